@@ -1,0 +1,1 @@
+"""Evaluators: the same checked plan run one member at a time or over a whole table."""

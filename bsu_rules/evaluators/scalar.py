@@ -1,0 +1,154 @@
+"""The reference evaluator: one member at a time, every criterion traced.
+
+A Plan is a rule set compiled for one decision date: parameters resolved, rules out of force set
+aside, every expression compiled to closures once. Tracing reads the same fact slots the
+conditions used, so the traced path and the fast path are the same code.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from bsu_rules import __version__
+from bsu_rules.decisions import (
+    Benefit, Decision, MemberRef, Outcome, ParameterRead, RuleOutcome, RuleResult, RuleSetRef, mask_nik,
+)
+from bsu_rules.evaluators.compile import Env, Fn, compile_node, member_getter
+from bsu_rules.explain import Renderer
+from bsu_rules.members import Member, parse_member
+from bsu_rules.ruleset.expressions import Name, parse
+from bsu_rules.ruleset.schema import Kind
+
+if TYPE_CHECKING:
+    from bsu_rules.ruleset.model import CheckedRule, RuleSet
+
+ENGINE = f"bsu-rules {__version__}"
+_EFFECT = {
+    Kind.REQUIRE: (RuleResult.PASS, RuleResult.FAIL),
+    Kind.EXCLUDE: (RuleResult.FAIL, RuleResult.PASS),
+    Kind.PRIORITIZE: (RuleResult.PRIORITIZED, RuleResult.NOT_PRIORITIZED),
+    Kind.FLAG: (RuleResult.FLAGGED, RuleResult.PASS),
+}
+
+
+def jsonable(value: Any) -> Any:
+    """A trace value as JSON data: dates and decimals as text, histories as lists of objects."""
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    if isinstance(value, (date, Decimal)):
+        return str(value)
+    if isinstance(value, (list, tuple, frozenset)):
+        return [jsonable(v) for v in value]
+    if hasattr(value, "model_dump"):
+        return value.model_dump(mode="json", exclude_none=True)
+    return str(value)
+
+
+class _Compiled:
+    """One in-force rule ready to run: its condition, its trace getters, its renderer."""
+
+    def __init__(self, plan: Plan, checked: CheckedRule) -> None:
+        self.checked, self.rule = checked, checked.rule
+        self.kind = self.rule.kind
+        self.condition = compile_node(checked.tree, plan.env)
+        self.on_true, self.on_false = _EFFECT[self.kind]
+        self.trace: list[tuple[str, Fn]] = [(label, plan.getter(label)) for label in checked.reads]
+        self.missing = [(p, member_getter(tuple(p.split(".")[1:])))
+                        for p in plan.ruleset.member_reads(checked.tree)]
+        self.static = dict(kind=self.kind.value, source=self.rule.source, basis=self.rule.basis.value)
+
+
+class Plan:
+    """A rule set compiled for one decision date."""
+
+    def __init__(self, ruleset: RuleSet, on: date) -> None:
+        self.ruleset, self.on = ruleset, on
+        model = ruleset.model
+        self.reads = {name: ruleset.parameter(name, on) for name in model.parameters}
+        params = {name: value for name, (value, _) in self.reads.items()}
+        slots = {name: i for i, name in enumerate(ruleset.facts)}
+        self.env = Env(params, ruleset.tables, slots, model.as_of, on)
+        self.facts = [compile_node(tree, self.env) for tree in ruleset.facts.values()]
+        self.rules = [_Compiled(self, c) for c in ruleset.rules if c.rule.in_force.contains(on)]
+        self.out_of_force = [c.rule for c in ruleset.rules if not c.rule.in_force.contains(on)]
+        self.channel = compile_node(ruleset.channel, self.env) if ruleset.channel else None
+        self.renderer = Renderer(self)
+        b = model.benefit
+        self.benefit = Benefit(amount=b.amount, monthly=b.monthly, months=b.months, instalments=b.instalments)
+        self.ref = RuleSetRef(id=ruleset.id, version=ruleset.version, sha256=ruleset.sha256)
+        self.parameters = {name: ParameterRead(value=jsonable(v), since=since)
+                           for name, (v, since) in sorted(self.reads.items())}
+        self.skipped = [RuleOutcome(id=r.id, kind=r.kind.value, outcome=RuleResult.NOT_IN_FORCE,
+                                    source=r.source, basis=r.basis.value) for r in self.out_of_force]
+
+    def getter(self, label: str) -> Fn:
+        """A closure giving the value a trace label stands for."""
+        if "(" not in label:
+            return compile_node(Name(0, 0, tuple(label.split("."))), self.env)
+        tree = parse(label)
+        from bsu_rules.ruleset.checker import Scope, TypeChecker
+
+        scope = Scope(self.ruleset.param_types, {k: t.type for k, t in self.ruleset.tables.items()},
+                      {k: "" for k in self.ruleset.facts})
+        TypeChecker(scope, lambda *a: None).check(tree)
+        return compile_node(tree, self.env)
+
+    def fact_values(self, member: Member) -> list[Any]:
+        values: list[Any] = []
+        for fact in self.facts:
+            values.append(fact(member, values))
+        return values
+
+    def decide(self, member: Member, input_sha256: str | None = None) -> Decision:
+        f = self.fact_values(member)
+        outcomes: list[RuleOutcome] = []
+        failed = unknown = False
+        priority, flags, missing_all = 0, [], []
+        for r in self.rules:
+            holds = r.condition(member, f)
+            result = r.on_true if holds else r.on_false if holds is not None else RuleResult.UNKNOWN
+            values = {label: jsonable(get(member, f)) for label, get in r.trace}
+            missing: list[str] = []
+            if result is RuleResult.UNKNOWN:
+                missing = [p for p, get in r.missing if get(member) is None] or \
+                    [k for k, v in values.items() if v is None]
+                if r.kind in (Kind.REQUIRE, Kind.EXCLUDE):
+                    unknown = True
+                    missing_all += [m for m in missing if m not in missing_all]
+            elif result is RuleResult.FAIL:
+                failed = True
+            elif result is RuleResult.PRIORITIZED:
+                priority += 1
+            elif result is RuleResult.FLAGGED:
+                flags.append(r.rule.id)
+            explain = self.renderer.explain(r, result, member, f, missing)
+            outcomes.append(RuleOutcome.model_construct(id=r.rule.id, outcome=result, values=values,
+                                                        missing=missing, explain=explain, **r.static))
+        outcome = Outcome.INELIGIBLE if failed else Outcome.UNDETERMINED if unknown else Outcome.ELIGIBLE
+        eligible = outcome is Outcome.ELIGIBLE
+        channel = self.channel(member, f) if eligible and self.channel else None
+        return Decision.model_construct(
+            outcome=outcome, ruleset=self.ref, engine=ENGINE, on=self.on, as_of=self.ruleset.model.as_of,
+            member=MemberRef.model_construct(nik=mask_nik(member.nik),
+                                             input_sha256=input_sha256 or input_hash(member)),
+            benefit=self.benefit if eligible else None, channel=channel, priority=priority, flags=flags,
+            missing=missing_all if not failed else [], rules=outcomes + self.skipped,
+            parameters=self.parameters,
+        )
+
+
+def input_hash(member: Member) -> str:
+    """sha256 of the validated record as compact JSON (contract field order, nulls left out)."""
+    return hashlib.sha256(member.model_dump_json(exclude_none=True).encode("utf-8")).hexdigest()
+
+
+def evaluate(ruleset: RuleSet, record: Member | dict[str, Any], on: date | None = None) -> Decision:
+    """Decide one member record (a dict is validated first; InputError if malformed)."""
+    return ruleset.plan(on).decide(parse_member(record))
+
+
+Evaluate = Callable[["RuleSet", Member | dict[str, Any], date | None], Decision]

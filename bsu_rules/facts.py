@@ -1,0 +1,142 @@
+"""The fact catalogue: pure, typed helpers that rule files call.
+
+Conventions: ``None`` means UNKNOWN, and a function whose required input is unknown returns
+``None``. Months are ``"YYYY-MM"`` strings. Money is int rupiah or ``Decimal``, never float.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+from fractions import Fraction
+
+from dateutil.relativedelta import relativedelta
+
+from bsu_rules.members import Contribution, ProgramReceipt, WageReport
+
+__all__ = [
+    "add_months",
+    "arrears_streak",
+    "contribution_billed",
+    "last_wage",
+    "month_end",
+    "month_of",
+    "month_start",
+    "province",
+    "received",
+    "round_up",
+]
+
+_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+
+
+# --- months -------------------------------------------------------------------------------
+
+
+def month_start(month: str) -> date:
+    """First day of ``month`` ("YYYY-MM"); ValueError if it is not a month."""
+    match = _MONTH.match(month)
+    if match is None:
+        raise ValueError(f"{month!r} is not a month (YYYY-MM)")
+    return date(int(match.group(1)), int(match.group(2)), 1)
+
+
+def month_end(month: str) -> date:
+    """Last day of ``month`` ("YYYY-MM")."""
+    return month_start(month) + relativedelta(months=1, days=-1)
+
+
+def add_months(month: str, n: int) -> str:
+    """The month ``n`` months after ``month`` (``n`` may be negative)."""
+    return month_of(month_start(month) + relativedelta(months=n))
+
+
+def month_of(day: date) -> str:
+    """The month ("YYYY-MM") that contains ``day``."""
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+# --- wages and contributions ----------------------------------------------------------------
+
+
+def last_wage(wages: Sequence[WageReport] | None, month: str | None) -> int | None:
+    """Amount of the latest wage report with period <= ``month`` (ties: last in list order).
+
+    None if wages or month is unknown, or no report is at or before ``month``."""
+    if wages is None or month is None:
+        return None
+    latest: WageReport | None = None
+    for report in wages:
+        if report.period <= month and (
+            latest is None or report.period >= latest.period
+        ):
+            latest = report
+    return None if latest is None else latest.amount
+
+
+def contribution_billed(
+    contributions: Sequence[Contribution] | None, month: str | None
+) -> bool | None:
+    """Whether a contribution was billed for ``month`` (any row has that period)."""
+    if contributions is None or month is None:
+        return None
+    return any(row.period == month for row in contributions)
+
+
+def arrears_streak(
+    contributions: Sequence[Contribution] | None, month: str | None, as_of: date | None
+) -> int | None:
+    """Consecutive billed months ending at ``month`` left unpaid as of ``as_of`` (0 if
+    ``month`` is paid or not billed); a payment after ``as_of`` does not count."""
+    if contributions is None or month is None or as_of is None:
+        return None
+    paid: dict[str, bool] = {}
+    for row in contributions:
+        paid_in_time = row.paid_on is not None and row.paid_on <= as_of
+        paid[row.period] = paid.get(row.period, False) or paid_in_time
+    streak = 0
+    current = month
+    while current in paid and not paid[current]:
+        streak += 1
+        current = add_months(current, -1)
+    return streak
+
+
+# --- programmes, places, money --------------------------------------------------------------
+
+
+def received(
+    receipts: Sequence[ProgramReceipt] | None,
+    programs: Sequence[str] | None,
+    year: int | None = None,
+) -> bool | None:
+    """Whether any receipt is for one of ``programs`` (and, if ``year`` is given, in that year)."""
+    if receipts is None or programs is None:
+        return None
+    wanted = {str(p) for p in programs}
+    return any(
+        str(r.program) in wanted and (year is None or r.year == year) for r in receipts
+    )
+
+
+def province(regency_code: str | None) -> str | None:
+    """Province code (first two digits) of a Kemendagri regency code such as "3215"."""
+    if regency_code is None:
+        return None
+    return regency_code[:2]
+
+
+def round_up(amount: int | Decimal | None, step: int | None) -> int | None:
+    """Smallest multiple of ``step`` that is >= ``amount``, computed exactly.
+
+    E.g. Decimal("4416186.548"), 100000 -> 4500000. ValueError if step <= 0."""
+    if step is not None and step <= 0:
+        raise ValueError(f"step must be positive, got {step}")
+    if amount is None or step is None:
+        return None
+    if isinstance(amount, float):
+        raise TypeError("money must be int or Decimal, never float")
+    return math.ceil(Fraction(amount) / step) * step

@@ -1,0 +1,116 @@
+"""Human-readable rendering of money, dates and trace values in Indonesian and English.
+
+Numbers are grouped by hand from the exact digits, using Babel's locale symbols and grouping
+sizes: Babel's own ``format_decimal`` drops trailing fraction zeros (``4791843.90``) or, when
+asked to keep them, quantizes within the decimal context and fails on long values. Nothing here
+reads the process locale or the clock.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from decimal import Decimal
+
+from babel import Locale
+from babel.dates import format_date as _babel_date
+from babel.numbers import get_decimal_symbol, get_group_symbol
+
+LANGS = ("id", "en")
+_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+_WORDS = {
+    "id": {True: "ya", False: "tidak", None: "tidak diketahui"},
+    "en": {True: "yes", False: "no", None: "unknown"},
+}
+
+
+def _lang(lang: str) -> str:
+    if lang not in LANGS:
+        raise ValueError(
+            f"unsupported language {lang!r}; expected one of {', '.join(LANGS)}"
+        )
+    return lang
+
+
+def _group(digits: str, primary: int, secondary: int) -> list[str]:
+    """Split an integer digit string into groups, rightmost group of ``primary`` digits."""
+    if len(digits) <= primary:
+        return [digits]
+    head, tail = digits[:-primary], digits[-primary:]
+    groups = [tail]
+    while len(head) > secondary:
+        head, part = head[:-secondary], head[-secondary:]
+        groups.insert(0, part)
+    return [head, *groups]
+
+
+def _number(value: int | Decimal, lang: str) -> tuple[bool, str]:
+    """Return (negative, grouped absolute value) with every given fraction digit kept."""
+    if isinstance(value, bool) or not isinstance(value, int | Decimal):
+        raise TypeError(f"expected int or Decimal, got {type(value).__name__}")
+    if isinstance(value, int):
+        negative, whole, fraction = value < 0, str(abs(value)), ""
+    else:
+        if not value.is_finite():
+            raise ValueError(f"{value} is not a finite number")
+        sign, digit_tuple, exponent = value.as_tuple()
+        assert isinstance(exponent, int)  # finite, checked above
+        digits = "".join(map(str, digit_tuple))
+        if exponent >= 0:
+            whole, fraction = digits + "0" * exponent, ""
+        else:
+            digits = digits.rjust(-exponent + 1, "0")
+            whole, fraction = digits[:exponent], digits[exponent:]
+        whole = whole.lstrip("0") or "0"
+        negative = bool(sign) and any(d != "0" for d in whole + fraction)
+    grouping = Locale.parse(lang).decimal_formats[None].grouping
+    text = get_group_symbol(lang).join(_group(whole, grouping[0], grouping[1]))
+    if fraction:
+        text += get_decimal_symbol(lang) + fraction
+    return negative, text
+
+
+def number(value: int | Decimal, lang: str) -> str:
+    """Group a number by locale, exactly: 12000 -> "12.000" (id) / "12,000" (en)."""
+    negative, text = _number(value, _lang(lang))
+    return "-" + text if negative else text
+
+
+def rupiah(amount: int | Decimal) -> str:
+    """Indonesian rupiah, exact: 4800000 -> "Rp4.800.000"; -1000 -> "-Rp1.000"."""
+    negative, text = _number(amount, "id")
+    return ("-Rp" if negative else "Rp") + text
+
+
+def format_date(day: date, lang: str) -> str:
+    """Day, long month name, year: "1 Juli 2021" (id) / "1 July 2021" (en)."""
+    return _babel_date(day, "d MMMM y", locale=_lang(lang))
+
+
+def format_month(month: str, lang: str) -> str:
+    """A "YYYY-MM" month: "2022-07" -> "Juli 2022" (id) / "July 2022" (en)."""
+    match = _MONTH.match(month)
+    if match is None:
+        raise ValueError(f"{month!r} is not a month (YYYY-MM)")
+    first = date(int(match[1]), int(match[2]), 1)
+    return _babel_date(first, "MMMM y", locale=_lang(lang))
+
+
+def format_value(value: object, lang: str) -> str:
+    """Render a trace value for people; money should go through `rupiah` instead."""
+    words = _WORDS[_lang(lang)]
+    if value is None or isinstance(value, bool):
+        return words[value]
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, date):
+        return format_date(value, lang)
+    if isinstance(value, str) and _MONTH.match(value):
+        return format_month(value, lang)
+    if isinstance(value, int) or (isinstance(value, Decimal) and value.is_finite()):
+        return number(value, lang)
+    if isinstance(value, list | tuple):
+        return ", ".join(format_value(item, lang) for item in value)
+    if isinstance(value, set | frozenset):
+        return ", ".join(sorted(format_value(item, lang) for item in value))
+    return str(value)

@@ -1,0 +1,155 @@
+"""NIK structure check (domain doc §3).
+
+A NIK is 16 digits: province(2) regency(2) district(2) birth date DDMMYY (women add 40 to the
+day) serial(4, from 0001).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import date
+from enum import StrEnum
+from types import MappingProxyType
+
+__all__ = ["PROVINCES", "NikIssue", "describe_nik_issue", "nik_issue", "nik_valid"]
+
+PROVINCES: Mapping[str, str] = MappingProxyType(
+    {
+        "11": "Aceh",
+        "12": "Sumatera Utara",
+        "13": "Sumatera Barat",
+        "14": "Riau",
+        "15": "Jambi",
+        "16": "Sumatera Selatan",
+        "17": "Bengkulu",
+        "18": "Lampung",
+        "19": "Kepulauan Bangka Belitung",
+        "21": "Kepulauan Riau",
+        "31": "DKI Jakarta",
+        "32": "Jawa Barat",
+        "33": "Jawa Tengah",
+        "34": "DI Yogyakarta",
+        "35": "Jawa Timur",
+        "36": "Banten",
+        "51": "Bali",
+        "52": "Nusa Tenggara Barat",
+        "53": "Nusa Tenggara Timur",
+        "61": "Kalimantan Barat",
+        "62": "Kalimantan Tengah",
+        "63": "Kalimantan Selatan",
+        "64": "Kalimantan Timur",
+        "65": "Kalimantan Utara",
+        "71": "Sulawesi Utara",
+        "72": "Sulawesi Tengah",
+        "73": "Sulawesi Selatan",
+        "74": "Sulawesi Tenggara",
+        "75": "Gorontalo",
+        "76": "Sulawesi Barat",
+        "81": "Maluku",
+        "82": "Maluku Utara",
+        "91": "Papua",
+        "92": "Papua Barat",
+        "93": "Papua Selatan",
+        "94": "Papua Tengah",
+        "95": "Papua Pegunungan",
+        "96": "Papua Barat Daya",
+    }
+)
+"""Kemendagri province codes (38 provinces). Not BPS codes, which differ for Papua."""
+
+_DIGITS16 = re.compile(r"[0-9]{16}")
+
+
+class NikIssue(StrEnum):
+    """The first structural problem found in a NIK."""
+
+    NOT_16_DIGITS = "not-16-digits"
+    PROVINCE = "province"
+    REGENCY = "regency"
+    DAY = "day"
+    MONTH = "month"
+    SERIAL = "serial"
+    BIRTH_DATE_MISMATCH = "birth-date-mismatch"
+
+
+def nik_issue(nik: str, birth_date: date | None = None) -> NikIssue | None:
+    """First structural problem of ``nik`` (checked against ``birth_date`` if given); None if
+    valid."""
+    if not _DIGITS16.fullmatch(nik):
+        return NikIssue.NOT_16_DIGITS
+    if nik[0:2] not in PROVINCES:
+        return NikIssue.PROVINCE
+    if nik[2:4] == "00":
+        return NikIssue.REGENCY
+    day, month, year = int(nik[6:8]), int(nik[8:10]), int(nik[10:12])
+    if not (1 <= day <= 31 or 41 <= day <= 71):
+        return NikIssue.DAY
+    if not 1 <= month <= 12:
+        return NikIssue.MONTH
+    if nik[12:16] == "0000":
+        return NikIssue.SERIAL
+    if birth_date is not None:
+        birth_day = day - 40 if day > 40 else day
+        if (birth_day, month, year) != (
+            birth_date.day,
+            birth_date.month,
+            birth_date.year % 100,
+        ):
+            return NikIssue.BIRTH_DATE_MISMATCH
+    return None
+
+
+def nik_valid(nik: str | None, birth_date: date | None = None) -> bool | None:
+    """Whether ``nik`` passes the structure check; None if the NIK is unknown."""
+    if nik is None:
+        return None
+    return nik_issue(nik, birth_date) is None
+
+
+_MESSAGES: Mapping[NikIssue, Mapping[str, str]] = {
+    NikIssue.NOT_16_DIGITS: {
+        "id": "NIK {nik} bukan 16 digit angka",
+        "en": "NIK {nik} is not 16 digits",
+    },
+    NikIssue.PROVINCE: {
+        "id": "kode provinsi {province} tidak dikenal",
+        "en": "province code {province} is unknown",
+    },
+    NikIssue.REGENCY: {
+        "id": "kode kabupaten/kota {regency} tidak sah",
+        "en": "regency code {regency} is invalid",
+    },
+    NikIssue.DAY: {
+        "id": "tanggal lahir {day} tidak sah (1–31, atau 41–71 untuk perempuan)",
+        "en": "birth day {day} is invalid (1–31, or 41–71 for women)",
+    },
+    NikIssue.MONTH: {
+        "id": "bulan lahir {month} tidak sah (01–12)",
+        "en": "birth month {month} is invalid (01–12)",
+    },
+    NikIssue.SERIAL: {
+        "id": "nomor urut {serial} tidak sah (dimulai dari 0001)",
+        "en": "serial number {serial} is invalid (it starts at 0001)",
+    },
+    NikIssue.BIRTH_DATE_MISMATCH: {
+        "id": "tanggal lahir pada NIK ({dob}) tidak cocok dengan tanggal lahir yang tercatat",
+        "en": "the birth date in the NIK ({dob}) does not match the recorded birth date",
+    },
+}
+
+
+def describe_nik_issue(issue: NikIssue, nik: str, lang: str) -> str:
+    """A short sentence naming the invalid part of ``nik`` and its value; lang "id" or "en"."""
+    templates = _MESSAGES[NikIssue(issue)]
+    if lang not in templates:
+        raise ValueError(f"unsupported language {lang!r} (expected 'id' or 'en')")
+    return templates[lang].format(
+        nik=nik,
+        province=nik[0:2],
+        regency=nik[2:4],
+        day=nik[6:8],
+        month=nik[8:10],
+        serial=nik[12:16],
+        dob=nik[6:12],
+    )

@@ -1,0 +1,1 @@
+"""Reading what policy staff write: rule files, their tables, and the checks on them."""

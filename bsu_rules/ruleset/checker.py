@@ -1,0 +1,257 @@
+"""Check parsed expressions: resolve every name, infer and check types, reject fact cycles."""
+
+from __future__ import annotations
+
+import graphlib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from bsu_rules.ruleset.catalogue import FUNCTIONS
+from bsu_rules.ruleset.diagnostics import Diagnostic, nearest
+from bsu_rules.ruleset.expressions import (
+    Binary, BoolOp, Call, Cond, ListLit, Lit, Name, Node, ParseError, Unary, parse, walk,
+)
+from bsu_rules.ruleset.types import (
+    BOOL, DATE, DECIMAL, HISTORIES, INT, KEYSET, MONTH, STR, Type, comparable, list_of, member_fields, unify,
+)
+
+Report = Callable[[int, str, str, str | None], None]  # offset, code, message, suggestion
+PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_.]*)(?::([a-z]+))?\}")
+FORMATS = ("rp", "date", "month", "number", "nik")
+
+
+@dataclass
+class Scope:
+    """Every name an expression may read, with its type."""
+
+    params: dict[str, Type]
+    tables: dict[str, Type]
+    facts: dict[str, str]
+    fact_types: dict[str, Type] = field(default_factory=dict)
+
+    def names(self) -> dict[str, Type | None]:
+        out: dict[str, Type | None] = dict(member_fields())
+        out.update({f"param.{k}": v for k, v in self.params.items()})
+        out.update({f"table.{k}": v for k, v in self.tables.items()})
+        out.update({f"fact.{k}": self.fact_types.get(k) for k in self.facts})
+        out["as_of"] = DATE
+        out["decision_date"] = DATE
+        return out
+
+
+def fact_order(facts: dict[str, Node], report: Callable[[str, str], None]) -> list[str]:
+    """Facts in dependency order; a cycle is reported once per fact on it."""
+    graph = {name: {n.parts[1] for n in walk(tree) if isinstance(n, Name) and n.parts[0] == "fact"
+                    and len(n.parts) == 2 and n.parts[1] in facts} for name, tree in facts.items()}
+    try:
+        return list(graphlib.TopologicalSorter(graph).static_order())
+    except graphlib.CycleError as exc:
+        cycle = exc.args[1]
+        for name in sorted(set(cycle)):
+            report(name, " -> ".join(f"fact.{c}" for c in cycle))
+        return [n for n in facts if n not in set(cycle)]
+
+
+def parse_checked(text: str, report: Report) -> Node | None:
+    try:
+        return parse(text)
+    except ParseError as exc:
+        report(exc.offset, "syntax", str(exc), None)
+        return None
+
+
+class TypeChecker:
+    """Assigns a type to every node; reports with offsets into the expression text."""
+
+    def __init__(self, scope: Scope, report: Report) -> None:
+        self.scope, self.report = scope, report
+        self.names = scope.names()
+
+    def check(self, node: Node) -> Type | None:
+        node.type = self._infer(node)
+        return node.type
+
+    def expect(self, node: Node, wanted: tuple[Type, ...], what: str) -> None:
+        got = self.check(node)
+        if got is not None and wanted and not any(_fits(got, w) for w in wanted):
+            names = " or ".join(str(w) for w in wanted)
+            self.report(node.start, "type-mismatch", f"{what} must be {names}, not {got}", None)
+
+    def _infer(self, node: Node) -> Type | None:
+        if isinstance(node, Lit):
+            return _literal_type(node)
+        if isinstance(node, Name):
+            return self._name(node)
+        if isinstance(node, ListLit):
+            return self._list(node)
+        if isinstance(node, Call):
+            return self._call(node)
+        if isinstance(node, Unary):
+            if node.op == "not":
+                self.expect(node.operand, (BOOL,), "the operand of `not`")
+                return BOOL
+            self.expect(node.operand, (INT, DECIMAL), "a negated value")
+            return node.operand.type
+        if isinstance(node, BoolOp):
+            for operand in node.operands:
+                self.expect(operand, (BOOL,), f"each side of `{node.op}`")
+            return BOOL
+        if isinstance(node, Cond):
+            self.expect(node.test, (BOOL,), "the condition of `if`")
+            a, b = self.check(node.then), self.check(node.other)
+            if a is None or b is None:
+                return None
+            both = unify(a, b)
+            if both is None:
+                self.report(node.start, "type-mismatch", f"the branches of `if` differ: {a} and {b}", None)
+            return both
+        if isinstance(node, Binary):
+            return self._binary(node)
+        raise TypeError(node)
+
+    def _name(self, node: Name) -> Type | None:
+        dotted = node.dotted
+        if dotted in self.names:
+            known = self.names[dotted]
+            return known
+        self.report(node.start, "unknown-name", f"unknown name `{dotted}`", nearest(dotted, self.names))
+        return None
+
+    def _list(self, node: ListLit) -> Type | None:
+        types = [self.check(i) for i in node.items]
+        if not types or any(t is None for t in types):
+            return list_of(STR) if not types else None
+        out: Type | None = types[0]
+        for t, item in zip(types[1:], node.items[1:], strict=True):
+            merged = unify(out, t) if out and t else None
+            if merged is None:
+                self.report(item.start, "type-mismatch", f"list items mix {out} and {t}", None)
+                return None
+            out = merged
+        return list_of(out) if out else None
+
+    def _call(self, node: Call) -> Type | None:
+        parts = node.func.parts
+        if parts[0] == "table" and len(parts) == 3 and parts[2] == "get":
+            return self._table_get(node)
+        name = node.func.dotted
+        fn = FUNCTIONS.get(name)
+        if fn is None:
+            self.report(node.start, "unknown-function", f"unknown function `{name}`", nearest(name, FUNCTIONS))
+            for arg in node.args:
+                self.check(arg)
+            return None
+        low, high = len(fn.params) - fn.optional, len(fn.params)
+        if len(node.args) < low or (len(node.args) > high and not fn.variadic):
+            count = f"{low}" if low == high else f"{low} to {high}"
+            count += " or more" if fn.variadic else ""
+            self.report(node.start, "arity", f"`{name}` takes {count} arguments, not {len(node.args)}",
+                        fn.example)
+        types: list[Type] = []
+        for i, arg in enumerate(node.args):
+            wanted = fn.params[min(i, len(fn.params) - 1)]
+            self.expect(arg, wanted, f"argument {i + 1} of `{name}`")
+            if arg.type is None:
+                return None
+            types.append(arg.type)
+        result = fn.result_type(types)
+        if result is None:
+            self.report(node.start, "type-mismatch", f"the arguments of `{name}` do not mix", None)
+        return result
+
+    def _table_get(self, node: Call) -> Type | None:
+        table = Name(node.func.start, node.func.end, node.func.parts[:2])
+        ttype = self.check(table)
+        if len(node.args) != 2:
+            self.report(node.start, "arity", "a table lookup needs a key and a default for keys not "
+                        "in the table", f"{table.dotted}.get(member.work_regency_code, 0)")
+            return None
+        self.expect(node.args[0], (STR,), "a table key")
+        default = self.check(node.args[1])
+        if ttype is None or default is None:
+            return None
+        if ttype.name != "table" or ttype.item is None:
+            self.report(node.start, "type-mismatch", f"`{table.dotted}` is a set of keys; use `in`", None)
+            return None
+        merged = unify(ttype.item, default)
+        if merged is None:
+            self.report(node.args[1].start, "type-mismatch",
+                        f"the default must be {ttype.item}, not {default}", None)
+        return merged
+
+    def _binary(self, node: Binary) -> Type | None:
+        left, right = self.check(node.left), self.check(node.right)
+        if left is None or right is None:
+            return None
+        if node.op in ("+", "-", "*", "//"):
+            if not (left.numeric and right.numeric):
+                self.report(node.start, "type-mismatch", f"`{node.op}` needs numbers, not {left} and {right}", None)
+                return None
+            return unify(left, right)
+        if node.op in ("in", "not in"):
+            container = right.item if right.name in ("list", "table") else STR if right == KEYSET else None
+            if container is None or (right.name == "list" and not comparable(left, container)):
+                self.report(node.start, "type-mismatch", f"cannot test a {left} `in` a {right}", None)
+            elif right.name == "list":
+                self._check_choices(left, node.right)
+            elif left != STR and left.name != "str":
+                self.report(node.start, "type-mismatch", f"table keys are text, not {left}", None)
+            return BOOL
+        if not comparable(left, right):
+            self.report(node.start, "type-mismatch", f"cannot compare {left} with {right}", None)
+        elif node.op in ("<", "<=", ">", ">=") and left.name in ("str", "bool"):
+            self.report(node.start, "type-mismatch", f"`{node.op}` does not order {left} values", None)
+        else:
+            self._check_choices(left, node.right)
+            self._check_choices(right, node.left)
+        return BOOL
+
+    def _check_choices(self, t: Type, other: Node) -> None:
+        """Catch a mistyped enum value such as `member.employment_type == "pnss"`."""
+        if t.choices is None:
+            return
+        literals = other.items if isinstance(other, ListLit) else [other]
+        for lit in literals:
+            if isinstance(lit, Lit) and isinstance(lit.value, str) and lit.value not in t.choices:
+                self.report(lit.start, "unknown-value", f'"{lit.value}" is never a value here '
+                            f"(values: {', '.join(sorted(t.choices))})", nearest(lit.value, t.choices))
+
+
+def _fits(got: Type, wanted: Type) -> bool:
+    if got.name == wanted.name and (wanted.item is None or got.item == wanted.item):
+        return True
+    if got.name == "list" and wanted.name == "list" and got.item and wanted.item:
+        return _fits(got.item, wanted.item)
+    return got == INT and wanted == DECIMAL
+
+
+def _literal_type(node: Lit) -> Type:
+    value = node.value
+    if node.is_month:
+        return MONTH
+    if isinstance(value, bool):
+        return BOOL
+    if isinstance(value, int):
+        return INT
+    if isinstance(value, str):
+        return STR
+    from datetime import date
+    return DATE if isinstance(value, date) else DECIMAL
+
+
+def reads(node: Node) -> list[str]:
+    """Names an expression reads directly, and calls over histories, in source order."""
+    out: list[str] = []
+    for n in walk(node):
+        if isinstance(n, Name) and n.parts[0] in ("member", "param", "fact", "as_of", "decision_date") \
+                and n.type not in HISTORIES:
+            label = n.dotted
+        elif isinstance(n, Call) and any(a.type in HISTORIES for a in n.args):
+            from bsu_rules.ruleset.expressions import unparse
+            label = unparse(n)
+        else:
+            continue
+        if label not in out:
+            out.append(label)
+    return out

@@ -1,0 +1,246 @@
+"""Parse rule expressions (grammar.lark) into a typed tree with source spans. Never eval."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from lark import Lark, Token, Transformer, v_args
+from lark.exceptions import VisitError, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+
+from bsu_rules.ruleset.types import Type
+
+
+@dataclass(eq=False)
+class Node:
+    """A node of the expression tree; ``start``/``end`` are character offsets in its text."""
+
+    start: int
+    end: int
+    type: Type | None = field(default=None, init=False)
+
+    def children(self) -> list[Node]:
+        return []
+
+
+@dataclass(eq=False)
+class Lit(Node):
+    value: Any
+    is_month: bool = False
+
+
+@dataclass(eq=False)
+class Name(Node):
+    parts: tuple[str, ...]
+
+    @property
+    def dotted(self) -> str:
+        return ".".join(self.parts)
+
+
+@dataclass(eq=False)
+class Call(Node):
+    func: Name
+    args: list[Node]
+
+    def children(self) -> list[Node]:
+        return list(self.args)
+
+
+@dataclass(eq=False)
+class ListLit(Node):
+    items: list[Node]
+
+    def children(self) -> list[Node]:
+        return list(self.items)
+
+
+@dataclass(eq=False)
+class Unary(Node):
+    op: str  # "not" | "neg"
+    operand: Node
+
+    def children(self) -> list[Node]:
+        return [self.operand]
+
+
+@dataclass(eq=False)
+class Binary(Node):
+    op: str  # + - * // < <= > >= == != in "not in"
+    left: Node
+    right: Node
+
+    def children(self) -> list[Node]:
+        return [self.left, self.right]
+
+
+@dataclass(eq=False)
+class BoolOp(Node):
+    op: str  # "and" | "or"
+    operands: list[Node]
+
+    def children(self) -> list[Node]:
+        return list(self.operands)
+
+
+@dataclass(eq=False)
+class Cond(Node):
+    test: Node
+    then: Node
+    other: Node
+
+    def children(self) -> list[Node]:
+        return [self.test, self.then, self.other]
+
+
+def walk(node: Node) -> list[Node]:
+    """Every node of the tree, parents before children."""
+    out = [node]
+    for child in node.children():
+        out.extend(walk(child))
+    return out
+
+
+class ParseError(ValueError):
+    def __init__(self, message: str, offset: int) -> None:
+        super().__init__(message)
+        self.offset = offset
+
+
+@cache
+def _parser() -> Lark:
+    grammar = resources.files("bsu_rules.ruleset").joinpath("grammar.lark").read_text("utf-8")
+    return Lark(grammar, parser="lalr", propagate_positions=True, maybe_placeholders=False)
+
+
+def parse(text: str) -> Node:
+    """Parse one expression; raise ParseError with the offset of the problem."""
+    try:
+        tree = _parser().parse(text)
+    except UnexpectedInput as exc:
+        raise ParseError(_describe(exc, text), max(0, exc.pos_in_stream or 0)) from None
+    try:
+        node = _Build().transform(tree)
+    except VisitError as exc:
+        if isinstance(exc.orig_exc, ParseError):
+            raise exc.orig_exc from None
+        raise
+    assert isinstance(node, Node)
+    return node
+
+
+def _describe(exc: UnexpectedInput, text: str) -> str:
+    if isinstance(exc, UnexpectedEOF) or (isinstance(exc, UnexpectedToken) and exc.token.type == "$END"):
+        return "the expression ends too early"
+    if isinstance(exc, UnexpectedCharacters):
+        return f"unexpected character {text[exc.pos_in_stream]!r}"
+    if isinstance(exc, UnexpectedToken):
+        return f"unexpected {exc.token.value!r}"
+    return "cannot parse the expression"
+
+
+def _span(meta: Any) -> tuple[int, int]:
+    return meta.start_pos, meta.end_pos
+
+
+def _tok(token: Token) -> tuple[int, int]:
+    assert token.start_pos is not None and token.end_pos is not None
+    return token.start_pos, token.end_pos
+
+
+@v_args(meta=True)
+class _Build(Transformer[Token, Node]):
+    def date(self, meta: Any, items: list[Token]) -> Node:
+        token = items[0]
+        try:
+            return Lit(*_tok(token), date.fromisoformat(str(token)))
+        except ValueError:
+            raise ParseError(f"{token} is not a date", _tok(token)[0]) from None
+
+    def month(self, meta: Any, items: list[Token]) -> Node:
+        token = items[0]
+        if not 1 <= int(str(token)[5:]) <= 12:
+            raise ParseError(f"{token} is not a month", _tok(token)[0])
+        return Lit(*_tok(token), str(token), is_month=True)
+
+    def number(self, meta: Any, items: list[Token]) -> Node:
+        text = str(items[0])
+        return Lit(*_tok(items[0]), Decimal(text) if "." in text else int(text))
+
+    def string(self, meta: Any, items: list[Token]) -> Node:
+        return Lit(*_tok(items[0]), str(items[0])[1:-1])
+
+    def true(self, meta: Any, items: list[Token]) -> Node:
+        return Lit(*_span(meta), True)
+
+    def false(self, meta: Any, items: list[Token]) -> Node:
+        return Lit(*_span(meta), False)
+
+    def dotted(self, meta: Any, items: list[Token]) -> Node:
+        return Name(*_span(meta), tuple(str(t) for t in items))
+
+    def call(self, meta: Any, items: list[Any]) -> Node:
+        func, *args = items
+        return Call(*_span(meta), func, [a for a in args if a is not None])
+
+    def list(self, meta: Any, items: list[Any]) -> Node:
+        return ListLit(*_span(meta), [i for i in items if i is not None])
+
+    def neg(self, meta: Any, items: list[Node]) -> Node:
+        return Unary(*_span(meta), "neg", items[0])
+
+    def not_(self, meta: Any, items: list[Node]) -> Node:
+        return Unary(*_span(meta), "not", items[0])
+
+    def and_(self, meta: Any, items: list[Node]) -> Node:
+        return items[0] if len(items) == 1 else BoolOp(*_span(meta), "and", items)
+
+    def or_(self, meta: Any, items: list[Node]) -> Node:
+        return items[0] if len(items) == 1 else BoolOp(*_span(meta), "or", items)
+
+    def conditional(self, meta: Any, items: list[Node]) -> Node:
+        if len(items) == 1:
+            return items[0]
+        then, test, other = items
+        return Cond(*_span(meta), test, then, other)
+
+    def compare(self, meta: Any, items: list[Any]) -> Node:
+        if len(items) == 1:
+            node: Node = items[0]
+            return node
+        left, op, right = items
+        return Binary(*_span(meta), " ".join(str(op).split()), left, right)
+
+    def arith(self, meta: Any, items: list[Any]) -> Node:
+        node: Node = items[0]
+        for op, right in zip(items[1::2], items[2::2], strict=True):
+            node = Binary(node.start, right.end, str(op), node, right)
+        return node
+
+
+def unparse(node: Node) -> str:
+    """Canonical text of a tree (used in traces and diffs)."""
+    if isinstance(node, Lit):
+        if isinstance(node.value, bool):
+            return "true" if node.value else "false"
+        return f'"{node.value}"' if isinstance(node.value, str) and not node.is_month else str(node.value)
+    if isinstance(node, Name):
+        return node.dotted
+    if isinstance(node, Call):
+        return f"{node.func.dotted}({', '.join(unparse(a) for a in node.args)})"
+    if isinstance(node, ListLit):
+        return f"[{', '.join(unparse(i) for i in node.items)}]"
+    if isinstance(node, Unary):
+        return f"not {unparse(node.operand)}" if node.op == "not" else f"-{unparse(node.operand)}"
+    if isinstance(node, Binary):
+        return f"({unparse(node.left)} {node.op} {unparse(node.right)})"
+    if isinstance(node, BoolOp):
+        return "(" + f" {node.op} ".join(unparse(o) for o in node.operands) + ")"
+    if isinstance(node, Cond):
+        return f"({unparse(node.then)} if {unparse(node.test)} else {unparse(node.other)})"
+    raise TypeError(node)
+

@@ -1,0 +1,267 @@
+"""Load a rule file: YAML with positions -> schema -> tables -> checked, hashed RuleSet."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date
+from decimal import Decimal
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from bsu_rules.errors import RuleSetError
+from bsu_rules.ruleset.checker import FORMATS, PLACEHOLDER, Scope, TypeChecker, fact_order, parse_checked, reads
+from bsu_rules.ruleset.diagnostics import Diagnostic, Severity, has_errors, nearest
+from bsu_rules.ruleset.expressions import Node
+from bsu_rules.ruleset.model import CheckedRule, RuleSet
+from bsu_rules.ruleset.schema import Parameter, RuleFile
+from bsu_rules.ruleset.source import Located, Path as DataPath, read_yaml
+from bsu_rules.ruleset.tables import Table, TableError, load_table
+from bsu_rules.ruleset.types import BOOL, DATE, DECIMAL, INT, MONTH, STR, Type, list_of, unify
+
+
+def bundled_rules() -> Path:
+    """The folder of rule files shipped with the package (or the source tree's ``rules/``)."""
+    shipped = Path(str(resources.files("bsu_rules").joinpath("rules")))
+    return shipped if shipped.is_dir() else Path(__file__).resolve().parents[2] / "rules"
+
+
+def resolve(name: str | Path) -> Path:
+    """A path, or a bundled id such as ``bsu-2022``."""
+    path = Path(name)
+    if path.suffix in (".yaml", ".yml") or path.exists():
+        return path
+    return bundled_rules() / f"{name}.yaml"
+
+
+def load_ruleset(name: str | Path) -> RuleSet:
+    """Load and check a rule file; raise RuleSetError with every diagnostic if it has errors."""
+    ruleset, diagnostics = check_file(name)
+    if ruleset is None or has_errors(diagnostics):
+        raise RuleSetError(sorted(diagnostics))
+    return ruleset
+
+
+def check_file(name: str | Path) -> tuple[RuleSet | None, list[Diagnostic]]:
+    """Every diagnostic for a rule file, and the RuleSet when there is no error."""
+    path = resolve(name)
+    try:
+        text = path.read_text("utf-8")
+    except OSError:
+        known = sorted(p.stem for p in bundled_rules().glob("*.yaml"))
+        hint = nearest(str(name), known)
+        return None, [Diagnostic(str(path), 1, 1, "file-not-found",
+                                 f"no rule file `{name}` (bundled: {', '.join(known)})", suggestion=hint)]
+    located = read_yaml(text, str(path))
+    if located.diagnostics:
+        return None, sorted(located.diagnostics)
+    try:
+        model = RuleFile.model_validate(located.data)
+    except ValidationError as exc:
+        return None, sorted(_schema_diagnostics(exc, located))
+    return _Build(model, located, path).run()
+
+
+def _schema_diagnostics(exc: ValidationError, located: Located) -> list[Diagnostic]:
+    out = []
+    for err in exc.errors():
+        loc: DataPath = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+        loc = tuple(p for p in loc if p not in ("str", "int", "bool", "decimal", "date", "list[str]"))
+        rule = _rule_id(located, loc)
+        if err["type"] == "extra_forbidden":
+            key = str(loc[-1])
+            fields = _siblings(err, loc)
+            out.append(Diagnostic(located.file, *located.at(loc, key=True), "unknown-key",
+                                  f"unknown key `{key}`", rule=rule, suggestion=nearest(key, fields)))
+        elif err["type"] == "missing":
+            out.append(Diagnostic(located.file, *located.at(loc[:-1]), "missing-key",
+                                  f"`{loc[-1]}` is required here", rule=rule))
+        else:
+            msg = str(err["msg"]).removeprefix("Value error, ")
+            where = ".".join(str(p) for p in loc)
+            out.append(Diagnostic(located.file, *located.at(loc), "invalid-value",
+                                  f"{where}: {msg}", rule=rule))
+    return out
+
+
+def _siblings(err: Any, loc: DataPath) -> list[str]:
+    from bsu_rules.ruleset import schema
+
+    models = {"rules": schema.Rule, "parameters": schema.Parameter, "tables": schema.TableRef,
+              "benefit": schema.Benefit, "channel": schema.Channel, "in_force": schema.Window}
+    parent = next((str(p) for p in reversed(loc[:-1]) if isinstance(p, str) and p in models), None)
+    model = models.get(parent or "", schema.RuleFile)
+    if len(loc) == 1:
+        model = schema.RuleFile
+    return [f.alias or n for n, f in model.model_fields.items()]
+
+
+def _rule_id(located: Located, loc: DataPath) -> str | None:
+    if len(loc) >= 2 and loc[0] == "rules" and isinstance(loc[1], int):
+        rules = located.data.get("rules") if isinstance(located.data, dict) else None
+        if isinstance(rules, list) and loc[1] < len(rules) and isinstance(rules[loc[1]], dict):
+            rid = rules[loc[1]].get("id")
+            return str(rid) if rid is not None else None
+    return None
+
+
+def parameter_type(param: Parameter) -> Type | None:
+    values = [param.value] if param.values is None else [v for v in param.values.values() if v is not None]
+    out: Type | None = None
+    for value in values:
+        t = _value_type(value)
+        out = t if out is None else unify(out, t)
+        if out is None:
+            return None
+    return out
+
+
+def _value_type(value: Any) -> Type:
+    if isinstance(value, bool):
+        return BOOL
+    if isinstance(value, int):
+        return INT
+    if isinstance(value, Decimal):
+        return DECIMAL
+    if isinstance(value, date):
+        return DATE
+    if isinstance(value, list):
+        return list_of(STR)
+    if len(value) == 7 and value[4] == "-" and value[:4].isdigit() and value[5:].isdigit():
+        return MONTH
+    return STR
+
+
+class _Build:
+    def __init__(self, model: RuleFile, located: Located, path: Path) -> None:
+        self.model, self.located, self.path = model, located, path
+        self.diagnostics: list[Diagnostic] = []
+
+    def report(self, at: DataPath, code: str, message: str, rule: str | None = None,
+               suggestion: str | None = None, offset: int | None = None,
+               severity: Severity = Severity.ERROR) -> None:
+        line, col = self.located.at(at) if offset is None else self.located.expression_at(at, offset)
+        self.diagnostics.append(Diagnostic(self.located.file, line, col, code, message, severity, rule, suggestion))
+
+    def run(self) -> tuple[RuleSet | None, list[Diagnostic]]:
+        m = self.model
+        params = {}
+        for name, param in m.parameters.items():
+            t = parameter_type(param)
+            if t is None:
+                self.report(("parameters", name), "type-mismatch", f"the values of `param.{name}` mix types")
+            else:
+                params[name] = t
+        tables = self._tables()
+        scope = Scope(params, {k: t.type for k, t in tables.items()}, dict(m.facts))
+        facts = self._facts(scope)
+        rules = self._rules(scope)
+        channel = None
+        if m.channel is not None:
+            channel = self._expression(("channel", "expression"), m.channel.expression, scope, None, (STR,))
+        self._duplicates()
+        if has_errors(self.diagnostics):
+            return None, sorted(self.diagnostics)
+        ruleset = RuleSet(model=m, path=self.path, sha256=self._hash(tables), tables=tables,
+                          param_types=params, facts=facts, rules=tuple(rules), channel=channel,
+                          located=self.located)
+        from bsu_rules.ruleset.lint import lint
+
+        self.diagnostics.extend(lint(ruleset))
+        return ruleset, sorted(self.diagnostics)
+
+    def _tables(self) -> dict[str, Table]:
+        out = {}
+        for name, ref in self.model.tables.items():
+            try:
+                out[name] = load_table(name, ref, self.path.parent)
+            except TableError as exc:
+                self.report(("tables", name, "file"), "table", str(exc))
+        return out
+
+    def _expression(self, at: DataPath, text: str, scope: Scope, rule: str | None,
+                    wanted: tuple[Type, ...]) -> Node | None:
+        def report(offset: int, code: str, message: str, suggestion: str | None) -> None:
+            self.report(at, code, message, rule, suggestion, offset)
+
+        tree = parse_checked(text, report)
+        if tree is not None:
+            TypeChecker(scope, report).expect(tree, wanted, "this expression")
+        return tree
+
+    def _facts(self, scope: Scope) -> dict[str, Node]:
+        trees: dict[str, Node] = {}
+        for name, text in self.model.facts.items():
+            def report(offset: int, code: str, message: str, suggestion: str | None, n: str = name) -> None:
+                self.report(("facts", n), code, message, None, suggestion, offset)
+
+            tree = parse_checked(text, report)
+            if tree is not None:
+                trees[name] = tree
+        order = fact_order(trees, lambda n, c: self.report(("facts", n), "cycle", f"facts depend on "
+                                                           f"each other in a cycle: {c}"))
+        checked: dict[str, Node] = {}
+        for name in order:
+            def report2(offset: int, code: str, message: str, suggestion: str | None, n: str = name) -> None:
+                self.report(("facts", n), code, message, None, suggestion, offset)
+
+            t = TypeChecker(scope, report2).check(trees[name])
+            if t is not None:
+                scope.fact_types[name] = t
+            checked[name] = trees[name]
+        return checked
+
+    def _rules(self, scope: Scope) -> list[CheckedRule]:
+        out = []
+        for i, rule in enumerate(self.model.rules):
+            at: DataPath = ("rules", i, rule.kind.value)
+            tree = self._expression(at, rule.condition, scope, rule.id, (BOOL,))
+            if rule.explain is not None:
+                self._placeholders(i, rule.id, scope)
+            if tree is not None:
+                out.append(CheckedRule(rule=rule, tree=tree, reads=tuple(reads(tree))))
+        return out
+
+    def _placeholders(self, index: int, rule: str, scope: Scope) -> None:
+        names = scope.names()
+        for lang in ("id", "en"):
+            at: DataPath = ("rules", index, "explain", lang)
+            text = getattr(self.model.rules[index].explain, lang)
+            for match in PLACEHOLDER.finditer(text):
+                name, fmt = match.group(1), match.group(2)
+                if name not in names:
+                    self.report(at, "unknown-name", f"unknown name `{name}` in the explanation", rule,
+                                nearest(name, names), match.start(1))
+                elif fmt is not None and fmt not in FORMATS:
+                    self.report(at, "bad-format", f"unknown format `:{fmt}` (use {', '.join(FORMATS)})",
+                                rule, nearest(fmt, FORMATS), match.start(2))
+
+    def _duplicates(self) -> None:
+        seen: set[str] = set()
+        for i, rule in enumerate(self.model.rules):
+            if rule.id in seen:
+                self.report(("rules", i, "id"), "duplicate-rule", f"rule id `{rule.id}` is used twice", rule.id)
+            seen.add(rule.id)
+        for name in self.model.facts:
+            if name in self.model.parameters or name in self.model.tables:
+                self.report(("facts", name), "duplicate-name", f"`{name}` names a fact and a parameter or table",
+                            severity=Severity.WARNING)
+
+    def _hash(self, tables: dict[str, Table]) -> str:
+        canonical = {"file": _jsonable(self.located.data),
+                     "tables": {name: t.sha256 for name, t in sorted(tables.items())}}
+        text = json.dumps(canonical, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, (date, Decimal)):
+        return {"$" + type(value).__name__: str(value)}
+    return value

@@ -1,0 +1,106 @@
+"""The checked, immutable rule set: the typed tree every evaluator consumes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from bsu_rules.ruleset.expressions import Name, Node, walk
+from bsu_rules.ruleset.schema import Parameter, Rule, RuleFile
+from bsu_rules.ruleset.source import Located
+from bsu_rules.ruleset.tables import Table
+from bsu_rules.ruleset.types import Type
+
+if TYPE_CHECKING:
+    from bsu_rules.evaluators.scalar import Plan
+
+
+class OutOfForce(ValueError):
+    """The decision date is outside the dates the rule set is in force."""
+
+
+@dataclass(frozen=True)
+class CheckedRule:
+    rule: Rule
+    tree: Node
+    reads: tuple[str, ...]  # names and history calls the condition reads directly (the trace)
+
+
+@dataclass(frozen=True, eq=False)
+class RuleSet:
+    """A loaded, checked rule file with its tables; identified by id, version and sha256."""
+
+    model: RuleFile
+    path: Path
+    sha256: str
+    tables: dict[str, Table]
+    param_types: dict[str, Type]
+    facts: dict[str, Node]  # in dependency order
+    rules: tuple[CheckedRule, ...]
+    channel: Node | None
+    located: Located
+    _plans: dict[date, Plan] = field(default_factory=dict, repr=False)
+
+    @property
+    def id(self) -> str:
+        return self.model.ruleset
+
+    @property
+    def version(self) -> str:
+        return self.model.version
+
+    @property
+    def default_on(self) -> date:
+        """The latest date the file describes: used when a decision date is not given."""
+        days = [self.model.in_force.from_, self.model.in_force.until, self.model.as_of]
+        for rule in self.model.rules:
+            days += [rule.in_force.from_, rule.in_force.until and _next_day(rule.in_force.until)]
+        for param in self.model.parameters.values():
+            days += list((param.values or {}).keys())
+        known = [d for d in days if d is not None]
+        latest = max(known)
+        until = self.model.in_force.until
+        return min(latest, until) if until else latest
+
+    def parameter(self, name: str, on: date) -> tuple[Any, date | None]:
+        """The value of a parameter on a date, and the date that value took effect."""
+        param: Parameter = self.model.parameters[name]
+        if param.values is None:
+            return param.value, None
+        since = [d for d in sorted(param.values) if d <= on]
+        return (param.values[since[-1]], since[-1]) if since else (None, None)
+
+    def plan(self, on: date | None = None) -> Plan:
+        """The compiled plan for a decision date (cached)."""
+        day = on or self.default_on
+        if not self.model.in_force.contains(day):
+            window = self.model.in_force
+            raise OutOfForce(f"{self.id} is in force from {window.from_} until {window.until or 'open'}; "
+                             f"a decision dated {day} cannot use it")
+        if day not in self._plans:
+            from bsu_rules.evaluators.scalar import Plan
+
+            self._plans[day] = Plan(self, day)
+        return self._plans[day]
+
+    def member_reads(self, tree: Node) -> list[str]:
+        """Member fields an expression reads, directly or through facts."""
+        out: list[str] = []
+        for n in walk(tree):
+            if isinstance(n, Name):
+                if n.parts[0] == "member":
+                    names = [n.dotted]
+                elif n.parts[0] == "fact" and n.parts[1] in self.facts:
+                    names = self.member_reads(self.facts[n.parts[1]])
+                else:
+                    names = []
+                out += [x for x in names if x not in out]
+        return out
+
+
+def _next_day(day: date) -> date:
+    from datetime import timedelta
+
+    return day + timedelta(days=1)

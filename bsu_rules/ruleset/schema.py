@@ -1,0 +1,154 @@
+"""The shape of a rule file (pydantic): what keys exist and what each holds."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+Scalar = bool | int | Decimal | date | str | list[str]
+Expression = Annotated[str, Field(min_length=1, description="An expression in the rule language")]
+Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+RuleId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Basis(StrEnum):
+    REGULATION = "regulation"
+    POLICY = "policy"
+    INTERPRETATION = "interpretation"
+
+
+class Kind(StrEnum):
+    REQUIRE = "require"
+    EXCLUDE = "exclude"
+    PRIORITIZE = "prioritize"
+    FLAG = "flag"
+
+
+class Text(_Model):
+    """The same text in Bahasa Indonesia and English."""
+
+    id: str
+    en: str
+
+
+class Window(_Model):
+    """Dates a rule or an edition is in force, both inclusive; either end may be open."""
+
+    from_: date | None = Field(default=None, alias="from")
+    until: date | None = None
+
+    def contains(self, day: date) -> bool:
+        return (self.from_ is None or self.from_ <= day) and (self.until is None or day <= self.until)
+
+
+class Parameter(_Model):
+    """A named value: either one `value`, or `values` keyed by the date each takes effect."""
+
+    value: Scalar | None = None
+    values: dict[date, Scalar | None] | None = None
+    unit: Literal["IDR", "months", "days"] | None = None
+    source: str | None = None
+    basis: Basis = Basis.REGULATION
+    description: Text | None = None
+
+    @model_validator(mode="after")
+    def _one_form(self) -> Parameter:
+        if (self.value is None) == (self.values is None):
+            raise ValueError("give exactly one of `value` or `values`")
+        return self
+
+
+class TableRef(_Model):
+    """A CSV table beside the rule file; without `value` it is a set of keys."""
+
+    file: str
+    key: str
+    value: str | None = None
+    source: str | None = None
+    partial: bool = False
+    description: Text | None = None
+
+
+class Rule(_Model):
+    """One criterion: exactly one of require, exclude, prioritize or flag."""
+
+    id: RuleId
+    title: Text | None = None
+    require: Expression | None = None
+    exclude: Expression | None = None
+    prioritize: Expression | None = None
+    flag: Expression | None = None
+    source: str | None = None
+    basis: Basis = Basis.REGULATION
+    in_force: Window = Window()
+    explain: Text | None = None
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Rule:
+        given = [k for k in Kind if getattr(self, k.value) is not None]
+        if len(given) != 1:
+            raise ValueError("a rule needs exactly one of `require`, `exclude`, `prioritize`, `flag`")
+        return self
+
+    @property
+    def kind(self) -> Kind:
+        return next(k for k in Kind if getattr(self, k.value) is not None)
+
+    @property
+    def condition(self) -> str:
+        text = getattr(self, self.kind.value)
+        assert isinstance(text, str)
+        return text
+
+
+class Benefit(_Model):
+    """What an eligible member is paid: `amount` in total, as `monthly` x `months`, in instalments."""
+
+    amount: Annotated[int, Field(gt=0)]
+    monthly: Annotated[int, Field(gt=0)] | None = None
+    months: Annotated[int, Field(gt=0)] | None = None
+    instalments: list[Annotated[int, Field(gt=0)]] = []
+    source: str | None = None
+
+    @model_validator(mode="after")
+    def _adds_up(self) -> Benefit:
+        if self.monthly is not None and self.months is not None and self.monthly * self.months != self.amount:
+            raise ValueError(f"monthly x months = {self.monthly * self.months}, not amount {self.amount}")
+        if self.instalments and sum(self.instalments) != self.amount:
+            raise ValueError(f"instalments add up to {sum(self.instalments)}, not amount {self.amount}")
+        return self
+
+
+class Channel(_Model):
+    """How the benefit is paid: an expression giving the channel name, and its source."""
+
+    expression: Expression
+    source: str | None = None
+    basis: Basis = Basis.REGULATION
+
+
+class RuleFile(_Model):
+    """A whole rule file: one edition of the programme."""
+
+    ruleset: RuleId
+    version: str
+    title: Text
+    legal_basis: dict[str, str] = {}
+    in_force: Window
+    as_of: date
+    parameters: dict[Identifier, Parameter] = {}
+    tables: dict[Identifier, TableRef] = {}
+    facts: dict[Identifier, Expression] = {}
+    rules: list[Rule]
+    benefit: Benefit
+    channel: Channel | None = None
+    notes: Text | None = None

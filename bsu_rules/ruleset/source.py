@@ -1,0 +1,118 @@
+"""Safe YAML with source positions: plain data plus a map from data path to line and column.
+
+Only the YAML composer is used (no object construction): scalars become str, int, bool, None,
+``date`` or exact ``Decimal`` (never float). Duplicate keys are reported, not silently merged.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import MarkedYAMLError
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from bsu_rules.ruleset.diagnostics import Diagnostic
+
+Path = tuple[str | int, ...]
+_INT = re.compile(r"^[-+]?(0|[1-9][0-9_]*)$")
+
+
+@dataclass
+class Located:
+    """YAML data and where each value (and each mapping key) starts, 1-based."""
+
+    file: str
+    data: Any
+    values: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    styles: dict[Path, str | None] = field(default_factory=dict)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    def at(self, path: Path, *, key: bool = False) -> tuple[int, int]:
+        """The position of ``path``, or of its nearest located ancestor."""
+        table = self.keys if key else self.values
+        while path:
+            if path in table:
+                return table[path]
+            if path in self.values:
+                return self.values[path]
+            path = path[:-1]
+        return self.values.get((), (1, 1))
+
+    def expression_at(self, path: Path, offset: int) -> tuple[int, int]:
+        """The position of character ``offset`` of the expression stored at ``path``."""
+        line, col = self.at(path)
+        style = self.styles.get(path)
+        if style in ("|", ">"):
+            return line + 1, offset + 1
+        return line, col + offset + (1 if style in ("'", '"') else 0)
+
+
+def read_yaml(text: str, file: str) -> Located:
+    """Compose ``text`` into a Located; a syntax error becomes a diagnostic."""
+    out = Located(file=file, data=None)
+    try:
+        root = YAML(typ="safe", pure=True).compose(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = exc.problem or exc.context or "invalid YAML"
+        out.diagnostics.append(Diagnostic(file, line, col, "yaml-syntax", str(problem)))
+        return out
+    out.data = {} if root is None else _convert(root, (), out)
+    return out
+
+
+def _convert(node: Node, path: Path, out: Located) -> Any:
+    out.values[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    if isinstance(node, MappingNode):
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key = _scalar(key_node) if isinstance(key_node, ScalarNode) else None
+            key = key.isoformat() if isinstance(key, date) else key
+            kpos = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            if not isinstance(key, (str, int)) or isinstance(key, bool):
+                out.diagnostics.append(Diagnostic(out.file, *kpos, "bad-key", "keys must be plain text"))
+                continue
+            key = str(key)
+            if key in result:
+                first = out.keys[path + (key,)]
+                out.diagnostics.append(
+                    Diagnostic(out.file, *kpos, "duplicate-key",
+                               f"key `{key}` is repeated (first at line {first[0]})")
+                )
+                continue
+            out.keys[path + (key,)] = kpos
+            result[key] = _convert(value_node, path + (key,), out)
+        return result
+    if isinstance(node, SequenceNode):
+        return [_convert(item, path + (i,), out) for i, item in enumerate(node.value)]
+    assert isinstance(node, ScalarNode)
+    out.styles[path] = node.style
+    return _scalar(node)
+
+
+def _scalar(node: ScalarNode) -> Any:
+    tag, text = str(node.tag), node.value
+    if tag.endswith(":null"):
+        return None
+    if tag.endswith(":bool"):
+        return text.lower() == "true"
+    if tag.endswith(":int") and _INT.match(text):
+        return int(text.replace("_", ""))
+    if tag.endswith(":float"):
+        try:
+            return Decimal(text.replace("_", ""))
+        except InvalidOperation:
+            return text
+    if tag.endswith(":timestamp") and len(text) == 10:
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            return text
+    return text

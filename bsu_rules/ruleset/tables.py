@@ -1,0 +1,70 @@
+"""CSV tables beside a rule file: keys as text, numbers as exact decimals."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from bsu_rules.ruleset.schema import TableRef
+from bsu_rules.ruleset.types import DECIMAL, KEYSET, STR, Type, table_of
+
+_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+
+
+class TableError(ValueError):
+    def __init__(self, message: str, line: int = 1) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+@dataclass(frozen=True)
+class Table:
+    """A loaded table: a mapping key -> value, or a set of keys (``values`` is None)."""
+
+    name: str
+    ref: TableRef
+    keys: frozenset[str]
+    values: dict[str, Decimal | str] | None
+    rows: int
+    sha256: str
+
+    @property
+    def type(self) -> Type:
+        if self.values is None:
+            return KEYSET
+        numeric = all(isinstance(v, Decimal) for v in self.values.values())
+        return table_of(DECIMAL if numeric else STR)
+
+
+def load_table(name: str, ref: TableRef, base: Path) -> Table:
+    """Read ``ref.file`` relative to ``base``; raise TableError naming the row that is wrong."""
+    path = base / ref.file
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        raise TableError(f"table file `{ref.file}` not found (looked in {base})") from None
+    reader = csv.DictReader(io.StringIO(raw.decode("utf-8-sig")))
+    columns = reader.fieldnames or []
+    for column in (ref.key, ref.value):
+        if column is not None and column not in columns:
+            raise TableError(f"table `{ref.file}` has no column `{column}` (columns: {', '.join(columns)})")
+    values: dict[str, Decimal | str] = {}
+    keys: set[str] = set()
+    for row in reader:
+        line = reader.line_num
+        key = (row.get(ref.key) or "").strip()
+        if not key:
+            raise TableError(f"{ref.file}:{line}: empty key `{ref.key}`", line)
+        if key in keys:
+            raise TableError(f"{ref.file}:{line}: key {key} appears twice", line)
+        keys.add(key)
+        if ref.value is not None:
+            text = (row.get(ref.value) or "").strip()
+            values[key] = Decimal(text) if _NUMBER.match(text) else text
+    return Table(name, ref, frozenset(keys), values if ref.value is not None else None, len(keys),
+                 hashlib.sha256(raw).hexdigest())

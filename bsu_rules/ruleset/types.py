@@ -1,0 +1,111 @@
+"""The rule language's types, and the member fields rule files may read (from the contract)."""
+
+from __future__ import annotations
+
+import types
+import typing
+from dataclasses import dataclass
+from datetime import date
+from enum import Enum
+from functools import cache
+from typing import Any
+
+from pydantic import BaseModel
+
+
+@dataclass(frozen=True)
+class Type:
+    """A value type. ``item`` is the element (list) or value (table) type."""
+
+    name: str
+    item: Type | None = None
+    choices: frozenset[str] | None = None
+
+    def __str__(self) -> str:
+        if self.name == "list" and self.item:
+            return f"list of {self.item}"
+        if self.name == "table" and self.item:
+            return f"table of {self.item}"
+        return self.name
+
+    @property
+    def numeric(self) -> bool:
+        return self.name in ("int", "decimal")
+
+
+INT, DECIMAL, BOOL, STR = Type("int"), Type("decimal"), Type("bool"), Type("str")
+DATE, MONTH, KEYSET = Type("date"), Type("month"), Type("keyset")
+WAGES, CONTRIBUTIONS, RECEIPTS = Type("wages"), Type("contributions"), Type("receipts")
+HISTORIES = (WAGES, CONTRIBUTIONS, RECEIPTS)
+
+
+def list_of(item: Type) -> Type:
+    return Type("list", item)
+
+
+def table_of(value: Type) -> Type:
+    return Type("table", value)
+
+
+def unify(a: Type, b: Type) -> Type | None:
+    """The common type of two branches or list items, or None if they do not mix."""
+    if a.numeric and b.numeric:
+        return INT if a == b == INT else DECIMAL
+    if a.name != b.name or a.item != b.item:
+        return None
+    if a.choices is None or b.choices is None:
+        return Type(a.name, a.item)
+    return Type(a.name, a.item, a.choices | b.choices)
+
+
+def comparable(a: Type, b: Type) -> bool:
+    return unify(a, b) is not None and a.name not in ("list", "table", "keyset") and a not in HISTORIES
+
+
+_HISTORY_ITEMS = {"WageReport": WAGES, "Contribution": CONTRIBUTIONS, "ProgramReceipt": RECEIPTS}
+
+
+def _field_type(annotation: Any) -> Type | BaseModel | None:
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _field_type(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        return _field_type(args[0]) if len(args) == 1 else None
+    if origin is list:
+        item = typing.get_args(annotation)[0]
+        return _HISTORY_ITEMS.get(getattr(item, "__name__", ""))
+    if isinstance(annotation, type) and issubclass(annotation, Enum):
+        return Type("str", choices=frozenset(str(m.value) for m in annotation))
+    if annotation is date:
+        return DATE
+    if annotation is str:
+        return STR
+    if annotation is int:
+        return INT
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation  # type: ignore[return-value]
+    return None
+
+
+def _fields(model: type[BaseModel], prefix: str) -> dict[str, Type]:
+    out: dict[str, Type] = {}
+    for name, info in model.model_fields.items():
+        found = _field_type(info.annotation)
+        if isinstance(found, Type):
+            out[f"{prefix}.{name}"] = found
+        elif isinstance(found, type) and issubclass(found, BaseModel):
+            out.update(_fields(found, f"{prefix}.{name}"))
+    return out
+
+
+@cache
+def member_fields() -> dict[str, Type]:
+    """``member.<path>`` -> type, derived from the Member model so the two never drift."""
+    from bsu_rules.members import Member
+
+    fields = _fields(Member, "member")
+    sector = fields.get("member.employer.sector")
+    if sector is not None:
+        fields["member.employer.sector"] = Type("str", choices=frozenset("ABCDEFGHIJKLMNOPQRSTU"))
+    return fields

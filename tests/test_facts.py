@@ -1,0 +1,310 @@
+"""Tests for bsu_rules.facts (the fact catalogue)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bsu_rules.facts import (
+    add_months,
+    arrears_streak,
+    contribution_billed,
+    last_wage,
+    month_end,
+    month_of,
+    month_start,
+    province,
+    received,
+    round_up,
+)
+from bsu_rules.members import Contribution, Program, ProgramReceipt, WageReport
+
+AS_OF = date(2021, 7, 31)
+
+months = st.builds(
+    lambda y, m: f"{y:04d}-{m:02d}", st.integers(1900, 2100), st.integers(1, 12)
+)
+
+
+# --- months ---------------------------------------------------------------------------------
+
+
+def test_month_start_and_end() -> None:
+    assert month_start("2021-06") == date(2021, 6, 1)
+    assert month_end("2021-06") == date(2021, 6, 30)
+    assert month_end("2020-02") == date(2020, 2, 29)
+    assert month_end("2021-02") == date(2021, 2, 28)
+    assert month_end("2021-12") == date(2021, 12, 31)
+
+
+def test_add_months_crosses_years() -> None:
+    assert add_months("2020-11", 3) == "2021-02"
+    assert add_months("2021-01", -1) == "2020-12"
+    assert add_months("2021-06", 0) == "2021-06"
+    assert add_months("2021-06", -18) == "2019-12"
+
+
+def test_month_of() -> None:
+    assert month_of(date(2021, 6, 30)) == "2021-06"
+    assert month_of(date(999, 1, 5)) == "0999-01"
+
+
+@pytest.mark.parametrize(
+    "bad", ["2021-13", "2021-00", "2021-6", "202106", "", "2021-06-01"]
+)
+def test_month_start_rejects_non_months(bad: str) -> None:
+    with pytest.raises(ValueError):
+        month_start(bad)
+
+
+@given(months, st.integers(-2400, 2400))
+def test_add_months_round_trip(month: str, n: int) -> None:
+    assert add_months(add_months(month, n), -n) == month
+
+
+@given(months)
+def test_month_bounds_round_trip(month: str) -> None:
+    assert month_of(month_start(month)) == month
+    assert month_of(month_end(month)) == month
+    assert month_end(month) + timedelta(days=1) == month_start(add_months(month, 1))
+
+
+# --- last_wage ------------------------------------------------------------------------------
+
+
+def test_last_wage_takes_latest_at_or_before_month() -> None:
+    wages = [
+        WageReport(period="2021-03", amount=3_000_000),
+        WageReport(period="2021-07", amount=4_000_000),
+        WageReport(period="2021-05", amount=3_400_000),
+    ]
+    assert last_wage(wages, "2021-06") == 3_400_000
+    assert last_wage(wages, "2021-05") == 3_400_000
+    assert last_wage(wages, "2021-04") == 3_000_000
+    assert last_wage(wages, "2021-07") == 4_000_000
+    assert last_wage(wages, "2021-02") is None
+
+
+def test_last_wage_ties_take_last_in_list_order() -> None:
+    wages = [
+        WageReport(period="2021-06", amount=1),
+        WageReport(period="2021-06", amount=2),
+        WageReport(period="2021-05", amount=3),
+    ]
+    assert last_wage(wages, "2021-06") == 2
+
+
+def test_last_wage_unknown() -> None:
+    assert last_wage(None, "2021-06") is None
+    assert last_wage([WageReport(period="2021-01", amount=1)], None) is None
+    assert last_wage([], "2021-06") is None
+
+
+# --- contribution_billed --------------------------------------------------------------------
+
+
+def test_contribution_billed() -> None:
+    rows = [
+        Contribution(period="2021-05"),
+        Contribution(period="2021-06", paid_on="2021-07-10"),
+    ]
+    assert contribution_billed(rows, "2021-06") is True
+    assert contribution_billed(rows, "2021-05") is True
+    assert contribution_billed(rows, "2021-04") is False
+    assert contribution_billed([], "2021-06") is False
+    assert contribution_billed(None, "2021-06") is None
+    assert contribution_billed(rows, None) is None
+
+
+# --- arrears_streak -------------------------------------------------------------------------
+
+
+def _c(period: str, paid_on: str | None = None) -> Contribution:
+    return Contribution(period=period, paid_on=paid_on)
+
+
+def test_arrears_streak_counts_unpaid_months_ending_at_month() -> None:
+    rows = [_c("2021-04", "2021-05-10"), _c("2021-05"), _c("2021-06")]
+    assert arrears_streak(rows, "2021-06", AS_OF) == 2
+    assert arrears_streak(rows, "2021-05", AS_OF) == 1
+    assert arrears_streak(rows, "2021-04", AS_OF) == 0
+
+
+def test_arrears_streak_zero_when_month_paid_or_not_billed() -> None:
+    rows = [_c("2021-05"), _c("2021-06", "2021-07-15")]
+    assert arrears_streak(rows, "2021-06", AS_OF) == 0
+    assert arrears_streak(rows, "2021-07", AS_OF) == 0
+
+
+def test_arrears_streak_stops_at_unbilled_gap() -> None:
+    rows = [_c("2021-03"), _c("2021-05"), _c("2021-06")]
+    assert arrears_streak(rows, "2021-06", AS_OF) == 2
+
+
+def test_arrears_streak_crosses_year_boundary() -> None:
+    rows = [_c("2020-11"), _c("2020-12"), _c("2021-01"), _c("2021-02")]
+    assert arrears_streak(rows, "2021-02", AS_OF) == 4
+
+
+def test_arrears_streak_payment_after_as_of_does_not_count() -> None:
+    rows = [_c("2021-05", "2021-08-01"), _c("2021-06", "2021-07-31")]
+    assert arrears_streak(rows, "2021-05", AS_OF) == 1
+    assert arrears_streak(rows, "2021-06", AS_OF) == 0  # paid exactly on as_of
+    assert arrears_streak(rows, "2021-06", date(2021, 7, 30)) == 2
+
+
+def test_arrears_streak_any_paid_row_pays_the_period() -> None:
+    rows = [_c("2021-06"), _c("2021-06", "2021-07-01"), _c("2021-06")]
+    assert arrears_streak(rows, "2021-06", AS_OF) == 0
+
+
+def test_arrears_streak_unknown() -> None:
+    assert arrears_streak(None, "2021-06", AS_OF) is None
+    assert arrears_streak([], None, AS_OF) is None
+    assert arrears_streak([], "2021-06", None) is None
+    assert arrears_streak([], "2021-06", AS_OF) == 0
+
+
+def test_arrears_streak_long_history() -> None:
+    rows = [_c(add_months("1900-01", i)) for i in range(3000)]
+    assert arrears_streak(rows, add_months("1900-01", 2999), AS_OF) == 3000
+
+
+small_months = st.builds(lambda i: add_months("2020-01", i), st.integers(0, 23))
+pay_dates = st.none() | st.dates(date(2020, 1, 1), date(2022, 6, 30))
+contribution_rows = st.lists(
+    st.builds(lambda p, d: Contribution(period=p, paid_on=d), small_months, pay_dates),
+    max_size=30,
+)
+
+
+def _naive_streak(rows: list[Contribution], month: str, as_of: date) -> int:
+    streak = 0
+    while True:
+        same = [r for r in rows if r.period == month]
+        if not same or any(r.paid_on is not None and r.paid_on <= as_of for r in same):
+            return streak
+        streak += 1
+        month = add_months(month, -1)
+
+
+@given(contribution_rows, small_months, st.dates(date(2020, 1, 1), date(2022, 6, 30)))
+def test_arrears_streak_properties(
+    rows: list[Contribution], month: str, as_of: date
+) -> None:
+    streak = arrears_streak(rows, month, as_of)
+    assert streak is not None
+    assert 0 <= streak <= len(rows)
+    assert streak == _naive_streak(rows, month, as_of)
+
+
+@given(
+    contribution_rows.filter(bool),
+    small_months,
+    st.dates(date(2020, 1, 1), date(2022, 6, 30)),
+    st.data(),
+)
+def test_paying_a_contribution_never_increases_streak(
+    rows: list[Contribution], month: str, as_of: date, data: st.DataObject
+) -> None:
+    before = arrears_streak(rows, month, as_of)
+    i = data.draw(st.integers(0, len(rows) - 1))
+    paid = [*rows[:i], rows[i].model_copy(update={"paid_on": as_of}), *rows[i + 1 :]]
+    after = arrears_streak(paid, month, as_of)
+    assert before is not None and after is not None
+    assert after <= before
+
+
+# --- received -------------------------------------------------------------------------------
+
+
+def test_received() -> None:
+    receipts = [
+        ProgramReceipt(program="PRAKERJA", year=2020),
+        ProgramReceipt(program="PKH", year=2022),
+    ]
+    assert received(receipts, ["PKH", "BPUM"]) is True
+    assert received(receipts, ["BPUM"]) is False
+    assert received(receipts, ["PKH"], 2022) is True
+    assert received(receipts, ["PKH"], 2021) is False
+    assert received(receipts, ["PRAKERJA", "PKH"], 2020) is True
+    assert received(receipts, [Program.BSU_TEACHER]) is False
+    assert received(receipts, [Program.PKH], 2022) is True
+    assert received([], ["PKH"]) is False
+    assert received(receipts, []) is False
+
+
+def test_received_unknown() -> None:
+    assert received(None, ["PKH"]) is None
+    assert received([ProgramReceipt(program="PKH", year=2022)], None) is None
+
+
+# --- province -------------------------------------------------------------------------------
+
+
+def test_province() -> None:
+    assert province("3215") == "32"
+    assert province("1171") == "11"
+    assert province(None) is None
+
+
+# --- round_up -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("amount", "expected"),
+    [
+        (4_798_312, 4_800_000),  # Karawang UMK 2021
+        (Decimal("4416186.548"), 4_500_000),  # DKI UMP 2021
+        (3_607_223, 3_700_000),  # Kota Jambi UMK 2025
+        (4_641_854, 4_700_000),  # DKI UMP 2022
+        (3_500_000, 3_500_000),  # already a multiple
+        (Decimal("3500000.000"), 3_500_000),
+        (Decimal("3500000.001"), 3_600_000),
+        (
+            Decimal("4400000.0000000000000001"),
+            4_500_000,
+        ),  # float would drop the fraction
+        (10**18 + 1, 10**18 + 100_000),  # beyond float precision
+        (0, 0),
+    ],
+)
+def test_round_up_examples(amount: int | Decimal, expected: int) -> None:
+    result = round_up(amount, 100_000)
+    assert result == expected
+    assert type(result) is int
+
+
+def test_round_up_unknown_and_bad_step() -> None:
+    assert round_up(None, 100_000) is None
+    assert round_up(4_798_312, None) is None
+    for step in (0, -100_000):
+        with pytest.raises(ValueError):
+            round_up(4_798_312, step)
+
+
+def test_round_up_rejects_float() -> None:
+    with pytest.raises(TypeError):
+        round_up(4416186.548, 100_000)  # type: ignore[arg-type]
+
+
+amounts = st.integers(-(10**20), 10**20) | st.decimals(
+    min_value=-(10**12),
+    max_value=10**12,
+    places=3,
+    allow_nan=False,
+    allow_infinity=False,
+)
+
+
+@given(amounts, st.integers(1, 10**7))
+def test_round_up_properties(amount: int | Decimal, step: int) -> None:
+    result = round_up(amount, step)
+    assert result is not None
+    assert result % step == 0
+    assert result >= amount
+    assert result < amount + step

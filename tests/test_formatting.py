@@ -1,0 +1,160 @@
+"""Tests for bsu_rules.formatting: exact money, dates, months and trace values."""
+
+from __future__ import annotations
+
+import decimal
+from datetime import date, datetime
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bsu_rules.formatting import format_date, format_month, format_value, number, rupiah
+
+
+@pytest.mark.parametrize(
+    ("amount", "expected"),
+    [
+        (4800000, "Rp4.800.000"),
+        (3500000, "Rp3.500.000"),
+        (600000, "Rp600.000"),
+        (0, "Rp0"),
+        (999, "Rp999"),
+        (1000, "Rp1.000"),
+        (-1000, "-Rp1.000"),
+        (Decimal("4416186.548"), "Rp4.416.186,548"),
+        (Decimal("4791843.90"), "Rp4.791.843,90"),
+        (Decimal("3496194.78"), "Rp3.496.194,78"),
+        (Decimal(4641854), "Rp4.641.854"),
+        (Decimal("0.05"), "Rp0,05"),
+        (Decimal("-1000.50"), "-Rp1.000,50"),
+        (Decimal("-0.00"), "Rp0,00"),
+        (Decimal("48E+5"), "Rp4.800.000"),
+        (10**21, "Rp1.000.000.000.000.000.000.000"),
+    ],
+)
+def test_rupiah(amount: int | Decimal, expected: str) -> None:
+    assert rupiah(amount) == expected
+
+
+def test_rupiah_keeps_digits_beyond_decimal_context_precision() -> None:
+    long = Decimal("123456789012345678901234567890.1234567890120")
+    with decimal.localcontext(prec=5):
+        text = rupiah(long)
+    assert text == "Rp123.456.789.012.345.678.901.234.567.890,1234567890120"
+
+
+@pytest.mark.parametrize("bad", [4800000.0, "4800000", True, None])
+def test_rupiah_rejects_non_exact_types(bad: object) -> None:
+    with pytest.raises(TypeError):
+        rupiah(bad)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "bad", [Decimal("NaN"), Decimal("Infinity"), Decimal("-Infinity")]
+)
+def test_rupiah_rejects_non_finite(bad: Decimal) -> None:
+    with pytest.raises(ValueError):
+        rupiah(bad)
+
+
+@given(st.integers(-(10**40), 10**40), st.integers(-3, 12))
+def test_rupiah_round_trips_exactly(units: int, places: int) -> None:
+    amount = Decimal(f"{units}E{-places}")
+    text = rupiah(amount)
+    negative = text.startswith("-")
+    plain = text.removeprefix("-").removeprefix("Rp").replace(".", "").replace(",", ".")
+    back = Decimal(plain)
+    assert (back.copy_negate() if negative else back) == amount  # exact, no context
+    assert back.as_tuple().exponent == -max(places, 0)  # every fraction digit kept
+    assert negative == (amount < 0)
+
+
+@given(st.integers())
+def test_number_en_matches_python_grouping(value: int) -> None:
+    assert number(value, "en") == f"{value:,}"
+    assert number(value, "id") == f"{value:,}".replace(",", ".")
+
+
+@pytest.mark.parametrize(
+    ("day", "lang", "expected"),
+    [
+        (date(2022, 9, 12), "id", "12 September 2022"),
+        (date(2022, 9, 12), "en", "12 September 2022"),
+        (date(2021, 7, 1), "id", "1 Juli 2021"),
+        (date(2021, 7, 1), "en", "1 July 2021"),
+        (date(2020, 6, 30), "id", "30 Juni 2020"),
+        (date(2021, 8, 17), "id", "17 Agustus 2021"),
+        (date(2025, 2, 3), "id", "3 Februari 2025"),
+        (date(2025, 2, 3), "en", "3 February 2025"),
+    ],
+)
+def test_format_date(day: date, lang: str, expected: str) -> None:
+    assert format_date(day, lang) == expected
+
+
+@pytest.mark.parametrize(
+    ("month", "lang", "expected"),
+    [
+        ("2022-07", "id", "Juli 2022"),
+        ("2022-07", "en", "July 2022"),
+        ("2021-06", "id", "Juni 2021"),
+        ("2025-04", "en", "April 2025"),
+        ("2020-12", "id", "Desember 2020"),
+    ],
+)
+def test_format_month(month: str, lang: str, expected: str) -> None:
+    assert format_month(month, lang) == expected
+
+
+@pytest.mark.parametrize("bad", ["2022-13", "2022-7", "22-07", "2022-07-01", ""])
+def test_format_month_rejects_non_months(bad: str) -> None:
+    with pytest.raises(ValueError, match="YYYY-MM"):
+        format_month(bad, "id")
+
+
+@pytest.mark.parametrize(
+    ("value", "expected_id", "expected_en"),
+    [
+        (True, "ya", "yes"),
+        (False, "tidak", "no"),
+        (None, "tidak diketahui", "unknown"),
+        (date(2021, 7, 1), "1 Juli 2021", "1 July 2021"),
+        ("2022-07", "Juli 2022", "July 2022"),
+        ("2022-13", "2022-13", "2022-13"),
+        ("3215", "3215", "3215"),
+        (3, "3", "3"),
+        (12000, "12.000", "12,000"),
+        (-12000, "-12.000", "-12,000"),
+        (Decimal("4416186.548"), "4.416.186,548", "4,416,186.548"),
+        (Decimal("4791843.90"), "4.791.843,90", "4,791,843.90"),
+        (["PKH", "BPUM"], "PKH, BPUM", "PKH, BPUM"),
+        (("2022-06", True), "Juni 2022, ya", "June 2022, yes"),
+        ([], "", ""),
+        ({"pppk", "pns"}, "pns, pppk", "pns, pppk"),
+        (frozenset({12000, 3}), "12.000, 3", "12,000, 3"),
+        (datetime(2022, 7, 31, 8, 5), "2022-07-31T08:05:00", "2022-07-31T08:05:00"),
+        (Decimal("NaN"), "NaN", "NaN"),
+        (1.5, "1.5", "1.5"),
+    ],
+)
+def test_format_value(value: object, expected_id: str, expected_en: str) -> None:
+    assert format_value(value, "id") == expected_id
+    assert format_value(value, "en") == expected_en
+
+
+@pytest.mark.parametrize("call", [format_value, format_month])
+def test_unsupported_language_is_an_error(call: object) -> None:
+    with pytest.raises(ValueError, match="unsupported language"):
+        call("2022-07", "fr")  # type: ignore[operator]
+    with pytest.raises(ValueError, match="unsupported language"):
+        format_date(date(2022, 7, 1), "id_ID")
+
+
+def test_independent_of_process_locale(monkeypatch: pytest.MonkeyPatch) -> None:
+    for var in ("LANG", "LC_ALL", "LC_NUMERIC", "LC_TIME", "LANGUAGE"):
+        monkeypatch.setenv(var, "de_DE.UTF-8")
+    assert rupiah(Decimal("4791843.90")) == "Rp4.791.843,90"
+    assert format_value(12000, "en") == "12,000"
+    assert format_date(date(2021, 7, 1), "en") == "1 July 2021"

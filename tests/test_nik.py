@@ -1,0 +1,177 @@
+"""Tests for bsu_rules.nik (NIK structure check)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bsu_rules.nik import PROVINCES, NikIssue, describe_nik_issue, nik_issue, nik_valid
+
+WOMAN = "3215014107900001"  # Karawang, born 1 July 1990, day + 40
+MAN = "3215010107900001"
+BORN = date(1990, 7, 1)
+
+
+def test_valid_woman_and_man() -> None:
+    assert nik_issue(WOMAN, BORN) is None
+    assert nik_issue(MAN, BORN) is None
+    assert nik_issue(WOMAN) is None
+    assert nik_valid(WOMAN, BORN) is True
+
+
+@pytest.mark.parametrize(
+    ("nik", "issue"),
+    [
+        ("9915014107900001", NikIssue.PROVINCE),
+        ("0015014107900001", NikIssue.PROVINCE),
+        ("9715014107900001", NikIssue.PROVINCE),  # a BPS code, not Kemendagri
+        ("3200014107900001", NikIssue.REGENCY),
+        ("3215013207900001", NikIssue.DAY),
+        ("3215010007900001", NikIssue.DAY),
+        ("3215014007900001", NikIssue.DAY),
+        ("3215017207900001", NikIssue.DAY),
+        ("3215014113900001", NikIssue.MONTH),
+        ("3215014100900001", NikIssue.MONTH),
+        ("3215014107900000", NikIssue.SERIAL),
+    ],
+)
+def test_single_issue(nik: str, issue: NikIssue) -> None:
+    assert nik_issue(nik) is issue
+    assert nik_valid(nik) is False
+
+
+@pytest.mark.parametrize("day", ["01", "31", "41", "71"])
+def test_day_bounds_are_valid(day: str) -> None:
+    assert nik_issue(f"321501{day}07900001") is None
+
+
+@pytest.mark.parametrize(
+    "nik",
+    [
+        "321501410790000",  # 15 digits
+        "32150141079000012",  # 17 digits
+        "32150141079000a1",
+        " 215014107900001",
+        "3215-01410790001",
+        "٣٢١٥٠١٤١٠٧٩٠٠٠٠١",  # Arabic-Indic digits are not ASCII digits
+        "",
+    ],
+)
+def test_not_16_digits(nik: str) -> None:
+    assert nik_issue(nik) is NikIssue.NOT_16_DIGITS
+
+
+def test_first_issue_wins() -> None:
+    # province 99, regency 00, day 32, month 13, serial 0000: province is reported first
+    assert nik_issue("9900013213900000") is NikIssue.PROVINCE
+    assert nik_issue("3200013213900000") is NikIssue.REGENCY
+    assert nik_issue("3215013213900000") is NikIssue.DAY
+    assert nik_issue("3215012913900000") is NikIssue.MONTH
+    assert nik_issue("3215012912900000", date(2000, 1, 1)) is NikIssue.SERIAL
+
+
+@pytest.mark.parametrize(
+    "born",
+    [date(1990, 7, 2), date(1990, 8, 1), date(1991, 7, 1), date(1980, 7, 1)],
+)
+def test_birth_date_mismatch(born: date) -> None:
+    assert nik_issue(WOMAN, born) is NikIssue.BIRTH_DATE_MISMATCH
+    assert nik_valid(WOMAN, born) is False
+
+
+def test_two_digit_year_matches_any_century() -> None:
+    assert nik_issue(WOMAN, date(2090, 7, 1)) is None
+
+
+def test_nik_valid_unknown() -> None:
+    assert nik_valid(None) is None
+    assert nik_valid(None, BORN) is None
+
+
+@given(
+    st.dates(date(1900, 1, 1), date(2099, 12, 31)),
+    st.booleans(),
+    st.sampled_from(sorted(PROVINCES)),
+    st.integers(1, 9999),
+)
+def test_generated_nik_matches_its_birth_date(
+    born: date, woman: bool, prov: str, serial: int
+) -> None:
+    day = born.day + 40 if woman else born.day
+    nik = f"{prov}0101{day:02d}{born.month:02d}{born.year % 100:02d}{serial:04d}"
+    assert nik_issue(nik, born) is None
+    other = date(born.year, born.month, 1 if born.day != 1 else 2)
+    assert nik_issue(nik, other) is NikIssue.BIRTH_DATE_MISMATCH
+
+
+def test_provinces_are_the_38_kemendagri_codes() -> None:
+    expected = {
+        *(str(c) for c in range(11, 20)),
+        "21",
+        *(str(c) for c in range(31, 37)),
+        "51",
+        "52",
+        "53",
+        *(str(c) for c in range(61, 66)),
+        *(str(c) for c in range(71, 77)),
+        "81",
+        "82",
+        *(str(c) for c in range(91, 97)),
+    }
+    assert set(PROVINCES) == expected
+    assert len(PROVINCES) == 38
+    assert PROVINCES["11"] == "Aceh"
+    assert PROVINCES["31"] == "DKI Jakarta"
+    assert PROVINCES["91"] == "Papua"
+    assert PROVINCES["92"] == "Papua Barat"
+    assert PROVINCES["93"] == "Papua Selatan"
+    assert PROVINCES["94"] == "Papua Tengah"
+    assert PROVINCES["95"] == "Papua Pegunungan"
+    assert PROVINCES["96"] == "Papua Barat Daya"
+
+
+def test_issue_codes() -> None:
+    assert [i.value for i in NikIssue] == [
+        "not-16-digits",
+        "province",
+        "regency",
+        "day",
+        "month",
+        "serial",
+        "birth-date-mismatch",
+    ]
+
+
+def test_describe_examples() -> None:
+    nik = "9915014107900001"
+    assert (
+        describe_nik_issue(NikIssue.PROVINCE, nik, "id")
+        == "kode provinsi 99 tidak dikenal"
+    )
+    assert (
+        describe_nik_issue(NikIssue.PROVINCE, nik, "en")
+        == "province code 99 is unknown"
+    )
+    assert (
+        describe_nik_issue(NikIssue.DAY, "3215013207900001", "id")
+        == "tanggal lahir 32 tidak sah (1–31, atau 41–71 untuk perempuan)"
+    )
+    assert "13" in describe_nik_issue(NikIssue.MONTH, "3215014113900001", "en")
+    assert "0000" in describe_nik_issue(NikIssue.SERIAL, "3215014107900000", "id")
+    assert "410790" in describe_nik_issue(NikIssue.BIRTH_DATE_MISMATCH, WOMAN, "en")
+    assert "12345" in describe_nik_issue(NikIssue.NOT_16_DIGITS, "12345", "id")
+
+
+@pytest.mark.parametrize("issue", list(NikIssue))
+def test_describe_every_issue_in_both_languages(issue: NikIssue) -> None:
+    texts = {describe_nik_issue(issue, WOMAN, lang) for lang in ("id", "en")}
+    assert len(texts) == 2
+    assert all(texts)
+
+
+def test_describe_rejects_unknown_language() -> None:
+    with pytest.raises(ValueError):
+        describe_nik_issue(NikIssue.PROVINCE, WOMAN, "fr")
