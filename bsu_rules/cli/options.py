@@ -1,0 +1,53 @@
+"""Argument types and readers shared by several commands."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+
+def day(text: str) -> date:
+    """An argparse type for YYYY-MM-DD."""
+    try:
+        return date.fromisoformat(text) if len(text) == 10 else date.fromisoformat("x")
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+
+
+class BadRecord(ValueError):
+    """A record that is not even JSON: carries its number."""
+
+
+def read_records(paths: list[str]) -> Iterator[tuple[int, Any]]:
+    """Records from JSON files (one object or a list) or JSONL; ``-`` is standard input.
+
+    Yields (record number from 1, record); a line that is not JSON yields a BadRecord instead.
+    """
+    number = 0
+    for path in paths:
+        text = sys.stdin.read() if path == "-" else Path(path).read_text("utf-8")
+        stripped = text.lstrip()
+        whole: Any = None
+        if not path.endswith(".jsonl") and stripped[:1] in ("[", "{"):
+            try:
+                whole = json.loads(text)
+            except json.JSONDecodeError:
+                whole = None
+        if whole is not None:
+            for record in whole if isinstance(whole, list) else [whole]:
+                number += 1
+                yield number, record
+            continue
+        for line in text.splitlines():
+            if not line.strip():
+                continue
+            number += 1
+            try:
+                yield number, json.loads(line)
+            except json.JSONDecodeError as exc:
+                yield number, BadRecord(f"not valid JSON ({exc.msg} at column {exc.colno})")
