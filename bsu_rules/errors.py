@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 
 class InputError(ValueError):
     """A member record (or other input) is malformed; the message names every bad field path."""
@@ -14,6 +16,6 @@ class InputError(ValueError):
 class RuleSetError(ValueError):
     """A rule file could not be loaded; ``diagnostics`` holds every problem found."""
 
-    def __init__(self, diagnostics: list["object"]) -> None:
-        self.diagnostics = diagnostics
+    def __init__(self, diagnostics: Sequence[object]) -> None:
+        self.diagnostics = list(diagnostics)
         super().__init__("\n".join(str(d) for d in diagnostics))

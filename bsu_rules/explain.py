@@ -32,7 +32,7 @@ def format_as(value: Any, fmt: str | None, lang: str, member: Any = None) -> str
     if value is None:
         return format_value(None, lang)
     if fmt == "rp" and isinstance(value, (int, float)) is not isinstance(value, bool):
-        return rupiah(value)  # type: ignore[arg-type]
+        return rupiah(value)  # type: ignore[arg-type,unused-ignore]
     if fmt == "rp" and not isinstance(value, bool):
         from decimal import Decimal
         return rupiah(Decimal(str(value)))
@@ -74,7 +74,7 @@ class Renderer:
     def explain(self, r: _Compiled, result: str, member: Any, facts: list[Any], missing: list[str]) -> Text | None:
         if result == "unknown":
             if not missing:
-                return Text.model_construct(**_UNKNOWN_VALUE)
+                return Text.model_construct(id=_UNKNOWN_VALUE["id"], en=_UNKNOWN_VALUE["en"])
             names = ", ".join(f"`{m}`" for m in missing)
             return Text.model_construct(id=_UNKNOWN["id"].format(names), en=_UNKNOWN["en"].format(names))
         if result not in ("fail", "flagged"):
@@ -139,9 +139,15 @@ def _rule_lines(r: RuleOutcome, title: Text | None, lang: str) -> list[str]:
     return out
 
 
+_EVENTS = ("member.deceased_on", "member.membership_ended_on")
+_NONE = {"id": "tidak tercatat", "en": "none recorded"}
+
+
 def _show(label: str, value: Any, lang: str) -> str:
-    if isinstance(value, int) and not isinstance(value, bool) and value >= 100000:
-        return rupiah(value)
+    if value is None and label in _EVENTS:
+        return _NONE[lang]
+    if isinstance(value, int) and not isinstance(value, bool):
+        return rupiah(value) if value >= 100000 else str(value)
     if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
         return format_date(date.fromisoformat(value), lang)
     return format_value(value, lang)

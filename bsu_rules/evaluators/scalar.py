@@ -15,7 +15,15 @@ from typing import TYPE_CHECKING, Any
 
 from bsu_rules import __version__
 from bsu_rules.decisions import (
-    Benefit, Decision, MemberRef, Outcome, ParameterRead, RuleOutcome, RuleResult, RuleSetRef, mask_nik,
+    Benefit,
+    Decision,
+    MemberRef,
+    Outcome,
+    ParameterRead,
+    RuleOutcome,
+    RuleResult,
+    RuleSetRef,
+    mask_nik,
 )
 from bsu_rules.evaluators.compile import Env, Fn, compile_node, member_getter
 from bsu_rules.explain import Renderer
@@ -48,6 +56,17 @@ def jsonable(value: Any) -> Any:
     return str(value)
 
 
+_PRIVATE = {"member.nik": mask_nik, "member.bank_account.number": mask_nik}
+
+
+def _private(label: str, get: Fn) -> Fn:
+    """Identifiers read by a rule are traced masked: a decision never carries a full NIK."""
+    mask = _PRIVATE.get(label)
+    if mask is None:
+        return get
+    return lambda m, f: None if (v := get(m, f)) is None else mask(v)
+
+
 class _Compiled:
     """One in-force rule ready to run: its condition, its trace getters, its renderer."""
 
@@ -56,10 +75,10 @@ class _Compiled:
         self.kind = self.rule.kind
         self.condition = compile_node(checked.tree, plan.env)
         self.on_true, self.on_false = _EFFECT[self.kind]
-        self.trace: list[tuple[str, Fn]] = [(label, plan.getter(label)) for label in checked.reads]
+        self.trace: list[tuple[str, Fn]] = [(label, _private(label, plan.getter(label))) for label in checked.reads]
         self.missing = [(p, member_getter(tuple(p.split(".")[1:])))
                         for p in plan.ruleset.member_reads(checked.tree)]
-        self.static = dict(kind=self.kind.value, source=self.rule.source, basis=self.rule.basis.value)
+        self.source, self.basis = self.rule.source, self.rule.basis.value
 
 
 class Plan:
@@ -126,8 +145,9 @@ class Plan:
             elif result is RuleResult.FLAGGED:
                 flags.append(r.rule.id)
             explain = self.renderer.explain(r, result, member, f, missing)
-            outcomes.append(RuleOutcome.model_construct(id=r.rule.id, outcome=result, values=values,
-                                                        missing=missing, explain=explain, **r.static))
+            outcomes.append(RuleOutcome.model_construct(
+                id=r.rule.id, kind=r.kind.value, outcome=result, values=values, missing=missing,
+                source=r.source, basis=r.basis, explain=explain))
         outcome = Outcome.INELIGIBLE if failed else Outcome.UNDETERMINED if unknown else Outcome.ELIGIBLE
         eligible = outcome is Outcome.ELIGIBLE
         channel = self.channel(member, f) if eligible and self.channel else None

@@ -8,7 +8,18 @@ from typing import Any
 
 from bsu_rules import facts, nik
 from bsu_rules.ruleset.types import (
-    BOOL, CONTRIBUTIONS, DATE, DECIMAL, INT, MONTH, RECEIPTS, STR, WAGES, Type, list_of, unify,
+    BOOL,
+    CONTRIBUTIONS,
+    DATE,
+    DECIMAL,
+    INT,
+    MONTH,
+    RECEIPTS,
+    STR,
+    WAGES,
+    Type,
+    list_of,
+    unify,
 )
 
 NUMBER = (INT, DECIMAL)

@@ -8,12 +8,35 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bsu_rules.ruleset.catalogue import FUNCTIONS
-from bsu_rules.ruleset.diagnostics import Diagnostic, nearest
+from bsu_rules.ruleset.diagnostics import nearest
 from bsu_rules.ruleset.expressions import (
-    Binary, BoolOp, Call, Cond, ListLit, Lit, Name, Node, ParseError, Unary, parse, walk,
+    Binary,
+    BoolOp,
+    Call,
+    Cond,
+    ListLit,
+    Lit,
+    Name,
+    Node,
+    ParseError,
+    Unary,
+    parse,
+    walk,
 )
 from bsu_rules.ruleset.types import (
-    BOOL, DATE, DECIMAL, HISTORIES, INT, KEYSET, MONTH, STR, Type, comparable, list_of, member_fields, unify,
+    BOOL,
+    DATE,
+    DECIMAL,
+    HISTORIES,
+    INT,
+    KEYSET,
+    MONTH,
+    STR,
+    Type,
+    comparable,
+    list_of,
+    member_fields,
+    unify,
 )
 
 Report = Callable[[int, str, str, str | None], None]  # offset, code, message, suggestion

@@ -10,7 +10,7 @@ from importlib import resources
 from typing import Any
 
 from lark import Lark, Token, Transformer, v_args
-from lark.exceptions import VisitError, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
 
 from bsu_rules.ruleset.types import Type
 
@@ -122,7 +122,8 @@ def parse(text: str) -> Node:
     try:
         tree = _parser().parse(text)
     except UnexpectedInput as exc:
-        raise ParseError(_describe(exc, text), max(0, exc.pos_in_stream or 0)) from None
+        at = len(text) if isinstance(exc, UnexpectedEOF) or getattr(exc, "token", None) == "" else exc.pos_in_stream
+        raise ParseError(_describe(exc, text), max(0, at or 0)) from None
     try:
         node = _Build().transform(tree)
     except VisitError as exc:
@@ -137,7 +138,7 @@ def _describe(exc: UnexpectedInput, text: str) -> str:
     if isinstance(exc, UnexpectedEOF) or (isinstance(exc, UnexpectedToken) and exc.token.type == "$END"):
         return "the expression ends too early"
     if isinstance(exc, UnexpectedCharacters):
-        return f"unexpected character {text[exc.pos_in_stream]!r}"
+        return f"unexpected character {text[exc.pos_in_stream or 0]!r}"
     if isinstance(exc, UnexpectedToken):
         return f"unexpected {exc.token.value!r}"
     return "cannot parse the expression"
@@ -187,7 +188,7 @@ class _Build(Transformer[Token, Node]):
         func, *args = items
         return Call(*_span(meta), func, [a for a in args if a is not None])
 
-    def list(self, meta: Any, items: list[Any]) -> Node:
+    def list_lit(self, meta: Any, items: list[Any]) -> Node:
         return ListLit(*_span(meta), [i for i in items if i is not None])
 
     def neg(self, meta: Any, items: list[Node]) -> Node:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bsu_rules.ruleset.diagnostics import Diagnostic, Severity
 from bsu_rules.ruleset.checker import PLACEHOLDER
+from bsu_rules.ruleset.diagnostics import Diagnostic, Severity
 from bsu_rules.ruleset.expressions import Call, Name, walk
 from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.ruleset.schema import Basis
@@ -17,9 +17,9 @@ def lint(rs: RuleSet) -> list[Diagnostic]:
         out.append(Diagnostic(loc.file, *loc.at(at), code, message, Severity.WARNING, rule))
 
     trees = [r.tree for r in rs.rules] + list(rs.facts.values()) + ([rs.channel] if rs.channel else [])
-    names = [n for t in trees for n in walk(t) if isinstance(n, Name)]
-    names += [n.func for t in trees for n in walk(t) if isinstance(n, Call)]
-    used = {".".join(n.parts[:2]) for n in names}
+    read = [n for t in trees for n in walk(t) if isinstance(n, Name)]
+    read += [n.func for t in trees for n in walk(t) if isinstance(n, Call)]
+    used = {".".join(n.parts[:2]) for n in read}
     for rule in rs.model.rules:
         for text in (rule.explain.id, rule.explain.en) if rule.explain else ():
             used |= {m.group(1) for m in PLACEHOLDER.finditer(text)}

@@ -10,7 +10,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from bsu_rules.errors import RuleSetError
 from bsu_rules.ruleset.checker import FORMATS, PLACEHOLDER, Scope, TypeChecker, fact_order, parse_checked, reads
@@ -18,7 +18,8 @@ from bsu_rules.ruleset.diagnostics import Diagnostic, Severity, has_errors, near
 from bsu_rules.ruleset.expressions import Node
 from bsu_rules.ruleset.model import CheckedRule, RuleSet
 from bsu_rules.ruleset.schema import Parameter, RuleFile
-from bsu_rules.ruleset.source import Located, Path as DataPath, read_yaml
+from bsu_rules.ruleset.source import Located, read_yaml
+from bsu_rules.ruleset.source import Path as DataPath
 from bsu_rules.ruleset.tables import Table, TableError, load_table
 from bsu_rules.ruleset.types import BOOL, DATE, DECIMAL, INT, MONTH, STR, Type, list_of, unify
 
@@ -90,10 +91,12 @@ def _schema_diagnostics(exc: ValidationError, located: Located) -> list[Diagnost
 def _siblings(err: Any, loc: DataPath) -> list[str]:
     from bsu_rules.ruleset import schema
 
-    models = {"rules": schema.Rule, "parameters": schema.Parameter, "tables": schema.TableRef,
-              "benefit": schema.Benefit, "channel": schema.Channel, "in_force": schema.Window}
+    models: dict[str, type[BaseModel]] = {
+        "rules": schema.Rule, "parameters": schema.Parameter, "tables": schema.TableRef,
+        "benefit": schema.Benefit, "channel": schema.Channel, "in_force": schema.Window,
+    }
     parent = next((str(p) for p in reversed(loc[:-1]) if isinstance(p, str) and p in models), None)
-    model = models.get(parent or "", schema.RuleFile)
+    model: type[BaseModel] = models.get(parent or "", schema.RuleFile)
     if len(loc) == 1:
         model = schema.RuleFile
     return [f.alias or n for n, f in model.model_fields.items()]

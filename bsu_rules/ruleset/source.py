@@ -81,17 +81,17 @@ def _convert(node: Node, path: Path, out: Located) -> Any:
                 continue
             key = str(key)
             if key in result:
-                first = out.keys[path + (key,)]
+                first = out.keys[(*path, key)]
                 out.diagnostics.append(
                     Diagnostic(out.file, *kpos, "duplicate-key",
                                f"key `{key}` is repeated (first at line {first[0]})")
                 )
                 continue
-            out.keys[path + (key,)] = kpos
-            result[key] = _convert(value_node, path + (key,), out)
+            out.keys[(*path, key)] = kpos
+            result[key] = _convert(value_node, (*path, key), out)
         return result
     if isinstance(node, SequenceNode):
-        return [_convert(item, path + (i,), out) for i, item in enumerate(node.value)]
+        return [_convert(item, (*path, i), out) for i, item in enumerate(node.value)]
     assert isinstance(node, ScalarNode)
     out.styles[path] = node.style
     return _scalar(node)
