@@ -1,0 +1,34 @@
+"""Shared fixtures: the bundled rule set and example members."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import bsu_rules
+from bsu_rules.ruleset.model import RuleSet
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def rs2022() -> RuleSet:
+    return bsu_rules.load_ruleset("bsu-2022")
+
+
+@pytest.fixture(scope="session")
+def examples() -> list[dict[str, Any]]:
+    lines = (ROOT / "examples" / "members.jsonl").read_text("utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.strip()]
+
+
+@pytest.fixture
+def rules_copy(tmp_path: Path) -> Path:
+    """A writable copy of rules/ (files and tables) to edit in a test."""
+    target = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", target, ignore=shutil.ignore_patterns("tests"))
+    return target

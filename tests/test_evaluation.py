@@ -1,0 +1,222 @@
+"""The scalar evaluator: outcomes, Kleene logic, dates, determinism, monotonicity, round trip."""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import subprocess
+import sys
+from datetime import date
+from itertools import product
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import bsu_rules
+from bsu_rules.decisions import Outcome
+from bsu_rules.evaluators.compile import Env, compile_node
+from bsu_rules.ruleset.expressions import parse
+from bsu_rules.ruleset.model import RuleSet
+
+ROOT = Path(__file__).resolve().parents[1]
+EXPECTED = [  # examples/README.md, line by line
+    ("eligible", []), ("eligible", []), ("eligible", []), ("ineligible", ["wage-ceiling"]),
+    ("ineligible", ["wage-ceiling"]), ("ineligible", ["not-pns-tni-polri"]), ("ineligible", ["not-pns-tni-polri"]),
+    ("eligible", []), ("ineligible", ["wage-earner"]), ("ineligible", ["citizen"]),
+    ("ineligible", ["not-deceased", "contribution-billed"]),
+    ("ineligible", ["registered-by-cutoff", "contribution-billed"]), ("ineligible", ["arrears"]),
+    ("undetermined", []), ("eligible", []), ("ineligible", ["valid-nik"]),
+]
+
+
+def test_examples_decide_as_documented(rs2022: RuleSet, examples: list[dict[str, Any]]) -> None:
+    got = [(d.outcome.value, d.failed) for d in (bsu_rules.evaluate(rs2022, r) for r in examples)]
+    assert got == EXPECTED
+
+
+def test_eligible_decision_carries_benefit_channel_and_sources(rs2022: RuleSet, examples: list[dict[str, Any]]) -> None:
+    d = bsu_rules.evaluate(rs2022, examples[2], on=date(2022, 9, 12))
+    assert d.outcome == Outcome.ELIGIBLE and d.benefit is not None and d.benefit.amount == 600000
+    assert d.channel == "Mandiri" and d.on == date(2022, 9, 12) and d.as_of == date(2022, 7, 31)
+    ceiling = d.rule("wage-ceiling")
+    assert ceiling.values["fact.ceiling"] == 4800000 and ceiling.values["fact.wage"] == 4750000
+    assert ceiling.source == "pm-10-2022, Pasal 3 ayat (2) huruf c; Pasal 4" and ceiling.basis == "regulation"
+    assert d.parameters["wage_ceiling"].value == 3500000
+
+
+def test_failure_is_explained_in_both_languages(rs2022: RuleSet, examples: list[dict[str, Any]]) -> None:
+    explain = bsu_rules.evaluate(rs2022, examples[3]).rule("wage-ceiling").explain
+    assert explain is not None
+    assert explain.id == "Upah terlapor Rp4.950.000 melebihi batas Rp4.700.000"
+    assert explain.en == "The reported wage Rp4.950.000 is above the ceiling Rp4.700.000"
+
+
+def test_undetermined_names_the_missing_field(rs2022: RuleSet, examples: list[dict[str, Any]]) -> None:
+    d = bsu_rules.evaluate(rs2022, examples[13])
+    assert d.outcome == Outcome.UNDETERMINED and d.missing == ["member.wages"] and d.benefit is None
+    assert d.rule("wage-ceiling").outcome == "unknown"
+
+
+def test_a_known_wage_under_the_base_ceiling_needs_no_region(rs2022: RuleSet, examples: list[dict[str, Any]]) -> None:
+    record = {k: v for k, v in examples[0].items() if k != "work_regency_code"}
+    d = bsu_rules.evaluate(rs2022, record)
+    assert d.rule("wage-ceiling").outcome == "pass"  # Kleene: true or unknown = true
+    high = copy.deepcopy(record)
+    high["wages"][-1]["amount"] = 4_000_000
+    assert bsu_rules.evaluate(rs2022, high).rule("wage-ceiling").outcome == "unknown"
+
+
+def test_nik_never_appears_in_full(rs2022: RuleSet, examples: list[dict[str, Any]]) -> None:
+    for record in examples:
+        text = bsu_rules.evaluate(rs2022, record).to_json()
+        assert record["nik"] not in text and record["bank_account"]["number"] not in text
+
+
+def test_round_trip_and_hash(rs2022: RuleSet, examples: list[dict[str, Any]]) -> None:
+    for record in examples:
+        d = bsu_rules.evaluate(rs2022, record)
+        again = bsu_rules.Decision.model_validate_json(d.to_json())
+        assert again == d and again.to_json() == d.to_json() and again.sha256() == d.sha256()
+        assert "." not in json.dumps(json.loads(d.to_json())["benefit"])  # no floats
+
+
+def test_input_hash_ignores_key_order_and_null_vs_absent(rs2022: RuleSet, examples: list[dict[str, Any]]) -> None:
+    record = examples[0]
+    shuffled = dict(reversed(list(record.items())))
+    no_nulls = {k: v for k, v in record.items() if v is not None}
+    hashes = {bsu_rules.evaluate(rs2022, r).member.input_sha256 for r in (record, shuffled, no_nulls)}
+    assert len(hashes) == 1
+    changed = {**record, "name": "Someone Else"}
+    assert bsu_rules.evaluate(rs2022, changed).member.input_sha256 not in hashes
+
+
+def test_decision_date_outside_the_edition_is_refused(rs2022: RuleSet, examples: list[dict[str, Any]]) -> None:
+    with pytest.raises(bsu_rules.OutOfForce, match="2022-09-05"):
+        bsu_rules.evaluate(rs2022, examples[0], on=date(2022, 1, 1))
+
+
+def test_dated_parameter_and_rule_follow_the_decision_date(rules_copy: Path, examples: list[dict[str, Any]]) -> None:
+    path = rules_copy / "bsu-2022.yaml"
+    text = path.read_text("utf-8")
+    text = text.replace("  wage_ceiling:\n    value: 3500000",
+                        "  wage_ceiling:\n    values: {2022-09-05: 3500000, 2022-10-01: 4300000}")
+    text = text.replace("  - id: pppk-review\n", "  - id: pppk-review\n    in_force: {until: 2022-09-30}\n")
+    path.write_text(text, "utf-8")
+    rs = bsu_rules.load_ruleset(path)
+    record = examples[4]  # Kab. Bandung, wage 4.200.000
+    before, after = (bsu_rules.evaluate(rs, record, on=date(2022, 9, d)) for d in (12, 30))
+    later = bsu_rules.evaluate(rs, record, on=date(2022, 10, 1))
+    assert before.outcome == after.outcome == Outcome.INELIGIBLE and later.outcome == Outcome.ELIGIBLE
+    assert later.parameters["wage_ceiling"].value == 4300000
+    assert later.parameters["wage_ceiling"].since == date(2022, 10, 1)
+    assert later.rule("pppk-review").outcome == "not_in_force" and after.rule("pppk-review").outcome == "pass"
+    assert rs.default_on == date(2022, 10, 1)
+
+
+def test_malformed_record_names_every_field(rs2022: RuleSet, examples: list[dict[str, Any]]) -> None:
+    bad = copy.deepcopy(examples[0])
+    bad["wages"][1]["period"] = "2022-13"
+    bad["contributions"][0]["amount"] = 314160.0
+    bad["salary"] = 1
+    with pytest.raises(bsu_rules.InputError) as info:
+        bsu_rules.evaluate(rs2022, bad)
+    fields = [path for path, _ in info.value.problems]
+    assert fields == ["wages[1].period", "contributions[0].amount", "salary"]
+    assert "'2022-13' is not a month" in str(info.value)
+    assert bsu_rules.parse_member(bad | {"wages": examples[0]["wages"], "contributions": examples[0]["contributions"]},
+                                  ignore_unknown=True).nik == bad["nik"]
+
+
+# --- Kleene logic on the compiled IR -------------------------------------------------------------
+TRUTH = [True, False, None]
+RANK = {False: 0, None: 1, True: 2}
+
+
+def _run(expr: str, p: Any, q: Any, r: Any = None) -> Any:
+    env = Env({}, {}, {"p": 0, "q": 1, "r": 2}, None, None)
+    return compile_node(parse(expr), env)(None, [p, q, r])
+
+
+def _min(*xs: Any) -> Any:
+    return min(xs, key=RANK.__getitem__)
+
+
+def _max(*xs: Any) -> Any:
+    return max(xs, key=RANK.__getitem__)
+
+
+@pytest.mark.parametrize(("p", "q", "r"), list(product(TRUTH, repeat=3)))
+def test_kleene_truth_tables_and_laws(p: Any, q: Any, r: Any) -> None:
+    assert _run("fact.p and fact.q", p, q) is _min(p, q)
+    assert _run("fact.p or fact.q", p, q) is _max(p, q)
+    assert _run("not fact.p", p, q) is (None if p is None else not p)
+    assert _run("not (fact.p and fact.q)", p, q) is _run("not fact.p or not fact.q", p, q)  # De Morgan
+    assert _run("fact.p and (fact.q or fact.r)", p, q, r) is _run("(fact.p and fact.q) or (fact.p and fact.r)", p, q, r)
+    assert _run("fact.p and fact.q and fact.r", p, q, r) is _min(p, q, r)
+
+
+@pytest.mark.parametrize("test", TRUTH)
+def test_conditional_with_unknown_test_is_known_only_when_branches_agree(test: Any) -> None:
+    assert _run("1 if fact.p else 1", test, None) == 1
+    expected = {True: 1, False: 2, None: None}[test]
+    assert _run("1 if fact.p else 2", test, None) == expected
+    assert _run("(fact.q == 3) or true", test, None) is True
+
+
+# --- determinism and monotonicity ---------------------------------------------------------------
+SCRIPT = """
+import json, sys, bsu_rules
+rs = bsu_rules.load_ruleset("bsu-2022")
+for line in open(sys.argv[1]):
+    print(bsu_rules.evaluate(rs, json.loads(line)).to_json())
+"""
+
+
+def test_byte_identical_under_any_timezone_and_hash_seed() -> None:
+    outputs = set()
+    for tz, seed in (("UTC", "0"), ("Asia/Jakarta", "1"), ("America/Los_Angeles", "12345")):
+        env = {**os.environ, "TZ": tz, "PYTHONHASHSEED": seed, "LC_ALL": "C"}
+        run = subprocess.run([sys.executable, "-c", SCRIPT, str(ROOT / "examples" / "members.jsonl")],
+                             env=env, capture_output=True, text=True, check=True)
+        outputs.add(run.stdout)
+    assert len(outputs) == 1 and outputs.pop().count("\n") == len(EXPECTED)
+
+
+wages = st.integers(min_value=0, max_value=8_000_000)
+
+
+@settings(max_examples=150, deadline=None)
+@given(index=st.integers(0, len(EXPECTED) - 1), wage=wages, raise_by=st.integers(1, 3_000_000))
+def test_raising_the_wage_never_makes_a_member_eligible(rs2022: RuleSet, examples: list[dict[str, Any]],
+                                                        index: int, wage: int, raise_by: int) -> None:
+    record = copy.deepcopy(examples[index])
+    if not record.get("wages"):
+        return
+    record["wages"][-1]["amount"] = wage
+    low = bsu_rules.evaluate(rs2022, record)
+    record["wages"][-1]["amount"] = wage + raise_by
+    high = bsu_rules.evaluate(rs2022, record)
+    assert not (low.outcome != Outcome.ELIGIBLE and high.outcome == Outcome.ELIGIBLE)
+    order = {"pass": 2, "unknown": 1, "fail": 0}
+    assert order[high.rule("wage-ceiling").outcome] <= order[low.rule("wage-ceiling").outcome]
+
+
+@settings(max_examples=150, deadline=None)
+@given(index=st.integers(0, len(EXPECTED) - 1), unpaid=st.lists(st.booleans(), min_size=3, max_size=3),
+       pay=st.integers(0, 2))
+def test_paying_a_missed_contribution_never_makes_a_member_ineligible(
+        rs2022: RuleSet, examples: list[dict[str, Any]], index: int, unpaid: list[bool], pay: int) -> None:
+    record = copy.deepcopy(examples[index])
+    rows = record.get("contributions") or []
+    for row, missing in zip(rows, unpaid, strict=False):
+        if missing:
+            row["paid_on"] = None
+    before = bsu_rules.evaluate(rs2022, record)
+    if pay < len(rows) and rows[pay]["paid_on"] is None:
+        rows[pay]["paid_on"] = "2022-07-20"
+    after = bsu_rules.evaluate(rs2022, record)
+    assert not (before.outcome == Outcome.ELIGIBLE and after.outcome != Outcome.ELIGIBLE)
