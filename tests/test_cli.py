@@ -1,0 +1,82 @@
+"""The command line: evaluate, check, schema; bad input never gives a traceback."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bsu_rules.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = str(ROOT / "examples" / "members.jsonl")
+
+
+def test_evaluate_jsonl_one_line_per_record_in_order(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["evaluate", "bsu-2022", EXAMPLES, "--on", "2022-09-12"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 16
+    decisions = [json.loads(line) for line in lines]
+    assert [d["outcome"] for d in decisions[:4]] == ["eligible", "eligible", "eligible", "ineligible"]
+    assert all(d["on"] == "2022-09-12" for d in decisions)
+
+
+def test_evaluate_json_list_and_single_object(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    records = [json.loads(line) for line in Path(EXAMPLES).read_text("utf-8").splitlines()[:3]]
+    (tmp_path / "list.json").write_text(json.dumps(records, indent=2), "utf-8")
+    (tmp_path / "one.json").write_text(json.dumps(records[0], indent=2), "utf-8")
+    assert main(["evaluate", "bsu-2022", str(tmp_path / "list.json"), str(tmp_path / "one.json")]) == 0
+    assert len(capsys.readouterr().out.splitlines()) == 4
+
+
+def test_malformed_records_become_error_lines_and_exit_1(monkeypatch: pytest.MonkeyPatch,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    good = Path(EXAMPLES).read_text("utf-8").splitlines()[0]
+    bad_month = good.replace('"2022-05"', '"2022-13"', 1)
+    stdin = "\n".join([good, "{not json", bad_month, '"just a string"', good]) + "\n"
+    monkeypatch.setattr(sys, "stdin", __import__("io").StringIO(stdin))
+    assert main(["evaluate", "bsu-2022", "-"]) == 1
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [("error" in line) for line in lines] == [False, True, True, True, False]
+    assert lines[1]["error"]["record"] == 2 and "not valid JSON" in lines[1]["error"]["message"]
+    assert lines[2]["error"] == {"record": 3, "field": "wages[0].period",
+                                 "message": "wages[0].period: '2022-13' is not a month (YYYY-MM)"}
+    assert lines[3]["error"]["field"] == "(record)"
+
+
+def test_text_output_in_both_languages(capsys: pytest.CaptureFixture[str]) -> None:
+    main(["evaluate", "bsu-2022", EXAMPLES, "--format", "text", "--lang", "en"])
+    english = capsys.readouterr().out
+    main(["evaluate", "bsu-2022", EXAMPLES, "--format", "text", "--lang", "id"])
+    bahasa = capsys.readouterr().out
+    assert "The reported wage Rp4.950.000 is above the ceiling Rp4.700.000" in english
+    assert "Upah terlapor Rp4.950.000 melebihi batas Rp4.700.000" in bahasa
+    assert "pm-10-2022, Pasal 3 ayat (2) huruf c; Pasal 4 (regulation)" in english
+    assert "(tafsiran)" in bahasa
+
+
+@pytest.mark.parametrize("which", ["member", "decision", "ruleset"])
+def test_schemas_are_json_schema(which: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["schema", which]) == 0
+    schema = json.loads(capsys.readouterr().out)
+    assert schema["$schema"].startswith("https://json-schema.org/")
+    assert schema["type"] == "object" and schema["additionalProperties"] is False
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["evaluate", "bsu-2022", "no-such-file.jsonl"], "No such file"),
+    (["evaluate", "bsu-2099", EXAMPLES], "did you mean `bsu-2022`"),
+    (["evaluate", "bsu-2022", EXAMPLES, "--on", "2021-01-01"], "cannot use it"),
+])
+def test_bad_invocations_exit_2_without_traceback(args: list[str], message: str) -> None:
+    run = subprocess.run([sys.executable, "-m", "bsu_rules", *args], capture_output=True, text=True, cwd=ROOT)
+    assert run.returncode == 2 and message in run.stderr and "Traceback" not in run.stderr
+
+
+def test_bad_date_option_is_a_usage_error() -> None:
+    run = subprocess.run([sys.executable, "-m", "bsu_rules", "evaluate", "bsu-2022", EXAMPLES, "--on", "12/09/2022"],
+                         capture_output=True, text=True)
+    assert run.returncode == 2 and "is not a date" in run.stderr and "Traceback" not in run.stderr
