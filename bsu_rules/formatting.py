@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cache, lru_cache
 
 from babel import Locale
 from babel.dates import format_date as _babel_date
@@ -63,11 +64,18 @@ def _number(value: int | Decimal, lang: str) -> tuple[bool, str]:
             whole, fraction = digits[:exponent], digits[exponent:]
         whole = whole.lstrip("0") or "0"
         negative = bool(sign) and any(d != "0" for d in whole + fraction)
-    grouping = Locale.parse(lang).decimal_formats[None].grouping
-    text = get_group_symbol(lang).join(_group(whole, grouping[0], grouping[1]))
+    grouping, group, decimal = _symbols(lang)
+    text = group.join(_group(whole, grouping[0], grouping[1]))
     if fraction:
-        text += get_decimal_symbol(lang) + fraction
+        text += decimal + fraction
     return negative, text
+
+
+@cache
+def _symbols(lang: str) -> tuple[tuple[int, int], str, str]:
+    """Grouping sizes, group and decimal symbols of a locale (read once)."""
+    grouping = Locale.parse(lang).decimal_formats[None].grouping
+    return (grouping[0], grouping[1]), get_group_symbol(lang), get_decimal_symbol(lang)
 
 
 def number(value: int | Decimal, lang: str) -> str:
@@ -82,11 +90,13 @@ def rupiah(amount: int | Decimal) -> str:
     return ("-Rp" if negative else "Rp") + text
 
 
+@lru_cache(maxsize=4096)
 def format_date(day: date, lang: str) -> str:
     """Day, long month name, year: "1 Juli 2021" (id) / "1 July 2021" (en)."""
     return _babel_date(day, "d MMMM y", locale=_lang(lang))
 
 
+@lru_cache(maxsize=1024)
 def format_month(month: str, lang: str) -> str:
     """A "YYYY-MM" month: "2022-07" -> "Juli 2022" (id) / "July 2022" (en)."""
     match = _MONTH.match(month)

@@ -68,7 +68,7 @@ def test_schemas_are_json_schema(which: str, capsys: pytest.CaptureFixture[str])
 
 @pytest.mark.parametrize(("args", "message"), [
     (["evaluate", "bsu-2022", "no-such-file.jsonl"], "No such file"),
-    (["evaluate", "bsu-2099", EXAMPLES], "did you mean `bsu-2022`"),
+    (["evaluate", "bsu-20222", EXAMPLES], "did you mean `bsu-2022`"),
     (["evaluate", "bsu-2022", EXAMPLES, "--on", "2021-01-01"], "cannot use it"),
 ])
 def test_bad_invocations_exit_2_without_traceback(args: list[str], message: str) -> None:

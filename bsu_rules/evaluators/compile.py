@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from bsu_rules.ruleset.catalogue import FUNCTIONS
-from bsu_rules.ruleset.expressions import Binary, BoolOp, Call, Cond, ListLit, Lit, Name, Node, Unary
+from bsu_rules.ruleset.expressions import Binary, BoolOp, Call, Cond, ListLit, Lit, Name, Node, Unary, walk
 from bsu_rules.ruleset.tables import Table
 
 Fn = Callable[[Any, list[Any]], Any]
@@ -29,6 +29,8 @@ class Env:
     def __init__(self, params: dict[str, Any], tables: dict[str, Table], slots: dict[str, int],
                  as_of: Any, on: Any) -> None:
         self.params, self.tables, self.slots = params, tables, slots
+        self.hoisted: dict[int, int] = {}  # id(call node) -> slot computed once per member
+        self.lazy: dict[str, Fn] = {}  # facts no condition reads: computed only when asked for
         self.dates = {"as_of": as_of, "decision_date": on}
 
 
@@ -45,6 +47,26 @@ def member_getter(path: tuple[str, ...]) -> Callable[[Any], Any]:
 
 
 def compile_node(node: Node, env: Env) -> Fn:
+    """A closure for ``node``; a subtree that reads no member data is computed once, here."""
+    slot = env.hoisted.get(id(node))
+    if slot is not None:
+        return lambda m, f: f[slot]
+    fn = _compile(node, env)
+    if isinstance(node, (Lit, Name)) or not is_constant(node):
+        return fn
+    try:
+        value = fn(None, [])
+    except (ArithmeticError, ValueError, TypeError):
+        return fn  # fails the same way at run time, on the member that reaches it
+    return lambda m, f: value
+
+
+def is_constant(node: Node) -> bool:
+    """Whether a tree reads nothing from the member (directly or through facts)."""
+    return not any(isinstance(n, Name) and n.parts[0] in ("member", "fact") for n in walk(node))
+
+
+def _compile(node: Node, env: Env) -> Fn:
     if isinstance(node, Lit):
         value = node.value
         return lambda m, f: value
@@ -78,6 +100,8 @@ def _name(node: Name, env: Env) -> Fn:
         get = member_getter(tuple(rest))
         return lambda m, f: get(m)
     if kind == "fact":
+        if rest[0] in env.lazy:
+            return env.lazy[rest[0]]
         slot = env.slots[rest[0]]
         return lambda m, f: f[slot]
     if kind == "param":

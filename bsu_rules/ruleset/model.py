@@ -85,6 +85,17 @@ class RuleSet:
             self._plans[day] = Plan(self, day)
         return self._plans[day]
 
+    def facts_read(self, trees: list[Node]) -> set[str]:
+        """Facts the trees read, directly or through other facts."""
+        out: set[str] = set()
+        todo = list(trees)
+        while todo:
+            for n in walk(todo.pop()):
+                if isinstance(n, Name) and n.parts[0] == "fact" and n.parts[1] not in out:
+                    out.add(n.parts[1])
+                    todo.append(self.facts[n.parts[1]])
+        return out
+
     def member_reads(self, tree: Node) -> list[str]:
         """Member fields an expression reads, directly or through facts."""
         out: list[str] = []
