@@ -6,7 +6,7 @@ import hashlib
 import json
 from datetime import date
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, JsonValue
 
@@ -33,6 +33,26 @@ class _Data(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class Change(_Data):
+    """One change to the member record (``patch``), or a recorded fact no change can alter (``patch`` null)."""
+
+    field: str  # member field path, e.g. "member.wages"
+    subject: str  # the value the condition constrains, e.g. "fact.wage"
+    op: str | None = None  # "<=", ">=", "==", "in"
+    current: JsonValue = None
+    required: JsonValue = None
+    patch: JsonValue = None
+
+
+class Hint(_Data):
+    """What would make a failed criterion pass (counterfactual), or that no change to the record can."""
+
+    possible: bool
+    sufficient: bool = False  # the changes alone make the member eligible
+    changes: list[Change]
+    text: Text
+
+
 class RuleOutcome(_Data):
     """One criterion: what it read, where it comes from, and how it came out."""
 
@@ -44,6 +64,7 @@ class RuleOutcome(_Data):
     source: str | None = None
     basis: str = "regulation"
     explain: Text | None = None
+    hint: Hint | None = None
 
 
 class RuleSetRef(_Data):
@@ -101,6 +122,23 @@ class Decision(_Data):
         return next(r for r in self.rules if r.id == rule_id)
 
 
+def trusted(cls: type[M], fields: dict[str, Any]) -> M:
+    """Build a model from values the engine itself produced, skipping validation.
+
+    Every field must be given. This is what ``model_construct`` does, without its per-call
+    bookkeeping: deciding a member builds a dozen of these.
+    """
+    obj = _new(cls)
+    _set(obj, "__dict__", fields)
+    _set(obj, "__pydantic_fields_set__", _FIELDS[cls])
+    _set(obj, "__pydantic_extra__", None)
+    _set(obj, "__pydantic_private__", None)
+    return obj
+
+
+_new, _set = object.__new__, object.__setattr__
+
+
 def canonical_json(data: Any) -> str:
     """The one JSON form that is hashed and compared."""
     return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
@@ -109,3 +147,9 @@ def canonical_json(data: Any) -> str:
 def mask_nik(nik: str) -> str:
     """Keep the region (4) and the serial (4): ``3215********0001``."""
     return nik[:4] + "*" * (len(nik) - 8) + nik[-4:] if len(nik) > 8 else "*" * len(nik)
+
+
+M = TypeVar("M", bound=BaseModel)
+_FIELDS: dict[type[BaseModel], set[str]] = {
+    cls: set(cls.model_fields) for cls in (RuleOutcome, MemberRef, Decision, Text)
+}

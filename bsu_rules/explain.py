@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from bsu_rules.decisions import trusted
 from bsu_rules.formatting import format_date, format_month, format_value, number, rupiah
 from bsu_rules.nik import NikIssue, describe_nik_issue
 from bsu_rules.ruleset.checker import PLACEHOLDER
@@ -74,15 +75,15 @@ class Renderer:
     def explain(self, r: _Compiled, result: str, member: Any, facts: list[Any], missing: list[str]) -> Text | None:
         if result == "unknown":
             if not missing:
-                return Text.model_construct(id=_UNKNOWN_VALUE["id"], en=_UNKNOWN_VALUE["en"])
+                return trusted(Text, {"id": _UNKNOWN_VALUE["id"], "en": _UNKNOWN_VALUE["en"]})
             names = ", ".join(f"`{m}`" for m in missing)
-            return Text.model_construct(id=_UNKNOWN["id"].format(names), en=_UNKNOWN["en"].format(names))
+            return trusted(Text, {"id": _UNKNOWN["id"].format(names), "en": _UNKNOWN["en"].format(names)})
         if result not in ("fail", "flagged"):
             return None
         pair = self.templates.get(r.rule.id)
         if pair is None:
             return None
-        return Text.model_construct(id=pair[0].render("id", member, facts), en=pair[1].render("en", member, facts))
+        return trusted(Text, {"id": pair[0].render("id", member, facts), "en": pair[1].render("en", member, facts)})
 
 
 _HEAD = {
@@ -130,6 +131,8 @@ def _rule_lines(r: RuleOutcome, title: Text | None, lang: str) -> list[str]:
     out = [f"  {_MARK[r.outcome]} {name} [{r.id}]"]
     if r.explain is not None:
         out.append(f"      {getattr(r.explain, lang)}")
+    if r.hint is not None:
+        out.append(f"      → {getattr(r.hint.text, lang)}")
     if r.outcome == "not_in_force":
         out.append(f"      ({w['not_in_force']})")
     elif r.values:

@@ -82,7 +82,7 @@ def test_load_raises_with_every_diagnostic(rules_copy: Path) -> None:
 
 
 def test_unknown_bundled_id_suggests_the_nearest() -> None:
-    ruleset, diagnostics = bsu_rules.check_file("bsu-2202")
+    ruleset, diagnostics = bsu_rules.check_file("bsu-20222")
     assert ruleset is None and diagnostics[0].code == "file-not-found"
     assert diagnostics[0].suggestion == "bsu-2022"
 

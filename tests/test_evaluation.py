@@ -220,3 +220,35 @@ def test_paying_a_missed_contribution_never_makes_a_member_ineligible(
         rows[pay]["paid_on"] = "2022-07-20"
     after = bsu_rules.evaluate(rs2022, record)
     assert not (before.outcome == Outcome.ELIGIBLE and after.outcome != Outcome.ELIGIBLE)
+
+
+def test_unknown_channel_names_the_data_it_needs(rs2022: RuleSet, examples: list[dict[str, Any]]) -> None:
+    record = {k: v for k, v in examples[0].items() if k != "work_regency_code"}
+    d = bsu_rules.evaluate(rs2022, record)
+    assert d.outcome == Outcome.ELIGIBLE and d.channel is None and d.missing == ["member.work_regency_code"]
+
+
+@pytest.mark.parametrize(("minimum", "wage", "ceiling", "outcome"), [
+    ("3500000", 3_500_000, 3_500_000, "pass"),      # exactly 3.5M: no override (strictly greater)
+    ("3500000", 3_500_001, 3_500_000, "fail"),
+    ("3500000.01", 3_600_000, 3_600_000, "pass"),   # a cent above: rounded up to the next 100.000
+    ("3500000.01", 3_600_001, 3_600_000, "fail"),
+])
+def test_minimum_wage_of_exactly_the_ceiling_gives_no_override(
+        rules_copy: Path, examples: list[dict[str, Any]], minimum: str, wage: int, ceiling: int, outcome: str) -> None:
+    table = rules_copy / "tables" / "minimum-wage-2022.csv"
+    table.write_text(table.read_text("utf-8") + f"3204,Kab. Bandung (test),UMK,{minimum},test row\n", "utf-8")
+    rs = bsu_rules.load_ruleset(rules_copy / "bsu-2022.yaml")
+    record = copy.deepcopy(examples[0])
+    record["wages"][-1]["amount"] = wage
+    rule = bsu_rules.evaluate(rs, record).rule("wage-ceiling")
+    assert (rule.outcome, rule.values["fact.ceiling"]) == (outcome, ceiling)
+
+
+def test_static_unknown_analysis_matches_the_contract(rs2022: RuleSet) -> None:
+    from bsu_rules.ruleset.nullability import may_be_unknown
+
+    can = {c.rule.id: may_be_unknown(c.tree, rs2022) for c in rs2022.rules}
+    assert not can["citizen"] and not can["valid-nik"] and not can["wage-earner"]
+    assert not can["not-deceased"] and not can["membership-not-ended"]
+    assert can["wage-ceiling"] and can["arrears"] and can["registered-by-cutoff"]

@@ -11,7 +11,7 @@ from bsu_rules import __version__
 from bsu_rules.errors import InputError, RuleSetError
 from bsu_rules.ruleset.model import OutOfForce
 
-COMMANDS = ("evaluate", "check", "schema")
+COMMANDS = ("evaluate", "check", "schema", "test", "doc", "diff", "archive", "verify", "replay")
 
 
 def parser() -> argparse.ArgumentParser:

@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from bsu_rules import __version__
+from bsu_rules.counterfactual import Counterfactuals
 from bsu_rules.decisions import (
     Benefit,
     Decision,
@@ -24,12 +25,14 @@ from bsu_rules.decisions import (
     RuleResult,
     RuleSetRef,
     mask_nik,
+    trusted,
 )
 from bsu_rules.evaluators.compile import Env, Fn, compile_node, member_getter
 from bsu_rules.explain import Renderer
 from bsu_rules.members import Member, parse_member
-from bsu_rules.ruleset.expressions import Name, parse
+from bsu_rules.ruleset.expressions import Call, Name, Node, parse, unparse, walk
 from bsu_rules.ruleset.schema import Kind
+from bsu_rules.ruleset.types import HISTORIES
 
 if TYPE_CHECKING:
     from bsu_rules.ruleset.model import CheckedRule, RuleSet
@@ -43,9 +46,12 @@ _EFFECT = {
 }
 
 
+_PLAIN = (type(None), bool, int, str)
+
+
 def jsonable(value: Any) -> Any:
     """A trace value as JSON data: dates and decimals as text, histories as lists of objects."""
-    if value is None or isinstance(value, (bool, int, str)):
+    if type(value) in _PLAIN:
         return value
     if isinstance(value, (date, Decimal)):
         return str(value)
@@ -56,6 +62,7 @@ def jsonable(value: Any) -> Any:
     return str(value)
 
 
+_QUIET = (RuleResult.PASS, RuleResult.PRIORITIZED, RuleResult.NOT_PRIORITIZED)
 _PRIVATE = {"member.nik": mask_nik, "member.bank_account.number": mask_nik}
 
 
@@ -75,9 +82,16 @@ class _Compiled:
         self.kind = self.rule.kind
         self.condition = compile_node(checked.tree, plan.env)
         self.on_true, self.on_false = _EFFECT[self.kind]
-        self.trace: list[tuple[str, Fn]] = [(label, _private(label, plan.getter(label))) for label in checked.reads]
+        fixed, self.trace = {}, []
+        for label in checked.reads:
+            if label.startswith(("param.", "as_of", "decision_date")):
+                fixed[label] = jsonable(plan.getter(label)(None, []))
+            else:
+                self.trace.append((label, _private(label, plan.getter(label))))
+        self.fixed: dict[str, Any] = fixed
         self.missing = [(p, member_getter(tuple(p.split(".")[1:])))
                         for p in plan.ruleset.member_reads(checked.tree)]
+        self.id, self.kind_name = self.rule.id, self.kind.value
         self.source, self.basis = self.rule.source, self.rule.basis.value
 
 
@@ -87,15 +101,27 @@ class Plan:
     def __init__(self, ruleset: RuleSet, on: date) -> None:
         self.ruleset, self.on = ruleset, on
         model = ruleset.model
+        self.as_of = model.as_of
         self.reads = {name: ruleset.parameter(name, on) for name in model.parameters}
         params = {name: value for name, (value, _) in self.reads.items()}
-        slots = {name: i for i, name in enumerate(ruleset.facts)}
-        self.env = Env(params, ruleset.tables, slots, model.as_of, on)
-        self.facts = [compile_node(tree, self.env) for tree in ruleset.facts.values()]
-        self.rules = [_Compiled(self, c) for c in ruleset.rules if c.rule.in_force.contains(on)]
+        in_force = [c for c in ruleset.rules if c.rule.in_force.contains(on)]
+        needed = ruleset.facts_read([c.tree for c in in_force] + ([ruleset.channel] if ruleset.channel else []))
+        eager = [name for name in ruleset.facts if name in needed]
+        self.env = Env(params, ruleset.tables, {name: i for i, name in enumerate(eager)}, model.as_of, on)
+        self.facts = [compile_node(ruleset.facts[name], self.env) for name in eager]
+        for name in ruleset.facts:  # facts only explanations read are computed when one is rendered
+            if name not in needed:
+                self.env.lazy[name] = compile_node(ruleset.facts[name], self.env)
+        self.hoisted: dict[str, int] = {}
+        for checked in in_force:
+            self._hoist(checked.tree)
+        self.rules = [_Compiled(self, c) for c in in_force]
         self.out_of_force = [c.rule for c in ruleset.rules if not c.rule.in_force.contains(on)]
         self.channel = compile_node(ruleset.channel, self.env) if ruleset.channel else None
+        self.channel_reads = [(p, member_getter(tuple(p.split(".")[1:])))
+                              for p in (ruleset.member_reads(ruleset.channel) if ruleset.channel else [])]
         self.renderer = Renderer(self)
+        self.counterfactuals = Counterfactuals(self)  # hint solvers, built once; used only on failure
         b = model.benefit
         self.benefit = Benefit(amount=b.amount, monthly=b.monthly, months=b.months, instalments=b.instalments)
         self.ref = RuleSetRef(id=ruleset.id, version=ruleset.version, sha256=ruleset.sha256)
@@ -104,8 +130,21 @@ class Plan:
         self.skipped = [RuleOutcome(id=r.id, kind=r.kind.value, outcome=RuleResult.NOT_IN_FORCE,
                                     source=r.source, basis=r.basis.value) for r in self.out_of_force]
 
+    def _hoist(self, tree: Node) -> None:
+        """Give each call over a member history a slot, computed once per member and traced from it."""
+        for node in walk(tree):
+            if isinstance(node, Call) and any(a.type in HISTORIES for a in node.args):
+                label = unparse(node)
+                if label not in self.hoisted:
+                    self.hoisted[label] = len(self.facts)
+                    self.facts.append(compile_node(node, self.env))
+                self.env.hoisted[id(node)] = self.hoisted[label]
+
     def getter(self, label: str) -> Fn:
         """A closure giving the value a trace label stands for."""
+        if label in self.hoisted:
+            slot = self.hoisted[label]
+            return lambda m, f: f[slot]
         if "(" not in label:
             return compile_node(Name(0, 0, tuple(label.split("."))), self.env)
         tree = parse(label)
@@ -130,7 +169,9 @@ class Plan:
         for r in self.rules:
             holds = r.condition(member, f)
             result = r.on_true if holds else r.on_false if holds is not None else RuleResult.UNKNOWN
-            values = {label: jsonable(get(member, f)) for label, get in r.trace}
+            values = dict(r.fixed)
+            for label, get in r.trace:
+                values[label] = jsonable(get(member, f))
             missing: list[str] = []
             if result is RuleResult.UNKNOWN:
                 missing = [p for p, get in r.missing if get(member) is None] or \
@@ -144,21 +185,25 @@ class Plan:
                 priority += 1
             elif result is RuleResult.FLAGGED:
                 flags.append(r.rule.id)
-            explain = self.renderer.explain(r, result, member, f, missing)
-            outcomes.append(RuleOutcome.model_construct(
-                id=r.rule.id, kind=r.kind.value, outcome=result, values=values, missing=missing,
-                source=r.source, basis=r.basis, explain=explain))
+            explain = None if result in _QUIET else self.renderer.explain(r, result, member, f, missing)
+            outcomes.append(trusted(RuleOutcome, {
+                "id": r.id, "kind": r.kind_name, "outcome": result, "values": values, "missing": missing,
+                "source": r.source, "basis": r.basis, "explain": explain, "hint": None}))
+        if failed:
+            outcomes = self.counterfactuals.annotate(member, f, outcomes, unknown)
         outcome = Outcome.INELIGIBLE if failed else Outcome.UNDETERMINED if unknown else Outcome.ELIGIBLE
         eligible = outcome is Outcome.ELIGIBLE
         channel = self.channel(member, f) if eligible and self.channel else None
-        return Decision.model_construct(
-            outcome=outcome, ruleset=self.ref, engine=ENGINE, on=self.on, as_of=self.ruleset.model.as_of,
-            member=MemberRef.model_construct(nik=mask_nik(member.nik),
-                                             input_sha256=input_sha256 or input_hash(member)),
-            benefit=self.benefit if eligible else None, channel=channel, priority=priority, flags=flags,
-            missing=missing_all if not failed else [], rules=outcomes + self.skipped,
-            parameters=self.parameters,
-        )
+        if eligible and self.channel and channel is None:  # paid, but the data to choose how is missing
+            missing_all = [p for p, get in self.channel_reads if get(member) is None]
+        return trusted(Decision, {
+            "outcome": outcome, "ruleset": self.ref, "engine": ENGINE, "on": self.on, "as_of": self.as_of,
+            "member": trusted(MemberRef, {"nik": mask_nik(member.nik),
+                                          "input_sha256": input_sha256 or input_hash(member)}),
+            "benefit": self.benefit if eligible else None, "channel": channel, "priority": priority,
+            "flags": flags, "missing": missing_all if not failed else [], "rules": outcomes + self.skipped,
+            "parameters": self.parameters,
+        })
 
 
 def input_hash(member: Member) -> str:

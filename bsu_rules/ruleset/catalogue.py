@@ -39,6 +39,8 @@ class Function:
     optional: int = 0
     variadic: bool = False
     strict: bool = True
+    unknown_from: tuple[int, ...] | None = None  # non-strict: arguments whose unknown can make it unknown
+    own_unknown: bool = False  # may be unknown even when every argument is known
 
     def result_type(self, args: list[Type]) -> Type | None:
         if self.returns is not None:
@@ -58,6 +60,10 @@ def _happened_by(event: Any, day: Any) -> bool | None:
     return None if day is None else event is not None and event <= day
 
 
+def _known(value: Any) -> bool:
+    return value is not None
+
+
 def _coalesce(*values: Any) -> Any:
     return next((v for v in values if v is not None), None)
 
@@ -65,26 +71,31 @@ def _coalesce(*values: Any) -> Any:
 FUNCTIONS: dict[str, Function] = {f.name: f for f in [
     Function("last_wage", ((WAGES,), (MONTH,)), INT, facts.last_wage,
              "The last wage reported for a month at or before the given month.",
-             "last_wage(member.wages, param.cutoff_month)", strict=False),
+             "last_wage(member.wages, param.cutoff_month)", strict=False, own_unknown=True),
     Function("contribution_billed", ((CONTRIBUTIONS,), (MONTH,)), BOOL, facts.contribution_billed,
              "Whether a contribution was billed for the month.",
-             "contribution_billed(member.contributions, param.cutoff_month)", strict=False),
+             "contribution_billed(member.contributions, param.cutoff_month)", strict=False, unknown_from=(0, 1)),
     Function("arrears_streak", ((CONTRIBUTIONS,), (MONTH,), (DATE,)), INT, facts.arrears_streak,
              "Consecutive billed months ending at the month still unpaid on the date.",
-             "arrears_streak(member.contributions, param.cutoff_month, as_of)", strict=False),
+             "arrears_streak(member.contributions, param.cutoff_month, as_of)", strict=False,
+             unknown_from=(0, 1, 2)),
     Function("received", ((RECEIPTS,), (list_of(STR),), (INT,)), BOOL, facts.received,
              "Whether any of the programmes was received (in the year, when given).",
-             'received(member.program_receipts, ["PKH"], 2022)', optional=1, strict=False),
+             'received(member.program_receipts, ["PKH"], 2022)', optional=1, strict=False,
+             unknown_from=(0, 1, 2)),
     Function("nik_valid", ((STR,), (DATE,)), BOOL, nik.nik_valid,
              "Whether a NIK is structurally valid (and matches the birth date, when known).",
-             "nik_valid(member.nik, member.birth_date)", optional=1, strict=False),
+             "nik_valid(member.nik, member.birth_date)", optional=1, strict=False, unknown_from=(0,)),
     Function("nik_issue", ((STR,), (DATE,)), STR, _nik_issue,
              'The first structural problem of a NIK ("province", "day", ...), or "" if none.',
              "nik_issue(member.nik, member.birth_date)", optional=1),
     Function("happened_by", ((DATE,), (DATE,)), BOOL, _happened_by,
              "Whether an event date (death, end of membership) is on or before a day; no date "
              "recorded means the event has not happened.",
-             "happened_by(member.deceased_on, decision_date)", strict=False),
+             "happened_by(member.deceased_on, decision_date)", strict=False, unknown_from=(1,)),
+    Function("known", (ANY,), BOOL, _known,
+             "Whether a value is known (recorded); never unknown itself.",
+             "known(member.kpj)", strict=False, unknown_from=()),
     Function("province", ((STR,),), STR, facts.province,
              "The province code (first two digits) of a regency code.",
              "province(member.work_regency_code)"),

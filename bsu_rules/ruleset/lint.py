@@ -1,40 +1,261 @@
-"""Warnings for a rule file that loads but is probably not what its author meant."""
+"""Warnings for a rule file that loads but is probably not what its author meant.
+
+Each finding has a stable code, the narrowest location known and, where one applies, the rule id:
+
+- ``unused``: a parameter, table or fact that nothing reads.
+- ``missing-source``: a rule with ``basis: regulation`` and no ``source``.
+- ``unknown-source``: a rule source whose first part is not a key of ``legal_basis``.
+- ``empty-window`` (an error): an ``in_force`` window whose ``from`` is after its ``until``.
+- ``window-outside``: a rule in force (partly) outside the edition's window.
+- ``value-outside``: a dated parameter value that is never read: dated after the edition ends, or
+  replaced by a later value before the edition starts.
+- ``gapped-parameter``: a dated parameter with no value (null, or before its first date) on days
+  inside the edition while a rule that reads it, directly or through facts, is in force.
+- ``never-fires`` / ``always-fires``: a condition that does not depend on the member enough to
+  matter (constant folding, see ``folding.py``): a ``require`` that is never false or never true,
+  an ``exclude``/``flag``/``prioritize`` that is never true or never false (whenever its data is known).
+- ``unmatchable-key``: a table key that no lookup of the table can produce. A lookup key's shape
+  is derived from the expression: a member field's pattern or codes in the data contract
+  (``work_regency_code``: 4 digits, ``employer.sector``: A-U), a text literal, ``province(...)``
+  (2 digits), and ``if``/``coalesce`` of those. Tables looked up with anything else are not checked.
+"""
 
 from __future__ import annotations
 
+import csv
+import io
+from collections.abc import Callable
+from datetime import date, timedelta
+from typing import Any
+
 from bsu_rules.ruleset.checker import PLACEHOLDER
 from bsu_rules.ruleset.diagnostics import Diagnostic, Severity
-from bsu_rules.ruleset.expressions import Call, Name, walk
+from bsu_rules.ruleset.expressions import Binary, BoolOp, Call, Cond, Name, Node, Unary, unparse, walk
+from bsu_rules.ruleset.folding import Folder, Shape, truth
 from bsu_rules.ruleset.model import RuleSet
-from bsu_rules.ruleset.schema import Basis
+from bsu_rules.ruleset.schema import Basis, Kind, Window
+
+Where = tuple[str | int, ...]
+CODES = ("unused", "missing-source", "unknown-source", "empty-window", "window-outside", "value-outside",
+         "gapped-parameter", "never-fires", "always-fires", "unmatchable-key")
+_ACTS = {Kind.REQUIRE: "fails", Kind.EXCLUDE: "excludes", Kind.FLAG: "flags", Kind.PRIORITIZE: "prioritises"}
 
 
 def lint(rs: RuleSet) -> list[Diagnostic]:
-    out: list[Diagnostic] = []
-    loc = rs.located
+    """Every warning for a rule set that passed the checker."""
+    linter = _Lint(rs)
+    for step in (linter.unused, linter.sources, linter.windows, linter.parameters, linter.constants,
+                 linter.keys):
+        step()
+    return linter.out
 
-    def warn(at: tuple[str | int, ...], code: str, message: str, rule: str | None = None) -> None:
-        out.append(Diagnostic(loc.file, *loc.at(at), code, message, Severity.WARNING, rule))
 
-    trees = [r.tree for r in rs.rules] + list(rs.facts.values()) + ([rs.channel] if rs.channel else [])
-    read = [n for t in trees for n in walk(t) if isinstance(n, Name)]
-    read += [n.func for t in trees for n in walk(t) if isinstance(n, Call)]
-    used = {".".join(n.parts[:2]) for n in read}
-    for rule in rs.model.rules:
-        for text in (rule.explain.id, rule.explain.en) if rule.explain else ():
-            used |= {m.group(1) for m in PLACEHOLDER.finditer(text)}
-    for kind, names in (("param", rs.model.parameters), ("table", rs.model.tables), ("fact", rs.model.facts)):
-        section = {"param": "parameters", "table": "tables", "fact": "facts"}[kind]
-        for name in names:
-            if f"{kind}.{name}" not in used:
-                warn((section, name), "unused", f"`{kind}.{name}` is never used")
-    for i, checked in enumerate(rs.rules):
-        rule = checked.rule
-        if rule.basis == Basis.REGULATION and not rule.source:
-            warn(("rules", i), "missing-source", "a rule whose basis is `regulation` needs a `source` "
-                 "citing the article (or set `basis: policy` / `interpretation`)", rule.id)
-        if rule.source and rs.model.legal_basis:
-            key = rule.source.split(",")[0].strip()
-            if key not in rs.model.legal_basis:
-                warn(("rules", i, "source"), "unknown-source", f"`{key}` is not a key of `legal_basis`", rule.id)
+def _open(w: Window) -> tuple[date, date]:
+    return w.from_ or date.min, w.until or date.max
+
+
+class _Lint:
+    def __init__(self, rs: RuleSet) -> None:
+        self.rs, self.loc, self.out = rs, rs.located, list[Diagnostic]()
+        self.edition = rs.model.in_force
+        self._fact_reads: dict[str, set[str]] = {}
+        self.reads = [self._closure(c.tree) | self._placeholders(i) for i, c in enumerate(rs.rules)]
+
+    def warn(self, at: Where, code: str, message: str, rule: str | None = None, *, key: bool = False,
+             offset: int | None = None, severity: Severity = Severity.WARNING) -> None:
+        line, col = self.loc.at(at, key=key) if offset is None else self.loc.expression_at(at, offset)
+        self.out.append(Diagnostic(self.loc.file, line, col, code, message, severity, rule))
+
+    def _closure(self, tree: Node) -> set[str]:
+        """``kind.name`` of everything a tree reads, through facts."""
+        out: set[str] = set()
+        for n in walk(tree):
+            name = n.func if isinstance(n, Call) else n
+            if isinstance(name, Name):
+                out.add(".".join(name.parts[:2]))
+                if name.parts[0] == "fact" and name.parts[1] in self.rs.facts:
+                    out |= self._fact(name.parts[1])
+        return out
+
+    def _fact(self, name: str) -> set[str]:
+        if name not in self._fact_reads:
+            self._fact_reads[name] = set()
+            self._fact_reads[name] = self._closure(self.rs.facts[name])
+        return self._fact_reads[name]
+
+    def _placeholders(self, index: int) -> set[str]:
+        explain = self.rs.rules[index].rule.explain
+        out: set[str] = set()
+        for text in (explain.id, explain.en) if explain else ():
+            for match in PLACEHOLDER.finditer(text):
+                name = ".".join(match.group(1).split(".")[:2])
+                out.add(name)
+                if name.startswith("fact.") and name[5:] in self.rs.facts:
+                    out |= self._fact(name[5:])
+        return out
+
+    def unused(self) -> None:
+        used = set().union(*self.reads) if self.reads else set()
+        used |= {n for t in self.rs.facts.values() for n in self._closure(t)}
+        used |= self._closure(self.rs.channel) if self.rs.channel else set()
+        model = self.rs.model
+        for kind, section, names in (("param", "parameters", model.parameters), ("table", "tables", model.tables),
+                                     ("fact", "facts", model.facts)):
+            for name in names:
+                if f"{kind}.{name}" not in used:
+                    self.warn((section, name), "unused", f"`{kind}.{name}` is never used", key=True)
+
+    def sources(self) -> None:
+        for i, checked in enumerate(self.rs.rules):
+            rule = checked.rule
+            if rule.basis == Basis.REGULATION and not rule.source:
+                self.warn(("rules", i), "missing-source", "a rule whose basis is `regulation` needs a `source` "
+                          "citing the article (or set `basis: policy` / `interpretation`)", rule.id)
+            if rule.source and self.rs.model.legal_basis:
+                key = rule.source.split(",")[0].strip()
+                if key not in self.rs.model.legal_basis:
+                    self.warn(("rules", i, "source"), "unknown-source", f"`{key}` is not a key of `legal_basis`",
+                              rule.id)
+
+    def windows(self) -> None:
+        ed = self.edition
+        if ed.from_ and ed.until and ed.from_ > ed.until:
+            self.warn(("in_force", "until"), "empty-window", f"the edition starts on {ed.from_}, after it ends "
+                      f"on {ed.until}", severity=Severity.ERROR)
+            return
+        for i, rule in enumerate(self.rs.model.rules):
+            w, at = rule.in_force, ("rules", i, "in_force")
+            if w.from_ and w.until and w.from_ > w.until:
+                self.warn((*at, "until"), "empty-window", f"`from` {w.from_} is after `until` {w.until}: the "
+                          "rule is never in force", rule.id, severity=Severity.ERROR)
+            elif ed.from_ and w.until and w.until < ed.from_:
+                self.warn((*at, "until"), "window-outside", f"in force until {w.until}, before the edition "
+                          f"starts on {ed.from_}: the rule never applies", rule.id)
+            elif ed.until and w.from_ and w.from_ > ed.until:
+                self.warn((*at, "from"), "window-outside", f"in force from {w.from_}, after the edition ends "
+                          f"on {ed.until}: the rule never applies", rule.id)
+            else:
+                if ed.from_ and w.from_ and w.from_ < ed.from_:
+                    self.warn((*at, "from"), "window-outside", f"in force from {w.from_}, before the edition "
+                              f"starts on {ed.from_}; write {ed.from_} or leave `from` out", rule.id)
+                if ed.until and w.until and w.until > ed.until:
+                    self.warn((*at, "until"), "window-outside", f"in force until {w.until}, after the edition "
+                              f"ends on {ed.until}; write {ed.until} or leave `until` out", rule.id)
+
+    def parameters(self) -> None:
+        ed, (start, end) = self.edition, _open(self.edition)
+        for name, param in self.rs.model.parameters.items():
+            if param.values is None:
+                continue
+            days = sorted(param.values)
+            at = _value_at(name)
+            at_start = max((d for d in days if d <= start), default=None)
+            for j, d in enumerate(days):
+                if d > end:
+                    self.warn(at(d), "value-outside", f"`param.{name}` value dated {d} is never read: the "
+                              f"edition ends on {ed.until}", key=True)
+                elif ed.from_ and d < ed.from_ and d != at_start:
+                    self.warn(at(d), "value-outside", f"`param.{name}` value dated {d} is never read: it is "
+                              f"replaced on {days[j + 1]}, before the edition starts on {ed.from_}", key=True)
+            gaps = [(date.min, days[0] - timedelta(days=1), days[0])]
+            gaps += [(d, days[j + 1] - timedelta(days=1) if j + 1 < len(days) else date.max, d)
+                     for j, d in enumerate(days) if param.values[d] is None]
+            for low, high, key in gaps:
+                low, high = max(low, start), min(high, end)
+                if low > high:
+                    continue
+                readers = [c.rule.id for c, reads in zip(self.rs.rules, self.reads, strict=True)
+                           if f"param.{name}" in reads and _overlaps(c.rule.in_force, low, high)]
+                if self.rs.channel is not None and f"param.{name}" in self._closure(self.rs.channel):
+                    readers.append("channel")
+                if readers:
+                    span = f"from {low}" if low > date.min else "before"
+                    span += f" until {high}" if high < date.max else " onwards" if low > date.min else f" {key}"
+                    who = ", ".join(f"`{r}`" for r in readers)
+                    self.warn(at(key), "gapped-parameter", f"`param.{name}` has no value {span}, while {who} "
+                              f"{'read it and are' if len(readers) > 1 else 'reads it and is'} in force",
+                              readers[0] if readers[0] != "channel" else None, key=True)
+
+    def constants(self) -> None:
+        folder = Folder(self.rs)
+        for i, checked in enumerate(self.rs.rules):
+            rule, seen = checked.rule, truth(folder.fold(checked.tree))
+            acting = rule.kind is not Kind.REQUIRE  # the truth value that makes the rule act
+            at: Where = ("rules", i, rule.kind.value)
+            if acting not in seen:
+                code, text = "never-fires", f"this rule never {_ACTS[rule.kind]} anyone"
+            elif (not acting) not in seen:
+                code, text = "always-fires", f"this rule {_ACTS[rule.kind]} every member whose data is known"
+            else:
+                continue
+            node = next((n for n in walk(checked.tree) if not isinstance(n, BoolOp | Cond)
+                         and not (isinstance(n, Unary) and n.op == "not") and n.type is not None
+                         and n.type.name == "bool" and len(truth(folder.fold(n)) - {None}) < 2), checked.tree)
+            values = truth(folder.fold(node))
+            known_values = [str(v).lower() for v in (True, False) if v in values]
+            always = f"always {known_values[0]}" if known_values else "never known"
+            known = " whenever it is known" if None in values and values - {None} else ""
+            part = rule.condition[node.start:node.end]
+            self.warn(at, code, f"{text}: `{part}` is {always}{known}", rule.id, offset=node.start)
+
+    def keys(self) -> None:
+        trees = [c.tree for c in self.rs.rules] + list(self.rs.facts.values())
+        trees += [self.rs.channel] if self.rs.channel else []
+        lookups: dict[str, list[tuple[str, Shape | None]]] = {}
+        folder = Folder(self.rs)
+        for tree in trees:
+            for n in walk(tree):
+                if isinstance(n, Call) and n.func.parts[0] == "table":
+                    used, looked = n.func.parts[1], n.args[0]
+                elif isinstance(n, Binary) and n.op in ("in", "not in") and isinstance(n.right, Name) \
+                        and n.right.parts[0] == "table":
+                    used, looked = n.right.parts[1], n.left
+                else:
+                    continue
+                lookups.setdefault(used, []).append((unparse(looked), folder.key_shape(looked)))
+        for name, found in sorted(lookups.items()):
+            shapes = [s for _, s in found]
+            table = self.rs.tables.get(name)
+            if table is None or any(s is None for s in shapes):
+                continue
+            rows = _key_positions(self.rs.path.parent / table.ref.file, table.ref.key)
+            how = "; ".join(f"{text} ({', '.join(d for d, _ in s or [])})" for text, s in dict(found).items())
+            rule = next((c.rule.id for c, r in zip(self.rs.rules, self.reads, strict=True) if f"table.{name}" in r),
+                        None)
+            for key in sorted(table.keys):
+                if not any(test(key) for s in shapes for _, test in s or []):
+                    line, col = rows.get(key, self.loc.at(("tables", name, "file")))
+                    file = str(self.rs.path.parent / table.ref.file) if key in rows else self.loc.file
+                    self.out.append(Diagnostic(file, line, col, "unmatchable-key", f"key `{key}` of `table.{name}` "
+                                               f"can never match: the table is looked up with {how}",
+                                               Severity.WARNING, rule))
+
+
+def _value_at(name: str) -> Callable[[date], Where]:
+    return lambda d: ("parameters", name, "values", d.isoformat())
+
+
+def _overlaps(w: Window, low: date, high: date) -> bool:
+    start, end = _open(w)
+    return start <= high and low <= end
+
+
+def _key_positions(path: Any, column: str) -> dict[str, tuple[int, int]]:
+    """Line and column of each key in a CSV file (empty when it cannot be read)."""
+    try:
+        text = path.read_text("utf-8-sig")
+    except OSError:
+        return {}
+    lines = text.splitlines()
+    reader = csv.reader(io.StringIO(text))
+    header = next(reader, [])
+    if column not in header:
+        return {}
+    index, out = header.index(column), dict[str, tuple[int, int]]()
+    for row in reader:
+        if len(row) > index:
+            before = ",".join(row[:index])
+            raw = lines[reader.line_num - 1] if reader.line_num <= len(lines) else ""
+            col = len(before) + 2 if index and raw.startswith(before + ",") else 1
+            out.setdefault(row[index].strip(), (reader.line_num, col))
     return out

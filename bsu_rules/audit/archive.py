@@ -1,0 +1,136 @@
+"""The rule archive: each rule set stored by its sha256, byte for byte, so it loads again as it was.
+
+``DIR/<sha256>/`` holds the rule file, every table it reads (at the same relative paths) and
+``manifest.json`` (id, version, file names and the sha256 of each file's bytes). An entry is
+written once, into a temporary folder renamed into place, and never changed afterwards.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from bsu_rules.audit.log import AuditError
+from bsu_rules.errors import RuleSetError
+from bsu_rules.evaluators.scalar import ENGINE
+from bsu_rules.ruleset.loader import load_ruleset
+from bsu_rules.ruleset.model import RuleSet
+
+MANIFEST = "manifest.json"
+_SHA = re.compile(r"^[0-9a-f]{64}$")
+
+
+class ArchiveError(AuditError):
+    """An archive entry is damaged, or a rule set cannot be archived."""
+
+
+class MissingRuleSet(ArchiveError):
+    """The archive has no entry for a hash."""
+
+
+@dataclass(frozen=True)
+class Archived:
+    """Where a rule set is archived, and whether this call stored it (False: it was already there)."""
+
+    sha256: str
+    folder: Path
+    rule_file: Path
+    created: bool
+
+
+def archive_ruleset(ruleset: RuleSet, into: str | Path) -> Archived:
+    """Store ``ruleset`` under ``into/<sha256>/`` (idempotent); ArchiveError if its files changed since loading."""
+    root = Path(into)
+    target = root / ruleset.sha256
+    if (target / MANIFEST).exists():
+        loaded = load_archived(root, ruleset.sha256)
+        return Archived(ruleset.sha256, target, loaded.path, False)
+    files = _files(ruleset)
+    manifest = {"sha256": ruleset.sha256, "ruleset": ruleset.id, "version": ruleset.version,
+                "rule_file": ruleset.path.name, "archived_by": ENGINE,
+                "files": {name: hashlib.sha256(data).hexdigest() for name, data in sorted(files.items())}}
+    root.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=root))
+    try:
+        tmp.chmod(0o755)  # rule files are public; mkdtemp makes the folder private
+        for name, data in files.items():
+            (tmp / name).parent.mkdir(parents=True, exist_ok=True)
+            (tmp / name).write_bytes(data)
+        (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", "utf-8")
+        again = _load(tmp / ruleset.path.name)
+        if again.sha256 != ruleset.sha256:
+            raise ArchiveError(f"{ruleset.path} changed since it was loaded (sha256 {again.sha256}, "
+                               f"loaded {ruleset.sha256}); load it again and retry")
+        try:
+            os.rename(tmp, target)
+        except OSError:
+            if not (target / MANIFEST).exists():
+                raise
+            return Archived(ruleset.sha256, target, load_archived(root, ruleset.sha256).path, False)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return Archived(ruleset.sha256, target, target / ruleset.path.name, True)
+
+
+def load_archived(into: str | Path, sha256: str) -> RuleSet:
+    """The archived rule set with this hash, checked file by file and by its content hash.
+
+    MissingRuleSet if there is no such entry; ArchiveError if the entry no longer matches.
+    """
+    if not _SHA.match(sha256):
+        raise MissingRuleSet(f"{sha256!r} is not a rule set hash (64 hex digits)")
+    folder = Path(into) / sha256
+    try:
+        manifest = json.loads((folder / MANIFEST).read_text("utf-8"))
+    except FileNotFoundError:
+        raise MissingRuleSet(f"rule set {sha256} is not in the archive {into}") from None
+    except (OSError, ValueError) as exc:
+        raise ArchiveError(f"{folder / MANIFEST}: unreadable ({exc})") from None
+    files: dict[str, str] = manifest.get("files", {}) if isinstance(manifest, dict) else {}
+    rule_file = manifest.get("rule_file") if isinstance(manifest, dict) else None
+    if not isinstance(rule_file, str) or rule_file not in files:
+        raise ArchiveError(f"{folder / MANIFEST}: no rule file named")
+    for name, digest in sorted(files.items()):
+        try:
+            data = (folder / _safe(name)).read_bytes()
+        except OSError:
+            raise ArchiveError(f"{folder}: {name} is missing from the archive") from None
+        if hashlib.sha256(data).hexdigest() != digest:
+            raise ArchiveError(f"{folder}: {name} was changed after it was archived")
+    ruleset = _load(folder / _safe(rule_file))
+    if ruleset.sha256 != sha256:
+        raise ArchiveError(f"{folder}: loads with sha256 {ruleset.sha256}, not {sha256}")
+    return ruleset
+
+
+def _load(path: Path) -> RuleSet:
+    try:
+        return load_ruleset(path)
+    except RuleSetError as exc:
+        raise ArchiveError(f"{path} does not load:\n{exc}") from None
+
+
+def _safe(name: str) -> str:
+    """A relative path inside an archive entry (no absolute paths, no ``..``)."""
+    pure = PurePosixPath(name)
+    if pure.is_absolute() or ".." in pure.parts or not pure.parts or name == MANIFEST:
+        raise ArchiveError(f"`{name}` cannot be stored in an archive entry (it must be a relative path "
+                           "inside the rule file's folder)")
+    return name
+
+
+def _files(ruleset: RuleSet) -> dict[str, bytes]:
+    """The rule file and every table, by path relative to the rule file, checked against what was loaded."""
+    files = {_safe(ruleset.path.name): ruleset.path.read_bytes()}
+    for table in ruleset.tables.values():
+        data = (ruleset.path.parent / table.ref.file).read_bytes()
+        if hashlib.sha256(data).hexdigest() != table.sha256:
+            raise ArchiveError(f"table {table.ref.file} changed since the rule set was loaded; load it again")
+        files[_safe(PurePosixPath(table.ref.file).as_posix())] = data
+    return files

@@ -1,0 +1,301 @@
+"""The decision log: JSONL, one decision per line in a hash-chained envelope.
+
+Each line is the canonical JSON (sorted keys, no spaces, UTF-8) of::
+
+    {"decision": {...}, "hash": H, "inputs": {...}, "prev": P, "pseudonym_key": K | null,
+     "recorded_at": "2022-09-05T08:00:00.000000+00:00", "seq": N, "v": 1}
+
+``hash`` is the sha256 of the canonical JSON of the envelope *without* ``hash``, so it covers the
+decision, the inputs, the sequence number, the link to the previous line and the recording time.
+``prev`` is the ``hash`` of the line before (64 zeros on line 1). Writers hold an exclusive
+``fcntl.flock`` (POSIX) on the file while they read the last line, append and fsync.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from bsu_rules.audit.snapshot import kept_fields, key_id, logged_inputs
+from bsu_rules.decisions import Decision, canonical_json, mask_nik
+from bsu_rules.evaluators.scalar import input_hash
+from bsu_rules.members import Member, parse_member
+from bsu_rules.ruleset.model import RuleSet
+
+VERSION = 1
+GENESIS = "0" * 64
+FIELDS = ("decision", "hash", "inputs", "prev", "pseudonym_key", "recorded_at", "seq", "v")
+
+
+class AuditError(Exception):
+    """A decision log or rule archive is damaged, or cannot be used as asked."""
+
+
+class LogError(AuditError):
+    """A decision log cannot be continued."""
+
+
+def entry_hash(envelope: dict[str, Any]) -> str:
+    """The hash a log line must carry: sha256 of its canonical JSON without ``hash``."""
+    body = {k: v for k, v in envelope.items() if k != "hash"}
+    return hashlib.sha256(canonical_json(body).encode("utf-8")).hexdigest()
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class DecisionLog:
+    """Appends decisions to a hash-chained JSONL log; safe to share between processes.
+
+    ``record`` buffers a decision and writes the buffer when it holds ``batch`` decisions
+    (1: every decision is on disk when ``record`` returns). With ``key``, the NIK kept in the
+    inputs is replaced by its pseudonym (HMAC-SHA256). Use as a context manager, or call
+    ``flush``/``close``.
+    """
+
+    def __init__(self, path: str | Path, *, key: str | bytes | None = None, batch: int = 1,
+                 fsync: bool = True, clock: Callable[[], datetime] = _now) -> None:
+        self.path, self.key, self.batch, self.fsync, self.clock = Path(path), key, max(1, batch), fsync, clock
+        self.key_id = key_id(key) if key is not None else None
+        self._fields: dict[str, list[tuple[str, ...]]] = {}
+        self._pending: list[tuple[str, str]] = []
+
+    def record(self, decision: Decision, member: Member | dict[str, Any], ruleset: RuleSet,
+               decision_json: str | None = None) -> bool:
+        """Add one decision (made for ``member`` under ``ruleset``); True when the buffer was written.
+
+        ``decision_json`` is ``decision.to_json()`` when the caller has made it already.
+        """
+        member = parse_member(member)
+        if decision.ruleset.sha256 != ruleset.sha256:
+            raise ValueError("the decision was made under another rule set")
+        if decision.member.input_sha256 != input_hash(member):
+            raise ValueError("the decision was made for another member record")
+        fields = self._fields.get(ruleset.sha256)
+        if fields is None:
+            fields = self._fields[ruleset.sha256] = kept_fields(ruleset)
+        inputs = logged_inputs(member, fields, self.key)
+        self._pending.append((decision_json or decision.to_json(), canonical_json(inputs)))
+        if len(self._pending) >= self.batch:
+            self.flush()
+            return True
+        return False
+
+    def flush(self) -> int:
+        """Write the buffered decisions under the file lock; the number written."""
+        if not self._pending:
+            return 0
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            seq, prev = last_link(fd, self.path)
+            at = self.clock().astimezone(UTC).isoformat(timespec="microseconds")
+            kid = "null" if self.key_id is None else f'"{self.key_id}"'
+            lines = []
+            for decision, inputs in self._pending:
+                seq += 1
+                body = (f'"inputs":{inputs},"prev":"{prev}","pseudonym_key":{kid},'
+                        f'"recorded_at":"{at}","seq":{seq},"v":{VERSION}}}')
+                prev = hashlib.sha256(f'{{"decision":{decision},{body}'.encode()).hexdigest()
+                lines.append(f'{{"decision":{decision},"hash":"{prev}",{body}\n')
+            data = "".join(lines).encode("utf-8")
+            while data:
+                data = data[os.write(fd, data):]
+            if self.fsync:
+                os.fsync(fd)
+        finally:
+            os.close(fd)  # closing releases the lock
+        written, self._pending = len(self._pending), []
+        return written
+
+    def close(self) -> None:
+        self.flush()
+
+    def __enter__(self) -> DecisionLog:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def last_link(fd: int, path: Path) -> tuple[int, str]:
+    """The seq and hash of the last line (0 and 64 zeros for an empty log); LogError if damaged."""
+    size = os.fstat(fd).st_size
+    if size == 0:
+        return 0, GENESIS
+    pos, buf = size, b""
+    while pos > 0:
+        step = min(1 << 16, pos)
+        pos -= step
+        buf = os.pread(fd, step, pos) + buf
+        cut = buf.rfind(b"\n", 0, len(buf) - 1)
+        if cut >= 0:
+            buf = buf[cut + 1:]
+            break
+    if not buf.endswith(b"\n"):
+        raise LogError(f"{path}: the last line is incomplete (truncated); run `bsu-rules verify {path}`; "
+                       "the log was not continued")
+    try:
+        env = json.loads(buf)
+        seq, digest = env["seq"], env["hash"]
+        ok = isinstance(seq, int) and entry_hash(env) == digest
+    except (ValueError, KeyError, TypeError):
+        ok = False
+    if not ok:
+        raise LogError(f"{path}: the last line is not an intact log record; run `bsu-rules verify {path}`; "
+                       "the log was not continued")
+    return seq, str(digest)
+
+
+@dataclass(frozen=True)
+class Line:
+    """One physical line of a log: its number, bytes, and envelope (None if unreadable)."""
+
+    number: int
+    raw: bytes
+    envelope: dict[str, Any] | None
+    error: str | None = None
+
+
+def read_log(path: str | Path) -> Iterator[Line]:
+    """Every line of a log, parsed; a line that is not a log record carries the reason."""
+    with open(path, "rb") as f:
+        for number, raw in enumerate(f, 1):
+            if not raw.endswith(b"\n"):
+                yield Line(number, raw, None, "the last line is incomplete (truncated)")
+                continue
+            try:
+                env = json.loads(raw)
+            except ValueError as exc:
+                yield Line(number, raw, None, f"not JSON ({exc})")
+                continue
+            yield Line(number, raw, env if isinstance(env, dict) else None, _shape_error(env))
+
+
+def _shape_error(env: Any) -> str | None:
+    if not isinstance(env, dict):
+        return "not a log record (expected a JSON object)"
+    missing = [k for k in FIELDS if k not in env]
+    if missing:
+        return f"not a log record (missing {', '.join(missing)})"
+    types = {"decision": dict, "inputs": dict, "seq": int, "prev": str, "hash": str, "recorded_at": str}
+    wrong = [k for k, t in types.items() if not isinstance(env[k], t) or isinstance(env[k], bool)]
+    if wrong:
+        return f"not a log record (wrong type: {', '.join(wrong)})"
+    if env["v"] != VERSION:
+        return f"log format version {env['v']!r} is not supported (expected {VERSION})"
+    return None
+
+
+@dataclass(frozen=True)
+class Problem:
+    """The first thing wrong with a log: a physical line number, a kind and a sentence."""
+
+    line: int
+    kind: str  # truncated | malformed | edited | reformatted | removed | reordered | inserted | rehashed | invalid
+    message: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.kind}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Verification:
+    """The result of checking a whole log: how many decisions, the head of the chain, any problem."""
+
+    decisions: int
+    head_seq: int
+    head_hash: str
+    problem: Problem | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.problem is None
+
+    def __str__(self) -> str:
+        if self.problem is not None:
+            return str(self.problem)
+        return f"{self.decisions} decisions, chain intact"
+
+
+def verify_log(path: str | Path, anchor: str | None = None) -> Verification:
+    """Check every line's hash, sequence and link, and each decision's shape; stop at the first problem.
+
+    ``anchor`` is a head hash recorded earlier elsewhere: the log must still contain it (a chain
+    alone cannot show that lines were cut off its end).
+    """
+    lines = read_log(path)
+    before: Line | None = None
+    cur = next(lines, None)
+    seq, head, anchored = 0, GENESIS, anchor is None
+    while cur is not None:
+        after = next(lines, None)
+        problem = _check(cur, before, after, seq + 1, head)
+        if problem is not None:
+            return Verification(seq, seq, head, problem)
+        assert cur.envelope is not None
+        seq, head, before, cur = seq + 1, cur.envelope["hash"], cur, after
+        anchored = anchored or head == anchor
+    if not anchored:
+        return Verification(seq, seq, head, Problem(seq + 1, "removed", f"the anchor {anchor} is not in the log: "
+                                                    "lines were cut off its end or the log was rewritten"))
+    return Verification(seq, seq, head)
+
+
+def _check(cur: Line, before: Line | None, after: Line | None, seq: int, prev: str) -> Problem | None:
+    n, env = cur.number, cur.envelope
+    if cur.error is not None or env is None:
+        kind = "truncated" if cur.error and "truncated" in cur.error else "malformed"
+        return Problem(n, kind, cur.error or "not a log record")
+    if entry_hash(env) != env["hash"]:
+        return Problem(n, "edited", "its content does not match its hash")
+    if cur.raw != (canonical_json(env) + "\n").encode("utf-8"):
+        return Problem(n, "reformatted", "its content matches its hash but the line is not in canonical form")
+    bef = before.envelope if before is not None else None
+    if before is not None and cur.raw == before.raw:
+        return Problem(n, "inserted", f"it repeats line {before.number}")
+    if env["prev"] != prev and before is not None and bef is not None and env["prev"] == bef["prev"]:
+        return Problem(before.number, "inserted", f"line {n} continues the chain from the line before "
+                                                  f"line {before.number}, which is not part of the chain")
+    if env["seq"] > seq:
+        nxt = after.envelope if after is not None and after.error is None else None
+        if nxt is not None and nxt["seq"] == seq:
+            return Problem(n, "reordered", f"seq {env['seq']} where {seq} was expected, and line {n + 1} "
+                                           f"has seq {seq}: this line is out of order")
+        return Problem(n, "removed", f"seq {env['seq']} where {seq} was expected: "
+                                     f"{env['seq'] - seq} decision(s) missing before this line")
+    if env["seq"] < seq:
+        return Problem(n, "reordered", f"seq {env['seq']} where {seq} was expected: "
+                                       "this line repeats or moves an earlier decision")
+    if env["prev"] != prev:
+        nxt = after.envelope if after is not None and after.error is None else None
+        if before is None or (nxt is not None and nxt["prev"] != env["hash"]):
+            return Problem(n, "rehashed", "its prev does not match the hash of the line before: "
+                                          "it was rewritten and re-hashed")
+        return Problem(before.number, "rehashed", f"line {n}'s prev does not match this line's hash: "
+                                                  "this line was changed and re-hashed")
+    return _decision_problem(n, env)
+
+
+def _decision_problem(n: int, env: dict[str, Any]) -> Problem | None:
+    try:
+        decision = Decision.model_validate(env["decision"])
+    except ValidationError as exc:
+        return Problem(n, "invalid", f"the decision is not a valid decision ({exc.error_count()} error(s))")
+    nik = env["inputs"].get("nik")
+    if not isinstance(nik, str):
+        return Problem(n, "invalid", "the inputs have no NIK")
+    plain = env["pseudonym_key"] is None
+    if (mask_nik(nik) != decision.member.nik) if plain else len(nik) != 64:
+        return Problem(n, "invalid", "the NIK in the inputs does not match the decision")
+    return None

@@ -1,0 +1,228 @@
+"""Replay: decide every logged decision again, under the archived rule set its hash names.
+
+Never today's rule file: a rule set is found only in the archive, by the sha256 the decision
+records, and loaded only if it still has that hash. The member is the logged inputs, or the full
+record from a member snapshot with the same input hash (needed when the NIK is pseudonymised).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from bsu_rules.audit.archive import ArchiveError, load_archived
+from bsu_rules.audit.log import Line, Verification, read_log, verify_log
+from bsu_rules.audit.snapshot import Members, load_members, pseudonym
+from bsu_rules.decisions import Decision
+from bsu_rules.errors import InputError
+from bsu_rules.evaluators.scalar import ENGINE
+from bsu_rules.members import Member, parse_member
+from bsu_rules.ruleset.model import OutOfForce, RuleSet
+
+
+class Status(StrEnum):
+    IDENTICAL = "identical"
+    DIFFERENT = "different"
+    ENGINE_DRIFT = "engine-drift"  # the engine version differs and so does the result
+    MISSING_RULESET = "missing-ruleset"
+    MISSING_INPUT = "missing-input"
+    ERROR = "error"  # the line is not a decision, or the replay itself failed
+
+
+@dataclass(frozen=True)
+class CriterionChange:
+    """One criterion that came out differently: its logged and replayed form, and the fields that differ."""
+
+    id: str
+    old: dict[str, Any] | None
+    new: dict[str, Any] | None
+    changed: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ReplayItem:
+    """The replay of one log line."""
+
+    line: int
+    status: Status
+    seq: int | None = None
+    nik: str | None = None
+    ruleset: str | None = None
+    on: str | None = None
+    reason: str = ""
+    source: str | None = None  # where the member came from: "log" or "snapshot"
+    old_outcome: str | None = None
+    new_outcome: str | None = None
+    criteria: tuple[CriterionChange, ...] = ()
+    fields: dict[str, tuple[Any, Any]] = field(default_factory=dict)  # other differences, dotted path
+    engine: str | None = None  # the engine that made the logged decision
+    logged: dict[str, Any] | None = field(default=None, repr=False)
+    replayed: Decision | None = field(default=None, repr=False)
+    rules: RuleSet | None = field(default=None, repr=False)
+
+    def row(self) -> dict[str, Any]:
+        """A flat row (for a table or a DataFrame)."""
+        return {"line": self.line, "seq": self.seq, "nik": self.nik, "ruleset": self.ruleset, "on": self.on,
+                "status": self.status.value, "old_outcome": self.old_outcome, "new_outcome": self.new_outcome,
+                "criteria": ",".join(c.id for c in self.criteria), "fields": ",".join(self.fields),
+                "source": self.source, "reason": self.reason}
+
+    def to_dict(self) -> dict[str, Any]:
+        out = self.row()
+        out["criteria"] = [{"id": c.id, "changed": list(c.changed), "old": c.old, "new": c.new} for c in self.criteria]
+        out["fields"] = {k: {"old": a, "new": b} for k, (a, b) in self.fields.items()}
+        out["engine"] = self.engine
+        return out
+
+
+@dataclass(frozen=True)
+class ReplayReport:
+    """Every replayed decision, and the state of the log's chain."""
+
+    items: list[ReplayItem]
+    chain: Verification
+
+    @property
+    def counts(self) -> dict[str, int]:
+        out = {s.value: 0 for s in Status}
+        for item in self.items:
+            out[item.status.value] += 1
+        return out
+
+    @property
+    def ok(self) -> bool:
+        return self.chain.ok and all(i.status is Status.IDENTICAL for i in self.items)
+
+    @property
+    def differences(self) -> list[ReplayItem]:
+        return [i for i in self.items if i.status is not Status.IDENTICAL]
+
+    def rows(self) -> list[dict[str, Any]]:
+        return [i.row() for i in self.items]
+
+    def summary(self) -> str:
+        """The summary table: decisions per status, then the chain."""
+        lines = [f"{'status':<16} {'decisions':>9}"]
+        lines += [f"{k:<16} {v:>9}" for k, v in self.counts.items()]
+        lines.append(f"{'total':<16} {len(self.items):>9}")
+        return "\n".join([*lines, f"chain: {self.chain}"])
+
+    def __str__(self) -> str:
+        return self.summary()
+
+
+def replay(log: str | Path, archive: str | Path, members: Members | None = None, *,
+           nik: str | None = None, key: str | bytes | None = None, seqs: Collection[int] | None = None) -> ReplayReport:
+    """Replay a whole log (or the decisions for one ``nik``, or some ``seqs``) against ``archive``."""
+    return ReplayReport(list(iter_replay(log, archive, members, nik=nik, key=key, seqs=seqs)), verify_log(log))
+
+
+def iter_replay(log: str | Path, archive: str | Path, members: Members | None = None, *,
+                nik: str | None = None, key: str | bytes | None = None,
+                seqs: Collection[int] | None = None) -> Iterator[ReplayItem]:
+    """Replay items one by one (for logs too large to hold every replayed decision)."""
+    snapshot: dict[str, Member] = {}
+    if members is not None:
+        wanted = {_get(ln.envelope, "decision", "member", "input_sha256") for ln in read_log(log)}
+        snapshot = load_members(members, {w for w in wanted if isinstance(w, str)})
+    rulesets: dict[str, RuleSet | ArchiveError] = {}
+    for line in read_log(log):
+        if _selected(line, nik, key, seqs):
+            yield _replay_line(line, archive, snapshot, rulesets)
+
+
+def _get(data: Any, *path: str) -> Any:
+    for part in path:
+        data = data.get(part) if isinstance(data, dict) else None
+    return data
+
+
+def _selected(line: Line, nik: str | None, key: str | bytes | None, seqs: Collection[int] | None) -> bool:
+    env = line.envelope or {}
+    if seqs is not None and env.get("seq") not in seqs:
+        return False
+    if nik is None:
+        return True
+    if env.get("pseudonym_key") is not None:
+        if key is None:
+            raise ValueError("this log pseudonymises NIKs: give the key to find a NIK in it")
+        return bool(_get(env, "inputs", "nik") == pseudonym(nik, key))
+    return bool(_get(env, "inputs", "nik") == nik)
+
+
+def _replay_line(line: Line, archive: str | Path, snapshot: dict[str, Member],
+                 rulesets: dict[str, RuleSet | ArchiveError]) -> ReplayItem:
+    env, n = line.envelope, line.number
+    if env is None or line.error is not None:
+        return ReplayItem(n, Status.ERROR, reason=line.error or "not a log record")
+    old: dict[str, Any] = env["decision"]
+    sha, on, digest = _get(old, "ruleset", "sha256"), old.get("on"), _get(old, "member", "input_sha256")
+    head = dict(seq=env.get("seq"), nik=_get(old, "member", "nik"), on=on, engine=old.get("engine"),
+                old_outcome=old.get("outcome"), logged=old)
+    if not (isinstance(sha, str) and isinstance(on, str) and isinstance(digest, str)):
+        return ReplayItem(n, Status.ERROR, reason="the decision names no rule set, date or input hash", **head)
+    head["ruleset"] = sha
+    if sha not in rulesets:
+        try:
+            rulesets[sha] = load_archived(archive, sha)
+        except ArchiveError as exc:
+            rulesets[sha] = exc
+    ruleset = rulesets[sha]
+    if isinstance(ruleset, ArchiveError):
+        return ReplayItem(n, Status.MISSING_RULESET, reason=str(ruleset), **head)
+    member, source = snapshot.get(digest), "snapshot"
+    if member is None:
+        if env.get("pseudonym_key") is not None:
+            return ReplayItem(n, Status.MISSING_INPUT, reason=f"the NIK is pseudonymised (key {env['pseudonym_key']})"
+                              f"; a member snapshot with input sha256 {digest} is needed", rules=ruleset, **head)
+        try:
+            member, source = parse_member(env["inputs"]), "log"
+        except InputError as exc:
+            return ReplayItem(n, Status.ERROR, reason=f"the logged inputs do not validate: {exc}", **head)
+    try:
+        new = ruleset.plan(date.fromisoformat(on)).decide(member, input_sha256=digest)
+    except (OutOfForce, ValueError) as exc:
+        return ReplayItem(n, Status.ERROR, reason=str(exc), **head)
+    criteria, fields = compare(old, new)
+    status = Status.IDENTICAL if not criteria and not fields else \
+        Status.ENGINE_DRIFT if old.get("engine") != ENGINE else Status.DIFFERENT
+    return ReplayItem(n, status, source=source, new_outcome=new.outcome.value, criteria=criteria, fields=fields,
+                      replayed=new, rules=ruleset, **head)
+
+
+def compare(old: dict[str, Any], new: Decision) -> tuple[tuple[CriterionChange, ...], dict[str, tuple[Any, Any]]]:
+    """Criteria that differ, and every other field that differs (dotted paths), ignoring ``engine``."""
+    try:
+        before = json.loads(Decision.model_validate(old).to_json())
+    except ValidationError:
+        before = old
+    after = json.loads(new.to_json())
+    a_rules = {r.get("id"): r for r in before.get("rules") or [] if isinstance(r, dict)}
+    b_rules = {r["id"]: r for r in after["rules"]}
+    criteria = []
+    for rid in [*b_rules, *(r for r in a_rules if r not in b_rules)]:
+        a, b = a_rules.get(rid), b_rules.get(rid)
+        if a != b:
+            keys = sorted(set(a or {}) | set(b or {}))
+            changed = tuple(k for k in keys if (a or {}).get(k) != (b or {}).get(k))
+            criteria.append(CriterionChange(str(rid), a, b, changed))
+    fields: dict[str, tuple[Any, Any]] = {}
+    for k in sorted((set(before) | set(after)) - {"rules", "engine"}):
+        _diff(k, before.get(k), after.get(k), fields)
+    return tuple(criteria), fields
+
+
+def _diff(path: str, a: Any, b: Any, out: dict[str, tuple[Any, Any]]) -> None:
+    if isinstance(a, dict) and isinstance(b, dict):
+        for k in sorted(set(a) | set(b)):
+            _diff(f"{path}.{k}", a.get(k), b.get(k), out)
+    elif a != b:
+        out[path] = (a, b)
+

@@ -1,0 +1,116 @@
+"""What a decision log keeps of a member record, NIK pseudonyms, and member snapshots.
+
+A log line keeps only the member fields the rule set reads (so a replay needs nothing else);
+a member snapshot is the full records, matched to logged decisions by their input hash.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from bsu_rules.evaluators.scalar import input_hash
+from bsu_rules.members import Member, parse_member
+from bsu_rules.ruleset.checker import PLACEHOLDER
+from bsu_rules.ruleset.model import RuleSet
+
+KEY_ENV = "BSU_RULES_PSEUDONYM_KEY"
+"""The environment variable the command line reads the pseudonymisation key from."""
+
+ALWAYS_KEPT = ("nik", "citizenship", "participant_category")
+"""Required contract fields: kept in every log line even when no rule reads them."""
+
+Members = str | Path | Iterable[str | Path] | Iterable[Member | dict[str, Any]] | Mapping[str, Member]
+
+
+def _key_bytes(key: str | bytes) -> bytes:
+    data = key.encode("utf-8") if isinstance(key, str) else key
+    if not data:
+        raise ValueError("the pseudonymisation key is empty")
+    return data
+
+
+def pseudonym(nik: str, key: str | bytes) -> str:
+    """The pseudonym a log stores for ``nik``: HMAC-SHA256(key, nik) as 64 hex digits."""
+    return hmac.new(_key_bytes(key), nik.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def key_id(key: str | bytes) -> str:
+    """A public fingerprint of a key (16 hex digits), so an auditor knows which key a log used."""
+    return hmac.new(_key_bytes(key), b"bsu-rules key id", hashlib.sha256).hexdigest()[:16]
+
+
+def kept_fields(ruleset: RuleSet) -> list[tuple[str, ...]]:
+    """Member paths (without ``member.``) read by any fact, rule, channel or explanation."""
+    reads: list[str] = []
+    trees = [*ruleset.facts.values(), *(c.tree for c in ruleset.rules)]
+    trees += [ruleset.channel] if ruleset.channel is not None else []
+    for tree in trees:
+        reads += ruleset.member_reads(tree)
+    for checked in ruleset.rules:
+        text = checked.rule.explain
+        for match in PLACEHOLDER.finditer(f"{text.id} {text.en}" if text else ""):
+            name = match.group(1)
+            if name.startswith("member."):
+                reads.append(name)
+            elif name.startswith("fact.") and name[5:] in ruleset.facts:
+                reads += ruleset.member_reads(ruleset.facts[name[5:]])
+    paths = {tuple(r.split(".")[1:]) for r in reads} | {(f,) for f in ALWAYS_KEPT}
+    return sorted(p for p in paths if not any(p[:i] in paths for i in range(1, len(p))))
+
+
+def project(record: dict[str, Any], paths: Iterable[tuple[str, ...]]) -> dict[str, Any]:
+    """The parts of a (JSON-dumped) record that ``paths`` name; a list or scalar is kept whole."""
+    out: dict[str, Any] = {}
+    for path in paths:
+        src, dst = record, out
+        for i, part in enumerate(path):
+            if part not in src:
+                break
+            value = src[part]
+            if i == len(path) - 1 or not isinstance(value, dict):
+                dst[part] = value
+                break
+            src, dst = value, dst.setdefault(part, {})
+    return out
+
+
+def logged_inputs(member: Member, paths: Iterable[tuple[str, ...]], key: str | bytes | None) -> dict[str, Any]:
+    """What a log line keeps of a record: the read fields, the NIK pseudonymised if a key is given."""
+    inputs = project(member.model_dump(mode="json", exclude_none=True), paths)
+    if key is not None:
+        inputs["nik"] = pseudonym(member.nik, key)
+    return inputs
+
+
+def load_members(members: Members, wanted: set[str] | None = None) -> dict[str, Member]:
+    """Full member records by input hash (only the ``wanted`` hashes, when given).
+
+    ``members`` is a JSON/JSONL file or several, records (dicts or Members), or a ready mapping.
+    """
+    if isinstance(members, Mapping):
+        return dict(members)
+    items: Iterable[Any] = [members] if isinstance(members, (str, Path)) else members
+    out: dict[str, Member] = {}
+    for item in items:
+        for record in _records(item) if isinstance(item, (str, Path)) else [item]:
+            member = parse_member(record)
+            digest = input_hash(member)
+            if wanted is None or digest in wanted:
+                out[digest] = member
+    return out
+
+
+def _records(path: str | Path) -> Iterable[Any]:
+    text = Path(path).read_text("utf-8")
+    if text.lstrip()[:1] == "[":
+        data = json.loads(text)
+        yield from data if isinstance(data, list) else [data]
+        return
+    for line in text.splitlines():
+        if line.strip():
+            yield json.loads(line)

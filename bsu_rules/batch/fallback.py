@@ -1,0 +1,82 @@
+"""The scalar engine behind the columnar API (``--engine scalar``).
+
+``ScalarTablePlan(plan).decide(table)`` has the signature of
+``bsu_rules.evaluators.columnar.ColumnarPlan``: members as an Arrow table in, one decision row per
+member out, same order. Each row is turned into a ``Member`` and decided by the reference
+``Plan.decide``, so it is slow (tens of thousands of rows per second) but exact: the yardstick
+the columnar engine is compared with.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pyarrow as pa
+
+from bsu_rules.decisions import RuleResult
+from bsu_rules.members import Member
+from bsu_rules.ruleset.schema import Kind
+
+if TYPE_CHECKING:
+    from bsu_rules.evaluators.scalar import Plan
+
+_TEXT = pa.string()
+_LIST = pa.list_(pa.string())
+
+
+def _fallback_schema() -> pa.Schema:
+    opt_text = [("npp", _TEXT), ("name", _TEXT), ("sector", _TEXT)]
+    return pa.schema([
+        ("nik", _TEXT), ("kpj", _TEXT), ("name", _TEXT), ("birth_date", pa.date32()),
+        ("citizenship", _TEXT), ("participant_category", _TEXT), ("employment_type", _TEXT),
+        ("work_regency_code", _TEXT), ("employer", pa.struct(opt_text)),
+        ("registered_on", pa.date32()), ("membership_ended_on", pa.date32()), ("deceased_on", pa.date32()),
+        ("wages", pa.list_(pa.struct([("period", _TEXT), ("amount", pa.int64())]))),
+        ("contributions", pa.list_(pa.struct([("period", _TEXT), ("amount", pa.int64()),
+                                              ("paid_on", pa.date32())]))),
+        ("program_receipts", pa.list_(pa.struct([("program", _TEXT), ("year", pa.int32())]))),
+        ("bank_account", pa.struct([("bank", _TEXT), ("number", _TEXT), ("holder_name", _TEXT)])),
+    ])
+
+
+try:  # the columnar evaluator's schema when it is installed; the same contract otherwise
+    from bsu_rules.evaluators.arrow import MEMBER_SCHEMA as _SCHEMA
+except ImportError:  # pragma: no cover - depends on the checkout
+    _SCHEMA = _fallback_schema()
+
+MEMBER_SCHEMA: pa.Schema = _SCHEMA
+
+
+def decision_fields(plan: Plan) -> list[tuple[str, pa.DataType]]:
+    """The columns an engine's ``decide`` returns for a plan."""
+    return [("outcome", _TEXT), ("failed", _LIST), ("unknown", _LIST), ("priority", pa.int32()),
+            ("flags", _LIST), ("benefit", pa.int64()), ("channel", _TEXT)] + \
+        [(f"rule:{r.rule.id}", _TEXT) for r in plan.rules]
+
+
+class ScalarTablePlan:
+    """Decide a member table row by row with the reference evaluator."""
+
+    def __init__(self, plan: Plan) -> None:
+        self.plan = plan
+        self.schema = pa.schema(decision_fields(plan))
+        self.deciding = {r.rule.id for r in plan.rules if r.kind in (Kind.REQUIRE, Kind.EXCLUDE)}
+
+    def decide(self, table: pa.Table) -> pa.Table:
+        columns: dict[str, list[Any]] = {name: [] for name in self.schema.names}
+        rule_columns = [(f"rule:{r.rule.id}", r.rule.id) for r in self.plan.rules]
+        for record in table.select(MEMBER_SCHEMA.names).to_pylist():
+            d = self.plan.decide(Member.model_validate(record))
+            by_id = {r.id: r.outcome for r in d.rules}
+            columns["outcome"].append(d.outcome.value)
+            columns["failed"].append(d.failed)
+            columns["unknown"].append([r.id for r in d.rules
+                                       if r.outcome == RuleResult.UNKNOWN and r.id in self.deciding])
+            columns["priority"].append(d.priority)
+            columns["flags"].append(list(d.flags))
+            columns["benefit"].append(d.benefit.amount if d.benefit else None)
+            columns["channel"].append(d.channel)
+            for column, rule_id in rule_columns:
+                columns[column].append(str(by_id[rule_id]))
+        return pa.table({name: pa.array(columns[name], type=self.schema.field(name).type)
+                         for name in self.schema.names})

@@ -1,0 +1,58 @@
+"""``bsu-rules archive``: store rule sets content-addressed, so decisions can be replayed later."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from typing import Any
+
+from bsu_rules.audit.archive import archive_ruleset
+from bsu_rules.audit.log import AuditError, DecisionLog
+from bsu_rules.audit.snapshot import KEY_ENV
+from bsu_rules.ruleset.loader import load_ruleset
+from bsu_rules.ruleset.model import RuleSet
+
+BATCH = 256
+"""``evaluate --log`` writes (and fsyncs) the log every BATCH decisions, then prints them."""
+
+
+def add(sub: Any) -> None:
+    p: argparse.ArgumentParser = sub.add_parser("archive", help="store rule sets under DIR/<sha256>/ for replay")
+    p.add_argument("rulesets", nargs="+", metavar="RULESET", help="a rule file path or a bundled id")
+    p.add_argument("--into", required=True, metavar="DIR", help="the archive folder (created if needed)")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    for name in args.rulesets:
+        ruleset = load_ruleset(name)
+        try:
+            entry = archive_ruleset(ruleset, args.into)
+        except AuditError as exc:
+            print(f"bsu-rules: {exc}", file=sys.stderr)
+            return 2
+        done = "archived in" if entry.created else "already archived in"
+        print(f"{ruleset.id} {ruleset.version} sha256 {ruleset.sha256}: {done} {entry.folder}")
+    return 0
+
+
+def add_evaluate_options(p: argparse.ArgumentParser) -> None:
+    """``evaluate --log/--pseudonymize-key/--archive``."""
+    p.add_argument("--log", metavar="FILE", help="append every decision to a hash-chained decision log (JSONL); "
+                   "a decision is printed only once it is in the log")
+    p.add_argument("--pseudonymize-key", metavar="KEY",
+                   help=f"with --log: store HMAC-SHA256(KEY, NIK) instead of the NIK (default: ${KEY_ENV})")
+    p.add_argument("--archive", metavar="DIR", help="store the rule set used under DIR/<sha256>/ (for replay)")
+
+
+def open_audit(args: argparse.Namespace, ruleset: RuleSet) -> DecisionLog | None:
+    """Archive the rule set if asked, and open the decision log if asked."""
+    if getattr(args, "archive", None):
+        archive_ruleset(ruleset, args.archive)
+    if not getattr(args, "log", None):
+        if getattr(args, "pseudonymize_key", None):
+            raise AuditError("--pseudonymize-key needs --log")
+        return None
+    key = args.pseudonymize_key or os.environ.get(KEY_ENV) or None
+    return DecisionLog(args.log, key=key, batch=BATCH)

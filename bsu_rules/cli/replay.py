@@ -1,0 +1,87 @@
+"""``bsu-rules replay``: decide logged decisions again under their archived rule sets and compare."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from typing import Any
+
+from bsu_rules.audit.log import AuditError
+from bsu_rules.audit.rerun import ReplayItem, Status, replay
+from bsu_rules.audit.snapshot import KEY_ENV
+from bsu_rules.explain import render_text
+
+
+def add(sub: Any) -> None:
+    p: argparse.ArgumentParser = sub.add_parser("replay", help="re-decide a decision log under its archived rule sets")
+    p.add_argument("log", metavar="LOG", help="a decision log (JSONL) written with evaluate --log")
+    p.add_argument("--archive", required=True, metavar="DIR", help="the rule archive (see `bsu-rules archive`)")
+    p.add_argument("--members", nargs="+", metavar="SNAPSHOT",
+                   help="full member records (JSONL), matched to decisions by input sha256")
+    p.add_argument("--nik", help="replay only the decisions about this NIK")
+    p.add_argument("--seq", type=int, action="append", metavar="N", help="replay only the line with this seq")
+    p.add_argument("--pseudonymize-key", metavar="KEY",
+                   help=f"the log's pseudonymisation key, to find --nik (default: ${KEY_ENV})")
+    p.add_argument("--all", action="store_true", help="list identical decisions too")
+    p.add_argument("--explain", action="store_true", help="print each replayed decision as text")
+    p.add_argument("--lang", choices=("id", "en"), default="id", help="language of --explain")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    key = args.pseudonymize_key or os.environ.get(KEY_ENV) or None
+    try:
+        report = replay(args.log, args.archive, args.members, nik=args.nik, key=key, seqs=args.seq)
+    except (AuditError, ValueError) as exc:
+        print(f"bsu-rules: {exc}", file=sys.stderr)
+        return 2
+    if args.format == "json":
+        print(json.dumps({"ok": report.ok, "chain": str(report.chain), "summary": report.counts,
+                          "decisions": [i.to_dict() for i in report.items]}, ensure_ascii=False, indent=2))
+        return 0 if report.ok else 1
+    for item in report.items:
+        if args.all or args.explain or item.status is not Status.IDENTICAL:
+            print("\n".join(describe(item)))
+        if args.explain and item.replayed is not None:
+            print(render_text(item.replayed, item.rules, args.lang) + "\n")
+    if report.items and (args.all or report.differences):
+        print()
+    print(report.summary())
+    return 0 if report.ok else 1
+
+
+def describe(item: ReplayItem) -> list[str]:
+    """A replayed decision and its differences, as indented lines."""
+    logged = item.logged or {}
+    rs = logged.get("ruleset") if isinstance(logged.get("ruleset"), dict) else {}
+    name = f"{rs.get('id')} {rs.get('version')} [{(item.ruleset or '?')[:12]}]" if rs else "?"
+    head = f"line {item.line} (seq {item.seq}) {item.nik or '?'}, {name}, on {item.on}: {item.status}"
+    out = [head + (f" (inputs from the {item.source})" if item.source == "snapshot" else "")]
+    if item.reason:
+        out.append(f"  {item.reason}")
+    if item.status is Status.ENGINE_DRIFT:
+        out.append(f"  engine: {item.engine} -> current")
+    for path, (a, b) in item.fields.items():
+        out.append(f"  {path}: {_show(a)} -> {_show(b)}")
+    for c in item.criteria:
+        old, new = c.old or {}, c.new or {}
+        state = f"{old.get('outcome', 'absent')} -> {new.get('outcome', 'absent')}" if "outcome" in c.changed \
+            else f"{new.get('outcome')} (unchanged)"
+        out.append(f"  criterion {c.id}: {state}")
+        for field in c.changed:
+            if field == "values":
+                a_vals, b_vals = old.get("values") or {}, new.get("values") or {}
+                for label in sorted(set(a_vals) | set(b_vals)):
+                    if a_vals.get(label) != b_vals.get(label):
+                        out.append(f"    {label}: {_show(a_vals.get(label))} -> {_show(b_vals.get(label))}")
+            elif field != "outcome":
+                out.append(f"    {field}: {_show(old.get(field))} -> {_show(new.get(field))}")
+    return out
+
+
+def _show(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return text if len(text) <= 100 else text[:97] + "..."

@@ -1,0 +1,390 @@
+"""Exact counterfactuals: the smallest change to a member record that makes a failed criterion pass.
+
+Conditions are analysed once per plan on the checked tree, never searched: a comparison between a
+side that depends on one member field (directly or through facts) and a side that does not is
+inverted exactly; ``or`` takes the cheapest side, ``and`` every failing conjunct, ``exclude`` the
+negation. Recorded facts (citizenship, registration, death, ...) are beyond any change. Each hint
+is confirmed by applying it once; a shape that cannot be solved gets no hint, never a wrong one.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any
+
+from bsu_rules.decisions import Change, Hint, RuleOutcome, RuleResult
+from bsu_rules.evaluators.compile import Fn, compile_node, member_getter
+from bsu_rules.formatting import format_date, format_month, format_value, rupiah
+from bsu_rules.members import Citizenship, EmploymentType, Member, ParticipantCategory, WageReport
+from bsu_rules.ruleset.expressions import Binary, BoolOp, Call, Name, Node, Unary, unparse
+from bsu_rules.ruleset.schema import Kind, Text
+from bsu_rules.ruleset.tables import Table
+from bsu_rules.ruleset.types import DATE, INT, Type, member_fields
+
+if TYPE_CHECKING:
+    from bsu_rules.evaluators.scalar import Plan, _Compiled
+
+__all__ = ["FIXED", "Counterfactuals", "apply_changes", "apply_hint", "describe"]
+
+FIXED = frozenset({"member.citizenship", "member.registered_on", "member.membership_ended_on",
+                   "member.deceased_on", "member.program_receipts"})
+"""Recorded facts of a member's history: no change to the record can alter them."""
+
+_MIRROR = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
+_NEGATE = {"<": ">=", "<=": ">", ">": "<=", ">=": "<", "==": "!=", "!=": "==", "in": "not in", "not in": "in"}
+_ORDER = {str(v.value): i for e in (Citizenship, ParticipantCategory, EmploymentType) for i, v in enumerate(e)}
+_HISTORY = {"last_wage": ("member.wages", 2), "arrears_streak": ("member.contributions", 3)}
+
+
+Found = tuple[bool, list[Change]] | None  # (a change can help, the changes) or None: no hint
+Solver = Callable[[Any, list[Any]], Found]
+
+
+@dataclass(frozen=True)
+class _Term:
+    """Where inversion ends: a member field, or a history call (last_wage, arrears_streak)."""
+
+    field: str
+    label: str
+    type: Type | None
+    value: Fn
+    args: list[Fn]
+
+
+def _json(value: Any) -> Any:
+    if isinstance(value, (date, Decimal)):
+        return str(value)
+    if isinstance(value, (list, tuple)):
+        return [_json(v) for v in value]
+    return value.model_dump(mode="json", exclude_none=True) if hasattr(value, "model_dump") else value
+
+
+class _Analyser:
+    """Builds, once per plan, a solver for each condition shape it can invert."""
+
+    def __init__(self, plan: Plan) -> None:
+        self.env, self.facts, self.deps = plan.env, plan.ruleset.facts, plan.ruleset.member_reads
+
+    def build(self, node: Node, want: bool) -> Solver | None:
+        if isinstance(node, Unary) and node.op == "not":
+            return self.build(node.operand, not want)
+        if isinstance(node, BoolOp):
+            return self._bool(node, want)
+        solver = self._compare(node, want) if isinstance(node, Binary) and node.op in _NEGATE else None
+        deps = self.deps(node)
+        if deps and all(d in FIXED for d in deps):
+            fixed, inverse = self._fixed(deps), solver
+            return fixed if inverse is None else (lambda m, f: inverse(m, f) or fixed(m, f))
+        return solver
+
+    def _bool(self, node: BoolOp, want: bool) -> Solver:
+        parts = [(compile_node(o, self.env), self.build(o, want)) for o in node.operands]
+        every = (node.op == "and") == want  # every operand must become `want`, else any one will do
+
+        def solve(m: Any, f: list[Any]) -> Found:
+            found: list[Found] = []
+            for value, solver in parts:
+                v = value(m, f)
+                if v is None and every:
+                    return None
+                if v is not want:
+                    found.append(solver(m, f) if solver else None)
+            stuck = [x for x in found if x is not None and not x[0]]
+            if (every and stuck) or (not every and found and len(stuck) == len(found)):
+                return False, [n for x in stuck for n in x[1]]
+            if every:
+                return None if any(x is None for x in found) else (True, [n for x in found if x for n in x[1]])
+            options = [x[1] for x in found if x is not None and x[0]]
+            return (True, _cheapest(options)) if options else None
+        return solve
+
+    def _compare(self, node: Binary, want: bool) -> Solver | None:
+        op = node.op if want else _NEGATE[node.op]
+        all_fixed = all(d in FIXED for d in self.deps(node))
+        for subject, other, flip in ((node.left, node.right, False), (node.right, node.left, True)):
+            fields = self.deps(subject)
+            if len(fields) != 1 or fields[0] in self.deps(other) or (fields[0] in FIXED and not all_fixed) \
+                    or (flip and op in ("in", "not in")):
+                continue
+            term = self._term(subject)
+            if term is not None:
+                return _solver(term, compile_node(other, self.env), _MIRROR[op] if flip else op)
+        return None
+
+    def _term(self, node: Node) -> _Term | None:
+        """Follow facts down to the member field, or the history call, the value comes from."""
+        label: str | None = None
+        while isinstance(node, Name) and node.parts[0] == "fact":
+            label, node = label or node.dotted, self.facts[node.parts[1]]
+        if isinstance(node, Name) and node.parts[0] == "member":
+            return _Term(node.dotted, node.dotted, node.type, compile_node(node, self.env), [])
+        if not (isinstance(node, Call) and node.func.dotted in _HISTORY):
+            return None
+        field, arity = _HISTORY[node.func.dotted]
+        head, *rest = node.args
+        if len(node.args) != arity or not (isinstance(head, Name) and head.dotted == field) \
+                or any(self.deps(a) for a in rest):
+            return None
+        return _Term(field, label or unparse(node), INT, compile_node(node, self.env),
+                     [compile_node(a, self.env) for a in rest])
+
+    @staticmethod
+    def _fixed(deps: list[str]) -> Solver:
+        getters = [(d, member_getter(tuple(d.split(".")[1:]))) for d in deps]
+        return lambda m, f: (False, [Change(field=d, subject=d, current=_json(g(m))) for d, g in getters])
+
+
+def _cheapest(options: list[list[Change]]) -> list[Change]:
+    """Fewest changes; among numeric changes of the same field, the smallest distance; else the first."""
+    fewest = min(len(o) for o in options)
+    options = [o for o in options if len(o) == fewest]
+    if len({tuple(c.field for c in o) for o in options}) == 1 and all(
+            type(c.current) is int and type(c.required) is int for o in options for c in o):
+        return min(options, key=lambda o: sum(abs(int(str(c.required)) - int(str(c.current))) for c in o))
+    return options[0]
+
+
+def _solver(term: _Term, other: Fn, op: str) -> Solver:
+    fixed = term.field in FIXED
+
+    def solve(m: Any, f: list[Any]) -> Found:
+        bound, current = other(m, f), term.value(m, f)
+        if bound is None or current is None:
+            return None
+        if op in ("in", "not in") or (term.type is not None and term.type.name == "str"):
+            return _choose(term, op, bound, current, fixed)
+        goal = _tighten(op, bound, term.type)
+        if goal is None or not _violates(current, *goal):
+            return None
+        rel, target = goal
+        patch = _patch(term, rel, target, m, f) if term.args else None if fixed else {"set": _json(target)}
+        if patch is None and (term.args or not fixed):
+            return None
+        change = Change(field=term.field, subject=term.label, op=rel, current=_json(current),
+                        required=_json(target), patch=patch)
+        return patch is not None, [change]
+    return solve
+
+
+def _tighten(op: str, bound: Any, kind: Type | None) -> tuple[str, Any] | None:
+    """The same relation with an attainable bound: whole days, whole rupiah."""
+    if isinstance(bound, date) and kind == DATE:
+        day = timedelta(days=1)
+        return {"<": ("<=", bound - day), ">": (">=", bound + day)}.get(op, (op, bound)) if op != "!=" else None
+    if kind != INT or isinstance(bound, bool) or not isinstance(bound, (int, Decimal)):
+        return None
+    b = Fraction(bound)
+    return {"<=": ("<=", math.floor(b)), "<": ("<=", math.ceil(b) - 1), ">=": (">=", math.ceil(b)),
+            ">": (">=", math.floor(b) + 1), "==": ("==", int(b)) if b.denominator == 1 else None}.get(op)
+
+
+def _violates(current: Any, op: str, target: Any) -> bool:
+    return not (current <= target if op == "<=" else current >= target if op == ">=" else current == target)
+
+
+def _choose(term: _Term, op: str, other: Any, current: Any, fixed: bool) -> Found:
+    """Values of a text field that pass: those named in the rule, or the field's other choices."""
+    named = list(other.keys) if isinstance(other, Table) else list(other) if op in ("in", "not in") else [other]
+    choices = term.type.choices if term.type else None
+    if op in ("!=", "not in"):
+        if choices is None:
+            return None
+        named = [c for c in choices if c not in named]
+    allowed = sorted({v for v in named if choices is None or v in choices}, key=lambda v: (_ORDER.get(v, 99), v))
+    if not allowed or current in allowed:
+        return None
+    one = len(allowed) == 1
+    change = Change(field=term.field, subject=term.label, op="==" if one else "in", current=_json(current),
+                    required=allowed[0] if one else allowed, patch=None if fixed else {"set": allowed[0]})
+    return not fixed, [change]
+
+
+def _patch(term: _Term, op: str, target: int, m: Any, f: list[Any]) -> dict[str, Any] | None:
+    """A bound on a history call as a change of the record.
+
+    Wage: the report last_wage reads (latest period at or before the month, last in list) gets the
+    bound. Arrears: paying the cut-off month by the reading date ends the streak (one month suffices).
+    """
+    month = term.args[0](m, f)
+    if term.field == "member.wages":
+        picks = [i for i, w in enumerate(m.wages or []) if month is not None and w.period <= month]
+        if not picks or target < 0:
+            return None
+        index = max(picks, key=lambda i: (m.wages[i].period, i))
+        return {"index": index, "period": m.wages[index].period, "amount": target}
+    day = term.args[1](m, f)
+    if op == ">=" or target < 0 or (op == "==" and target != 0) or month is None or day is None:
+        return None
+    return {"periods": [month], "paid_on": day.isoformat()}
+
+
+# --- applying a hint --------------------------------------------------------------------------
+
+
+def apply_hint(member: Member, hint: Hint) -> Member:
+    """The member record with the hint's changes made (ValueError if no change can help)."""
+    return apply_changes(member, hint.changes)
+
+
+def apply_changes(member: Member, changes: Sequence[Change]) -> Member:
+    for c in changes:
+        patch = c.patch
+        if not isinstance(patch, dict):
+            raise ValueError(f"`{c.field}` cannot be changed")
+        if c.field == "member.wages":
+            wages, i = list(member.wages or []), int(str(patch["index"]))
+            if i >= len(wages) or wages[i].period != patch["period"]:
+                raise ValueError(f"wages[{i}] is not the report for {patch['period']}")
+            wages[i] = WageReport(period=wages[i].period, amount=int(str(patch["amount"])))
+            member = member.model_copy(update={"wages": wages})
+        elif c.field == "member.contributions":
+            day, months = date.fromisoformat(str(patch["paid_on"])), patch["periods"]
+            rows = [r.model_copy(update={"paid_on": day}) if isinstance(months, list) and r.period in months else r
+                    for r in member.contributions or []]
+            member = member.model_copy(update={"contributions": rows})
+        else:
+            value = patch["set"]
+            is_day = member_fields().get(c.field) == DATE and isinstance(value, str)
+            member = _set(member, c.field.split(".")[1:], date.fromisoformat(str(value)) if is_day else value)
+    return member
+
+
+def _set(model: Any, path: list[str], value: Any) -> Any:
+    inner = getattr(model, path[0]) if len(path) > 1 else None
+    if len(path) > 1 and inner is None:
+        raise ValueError(f"`{path[0]}` is not in the record")
+    return model.model_copy(update={path[0]: _set(inner, path[1:], value) if len(path) > 1 else value})
+
+
+# --- per plan ---------------------------------------------------------------------------------
+
+
+class Counterfactuals:
+    """The solvers of one plan; ``annotate`` adds a hint to each failed criterion it can solve."""
+
+    def __init__(self, plan: Plan) -> None:
+        self.plan = plan
+        analyser = _Analyser(plan)
+        self.solvers = [analyser.build(r.checked.tree, r.kind is Kind.REQUIRE)
+                        if r.kind in (Kind.REQUIRE, Kind.EXCLUDE) else None for r in plan.rules]
+
+    def annotate(self, member: Member, facts: list[Any], outcomes: list[RuleOutcome],
+                 unknown: bool) -> list[RuleOutcome]:
+        out = list(outcomes)
+        failing = [i for i, o in enumerate(out[:len(self.solvers)]) if o.outcome is RuleResult.FAIL]
+        for i in failing:
+            solver = self.solvers[i]
+            try:
+                found = solver(member, facts) if solver else None
+                hint = self._hint(i, member, found, len(failing) == 1 and not unknown) if found else None
+            except (ArithmeticError, TypeError, ValueError):
+                hint = None  # a hint is never worth a failed decision
+            if hint is not None:
+                out[i] = out[i].model_copy(update={"hint": hint})
+        return out
+
+    def _hint(self, i: int, member: Member, found: tuple[bool, list[Change]], alone: bool) -> Hint | None:
+        possible, changes = found
+        sufficient = False
+        if possible:  # confirm by applying once; say "eligible" only if nothing else then fails
+            changed = apply_changes(member, changes)
+            f = self.plan.fact_values(changed)
+            if not _passes(self.plan.rules[i], changed, f):
+                return None
+            sufficient = alone and all(_passes(r, changed, f) for r in self.plan.rules)
+        return Hint(possible=possible, sufficient=sufficient, changes=changes,
+                    text=Text(id=describe(changes, possible, sufficient, "id"),
+                              en=describe(changes, possible, sufficient, "en")))
+
+
+def _passes(r: _Compiled, member: Member, facts: list[Any]) -> bool:
+    if r.kind not in (Kind.REQUIRE, Kind.EXCLUDE):
+        return True
+    return r.condition(member, facts) is (r.kind is Kind.REQUIRE)
+
+
+# --- text (each pair is English, Indonesian) ----------------------------------------------------
+
+_OP = {"<=": ("at most", "paling banyak"), ">=": ("at least", "paling sedikit"), "==": ("exactly", "tepat")}
+_DAY_OP = {"<=": ("on or before", "paling lambat"), ">=": ("on or after", "paling cepat"), "==": ("on", "pada")}
+_LABEL = {"member.participant_category": ("participant category", "kategori peserta"),
+          "member.employment_type": ("employment type", "jenis pekerjaan"),
+          "member.work_regency_code": ("work regency code", "kode kabupaten/kota tempat kerja"),
+          "member.employer.sector": ("employer's sector", "sektor pemberi kerja")}
+_WHO = {"WNA": ("a foreign national (WNA)", "warga negara asing (WNA)"),
+        "WNI": ("an Indonesian citizen (WNI)", "warga negara Indonesia (WNI)")}
+_FACT = {"member.deceased_on": ("The participant died on {}", "Peserta meninggal dunia pada {}"),
+         "member.membership_ended_on": ("Membership ended on {}", "Kepesertaan berakhir pada {}"),
+         "member.registered_on": ("Registered on {}", "Terdaftar {}"),
+         "member.program_receipts": ("Aid already received stays on the record",
+                                     "Bantuan yang sudah diterima tetap tercatat")}
+_NO_HELP = ("; no change to the record can help.", "; tidak ada perubahan data yang dapat membantu.")
+
+
+def describe(changes: Sequence[Change], possible: bool, sufficient: bool, lang: str) -> str:
+    """A hint as one sentence in Bahasa Indonesia (``id``) or English (``en``)."""
+    k = 0 if lang == "en" else 1
+    if not possible:
+        return " ".join(dict.fromkeys(_fact(c, k, lang) + _NO_HELP[k] for c in changes))
+    head = ("Eligible if ", "Layak jika ") if sufficient else \
+        ("This criterion is met if ", "Kriteria ini terpenuhi jika ")
+    return head[k] + (" and ", " dan ")[k].join(_phrase(c, k, lang) for c in changes)
+
+
+def _show(value: Any, field: str, lang: str) -> str:
+    if isinstance(value, list):
+        return _join([_show(v, field, lang) for v in value], ("or", "atau")[lang != "en"])
+    if field == "member.wages" and isinstance(value, int):
+        return rupiah(value)
+    if member_fields().get(field) == DATE and isinstance(value, str):
+        return format_date(date.fromisoformat(value), lang)
+    return format_value(value, lang)
+
+
+def _join(items: list[str], word: str) -> str:
+    if len(items) > 8:
+        items = [*items[:6], f"… ({len(items)})"]
+    return f"{', '.join(items[:-1])} {word} {items[-1]}" if len(items) > 1 else "".join(items)
+
+
+def _phrase(c: Change, k: int, lang: str) -> str:
+    p = c.patch if isinstance(c.patch, dict) else {}
+    now = (" (it is {})", " (saat ini {})")[k].format(_show(c.current, c.field, lang))
+    if c.field == "member.wages":
+        word, month, wage = _OP[str(c.op)][k], format_month(str(p["period"]), lang), rupiah(int(str(p["amount"])))
+        return (f"the reported wage for {month} were {word} {wage}", f"upah terlapor {month} {word} {wage}")[k] + now
+    if c.field == "member.contributions":
+        periods = p["periods"] if isinstance(p["periods"], list) else []
+        months = _join([format_month(str(m), lang) for m in periods], ("and", "dan")[k])
+        by, s = format_date(date.fromisoformat(str(p["paid_on"])), lang), "s" if len(periods) > 1 else ""
+        return (f"the contribution{s} for {months} had been paid by {by}",
+                f"iuran {months} sudah dibayar paling lambat {by}")[k]
+    label = _LABEL.get(c.field, (f"`{c.field}`", f"`{c.field}`"))[k]
+    value = _show(c.required, c.field, lang)
+    if c.op == "in":
+        return (f"the {label} were one of {value}", f"{label} salah satu dari {value}")[k] + now
+    if c.op == "==" and c.field in _LABEL:
+        return (f"the {label} were {value}", f"{label} {value}")[k] + now
+    word = (_DAY_OP if member_fields().get(c.field) == DATE else _OP)[str(c.op)][k]
+    return (f"{label} were {word} {value}", f"{label} {word} {value}")[k] + now
+
+
+def _fact(c: Change, k: int, lang: str) -> str:
+    """Why a recorded fact stands in the way."""
+    cur = _show(c.current, c.field, lang)
+    if c.field == "member.registered_on" and c.op == "<=" and c.required is not None:
+        cutoff = _show(c.required, c.field, lang)
+        return (f"The cut-off of {cutoff} has passed (registered on {cur})",
+                f"Batas {cutoff} sudah lewat (terdaftar {cur})")[k]
+    if c.field == "member.citizenship" and c.op == "==" and c.current in _WHO and c.required in _WHO:
+        who, only = _WHO[str(c.current)][k], _WHO[str(c.required)][k]
+        return (f"The participant is {who}, and only {only} qualifies",
+                f"Peserta adalah {who}, sedangkan yang layak hanya {only}")[k]
+    if c.field in _FACT:
+        return _FACT[c.field][k].format(cur)
+    return (f"`{c.field}` ({cur}) is a recorded fact", f"`{c.field}` ({cur}) adalah fakta tercatat")[k]

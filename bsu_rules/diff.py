@@ -1,0 +1,255 @@
+"""Compare two rule sets (or one rule set at two dates), and the decisions they give members.
+
+``compare`` reports what changed in the text: metadata, parameters (with their dated values and
+the value read on each compared date), tables (rows by key), facts and rules (condition, source,
+basis, window, and whether each is in force on its date). ``flips`` decides every member under
+both sides and names, for each change of outcome, the criterion responsible. Both return plain
+JSON data; ``bsu_rules.cli.diff`` renders it as text.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from bsu_rules.decisions import Decision, Outcome, RuleOutcome, RuleResult
+from bsu_rules.errors import InputError
+from bsu_rules.evaluators.scalar import jsonable
+from bsu_rules.members import parse_member
+from bsu_rules.ruleset.expressions import parse, unparse
+from bsu_rules.ruleset.model import OutOfForce, RuleSet
+from bsu_rules.ruleset.schema import Parameter, Rule, Window
+
+Json = dict[str, Any]
+
+
+def check_on(rs: RuleSet, on: date) -> None:
+    """Raise OutOfForce if ``on`` is outside the edition's window."""
+    if not rs.model.in_force.contains(on):
+        raise OutOfForce(f"{rs.id} is in force {window_text(rs.model.in_force)}; cannot compare it on {on}")
+
+
+def window_text(w: Window) -> str:
+    if w.from_ is None and w.until is None:
+        return "always"
+    return " ".join(p for p in (w.from_ and f"from {w.from_}", w.until and f"until {w.until}") if p)
+
+
+def _side(rs: RuleSet, on: date) -> Json:
+    try:
+        shown = str(rs.path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        shown = str(rs.path)
+    return {"file": shown, "ruleset": rs.id, "version": rs.version, "sha256": rs.sha256, "on": on.isoformat()}
+
+
+def _field(name: str, old: Any, new: Any, unit: str | None = None) -> list[Json]:
+    if old == new:
+        return []
+    return [{"field": name, "old": jsonable(old), "new": jsonable(new)} | ({"unit": unit} if unit else {})]
+
+
+def _expression(name: str, old: str | None, new: str | None) -> list[Json]:
+    """An expression change, compared by meaning (spacing and brackets aside), shown as written."""
+    same = old == new or (old is not None and new is not None and _canon(old) == _canon(new))
+    return [] if same else [{"field": name, "old": old, "new": new}]
+
+
+def compare(old: RuleSet, new: RuleSet, old_on: date | None = None, new_on: date | None = None) -> Json:
+    """Everything that differs between ``old`` read on ``old_on`` and ``new`` read on ``new_on``."""
+    old_day, new_day = old_on or old.default_on, new_on or new.default_on
+    check_on(old, old_day)
+    check_on(new, new_day)
+    return {"old": _side(old, old_day), "new": _side(new, new_day), "metadata": _metadata(old, new),
+            "parameters": _parameters(old, new, old_day, new_day), "tables": _tables(old, new),
+            "facts": _facts(old, new), "rules": _rules(old, new, old_day, new_day)}
+
+
+def _metadata(old: RuleSet, new: RuleSet) -> list[Json]:
+    a, b = old.model, new.model
+    out = _field("ruleset", a.ruleset, b.ruleset) + _field("version", a.version, b.version)
+    out += _field("title.id", a.title.id, b.title.id) + _field("title.en", a.title.en, b.title.en)
+    out += _field("in_force", window_text(a.in_force), window_text(b.in_force)) + _field("as_of", a.as_of, b.as_of)
+    for key in sorted(set(a.legal_basis) | set(b.legal_basis)):
+        out += _field(f"legal_basis.{key}", a.legal_basis.get(key), b.legal_basis.get(key))
+    out += _field("notes", a.notes and a.notes.en, b.notes and b.notes.en)
+    for key in ("amount", "monthly", "instalments"):
+        out += _field(f"benefit.{key}", getattr(a.benefit, key), getattr(b.benefit, key), "IDR")
+    out += _field("benefit.months", a.benefit.months, b.benefit.months)
+    out += _field("benefit.source", a.benefit.source, b.benefit.source)
+    ca, cb = a.channel, b.channel
+    out += _expression("channel.expression", ca.expression if ca else None, cb.expression if cb else None)
+    out += _field("channel.source", ca and ca.source, cb and cb.source)
+    return out
+
+
+def _canon(text: str) -> str:
+    return unparse(parse(text))
+
+
+def _values(p: Parameter) -> Any:
+    return jsonable(p.value) if p.values is None else {d.isoformat(): jsonable(v) for d, v in sorted(p.values.items())}
+
+
+def _parameters(old: RuleSet, new: RuleSet, old_on: date, new_on: date) -> list[Json]:
+    out = []
+    a, b = old.model.parameters, new.model.parameters
+    for name in _union(a, b):
+        pa, pb = a.get(name), b.get(name)
+        either = pb or pa
+        assert either is not None
+        entry: Json = {"name": name, "unit": either.unit}
+        if pa is None or pb is None:
+            p, rs, on = (pb, new, new_on) if pa is None else (pa, old, old_on)
+            assert p is not None
+            entry |= {"change": "added" if pa is None else "removed", "values": _values(p),
+                      "on": jsonable(rs.parameter(name, on)[0]), "source": p.source}
+            out.append(entry)
+            continue
+        fields = _field("values", _values(pa), _values(pb)) + _field("unit", pa.unit, pb.unit)
+        fields += _field("source", pa.source, pb.source) + _field("basis", pa.basis.value, pb.basis.value)
+        read = _field("on", old.parameter(name, old_on)[0], new.parameter(name, new_on)[0])
+        if fields or read:
+            out.append(entry | {"change": "changed", "fields": fields + read})
+    return out
+
+
+def _tables(old: RuleSet, new: RuleSet) -> list[Json]:
+    out: list[Json] = []
+    for name in _union(old.tables, new.tables):
+        ta, tb = old.tables.get(name), new.tables.get(name)
+        if ta is None or tb is None:
+            t = tb or ta
+            assert t is not None
+            out.append({"name": name, "change": "added" if ta is None else "removed", "file": t.ref.file,
+                        "rows": t.rows, "sha256": t.sha256})
+            continue
+        ra, rb = ta.ref, tb.ref
+        fields = [f for k in ("file", "key", "value", "source", "partial")
+                  for f in _field(k, getattr(ra, k), getattr(rb, k))] + _field("sha256", ta.sha256, tb.sha256)
+        va: dict[str, Any] = dict(ta.values) if ta.values is not None else dict.fromkeys(ta.keys)
+        vb: dict[str, Any] = dict(tb.values) if tb.values is not None else dict.fromkeys(tb.keys)
+        rows = {"added": [{"key": k, "value": jsonable(vb[k])} for k in sorted(set(vb) - set(va))],
+                "removed": [{"key": k, "value": jsonable(va[k])} for k in sorted(set(va) - set(vb))],
+                "changed": [{"key": k, "old": jsonable(va[k]), "new": jsonable(vb[k])}
+                            for k in sorted(set(va) & set(vb)) if va[k] != vb[k]]}
+        if fields or any(rows.values()):
+            out.append({"name": name, "change": "changed", "fields": fields, "rows": rows})
+    return out
+
+
+def _facts(old: RuleSet, new: RuleSet) -> list[Json]:
+    out = []
+    a, b = old.model.facts, new.model.facts
+    for name in _union(a, b):
+        if name not in a or name not in b:
+            out.append({"name": name, "change": "added" if name not in a else "removed",
+                        "expression": b.get(name) or a.get(name)})
+        elif _expression(name, a[name], b[name]):
+            out.append({"name": name, "change": "changed", "old": a[name], "new": b[name]})
+    return out
+
+
+def _rule_fields(ra: Rule, rb: Rule) -> list[Json]:
+    out = _field("kind", ra.kind.value, rb.kind.value) + _expression("condition", ra.condition, rb.condition)
+    out += _field("source", ra.source, rb.source) + _field("basis", ra.basis.value, rb.basis.value)
+    out += _field("in_force", window_text(ra.in_force), window_text(rb.in_force))
+    for name in ("title", "explain"):
+        ta, tb = getattr(ra, name), getattr(rb, name)
+        out += _field(f"{name}.en", ta and ta.en, tb and tb.en) + _field(f"{name}.id", ta and ta.id, tb and tb.id)
+    return out + _field("note", ra.note, rb.note)
+
+
+def _rules(old: RuleSet, new: RuleSet, old_on: date, new_on: date) -> list[Json]:
+    out: list[Json] = []
+    a = {c.rule.id: c.rule for c in old.rules}
+    b = {c.rule.id: c.rule for c in new.rules}
+    for rid in _union(a, b):
+        ra, rb = a.get(rid), b.get(rid)
+        in_force = {"old": ra.in_force.contains(old_on) if ra else None,
+                    "new": rb.in_force.contains(new_on) if rb else None}
+        if ra is None or rb is None:
+            r = rb or ra
+            assert r is not None
+            out.append({"id": rid, "change": "added" if ra is None else "removed", "kind": r.kind.value,
+                        "condition": r.condition, "source": r.source, "basis": r.basis.value,
+                        "window": window_text(r.in_force), "in_force": in_force})
+            continue
+        fields = _rule_fields(ra, rb)
+        if fields or in_force["old"] != in_force["new"]:
+            out.append({"id": rid, "change": "changed", "fields": fields, "in_force": in_force})
+    return out
+
+
+def _union(a: Iterable[str], b: Iterable[str]) -> list[str]:
+    """Names of both sides, in the old file's order, then the new names in theirs."""
+    first = list(a)
+    return first + [n for n in b if n not in first]
+
+
+def responsible(old: Decision, new: Decision) -> list[Json]:
+    """The criteria whose outcome changed and explain the new outcome (all changed ones if none does)."""
+    a = {r.id: r for r in old.rules}
+    b = {r.id: r for r in new.rules}
+    changed = [rid for rid in _union(a, b) if (a[rid].outcome if rid in a else None)
+               != (b[rid].outcome if rid in b else None)]
+
+    def decisive(r: RuleOutcome | None, results: tuple[RuleResult, ...]) -> bool:
+        return r is not None and r.outcome in results and r.kind in ("require", "exclude")
+
+    fail, unknown = (RuleResult.FAIL,), (RuleResult.UNKNOWN,)
+    if new.outcome == Outcome.INELIGIBLE:
+        picked = [rid for rid in changed if decisive(b.get(rid), fail)]
+    elif new.outcome == Outcome.ELIGIBLE:
+        picked = [rid for rid in changed if decisive(a.get(rid), fail + unknown)]
+    else:
+        picked = [rid for rid in changed if decisive(b.get(rid), unknown) or decisive(a.get(rid), fail)]
+    out = []
+    for rid in picked or changed:
+        ra, rb = a.get(rid), b.get(rid)
+        out.append({"rule": rid, "change": "added" if ra is None else "removed" if rb is None else "changed",
+                    "old": ra.outcome.value if ra else None, "new": rb.outcome.value if rb else None,
+                    "explain": _explain(ra, rb)})
+    return out
+
+
+def _explain(old: RuleOutcome | None, new: RuleOutcome | None) -> str | None:
+    if new is not None and new.explain is not None:
+        return new.explain.en
+    if new is not None and new.outcome == RuleResult.NOT_IN_FORCE:
+        return "not in force on the new date"
+    return f"was: {old.explain.en}" if old is not None and old.explain is not None else None
+
+
+def flips(old: RuleSet, new: RuleSet, records: Iterable[tuple[int | str, Any]], old_on: date | None = None,
+          new_on: date | None = None, examples: int = 3) -> Json:
+    """Decide every record under both sides; count outcome pairs and explain each flip."""
+    old_plan, new_plan = old.plan(old_on), new.plan(new_on)
+    pairs: Counter[tuple[str, str]] = Counter()
+    groups: dict[tuple[str, str, tuple[str, ...]], Json] = {}
+    rejected: list[Json] = []
+    for number, record in records:
+        try:
+            if isinstance(record, Exception):
+                raise InputError([("(record)", str(record))])
+            member = parse_member(record)
+        except InputError as exc:
+            rejected.append({"record": number, "error": str(exc)})
+            continue
+        a, b = old_plan.decide(member), new_plan.decide(member)
+        pairs[(a.outcome.value, b.outcome.value)] += 1
+        if a.outcome == b.outcome:
+            continue
+        why = responsible(a, b)
+        key = (a.outcome.value, b.outcome.value, tuple(w["rule"] for w in why))
+        group = groups.setdefault(key, {"old": key[0], "new": key[1], "rules": list(key[2]), "count": 0,
+                                        "examples": []})
+        group["count"] += 1
+        if len(group["examples"]) < examples:
+            group["examples"].append({"record": number, "nik": b.member.nik, "rules": why})
+    table = [{"old": o, "new": n, "count": c} for (o, n), c in sorted(pairs.items())]
+    return {"decided": sum(pairs.values()), "rejected": rejected, "outcomes": table,
+            "flips": sorted(groups.values(), key=lambda g: (-g["count"], g["old"], g["new"], g["rules"]))}

@@ -1,0 +1,305 @@
+"""Rule-author test files: YAML cases beside the rules, loaded with positions.
+
+A test file names a rule set (a bundled id, or a path relative to the test file), optional named
+``bases`` (full member records) and ``cases``; each case patches a base (``member`` replaces
+top-level keys, ``unset`` removes them), may give a decision date ``on`` and says what it
+``expect``s. Every problem is a ``Diagnostic`` with file:line:column and, where one is close, a
+suggestion; a case with a problem is not run.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError
+
+from bsu_rules import InputError, Member, RuleSet, RuleSetError, load_ruleset, parse_member
+from bsu_rules.decisions import Outcome, RuleResult
+from bsu_rules.members import BankAccount, Contribution, Employer, ProgramReceipt, WageReport
+from bsu_rules.ruleset.diagnostics import Diagnostic, has_errors, nearest
+from bsu_rules.ruleset.loader import resolve
+from bsu_rules.ruleset.source import Located, read_yaml
+from bsu_rules.ruleset.source import Path as DataPath
+from bsu_rules.testing.coverage import sides
+
+_NESTED: dict[str, type[BaseModel]] = {"employer": Employer, "wages": WageReport, "contributions": Contribution,
+           "program_receipts": ProgramReceipt, "bank_account": BankAccount}
+_VALUES = [v.value for v in RuleResult] + [v.value for v in Outcome]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Expect(_Model):
+    """What a case expects; only ``outcome`` is required. ``benefit: null`` means not eligible."""
+
+    outcome: Outcome
+    rules: dict[str, RuleResult] = {}
+    benefit: StrictInt | None = None
+    channel: str | None = None
+    priority: StrictInt | None = None
+    flags: list[str] | None = None
+    missing: list[str] | None = None
+
+
+class Case(_Model):
+    """One case: a member (a base, patched), a decision date, and what to expect."""
+
+    name: Annotated[str, Field(min_length=1)]
+    base: str | None = None
+    member: dict[str, Any] = {}
+    unset: list[str] = []
+    on: date | None = None
+    expect: Expect
+
+
+class _Header(_Model):
+    ruleset: Annotated[str, Field(min_length=1)]
+    bases: dict[str, dict[str, Any]] = {}
+    cases: list[Any]
+
+
+@dataclass(frozen=True)
+class LoadedCase:
+    """A case as read: its member record is validated; ``case``/``member`` are None on error."""
+
+    file: str
+    line: int
+    name: str
+    ruleset: RuleSet | None
+    case: Case | None = None
+    member: Member | None = None
+    diagnostics: tuple[Diagnostic, ...] = ()
+
+    @property
+    def runnable(self) -> bool:
+        return None not in (self.ruleset, self.case, self.member) and not has_errors(self.diagnostics)
+
+
+@dataclass(frozen=True)
+class CaseFile:
+    """A test file: its rule set, its cases, and problems with the file as a whole."""
+
+    path: Path
+    ruleset: RuleSet | None
+    cases: tuple[LoadedCase, ...]
+    diagnostics: tuple[Diagnostic, ...] = ()
+
+
+class RuleSets:
+    """Each rule set loaded once (keyed by resolved file), failures remembered too."""
+
+    def __init__(self) -> None:
+        self._cache: dict[Path, RuleSet | RuleSetError] = {}
+
+    def get(self, ref: str, test_file: Path) -> RuleSet:
+        """The rule set ``ref`` names: a path relative to ``test_file``, or a bundled id."""
+        looks_like_path = ref.endswith((".yaml", ".yml")) or "/" in ref or "\\" in ref
+        path = (test_file.parent / ref) if looks_like_path else resolve(ref)
+        key = path.resolve()
+        if key not in self._cache:
+            try:
+                self._cache[key] = load_ruleset(path if looks_like_path else ref)
+            except RuleSetError as exc:
+                self._cache[key] = exc
+        found = self._cache[key]
+        if isinstance(found, RuleSetError):
+            raise found
+        return found
+
+
+def load_file(path: Path, rulesets: RuleSets) -> CaseFile:
+    """Read and check a test file; nothing here raises on bad content."""
+    file = str(path)
+    try:
+        located = read_yaml(path.read_text("utf-8"), file)
+    except (OSError, UnicodeDecodeError) as exc:
+        return CaseFile(path, None, (), (Diagnostic(file, 1, 1, "file-not-found", f"cannot read: {exc}"),))
+    problems = list(located.diagnostics)
+    if located.data is None:
+        return CaseFile(path, None, (), tuple(problems))
+    if not isinstance(located.data, dict):
+        problems.append(Diagnostic(file, 1, 1, "invalid-value", "a test file is a mapping with `ruleset` and `cases`"))
+        return CaseFile(path, None, (), tuple(problems))
+    try:
+        header = _Header.model_validate(located.data)
+    except ValidationError as exc:
+        return CaseFile(path, None, (), tuple(problems + _schema(exc, located, ())))
+    try:
+        ruleset = rulesets.get(header.ruleset, path)
+    except RuleSetError as exc:
+        return CaseFile(path, None, (), tuple(problems + _ruleset_problem(exc, header.ruleset, located)))
+    first: dict[str, int] = {}
+    loaded = [_CaseReader(located, header, ruleset, i, raw).read(first) for i, raw in enumerate(header.cases)]
+    return CaseFile(path, ruleset, tuple(loaded), tuple(problems))
+
+
+def _ruleset_problem(exc: RuleSetError, ref: str, located: Located) -> list[Diagnostic]:
+    found = [d for d in exc.diagnostics if isinstance(d, Diagnostic)]
+    line, col = located.at(("ruleset",))
+    missing = next((d for d in found if d.code == "file-not-found"), None)
+    if missing is not None:
+        return [Diagnostic(located.file, line, col, "unknown-ruleset", missing.message, suggestion=missing.suggestion)]
+    return [Diagnostic(located.file, line, col, "ruleset-error", f"rule set `{ref}` has errors"), *found]
+
+
+def _schema(exc: ValidationError, located: Located, prefix: DataPath) -> list[Diagnostic]:
+    out = []
+    for err in exc.errors():
+        loc: DataPath = prefix + tuple(err["loc"])
+        if err["type"] == "extra_forbidden":
+            key = str(loc[-1])
+            model = Expect if "expect" in loc else Case if "cases" in loc else _Header
+            out.append(Diagnostic(located.file, *located.at(loc, key=True), "unknown-key", f"unknown key `{key}`",
+                                  suggestion=nearest(key, model.model_fields)))
+        elif err["type"] == "missing":
+            out.append(Diagnostic(located.file, *located.at(loc[:-1]), "missing-key",
+                                  f"`{loc[-1]}` is required here"))
+        elif err["type"] == "enum":
+            value = str(err["input"])
+            out.append(Diagnostic(located.file, *located.at(loc), "invalid-value",
+                                  f"`{value}` is not one of {err['ctx']['expected']}",
+                                  suggestion=nearest(value, _VALUES)))
+        else:
+            where = ".".join(str(p) for p in loc)
+            out.append(Diagnostic(located.file, *located.at(loc), "invalid-value", f"{where}: {err['msg']}"))
+    return out
+
+
+class _CaseReader:
+    """Checks one case and builds its member record, collecting diagnostics."""
+
+    def __init__(self, located: Located, header: _Header, ruleset: RuleSet, index: int, raw: Any) -> None:
+        self.located, self.header, self.ruleset, self.index, self.raw = located, header, ruleset, index, raw
+        self.at: DataPath = ("cases", index)
+        self.problems: list[Diagnostic] = []
+        name = raw.get("name") if isinstance(raw, dict) else None
+        self.name = name if isinstance(name, str) and name else f"case {index + 1}"
+
+    def report(self, path: DataPath, code: str, message: str, suggestion: str | None = None,
+               key: bool = False) -> None:
+        line, col = self.located.at(self.at + path, key=key)
+        self.problems.append(Diagnostic(self.located.file, line, col, code, message, suggestion=suggestion))
+
+    def read(self, first: dict[str, int]) -> LoadedCase:
+        name, line = self.name, self.located.at(self.at)[0]
+        try:
+            case = Case.model_validate(self.raw)
+        except ValidationError as exc:
+            self.problems += _schema(exc, self.located, self.at)
+            return LoadedCase(self.located.file, line, name, self.ruleset, diagnostics=tuple(self.problems))
+        if name in first:
+            self.report(("name",), "duplicate-case", f"case name `{name}` is used twice (first at line {first[name]})")
+        first.setdefault(name, line)
+        self.check_expect(case)
+        if case.on is not None and not self.ruleset.model.in_force.contains(case.on):
+            w = self.ruleset.model.in_force
+            self.report(("on",), "out-of-force", f"{self.ruleset.id} is in force from {w.from_} until "
+                        f"{w.until or 'open'}; {case.on} is outside")
+        member = self.member(case)
+        return LoadedCase(self.located.file, line, name, self.ruleset, case, member, tuple(self.problems))
+
+    def check_expect(self, case: Case) -> None:
+        rules = {c.rule.id: c.rule for c in self.ruleset.rules}
+        for rule_id, result in case.expect.rules.items():
+            rule = rules.get(rule_id)
+            if rule is None:
+                self.report(("expect", "rules", rule_id), "unknown-rule",
+                            f"rule set {self.ruleset.id} has no rule `{rule_id}`", nearest(rule_id, rules), key=True)
+                continue
+            possible = sides(rule, self.ruleset.model.in_force)
+            if result not in possible:
+                self.report(("expect", "rules", rule_id), "impossible-outcome",
+                            f"`{rule_id}` is a {rule.kind.value} rule: it comes out "
+                            f"{', '.join(s.value for s in possible)}, never {result.value}")
+        flags = [rule_id for rule_id, rule in rules.items() if rule.flag is not None]
+        for j, rule_id in enumerate(case.expect.flags or []):
+            if rule_id not in flags:
+                self.report(("expect", "flags", j), "unknown-rule",
+                            f"rule set {self.ruleset.id} has no flag rule `{rule_id}`", nearest(rule_id, flags))
+
+    def member(self, case: Case) -> Member | None:
+        record: dict[str, Any] = {}
+        origin: dict[str, DataPath] = {}
+        if case.base is not None:
+            if case.base not in self.header.bases:
+                self.report(("base",), "unknown-base", f"no base `{case.base}` in `bases`",
+                            nearest(case.base, self.header.bases))
+                return None
+            for key, value in self.header.bases[case.base].items():
+                record[key], origin[key] = value, ("bases", case.base, key)
+        for key, value in case.member.items():
+            record[key], origin[key] = value, (*self.at, "member", key)
+        for j, key in enumerate(case.unset):
+            if key not in Member.model_fields:
+                self.report(("unset", j), "invalid-member", f"`{key}` is not a member field",
+                            _suggest(key, list(Member.model_fields)))
+            record.pop(key, None)
+        plain = {key: self.plain(value, origin[key]) for key, value in record.items()}
+        if has_errors(self.problems):
+            return None
+        try:
+            return parse_member(plain)
+        except InputError as exc:
+            for where, message in exc.problems:
+                self.member_problem(where, message, origin)
+            return None
+
+    def plain(self, value: Any, path: DataPath) -> Any:
+        """YAML data back to JSON-like data: dates as ISO text; a fraction is an error."""
+        if isinstance(value, dict):
+            return {k: self.plain(v, (*path, k)) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self.plain(v, (*path, i)) for i, v in enumerate(value)]
+        if isinstance(value, date):
+            return value.isoformat()
+        if isinstance(value, Decimal):
+            whole = value == value.to_integral_value()
+            line, col = self.located.at(path)
+            self.problems.append(Diagnostic(
+                self.located.file, line, col, "invalid-member",
+                f"`{value}` is not an integer (money is integer rupiah)",
+                suggestion=str(int(value)) if whole else None))
+        return value
+
+    def member_problem(self, text: str, message: str, origin: dict[str, DataPath]) -> None:
+        where = _split(text)
+        head = str(where[0]) if where else ""
+        base: DataPath = origin[head] + where[1:] if head in origin else (*self.at, "member")
+        line, col = self.located.at(base, key=message == "unknown field")
+        suggestion = None
+        if message == "unknown field" and where:
+            model: type[BaseModel] = Member if len(where) == 1 else _NESTED.get(head, Member)
+            suggestion = _suggest(str(where[-1]), list(model.model_fields))
+        elif "valid string" in message and isinstance(_lookup(self.located.data, base), int):
+            suggestion = f'"{_lookup(self.located.data, base)}"'
+        self.problems.append(Diagnostic(self.located.file, line, col, "invalid-member",
+                                        f"member `{text}`: {message}", suggestion=suggestion))
+
+
+def _suggest(word: str, names: list[str]) -> str | None:
+    """A field that starts like ``word`` (``wage_amount`` -> ``wages``), else the nearest name."""
+    stem = word.split("_")[0]
+    starts = [n for n in names if len(stem) >= 3 and n.startswith(stem)]
+    return starts[0] if len(starts) == 1 else nearest(word, names)
+
+
+def _split(where: str) -> DataPath:
+    """``wages[0].amount`` -> ("wages", 0, "amount"); ``(record)`` -> ()."""
+    parts = re.findall(r"[^.\[\]()]+", where) if where != "(record)" else []
+    return tuple(int(p) if p.isdigit() else p for p in parts)
+
+
+def _lookup(data: Any, path: DataPath) -> Any:
+    try:
+        for part in path:
+            data = data[part]
+    except (KeyError, IndexError, TypeError):
+        return None
+    return data

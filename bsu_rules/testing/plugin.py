@@ -1,0 +1,72 @@
+"""A pytest plugin: rule-author YAML cases become test items, one per case.
+
+Collected: a ``*.yaml``/``*.yml`` file whose **parent folder is named ``tests``** and that has a
+top-level ``cases:`` key (so ``rules/tests/bsu-2022.yaml`` is collected; rule files, and fixture
+files deeper down such as ``tests/fixtures/ruletests/*.yaml``, are not). Registered through the
+``pytest11`` entry point ``bsu_rules``; ``-p no:bsu_rules`` turns it off.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bsu_rules.testing.cases import CaseFile, LoadedCase, RuleSets, load_file
+from bsu_rules.testing.runner import SUFFIXES, is_test_file, run_case
+
+_RULESETS = pytest.StashKey[RuleSets]()
+
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
+    if file_path.suffix in SUFFIXES and file_path.parent.name == "tests" and is_test_file(file_path):
+        return RuleTestFile.from_parent(parent, path=file_path)
+    return None
+
+
+class CaseFailed(Exception):
+    """A case that failed; carries the readable report."""
+
+
+class RuleTestFile(pytest.File):
+    """A YAML test file: one item per case, plus one for problems with the file as a whole."""
+
+    def collect(self) -> Iterator[pytest.Item]:
+        stash = self.config.stash
+        if _RULESETS not in stash:
+            stash[_RULESETS] = RuleSets()
+        shown = self.path.relative_to(Path.cwd()) if self.path.is_relative_to(Path.cwd()) else self.path
+        loaded = load_file(shown, stash[_RULESETS])
+        if loaded.diagnostics:
+            yield RuleCase.from_parent(self, name="(file)", casefile=loaded, case=None)
+        names: set[str] = set()
+        for case in loaded.cases:
+            name = case.name if case.name not in names else f"{case.name} (line {case.line})"
+            names.add(name)
+            yield RuleCase.from_parent(self, name=name, casefile=loaded, case=case)
+
+
+class RuleCase(pytest.Item):
+    """One case of a rule-author test file."""
+
+    def __init__(self, *, casefile: CaseFile, case: LoadedCase | None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.casefile, self.case = casefile, case
+
+    def runtest(self) -> None:
+        if self.case is None:
+            raise CaseFailed("\n".join(str(d) for d in sorted(self.casefile.diagnostics)))
+        result = run_case(self.case, trap=False)
+        if not result.passed:
+            raise CaseFailed(result.report())
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> Any:
+        if isinstance(excinfo.value, CaseFailed):
+            return str(excinfo.value)
+        return super().repr_failure(excinfo, style)
+
+    def reportinfo(self) -> tuple[Path, int | None, str]:
+        line = self.case.line - 1 if self.case is not None else 0
+        return self.path, line, f"rule case: {self.name}"

@@ -1,0 +1,242 @@
+"""Run rule-author test cases: decide each case's member and compare with what it expects.
+
+Given a folder, every ``*.yaml``/``*.yml`` under it that has a top-level ``cases:`` key is a test
+file (so ``rules/`` finds ``rules/tests/*.yaml`` and skips the rule files). Each rule set is
+loaded once; decisions go through the public API (``ruleset.plan(on).decide(member)``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bsu_rules import Decision, OutOfForce, RuleSet
+from bsu_rules.decisions import Outcome, RuleOutcome, RuleResult
+from bsu_rules.ruleset.diagnostics import Diagnostic, has_errors
+from bsu_rules.ruleset.source import read_yaml
+from bsu_rules.testing.cases import CaseFile, Expect, LoadedCase, RuleSets, load_file
+
+SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass(frozen=True)
+class Difference:
+    """One criterion where the decision differs from the expectation."""
+
+    criterion: str
+    expected: Any
+    actual: Any
+    explanation: str | None = None
+
+    def __str__(self) -> str:
+        why = f" ({self.explanation})" if self.explanation else ""
+        return f"{self.criterion}: expected {show(self.expected)}, got {show(self.actual)}{why}"
+
+
+@dataclass(frozen=True)
+class CaseResult:
+    """The result of one case: passed, or the differences (or problems) that made it fail."""
+
+    file: str
+    line: int
+    name: str
+    ruleset: RuleSet | None
+    differences: tuple[Difference, ...] = ()
+    diagnostics: tuple[Diagnostic, ...] = ()
+    decision: Decision | None = None
+
+    @property
+    def passed(self) -> bool:
+        return not self.differences and not has_errors(self.diagnostics)
+
+    def summary(self) -> str:
+        """One line: where, which case, and every difference or problem."""
+        details = [str(d) for d in self.differences] + [_problem(d) for d in self.diagnostics]
+        word = "ERROR" if self.diagnostics else "FAILED"
+        return f"{self.file}:{self.line}: {word} [{self.name}] " + "; ".join(details)
+
+    def report(self) -> str:
+        """Several lines, for pytest: the case, then each difference with its explanation."""
+        on = f", on {self.decision.on}" if self.decision is not None else ""
+        ruleset = f" (rule set {self.ruleset.id}{on})" if self.ruleset is not None else ""
+        lines = [f"{self.file}:{self.line}: case {self.name!r}{ruleset}"]
+        for d in self.differences:
+            lines.append(f"  {d.criterion}: expected {show(d.expected)}, got {show(d.actual)}")
+            lines += [f"      {part}" for part in (d.explanation or "").split("; ") if part]
+        lines += [f"  {d}" for d in self.diagnostics]
+        return "\n".join(lines)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"file": self.file, "line": self.line, "name": self.name, "passed": self.passed,
+                "ruleset": self.ruleset.id if self.ruleset else None,
+                "differences": [{"criterion": d.criterion, "expected": _json(d.expected),
+                                 "actual": _json(d.actual), "explanation": d.explanation}
+                                for d in self.differences],
+                "diagnostics": [d.to_dict() for d in self.diagnostics]}
+
+
+@dataclass
+class Report:
+    """Every case result, problems with whole files, and the rule sets tested."""
+
+    results: list[CaseResult] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    rulesets: list[RuleSet] = field(default_factory=list)
+
+    @property
+    def passed(self) -> int:
+        return sum(r.passed for r in self.results)
+
+    @property
+    def failed(self) -> int:
+        return len(self.results) - self.passed
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed and not has_errors(self.diagnostics)
+
+
+def show(value: Any) -> str:
+    """An expected or actual value as the test file would spell it."""
+    if value is None:
+        return "null"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(show(v) for v in value) + "]"
+    return str(value.value if isinstance(value, (Outcome, RuleResult)) else value)
+
+
+def _json(value: Any) -> Any:
+    if isinstance(value, (list, tuple)):
+        return [_json(v) for v in value]
+    return value if value is None or isinstance(value, (bool, int, str)) else str(show(value))
+
+
+def _problem(d: Diagnostic) -> str:
+    hint = f"; did you mean `{d.suggestion}`?" if d.suggestion else ""
+    return f"{d.line}:{d.column} [{d.code}] {d.message}{hint}"
+
+
+def is_test_file(path: Path) -> bool:
+    """A YAML file with a top-level ``cases:`` key (rule files have none)."""
+    try:
+        text = path.read_text("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False
+    data = read_yaml(text, str(path)).data
+    if data is None:  # a syntax error: decide by the text, so the error is reported, not skipped
+        return any(line.startswith("cases:") for line in text.splitlines())
+    return isinstance(data, dict) and "cases" in data
+
+
+def find_test_files(path: Path) -> list[Path]:
+    """Test files under a folder (sorted), skipping hidden folders; a file is returned as is."""
+    if not path.is_dir():
+        return [path]
+    found = [p for p in sorted(path.rglob("*")) if p.suffix in SUFFIXES and p.is_file()
+             and not any(part.startswith(".") for part in p.relative_to(path).parts)]
+    return [p for p in found if is_test_file(p)]
+
+
+def run_paths(paths: Sequence[str | Path], keyword: str | None = None, lang: str = "en") -> Report:
+    """Run every test file at or under ``paths``; ``keyword`` keeps cases whose name contains it."""
+    report, rulesets = Report(), RuleSets()
+    for given in paths:
+        path = Path(given)
+        if not path.exists():
+            report.diagnostics.append(Diagnostic(str(path), 1, 1, "file-not-found", "no such file or folder"))
+            continue
+        files = find_test_files(path)
+        if path.is_dir() and not files:
+            report.diagnostics.append(Diagnostic(str(path), 1, 1, "no-tests",
+                                                 "no test files here (a test file has a top-level `cases:` key)"))
+        elif not path.is_dir() and not is_test_file(path):
+            report.diagnostics.append(Diagnostic(str(path), 1, 1, "not-a-test-file",
+                                                 "not a test file: it has no top-level `cases:` key"))
+            continue
+        for file in files:
+            run_file(load_file(file, rulesets), report, keyword, lang)
+    return report
+
+
+def run_file(loaded: CaseFile, report: Report, keyword: str | None = None, lang: str = "en") -> None:
+    """Run the cases of one loaded file into ``report``."""
+    report.diagnostics += loaded.diagnostics
+    if loaded.ruleset is not None and all(r is not loaded.ruleset for r in report.rulesets):
+        report.rulesets.append(loaded.ruleset)
+    for case in loaded.cases:
+        if keyword is None or keyword.lower() in case.name.lower():
+            report.results.append(run_case(case, lang))
+
+
+def run_case(case: LoadedCase, lang: str = "en", *, trap: bool = True) -> CaseResult:
+    """Decide one case and compare; a case with problems is not run and fails with them.
+
+    With ``trap`` an unexpected exception while deciding fails the case instead of propagating.
+    """
+    if not case.runnable:
+        return CaseResult(case.file, case.line, case.name, case.ruleset, diagnostics=case.diagnostics)
+    assert case.ruleset is not None and case.case is not None and case.member is not None
+    try:
+        decision = case.ruleset.plan(case.case.on).decide(case.member)
+    except OutOfForce as exc:
+        problem = Diagnostic(case.file, case.line, 1, "out-of-force", str(exc))
+        return CaseResult(case.file, case.line, case.name, case.ruleset, diagnostics=(problem,))
+    except Exception as exc:
+        if not trap:
+            raise
+        problem = Diagnostic(case.file, case.line, 1, "evaluation-error", f"{type(exc).__name__}: {exc}")
+        return CaseResult(case.file, case.line, case.name, case.ruleset, diagnostics=(problem,))
+    return CaseResult(case.file, case.line, case.name, case.ruleset,
+                      tuple(compare(decision, case.case.expect, lang)), case.diagnostics, decision)
+
+
+def compare(decision: Decision, expect: Expect, lang: str = "en") -> list[Difference]:
+    """Every criterion where ``decision`` differs from ``expect``."""
+    out: list[Difference] = []
+    if decision.outcome != expect.outcome:
+        out.append(Difference("outcome", expect.outcome, decision.outcome, _why(decision, lang)))
+    for rule_id, wanted in expect.rules.items():
+        got = next((r for r in decision.rules if r.id == rule_id), None)
+        actual = got.outcome if got is not None else None
+        if actual != wanted:
+            out.append(Difference(f"rules.{rule_id}", wanted, actual, _explain(got, lang) if got else None))
+    given = expect.model_fields_set
+    benefit = decision.benefit.amount if decision.benefit is not None else None
+    if "benefit" in given and benefit != expect.benefit:
+        why = _why(decision, lang) if benefit is None and decision.outcome == expect.outcome else None
+        out.append(Difference("benefit", expect.benefit, benefit, why))
+    if "channel" in given and decision.channel != expect.channel:
+        out.append(Difference("channel", expect.channel, decision.channel))
+    if expect.priority is not None and decision.priority != expect.priority:
+        prioritized = [r.id for r in decision.rules if r.outcome == RuleResult.PRIORITIZED]
+        out.append(Difference("priority", expect.priority, decision.priority,
+                              f"prioritized by: {', '.join(prioritized) or 'no rule'}"))
+    for name in ("flags", "missing"):
+        wanted_list: list[str] | None = getattr(expect, name)
+        actual_list: list[str] = getattr(decision, name)
+        if wanted_list is not None and sorted(wanted_list) != sorted(actual_list):
+            out.append(Difference(name, wanted_list, actual_list))
+    return out
+
+
+def _why(decision: Decision, lang: str) -> str | None:
+    """The explanations of the criteria that made the outcome what it is."""
+    if decision.outcome == Outcome.INELIGIBLE:
+        culprits = [r for r in decision.rules if r.outcome == RuleResult.FAIL]
+    elif decision.outcome == Outcome.UNDETERMINED:
+        culprits = [r for r in decision.rules if r.outcome == RuleResult.UNKNOWN and r.kind in ("require", "exclude")]
+    else:
+        return None
+    return "; ".join(f"{r.id}: {_explain(r, lang)}" for r in culprits) or None
+
+
+def _explain(rule: RuleOutcome, lang: str) -> str:
+    """A rule's rendered explanation, or the values it read when it has none."""
+    if rule.explain is not None:
+        return str(getattr(rule.explain, lang))
+    if rule.values:
+        return "read " + ", ".join(f"{k}={json.dumps(v, ensure_ascii=False)}" for k, v in rule.values.items())
+    return rule.outcome.value

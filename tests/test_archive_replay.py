@@ -1,0 +1,202 @@
+"""The rule archive and replay: archived hashes keep their meaning, replays find exactly what changed."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bsu_rules import load_ruleset, parse_member, replay
+from bsu_rules.audit import (
+    ArchiveError,
+    DecisionLog,
+    MissingRuleSet,
+    Status,
+    archive_ruleset,
+    entry_hash,
+    load_archived,
+)
+from bsu_rules.cli import main
+from bsu_rules.decisions import canonical_json, mask_nik
+from bsu_rules.ruleset.loader import bundled_rules
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "members.jsonl"
+RECORDS = [json.loads(line) for line in EXAMPLES.read_text("utf-8").splitlines() if line.strip()]
+KEY = "kunci-rahasia-audit"
+
+
+def copy_rules(into: Path) -> Path:
+    into.mkdir(parents=True, exist_ok=True)
+    shutil.copy(bundled_rules() / "bsu-2022.yaml", into / "bsu-2022.yaml")
+    shutil.copytree(bundled_rules() / "tables", into / "tables", dirs_exist_ok=True)
+    return into / "bsu-2022.yaml"
+
+
+def write_log(path: Path, rule_file: str | Path, records: list[dict[str, Any]], on: date | None = None,
+              key: str | None = None) -> None:
+    ruleset = load_ruleset(rule_file)
+    plan = ruleset.plan(on)
+    with DecisionLog(path, key=key, batch=7) as log:
+        for record in records:
+            member = parse_member(record)
+            log.record(plan.decide(member), member, ruleset)
+
+
+def rewrite(path: Path, change: Any) -> None:
+    """Change every logged decision and recompute the chain (as someone with write access could)."""
+    prev, lines = "0" * 64, []
+    for line in path.read_text("utf-8").splitlines():
+        env = json.loads(line)
+        change(env["decision"])
+        env["prev"] = prev
+        env["hash"] = prev = entry_hash(env)
+        lines.append(canonical_json(env) + "\n")
+    path.write_text("".join(lines), "utf-8")
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("archive")
+    archive_ruleset(load_ruleset("bsu-2022"), folder)
+    return folder
+
+
+def test_archive_is_content_addressed_and_idempotent(tmp_path: Path) -> None:
+    ruleset = load_ruleset(copy_rules(tmp_path / "rules"))
+    first = archive_ruleset(ruleset, tmp_path / "arch")
+    again = archive_ruleset(ruleset, tmp_path / "arch")
+    assert first.created and not again.created
+    assert first.folder == tmp_path / "arch" / ruleset.sha256
+    manifest = json.loads((first.folder / "manifest.json").read_text("utf-8"))
+    assert manifest["rule_file"] == "bsu-2022.yaml" and "tables/minimum-wage-2022.csv" in manifest["files"]
+    assert (first.folder / "bsu-2022.yaml").read_bytes() == (tmp_path / "rules" / "bsu-2022.yaml").read_bytes()
+    assert load_archived(tmp_path / "arch", ruleset.sha256).sha256 == ruleset.sha256
+    assert [p.name for p in (tmp_path / "arch").iterdir()] == [ruleset.sha256]
+
+
+def test_archive_refuses_a_file_changed_since_loading(tmp_path: Path) -> None:
+    rule_file = copy_rules(tmp_path / "rules")
+    ruleset = load_ruleset(rule_file)
+    rule_file.write_text(rule_file.read_text("utf-8").replace("value: 3500000", "value: 3600000"), "utf-8")
+    with pytest.raises(ArchiveError, match="changed since it was loaded"):
+        archive_ruleset(ruleset, tmp_path / "arch")
+    assert not (tmp_path / "arch" / ruleset.sha256).exists()
+
+
+def test_a_damaged_archive_entry_is_an_error(tmp_path: Path) -> None:
+    entry = archive_ruleset(load_ruleset(copy_rules(tmp_path / "rules")), tmp_path / "arch")
+    with pytest.raises(MissingRuleSet):
+        load_archived(tmp_path / "arch", "0" * 64)
+    with pytest.raises(MissingRuleSet):
+        load_archived(tmp_path / "arch", "../rules")
+    table = entry.folder / "tables" / "minimum-wage-2022.csv"
+    table.write_bytes(table.read_bytes() + b"9999,1\n")
+    with pytest.raises(ArchiveError, match="changed after it was archived"):
+        load_archived(tmp_path / "arch", entry.sha256)
+
+
+def test_editing_the_rule_file_later_does_not_change_a_replay(tmp_path: Path, archive: Path) -> None:
+    rule_file = copy_rules(tmp_path / "rules")
+    log = tmp_path / "d.jsonl"
+    assert main(["evaluate", str(rule_file), str(EXAMPLES), "--log", str(log), "--archive", str(tmp_path / "a")]) == 0
+    rule_file.write_text(rule_file.read_text("utf-8").replace("value: 3500000", "value: 9000000"), "utf-8")
+    (tmp_path / "rules" / "tables" / "minimum-wage-2022.csv").unlink()
+    report = replay(log, tmp_path / "a")
+    assert report.ok and report.counts["identical"] == len(RECORDS), report.summary()
+
+
+def test_replay_reports_exactly_the_changed_criteria(tmp_path: Path, archive: Path) -> None:
+    log = tmp_path / "d.jsonl"
+    write_log(log, "bsu-2022", RECORDS)
+    changed = copy_rules(tmp_path / "changed")
+    changed.write_text(changed.read_text("utf-8").replace("value: 3500000", "value: 4300000"), "utf-8")
+    modified = load_ruleset(changed)
+    archive_ruleset(modified, archive)
+    rewrite(log, lambda d: d["ruleset"].update(sha256=modified.sha256))
+    report = replay(log, archive)
+    assert report.chain.ok and not report.ok
+    assert report.counts["different"] == len(RECORDS)
+    for item in report.items:
+        assert [c.id for c in item.criteria] == ["wage-ceiling"], item
+        assert "parameters.wage_ceiling.value" in item.fields
+        assert item.fields["parameters.wage_ceiling.value"] == (3500000, 4300000)
+    flipped = {i.nik: (i.old_outcome, i.new_outcome) for i in report.items if i.old_outcome != i.new_outcome}
+    assert flipped == {mask_nik(RECORDS[4]["nik"]): ("ineligible", "eligible")}  # wage Rp4.200.000
+    yusuf = next(i for i in report.items if i.seq == 5)
+    change = yusuf.criteria[0]
+    assert change.old is not None and change.new is not None
+    assert (change.old["outcome"], change.new["outcome"]) == ("fail", "pass")
+    assert change.new["values"]["param.wage_ceiling"] == 4300000
+    rewrite(log, lambda d: d.update(engine="bsu-rules 0.0.1"))
+    assert {i.status for i in replay(log, archive).items} == {Status.ENGINE_DRIFT}
+
+
+def test_engine_version_alone_is_not_a_difference(tmp_path: Path, archive: Path) -> None:
+    log = tmp_path / "d.jsonl"
+    write_log(log, "bsu-2022", RECORDS[:4])
+    rewrite(log, lambda d: d.update(engine="bsu-rules 0.0.1"))
+    assert replay(log, archive).ok
+
+
+def test_missing_ruleset_never_falls_back_to_todays_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    log = tmp_path / "d.jsonl"
+    write_log(log, "bsu-2022", RECORDS[:3])
+    (tmp_path / "empty").mkdir()
+    report = replay(log, tmp_path / "empty")
+    assert [i.status for i in report.items] == [Status.MISSING_RULESET] * 3
+    assert main(["replay", str(log), "--archive", str(tmp_path / "empty")]) == 1
+    out = capsys.readouterr().out
+    assert "missing-ruleset" in out and "is not in the archive" in out
+
+
+def test_pseudonymised_log_replays_from_a_member_snapshot(tmp_path: Path, archive: Path) -> None:
+    log = tmp_path / "p.jsonl"
+    write_log(log, "bsu-2022", RECORDS, key=KEY)
+    without = replay(log, archive)
+    assert {i.status for i in without.items} == {Status.MISSING_INPUT}
+    assert "pseudonymised" in without.items[0].reason
+    report = replay(log, archive, members=EXAMPLES)
+    assert report.ok and {i.source for i in report.items} == {"snapshot"}
+    one = replay(log, archive, members=EXAMPLES, nik=RECORDS[4]["nik"], key=KEY)
+    assert [i.seq for i in one.items] == [5]
+    with pytest.raises(ValueError, match="key"):
+        replay(log, archive, nik=RECORDS[4]["nik"])
+
+
+def test_replay_cli(tmp_path: Path, archive: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    log = tmp_path / "d.jsonl"
+    write_log(log, "bsu-2022", RECORDS)
+    assert main(["replay", str(log), "--archive", str(archive)]) == 0
+    out = capsys.readouterr().out
+    assert "identical               16" in out and "chain: 16 decisions, chain intact" in out
+    assert main(["replay", str(log), "--archive", str(archive), "--seq", "4", "--explain", "--lang", "en"]) == 0
+    out = capsys.readouterr().out
+    assert f"{mask_nik(RECORDS[3]['nik'])}: NOT ELIGIBLE for BSU" in out and "[wage-ceiling]" in out
+    lines = log.read_text("utf-8").splitlines(keepends=True)
+    log.write_text("".join(lines[:3] + lines[4:]), "utf-8")
+    assert main(["replay", str(log), "--archive", str(archive), "--format", "json"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert data["chain"].startswith("line 4: removed") and data["summary"]["identical"] == 15
+
+
+EDITION = load_ruleset("bsu-2022")
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(picks=st.lists(st.sampled_from(range(len(RECORDS))), min_size=1, max_size=12),
+       on=st.dates(EDITION.model.in_force.from_ or date(2022, 9, 5), date(2023, 12, 31)),
+       key=st.sampled_from([None, KEY]))
+def test_replay_of_a_fresh_log_is_identical(archive: Path, picks: list[int], on: date, key: str | None) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        log = Path(tmp) / "d.jsonl"
+        write_log(log, "bsu-2022", [RECORDS[i] for i in picks], on=on, key=key)
+        report = replay(log, archive, members=EXAMPLES if key else None)
+        assert report.ok, [i.to_dict() for i in report.differences]
+        assert [i.on for i in report.items] == [on.isoformat()] * len(picks)

@@ -1,0 +1,245 @@
+"""The decision log: envelope and hash, what it keeps, pseudonyms, appending, tampering, concurrency."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing
+from datetime import UTC, datetime
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bsu_rules import load_ruleset, parse_member
+from bsu_rules.audit import DecisionLog, LogError, entry_hash, kept_fields, key_id, pseudonym, verify_log
+from bsu_rules.cli import main
+from bsu_rules.decisions import canonical_json
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "members.jsonl"
+RECORDS = [json.loads(line) for line in EXAMPLES.read_text("utf-8").splitlines() if line.strip()]
+RULESET = load_ruleset("bsu-2022")
+KEY = "kunci-rahasia-audit"
+
+
+def write_log(path: Path, records: list[dict[str, Any]] = RECORDS, key: str | None = None, batch: int = 1) -> None:
+    plan = RULESET.plan()
+    with DecisionLog(path, key=key, batch=batch) as log:
+        for record in records:
+            member = parse_member(record)
+            log.record(plan.decide(member), member, RULESET)
+
+
+def envelopes(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text("utf-8").splitlines()]
+
+
+def rechain(entries: list[dict[str, Any]]) -> list[str]:
+    """Lines whose seq, prev and hash are recomputed, as a forger with the format would."""
+    prev, out = "0" * 64, []
+    for seq, env in enumerate(entries, 1):
+        env = {**env, "seq": seq, "prev": prev}
+        env["hash"] = prev = entry_hash(env)
+        out.append(canonical_json(env) + "\n")
+    return out
+
+
+@pytest.fixture()
+def log(tmp_path: Path) -> Path:
+    path = tmp_path / "decisions.jsonl"
+    write_log(path)
+    return path
+
+
+def test_envelope_is_canonical_and_chained(log: Path) -> None:
+    lines = log.read_text("utf-8").splitlines()
+    assert len(lines) == len(RECORDS)
+    prev = "0" * 64
+    for seq, line in enumerate(lines, 1):
+        env = json.loads(line)
+        assert line == canonical_json(env)
+        assert set(env) == {"decision", "hash", "inputs", "prev", "pseudonym_key", "recorded_at", "seq", "v"}
+        assert (env["seq"], env["prev"], env["v"], env["pseudonym_key"]) == (seq, prev, 1, None)
+        body = {k: v for k, v in env.items() if k != "hash"}
+        assert env["hash"] == entry_hash(env) == hashlib.sha256(
+            canonical_json(body).encode()).hexdigest()
+        datetime.fromisoformat(env["recorded_at"])
+        prev = env["hash"]
+    assert str(verify_log(log)) == f"{len(RECORDS)} decisions, chain intact"
+
+
+def test_inputs_keep_what_the_rules_read_and_no_more(log: Path) -> None:
+    fields = {".".join(p) for p in kept_fields(RULESET)}
+    assert {"nik", "citizenship", "participant_category", "wages", "contributions", "birth_date",
+            "bank_account.bank", "work_regency_code", "registered_on"} <= fields
+    assert not fields & {"name", "kpj", "employer", "bank_account", "bank_account.number"}
+    first = envelopes(log)[0]
+    assert first["inputs"]["nik"] == RECORDS[0]["nik"]
+    assert first["inputs"]["bank_account"] == {"bank": RECORDS[0]["bank_account"]["bank"]}
+    assert "name" not in first["inputs"] and "kpj" not in first["inputs"]
+    assert first["decision"]["member"]["input_sha256"] == RULESET.plan().decide(
+        parse_member(RECORDS[0])).member.input_sha256
+
+
+def test_recording_time_is_in_the_envelope_only(tmp_path: Path) -> None:
+    a, b = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    member = parse_member(RECORDS[0])
+    decision = RULESET.plan().decide(member)
+    for path, day in ((a, 1), (b, 2)):
+        with DecisionLog(path, clock=partial(datetime, 2022, 9, day, tzinfo=UTC)) as log_:
+            log_.record(decision, member, RULESET)
+    ea, eb = envelopes(a)[0], envelopes(b)[0]
+    assert ea["decision"] == eb["decision"] and ea["hash"] != eb["hash"]
+    assert ea["recorded_at"] == "2022-09-01T00:00:00.000000+00:00"
+
+
+def test_pseudonymised_nik(tmp_path: Path) -> None:
+    path = tmp_path / "p.jsonl"
+    write_log(path, key=KEY)
+    for env, record in zip(envelopes(path), RECORDS, strict=True):
+        assert env["inputs"]["nik"] == pseudonym(record["nik"], KEY)
+        assert record["nik"] not in path.read_text("utf-8")
+        assert env["pseudonym_key"] == key_id(KEY)
+    assert verify_log(path).ok
+    assert pseudonym("3204125708940003", KEY) != pseudonym("3204125708940003", KEY + "x")
+
+
+def test_record_refuses_a_mismatched_member(tmp_path: Path) -> None:
+    decision = RULESET.plan().decide(parse_member(RECORDS[0]))
+    with pytest.raises(ValueError, match="another member"):
+        DecisionLog(tmp_path / "x.jsonl").record(decision, RECORDS[1], RULESET)
+
+
+def test_appending_continues_the_chain(log: Path) -> None:
+    write_log(log, RECORDS[:3], batch=2)
+    entries = envelopes(log)
+    assert [e["seq"] for e in entries] == list(range(1, len(RECORDS) + 4))
+    assert entries[len(RECORDS)]["prev"] == entries[len(RECORDS) - 1]["hash"]
+    assert verify_log(log).ok
+
+
+def test_a_truncated_log_is_not_continued(log: Path) -> None:
+    data = log.read_bytes()
+    log.write_bytes(data[:-200])
+    with pytest.raises(LogError, match="truncated"):
+        write_log(log, RECORDS[:1])
+    assert log.read_bytes() == data[:-200]
+    log.write_bytes(data[:-1])  # only the final newline is missing
+    with pytest.raises(LogError, match="truncated"):
+        write_log(log, RECORDS[:1])
+
+
+def test_a_damaged_last_line_is_not_continued(log: Path) -> None:
+    lines = log.read_text("utf-8").splitlines(keepends=True)
+    lines[-1] = lines[-1].replace('"as_of":"2022-07-31"', '"as_of":"2022-07-30"')
+    log.write_text("".join(lines), "utf-8")
+    with pytest.raises(LogError, match="not an intact"):
+        write_log(log, RECORDS[:1])
+
+
+def _edit(lines: list[str]) -> list[str]:
+    lines[4] = lines[4].replace('"outcome":"ineligible"', '"outcome":"eligible"', 1)
+    return lines
+
+
+def _forged_insert(lines: list[str]) -> list[str]:
+    entries = [json.loads(x) for x in lines]
+    fake = json.loads(json.dumps(entries[2]))
+    fake["decision"]["outcome"] = "eligible"
+    forged = rechain([*entries[:6], fake])
+    return [*forged, *lines[6:]]
+
+
+def _rehash(lines: list[str]) -> list[str]:
+    entries = [json.loads(x) for x in lines]
+    entries[4]["decision"]["outcome"] = "eligible"
+    return [*rechain(entries[:5]), *lines[5:]]
+
+
+TAMPERING = {
+    "edited": (_edit, 5, "edited"),
+    "removed": (lambda ls: ls[:4] + ls[5:], 5, "removed"),
+    "first removed": (lambda ls: ls[1:], 1, "removed"),
+    "swapped": (lambda ls: [*ls[:4], ls[5], ls[4], *ls[6:]], 5, "reordered"),
+    "moved far": (lambda ls: ls[:2] + ls[9:10] + ls[2:9] + ls[10:], 3, "reordered"),
+    "moved back": (lambda ls: ls[:2] + ls[3:9] + ls[2:3] + ls[9:], 3, "removed"),
+    "copy inserted": (lambda ls: [*ls[:7], ls[2], *ls[7:]], 8, "reordered"),
+    "duplicated": (lambda ls: [*ls[:7], ls[6], *ls[7:]], 8, "inserted"),
+    "forged insert": (_forged_insert, 7, "inserted"),
+    "edited and re-hashed": (_rehash, 5, "rehashed"),
+    "reformatted": (lambda ls: [*ls[:3], json.dumps(json.loads(ls[3]), sort_keys=True) + "\n", *ls[4:]], 4,
+                    "reformatted"),
+    "truncated": (lambda ls: [*ls[:-1], ls[-1][:300]], 16, "truncated"),
+    "blank line": (lambda ls: [*ls[:9], "\n", *ls[9:]], 10, "malformed"),
+}
+
+
+@pytest.mark.parametrize("name", list(TAMPERING))
+def test_verify_finds_the_tampered_line(log: Path, name: str) -> None:
+    change, line, kind = TAMPERING[name]
+    lines = log.read_text("utf-8").splitlines(keepends=True)
+    log.write_text("".join(change(lines)), "utf-8")
+    result = verify_log(log)
+    assert result.problem is not None, name
+    assert (result.problem.line, result.problem.kind) == (line, kind), str(result.problem)
+
+
+def test_anchor_catches_lines_cut_off_the_end(log: Path) -> None:
+    head = verify_log(log).head_hash
+    assert verify_log(log, anchor=head).ok
+    lines = log.read_text("utf-8").splitlines(keepends=True)
+    log.write_text("".join(lines[:-2]), "utf-8")
+    assert verify_log(log).ok  # a chain alone cannot tell
+    problem = verify_log(log, anchor=head).problem
+    assert problem is not None and "anchor" in problem.message
+
+
+def test_verify_cli(log: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["verify", str(log)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"{len(RECORDS)} decisions, chain intact\nhead: seq {len(RECORDS)} hash ")
+    log.write_text("".join(_edit(log.read_text("utf-8").splitlines(keepends=True))), "utf-8")
+    assert main(["verify", str(log)]) == 1
+    out = capsys.readouterr().out
+    assert "line 5: edited: its content does not match its hash" in out and "lines 1-4 are intact" in out
+    assert main(["verify", str(log), "--format", "json"]) == 1
+    assert json.loads(capsys.readouterr().out)["problem"]["line"] == 5
+
+
+def test_evaluate_with_log_prints_the_same(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    assert main(["evaluate", "bsu-2022", str(EXAMPLES)]) == 0
+    plain = capsys.readouterr().out
+    monkeypatch.setenv("BSU_RULES_PSEUDONYM_KEY", KEY)
+    path = tmp_path / "cli.jsonl"
+    assert main(["evaluate", "bsu-2022", str(EXAMPLES), "--log", str(path)]) == 0
+    assert capsys.readouterr().out == plain
+    assert envelopes(path)[0]["inputs"]["nik"] == pseudonym(RECORDS[0]["nik"], KEY)
+    assert main(["evaluate", "bsu-2022", str(EXAMPLES), "--pseudonymize-key", "k"]) == 2
+    path.write_bytes(path.read_bytes()[:-10])
+    assert main(["evaluate", "bsu-2022", str(EXAMPLES), "--log", str(path)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and "truncated" in captured.err
+
+
+def _writer(path: str, start: int, count: int, batch: int, barrier: Any) -> None:
+    barrier.wait()
+    write_log(Path(path), [RECORDS[(start + i) % len(RECORDS)] for i in range(count)], batch=batch)
+
+
+def test_concurrent_writers_make_one_chain(tmp_path: Path) -> None:
+    path = tmp_path / "shared.jsonl"
+    ctx = multiprocessing.get_context("fork")
+    barrier = ctx.Barrier(4)
+    procs = [ctx.Process(target=_writer, args=(str(path), i * 4, 40, 1 if i % 2 else 3, barrier)) for i in range(4)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(60)
+        assert p.exitcode == 0
+    result = verify_log(path)
+    assert result.ok and result.decisions == 160, str(result)
+    niks = [e["inputs"]["nik"] for e in envelopes(path)]
+    expected = [RECORDS[(i * 4 + j) % len(RECORDS)]["nik"] for i in range(4) for j in range(40)]
+    assert sorted(niks) == sorted(expected)

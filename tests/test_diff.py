@@ -1,0 +1,154 @@
+"""Diffs of rule sets: text changes, dates, and the members whose decision flips (and why)."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from bsu_rules.cli import main
+from bsu_rules.cli.options import read_records
+from bsu_rules.diff import compare, flips
+from bsu_rules.ruleset.loader import bundled_rules, load_ruleset
+
+ROOT = Path(__file__).resolve().parents[1]
+MEMBERS = str(ROOT / "examples" / "members.jsonl")
+
+
+def copy_2022(tmp_path: Path, edit: str = "", ceiling: int | None = None) -> Path:
+    """bsu-2022 with its tables in a temp folder, with the wage ceiling changed and text appended to rules."""
+    shutil.copytree(bundled_rules() / "tables", tmp_path / "tables")
+    text = (bundled_rules() / "bsu-2022.yaml").read_text("utf-8")
+    if ceiling is not None:
+        text, n = re.subn(r"(wage_ceiling:\n\s+value:) 3500000", rf"\1 {ceiling}", text)
+        assert n == 1
+    text = text.replace("\nbenefit:", edit + "\nbenefit:")
+    path = tmp_path / "bsu-2022.yaml"
+    path.write_text(text, "utf-8")
+    return path
+
+
+def test_wage_ceiling_change_is_the_only_change(tmp_path: Path) -> None:
+    old, new = load_ruleset("bsu-2022"), load_ruleset(copy_2022(tmp_path, ceiling=4500000))
+    report = compare(old, new)
+    assert report["metadata"] == [] and report["tables"] == [] and report["facts"] == [] and report["rules"] == []
+    (param,) = report["parameters"]
+    assert param["name"] == "wage_ceiling" and param["change"] == "changed" and param["unit"] == "IDR"
+    assert param["fields"] == [{"field": "values", "old": 3500000, "new": 4500000},
+                               {"field": "on", "old": 3500000, "new": 4500000}]
+    assert compare(old, old) == compare(old, old) and not compare(old, old)["parameters"]
+
+
+def test_flips_counted_on_the_examples(tmp_path: Path) -> None:
+    old, new = load_ruleset("bsu-2022"), load_ruleset(copy_2022(tmp_path, ceiling=4500000))
+    result = flips(old, new, read_records([MEMBERS]), examples=5)
+    assert result["decided"] == 16 and result["rejected"] == []
+    assert sum(o["count"] for o in result["outcomes"]) == 16
+    counts = {(o["old"], o["new"]): o["count"] for o in result["outcomes"]}
+    assert counts[("ineligible", "eligible")] == 1  # record 5: Rp4.200.000 in Kab. Bandung
+    (flip,) = result["flips"]
+    assert flip["rules"] == ["wage-ceiling"] and flip["count"] == 1
+    (example,) = flip["examples"]
+    assert example["record"] == 5 and example["nik"] == "3204********0004"
+    (why,) = example["rules"]
+    assert (why["change"], why["old"], why["new"]) == ("changed", "fail", "pass")
+    assert why["explain"] == "was: The reported wage Rp4.200.000 is above the ceiling Rp3.500.000"
+
+
+def test_lower_ceiling_explains_with_the_new_text(tmp_path: Path) -> None:
+    old, new = load_ruleset("bsu-2022"), load_ruleset(copy_2022(tmp_path, ceiling=3450000))
+    result = flips(old, new, read_records([MEMBERS]))
+    (flip,) = result["flips"]
+    assert (flip["old"], flip["new"], flip["rules"]) == ("eligible", "ineligible", ["wage-ceiling"])
+    assert flip["examples"][0]["nik"] == "3374********0007"  # record 2: exactly Rp3.500.000
+    assert flip["examples"][0]["rules"][0]["explain"] == \
+        "The reported wage Rp3.500.000 is above the ceiling Rp3.450.000"
+
+
+ADDED = """
+  - id: not-kab-bandung
+    require: member.work_regency_code != "3204"
+    basis: policy
+"""
+
+
+def test_rules_in_only_one_file(tmp_path: Path) -> None:
+    path = copy_2022(tmp_path, edit=ADDED)
+    text = path.read_text("utf-8")
+    start = text.index("  - id: not-pns-tni-polri")
+    end = text.index("  - id: pppk-review")
+    path.write_text(text[:start] + text[end:], "utf-8")
+    old, new = load_ruleset("bsu-2022"), load_ruleset(path)
+    rules = {r["id"]: r for r in compare(old, new)["rules"]}
+    assert rules["not-kab-bandung"]["change"] == "added" and rules["not-kab-bandung"]["in_force"]["old"] is None
+    assert rules["not-pns-tni-polri"]["change"] == "removed"
+    assert rules["not-pns-tni-polri"]["condition"] == 'member.employment_type in ["pns", "tni", "polri"]'
+    result = flips(old, new, read_records([MEMBERS]))
+    by_rules = {tuple(f["rules"]): f for f in result["flips"]}
+    added = by_rules[("not-kab-bandung",)]
+    assert (added["old"], added["new"], added["count"]) == ("eligible", "ineligible", 1)
+    assert added["examples"][0]["rules"][0]["change"] == "added"
+    removed = by_rules[("not-pns-tni-polri",)]
+    assert (removed["old"], removed["new"], removed["count"]) == ("ineligible", "eligible", 2)
+    assert removed["examples"][0]["rules"][0]["explain"].startswith("was: Workers of type pns")
+
+
+def test_table_rows_by_key(tmp_path: Path) -> None:
+    path = copy_2022(tmp_path)
+    csv = tmp_path / "tables" / "minimum-wage-2022.csv"
+    lines = csv.read_text("utf-8").splitlines()
+    lines = [line.replace("4641854", "4700000") for line in lines if not line.startswith("3215,")]
+    csv.write_text("\n".join([*lines, "9999,Test,UMK,3600000,test"]) + "\n", "utf-8")
+    (table,) = compare(load_ruleset("bsu-2022"), load_ruleset(path))["tables"]
+    assert table["rows"]["added"] == [{"key": "9999", "value": "3600000"}]
+    assert table["rows"]["removed"] == [{"key": "3215", "value": "4798312"}]
+    assert table["rows"]["changed"] == [{"key": "31", "old": "4641854", "new": "4700000"}]
+
+
+@pytest.mark.skipif(not (bundled_rules() / "bsu-2021.yaml").exists(), reason="bsu-2021 not written yet")
+def test_one_file_at_two_dates() -> None:
+    rs = load_ruleset("bsu-2021")
+    report = compare(rs, rs, date(2021, 8, 10), date(2021, 11, 10))
+    assert [(r["id"], r["in_force"]) for r in report["rules"]] == \
+        [("ppkm-area", {"old": True, "new": False})]
+
+
+def test_cli_text_and_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    new = str(copy_2022(tmp_path, ceiling=4500000))
+    assert main(["diff", "bsu-2022", new, "--members", MEMBERS]) == 1
+    out = capsys.readouterr().out
+    assert "~ wage_ceiling: values: Rp3.500.000 → Rp4.500.000" in out
+    assert "ineligible → eligible: 1 member(s), because of wage-ceiling" in out
+    assert "3204********0004 (record 5) wage-ceiling: fail → pass" in out
+    assert main(["diff", "bsu-2022", new, "--members", MEMBERS, "--format", "json", "--examples", "0"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert data["members"]["flips"][0]["examples"] == [] and data["members"]["decided"] == 16
+    assert main(["diff", "bsu-2022", "bsu-2022"]) == 0
+    assert main(["diff", "bsu-2022", "bsu-2022", "--on", "2020-01-01"]) == 2
+    assert "cannot compare it on 2020-01-01" in capsys.readouterr().err
+
+
+def test_malformed_records_are_counted_not_lost(tmp_path: Path) -> None:
+    members = tmp_path / "members.jsonl"
+    first = (ROOT / "examples" / "members.jsonl").read_text("utf-8").splitlines()[0]
+    members.write_text("\n".join([first, "{not json", '{"citizenship": "WNI"}']) + "\n", "utf-8")
+    rs = load_ruleset("bsu-2022")
+    result = flips(rs, rs, read_records([str(members)]))
+    assert result["decided"] == 1 and [r["record"] for r in result["rejected"]] == [2, 3]
+    assert "nik" in result["rejected"][1]["error"]
+
+
+def test_members_of_rule_author_cases(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    cases = bundled_rules() / "tests" / "bsu-2022.yaml"
+    if not cases.exists():
+        pytest.skip("no rule-author cases for bsu-2022 yet")
+    new = str(copy_2022(tmp_path, ceiling=4000000))
+    assert main(["diff", "bsu-2022", new, "--members", str(cases), "--format", "json"]) == 1
+    members = json.loads(capsys.readouterr().out)["members"]
+    assert members["decided"] > 0 and members["rejected"] == []
+    assert all(f["rules"] == ["wage-ceiling"] and f["new"] == "eligible" for f in members["flips"])
+    assert all(isinstance(e["record"], str) for f in members["flips"] for e in f["examples"])

@@ -1,0 +1,73 @@
+"""Edition pages: generated from the checked rule set, deterministic, committed and kept fresh."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bsu_rules.cli import main
+from bsu_rules.cli.doc import REFRESH
+from bsu_rules.docgen import edition_pages, render
+from bsu_rules.ruleset.loader import load_ruleset
+
+ROOT = Path(__file__).resolve().parents[1]
+EDITIONS = ROOT / "docs" / "editions"
+PAGES = edition_pages()
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_committed_page_is_fresh(name: str) -> None:
+    path = EDITIONS / name
+    committed = path.read_bytes().decode("utf-8") if path.exists() else None
+    assert committed == PAGES[name], f"{path.relative_to(ROOT)} is stale or missing; refresh with: {REFRESH}"
+
+
+def test_no_page_without_a_rule_file() -> None:
+    orphans = sorted(p.name for p in EDITIONS.glob("*.md") if p.name not in PAGES)
+    assert orphans == [], f"pages of rule files that no longer exist: {orphans}; delete them"
+
+
+def test_markdown_is_deterministic_and_complete() -> None:
+    rs = load_ruleset("bsu-2022")
+    text = render(rs, "en", "md")
+    assert text == render(load_ruleset("bsu-2022"), "en", "md")
+    for expected in ("# Wage Subsidy 2022 (bsu-2022 2022.1)", "From 5 September 2022".lower(), "31 July 2022",
+                     "| `wage-ceiling` | required |", "Rp3.500.000", "`pm-10-2022`", "| 2 months |",
+                     rs.sha256, "`tables/minimum-wage-2022.csv`", "Rp600.000"):
+        assert expected in text.lower() if expected.islower() else expected in text, expected
+    table = load_ruleset("bsu-2022").tables["minimum_wage"]
+    assert f"| {table.rows} | yes | `{table.sha256[:12]}` |" in text
+
+
+def test_indonesian_page_uses_indonesian_words() -> None:
+    text = render(load_ruleset("bsu-2022"), "id", "md")
+    assert "## Kriteria" in text and "sejak 5 September 2022" in text and "| wajib |" in text
+    assert "Juli 2022" in text
+
+
+def test_html_escapes_everything(tmp_path: Path) -> None:
+    source = (ROOT / "tests" / "fixtures" / "lint" / "clean.yaml").read_text("utf-8")
+    source = source.replace("title: {id: Contoh, en: Example}", 'title: {id: "<b>A & B</b>", en: "<script>x</script>"}')
+    source = source.replace("fact.wage <= param.wage_ceiling", "fact.wage <= param.wage_ceiling and 1 < 2")
+    path = tmp_path / "escape.yaml"
+    path.write_text(source, "utf-8")
+    page = render(load_ruleset(path), "en", "html")
+    assert page.startswith("<!DOCTYPE html>") and page.endswith("</html>\n")
+    assert "<script>" not in page and "&lt;script&gt;x&lt;/script&gt;" in page
+    assert "1 &lt; 2" in page
+    assert "\\<b\\>A & B\\</b\\>" in render(load_ruleset(path), "id", "md")
+
+
+def test_cli_prints_writes_and_checks(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["doc", "bsu-2022", "--lang", "en"]) == 0
+    assert capsys.readouterr().out == PAGES["bsu-2022.en.md"]
+    out = tmp_path / "pages"
+    assert main(["doc", "--all", "--out", str(out), "--lang", "en"]) == 0
+    assert sorted(p.name for p in out.iterdir()) == sorted(n for n in PAGES if ".en." in n)
+    assert main(["doc", "--all", "--out", str(out), "--lang", "en", "--check"]) == 0
+    (out / "bsu-2022.en.md").write_text("old\n", "utf-8")
+    capsys.readouterr()
+    assert main(["doc", "--all", "--out", str(out), "--lang", "en", "--check"]) == 1
+    err = capsys.readouterr().err
+    assert "stale:" in err and REFRESH in err

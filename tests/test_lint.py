@@ -1,0 +1,75 @@
+"""Lint warnings: each code is triggered by its fixture in tests/fixtures/lint/, at the right place.
+
+A fixture marks what it expects with comments: ``# expect: CODE`` on the line the diagnostic
+must point at (``CODE@COLUMN`` to pin the column too), or ``# expect: CODE at FILE:LINE`` for a
+diagnostic in another file (a table).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from bsu_rules.ruleset.diagnostics import Severity
+from bsu_rules.ruleset.lint import CODES
+from bsu_rules.ruleset.loader import bundled_rules, check_file
+
+FIXTURES = Path(__file__).parent / "fixtures" / "lint"
+EXPECT = re.compile(r"# expect: ([a-z-]+)(?:@(\d+))?(?: at (\S+):(\d+))?")
+
+
+def expectations(path: Path) -> set[tuple[str, str, int, int | None]]:
+    out = set()
+    for number, line in enumerate(path.read_text("utf-8").splitlines(), start=1):
+        for code, column, other, other_line in EXPECT.findall(line):
+            file = str(path.parent / other) if other else str(path)
+            out.add((code, file, int(other_line) if other else number, int(column) if column else None))
+    return out
+
+
+def found(path: Path) -> set[tuple[str, str, int, int | None]]:
+    _, diagnostics = check_file(path)
+    return {(d.code, d.file, d.line, d.column) for d in diagnostics}
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_each_code_has_a_fixture(code: str) -> None:
+    assert (FIXTURES / f"{code}.yaml").is_file()
+
+
+@pytest.mark.parametrize("path", sorted(FIXTURES.glob("*.yaml")), ids=lambda p: p.stem)
+def test_fixture_gives_exactly_what_it_marks(path: Path) -> None:
+    expected = expectations(path)
+    got = found(path)
+    for code, file, line, column in expected:
+        assert any(g[:3] == (code, file, line) and column in (None, g[3]) for g in got), \
+            f"{code} expected at {file}:{line}{f':{column}' if column else ''}; got {sorted(got)}"
+    assert {g[:3] for g in got} == {e[:3] for e in expected}, "unexpected diagnostics"
+    if path.stem in CODES:
+        assert any(e[0] == path.stem for e in expected)
+
+
+def test_warnings_carry_rule_ids_and_severity() -> None:
+    _, diagnostics = check_file(FIXTURES / "never-fires.yaml")
+    assert {d.rule for d in diagnostics} == {"literal", "empty-list", "enum-values", "constant-fact"}
+    assert all(d.severity == Severity.WARNING for d in diagnostics)
+    _, diagnostics = check_file(FIXTURES / "empty-window.yaml")
+    assert [(d.code, d.severity) for d in diagnostics] == [("empty-window", Severity.ERROR)]
+
+
+def test_messages_say_what_to_do() -> None:
+    _, diagnostics = check_file(FIXTURES / "unmatchable-key.yaml")
+    by_key = {d.message.split("`")[1]: d.message for d in diagnostics}
+    assert "^\\d{4}$" in by_key["3l16"] and "^\\d{2}$" in by_key["3l16"]
+    assert "one of A, B" in by_key["Z"]
+    _, diagnostics = check_file(FIXTURES / "gapped-parameter.yaml")
+    assert any("from 2022-11-01 onwards" in d.message for d in diagnostics)
+    assert not any("old_rounding" in d.message for d in diagnostics)
+
+
+@pytest.mark.parametrize("path", sorted(bundled_rules().glob("*.yaml")), ids=lambda p: p.stem)
+def test_bundled_rule_files_are_clean(path: Path) -> None:
+    _, diagnostics = check_file(path)
+    assert [str(d) for d in diagnostics] == []

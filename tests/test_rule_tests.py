@@ -1,0 +1,184 @@
+"""Rule-author YAML tests: loading, diagnostics, running, coverage, the CLI and the pytest plugin."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from bsu_rules.cli import main
+from bsu_rules.decisions import RuleResult
+from bsu_rules.ruleset.schema import Rule, Window
+from bsu_rules.testing import RuleSets, find_test_files, load_file, measure, run_paths, sides
+
+pytest_plugins = ["pytester"]
+
+FIXTURES = Path(__file__).parent / "fixtures" / "ruletests"
+BASE = '{nik: "3204125708940003", citizenship: WNI, participant_category: PU}'
+
+
+def fixture(name: str) -> Path:
+    return FIXTURES / f"{name}.yaml"
+
+
+def test_passing_file() -> None:
+    report = run_paths([fixture("passing")])
+    assert (report.passed, report.failed, report.diagnostics) == (5, 0, [])
+    assert report.ok
+    first = report.results[0]
+    assert first.name == "ordinary worker is eligible" and first.line == 21
+    assert first.decision is not None and first.decision.on == date(2022, 9, 12)
+
+
+def test_failing_case_names_file_case_criterion_and_explanation() -> None:
+    report = run_paths([fixture("failing")])
+    assert (report.passed, report.failed) == (0, 1)
+    result = report.results[0]
+    assert [d.criterion for d in result.differences] == ["outcome", "rules.wage-ceiling", "benefit"]
+    line = result.summary()
+    assert line.startswith(f"{fixture('failing')}:4: FAILED [high earner wrongly expected eligible]")
+    assert "outcome: expected eligible, got ineligible" in line
+    assert "rules.wage-ceiling: expected pass, got fail (The reported wage Rp4.200.000 is above" in line
+    assert "benefit: expected 600000, got null" in line
+    text = result.report()
+    assert "case 'high earner wrongly expected eligible' (rule set bsu-2022, on 2022-09-05)" in text
+
+
+@pytest.mark.parametrize(("name", "code", "where", "suggestion"), [
+    ("unknown-key", "unknown-key", (7, 7), "benefit"),
+    ("unknown-base", "unknown-base", (6, 11), "worker"),
+    ("unknown-rule", "unknown-rule", (7, 15), "wage-ceiling"),
+    ("duplicate-name", "duplicate-case", (8, 11), None),
+])
+def test_diagnostics(name: str, code: str, where: tuple[int, int], suggestion: str | None) -> None:
+    loaded = load_file(fixture(name), RuleSets())
+    found = [d for case in loaded.cases for d in case.diagnostics]
+    assert [(d.code, (d.line, d.column), d.suggestion) for d in found] == [(code, where, suggestion)]
+    assert found[0].file == str(fixture(name))
+
+
+def test_invalid_member_records() -> None:
+    loaded = load_file(fixture("invalid-member"), RuleSets())
+    found = {case.name: case.diagnostics for case in loaded.cases}
+    fraction, = found["money with a fraction"]
+    assert (fraction.code, fraction.line, fraction.suggestion) == ("invalid-member", 7, "3500000")
+    assert "integer rupiah" in fraction.message
+    field, = found["field misspelt"]
+    assert (field.line, field.column, field.suggestion) == (11, 14, "wages")
+    month, = found["bad month"]
+    assert month.line == 15 and "`wages[0].period`: '2022-13' is not a month" in month.message
+    assert all(not case.runnable for case in loaded.cases)
+
+
+def test_file_level_problems(tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text("ruleset: bsu-2033\ncases: []\n")
+    (tmp_path / "b.yaml").write_text("ruleset: bsu-2022\ncases: []\nbasis: {}\n")
+    (tmp_path / "c.yaml").write_text("ruleset: bsu-2022\ncases:\n  - name: [\n")
+    report = run_paths([tmp_path])
+    codes = sorted((Path(d.file).name, d.code, d.suggestion) for d in report.diagnostics)
+    assert codes == [("a.yaml", "unknown-ruleset", "bsu-2025"), ("b.yaml", "unknown-key", "bases"),
+                     ("c.yaml", "yaml-syntax", None)]
+    assert not report.ok
+
+
+def test_impossible_outcome_and_decision_date(tmp_path: Path) -> None:
+    path = tmp_path / "t.yaml"
+    path.write_text(f"ruleset: bsu-2022\ncases:\n  - name: x\n    member: {BASE}\n    on: 2021-01-01\n"
+                    "    expect: {outcome: eligible, rules: {citizen: flagged}}\n")
+    codes = [d.code for d in load_file(path, RuleSets()).cases[0].diagnostics]
+    assert codes == ["impossible-outcome", "out-of-force"]
+
+
+def test_folder_finds_only_test_files(tmp_path: Path) -> None:
+    (tmp_path / "rules.yaml").write_text("ruleset: bsu-2022\nrules: []\n")
+    (tmp_path / "tests").mkdir()
+    test = tmp_path / "tests" / "cases.yaml"
+    test.write_text(f"ruleset: bsu-2022\ncases:\n  - name: x\n    member: {BASE}\n"
+                    "    expect: {outcome: undetermined}\n")
+    assert find_test_files(tmp_path) == [test]
+    assert run_paths([tmp_path]).passed == 1
+
+
+def test_coverage_of_a_tiny_file() -> None:
+    report = run_paths([fixture("coverage")])
+    coverage = measure(report.rulesets, report.results)
+    assert (coverage.total, coverage.reached) == (34, 15)  # 5 rules read only fields never unknown
+    assert round(coverage.percent, 1) == 44.1
+    rows = {r.rule: r for r in coverage.rules}
+    assert rows["citizen"].reached == ("pass", "fail") and rows["citizen"].missing == ()
+    assert rows["wage-ceiling"].reached == ("pass", "unknown")
+    assert rows["no-other-aid"].sides == ("prioritized", "not_prioritized", "unknown")
+    table = coverage.table()
+    assert "TOTAL" in table and "44.1%" in table and "citizen" in table
+
+
+def test_sides_of_dated_rules() -> None:
+    edition = Window.model_validate({"from": date(2021, 7, 1)})
+    rule = Rule.model_validate({"id": "ppkm", "require": "true", "in_force": {"until": date(2021, 11, 7)}})
+    assert sides(rule, edition)[-1] == RuleResult.NOT_IN_FORCE
+    same = Rule.model_validate({"id": "x", "flag": "true", "in_force": {"from": date(2021, 7, 1)}})
+    assert sides(same, edition) == (RuleResult.FLAGGED, RuleResult.PASS, RuleResult.UNKNOWN)
+
+
+def test_cli_exit_codes_and_summary(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["test", str(fixture("passing"))]) == 0
+    assert "5 passed, 0 failed" in capsys.readouterr().out.splitlines()
+    assert main(["test", str(fixture("failing"))]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out[-1] == "0 passed, 1 failed" and "[high earner wrongly expected eligible]" in out[0]
+    assert main(["test", str(fixture("unknown-rule"))]) == 1
+    assert main(["test", str(fixture("passing")), "-k", "CEILING"]) == 0
+    assert "2 passed, 0 failed" in capsys.readouterr().out.splitlines()
+
+
+def test_cli_coverage_and_fail_under(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["test", str(fixture("coverage")), "--coverage", "--fail-under", "30"]) == 0
+    assert "TOTAL" in capsys.readouterr().out
+    assert main(["test", str(fixture("coverage")), "--fail-under", "50"]) == 1
+    assert "under --fail-under 50%" in capsys.readouterr().out
+    assert main(["test", str(fixture("failing")), "--format", "json", "--coverage"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert (data["passed"], data["failed"], data["coverage"]["sides"]) == (0, 1, 34)
+    assert data["cases"][0]["differences"][0] == {
+        "criterion": "outcome", "expected": "eligible", "actual": "ineligible",
+        "explanation": "wage-ceiling: The reported wage Rp4.200.000 is above the ceiling Rp3.500.000"}
+
+
+def test_cli_missing_path(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    assert main(["test", str(tmp_path / "nope")]) == 1
+    assert "file-not-found" in capsys.readouterr().out
+    assert main(["test", str(tmp_path)]) == 1
+    assert "no-tests" in capsys.readouterr().out
+
+
+PLUGIN = ("-p", "no:bsu_rules", "-p", "bsu_rules.testing.plugin")  # works with or without the entry point
+
+
+def test_pytest_plugin_collects_and_fails_a_case(pytester: pytest.Pytester) -> None:
+    pytester.mkdir("tests")
+    pytester.path.joinpath("tests", "cases.yaml").write_text(
+        f"ruleset: bsu-2022\nbases:\n  w: {BASE}\ncases:\n"
+        "  - name: open case\n    base: w\n    expect: {outcome: undetermined}\n"
+        "  - name: wrongly eligible\n    base: w\n    expect: {outcome: eligible}\n")
+    pytester.mkdir("tests/deeper")
+    pytester.path.joinpath("tests", "deeper", "x.yaml").write_text("ruleset: bsu-2022\ncases: [1]\n")
+    result = pytester.runpytest(*PLUGIN)
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines([
+        "tests/cases.yaml:8: case 'wrongly eligible' (rule set bsu-2022, on 2022-09-05)",
+        "*outcome: expected eligible, got undetermined",
+        "*FAILED tests/cases.yaml::wrongly eligible*",
+    ])
+    items, _ = pytester.inline_genitems(*PLUGIN)
+    assert [item.name for item in items] == ["open case", "wrongly eligible"]
+    assert items[1].reportinfo()[1:] == (7, "rule case: wrongly eligible")
+
+
+def test_pytest_plugin_reports_file_problems(pytester: pytest.Pytester) -> None:
+    pytester.mkdir("tests")
+    pytester.path.joinpath("tests", "bad.yaml").write_text("ruleset: bsu-2022\ncases: []\nbasis: {}\n")
+    result = pytester.runpytest(*PLUGIN)
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["tests/bad.yaml:3:1: error ?unknown-key?: unknown key `basis`; did you mean `bases`?"])
