@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 LANGS = ("id", "en")
 _UNKNOWN = {"id": "Tidak dapat ditentukan: data {} tidak tersedia",
             "en": "Cannot be decided: {} is missing"}
+_UNLISTED = {"id": "Tidak dapat ditentukan: tabel {} tidak lengkap dan tidak memuat nilai ini",
+             "en": "Cannot be decided: the table {} is incomplete and does not list this value"}
 _UNKNOWN_VALUE = {"id": "Tidak dapat ditentukan dari data yang ada", "en": "Cannot be decided from the data given"}
 
 
@@ -74,6 +76,10 @@ class Renderer:
 
     def explain(self, r: _Compiled, result: str, member: Any, facts: list[Any], missing: list[str]) -> Text | None:
         if result == "unknown":
+            tables = [m for m in missing if m.startswith("table.")]
+            if tables and len(tables) == len(missing):
+                names = ", ".join(f"`{t}`" for t in tables)
+                return trusted(Text, {"id": _UNLISTED["id"].format(names), "en": _UNLISTED["en"].format(names)})
             if not missing:
                 return trusted(Text, {"id": _UNKNOWN_VALUE["id"], "en": _UNKNOWN_VALUE["en"]})
             names = ", ".join(f"`{m}`" for m in missing)

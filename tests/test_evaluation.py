@@ -252,3 +252,28 @@ def test_static_unknown_analysis_matches_the_contract(rs2022: RuleSet) -> None:
     assert not can["citizen"] and not can["valid-nik"] and not can["wage-earner"]
     assert not can["not-deceased"] and not can["membership-not-ended"]
     assert can["wage-ceiling"] and can["arrears"] and can["registered-by-cutoff"]
+
+
+@pytest.mark.parametrize(("expr", "expected"), [
+    ("fact.p and fact.q", {True, False, None}),
+    ("fact.p or true", {True}),
+    ("fact.p and false", {False}),
+    ("not (fact.p or true)", {False}),
+    ("known(member.kpj)", {True, False}),
+    ('member.citizenship == "WNI"', {True, False}),
+    ("member.kpj == \"1\" or true", {True}),
+])
+def test_truth_values_over_approximate_nothing_obvious(rs2022: RuleSet, expr: str, expected: set[Any]) -> None:
+    from bsu_rules.ruleset.checker import Scope, TypeChecker
+    from bsu_rules.ruleset.nullability import truth_values
+    from bsu_rules.ruleset.types import BOOL
+
+    tree = parse(expr)
+    scope = Scope({}, {}, {"p": "", "q": ""}, {"p": BOOL, "q": BOOL})
+    TypeChecker(scope, lambda *a: None).check(tree)
+    facts = dict(rs2022.facts)
+    facts.update({"p": parse('member.kpj == "1"'), "q": parse('member.kpj == "2"')})
+    for name in ("p", "q"):
+        TypeChecker(scope, lambda *a: None).check(facts[name])
+    view = type("View", (), {"facts": facts, "tables": rs2022.tables, "model": rs2022.model})()
+    assert truth_values(tree, view) == expected  # type: ignore[arg-type]

@@ -20,7 +20,7 @@ from pydantic import ValidationError
 from bsu_rules.audit.archive import ArchiveError, load_archived
 from bsu_rules.audit.log import Line, Verification, read_log, verify_log
 from bsu_rules.audit.snapshot import Members, load_members, pseudonym
-from bsu_rules.decisions import Decision
+from bsu_rules.decisions import Decision, canonical_json
 from bsu_rules.errors import InputError
 from bsu_rules.evaluators.scalar import ENGINE
 from bsu_rules.members import Member, parse_member
@@ -128,6 +128,8 @@ def iter_replay(log: str | Path, archive: str | Path, members: Members | None = 
                 nik: str | None = None, key: str | bytes | None = None,
                 seqs: Collection[int] | None = None) -> Iterator[ReplayItem]:
     """Replay items one by one (for logs too large to hold every replayed decision)."""
+    if not Path(archive).is_dir():
+        raise ArchiveError(f"there is no archive folder {archive}")
     snapshot: dict[str, Member] = {}
     if members is not None:
         wanted = {_get(ln.envelope, "decision", "member", "input_sha256") for ln in read_log(log)}
@@ -199,11 +201,14 @@ def _replay_line(line: Line, archive: str | Path, snapshot: dict[str, Member],
 
 def compare(old: dict[str, Any], new: Decision) -> tuple[tuple[CriterionChange, ...], dict[str, tuple[Any, Any]]]:
     """Criteria that differ, and every other field that differs (dotted paths), ignoring ``engine``."""
+    text = new.to_json()
+    if canonical_json({**old, "engine": new.engine}) == text:
+        return (), {}
     try:
         before = json.loads(Decision.model_validate(old).to_json())
     except ValidationError:
         before = old
-    after = json.loads(new.to_json())
+    after = json.loads(text)
     a_rules = {r.get("id"): r for r in before.get("rules") or [] if isinstance(r, dict)}
     b_rules = {r["id"]: r for r in after["rules"]}
     criteria = []

@@ -121,7 +121,9 @@ def block(n: int, seed: int, k: int = 0, malformed: bool = True) -> tuple[pa.Tab
     kinds: dict[str, np.ndarray] = {}
     for f in faults:
         kinds.setdefault(f.kind, np.zeros(n, dtype=bool))[f.index] = True
-    fault = lambda kind: kinds.get(kind, np.zeros(n, dtype=bool))  # noqa: E731
+
+    def fault(kind: str) -> np.ndarray:
+        return kinds.get(kind, np.zeros(n, dtype=bool))
     w = np.array([r[1] for r in REGIONS], dtype=float)
     region = rng.choice(len(REGIONS), size=n, p=w / w.sum())
     codes = pl.Series([r[0] for r in REGIONS])
@@ -259,6 +261,7 @@ def _jsonl(table: pa.Table, faults: list[Fault]) -> bytes:
 def _csv(table: pa.Table, faults: list[Fault], header: bool) -> bytes:
     df = pl.from_arrow(table)
     assert isinstance(df, pl.DataFrame)
+    df = df.with_columns(pl.col(pl.Date).dt.to_string("%Y-%m-%d"))
     df = df.with_columns(pl.struct(c).struct.json_encode().str.slice(len(c) + 4).str.strip_suffix("}")
                          .replace("null", None).alias(c) for c in NESTED)
     edits: dict[str, Callable[[str | None], str]] = {
@@ -288,14 +291,19 @@ def write_population(path: str | Path, n: int, seed: int, malformed: bool = True
         raise ValueError(f"{path}: the output must end in .parquet, .jsonl or .csv")
     made: Counter[str] = Counter()
     writer = pq.ParquetWriter(path, MEMBER_SCHEMA, compression="zstd") if suffix == ".parquet" else None
-    with writer or path.open("wb") as out:
+    text = None if writer else path.open("wb")
+    try:
         for k in range((n + BLOCK - 1) // BLOCK):
             table, faults = block(min(BLOCK, n - k * BLOCK), seed, k, malformed)
-            if suffix == ".parquet":
+            if writer is not None:
                 faults = [f for f in faults if f.kind in MALFORMED]
-                out.write_table(table, row_group_size=BLOCK)
-            else:
-                assert not isinstance(out, pq.ParquetWriter)
-                out.write(_jsonl(table, faults) if suffix == ".jsonl" else _csv(table, faults, header=k == 0))
+                writer.write_table(table, row_group_size=BLOCK)
+            elif text is not None:
+                text.write(_jsonl(table, faults) if suffix == ".jsonl" else _csv(table, faults, header=k == 0))
             made.update(f.kind for f in faults)
+    finally:
+        if writer is not None:
+            writer.close()
+        if text is not None:
+            text.close()
     return made

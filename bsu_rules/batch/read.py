@@ -11,6 +11,7 @@ that fails is split, down to single lines decoded in Python for a precise messag
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import itertools
 import json
@@ -22,30 +23,14 @@ from typing import Any
 import numpy as np
 import polars as pl
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.json as pj
 import pyarrow.parquet as pq
 
-from bsu_rules.batch.fallback import MEMBER_SCHEMA
+from bsu_rules.batch.validate import REJECT_FIELD, REJECT_MESSAGE, ROW, TEXT_SCHEMA, conform, with_rejects
 from bsu_rules.errors import InputError
 
-ROW, REJECT_FIELD, REJECT_MESSAGE = "_row", "_reject_field", "_reject_message"
 NESTED = ("employer", "wages", "contributions", "program_receipts", "bank_account")
 FORMATS = (".parquet", ".jsonl", ".csv")
-
-
-def _text_type(t: pa.DataType) -> pa.DataType:
-    """The contract type with dates as text (how JSON and CSV carry them)."""
-    if pa.types.is_date(t):
-        return pa.string()
-    if pa.types.is_struct(t):
-        return pa.struct([pa.field(f.name, _text_type(f.type)) for f in t])
-    if pa.types.is_list(t):
-        return pa.list_(_text_type(t.value_type))
-    return t
-
-
-TEXT_SCHEMA = pa.schema([pa.field(f.name, _text_type(f.type)) for f in MEMBER_SCHEMA])
 
 
 @dataclass(frozen=True)
@@ -95,20 +80,26 @@ class Reader:
                 kept = [(number + i + 1, line) for i, line in enumerate(lines) if line.strip()]
                 number += len(lines)
                 text = [line for _, line in kept]
-                decode = lambda i: _decode_line(text[i], self.ignore_unknown)  # noqa: E731
-                table = _json_block(text, decode, self.ignore_unknown)
+                table = _json_block(text, functools.partial(_decode_text, text, self.ignore_unknown),
+                                    self.ignore_unknown)
                 yield Chunk(table.add_column(0, ROW, pa.array([n for n, _ in kept], pa.int64())), f.tell())
 
     def _csv(self) -> Iterator[Chunk]:
-        with self.path.open("r", encoding="utf-8", newline="") as f:
-            reader = csv.reader(f)
+        with self.path.open("rb") as f:
+            position = [0]
+
+            def lines() -> Iterator[str]:
+                for raw in f:
+                    position[0] += len(raw)
+                    yield raw.decode("utf-8", errors="replace")
+            reader = csv.reader(lines())
             header = next(reader, [])
             number = 0
             while rows := list(itertools.islice(reader, self.chunk_size)):
                 numbers = pa.array(np.arange(number + 1, number + len(rows) + 1, dtype=np.int64))
                 number += len(rows)
                 table = _csv_block(header, rows, self.ignore_unknown)
-                yield Chunk(table.add_column(0, ROW, numbers), f.tell())
+                yield Chunk(table.add_column(0, ROW, numbers), position[0])
 
 
 # --- text: JSON lines, and CSV rows turned into JSON lines --------------------------------------
@@ -127,7 +118,7 @@ def _json_block(lines: list[bytes], decode: Callable[[int], Decoded], ignore_unk
             table = pj.read_json(io.BytesIO(data), read_options=pj.ReadOptions(block_size=len(data) + 1),
                                  parse_options=options)
             if table.num_rows == len(lines):
-                return _with_rejects(table.select(TEXT_SCHEMA.names).cast(TEXT_SCHEMA), [None] * len(lines))
+                return with_rejects(table.select(TEXT_SCHEMA.names).cast(TEXT_SCHEMA), [None] * len(lines))
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
             pass
         half = len(lines) // 2
@@ -138,14 +129,11 @@ def _json_block(lines: list[bytes], decode: Callable[[int], Decoded], ignore_unk
         record, found = decode(first + i)
         records.append(record or {})
         problems.append(found or None)
-    return _with_rejects(pa.Table.from_pylist(records, schema=TEXT_SCHEMA), problems)
+    return with_rejects(pa.Table.from_pylist(records, schema=TEXT_SCHEMA), problems)
 
 
-def _with_rejects(table: pa.Table, problems: list[list[tuple[str, str]] | None]) -> pa.Table:
-    fields = [p[0][0] if p else None for p in problems]
-    messages = ["; ".join(f"{path}: {msg}" for path, msg in p) if p else None for p in problems]
-    return table.append_column(REJECT_FIELD, pa.array(fields, pa.string())).append_column(
-        REJECT_MESSAGE, pa.array(messages, pa.string()))
+def _decode_text(lines: list[bytes], ignore_unknown: bool, i: int) -> Decoded:
+    return _decode_line(lines[i], ignore_unknown)
 
 
 def _decode_line(line: bytes, ignore_unknown: bool) -> Decoded:
@@ -165,7 +153,7 @@ def _csv_block(header: list[str], rows: list[list[str]], ignore_unknown: bool) -
              for name, col in zip(header, columns, strict=True)}
     known = [k for k in header if k in TEXT_SCHEMA.names]
     scalars = pl.DataFrame([cells[k] for k in known if k not in NESTED], height=len(rows))
-    parts = [pl.lit(""), pl.lit("{")]
+    parts: list[pl.Expr | pl.Series] = [pl.lit(""), pl.lit("{")]
     if scalars.width:
         parts = [pl.lit(""), scalars.select(pl.struct(pl.all()).struct.json_encode().str.strip_suffix("}"))
                  .to_series()]
@@ -209,9 +197,6 @@ def _csv_block(header: list[str], rows: list[list[str]], ignore_unknown: bool) -
 
 # --- shapes and JSON types, for records decoded in Python -----------------------------------------
 
-_LEAF = {pa.types.is_string: (str,), pa.types.is_date: (str,), pa.types.is_integer: (int,)}
-
-
 def _kind(t: pa.DataType) -> str:
     return "text" if pa.types.is_string(t) or pa.types.is_date(t) else "an integer" if pa.types.is_integer(t) else \
         "an object" if pa.types.is_struct(t) else "a list"
@@ -253,56 +238,5 @@ def _typed(value: Any, ignore_unknown: bool, t: pa.DataType | None = None, path:
     ok = isinstance(value, str) if _kind(t) == "text" else isinstance(value, int) and not isinstance(value, bool)
     if ok and pa.types.is_integer(t) and not -(2 ** (t.bit_width - 1)) <= value < 2 ** (t.bit_width - 1):
         return None, [(path, f"{value} is out of range")]
-    return None, [] if ok else [(path, f"{json.dumps(value)[:40]}: expected {_kind(t)}, got {_json_name(value)}")]
-
-
-# --- Parquet: conform a typed table to the contract -----------------------------------------------
-
-def conform(table: pa.Table, ignore_unknown: bool = False) -> pa.Table:
-    """The contract columns (absent ones null) with safe casts; rows holding a value in a field the
-    contract does not know get a reject reason. A column whose type cannot be read raises InputError."""
-    n = table.num_rows
-    unknown: list[tuple[str, np.ndarray]] = []
-    columns = []
-    for f in TEXT_SCHEMA:
-        source = table.column(f.name).combine_chunks() if f.name in table.column_names else pa.nulls(n, f.type)
-        target = MEMBER_SCHEMA.field(f.name).type
-        columns.append(_conform(source, target, f.name, np.arange(n), unknown))
-    for name in table.column_names:
-        if name not in TEXT_SCHEMA.names and name not in (ROW, REJECT_FIELD, REJECT_MESSAGE):
-            unknown.append((name, np.flatnonzero(table.column(name).is_valid().to_numpy(zero_copy_only=False))))
-    problems: list[list[tuple[str, str]] | None] = [None] * n
-    if not ignore_unknown:
-        for path, rows in unknown:
-            for r in rows:
-                problems[r] = (problems[r] or []) + [(path, "unknown field")]
-    return _with_rejects(pa.table(columns, names=TEXT_SCHEMA.names), problems)
-
-
-def _conform(a: pa.Array, target: pa.DataType, path: str, rows: np.ndarray,
-             unknown: list[tuple[str, np.ndarray]]) -> pa.Array:
-    if pa.types.is_dictionary(a.type):
-        a = a.dictionary_decode()
-    if pa.types.is_struct(target) and pa.types.is_struct(a.type):
-        names = [a.type.field(i).name for i in range(a.type.num_fields)]
-        children = []
-        for f in target:
-            child = pc.struct_field(a, [names.index(f.name)]) if f.name in names else pa.nulls(len(a), f.type)
-            children.append(_conform(child, f.type, f"{path}.{f.name}", rows, unknown))
-        for i, name in enumerate(names):
-            if name not in target.names:
-                valid = pc.and_(a.is_valid(), pc.struct_field(a, [i]).is_valid()).to_numpy(zero_copy_only=False)
-                unknown.append((f"{path}.{name}", np.unique(rows[valid])))
-        return pa.StructArray.from_arrays(children, names=target.names, mask=a.is_null())
-    if pa.types.is_list(target) and (pa.types.is_list(a.type) or pa.types.is_large_list(a.type)):
-        lengths = pc.fill_null(pc.list_value_length(a), 0).to_numpy(zero_copy_only=False)
-        parents = rows[pc.list_parent_indices(a).to_numpy(zero_copy_only=False)]
-        values = _conform(pc.list_flatten(a), target.value_type, f"{path}[]", parents, unknown)
-        offsets = pa.array(np.concatenate([[0], np.cumsum(lengths)]).astype(np.int32))
-        return pa.ListArray.from_arrays(offsets, values, mask=a.is_null())
-    if pa.types.is_date(target) and (pa.types.is_string(a.type) or pa.types.is_large_string(a.type)):
-        return a.cast(pa.string())
-    try:
-        return a if a.type == target else a.cast(target, safe=True)
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
-        raise InputError([(path, f"the column has type {a.type}; the contract needs {target}")]) from None
+    shown = "" if path == "nik" else f"{json.dumps(value)[:40]}: "  # never echo a NIK
+    return None, [] if ok else [(path, f"{shown}expected {_kind(t)}, got {_json_name(value)}")]

@@ -9,8 +9,10 @@ file through it in bounded chunks, then settles one NIK, one payment (``dedupe.p
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -24,8 +26,8 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from bsu_rules.batch.fallback import MEMBER_SCHEMA, ScalarTablePlan
-from bsu_rules.batch.read import ROW, Reader
-from bsu_rules.batch.validate import REJECT_SCHEMA, validate
+from bsu_rules.batch.read import Reader
+from bsu_rules.batch.validate import REJECT_SCHEMA, ROW, validate
 from bsu_rules.evaluators.scalar import Plan
 from bsu_rules.ruleset.loader import load_ruleset
 
@@ -38,11 +40,11 @@ DECISION_SCHEMA = pa.schema([
     ("ruleset_sha256", pa.string()), ("on", pa.date32()),
 ])
 """The decisions file, one row per decided member."""
-BATCH_SCHEMA = pa.schema(list(DECISION_SCHEMA) + [
-    ("record_hash", pa.uint64()), ("reject_field", pa.string()), ("reject_message", pa.string())])
+BATCH_SCHEMA = pa.schema([*DECISION_SCHEMA, ("record_hash", pa.uint64()), ("reject_field", pa.string()),
+                          ("reject_message", pa.string())])
 """What ``decide_batch`` returns: decisions plus a content hash (the last dedupe tie-break) and,
 for rejected rows, the first bad field and every problem."""
-PARTIAL_SCHEMA = pa.schema(list(DECISION_SCHEMA) + [("record_hash", pa.uint64())])
+PARTIAL_SCHEMA = pa.schema([*DECISION_SCHEMA, ("record_hash", pa.uint64())])
 HASH_SEED = 20220905
 
 
@@ -53,12 +55,8 @@ class TablePlan(Protocol):
 def engines() -> dict[str, Callable[[Plan], TablePlan]]:
     """Available engines by name: ``columnar`` when its module is installed, ``scalar`` always."""
     found: dict[str, Callable[[Plan], TablePlan]] = {}
-    try:
-        from bsu_rules.evaluators.columnar import ColumnarPlan
-
-        found["columnar"] = ColumnarPlan
-    except ImportError:
-        pass
+    with contextlib.suppress(ImportError):
+        found["columnar"] = importlib.import_module("bsu_rules.evaluators.columnar").ColumnarPlan
     found["scalar"] = ScalarTablePlan
     return found
 
@@ -161,7 +159,7 @@ class Counts:
         return self.read == self.decided + self.rejected
 
     def line(self) -> str:
-        sign = "=" if self.holds else "≠"
+        sign = "=" if self.holds else "!="
         return f"{self.read} read {sign} {self.decided} decided + {self.rejected} rejected"
 
 

@@ -17,8 +17,23 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from bsu_rules.batch.fallback import MEMBER_SCHEMA
-from bsu_rules.batch.read import REJECT_FIELD, REJECT_MESSAGE, ROW
+from bsu_rules.errors import InputError
 from bsu_rules.members import Citizenship, EmploymentType, ParticipantCategory, Program
+
+ROW, REJECT_FIELD, REJECT_MESSAGE = "_row", "_reject_field", "_reject_message"
+def _text_type(t: pa.DataType) -> pa.DataType:
+    """The contract type with dates as text (how JSON and CSV carry them)."""
+    if pa.types.is_date(t):
+        return pa.string()
+    if pa.types.is_struct(t):
+        return pa.struct([pa.field(f.name, _text_type(f.type)) for f in t])
+    if pa.types.is_list(t):
+        return pa.list_(_text_type(t.value_type))
+    return t
+
+
+TEXT_SCHEMA = pa.schema([pa.field(f.name, _text_type(f.type)) for f in MEMBER_SCHEMA])
+
 
 MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
 DAY = r"^\d{4}-\d{2}-\d{2}$"
@@ -81,7 +96,8 @@ def _check_leaf(p: _Problems, values: pa.Array, kind: str, rows: np.ndarray, pat
         p.add(rows[missing], lambda i: path(missing[i]), lambda i: "required field is missing")
     if kind == "date":
         days, bad = _parse_days(values)
-        p.add(rows[bad], lambda i: path(bad[i]), lambda i: f"{_show(values[bad[i]].as_py())} is not a date (YYYY-MM-DD)")
+        p.add(rows[bad], lambda i: path(bad[i]),
+              lambda i: f"{_show(values[bad[i]].as_py())} is not a date (YYYY-MM-DD)")
         return days
     if kind in ("month", "pattern", "enum", "program"):
         if kind == "month":
@@ -90,7 +106,7 @@ def _check_leaf(p: _Problems, values: pa.Array, kind: str, rows: np.ndarray, pat
             ok, what = pc.is_in(values, pa.array([e.value for e in Program])), "is not a known programme"
         else:
             ok, what = _pattern_or_enum(values, path(0).split("[")[0].split(".")[-1])
-        bad = _false(ok)
+        bad = _false(pc.or_(ok, values.is_null()))
         p.add(rows[bad], lambda i: path(bad[i]), lambda i: _describe(path(bad[i]), values[bad[i]].as_py(), what))
     elif kind in ("rupiah", "year"):
         ok = pc.greater_equal(values, 0) if kind == "rupiah" else \
@@ -112,7 +128,8 @@ def _pattern_or_enum(values: pa.Array, name: str) -> tuple[pa.Array, str]:
 
 def _describe(path: str, value: object, what: str) -> str:
     if path == "nik":  # never echo a NIK: say what is wrong with it
-        return f"{what} ({len(str(value))} characters)"
+        text = str(value)
+        return f"has {len(text)} characters, not 16" if len(text) != 16 else "has a character that is not a digit"
     return f"{_show(value)} {what}"
 
 
@@ -133,13 +150,13 @@ def validate(table: pa.Table) -> tuple[pa.Table, pa.Table]:
         values = _array(table, f.name, f.type, n)
         name = f.name
         if pa.types.is_date(f.type):
-            columns[name] = _check_leaf(p, values, "date", rows, lambda i, name=name: name, False)
+            columns[name] = _check_leaf(p, values, "date", rows, _named(name), False)
         elif pa.types.is_string(f.type) and (name in _ENUMS or name in _PATTERNS):
-            columns[name] = _check_leaf(p, values, "enum", rows, lambda i, name=name: name, name in _REQUIRED)
+            columns[name] = _check_leaf(p, values, "enum", rows, _named(name), name in _REQUIRED)
         elif name == "employer":
             sector = pc.struct_field(values, "sector")
             _check_leaf(p, pc.if_else(values.is_valid(), sector, pa.scalar(None, pa.string())), "enum", rows,
-                        lambda i: "employer.sector", False)
+                        _named("employer.sector"), False)
             columns[name] = values
         elif name in _ITEMS:
             columns[name] = _check_history(p, values, name)
@@ -166,24 +183,32 @@ def _array(table: pa.Table, name: str, t: pa.DataType, n: int) -> pa.Array:
     return column.chunk(0) if column.num_chunks else pa.nulls(0, column.type)
 
 
+def _named(text: str) -> Callable[[int], str]:
+    return lambda i: text
+
+
+def _item(name: str, position: np.ndarray, field: str | None = None) -> Callable[[int], str]:
+    """The path of history item ``i``: ``wages[2]`` or ``wages[2].period``."""
+    suffix = f".{field}" if field else ""
+    return lambda i: f"{name}[{position[i]}]{suffix}"
+
+
 def _check_history(p: _Problems, values: pa.Array, name: str) -> pa.Array:
     lengths = pc.fill_null(pc.list_value_length(values), 0).to_numpy(zero_copy_only=False)
     starts = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
     items = pc.list_flatten(values)
     parent = pc.list_parent_indices(values).to_numpy(zero_copy_only=False).astype(np.int64)
     position = np.arange(len(items)) - starts[parent]
-    where = lambda i: f"{name}[{position[i]}]"  # noqa: E731
     null_item = np.flatnonzero(items.is_null().to_numpy(zero_copy_only=False))
-    p.add(parent[null_item], lambda i: where(null_item[i]), lambda i: "expected an object, got null")
+    p.add(parent[null_item], _item(name, position[null_item]), _named("expected an object, got null"))
     present = items.is_valid()
     children = []
     for field, required, kind in _ITEMS[name]:
         child = pc.if_else(present, pc.struct_field(items, field), pa.scalar(None, items.type.field(field).type))
         if required:
             missing = np.flatnonzero(pc.and_(present, child.is_null()).to_numpy(zero_copy_only=False))
-            p.add(parent[missing], lambda i, m=missing, f=field: f"{where(m[i])}.{f}",
-                  lambda i: "required field is missing")
-        children.append(_check_leaf(p, child, kind, parent, lambda i, f=field: f"{where(i)}.{f}", False))
+            p.add(parent[missing], _item(name, position[missing], field), _named("required field is missing"))
+        children.append(_check_leaf(p, child, kind, parent, _item(name, position, field), False))
     struct = pa.StructArray.from_arrays(children, names=[f for f, _, _ in _ITEMS[name]],
                                         mask=items.is_null())
     offsets = pa.array(np.concatenate([[0], np.cumsum(lengths)]).astype(np.int32))
@@ -211,3 +236,62 @@ def _rejects(p: _Problems, row_numbers: np.ndarray) -> pa.Table:
             out_messages.append(text)
     return pa.table([pa.array(out_rows, pa.int64()), pa.array(out_fields), pa.array(out_messages)],
                     schema=REJECT_SCHEMA)
+
+
+def with_rejects(table: pa.Table, problems: list[list[tuple[str, str]] | None]) -> pa.Table:
+    fields = [p[0][0] if p else None for p in problems]
+    messages = ["; ".join(f"{path}: {msg}" for path, msg in p) if p else None for p in problems]
+    return table.append_column(REJECT_FIELD, pa.array(fields, pa.string())).append_column(
+        REJECT_MESSAGE, pa.array(messages, pa.string()))
+
+
+# --- Parquet: conform a typed table to the contract -----------------------------------------------
+
+def conform(table: pa.Table, ignore_unknown: bool = False) -> pa.Table:
+    """The contract columns (absent ones null) with safe casts; rows holding a value in a field the
+    contract does not know get a reject reason. A column whose type cannot be read raises InputError."""
+    n = table.num_rows
+    unknown: list[tuple[str, np.ndarray]] = []
+    columns = []
+    for f in TEXT_SCHEMA:
+        source = table.column(f.name).combine_chunks() if f.name in table.column_names else pa.nulls(n, f.type)
+        target = MEMBER_SCHEMA.field(f.name).type
+        columns.append(_conform(source, target, f.name, np.arange(n), unknown))
+    for name in table.column_names:
+        if name not in TEXT_SCHEMA.names and name not in (ROW, REJECT_FIELD, REJECT_MESSAGE):
+            unknown.append((name, np.flatnonzero(table.column(name).is_valid().to_numpy(zero_copy_only=False))))
+    problems: list[list[tuple[str, str]] | None] = [None] * n
+    if not ignore_unknown:
+        for path, rows in unknown:
+            for r in rows:
+                problems[r] = (problems[r] or []) + [(path, "unknown field")]
+    return with_rejects(pa.table(columns, names=TEXT_SCHEMA.names), problems)
+
+
+def _conform(a: pa.Array, target: pa.DataType, path: str, rows: np.ndarray,
+             unknown: list[tuple[str, np.ndarray]]) -> pa.Array:
+    if pa.types.is_dictionary(a.type):
+        a = a.dictionary_decode()
+    if pa.types.is_struct(target) and pa.types.is_struct(a.type):
+        names = [a.type.field(i).name for i in range(a.type.num_fields)]
+        children = []
+        for f in target:
+            child = pc.struct_field(a, [names.index(f.name)]) if f.name in names else pa.nulls(len(a), f.type)
+            children.append(_conform(child, f.type, f"{path}.{f.name}", rows, unknown))
+        for i, name in enumerate(names):
+            if name not in target.names:
+                valid = pc.and_(a.is_valid(), pc.struct_field(a, [i]).is_valid()).to_numpy(zero_copy_only=False)
+                unknown.append((f"{path}.{name}", np.unique(rows[valid])))
+        return pa.StructArray.from_arrays(children, names=target.names, mask=a.is_null())
+    if pa.types.is_list(target) and (pa.types.is_list(a.type) or pa.types.is_large_list(a.type)):
+        lengths = pc.fill_null(pc.list_value_length(a), 0).to_numpy(zero_copy_only=False)
+        parents = rows[pc.list_parent_indices(a).to_numpy(zero_copy_only=False)]
+        values = _conform(pc.list_flatten(a), target.value_type, f"{path}[]", parents, unknown)
+        offsets = pa.array(np.concatenate([[0], np.cumsum(lengths)]).astype(np.int32))
+        return pa.ListArray.from_arrays(offsets, values, mask=a.is_null())
+    if pa.types.is_date(target) and (pa.types.is_string(a.type) or pa.types.is_large_string(a.type)):
+        return a.cast(pa.string())
+    try:
+        return a if a.type == target else a.cast(target, safe=True)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
+        raise InputError([(path, f"the column has type {a.type}; the contract needs {target}")]) from None

@@ -148,8 +148,11 @@ def _binary(node: Binary, env: Env) -> Fn:
             x, xs = left(m, f), right(m, f)
             if x is None or xs is None:
                 return None
-            found = x in xs.keys if isinstance(xs, Table) else x in xs
-            return found is not negate
+            if isinstance(xs, Table):
+                if x not in xs.keys:
+                    return None if xs.unlisted_unknown else negate
+                return not negate
+            return (x in xs) is not negate
         return contains
     op = _OPS[node.op]
 
@@ -167,6 +170,8 @@ def _call(node: Call, env: Env) -> Fn:
     if node.func.parts[0] == "table":
         table, key_of, default = env.tables[node.func.parts[1]], args[0], args[1]
         values = table.values or {}
+        if table.unlisted_unknown:
+            return lambda m, f: values.get(key_of(m, f))  # type: ignore[arg-type]
 
         def lookup(m: Any, f: list[Any]) -> Any:
             key = key_of(m, f)

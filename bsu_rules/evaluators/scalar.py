@@ -91,6 +91,8 @@ class _Compiled:
         self.fixed: dict[str, Any] = fixed
         self.missing = [(p, member_getter(tuple(p.split(".")[1:])))
                         for p in plan.ruleset.member_reads(checked.tree)]
+        self.incomplete = [f"table.{n.parts[1]}" for n in walk(checked.tree)  # tables whose silence is unknown
+                           if isinstance(n, Name) and n.parts[0] == "table" and plan.ruleset.tables[n.parts[1]].unlisted_unknown]
         self.id, self.kind_name = self.rule.id, self.kind.value
         self.source, self.basis = self.rule.source, self.rule.basis.value
 
@@ -175,7 +177,7 @@ class Plan:
             missing: list[str] = []
             if result is RuleResult.UNKNOWN:
                 missing = [p for p, get in r.missing if get(member) is None] or \
-                    [k for k, v in values.items() if v is None]
+                    [k for k, v in values.items() if v is None] or r.incomplete
                 if r.kind in (Kind.REQUIRE, Kind.EXCLUDE):
                     unknown = True
                     missing_all += [m for m in missing if m not in missing_all]

@@ -169,8 +169,8 @@ class _Lint:
                 if self.rs.channel is not None and f"param.{name}" in self._closure(self.rs.channel):
                     readers.append("channel")
                 if readers:
-                    span = f"from {low}" if low > date.min else "before"
-                    span += f" until {high}" if high < date.max else " onwards" if low > date.min else f" {key}"
+                    span = f"before {high + timedelta(days=1)}" if low == date.min else \
+                        f"from {low} onwards" if high == date.max else f"from {low} until {high}"
                     who = ", ".join(f"`{r}`" for r in readers)
                     self.warn(at(key), "gapped-parameter", f"`param.{name}` has no value {span}, while {who} "
                               f"{'read it and are' if len(readers) > 1 else 'reads it and is'} in force",

@@ -74,6 +74,10 @@ class TableRef(_Model):
     value: str | None = None
     source: str | None = None
     partial: bool = False
+    unlisted: Literal["absent", "unknown"] = Field(
+        default="absent",
+        description="What a key the table does not list means: `absent` (`in` is false, `.get` gives its "
+        "default) or `unknown` (the table is incomplete: both come out unknown)")
     description: Text | None = None
 
 

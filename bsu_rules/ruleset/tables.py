@@ -34,6 +34,11 @@ class Table:
     sha256: str
 
     @property
+    def unlisted_unknown(self) -> bool:
+        """Whether a key the table does not list is unknown (an incomplete table)."""
+        return self.ref.unlisted == "unknown"
+
+    @property
     def type(self) -> Type:
         if self.values is None:
             return KEYSET

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from bsu_rules.decisions import RuleResult
-from bsu_rules.ruleset.nullability import may_be_unknown
+from bsu_rules.ruleset.nullability import truth_values
 from bsu_rules.ruleset.schema import Kind, Rule, Window
 
 if TYPE_CHECKING:
@@ -29,13 +29,20 @@ _SIDES = {
 }
 
 
-def sides(rule: Rule, edition: Window, can_be_unknown: bool = True) -> tuple[RuleResult, ...]:
-    """The outcomes a rule can have in an edition in force during ``edition``."""
+def sides(rule: Rule, edition: Window, truth: frozenset[bool | None] = frozenset({True, False, None}),
+          ) -> tuple[RuleResult, ...]:
+    """The outcomes a rule can have in an edition in force during ``edition``.
+
+    ``truth`` is what the condition can come out as (see ``nullability.truth_values``).
+    """
     own = rule.in_force
     narrower = (own.from_ is not None and (edition.from_ is None or own.from_ > edition.from_)) or (
         own.until is not None and (edition.until is None or own.until < edition.until))
-    known = tuple(s for s in _SIDES[rule.kind] if can_be_unknown or s != RuleResult.UNKNOWN)
-    return known + ((RuleResult.NOT_IN_FORCE,) if narrower else ())
+    on_true, on_false, on_unknown = _SIDES[rule.kind]
+    if rule.kind == Kind.EXCLUDE:
+        on_true, on_false = on_false, on_true
+    possible = {side for side, value in ((on_true, True), (on_false, False), (on_unknown, None)) if value in truth}
+    return tuple(s for s in _SIDES[rule.kind] if s in possible) + ((RuleResult.NOT_IN_FORCE,) if narrower else ())
 
 
 @dataclass(frozen=True)
@@ -123,8 +130,8 @@ def measure(rulesets: Iterable[RuleSet], results: Iterable[CaseResult]) -> Cover
     for ruleset in rulesets:
         for checked in ruleset.rules:
             rule = checked.rule
-            unknown = may_be_unknown(checked.tree, ruleset)
-            possible = tuple(s.value for s in sides(rule, ruleset.model.in_force, unknown))
+            truth = truth_values(checked.tree, ruleset)
+            possible = tuple(s.value for s in sides(rule, ruleset.model.in_force, truth))
             hit = seen.get((str(ruleset.path), rule.id), set())
             out.append(RuleCoverage(ruleset.id, rule.id, rule.kind.value, possible,
                                     tuple(s for s in possible if s in hit)))

@@ -1,0 +1,111 @@
+"""Write Arrow tables as Parquet, JSONL or CSV, chosen by the file name, a chunk at a time.
+
+JSONL and CSV show dates as ``YYYY-MM-DD``; CSV shows lists (``failed``, ``unknown``, ``flags``)
+as JSON arrays in a cell and a missing value as an empty cell.
+"""
+
+from __future__ import annotations
+
+import io
+from collections import Counter
+from pathlib import Path
+from types import TracebackType
+from typing import BinaryIO
+
+import polars as pl
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from bsu_rules.batch.dedupe import apply
+from bsu_rules.errors import InputError
+
+FORMATS = (".parquet", ".jsonl", ".csv")
+
+
+def output_format(path: str | Path) -> str:
+    suffix = Path(path).suffix.lower()
+    if suffix not in FORMATS:
+        raise InputError([(str(path), "the output name must end in .parquet, .jsonl or .csv")])
+    return suffix
+
+
+def default_rejects(output: str | Path) -> Path:
+    """``decisions.parquet`` -> ``decisions.rejects.jsonl`` beside it."""
+    output = Path(output)
+    return output.with_name(f"{output.stem}.rejects.jsonl")
+
+
+def to_text_frame(table: pa.Table) -> pl.DataFrame:
+    """A table as Polars, lists of text turned into JSON cells (for CSV)."""
+    frame = pl.from_arrow(table)
+    assert isinstance(frame, pl.DataFrame)
+    lists = [name for name, dtype in frame.schema.items() if isinstance(dtype, pl.List)]
+    return frame.with_columns(pl.struct(c).struct.json_encode().str.slice(len(c) + 4).str.strip_suffix("}")
+                              .replace("null", None).alias(c) for c in lists)
+
+
+class Writer:
+    """Append tables of one schema to a file; ``rows`` counts what was written."""
+
+    def __init__(self, path: str | Path, schema: pa.Schema) -> None:
+        self.path, self.schema = Path(path), schema
+        self.format = output_format(path)
+        self.rows = 0
+        self._parquet: pq.ParquetWriter | None = None
+        self._file: BinaryIO | None = None
+        if self.format == ".parquet":
+            self._parquet = pq.ParquetWriter(self.path, schema, compression="zstd")
+        else:
+            self._file = self.path.open("wb")
+            if self.format == ".csv":
+                self._file.write((",".join(schema.names) + "\n").encode())
+
+    def write(self, table: pa.Table) -> None:
+        table = table.select(self.schema.names).cast(self.schema)
+        self.rows += table.num_rows
+        if table.num_rows == 0:
+            return
+        if self._parquet is not None:
+            self._parquet.write_table(table)
+            return
+        assert self._file is not None
+        buffer = io.BytesIO()
+        if self.format == ".jsonl":
+            frame = pl.from_arrow(table)
+            assert isinstance(frame, pl.DataFrame)
+            frame.write_ndjson(buffer)
+        else:
+            to_text_frame(table).write_csv(buffer, include_header=False, date_format="%Y-%m-%d")
+        self._file.write(buffer.getvalue())
+
+    def copy_from(self, partial: Path, resolution: pa.Table, batch_size: int = 250_000) -> dict[str, int]:
+        """Copy decisions from a Parquet file, marking duplicates; returns counts by outcome
+        (``paid`` and ``duplicate`` split the eligible)."""
+        counts: Counter[str] = Counter()
+        res = pl.from_arrow(resolution)
+        assert isinstance(res, pl.DataFrame)
+        for batch in pq.ParquetFile(partial).iter_batches(batch_size=batch_size):
+            frame = pl.from_arrow(pa.Table.from_batches([batch]))
+            assert isinstance(frame, pl.DataFrame)
+            if frame.height:
+                low, high = frame["row"].min(), frame["row"].max()
+                frame = apply(frame, res.filter(pl.col("row").is_between(low, high)))
+                counts.update(dict(frame["outcome"].value_counts().iter_rows()))
+                eligible = frame.filter(pl.col("outcome") == "eligible")
+                counts["duplicate"] += int(eligible["duplicate_of"].is_not_null().sum())
+            self.write(frame.to_arrow())
+        counts["paid"] = counts["eligible"] - counts["duplicate"]
+        return dict(counts)
+
+    def close(self) -> None:
+        if self._parquet is not None:
+            self._parquet.close()
+        if self._file is not None:
+            self._file.close()
+
+    def __enter__(self) -> Writer:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
