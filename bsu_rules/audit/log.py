@@ -172,7 +172,8 @@ def read_log(path: str | Path) -> Iterator[Line]:
     with open(path, "rb") as f:
         for number, raw in enumerate(f, 1):
             if not raw.endswith(b"\n"):
-                yield Line(number, raw, None, "the last line is incomplete (truncated)")
+                yield Line(number, raw, None, "the last line has no newline at its end: the write was cut off "
+                           "or the file was cut")
                 continue
             try:
                 env = json.loads(raw)
@@ -255,7 +256,7 @@ def verify_log(path: str | Path, anchor: str | None = None) -> Verification:
 def _check(cur: Line, before: Line | None, after: Line | None, seq: int, prev: str) -> Problem | None:
     n, env = cur.number, cur.envelope
     if cur.error is not None or env is None:
-        kind = "truncated" if cur.error and "truncated" in cur.error else "malformed"
+        kind = "truncated" if not cur.raw.endswith(b"\n") else "malformed"
         return Problem(n, kind, cur.error or "not a log record")
     if entry_hash(env) != env["hash"]:
         return Problem(n, "edited", "its content does not match its hash")

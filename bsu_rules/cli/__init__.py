@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
@@ -11,7 +12,7 @@ from bsu_rules import __version__
 from bsu_rules.errors import InputError, RuleSetError
 from bsu_rules.ruleset.model import OutOfForce
 
-COMMANDS = ("evaluate", "check", "schema", "test", "doc", "diff", "archive", "verify", "replay")
+COMMANDS = ("evaluate", "check", "schema", "test", "doc", "diff", "archive", "verify", "replay", "batch", "generate", "explain")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -32,13 +33,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except RuleSetError as exc:
         print(exc, file=sys.stderr)
         return 2
+    except BrokenPipeError:  # the reader went away (`| head`): not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # as the Python docs advise
+        return 0
     except (InputError, OutOfForce, OSError) as exc:
         print(f"bsu-rules: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
-    except BrokenPipeError:
-        return 0
 
 
 if __name__ == "__main__":

@@ -1,0 +1,109 @@
+"""``bsu-rules batch``: screen a whole member file (Parquet, JSONL or CSV) in bounded memory."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from typing import Any
+
+from bsu_rules.cli.options import day
+
+EXTRA = "pip install 'bsu-rules[batch]'"
+
+
+def add(sub: Any) -> None:
+    p: argparse.ArgumentParser = sub.add_parser(
+        "batch", help="decide every member of a Parquet, JSONL or CSV file",
+        description="Decide every member of a file, in chunks. Malformed rows go to the reject file; the run ends "
+                    "with 'N read = D decided + R rejected' (exit 1 if that does not hold, or with --strict if "
+                    "anything was rejected).")
+    p.add_argument("ruleset", help="a rule file path or a bundled id such as bsu-2022")
+    p.add_argument("input", help="members: .parquet, .jsonl or .csv (histories as JSON cells)")
+    p.add_argument("--out", required=True, help="decisions: .parquet, .jsonl or .csv")
+    p.add_argument("--on", type=day, help="decision date YYYY-MM-DD (default: the latest date the file describes)")
+    p.add_argument("--rejects", help="malformed rows: .jsonl (default OUT.rejects.jsonl), .csv or .parquet")
+    p.add_argument("--chunk-size", type=positive_int, default=250_000, metavar="N", help="rows per chunk (250000)")
+    p.add_argument("--engine", choices=("columnar", "scalar"), help="columnar (default when installed) or scalar")
+    p.add_argument("--ignore-unknown", action="store_true", help="drop fields the contract does not know")
+    p.add_argument("--strict", action="store_true", help="exit 1 if any row is rejected")
+    p.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    p.set_defaults(run=run)
+
+
+def positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive whole number")
+    return value
+
+
+def missing_extra(command: str, exc: ImportError) -> int:
+    print(f"bsu-rules {command} needs the batch extra ({exc.name} is not installed): {EXTRA}", file=sys.stderr)
+    return 2
+
+
+class Progress:
+    """A tqdm bar on a terminal; otherwise a plain line on stderr every ``every`` seconds."""
+
+    def __init__(self, total: int, unit: str, every: float = 10.0) -> None:
+        self.total, self.unit, self.every = total, unit, every
+        self.rows, self.start, self.last = 0, time.monotonic(), time.monotonic()
+        self.bar: Any = None
+        if sys.stderr.isatty():
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, unit=unit if unit == "rows" else "B", unit_scale=True, file=sys.stderr,
+                            desc="bsu-rules batch")
+
+    def __call__(self, done: int, rows: int) -> None:
+        self.rows += rows
+        if self.bar is not None:
+            self.bar.update(done - self.bar.n)
+            return
+        now = time.monotonic()
+        if now - self.last >= self.every:
+            self.last = now
+            share = f" ({100 * done / self.total:.0f}%)" if self.total else ""
+            rate = self.rows / max(now - self.start, 1e-9)
+            print(f"bsu-rules batch: {self.rows} rows read{share}, {rate:,.0f} rows/s", file=sys.stderr, flush=True)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        from bsu_rules.batch.read import Reader
+        from bsu_rules.batch.run import engines, run_batch
+        from bsu_rules.batch.write import default_rejects, output_format
+    except ImportError as exc:
+        return missing_extra("batch", exc)
+    if args.engine and args.engine not in engines():
+        print(f"bsu-rules: the {args.engine} engine is not installed", file=sys.stderr)
+        return 2
+    output_format(args.out)
+    rejects = args.rejects or str(default_rejects(args.out))
+    output_format(rejects)
+    reader = Reader(args.input, args.chunk_size, args.ignore_unknown)
+    progress = None if args.quiet else Progress(reader.total, reader.unit)
+    started = time.monotonic()
+    try:
+        counts = run_batch(args.ruleset, args.input, args.out, on=args.on, rejects=rejects, engine=args.engine,
+                           reader=reader, progress=progress)
+    finally:
+        if progress is not None:
+            progress.close()
+    o = counts.outcomes
+    print(f"eligible {o.get('eligible', 0)} (paid {o.get('paid', 0)}, same NIK paid elsewhere "
+          f"{o.get('duplicate', 0)}) · ineligible {o.get('ineligible', 0)} · undetermined {o.get('undetermined', 0)}")
+    print(f"decisions: {args.out} · rejects: {rejects} · {time.monotonic() - started:.1f} s")
+    print(counts.line())
+    if not counts.holds:
+        print("bsu-rules: rows were lost: the counts do not add up", file=sys.stderr)
+        return 1
+    return 1 if args.strict and counts.rejected else 0

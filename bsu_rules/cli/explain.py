@@ -1,0 +1,135 @@
+"""``bsu-rules explain``: the full explanation of one member's batch decision.
+
+A batch writes compact decision rows; this finds the row(s) of a NIK (through its ``nik_key``) or
+of a row number, reads that member's record from the batch input, decides it again with the
+scalar evaluator under the same rule file and date, and renders every criterion.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import json
+import re
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from bsu_rules.cli.batch import missing_extra, positive_int
+from bsu_rules.explain import render_text
+from bsu_rules.members import parse_member
+from bsu_rules.ruleset.loader import load_ruleset
+
+NESTED = ("employer", "wages", "contributions", "program_receipts", "bank_account")
+_HEAD = {
+    "id": ("Baris {row} pada {input} · KPJ {kpj} · hasil batch: {outcome}",
+           " · tidak dibayar: NIK yang sama dibayar melalui {dup} (satu NIK, satu pembayaran)"),
+    "en": ("Row {row} of {input} · KPJ {kpj} · batch outcome: {outcome}",
+           " · not paid: the same NIK is paid under {dup} (one NIK, one payment)"),
+}
+
+
+def add(sub: Any) -> None:
+    p: argparse.ArgumentParser = sub.add_parser(
+        "explain", help="explain a member's decision from a batch output",
+        description="Find a member in a batch's decisions (by NIK or row) and explain the decision in full.")
+    p.add_argument("ruleset", help="the rule file the batch used (path or bundled id)")
+    p.add_argument("decisions", help="the batch output (.parquet, .jsonl or .csv)")
+    p.add_argument("--input", required=True, help="the member file the batch read")
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--nik", help="the member's 16-digit NIK")
+    which.add_argument("--row", type=positive_int, help="the row number in the input")
+    p.add_argument("--lang", choices=("id", "en", "both"), default="both")
+    p.set_defaults(run=run)
+
+
+def find_decisions(path: str, nik_key: str | None = None, row: int | None = None) -> list[dict[str, Any]]:
+    """Decision rows of a batch output with this ``nik_key`` or this ``row``."""
+    import polars as pl
+
+    suffix = Path(path).suffix.lower()
+    if suffix == ".parquet":
+        frame = pl.scan_parquet(path)
+    elif suffix == ".jsonl":
+        frame = pl.scan_ndjson(path, infer_schema_length=None)
+    elif suffix == ".csv":
+        frame = pl.scan_csv(path, infer_schema=False)
+    else:
+        raise ValueError(f"{path}: decisions must be .parquet, .jsonl or .csv")
+    frame = frame.with_columns(pl.col("row").cast(pl.Int64), pl.col("on").cast(pl.String))
+    wanted = pl.col("nik_key") == nik_key if nik_key else pl.col("row") == row
+    return frame.filter(wanted).collect().sort("row").to_dicts()
+
+
+def records_at(path: str, rows: set[int]) -> dict[int, dict[str, Any]]:
+    """The input records at these row numbers (numbered as ``batch`` numbers them)."""
+    suffix, found = Path(path).suffix.lower(), {}
+    if suffix == ".parquet":
+        import pyarrow.parquet as pq
+
+        parquet, first = pq.ParquetFile(path), 1
+        for group in range(parquet.metadata.num_row_groups):
+            size = parquet.metadata.row_group(group).num_rows
+            inside = sorted(r for r in rows if first <= r < first + size)
+            if inside:
+                table = parquet.read_row_group(group)
+                found |= {r: {k: v for k, v in table.slice(r - first, 1).to_pylist()[0].items() if v is not None}
+                          for r in inside}
+            first += size
+    elif suffix == ".jsonl":
+        with open(path, "rb") as f:
+            found = {n: json.loads(line) for n, line in enumerate(f, 1) if n in rows}
+    else:
+        with open(path, encoding="utf-8", newline="") as f:
+            reader = csv.reader(f)
+            header = next(reader, [])
+            for n, cells in enumerate(reader, 1):
+                if n in rows:
+                    found[n] = {k: json.loads(v) if k in NESTED else v
+                                for k, v in zip(header, cells, strict=False) if v != ""}
+    return found
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        import polars  # noqa: F401
+    except ImportError as exc:
+        return missing_extra("explain", exc)
+    if args.nik is not None and not re.fullmatch(r"\d{16}", args.nik):
+        print("bsu-rules: --nik must be 16 digits", file=sys.stderr)
+        return 2
+    key = hashlib.sha256(args.nik.encode()).hexdigest() if args.nik else None
+    ruleset = load_ruleset(args.ruleset)
+    rows = find_decisions(args.decisions, key, args.row)
+    if not rows:
+        what = "this NIK" if args.nik else f"row {args.row}"
+        print(f"bsu-rules: no decision for {what} in {args.decisions} (a rejected row is in the reject file)",
+              file=sys.stderr)
+        return 1
+    records = records_at(args.input, {int(r["row"]) for r in rows})
+    langs = ("id", "en") if args.lang == "both" else (args.lang,)
+    status = 0
+    for found in rows:
+        if found["ruleset_sha256"] != ruleset.sha256:
+            print(f"bsu-rules: the decisions were made under rule set {found['ruleset_sha256'][:12]}…, "
+                  f"{args.ruleset} is {ruleset.sha256[:12]}…: explain needs the same rule file", file=sys.stderr)
+            return 2
+        record = records.get(int(found["row"]))
+        if record is None or hashlib.sha256(str(record.get("nik")).encode()).hexdigest() != found["nik_key"]:
+            print(f"bsu-rules: row {found['row']} of {args.input} is not this member: "
+                  "is it the file the batch read?", file=sys.stderr)
+            return 1
+        decision = ruleset.plan(date.fromisoformat(found["on"])).decide(parse_member(record, ignore_unknown=True))
+        for lang in langs:
+            head, unpaid = _HEAD[lang]
+            line = head.format(row=found["row"], input=args.input, kpj=found.get("kpj") or "-",
+                               outcome=found["outcome"])
+            print(line + (unpaid.format(dup=found["duplicate_of"]) if found.get("duplicate_of") else ""))
+            print(render_text(decision, ruleset, lang) + "\n")
+        if decision.outcome.value != found["outcome"]:
+            print(f"bsu-rules: row {found['row']}: the batch decided {found['outcome']}, the scalar evaluator "
+                  f"{decision.outcome.value}", file=sys.stderr)
+            status = 1
+    return status
