@@ -12,7 +12,11 @@ from bsu_rules import __version__
 from bsu_rules.errors import InputError, RuleSetError
 from bsu_rules.ruleset.model import OutOfForce
 
-COMMANDS = ("evaluate", "check", "schema", "test", "doc", "diff", "archive", "verify", "replay", "batch", "generate", "explain")
+COMMANDS = (
+    "evaluate", "check", "schema", "test", "doc", "diff",  # deciding and rule authoring
+    "archive", "verify", "replay",  # auditing
+    "batch", "generate", "explain",  # national-scale screening
+)
 
 
 def parser() -> argparse.ArgumentParser:

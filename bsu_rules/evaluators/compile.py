@@ -171,7 +171,7 @@ def _call(node: Call, env: Env) -> Fn:
         table, key_of, default = env.tables[node.func.parts[1]], args[0], args[1]
         values = table.values or {}
         if table.unlisted_unknown:
-            return lambda m, f: values.get(key_of(m, f))  # type: ignore[arg-type]
+            return lambda m, f: values.get(key_of(m, f))
 
         def lookup(m: Any, f: list[Any]) -> Any:
             key = key_of(m, f)

@@ -91,8 +91,9 @@ class _Compiled:
         self.fixed: dict[str, Any] = fixed
         self.missing = [(p, member_getter(tuple(p.split(".")[1:])))
                         for p in plan.ruleset.member_reads(checked.tree)]
-        self.incomplete = [f"table.{n.parts[1]}" for n in walk(checked.tree)  # tables whose silence is unknown
-                           if isinstance(n, Name) and n.parts[0] == "table" and plan.ruleset.tables[n.parts[1]].unlisted_unknown]
+        tables = plan.ruleset.tables  # tables whose silence is unknown
+        self.incomplete = [f"table.{n.parts[1]}" for n in walk(checked.tree) if isinstance(n, Name)
+                           and n.parts[0] == "table" and tables[n.parts[1]].unlisted_unknown]
         self.id, self.kind_name = self.rule.id, self.kind.value
         self.source, self.basis = self.rule.source, self.rule.basis.value
 

@@ -1,0 +1,269 @@
+"""Values and catalogue functions of the columnar evaluator, as Polars expressions.
+
+A compiled value (:class:`Val`) is either a constant, computed once with the scalar evaluator's own
+code, or a per-row Polars expression whose nulls are *unknown*. Representations: int ``Int64``,
+decimal ``Decimal(38, scale)`` (exact), month ``Int32`` index ``year * 12 + month - 1``, date
+``Date``. Functions follow ``facts.py``/``nik.py`` exactly, strict ones giving null when an
+argument is null. Member histories are handled in ``columnar_history.py``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import polars as pl
+
+from bsu_rules.nik import PROVINCES
+from bsu_rules.ruleset.types import Type
+
+__all__ = ["FUNCTIONS", "Val", "common", "const_expr", "month_index", "typed"]
+
+
+@dataclass(frozen=True)
+class Val:
+    """A compiled value: ``expr`` per row, or ``const`` (the scalar value) when ``expr`` is None.
+
+    ``items`` holds a list literal whose items vary per row; ``history`` names a member history
+    column (only history functions take one)."""
+
+    type: Type
+    expr: pl.Expr | None = None
+    dtype: pl.DataType | None = None
+    const: Any = None
+    items: tuple[Val, ...] | None = None
+    history: str | None = None
+
+    @property
+    def is_const(self) -> bool:
+        return self.expr is None and self.items is None and self.history is None
+
+
+def month_index(month: str) -> int:
+    """``"2022-07"`` -> 2022 * 12 + 6."""
+    return int(month[:4]) * 12 + int(month[5:7]) - 1
+
+
+def scale_of(value: Any) -> int:
+    if isinstance(value, Decimal):
+        exponent = value.as_tuple().exponent
+        return max(0, -exponent) if isinstance(exponent, int) else 0
+    return 0
+
+
+def dtype_of(t: Type, value: Any = None) -> pl.DataType:
+    """The Polars type a value of rule type ``t`` is held in."""
+    name = t.name
+    if name == "decimal":
+        return pl.Decimal(38, scale_of(value))
+    simple: dict[str, pl.DataType] = {"int": pl.Int64(), "bool": pl.Boolean(), "str": pl.String(),
+                                      "date": pl.Date(), "month": pl.Int32()}
+    if name in simple:
+        return simple[name]
+    raise NotImplementedError(f"the columnar evaluator cannot hold a {t} value in a column")
+
+
+def const_expr(v: Val) -> tuple[pl.Expr, pl.DataType]:
+    """A constant as a typed literal."""
+    dtype = dtype_of(v.type, v.const)
+    value = v.const
+    if value is not None and v.type.name == "month":
+        value = month_index(value)
+    return pl.lit(value, dtype), dtype
+
+
+def typed(v: Val) -> tuple[pl.Expr, pl.DataType]:
+    """The expression and Polars type of a per-row or constant scalar value."""
+    if v.expr is not None:
+        assert v.dtype is not None
+        return v.expr, v.dtype
+    if not v.is_const:
+        raise NotImplementedError("the columnar evaluator needs a single value here, not a list or history")
+    return const_expr(v)
+
+
+def common(*vals: Val) -> tuple[list[pl.Expr], pl.DataType]:
+    """Expressions brought to one type: numbers to Int64 or to a Decimal wide enough for all."""
+    pairs = [typed(v) for v in vals]
+    dtypes = [d for _, d in pairs]
+    decimals = [d for d in dtypes if isinstance(d, pl.Decimal)]
+    if decimals:
+        target: pl.DataType = pl.Decimal(38, max(d.scale or 0 for d in decimals))
+        return [e if d == target else e.cast(target) for e, d in pairs], target
+    first = dtypes[0]
+    if any(d != first for d in dtypes):
+        if all(d.is_integer() for d in dtypes):
+            return [e.cast(pl.Int64) for e, _ in pairs], pl.Int64()
+        raise NotImplementedError(f"cannot bring {', '.join(map(str, dtypes))} to one type")
+    return [e for e, _ in pairs], first
+
+
+def _null(t: Type) -> Val:
+    return Val(t, const=None)
+
+
+def _any_null(exprs: list[pl.Expr]) -> pl.Expr:
+    return pl.any_horizontal([e.is_null() for e in exprs])
+
+
+Builder = Callable[[Type, list[Val]], Val]
+
+
+def _strict(body: Callable[[Type, list[pl.Expr], list[pl.DataType]], tuple[pl.Expr, pl.DataType]],
+            guard: bool = True) -> Builder:
+    """A strict function: any unknown argument makes the result unknown."""
+    def build(t: Type, args: list[Val]) -> Val:
+        if any(a.is_const and a.const is None for a in args):
+            return _null(t)
+        pairs = [typed(a) for a in args]
+        exprs, dtypes = [e for e, _ in pairs], [d for _, d in pairs]
+        expr, dtype = body(t, exprs, dtypes)
+        per_row = [e for e, a in zip(exprs, args, strict=True) if not a.is_const]
+        if guard and per_row:
+            expr = pl.when(_any_null(per_row)).then(pl.lit(None, dtype)).otherwise(expr)
+        return Val(t, expr=expr, dtype=dtype)
+    return build
+
+
+def _province(t: Type, e: list[pl.Expr], d: list[pl.DataType]) -> tuple[pl.Expr, pl.DataType]:
+    return e[0].str.slice(0, 2), pl.String()
+
+
+def _month_start(t: Type, e: list[pl.Expr], d: list[pl.DataType]) -> tuple[pl.Expr, pl.DataType]:
+    return pl.date(e[0] // 12, e[0] % 12 + 1, 1), pl.Date()
+
+
+def _month_end(t: Type, e: list[pl.Expr], d: list[pl.DataType]) -> tuple[pl.Expr, pl.DataType]:
+    return pl.date(e[0] // 12, e[0] % 12 + 1, 1).dt.month_end(), pl.Date()
+
+
+def _add_months(t: Type, e: list[pl.Expr], d: list[pl.DataType]) -> tuple[pl.Expr, pl.DataType]:
+    return (e[0].cast(pl.Int64) + e[1]).cast(pl.Int32), pl.Int32()
+
+
+def _month_of(t: Type, e: list[pl.Expr], d: list[pl.DataType]) -> tuple[pl.Expr, pl.DataType]:
+    return (e[0].dt.year().cast(pl.Int32) * 12 + e[0].dt.month().cast(pl.Int32) - 1), pl.Int32()
+
+
+def _round_up(t: Type, e: list[pl.Expr], d: list[pl.DataType]) -> tuple[pl.Expr, pl.DataType]:
+    """Smallest multiple of the step at or above the amount, exactly (decimals as scaled integers)."""
+    amount, step = e
+    scale = d[0].scale or 0 if isinstance(d[0], pl.Decimal) else 0
+    units = (amount * 10**scale).cast(pl.Int64) if scale else amount.cast(pl.Int64)
+    size = step.cast(pl.Int64) * 10**scale
+    steps = -((-units) // size)
+    return pl.when(step > 0).then(steps * step.cast(pl.Int64)), pl.Int64()
+
+
+def _extreme(largest: bool) -> Builder:
+    def body(t: Type, e: list[pl.Expr], d: list[pl.DataType]) -> tuple[pl.Expr, pl.DataType]:
+        exprs, dtype = common(*[Val(t, expr=x, dtype=y) for x, y in zip(e, d, strict=True)])
+        return (pl.max_horizontal if largest else pl.min_horizontal)(exprs), dtype
+    return _strict(body)
+
+
+def _nik_issue_expr(nik: pl.Expr, birth: pl.Expr | None) -> pl.Expr:
+    """``nik.nik_issue`` per row: the first structural problem, "" when none (null NIK: null)."""
+    day = nik.str.slice(6, 2).cast(pl.Int32, strict=False)
+    month = nik.str.slice(8, 2).cast(pl.Int32, strict=False)
+    year = nik.str.slice(10, 2).cast(pl.Int32, strict=False)
+    chain = (
+        pl.when(nik.is_null()).then(pl.lit(None, pl.String))
+        .when(~nik.str.contains(r"^[0-9]{16}$")).then(pl.lit("not-16-digits"))
+        .when(~nik.str.slice(0, 2).is_in(pl.Series(sorted(PROVINCES), dtype=pl.String).implode()))
+        .then(pl.lit("province"))
+        .when(nik.str.slice(2, 2) == "00").then(pl.lit("regency"))
+        .when(~(day.is_between(1, 31) | day.is_between(41, 71))).then(pl.lit("day"))
+        .when(~month.is_between(1, 12)).then(pl.lit("month"))
+        .when(nik.str.slice(12, 4) == "0000").then(pl.lit("serial"))
+    )
+    if birth is not None:
+        birth_day = pl.when(day > 40).then(day - 40).otherwise(day)
+        mismatch = (birth_day != birth.dt.day().cast(pl.Int32)) | (month != birth.dt.month().cast(pl.Int32)) \
+            | (year != (birth.dt.year().cast(pl.Int32) % 100))
+        chain = chain.when(birth.is_not_null() & mismatch).then(pl.lit("birth-date-mismatch"))
+    return chain.otherwise(pl.lit(""))
+
+
+def _nik_args(args: list[Val]) -> tuple[pl.Expr, pl.Expr | None]:
+    nik = typed(args[0])[0]
+    birth = typed(args[1])[0] if len(args) > 1 and not (args[1].is_const and args[1].const is None) else None
+    return nik, birth
+
+
+def _nik_issue(t: Type, args: list[Val]) -> Val:
+    if any(a.is_const and a.const is None for a in args):
+        return _null(t)  # strict
+    nik, birth = _nik_args(args)
+    expr = _nik_issue_expr(nik, birth)
+    if birth is not None and not args[1].is_const:
+        expr = pl.when(birth.is_null()).then(pl.lit(None, pl.String)).otherwise(expr)
+    return Val(t, expr=expr, dtype=pl.String())
+
+
+def _nik_valid(t: Type, args: list[Val]) -> Val:
+    if args[0].is_const and args[0].const is None:
+        return _null(t)
+    nik, birth = _nik_args(args)  # an unknown birth date: the structure alone is checked
+    return Val(t, expr=_nik_issue_expr(nik, birth) == "", dtype=pl.Boolean())
+
+
+def _happened_by(t: Type, args: list[Val]) -> Val:
+    event, day = args
+    if day.is_const and day.const is None:
+        return _null(t)
+    if event.is_const and event.const is None:
+        expr = pl.lit(False)
+    else:
+        (e, d), _ = common(event, day)
+        expr = e.is_not_null() & (e <= d)
+    if not day.is_const:
+        expr = pl.when(typed(day)[0].is_null()).then(pl.lit(None, pl.Boolean)).otherwise(expr)
+    return Val(t, expr=expr, dtype=pl.Boolean())
+
+
+def _known(t: Type, args: list[Val]) -> Val:
+    return Val(t, expr=typed(args[0])[0].is_not_null(), dtype=pl.Boolean())
+
+
+def _coalesce(t: Type, args: list[Val]) -> Val:
+    known = [a for a in args if not (a.is_const and a.const is None)]
+    cut = next((i for i, a in enumerate(known) if a.is_const), None)  # a known constant ends the search
+    known = known[:cut + 1] if cut is not None else known
+    if not known:
+        return _null(t)
+    if len(known) == 1 and known[0].is_const:
+        return known[0]
+    exprs, dtype = common(*known)
+    return Val(t, expr=pl.coalesce(exprs), dtype=dtype)
+
+
+FUNCTIONS: dict[str, Builder] = {
+    "province": _strict(_province, guard=False),
+    "round_up": _strict(_round_up, guard=False),
+    "month_start": _strict(_month_start),
+    "month_end": _strict(_month_end),
+    "add_months": _strict(_add_months, guard=False),
+    "month_of": _strict(_month_of, guard=False),
+    "min": _extreme(False),
+    "max": _extreme(True),
+    "nik_issue": _nik_issue,
+    "nik_valid": _nik_valid,
+    "happened_by": _happened_by,
+    "known": _known,
+    "coalesce": _coalesce,
+}
+"""Builders of the catalogue's non-history functions: (result type, arguments) -> value."""
+
+
+def literal_list(v: Val, item: Type) -> pl.Series:
+    """A constant list (a parameter or a literal) as a Series of ``item`` values."""
+    values = [None if x is None else month_index(x) if item.name == "month" else x for x in v.const]
+    return pl.Series(values, dtype=dtype_of(item, max(values, key=scale_of, default=None)))
+
+
+def is_date(value: Any) -> bool:
+    return isinstance(value, date)
