@@ -21,7 +21,7 @@ from bsu_rules.decisions import Change, Hint, RuleOutcome, RuleResult
 from bsu_rules.evaluators.compile import Fn, compile_node, member_getter
 from bsu_rules.formatting import format_date, format_month, format_value, rupiah
 from bsu_rules.members import Citizenship, EmploymentType, Member, ParticipantCategory, WageReport
-from bsu_rules.ruleset.expressions import Binary, BoolOp, Call, Name, Node, Unary, unparse
+from bsu_rules.ruleset.expressions import Binary, BoolOp, Call, Name, Node, Unary, parse, unparse
 from bsu_rules.ruleset.schema import Kind, Text
 from bsu_rules.ruleset.tables import Table
 from bsu_rules.ruleset.types import DATE, INT, Type, member_fields
@@ -268,10 +268,19 @@ class Counterfactuals:
     """The solvers of one plan; ``annotate`` adds a hint to each failed criterion it can solve."""
 
     def __init__(self, plan: Plan) -> None:
-        self.plan = plan
+        self.plan, reads = plan, plan.ruleset.member_reads
         analyser = _Analyser(plan)
         self.solvers = [analyser.build(r.checked.tree, r.kind is Kind.REQUIRE)
                         if r.kind in (Kind.REQUIRE, Kind.EXCLUDE) else None for r in plan.rules]
+        self.reads = [set(reads(r.checked.tree)) for r in plan.rules]
+        hoisted = sorted(getattr(plan, "hoisted", {}).items(), key=lambda item: item[1])
+        trees = [*plan.ruleset.facts.values(), *(parse(label) for label, _ in hoisted)]
+        self.slots: dict[str, list[int]] | None = None  # member field -> fact slots to recompute
+        if len(trees) == len(plan.facts):
+            self.slots = {}
+            for slot, tree in enumerate(trees):
+                for field in reads(tree):
+                    self.slots.setdefault(field, []).append(slot)
 
     def annotate(self, member: Member, facts: list[Any], outcomes: list[RuleOutcome],
                  unknown: bool) -> list[RuleOutcome]:
@@ -281,25 +290,35 @@ class Counterfactuals:
             solver = self.solvers[i]
             try:
                 found = solver(member, facts) if solver else None
-                hint = self._hint(i, member, found, len(failing) == 1 and not unknown) if found else None
+                hint = self._hint(i, member, facts, found, len(failing) == 1 and not unknown) if found else None
             except (ArithmeticError, TypeError, ValueError):
                 hint = None  # a hint is never worth a failed decision
             if hint is not None:
                 out[i] = out[i].model_copy(update={"hint": hint})
         return out
 
-    def _hint(self, i: int, member: Member, found: tuple[bool, list[Change]], alone: bool) -> Hint | None:
+    def _hint(self, i: int, member: Member, facts: list[Any], found: tuple[bool, list[Change]],
+              alone: bool) -> Hint | None:
         possible, changes = found
         sufficient = False
-        if possible:  # confirm by applying once; say "eligible" only if nothing else then fails
-            changed = apply_changes(member, changes)
-            f = self.plan.fact_values(changed)
+        if possible:  # confirm by applying once; "eligible" only if no criterion reading the fields then fails
+            changed, fields = apply_changes(member, changes), {c.field for c in changes}
+            f = self._refresh(changed, facts, fields)
             if not _passes(self.plan.rules[i], changed, f):
                 return None
-            sufficient = alone and all(_passes(r, changed, f) for r in self.plan.rules)
-        return Hint(possible=possible, sufficient=sufficient, changes=changes,
-                    text=Text(id=describe(changes, possible, sufficient, "id"),
-                              en=describe(changes, possible, sufficient, "en")))
+            sufficient = alone and all(_passes(r, changed, f) for r, read in zip(self.plan.rules, self.reads,
+                                                                                 strict=True) if read & fields)
+        return Hint.model_construct(possible=possible, sufficient=sufficient, changes=changes, text=Text.model_construct(
+            id=describe(changes, possible, sufficient, "id"), en=describe(changes, possible, sufficient, "en")))
+
+    def _refresh(self, member: Member, facts: list[Any], fields: set[str]) -> list[Any]:
+        """The fact values after a change: only the slots that read a changed field are recomputed."""
+        if self.slots is None:
+            return self.plan.fact_values(member)
+        out = list(facts)
+        for slot in sorted({s for field in fields for s in self.slots.get(field, ())}):
+            out[slot] = self.plan.facts[slot](member, out)
+        return out
 
 
 def _passes(r: _Compiled, member: Member, facts: list[Any]) -> bool:

@@ -197,7 +197,7 @@ def _check_history(p: _Problems, values: pa.Array, name: str) -> pa.Array:
     lengths = pc.fill_null(pc.list_value_length(values), 0).to_numpy(zero_copy_only=False)
     starts = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
     items = pc.list_flatten(values)
-    parent = pc.list_parent_indices(values).to_numpy(zero_copy_only=False).astype(np.int64)
+    parent = np.repeat(np.arange(len(values), dtype=np.int64), lengths)  # as list_flatten: null lists hold none
     position = np.arange(len(items)) - starts[parent]
     null_item = np.flatnonzero(items.is_null().to_numpy(zero_copy_only=False))
     p.add(parent[null_item], _item(name, position[null_item]), _named("expected an object, got null"))
@@ -285,13 +285,18 @@ def _conform(a: pa.Array, target: pa.DataType, path: str, rows: np.ndarray,
         return pa.StructArray.from_arrays(children, names=target.names, mask=a.is_null())
     if pa.types.is_list(target) and (pa.types.is_list(a.type) or pa.types.is_large_list(a.type)):
         lengths = pc.fill_null(pc.list_value_length(a), 0).to_numpy(zero_copy_only=False)
-        parents = rows[pc.list_parent_indices(a).to_numpy(zero_copy_only=False)]
+        parents = rows[np.repeat(np.arange(len(a)), lengths)]
         values = _conform(pc.list_flatten(a), target.value_type, f"{path}[]", parents, unknown)
         offsets = pa.array(np.concatenate([[0], np.cumsum(lengths)]).astype(np.int32))
         return pa.ListArray.from_arrays(offsets, values, mask=a.is_null())
-    if pa.types.is_date(target) and (pa.types.is_string(a.type) or pa.types.is_large_string(a.type)):
+    text = pa.types.is_string(a.type) or pa.types.is_large_string(a.type) or pa.types.is_string_view(a.type)
+    if pa.types.is_date(target) and text:
         return a.cast(pa.string())
+    fits = text if pa.types.is_string(target) else pa.types.is_integer(a.type) if pa.types.is_integer(target) \
+        else pa.types.is_date(a.type) or pa.types.is_null(a.type)
     try:
-        return a if a.type == target else a.cast(target, safe=True)
+        if fits or pa.types.is_null(a.type):
+            return a if a.type == target else a.cast(target, safe=True)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
-        raise InputError([(path, f"the column has type {a.type}; the contract needs {target}")]) from None
+        pass
+    raise InputError([(path, f"the column has type {a.type}; the contract needs {target}")])

@@ -65,7 +65,8 @@ def find_decisions(path: str, nik_key: str | None = None, row: int | None = None
 
 def records_at(path: str, rows: set[int]) -> dict[int, dict[str, Any]]:
     """The input records at these row numbers (numbered as ``batch`` numbers them)."""
-    suffix, found = Path(path).suffix.lower(), {}
+    suffix = Path(path).suffix.lower()
+    found: dict[int, dict[str, Any]] = {}
     if suffix == ".parquet":
         import pyarrow.parquet as pq
 

@@ -4,14 +4,14 @@ A compiled value (:class:`Val`) is either a constant, computed once with the sca
 code, or a per-row Polars expression whose nulls are *unknown*. Representations: int ``Int64``,
 decimal ``Decimal(38, scale)`` (exact), month ``Int32`` index ``year * 12 + month - 1``, date
 ``Date``. Functions follow ``facts.py``/``nik.py`` exactly, strict ones giving null when an
-argument is null. Member histories are handled in ``columnar_history.py``.
+argument is null. Member histories (wages, contributions, programme receipts) stay list columns:
+see :data:`HISTORY` for why and how.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -151,7 +151,7 @@ def _month_of(t: Type, e: list[pl.Expr], d: list[pl.DataType]) -> tuple[pl.Expr,
 def _round_up(t: Type, e: list[pl.Expr], d: list[pl.DataType]) -> tuple[pl.Expr, pl.DataType]:
     """Smallest multiple of the step at or above the amount, exactly (decimals as scaled integers)."""
     amount, step = e
-    scale = d[0].scale or 0 if isinstance(d[0], pl.Decimal) else 0
+    scale = (d[0].scale or 0) if isinstance(d[0], pl.Decimal) else 0
     units = (amount * 10**scale).cast(pl.Int64) if scale else amount.cast(pl.Int64)
     size = step.cast(pl.Int64) * 10**scale
     steps = -((-units) // size)
@@ -226,7 +226,11 @@ def _happened_by(t: Type, args: list[Val]) -> Val:
 
 
 def _known(t: Type, args: list[Val]) -> Val:
-    return Val(t, expr=typed(args[0])[0].is_not_null(), dtype=pl.Boolean())
+    arg = args[0]
+    if arg.items is not None:
+        return Val(t, const=True)  # a list literal is always known
+    expr = pl.col(arg.history) if arg.history is not None else typed(arg)[0]
+    return Val(t, expr=expr.is_not_null(), dtype=pl.Boolean())
 
 
 def _coalesce(t: Type, args: list[Val]) -> Val:
@@ -241,9 +245,16 @@ def _coalesce(t: Type, args: list[Val]) -> Val:
     return Val(t, expr=pl.coalesce(exprs), dtype=dtype)
 
 
+def _round_up_checked(t: Type, args: list[Val]) -> Val:
+    step = args[1]
+    if step.is_const and step.const is not None and step.const <= 0:
+        raise ValueError(f"round_up: step must be positive, got {step.const}")  # as facts.round_up
+    return _strict(_round_up, guard=False)(t, args)
+
+
 FUNCTIONS: dict[str, Builder] = {
     "province": _strict(_province, guard=False),
-    "round_up": _strict(_round_up, guard=False),
+    "round_up": _round_up_checked,
     "month_start": _strict(_month_start),
     "month_end": _strict(_month_end),
     "add_months": _strict(_add_months, guard=False),
@@ -265,5 +276,147 @@ def literal_list(v: Val, item: Type) -> pl.Series:
     return pl.Series(values, dtype=dtype_of(item, max(values, key=scale_of, default=None)))
 
 
-def is_date(value: Any) -> bool:
-    return isinstance(value, date)
+
+# --- member histories ------------------------------------------------------------------------
+#
+# Histories stay list<struct> columns and are reduced with ``list.agg`` (filter / any / last /
+# max run natively per list). Measured on 1M generated members (about 6.3M wage and 6.3M
+# contribution rows), exploding to a long table and aggregating by row index was slower (the
+# explode copies every row, and the per-row aggregates still have to be put back in row order).
+# The common case reads them at a constant month (a parameter) and compares period *text*
+# ("YYYY-MM" orders as months do), so no period is parsed; a month that varies per member is
+# handled exactly too, through month indexes and list arithmetic.
+
+_E = pl.element()
+
+
+def _f(name: str) -> pl.Expr:
+    """A field of the current list element."""
+    return pl.element().struct.field(name)
+
+_POSITION = 2**32  # last_wage key: month distance * 2**32 + position in the list
+
+
+@dataclass
+class Job:
+    """A history call: columns computed with the other columns of its wave, then (optionally) an
+    eager pass over the few rows the first pass left open, giving the call's column."""
+
+    first: dict[str, pl.Expr]
+    finish: Callable[[pl.DataFrame], pl.Series] | None = None
+
+
+def _index(period: pl.Expr) -> pl.Expr:
+    return period.str.slice(0, 4).cast(pl.Int32) * 12 + period.str.slice(5, 2).cast(pl.Int32) - 1
+
+
+def _last_wage_at(wages: pl.Expr, month: pl.Expr) -> pl.Expr:
+    """The amount of the latest report at or before ``month`` (ties: the last in the list)."""
+    diff = (wages.list.eval(_index(_f("period"))) - month).cast(pl.List(pl.Int64))
+    key = diff * _POSITION + pl.int_ranges(0, wages.list.len())
+    best = key.list.agg(_E.filter(_E < _POSITION).max())
+    return wages.list.get(best & (_POSITION - 1), null_on_oob=True).struct.field("amount")
+
+
+def _last_wage(args: list[Val], out: str) -> Job:
+    wages, month = pl.col(_history(args[0])), args[1]
+    if not month.is_const:
+        m = typed(month)[0]
+        return Job({out: pl.when(m.is_null()).then(pl.lit(None, pl.Int64)).otherwise(_last_wage_at(wages, m))})
+    text = month.const
+    exact = wages.list.agg(_f("amount").filter(_f("period") == text).last())  # usually the month itself is reported
+
+    def finish(df: pl.DataFrame) -> pl.Series:
+        value = df.get_column(out)
+        rest = df.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("i"), wages.alias("w")) \
+            .filter(value.is_null() & (pl.col("w").list.len() > 0))
+        if rest.height:
+            found = rest.select(_last_wage_at(pl.col("w"), pl.lit(month_index(text), pl.Int32)))
+            value = value.scatter(rest.get_column("i"), found.to_series())
+        return value
+    return Job({out: exact}, finish)
+
+
+def _billed(args: list[Val], out: str) -> Job:
+    contributions, month = pl.col(_history(args[0])), args[1]
+    if month.is_const:
+        return Job({out: contributions.list.agg((_f("period") == month.const).any())})
+    m = typed(month)[0]
+    billed = (contributions.list.eval(_index(_f("period"))) - m).list.agg((_E == 0).any())
+    return Job({out: pl.when(m.is_null()).then(pl.lit(None, pl.Boolean)).otherwise(billed)})
+
+
+def _arrears(args: list[Val], out: str) -> Job:
+    """Consecutive unpaid billed months ending at the month: the first pass tests the month
+    itself, then only the rows still in arrears test the month before, and so on."""
+    contributions, month, as_of = pl.col(_history(args[0])), args[1], args[2]
+    if any(a.is_const and a.const is None for a in (month, as_of)):
+        return Job({out: pl.lit(None, pl.Int64)})
+    unpaid: Callable[[int, pl.Expr], pl.Expr]
+    if month.is_const and as_of.is_const:
+        paid = _f("paid_on").is_not_null() & (_f("paid_on") <= as_of.const)
+        text: str = month.const
+        lists = contributions
+
+        def unpaid(k: int, lst: pl.Expr) -> pl.Expr:
+            m = _shift(text, -k)
+            return lst.list.agg(((_f("period") == m) & ~paid).any()) & ~lst.list.agg(((_f("period") == m) & paid).any())
+        first = {f"{out}~0": unpaid(0, lists)}
+    else:  # per row: each contribution coded as 2 * (months before the month) + (paid in time)
+        m, day = typed(month)[0], typed(as_of)[0]
+        distance = (contributions.list.eval(_index(_f("period"))) - m).cast(pl.List(pl.Int64)) * -2
+        paid_bit = (contributions.list.eval(_f("paid_on").cast(pl.Int32)) - day.cast(pl.Int32)) \
+            .list.eval((_E <= 0).fill_null(False).cast(pl.Int64))
+        coded = pl.when(m.is_null() | day.is_null()).then(pl.lit(None)).otherwise(distance + paid_bit)
+        lists = pl.col(f"{out}~v")
+
+        def unpaid(k: int, lst: pl.Expr) -> pl.Expr:
+            return lst.list.agg((pl.element() == 2 * k).any()) & ~lst.list.agg((pl.element() == 2 * k + 1).any())
+        first = {f"{out}~v": coded, f"{out}~0": unpaid(0, coded)}
+    column = lists.meta.output_name()
+
+    def finish(df: pl.DataFrame) -> pl.Series:
+        start = df.get_column(f"{out}~0")
+        value = start.cast(pl.Int64)
+        todo = df.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("i"), pl.col(column).alias("c")).filter(start)
+        k = 1
+        while todo.height:
+            todo = todo.filter(todo.select(unpaid(k, pl.col("c"))).to_series())
+            value = value.scatter(todo.get_column("i"), k + 1) if todo.height else value
+            k += 1
+        return value
+    return Job(first, finish)
+
+
+def _received(args: list[Val], out: str) -> Job:
+    receipts, programs = pl.col(_history(args[0])), args[1]
+    if not programs.is_const:
+        raise NotImplementedError("received(): the columnar evaluator needs a fixed list of programmes")
+    if programs.const is None:
+        return Job({out: pl.lit(None, pl.Boolean)})
+    wanted = _f("program").is_in(pl.Series([str(p) for p in programs.const], dtype=pl.String).implode())
+    year = args[2] if len(args) > 2 else Val(args[1].type, const=None)
+    if year.is_const:
+        hit = wanted if year.const is None else wanted & (_f("year") == year.const)
+        return Job({out: receipts.list.agg(hit.any())})
+    y = typed(year)[0]
+    in_year = (receipts.list.eval(pl.when(wanted).then(_f("year").cast(pl.Int64))) - y).list.agg((_E == 0).any())
+    return Job({out: pl.when(y.is_null()).then(receipts.list.agg(wanted.any())).otherwise(in_year)})
+
+
+def _history(v: Val) -> str:
+    if v.history is None:
+        raise NotImplementedError("the columnar evaluator reads histories only straight from the member")
+    return v.history
+
+
+def _shift(month: str, n: int) -> str:
+    from bsu_rules.facts import add_months
+
+    return add_months(month, n)
+
+
+HISTORY: dict[str, Callable[[list[Val], str], Job]] = {
+    "last_wage": _last_wage, "contribution_billed": _billed, "arrears_streak": _arrears, "received": _received,
+}
+"""History functions: (arguments, output column) -> the job computing that column."""

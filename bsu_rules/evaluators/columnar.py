@@ -1,0 +1,324 @@
+"""The columnar evaluator: a Plan's typed trees compiled once to Polars expressions, then a whole
+Arrow table of members decided at a time, with the scalar evaluator's semantics exactly.
+
+Unknown is null. Polars ``&``/``|`` already follow Kleene's logic; an ``if`` whose test is unknown
+is known only when both branches agree (``when/then`` alone would take the ``else`` branch).
+Subtrees that read nothing from the member are computed once with the scalar evaluator's own
+closures and enter as literals. Facts, history calls and rule conditions become columns,
+computed in waves (all columns whose inputs are ready at once, in parallel). Histories are
+reduced inside their list columns (see ``columnar_functions``): on 1M generated members that was
+faster than exploding them to a long table and aggregating by row.
+
+Where the scalar evaluator raises (a division by zero), this one gives unknown.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable
+from functools import reduce
+from typing import TYPE_CHECKING, Any
+
+import polars as pl
+import pyarrow as pa
+
+from bsu_rules.decisions import RuleResult
+from bsu_rules.evaluators.arrow import MEMBER_SCHEMA
+from bsu_rules.evaluators.columnar_functions import (
+    FUNCTIONS,
+    HISTORY,
+    Val,
+    common,
+    dtype_of,
+    literal_list,
+    typed,
+)
+from bsu_rules.evaluators.compile import Env, compile_node
+from bsu_rules.ruleset.expressions import Binary, BoolOp, Call, Cond, ListLit, Name, Node, Unary, unparse, walk
+from bsu_rules.ruleset.schema import Kind
+from bsu_rules.ruleset.tables import Table
+from bsu_rules.ruleset.types import HISTORIES
+
+if TYPE_CHECKING:
+    from bsu_rules.evaluators.scalar import Plan
+
+__all__ = ["ColumnarPlan"]
+
+_TEXT, _TEXTS = pa.string(), pa.list_(pa.string())
+_COMPARE: dict[str, Callable[[Any, Any], Any]] = {
+    "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge, "==": operator.eq, "!=": operator.ne,
+}
+_EFFECT = {
+    Kind.REQUIRE: (RuleResult.PASS, RuleResult.FAIL), Kind.EXCLUDE: (RuleResult.FAIL, RuleResult.PASS),
+    Kind.PRIORITIZE: (RuleResult.PRIORITIZED, RuleResult.NOT_PRIORITIZED),
+    Kind.FLAG: (RuleResult.FLAGGED, RuleResult.PASS),
+}
+
+
+class _Item:
+    """Columns to compute together: expressions, then an optional eager finishing pass."""
+
+    def __init__(self, exprs: dict[str, pl.Expr], finish: tuple[str, Callable[[pl.DataFrame], pl.Series]] | None
+                 = None) -> None:
+        self.exprs, self.finish = exprs, finish
+        self.names = set(exprs) | ({finish[0]} if finish else set())
+        self.reads = {n for e in exprs.values() for n in e.meta.root_names()}
+
+
+class _Compiler:
+    """Typed trees -> Vals; the columns they need are collected in ``items`` (creation order)."""
+
+    def __init__(self, plan: Plan) -> None:
+        self.plan, self.ruleset = plan, plan.ruleset
+        env = plan.env
+        self.slots: dict[str, int] = {}
+        self.values: list[Any] = []  # constant facts, by slot
+        self.const_env = Env(env.params, env.tables, self.slots, env.dates["as_of"], env.dates["decision_date"])
+        self.facts: dict[str, Val] = {}
+        self.calls: dict[str, Val] = {}
+        self.items: list[_Item] = []
+
+    def column(self, name: str, v: Val) -> Val:
+        expr, dtype = typed(v)
+        self.items.append(_Item({name: expr}))
+        return Val(v.type, expr=pl.col(name), dtype=dtype)
+
+    def fact(self, name: str) -> Val:
+        if name not in self.facts:
+            v = self.compile(self.ruleset.facts[name])
+            if v.is_const:
+                self.slots[name] = len(self.values)
+                self.values.append(v.const)
+            elif v.expr is not None:
+                v = self.column(f"fact:{name}", v)
+            self.facts[name] = v
+        return self.facts[name]
+
+    def constant(self, node: Node) -> bool:
+        return not any(isinstance(n, Name) and (n.parts[0] == "member" or (
+            n.parts[0] == "fact" and not self.fact(n.parts[1]).is_const)) for n in walk(node))
+
+    def compile(self, node: Node) -> Val:
+        assert node.type is not None
+        if self.constant(node):
+            return Val(node.type, const=compile_node(node, self.const_env)(None, self.values))
+        if isinstance(node, Name):
+            if node.parts[0] == "fact":
+                return self.fact(node.parts[1])
+            return _member(node)
+        if isinstance(node, ListLit):
+            return Val(node.type, items=tuple(self.compile(i) for i in node.items))
+        if isinstance(node, Unary):
+            expr, dtype = typed(self.compile(node.operand))
+            return Val(node.type, expr=~expr if node.op == "not" else -expr, dtype=dtype)
+        if isinstance(node, BoolOp):
+            parts = [typed(self.compile(o))[0] for o in node.operands]
+            joined = reduce(operator.and_ if node.op == "and" else operator.or_, parts)
+            return Val(node.type, expr=joined, dtype=pl.Boolean())
+        if isinstance(node, Cond):
+            return self.cond(node)
+        if isinstance(node, Binary):
+            return self.binary(node)
+        if isinstance(node, Call):
+            return self.call(node)
+        raise TypeError(node)
+
+    def cond(self, node: Cond) -> Val:
+        assert node.type is not None
+        test, then, other = self.compile(node.test), self.compile(node.then), self.compile(node.other)
+        if test.is_const and test.const is not None:
+            return then if test.const else other
+        (a, b), dtype = common(then, other)
+        if test.is_const:  # unknown test: known only where both branches agree
+            return Val(node.type, expr=pl.when(a == b).then(a), dtype=dtype)
+        t = typed(test)[0]
+        return Val(node.type, expr=pl.when(t).then(a).when(~t).then(b).when(a == b).then(a), dtype=dtype)
+
+    def binary(self, node: Binary) -> Val:
+        assert node.type is not None
+        left, right = self.compile(node.left), self.compile(node.right)
+        if node.op in ("in", "not in"):
+            return Val(node.type, expr=self.contains(left, right, node.op == "not in"), dtype=pl.Boolean())
+        if any(v.is_const and v.const is None for v in (left, right)):
+            return Val(node.type, const=None)
+        if node.op in _COMPARE:
+            (a, b), _ = common(left, right)
+            return Val(node.type, expr=_COMPARE[node.op](a, b), dtype=pl.Boolean())
+        (a, b), dtype = common(left, right)
+        if node.op == "*" and isinstance(dtype, pl.Decimal):  # exact: the product's scale is the sum
+            target = pl.Decimal(38, sum(d.scale or 0 if isinstance(d, pl.Decimal) else 0
+                                        for d in (typed(left)[1], typed(right)[1])))
+            return Val(node.type, expr=a.cast(target) * b.cast(target), dtype=target)
+        if node.op == "//" and isinstance(dtype, pl.Decimal):  # Decimal // truncates towards zero
+            q = a // b
+            return Val(node.type, expr=pl.when((q * b != a) & ((a < 0) != (b < 0))).then(q + 1).otherwise(q),
+                       dtype=dtype)
+        ops: dict[str, Callable[[Any, Any], Any]] = {"+": operator.add, "-": operator.sub, "*": operator.mul,
+                                                      "//": operator.floordiv}
+        return Val(node.type, expr=ops[node.op](a, b), dtype=dtype)
+
+    def contains(self, left: Val, right: Val, negate: bool) -> pl.Expr:
+        x, xdtype = typed(left)
+        if right.items is not None:  # a list literal with per-row items: == on each, unknown items never match
+            found = pl.any_horizontal([(a == b).fill_null(False) for item in right.items
+                                       for a, b in [common(left, item)[0]]])
+            hit = pl.when(x.is_null()).then(pl.lit(None, pl.Boolean)).otherwise(found)
+            return ~hit if negate else hit
+        if not right.is_const:
+            raise NotImplementedError("the columnar evaluator tests `in` only against fixed lists and tables")
+        if right.const is None or (left.is_const and left.const is None):
+            return pl.lit(None, pl.Boolean)
+        xs = right.const
+        if isinstance(xs, Table):
+            hit = x.is_in(pl.Series(sorted(xs.keys), dtype=pl.String).implode())
+            if xs.unlisted_unknown:  # an incomplete table: an unlisted key is unknown either way
+                return pl.when(hit).then(pl.lit(not negate))
+            return ~hit if negate else hit
+        assert right.type.item is not None
+        series = literal_list(right, right.type.item)
+        if isinstance(series.dtype, pl.Decimal) or isinstance(xdtype, pl.Decimal):
+            target = common(left, Val(right.type.item, expr=pl.lit(None), dtype=series.dtype))[1]
+            x, series = x.cast(target), series.cast(target)
+        elif series.dtype != xdtype:
+            series = series.cast(xdtype)
+        hit = x.is_in(series.implode())
+        return ~hit if negate else hit
+
+    def call(self, node: Call) -> Val:
+        assert node.type is not None
+        args = [self.compile(a) for a in node.args]
+        if node.func.parts[0] == "table":
+            return _lookup(node, self.ruleset.tables[node.func.parts[1]], args)
+        name = node.func.dotted
+        if name in HISTORY:
+            label = unparse(node)
+            if label not in self.calls:
+                out = f"h:{len(self.calls)}"
+                job = HISTORY[name](args, out)
+                self.items.append(_Item(job.first, (out, job.finish) if job.finish else None))
+                self.calls[label] = Val(node.type, expr=pl.col(out), dtype=dtype_of(node.type))
+            return self.calls[label]
+        return FUNCTIONS[name](node.type, args)
+
+
+def _member(node: Name) -> Val:
+    assert node.type is not None
+    path = node.parts[1:]
+    if node.type in HISTORIES:
+        return Val(node.type, history=path[0])
+    expr = pl.col(path[0])
+    for part in path[1:]:
+        expr = expr.struct.field(part)
+    return Val(node.type, expr=expr, dtype=dtype_of(node.type))
+
+
+def _lookup(node: Call, table: Table, args: list[Val]) -> Val:
+    """``table.<name>.get(key, default)``; an incomplete table gives unknown for unlisted keys."""
+    assert node.type is not None
+    key, default = args
+    values = table.values or {}
+    sample = Val(node.type, const=max(values.values(), key=lambda v: _scale(v), default=None))
+    target = common(sample, default)[1] if not table.unlisted_unknown else dtype_of(node.type, sample.const)
+    new = pl.Series([str(v) if target == pl.String else v for v in values.values()], dtype=target)
+    k = typed(key)[0]
+    old = pl.Series(list(values), dtype=pl.String)
+    if table.unlisted_unknown:
+        return Val(node.type, expr=k.replace_strict(old, new, default=None, return_dtype=target), dtype=target)
+    fallback = typed(default)[0].cast(target)
+    found = k.replace_strict(old, new, default=fallback, return_dtype=target) if values else fallback
+    return Val(node.type, expr=pl.when(k.is_null()).then(pl.lit(None, target)).otherwise(found), dtype=target)
+
+
+def _scale(value: Any) -> int:
+    from bsu_rules.evaluators.columnar_functions import scale_of
+
+    return scale_of(value)
+
+
+class ColumnarPlan:
+    """A Plan compiled to Polars expressions; ``decide`` takes and returns Arrow tables."""
+
+    def __init__(self, plan: Plan) -> None:
+        self.plan = plan
+        c = _Compiler(plan)
+        conds: list[tuple[str, Kind, Val]] = []
+        for i, rule in enumerate(plan.rules):
+            v = c.compile(rule.checked.tree)
+            conds.append((rule.rule.id, rule.kind, v if v.is_const else c.column(f"cond:{i}", v)))
+        channel = c.compile(plan.ruleset.channel) if plan.ruleset.channel is not None else None
+        self._waves = _waves(c.items)
+        self._outputs = _outputs(conds, plan.benefit.amount, channel)
+        self.schema = pa.schema([("outcome", _TEXT), ("failed", _TEXTS), ("unknown", _TEXTS),
+                                 ("priority", pa.int32()), ("flags", _TEXTS), ("benefit", pa.int64()),
+                                 ("channel", _TEXT)] + [(f"rule:{r.rule.id}", _TEXT) for r in plan.rules])
+        """The decision table's schema (one ``rule:<id>`` column per rule in force)."""
+
+    def decide(self, table: pa.Table) -> pa.Table:
+        """One decision row per member row (MEMBER_SCHEMA, already valid), in the same order."""
+        members = table.select(MEMBER_SCHEMA.names)
+        if members.num_rows == 0:
+            return self.schema.empty_table()
+        frame = pl.from_arrow(members.combine_chunks() if members.column(0).num_chunks > 1 else members)
+        assert isinstance(frame, pl.DataFrame)
+        for exprs, finishers in self._waves:
+            frame = frame.with_columns(**exprs)
+            for name, finish in finishers:
+                frame = frame.with_columns(finish(frame).alias(name))
+        return frame.select(**self._outputs).to_arrow().cast(self.schema)
+
+
+Wave = tuple[dict[str, pl.Expr], list[tuple[str, Callable[[pl.DataFrame], pl.Series]]]]
+
+
+def _waves(items: list[_Item]) -> list[Wave]:
+    """Group items so that each wave reads only member columns and earlier waves."""
+    made = {n for item in items for n in item.names}
+    done: set[str] = set()
+    pending, waves = list(items), []
+    while pending:
+        ready = [i for i in pending if not ((i.reads & made) - done - i.names)]
+        if not ready:
+            raise RuntimeError("columnar plan: circular columns")  # facts are acyclic: cannot happen
+        exprs = {k: e for i in ready for k, e in i.exprs.items()}
+        waves.append((exprs, [i.finish for i in ready if i.finish]))
+        done |= {n for i in ready for n in i.names}
+        pending = [i for i in pending if i not in ready]
+    return waves
+
+
+def _outputs(conds: list[tuple[str, Kind, Val]], amount: int, channel: Val | None) -> dict[str, pl.Expr]:
+    """The decision columns from the rule conditions, as the scalar Plan.decide derives them."""
+    fails, unknowns, flags, prioritized, rules = [], [], [], [], {}
+    for rule_id, kind, v in conds:
+        c = typed(v)[0]
+        on_true, on_false = _EFFECT[kind]
+        rules[f"rule:{rule_id}"] = pl.when(c).then(pl.lit(on_true.value)).when(~c).then(pl.lit(on_false.value)) \
+            .otherwise(pl.lit(RuleResult.UNKNOWN.value))
+        if kind in (Kind.REQUIRE, Kind.EXCLUDE):
+            fail = (c if kind is Kind.EXCLUDE else ~c).fill_null(False)
+            fails.append(pl.when(fail).then(pl.lit(rule_id)))
+            unknowns.append((c.is_null(), rule_id))
+        elif kind is Kind.FLAG:
+            flags.append(pl.when(c.fill_null(False)).then(pl.lit(rule_id)))
+        else:
+            prioritized.append(c.fill_null(False).cast(pl.Int32))
+    failed = pl.any_horizontal([f.is_not_null() for f in fails]) if fails else pl.lit(False)
+    unknown = pl.any_horizontal([u for u, _ in unknowns]) if unknowns else pl.lit(False)
+    eligible = ~failed & ~unknown
+    out = {
+        "outcome": pl.when(failed).then(pl.lit("ineligible")).when(unknown).then(pl.lit("undetermined"))
+        .otherwise(pl.lit("eligible")),
+        "failed": _ids(fails),
+        "unknown": _ids([pl.when(u).then(pl.lit(rule_id)) for u, rule_id in unknowns]),
+        "priority": pl.sum_horizontal(prioritized).cast(pl.Int32) if prioritized else pl.lit(0, pl.Int32),
+        "flags": _ids(flags),
+        "benefit": pl.when(eligible).then(pl.lit(amount, pl.Int64)),
+        "channel": pl.when(eligible).then(typed(channel)[0].cast(pl.String)) if channel else pl.lit(None, pl.String),
+    }
+    return out | rules
+
+
+def _ids(parts: list[pl.Expr]) -> pl.Expr:
+    if not parts:
+        return pl.lit(pl.Series([[]], dtype=pl.List(pl.String))).first()
+    return pl.concat_list(parts).list.drop_nulls()

@@ -1,0 +1,226 @@
+"""Batch screening: nothing lost, malformed rows rejected with their field, one NIK one payment,
+the same output whatever the chunking, format or input order."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytest.importorskip("pyarrow")
+pytest.importorskip("polars")
+
+import polars as pl
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from bsu_rules.batch import run as batch_run
+from bsu_rules.batch.dedupe import resolve
+from bsu_rules.batch.generate import MALFORMED, TEXT_MALFORMED, block, write_population
+from bsu_rules.batch.read import Reader
+from bsu_rules.batch.run import decide_batch, engines, load_plan, nik_keys, run_batch
+from bsu_rules.cli import main
+from bsu_rules.decisions import mask_nik
+from bsu_rules.errors import InputError
+from bsu_rules.members import parse_member
+
+N = 2500
+# the field a reject names for each kind of fault (CSV: nik-number is a row with a cell too many)
+FIELD = {"nik-15-digits": "nik", "nik-letter": "nik", "bad-month": "wages[2].period",
+         "negative-wage": "wages[2].amount", "bad-category": "participant_category",
+         "no-citizenship": "citizenship", "float-wage": "wages[0].amount", "unknown-field": "salary",
+         "bad-date": "registered_on", "nik-number": "nik", "not-json": "(record)"}
+CSV_FIELD = {**FIELD, "unknown-field": "employer.ceo", "nik-number": "(record)", "not-json": "wages"}
+
+
+@pytest.fixture(scope="module")
+def population(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    folder = tmp_path_factory.mktemp("population")
+    out: dict[str, Any] = {"folder": folder, "faults": block(N, 11)[1]}
+    for suffix in ("parquet", "jsonl", "csv"):
+        write_population(folder / f"m.{suffix}", N, 11)
+    return out
+
+
+def read_out(path: Path) -> pl.DataFrame:
+    """A decisions file in any format as one comparable frame (lists as JSON text)."""
+    if path.suffix == ".parquet":
+        frame = pl.read_parquet(path)
+    elif path.suffix == ".jsonl":
+        frame = pl.read_ndjson(path, schema=pl.read_parquet_schema(path.with_suffix(".parquet")))
+    else:
+        return pl.read_csv(path, infer_schema=False)
+    return frame.with_columns(pl.col(pl.List(pl.String)).map_elements(lambda v: json.dumps(list(v)).replace(" ", ""),
+                                                                        return_dtype=pl.String),
+                              pl.all().exclude(pl.List(pl.String)).cast(pl.String))
+
+
+def batch(source: Path, out: Path, **kw: Any) -> batch_run.Counts:
+    return run_batch("bsu-2022", source, out, rejects=out.with_suffix(".rejects.jsonl"), engine="scalar", **kw)
+
+
+@pytest.mark.parametrize("suffix", ["parquet", "jsonl", "csv"])
+def test_nothing_lost_and_every_fault_rejected_with_its_field(population: dict[str, Any], tmp_path: Path,
+                                                              suffix: str) -> None:
+    out = tmp_path / "d.parquet"
+    counts = batch(population["folder"] / f"m.{suffix}", out, chunk_size=700)
+    kinds = MALFORMED if suffix == "parquet" else MALFORMED + TEXT_MALFORMED
+    faults = {f.index + 1: f.kind for f in population["faults"] if f.kind in kinds}
+    rejects = [json.loads(line) for line in out.with_suffix(".rejects.jsonl").read_text().splitlines()]
+    assert counts.holds and counts.read == N and counts.rejected == len(faults) == len(set(kinds))
+    assert counts.line() == f"{N} read = {N - len(faults)} decided + {len(faults)} rejected"
+    fields = CSV_FIELD if suffix == "csv" else FIELD
+    assert {r["row"]: r["field"] for r in rejects} == {row: fields[kind] for row, kind in faults.items()}
+    decided = pl.read_parquet(out)
+    assert decided.height == counts.decided and not set(decided["row"]) & set(faults)
+    assert sorted(decided["row"].to_list() + list(faults)) == list(range(1, N + 1))
+    assert not any(re.search(r"\d{12}", r["message"]) for r in rejects if r["field"] == "nik")  # no NIK echoed
+
+
+def test_vectorised_validation_agrees_with_the_contract(population: dict[str, Any]) -> None:
+    """Every JSONL line: rejected by the batch exactly when parse_member refuses it."""
+    lines = (population["folder"] / "m.jsonl").read_text().splitlines()
+    rejected = set()
+    for chunk in Reader(population["folder"] / "m.jsonl", chunk_size=1000):
+        out = decide_batch("bsu-2022", None, chunk.table, "scalar")
+        rejected |= set(out.filter(pc.equal(out["outcome"], "rejected"))["row"].to_pylist())
+    refused = set()
+    for number, line in enumerate(lines, 1):
+        try:
+            parse_member(json.loads(line))
+        except (InputError, ValueError):
+            refused.add(number)
+    assert rejected == refused
+
+
+def test_same_output_whatever_the_chunking_and_format(population: dict[str, Any], tmp_path: Path) -> None:
+    source = population["folder"] / "m.jsonl"
+    batch(source, tmp_path / "one.parquet", chunk_size=100_000)
+    batch(source, tmp_path / "many.parquet", chunk_size=97)
+    assert pl.read_parquet(tmp_path / "one.parquet").equals(pl.read_parquet(tmp_path / "many.parquet"))
+    batch(source, tmp_path / "one.jsonl", chunk_size=500)
+    batch(source, tmp_path / "one.csv", chunk_size=500)
+    reference = read_out(tmp_path / "one.parquet")
+    assert read_out(tmp_path / "one.jsonl").equals(reference)
+    assert read_out(tmp_path / "one.csv").equals(reference)
+    same_input = batch(population["folder"] / "m.csv", tmp_path / "from-csv.parquet")
+    assert same_input.decided == pl.read_parquet(tmp_path / "one.parquet").height
+
+
+def test_decision_columns(population: dict[str, Any], tmp_path: Path) -> None:
+    batch(population["folder"] / "m.parquet", tmp_path / "d.parquet")
+    d = pl.read_parquet(tmp_path / "d.parquet")
+    members = pq.read_table(population["folder"] / "m.parquet")
+    first = members.slice(int(d["row"][0]) - 1, 1).to_pylist()[0]
+    assert d["nik"][0] == mask_nik(first["nik"]) and d["kpj"][0] == first["kpj"]
+    assert d["nik_key"][0] == nik_keys(pa.array([first["nik"]]))[0].as_py()
+    plan = load_plan("bsu-2022", None)
+    assert set(d["ruleset_sha256"]) == {plan.ruleset.sha256} and set(d["on"]) == {plan.on}
+    eligible = d.filter(pl.col("outcome") == "eligible")
+    assert eligible.filter(pl.col("duplicate_of").is_null())["benefit"].eq(600_000).all()
+    assert d.filter(pl.col("outcome") != "eligible")["benefit"].is_null().all()
+    assert (d.filter(pl.col("outcome") == "ineligible")["failed"].list.len() >= 1).all()
+    assert (d.filter(pl.col("outcome") == "undetermined")["unknown"].list.len() >= 1).all()
+
+
+def test_one_nik_one_payment_whatever_the_input_order(population: dict[str, Any], tmp_path: Path) -> None:
+    members = pq.read_table(population["folder"] / "m.parquet")
+    order = list(range(members.num_rows))
+    __import__("random").Random(5).shuffle(order)
+    pq.write_table(members.take(order), tmp_path / "shuffled.parquet")
+    batch(population["folder"] / "m.parquet", tmp_path / "a.parquet", chunk_size=300)
+    batch(tmp_path / "shuffled.parquet", tmp_path / "b.parquet", chunk_size=1000)
+    a = pl.read_parquet(tmp_path / "a.parquet")
+    b = pl.read_parquet(tmp_path / "b.parquet")
+    moved = b.with_columns(pl.Series("row", [order[r - 1] + 1 for r in b["row"]])).sort("row")
+    assert moved.equals(a)
+    paid = a.filter((pl.col("outcome") == "eligible") & pl.col("duplicate_of").is_null())
+    assert paid["nik_key"].n_unique() == paid.height
+    dups = a.filter(pl.col("duplicate_of").is_not_null())
+    assert dups.height > 5 and dups["benefit"].is_null().all() and dups["channel"].is_null().all()
+    assert set(dups["duplicate_of"]) <= set(paid["kpj"])
+
+
+def test_who_is_paid() -> None:
+    rows = pl.DataFrame({"row": [1, 2, 3, 4, 5, 6, 7], "nik_key": ["a", "a", "a", "b", "b", "c", "c"],
+                         "kpj": ["30", "10", "20", "50", "50", None, "90"], "priority": [1, 0, 1, 1, 1, 1, 1],
+                         "record_hash": [5, 1, 9, 8, 2, 1, 1]},
+                        schema_overrides={"record_hash": pl.UInt64, "priority": pl.Int32})
+    result = resolve(rows)
+    # a: priority first (rows 1, 3), then the lower KPJ (20); b: same KPJ, the lower record hash (row 5)
+    assert result.to_dicts() == [{"row": 1, "duplicate_of": "20"}, {"row": 2, "duplicate_of": "20"},
+                                 {"row": 4, "duplicate_of": "50"}, {"row": 6, "duplicate_of": "90"}]
+    assert resolve(rows.reverse()).equals(result)
+
+
+def test_decide_batch_is_pure_and_numbers_rows(population: dict[str, Any]) -> None:
+    members = pq.read_table(population["folder"] / "m.parquet").slice(0, 300)
+    first = decide_batch("bsu-2022", None, members, "scalar")
+    assert first.equals(decide_batch("bsu-2022", None, members, "scalar"))
+    assert first["row"].to_pylist() == list(range(1, 301))
+
+
+def test_parquet_schema_problems(tmp_path: Path) -> None:
+    table, _ = block(200, 3, malformed=False)
+    extra = table.append_column("salary", pa.array([None] * 199 + [3_400_000], pa.int64()))
+    pq.write_table(extra, tmp_path / "extra.parquet")
+    counts = batch(tmp_path / "extra.parquet", tmp_path / "d.parquet")
+    assert counts.rejected == 1 and "salary: unknown field" in (tmp_path / "d.rejects.jsonl").read_text()
+    assert batch(tmp_path / "extra.parquet", tmp_path / "e.parquet", ignore_unknown=True).rejected == 0
+    floats = table.set_column(0, "nik", pa.array([3.5] * 200))
+    pq.write_table(floats, tmp_path / "floats.parquet")
+    with pytest.raises(InputError, match="nik: the column has type double"):
+        batch(tmp_path / "floats.parquet", tmp_path / "f.parquet")
+
+
+def test_cli_exit_codes(population: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                        monkeypatch: pytest.MonkeyPatch) -> None:
+    source = str(population["folder"] / "m.csv")
+    out = str(tmp_path / "d.jsonl")
+    args = ["batch", "bsu-2022", source, "--out", out, "--engine", "scalar", "--chunk-size", "1000"]
+    assert main(args) == 0
+    printed = capsys.readouterr()
+    assert printed.out.splitlines()[-1] == f"{N} read = {N - 11} decided + 11 rejected"
+    assert (tmp_path / "d.rejects.jsonl").exists() and "rows read" not in printed.err
+    assert main([*args, "--strict"]) == 1
+    assert main(["batch", "bsu-2022", source, "--out", str(tmp_path / "d.txt")]) == 2
+    assert main(["batch", "bsu-2030", source, "--out", out]) == 2
+    assert main(["batch", "bsu-2022", str(tmp_path / "missing.parquet"), "--out", out]) == 2
+    capsys.readouterr()
+    original: Callable[..., Any] = batch_run.decide_batch
+    monkeypatch.setattr(batch_run, "decide_batch", lambda *a, **k: original(*a, **k).slice(1))  # loses rows
+    assert main(args) == 1
+    assert "decided + 11 rejected" in capsys.readouterr().out
+
+
+def test_explain_finds_the_row(population: dict[str, Any], tmp_path: Path,
+                               capsys: pytest.CaptureFixture[str]) -> None:
+    source = population["folder"] / "m.parquet"
+    out = tmp_path / "d.csv"
+    batch(source, out)
+    d = pl.read_csv(out, infer_schema=False)
+    dup = d.filter(pl.col("duplicate_of").is_not_null()).row(0, named=True)
+    nik = pq.read_table(source).slice(int(dup["row"]) - 1, 1)["nik"][0].as_py()
+    assert main(["explain", "bsu-2022", str(out), "--input", str(source), "--nik", nik]) == 0
+    text = capsys.readouterr().out
+    assert f"Row {dup['row']} of" in text and f"paid under {dup['duplicate_of']}" in text
+    assert "LAYAK menerima BSU" in text and "ELIGIBLE for BSU" in text
+    assert text.count(f"{nik[:4]}********{nik[-4:]}: ELIGIBLE") == 2  # both KPJ of the NIK
+    assert main(["explain", "bsu-2022", str(out), "--input", str(source), "--row", "1", "--lang", "en"]) == 0
+    assert capsys.readouterr().out.startswith("Row 1 of")
+    assert main(["explain", "bsu-2022", str(out), "--input", str(source), "--nik", "1" * 16]) == 1
+    assert main(["explain", "bsu-2022", str(out), "--input", str(source), "--nik", "123"]) == 2
+    assert main(["explain", "bsu-2021", str(out), "--input", str(source), "--row", "1"]) == 2
+
+
+@pytest.mark.skipif("columnar" not in engines(), reason="the columnar evaluator is not installed")
+def test_columnar_and_scalar_engines_agree(population: dict[str, Any], tmp_path: Path) -> None:
+    source = population["folder"] / "m.parquet"
+    batch(source, tmp_path / "scalar.parquet")
+    run_batch("bsu-2022", source, tmp_path / "columnar.parquet", engine="columnar")
+    assert pl.read_parquet(tmp_path / "columnar.parquet").equals(pl.read_parquet(tmp_path / "scalar.parquet"))
