@@ -26,14 +26,17 @@ REGIONS = ["3204", "3215", "3171", "3275", "3374", "1171", "3578", "3201"]
 
 
 def generate(n: int, seed: int = 7) -> list[dict[str, Any]]:
-    """Members varied from the bundled examples: wages, regions, arrears, categories."""
+    """Members varied from the bundled examples (wages, regions); about 4 in 5 start from an eligible one,
+    as in the 2022 screening (12,1 M paid of 14,6 M screened)."""
     rng = random.Random(seed)
     bases = [json.loads(line) for line in (ROOT / "examples" / "members.jsonl").read_text("utf-8").splitlines()]
+    picks = (0, 1, 2, 7, 14)  # eligible examples (examples/README.md)
+    eligible, other = [bases[i] for i in picks], [b for i, b in enumerate(bases) if i not in picks]
     out = []
-    for i in range(n):
-        record = copy.deepcopy(bases[i % len(bases)])
+    for _ in range(n):
+        record = copy.deepcopy(rng.choice(eligible if rng.random() < 0.8 else other))
         if record.get("wages"):
-            record["wages"][-1]["amount"] = int(rng.lognormvariate(15.0, 0.3)) // 1000 * 1000
+            record["wages"][-1]["amount"] = int(rng.lognormvariate(14.9, 0.2)) // 1000 * 1000
         if rng.random() < 0.5:
             region = rng.choice(REGIONS)
             record["work_regency_code"] = region
@@ -58,18 +61,21 @@ def main() -> None:
     gc.collect()
     gc.freeze()
 
-    start = time.perf_counter()
+    start = time.process_time()
     for m in members:
         plan.decide(m)
-    traced = time.perf_counter() - start
+    traced = time.process_time() - start
 
-    start = time.perf_counter()
+    start = time.process_time()
     for line in lines:
         plan.decide(Member.model_validate_json(line)).to_json()
-    end_to_end = time.perf_counter() - start
+    end_to_end = time.process_time() - start
 
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"rule set {rs.id} {rs.version} ({len(plan.rules)} rules in force), {args.n:,} members, one core")
+    decided = [plan.decide(m).outcome.value for m in members[:10_000]]
+    mix = ", ".join(f"{k} {decided.count(k) / len(decided):.0%}" for k in sorted(set(decided)))
+    print(f"rule set {rs.id} {rs.version} ({len(plan.rules)} rules in force), {args.n:,} members ({mix}), "
+          "one core, CPU time")
     print(f"validated record -> Decision (full trace):  {rate(args.n, traced)}")
     print(f"JSON line -> decision JSON line:            {rate(args.n, end_to_end)}")
     print(f"peak memory (max RSS):                      {peak_mb:,.0f} MB")
