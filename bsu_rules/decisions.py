@@ -30,86 +30,89 @@ class RuleResult(StrEnum):
 
 
 class _Data(BaseModel):
+    """Decision data. Fields are declared in sorted order and every dict the engine builds has
+    sorted keys, so pydantic's own JSON output is already the canonical form (a test holds it)."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class Change(_Data):
     """One change to the member record (``patch``), or a recorded fact no change can alter (``patch`` null)."""
 
-    field: str  # member field path, e.g. "member.wages"
-    subject: str  # the value the condition constrains, e.g. "fact.wage"
-    op: str | None = None  # "<=", ">=", "==", "in"
     current: JsonValue = None
-    required: JsonValue = None
+    field: str  # member field path, e.g. "member.wages"
+    op: str | None = None  # "<=", ">=", "==", "in"
     patch: JsonValue = None
+    required: JsonValue = None
+    subject: str  # the value the condition constrains, e.g. "fact.wage"
 
 
 class Hint(_Data):
     """What would make a failed criterion pass (counterfactual), or that no change to the record can."""
 
+    changes: list[Change]
     possible: bool
     sufficient: bool = False  # the changes alone make the member eligible
-    changes: list[Change]
     text: Text
 
 
 class RuleOutcome(_Data):
     """One criterion: what it read, where it comes from, and how it came out."""
 
-    id: str
-    kind: str
-    outcome: RuleResult
-    values: dict[str, JsonValue] = {}
-    missing: list[str] = []
-    source: str | None = None
     basis: str = "regulation"
     explain: Text | None = None
     hint: Hint | None = None
+    id: str
+    kind: str
+    missing: list[str] = []
+    outcome: RuleResult
+    source: str | None = None
+    values: dict[str, JsonValue] = {}
 
 
 class RuleSetRef(_Data):
     id: str
-    version: str
     sha256: str
+    version: str
 
 
 class MemberRef(_Data):
-    nik: str
     input_sha256: str
+    nik: str
 
 
 class Benefit(_Data):
     amount: int
+    instalments: list[int] = []
     monthly: int | None = None
     months: int | None = None
-    instalments: list[int] = []
 
 
 class ParameterRead(_Data):
-    value: JsonValue
     since: date | None = None
+    value: JsonValue
 
 
 class Decision(_Data):
     """The decision for one member under one rule set on one date."""
 
-    outcome: Outcome
-    ruleset: RuleSetRef
-    engine: str
-    on: date
     as_of: date
-    member: MemberRef
     benefit: Benefit | None = None
     channel: str | None = None
-    priority: int = 0
+    engine: str
     flags: list[str] = []
+    member: MemberRef
     missing: list[str] = []
-    rules: list[RuleOutcome]
+    on: date
+    outcome: Outcome
     parameters: dict[str, ParameterRead] = {}
+    priority: int = 0
+    rules: list[RuleOutcome]
+    ruleset: RuleSetRef
 
     def to_json(self) -> str:
         """Canonical JSON: sorted keys, no floats, no insignificant whitespace, UTF-8 text."""
-        return canonical_json(self.model_dump(mode="json"))
+        return self.model_dump_json()
 
     def sha256(self) -> str:
         return hashlib.sha256(self.to_json().encode("utf-8")).hexdigest()
@@ -129,7 +132,7 @@ def trusted(cls: type[M], fields: dict[str, Any]) -> M:
     bookkeeping: deciding a member builds a dozen of these.
     """
     obj = _new(cls)
-    _set(obj, "__dict__", fields)
+    _set(obj, "__dict__", {name: fields[name] for name in _ORDER[cls]})  # declared order = canonical order
     _set(obj, "__pydantic_fields_set__", _FIELDS[cls])
     _set(obj, "__pydantic_extra__", None)
     _set(obj, "__pydantic_private__", None)
@@ -150,6 +153,6 @@ def mask_nik(nik: str) -> str:
 
 
 M = TypeVar("M", bound=BaseModel)
-_FIELDS: dict[type[BaseModel], set[str]] = {
-    cls: set(cls.model_fields) for cls in (RuleOutcome, MemberRef, Decision, Text)
-}
+_TRUSTED = (RuleOutcome, MemberRef, Decision, Text)
+_FIELDS: dict[type[BaseModel], set[str]] = {cls: set(cls.model_fields) for cls in _TRUSTED}
+_ORDER: dict[type[BaseModel], tuple[str, ...]] = {cls: tuple(cls.model_fields) for cls in _TRUSTED}

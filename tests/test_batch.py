@@ -192,8 +192,12 @@ def test_cli_exit_codes(population: dict[str, Any], tmp_path: Path, capsys: pyte
     assert main(["batch", "bsu-2030", source, "--out", out]) == 2
     assert main(["batch", "bsu-2022", str(tmp_path / "missing.parquet"), "--out", out]) == 2
     capsys.readouterr()
-    original: Callable[..., Any] = batch_run.decide_batch
-    monkeypatch.setattr(batch_run, "decide_batch", lambda *a, **k: original(*a, **k).slice(1))  # loses rows
+    original: Callable[..., Any] = batch_run.decide_parts
+
+    def lossy(*a: Any, **k: Any) -> tuple[pa.Table, pa.Table]:
+        good, bad = original(*a, **k)
+        return good.slice(1), bad  # loses a row
+    monkeypatch.setattr(batch_run, "decide_parts", lossy)
     assert main(args) == 1
     assert "decided + 11 rejected" in capsys.readouterr().out
 
@@ -224,3 +228,18 @@ def test_columnar_and_scalar_engines_agree(population: dict[str, Any], tmp_path:
     batch(source, tmp_path / "scalar.parquet")
     run_batch("bsu-2022", source, tmp_path / "columnar.parquet", engine="columnar")
     assert pl.read_parquet(tmp_path / "columnar.parquet").equals(pl.read_parquet(tmp_path / "scalar.parquet"))
+
+
+def test_small_text_files_line_by_line(tmp_path: Path) -> None:
+    good = {"nik": "3215014107900001", "citizenship": "WNI", "participant_category": "PU"}
+    lines = ["{bad", "", "[1]", json.dumps(good), json.dumps(good)]
+    (tmp_path / "few.jsonl").write_text("\n".join(lines))  # a blank line, no final newline
+    (tmp_path / "empty.jsonl").write_text("")
+    (tmp_path / "header.csv").write_text("nik,kpj\n")
+    few = batch(tmp_path / "few.jsonl", tmp_path / "few.csv", chunk_size=1)
+    assert (few.read, few.decided, few.rejected) == (4, 2, 2)
+    assert pl.read_csv(tmp_path / "few.csv", infer_schema=False)["row"].to_list() == ["4", "5"]
+    for name in ("empty.jsonl", "header.csv"):
+        counts = batch(tmp_path / name, tmp_path / f"{name}.parquet")
+        assert counts.line() == "0 read = 0 decided + 0 rejected"
+        assert pl.read_parquet(tmp_path / f"{name}.parquet").height == 0

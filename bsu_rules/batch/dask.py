@@ -21,9 +21,10 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from bsu_rules.batch.dedupe import KEYS, RESOLUTION_SCHEMA, apply, resolve
+from bsu_rules.batch.dedupe import KEYS, RESOLUTION_SCHEMA, mark, resolve
+from bsu_rules.batch.read import conform
 from bsu_rules.batch.run import BATCH_SCHEMA, REJECTED, decide_batch
-from bsu_rules.batch.validate import ROW, conform
+from bsu_rules.batch.validate import ROW
 
 
 def _empty(schema: pa.Schema) -> pd.DataFrame:
@@ -57,11 +58,9 @@ def _resolve_partition(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _apply_partition(frame: pd.DataFrame, resolution: pd.DataFrame) -> pd.DataFrame:
-    decided = pl.from_arrow(pa.Table.from_pandas(frame, preserve_index=False))
-    res = pl.from_arrow(pa.Table.from_pandas(resolution, preserve_index=False))
-    assert isinstance(decided, pl.DataFrame) and isinstance(res, pl.DataFrame)
-    table = apply(decided, res).to_arrow().cast(BATCH_SCHEMA)
-    return table.to_pandas(types_mapper=pd.ArrowDtype)
+    decided = pa.Table.from_pandas(frame, preserve_index=False).cast(BATCH_SCHEMA)
+    res = pa.Table.from_pandas(resolution, preserve_index=False).cast(RESOLUTION_SCHEMA)
+    return mark(decided, res).to_pandas(types_mapper=pd.ArrowDtype)
 
 
 def settle(decided: Any) -> Any:

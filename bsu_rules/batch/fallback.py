@@ -3,7 +3,7 @@
 ``ScalarTablePlan(plan).decide(table)`` has the signature of
 ``bsu_rules.evaluators.columnar.ColumnarPlan``: members as an Arrow table in, one decision row per
 member out, same order. Each row is turned into a ``Member`` and decided by the reference
-``Plan.decide``, so it is slow (tens of thousands of rows per second) but exact: the yardstick
+``Plan.decide``, so it is slow (a few thousand rows per second) but exact: the yardstick
 the columnar engine is compared with.
 """
 
@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 
 from bsu_rules.decisions import RuleResult
+from bsu_rules.evaluators.arrow import MEMBER_SCHEMA
 from bsu_rules.members import Member
 from bsu_rules.ruleset.schema import Kind
 
@@ -22,29 +23,6 @@ if TYPE_CHECKING:
 
 _TEXT = pa.string()
 _LIST = pa.list_(pa.string())
-
-
-def _fallback_schema() -> pa.Schema:
-    opt_text = [("npp", _TEXT), ("name", _TEXT), ("sector", _TEXT)]
-    return pa.schema([
-        ("nik", _TEXT), ("kpj", _TEXT), ("name", _TEXT), ("birth_date", pa.date32()),
-        ("citizenship", _TEXT), ("participant_category", _TEXT), ("employment_type", _TEXT),
-        ("work_regency_code", _TEXT), ("employer", pa.struct(opt_text)),
-        ("registered_on", pa.date32()), ("membership_ended_on", pa.date32()), ("deceased_on", pa.date32()),
-        ("wages", pa.list_(pa.struct([("period", _TEXT), ("amount", pa.int64())]))),
-        ("contributions", pa.list_(pa.struct([("period", _TEXT), ("amount", pa.int64()),
-                                              ("paid_on", pa.date32())]))),
-        ("program_receipts", pa.list_(pa.struct([("program", _TEXT), ("year", pa.int32())]))),
-        ("bank_account", pa.struct([("bank", _TEXT), ("number", _TEXT), ("holder_name", _TEXT)])),
-    ])
-
-
-try:  # the columnar evaluator's schema when it is installed; the same contract otherwise
-    from bsu_rules.evaluators.arrow import MEMBER_SCHEMA as _SCHEMA
-except ImportError:  # pragma: no cover - depends on the checkout
-    _SCHEMA = _fallback_schema()
-
-MEMBER_SCHEMA: pa.Schema = _SCHEMA
 
 
 def decision_fields(plan: Plan) -> list[tuple[str, pa.DataType]]:

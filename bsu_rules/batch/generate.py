@@ -9,6 +9,7 @@ format, ``TEXT_MALFORMED`` only in JSONL and CSV). CSV files carry the nested fi
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 from collections import Counter
@@ -22,7 +23,7 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from bsu_rules.batch.fallback import MEMBER_SCHEMA
+from bsu_rules.evaluators.arrow import MEMBER_SCHEMA
 
 BLOCK = 250_000
 _EPOCH = np.datetime64("1970-01-01", "D")
@@ -290,9 +291,10 @@ def write_population(path: str | Path, n: int, seed: int, malformed: bool = True
     if suffix not in (".parquet", ".jsonl", ".csv"):
         raise ValueError(f"{path}: the output must end in .parquet, .jsonl or .csv")
     made: Counter[str] = Counter()
-    writer = pq.ParquetWriter(path, MEMBER_SCHEMA, compression="zstd") if suffix == ".parquet" else None
-    text = None if writer else path.open("wb")
-    try:
+    with contextlib.ExitStack() as stack:
+        writer = stack.enter_context(pq.ParquetWriter(path, MEMBER_SCHEMA, compression="zstd")) \
+            if suffix == ".parquet" else None
+        text = None if writer else stack.enter_context(path.open("wb"))
         for k in range((n + BLOCK - 1) // BLOCK):
             table, faults = block(min(BLOCK, n - k * BLOCK), seed, k, malformed)
             if writer is not None:
@@ -301,9 +303,4 @@ def write_population(path: str | Path, n: int, seed: int, malformed: bool = True
             elif text is not None:
                 text.write(_jsonl(table, faults) if suffix == ".jsonl" else _csv(table, faults, header=k == 0))
             made.update(f.kind for f in faults)
-    finally:
-        if writer is not None:
-            writer.close()
-        if text is not None:
-            text.close()
     return made

@@ -4,8 +4,9 @@ Every chunk has ``_row`` (the record's 1-based number in the input: the line for
 record after the header for CSV, the row for Parquet), the contract fields, and ``_reject_field``
 / ``_reject_message`` for rows that could not even be typed (not JSON, a float where integer
 rupiah is required, an unknown field). Dates read from text stay text here; ``validate``
-checks and converts them. Text is parsed by Arrow's JSON reader a block at a time; only a block
-that fails is split, down to single lines decoded in Python for a precise message.
+checks and converts them. Text is parsed by Arrow's strict JSON reader, a chunk at once; a chunk that
+fails is parsed in blocks, and a block that fails is split down to a few lines, decoded in Python
+for a precise message.
 """
 
 from __future__ import annotations
@@ -23,14 +24,25 @@ from typing import Any
 import numpy as np
 import polars as pl
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.json as pj
 import pyarrow.parquet as pq
 
-from bsu_rules.batch.validate import REJECT_FIELD, REJECT_MESSAGE, ROW, TEXT_SCHEMA, conform, with_rejects
+from bsu_rules.batch.validate import (
+    REJECT_FIELD,
+    REJECT_MESSAGE,
+    ROW,
+    TEXT_SCHEMA,
+    Decoded,
+    typed,
+    with_rejects,
+)
 from bsu_rules.errors import InputError
+from bsu_rules.evaluators.arrow import MEMBER_SCHEMA
 
 NESTED = ("employer", "wages", "contributions", "program_receipts", "bank_account")
 FORMATS = (".parquet", ".jsonl", ".csv")
+BLOCK_LINES = 4096
 
 
 @dataclass(frozen=True)
@@ -77,50 +89,63 @@ class Reader:
         with self.path.open("rb") as f:
             number = 0
             while lines := list(itertools.islice(f, self.chunk_size)):
+                if not lines[-1].endswith(b"\n"):
+                    lines[-1] += b"\n"
                 kept = [(number + i + 1, line) for i, line in enumerate(lines) if line.strip()]
                 number += len(lines)
                 text = [line for _, line in kept]
-                table = _json_block(text, functools.partial(_decode_text, text, self.ignore_unknown),
+                table = _json_lines(text, functools.partial(_decode_text, text, self.ignore_unknown),
                                     self.ignore_unknown)
                 yield Chunk(table.add_column(0, ROW, pa.array([n for n, _ in kept], pa.int64())), f.tell())
 
     def _csv(self) -> Iterator[Chunk]:
-        with self.path.open("rb") as f:
-            position = [0]
-
-            def lines() -> Iterator[str]:
-                for raw in f:
-                    position[0] += len(raw)
-                    yield raw.decode("utf-8", errors="replace")
-            reader = csv.reader(lines())
+        with self.path.open("rb") as raw, io.TextIOWrapper(raw, encoding="utf-8", newline="") as f:
+            reader = csv.reader(f)
             header = next(reader, [])
             number = 0
             while rows := list(itertools.islice(reader, self.chunk_size)):
                 numbers = pa.array(np.arange(number + 1, number + len(rows) + 1, dtype=np.int64))
                 number += len(rows)
                 table = _csv_block(header, rows, self.ignore_unknown)
-                yield Chunk(table.add_column(0, ROW, numbers), position[0])
+                yield Chunk(table.add_column(0, ROW, numbers), raw.tell())  # bytes read, near enough
 
 
 # --- text: JSON lines, and CSV rows turned into JSON lines --------------------------------------
 
-Decoded = tuple[dict[str, Any] | None, list[tuple[str, str]]]
+def _json_lines(lines: list[bytes], decode: Callable[[int], Decoded], ignore_unknown: bool) -> pa.Table:
+    """Lines (each ending in a newline) as a table: at once if they all fit, else block by block."""
+    if not lines:
+        return with_rejects(TEXT_SCHEMA.empty_table(), [])
+    whole = _parse(lines, ignore_unknown, threads=True)
+    if whole is not None:
+        return whole
+    return pa.concat_tables([_json_block(lines[i:i + BLOCK_LINES], decode, ignore_unknown, i)
+                             for i in range(0, len(lines), BLOCK_LINES)])
+
+
+def _parse(lines: list[bytes], ignore_unknown: bool, threads: bool = False) -> pa.Table | None:
+    """Arrow's strict JSON reader over the lines; None if any line does not fit the contract's types."""
+    data = b"".join(lines)
+    options = pj.ParseOptions(explicit_schema=TEXT_SCHEMA,
+                              unexpected_field_behavior="ignore" if ignore_unknown else "error")
+    block = max(1 << 22, 2 * max(map(len, lines), default=0))
+    try:
+        table = pj.read_json(io.BytesIO(data), read_options=pj.ReadOptions(use_threads=threads, block_size=block),
+                             parse_options=options)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    if table.num_rows != len(lines):
+        return None
+    return with_rejects(table.select(TEXT_SCHEMA.names).cast(TEXT_SCHEMA), [None] * len(lines))
 
 
 def _json_block(lines: list[bytes], decode: Callable[[int], Decoded], ignore_unknown: bool,
                 first: int = 0) -> pa.Table:
-    """Parse lines with Arrow's strict JSON reader; split a block that fails, down to single lines."""
-    if len(lines) > 32:
-        try:
-            options = pj.ParseOptions(explicit_schema=TEXT_SCHEMA,
-                                      unexpected_field_behavior="ignore" if ignore_unknown else "error")
-            data = b"\n".join(line.rstrip(b"\r\n") for line in lines)
-            table = pj.read_json(io.BytesIO(data), read_options=pj.ReadOptions(block_size=len(data) + 1),
-                                 parse_options=options)
-            if table.num_rows == len(lines):
-                return with_rejects(table.select(TEXT_SCHEMA.names).cast(TEXT_SCHEMA), [None] * len(lines))
-        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-            pass
+    """Split a block that fails in halves, down to a few lines decoded in Python for exact messages."""
+    if len(lines) > 16:
+        table = _parse(lines, ignore_unknown)
+        if table is not None:
+            return table
         half = len(lines) // 2
         return pa.concat_tables([_json_block(lines[:half], decode, ignore_unknown, first),
                                  _json_block(lines[half:], decode, ignore_unknown, first + half)])
@@ -142,7 +167,7 @@ def _decode_line(line: bytes, ignore_unknown: bool) -> Decoded:
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         where = f" at column {exc.colno}" if isinstance(exc, json.JSONDecodeError) else ""
         return None, [("(record)", f"not valid JSON ({getattr(exc, 'msg', exc)}{where})")]
-    return _typed(record, ignore_unknown)
+    return typed(record, ignore_unknown)
 
 
 def _csv_block(header: list[str], rows: list[list[str]], ignore_unknown: bool) -> pa.Table:
@@ -160,7 +185,7 @@ def _csv_block(header: list[str], rows: list[list[str]], ignore_unknown: bool) -
     for k in (k for k in known if k in NESTED):
         sep = "," if len(parts) > 2 or scalars.width else ""
         parts.append(pl.lit(f'{sep}"{k}":') + cells[k].fill_null("null"))
-    text = pl.select(pl.concat_str([*parts, pl.lit("}")])).to_series()
+    text = pl.select(pl.concat_str([*parts, pl.lit("}\n")])).to_series()
     lines = [line.encode() for line in text.to_list()]
 
     def decode(i: int) -> Decoded:
@@ -176,9 +201,9 @@ def _csv_block(header: list[str], rows: list[list[str]], ignore_unknown: bool) -
                     return None, [(name, f"not valid JSON ({exc.msg} at column {exc.colno})")]
             elif cell != "":
                 record[name] = cell
-        return _typed(record, ignore_unknown)
+        return typed(record, ignore_unknown)
 
-    table = _json_block(lines, decode, ignore_unknown)
+    table = _json_lines(lines, decode, ignore_unknown)
     extra = [i for i, r in enumerate(rows) if len(r) != width]
     if not ignore_unknown:
         for k in header:
@@ -195,48 +220,71 @@ def _csv_block(header: list[str], rows: list[list[str]], ignore_unknown: bool) -
         REJECT_FIELD, pa.array(field, pa.string())).append_column(REJECT_MESSAGE, pa.array(message, pa.string()))
 
 
-# --- shapes and JSON types, for records decoded in Python -----------------------------------------
+# --- Parquet: conform a typed table to the contract -----------------------------------------------
 
-def _kind(t: pa.DataType) -> str:
-    return "text" if pa.types.is_string(t) or pa.types.is_date(t) else "an integer" if pa.types.is_integer(t) else \
-        "an object" if pa.types.is_struct(t) else "a list"
+def conform(table: pa.Table, ignore_unknown: bool = False) -> pa.Table:
+    """The contract columns (absent ones null) with safe casts; rows holding a value in a field the
+    contract does not know get a reject reason. A column whose type cannot be read raises InputError."""
+    n = table.num_rows
+    names = [c for c in table.column_names if c not in (ROW, REJECT_FIELD, REJECT_MESSAGE)]
+    if sorted(names) == sorted(MEMBER_SCHEMA.names) and \
+            all(_shape(table.schema.field(f.name).type) == _shape(f.type) for f in MEMBER_SCHEMA):
+        return with_rejects(table.select(MEMBER_SCHEMA.names).cast(MEMBER_SCHEMA), [None] * n)  # the usual case
+    unknown: list[tuple[str, np.ndarray]] = []
+    columns = []
+    for f in TEXT_SCHEMA:
+        source = table.column(f.name).combine_chunks() if f.name in table.column_names else pa.nulls(n, f.type)
+        target = MEMBER_SCHEMA.field(f.name).type
+        columns.append(_conform(source, target, f.name, np.arange(n), unknown))
+    for name in table.column_names:
+        if name not in TEXT_SCHEMA.names and name not in (ROW, REJECT_FIELD, REJECT_MESSAGE):
+            unknown.append((name, np.flatnonzero(table.column(name).is_valid().to_numpy(zero_copy_only=False))))
+    problems: list[list[tuple[str, str]] | None] = [None] * n
+    if not ignore_unknown:
+        for path, rows in unknown:
+            for r in rows:
+                problems[r] = (problems[r] or []) + [(path, "unknown field")]
+    return with_rejects(pa.table(columns, names=TEXT_SCHEMA.names), problems)
 
 
-def _json_name(value: Any) -> str:
-    return {dict: "an object", list: "a list", str: "text", bool: "true/false", float: "a decimal number",
-            int: "an integer"}.get(type(value), type(value).__name__)
-
-
-def _typed(value: Any, ignore_unknown: bool, t: pa.DataType | None = None, path: str = "") -> Decoded:
-    """Check a decoded JSON value against a contract type; the record when it fits, else the problems."""
-    problems: list[tuple[str, str]] = []
-    schema_fields = list(TEXT_SCHEMA) if t is None else list(t) if pa.types.is_struct(t) else []
-    if t is None or pa.types.is_struct(t):
-        if not isinstance(value, dict):
-            return None, [(path or "(record)", f"expected an object, got {_json_name(value)}")]
-        known = {f.name: f.type for f in schema_fields}
-        out: dict[str, Any] = {}
-        for key, item in value.items():
-            where = f"{path}.{key}" if path else key
-            if key not in known:
-                if not ignore_unknown:
-                    problems.append((where, "unknown field"))
-                continue
-            if item is None:
-                continue
-            _, found = _typed(item, ignore_unknown, known[key], where)
-            problems += found
-            out[key] = item
-        return (None if problems else out), problems
+def _shape(t: pa.DataType) -> str:
+    """A type with list item names left out (``item`` or ``element``, as writers choose)."""
     if pa.types.is_list(t):
-        if not isinstance(value, list):
-            return None, [(path, f"expected a list, got {_json_name(value)}")]
-        for i, item in enumerate(value):
-            if item is not None:
-                problems += _typed(item, ignore_unknown, t.value_type, f"{path}[{i}]")[1]
-        return None, problems
-    ok = isinstance(value, str) if _kind(t) == "text" else isinstance(value, int) and not isinstance(value, bool)
-    if ok and pa.types.is_integer(t) and not -(2 ** (t.bit_width - 1)) <= value < 2 ** (t.bit_width - 1):
-        return None, [(path, f"{value} is out of range")]
-    shown = "" if path == "nik" else f"{json.dumps(value)[:40]}: "  # never echo a NIK
-    return None, [] if ok else [(path, f"{shown}expected {_kind(t)}, got {_json_name(value)}")]
+        return f"list<{_shape(t.value_type)}>"
+    if pa.types.is_struct(t):
+        return "struct<" + ",".join(f"{f.name}:{_shape(f.type)}" for f in t) + ">"
+    return str(t)
+
+
+def _conform(a: pa.Array, target: pa.DataType, path: str, rows: np.ndarray,
+             unknown: list[tuple[str, np.ndarray]]) -> pa.Array:
+    if pa.types.is_dictionary(a.type):
+        a = a.dictionary_decode()
+    if pa.types.is_struct(target) and pa.types.is_struct(a.type):
+        names = [a.type.field(i).name for i in range(a.type.num_fields)]
+        children = []
+        for f in target:
+            child = pc.struct_field(a, [names.index(f.name)]) if f.name in names else pa.nulls(len(a), f.type)
+            children.append(_conform(child, f.type, f"{path}.{f.name}", rows, unknown))
+        for i, name in enumerate(names):
+            if name not in target.names:
+                valid = pc.and_(a.is_valid(), pc.struct_field(a, [i]).is_valid()).to_numpy(zero_copy_only=False)
+                unknown.append((f"{path}.{name}", np.unique(rows[valid])))
+        return pa.StructArray.from_arrays(children, names=target.names, mask=a.is_null())
+    if pa.types.is_list(target) and (pa.types.is_list(a.type) or pa.types.is_large_list(a.type)):
+        lengths = pc.fill_null(pc.list_value_length(a), 0).to_numpy(zero_copy_only=False)
+        parents = rows[np.repeat(np.arange(len(a)), lengths)]
+        values = _conform(pc.list_flatten(a), target.value_type, f"{path}[]", parents, unknown)
+        offsets = pa.array(np.concatenate([[0], np.cumsum(lengths)]).astype(np.int32))
+        return pa.ListArray.from_arrays(offsets, values, mask=a.is_null())
+    text = pa.types.is_string(a.type) or pa.types.is_large_string(a.type) or pa.types.is_string_view(a.type)
+    if pa.types.is_date(target) and text:
+        return a.cast(pa.string())
+    fits = text if pa.types.is_string(target) else pa.types.is_integer(a.type) if pa.types.is_integer(target) \
+        else pa.types.is_date(a.type) or pa.types.is_null(a.type)
+    try:
+        if fits or pa.types.is_null(a.type):
+            return a if a.type == target else a.cast(target, safe=True)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
+        pass
+    raise InputError([(path, f"the column has type {a.type}; the contract needs {target}")])

@@ -13,7 +13,8 @@ import contextlib
 import functools
 import hashlib
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -23,11 +24,11 @@ import numpy as np
 import polars as pl
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
 
-from bsu_rules.batch.fallback import MEMBER_SCHEMA, ScalarTablePlan
-from bsu_rules.batch.read import Reader
+from bsu_rules.batch.fallback import ScalarTablePlan
+from bsu_rules.batch.read import Chunk, Reader
 from bsu_rules.batch.validate import REJECT_SCHEMA, ROW, validate
+from bsu_rules.evaluators.arrow import MEMBER_SCHEMA
 from bsu_rules.evaluators.scalar import Plan
 from bsu_rules.ruleset.loader import load_ruleset
 
@@ -66,7 +67,8 @@ def default_engine() -> str:
 
 
 @functools.lru_cache(maxsize=8)
-def _engine(plan: Plan, engine: str) -> TablePlan:
+def table_plan(plan: Plan, engine: str) -> TablePlan:
+    """The engine's table plan for a plan (built once per plan and engine)."""
     table_plans = engines()
     if engine not in table_plans:
         raise ValueError(f"engine {engine!r} is not available (have: {', '.join(table_plans)})")
@@ -87,7 +89,7 @@ def nik_keys(niks: pa.Array) -> pa.Array:
     offsets = np.frombuffer(niks.buffers()[1], dtype=np.int32)[niks.offset:niks.offset + len(niks) + 1]
     data = niks.buffers()[2].to_pybytes()[offsets[0]:offsets[-1]]
     sha = hashlib.sha256
-    digests = b"".join([sha(data[i:i + 16]).digest() for i in range(0, len(data), 16)])
+    digests = b"".join([sha(x).digest() for x in np.frombuffer(data, dtype="S16").tolist()])
     raw = pa.Array.from_buffers(pa.binary(32), len(niks), [None, pa.py_buffer(digests)]).cast(pa.binary())
     return pl.Series(raw).bin.encode("hex").to_arrow().cast(pa.string())
 
@@ -104,43 +106,56 @@ def record_hashes(members: pa.Table) -> pa.Array:
         return pa.array([], pa.uint64())
     frame = pl.from_arrow(members.select(MEMBER_SCHEMA.names))
     assert isinstance(frame, pl.DataFrame)
-    return frame.select(pl.struct(pl.all()).hash(seed=HASH_SEED)).to_series().to_arrow()
+    return frame.hash_rows(HASH_SEED).to_arrow()
+
+
+def _plan(plan_or_ruleset_path: Plan | str | Path, on: date | None) -> Plan:
+    return plan_or_ruleset_path if isinstance(plan_or_ruleset_path, Plan) else \
+        load_plan(str(plan_or_ruleset_path), on)
+
+
+def decide_parts(plan: Plan, table: pa.Table, engine: str | None = None) -> tuple[pa.Table, pa.Table]:
+    """Decide a chunk: (decisions in ``PARTIAL_SCHEMA``, rejects in ``REJECT_SCHEMA``)."""
+    if ROW not in table.column_names:
+        table = table.add_column(0, ROW, pa.array(np.arange(1, table.num_rows + 1, dtype=np.int64)))
+    members, rejects = validate(table)
+    decided = table_plan(plan, engine or default_engine()).decide(members.select(MEMBER_SCHEMA.names))
+    if decided.num_rows != members.num_rows:
+        raise RuntimeError(f"the engine returned {decided.num_rows} decisions for {members.num_rows} members")
+    n = members.num_rows
+    if n == 0:
+        return PARTIAL_SCHEMA.empty_table(), rejects
+    eligible = pc.equal(decided["outcome"], "eligible")
+    niks = members["nik"].combine_chunks()
+    columns: dict[str, Any] = {
+        "row": members[ROW], "nik": mask_niks(niks), "nik_key": nik_keys(niks), "kpj": members["kpj"],
+        **{c: decided[c] for c in ("outcome", "failed", "unknown", "priority", "flags")},
+        "benefit": pc.if_else(eligible, decided["benefit"], pa.scalar(None, pa.int64())),
+        "channel": pc.if_else(eligible, decided["channel"], pa.scalar(None, pa.string())),
+        "duplicate_of": pa.nulls(n, pa.string()), "ruleset_sha256": pa.repeat(plan.ruleset.sha256, n),
+        "on": pa.repeat(pa.scalar(plan.on, pa.date32()), n), "record_hash": record_hashes(members),
+    }
+    return pa.table([columns[f.name] for f in PARTIAL_SCHEMA], schema=PARTIAL_SCHEMA), rejects
 
 
 def decide_batch(plan_or_ruleset_path: Plan | str | Path, on: date | None, table: pa.Table,
                  engine: str | None = None) -> pa.Table:
-    """Decide one table of member rows; one output row per input row, sorted by ``row``.
+    """Decide one table of member rows; one output row per input row (``BATCH_SCHEMA``), by ``row``.
 
     ``table`` is a chunk from ``read.Reader`` (or any table with the contract's columns; ``_row``
     numbers rows from 1 when absent). Pass a rule-file path and a date (the plan is loaded once
     per process) or a ready ``Plan`` (``on`` is then ignored)."""
-    plan = plan_or_ruleset_path if isinstance(plan_or_ruleset_path, Plan) else \
-        load_plan(str(plan_or_ruleset_path), on)
-    if ROW not in table.column_names:
-        table = table.add_column(0, ROW, pa.array(np.arange(1, table.num_rows + 1, dtype=np.int64)))
-    members, rejects = validate(table)
-    decided = _engine(plan, engine or default_engine()).decide(members.select(MEMBER_SCHEMA.names))
-    if decided.num_rows != members.num_rows:
-        raise RuntimeError(f"the engine returned {decided.num_rows} decisions for {members.num_rows} members")
-    n, sha, day = members.num_rows, plan.ruleset.sha256, plan.on
-    eligible = pc.equal(decided["outcome"], "eligible")
-    columns: dict[str, Any] = {
-        "row": members[ROW], "nik": mask_niks(members["nik"].combine_chunks()),
-        "nik_key": nik_keys(members["nik"].combine_chunks()), "kpj": members["kpj"],
-        **{c: decided[c] for c in ("outcome", "failed", "unknown", "priority", "flags")},
-        "benefit": pc.if_else(eligible, decided["benefit"], pa.scalar(None, pa.int64())),
-        "channel": pc.if_else(eligible, decided["channel"], pa.scalar(None, pa.string())),
-        "duplicate_of": pa.nulls(n, pa.string()), "ruleset_sha256": pa.array([sha] * n, pa.string()),
-        "on": pa.array([day] * n, pa.date32()), "record_hash": record_hashes(members),
-        "reject_field": pa.nulls(n, pa.string()), "reject_message": pa.nulls(n, pa.string()),
-    }
-    good = pa.table([columns[f.name] for f in BATCH_SCHEMA], schema=BATCH_SCHEMA) if n else BATCH_SCHEMA.empty_table()
-    r = rejects.num_rows
-    bad = pa.table({f.name: (rejects["row"] if f.name == "row" else pa.array([REJECTED] * r, pa.string())
+    good, rejects = decide_parts(_plan(plan_or_ruleset_path, on), table, engine)
+    n, r = good.num_rows, rejects.num_rows
+    good = good.append_column("reject_field", pa.nulls(n, pa.string())) \
+        .append_column("reject_message", pa.nulls(n, pa.string()))
+    if r == 0:
+        return good
+    bad = pa.table({f.name: (rejects["row"] if f.name == "row" else pa.repeat(REJECTED, r)
                              if f.name == "outcome" else rejects["field"] if f.name == "reject_field"
                              else rejects["message"] if f.name == "reject_message" else pa.nulls(r, f.type))
                     for f in BATCH_SCHEMA}, schema=BATCH_SCHEMA)
-    out = pa.concat_tables([good.cast(BATCH_SCHEMA), bad])
+    out = pa.concat_tables([good, bad])
     return out.take(pc.sort_indices(out["row"]))
 
 
@@ -168,28 +183,33 @@ def run_batch(ruleset: str | Path, source: str | Path, output: str | Path, *, on
               ignore_unknown: bool = False, progress: Callable[[int, int], None] | None = None,
               reader: Reader | None = None) -> Counts:
     """Decide every member of ``source`` into ``output``; malformed rows go to ``rejects``."""
-    from bsu_rules.batch.dedupe import duplicates
+    from bsu_rules.batch.dedupe import Keys, duplicates
     from bsu_rules.batch.write import Writer, default_rejects
 
     plan = load_ruleset(ruleset).plan(on)
     reader = reader or Reader(source, chunk_size, ignore_unknown)
     output = Path(output)
-    partial = output.with_name(f".{output.name}.partial.parquet")
-    counts = Counts()
+    partial = output.with_name(f".{output.name}.partial.arrow")
+    counts, keys = Counts(), Keys()
     try:
-        with pq.ParquetWriter(partial, PARTIAL_SCHEMA) as decisions, \
-                Writer(rejects or default_rejects(output), REJECT_SCHEMA) as rejected:
-            for chunk in reader:
-                out = decide_batch(plan, None, chunk.table, engine)
-                bad = pc.equal(out["outcome"], REJECTED)
+        with pa.OSFile(str(partial), "wb") as sink, \
+                pa.ipc.new_file(sink, PARTIAL_SCHEMA, options=pa.ipc.IpcWriteOptions(compression="lz4")) as part, \
+                Writer(rejects or default_rejects(output), REJECT_SCHEMA) as rejected, \
+                ThreadPoolExecutor(2, thread_name_prefix="bsu-batch") as pool:
+            writing: Future[None] | None = None
+            for chunk in _prefetch(iter(reader), pool):  # reading, deciding and writing overlap
+                good, bad = decide_parts(plan, chunk.table, engine)
                 counts.read += chunk.table.num_rows
-                rejected.write(out.filter(bad).select(["row", "reject_field", "reject_message"])
-                               .rename_columns(["row", "field", "message"]))
-                decisions.write_table(out.filter(pc.invert(bad)).drop_columns(["reject_field", "reject_message"]))
+                keys.add(good)
+                if writing is not None:
+                    writing.result()
+                writing = pool.submit(_write, part, good, rejected, bad)
                 if progress:
                     progress(chunk.done, chunk.table.num_rows)
-            counts.rejected = rejected.rows
-        resolution = duplicates(partial)
+            if writing is not None:
+                writing.result()
+        counts.rejected = rejected.rows
+        resolution = duplicates(partial, keys.repeated())
         counts.duplicates = resolution.num_rows
         with Writer(output, DECISION_SCHEMA) as final:
             counts.outcomes = final.copy_from(partial, resolution)
@@ -197,3 +217,16 @@ def run_batch(ruleset: str | Path, source: str | Path, output: str | Path, *, on
     finally:
         partial.unlink(missing_ok=True)
     return counts
+
+
+def _write(part: pa.ipc.RecordBatchFileWriter, good: pa.Table, rejected: Any, bad: pa.Table) -> None:
+    part.write_table(good)
+    rejected.write(bad)
+
+
+def _prefetch(chunks: Iterator[Chunk], pool: ThreadPoolExecutor) -> Iterator[Chunk]:
+    """The chunks, the next one read in the background while the caller works on this one."""
+    ahead = pool.submit(next, chunks, None)
+    while (chunk := ahead.result()) is not None:
+        ahead = pool.submit(next, chunks, None)
+        yield chunk

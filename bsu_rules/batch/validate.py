@@ -9,15 +9,16 @@ contract (design §3): NIK not 16 digits, a value outside an enumeration, a mont
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from bsu_rules.batch.fallback import MEMBER_SCHEMA
-from bsu_rules.errors import InputError
+from bsu_rules.evaluators.arrow import MEMBER_SCHEMA
 from bsu_rules.members import Citizenship, EmploymentType, ParticipantCategory, Program
 
 ROW, REJECT_FIELD, REJECT_MESSAGE = "_row", "_reject_field", "_reject_message"
@@ -171,8 +172,9 @@ def validate(table: pa.Table) -> tuple[pa.Table, pa.Table]:
     bad = np.unique(np.concatenate(p.index)) if p.index else np.zeros(0, dtype=np.int64)
     keep = np.ones(n, dtype=bool)
     keep[bad] = False
-    members = pa.table(columns).filter(pa.array(keep)).cast(MEMBER_SCHEMA)
-    members = members.add_column(0, ROW, table[ROW].filter(pa.array(keep)))
+    members = pa.table(columns).cast(MEMBER_SCHEMA).add_column(0, ROW, table[ROW])
+    if bad.size:
+        members = members.filter(pa.array(keep))
     return members, _rejects(p, table[ROW].to_numpy())
 
 
@@ -239,64 +241,62 @@ def _rejects(p: _Problems, row_numbers: np.ndarray) -> pa.Table:
 
 
 def with_rejects(table: pa.Table, problems: list[list[tuple[str, str]] | None]) -> pa.Table:
+    """Append the reject columns (``problems``: per row, None or (path, message) pairs)."""
+    if not any(problems):
+        nulls = pa.nulls(table.num_rows, pa.string())
+        return table.append_column(REJECT_FIELD, nulls).append_column(REJECT_MESSAGE, nulls)
     fields = [p[0][0] if p else None for p in problems]
     messages = ["; ".join(f"{path}: {msg}" for path, msg in p) if p else None for p in problems]
     return table.append_column(REJECT_FIELD, pa.array(fields, pa.string())).append_column(
         REJECT_MESSAGE, pa.array(messages, pa.string()))
 
 
-# --- Parquet: conform a typed table to the contract -----------------------------------------------
+# --- shapes and JSON types, for records decoded in Python -------------------------------------
 
-def conform(table: pa.Table, ignore_unknown: bool = False) -> pa.Table:
-    """The contract columns (absent ones null) with safe casts; rows holding a value in a field the
-    contract does not know get a reject reason. A column whose type cannot be read raises InputError."""
-    n = table.num_rows
-    unknown: list[tuple[str, np.ndarray]] = []
-    columns = []
-    for f in TEXT_SCHEMA:
-        source = table.column(f.name).combine_chunks() if f.name in table.column_names else pa.nulls(n, f.type)
-        target = MEMBER_SCHEMA.field(f.name).type
-        columns.append(_conform(source, target, f.name, np.arange(n), unknown))
-    for name in table.column_names:
-        if name not in TEXT_SCHEMA.names and name not in (ROW, REJECT_FIELD, REJECT_MESSAGE):
-            unknown.append((name, np.flatnonzero(table.column(name).is_valid().to_numpy(zero_copy_only=False))))
-    problems: list[list[tuple[str, str]] | None] = [None] * n
-    if not ignore_unknown:
-        for path, rows in unknown:
-            for r in rows:
-                problems[r] = (problems[r] or []) + [(path, "unknown field")]
-    return with_rejects(pa.table(columns, names=TEXT_SCHEMA.names), problems)
+Decoded = tuple[dict[str, Any] | None, list[tuple[str, str]]]
+"""A decoded text record (or None) and its problems as (field path, message) pairs."""
 
 
-def _conform(a: pa.Array, target: pa.DataType, path: str, rows: np.ndarray,
-             unknown: list[tuple[str, np.ndarray]]) -> pa.Array:
-    if pa.types.is_dictionary(a.type):
-        a = a.dictionary_decode()
-    if pa.types.is_struct(target) and pa.types.is_struct(a.type):
-        names = [a.type.field(i).name for i in range(a.type.num_fields)]
-        children = []
-        for f in target:
-            child = pc.struct_field(a, [names.index(f.name)]) if f.name in names else pa.nulls(len(a), f.type)
-            children.append(_conform(child, f.type, f"{path}.{f.name}", rows, unknown))
-        for i, name in enumerate(names):
-            if name not in target.names:
-                valid = pc.and_(a.is_valid(), pc.struct_field(a, [i]).is_valid()).to_numpy(zero_copy_only=False)
-                unknown.append((f"{path}.{name}", np.unique(rows[valid])))
-        return pa.StructArray.from_arrays(children, names=target.names, mask=a.is_null())
-    if pa.types.is_list(target) and (pa.types.is_list(a.type) or pa.types.is_large_list(a.type)):
-        lengths = pc.fill_null(pc.list_value_length(a), 0).to_numpy(zero_copy_only=False)
-        parents = rows[np.repeat(np.arange(len(a)), lengths)]
-        values = _conform(pc.list_flatten(a), target.value_type, f"{path}[]", parents, unknown)
-        offsets = pa.array(np.concatenate([[0], np.cumsum(lengths)]).astype(np.int32))
-        return pa.ListArray.from_arrays(offsets, values, mask=a.is_null())
-    text = pa.types.is_string(a.type) or pa.types.is_large_string(a.type) or pa.types.is_string_view(a.type)
-    if pa.types.is_date(target) and text:
-        return a.cast(pa.string())
-    fits = text if pa.types.is_string(target) else pa.types.is_integer(a.type) if pa.types.is_integer(target) \
-        else pa.types.is_date(a.type) or pa.types.is_null(a.type)
-    try:
-        if fits or pa.types.is_null(a.type):
-            return a if a.type == target else a.cast(target, safe=True)
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
-        pass
-    raise InputError([(path, f"the column has type {a.type}; the contract needs {target}")])
+def _kind(t: pa.DataType) -> str:
+    text, number = pa.types.is_string(t) or pa.types.is_date(t), pa.types.is_integer(t)
+    return "text" if text else "an integer" if number else "an object" if pa.types.is_struct(t) else "a list"
+
+
+def _json_name(value: Any) -> str:
+    return {dict: "an object", list: "a list", str: "text", bool: "true/false", float: "a decimal number",
+            int: "an integer"}.get(type(value), type(value).__name__)
+
+
+def typed(value: Any, ignore_unknown: bool, t: pa.DataType | None = None, path: str = "") -> Decoded:
+    """Check a decoded JSON value against a contract type; the record when it fits, else the problems."""
+    problems: list[tuple[str, str]] = []
+    schema_fields = list(TEXT_SCHEMA) if t is None else list(t) if pa.types.is_struct(t) else []
+    if t is None or pa.types.is_struct(t):
+        if not isinstance(value, dict):
+            return None, [(path or "(record)", f"expected an object, got {_json_name(value)}")]
+        known = {f.name: f.type for f in schema_fields}
+        out: dict[str, Any] = {}
+        for key, item in value.items():
+            where = f"{path}.{key}" if path else key
+            if key not in known:
+                if not ignore_unknown:
+                    problems.append((where, "unknown field"))
+                continue
+            if item is None:
+                continue
+            _, found = typed(item, ignore_unknown, known[key], where)
+            problems += found
+            out[key] = item
+        return (None if problems else out), problems
+    if pa.types.is_list(t):
+        if not isinstance(value, list):
+            return None, [(path, f"expected a list, got {_json_name(value)}")]
+        for i, item in enumerate(value):
+            if item is not None:
+                problems += typed(item, ignore_unknown, t.value_type, f"{path}[{i}]")[1]
+        return None, problems
+    ok = isinstance(value, str) if _kind(t) == "text" else isinstance(value, int) and not isinstance(value, bool)
+    if ok and pa.types.is_integer(t) and not -(2 ** (t.bit_width - 1)) <= value < 2 ** (t.bit_width - 1):
+        return None, [(path, f"{value} is out of range")]
+    shown = "" if path == "nik" else f"{json.dumps(value)[:40]}: "  # never echo a NIK
+    return None, [] if ok else [(path, f"{shown}expected {_kind(t)}, got {_json_name(value)}")]

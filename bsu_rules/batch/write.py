@@ -12,11 +12,13 @@ from pathlib import Path
 from types import TracebackType
 from typing import BinaryIO
 
+import numpy as np
 import polars as pl
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from bsu_rules.batch.dedupe import apply
+from bsu_rules.batch.dedupe import mark
 from bsu_rules.errors import InputError
 
 FORMATS = (".parquet", ".jsonl", ".csv")
@@ -78,22 +80,23 @@ class Writer:
             to_text_frame(table).write_csv(buffer, include_header=False, date_format="%Y-%m-%d")
         self._file.write(buffer.getvalue())
 
-    def copy_from(self, partial: Path, resolution: pa.Table, batch_size: int = 250_000) -> dict[str, int]:
-        """Copy decisions from a Parquet file, marking duplicates; returns counts by outcome
-        (``paid`` and ``duplicate`` split the eligible)."""
+    def copy_from(self, partial: Path, resolution: pa.Table) -> dict[str, int]:
+        """Copy decisions from an Arrow IPC file, marking duplicates (``resolution``: row, duplicate_of,
+        sorted by row); returns counts by outcome (``paid`` and ``duplicate`` split the eligible)."""
         counts: Counter[str] = Counter()
-        res = pl.from_arrow(resolution)
-        assert isinstance(res, pl.DataFrame)
-        for batch in pq.ParquetFile(partial).iter_batches(batch_size=batch_size):
-            frame = pl.from_arrow(pa.Table.from_batches([batch]))
-            assert isinstance(frame, pl.DataFrame)
-            if frame.height:
-                low, high = frame["row"].min(), frame["row"].max()
-                frame = apply(frame, res.filter(pl.col("row").is_between(low, high)))
-                counts.update(dict(frame["outcome"].value_counts().iter_rows()))
-                eligible = frame.filter(pl.col("outcome") == "eligible")
-                counts["duplicate"] += int(eligible["duplicate_of"].is_not_null().sum())
-            self.write(frame.to_arrow())
+        res_rows = resolution["row"].to_numpy()
+        source = pa.ipc.open_file(pa.OSFile(str(partial)))
+        for i in range(source.num_record_batches):
+            table = pa.Table.from_batches([source.get_batch(i)])
+            if table.num_rows and res_rows.size:
+                rows = table["row"].to_numpy()
+                lo, hi = np.searchsorted(res_rows, [rows.min(), rows.max() + 1])
+                if hi > lo:
+                    table = mark(table, resolution.slice(lo, hi - lo))
+            for item in pc.value_counts(table["outcome"]).to_pylist():
+                counts[item["values"]] += item["counts"]
+            counts["duplicate"] += table.num_rows - table["duplicate_of"].null_count
+            self.write(table)
         counts["paid"] = counts["eligible"] - counts["duplicate"]
         return dict(counts)
 

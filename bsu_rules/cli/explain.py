@@ -53,7 +53,10 @@ def find_decisions(path: str, nik_key: str | None = None, row: int | None = None
     if suffix == ".parquet":
         frame = pl.scan_parquet(path)
     elif suffix == ".jsonl":
-        frame = pl.scan_ndjson(path, infer_schema_length=None)
+        from bsu_rules.batch.run import DECISION_SCHEMA
+
+        schema = pl.from_arrow(DECISION_SCHEMA.empty_table()).schema  # type: ignore[union-attr]
+        frame = pl.scan_ndjson(path, schema=schema)
     elif suffix == ".csv":
         frame = pl.scan_csv(path, infer_schema=False)
     else:

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from bsu_rules.decisions import RuleResult
 from bsu_rules.evaluators.arrow import MEMBER_SCHEMA
@@ -247,7 +248,10 @@ class ColumnarPlan:
             conds.append((rule.rule.id, rule.kind, v if v.is_const else c.column(f"cond:{i}", v)))
         channel = c.compile(plan.ruleset.channel) if plan.ruleset.channel is not None else None
         self._waves = _waves(c.items)
-        self._outputs = _outputs(conds, plan.benefit.amount, channel)
+        self._outputs = _Outputs(conds, plan.benefit.amount, channel)
+        read = {n for exprs, _ in self._waves for e in exprs.values() for n in e.meta.root_names()}
+        read |= {n for e in self._outputs.exprs.values() for n in e.meta.root_names()}
+        self._reads = [n for n in MEMBER_SCHEMA.names if n in read] or MEMBER_SCHEMA.names[:1]
         self.schema = pa.schema([("outcome", _TEXT), ("failed", _TEXTS), ("unknown", _TEXTS),
                                  ("priority", pa.int32()), ("flags", _TEXTS), ("benefit", pa.int64()),
                                  ("channel", _TEXT)] + [(f"rule:{r.rule.id}", _TEXT) for r in plan.rules])
@@ -255,16 +259,16 @@ class ColumnarPlan:
 
     def decide(self, table: pa.Table) -> pa.Table:
         """One decision row per member row (MEMBER_SCHEMA, already valid), in the same order."""
-        members = table.select(MEMBER_SCHEMA.names)
+        members = table.select(self._reads)  # only the fields the rules read are converted
         if members.num_rows == 0:
             return self.schema.empty_table()
         frame = pl.from_arrow(members.combine_chunks() if members.column(0).num_chunks > 1 else members)
         assert isinstance(frame, pl.DataFrame)
         for exprs, finishers in self._waves:
-            frame = frame.with_columns(**exprs)
+            frame = frame.lazy().with_columns(**exprs).collect()  # lazy: shared subexpressions once
             for name, finish in finishers:
                 frame = frame.with_columns(finish(frame).alias(name))
-        return frame.select(**self._outputs).to_arrow().cast(self.schema)
+        return self._outputs.table(frame, self.schema)
 
 
 Wave = tuple[dict[str, pl.Expr], list[tuple[str, Callable[[pl.DataFrame], pl.Series]]]]
@@ -286,39 +290,71 @@ def _waves(items: list[_Item]) -> list[Wave]:
     return waves
 
 
-def _outputs(conds: list[tuple[str, Kind, Val]], amount: int, channel: Val | None) -> dict[str, pl.Expr]:
-    """The decision columns from the rule conditions, as the scalar Plan.decide derives them."""
-    fails, unknowns, flags, prioritized, rules = [], [], [], [], {}
-    for rule_id, kind, v in conds:
-        c = typed(v)[0]
-        on_true, on_false = _EFFECT[kind]
-        rules[f"rule:{rule_id}"] = pl.when(c).then(pl.lit(on_true.value)).when(~c).then(pl.lit(on_false.value)) \
-            .otherwise(pl.lit(RuleResult.UNKNOWN.value))
-        if kind in (Kind.REQUIRE, Kind.EXCLUDE):
-            fail = (c if kind is Kind.EXCLUDE else ~c).fill_null(False)
-            fails.append(pl.when(fail).then(pl.lit(rule_id)))
-            unknowns.append((c.is_null(), rule_id))
-        elif kind is Kind.FLAG:
-            flags.append(pl.when(c.fill_null(False)).then(pl.lit(rule_id)))
-        else:
-            prioritized.append(c.fill_null(False).cast(pl.Int32))
-    failed = pl.any_horizontal([f.is_not_null() for f in fails]) if fails else pl.lit(False)
-    unknown = pl.any_horizontal([u for u, _ in unknowns]) if unknowns else pl.lit(False)
-    eligible = ~failed & ~unknown
-    out = {
-        "outcome": pl.when(failed).then(pl.lit("ineligible")).when(unknown).then(pl.lit("undetermined"))
-        .otherwise(pl.lit("eligible")),
-        "failed": _ids(fails),
-        "unknown": _ids([pl.when(u).then(pl.lit(rule_id)) for u, rule_id in unknowns]),
-        "priority": pl.sum_horizontal(prioritized).cast(pl.Int32) if prioritized else pl.lit(0, pl.Int32),
-        "flags": _ids(flags),
-        "benefit": pl.when(eligible).then(pl.lit(amount, pl.Int64)),
-        "channel": pl.when(eligible).then(typed(channel)[0].cast(pl.String)) if channel else pl.lit(None, pl.String),
-    }
-    return out | rules
+class _Outputs:
+    """The decision columns from the rule conditions, as the scalar Plan.decide derives them.
+
+    Polars computes small codes (a rule's outcome as 0/1/2, bit masks of failed, unknown and
+    flagged rules); Arrow spells them out with ``take`` from a few strings (cheaper than building
+    millions of strings in Polars and converting them)."""
+
+    OUTCOMES = pa.array(["ineligible", "undetermined", "eligible"], _TEXT)
+
+    def __init__(self, conds: list[tuple[str, Kind, Val]], amount: int, channel: Val | None) -> None:
+        lists: dict[str, list[tuple[pl.Expr, str]]] = {"failed": [], "unknown": [], "flags": []}
+        prioritized, self.rules, codes = [], {}, {}
+        for i, (rule_id, kind, v) in enumerate(conds):
+            c = typed(v)[0]
+            on_true, on_false = _EFFECT[kind]
+            codes[f"rule~{i}"] = c.cast(pl.Int8).fill_null(2)  # false 0, true 1, unknown 2
+            self.rules[f"rule~{i}"] = (f"rule:{rule_id}", pa.array([on_false, on_true, RuleResult.UNKNOWN], _TEXT))
+            if kind in (Kind.REQUIRE, Kind.EXCLUDE):
+                lists["failed"].append(((c if kind is Kind.EXCLUDE else ~c).fill_null(False), rule_id))
+                lists["unknown"].append((c.is_null(), rule_id))
+            elif kind is Kind.FLAG:
+                lists["flags"].append((c.fill_null(False), rule_id))
+            else:
+                prioritized.append(c.fill_null(False).cast(pl.Int32))
+        failed = pl.any_horizontal([f for f, _ in lists["failed"]] or [pl.lit(False)])
+        unknown = pl.any_horizontal([u for u, _ in lists["unknown"]] or [pl.lit(False)])
+        eligible = ~failed & ~unknown
+        self.exprs = codes | {
+            "outcome~": pl.when(failed).then(pl.lit(0, pl.Int8)).when(unknown).then(pl.lit(1, pl.Int8))
+            .otherwise(pl.lit(2, pl.Int8)),
+            "priority": pl.sum_horizontal(prioritized).cast(pl.Int32) if prioritized else pl.lit(0, pl.Int32),
+            "benefit": pl.when(eligible).then(pl.lit(amount, pl.Int64)),
+            "channel": pl.when(eligible).then(typed(channel)[0].cast(pl.String)) if channel
+            else pl.lit(None, pl.String),
+        }
+        self.masks: dict[str, list[tuple[str, list[str]]]] = {}
+        for name, parts in lists.items():
+            self.masks[name] = []
+            for start in range(0, max(len(parts), 1), _BITS):
+                chunk = parts[start:start + _BITS]
+                bits = [t.cast(pl.Int64) * (1 << b) for b, (t, _) in enumerate(chunk)]
+                self.exprs[f"{name}~{start}"] = pl.sum_horizontal(bits) if bits else pl.lit(0, pl.Int64)
+                self.masks[name].append((f"{name}~{start}", [rule_id for _, rule_id in chunk]))
+
+    def table(self, frame: pl.DataFrame, schema: pa.Schema) -> pa.Table:
+        codes = frame.lazy().select(**self.exprs).collect().to_arrow()
+        out: dict[str, Any] = {"outcome": self.OUTCOMES.take(codes["outcome~"])}
+        out |= {name: spelled.take(codes[column]) for column, (name, spelled) in self.rules.items()}
+        for name, masks in self.masks.items():
+            parts = [_spell(codes[column], ids) for column, ids in masks]
+            out[name] = parts[0] if len(parts) == 1 else \
+                pl.DataFrame([pl.from_arrow(p) for p in parts]).select(pl.concat_list(pl.all())).to_series().to_arrow()
+        out |= {name: codes[name] for name in ("priority", "benefit", "channel")}
+        arrays = [out[f.name] for f in schema]
+        return pa.Table.from_arrays([a if a.type == f.type else a.cast(f.type)
+                                     for a, f in zip(arrays, schema, strict=True)],
+                                    schema=schema)
 
 
-def _ids(parts: list[pl.Expr]) -> pl.Expr:
-    if not parts:
-        return pl.lit(pl.Series([[]], dtype=pl.List(pl.String))).first()
-    return pl.concat_list(parts).list.drop_nulls()
+def _spell(masks: pa.ChunkedArray, ids: list[str]) -> pa.ChunkedArray:
+    """Bit masks -> lists of rule ids: each distinct mask is spelled once, then taken per row."""
+    encoded = pc.dictionary_encode(masks.combine_chunks())
+    spelled = pa.array([[i for b, i in enumerate(ids) if m >> b & 1] for m in encoded.dictionary.to_pylist()],
+                       _TEXTS)
+    return pa.chunked_array([spelled.take(encoded.indices)])
+
+
+_BITS = 62

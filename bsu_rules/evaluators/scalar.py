@@ -58,7 +58,7 @@ def jsonable(value: Any) -> Any:
     if isinstance(value, (list, tuple, frozenset)):
         return [jsonable(v) for v in value]
     if hasattr(value, "model_dump"):
-        return value.model_dump(mode="json", exclude_none=True)
+        return dict(sorted(value.model_dump(mode="json", exclude_none=True).items()))
     return str(value)
 
 
@@ -175,6 +175,7 @@ class Plan:
             values = dict(r.fixed)
             for label, get in r.trace:
                 values[label] = jsonable(get(member, f))
+            values = dict(sorted(values.items()))
             missing: list[str] = []
             if result is RuleResult.UNKNOWN:
                 missing = [p for p, get in r.missing if get(member) is None] or \

@@ -35,8 +35,8 @@ class Kind(StrEnum):
 class Text(_Model):
     """The same text in Bahasa Indonesia and English."""
 
-    id: str
     en: str
+    id: str
 
 
 class Window(_Model):

@@ -17,9 +17,9 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
+from bsu_rules.counterfactual.text import describe
 from bsu_rules.decisions import Change, Hint, RuleOutcome, RuleResult
 from bsu_rules.evaluators.compile import Fn, compile_node, member_getter
-from bsu_rules.formatting import format_date, format_month, format_value, rupiah
 from bsu_rules.members import Citizenship, EmploymentType, Member, ParticipantCategory, WageReport
 from bsu_rules.ruleset.expressions import Binary, BoolOp, Call, Name, Node, Unary, parse, unparse
 from bsu_rules.ruleset.schema import Kind, Text
@@ -29,7 +29,6 @@ from bsu_rules.ruleset.types import DATE, INT, Type, member_fields
 if TYPE_CHECKING:
     from bsu_rules.evaluators.scalar import Plan, _Compiled
 
-__all__ = ["FIXED", "Counterfactuals", "apply_changes", "apply_hint", "describe"]
 
 FIXED = frozenset({"member.citizenship", "member.registered_on", "member.membership_ended_on",
                    "member.deceased_on", "member.program_receipts"})
@@ -54,6 +53,19 @@ class _Term:
     type: Type | None
     value: Fn
     args: list[Fn]
+
+
+def _change(field: str, subject: str, **values: Any) -> Change:
+    values = {k: _sorted(v) for k, v in values.items()}  # canonical: every dict with sorted keys
+    return Change.model_construct(field=field, subject=subject, **values)  # engine-made, JSON-safe values
+
+
+def _sorted(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _sorted(value[k]) for k in sorted(value)}
+    if isinstance(value, list):
+        return [_sorted(v) for v in value]
+    return value
 
 
 def _json(value: Any) -> Any:
@@ -119,10 +131,11 @@ class _Analyser:
     def _term(self, node: Node) -> _Term | None:
         """Follow facts down to the member field, or the history call, the value comes from."""
         label: str | None = None
+        value = compile_node(node, self.env)  # a fact's slot, not a second computation
         while isinstance(node, Name) and node.parts[0] == "fact":
             label, node = label or node.dotted, self.facts[node.parts[1]]
         if isinstance(node, Name) and node.parts[0] == "member":
-            return _Term(node.dotted, node.dotted, node.type, compile_node(node, self.env), [])
+            return _Term(node.dotted, node.dotted, node.type, value, [])
         if not (isinstance(node, Call) and node.func.dotted in _HISTORY):
             return None
         field, arity = _HISTORY[node.func.dotted]
@@ -130,13 +143,12 @@ class _Analyser:
         if len(node.args) != arity or not (isinstance(head, Name) and head.dotted == field) \
                 or any(self.deps(a) for a in rest):
             return None
-        return _Term(field, label or unparse(node), INT, compile_node(node, self.env),
-                     [compile_node(a, self.env) for a in rest])
+        return _Term(field, label or unparse(node), INT, value, [compile_node(a, self.env) for a in rest])
 
     @staticmethod
     def _fixed(deps: list[str]) -> Solver:
         getters = [(d, member_getter(tuple(d.split(".")[1:]))) for d in deps]
-        return lambda m, f: (False, [Change(field=d, subject=d, current=_json(g(m))) for d, g in getters])
+        return lambda m, f: (False, [_change(d, d, current=_json(g(m))) for d, g in getters])
 
 
 def _cheapest(options: list[list[Change]]) -> list[Change]:
@@ -165,8 +177,7 @@ def _solver(term: _Term, other: Fn, op: str) -> Solver:
         patch = _patch(term, rel, target, m, f) if term.args else None if fixed else {"set": _json(target)}
         if patch is None and (term.args or not fixed):
             return None
-        change = Change(field=term.field, subject=term.label, op=rel, current=_json(current),
-                        required=_json(target), patch=patch)
+        change = _change(term.field, term.label, op=rel, current=_json(current), required=_json(target), patch=patch)
         return patch is not None, [change]
     return solve
 
@@ -199,8 +210,8 @@ def _choose(term: _Term, op: str, other: Any, current: Any, fixed: bool) -> Foun
     if not allowed or current in allowed:
         return None
     one = len(allowed) == 1
-    change = Change(field=term.field, subject=term.label, op="==" if one else "in", current=_json(current),
-                    required=allowed[0] if one else allowed, patch=None if fixed else {"set": allowed[0]})
+    change = _change(term.field, term.label, op="==" if one else "in", current=_json(current),
+                     required=allowed[0] if one else allowed, patch=None if fixed else {"set": allowed[0]})
     return not fixed, [change]
 
 
@@ -232,6 +243,7 @@ def apply_hint(member: Member, hint: Hint) -> Member:
 
 
 def apply_changes(member: Member, changes: Sequence[Change]) -> Member:
+    """Make each change's patch (wage report, contributions paid, or a field set); ValueError if one has none."""
     for c in changes:
         patch = c.patch
         if not isinstance(patch, dict):
@@ -273,12 +285,12 @@ class Counterfactuals:
         self.solvers = [analyser.build(r.checked.tree, r.kind is Kind.REQUIRE)
                         if r.kind in (Kind.REQUIRE, Kind.EXCLUDE) else None for r in plan.rules]
         self.reads = [set(reads(r.checked.tree)) for r in plan.rules]
-        hoisted = sorted(getattr(plan, "hoisted", {}).items(), key=lambda item: item[1])
-        trees = [*plan.ruleset.facts.values(), *(parse(label) for label, _ in hoisted)]
+        trees = {slot: plan.ruleset.facts[name] for name, slot in plan.env.slots.items()}
+        trees.update({slot: parse(label) for label, slot in getattr(plan, "hoisted", {}).items()})
         self.slots: dict[str, list[int]] | None = None  # member field -> fact slots to recompute
-        if len(trees) == len(plan.facts):
+        if sorted(trees) == list(range(len(plan.facts))):
             self.slots = {}
-            for slot, tree in enumerate(trees):
+            for slot, tree in sorted(trees.items()):
                 for field in reads(tree):
                     self.slots.setdefault(field, []).append(slot)
 
@@ -306,10 +318,11 @@ class Counterfactuals:
             f = self._refresh(changed, facts, fields)
             if not _passes(self.plan.rules[i], changed, f):
                 return None
-            sufficient = alone and all(_passes(r, changed, f) for r, read in zip(self.plan.rules, self.reads,
-                                                                                 strict=True) if read & fields)
-        return Hint.model_construct(possible=possible, sufficient=sufficient, changes=changes, text=Text.model_construct(
-            id=describe(changes, possible, sufficient, "id"), en=describe(changes, possible, sufficient, "en")))
+            rules = zip(self.plan.rules, self.reads, strict=True)
+            sufficient = alone and all(_passes(r, changed, f) for r, read in rules if read & fields)
+        text = Text.model_construct(id=describe(changes, possible, sufficient, "id"),
+                                    en=describe(changes, possible, sufficient, "en"))
+        return Hint.model_construct(possible=possible, sufficient=sufficient, changes=changes, text=text)
 
     def _refresh(self, member: Member, facts: list[Any], fields: set[str]) -> list[Any]:
         """The fact values after a change: only the slots that read a changed field are recomputed."""
@@ -325,85 +338,3 @@ def _passes(r: _Compiled, member: Member, facts: list[Any]) -> bool:
     if r.kind not in (Kind.REQUIRE, Kind.EXCLUDE):
         return True
     return r.condition(member, facts) is (r.kind is Kind.REQUIRE)
-
-
-# --- text (each pair is English, Indonesian) ----------------------------------------------------
-
-_OP = {"<=": ("at most", "paling banyak"), ">=": ("at least", "paling sedikit"), "==": ("exactly", "tepat")}
-_DAY_OP = {"<=": ("on or before", "paling lambat"), ">=": ("on or after", "paling cepat"), "==": ("on", "pada")}
-_LABEL = {"member.participant_category": ("participant category", "kategori peserta"),
-          "member.employment_type": ("employment type", "jenis pekerjaan"),
-          "member.work_regency_code": ("work regency code", "kode kabupaten/kota tempat kerja"),
-          "member.employer.sector": ("employer's sector", "sektor pemberi kerja")}
-_WHO = {"WNA": ("a foreign national (WNA)", "warga negara asing (WNA)"),
-        "WNI": ("an Indonesian citizen (WNI)", "warga negara Indonesia (WNI)")}
-_FACT = {"member.deceased_on": ("The participant died on {}", "Peserta meninggal dunia pada {}"),
-         "member.membership_ended_on": ("Membership ended on {}", "Kepesertaan berakhir pada {}"),
-         "member.registered_on": ("Registered on {}", "Terdaftar {}"),
-         "member.program_receipts": ("Aid already received stays on the record",
-                                     "Bantuan yang sudah diterima tetap tercatat")}
-_NO_HELP = ("; no change to the record can help.", "; tidak ada perubahan data yang dapat membantu.")
-
-
-def describe(changes: Sequence[Change], possible: bool, sufficient: bool, lang: str) -> str:
-    """A hint as one sentence in Bahasa Indonesia (``id``) or English (``en``)."""
-    k = 0 if lang == "en" else 1
-    if not possible:
-        return " ".join(dict.fromkeys(_fact(c, k, lang) + _NO_HELP[k] for c in changes))
-    head = ("Eligible if ", "Layak jika ") if sufficient else \
-        ("This criterion is met if ", "Kriteria ini terpenuhi jika ")
-    return head[k] + (" and ", " dan ")[k].join(_phrase(c, k, lang) for c in changes)
-
-
-def _show(value: Any, field: str, lang: str) -> str:
-    if isinstance(value, list):
-        return _join([_show(v, field, lang) for v in value], ("or", "atau")[lang != "en"])
-    if field == "member.wages" and isinstance(value, int):
-        return rupiah(value)
-    if member_fields().get(field) == DATE and isinstance(value, str):
-        return format_date(date.fromisoformat(value), lang)
-    return format_value(value, lang)
-
-
-def _join(items: list[str], word: str) -> str:
-    if len(items) > 8:
-        items = [*items[:6], f"… ({len(items)})"]
-    return f"{', '.join(items[:-1])} {word} {items[-1]}" if len(items) > 1 else "".join(items)
-
-
-def _phrase(c: Change, k: int, lang: str) -> str:
-    p = c.patch if isinstance(c.patch, dict) else {}
-    now = (" (it is {})", " (saat ini {})")[k].format(_show(c.current, c.field, lang))
-    if c.field == "member.wages":
-        word, month, wage = _OP[str(c.op)][k], format_month(str(p["period"]), lang), rupiah(int(str(p["amount"])))
-        return (f"the reported wage for {month} were {word} {wage}", f"upah terlapor {month} {word} {wage}")[k] + now
-    if c.field == "member.contributions":
-        periods = p["periods"] if isinstance(p["periods"], list) else []
-        months = _join([format_month(str(m), lang) for m in periods], ("and", "dan")[k])
-        by, s = format_date(date.fromisoformat(str(p["paid_on"])), lang), "s" if len(periods) > 1 else ""
-        return (f"the contribution{s} for {months} had been paid by {by}",
-                f"iuran {months} sudah dibayar paling lambat {by}")[k]
-    label = _LABEL.get(c.field, (f"`{c.field}`", f"`{c.field}`"))[k]
-    value = _show(c.required, c.field, lang)
-    if c.op == "in":
-        return (f"the {label} were one of {value}", f"{label} salah satu dari {value}")[k] + now
-    if c.op == "==" and c.field in _LABEL:
-        return (f"the {label} were {value}", f"{label} {value}")[k] + now
-    word = (_DAY_OP if member_fields().get(c.field) == DATE else _OP)[str(c.op)][k]
-    return (f"{label} were {word} {value}", f"{label} {word} {value}")[k] + now
-
-
-def _fact(c: Change, k: int, lang: str) -> str:
-    """Why a recorded fact stands in the way."""
-    cur = _show(c.current, c.field, lang)
-    if c.field == "member.registered_on" and c.op == "<=" and c.required is not None:
-        cutoff = _show(c.required, c.field, lang)
-        return (f"The cut-off of {cutoff} has passed (registered on {cur})",
-                f"Batas {cutoff} sudah lewat (terdaftar {cur})")[k]
-    if c.field == "member.citizenship" and c.op == "==" and c.current in _WHO and c.required in _WHO:
-        who, only = _WHO[str(c.current)][k], _WHO[str(c.required)][k]
-        return (f"The participant is {who}, and only {only} qualifies",
-                f"Peserta adalah {who}, sedangkan yang layak hanya {only}")[k]
-    if c.field in _FACT:
-        return _FACT[c.field][k].format(cur)
-    return (f"`{c.field}` ({cur}) is a recorded fact", f"`{c.field}` ({cur}) adalah fakta tercatat")[k]

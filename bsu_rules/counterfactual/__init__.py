@@ -1,0 +1,6 @@
+"""Exact counterfactuals: what would have made a failed criterion pass (``solve``), in words (``text``)."""
+
+from bsu_rules.counterfactual.solve import FIXED, Counterfactuals, apply_changes, apply_hint
+from bsu_rules.counterfactual.text import describe
+
+__all__ = ["FIXED", "Counterfactuals", "apply_changes", "apply_hint", "describe"]
