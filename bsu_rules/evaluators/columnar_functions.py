@@ -402,13 +402,12 @@ def _arrears(args: list[Val], out: str) -> Job:
 
         def unpaid(k: int, lst: pl.Expr) -> pl.Expr:
             return _any(lst, pl.element() == 2 * k) & ~_any(lst, pl.element() == 2 * k + 1)
-    runs = [reduce(operator.and_, [unpaid(j, lists) for j in range(k + 1)]) for k in range(_STEPS)]
-    first[out] = pl.sum_horizontal([r.cast(pl.Int64) for r in runs]).cast(pl.Int64)
-    first[out] = pl.when(runs[0].is_null()).then(pl.lit(None, pl.Int64)).otherwise(first[out])
-    column = lists.meta.output_name() if not first.keys() - {out} else f"{out}~v"
+    first |= {f"{out}~{k}": unpaid(k, lists) for k in range(_STEPS)}
+    column = f"{out}~v" if f"{out}~v" in first else lists.meta.output_name()
 
     def finish(df: pl.DataFrame) -> pl.Series:
-        value = df.get_column(out)
+        runs = [df.get_column(f"{out}~{k}") for k in range(_STEPS)]
+        value = reduce(operator.add, [reduce(operator.and_, runs[:k + 1]).cast(pl.Int64) for k in range(_STEPS)])
         todo = df.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("i"), pl.col(column).alias("c")) \
             .filter(value == _STEPS)
         k = _STEPS

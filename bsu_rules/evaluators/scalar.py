@@ -8,7 +8,7 @@ conditions used, so the traced path and the fast path are the same code.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -164,13 +164,16 @@ class Plan:
             values.append(fact(member, values))
         return values
 
-    def decide(self, member: Member, input_sha256: str | None = None) -> Decision:
+    def decide(self, member: Member, input_sha256: str | None = None,
+               conditions: Sequence[bool | None] | None = None) -> Decision:
+        """The decision with its full trace. ``conditions``: each in-force rule's condition as
+        another evaluator found it (the durable backend); the trace is built the same way."""
         f = self.fact_values(member)
         outcomes: list[RuleOutcome] = []
         failed = unknown = False
         priority, flags, missing_all = 0, [], []
-        for r in self.rules:
-            holds = r.condition(member, f)
+        for i, r in enumerate(self.rules):
+            holds = r.condition(member, f) if conditions is None else conditions[i]
             result = r.on_true if holds else r.on_false if holds is not None else RuleResult.UNKNOWN
             values = dict(r.fixed)
             for label, get in r.trace:

@@ -1,0 +1,193 @@
+"""The durable_rules backend (optional extra ``bsu-rules[durable]``): rule logic run by durable_rules.
+
+Each in-force criterion becomes three durable rules that exclude each other: its condition
+*holds*, *fails* or is *unknown* (Kleene's logic written as three two-valued conditions). The
+leaves durable_rules cannot compute (catalogue functions, facts, table look-ups) are computed by
+the same compiled closures as the scalar evaluator and posted as event fields; comparisons,
+``in`` lists, ``and``/``or``/``not`` run inside durable_rules. Dates and months are posted as
+day and month numbers; a decimal comparison is computed before posting (durable_rules would turn
+it into a float).
+
+durable_rules consumes an event at the first rule that matches and keeps rule sets in one
+process-wide registry, and it has been seen to lose actions: every posted event must match
+exactly one rule, and a decision with any criterion missing its answer raises DurableShortfall.
+"""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from durable.lang import delete_state, get_state, m, post_batch, ruleset, when_all
+
+from bsu_rules.evaluators.compile import Fn, compile_node, is_constant
+from bsu_rules.ruleset.expressions import Binary, BoolOp, ListLit, Lit, Node, Unary
+from bsu_rules.ruleset.types import DATE, MONTH, Type
+
+if TYPE_CHECKING:
+    from bsu_rules.decisions import Decision
+    from bsu_rules.evaluators.scalar import Plan
+    from bsu_rules.members import Member
+
+_NEGATE = {"<": ">=", "<=": ">", ">": "<=", ">=": "<", "==": "!=", "!=": "=="}
+_ORDERED = ("int", "date", "month")
+_names = itertools.count()
+
+
+class DurableShortfall(RuntimeError):
+    """durable_rules did not answer for every criterion of a member."""
+
+
+def _post(value: Any, kind: Type | None) -> Any:
+    """A value as durable_rules compares it exactly: dates and months as integers."""
+    if value is None or kind is None:
+        return value
+    if kind == DATE:
+        return value.toordinal() if isinstance(value, date) else value
+    if kind == MONTH:
+        return int(value[:4]) * 12 + int(value[5:7])
+    return value
+
+
+class _Leaf:
+    """A value computed in Python and posted as the event field ``name``."""
+
+    def __init__(self, name: str, fn: Fn, kind: Type | None) -> None:
+        self.name, self.fn, self.kind = name, fn, kind
+
+
+class _Translator:
+    """Typed tree -> (holds, fails, unknown) durable_rules conditions, collecting the leaves."""
+
+    def __init__(self, plan: Plan) -> None:
+        self.plan = plan
+        self.leaves: list[_Leaf] = []
+
+    def leaf(self, node: Node, kind: Type | None) -> Any:
+        name = f"v{len(self.leaves)}"
+        self.leaves.append(_Leaf(name, compile_node(node, self.plan.env), kind))
+        return getattr(m, name)
+
+    def const(self, node: Node) -> Any:
+        return _post(compile_node(node, self.plan.env)(None, []), node.type)
+
+    def boolean(self, node: Node) -> tuple[Any, Any, Any]:
+        v = self.leaf(node, None)
+        return v == True, v == False, -v  # noqa: E712 (durable_rules conditions, not Python tests)
+
+    def tri(self, node: Node) -> tuple[Any, Any, Any]:
+        if isinstance(node, BoolOp):
+            parts = [self.tri(o) for o in node.operands]
+            return _connective(parts, node.op == "and")
+        if isinstance(node, Unary) and node.op == "not":
+            h, f, u = self.tri(node.operand)
+            return f, h, u
+        if isinstance(node, Binary) and node.op in _NEGATE and self._orderable(node):
+            return self._compare(node)
+        if isinstance(node, Binary) and node.op in ("in", "not in") and isinstance(node.right, ListLit) \
+                and all(isinstance(i, Lit) for i in node.right.items) and node.right.items \
+                and not is_constant(node.left):
+            v = self.leaf(node.left, node.left.type)
+            values = [_post(i.value, node.left.type) for i in node.right.items]  # type: ignore[attr-defined]
+            inside = _any([v == x for x in values])
+            outside = _all([v != x for x in values])
+            h, f = (inside, outside) if node.op == "in" else (outside, inside)
+            return h, f, -v
+        return self.boolean(node)
+
+    def _orderable(self, node: Binary) -> bool:
+        kinds = {t.name for t in (node.left.type, node.right.type) if t is not None}
+        text_equality = kinds == {"str"} and node.op in ("==", "!=")
+        return (kinds <= set(_ORDERED) or text_equality) and not (is_constant(node.left) and is_constant(node.right))
+
+    def _compare(self, node: Binary) -> tuple[Any, Any, Any]:
+        sides, absent, present = [], [], []
+        for side in (node.left, node.right):
+            if is_constant(side):
+                sides.append(self.const(side))
+            else:
+                v = self.leaf(side, side.type)
+                sides.append(v)
+                absent.append(-v)
+                present.append(+v)  # a missing field is not reliably false in a field-to-field test
+        left, right = sides
+        if not absent or left is None or right is None:
+            return self.boolean(node)
+        known = _all(present)
+        return known & _op(left, node.op, right), known & _op(left, _NEGATE[node.op], right), _any(absent)
+
+
+def _op(a: Any, op: str, b: Any) -> Any:
+    if not hasattr(a, "__and__") or isinstance(a, (int, str)):  # durable needs the field on the left
+        a, b, op = b, a, {"<": ">", "<=": ">=", ">": "<", ">=": "<="}.get(op, op)
+    return {"<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b, "==": a == b, "!=": a != b}[op]
+
+
+def _any(xs: list[Any]) -> Any:
+    out = xs[0]
+    for x in xs[1:]:
+        out = out | x
+    return out
+
+
+def _all(xs: list[Any]) -> Any:
+    out = xs[0]
+    for x in xs[1:]:
+        out = out & x
+    return out
+
+
+def _connective(parts: list[tuple[Any, Any, Any]], conjunction: bool) -> tuple[Any, Any, Any]:
+    hs, fs, us = zip(*parts, strict=True)
+    if conjunction:  # true if all true; false if any false; else unknown
+        return _all(list(hs)), _any(list(fs)), _all([h | u for h, _, u in parts]) & _any(list(us))
+    return _any(list(hs)), _all(list(fs)), _all([f | u for _, f, u in parts]) & _any(list(us))
+
+
+class DurablePlan:
+    """A scalar Plan whose rule conditions are decided by durable_rules."""
+
+    def __init__(self, plan: Plan) -> None:
+        self.plan = plan
+        self.name = f"bsu-{plan.ruleset.sha256[:12]}-{plan.on.isoformat()}-{next(_names)}"
+        self.leaves: list[list[_Leaf]] = []
+        with ruleset(self.name):
+            for i, compiled in enumerate(plan.rules):
+                t = _Translator(plan)
+                conditions = t.tri(compiled.checked.tree)
+                self.leaves.append(t.leaves)
+                for side, condition in zip("HFU", conditions, strict=True):
+                    when_all((m.c == i) & condition)(_action(i, side))
+        self._sids = itertools.count()
+
+    def conditions(self, member: Member) -> list[bool | None]:
+        """Each in-force rule's condition as durable_rules decides it."""
+        facts = self.plan.fact_values(member)
+        sid = f"{self.name}-{next(self._sids)}"
+        events = []
+        for i, leaves in enumerate(self.leaves):
+            event: dict[str, Any] = {"sid": sid, "c": i}
+            for leaf in leaves:
+                value = _post(leaf.fn(member, facts), leaf.kind)
+                if value is not None:
+                    event[leaf.name] = value
+            events.append(event)
+        post_batch(self.name, events)  # its return value is sometimes None: read the state itself
+        state = get_state(self.name, sid)
+        delete_state(self.name, sid)
+        answers = [state.get(f"r{i}") for i in range(len(self.leaves))]
+        if None in answers:
+            lost = [self.plan.rules[i].id for i, a in enumerate(answers) if a is None]
+            raise DurableShortfall(f"durable_rules gave no answer for {', '.join(lost)} (sid {sid})")
+        return [{"H": True, "F": False, "U": None}[a] for a in answers]
+
+    def decide(self, member: Member) -> Decision:
+        return self.plan.decide(member, conditions=self.conditions(member))
+
+
+def _action(i: int, side: str) -> Any:
+    def record(c: Any) -> None:
+        c.s[f"r{i}"] = side
+    record.__name__ = f"r{i}_{side}"
+    return record

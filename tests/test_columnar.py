@@ -1,0 +1,319 @@
+"""The columnar evaluator and the Arrow form of the member contract: unit tests.
+
+Parity over the bundled editions is in ``test_columnar_parity.py``; here a probe rule file drives
+the paths the bundled files do not take (months and dates that vary per member, decimals,
+incomplete tables, list literals with member fields, many rules), plus fixed examples.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+pa = pytest.importorskip("pyarrow")
+pytest.importorskip("polars")
+
+from strategies import members  # noqa: E402
+from test_columnar_parity import expected  # noqa: E402
+
+import bsu_rules  # noqa: E402
+from bsu_rules.errors import InputError  # noqa: E402
+from bsu_rules.evaluators.arrow import MEMBER_SCHEMA, members_to_arrow  # noqa: E402
+from bsu_rules.evaluators.columnar import ColumnarPlan  # noqa: E402
+from bsu_rules.members import Member, parse_member  # noqa: E402
+
+BASE: dict[str, Any] = {"nik": "3215014107900001", "citizenship": "WNI", "participant_category": "PU",
+        "birth_date": "1990-07-01", "kpj": "21012345678", "employment_type": "private",
+        "work_regency_code": "3215", "registered_on": "2019-03-01",
+        "wages": [{"period": "2022-07", "amount": 3_400_000}],
+        "contributions": [{"period": "2022-07", "amount": 204_000, "paid_on": "2022-07-12"}],
+        "program_receipts": [], "bank_account": {"bank": "BRI", "number": "0123"}}
+
+PROBE = """\
+ruleset: columnar-probe
+version: "1"
+title: {id: Uji evaluator kolom, en: Columnar evaluator probe}
+in_force: {from: 2022-01-01}
+as_of: 2022-07-31
+parameters:
+  cutoff_month: {value: 2022-07}
+  ceiling: {value: 3500000, unit: IDR}
+  step: {value: 100000, unit: IDR}
+  rate: {value: 0.0125}
+  banks: {value: [BRI, BNI]}
+  allowed_arrears:
+    values: {2022-01-01: 2, 2022-09-01: null}
+tables:
+  minimum_wage: {file: tables/minimum-wage-2021.csv, key: area_code, value: amount}
+  minimum_wage_listed: {file: tables/minimum-wage-2022.csv, key: area_code, value: amount, unlisted: unknown}
+  ppkm: {file: tables/ppkm-areas-2021.csv, key: regency_code, unlisted: unknown}
+  sectors: {file: tables/priority-sectors-2021.csv, key: sector}
+facts:
+  joined: month_of(member.registered_on)
+  wage_then: last_wage(member.wages, fact.joined)
+  wage_now: last_wage(member.wages, param.cutoff_month)
+  billed_after: contribution_billed(member.contributions, add_months(fact.joined, 1))
+  streak_then: arrears_streak(member.contributions, fact.joined, coalesce(member.deceased_on, as_of))
+  streak_later: arrears_streak(member.contributions, add_months(fact.joined, 2), as_of)
+  minimum: table.minimum_wage.get(member.work_regency_code,
+    table.minimum_wage.get(province(member.work_regency_code), 0))
+  scaled: fact.minimum * 3 // 7 - fact.minimum // -3 + fact.wage_now * param.rate
+  product: fact.minimum * fact.minimum
+  lowest: min(fact.wage_now, fact.minimum, param.ceiling)
+  highest: max(fact.wage_then, 4000000)
+  rounded: round_up(fact.minimum, param.step)
+  either: fact.wage_now if member.citizenship == "WNI" and fact.billed_after else fact.wage_then
+  aid_year: fact.streak_then + 2021
+rules:
+  - id: streak
+    exclude: 'fact.streak_then > 1 and not fact.billed_after'
+  - id: streak-later
+    require: 'fact.streak_later <= param.allowed_arrears'
+  - id: known
+    require: 'known(member.kpj) or known(member.wages)'
+  - id: joined-month
+    require: 'month_start(fact.joined) <= member.registered_on
+      and month_end(add_months(fact.joined, -1)) < member.registered_on'
+  - id: wage-then
+    flag: 'fact.wage_then <= param.ceiling or fact.rounded >= fact.wage_now'
+  - id: either
+    flag: 'fact.either > 3500000'
+  - id: scaled
+    flag: 'fact.scaled > 1400000'
+  - id: product
+    flag: 'fact.product > 18000000000000'
+  - id: lowest
+    prioritize: 'fact.lowest < fact.highest'
+  - id: ppkm
+    flag: 'member.work_regency_code in table.ppkm'
+  - id: not-ppkm
+    flag: 'member.work_regency_code not in table.ppkm'
+  - id: sector
+    flag: 'member.employer.sector not in table.sectors'
+  - id: listed-minimum
+    flag: 'table.minimum_wage_listed.get(member.work_regency_code, 0) > 4000000'
+  - id: bank-named
+    flag: 'member.bank_account.bank in [member.employer.name, "BRI", member.name]'
+  - id: aid
+    prioritize: 'received(member.program_receipts, ["PKH", "BPUM"], fact.aid_year)'
+  - id: negative
+    flag: '-fact.minimum < -3500000'
+  - id: coalesced
+    flag: 'coalesce(member.deceased_on, member.membership_ended_on, as_of) >= as_of'
+  - id: same-truth
+    flag: '(member.citizenship == "WNI") == (member.participant_category == "PU")'
+  - id: issue
+    flag: 'nik_issue(member.nik, member.birth_date) in ["", "serial"]'
+  - id: nik-alone
+    flag: 'nik_valid(member.nik)'
+benefit: {amount: 600000}
+channel:
+  expression: 'coalesce(member.bank_account.bank, "POS") if fact.wage_now > 1000000
+    else ("CASH" if fact.highest > 4500000 else member.bank_account.bank)'
+"""
+
+
+def write_rules(folder: Path, name: str, body: str) -> Path:
+    path = folder / f"{name}.yaml"
+    path.write_text(body, "utf-8")
+    return path
+
+
+def mini(rules: str, facts: str = "", extra: str = "") -> str:
+    """A small rule file: the header, ``facts`` and ``rules`` (YAML, unindented)."""
+    head = """\
+        ruleset: mini
+        version: "1"
+        title: {id: Mini, en: Mini}
+        in_force: {from: 2022-01-01}
+        as_of: 2022-07-31
+        parameters:
+          cutoff_month: {value: 2022-07}
+        """
+    body = textwrap.dedent(head) + extra
+    if facts:
+        body += "facts:\n" + textwrap.indent(textwrap.dedent(facts), "  ")
+    rules = textwrap.dedent(rules).rstrip("\n") + "\n"
+    return body + "rules:\n" + textwrap.indent(rules, "  ") + "benefit: {amount: 1}\n"
+
+
+def both(path: Path, records: list[dict[str, Any]], on: date | None = None) -> list[dict[str, Any]]:
+    """Decide with both evaluators, assert they agree, return the columnar rows."""
+    plan = bsu_rules.load_ruleset(path).plan(on)
+    rows: list[dict[str, Any]] = ColumnarPlan(plan).decide(members_to_arrow(records)).to_pylist()
+    for record, row in zip(records, rows, strict=True):
+        assert row == expected(plan, record), record
+    return rows
+
+
+# --- the Arrow contract ------------------------------------------------------------------------
+
+
+def test_schema_follows_the_member_model() -> None:
+    assert MEMBER_SCHEMA.names == list(Member.model_fields)
+    for name, model in (("employer", "Employer"), ("bank_account", "BankAccount")):
+        fields = getattr(bsu_rules.members, model).model_fields
+        assert [f.name for f in MEMBER_SCHEMA.field(name).type] == list(fields)
+    for name, model in (("wages", "WageReport"), ("contributions", "Contribution"), ("program_receipts",
+                                                                                      "ProgramReceipt")):
+        item = MEMBER_SCHEMA.field(name).type.value_type
+        assert [f.name for f in item] == list(getattr(bsu_rules.members, model).model_fields)
+
+
+def test_members_to_arrow_round_trips() -> None:
+    table = members_to_arrow([BASE, parse_member({**BASE, "wages": None, "employer": {"sector": "C"}})])
+    assert table.schema == MEMBER_SCHEMA
+    assert [parse_member(row) for row in table.to_pylist()] == [parse_member(BASE),
+                                                                 parse_member({**BASE, "wages": None,
+                                                                               "employer": {"sector": "C"}})]
+
+
+def test_members_to_arrow_validates() -> None:
+    with pytest.raises(InputError, match="contributions"):
+        members_to_arrow([{**BASE, "contributions": [{"period": "2022-13"}]}])
+
+
+# --- the decision table ------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def plan2022() -> ColumnarPlan:
+    return ColumnarPlan(bsu_rules.load_ruleset("bsu-2022").plan())
+
+
+def test_empty_table(plan2022: ColumnarPlan) -> None:
+    out = plan2022.decide(MEMBER_SCHEMA.empty_table())
+    assert out.num_rows == 0 and out.schema == plan2022.schema
+
+
+def test_schema_is_the_batch_contract(plan2022: ColumnarPlan) -> None:
+    fallback = pytest.importorskip("bsu_rules.batch.fallback")
+    assert plan2022.schema == pa.schema(fallback.decision_fields(plan2022.plan))
+
+
+def test_order_chunks_and_extra_columns(plan2022: ColumnarPlan) -> None:
+    records = [{**BASE, "wages": [{"period": "2022-07", "amount": w}]} for w in (3_400_000, 5_000_000, 4_800_000)]
+    records += [{**BASE, "citizenship": "WNA"}, {**BASE, "contributions": None}]
+    whole = members_to_arrow(records)
+    chunked = pa.concat_tables([whole.slice(0, 2), whole.slice(2, 1), whole.slice(3)])
+    extra = whole.add_column(0, "_row", pa.array(range(len(records)), pa.int64()))
+    out = plan2022.decide(whole)
+    assert out.column("outcome").to_pylist() == ["eligible", "ineligible", "eligible", "ineligible", "undetermined"]
+    assert out.equals(plan2022.decide(chunked)) and out.equals(plan2022.decide(extra))
+    assert out.column("benefit").to_pylist() == [600_000, None, 600_000, None, None]
+    assert out.column("channel").to_pylist() == ["BRI", None, "BRI", None, None]
+    assert out.column("failed").to_pylist()[3] == ["citizen"]
+    assert out.column("unknown").to_pylist()[4] == ["contribution-billed", "arrears"]
+
+
+def test_bundled_examples(examples: list[dict[str, Any]]) -> None:
+    for path in sorted((Path(__file__).resolve().parents[1] / "rules").glob("*.yaml")):
+        both(path, examples)
+
+
+@pytest.mark.parametrize(("edition", "regency", "wage", "outcome"), [
+    ("bsu-2021", "3171", 4_500_000, "pass"),  # DKI UMP 4.416.186,548 -> ceiling 4.500.000
+    ("bsu-2021", "3171", 4_500_001, "fail"),
+    ("bsu-2022", "3215", 4_800_000, "pass"),  # Karawang 4.798.312 -> 4.800.000
+    ("bsu-2022", "3215", 4_800_001, "fail"),
+    ("bsu-2022", "3273", 3_500_001, "fail"),  # not listed in 2022: 3.500.000
+    ("bsu-2025", "1571", 3_700_000, "pass"),  # Kota Jambi 3.607.223 -> 3.700.000
+    ("bsu-2025", "1101", 3_700_000, "pass"),  # Aceh UMP 3.685.616 through the province
+    ("bsu-2025", "1101", 3_700_001, "fail"),
+])
+def test_regional_ceilings(edition: str, regency: str, wage: int, outcome: str) -> None:
+    rs = bsu_rules.load_ruleset(edition)
+    month = str(rs.plan().reads["cutoff_month"][0])
+    record = {**BASE, "work_regency_code": regency, "wages": [{"period": month, "amount": wage}]}
+    assert both(rs.path, [record])[0]["rule:wage-ceiling"] == outcome
+
+
+def test_the_ppkm_rule_by_decision_date() -> None:
+    rs = bsu_rules.load_ruleset("bsu-2021")
+    record = {**BASE, "work_regency_code": "9999"}
+    before, after = both(rs.path, [record], date(2021, 11, 7)), both(rs.path, [record], date(2021, 11, 8))
+    assert before[0]["rule:ppkm-area"] == "unknown" and "rule:ppkm-area" not in after[0]
+
+
+# --- histories, dates and numbers, against the scalar evaluator --------------------------------
+
+
+def test_histories(tmp_path: Path) -> None:
+    path = write_rules(tmp_path, "mini", mini("""\
+        - {id: streak-40, flag: 'arrears_streak(member.contributions, param.cutoff_month, as_of) == 40'}
+        - {id: wage-old, flag: 'last_wage(member.wages, param.cutoff_month) == 1000'}
+        - {id: wage-tie, flag: 'last_wage(member.wages, 2019-01) == 3'}
+        - {id: billed, flag: 'contribution_billed(member.contributions, 2019-03)'}
+        """))
+    months = [f"{y}-{m:02d}" for y in (2019, 2020, 2021, 2022) for m in range(1, 13)][-40 - 5:-5]  # to 2022-07
+    long_arrears = {**BASE, "contributions": [{"period": p, "paid_on": None} for p in reversed(months)]}
+    late = {**BASE, "contributions": [{"period": "2022-07", "paid_on": "2022-08-01"}]}  # paid after as_of
+    old_wage = {**BASE, "wages": [{"period": "2024-01", "amount": 9}, {"period": "2017-05", "amount": 1000},
+                                  {"period": "2019-01", "amount": 2}, {"period": "2019-01", "amount": 3}]}
+    rows = both(path, [long_arrears, late, old_wage, {**BASE, "wages": [], "contributions": []}])
+    assert [r["rule:streak-40"] for r in rows] == ["flagged", "pass", "pass", "pass"]
+    assert rows[2]["rule:wage-tie"] == "flagged" and rows[2]["rule:wage-old"] == "pass"
+    assert [r["rule:billed"] for r in rows] == ["pass", "pass", "pass", "pass"]
+
+
+def test_an_if_with_an_unknown_test(tmp_path: Path) -> None:
+    path = write_rules(tmp_path, "mini", mini("""\
+        - {id: agree, require: '(1 if member.kpj == "1" else 1) == 1'}
+        - {id: differ, require: '(1 if member.kpj == "1" else 2) == 1'}
+        """))
+    rows = both(path, [{**BASE, "kpj": None}, {**BASE, "kpj": "1"}, {**BASE, "kpj": "2"}])
+    assert [(r["rule:agree"], r["rule:differ"]) for r in rows] == [("pass", "unknown"), ("pass", "pass"),
+                                                                    ("pass", "fail")]
+
+
+def test_many_rules(tmp_path: Path) -> None:
+    """More rules than one 64-bit mask holds: failed and unknown lists still in rule order."""
+    rules = "".join(f"- {{id: r{i}, {'require' if i % 2 else 'exclude'}: member.kpj == \"{i % 7}\"}}\n"
+                    for i in range(150))
+    path = write_rules(tmp_path, "mini", mini(rules))
+    rows = both(path, [{**BASE, "kpj": str(k)} for k in range(8)] + [{**BASE, "kpj": None}])
+    assert len(rows[-1]["unknown"]) == 150
+
+
+def test_division_by_zero_is_unknown(tmp_path: Path) -> None:
+    """The one place the evaluators differ: the scalar one raises, the columnar one says unknown."""
+    path = write_rules(tmp_path, "mini", mini("- {id: divide, require: 'last_wage(member.wages, 2022-07) // 0 > 0'}"))
+    plan = bsu_rules.load_ruleset(path).plan()
+    with pytest.raises(ZeroDivisionError):
+        plan.decide(parse_member(BASE))
+    assert ColumnarPlan(plan).decide(members_to_arrow([BASE])).column("rule:divide").to_pylist() == ["unknown"]
+
+
+def test_what_the_columnar_evaluator_refuses(tmp_path: Path) -> None:
+    path = write_rules(tmp_path, "mini", mini(
+        "- {id: aid, require: 'received(member.program_receipts, [member.name], 2022)'}"))
+    with pytest.raises(NotImplementedError, match="programmes"):
+        ColumnarPlan(bsu_rules.load_ruleset(path).plan())
+    path = write_rules(tmp_path, "mini", mini("- {id: step, require: 'round_up(3, 0) > 1'}"))
+    with pytest.raises(ValueError, match="step"):
+        ColumnarPlan(bsu_rules.load_ruleset(path).plan())
+
+
+@pytest.fixture(scope="module")
+def probe(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("probe")
+    (folder / "tables").mkdir()
+    for table in (Path(__file__).resolve().parents[1] / "rules" / "tables").glob("*.csv"):
+        (folder / "tables" / table.name).write_bytes(table.read_bytes())
+    return write_rules(folder, "probe", PROBE)
+
+
+@pytest.mark.parametrize("on", [date(2022, 6, 1), date(2022, 9, 1)])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
+                                                                 HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_probe_parity(probe: Path, on: date, data: st.DataObject) -> None:
+    """Per-member months and dates, decimals, incomplete tables, list literals: as the scalar does."""
+    records = data.draw(st.lists(members("2022-07", date(2022, 7, 31)) | members(), min_size=1, max_size=30))
+    both(probe, records, on)

@@ -1,0 +1,117 @@
+"""Parity: the columnar evaluator decides every member exactly as the scalar (reference) one.
+
+For every bundled rule file (``rules/*.yaml``) and several decision dates (the first and the
+default date, each edge of a dated rule or parameter, a later date), hypothesis draws batches of
+member records and both evaluators decide them: outcome, every rule's outcome, failed and unknown
+rules, priority, flags, benefit and channel must be equal, row by row.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+pytest.importorskip("polars")
+pytest.importorskip("pyarrow")
+
+from strategies import members
+
+import bsu_rules
+from bsu_rules.decisions import RuleResult
+from bsu_rules.evaluators.arrow import members_to_arrow
+from bsu_rules.evaluators.columnar import ColumnarPlan
+from bsu_rules.evaluators.scalar import Plan
+from bsu_rules.members import parse_member
+from bsu_rules.ruleset.model import RuleSet
+from bsu_rules.ruleset.schema import Kind
+
+RULES = Path(__file__).resolve().parents[1] / "rules"
+RULE_FILES = sorted(RULES.glob("*.yaml"))
+DECIDING = (Kind.REQUIRE, Kind.EXCLUDE)
+
+
+def decision_dates(ruleset: RuleSet) -> list[date]:
+    """Dates on which the text in force may differ: every edge of a dated rule or parameter."""
+    window = ruleset.model.in_force
+    days = {window.from_, ruleset.default_on, ruleset.default_on + timedelta(days=120)}
+    for rule in ruleset.model.rules:
+        days |= {rule.in_force.from_, rule.in_force.until}
+        if rule.in_force.until:
+            days.add(rule.in_force.until + timedelta(days=1))
+    for param in ruleset.model.parameters.values():
+        for day in param.values or {}:
+            days |= {day - timedelta(days=1), day}
+    return sorted(d for d in days if d is not None and window.contains(d))
+
+
+CASES = [(path, on) for path in RULE_FILES for on in decision_dates(bsu_rules.load_ruleset(path))]
+
+
+@cache
+def plans(path: Path, on: date) -> tuple[Plan, ColumnarPlan]:
+    plan = bsu_rules.load_ruleset(path).plan(on)
+    return plan, ColumnarPlan(plan)
+
+
+def expected(plan: Plan, record: dict[str, Any]) -> dict[str, Any]:
+    """What the scalar evaluator decides, in the columnar evaluator's columns."""
+    d = plan.decide(parse_member(record))
+    row = {
+        "outcome": d.outcome.value, "failed": d.failed, "priority": d.priority, "flags": list(d.flags),
+        "unknown": [r.id for r in d.rules if r.outcome is RuleResult.UNKNOWN and Kind(r.kind) in DECIDING],
+        "benefit": d.benefit.amount if d.benefit else None, "channel": d.channel,
+    }
+    row |= {f"rule:{r.id}": r.outcome.value for r in d.rules if r.outcome is not RuleResult.NOT_IN_FORCE}
+    return row
+
+
+def assert_parity(path: Path, on: date, records: list[dict[str, Any]]) -> None:
+    plan, columnar = plans(path, on)
+    decided = columnar.decide(members_to_arrow(records))
+    assert decided.schema == columnar.schema
+    assert decided.num_rows == len(records)
+    for record, got in zip(records, decided.to_pylist(), strict=True):
+        want = expected(plan, record)
+        differ = {k: (want[k], got[k]) for k in want if want[k] != got[k]}
+        assert not differ, f"{path.stem} on {on}: (scalar, columnar) differ {differ} for {record}"
+
+
+def edition_members(path: Path, on: date) -> st.SearchStrategy[dict[str, Any]]:
+    """Members around this edition's cut-off, and now and then around another edition's."""
+    plan = plans(path, on)[0]
+    cutoff = plan.reads.get("cutoff_month", (None, None))[0]
+    return members(str(cutoff), plan.ruleset.model.as_of) | members() if cutoff else members()
+
+
+def test_every_bundled_edition_is_covered() -> None:
+    assert {p.stem for p in RULE_FILES} >= {"bsu-2022"}
+    assert all(any(p == path for p, _ in CASES) for path in RULE_FILES)
+
+
+@pytest.mark.parametrize(("path", "on"), CASES, ids=[f"{p.stem}@{on}" for p, on in CASES])
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(data=st.data())
+def test_columnar_equals_scalar(path: Path, on: date, data: st.DataObject) -> None:
+    records = data.draw(st.lists(edition_members(path, on), min_size=1, max_size=30), label="records")
+    assert_parity(path, on, records)
+
+
+@pytest.mark.parametrize("path", RULE_FILES, ids=[p.stem for p in RULE_FILES])
+@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(data=st.data(), rng=st.randoms(use_true_random=False))
+def test_large_shuffled_batches(path: Path, data: st.DataObject, rng: Any) -> None:
+    """A batch of 500 rows drawn from a few members: each row decided as its member alone is."""
+    on = bsu_rules.load_ruleset(path).default_on
+    plan, columnar = plans(path, on)
+    records = data.draw(st.lists(edition_members(path, on), min_size=1, max_size=25), label="records")
+    picks = [rng.randrange(len(records)) for _ in range(500)]
+    want = [expected(plan, r) for r in records]
+    decided = columnar.decide(members_to_arrow([records[i] for i in picks])).to_pylist()
+    for i, got in zip(picks, decided, strict=True):
+        assert got == want[i], f"{path.stem}: row of {records[i]}"
