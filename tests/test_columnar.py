@@ -281,6 +281,15 @@ def test_many_rules(tmp_path: Path) -> None:
     assert len(rows[-1]["unknown"]) == 150
 
 
+def test_rules_that_read_no_member_data(tmp_path: Path) -> None:
+    path = write_rules(tmp_path, "mini", mini("""\
+        - {id: always, require: '1 < 2'}
+        - {id: cut-off, flag: 'param.cutoff_month == 2022-07'}
+        """))
+    rows = both(path, [BASE, {**BASE, "kpj": None}, BASE])
+    assert [r["outcome"] for r in rows] == ["eligible"] * 3 and rows[0]["flags"] == ["cut-off"]
+
+
 def test_division_by_zero_is_unknown(tmp_path: Path) -> None:
     """The one place the evaluators differ: the scalar one raises, the columnar one says unknown."""
     path = write_rules(tmp_path, "mini", mini("- {id: divide, require: 'last_wage(member.wages, 2022-07) // 0 > 0'}"))

@@ -19,10 +19,11 @@ from typing import Any
 
 import polars as pl
 
+from bsu_rules.facts import add_months
 from bsu_rules.nik import PROVINCES
 from bsu_rules.ruleset.types import Type
 
-__all__ = ["FUNCTIONS", "Val", "common", "const_expr", "month_index", "typed"]
+__all__ = ["FUNCTIONS", "HISTORY", "Job", "Val", "common", "dtype_of", "month_index", "scale_of", "typed"]
 
 
 @dataclass(frozen=True)
@@ -68,23 +69,16 @@ def dtype_of(t: Type, value: Any = None) -> pl.DataType:
     raise NotImplementedError(f"the columnar evaluator cannot hold a {t} value in a column")
 
 
-def const_expr(v: Val) -> tuple[pl.Expr, pl.DataType]:
-    """A constant as a typed literal."""
-    dtype = dtype_of(v.type, v.const)
-    value = v.const
-    if value is not None and v.type.name == "month":
-        value = month_index(value)
-    return pl.lit(value, dtype), dtype
-
-
 def typed(v: Val) -> tuple[pl.Expr, pl.DataType]:
-    """The expression and Polars type of a per-row or constant scalar value."""
+    """The expression and Polars type of a per-row value, or of a constant as a typed literal."""
     if v.expr is not None:
         assert v.dtype is not None
         return v.expr, v.dtype
     if not v.is_const:
         raise NotImplementedError("the columnar evaluator needs a single value here, not a list or history")
-    return const_expr(v)
+    dtype = dtype_of(v.type, v.const)
+    month = v.const is not None and v.type.name == "month"
+    return pl.lit(month_index(v.const) if month else v.const, dtype), dtype
 
 
 def common(*vals: Val) -> tuple[list[pl.Expr], pl.DataType]:
@@ -103,51 +97,38 @@ def common(*vals: Val) -> tuple[list[pl.Expr], pl.DataType]:
     return [e for e, _ in pairs], first
 
 
-def _null(t: Type) -> Val:
-    return Val(t, const=None)
-
-
-def _any_null(exprs: list[pl.Expr]) -> pl.Expr:
-    return pl.any_horizontal([e.is_null() for e in exprs])
-
-
 Builder = Callable[[Type, list[Val]], Val]
+Body = Callable[[Type, list[pl.Expr], list[pl.DataType]], tuple[pl.Expr, pl.DataType]]
 
 
-def _strict(body: Callable[[Type, list[pl.Expr], list[pl.DataType]], tuple[pl.Expr, pl.DataType]],
-            guard: bool = True) -> Builder:
+def _strict(body: Body, guard: bool = True) -> Builder:
     """A strict function: any unknown argument makes the result unknown."""
     def build(t: Type, args: list[Val]) -> Val:
         if any(a.is_const and a.const is None for a in args):
-            return _null(t)
+            return Val(t, const=None)
         pairs = [typed(a) for a in args]
         exprs, dtypes = [e for e, _ in pairs], [d for _, d in pairs]
         expr, dtype = body(t, exprs, dtypes)
         per_row = [e for e, a in zip(exprs, args, strict=True) if not a.is_const]
         if guard and per_row:
-            expr = pl.when(_any_null(per_row)).then(pl.lit(None, dtype)).otherwise(expr)
+            expr = pl.when(pl.any_horizontal([e.is_null() for e in per_row])).then(pl.lit(None, dtype)).otherwise(expr)
         return Val(t, expr=expr, dtype=dtype)
     return build
 
 
-def _province(t: Type, e: list[pl.Expr], d: list[pl.DataType]) -> tuple[pl.Expr, pl.DataType]:
-    return e[0].str.slice(0, 2), pl.String()
+def _first_day(month: pl.Expr) -> pl.Expr:
+    return pl.date(month // 12, month % 12 + 1, 1)
 
 
-def _month_start(t: Type, e: list[pl.Expr], d: list[pl.DataType]) -> tuple[pl.Expr, pl.DataType]:
-    return pl.date(e[0] // 12, e[0] % 12 + 1, 1), pl.Date()
-
-
-def _month_end(t: Type, e: list[pl.Expr], d: list[pl.DataType]) -> tuple[pl.Expr, pl.DataType]:
-    return pl.date(e[0] // 12, e[0] % 12 + 1, 1).dt.month_end(), pl.Date()
-
-
-def _add_months(t: Type, e: list[pl.Expr], d: list[pl.DataType]) -> tuple[pl.Expr, pl.DataType]:
-    return (e[0].cast(pl.Int64) + e[1]).cast(pl.Int32), pl.Int32()
-
-
-def _month_of(t: Type, e: list[pl.Expr], d: list[pl.DataType]) -> tuple[pl.Expr, pl.DataType]:
-    return (e[0].dt.year().cast(pl.Int32) * 12 + e[0].dt.month().cast(pl.Int32) - 1), pl.Int32()
+_DATES: dict[str, Body] = {
+    "province": lambda t, e, d: (e[0].str.slice(0, 2), pl.String()),
+    "month_start": lambda t, e, d: (_first_day(e[0]), pl.Date()),
+    "month_end": lambda t, e, d: (_first_day(e[0]).dt.month_end(), pl.Date()),
+    "add_months": lambda t, e, d: ((e[0].cast(pl.Int64) + e[1]).cast(pl.Int32), pl.Int32()),
+    "month_of": lambda t, e, d: (e[0].dt.year().cast(pl.Int32) * 12 + e[0].dt.month().cast(pl.Int32) - 1,
+                                 pl.Int32()),
+}
+"""Strict functions whose Polars form already gives null for a null argument."""
 
 
 def _round_up(t: Type, e: list[pl.Expr], d: list[pl.DataType]) -> tuple[pl.Expr, pl.DataType]:
@@ -211,7 +192,7 @@ def _nik_args(args: list[Val]) -> tuple[pl.Expr, pl.Expr | None]:
 
 def _nik_issue(t: Type, args: list[Val]) -> Val:
     if any(a.is_const and a.const is None for a in args):
-        return _null(t)  # strict
+        return Val(t, const=None)  # strict
     nik, birth = _nik_args(args)
     expr = _nik_issue_expr(nik, birth)
     if birth is not None and not args[1].is_const:
@@ -221,7 +202,7 @@ def _nik_issue(t: Type, args: list[Val]) -> Val:
 
 def _nik_valid(t: Type, args: list[Val]) -> Val:
     if args[0].is_const and args[0].const is None:
-        return _null(t)
+        return Val(t, const=None)
     nik, birth = _nik_args(args)  # an unknown birth date: the structure alone is checked
     digits, checks, dob = _nik_parts(nik)
     valid = reduce(operator.and_, [digits, *[holds for holds, _ in checks]])
@@ -233,7 +214,7 @@ def _nik_valid(t: Type, args: list[Val]) -> Val:
 def _happened_by(t: Type, args: list[Val]) -> Val:
     event, day = args
     if day.is_const and day.const is None:
-        return _null(t)
+        return Val(t, const=None)
     if event.is_const and event.const is None:
         expr = pl.lit(False)
     else:
@@ -257,7 +238,7 @@ def _coalesce(t: Type, args: list[Val]) -> Val:
     cut = next((i for i, a in enumerate(known) if a.is_const), None)  # a known constant ends the search
     known = known[:cut + 1] if cut is not None else known
     if not known:
-        return _null(t)
+        return Val(t, const=None)
     if len(known) == 1 and known[0].is_const:
         return known[0]
     exprs, dtype = common(*known)
@@ -271,13 +252,8 @@ def _round_up_checked(t: Type, args: list[Val]) -> Val:
     return _strict(_round_up, guard=False)(t, args)
 
 
-FUNCTIONS: dict[str, Builder] = {
-    "province": _strict(_province, guard=False),
+FUNCTIONS: dict[str, Builder] = {name: _strict(body, guard=False) for name, body in _DATES.items()} | {
     "round_up": _round_up_checked,
-    "month_start": _strict(_month_start),
-    "month_end": _strict(_month_end),
-    "add_months": _strict(_add_months, guard=False),
-    "month_of": _strict(_month_of, guard=False),
     "min": _extreme(False),
     "max": _extreme(True),
     "nik_issue": _nik_issue,
@@ -289,22 +265,16 @@ FUNCTIONS: dict[str, Builder] = {
 """Builders of the catalogue's non-history functions: (result type, arguments) -> value."""
 
 
-def literal_list(v: Val, item: Type) -> pl.Series:
-    """A constant list (a parameter or a literal) as a Series of ``item`` values."""
-    values = [None if x is None else month_index(x) if item.name == "month" else x for x in v.const]
-    return pl.Series(values, dtype=dtype_of(item, max(values, key=scale_of, default=None)))
-
-
-
 # --- member histories ------------------------------------------------------------------------
 #
-# Histories stay list<struct> columns and are reduced with ``list.agg`` (filter / any / last /
-# max run natively per list). Measured on 1M generated members (about 6.3M wage and 6.3M
-# contribution rows), exploding to a long table and aggregating by row index was slower (the
-# explode copies every row, and the per-row aggregates still have to be put back in row order).
-# The common case reads them at a constant month (a parameter) and compares period *text*
-# ("YYYY-MM" orders as months do), so no period is parsed; a month that varies per member is
-# handled exactly too, through month indexes and list arithmetic.
+# Histories stay list<struct> columns: ``list.eval`` runs an elementwise test over all elements
+# at once and ``list.any`` / ``list.agg(filter().last())`` reduce each list natively (about twice
+# as fast as an exploded long table with group_by, see ``columnar.py``). The usual call reads a
+# constant month (a parameter): periods are compared as text, for the month and the two before
+# it, for every member at once; only the few members still open after that (no report in those
+# months, three months or more in arrears) are finished by an eager pass over just their rows.
+# A month or date that varies per member is handled exactly too, by month indexes and list
+# arithmetic.
 
 _E = pl.element()
 
@@ -351,7 +321,7 @@ def _last_wage(args: list[Val], out: str) -> Job:
     text = month.const
 
     def reported(k: int) -> pl.Expr:  # the last report for the month k months back
-        return wages.list.agg(_f("amount").filter(_f("period") == _shift(text, -k)).last())
+        return wages.list.agg(_f("amount").filter(_f("period") == add_months(text, -k)).last())
 
     def finish(df: pl.DataFrame) -> pl.Series:
         """Rows with no report in those months: the latest earlier one, by month index."""
@@ -390,7 +360,7 @@ def _arrears(args: list[Val], out: str) -> Job:
         lists, first = contributions, {}
 
         def unpaid(k: int, lst: pl.Expr) -> pl.Expr:
-            m = _shift(text, -k)
+            m = add_months(text, -k)
             return _any(lst, (_f("period") == m) & ~paid) & ~_any(lst, (_f("period") == m) & paid)
     else:  # per row: each contribution coded as 2 * (months before the month) + (paid in time)
         m, day = typed(month)[0], typed(as_of)[0]
@@ -439,12 +409,6 @@ def _history(v: Val) -> str:
     if v.history is None:
         raise NotImplementedError("the columnar evaluator reads histories only straight from the member")
     return v.history
-
-
-def _shift(month: str, n: int) -> str:
-    from bsu_rules.facts import add_months
-
-    return add_months(month, n)
 
 
 HISTORY: dict[str, Callable[[list[Val], str], Job]] = {
