@@ -1,4 +1,4 @@
-"""NIK structure check (domain doc §3).
+"""NIK structure check: province, regency, birth date (DDMMYY, women +40 to the day), serial.
 
 A NIK is 16 digits: province(2) regency(2) district(2) birth date DDMMYY (women add 40 to the
 day) serial(4, from 0001).
