@@ -59,8 +59,8 @@ facts:
   wage_then: last_wage(member.wages, fact.joined)
   wage_now: last_wage(member.wages, param.cutoff_month)
   billed_after: contribution_billed(member.contributions, add_months(fact.joined, 1))
-  streak_then: arrears_streak(member.contributions, fact.joined, coalesce(member.deceased_on, as_of))
-  streak_later: arrears_streak(member.contributions, add_months(fact.joined, 2), as_of)
+  streak_then: arrears_streak(member.contributions, fact.joined, coalesce(member.deceased_on, as_of), 15)
+  streak_later: arrears_streak(member.contributions, add_months(fact.joined, 2), as_of, 31)
   minimum: table.minimum_wage.get(member.work_regency_code,
     table.minimum_wage.get(province(member.work_regency_code), 0))
   scaled: fact.minimum * 3 // 7 - fact.minimum // -3 + fact.wage_now * param.rate
@@ -246,7 +246,7 @@ def test_the_ppkm_rule_by_decision_date() -> None:
 
 def test_histories(tmp_path: Path) -> None:
     path = write_rules(tmp_path, "mini", mini("""\
-        - {id: streak-40, flag: 'arrears_streak(member.contributions, param.cutoff_month, as_of) == 40'}
+        - {id: streak-40, flag: 'arrears_streak(member.contributions, param.cutoff_month, as_of, 15) == 39'}
         - {id: wage-old, flag: 'last_wage(member.wages, param.cutoff_month) == 1000'}
         - {id: wage-tie, flag: 'last_wage(member.wages, 2019-01) == 3'}
         - {id: billed, flag: 'contribution_billed(member.contributions, 2019-03)'}

@@ -129,7 +129,7 @@ def test_cli_text_and_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     assert data["members"]["flips"][0]["examples"] == [] and data["members"]["decided"] == 16
     assert main(["diff", "bsu-2022", "bsu-2022"]) == 0
     assert main(["diff", "bsu-2022", "bsu-2022", "--on", "2020-01-01"]) == 2
-    assert "cannot compare it on 2020-01-01" in capsys.readouterr().err
+    assert "a decision dated 2020-01-01 cannot use it" in capsys.readouterr().err
 
 
 def test_malformed_records_are_counted_not_lost(tmp_path: Path) -> None:

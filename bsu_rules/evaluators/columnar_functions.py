@@ -30,7 +30,8 @@ class Val:
     """A compiled value: ``expr`` per row, or ``const`` (the scalar value) when ``expr`` is None.
 
     ``items`` holds a list literal whose items vary per row; ``history`` names a member history
-    column (only history functions take one)."""
+    column (only history functions take one); ``bound`` marks the rows where the number is only a
+    lower bound."""
 
     type: Type
     expr: pl.Expr | None = None
@@ -38,6 +39,7 @@ class Val:
     const: Any = None
     items: tuple[Val, ...] | None = None
     history: str | None = None
+    bound: pl.Expr | None = None  # rows where the number is only a lower bound (``columnar_bounds``)
 
     @property
     def is_const(self) -> bool:
