@@ -78,6 +78,8 @@ class TableRef(_Model):
         default="absent",
         description="What a key the table does not list means: `absent` (`in` is false, `.get` gives its "
         "default) or `unknown` (the table is incomplete: both come out unknown)")
+    bound: str | None = Field(
+        default=None, description="The column marking each row `exact` (a published figure) or `lower` (a lower bound)")
     description: Text | None = None
 
 

@@ -14,6 +14,8 @@ from bsu_rules.ruleset.schema import TableRef
 from bsu_rules.ruleset.types import DECIMAL, KEYSET, STR, Type, table_of
 
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+BOUNDS = ("exact", "lower")
+"""What a row of a table's `bound` column may say: a published figure, or a lower bound."""
 
 
 class TableError(ValueError):
@@ -55,7 +57,7 @@ def load_table(name: str, ref: TableRef, base: Path) -> Table:
         raise TableError(f"table file `{ref.file}` not found (looked in {base})") from None
     reader = csv.DictReader(io.StringIO(raw.decode("utf-8-sig")))
     columns = reader.fieldnames or []
-    for column in (ref.key, ref.value):
+    for column in (ref.key, ref.value, ref.bound):
         if column is not None and column not in columns:
             raise TableError(f"table `{ref.file}` has no column `{column}` (columns: {', '.join(columns)})")
     values: dict[str, Decimal | str] = {}
@@ -68,6 +70,8 @@ def load_table(name: str, ref: TableRef, base: Path) -> Table:
         if key in keys:
             raise TableError(f"{ref.file}:{line}: key {key} appears twice", line)
         keys.add(key)
+        if ref.bound is not None and (row.get(ref.bound) or "").strip() not in BOUNDS:
+            raise TableError(f"{ref.file}:{line}: `{ref.bound}` must be one of {', '.join(BOUNDS)}", line)
         if ref.value is not None:
             text = (row.get(ref.value) or "").strip()
             values[key] = Decimal(text) if _NUMBER.match(text) else text
