@@ -21,6 +21,7 @@ __all__ = [
     "add_months",
     "arrears_start",
     "arrears_streak",
+    "bank_key",
     "contribution_billed",
     "last_wage",
     "month_end",
@@ -32,6 +33,8 @@ __all__ = [
 ]
 
 _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+SPACE = "[ \t\n\r\f\v\u00a0]+"
+"""What separates the words of a bank name (the same pattern serves the columnar evaluator)."""
 
 
 # --- months -------------------------------------------------------------------------------
@@ -148,6 +151,16 @@ def province(regency_code: str | None) -> str | None:
     if regency_code is None:
         return None
     return regency_code[:2]
+
+
+def bank_key(name: str | None) -> str | None:
+    """A bank name as the bank table keys it: upper case, single spaces, the word "BANK" dropped.
+
+    "Bank  bri " -> "BRI", "BANK RAKYAT INDONESIA" -> "RAKYAT INDONESIA"; any other text keeps
+    its words, so an unknown bank stays recognisable."""
+    if name is None:
+        return None
+    return " ".join(w for w in re.split(SPACE, name.upper()) if w and w != "BANK")
 
 
 def round_up(amount: int | Decimal | None, step: int | None) -> int | None:

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 pa = pytest.importorskip("pyarrow")
 pytest.importorskip("polars")
 
-from strategies import members  # noqa: E402
+from strategies import BANK_NAMES, members  # noqa: E402
 from test_columnar_parity import expected  # noqa: E402
 
 import bsu_rules  # noqa: E402
@@ -222,7 +222,9 @@ def test_bundled_examples(examples: list[dict[str, Any]]) -> None:
     ("bsu-2021", "3171", 4_500_001, "fail"),
     ("bsu-2022", "3215", 4_800_000, "pass"),  # Karawang 4.798.312 -> 4.800.000
     ("bsu-2022", "3215", 4_800_001, "fail"),
-    ("bsu-2022", "3273", 3_500_001, "fail"),  # not listed in 2022: 3.500.000
+    ("bsu-2022", "3204", 3_500_001, "fail"),  # Kab. Bandung, not listed: 3.500.000
+    ("bsu-2022", "3273", 3_800_000, "pass"),  # Kota Bandung, lower bound 3.742.276,48 -> at least 3.800.000
+    ("bsu-2022", "9171", 3_600_000, "pass"),  # Papua 3.561.932 -> 3.600.000
     ("bsu-2025", "1571", 3_700_000, "pass"),  # Kota Jambi 3.607.223 -> 3.700.000
     ("bsu-2025", "1101", 3_700_000, "pass"),  # Aceh UMP 3.685.616 through the province
     ("bsu-2025", "1101", 3_700_001, "fail"),
@@ -326,3 +328,19 @@ def test_probe_parity(probe: Path, on: date, data: st.DataObject) -> None:
     """Per-member months and dates, decimals, incomplete tables, list literals: as the scalar does."""
     records = data.draw(st.lists(members("2022-07", date(2022, 7, 31)) | members(), min_size=1, max_size=30))
     both(probe, records, on)
+
+
+@given(names=st.lists(BANK_NAMES | st.none(), min_size=1, max_size=20))
+def test_bank_key_parity(names: list[str | None]) -> None:
+    """The Polars ``bank_key`` normalises every name exactly as the scalar one does."""
+    import polars as pl
+
+    from bsu_rules.evaluators.columnar_functions import FUNCTIONS, Val
+    from bsu_rules.facts import bank_key
+    from bsu_rules.ruleset.types import STR
+
+    column = Val(STR, expr=pl.col("bank"), dtype=pl.String())
+    built = FUNCTIONS["bank_key"](STR, [column])
+    assert built.expr is not None
+    got = pl.DataFrame({"bank": pl.Series(names, dtype=pl.String)}).select(built.expr).to_series().to_list()
+    assert got == [bank_key(n) for n in names]

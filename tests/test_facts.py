@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from bsu_rules.facts import (
     add_months,
     arrears_streak,
+    bank_key,
     contribution_billed,
     last_wage,
     month_end,
@@ -329,3 +330,27 @@ def test_round_up_properties(amount: int | Decimal, step: int) -> None:
     assert result % step == 0
     assert result >= amount
     assert result < amount + step
+
+
+# --- bank_key -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("name", "key"), [
+    ("BRI", "BRI"), ("Bank BRI", "BRI"), ("BANK BRI", "BRI"), ("bri", "BRI"), ("Bank  bri ", "BRI"),
+    ("BANK RAKYAT INDONESIA", "RAKYAT INDONESIA"), ("Bank Mandiri", "MANDIRI"), ("BNI 46", "BNI 46"),
+    ("bni\u00a046", "BNI 46"), ("\tbank\nbtn", "BTN"), ("Bank Aceh Syariah", "ACEH SYARIAH"),
+    ("Bankbri", "BANKBRI"), ("Bank", ""), ("", ""), ("Bank Contoh", "CONTOH"),
+])
+def test_bank_key_examples(name: str, key: str) -> None:
+    assert bank_key(name) == key
+
+
+def test_bank_key_unknown_in_unknown_out() -> None:
+    assert bank_key(None) is None
+
+
+@given(st.text(max_size=20))
+def test_bank_key_is_idempotent(name: str) -> None:
+    once = bank_key(name)
+    assert once is not None and bank_key(once) == once
+    assert "BANK" not in once.split(" ") and "  " not in once and once == once.strip(" ")

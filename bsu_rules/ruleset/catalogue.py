@@ -101,6 +101,10 @@ FUNCTIONS: dict[str, Function] = {f.name: f for f in [
     Function("province", ((STR,),), STR, facts.province,
              "The province code (first two digits) of a regency code.",
              "province(member.work_regency_code)"),
+    Function("bank_key", ((STR,),), STR, facts.bank_key,
+             'A bank name as the bank table keys it: upper case, single spaces, the word "BANK" '
+             'dropped ("Bank  bri " gives "BRI"); an unknown bank keeps its words.',
+             "bank_key(member.bank_account.bank)"),
     Function("round_up", (NUMBER, (INT,)), INT, facts.round_up,
              "Round up to the next multiple of a step (exact, also for decimals).",
              "round_up(4798312, 100000)"),

@@ -14,7 +14,8 @@ from bsu_rules.ruleset.schema import TableRef
 from bsu_rules.ruleset.types import DECIMAL, KEYSET, STR, Type, table_of
 
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
-_BOUNDS = ("exact", "lower")
+BOUNDS = ("exact", "lower")
+"""What a row of a table's `bound` column may say: a published figure, or a lower bound."""
 
 
 class TableError(ValueError):
@@ -79,7 +80,7 @@ def load_table(name: str, ref: TableRef, base: Path) -> Table:
             values[key] = Decimal(text) if _NUMBER.match(text) else text
         if ref.bound is not None:
             mark = (row.get(ref.bound) or "").strip()
-            if mark not in _BOUNDS:
+            if mark not in BOUNDS:
                 raise TableError(f"{ref.file}:{line}: `{ref.bound}` is {mark!r}; write `exact` or `lower`", line)
             if mark == "lower":
                 if not isinstance(values[key], Decimal):
