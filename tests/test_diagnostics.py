@@ -18,7 +18,7 @@ CASES = [
     ("unknown-key", "as_of: 2022-07-31", "as_off: 2022-07-31", "as_off", "as_of"),
     ("unknown-key", "    source: pm-10-2022, Pasal 5\n", "    sourc: pm-10-2022, Pasal 5\n", "sourc:", "source"),
     ("missing-key", "as_of: 2022-07-31\n", "", None, None),
-    ("invalid-value", "in_force: {from: 2022-09-05,", "in_force: {from: 2022-09-35,", "2022-09-35", None),
+    ("invalid-value", "  from: 2022-09-05\n", "  from: 2022-09-35\n", "2022-09-35", None),
     ("unknown-name", "require: fact.wage <= param.wage_ceiling", "require: fact.wage <= param.wage_cieling",
      "param.wage_cieling", "param.wage_ceiling"),
     ("unknown-name", "last_wage(member.wages,", "last_wage(member.wage,", "member.wage,", "member.wages"),

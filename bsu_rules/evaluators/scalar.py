@@ -188,8 +188,8 @@ class Plan:
             missing: list[str] = []
             if result is RuleResult.UNKNOWN:
                 missing = [p for p, get in r.missing if get(member) is None] or \
-                    list(rows_in([v for _, v in raw] + [f[i] for i in r.bound_slots])) or \
-                    [k for k, v in values.items() if v is None] or r.incomplete
+                    [k for k, v in values.items() if v is None] or \
+                    list(rows_in([v for _, v in raw] + [f[i] for i in r.bound_slots])) or r.incomplete
                 if r.kind in (Kind.REQUIRE, Kind.EXCLUDE):
                     unknown = True
                     missing_all += [m for m in missing if m not in missing_all]

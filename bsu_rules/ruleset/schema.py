@@ -44,6 +44,8 @@ class Window(_Model):
 
     from_: date | None = Field(default=None, alias="from")
     until: date | None = None
+    basis: Basis = Field(default=Basis.REGULATION, description="What the dates rest on (see a rule's `basis`)")
+    note: str | None = Field(default=None, description="Why these dates, for a reviewer")
 
     def contains(self, day: date) -> bool:
         return (self.from_ is None or self.from_ <= day) and (self.until is None or day <= self.until)
