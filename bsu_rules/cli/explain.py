@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from bsu_rules.cli.batch import missing_extra, positive_int
-from bsu_rules.explain import render_text
+from bsu_rules.explain import AUDIENCES, render_text
 from bsu_rules.members import parse_member
 from bsu_rules.ruleset.loader import load_ruleset
 
@@ -42,6 +42,7 @@ def add(sub: Any) -> None:
     which.add_argument("--nik", help="the member's 16-digit NIK")
     which.add_argument("--row", type=positive_int, help="the row number in the input")
     p.add_argument("--lang", choices=("id", "en", "both"), default="both")
+    p.add_argument("--audience", choices=AUDIENCES, default="worker", help="who reads the explanation")
     p.set_defaults(run=run)
 
 
@@ -131,7 +132,7 @@ def run(args: argparse.Namespace) -> int:
             line = head.format(row=found["row"], input=args.input, kpj=found.get("kpj") or "-",
                                outcome=found["outcome"])
             print(line + (unpaid.format(dup=found["duplicate_of"]) if found.get("duplicate_of") else ""))
-            print(render_text(decision, ruleset, lang) + "\n")
+            print(render_text(decision, ruleset, lang, args.audience) + "\n")
         if decision.outcome.value != found["outcome"]:
             print(f"bsu-rules: row {found['row']}: the batch decided {found['outcome']}, the scalar evaluator "
                   f"{decision.outcome.value}", file=sys.stderr)

@@ -94,7 +94,7 @@ class Rule(_Model):
     basis: Basis = Basis.REGULATION
     in_force: Window = Window()
     explain: Text | None = None
-    note: str | None = None
+    note: Text | None = None
 
     @model_validator(mode="after")
     def _one_kind(self) -> Rule:
