@@ -52,7 +52,7 @@ _WORDS: dict[str, dict[str, str]] = {
         "partial": "sebagian", "yes": "ya", "no": "tidak", "ended": "tidak berlaku", "none": "—",
         "months": "{} bulan", "days": "{} hari", "set": "(himpunan kunci)",
         "require": "wajib", "exclude": "pengecualian", "prioritize": "prioritas", "flag": "tandai untuk diperiksa",
-        "regulation": "peraturan", "policy": "kebijakan", "interpretation": "tafsiran",
+        "regulation": "peraturan", "policy": "kebijakan", "interpretation": "penafsiran",
     },
     "en": {
         "generated": "This page is generated from `{file}` by `bsu-rules doc`; do not edit it by hand.",

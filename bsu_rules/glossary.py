@@ -213,7 +213,8 @@ def missing_entries(rs: RuleSet, glossary: Glossary) -> Iterator[tuple[DataPath,
 
     for key in m.legal_basis:
         if key not in glossary.legal_basis:
-            yield ("legal_basis", key), None, f"legal-basis key `{key}` has no entry under `legal_basis` in the glossary"
+            yield ("legal_basis", key), None, f"legal-basis key `{key}` has no entry under `legal_basis` " \
+                "in the glossary"
     for key in m.parameters:
         yield from name(("parameters", key), None, f"param.{key}")
     for key in m.tables:
@@ -263,9 +264,9 @@ def _compared_with_member(tree: Node, lit: Lit) -> bool:
             if any(isinstance(s, Name) and s.parts[0] == "member" for s in sides) and \
                     any(lit is s or (isinstance(s, ListLit) and any(lit is i for i in s.items)) for s in sides):
                 return True
-        if isinstance(node, Call) and node.func.dotted == "received":
-            if any(isinstance(a, ListLit) and any(lit is i for i in a.items) for a in node.args):
-                return True
+        if isinstance(node, Call) and node.func.dotted == "received" and \
+                any(isinstance(a, ListLit) and any(lit is i for i in a.items) for a in node.args):
+            return True
     return False
 
 

@@ -79,7 +79,8 @@ def test_arrears_names_the_month_to_pay_and_the_day() -> None:
     assert (change.field, change.subject, change.current, change.required) == (
         "member.contributions", "fact.arrears", 3, 2)
     assert change.patch == {"periods": ["2022-07"], "paid_on": "2022-07-31"}
-    assert hint.text.en == "The participant would be eligible if the contribution for July 2022 had been paid by 31 July 2022."
+    assert hint.text.en == ("The participant would be eligible if the contribution for July 2022 had been paid by "
+                            "31 July 2022.")
     assert hint.text.id == ("Peserta akan memenuhi syarat seandainya iuran bulan Juli 2022 telah dibayar paling lambat "
                             "31 Juli 2022.")
     after = plan("bsu-2022").decide(apply_hint(parse_member(EXAMPLES[12]), hint))
@@ -93,7 +94,8 @@ def test_registration_after_the_cutoff_cannot_be_helped() -> None:
     (change,) = hint.changes
     assert (change.field, change.op, change.required, change.patch) == (
         "member.registered_on", "<=", "2022-07-31", None)
-    assert hint.text.en == "The participant is recorded as registered on 15 August 2022, after the cut-off of 31 July 2022."
+    assert hint.text.en == ("The participant is recorded as registered on 15 August 2022, after the cut-off of "
+                            "31 July 2022.")
     assert hint.text.id == "Peserta tercatat terdaftar pada 15 Agustus 2022, setelah batas kepesertaan 31 Juli 2022."
     assert d.rule("contribution-billed").hint is None  # not a threshold: no hint rather than a wrong one
     with pytest.raises(ValueError, match="cannot be changed"):
@@ -103,7 +105,8 @@ def test_registration_after_the_cutoff_cannot_be_helped() -> None:
 def test_a_foreign_national_is_told_plainly() -> None:
     hint = hint_of(decide(10), "citizen")
     assert not hint.possible and hint.changes[0].required == "WNI" and hint.changes[0].current == "WNA"
-    assert hint.text.en == "The participant is recorded as a foreign national (WNA), and BSU is only for an Indonesian citizen (WNI)."
+    assert hint.text.en == ("The participant is recorded as a foreign national (WNA), and BSU is only for an "
+                            "Indonesian citizen (WNI).")
     assert hint.text.id == ("Peserta tercatat sebagai Warga Negara Asing (WNA), sedangkan BSU hanya untuk Warga Negara "
                             "Indonesia (WNI).")
 
@@ -123,8 +126,8 @@ def test_a_non_wage_earner_is_told_the_category_that_passes() -> None:
         "member.participant_category", "==", "BPU", "PU", {"set": "PU"})
     assert hint.text.en == ("The participant would be eligible if the participant category on record were wage earner "
                             "(PU) (on record: non-wage earner (BPU)).")
-    assert hint.text.id == ("Peserta akan memenuhi syarat seandainya kategori kepesertaan yang tercatat adalah Penerima "
-                            "Upah (PU) (yang tercatat: Bukan Penerima Upah (BPU)).")
+    assert hint.text.id == ("Peserta akan memenuhi syarat seandainya kategori kepesertaan yang tercatat adalah "
+                            "Penerima Upah (PU) (yang tercatat: Bukan Penerima Upah (BPU)).")
 
 
 def test_an_excluded_employment_type_lists_every_type_that_passes() -> None:

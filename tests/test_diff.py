@@ -96,7 +96,8 @@ def test_rules_in_only_one_file(tmp_path: Path) -> None:
     assert added["examples"][0]["rules"][0]["change"] == "added"
     removed = by_rules[("not-pns-tni-polri",)]
     assert (removed["old"], removed["new"], removed["count"]) == ("ineligible", "eligible", 2)
-    assert removed["examples"][0]["rules"][0]["explain"].startswith("was: The participant is recorded as a civil servant")
+    explain = removed["examples"][0]["rules"][0]["explain"]
+    assert explain.startswith("was: The participant is recorded as a civil servant")
 
 
 def test_table_rows_by_key(tmp_path: Path) -> None:

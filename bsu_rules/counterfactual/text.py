@@ -84,7 +84,7 @@ def _phrase(c: Change, lang: str, g: Glossary) -> str:
                 f"the contribution{s} for {months} had been paid by {by}")
     label = g.label(c.field, lang)
     value = _show(c.required, c.field, lang, g)
-    if c.op in ("in", "==") and not (member_fields().get(c.field) == DATE):
+    if c.op in ("in", "==") and member_fields().get(c.field) != DATE:
         return (f"{label} yang tercatat adalah {value}" if lang == "id" else
                 f"the {label} on record were {value}") + recorded
     word = (_DAY_OP if member_fields().get(c.field) == DATE else _OP)[lang][str(c.op)]

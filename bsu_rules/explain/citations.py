@@ -57,9 +57,9 @@ def cite(source: str | None, glossary: Glossary, lang: str) -> str | None:
 
 
 def _group(key: str, pins: list[str], base: str | None, glossary: Glossary, lang: str) -> str:
-    name = getattr(glossary.legal_basis[key], lang)
+    name = str(getattr(glossary.legal_basis[key], lang))
     if base is not None:
-        amended = getattr(glossary.legal_basis[base], lang)
+        amended = str(getattr(glossary.legal_basis[base], lang))
         name = f"{amended} sebagaimana telah diubah dengan {name}" if lang == "id" else \
             f"{amended} as amended by {name}"
     if not pins:

@@ -41,8 +41,8 @@ _W: dict[str, dict[str, str]] = {
         "prio": "{met} dari {all} kriteria prioritas terpenuhi",
         "basis_policy": "berdasarkan kebijakan", "basis_interpretation": "berdasarkan penafsiran",
         "pass": "syarat terpenuhi", "fail": "syarat tidak terpenuhi", "unknown": "belum dapat ditentukan",
-        "flagged": "perlu diperiksa petugas", "clear": "tidak perlu diperiksa", "prioritized": "diutamakan", "not_prioritized": "tidak diutamakan",
-        "not_in_force": "tidak berlaku pada tanggal keputusan",
+        "flagged": "perlu diperiksa petugas", "clear": "tidak perlu diperiksa", "prioritized": "diutamakan",
+        "not_prioritized": "tidak diutamakan", "not_in_force": "tidak berlaku pada tanggal keputusan",
     },
     "en": {
         "eligible": "ELIGIBLE to receive BSU",
@@ -58,9 +58,9 @@ _W: dict[str, dict[str, str]] = {
         "no_channel": "cannot be decided yet because the {} is not on record",
         "prio": "{met} of {all} priority criteria met",
         "basis_policy": "based on policy", "basis_interpretation": "based on interpretation",
-        "pass": "requirement met", "fail": "requirement not met", "unknown": "cannot be decided yet", "flagged": "to be reviewed by an officer",
-        "clear": "no review needed",
-        "prioritized": "given priority", "not_prioritized": "no priority", "not_in_force": "not in force on the decision date",
+        "pass": "requirement met", "fail": "requirement not met", "unknown": "cannot be decided yet",
+        "flagged": "to be reviewed by an officer", "clear": "no review needed", "prioritized": "given priority",
+        "not_prioritized": "no priority", "not_in_force": "not in force on the decision date",
     },
 }
 
@@ -147,7 +147,8 @@ class _Context:
             channel = self.g.channel(d.channel, lang)
         else:
             channel = w["no_channel"].format(join([self.g.label(m, lang) for m in d.missing], lang) or "?")
-        return [(w["benefit"], text + (f" [{self.benefit_note}]" if self.benefit_note else "")), (w["channel"], channel)]
+        ref = f" [{self.benefit_note}]" if self.benefit_note else ""
+        return [(w["benefit"], text + ref), (w["channel"], channel)]
 
     def sentences(self, r: RuleOutcome, *, every_hint: bool) -> list[str]:
         """The explanation, and the hint: all of them, or (for a worker) only one about amounts or dates
@@ -167,9 +168,11 @@ class _Context:
         key = f"basis_{r.basis}"
         return [f"({self.w[key]})"] if key in self.w else []
 
-    def legend(self, lines: list[Line]) -> list[tuple[str, str]]:
+    def page(self, audience: str, facts: list[tuple[str, str]], section: str, lines: list[Line]) -> Page:
         used = {line.mark for line in lines}
-        return [(mark, self.w[k]) for k, mark in MARKS.items() if mark in used]
+        legend = [(mark, self.w[k]) for k, mark in MARKS.items() if mark in used]
+        return Page(self.lang, audience, self.d.outcome.value, self.heading(), self.verdict(), facts, section, lines,
+                    legend, self.notes, self.w)
 
 
 def _about_the_record(r: RuleOutcome) -> bool:
@@ -198,14 +201,13 @@ _SHOWN_TO_WORKER = (RuleResult.FAIL, RuleResult.UNKNOWN, RuleResult.FLAGGED)
 def worker(decision: Decision, ruleset: RuleSet | None, lang: str) -> Page:
     """The outcome in the regulation's words; only what failed or needs review, as full sentences."""
     c = _Context(decision, ruleset, lang)
-    lines = [Line(MARKS[r.outcome.value], c.title(r.id), c.sentences(r, every_hint=False), note=c.note(r.source))
+    lines = [Line(_mark(r), c.title(r.id), c.sentences(r, every_hint=False), note=c.note(r.source))
              for r in decision.rules if r.outcome in _SHOWN_TO_WORKER]
     facts = c.dates() + c.payment()
     if not lines and decision.outcome.value == "eligible":
         facts.append((c.w["criteria"], c.w["all_met"]))
     section = c.w["flags"] if decision.outcome.value == "eligible" else c.w["reasons"]
-    return Page(lang, "worker", decision.outcome.value, c.heading(), c.verdict(), facts, section, lines, c.legend(lines), c.notes,
-                c.w)
+    return c.page("worker", facts, section, lines)
 
 
 def officer(decision: Decision, ruleset: RuleSet | None, lang: str) -> Page:
@@ -213,19 +215,18 @@ def officer(decision: Decision, ruleset: RuleSet | None, lang: str) -> Page:
     c = _Context(decision, ruleset, lang)
     lines = []
     for r in decision.rules:
-        sentences = [] if r.outcome is RuleResult.NOT_IN_FORCE else c.sentences(r, every_hint=True)
         if r.outcome is RuleResult.NOT_IN_FORCE:
             sentences = [_sentence(_capital(c.w["not_in_force"]))]
-        lines.append(Line(_mark(r), c.title(r.id), sentences + c.basis(r), c.values(r),
-                          c.note(r.source)))
+        else:
+            sentences = c.sentences(r, every_hint=True)
+        lines.append(Line(_mark(r), c.title(r.id), sentences + c.basis(r), c.values(r), c.note(r.source)))
     facts = c.dates() + c.payment()
     if decision.flags:
         facts.append((c.w["flags"], join([c.title(f) for f in decision.flags], lang)))
     prio = [r for r in decision.rules if r.kind == "prioritize" and r.outcome is not RuleResult.NOT_IN_FORCE]
     if prio and decision.outcome.value == "eligible":
         facts.append((c.w["priority"], c.w["prio"].format(met=decision.priority, all=len(prio))))
-    return Page(lang, "officer", decision.outcome.value, c.heading(), c.verdict(), facts, c.w["criteria"], lines, c.legend(lines), c.notes,
-                c.w)
+    return c.page("officer", facts, c.w["criteria"], lines)
 
 
 def auditor(decision: Decision, ruleset: RuleSet | None, lang: str) -> Page:
@@ -247,8 +248,7 @@ def auditor(decision: Decision, ruleset: RuleSet | None, lang: str) -> Page:
         ("flags", ", ".join(d.flags) or "-"), ("missing", ", ".join(d.missing) or "-"),
     ] + [(f"param.{k}", f"{_raw(p.value)} (since {p.since.isoformat() if p.since else '-'})")
          for k, p in d.parameters.items()]
-    return Page(lang, "auditor", decision.outcome.value, c.heading(), c.verdict(), facts, c.w["criteria"], lines, c.legend(lines), c.notes,
-                c.w)
+    return c.page("auditor", facts, c.w["criteria"], lines)
 
 
 def _raw(value: Any) -> str:
