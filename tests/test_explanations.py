@@ -340,3 +340,17 @@ def test_the_officer_reads_every_criterion_under_plain_labels() -> None:
     assert "Prioritas: 1 dari 1 kriteria prioritas terpenuhi" in text
     ineligible = rs.plan().decide(parse_member(EXAMPLES[3]))
     assert "Prioritas" not in render_text(ineligible, rs, "id", "officer")  # no "Prioritas: 0" when not paid
+
+
+def test_the_guide_shows_the_three_audiences_of_one_member() -> None:
+    import html
+
+    doc = (ROOT / "docs" / "explanations.md").read_text("utf-8")
+    cells = [html.unescape(c) for c in re.findall(r"<td valign=\"top\"><pre>(.*?)</pre></td>", doc, flags=re.S)]
+    rs = load_ruleset("bsu-2022")
+    d = rs.plan().decide(parse_member(EXAMPLES[3]))
+    assert len(cells) == 3
+    assert cells[0] == render_text(d, rs, "id", "worker"), "refresh the worker column of docs/explanations.md"
+    for cell, audience in zip(cells[1:], ("officer", "auditor"), strict=True):
+        assert cell.splitlines()[:2] == render_text(d, rs, "id", audience).splitlines()[:2]
+        assert "[wage-ceiling]" in cell if audience == "auditor" else "[wage-ceiling]" not in cell
