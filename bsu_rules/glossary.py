@@ -121,13 +121,9 @@ class Glossary(_Model):
 
     def describe(self, label: str, parameters: dict[str, Any], lang: str) -> str:
         """A trace label (a name, or a call over a member history) as words."""
-        if "(" not in label:
+        call = _call(label) if "(" in label else None
+        if call is None:
             return self.label(label, lang)
-        from bsu_rules.ruleset.expressions import parse
-
-        call = parse(label)
-        if not isinstance(call, Call):
-            return label
         template = self.functions.get(f"{call.func.dotted}/{len(call.args)}")
         if template is None:
             return label
@@ -144,6 +140,18 @@ class Glossary(_Model):
         if isinstance(node, Name) and node.parts[0] == "param" and node.parts[1] in parameters:
             return self.show(node.dotted, parameters[node.parts[1]], lang)
         return self.label(node.dotted, lang) if isinstance(node, Name) else str(getattr(node, "value", ""))
+
+
+@cache
+def _call(label: str) -> Call | None:
+    """A traced call label parsed once (labels repeat across every decision)."""
+    from bsu_rules.ruleset.expressions import ParseError, parse
+
+    try:
+        node = parse(label)
+    except ParseError:
+        return None
+    return node if isinstance(node, Call) else None
 
 
 def months(count: int, lang: str) -> str:

@@ -77,9 +77,8 @@ def test_no_internal_name_reaches_a_worker_or_an_officer(audience: str, lang: st
         assert not SNAKE.search(text), where
         assert not RAW_CODES.search(text), where
         assert not YEAR_GROUPED.search(text), where
-        for rule in ruleset.rules:
-            assert not re.search(rf"(?<![\w-]){re.escape(rule.rule.id)}(?![\w-])", text) or "-" not in rule.rule.id, \
-                where
+        for rule_id in (r.rule.id for r in ruleset.rules if "-" in r.rule.id):  # "arrears" is also a word
+            assert not re.search(rf"(?<![\w-]){re.escape(rule_id)}(?![\w-])", text), where
         for key in ruleset.model.legal_basis:
             assert key not in text, where
         for word in foreign:
