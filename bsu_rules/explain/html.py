@@ -6,6 +6,7 @@ footnotes; the document's language is the page language, so a screen reader read
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 from bsu_rules.explain.pages import Page
@@ -22,7 +23,7 @@ dl { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; mar
 dt { font-weight: bold; } dd { margin: 0; }
 ol.criteria { list-style: none; padding-left: 0; } ol.criteria > li { margin: 0 0 .6rem 1.6rem; text-indent: -1.6rem; }
 .mark { display: inline-block; width: 1.6rem; text-indent: 0; font-weight: bold; }
-.values { font-size: .9rem; color: #333; margin-left: 0; } .legend { font-size: .9rem; }
+.values { font-size: .9rem; color: #333; text-indent: 0; } .legend { font-size: .9rem; }
 .notes { font-size: .85rem; border-top: 1px solid #999; padding-top: .5rem; }
 @media print { body { margin: 0; max-width: none; } section { page-break-after: always; } }
 """
@@ -40,7 +41,7 @@ def _section(page: Page, n: int) -> str:
     w = page.words
     out = [f'<section id="d{n}">', f"<h2>{escape(page.heading)}</h2>",
            f'<p class="verdict {page.outcome}">{escape(page.verdict)}</p>', "<dl>"]
-    out += [f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in page.facts]
+    out += [f"<dt>{escape(k)}</dt><dd>{_ref(escape(v), n)}</dd>" for k, v in page.facts]
     out.append("</dl>")
     if page.lines:
         out += [f"<h3>{escape(page.section)}</h3>", '<ol class="criteria">']
@@ -69,3 +70,7 @@ def _section(page: Page, n: int) -> str:
     out.append("</section>")
     return "\n".join(out)
 
+
+def _ref(text: str, n: int) -> str:
+    """A trailing footnote mark " [2]" as a link to the footnote."""
+    return re.sub(r" \[(\d+)\]$", lambda m: f' <sup><a href="#d{n}-n{m[1]}">{m[1]}</a></sup>', text)

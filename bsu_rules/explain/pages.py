@@ -201,9 +201,9 @@ _SHOWN_TO_WORKER = (RuleResult.FAIL, RuleResult.UNKNOWN, RuleResult.FLAGGED)
 def worker(decision: Decision, ruleset: RuleSet | None, lang: str) -> Page:
     """The outcome in the regulation's words; only what failed or needs review, as full sentences."""
     c = _Context(decision, ruleset, lang)
+    facts = c.dates() + c.payment()  # the benefit's citation is the first footnote
     lines = [Line(_mark(r), c.title(r.id), c.sentences(r, every_hint=False), note=c.note(r.source))
              for r in decision.rules if r.outcome in _SHOWN_TO_WORKER]
-    facts = c.dates() + c.payment()
     if not lines and decision.outcome.value == "eligible":
         facts.append((c.w["criteria"], c.w["all_met"]))
     section = c.w["flags"] if decision.outcome.value == "eligible" else c.w["reasons"]
@@ -213,6 +213,7 @@ def worker(decision: Decision, ruleset: RuleSet | None, lang: str) -> Page:
 def officer(decision: Decision, ruleset: RuleSet | None, lang: str) -> Page:
     """Every criterion, its values under plain labels, review flags and priority."""
     c = _Context(decision, ruleset, lang)
+    facts = c.dates() + c.payment()  # the benefit's citation is the first footnote
     lines = []
     for r in decision.rules:
         if r.outcome is RuleResult.NOT_IN_FORCE:
@@ -220,7 +221,6 @@ def officer(decision: Decision, ruleset: RuleSet | None, lang: str) -> Page:
         else:
             sentences = c.sentences(r, every_hint=True)
         lines.append(Line(_mark(r), c.title(r.id), sentences + c.basis(r), c.values(r), c.note(r.source)))
-    facts = c.dates() + c.payment()
     if decision.flags:
         facts.append((c.w["flags"], join([c.title(f) for f in decision.flags], lang)))
     prio = [r for r in decision.rules if r.kind == "prioritize" and r.outcome is not RuleResult.NOT_IN_FORCE]
@@ -232,6 +232,7 @@ def officer(decision: Decision, ruleset: RuleSet | None, lang: str) -> Page:
 def auditor(decision: Decision, ruleset: RuleSet | None, lang: str) -> Page:
     """Everything: internal names, raw values, sources, hashes, parameters and the dates they took effect."""
     c = _Context(decision, ruleset, lang)
+    facts = c.dates() + c.payment()  # the benefit's citation is the first footnote
     d = decision
     lines = []
     for r in d.rules:
@@ -241,7 +242,7 @@ def auditor(decision: Decision, ruleset: RuleSet | None, lang: str) -> Page:
         sentences = c.sentences(r, every_hint=True) + details
         raw = [(k, _raw(v)) for k, v in r.values.items()]
         lines.append(Line(_mark(r), c.title(r.id), sentences, raw, c.note(r.source)))
-    facts = c.dates() + c.payment() + [
+    facts += [
         ("outcome", d.outcome.value), ("ruleset", f"{d.ruleset.id} {d.ruleset.version} sha256 {d.ruleset.sha256}"),
         ("engine", d.engine), ("member", f"{d.member.nik} input_sha256 {d.member.input_sha256}"),
         ("decision sha256", d.sha256()), ("channel", d.channel or "-"), ("priority", str(d.priority)),
