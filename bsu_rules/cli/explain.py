@@ -23,6 +23,9 @@ from bsu_rules.members import parse_member
 from bsu_rules.ruleset.loader import load_ruleset
 
 NESTED = ("employer", "wages", "contributions", "program_receipts", "bank_account")
+_OUTCOME = {"id": {"eligible": "memenuhi syarat", "ineligible": "tidak memenuhi syarat",
+                   "undetermined": "belum dapat ditentukan"},
+            "en": {"eligible": "eligible", "ineligible": "not eligible", "undetermined": "not yet determined"}}
 _HEAD = {
     "id": ("Baris {row} pada {input} · KPJ {kpj} · hasil batch: {outcome}",
            " · tidak dibayar: NIK yang sama dibayar melalui {dup} (satu NIK, satu pembayaran)"),
@@ -130,7 +133,7 @@ def run(args: argparse.Namespace) -> int:
         for lang in langs:
             head, unpaid = _HEAD[lang]
             line = head.format(row=found["row"], input=args.input, kpj=found.get("kpj") or "-",
-                               outcome=found["outcome"])
+                               outcome=_OUTCOME[lang].get(found["outcome"], found["outcome"]))
             print(line + (unpaid.format(dup=found["duplicate_of"]) if found.get("duplicate_of") else ""))
             print(render_text(decision, ruleset, lang, args.audience) + "\n")
         if decision.outcome.value != found["outcome"]:
