@@ -45,14 +45,6 @@ class Label(_Model):
     none: Text | None = None
 
 
-class Regulation(_Model):
-    """A legal-basis key: the name a citation uses, and what the regulation is about."""
-
-    id: str
-    en: str
-    title: Text | None = None
-
-
 class GlossaryError(ValueError):
     """The glossary file itself is malformed."""
 
@@ -63,7 +55,7 @@ class Glossary(_Model):
     channels: dict[str, Text] = {}
     functions: dict[str, Text] = {}
     rules: dict[str, Text] = {}
-    legal_basis: dict[str, Regulation] = {}
+    legal_basis: dict[str, Text] = {}  # the regulation's full name, as a citation names it
 
     def label(self, name: str, lang: str) -> str:
         """A name as it reads inside a sentence; the name itself if it has no entry."""

@@ -353,3 +353,40 @@ def test_the_guide_shows_the_three_audiences_of_one_member() -> None:
     for cell, audience in zip(cells[1:], ("officer", "auditor"), strict=True):
         assert cell.splitlines()[:2] == render_text(d, rs, "id", audience).splitlines()[:2]
         assert "[wage-ceiling]" in cell if audience == "auditor" else "[wage-ceiling]" not in cell
+
+
+@pytest.mark.parametrize(("source", "lang", "expected"), [
+    ("pm-10-2022, Pasal 3 ayat (2) huruf c; Pasal 4", "id",
+     "Pasal 3 ayat (2) huruf c dan Pasal 4 Peraturan Menteri Ketenagakerjaan Nomor 10 Tahun 2022"),
+    ("pm-10-2022, Pasal 3 ayat (2) huruf c; Pasal 4", "en",
+     "Article 3(2)(c) and Article 4 of Regulation of the Minister of Manpower Number 10 of 2022"),
+    ("pm-14-2020, Pasal 3 ayat (2) huruf b dan d", "en",
+     "Article 3(2)(b) and (d) of Regulation of the Minister of Manpower Number 14 of 2020"),
+    ("pm-5-2025, Pasal 3 ayat (2) huruf a Permenaker 10/2022 sebagaimana diubah", "id",
+     "Pasal 3 ayat (2) huruf a Peraturan Menteri Ketenagakerjaan Nomor 10 Tahun 2022 sebagaimana telah diubah "
+     "dengan Peraturan Menteri Ketenagakerjaan Nomor 5 Tahun 2025"),
+    ("pm-5-2025, Pasal 6 ayat (1) Permenaker 10/2022 sebagaimana diubah (Rp300.000 x 2 bulan)", "en",
+     "Article 6(1) of Regulation of the Minister of Manpower Number 10 of 2022 as amended by Regulation of the "
+     "Minister of Manpower Number 5 of 2025"),
+    ("pm-16-2021, Pasal 3 ayat (2) huruf d; Lampiran I (dihapus oleh pm-21-2021 mulai 8 November 2021)", "en",
+     "Article 3(2)(d) and Annex I of Regulation of the Minister of Manpower Number 16 of 2021"),
+    ("pm-16-2021 (penyaluran melalui Bank Himbara)", "id", "Peraturan Menteri Ketenagakerjaan Nomor 16 Tahun 2021"),
+    ("bpjs-tk", "id", "ketentuan kepesertaan BPJS Ketenagakerjaan"),
+    ("a source that names no legal basis", "id", None),
+    (None, "en", None),
+])
+def test_citations_name_the_regulation_in_full(source: str | None, lang: str, expected: str | None) -> None:
+    from bsu_rules.explain.citations import cite
+
+    assert cite(source, load_glossary(), lang) == expected
+
+
+def test_an_html_page_with_a_malformed_record_stays_a_page(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from bsu_rules.cli import main
+
+    records = tmp_path / "m.jsonl"
+    records.write_text(json.dumps(EXAMPLES[3]) + '\n{"nik": "12"}\n', "utf-8")
+    assert main(["evaluate", "bsu-2022", str(records), "--format", "html", "--audience", "officer"]) == 1
+    out, err = capsys.readouterr()
+    assert out.startswith("<!DOCTYPE html>") and out.count("<section") == 1 and '"error"' not in out
+    assert '"record": 2' in err

@@ -14,7 +14,7 @@ from bsu_rules.glossary import Glossary
 _REMARK = re.compile(r"\s*\((?![0-9]{1,2}\)|[a-z]\))[^()]*\)")
 _AMENDED = re.compile(r"^(?P<pin>.*?)\s*Permenaker (?P<no>\d+)/(?P<year>\d{4}) sebagaimana diubah$")
 _EN = [
-    (re.compile(r"huruf ([a-z]) dan ([a-z])\b"), r"(\1) and (\2)"),
+    (re.compile(r" huruf ([a-z]) dan ([a-z])\b"), r"(\1) and (\2)"),
     (re.compile(r"Pasal (\w+)"), r"Article \1"),
     (re.compile(r" ayat \((\d+)\)"), r"(\1)"),
     (re.compile(r" huruf ([a-z])\b"), r"(\1)"),
