@@ -55,7 +55,7 @@ def build(rulesets: list[RuleSet], lang: str) -> list[Block]:
     for rs in rulesets:
         m = rs.model
         window = m.in_force
-        items: list[tuple[str, str, Text | None, Basis, str | None, str | None]] = [
+        items: list[tuple[str, str, Text | None, Basis, str | None, Text | None]] = [
             (w["edition"], window_text(window), m.title, window.basis, None, window.note)]
         items += [(w["criterion"], r.id, r.title, r.basis, r.source, r.note) for r in m.rules]
         items += [(w["parameter"], name, p.description, p.basis, p.source, None) for name, p in m.parameters.items()]
@@ -64,7 +64,7 @@ def build(rulesets: list[RuleSet], lang: str) -> list[Block]:
         for kind, name, title, basis, source, note in items:
             if basis is not Basis.REGULATION:
                 rows.append(((Code(rs.id),), (f"{kind} ", Code(name)), (_text(title, lang),), (w[basis.value],),
-                             (_cite(source, rs, w["none"]),), (note or w["none"],)))
+                             (_cite(source, rs, w["none"]),), (_text(note, lang),)))
         for name, table in rs.tables.items():
             notes = []
             if table.ref.partial:

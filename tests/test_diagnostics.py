@@ -36,7 +36,7 @@ CASES = [
     ("cycle", "regional_minimum: table.minimum_wage.get(", "regional_minimum: fact.ceiling + table.minimum_wage.get(",
      "fact.ceiling + table", None),
     ("duplicate-rule", "  - id: arrears\n", "  - id: contribution-billed\n",
-     "contribution-billed\n    title: {id: Tunggakan", None),
+     "contribution-billed\n    title: {id: \"Tunggakan", None),
     ("table", "file: tables/minimum-wage-2022.csv", "file: tables/minimum-wage-2023.csv",
      "tables/minimum-wage-2023", None),
     ("bad-format", "{fact.wage:rp} melebihi", "{fact.wage:rpp} melebihi", "rpp} melebihi", "rp"),

@@ -10,9 +10,10 @@ from typing import Any
 from bsu_rules.audit.log import AuditError, DecisionLog
 from bsu_rules.cli.archive import add_evaluate_options, open_audit
 from bsu_rules.cli.options import BadRecord, day, read_records
+from bsu_rules.decisions import Decision
 from bsu_rules.errors import InputError
 from bsu_rules.evaluators.scalar import Plan
-from bsu_rules.explain import render_text
+from bsu_rules.explain import AUDIENCES, render_html, render_text
 from bsu_rules.members import parse_member
 from bsu_rules.ruleset.loader import load_ruleset
 from bsu_rules.ruleset.model import RuleSet
@@ -23,8 +24,12 @@ def add(sub: Any) -> None:
     p.add_argument("ruleset", help="a rule file path or a bundled id such as bsu-2022")
     p.add_argument("files", nargs="+", metavar="FILE", help="JSON (one record or a list) or JSONL; - for stdin")
     p.add_argument("--on", type=day, help="decision date YYYY-MM-DD (default: the latest date the file describes)")
-    p.add_argument("--format", choices=("json", "text"), default="json")
-    p.add_argument("--lang", choices=("id", "en"), default="id", help="language of text output")
+    p.add_argument("--format", choices=("json", "text", "html"), default="json",
+                   help="json (the decision), text, or html (one printable page for all the records)")
+    p.add_argument("--lang", choices=("id", "en"), default="id", help="language of text and html output")
+    p.add_argument("--audience", choices=AUDIENCES, default="worker",
+                   help="who reads text and html: worker (what failed, in plain words), officer (every "
+                        "criterion), auditor (everything, internal names and hashes included)")
     add_evaluate_options(p)
     p.set_defaults(run=run)
 
@@ -52,9 +57,12 @@ def _decide(args: argparse.Namespace, ruleset: RuleSet, plan: Plan, log: Decisio
     bad = 0
     out = sys.stdout
     held: list[str] = []
+    page: list[Decision] = []
 
     def emit(text: str) -> None:
-        if log is None:
+        if args.format == "html":
+            print(text, file=sys.stderr)  # only error lines: the page stays a page
+        elif log is None:
             print(text, file=out)
         else:
             held.append(text)
@@ -71,7 +79,10 @@ def _decide(args: argparse.Namespace, ruleset: RuleSet, plan: Plan, log: Decisio
             continue
         decision = plan.decide(member)
         text = decision.to_json() if args.format == "json" else None
-        emit(text or render_text(decision, ruleset, args.lang) + "\n")
+        if args.format == "html":
+            page.append(decision)
+        else:
+            emit(text or render_text(decision, ruleset, args.lang, args.audience) + "\n")
         if log is not None and log.record(decision, member, ruleset, text):
             print("\n".join(held), file=out)
             held.clear()
@@ -79,4 +90,6 @@ def _decide(args: argparse.Namespace, ruleset: RuleSet, plan: Plan, log: Decisio
         log.flush()
         if held:
             print("\n".join(held), file=out)
+    if args.format == "html":
+        print(render_html(page, ruleset, args.lang, args.audience), file=out)
     return bad

@@ -29,7 +29,7 @@ from bsu_rules.decisions import (
     trusted,
 )
 from bsu_rules.evaluators.compile import Env, Fn, compile_node, member_getter
-from bsu_rules.explain import Renderer
+from bsu_rules.explain.sentences import Renderer
 from bsu_rules.members import Member, parse_member
 from bsu_rules.ruleset.expressions import Call, Name, Node, parse, unparse, walk
 from bsu_rules.ruleset.schema import Kind
