@@ -27,6 +27,20 @@ ANY: tuple[Type, ...] = ()  # any type
 
 
 @dataclass(frozen=True)
+class Abstraction:
+    """How ``bsu-rules prove`` sees a function it does not model exactly (one over a member
+    history, or the NIK check): each distinct call is a fresh variable, known as the function's
+    unknown-handling says, tied down by ``relations`` (rule-language conditions over ``result``
+    and the parameter ``names``, assumed wherever they are known). ``changes``: how the result
+    may move when the member changes, for the monotonicity proofs (``("raise_wage", "result >=
+    before")``); under a change not listed the result stays the same."""
+
+    names: tuple[str, ...]
+    relations: tuple[str, ...] = ()
+    changes: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
 class Function:
     """A catalogue function. ``strict``: an unknown argument makes the result unknown."""
 
@@ -41,6 +55,7 @@ class Function:
     strict: bool = True
     unknown_from: tuple[int, ...] | None = None  # non-strict: arguments whose unknown can make it unknown
     own_unknown: bool = False  # may be unknown even when every argument is known
+    abstract: Abstraction | None = None  # None: proofs encode it exactly (bsu_rules.prove.functions)
 
     def result_type(self, args: list[Type]) -> Type | None:
         if self.returns is not None:
@@ -71,24 +86,31 @@ def _coalesce(*values: Any) -> Any:
 FUNCTIONS: dict[str, Function] = {f.name: f for f in [
     Function("last_wage", ((WAGES,), (MONTH,)), INT, facts.last_wage,
              "The last wage reported for a month at or before the given month.",
-             "last_wage(member.wages, param.cutoff_month)", strict=False, own_unknown=True),
+             "last_wage(member.wages, param.cutoff_month)", strict=False, own_unknown=True,
+             abstract=Abstraction(("wages", "month"), ("result >= 0",), (("raise_wage", "result >= before"),))),
     Function("contribution_billed", ((CONTRIBUTIONS,), (MONTH,)), BOOL, facts.contribution_billed,
              "Whether a contribution was billed for the month.",
-             "contribution_billed(member.contributions, param.cutoff_month)", strict=False, unknown_from=(0, 1)),
+             "contribution_billed(member.contributions, param.cutoff_month)", strict=False, unknown_from=(0, 1),
+             abstract=Abstraction(("contributions", "month"))),
     Function("arrears_streak", ((CONTRIBUTIONS,), (MONTH,), (DATE,)), INT, facts.arrears_streak,
              "Consecutive billed months ending at the month still unpaid on the date.",
              "arrears_streak(member.contributions, param.cutoff_month, as_of)", strict=False,
-             unknown_from=(0, 1, 2)),
+             unknown_from=(0, 1, 2),
+             abstract=Abstraction(("contributions", "month", "day"),
+                                  ("result >= 0", "result == 0 or contribution_billed(contributions, month)"),
+                                  (("pay_contribution", "result <= before"),))),
     Function("received", ((RECEIPTS,), (list_of(STR),), (INT,)), BOOL, facts.received,
              "Whether any of the programmes was received (in the year, when given).",
              'received(member.program_receipts, ["PKH"], 2022)', optional=1, strict=False,
-             unknown_from=(0, 1, 2)),
+             unknown_from=(0, 1, 2), abstract=Abstraction(("receipts", "programs", "year"))),
     Function("nik_valid", ((STR,), (DATE,)), BOOL, nik.nik_valid,
              "Whether a NIK is structurally valid (and matches the birth date, when known).",
-             "nik_valid(member.nik, member.birth_date)", optional=1, strict=False, unknown_from=(0,)),
+             "nik_valid(member.nik, member.birth_date)", optional=1, strict=False, unknown_from=(0,),
+             abstract=Abstraction(("nik", "birth_date"))),
     Function("nik_issue", ((STR,), (DATE,)), STR, _nik_issue,
              'The first structural problem of a NIK ("province", "day", ...), or "" if none.',
-             "nik_issue(member.nik, member.birth_date)", optional=1),
+             "nik_issue(member.nik, member.birth_date)", optional=1,
+             abstract=Abstraction(("nik", "birth_date"), ('(result == "") == nik_valid(nik, birth_date)',))),
     Function("happened_by", ((DATE,), (DATE,)), BOOL, _happened_by,
              "Whether an event date (death, end of membership) is on or before a day; no date "
              "recorded means the event has not happened.",
