@@ -27,6 +27,7 @@ from bsu_rules.ruleset.schema import Kind
 from bsu_rules.ruleset.tables import Table
 from bsu_rules.ruleset.types import BOOL, DECIMAL, INT, STR, Type
 
+_NODE_KINDS = (Lit, Name, ListLit, Unary, BoolOp, Cond, Binary, Call)  # every kind expressions.py has
 _KINDS = {BOOL.name: "bool", INT.name: "int", DECIMAL.name: "real", STR.name: "str"}
 _COMPARE = {"<": lambda a, b: a < b, "<=": lambda a, b: a <= b, ">": lambda a, b: a > b,
             ">=": lambda a, b: a >= b, "==": lambda a, b: a == b, "!=": lambda a, b: a != b}
@@ -109,6 +110,8 @@ class Encoder:
 
     def encode(self, node: Node, local: dict[str, Sym] | None = None) -> Sym:
         local = local or {}
+        if not isinstance(node, _NODE_KINDS):
+            raise ProveError(f"no symbolic encoding for the node kind {type(node).__name__}")
         if not isinstance(node, Lit) and _constant(node, local):
             try:
                 value = compile_node(node, self.plan.env)(None, [])
@@ -131,9 +134,8 @@ class Encoder:
             return self._cond(node, local)
         if isinstance(node, Binary):
             return self._binary(node, local)
-        if isinstance(node, Call):
-            return self._call(node, local)
-        raise ProveError(f"no symbolic encoding for the node kind {type(node).__name__}")
+        assert isinstance(node, Call)
+        return self._call(node, local)
 
     def _name(self, node: Name, local: dict[str, Sym]) -> Sym:
         kind, *rest = node.parts

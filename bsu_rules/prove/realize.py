@@ -171,7 +171,7 @@ def mismatches(rec: Record, calls: list[tuple[AbstractCall, Value]]) -> list[tup
         return calls
     out = []
     for call, (known, value) in calls:
-        args = [_arg(member, a) for a in call.args]
+        args = [member_value(member, a) for a in call.args]
         got = call.function.impl(*args)
         got = str(got) if call.function.name == "nik_issue" and got is not None else got
         same = (got is None) if not known else (got is not None and (Fraction(got) == value if isinstance(
@@ -191,7 +191,7 @@ def block(model: z3.ModelRef, wrong: list[tuple[AbstractCall, Value]], inputs: I
     return z3.Not(z3.And(same))
 
 
-def _arg(member: Any, arg: Any) -> Any:
+def member_value(member: Any, arg: Any) -> Any:
     if isinstance(arg, str) and arg.startswith("member."):
         value = member
         for part in arg.split(".")[1:]:
