@@ -51,7 +51,8 @@ def check_text(text: str, ruleset: RuleSet, extra: dict[str, Type]) -> Node:
 def _relation(function: Function, text: str, ruleset: RuleSet, result: Type) -> Node:
     names = dict(zip(function.abstract.names if function.abstract else (), (p[0] for p in function.params),
                      strict=False))
-    return check_text(text, ruleset, {"result": result, "before": result, **names})
+    others = {f"other_{k}": v for k, v in names.items()}
+    return check_text(text, ruleset, {"result": result, "before": result, "other": result, **names, **others})
 
 
 @dataclass(frozen=True)
@@ -235,12 +236,25 @@ class Encoder:
         if kind is None:
             raise ProveError(f"{function.name} returns {type_}, which has no symbolic form")
         call, new = self.inputs.call(function, args, kind)
-        if new and function.abstract is not None and type_ is not None:
-            names = dict(zip(function.abstract.names, args, strict=False))
-            for text in function.abstract.relations:
-                holds = self.encode(_relation(function, text, self.ruleset, type_), {"result": call.sym, **names})
-                self.inputs.domain.append(z3.Or(z3.Not(holds.known), holds.term))
+        if not new or function.abstract is None or type_ is None:
+            return call.sym
+        names = dict(zip(function.abstract.names, args, strict=False))
+        for text in function.abstract.relations:
+            self._assume(_relation(function, text, self.ruleset, type_), {"result": call.sym, **names})
+        for other in [c for c in self.inputs.calls.values() if c is not call and c.function is function
+                      and c.args[:1] == call.args[:1]]:
+            for first, second in ((call, other), (other, call)):
+                local = {"result": first.sym, "other": second.sym,
+                         **dict(zip(function.abstract.names, first.arg_syms, strict=False)),
+                         **{f"other_{k}": v for k, v in zip(function.abstract.names, second.arg_syms, strict=False)}}
+                for text in function.abstract.across:
+                    self._assume(_relation(function, text, self.ruleset, type_), local)
         return call.sym
+
+    def _assume(self, tree: Node, local: dict[str, Sym]) -> None:
+        """A declared relation: it holds wherever it is known."""
+        holds = self.encode(tree, local)
+        self.inputs.domain.append(z3.Or(z3.Not(holds.known), holds.term))
 
     def relate(self, function: Function, text: str, after: Sym, before: Sym) -> Term:
         """A change relation (``result >= before``) between one call's values in two members."""

@@ -37,6 +37,7 @@ class AbstractCall:
     function: Function
     args: tuple[Any, ...]  # a member path for member data, else the constant
     sym: Sym
+    arg_syms: tuple[Sym, ...]
 
     @property
     def label(self) -> str:
@@ -146,7 +147,7 @@ class Inputs:
             known = z3.And(known, own)
         if kind == "str":
             self.domain.append(z3.And(term >= 0, term < len(self.strings.texts)))
-        made = AbstractCall(function, key_args, Sym(kind, term, known))
+        made = AbstractCall(function, key_args, Sym(kind, term, known), tuple(args))
         self.calls[key] = made
         return made, True
 

@@ -129,8 +129,14 @@ class Prover:
             got = _result(self.decide(records[0]), rule.id)
             return None if got == wanted else f"the scalar evaluator says {rule.id}: {got}"
         verb = {Kind.REQUIRE: "fail", Kind.EXCLUDE: "exclude", Kind.PRIORITIZE: "prioritise", Kind.FLAG: "flag"}
-        return self.check(f"live:{rule.id}", f"{rule.id} can {verb[rule.kind]} some member", "sometimes",
-                          rule.fires, confirm)
+        verdict = self.check(f"live:{rule.id}", f"{rule.id} can {verb[rule.kind]} some member", "sometimes",
+                             rule.fires, confirm)
+        if verdict.status == "refuted" and rule.kind in (Kind.REQUIRE, Kind.EXCLUDE):
+            solver = self.solver(self.inputs)
+            solver.add(rule.unknown)
+            if solver.check() == z3.sat:
+                verdict.detail = "it can be unknown, so it can only make a member undetermined, never ineligible"
+        return verdict
 
     def not_always(self, rule: RuleSym) -> Verdict:
         def confirm(records: list[Record]) -> str | None:

@@ -31,13 +31,15 @@ class Abstraction:
     """How ``bsu-rules prove`` sees a function it does not model exactly (one over a member
     history, or the NIK check): each distinct call is a fresh variable, known as the function's
     unknown-handling says, tied down by ``relations`` (rule-language conditions over ``result``
-    and the parameter ``names``, assumed wherever they are known). ``changes``: how the result
-    may move when the member changes, for the monotonicity proofs (``("raise_wage", "result >=
-    before")``); under a change not listed the result stays the same."""
+    and the parameter ``names``, assumed wherever they are known) and ``across`` (between two calls
+    over the same history: ``other`` and ``other_<name>`` are the second call's). ``changes``: how
+    the result may move when the member changes, for the monotonicity proofs (``("raise_wage",
+    "result >= before")``); under a change not listed the result stays the same."""
 
     names: tuple[str, ...]
     relations: tuple[str, ...] = ()
     changes: tuple[tuple[str, str], ...] = ()
+    across: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -87,7 +89,8 @@ FUNCTIONS: dict[str, Function] = {f.name: f for f in [
     Function("last_wage", ((WAGES,), (MONTH,)), INT, facts.last_wage,
              "The last wage reported for a month at or before the given month.",
              "last_wage(member.wages, param.cutoff_month)", strict=False, own_unknown=True,
-             abstract=Abstraction(("wages", "month"), ("result >= 0",), (("raise_wage", "result >= before"),))),
+             abstract=Abstraction(("wages", "month"), ("result >= 0",), (("raise_wage", "result >= before"),),
+                                  ("not (known(result) and month <= other_month) or known(other)",))),
     Function("contribution_billed", ((CONTRIBUTIONS,), (MONTH,)), BOOL, facts.contribution_billed,
              "Whether a contribution was billed for the month.",
              "contribution_billed(member.contributions, param.cutoff_month)", strict=False, unknown_from=(0, 1),
