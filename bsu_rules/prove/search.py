@@ -22,9 +22,9 @@ TRIES = 40
 
 @dataclass
 class Found:
-    """``found`` (``records`` confirmed), ``none`` (unsatisfiable), ``unrealised`` (only models no
-    member has, after ``refinements`` blocks), ``unknown`` (solver gave up: time) or ``disagree``
-    (the scalar evaluator contradicts the encoding: ``problem``)."""
+    """``found`` (``records`` confirmed), ``none`` (unsatisfiable as asked), ``unrealised`` (only
+    models no member has, ``refinements`` of them blocked), ``unknown`` (the solver gave up: time)
+    or ``disagree`` (the scalar evaluator contradicts the encoding: ``problem``)."""
 
     status: str
     records: list[Record] = field(default_factory=list)
@@ -39,8 +39,8 @@ def search(solver: z3.Solver, members: list[Inputs], confirm: Callable[[list[Rec
     refinements = 0
     for _ in range(TRIES):
         answer = solver.check()
-        if answer == z3.unsat:
-            return Found("none", refinements=refinements)
+        if answer == z3.unsat:  # after a block, "none" would rest on the realiser: not claimed
+            return Found("none" if not refinements else "unrealised", refinements=refinements)
         if answer != z3.sat:
             return Found("unknown", refinements=refinements, problem=str(solver.reason_unknown()))
         model = solver.model()
