@@ -16,9 +16,10 @@ from typing import Any
 import z3
 
 from bsu_rules.members import Member
+from bsu_rules.nik import PROVINCES
 from bsu_rules.prove.symbols import TRUE, ProveError, Strings, Sym, Term
-from bsu_rules.ruleset.catalogue import Function
-from bsu_rules.ruleset.expressions import Lit, Node, walk
+from bsu_rules.ruleset.catalogue import FUNCTIONS, Function
+from bsu_rules.ruleset.expressions import Lit, Node, parse, walk
 from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.ruleset.types import HISTORIES, Type, member_fields
 
@@ -27,7 +28,6 @@ REQUIRED = ("member.nik", "member.citizenship", "member.participant_category")
 # null is "no such event recorded", a known fact, not a missing value (see the Member contract)
 EVENTS = ("member.membership_ended_on", "member.deceased_on")
 BASE = {"nik": "3204120101900001", "citizenship": "WNI", "participant_category": "PU"}
-_OTHER_PROVINCE = "19"
 
 
 @dataclass(frozen=True)
@@ -68,15 +68,18 @@ def fits(path: str, text: str) -> bool:
 
 def universe(texts: set[str]) -> Strings:
     """The texts the rules name, and texts standing for "any other value": a regency of each
-    two-digit (province) prefix named, one of a province not named, a NIK, a number, a word."""
+    two-digit (province) prefix named, one of the first province not named, a NIK, a number, a
+    word."""
     strings = Strings()
     for text in sorted(texts):
         strings.code(text)
-    prefixes = sorted({t for t in texts if len(t) == 2 and t.isdigit()} | {_OTHER_PROVINCE})
+    named = {t for t in texts if len(t) == 2 and t.isdigit()}
+    prefixes = sorted(named | {next(p for p in sorted(PROVINCES) if p not in named)})
     others = [next(c for c in (f"{p}{n:02d}" for n in range(99, 0, -1)) if c not in texts) for p in prefixes]
     strings.others = [*others, "3204120101900001", "99999999999", "OTHER"]
     for text in strings.others:
         strings.code(text)
+    strings.frozen = True
     return strings
 
 
@@ -124,6 +127,16 @@ class Inputs:
         self.fields[path] = (sym, type_)
         return sym
 
+    def code_of(self, path: str, text: str) -> int:
+        """The code a member's text stands as: itself if the rules name it, else the
+        representative of "any other" (of the same province, for a regency code)."""
+        if text in self.strings.codes and fits(path, text):
+            return self.strings.codes[text]
+        others = [t for t in self.strings.others if fits(path, t)]
+        same = [t for t in others if t[:2] == text[:2] and t[:2] in self.strings.codes]
+        unnamed = [t for t in others if t[:2] not in self.strings.codes]
+        return self.strings.codes[(same or unnamed or others)[0]]
+
     def history(self, path: str) -> Sym:
         if path not in self.histories:
             known = z3.Bool(self._name(f"{path}?"))
@@ -167,7 +180,9 @@ def texts_of(ruleset: RuleSet, extra: list[Node] | None = None) -> set[str]:
     """Every text a rule set can compare a value with: literals, parameters, table keys and
     values, the contract's choices."""
     out: set[str] = set()
-    trees = [*ruleset.facts.values(), *(r.tree for r in ruleset.rules), *(extra or [])]
+    relations = [parse(t) for f in FUNCTIONS.values() if f.abstract
+                 for t in (*f.abstract.relations, *f.abstract.across, *(c for _, c in f.abstract.changes))]
+    trees = [*ruleset.facts.values(), *(r.tree for r in ruleset.rules), *(extra or []), *relations]
     for tree in trees:
         out |= {n.value for n in walk(tree) if isinstance(n, Lit) and isinstance(n.value, str) and not n.is_month}
     for name, type_ in ruleset.param_types.items():

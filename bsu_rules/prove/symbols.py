@@ -53,9 +53,12 @@ class Strings:
         self.codes: dict[str, int] = {}
         self.texts: list[str] = []
         self.others: list[str] = []  # representatives of texts the rules do not name
+        self.frozen = False  # once member domains are built, a new text would escape them
 
     def code(self, text: str) -> int:
         if text not in self.codes:
+            if self.frozen:
+                raise ProveError(f"the text {text!r} is not among those the rules name")
             self.codes[text] = len(self.texts)
             self.texts.append(text)
         return self.codes[text]
