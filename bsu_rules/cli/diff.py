@@ -181,9 +181,14 @@ def _regions(s: dict[str, Any]) -> list[str]:
              f"{s['seconds']} s"]
     for r in regions:
         lines.append(f"  {r['words']}")
+        for v in r["values"]:
+            lines.append(f"      {v['field']} in {{{', '.join(v['values'])}}}" if v["values"]
+                         else f"      {v['field']} unknown")
         for b in r["bounds"]:
-            if b["lowest"] is None and b["highest"] is None:
-                lines.append(f"      {b['quantity']}: any (or unknown)")
+            if b["lowest"] == "unknown":
+                lines.append(f"      {b['quantity']} unknown")
+            elif b["lowest"] is None and b["highest"] is None:
+                lines.append(f"      {b['quantity']}: any value")
             else:
                 low = "-∞" if b["lowest"] is None else _number(b["lowest"])
                 lines.append(f"      {b['quantity']} in [{low}, {_number(b['highest'])}]")

@@ -27,9 +27,10 @@ from bsu_rules.prove.verdict import jsonable
 from bsu_rules.ruleset.expressions import Call, Name, Node, unparse, walk
 from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.ruleset.schema import Kind
-from bsu_rules.ruleset.types import HISTORIES
+from bsu_rules.ruleset.types import HISTORIES, member_fields
 
 OUTCOMES = ("eligible", "undetermined", "ineligible")
+UNKNOWN = "unknown"  # a bound of a quantity that is never known in the region
 STATUSES = ("pass", "fail", "unknown")
 
 
@@ -39,6 +40,7 @@ class Region:
     new: str
     criteria: list[tuple[str, str, str]]  # (rule id, result under old, result under new)
     bounds: list[tuple[str, Any, Any]] = field(default_factory=list)  # (quantity, lowest, highest)
+    values: list[tuple[str, list[str]]] = field(default_factory=list)  # (member field, the values it can take)
     witness: Record | None = None
     confirmed: bool = False
     note: str = ""
@@ -51,6 +53,7 @@ class Region:
         return {"old": self.old, "new": self.new, "words": self.words(),
                 "criteria": [{"rule": r, "old": a, "new": b} for r, a, b in self.criteria],
                 "bounds": [{"quantity": q, "lowest": _show(lo), "highest": _show(hi)} for q, lo, hi in self.bounds],
+                "values": [{"field": f, "values": v} for f, v in self.values],
                 "witness": jsonable(self.witness), "confirmed": self.confirmed, "note": self.note}
 
 
@@ -99,6 +102,7 @@ class SymbolicDiff:
                     constraint = self._region(o1, o2, criteria)
                     blocks.append(z3.Not(constraint))
                     self._bounds(region, constraint)
+                    self._values(region, constraint)
                     self._witness(region, constraint)
                     found.append(region)
         complete = len(found) < limit
@@ -108,9 +112,9 @@ class SymbolicDiff:
         return next(s for s in STATUSES if z3.is_true(model.eval(self.status[(side, rid)][s], model_completion=True)))
 
     def _quantities(self, region: Region) -> list[tuple[str, Sym]]:
-        """The numbers and dates the differing criteria read, once each (labelled by rule set
-        where the two read different things under one name)."""
-        out: list[tuple[str, Sym]] = []
+        """The numbers and dates the differing criteria read, once each (named with their rule
+        set where the two read different things under one name)."""
+        found: list[tuple[str, str, Sym]] = []
         for e in self.sides:
             in_force = {c.id: c.checked.tree for c in e.plan.rules}
             for rid, _, _ in region.criteria:
@@ -118,12 +122,11 @@ class SymbolicDiff:
                     if not _quantity(node):
                         continue
                     sym = e.encode(node)
-                    if sym.kind not in ("int", "real", "date") or sym.is_constant \
-                            or any(z3.eq(s.term, sym.term) for _, s in out):
-                        continue
-                    label = unparse(node)
-                    out.append((f"{label} ({e.ruleset.id})" if any(q == label for q, _ in out) else label, sym))
-        return out
+                    if sym.kind in ("int", "real", "date") and not sym.is_constant \
+                            and not any(z3.eq(s.term, sym.term) for _, _, s in found):
+                        found.append((unparse(node), e.ruleset.id, sym))
+        labels = [label for label, _, _ in found]
+        return [(f"{label} ({rid})" if labels.count(label) > 1 else label, sym) for label, rid, sym in found]
 
     def _bounds(self, region: Region, constraint: Term) -> None:
         for label, sym in self._quantities(region):
@@ -133,9 +136,32 @@ class SymbolicDiff:
                 opt.set("timeout", self.timeout)
                 opt.add(*self.inputs.domain, constraint, sym.known)
                 handle = opt.minimize(sym.term) if goal == "min" else opt.maximize(sym.term)
-                ends.append(_value(opt.lower(handle) if goal == "min" else opt.upper(handle), sym)
-                            if opt.check() == z3.sat else None)
-            region.bounds.append((label, ends[0], ends[1]))
+                if opt.check() != z3.sat:
+                    break  # never known in this region
+                ends.append(_value(opt.lower(handle) if goal == "min" else opt.upper(handle), sym))
+            region.bounds.append((label, *ends) if ends else (label, UNKNOWN, UNKNOWN))
+
+    def _values(self, region: Region, constraint: Term) -> None:
+        """For each enumerated member field the differing criteria read: the values it can take
+        in the region, when not every value."""
+        paths: list[str] = []
+        for e in self.sides:
+            in_force = {c.id: c.checked.tree for c in e.plan.rules}
+            for rid, _, _ in region.criteria:
+                if rid in in_force:
+                    paths += [p for p in e.ruleset.member_reads(in_force[rid]) if p not in paths]
+        for path in paths:
+            type_ = member_fields()[path]
+            if not type_.choices:
+                continue
+            sym = self.inputs.field(path)
+            solver = z3.Solver()
+            solver.set("timeout", self.timeout)
+            solver.add(*self.inputs.domain, constraint, sym.known)
+            possible = [c for c in sorted(type_.choices)
+                        if solver.check(sym.term == self.inputs.strings.code(c)) == z3.sat]
+            if len(possible) < len(type_.choices):
+                region.values.append((path, possible))
 
     def _witness(self, region: Region, constraint: Term) -> None:
         solver = z3.Solver()
