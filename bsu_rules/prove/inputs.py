@@ -98,6 +98,7 @@ class Inputs:
         return f"{self.tag}{text}"
 
     def field(self, path: str) -> Sym:
+        """The variable of a member field (``member.a.b``), created with its domain on first use."""
         if path in self.fields:
             return self.fields[path][0]
         type_ = member_fields().get(path)
@@ -138,6 +139,7 @@ class Inputs:
         return self.strings.codes[(same or unnamed or others)[0]]
 
     def history(self, path: str) -> Sym:
+        """A member history: only whether it is known; its content is seen through calls."""
         if path not in self.histories:
             known = z3.Bool(self._name(f"{path}?"))
             self.unknowns.append(z3.Not(known))
