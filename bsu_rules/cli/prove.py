@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -34,7 +35,7 @@ def run(args: argparse.Namespace) -> int:
         from bsu_rules.prove.properties import Prover
         from bsu_rules.prove.symbols import ProveError
     except ImportError:
-        print("bsu-rules: proofs need z3-solver: pip install 'bsu-rules[prove]'")
+        print("bsu-rules: proofs need z3-solver: pip install 'bsu-rules[prove]'", file=sys.stderr)
         return 2
     start = time.perf_counter()
     ruleset = load_ruleset(args.ruleset)
@@ -44,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
         prover = Prover(ruleset, args.on, [p.tree for p in props], timeout=int(args.timeout * 1000))
         verdicts = [*prover.builtin(), *(authored.check(prover, p) for p in props)]
     except ProveError as exc:
-        print(f"bsu-rules: {exc}")
+        print(f"bsu-rules: {exc}", file=sys.stderr)
         return 2
     seconds = round(time.perf_counter() - start, 2)
     proved = sum(v.status == "proved" for v in verdicts)
