@@ -14,7 +14,7 @@ from pydantic import BaseModel, ValidationError
 from bsu_rules.errors import RuleSetError
 from bsu_rules.ruleset.checker import FORMATS, PLACEHOLDER, Scope, TypeChecker, fact_order, parse_checked, reads
 from bsu_rules.ruleset.diagnostics import Diagnostic, Severity, has_errors, nearest
-from bsu_rules.ruleset.editions import bundled_rules
+from bsu_rules.ruleset.editions import bundled_rules as bundled_rules  # also served from here
 from bsu_rules.ruleset.expressions import Node
 from bsu_rules.ruleset.model import CheckedRule, RuleSet
 from bsu_rules.ruleset.schema import Parameter, RuleFile
