@@ -33,7 +33,8 @@ def _bands(x: pl.Expr, edges: tuple[int, ...], names: list[str]) -> pl.Expr:
     out: Any = pl.when(x.is_null()).then(pl.lit(UNKNOWN))
     for edge, name in zip(edges, names, strict=False):
         out = out.when(x < edge).then(pl.lit(name))
-    return out.otherwise(pl.lit(names[-1]))
+    result: pl.Expr = out.otherwise(pl.lit(names[-1]))
+    return result
 
 
 def latest_wage() -> pl.Expr:
