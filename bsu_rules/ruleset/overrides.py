@@ -209,7 +209,7 @@ def _table(ruleset: RuleSet, o: Override, base: Path, problems: list[Diagnostic]
                               nearest(o.name, ruleset.tables)))
         return None
     try:
-        new = load_table(o.name, old.ref.model_copy(update={"file": o.text}), base)
+        new = load_table(o.name, old.ref.model_copy(update={"file": str((base / o.text).resolve())}), base)
     except TableError as exc:
         problems.append(_diag(where, "table", str(exc)))
         return None
@@ -224,3 +224,33 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, list):
         return [_jsonable(v) for v in value]
     return value if isinstance(value, (bool, int, str)) or value is None else {"$" + type(value).__name__: str(value)}
+
+
+def archive_entry(reform: Reform) -> tuple[list[dict[str, Any]], dict[str, bytes]]:
+    """What an archive stores for a reform besides its base: the overrides to apply again, and
+    the bytes of each replacement table (as ``tables/<name>.csv``)."""
+    specs: list[dict[str, Any]] = []
+    files: dict[str, bytes] = {}
+    for c in reform.overrides:
+        if "table" in c:
+            name = f"tables/{c['table']}.csv"
+            files[name] = Path(reform.tables[c["table"]].ref.file).read_bytes()
+            specs.append({"table": c["table"], "file": name})
+        else:
+            specs.append({"set": c["set"], "since": c.get("since"), "value": _text(c["value"])})
+    return specs, files
+
+
+def from_archive(base: RuleSet, specs: list[dict[str, Any]], folder: Path) -> RuleSet:
+    """The reform an archive entry describes: ``base`` with ``specs`` (from ``archive_entry``) applied."""
+    overrides = [Override("table", s["table"], s["file"]) if "table" in s else
+                 Override("set", s["set"], s["value"], date.fromisoformat(s["since"]) if s.get("since") else None)
+                 for s in specs]
+    return apply_overrides(base, overrides, folder)
+
+
+def _text(value: Any) -> str:
+    """A canonical value written back as the command line would give it."""
+    if isinstance(value, dict):
+        return str(next(iter(value.values())))
+    return json.dumps(value, ensure_ascii=False)
