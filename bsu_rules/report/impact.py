@@ -31,7 +31,15 @@ from bsu_rules.batch.validate import ROW, validate
 from bsu_rules.decisions import RuleResult
 from bsu_rules.evaluators.arrow import MEMBER_SCHEMA
 from bsu_rules.evaluators.scalar import Plan
-from bsu_rules.report.groups import DIMENSIONS, PLAUSIBLE_WAGE, UNKNOWN, attributes
+from bsu_rules.report.groups import (
+    AGE_EDGES,
+    DIMENSIONS,
+    PLAUSIBLE_WAGE,
+    UNKNOWN,
+    WAGE_EDGES,
+    attributes,
+    band_names,
+)
 from bsu_rules.ruleset.expressions import Binary, Call, Name, Node, walk
 from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.ruleset.schema import Kind
@@ -274,7 +282,7 @@ class _State:
                 continue
             lost = unpaid.get(dim, {})
             rows = []
-            for row in g.sort("key").iter_rows(named=True):
+            for row in _in_order(dim, g):
                 fails = {k.removeprefix("fail:"): v for k, v in row.items() if k.startswith("fail:")}
                 paid = row["eligible"] - lost.get(row["key"], 0)
                 rows.append({"key": row["key"], "members": row["members"], "eligible": row["eligible"],
@@ -445,6 +453,17 @@ def _cause_masks(specs: list[_CauseSpec]) -> dict[str, tuple[list[pl.Expr], pl.E
         for t in spec.tables or [f"rule:{spec.rule}"]:
             out.setdefault(t, ([], key if t.startswith("table.") else None))[0].append(rest)
     return out
+
+
+def _in_order(dim: str, groups: pl.DataFrame) -> list[dict[str, Any]]:
+    """Groups in reading order: bands from low to high, other keys as text, unknown last."""
+    bands = {"wage_band": band_names(WAGE_EDGES), "age_band": band_names(AGE_EDGES)}.get(dim, [])
+
+    def order(row: dict[str, Any]) -> tuple[int, str]:
+        key = row["key"]
+        return (2, key) if key == UNKNOWN else (1, f"{bands.index(key):04d}") if key in bands else (1, key)
+
+    return sorted(groups.iter_rows(named=True), key=order)
 
 
 def _int(frame: pl.DataFrame, name: str) -> int:
