@@ -21,6 +21,7 @@ from bsu_rules.batch.run import run_batch
 from bsu_rules.cli import main
 from bsu_rules.cli.options import read_records
 from bsu_rules.diff import flips
+from bsu_rules.nik import PROVINCES
 from bsu_rules.report.html import render_html
 from bsu_rules.report.impact import impact
 from bsu_rules.ruleset.loader import load_ruleset
@@ -45,10 +46,11 @@ def batch_sums(ruleset: RuleSet, source: Path, tmp: Path, name: str) -> tuple[pl
 
 
 def provinces(source: Path) -> dict[int, str]:
+    """Each record's province (the first two digits of a known work regency code, else ``?``)."""
     out = {}
     for number, record in read_records([str(source)]):
         code = record.get("work_regency_code") if isinstance(record, dict) else None
-        out[number] = code[:2] if isinstance(code, str) and code[:2].isdigit() and code.isascii() else "?"
+        out[number] = code[:2] if isinstance(code, str) and code[:2] in PROVINCES else "?"
     return out
 
 
