@@ -121,6 +121,8 @@ def impact(reform: RuleSet, source: str | Path, *, on: date | None = None, basel
 
 
 class _State:
+    """What the chunks add up to: per side (``_Side``), and across sides (flips, data quality)."""
+
     def __init__(self, sides: list[_Side]) -> None:
         self.sides = sides
         self.read = 0
