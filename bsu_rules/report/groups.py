@@ -40,8 +40,8 @@ def _bands(x: pl.Expr, edges: tuple[int, ...], names: list[str]) -> pl.Expr:
 def latest_wage() -> pl.Expr:
     """The amount of the latest wage report (by month), null when there is none."""
     wages = pl.col("wages")
-    return wages.list.eval(pl.element().struct.field("amount").sort_by(pl.element().struct.field("period"))) \
-        .list.last().alias("wage")
+    latest = wages.list.eval(pl.element().struct.field("period")).list.arg_max()
+    return wages.list.get(latest, null_on_oob=True).struct.field("amount").alias("wage")
 
 
 def nik_issue() -> pl.Expr:
@@ -67,25 +67,23 @@ def nik_issue() -> pl.Expr:
 def attributes(frame: pl.DataFrame, as_of: date) -> pl.DataFrame:
     """``row`` and one column per dimension, plus ``wage`` and ``nik_issue``, for each member row."""
     nik = pl.col("nik")
-    issue = nik_issue()
-    valid = issue.is_null()
-    day = nik.str.slice(6, 2).cast(pl.Int32, strict=False)
-    month = nik.str.slice(8, 2).cast(pl.Int32, strict=False)
-    yy = nik.str.slice(10, 2).cast(pl.Int32, strict=False)
+    parts = frame.with_columns(latest_wage(), nik_issue(), nik.str.slice(6, 2).cast(pl.Int32, strict=False).alias("d"),
+                               nik.str.slice(8, 2).cast(pl.Int32, strict=False).alias("m"),
+                               nik.str.slice(10, 2).cast(pl.Int32, strict=False).alias("y"))
+    day, month, yy, valid = pl.col("d"), pl.col("m"), pl.col("y"), pl.col("nik_issue").is_null()
     year = pl.when(2000 + yy <= as_of.year).then(2000 + yy).otherwise(1900 + yy)
     birth_day = pl.when(day > 40).then(day - 40).otherwise(day)
     before = (month > as_of.month) | ((month == as_of.month) & (birth_day > as_of.day))
     age = pl.when(valid).then(as_of.year - year - before.cast(pl.Int32))
     province = pl.col("work_regency_code").str.slice(0, 2)
-    wage = latest_wage()
-    return frame.select(
+    return parts.select(
         pl.col("_row").alias("row"),
         pl.when(province.is_in(list(PROVINCES))).then(province).otherwise(pl.lit(UNKNOWN)).alias("province"),
         pl.col("employer").struct.field("sector").fill_null(UNKNOWN).alias("sector"),
-        _bands(wage, WAGE_EDGES, band_names(WAGE_EDGES)).alias("wage_band"),
+        _bands(pl.col("wage"), WAGE_EDGES, band_names(WAGE_EDGES)).alias("wage_band"),
         pl.when(valid).then(pl.when(day > 40).then(pl.lit("F")).otherwise(pl.lit("M")))
         .otherwise(pl.lit(UNKNOWN)).alias("sex"),
         _bands(age, AGE_EDGES, band_names(AGE_EDGES)).alias("age_band"),
-        wage,
-        issue,
+        "wage",
+        "nik_issue",
     )

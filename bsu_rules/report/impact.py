@@ -89,15 +89,14 @@ class _Side:
     def kinds(self) -> dict[str, Kind]:
         return {c.rule.id: c.rule.kind for c in self.ruleset.rules}
 
-    def add(self, name: str, frame: pl.DataFrame) -> None:
-        self.parts.setdefault(name, []).append(frame)
-
-    def total(self, name: str, by: list[str]) -> pl.DataFrame:
-        frames = self.parts.get(name, [])
-        if not frames:
-            return pl.DataFrame()
+    def add(self, name: str, frame: pl.DataFrame, by: list[str] | None = None) -> None:
+        """Add a chunk's counts to the running total (summed by ``by``, or as one row)."""
+        frames = [*self.parts.get(name, []), frame]
         joined = pl.concat(frames, how="diagonal_relaxed")
-        return joined.group_by(by).agg(pl.exclude(by).sum()) if by else joined.sum()
+        self.parts[name] = [joined.group_by(by).agg(pl.exclude(by).sum()) if by else joined.sum()]
+
+    def total(self, name: str) -> pl.DataFrame:
+        return self.parts[name][0] if name in self.parts else pl.DataFrame()
 
 
 def impact(reform: RuleSet, source: str | Path, *, on: date | None = None, baseline: RuleSet | None = None,
@@ -164,21 +163,24 @@ class _State:
             self._flips(decided["baseline"], decided["reform"], niks)
 
     def _side(self, side: _Side, s: pl.DataFrame, members: pa.Table, keys: pa.Array, hashes: pa.Array) -> None:
-        for dim in DIMENSIONS:
-            side.add(f"groups:{dim}", s.group_by(dim).agg(
-                pl.len().alias("members"),
-                *((pl.col("outcome") == o).sum().alias(o) for o in OUTCOMES),
-                *((pl.col(f"rule:{r}") == "fail").sum().alias(f"fail:{r}") for r, k in side.rules if k in DECIDING),
-            ).rename({dim: "key"}))
+        side.add("groups", s.group_by(DIMENSIONS).agg(  # every combination once; each dimension at the end
+            pl.len().alias("members"),
+            *((pl.col("outcome") == o).sum().alias(o) for o in OUTCOMES),
+            *((pl.col(f"rule:{r}") == "fail").sum().alias(f"fail:{r}") for r, k in side.rules if k in DECIDING),
+        ), list(DIMENSIONS))
         deciding = [r for r, k in side.rules if k in DECIDING]
-        fails = [pl.col(f"rule:{r}") == "fail" for r in deciding]
-        count = pl.sum_horizontal([f.cast(pl.Int32) for f in fails]) if fails else pl.lit(0)
+        fails = s.select(*((pl.col(f"rule:{r}") == "fail").alias(f"f{i}") for i, r in enumerate(deciding)),
+                         *((pl.col(f"rule:{r}") == "unknown").alias(f"u{i}") for i, r in enumerate(deciding)))
+        fail = [pl.col(f"f{i}") for i in range(len(deciding))]
+        first = pl.coalesce([pl.when(f).then(pl.lit(i)) for i, f in enumerate(fail)]) if fail else pl.lit(None)
+        only = pl.sum_horizontal([f.cast(pl.Int32) for f in fail]) == 1 if fail else pl.lit(False)
+        marks = fails.with_columns(first.alias("first"), only.alias("only"))
         stats = []
-        for i, r in enumerate(deciding):
-            stats += [(~pl.any_horizontal(fails[:i + 1])).sum().alias(f"remaining:{r}"),
-                      fails[i].sum().alias(f"fail:{r}"), (fails[i] & (count == 1)).sum().alias(f"only:{r}"),
-                      (pl.col(f"rule:{r}") == "unknown").sum().alias(f"unknown:{r}")]
-        side.add("funnel", s.select(pl.len().alias("members"), *stats))
+        for i, r in enumerate(deciding):  # remaining after criterion i: no failure among the first i + 1
+            stats += [(pl.col("first").is_null() | (pl.col("first") > i)).sum().alias(f"remaining:{r}"),
+                      fail[i].sum().alias(f"fail:{r}"), (fail[i] & pl.col("only")).sum().alias(f"only:{r}"),
+                      pl.col(f"u{i}").sum().alias(f"unknown:{r}")]
+        side.add("funnel", marks.select(pl.len().alias("members"), *stats))
         eligible = np.flatnonzero((s["outcome"] == "eligible").to_numpy())
         if eligible.size:
             idx = pa.array(eligible)
@@ -277,11 +279,12 @@ class _State:
         amount = side.plan.benefit.amount
         unpaid = _unpaid(side)
         groups: dict[str, list[Json]] = {}
+        combined = side.total("groups")
         for dim in DIMENSIONS:
-            g = side.total(f"groups:{dim}", ["key"])
-            if g.height == 0:
+            if combined.height == 0:
                 groups[dim] = []
                 continue
+            g = combined.group_by(dim).agg(pl.exclude(DIMENSIONS).sum()).rename({dim: "key"})
             lost = unpaid.get(dim, {})
             rows = []
             for row in _in_order(dim, g):
@@ -293,7 +296,7 @@ class _State:
             groups[dim] = rows
         totals = {o: sum(r[o] for r in groups["province"]) for o in (*OUTCOMES, "members", "paid")}
         totals["rejected"] = sum(self.rejects.values())
-        f = side.total("funnel", [])
+        f = side.total("funnel")
         funnel = []
         titles = {c.rule.id: c.rule.title for c in side.ruleset.rules}
         for r, k in side.rules:
