@@ -240,21 +240,27 @@ class _State:
             return out
 
         frame = pl.DataFrame([
-            new["row"].gather(idx), new["province"].gather(idx), base["outcome"].gather(idx).alias("from"),
-            new["outcome"].gather(idx).alias("to"), pl.Series("nik", mask_niks(niks.take(pa.array(where)))),
+            pl.Series("i", where), new["row"].gather(idx), new["province"].gather(idx),
+            base["outcome"].gather(idx).alias("from"), new["outcome"].gather(idx).alias("to"),
             *results(base, b_fixed, "a"), *results(new, r_fixed, "b")])
-        label = _responsible(ids, b_side.kinds(), r_side.kinds())
-        frame = frame.with_columns(label.alias("rules"))
+        masks = _responsible(ids, b_side.kinds(), r_side.kinds())
+        frame = frame.select("i", "row", "province", "from", "to", *masks)
         self.flip_parts.append(frame.group_by("province", "from", "to").len())
-        for (old, to, rules), group in frame.group_by("from", "to", "rules", maintain_order=True):
-            key = (str(old), str(to), str(rules))
-            entry = self.flips.setdefault(key, {"from": key[0], "to": key[1], "rules": key[2].split("+"),
-                                                "count": 0, "examples": []})
+        by = ["from", "to", *(m.meta.output_name() for m in masks)]
+        for key, group in frame.group_by(by, maintain_order=True):
+            old, to, *bits = key
+            rules = [r for k, b in enumerate(bits) for j, r in enumerate(ids[k * _BITS:(k + 1) * _BITS])
+                     if int(b) >> j & 1]
+            entry = self.flips.setdefault((str(old), str(to), "+".join(rules)), {
+                "from": str(old), "to": str(to), "rules": rules, "count": 0, "examples": []})
             entry["count"] += group.height
             room = EXAMPLES - len(entry["examples"])
             if room > 0:
+                head = group.head(room)
+                shown = mask_niks(niks.take(head["i"].to_arrow())).to_pylist()
                 entry["examples"] += [{"row": r, "nik": n, "province": p}
-                                      for r, n, p in group.head(room).select("row", "nik", "province").iter_rows()]
+                                      for (r, p), n in zip(head.select("row", "province").iter_rows(), shown,
+                                                           strict=True)]
 
     # --- the report ---------------------------------------------------------------------------
 
@@ -402,8 +408,9 @@ def _path(dotted: str) -> pl.Expr:
     return expr
 
 
-def _responsible(ids: list[str], kinds_a: dict[str, Kind], kinds_b: dict[str, Kind]) -> pl.Expr:
-    """The criteria responsible for each flip, as ``diff.responsible`` names them, joined by ``+``."""
+def _responsible(ids: list[str], kinds_a: dict[str, Kind], kinds_b: dict[str, Kind]) -> list[pl.Expr]:
+    """The criteria responsible for each flip, as ``diff.responsible`` names them: bit ``j`` of
+    mask ``k`` stands for ``ids[k * _BITS + j]`` (the decisive changed criteria, else all changed)."""
     to = pl.col("to")
     picked, changed = [], []
     for r in ids:
@@ -416,11 +423,19 @@ def _responsible(ids: list[str], kinds_a: dict[str, Kind], kinds_b: dict[str, Ki
         b_unknown = (b == "unknown").fill_null(False) & b_dec
         pick = pl.when(to == "ineligible").then(b_fail).when(to == "eligible").then(a_fail | a_unknown) \
             .otherwise(b_unknown | a_fail)
-        picked.append(pl.when(ch & pick).then(pl.lit(r)))
-        changed.append(pl.when(ch).then(pl.lit(r)))
-    chosen = pl.concat_list(picked).list.drop_nulls()
-    fallback = pl.concat_list(changed).list.drop_nulls()
-    return pl.when(chosen.list.len() > 0).then(chosen).otherwise(fallback).list.join("+")
+        picked.append(ch & pick)
+        changed.append(ch)
+
+    def bits(flags: list[pl.Expr]) -> list[pl.Expr]:
+        return [pl.sum_horizontal([f.cast(pl.Int64) * (1 << j) for j, f in enumerate(flags[k:k + _BITS])])
+                for k in range(0, len(flags), _BITS)]
+
+    some = pl.any_horizontal(picked)
+    return [pl.when(some).then(p).otherwise(c).alias(f"m{k}")
+            for k, (p, c) in enumerate(zip(bits(picked), bits(changed), strict=True))]
+
+
+_BITS = 62
 
 
 def _unpaid(side: _Side) -> dict[str, dict[str, int]]:
