@@ -62,7 +62,7 @@ def populations(draw: st.DrawFn) -> list[dict[str, Any]]:
     return people + [people[i] | {"kpj": f"9{i:010d}"} for i in again]
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                                                                   HealthCheck.function_scoped_fixture])
 @given(populations())
 def test_report_numbers_are_sums_of_batch_decisions(tmp_path_factory: pytest.TempPathFactory,

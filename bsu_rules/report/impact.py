@@ -200,7 +200,8 @@ class _State:
             "province", pl.col("nik_issue"),
             pl.when(wage < low).then(pl.lit("below")).when(wage > high).then(pl.lit("above"))
             .otherwise(pl.lit(None, pl.String)).alias("wage_issue"))
-            .filter(pl.col("nik_issue").is_not_null() | pl.col("wage_issue").is_not_null()))
+            .filter(pl.col("nik_issue").is_not_null() | pl.col("wage_issue").is_not_null())
+            .group_by("province", "nik_issue", "wage_issue").len())
         undetermined = s["outcome"] == "undetermined"
         if not undetermined.any() or not self.cause_specs:
             return
@@ -267,7 +268,6 @@ class _State:
     def report(self, file_label: str) -> Json:
         reform = self.sides[0]
         sides = {side.name: self._side_report(side) for side in self.sides}
-        decided = sides["reform"]["decided"]
         out: Json = {
             "report": "impact", "engine": f"bsu-rules {__version__}", "input": {"file": file_label,
                                                                                 "rows": self.read},
@@ -277,7 +277,7 @@ class _State:
             "funnel": {name: s["funnel"] for name, s in sides.items()},
             "breakdowns": _breakdowns(sides),
             "flips": self._flip_report() if len(self.sides) == 2 else None,
-            "data_quality": self._quality_report(decided),
+            "data_quality": self._quality_report(),
         }
         return out
 
@@ -312,7 +312,7 @@ class _State:
             funnel.append({"rule": r, "kind": k.value, "title": title.model_dump() if title else {"id": r, "en": r},
                            "remaining": _int(f, f"remaining:{r}"), "fail": _int(f, f"fail:{r}"),
                            "fail_only": _int(f, f"only:{r}"), "unknown": _int(f, f"unknown:{r}")})
-        return {"decided": totals["members"], "totals": totals, "amount": amount, "groups": groups,
+        return {"totals": totals, "amount": amount, "groups": groups,
                 "funnel": {"members": totals["members"], "steps": funnel}}
 
     def _flip_report(self) -> Json:
@@ -330,16 +330,18 @@ class _State:
                 e["net"] = e["to_eligible"] - e["from_eligible"]
         return {"total": sum(g["count"] for g in groups), "groups": groups, "by_province": by_province}
 
-    def _quality_report(self, decided: int) -> Json:
+    def _quality_report(self) -> Json:
         q = pl.concat(self.quality) if self.quality else pl.DataFrame(
-            schema={"province": pl.String, "nik_issue": pl.String, "wage_issue": pl.String})
-        nik = q.filter(pl.col("nik_issue").is_not_null()).group_by("nik_issue").len().sort("len", "nik_issue",
-                                                                                        descending=[True, False])
-        wages = q.filter(pl.col("wage_issue").is_not_null())
+            schema={"province": pl.String, "nik_issue": pl.String, "wage_issue": pl.String, "len": pl.UInt32})
+        nik = q.filter(pl.col("nik_issue").is_not_null()).group_by("nik_issue").agg(pl.col("len").sum()) \
+            .sort("len", "nik_issue", descending=[True, False])
         wage_rows = []
-        for (band,), part in sorted(wages.group_by("wage_issue"), key=lambda x: str(x[0])):
-            wage_rows.append({"band": band, "count": part.height, "limit": PLAUSIBLE_WAGE[0 if band == "below" else 1],
-                              "by_province": _counts(part["province"])})
+        for band in ("below", "above"):
+            part = q.filter(pl.col("wage_issue") == band).group_by("province").agg(pl.col("len").sum())
+            if part.height:
+                wage_rows.append({"band": band, "count": int(part["len"].sum()),
+                                  "limit": PLAUSIBLE_WAGE[0 if band == "below" else 1],
+                                  "by_province": dict(sorted(part.iter_rows()))})
         causes = []
         for cause, e in self.causes.items():
             if not e.get("count"):
@@ -357,7 +359,7 @@ class _State:
         repeated = counts[counts > 1]
         return {
             "undetermined": causes,
-            "invalid_nik": [{"reason": r, "count": n} for r, n in nik.iter_rows()],
+            "invalid_nik": [{"reason": r, "count": int(n)} for r, n in nik.iter_rows()],
             "duplicate_nik": {"niks": int(repeated.size), "rows": int(repeated.sum()),
                               "unpaid": {s.name: sum(_unpaid(s).get("province", {}).values()) for s in self.sides}},
             "rejects": [{"field": f, "count": n} for f, n in sorted(self.rejects.items(),
@@ -488,10 +490,6 @@ def _in_order(dim: str, groups: pl.DataFrame) -> list[dict[str, Any]]:
 
 def _int(frame: pl.DataFrame, name: str) -> int:
     return int(frame[name][0]) if name in frame.columns and frame.height else 0
-
-
-def _counts(series: pl.Series) -> dict[str, int]:
-    return dict(sorted(Counter(series.to_list()).items()))
 
 
 def _describe(plan: Plan) -> Json:
