@@ -68,6 +68,12 @@ class _Page:
         title = self.titles().get(rule_id)
         return f"{escape(title)} <code>{escape(rule_id)}</code>" if title else f"<code>{escape(rule_id)}</code>"
 
+    def rule_id(self, rule_id: str | None) -> str:
+        """A criterion by its id, its title on hover (for narrow table cells)."""
+        if rule_id is None:
+            return "–"
+        return f'<code title="{escape(self.titles().get(rule_id, rule_id))}">{escape(rule_id)}</code>'
+
     def titles(self) -> dict[str, str]:
         out: dict[str, str] = {}
         for side in ("baseline", "reform"):
@@ -187,9 +193,9 @@ class _Page:
                                                                  else (r["paid"],))))
                         for r in rows]
                 out.append(bar_chart(f"chart-{dim}", f"{w['paid_chart']}: {w[dim]}", bars, series))
-            head = [w["members"], w["eligible"], w["paid"], w["budget"]]
+            head = [w["members_short"], w["eligible"], w["paid_short"], w["budget"]]
             if compare:
-                head += [f"{w['difference']} ({w['paid']})", f"{w['difference']} ({w['budget']})"]
+                head += [f"Δ {w['paid_short'].lower()}", f"Δ {w['budget'].lower()}"]
             head += [w["exclusion_rate"], w["driver"], w["four_fifths"]]
             cells = []
             for i, r in enumerate(rows):
@@ -203,7 +209,7 @@ class _Page:
                 fifths = self.ratio(r["four_fifths"], f"{p}.four_fifths") if r["four_fifths"] else ""
                 cells.append(f"<tr><td>{escape(group_name(dim, r['key'], self.lang))}</td>"
                              + "".join(f'<td class="n">{t}</td>' for t in tds)
-                             + f"<td>{self.rule(r['driver'])}</td><td class=\"n\">{fifths}</td></tr>")
+                             + f"<td>{self.rule_id(r['driver'])}</td><td class=\"n\">{fifths}</td></tr>")
             ths = "".join(f'<th class="n">{h}</th>' for h in head[:-2])
             out.append(f"<table><tr><th>{w[dim]}</th>{ths}<th>{head[-2]}</th><th>{head[-1]}</th></tr>"
                        f"{''.join(cells)}</table>")

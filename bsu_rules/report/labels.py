@@ -11,7 +11,8 @@ WORDS: dict[str, dict[str, str]] = {
         "difference": "Selisih", "ruleset": "Aturan", "sha256": "sha256", "base": "Dasar",
         "overrides": "Perubahan", "none": "tidak ada", "on": "Tanggal keputusan", "as_of": "Data per",
         "input": "Data peserta", "rows": "baris",
-        "headline": "Ringkasan", "members": "Peserta diputus", "eligible": "Memenuhi syarat",
+        "headline": "Ringkasan", "members": "Peserta diputus", "members_short": "Peserta",
+        "paid_short": "Dibayar", "eligible": "Memenuhi syarat",
         "paid": "Dibayar (satu NIK satu pembayaran)", "budget": "Anggaran", "undetermined": "Belum dapat diputus",
         "ineligible": "Tidak memenuhi syarat", "rejected": "Baris ditolak",
         "funnel": "Corong kriteria", "funnel_note": "Peserta yang tersisa setelah setiap kriteria, menurut urutan "
@@ -24,8 +25,8 @@ WORDS: dict[str, dict[str, str]] = {
         "flips_province": "Perubahan menurut provinsi", "to_eligible": "Menjadi memenuhi syarat",
         "from_eligible": "Tidak lagi memenuhi syarat", "other": "Lainnya", "net": "Bersih",
         "province": "Provinsi", "sector": "Sektor (KBLI)", "wage_band": "Kelompok upah", "sex": "Jenis kelamin",
-        "age_band": "Kelompok umur", "exclusion_rate": "Tingkat pengecualian", "driver": "Kriteria utama",
-        "four_fifths": "Rasio empat-perlima", "paid_chart": "Peserta dibayar",
+        "age_band": "Kelompok umur", "exclusion_rate": "Dikecualikan", "driver": "Kriteria utama",
+        "four_fifths": "Rasio 4/5", "paid_chart": "Peserta dibayar",
         "quality": "Kualitas data", "quality_note": "Daftar pekerjaan bagi pemilik data: apa yang membuat "
         "peserta belum dapat diputus, NIK yang tidak sah, NIK ganda, baris ditolak, upah yang tidak wajar.",
         "causes": "Penyebab belum dapat diputus", "cause": "Penyebab", "by_province": "Menurut provinsi",
@@ -43,7 +44,8 @@ WORDS: dict[str, dict[str, str]] = {
         "title": "Policy impact report", "reform": "Reform", "baseline": "Baseline", "difference": "Difference",
         "ruleset": "Rule set", "sha256": "sha256", "base": "Base", "overrides": "Overrides", "none": "none",
         "on": "Decision date", "as_of": "Data as of", "input": "Member data", "rows": "rows",
-        "headline": "Headline", "members": "Members decided", "eligible": "Eligible",
+        "headline": "Headline", "members": "Members decided", "members_short": "Members",
+        "paid_short": "Paid", "eligible": "Eligible",
         "paid": "Paid (one NIK, one payment)", "budget": "Budget", "undetermined": "Undetermined",
         "ineligible": "Ineligible", "rejected": "Rows rejected",
         "funnel": "Criteria funnel", "funnel_note": "Members remaining after each criterion, in the edition's "
@@ -56,8 +58,8 @@ WORDS: dict[str, dict[str, str]] = {
         "flips_province": "Flips by province", "to_eligible": "Become eligible", "from_eligible": "No longer eligible",
         "other": "Other", "net": "Net",
         "province": "Province", "sector": "Sector (KBLI)", "wage_band": "Wage band", "sex": "Sex",
-        "age_band": "Age band", "exclusion_rate": "Exclusion rate", "driver": "Driving criterion",
-        "four_fifths": "Four-fifths ratio", "paid_chart": "Members paid",
+        "age_band": "Age band", "exclusion_rate": "Excluded", "driver": "Driving criterion",
+        "four_fifths": "4/5 ratio", "paid_chart": "Members paid",
         "quality": "Data quality", "quality_note": "A to-do list for the data owners: what leaves members "
         "undetermined, invalid NIKs, duplicate NIKs, rejected rows, implausible wages.",
         "causes": "What leaves members undetermined", "cause": "Cause", "by_province": "By province",
