@@ -9,13 +9,12 @@ from typing import Any
 
 from bsu_rules.audit.log import AuditError, DecisionLog
 from bsu_rules.cli.archive import add_evaluate_options, open_audit
-from bsu_rules.cli.options import BadRecord, day, read_records
+from bsu_rules.cli.options import BadRecord, add_reform_options, day, load_reform, read_records
 from bsu_rules.decisions import Decision
 from bsu_rules.errors import InputError
 from bsu_rules.evaluators.scalar import Plan
 from bsu_rules.explain import AUDIENCES, render_html, render_text
 from bsu_rules.members import parse_member
-from bsu_rules.ruleset.loader import load_ruleset
 from bsu_rules.ruleset.model import RuleSet
 
 
@@ -30,6 +29,7 @@ def add(sub: Any) -> None:
     p.add_argument("--audience", choices=AUDIENCES, default="worker",
                    help="who reads text and html: worker (what failed, in plain words), officer (every "
                         "criterion), auditor (everything, internal names and hashes included)")
+    add_reform_options(p)
     add_evaluate_options(p)
     p.set_defaults(run=run)
 
@@ -39,7 +39,7 @@ def error_line(number: int, field: str, message: str) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    ruleset = load_ruleset(args.ruleset)
+    ruleset = load_reform(args.ruleset, args)
     plan = ruleset.plan(args.on)
     try:
         log = open_audit(args, ruleset)

@@ -8,7 +8,10 @@ import sys
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from bsu_rules.ruleset.model import RuleSet
 
 
 def day(text: str) -> date:
@@ -51,3 +54,19 @@ def read_records(paths: list[str]) -> Iterator[tuple[int, Any]]:
                 yield number, json.loads(line)
             except json.JSONDecodeError as exc:
                 yield number, BadRecord(f"not valid JSON ({exc.msg} at column {exc.colno})")
+
+
+def add_reform_options(p: argparse.ArgumentParser) -> None:
+    """``--set NAME[@DATE]=VALUE`` and ``--table NAME=FILE``: a reform without editing the rule file."""
+    p.add_argument("--set", action="append", default=[], metavar="NAME[@DATE]=VALUE", dest="sets",
+                   help="override a parameter (or benefit.amount/monthly/months) for this run; from DATE if given")
+    p.add_argument("--table", action="append", default=[], metavar="NAME=FILE", dest="tables",
+                   help="replace a table by a CSV file with the same columns for this run")
+
+
+def load_reform(name: str, args: argparse.Namespace) -> RuleSet:
+    """The rule set named, with the command line's ``--set``/``--table`` overrides applied."""
+    from bsu_rules.ruleset.loader import load_ruleset
+    from bsu_rules.ruleset.overrides import reform_of
+
+    return reform_of(load_ruleset(name), getattr(args, "sets", []), getattr(args, "tables", []))
