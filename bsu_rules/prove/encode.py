@@ -93,7 +93,7 @@ class Encoder:
         self.plan = ruleset.plan(on)  # OutOfForce outside the edition's window
         self.on = self.plan.on
         self._facts: dict[str, Sym] = {}
-        self._defaults: set[int] = set()  # lookups that are another lookup's default
+        self._defaults: dict[int, Node] = {}  # lookups that are another lookup's default (kept alive)
         self.rules = [RuleSym(r.id, r.kind, self.encode(r.checked.tree)) for r in self.plan.rules]
         self.ineligible = z3.Or([r.fails for r in self.rules] or [FALSE])
         unknown = z3.Or([r.unknown for r in self.rules] or [FALSE])
@@ -136,7 +136,7 @@ class Encoder:
             inner = self.encode(node.operand, local)
             if node.op == "not":
                 return Sym(inner.kind, z3.Not(inner.term), inner.known)
-            return Sym(inner.kind, -inner.term, _exact(inner))  # nothing is at most minus a bound
+            return Sym(inner.kind, -inner.term, _exact(inner))  # minus a bound is unknown
         if isinstance(node, BoolOp):
             return kleene(node.op, [self.encode(o, local) for o in node.operands])
         if isinstance(node, Cond):
@@ -216,7 +216,7 @@ class Encoder:
 
     def _call(self, node: Call, local: dict[str, Sym]) -> Sym:
         if node.func.parts[0] == "table":
-            self._defaults.add(id(node.args[1]))
+            self._defaults[id(node.args[1])] = node.args[1]
             key, default = (self.encode(a, local) for a in node.args)
             value = self._lookup(self.ruleset.tables[node.func.parts[1]], key, default)
             if value.may_be_bound and id(node) not in self._defaults:  # the row read is an unknown input
