@@ -15,7 +15,6 @@ import csv
 import functools
 import io
 import itertools
-import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,6 +38,7 @@ from bsu_rules.batch.validate import (
 )
 from bsu_rules.errors import InputError
 from bsu_rules.evaluators.arrow import MEMBER_SCHEMA
+from bsu_rules.records import BadRecord, decode_json
 
 NESTED = ("employer", "wages", "contributions", "program_receipts", "bank_account")
 FORMATS = (".parquet", ".jsonl", ".csv")
@@ -163,10 +163,9 @@ def _decode_text(lines: list[bytes], ignore_unknown: bool, i: int) -> Decoded:
 
 def _decode_line(line: bytes, ignore_unknown: bool) -> Decoded:
     try:
-        record = json.loads(line)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        where = f" at column {exc.colno}" if isinstance(exc, json.JSONDecodeError) else ""
-        return None, [("(record)", f"not valid JSON ({getattr(exc, 'msg', exc)}{where})")]
+        record = decode_json(line)
+    except BadRecord as exc:
+        return None, [("(record)", str(exc))]
     return typed(record, ignore_unknown)
 
 
@@ -193,15 +192,17 @@ def _csv_block(header: list[str], rows: list[list[str]], ignore_unknown: bool) -
         if len(row) != width:
             return None, [("(record)", f"{len(row)} cells, the header has {width}")]
         record: dict[str, Any] = {}
+        cells: list[tuple[str, str]] = []
         for name, cell in zip(header, row, strict=True):
             if cell != "" and name in NESTED:
                 try:
-                    record[name] = json.loads(cell)
-                except json.JSONDecodeError as exc:
-                    return None, [(name, f"not valid JSON ({exc.msg} at column {exc.colno})")]
+                    record[name] = decode_json(cell)
+                except BadRecord as exc:
+                    cells.append((name, str(exc)))
             elif cell != "":
                 record[name] = cell
-        return typed(record, ignore_unknown)
+        found, problems = typed(record, ignore_unknown)
+        return found, cells + problems
 
     table = _json_lines(lines, decode, ignore_unknown)
     extra = [i for i, r in enumerate(rows) if len(r) != width]
