@@ -3,6 +3,7 @@ the same output whatever the chunking, format or input order."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import Callable
@@ -183,11 +184,18 @@ def test_cli_exit_codes(population: dict[str, Any], tmp_path: Path, capsys: pyte
     source = str(population["folder"] / "m.csv")
     out = str(tmp_path / "d.jsonl")
     args = ["batch", "bsu-2022", source, "--out", out, "--engine", "scalar", "--chunk-size", "1000"]
-    assert main(args) == 0
+    assert main(args) == 1  # some rows rejected
     printed = capsys.readouterr()
     assert printed.out.splitlines()[-1] == f"{N} read = {N - 11} decided + 11 rejected"
-    assert (tmp_path / "d.rejects.jsonl").exists() and "rows read" not in printed.err
-    assert main([*args, "--strict"]) == 1
+    assert (tmp_path / "d.jsonl.rejects.jsonl").exists() and "rows read" not in printed.err
+    manifest = json.loads((tmp_path / "d.jsonl.manifest.json").read_text())
+    assert manifest["counts"]["read"] == N and manifest["counts"]["rejected"] == 11
+    assert manifest["output"]["sha256"] == hashlib.sha256((tmp_path / "d.jsonl").read_bytes()).hexdigest()
+    assert manifest["input"]["sha256"] == hashlib.sha256(Path(source).read_bytes()).hexdigest()
+    assert manifest["ruleset"]["sha256"] == load_plan("bsu-2022", None).ruleset.sha256
+    assert manifest["on"] and manifest["engine"].startswith("bsu-rules ")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["d.jsonl", "d.jsonl.manifest.json",
+                                                           "d.jsonl.rejects.jsonl"]
     assert main(["batch", "bsu-2022", source, "--out", str(tmp_path / "d.txt")]) == 2
     assert main(["batch", "bsu-2030", source, "--out", out]) == 2
     assert main(["batch", "bsu-2022", str(tmp_path / "missing.parquet"), "--out", out]) == 2
@@ -198,8 +206,31 @@ def test_cli_exit_codes(population: dict[str, Any], tmp_path: Path, capsys: pyte
         good, bad = original(*a, **k)
         return good.slice(1), bad  # loses a row
     monkeypatch.setattr(batch_run, "decide_parts", lossy)
-    assert main(args) == 1
+    lost = ["batch", "bsu-2022", source, "--out", str(tmp_path / "lost.jsonl"), "--engine", "scalar"]
+    assert main(lost) == 2
     assert "decided + 11 rejected" in capsys.readouterr().out
+    assert not list(tmp_path.glob("*lost*"))  # nothing at the final paths, no partial files
+
+
+def test_a_failed_run_leaves_no_files_and_the_next_cleans_stale_ones(population: dict[str, Any], tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    source = population["folder"] / "m.jsonl"
+    out = tmp_path / "d.parquet"
+    stale = tmp_path / ".d.parquet.partial-999-dead.parquet"  # what a killed run leaves
+    stale.write_bytes(b"PAR1 half written")
+
+    def crash(*a: Any, **k: Any) -> Any:
+        raise OSError("No space left on device")
+    monkeypatch.setattr(batch_run, "duplicates", crash, raising=False)
+    import bsu_rules.batch.dedupe as dedupe
+    monkeypatch.setattr(dedupe, "duplicates", crash)
+    with pytest.raises(OSError):
+        run_batch("bsu-2022", source, out, engine="scalar", chunk_size=500)
+    assert list(tmp_path.iterdir()) == []  # the stale file cleaned, the failed run's files removed
+    monkeypatch.undo()
+    run_batch("bsu-2022", source, out, engine="scalar", chunk_size=500)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["d.parquet", "d.parquet.manifest.json",
+                                                           "d.parquet.rejects.jsonl"]
 
 
 def test_explain_finds_the_row(population: dict[str, Any], tmp_path: Path,

@@ -13,6 +13,9 @@ import contextlib
 import functools
 import hashlib
 import importlib
+import json
+import os
+import secrets
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -25,6 +28,7 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from bsu_rules import __version__
 from bsu_rules.batch.fallback import ScalarTablePlan
 from bsu_rules.batch.read import Chunk, Reader
 from bsu_rules.batch.validate import REJECT_SCHEMA, ROW, validate
@@ -182,19 +186,30 @@ def run_batch(ruleset: str | Path, source: str | Path, output: str | Path, *, on
               rejects: str | Path | None = None, chunk_size: int = 250_000, engine: str | None = None,
               ignore_unknown: bool = False, progress: Callable[[int, int], None] | None = None,
               reader: Reader | None = None) -> Counts:
-    """Decide every member of ``source`` into ``output``; malformed rows go to ``rejects``."""
+    """Decide every member of ``source`` into ``output``; malformed rows go to ``rejects``.
+
+    Output and rejects are written to hidden temporary files beside them and renamed into place
+    only when the count line holds, then a manifest (``write.manifest_path``) is written beside the
+    output; a run that fails or is killed leaves nothing at the final paths (its temporary files
+    are removed now, or by the next run for the same output)."""
     from bsu_rules.batch.dedupe import Keys, duplicates
-    from bsu_rules.batch.write import Writer, default_rejects
+    from bsu_rules.batch.write import Writer, clean_stale, default_rejects, manifest_path, temporary
 
     plan = load_ruleset(ruleset).plan(on)
     reader = reader or Reader(source, chunk_size, ignore_unknown)
     output = Path(output)
-    partial = output.with_name(f".{output.name}.partial.arrow")
+    rejects = Path(rejects or default_rejects(output))
+    finals = (output, rejects, manifest_path(output))
+    for target in finals:
+        clean_stale(target)
+    run_id = f"{os.getpid()}-{secrets.token_hex(4)}"
+    partial, out_tmp, rejects_tmp, manifest_tmp = (temporary(output, run_id).with_suffix(".arrow"),
+                                                   *(temporary(f, run_id) for f in finals))
     counts, keys = Counts(), Keys()
     try:
         with pa.OSFile(str(partial), "wb") as sink, \
                 pa.ipc.new_file(sink, PARTIAL_SCHEMA, options=pa.ipc.IpcWriteOptions(compression="lz4")) as part, \
-                Writer(rejects or default_rejects(output), REJECT_SCHEMA) as rejected, \
+                Writer(rejects_tmp, REJECT_SCHEMA) as rejected, \
                 ThreadPoolExecutor(2, thread_name_prefix="bsu-batch") as pool:
             writing: Future[None] | None = None
             for chunk in _prefetch(iter(reader), pool):  # reading, deciding and writing overlap
@@ -211,12 +226,34 @@ def run_batch(ruleset: str | Path, source: str | Path, output: str | Path, *, on
         counts.rejected = rejected.rows
         resolution = duplicates(partial, keys.repeated())
         counts.duplicates = resolution.num_rows
-        with Writer(output, DECISION_SCHEMA) as final:
+        with Writer(out_tmp, DECISION_SCHEMA) as final:
             counts.outcomes = final.copy_from(partial, resolution)
             counts.decided = final.rows
+        if counts.holds:
+            manifest = {
+                "engine": f"bsu-rules {__version__}", "input": {"path": str(source), "sha256": file_sha256(source)},
+                "ruleset": {"id": plan.ruleset.id, "version": plan.ruleset.version, "sha256": plan.ruleset.sha256},
+                "on": plan.on.isoformat(),
+                "counts": {"read": counts.read, "decided": counts.decided, "rejected": counts.rejected,
+                           "outcomes": dict(sorted(counts.outcomes.items()))},
+                "output": {"path": output.name, "sha256": file_sha256(out_tmp)},
+                "rejects": {"path": rejects.name, "sha256": file_sha256(rejects_tmp)},
+            }
+            manifest_tmp.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", "utf-8")
+            for tmp, final_path in ((rejects_tmp, rejects), (out_tmp, output), (manifest_tmp, finals[2])):
+                os.replace(tmp, final_path)
     finally:
-        partial.unlink(missing_ok=True)
+        for tmp in (partial, out_tmp, rejects_tmp, manifest_tmp):
+            tmp.unlink(missing_ok=True)
     return counts
+
+
+def file_sha256(path: str | Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        while block := f.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def _write(part: pa.ipc.RecordBatchFileWriter, good: pa.Table, rejected: Any, bad: pa.Table) -> None:

@@ -32,9 +32,37 @@ def output_format(path: str | Path) -> str:
 
 
 def default_rejects(output: str | Path) -> Path:
-    """``decisions.parquet`` -> ``decisions.rejects.jsonl`` beside it."""
+    """``decisions.parquet`` -> ``decisions.parquet.rejects.jsonl`` beside it (the full name: two
+    outputs that differ only in format never share a rejects file)."""
     output = Path(output)
-    return output.with_name(f"{output.stem}.rejects.jsonl")
+    return output.with_name(f"{output.name}.rejects.jsonl")
+
+
+def manifest_path(output: str | Path) -> Path:
+    """``decisions.parquet`` -> ``decisions.parquet.manifest.json`` beside it."""
+    output = Path(output)
+    return output.with_name(f"{output.name}.manifest.json")
+
+
+PARTIAL = ".partial-"
+
+
+def temporary(final: Path, run: str) -> Path:
+    """Where a run writes ``final`` until it is complete: a hidden file in the same folder (so the
+    rename is atomic), named after the final file and the run."""
+    return final.with_name(f".{final.name}{PARTIAL}{run}{final.suffix}")
+
+
+def clean_stale(final: Path) -> list[Path]:
+    """Remove what killed runs left for ``final`` (their temporary files); the paths removed."""
+    stale = sorted(final.parent.glob(f".{glob_escape(final.name)}{PARTIAL}*"))
+    for path in stale:
+        path.unlink(missing_ok=True)
+    return stale
+
+
+def glob_escape(name: str) -> str:
+    return "".join(f"[{c}]" if c in "*?[" else c for c in name)
 
 
 def to_text_frame(table: pa.Table) -> pl.DataFrame:
