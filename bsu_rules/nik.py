@@ -121,31 +121,33 @@ _MESSAGES: Mapping[NikIssue, Mapping[str, str]] = {
         "en": "regency code {regency} is invalid",
     },
     NikIssue.DAY: {
-        "id": "tanggal lahir {day} tidak sah (1–31, atau 41–71 untuk perempuan)",
-        "en": "birth day {day} is invalid (1–31, or 41–71 for women)",
+        "id": "tanggal lahir pada NIK tidak sah (1–31, atau 41–71 untuk perempuan)",
+        "en": "the birth day in the NIK is invalid (1–31, or 41–71 for women)",
     },
     NikIssue.MONTH: {
-        "id": "bulan lahir {month} tidak sah (01–12)",
-        "en": "birth month {month} is invalid (01–12)",
+        "id": "bulan lahir pada NIK tidak sah (01–12)",
+        "en": "the birth month in the NIK is invalid (01–12)",
     },
     NikIssue.SERIAL: {
         "id": "nomor urut {serial} tidak sah (dimulai dari 0001)",
         "en": "serial number {serial} is invalid (it starts at 0001)",
     },
     NikIssue.BIRTH_DATE_MISMATCH: {
-        "id": "tanggal lahir pada NIK ({dob}) tidak cocok dengan tanggal lahir yang tercatat",
-        "en": "the birth date in the NIK ({dob}) does not match the recorded birth date",
+        "id": "tanggal lahir pada NIK tidak cocok dengan tanggal lahir yang tercatat",
+        "en": "the birth date in the NIK does not match the recorded birth date",
     },
 }
 
 
 def describe_nik_issue(issue: NikIssue, nik: str, lang: str) -> str:
-    """A short sentence naming the invalid part of ``nik`` and its value; lang "id" or "en"."""
+    """A short sentence naming the invalid part of ``nik``; lang "id" or "en". It shows no more of
+    the NIK than its mask does (the region code and the last four digits), never the birth date."""
     templates = _MESSAGES[NikIssue(issue)]
     if lang not in templates:
         raise ValueError(f"unsupported language {lang!r} (expected 'id' or 'en')")
+    masked = nik[:4] + "*" * (len(nik) - 8) + nik[-4:] if len(nik) > 8 else "*" * len(nik)
     return templates[lang].format(
-        nik=nik,
+        nik=masked,
         province=nik[0:2],
         regency=nik[2:4],
         day=nik[6:8],

@@ -4,6 +4,7 @@ the same output whatever the chunking, format or input order."""
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import re
 from collections.abc import Callable
@@ -20,6 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from bsu_rules.audit.snapshot import KEY_ENV
 from bsu_rules.batch import run as batch_run
 from bsu_rules.batch.dedupe import resolve
 from bsu_rules.batch.generate import MALFORMED, TEXT_MALFORMED, block, write_population
@@ -62,6 +64,7 @@ def read_out(path: Path) -> pl.DataFrame:
 
 
 def batch(source: Path, out: Path, **kw: Any) -> batch_run.Counts:
+    kw.setdefault("key", b"test key")
     return run_batch("bsu-2022", source, out, rejects=out.with_suffix(".rejects.jsonl"), engine="scalar", **kw)
 
 
@@ -114,12 +117,16 @@ def test_same_output_whatever_the_chunking_and_format(population: dict[str, Any]
 
 
 def test_decision_columns(population: dict[str, Any], tmp_path: Path) -> None:
-    batch(population["folder"] / "m.parquet", tmp_path / "d.parquet")
+    batch(population["folder"] / "m.parquet", tmp_path / "d.parquet", key=None)
     d = pl.read_parquet(tmp_path / "d.parquet")
     members = pq.read_table(population["folder"] / "m.parquet")
     first = members.slice(int(d["row"][0]) - 1, 1).to_pylist()[0]
     assert d["nik"][0] == mask_nik(first["nik"]) and d["kpj"][0] == first["kpj"]
-    assert d["nik_key"][0] == nik_keys(pa.array([first["nik"]]))[0].as_py()
+    assert d["nik_key"].is_null().all()  # no key given: no pseudonym written
+    batch(population["folder"] / "m.parquet", tmp_path / "k.parquet", key=b"secret")
+    keyed = pl.read_parquet(tmp_path / "k.parquet")
+    assert keyed["nik_key"][0] == nik_keys(pa.array([first["nik"]]), b"secret")[0].as_py() == \
+        hmac.new(b"secret", first["nik"].encode(), "sha256").hexdigest()
     plan = load_plan("bsu-2022", None)
     assert set(d["ruleset_sha256"]) == {plan.ruleset.sha256} and set(d["on"]) == {plan.on}
     eligible = d.filter(pl.col("outcome") == "eligible")
@@ -234,10 +241,12 @@ def test_a_failed_run_leaves_no_files_and_the_next_cleans_stale_ones(population:
 
 
 def test_explain_finds_the_row(population: dict[str, Any], tmp_path: Path,
-                               capsys: pytest.CaptureFixture[str]) -> None:
+                               capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     source = population["folder"] / "m.parquet"
     out = tmp_path / "d.csv"
-    batch(source, out)
+    batch(source, out, key=b"k3y")
+    assert main(["explain", "bsu-2022", str(out), "--input", str(source), "--nik", "1" * 16]) == 2  # no key
+    monkeypatch.setenv(KEY_ENV, "k3y")
     d = pl.read_csv(out, infer_schema=False)
     dup = d.filter(pl.col("duplicate_of").is_not_null()).row(0, named=True)
     nik = pq.read_table(source).slice(int(dup["row"]) - 1, 1)["nik"][0].as_py()
@@ -257,7 +266,7 @@ def test_explain_finds_the_row(population: dict[str, Any], tmp_path: Path,
 def test_columnar_and_scalar_engines_agree(population: dict[str, Any], tmp_path: Path) -> None:
     source = population["folder"] / "m.parquet"
     batch(source, tmp_path / "scalar.parquet")
-    run_batch("bsu-2022", source, tmp_path / "columnar.parquet", engine="columnar")
+    run_batch("bsu-2022", source, tmp_path / "columnar.parquet", engine="columnar", key=b"test key")
     assert pl.read_parquet(tmp_path / "columnar.parquet").equals(pl.read_parquet(tmp_path / "scalar.parquet"))
 
 

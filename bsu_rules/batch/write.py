@@ -108,9 +108,10 @@ class Writer:
             to_text_frame(table).write_csv(buffer, include_header=False, date_format="%Y-%m-%d")
         self._file.write(buffer.getvalue())
 
-    def copy_from(self, partial: Path, resolution: pa.Table) -> dict[str, int]:
+    def copy_from(self, partial: Path, resolution: pa.Table, keep_key: bool = True) -> dict[str, int]:
         """Copy decisions from an Arrow IPC file, marking duplicates (``resolution``: row, duplicate_of,
-        sorted by row); returns counts by outcome (``paid`` and ``duplicate`` split the eligible)."""
+        sorted by row); returns counts by outcome (``paid`` and ``duplicate`` split the eligible).
+        Without ``keep_key``, ``nik_key`` (a pseudonym for this run only) is left empty."""
         counts: Counter[str] = Counter()
         res_rows = resolution["row"].to_numpy()
         source = pa.ipc.open_file(pa.OSFile(str(partial)))
@@ -124,6 +125,9 @@ class Writer:
             for item in pc.value_counts(table["outcome"]).to_pylist():
                 counts[item["values"]] += item["counts"]
             counts["duplicate"] += table.num_rows - table["duplicate_of"].null_count
+            if not keep_key:
+                table = table.set_column(table.schema.get_field_index("nik_key"), "nik_key",
+                                         pa.nulls(table.num_rows, pa.string()))
             self.write(table)
         counts["paid"] = counts["eligible"] - counts["duplicate"]
         return dict(counts)

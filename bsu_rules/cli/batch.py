@@ -8,7 +8,7 @@ import time
 from typing import Any
 
 from bsu_rules.cli.exits import FAILED, OK, REJECTED
-from bsu_rules.cli.options import day
+from bsu_rules.cli.options import add_key_options, day, pseudonym_key
 
 EXTRA = "pip install 'bsu-rules[batch]'"
 
@@ -31,6 +31,7 @@ def add(sub: Any) -> None:
     p.add_argument("--ignore-unknown", action="store_true", help="drop fields the contract does not know")
     p.add_argument("--strict", action="store_true", help=argparse.SUPPRESS)  # the default now: kept for scripts
     p.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    add_key_options(p)
     p.set_defaults(run=run)
 
 
@@ -97,7 +98,7 @@ def run(args: argparse.Namespace) -> int:
     started = time.monotonic()
     try:
         counts = run_batch(args.ruleset, args.input, args.out, on=args.on, rejects=rejects, engine=args.engine,
-                           reader=reader, progress=progress)
+                           reader=reader, progress=progress, key=pseudonym_key(args))
     finally:
         if progress is not None:
             progress.close()

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 import io
+import os
 import sys
 from collections.abc import Iterator
 from datetime import date
 from typing import Any, BinaryIO
 
+from bsu_rules.audit.snapshot import KEY_ENV
 from bsu_rules.errors import InputError
 from bsu_rules.records import BadRecord, decode_json
 
@@ -94,3 +96,27 @@ def _document(data: bytes, path: str) -> Iterator[Any]:
     except BadRecord as exc:
         raise InputError([(path, str(exc))]) from None
     yield from whole if isinstance(whole, list) else [whole]
+
+
+def add_key_options(p: argparse.ArgumentParser) -> None:
+    """``--key-file``: the pseudonymisation key (else the environment variable)."""
+    p.add_argument("--key-file", metavar="FILE",
+                   help=f"the pseudonymisation key for NIKs (HMAC-SHA256), read from FILE (default: ${KEY_ENV})")
+
+
+def pseudonym_key(args: argparse.Namespace) -> bytes | None:
+    """The key from ``--key-file``, the environment or (with a warning) ``--pseudonymize-key``."""
+    given = getattr(args, "pseudonymize_key", None)
+    if given:
+        print(f"bsu-rules: warning: a key on the command line can be seen by other users (ps, shell history); "
+              f"use --key-file or ${KEY_ENV}", file=sys.stderr)
+        return given.encode("utf-8")  # type: ignore[no-any-return]
+    path = getattr(args, "key_file", None)
+    if path:
+        with open(path, "rb") as f:
+            key = f.read(1 << 16).rstrip(b"\r\n")
+        if not key:
+            raise InputError([(path, "the key file is empty")])
+        return key
+    value = os.environ.get(KEY_ENV)
+    return value.encode("utf-8") if value else None
