@@ -62,6 +62,8 @@ Day = Annotated[date, BeforeValidator(_strict_date), Field(description="A date, 
 Rupiah = Annotated[StrictInt, Field(ge=0, le=INT64_MAX, description="Integer rupiah")]
 
 
+SECRET = ("nik", "bank_account.number")
+"""Fields whose value no message ever shows (a NIK is shown only masked)."""
 PERIODIC = ("wages", "contributions")
 """Histories with one row per ``period``: an exact repeat counts once, a different repeat is an error."""
 
@@ -195,7 +197,7 @@ def _message(err: Any, path: str) -> str:
         return "required field is missing"
     if err["type"] == "duplicate_period":
         return str(err["ctx"]["message"])
-    if path == "nik":  # never echo a NIK: say what is wrong with it
+    if path in SECRET:  # never echo a NIK or an account number: say what is wrong with it
         text = err["input"]
         if not isinstance(text, str):
             return f"expected text, got {type(text).__name__}"

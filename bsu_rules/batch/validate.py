@@ -21,7 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from bsu_rules.evaluators.arrow import MEMBER_SCHEMA
-from bsu_rules.members import PERIODIC, Group, Leaf, contract, duplicate_message, path_order
+from bsu_rules.members import PERIODIC, SECRET, Group, Leaf, contract, duplicate_message, path_order
 
 ROW, REJECT_FIELD, REJECT_MESSAGE = "_row", "_reject_field", "_reject_message"
 
@@ -122,7 +122,7 @@ def _pattern_message(spec: Leaf) -> str:
 
 
 def _describe(path: str, value: object, what: str) -> str:
-    if path == "nik":  # never echo a NIK: say what is wrong with it
+    if path in SECRET:  # never echo a NIK or an account number: say what is wrong with it
         text = str(value)
         return f"has {len(text)} characters, not 16" if len(text) != 16 else "has a character that is not a digit 0-9"
     return f"{_show(value)} {what}"
@@ -339,5 +339,5 @@ def typed(value: Any, ignore_unknown: bool, t: pa.DataType | None = None, path: 
     ok = isinstance(value, str) if _kind(t) == "text" else isinstance(value, int) and not isinstance(value, bool)
     if ok and pa.types.is_integer(t) and not -(2 ** (t.bit_width - 1)) <= value < 2 ** (t.bit_width - 1):
         return None, [(path, f"{value} is out of range")]
-    shown = "" if path == "nik" else f"{json.dumps(value)[:40]}: "  # never echo a NIK
+    shown = "" if path in SECRET else f"{json.dumps(value)[:40]}: "  # never echo a NIK or account number
     return (value, []) if ok else (None, [(path, f"{shown}expected {_kind(t)}, got {_json_name(value)}")])
