@@ -14,6 +14,8 @@ class BadRecord(ValueError):
     """A record that could not even be decoded (not UTF-8, not JSON, too large, too deep)."""
 
 
+MAX_RECORD = 1 << 20
+"""Bytes one JSONL record may hold (a member with twenty years of history needs under 20 KiB)."""
 MAX_DIGITS = 30
 """Digits a JSON number may have (rupiah in int64 need 19)."""
 

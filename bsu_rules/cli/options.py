@@ -12,7 +12,7 @@ from typing import Any, BinaryIO
 
 from bsu_rules.audit.snapshot import KEY_ENV
 from bsu_rules.errors import InputError
-from bsu_rules.records import BadRecord, decode_json
+from bsu_rules.records import MAX_RECORD, BadRecord, decode_json
 
 
 def day(text: str) -> date:
@@ -23,8 +23,6 @@ def day(text: str) -> date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
 
 
-MAX_RECORD = 1 << 20
-"""Bytes one JSONL record may hold (a member with twenty years of history needs under 20 KiB)."""
 MAX_DOCUMENT = 256 << 20
 """Bytes a JSON document (one object or a list, read whole) may hold."""
 _BOMS = {b"\xff\xfe": "UTF-16", b"\xfe\xff": "UTF-16", b"\x00\x00\xfe\xff": "UTF-32"}
