@@ -275,7 +275,7 @@ def test_small_text_files_line_by_line(tmp_path: Path) -> None:
     lines = ["{bad", "", "[1]", json.dumps(good), json.dumps(good)]
     (tmp_path / "few.jsonl").write_text("\n".join(lines))  # a blank line, no final newline
     (tmp_path / "empty.jsonl").write_text("")
-    (tmp_path / "header.csv").write_text("nik,kpj\n")
+    (tmp_path / "header.csv").write_text("nik,kpj,citizenship,participant_category\n")
     few = batch(tmp_path / "few.jsonl", tmp_path / "few.csv", chunk_size=1)
     assert (few.read, few.decided, few.rejected) == (4, 2, 2)
     assert pl.read_csv(tmp_path / "few.csv", infer_schema=False)["row"].to_list() == ["4", "5"]
