@@ -113,6 +113,8 @@ CASES: list[Case] = [
     ("batch: a JSON array saved as .jsonl", batch("m.jsonl", json.dumps([GOOD])), {2}, "JSON array"),
     ("batch: a non-UTF-8 JSONL line", batch("m.jsonl", _jsonl(*GOODS, b'{"nik": "\xff"}')), {1}, ""),
     ("batch: deep JSONL line", batch("m.jsonl", _jsonl(GOODS[0], "[" * 100_000 + "]" * 100_000)), {1}, ""),
+    ("batch: a record over 1 MiB", batch("m.jsonl", _jsonl(GOODS[0], _record(name="x" * (2 << 20)), GOODS[1])),
+     {1}, "2 decided + 1 rejected"),
     ("batch: a 5000-digit number", batch("m.jsonl", _jsonl(GOODS[0], '{"nik": ' + "9" * 5000 + "}")), {1}, ""),
     ("check: a table that is a FIFO", _fifo_table, {1}, "not a regular file"),
     ("check: 80 nested parentheses", _rule((ROOT / "rules" / "bsu-2022.yaml").read_text("utf-8").replace(

@@ -100,7 +100,7 @@ class Reader:
     def _jsonl(self) -> Iterator[Chunk]:
         with self.path.open("rb") as f:
             number = 0
-            while lines := list(itertools.islice(f, self.chunk_size)):
+            while lines := list(itertools.islice(_bounded_lines(f), self.chunk_size)):
                 if number == 0:
                     lines[0] = lines[0].removeprefix(b"\xef\xbb\xbf")
                     if lines[0].lstrip()[:1] == b"[":
@@ -218,7 +218,23 @@ def _decode_text(lines: list[bytes], ignore_unknown: bool, i: int) -> Decoded:
     return _decode_line(lines[i], ignore_unknown)
 
 
+TOO_LARGE = b"\x00\x00bsu-rules: a record over the size limit\x00\x00\n"
+
+
+def _bounded_lines(f: Any) -> Iterator[bytes]:
+    """The lines of a binary file, each at most MAX_RECORD bytes: a longer one is skipped without
+    being held in memory and stands as ``TOO_LARGE`` (a rejected row)."""
+    while line := f.readline(MAX_RECORD + 1):
+        if len(line) > MAX_RECORD and not line.endswith(b"\n"):
+            while (rest := f.readline(MAX_RECORD)) and not rest.endswith(b"\n"):
+                pass
+            line = TOO_LARGE
+        yield line
+
+
 def _decode_line(line: bytes, ignore_unknown: bool) -> Decoded:
+    if line == TOO_LARGE:
+        return None, [("(record)", f"the record is larger than {MAX_RECORD:,} bytes")]
     try:
         record = decode_json(line)
     except BadRecord as exc:
