@@ -3,39 +3,73 @@
 from __future__ import annotations
 
 import re
-from datetime import date
-from enum import StrEnum
+import types
+import typing
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import Enum, StrEnum
+from functools import cache
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictInt, ValidationError
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictInt,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
+from pydantic_core import PydanticCustomError
 
 from bsu_rules.errors import InputError
 
-_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+_MONTH = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
+_DAY = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+INT64_MAX = 2**63 - 1
+
+
+def _show(value: Any) -> str:
+    return repr(value)[:40] if isinstance(value, str) else type(value).__name__
 
 
 def _month(value: Any) -> Any:
-    if isinstance(value, str) and not _MONTH.match(value):
-        raise ValueError(f"{value!r} is not a month (YYYY-MM)")
+    if not isinstance(value, str) or not _MONTH.match(value):
+        raise ValueError(f"{_show(value)} is not a month (YYYY-MM)")
     return value
 
 
 def _strict_date(value: Any) -> Any:
-    if isinstance(value, str):
+    """Dates are ISO text (or a date from Python or Arrow), never numbers."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, str) and _DAY.match(value):
         try:
-            return date.fromisoformat(value) if len(value) == 10 else _bad_date(value)
+            return date.fromisoformat(value)
         except ValueError:
-            _bad_date(value)
-    return value
+            pass
+    raise ValueError(f"{_show(value)} is not a date (YYYY-MM-DD)")
 
 
-def _bad_date(value: str) -> date:
-    raise ValueError(f"{value!r} is not a date (YYYY-MM-DD)")
+def digits(low: int, high: int | None = None) -> str:
+    """The pattern of an identifier made of ASCII digits only (``\\d`` would match any script's digits)."""
+    return f"^[0-9]{{{low}}}$" if high is None else f"^[0-9]{{{low},{high}}}$"
 
 
 Month = Annotated[str, BeforeValidator(_month), Field(description="A month, YYYY-MM")]
 Day = Annotated[date, BeforeValidator(_strict_date), Field(description="A date, YYYY-MM-DD")]
-Rupiah = Annotated[StrictInt, Field(ge=0, description="Integer rupiah")]
+Rupiah = Annotated[StrictInt, Field(ge=0, le=INT64_MAX, description="Integer rupiah")]
+
+
+SECRET = ("nik", "bank_account.number")
+"""Fields whose value no message ever shows (a NIK is shown only masked)."""
+PERIODIC = ("wages", "contributions")
+"""Histories with one row per ``period``: an exact repeat counts once, a different repeat is an error."""
+
+
+def duplicate_message(name: str, period: str, first: int) -> str:
+    return f"{period} is repeated with other values (first at {name}[{first}])"
 
 
 class Citizenship(StrEnum):
@@ -75,7 +109,7 @@ class _Strict(BaseModel):
 class Employer(_Strict):
     npp: str | None = None
     name: str | None = None
-    sector: Annotated[str, Field(pattern=r"^[A-U]$")] | None = Field(
+    sector: Annotated[str, Field(pattern=r"^[A-U]$", description="KBLI 2020 section letter A-U")] | None = Field(
         default=None, description="KBLI 2020 section letter A-U"
     )
 
@@ -109,14 +143,14 @@ class Member(_Strict):
     event is recorded (otherwise every living member would be undetermined).
     """
 
-    nik: Annotated[str, Field(pattern=r"^\d{16}$", description="16-digit NIK")]
-    kpj: Annotated[str, Field(pattern=r"^\d{1,20}$")] | None = None
+    nik: Annotated[str, Field(pattern=digits(16), description="16-digit NIK")]
+    kpj: Annotated[str, Field(pattern=digits(1, 20))] | None = None
     name: str | None = None
     birth_date: Day | None = None
     citizenship: Citizenship
     participant_category: ParticipantCategory
     employment_type: EmploymentType | None = None
-    work_regency_code: Annotated[str, Field(pattern=r"^\d{4}$")] | None = None
+    work_regency_code: Annotated[str, Field(pattern=digits(4))] | None = None
     employer: Employer | None = None
     registered_on: Day | None = None
     membership_ended_on: Day | None = None
@@ -125,6 +159,25 @@ class Member(_Strict):
     contributions: list[Contribution] | None = None
     program_receipts: list[ProgramReceipt] | None = None
     bank_account: BankAccount | None = None
+
+    @field_validator(*PERIODIC)
+    @classmethod
+    def _one_row_per_period(cls, rows: list[Any] | None, info: ValidationInfo) -> list[Any] | None:
+        """An exact repeat of a row counts once; two different rows for one period are an error."""
+        if not rows:
+            return rows
+        seen: dict[str, tuple[int, Any]] = {}
+        kept = []
+        for i, row in enumerate(rows):
+            first = seen.setdefault(row.period, (i, row))
+            if first[0] == i:
+                kept.append(row)
+            elif first[1] != row:
+                name = str(info.field_name)
+                raise PydanticCustomError("duplicate_period", "{path}: {message}", {
+                    "path": f"{name}[{i}].period",
+                    "message": duplicate_message(name, row.period, first[0])})
+        return kept
 
 
 def _path(loc: tuple[int | str, ...]) -> str:
@@ -137,15 +190,128 @@ def _path(loc: tuple[int | str, ...]) -> str:
     return out or "(record)"
 
 
-def _message(err: Any) -> str:
+def _message(err: Any, path: str) -> str:
     if err["type"] == "extra_forbidden":
         return "unknown field"
     if err["type"] == "missing":
         return "required field is missing"
+    if err["type"] == "duplicate_period":
+        return str(err["ctx"]["message"])
+    if path in SECRET:  # never echo a NIK or an account number: say what is wrong with it
+        text = err["input"]
+        if not isinstance(text, str):
+            return f"expected text, got {type(text).__name__}"
+        return f"has {len(text)} characters, not 16" if len(text) != 16 else "has a character that is not a digit 0-9"
     msg = str(err["msg"]).removeprefix("Value error, ")
     if err["type"] in ("string_pattern_mismatch", "int_type", "int_parsing", "enum", "literal_error"):
-        return f"{err['input']!r}: {msg}"
+        return f"{_show(err['input']) if isinstance(err['input'], str) else repr(err['input'])[:40]}: {msg}"
     return msg
+
+
+def _order(model: type[BaseModel]) -> dict[str, int]:
+    return {name: i for i, name in enumerate(model.model_fields)}
+
+
+# --- the contract as data: what the Arrow schema and the batch checks are derived from ------------
+
+@dataclass(frozen=True)
+class Leaf:
+    """A scalar field as every reader checks it. ``kind``: text, enum, month, date or int."""
+
+    kind: str
+    required: bool
+    pattern: str | None = None
+    choices: tuple[str, ...] = ()
+    low: int | None = None
+    high: int | None = None
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class Group:
+    """A nested object (``many``: a list of them, a history) and its own fields."""
+
+    model: type[BaseModel]
+    many: bool
+    required: bool
+
+    @property
+    def fields(self) -> dict[str, Leaf | Group]:
+        return contract(self.model)
+
+
+@cache
+def contract(model: type[BaseModel] | None = None) -> dict[str, Leaf | Group]:
+    """The fields of ``model`` (default: Member) read from its declaration, in declaration order."""
+    return {name: _spec(Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation,
+                        info.is_required())
+            for name, info in (model or Member).model_fields.items()}
+
+
+def _spec(annotation: Any, required: bool) -> Leaf | Group:
+    meta: list[Any] = []
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is Annotated:
+            annotation, *extra = typing.get_args(annotation)
+            meta += [m for item in extra for m in (item, *getattr(item, "metadata", []))]
+        elif origin in (typing.Union, types.UnionType):
+            annotation = next(a for a in typing.get_args(annotation) if a is not type(None))
+        else:
+            break
+    if typing.get_origin(annotation) is list:
+        return Group(typing.get_args(annotation)[0], True, required)
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return Group(annotation, False, required)
+    pattern = next((m.pattern for m in meta if getattr(m, "pattern", None)), None)
+    description = next((m.description for m in meta if getattr(m, "description", None)), None)
+    checks = {getattr(m, "func", None) for m in meta}
+    if isinstance(annotation, type) and issubclass(annotation, Enum):
+        return Leaf("enum", required, choices=tuple(str(e.value) for e in annotation))
+    if annotation is date:
+        return Leaf("date", required, description=description)
+    if annotation is int:
+        low = next((m.ge for m in meta if hasattr(m, "ge")), None)
+        high = next((m.le for m in meta if hasattr(m, "le")), None)
+        return Leaf("int", required, low=low, high=high, description=description)
+    if _month in checks:
+        return Leaf("month", required, pattern=_MONTH.pattern, description=description)
+    return Leaf("text", required, pattern=pattern, description=description)
+
+
+_ITEM_MODELS = {name: spec.model for name, spec in contract().items() if isinstance(spec, Group)}
+
+
+def path_order(path: str) -> tuple[int, ...]:
+    """A sort key putting field paths in the contract's declaration order (``wages[3].period``):
+    both evaluators list a record's problems in this order, so the first one named is the same."""
+    if path == "(record)":
+        return (-1,)
+    top, _, rest = path.partition(".") if "[" not in path.split(".")[0] else path.partition("[")
+    fields = _order(Member)
+    key = [fields.get(top, len(fields))]
+    model = _ITEM_MODELS.get(top)
+    for part in re.findall(r"\[(\d+)\]|([A-Za-z_]+)", rest):
+        if part[0]:
+            key.append(int(part[0]))
+        elif model is not None:
+            key.append(_order(model).get(part[1], len(model.model_fields)))
+        else:
+            key.append(len(fields))
+    return tuple(key)
+
+
+def decision_date(on: object) -> date | None:
+    """A decision date given as a date or ``YYYY-MM-DD`` text; InputError for anything else."""
+    if on is None or (isinstance(on, date) and not isinstance(on, datetime)):
+        return on
+    if isinstance(on, str) and _DAY.match(on):
+        try:
+            return date.fromisoformat(on)
+        except ValueError:
+            pass
+    shown = repr(on)[:40] if isinstance(on, str) else type(on).__name__
+    raise InputError([("on", f"{shown} is not a date (YYYY-MM-DD)")])
 
 
 def parse_member(record: Any, *, ignore_unknown: bool = False) -> Member:
@@ -157,12 +323,13 @@ def parse_member(record: Any, *, ignore_unknown: bool = False) -> Member:
     try:
         return Member.model_validate(record)
     except ValidationError as exc:
-        problems = [
-            (_path(tuple(e["loc"])), _message(e))
-            for e in exc.errors()
-            if not (ignore_unknown and e["type"] == "extra_forbidden")
-        ]
+        problems = []
+        for e in exc.errors():
+            if ignore_unknown and e["type"] == "extra_forbidden":
+                continue
+            path = e["ctx"]["path"] if e["type"] == "duplicate_period" else _path(tuple(e["loc"]))
+            problems.append((path, _message(e, path)))
         if not problems:
             known = {k: v for k, v in record.items() if k in Member.model_fields}
             return parse_member(known)
-        raise InputError(problems) from None
+        raise InputError(sorted(problems, key=lambda p: path_order(p[0]))) from None

@@ -133,22 +133,25 @@ _MESSAGES: Mapping[NikIssue, Mapping[str, str]] = {
         "en": "the serial number in the NIK ({serial}) is impossible; serial numbers start at 0001",
     },
     NikIssue.BIRTH_DATE_MISMATCH: {
-        "id": "tanggal lahir dalam NIK ({dob}) tidak sesuai dengan tanggal lahir yang tercatat",
-        "en": "the birth date in the NIK ({dob}) does not match the recorded date of birth",
+        "id": "tanggal lahir dalam NIK tidak sesuai dengan tanggal lahir yang tercatat",
+        "en": "the birth date in the NIK does not match the recorded date of birth",
     },
 }
 
 
 def describe_nik_issue(issue: NikIssue, nik: str, lang: str) -> str:
-    """A short clause naming the invalid part of ``nik`` and its value, never the whole NIK; lang "id" or "en"."""
+    """A short clause naming the invalid part of ``nik``; lang "id" or "en". It shows no more of the
+    NIK than its mask does (the region code and the last four digits) and never a birth date: at
+    most an impossible day or month number, which is no date."""
     templates = _MESSAGES[NikIssue(issue)]
     if lang not in templates:
         raise ValueError(f"unsupported language {lang!r} (expected 'id' or 'en')")
+    masked = nik[:4] + "*" * (len(nik) - 8) + nik[-4:] if len(nik) > 8 else "*" * len(nik)
     return templates[lang].format(
+        nik=masked,
         province=nik[0:2],
         regency=nik[2:4],
         day=nik[6:8],
         month=nik[8:10],
         serial=nik[12:16],
-        dob=nik[6:12],
     )

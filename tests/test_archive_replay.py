@@ -200,4 +200,4 @@ def test_replay_of_a_fresh_log_is_identical(archive: Path, picks: list[int], on:
         write_log(log, "bsu-2022", [RECORDS[i] for i in picks], on=on, key=key)
         report = replay(log, archive, members=EXAMPLES if key else None)
         assert report.ok, [i.to_dict() for i in report.differences]
-        assert [i.on for i in report.items] == [on.isoformat()] * len(picks)
+        assert [i.on for i in report.items] == [on.isoformat()] * len(set(picks))  # a repeat is logged once

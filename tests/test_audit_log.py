@@ -112,7 +112,7 @@ def test_record_refuses_a_mismatched_member(tmp_path: Path) -> None:
 
 
 def test_appending_continues_the_chain(log: Path) -> None:
-    write_log(log, RECORDS[:3], batch=2)
+    write_log(log, [{**r, "name": "Another"} for r in RECORDS[:3]], batch=2)  # new decisions: logged
     entries = envelopes(log)
     assert [e["seq"] for e in entries] == list(range(1, len(RECORDS) + 4))
     assert entries[len(RECORDS)]["prev"] == entries[len(RECORDS) - 1]["hash"]
@@ -123,11 +123,11 @@ def test_a_truncated_log_is_not_continued(log: Path) -> None:
     data = log.read_bytes()
     log.write_bytes(data[:-200])
     with pytest.raises(LogError, match="truncated"):
-        write_log(log, RECORDS[:1])
+        write_log(log, [{**RECORDS[0], "name": "Another"}])
     assert log.read_bytes() == data[:-200]
     log.write_bytes(data[:-1])  # only the final newline is missing
     with pytest.raises(LogError, match="truncated"):
-        write_log(log, RECORDS[:1])
+        write_log(log, [{**RECORDS[0], "name": "Another"}])
 
 
 def test_a_damaged_last_line_is_not_continued(log: Path) -> None:
@@ -135,7 +135,7 @@ def test_a_damaged_last_line_is_not_continued(log: Path) -> None:
     lines[-1] = lines[-1].replace('"as_of":"2022-07-31"', '"as_of":"2022-07-30"')
     log.write_text("".join(lines), "utf-8")
     with pytest.raises(LogError, match="not an intact"):
-        write_log(log, RECORDS[:1])
+        write_log(log, [{**RECORDS[0], "name": "Another"}])
 
 
 def _edit(lines: list[str]) -> list[str]:
@@ -225,7 +225,8 @@ def test_evaluate_with_log_prints_the_same(tmp_path: Path, capsys: pytest.Captur
 
 def _writer(path: str, start: int, count: int, batch: int, barrier: Any) -> None:
     barrier.wait()
-    write_log(Path(path), [RECORDS[(start + i) % len(RECORDS)] for i in range(count)], batch=batch)
+    write_log(Path(path), [{**RECORDS[(start + i) % len(RECORDS)], "name": f"writer {start} record {i}"}
+                           for i in range(count)], batch=batch)  # distinct decisions: a repeat is logged once
 
 
 def test_concurrent_writers_make_one_chain(tmp_path: Path) -> None:

@@ -3,6 +3,8 @@ the same output whatever the chunking, format or input order."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import re
 from collections.abc import Callable
@@ -19,6 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from bsu_rules.audit.snapshot import KEY_ENV
 from bsu_rules.batch import run as batch_run
 from bsu_rules.batch.dedupe import resolve
 from bsu_rules.batch.generate import MALFORMED, TEXT_MALFORMED, block, write_population
@@ -61,6 +64,7 @@ def read_out(path: Path) -> pl.DataFrame:
 
 
 def batch(source: Path, out: Path, **kw: Any) -> batch_run.Counts:
+    kw.setdefault("key", b"test key")
     return run_batch("bsu-2022", source, out, rejects=out.with_suffix(".rejects.jsonl"), engine="scalar", **kw)
 
 
@@ -113,12 +117,16 @@ def test_same_output_whatever_the_chunking_and_format(population: dict[str, Any]
 
 
 def test_decision_columns(population: dict[str, Any], tmp_path: Path) -> None:
-    batch(population["folder"] / "m.parquet", tmp_path / "d.parquet")
+    batch(population["folder"] / "m.parquet", tmp_path / "d.parquet", key=None)
     d = pl.read_parquet(tmp_path / "d.parquet")
     members = pq.read_table(population["folder"] / "m.parquet")
     first = members.slice(int(d["row"][0]) - 1, 1).to_pylist()[0]
     assert d["nik"][0] == mask_nik(first["nik"]) and d["kpj"][0] == first["kpj"]
-    assert d["nik_key"][0] == nik_keys(pa.array([first["nik"]]))[0].as_py()
+    assert d["nik_key"].is_null().all()  # no key given: no pseudonym written
+    batch(population["folder"] / "m.parquet", tmp_path / "k.parquet", key=b"secret")
+    keyed = pl.read_parquet(tmp_path / "k.parquet")
+    assert keyed["nik_key"][0] == nik_keys(pa.array([first["nik"]]), b"secret")[0].as_py() == \
+        hmac.new(b"secret", first["nik"].encode(), "sha256").hexdigest()
     plan = load_plan("bsu-2022", None)
     assert set(d["ruleset_sha256"]) == {plan.ruleset.sha256} and set(d["on"]) == {plan.on}
     eligible = d.filter(pl.col("outcome") == "eligible")
@@ -183,11 +191,18 @@ def test_cli_exit_codes(population: dict[str, Any], tmp_path: Path, capsys: pyte
     source = str(population["folder"] / "m.csv")
     out = str(tmp_path / "d.jsonl")
     args = ["batch", "bsu-2022", source, "--out", out, "--engine", "scalar", "--chunk-size", "1000"]
-    assert main(args) == 0
+    assert main(args) == 1  # some rows rejected
     printed = capsys.readouterr()
     assert printed.out.splitlines()[-1] == f"{N} read = {N - 11} decided + 11 rejected"
-    assert (tmp_path / "d.rejects.jsonl").exists() and "rows read" not in printed.err
-    assert main([*args, "--strict"]) == 1
+    assert (tmp_path / "d.jsonl.rejects.jsonl").exists() and "rows read" not in printed.err
+    manifest = json.loads((tmp_path / "d.jsonl.manifest.json").read_text())
+    assert manifest["counts"]["read"] == N and manifest["counts"]["rejected"] == 11
+    assert manifest["output"]["sha256"] == hashlib.sha256((tmp_path / "d.jsonl").read_bytes()).hexdigest()
+    assert manifest["input"]["sha256"] == hashlib.sha256(Path(source).read_bytes()).hexdigest()
+    assert manifest["ruleset"]["sha256"] == load_plan("bsu-2022", None).ruleset.sha256
+    assert manifest["on"] and manifest["engine"].startswith("bsu-rules ")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["d.jsonl", "d.jsonl.manifest.json",
+                                                           "d.jsonl.rejects.jsonl"]
     assert main(["batch", "bsu-2022", source, "--out", str(tmp_path / "d.txt")]) == 2
     assert main(["batch", "bsu-2030", source, "--out", out]) == 2
     assert main(["batch", "bsu-2022", str(tmp_path / "missing.parquet"), "--out", out]) == 2
@@ -198,15 +213,40 @@ def test_cli_exit_codes(population: dict[str, Any], tmp_path: Path, capsys: pyte
         good, bad = original(*a, **k)
         return good.slice(1), bad  # loses a row
     monkeypatch.setattr(batch_run, "decide_parts", lossy)
-    assert main(args) == 1
+    lost = ["batch", "bsu-2022", source, "--out", str(tmp_path / "lost.jsonl"), "--engine", "scalar"]
+    assert main(lost) == 2
     assert "decided + 11 rejected" in capsys.readouterr().out
+    assert not list(tmp_path.glob("*lost*"))  # nothing at the final paths, no partial files
+
+
+def test_a_failed_run_leaves_no_files_and_the_next_cleans_stale_ones(population: dict[str, Any], tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    source = population["folder"] / "m.jsonl"
+    out = tmp_path / "d.parquet"
+    stale = tmp_path / ".d.parquet.partial-999-dead.parquet"  # what a killed run leaves
+    stale.write_bytes(b"PAR1 half written")
+
+    def crash(*a: Any, **k: Any) -> Any:
+        raise OSError("No space left on device")
+    monkeypatch.setattr(batch_run, "duplicates", crash, raising=False)
+    import bsu_rules.batch.dedupe as dedupe
+    monkeypatch.setattr(dedupe, "duplicates", crash)
+    with pytest.raises(OSError):
+        run_batch("bsu-2022", source, out, engine="scalar", chunk_size=500)
+    assert list(tmp_path.iterdir()) == []  # the stale file cleaned, the failed run's files removed
+    monkeypatch.undo()
+    run_batch("bsu-2022", source, out, engine="scalar", chunk_size=500)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["d.parquet", "d.parquet.manifest.json",
+                                                           "d.parquet.rejects.jsonl"]
 
 
 def test_explain_finds_the_row(population: dict[str, Any], tmp_path: Path,
-                               capsys: pytest.CaptureFixture[str]) -> None:
+                               capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     source = population["folder"] / "m.parquet"
     out = tmp_path / "d.csv"
-    batch(source, out)
+    batch(source, out, key=b"k3y")
+    assert main(["explain", "bsu-2022", str(out), "--input", str(source), "--nik", "1" * 16]) == 2  # no key
+    monkeypatch.setenv(KEY_ENV, "k3y")
     d = pl.read_csv(out, infer_schema=False)
     dup = d.filter(pl.col("duplicate_of").is_not_null()).row(0, named=True)
     nik = pq.read_table(source).slice(int(dup["row"]) - 1, 1)["nik"][0].as_py()
@@ -226,7 +266,7 @@ def test_explain_finds_the_row(population: dict[str, Any], tmp_path: Path,
 def test_columnar_and_scalar_engines_agree(population: dict[str, Any], tmp_path: Path) -> None:
     source = population["folder"] / "m.parquet"
     batch(source, tmp_path / "scalar.parquet")
-    run_batch("bsu-2022", source, tmp_path / "columnar.parquet", engine="columnar")
+    run_batch("bsu-2022", source, tmp_path / "columnar.parquet", engine="columnar", key=b"test key")
     assert pl.read_parquet(tmp_path / "columnar.parquet").equals(pl.read_parquet(tmp_path / "scalar.parquet"))
 
 
@@ -235,7 +275,7 @@ def test_small_text_files_line_by_line(tmp_path: Path) -> None:
     lines = ["{bad", "", "[1]", json.dumps(good), json.dumps(good)]
     (tmp_path / "few.jsonl").write_text("\n".join(lines))  # a blank line, no final newline
     (tmp_path / "empty.jsonl").write_text("")
-    (tmp_path / "header.csv").write_text("nik,kpj\n")
+    (tmp_path / "header.csv").write_text("nik,kpj,citizenship,participant_category\n")
     few = batch(tmp_path / "few.jsonl", tmp_path / "few.csv", chunk_size=1)
     assert (few.read, few.decided, few.rejected) == (4, 2, 2)
     assert pl.read_csv(tmp_path / "few.csv", infer_schema=False)["row"].to_list() == ["4", "5"]

@@ -257,7 +257,7 @@ def test_histories(tmp_path: Path) -> None:
     long_arrears = {**BASE, "contributions": [{"period": p, "paid_on": None} for p in reversed(months)]}
     late = {**BASE, "contributions": [{"period": "2022-07", "paid_on": "2022-08-01"}]}  # paid after as_of
     old_wage = {**BASE, "wages": [{"period": "2024-01", "amount": 9}, {"period": "2017-05", "amount": 1000},
-                                  {"period": "2019-01", "amount": 2}, {"period": "2019-01", "amount": 3}]}
+                                  {"period": "2019-01", "amount": 3}, {"period": "2019-01", "amount": 3}]}
     rows = both(path, [long_arrears, late, old_wage, {**BASE, "wages": [], "contributions": []}])
     assert [r["rule:streak-40"] for r in rows] == ["flagged", "pass", "pass", "pass"]
     assert rows[2]["rule:wage-tie"] == "flagged" and rows[2]["rule:wage-old"] == "pass"

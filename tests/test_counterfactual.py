@@ -256,7 +256,8 @@ def members(draw: st.DrawFn, edition: str, on: date | None = None) -> Member:
     paid = st.one_of(st.none(), st.sampled_from([as_of, as_of + timedelta(days=1)]),
                      st.dates(as_of - timedelta(days=120), as_of + timedelta(days=60)))
     day = st.dates(as_of - timedelta(days=3000), as_of + timedelta(days=90))
-    wage_months = draw(st.lists(st.sampled_from(months), max_size=4)) + ([cutoff] if often() else [])
+    wage_months = list(dict.fromkeys(draw(st.lists(st.sampled_from(months), max_size=4))
+                                     + ([cutoff] if often() else [])))  # one report per month
     billed = set(draw(st.lists(st.sampled_from(months), max_size=4))) | ({cutoff} if often() else set())
     record = {
         **draw(st.sampled_from(EXAMPLES)),

@@ -64,11 +64,31 @@ class DecisionLog:
     """
 
     def __init__(self, path: str | Path, *, key: str | bytes | None = None, batch: int = 1,
-                 fsync: bool = True, clock: Callable[[], datetime] = _now) -> None:
+                 fsync: bool = True, clock: Callable[[], datetime] = _now,
+                 signer: Callable[[int, str], None] | None = None) -> None:
         self.path, self.key, self.batch, self.fsync, self.clock = Path(path), key, max(1, batch), fsync, clock
         self.key_id = key_id(key) if key is not None else None
+        self.signer = signer
         self._fields: dict[str, list[tuple[str, ...]]] = {}
         self._pending: list[tuple[str, str]] = []
+        self._logged: set[tuple[str, str, str]] | None = None
+
+    def logged(self, decision: Decision) -> bool:
+        """Whether the log already holds this decision (same input, rule set and date): a re-run
+        after a failure does not log it twice."""
+        if self._logged is None:
+            self._logged = set()
+            if self.path.exists():
+                fd = os.open(self.path, os.O_RDONLY)
+                try:
+                    last_link(fd, self.path)  # a damaged log is refused before anything is printed
+                finally:
+                    os.close(fd)
+                for line in read_log(self.path):
+                    d = (line.envelope or {}).get("decision")
+                    if isinstance(d, dict):
+                        self._logged.add(_identity(d))
+        return _identity(decision.model_dump(mode="json")) in self._logged
 
     def record(self, decision: Decision, member: Member | dict[str, Any], ruleset: RuleSet,
                decision_json: str | None = None) -> bool:
@@ -77,6 +97,8 @@ class DecisionLog:
         ``decision_json`` is ``decision.to_json()`` when the caller has made it already.
         """
         member = parse_member(member)
+        if self.logged(decision):
+            return not self._pending
         if decision.ruleset.sha256 != ruleset.sha256:
             raise ValueError("the decision was made under another rule set")
         if decision.member.input_sha256 != input_hash(member):
@@ -86,6 +108,8 @@ class DecisionLog:
             fields = self._fields[ruleset.sha256] = kept_fields(ruleset)
         inputs = logged_inputs(member, fields, self.key)
         self._pending.append((decision_json or decision.to_json(), canonical_json(inputs)))
+        assert self._logged is not None
+        self._logged.add(_identity(decision.model_dump(mode="json")))
         if len(self._pending) >= self.batch:
             self.flush()
             return True
@@ -109,10 +133,18 @@ class DecisionLog:
                 prev = hashlib.sha256(f'{{"decision":{decision},{body}'.encode()).hexdigest()
                 lines.append(f'{{"decision":{decision},"hash":"{prev}",{body}\n')
             data = "".join(lines).encode("utf-8")
-            while data:
-                data = data[os.write(fd, data):]
-            if self.fsync:
-                os.fsync(fd)
+            size = os.fstat(fd).st_size
+            try:
+                while data:
+                    data = data[os.write(fd, data):]
+                if self.fsync:
+                    os.fsync(fd)
+            except OSError as exc:  # disk full, quota, I/O error: take back the part written
+                os.ftruncate(fd, size)
+                raise LogError(f"{self.path}: could not append ({exc.strerror or exc}); the log still ends at its "
+                               "last complete line and these decisions were not printed") from None
+            if self.signer is not None:
+                self.signer(seq, prev)
         finally:
             os.close(fd)  # closing releases the lock
         written, self._pending = len(self._pending), []
@@ -126,6 +158,11 @@ class DecisionLog:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _identity(decision: dict[str, Any]) -> tuple[str, str, str]:
+    member, ruleset = decision.get("member") or {}, decision.get("ruleset") or {}
+    return str(member.get("input_sha256")), str(ruleset.get("sha256")), str(decision.get("on"))
 
 
 def last_link(fd: int, path: Path) -> tuple[int, str]:
@@ -143,8 +180,8 @@ def last_link(fd: int, path: Path) -> tuple[int, str]:
             buf = buf[cut + 1:]
             break
     if not buf.endswith(b"\n"):
-        raise LogError(f"{path}: the last line is incomplete (truncated); run `bsu-rules verify {path}`; "
-                       "the log was not continued")
+        raise LogError(f"{path}: the last line is incomplete (truncated: a writer was stopped, or the file was "
+                       f"cut); the log was not continued; `bsu-rules verify {path}` says how to resume")
     try:
         env = json.loads(buf)
         seq, digest = env["seq"], env["hash"]
@@ -229,11 +266,11 @@ class Verification:
         return f"{self.decisions} decisions, chain intact"
 
 
-def verify_log(path: str | Path, anchor: str | None = None) -> Verification:
+def verify_log(path: str | Path, anchor: str | None = None, heads: dict[int, str] | None = None) -> Verification:
     """Check every line's hash, sequence and link, and each decision's shape; stop at the first problem.
 
     ``anchor`` is a head hash recorded earlier elsewhere: the log must still contain it (a chain
-    alone cannot show that lines were cut off its end).
+    alone cannot show that lines were cut off its end). ``heads``, if given, receives seq -> hash.
     """
     lines = read_log(path)
     before: Line | None = None
@@ -246,6 +283,8 @@ def verify_log(path: str | Path, anchor: str | None = None) -> Verification:
             return Verification(seq, seq, head, problem)
         assert cur.envelope is not None
         seq, head, before, cur = seq + 1, cur.envelope["hash"], cur, after
+        if heads is not None:
+            heads[seq] = head
         anchored = anchored or head == anchor
     if not anchored:
         return Verification(seq, seq, head, Problem(seq + 1, "removed", f"the anchor {anchor} is not in the log: "

@@ -10,6 +10,7 @@ partition.
 
 from __future__ import annotations
 
+import secrets
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -32,21 +33,23 @@ def _empty(schema: pa.Schema) -> pd.DataFrame:
 
 
 def _decide_partition(frame: pd.DataFrame, ruleset: str, on: date | None, engine: str | None,
-                      offsets: list[int], partition_info: dict[str, Any] | None = None) -> pd.DataFrame:
+                      offsets: list[int], key: bytes, partition_info: dict[str, Any] | None = None) -> pd.DataFrame:
     number = partition_info["number"] if partition_info else 0
     table = conform(pa.Table.from_pandas(frame, preserve_index=False))
     first = offsets[number] + 1
     table = table.add_column(0, ROW, pa.array(np.arange(first, first + table.num_rows, dtype=np.int64)))
-    return decide_batch(ruleset, on, table, engine).to_pandas(types_mapper=pd.ArrowDtype)
+    return decide_batch(ruleset, on, table, engine, key).to_pandas(types_mapper=pd.ArrowDtype)
 
 
 def decide_frame(members: Any, ruleset: str | Path, on: date | None = None,
-                 engine: str | None = None) -> Any:
+                 engine: str | None = None, key: bytes | None = None) -> Any:
     """Decisions (``BATCH_SCHEMA``) for every row of a member frame; ``row`` counts from 1 across
-    partitions in partition order, as ``bsu-rules batch`` numbers a file's rows."""
+    partitions in partition order, as ``bsu-rules batch`` numbers a file's rows. ``nik_key`` is
+    HMAC-SHA256(key, NIK); without ``key``, one random key for this frame (a join key only)."""
     lengths: list[int] = members.map_partitions(len).compute().tolist()
     offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(int).tolist()
-    return members.map_partitions(_decide_partition, str(ruleset), on, engine, offsets,
+    key = secrets.token_bytes(32) if key is None else key
+    return members.map_partitions(_decide_partition, str(ruleset), on, engine, offsets, key,
                                   meta=_empty(BATCH_SCHEMA), align_dataframes=False)
 
 
@@ -72,14 +75,17 @@ def settle(decided: Any) -> Any:
 
 
 def run_dask(source: str | Path, ruleset: str | Path, on: date | None = None, engine: str | None = None,
-             ) -> tuple[pa.Table, pa.Table]:
+             key: bytes | None = None) -> tuple[pa.Table, pa.Table]:
     """Decide a Parquet file on the current Dask scheduler (one partition per row group).
 
     Returns (decisions, rejects) as Arrow tables, the same as ``bsu-rules batch`` writes; for
     outputs too large to collect, use ``decide_frame`` + ``settle`` and ``to_parquet``."""
     members: Any = dd.read_parquet(str(source), dtype_backend="pyarrow", split_row_groups=True)
-    decided: Any = settle(decide_frame(members, ruleset, on, engine))
+    decided: Any = settle(decide_frame(members, ruleset, on, engine, key))
     table = pa.Table.from_pandas(decided.compute(), preserve_index=False).cast(BATCH_SCHEMA)
+    if key is None:  # the frame's random key: its pseudonyms mean nothing outside this run
+        table = table.set_column(table.schema.get_field_index("nik_key"), "nik_key",
+                                 pa.nulls(table.num_rows, pa.string()))
     table = table.take(pc.sort_indices(table["row"]))
     rejected = pc.equal(table["outcome"], REJECTED)
     rejects = table.filter(rejected).select(["row", "reject_field", "reject_message"]) \

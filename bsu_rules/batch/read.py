@@ -15,7 +15,6 @@ import csv
 import functools
 import io
 import itertools
-import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,6 +38,7 @@ from bsu_rules.batch.validate import (
 )
 from bsu_rules.errors import InputError
 from bsu_rules.evaluators.arrow import MEMBER_SCHEMA
+from bsu_rules.records import MAX_RECORD, BadRecord, decode_json
 
 NESTED = ("employer", "wages", "contributions", "program_receipts", "bank_account")
 FORMATS = (".parquet", ".jsonl", ".csv")
@@ -67,7 +67,12 @@ class Reader:
         self.path, self.chunk_size, self.ignore_unknown = Path(path), chunk_size, ignore_unknown
         self.format = input_format(path)
         if self.format == ".parquet":
-            self.parquet = pq.ParquetFile(self.path)
+            try:
+                self.parquet = pq.ParquetFile(self.path)
+            except FileNotFoundError:
+                raise
+            except (pa.ArrowException, OSError):
+                raise InputError([(str(path), "not a readable Parquet file")]) from None
             self.total, self.unit = self.parquet.metadata.num_rows, "rows"
         else:
             self.total, self.unit = self.path.stat().st_size, "B"
@@ -79,7 +84,14 @@ class Reader:
 
     def _parquet(self) -> Iterator[Chunk]:
         first = 1
-        for batch in self.parquet.iter_batches(batch_size=self.chunk_size):
+        batches = self.parquet.iter_batches(batch_size=self.chunk_size)
+        while True:
+            try:
+                batch = next(batches, None)
+            except (pa.ArrowException, OSError):
+                raise InputError([(str(self.path), f"the Parquet file is damaged after row {first - 1}")]) from None
+            if batch is None:
+                return
             table = conform(pa.Table.from_batches([batch]), self.ignore_unknown)
             rows = pa.array(np.arange(first, first + batch.num_rows, dtype=np.int64))
             first += batch.num_rows
@@ -88,7 +100,12 @@ class Reader:
     def _jsonl(self) -> Iterator[Chunk]:
         with self.path.open("rb") as f:
             number = 0
-            while lines := list(itertools.islice(f, self.chunk_size)):
+            while lines := list(itertools.islice(_bounded_lines(f), self.chunk_size)):
+                if number == 0:
+                    lines[0] = lines[0].removeprefix(b"\xef\xbb\xbf")
+                    if lines[0].lstrip()[:1] == b"[":
+                        raise InputError([(str(self.path), "a JSON array, not JSON lines: write one record per "
+                                                           "line, or name the file .json for bsu-rules evaluate")])
                 if not lines[-1].endswith(b"\n"):
                     lines[-1] += b"\n"
                 kept = [(number + i + 1, line) for i, line in enumerate(lines) if line.strip()]
@@ -99,15 +116,51 @@ class Reader:
                 yield Chunk(table.add_column(0, ROW, pa.array([n for n, _ in kept], pa.int64())), f.tell())
 
     def _csv(self) -> Iterator[Chunk]:
-        with self.path.open("rb") as raw, io.TextIOWrapper(raw, encoding="utf-8", newline="") as f:
+        with self.path.open("rb") as raw, io.TextIOWrapper(raw, encoding="utf-8-sig", newline="") as f:
             reader = csv.reader(f)
-            header = next(reader, [])
+            header = _header(self.path, reader, self.ignore_unknown)
             number = 0
-            while rows := list(itertools.islice(reader, self.chunk_size)):
+            while rows := _csv_rows(self.path, reader, self.chunk_size, number):
                 numbers = pa.array(np.arange(number + 1, number + len(rows) + 1, dtype=np.int64))
                 number += len(rows)
                 table = _csv_block(header, rows, self.ignore_unknown)
                 yield Chunk(table.add_column(0, ROW, numbers), raw.tell())  # bytes read, near enough
+
+
+def _csv_rows(path: Path, reader: Any, size: int, before: int) -> list[list[str]]:
+    """The next rows; InputError (once, for the file) if the text cannot be read as UTF-8 CSV."""
+    csv.field_size_limit(MAX_RECORD)
+    try:
+        return list(itertools.islice(reader, size))
+    except UnicodeDecodeError:
+        raise InputError([(str(path), f"not UTF-8 text (after record {before}); save it as UTF-8")]) from None
+    except csv.Error as exc:
+        raise InputError([(str(path), f"not readable CSV at line {reader.line_num} ({exc})")]) from None
+
+
+def _header(path: Path, reader: Any, ignore_unknown: bool) -> list[str]:
+    """The header row, checked once for the whole file: the contract's names, each once, the
+    required ones present, no unknown ones (unless ignored), a comma as separator."""
+    rows = _csv_rows(path, reader, 1, 0)
+    header = rows[0] if rows else []
+    problems = []
+    if len(header) == 1 and any(sep in header[0] for sep in ";\t|"):
+        sep = next(sep for sep in ";\t|" if sep in header[0])
+        problems.append(f"the header is one column holding {sep!r}: the file must be separated by commas")
+    else:
+        repeated = sorted({name for name in header if header.count(name) > 1})
+        missing = [name for name in ("nik", "citizenship", "participant_category") if name not in header]
+        unknown = [name for name in header if name not in TEXT_SCHEMA.names]
+        if repeated:
+            problems.append(f"the header repeats {', '.join(repeated)}")
+        if missing:
+            problems.append(f"the header lacks the required column(s) {', '.join(missing)}")
+        if unknown and not ignore_unknown:
+            problems.append(f"the header has column(s) the contract does not know: {', '.join(unknown)[:200]} "
+                            "(rename them, or pass --ignore-unknown)")
+    if problems:
+        raise InputError([(str(path), "; ".join(problems))])
+    return header
 
 
 # --- text: JSON lines, and CSV rows turned into JSON lines --------------------------------------
@@ -126,6 +179,10 @@ def _json_lines(lines: list[bytes], decode: Callable[[int], Decoded], ignore_unk
 def _parse(lines: list[bytes], ignore_unknown: bool, threads: bool = False) -> pa.Table | None:
     """Arrow's strict JSON reader over the lines; None if any line does not fit the contract's types."""
     data = b"".join(lines)
+    try:
+        data.decode("utf-8")  # Arrow would keep invalid UTF-8 in its strings
+    except UnicodeDecodeError:
+        return None
     options = pj.ParseOptions(explicit_schema=TEXT_SCHEMA,
                               unexpected_field_behavior="ignore" if ignore_unknown else "error")
     block = max(1 << 22, 2 * max(map(len, lines), default=0))
@@ -161,12 +218,27 @@ def _decode_text(lines: list[bytes], ignore_unknown: bool, i: int) -> Decoded:
     return _decode_line(lines[i], ignore_unknown)
 
 
+TOO_LARGE = b"\x00\x00bsu-rules: a record over the size limit\x00\x00\n"
+
+
+def _bounded_lines(f: Any) -> Iterator[bytes]:
+    """The lines of a binary file, each at most MAX_RECORD bytes: a longer one is skipped without
+    being held in memory and stands as ``TOO_LARGE`` (a rejected row)."""
+    while line := f.readline(MAX_RECORD + 1):
+        if len(line) > MAX_RECORD and not line.endswith(b"\n"):
+            while (rest := f.readline(MAX_RECORD)) and not rest.endswith(b"\n"):
+                pass
+            line = TOO_LARGE
+        yield line
+
+
 def _decode_line(line: bytes, ignore_unknown: bool) -> Decoded:
+    if line == TOO_LARGE:
+        return None, [("(record)", f"the record is larger than {MAX_RECORD:,} bytes")]
     try:
-        record = json.loads(line)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        where = f" at column {exc.colno}" if isinstance(exc, json.JSONDecodeError) else ""
-        return None, [("(record)", f"not valid JSON ({getattr(exc, 'msg', exc)}{where})")]
+        record = decode_json(line)
+    except BadRecord as exc:
+        return None, [("(record)", str(exc))]
     return typed(record, ignore_unknown)
 
 
@@ -193,15 +265,17 @@ def _csv_block(header: list[str], rows: list[list[str]], ignore_unknown: bool) -
         if len(row) != width:
             return None, [("(record)", f"{len(row)} cells, the header has {width}")]
         record: dict[str, Any] = {}
+        cells: list[tuple[str, str]] = []
         for name, cell in zip(header, row, strict=True):
             if cell != "" and name in NESTED:
                 try:
-                    record[name] = json.loads(cell)
-                except json.JSONDecodeError as exc:
-                    return None, [(name, f"not valid JSON ({exc.msg} at column {exc.colno})")]
+                    record[name] = decode_json(cell)
+                except BadRecord as exc:
+                    cells.append((name, str(exc)))
             elif cell != "":
                 record[name] = cell
-        return typed(record, ignore_unknown)
+        found, problems = typed(record, ignore_unknown)
+        return found, cells + problems
 
     table = _json_lines(lines, decode, ignore_unknown)
     extra = [i for i, r in enumerate(rows) if len(r) != width]

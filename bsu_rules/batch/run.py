@@ -12,7 +12,11 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import hmac
 import importlib
+import json
+import os
+import secrets
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -25,6 +29,7 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from bsu_rules import __version__
 from bsu_rules.batch.fallback import ScalarTablePlan
 from bsu_rules.batch.read import Chunk, Reader
 from bsu_rules.batch.validate import REJECT_SCHEMA, ROW, validate
@@ -82,17 +87,18 @@ def load_plan(ruleset_path: str, on: date | None) -> Plan:
     return load_ruleset(ruleset_path).plan(on)
 
 
-def nik_keys(niks: pa.Array) -> pa.Array:
-    """sha256 (hex) of each 16-digit NIK: a join key that does not show the NIK."""
-    if len(niks) == 0:
-        return pa.array([], pa.string())
-    niks = niks.cast(pa.string())
-    offsets = np.frombuffer(niks.buffers()[1], dtype=np.int32)[niks.offset:niks.offset + len(niks) + 1]
-    data = niks.buffers()[2].to_pybytes()[offsets[0]:offsets[-1]]
-    sha = hashlib.sha256
-    digests = b"".join([sha(x).digest() for x in np.frombuffer(data, dtype="S16").tolist()])
-    raw = pa.Array.from_buffers(pa.binary(32), len(niks), [None, pa.py_buffer(digests)]).cast(pa.binary())
-    return pl.Series(raw).bin.encode("hex").to_arrow().cast(pa.string())
+RUN_KEY = secrets.token_bytes(32)
+"""The key ``nik_key`` uses when the caller gives none: random per process, so the pseudonyms join a
+run's rows (one NIK, one payment) and mean nothing afterwards; outputs then leave ``nik_key`` empty."""
+
+
+def nik_keys(niks: pa.Array, key: bytes | None = None) -> pa.Array:
+    """HMAC-SHA256(key, NIK) (hex) of each NIK: a join key that does not show the NIK and cannot be
+    reversed without the key (the pseudonym the decision log uses for the same key)."""
+    key = RUN_KEY if key is None else key
+    digests = [None if nik is None else hmac.new(key, nik.encode(), "sha256").hexdigest()
+               for nik in niks.cast(pa.string()).to_pylist()]
+    return pa.array(digests, pa.string())
 
 
 def mask_niks(niks: pa.Array) -> pa.Array:
@@ -115,7 +121,8 @@ def _plan(plan_or_ruleset_path: Plan | str | Path, on: date | None) -> Plan:
         load_plan(str(plan_or_ruleset_path), on)
 
 
-def decide_parts(plan: Plan, table: pa.Table, engine: str | None = None) -> tuple[pa.Table, pa.Table]:
+def decide_parts(plan: Plan, table: pa.Table, engine: str | None = None,
+                 key: bytes | None = None) -> tuple[pa.Table, pa.Table]:
     """Decide a chunk: (decisions in ``PARTIAL_SCHEMA``, rejects in ``REJECT_SCHEMA``)."""
     if ROW not in table.column_names:
         table = table.add_column(0, ROW, pa.array(np.arange(1, table.num_rows + 1, dtype=np.int64)))
@@ -129,7 +136,7 @@ def decide_parts(plan: Plan, table: pa.Table, engine: str | None = None) -> tupl
     eligible = pc.equal(decided["outcome"], "eligible")
     niks = members["nik"].combine_chunks()
     columns: dict[str, Any] = {
-        "row": members[ROW], "nik": mask_niks(niks), "nik_key": nik_keys(niks), "kpj": members["kpj"],
+        "row": members[ROW], "nik": mask_niks(niks), "nik_key": nik_keys(niks, key), "kpj": members["kpj"],
         **{c: decided[c] for c in ("outcome", "failed", "unknown", "priority", "flags")},
         "benefit": pc.if_else(eligible, decided["benefit"], pa.scalar(None, pa.int64())),
         "channel": pc.if_else(eligible, decided["channel"], pa.scalar(None, pa.string())),
@@ -140,13 +147,13 @@ def decide_parts(plan: Plan, table: pa.Table, engine: str | None = None) -> tupl
 
 
 def decide_batch(plan_or_ruleset_path: Plan | str | Path, on: date | None, table: pa.Table,
-                 engine: str | None = None) -> pa.Table:
+                 engine: str | None = None, key: bytes | None = None) -> pa.Table:
     """Decide one table of member rows; one output row per input row (``BATCH_SCHEMA``), by ``row``.
 
     ``table`` is a chunk from ``read.Reader`` (or any table with the contract's columns; ``_row``
     numbers rows from 1 when absent). Pass a rule-file path and a date (the plan is loaded once
     per process) or a ready ``Plan`` (``on`` is then ignored)."""
-    good, rejects = decide_parts(_plan(plan_or_ruleset_path, on), table, engine)
+    good, rejects = decide_parts(_plan(plan_or_ruleset_path, on), table, engine, key)
     n, r = good.num_rows, rejects.num_rows
     good = good.append_column("reject_field", pa.nulls(n, pa.string())) \
         .append_column("reject_message", pa.nulls(n, pa.string()))
@@ -182,24 +189,36 @@ class Counts:
 def run_batch(ruleset: str | Path | RuleSet, source: str | Path, output: str | Path, *, on: date | None = None,
               rejects: str | Path | None = None, chunk_size: int = 250_000, engine: str | None = None,
               ignore_unknown: bool = False, progress: Callable[[int, int], None] | None = None,
-              reader: Reader | None = None) -> Counts:
-    """Decide every member of ``source`` into ``output``; malformed rows go to ``rejects``."""
+              reader: Reader | None = None, key: bytes | None = None) -> Counts:
+    """Decide every member of ``source`` into ``output``; malformed rows go to ``rejects``. With
+    ``key``, ``nik_key`` holds HMAC-SHA256(key, NIK); without, it is empty.
+
+    Output and rejects are written to hidden temporary files beside them and renamed into place
+    only when the count line holds, then a manifest (``write.manifest_path``) is written beside the
+    output; a run that fails or is killed leaves nothing at the final paths (its temporary files
+    are removed now, or by the next run for the same output)."""
     from bsu_rules.batch.dedupe import Keys, duplicates
-    from bsu_rules.batch.write import Writer, default_rejects
+    from bsu_rules.batch.write import Writer, clean_stale, default_rejects, manifest_path, temporary
 
     plan = (ruleset if isinstance(ruleset, RuleSet) else load_ruleset(ruleset)).plan(on)
     reader = reader or Reader(source, chunk_size, ignore_unknown)
     output = Path(output)
-    partial = output.with_name(f".{output.name}.partial.arrow")
+    rejects = Path(rejects or default_rejects(output))
+    finals = (output, rejects, manifest_path(output))
+    for target in finals:
+        clean_stale(target)
+    run_id = f"{os.getpid()}-{secrets.token_hex(4)}"
+    partial, out_tmp, rejects_tmp, manifest_tmp = (temporary(output, run_id).with_suffix(".arrow"),
+                                                   *(temporary(f, run_id) for f in finals))
     counts, keys = Counts(), Keys()
     try:
         with pa.OSFile(str(partial), "wb") as sink, \
                 pa.ipc.new_file(sink, PARTIAL_SCHEMA, options=pa.ipc.IpcWriteOptions(compression="lz4")) as part, \
-                Writer(rejects or default_rejects(output), REJECT_SCHEMA) as rejected, \
+                Writer(rejects_tmp, REJECT_SCHEMA) as rejected, \
                 ThreadPoolExecutor(2, thread_name_prefix="bsu-batch") as pool:
             writing: Future[None] | None = None
             for chunk in _prefetch(iter(reader), pool):  # reading, deciding and writing overlap
-                good, bad = decide_parts(plan, chunk.table, engine)
+                good, bad = decide_parts(plan, chunk.table, engine, key)
                 counts.read += chunk.table.num_rows
                 keys.add(good)
                 if writing is not None:
@@ -212,12 +231,34 @@ def run_batch(ruleset: str | Path | RuleSet, source: str | Path, output: str | P
         counts.rejected = rejected.rows
         resolution = duplicates(partial, keys.repeated())
         counts.duplicates = resolution.num_rows
-        with Writer(output, DECISION_SCHEMA) as final:
-            counts.outcomes = final.copy_from(partial, resolution)
+        with Writer(out_tmp, DECISION_SCHEMA) as final:
+            counts.outcomes = final.copy_from(partial, resolution, keep_key=key is not None)
             counts.decided = final.rows
+        if counts.holds:
+            manifest = {
+                "engine": f"bsu-rules {__version__}", "input": {"path": str(source), "sha256": file_sha256(source)},
+                "ruleset": {"id": plan.ruleset.id, "version": plan.ruleset.version, "sha256": plan.ruleset.sha256},
+                "on": plan.on.isoformat(),
+                "counts": {"read": counts.read, "decided": counts.decided, "rejected": counts.rejected,
+                           "outcomes": dict(sorted(counts.outcomes.items()))},
+                "output": {"path": output.name, "sha256": file_sha256(out_tmp)},
+                "rejects": {"path": rejects.name, "sha256": file_sha256(rejects_tmp)},
+            }
+            manifest_tmp.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", "utf-8")
+            for tmp, final_path in ((rejects_tmp, rejects), (out_tmp, output), (manifest_tmp, finals[2])):
+                os.replace(tmp, final_path)
     finally:
-        partial.unlink(missing_ok=True)
+        for tmp in (partial, out_tmp, rejects_tmp, manifest_tmp):
+            tmp.unlink(missing_ok=True)
     return counts
+
+
+def file_sha256(path: str | Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        while block := f.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def _write(part: pa.ipc.RecordBatchFileWriter, good: pa.Table, rejected: Any, bad: pa.Table) -> None:

@@ -10,18 +10,22 @@ contract (design §3): NIK not 16 digits, a value outside an enumeration, a mont
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import polars as pl
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from bsu_rules.evaluators.arrow import MEMBER_SCHEMA
-from bsu_rules.members import Citizenship, EmploymentType, ParticipantCategory, Program
+from bsu_rules.members import PERIODIC, SECRET, Group, Leaf, contract, duplicate_message, path_order
 
 ROW, REJECT_FIELD, REJECT_MESSAGE = "_row", "_reject_field", "_reject_message"
+
+
 def _text_type(t: pa.DataType) -> pa.DataType:
     """The contract type with dates as text (how JSON and CSV carry them)."""
     if pa.types.is_date(t):
@@ -36,22 +40,8 @@ def _text_type(t: pa.DataType) -> pa.DataType:
 TEXT_SCHEMA = pa.schema([pa.field(f.name, _text_type(f.type)) for f in MEMBER_SCHEMA])
 
 
-MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
-DAY = r"^\d{4}-\d{2}-\d{2}$"
+DAY = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 REJECT_SCHEMA = pa.schema([("row", pa.int64()), ("field", pa.string()), ("message", pa.string())])
-_ENUMS = {
-    "citizenship": [e.value for e in Citizenship],
-    "participant_category": [e.value for e in ParticipantCategory],
-    "employment_type": [e.value for e in EmploymentType],
-}
-_PATTERNS = {"nik": r"^\d{16}$", "kpj": r"^\d{1,20}$", "work_regency_code": r"^\d{4}$"}
-_REQUIRED = ("nik", "citizenship", "participant_category")
-# histories: list column -> element fields (name, required, check)
-_ITEMS: dict[str, list[tuple[str, bool, str]]] = {
-    "wages": [("period", True, "month"), ("amount", True, "rupiah")],
-    "contributions": [("period", True, "month"), ("amount", False, "rupiah"), ("paid_on", False, "date")],
-    "program_receipts": [("program", True, "program"), ("year", True, "year")],
-}
 
 
 @dataclass
@@ -89,48 +79,52 @@ def _parse_days(values: pa.Array) -> tuple[pa.Array, np.ndarray]:
     return days, bad
 
 
-def _check_leaf(p: _Problems, values: pa.Array, kind: str, rows: np.ndarray, path: Callable[[int], str],
-                required: bool) -> pa.Array:
-    """One field over all rows (or all history items); returns the value, dates converted."""
-    if required:
+def _check_leaf(p: _Problems, values: pa.Array, spec: Leaf, rows: np.ndarray, path: Callable[[int], str]) -> pa.Array:
+    """One contract field over all rows (or all history items); returns the value, dates converted."""
+    if spec.required:
         missing = np.flatnonzero(values.is_null().to_numpy(zero_copy_only=False))
         p.add(rows[missing], lambda i: path(missing[i]), lambda i: "required field is missing")
-    if kind == "date":
+    if spec.kind == "date":
         days, bad = _parse_days(values)
         p.add(rows[bad], lambda i: path(bad[i]),
               lambda i: f"{_show(values[bad[i]].as_py())} is not a date (YYYY-MM-DD)")
         return days
-    if kind in ("month", "pattern", "enum", "program"):
-        if kind == "month":
-            ok, what = pc.match_substring_regex(values, MONTH), "is not a month (YYYY-MM)"
-        elif kind == "program":
-            ok, what = pc.is_in(values, pa.array([e.value for e in Program])), "is not a known programme"
-        else:
-            ok, what = _pattern_or_enum(values, path(0).split("[")[0].split(".")[-1])
-        bad = _false(pc.or_(ok, values.is_null()))
-        p.add(rows[bad], lambda i: path(bad[i]), lambda i: _describe(path(bad[i]), values[bad[i]].as_py(), what))
-    elif kind in ("rupiah", "year"):
-        ok = pc.greater_equal(values, 0) if kind == "rupiah" else \
-            pc.and_(pc.greater_equal(values, 2000), pc.less_equal(values, 2100))
-        what = "is negative (integer rupiah, 0 or more)" if kind == "rupiah" else "is not a year from 2000 to 2100"
-        bad = _false(ok)
+    if spec.kind == "int":
+        checks = [pc.greater_equal(values, spec.low)] if spec.low is not None else []
+        if spec.high is not None:
+            checks.append(pc.less_equal(values, spec.high))
+        if not checks:
+            return values
+        what = "is negative (integer rupiah, 0 or more)" if spec.low == 0 else f"is not from {spec.low} to {spec.high}"
+        bad = _false(checks[0] if len(checks) == 1 else pc.and_(*checks))
         p.add(rows[bad], lambda i: path(bad[i]), lambda i: f"{values[bad[i]].as_py()} {what}")
+        return values
+    if spec.kind == "enum":
+        ok, what = pc.is_in(values, pa.array(spec.choices)), "is not one of " + ", ".join(spec.choices)
+    elif spec.pattern is not None:
+        ok, what = pc.match_substring_regex(values, spec.pattern), _pattern_message(spec)
+    else:
+        return values
+    bad = _false(pc.or_(ok, values.is_null()))
+    p.add(rows[bad], lambda i: path(bad[i]), lambda i: _describe(path(bad[i]), values[bad[i]].as_py(), what))
     return values
 
 
-def _pattern_or_enum(values: pa.Array, name: str) -> tuple[pa.Array, str]:
-    if name in _ENUMS:
-        return pc.is_in(values, pa.array(_ENUMS[name])), "is not one of " + ", ".join(_ENUMS[name])
-    if name == "sector":
-        return pc.match_substring_regex(values, r"^[A-U]$"), "is not a KBLI 2020 section letter (A-U)"
-    return pc.match_substring_regex(values, _PATTERNS[name]), {
-        "nik": "is not 16 digits", "kpj": "is not 1 to 20 digits", "work_regency_code": "is not 4 digits"}[name]
+def _pattern_message(spec: Leaf) -> str:
+    if spec.kind == "month":
+        return "is not a month (YYYY-MM)"
+    if spec.description:
+        return f"is not a {spec.description}"
+    found = re.fullmatch(r"\^\[0-9\]\{(\d+)(?:,(\d+))?\}\$", spec.pattern or "")
+    if found:
+        return f"is not {found[1]}{' to ' + found[2] if found[2] else ''} digits (0-9)"
+    return f"does not match {spec.pattern}"
 
 
 def _describe(path: str, value: object, what: str) -> str:
-    if path == "nik":  # never echo a NIK: say what is wrong with it
+    if path in SECRET:  # never echo a NIK or an account number: say what is wrong with it
         text = str(value)
-        return f"has {len(text)} characters, not 16" if len(text) != 16 else "has a character that is not a digit"
+        return f"has {len(text)} characters, not 16" if len(text) != 16 else "has a character that is not a digit 0-9"
     return f"{_show(value)} {what}"
 
 
@@ -142,30 +136,33 @@ def validate(table: pa.Table) -> tuple[pa.Table, pa.Table]:
     rows = np.arange(n)
     p = _Problems([], [], [])
     early = np.zeros(0, dtype=np.int64)
+    messages: list[str] = []
     if REJECT_FIELD in table.column_names:
         early = np.flatnonzero(table[REJECT_FIELD].is_valid().to_numpy(zero_copy_only=False))
         fields, messages = table[REJECT_FIELD].to_pylist(), table[REJECT_MESSAGE].to_pylist()
         p.add(early, lambda i: fields[early[i]], lambda i: messages[early[i]].split(": ", 1)[-1])
     columns: dict[str, pa.Array] = {}
-    for f in MEMBER_SCHEMA:
-        values = _array(table, f.name, f.type, n)
-        name = f.name
-        if pa.types.is_date(f.type):
-            columns[name] = _check_leaf(p, values, "date", rows, _named(name), False)
-        elif pa.types.is_string(f.type) and (name in _ENUMS or name in _PATTERNS):
-            columns[name] = _check_leaf(p, values, "enum", rows, _named(name), name in _REQUIRED)
-        elif name == "employer":
-            sector = pc.struct_field(values, "sector")
-            _check_leaf(p, pc.if_else(values.is_valid(), sector, pa.scalar(None, pa.string())), "enum", rows,
-                        _named("employer.sector"), False)
-            columns[name] = values
-        elif name in _ITEMS:
-            columns[name] = _check_history(p, values, name)
+    for name, spec in contract().items():
+        values = _array(table, name, MEMBER_SCHEMA.field(name).type, n)
+        if isinstance(spec, Leaf):
+            columns[name] = _check_leaf(p, values, spec, rows, _named(name))
+        elif spec.many:
+            unread = [int(r) for r in early if f"{name}[" in messages[r]]  # ill-typed items, left out when read
+            columns[name] = _check_history(p, values, name, spec, np.array(unread, dtype=np.int64))
         else:
+            for child, leaf in spec.fields.items():
+                if isinstance(leaf, Leaf):
+                    inner = pc.if_else(values.is_valid(), pc.struct_field(values, child),
+                                       pa.scalar(None, values.type.field(child).type))
+                    _check_leaf(p, inner, leaf, rows, _named(f"{name}.{child}"))
             columns[name] = values
-    if REJECT_FIELD in table.column_names and early.size:  # a row that could not be read has nothing else to say
+    if early.size:  # a value found unreadable while reading says no more; an unreadable record says nothing more
+        read_problems: dict[int, set[str]] = {}
+        for r in early:
+            read_problems[int(r)] = set(_PATHS.findall(messages[r]))
         for k in range(1, len(p.index)):
-            keep_k = ~np.isin(p.index[k], early)
+            keep_k = np.array([not ({"(record)", path} & read_problems.get(int(r), set()))
+                               for r, path in zip(p.index[k], p.path[k], strict=True)], dtype=bool)
             p.index[k] = p.index[k][keep_k]
             p.path[k] = [x for x, kept in zip(p.path[k], keep_k, strict=True) if kept]
             p.message[k] = [x for x, kept in zip(p.message[k], keep_k, strict=True) if kept]
@@ -176,6 +173,9 @@ def validate(table: pa.Table) -> tuple[pa.Table, pa.Table]:
     if bad.size:
         members = members.filter(pa.array(keep))
     return members, _rejects(p, table[ROW].to_numpy())
+
+
+_PATHS = re.compile(r"(?:^|; )([\w.\[\]()]+): ")
 
 
 def _array(table: pa.Table, name: str, t: pa.DataType, n: int) -> pa.Array:
@@ -195,26 +195,62 @@ def _item(name: str, position: np.ndarray, field: str | None = None) -> Callable
     return lambda i: f"{name}[{position[i]}]{suffix}"
 
 
-def _check_history(p: _Problems, values: pa.Array, name: str) -> pa.Array:
+def _check_history(p: _Problems, values: pa.Array, name: str, spec: Group, unread: np.ndarray) -> pa.Array:
     lengths = pc.fill_null(pc.list_value_length(values), 0).to_numpy(zero_copy_only=False)
     starts = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
     items = pc.list_flatten(values)
     parent = np.repeat(np.arange(len(values), dtype=np.int64), lengths)  # as list_flatten: null lists hold none
     position = np.arange(len(items)) - starts[parent]
+    before = len(p.index)
     null_item = np.flatnonzero(items.is_null().to_numpy(zero_copy_only=False))
     p.add(parent[null_item], _item(name, position[null_item]), _named("expected an object, got null"))
     present = items.is_valid()
     children = []
-    for field, required, kind in _ITEMS[name]:
+    fields = {k: v for k, v in spec.fields.items() if isinstance(v, Leaf)}
+    for field, leaf in fields.items():
         child = pc.if_else(present, pc.struct_field(items, field), pa.scalar(None, items.type.field(field).type))
-        if required:
+        if leaf.required:
             missing = np.flatnonzero(pc.and_(present, child.is_null()).to_numpy(zero_copy_only=False))
             p.add(parent[missing], _item(name, position[missing], field), _named("required field is missing"))
-        children.append(_check_leaf(p, child, kind, parent, _item(name, position, field), False))
-    struct = pa.StructArray.from_arrays(children, names=[f for f, _, _ in _ITEMS[name]],
-                                        mask=items.is_null())
-    offsets = pa.array(np.concatenate([[0], np.cumsum(lengths)]).astype(np.int32))
-    return pa.ListArray.from_arrays(offsets, struct, mask=values.is_null())
+        children.append(_check_leaf(p, child, Leaf(leaf.kind, False, leaf.pattern, leaf.choices, leaf.low,
+                                                   leaf.high, leaf.description), parent,
+                                    _item(name, position, field)))
+    struct = pa.StructArray.from_arrays(children, names=list(fields), mask=items.is_null())
+    keep = np.ones(len(items), dtype=bool)
+    if name in PERIODIC and len(items):
+        flawed = np.unique(np.concatenate([unread, *p.index[before:]]))
+        keep = _one_row_per_period(p, struct, parent, position, name, flawed)
+    if keep.all():
+        offsets = pa.array(np.concatenate([[0], np.cumsum(lengths)]).astype(np.int32))
+        return pa.ListArray.from_arrays(offsets, struct, mask=values.is_null())
+    kept = np.bincount(parent[keep], minlength=len(values))
+    offsets = pa.array(np.concatenate([[0], np.cumsum(kept)]).astype(np.int32))
+    return pa.ListArray.from_arrays(offsets, struct.filter(pa.array(keep)), mask=values.is_null())
+
+
+def _one_row_per_period(p: _Problems, items: pa.StructArray, parent: np.ndarray, position: np.ndarray, name: str,
+                        flawed: np.ndarray) -> np.ndarray:
+    """As the record model does: drop exact repeats of a row; a different row for a period already
+    seen is a problem (the first such row of each member). Members whose items are already flawed
+    are left alone. Returns the items to keep."""
+    frame = pl.from_arrow(pa.table({"_parent": parent, "_position": position, "_item": items}))
+    assert isinstance(frame, pl.DataFrame)
+    frame = frame.unnest("_item").with_row_index("_i")
+    values = [c for c in frame.columns if not c.startswith("_")]
+    frame = frame.filter(pl.col("period").is_not_null() & ~pl.col("_parent").is_in(flawed.tolist()))
+    first = frame.group_by(["_parent", "period"]).agg(pl.all().sort_by("_position").first())
+    joined = frame.join(first, on=["_parent", "period"], suffix="_first")
+    repeated = joined.filter(pl.col("_position") != pl.col("_position_first"))
+    same = pl.all_horizontal([pl.col(c).eq_missing(pl.col(f"{c}_first")) for c in values if c != "period"])
+    keep = np.ones(len(items), dtype=bool)
+    keep[repeated.filter(same)["_i"].to_numpy()] = False
+    conflicts = repeated.filter(~same).sort("_position").group_by("_parent", maintain_order=True).first()
+    if conflicts.height:
+        rows = conflicts["_parent"].to_numpy()
+        at, periods, firsts = conflicts["_position"].to_list(), conflicts["period"].to_list(), \
+            conflicts["_position_first"].to_list()
+        p.add(rows, lambda i: f"{name}[{at[i]}].period", lambda i: duplicate_message(name, periods[i], firsts[i]))
+    return keep
 
 
 def _rejects(p: _Problems, row_numbers: np.ndarray) -> pa.Table:
@@ -223,7 +259,7 @@ def _rejects(p: _Problems, row_numbers: np.ndarray) -> pa.Table:
     index = np.concatenate(p.index)
     paths = [x for chunk in p.path for x in chunk]
     messages = [x for chunk in p.message for x in chunk]
-    order = np.argsort(index, kind="stable")
+    order = sorted(range(len(index)), key=lambda k: (index[k], path_order(paths[k]), k))
     out_rows: list[int] = []
     out_fields: list[str] = []
     out_messages: list[str] = []
@@ -245,6 +281,7 @@ def with_rejects(table: pa.Table, problems: list[list[tuple[str, str]] | None]) 
     if not any(problems):
         nulls = pa.nulls(table.num_rows, pa.string())
         return table.append_column(REJECT_FIELD, nulls).append_column(REJECT_MESSAGE, nulls)
+    problems = [sorted(p, key=lambda found: path_order(found[0])) if p else None for p in problems]
     fields = [p[0][0] if p else None for p in problems]
     messages = ["; ".join(f"{path}: {msg}" for path, msg in p) if p else None for p in problems]
     return table.append_column(REJECT_FIELD, pa.array(fields, pa.string())).append_column(
@@ -253,7 +290,7 @@ def with_rejects(table: pa.Table, problems: list[list[tuple[str, str]] | None]) 
 
 # --- shapes and JSON types, for records decoded in Python -------------------------------------
 
-Decoded = tuple[dict[str, Any] | None, list[tuple[str, str]]]
+Decoded = tuple[Any, list[tuple[str, str]]]
 """A decoded text record (or None) and its problems as (field path, message) pairs."""
 
 
@@ -268,7 +305,8 @@ def _json_name(value: Any) -> str:
 
 
 def typed(value: Any, ignore_unknown: bool, t: pa.DataType | None = None, path: str = "") -> Decoded:
-    """Check a decoded JSON value against a contract type; the record when it fits, else the problems."""
+    """Check a decoded JSON value against a contract type: the value with every ill-typed part
+    left out (None when nothing is left), and the problems, so the other checks still run."""
     problems: list[tuple[str, str]] = []
     schema_fields = list(TEXT_SCHEMA) if t is None else list(t) if pa.types.is_struct(t) else []
     if t is None or pa.types.is_struct(t):
@@ -284,19 +322,22 @@ def typed(value: Any, ignore_unknown: bool, t: pa.DataType | None = None, path: 
                 continue
             if item is None:
                 continue
-            _, found = typed(item, ignore_unknown, known[key], where)
+            kept, found = typed(item, ignore_unknown, known[key], where)
             problems += found
-            out[key] = item
-        return (None if problems else out), problems
+            if kept is not None:
+                out[key] = kept
+        return out, problems
     if pa.types.is_list(t):
         if not isinstance(value, list):
             return None, [(path, f"expected a list, got {_json_name(value)}")]
+        items = []
         for i, item in enumerate(value):
-            if item is not None:
-                problems += typed(item, ignore_unknown, t.value_type, f"{path}[{i}]")[1]
-        return None, problems
+            kept, found = (None, []) if item is None else typed(item, ignore_unknown, t.value_type, f"{path}[{i}]")
+            problems += found
+            items.append(kept)
+        return items, problems
     ok = isinstance(value, str) if _kind(t) == "text" else isinstance(value, int) and not isinstance(value, bool)
     if ok and pa.types.is_integer(t) and not -(2 ** (t.bit_width - 1)) <= value < 2 ** (t.bit_width - 1):
         return None, [(path, f"{value} is out of range")]
-    shown = "" if path == "nik" else f"{json.dumps(value)[:40]}: "  # never echo a NIK
-    return None, [] if ok else [(path, f"{shown}expected {_kind(t)}, got {_json_name(value)}")]
+    shown = "" if path in SECRET else f"{json.dumps(value)[:40]}: "  # never echo a NIK or account number
+    return (value, []) if ok else (None, [(path, f"{shown}expected {_kind(t)}, got {_json_name(value)}")])

@@ -32,9 +32,37 @@ def output_format(path: str | Path) -> str:
 
 
 def default_rejects(output: str | Path) -> Path:
-    """``decisions.parquet`` -> ``decisions.rejects.jsonl`` beside it."""
+    """``decisions.parquet`` -> ``decisions.parquet.rejects.jsonl`` beside it (the full name: two
+    outputs that differ only in format never share a rejects file)."""
     output = Path(output)
-    return output.with_name(f"{output.stem}.rejects.jsonl")
+    return output.with_name(f"{output.name}.rejects.jsonl")
+
+
+def manifest_path(output: str | Path) -> Path:
+    """``decisions.parquet`` -> ``decisions.parquet.manifest.json`` beside it."""
+    output = Path(output)
+    return output.with_name(f"{output.name}.manifest.json")
+
+
+PARTIAL = ".partial-"
+
+
+def temporary(final: Path, run: str) -> Path:
+    """Where a run writes ``final`` until it is complete: a hidden file in the same folder (so the
+    rename is atomic), named after the final file and the run."""
+    return final.with_name(f".{final.name}{PARTIAL}{run}{final.suffix}")
+
+
+def clean_stale(final: Path) -> list[Path]:
+    """Remove what killed runs left for ``final`` (their temporary files); the paths removed."""
+    stale = sorted(final.parent.glob(f".{glob_escape(final.name)}{PARTIAL}*"))
+    for path in stale:
+        path.unlink(missing_ok=True)
+    return stale
+
+
+def glob_escape(name: str) -> str:
+    return "".join(f"[{c}]" if c in "*?[" else c for c in name)
 
 
 def to_text_frame(table: pa.Table) -> pl.DataFrame:
@@ -80,9 +108,10 @@ class Writer:
             to_text_frame(table).write_csv(buffer, include_header=False, date_format="%Y-%m-%d")
         self._file.write(buffer.getvalue())
 
-    def copy_from(self, partial: Path, resolution: pa.Table) -> dict[str, int]:
+    def copy_from(self, partial: Path, resolution: pa.Table, keep_key: bool = True) -> dict[str, int]:
         """Copy decisions from an Arrow IPC file, marking duplicates (``resolution``: row, duplicate_of,
-        sorted by row); returns counts by outcome (``paid`` and ``duplicate`` split the eligible)."""
+        sorted by row); returns counts by outcome (``paid`` and ``duplicate`` split the eligible).
+        Without ``keep_key``, ``nik_key`` (a pseudonym for this run only) is left empty."""
         counts: Counter[str] = Counter()
         res_rows = resolution["row"].to_numpy()
         source = pa.ipc.open_file(pa.OSFile(str(partial)))
@@ -96,6 +125,9 @@ class Writer:
             for item in pc.value_counts(table["outcome"]).to_pylist():
                 counts[item["values"]] += item["counts"]
             counts["duplicate"] += table.num_rows - table["duplicate_of"].null_count
+            if not keep_key:
+                table = table.set_column(table.schema.get_field_index("nik_key"), "nik_key",
+                                         pa.nulls(table.num_rows, pa.string()))
             self.write(table)
         counts["paid"] = counts["eligible"] - counts["duplicate"]
         return dict(counts)

@@ -9,6 +9,7 @@ import sys
 from collections.abc import Sequence
 
 from bsu_rules import __version__
+from bsu_rules.cli.exits import FAILED, INTERRUPTED, OK, report_internal_error
 from bsu_rules.errors import InputError, RuleSetError
 from bsu_rules.ruleset.model import OutOfForce
 
@@ -29,22 +30,28 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run a command; bad input gives a message and exit status 2, never a traceback."""
-    args = parser().parse_args(argv)
+    """Run a command; the exit status means the same for every command (``exits``), never a traceback."""
+    try:
+        args = parser().parse_args(argv)
+    except SystemExit as exc:  # usage errors, --help, --version
+        return exc.code if isinstance(exc.code, int) else FAILED
     try:
         code: int = args.run(args)
         return code
     except RuleSetError as exc:
         print(exc, file=sys.stderr)
-        return 2
+        return FAILED
     except BrokenPipeError:  # the reader went away (`| head`): not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # as the Python docs advise
-        return 0
+        return OK
     except (InputError, OutOfForce, OSError) as exc:
         print(f"bsu-rules: {exc}", file=sys.stderr)
-        return 2
+        return FAILED
     except KeyboardInterrupt:
-        return 130
+        return INTERRUPTED
+    except Exception as exc:  # a bug: one line, the report in a file
+        print(report_internal_error(exc), file=sys.stderr)
+        return FAILED
 
 
 if __name__ == "__main__":

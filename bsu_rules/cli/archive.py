@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from typing import Any
 
 from bsu_rules.audit.archive import archive_ruleset
+from bsu_rules.audit.checkpoints import CheckpointError, load_signing_key, signer
 from bsu_rules.audit.log import AuditError, DecisionLog
 from bsu_rules.audit.snapshot import KEY_ENV
+from bsu_rules.cli.options import add_key_options, pseudonym_key
 from bsu_rules.ruleset.loader import load_ruleset
 from bsu_rules.ruleset.model import RuleSet
 
@@ -41,8 +42,10 @@ def add_evaluate_options(p: argparse.ArgumentParser) -> None:
     """``evaluate --log/--pseudonymize-key/--archive``."""
     p.add_argument("--log", metavar="FILE", help="append every decision to a hash-chained decision log (JSONL); "
                    "a decision is printed only once it is in the log")
-    p.add_argument("--pseudonymize-key", metavar="KEY",
-                   help=f"with --log: store HMAC-SHA256(KEY, NIK) instead of the NIK (default: ${KEY_ENV})")
+    p.add_argument("--pseudonymize-key", metavar="KEY", help=argparse.SUPPRESS)  # shows in ps: warned about
+    add_key_options(p)
+    p.add_argument("--signing-key", metavar="PEM", help="with --log: sign the chain's head after every append "
+                   "(an Ed25519 private key; checkpoints go to LOG.checkpoints)")
     p.add_argument("--archive", metavar="DIR", help="store the rule set used under DIR/<sha256>/ (for replay)")
 
 
@@ -54,5 +57,14 @@ def open_audit(args: argparse.Namespace, ruleset: RuleSet) -> DecisionLog | None
         if getattr(args, "pseudonymize_key", None):
             raise AuditError("--pseudonymize-key needs --log")
         return None
-    key = args.pseudonymize_key or os.environ.get(KEY_ENV) or None
-    return DecisionLog(args.log, key=key, batch=BATCH)
+    key = pseudonym_key(args)
+    if key is None:
+        print(f"bsu-rules: warning: the log keeps each NIK in full; give a key (--key-file or ${KEY_ENV}) "
+              "to keep a pseudonym instead", file=sys.stderr)
+    sign = None
+    if getattr(args, "signing_key", None):
+        try:
+            sign = signer(args.log, load_signing_key(args.signing_key))
+        except CheckpointError as exc:
+            raise AuditError(str(exc)) from None
+    return DecisionLog(args.log, key=key, batch=BATCH, signer=sign)

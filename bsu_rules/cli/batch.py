@@ -7,7 +7,8 @@ import sys
 import time
 from typing import Any
 
-from bsu_rules.cli.options import add_reform_options, day, load_reform
+from bsu_rules.cli.exits import FAILED, OK, REJECTED
+from bsu_rules.cli.options import add_key_options, add_reform_options, day, load_reform, pseudonym_key
 
 EXTRA = "pip install 'bsu-rules[batch]'"
 
@@ -16,19 +17,22 @@ def add(sub: Any) -> None:
     p: argparse.ArgumentParser = sub.add_parser(
         "batch", help="decide every member of a Parquet, JSONL or CSV file",
         description="Decide every member of a file, in chunks. Malformed rows go to the reject file; the run ends "
-                    "with 'N read = D decided + R rejected' (exit 1 if that does not hold, or with --strict if "
-                    "anything was rejected).")
+                    "with 'N read = D decided + R rejected'. The files appear at their final paths, with a manifest "
+                    "beside the output, only when that line holds. Exit 0: all decided; 1: some rows rejected; "
+                    "2: the run could not proceed (nothing written).")
     p.add_argument("ruleset", help="a rule file path or a bundled id such as bsu-2022")
     p.add_argument("input", help="members: .parquet, .jsonl or .csv (histories as JSON cells)")
     p.add_argument("--out", required=True, help="decisions: .parquet, .jsonl or .csv")
     p.add_argument("--on", type=day, help="decision date YYYY-MM-DD (default: the latest date the file describes)")
-    p.add_argument("--rejects", help="malformed rows: .jsonl (default OUT.rejects.jsonl), .csv or .parquet")
+    p.add_argument("--rejects", help="malformed rows: .jsonl (default OUT.rejects.jsonl, e.g. "
+                   "decisions.parquet.rejects.jsonl), .csv or .parquet")
     p.add_argument("--chunk-size", type=positive_int, default=250_000, metavar="N", help="rows per chunk (250000)")
     p.add_argument("--engine", choices=("columnar", "scalar"), help="columnar (default when installed) or scalar")
     p.add_argument("--ignore-unknown", action="store_true", help="drop fields the contract does not know")
     add_reform_options(p)
-    p.add_argument("--strict", action="store_true", help="exit 1 if any row is rejected")
+    p.add_argument("--strict", action="store_true", help=argparse.SUPPRESS)  # the default now: kept for scripts
     p.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    add_key_options(p)
     p.set_defaults(run=run)
 
 
@@ -81,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         from bsu_rules.batch.read import Reader
         from bsu_rules.batch.run import engines, run_batch
-        from bsu_rules.batch.write import default_rejects, output_format
+        from bsu_rules.batch.write import default_rejects, manifest_path, output_format
     except ImportError as exc:
         return missing_extra("batch", exc)
     if args.engine and args.engine not in engines():
@@ -95,16 +99,18 @@ def run(args: argparse.Namespace) -> int:
     started = time.monotonic()
     try:
         counts = run_batch(load_reform(args.ruleset, args), args.input, args.out, on=args.on, rejects=rejects,
-                           engine=args.engine, reader=reader, progress=progress)
+                           engine=args.engine, reader=reader, progress=progress, key=pseudonym_key(args))
     finally:
         if progress is not None:
             progress.close()
     o = counts.outcomes
     print(f"eligible {o.get('eligible', 0)} (paid {o.get('paid', 0)}, same NIK paid elsewhere "
           f"{o.get('duplicate', 0)}) · ineligible {o.get('ineligible', 0)} · undetermined {o.get('undetermined', 0)}")
-    print(f"decisions: {args.out} · rejects: {rejects} · {time.monotonic() - started:.1f} s")
-    print(counts.line())
     if not counts.holds:
-        print("bsu-rules: rows were lost: the counts do not add up", file=sys.stderr)
-        return 1
-    return 1 if args.strict and counts.rejected else 0
+        print(counts.line())
+        print("bsu-rules: rows were lost: the counts do not add up; nothing was written", file=sys.stderr)
+        return FAILED
+    print(f"decisions: {args.out} · rejects: {rejects} · manifest: {manifest_path(args.out)} · "
+          f"{time.monotonic() - started:.1f} s")
+    print(counts.line())
+    return REJECTED if counts.rejected else OK

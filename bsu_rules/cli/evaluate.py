@@ -9,12 +9,13 @@ from typing import Any
 
 from bsu_rules.audit.log import AuditError, DecisionLog
 from bsu_rules.cli.archive import add_evaluate_options, open_audit
-from bsu_rules.cli.options import BadRecord, add_reform_options, day, load_reform, read_records
+from bsu_rules.cli.options import add_reform_options, day, load_reform, read_records
 from bsu_rules.decisions import Decision
 from bsu_rules.errors import InputError
 from bsu_rules.evaluators.scalar import Plan
 from bsu_rules.explain import AUDIENCES, render_html, render_text
 from bsu_rules.members import parse_member
+from bsu_rules.records import BadRecord
 from bsu_rules.ruleset.model import RuleSet
 
 

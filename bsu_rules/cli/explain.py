@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import hashlib
 import json
 import re
 import sys
@@ -17,7 +16,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from bsu_rules.audit.snapshot import KEY_ENV, pseudonym
 from bsu_rules.cli.batch import missing_extra, positive_int
+from bsu_rules.cli.options import add_key_options, pseudonym_key
+from bsu_rules.decisions import mask_nik
 from bsu_rules.explain import AUDIENCES, render_text
 from bsu_rules.members import parse_member
 from bsu_rules.ruleset.loader import load_ruleset
@@ -46,6 +48,7 @@ def add(sub: Any) -> None:
     which.add_argument("--row", type=positive_int, help="the row number in the input")
     p.add_argument("--lang", choices=("id", "en", "both"), default="both")
     p.add_argument("--audience", choices=AUDIENCES, default="worker", help="who reads the explanation")
+    add_key_options(p)
     p.set_defaults(run=run)
 
 
@@ -105,10 +108,15 @@ def run(args: argparse.Namespace) -> int:
         import polars  # noqa: F401
     except ImportError as exc:
         return missing_extra("explain", exc)
-    if args.nik is not None and not re.fullmatch(r"\d{16}", args.nik):
+    if args.nik is not None and not re.fullmatch(r"[0-9]{16}", args.nik):
         print("bsu-rules: --nik must be 16 digits", file=sys.stderr)
         return 2
-    key = hashlib.sha256(args.nik.encode()).hexdigest() if args.nik else None
+    secret = pseudonym_key(args)
+    if args.nik is not None and secret is None:
+        print(f"bsu-rules: --nik needs the key the batch was run with (--key-file or ${KEY_ENV}); "
+              "or use --row", file=sys.stderr)
+        return 2
+    key = pseudonym(args.nik, secret) if args.nik and secret else None
     ruleset = load_ruleset(args.ruleset)
     rows = find_decisions(args.decisions, key, args.row)
     if not rows:
@@ -125,7 +133,10 @@ def run(args: argparse.Namespace) -> int:
                   f"{args.ruleset} is {ruleset.sha256[:12]}…: explain needs the same rule file", file=sys.stderr)
             return 2
         record = records.get(int(found["row"]))
-        if record is None or hashlib.sha256(str(record.get("nik")).encode()).hexdigest() != found["nik_key"]:
+        nik = str(record.get("nik")) if record is not None else ""
+        same = pseudonym(nik, secret) == found["nik_key"] if secret and found.get("nik_key") else \
+            mask_nik(nik) == found["nik"]
+        if record is None or not same:
             print(f"bsu-rules: row {found['row']} of {args.input} is not this member: "
                   "is it the file the batch read?", file=sys.stderr)
             return 1

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import argparse
-import json
+import io
+import os
 import sys
 from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
+
+from bsu_rules.audit.snapshot import KEY_ENV
+from bsu_rules.errors import InputError
+from bsu_rules.records import MAX_RECORD, BadRecord, decode_json
 
 if TYPE_CHECKING:
     from bsu_rules.ruleset.model import RuleSet
@@ -22,38 +26,101 @@ def day(text: str) -> date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
 
 
-class BadRecord(ValueError):
-    """A record that is not even JSON: carries its number."""
+MAX_DOCUMENT = 256 << 20
+"""Bytes a JSON document (one object or a list, read whole) may hold."""
+_BOMS = {b"\xff\xfe": "UTF-16", b"\xfe\xff": "UTF-16", b"\x00\x00\xfe\xff": "UTF-32"}
 
 
 def read_records(paths: list[str]) -> Iterator[tuple[int, Any]]:
     """Records from JSON files (one object or a list) or JSONL; ``-`` is standard input.
 
-    Yields (record number from 1, record); a line that is not JSON yields a BadRecord instead.
+    JSONL is read as a stream, a record at a time. Yields (record number from 1, record); a record
+    that cannot be decoded yields a BadRecord instead. A file that cannot be read at all raises
+    InputError (once, naming the file).
     """
     number = 0
     for path in paths:
-        text = sys.stdin.read() if path == "-" else Path(path).read_text("utf-8")
-        stripped = text.lstrip()
-        whole: Any = None
-        if not path.endswith(".jsonl") and stripped[:1] in ("[", "{"):
-            try:
-                whole = json.loads(text)
-            except json.JSONDecodeError:
-                whole = None
-        if whole is not None:
-            for record in whole if isinstance(whole, list) else [whole]:
+        stream = _binary_stdin() if path == "-" else open(path, "rb")  # noqa: SIM115
+        with stream:
+            for record in _records(stream, path):
                 number += 1
                 yield number, record
+
+
+def _binary_stdin() -> BinaryIO:
+    buffer = getattr(sys.stdin, "buffer", None)
+    return buffer if buffer is not None else io.BytesIO(sys.stdin.read().encode("utf-8"))
+
+
+def _records(f: BinaryIO, path: str) -> Iterator[Any]:
+    first = True
+    while line := f.readline(MAX_RECORD + 1):
+        if len(line) > MAX_RECORD and not line.endswith(b"\n"):
+            while (rest := f.readline(MAX_RECORD)) and not rest.endswith(b"\n"):
+                pass
+            yield BadRecord(f"the record is larger than {MAX_RECORD:,} bytes")
             continue
-        for line in text.splitlines():
-            if not line.strip():
-                continue
-            number += 1
-            try:
-                yield number, json.loads(line)
-            except json.JSONDecodeError as exc:
-                yield number, BadRecord(f"not valid JSON ({exc.msg} at column {exc.colno})")
+        if first:
+            for bom, name in _BOMS.items():
+                if line.startswith(bom):
+                    raise InputError([(path, f"the file is {name} text; save it as UTF-8")])
+            line = line.removeprefix(b"\xef\xbb\xbf")
+        if not line.strip():
+            continue
+        if first:
+            first = False
+            head = line.lstrip()[:1]
+            if head == b"[" or (head == b"{" and not path.endswith(".jsonl") and _incomplete(line)):
+                yield from _document(line + f.read(MAX_DOCUMENT), path)
+                return
+        try:
+            yield decode_json(line)
+        except BadRecord as exc:
+            yield exc
+
+
+def _incomplete(line: bytes) -> bool:
+    try:
+        decode_json(line)
+    except BadRecord:
+        return True
+    return False
+
+
+def _document(data: bytes, path: str) -> Iterator[Any]:
+    """A whole JSON document: one record, or a list of records. InputError if it is not JSON."""
+    if len(data) > MAX_DOCUMENT:
+        raise InputError([(path, f"a JSON document larger than {MAX_DOCUMENT:,} bytes; use JSONL, one record "
+                                 "per line")])
+    try:
+        whole = decode_json(data)
+    except BadRecord as exc:
+        raise InputError([(path, str(exc))]) from None
+    yield from whole if isinstance(whole, list) else [whole]
+
+
+def add_key_options(p: argparse.ArgumentParser) -> None:
+    """``--key-file``: the pseudonymisation key (else the environment variable)."""
+    p.add_argument("--key-file", metavar="FILE",
+                   help=f"the pseudonymisation key for NIKs (HMAC-SHA256), read from FILE (default: ${KEY_ENV})")
+
+
+def pseudonym_key(args: argparse.Namespace) -> bytes | None:
+    """The key from ``--key-file``, the environment or (with a warning) ``--pseudonymize-key``."""
+    given = getattr(args, "pseudonymize_key", None)
+    if given:
+        print(f"bsu-rules: warning: a key on the command line can be seen by other users (ps, shell history); "
+              f"use --key-file or ${KEY_ENV}", file=sys.stderr)
+        return given.encode("utf-8")  # type: ignore[no-any-return]
+    path = getattr(args, "key_file", None)
+    if path:
+        with open(path, "rb") as f:
+            key = f.read(1 << 16).rstrip(b"\r\n")
+        if not key:
+            raise InputError([(path, "the key file is empty")])
+        return key
+    value = os.environ.get(KEY_ENV)
+    return value.encode("utf-8") if value else None
 
 
 def add_reform_options(p: argparse.ArgumentParser) -> None:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from typing import Any
 
-from bsu_rules.audit.log import verify_log
+from bsu_rules.audit.checkpoints import CheckpointError, load_public_key, verify_checkpoints
+from bsu_rules.audit.log import Problem, Verification, read_log, verify_log
 
 
 def add(sub: Any) -> None:
@@ -14,12 +16,25 @@ def add(sub: Any) -> None:
     p.add_argument("log", metavar="LOG", help="a decision log (JSONL) written with evaluate --log")
     p.add_argument("--anchor", metavar="HASH",
                    help="a head hash recorded earlier: fail if the log no longer contains it")
+    p.add_argument("--public-key", metavar="PEM",
+                   help="an Ed25519 public key: the log's signed checkpoints (LOG.checkpoints) must be genuine, "
+                        "match the log, and cover its head")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    result = verify_log(args.log, args.anchor)
+    heads: dict[int, str] = {}
+    result = verify_log(args.log, args.anchor, heads)
+    if args.public_key and result.ok:
+        try:
+            found = verify_checkpoints(args.log, heads, result.head_seq, load_public_key(args.public_key))
+        except CheckpointError as exc:
+            print(f"bsu-rules: {exc}", file=sys.stderr)
+            return 2
+        if found is not None:
+            result = Verification(result.decisions, result.head_seq, result.head_hash,
+                                  Problem(result.head_seq, "unsigned", found))
     problem = result.problem
     if args.format == "json":
         print(json.dumps({"ok": result.ok, "decisions": result.decisions, "head": {"seq": result.head_seq,
@@ -29,6 +44,10 @@ def run(args: argparse.Namespace) -> int:
         print(f"{result}\nhead: seq {result.head_seq} hash {result.head_hash}")
     else:
         print(f"{args.log}: {problem}")
-        if problem.line > 1:
+        if problem.line > 1 and problem.kind != "unsigned":
             print(f"lines 1-{problem.line - 1} are intact")
+        if problem.kind == "truncated":
+            size = sum(len(line.raw) for line in read_log(args.log) if line.number < problem.line)
+            print(f"to resume: `truncate -s {size} {args.log}` (the cut line was never printed), then run again: "
+                  "decisions already in the log are not logged twice")
     return 0 if result.ok else 1

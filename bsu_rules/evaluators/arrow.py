@@ -12,34 +12,28 @@ from typing import Any
 
 import pyarrow as pa
 
-from bsu_rules.members import Member, parse_member
+from bsu_rules.members import Group, Leaf, Member, contract, parse_member
 
 __all__ = ["MEMBER_SCHEMA", "members_to_arrow"]
 
-EMPLOYER = pa.struct([("npp", pa.string()), ("name", pa.string()), ("sector", pa.string())])
-WAGE = pa.struct([("period", pa.string()), ("amount", pa.int64())])
-CONTRIBUTION = pa.struct([("period", pa.string()), ("amount", pa.int64()), ("paid_on", pa.date32())])
-RECEIPT = pa.struct([("program", pa.string()), ("year", pa.int32())])
-BANK_ACCOUNT = pa.struct([("bank", pa.string()), ("number", pa.string()), ("holder_name", pa.string())])
+INT32 = (-(2**31), 2**31 - 1)
 
-MEMBER_SCHEMA: pa.Schema = pa.schema([
-    ("nik", pa.string()),
-    ("kpj", pa.string()),
-    ("name", pa.string()),
-    ("birth_date", pa.date32()),
-    ("citizenship", pa.string()),
-    ("participant_category", pa.string()),
-    ("employment_type", pa.string()),
-    ("work_regency_code", pa.string()),
-    ("employer", EMPLOYER),
-    ("registered_on", pa.date32()),
-    ("membership_ended_on", pa.date32()),
-    ("deceased_on", pa.date32()),
-    ("wages", pa.list_(WAGE)),
-    ("contributions", pa.list_(CONTRIBUTION)),
-    ("program_receipts", pa.list_(RECEIPT)),
-    ("bank_account", BANK_ACCOUNT),
-])
+
+def arrow_type(spec: Leaf | Group) -> pa.DataType:
+    """The Arrow type of one contract field: text, ``date32``, ``int64`` (``int32`` when its bounds fit)."""
+    if isinstance(spec, Group):
+        struct = pa.struct([(name, arrow_type(child)) for name, child in spec.fields.items()])
+        return pa.list_(struct) if spec.many else struct
+    if spec.kind == "date":
+        return pa.date32()
+    if spec.kind == "int":
+        small = spec.low is not None and spec.high is not None and INT32[0] <= spec.low and spec.high <= INT32[1]
+        return pa.int32() if small else pa.int64()
+    return pa.string()
+
+
+MEMBER_SCHEMA: pa.Schema = pa.schema([(name, arrow_type(spec)) for name, spec in contract().items()])
+"""Derived from the contract's declaration (``members.contract``), so the two cannot drift."""
 
 
 def members_to_arrow(records: Sequence[Member | dict[str, Any]]) -> pa.Table:

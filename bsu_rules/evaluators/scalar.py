@@ -30,7 +30,7 @@ from bsu_rules.decisions import (
 )
 from bsu_rules.evaluators.compile import Env, Fn, compile_node, member_getter
 from bsu_rules.explain.sentences import Renderer
-from bsu_rules.members import Member, parse_member
+from bsu_rules.members import Member, decision_date, parse_member
 from bsu_rules.ruleset.expressions import Call, Name, Node, parse, unparse, walk
 from bsu_rules.ruleset.schema import Kind
 from bsu_rules.ruleset.types import HISTORIES
@@ -225,9 +225,10 @@ def input_hash(member: Member) -> str:
     return hashlib.sha256(member.model_dump_json(exclude_none=True).encode("utf-8")).hexdigest()
 
 
-def evaluate(ruleset: RuleSet, record: Member | dict[str, Any], on: date | None = None) -> Decision:
-    """Decide one member record (a dict is validated first; InputError if malformed)."""
-    return ruleset.plan(on).decide(parse_member(record))
+def evaluate(ruleset: RuleSet, record: Member | dict[str, Any], on: date | str | None = None) -> Decision:
+    """Decide one member record (a dict is validated first; InputError if malformed). ``on`` is a
+    date or ``YYYY-MM-DD`` text (InputError otherwise)."""
+    return ruleset.plan(decision_date(on)).decide(parse_member(record))
 
 
 Evaluate = Callable[["RuleSet", Member | dict[str, Any], date | None], Decision]

@@ -9,7 +9,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from lark import Lark, Token, Transformer, v_args
+from lark import Lark, Token, Transformer, Tree, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
 
 from bsu_rules.ruleset.types import Type
@@ -117,13 +117,24 @@ def _parser() -> Lark:
     return Lark(grammar, parser="lalr", propagate_positions=True, maybe_placeholders=False)
 
 
+MAX_LENGTH = 4000
+"""Characters an expression may have (the longest bundled one has under 300)."""
+MAX_DEPTH = 40
+"""Levels an expression's tree may nest (brackets, ``not``, minus signs, calls)."""
+MAX_DIGITS = 40
+"""Characters a number literal may have."""
+
+
 def parse(text: str) -> Node:
     """Parse one expression; raise ParseError with the offset of the problem."""
+    if len(text) > MAX_LENGTH:
+        raise ParseError(f"the expression is longer than {MAX_LENGTH} characters", 0)
     try:
         tree = _parser().parse(text)
     except UnexpectedInput as exc:
         at = len(text) if isinstance(exc, UnexpectedEOF) or getattr(exc, "token", None) == "" else exc.pos_in_stream
         raise ParseError(_describe(exc, text), max(0, at or 0)) from None
+    _check_depth(tree)
     try:
         node = _Build().transform(tree)
     except VisitError as exc:
@@ -132,6 +143,17 @@ def parse(text: str) -> Node:
         raise
     assert isinstance(node, Node)
     return node
+
+
+def _check_depth(tree: Tree[Token]) -> None:
+    """ParseError if the tree nests deeper than MAX_DEPTH (checked without recursion)."""
+    stack: list[tuple[Tree[Token], int]] = [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            start = getattr(node.meta, "start_pos", 0) if not node.meta.empty else 0
+            raise ParseError(f"the expression nests deeper than {MAX_DEPTH} levels", start)
+        stack.extend((child, depth + 1) for child in node.children if isinstance(child, Tree))
 
 
 def _describe(exc: UnexpectedInput, text: str) -> str:
@@ -170,6 +192,8 @@ class _Build(Transformer[Token, Node]):
 
     def number(self, meta: Any, items: list[Token]) -> Node:
         text = str(items[0])
+        if len(text) > MAX_DIGITS:
+            raise ParseError(f"a number of more than {MAX_DIGITS} digits", _tok(items[0])[0])
         return Lit(*_tok(items[0]), Decimal(text) if "." in text else int(text))
 
     def string(self, meta: Any, items: list[Token]) -> Node:

@@ -16,6 +16,7 @@ from bsu_rules.ruleset.checker import FORMATS, PLACEHOLDER, Scope, TypeChecker, 
 from bsu_rules.ruleset.diagnostics import Diagnostic, Severity, has_errors, nearest
 from bsu_rules.ruleset.editions import bundled_rules as bundled_rules  # also served from here
 from bsu_rules.ruleset.expressions import Node
+from bsu_rules.ruleset.files import RULE_FILE_LIMIT, UnsafePath, read_limited
 from bsu_rules.ruleset.model import CheckedRule, RuleSet
 from bsu_rules.ruleset.schema import Parameter, RuleFile
 from bsu_rules.ruleset.source import Located, read_yaml
@@ -44,13 +45,15 @@ def check_file(name: str | Path) -> tuple[RuleSet | None, list[Diagnostic]]:
     """Every diagnostic for a rule file, and the RuleSet when there is no error."""
     path = resolve(name)
     try:
-        text = path.read_text("utf-8")
-    except OSError:
+        raw = read_limited(path, RULE_FILE_LIMIT)
+    except UnsafePath as exc:
+        if path.exists():
+            return None, [Diagnostic(str(path), 1, 1, "file", f"the rule file {exc}")]
         known = sorted(p.stem for p in bundled_rules().glob("*.yaml"))
         hint = nearest(str(name), known)
         return None, [Diagnostic(str(path), 1, 1, "file-not-found",
                                  f"no rule file `{name}` (bundled: {', '.join(known)})", suggestion=hint)]
-    located = read_yaml(text, str(path))
+    located = read_yaml(raw, str(path))
     if located.diagnostics:
         return None, sorted(located.diagnostics)
     try:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -209,7 +209,9 @@ def _table(ruleset: RuleSet, o: Override, base: Path, problems: list[Diagnostic]
                               nearest(o.name, ruleset.tables)))
         return None
     try:
-        new = load_table(o.name, old.ref.model_copy(update={"file": str((base / o.text).resolve())}), base)
+        path = (base / o.text).resolve()  # named by the caller, not by a rule file: read from its own folder
+        new = load_table(o.name, old.ref.model_copy(update={"file": path.name}), path.parent)
+        new = replace(new, ref=new.ref.model_copy(update={"file": str(path)}))  # where the archive reads it from
     except TableError as exc:
         problems.append(_diag(where, "table", str(exc)))
         return None

@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from ruamel.yaml import YAML
-from ruamel.yaml.error import MarkedYAMLError
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from bsu_rules.ruleset.diagnostics import Diagnostic
@@ -53,9 +53,27 @@ class Located:
         return line, col + offset + (1 if style in ("'", '"') else 0)
 
 
-def read_yaml(text: str, file: str) -> Located:
-    """Compose ``text`` into a Located; a syntax error becomes a diagnostic."""
+def read_yaml(text: str | bytes, file: str) -> Located:
+    """Compose ``text`` (UTF-8 bytes, or text) into a Located; a syntax error or a broken limit
+    (encoding, control characters, nesting, alias expansion, literal size) becomes a diagnostic."""
     out = Located(file=file, data=None)
+    if isinstance(text, bytes):
+        raw = text
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = raw.count(b"\n", 0, exc.start) + 1
+            col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+            out.diagnostics.append(Diagnostic(file, line, col, "encoding", "the file is not UTF-8 text"))
+            return out
+    text = text.removeprefix("\ufeff")
+    if control := _CONTROL.search(text):
+        line = text.count("\n", 0, control.start()) + 1
+        col = control.start() - (text.rfind("\n", 0, control.start()) + 1) + 1
+        out.diagnostics.append(Diagnostic(file, line, col, "control-character",
+                                          f"control character U+{ord(control.group()):04X} (only tab and "
+                                          "line breaks may appear)"))
+        return out
     try:
         root = YAML(typ="safe", pure=True).compose(text)
     except MarkedYAMLError as exc:
@@ -64,11 +82,41 @@ def read_yaml(text: str, file: str) -> Located:
         problem = exc.problem or exc.context or "invalid YAML"
         out.diagnostics.append(Diagnostic(file, line, col, "yaml-syntax", str(problem)))
         return out
-    out.data = {} if root is None else _convert(root, (), out)
+    except YAMLError as exc:
+        out.diagnostics.append(Diagnostic(file, 1, 1, "yaml-syntax", type(exc).__name__))
+        return out
+    except RecursionError:
+        out.diagnostics.append(Diagnostic(file, 1, 1, "too-deep", f"the YAML is nested deeper than {MAX_DEPTH} levels"))
+        return out
+    budget = [MAX_NODES]
+    out.data = {} if root is None else _convert(root, (), out, budget)
+    if budget[0] < 0:
+        out.data = None
     return out
 
 
-def _convert(node: Node, path: Path, out: Located) -> Any:
+MAX_DEPTH = 32
+"""Nesting levels a rule file may use (the bundled ones use 6)."""
+MAX_NODES = 50_000
+"""Values a rule file may hold once aliases are expanded (the bundled ones hold under 2,000)."""
+MAX_DIGITS = 40
+"""Characters a number may have in a rule file (a rupiah amount needs 13)."""
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def _convert(node: Node, path: Path, out: Located, budget: list[int]) -> Any:
+    budget[0] -= 1
+    if budget[0] < 0:
+        if budget[0] == -1:
+            out.diagnostics.append(Diagnostic(out.file, node.start_mark.line + 1, node.start_mark.column + 1,
+                                              "too-large", f"more than {MAX_NODES:,} values once aliases are "
+                                              "expanded"))
+        return None
+    if len(path) > MAX_DEPTH:
+        out.diagnostics.append(Diagnostic(out.file, node.start_mark.line + 1, node.start_mark.column + 1,
+                                          "too-deep", f"nested deeper than {MAX_DEPTH} levels"))
+        budget[0] = min(budget[0], -2)
+        return None
     out.values[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
     if isinstance(node, MappingNode):
         result: dict[str, Any] = {}
@@ -88,13 +136,19 @@ def _convert(node: Node, path: Path, out: Located) -> Any:
                 )
                 continue
             out.keys[(*path, key)] = kpos
-            result[key] = _convert(value_node, (*path, key), out)
+            result[key] = _convert(value_node, (*path, key), out, budget)
         return result
     if isinstance(node, SequenceNode):
-        return [_convert(item, (*path, i), out) for i, item in enumerate(node.value)]
+        return [_convert(item, (*path, i), out, budget) for i, item in enumerate(node.value)]
     assert isinstance(node, ScalarNode)
     out.styles[path] = node.style
-    return _scalar(node)
+    value = _scalar(node)
+    too_long = isinstance(value, (int, Decimal)) and not isinstance(value, bool) and len(node.value) > MAX_DIGITS
+    if too_long or (isinstance(value, Decimal) and not -MAX_DIGITS <= value.adjusted() <= MAX_DIGITS):
+        out.diagnostics.append(Diagnostic(out.file, *out.values[path], "literal-too-large",
+                                          f"a number of more than {MAX_DIGITS} digits"))
+        return None
+    return value
 
 
 def _scalar(node: ScalarNode) -> Any:
@@ -104,7 +158,7 @@ def _scalar(node: ScalarNode) -> Any:
     if tag.endswith(":bool"):
         return text.lower() == "true"
     if tag.endswith(":int") and _INT.match(text):
-        return int(text.replace("_", ""))
+        return int(text.replace("_", "")) if len(text) <= MAX_DIGITS else Decimal(0)
     if tag.endswith(":float"):
         try:
             return Decimal(text.replace("_", ""))

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+from bsu_rules.ruleset.files import UnsafePath, read_beside
 from bsu_rules.ruleset.schema import TableRef
 from bsu_rules.ruleset.types import DECIMAL, KEYSET, STR, Type, table_of
 
@@ -52,12 +53,18 @@ class Table:
 
 def load_table(name: str, ref: TableRef, base: Path) -> Table:
     """Read ``ref.file`` relative to ``base``; raise TableError naming the row that is wrong."""
-    path = base / ref.file
     try:
-        raw = path.read_bytes()
-    except OSError:
-        raise TableError(f"table file `{ref.file}` not found (looked in {base})") from None
-    reader = csv.DictReader(io.StringIO(raw.decode("utf-8-sig")))
+        raw = read_beside(base, ref.file)
+        text = raw.decode("utf-8-sig")
+        for _ in csv.reader(io.StringIO(text)):  # a malformed file fails here, before any row is used
+            pass
+    except csv.Error as exc:
+        raise TableError(f"table file `{ref.file}` is not a readable CSV file ({exc})") from None
+    except UnsafePath as exc:
+        raise TableError(f"table file `{ref.file}` {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise TableError(f"table file `{ref.file}` is not UTF-8 text (byte {exc.start + 1})") from None
+    reader = csv.DictReader(io.StringIO(text))
     columns = reader.fieldnames or []
     if ref.bound is not None and ref.value is None:
         raise TableError(f"table `{ref.file}`: `bound` needs a `value` column")

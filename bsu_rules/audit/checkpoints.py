@@ -1,0 +1,129 @@
+"""Signed checkpoints: an Ed25519 signature over the head of a decision log's chain.
+
+The chain alone shows edits, but anyone who can write the log can rebuild it from scratch. A
+checkpoint is a line in ``LOG.checkpoints``::
+
+    {"hash": H, "key": K, "seq": N, "signature": S, "v": 1}
+
+where S is the Ed25519 signature (base64) of ``bsu-rules checkpoint v1 N H`` and K the public
+key's fingerprint. Only the holder of the private key can make one; ``verify_checkpoints`` checks
+each against the log and the public key, and that the log's head is covered. Keys are PEM files
+(``openssl genpkey -algorithm ed25519``), read with the ``cryptography`` package (extra ``audit``).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+VERSION = 1
+
+
+class CheckpointError(Exception):
+    """A signing or public key cannot be used."""
+
+
+def checkpoints_path(log: str | Path) -> Path:
+    log = Path(log)
+    return log.with_name(f"{log.name}.checkpoints")
+
+
+def _message(seq: int, head: str) -> bytes:
+    return f"bsu-rules checkpoint v{VERSION} {seq} {head}".encode()
+
+
+def _crypto() -> Any:
+    try:
+        from cryptography.hazmat.primitives import serialization
+    except ImportError as exc:
+        raise CheckpointError("signed checkpoints need the cryptography package: "
+                              "pip install 'bsu-rules[audit]'") from exc
+    return serialization
+
+
+def fingerprint(public_key: Any) -> str:
+    raw = public_key.public_bytes(_crypto().Encoding.Raw, _crypto().PublicFormat.Raw)
+    return hashlib.sha256(raw).hexdigest()[:16]
+
+
+def load_signing_key(path: str | Path) -> Any:
+    """An Ed25519 private key from a PEM file (never echoing it)."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    try:
+        key = _crypto().load_pem_private_key(Path(path).read_bytes(), password=None)
+    except (ValueError, TypeError):
+        raise CheckpointError(f"{path}: not an unencrypted PEM private key") from None
+    if not isinstance(key, Ed25519PrivateKey):
+        raise CheckpointError(f"{path}: not an Ed25519 key")
+    return key
+
+
+def load_public_key(path: str | Path) -> Any:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    try:
+        key = _crypto().load_pem_public_key(Path(path).read_bytes())
+    except (ValueError, TypeError):
+        raise CheckpointError(f"{path}: not a PEM public key") from None
+    if not isinstance(key, Ed25519PublicKey):
+        raise CheckpointError(f"{path}: not an Ed25519 key")
+    return key
+
+
+def signer(log: str | Path, private_key: Any, fsync: bool = True) -> Callable[[int, str], None]:
+    """A ``DecisionLog`` hook: after each append (under the log's lock), sign the new head."""
+    target = checkpoints_path(log)
+    key_id = fingerprint(private_key.public_key())
+
+    def sign(seq: int, head: str) -> None:
+        signature = base64.b64encode(private_key.sign(_message(seq, head))).decode()
+        line = json.dumps({"hash": head, "key": key_id, "seq": seq, "signature": signature, "v": VERSION},
+                          sort_keys=True, separators=(",", ":")) + "\n"
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+        try:
+            os.write(fd, line.encode())
+            if fsync:
+                os.fsync(fd)
+        finally:
+            os.close(fd)
+
+    return sign
+
+
+def verify_checkpoints(log: str | Path, heads: dict[int, str], head_seq: int, public_key: Any) -> str | None:
+    """The first problem with the checkpoints of a log whose chain is intact (``heads``: seq -> hash
+    of every line), or None when every checkpoint is genuine and the head is signed."""
+    from cryptography.exceptions import InvalidSignature
+
+    path = checkpoints_path(log)
+    if not path.exists():
+        return f"no signed checkpoints ({path.name} is missing)"
+    key_id, signed = fingerprint(public_key), 0
+    for number, raw in enumerate(path.read_bytes().splitlines(), 1):
+        try:
+            entry = json.loads(raw)
+            seq, head = int(entry["seq"]), str(entry["hash"])
+            signature = base64.b64decode(entry["signature"], validate=True)
+        except (ValueError, KeyError, TypeError):
+            return f"{path.name} line {number}: not a checkpoint"
+        if entry.get("key") != key_id:
+            continue  # made with another key (a rotated one): not evidence for this key
+        try:
+            public_key.verify(signature, _message(seq, head))
+        except InvalidSignature:
+            return f"{path.name} line {number}: the signature is not valid for this public key"
+        if heads.get(seq) != head:
+            return (f"{path.name} line {number}: the log's line with seq {seq} is not the one signed: "
+                    "the log was rewritten")
+        signed = max(signed, seq)
+    if signed == 0 and head_seq:
+        return "no checkpoint signed with this public key"
+    if signed < head_seq:
+        return f"decisions after seq {signed} are not covered by a signed checkpoint"
+    return None

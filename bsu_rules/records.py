@@ -1,0 +1,47 @@
+"""Decoding one JSON member record safely: never a traceback, whatever the bytes.
+
+Not UTF-8, not JSON, nested too deeply, a number too long for any field, ``NaN``: each is a
+``BadRecord`` whose message says what is wrong without echoing the record.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+
+class BadRecord(ValueError):
+    """A record that could not even be decoded (not UTF-8, not JSON, too large, too deep)."""
+
+
+MAX_RECORD = 1 << 20
+"""Bytes one JSONL record may hold (a member with twenty years of history needs under 20 KiB)."""
+MAX_DIGITS = 30
+"""Digits a JSON number may have (rupiah in int64 need 19)."""
+
+
+def _number(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_DIGITS:
+        raise ValueError(f"a number of more than {MAX_DIGITS} digits")
+    return int(text)
+
+
+def _constant(text: str) -> Any:
+    raise ValueError(f"{text} is not a JSON number")
+
+
+def decode_json(data: bytes | str) -> Any:
+    """One JSON value; BadRecord saying why it cannot be read (never echoing it)."""
+    try:
+        return json.loads(data, parse_int=_number, parse_constant=_constant)
+    except json.JSONDecodeError as exc:
+        where = f"line {exc.lineno} column {exc.colno}" if exc.lineno > 1 else f"column {exc.colno}"
+        raise BadRecord(f"not valid JSON ({exc.msg} at {where})") from None
+    except UnicodeDecodeError as exc:
+        raise BadRecord(f"not UTF-8 text (byte {exc.start + 1} of the record)") from None
+    except RecursionError:
+        raise BadRecord("nested too deeply") from None
+    except ValueError as exc:
+        raise BadRecord(str(exc)) from None
+
+

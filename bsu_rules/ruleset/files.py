@@ -1,0 +1,70 @@
+"""Reading the files a rule set is made of, within limits: the rule file and the tables beside it.
+
+A rule file may name only files in its own folder: a relative path, no ``..``, no symbolic link
+leading out, a regular file (not a FIFO, device or ``/proc`` entry), under a size limit. Messages
+say what is wrong with the *path*; they never show anything read from the target.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path, PurePosixPath, PureWindowsPath
+
+RULE_FILE_LIMIT = 1 << 20
+"""Bytes a rule file may hold (1 MiB; the bundled ones are under 20 KiB)."""
+TABLE_LIMIT = 16 << 20
+"""Bytes a table file may hold (16 MiB: every regency of Indonesia fits many times over)."""
+
+
+class UnsafePath(ValueError):
+    """A file a rule set names cannot be read: the message says why, without its content."""
+
+
+def read_limited(path: Path, limit: int) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes; UnsafePath otherwise.
+
+    Opened without blocking, so a FIFO cannot hang the reader; checked on the open descriptor."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
+    except FileNotFoundError:
+        raise UnsafePath("not found") from None
+    except OSError:
+        raise UnsafePath("cannot be opened") from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise UnsafePath("is not a regular file")
+        if info.st_size > limit:
+            raise UnsafePath(f"is larger than the limit of {limit:,} bytes")
+        chunks, size = [], 0
+        while chunk := os.read(fd, 1 << 16):
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > limit:
+                raise UnsafePath(f"is larger than the limit of {limit:,} bytes")
+        return b"".join(chunks)
+    except OSError:
+        raise UnsafePath("cannot be read") from None
+    finally:
+        os.close(fd)
+
+
+def read_beside(folder: Path, name: str, limit: int = TABLE_LIMIT) -> bytes:
+    """The bytes of ``name``, a path relative to ``folder`` that stays inside it; UnsafePath otherwise."""
+    if "\x00" in name or not name.strip():
+        raise UnsafePath("is not a usable file name")
+    if PurePosixPath(name).is_absolute() or PureWindowsPath(name).is_absolute() or PureWindowsPath(name).drive:
+        raise UnsafePath("must be a path relative to the rule file's folder")
+    if ".." in PurePosixPath(name.replace("\\", "/")).parts:
+        raise UnsafePath("must stay inside the rule file's folder (no `..`)")
+    try:
+        root = folder.resolve(strict=True)
+        target = (root / name).resolve(strict=True)
+    except FileNotFoundError:
+        raise UnsafePath(f"not found (looked in {folder})") from None
+    except (OSError, RuntimeError):
+        raise UnsafePath("cannot be resolved") from None
+    if not target.is_relative_to(root):
+        raise UnsafePath("leads outside the rule file's folder (through a symbolic link)")
+    return read_limited(target, limit)

@@ -1,0 +1,165 @@
+"""The bad-input corpus: every command on every case gives a clear message or the right result,
+the documented exit status, and never a traceback (nor an internal error)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from bsu_rules.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = (ROOT / "examples" / "members.jsonl").read_text("utf-8").splitlines()
+GOOD = json.loads(EXAMPLES[0])
+HEADER = "nik,citizenship,participant_category,wages"
+
+
+def _jsonl(*lines: bytes | str) -> bytes:
+    return b"".join((line.encode() if isinstance(line, str) else line) + b"\n" for line in lines)
+
+
+def _record(**changes: object) -> str:
+    return json.dumps({**GOOD, **changes}, ensure_ascii=False)
+
+
+Case = tuple[str, Callable[[Path], list[str]], set[int], str]
+
+
+def _file(name: str, data: bytes | str) -> Callable[[Path], Path]:
+    def make(tmp: Path) -> Path:
+        path = tmp / name
+        path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+        return path
+    return make
+
+
+def evaluate(name: str, data: bytes | str, *extra: str) -> Callable[[Path], list[str]]:
+    return lambda tmp: ["evaluate", "bsu-2022", str(_file(name, data)(tmp)), *extra]
+
+
+def batch(name: str, data: bytes | str, *extra: str) -> Callable[[Path], list[str]]:
+    return lambda tmp: ["batch", "bsu-2022", str(_file(name, data)(tmp)), "--out", str(tmp / "d.jsonl"), "--quiet",
+                        *extra]
+
+
+def _parquet(tmp: Path) -> list[str]:
+    path = tmp / "m.parquet"
+    pq.write_table(pa.table({"nik": ["3215014107900001"] * 50}), path)
+    data = bytearray(path.read_bytes())
+    data[10:60] = b"\x00" * 50
+    path.write_bytes(bytes(data))
+    return ["batch", "bsu-2022", str(path), "--out", str(tmp / "d.jsonl"), "--quiet"]
+
+
+def _fifo_table(tmp: Path) -> list[str]:
+    rules = tmp / "rules"
+    rules.mkdir()
+    os.mkfifo(rules / "fifo.csv")
+    text = (ROOT / "rules" / "bsu-2022.yaml").read_text("utf-8")
+    (rules / "r.yaml").write_text(text.replace("tables/minimum-wage-2022.csv", "fifo.csv"), "utf-8")
+    return ["check", str(rules / "r.yaml")]
+
+
+def _rule(text: str) -> Callable[[Path], list[str]]:
+    return lambda tmp: ["check", str(_file("r.yaml", text)(tmp))]
+
+
+GOODS = [EXAMPLES[i] for i in range(5)]
+CASES: list[Case] = [
+    ("evaluate: a non-UTF-8 line among good ones", evaluate("m.jsonl", _jsonl(*GOODS, b'{"nik": "\xff"}', *GOODS[:3])),
+     {1}, "not UTF-8"),
+    ("evaluate: JSON nested 100k deep", evaluate("m.jsonl", _jsonl(GOODS[0], "[" * 100_000 + "]" * 100_000)),
+     {1}, "nested too deeply"),
+    ("evaluate: a 5000-digit integer", evaluate("m.jsonl", _jsonl(GOODS[0], '{"nik": ' + "9" * 5000 + "}")),
+     {1}, "more than 30 digits"),
+    ("evaluate: NaN", evaluate("m.jsonl", _jsonl('{"nik": NaN}')), {1}, "not a JSON number"),
+    ("evaluate: a record over 1 MiB", evaluate("m.jsonl", _jsonl(_record(name="x" * (1 << 20)), GOODS[0])),
+     {1}, "larger than"),
+    ("evaluate: UTF-8 BOM", evaluate("m.jsonl", b"\xef\xbb\xbf" + _jsonl(*GOODS)), {0}, ""),
+    ("evaluate: UTF-16 file", evaluate("m.jsonl", "\n".join(GOODS).encode("utf-16")), {2}, "UTF-16"),
+    ("evaluate: a JSON array in .jsonl", evaluate("m.jsonl", json.dumps([GOOD, GOOD])), {0}, ""),
+    ("evaluate: a broken JSON document", evaluate("m.json", '{\n "nik": '), {2}, "not valid JSON"),
+    ("evaluate: full-width regency code", evaluate("m.jsonl", _jsonl(_record(work_regency_code="３２１５"))),
+     {1}, "work_regency_code"),
+    ("evaluate: Arabic-Indic NIK digit", evaluate("m.jsonl", _jsonl(_record(nik="321501410790000٣"))), {1}, "nik"),
+    ("evaluate: a date as a number", evaluate("m.jsonl", _jsonl(_record(registered_on=0))), {1}, "registered_on"),
+    ("evaluate: 2**63 rupiah", evaluate("m.jsonl", _jsonl(_record(wages=[{"period": "2022-07", "amount": 2**63}]))),
+     {1}, "wages[0].amount"),
+    ("evaluate: a period twice, different rows", evaluate("m.jsonl", _jsonl(_record(wages=[
+        {"period": "2022-07", "amount": 1}, {"period": "2022-07", "amount": 2}]))), {1}, "wages[1].period"),
+    ("evaluate: an empty file", evaluate("m.jsonl", b""), {0}, ""),
+    ("evaluate: binary garbage", evaluate("m.jsonl", bytes(range(256)) * 40), {1}, "not"),
+    ("evaluate: a folder", lambda tmp: ["evaluate", "bsu-2022", str(tmp)], {2}, "directory"),
+    ("evaluate: an impossible date", lambda tmp: ["evaluate", "bsu-2022", "-", "--on", "2022-02-30"], {2}, "date"),
+    ("batch: non-UTF-8 CSV", batch("m.csv", f"{HEADER}\n3215014107900001,WNI,PU,\xe9\n".encode("latin-1")),
+     {2}, "UTF-8"),
+    ("batch: semicolon CSV", batch("m.csv", HEADER.replace(",", ";") + "\n"), {2}, "commas"),
+    ("batch: repeated header", batch("m.csv", HEADER + ",nik\n"), {2}, "repeats nik"),
+    ("batch: missing column", batch("m.csv", "nik,citizenship\n3215014107900001,WNI\n"), {2}, "participant_category"),
+    ("batch: an extra column", batch("m.csv", HEADER + ",salary\n3215014107900001,WNI,PU,,5\n"), {2}, "salary"),
+    ("batch: Excel BOM", batch("m.csv", "\ufeff" + HEADER + "\n3215014107900001,WNI,PU,[]\n"), {0}, ""),
+    ("batch: a JSON cell over 128 KiB", batch("m.csv", HEADER + '\n3215014107900001,WNI,PU,"['
+                                              + ",".join(['{""period"":""2022-07"",""amount"":1}'] * 5000) + ']"\n'),
+     {0, 1}, "1 read = "),
+    ("batch: corrupt Parquet", _parquet, {2}, "Parquet"),
+    ("batch: a JSON array saved as .jsonl", batch("m.jsonl", json.dumps([GOOD])), {2}, "JSON array"),
+    ("batch: a non-UTF-8 JSONL line", batch("m.jsonl", _jsonl(*GOODS, b'{"nik": "\xff"}')), {1}, ""),
+    ("batch: deep JSONL line", batch("m.jsonl", _jsonl(GOODS[0], "[" * 100_000 + "]" * 100_000)), {1}, ""),
+    ("batch: a record over 1 MiB", batch("m.jsonl", _jsonl(GOODS[0], _record(name="x" * (2 << 20)), GOODS[1])),
+     {1}, "2 decided + 1 rejected"),
+    ("batch: a 5000-digit number", batch("m.jsonl", _jsonl(GOODS[0], '{"nik": ' + "9" * 5000 + "}")), {1}, ""),
+    ("check: a table that is a FIFO", _fifo_table, {1}, "not a regular file"),
+    ("check: 80 nested parentheses", _rule((ROOT / "rules" / "bsu-2022.yaml").read_text("utf-8").replace(
+        'require: member.citizenship == "WNI"', "require: " + "(" * 80 + "true" + ")" * 80)), {1}, "deeper"),
+    ("check: a non-UTF-8 rule file", _rule("ruleset: \udcff".encode("utf-8", "surrogateescape").decode("latin-1")),
+     {1}, ""),
+    ("verify: a binary file", lambda tmp: ["verify", str(_file("log", bytes(range(256)))(tmp))], {1}, ""),
+    ("explain: --nik without a key", lambda tmp: ["explain", "bsu-2022", str(_file("d.jsonl", "")(tmp)), "--input",
+                                                  str(tmp / "d.jsonl"), "--nik", "3215014107900001"], {2}, "key"),
+]
+
+
+@pytest.mark.parametrize(("name", "make", "codes", "says"), CASES, ids=[c[0] for c in CASES])
+def test_bad_input_gives_a_clear_message(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                         monkeypatch: pytest.MonkeyPatch, name: str,
+                                         make: Callable[[Path], list[str]], codes: set[int], says: str) -> None:
+    monkeypatch.setattr(sys, "stdin", __import__("io").StringIO(""))
+    monkeypatch.delenv("BSU_RULES_PSEUDONYM_KEY", raising=False)
+    code = main(make(tmp_path))
+    printed = capsys.readouterr()
+    text = printed.out + printed.err
+    assert "Traceback" not in text and "internal error" not in text
+    assert code in codes, text[-500:]
+    assert says in text
+
+
+def test_an_internal_error_is_one_line_and_a_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    import bsu_rules.cli.schema as schema
+
+    def broken(*a: object) -> int:
+        raise ZeroDivisionError("a bug")
+    monkeypatch.setattr(schema, "run", broken)
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    import tempfile
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    assert main(["schema", "member"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "internal error (ZeroDivisionError)" in err and "Traceback" not in err
+    report = Path(err.split("the full report is in ")[1].strip())
+    assert "ZeroDivisionError: a bug" in report.read_text("utf-8")
+
+
+def test_no_traceback_through_the_real_entry_point(tmp_path: Path) -> None:
+    (tmp_path / "bad.jsonl").write_bytes(b'{"nik": "\xff"}\n' + b"[" * 100_000 + b"\n")
+    run = subprocess.run([sys.executable, "-m", "bsu_rules", "evaluate", "bsu-2022", str(tmp_path / "bad.jsonl")],
+                         capture_output=True, text=True, cwd=ROOT)
+    assert run.returncode == 1 and "Traceback" not in run.stderr and run.stdout.count('"error"') == 2

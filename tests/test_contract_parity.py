@@ -1,0 +1,133 @@
+"""One member contract: ``evaluate`` and ``batch`` accept and reject the same records, name the same
+field, and decide the accepted ones the same way."""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+import pyarrow as pa
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from strategies import members
+
+import bsu_rules
+from bsu_rules.batch.read import Reader
+from bsu_rules.batch.run import decide_batch
+from bsu_rules.errors import InputError
+from bsu_rules.evaluators.arrow import MEMBER_SCHEMA
+from bsu_rules.members import contract, parse_member
+
+RULESET = bsu_rules.load_ruleset("bsu-2022")
+PLAN = RULESET.plan(None)
+CUTOFF, AS_OF = str(RULESET.model.parameters["cutoff_month"].value), RULESET.model.as_of
+
+
+def _set(record: dict[str, Any], path: tuple[str | int, ...], value: Any) -> None:
+    """Set ``path`` in the record when its parents exist."""
+    target: Any = record
+    for part in path[:-1]:
+        if (isinstance(part, int) and isinstance(target, list) and len(target) > part) or \
+                (isinstance(part, str) and isinstance(target, dict) and target.get(part) is not None):
+            target = target[part]
+        else:
+            return
+    last = path[-1]
+    if (isinstance(last, int) and isinstance(target, list) and len(target) > last) or \
+            (isinstance(last, str) and isinstance(target, dict)):
+        target[last] = value
+
+
+DEFECTS: list[tuple[tuple[str | int, ...], Any]] = [
+    (("nik",), "３２１５０１４１０７９００００１"), (("nik",), "321501410790000٣"), (("nik",), "321501410790001"),
+    (("nik",), 3215014107900001), (("kpj",), "２１０１"), (("work_regency_code",), "٣٢١٥"),
+    (("work_regency_code",), "32150"), (("registered_on",), 0), (("registered_on",), "2022-W36-1"),
+    (("registered_on",), "2022/01/01"), (("birth_date",), "1990-02-30"), (("birth_date",), 19900701),
+    (("citizenship",), "wni"), (("participant_category",), None), (("employment_type",), "asn"),
+    (("wages", 0, "amount"), 2**63), (("wages", 0, "amount"), -1), (("wages", 0, "amount"), 3400000.0),
+    (("wages", 0, "amount"), "3400000"), (("wages", 0, "period"), "2022-13"), (("wages", 0, "period"), "２０２２-07"),
+    (("contributions", 0, "paid_on"), 20220701), (("contributions", 0, "amount"), 2**64),
+    (("program_receipts", 0, "year"), 1999), (("employer", "sector"), "Z"), (("shoe_size",), 42),
+    (("employer", "ceo"), "Budi"), (("wages", 0), None),
+]
+
+
+@st.composite
+def records(draw: st.DrawFn) -> dict[str, Any]:
+    """A member, sometimes with one or two defects, sometimes with a period repeated (same row or not)."""
+    record = draw(members(CUTOFF, AS_OF))
+    for _ in range(draw(st.sampled_from([0, 0, 1, 1, 2]))):
+        path, value = draw(st.sampled_from(DEFECTS))
+        _set(record, path, copy.deepcopy(value))
+    history = draw(st.sampled_from([None, "wages", "contributions"]))
+    rows = record.get(history) if history else None
+    if rows and isinstance(rows[0], dict):  # a repeated period: the same row (counts once) or another one
+        repeat = dict(rows[0])
+        if draw(st.booleans()) and isinstance(repeat.get("amount"), int):
+            repeat["amount"] += 1
+        rows.insert(draw(st.integers(1, len(rows))), repeat)
+    return record
+
+
+def _scalar(record: dict[str, Any]) -> tuple[str, Any]:
+    try:
+        member = parse_member(record)
+    except InputError as exc:
+        return "rejected", exc.problems[0][0]
+    decision = PLAN.decide(member)
+    return decision.outcome.value, (decision.failed, decision.priority, decision.benefit.amount
+                                    if decision.benefit else None)
+
+
+def _batch(table: pa.Table) -> list[tuple[str, Any]]:
+    out = decide_batch(PLAN, None, table, "scalar").to_pylist()
+    return [(r["outcome"], r["reject_field"]) if r["outcome"] == "rejected" else
+            (r["outcome"], (r["failed"], r["priority"], r["benefit"])) for r in out]
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(st.lists(records(), min_size=1, max_size=8))
+def test_evaluate_and_batch_read_the_same_contract(tmp_path_factory: pytest.TempPathFactory,
+                                                   cases: list[dict[str, Any]]) -> None:
+    folder = tmp_path_factory.mktemp("parity")
+    lines = [json.dumps(record, ensure_ascii=False) for record in cases]
+    (folder / "m.jsonl").write_text("\n".join(lines) + "\n", "utf-8")
+    expected = [_scalar(json.loads(line)) for line in lines]
+    got = [row for chunk in Reader(folder / "m.jsonl", chunk_size=3) for row in _batch(chunk.table)]
+    assert got == expected
+
+
+def test_the_arrow_schema_is_the_contract() -> None:
+    assert MEMBER_SCHEMA.names == list(contract())
+    assert MEMBER_SCHEMA.field("wages").type.value_type.field("amount").type == pa.int64()
+    assert MEMBER_SCHEMA.field("program_receipts").type.value_type.field("year").type == pa.int32()
+
+
+@pytest.mark.parametrize(("record", "field"), [
+    ({"work_regency_code": "３２１５"}, "work_regency_code"),
+    ({"registered_on": 0}, "registered_on"),
+    ({"wages": [{"period": "2022-06", "amount": 2**63}]}, "wages[0].amount"),
+    ({"wages": [{"period": "2022-06", "amount": 1}, {"period": "2022-07", "amount": 1},
+                {"period": "2022-06", "amount": 1}, {"period": "2022-06", "amount": 2}]}, "wages[3].period"),
+])
+def test_known_gaps_are_closed(record: dict[str, Any], field: str) -> None:
+    base = {"nik": "3215014107900001", "citizenship": "WNI", "participant_category": "PU"}
+    with pytest.raises(InputError) as info:
+        parse_member({**base, **record})
+    assert info.value.problems[0][0] == field
+
+
+def test_an_exact_repeat_counts_once() -> None:
+    row = {"period": "2022-06", "amount": 3_000_000}
+    member = parse_member({"nik": "3215014107900001", "citizenship": "WNI", "participant_category": "PU",
+                           "wages": [row, {"period": "2022-07", "amount": 1}, dict(row)]})
+    assert member.wages is not None and [w.period for w in member.wages] == ["2022-06", "2022-07"]
+
+
+def test_decision_date_as_text(examples: list[dict[str, Any]]) -> None:
+    assert bsu_rules.evaluate(RULESET, examples[0], on="2022-09-12").on.isoformat() == "2022-09-12"
+    for bad in ("12/09/2022", "2022-09-31", 20220912):
+        with pytest.raises(InputError, match="is not a date"):
+            bsu_rules.evaluate(RULESET, examples[0], on=bad)  # type: ignore[arg-type]

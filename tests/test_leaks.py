@@ -1,0 +1,72 @@
+"""No full NIK or bank account number in any output, log, rejects file or message of a run."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from bsu_rules.audit.snapshot import KEY_ENV
+from bsu_rules.batch.generate import write_population
+from bsu_rules.cli import main
+
+
+def _secrets(path: Path) -> set[str]:
+    """Every NIK and account number in a JSONL member file, however malformed the record."""
+    found: set[str] = set()
+    for line in path.read_text("utf-8").splitlines():
+        try:
+            record = json.loads(line)
+        except ValueError:
+            found |= set(re.findall(r"[0-9]{12,}", line))
+            continue
+        if isinstance(record, dict):
+            nik, account = record.get("nik"), (record.get("bank_account") or {}).get("number")
+            found |= {str(v) for v in (nik, account) if v is not None and len(str(v)) >= 10}
+    return found
+
+
+@pytest.mark.parametrize("keyed", [True, False])
+def test_a_run_shows_no_full_nik_or_account_number(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                   monkeypatch: pytest.MonkeyPatch, keyed: bool) -> None:
+    members = tmp_path / "m.jsonl"
+    write_population(members, 400, 8)  # with malformed records: bad NIKs, bad JSON, unknown fields ...
+    with members.open("a", encoding="utf-8") as f:  # and the attacks on the mask
+        wide = "３２１５０１４１０７９０９９９１"
+        base = {"citizenship": "WNI", "participant_category": "PU"}
+        f.write(json.dumps({"nik": wide, **base}, ensure_ascii=False) + "\n")
+        f.write(json.dumps({"nik": "3215014107909992 ", "citizenship": "WNI", "participant_category": "PU"}) + "\n")
+        f.write(json.dumps({"nik": 3215014107909993, "citizenship": "WNI", "participant_category": "PU",
+                            "bank_account": {"number": 1230100012399999}}) + "\n")
+    secrets = _secrets(members) | {"3215014107909993", "1230100012399999", "３２１５０１４１０７９０９９９１"}
+    assert len(secrets) > 300
+    if keyed:
+        monkeypatch.setenv(KEY_ENV, "a key kept elsewhere")
+    runs = [
+        ["evaluate", "bsu-2022", str(members)],
+        ["evaluate", "bsu-2022", str(members), "--format", "text", "--lang", "en"],
+        ["evaluate", "bsu-2022", str(members), "--log", str(tmp_path / "decisions.log")],
+        ["batch", "bsu-2022", str(members), "--out", str(tmp_path / "d.jsonl"), "--quiet"],
+        ["batch", "bsu-2022", str(members), "--out", str(tmp_path / "d.csv"), "--quiet", "--engine", "scalar"],
+        ["explain", "bsu-2022", str(tmp_path / "d.jsonl"), "--input", str(members), "--row", "1"],
+        ["verify", str(tmp_path / "decisions.log")],
+    ]
+    texts = []
+    for args in runs:
+        assert main(args) in (0, 1)
+        printed = capsys.readouterr()
+        texts += [printed.out, printed.err]
+    texts += [p.read_text("utf-8") for p in tmp_path.iterdir() if p.is_file() and p != members
+              and p.suffix != ".parquet"]
+    assert len(texts) > 15
+    everything = "\n".join(texts)
+    leaked = sorted(s for s in secrets if s.strip() in everything)
+    if keyed:
+        assert not leaked, leaked[:5]
+    else:  # only the decision log keeps NIKs without a key, as the warning printed says
+        log = (tmp_path / "decisions.log").read_text("utf-8")
+        assert "the log keeps each NIK in full" in everything
+        rest = everything.replace(log, "")
+        assert not sorted(s for s in secrets if s.strip() in rest)

@@ -1,0 +1,123 @@
+"""The decision log survives faults (disk full, a killed writer, a re-run) and can carry signed checkpoints."""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+import bsu_rules.audit.log as audit_log
+from bsu_rules.audit.checkpoints import checkpoints_path
+from bsu_rules.audit.log import LogError, verify_log
+from bsu_rules.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = str(ROOT / "examples" / "members.jsonl")
+N = sum(1 for line in Path(EXAMPLES).read_text("utf-8").splitlines() if line.strip())
+
+
+def _evaluate(log: Path, *extra: str) -> list[str]:
+    return ["evaluate", "bsu-2022", EXAMPLES, "--on", "2022-09-12", "--log", str(log), *extra]
+
+
+def test_a_full_disk_leaves_the_log_at_its_last_complete_line(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    log = tmp_path / "d.log"
+    assert main(_evaluate(log)) == 0
+    before = log.read_bytes()
+    capsys.readouterr()
+    real_write = os.write
+
+    def full(fd: int, data: Any) -> int:
+        real_write(fd, bytes(data)[: len(data) // 2])  # half a line reaches the disk, then it is full
+        raise OSError(errno.ENOSPC, "No space left on device")
+    monkeypatch.setattr(audit_log.os, "write", full)
+    other = tmp_path / "other.jsonl"
+    other.write_text(Path(EXAMPLES).read_text("utf-8").replace('"name": "', '"name": "X'), "utf-8")
+    assert main(["evaluate", "bsu-2022", str(other), "--log", str(log)]) == 2
+    printed = capsys.readouterr()
+    assert "No space left on device" in printed.err and "last complete line" in printed.err
+    assert printed.out == ""  # nothing printed that was not logged
+    assert log.read_bytes() == before and verify_log(log).ok
+    monkeypatch.undo()
+    assert main(["evaluate", "bsu-2022", str(other), "--log", str(log)]) == 0  # the next run continues
+    assert verify_log(log).decisions == 2 * N
+
+
+def test_a_rerun_logs_nothing_twice(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    log = tmp_path / "d.log"
+    assert main(_evaluate(log)) == 0
+    first = capsys.readouterr().out
+    assert main(_evaluate(log)) == 0
+    assert capsys.readouterr().out == first  # the same decisions printed ...
+    assert verify_log(log).decisions == N  # ... and logged once
+
+
+def test_a_killed_writer_is_resumed_as_verify_says(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    log = tmp_path / "d.log"
+    assert main(_evaluate(log)) == 0
+    data = log.read_bytes()
+    log.write_bytes(data[:-300])  # killed in the middle of the last line
+    capsys.readouterr()
+    with pytest.raises(LogError, match="truncated"):
+        audit_log.DecisionLog(log).flush() or audit_log.last_link(os.open(log, os.O_RDONLY), log)
+    assert main(["verify", str(log)]) == 1
+    hint = capsys.readouterr().out
+    size = int(hint.split("truncate -s ")[1].split()[0])
+    os.truncate(log, size)
+    assert main(_evaluate(log)) == 0
+    assert verify_log(log).decisions == N and log.read_bytes()[:size] == data[:size]
+
+
+def _keys(tmp_path: Path) -> tuple[Path, Path]:
+    private = Ed25519PrivateKey.generate()
+    signing, public = tmp_path / "signing.pem", tmp_path / "public.pem"
+    signing.write_bytes(private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                              serialization.NoEncryption()))
+    public.write_bytes(private.public_key().public_bytes(serialization.Encoding.PEM,
+                                                         serialization.PublicFormat.SubjectPublicKeyInfo))
+    return signing, public
+
+
+def test_signed_checkpoints_catch_a_rechained_forgery(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    signing, public = _keys(tmp_path)
+    log = tmp_path / "d.log"
+    assert main(_evaluate(log, "--signing-key", str(signing))) == 0
+    assert main(["verify", str(log), "--public-key", str(public)]) == 0
+    capsys.readouterr()
+    sys.path.insert(0, str(ROOT / "tests"))
+    from test_audit_log import rechain
+
+    entries = [json.loads(line) for line in log.read_text("utf-8").splitlines()]
+    entries[2]["decision"]["outcome"] = "ineligible"  # a forger who knows the format, not the key
+    log.write_text("".join(rechain(entries)), "utf-8")
+    assert main(["verify", str(log)]) == 0  # the chain alone is fooled
+    assert main(["verify", str(log), "--public-key", str(public)]) == 1
+    assert "rewritten" in capsys.readouterr().out
+    checkpoints_path(log).unlink()
+    assert main(["verify", str(log), "--public-key", str(public)]) == 1
+    assert "no signed checkpoints" in capsys.readouterr().out
+
+
+def test_a_forged_signature_or_another_key_fails(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    signing, public = _keys(tmp_path)
+    log = tmp_path / "d.log"
+    assert main(_evaluate(log, "--signing-key", str(signing))) == 0
+    (tmp_path / "k2").mkdir()
+    _, stranger = _keys(tmp_path / "k2")
+    assert main(["verify", str(log), "--public-key", str(stranger)]) == 1
+    lines = checkpoints_path(log).read_text("utf-8").splitlines()
+    last = json.loads(lines[-1])
+    last["signature"] = last["signature"][:-4] + ("AAA=" if not last["signature"].endswith("AAA=") else "BBB=")
+    checkpoints_path(log).write_text("\n".join([*lines[:-1], json.dumps(last)]) + "\n", "utf-8")
+    capsys.readouterr()
+    assert main(["verify", str(log), "--public-key", str(public)]) == 1
+    assert "not valid" in capsys.readouterr().out
+    assert main(["verify", str(log), "--public-key", str(log)]) == 2  # not a key: could not proceed

@@ -1,0 +1,82 @@
+"""Fuzz: mutants of every bundled rule file and table load cleanly or give a diagnostic, never an exception."""
+
+from __future__ import annotations
+
+import random
+import shutil
+from collections import Counter
+from pathlib import Path
+
+from bsu_rules.ruleset.diagnostics import has_errors
+from bsu_rules.ruleset.loader import check_file
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = 20221105
+RULE_MUTANTS = 200
+"""Per rule file (four bundled: 800)."""
+TABLE_MUTANTS = 80
+"""Per table (five bundled: 400)."""
+
+NASTY = [
+    b"*a", b"&a ", b"<<: *a\n", b"\x00", b"\xff", b"\xc3", b"\x1b[2J", b"\x7f", b"\xef\xbb\xbf", b"(" * 60,
+    b"not " * 60, b"- " * 60, b"[" * 200, b"9" * 5000, b"1e999999999", b"-1", b".inf", b".nan", b"0x1F",
+    b"../../etc/passwd", b"/etc/passwd", b"/proc/self/environ", b"/dev/zero", b"{", b"}", b"[", b"]", b"- ",
+    b": ", b"'", b'"', b"\t", b"\r", b",", b"\n", b";", "ä".encode(), "٣٢١٥".encode(), "３２".encode(),
+    b"2022-13-45", b"2022-02-30", b"null", b"~", b"!!python/object/apply:os.system ['id']", b"!!binary AAAA",
+    b"? ", b"|", b">", b"%YAML 1.1\n", b"---\n", b"...\n", b"#", b"\\", b"\xe2\x80\xa8",
+]
+
+
+def mutate(data: bytes, rng: random.Random) -> bytes:
+    """One to three random edits: flip, delete, duplicate, insert a nasty token, replace a line, cut."""
+    for _ in range(rng.randint(1, 3)):
+        n = len(data)
+        at = rng.randrange(n + 1)
+        op = rng.randrange(6)
+        if op == 0 and n:
+            data = data[:at] + bytes([rng.randrange(256)]) + data[at + 1:]
+        elif op == 1:
+            data = data[:at] + data[at + rng.randint(1, 64):]
+        elif op == 2:
+            span = data[at:at + rng.randint(1, 200)]
+            data = data[:at] + span * rng.randint(2, 20) + data[at:]
+        elif op == 3:
+            data = data[:at] + rng.choice(NASTY) + data[at:]
+        elif op == 4:
+            lines = data.split(b"\n")
+            i = rng.randrange(len(lines))
+            indent = lines[i][:len(lines[i]) - len(lines[i].lstrip())]
+            lines[i] = indent + rng.choice(NASTY) + lines[i].lstrip()[rng.randrange(len(lines[i].lstrip()) + 1):]
+            data = b"\n".join(lines)
+        else:
+            data = data[:at]
+    return data
+
+
+def test_mutants_give_a_diagnostic_or_load(tmp_path: Path) -> None:
+    rules = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", rules, ignore=shutil.ignore_patterns("tests"))
+    rule_files = sorted(rules.glob("*.yaml"))
+    tables = sorted((rules / "tables").glob("*.csv"))
+    users = {t: [r for r in rule_files if f"tables/{t.name}" in r.read_text("utf-8")] for t in tables}
+    assert len(rule_files) >= 4 and len(tables) >= 5 and all(users.values())
+    rng = random.Random(SEED)
+    outcomes: Counter[str] = Counter()
+    crashes: list[str] = []
+    jobs = [(r, [r], RULE_MUTANTS) for r in rule_files] + [(t, users[t], TABLE_MUTANTS) for t in tables]
+    for target, loaded, count in jobs:
+        original = target.read_bytes()
+        for i in range(count):
+            target.write_bytes(mutate(original, rng))
+            for rule_file in loaded:
+                try:
+                    ruleset, diagnostics = check_file(rule_file)
+                except Exception as exc:  # the property under test: nothing escapes as an exception
+                    crashes.append(f"{target.name} mutant {i}: {type(exc).__name__}: {exc}"[:300])
+                    continue
+                assert ruleset is not None or has_errors(diagnostics), f"{target.name} mutant {i}: no diagnostic"
+                outcomes["loaded" if ruleset is not None else "diagnostic"] += 1
+        target.write_bytes(original)
+    assert not crashes, "\n".join(crashes[:20])
+    assert sum(outcomes.values()) >= 1000
+    assert outcomes["diagnostic"] > 0 and outcomes["loaded"] > 0  # the mutants reach both ends

@@ -1,0 +1,139 @@
+"""Rule files read only what sits beside them, and every limit gives a diagnostic, never a hang or traceback."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from bsu_rules.ruleset.loader import check_file
+from bsu_rules.ruleset.source import MAX_NODES
+
+SECRET = "TOPSECRET-CONTENT-7f3a"
+
+
+def _codes(path: Path) -> list[tuple[str, str]]:
+    ruleset, diagnostics = check_file(path)
+    assert ruleset is None
+    return [(d.code, d.message) for d in diagnostics if d.severity.value == "error"]
+
+
+def _with_table(rules_copy: Path, file: str) -> Path:
+    text = (rules_copy / "bsu-2022.yaml").read_text("utf-8")
+    path = rules_copy / "attack.yaml"
+    path.write_text(text.replace("file: tables/minimum-wage-2022.csv", f"file: {file}"), "utf-8")
+    return path
+
+
+@pytest.fixture
+def outside(tmp_path: Path) -> Path:
+    secret = tmp_path / "secret.csv"
+    secret.write_text(f"{SECRET},area_code,amount\n", "utf-8")
+    return secret
+
+
+@pytest.mark.parametrize("kind", ["absolute", "dotdot", "symlink", "symlinked-folder"])
+def test_table_paths_cannot_leave_the_rule_folder(rules_copy: Path, outside: Path, kind: str) -> None:
+    if kind == "absolute":
+        name = str(outside)
+    elif kind == "dotdot":
+        name = "../secret.csv"
+    elif kind == "symlink":
+        (rules_copy / "tables" / "link.csv").symlink_to(outside)
+        name = "tables/link.csv"
+    else:
+        (rules_copy / "elsewhere").symlink_to(outside.parent, target_is_directory=True)
+        name = "elsewhere/secret.csv"
+    problems = _codes(_with_table(rules_copy, name))
+    assert problems[0][0] == "table"
+    assert not any(SECRET in message for _, message in problems)
+    assert SECRET not in problems[0][1]
+    assert re.search(r"relative|inside|outside", problems[0][1])
+
+
+def test_a_symlink_inside_the_folder_is_fine(rules_copy: Path) -> None:
+    (rules_copy / "tables" / "alias.csv").symlink_to(rules_copy / "tables" / "minimum-wage-2022.csv")
+    ruleset, _ = check_file(_with_table(rules_copy, "tables/alias.csv"))
+    assert ruleset is not None
+
+
+def test_special_files_are_refused_without_reading(rules_copy: Path) -> None:
+    os.mkfifo(rules_copy / "tables" / "fifo.csv")  # reading it would block for ever
+    (rules_copy / "tables" / "zero.csv").symlink_to("/dev/zero")
+    (rules_copy / "tables" / "dir.csv").mkdir()
+    assert "not a regular file" in _codes(_with_table(rules_copy, "tables/fifo.csv"))[0][1]
+    assert "outside" in _codes(_with_table(rules_copy, "tables/zero.csv"))[0][1]
+    assert "not a regular file" in _codes(_with_table(rules_copy, "tables/dir.csv"))[0][1]
+    assert "relative" in _codes(_with_table(rules_copy, "/proc/self/environ"))[0][1]
+
+
+def test_table_size_limit(rules_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("bsu_rules.ruleset.files.TABLE_LIMIT", 100)
+    monkeypatch.setattr("bsu_rules.ruleset.tables.read_beside.__defaults__", (100,))
+    assert "larger than the limit" in _codes(_with_table(rules_copy, "tables/minimum-wage-2022.csv"))[0][1]
+
+
+def test_table_not_utf8(rules_copy: Path) -> None:
+    (rules_copy / "tables" / "latin.csv").write_bytes(b"area_code,amount\n32\xe9,1\n")
+    assert "not UTF-8" in _codes(_with_table(rules_copy, "tables/latin.csv"))[0][1]
+
+
+def _rule_file(rules_copy: Path, text: str | bytes) -> Path:
+    path = rules_copy / "attack.yaml"
+    path.write_bytes(text.encode("utf-8") if isinstance(text, str) else text)
+    return path
+
+
+def _replace(rules_copy: Path, old: str, new: str) -> Path:
+    text = (rules_copy / "bsu-2022.yaml").read_text("utf-8")
+    assert old in text
+    return _rule_file(rules_copy, text.replace(old, new, 1))
+
+
+def test_alias_expansion_is_bounded(rules_copy: Path) -> None:
+    levels = ['a0: &a0 ["x", "x", "x", "x", "x", "x", "x", "x", "x", "x"]']
+    levels += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 10)]
+    problems = _codes(_rule_file(rules_copy, "\n".join(levels) + "\n"))
+    assert problems == [("too-large", f"more than {MAX_NODES:,} values once aliases are expanded")]
+
+
+def test_yaml_nesting_is_bounded(rules_copy: Path) -> None:
+    assert _codes(_rule_file(rules_copy, "x: " + "[" * 100 + "]" * 100 + "\n"))[0][0] == "too-deep"
+    assert _codes(_rule_file(rules_copy, "x: " + "[" * 5000 + "]" * 5000 + "\n"))[0][0] == "too-deep"
+
+
+def test_expression_depth_is_bounded(rules_copy: Path) -> None:
+    deep = "(" * 80 + "member.citizenship == \"WNI\"" + ")" * 80
+    problems = _codes(_replace(rules_copy, "require: member.citizenship == \"WNI\"", f"require: {deep}"))
+    assert problems and problems[0][0] == "syntax" and "deeper than" in problems[0][1]
+    nots = "not " * 200 + "true"
+    assert "deeper than" in _codes(_replace(rules_copy, "require: member.citizenship == \"WNI\"",
+                                            f"require: {nots}"))[0][1]
+
+
+@pytest.mark.parametrize("literal", ["1e999999999", "9" * 5000, "1." + "0" * 100])
+def test_literal_size_is_bounded(rules_copy: Path, literal: str) -> None:
+    problems = _codes(_replace(rules_copy, "value: 3500000", f"value: {literal}"))
+    assert problems[0][0] == "literal-too-large"
+
+
+def test_expression_number_size_is_bounded(rules_copy: Path) -> None:
+    problems = _codes(_replace(rules_copy, "require: member.citizenship == \"WNI\"",
+                               f"require: member.registered_on <= {'9' * 500}"))
+    assert "more than 40 digits" in problems[0][1]
+
+
+def test_encoding_and_control_characters(rules_copy: Path) -> None:
+    text = (rules_copy / "bsu-2022.yaml").read_bytes()
+    assert _codes(_rule_file(rules_copy, text.replace(b"Wage Subsidy", b"Wage \xff Subsidy")))[0][0] == "encoding"
+    problems = _codes(_rule_file(rules_copy, text.replace(b"Wage Subsidy", b"Wage \x1b[2J Subsidy")))
+    assert problems[0] == ("control-character", "control character U+001B (only tab and line breaks may appear)")
+    ruleset, _ = check_file(_rule_file(rules_copy, b"\xef\xbb\xbf" + text))  # a BOM is fine
+    assert ruleset is not None
+
+
+def test_rule_file_itself_must_be_a_regular_file(rules_copy: Path) -> None:
+    os.mkfifo(rules_copy / "fifo.yaml")
+    assert _codes(rules_copy / "fifo.yaml")[0] == ("file", "the rule file is not a regular file")
