@@ -7,7 +7,7 @@ import sys
 import time
 from typing import Any
 
-from bsu_rules.cli.options import day
+from bsu_rules.cli.options import day, load
 
 EXTRA = "pip install 'bsu-rules[batch]'"
 
@@ -86,6 +86,7 @@ def run(args: argparse.Namespace) -> int:
     if args.engine and args.engine not in engines():
         print(f"bsu-rules: the {args.engine} engine is not installed", file=sys.stderr)
         return 2
+    ruleset = load(args.ruleset)
     output_format(args.out)
     rejects = args.rejects or str(default_rejects(args.out))
     output_format(rejects)
@@ -93,7 +94,7 @@ def run(args: argparse.Namespace) -> int:
     progress = None if args.quiet else Progress(reader.total, reader.unit)
     started = time.monotonic()
     try:
-        counts = run_batch(args.ruleset, args.input, args.out, on=args.on, rejects=rejects, engine=args.engine,
+        counts = run_batch(ruleset.path, args.input, args.out, on=args.on, rejects=rejects, engine=args.engine,
                            reader=reader, progress=progress)
     finally:
         if progress is not None:

@@ -6,6 +6,7 @@ import argparse
 import json
 from typing import Any
 
+from bsu_rules.cli.options import used
 from bsu_rules.ruleset.diagnostics import Severity, render
 from bsu_rules.ruleset.loader import check_file
 
@@ -18,17 +19,23 @@ def add(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    found = []
+    found, checked = [], []
     for name in args.rulesets:
-        _, diagnostics = check_file(name)
+        ruleset, diagnostics = check_file(name)
         found.extend(diagnostics)
+        if ruleset is not None:
+            checked.append(ruleset)
     errors = sum(d.severity == Severity.ERROR for d in found)
     warnings = len(found) - errors
     if args.format == "json":
         print(json.dumps({"errors": errors, "warnings": warnings,
+                          "rulesets": [{"id": r.id, "version": r.version, "path": str(r.path), "sha256": r.sha256}
+                                       for r in checked],
                           "diagnostics": json.loads(render(found, "json"))}, ensure_ascii=False, indent=2))
     else:
         if found:
             print(render(found))
+        for ruleset in checked:
+            print(used(ruleset))
         print(f"{len(args.rulesets)} file(s): {errors} error(s), {warnings} warning(s)")
     return 1 if errors else 0

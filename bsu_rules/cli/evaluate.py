@@ -9,12 +9,11 @@ from typing import Any
 
 from bsu_rules.audit.log import AuditError, DecisionLog
 from bsu_rules.cli.archive import add_evaluate_options, open_audit
-from bsu_rules.cli.options import BadRecord, day, read_records
+from bsu_rules.cli.options import BadRecord, day, load, read_records
 from bsu_rules.errors import InputError
 from bsu_rules.evaluators.scalar import Plan
 from bsu_rules.explain import render_text
 from bsu_rules.members import parse_member
-from bsu_rules.ruleset.loader import load_ruleset
 from bsu_rules.ruleset.model import RuleSet
 
 
@@ -34,7 +33,7 @@ def error_line(number: int, field: str, message: str) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    ruleset = load_ruleset(args.ruleset)
+    ruleset = load(args.ruleset)
     plan = ruleset.plan(args.on)
     try:
         log = open_audit(args, ruleset)

@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from bsu_rules.cli.batch import missing_extra, positive_int
+from bsu_rules.cli.options import load
 from bsu_rules.explain import render_text
 from bsu_rules.members import parse_member
-from bsu_rules.ruleset.loader import load_ruleset
 
 NESTED = ("employer", "wages", "contributions", "program_receipts", "bank_account")
 _HEAD = {
@@ -105,7 +105,7 @@ def run(args: argparse.Namespace) -> int:
         print("bsu-rules: --nik must be 16 digits", file=sys.stderr)
         return 2
     key = hashlib.sha256(args.nik.encode()).hexdigest() if args.nik else None
-    ruleset = load_ruleset(args.ruleset)
+    ruleset = load(args.ruleset)
     rows = find_decisions(args.decisions, key, args.row)
     if not rows:
         what = "this NIK" if args.nik else f"row {args.row}"

@@ -10,6 +10,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from bsu_rules.ruleset.loader import load_ruleset
+from bsu_rules.ruleset.model import RuleSet
+
 
 def day(text: str) -> date:
     """An argparse type for YYYY-MM-DD."""
@@ -51,3 +54,15 @@ def read_records(paths: list[str]) -> Iterator[tuple[int, Any]]:
                 yield number, json.loads(line)
             except json.JSONDecodeError as exc:
                 yield number, BadRecord(f"not valid JSON ({exc.msg} at column {exc.colno})")
+
+
+def used(ruleset: RuleSet) -> str:
+    """Which rule file a command used, and its sha256: the line every command prints."""
+    return f"rule set {ruleset.id} {ruleset.version}: {ruleset.path} sha256 {ruleset.sha256}"
+
+
+def load(name: str) -> RuleSet:
+    """Load a rule set (path or bundled id) and say on stderr which file and sha256 it is."""
+    ruleset = load_ruleset(name)
+    print(f"bsu-rules: {used(ruleset)}", file=sys.stderr)
+    return ruleset

@@ -9,6 +9,7 @@ from typing import Any
 
 from bsu_rules.audit.snapshot import KEY_ENV
 from bsu_rules.cli.batch import positive_int
+from bsu_rules.cli.options import used
 from bsu_rules.ruleset.loader import bundled_rules, load_ruleset
 
 SERVE_EXTRA = "pip install 'bsu-rules[serve]'"
@@ -48,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
     names = args.rulesets or sorted(p.stem for p in bundled_rules().glob("*.yaml"))
     rulesets = [load_ruleset(name) for name in names]
     for rs in rulesets:
-        print(f"bsu-rules serve: {rs.id} {rs.version} from {rs.path} sha256 {rs.sha256}", file=sys.stderr)
+        print(f"bsu-rules serve: {used(rs)}", file=sys.stderr)
     key = args.pseudonymize_key or os.environ.get(KEY_ENV) or None
     if key and not args.log:
         print("bsu-rules: --pseudonymize-key needs --log", file=sys.stderr)
