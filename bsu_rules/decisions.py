@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, JsonValue
 from bsu_rules.ruleset.schema import Text
 
 if TYPE_CHECKING:
-    from bsu_rules.needed import Need
+    from bsu_rules.unknowns import Need
 
 
 class Outcome(StrEnum):
@@ -130,7 +130,7 @@ class Decision(_Data):
     @property
     def needed(self) -> list[Need]:
         """The unknown inputs that could still change this decision, most decisive first (see ``needed``)."""
-        from bsu_rules.needed import needed
+        from bsu_rules.unknowns import needed
 
         return needed(self)
 

@@ -16,7 +16,7 @@ COMMANDS = (
     "evaluate", "check", "schema", "test", "doc", "diff",  # deciding and rule authoring
     "archive", "verify", "replay",  # auditing
     "batch", "generate", "explain",  # national-scale screening
-    "serve",  # the HTTP service
+    "serve", "example",  # the HTTP service; the bundled examples
 )
 
 
