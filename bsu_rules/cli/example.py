@@ -32,11 +32,11 @@ def run(args: argparse.Namespace) -> int:
         for name, path in files.items():
             print(f"{name:10} {path.name}")
         return 0
-    path = files.get(args.name) or files.get(Path(args.name).stem)
-    if path is None:
+    found = files.get(args.name) or files.get(Path(args.name).stem)
+    if found is None:
         hint = nearest(args.name, files)
         print(f"bsu-rules: no example `{args.name}` (bundled: {', '.join(files)})"
               + (f"; did you mean `{hint}`?" if hint else ""), file=sys.stderr)
         return 2
-    sys.stdout.write(path.read_text("utf-8"))
+    sys.stdout.write(found.read_text("utf-8"))
     return 0
