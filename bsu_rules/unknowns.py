@@ -17,7 +17,8 @@ for (one answer settles them all), then by the first such criterion in the rule 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from pydantic import BaseModel, ConfigDict
 
 from bsu_rules.decisions import Decision, Outcome, RuleResult
 from bsu_rules.ruleset.model import RuleSet
@@ -25,19 +26,21 @@ from bsu_rules.ruleset.model import RuleSet
 _MEMBER_PATH = re.compile(r"\bmember(?:\.[a-z_]+)+")
 
 
-@dataclass(frozen=True)
-class Reason:
+class Reason(BaseModel):
     """A criterion that cannot be decided without the input, and the article it applies."""
+
+    model_config = ConfigDict(frozen=True)
 
     criterion: str
     source: str | None
     basis: str
 
 
-@dataclass(frozen=True)
-class Need:
+class Need(BaseModel):
     """One input to ask for: a member field path (``member.wages``), or a table row the rule set lacks
     (``table.ppkm_areas``: the member cannot supply it), with every criterion that waits for it."""
+
+    model_config = ConfigDict(frozen=True)
 
     input: str
     why: tuple[Reason, ...]
@@ -56,14 +59,14 @@ def needed(decision: Decision, ruleset: RuleSet | None = None) -> list[Need]:
     for index, rule in enumerate(decision.rules):
         if rule.outcome is not RuleResult.UNKNOWN or rule.kind not in ("require", "exclude"):
             continue
-        reason = Reason(rule.id, rule.source, rule.basis)
+        reason = Reason(criterion=rule.id, source=rule.source, basis=rule.basis)
         for label in rule.missing:
             for path in _inputs(label, ruleset):
                 reasons = waiting.setdefault(path, [])
                 if all(r is not reason for _, r in reasons):
                     reasons.append((index, reason))
     ranked = sorted(waiting.items(), key=lambda item: (-len(item[1]), item[1][0][0], item[0]))
-    return [Need(path, tuple(r for _, r in reasons)) for path, reasons in ranked]
+    return [Need(input=path, why=tuple(r for _, r in reasons)) for path, reasons in ranked]
 
 
 def _inputs(label: str, ruleset: RuleSet | None) -> list[str]:

@@ -142,9 +142,9 @@ def test_schemas_and_openapi(server: httpx.Client) -> None:
         assert server.get(f"/v1/schemas/{name}").json() == schema(name)
     doc = server.get("/openapi.json").json()
     validate(doc)
-    assert {"/v1/decisions", "/v1/explanations", "/v1/editions", "/v1/editions/{edition_id}", "/healthz"} <= set(
-        doc["paths"])
-    assert {"Member", "Decision", "Error"} <= set(doc["components"]["schemas"])
+    paths = {"/v1/decisions", "/v1/explanations", "/v1/needed", "/v1/editions", "/v1/editions/{edition_id}", "/healthz"}
+    assert paths <= set(doc["paths"])
+    assert {"Member", "Decision", "Error", "Questions", "Need"} <= set(doc["components"]["schemas"])
 
 
 def test_errors_have_one_shape(server: httpx.Client) -> None:
@@ -189,3 +189,18 @@ def test_a_short_load_run_has_no_errors(server: httpx.Client) -> None:
                           "--concurrency", "8", "--url", str(server.base_url)], capture_output=True, text=True,
                          check=False)
     assert run.returncode == 0 and " 0 errors" in run.stdout, run.stdout + run.stderr
+
+
+def test_what_to_ask_next(server: httpx.Client) -> None:
+    record = json.loads(EXAMPLES.read_text("utf-8").splitlines()[0])
+    partial = {k: v for k, v in record.items() if k not in ("wages", "registered_on")}
+    r = server.post("/v1/needed", params={"ruleset": "bsu-2022"}, json=partial)
+    assert r.status_code == 200
+    body = r.json()
+    assert body["outcome"] == "undetermined"
+    assert [n["input"] for n in body["needed"]] == ["member.registered_on", "member.wages"]
+    assert body["needed"][1]["why"] == [{"criterion": "wage-ceiling", "basis": "regulation",
+                                         "source": "pm-10-2022, Pasal 3 ayat (2) huruf c; Pasal 4"}]
+    settled = server.post("/v1/needed", params={"ruleset": "bsu-2022"}, json=[{**partial, "citizenship": "WNA"}, 1])
+    first, second = settled.json()
+    assert first == {"outcome": "ineligible", "needed": []} and second["error"]["code"] == "invalid-record"

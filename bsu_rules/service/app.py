@@ -19,21 +19,30 @@ from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
 from bsu_rules import __version__
 from bsu_rules.audit.log import DecisionLog
 from bsu_rules.cli.schema import schema
-from bsu_rules.decisions import Decision
+from bsu_rules.decisions import Decision, Outcome
 from bsu_rules.errors import InputError
 from bsu_rules.explain import render_text
 from bsu_rules.members import Member, parse_member
 from bsu_rules.ruleset.diagnostics import nearest
 from bsu_rules.ruleset.model import OutOfForce, RuleSet
 from bsu_rules.service.editions import Edition, EditionSummary, edition, summary
+from bsu_rules.unknowns import Need, needed
 
 NDJSON = "application/x-ndjson"
+
+
+class Questions(BaseModel):
+    """What to ask next about one record (``POST /v1/needed``)."""
+
+    outcome: Outcome
+    needed: list[Need]
 
 
 @dataclass(frozen=True)
@@ -188,6 +197,22 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None, l
             return PlainTextResponse(out[0][1], status_code=422, media_type="application/json")
         return PlainTextResponse("\n\n".join(text if d is None else render_text(d, rs, lang) for d, text in out)
                                  + "\n")
+
+    @app.post("/v1/needed", tags=["decisions"], openapi_extra=_body("member records"),
+              responses={200: {"model": Questions, "description": "What to ask next (a list of them for a "
+                                                                  "list of records)"}, **_ERRORS})
+    async def questions(request: Request, ruleset: Annotated[str, Query()],
+                        on: Annotated[date | None, Query()] = None) -> Response:
+        """The unknown inputs that could still change each record's outcome, most decisive first, each
+        with the criteria (and articles) that wait for it; none once the outcome is settled."""
+        rs = ruleset_for(ruleset)
+        items, many = await records(request)
+        decided = await decide(rs, on, items)
+        out = [text if d is None else Questions(outcome=d.outcome, needed=needed(d, rs)).model_dump_json()
+               for d, text in decided]
+        if not many:
+            return Response(out[0], status_code=422 if decided[0][0] is None else 200, media_type="application/json")
+        return Response("[" + ",".join(out) + "]", media_type="application/json")
 
     @app.get("/v1/editions", tags=["editions"])
     async def editions() -> list[EditionSummary]:
