@@ -151,6 +151,7 @@ def test_errors_have_one_shape(server: httpx.Client) -> None:
     record = EXAMPLES.read_text("utf-8").splitlines()[0]
     decide = "/v1/decisions"
     assert_error(server.post(decide, params={"ruleset": "bsu-2022"}, content="{nope"), 400, "bad-json")
+    assert_error(server.post(decide, params={"ruleset": "bsu-2022"}, content="[" * 100_000), 400, "bad-json")
     assert_error(server.post(decide, params={"ruleset": "bsu-2022", "on": "5/9/2022"}, content=record),
                  400, "bad-parameter")
     assert_error(server.post(decide, content=record), 400, "bad-parameter")

@@ -62,7 +62,6 @@ class ServiceError(Exception):
         self.status, self.body = status, {"error": {"code": code, "message": message, **where}}
 
 
-
 def _error(exc: ServiceError) -> JSONResponse:
     return JSONResponse(exc.body, status_code=exc.status)
 
@@ -116,7 +115,7 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None, l
                 raise _too_large(limits)
         try:
             data = json.loads(body)
-        except (ValueError, UnicodeDecodeError) as exc:
+        except (ValueError, RecursionError) as exc:  # UnicodeDecodeError is a ValueError
             raise ServiceError(400, "bad-json", f"the body is not JSON ({exc})") from None
         many = isinstance(data, list)
         items = data if many else [data]
