@@ -20,7 +20,7 @@ from bsu_rules.errors import InputError
 from bsu_rules.evaluators.scalar import jsonable
 from bsu_rules.members import parse_member
 from bsu_rules.ruleset.expressions import parse, unparse
-from bsu_rules.ruleset.model import OutOfForce, RuleSet
+from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.ruleset.schema import Parameter, Rule, Window
 
 Json = dict[str, Any]
@@ -28,8 +28,7 @@ Json = dict[str, Any]
 
 def check_on(rs: RuleSet, on: date) -> None:
     """Raise OutOfForce if ``on`` is outside the edition's window."""
-    if not rs.model.in_force.contains(on):
-        raise OutOfForce(f"{rs.id} is in force {window_text(rs.model.in_force)}; cannot compare it on {on}")
+    rs.check_in_force(on)
 
 
 def window_text(w: Window) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from bsu_rules.bounds import AtLeast
 from bsu_rules.decisions import trusted
 from bsu_rules.formatting import format_date, format_month, format_value, number, rupiah
 from bsu_rules.nik import NikIssue, describe_nik_issue
@@ -34,6 +35,9 @@ def format_as(value: Any, fmt: str | None, lang: str, member: Any = None) -> str
     """One placeholder value, formatted for a language."""
     if value is None:
         return format_value(None, lang)
+    if isinstance(value, AtLeast) or (isinstance(value, dict) and set(value) == {"at_least"}):
+        least = value.value if isinstance(value, AtLeast) else value["at_least"]
+        return ("paling sedikit " if lang == "id" else "at least ") + format_as(least, fmt, lang, member)
     if fmt == "rp" and isinstance(value, (int, float)) is not isinstance(value, bool):
         return rupiah(value)  # type: ignore[arg-type,unused-ignore]
     if fmt == "rp" and not isinstance(value, bool):
@@ -155,6 +159,8 @@ _NONE = {"id": "tidak tercatat", "en": "none recorded"}
 def _show(label: str, value: Any, lang: str) -> str:
     if value is None and label in _EVENTS:
         return _NONE[lang]
+    if isinstance(value, dict) and set(value) == {"at_least"}:
+        return format_as(value, "rp", lang)
     if isinstance(value, int) and not isinstance(value, bool):
         return rupiah(value) if value >= 100000 else str(value)
     if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":

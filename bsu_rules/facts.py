@@ -19,7 +19,9 @@ from bsu_rules.members import Contribution, ProgramReceipt, WageReport
 
 __all__ = [
     "add_months",
+    "arrears_start",
     "arrears_streak",
+    "bank_key",
     "contribution_billed",
     "last_wage",
     "month_end",
@@ -31,6 +33,8 @@ __all__ = [
 ]
 
 _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+SPACE = "[ \t\n\r\f\v\u00a0]+"
+"""What separates the words of a bank name (the same pattern serves the columnar evaluator)."""
 
 
 # --- months -------------------------------------------------------------------------------
@@ -87,22 +91,42 @@ def contribution_billed(
 
 
 def arrears_streak(
-    contributions: Sequence[Contribution] | None, month: str | None, as_of: date | None
+    contributions: Sequence[Contribution] | None,
+    month: str | None,
+    as_of: date | None,
+    due_day: int | None,
 ) -> int | None:
-    """Consecutive billed months ending at ``month`` left unpaid as of ``as_of`` (0 if
-    ``month`` is paid or not billed); a payment after ``as_of`` does not count."""
-    if contributions is None or month is None or as_of is None:
+    """Consecutive billed months in arrears at ``as_of``, counted back from the latest month at or
+    before ``month`` whose payment deadline (day ``due_day`` of the next month) has passed.
+
+    A month is in arrears when it was billed, is unpaid at ``as_of`` (a payment made after
+    ``as_of`` does not count) and its deadline is before ``as_of``; a month still within its
+    payment window is not in arrears. 0 when that latest month is paid or not billed."""
+    if contributions is None or month is None or as_of is None or due_day is None:
         return None
     paid: dict[str, bool] = {}
     for row in contributions:
         paid_in_time = row.paid_on is not None and row.paid_on <= as_of
         paid[row.period] = paid.get(row.period, False) or paid_in_time
     streak = 0
-    current = month
+    current = arrears_start(month, as_of, due_day)
     while current in paid and not paid[current]:
         streak += 1
         current = add_months(current, -1)
     return streak
+
+
+def arrears_start(month: str, as_of: date, due_day: int) -> str:
+    """The latest month at or before ``month`` whose contribution was due before ``as_of``.
+
+    A month's contribution is due on day ``due_day`` of the next month (the last day of that
+    month when it is shorter); ValueError unless 1 <= due_day <= 31."""
+    if not 1 <= due_day <= 31:
+        raise ValueError(f"a due day is 1-31, got {due_day}")
+    current = as_of.year * 12 + as_of.month - 1  # month index of as_of
+    last_day = month_end(month_of(as_of)).day
+    latest = current - 1 if min(due_day, last_day) < as_of.day else current - 2
+    return min(month, f"{latest // 12:04d}-{latest % 12 + 1:02d}")
 
 
 # --- programmes, places, money --------------------------------------------------------------
@@ -127,6 +151,16 @@ def province(regency_code: str | None) -> str | None:
     if regency_code is None:
         return None
     return regency_code[:2]
+
+
+def bank_key(name: str | None) -> str | None:
+    """A bank name as the bank table keys it: upper case, single spaces, the word "BANK" dropped.
+
+    "Bank  bri " -> "BRI", "BANK RAKYAT INDONESIA" -> "RAKYAT INDONESIA"; any other text keeps
+    its words, so an unknown bank stays recognisable."""
+    if name is None:
+        return None
+    return " ".join(w for w in re.split(SPACE, name.upper()) if w and w != "BANK")
 
 
 def round_up(amount: int | Decimal | None, step: int | None) -> int | None:

@@ -4,7 +4,8 @@
 most are plausible participants (a good share come out eligible), the rest sit on the edges:
 wages at, just under and just over 3.500.000, 5.000.000, the regional minimum wages and their
 rounded ceilings; regencies with and without a minimum wage (Karawang, Bekasi, DKI, Jambi, Aceh,
-Kepulauan Riau, unlisted, non-ASCII digits); arrears runs, gaps and repaid months with payments
+Kepulauan Riau, the Papua provinces, rows that are lower bounds, unlisted, non-ASCII digits); bank
+names in any case and spacing, known or not; arrears runs, gaps and repaid months with payments
 just before and after ``as_of``; deaths and membership ends around the cut-off and the decision
 dates; every category and employment type; valid NIKs and NIKs broken in each part; PKH,
 Prakerja, BPUM, BSU and BSU_TEACHER receipts in several years. Any optional field may be absent
@@ -22,7 +23,7 @@ from bsu_rules.facts import add_months
 from bsu_rules.members import Citizenship, EmploymentType, ParticipantCategory, Program
 from bsu_rules.nik import PROVINCES
 
-__all__ = ["ANCHORS", "WAGES", "members", "niks"]
+__all__ = ["ANCHORS", "BANK_NAMES", "WAGES", "members", "niks"]
 
 ANCHORS: list[tuple[str, date, list[date]]] = [  # cut-off month, as_of, decision dates events fall near
     ("2020-06", date(2020, 6, 30), [date(2020, 8, 14)]),
@@ -31,9 +32,10 @@ ANCHORS: list[tuple[str, date, list[date]]] = [  # cut-off month, as_of, decisio
     ("2025-04", date(2025, 4, 30), [date(2025, 6, 2)]),
 ]
 MINIMUM_WAGES = [4_416_186, 4_416_187, 4_641_854, 4_798_312, 4_791_843, 4_791_844, 4_816_921, 3_607_223,
-                 3_898_856, 3_685_616, 3_623_654, 5_396_761, 5_599_593, 3_501_441]
-CEILINGS = [3_500_000, 3_600_000, 3_700_000, 3_900_000, 4_500_000, 4_700_000, 4_800_000, 4_900_000, 5_000_000,
-            5_400_000, 5_600_000]
+                 3_898_856, 3_685_616, 3_623_654, 5_396_761, 5_599_593, 3_501_441, 3_516_700, 3_561_932, 3_717_948,
+                 4_285_850, 3_613_545, 4_375_479, 4_150_930]
+CEILINGS = [3_500_000, 3_600_000, 3_700_000, 3_800_000, 3_900_000, 4_200_000, 4_300_000, 4_400_000, 4_500_000,
+            4_700_000, 4_800_000, 4_900_000, 5_000_000, 5_400_000, 5_600_000]
 WAGES = st.one_of(
     st.sampled_from(CEILINGS + MINIMUM_WAGES).flatmap(lambda w: st.sampled_from([w - 1, w, w + 1])),
     st.integers(1_000_000, 3_500_000),
@@ -42,8 +44,13 @@ WAGES = st.one_of(
 """Monthly wages: at, just under or just over a ceiling or a regional minimum wage, or anything."""
 REGENCIES = ["3215", "3216", "3275", "3276", "3201", "3271", "3214", "3273", "3101", "3171", "3175", "3100",
              "1571", "1501", "1171", "1101", "1100", "2171", "2105", "2101", "2199", "3578", "3672", "3674",
-             "7371", "6471", "1471", "9999", "0000", "٣٢١٥"]
-BANKS = ["BRI", "BNI", "MANDIRI", "Mandiri", "BTN", "BCA", "BSI", "bri", ""]
+             "7371", "6471", "1471", "1114", "2172", "9171", "9301", "9404", "9502", "9202", "9671", "1971",
+             "3273", "3515", "9999", "0000", "٣٢١٥"]
+BANKS = ["BRI", "BNI", "MANDIRI", "Mandiri", "BTN", "BCA", "BSI", "bri", "", "Bank  bri ", "BANK RAKYAT INDONESIA",
+         "Bank Mandiri", "BNI 46", "bni\u00a046", "\tbank\nBTN", "Bank Syariah Indonesia", "Bank Aceh Syariah",
+         "Bank Central Asia", "Bank", "bank bank", "Bank Contoh", "Straße"]
+BANK_NAMES = st.sampled_from(BANKS) | st.text(alphabet="abBkKnNIrRsß \t\n\u00a0\u2003\x1c", max_size=14)
+"""Bank names as members write them: aliases in any case and spacing, unknown banks, odd whitespace."""
 
 
 def _day(anchor: date, before: int, after: int) -> st.SearchStrategy[date]:
@@ -124,7 +131,7 @@ def members(draw: st.DrawFn, cutoff: str | None = None, as_of: date | None = Non
             "program": st.sampled_from([p.value for p in Program]),
             "year": st.integers(as_of.year - 2, as_of.year + 1)}), max_size=3)),
         "bank_account": _maybe(draw, st.fixed_dictionaries({
-            "bank": st.sampled_from(BANKS) | st.none(), "number": st.sampled_from(["012301000123456", ""]) | st.none(),
+            "bank": BANK_NAMES | st.none(), "number": st.sampled_from(["012301000123456", ""]) | st.none(),
         }, optional={"holder_name": st.just("Siti Aminah")}), 6),
     }
     for key, value in optional.items():  # an absent field and a null field both mean unknown

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 pa = pytest.importorskip("pyarrow")
 pytest.importorskip("polars")
 
-from strategies import members  # noqa: E402
+from strategies import BANK_NAMES, members  # noqa: E402
 from test_columnar_parity import expected  # noqa: E402
 
 import bsu_rules  # noqa: E402
@@ -59,8 +59,8 @@ facts:
   wage_then: last_wage(member.wages, fact.joined)
   wage_now: last_wage(member.wages, param.cutoff_month)
   billed_after: contribution_billed(member.contributions, add_months(fact.joined, 1))
-  streak_then: arrears_streak(member.contributions, fact.joined, coalesce(member.deceased_on, as_of))
-  streak_later: arrears_streak(member.contributions, add_months(fact.joined, 2), as_of)
+  streak_then: arrears_streak(member.contributions, fact.joined, coalesce(member.deceased_on, as_of), 15)
+  streak_later: arrears_streak(member.contributions, add_months(fact.joined, 2), as_of, 31)
   minimum: table.minimum_wage.get(member.work_regency_code,
     table.minimum_wage.get(province(member.work_regency_code), 0))
   scaled: fact.minimum * 3 // 7 - fact.minimum // -3 + fact.wage_now * param.rate
@@ -222,7 +222,9 @@ def test_bundled_examples(examples: list[dict[str, Any]]) -> None:
     ("bsu-2021", "3171", 4_500_001, "fail"),
     ("bsu-2022", "3215", 4_800_000, "pass"),  # Karawang 4.798.312 -> 4.800.000
     ("bsu-2022", "3215", 4_800_001, "fail"),
-    ("bsu-2022", "3273", 3_500_001, "fail"),  # not listed in 2022: 3.500.000
+    ("bsu-2022", "3204", 3_500_001, "fail"),  # Kab. Bandung, not listed: 3.500.000
+    ("bsu-2022", "3273", 3_800_000, "pass"),  # Kota Bandung, lower bound 3.742.276,48 -> at least 3.800.000
+    ("bsu-2022", "9171", 3_600_000, "pass"),  # Papua 3.561.932 -> 3.600.000
     ("bsu-2025", "1571", 3_700_000, "pass"),  # Kota Jambi 3.607.223 -> 3.700.000
     ("bsu-2025", "1101", 3_700_000, "pass"),  # Aceh UMP 3.685.616 through the province
     ("bsu-2025", "1101", 3_700_001, "fail"),
@@ -246,7 +248,7 @@ def test_the_ppkm_rule_by_decision_date() -> None:
 
 def test_histories(tmp_path: Path) -> None:
     path = write_rules(tmp_path, "mini", mini("""\
-        - {id: streak-40, flag: 'arrears_streak(member.contributions, param.cutoff_month, as_of) == 40'}
+        - {id: streak-40, flag: 'arrears_streak(member.contributions, param.cutoff_month, as_of, 15) == 39'}
         - {id: wage-old, flag: 'last_wage(member.wages, param.cutoff_month) == 1000'}
         - {id: wage-tie, flag: 'last_wage(member.wages, 2019-01) == 3'}
         - {id: billed, flag: 'contribution_billed(member.contributions, 2019-03)'}
@@ -326,3 +328,19 @@ def test_probe_parity(probe: Path, on: date, data: st.DataObject) -> None:
     """Per-member months and dates, decimals, incomplete tables, list literals: as the scalar does."""
     records = data.draw(st.lists(members("2022-07", date(2022, 7, 31)) | members(), min_size=1, max_size=30))
     both(probe, records, on)
+
+
+@given(names=st.lists(BANK_NAMES | st.none(), min_size=1, max_size=20))
+def test_bank_key_parity(names: list[str | None]) -> None:
+    """The Polars ``bank_key`` normalises every name exactly as the scalar one does."""
+    import polars as pl
+
+    from bsu_rules.evaluators.columnar_functions import FUNCTIONS, Val
+    from bsu_rules.facts import bank_key
+    from bsu_rules.ruleset.types import STR
+
+    column = Val(STR, expr=pl.col("bank"), dtype=pl.String())
+    built = FUNCTIONS["bank_key"](STR, [column])
+    assert built.expr is not None
+    got = pl.DataFrame({"bank": pl.Series(names, dtype=pl.String)}).select(built.expr).to_series().to_list()
+    assert got == [bank_key(n) for n in names]

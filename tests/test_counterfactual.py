@@ -18,7 +18,7 @@ from bsu_rules.counterfactual import FIXED, apply_changes, apply_hint
 from bsu_rules.decisions import Change, Decision, Hint, Outcome, RuleResult
 from bsu_rules.evaluators.scalar import Plan
 from bsu_rules.explain import render_text
-from bsu_rules.facts import add_months
+from bsu_rules.facts import add_months, arrears_start
 from bsu_rules.members import Citizenship, EmploymentType, Member, ParticipantCategory, Program
 from bsu_rules.ruleset.types import member_fields
 
@@ -76,9 +76,9 @@ def test_arrears_names_the_month_to_pay_and_the_day() -> None:
     (change,) = hint.changes
     assert (change.field, change.subject, change.current, change.required) == (
         "member.contributions", "fact.arrears", 3, 2)
-    assert change.patch == {"periods": ["2022-07"], "paid_on": "2022-07-31"}
-    assert hint.text.en == "Eligible if the contribution for July 2022 had been paid by 31 July 2022"
-    assert hint.text.id == "Layak jika iuran Juli 2022 sudah dibayar paling lambat 31 Juli 2022"
+    assert change.patch == {"periods": ["2022-06"], "paid_on": "2022-07-31"}  # the latest month already due
+    assert hint.text.en == "Eligible if the contribution for June 2022 had been paid by 31 July 2022"
+    assert hint.text.id == "Layak jika iuran Juni 2022 sudah dibayar paling lambat 31 Juli 2022"
     after = plan("bsu-2022").decide(apply_hint(parse_member(EXAMPLES[12]), hint))
     assert after.outcome is Outcome.ELIGIBLE and after.rule("arrears").values["fact.arrears"] == 0
 
@@ -294,7 +294,8 @@ def check_hints(p: Plan, member: Member) -> None:
                     off = apply_changes(member, with_patch(hint.changes, change, {**change.patch, "amount": beyond}))
                     assert p.decide(off).rule(rule.id).outcome is RuleResult.FAIL, (rule.id, change)
             elif change.field == "member.contributions":
-                assert change.patch["periods"] == [p.reads["cutoff_month"][0]]  # one month: the fewest
+                due = arrears_start(p.reads["cutoff_month"][0], p.as_of, p.reads["contribution_due_day"][0])
+                assert change.patch["periods"] == [due]  # one month, the latest already due: the fewest
             elif change.op in ("==", "in") and member_fields()[change.field].choices:
                 allowed = change.required if isinstance(change.required, list) else [change.required]
                 for value in sorted(member_fields()[change.field].choices or ()):  # exact: passes iff named

@@ -18,7 +18,7 @@ CASES = [
     ("unknown-key", "as_of: 2022-07-31", "as_off: 2022-07-31", "as_off", "as_of"),
     ("unknown-key", "    source: pm-10-2022, Pasal 5\n", "    sourc: pm-10-2022, Pasal 5\n", "sourc:", "source"),
     ("missing-key", "as_of: 2022-07-31\n", "", None, None),
-    ("invalid-value", "in_force: {from: 2022-09-05}", "in_force: {from: 2022-09-35}", "2022-09-35", None),
+    ("invalid-value", "in_force: {from: 2022-09-05,", "in_force: {from: 2022-09-35,", "2022-09-35", None),
     ("unknown-name", "require: fact.wage <= param.wage_ceiling", "require: fact.wage <= param.wage_cieling",
      "param.wage_cieling", "param.wage_ceiling"),
     ("unknown-name", "last_wage(member.wages,", "last_wage(member.wage,", "member.wage,", "member.wages"),
@@ -75,7 +75,7 @@ def test_each_code_points_at_the_mistake(rules_copy: Path, code: str, old: str, 
 def test_load_raises_with_every_diagnostic(rules_copy: Path) -> None:
     path = rules_copy / "bsu-2022.yaml"
     text = path.read_text("utf-8").replace("param.wage_ceiling or", "param.wage_cieling or")
-    path.write_text(text.replace("as_of)", "as_off)"), "utf-8")
+    path.write_text(text.replace("as_of, param", "as_off, param"), "utf-8")
     with pytest.raises(bsu_rules.RuleSetError) as info:
         bsu_rules.load_ruleset(path)
     codes = [d.code for d in info.value.diagnostics]  # type: ignore[attr-defined]
@@ -92,7 +92,7 @@ def test_unknown_bundled_id_suggests_the_nearest() -> None:
 
 def test_check_cli_json(rules_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = rules_copy / "bsu-2022.yaml"
-    path.write_text(path.read_text("utf-8").replace("as_of)", "as_off)"), "utf-8")
+    path.write_text(path.read_text("utf-8").replace("as_of, param", "as_off, param"), "utf-8")
     assert main(["check", str(path), "--format", "json"]) == 1
     report = json.loads(capsys.readouterr().out)
     assert report["errors"] == 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -74,3 +75,20 @@ def test_cli_prints_writes_and_checks(tmp_path: Path, capsys: pytest.CaptureFixt
     assert main(["doc", "--all", "--out", str(out), "--lang", "en", "--check"]) == 1
     err = capsys.readouterr().err
     assert "stale:" in err and REFRESH in err
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_interpretations_page_is_fresh_and_lists_every_reading(lang: str) -> None:
+    from bsu_rules.cli.doc import REFRESH_INTERPRETATIONS
+    from bsu_rules.interpretations import interpretation_pages
+
+    page = interpretation_pages((lang,))[f"interpretations.{lang}.md"]
+    path = ROOT / "docs" / f"interpretations.{lang}.md"
+    committed = path.read_bytes().decode("utf-8") if path.exists() else None
+    assert committed == page, f"{path.relative_to(ROOT)} is stale or missing; refresh with: {REFRESH_INTERPRETATIONS}"
+    for edition in EDITION_IDS:
+        rs = load_ruleset(edition)
+        for rule in rs.model.rules:
+            listed = re.search(rf"\| `{edition}` \| \w+ `{rule.id}` \|", page) is not None
+            assert listed is (rule.basis.value != "regulation"), (edition, rule.id)
+    assert "`contribution_due_day`" in page and "`ppkm_areas`" in page

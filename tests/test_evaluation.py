@@ -41,7 +41,7 @@ def test_examples_decide_as_documented(rs2022: RuleSet, examples: list[dict[str,
 def test_eligible_decision_carries_benefit_channel_and_sources(rs2022: RuleSet, examples: list[dict[str, Any]]) -> None:
     d = bsu_rules.evaluate(rs2022, examples[2], on=date(2022, 9, 12))
     assert d.outcome == Outcome.ELIGIBLE and d.benefit is not None and d.benefit.amount == 600000
-    assert d.channel == "Mandiri" and d.on == date(2022, 9, 12) and d.as_of == date(2022, 7, 31)
+    assert d.channel == "MANDIRI" and d.on == date(2022, 9, 12) and d.as_of == date(2022, 7, 31)
     ceiling = d.rule("wage-ceiling")
     assert ceiling.values["fact.ceiling"] == 4800000 and ceiling.values["fact.wage"] == 4750000
     assert ceiling.source == "pm-10-2022, Pasal 3 ayat (2) huruf c; Pasal 4" and ceiling.basis == "regulation"
@@ -237,7 +237,7 @@ def test_unknown_channel_names_the_data_it_needs(rs2022: RuleSet, examples: list
 def test_minimum_wage_of_exactly_the_ceiling_gives_no_override(
         rules_copy: Path, examples: list[dict[str, Any]], minimum: str, wage: int, ceiling: int, outcome: str) -> None:
     table = rules_copy / "tables" / "minimum-wage-2022.csv"
-    table.write_text(table.read_text("utf-8") + f"3204,Kab. Bandung (test),UMK,{minimum},test row\n", "utf-8")
+    table.write_text(table.read_text("utf-8") + f"3204,Kab. Bandung (test),UMK,{minimum},exact,test row\n", "utf-8")
     rs = bsu_rules.load_ruleset(rules_copy / "bsu-2022.yaml")
     record = copy.deepcopy(examples[0])
     record["wages"][-1]["amount"] = wage

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -12,6 +13,7 @@ from hypothesis import strategies as st
 from bsu_rules.facts import (
     add_months,
     arrears_streak,
+    bank_key,
     contribution_billed,
     last_wage,
     month_end,
@@ -127,51 +129,65 @@ def _c(period: str, paid_on: str | None = None) -> Contribution:
     return Contribution(period=period, paid_on=paid_on)
 
 
-def test_arrears_streak_counts_unpaid_months_ending_at_month() -> None:
+LATE = date(2030, 1, 1)  # every deadline has passed
+
+
+def test_arrears_streak_counts_back_from_the_latest_month_already_due() -> None:
     rows = [_c("2021-04", "2021-05-10"), _c("2021-05"), _c("2021-06")]
-    assert arrears_streak(rows, "2021-06", AS_OF) == 2
-    assert arrears_streak(rows, "2021-05", AS_OF) == 1
-    assert arrears_streak(rows, "2021-04", AS_OF) == 0
+    assert arrears_streak(rows, "2021-06", date(2021, 6, 30), 15) == 1  # June is not due until 15 July
+    assert arrears_streak(rows, "2021-06", date(2021, 7, 15), 15) == 1  # due that day: not yet in arrears
+    assert arrears_streak(rows, "2021-06", date(2021, 7, 16), 15) == 2
+    assert arrears_streak(rows, "2021-05", AS_OF, 15) == 1
+    assert arrears_streak(rows, "2021-04", AS_OF, 15) == 0
+
+
+def test_the_deadline_is_capped_at_the_end_of_a_short_month() -> None:
+    rows = [_c("2021-01")]
+    assert arrears_streak(rows, "2021-01", date(2021, 2, 28), 31) == 0  # due 28 February
+    assert arrears_streak(rows, "2021-01", date(2021, 3, 1), 31) == 1
+    with pytest.raises(ValueError, match="due day"):
+        arrears_streak(rows, "2021-01", AS_OF, 0)
 
 
 def test_arrears_streak_zero_when_month_paid_or_not_billed() -> None:
     rows = [_c("2021-05"), _c("2021-06", "2021-07-15")]
-    assert arrears_streak(rows, "2021-06", AS_OF) == 0
-    assert arrears_streak(rows, "2021-07", AS_OF) == 0
+    assert arrears_streak(rows, "2021-06", LATE, 15) == 0
+    assert arrears_streak(rows, "2021-07", LATE, 15) == 0
 
 
 def test_arrears_streak_stops_at_unbilled_gap() -> None:
     rows = [_c("2021-03"), _c("2021-05"), _c("2021-06")]
-    assert arrears_streak(rows, "2021-06", AS_OF) == 2
+    assert arrears_streak(rows, "2021-06", LATE, 15) == 2
 
 
 def test_arrears_streak_crosses_year_boundary() -> None:
     rows = [_c("2020-11"), _c("2020-12"), _c("2021-01"), _c("2021-02")]
-    assert arrears_streak(rows, "2021-02", AS_OF) == 4
+    assert arrears_streak(rows, "2021-02", LATE, 15) == 4
 
 
 def test_arrears_streak_payment_after_as_of_does_not_count() -> None:
-    rows = [_c("2021-05", "2021-08-01"), _c("2021-06", "2021-07-31")]
-    assert arrears_streak(rows, "2021-05", AS_OF) == 1
-    assert arrears_streak(rows, "2021-06", AS_OF) == 0  # paid exactly on as_of
-    assert arrears_streak(rows, "2021-06", date(2021, 7, 30)) == 2
+    rows = [_c("2021-04", "2021-08-01"), _c("2021-05", "2021-07-31")]
+    assert arrears_streak(rows, "2021-05", date(2021, 7, 31), 15) == 0  # paid exactly on as_of
+    assert arrears_streak(rows, "2021-05", date(2021, 7, 30), 15) == 2
+    assert arrears_streak(rows, "2021-04", date(2021, 7, 31), 15) == 1
 
 
 def test_arrears_streak_any_paid_row_pays_the_period() -> None:
     rows = [_c("2021-06"), _c("2021-06", "2021-07-01"), _c("2021-06")]
-    assert arrears_streak(rows, "2021-06", AS_OF) == 0
+    assert arrears_streak(rows, "2021-06", LATE, 15) == 0
 
 
 def test_arrears_streak_unknown() -> None:
-    assert arrears_streak(None, "2021-06", AS_OF) is None
-    assert arrears_streak([], None, AS_OF) is None
-    assert arrears_streak([], "2021-06", None) is None
-    assert arrears_streak([], "2021-06", AS_OF) == 0
+    assert arrears_streak(None, "2021-06", AS_OF, 15) is None
+    assert arrears_streak([], None, AS_OF, 15) is None
+    assert arrears_streak([], "2021-06", None, 15) is None
+    assert arrears_streak([], "2021-06", AS_OF, None) is None
+    assert arrears_streak([], "2021-06", AS_OF, 15) == 0
 
 
 def test_arrears_streak_long_history() -> None:
     rows = [_c(add_months("1900-01", i)) for i in range(3000)]
-    assert arrears_streak(rows, add_months("1900-01", 2999), AS_OF) == 3000
+    assert arrears_streak(rows, add_months("1900-01", 2999), date(2200, 1, 1), 15) == 3000
 
 
 small_months = st.builds(lambda i: add_months("2020-01", i), st.integers(0, 23))
@@ -182,7 +198,15 @@ contribution_rows = st.lists(
 )
 
 
-def _naive_streak(rows: list[Contribution], month: str, as_of: date) -> int:
+def _deadline(month: str, due_day: int) -> date:
+    """Written out independently of facts.arrears_start: day ``due_day`` of the next month, capped."""
+    year, number = int(month[:4]) + int(month[5:]) // 12, int(month[5:]) % 12 + 1
+    return date(year, number, min(due_day, calendar.monthrange(year, number)[1]))
+
+
+def _naive_streak(rows: list[Contribution], month: str, as_of: date, due_day: int) -> int:
+    while _deadline(month, due_day) >= as_of:
+        month = add_months(month, -1)
     streak = 0
     while True:
         same = [r for r in rows if r.period == month]
@@ -192,14 +216,12 @@ def _naive_streak(rows: list[Contribution], month: str, as_of: date) -> int:
         month = add_months(month, -1)
 
 
-@given(contribution_rows, small_months, st.dates(date(2020, 1, 1), date(2022, 6, 30)))
-def test_arrears_streak_properties(
-    rows: list[Contribution], month: str, as_of: date
-) -> None:
-    streak = arrears_streak(rows, month, as_of)
+@given(contribution_rows, small_months, st.dates(date(2020, 1, 1), date(2022, 6, 30)), st.integers(1, 31))
+def test_arrears_streak_properties(rows: list[Contribution], month: str, as_of: date, due_day: int) -> None:
+    streak = arrears_streak(rows, month, as_of, due_day)
     assert streak is not None
     assert 0 <= streak <= len(rows)
-    assert streak == _naive_streak(rows, month, as_of)
+    assert streak == _naive_streak(rows, month, as_of, due_day)
 
 
 @given(
@@ -211,10 +233,10 @@ def test_arrears_streak_properties(
 def test_paying_a_contribution_never_increases_streak(
     rows: list[Contribution], month: str, as_of: date, data: st.DataObject
 ) -> None:
-    before = arrears_streak(rows, month, as_of)
+    before = arrears_streak(rows, month, as_of, 15)
     i = data.draw(st.integers(0, len(rows) - 1))
     paid = [*rows[:i], rows[i].model_copy(update={"paid_on": as_of}), *rows[i + 1 :]]
-    after = arrears_streak(paid, month, as_of)
+    after = arrears_streak(paid, month, as_of, 15)
     assert before is not None and after is not None
     assert after <= before
 
@@ -308,3 +330,27 @@ def test_round_up_properties(amount: int | Decimal, step: int) -> None:
     assert result % step == 0
     assert result >= amount
     assert result < amount + step
+
+
+# --- bank_key -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("name", "key"), [
+    ("BRI", "BRI"), ("Bank BRI", "BRI"), ("BANK BRI", "BRI"), ("bri", "BRI"), ("Bank  bri ", "BRI"),
+    ("BANK RAKYAT INDONESIA", "RAKYAT INDONESIA"), ("Bank Mandiri", "MANDIRI"), ("BNI 46", "BNI 46"),
+    ("bni\u00a046", "BNI 46"), ("\tbank\nbtn", "BTN"), ("Bank Aceh Syariah", "ACEH SYARIAH"),
+    ("Bankbri", "BANKBRI"), ("Bank", ""), ("", ""), ("Bank Contoh", "CONTOH"),
+])
+def test_bank_key_examples(name: str, key: str) -> None:
+    assert bank_key(name) == key
+
+
+def test_bank_key_unknown_in_unknown_out() -> None:
+    assert bank_key(None) is None
+
+
+@given(st.text(max_size=20))
+def test_bank_key_is_idempotent(name: str) -> None:
+    once = bank_key(name)
+    assert once is not None and bank_key(once) == once
+    assert "BANK" not in once.split(" ") and "  " not in once and once == once.strip(" ")

@@ -9,8 +9,10 @@ from typing import Any
 
 from bsu_rules.cli.options import load
 from bsu_rules.docgen import edition_pages, render
+from bsu_rules.interpretations import interpretation_pages
 
 REFRESH = "python -m bsu_rules doc --all --out docs/editions"
+REFRESH_INTERPRETATIONS = "python -m bsu_rules doc --interpretations --out docs"
 
 
 def add(sub: Any) -> None:
@@ -21,6 +23,9 @@ def add(sub: Any) -> None:
     p.add_argument("ruleset", nargs="?", help="a rule file path or a bundled id such as bsu-2022")
     p.add_argument("--all", action="store_true", help="every bundled edition; --out is then a folder "
                    "(default docs/editions), files are named <edition>.<lang>.<format>")
+    p.add_argument("--interpretations", action="store_true",
+                   help="the page listing every policy and interpretation of every bundled edition; --out is "
+                   f"then a folder (default docs; refresh with `{REFRESH_INTERPRETATIONS}`)")
     p.add_argument("--lang", choices=("id", "en"), help="language (default id; with --all both)")
     p.add_argument("--format", choices=("md", "html"), default="md")
     p.add_argument("--out", help="output file (default standard output), or folder with --all")
@@ -30,9 +35,12 @@ def add(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.all == (args.ruleset is not None):
-        args.parser.error("give either RULESET or --all")
-    if args.all:
+    if (args.all or args.interpretations) == (args.ruleset is not None) or (args.all and args.interpretations):
+        args.parser.error("give one of RULESET, --all or --interpretations")
+    if args.interpretations:
+        pages = interpretation_pages((args.lang,) if args.lang else ("id", "en"), args.format)
+        folder = Path(args.out or "docs")
+    elif args.all:
         langs = (args.lang,) if args.lang else ("id", "en")
         pages = edition_pages(langs, args.format)
         folder = Path(args.out or "docs/editions")
@@ -49,7 +57,8 @@ def run(args: argparse.Namespace) -> int:
         for name in stale:
             print(f"stale: {folder / name}", file=sys.stderr)
         if stale:
-            print(f"refresh with: {REFRESH}" if args.all else "refresh by running the same command without "
+            refresh = REFRESH if args.all else REFRESH_INTERPRETATIONS if args.interpretations else None
+            print(f"refresh with: {refresh}" if refresh else "refresh by running the same command without "
                   "--check", file=sys.stderr)
         return 1 if stale else 0
     folder.mkdir(parents=True, exist_ok=True)

@@ -10,7 +10,8 @@ from typing import Any
 from bsu_rules.audit.snapshot import KEY_ENV
 from bsu_rules.cli.batch import positive_int
 from bsu_rules.cli.options import used
-from bsu_rules.ruleset.loader import bundled_rules, load_ruleset
+from bsu_rules.ruleset.editions import bundled_rules
+from bsu_rules.ruleset.loader import load_ruleset
 
 SERVE_EXTRA = "pip install 'bsu-rules[serve]'"
 

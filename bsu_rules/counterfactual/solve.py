@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from bsu_rules.counterfactual.text import describe
 from bsu_rules.decisions import Change, Hint, RuleOutcome, RuleResult
 from bsu_rules.evaluators.compile import Fn, compile_node, member_getter
+from bsu_rules.facts import arrears_start
 from bsu_rules.members import Citizenship, EmploymentType, Member, ParticipantCategory, WageReport
 from bsu_rules.ruleset.expressions import Binary, BoolOp, Call, Name, Node, Unary, parse, unparse
 from bsu_rules.ruleset.schema import Kind, Text
@@ -37,7 +38,7 @@ FIXED = frozenset({"member.citizenship", "member.registered_on", "member.members
 _MIRROR = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
 _NEGATE = {"<": ">=", "<=": ">", ">": "<=", ">=": "<", "==": "!=", "!=": "==", "in": "not in", "not in": "in"}
 _ORDER = {str(v.value): i for e in (Citizenship, ParticipantCategory, EmploymentType) for i, v in enumerate(e)}
-_HISTORY = {"last_wage": ("member.wages", 2), "arrears_streak": ("member.contributions", 3)}
+_HISTORY = {"last_wage": ("member.wages", 2), "arrears_streak": ("member.contributions", 4)}
 
 
 Found = tuple[bool, list[Change]] | None  # (a change can help, the changes) or None: no hint
@@ -219,7 +220,8 @@ def _patch(term: _Term, op: str, target: int, m: Any, f: list[Any]) -> dict[str,
     """A bound on a history call as a change of the record.
 
     Wage: the report last_wage reads (latest period at or before the month, last in list) gets the
-    bound. Arrears: paying the cut-off month by the reading date ends the streak (one month suffices).
+    bound. Arrears: paying, by the reading date, the latest month already due ends the streak (one
+    month suffices).
     """
     month = term.args[0](m, f)
     if term.field == "member.wages":
@@ -228,10 +230,10 @@ def _patch(term: _Term, op: str, target: int, m: Any, f: list[Any]) -> dict[str,
             return None
         index = max(picks, key=lambda i: (m.wages[i].period, i))
         return {"index": index, "period": m.wages[index].period, "amount": target}
-    day = term.args[1](m, f)
-    if op == ">=" or target < 0 or (op == "==" and target != 0) or month is None or day is None:
+    day, due = term.args[1](m, f), term.args[2](m, f)
+    if op == ">=" or target < 0 or (op == "==" and target != 0) or month is None or day is None or due is None:
         return None
-    return {"periods": [month], "paid_on": day.isoformat()}
+    return {"periods": [arrears_start(month, day, due)], "paid_on": day.isoformat()}
 
 
 # --- applying a hint --------------------------------------------------------------------------

@@ -34,7 +34,9 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from bsu_rules.bounds import AtLeast
 from bsu_rules.decisions import RuleResult
+from bsu_rules.evaluators import columnar_bounds as bounded
 from bsu_rules.evaluators.arrow import MEMBER_SCHEMA
 from bsu_rules.evaluators.columnar_functions import (
     FUNCTIONS,
@@ -95,8 +97,10 @@ class _Compiler:
         expr, dtype = typed(v)
         if expr.meta.is_column():  # already a column (a history call): no copy
             return v
-        self.items.append(_Item({name: expr}))
-        return Val(v.type, expr=pl.col(name), dtype=dtype)
+        exprs = {name: expr} | ({f"{name}~bound": v.bound} if v.bound is not None else {})
+        self.items.append(_Item(exprs))
+        return Val(v.type, expr=pl.col(name), dtype=dtype,
+                   bound=pl.col(f"{name}~bound") if v.bound is not None else None)
 
     def fact(self, name: str) -> Val:
         if name not in self.facts:
@@ -116,7 +120,11 @@ class _Compiler:
     def compile(self, node: Node) -> Val:
         assert node.type is not None
         if self.constant(node):
-            return Val(node.type, const=compile_node(node, self.const_env)(None, self.values))
+            value = compile_node(node, self.const_env)(None, self.values)
+            if isinstance(value, AtLeast):  # a constant lower bound
+                dtype = dtype_of(node.type, value.value)
+                return Val(node.type, expr=pl.lit(value.value, dtype), dtype=dtype, bound=pl.lit(True))
+            return Val(node.type, const=value)
         if isinstance(node, Name):
             if node.parts[0] == "fact":
                 return self.fact(node.parts[1])
@@ -124,8 +132,11 @@ class _Compiler:
         if isinstance(node, ListLit):
             return Val(node.type, items=tuple(self.compile(i) for i in node.items))
         if isinstance(node, Unary):
-            expr, dtype = typed(self.compile(node.operand))
-            return Val(node.type, expr=~expr if node.op == "not" else -expr, dtype=dtype)
+            operand = self.compile(node.operand)
+            expr, dtype = typed(operand)
+            if node.op == "not":
+                return Val(node.type, expr=~expr, dtype=dtype)
+            return Val(node.type, expr=pl.when(bounded.no_bound(operand)).then(-expr), dtype=dtype)
         if isinstance(node, BoolOp):
             parts = [typed(self.compile(o))[0] for o in node.operands]
             joined = reduce(operator.and_ if node.op == "and" else operator.or_, parts)
@@ -144,10 +155,19 @@ class _Compiler:
         if test.is_const and test.const is not None:
             return then if test.const else other
         (a, b), dtype = common(then, other)
+        same = a == b
+        bound = None
+        if bounded.has_bound(then, other):
+            ba, bb = (v.bound if v.bound is not None else pl.lit(False) for v in (then, other))
+            same = same & (ba == bb)
         if test.is_const:  # unknown test: known only where both branches agree
-            return Val(node.type, expr=pl.when(a == b).then(a), dtype=dtype)
+            if bounded.has_bound(then, other):
+                bound = ba
+            return Val(node.type, expr=pl.when(same).then(a), dtype=dtype, bound=bound)
         t = typed(test)[0]
-        return Val(node.type, expr=pl.when(t).then(a).when(t.is_not_null() | (a == b)).then(b), dtype=dtype)
+        if bounded.has_bound(then, other):
+            bound = pl.when(t).then(ba).otherwise(bb)
+        return Val(node.type, expr=pl.when(t).then(a).when(t.is_not_null() | same).then(b), dtype=dtype, bound=bound)
 
     def binary(self, node: Binary) -> Val:
         assert node.type is not None
@@ -158,7 +178,18 @@ class _Compiler:
             return Val(node.type, const=None)
         if node.op in _COMPARE:
             (a, b), _ = common(left, right)
-            return Val(node.type, expr=_COMPARE[node.op](a, b), dtype=pl.Boolean())
+            plain = _COMPARE[node.op](a, b)
+            if bounded.has_bound(left, right):
+                plain = bounded.compare(node.op, left, right, plain)
+            return Val(node.type, expr=plain, dtype=pl.Boolean())
+        if bounded.has_bound(left, right):
+            v = self.arithmetic(node, left, right)
+            expr, bound = bounded.arithmetic(node.op, left, right, typed(v)[0])
+            return Val(node.type, expr=expr, dtype=v.dtype, bound=bound)
+        return self.arithmetic(node, left, right)
+
+    def arithmetic(self, node: Binary, left: Val, right: Val) -> Val:
+        assert node.type is not None
         (a, b), dtype = common(left, right)
         if node.op == "*" and isinstance(dtype, pl.Decimal):  # exact: the product's scale is the sum
             target = pl.Decimal(38, sum(d.scale or 0 if isinstance(d, pl.Decimal) else 0
@@ -173,6 +204,9 @@ class _Compiler:
         return Val(node.type, expr=ops[node.op](a, b), dtype=dtype)
 
     def contains(self, left: Val, right: Val, negate: bool) -> pl.Expr:
+        if bounded.has_bound(left):
+            plain = self.contains(Val(left.type, expr=left.expr, dtype=left.dtype), right, negate)
+            return pl.when(bounded.no_bound(left)).then(plain)
         x, xdtype = typed(left)
         if right.items is not None:  # a list literal with per-row items: == on each, unknown items never match
             found = pl.any_horizontal([(a == b).fill_null(False) for item in right.items
@@ -213,7 +247,7 @@ class _Compiler:
                 self.items.append(_Item(job.first, (out, job.finish) if job.finish else None))
                 self.calls[label] = Val(node.type, expr=pl.col(out), dtype=dtype_of(node.type))
             return self.calls[label]
-        return FUNCTIONS[name](node.type, args)
+        return bounded.function(name, FUNCTIONS[name](node.type, args), args)
 
 
 def _member(node: Name) -> Val:
@@ -237,11 +271,17 @@ def _lookup(node: Call, table: Table, args: list[Val]) -> Val:
     new = pl.Series([str(v) if target == pl.String else v for v in values.values()], dtype=target)
     k = typed(key)[0]
     old = pl.Series(list(values), dtype=pl.String)
+    bound = k.is_in(pl.Series(sorted(table.bounds), dtype=pl.String).implode()) if table.bounds else None
     if table.unlisted_unknown:
-        return Val(node.type, expr=k.replace_strict(old, new, default=None, return_dtype=target), dtype=target)
+        return Val(node.type, expr=k.replace_strict(old, new, default=None, return_dtype=target), dtype=target,
+                   bound=bound)
     fallback = typed(default)[0].cast(target)
     found = k.replace_strict(old, new, default=fallback, return_dtype=target) if values else fallback
-    return Val(node.type, expr=pl.when(k.is_null()).then(pl.lit(None, target)).otherwise(found), dtype=target)
+    if bound is not None or default.bound is not None:  # the row's own mark, else the default's
+        bound = pl.when(k.is_in(old.implode())).then(bound if bound is not None else pl.lit(False)) \
+            .otherwise(default.bound if default.bound is not None else pl.lit(False))
+    return Val(node.type, expr=pl.when(k.is_null()).then(pl.lit(None, target)).otherwise(found), dtype=target,
+               bound=bound)
 
 
 def _literal_list(v: Val, item: Type) -> pl.Series:

@@ -19,6 +19,7 @@ from typing import Any
 
 import polars as pl
 
+from bsu_rules.facts import SPACE
 from bsu_rules.nik import PROVINCES
 from bsu_rules.ruleset.types import Type
 
@@ -30,7 +31,8 @@ class Val:
     """A compiled value: ``expr`` per row, or ``const`` (the scalar value) when ``expr`` is None.
 
     ``items`` holds a list literal whose items vary per row; ``history`` names a member history
-    column (only history functions take one)."""
+    column (only history functions take one); ``bound`` marks the rows where the number is only a
+    lower bound."""
 
     type: Type
     expr: pl.Expr | None = None
@@ -38,6 +40,7 @@ class Val:
     const: Any = None
     items: tuple[Val, ...] | None = None
     history: str | None = None
+    bound: pl.Expr | None = None  # rows where the number is only a lower bound (``columnar_bounds``)
 
     @property
     def is_const(self) -> bool:
@@ -115,12 +118,20 @@ def _strict(body: Body, guard: bool = True) -> Builder:
     return build
 
 
+def _bank_key(name: pl.Expr) -> pl.Expr:
+    """``facts.bank_key``: upper case, words split on the same spaces, the word "BANK" dropped."""
+    words = name.str.to_uppercase().str.replace_all(SPACE, " ").str.split(" ")
+    kept = words.list.eval(pl.element().filter((pl.element() != "") & (pl.element() != "BANK")))
+    return kept.list.join(" ")
+
+
 def _first_day(month: pl.Expr) -> pl.Expr:
     return pl.date(month // 12, month % 12 + 1, 1)
 
 
 _DATES: dict[str, Body] = {
     "province": lambda t, e, d: (e[0].str.slice(0, 2), pl.String()),
+    "bank_key": lambda t, e, d: (_bank_key(e[0]), pl.String()),
     "month_start": lambda t, e, d: (_first_day(e[0]), pl.Date()),
     "month_end": lambda t, e, d: (_first_day(e[0]).dt.month_end(), pl.Date()),
     "add_months": lambda t, e, d: ((e[0].cast(pl.Int64) + e[1]).cast(pl.Int32), pl.Int32()),

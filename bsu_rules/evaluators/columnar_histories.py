@@ -20,7 +20,7 @@ from functools import reduce
 import polars as pl
 
 from bsu_rules.evaluators.columnar_functions import Val, month_index, typed
-from bsu_rules.facts import add_months
+from bsu_rules.facts import add_months, arrears_start
 
 __all__ = ["HISTORY", "Job"]
 
@@ -96,26 +96,31 @@ def _billed(args: list[Val], out: str) -> Job:
 
 
 def _arrears(args: list[Val], out: str) -> Job:
-    """Consecutive unpaid billed months ending at the month: every member's last few months at
-    once, then month by month for the few members still in arrears."""
-    contributions, month, as_of = pl.col(_history(args[0])), args[1], args[2]
-    if any(a.is_const and a.const is None for a in (month, as_of)):
+    """Consecutive unpaid billed months counted back from the latest month already due (as
+    ``facts.arrears_start``): every member's last few months at once, then month by month for
+    the few members still in arrears."""
+    contributions, month, as_of, due = pl.col(_history(args[0])), args[1], args[2], args[3]
+    if any(a.is_const and a.const is None for a in (month, as_of, due)):
         return Job({out: pl.lit(None, pl.Int64)})
     unpaid: Callable[[int, pl.Expr], pl.Expr]
-    if month.is_const and as_of.is_const:
+    if month.is_const and as_of.is_const and due.is_const:
         paid = _f("paid_on").is_not_null() & (_f("paid_on") <= as_of.const)
-        text: str = month.const
+        text = arrears_start(month.const, as_of.const, due.const)
         lists, first = contributions, {}
 
         def unpaid(k: int, lst: pl.Expr) -> pl.Expr:
             m = add_months(text, -k)
             return _any(lst, (_f("period") == m) & ~paid) & ~_any(lst, (_f("period") == m) & paid)
-    else:  # per row: each contribution coded as 2 * (months before the month) + (paid in time)
-        m, day = typed(month)[0], typed(as_of)[0]
-        distance = (contributions.list.eval(_index(_f("period"))) - m).cast(pl.List(pl.Int64)) * -2
+    else:  # per row: each contribution coded as 2 * (months before the start) + (paid in time)
+        m, day, d = typed(month)[0], typed(as_of)[0], typed(due)[0]
+        now = day.dt.year().cast(pl.Int32) * 12 + day.dt.month().cast(pl.Int32) - 1
+        latest = pl.when(pl.min_horizontal(d, day.dt.month_end().dt.day()) < day.dt.day()).then(now - 1) \
+            .otherwise(now - 2)
+        start = pl.when(m.is_not_null() & (d >= 1) & (d <= 31)).then(pl.min_horizontal(m, latest))  # min ignores nulls
+        distance = (contributions.list.eval(_index(_f("period"))) - start).cast(pl.List(pl.Int64)) * -2
         paid_bit = (contributions.list.eval(_f("paid_on").cast(pl.Int32)) - day.cast(pl.Int32)) \
             .list.eval((_E <= 0).fill_null(False).cast(pl.Int64))
-        lists = pl.when(m.is_null() | day.is_null()).then(pl.lit(None)).otherwise(distance + paid_bit)
+        lists = pl.when(start.is_null() | day.is_null()).then(pl.lit(None)).otherwise(distance + paid_bit)
         first = {f"{out}~v": lists}
 
         def unpaid(k: int, lst: pl.Expr) -> pl.Expr:

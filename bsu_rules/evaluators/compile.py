@@ -11,6 +11,8 @@ import operator
 from collections.abc import Callable
 from typing import Any
 
+from bsu_rules import bounds
+from bsu_rules.bounds import AtLeast
 from bsu_rules.ruleset.catalogue import FUNCTIONS
 from bsu_rules.ruleset.expressions import Binary, BoolOp, Call, Cond, ListLit, Lit, Name, Node, Unary, walk
 from bsu_rules.ruleset.tables import Table
@@ -32,6 +34,7 @@ class Env:
         self.hoisted: dict[int, int] = {}  # id(call node) -> slot computed once per member
         self.lazy: dict[str, Fn] = {}  # facts no condition reads: computed only when asked for
         self.dates = {"as_of": as_of, "decision_date": on}
+        self.bounded = any(t.bounds for t in tables.values())  # some value may be a lower bound
 
 
 def member_getter(path: tuple[str, ...]) -> Callable[[Any], Any]:
@@ -82,6 +85,8 @@ def _compile(node: Node, env: Env) -> Fn:
         inner = compile_node(node.operand, env)
         if node.op == "not":
             return lambda m, f: None if (v := inner(m, f)) is None else not v
+        if env.bounded:
+            return lambda m, f: None if (v := inner(m, f)) is None or isinstance(v, AtLeast) else -v
         return lambda m, f: None if (v := inner(m, f)) is None else -v
     if isinstance(node, BoolOp):
         return _kleene(node.op, [compile_node(o, env) for o in node.operands])
@@ -152,9 +157,13 @@ def _binary(node: Binary, env: Env) -> Fn:
                 if x not in xs.keys:
                     return None if xs.unlisted_unknown else negate
                 return not negate
+            if isinstance(x, AtLeast):
+                return None
             return (x in xs) is not negate
         return contains
     op = _OPS[node.op]
+    if env.bounded:
+        return _bounded_binary(node.op, op, left, right)
 
     def run(m: Any, f: list[Any]) -> Any:
         a = left(m, f)
@@ -165,11 +174,30 @@ def _binary(node: Binary, env: Env) -> Fn:
     return run
 
 
+def _bounded_binary(name: str, op: Callable[[Any, Any], Any], left: Fn, right: Fn) -> Fn:
+    """A binary operator where either side may be a lower bound (see ``bounds``)."""
+    settle = bounds.compare if name in ("<", "<=", ">", ">=", "==", "!=") else bounds.arithmetic
+
+    def run(m: Any, f: list[Any]) -> Any:
+        a = left(m, f)
+        if a is None:
+            return None
+        b = right(m, f)
+        if b is None:
+            return None
+        if isinstance(a, AtLeast) or isinstance(b, AtLeast):
+            return settle(name, a, b)
+        return op(a, b)
+    return run
+
+
 def _call(node: Call, env: Env) -> Fn:
     args = [compile_node(a, env) for a in node.args]
     if node.func.parts[0] == "table":
         table, key_of, default = env.tables[node.func.parts[1]], args[0], args[1]
-        values = table.values or {}
+        values: dict[str, Any] = dict(table.values or {})
+        for key in table.bounds:
+            values[key] = AtLeast(values[key], (f"table.{table.name}[{key}]",))
         if table.unlisted_unknown:
             return lambda m, f: values.get(key_of(m, f))
 
@@ -192,4 +220,15 @@ def _call(node: Call, env: Env) -> Fn:
     def strict(m: Any, f: list[Any]) -> Any:
         values = [a(m, f) for a in args]
         return None if any(v is None for v in values) else impl(*values)
-    return strict
+    if not env.bounded:
+        return strict
+    name = fn.name
+
+    def strict_bounded(m: Any, f: list[Any]) -> Any:
+        values = [a(m, f) for a in args]
+        if any(v is None for v in values):
+            return None
+        if any(isinstance(v, AtLeast) for v in values):
+            return bounds.call(name, values)
+        return impl(*values)
+    return strict_bounded

@@ -83,6 +83,8 @@ class _Translator:
         if isinstance(node, Unary) and node.op == "not":
             h, f, u = self.tri(node.operand)
             return f, h, u
+        if isinstance(node, Binary) and self.plan.ruleset.may_be_bound(node):
+            return self.boolean(node)  # a lower bound is settled by the scalar closures (``bounds``)
         if isinstance(node, Binary) and node.op in _NEGATE and self._orderable(node):
             return self._compare(node)
         if isinstance(node, Binary) and node.op in ("in", "not in") and isinstance(node.right, ListLit) \

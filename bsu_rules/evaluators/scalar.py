@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from bsu_rules import __version__
+from bsu_rules.bounds import AtLeast, rows_in
 from bsu_rules.counterfactual import Counterfactuals
 from bsu_rules.decisions import (
     Benefit,
@@ -53,6 +54,8 @@ def jsonable(value: Any) -> Any:
     """A trace value as JSON data: dates and decimals as text, histories as lists of objects."""
     if type(value) in _PLAIN:
         return value
+    if isinstance(value, AtLeast):
+        return {"at_least": jsonable(value.value)}
     if isinstance(value, (date, Decimal)):
         return str(value)
     if isinstance(value, (list, tuple, frozenset)):
@@ -91,6 +94,8 @@ class _Compiled:
         self.fixed: dict[str, Any] = fixed
         self.missing = [(p, member_getter(tuple(p.split(".")[1:])))
                         for p in plan.ruleset.member_reads(checked.tree)]
+        facts = plan.ruleset.facts_read([checked.tree])  # slots that may hold a lower bound
+        self.bound_slots = [plan.env.slots[n] for n in facts if n in plan.env.slots] if plan.env.bounded else []
         tables = plan.ruleset.tables  # tables whose silence is unknown
         self.incomplete = [f"table.{n.parts[1]}" for n in walk(checked.tree) if isinstance(n, Name)
                            and n.parts[0] == "table" and tables[n.parts[1]].unlisted_unknown]
@@ -176,12 +181,14 @@ class Plan:
             holds = r.condition(member, f) if conditions is None else conditions[i]
             result = r.on_true if holds else r.on_false if holds is not None else RuleResult.UNKNOWN
             values = dict(r.fixed)
-            for label, get in r.trace:
-                values[label] = jsonable(get(member, f))
+            raw = [(label, get(member, f)) for label, get in r.trace]
+            for label, value in raw:
+                values[label] = jsonable(value)
             values = dict(sorted(values.items()))
             missing: list[str] = []
             if result is RuleResult.UNKNOWN:
                 missing = [p for p, get in r.missing if get(member) is None] or \
+                    list(rows_in([v for _, v in raw] + [f[i] for i in r.bound_slots])) or \
                     [k for k, v in values.items() if v is None] or r.incomplete
                 if r.kind in (Kind.REQUIRE, Kind.EXCLUDE):
                     unknown = True

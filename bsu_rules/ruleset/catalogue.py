@@ -75,10 +75,12 @@ FUNCTIONS: dict[str, Function] = {f.name: f for f in [
     Function("contribution_billed", ((CONTRIBUTIONS,), (MONTH,)), BOOL, facts.contribution_billed,
              "Whether a contribution was billed for the month.",
              "contribution_billed(member.contributions, param.cutoff_month)", strict=False, unknown_from=(0, 1)),
-    Function("arrears_streak", ((CONTRIBUTIONS,), (MONTH,), (DATE,)), INT, facts.arrears_streak,
-             "Consecutive billed months ending at the month still unpaid on the date.",
-             "arrears_streak(member.contributions, param.cutoff_month, as_of)", strict=False,
-             unknown_from=(0, 1, 2)),
+    Function("arrears_streak", ((CONTRIBUTIONS,), (MONTH,), (DATE,), (INT,)), INT, facts.arrears_streak,
+             "Consecutive billed months in arrears on the date: unpaid then although due (by the given "
+             "day of the next month), counted back from the latest month at or before the month whose "
+             "deadline has passed.",
+             "arrears_streak(member.contributions, param.cutoff_month, as_of, param.contribution_due_day)",
+             strict=False, unknown_from=(0, 1, 2, 3)),
     Function("received", ((RECEIPTS,), (list_of(STR),), (INT,)), BOOL, facts.received,
              "Whether any of the programmes was received (in the year, when given).",
              'received(member.program_receipts, ["PKH"], 2022)', optional=1, strict=False,
@@ -99,6 +101,10 @@ FUNCTIONS: dict[str, Function] = {f.name: f for f in [
     Function("province", ((STR,),), STR, facts.province,
              "The province code (first two digits) of a regency code.",
              "province(member.work_regency_code)"),
+    Function("bank_key", ((STR,),), STR, facts.bank_key,
+             'A bank name as the bank table keys it: upper case, single spaces, the word "BANK" '
+             'dropped ("Bank  bri " gives "BRI"); an unknown bank keeps its words.',
+             "bank_key(member.bank_account.bank)"),
     Function("round_up", (NUMBER, (INT,)), INT, facts.round_up,
              "Round up to the next multiple of a step (exact, also for decimals).",
              "round_up(4798312, 100000)"),

@@ -191,6 +191,8 @@ class Folder:
         values = [a.value for a in args if isinstance(a, Const)]
         if node.func.parts[0] == "table":
             table = self.rs.tables[node.func.parts[1]]
+            if values[0] in table.bounds:
+                return TOP  # only a lower bound: not a constant
             found = (table.values or {}).get(values[0]) if values[0] is not None else None
             return Const(values[1] if found is None and values[0] is not None else found)
         fn = FUNCTIONS.get(node.func.dotted)

@@ -6,7 +6,6 @@ import hashlib
 import json
 from datetime import date
 from decimal import Decimal
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +14,7 @@ from pydantic import BaseModel, ValidationError
 from bsu_rules.errors import RuleSetError
 from bsu_rules.ruleset.checker import FORMATS, PLACEHOLDER, Scope, TypeChecker, fact_order, parse_checked, reads
 from bsu_rules.ruleset.diagnostics import Diagnostic, Severity, has_errors, nearest
+from bsu_rules.ruleset.editions import bundled_rules
 from bsu_rules.ruleset.expressions import Node
 from bsu_rules.ruleset.model import CheckedRule, RuleSet
 from bsu_rules.ruleset.schema import Parameter, RuleFile
@@ -22,12 +22,6 @@ from bsu_rules.ruleset.source import Located, read_yaml
 from bsu_rules.ruleset.source import Path as DataPath
 from bsu_rules.ruleset.tables import Table, TableError, load_table
 from bsu_rules.ruleset.types import BOOL, DATE, DECIMAL, INT, MONTH, STR, Type, list_of, unify
-
-
-def bundled_rules() -> Path:
-    """The folder of rule files shipped with the package (or the source tree's ``rules/``)."""
-    shipped = Path(str(resources.files("bsu_rules").joinpath("rules")))
-    return shipped if shipped.is_dir() else Path(__file__).resolve().parents[2] / "rules"
 
 
 def resolve(name: str | Path) -> Path:

@@ -7,8 +7,9 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bsu_rules.ruleset.expressions import Name, Node, walk
-from bsu_rules.ruleset.schema import Parameter, Rule, RuleFile
+from bsu_rules.ruleset.editions import in_force_on, window_text
+from bsu_rules.ruleset.expressions import Call, Name, Node, walk
+from bsu_rules.ruleset.schema import Parameter, Rule, RuleFile, Window
 from bsu_rules.ruleset.source import Located
 from bsu_rules.ruleset.tables import Table
 from bsu_rules.ruleset.types import Type
@@ -18,7 +19,18 @@ if TYPE_CHECKING:
 
 
 class OutOfForce(ValueError):
-    """The decision date is outside the dates the rule set is in force."""
+    """The decision date is outside the dates the rule set is in force; ``applies`` names the
+    editions in force on that date (none, one, or more)."""
+
+    def __init__(self, ruleset: str, window: Window, day: date, applies: list[tuple[str, Window]]) -> None:
+        self.ruleset, self.day, self.applies = ruleset, day, [edition for edition, _ in applies]
+        if applies:
+            names = "; ".join(f"{edition} (in force {window_text(w)})" for edition, w in applies)
+            instead = f"on that date use {names}"
+        else:
+            instead = "no edition is in force on that date"
+        super().__init__(f"{ruleset} is in force {window_text(window)}; a decision dated {day} cannot use it: "
+                         f"{instead}")
 
 
 @dataclass(frozen=True)
@@ -54,7 +66,7 @@ class RuleSet:
     @property
     def default_on(self) -> date:
         """The latest date the file describes: used when a decision date is not given."""
-        days = [self.model.in_force.from_, self.model.in_force.until, self.model.as_of]
+        days = [self.model.in_force.from_, self.model.as_of]
         for rule in self.model.rules:
             days += [rule.in_force.from_, rule.in_force.until and _next_day(rule.in_force.until)]
         for param in self.model.parameters.values():
@@ -75,15 +87,17 @@ class RuleSet:
     def plan(self, on: date | None = None) -> Plan:
         """The compiled plan for a decision date (cached)."""
         day = on or self.default_on
-        if not self.model.in_force.contains(day):
-            window = self.model.in_force
-            raise OutOfForce(f"{self.id} is in force from {window.from_} until {window.until or 'open'}; "
-                             f"a decision dated {day} cannot use it")
+        self.check_in_force(day)
         if day not in self._plans:
             from bsu_rules.evaluators.scalar import Plan
 
             self._plans[day] = Plan(self, day)
         return self._plans[day]
+
+    def check_in_force(self, day: date) -> None:
+        """Raise OutOfForce, naming the edition that applies, when ``day`` is outside the window."""
+        if not self.model.in_force.contains(day):
+            raise OutOfForce(self.id, self.model.in_force, day, in_force_on(day, self.path.parent))
 
     def facts_read(self, trees: list[Node]) -> set[str]:
         """Facts the trees read, directly or through other facts."""
@@ -95,6 +109,13 @@ class RuleSet:
                     out.add(n.parts[1])
                     todo.append(self.facts[n.parts[1]])
         return out
+
+    def may_be_bound(self, tree: Node) -> bool:
+        """Whether a value of ``tree`` may be a lower bound (it reads a table with ``lower`` rows)."""
+        names = [n.func if isinstance(n, Call) else n for n in walk(tree) if isinstance(n, (Call, Name))]
+        if any(n.parts[0] == "table" and self.tables[n.parts[1]].bounds for n in names):
+            return True
+        return any(self.may_be_bound(self.facts[name]) for name in self.facts_read([tree]))
 
     def member_reads(self, tree: Node) -> list[str]:
         """Member fields an expression reads, directly or through facts."""

@@ -46,7 +46,8 @@ def may_be_unknown(node: Node, ruleset: RuleSet) -> bool:
         return False
     if isinstance(node, Call):
         if node.func.parts[0] == "table":
-            return ruleset.tables[node.func.parts[1]].unlisted_unknown or any(
+            table = ruleset.tables[node.func.parts[1]]  # a lower-bound row can leave what reads it unknown
+            return table.unlisted_unknown or bool(table.bounds) or any(
                 may_be_unknown(a, ruleset) for a in node.args)
         fn = FUNCTIONS[node.func.dotted]
         args = [may_be_unknown(a, ruleset) for a in node.args]

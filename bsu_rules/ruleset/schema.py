@@ -78,6 +78,10 @@ class TableRef(_Model):
         default="absent",
         description="What a key the table does not list means: `absent` (`in` is false, `.get` gives its "
         "default) or `unknown` (the table is incomplete: both come out unknown)")
+    bound: str | None = Field(
+        default=None,
+        description="A column saying which rows are exact (`exact`) and which only a lower bound (`lower`): a "
+        "figure carried from an earlier year that the later one is known not to be below")
     description: Text | None = None
 
 

@@ -14,6 +14,8 @@ from bsu_rules.ruleset.schema import TableRef
 from bsu_rules.ruleset.types import DECIMAL, KEYSET, STR, Type, table_of
 
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+BOUNDS = ("exact", "lower")
+"""What a row of a table's `bound` column may say: a published figure, or a lower bound."""
 
 
 class TableError(ValueError):
@@ -32,6 +34,8 @@ class Table:
     values: dict[str, Decimal | str] | None
     rows: int
     sha256: str
+    bounds: frozenset[str] = frozenset()
+    """Keys whose value is only a lower bound (the table's ``bound`` column says ``lower``)."""
 
     @property
     def unlisted_unknown(self) -> bool:
@@ -55,11 +59,14 @@ def load_table(name: str, ref: TableRef, base: Path) -> Table:
         raise TableError(f"table file `{ref.file}` not found (looked in {base})") from None
     reader = csv.DictReader(io.StringIO(raw.decode("utf-8-sig")))
     columns = reader.fieldnames or []
-    for column in (ref.key, ref.value):
+    if ref.bound is not None and ref.value is None:
+        raise TableError(f"table `{ref.file}`: `bound` needs a `value` column")
+    for column in (ref.key, ref.value, ref.bound):
         if column is not None and column not in columns:
             raise TableError(f"table `{ref.file}` has no column `{column}` (columns: {', '.join(columns)})")
     values: dict[str, Decimal | str] = {}
     keys: set[str] = set()
+    bounds: set[str] = set()
     for row in reader:
         line = reader.line_num
         key = (row.get(ref.key) or "").strip()
@@ -71,5 +78,13 @@ def load_table(name: str, ref: TableRef, base: Path) -> Table:
         if ref.value is not None:
             text = (row.get(ref.value) or "").strip()
             values[key] = Decimal(text) if _NUMBER.match(text) else text
+        if ref.bound is not None:
+            mark = (row.get(ref.bound) or "").strip()
+            if mark not in BOUNDS:
+                raise TableError(f"{ref.file}:{line}: `{ref.bound}` is {mark!r}; write `exact` or `lower`", line)
+            if mark == "lower":
+                if not isinstance(values[key], Decimal):
+                    raise TableError(f"{ref.file}:{line}: a lower bound must be a number", line)
+                bounds.add(key)
     return Table(name, ref, frozenset(keys), values if ref.value is not None else None, len(keys),
-                 hashlib.sha256(raw).hexdigest())
+                 hashlib.sha256(raw).hexdigest(), frozenset(bounds))

@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError
 
-from bsu_rules import InputError, Member, RuleSet, RuleSetError, load_ruleset, parse_member
+from bsu_rules import InputError, Member, OutOfForce, RuleSet, RuleSetError, load_ruleset, parse_member
 from bsu_rules.decisions import Outcome, RuleResult
 from bsu_rules.members import BankAccount, Contribution, Employer, ProgramReceipt, WageReport
 from bsu_rules.ruleset.diagnostics import Diagnostic, has_errors, nearest
@@ -37,9 +37,13 @@ class _Model(BaseModel):
 
 
 class Expect(_Model):
-    """What a case expects; only ``outcome`` is required. ``benefit: null`` means not eligible."""
+    """What a case expects; only ``outcome`` is required. ``benefit: null`` means not eligible.
 
-    outcome: Outcome
+    ``outcome: refused`` expects the decision date to be outside the edition; ``applies`` then
+    names the edition the refusal must point to."""
+
+    outcome: Outcome | Literal["refused"]
+    applies: list[str] | str | None = None
     rules: dict[str, RuleResult] = {}
     benefit: StrictInt | None = None
     channel: str | None = None
@@ -210,10 +214,11 @@ class _CaseReader:
             self.report(("name",), "duplicate-case", f"case name `{name}` is used twice (first at line {first[name]})")
         first.setdefault(name, line)
         self.check_expect(case)
-        if case.on is not None and not self.ruleset.model.in_force.contains(case.on):
-            w = self.ruleset.model.in_force
-            self.report(("on",), "out-of-force", f"{self.ruleset.id} is in force from {w.from_} until "
-                        f"{w.until or 'open'}; {case.on} is outside")
+        if case.on is not None and case.expect.outcome != "refused":
+            try:
+                self.ruleset.check_in_force(case.on)
+            except OutOfForce as exc:
+                self.report(("on",), "out-of-force", f"{exc} (a case that expects this says `outcome: refused`)")
         member = self.member(case)
         return LoadedCase(self.located.file, line, name, self.ruleset, case, member, tuple(self.problems))
 

@@ -182,6 +182,12 @@ def run_case(case: LoadedCase, lang: str = "en", *, trap: bool = True) -> CaseRe
     try:
         decision = case.ruleset.plan(case.case.on).decide(case.member)
     except OutOfForce as exc:
+        expect = case.case.expect
+        if expect.outcome == "refused":
+            applies = [expect.applies] if isinstance(expect.applies, str) else expect.applies
+            differences = () if applies is None or sorted(applies) == sorted(exc.applies) else \
+                (Difference("applies", applies, exc.applies, str(exc)),)
+            return CaseResult(case.file, case.line, case.name, case.ruleset, differences, case.diagnostics)
         problem = Diagnostic(case.file, case.line, 1, "out-of-force", str(exc))
         return CaseResult(case.file, case.line, case.name, case.ruleset, diagnostics=(problem,))
     except Exception as exc:
@@ -196,6 +202,9 @@ def run_case(case: LoadedCase, lang: str = "en", *, trap: bool = True) -> CaseRe
 def compare(decision: Decision, expect: Expect, lang: str = "en") -> list[Difference]:
     """Every criterion where ``decision`` differs from ``expect``."""
     out: list[Difference] = []
+    if expect.outcome == "refused":
+        why = f"{decision.ruleset.id} is in force on {decision.on}"
+        return [Difference("outcome", "refused", decision.outcome, why)]
     if decision.outcome != expect.outcome:
         out.append(Difference("outcome", expect.outcome, decision.outcome, _why(decision, lang)))
     for rule_id, wanted in expect.rules.items():

@@ -1,0 +1,99 @@
+"""Lower bounds: a number known only to be *at least* some value.
+
+A table row marked ``lower`` (a minimum wage carried from an earlier year, which is never lowered)
+gives an :class:`AtLeast` instead of a number. Every operation below keeps what the bound still
+tells and gives *unknown* (``None``) where it tells nothing: ``AtLeast(4_375_479) > 3_500_000`` is
+true, ``4_300_000 <= AtLeast(4_400_000)`` is true, ``4_500_000 <= AtLeast(4_400_000)`` is unknown.
+This module is the one statement of those rules; the columnar evaluator mirrors it and is tested
+against it.
+"""
+
+from __future__ import annotations
+
+import math
+import operator
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+__all__ = ["AtLeast", "arithmetic", "call", "compare", "rows_in"]
+
+Number = int | Decimal
+
+
+@dataclass(frozen=True)
+class AtLeast:
+    """A number that is at least ``value``; ``rows`` names the table rows the bound comes from."""
+
+    value: Number
+    rows: tuple[str, ...]
+
+
+_MIRROR = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
+
+
+def compare(op: str, a: Any, b: Any) -> bool | None:
+    """``a op b`` where one side (or both) is a bound; None where the bound does not settle it."""
+    if isinstance(a, AtLeast) and isinstance(b, AtLeast):
+        return None
+    if isinstance(b, AtLeast):
+        a, b, op = b, a, _MIRROR[op]
+    x = a.value  # the left side is some v >= x
+    if op == ">":
+        return True if x > b else None
+    if op == ">=":
+        return True if x >= b else None
+    if op == "<":
+        return False if x >= b else None
+    if op == "<=":
+        return False if x > b else None
+    if op == "==":
+        return False if x > b else None
+    return True if x > b else None  # "!="
+
+
+def arithmetic(op: str, a: Any, b: Any) -> AtLeast | None:
+    """``a op b`` for + - * // where one side (or both) is a bound: a bound, or None."""
+    rows = rows_in((a, b))
+    x, y = (v.value if isinstance(v, AtLeast) else v for v in (a, b))
+    a_bound, b_bound = isinstance(a, AtLeast), isinstance(b, AtLeast)
+    if op == "+":
+        return AtLeast(x + y, rows)
+    if op == "-" and not b_bound:
+        return AtLeast(x - y, rows)
+    if op == "*" and x >= 0 and y >= 0:
+        return AtLeast(x * y, rows)
+    if op == "//" and a_bound and not b_bound and y > 0:
+        return AtLeast(operator.floordiv(x, y), rows)
+    return None
+
+
+def call(name: str, args: Sequence[Any]) -> Any:
+    """A strict catalogue function with a bound among its (known) arguments."""
+    rows = rows_in(args)
+    if name == "round_up" and not isinstance(args[1], AtLeast):
+        amount, step = args[0].value, args[1]
+        if step <= 0:
+            raise ValueError(f"step must be positive, got {step}")
+        return AtLeast(math.ceil(Fraction(amount) / step) * step, rows)
+    if name == "max":
+        return AtLeast(max(v.value if isinstance(v, AtLeast) else v for v in args), rows)
+    if name == "min":
+        exact = [v for v in args if not isinstance(v, AtLeast)]
+        low = min(v.value for v in args if isinstance(v, AtLeast))
+        if exact and min(exact) <= low:
+            return min(exact)
+        return AtLeast(low, rows)
+    return None
+
+
+def rows_in(values: Sequence[Any]) -> tuple[str, ...]:
+    """The table rows behind the bounds among ``values``, each once, in order."""
+    out: list[str] = []
+    for v in values:
+        if isinstance(v, AtLeast):
+            out += [r for r in v.rows if r not in out]
+    return tuple(out)
+

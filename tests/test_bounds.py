@@ -1,0 +1,232 @@
+"""Lower-bound table rows: the rules of ``bsu_rules.bounds`` and every evaluator's agreement with them.
+
+A minimum wage carried from an earlier year is only "at least" that figure. A wage at or under the
+ceiling the bound implies is decided; a wage above it is undetermined, naming the table row.
+"""
+
+from __future__ import annotations
+
+import copy
+import shutil
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import bsu_rules
+from bsu_rules import bounds
+from bsu_rules.bounds import AtLeast
+from bsu_rules.explain import format_as
+
+try:
+    from test_columnar_parity import expected
+except ImportError:  # the batch extra is not installed: the columnar test skips
+    expected = None  # type: ignore[assignment]
+
+ROWS = ("table.t[x]",)
+EXACT = st.integers(-5, 5) | st.sampled_from([Decimal("2.5"), Decimal("-0.5")])
+
+
+def _values(x: Any) -> list[Any]:
+    """Every number an AtLeast(x) may stand for, in a small window, plus exact numbers as themselves."""
+    return [x.value + k for k in (0, 1, 2, 7, 50)] if isinstance(x, AtLeast) else [x]
+
+
+def _ops() -> st.SearchStrategy[str]:
+    return st.sampled_from(["<", "<=", ">", ">=", "==", "!="])
+
+
+@given(op=_ops(), a=EXACT | EXACT.map(lambda v: AtLeast(v, ROWS)), b=EXACT | EXACT.map(lambda v: AtLeast(v, ROWS)))
+def test_a_settled_comparison_holds_for_every_value_the_bound_allows(op: str, a: Any, b: Any) -> None:
+    if not (isinstance(a, AtLeast) or isinstance(b, AtLeast)):
+        return
+    got = bounds.compare(op, a, b)
+    import operator
+    fn = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge, "==": operator.eq,
+          "!=": operator.ne}[op]
+    truths = {fn(x, y) for x in _values(a) for y in _values(b)}
+    if got is not None:
+        assert truths == {got}  # sound: never decides what some allowed value contradicts
+    elif not (isinstance(a, AtLeast) and isinstance(b, AtLeast)):
+        assert len(truths) == 2 or op in ("==", "!=")  # precise: unknown only where values disagree
+
+
+@given(op=st.sampled_from(["+", "-", "*", "//"]), a=EXACT | EXACT.map(lambda v: AtLeast(v, ROWS)),
+       b=EXACT | EXACT.map(lambda v: AtLeast(v, ROWS)))
+def test_arithmetic_on_a_bound_is_a_bound_or_unknown(op: str, a: Any, b: Any) -> None:
+    if not (isinstance(a, AtLeast) or isinstance(b, AtLeast)):
+        return
+    got = bounds.arithmetic(op, a, b)
+    if got is None:
+        return
+    import operator
+    fn = {"+": operator.add, "-": operator.sub, "*": operator.mul, "//": operator.floordiv}[op]
+    assert all(fn(x, y) >= got.value for x in _values(a) for y in _values(b))
+    assert got.rows == ROWS
+
+
+def test_functions_keep_what_the_bound_tells() -> None:
+    low = AtLeast(Decimal("4375479"), ROWS)
+    assert bounds.call("round_up", [low, 100000]) == AtLeast(4400000, ROWS)
+    assert bounds.call("max", [low, 3500000]) == AtLeast(Decimal("4375479"), ROWS)
+    assert bounds.call("min", [low, 3500000]) == 3500000  # settled: the exact side is smaller
+    assert bounds.call("min", [low, 5000000]) == AtLeast(Decimal("4375479"), ROWS)
+    assert bounds.call("province", [low]) is None
+    with pytest.raises(ValueError, match="step"):
+        bounds.call("round_up", [low, 0])
+
+
+def test_a_bound_reads_as_at_least() -> None:
+    assert format_as(AtLeast(4400000, ROWS), "rp", "id") == "paling sedikit Rp4.400.000"
+    assert format_as({"at_least": 4400000}, "rp", "en") == "at least Rp4.400.000"
+
+
+# --- a rule set with lower-bound rows, decided by every evaluator ------------------------------
+
+RULES = """\
+ruleset: bounds-probe
+version: "1"
+title: {id: Uji batas bawah, en: Lower-bound probe}
+in_force: {from: 2025-06-02}
+as_of: 2025-04-30
+parameters:
+  cutoff_month: {value: 2025-04}
+  wage_ceiling: {value: 3500000, unit: IDR}
+  rounding: {value: 100000, unit: IDR}
+tables:
+  minimum_wage: {file: tables/mw.csv, key: area_code, value: amount, bound: bound}
+facts:
+  wage: last_wage(member.wages, param.cutoff_month)
+  regional_minimum: >-
+    table.minimum_wage.get(member.work_regency_code, table.minimum_wage.get(province(member.work_regency_code), 0))
+  ceiling: >-
+    round_up(fact.regional_minimum, param.rounding) if fact.regional_minimum > param.wage_ceiling
+    else param.wage_ceiling
+  headroom: fact.ceiling - fact.wage
+  lowest: min(fact.regional_minimum, 4000000)
+rules:
+  - id: wage-ceiling
+    require: fact.wage <= param.wage_ceiling or fact.wage <= fact.ceiling
+    explain:
+      id: "Upah {fact.wage:rp} di atas batas {fact.ceiling:rp}"
+      en: "Wage {fact.wage:rp} above {fact.ceiling:rp}"
+  - id: headroom
+    flag: fact.headroom >= 100000
+  - id: double
+    flag: fact.regional_minimum * 2 > 8000000 and -fact.wage < 0
+  - id: lowest
+    prioritize: fact.lowest < 4000000 or fact.regional_minimum == 4375479
+  - id: unit
+    prioritize: fact.regional_minimum // 1000 > 4000 and fact.regional_minimum - 1 != 4375478
+benefit: {amount: 600000}
+"""
+TABLE = """\
+area_code,amount,bound,source
+3578,4375479,lower,Kota Surabaya 2022 figure (lower bound)
+3273,3742276.48,lower,Kota Bandung 2021 figure (lower bound)
+31,5396761,exact,DKI Jakarta 2025
+19,3623653,lower,Bangka Belitung (lower bound)
+1571,3607223,exact,Kota Jambi 2025
+"""
+AREAS = ["3578", "3273", "3101", "1971", "1571", "3201", "9999"]
+WAGES = [3_500_000, 3_700_000, 3_800_000, 3_800_001, 4_399_999, 4_400_000, 4_400_001, 5_400_000, 5_400_001]
+
+
+@pytest.fixture(scope="module")
+def probe(tmp_path_factory: pytest.TempPathFactory) -> bsu_rules.RuleSet:
+    folder = tmp_path_factory.mktemp("bounds")
+    (folder / "tables").mkdir()
+    (folder / "tables" / "mw.csv").write_text(TABLE, "utf-8")
+    (folder / "probe.yaml").write_text(RULES, "utf-8")
+    return bsu_rules.load_ruleset(folder / "probe.yaml")
+
+
+def _member(area: str | None, wage: int | None) -> dict[str, Any]:
+    return {"nik": "3578014107900001", "citizenship": "WNI", "participant_category": "PU",
+            "work_regency_code": area,
+            "wages": None if wage is None else [{"period": "2025-04", "amount": wage}]}
+
+
+@pytest.mark.parametrize(("area", "wage", "outcome"), [
+    ("3578", 4_400_000, "eligible"),  # at the ceiling the bound implies
+    ("3578", 4_300_000, "eligible"),
+    ("3578", 4_400_001, "undetermined"),  # above it: the 2025 figure was not collected
+    ("3273", 3_800_000, "eligible"),
+    ("3273", 3_800_001, "undetermined"),
+    ("1971", 3_700_000, "eligible"),  # a regency under a province whose row is a bound
+    ("1971", 3_700_001, "undetermined"),
+    ("1571", 3_700_000, "eligible"),  # an exact row decides both ways
+    ("1571", 3_700_001, "ineligible"),
+    ("9999", 3_500_001, "ineligible"),  # no row: the national ceiling
+])
+def test_bound_rows_decide_what_they_settle(probe: bsu_rules.RuleSet, area: str, wage: int, outcome: str) -> None:
+    d = bsu_rules.evaluate(probe, _member(area, wage))
+    assert d.rule("wage-ceiling").outcome.value == {"eligible": "pass", "ineligible": "fail"}.get(outcome, "unknown")
+    if outcome == "undetermined":
+        row = "3578" if area == "3578" else "3273" if area == "3273" else "19"
+        assert d.rule("wage-ceiling").missing == [f"table.minimum_wage[{row}]"]
+        assert d.missing == [f"table.minimum_wage[{row}]"]
+        assert d.rule("wage-ceiling").values["fact.ceiling"] == {"at_least": {"3578": 4400000, "3273": 3800000,
+                                                                              "19": 3700000}[row]}
+
+
+def test_a_missing_wage_is_named_before_the_table_row(probe: bsu_rules.RuleSet) -> None:
+    d = bsu_rules.evaluate(probe, _member("3578", None))
+    assert d.missing == ["member.wages"]
+
+
+def test_the_bound_is_part_of_the_rule_set_hash(probe: bsu_rules.RuleSet, tmp_path: Path) -> None:
+    shutil.copytree(probe.path.parent, tmp_path / "copy")
+    table = tmp_path / "copy" / "tables" / "mw.csv"
+    table.write_text(TABLE.replace("4375479,lower", "4375479,exact"), "utf-8")
+    changed = bsu_rules.load_ruleset(tmp_path / "copy" / "probe.yaml")
+    assert changed.sha256 != probe.sha256
+    assert bsu_rules.evaluate(changed, _member("3578", 4_400_001)).outcome.value == "ineligible"
+
+
+@pytest.mark.parametrize("mark", ["Lower", "", "min"])
+def test_a_bad_bound_mark_is_a_diagnostic_naming_the_row(probe: bsu_rules.RuleSet, tmp_path: Path, mark: str) -> None:
+    shutil.copytree(probe.path.parent, tmp_path / "copy")
+    (tmp_path / "copy" / "tables" / "mw.csv").write_text(TABLE.replace("5396761,exact", f"5396761,{mark}"), "utf-8")
+    with pytest.raises(bsu_rules.RuleSetError) as caught:
+        bsu_rules.load_ruleset(tmp_path / "copy" / "probe.yaml")
+    assert "mw.csv:4" in str(caught.value) and "exact" in str(caught.value)
+
+
+members = st.builds(_member, st.sampled_from(AREAS) | st.none(),
+                    st.sampled_from(WAGES).flatmap(lambda w: st.sampled_from([w - 1, w, w + 1])) | st.none())
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(records=st.lists(members, min_size=1, max_size=20))
+def test_columnar_decides_bounds_as_the_scalar_evaluator(probe: bsu_rules.RuleSet,
+                                                         records: list[dict[str, Any]]) -> None:
+    pytest.importorskip("polars")
+    from bsu_rules.evaluators.arrow import members_to_arrow
+    from bsu_rules.evaluators.columnar import ColumnarPlan
+
+    plan = probe.plan()
+    decided = ColumnarPlan(plan).decide(members_to_arrow(records)).to_pylist()
+    for record, got in zip(records, decided, strict=True):
+        want = expected(plan, record)
+        assert {k: got[k] for k in want} == want, record
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(record=members)
+def test_durable_decides_bounds_as_the_scalar_evaluator(probe: bsu_rules.RuleSet, record: dict[str, Any]) -> None:
+    pytest.importorskip("durable.lang")
+    from bsu_rules.evaluators.durable import DurablePlan
+
+    plan = probe.plan()
+    if probe.sha256 not in _durable:
+        _durable[probe.sha256] = DurablePlan(plan)
+    durable = _durable[probe.sha256]
+    member = bsu_rules.parse_member(copy.deepcopy(record))
+    assert durable.decide(member).to_json() == plan.decide(member).to_json()
+
+
+_durable: dict[str, Any] = {}

@@ -1,0 +1,77 @@
+"""The shipped tables keep their invariants: minimum-wage rows and their bounds, bank aliases."""
+
+from __future__ import annotations
+
+import csv
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+import bsu_rules
+from bsu_rules.facts import bank_key
+from bsu_rules.ruleset.schema import TableRef
+from bsu_rules.ruleset.tables import BOUNDS, TableError, load_table
+
+RULES = Path(__file__).resolve().parents[1] / "rules"
+TABLES = RULES / "tables"
+WAGE_TABLES = sorted(TABLES.glob("minimum-wage-*.csv"))
+
+
+def rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+@pytest.mark.parametrize("path", WAGE_TABLES, ids=[p.stem for p in WAGE_TABLES])
+def test_minimum_wage_rows(path: Path) -> None:
+    """Each row is above Rp3.500.000 (else the national ceiling applies and it has no place here),
+    an exact decimal, marked exact or lower, and a lower bound says so in its source."""
+    table = rows(path)
+    assert table
+    for row in table:
+        amount = Decimal(row["amount"])
+        assert amount > 3_500_000 and str(amount) == row["amount"], row
+        assert row["bound"] in BOUNDS, row
+        assert ("lower bound" in row["source"]) == (row["bound"] == "lower"), row
+
+
+@pytest.mark.parametrize(("year", "code", "amount", "bound"), [
+    (2021, "91", "3516700", "exact"), (2021, "94", "3516700", "exact"),
+    (2022, "95", "3561932", "exact"), (2022, "2171", "4150930", "lower"),
+    (2025, "31", "5396761", "exact"), (2025, "3578", "4375479", "lower"),
+    (2025, "1114", "3717948", "exact"), (2025, "96", "3613545", "exact"), (2025, "19", "3623653", "lower"),
+])
+def test_published_figures(year: int, code: str, amount: str, bound: str) -> None:
+    row = {r["area_code"]: r for r in rows(TABLES / f"minimum-wage-{year}.csv")}[code]
+    assert (row["amount"], row["bound"]) == (amount, bound)
+
+
+def test_a_bound_column_is_checked(tmp_path: Path) -> None:
+    (tmp_path / "t.csv").write_text("code,amount,bound\n31,4641854,exact\n3273,3742276.48,maybe\n")
+    ref = TableRef(file="t.csv", key="code", value="amount", bound="bound")
+    with pytest.raises(TableError, match="must be one of exact, lower") as err:
+        load_table("t", ref, tmp_path)
+    assert err.value.line == 3
+    with pytest.raises(TableError, match="no column `kind`"):
+        load_table("t", TableRef(file="t.csv", key="code", value="amount", bound="kind"), tmp_path)
+
+
+def test_bank_aliases() -> None:
+    """Keys are normalised as ``bank_key`` normalises a name; every canonical code is its own alias
+    and is a Himbara member in every row or in none."""
+    banks = rows(TABLES / "banks.csv")
+    canonical = {r["bank"] for r in banks}
+    by_alias = {r["alias"]: r for r in banks}
+    assert len(by_alias) == len(banks)
+    assert all(bank_key(alias) == alias for alias in by_alias)
+    assert all(by_alias[code]["bank"] == code for code in canonical)
+    assert all(r["himbara"] == by_alias[r["bank"]]["himbara"] in ("yes", "no") for r in banks)
+
+
+@pytest.mark.parametrize("edition", ["bsu-2021", "bsu-2022", "bsu-2025"])
+def test_state_banks_are_the_himbara_members_of_the_bank_table(edition: str) -> None:
+    himbara = {r["bank"] for r in rows(TABLES / "banks.csv") if r["himbara"] == "yes"}
+    assert himbara == {"BRI", "BNI", "MANDIRI", "BTN"}
+    value = bsu_rules.load_ruleset(edition).model.parameters["state_banks"].value
+    assert isinstance(value, list) and set(value) == himbara
