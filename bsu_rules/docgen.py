@@ -243,7 +243,8 @@ def to_html(blocks: list[Block], lang: str, title: str) -> str:
 
 def edition_pages(langs: tuple[str, ...] = ("id", "en"), fmt: str = "md") -> dict[str, str]:
     """Every bundled edition's page: ``{"bsu-2022.id.md": text, ...}``."""
-    from bsu_rules.ruleset.loader import bundled_rules, load_ruleset
+    from bsu_rules.ruleset.editions import bundled_rules
+    from bsu_rules.ruleset.loader import load_ruleset
 
     pages = {}
     for path in sorted(bundled_rules().glob("*.yaml")):

@@ -16,13 +16,14 @@ from bsu_rules.ruleset.schema import Basis, Text
 
 __all__ = ["build", "interpretation_pages"]
 
-_WORDS = {
+_HEADERS = {"id": ("Edisi", "Butir", "Judul", "Dasar", "Bertumpu pada", "Catatan"),
+            "en": ("Edition", "Item", "Title", "Basis", "Rests on", "Note")}
+_WORDS: dict[str, dict[str, str]] = {
     "id": {"title": "Penafsiran dan kebijakan dalam aturan BSU",
            "intro": "Daftar ini dibuat otomatis dari berkas aturan dengan `bsu-rules doc --interpretations`; "
                     "jangan disunting langsung. Setiap baris adalah keputusan yang tidak tertulis langsung "
                     "dalam teks peraturan: `kebijakan` (praktik kementerian tanpa pasal yang ditemukan) atau "
                     "`penafsiran` (pembacaan proyek ini di mana hukumnya tidak jelas). Ubah di berkas aturannya.",
-           "h": ("Edisi", "Butir", "Judul", "Dasar", "Bertumpu pada", "Catatan"),
            "criterion": "kriteria", "parameter": "parameter", "channel": "penyaluran", "table": "tabel",
            "policy": "kebijakan", "interpretation": "penafsiran", "none": "—",
            "partial": "Tabel tidak lengkap: kode yang tidak tercantum {unlisted}.",
@@ -35,7 +36,6 @@ _WORDS = {
                     "edit it by hand. Each row is a decision the regulation text does not state directly: "
                     "`policy` (ministry practice without a found article) or `interpretation` (this project's "
                     "reading where the law is unclear). Change them in the rule file.",
-           "h": ("Edition", "Item", "Title", "Basis", "Rests on", "Note"),
            "criterion": "criterion", "parameter": "parameter", "channel": "payment channel", "table": "table",
            "policy": "policy", "interpretation": "interpretation", "none": "—",
            "partial": "Incomplete table: a code it does not list is {unlisted}.",
@@ -71,7 +71,7 @@ def build(rulesets: list[RuleSet], lang: str) -> list[Block]:
                 rows.append(((Code(rs.id),), (f"{w['table']} ", Code(name)), (_text(table.ref.description, lang),),
                              (w["interpretation"],), (table.ref.source or w["none"],), (" ".join(notes),)))
     return [Block("h1", (w["title"],)), Block("p", _spans(w["intro"])),
-            Block("grid", header=w["h"], rows=tuple(rows))]
+            Block("grid", header=_HEADERS[lang], rows=tuple(rows))]
 
 
 def interpretation_pages(langs: tuple[str, ...] = ("id", "en"), fmt: str = "md") -> dict[str, str]:

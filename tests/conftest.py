@@ -3,16 +3,24 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings
 
 import bsu_rules
 from bsu_rules.ruleset.model import RuleSet
 
 ROOT = Path(__file__).resolve().parents[1]
+
+# Hypothesis profiles: ``dev`` (random examples, the default) and ``ci`` (derandomized: the same
+# examples on every run, so a red CI is reproducible). Choose one with HYPOTHESIS_PROFILE=ci.
+settings.register_profile("dev", deadline=None)
+settings.register_profile("ci", deadline=None, derandomize=True, database=None, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 
 @pytest.fixture(scope="session")

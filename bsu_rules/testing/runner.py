@@ -203,8 +203,8 @@ def compare(decision: Decision, expect: Expect, lang: str = "en") -> list[Differ
     """Every criterion where ``decision`` differs from ``expect``."""
     out: list[Difference] = []
     if expect.outcome == "refused":
-        why = f"{decision.ruleset.id} is in force on {decision.on}"
-        return [Difference("outcome", "refused", decision.outcome, why)]
+        refused = f"{decision.ruleset.id} is in force on {decision.on}"
+        return [Difference("outcome", "refused", decision.outcome, refused)]
     if decision.outcome != expect.outcome:
         out.append(Difference("outcome", expect.outcome, decision.outcome, _why(decision, lang)))
     for rule_id, wanted in expect.rules.items():

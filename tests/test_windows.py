@@ -1,0 +1,58 @@
+"""Edition windows: a decision dated outside an edition is refused the same way everywhere,
+naming the edition in force on that date (or saying that none is)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import bsu_rules
+from bsu_rules.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples" / "members.jsonl"
+
+
+@pytest.mark.parametrize(("edition", "day", "applies"), [
+    ("bsu-2020", date(2020, 8, 13), []),
+    ("bsu-2020", date(2022, 9, 5), ["bsu-2022"]),
+    ("bsu-2021", date(2021, 7, 27), ["bsu-2020"]),
+    ("bsu-2021", date(2022, 9, 5), ["bsu-2022"]),
+    ("bsu-2022", date(2022, 9, 4), ["bsu-2020", "bsu-2021"]),
+    ("bsu-2022", date(2025, 6, 2), ["bsu-2025"]),
+    ("bsu-2025", date(2025, 6, 1), ["bsu-2022"]),
+])
+def test_the_api_refuses_and_names_the_edition_that_applies(
+        edition: str, day: date, applies: list[str], examples: list[dict[str, Any]]) -> None:
+    with pytest.raises(bsu_rules.OutOfForce) as refused:
+        bsu_rules.evaluate(bsu_rules.load_ruleset(edition), examples[0], on=day)
+    assert refused.value.applies == applies
+    message = str(refused.value)
+    assert f"a decision dated {day}" in message and "open" not in message
+    assert all(name in message for name in applies) and (applies or "no edition is in force" in message)
+
+
+@pytest.mark.parametrize(("edition", "last"), [("bsu-2020", date(2022, 9, 4)), ("bsu-2021", date(2022, 9, 4)),
+                                               ("bsu-2022", date(2025, 6, 1))])
+def test_the_last_day_in_force_is_decided(edition: str, last: date, examples: list[dict[str, Any]]) -> None:
+    assert bsu_rules.evaluate(bsu_rules.load_ruleset(edition), examples[0], on=last).on == last
+
+
+def test_the_default_decision_date_stays_inside_the_window() -> None:
+    for edition in ("bsu-2020", "bsu-2021", "bsu-2022", "bsu-2025"):
+        rs = bsu_rules.load_ruleset(edition)
+        assert rs.model.in_force.contains(rs.default_on)
+
+
+def test_evaluate_and_batch_refuse_with_the_same_message(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["evaluate", "bsu-2022", str(EXAMPLES), "--on", "2025-07-01"]) == 2
+    evaluate = capsys.readouterr().err
+    assert "on that date use bsu-2025" in evaluate and "Traceback" not in evaluate
+    pytest.importorskip("polars")
+    assert main(["batch", "bsu-2022", str(EXAMPLES), "--out", str(tmp_path / "d.parquet"), "--on", "2025-07-01"]) == 2
+    batch = capsys.readouterr().err
+    assert evaluate.strip().splitlines()[-1] in batch
+    assert not (tmp_path / "d.parquet").exists()
