@@ -13,12 +13,12 @@ from __future__ import annotations
 import math
 import operator
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-__all__ = ["AtLeast", "arithmetic", "call", "compare", "rows_in"]
+__all__ = ["MIRROR", "AtLeast", "arithmetic", "call", "compare", "rows_in"]
 
 Number = int | Decimal
 
@@ -28,10 +28,10 @@ class AtLeast:
     """A number that is at least ``value``; ``rows`` names the table rows the bound comes from."""
 
     value: Number
-    rows: tuple[str, ...]
+    rows: tuple[str, ...] = field(compare=False)  # two bounds of one value are the same value
 
 
-_MIRROR = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
+MIRROR = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
 
 
 def compare(op: str, a: Any, b: Any) -> bool | None:
@@ -39,7 +39,7 @@ def compare(op: str, a: Any, b: Any) -> bool | None:
     if isinstance(a, AtLeast) and isinstance(b, AtLeast):
         return None
     if isinstance(b, AtLeast):
-        a, b, op = b, a, _MIRROR[op]
+        a, b, op = b, a, MIRROR[op]
     x = a.value  # the left side is some v >= x
     if op == ">":
         return True if x > b else None

@@ -52,7 +52,7 @@ _WORDS: dict[str, dict[str, str]] = {
         "partial": "sebagian", "yes": "ya", "no": "tidak", "ended": "tidak berlaku", "none": "—",
         "months": "{} bulan", "days": "{} hari", "set": "(himpunan kunci)",
         "require": "wajib", "exclude": "pengecualian", "prioritize": "prioritas", "flag": "tandai untuk diperiksa",
-        "regulation": "peraturan", "policy": "kebijakan", "interpretation": "tafsiran",
+        "regulation": "peraturan", "policy": "kebijakan", "interpretation": "penafsiran",
     },
     "en": {
         "generated": "This page is generated from `{file}` by `bsu-rules doc`; do not edit it by hand.",
@@ -90,7 +90,7 @@ def build(rs: RuleSet, lang: str) -> list[Block]:
     rules = tuple((
         (Code(r.id),), (w[r.kind.value],), (_text(r.title, lang) if r.title else w["none"],), (Code(r.condition),),
         (r.source or w["none"],), (w[r.basis.value],), (_window(r.in_force, lang, edition=False),),
-        (r.note or w["none"],),
+        (_text(r.note, lang) if r.note else w["none"],),
     ) for r in m.rules)
     out += [Block("h2", (w["criteria"],)),
             Block("grid", header=tuple(w[k] for k in ("h_id", "h_kind", "h_title", "h_cond", "h_article",

@@ -35,6 +35,10 @@ __all__ = [
 _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 SPACE = "[ \t\n\r\f\v\u00a0]+"
 """What separates the words of a bank name (the same pattern serves the columnar evaluator)."""
+BANK_PUNCTUATION = r"[.,()]"
+"""Punctuation a bank name may carry that is no part of its name."""
+BANK_FORM_WORDS = frozenset({"BANK", "PT", "PERSERO", "TBK"})
+"""Words of a bank's legal form, dropped from its key."""
 
 
 # --- months -------------------------------------------------------------------------------
@@ -154,13 +158,15 @@ def province(regency_code: str | None) -> str | None:
 
 
 def bank_key(name: str | None) -> str | None:
-    """A bank name as the bank table keys it: upper case, single spaces, the word "BANK" dropped.
+    """A bank name as the bank table keys it: upper case, ``. , ( )`` read as spaces, single
+    spaces, the words of the legal form ("BANK", "PT", "PERSERO", "TBK") dropped.
 
-    "Bank  bri " -> "BRI", "BANK RAKYAT INDONESIA" -> "RAKYAT INDONESIA"; any other text keeps
-    its words, so an unknown bank stays recognisable."""
+    "Bank  bri " -> "BRI", "PT. Bank Rakyat Indonesia (Persero), Tbk" -> "RAKYAT INDONESIA"; any
+    other text keeps its words, so an unknown bank stays recognisable."""
     if name is None:
         return None
-    return " ".join(w for w in re.split(SPACE, name.upper()) if w and w != "BANK")
+    words = re.split(SPACE, re.sub(BANK_PUNCTUATION, " ", name.upper()))
+    return " ".join(w for w in words if w and w not in BANK_FORM_WORDS)
 
 
 def round_up(amount: int | Decimal | None, step: int | None) -> int | None:

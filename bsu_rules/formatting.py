@@ -96,6 +96,12 @@ def format_date(day: date, lang: str) -> str:
     return _babel_date(day, "d MMMM y", locale=_lang(lang))
 
 
+@lru_cache(maxsize=256)
+def format_year(year: int, lang: str) -> str:
+    """A year as the locale writes it, never grouped: 2022 -> "2022" (not "2.022")."""
+    return _babel_date(date(year, 1, 1), "y", locale=_lang(lang))
+
+
 @lru_cache(maxsize=1024)
 def format_month(month: str, lang: str) -> str:
     """A "YYYY-MM" month: "2022-07" -> "Juli 2022" (id) / "July 2022" (en)."""

@@ -9,7 +9,7 @@ so the page cannot drift from what the engine does (``bsu-rules doc --interpreta
 from __future__ import annotations
 
 from bsu_rules.docgen import Block, Code, Inline, to_html, to_markdown
-from bsu_rules.ruleset.editions import bundled_rules
+from bsu_rules.ruleset.editions import bundled_rules, window_text
 from bsu_rules.ruleset.loader import load_ruleset
 from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.ruleset.schema import Basis, Text
@@ -24,7 +24,8 @@ _WORDS: dict[str, dict[str, str]] = {
                     "jangan disunting langsung. Setiap baris adalah keputusan yang tidak tertulis langsung "
                     "dalam teks peraturan: `kebijakan` (praktik kementerian tanpa pasal yang ditemukan) atau "
                     "`penafsiran` (pembacaan proyek ini di mana hukumnya tidak jelas). Ubah di berkas aturannya.",
-           "criterion": "kriteria", "parameter": "parameter", "channel": "penyaluran", "table": "tabel",
+           "edition": "berlaku", "criterion": "kriteria", "parameter": "parameter", "channel": "penyaluran",
+           "table": "tabel",
            "policy": "kebijakan", "interpretation": "penafsiran", "none": "—",
            "partial": "Tabel tidak lengkap: kode yang tidak tercantum {unlisted}.",
            "unknown": "tidak diketahui (keputusan belum dapat ditentukan)",
@@ -36,7 +37,8 @@ _WORDS: dict[str, dict[str, str]] = {
                     "edit it by hand. Each row is a decision the regulation text does not state directly: "
                     "`policy` (ministry practice without a found article) or `interpretation` (this project's "
                     "reading where the law is unclear). Change them in the rule file.",
-           "criterion": "criterion", "parameter": "parameter", "channel": "payment channel", "table": "table",
+           "edition": "in force", "criterion": "criterion", "parameter": "parameter", "channel": "payment channel",
+           "table": "table",
            "policy": "policy", "interpretation": "interpretation", "none": "—",
            "partial": "Incomplete table: a code it does not list is {unlisted}.",
            "unknown": "unknown (the decision stays undetermined)",
@@ -52,15 +54,17 @@ def build(rulesets: list[RuleSet], lang: str) -> list[Block]:
     rows: list[tuple[Inline, ...]] = []
     for rs in rulesets:
         m = rs.model
-        items: list[tuple[str, str, Text | None, Basis, str | None, str | None]] = [
-            (w["criterion"], r.id, r.title, r.basis, r.source, r.note) for r in m.rules]
+        window = m.in_force
+        items: list[tuple[str, str, Text | None, Basis, str | None, Text | None]] = [
+            (w["edition"], window_text(window), m.title, window.basis, None, window.note)]
+        items += [(w["criterion"], r.id, r.title, r.basis, r.source, r.note) for r in m.rules]
         items += [(w["parameter"], name, p.description, p.basis, p.source, None) for name, p in m.parameters.items()]
         if m.channel is not None:
             items.append((w["channel"], "channel", None, m.channel.basis, m.channel.source, None))
         for kind, name, title, basis, source, note in items:
             if basis is not Basis.REGULATION:
                 rows.append(((Code(rs.id),), (f"{kind} ", Code(name)), (_text(title, lang),), (w[basis.value],),
-                             (_cite(source, rs, w["none"]),), (note or w["none"],)))
+                             (_cite(source, rs, w["none"]),), (_text(note, lang),)))
         for name, table in rs.tables.items():
             notes = []
             if table.ref.partial:

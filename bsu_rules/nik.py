@@ -109,43 +109,42 @@ def nik_valid(nik: str | None, birth_date: date | None = None) -> bool | None:
 
 _MESSAGES: Mapping[NikIssue, Mapping[str, str]] = {
     NikIssue.NOT_16_DIGITS: {
-        "id": "NIK {nik} bukan 16 digit angka",
-        "en": "NIK {nik} is not 16 digits",
+        "id": "NIK tidak terdiri atas 16 angka",
+        "en": "the NIK is not made of 16 digits",
     },
     NikIssue.PROVINCE: {
-        "id": "kode provinsi {province} tidak dikenal",
-        "en": "province code {province} is unknown",
+        "id": "kode provinsi dalam NIK ({province}) tidak dikenal",
+        "en": "the province code in the NIK ({province}) is unknown",
     },
     NikIssue.REGENCY: {
-        "id": "kode kabupaten/kota {regency} tidak sah",
-        "en": "regency code {regency} is invalid",
+        "id": "kode kabupaten/kota dalam NIK ({regency}) tidak mungkin; seharusnya bukan 00",
+        "en": "the regency code in the NIK ({regency}) is impossible; it cannot be 00",
     },
     NikIssue.DAY: {
-        "id": "tanggal lahir {day} tidak sah (1–31, atau 41–71 untuk perempuan)",
-        "en": "birth day {day} is invalid (1–31, or 41–71 for women)",
+        "id": "angka tanggal lahir dalam NIK ({day}) tidak mungkin; seharusnya 01–31, atau 41–71 untuk perempuan",
+        "en": "the day of birth in the NIK ({day}) is impossible; it should be 01–31, or 41–71 for women",
     },
     NikIssue.MONTH: {
-        "id": "bulan lahir {month} tidak sah (01–12)",
-        "en": "birth month {month} is invalid (01–12)",
+        "id": "angka bulan lahir dalam NIK ({month}) tidak mungkin; seharusnya 01–12",
+        "en": "the month of birth in the NIK ({month}) is impossible; it should be 01–12",
     },
     NikIssue.SERIAL: {
-        "id": "nomor urut {serial} tidak sah (dimulai dari 0001)",
-        "en": "serial number {serial} is invalid (it starts at 0001)",
+        "id": "nomor urut dalam NIK ({serial}) tidak mungkin; nomor urut dimulai dari 0001",
+        "en": "the serial number in the NIK ({serial}) is impossible; serial numbers start at 0001",
     },
     NikIssue.BIRTH_DATE_MISMATCH: {
-        "id": "tanggal lahir pada NIK ({dob}) tidak cocok dengan tanggal lahir yang tercatat",
-        "en": "the birth date in the NIK ({dob}) does not match the recorded birth date",
+        "id": "tanggal lahir dalam NIK ({dob}) tidak sesuai dengan tanggal lahir yang tercatat",
+        "en": "the birth date in the NIK ({dob}) does not match the recorded date of birth",
     },
 }
 
 
 def describe_nik_issue(issue: NikIssue, nik: str, lang: str) -> str:
-    """A short sentence naming the invalid part of ``nik`` and its value; lang "id" or "en"."""
+    """A short clause naming the invalid part of ``nik`` and its value, never the whole NIK; lang "id" or "en"."""
     templates = _MESSAGES[NikIssue(issue)]
     if lang not in templates:
         raise ValueError(f"unsupported language {lang!r} (expected 'id' or 'en')")
     return templates[lang].format(
-        nik=nik,
         province=nik[0:2],
         regency=nik[2:4],
         day=nik[6:8],

@@ -213,8 +213,8 @@ def test_explain_finds_the_row(population: dict[str, Any], tmp_path: Path,
     assert main(["explain", "bsu-2022", str(out), "--input", str(source), "--nik", nik]) == 0
     text = capsys.readouterr().out
     assert f"Row {dup['row']} of" in text and f"paid under {dup['duplicate_of']}" in text
-    assert "LAYAK menerima BSU" in text and "ELIGIBLE for BSU" in text
-    assert text.count(f"{nik[:4]}********{nik[-4:]}: ELIGIBLE") == 2  # both KPJ of the NIK
+    assert "MEMENUHI SYARAT sebagai penerima BSU" in text and "ELIGIBLE to receive BSU" in text
+    assert text.count(f"NIK {nik[:4]}********{nik[-4:]}\nELIGIBLE") == 2  # both KPJ of the NIK
     assert main(["explain", "bsu-2022", str(out), "--input", str(source), "--row", "1", "--lang", "en"]) == 0
     assert capsys.readouterr().out.startswith("Row 1 of")
     assert main(["explain", "bsu-2022", str(out), "--input", str(source), "--nik", "1" * 16]) == 1

@@ -19,7 +19,8 @@ from hypothesis import strategies as st
 import bsu_rules
 from bsu_rules import bounds
 from bsu_rules.bounds import AtLeast
-from bsu_rules.explain import format_as
+from bsu_rules.explain import render_text
+from bsu_rules.explain.sentences import format_as
 
 try:
     from test_columnar_parity import expected
@@ -81,7 +82,15 @@ def test_functions_keep_what_the_bound_tells() -> None:
 
 def test_a_bound_reads_as_at_least() -> None:
     assert format_as(AtLeast(4400000, ROWS), "rp", "id") == "paling sedikit Rp4.400.000"
-    assert format_as({"at_least": 4400000}, "rp", "en") == "at least Rp4.400.000"
+    assert format_as(AtLeast(4400000, ROWS), "rp", "en") == "at least Rp4.400.000"
+    rs = bsu_rules.load_ruleset("bsu-2025")
+    record = {"nik": "3578014107900001", "citizenship": "WNI", "participant_category": "PU",
+              "work_regency_code": "3578", "wages": [{"period": "2025-04", "amount": 4_400_001}]}
+    decision = bsu_rules.evaluate(rs, record)
+    officer = {lang: render_text(decision, rs, lang, "officer") for lang in ("id", "en")}
+    assert "paling sedikit Rp4.400.000" in officer["id"] and "at least Rp4.400.000" in officer["en"]
+    assert "batas bawahnya" in officer["id"] and "only a lower bound" in officer["en"]
+    assert "table.minimum_wage" not in render_text(decision, rs, "id", "worker")
 
 
 # --- a rule set with lower-bound rows, decided by every evaluator ------------------------------

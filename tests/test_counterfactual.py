@@ -63,8 +63,10 @@ def test_wage_above_the_ceiling_names_the_exact_bound(n: int, ceiling: int) -> N
     assert hint.possible and hint.sufficient
     rp = f"Rp{ceiling:,}".replace(",", ".")
     now = f"Rp{current:,}".replace(",", ".")
-    assert hint.text.en == f"Eligible if the reported wage for July 2022 were at most {rp} (it is {now})"
-    assert hint.text.id == f"Layak jika upah terlapor Juli 2022 paling banyak {rp} (saat ini {now})"
+    assert hint.text.en == (f"The participant would be eligible if the wage the employer reported for July 2022 "
+                            f"had been at most {rp} (on record: {now}).")
+    assert hint.text.id == (f"Peserta akan memenuhi syarat seandainya upah yang dilaporkan pemberi kerja untuk bulan "
+                            f"Juli 2022 paling banyak {rp} (yang tercatat: {now}).")
     member = parse_member(EXAMPLES[n - 1])
     assert plan("bsu-2022").decide(apply_hint(member, hint)).outcome is Outcome.ELIGIBLE
     over = Change(**{**change.model_dump(), "patch": {**change.patch, "amount": ceiling + 1}})
@@ -76,9 +78,11 @@ def test_arrears_names_the_month_to_pay_and_the_day() -> None:
     (change,) = hint.changes
     assert (change.field, change.subject, change.current, change.required) == (
         "member.contributions", "fact.arrears", 3, 2)
-    assert change.patch == {"periods": ["2022-06"], "paid_on": "2022-07-31"}  # the latest month already due
-    assert hint.text.en == "Eligible if the contribution for June 2022 had been paid by 31 July 2022"
-    assert hint.text.id == "Layak jika iuran Juni 2022 sudah dibayar paling lambat 31 Juli 2022"
+    assert change.patch == {"periods": ["2022-06"], "paid_on": "2022-07-31"}
+    assert hint.text.en == ("The participant would be eligible if the contribution for June 2022 had been paid by "
+                            "31 July 2022.")
+    assert hint.text.id == ("Peserta akan memenuhi syarat seandainya iuran bulan Juni 2022 telah dibayar paling lambat "
+                            "31 Juli 2022.")
     after = plan("bsu-2022").decide(apply_hint(parse_member(EXAMPLES[12]), hint))
     assert after.outcome is Outcome.ELIGIBLE and after.rule("arrears").values["fact.arrears"] == 0
 
@@ -90,9 +94,9 @@ def test_registration_after_the_cutoff_cannot_be_helped() -> None:
     (change,) = hint.changes
     assert (change.field, change.op, change.required, change.patch) == (
         "member.registered_on", "<=", "2022-07-31", None)
-    assert hint.text.en.startswith("The cut-off of 31 July 2022 has passed")
-    assert hint.text.en.endswith("no change to the record can help.")
-    assert "Batas 31 Juli 2022 sudah lewat" in hint.text.id and "tidak ada perubahan data" in hint.text.id
+    assert hint.text.en == ("The participant is recorded as registered on 15 August 2022, after the cut-off of "
+                            "31 July 2022.")
+    assert hint.text.id == "Peserta tercatat terdaftar pada 15 Agustus 2022, setelah batas kepesertaan 31 Juli 2022."
     assert d.rule("contribution-billed").hint is None  # not a threshold: no hint rather than a wrong one
     with pytest.raises(ValueError, match="cannot be changed"):
         apply_hint(parse_member(EXAMPLES[11]), hint)
@@ -101,14 +105,18 @@ def test_registration_after_the_cutoff_cannot_be_helped() -> None:
 def test_a_foreign_national_is_told_plainly() -> None:
     hint = hint_of(decide(10), "citizen")
     assert not hint.possible and hint.changes[0].required == "WNI" and hint.changes[0].current == "WNA"
-    assert "foreign national (WNA)" in hint.text.en and "no change to the record can help" in hint.text.en
-    assert "warga negara asing (WNA)" in hint.text.id
+    assert hint.text.en == ("The participant is recorded as a foreign national (WNA), and BSU is only for an "
+                            "Indonesian citizen (WNI).")
+    assert hint.text.id == ("Peserta tercatat sebagai Warga Negara Asing (WNA), sedangkan BSU hanya untuk Warga Negara "
+                            "Indonesia (WNI).")
 
 
 def test_a_death_cannot_be_helped() -> None:
     hint = hint_of(decide(11), "not-deceased")
     assert not hint.possible
-    assert hint.text.en == "The participant died on 20 June 2022; no change to the record can help."
+    assert hint.text.en == ("The participant is recorded as having died on 20 June 2022; BSU is not paid to a "
+                            "participant who has died.")
+    assert "tidak ada perubahan data" not in hint.text.id
 
 
 def test_a_non_wage_earner_is_told_the_category_that_passes() -> None:
@@ -116,8 +124,10 @@ def test_a_non_wage_earner_is_told_the_category_that_passes() -> None:
     (change,) = hint.changes
     assert (change.field, change.op, change.current, change.required, change.patch) == (
         "member.participant_category", "==", "BPU", "PU", {"set": "PU"})
-    assert hint.text.en == "Eligible if the participant category were PU (it is BPU)"
-    assert hint.text.id == "Layak jika kategori peserta PU (saat ini BPU)"
+    assert hint.text.en == ("The participant would be eligible if the participant category on record were wage earner "
+                            "(PU) (on record: non-wage earner (BPU)).")
+    assert hint.text.id == ("Peserta akan memenuhi syarat seandainya kategori kepesertaan yang tercatat adalah "
+                            "Penerima Upah (PU) (yang tercatat: Bukan Penerima Upah (BPU)).")
 
 
 def test_an_excluded_employment_type_lists_every_type_that_passes() -> None:
@@ -138,15 +148,16 @@ def test_two_failures_each_say_what_meets_the_criterion_not_eligible() -> None:
     for rule_id in ("wage-ceiling", "wage-earner"):
         hint = hint_of(d, rule_id)
         assert hint.possible and not hint.sufficient
-        assert hint.text.en.startswith("This criterion is met if ")
-        assert hint.text.id.startswith("Kriteria ini terpenuhi jika ")
+        assert hint.text.en.startswith("This requirement would be met if ")
+        assert hint.text.id.startswith("Syarat ini akan terpenuhi seandainya ")
 
 
 def test_hints_are_decision_data_and_rendered_as_text() -> None:
     d = decide(4)
     assert Decision.model_validate_json(d.to_json()).to_json() == d.to_json()
     text = render_text(d, load_ruleset("bsu-2022"), "en")
-    assert "→ Eligible if the reported wage for July 2022 were at most Rp4.700.000" in text
+    assert "The participant would be eligible if the wage the employer reported for July 2022 had been at most " \
+        "Rp4.700.000" in text
 
 
 @pytest.mark.skipif("bsu-2020" not in EDITIONS, reason="bsu-2020 not written yet")

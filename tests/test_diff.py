@@ -56,7 +56,8 @@ def test_flips_counted_on_the_examples(tmp_path: Path) -> None:
     assert example["record"] == 5 and example["nik"] == "3204********0004"
     (why,) = example["rules"]
     assert (why["change"], why["old"], why["new"]) == ("changed", "fail", "pass")
-    assert why["explain"] == "was: The reported wage Rp4.200.000 is above the ceiling Rp3.500.000"
+    assert why["explain"] == ("was: The latest wage the employer reported up to July 2022, Rp4.200.000, is above the "
+                              "wage ceiling of Rp3.500.000 that applies to the participant")
 
 
 def test_lower_ceiling_explains_with_the_new_text(tmp_path: Path) -> None:
@@ -65,8 +66,9 @@ def test_lower_ceiling_explains_with_the_new_text(tmp_path: Path) -> None:
     (flip,) = result["flips"]
     assert (flip["old"], flip["new"], flip["rules"]) == ("eligible", "ineligible", ["wage-ceiling"])
     assert flip["examples"][0]["nik"] == "3374********0007"  # record 2: exactly Rp3.500.000
-    assert flip["examples"][0]["rules"][0]["explain"] == \
-        "The reported wage Rp3.500.000 is above the ceiling Rp3.450.000"
+    assert flip["examples"][0]["rules"][0]["explain"] == ("The latest wage the employer reported up to July 2022, "
+                                                          "Rp3.500.000, is above the wage ceiling of Rp3.450.000 that "
+                                                          "applies to the participant")
 
 
 ADDED = """
@@ -94,7 +96,8 @@ def test_rules_in_only_one_file(tmp_path: Path) -> None:
     assert added["examples"][0]["rules"][0]["change"] == "added"
     removed = by_rules[("not-pns-tni-polri",)]
     assert (removed["old"], removed["new"], removed["count"]) == ("ineligible", "eligible", 2)
-    assert removed["examples"][0]["rules"][0]["explain"].startswith("was: Workers of type pns")
+    explain = removed["examples"][0]["rules"][0]["explain"]
+    assert explain.startswith("was: The participant is recorded as a civil servant")
 
 
 def test_table_rows_by_key(tmp_path: Path) -> None:

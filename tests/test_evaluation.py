@@ -51,8 +51,10 @@ def test_eligible_decision_carries_benefit_channel_and_sources(rs2022: RuleSet, 
 def test_failure_is_explained_in_both_languages(rs2022: RuleSet, examples: list[dict[str, Any]]) -> None:
     explain = bsu_rules.evaluate(rs2022, examples[3]).rule("wage-ceiling").explain
     assert explain is not None
-    assert explain.id == "Upah terlapor Rp4.950.000 melebihi batas Rp4.700.000"
-    assert explain.en == "The reported wage Rp4.950.000 is above the ceiling Rp4.700.000"
+    assert explain.id == ("Upah terakhir yang dilaporkan pemberi kerja sampai dengan bulan Juli 2022 sebesar "
+                          "Rp4.950.000 melebihi batas upah Rp4.700.000 yang berlaku bagi peserta")
+    assert explain.en == ("The latest wage the employer reported up to July 2022, Rp4.950.000, is above the wage "
+                          "ceiling of Rp4.700.000 that applies to the participant")
 
 
 def test_undetermined_names_the_missing_field(rs2022: RuleSet, examples: list[dict[str, Any]]) -> None:

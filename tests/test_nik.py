@@ -149,20 +149,20 @@ def test_describe_examples() -> None:
     nik = "9915014107900001"
     assert (
         describe_nik_issue(NikIssue.PROVINCE, nik, "id")
-        == "kode provinsi 99 tidak dikenal"
+        == "kode provinsi dalam NIK (99) tidak dikenal"
     )
     assert (
         describe_nik_issue(NikIssue.PROVINCE, nik, "en")
-        == "province code 99 is unknown"
+        == "the province code in the NIK (99) is unknown"
     )
     assert (
         describe_nik_issue(NikIssue.DAY, "3215013207900001", "id")
-        == "tanggal lahir 32 tidak sah (1–31, atau 41–71 untuk perempuan)"
+        == "angka tanggal lahir dalam NIK (32) tidak mungkin; seharusnya 01–31, atau 41–71 untuk perempuan"
     )
     assert "13" in describe_nik_issue(NikIssue.MONTH, "3215014113900001", "en")
     assert "0000" in describe_nik_issue(NikIssue.SERIAL, "3215014107900000", "id")
     assert "410790" in describe_nik_issue(NikIssue.BIRTH_DATE_MISMATCH, WOMAN, "en")
-    assert "12345" in describe_nik_issue(NikIssue.NOT_16_DIGITS, "12345", "id")
+    assert "12345" not in describe_nik_issue(NikIssue.NOT_16_DIGITS, "12345", "id")  # never the NIK itself
 
 
 @pytest.mark.parametrize("issue", list(NikIssue))

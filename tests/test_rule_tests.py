@@ -42,7 +42,8 @@ def test_failing_case_names_file_case_criterion_and_explanation() -> None:
     line = result.summary()
     assert line.startswith(f"{fixture('failing')}:4: FAILED [high earner wrongly expected eligible]")
     assert "outcome: expected eligible, got ineligible" in line
-    assert "rules.wage-ceiling: expected pass, got fail (The reported wage Rp4.200.000 is above" in line
+    assert "rules.wage-ceiling: expected pass, got fail (The latest wage the employer reported up to July 2022, " \
+        "Rp4.200.000, is above" in line
     assert "benefit: expected 600000, got null" in line
     text = result.report()
     assert "case 'high earner wrongly expected eligible' (rule set bsu-2022, on 2022-09-05)" in text
@@ -145,7 +146,8 @@ def test_cli_coverage_and_fail_under(capsys: pytest.CaptureFixture[str]) -> None
     assert (data["passed"], data["failed"], data["coverage"]["sides"]) == (0, 1, 34)
     assert data["cases"][0]["differences"][0] == {
         "criterion": "outcome", "expected": "eligible", "actual": "ineligible",
-        "explanation": "wage-ceiling: The reported wage Rp4.200.000 is above the ceiling Rp3.500.000"}
+        "explanation": "wage-ceiling: The latest wage the employer reported up to July 2022, Rp4.200.000, is above "
+                       "the wage ceiling of Rp3.500.000 that applies to the participant"}
 
 
 def test_cli_missing_path(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

@@ -109,13 +109,19 @@ def test_malformed_records_keep_their_place(server: httpx.Client) -> None:
     assert error["record"] == 1 and error["field"] == "nik"
 
 
-def test_explanations(server: httpx.Client) -> None:
+def test_explanations_are_the_cli_text(server: httpx.Client, tmp_path: Path) -> None:
     record = EXAMPLES.read_text("utf-8").splitlines()[3]
-    r = server.post("/v1/explanations", params={"ruleset": "bsu-2022", "lang": "en"}, content=record)
-    assert r.status_code == 200 and r.headers["content-type"].startswith("text/plain")
-    assert r.text.startswith("3171********0001: NOT ELIGIBLE for BSU")
+    (tmp_path / "one.json").write_text(record, "utf-8")
+    for audience in ("worker", "officer", "auditor"):
+        text = cli("evaluate", "bsu-2022", str(tmp_path / "one.json"), "--format", "text", "--lang", "en",
+                   "--audience", audience)
+        page = text.rstrip("\n").rsplit("\n", 1)[0].rstrip("\n")  # without the summary line
+        r = server.post("/v1/explanations", params={"ruleset": "bsu-2022", "lang": "en", "audience": audience},
+                        content=record)
+        assert r.status_code == 200 and r.headers["content-type"].startswith("text/plain")
+        assert r.text == page + "\n" and "3171********0001" in page
     r = server.post("/v1/explanations", params={"ruleset": "bsu-2022"}, content=f"[{record},{record}]")
-    assert r.text.count("TIDAK LAYAK") == 2
+    assert r.text.count("3171********0001") == 2
 
 
 def test_editions(server: httpx.Client, strict: httpx.Client) -> None:

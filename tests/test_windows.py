@@ -56,3 +56,44 @@ def test_evaluate_and_batch_refuse_with_the_same_message(tmp_path: Path, capsys:
     batch = capsys.readouterr().err
     assert evaluate.strip().splitlines()[-1] in batch
     assert not (tmp_path / "d.parquet").exists()
+
+
+CASES = """\
+ruleset: bsu-2022
+bases:
+  worker: {nik: "3204125708940003", citizenship: WNI, participant_category: PU}
+cases:
+  - name: refused, as expected
+    base: worker
+    on: 2025-06-02
+    expect: {outcome: refused, applies: bsu-2025}
+  - name: refused, but the wrong edition is expected
+    base: worker
+    on: 2025-06-02
+    expect: {outcome: refused, applies: bsu-2021}
+  - name: decided, but a refusal is expected
+    base: worker
+    on: 2022-09-05
+    expect: {outcome: refused}
+  - name: refused, yet a decision is checked
+    base: worker
+    on: 2025-06-02
+    expect: {outcome: refused, benefit: 600000}
+  - name: applies without a refusal
+    base: worker
+    on: 2022-09-05
+    expect: {outcome: undetermined, applies: bsu-2022}
+"""
+
+
+def test_rule_author_cases_can_expect_a_refusal(tmp_path: Path) -> None:
+    from bsu_rules.testing.runner import run_paths
+
+    (tmp_path / "cases.yaml").write_text(CASES, "utf-8")
+    results = {r.name: r for r in run_paths([tmp_path / "cases.yaml"]).results}
+    assert results["refused, as expected"].passed
+    wrong = results["refused, but the wrong edition is expected"]
+    assert not wrong.passed and [d.criterion for d in wrong.differences] == ["applies"]
+    assert [d.criterion for d in results["decided, but a refusal is expected"].differences] == ["outcome"]
+    for name in ("refused, yet a decision is checked", "applies without a refusal"):
+        assert [d.code for d in results[name].diagnostics] == ["contradictory-expectation"], name

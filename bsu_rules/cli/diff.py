@@ -31,6 +31,14 @@ def add(sub: Any) -> None:
     p.add_argument("--members", metavar="FILE", help="member records (JSON or JSONL) to decide under both sides, "
                    "or a rule-author test file (YAML): the member of each of its cases")
     p.add_argument("--examples", type=int, default=3, metavar="N", help="example records per flip (default 3)")
+    p.add_argument("--symbolic", action="store_true",
+                   help="also find, for every possible member, the regions where the two decide differently "
+                        "(needs the prove extra)")
+    p.add_argument("--write-tests", metavar="FILE",
+                   help="with --symbolic: write each region's witness as a rule-author test case of NEW to FILE "
+                        "(and of OLD to FILE with .old before the suffix)")
+    p.add_argument("--limit", type=int, default=40, metavar="N", help="with --symbolic: at most N regions")
+    p.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS", help="with --symbolic: per solver call")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(run=run)
 
@@ -43,12 +51,37 @@ def run(args: argparse.Namespace) -> int:
         records = _cases(args.members) if args.members.endswith((".yaml", ".yml")) else read_records([args.members])
         report["members"] = flips(old, new, records, old_on, new_on, max(0, args.examples))
         report["members"]["file"] = args.members
+    if args.symbolic:
+        report["symbolic"] = _symbolic(args, old, new, old_on, new_on)
+    elif args.write_tests:
+        raise InputError([("--write-tests", "needs --symbolic")])
     if args.format == "json":
         print(json.dumps(report, ensure_ascii=False, indent=2))
     else:
         print("\n".join(render_text(report)))
     changed = any(report[k] for k in ("metadata", "parameters", "tables", "facts", "rules"))
-    return 1 if changed or (args.members and report["members"]["flips"]) else 0
+    regions = args.symbolic and report["symbolic"]["regions"]
+    return 1 if changed or regions or (args.members and report["members"]["flips"]) else 0
+
+
+def _symbolic(args: argparse.Namespace, old: Any, new: Any, old_on: Any, new_on: Any) -> dict[str, Any]:
+    try:
+        from bsu_rules.prove.regions import SymbolicDiff
+        from bsu_rules.prove.tests import write
+    except ImportError:
+        raise InputError([("--symbolic", "needs z3-solver: pip install 'bsu-rules[prove]'")]) from None
+    from bsu_rules.cli.prove import masked
+
+    diff = SymbolicDiff(old, new, old_on, new_on, timeout=int(args.timeout * 1000))
+    regions, complete, seconds = diff.regions(max(1, args.limit))
+    out: dict[str, Any] = {"regions": [masked(r.as_json()) for r in regions], "complete": complete,
+                           "seconds": seconds}
+    if args.write_tests:
+        path = Path(args.write_tests)
+        old_path = path.with_name(f"{path.stem}.old{path.suffix or '.yaml'}")
+        out["tests"] = {str(path): write(path, new, diff.sides[1].on, old, regions, 1),
+                        str(old_path): write(old_path, old, diff.sides[0].on, new, regions, 0)}
+    return out
 
 
 def _cases(path: str) -> Iterator[tuple[int | str, Any]]:
@@ -129,6 +162,42 @@ def render_text(report: dict[str, Any]) -> list[str]:
                          f"{r['condition']}  [{r['source'] or 'no source'}]")
     if "members" in report:
         lines += ["", *_members(report["members"])]
+    if "symbolic" in report:
+        lines += ["", *_regions(report["symbolic"])]
+    return lines
+
+
+def _number(value: Any) -> str:
+    if value is None:
+        return "∞"
+    return f"{value:,}".replace(",", ".") if isinstance(value, int) else str(value)
+
+
+def _regions(s: dict[str, Any]) -> list[str]:
+    regions = s["regions"]
+    more = "" if s["complete"] else f" (stopped at {len(regions)}: there may be more)"
+    lines = [f"Regions where the two decide differently, for every possible member: {len(regions)}{more}, "
+             f"{s['seconds']} s"]
+    for r in regions:
+        lines.append(f"  {r['words']}")
+        for v in r["values"]:
+            lines.append(f"      {v['field']} in {{{', '.join(v['values'])}}}" if v["values"]
+                         else f"      {v['field']} unknown")
+        for b in r["bounds"]:
+            if b["lowest"] == "unknown":
+                lines.append(f"      {b['quantity']} unknown")
+            elif b["lowest"] is None and b["highest"] is None:
+                lines.append(f"      {b['quantity']}: any value")
+            else:
+                low = "-∞" if b["lowest"] is None else _number(b["lowest"])
+                lines.append(f"      {b['quantity']} in [{low}, {_number(b['highest'])}]")
+        if r["confirmed"]:
+            witness = json.dumps(r["witness"], ensure_ascii=False)
+            lines.append(f"      witness (confirmed by both evaluators): {witness}")
+        else:
+            lines.append(f"      no confirmed witness: {r['note']}")
+    for file, count in s.get("tests", {}).items():
+        lines.append(f"  wrote {count} test case(s) to {file}")
     return lines
 
 

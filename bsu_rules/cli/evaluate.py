@@ -14,7 +14,7 @@ from bsu_rules.cli.archive import add_evaluate_options, open_audit
 from bsu_rules.cli.options import BadRecord, day, load, read_records
 from bsu_rules.decisions import Decision, Outcome
 from bsu_rules.errors import InputError
-from bsu_rules.explain import render_text
+from bsu_rules.explain import AUDIENCES, render_html, render_text
 from bsu_rules.members import Member, parse_member
 from bsu_rules.ruleset.model import RuleSet
 
@@ -24,8 +24,12 @@ def add(sub: Any) -> None:
     p.add_argument("ruleset", help="a rule file path or a bundled id such as bsu-2022")
     p.add_argument("files", nargs="+", metavar="FILE", help="JSON (one record or a list) or JSONL; - for stdin")
     p.add_argument("--on", type=day, help="decision date YYYY-MM-DD (default: the latest date the file describes)")
-    p.add_argument("--format", choices=("json", "text"), default="json")
-    p.add_argument("--lang", choices=("id", "en"), default="id", help="language of text output")
+    p.add_argument("--format", choices=("json", "text", "html"), default="json",
+                   help="json (the decision), text, or html (one printable page for all the records)")
+    p.add_argument("--lang", choices=("id", "en"), default="id", help="language of text and html output")
+    p.add_argument("--audience", choices=AUDIENCES, default="worker",
+                   help="who reads text and html: worker (what failed, in plain words), officer (every "
+                        "criterion), auditor (everything, internal names and hashes included)")
     p.add_argument("--engine", choices=("scalar", "durable"), default="scalar",
                    help="scalar (the reference) or durable (durable_rules; needs the durable extra)")
     add_evaluate_options(p)
@@ -36,12 +40,6 @@ def error_line(number: int, field: str, message: str) -> str:
     return json.dumps({"error": {"record": number, "field": field, "message": message}}, ensure_ascii=False)
 
 
-_LEGEND = {
-    "id": "Keterangan: ✓ lolos · ✗ gagal · ? belum diketahui · ! perlu diperiksa · + prioritas · · bukan prioritas"
-          " · – tidak berlaku",
-    "en": "Legend: ✓ pass · ✗ fail · ? unknown · ! flagged for review · + prioritized · · not prioritized"
-          " · – not in force",
-}
 _SUMMARY = {
     "id": ("{n} keputusan: {eligible} layak, {ineligible} tidak layak, {undetermined} belum dapat ditentukan",
            "; {bad} catatan rusak"),
@@ -74,7 +72,6 @@ def run(args: argparse.Namespace) -> int:
         words, extra = _SUMMARY[args.lang]
         print(words.format(n=outcomes.total(), **{o.value: outcomes[o.value] for o in Outcome})
               + (extra.format(bad=bad) if bad else ""))
-        print(_LEGEND[args.lang])
     if bad:
         print(f"bsu-rules: {bad} malformed record(s), see the error lines", file=sys.stderr)
     return 1 if bad else 0
@@ -86,9 +83,12 @@ def _decide(args: argparse.Namespace, ruleset: RuleSet, decide: Callable[[Member
     bad = 0
     out = sys.stdout
     held: list[str] = []
+    page: list[Decision] = []
 
     def emit(text: str) -> None:
-        if log is None:
+        if args.format == "html":
+            print(text, file=sys.stderr)  # only error lines: the page stays a page
+        elif log is None:
             print(text, file=out)
         else:
             held.append(text)
@@ -106,7 +106,10 @@ def _decide(args: argparse.Namespace, ruleset: RuleSet, decide: Callable[[Member
         decision = decide(member)
         outcomes[decision.outcome.value] += 1
         text = decision.to_json() if args.format == "json" else None
-        emit(text or render_text(decision, ruleset, args.lang) + "\n")
+        if args.format == "html":
+            page.append(decision)
+        else:
+            emit(text or render_text(decision, ruleset, args.lang, args.audience) + "\n")
         if log is not None and log.record(decision, member, ruleset, text):
             print("\n".join(held), file=out)
             held.clear()
@@ -114,4 +117,6 @@ def _decide(args: argparse.Namespace, ruleset: RuleSet, decide: Callable[[Member
         log.flush()
         if held:
             print("\n".join(held), file=out)
+    if args.format == "html":
+        print(render_html(page, ruleset, args.lang, args.audience), file=out)
     return bad

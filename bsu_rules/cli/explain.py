@@ -19,10 +19,13 @@ from typing import Any
 
 from bsu_rules.cli.batch import missing_extra, positive_int
 from bsu_rules.cli.options import load
-from bsu_rules.explain import render_text
+from bsu_rules.explain import AUDIENCES, render_text
 from bsu_rules.members import parse_member
 
 NESTED = ("employer", "wages", "contributions", "program_receipts", "bank_account")
+_OUTCOME = {"id": {"eligible": "memenuhi syarat", "ineligible": "tidak memenuhi syarat",
+                   "undetermined": "belum dapat ditentukan"},
+            "en": {"eligible": "eligible", "ineligible": "not eligible", "undetermined": "not yet determined"}}
 _HEAD = {
     "id": ("Baris {row} pada {input} · KPJ {kpj} · hasil batch: {outcome}",
            " · tidak dibayar: NIK yang sama dibayar melalui {dup} (satu NIK, satu pembayaran)"),
@@ -42,6 +45,7 @@ def add(sub: Any) -> None:
     which.add_argument("--nik", help="the member's 16-digit NIK")
     which.add_argument("--row", type=positive_int, help="the row number in the input")
     p.add_argument("--lang", choices=("id", "en", "both"), default="both")
+    p.add_argument("--audience", choices=AUDIENCES, default="worker", help="who reads the explanation")
     p.set_defaults(run=run)
 
 
@@ -129,9 +133,9 @@ def run(args: argparse.Namespace) -> int:
         for lang in langs:
             head, unpaid = _HEAD[lang]
             line = head.format(row=found["row"], input=args.input, kpj=found.get("kpj") or "-",
-                               outcome=found["outcome"])
+                               outcome=_OUTCOME[lang].get(found["outcome"], found["outcome"]))
             print(line + (unpaid.format(dup=found["duplicate_of"]) if found.get("duplicate_of") else ""))
-            print(render_text(decision, ruleset, lang) + "\n")
+            print(render_text(decision, ruleset, lang, args.audience) + "\n")
         if decision.outcome.value != found["outcome"]:
             print(f"bsu-rules: row {found['row']}: the batch decided {found['outcome']}, the scalar evaluator "
                   f"{decision.outcome.value}", file=sys.stderr)

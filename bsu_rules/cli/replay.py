@@ -46,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
         if args.all or args.explain or item.status is not Status.IDENTICAL:
             print("\n".join(describe(item)))
         if args.explain and item.replayed is not None:
-            print(render_text(item.replayed, item.rules, args.lang) + "\n")
+            print(render_text(item.replayed, item.rules, args.lang, "auditor") + "\n")
     if report.items and (args.all or report.differences):
         print()
     print(report.summary())

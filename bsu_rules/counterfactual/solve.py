@@ -322,8 +322,9 @@ class Counterfactuals:
                 return None
             rules = zip(self.plan.rules, self.reads, strict=True)
             sufficient = alone and all(_passes(r, changed, f) for r, read in rules if read & fields)
-        text = Text.model_construct(id=describe(changes, possible, sufficient, "id"),
-                                    en=describe(changes, possible, sufficient, "en"))
+        g = self.plan.renderer.glossary
+        text = Text.model_construct(id=describe(changes, possible, sufficient, "id", g),
+                                    en=describe(changes, possible, sufficient, "en", g))
         return Hint.model_construct(possible=possible, sufficient=sufficient, changes=changes, text=text)
 
     def _refresh(self, member: Member, facts: list[Any], fields: set[str]) -> list[Any]:

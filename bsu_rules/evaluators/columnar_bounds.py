@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import polars as pl
 
+from bsu_rules.bounds import MIRROR
 from bsu_rules.evaluators.columnar_functions import Val, common, typed
 
 __all__ = ["arithmetic", "compare", "function", "has_bound", "no_bound"]
 
 _NULL = pl.lit(None, pl.Boolean)
-_MIRROR = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
 
 
 def has_bound(*vals: Val) -> bool:
@@ -45,7 +45,7 @@ def compare(op: str, left: Val, right: Val, plain: pl.Expr) -> pl.Expr:
     (a, b), _ = common(left, right)
     la, rb = _flag(left), _flag(right)
     return (pl.when(~la & ~rb).then(plain).when(la & rb).then(_NULL)
-            .when(la).then(_settle(op, a, b)).otherwise(_settle(_MIRROR[op], b, a)))
+            .when(la).then(_settle(op, a, b)).otherwise(_settle(MIRROR[op], b, a)))
 
 
 def arithmetic(op: str, left: Val, right: Val, value: pl.Expr) -> tuple[pl.Expr, pl.Expr]:

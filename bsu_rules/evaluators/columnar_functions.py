@@ -19,7 +19,7 @@ from typing import Any
 
 import polars as pl
 
-from bsu_rules.facts import SPACE
+from bsu_rules.facts import BANK_FORM_WORDS, BANK_PUNCTUATION, SPACE
 from bsu_rules.nik import PROVINCES
 from bsu_rules.ruleset.types import Type
 
@@ -119,9 +119,10 @@ def _strict(body: Body, guard: bool = True) -> Builder:
 
 
 def _bank_key(name: pl.Expr) -> pl.Expr:
-    """``facts.bank_key``: upper case, words split on the same spaces, the word "BANK" dropped."""
-    words = name.str.to_uppercase().str.replace_all(SPACE, " ").str.split(" ")
-    kept = words.list.eval(pl.element().filter((pl.element() != "") & (pl.element() != "BANK")))
+    """``facts.bank_key``: upper case, the same punctuation and spaces, the legal-form words dropped."""
+    words = name.str.to_uppercase().str.replace_all(BANK_PUNCTUATION, " ").str.replace_all(SPACE, " ").str.split(" ")
+    dropped = pl.Series(sorted(BANK_FORM_WORDS | {""}), dtype=pl.String).implode()
+    kept = words.list.eval(pl.element().filter(~pl.element().is_in(dropped)))
     return kept.list.join(" ")
 
 

@@ -29,7 +29,7 @@ from bsu_rules.decisions import (
     trusted,
 )
 from bsu_rules.evaluators.compile import Env, Fn, compile_node, member_getter
-from bsu_rules.explain import Renderer
+from bsu_rules.explain.sentences import Renderer
 from bsu_rules.members import Member, parse_member
 from bsu_rules.ruleset.expressions import Call, Name, Node, parse, unparse, walk
 from bsu_rules.ruleset.schema import Kind
@@ -188,8 +188,8 @@ class Plan:
             missing: list[str] = []
             if result is RuleResult.UNKNOWN:
                 missing = [p for p, get in r.missing if get(member) is None] or \
-                    list(rows_in([v for _, v in raw] + [f[i] for i in r.bound_slots])) or \
-                    [k for k, v in values.items() if v is None] or r.incomplete
+                    [k for k, v in values.items() if v is None] or \
+                    list(rows_in([v for _, v in raw] + [f[i] for i in r.bound_slots])) or r.incomplete
                 if r.kind in (Kind.REQUIRE, Kind.EXCLUDE):
                     unknown = True
                     missing_all += [m for m in missing if m not in missing_all]

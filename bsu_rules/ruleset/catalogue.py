@@ -27,6 +27,22 @@ ANY: tuple[Type, ...] = ()  # any type
 
 
 @dataclass(frozen=True)
+class Abstraction:
+    """How ``bsu-rules prove`` sees a function it does not model exactly (one over a member
+    history, or the NIK check): each distinct call is a fresh variable, known as the function's
+    unknown-handling says, tied down by ``relations`` (rule-language conditions over ``result``
+    and the parameter ``names``, assumed wherever they are known) and ``across`` (between two calls
+    over the same history: ``other`` and ``other_<name>`` are the second call's). ``changes``: how
+    the result may move when the member changes, for the monotonicity proofs (``("raise_wage",
+    "result >= before")``); under a change not listed the result stays the same."""
+
+    names: tuple[str, ...]
+    relations: tuple[str, ...] = ()
+    changes: tuple[tuple[str, str], ...] = ()
+    across: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Function:
     """A catalogue function. ``strict``: an unknown argument makes the result unknown."""
 
@@ -41,6 +57,7 @@ class Function:
     strict: bool = True
     unknown_from: tuple[int, ...] | None = None  # non-strict: arguments whose unknown can make it unknown
     own_unknown: bool = False  # may be unknown even when every argument is known
+    abstract: Abstraction | None = None  # None: proofs encode it exactly (bsu_rules.prove.functions)
 
     def result_type(self, args: list[Type]) -> Type | None:
         if self.returns is not None:
@@ -71,26 +88,33 @@ def _coalesce(*values: Any) -> Any:
 FUNCTIONS: dict[str, Function] = {f.name: f for f in [
     Function("last_wage", ((WAGES,), (MONTH,)), INT, facts.last_wage,
              "The last wage reported for a month at or before the given month.",
-             "last_wage(member.wages, param.cutoff_month)", strict=False, own_unknown=True),
+             "last_wage(member.wages, param.cutoff_month)", strict=False, own_unknown=True,
+             abstract=Abstraction(("wages", "month"), ("result >= 0",), (("raise_wage", "result >= before"),),
+                                  ("not (known(result) and month <= other_month) or known(other)",))),
     Function("contribution_billed", ((CONTRIBUTIONS,), (MONTH,)), BOOL, facts.contribution_billed,
              "Whether a contribution was billed for the month.",
-             "contribution_billed(member.contributions, param.cutoff_month)", strict=False, unknown_from=(0, 1)),
+             "contribution_billed(member.contributions, param.cutoff_month)", strict=False, unknown_from=(0, 1),
+             abstract=Abstraction(("contributions", "month"))),
     Function("arrears_streak", ((CONTRIBUTIONS,), (MONTH,), (DATE,), (INT,)), INT, facts.arrears_streak,
              "Consecutive billed months in arrears on the date: unpaid then although due (by the given "
              "day of the next month), counted back from the latest month at or before the month whose "
              "deadline has passed.",
              "arrears_streak(member.contributions, param.cutoff_month, as_of, param.contribution_due_day)",
-             strict=False, unknown_from=(0, 1, 2, 3)),
+             strict=False, unknown_from=(0, 1, 2, 3),
+             abstract=Abstraction(("contributions", "month", "day", "due_day"), ("result >= 0",),
+                                  (("pay_contribution", "result <= before"),))),
     Function("received", ((RECEIPTS,), (list_of(STR),), (INT,)), BOOL, facts.received,
              "Whether any of the programmes was received (in the year, when given).",
              'received(member.program_receipts, ["PKH"], 2022)', optional=1, strict=False,
-             unknown_from=(0, 1, 2)),
+             unknown_from=(0, 1, 2), abstract=Abstraction(("receipts", "programs", "year"))),
     Function("nik_valid", ((STR,), (DATE,)), BOOL, nik.nik_valid,
              "Whether a NIK is structurally valid (and matches the birth date, when known).",
-             "nik_valid(member.nik, member.birth_date)", optional=1, strict=False, unknown_from=(0,)),
+             "nik_valid(member.nik, member.birth_date)", optional=1, strict=False, unknown_from=(0,),
+             abstract=Abstraction(("nik", "birth_date"))),
     Function("nik_issue", ((STR,), (DATE,)), STR, _nik_issue,
              'The first structural problem of a NIK ("province", "day", ...), or "" if none.',
-             "nik_issue(member.nik, member.birth_date)", optional=1),
+             "nik_issue(member.nik, member.birth_date)", optional=1,
+             abstract=Abstraction(("nik", "birth_date"), ('(result == "") == nik_valid(nik, birth_date)',))),
     Function("happened_by", ((DATE,), (DATE,)), BOOL, _happened_by,
              "Whether an event date (death, end of membership) is on or before a day; no date "
              "recorded means the event has not happened.",
@@ -102,9 +126,10 @@ FUNCTIONS: dict[str, Function] = {f.name: f for f in [
              "The province code (first two digits) of a regency code.",
              "province(member.work_regency_code)"),
     Function("bank_key", ((STR,),), STR, facts.bank_key,
-             'A bank name as the bank table keys it: upper case, single spaces, the word "BANK" '
-             'dropped ("Bank  bri " gives "BRI"); an unknown bank keeps its words.',
-             "bank_key(member.bank_account.bank)"),
+             'A bank name as the bank table keys it: upper case, single spaces, punctuation and the words '
+             '"BANK", "PT", "PERSERO", "TBK" dropped ("PT. Bank  bri " gives "BRI"); an unknown bank keeps '
+             "its words.",
+             "bank_key(member.bank_account.bank)", abstract=Abstraction(("name",))),
     Function("round_up", (NUMBER, (INT,)), INT, facts.round_up,
              "Round up to the next multiple of a step (exact, also for decimals).",
              "round_up(4798312, 100000)"),

@@ -7,11 +7,11 @@ that applies instead. Only ``ruleset`` and ``in_force`` are read from each file 
 from __future__ import annotations
 
 from datetime import date
-from functools import cache
 from importlib import resources
 from pathlib import Path
 
 from pydantic import ValidationError
+from ruamel.yaml.error import YAMLError
 
 from bsu_rules.ruleset.schema import Window
 from bsu_rules.ruleset.source import read_yaml
@@ -42,13 +42,12 @@ def in_force_on(day: date, near: Path | None = None) -> list[tuple[str, Window]]
     return sorted(out.items(), key=lambda item: item[1].from_ or date.min)
 
 
-@cache
 def _windows(folder: Path) -> tuple[tuple[str, Window], ...]:
     found = []
     for path in sorted(folder.glob("*.yaml")):
         try:
             data = read_yaml(path.read_text("utf-8"), str(path)).data
             found.append((str(data["ruleset"]), Window.model_validate(data["in_force"])))
-        except (OSError, UnicodeDecodeError, KeyError, TypeError, ValidationError):
+        except (OSError, UnicodeDecodeError, YAMLError, KeyError, TypeError, ValidationError):
             continue  # not a readable rule file: it names no edition
     return tuple(found)

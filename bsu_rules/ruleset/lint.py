@@ -31,13 +31,13 @@ from typing import Any
 from bsu_rules.ruleset.checker import PLACEHOLDER
 from bsu_rules.ruleset.diagnostics import Diagnostic, Severity
 from bsu_rules.ruleset.expressions import Binary, BoolOp, Call, Cond, Name, Node, Unary, unparse, walk
-from bsu_rules.ruleset.folding import Folder, Shape, truth
+from bsu_rules.ruleset.folding import Const, Folder, Shape, truth
 from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.ruleset.schema import Basis, Kind, Window
 
 Where = tuple[str | int, ...]
-CODES = ("unused", "missing-source", "unknown-source", "empty-window", "window-outside", "value-outside",
-         "gapped-parameter", "never-fires", "always-fires", "unmatchable-key")
+CODES = ("invalid-argument", "unused", "missing-source", "unknown-source", "empty-window", "window-outside",
+         "value-outside", "gapped-parameter", "never-fires", "always-fires", "unmatchable-key")
 _ACTS = {Kind.REQUIRE: "fails", Kind.EXCLUDE: "excludes", Kind.FLAG: "flags", Kind.PRIORITIZE: "prioritises"}
 
 
@@ -45,7 +45,7 @@ def lint(rs: RuleSet) -> list[Diagnostic]:
     """Every warning for a rule set that passed the checker."""
     linter = _Lint(rs)
     for step in (linter.unused, linter.sources, linter.windows, linter.parameters, linter.constants,
-                 linter.keys):
+                 linter.keys, linter.arguments):
         step()
     return linter.out
 
@@ -197,6 +197,28 @@ class _Lint:
             known = " whenever it is known" if None in values and values - {None} else ""
             part = rule.condition[node.start:node.end]
             self.warn(at, code, f"{text}: `{part}` is {always}{known}", rule.id, offset=node.start)
+
+    def arguments(self) -> None:
+        """Constant arguments outside a function's domain: an error here, not a failure per member."""
+        domains = {("arrears_streak", 3): (1, 31, "a due day is 1-31"),
+                   ("round_up", 1): (1, None, "a step is positive")}
+        folder = Folder(self.rs)
+        trees: list[tuple[Where, Node]] = [(("rules", i, c.rule.kind.value), c.tree)
+                                           for i, c in enumerate(self.rs.rules)]
+        trees += [(("facts", name), tree) for name, tree in self.rs.facts.items()]
+        for at, tree in trees:
+            for n in walk(tree):
+                if not isinstance(n, Call):
+                    continue
+                for i, arg in enumerate(n.args):
+                    domain = domains.get((n.func.dotted, i))
+                    value = folder.fold(arg)
+                    if domain is None or not isinstance(value, Const) or not isinstance(value.value, int):
+                        continue
+                    low, high, text = domain
+                    if value.value < low or (high is not None and value.value > high):
+                        self.warn(at, "invalid-argument", f"`{n.func.dotted}`: {text}, got {value.value}",
+                                  offset=arg.start, severity=Severity.ERROR)
 
     def keys(self) -> None:
         trees = [c.tree for c in self.rs.rules] + list(self.rs.facts.values())

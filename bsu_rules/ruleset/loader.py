@@ -14,7 +14,7 @@ from pydantic import BaseModel, ValidationError
 from bsu_rules.errors import RuleSetError
 from bsu_rules.ruleset.checker import FORMATS, PLACEHOLDER, Scope, TypeChecker, fact_order, parse_checked, reads
 from bsu_rules.ruleset.diagnostics import Diagnostic, Severity, has_errors, nearest
-from bsu_rules.ruleset.editions import bundled_rules
+from bsu_rules.ruleset.editions import bundled_rules as bundled_rules  # also served from here
 from bsu_rules.ruleset.expressions import Node
 from bsu_rules.ruleset.model import CheckedRule, RuleSet
 from bsu_rules.ruleset.schema import Parameter, RuleFile
@@ -169,7 +169,23 @@ class _Build:
         from bsu_rules.ruleset.lint import lint
 
         self.diagnostics.extend(lint(ruleset))
+        self._glossary(ruleset)
         return ruleset, sorted(self.diagnostics)
+
+    def _glossary(self, ruleset: RuleSet) -> None:
+        """Every name the file uses needs a glossary entry, where a glossary sits beside it."""
+        from bsu_rules.glossary import GlossaryError, governing, load_glossary, missing_entries
+
+        path = governing(self.path)
+        if path is None:
+            return
+        try:
+            glossary = load_glossary(path.resolve())
+        except GlossaryError as exc:
+            self.report((), "glossary", str(exc))
+            return
+        for at, rule, message in missing_entries(ruleset, glossary):
+            self.report(at, "no-glossary-entry", message, rule)
 
     def _tables(self) -> dict[str, Table]:
         out = {}

@@ -112,10 +112,9 @@ class RuleSet:
 
     def may_be_bound(self, tree: Node) -> bool:
         """Whether a value of ``tree`` may be a lower bound (it reads a table with ``lower`` rows)."""
-        names = [n.func if isinstance(n, Call) else n for n in walk(tree) if isinstance(n, (Call, Name))]
-        if any(n.parts[0] == "table" and self.tables[n.parts[1]].bounds for n in names):
-            return True
-        return any(self.may_be_bound(self.facts[name]) for name in self.facts_read([tree]))
+        trees = [tree] + [self.facts[name] for name in self.facts_read([tree])]  # facts_read is transitive
+        names = [n.func if isinstance(n, Call) else n for t in trees for n in walk(t) if isinstance(n, (Call, Name))]
+        return any(n.parts[0] == "table" and bool(self.tables[n.parts[1]].bounds) for n in names)
 
     def member_reads(self, tree: Node) -> list[str]:
         """Member fields an expression reads, directly or through facts."""

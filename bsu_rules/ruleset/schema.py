@@ -44,6 +44,8 @@ class Window(_Model):
 
     from_: date | None = Field(default=None, alias="from")
     until: date | None = None
+    basis: Basis = Field(default=Basis.REGULATION, description="What the dates rest on (see a rule's `basis`)")
+    note: Text | None = Field(default=None, description="Why these dates, for a reviewer")
 
     def contains(self, day: date) -> bool:
         return (self.from_ is None or self.from_ <= day) and (self.until is None or day <= self.until)
@@ -98,7 +100,7 @@ class Rule(_Model):
     basis: Basis = Basis.REGULATION
     in_force: Window = Window()
     explain: Text | None = None
-    note: str | None = None
+    note: Text | None = None
 
     @model_validator(mode="after")
     def _one_kind(self) -> Rule:

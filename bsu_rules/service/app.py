@@ -187,15 +187,18 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None, l
               response_class=PlainTextResponse, responses=_ERRORS)
     async def explanations(request: Request, ruleset: Annotated[str, Query()],
                            lang: Annotated[Literal["id", "en"], Query()] = "id",
+                           audience: Annotated[Literal["worker", "officer", "auditor"], Query(
+                               description="worker: what failed, in plain words; officer: every criterion; "
+                                           "auditor: everything, internal names and hashes included")] = "worker",
                            on: Annotated[date | None, Query()] = None) -> PlainTextResponse:
-        """Each record's decision as readable text (Bahasa Indonesia or English), blank-line separated."""
+        """Each record's decision as readable text (as ``evaluate --format text``), blank-line separated."""
         rs = ruleset_for(ruleset)
         items, many = await records(request)
         out = await decide(rs, on, items)
         if not many and out[0][0] is None:
             return PlainTextResponse(out[0][1], status_code=422, media_type="application/json")
-        return PlainTextResponse("\n\n".join(text if d is None else render_text(d, rs, lang) for d, text in out)
-                                 + "\n")
+        pages = (text if d is None else render_text(d, rs, lang, audience) for d, text in out)
+        return PlainTextResponse("\n\n".join(pages) + "\n")
 
     @app.post("/v1/needed", tags=["decisions"], openapi_extra=_body("member records"),
               responses={200: {"model": Questions, "description": "What to ask next (a list of them for a "

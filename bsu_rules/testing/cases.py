@@ -223,6 +223,13 @@ class _CaseReader:
         return LoadedCase(self.located.file, line, name, self.ruleset, case, member, tuple(self.problems))
 
     def check_expect(self, case: Case) -> None:
+        given = case.expect.model_fields_set - {"outcome", "applies"}
+        if case.expect.outcome == "refused" and given:
+            self.report(("expect",), "contradictory-expectation", f"a refused case has no decision to check: "
+                        f"remove {', '.join(sorted(given))}, or expect an outcome")
+        if case.expect.outcome != "refused" and case.expect.applies is not None:
+            self.report(("expect", "applies"), "contradictory-expectation",
+                        "`applies` names the edition a refusal points to: it needs `outcome: refused`")
         rules = {c.rule.id: c.rule for c in self.ruleset.rules}
         for rule_id, result in case.expect.rules.items():
             rule = rules.get(rule_id)

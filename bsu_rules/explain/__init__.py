@@ -1,0 +1,28 @@
+"""Explanations of decisions: criterion sentences, audiences, and text and HTML pages."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bsu_rules.explain.pages import AUDIENCES, Page, page
+from bsu_rules.explain.sentences import Renderer
+from bsu_rules.explain.text import to_text
+
+if TYPE_CHECKING:
+    from bsu_rules.decisions import Decision
+    from bsu_rules.ruleset.model import RuleSet
+
+__all__ = ["AUDIENCES", "Page", "Renderer", "page", "render_html", "render_text"]
+
+
+def render_text(decision: Decision, ruleset: RuleSet | None, lang: str = "id", audience: str = "worker") -> str:
+    """A decision as text for an audience (worker, officer, auditor) in a language (id, en)."""
+    return to_text(page(decision, ruleset, lang, audience))
+
+
+def render_html(decisions: list[Decision], ruleset: RuleSet | None, lang: str = "id",
+                audience: str = "worker") -> str:
+    """Decisions as one self-contained, printable HTML page with the legal citations as footnotes."""
+    from bsu_rules.explain.html import to_html
+
+    return to_html([page(d, ruleset, lang, audience) for d in decisions], lang)

@@ -1,0 +1,68 @@
+"""Legal citations in full: a rule's ``source`` ("pm-10-2022, Pasal 3 ayat (2) huruf c; Pasal 4")
+becomes "Pasal 3 ayat (2) huruf c dan Pasal 4 Peraturan Menteri Ketenagakerjaan Nomor 10 Tahun 2022",
+or in English "Article 3(2)(c) and Article 4 of Regulation of the Minister of Manpower Number 10 of
+2022". Regulation names come from the glossary; remarks in parentheses are the rule author's and
+are left to the auditor's view.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bsu_rules.glossary import Glossary
+
+_REMARK = re.compile(r"\s*\((?![0-9]{1,2}\)|[a-z]\))[^()]*\)")
+_AMENDED = re.compile(r"^(?P<pin>.*?)\s*Permenaker (?P<no>\d+)/(?P<year>\d{4}) sebagaimana diubah$")
+_EN = [
+    (re.compile(r" huruf ([a-z]) dan ([a-z])\b"), r"(\1) and (\2)"),
+    (re.compile(r"Pasal (\w+)"), r"Article \1"),
+    (re.compile(r" ayat \((\d+)\)"), r"(\1)"),
+    (re.compile(r" huruf ([a-z])\b"), r"(\1)"),
+    (re.compile(r"Lampiran (\w+)"), r"Annex \1"),
+    (re.compile(r" dan "), " and "),
+]
+
+
+def pinpoint(text: str, lang: str) -> str:
+    """An article reference in the citation language: "Pasal 3 ayat (2) huruf a" -> "Article 3(2)(a)"."""
+    if lang == "id":
+        return text
+    for pattern, repl in _EN:
+        text = pattern.sub(repl, text)
+    return text
+
+
+def cite(source: str | None, glossary: Glossary, lang: str) -> str | None:
+    """The full citation of a ``source``, or None when it names no known legal basis."""
+    if not source:
+        return None
+    groups: list[tuple[str, list[str], str | None]] = []  # (key, pinpoints, amended regulation key)
+    for part in (p.strip() for p in _REMARK.sub("", source).split(";")):
+        key, _, pin = part.partition(",")
+        key, pin = key.strip(), pin.strip()
+        if key not in glossary.legal_basis:
+            if not groups:
+                return None
+            key, pin = groups[-1][0], part
+        base = None
+        amended = _AMENDED.match(pin)
+        if amended:
+            pin, base = amended["pin"], f"pm-{amended['no']}-{amended['year']}"
+            base = base if base in glossary.legal_basis else None
+        if groups and groups[-1][0] == key and groups[-1][2] == base:
+            groups[-1][1].append(pin)
+        else:
+            groups.append((key, [pin] if pin else [], base))
+    return "; ".join(_group(key, pins, base, glossary, lang) for key, pins, base in groups)
+
+
+def _group(key: str, pins: list[str], base: str | None, glossary: Glossary, lang: str) -> str:
+    name = str(getattr(glossary.legal_basis[key], lang))
+    if base is not None:
+        amended = str(getattr(glossary.legal_basis[base], lang))
+        name = f"{amended} sebagaimana telah diubah dengan {name}" if lang == "id" else \
+            f"{amended} as amended by {name}"
+    if not pins:
+        return name
+    joined = (" dan " if lang == "id" else " and ").join(pinpoint(p, lang) for p in pins)
+    return f"{joined} {name}" if lang == "id" else f"{joined} of {name}"

@@ -1,0 +1,76 @@
+"""Pages as one self-contained, printable HTML document: no scripts, no external resources.
+
+Each decision is a section (a printed sheet of its own) with the legal citations as numbered
+footnotes; the document's language is the page language, so a screen reader reads it right.
+"""
+
+from __future__ import annotations
+
+import re
+from html import escape
+
+from bsu_rules.explain.pages import Page
+
+_TITLE = {"id": "Keputusan Bantuan Subsidi Gaji/Upah (BSU)", "en": "Wage Subsidy (BSU) decision"}
+_STYLE = """
+body { font-family: "Noto Sans", "DejaVu Sans", Arial, sans-serif; margin: 2rem auto; max-width: 46rem;
+       color: #111; line-height: 1.45; }
+section { border-top: 2px solid #333; padding-top: 1rem; margin-bottom: 2.5rem; }
+h1 { font-size: 1.3rem; } h2 { font-size: 1.05rem; margin: 0 0 .25rem; }
+.verdict { font-size: 1.2rem; font-weight: bold; margin: .5rem 0 1rem; }
+.verdict.eligible { color: #0a5c1f; } .verdict.ineligible { color: #8a1010; } .verdict.undetermined { color: #7a5200; }
+dl { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; margin: 0 0 1rem; }
+dt { font-weight: bold; } dd { margin: 0; }
+ol.criteria { list-style: none; padding-left: 0; } ol.criteria > li { margin: 0 0 .6rem 1.6rem; text-indent: -1.6rem; }
+.mark { display: inline-block; width: 1.6rem; text-indent: 0; font-weight: bold; }
+.values { font-size: .9rem; color: #333; text-indent: 0; } .legend { font-size: .9rem; }
+.notes { font-size: .85rem; border-top: 1px solid #999; padding-top: .5rem; }
+@media print { body { margin: 0; max-width: none; } section { page-break-after: always; } }
+"""
+
+
+def to_html(pages: list[Page], lang: str) -> str:
+    title = _TITLE[lang]
+    body = "\n".join(_section(p, n) for n, p in enumerate(pages, 1))
+    return (f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">\n<title>{escape(title)}</title>\n'
+            f"<style>{_STYLE}</style>\n</head>\n<body>\n<h1>{escape(title)}</h1>\n{body}\n</body>\n</html>\n")
+
+
+def _section(page: Page, n: int) -> str:
+    w = page.words
+    out = [f'<section id="d{n}">', f"<h2>{escape(page.heading)}</h2>",
+           f'<p class="verdict {page.outcome}">{escape(page.verdict)}</p>', "<dl>"]
+    out += [f"<dt>{escape(k)}</dt><dd>{_ref(escape(v), n)}</dd>" for k, v in page.facts]
+    out.append("</dl>")
+    if page.lines:
+        out += [f"<h3>{escape(page.section)}</h3>", '<ol class="criteria">']
+        for line in page.lines:
+            ref = f' <sup><a href="#d{n}-n{line.note}">{line.note}</a></sup>' if line.note else ""
+            if page.audience == "worker":
+                first, *rest = line.sentences or [line.title]
+                head = escape(first)
+            else:
+                head, rest = f"<strong>{escape(line.title)}</strong>", line.sentences
+            item = [f'<li><span class="mark">{escape(line.mark)}</span>{head}{ref}']
+            item += [f"<br>{escape(s)}" for s in rest]
+            if line.values:
+                sep = " = " if page.audience == "auditor" else ": "
+                shown = "; ".join(f"{escape(k)}{sep}{escape(v)}" for k, v in line.values)
+                item.append(f'<div class="values">{shown}</div>')
+            out.append("".join(item) + "</li>")
+        out.append("</ol>")
+    if page.legend:
+        legend = " · ".join(f"{escape(m)} {escape(t)}" for m, t in page.legend)
+        out.append(f'<p class="legend">{escape(w["legend"])}: {legend}</p>')
+    if page.notes:
+        out.append(f'<div class="notes"><p>{escape(w["notes"])}:</p><ol>')
+        out += [f'<li id="d{n}-n{i}">{escape(note)}.</li>' for i, note in enumerate(page.notes, 1)]
+        out.append("</ol></div>")
+    out.append("</section>")
+    return "\n".join(out)
+
+
+def _ref(text: str, n: int) -> str:
+    """A trailing footnote mark " [2]" as a link to the footnote."""
+    return re.sub(r" \[(\d+)\]$", lambda m: f' <sup><a href="#d{n}-n{m[1]}">{m[1]}</a></sup>', text)

@@ -1,0 +1,269 @@
+"""Three audiences, one decision: what a worker, an officer and an auditor each read.
+
+Each audience is a function from a decision to a ``Page`` (plain data); the text and HTML
+renderers lay a page out. A worker reads the outcome in the regulation's words and only what
+failed or needs review, as full sentences; an officer reads every criterion with its values under
+plain labels; an auditor reads everything, internal names, hashes and parameter dates included.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from bsu_rules.decisions import RuleResult
+from bsu_rules.explain.citations import cite
+from bsu_rules.formatting import format_date, rupiah
+from bsu_rules.glossary import Glossary, glossary_for, join, months
+
+if TYPE_CHECKING:
+    from bsu_rules.decisions import Decision, RuleOutcome
+    from bsu_rules.ruleset.model import RuleSet
+
+AUDIENCES = ("worker", "officer", "auditor")
+MARKS = {"pass": "✓", "fail": "✗", "unknown": "?", "flagged": "!", "clear": "○", "prioritized": "+",
+         "not_prioritized": "·", "not_in_force": "–"}
+
+_W: dict[str, dict[str, str]] = {
+    "id": {
+        "eligible": "MEMENUHI SYARAT sebagai penerima BSU",
+        "ineligible": "TIDAK MEMENUHI SYARAT sebagai penerima BSU",
+        "undetermined": "BELUM DAPAT DITENTUKAN apakah memenuhi syarat sebagai penerima BSU",
+        "review": " — perlu diperiksa petugas sebelum bantuan disalurkan",
+        "subject": "Peserta dengan NIK {}", "programme": "Program", "date": "Tanggal keputusan",
+        "as_of": "Data per", "benefit": "Bantuan", "channel": "Penyaluran", "priority": "Prioritas",
+        "flags": "Perlu diperiksa", "reasons": "Alasan", "criteria": "Kriteria", "legend": "Keterangan",
+        "notes": "Dasar hukum", "all_met": "Semua syarat terpenuhi.",
+        "once": "dibayarkan sekaligus", "split": "dibayarkan dalam {n} tahap, masing-masing {each}",
+        "parts": "dibayarkan dalam {n} tahap: {list}", "monthly": "{rp} per bulan selama {months}",
+        "no_channel": "belum dapat ditentukan karena data {} tidak tercatat",
+        "prio": "{met} dari {all} kriteria prioritas terpenuhi",
+        "basis_policy": "berdasarkan kebijakan", "basis_interpretation": "berdasarkan penafsiran",
+        "pass": "syarat terpenuhi", "fail": "syarat tidak terpenuhi", "unknown": "belum dapat ditentukan",
+        "flagged": "perlu diperiksa petugas", "clear": "tidak perlu diperiksa", "prioritized": "diutamakan",
+        "not_prioritized": "tidak diutamakan", "not_in_force": "tidak berlaku pada tanggal keputusan",
+    },
+    "en": {
+        "eligible": "ELIGIBLE to receive BSU",
+        "ineligible": "NOT ELIGIBLE to receive BSU",
+        "undetermined": "NOT YET DETERMINED whether eligible to receive BSU",
+        "review": " — to be reviewed by an officer before payment",
+        "subject": "Participant with NIK {}", "programme": "Programme", "date": "Decision date",
+        "as_of": "Data as of", "benefit": "Benefit", "channel": "Payment", "priority": "Priority",
+        "flags": "Needs review", "reasons": "Reasons", "criteria": "Criteria", "legend": "Key",
+        "notes": "Legal basis", "all_met": "Every requirement is met.",
+        "once": "paid at once", "split": "paid in {n} instalments of {each}",
+        "parts": "paid in {n} instalments: {list}", "monthly": "{rp} a month for {months}",
+        "no_channel": "cannot be decided yet because the {} is not on record",
+        "prio": "{met} of {all} priority criteria met",
+        "basis_policy": "based on policy", "basis_interpretation": "based on interpretation",
+        "pass": "requirement met", "fail": "requirement not met", "unknown": "cannot be decided yet",
+        "flagged": "to be reviewed by an officer", "clear": "no review needed", "prioritized": "given priority",
+        "not_prioritized": "no priority", "not_in_force": "not in force on the decision date",
+    },
+}
+
+
+@dataclass
+class Line:
+    """One criterion as an audience reads it."""
+
+    mark: str
+    title: str
+    sentences: list[str] = field(default_factory=list)
+    values: list[tuple[str, str]] = field(default_factory=list)
+    note: int | None = None
+
+
+@dataclass
+class Page:
+    """A decision laid out for one audience in one language."""
+
+    lang: str
+    audience: str
+    outcome: str
+    heading: str
+    verdict: str
+    facts: list[tuple[str, str]]
+    section: str
+    lines: list[Line]
+    legend: list[tuple[str, str]]
+    notes: list[str]
+    words: dict[str, str]
+
+
+class _Context:
+    def __init__(self, decision: Decision, ruleset: RuleSet | None, lang: str) -> None:
+        self.d, self.rs, self.lang, self.w = decision, ruleset, lang, _W[lang]
+        self.g: Glossary = glossary_for(ruleset.path if ruleset else None)
+        self.titles = {c.rule.id: c.rule.title for c in ruleset.rules} if ruleset else {}
+        self.params: dict[str, Any] = {k: p.value for k, p in decision.parameters.items()}
+        self.notes: list[str] = []
+        self.benefit_note: int | None = None
+
+    def title(self, rule_id: str) -> str:
+        title = self.titles.get(rule_id)
+        return getattr(title, self.lang) if title else self.g.rule(rule_id, self.lang)
+
+    def note(self, source: str | None) -> int | None:
+        text = cite(source, self.g, self.lang)
+        if text is None:
+            return None
+        text = _capital(text)
+        if text not in self.notes:
+            self.notes.append(text)
+        return self.notes.index(text) + 1
+
+    def heading(self) -> str:
+        programme = getattr(self.rs.model.title, self.lang) if self.rs else "BSU"
+        return f"{programme} · {self.w['subject'].format(self.d.member.nik)}"
+
+    def verdict(self) -> str:
+        text = self.w[self.d.outcome.value]
+        return text + self.w["review"] if self.d.flags and self.d.outcome.value == "eligible" else text
+
+    def dates(self) -> list[tuple[str, str]]:
+        return [(self.w["date"], format_date(self.d.on, self.lang)), (self.w["as_of"], format_date(self.d.as_of,
+                                                                                                  self.lang))]
+
+    def payment(self) -> list[tuple[str, str]]:
+        d, w, lang = self.d, self.w, self.lang
+        if d.benefit is None:
+            return []
+        b = d.benefit
+        self.benefit_note = self.note(self.rs.model.benefit.source) if self.rs else None
+        text = rupiah(b.amount)
+        if b.monthly and b.months:
+            text += f" ({w['monthly'].format(rp=rupiah(b.monthly), months=months(b.months, lang))})"
+        parts = b.instalments or [b.amount]
+        if len(parts) == 1:
+            text += f", {w['once']}"
+        elif len(set(parts)) == 1:
+            text += f", {w['split'].format(n=len(parts), each=rupiah(parts[0]))}"
+        else:
+            text += f", {w['parts'].format(n=len(parts), list=join([rupiah(p) for p in parts], lang))}"
+        if d.channel:
+            channel = self.g.channel(d.channel, lang)
+        else:
+            channel = w["no_channel"].format(join([self.g.label(m, lang) for m in d.missing], lang) or "?")
+        ref = f" [{self.benefit_note}]" if self.benefit_note else ""
+        return [(w["benefit"], text + ref), (w["channel"], channel)]
+
+    def sentences(self, r: RuleOutcome, *, every_hint: bool) -> list[str]:
+        """The explanation, and the hint: all of them, or (for a worker) only one about amounts or dates
+        that alone would make the member eligible, never one about who the member is."""
+        out = [_sentence(getattr(r.explain, self.lang))] if r.explain is not None else []
+        if r.hint is not None and (every_hint or _about_the_record(r)):
+            hint = _sentence(getattr(r.hint.text, self.lang))
+            if hint not in out:
+                out.append(hint)
+        return out
+
+    def values(self, r: RuleOutcome) -> list[tuple[str, str]]:
+        g, lang = self.g, self.lang
+        return [(_capital(g.describe(k, self.params, lang)), g.show(k, v, lang)) for k, v in r.values.items()]
+
+    def basis(self, r: RuleOutcome) -> list[str]:
+        key = f"basis_{r.basis}"
+        return [f"({self.w[key]})"] if key in self.w else []
+
+    def page(self, audience: str, facts: list[tuple[str, str]], section: str, lines: list[Line]) -> Page:
+        used = {line.mark for line in lines}
+        legend = [(mark, self.w[k]) for k, mark in MARKS.items() if mark in used]
+        return Page(self.lang, audience, self.d.outcome.value, self.heading(), self.verdict(), facts, section, lines,
+                    legend, self.notes, self.w)
+
+
+def _about_the_record(r: RuleOutcome) -> bool:
+    hint = r.hint
+    return hint is not None and hint.possible and hint.sufficient and all(
+        c.op in ("<=", ">=") or c.field in ("member.wages", "member.contributions") for c in hint.changes)
+
+
+def _mark(r: RuleOutcome) -> str:
+    """A flag that did not fire reads "no review needed", not "met"."""
+    return MARKS["clear"] if r.kind == "flag" and r.outcome is RuleResult.PASS else MARKS[r.outcome.value]
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+_SHOWN_TO_WORKER = (RuleResult.FAIL, RuleResult.UNKNOWN, RuleResult.FLAGGED)
+
+
+def worker(decision: Decision, ruleset: RuleSet | None, lang: str) -> Page:
+    """The outcome in the regulation's words; only what failed or needs review, as full sentences."""
+    c = _Context(decision, ruleset, lang)
+    facts = c.dates() + c.payment()  # the benefit's citation is the first footnote
+    lines = [Line(_mark(r), c.title(r.id), c.sentences(r, every_hint=False), note=c.note(r.source))
+             for r in decision.rules if r.outcome in _SHOWN_TO_WORKER]
+    if not lines and decision.outcome.value == "eligible":
+        facts.append((c.w["criteria"], c.w["all_met"]))
+    section = c.w["flags"] if decision.outcome.value == "eligible" else c.w["reasons"]
+    return c.page("worker", facts, section, lines)
+
+
+def officer(decision: Decision, ruleset: RuleSet | None, lang: str) -> Page:
+    """Every criterion, its values under plain labels, review flags and priority."""
+    c = _Context(decision, ruleset, lang)
+    facts = c.dates() + c.payment()  # the benefit's citation is the first footnote
+    lines = []
+    for r in decision.rules:
+        if r.outcome is RuleResult.NOT_IN_FORCE:
+            sentences = [_sentence(_capital(c.w["not_in_force"]))]
+        else:
+            sentences = c.sentences(r, every_hint=True)
+        lines.append(Line(_mark(r), c.title(r.id), sentences + c.basis(r), c.values(r), c.note(r.source)))
+    if decision.flags:
+        facts.append((c.w["flags"], join([c.title(f) for f in decision.flags], lang)))
+    prio = [r for r in decision.rules if r.kind == "prioritize" and r.outcome is not RuleResult.NOT_IN_FORCE]
+    if prio and decision.outcome.value == "eligible":
+        facts.append((c.w["priority"], c.w["prio"].format(met=decision.priority, all=len(prio))))
+    return c.page("officer", facts, c.w["criteria"], lines)
+
+
+def auditor(decision: Decision, ruleset: RuleSet | None, lang: str) -> Page:
+    """Everything: internal names, raw values, sources, hashes, parameters and the dates they took effect."""
+    c = _Context(decision, ruleset, lang)
+    facts = c.dates() + c.payment()  # the benefit's citation is the first footnote
+    d = decision
+    lines = []
+    for r in d.rules:
+        details = [f"[{r.id}] {r.kind} → {r.outcome.value} · basis {r.basis} · source {r.source or '-'}"]
+        if r.missing:
+            details.append("missing: " + ", ".join(r.missing))
+        sentences = c.sentences(r, every_hint=True) + details
+        raw = [(k, _raw(v)) for k, v in r.values.items()]
+        lines.append(Line(_mark(r), c.title(r.id), sentences, raw, c.note(r.source)))
+    facts += [
+        ("outcome", d.outcome.value), ("ruleset", f"{d.ruleset.id} {d.ruleset.version} sha256 {d.ruleset.sha256}"),
+        ("engine", d.engine), ("member", f"{d.member.nik} input_sha256 {d.member.input_sha256}"),
+        ("decision sha256", d.sha256()), ("channel", d.channel or "-"), ("priority", str(d.priority)),
+        ("flags", ", ".join(d.flags) or "-"), ("missing", ", ".join(d.missing) or "-"),
+    ] + [(f"param.{k}", f"{_raw(p.value)} (since {p.since.isoformat() if p.since else '-'})")
+         for k, p in d.parameters.items()]
+    return c.page("auditor", facts, c.w["criteria"], lines)
+
+
+def _raw(value: Any) -> str:
+    import json
+
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
+PAGES: dict[str, Callable[[Decision, RuleSet | None, str], Page]] = {
+    "worker": worker, "officer": officer, "auditor": auditor}
+
+
+def page(decision: Decision, ruleset: RuleSet | None, lang: str = "id", audience: str = "worker") -> Page:
+    """A decision laid out for an audience (worker, officer, auditor) in a language (id, en)."""
+    if audience not in PAGES:
+        raise ValueError(f"unknown audience {audience!r}; expected one of {', '.join(AUDIENCES)}")
+    return PAGES[audience](decision, ruleset, lang)

@@ -1,0 +1,113 @@
+"""Criterion sentences, rendered from a rule's explanation template when a member is decided.
+
+Rule authors write one sentence per language with placeholders (``{fact.wage:rp}``); a decision
+stores the rendered sentence of every criterion that failed, is unknown or flags the member. A
+placeholder without a format is shown as the glossary says (a year as a year, a code as its words).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from bsu_rules.bounds import AtLeast
+from bsu_rules.decisions import trusted
+from bsu_rules.formatting import format_date, format_month, format_value, number, rupiah
+from bsu_rules.glossary import AT_LEAST, Glossary, glossary_for, join, regency
+from bsu_rules.nik import NikIssue, describe_nik_issue
+from bsu_rules.ruleset.checker import PLACEHOLDER
+from bsu_rules.ruleset.schema import Text
+
+if TYPE_CHECKING:
+    from bsu_rules.evaluators.compile import Fn
+    from bsu_rules.evaluators.scalar import Plan, _Compiled
+
+LANGS = ("id", "en")
+_UNKNOWN = {"id": "Belum dapat ditentukan karena data {} tidak tercatat.",
+            "en": "This cannot be decided yet because there is no record of the {}."}
+_UNLISTED = {"id": "Belum dapat ditentukan karena {} yang tersedia belum lengkap dan tidak memuat data peserta ini.",
+             "en": "This cannot be decided yet because the available {} is incomplete and does not cover this "
+                   "participant."}
+_BOUND = {"id": "Belum dapat ditentukan karena angka tahun ini dalam {} untuk wilayah {} belum terkumpul; yang "
+                 "diketahui baru batas bawahnya dari tahun sebelumnya.",
+          "en": "This cannot be decided yet because this year's figure in the {} for area {} has not been "
+                "collected; only a lower bound from an earlier year is known."}
+_ROW = re.compile(r"^(table\.[a-z0-9_]+)\[(.+)\]$")
+_UNKNOWN_VALUE = {"id": "Belum dapat ditentukan dari data yang tercatat.",
+                  "en": "This cannot be decided yet from the data on record."}
+
+
+def format_as(value: Any, fmt: str | None, lang: str, member: Any = None, label: str | None = None,
+              glossary: Glossary | None = None) -> str:
+    """One placeholder value, formatted for a language (by the glossary when no format is given)."""
+    if value is None:
+        return glossary.show(label, None, lang) if glossary and label else format_value(None, lang)
+    if isinstance(value, AtLeast):
+        return AT_LEAST[lang] + format_as(value.value, fmt, lang, member, label, glossary)
+    if fmt == "rp" and not isinstance(value, bool) and isinstance(value, int | Decimal | str):
+        return rupiah(value if isinstance(value, int | Decimal) else Decimal(str(value)))
+    if fmt == "date" and isinstance(value, str):
+        return format_date(date.fromisoformat(value), lang)
+    if fmt == "month" and isinstance(value, str):
+        return format_month(value, lang)
+    if fmt == "number" and isinstance(value, int):
+        return number(value, lang)
+    if fmt == "nik" and member is not None and value:
+        return describe_nik_issue(NikIssue(value), member.nik, lang)
+    if glossary is not None and label is not None:
+        return glossary.show(label, value, lang)
+    return format_value(value, lang)
+
+
+class _Template:
+    def __init__(self, text: str, plan: Plan, glossary: Glossary) -> None:
+        self.glossary = glossary
+        self.parts: list[str | tuple[Fn, str | None, str]] = []
+        pos = 0
+        for match in PLACEHOLDER.finditer(text):
+            self.parts.append(text[pos:match.start()])
+            self.parts.append((plan.getter(match.group(1)), match.group(2), match.group(1)))
+            pos = match.end()
+        self.parts.append(text[pos:])
+
+    def render(self, lang: str, member: Any, facts: list[Any]) -> str:
+        return "".join(p if isinstance(p, str) else
+                       format_as(p[0](member, facts), p[1], lang, member, p[2], self.glossary) for p in self.parts)
+
+
+class Renderer:
+    """Renders the explanation of each criterion of a plan."""
+
+    def __init__(self, plan: Plan) -> None:
+        self.glossary = glossary_for(plan.ruleset.path)
+        self.templates: dict[str, tuple[_Template, _Template]] = {}
+        for r in plan.rules:
+            if r.rule.explain is not None:
+                self.templates[r.rule.id] = (_Template(r.rule.explain.id, plan, self.glossary),
+                                             _Template(r.rule.explain.en, plan, self.glossary))
+
+    def explain(self, r: _Compiled, result: str, member: Any, facts: list[Any], missing: list[str]) -> Text | None:
+        if result == "unknown":
+            return trusted(Text, {lang: self.unknown(missing, lang) for lang in ("en", "id")})
+        if result not in ("fail", "flagged"):
+            return None
+        pair = self.templates.get(r.rule.id)
+        if pair is None:
+            return None
+        return trusted(Text, {"id": pair[0].render("id", member, facts), "en": pair[1].render("en", member, facts)})
+
+    def unknown(self, missing: list[str], lang: str) -> str:
+        """Why a criterion cannot be decided, naming what is missing in words."""
+        g = self.glossary
+        rows = [row for m in missing if (row := _ROW.match(m))]
+        if rows and len(rows) == len(missing):
+            table, key = rows[0].groups()
+            return _BOUND[lang].format(g.label(table, lang), regency(key, lang) if key.isdigit() else key)
+        tables = [m for m in missing if m.startswith("table.")]
+        if tables and len(tables) == len(missing):
+            return _UNLISTED[lang].format(join([g.label(t, lang) for t in tables], lang))
+        if not missing:
+            return _UNKNOWN_VALUE[lang]
+        return _UNKNOWN[lang].format(join([g.label(m, lang) for m in missing], lang))

@@ -1,0 +1,31 @@
+"""A page as plain text: what a call-centre agent reads out, or an officer or auditor reads."""
+
+from __future__ import annotations
+
+from bsu_rules.explain.pages import Page
+
+
+def to_text(page: Page) -> str:
+    w = page.words
+    out = [page.heading, page.verdict]
+    out += [f"{label}: {value}" for label, value in page.facts]
+    if page.lines:
+        out.append(f"{page.section}:")
+    for line in page.lines:
+        ref = f" [{line.note}]" if line.note else ""
+        if page.audience == "worker":
+            first, *rest = line.sentences or [line.title]
+            out.append(f"  {line.mark} {first}{ref}")
+        else:
+            out.append(f"  {line.mark} {line.title}{ref}")
+            rest = line.sentences
+        out += [f"      {s}" for s in rest]
+        if line.values:
+            out.append("      " + "; ".join(f"{label}: {value}" if page.audience != "auditor" else f"{label} = {value}"
+                                            for label, value in line.values))
+    if page.legend:
+        out.append(f"{w['legend']}: " + " · ".join(f"{mark} {word}" for mark, word in page.legend))
+    if page.notes:
+        out.append(f"{w['notes']}:")
+        out += [f"  [{i}] {note}." for i, note in enumerate(page.notes, 1)]
+    return "\n".join(out)

@@ -1,0 +1,290 @@
+"""The glossary: the words people read in place of the names rule files and records use.
+
+It is data shipped beside the rules (``rules/glossary/glossary.yaml``), read as safe YAML. A rule file with a
+``glossary/glossary.yaml`` in its folder is checked against it: every name the file introduces or reads
+needs an entry (``missing_entries``, reported by ``bsu-rules check``). Renderers ask it for labels,
+value words, channel names and regulation names, and never print an internal name to a worker.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from bsu_rules.formatting import format_date, format_month, format_value, format_year, number, rupiah
+from bsu_rules.nik import PROVINCES
+from bsu_rules.ruleset.expressions import Call, ListLit, Lit, Name, Node, walk
+from bsu_rules.ruleset.schema import Text
+from bsu_rules.ruleset.source import read_yaml
+from bsu_rules.ruleset.types import HISTORIES
+
+if TYPE_CHECKING:
+    from bsu_rules.ruleset.model import RuleSet
+    from bsu_rules.ruleset.source import Path as DataPath
+
+FILE = "glossary/glossary.yaml"
+Format = Literal["rp", "date", "month", "year", "months", "regency", "nik", "list", "text"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Label(_Model):
+    """What a name reads as, how its value is shown, and what an empty value means."""
+
+    id: str
+    en: str
+    format: Format = "text"
+    none: Text | None = None
+
+
+class GlossaryError(ValueError):
+    """The glossary file itself is malformed."""
+
+
+class Glossary(_Model):
+    names: dict[str, Label] = {}
+    values: dict[str, dict[str, Text]] = {}
+    channels: dict[str, Text] = {}
+    functions: dict[str, Text] = {}
+    rules: dict[str, Text] = {}
+    legal_basis: dict[str, Text] = {}  # the regulation's full name, as a citation names it
+
+    def label(self, name: str, lang: str) -> str:
+        """A name as it reads inside a sentence; the name itself if it has no entry."""
+        entry = self.names.get(name)
+        return getattr(entry, lang) if entry else name
+
+    def word(self, value: str, lang: str, field: str | None = None) -> str | None:
+        """The words for a value of ``field`` (of any field if not given); None if unknown."""
+        tables = [self.values.get(field, {})] if field else list(self.values.values())
+        for table in tables:
+            if value in table:
+                return str(getattr(table[value], lang))
+        return None
+
+    def channel(self, name: str, lang: str) -> str:
+        """A payment channel by name; a bank the glossary does not know is named as recorded."""
+        entry = self.channels.get(name)
+        if entry is not None:
+            return str(getattr(entry, lang))
+        return f"rekening bank {name}" if lang == "id" else f"an account at {name}"
+
+    def rule(self, rule_id: str, lang: str) -> str:
+        entry = self.rules.get(rule_id)
+        return getattr(entry, lang) if entry else rule_id
+
+    def show(self, name: str, value: Any, lang: str) -> str:
+        """A value of ``name`` for people, formatted as the glossary says."""
+        entry = self.names.get(name)
+        fmt = entry.format if entry else "text"
+        if value is None:
+            return getattr(entry.none, lang) if entry and entry.none else format_value(None, lang)
+        if isinstance(value, dict) and set(value) == {"at_least"}:  # a lower bound, as the trace shows it
+            return AT_LEAST[lang] + self.show(name, value["at_least"], lang)
+        if isinstance(value, list):
+            return ", ".join(self.show(name, v, lang) for v in value)
+        if isinstance(value, bool):
+            return format_value(value, lang)
+        if fmt == "rp" and isinstance(value, int | str):
+            return rupiah(Decimal(str(value)) if isinstance(value, str) else value)
+        if fmt == "date" and isinstance(value, str):
+            return format_date(date.fromisoformat(value), lang)
+        if fmt == "date" and isinstance(value, date):
+            return format_date(value, lang)
+        if fmt == "month" and isinstance(value, str):
+            return format_month(value, lang)
+        if fmt == "year" and isinstance(value, int):
+            return format_year(value, lang)
+        if fmt == "months" and isinstance(value, int):
+            return months(value, lang)
+        if fmt == "regency" and isinstance(value, str):
+            return regency(value, lang)
+        if isinstance(value, str):
+            return self.word(value, lang, name) or value
+        if isinstance(value, int | Decimal):
+            return number(value, lang)
+        return format_value(value, lang)
+
+    def describe(self, label: str, parameters: dict[str, Any], lang: str) -> str:
+        """A trace label (a name, or a call over a member history) as words."""
+        call = _call(label) if "(" in label else None
+        if call is None:
+            return self.label(label, lang)
+        template = self.functions.get(f"{call.func.dotted}/{len(call.args)}")
+        if template is None:
+            return label
+        text = str(getattr(template, lang))
+        for i, arg in enumerate(call.args, 1):
+            text = text.replace(f"{{{i}}}", self._argument(arg, parameters, lang))
+        return text
+
+    def _argument(self, node: Node, parameters: dict[str, Any], lang: str) -> str:
+        if isinstance(node, ListLit):
+            return join([self._argument(item, parameters, lang) for item in node.items], lang, "or")
+        if isinstance(node, Lit) and isinstance(node.value, str):
+            return self.word(node.value, lang) or node.value
+        if isinstance(node, Name) and node.parts[0] == "param" and node.parts[1] in parameters:
+            return self.show(node.dotted, parameters[node.parts[1]], lang)
+        return self.label(node.dotted, lang) if isinstance(node, Name) else str(getattr(node, "value", ""))
+
+
+@cache
+def _call(label: str) -> Call | None:
+    """A traced call label parsed once (labels repeat across every decision)."""
+    from bsu_rules.ruleset.expressions import ParseError, parse
+
+    try:
+        node = parse(label)
+    except ParseError:
+        return None
+    return node if isinstance(node, Call) else None
+
+
+def months(count: int, lang: str) -> str:
+    """A count of months: "2 bulan" / "2 months" (one month: "1 month")."""
+    if lang == "id":
+        return f"{number(count, lang)} bulan"
+    return f"{number(count, lang)} month" + ("" if count == 1 else "s")
+
+
+AT_LEAST = {"id": "paling sedikit ", "en": "at least "}
+"""How a lower bound (``bounds.AtLeast``) is read out before its value."""
+
+
+def regency(code: str, lang: str) -> str:
+    """A Kemendagri regency/city code with its province: "3215 (Provinsi Jawa Barat)"."""
+    province = PROVINCES.get(code[:2])
+    if province is None:
+        return code
+    return f"{code} (Provinsi {province})" if lang == "id" else f"{code} ({province} province)"
+
+
+_WORDS = {"id": {"and": "dan", "or": "atau"}, "en": {"and": "and", "or": "or"}}
+
+
+def join(items: list[str], lang: str, word: str = "and") -> str:
+    """A list as prose, with the serial comma (EYD V): "PNS, TNI, atau Polri"."""
+    conj = _WORDS[lang][word]
+    if len(items) < 3:
+        return f" {conj} ".join(items)
+    return f"{', '.join(items[:-1])}, {conj} {items[-1]}"
+
+
+def bundled_path() -> Path:
+    from bsu_rules.ruleset.editions import bundled_rules
+
+    return bundled_rules() / FILE
+
+
+@cache
+def load_glossary(path: Path | None = None) -> Glossary:
+    """Read a glossary file (the bundled one by default); GlossaryError if it is malformed."""
+    path = path or bundled_path()
+    located = read_yaml(path.read_text("utf-8"), str(path))
+    if located.diagnostics:
+        raise GlossaryError("; ".join(str(d) for d in located.diagnostics))
+    try:
+        return Glossary.model_validate(located.data or {})
+    except ValidationError as exc:
+        raise GlossaryError(f"{path}: {exc}") from None
+
+
+def governing(rule_file: Path) -> Path | None:
+    """The glossary beside a rule file, if there is one (the bundled rules have theirs)."""
+    beside = rule_file.parent / FILE
+    return beside if beside.is_file() else None
+
+
+def glossary_for(rule_file: Path | None) -> Glossary:
+    """The glossary a rule file's explanations read: the one beside it, else the bundled one."""
+    beside = governing(rule_file) if rule_file is not None else None
+    return load_glossary(beside.resolve() if beside else None)
+
+
+def missing_entries(rs: RuleSet, glossary: Glossary) -> Iterator[tuple[DataPath, str | None, str]]:
+    """(where, rule id, message) for each name ``rs`` uses that ``glossary`` has no entry for."""
+    m = rs.model
+
+    def name(at: DataPath, rule: str | None, label: str) -> Iterator[tuple[DataPath, str | None, str]]:
+        if label not in glossary.names:
+            yield at, rule, f"`{label}` has no entry under `names` in the glossary"
+
+    for key in m.legal_basis:
+        if key not in glossary.legal_basis:
+            yield ("legal_basis", key), None, f"legal-basis key `{key}` has no entry under `legal_basis` " \
+                "in the glossary"
+    for key in m.parameters:
+        yield from name(("parameters", key), None, f"param.{key}")
+    for key in m.tables:
+        yield from name(("tables", key), None, f"table.{key}")
+    for key, tree in rs.facts.items():
+        yield from name(("facts", key), None, f"fact.{key}")
+        yield from _tree(glossary, tree, ("facts", key), None, name, traced=False)
+    for i, checked in enumerate(rs.rules):
+        rule = checked.rule
+        if rule.id not in glossary.rules:
+            yield ("rules", i, "id"), rule.id, f"rule id `{rule.id}` has no entry under `rules` in the glossary"
+        at: DataPath = ("rules", i, rule.kind.value)
+        yield from _tree(glossary, checked.tree, at, rule.id, name)
+        for label in checked.reads:
+            if "(" not in label:
+                yield from name(at, rule.id, label)
+    if rs.channel is not None:
+        at = ("channel", "expression")
+        for node in walk(rs.channel):
+            if isinstance(node, Lit) and isinstance(node.value, str) and not node.is_month \
+                    and node.value and node.value not in glossary.channels and _is_result(rs.channel, node):
+                yield at, None, f"payment channel `{node.value}` has no entry under `channels` in the glossary"
+
+
+def _tree(glossary: Glossary, tree: Node, at: DataPath, rule: str | None, name: Any, *, traced: bool = True
+          ) -> Iterator[tuple[DataPath, str | None, str]]:
+    """Member fields read, values compared with them, and (in rules) the traced calls over histories."""
+    for node in walk(tree):
+        if isinstance(node, Name) and node.parts[0] == "member":
+            yield from name(at, rule, node.dotted)
+        elif traced and isinstance(node, Call) and any(a.type in HISTORIES for a in node.args):
+            key = f"{node.func.dotted}/{len(node.args)}"
+            if key not in glossary.functions:
+                yield at, rule, f"function `{key}` has no entry under `functions` in the glossary"
+        if isinstance(node, Lit) and isinstance(node.value, str) and node.value and not node.is_month \
+                and _compared_with_member(tree, node) and glossary.word(node.value, "id") is None:
+            yield at, rule, f"value `{node.value}` has no entry under `values` in the glossary"
+
+
+def _compared_with_member(tree: Node, lit: Lit) -> bool:
+    """A string literal that stands for a value of a member field (compared with one, or a programme)."""
+    from bsu_rules.ruleset.expressions import Binary
+
+    for node in walk(tree):
+        if isinstance(node, Binary) and node.op in ("==", "!=", "in", "not in"):
+            sides = [node.left, node.right]
+            if any(isinstance(s, Name) and s.parts[0] == "member" for s in sides) and \
+                    any(lit is s or (isinstance(s, ListLit) and any(lit is i for i in s.items)) for s in sides):
+                return True
+        if isinstance(node, Call) and node.func.dotted == "received" and \
+                any(isinstance(a, ListLit) and any(lit is i for i in a.items) for a in node.args):
+            return True
+    return False
+
+
+def _is_result(tree: Node, lit: Lit) -> bool:
+    """A string literal a channel expression can give as its result (not one it compares with)."""
+    from bsu_rules.ruleset.expressions import Binary, Cond
+
+    for node in walk(tree):
+        if isinstance(node, Binary) and (node.left is lit or node.right is lit):
+            return False
+        if isinstance(node, Call) and any(a is lit for a in node.args):
+            return False
+        if isinstance(node, Cond) and node.test is lit:
+            return False
+    return True

@@ -1,0 +1,279 @@
+"""Encode a checked expression tree, and a rule set's outcome, as solver terms.
+
+Every node kind is handled or refused (ProveError): ``and``/``or`` follow Kleene exactly (a
+value and a known flag each), comparisons with an unknown side are unknown, an ``if`` with an
+unknown test is known only where both branches agree. A subtree that reads nothing from the
+member is computed by the scalar evaluator's own code and lifted as a constant.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from typing import Any
+
+import z3
+
+from bsu_rules.evaluators.compile import compile_node
+from bsu_rules.prove.functions import EXACT
+from bsu_rules.prove.inputs import Inputs
+from bsu_rules.prove.symbols import FALSE, TRUE, ProveError, Sym, Term, lift, numeric
+from bsu_rules.ruleset.catalogue import FUNCTIONS, Function
+from bsu_rules.ruleset.checker import Scope, TypeChecker
+from bsu_rules.ruleset.expressions import Binary, BoolOp, Call, Cond, ListLit, Lit, Name, Node, Unary, parse, walk
+from bsu_rules.ruleset.model import RuleSet
+from bsu_rules.ruleset.schema import Kind
+from bsu_rules.ruleset.tables import Table
+from bsu_rules.ruleset.types import BOOL, DECIMAL, INT, STR, Type
+
+_NODE_KINDS = (Lit, Name, ListLit, Unary, BoolOp, Cond, Binary, Call)  # every kind expressions.py has
+_KINDS = {BOOL.name: "bool", INT.name: "int", DECIMAL.name: "real", STR.name: "str"}
+_COMPARE = {"<": lambda a, b: a < b, "<=": lambda a, b: a <= b, ">": lambda a, b: a > b,
+            ">=": lambda a, b: a >= b, "==": lambda a, b: a == b, "!=": lambda a, b: a != b}
+
+
+def check_text(text: str, ruleset: RuleSet, extra: dict[str, Type]) -> Node:
+    """Parse and type-check an expression that may also read the names in ``extra``."""
+    scope = Scope(ruleset.param_types, {k: t.type for k, t in ruleset.tables.items()},
+                  {k: "" for k in ruleset.facts}, {k: t.type for k, t in ruleset.facts.items() if t.type})
+    problems: list[str] = []
+    checker = TypeChecker(scope, lambda at, code, message, hint: problems.append(f"{message} (at {at})"))
+    checker.names.update(extra)
+    tree = parse(text)
+    checker.check(tree)
+    if problems:
+        raise ProveError(f"`{text}`: " + "; ".join(problems))
+    return tree
+
+
+@cache
+def _relation(function: Function, text: str, ruleset: RuleSet, result: Type) -> Node:
+    names = dict(zip(function.abstract.names if function.abstract else (), (p[0] for p in function.params),
+                     strict=False))
+    others = {f"other_{k}": v for k, v in names.items()}
+    return check_text(text, ruleset, {"result": result, "before": result, "other": result, **names, **others})
+
+
+@dataclass(frozen=True)
+class RuleSym:
+    id: str
+    kind: Kind
+    holds: Sym
+
+    @property
+    def fails(self) -> Term:
+        """The rule makes the member ineligible."""
+        if self.kind is Kind.REQUIRE:
+            return z3.And(self.holds.known, z3.Not(self.holds.term))
+        if self.kind is Kind.EXCLUDE:
+            return z3.And(self.holds.known, self.holds.term)
+        return FALSE
+
+    @property
+    def unknown(self) -> Term:
+        return z3.Not(self.holds.known) if self.kind in (Kind.REQUIRE, Kind.EXCLUDE) else FALSE
+
+    @property
+    def fires(self) -> Term:
+        """The rule has its effect: fails (require), excludes, prioritises or flags."""
+        if self.kind is Kind.REQUIRE:
+            return self.fails
+        return z3.And(self.holds.known, self.holds.term)
+
+
+class Encoder:
+    """One rule set on one decision date, over one member's inputs."""
+
+    def __init__(self, ruleset: RuleSet, on: date | None, inputs: Inputs) -> None:
+        self.ruleset, self.inputs, self.strings = ruleset, inputs, inputs.strings
+        self.plan = ruleset.plan(on)  # OutOfForce outside the edition's window
+        self.on = self.plan.on
+        self._facts: dict[str, Sym] = {}
+        self.rules = [RuleSym(r.id, r.kind, self.encode(r.checked.tree)) for r in self.plan.rules]
+        self.ineligible = z3.Or([r.fails for r in self.rules] or [FALSE])
+        unknown = z3.Or([r.unknown for r in self.rules] or [FALSE])
+        self.undetermined = z3.And(z3.Not(self.ineligible), unknown)
+        self.eligible = z3.And(z3.Not(self.ineligible), z3.Not(unknown))
+
+    def rule(self, rule_id: str) -> RuleSym:
+        return next(r for r in self.rules if r.id == rule_id)
+
+    def outcome(self, name: str) -> Term:
+        return {"eligible": self.eligible, "ineligible": self.ineligible, "undetermined": self.undetermined}[name]
+
+    def fact(self, name: str) -> Sym:
+        if name not in self._facts:
+            self._facts[name] = self.encode(self.ruleset.facts[name])
+        return self._facts[name]
+
+    # --- nodes ------------------------------------------------------------------------------------
+
+    def encode(self, node: Node, local: dict[str, Sym] | None = None) -> Sym:
+        local = local or {}
+        if not isinstance(node, _NODE_KINDS):
+            raise ProveError(f"no symbolic encoding for the node kind {type(node).__name__}")
+        if not isinstance(node, Lit) and _constant(node, local):
+            try:
+                value = compile_node(node, self.plan.env)(None, [])
+            except (ArithmeticError, ValueError, TypeError) as exc:
+                raise ProveError(f"cannot compute a constant part of the rules: {exc}") from None
+            if not isinstance(value, Table):
+                return lift(value, node.type, self.strings)
+        if isinstance(node, Lit):
+            return lift(node.value, node.type, self.strings)
+        if isinstance(node, Name):
+            return self._name(node, local)
+        if isinstance(node, ListLit):
+            return Sym("list", tuple(self.encode(i, local) for i in node.items))
+        if isinstance(node, Unary):
+            inner = self.encode(node.operand, local)
+            return Sym(inner.kind, z3.Not(inner.term) if node.op == "not" else -inner.term, inner.known)
+        if isinstance(node, BoolOp):
+            return kleene(node.op, [self.encode(o, local) for o in node.operands])
+        if isinstance(node, Cond):
+            return self._cond(node, local)
+        if isinstance(node, Binary):
+            return self._binary(node, local)
+        assert isinstance(node, Call)
+        return self._call(node, local)
+
+    def _name(self, node: Name, local: dict[str, Sym]) -> Sym:
+        kind, *rest = node.parts
+        if node.dotted in local:
+            return local[node.dotted]
+        if kind == "member":
+            return self.inputs.field(node.dotted)
+        if kind == "fact":
+            return self.fact(rest[0])
+        if kind == "table":
+            return Sym("table", self.ruleset.tables[rest[0]])
+        raise ProveError(f"no symbolic encoding for the name {node.dotted}")
+
+    def _cond(self, node: Cond, local: dict[str, Sym]) -> Sym:
+        test, a, b = (self.encode(n, local) for n in (node.test, node.then, node.other))
+        x, y = numeric(a, b)
+        kind = "real" if "real" in (a.kind, b.kind) else a.kind
+        agree = z3.And(a.known, b.known, x == y)
+        known = z3.If(test.known, z3.If(test.term, a.known, b.known), agree)
+        return Sym(kind, z3.If(z3.And(test.known, z3.Not(test.term)), y, x), known)
+
+    def _binary(self, node: Binary, local: dict[str, Sym]) -> Sym:
+        a, b = self.encode(node.left, local), self.encode(node.right, local)
+        if node.op in ("in", "not in"):
+            found = self._contains(a, b)
+            return Sym("bool", z3.Not(found.term) if node.op == "not in" else found.term, found.known)
+        known = z3.And(a.known, b.known)
+        x, y = numeric(a, b)
+        if node.op in _COMPARE:
+            return Sym("bool", _COMPARE[node.op](x, y), known)
+        kind = "real" if "real" in (a.kind, b.kind) else a.kind
+        if node.op == "+":
+            return Sym(kind, x + y, known)
+        if node.op == "-":
+            return Sym(kind, x - y, known)
+        if node.op == "*":
+            return Sym(kind, x * y, known)
+        if node.op == "//":
+            if kind == "real":
+                return Sym("int", z3.ToInt(x / y), known)
+            return Sym("int", z3.If(y > 0, x / y, (-x) / (-y)), known)  # Python floors; z3 is Euclidean
+        raise ProveError(f"no symbolic encoding for the operator {node.op}")
+
+    def _contains(self, x: Sym, xs: Sym) -> Sym:
+        if xs.kind == "table":
+            table: Table = xs.term
+            listed = z3.Or([x.term == self.strings.code(k) for k in sorted(table.keys)] or [FALSE])
+            if table.unlisted_unknown:
+                self.inputs.unknowns.append(z3.And(x.known, z3.Not(listed)))
+                return Sym("bool", listed, z3.And(x.known, listed))
+            return Sym("bool", listed, x.known)
+        if xs.kind != "list":
+            raise ProveError(f"`in` over a {xs.kind} has no symbolic encoding")
+        hits, all_known = [], [xs.known]
+        for item in xs.term:
+            a, b = numeric(x, item)
+            hits.append(z3.And(item.known, a == b))
+            all_known.append(item.known)
+        hit = z3.Or(hits or [FALSE])
+        return Sym("bool", hit, z3.And(x.known, xs.known, z3.Or(hit, z3.And(all_known))))
+
+    def _call(self, node: Call, local: dict[str, Sym]) -> Sym:
+        args = [self.encode(a, local) for a in node.args]
+        if node.func.parts[0] == "table":
+            return self._lookup(self.ruleset.tables[node.func.parts[1]], args[0], args[1])
+        function = FUNCTIONS.get(node.func.dotted)
+        if function is None:
+            raise ProveError(f"no symbolic encoding for the function {node.func.dotted}")
+        if function.abstract is not None:
+            return self._abstract(function, args, node.type)
+        result = EXACT[function.name](args, self.strings)
+        if function.strict:
+            result = Sym(result.kind, result.term, z3.And(result.known, *[a.known for a in args]))
+        return result
+
+    def _lookup(self, table: Table, key: Sym, default: Sym) -> Sym:
+        """``table.get(key, default)``: a case split over the rows (a row with a lower bound would
+        give a fresh variable constrained to be at least that bound, here)."""
+        rows = sorted((table.values or {}).items())
+        values = [lift(v, None, self.strings) for _, v in rows]
+        real = any(v.kind == "real" for v in [*values, default])
+
+        def as_term(s: Sym) -> Term:
+            return z3.ToReal(s.term) if real and s.kind == "int" else s.term
+        value, listed = as_term(default), FALSE
+        for (k, _), v in zip(rows, values, strict=True):
+            hit = key.term == self.strings.code(k)
+            value, listed = z3.If(hit, as_term(v), value), z3.Or(listed, hit)
+        kind = "real" if real else (values[0].kind if values else default.kind)
+        if table.unlisted_unknown:
+            self.inputs.unknowns.append(z3.And(key.known, z3.Not(listed)))
+            return Sym(kind, value, z3.And(key.known, listed))
+        return Sym(kind, value, z3.And(key.known, z3.Or(listed, default.known)))
+
+    def _abstract(self, function: Function, args: list[Sym], type_: Type | None) -> Sym:
+        kind = _KINDS.get(type_.name if type_ else "")
+        if kind is None:
+            raise ProveError(f"{function.name} returns {type_}, which has no symbolic form")
+        call, new = self.inputs.call(function, args, kind)
+        if not new or function.abstract is None or type_ is None:
+            return call.sym
+        names = dict(zip(function.abstract.names, args, strict=False))
+        for text in function.abstract.relations:
+            self._assume(_relation(function, text, self.ruleset, type_), {"result": call.sym, **names})
+        for other in [c for c in self.inputs.calls.values() if c is not call and c.function is function
+                      and c.args[:1] == call.args[:1]]:
+            for first, second in ((call, other), (other, call)):
+                local = {"result": first.sym, "other": second.sym,
+                         **dict(zip(function.abstract.names, first.arg_syms, strict=False)),
+                         **{f"other_{k}": v for k, v in zip(function.abstract.names, second.arg_syms, strict=False)}}
+                for text in function.abstract.across:
+                    self._assume(_relation(function, text, self.ruleset, type_), local)
+        return call.sym
+
+    def _assume(self, tree: Node, local: dict[str, Sym]) -> None:
+        """A declared relation: it holds wherever it is known."""
+        holds = self.encode(tree, local)
+        self.inputs.domain.append(z3.Or(z3.Not(holds.known), holds.term))
+
+    def relate(self, function: Function, text: str, after: Sym, before: Sym) -> Term:
+        """A change relation (``result >= before``) between one call's values in two members."""
+        type_ = next(Type(name) for name, kind in _KINDS.items() if kind == after.kind)
+        holds = self.encode(_relation(function, text, self.ruleset, type_), {"result": after, "before": before})
+        return z3.Or(z3.Not(holds.known), holds.term)
+
+
+def kleene(op: str, parts: list[Sym]) -> Sym:
+    """Kleene's strong ``and``/``or``: decided by one decisive side, else by all sides known."""
+    decisive = op == "or"
+    hit = z3.Or([z3.And(p.known, p.term == decisive) for p in parts])
+    every = z3.And([p.known for p in parts])
+    return Sym("bool", hit if decisive else z3.Not(hit), z3.Or(hit, every))
+
+
+def _constant(node: Node, local: dict[str, Any]) -> bool:
+    return not any(isinstance(n, Name) and (n.parts[0] in ("member", "fact") or n.dotted in local)
+                   for n in walk(node))
+
+
+__all__ = ["TRUE", "Encoder", "RuleSym", "check_text", "kleene"]
