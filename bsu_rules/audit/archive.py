@@ -15,12 +15,14 @@ import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from bsu_rules.audit.log import AuditError
 from bsu_rules.errors import RuleSetError
 from bsu_rules.evaluators.scalar import ENGINE
 from bsu_rules.ruleset.loader import load_ruleset
 from bsu_rules.ruleset.model import RuleSet
+from bsu_rules.ruleset.overrides import Reform, archive_entry, from_archive
 
 MANIFEST = "manifest.json"
 _SHA = re.compile(r"^[0-9a-f]{64}$")
@@ -51,10 +53,16 @@ def archive_ruleset(ruleset: RuleSet, into: str | Path) -> Archived:
     if (target / MANIFEST).exists():
         loaded = load_archived(root, ruleset.sha256)
         return Archived(ruleset.sha256, target, loaded.path, False)
-    files = _files(ruleset)
-    manifest = {"sha256": ruleset.sha256, "ruleset": ruleset.id, "version": ruleset.version,
-                "rule_file": ruleset.path.name, "archived_by": ENGINE,
-                "files": {name: hashlib.sha256(data).hexdigest() for name, data in sorted(files.items())}}
+    manifest: dict[str, Any] = {"sha256": ruleset.sha256, "ruleset": ruleset.id, "version": ruleset.version,
+                                "archived_by": ENGINE}
+    if isinstance(ruleset, Reform) and ruleset.base is not None:  # the base, and the overrides beside it
+        archive_ruleset(ruleset.base, root)
+        specs, files = archive_entry(ruleset)
+        manifest |= {"base": ruleset.base.sha256, "overrides": specs}
+    else:
+        files = _files(ruleset)
+        manifest["rule_file"] = ruleset.path.name
+    manifest["files"] = {name: hashlib.sha256(data).hexdigest() for name, data in sorted(files.items())}
     root.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=root))
     try:
@@ -63,7 +71,7 @@ def archive_ruleset(ruleset: RuleSet, into: str | Path) -> Archived:
             (tmp / name).parent.mkdir(parents=True, exist_ok=True)
             (tmp / name).write_bytes(data)
         (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", "utf-8")
-        again = _load(tmp / ruleset.path.name)
+        again = _load_entry(root, tmp, manifest)
         if again.sha256 != ruleset.sha256:
             raise ArchiveError(f"{ruleset.path} changed since it was loaded (sha256 {again.sha256}, "
                                f"loaded {ruleset.sha256}); load it again and retry")
@@ -75,7 +83,7 @@ def archive_ruleset(ruleset: RuleSet, into: str | Path) -> Archived:
             return Archived(ruleset.sha256, target, load_archived(root, ruleset.sha256).path, False)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    return Archived(ruleset.sha256, target, target / ruleset.path.name, True)
+    return Archived(ruleset.sha256, target, target / manifest.get("rule_file", MANIFEST), True)
 
 
 def load_archived(into: str | Path, sha256: str) -> RuleSet:
@@ -94,7 +102,8 @@ def load_archived(into: str | Path, sha256: str) -> RuleSet:
         raise ArchiveError(f"{folder / MANIFEST}: unreadable ({exc})") from None
     files: dict[str, str] = manifest.get("files", {}) if isinstance(manifest, dict) else {}
     rule_file = manifest.get("rule_file") if isinstance(manifest, dict) else None
-    if not isinstance(rule_file, str) or rule_file not in files:
+    reform = isinstance(manifest, dict) and isinstance(manifest.get("base"), str)
+    if not reform and (not isinstance(rule_file, str) or rule_file not in files):
         raise ArchiveError(f"{folder / MANIFEST}: no rule file named")
     for name, digest in sorted(files.items()):
         try:
@@ -103,10 +112,21 @@ def load_archived(into: str | Path, sha256: str) -> RuleSet:
             raise ArchiveError(f"{folder}: {name} is missing from the archive") from None
         if hashlib.sha256(data).hexdigest() != digest:
             raise ArchiveError(f"{folder}: {name} was changed after it was archived")
-    ruleset = _load(folder / _safe(rule_file))
+    ruleset = _load_entry(Path(into), folder, manifest)
     if ruleset.sha256 != sha256:
         raise ArchiveError(f"{folder}: loads with sha256 {ruleset.sha256}, not {sha256}")
     return ruleset
+
+
+def _load_entry(root: Path, folder: Path, manifest: dict[str, Any]) -> RuleSet:
+    """The rule set of an entry: its rule file, or (a reform) its base with the overrides applied."""
+    if "base" not in manifest:
+        return _load(folder / _safe(manifest["rule_file"]))
+    base = load_archived(root, manifest["base"])
+    try:
+        return from_archive(base, manifest.get("overrides", []), folder)
+    except RuleSetError as exc:
+        raise ArchiveError(f"{folder}: the overrides do not apply:\n{exc}") from None
 
 
 def _load(path: Path) -> RuleSet:

@@ -31,6 +31,7 @@ from bsu_rules.batch.validate import REJECT_SCHEMA, ROW, validate
 from bsu_rules.evaluators.arrow import MEMBER_SCHEMA
 from bsu_rules.evaluators.scalar import Plan
 from bsu_rules.ruleset.loader import load_ruleset
+from bsu_rules.ruleset.model import RuleSet
 
 REJECTED = "rejected"
 _LIST = pa.list_(pa.string())
@@ -178,7 +179,7 @@ class Counts:
         return f"{self.read} read {sign} {self.decided} decided + {self.rejected} rejected"
 
 
-def run_batch(ruleset: str | Path, source: str | Path, output: str | Path, *, on: date | None = None,
+def run_batch(ruleset: str | Path | RuleSet, source: str | Path, output: str | Path, *, on: date | None = None,
               rejects: str | Path | None = None, chunk_size: int = 250_000, engine: str | None = None,
               ignore_unknown: bool = False, progress: Callable[[int, int], None] | None = None,
               reader: Reader | None = None) -> Counts:
@@ -186,7 +187,7 @@ def run_batch(ruleset: str | Path, source: str | Path, output: str | Path, *, on
     from bsu_rules.batch.dedupe import Keys, duplicates
     from bsu_rules.batch.write import Writer, default_rejects
 
-    plan = load_ruleset(ruleset).plan(on)
+    plan = (ruleset if isinstance(ruleset, RuleSet) else load_ruleset(ruleset)).plan(on)
     reader = reader or Reader(source, chunk_size, ignore_unknown)
     output = Path(output)
     partial = output.with_name(f".{output.name}.partial.arrow")

@@ -15,7 +15,7 @@ from bsu_rules.ruleset.model import OutOfForce
 COMMANDS = (
     "evaluate", "check", "schema", "test", "doc", "diff", "prove",  # deciding and rule authoring
     "archive", "verify", "replay",  # auditing
-    "batch", "generate", "explain",  # national-scale screening
+    "batch", "generate", "explain", "impact",  # national-scale screening
     "serve", "example",  # the HTTP service; the bundled examples
 )
 

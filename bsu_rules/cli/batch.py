@@ -7,7 +7,7 @@ import sys
 import time
 from typing import Any
 
-from bsu_rules.cli.options import day, load
+from bsu_rules.cli.options import add_reform_options, day, load_reform
 
 EXTRA = "pip install 'bsu-rules[batch]'"
 
@@ -26,6 +26,7 @@ def add(sub: Any) -> None:
     p.add_argument("--chunk-size", type=positive_int, default=250_000, metavar="N", help="rows per chunk (250000)")
     p.add_argument("--engine", choices=("columnar", "scalar"), help="columnar (default when installed) or scalar")
     p.add_argument("--ignore-unknown", action="store_true", help="drop fields the contract does not know")
+    add_reform_options(p)
     p.add_argument("--strict", action="store_true", help="exit 1 if any row is rejected")
     p.add_argument("--quiet", action="store_true", help="no progress on stderr")
     p.set_defaults(run=run)
@@ -86,7 +87,6 @@ def run(args: argparse.Namespace) -> int:
     if args.engine and args.engine not in engines():
         print(f"bsu-rules: the {args.engine} engine is not installed", file=sys.stderr)
         return 2
-    ruleset = load(args.ruleset)
     output_format(args.out)
     rejects = args.rejects or str(default_rejects(args.out))
     output_format(rejects)
@@ -94,8 +94,8 @@ def run(args: argparse.Namespace) -> int:
     progress = None if args.quiet else Progress(reader.total, reader.unit)
     started = time.monotonic()
     try:
-        counts = run_batch(ruleset.path, args.input, args.out, on=args.on, rejects=rejects, engine=args.engine,
-                           reader=reader, progress=progress)
+        counts = run_batch(load_reform(args.ruleset, args), args.input, args.out, on=args.on, rejects=rejects,
+                           engine=args.engine, reader=reader, progress=progress)
     finally:
         if progress is not None:
             progress.close()

@@ -11,7 +11,7 @@ from typing import Any
 
 from bsu_rules.audit.log import AuditError, DecisionLog
 from bsu_rules.cli.archive import add_evaluate_options, open_audit
-from bsu_rules.cli.options import BadRecord, day, load, read_records
+from bsu_rules.cli.options import BadRecord, add_reform_options, day, load_reform, read_records
 from bsu_rules.decisions import Decision, Outcome
 from bsu_rules.errors import InputError
 from bsu_rules.explain import AUDIENCES, render_html, render_text
@@ -32,6 +32,7 @@ def add(sub: Any) -> None:
                         "criterion), auditor (everything, internal names and hashes included)")
     p.add_argument("--engine", choices=("scalar", "durable"), default="scalar",
                    help="scalar (the reference) or durable (durable_rules; needs the durable extra)")
+    add_reform_options(p)
     add_evaluate_options(p)
     p.set_defaults(run=run)
 
@@ -49,7 +50,7 @@ _SUMMARY = {
 
 
 def run(args: argparse.Namespace) -> int:
-    ruleset = load(args.ruleset)
+    ruleset = load_reform(args.ruleset, args)
     plan = ruleset.plan(args.on)
     decide: Callable[[Member], Decision] = plan.decide
     stops: tuple[type[Exception], ...] = (AuditError,)

@@ -8,10 +8,10 @@ import sys
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from bsu_rules.ruleset.loader import load_ruleset
-from bsu_rules.ruleset.model import RuleSet
+if TYPE_CHECKING:
+    from bsu_rules.ruleset.model import RuleSet
 
 
 def day(text: str) -> date:
@@ -63,6 +63,27 @@ def used(ruleset: RuleSet) -> str:
 
 def load(name: str) -> RuleSet:
     """Load a rule set (path or bundled id) and say on stderr which file and sha256 it is."""
+    from bsu_rules.ruleset.loader import load_ruleset
+
     ruleset = load_ruleset(name)
+    print(f"bsu-rules: {used(ruleset)}", file=sys.stderr)
+    return ruleset
+
+
+def add_reform_options(p: argparse.ArgumentParser) -> None:
+    """``--set NAME[@DATE]=VALUE`` and ``--table NAME=FILE``: a reform without editing the rule file."""
+    p.add_argument("--set", action="append", default=[], metavar="NAME[@DATE]=VALUE", dest="sets",
+                   help="override a parameter (or benefit.amount/monthly/months) for this run; from DATE if given")
+    p.add_argument("--table", action="append", default=[], metavar="NAME=FILE", dest="tables",
+                   help="replace a table by a CSV file with the same columns for this run")
+
+
+def load_reform(name: str, args: argparse.Namespace) -> RuleSet:
+    """The rule set named, with the command line's ``--set``/``--table`` overrides applied; named on stderr
+    with its file and sha256 (a reform has its own)."""
+    from bsu_rules.ruleset.loader import load_ruleset
+    from bsu_rules.ruleset.overrides import reform_of
+
+    ruleset = reform_of(load_ruleset(name), getattr(args, "sets", []), getattr(args, "tables", []))
     print(f"bsu-rules: {used(ruleset)}", file=sys.stderr)
     return ruleset

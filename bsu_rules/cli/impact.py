@@ -1,0 +1,83 @@
+"""``bsu-rules impact``: what a reform does to a whole member file, as one HTML page and JSON."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+from bsu_rules.cli.batch import Progress, missing_extra, positive_int
+from bsu_rules.cli.options import add_reform_options, day, load_reform
+
+
+def add(sub: Any) -> None:
+    p: argparse.ArgumentParser = sub.add_parser(
+        "impact", help="measure a reform (or another edition) over a member file: HTML report and JSON",
+        description="Decide every member of INPUT under RULESET (with --set/--table overrides) and, when there are "
+                    "overrides or --against, under the baseline too; write one self-contained HTML page "
+                    "(headline, criteria funnel, flips, breakdowns, data quality) and, with --json, its numbers.")
+    p.add_argument("ruleset", help="a rule file path or a bundled id such as bsu-2022")
+    p.add_argument("input", help="members: .parquet, .jsonl or .csv (histories as JSON cells)")
+    p.add_argument("--on", type=day, help="decision date YYYY-MM-DD (default: the latest date the file describes)")
+    add_reform_options(p)
+    p.add_argument("--against", metavar="RULESET_OR_SETS",
+                   help="the baseline: another rule set (path or id), or overrides of RULESET written "
+                        "NAME=VALUE[,NAME=VALUE] (default: RULESET without --set/--table)")
+    p.add_argument("--against-on", type=day, metavar="DATE", help="decision date of the baseline "
+                   "(default: --on for the same rule set, else the baseline's latest date)")
+    p.add_argument("--out", required=True, help="the HTML report")
+    p.add_argument("--json", metavar="FILE", help="also write every number of the report as JSON")
+    p.add_argument("--lang", choices=("id", "en"), default="id", help="language of the report (id)")
+    p.add_argument("--chunk-size", type=positive_int, default=250_000, metavar="N", help="rows per chunk (250000)")
+    p.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        from bsu_rules.batch.read import Reader
+        from bsu_rules.report.html import render_html
+        from bsu_rules.report.impact import impact
+    except ImportError as exc:
+        return missing_extra("impact", exc)
+    from bsu_rules.ruleset.loader import load_ruleset
+    from bsu_rules.ruleset.overrides import reform_of
+
+    reform = load_reform(args.ruleset, args)
+    if args.against is None:
+        baseline = reform.base if hasattr(reform, "base") else None
+    elif "=" in args.against:
+        baseline = reform_of(load_ruleset(args.ruleset), [s for s in args.against.split(",") if s], [])
+    else:
+        baseline = load_ruleset(args.against)
+    reader = Reader(args.input, args.chunk_size)
+    progress = None if args.quiet else Progress(reader.total, reader.unit)
+    started = time.monotonic()
+    try:
+        data = impact(reform, args.input, on=args.on, baseline=baseline, baseline_on=args.against_on,
+                      chunk_size=args.chunk_size, progress=progress, file_label=Path(args.input).name)
+    finally:
+        if progress is not None:
+            progress.close()
+    _write(Path(args.out), render_html(data, args.lang))
+    if args.json:
+        _write(Path(args.json), json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
+    h = data["headline"]
+
+    def diff(key: str) -> str:
+        return f" ({h[key]['difference']:+d})" if data["baseline"] else ""
+
+    print(f"eligible {h['eligible']['reform']}{diff('eligible')} · paid {h['paid']['reform']}{diff('paid')} · "
+          f"budget {h['budget']['reform']}{diff('budget')} · undetermined {h['undetermined']['reform']} · "
+          f"rejected {h['rejected']['reform']}")
+    print(f"report: {args.out}{' · ' + args.json if args.json else ''} · {time.monotonic() - started:.1f} s")
+    return 0
+
+
+def _write(path: Path, text: str) -> None:
+    """Write whole or not at all: a temporary file beside the target, renamed into place."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, "utf-8")
+    tmp.replace(path)

@@ -1,0 +1,547 @@
+"""Policy impact over a whole member file: one pass, in chunks, with the batch path's own functions.
+
+Each chunk is read and validated as ``bsu-rules batch`` does (``batch.read``, ``batch.validate``),
+decided by the columnar engine under the reform and, when there is one, the baseline, and reduced
+to small counts at once (by group, by criterion, by flip); nothing per member is kept except the
+60-bit key prefix of every NIK (duplicate counting) and, in a temporary Arrow file, the eligible
+rows, so that one NIK, one payment is settled exactly as ``batch.dedupe`` settles it. Every
+number of the report is a sum over the batch decisions of the same file (a property test).
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_EVEN, Decimal
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import polars as pl
+import pyarrow as pa
+
+from bsu_rules import __version__
+from bsu_rules.batch.dedupe import KEYS, Keys, prefixes, resolve
+from bsu_rules.batch.read import Reader
+from bsu_rules.batch.run import mask_niks, nik_keys, record_hashes, table_plan
+from bsu_rules.batch.validate import ROW, validate
+from bsu_rules.decisions import RuleResult
+from bsu_rules.evaluators.arrow import MEMBER_SCHEMA
+from bsu_rules.evaluators.scalar import Plan
+from bsu_rules.report.groups import (
+    AGE_EDGES,
+    DIMENSIONS,
+    PLAUSIBLE_WAGE,
+    UNKNOWN,
+    WAGE_EDGES,
+    attributes,
+    band_names,
+)
+from bsu_rules.ruleset.expressions import Binary, Call, Name, Node, walk
+from bsu_rules.ruleset.model import RuleSet
+from bsu_rules.ruleset.schema import Kind
+
+Json = dict[str, Any]
+OUTCOMES = ("eligible", "ineligible", "undetermined")
+EXAMPLES = 3
+DECIDING = (Kind.REQUIRE, Kind.EXCLUDE)
+_SPILL = pa.schema([("outcome", pa.string()), ("row", pa.int64()), ("nik_key", pa.string()), ("kpj", pa.string()),
+                    ("priority", pa.int32()), ("record_hash", pa.uint64()),
+                    *((d, pa.string()) for d in DIMENSIONS)])
+
+
+def ratio(part: int, whole: int, places: int = 4) -> str | None:
+    """``part / whole`` as exact decimal text (``"0.4123"``), None when ``whole`` is 0."""
+    if whole == 0:
+        return None
+    return str((Decimal(part) / Decimal(whole)).quantize(Decimal(1).scaleb(-places), ROUND_HALF_EVEN))
+
+
+@dataclass
+class _Side:
+    """One rule set being measured: its plan, and what the chunks add up to under it."""
+
+    name: str
+    plan: Plan
+    spill: Path
+    rules: list[tuple[str, Kind]] = field(default_factory=list)
+    keys: Keys = field(default_factory=Keys)
+    writer: Any = None
+    parts: dict[str, list[pl.DataFrame]] = field(default_factory=dict)
+    unpaid_rows: pl.DataFrame | None = None
+
+    def __post_init__(self) -> None:
+        self.rules = [(r.rule.id, r.kind) for r in self.plan.rules]
+        self.writer = pa.ipc.new_file(str(self.spill), _SPILL)
+
+    @property
+    def ruleset(self) -> RuleSet:
+        return self.plan.ruleset
+
+    def results(self) -> dict[str, str | None]:
+        """Every rule of the file: ``None`` for rules decided per member, else the fixed result."""
+        out: dict[str, str | None] = {r: None for r, _ in self.rules}
+        return out | {r.id: RuleResult.NOT_IN_FORCE.value for r in self.plan.out_of_force}
+
+    def kinds(self) -> dict[str, Kind]:
+        return {c.rule.id: c.rule.kind for c in self.ruleset.rules}
+
+    def add(self, name: str, frame: pl.DataFrame, by: list[str] | None = None) -> None:
+        """Add a chunk's counts to the running total (summed by ``by``, or as one row)."""
+        frames = [*self.parts.get(name, []), frame]
+        joined = pl.concat(frames, how="diagonal_relaxed")
+        self.parts[name] = [joined.group_by(by).agg(pl.exclude(by).sum()) if by else joined.sum()]
+
+    def total(self, name: str) -> pl.DataFrame:
+        return self.parts[name][0] if name in self.parts else pl.DataFrame()
+
+
+def impact(reform: RuleSet, source: str | Path, *, on: date | None = None, baseline: RuleSet | None = None,
+           baseline_on: date | None = None, chunk_size: int = 250_000,
+           progress: Callable[[int, int], None] | None = None, file_label: str | None = None) -> Json:
+    """The impact report's data (JSON-ready) for ``reform`` over the members of ``source``."""
+    reader = Reader(source, chunk_size)
+    with tempfile.TemporaryDirectory(prefix="bsu-impact-") as tmp:
+        sides = [_Side("reform", reform.plan(on), Path(tmp, "reform.arrow"))]
+        if baseline is not None:
+            day = baseline_on or (on if baseline.id == reform.id else None)
+            sides.append(_Side("baseline", baseline.plan(day), Path(tmp, "baseline.arrow")))
+        state = _State(sides)
+        for chunk in reader:
+            state.chunk(chunk.table)
+            if progress:
+                progress(chunk.done, chunk.table.num_rows)
+        for side in sides:
+            side.writer.close()
+        return state.report(file_label or Path(source).name)
+
+
+class _State:
+    """What the chunks add up to: per side (``_Side``), and across sides (flips, data quality)."""
+
+    def __init__(self, sides: list[_Side]) -> None:
+        self.sides = sides
+        self.read = 0
+        self.rejects: Counter[str] = Counter()
+        self.all_keys: list[np.ndarray] = []
+        self.flips: dict[tuple[str, str, str], Json] = {}
+        self.flip_parts: list[pl.DataFrame] = []
+        self.quality: list[pl.DataFrame] = []
+        self.causes: dict[str, Json] = {}
+        reform = sides[0]
+        self.cause_specs = _cause_specs(reform.plan)
+
+    def chunk(self, table: pa.Table) -> None:
+        self.read += table.num_rows
+        members, rejects = validate(table)
+        self.rejects.update(rejects["field"].to_pylist())
+        if members.num_rows == 0:
+            return
+        as_of = self.sides[0].plan.as_of
+        used = ["_row", "nik", "birth_date", "work_regency_code", "employer", "wages"]
+        frame = pl.from_arrow(members.select(used))
+        assert isinstance(frame, pl.DataFrame)
+        attrs = attributes(frame, as_of)
+        niks = members["nik"].combine_chunks()
+        keys = nik_keys(niks)
+        self.all_keys.append(prefixes(keys))
+        hashes = record_hashes(members)
+        decided = {}
+        for side in self.sides:
+            d = table_plan(side.plan, "columnar").decide(members.select(MEMBER_SCHEMA.names))
+            columns = ["outcome", "priority", *(f"rule:{r}" for r, _ in side.rules)]
+            out = pl.from_arrow(d.select(columns))
+            assert isinstance(out, pl.DataFrame)
+            s = pl.concat([attrs, out], how="horizontal")
+            decided[side.name] = s
+            self._side(side, s, members, keys, hashes)
+        self._quality(attrs, decided["reform"], members)
+        if len(self.sides) == 2:
+            self._flips(decided["baseline"], decided["reform"], niks)
+
+    def _side(self, side: _Side, s: pl.DataFrame, members: pa.Table, keys: pa.Array, hashes: pa.Array) -> None:
+        side.add("groups", s.group_by(DIMENSIONS).agg(  # every combination once; each dimension at the end
+            pl.len().alias("members"),
+            *((pl.col("outcome") == o).sum().alias(o) for o in OUTCOMES),
+            *((pl.col(f"rule:{r}") == "fail").sum().alias(f"fail:{r}") for r, k in side.rules if k in DECIDING),
+        ), list(DIMENSIONS))
+        deciding = [r for r, k in side.rules if k in DECIDING]
+        fails = s.select(*((pl.col(f"rule:{r}") == "fail").alias(f"f{i}") for i, r in enumerate(deciding)),
+                         *((pl.col(f"rule:{r}") == "unknown").alias(f"u{i}") for i, r in enumerate(deciding)))
+        fail = [pl.col(f"f{i}") for i in range(len(deciding))]
+        first = pl.coalesce([pl.when(f).then(pl.lit(i)) for i, f in enumerate(fail)]) if fail else pl.lit(None)
+        only = pl.sum_horizontal([f.cast(pl.Int32) for f in fail]) == 1 if fail else pl.lit(False)
+        marks = fails.with_columns(first.alias("first"), only.alias("only"))
+        stats = []
+        for i, r in enumerate(deciding):  # remaining after criterion i: no failure among the first i + 1
+            stats += [(pl.col("first").is_null() | (pl.col("first") > i)).sum().alias(f"remaining:{r}"),
+                      fail[i].sum().alias(f"fail:{r}"), (fail[i] & pl.col("only")).sum().alias(f"only:{r}"),
+                      pl.col(f"u{i}").sum().alias(f"unknown:{r}")]
+        side.add("funnel", marks.select(pl.len().alias("members"), *stats))
+        eligible = np.flatnonzero((s["outcome"] == "eligible").to_numpy())
+        if eligible.size:
+            idx = pa.array(eligible)
+            spill = pa.table({
+                "outcome": pa.repeat("eligible", eligible.size), "row": members[ROW].take(idx),
+                "nik_key": keys.take(idx), "kpj": members["kpj"].take(idx),
+                "priority": s["priority"].to_arrow().take(idx).cast(pa.int32()),
+                "record_hash": hashes.take(idx),
+                **{d: s[d].to_arrow().take(idx).cast(pa.string()) for d in DIMENSIONS}}, schema=_SPILL)
+            side.writer.write_table(spill)
+            side.keys.add(spill)
+
+    def _quality(self, attrs: pl.DataFrame, s: pl.DataFrame, members: pa.Table) -> None:
+        low, high = PLAUSIBLE_WAGE
+        wage = pl.col("wage")
+        self.quality.append(attrs.select(
+            "province", pl.col("nik_issue"),
+            pl.when(wage < low).then(pl.lit("below")).when(wage > high).then(pl.lit("above"))
+            .otherwise(pl.lit(None, pl.String)).alias("wage_issue"))
+            .filter(pl.col("nik_issue").is_not_null() | pl.col("wage_issue").is_not_null())
+            .group_by("province", "nik_issue", "wage_issue").len())
+        undetermined = s["outcome"] == "undetermined"
+        if not undetermined.any() or not self.cause_specs:
+            return
+        needed = sorted({p.split(".")[1] for spec in self.cause_specs for p in spec.fields + spec.keys})
+        data = pl.from_arrow(members.select(needed))
+        assert isinstance(data, pl.DataFrame)
+        frame = pl.concat([s.select("province", *(f"rule:{c.rule}" for c in self.cause_specs)), data],
+                          how="horizontal").filter(undetermined)
+        for cause, (masks, key) in _cause_masks(self.cause_specs).items():
+            hit = frame.filter(pl.any_horizontal(masks))  # a member counts once per cause
+            if hit.height == 0:
+                continue
+            entry = self.causes.setdefault(cause, {"count": 0, "province": Counter(), "keys": Counter()})
+            entry["count"] += hit.height
+            entry["province"].update(dict(hit.group_by("province").len().iter_rows()))
+            if key is not None:
+                entry["keys"].update(dict(hit.group_by(key.cast(pl.String).fill_null(UNKNOWN).alias("k")).len()
+                                          .iter_rows()))
+
+    def _flips(self, base: pl.DataFrame, new: pl.DataFrame, niks: pa.Array) -> None:
+        changed = (base["outcome"] != new["outcome"]).to_numpy()
+        where = np.flatnonzero(changed)
+        if where.size == 0:
+            return
+        b_side, r_side = self.sides[1], self.sides[0]
+        b_fixed, r_fixed = b_side.results(), r_side.results()
+        ids = list(b_fixed) + [r for r in r_fixed if r not in b_fixed]
+        idx = pl.Series(where)
+
+        def results(s: pl.DataFrame, fixed: dict[str, str | None], tag: str) -> list[pl.Series]:
+            out = []
+            for r in ids:
+                if r in fixed and fixed[r] is None:
+                    out.append(s[f"rule:{r}"].gather(idx).alias(f"{tag}:{r}"))
+                else:
+                    out.append(pl.Series(f"{tag}:{r}", [fixed.get(r)] * where.size, dtype=pl.String))
+            return out
+
+        frame = pl.DataFrame([
+            pl.Series("i", where), new["row"].gather(idx), new["province"].gather(idx),
+            base["outcome"].gather(idx).alias("from"), new["outcome"].gather(idx).alias("to"),
+            *results(base, b_fixed, "a"), *results(new, r_fixed, "b")])
+        masks = _responsible(ids, b_side.kinds(), r_side.kinds())
+        frame = frame.select("i", "row", "province", "from", "to", *masks)
+        self.flip_parts.append(frame.group_by("province", "from", "to").len())
+        by = ["from", "to", *(m.meta.output_name() for m in masks)]
+        for key, group in frame.group_by(by, maintain_order=True):
+            old, to, *bits = key
+            rules = [r for k, b in enumerate(bits) for j, r in enumerate(ids[k * _BITS:(k + 1) * _BITS])
+                     if int(b) >> j & 1]
+            entry = self.flips.setdefault((str(old), str(to), "+".join(rules)), {
+                "from": str(old), "to": str(to), "rules": rules, "count": 0, "examples": []})
+            entry["count"] += group.height
+            room = EXAMPLES - len(entry["examples"])
+            if room > 0:
+                head = group.head(room)
+                shown = mask_niks(niks.take(head["i"].to_arrow())).to_pylist()
+                entry["examples"] += [{"row": r, "nik": n, "province": p}
+                                      for (r, p), n in zip(head.select("row", "province").iter_rows(), shown,
+                                                           strict=True)]
+
+    # --- the report ---------------------------------------------------------------------------
+
+    def report(self, file_label: str) -> Json:
+        reform = self.sides[0]
+        sides = {side.name: self._side_report(side) for side in self.sides}
+        out: Json = {
+            "report": "impact", "engine": f"bsu-rules {__version__}", "input": {"file": file_label,
+                                                                                "rows": self.read},
+            "reform": _describe(reform.plan),
+            "baseline": _describe(self.sides[1].plan) if len(self.sides) == 2 else None,
+            "headline": _headline(sides),
+            "funnel": {name: s["funnel"] for name, s in sides.items()},
+            "breakdowns": _breakdowns(sides),
+            "flips": self._flip_report() if len(self.sides) == 2 else None,
+            "data_quality": self._quality_report(),
+        }
+        return out
+
+    def _side_report(self, side: _Side) -> Json:
+        amount = side.plan.benefit.amount
+        unpaid = _unpaid(side)
+        groups: dict[str, list[Json]] = {}
+        combined = side.total("groups")
+        for dim in DIMENSIONS:
+            if combined.height == 0:
+                groups[dim] = []
+                continue
+            g = combined.group_by(dim).agg(pl.exclude(DIMENSIONS).sum()).rename({dim: "key"})
+            lost = unpaid.get(dim, {})
+            rows = []
+            for row in _in_order(dim, g):
+                fails = {k.removeprefix("fail:"): v for k, v in row.items() if k.startswith("fail:")}
+                paid = row["eligible"] - lost.get(row["key"], 0)
+                rows.append({"key": row["key"], "members": row["members"], "eligible": row["eligible"],
+                             "ineligible": row["ineligible"], "undetermined": row["undetermined"],
+                             "paid": paid, "budget": paid * amount, "fails": fails})
+            groups[dim] = rows
+        totals = {o: sum(r[o] for r in groups["province"]) for o in (*OUTCOMES, "members", "paid")}
+        totals["rejected"] = sum(self.rejects.values())
+        f = side.total("funnel")
+        funnel = []
+        titles = {c.rule.id: c.rule.title for c in side.ruleset.rules}
+        for r, k in side.rules:
+            if k not in DECIDING:
+                continue
+            title = titles.get(r)
+            funnel.append({"rule": r, "kind": k.value, "title": title.model_dump() if title else {"id": r, "en": r},
+                           "remaining": _int(f, f"remaining:{r}"), "fail": _int(f, f"fail:{r}"),
+                           "fail_only": _int(f, f"only:{r}"), "unknown": _int(f, f"unknown:{r}")})
+        return {"totals": totals, "amount": amount, "groups": groups,
+                "funnel": {"members": totals["members"], "steps": funnel}}
+
+    def _flip_report(self) -> Json:
+        groups = sorted(self.flips.values(), key=lambda g: (-g["count"], g["from"], g["to"], g["rules"]))
+        by_province: list[Json] = []
+        if self.flip_parts:
+            p = pl.concat(self.flip_parts).group_by("province", "from", "to").agg(pl.col("len").sum())
+            per: dict[str, Json] = {}
+            for prov, old, new, n in p.iter_rows():
+                e = per.setdefault(prov, {"province": prov, "to_eligible": 0, "from_eligible": 0, "other": 0})
+                kind = "to_eligible" if new == "eligible" else "from_eligible" if old == "eligible" else "other"
+                e[kind] += n
+            by_province = sorted(per.values(), key=lambda e: e["province"])
+            for e in by_province:
+                e["net"] = e["to_eligible"] - e["from_eligible"]
+        return {"total": sum(g["count"] for g in groups), "groups": groups, "by_province": by_province}
+
+    def _quality_report(self) -> Json:
+        q = pl.concat(self.quality) if self.quality else pl.DataFrame(
+            schema={"province": pl.String, "nik_issue": pl.String, "wage_issue": pl.String, "len": pl.UInt32})
+        nik = q.filter(pl.col("nik_issue").is_not_null()).group_by("nik_issue").agg(pl.col("len").sum()) \
+            .sort("len", "nik_issue", descending=[True, False])
+        wage_rows = []
+        for band in ("below", "above"):
+            part = q.filter(pl.col("wage_issue") == band).group_by("province").agg(pl.col("len").sum())
+            if part.height:
+                wage_rows.append({"band": band, "count": int(part["len"].sum()),
+                                  "limit": PLAUSIBLE_WAGE[0 if band == "below" else 1],
+                                  "by_province": dict(sorted(part.iter_rows()))})
+        causes = []
+        for cause, e in self.causes.items():
+            if not e.get("count"):
+                continue
+            kind = "table" if cause.startswith("table.") else "field" if cause.startswith("member.") else "value"
+            item = {"cause": cause, "kind": kind, "count": e["count"],
+                    "by_province": dict(sorted(e["province"].items()))}
+            if e["keys"]:
+                item["keys"] = [{"key": k, "count": n} for k, n in sorted(e["keys"].items(),
+                                                                         key=lambda kv: (-kv[1], kv[0]))]
+            causes.append(item)
+        causes.sort(key=lambda c: (-c["count"], c["cause"]))
+        keys = np.concatenate(self.all_keys) if self.all_keys else np.zeros(0, dtype=np.int64)
+        _, counts = np.unique(keys, return_counts=True)
+        repeated = counts[counts > 1]
+        return {
+            "undetermined": causes,
+            "invalid_nik": [{"reason": r, "count": int(n)} for r, n in nik.iter_rows()],
+            "duplicate_nik": {"niks": int(repeated.size), "rows": int(repeated.sum()),
+                              "unpaid": {s.name: sum(_unpaid(s).get("province", {}).values()) for s in self.sides}},
+            "rejects": [{"field": f, "count": n} for f, n in sorted(self.rejects.items(),
+                                                                    key=lambda kv: (-kv[1], kv[0]))],
+            "implausible_wages": wage_rows,
+        }
+
+
+@dataclass(frozen=True)
+class _CauseSpec:
+    rule: str
+    fields: list[str]  # member fields the rule reads (directly or through facts)
+    tables: list[str]  # incomplete tables it reads (an unlisted key is unknown)
+    keys: list[str]  # the member field such a table is looked up by, when it is one
+
+
+def _cause_specs(plan: Plan) -> list[_CauseSpec]:
+    rs = plan.ruleset
+    out = []
+    for r in plan.rules:
+        if r.kind not in DECIDING:
+            continue
+        tree = r.checked.tree
+        trees = [tree, *(rs.facts[f] for f in rs.facts_read([tree]))]
+        tables = sorted({f"table.{n.parts[1]}" for t in trees for n in walk(t) if isinstance(n, Name)
+                         and n.parts[0] == "table" and rs.tables[n.parts[1]].unlisted_unknown})
+        keys = [k for t in trees for k in _table_keys(t)]
+        out.append(_CauseSpec(r.rule.id, rs.member_reads(tree), tables, keys[:1] if tables else []))
+    return out
+
+
+def _table_keys(tree: Node) -> Iterable[str]:
+    """Member fields used as table keys: ``member.x in table.t`` and ``table.t.get(member.x, ...)``."""
+    for n in walk(tree):
+        if isinstance(n, Binary) and n.op in ("in", "not in") and isinstance(n.right, Name) \
+                and n.right.parts[0] == "table" and isinstance(n.left, Name) and n.left.parts[0] == "member":
+            yield n.left.dotted
+        if isinstance(n, Call) and n.func.parts[0] == "table" and n.args and isinstance(n.args[0], Name) \
+                and n.args[0].parts[0] == "member":
+            yield n.args[0].dotted
+
+
+def _path(dotted: str) -> pl.Expr:
+    parts = dotted.split(".")[1:]
+    expr = pl.col(parts[0])
+    for p in parts[1:]:
+        expr = expr.struct.field(p)
+    return expr
+
+
+def _responsible(ids: list[str], kinds_a: dict[str, Kind], kinds_b: dict[str, Kind]) -> list[pl.Expr]:
+    """The criteria responsible for each flip, as ``diff.responsible`` names them: bit ``j`` of
+    mask ``k`` stands for ``ids[k * _BITS + j]`` (the decisive changed criteria, else all changed)."""
+    to = pl.col("to")
+    picked, changed = [], []
+    for r in ids:
+        a, b = pl.col(f"a:{r}"), pl.col(f"b:{r}")
+        ch = a.ne_missing(b)
+        a_dec, b_dec = kinds_a.get(r) in DECIDING, kinds_b.get(r) in DECIDING
+        a_fail = (a == "fail").fill_null(False) & a_dec
+        a_unknown = (a == "unknown").fill_null(False) & a_dec
+        b_fail = (b == "fail").fill_null(False) & b_dec
+        b_unknown = (b == "unknown").fill_null(False) & b_dec
+        pick = pl.when(to == "ineligible").then(b_fail).when(to == "eligible").then(a_fail | a_unknown) \
+            .otherwise(b_unknown | a_fail)
+        picked.append(ch & pick)
+        changed.append(ch)
+
+    def bits(flags: list[pl.Expr]) -> list[pl.Expr]:
+        return [pl.sum_horizontal([f.cast(pl.Int64) * (1 << j) for j, f in enumerate(flags[k:k + _BITS])])
+                for k in range(0, len(flags), _BITS)]
+
+    some = pl.any_horizontal(picked)
+    return [pl.when(some).then(p).otherwise(c).alias(f"m{k}")
+            for k, (p, c) in enumerate(zip(bits(picked), bits(changed), strict=True))]
+
+
+_BITS = 62
+
+
+def _unpaid(side: _Side) -> dict[str, dict[str, int]]:
+    """Eligible rows not paid because their NIK is paid under another row, counted by group."""
+    if side.unpaid_rows is None:
+        repeated = side.keys.repeated()
+        found = []
+        if repeated.size:
+            source = pa.ipc.open_file(pa.OSFile(str(side.spill)))
+            for i in range(source.num_record_batches):
+                batch = pa.Table.from_batches([source.get_batch(i)])
+                hit = np.isin(prefixes(batch["nik_key"]), repeated)
+                found.append(batch.filter(pa.array(hit)))
+        frame = pl.DataFrame(schema={"row": pl.Int64, **dict.fromkeys(DIMENSIONS, pl.String)})
+        if found:
+            rows = pl.from_arrow(pa.concat_tables(found))
+            assert isinstance(rows, pl.DataFrame)
+            lost = resolve(rows.select(list(KEYS)))
+            frame = rows.join(lost.select("row"), on="row").select("row", *DIMENSIONS)
+        side.unpaid_rows = frame
+    return {d: dict(side.unpaid_rows.group_by(d).len().iter_rows()) for d in DIMENSIONS}
+
+
+def _cause_masks(specs: list[_CauseSpec]) -> dict[str, tuple[list[pl.Expr], pl.Expr | None]]:
+    """For each cause (a member field, an incomplete table, or a rule whose value is unknown
+    otherwise), the masks of undetermined members it names, and the table key to count rows by."""
+    out: dict[str, tuple[list[pl.Expr], pl.Expr | None]] = {}
+    for spec in specs:
+        unknown = pl.col(f"rule:{spec.rule}") == "unknown"
+        nulls = [_path(p).is_null() for p in spec.fields]
+        rest = unknown & ~(pl.any_horizontal(nulls) if nulls else pl.lit(False))
+        for f, n in zip(spec.fields, nulls, strict=True):
+            out.setdefault(f, ([], None))[0].append(unknown & n)
+        key = _path(spec.keys[0]) if spec.keys else None
+        for t in spec.tables or [f"rule:{spec.rule}"]:
+            out.setdefault(t, ([], key if t.startswith("table.") else None))[0].append(rest)
+    return out
+
+
+def _in_order(dim: str, groups: pl.DataFrame) -> list[dict[str, Any]]:
+    """Groups in reading order: bands from low to high, other keys as text, unknown last."""
+    bands = {"wage_band": band_names(WAGE_EDGES), "age_band": band_names(AGE_EDGES)}.get(dim, [])
+
+    def order(row: dict[str, Any]) -> tuple[int, str]:
+        key = row["key"]
+        return (2, key) if key == UNKNOWN else (1, f"{bands.index(key):04d}") if key in bands else (1, key)
+
+    return sorted(groups.iter_rows(named=True), key=order)
+
+
+def _int(frame: pl.DataFrame, name: str) -> int:
+    return int(frame[name][0]) if name in frame.columns and frame.height else 0
+
+
+def _describe(plan: Plan) -> Json:
+    rs = plan.ruleset
+    base = getattr(rs, "base", None)
+    return {"ruleset": rs.id, "version": rs.version, "sha256": rs.sha256, "on": plan.on.isoformat(),
+            "as_of": plan.as_of.isoformat(), "title": rs.model.title.model_dump(),
+            "base_sha256": base.sha256 if base is not None else None,
+            "overrides": list(getattr(rs, "overrides", ())), "benefit": plan.benefit.amount}
+
+
+def _headline(sides: dict[str, Json]) -> Json:
+    out: Json = {}
+    for key in ("members", "eligible", "paid", "budget", "undetermined", "ineligible", "rejected"):
+        values = {}
+        for name, s in sides.items():
+            t = s["totals"]
+            values[name] = t["paid"] * s["amount"] if key == "budget" else t[key]
+        if "baseline" in values:
+            values["difference"] = values["reform"] - values["baseline"]
+        out[key] = values
+    return out
+
+
+def _breakdowns(sides: dict[str, Json]) -> Json:
+    out: Json = {}
+    reform = sides["reform"]
+    base = sides.get("baseline")
+    for dim in DIMENSIONS:
+        rows = []
+        base_rows = {r["key"]: r for r in base["groups"][dim]} if base else {}
+        for r in reform["groups"][dim]:
+            excluded = r["ineligible"]
+            driver = max(r["fails"].items(), key=lambda kv: (kv[1], -list(r["fails"]).index(kv[0])),
+                         default=(None, 0))
+            item = {"key": r["key"], "members": r["members"], "eligible": r["eligible"], "paid": r["paid"],
+                    "budget": r["budget"], "undetermined": r["undetermined"], "ineligible": excluded,
+                    "eligible_rate": ratio(r["eligible"], r["members"]),
+                    "exclusion_rate": ratio(excluded, r["members"]),
+                    "driver": driver[0] if driver[1] else None, "driver_fails": driver[1]}
+            b = base_rows.get(r["key"])
+            if base is not None:
+                item["baseline"] = {k: (b or {}).get(k, 0) for k in ("members", "eligible", "paid", "budget")}
+                item["difference"] = {k: item[k] - item["baseline"][k] for k in ("eligible", "paid", "budget")}
+            rows.append(item)
+        known = [r for r in rows if r["key"] != UNKNOWN and r["members"]]
+        best = max(known, key=lambda r: Decimal(r["eligible"]) / r["members"], default=None)
+        for r in rows:
+            r["four_fifths"] = None
+            if best is not None and r in known and best["eligible"]:
+                value = (Decimal(r["eligible"]) * best["members"]) / (Decimal(best["eligible"]) * r["members"])
+                if value < Decimal("0.8"):
+                    r["four_fifths"] = str(value.quantize(Decimal("0.0001"), ROUND_HALF_EVEN))
+        out[dim] = rows
+    return out

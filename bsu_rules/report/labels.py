@@ -1,0 +1,144 @@
+"""The words of the impact report, in Bahasa Indonesia and English, and the names of group keys."""
+
+from __future__ import annotations
+
+from bsu_rules.formatting import rupiah
+from bsu_rules.nik import PROVINCES
+
+WORDS: dict[str, dict[str, str]] = {
+    "id": {
+        "title": "Laporan dampak kebijakan", "reform": "Reformasi", "baseline": "Pembanding",
+        "difference": "Selisih", "ruleset": "Aturan", "sha256": "sha256", "base": "Dasar",
+        "overrides": "Perubahan", "none": "tidak ada", "on": "Tanggal keputusan", "as_of": "Data per",
+        "input": "Data peserta", "rows": "baris",
+        "headline": "Ringkasan", "members": "Peserta diputus", "members_short": "Peserta",
+        "paid_short": "Dibayar", "eligible": "Memenuhi syarat",
+        "paid": "Dibayar (satu NIK satu pembayaran)", "budget": "Anggaran", "undetermined": "Belum dapat diputus",
+        "ineligible": "Tidak memenuhi syarat", "rejected": "Baris ditolak",
+        "funnel": "Corong kriteria", "funnel_note": "Peserta yang tersisa setelah setiap kriteria, menurut urutan "
+        "aturan; gagal = gagal kriteria ini, gagal sendiri = hanya gagal kriteria ini.",
+        "criterion": "Kriteria", "remaining": "Tersisa", "fail": "Gagal", "fail_only": "Gagal sendiri",
+        "unknown": "Tidak diketahui",
+        "flips": "Perubahan keputusan", "flips_note": "Peserta yang keputusannya berubah dari pembanding ke "
+        "reformasi, menurut kriteria penyebabnya (contoh dengan NIK tersamar).",
+        "from": "Dari", "to": "Ke", "count": "Jumlah", "examples": "Contoh", "row": "baris",
+        "flips_province": "Perubahan menurut provinsi", "to_eligible": "Menjadi memenuhi syarat",
+        "from_eligible": "Tidak lagi memenuhi syarat", "other": "Lainnya", "net": "Bersih",
+        "province": "Provinsi", "sector": "Sektor (KBLI)", "wage_band": "Kelompok upah", "sex": "Jenis kelamin",
+        "age_band": "Kelompok umur", "exclusion_rate": "Dikecualikan", "driver": "Kriteria utama",
+        "four_fifths": "Rasio 4/5", "paid_chart": "Peserta dibayar",
+        "quality": "Kualitas data", "quality_note": "Daftar pekerjaan bagi pemilik data: apa yang membuat "
+        "peserta belum dapat diputus, NIK yang tidak sah, NIK ganda, baris ditolak, upah yang tidak wajar.",
+        "causes": "Penyebab belum dapat diputus", "cause": "Penyebab", "by_province": "Menurut provinsi",
+        "missing_rows": "Baris tabel yang tidak ada", "key": "Kunci",
+        "invalid_nik": "NIK tidak sah", "reason": "Alasan", "duplicates": "NIK ganda",
+        "dup_niks": "NIK yang muncul lebih dari sekali", "dup_rows": "Baris dengan NIK tersebut",
+        "dup_unpaid": "Memenuhi syarat tetapi tidak dibayar (NIK sudah dibayar)",
+        "rejects": "Baris ditolak menurut kolom", "field": "Kolom", "wages": "Upah di luar batas wajar",
+        "band": "Batas", "below": "di bawah", "above": "di atas", "nothing": "Tidak ada.",
+        "unknown_group": "tidak diketahui", "female": "Perempuan", "male": "Laki-laki",
+        "field_missing": "kolom kosong", "table_missing": "baris tabel tidak ada", "value_unknown": "nilai "
+        "tidak diketahui", "engine": "Dibuat oleh", "years": "tahun",
+    },
+    "en": {
+        "title": "Policy impact report", "reform": "Reform", "baseline": "Baseline", "difference": "Difference",
+        "ruleset": "Rule set", "sha256": "sha256", "base": "Base", "overrides": "Overrides", "none": "none",
+        "on": "Decision date", "as_of": "Data as of", "input": "Member data", "rows": "rows",
+        "headline": "Headline", "members": "Members decided", "members_short": "Members",
+        "paid_short": "Paid", "eligible": "Eligible",
+        "paid": "Paid (one NIK, one payment)", "budget": "Budget", "undetermined": "Undetermined",
+        "ineligible": "Ineligible", "rejected": "Rows rejected",
+        "funnel": "Criteria funnel", "funnel_note": "Members remaining after each criterion, in the edition's "
+        "order; fail = fail this criterion, fail only = fail this criterion and no other.",
+        "criterion": "Criterion", "remaining": "Remaining", "fail": "Fail", "fail_only": "Fail only",
+        "unknown": "Unknown",
+        "flips": "Flips", "flips_note": "Members whose decision changes from the baseline to the reform, by the "
+        "criterion responsible (examples with masked NIK).",
+        "from": "From", "to": "To", "count": "Count", "examples": "Examples", "row": "row",
+        "flips_province": "Flips by province", "to_eligible": "Become eligible", "from_eligible": "No longer eligible",
+        "other": "Other", "net": "Net",
+        "province": "Province", "sector": "Sector (KBLI)", "wage_band": "Wage band", "sex": "Sex",
+        "age_band": "Age band", "exclusion_rate": "Excluded", "driver": "Driving criterion",
+        "four_fifths": "4/5 ratio", "paid_chart": "Members paid",
+        "quality": "Data quality", "quality_note": "A to-do list for the data owners: what leaves members "
+        "undetermined, invalid NIKs, duplicate NIKs, rejected rows, implausible wages.",
+        "causes": "What leaves members undetermined", "cause": "Cause", "by_province": "By province",
+        "missing_rows": "Table rows missing", "key": "Key",
+        "invalid_nik": "Invalid NIKs", "reason": "Reason", "duplicates": "Duplicate NIKs",
+        "dup_niks": "NIKs seen more than once", "dup_rows": "Rows with those NIKs",
+        "dup_unpaid": "Eligible but not paid (NIK paid under another row)",
+        "rejects": "Rejected rows by field", "field": "Field", "wages": "Wages outside plausible bands",
+        "band": "Limit", "below": "below", "above": "above", "nothing": "None.",
+        "unknown_group": "unknown", "female": "Female", "male": "Male",
+        "field_missing": "field missing", "table_missing": "table row missing", "value_unknown": "value unknown",
+        "engine": "Made by", "years": "years",
+    },
+}
+
+OUTCOME_WORDS = {
+    "id": {"eligible": "memenuhi syarat", "ineligible": "tidak memenuhi syarat", "undetermined": "belum diputus"},
+    "en": {"eligible": "eligible", "ineligible": "ineligible", "undetermined": "undetermined"},
+}
+
+SECTORS = {
+    "A": ("Pertanian, kehutanan dan perikanan", "Agriculture, forestry and fishing"),
+    "B": ("Pertambangan dan penggalian", "Mining and quarrying"),
+    "C": ("Industri pengolahan", "Manufacturing"),
+    "D": ("Pengadaan listrik dan gas", "Electricity and gas"),
+    "E": ("Pengadaan air dan pengelolaan limbah", "Water supply and waste"),
+    "F": ("Konstruksi", "Construction"),
+    "G": ("Perdagangan besar dan eceran", "Wholesale and retail trade"),
+    "H": ("Transportasi dan pergudangan", "Transport and storage"),
+    "I": ("Penyediaan akomodasi dan makan minum", "Accommodation and food"),
+    "J": ("Informasi dan komunikasi", "Information and communication"),
+    "K": ("Jasa keuangan dan asuransi", "Finance and insurance"),
+    "L": ("Real estat", "Real estate"),
+    "M": ("Jasa profesional, ilmiah dan teknis", "Professional, scientific and technical"),
+    "N": ("Jasa persewaan dan penunjang usaha", "Administrative and support services"),
+    "O": ("Administrasi pemerintahan", "Public administration"),
+    "P": ("Jasa pendidikan", "Education"),
+    "Q": ("Jasa kesehatan dan kegiatan sosial", "Health and social work"),
+    "R": ("Kesenian, hiburan dan rekreasi", "Arts and recreation"),
+    "S": ("Kegiatan jasa lainnya", "Other services"),
+    "T": ("Jasa perorangan rumah tangga", "Households as employers"),
+    "U": ("Badan internasional", "Extraterritorial organisations"),
+}
+
+NIK_REASONS = {
+    "not-16-digits": ("bukan 16 digit angka", "not 16 digits"),
+    "province": ("kode provinsi tidak dikenal", "unknown province code"),
+    "regency": ("kode kabupaten/kota tidak sah", "invalid regency code"),
+    "day": ("tanggal lahir tidak sah", "invalid birth day"),
+    "month": ("bulan lahir tidak sah", "invalid birth month"),
+    "serial": ("nomor urut tidak sah", "invalid serial number"),
+    "birth-date-mismatch": ("tanggal lahir tidak cocok dengan data", "birth date does not match the record"),
+}
+
+
+def group_name(dimension: str, key: str, lang: str) -> str:
+    """A group key as people read it: ``32`` -> ``32 Jawa Barat``; ``C`` -> ``C Manufacturing``."""
+    words = WORDS[lang]
+    if key == "?":
+        return words["unknown_group"]
+    if dimension == "province":
+        return f"{key} {PROVINCES.get(key, '')}".strip()
+    if dimension == "sector":
+        names = SECTORS.get(key)
+        return f"{key} {names[0 if lang == 'id' else 1]}" if names else key
+    if dimension == "sex":
+        return words["female"] if key == "F" else words["male"]
+    if dimension in ("wage_band", "age_band"):
+        show = (lambda n: rupiah(int(n))) if dimension == "wage_band" else (lambda n: n)
+        unit = "" if dimension == "wage_band" else f" {words['years']}"
+        if key.startswith("<"):
+            return f"< {show(key[1:])}{unit}"
+        if key.startswith(">="):
+            return f"≥ {show(key[2:])}{unit}"
+        low, high = key.split("-")
+        return f"{show(low)}–{show(high)}{unit}"
+    return key
+
+
+def nik_reason(reason: str, lang: str) -> str:
+    names = NIK_REASONS.get(reason)
+    return names[0 if lang == "id" else 1] if names else reason

@@ -1,0 +1,256 @@
+"""Reforms without editing a file: parameter, benefit and table overrides for one run.
+
+``--set wage_ceiling=4000000`` replaces a parameter's value on every date;
+``--set wage_ceiling@2022-10-01=4000000`` adds a value from that date on, as the rule file's
+``values:`` do; ``--set benefit.monthly=700000`` changes the benefit (an amount not given is
+recomputed from ``monthly`` x ``months``, and a single instalment follows the amount);
+``--table minimum_wage=FILE`` replaces a table by a CSV with the same columns. Values are read
+as the rule file reads them (safe YAML scalars: ``2022-08`` is a month, ``2022-08-01`` a date).
+
+An override is checked like the rule file: an unknown name is a diagnostic with a suggestion, a
+value of another type than the parameter's is an error. The result is a ``Reform``: a RuleSet
+whose sha256 is that of its base hash and its canonical overrides, so every decision made under
+it names it, and the archive can store it (base + overrides) for replay.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, fields
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from bsu_rules.errors import RuleSetError
+from bsu_rules.ruleset.diagnostics import Diagnostic, nearest
+from bsu_rules.ruleset.loader import parameter_type
+from bsu_rules.ruleset.model import RuleSet
+from bsu_rules.ruleset.schema import Benefit, Parameter
+from bsu_rules.ruleset.source import read_yaml
+from bsu_rules.ruleset.tables import Table, TableError, load_table
+from bsu_rules.ruleset.types import unify
+
+BENEFIT_KEYS = ("amount", "monthly", "months", "instalments")
+
+
+@dataclass(frozen=True)
+class Override:
+    """One override as given: ``set`` (a parameter or ``benefit.<key>``, optionally from a date) or ``table``."""
+
+    kind: str  # "set" | "table"
+    name: str
+    text: str  # the value as written (a file path for a table)
+    since: date | None = None
+
+    @property
+    def option(self) -> str:
+        at = f"@{self.since}" if self.since else ""
+        return f"--{self.kind} {self.name}{at}={self.text}"
+
+
+@dataclass(frozen=True, eq=False)
+class Reform(RuleSet):
+    """A rule set with overrides applied; ``sha256`` covers the base hash and the overrides."""
+
+    base: RuleSet | None = None
+    overrides: tuple[dict[str, Any], ...] = ()  # canonical: what the hash covers
+
+
+def parse_override(kind: str, text: str) -> Override:
+    """``NAME[@YYYY-MM-DD]=VALUE`` from the command line; RuleSetError if it has no ``=``."""
+    name, sep, value = text.partition("=")
+    if not sep or not name.strip():
+        raise RuleSetError([_diag(f"--{kind} {text}", "bad-override", f"expected NAME=VALUE, got `{text}`")])
+    name, at, since = name.strip().partition("@")
+    day = None
+    if at:
+        try:
+            day = date.fromisoformat(since)
+        except ValueError:
+            raise RuleSetError([_diag(f"--{kind} {text}", "bad-override",
+                                      f"`{since}` is not a date (YYYY-MM-DD)")]) from None
+        if kind != "set":
+            raise RuleSetError([_diag(f"--{kind} {text}", "bad-override", "tables are not dated; drop the @DATE")])
+    return Override(kind, name, value.strip(), day)
+
+
+def apply_overrides(ruleset: RuleSet, overrides: list[Override], base_dir: Path | None = None) -> RuleSet:
+    """``ruleset`` with ``overrides`` applied (the same object when there are none); RuleSetError
+    with every diagnostic when one is wrong. Table files are read relative to ``base_dir`` (cwd)."""
+    if not overrides:
+        return ruleset
+    problems: list[Diagnostic] = []
+    params = dict(ruleset.model.parameters)
+    benefit: dict[str, Any] = {}
+    tables = dict(ruleset.tables)
+    canonical: list[dict[str, Any]] = []
+    for o in overrides:
+        where = o.option
+        if o.kind == "table":
+            table = _table(ruleset, o, base_dir or Path.cwd(), problems)
+            if table is not None:
+                tables[o.name] = table
+                canonical.append({"table": o.name, "sha256": table.sha256})
+            continue
+        value = _value(o.text, where, problems)
+        if value is _BAD:
+            continue
+        if o.name.startswith("benefit."):
+            key = o.name.removeprefix("benefit.")
+            if key not in BENEFIT_KEYS or o.since is not None:
+                hint = nearest(key, BENEFIT_KEYS)
+                msg = "the benefit is not dated" if o.since else f"unknown benefit key `{key}`"
+                problems.append(_diag(where, "unknown-name", msg, hint and f"benefit.{hint}"))
+                continue
+            benefit[key] = value
+            canonical.append({"set": o.name, "value": _jsonable(value)})
+            continue
+        if o.name not in params:
+            names = [*params, *(f"benefit.{k}" for k in BENEFIT_KEYS)]
+            problems.append(_diag(where, "unknown-name", f"unknown parameter `{o.name}` in {ruleset.id}",
+                                  nearest(o.name, names)))
+            continue
+        new = _parameter(o.name, params[o.name], value, o.since, ruleset, problems)
+        if new is not None:
+            params[o.name] = new
+            canonical.append({"set": o.name, "since": o.since and o.since.isoformat(), "value": _jsonable(value)})
+    model_changes: dict[str, Any] = {"parameters": params}
+    if benefit:
+        new_benefit = _benefit(ruleset.model.benefit, benefit, problems)
+        if new_benefit is not None:
+            model_changes["benefit"] = new_benefit
+    if problems:
+        raise RuleSetError(problems)
+    model = ruleset.model.model_copy(update=model_changes)
+    canonical.sort(key=lambda c: json.dumps(c, sort_keys=True))
+    digest = hashlib.sha256(json.dumps({"base": ruleset.sha256, "overrides": canonical}, sort_keys=True,
+                                       ensure_ascii=False, separators=(",", ":")).encode("utf-8")).hexdigest()
+    same = {f.name: getattr(ruleset, f.name) for f in fields(RuleSet) if f.name != "_plans"}
+    return Reform(**(same | {"model": model, "sha256": digest, "tables": tables}), base=ruleset,
+                  overrides=tuple(canonical))
+
+
+def reform_of(base: RuleSet, sets: list[str], tables: list[str]) -> RuleSet:
+    """``apply_overrides`` from command-line texts (``--set`` and ``--table`` values)."""
+    return apply_overrides(base, [parse_override("set", t) for t in sets] +
+                           [parse_override("table", t) for t in tables])
+
+
+class _Bad:
+    pass
+
+
+_BAD: Any = _Bad()
+
+
+def _diag(where: str, code: str, message: str, suggestion: str | None = None) -> Diagnostic:
+    return Diagnostic(where, 1, 1, code, message, suggestion=suggestion)
+
+
+def _value(text: str, where: str, problems: list[Diagnostic]) -> Any:
+    """A value read as the rule file reads one (a YAML scalar or a list)."""
+    located = read_yaml(text, where)
+    if located.diagnostics or isinstance(located.data, dict):
+        problems.append(_diag(where, "invalid-value", f"`{text}` is not a value (a number, date, month, text "
+                                                      "or [list])"))
+        return _BAD
+    return located.data
+
+
+def _parameter(name: str, old: Parameter, value: Any, since: date | None, ruleset: RuleSet,
+               problems: list[Diagnostic]) -> Parameter | None:
+    where = Override("set", name, str(value), since).option
+    if since is None:
+        update: dict[str, Any] = {"value": value, "values": None}
+    else:  # a dated value, as `values:` in the file; an undated one holds from the edition's start
+        start = ruleset.model.in_force.from_ or ruleset.model.as_of
+        earlier = dict(old.values) if old.values is not None else {min(start, since): old.value}
+        update = {"value": None, "values": earlier | {since: value}}
+    try:
+        new = Parameter.model_validate(old.model_dump(by_alias=True) | update)
+    except ValidationError as exc:
+        problems.append(_diag(where, "invalid-value", exc.errors()[0]["msg"]))
+        return None
+    wanted, got = ruleset.param_types.get(name), parameter_type(new)
+    if wanted is not None and (got is None or unify(wanted, got) != wanted):
+        problems.append(_diag(where, "type-mismatch", f"the rule file's value is {wanted.name}; "
+                                                      f"`{value}` is {got.name if got else 'of mixed types'}"))
+        return None
+    return new
+
+
+def _benefit(old: Benefit, given: dict[str, Any], problems: list[Diagnostic]) -> Benefit | None:
+    data = old.model_dump() | given
+    if "amount" not in given and ("monthly" in given or "months" in given):
+        if data.get("monthly") is None or data.get("months") is None:
+            problems.append(_diag("--set benefit." + next(k for k in given), "invalid-value",
+                                  "benefit.monthly needs benefit.months (set both, or set benefit.amount)"))
+            return None
+        if isinstance(data["monthly"], int) and isinstance(data["months"], int):
+            data["amount"] = data["monthly"] * data["months"]
+    if "instalments" not in given and len(old.instalments) == 1:
+        data["instalments"] = [data["amount"]]
+    try:
+        return Benefit.model_validate(data)
+    except ValidationError as exc:
+        where = "--set " + ", ".join(f"benefit.{k}" for k in given)
+        problems.append(_diag(where, "invalid-value", str(exc.errors()[0]["msg"]).removeprefix("Value error, ")))
+        return None
+
+
+def _table(ruleset: RuleSet, o: Override, base: Path, problems: list[Diagnostic]) -> Table | None:
+    where = o.option
+    old = ruleset.tables.get(o.name)
+    if old is None:
+        problems.append(_diag(where, "unknown-name", f"unknown table `{o.name}` in {ruleset.id}",
+                              nearest(o.name, ruleset.tables)))
+        return None
+    try:
+        new = load_table(o.name, old.ref.model_copy(update={"file": str((base / o.text).resolve())}), base)
+    except TableError as exc:
+        problems.append(_diag(where, "table", str(exc)))
+        return None
+    if new.type != old.type:
+        problems.append(_diag(where, "type-mismatch", f"table `{o.name}` holds {old.type.name} values in the rule "
+                                                      f"file; {o.text} gives {new.type.name}"))
+        return None
+    return new
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    return value if isinstance(value, (bool, int, str)) or value is None else {"$" + type(value).__name__: str(value)}
+
+
+def archive_entry(reform: Reform) -> tuple[list[dict[str, Any]], dict[str, bytes]]:
+    """What an archive stores for a reform besides its base: the overrides to apply again, and
+    the bytes of each replacement table (as ``tables/<name>.csv``)."""
+    specs: list[dict[str, Any]] = []
+    files: dict[str, bytes] = {}
+    for c in reform.overrides:
+        if "table" in c:
+            name = f"tables/{c['table']}.csv"
+            files[name] = Path(reform.tables[c["table"]].ref.file).read_bytes()
+            specs.append({"table": c["table"], "file": name})
+        else:
+            specs.append({"set": c["set"], "since": c.get("since"), "value": _text(c["value"])})
+    return specs, files
+
+
+def from_archive(base: RuleSet, specs: list[dict[str, Any]], folder: Path) -> RuleSet:
+    """The reform an archive entry describes: ``base`` with ``specs`` (from ``archive_entry``) applied."""
+    overrides = [Override("table", s["table"], s["file"]) if "table" in s else
+                 Override("set", s["set"], s["value"], date.fromisoformat(s["since"]) if s.get("since") else None)
+                 for s in specs]
+    return apply_overrides(base, overrides, folder)
+
+
+def _text(value: Any) -> str:
+    """A canonical value written back as the command line would give it."""
+    if isinstance(value, dict):
+        return str(next(iter(value.values())))
+    return json.dumps(value, ensure_ascii=False)

@@ -1,0 +1,171 @@
+"""The impact report's numbers are sums of the batch decisions of the same file, under the reform
+and under the baseline; its flips name the criteria ``diff --members`` names."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytest.importorskip("polars")
+
+import polars as pl
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bsu_rules.batch.generate import write_population
+from bsu_rules.batch.run import run_batch
+from bsu_rules.cli import main
+from bsu_rules.cli.options import read_records
+from bsu_rules.diff import flips
+from bsu_rules.nik import PROVINCES
+from bsu_rules.report.html import render_html
+from bsu_rules.report.impact import impact
+from bsu_rules.ruleset.loader import load_ruleset
+from bsu_rules.ruleset.model import RuleSet
+from bsu_rules.ruleset.overrides import reform_of
+from tests.strategies import ANCHORS, members
+
+BASE = load_ruleset("bsu-2022")
+REFORM = reform_of(BASE, ["wage_ceiling=4000000", "benefit.amount=700000"], [])
+CUTOFF, AS_OF, _ = ANCHORS[2]
+
+
+def batch_sums(ruleset: RuleSet, source: Path, tmp: Path, name: str) -> tuple[pl.DataFrame, dict[str, int]]:
+    """The decisions of ``bsu-rules batch`` (with each member's province) and their totals."""
+    out = tmp / f"{name}.parquet"
+    counts = run_batch(ruleset, source, out, rejects=tmp / f"{name}.rejects.jsonl", chunk_size=7)
+    d = pl.read_parquet(out)
+    totals = {o: d.filter(pl.col("outcome") == o).height for o in ("eligible", "ineligible", "undetermined")}
+    totals |= {"members": d.height, "paid": d.filter(pl.col("benefit").is_not_null()).height,
+               "budget": int(d["benefit"].sum() or 0), "rejected": counts.rejected, "unpaid": counts.duplicates}
+    return d, totals
+
+
+def provinces(source: Path) -> dict[int, str]:
+    """Each record's province (the first two digits of a known work regency code, else ``?``)."""
+    out = {}
+    for number, record in read_records([str(source)]):
+        code = record.get("work_regency_code") if isinstance(record, dict) else None
+        out[number] = code[:2] if isinstance(code, str) and code[:2] in PROVINCES else "?"
+    return out
+
+
+@st.composite
+def populations(draw: st.DrawFn) -> list[dict[str, Any]]:
+    """Members around the 2022 cut-off, some of them again under another KPJ (one NIK, two rows)."""
+    people = draw(st.lists(members(CUTOFF, AS_OF), min_size=1, max_size=30))
+    again = draw(st.lists(st.integers(0, len(people) - 1), max_size=5))
+    return people + [people[i] | {"kpj": f"9{i:010d}"} for i in again]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
+                                                                  HealthCheck.function_scoped_fixture])
+@given(populations())
+def test_report_numbers_are_sums_of_batch_decisions(tmp_path_factory: pytest.TempPathFactory,
+                                                    people: list[dict[str, Any]]) -> None:
+    tmp = tmp_path_factory.mktemp("impact")
+    source = tmp / "members.jsonl"
+    lines = [json.dumps(p) for p in people] + ['{"nik": "12"}']  # and one malformed row
+    source.write_text("\n".join(lines) + "\n", "utf-8")
+    report = impact(REFORM, source, baseline=BASE, chunk_size=7)
+    decided = {}
+    where = provinces(source)
+    for side, ruleset in (("reform", REFORM), ("baseline", BASE)):
+        d, totals = batch_sums(ruleset, source, tmp, side)
+        decided[side] = d
+        for key in ("members", "eligible", "ineligible", "undetermined", "paid", "budget", "rejected"):
+            assert report["headline"][key][side] == totals[key], (side, key)
+        assert report["data_quality"]["duplicate_nik"]["unpaid"][side] == totals["unpaid"]
+        # every decision carries the hash of the rule set it was made under
+        assert set(d["ruleset_sha256"].to_list()) <= {ruleset.sha256}
+        # by province: the same sums, group by group
+        d = d.with_columns(pl.col("row").replace_strict(where, return_dtype=pl.String).alias("province"))
+        rows = report["breakdowns"]["province"] if side == "reform" else [
+            r["baseline"] | {"key": r["key"]} for r in report["breakdowns"]["province"]]
+        for r in rows:
+            part = d.filter(pl.col("province") == r["key"])
+            assert r["eligible"] == part.filter(pl.col("outcome") == "eligible").height
+            assert r["paid"] == part.filter(pl.col("benefit").is_not_null()).height
+            assert r["budget"] == int(part["benefit"].sum() or 0)
+        assert sum(r["members"] for r in rows) == d.height
+        # the funnel: fail and fail-only counts from the failed criteria of each decision
+        failed = [tuple(f) for f in d["failed"].to_list()]
+        for step in report["funnel"][side]["steps"]:
+            assert step["fail"] == sum(step["rule"] in f for f in failed)
+            assert step["fail_only"] == sum(f == (step["rule"],) for f in failed)
+        if report["funnel"][side]["steps"]:
+            assert report["funnel"][side]["steps"][-1]["remaining"] == totals["eligible"] + totals["undetermined"]
+    pair = decided["baseline"].join(decided["reform"], on="row", suffix="_r")
+    assert report["flips"]["total"] == pair.filter(pl.col("outcome") != pl.col("outcome_r")).height
+    assert report["headline"]["budget"]["difference"] == \
+        report["headline"]["budget"]["reform"] - report["headline"]["budget"]["baseline"]
+
+
+def test_flips_name_the_criteria_diff_names(tmp_path: Path) -> None:
+    source = tmp_path / "m.jsonl"
+    write_population(source, 600, seed=5)
+    old = load_ruleset("bsu-2021")
+    report = impact(BASE, source, baseline=old)
+    expected = flips(old, BASE, read_records([str(source)]), old_on=old.default_on, new_on=BASE.default_on)
+    got = Counter({(g["from"], g["to"], tuple(g["rules"])): g["count"] for g in report["flips"]["groups"]})
+    want = Counter({(g["old"], g["new"], tuple(g["rules"])): g["count"] for g in expected["flips"]})
+    assert got == want and got
+    for g in report["flips"]["groups"]:
+        assert 1 <= len(g["examples"]) <= 3
+        assert all("*" in e["nik"] and len(e["nik"]) == 16 for e in g["examples"])
+
+
+def test_data_quality_names_missing_fields_and_invalid_niks(tmp_path: Path) -> None:
+    ok = {"nik": "3215014107900001", "citizenship": "WNI", "participant_category": "PU",
+          "employment_type": "private", "work_regency_code": "3215", "registered_on": "2019-03-01",
+          "birth_date": "1990-07-01", "wages": [{"period": "2022-07", "amount": 3_000_000}],
+          "contributions": [{"period": "2022-07", "amount": 100, "paid_on": "2022-08-10"}],
+          "program_receipts": [], "membership_ended_on": None, "deceased_on": None}
+    rows = [ok, ok | {"nik": "3215014107900002", "employment_type": None},
+            ok | {"nik": "3215014107900003", "employment_type": None, "wages": None},
+            ok | {"nik": "3215019907900004"}, ok | {"wages": [{"period": "2022-07", "amount": 100}]}]
+    source = tmp_path / "m.jsonl"
+    source.write_text("\n".join(json.dumps(r) for r in rows) + "\n", "utf-8")
+    q = impact(BASE, source)["data_quality"]
+    causes = {c["cause"]: c for c in q["undetermined"]}
+    assert causes["member.employment_type"]["count"] == 2
+    assert causes["member.wages"]["count"] == 1
+    assert causes["member.employment_type"]["by_province"] == {"32": 2}
+    assert q["invalid_nik"] == [{"reason": "day", "count": 1}]
+    assert q["duplicate_nik"]["niks"] == 1 and q["duplicate_nik"]["rows"] == 2
+    assert [w["band"] for w in q["implausible_wages"]] == ["below"]
+
+
+def test_cli_writes_html_and_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = tmp_path / "m.parquet"
+    write_population(source, 3000, seed=2)
+    html, js = tmp_path / "r.html", tmp_path / "r.json"
+    assert main(["impact", "bsu-2022", str(source), "--set", "wage_ceiling=4000000", "--out", str(html),
+                 "--json", str(js), "--quiet"]) == 0
+    data = json.loads(js.read_text("utf-8"))
+    assert data["reform"]["base_sha256"] == BASE.sha256
+    assert data["reform"]["sha256"] == reform_of(BASE, ["wage_ceiling=4000000"], []).sha256 != BASE.sha256
+    assert data["reform"]["overrides"] == [{"set": "wage_ceiling", "since": None, "value": 4000000}]
+    assert data["headline"]["eligible"]["difference"] > 0
+    page = html.read_text("utf-8")
+    assert data["reform"]["sha256"] in page and "http" not in page.replace("http://www.w3.org/2000/svg", "")
+    assert "budget" in capsys.readouterr().out
+    assert main(["impact", "bsu-2022", str(source), "--against", "bsu-2021", "--out", str(html), "--lang", "en",
+                 "--quiet"]) == 0
+    assert "Policy impact report" in html.read_text("utf-8")
+    assert main(["impact", "bsu-2022", str(source), "--set", "wage_celing=1", "--out", str(html)]) == 2
+    assert "did you mean `wage_ceiling`" in capsys.readouterr().err
+
+
+def test_render_is_deterministic_and_bilingual(tmp_path: Path) -> None:
+    source = tmp_path / "m.parquet"
+    write_population(source, 500, seed=3)
+    data = impact(REFORM, source, baseline=BASE)
+    assert render_html(data, "id") == render_html(json.loads(json.dumps(data)), "id")
+    assert 'lang="id"' in render_html(data) and 'lang="en"' in render_html(data, "en")
+    with pytest.raises(ValueError):
+        render_html(data, "fr")

@@ -1,0 +1,103 @@
+"""Reforms without editing a file: overrides checked like the rule file, hashed, recorded, replayable."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from bsu_rules.cli import main
+from bsu_rules.errors import RuleSetError
+from bsu_rules.evaluators.scalar import evaluate
+from bsu_rules.ruleset.loader import load_ruleset
+from bsu_rules.ruleset.model import RuleSet
+from bsu_rules.ruleset.overrides import Reform, reform_of
+
+ROOT = Path(__file__).resolve().parents[1]
+SITI = {"nik": "3215014107900001", "citizenship": "WNI", "participant_category": "PU",
+        "employment_type": "private", "work_regency_code": "3204", "registered_on": "2019-03-01",
+        "birth_date": "1990-07-01", "wages": [{"period": "2022-07", "amount": 3_800_000}],
+        "contributions": [{"period": "2022-07", "amount": 100, "paid_on": "2022-08-10"}],
+        "program_receipts": [], "membership_ended_on": None, "deceased_on": None,
+        "bank_account": {"bank": "BRI", "number": "012301000123456", "holder_name": "Siti"}}
+
+
+def errors(base: RuleSet, sets: list[str], tables: list[str] | None = None) -> list[str]:
+    with pytest.raises(RuleSetError) as info:
+        reform_of(base, sets, tables or [])
+    return [str(d) for d in info.value.diagnostics]
+
+
+def test_a_reform_changes_decisions_and_is_named_by_its_own_hash(rs2022: RuleSet) -> None:
+    reform = reform_of(rs2022, ["wage_ceiling=4000000"], [])
+    assert isinstance(reform, Reform) and reform.base is rs2022
+    before, after = evaluate(rs2022, SITI), evaluate(reform, SITI)
+    assert (before.outcome, after.outcome) == ("ineligible", "eligible")
+    assert after.ruleset.sha256 == reform.sha256 != rs2022.sha256
+    assert after.parameters["wage_ceiling"].value == 4_000_000
+    # the hash is the base and the overrides, whatever order they are given in
+    two = ["wage_ceiling=4000000", "benefit.amount=700000"]
+    assert reform_of(rs2022, two, []).sha256 == reform_of(rs2022, two[::-1], []).sha256
+    assert reform_of(rs2022, ["wage_ceiling=4000001"], []).sha256 != reform.sha256
+    assert reform_of(rs2022, [], []) is rs2022
+
+
+def test_overrides_are_checked_like_the_rule_file(rs2022: RuleSet) -> None:
+    assert "did you mean `wage_ceiling`" in errors(rs2022, ["wage_celing=4000000"])[0]
+    assert "[type-mismatch]" in errors(rs2022, ["wage_ceiling=lots"])[0]
+    assert "[type-mismatch]" in errors(rs2022, ["cutoff_month=2022-08-01"])[0]  # a date where a month is
+    assert "did you mean `benefit.monthly`" in errors(rs2022, ["benefit.montly=1"])[0]
+    assert "benefit.months" in errors(rs2022, ["benefit.monthly=700000"])[0]
+    assert "[bad-override]" in errors(rs2022, ["wage_ceiling"])[0]
+    assert "did you mean `minimum_wage`" in errors(rs2022, [], ["minimum_wag=x.csv"])[0]
+    assert "[table]" in errors(rs2022, [], [f"minimum_wage={ROOT}/rules/tables/ppkm-areas-2021.csv"])[0]
+    assert len(errors(rs2022, ["wage_celing=1", "benefit.x=2"])) == 2  # every problem at once
+
+
+def test_dated_values_and_benefit(rs2022: RuleSet) -> None:
+    rs2021 = load_ruleset("bsu-2021")
+    b = reform_of(rs2021, ["benefit.monthly=700000"], []).model.benefit
+    assert (b.amount, b.monthly, b.months, b.instalments) == (1_400_000, 700_000, 2, [1_400_000])
+    dated = reform_of(rs2022, ["wage_ceiling@2022-10-01=4000000"], [])
+    assert dated.parameter("wage_ceiling", date(2022, 9, 30))[0] == 3_500_000
+    assert dated.parameter("wage_ceiling", date(2022, 10, 1)) == (4_000_000, date(2022, 10, 1))
+
+
+def test_a_table_override(rs2022: RuleSet, tmp_path: Path) -> None:
+    table = tmp_path / "umk.csv"
+    table.write_text("area_code,amount,bound\n3273,4000000,exact\n", "utf-8")
+    reform = reform_of(rs2022, [], [f"minimum_wage={table}"])
+    assert reform.tables["minimum_wage"].rows == 1
+    assert reform.overrides == ({"table": "minimum_wage", "sha256": reform.tables["minimum_wage"].sha256},)
+
+
+def test_cli_evaluate_and_batch_take_overrides(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    member = tmp_path / "siti.json"
+    member.write_text(json.dumps(SITI), "utf-8")
+    assert main(["evaluate", "bsu-2022", str(member), "--set", "wage_ceiling=4000000"]) == 0
+    decision = json.loads(capsys.readouterr().out)
+    assert decision["outcome"] == "eligible"
+    assert decision["ruleset"]["sha256"] == reform_of(load_ruleset("bsu-2022"), ["wage_ceiling=4000000"], []).sha256
+    assert main(["evaluate", "bsu-2022", str(member), "--set", "wage_celing=4000000"]) == 2
+    assert "did you mean" in capsys.readouterr().err
+
+
+def test_a_reform_is_archived_and_replayed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from bsu_rules.audit.archive import archive_ruleset, load_archived
+    from bsu_rules.audit.rerun import replay
+
+    member, table, log, archive = tmp_path / "siti.json", tmp_path / "umk.csv", tmp_path / "d.jsonl", tmp_path / "a"
+    member.write_text(json.dumps({**SITI, "work_regency_code": "3273"}), "utf-8")  # Kota Bandung
+    table.write_text("area_code,amount,bound\n3273,4100000,exact\n", "utf-8")
+    args = ["--set", "wage_ceiling=3600000", "--set", "benefit.amount=700000", "--table", f"minimum_wage={table}"]
+    assert main(["evaluate", "bsu-2022", str(member), *args, "--log", str(log), "--archive", str(archive)]) == 0
+    decision = json.loads(capsys.readouterr().out)
+    assert decision["outcome"] == "eligible" and decision["benefit"]["amount"] == 700_000
+    table.unlink()  # the archive holds its own copy
+    report = replay(log, archive)
+    assert report.ok and report.counts["identical"] == 1, report.summary()
+    again = load_archived(archive, decision["ruleset"]["sha256"])
+    assert again.sha256 == decision["ruleset"]["sha256"]
+    assert not archive_ruleset(again, archive).created
