@@ -25,6 +25,7 @@ from bsu_rules.prove.regions import SymbolicDiff  # noqa: E402
 from bsu_rules.ruleset.catalogue import FUNCTIONS  # noqa: E402
 from bsu_rules.ruleset.expressions import Node  # noqa: E402
 from bsu_rules.ruleset.loader import load_ruleset  # noqa: E402
+from bsu_rules.ruleset.schema import Kind  # noqa: E402
 from bsu_rules.testing.runner import run_paths  # noqa: E402
 from tests.strategies import members  # noqa: E402
 
@@ -86,7 +87,7 @@ def test_a_property_that_does_not_type_check_is_refused(tmp_path: Path) -> None:
         load(path, load_ruleset("bsu-2022"))
 
 
-_PARITY = {e: Prover(load_ruleset(e)) for e in ("bsu-2021", "bsu-2022")}
+_PARITY = {e: Prover(load_ruleset(e)) for e in ("bsu-2021", "bsu-2022", "bsu-2025")}
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -97,7 +98,11 @@ def test_the_encoding_gives_the_scalar_outcome_for_a_concrete_member(edition: st
     relation of the abstracted functions (so the relations hold for real members)."""
     prover = _PARITY[edition]
     rs = prover.ruleset
-    record = data.draw(members(rs.model.parameters["cutoff_month"].value, rs.model.as_of))
+    _assert_only_the_scalar_outcome(prover, data.draw(members(rs.model.parameters["cutoff_month"].value,
+                                                              rs.model.as_of)))
+
+
+def _assert_only_the_scalar_outcome(prover: Prover, record: dict[str, Any]) -> None:
     member = parse_member(record)
     expected = prover.decide(record).outcome.value
     inputs, e = prover.inputs, prover.encoder
@@ -119,6 +124,147 @@ def test_the_encoding_gives_the_scalar_outcome_for_a_concrete_member(edition: st
         solver = z3.Solver()
         solver.add(*inputs.domain, *fixed, e.outcome(outcome))
         assert (solver.check() == z3.sat) == (outcome == expected), (outcome, expected, record)
+
+
+# --- lower-bound table rows: every operation bsu_rules.bounds states, on a probe rule set ---------
+
+BOUND_RULES = """\
+ruleset: prove-bounds-probe
+version: "1"
+title: {id: Uji batas bawah, en: Lower-bound probe}
+in_force: {from: 2025-06-02}
+as_of: 2025-04-30
+parameters:
+  cutoff_month: {value: 2025-04}
+  wage_ceiling: {value: 3500000, unit: IDR}
+  rounding: {value: 100000, unit: IDR}
+tables:
+  minimum_wage: {file: tables/mw.csv, key: area_code, value: amount, bound: bound}
+facts:
+  wage: last_wage(member.wages, param.cutoff_month)
+  regional_minimum: >-
+    table.minimum_wage.get(member.work_regency_code, table.minimum_wage.get(province(member.work_regency_code), 0))
+  ceiling: >-
+    round_up(fact.regional_minimum, param.rounding) if fact.regional_minimum > param.wage_ceiling
+    else param.wage_ceiling
+rules:
+  - id: wage-ceiling
+    require: fact.wage <= param.wage_ceiling or fact.wage <= fact.ceiling
+  - id: headroom
+    flag: fact.ceiling - fact.wage >= 100000
+  - id: gap
+    flag: fact.wage - fact.regional_minimum < 0 or -fact.regional_minimum < 0
+  - id: scaled
+    flag: fact.regional_minimum * 2 > 8000000 and fact.regional_minimum * -2 < 0
+  - id: lowest
+    prioritize: min(fact.regional_minimum, 4000000) < 4000000 or fact.regional_minimum == 4375479
+  - id: unit
+    prioritize: fact.regional_minimum // 1000 > 4000 and fact.regional_minimum - 1 != 4375478
+  - id: listed
+    flag: fact.regional_minimum in [4375479, 5396761] or 4375479 in [fact.regional_minimum]
+  - id: agree
+    flag: (fact.regional_minimum if fact.wage > 4000000 else max(fact.regional_minimum, 3000000)) >= 4400000
+  - id: at-most
+    flag: fact.regional_minimum <= 4375479
+  - id: below
+    flag: fact.regional_minimum < 4375479
+  - id: above
+    flag: fact.regional_minimum > 4375479
+  - id: at-least
+    flag: fact.regional_minimum >= 4375479
+  - id: equal
+    flag: fact.regional_minimum == 4375479
+  - id: mirrored
+    flag: 4375479 >= fact.regional_minimum or fact.wage != fact.regional_minimum
+  - id: fallback
+    flag: coalesce(fact.wage, fact.regional_minimum) > 4380000 and province(member.work_regency_code) != "31"
+benefit: {amount: 600000}
+"""
+BOUND_TABLE = """\
+area_code,amount,bound,source
+3578,4375479,lower,Kota Surabaya 2022 figure (lower bound)
+3273,3742276.48,lower,Kota Bandung 2021 figure (lower bound)
+31,5396761,exact,DKI Jakarta 2025
+19,3623653,lower,Bangka Belitung (lower bound)
+1571,3607223,exact,Kota Jambi 2025
+"""
+BOUND_AREAS = ["3578", "3273", "3101", "3199", "1971", "1571", "3201", "9999"]
+BOUND_WAGES = [3_000_000, 3_500_000, 3_700_000, 3_800_000, 4_000_000, 4_375_479, 4_400_000, 5_400_000]
+
+
+_RESULTS = {Kind.REQUIRE: ("pass", "fail"), Kind.EXCLUDE: ("fail", "pass"),
+            Kind.PRIORITIZE: ("prioritized", "not_prioritized"), Kind.FLAG: ("flagged", "pass")}
+
+
+@pytest.fixture(scope="module")
+def bound_prover(tmp_path_factory: pytest.TempPathFactory) -> Prover:
+    folder = tmp_path_factory.mktemp("prove-bounds")
+    (folder / "tables").mkdir()
+    (folder / "tables" / "mw.csv").write_text(BOUND_TABLE, "utf-8")
+    (folder / "probe.yaml").write_text(BOUND_RULES, "utf-8")
+    (folder / "probe.properties.yaml").write_text("""\
+ruleset: prove-bounds-probe
+properties:
+  - name: undetermined only when a member input is unknown (false where a row is only a lower bound)
+    always: not undetermined or not known(fact.wage) or not known(member.work_regency_code)
+  - name: a Surabaya wage at the ceiling the bound implies is decided
+    always: >-
+      not undetermined or coalesce(member.work_regency_code, "") != "3578" or not known(fact.wage)
+      or fact.wage > 4400000
+  - name: a Surabaya wage above that ceiling is never decided
+    sometimes: member.work_regency_code == "3578" and fact.wage > 4400000 and not undetermined
+""", "utf-8")
+    ruleset = load_ruleset(folder / "probe.yaml")
+    return Prover(ruleset, extra=[p.tree for p in load(folder / "probe.properties.yaml", ruleset)])
+
+
+def test_a_lower_bound_row_makes_a_member_undetermined_with_every_member_input_known(bound_prover: Prover) -> None:
+    props = {p.name: p for p in load(bound_prover.ruleset.path.with_suffix(".properties.yaml"), bound_prover.ruleset)}
+    (needs, decided, never) = (check(bound_prover, p) for p in props.values())
+    assert needs.status == "refuted"
+    (member,) = needs.members
+    decision = bound_prover.decide(member)  # the scalar evaluator: undetermined, naming the row
+    assert decision.outcome.value == "undetermined"
+    assert decision.missing and all(m.startswith("table.minimum_wage[") for m in decision.missing)
+    assert member["work_regency_code"] in ("3578", "3273") or member["work_regency_code"][:2] == "19"
+    assert decided.status == "proved"
+    assert never.status == "refuted"  # "sometimes": no member shows it
+    builtin = {v.name: v.status for v in bound_prover.builtin()}
+    assert builtin["undetermined-needs-unknown"] == "proved"  # the row counts as an unknown input
+    # the only row of 4.375.479 is a lower bound: `== 4375479` is never settled true
+    assert {name for name, status in builtin.items() if status != "proved"} == {"live:equal"}, builtin
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(area=st.sampled_from(BOUND_AREAS) | st.none(),
+       wage=st.sampled_from(BOUND_WAGES).flatmap(lambda w: st.sampled_from([w - 1, w, w + 1])) | st.none())
+def test_the_encoding_decides_bound_rows_as_the_scalar_evaluator(bound_prover: Prover, area: str | None,
+                                                                 wage: int | None) -> None:
+    """Every rule of the probe, not only the outcome: a rule result the encoding allows is the
+    scalar evaluator's (pass/fail, fired or not, unknown)."""
+    record = {"nik": "3578014107900001", "citizenship": "WNI", "participant_category": "PU",
+              "work_regency_code": area, "wages": None if wage is None else [{"period": "2025-04", "amount": wage}]}
+    _assert_only_the_scalar_outcome(bound_prover, record)
+    decision = bound_prover.decide(record)
+    inputs, e = bound_prover.inputs, bound_prover.encoder
+    member = parse_member(record)
+    fixed = [sym.known == (member_value(member, path) is not None) for path, (sym, _) in inputs.fields.items()]
+    fixed += [sym.term == inputs.code_of(path, member_value(member, path))
+              for path, (sym, _) in inputs.fields.items() if member_value(member, path) is not None]
+    fixed += [inputs.histories[p].known == (member_value(member, p) is not None) for p in inputs.histories]
+    for call in inputs.calls.values():
+        got = call.function.impl(*[member_value(member, a) for a in call.args])
+        fixed.append(call.sym.known == (got is not None))
+        if got is not None:
+            fixed.append(call.sym.term == got)
+    for rule in e.rules:
+        result = decision.rule(rule.id).outcome.value
+        for name, term in (("unknown", z3.Not(rule.holds.known)), ("holds", z3.And(rule.holds.known, rule.holds.term)),
+                           ("fails", z3.And(rule.holds.known, z3.Not(rule.holds.term)))):
+            solver = z3.Solver()
+            solver.add(*inputs.domain, *fixed, term)
+            want = {"unknown": "unknown", "holds": _RESULTS[rule.kind][0], "fails": _RESULTS[rule.kind][1]}[name]
+            assert (solver.check() == z3.sat) == (result == want), (rule.id, name, result, record)
 
 
 def test_symbolic_diff_2021_2022_regions_are_confirmed_and_become_passing_tests(tmp_path: Path,

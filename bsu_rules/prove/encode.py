@@ -2,8 +2,10 @@
 
 Every node kind is handled or refused (ProveError): ``and``/``or`` follow Kleene exactly (a
 value and a known flag each), comparisons with an unknown side are unknown, an ``if`` with an
-unknown test is known only where both branches agree. A subtree that reads nothing from the
-member is computed by the scalar evaluator's own code and lifted as a constant.
+unknown test is known only where both branches agree. A number from a lower-bound table row
+carries a bound flag through every operation exactly as ``bsu_rules.bounds`` states. A subtree
+that reads nothing from the member is computed by the scalar evaluator's own code and lifted as a
+constant.
 """
 
 from __future__ import annotations
@@ -15,10 +17,11 @@ from typing import Any
 
 import z3
 
+from bsu_rules.bounds import MIRROR, AtLeast
 from bsu_rules.evaluators.compile import compile_node
-from bsu_rules.prove.functions import EXACT
+from bsu_rules.prove.functions import EXACT, KEEPS_BOUNDS
 from bsu_rules.prove.inputs import Inputs
-from bsu_rules.prove.symbols import FALSE, TRUE, ProveError, Sym, Term, lift, numeric
+from bsu_rules.prove.symbols import FALSE, TRUE, ProveError, Sym, Term, choose, either, lift, numeric
 from bsu_rules.ruleset.catalogue import FUNCTIONS, Function
 from bsu_rules.ruleset.checker import Scope, TypeChecker
 from bsu_rules.ruleset.expressions import Binary, BoolOp, Call, Cond, ListLit, Lit, Name, Node, Unary, parse, walk
@@ -90,6 +93,7 @@ class Encoder:
         self.plan = ruleset.plan(on)  # OutOfForce outside the edition's window
         self.on = self.plan.on
         self._facts: dict[str, Sym] = {}
+        self._defaults: dict[int, Node] = {}  # lookups that are another lookup's default (kept alive)
         self.rules = [RuleSym(r.id, r.kind, self.encode(r.checked.tree)) for r in self.plan.rules]
         self.ineligible = z3.Or([r.fails for r in self.rules] or [FALSE])
         unknown = z3.Or([r.unknown for r in self.rules] or [FALSE])
@@ -119,6 +123,8 @@ class Encoder:
             except (ArithmeticError, ValueError, TypeError) as exc:
                 raise ProveError(f"cannot compute a constant part of the rules: {exc}") from None
             if not isinstance(value, Table):
+                if (value is None or isinstance(value, AtLeast)) and self._reads_bounds(node):
+                    self.inputs.unknowns.append(TRUE)  # a lower-bound row, read with no member data
                 return lift(value, node.type, self.strings)
         if isinstance(node, Lit):
             return lift(node.value, node.type, self.strings)
@@ -128,7 +134,9 @@ class Encoder:
             return Sym("list", tuple(self.encode(i, local) for i in node.items))
         if isinstance(node, Unary):
             inner = self.encode(node.operand, local)
-            return Sym(inner.kind, z3.Not(inner.term) if node.op == "not" else -inner.term, inner.known)
+            if node.op == "not":
+                return Sym(inner.kind, z3.Not(inner.term), inner.known)
+            return Sym(inner.kind, -inner.term, _exact(inner))  # minus a bound is unknown
         if isinstance(node, BoolOp):
             return kleene(node.op, [self.encode(o, local) for o in node.operands])
         if isinstance(node, Cond):
@@ -155,8 +163,11 @@ class Encoder:
         x, y = numeric(a, b)
         kind = "real" if "real" in (a.kind, b.kind) else a.kind
         agree = z3.And(a.known, b.known, x == y)
+        if a.may_be_bound or b.may_be_bound:
+            agree = z3.And(agree, a.bound == b.bound)  # both bounds or both exact
         known = z3.If(test.known, z3.If(test.term, a.known, b.known), agree)
-        return Sym(kind, z3.If(z3.And(test.known, z3.Not(test.term)), y, x), known)
+        other = z3.And(test.known, z3.Not(test.term))
+        return Sym(kind, z3.If(other, y, x), known, bound=choose(other, b.bound, a.bound))
 
     def _binary(self, node: Binary, local: dict[str, Sym]) -> Sym:
         a, b = self.encode(node.left, local), self.encode(node.right, local)
@@ -166,19 +177,24 @@ class Encoder:
         known = z3.And(a.known, b.known)
         x, y = numeric(a, b)
         if node.op in _COMPARE:
-            return Sym("bool", _COMPARE[node.op](x, y), known)
+            return _compare(node.op, a, b, x, y)
         kind = "real" if "real" in (a.kind, b.kind) else a.kind
+        if node.op not in ("+", "-", "*", "//"):
+            raise ProveError(f"no symbolic encoding for the operator {node.op}")
+        bound = either(a.bound, b.bound)
+        if not z3.is_false(bound):  # a bound survives only the operations bounds.arithmetic keeps
+            keeps = {"+": TRUE, "-": z3.Not(b.bound), "*": z3.And(x >= 0, y >= 0),
+                     "//": z3.And(z3.Not(b.bound), y > 0)}[node.op]
+            known = z3.And(known, z3.Or(z3.Not(bound), keeps))
         if node.op == "+":
-            return Sym(kind, x + y, known)
+            return Sym(kind, x + y, known, bound=bound)
         if node.op == "-":
-            return Sym(kind, x - y, known)
+            return Sym(kind, x - y, known, bound=bound)
         if node.op == "*":
-            return Sym(kind, x * y, known)
-        if node.op == "//":
-            if kind == "real":
-                return Sym("int", z3.ToInt(x / y), known)
-            return Sym("int", z3.If(y > 0, x / y, (-x) / (-y)), known)  # Python floors; z3 is Euclidean
-        raise ProveError(f"no symbolic encoding for the operator {node.op}")
+            return Sym(kind, x * y, known, bound=bound)
+        if kind == "real":
+            return Sym("int", z3.ToInt(x / y), known, bound=bound)
+        return Sym("int", z3.If(y > 0, x / y, (-x) / (-y)), known, bound=bound)  # Python floors; z3 is Euclidean
 
     def _contains(self, x: Sym, xs: Sym) -> Sym:
         if xs.kind == "table":
@@ -193,43 +209,57 @@ class Encoder:
         hits, all_known = [], [xs.known]
         for item in xs.term:
             a, b = numeric(x, item)
-            hits.append(z3.And(item.known, a == b))
+            hits.append(z3.And(item.known, z3.Not(item.bound), a == b))  # a bound is equal to no number
             all_known.append(item.known)
         hit = z3.Or(hits or [FALSE])
-        return Sym("bool", hit, z3.And(x.known, xs.known, z3.Or(hit, z3.And(all_known))))
+        return Sym("bool", hit, z3.And(_exact(x), xs.known, z3.Or(hit, z3.And(all_known))))
 
     def _call(self, node: Call, local: dict[str, Sym]) -> Sym:
-        args = [self.encode(a, local) for a in node.args]
         if node.func.parts[0] == "table":
-            return self._lookup(self.ruleset.tables[node.func.parts[1]], args[0], args[1])
+            self._defaults[id(node.args[1])] = node.args[1]
+            key, default = (self.encode(a, local) for a in node.args)
+            value = self._lookup(self.ruleset.tables[node.func.parts[1]], key, default)
+            if value.may_be_bound and id(node) not in self._defaults:  # the row read is an unknown input
+                self.inputs.unknowns.append(z3.And(value.known, value.bound))
+            return value
+        args = [self.encode(a, local) for a in node.args]
         function = FUNCTIONS.get(node.func.dotted)
         if function is None:
             raise ProveError(f"no symbolic encoding for the function {node.func.dotted}")
+        bounded = [a.bound for a in args if a.may_be_bound]
+        if bounded and (function.abstract is not None or not function.strict) and function.name not in KEEPS_BOUNDS:
+            raise ProveError(f"{function.name} of a number that may be a lower bound has no symbolic encoding")
         if function.abstract is not None:
             return self._abstract(function, args, node.type)
         result = EXACT[function.name](args, self.strings)
         if function.strict:
-            result = Sym(result.kind, result.term, z3.And(result.known, *[a.known for a in args]))
+            known = z3.And(result.known, *[a.known for a in args])
+            if bounded and function.name not in KEEPS_BOUNDS:  # anything else on a bound is unknown
+                known = z3.And(known, z3.Not(z3.Or(bounded)))
+            result = Sym(result.kind, result.term, known, bound=result.bound)
         return result
 
     def _lookup(self, table: Table, key: Sym, default: Sym) -> Sym:
-        """``table.get(key, default)``: a case split over the rows (a row with a lower bound would
-        give a fresh variable constrained to be at least that bound, here)."""
+        """``table.get(key, default)``: a case split over the rows; the value is a lower bound on a
+        row marked ``lower`` (else, for an unlisted key, where the default is one)."""
         rows = sorted((table.values or {}).items())
         values = [lift(v, None, self.strings) for _, v in rows]
         real = any(v.kind == "real" for v in [*values, default])
 
         def as_term(s: Sym) -> Term:
             return z3.ToReal(s.term) if real and s.kind == "int" else s.term
-        value, listed = as_term(default), FALSE
+        value, hits = as_term(default), []
         for (k, _), v in zip(rows, values, strict=True):
-            hit = key.term == self.strings.code(k)
-            value, listed = z3.If(hit, as_term(v), value), z3.Or(listed, hit)
+            hits.append(key.term == self.strings.code(k))
+            value = z3.If(hits[-1], as_term(v), value)
+        listed = z3.Or(hits or [FALSE])
+        own = [hit for (k, _), hit in zip(rows, hits, strict=True) if k in table.bounds]
+        bound = either(*own, z3.And(z3.Not(listed), default.bound) if default.may_be_bound else FALSE)
         kind = "real" if real else (values[0].kind if values else default.kind)
         if table.unlisted_unknown:
             self.inputs.unknowns.append(z3.And(key.known, z3.Not(listed)))
-            return Sym(kind, value, z3.And(key.known, listed))
-        return Sym(kind, value, z3.And(key.known, z3.Or(listed, default.known)))
+            return Sym(kind, value, z3.And(key.known, listed), bound=bound)
+        return Sym(kind, value, z3.And(key.known, z3.Or(listed, default.known)), bound=bound)
 
     def _abstract(self, function: Function, args: list[Sym], type_: Type | None) -> Sym:
         kind = _KINDS.get(type_.name if type_ else "")
@@ -251,6 +281,10 @@ class Encoder:
                     self._assume(_relation(function, text, self.ruleset, type_), local)
         return call.sym
 
+    def _reads_bounds(self, node: Node) -> bool:
+        return any(isinstance(n, Name) and n.parts[0] == "table" and self.ruleset.tables[n.parts[1]].bounds
+                   for n in walk(node))
+
     def _assume(self, tree: Node, local: dict[str, Sym]) -> None:
         """A declared relation: it holds wherever it is known."""
         holds = self.encode(tree, local)
@@ -261,6 +295,31 @@ class Encoder:
         type_ = next(Type(name) for name, kind in _KINDS.items() if kind == after.kind)
         holds = self.encode(_relation(function, text, self.ruleset, type_), {"result": after, "before": before})
         return z3.Or(z3.Not(holds.known), holds.term)
+
+
+def _exact(s: Sym) -> Term:
+    """Known and not a bound: where an operation that keeps nothing of a bound is known."""
+    return z3.And(s.known, z3.Not(s.bound)) if s.may_be_bound else s.known
+
+
+def _compare(op: str, a: Sym, b: Sym, x: Term, y: Term) -> Sym:
+    """``a op b`` as ``bounds.compare``: where a side is a bound, known only where the bound
+    settles it (``v op c`` for every ``v >= x``), unknown where both sides are bounds."""
+    known, plain = z3.And(a.known, b.known), _COMPARE[op](x, y)
+    if not (a.may_be_bound or b.may_be_bound):
+        return Sym("bool", plain, known)
+
+    def settle(op: str, low: Term, c: Term) -> tuple[Term, Term]:  # (value, settled) for some v >= low
+        if op in (">", ">="):
+            return TRUE, low > c if op == ">" else low >= c
+        if op in ("<", "<="):
+            return FALSE, low >= c if op == "<" else low > c
+        return z3.BoolVal(op == "!="), low > c
+    (va, sa), (vb, sb) = settle(op, x, y), settle(MIRROR[op], y, x)
+    p, q = a.bound, b.bound
+    value = z3.If(p, va, z3.If(q, vb, plain))
+    settled = z3.If(z3.And(p, q), FALSE, z3.If(p, sa, z3.If(q, sb, TRUE)))
+    return Sym("bool", value, z3.And(known, settled))
 
 
 def kleene(op: str, parts: list[Sym]) -> Sym:

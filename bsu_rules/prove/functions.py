@@ -1,5 +1,6 @@
 """Exact encodings of the catalogue functions that are not abstracted (``Function.abstract`` is
-None). Strictness (an unknown argument gives unknown) is applied by the caller, from the catalogue."""
+None). Strictness (an unknown argument gives unknown) is applied by the caller, from the catalogue;
+so is unknown for a lower bound among the arguments of a function not in ``KEEPS_BOUNDS``."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from collections.abc import Callable
 
 import z3
 
-from bsu_rules.prove.symbols import TRUE, ProveError, Strings, Sym, Term, numeric
+from bsu_rules.prove.symbols import FALSE, TRUE, ProveError, Strings, Sym, Term, choose, either, numeric
 
 Encoding = Callable[[list[Sym], Strings], Sym]
 
@@ -33,10 +34,12 @@ def _province(args: list[Sym], strings: Strings) -> Sym:
 
 def _round_up(args: list[Sym], strings: Strings) -> Sym:
     amount, step = args
+    if step.may_be_bound:  # a step that is only a lower bound tells nothing
+        return Sym("int", z3.IntVal(0), FALSE)
     if not step.is_constant or step.constant <= 0:
         raise ProveError("round_up needs a positive constant step")
     x = amount.term if amount.kind == "real" else z3.ToReal(amount.term)
-    return Sym("int", -z3.ToInt(-x / step.constant) * step.constant, amount.known)
+    return Sym("int", -z3.ToInt(-x / step.constant) * step.constant, amount.known, bound=amount.bound)
 
 
 def _add_months(args: list[Sym], strings: Strings) -> Sym:
@@ -49,13 +52,23 @@ def _calendar(name: str) -> Encoding:
     return refuse
 
 
-def _extreme(pick_first: Callable[[Term, Term], Term]) -> Encoding:
+def _extreme(smallest: bool) -> Encoding:
+    """``min``/``max``, folded pairwise: ``max`` is a bound when any side is; ``min`` is exact
+    where an exact side is the smallest (ties too), else a bound."""
     def encode(args: list[Sym], strings: Strings) -> Sym:
         best = args[0]
         for other in args[1:]:
             a, b = numeric(best, other)
+            p, q = best.bound, other.bound
             kind = "real" if "real" in (best.kind, other.kind) else best.kind
-            best = Sym(kind, z3.If(pick_first(a, b), a, b), z3.And(best.known, other.known))
+            if not smallest:
+                bound = either(p, q)
+            elif best.may_be_bound or other.may_be_bound:
+                bound = z3.Or(z3.And(p, q), z3.And(p, z3.Not(q), b > a), z3.And(z3.Not(p), q, a > b))
+            else:
+                bound = FALSE
+            best = Sym(kind, z3.If(a <= b if smallest else a >= b, a, b), z3.And(best.known, other.known),
+                       bound=bound)
         return best
     return encode
 
@@ -63,10 +76,10 @@ def _extreme(pick_first: Callable[[Term, Term], Term]) -> Encoding:
 def _coalesce(args: list[Sym], strings: Strings) -> Sym:
     kind = "real" if any(a.kind == "real" for a in args) else args[0].kind
     terms = [z3.ToReal(a.term) if kind == "real" and a.kind == "int" else a.term for a in args]
-    value = terms[-1]
+    value, bound = terms[-1], args[-1].bound
     for a, t in zip(reversed(args[:-1]), reversed(terms[:-1]), strict=True):
-        value = z3.If(a.known, t, value)
-    return Sym(kind, value, z3.Or([a.known for a in args]))
+        value, bound = z3.If(a.known, t, value), choose(a.known, a.bound, bound)
+    return Sym(kind, value, z3.Or([a.known for a in args]), bound=bound)
 
 
 EXACT: dict[str, Encoding] = {
@@ -78,7 +91,8 @@ EXACT: dict[str, Encoding] = {
     "month_start": _calendar("month_start"),
     "month_end": _calendar("month_end"),
     "month_of": _calendar("month_of"),
-    "min": _extreme(lambda a, b: a <= b),
-    "max": _extreme(lambda a, b: a >= b),
+    "min": _extreme(smallest=True),
+    "max": _extreme(smallest=False),
     "coalesce": _coalesce,
 }
+KEEPS_BOUNDS = frozenset({"round_up", "min", "max", "coalesce", "known"})  # what each keeps: above

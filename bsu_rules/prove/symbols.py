@@ -1,5 +1,6 @@
 """Symbolic values: a solver term and a *known* flag for every value (Kleene's unknown made
-explicit), and the finite universe of texts the rules can tell apart."""
+explicit), a *bound* flag for a number that is only a lower bound, and the finite universe of texts
+the rules can tell apart."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 
 import z3
 
+from bsu_rules.bounds import AtLeast
 from bsu_rules.ruleset.types import BOOL, DATE, DECIMAL, INT, MONTH, Type
 
 Term = Any  # a z3 expression (z3 has no type stubs)
@@ -26,12 +28,19 @@ class Sym:
     """One value: ``kind`` is bool, int, real, str (a code in ``Strings``), date (a day number),
     month (year * 12 + month - 1), list (``term`` a tuple of Sym), table (``term`` the Table) or
     history (``term`` the member field path). ``term`` means nothing where ``known`` is false.
-    ``constant``: the Python value when the value is fixed by the rule set."""
+    ``constant``: the Python value when the value is fixed by the rule set. ``bound``: where known,
+    true when the number is only *at least* ``term`` (``bsu_rules.bounds``); the literal false for
+    every value no lower-bound table row can reach."""
 
     kind: str
     term: Any
     known: Term = TRUE
     constant: Any = field(default=NO_CONSTANT, compare=False)
+    bound: Term = field(default=FALSE, compare=False)
+
+    @property
+    def may_be_bound(self) -> bool:
+        return not z3.is_false(self.bound)
 
     @property
     def is_constant(self) -> bool:
@@ -71,6 +80,9 @@ def lift(value: Any, type_: Type | None, strings: Strings) -> Sym:
     """A constant as a symbolic value (``None`` is unknown)."""
     if value is None:
         return Sym("none", z3.IntVal(0), FALSE, None)
+    if isinstance(value, AtLeast):
+        number = lift(value.value, type_, strings)
+        return Sym(number.kind, number.term, TRUE, value, TRUE)
     if isinstance(value, bool) or type_ == BOOL:
         return Sym("bool", z3.BoolVal(bool(value)), TRUE, value)
     if type_ == MONTH or (isinstance(value, str) and type_ is not None and type_.name == "month"):
@@ -87,6 +99,17 @@ def lift(value: Any, type_: Type | None, strings: Strings) -> Sym:
         item = type_.item if type_ is not None and type_.name == "list" else None
         return Sym("list", tuple(lift(v, item, strings) for v in value), TRUE, tuple(value))
     raise ProveError(f"no symbolic form for the constant {value!r}")
+
+
+def either(*terms: Term) -> Term:
+    """``Or`` of bound flags, kept the literal false when every one is."""
+    live = [t for t in terms if not z3.is_false(t)]
+    return z3.Or(live) if live else FALSE
+
+
+def choose(test: Term, a: Term, b: Term) -> Term:
+    """``If`` of bound flags, kept the literal false when both are."""
+    return FALSE if z3.is_false(a) and z3.is_false(b) else z3.If(test, a, b)
 
 
 def numeric(a: Sym, b: Sym) -> tuple[Term, Term]:
