@@ -6,11 +6,14 @@ import hashlib
 import json
 from datetime import date
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, JsonValue
 
 from bsu_rules.ruleset.schema import Text
+
+if TYPE_CHECKING:
+    from bsu_rules.unknowns import Need
 
 
 class Outcome(StrEnum):
@@ -123,6 +126,13 @@ class Decision(_Data):
 
     def rule(self, rule_id: str) -> RuleOutcome:
         return next(r for r in self.rules if r.id == rule_id)
+
+    @property
+    def needed(self) -> list[Need]:
+        """The unknown inputs that could still change this decision, most decisive first (see ``needed``)."""
+        from bsu_rules.unknowns import needed
+
+        return needed(self)
 
 
 def trusted(cls: type[M], fields: dict[str, Any]) -> M:

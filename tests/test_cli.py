@@ -82,3 +82,46 @@ def test_bad_date_option_is_a_usage_error() -> None:
     run = subprocess.run([sys.executable, "-m", "bsu_rules", "evaluate", "bsu-2022", EXAMPLES, "--on", "12/09/2022"],
                          capture_output=True, text=True)
     assert run.returncode == 2 and "is not a date" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_check_takes_folders_and_globs_and_tells_other_files_apart(capsys: pytest.CaptureFixture[str]) -> None:
+    rules = ROOT / "rules"
+    assert main(["check", str(rules)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[-1] == "4 file(s): 0 error(s), 0 warning(s)"
+    assert sum(line.startswith("rule set bsu-") and " sha256 " in line for line in out) == 4
+    assert main(["check", str(rules / "bsu-202[0-2].yaml")]) == 0  # a glob the shell did not expand
+    assert capsys.readouterr().out.splitlines()[-1] == "3 file(s): 0 error(s), 0 warning(s)"
+    test_file = str(rules / "tests" / "bsu-2022.yaml")
+    assert main(["check", test_file]) == 1
+    out = capsys.readouterr().out
+    assert f"run `bsu-rules test {test_file}`" in out and "missing-key" not in out
+    assert main(["check", str(rules / "tables" / "minimum-wage-2022.csv")]) == 1
+    out = capsys.readouterr().out
+    assert "is a table, not a rule file" in out and "dictionary" not in out and "RuleFile" not in out
+
+
+def test_a_mistyped_id_names_no_invented_path(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", "bsu-2023"]) == 1
+    out = capsys.readouterr().out
+    assert out.startswith("bsu-2023:1:1: error [file-not-found]: no rule file `bsu-2023`")
+    assert "did you mean `bsu-2025`?" in out and "/" not in out.splitlines()[0]
+    assert main(["evaluate", "bsu-2023", EXAMPLES]) == 2
+    assert "/" not in capsys.readouterr().err
+
+
+def test_text_output_ends_with_a_summary(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["evaluate", "bsu-2022", EXAMPLES, "--format", "text", "--lang", "en"]) == 0
+    captured = capsys.readouterr()
+    out = captured.out.splitlines()
+    assert out[-1] == "16 decisions: 5 eligible, 10 ineligible, 1 undetermined"
+    assert any(line.startswith("Key: ") for line in out)  # each page carries the key to its marks
+    assert "rule set bsu-2022 2022.1: " in captured.err and " sha256 " in captured.err
+
+
+def test_the_durable_engine_gives_the_same_bytes(capsys: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip("durable")
+    assert main(["evaluate", "bsu-2022", EXAMPLES]) == 0
+    scalar = capsys.readouterr().out
+    assert main(["evaluate", "bsu-2022", EXAMPLES, "--engine", "durable"]) == 0
+    assert capsys.readouterr().out == scalar

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+import shutil
 from datetime import date
 from pathlib import Path
 
@@ -184,3 +186,23 @@ def test_pytest_plugin_reports_file_problems(pytester: pytest.Pytester) -> None:
     result = pytester.runpytest(*PLUGIN)
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(["tests/bad.yaml:3:1: error ?unknown-key?: unknown key `basis`; did you mean `bases`?"])
+
+
+def test_the_edited_rule_file_is_the_one_tested(rules_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The rule-authoring guide's worked example gives what the guide promises: `ruleset: bsu-2022` in
+    rules/tests/ means rules/bsu-2022.yaml beside it, not the bundled copy."""
+    root = Path(__file__).resolve().parents[1]
+    guide = (root / "docs" / "rule-authoring.md").read_text("utf-8")
+    promised = re.search(r"`bsu-rules test rules/` gives `(\d+ passed, \d+ failed)`", guide)
+    assert promised is not None
+    shutil.copytree(root / "rules" / "tests", rules_copy / "tests")
+    edition = rules_copy / "bsu-2022.yaml"
+    text = edition.read_text("utf-8")
+    assert "    value: 3500000\n" in text
+    edition.write_text(text.replace("    value: 3500000\n", "    value: 4000000\n", 1), "utf-8")
+    assert main(["test", str(rules_copy)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out[-1] == promised.group(1)
+    assert any(line.startswith(f"rule set bsu-2022 2022.1: {edition} sha256 ") for line in out)
+    failed = int(out[-1].split()[2])
+    assert failed and sum("FAILED" in line and "rules.wage-ceiling: expected" in line for line in out) == failed

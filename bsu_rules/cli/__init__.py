@@ -17,6 +17,7 @@ COMMANDS = (
     "evaluate", "check", "schema", "test", "doc", "diff", "prove",  # deciding and rule authoring
     "archive", "verify", "replay",  # auditing
     "batch", "generate", "explain", "impact",  # national-scale screening
+    "serve", "example",  # the HTTP service; the bundled examples
 )
 
 

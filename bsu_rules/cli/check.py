@@ -3,32 +3,78 @@
 from __future__ import annotations
 
 import argparse
+import glob
 import json
+from pathlib import Path
 from typing import Any
 
-from bsu_rules.ruleset.diagnostics import Severity, render
+from bsu_rules.cli.options import used
+from bsu_rules.ruleset.diagnostics import Diagnostic, Severity, render
 from bsu_rules.ruleset.loader import check_file
+from bsu_rules.ruleset.model import RuleSet
+from bsu_rules.ruleset.source import read_yaml
+
+RULE_FILES = ("*.yaml", "*.yml")
 
 
 def add(sub: Any) -> None:
     p: argparse.ArgumentParser = sub.add_parser("check", help="check rule files and print diagnostics")
-    p.add_argument("rulesets", nargs="+", metavar="RULESET")
+    p.add_argument("rulesets", nargs="+", metavar="RULESET",
+                   help="rule files, folders of them (e.g. rules/), globs, or bundled ids such as bsu-2022")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(run=run)
 
 
+def expand(names: list[str]) -> list[str]:
+    """Folders become the rule files directly in them; a glob the shell left alone is expanded."""
+    out: list[str] = []
+    for name in names:
+        if Path(name).is_dir():
+            out += sorted(str(p) for pattern in RULE_FILES for p in Path(name).glob(pattern)) or [name]
+        elif not Path(name).exists() and glob.has_magic(name):
+            out += sorted(glob.glob(name)) or [name]
+        else:
+            out.append(name)
+    return out
+
+
+def check_one(name: str) -> tuple[RuleSet | None, list[Diagnostic]]:
+    """The diagnostics of one rule file; a test file, a table or a folder is told apart from it."""
+    path = Path(name)
+    problem = None
+    if path.is_dir():
+        problem = f"no rule files (*.yaml) in folder `{name}`"
+    elif path.suffix.lower() in (".csv", ".tsv"):
+        problem = (f"`{name}` is a table, not a rule file: a table is checked with the rule file that names it "
+                   "under `tables:` (bsu-rules check <rule file>)")
+    elif path.is_file() and path.suffix.lower() in (".yaml", ".yml"):
+        data = read_yaml(path.read_text("utf-8"), name).data
+        if isinstance(data, dict) and "cases" in data and "rules" not in data:
+            problem = f"`{name}` is a rule test file, not a rule file: run `bsu-rules test {name}`"
+    if problem is not None:
+        return None, [Diagnostic(name, 1, 1, "not-a-rule-file", problem)]
+    return check_file(name)
+
+
 def run(args: argparse.Namespace) -> int:
-    found = []
-    for name in args.rulesets:
-        _, diagnostics = check_file(name)
+    found, checked = [], []
+    names = expand(args.rulesets)
+    for name in names:
+        ruleset, diagnostics = check_one(name)
         found.extend(diagnostics)
+        if ruleset is not None:
+            checked.append(ruleset)
     errors = sum(d.severity == Severity.ERROR for d in found)
     warnings = len(found) - errors
     if args.format == "json":
         print(json.dumps({"errors": errors, "warnings": warnings,
+                          "rulesets": [{"id": r.id, "version": r.version, "path": str(r.path), "sha256": r.sha256}
+                                       for r in checked],
                           "diagnostics": json.loads(render(found, "json"))}, ensure_ascii=False, indent=2))
     else:
         if found:
             print(render(found))
-        print(f"{len(args.rulesets)} file(s): {errors} error(s), {warnings} warning(s)")
+        for ruleset in checked:
+            print(used(ruleset))
+        print(f"{len(names)} file(s): {errors} error(s), {warnings} warning(s)")
     return 1 if errors else 0

@@ -8,11 +8,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from bsu_rules.cli.options import day, read_records
+from bsu_rules.cli.options import day, load, read_records
 from bsu_rules.diff import compare, flips
 from bsu_rules.errors import InputError
 from bsu_rules.formatting import rupiah
-from bsu_rules.ruleset.loader import load_ruleset
 
 OUTCOMES = ("eligible", "ineligible", "undetermined")
 _MARK = {"added": "+", "removed": "-", "changed": "~"}
@@ -45,7 +44,7 @@ def add(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    old, new = load_ruleset(args.old), load_ruleset(args.new)
+    old, new = load(args.old), load(args.new)
     old_on, new_on = args.old_on or args.on, args.new_on or args.on
     report = compare(old, new, old_on, new_on)
     if args.members:

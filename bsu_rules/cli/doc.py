@@ -7,9 +7,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from bsu_rules.cli.options import load
 from bsu_rules.docgen import edition_pages, render
 from bsu_rules.interpretations import interpretation_pages
-from bsu_rules.ruleset.loader import load_ruleset
 
 REFRESH = "python -m bsu_rules doc --all --out docs/editions"
 REFRESH_INTERPRETATIONS = "python -m bsu_rules doc --interpretations --out docs"
@@ -47,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         if args.check and not args.out:
             args.parser.error("--check needs --out")
-        text = render(load_ruleset(args.ruleset), args.lang or "id", args.format)
+        text = render(load(args.ruleset), args.lang or "id", args.format)
         if not args.out:
             sys.stdout.write(text)
             return 0

@@ -5,16 +5,17 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 from bsu_rules.audit.log import AuditError, DecisionLog
 from bsu_rules.cli.archive import add_evaluate_options, open_audit
 from bsu_rules.cli.options import add_reform_options, day, load_reform, read_records
-from bsu_rules.decisions import Decision
+from bsu_rules.decisions import Decision, Outcome
 from bsu_rules.errors import InputError
-from bsu_rules.evaluators.scalar import Plan
 from bsu_rules.explain import AUDIENCES, render_html, render_text
-from bsu_rules.members import parse_member
+from bsu_rules.members import Member, parse_member
 from bsu_rules.records import BadRecord
 from bsu_rules.ruleset.model import RuleSet
 
@@ -30,6 +31,8 @@ def add(sub: Any) -> None:
     p.add_argument("--audience", choices=AUDIENCES, default="worker",
                    help="who reads text and html: worker (what failed, in plain words), officer (every "
                         "criterion), auditor (everything, internal names and hashes included)")
+    p.add_argument("--engine", choices=("scalar", "durable"), default="scalar",
+                   help="scalar (the reference) or durable (durable_rules; needs the durable extra)")
     add_reform_options(p)
     add_evaluate_options(p)
     p.set_defaults(run=run)
@@ -39,21 +42,45 @@ def error_line(number: int, field: str, message: str) -> str:
     return json.dumps({"error": {"record": number, "field": field, "message": message}}, ensure_ascii=False)
 
 
+_SUMMARY = {
+    "id": ("{n} keputusan: {eligible} layak, {ineligible} tidak layak, {undetermined} belum dapat ditentukan",
+           "; {bad} catatan rusak"),
+    "en": ("{n} decisions: {eligible} eligible, {ineligible} ineligible, {undetermined} undetermined",
+           "; {bad} malformed record(s)"),
+}
+
+
 def run(args: argparse.Namespace) -> int:
     ruleset = load_reform(args.ruleset, args)
     plan = ruleset.plan(args.on)
+    decide: Callable[[Member], Decision] = plan.decide
+    stops: tuple[type[Exception], ...] = (AuditError,)
+    if args.engine == "durable":
+        try:
+            from bsu_rules.evaluators.durable import DurablePlan, DurableShortfall
+        except ImportError:
+            print("bsu-rules: --engine durable needs the durable extra: pip install 'bsu-rules[durable]' "
+                  "(durable_rules builds on Python 3.12 and older)", file=sys.stderr)
+            return 2
+        decide, stops = DurablePlan(plan).decide, (AuditError, DurableShortfall)
+    outcomes: Counter[str] = Counter()
     try:
         log = open_audit(args, ruleset)
-        bad = _decide(args, ruleset, plan, log)
-    except AuditError as exc:
+        bad = _decide(args, ruleset, decide, log, outcomes)
+    except stops as exc:
         print(f"bsu-rules: {exc}", file=sys.stderr)
         return 2
+    if args.format == "text":
+        words, extra = _SUMMARY[args.lang]
+        print(words.format(n=outcomes.total(), **{o.value: outcomes[o.value] for o in Outcome})
+              + (extra.format(bad=bad) if bad else ""))
     if bad:
         print(f"bsu-rules: {bad} malformed record(s), see the error lines", file=sys.stderr)
     return 1 if bad else 0
 
 
-def _decide(args: argparse.Namespace, ruleset: RuleSet, plan: Plan, log: DecisionLog | None) -> int:
+def _decide(args: argparse.Namespace, ruleset: RuleSet, decide: Callable[[Member], Decision],
+            log: DecisionLog | None, outcomes: Counter[str]) -> int:
     """Print a decision per record; with a log, only once the decision is written to it."""
     bad = 0
     out = sys.stdout
@@ -78,7 +105,8 @@ def _decide(args: argparse.Namespace, ruleset: RuleSet, plan: Plan, log: Decisio
             field, _ = exc.problems[0]
             emit(error_line(number, field, str(exc)))
             continue
-        decision = plan.decide(member)
+        decision = decide(member)
+        outcomes[decision.outcome.value] += 1
         text = decision.to_json() if args.format == "json" else None
         if args.format == "html":
             page.append(decision)

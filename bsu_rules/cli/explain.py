@@ -18,11 +18,10 @@ from typing import Any
 
 from bsu_rules.audit.snapshot import KEY_ENV, pseudonym
 from bsu_rules.cli.batch import missing_extra, positive_int
-from bsu_rules.cli.options import add_key_options, pseudonym_key
+from bsu_rules.cli.options import add_key_options, load, pseudonym_key
 from bsu_rules.decisions import mask_nik
 from bsu_rules.explain import AUDIENCES, render_text
 from bsu_rules.members import parse_member
-from bsu_rules.ruleset.loader import load_ruleset
 
 NESTED = ("employer", "wages", "contributions", "program_receipts", "bank_account")
 _OUTCOME = {"id": {"eligible": "memenuhi syarat", "ineligible": "tidak memenuhi syarat",
@@ -117,7 +116,7 @@ def run(args: argparse.Namespace) -> int:
               "or use --row", file=sys.stderr)
         return 2
     key = pseudonym(args.nik, secret) if args.nik and secret else None
-    ruleset = load_ruleset(args.ruleset)
+    ruleset = load(args.ruleset)
     rows = find_decisions(args.decisions, key, args.row)
     if not rows:
         what = "this NIK" if args.nik else f"row {args.row}"

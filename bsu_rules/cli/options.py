@@ -123,6 +123,20 @@ def pseudonym_key(args: argparse.Namespace) -> bytes | None:
     return value.encode("utf-8") if value else None
 
 
+def used(ruleset: RuleSet) -> str:
+    """Which rule file a command used, and its sha256: the line every command prints."""
+    return f"rule set {ruleset.id} {ruleset.version}: {ruleset.path} sha256 {ruleset.sha256}"
+
+
+def load(name: str) -> RuleSet:
+    """Load a rule set (path or bundled id) and say on stderr which file and sha256 it is."""
+    from bsu_rules.ruleset.loader import load_ruleset
+
+    ruleset = load_ruleset(name)
+    print(f"bsu-rules: {used(ruleset)}", file=sys.stderr)
+    return ruleset
+
+
 def add_reform_options(p: argparse.ArgumentParser) -> None:
     """``--set NAME[@DATE]=VALUE`` and ``--table NAME=FILE``: a reform without editing the rule file."""
     p.add_argument("--set", action="append", default=[], metavar="NAME[@DATE]=VALUE", dest="sets",
@@ -132,8 +146,11 @@ def add_reform_options(p: argparse.ArgumentParser) -> None:
 
 
 def load_reform(name: str, args: argparse.Namespace) -> RuleSet:
-    """The rule set named, with the command line's ``--set``/``--table`` overrides applied."""
+    """The rule set named, with the command line's ``--set``/``--table`` overrides applied; named on stderr
+    with its file and sha256 (a reform has its own)."""
     from bsu_rules.ruleset.loader import load_ruleset
     from bsu_rules.ruleset.overrides import reform_of
 
-    return reform_of(load_ruleset(name), getattr(args, "sets", []), getattr(args, "tables", []))
+    ruleset = reform_of(load_ruleset(name), getattr(args, "sets", []), getattr(args, "tables", []))
+    print(f"bsu-rules: {used(ruleset)}", file=sys.stderr)
+    return ruleset

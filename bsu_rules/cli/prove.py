@@ -9,9 +9,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bsu_rules.cli.options import day
+from bsu_rules.cli.options import day, load
 from bsu_rules.decisions import mask_nik
-from bsu_rules.ruleset.loader import load_ruleset
 
 
 def add(sub: Any) -> None:
@@ -38,7 +37,7 @@ def run(args: argparse.Namespace) -> int:
         print("bsu-rules: proofs need z3-solver: pip install 'bsu-rules[prove]'", file=sys.stderr)
         return 2
     start = time.perf_counter()
-    ruleset = load_ruleset(args.ruleset)
+    ruleset = load(args.ruleset)
     try:
         path = Path(args.properties) if args.properties else authored.path_for(ruleset)
         props = authored.load(path, ruleset) if args.properties or path.exists() else []

@@ -6,6 +6,7 @@ import argparse
 import json
 from typing import Any
 
+from bsu_rules.cli.options import used
 from bsu_rules.ruleset.diagnostics import Severity, render
 from bsu_rules.testing.coverage import measure
 from bsu_rules.testing.runner import run_paths
@@ -31,6 +32,8 @@ def run(args: argparse.Namespace) -> int:
         errors = sum(d.severity == Severity.ERROR for d in report.diagnostics)
         print(json.dumps({
             "passed": report.passed, "failed": report.failed, "errors": errors,
+            "rulesets": [{"id": r.id, "version": r.version, "path": str(r.path), "sha256": r.sha256}
+                         for r in report.rulesets],
             "diagnostics": json.loads(render(report.diagnostics, "json")),
             "cases": [r.to_dict() for r in report.results],
             "coverage": coverage.to_dict() if coverage else None,
@@ -42,6 +45,8 @@ def run(args: argparse.Namespace) -> int:
         for result in report.results:
             if not result.passed:
                 print(result.summary())
+        for ruleset in report.rulesets:
+            print(used(ruleset))
         print(f"{report.passed} passed, {report.failed} failed")
         if coverage is not None and args.coverage:
             print()

@@ -51,7 +51,8 @@ def check_file(name: str | Path) -> tuple[RuleSet | None, list[Diagnostic]]:
             return None, [Diagnostic(str(path), 1, 1, "file", f"the rule file {exc}")]
         known = sorted(p.stem for p in bundled_rules().glob("*.yaml"))
         hint = nearest(str(name), known)
-        return None, [Diagnostic(str(path), 1, 1, "file-not-found",
+        where = str(path) if path == Path(name) else str(name)  # an id: not the path it was looked for at
+        return None, [Diagnostic(where, 1, 1, "file-not-found",
                                  f"no rule file `{name}` (bundled: {', '.join(known)})", suggestion=hint)]
     located = read_yaml(raw, str(path))
     if located.diagnostics:

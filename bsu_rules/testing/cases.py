@@ -103,19 +103,31 @@ class RuleSets:
         self._cache: dict[Path, RuleSet | RuleSetError] = {}
 
     def get(self, ref: str, test_file: Path) -> RuleSet:
-        """The rule set ``ref`` names: a path relative to ``test_file``, or a bundled id."""
+        """The rule set ``ref`` names: a path relative to ``test_file``; or an id, looked for as
+        ``<id>.yaml`` beside the test file, then in the folder above it (``rules/tests/`` tests
+        ``rules/``), and only then among the bundled rule sets."""
         looks_like_path = ref.endswith((".yaml", ".yml")) or "/" in ref or "\\" in ref
-        path = (test_file.parent / ref) if looks_like_path else resolve(ref)
+        local = (test_file.parent / ref) if looks_like_path else beside(ref, test_file)
+        path = local or resolve(ref)
         key = path.resolve()
         if key not in self._cache:
             try:
-                self._cache[key] = load_ruleset(path if looks_like_path else ref)
+                self._cache[key] = load_ruleset(local or ref)
             except RuleSetError as exc:
                 self._cache[key] = exc
         found = self._cache[key]
         if isinstance(found, RuleSetError):
             raise found
         return found
+
+
+def beside(ruleset_id: str, test_file: Path) -> Path | None:
+    """The rule file ``<id>.yaml`` next to a test file (not the test file itself), or one folder up."""
+    for folder in (test_file.parent, test_file.parent.parent):
+        candidate = folder / f"{ruleset_id}.yaml"
+        if candidate.is_file() and candidate.resolve() != test_file.resolve():
+            return candidate
+    return None
 
 
 def load_file(path: Path, rulesets: RuleSets) -> CaseFile:

@@ -1,0 +1,5 @@
+"""The HTTP decision service (the ``serve`` extra): ``create_app`` builds it, ``bsu-rules serve`` runs it."""
+
+from bsu_rules.service.app import Limits, create_app
+
+__all__ = ["Limits", "create_app"]

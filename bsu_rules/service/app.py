@@ -1,0 +1,277 @@
+"""The HTTP decision service (FastAPI): the same decisions as ``bsu-rules evaluate``, byte for byte.
+
+Every error a client sees has one shape, ``{"error": {"code", "message", "record"?, "field"?}}``
+(a malformed record gets the same object as an ``evaluate`` error line, plus a ``code``). Nothing
+the engine raises reaches a client as a traceback: an unexpected failure is ``500 internal``.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from fastapi import FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from pydantic import BaseModel
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+
+from bsu_rules import __version__
+from bsu_rules.audit.log import DecisionLog
+from bsu_rules.cli.schema import schema
+from bsu_rules.decisions import Decision, Outcome
+from bsu_rules.errors import InputError
+from bsu_rules.explain import render_text
+from bsu_rules.members import Member, parse_member
+from bsu_rules.ruleset.diagnostics import nearest
+from bsu_rules.ruleset.model import OutOfForce, RuleSet
+from bsu_rules.service.editions import Edition, EditionSummary, edition, summary
+from bsu_rules.unknowns import Need, needed
+
+NDJSON = "application/x-ndjson"
+
+
+class Questions(BaseModel):
+    """What to ask next about one record (``POST /v1/needed``)."""
+
+    outcome: Outcome
+    needed: list[Need]
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one request may ask for."""
+
+    max_body_bytes: int = 1_048_576
+    max_records: int = 1000
+    max_seconds: float = 10.0
+
+
+class ServiceError(Exception):
+    """An error a client caused (4xx) or may retry (5xx), in the one error shape."""
+
+    def __init__(self, status: int, code: str, message: str, **where: Any) -> None:
+        super().__init__(message)
+        self.status, self.body = status, {"error": {"code": code, "message": message, **where}}
+
+
+def _error(exc: ServiceError) -> JSONResponse:
+    return JSONResponse(exc.body, status_code=exc.status)
+
+
+_STATUS_CODES = {404: "not-found", 405: "method-not-allowed", 413: "body-too-large"}
+
+
+def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None, limits: Limits = Limits()) -> FastAPI:
+    """The service for these editions; with ``log``, a decision is answered only once it is logged."""
+    by_id = {rs.id: rs for rs in rulesets}
+    log_lock = threading.Lock()  # one writer: requests take turns appending to the log
+    app = FastAPI(title="bsu-rules", version=__version__, openapi_url="/openapi.json", docs_url=None,
+                  redoc_url=None, description="Decide and explain BSU (wage subsidy) eligibility.")
+
+    @app.exception_handler(ServiceError)
+    async def service_error(request: Request, exc: ServiceError) -> JSONResponse:
+        return _error(exc)
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_query(request: Request, exc: RequestValidationError) -> JSONResponse:
+        first = exc.errors()[0]
+        field = ".".join(str(p) for p in first["loc"][1:]) or str(first["loc"][0])
+        return _error(ServiceError(400, "bad-parameter", f"{field}: {first['msg']}", field=field))
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> JSONResponse:
+        code = _STATUS_CODES.get(exc.status_code, "http-error")
+        return _error(ServiceError(exc.status_code, code, str(exc.detail)))
+
+    @app.exception_handler(Exception)
+    async def internal(request: Request, exc: Exception) -> JSONResponse:
+        return _error(ServiceError(500, "internal", "the service failed on this request; it was logged"))
+
+    def ruleset_for(name: str) -> RuleSet:
+        rs = by_id.get(name)
+        if rs is None:
+            hint = nearest(name, sorted(by_id))
+            raise ServiceError(404, "unknown-edition", f"no edition `{name}` here (served: {', '.join(by_id)})"
+                               + (f"; did you mean `{hint}`?" if hint else ""), field="ruleset")
+        return rs
+
+    async def records(request: Request) -> tuple[list[Any], bool]:
+        """The JSON body (one record, or a list of them) within the limits; and whether it was a list."""
+        declared = request.headers.get("content-length")
+        if declared is not None and declared.isdigit() and int(declared) > limits.max_body_bytes:
+            raise _too_large(limits)
+        body = bytearray()
+        async for chunk in request.stream():
+            body += chunk
+            if len(body) > limits.max_body_bytes:
+                raise _too_large(limits)
+        try:
+            data = json.loads(body)
+        except (ValueError, RecursionError) as exc:  # UnicodeDecodeError is a ValueError
+            raise ServiceError(400, "bad-json", f"the body is not JSON ({exc})") from None
+        many = isinstance(data, list)
+        items = data if many else [data]
+        if len(items) > limits.max_records:
+            raise ServiceError(413, "too-many-records", f"{len(items)} records in one request; at most "
+                               f"{limits.max_records}: split the request")
+        return items, many
+
+    async def decide(rs: RuleSet, on: date | None, items: list[Any]) -> list[tuple[Decision | None, str]]:
+        """One record is decided on the event loop (a fraction of a millisecond); more, or logging, in a thread."""
+        if len(items) == 1 and log is None:
+            return decide_all(rs, on, items)
+        return await run_in_threadpool(decide_all, rs, on, items)
+
+    def decide_all(rs: RuleSet, on: date | None, items: list[Any]) -> list[tuple[Decision | None, str]]:
+        """Each record's decision and its JSON (or its error line), in order, within the time limit."""
+        try:
+            plan = rs.plan(on)
+        except OutOfForce as exc:
+            raise ServiceError(422, "out-of-force", str(exc), field="on") from None
+        deadline = time.monotonic() + limits.max_seconds
+        out: list[tuple[Decision | None, str]] = []
+        decided: list[tuple[Decision, Member, str]] = []
+        for number, record in enumerate(items, 1):
+            if time.monotonic() > deadline:
+                raise ServiceError(408, "time-limit", f"deciding took longer than {limits.max_seconds:g} s "
+                                   f"(stopped at record {number}): send fewer records per request")
+            try:
+                member = parse_member(record)
+            except InputError as exc:
+                field, _ = exc.problems[0]
+                out.append((None, json.dumps({"error": {"code": "invalid-record", "field": field,
+                                                        "message": str(exc), "record": number}},
+                                             ensure_ascii=False, separators=(",", ":"))))
+                continue
+            decision = plan.decide(member)
+            text = decision.to_json()
+            out.append((decision, text))
+            decided.append((decision, member, text))
+        if log is not None:
+            with log_lock:
+                for decision, member, text in decided:
+                    log.record(decision, member, rs, text)
+                log.flush()
+        return out
+
+    @app.post("/v1/decisions", tags=["decisions"], openapi_extra=_body("member records to decide"),
+              responses={200: {"model": Decision, "description": "The decision (a list of them for a list of "
+                                                                 "records; one per line with Accept: " + NDJSON + ")"},
+                         **_ERRORS})
+    async def decisions(request: Request, ruleset: Annotated[str, Query(description="edition id, e.g. bsu-2022")],
+                        on: Annotated[date | None, Query(description="decision date (default: the "
+                                                                     "latest date the edition describes)")] = None,
+                        ) -> Response:
+        """Decide one member record (a JSON object) or many (a JSON list): the canonical decision JSON."""
+        rs = ruleset_for(ruleset)
+        items, many = await records(request)
+        out = await decide(rs, on, items)
+        if not many:
+            decision, text = out[0]
+            if decision is None:
+                return Response(text, status_code=422, media_type="application/json")
+            return Response(text, media_type="application/json")
+        if NDJSON in request.headers.get("accept", ""):
+            return Response("".join(text + "\n" for _, text in out), media_type=NDJSON)
+        return Response("[" + ",".join(text for _, text in out) + "]", media_type="application/json")
+
+    @app.post("/v1/explanations", tags=["decisions"], openapi_extra=_body("member records to explain"),
+              response_class=PlainTextResponse, responses=_ERRORS)
+    async def explanations(request: Request, ruleset: Annotated[str, Query()],
+                           lang: Annotated[Literal["id", "en"], Query()] = "id",
+                           audience: Annotated[Literal["worker", "officer", "auditor"], Query(
+                               description="worker: what failed, in plain words; officer: every criterion; "
+                                           "auditor: everything, internal names and hashes included")] = "worker",
+                           on: Annotated[date | None, Query()] = None) -> PlainTextResponse:
+        """Each record's decision as readable text (as ``evaluate --format text``), blank-line separated."""
+        rs = ruleset_for(ruleset)
+        items, many = await records(request)
+        out = await decide(rs, on, items)
+        if not many and out[0][0] is None:
+            return PlainTextResponse(out[0][1], status_code=422, media_type="application/json")
+        pages = (text if d is None else render_text(d, rs, lang, audience) for d, text in out)
+        return PlainTextResponse("\n\n".join(pages) + "\n")
+
+    @app.post("/v1/needed", tags=["decisions"], openapi_extra=_body("member records"),
+              responses={200: {"model": Questions, "description": "What to ask next (a list of them for a "
+                                                                  "list of records)"}, **_ERRORS})
+    async def questions(request: Request, ruleset: Annotated[str, Query()],
+                        on: Annotated[date | None, Query()] = None) -> Response:
+        """The unknown inputs that could still change each record's outcome, most decisive first, each
+        with the criteria (and articles) that wait for it; none once the outcome is settled."""
+        rs = ruleset_for(ruleset)
+        items, many = await records(request)
+        decided = await decide(rs, on, items)
+        out = [text if d is None else Questions(outcome=d.outcome, needed=needed(d, rs)).model_dump_json()
+               for d, text in decided]
+        if not many:
+            return Response(out[0], status_code=422 if decided[0][0] is None else 200, media_type="application/json")
+        return Response("[" + ",".join(out) + "]", media_type="application/json")
+
+    @app.get("/v1/editions", tags=["editions"])
+    async def editions() -> list[EditionSummary]:
+        """The editions this service decides under."""
+        return [summary(rs) for rs in by_id.values()]
+
+    @app.get("/v1/editions/{edition_id}", tags=["editions"], responses=_ERRORS)
+    async def one_edition(edition_id: str) -> Edition:
+        """One edition: its criteria, its parameters with the dates they take effect, the articles cited."""
+        return edition(ruleset_for(edition_id))
+
+    @app.get("/v1/schemas/{name}", tags=["schemas"], responses=_ERRORS)
+    async def schemas(name: Literal["member", "decision", "ruleset"]) -> dict[str, Any]:
+        """The JSON Schema of the member record, the decision or the rule file."""
+        return schema(name)
+
+    @app.get("/healthz", tags=["service"])
+    async def healthz() -> dict[str, Any]:
+        return {"status": "ok", "version": __version__, "editions": sorted(by_id)}
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            doc = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+            member = Member.model_json_schema(ref_template="#/components/schemas/{model}")
+            components = doc.setdefault("components", {}).setdefault("schemas", {})
+            components.update(member.pop("$defs", {}))
+            components["Member"] = member
+            components["Error"] = _ERROR_SCHEMA
+            app.openapi_schema = doc
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+    return app
+
+
+def _too_large(limits: Limits) -> ServiceError:
+    return ServiceError(413, "body-too-large", f"the body is over {limits.max_body_bytes} bytes: "
+                        "send fewer records per request")
+
+
+def _body(description: str) -> dict[str, Any]:
+    member = {"$ref": "#/components/schemas/Member"}
+    return {"requestBody": {"required": True, "description": description + ": one JSON object or a list",
+                            "content": {"application/json": {"schema": {
+                                "oneOf": [member, {"type": "array", "items": member}]}}}}}
+
+
+_ERROR_SCHEMA = {
+    "type": "object", "required": ["error"], "additionalProperties": False,
+    "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {
+        "code": {"type": "string"}, "message": {"type": "string"},
+        "record": {"type": "integer", "description": "the record's number in the request, from 1"},
+        "field": {"type": "string", "description": "the field path or parameter at fault"}}}},
+}
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    status: {"description": text, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+    for status, text in ((400, "bad JSON or a bad parameter"), (404, "no such edition"),
+                         (408, "over the time limit"), (413, "body or record count over the limit"),
+                         (422, "a malformed record, or a date outside the edition"))
+}

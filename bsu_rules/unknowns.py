@@ -1,0 +1,79 @@
+"""What we still need to know: the unknown inputs that could still change an undetermined decision.
+
+Three-valued logic makes this exact. A criterion that came out pass or fail did so for every
+value its unknown inputs could take, so filling them cannot change it; only the inputs an
+*unknown* ``require`` or ``exclude`` criterion is missing can still change the outcome. Once a
+criterion fails, the member is ineligible whatever else is learnt, and nothing is needed; an
+eligible decision needs nothing either.
+
+An input a criterion reads only where given (a birth date checked against the NIK when there is
+one; an event date, whose absence means no such event) is not asked for: the criterion was
+decided without it, as the rules say.
+
+The inputs are ordered by how decisive they are: first those that the most unknown criteria wait
+for (one answer settles them all), then by the first such criterion in the rule file's order.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pydantic import BaseModel, ConfigDict
+
+from bsu_rules.decisions import Decision, Outcome, RuleResult
+from bsu_rules.ruleset.model import RuleSet
+
+_MEMBER_PATH = re.compile(r"\bmember(?:\.[a-z_]+)+")
+
+
+class Reason(BaseModel):
+    """A criterion that cannot be decided without the input, and the article it applies."""
+
+    model_config = ConfigDict(frozen=True)
+
+    criterion: str
+    source: str | None
+    basis: str
+
+
+class Need(BaseModel):
+    """One input to ask for: a member field path (``member.wages``), or a table row the rule set lacks
+    (``table.ppkm_areas``: the member cannot supply it), with every criterion that waits for it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    input: str
+    why: tuple[Reason, ...]
+
+
+def needed(decision: Decision, ruleset: RuleSet | None = None) -> list[Need]:
+    """The inputs that could still change ``decision``, most decisive first; [] unless undetermined.
+
+    A criterion may be unknown because a derived value is (``fact.wage``: the wages are given, but not
+    for the cut-off month); with the ``ruleset`` the decision was made under, such a value is traced
+    back to the member fields it is computed from.
+    """
+    if decision.outcome is not Outcome.UNDETERMINED:
+        return []
+    waiting: dict[str, list[tuple[int, Reason]]] = {}
+    for index, rule in enumerate(decision.rules):
+        if rule.outcome is not RuleResult.UNKNOWN or rule.kind not in ("require", "exclude"):
+            continue
+        reason = Reason(criterion=rule.id, source=rule.source, basis=rule.basis)
+        for label in rule.missing:
+            for path in _inputs(label, ruleset):
+                reasons = waiting.setdefault(path, [])
+                if all(r is not reason for _, r in reasons):
+                    reasons.append((index, reason))
+    ranked = sorted(waiting.items(), key=lambda item: (-len(item[1]), item[1][0][0], item[0]))
+    return [Need(input=path, why=tuple(r for _, r in reasons)) for path, reasons in ranked]
+
+
+def _inputs(label: str, ruleset: RuleSet | None) -> list[str]:
+    """The inputs behind a missing label: itself for a member field or a table, else the member fields
+    the derived value reads."""
+    if label.startswith(("member.", "table.")) or ruleset is None:
+        return [label]
+    if label.startswith("fact.") and label[5:] in ruleset.facts:
+        return ruleset.member_reads(ruleset.facts[label[5:]])
+    return list(dict.fromkeys(_MEMBER_PATH.findall(label))) or [label]

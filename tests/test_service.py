@@ -1,0 +1,214 @@
+"""The HTTP service, run as a real server process on 127.0.0.1 and called with a real HTTP client."""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bsu_rules.audit.log import verify_log
+
+httpx = pytest.importorskip("httpx")
+pytest.importorskip("fastapi")
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples" / "members.jsonl"
+
+
+def _serve(*options: str) -> Iterator[httpx.Client]:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "bsu_rules", "serve", "--port", str(port), *options],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    client = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30)
+    try:
+        for _ in range(300):
+            assert proc.poll() is None, proc.stderr.read().decode() if proc.stderr else ""
+            try:
+                if client.get("/healthz").status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.2)
+        yield client
+    finally:
+        client.close()
+        proc.terminate()
+        proc.wait(10)
+
+
+@pytest.fixture(scope="module")
+def log_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("service") / "decisions.jsonl"
+
+
+@pytest.fixture(scope="module")
+def server(log_path: Path) -> Iterator[httpx.Client]:
+    yield from _serve("--log", str(log_path))
+
+
+@pytest.fixture(scope="module")
+def strict() -> Iterator[httpx.Client]:
+    dated = ROOT / "tests" / "fixtures" / "lint" / "gapped-parameter.yaml"
+    yield from _serve("bsu-2022", str(dated), "--max-body", "2000", "--max-records", "3", "--time-limit", "0")
+
+
+def cli(*args: str) -> str:
+    return subprocess.run([sys.executable, "-m", "bsu_rules", *args], capture_output=True, text=True, cwd=ROOT,
+                          check=False).stdout
+
+
+def assert_error(r: httpx.Response, status: int, code: str) -> dict[str, Any]:
+    assert r.status_code == status, r.text
+    assert "Traceback" not in r.text
+    body = r.json()
+    assert set(body) == {"error"} and body["error"]["code"] == code and body["error"]["message"]
+    return dict(body["error"])
+
+
+def test_decisions_are_the_cli_bytes(server: httpx.Client) -> None:
+    expected = cli("evaluate", "bsu-2022", str(EXAMPLES)).splitlines()
+    lines = EXAMPLES.read_text("utf-8").splitlines()
+    for line, decision in zip(lines, expected, strict=True):
+        r = server.post("/v1/decisions", params={"ruleset": "bsu-2022"}, content=line)
+        assert r.status_code == 200 and r.headers["content-type"] == "application/json"
+        assert r.text == decision
+    many = "[" + ",".join(lines) + "]"
+    r = server.post("/v1/decisions", params={"ruleset": "bsu-2022"}, content=many)
+    assert r.text == "[" + ",".join(expected) + "]"
+    r = server.post("/v1/decisions", params={"ruleset": "bsu-2022"}, content=many,
+                    headers={"accept": "application/x-ndjson"})
+    assert r.text.splitlines() == expected
+
+
+def test_a_decision_date_is_honoured(server: httpx.Client) -> None:
+    record = EXAMPLES.read_text("utf-8").splitlines()[0]
+    r = server.post("/v1/decisions", params={"ruleset": "bsu-2022", "on": "2022-12-01"}, content=record)
+    assert r.json()["on"] == "2022-12-01"
+    assert r.text == cli("evaluate", "bsu-2022", str(EXAMPLES), "--on", "2022-12-01").splitlines()[0]
+
+
+def test_malformed_records_keep_their_place(server: httpx.Client) -> None:
+    good = json.loads(EXAMPLES.read_text("utf-8").splitlines()[0])
+    r = server.post("/v1/decisions", params={"ruleset": "bsu-2022"}, json=[good, {**good, "nik": "12"}, 7])
+    assert r.status_code == 200
+    first, second, third = r.json()
+    assert first["outcome"] == "eligible"
+    assert second["error"] == {"code": "invalid-record", "field": "nik", "record": 2,
+                               "message": "nik: has 2 characters, not 16"}
+    assert third["error"]["record"] == 3 and "12" not in json.dumps(third)
+    error = assert_error(server.post("/v1/decisions", params={"ruleset": "bsu-2022"}, json={"nik": "1"}),
+                         422, "invalid-record")
+    assert error["record"] == 1 and error["field"] == "nik"
+
+
+def test_explanations_are_the_cli_text(server: httpx.Client, tmp_path: Path) -> None:
+    record = EXAMPLES.read_text("utf-8").splitlines()[3]
+    (tmp_path / "one.json").write_text(record, "utf-8")
+    for audience in ("worker", "officer", "auditor"):
+        text = cli("evaluate", "bsu-2022", str(tmp_path / "one.json"), "--format", "text", "--lang", "en",
+                   "--audience", audience)
+        page = text.rstrip("\n").rsplit("\n", 1)[0].rstrip("\n")  # without the summary line
+        r = server.post("/v1/explanations", params={"ruleset": "bsu-2022", "lang": "en", "audience": audience},
+                        content=record)
+        assert r.status_code == 200 and r.headers["content-type"].startswith("text/plain")
+        assert r.text == page + "\n" and "3171********0001" in page
+    r = server.post("/v1/explanations", params={"ruleset": "bsu-2022"}, content=f"[{record},{record}]")
+    assert r.text.count("3171********0001") == 2
+
+
+def test_editions(server: httpx.Client, strict: httpx.Client) -> None:
+    listed = server.get("/v1/editions").json()
+    assert [e["id"] for e in listed] == ["bsu-2020", "bsu-2021", "bsu-2022", "bsu-2025"]
+    one = server.get("/v1/editions/bsu-2022").json()
+    assert one["sha256"] == next(e["sha256"] for e in listed if e["id"] == "bsu-2022")
+    assert one["parameters"]["wage_ceiling"]["values"] == [{"from": None, "value": 3500000}]
+    assert "pm-10-2022" in one["articles"]
+    ceiling = next(c for c in one["criteria"] if c["id"] == "wage-ceiling")
+    assert ceiling["kind"] == "require" and ceiling["source"].startswith("pm-10-2022")
+    dated = strict.get("/v1/editions/lint-gapped-parameter").json()["parameters"]["wage_ceiling"]
+    assert dated["values"] == [{"from": "2022-09-05", "value": 3500000}, {"from": "2022-11-01", "value": None}]
+    error = assert_error(server.get("/v1/editions/bsu-2023"), 404, "unknown-edition")
+    assert "bsu-2025" in error["message"]
+
+
+def test_schemas_and_openapi(server: httpx.Client) -> None:
+    from openapi_spec_validator import validate
+
+    from bsu_rules.cli.schema import schema
+
+    for name in ("member", "decision", "ruleset"):
+        assert server.get(f"/v1/schemas/{name}").json() == schema(name)
+    doc = server.get("/openapi.json").json()
+    validate(doc)
+    paths = {"/v1/decisions", "/v1/explanations", "/v1/needed", "/v1/editions", "/v1/editions/{edition_id}", "/healthz"}
+    assert paths <= set(doc["paths"])
+    assert {"Member", "Decision", "Error", "Questions", "Need"} <= set(doc["components"]["schemas"])
+
+
+def test_errors_have_one_shape(server: httpx.Client) -> None:
+    record = EXAMPLES.read_text("utf-8").splitlines()[0]
+    decide = "/v1/decisions"
+    assert_error(server.post(decide, params={"ruleset": "bsu-2022"}, content="{nope"), 400, "bad-json")
+    assert_error(server.post(decide, params={"ruleset": "bsu-2022"}, content="[" * 100_000), 400, "bad-json")
+    assert_error(server.post(decide, params={"ruleset": "bsu-2022", "on": "5/9/2022"}, content=record),
+                 400, "bad-parameter")
+    assert_error(server.post(decide, content=record), 400, "bad-parameter")
+    assert_error(server.post(decide, params={"ruleset": "bsu-2022", "on": "2020-01-01"}, content=record),
+                 422, "out-of-force")
+    assert_error(server.get(decide), 405, "method-not-allowed")
+    assert_error(server.get("/v2/decisions"), 404, "not-found")
+    assert_error(server.get("/v1/schemas/nope"), 400, "bad-parameter")
+
+
+def test_limits(strict: httpx.Client) -> None:
+    record = EXAMPLES.read_text("utf-8").splitlines()[0]
+    decide = "/v1/decisions"
+    assert_error(strict.post(decide, params={"ruleset": "bsu-2022"}, content=f"[{record},{record},{record}]"),
+                 413, "body-too-large")
+    assert_error(strict.post(decide, params={"ruleset": "bsu-2022"}, content="[{},{},{},{}]"),
+                 413, "too-many-records")
+    assert_error(strict.post(decide, params={"ruleset": "bsu-2022"}, content=record), 408, "time-limit")
+    chunks = (record.encode() for _ in range(10))  # no Content-Length: the stream itself is counted
+    assert_error(strict.post(decide, params={"ruleset": "bsu-2022"}, content=chunks), 413, "body-too-large")
+    assert_error(strict.post(decide, params={"ruleset": "bsu-2021"}, content=record), 404, "unknown-edition")
+
+
+def test_every_decision_is_in_the_verified_log(server: httpx.Client, log_path: Path) -> None:
+    before = len(log_path.read_text().splitlines()) if log_path.exists() else 0
+    records = [json.loads(line) for line in EXAMPLES.read_text("utf-8").splitlines()]
+    fresh = [{**r, "name": f"Logged once {i}"} for i, r in enumerate(records[:5])]  # logged once only
+    answered = [server.post("/v1/decisions", params={"ruleset": "bsu-2022"}, json=r).text for r in fresh]
+    lines = log_path.read_text().splitlines()[before:]
+    assert [json.dumps(json.loads(line)["decision"], separators=(",", ":"), ensure_ascii=False) for line in lines] \
+        == answered
+    assert verify_log(log_path).ok
+
+
+def test_a_short_load_run_has_no_errors(server: httpx.Client) -> None:
+    run = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "service.py"), "--requests", "300",
+                          "--concurrency", "8", "--url", str(server.base_url)], capture_output=True, text=True,
+                         check=False)
+    assert run.returncode == 0 and " 0 errors" in run.stdout, run.stdout + run.stderr
+
+
+def test_what_to_ask_next(server: httpx.Client) -> None:
+    record = json.loads(EXAMPLES.read_text("utf-8").splitlines()[0])
+    partial = {k: v for k, v in record.items() if k not in ("wages", "registered_on")}
+    r = server.post("/v1/needed", params={"ruleset": "bsu-2022"}, json=partial)
+    assert r.status_code == 200
+    body = r.json()
+    assert body["outcome"] == "undetermined"
+    assert [n["input"] for n in body["needed"]] == ["member.registered_on", "member.wages"]
+    assert body["needed"][1]["why"] == [{"criterion": "wage-ceiling", "basis": "regulation",
+                                         "source": "pm-10-2022, Pasal 3 ayat (2) huruf c; Pasal 4"}]
+    settled = server.post("/v1/needed", params={"ruleset": "bsu-2022"}, json=[{**partial, "citizenship": "WNA"}, 1])
+    first, second = settled.json()
+    assert first == {"outcome": "ineligible", "needed": []} and second["error"]["code"] == "invalid-record"
