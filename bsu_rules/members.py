@@ -1,4 +1,4 @@
-"""The input data contract: a member record as other services send it (design §3)."""
+"""The input data contract: a member record as other services send it."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 
 The checks are vectorised (Arrow compute over whole columns and flattened histories); messages
 are written only for the rows that fail, which are few. A row fails if any field breaks the
-contract (design §3): NIK not 16 digits, a value outside an enumeration, a month that is not
+contract: NIK not 16 digits, a value outside an enumeration, a month that is not
 ``YYYY-MM`` with month 01-12, a negative or missing amount, a date that is not a real
 ``YYYY-MM-DD`` day, a required field missing, or a problem found while reading (``read.py``).
 """

@@ -1,4 +1,4 @@
-"""The member contract (design §3) as an Arrow schema: one member per row, histories as lists.
+"""The member contract as an Arrow schema: one member per row, histories as lists.
 
 Field names and nesting follow :class:`bsu_rules.members.Member` exactly; months stay ``YYYY-MM``
 text, dates are ``date32``, money is ``int64`` rupiah. Every field is nullable: null means
