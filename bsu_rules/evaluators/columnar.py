@@ -6,7 +6,7 @@ is known only where both branches agree (``when/then`` alone would take the ``el
 Subtrees that read nothing from the member are computed once by the scalar evaluator's own
 closures and enter as literals. Facts, history calls and rule conditions become columns, computed
 in waves (every column whose inputs are ready, in parallel). The decision columns are built from
-small codes and spelled out by Arrow (see ``_Outputs``). Property tests prove the two evaluators
+small codes and spelled out by Arrow (``columnar_outputs``). Property tests prove the two evaluators
 equal (``tests/test_columnar_parity.py``).
 
 Member histories stay list<struct> columns reduced list by list (``columnar_histories``). Measured
@@ -26,16 +26,13 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from functools import partial, reduce
+from functools import reduce
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from bsu_rules.bounds import AtLeast
-from bsu_rules.decisions import RuleResult
 from bsu_rules.evaluators import columnar_bounds as bounded
 from bsu_rules.evaluators.arrow import MEMBER_SCHEMA
 from bsu_rules.evaluators.columnar_functions import (
@@ -48,6 +45,7 @@ from bsu_rules.evaluators.columnar_functions import (
     typed,
 )
 from bsu_rules.evaluators.columnar_histories import HISTORY
+from bsu_rules.evaluators.columnar_outputs import Outputs
 from bsu_rules.evaluators.compile import Env, compile_node
 from bsu_rules.ruleset.expressions import Binary, BoolOp, Call, Cond, ListLit, Name, Node, Unary, unparse, walk
 from bsu_rules.ruleset.schema import Kind
@@ -62,11 +60,6 @@ __all__ = ["ColumnarPlan"]
 _TEXT, _TEXTS = pa.string(), pa.list_(pa.string())
 _COMPARE: dict[str, Callable[[Any, Any], Any]] = {
     "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge, "==": operator.eq, "!=": operator.ne,
-}
-_EFFECT = {
-    Kind.REQUIRE: (RuleResult.PASS, RuleResult.FAIL), Kind.EXCLUDE: (RuleResult.FAIL, RuleResult.PASS),
-    Kind.PRIORITIZE: (RuleResult.PRIORITIZED, RuleResult.NOT_PRIORITIZED),
-    Kind.FLAG: (RuleResult.FLAGGED, RuleResult.PASS),
 }
 
 
@@ -302,7 +295,7 @@ class ColumnarPlan:
             conds.append((rule.rule.id, rule.kind, v if v.is_const else c.column(f"cond:{i}", v)))
         channel = c.compile(plan.ruleset.channel) if plan.ruleset.channel is not None else None
         self._waves = _waves(c.items)
-        self._outputs = _Outputs(conds, plan.benefit.amount, channel)
+        self._outputs = Outputs(conds, plan.benefit.amount, channel)
         read = {n for exprs, _ in self._waves for e in exprs.values() for n in e.meta.root_names()}
         read |= {n for e in self._outputs.exprs.values() for n in e.meta.root_names()}
         self._reads = [n for n in MEMBER_SCHEMA.names if n in read] or MEMBER_SCHEMA.names[:1]
@@ -342,83 +335,3 @@ def _waves(items: list[_Item]) -> list[Wave]:
         done |= {n for i in ready for n in i.names}
         pending = [i for i in pending if i not in ready]
     return waves
-
-
-class _Outputs:
-    """The decision columns from the rule conditions, as the scalar Plan.decide derives them.
-
-    Polars computes small codes (a rule's outcome as 0/1/2, bit masks of failed, unknown and
-    flagged rules); Arrow spells them out with ``take`` from a few strings (cheaper than building
-    millions of strings in Polars and converting them)."""
-
-    OUTCOMES = pa.array(["ineligible", "undetermined", "eligible"], _TEXT)
-
-    def __init__(self, conds: list[tuple[str, Kind, Val]], amount: int, channel: Val | None) -> None:
-        lists: dict[str, list[tuple[pl.Expr, str]]] = {"failed": [], "unknown": [], "flags": []}
-        prioritized, self.rules, codes = [], {}, {}
-        for i, (rule_id, kind, v) in enumerate(conds):
-            c = typed(v)[0]
-            on_true, on_false = _EFFECT[kind]
-            codes[f"rule~{i}"] = c.cast(pl.Int8).fill_null(2)  # false 0, true 1, unknown 2
-            self.rules[f"rule~{i}"] = (f"rule:{rule_id}", pa.array([on_false, on_true, RuleResult.UNKNOWN], _TEXT))
-            if kind in (Kind.REQUIRE, Kind.EXCLUDE):
-                lists["failed"].append(((c if kind is Kind.EXCLUDE else ~c).fill_null(False), rule_id))
-                lists["unknown"].append((c.is_null(), rule_id))
-            elif kind is Kind.FLAG:
-                lists["flags"].append((c.fill_null(False), rule_id))
-            else:
-                prioritized.append(c.fill_null(False).cast(pl.Int32))
-        failed = pl.any_horizontal([f for f, _ in lists["failed"]] or [pl.lit(False)])
-        unknown = pl.any_horizontal([u for u, _ in lists["unknown"]] or [pl.lit(False)])
-        eligible = ~failed & ~unknown
-        self.exprs = codes | {
-            "outcome~": pl.when(failed).then(pl.lit(0, pl.Int8)).when(unknown).then(pl.lit(1, pl.Int8))
-            .otherwise(pl.lit(2, pl.Int8)),
-            "priority": pl.sum_horizontal(prioritized).cast(pl.Int32) if prioritized else pl.lit(0, pl.Int32),
-            "benefit": pl.when(eligible).then(pl.lit(amount, pl.Int64)),
-            "channel": pl.when(eligible).then(typed(channel)[0].cast(pl.String)) if channel
-            else pl.lit(None, pl.String),
-        }
-        self.masks: dict[str, list[tuple[str, list[str]]]] = {}
-        for name, parts in lists.items():
-            self.masks[name] = []
-            for start in range(0, max(len(parts), 1), _BITS):
-                chunk = parts[start:start + _BITS]
-                bits = [t.cast(pl.Int64) * (1 << b) for b, (t, _) in enumerate(chunk)]
-                self.exprs[f"{name}~{start}"] = pl.sum_horizontal(bits) if bits else pl.lit(0, pl.Int64)
-                self.masks[name].append((f"{name}~{start}", [rule_id for _, rule_id in chunk]))
-
-    def table(self, frame: pl.DataFrame, schema: pa.Schema) -> pa.Table:
-        codes = frame.lazy().select(pl.first().alias("~"), **self.exprs).collect().to_arrow()  # "~": one per row
-        jobs: dict[str, Callable[[], Any]] = {"outcome": partial(self.OUTCOMES.take, codes["outcome~"])}
-        jobs |= {name: partial(spelled.take, codes[column]) for column, (name, spelled) in self.rules.items()}
-        jobs |= {name: partial(_spell_all, [(codes[column], ids) for column, ids in masks])
-                 for name, masks in self.masks.items()}
-        with ThreadPoolExecutor(_THREADS) as pool:  # Arrow's kernels run without the GIL
-            out = dict(zip(jobs, pool.map(lambda job: job(), jobs.values()), strict=True))
-        out |= {name: codes[name] for name in ("priority", "benefit", "channel")}
-        arrays = [out[f.name] for f in schema]
-        return pa.Table.from_arrays([a if a.type == f.type else a.cast(f.type)
-                                     for a, f in zip(arrays, schema, strict=True)],
-                                    schema=schema)
-
-
-def _spell_all(parts: list[tuple[pa.ChunkedArray, list[str]]]) -> pa.ChunkedArray:
-    """One list per row from one or more masks (more than ``_BITS`` rules of a kind)."""
-    spelled = [_spell(masks, ids) for masks, ids in parts]
-    if len(spelled) == 1:
-        return spelled[0]
-    joined = pl.DataFrame([pl.from_arrow(s) for s in spelled]).select(pl.concat_list(pl.all()))
-    return joined.to_series().to_arrow()
-
-
-def _spell(masks: pa.ChunkedArray, ids: list[str]) -> pa.ChunkedArray:
-    """Bit masks -> lists of rule ids: each distinct mask is spelled once, then taken per row."""
-    encoded = pc.dictionary_encode(masks.combine_chunks())
-    spelled = pa.array([[i for b, i in enumerate(ids) if m >> b & 1] for m in encoded.dictionary.to_pylist()],
-                       _TEXTS)
-    return pa.chunked_array([spelled.take(encoded.indices)])
-
-
-_BITS = 62
-_THREADS = 2
