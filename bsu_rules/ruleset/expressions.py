@@ -97,6 +97,16 @@ class Cond(Node):
         return [self.test, self.then, self.other]
 
 
+Expr = Lit | Name | Call | ListLit | Unary | Binary | BoolOp | Cond  # every node kind
+
+
+class Unhandled(TypeError):
+    """A pass over the tree met a node kind it has no case for: every pass must handle them all."""
+
+    def __init__(self, node: Node, where: str) -> None:
+        super().__init__(f"{where} has no case for {type(node).__name__} nodes")
+
+
 def walk(node: Node) -> list[Node]:
     """Every node of the tree, parents before children."""
     out = [node]
