@@ -9,8 +9,6 @@ linter to find conditions that can never (or always) hold, and table keys no loo
 
 from __future__ import annotations
 
-import itertools
-import operator
 import re
 import typing
 from collections.abc import Callable, Iterable
@@ -20,15 +18,11 @@ from typing import Any
 from pydantic import BaseModel
 
 from bsu_rules.ruleset.catalogue import FUNCTIONS
-from bsu_rules.ruleset.expressions import Binary, BoolOp, Call, Cond, ListLit, Lit, Name, Node, Unary
+from bsu_rules.ruleset.expressions import Binary, BoolOp, Call, Cond, ListLit, Lit, Name, Node, Unary, Unhandled
 from bsu_rules.ruleset.model import RuleSet
+from bsu_rules.semantics import TRUTHS, Truth, binary, contains, k_and, k_if, k_not, k_or, strict
 
-ALL: frozenset[bool | None] = frozenset({True, False, None})
-_OPS: dict[str, Callable[[Any, Any], Any]] = {
-    "+": operator.add, "-": operator.sub, "*": operator.mul, "//": operator.floordiv,
-    "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge,
-    "==": operator.eq, "!=": operator.ne,
-}
+ALL: frozenset[Truth] = frozenset(TRUTHS)
 
 
 @dataclass(frozen=True)
@@ -38,7 +32,7 @@ class Const:
 
 @dataclass(frozen=True)
 class Bools:
-    values: frozenset[bool | None]
+    values: frozenset[Truth]
 
 
 @dataclass(frozen=True)
@@ -57,21 +51,31 @@ Shape = list[tuple[str, Callable[[str], bool]]]
 _RESULT_PATTERNS = {"province": r"\d{2}"}  # catalogue functions that return codes
 
 
-def truth(value: Abstract) -> frozenset[bool | None]:
+def truth(value: Abstract) -> frozenset[Truth]:
     """The truth values an abstract boolean can take."""
     if isinstance(value, Const) and (value.value is None or isinstance(value.value, bool)):
         return frozenset({value.value})
     return value.values if isinstance(value, Bools) else ALL
 
 
-def _kleene_and(parts: Iterable[bool | None]) -> bool | None:
-    items = list(parts)
-    return False if False in items else None if None in items else True
+def negated(values: frozenset[Truth]) -> frozenset[Truth]:
+    """The values ``not`` takes over a set of truth values."""
+    return frozenset(k_not(v) for v in values)
 
 
-def _kleene_or(parts: Iterable[bool | None]) -> bool | None:
-    items = list(parts)
-    return True if True in items else None if None in items else False
+def connected(op: str, parts: Iterable[frozenset[Truth]]) -> frozenset[Truth]:
+    """The values ``and``/``or`` takes when each operand takes any value of its set (combined pairwise:
+    Kleene's connectives are associative, so this is exact and never enumerates every combination)."""
+    combine = k_and if op == "and" else k_or
+    out: frozenset[Truth] = frozenset({op == "and"})  # the empty conjunction is true, disjunction false
+    for values in parts:
+        out = frozenset(combine((a, b)) for a in out for b in values)
+    return out
+
+
+def chosen(test: frozenset[Truth], then: frozenset[Any], other: frozenset[Any]) -> frozenset[Any]:
+    """The values ``then if test else other`` takes (``k_if`` over every combination)."""
+    return frozenset(k_if(t, a, b) for t in test for a in then for b in other)
 
 
 class Folder:
@@ -82,32 +86,32 @@ class Folder:
         self.facts: dict[str, Abstract] = {}
 
     def fold(self, node: Node) -> Abstract:
-        if isinstance(node, Lit):
-            return Const(node.value)
-        if isinstance(node, ListLit):
-            items = [self.fold(i) for i in node.items]
-            consts = [i.value for i in items if isinstance(i, Const)]
-            return Const(tuple(consts)) if len(consts) == len(items) else TOP
-        if isinstance(node, Name):
-            return self._name(node)
-        if isinstance(node, Unary):
-            inner = self.fold(node.operand)
-            if node.op == "not":
-                return Bools(frozenset(None if v is None else not v for v in truth(inner)))
-            return Const(-inner.value) if isinstance(inner, Const) else TOP
-        if isinstance(node, BoolOp):
-            sets = [truth(self.fold(o)) for o in node.operands]
-            if len(sets) > 6:
+        match node:
+            case Lit():
+                return Const(node.value)
+            case Name():
+                return self._name(node)
+            case ListLit():
+                items = [self.fold(i) for i in node.items]
+                consts = [i.value for i in items if isinstance(i, Const)]
+                return Const(tuple(consts)) if len(consts) == len(items) else TOP
+            case Unary(op="not"):
+                return Bools(negated(truth(self.fold(node.operand))))
+            case Unary():
+                inner = self.fold(node.operand)
+                if isinstance(inner, Const):
+                    return Const(None if inner.value is None else -inner.value)
                 return TOP
-            combine = _kleene_and if node.op == "and" else _kleene_or
-            return Bools(frozenset(combine(c) for c in itertools.product(*sets)))
-        if isinstance(node, Cond):
-            return self._cond(node)
-        if isinstance(node, Binary):
-            return self._binary(node)
-        if isinstance(node, Call):
-            return self._call(node)
-        return TOP
+            case BoolOp():
+                return Bools(connected(node.op, (truth(self.fold(o)) for o in node.operands)))
+            case Cond():
+                return self._cond(node)
+            case Binary():
+                return self._binary(node)
+            case Call():
+                return self._call(node)
+            case _:
+                raise Unhandled(node, "constant folding")
 
     def _name(self, node: Name) -> Abstract:
         kind = node.parts[0]
@@ -127,7 +131,7 @@ class Folder:
             return Const(self.rs.model.as_of)
         if kind == "member" and node.type is not None and node.type.choices is not None:
             return OneOf(node.type.choices)
-        return TOP
+        return TOP  # a member field, a table or the decision date: not one value for every member
 
     def _cond(self, node: Cond) -> Abstract:
         test = truth(self.fold(node.test))
@@ -139,21 +143,17 @@ class Folder:
         if a == b:
             return a
         if node.type is not None and node.type.name == "bool":
-            return Bools(truth(a) | truth(b) | ({None} if None in test else set()))
+            return Bools(chosen(test, truth(a), truth(b)))
         return TOP
 
     def _binary(self, node: Binary) -> Abstract:
         left, right = self.fold(node.left), self.fold(node.right)
         if node.op in ("in", "not in"):
             found = self._contains(left, node.right, right)
-            if node.op == "not in":
-                found = Bools(frozenset(None if v is None else not v for v in truth(found)))
-            return found
+            return Bools(negated(truth(found))) if node.op == "not in" else found
         if isinstance(left, Const) and isinstance(right, Const):
-            if left.value is None or right.value is None:
-                return Const(None)
             try:
-                return Const(_OPS[node.op](left.value, right.value))
+                return Const(binary(node.op, left.value, right.value))
             except (TypeError, ArithmeticError):
                 return TOP
         if node.op in ("==", "!=") and isinstance(right, OneOf) and isinstance(left, Const):
@@ -174,7 +174,7 @@ class Folder:
         if keys is None:
             return TOP
         if isinstance(left, Const):
-            return Const(None) if left.value is None else Const(left.value in keys)
+            return Const(contains(left.value, keys))
         if not keys:
             return Bools(frozenset({False, None}))
         if isinstance(left, OneOf):
@@ -196,7 +196,7 @@ class Folder:
             found = (table.values or {}).get(values[0]) if values[0] is not None else None
             return Const(values[1] if found is None and values[0] is not None else found)
         fn = FUNCTIONS.get(node.func.dotted)
-        if fn is None or (fn.strict and any(v is None for v in values)):
+        if fn is None or (fn.strict and not strict(values)):
             return Const(None) if fn is not None else TOP
         try:
             return Const(fn.impl(*values))
@@ -205,27 +205,38 @@ class Folder:
 
     def key_shape(self, node: Node) -> Shape | None:
         """The texts a table key expression can give, as (description, test) pairs; None if unknown."""
-        if isinstance(node, Lit) and isinstance(node.value, str):
-            text = node.value
-            return [(f'"{text}"', lambda k: k == text)]
-        if isinstance(node, Name) and node.parts[0] == "member":
-            if node.type is not None and node.type.choices is not None:
-                codes = node.type.choices
-                return [("one of " + ", ".join(sorted(codes)), lambda k: k in codes)]
-            found = _field_pattern(node.parts[1:])
-            if found is None:
+        match node:
+            case Lit(value=str(text)):
+                return [(f'"{text}"', lambda k: k == text)]
+            case Lit():
                 return None
-            pattern = found
-            return [(pattern, lambda k: re.search(pattern, k) is not None)]
-        if isinstance(node, Name) and node.parts[0] == "fact":
-            return self.key_shape(self.rs.facts[node.parts[1]])
-        if isinstance(node, Call) and node.func.dotted in _RESULT_PATTERNS:
-            pattern = _RESULT_PATTERNS[node.func.dotted]
-            return [(f"^{pattern}$", lambda k: re.fullmatch(pattern, k) is not None)]
-        parts = [node.then, node.other] if isinstance(node, Cond) else \
-            node.args if isinstance(node, Call) and node.func.dotted == "coalesce" else None
-        if parts is None:
-            return None
+            case Name(parts=("member", *path)):
+                if node.type is not None and node.type.choices is not None:
+                    codes = node.type.choices
+                    return [("one of " + ", ".join(sorted(codes)), lambda k: k in codes)]
+                pattern = _field_pattern(tuple(path))
+                if pattern is None:
+                    return None
+                return [(pattern, lambda k: re.search(pattern, k) is not None)]
+            case Name(parts=("fact", name, *_)):
+                return self.key_shape(self.rs.facts[name])
+            case Name():
+                return None
+            case Call() if node.func.dotted in _RESULT_PATTERNS:
+                result = _RESULT_PATTERNS[node.func.dotted]
+                return [(f"^{result}$", lambda k: re.fullmatch(result, k) is not None)]
+            case Call() if node.func.dotted == "coalesce":
+                return self._shapes(node.args)
+            case Call():
+                return None
+            case Cond():
+                return self._shapes([node.then, node.other])
+            case ListLit() | Unary() | Binary() | BoolOp():
+                return None  # never text
+            case _:
+                raise Unhandled(node, "table key shapes")
+
+    def _shapes(self, parts: list[Node]) -> Shape | None:
         shapes = [self.key_shape(p) for p in parts]
         return None if any(s is None for s in shapes) else [x for s in shapes for x in s or []]
 

@@ -2,19 +2,22 @@
 
 ``may_be_unknown`` tells whether some valid record makes an expression unknown (a rule that
 reads only required fields never is); ``truth_values`` gives the values a condition can take, so
-a coverage report asks tests only for the sides a rule can reach.
+a coverage report asks tests only for the sides a rule can reach. The logical operators are not
+restated here: their values are those of the semantics core over the operands' value sets.
 """
 
 from __future__ import annotations
 
 from functools import cache
 
-from bsu_rules.ruleset.catalogue import FUNCTIONS
-from bsu_rules.ruleset.expressions import Binary, BoolOp, Call, Cond, ListLit, Lit, Name, Node, Unary
+from bsu_rules.ruleset.catalogue import FUNCTIONS, Function
+from bsu_rules.ruleset.expressions import Binary, BoolOp, Call, Cond, ListLit, Lit, Name, Node, Unary, Unhandled
+from bsu_rules.ruleset.folding import chosen, connected, negated
 from bsu_rules.ruleset.model import RuleSet
+from bsu_rules.semantics import Truth
 
-Truth = frozenset[bool | None]
-_BOTH: Truth = frozenset({True, False})
+Truths = frozenset[Truth]
+_BOTH: Truths = frozenset({True, False})
 
 
 @cache
@@ -30,61 +33,74 @@ def _unknown_table(node: Node, ruleset: RuleSet) -> bool:
             and ruleset.tables[node.parts[1]].unlisted_unknown)
 
 
+def function_unknown(fn: Function, args: list[bool]) -> bool:
+    """Whether a call of ``fn`` may be unknown, given which arguments may be: the one place that
+    reads the catalogue's unknown-handling."""
+    if fn.own_unknown:
+        return True
+    if fn.name == "coalesce":
+        return all(args)
+    if fn.strict or fn.unknown_from is None:
+        return any(args)
+    return any(args[i] for i in fn.unknown_from if i < len(args))
+
+
+def _may_be_zero(node: Node, ruleset: RuleSet) -> bool:
+    """Whether a divisor may be zero (division by zero is unknown); True unless a constant says no."""
+    match node:
+        case Lit():
+            return bool(node.value == 0)
+        case Name(parts=("param", name)) if ruleset.model.parameters[name].values is None:
+            return bool(ruleset.model.parameters[name].value == 0)
+        case _:
+            return True
+
+
 def may_be_unknown(node: Node, ruleset: RuleSet) -> bool:
     """Whether some valid record makes ``node`` unknown (conservative: True when unsure)."""
-    if isinstance(node, Lit):
-        return False
-    if isinstance(node, Name):
-        kind = node.parts[0]
-        if kind == "member":
+    match node:
+        case Lit():
+            return False
+        case Name(parts=("member", *_)):
             return node.dotted not in required_fields()
-        if kind == "fact":
-            return may_be_unknown(ruleset.facts[node.parts[1]], ruleset)
-        if kind == "param":
-            param = ruleset.model.parameters[node.parts[1]]
+        case Name(parts=("fact", name, *_)):
+            return may_be_unknown(ruleset.facts[name], ruleset)
+        case Name(parts=("param", name, *_)):
+            param = ruleset.model.parameters[name]
             return param.values is not None and None in param.values.values()
-        return False
-    if isinstance(node, Call):
-        if node.func.parts[0] == "table":
-            table = ruleset.tables[node.func.parts[1]]  # a lower-bound row can leave what reads it unknown
+        case Name():
+            return False  # tables, as_of, decision_date
+        case Call(func=Name(parts=("table", name, *_))):
+            table = ruleset.tables[name]  # a lower-bound row can leave what reads it unknown
             return table.unlisted_unknown or bool(table.bounds) or any(
                 may_be_unknown(a, ruleset) for a in node.args)
-        fn = FUNCTIONS[node.func.dotted]
-        args = [may_be_unknown(a, ruleset) for a in node.args]
-        if fn.own_unknown:
+        case Call():
+            return function_unknown(FUNCTIONS[node.func.dotted], [may_be_unknown(a, ruleset) for a in node.args])
+        case Binary(op="in" | "not in") if _unknown_table(node.right, ruleset):
             return True
-        if fn.name == "coalesce":
-            return all(args)
-        if fn.strict or fn.unknown_from is None:
-            return any(args)
-        return any(args[i] for i in fn.unknown_from if i < len(args))
-    if isinstance(node, Binary) and node.op in ("in", "not in") and _unknown_table(node.right, ruleset):
-        return True
-    if isinstance(node, (Binary, BoolOp, Cond, Unary, ListLit)):
-        return any(may_be_unknown(child, ruleset) for child in node.children())
-    return True
+        case Binary(op="//") if _may_be_zero(node.right, ruleset):
+            return True
+        case Binary() | BoolOp() | Cond() | Unary() | ListLit():
+            return any(may_be_unknown(child, ruleset) for child in node.children())
+        case _:
+            raise Unhandled(node, "nullability (may_be_unknown)")
 
 
-def truth_values(node: Node, ruleset: RuleSet) -> Truth:
+def truth_values(node: Node, ruleset: RuleSet) -> Truths:
     """The values a condition can take: a subset of {True, False, None}."""
-    unknown: Truth = frozenset({None}) if may_be_unknown(node, ruleset) else frozenset()
-    if isinstance(node, Lit):
-        return frozenset({node.value})
-    if isinstance(node, Binary) and node.op in ("in", "not in") and _unknown_table(node.right, ruleset):
-        return frozenset({node.op == "in", None})  # a listed key is in; an unlisted one is unknown
-    if isinstance(node, Unary) and node.op == "not":
-        return frozenset(None if v is None else not v for v in truth_values(node.operand, ruleset))
-    if isinstance(node, BoolOp):
-        parts = [truth_values(o, ruleset) for o in node.operands]
-        decisive = node.op == "or"  # True decides an `or`, False an `and`
-        out: set[bool | None] = set()
-        if any(decisive in p for p in parts):
-            out.add(decisive)
-        other = not decisive
-        if all(p & {other, None} for p in parts):
-            if all(other in p for p in parts):
-                out.add(not decisive)
-            if any(None in p for p in parts):
-                out.add(None)
-        return frozenset(out)
-    return _BOTH | unknown
+    match node:
+        case Lit():
+            return frozenset({node.value})
+        case Binary(op="in" | "not in") if _unknown_table(node.right, ruleset):
+            return frozenset({node.op == "in", None})  # a listed key is in; an unlisted one is unknown
+        case Unary(op="not"):
+            return negated(truth_values(node.operand, ruleset))
+        case BoolOp():
+            return connected(node.op, (truth_values(o, ruleset) for o in node.operands))
+        case Cond():
+            parts = (truth_values(n, ruleset) for n in (node.test, node.then, node.other))
+            return chosen(*parts)
+        case Name() | Call() | Binary() | Unary() | ListLit():
+            return _BOTH | ({None} if may_be_unknown(node, ruleset) else set())
+        case _:
+            raise Unhandled(node, "nullability (truth_values)")
