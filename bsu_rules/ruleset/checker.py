@@ -6,6 +6,7 @@ import graphlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 
 from bsu_rules.ruleset.catalogue import FUNCTIONS
 from bsu_rules.ruleset.diagnostics import nearest
@@ -20,7 +21,9 @@ from bsu_rules.ruleset.expressions import (
     Node,
     ParseError,
     Unary,
+    Unhandled,
     parse,
+    unparse,
     walk,
 )
 from bsu_rules.ruleset.types import (
@@ -102,36 +105,38 @@ class TypeChecker:
             self.report(node.start, "type-mismatch", f"{what} must be {names}, not {got}", None)
 
     def _infer(self, node: Node) -> Type | None:
-        if isinstance(node, Lit):
-            return _literal_type(node)
-        if isinstance(node, Name):
-            return self._name(node)
-        if isinstance(node, ListLit):
-            return self._list(node)
-        if isinstance(node, Call):
-            return self._call(node)
-        if isinstance(node, Unary):
-            if node.op == "not":
+        match node:
+            case Lit():
+                return _literal_type(node)
+            case Name():
+                return self._name(node)
+            case ListLit():
+                return self._list(node)
+            case Call():
+                return self._call(node)
+            case Unary(op="not"):
                 self.expect(node.operand, (BOOL,), "the operand of `not`")
                 return BOOL
-            self.expect(node.operand, (INT, DECIMAL), "a negated value")
-            return node.operand.type
-        if isinstance(node, BoolOp):
-            for operand in node.operands:
-                self.expect(operand, (BOOL,), f"each side of `{node.op}`")
-            return BOOL
-        if isinstance(node, Cond):
-            self.expect(node.test, (BOOL,), "the condition of `if`")
-            a, b = self.check(node.then), self.check(node.other)
-            if a is None or b is None:
-                return None
-            both = unify(a, b)
-            if both is None:
-                self.report(node.start, "type-mismatch", f"the branches of `if` differ: {a} and {b}", None)
-            return both
-        if isinstance(node, Binary):
-            return self._binary(node)
-        raise TypeError(node)
+            case Unary():
+                self.expect(node.operand, (INT, DECIMAL), "a negated value")
+                return node.operand.type
+            case BoolOp():
+                for operand in node.operands:
+                    self.expect(operand, (BOOL,), f"each side of `{node.op}`")
+                return BOOL
+            case Cond():
+                self.expect(node.test, (BOOL,), "the condition of `if`")
+                a, b = self.check(node.then), self.check(node.other)
+                if a is None or b is None:
+                    return None
+                both = unify(a, b)
+                if both is None:
+                    self.report(node.start, "type-mismatch", f"the branches of `if` differ: {a} and {b}", None)
+                return both
+            case Binary():
+                return self._binary(node)
+            case _:
+                raise Unhandled(node, "type checking")
 
     def _name(self, node: Name) -> Type | None:
         dotted = node.dotted
@@ -259,7 +264,6 @@ def _literal_type(node: Lit) -> Type:
         return INT
     if isinstance(value, str):
         return STR
-    from datetime import date
     return DATE if isinstance(value, date) else DECIMAL
 
 
@@ -271,7 +275,6 @@ def reads(node: Node) -> list[str]:
                 and n.type not in HISTORIES:
             label = n.dotted
         elif isinstance(n, Call) and any(a.type in HISTORIES for a in n.args):
-            from bsu_rules.ruleset.expressions import unparse
             label = unparse(n)
         else:
             continue

@@ -259,23 +259,28 @@ class _Build(Transformer[Token, Node]):
 
 def unparse(node: Node) -> str:
     """Canonical text of a tree (used in traces and diffs)."""
-    if isinstance(node, Lit):
-        if isinstance(node.value, bool):
-            return "true" if node.value else "false"
-        return f'"{node.value}"' if isinstance(node.value, str) and not node.is_month else str(node.value)
-    if isinstance(node, Name):
-        return node.dotted
-    if isinstance(node, Call):
-        return f"{node.func.dotted}({', '.join(unparse(a) for a in node.args)})"
-    if isinstance(node, ListLit):
-        return f"[{', '.join(unparse(i) for i in node.items)}]"
-    if isinstance(node, Unary):
-        return f"not {unparse(node.operand)}" if node.op == "not" else f"-{unparse(node.operand)}"
-    if isinstance(node, Binary):
-        return f"({unparse(node.left)} {node.op} {unparse(node.right)})"
-    if isinstance(node, BoolOp):
-        return "(" + f" {node.op} ".join(unparse(o) for o in node.operands) + ")"
-    if isinstance(node, Cond):
-        return f"({unparse(node.then)} if {unparse(node.test)} else {unparse(node.other)})"
-    raise TypeError(node)
-
+    match node:
+        case Lit(value=bool(value)):
+            return "true" if value else "false"
+        case Lit(value=str(value), is_month=False):
+            return f'"{value}"'
+        case Lit():
+            return str(node.value)
+        case Name():
+            return node.dotted
+        case Call():
+            return f"{node.func.dotted}({', '.join(unparse(a) for a in node.args)})"
+        case ListLit():
+            return f"[{', '.join(unparse(i) for i in node.items)}]"
+        case Unary(op="not"):
+            return f"not {unparse(node.operand)}"
+        case Unary():
+            return f"-{unparse(node.operand)}"
+        case Binary():
+            return f"({unparse(node.left)} {node.op} {unparse(node.right)})"
+        case BoolOp():
+            return "(" + f" {node.op} ".join(unparse(o) for o in node.operands) + ")"
+        case Cond():
+            return f"({unparse(node.then)} if {unparse(node.test)} else {unparse(node.other)})"
+        case _:
+            raise Unhandled(node, "unparse")

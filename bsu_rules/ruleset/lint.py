@@ -14,6 +14,8 @@ Each finding has a stable code, the narrowest location known and, where one appl
 - ``never-fires`` / ``always-fires``: a condition that does not depend on the member enough to
   matter (constant folding, see ``folding.py``): a ``require`` that is never false or never true,
   an ``exclude``/``flag``/``prioritize`` that is never true or never false (whenever its data is known).
+- ``invalid-argument`` / ``division-by-zero`` (errors): a constant argument outside a function's
+  domain (a due day of 32), a divisor that is always 0 (the division would be unknown for everyone).
 - ``unmatchable-key``: a table key that no lookup of the table can produce. A lookup key's shape
   is derived from the expression: a member field's pattern or codes in the data contract
   (``work_regency_code``: 4 digits, ``employer.sector``: A-U), a text literal, ``province(...)``
@@ -36,8 +38,8 @@ from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.ruleset.schema import Basis, Kind, Window
 
 Where = tuple[str | int, ...]
-CODES = ("invalid-argument", "unused", "missing-source", "unknown-source", "empty-window", "window-outside",
-         "value-outside", "gapped-parameter", "never-fires", "always-fires", "unmatchable-key")
+CODES = ("invalid-argument", "division-by-zero", "unused", "missing-source", "unknown-source", "empty-window",
+         "window-outside", "value-outside", "gapped-parameter", "never-fires", "always-fires", "unmatchable-key")
 _ACTS = {Kind.REQUIRE: "fails", Kind.EXCLUDE: "excludes", Kind.FLAG: "flags", Kind.PRIORITIZE: "prioritises"}
 
 
@@ -199,15 +201,23 @@ class _Lint:
             self.warn(at, code, f"{text}: `{part}` is {always}{known}", rule.id, offset=node.start)
 
     def arguments(self) -> None:
-        """Constant arguments outside a function's domain: an error here, not a failure per member."""
+        """Constant arguments outside a function's domain, and constant zero divisors: an error here,
+        not an unknown (or a failure) for every member."""
         domains = {("arrears_streak", 3): (1, 31, "a due day is 1-31"),
                    ("round_up", 1): (1, None, "a step is positive")}
         folder = Folder(self.rs)
         trees: list[tuple[Where, Node]] = [(("rules", i, c.rule.kind.value), c.tree)
                                            for i, c in enumerate(self.rs.rules)]
         trees += [(("facts", name), tree) for name, tree in self.rs.facts.items()]
+        trees += [(("channel", "expression"), self.rs.channel)] if self.rs.channel else []
         for at, tree in trees:
             for n in walk(tree):
+                if isinstance(n, Binary) and n.op == "//" and folder.fold(n.right) == Const(0):
+                    divisor = unparse(n.right)
+                    fix = f"give `{divisor}` a value other than 0" if isinstance(n.right, Name) else \
+                        "divide by a number other than 0"
+                    self.warn(at, "division-by-zero", f"`{divisor}` is always 0, so this division is unknown "
+                              f"for every member; {fix}", offset=n.right.start, severity=Severity.ERROR)
                 if not isinstance(n, Call):
                     continue
                 for i, arg in enumerate(n.args):
