@@ -51,6 +51,13 @@ def k_or(values: Iterable[Truth]) -> Truth:
     return None if unknown else False
 
 
+def decisive(op: str) -> bool:
+    """The value that settles ``and`` (false) or ``or`` (true) by itself, whatever the other operands:
+    the connective is that value if any operand is, the other value if all are, else unknown."""
+    combine = k_and if op == "and" else k_or
+    return next(v for v in (True, False) if all(combine((v, x)) is v for x in TRUTHS))
+
+
 def k_if(test: Truth, then: Any, other: Any) -> Any:
     """``if test then a else b``; with an unknown test the value is known only when both agree."""
     if test is None:
@@ -76,6 +83,10 @@ COMPARISON: dict[str, Callable[[Any, Any], Any]] = {
     "==": operator.eq, "!=": operator.ne,
 }
 OPERATORS = ARITHMETIC | COMPARISON
+NEGATED: dict[str, str] = {
+    "<": ">=", "<=": ">", ">": "<=", ">=": "<", "==": "!=", "!=": "==", "in": "not in", "not in": "in",
+}
+"""The operator that holds exactly where ``op`` fails (on known values)."""
 
 
 def binary(op: str, a: Any, b: Any) -> Any:

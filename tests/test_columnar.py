@@ -292,15 +292,6 @@ def test_rules_that_read_no_member_data(tmp_path: Path) -> None:
     assert [r["outcome"] for r in rows] == ["eligible"] * 3 and rows[0]["flags"] == ["cut-off"]
 
 
-def test_division_by_zero_is_unknown(tmp_path: Path) -> None:
-    """The one place the evaluators differ: the scalar one raises, the columnar one says unknown."""
-    path = write_rules(tmp_path, "mini", mini("- {id: divide, require: 'last_wage(member.wages, 2022-07) // 0 > 0'}"))
-    plan = bsu_rules.load_ruleset(path).plan()
-    with pytest.raises(ZeroDivisionError):
-        plan.decide(parse_member(BASE))
-    assert ColumnarPlan(plan).decide(members_to_arrow([BASE])).column("rule:divide").to_pylist() == ["unknown"]
-
-
 def test_what_the_columnar_evaluator_refuses(tmp_path: Path) -> None:
     path = write_rules(tmp_path, "mini", mini(
         "- {id: aid, require: 'received(member.program_receipts, [member.name], 2022)'}"))

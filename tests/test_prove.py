@@ -23,7 +23,6 @@ from bsu_rules.prove.functions import EXACT  # noqa: E402
 from bsu_rules.prove.realize import EDITS, member_value  # noqa: E402
 from bsu_rules.prove.regions import SymbolicDiff  # noqa: E402
 from bsu_rules.ruleset.catalogue import FUNCTIONS  # noqa: E402
-from bsu_rules.ruleset.expressions import Node  # noqa: E402
 from bsu_rules.ruleset.loader import load_ruleset  # noqa: E402
 from bsu_rules.ruleset.schema import Kind  # noqa: E402
 from bsu_rules.testing.runner import run_paths  # noqa: E402
@@ -70,14 +69,6 @@ def test_every_catalogue_function_has_an_encoding() -> None:
         assert (name in EXACT) != (function.abstract is not None), name
         if function.abstract is not None:
             assert name in EDITS, name
-
-
-def test_an_unknown_node_kind_is_refused() -> None:
-    class Strange(Node):
-        pass
-    prover = Prover(load_ruleset("bsu-2022"))
-    with pytest.raises(ProveError, match="node kind Strange"):
-        prover.encoder.encode(Strange(0, 0))
 
 
 def test_a_property_that_does_not_type_check_is_refused(tmp_path: Path) -> None:

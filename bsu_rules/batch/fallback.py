@@ -16,7 +16,7 @@ import pyarrow as pa
 from bsu_rules.decisions import RuleResult
 from bsu_rules.evaluators.arrow import MEMBER_SCHEMA
 from bsu_rules.members import Member
-from bsu_rules.ruleset.schema import Kind
+from bsu_rules.semantics import DECIDING
 
 if TYPE_CHECKING:
     from bsu_rules.evaluators.scalar import Plan
@@ -38,7 +38,7 @@ class ScalarTablePlan:
     def __init__(self, plan: Plan) -> None:
         self.plan = plan
         self.schema = pa.schema(decision_fields(plan))
-        self.deciding = {r.rule.id for r in plan.rules if r.kind in (Kind.REQUIRE, Kind.EXCLUDE)}
+        self.deciding = {r.rule.id for r in plan.rules if r.kind in DECIDING}
 
     def decide(self, table: pa.Table) -> pa.Table:
         columns: dict[str, list[Any]] = {name: [] for name in self.schema.names}

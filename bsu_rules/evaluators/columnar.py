@@ -17,7 +17,7 @@ index and put back in row order (the explode copies every history row). Whole de
 0.77-0.92 s per million members (1.1-1.3 M decisions/s, about 1.3 CPU-s per million), at most
 about 1 GB of working memory above a 0.4 GB input table.
 
-Where the scalar evaluator raises (a division by zero), this one gives unknown. It refuses, when
+Division by zero is unknown, as everywhere (``semantics.floor_div``). It refuses, when
 the plan is built, what it cannot vectorise: ``received`` with programmes that vary per member,
 a history that does not come straight from the member, a list used other than with ``in``.
 """
@@ -40,17 +40,31 @@ from bsu_rules.evaluators.columnar_functions import (
     Val,
     common,
     dtype_of,
-    month_index,
     scale_of,
     typed,
 )
 from bsu_rules.evaluators.columnar_histories import HISTORY
 from bsu_rules.evaluators.columnar_outputs import Outputs
 from bsu_rules.evaluators.compile import Env, compile_node
-from bsu_rules.ruleset.expressions import Binary, BoolOp, Call, Cond, ListLit, Name, Node, Unary, unparse, walk
+from bsu_rules.months import month_index
+from bsu_rules.ruleset.expressions import (
+    Binary,
+    BoolOp,
+    Call,
+    Cond,
+    ListLit,
+    Lit,
+    Name,
+    Node,
+    Unary,
+    Unhandled,
+    unparse,
+    walk,
+)
 from bsu_rules.ruleset.schema import Kind
 from bsu_rules.ruleset.tables import Table
 from bsu_rules.ruleset.types import HISTORIES, Type
+from bsu_rules.semantics import ARITHMETIC, COMPARISON
 
 if TYPE_CHECKING:
     from bsu_rules.evaluators.scalar import Plan
@@ -58,9 +72,6 @@ if TYPE_CHECKING:
 __all__ = ["ColumnarPlan"]
 
 _TEXT, _TEXTS = pa.string(), pa.list_(pa.string())
-_COMPARE: dict[str, Callable[[Any, Any], Any]] = {
-    "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge, "==": operator.eq, "!=": operator.ne,
-}
 
 
 class _Item:
@@ -118,29 +129,34 @@ class _Compiler:
                 dtype = dtype_of(node.type, value.value)
                 return Val(node.type, expr=pl.lit(value.value, dtype), dtype=dtype, bound=pl.lit(True))
             return Val(node.type, const=value)
-        if isinstance(node, Name):
-            if node.parts[0] == "fact":
-                return self.fact(node.parts[1])
-            return _member(node)
-        if isinstance(node, ListLit):
-            return Val(node.type, items=tuple(self.compile(i) for i in node.items))
-        if isinstance(node, Unary):
-            operand = self.compile(node.operand)
-            expr, dtype = typed(operand)
-            if node.op == "not":
+        match node:
+            case Lit():
+                return Val(node.type, const=node.value)  # reads nothing from the member: constant above
+            case Name(parts=("fact", name, *_)):
+                return self.fact(name)
+            case Name():
+                return _member(node)
+            case ListLit():
+                return Val(node.type, items=tuple(self.compile(i) for i in node.items))
+            case Unary(op="not"):
+                expr, dtype = typed(self.compile(node.operand))
                 return Val(node.type, expr=~expr, dtype=dtype)
-            return Val(node.type, expr=pl.when(bounded.no_bound(operand)).then(-expr), dtype=dtype)
-        if isinstance(node, BoolOp):
-            parts = [typed(self.compile(o))[0] for o in node.operands]
-            joined = reduce(operator.and_ if node.op == "and" else operator.or_, parts)
-            return Val(node.type, expr=joined, dtype=pl.Boolean())
-        if isinstance(node, Cond):
-            return self.cond(node)
-        if isinstance(node, Binary):
-            return self.binary(node)
-        if isinstance(node, Call):
-            return self.call(node)
-        raise TypeError(node)
+            case Unary():
+                operand = self.compile(node.operand)
+                expr, dtype = typed(operand)
+                return Val(node.type, expr=pl.when(bounded.no_bound(operand)).then(-expr), dtype=dtype)
+            case BoolOp():  # Polars' & and | are Kleene's (tested against semantics.truth_table)
+                parts = [typed(self.compile(o))[0] for o in node.operands]
+                joined = reduce(operator.and_ if node.op == "and" else operator.or_, parts)
+                return Val(node.type, expr=joined, dtype=pl.Boolean())
+            case Cond():
+                return self.cond(node)
+            case Binary():
+                return self.binary(node)
+            case Call():
+                return self.call(node)
+            case _:
+                raise Unhandled(node, "the columnar evaluator")
 
     def cond(self, node: Cond) -> Val:
         assert node.type is not None
@@ -169,9 +185,9 @@ class _Compiler:
             return Val(node.type, expr=self.contains(left, right, node.op == "not in"), dtype=pl.Boolean())
         if any(v.is_const and v.const is None for v in (left, right)):
             return Val(node.type, const=None)
-        if node.op in _COMPARE:
+        if node.op in COMPARISON:
             (a, b), _ = common(left, right)
-            plain = _COMPARE[node.op](a, b)
+            plain = COMPARISON[node.op](a, b)
             if bounded.has_bound(left, right):
                 plain = bounded.compare(node.op, left, right, plain)
             return Val(node.type, expr=plain, dtype=pl.Boolean())
@@ -188,13 +204,14 @@ class _Compiler:
             target = pl.Decimal(38, sum(d.scale or 0 if isinstance(d, pl.Decimal) else 0
                                         for d in (typed(left)[1], typed(right)[1])))
             return Val(node.type, expr=a.cast(target) * b.cast(target), dtype=target)
-        if node.op == "//" and isinstance(dtype, pl.Decimal):  # Decimal // truncates towards zero
+        if node.op == "//" and isinstance(dtype, pl.Decimal):  # as Python's Decimal //: towards zero
+            b = pl.when(b != 0).then(b)  # by zero: unknown (Polars would raise for decimals)
             q = a // b
             return Val(node.type, expr=pl.when((q * b != a) & ((a < 0) != (b < 0))).then(q + 1).otherwise(q),
                        dtype=dtype)
-        ops: dict[str, Callable[[Any, Any], Any]] = {"+": operator.add, "-": operator.sub, "*": operator.mul,
-                                                      "//": operator.floordiv}
-        return Val(node.type, expr=ops[node.op](a, b), dtype=dtype)
+        if node.op == "//":  # Polars' integer // floors, and is null (unknown) by zero: semantics.floor_div
+            return Val(node.type, expr=a // b, dtype=dtype)
+        return Val(node.type, expr=ARITHMETIC[node.op](a, b), dtype=dtype)
 
     def contains(self, left: Val, right: Val, negate: bool) -> pl.Expr:
         if bounded.has_bound(left):

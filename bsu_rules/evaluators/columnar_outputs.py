@@ -19,24 +19,16 @@ import pyarrow.compute as pc
 from bsu_rules.decisions import RuleResult
 from bsu_rules.evaluators.columnar_functions import Val, typed
 from bsu_rules.ruleset.schema import Kind
+from bsu_rules.semantics import DECIDING, EFFECT
 
-__all__ = ["EFFECT", "Outputs"]
+__all__ = ["Outputs"]
 
 _TEXT, _TEXTS = pa.string(), pa.list_(pa.string())
-EFFECT = {
-    Kind.REQUIRE: (RuleResult.PASS, RuleResult.FAIL), Kind.EXCLUDE: (RuleResult.FAIL, RuleResult.PASS),
-    Kind.PRIORITIZE: (RuleResult.PRIORITIZED, RuleResult.NOT_PRIORITIZED),
-    Kind.FLAG: (RuleResult.FLAGGED, RuleResult.PASS),
-}
-"""What a rule's condition being true or false means, by the kind of rule."""
 
 
 class Outputs:
-    """The decision columns from the rule conditions, as the scalar Plan.decide derives them.
-
-    Polars computes small codes (a rule's outcome as 0/1/2, bit masks of failed, unknown and
-    flagged rules); Arrow spells them out with ``take`` from a few strings (cheaper than building
-    millions of strings in Polars and converting them)."""
+    """The decision columns from the rule conditions, as ``semantics.rule_result`` and
+    ``semantics.outcome`` derive them (tested against them by the parity properties)."""
 
     OUTCOMES = pa.array(["ineligible", "undetermined", "eligible"], _TEXT)
 
@@ -48,10 +40,10 @@ class Outputs:
             on_true, on_false = EFFECT[kind]
             codes[f"rule~{i}"] = c.cast(pl.Int8).fill_null(2)  # false 0, true 1, unknown 2
             self.rules[f"rule~{i}"] = (f"rule:{rule_id}", pa.array([on_false, on_true, RuleResult.UNKNOWN], _TEXT))
-            if kind in (Kind.REQUIRE, Kind.EXCLUDE):
-                lists["failed"].append(((c if kind is Kind.EXCLUDE else ~c).fill_null(False), rule_id))
+            if kind in DECIDING:
+                lists["failed"].append(((c if on_true is RuleResult.FAIL else ~c).fill_null(False), rule_id))
                 lists["unknown"].append((c.is_null(), rule_id))
-            elif kind is Kind.FLAG:
+            elif on_true is RuleResult.FLAGGED:
                 lists["flags"].append((c.fill_null(False), rule_id))
             else:
                 prioritized.append(c.fill_null(False).cast(pl.Int32))

@@ -1,12 +1,12 @@
 """The durable_rules backend (optional extra ``bsu-rules[durable]``): rule logic run by durable_rules.
 
 Each in-force criterion becomes three durable rules that exclude each other: its condition
-*holds*, *fails* or is *unknown* (Kleene's logic written as three two-valued conditions). The
-leaves durable_rules cannot compute (catalogue functions, facts, table look-ups) are computed by
-the same compiled closures as the scalar evaluator and posted as event fields; comparisons,
-``in`` lists, ``and``/``or``/``not`` run inside durable_rules. Dates and months are posted as
-day and month numbers; a decimal comparison is computed before posting (durable_rules would turn
-it into a float).
+*holds*, *fails* or is *unknown* (Kleene's logic as three two-valued conditions, tested against
+``semantics.truth_table``). The leaves durable_rules cannot compute (catalogue functions, facts,
+table look-ups) are computed by the same compiled closures as the scalar evaluator and posted as
+event fields; comparisons, ``in`` lists, ``and``/``or``/``not`` run inside durable_rules. Dates
+are posted as day numbers, months as month indices (``months``); a decimal comparison is computed
+before posting (durable_rules would turn it into a float).
 
 durable_rules consumes an event at the first rule that matches and keeps rule sets in one
 process-wide registry, and it has been seen to lose actions: every posted event must match
@@ -21,16 +21,18 @@ from typing import TYPE_CHECKING, Any
 
 from durable.lang import delete_state, get_state, m, post_batch, ruleset, when_all
 
+from bsu_rules.bounds import MIRROR
 from bsu_rules.evaluators.compile import Fn, compile_node, is_constant
-from bsu_rules.ruleset.expressions import Binary, BoolOp, ListLit, Lit, Node, Unary
+from bsu_rules.months import month_index
+from bsu_rules.ruleset.expressions import Binary, BoolOp, Call, Cond, ListLit, Lit, Name, Node, Unary, Unhandled
 from bsu_rules.ruleset.types import DATE, MONTH, Type
+from bsu_rules.semantics import COMPARISON, NEGATED, decisive
 
 if TYPE_CHECKING:
     from bsu_rules.decisions import Decision
     from bsu_rules.evaluators.scalar import Plan
     from bsu_rules.members import Member
 
-_NEGATE = {"<": ">=", "<=": ">", ">": "<=", ">=": "<", "==": "!=", "!=": "=="}
 _ORDERED = ("int", "date", "month")
 _names = itertools.count()
 
@@ -46,7 +48,7 @@ def _post(value: Any, kind: Type | None) -> Any:
     if kind == DATE:
         return value.toordinal() if isinstance(value, date) else value
     if kind == MONTH:
-        return int(value[:4]) * 12 + int(value[5:7])
+        return month_index(value)
     return value
 
 
@@ -77,26 +79,28 @@ class _Translator:
         return v == True, v == False, -v  # noqa: E712 (durable_rules conditions, not Python tests)
 
     def tri(self, node: Node) -> tuple[Any, Any, Any]:
-        if isinstance(node, BoolOp):
-            parts = [self.tri(o) for o in node.operands]
-            return _connective(parts, node.op == "and")
-        if isinstance(node, Unary) and node.op == "not":
-            h, f, u = self.tri(node.operand)
-            return f, h, u
-        if isinstance(node, Binary) and self.plan.ruleset.may_be_bound(node):
-            return self.boolean(node)  # a lower bound is settled by the scalar closures (``bounds``)
-        if isinstance(node, Binary) and node.op in _NEGATE and self._orderable(node):
-            return self._compare(node)
-        if isinstance(node, Binary) and node.op in ("in", "not in") and isinstance(node.right, ListLit) \
-                and all(isinstance(i, Lit) for i in node.right.items) and node.right.items \
-                and not is_constant(node.left):
-            v = self.leaf(node.left, node.left.type)
-            values = [_post(i.value, node.left.type) for i in node.right.items]  # type: ignore[attr-defined]
-            inside = _any([v == x for x in values])
-            outside = _all([v != x for x in values])
-            h, f = (inside, outside) if node.op == "in" else (outside, inside)
-            return h, f, -v
-        return self.boolean(node)
+        match node:
+            case BoolOp():
+                return _connective([self.tri(o) for o in node.operands], node.op)
+            case Unary(op="not"):
+                h, f, u = self.tri(node.operand)
+                return f, h, u
+            case Binary() if self.plan.ruleset.may_be_bound(node):
+                return self.boolean(node)  # a lower bound is settled by the scalar closures (``bounds``)
+            case Binary(op=op) if op in COMPARISON and self._orderable(node):
+                return self._compare(node)
+            case Binary(op="in" | "not in", right=ListLit(items=items)) if items and all(
+                    isinstance(i, Lit) for i in items) and not is_constant(node.left):
+                v = self.leaf(node.left, node.left.type)
+                values = [_post(i.value, node.left.type) for i in items if isinstance(i, Lit)]
+                inside = _any([v == x for x in values])
+                outside = _all([v != x for x in values])
+                h, f = (inside, outside) if node.op == "in" else (outside, inside)
+                return h, f, -v
+            case Lit() | Name() | Call() | ListLit() | Unary() | Binary() | Cond():
+                return self.boolean(node)  # computed by the scalar closures and posted
+            case _:
+                raise Unhandled(node, "the durable_rules translation")
 
     def _orderable(self, node: Binary) -> bool:
         kinds = {t.name for t in (node.left.type, node.right.type) if t is not None}
@@ -117,13 +121,13 @@ class _Translator:
         if not absent or left is None or right is None:
             return self.boolean(node)
         known = _all(present)
-        return known & _op(left, node.op, right), known & _op(left, _NEGATE[node.op], right), _any(absent)
+        return known & _op(left, node.op, right), known & _op(left, NEGATED[node.op], right), _any(absent)
 
 
 def _op(a: Any, op: str, b: Any) -> Any:
     if not hasattr(a, "__and__") or isinstance(a, (int, str)):  # durable needs the field on the left
-        a, b, op = b, a, {"<": ">", "<=": ">=", ">": "<", ">=": "<="}.get(op, op)
-    return {"<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b, "==": a == b, "!=": a != b}[op]
+        a, b, op = b, a, MIRROR[op]
+    return COMPARISON[op](a, b)
 
 
 def _any(xs: list[Any]) -> Any:
@@ -140,11 +144,15 @@ def _all(xs: list[Any]) -> Any:
     return out
 
 
-def _connective(parts: list[tuple[Any, Any, Any]], conjunction: bool) -> tuple[Any, Any, Any]:
-    hs, fs, us = zip(*parts, strict=True)
-    if conjunction:  # true if all true; false if any false; else unknown
-        return _all(list(hs)), _any(list(fs)), _all([h | u for h, _, u in parts]) & _any(list(us))
-    return _any(list(hs)), _all(list(fs)), _all([f | u for _, f, u in parts]) & _any(list(us))
+def _connective(parts: list[tuple[Any, Any, Any]], op: str) -> tuple[Any, Any, Any]:
+    """Kleene's ``and``/``or`` as (holds, fails, unknown): the decisive value if any part has it, the
+    other value if all parts do, else unknown (``semantics.decisive``)."""
+    hs, fs, us = (list(side) for side in zip(*parts, strict=True))
+    decided, other = (hs, fs) if decisive(op) else (fs, hs)
+    some = _any(decided)
+    every = _all(other)
+    unknown = _all([o | u for o, u in zip(other, us, strict=True)]) & _any(us)
+    return (some, every, unknown) if decisive(op) else (every, some, unknown)
 
 
 class DurablePlan:

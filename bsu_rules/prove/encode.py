@@ -1,11 +1,11 @@
 """Encode a checked expression tree, and a rule set's outcome, as solver terms.
 
-Every node kind is handled or refused (ProveError): ``and``/``or`` follow Kleene exactly (a
-value and a known flag each), comparisons with an unknown side are unknown, an ``if`` with an
-unknown test is known only where both branches agree. A number from a lower-bound table row
-carries a bound flag through every operation exactly as ``bsu_rules.bounds`` states. A subtree
-that reads nothing from the member is computed by the scalar evaluator's own code and lifted as a
-constant.
+Every node kind is handled (a new one raises Unhandled), or refused where it has no encoding
+(ProveError): ``and``/``or`` follow Kleene exactly (a value and a known flag each), comparisons
+with an unknown side are unknown, an ``if`` with an unknown test is known only where both branches
+agree. A number from a lower-bound table row carries a bound flag through every operation exactly
+as ``bsu_rules.bounds`` states. A subtree that reads nothing from the member is computed by the
+scalar evaluator's own code and lifted as a constant.
 """
 
 from __future__ import annotations
@@ -24,13 +24,25 @@ from bsu_rules.prove.inputs import Inputs
 from bsu_rules.prove.symbols import FALSE, TRUE, ProveError, Sym, Term, choose, either, lift, numeric
 from bsu_rules.ruleset.catalogue import FUNCTIONS, Function
 from bsu_rules.ruleset.checker import Scope, TypeChecker
-from bsu_rules.ruleset.expressions import Binary, BoolOp, Call, Cond, ListLit, Lit, Name, Node, Unary, parse, walk
+from bsu_rules.ruleset.expressions import (
+    Binary,
+    BoolOp,
+    Call,
+    Cond,
+    ListLit,
+    Lit,
+    Name,
+    Node,
+    Unary,
+    Unhandled,
+    parse,
+    walk,
+)
 from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.ruleset.schema import Kind
 from bsu_rules.ruleset.tables import Table
 from bsu_rules.ruleset.types import BOOL, DECIMAL, INT, STR, Type
 
-_NODE_KINDS = (Lit, Name, ListLit, Unary, BoolOp, Cond, Binary, Call)  # every kind expressions.py has
 _KINDS = {BOOL.name: "bool", INT.name: "int", DECIMAL.name: "real", STR.name: "str"}
 _COMPARE = {"<": lambda a, b: a < b, "<=": lambda a, b: a <= b, ">": lambda a, b: a > b,
             ">=": lambda a, b: a >= b, "==": lambda a, b: a == b, "!=": lambda a, b: a != b}
@@ -115,36 +127,40 @@ class Encoder:
 
     def encode(self, node: Node, local: dict[str, Sym] | None = None) -> Sym:
         local = local or {}
-        if not isinstance(node, _NODE_KINDS):
-            raise ProveError(f"no symbolic encoding for the node kind {type(node).__name__}")
         if not isinstance(node, Lit) and _constant(node, local):
             try:
                 value = compile_node(node, self.plan.env)(None, [])
+            except Unhandled:
+                raise
             except (ArithmeticError, ValueError, TypeError) as exc:
                 raise ProveError(f"cannot compute a constant part of the rules: {exc}") from None
             if not isinstance(value, Table):
                 if (value is None or isinstance(value, AtLeast)) and self._reads_bounds(node):
                     self.inputs.unknowns.append(TRUE)  # a lower-bound row, read with no member data
                 return lift(value, node.type, self.strings)
-        if isinstance(node, Lit):
-            return lift(node.value, node.type, self.strings)
-        if isinstance(node, Name):
-            return self._name(node, local)
-        if isinstance(node, ListLit):
-            return Sym("list", tuple(self.encode(i, local) for i in node.items))
-        if isinstance(node, Unary):
-            inner = self.encode(node.operand, local)
-            if node.op == "not":
+        match node:
+            case Lit():
+                return lift(node.value, node.type, self.strings)
+            case Name():
+                return self._name(node, local)
+            case ListLit():
+                return Sym("list", tuple(self.encode(i, local) for i in node.items))
+            case Unary(op="not"):
+                inner = self.encode(node.operand, local)
                 return Sym(inner.kind, z3.Not(inner.term), inner.known)
-            return Sym(inner.kind, -inner.term, _exact(inner))  # minus a bound is unknown
-        if isinstance(node, BoolOp):
-            return kleene(node.op, [self.encode(o, local) for o in node.operands])
-        if isinstance(node, Cond):
-            return self._cond(node, local)
-        if isinstance(node, Binary):
-            return self._binary(node, local)
-        assert isinstance(node, Call)
-        return self._call(node, local)
+            case Unary():
+                inner = self.encode(node.operand, local)
+                return Sym(inner.kind, -inner.term, _exact(inner))  # minus a bound is unknown
+            case BoolOp():
+                return kleene(node.op, [self.encode(o, local) for o in node.operands])
+            case Cond():
+                return self._cond(node, local)
+            case Binary():
+                return self._binary(node, local)
+            case Call():
+                return self._call(node, local)
+            case _:
+                raise Unhandled(node, "symbolic encoding")
 
     def _name(self, node: Name, local: dict[str, Sym]) -> Sym:
         kind, *rest = node.parts

@@ -105,6 +105,7 @@ class Unhandled(TypeError):
 
     def __init__(self, node: Node, where: str) -> None:
         super().__init__(f"{where} has no case for {type(node).__name__} nodes")
+        self.node, self.where = node, where
 
 
 def walk(node: Node) -> list[Node]:

@@ -15,34 +15,29 @@ from typing import TYPE_CHECKING, Any
 
 from bsu_rules.decisions import RuleResult
 from bsu_rules.ruleset.nullability import truth_values
-from bsu_rules.ruleset.schema import Kind, Rule, Window
+from bsu_rules.ruleset.schema import Rule, Window
+from bsu_rules.semantics import rule_result
 
 if TYPE_CHECKING:
     from bsu_rules.ruleset.model import RuleSet
     from bsu_rules.testing.runner import CaseResult
 
-_SIDES = {
-    Kind.REQUIRE: (RuleResult.PASS, RuleResult.FAIL, RuleResult.UNKNOWN),
-    Kind.EXCLUDE: (RuleResult.PASS, RuleResult.FAIL, RuleResult.UNKNOWN),
-    Kind.FLAG: (RuleResult.FLAGGED, RuleResult.PASS, RuleResult.UNKNOWN),
-    Kind.PRIORITIZE: (RuleResult.PRIORITIZED, RuleResult.NOT_PRIORITIZED, RuleResult.UNKNOWN),
-}
+_ORDER = (RuleResult.FLAGGED, RuleResult.PRIORITIZED, RuleResult.NOT_PRIORITIZED, RuleResult.PASS,
+          RuleResult.FAIL, RuleResult.UNKNOWN)  # the order sides are listed in
 
 
 def sides(rule: Rule, edition: Window, truth: frozenset[bool | None] = frozenset({True, False, None}),
           ) -> tuple[RuleResult, ...]:
     """The outcomes a rule can have in an edition in force during ``edition``.
 
-    ``truth`` is what the condition can come out as (see ``nullability.truth_values``).
+    ``truth`` is what the condition can come out as (see ``nullability.truth_values``); each value
+    gives the rule's result as ``semantics.rule_result`` states it.
     """
     own = rule.in_force
     narrower = (own.from_ is not None and (edition.from_ is None or own.from_ > edition.from_)) or (
         own.until is not None and (edition.until is None or own.until < edition.until))
-    on_true, on_false, on_unknown = _SIDES[rule.kind]
-    if rule.kind == Kind.EXCLUDE:
-        on_true, on_false = on_false, on_true
-    possible = {side for side, value in ((on_true, True), (on_false, False), (on_unknown, None)) if value in truth}
-    return tuple(s for s in _SIDES[rule.kind] if s in possible) + ((RuleResult.NOT_IN_FORCE,) if narrower else ())
+    possible = {rule_result(rule.kind, value) for value in truth}
+    return tuple(s for s in _ORDER if s in possible) + ((RuleResult.NOT_IN_FORCE,) if narrower else ())
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,249 @@
+"""The semantics core against every evaluator and pass: truth tables generated from it, division by
+zero, and every pass over the tree failing loudly on a node kind it does not know."""
+
+from __future__ import annotations
+
+import importlib.util
+import itertools
+import re
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import bsu_rules
+from bsu_rules.evaluators.arrow import members_to_arrow
+from bsu_rules.evaluators.columnar import ColumnarPlan
+from bsu_rules.ruleset.checker import Scope, TypeChecker
+from bsu_rules.ruleset.expressions import Node, Unhandled, parse, unparse
+from bsu_rules.ruleset.folding import Const, Folder
+from bsu_rules.ruleset.model import RuleSet
+from bsu_rules.ruleset.nullability import may_be_unknown, truth_values
+from bsu_rules.ruleset.schema import Kind
+from bsu_rules.ruleset.types import BOOL
+from bsu_rules.semantics import (
+    ARITHMETIC,
+    COMPARISON,
+    TRUTHS,
+    Truth,
+    binary,
+    decisive,
+    k_if,
+    outcome,
+    rule_result,
+    truth_table,
+)
+
+HAS_DURABLE = importlib.util.find_spec("durable") is not None
+PACKAGE = Path(bsu_rules.__file__).parent
+BASE = {"nik": "3204125708940003", "citizenship": "WNI", "participant_category": "PU"}
+
+# Three optional member fields, each a condition that is true, false or unknown (field absent).
+INPUTS = (("kpj", "1", "2"), ("name", "yes", "no"), ("work_regency_code", "1111", "2222"))
+A, B, C = (f'member.{name} == "{yes}"' for name, yes, _ in INPUTS)
+RULES = {  # id -> (kind, condition, its value from the core's tables for inputs a, b, c)
+    "and": (Kind.REQUIRE, f"{A} and {B}", lambda a, b, c: dict(truth_table("and"))[(a, b)]),
+    "or": (Kind.EXCLUDE, f"{A} or {B}", lambda a, b, c: dict(truth_table("or"))[(a, b)]),
+    "not": (Kind.FLAG, f"not {A}", lambda a, b, c: dict(truth_table("not"))[(a,)]),
+    "if": (Kind.PRIORITIZE, f"({B}) if ({A}) else ({C})", lambda a, b, c: k_if(a, b, c)),
+}
+ROWS: list[tuple[Truth, ...]] = list(itertools.product(TRUTHS, repeat=3))  # every row of every table
+
+
+def rule_file(folder: Path, name: str, rules: list[tuple[str, Kind, str]]) -> Path:
+    body = textwrap.dedent(f"""\
+        ruleset: {name}
+        version: "1"
+        title: {{id: Uji, en: Test}}
+        in_force: {{from: 2022-01-01}}
+        as_of: 2022-07-31
+        rules:
+        """) + "".join(f"  - {{id: {rule_id}, {kind.value}: '{text}'}}\n" for rule_id, kind, text in rules) \
+        + "benefit: {amount: 600000}\n"
+    path = folder / f"{name}.yaml"
+    path.write_text(body, "utf-8")
+    return path
+
+
+def record(values: tuple[Truth, ...]) -> dict[str, Any]:
+    out: dict[str, Any] = dict(BASE)
+    for (name, yes, no), value in zip(INPUTS, values, strict=True):
+        if value is not None:
+            out[name] = yes if value else no
+    return out
+
+
+@pytest.fixture(scope="module")
+def logic(tmp_path_factory: pytest.TempPathFactory) -> RuleSet:
+    path = rule_file(tmp_path_factory.mktemp("logic"), "logic", [(i, k, t) for i, (k, t, _) in RULES.items()])
+    return bsu_rules.load_ruleset(path)
+
+
+def expected(values: tuple[Truth, ...]) -> dict[str, Truth]:
+    return {rule_id: value(*values) for rule_id, (_, _, value) in RULES.items()}
+
+
+def test_the_core_tables_are_kleenes() -> None:
+    assert dict(truth_table("and"))[(False, None)] is False and dict(truth_table("and"))[(True, None)] is None
+    assert dict(truth_table("or"))[(True, None)] is True and dict(truth_table("or"))[(False, None)] is None
+    assert (decisive("and"), decisive("or")) == (False, True)
+    assert [k_if(None, x, x) for x in TRUTHS] == list(TRUTHS) and k_if(None, True, False) is None
+
+
+def test_scalar_follows_the_core(logic: RuleSet) -> None:
+    plan = logic.plan()
+    for values in ROWS:
+        d = plan.decide(bsu_rules.parse_member(record(values)))
+        want = {i: rule_result(RULES[i][0], v) for i, v in expected(values).items()}
+        assert {r.id: r.outcome for r in d.rules} == want, values
+        assert d.outcome == outcome((RULES[i][0], r) for i, r in want.items())
+
+
+def test_columnar_follows_the_core(logic: RuleSet) -> None:
+    table = ColumnarPlan(logic.plan()).decide(members_to_arrow([record(v) for v in ROWS]))
+    for i, values in enumerate(ROWS):
+        want = {r: rule_result(RULES[r][0], v) for r, v in expected(values).items()}
+        assert {r: table.column(f"rule:{r}")[i].as_py() for r in RULES} == {r: str(v) for r, v in want.items()}
+        assert table.column("outcome")[i].as_py() == outcome((RULES[r][0], v) for r, v in want.items()).value
+
+
+@pytest.mark.skipif(not HAS_DURABLE, reason="durable_rules is not installed (the durable extra)")
+def test_durable_follows_the_core(logic: RuleSet) -> None:
+    from bsu_rules.evaluators.durable import DurablePlan
+
+    durable = DurablePlan(logic.plan())
+    for values in ROWS:
+        conditions = durable.conditions(bsu_rules.parse_member(record(values)))
+        assert dict(zip(RULES, conditions, strict=True)) == expected(values), values
+
+
+def test_static_truth_values_are_exactly_what_the_rows_give(logic: RuleSet) -> None:
+    for checked in logic.rules:
+        seen = {expected(values)[checked.rule.id] for values in ROWS}
+        assert truth_values(checked.tree, logic) == seen, checked.rule.id
+
+
+# --- division by zero --------------------------------------------------------------------------
+
+DIVISIONS = [
+    ("whole", Kind.REQUIRE, "last_wage(member.wages, 2022-07) // last_wage(member.wages, 2022-06) > 0"),
+    ("exact", Kind.REQUIRE, "last_wage(member.wages, 2022-07) * 0.5 // last_wage(member.wages, 2022-06) > 0"),
+]
+
+
+def _wages(june: int) -> dict[str, Any]:
+    return BASE | {"wages": [{"period": "2022-06", "amount": june}, {"period": "2022-07", "amount": 3_000_000}]}
+
+
+@pytest.fixture(scope="module")
+def division(tmp_path_factory: pytest.TempPathFactory) -> RuleSet:
+    return bsu_rules.load_ruleset(rule_file(tmp_path_factory.mktemp("division"), "division", DIVISIONS))
+
+
+def test_columnar_division_by_zero_is_unknown(division: RuleSet) -> None:
+    table = ColumnarPlan(division.plan()).decide(members_to_arrow([_wages(0), _wages(1_000_000)]))
+    for rule_id, _, _ in DIVISIONS:
+        assert table.column(f"rule:{rule_id}").to_pylist() == ["unknown", "pass"]
+
+
+@pytest.mark.xfail(raises=ArithmeticError, strict=False,
+                   reason="passes once the scalar evaluator divides with semantics.floor_div")
+def test_scalar_and_durable_division_by_zero_is_unknown(division: RuleSet) -> None:
+    plan = division.plan()
+    deciders = [plan.decide]
+    if HAS_DURABLE:
+        from bsu_rules.evaluators.durable import DurablePlan
+
+        deciders.append(DurablePlan(plan).decide)
+    for decide in deciders:
+        for june, want in ((0, "unknown"), (1_000_000, "pass")):
+            d = decide(bsu_rules.parse_member(_wages(june)))
+            assert [str(r.outcome) for r in d.rules] == [want, want]
+
+
+def test_folding_follows_the_core(division: RuleSet) -> None:
+    folder = Folder(division)
+    for op, a, b in itertools.product(list(ARITHMETIC) + list(COMPARISON), (-7, 0, 3), (-2, 0, 3)):
+        tree = parse(f"{a} {op} {b}")
+        TypeChecker(Scope({}, {}, {}), lambda *_: None).check(tree)
+        assert folder.fold(tree) == Const(binary(op, a, b)), unparse(tree)
+
+
+def test_a_constant_zero_divisor_is_refused_when_loading(tmp_path: Path) -> None:
+    path = rule_file(tmp_path, "zero", [("zero", Kind.REQUIRE, "last_wage(member.wages, 2022-07) // (2 - 2) > 0")])
+    with pytest.raises(bsu_rules.RuleSetError) as caught:
+        bsu_rules.load_ruleset(path)
+    [problem] = [d for d in caught.value.diagnostics if d.severity == "error"]
+    assert (problem.code, problem.line, problem.column) == ("division-by-zero", 7, 63)
+    assert "other than 0" in problem.message
+
+
+# --- every pass over the tree is exhaustive ----------------------------------------------------
+
+@dataclass(eq=False)
+class Strange(Node):
+    """A node kind no pass knows, reading a member field (so no pass takes it for a constant)."""
+
+    inner: Node
+
+    def children(self) -> list[Node]:
+        return [self.inner]
+
+
+def strange() -> Strange:
+    inner = parse('member.kpj == "1"')
+    TypeChecker(Scope({}, {}, {}), lambda *_: None).check(inner)
+    node = Strange(0, 0, inner)
+    node.type = BOOL
+    return node
+
+
+def _with_tree(rs: RuleSet) -> Any:
+    """A plan of ``rs`` whose first rule's condition is a Strange node."""
+    plan = rs.plan()
+    object.__setattr__(plan.rules[0].checked, "tree", strange())
+    return plan
+
+
+def _durable(rs: RuleSet) -> None:
+    from bsu_rules.evaluators.durable import DurablePlan
+
+    DurablePlan(_with_tree(rs))
+
+
+def _prove(rs: RuleSet) -> None:
+    from bsu_rules.prove.properties import Prover
+
+    Prover(rs).encoder.encode(strange())
+
+
+PASSES = {  # every pass over the tree: a new pass (a new `raise Unhandled(node, ...)`) is listed here
+    "constant folding": lambda rs: Folder(rs).fold(strange()),
+    "table key shapes": lambda rs: Folder(rs).key_shape(strange()),
+    "nullability (may_be_unknown)": lambda rs: may_be_unknown(strange(), rs),
+    "nullability (truth_values)": lambda rs: truth_values(strange(), rs),
+    "type checking": lambda rs: TypeChecker(Scope({}, {}, {}), lambda *_: None).check(strange()),
+    "unparse": lambda rs: unparse(strange()),
+    "the columnar evaluator": lambda rs: ColumnarPlan(_with_tree(rs)),
+    "the durable_rules translation": _durable,
+    "symbolic encoding": _prove,
+}
+NEEDS = {"the durable_rules translation": "durable", "symbolic encoding": "z3"}
+
+
+@pytest.mark.parametrize("name", PASSES)
+def test_every_pass_refuses_an_unknown_node_kind(name: str, logic: RuleSet) -> None:
+    if name in NEEDS and importlib.util.find_spec(NEEDS[name]) is None:
+        pytest.skip(f"{NEEDS[name]} is not installed")
+    with pytest.raises(Unhandled, match="has no case for Strange nodes") as caught:
+        PASSES[name](logic)
+    assert caught.value.where == name
+
+
+def test_every_pass_is_listed() -> None:
+    raised = set()
+    for path in PACKAGE.rglob("*.py"):
+        raised |= set(re.findall(r'raise Unhandled\(node, "([^"]+)"\)', path.read_text("utf-8")))
+    assert raised == set(PASSES), f"passes not listed in PASSES: {sorted(raised - set(PASSES))}"
