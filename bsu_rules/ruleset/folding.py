@@ -5,6 +5,8 @@ values a condition can take; ``None`` is *unknown*), ``OneOf`` (a member field r
 set of codes, or unknown) or ``TOP`` (anything). Parameters with a single ``value``, literals,
 ``as_of`` and tables are constants; member fields and ``decision_date`` are not. Used by the
 linter to find conditions that can never (or always) hold, and table keys no lookup can produce.
+The operators are those of ``bsu_rules.semantics``, applied to constants or over sets of truth
+values (division by zero folds to unknown, as it evaluates).
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from bsu_rules.ruleset.catalogue import FUNCTIONS
+from bsu_rules.members import Member
+from bsu_rules.ruleset.catalogue import FUNCTIONS, Function
 from bsu_rules.ruleset.expressions import Binary, BoolOp, Call, Cond, ListLit, Lit, Name, Node, Unary, Unhandled
 from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.semantics import TRUTHS, Truth, binary, contains, k_and, k_if, k_not, k_or, strict
@@ -196,12 +199,7 @@ class Folder:
             found = (table.values or {}).get(values[0]) if values[0] is not None else None
             return Const(values[1] if found is None and values[0] is not None else found)
         fn = FUNCTIONS.get(node.func.dotted)
-        if fn is None or (fn.strict and not strict(values)):
-            return Const(None) if fn is not None else TOP
-        try:
-            return Const(fn.impl(*values))
-        except (TypeError, ValueError, ArithmeticError, AttributeError):
-            return TOP
+        return TOP if fn is None else _apply(fn, values)
 
     def key_shape(self, node: Node) -> Shape | None:
         """The texts a table key expression can give, as (description, test) pairs; None if unknown."""
@@ -241,10 +239,18 @@ class Folder:
         return None if any(s is None for s in shapes) else [x for s in shapes for x in s or []]
 
 
+def _apply(fn: Function, values: list[Any]) -> Abstract:
+    """A catalogue function on constant arguments: the one place folding reads the catalogue."""
+    if fn.strict and not strict(values):
+        return Const(None)
+    try:
+        return Const(fn.impl(*values))
+    except (TypeError, ValueError, ArithmeticError, AttributeError):
+        return TOP
+
+
 def _field_pattern(parts: tuple[str, ...]) -> str | None:
     """The ``pattern`` the data contract gives a member field (``^\\d{4}$``), if any."""
-    from bsu_rules.members import Member
-
     model: Any = Member
     for i, part in enumerate(parts):
         info = model.model_fields.get(part) if isinstance(model, type) and issubclass(model, BaseModel) else None
