@@ -31,6 +31,7 @@ from bsu_rules.semantics import (
     binary,
     decisive,
     k_if,
+    k_not,
     outcome,
     rule_result,
     truth_table,
@@ -48,6 +49,10 @@ RULES = {  # id -> (kind, condition, its value from the core's tables for inputs
     "or": (Kind.EXCLUDE, f"{A} or {B}", lambda a, b, c: dict(truth_table("or"))[(a, b)]),
     "not": (Kind.FLAG, f"not {A}", lambda a, b, c: dict(truth_table("not"))[(a,)]),
     "if": (Kind.PRIORITIZE, f"({B}) if ({A}) else ({C})", lambda a, b, c: k_if(a, b, c)),
+    # a table with `unlisted: unknown` lists "1111" only: a listed key is in it, any other is unknown
+    "listed": (Kind.EXCLUDE, "member.work_regency_code in table.areas", lambda a, b, c: True if c else None),
+    "unlisted": (Kind.REQUIRE, "member.work_regency_code not in table.areas",
+                 lambda a, b, c: k_not(True if c else None)),
 }
 ROWS: list[tuple[Truth, ...]] = list(itertools.product(TRUTHS, repeat=3))  # every row of every table
 
@@ -59,9 +64,12 @@ def rule_file(folder: Path, name: str, rules: list[tuple[str, Kind, str]]) -> Pa
         title: {{id: Uji, en: Test}}
         in_force: {{from: 2022-01-01}}
         as_of: 2022-07-31
+        tables:
+          areas: {{file: areas.csv, key: code, unlisted: unknown}}
         rules:
         """) + "".join(f"  - {{id: {rule_id}, {kind.value}: '{text}'}}\n" for rule_id, kind, text in rules) \
         + "benefit: {amount: 600000}\n"
+    (folder / "areas.csv").write_text("code\n1111\n", "utf-8")
     path = folder / f"{name}.yaml"
     path.write_text(body, "utf-8")
     return path
@@ -176,7 +184,7 @@ def test_a_constant_zero_divisor_is_refused_when_loading(tmp_path: Path) -> None
     with pytest.raises(bsu_rules.RuleSetError) as caught:
         bsu_rules.load_ruleset(path)
     [problem] = [d for d in caught.value.diagnostics if d.severity == "error"]
-    assert (problem.code, problem.line, problem.column) == ("division-by-zero", 7, 63)
+    assert (problem.code, problem.line, problem.column) == ("division-by-zero", 9, 63)
     assert "other than 0" in problem.message
 
 
