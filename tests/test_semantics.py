@@ -7,6 +7,7 @@ import importlib.util
 import itertools
 import re
 import textwrap
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -14,9 +15,11 @@ from typing import Any
 import pytest
 
 import bsu_rules
+from bsu_rules.counterfactual import Counterfactuals
 from bsu_rules.evaluators.arrow import members_to_arrow
 from bsu_rules.evaluators.columnar import ColumnarPlan
 from bsu_rules.ruleset.checker import Scope, TypeChecker
+from bsu_rules.ruleset.diagnostics import Diagnostic
 from bsu_rules.ruleset.expressions import Node, Unhandled, parse, unparse
 from bsu_rules.ruleset.folding import Const, Folder
 from bsu_rules.ruleset.model import RuleSet
@@ -44,7 +47,8 @@ BASE = {"nik": "3204125708940003", "citizenship": "WNI", "participant_category":
 # Three optional member fields, each a condition that is true, false or unknown (field absent).
 INPUTS = (("kpj", "1", "2"), ("name", "yes", "no"), ("work_regency_code", "1111", "2222"))
 A, B, C = (f'member.{name} == "{yes}"' for name, yes, _ in INPUTS)
-RULES = {  # id -> (kind, condition, its value from the core's tables for inputs a, b, c)
+Value = Callable[[Truth, Truth, Truth], Truth]
+RULES: dict[str, tuple[Kind, str, Value]] = {  # id -> (kind, condition, its value for inputs a, b, c)
     "and": (Kind.REQUIRE, f"{A} and {B}", lambda a, b, c: dict(truth_table("and"))[(a, b)]),
     "or": (Kind.EXCLUDE, f"{A} or {B}", lambda a, b, c: dict(truth_table("or"))[(a, b)]),
     "not": (Kind.FLAG, f"not {A}", lambda a, b, c: dict(truth_table("not"))[(a,)]),
@@ -84,9 +88,13 @@ def record(values: tuple[Truth, ...]) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def logic(tmp_path_factory: pytest.TempPathFactory) -> RuleSet:
-    path = rule_file(tmp_path_factory.mktemp("logic"), "logic", [(i, k, t) for i, (k, t, _) in RULES.items()])
-    return bsu_rules.load_ruleset(path)
+def logic_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return rule_file(tmp_path_factory.mktemp("logic"), "logic", [(i, k, t) for i, (k, t, _) in RULES.items()])
+
+
+@pytest.fixture(scope="module")
+def logic(logic_path: Path) -> RuleSet:
+    return bsu_rules.load_ruleset(logic_path)
 
 
 def expected(values: tuple[Truth, ...]) -> dict[str, Truth]:
@@ -160,7 +168,7 @@ def test_columnar_division_by_zero_is_unknown(division: RuleSet) -> None:
                    reason="passes once the scalar evaluator divides with semantics.floor_div")
 def test_scalar_and_durable_division_by_zero_is_unknown(division: RuleSet) -> None:
     plan = division.plan()
-    deciders = [plan.decide]
+    deciders: list[Callable[..., Any]] = [plan.decide]
     if HAS_DURABLE:
         from bsu_rules.evaluators.durable import DurablePlan
 
@@ -183,7 +191,7 @@ def test_a_constant_zero_divisor_is_refused_when_loading(tmp_path: Path) -> None
     path = rule_file(tmp_path, "zero", [("zero", Kind.REQUIRE, "last_wage(member.wages, 2022-07) // (2 - 2) > 0")])
     with pytest.raises(bsu_rules.RuleSetError) as caught:
         bsu_rules.load_ruleset(path)
-    [problem] = [d for d in caught.value.diagnostics if d.severity == "error"]
+    [problem] = [d for d in caught.value.diagnostics if isinstance(d, Diagnostic) and d.severity == "error"]
     assert (problem.code, problem.line, problem.column) == ("division-by-zero", 9, 63)
     assert "other than 0" in problem.message
 
@@ -208,50 +216,84 @@ def strange() -> Strange:
     return node
 
 
-def _with_tree(rs: RuleSet) -> Any:
-    """A plan of ``rs`` whose first rule's condition is a Strange node."""
-    plan = rs.plan()
+def _planned(path: Path) -> Any:
+    """A plan of a fresh copy of the rule set whose first rule's condition is then a Strange node."""
+    plan = bsu_rules.load_ruleset(path).plan()
     object.__setattr__(plan.rules[0].checked, "tree", strange())
     return plan
 
 
-def _durable(rs: RuleSet) -> None:
+def _scalar(path: Path) -> None:
+    rs = bsu_rules.load_ruleset(path)
+    object.__setattr__(rs.rules[0], "tree", strange())
+    rs.plan()
+
+
+def _durable(path: Path) -> None:
     from bsu_rules.evaluators.durable import DurablePlan
 
-    DurablePlan(_with_tree(rs))
+    DurablePlan(_planned(path))
 
 
-def _prove(rs: RuleSet) -> None:
+def _prove(path: Path) -> None:
     from bsu_rules.prove.properties import Prover
 
-    Prover(rs).encoder.encode(strange())
+    Prover(bsu_rules.load_ruleset(path)).encoder.encode(strange())
 
 
-PASSES = {  # every pass over the tree: a new pass (a new `raise Unhandled(node, ...)`) is listed here
-    "constant folding": lambda rs: Folder(rs).fold(strange()),
-    "table key shapes": lambda rs: Folder(rs).key_shape(strange()),
-    "nullability (may_be_unknown)": lambda rs: may_be_unknown(strange(), rs),
-    "nullability (truth_values)": lambda rs: truth_values(strange(), rs),
-    "type checking": lambda rs: TypeChecker(Scope({}, {}, {}), lambda *_: None).check(strange()),
-    "unparse": lambda rs: unparse(strange()),
-    "the columnar evaluator": lambda rs: ColumnarPlan(_with_tree(rs)),
-    "the durable_rules translation": _durable,
+def _fresh(path: Path) -> RuleSet:
+    return bsu_rules.load_ruleset(path)
+
+
+PASSES: dict[str, Callable[[Path], object]] = {  # every pass over the tree; a new pass is listed here
+    "constant folding": lambda path: Folder(_fresh(path)).fold(strange()),
+    "table key shapes": lambda path: Folder(_fresh(path)).key_shape(strange()),
+    "may_be_unknown": lambda path: may_be_unknown(strange(), _fresh(path)),
+    "truth_values": lambda path: truth_values(strange(), _fresh(path)),
+    "type checking": lambda path: TypeChecker(Scope({}, {}, {}), lambda *_: None).check(strange()),
+    "unparse": lambda path: unparse(strange()),
+    "scalar evaluator": _scalar,
+    "counterfactual hints": lambda path: Counterfactuals(_planned(path)),
+    "columnar evaluator": lambda path: ColumnarPlan(_planned(path)),
+    "durable_rules translation": _durable,
     "symbolic encoding": _prove,
 }
-NEEDS = {"the durable_rules translation": "durable", "symbolic encoding": "z3"}
+OPTIONAL = {"durable_rules translation": ("durable", "evaluators/durable.py"),
+            "symbolic encoding": ("z3", "prove/encode.py")}  # pass -> (the extra it needs, its module)
+PENDING: dict[str, type[BaseException]] = {  # passes that do not raise Unhandled yet: what they raise
+    "scalar evaluator": TypeError,
+    "counterfactual hints": pytest.fail.Exception,
+}
 
 
-@pytest.mark.parametrize("name", PASSES)
-def test_every_pass_refuses_an_unknown_node_kind(name: str, logic: RuleSet) -> None:
-    if name in NEEDS and importlib.util.find_spec(NEEDS[name]) is None:
-        pytest.skip(f"{NEEDS[name]} is not installed")
-    with pytest.raises(Unhandled, match="has no case for Strange nodes") as caught:
-        PASSES[name](logic)
-    assert caught.value.where == name
+def _missing(name: str) -> bool:
+    return name in OPTIONAL and importlib.util.find_spec(OPTIONAL[name][0]) is None
 
 
-def test_every_pass_is_listed() -> None:
+@pytest.mark.parametrize("name", [
+    pytest.param(n, marks=pytest.mark.xfail(raises=PENDING[n], strict=False)) if n in PENDING else n
+    for n in PASSES])
+def test_every_pass_refuses_an_unknown_node_kind(name: str, logic_path: Path) -> None:
+    if _missing(name):
+        pytest.skip(f"{OPTIONAL[name][0]} is not installed")
+    with pytest.raises(Unhandled, match="has no case for Strange nodes"):
+        PASSES[name](logic_path)
+
+
+def test_every_pass_is_listed(logic_path: Path) -> None:
+    """Each ``raise Unhandled(node, "...")`` in the package is reached by an entry of PASSES."""
+    skipped = {OPTIONAL[n][1] for n in PASSES if _missing(n)}
     raised = set()
     for path in PACKAGE.rglob("*.py"):
-        raised |= set(re.findall(r'raise Unhandled\(node, "([^"]+)"\)', path.read_text("utf-8")))
-    assert raised == set(PASSES), f"passes not listed in PASSES: {sorted(raised - set(PASSES))}"
+        if path.relative_to(PACKAGE).as_posix() not in skipped:
+            raised |= set(re.findall(r'raise Unhandled\(node, "([^"]+)"\)', path.read_text("utf-8")))
+    reached = set()
+    for name, run in PASSES.items():
+        if not _missing(name):
+            try:
+                run(logic_path)
+            except Unhandled as exc:
+                reached.add(exc.where)
+            except Exception:  # a pass that is not exhaustive yet: its own test above says so
+                pass
+    assert raised <= reached, f"passes no entry of PASSES reaches: {sorted(raised - reached)}"
