@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable, Iterable
+from collections.abc import Set as AbstractSet
 from itertools import product
 from typing import Any
 
@@ -100,6 +101,14 @@ def contains(x: Any, xs: Any, negate: bool = False) -> Truth:
     if x is None or xs is None:
         return None
     return (x in xs) is not negate
+
+
+def in_table(x: Any, keys: AbstractSet[str], unlisted_unknown: bool) -> Truth:
+    """``x in table``: a listed key is in it; an unlisted one is not, or is unknown where the table
+    says ``unlisted: unknown`` (it is incomplete)."""
+    if x is None:
+        return None
+    return True if x in keys else None if unlisted_unknown else False
 
 
 EFFECT: dict[Kind, tuple[RuleResult, RuleResult]] = {

@@ -21,7 +21,7 @@ from bsu_rules.evaluators.columnar import ColumnarPlan
 from bsu_rules.ruleset.checker import Scope, TypeChecker
 from bsu_rules.ruleset.diagnostics import Diagnostic
 from bsu_rules.ruleset.expressions import Node, Unhandled, parse, unparse
-from bsu_rules.ruleset.folding import Const, Folder
+from bsu_rules.ruleset.folding import Const, Folder, truth
 from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.ruleset.nullability import may_be_unknown, truth_values
 from bsu_rules.ruleset.schema import Kind
@@ -133,6 +133,15 @@ def test_durable_follows_the_core(logic: RuleSet) -> None:
     for values in ROWS:
         conditions = durable.conditions(bsu_rules.parse_member(record(values)))
         assert dict(zip(RULES, conditions, strict=True)) == expected(values), values
+
+
+def test_folding_follows_the_core_on_incomplete_tables(logic: RuleSet) -> None:
+    folder, scope = Folder(logic), Scope({}, {k: t.type for k, t in logic.tables.items()}, {})
+    for key, listed in (("1111", True), ("2222", None)):
+        for op, want in (("in", listed), ("not in", k_not(listed))):
+            tree = parse(f'"{key}" {op} table.areas')
+            TypeChecker(scope, lambda *_: None).check(tree)
+            assert truth(folder.fold(tree)) == {want}, unparse(tree)
 
 
 def test_static_truth_values_are_exactly_what_the_rows_give(logic: RuleSet) -> None:

@@ -23,7 +23,7 @@ from bsu_rules.members import Member
 from bsu_rules.ruleset.catalogue import FUNCTIONS, Function
 from bsu_rules.ruleset.expressions import Binary, BoolOp, Call, Cond, ListLit, Lit, Name, Node, Unary, Unhandled
 from bsu_rules.ruleset.model import RuleSet
-from bsu_rules.semantics import TRUTHS, Truth, binary, contains, k_and, k_if, k_not, k_or, strict
+from bsu_rules.semantics import TRUTHS, Truth, binary, in_table, k_and, k_if, k_not, k_or, strict
 
 ALL: frozenset[Truth] = frozenset(TRUTHS)
 
@@ -170,19 +170,22 @@ class Folder:
 
     def _contains(self, left: Abstract, right_node: Node, right: Abstract) -> Abstract:
         keys: frozenset[Any] | None = None
+        unknown = False  # an unlisted key is unknown (a table with `unlisted: unknown`), not absent
         if isinstance(right_node, Name) and right_node.parts[0] == "table":
-            keys = self.rs.tables[right_node.parts[1]].keys
+            table = self.rs.tables[right_node.parts[1]]
+            keys, unknown = table.keys, table.unlisted_unknown
         elif isinstance(right, Const) and isinstance(right.value, tuple):
             keys = frozenset(right.value)
         if keys is None:
             return TOP
         if isinstance(left, Const):
-            return Const(contains(left.value, keys))
+            return Const(in_table(left.value, keys, unknown))
+        unlisted = in_table("", frozenset(), unknown)  # what a key not in ``keys`` gives
         if not keys:
-            return Bools(frozenset({False, None}))
+            return Bools(frozenset({unlisted, None}))
         if isinstance(left, OneOf):
             if not left.choices & keys:
-                return Bools(frozenset({False, None}))
+                return Bools(frozenset({unlisted, None}))
             if left.choices <= keys:
                 return Bools(frozenset({True, None}))
         return TOP
