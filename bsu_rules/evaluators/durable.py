@@ -19,7 +19,8 @@ import itertools
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from durable.lang import delete_state, get_state, m, post_batch, ruleset, when_all
+from durable import engine
+from durable.lang import delete_state, get_host, get_state, m, post_batch, ruleset, when_all
 
 from bsu_rules.bounds import MIRROR
 from bsu_rules.evaluators.compile import Fn, compile_node, is_constant
@@ -156,20 +157,31 @@ def _connective(parts: list[tuple[Any, Any, Any]], op: str) -> tuple[Any, Any, A
 
 
 class DurablePlan:
-    """A scalar Plan whose rule conditions are decided by durable_rules."""
+    """A scalar Plan whose rule conditions are decided by durable_rules.
+
+    durable_rules caps the expressions of one condition (nested ``and``/``or``, or more than about six
+    operands, exceed it): a rule it refuses is posted whole, as one leaf computed by the scalar
+    closures, and the others still run in durable_rules."""
 
     def __init__(self, plan: Plan) -> None:
         self.plan = plan
-        self.name = f"bsu-{plan.ruleset.sha256[:12]}-{plan.on.isoformat()}-{next(_names)}"
-        self.leaves: list[list[_Leaf]] = []
-        with ruleset(self.name):
-            for i, compiled in enumerate(plan.rules):
-                t = _Translator(plan)
-                conditions = t.tri(compiled.checked.tree)
-                self.leaves.append(t.leaves)
-                for side, condition in zip("HFU", conditions, strict=True):
-                    when_all((m.c == i) & condition)(_action(i, side))
+        base = f"bsu-{plan.ruleset.sha256[:12]}-{plan.on.isoformat()}-{next(_names)}"
+        rules = [self._translate(r.checked.tree) for r in plan.rules]
+        self.name = base
+        if not _register(base, rules):
+            for i, r in enumerate(plan.rules):
+                if not _register(f"{base}-probe-{i}", [rules[i]], i):
+                    rules[i] = self._translate(r.checked.tree, whole=True)
+            self.name = f"{base}-posted"
+            if not _register(self.name, rules):
+                raise DurableShortfall(f"durable_rules refuses the rules of {plan.ruleset.id}")
+        self.leaves = [leaves for _, leaves in rules]
         self._sids = itertools.count()
+
+    def _translate(self, tree: Node, whole: bool = False) -> tuple[tuple[Any, Any, Any], list[_Leaf]]:
+        t = _Translator(self.plan)
+        conditions = t.boolean(tree) if whole else t.tri(tree)
+        return conditions, t.leaves
 
     def conditions(self, member: Member) -> list[bool | None]:
         """Each in-force rule's condition as durable_rules decides it."""
@@ -194,6 +206,23 @@ class DurablePlan:
 
     def decide(self, member: Member) -> Decision:
         return self.plan.decide(member, conditions=self.conditions(member))
+
+
+def _register(name: str, rules: list[tuple[tuple[Any, Any, Any], list[_Leaf]]], first: int = 0) -> bool:
+    """Define a ruleset (rules numbered from ``first``) and register it now, so that a refusal shows
+    here and not at the first post (where it would also drop every other ruleset defined meanwhile).
+    False if durable_rules refuses it for its size."""
+    with ruleset(name):
+        for i, (conditions, _) in enumerate(rules, start=first):
+            for side, condition in zip("HFU", conditions, strict=True):
+                when_all((m.c == i) & condition)(_action(i, side))
+    try:
+        get_host()
+    except engine.durable_rules_engine.error as exc:
+        if "error code: 113" not in str(exc):  # ERR_EXPRESSION_LIMIT_EXCEEDED
+            raise
+        return False
+    return True
 
 
 def _action(i: int, side: str) -> Any:
