@@ -159,7 +159,7 @@ def _connective(parts: list[tuple[Any, Any, Any]], op: str) -> tuple[Any, Any, A
 class DurablePlan:
     """A scalar Plan whose rule conditions are decided by durable_rules.
 
-    durable_rules caps the expressions of one condition (nested ``and``/``or``, or more than about six
+    durable_rules caps the expressions of one condition (nested ``and``/``or``, or about seven
     operands, exceed it): a rule it refuses is posted whole, as one leaf computed by the scalar
     closures, and the others still run in durable_rules."""
 
