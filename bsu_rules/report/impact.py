@@ -23,7 +23,7 @@ import numpy as np
 import polars as pl
 import pyarrow as pa
 
-from bsu_rules import __version__
+from bsu_rules._version import __version__
 from bsu_rules.batch.dedupe import KEYS, Keys, prefixes, resolve
 from bsu_rules.batch.read import Reader
 from bsu_rules.batch.run import mask_niks, nik_keys, record_hashes, table_plan

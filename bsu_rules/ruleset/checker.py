@@ -6,6 +6,7 @@ import graphlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 
 from bsu_rules.ruleset.catalogue import FUNCTIONS
 from bsu_rules.ruleset.diagnostics import nearest
@@ -21,6 +22,7 @@ from bsu_rules.ruleset.expressions import (
     ParseError,
     Unary,
     parse,
+    unparse,
     walk,
 )
 from bsu_rules.ruleset.types import (
@@ -259,7 +261,6 @@ def _literal_type(node: Lit) -> Type:
         return INT
     if isinstance(value, str):
         return STR
-    from datetime import date
     return DATE if isinstance(value, date) else DECIMAL
 
 
@@ -271,7 +272,6 @@ def reads(node: Node) -> list[str]:
                 and n.type not in HISTORIES:
             label = n.dotted
         elif isinstance(n, Call) and any(a.type in HISTORIES for a in n.args):
-            from bsu_rules.ruleset.expressions import unparse
             label = unparse(n)
         else:
             continue

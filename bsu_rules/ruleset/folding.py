@@ -19,6 +19,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from bsu_rules.members import Member
 from bsu_rules.ruleset.catalogue import FUNCTIONS
 from bsu_rules.ruleset.expressions import Binary, BoolOp, Call, Cond, ListLit, Lit, Name, Node, Unary
 from bsu_rules.ruleset.model import RuleSet
@@ -232,8 +233,6 @@ class Folder:
 
 def _field_pattern(parts: tuple[str, ...]) -> str | None:
     """The ``pattern`` the data contract gives a member field (``^\\d{4}$``), if any."""
-    from bsu_rules.members import Member
-
     model: Any = Member
     for i, part in enumerate(parts):
         info = model.model_fields.get(part) if isinstance(model, type) and issubclass(model, BaseModel) else None

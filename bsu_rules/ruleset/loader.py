@@ -12,11 +12,14 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from bsu_rules.errors import RuleSetError
+from bsu_rules.glossary import GlossaryError, governing, load_glossary, missing_entries
+from bsu_rules.ruleset import schema
 from bsu_rules.ruleset.checker import FORMATS, PLACEHOLDER, Scope, TypeChecker, fact_order, parse_checked, reads
 from bsu_rules.ruleset.diagnostics import Diagnostic, Severity, has_errors, nearest
 from bsu_rules.ruleset.editions import bundled_rules as bundled_rules  # also served from here
 from bsu_rules.ruleset.expressions import Node
 from bsu_rules.ruleset.files import RULE_FILE_LIMIT, UnsafePath, read_limited
+from bsu_rules.ruleset.lint import lint
 from bsu_rules.ruleset.model import CheckedRule, RuleSet
 from bsu_rules.ruleset.schema import Parameter, RuleFile
 from bsu_rules.ruleset.source import Located, read_yaml
@@ -87,8 +90,6 @@ def _schema_diagnostics(exc: ValidationError, located: Located) -> list[Diagnost
 
 
 def _siblings(err: Any, loc: DataPath) -> list[str]:
-    from bsu_rules.ruleset import schema
-
     models: dict[str, type[BaseModel]] = {
         "rules": schema.Rule, "parameters": schema.Parameter, "tables": schema.TableRef,
         "benefit": schema.Benefit, "channel": schema.Channel, "in_force": schema.Window,
@@ -169,16 +170,12 @@ class _Build:
         ruleset = RuleSet(model=m, path=self.path, sha256=self._hash(tables), tables=tables,
                           param_types=params, facts=facts, rules=tuple(rules), channel=channel,
                           located=self.located)
-        from bsu_rules.ruleset.lint import lint
-
         self.diagnostics.extend(lint(ruleset))
         self._glossary(ruleset)
         return ruleset, sorted(self.diagnostics)
 
     def _glossary(self, ruleset: RuleSet) -> None:
         """Every name the file uses needs a glossary entry, where a glossary sits beside it."""
-        from bsu_rules.glossary import GlossaryError, governing, load_glossary, missing_entries
-
         path = governing(self.path)
         if path is None:
             return

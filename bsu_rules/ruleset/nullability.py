@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from functools import cache
 
+from bsu_rules.members import Member
 from bsu_rules.ruleset.catalogue import FUNCTIONS
 from bsu_rules.ruleset.expressions import Binary, BoolOp, Call, Cond, ListLit, Lit, Name, Node, Unary
 from bsu_rules.ruleset.model import RuleSet
@@ -20,8 +21,6 @@ _BOTH: Truth = frozenset({True, False})
 @cache
 def required_fields() -> frozenset[str]:
     """``member.<field>`` paths the contract requires (never unknown)."""
-    from bsu_rules.members import Member
-
     return frozenset(f"member.{n}" for n, f in Member.model_fields.items() if f.is_required())
 
 

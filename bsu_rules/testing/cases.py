@@ -18,11 +18,12 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError
 
-from bsu_rules import InputError, Member, OutOfForce, RuleSet, RuleSetError, load_ruleset, parse_member
 from bsu_rules.decisions import Outcome, RuleResult
-from bsu_rules.members import BankAccount, Contribution, Employer, ProgramReceipt, WageReport
+from bsu_rules.errors import InputError, OutOfForce, RuleSetError
+from bsu_rules.members import BankAccount, Contribution, Employer, Member, ProgramReceipt, WageReport, parse_member
 from bsu_rules.ruleset.diagnostics import Diagnostic, has_errors, nearest
-from bsu_rules.ruleset.loader import resolve
+from bsu_rules.ruleset.loader import load_ruleset, resolve
+from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.ruleset.source import Located, read_yaml
 from bsu_rules.ruleset.source import Path as DataPath
 from bsu_rules.testing.coverage import sides

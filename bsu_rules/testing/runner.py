@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bsu_rules import Decision, OutOfForce, RuleSet
-from bsu_rules.decisions import Outcome, RuleOutcome, RuleResult
+from bsu_rules.decisions import Decision, Outcome, RuleOutcome, RuleResult
+from bsu_rules.errors import OutOfForce
 from bsu_rules.ruleset.diagnostics import Diagnostic, has_errors
+from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.ruleset.source import read_yaml
 from bsu_rules.testing.cases import CaseFile, Expect, LoadedCase, RuleSets, load_file
 
