@@ -208,11 +208,12 @@ def test_the_command_table_says_what_each_command_module_says() -> None:
     assert {c.dest: c.help for c in sub._choices_actions} == COMMANDS
 
 
-def test_help_and_a_light_import_load_no_command_and_no_evaluator() -> None:
+def test_help_the_language_and_the_pytest_plugin_load_no_command_and_no_evaluator() -> None:
     import subprocess
     import sys
 
     code = ("import sys; from bsu_rules.cli import main; main(['--help']); import bsu_rules.ruleset.expressions; "
+            "import bsu_rules.testing.plugin; "
             "print(sorted(m for m in sys.modules if m.startswith(('bsu_rules.', 'pydantic', 'polars', 'lark'))))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     loaded = out.strip().splitlines()[-1]

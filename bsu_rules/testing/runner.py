@@ -17,10 +17,8 @@ from bsu_rules.decisions import Decision, Outcome, RuleOutcome, RuleResult
 from bsu_rules.errors import OutOfForce
 from bsu_rules.ruleset.diagnostics import Diagnostic, has_errors
 from bsu_rules.ruleset.model import RuleSet
-from bsu_rules.ruleset.source import read_yaml
 from bsu_rules.testing.cases import CaseFile, Expect, LoadedCase, RuleSets, load_file
-
-SUFFIXES = (".yaml", ".yml")
+from bsu_rules.testing.files import find_test_files, is_test_file
 
 
 @dataclass(frozen=True)
@@ -118,27 +116,6 @@ def _json(value: Any) -> Any:
 def _problem(d: Diagnostic) -> str:
     hint = f"; did you mean `{d.suggestion}`?" if d.suggestion else ""
     return f"{d.line}:{d.column} [{d.code}] {d.message}{hint}"
-
-
-def is_test_file(path: Path) -> bool:
-    """A YAML file with a top-level ``cases:`` key (rule files have none)."""
-    try:
-        text = path.read_text("utf-8")
-    except (OSError, UnicodeDecodeError):
-        return False
-    data = read_yaml(text, str(path)).data
-    if data is None:  # a syntax error: decide by the text, so the error is reported, not skipped
-        return any(line.startswith("cases:") for line in text.splitlines())
-    return isinstance(data, dict) and "cases" in data
-
-
-def find_test_files(path: Path) -> list[Path]:
-    """Test files under a folder (sorted), skipping hidden folders; a file is returned as is."""
-    if not path.is_dir():
-        return [path]
-    found = [p for p in sorted(path.rglob("*")) if p.suffix in SUFFIXES and p.is_file()
-             and not any(part.startswith(".") for part in p.relative_to(path).parts)]
-    return [p for p in found if is_test_file(p)]
 
 
 def run_paths(paths: Sequence[str | Path], keyword: str | None = None, lang: str = "en") -> Report:
