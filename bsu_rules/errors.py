@@ -74,9 +74,31 @@ class Code(StrEnum):
     INVALID_MEMBER = "invalid-member"
     OUT_OF_FORCE = "out-of-force"
     EVALUATION_ERROR = "evaluation-error"
-    # records and logs
+    # records
     INVALID_RECORD = "invalid-record"
+    # decision logs and archives (the first problem ``bsu-rules verify`` finds, by kind)
     AUDIT = "audit"
+    TRUNCATED = "truncated"
+    MALFORMED = "malformed"
+    EDITED = "edited"
+    REFORMATTED = "reformatted"
+    REMOVED = "removed"
+    REORDERED = "reordered"
+    INSERTED = "inserted"
+    REHASHED = "rehashed"
+    INVALID = "invalid"
+    UNSIGNED = "unsigned"
+    # the HTTP service
+    BAD_PARAMETER = "bad-parameter"
+    BAD_JSON = "bad-json"
+    BODY_TOO_LARGE = "body-too-large"
+    TOO_MANY_RECORDS = "too-many-records"
+    TIME_LIMIT = "time-limit"
+    UNKNOWN_EDITION = "unknown-edition"
+    NOT_FOUND = "not-found"
+    METHOD_NOT_ALLOWED = "method-not-allowed"
+    HTTP_ERROR = "http-error"
+    INTERNAL = "internal"
 
 
 class Severity(StrEnum):

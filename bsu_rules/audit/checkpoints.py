@@ -21,11 +21,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from bsu_rules.errors import BsuRulesError, Code
+
 VERSION = 1
 
 
-class CheckpointError(Exception):
+class CheckpointError(BsuRulesError):
     """A signing or public key cannot be used."""
+
+    code = Code.AUDIT
 
 
 def checkpoints_path(log: str | Path) -> Path:
