@@ -64,7 +64,7 @@ def check_file(name: str | Path) -> tuple[RuleSet | None, list[Diagnostic]]:
         model = RuleFile.model_validate(located.data)
     except ValidationError as exc:
         return None, sorted(_schema_diagnostics(exc, located))
-    return _Build(model, located, path).run()
+    return _RuleSetChecker(model, located, path).run()
 
 
 def _schema_diagnostics(exc: ValidationError, located: Located) -> list[Diagnostic]:
@@ -137,7 +137,10 @@ def _value_type(value: Any) -> Type:
     return STR
 
 
-class _Build:
+class _RuleSetChecker:
+    """Checks a schema-valid rule file (tables, parameters, expressions, lint, glossary) and builds the
+    RuleSet, collecting every diagnostic on the way."""
+
     def __init__(self, model: RuleFile, located: Located, path: Path) -> None:
         self.model, self.located, self.path = model, located, path
         self.diagnostics: list[Diagnostic] = []
