@@ -25,13 +25,13 @@ from starlette.exceptions import HTTPException
 
 from bsu_rules._version import __version__
 from bsu_rules.audit.log import DecisionLog
-from bsu_rules.cli.schema import schema
 from bsu_rules.decisions import Decision, Outcome
 from bsu_rules.errors import BsuRulesError, Code, InputError, OutOfForce
 from bsu_rules.explain import render_text
 from bsu_rules.members import Member, parse_member
 from bsu_rules.ruleset.diagnostics import nearest
 from bsu_rules.ruleset.model import RuleSet
+from bsu_rules.schemas import schema
 from bsu_rules.service.editions import Edition, EditionSummary, edition, summary
 from bsu_rules.unknowns import Need, needed
 
