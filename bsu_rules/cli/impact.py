@@ -11,7 +11,7 @@ from typing import Any
 from bsu_rules.cli.batch import Progress, missing_extra, positive_int
 from bsu_rules.cli.options import add_reform_options, day, load_reform
 from bsu_rules.ruleset.loader import load_ruleset
-from bsu_rules.ruleset.overrides import reform_of
+from bsu_rules.ruleset.overrides import Reform, reform_of
 
 
 def add(sub: Any) -> None:
@@ -46,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
         return missing_extra("impact", exc)
     reform = load_reform(args.ruleset, args)
     if args.against is None:
-        baseline = reform.base if hasattr(reform, "base") else None
+        baseline = reform.base if isinstance(reform, Reform) else None
     elif "=" in args.against:
         baseline = reform_of(load_ruleset(args.ruleset), [s for s in args.against.split(",") if s], [])
     else:
