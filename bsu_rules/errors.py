@@ -38,6 +38,7 @@ class Code(StrEnum):
     DUPLICATE_RULE = "duplicate-rule"
     DUPLICATE_NAME = "duplicate-name"
     NO_GLOSSARY_ENTRY = "no-glossary-entry"
+    GLOSSARY = "glossary"
     BAD_FORMAT = "bad-format"
     # expressions
     SYNTAX = "syntax"
@@ -53,6 +54,7 @@ class Code(StrEnum):
     NEVER_FIRES = "never-fires"
     ALWAYS_FIRES = "always-fires"
     UNMATCHABLE_KEY = "unmatchable-key"
+    UNUSED = "unused"
     VALUE_OUTSIDE = "value-outside"
     GAPPED_PARAMETER = "gapped-parameter"
     MISSING_SOURCE = "missing-source"

@@ -49,3 +49,24 @@ def test_rule_file_diagnostics_carry_codes() -> None:
     assert diagnostics and all(isinstance(d.code, Code) for d in diagnostics)
     assert diagnostics[0].code is Code.FILE_NOT_FOUND
     assert "[file-not-found]" in str(diagnostics[0])
+
+
+def test_every_code_written_in_the_package_is_a_code() -> None:
+    import ast
+    import re
+    from pathlib import Path
+
+    from bsu_rules.ruleset.lint import CODES
+
+    assert set(CODES) <= {c.value for c in Code}
+    reporters = {"Diagnostic", "report", "warn", "_diag", "ServiceError", "Problem"}
+    written = []
+    for path in sorted((Path(__file__).resolve().parents[1] / "bsu_rules").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.Call):
+                name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", None)
+                written += [(path.name, node.lineno, a.value) for a in node.args if name in reporters
+                            and isinstance(a, ast.Constant) and isinstance(a.value, str)
+                            and re.fullmatch(r"[a-z]+(-[a-z]+)*", a.value)]
+    assert written  # the scan sees the codes written as text
+    assert [w for w in written if w[2] not in {c.value for c in Code}] == []

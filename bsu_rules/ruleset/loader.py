@@ -185,7 +185,7 @@ class _RuleSetChecker:
         try:
             glossary = load_glossary(path.resolve())
         except GlossaryError as exc:
-            self.report((), "glossary", str(exc))
+            self.report((), Code.GLOSSARY, str(exc))
             return
         for at, rule, message in missing_entries(ruleset, glossary):
             self.report(at, Code.NO_GLOSSARY_ENTRY, message, rule)
