@@ -40,7 +40,7 @@ def add(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     try:
-        import uvicorn
+        import uvicorn  # lazy: the serve extra
 
         from bsu_rules.service import Limits, create_app  # lazy: the serve extra (fastapi)
     except ImportError as exc:
