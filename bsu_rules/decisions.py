@@ -6,14 +6,12 @@ import hashlib
 import json
 from datetime import date
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, JsonValue
 
 from bsu_rules.ruleset.schema import Text
-
-if TYPE_CHECKING:
-    from bsu_rules.unknowns import Need
+from bsu_rules.unknowns import Need, needed
 
 
 class Outcome(StrEnum):
@@ -130,8 +128,6 @@ class Decision(_Data):
     @property
     def needed(self) -> list[Need]:
         """The unknown inputs that could still change this decision, most decisive first (see ``needed``)."""
-        from bsu_rules.unknowns import needed
-
         return needed(self)
 
 

@@ -14,6 +14,8 @@ from decimal import Decimal
 from typing import Any
 
 from bsu_rules.formatting import format_date, format_month, format_value, number, rupiah
+from bsu_rules.ruleset.editions import bundled_rules
+from bsu_rules.ruleset.loader import load_ruleset
 from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.ruleset.schema import Parameter, Text, Window
 
@@ -243,9 +245,6 @@ def to_html(blocks: list[Block], lang: str, title: str) -> str:
 
 def edition_pages(langs: tuple[str, ...] = ("id", "en"), fmt: str = "md") -> dict[str, str]:
     """Every bundled edition's page: ``{"bsu-2022.id.md": text, ...}``."""
-    from bsu_rules.ruleset.editions import bundled_rules
-    from bsu_rules.ruleset.loader import load_ruleset
-
     pages = {}
     for path in sorted(bundled_rules().glob("*.yaml")):
         rs = load_ruleset(path)

@@ -1,21 +1,194 @@
-"""The library's exception types."""
+"""The one error model: every problem is a code, a message and a location.
+
+A :class:`Diagnostic` locates a problem in a file (line, column: rule files, test files, command
+options) or in a record (its position in the input and a field path: member records, log
+entries). Every exception the library raises on purpose is a :class:`BsuRulesError`; the codes
+are the :class:`Code` values, which appear as text in outputs and never change.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from datetime import date
+from enum import StrEnum
 
 
-class InputError(ValueError):
+class Code(StrEnum):
+    """The stable code of a problem (the text shown in brackets and in JSON ``code`` fields)."""
+
+    # reading a file
+    FILE = "file"
+    FILE_NOT_FOUND = "file-not-found"
+    ENCODING = "encoding"
+    CONTROL_CHARACTER = "control-character"
+    YAML_SYNTAX = "yaml-syntax"
+    TOO_DEEP = "too-deep"
+    TOO_LARGE = "too-large"
+    BAD_KEY = "bad-key"
+    DUPLICATE_KEY = "duplicate-key"
+    LITERAL_TOO_LARGE = "literal-too-large"
+    NOT_A_RULE_FILE = "not-a-rule-file"
+    # the schema of a rule file
+    UNKNOWN_KEY = "unknown-key"
+    MISSING_KEY = "missing-key"
+    INVALID_VALUE = "invalid-value"
+    TABLE = "table"
+    DUPLICATE_RULE = "duplicate-rule"
+    DUPLICATE_NAME = "duplicate-name"
+    NO_GLOSSARY_ENTRY = "no-glossary-entry"
+    GLOSSARY = "glossary"
+    BAD_FORMAT = "bad-format"
+    # expressions
+    SYNTAX = "syntax"
+    ARITY = "arity"
+    CYCLE = "cycle"
+    UNKNOWN_NAME = "unknown-name"
+    UNKNOWN_FUNCTION = "unknown-function"
+    UNKNOWN_VALUE = "unknown-value"
+    TYPE_MISMATCH = "type-mismatch"
+    INVALID_ARGUMENT = "invalid-argument"
+    DIVISION_BY_ZERO = "division-by-zero"
+    # warnings
+    NEVER_FIRES = "never-fires"
+    ALWAYS_FIRES = "always-fires"
+    UNMATCHABLE_KEY = "unmatchable-key"
+    UNUSED = "unused"
+    VALUE_OUTSIDE = "value-outside"
+    GAPPED_PARAMETER = "gapped-parameter"
+    MISSING_SOURCE = "missing-source"
+    UNKNOWN_SOURCE = "unknown-source"
+    EMPTY_WINDOW = "empty-window"
+    WINDOW_OUTSIDE = "window-outside"
+    # overrides given on the command line
+    BAD_OVERRIDE = "bad-override"
+    # rule-author test files
+    NO_TESTS = "no-tests"
+    NOT_A_TEST_FILE = "not-a-test-file"
+    UNKNOWN_RULESET = "unknown-ruleset"
+    RULESET_ERROR = "ruleset-error"
+    DUPLICATE_CASE = "duplicate-case"
+    UNKNOWN_BASE = "unknown-base"
+    UNKNOWN_RULE = "unknown-rule"
+    IMPOSSIBLE_OUTCOME = "impossible-outcome"
+    CONTRADICTORY_EXPECTATION = "contradictory-expectation"
+    INVALID_MEMBER = "invalid-member"
+    OUT_OF_FORCE = "out-of-force"
+    EVALUATION_ERROR = "evaluation-error"
+    # records
+    INVALID_RECORD = "invalid-record"
+    # decision logs and archives (the first problem ``bsu-rules verify`` finds, by kind)
+    AUDIT = "audit"
+    TRUNCATED = "truncated"
+    MALFORMED = "malformed"
+    EDITED = "edited"
+    REFORMATTED = "reformatted"
+    REMOVED = "removed"
+    REORDERED = "reordered"
+    INSERTED = "inserted"
+    REHASHED = "rehashed"
+    INVALID = "invalid"
+    UNSIGNED = "unsigned"
+    # the HTTP service
+    BAD_PARAMETER = "bad-parameter"
+    BAD_JSON = "bad-json"
+    BODY_TOO_LARGE = "body-too-large"
+    TOO_MANY_RECORDS = "too-many-records"
+    TIME_LIMIT = "time-limit"
+    UNKNOWN_EDITION = "unknown-edition"
+    NOT_FOUND = "not-found"
+    METHOD_NOT_ALLOWED = "method-not-allowed"
+    HTTP_ERROR = "http-error"
+    INTERNAL = "internal"
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    """One problem, located in a file (line, column) or in a record (``record``, ``field``).
+
+    Sorts by file, line and column. ``code`` is a :class:`Code` (given as one or by its text).
+    """
+
+    file: str
+    line: int
+    column: int
+    code: str = dataclasses.field(compare=False)
+    message: str = dataclasses.field(compare=False)
+    severity: Severity = dataclasses.field(default=Severity.ERROR, compare=False)
+    rule: str | None = dataclasses.field(default=None, compare=False)
+    suggestion: str | None = dataclasses.field(default=None, compare=False)
+    record: int | None = dataclasses.field(default=None, compare=False)  # 1-based place in its input
+    field: str | None = dataclasses.field(default=None, compare=False)  # a path inside the record
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "code", Code(self.code))  # an unknown code is a bug: fail here
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}:{self.column}"
+        rule = f" (rule {self.rule})" if self.rule else ""
+        hint = f"; did you mean `{self.suggestion}`?" if self.suggestion else ""
+        return f"{where}: {self.severity} [{self.code}]{rule}: {self.message}{hint}"
+
+    def to_dict(self) -> dict[str, object]:
+        return {k: v for k, v in asdict(self).items() if v is not None}
+
+
+class BsuRulesError(Exception):
+    """Every problem the library reports on purpose; ``diagnostics`` gives it in the one shape."""
+
+    code: Code
+
+    @property
+    def diagnostics(self) -> list[Diagnostic]:
+        return [Diagnostic("", 0, 0, self.code, str(self))]
+
+
+class InputError(BsuRulesError, ValueError):
     """A member record (or other input) is malformed; the message names every bad field path."""
+
+    code = Code.INVALID_MEMBER
 
     def __init__(self, problems: list[tuple[str, str]]) -> None:
         self.problems = problems
         super().__init__("; ".join(f"{path}: {message}" for path, message in problems))
 
+    @property
+    def diagnostics(self) -> list[Diagnostic]:
+        return [Diagnostic("", 0, 0, self.code, message, field=path) for path, message in self.problems]
 
-class RuleSetError(ValueError):
+
+class RuleSetError(BsuRulesError, ValueError):
     """A rule file could not be loaded; ``diagnostics`` holds every problem found."""
 
-    def __init__(self, diagnostics: Sequence[object]) -> None:
-        self.diagnostics = list(diagnostics)
+    code = Code.RULESET_ERROR
+
+    def __init__(self, diagnostics: Sequence[Diagnostic]) -> None:
+        self._diagnostics = list(diagnostics)
         super().__init__("\n".join(str(d) for d in diagnostics))
+
+    @property
+    def diagnostics(self) -> list[Diagnostic]:
+        return self._diagnostics
+
+
+class OutOfForce(BsuRulesError, ValueError):
+    """The decision date is outside the dates the rule set is in force; ``applies`` names the
+    editions in force on that date (none, one, or more)."""
+
+    code = Code.OUT_OF_FORCE
+
+    def __init__(self, ruleset: str, window: str, day: date, applies: list[tuple[str, str]]) -> None:
+        """``window`` and the second item of each ``applies`` pair are windows as text."""
+        self.ruleset, self.day, self.applies = ruleset, day, [edition for edition, _ in applies]
+        if applies:
+            names = "; ".join(f"{edition} (in force {w})" for edition, w in applies)
+            instead = f"on that date use {names}"
+        else:
+            instead = "no edition is in force on that date"
+        super().__init__(f"{ruleset} is in force {window}; a decision dated {day} cannot use it: {instead}")

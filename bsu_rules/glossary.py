@@ -19,7 +19,8 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from bsu_rules.formatting import format_date, format_month, format_value, format_year, number, rupiah
 from bsu_rules.nik import PROVINCES
-from bsu_rules.ruleset.expressions import Call, ListLit, Lit, Name, Node, walk
+from bsu_rules.ruleset.editions import bundled_rules
+from bsu_rules.ruleset.expressions import Binary, Call, Cond, ListLit, Lit, Name, Node, ParseError, parse, walk
 from bsu_rules.ruleset.schema import Text
 from bsu_rules.ruleset.source import read_yaml
 from bsu_rules.ruleset.types import HISTORIES
@@ -139,8 +140,6 @@ class Glossary(_Model):
 @cache
 def _call(label: str) -> Call | None:
     """A traced call label parsed once (labels repeat across every decision)."""
-    from bsu_rules.ruleset.expressions import ParseError, parse
-
     try:
         node = parse(label)
     except ParseError:
@@ -179,8 +178,6 @@ def join(items: list[str], lang: str, word: str = "and") -> str:
 
 
 def bundled_path() -> Path:
-    from bsu_rules.ruleset.editions import bundled_rules
-
     return bundled_rules() / FILE
 
 
@@ -262,8 +259,6 @@ def _tree(glossary: Glossary, tree: Node, at: DataPath, rule: str | None, name: 
 
 def _compared_with_member(tree: Node, lit: Lit) -> bool:
     """A string literal that stands for a value of a member field (compared with one, or a programme)."""
-    from bsu_rules.ruleset.expressions import Binary
-
     for node in walk(tree):
         if isinstance(node, Binary) and node.op in ("==", "!=", "in", "not in"):
             sides = [node.left, node.right]
@@ -278,8 +273,6 @@ def _compared_with_member(tree: Node, lit: Lit) -> bool:
 
 def _is_result(tree: Node, lit: Lit) -> bool:
     """A string literal a channel expression can give as its result (not one it compares with)."""
-    from bsu_rules.ruleset.expressions import Binary, Cond
-
     for node in walk(tree):
         if isinstance(node, Binary) and (node.left is lit or node.right is lit):
             return False

@@ -17,11 +17,13 @@ for (one answer settles them all), then by the first such criterion in the rule 
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict
 
-from bsu_rules.decisions import Decision, Outcome, RuleResult
-from bsu_rules.ruleset.model import RuleSet
+if TYPE_CHECKING:  # decisions build their `needed` list here: this module reads them, by value
+    from bsu_rules.decisions import Decision
+    from bsu_rules.ruleset.model import RuleSet
 
 _MEMBER_PATH = re.compile(r"\bmember(?:\.[a-z_]+)+")
 
@@ -53,11 +55,11 @@ def needed(decision: Decision, ruleset: RuleSet | None = None) -> list[Need]:
     for the cut-off month); with the ``ruleset`` the decision was made under, such a value is traced
     back to the member fields it is computed from.
     """
-    if decision.outcome is not Outcome.UNDETERMINED:
+    if decision.outcome != "undetermined":
         return []
     waiting: dict[str, list[tuple[int, Reason]]] = {}
     for index, rule in enumerate(decision.rules):
-        if rule.outcome is not RuleResult.UNKNOWN or rule.kind not in ("require", "exclude"):
+        if rule.outcome != "unknown" or rule.kind not in ("require", "exclude"):
             continue
         reason = Reason(criterion=rule.id, source=rule.source, basis=rule.basis)
         for label in rule.missing:

@@ -214,8 +214,8 @@ members = st.builds(_member, st.sampled_from(AREAS) | st.none(),
 def test_columnar_decides_bounds_as_the_scalar_evaluator(probe: bsu_rules.RuleSet,
                                                          records: list[dict[str, Any]]) -> None:
     pytest.importorskip("polars")
-    from bsu_rules.evaluators.arrow import members_to_arrow
     from bsu_rules.evaluators.columnar import ColumnarPlan
+    from bsu_rules.members_arrow import members_to_arrow
 
     plan = probe.plan()
     decided = ColumnarPlan(plan).decide(members_to_arrow(records)).to_pylist()

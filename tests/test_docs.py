@@ -21,7 +21,7 @@ def test_every_function_is_documented_with_its_example(name: str) -> None:
 def test_published_schemas_are_fresh(which: str) -> None:
     import json
 
-    from bsu_rules.cli.schema import schema
+    from bsu_rules.schemas import schema
 
     path = Path(__file__).resolve().parents[1] / "docs" / "schemas" / f"{which}.schema.json"
     assert json.loads(path.read_text("utf-8")) == schema(which), (

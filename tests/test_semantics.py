@@ -18,8 +18,8 @@ from hypothesis import strategies as st
 
 import bsu_rules
 from bsu_rules.counterfactual import Counterfactuals
-from bsu_rules.evaluators.arrow import members_to_arrow
 from bsu_rules.evaluators.columnar import ColumnarPlan
+from bsu_rules.members_arrow import members_to_arrow
 from bsu_rules.ruleset.checker import Scope, TypeChecker
 from bsu_rules.ruleset.diagnostics import Diagnostic
 from bsu_rules.ruleset.expressions import Node, Unhandled, parse, unparse

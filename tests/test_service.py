@@ -142,7 +142,7 @@ def test_editions(server: httpx.Client, strict: httpx.Client) -> None:
 def test_schemas_and_openapi(server: httpx.Client) -> None:
     from openapi_spec_validator import validate
 
-    from bsu_rules.cli.schema import schema
+    from bsu_rules.schemas import schema
 
     for name in ("member", "decision", "ruleset"):
         assert server.get(f"/v1/schemas/{name}").json() == schema(name)

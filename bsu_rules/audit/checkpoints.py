@@ -21,11 +21,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from bsu_rules.errors import BsuRulesError, Code
+
 VERSION = 1
 
 
-class CheckpointError(Exception):
+class CheckpointError(BsuRulesError):
     """A signing or public key cannot be used."""
+
+    code = Code.AUDIT
 
 
 def checkpoints_path(log: str | Path) -> Path:
@@ -39,7 +43,7 @@ def _message(seq: int, head: str) -> bytes:
 
 def _crypto() -> Any:
     try:
-        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives import serialization  # lazy: the audit extra
     except ImportError as exc:
         raise CheckpointError("signed checkpoints need the cryptography package: "
                               "pip install 'bsu-rules[audit]'") from exc
@@ -53,7 +57,7 @@ def fingerprint(public_key: Any) -> str:
 
 def load_signing_key(path: str | Path) -> Any:
     """An Ed25519 private key from a PEM file (never echoing it)."""
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey  # lazy: the audit extra
 
     try:
         key = _crypto().load_pem_private_key(Path(path).read_bytes(), password=None)
@@ -65,7 +69,7 @@ def load_signing_key(path: str | Path) -> Any:
 
 
 def load_public_key(path: str | Path) -> Any:
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey  # lazy: the audit extra
 
     try:
         key = _crypto().load_pem_public_key(Path(path).read_bytes())
@@ -99,7 +103,7 @@ def signer(log: str | Path, private_key: Any, fsync: bool = True) -> Callable[[i
 def verify_checkpoints(log: str | Path, heads: dict[int, str], head_seq: int, public_key: Any) -> str | None:
     """The first problem with the checkpoints of a log whose chain is intact (``heads``: seq -> hash
     of every line), or None when every checkpoint is genuine and the head is signed."""
-    from cryptography.exceptions import InvalidSignature
+    from cryptography.exceptions import InvalidSignature  # lazy: the audit extra
 
     path = checkpoints_path(log)
     if not path.exists():

@@ -27,6 +27,7 @@ from pydantic import ValidationError
 
 from bsu_rules.audit.snapshot import kept_fields, key_id, logged_inputs
 from bsu_rules.decisions import Decision, canonical_json, mask_nik
+from bsu_rules.errors import BsuRulesError, Code, Diagnostic
 from bsu_rules.evaluators.scalar import input_hash
 from bsu_rules.members import Member, parse_member
 from bsu_rules.ruleset.model import RuleSet
@@ -36,8 +37,10 @@ GENESIS = "0" * 64
 FIELDS = ("decision", "hash", "inputs", "prev", "pseudonym_key", "recorded_at", "seq", "v")
 
 
-class AuditError(Exception):
+class AuditError(BsuRulesError):
     """A decision log or rule archive is damaged, or cannot be used as asked."""
+
+    code = Code.AUDIT
 
 
 class LogError(AuditError):
@@ -240,11 +243,18 @@ class Problem:
     """The first thing wrong with a log: a physical line number, a kind and a sentence."""
 
     line: int
-    kind: str  # truncated | malformed | edited | reformatted | removed | reordered | inserted | rehashed | invalid
+    kind: str  # a Code: truncated, malformed, edited, reformatted, removed, reordered, inserted, rehashed, invalid
     message: str
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "kind", Code(self.kind))
 
     def __str__(self) -> str:
         return f"line {self.line}: {self.kind}: {self.message}"
+
+    def diagnostic(self, log: str | Path) -> Diagnostic:
+        """The problem in the one error shape: the log file, the line (which is also the record)."""
+        return Diagnostic(str(log), self.line, 1, self.kind, self.message, record=self.line)
 
 
 @dataclass(frozen=True)
@@ -287,7 +297,7 @@ def verify_log(path: str | Path, anchor: str | None = None, heads: dict[int, str
             heads[seq] = head
         anchored = anchored or head == anchor
     if not anchored:
-        return Verification(seq, seq, head, Problem(seq + 1, "removed", f"the anchor {anchor} is not in the log: "
+        return Verification(seq, seq, head, Problem(seq + 1, Code.REMOVED, f"the anchor {anchor} is not in the log: "
                                                     "lines were cut off its end or the log was rewritten"))
     return Verification(seq, seq, head)
 
@@ -298,31 +308,31 @@ def _check(cur: Line, before: Line | None, after: Line | None, seq: int, prev: s
         kind = "truncated" if not cur.raw.endswith(b"\n") else "malformed"
         return Problem(n, kind, cur.error or "not a log record")
     if entry_hash(env) != env["hash"]:
-        return Problem(n, "edited", "its content does not match its hash")
+        return Problem(n, Code.EDITED, "its content does not match its hash")
     if cur.raw != (canonical_json(env) + "\n").encode("utf-8"):
-        return Problem(n, "reformatted", "its content matches its hash but the line is not in canonical form")
+        return Problem(n, Code.REFORMATTED, "its content matches its hash but the line is not in canonical form")
     bef = before.envelope if before is not None else None
     if before is not None and cur.raw == before.raw:
-        return Problem(n, "inserted", f"it repeats line {before.number}")
+        return Problem(n, Code.INSERTED, f"it repeats line {before.number}")
     if env["prev"] != prev and before is not None and bef is not None and env["prev"] == bef["prev"]:
-        return Problem(before.number, "inserted", f"line {n} continues the chain from the line before "
+        return Problem(before.number, Code.INSERTED, f"line {n} continues the chain from the line before "
                                                   f"line {before.number}, which is not part of the chain")
     if env["seq"] > seq:
         nxt = after.envelope if after is not None and after.error is None else None
         if nxt is not None and nxt["seq"] == seq:
-            return Problem(n, "reordered", f"seq {env['seq']} where {seq} was expected, and line {n + 1} "
+            return Problem(n, Code.REORDERED, f"seq {env['seq']} where {seq} was expected, and line {n + 1} "
                                            f"has seq {seq}: this line is out of order")
-        return Problem(n, "removed", f"seq {env['seq']} where {seq} was expected: "
+        return Problem(n, Code.REMOVED, f"seq {env['seq']} where {seq} was expected: "
                                      f"{env['seq'] - seq} decision(s) missing before this line")
     if env["seq"] < seq:
-        return Problem(n, "reordered", f"seq {env['seq']} where {seq} was expected: "
+        return Problem(n, Code.REORDERED, f"seq {env['seq']} where {seq} was expected: "
                                        "this line repeats or moves an earlier decision")
     if env["prev"] != prev:
         nxt = after.envelope if after is not None and after.error is None else None
         if before is None or (nxt is not None and nxt["prev"] != env["hash"]):
-            return Problem(n, "rehashed", "its prev does not match the hash of the line before: "
+            return Problem(n, Code.REHASHED, "its prev does not match the hash of the line before: "
                                           "it was rewritten and re-hashed")
-        return Problem(before.number, "rehashed", f"line {n}'s prev does not match this line's hash: "
+        return Problem(before.number, Code.REHASHED, f"line {n}'s prev does not match this line's hash: "
                                                   "this line was changed and re-hashed")
     return _decision_problem(n, env)
 
@@ -331,11 +341,11 @@ def _decision_problem(n: int, env: dict[str, Any]) -> Problem | None:
     try:
         decision = Decision.model_validate(env["decision"])
     except ValidationError as exc:
-        return Problem(n, "invalid", f"the decision is not a valid decision ({exc.error_count()} error(s))")
+        return Problem(n, Code.INVALID, f"the decision is not a valid decision ({exc.error_count()} error(s))")
     nik = env["inputs"].get("nik")
     if not isinstance(nik, str):
-        return Problem(n, "invalid", "the inputs have no NIK")
+        return Problem(n, Code.INVALID, "the inputs have no NIK")
     plain = env["pseudonym_key"] is None
     if (mask_nik(nik) != decision.member.nik) if plain else len(nik) != 64:
-        return Problem(n, "invalid", "the NIK in the inputs does not match the decision")
+        return Problem(n, Code.INVALID, "the NIK in the inputs does not match the decision")
     return None

@@ -21,10 +21,10 @@ from bsu_rules.audit.archive import ArchiveError, load_archived
 from bsu_rules.audit.log import Line, Verification, read_log, verify_log
 from bsu_rules.audit.snapshot import Members, load_members, pseudonym
 from bsu_rules.decisions import Decision, canonical_json
-from bsu_rules.errors import InputError
+from bsu_rules.errors import InputError, OutOfForce
 from bsu_rules.evaluators.scalar import ENGINE
 from bsu_rules.members import Member, parse_member
-from bsu_rules.ruleset.model import OutOfForce, RuleSet
+from bsu_rules.ruleset.model import RuleSet
 
 
 class Status(StrEnum):

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 
 from bsu_rules.decisions import RuleResult
-from bsu_rules.evaluators.arrow import MEMBER_SCHEMA
 from bsu_rules.members import Member
+from bsu_rules.members_arrow import MEMBER_SCHEMA
 from bsu_rules.semantics import DECIDING
 
 if TYPE_CHECKING:

@@ -37,7 +37,7 @@ from bsu_rules.batch.validate import (
     with_rejects,
 )
 from bsu_rules.errors import InputError
-from bsu_rules.evaluators.arrow import MEMBER_SCHEMA
+from bsu_rules.members_arrow import MEMBER_SCHEMA
 from bsu_rules.records import MAX_RECORD, BadRecord, decode_json
 
 NESTED = ("employer", "wages", "contributions", "program_receipts", "bank_account")

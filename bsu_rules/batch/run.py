@@ -29,12 +29,14 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from bsu_rules import __version__
+from bsu_rules._version import __version__
+from bsu_rules.batch.dedupe import Keys, duplicates
 from bsu_rules.batch.fallback import ScalarTablePlan
 from bsu_rules.batch.read import Chunk, Reader
 from bsu_rules.batch.validate import REJECT_SCHEMA, ROW, validate
-from bsu_rules.evaluators.arrow import MEMBER_SCHEMA
+from bsu_rules.batch.write import Writer, clean_stale, default_rejects, manifest_path, temporary
 from bsu_rules.evaluators.scalar import Plan
+from bsu_rules.members_arrow import MEMBER_SCHEMA
 from bsu_rules.ruleset.loader import load_ruleset
 from bsu_rules.ruleset.model import RuleSet
 
@@ -197,9 +199,6 @@ def run_batch(ruleset: str | Path | RuleSet, source: str | Path, output: str | P
     only when the count line holds, then a manifest (``write.manifest_path``) is written beside the
     output; a run that fails or is killed leaves nothing at the final paths (its temporary files
     are removed now, or by the next run for the same output)."""
-    from bsu_rules.batch.dedupe import Keys, duplicates
-    from bsu_rules.batch.write import Writer, clean_stale, default_rejects, manifest_path, temporary
-
     plan = (ruleset if isinstance(ruleset, RuleSet) else load_ruleset(ruleset)).plan(on)
     reader = reader or Reader(source, chunk_size, ignore_unknown)
     output = Path(output)

@@ -8,32 +8,54 @@ import os
 import sys
 from collections.abc import Sequence
 
-from bsu_rules import __version__
+from bsu_rules._version import __version__
 from bsu_rules.cli.exits import FAILED, INTERRUPTED, OK, report_internal_error
-from bsu_rules.errors import InputError, RuleSetError
-from bsu_rules.ruleset.model import OutOfForce
+from bsu_rules.errors import InputError, OutOfForce, RuleSetError
 
-COMMANDS = (
-    "evaluate", "check", "schema", "test", "doc", "diff", "prove",  # deciding and rule authoring
-    "archive", "verify", "replay",  # auditing
-    "batch", "generate", "explain", "impact",  # national-scale screening
-    "serve", "example",  # the HTTP service; the bundled examples
-)
+COMMANDS = {  # name -> the one-line help; the module bsu_rules.cli.<name> is imported only when it runs
+    # deciding and rule authoring
+    "evaluate": "decide member records under a rule set",
+    "check": "check rule files and print diagnostics",
+    "schema": "print a JSON Schema",
+    "test": "run rule-author test cases (YAML files with a top-level `cases:` key)",
+    "doc": "write a readable page of an edition (Markdown or HTML)",
+    "diff": "compare two rule files, or one at two dates, and the decisions they give",
+    "prove": "prove properties of a rule set for every possible member (needs the prove extra)",
+    # auditing
+    "archive": "store rule sets under DIR/<sha256>/ for replay",
+    "verify": "check the hash chain of a decision log",
+    "replay": "re-decide a decision log under its archived rule sets",
+    # national-scale screening
+    "batch": "decide every member of a Parquet, JSONL or CSV file",
+    "generate": "write a synthetic member population (Parquet, JSONL or CSV)",
+    "explain": "explain a member's decision from a batch output",
+    "impact": "measure a reform (or another edition) over a member file: HTML report and JSON",
+    # the HTTP service; the bundled examples
+    "serve": "serve decisions over HTTP (POST /v1/decisions; /openapi.json)",
+    "example": "print a bundled example file (e.g. members), or list them",
+}
 
 
-def parser() -> argparse.ArgumentParser:
+def parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The argument parser. With ``argv``, only the command it names is loaded (the others are listed
+    by name and help); without, every command is."""
+    wanted = next((a for a in argv if not a.startswith("-")), None) if argv is not None else None
     top = argparse.ArgumentParser(prog="bsu-rules", description="Decide, explain and prove BSU eligibility.")
     top.add_argument("--version", action="version", version=f"bsu-rules {__version__}")
     sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for name in COMMANDS:
-        importlib.import_module(f"bsu_rules.cli.{name}").add(sub)
+    for name, summary in COMMANDS.items():
+        if argv is None or name == wanted:
+            importlib.import_module(f"bsu_rules.cli.{name}").add(sub)
+        else:
+            sub.add_parser(name, help=summary)
     return top
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run a command; the exit status means the same for every command (``exits``), never a traceback."""
     try:
-        args = parser().parse_args(argv)
+        arguments = sys.argv[1:] if argv is None else list(argv)
+        args = parser(arguments).parse_args(arguments)
     except SystemExit as exc:  # usage errors, --help, --version
         return exc.code if isinstance(exc.code, int) else FAILED
     try:

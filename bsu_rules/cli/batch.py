@@ -83,9 +83,9 @@ class Progress:
 
 def run(args: argparse.Namespace) -> int:
     try:
-        from bsu_rules.batch.read import Reader
-        from bsu_rules.batch.run import engines, run_batch
-        from bsu_rules.batch.write import default_rejects, manifest_path, output_format
+        from bsu_rules.batch.read import Reader  # lazy: the batch extra (polars, pyarrow)
+        from bsu_rules.batch.run import engines, run_batch  # lazy: the batch extra
+        from bsu_rules.batch.write import default_rejects, manifest_path, output_format  # lazy: the batch extra
     except ImportError as exc:
         return missing_extra("batch", exc)
     if args.engine and args.engine not in engines():

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from bsu_rules.cli.options import used
+from bsu_rules.errors import Code
 from bsu_rules.ruleset.diagnostics import Diagnostic, Severity, render
 from bsu_rules.ruleset.loader import check_file
 from bsu_rules.ruleset.model import RuleSet
@@ -52,7 +53,7 @@ def check_one(name: str) -> tuple[RuleSet | None, list[Diagnostic]]:
         if isinstance(data, dict) and "cases" in data and "rules" not in data:
             problem = f"`{name}` is a rule test file, not a rule file: run `bsu-rules test {name}`"
     if problem is not None:
-        return None, [Diagnostic(name, 1, 1, "not-a-rule-file", problem)]
+        return None, [Diagnostic(name, 1, 1, Code.NOT_A_RULE_FILE, problem)]
     return check_file(name)
 
 

@@ -9,9 +9,11 @@ from pathlib import Path
 from typing import Any
 
 from bsu_rules.cli.options import day, load, read_records
+from bsu_rules.cli.prove import masked
 from bsu_rules.diff import compare, flips
 from bsu_rules.errors import InputError
 from bsu_rules.formatting import rupiah
+from bsu_rules.testing.cases import RuleSets, load_file
 
 OUTCOMES = ("eligible", "ineligible", "undetermined")
 _MARK = {"added": "+", "removed": "-", "changed": "~"}
@@ -66,12 +68,10 @@ def run(args: argparse.Namespace) -> int:
 
 def _symbolic(args: argparse.Namespace, old: Any, new: Any, old_on: Any, new_on: Any) -> dict[str, Any]:
     try:
-        from bsu_rules.prove.regions import SymbolicDiff
-        from bsu_rules.prove.tests import write
+        from bsu_rules.prove.regions import SymbolicDiff  # lazy: the prove extra (z3)
+        from bsu_rules.prove.tests import write  # lazy: the prove extra (z3)
     except ImportError:
         raise InputError([("--symbolic", "needs z3-solver: pip install 'bsu-rules[prove]'")]) from None
-    from bsu_rules.cli.prove import masked
-
     diff = SymbolicDiff(old, new, old_on, new_on, timeout=int(args.timeout * 1000))
     regions, complete, seconds = diff.regions(max(1, args.limit))
     out: dict[str, Any] = {"regions": [masked(r.as_json()) for r in regions], "complete": complete,
@@ -86,8 +86,6 @@ def _symbolic(args: argparse.Namespace, old: Any, new: Any, old_on: Any, new_on:
 
 def _cases(path: str) -> Iterator[tuple[int | str, Any]]:
     """The members of a rule-author test file's cases, labelled by case name."""
-    from bsu_rules.testing.cases import RuleSets, load_file
-
     loaded = load_file(Path(path), RuleSets())
     problems = [d for c in loaded.cases for d in c.diagnostics] + list(loaded.diagnostics)
     if any(c.member is None for c in loaded.cases) or not loaded.cases:

@@ -57,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
     stops: tuple[type[Exception], ...] = (AuditError,)
     if args.engine == "durable":
         try:
-            from bsu_rules.evaluators.durable import DurablePlan, DurableShortfall
+            from bsu_rules.evaluators.durable import DurablePlan, DurableShortfall  # lazy: the durable extra
         except ImportError:
             print("bsu-rules: --engine durable needs the durable extra: pip install 'bsu-rules[durable]' "
                   "(durable_rules builds on Python 3.12 and older)", file=sys.stderr)

@@ -59,7 +59,7 @@ def find_decisions(path: str, nik_key: str | None = None, row: int | None = None
     if suffix == ".parquet":
         frame = pl.scan_parquet(path)
     elif suffix == ".jsonl":
-        from bsu_rules.batch.run import DECISION_SCHEMA
+        from bsu_rules.batch.run import DECISION_SCHEMA  # lazy: the batch extra
 
         schema = pl.from_arrow(DECISION_SCHEMA.empty_table()).schema  # type: ignore[union-attr]
         frame = pl.scan_ndjson(path, schema=schema)

@@ -24,7 +24,7 @@ def add(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     try:
-        from bsu_rules.batch.generate import write_population
+        from bsu_rules.batch.generate import write_population  # lazy: the generate extra
     except ImportError as exc:
         return missing_extra("generate", exc)
     started = time.monotonic()

@@ -10,6 +10,8 @@ from typing import Any
 
 from bsu_rules.cli.batch import Progress, missing_extra, positive_int
 from bsu_rules.cli.options import add_reform_options, day, load_reform
+from bsu_rules.ruleset.loader import load_ruleset
+from bsu_rules.ruleset.overrides import Reform, reform_of
 
 
 def add(sub: Any) -> None:
@@ -37,17 +39,14 @@ def add(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     try:
-        from bsu_rules.batch.read import Reader
-        from bsu_rules.report.html import render_html
-        from bsu_rules.report.impact import impact
+        from bsu_rules.batch.read import Reader  # lazy: the impact extra (polars, pyarrow)
+        from bsu_rules.report.html import render_html  # lazy: the impact extra
+        from bsu_rules.report.impact import impact  # lazy: the impact extra
     except ImportError as exc:
         return missing_extra("impact", exc)
-    from bsu_rules.ruleset.loader import load_ruleset
-    from bsu_rules.ruleset.overrides import reform_of
-
     reform = load_reform(args.ruleset, args)
     if args.against is None:
-        baseline = reform.base if hasattr(reform, "base") else None
+        baseline = reform.base if isinstance(reform, Reform) else None
     elif "=" in args.against:
         baseline = reform_of(load_ruleset(args.ruleset), [s for s in args.against.split(",") if s], [])
     else:

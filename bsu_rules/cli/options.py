@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 from bsu_rules.audit.snapshot import KEY_ENV
 from bsu_rules.errors import InputError
 from bsu_rules.records import MAX_RECORD, BadRecord, decode_json
+from bsu_rules.ruleset.loader import load_ruleset
+from bsu_rules.ruleset.overrides import reform_of
 
 if TYPE_CHECKING:
     from bsu_rules.ruleset.model import RuleSet
@@ -130,8 +132,6 @@ def used(ruleset: RuleSet) -> str:
 
 def load(name: str) -> RuleSet:
     """Load a rule set (path or bundled id) and say on stderr which file and sha256 it is."""
-    from bsu_rules.ruleset.loader import load_ruleset
-
     ruleset = load_ruleset(name)
     print(f"bsu-rules: {used(ruleset)}", file=sys.stderr)
     return ruleset
@@ -148,9 +148,6 @@ def add_reform_options(p: argparse.ArgumentParser) -> None:
 def load_reform(name: str, args: argparse.Namespace) -> RuleSet:
     """The rule set named, with the command line's ``--set``/``--table`` overrides applied; named on stderr
     with its file and sha256 (a reform has its own)."""
-    from bsu_rules.ruleset.loader import load_ruleset
-    from bsu_rules.ruleset.overrides import reform_of
-
     ruleset = reform_of(load_ruleset(name), getattr(args, "sets", []), getattr(args, "tables", []))
     print(f"bsu-rules: {used(ruleset)}", file=sys.stderr)
     return ruleset

@@ -30,9 +30,9 @@ def add(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     try:
-        from bsu_rules.prove import authored
-        from bsu_rules.prove.properties import Prover
-        from bsu_rules.prove.symbols import ProveError
+        from bsu_rules.prove import authored  # lazy: the prove extra (z3)
+        from bsu_rules.prove.properties import Prover  # lazy: the prove extra
+        from bsu_rules.prove.symbols import ProveError  # lazy: the prove extra
     except ImportError:
         print("bsu-rules: proofs need z3-solver: pip install 'bsu-rules[prove]'", file=sys.stderr)
         return 2

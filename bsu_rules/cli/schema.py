@@ -6,26 +6,13 @@ import argparse
 import json
 from typing import Any
 
-from pydantic import BaseModel
-
-from bsu_rules.decisions import Decision
-from bsu_rules.members import Member
-from bsu_rules.ruleset.schema import RuleFile
-
-SCHEMAS: dict[str, type[BaseModel]] = {"member": Member, "decision": Decision, "ruleset": RuleFile}
+from bsu_rules.schemas import SCHEMAS, schema
 
 
 def add(sub: Any) -> None:
     p: argparse.ArgumentParser = sub.add_parser("schema", help="print a JSON Schema")
     p.add_argument("which", choices=sorted(SCHEMAS))
     p.set_defaults(run=run)
-
-
-def schema(which: str) -> dict[str, Any]:
-    doc = SCHEMAS[which].model_json_schema(by_alias=True)
-    doc["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    doc["$id"] = f"bsu-rules/{which}.schema.json"
-    return doc
 
 
 def run(args: argparse.Namespace) -> int:

@@ -7,6 +7,7 @@ import os
 import sys
 from typing import Any
 
+from bsu_rules.audit.log import DecisionLog
 from bsu_rules.audit.snapshot import KEY_ENV
 from bsu_rules.cli.batch import positive_int
 from bsu_rules.cli.options import used
@@ -39,14 +40,12 @@ def add(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     try:
-        import uvicorn
+        import uvicorn  # lazy: the serve extra
 
-        from bsu_rules.service import Limits, create_app
+        from bsu_rules.service import Limits, create_app  # lazy: the serve extra (fastapi)
     except ImportError as exc:
         print(f"bsu-rules serve needs the serve extra ({exc.name} is not installed): {SERVE_EXTRA}", file=sys.stderr)
         return 2
-    from bsu_rules.audit.log import DecisionLog
-
     names = args.rulesets or sorted(p.stem for p in bundled_rules().glob("*.yaml"))
     rulesets = [load_ruleset(name) for name in names]
     for rs in rulesets:

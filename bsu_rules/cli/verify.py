@@ -9,6 +9,7 @@ from typing import Any
 
 from bsu_rules.audit.checkpoints import CheckpointError, load_public_key, verify_checkpoints
 from bsu_rules.audit.log import Problem, Verification, read_log, verify_log
+from bsu_rules.errors import Code
 
 
 def add(sub: Any) -> None:
@@ -34,7 +35,7 @@ def run(args: argparse.Namespace) -> int:
             return 2
         if found is not None:
             result = Verification(result.decisions, result.head_seq, result.head_hash,
-                                  Problem(result.head_seq, "unsigned", found))
+                                  Problem(result.head_seq, Code.UNSIGNED, found))
     problem = result.problem
     if args.format == "json":
         print(json.dumps({"ok": result.ok, "decisions": result.decisions, "head": {"seq": result.head_seq,

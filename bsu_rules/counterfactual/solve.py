@@ -28,7 +28,7 @@ from bsu_rules.ruleset.tables import Table
 from bsu_rules.ruleset.types import DATE, INT, Type, member_fields
 
 if TYPE_CHECKING:
-    from bsu_rules.evaluators.scalar import Plan, _Compiled
+    from bsu_rules.evaluators.scalar import CompiledRule, Plan
 
 
 FIXED = frozenset({"member.citizenship", "member.registered_on", "member.membership_ended_on",
@@ -288,7 +288,7 @@ class Counterfactuals:
                         if r.kind in (Kind.REQUIRE, Kind.EXCLUDE) else None for r in plan.rules]
         self.reads = [set(reads(r.checked.tree)) for r in plan.rules]
         trees = {slot: plan.ruleset.facts[name] for name, slot in plan.env.slots.items()}
-        trees.update({slot: parse(label) for label, slot in getattr(plan, "hoisted", {}).items()})
+        trees.update({slot: parse(label) for label, slot in plan.hoisted.items()})
         self.slots: dict[str, list[int]] | None = None  # member field -> fact slots to recompute
         if sorted(trees) == list(range(len(plan.facts))):
             self.slots = {}
@@ -337,7 +337,7 @@ class Counterfactuals:
         return out
 
 
-def _passes(r: _Compiled, member: Member, facts: list[Any]) -> bool:
+def _passes(r: CompiledRule, member: Member, facts: list[Any]) -> bool:
     if r.kind not in (Kind.REQUIRE, Kind.EXCLUDE):
         return True
     return r.condition(member, facts) is (r.kind is Kind.REQUIRE)

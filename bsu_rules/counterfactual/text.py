@@ -8,6 +8,7 @@ registration after the cut-off) is stated as a fact. Labels and values come from
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from functools import lru_cache
 from typing import Any
 
@@ -63,8 +64,6 @@ def _show(value: Any, field: str, lang: str, g: Glossary, word: str = "or") -> s
 
 @lru_cache(maxsize=4096)
 def _date(value: str, lang: str) -> str:
-    from datetime import date
-
     return format_date(date.fromisoformat(value), lang)
 
 

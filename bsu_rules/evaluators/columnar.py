@@ -34,7 +34,6 @@ import pyarrow as pa
 
 from bsu_rules.bounds import AtLeast
 from bsu_rules.evaluators import columnar_bounds as bounded
-from bsu_rules.evaluators.arrow import MEMBER_SCHEMA
 from bsu_rules.evaluators.columnar_functions import (
     FUNCTIONS,
     Val,
@@ -46,6 +45,7 @@ from bsu_rules.evaluators.columnar_functions import (
 from bsu_rules.evaluators.columnar_histories import HISTORY
 from bsu_rules.evaluators.columnar_outputs import Outputs
 from bsu_rules.evaluators.compile import Env, compile_node
+from bsu_rules.members_arrow import MEMBER_SCHEMA
 from bsu_rules.months import month_index
 from bsu_rules.ruleset.expressions import (
     Binary,

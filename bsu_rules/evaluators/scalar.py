@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from bsu_rules import __version__
+from bsu_rules._version import __version__
 from bsu_rules.bounds import AtLeast, rows_in
 from bsu_rules.counterfactual import Counterfactuals
 from bsu_rules.decisions import (
@@ -31,6 +31,7 @@ from bsu_rules.decisions import (
 from bsu_rules.evaluators.compile import Env, Fn, compile_node, member_getter
 from bsu_rules.explain.sentences import Renderer
 from bsu_rules.members import Member, decision_date, parse_member
+from bsu_rules.ruleset.checker import Scope, TypeChecker
 from bsu_rules.ruleset.expressions import Call, Name, Node, parse, unparse, walk
 from bsu_rules.ruleset.schema import Kind
 from bsu_rules.ruleset.types import HISTORIES
@@ -77,7 +78,7 @@ def _private(label: str, get: Fn) -> Fn:
     return lambda m, f: None if (v := get(m, f)) is None else mask(v)
 
 
-class _Compiled:
+class CompiledRule:
     """One in-force rule ready to run: its condition, its trace getters, its renderer."""
 
     def __init__(self, plan: Plan, checked: CheckedRule) -> None:
@@ -123,7 +124,7 @@ class Plan:
         self.hoisted: dict[str, int] = {}
         for checked in in_force:
             self._hoist(checked.tree)
-        self.rules = [_Compiled(self, c) for c in in_force]
+        self.rules = [CompiledRule(self, c) for c in in_force]
         self.out_of_force = [c.rule for c in ruleset.rules if not c.rule.in_force.contains(on)]
         self.channel = compile_node(ruleset.channel, self.env) if ruleset.channel else None
         self.channel_reads = [(p, member_getter(tuple(p.split(".")[1:])))
@@ -156,8 +157,6 @@ class Plan:
         if "(" not in label:
             return compile_node(Name(0, 0, tuple(label.split("."))), self.env)
         tree = parse(label)
-        from bsu_rules.ruleset.checker import Scope, TypeChecker
-
         scope = Scope(self.ruleset.param_types, {k: t.type for k, t in self.ruleset.tables.items()},
                       {k: "" for k in self.ruleset.facts})
         TypeChecker(scope, lambda *a: None).check(tree)

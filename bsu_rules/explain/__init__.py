@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from bsu_rules.explain.html import to_html
 from bsu_rules.explain.pages import AUDIENCES, Page, page
 from bsu_rules.explain.sentences import Renderer
 from bsu_rules.explain.text import to_text
@@ -23,6 +24,4 @@ def render_text(decision: Decision, ruleset: RuleSet | None, lang: str = "id", a
 def render_html(decisions: list[Decision], ruleset: RuleSet | None, lang: str = "id",
                 audience: str = "worker") -> str:
     """Decisions as one self-contained, printable HTML page with the legal citations as footnotes."""
-    from bsu_rules.explain.html import to_html
-
     return to_html([page(d, ruleset, lang, audience) for d in decisions], lang)

@@ -8,6 +8,7 @@ plain labels; an auditor reads everything, internal names, hashes and parameter 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -253,8 +254,6 @@ def auditor(decision: Decision, ruleset: RuleSet | None, lang: str) -> Page:
 
 
 def _raw(value: Any) -> str:
-    import json
-
     return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 
 

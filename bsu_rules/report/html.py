@@ -7,6 +7,7 @@ check the page against the data.
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal
 from html import escape
 from typing import Any
@@ -274,8 +275,6 @@ def _override_text(o: Json) -> str:
 
 
 def _day(text: str) -> Any:
-    from datetime import date
-
     return date.fromisoformat(text)
 
 

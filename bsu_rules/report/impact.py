@@ -23,14 +23,14 @@ import numpy as np
 import polars as pl
 import pyarrow as pa
 
-from bsu_rules import __version__
+from bsu_rules._version import __version__
 from bsu_rules.batch.dedupe import KEYS, Keys, prefixes, resolve
 from bsu_rules.batch.read import Reader
 from bsu_rules.batch.run import mask_niks, nik_keys, record_hashes, table_plan
 from bsu_rules.batch.validate import ROW, validate
 from bsu_rules.decisions import RuleResult
-from bsu_rules.evaluators.arrow import MEMBER_SCHEMA
 from bsu_rules.evaluators.scalar import Plan
+from bsu_rules.members_arrow import MEMBER_SCHEMA
 from bsu_rules.report.groups import (
     AGE_EDGES,
     DIMENSIONS,
@@ -42,6 +42,7 @@ from bsu_rules.report.groups import (
 )
 from bsu_rules.ruleset.expressions import Binary, Call, Name, Node, walk
 from bsu_rules.ruleset.model import RuleSet
+from bsu_rules.ruleset.overrides import Reform
 from bsu_rules.ruleset.schema import Kind
 
 Json = dict[str, Any]
@@ -494,11 +495,11 @@ def _int(frame: pl.DataFrame, name: str) -> int:
 
 def _describe(plan: Plan) -> Json:
     rs = plan.ruleset
-    base = getattr(rs, "base", None)
+    base = rs.base if isinstance(rs, Reform) else None
     return {"ruleset": rs.id, "version": rs.version, "sha256": rs.sha256, "on": plan.on.isoformat(),
             "as_of": plan.as_of.isoformat(), "title": rs.model.title.model_dump(),
             "base_sha256": base.sha256 if base is not None else None,
-            "overrides": list(getattr(rs, "overrides", ())), "benefit": plan.benefit.amount}
+            "overrides": list(rs.overrides) if isinstance(rs, Reform) else [], "benefit": plan.benefit.amount}
 
 
 def _headline(sides: dict[str, Json]) -> Json:

@@ -1,40 +1,18 @@
-"""Diagnostics: a stable code, a severity, a location as narrow as a column, a suggestion."""
+"""Diagnostics of rule files: a stable code, a severity, a location as narrow as a column, a suggestion.
+
+The shape itself (``Diagnostic``, ``Code``, ``Severity``) is the library's one error model, in
+``bsu_rules.errors``; this module finds suggestions and prints lists of diagnostics.
+"""
 
 from __future__ import annotations
 
 import difflib
 import json
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
-from enum import StrEnum
 
+from bsu_rules.errors import Code, Diagnostic, Severity
 
-class Severity(StrEnum):
-    ERROR = "error"
-    WARNING = "warning"
-
-
-@dataclass(frozen=True, order=True)
-class Diagnostic:
-    """One problem in a rule file. Sorts by file, line and column."""
-
-    file: str
-    line: int
-    column: int
-    code: str = field(compare=False)
-    message: str = field(compare=False)
-    severity: Severity = field(default=Severity.ERROR, compare=False)
-    rule: str | None = field(default=None, compare=False)
-    suggestion: str | None = field(default=None, compare=False)
-
-    def __str__(self) -> str:
-        where = f"{self.file}:{self.line}:{self.column}"
-        rule = f" (rule {self.rule})" if self.rule else ""
-        hint = f"; did you mean `{self.suggestion}`?" if self.suggestion else ""
-        return f"{where}: {self.severity} [{self.code}]{rule}: {self.message}{hint}"
-
-    def to_dict(self) -> dict[str, object]:
-        return {k: v for k, v in asdict(self).items() if v is not None}
+__all__ = ["Code", "Diagnostic", "Severity", "has_errors", "nearest", "render"]
 
 
 def nearest(word: str, candidates: Iterable[str]) -> str | None:

@@ -11,12 +11,15 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from bsu_rules.errors import RuleSetError
+from bsu_rules.errors import Code, RuleSetError
+from bsu_rules.glossary import GlossaryError, governing, load_glossary, missing_entries
+from bsu_rules.ruleset import schema
 from bsu_rules.ruleset.checker import FORMATS, PLACEHOLDER, Scope, TypeChecker, fact_order, parse_checked, reads
 from bsu_rules.ruleset.diagnostics import Diagnostic, Severity, has_errors, nearest
 from bsu_rules.ruleset.editions import bundled_rules as bundled_rules  # also served from here
 from bsu_rules.ruleset.expressions import Node
 from bsu_rules.ruleset.files import RULE_FILE_LIMIT, UnsafePath, read_limited
+from bsu_rules.ruleset.lint import lint
 from bsu_rules.ruleset.model import CheckedRule, RuleSet
 from bsu_rules.ruleset.schema import Parameter, RuleFile
 from bsu_rules.ruleset.source import Located, read_yaml
@@ -48,11 +51,11 @@ def check_file(name: str | Path) -> tuple[RuleSet | None, list[Diagnostic]]:
         raw = read_limited(path, RULE_FILE_LIMIT)
     except UnsafePath as exc:
         if path.exists():
-            return None, [Diagnostic(str(path), 1, 1, "file", f"the rule file {exc}")]
+            return None, [Diagnostic(str(path), 1, 1, Code.FILE, f"the rule file {exc}")]
         known = sorted(p.stem for p in bundled_rules().glob("*.yaml"))
         hint = nearest(str(name), known)
         where = str(path) if path == Path(name) else str(name)  # an id: not the path it was looked for at
-        return None, [Diagnostic(where, 1, 1, "file-not-found",
+        return None, [Diagnostic(where, 1, 1, Code.FILE_NOT_FOUND,
                                  f"no rule file `{name}` (bundled: {', '.join(known)})", suggestion=hint)]
     located = read_yaml(raw, str(path))
     if located.diagnostics:
@@ -61,7 +64,7 @@ def check_file(name: str | Path) -> tuple[RuleSet | None, list[Diagnostic]]:
         model = RuleFile.model_validate(located.data)
     except ValidationError as exc:
         return None, sorted(_schema_diagnostics(exc, located))
-    return _Build(model, located, path).run()
+    return _RuleSetChecker(model, located, path).run()
 
 
 def _schema_diagnostics(exc: ValidationError, located: Located) -> list[Diagnostic]:
@@ -73,22 +76,20 @@ def _schema_diagnostics(exc: ValidationError, located: Located) -> list[Diagnost
         if err["type"] == "extra_forbidden":
             key = str(loc[-1])
             fields = _siblings(err, loc)
-            out.append(Diagnostic(located.file, *located.at(loc, key=True), "unknown-key",
+            out.append(Diagnostic(located.file, *located.at(loc, key=True), Code.UNKNOWN_KEY,
                                   f"unknown key `{key}`", rule=rule, suggestion=nearest(key, fields)))
         elif err["type"] == "missing":
-            out.append(Diagnostic(located.file, *located.at(loc[:-1]), "missing-key",
+            out.append(Diagnostic(located.file, *located.at(loc[:-1]), Code.MISSING_KEY,
                                   f"`{loc[-1]}` is required here", rule=rule))
         else:
             msg = str(err["msg"]).removeprefix("Value error, ")
             where = ".".join(str(p) for p in loc)
-            out.append(Diagnostic(located.file, *located.at(loc), "invalid-value",
+            out.append(Diagnostic(located.file, *located.at(loc), Code.INVALID_VALUE,
                                   f"{where}: {msg}", rule=rule))
     return out
 
 
 def _siblings(err: Any, loc: DataPath) -> list[str]:
-    from bsu_rules.ruleset import schema
-
     models: dict[str, type[BaseModel]] = {
         "rules": schema.Rule, "parameters": schema.Parameter, "tables": schema.TableRef,
         "benefit": schema.Benefit, "channel": schema.Channel, "in_force": schema.Window,
@@ -136,7 +137,10 @@ def _value_type(value: Any) -> Type:
     return STR
 
 
-class _Build:
+class _RuleSetChecker:
+    """Checks a schema-valid rule file (tables, parameters, expressions, lint, glossary) and builds the
+    RuleSet, collecting every diagnostic on the way."""
+
     def __init__(self, model: RuleFile, located: Located, path: Path) -> None:
         self.model, self.located, self.path = model, located, path
         self.diagnostics: list[Diagnostic] = []
@@ -153,7 +157,7 @@ class _Build:
         for name, param in m.parameters.items():
             t = parameter_type(param)
             if t is None:
-                self.report(("parameters", name), "type-mismatch", f"the values of `param.{name}` mix types")
+                self.report(("parameters", name), Code.TYPE_MISMATCH, f"the values of `param.{name}` mix types")
             else:
                 params[name] = t
         tables = self._tables()
@@ -169,26 +173,22 @@ class _Build:
         ruleset = RuleSet(model=m, path=self.path, sha256=self._hash(tables), tables=tables,
                           param_types=params, facts=facts, rules=tuple(rules), channel=channel,
                           located=self.located)
-        from bsu_rules.ruleset.lint import lint
-
         self.diagnostics.extend(lint(ruleset))
         self._glossary(ruleset)
         return ruleset, sorted(self.diagnostics)
 
     def _glossary(self, ruleset: RuleSet) -> None:
         """Every name the file uses needs a glossary entry, where a glossary sits beside it."""
-        from bsu_rules.glossary import GlossaryError, governing, load_glossary, missing_entries
-
         path = governing(self.path)
         if path is None:
             return
         try:
             glossary = load_glossary(path.resolve())
         except GlossaryError as exc:
-            self.report((), "glossary", str(exc))
+            self.report((), Code.GLOSSARY, str(exc))
             return
         for at, rule, message in missing_entries(ruleset, glossary):
-            self.report(at, "no-glossary-entry", message, rule)
+            self.report(at, Code.NO_GLOSSARY_ENTRY, message, rule)
 
     def _tables(self) -> dict[str, Table]:
         out = {}
@@ -196,7 +196,7 @@ class _Build:
             try:
                 out[name] = load_table(name, ref, self.path.parent)
             except TableError as exc:
-                self.report(("tables", name, "file"), "table", str(exc))
+                self.report(("tables", name, "file"), Code.TABLE, str(exc))
         return out
 
     def _expression(self, at: DataPath, text: str, scope: Scope, rule: str | None,
@@ -218,7 +218,7 @@ class _Build:
             tree = parse_checked(text, report)
             if tree is not None:
                 trees[name] = tree
-        order = fact_order(trees, lambda n, c: self.report(("facts", n), "cycle", f"facts depend on "
+        order = fact_order(trees, lambda n, c: self.report(("facts", n), Code.CYCLE, f"facts depend on "
                                                            f"each other in a cycle: {c}"))
         checked: dict[str, Node] = {}
         for name in order:
@@ -250,21 +250,21 @@ class _Build:
             for match in PLACEHOLDER.finditer(text):
                 name, fmt = match.group(1), match.group(2)
                 if name not in names:
-                    self.report(at, "unknown-name", f"unknown name `{name}` in the explanation", rule,
+                    self.report(at, Code.UNKNOWN_NAME, f"unknown name `{name}` in the explanation", rule,
                                 nearest(name, names), match.start(1))
                 elif fmt is not None and fmt not in FORMATS:
-                    self.report(at, "bad-format", f"unknown format `:{fmt}` (use {', '.join(FORMATS)})",
+                    self.report(at, Code.BAD_FORMAT, f"unknown format `:{fmt}` (use {', '.join(FORMATS)})",
                                 rule, nearest(fmt, FORMATS), match.start(2))
 
     def _duplicates(self) -> None:
         seen: set[str] = set()
         for i, rule in enumerate(self.model.rules):
             if rule.id in seen:
-                self.report(("rules", i, "id"), "duplicate-rule", f"rule id `{rule.id}` is used twice", rule.id)
+                self.report(("rules", i, "id"), Code.DUPLICATE_RULE, f"rule id `{rule.id}` is used twice", rule.id)
             seen.add(rule.id)
         for name in self.model.facts:
             if name in self.model.parameters or name in self.model.tables:
-                self.report(("facts", name), "duplicate-name", f"`{name}` names a fact and a parameter or table",
+                self.report(("facts", name), Code.DUPLICATE_NAME, f"`{name}` names a fact and a parameter or table",
                             severity=Severity.WARNING)
 
     def _hash(self, tables: dict[str, Table]) -> str:

@@ -3,34 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from bsu_rules.errors import OutOfForce
 from bsu_rules.ruleset.editions import in_force_on, window_text
 from bsu_rules.ruleset.expressions import Call, Name, Node, walk
-from bsu_rules.ruleset.schema import Parameter, Rule, RuleFile, Window
+from bsu_rules.ruleset.schema import Parameter, Rule, RuleFile
 from bsu_rules.ruleset.source import Located
 from bsu_rules.ruleset.tables import Table
 from bsu_rules.ruleset.types import Type
 
 if TYPE_CHECKING:
     from bsu_rules.evaluators.scalar import Plan
-
-
-class OutOfForce(ValueError):
-    """The decision date is outside the dates the rule set is in force; ``applies`` names the
-    editions in force on that date (none, one, or more)."""
-
-    def __init__(self, ruleset: str, window: Window, day: date, applies: list[tuple[str, Window]]) -> None:
-        self.ruleset, self.day, self.applies = ruleset, day, [edition for edition, _ in applies]
-        if applies:
-            names = "; ".join(f"{edition} (in force {window_text(w)})" for edition, w in applies)
-            instead = f"on that date use {names}"
-        else:
-            instead = "no edition is in force on that date"
-        super().__init__(f"{ruleset} is in force {window_text(window)}; a decision dated {day} cannot use it: "
-                         f"{instead}")
 
 
 @dataclass(frozen=True)
@@ -89,7 +75,7 @@ class RuleSet:
         day = on or self.default_on
         self.check_in_force(day)
         if day not in self._plans:
-            from bsu_rules.evaluators.scalar import Plan
+            from bsu_rules.evaluators.scalar import Plan  # lazy: the evaluator loads with the first plan
 
             self._plans[day] = Plan(self, day)
         return self._plans[day]
@@ -97,7 +83,8 @@ class RuleSet:
     def check_in_force(self, day: date) -> None:
         """Raise OutOfForce, naming the edition that applies, when ``day`` is outside the window."""
         if not self.model.in_force.contains(day):
-            raise OutOfForce(self.id, self.model.in_force, day, in_force_on(day, self.path.parent))
+            applies = [(edition, window_text(w)) for edition, w in in_force_on(day, self.path.parent)]
+            raise OutOfForce(self.id, window_text(self.model.in_force), day, applies)
 
     def facts_read(self, trees: list[Node]) -> set[str]:
         """Facts the trees read, directly or through other facts."""
@@ -132,6 +119,4 @@ class RuleSet:
 
 
 def _next_day(day: date) -> date:
-    from datetime import timedelta
-
     return day + timedelta(days=1)

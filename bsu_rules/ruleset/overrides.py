@@ -24,7 +24,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from bsu_rules.errors import RuleSetError
+from bsu_rules.errors import Code, RuleSetError
 from bsu_rules.ruleset.diagnostics import Diagnostic, nearest
 from bsu_rules.ruleset.loader import parameter_type
 from bsu_rules.ruleset.model import RuleSet
@@ -63,17 +63,17 @@ def parse_override(kind: str, text: str) -> Override:
     """``NAME[@YYYY-MM-DD]=VALUE`` from the command line; RuleSetError if it has no ``=``."""
     name, sep, value = text.partition("=")
     if not sep or not name.strip():
-        raise RuleSetError([_diag(f"--{kind} {text}", "bad-override", f"expected NAME=VALUE, got `{text}`")])
+        raise RuleSetError([_diag(f"--{kind} {text}", Code.BAD_OVERRIDE, f"expected NAME=VALUE, got `{text}`")])
     name, at, since = name.strip().partition("@")
     day = None
     if at:
         try:
             day = date.fromisoformat(since)
         except ValueError:
-            raise RuleSetError([_diag(f"--{kind} {text}", "bad-override",
+            raise RuleSetError([_diag(f"--{kind} {text}", Code.BAD_OVERRIDE,
                                       f"`{since}` is not a date (YYYY-MM-DD)")]) from None
         if kind != "set":
-            raise RuleSetError([_diag(f"--{kind} {text}", "bad-override", "tables are not dated; drop the @DATE")])
+            raise RuleSetError([_diag(f"--{kind} {text}", Code.BAD_OVERRIDE, "tables are not dated; drop the @DATE")])
     return Override(kind, name, value.strip(), day)
 
 
@@ -103,14 +103,14 @@ def apply_overrides(ruleset: RuleSet, overrides: list[Override], base_dir: Path 
             if key not in BENEFIT_KEYS or o.since is not None:
                 hint = nearest(key, BENEFIT_KEYS)
                 msg = "the benefit is not dated" if o.since else f"unknown benefit key `{key}`"
-                problems.append(_diag(where, "unknown-name", msg, hint and f"benefit.{hint}"))
+                problems.append(_diag(where, Code.UNKNOWN_NAME, msg, hint and f"benefit.{hint}"))
                 continue
             benefit[key] = value
             canonical.append({"set": o.name, "value": _jsonable(value)})
             continue
         if o.name not in params:
             names = [*params, *(f"benefit.{k}" for k in BENEFIT_KEYS)]
-            problems.append(_diag(where, "unknown-name", f"unknown parameter `{o.name}` in {ruleset.id}",
+            problems.append(_diag(where, Code.UNKNOWN_NAME, f"unknown parameter `{o.name}` in {ruleset.id}",
                                   nearest(o.name, names)))
             continue
         new = _parameter(o.name, params[o.name], value, o.since, ruleset, problems)
@@ -146,7 +146,7 @@ class _Bad:
 _BAD: Any = _Bad()
 
 
-def _diag(where: str, code: str, message: str, suggestion: str | None = None) -> Diagnostic:
+def _diag(where: str, code: Code, message: str, suggestion: str | None = None) -> Diagnostic:
     return Diagnostic(where, 1, 1, code, message, suggestion=suggestion)
 
 
@@ -154,7 +154,7 @@ def _value(text: str, where: str, problems: list[Diagnostic]) -> Any:
     """A value read as the rule file reads one (a YAML scalar or a list)."""
     located = read_yaml(text, where)
     if located.diagnostics or isinstance(located.data, dict):
-        problems.append(_diag(where, "invalid-value", f"`{text}` is not a value (a number, date, month, text "
+        problems.append(_diag(where, Code.INVALID_VALUE, f"`{text}` is not a value (a number, date, month, text "
                                                       "or [list])"))
         return _BAD
     return located.data
@@ -172,11 +172,11 @@ def _parameter(name: str, old: Parameter, value: Any, since: date | None, rulese
     try:
         new = Parameter.model_validate(old.model_dump(by_alias=True) | update)
     except ValidationError as exc:
-        problems.append(_diag(where, "invalid-value", exc.errors()[0]["msg"]))
+        problems.append(_diag(where, Code.INVALID_VALUE, exc.errors()[0]["msg"]))
         return None
     wanted, got = ruleset.param_types.get(name), parameter_type(new)
     if wanted is not None and (got is None or unify(wanted, got) != wanted):
-        problems.append(_diag(where, "type-mismatch", f"the rule file's value is {wanted.name}; "
+        problems.append(_diag(where, Code.TYPE_MISMATCH, f"the rule file's value is {wanted.name}; "
                                                       f"`{value}` is {got.name if got else 'of mixed types'}"))
         return None
     return new
@@ -186,7 +186,7 @@ def _benefit(old: Benefit, given: dict[str, Any], problems: list[Diagnostic]) ->
     data = old.model_dump() | given
     if "amount" not in given and ("monthly" in given or "months" in given):
         if data.get("monthly") is None or data.get("months") is None:
-            problems.append(_diag("--set benefit." + next(k for k in given), "invalid-value",
+            problems.append(_diag("--set benefit." + next(k for k in given), Code.INVALID_VALUE,
                                   "benefit.monthly needs benefit.months (set both, or set benefit.amount)"))
             return None
         if isinstance(data["monthly"], int) and isinstance(data["months"], int):
@@ -197,7 +197,7 @@ def _benefit(old: Benefit, given: dict[str, Any], problems: list[Diagnostic]) ->
         return Benefit.model_validate(data)
     except ValidationError as exc:
         where = "--set " + ", ".join(f"benefit.{k}" for k in given)
-        problems.append(_diag(where, "invalid-value", str(exc.errors()[0]["msg"]).removeprefix("Value error, ")))
+        problems.append(_diag(where, Code.INVALID_VALUE, str(exc.errors()[0]["msg"]).removeprefix("Value error, ")))
         return None
 
 
@@ -205,7 +205,7 @@ def _table(ruleset: RuleSet, o: Override, base: Path, problems: list[Diagnostic]
     where = o.option
     old = ruleset.tables.get(o.name)
     if old is None:
-        problems.append(_diag(where, "unknown-name", f"unknown table `{o.name}` in {ruleset.id}",
+        problems.append(_diag(where, Code.UNKNOWN_NAME, f"unknown table `{o.name}` in {ruleset.id}",
                               nearest(o.name, ruleset.tables)))
         return None
     try:
@@ -213,10 +213,10 @@ def _table(ruleset: RuleSet, o: Override, base: Path, problems: list[Diagnostic]
         new = load_table(o.name, old.ref.model_copy(update={"file": path.name}), path.parent)
         new = replace(new, ref=new.ref.model_copy(update={"file": str(path)}))  # where the archive reads it from
     except TableError as exc:
-        problems.append(_diag(where, "table", str(exc)))
+        problems.append(_diag(where, Code.TABLE, str(exc)))
         return None
     if new.type != old.type:
-        problems.append(_diag(where, "type-mismatch", f"table `{o.name}` holds {old.type.name} values in the rule "
+        problems.append(_diag(where, Code.TYPE_MISMATCH, f"table `{o.name}` holds {old.type.name} values in the rule "
                                                       f"file; {o.text} gives {new.type.name}"))
         return None
     return new

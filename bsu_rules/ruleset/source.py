@@ -16,7 +16,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from bsu_rules.ruleset.diagnostics import Diagnostic
+from bsu_rules.errors import Code, Diagnostic
 
 Path = tuple[str | int, ...]
 _INT = re.compile(r"^[-+]?(0|[1-9][0-9_]*)$")
@@ -64,13 +64,13 @@ def read_yaml(text: str | bytes, file: str) -> Located:
         except UnicodeDecodeError as exc:
             line = raw.count(b"\n", 0, exc.start) + 1
             col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-            out.diagnostics.append(Diagnostic(file, line, col, "encoding", "the file is not UTF-8 text"))
+            out.diagnostics.append(Diagnostic(file, line, col, Code.ENCODING, "the file is not UTF-8 text"))
             return out
     text = text.removeprefix("\ufeff")
     if control := _CONTROL.search(text):
         line = text.count("\n", 0, control.start()) + 1
         col = control.start() - (text.rfind("\n", 0, control.start()) + 1) + 1
-        out.diagnostics.append(Diagnostic(file, line, col, "control-character",
+        out.diagnostics.append(Diagnostic(file, line, col, Code.CONTROL_CHARACTER,
                                           f"control character U+{ord(control.group()):04X} (only tab and "
                                           "line breaks may appear)"))
         return out
@@ -80,13 +80,14 @@ def read_yaml(text: str | bytes, file: str) -> Located:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = exc.problem or exc.context or "invalid YAML"
-        out.diagnostics.append(Diagnostic(file, line, col, "yaml-syntax", str(problem)))
+        out.diagnostics.append(Diagnostic(file, line, col, Code.YAML_SYNTAX, str(problem)))
         return out
     except YAMLError as exc:
-        out.diagnostics.append(Diagnostic(file, 1, 1, "yaml-syntax", type(exc).__name__))
+        out.diagnostics.append(Diagnostic(file, 1, 1, Code.YAML_SYNTAX, type(exc).__name__))
         return out
     except RecursionError:
-        out.diagnostics.append(Diagnostic(file, 1, 1, "too-deep", f"the YAML is nested deeper than {MAX_DEPTH} levels"))
+        out.diagnostics.append(Diagnostic(file, 1, 1, Code.TOO_DEEP,
+                                          f"the YAML is nested deeper than {MAX_DEPTH} levels"))
         return out
     budget = [MAX_NODES]
     out.data = {} if root is None else _convert(root, (), out, budget)
@@ -109,12 +110,12 @@ def _convert(node: Node, path: Path, out: Located, budget: list[int]) -> Any:
     if budget[0] < 0:
         if budget[0] == -1:
             out.diagnostics.append(Diagnostic(out.file, node.start_mark.line + 1, node.start_mark.column + 1,
-                                              "too-large", f"more than {MAX_NODES:,} values once aliases are "
+                                              Code.TOO_LARGE, f"more than {MAX_NODES:,} values once aliases are "
                                               "expanded"))
         return None
     if len(path) > MAX_DEPTH:
         out.diagnostics.append(Diagnostic(out.file, node.start_mark.line + 1, node.start_mark.column + 1,
-                                          "too-deep", f"nested deeper than {MAX_DEPTH} levels"))
+                                          Code.TOO_DEEP, f"nested deeper than {MAX_DEPTH} levels"))
         budget[0] = min(budget[0], -2)
         return None
     out.values[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
@@ -125,13 +126,13 @@ def _convert(node: Node, path: Path, out: Located, budget: list[int]) -> Any:
             key = key.isoformat() if isinstance(key, date) else key
             kpos = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             if not isinstance(key, (str, int)) or isinstance(key, bool):
-                out.diagnostics.append(Diagnostic(out.file, *kpos, "bad-key", "keys must be plain text"))
+                out.diagnostics.append(Diagnostic(out.file, *kpos, Code.BAD_KEY, "keys must be plain text"))
                 continue
             key = str(key)
             if key in result:
                 first = out.keys[(*path, key)]
                 out.diagnostics.append(
-                    Diagnostic(out.file, *kpos, "duplicate-key",
+                    Diagnostic(out.file, *kpos, Code.DUPLICATE_KEY,
                                f"key `{key}` is repeated (first at line {first[0]})")
                 )
                 continue
@@ -145,7 +146,7 @@ def _convert(node: Node, path: Path, out: Located, budget: list[int]) -> Any:
     value = _scalar(node)
     too_long = isinstance(value, (int, Decimal)) and not isinstance(value, bool) and len(node.value) > MAX_DIGITS
     if too_long or (isinstance(value, Decimal) and not -MAX_DIGITS <= value.adjusted() <= MAX_DIGITS):
-        out.diagnostics.append(Diagnostic(out.file, *out.values[path], "literal-too-large",
+        out.diagnostics.append(Diagnostic(out.file, *out.values[path], Code.LITERAL_TOO_LARGE,
                                           f"a number of more than {MAX_DIGITS} digits"))
         return None
     return value

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from datetime import date
 from enum import Enum
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
 
 @dataclass(frozen=True)
@@ -83,9 +84,14 @@ def _field_type(annotation: Any) -> Type | BaseModel | None:
         return STR
     if annotation is int:
         return INT
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation  # type: ignore[return-value]
+    if _is_model(annotation):
+        return annotation  # type: ignore[no-any-return]
     return None
+
+
+def _is_model(annotation: Any) -> bool:
+    """A pydantic model class (told by its fields, so that the language does not import pydantic)."""
+    return isinstance(annotation, type) and hasattr(annotation, "model_fields")
 
 
 def _fields(model: type[BaseModel], prefix: str) -> dict[str, Type]:
@@ -94,15 +100,15 @@ def _fields(model: type[BaseModel], prefix: str) -> dict[str, Type]:
         found = _field_type(info.annotation)
         if isinstance(found, Type):
             out[f"{prefix}.{name}"] = found
-        elif isinstance(found, type) and issubclass(found, BaseModel):
-            out.update(_fields(found, f"{prefix}.{name}"))
+        elif _is_model(found):
+            out.update(_fields(found, f"{prefix}.{name}"))  # type: ignore[arg-type]
     return out
 
 
 @cache
 def member_fields() -> dict[str, Type]:
     """``member.<path>`` -> type, derived from the Member model so the two never drift."""
-    from bsu_rules.members import Member
+    from bsu_rules.members import Member  # lazy: the contract (pydantic) loads when first read, not with the language
 
     fields = _fields(Member, "member")
     sector = fields.get("member.employer.sector")

@@ -23,15 +23,15 @@ from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
-from bsu_rules import __version__
+from bsu_rules._version import __version__
 from bsu_rules.audit.log import DecisionLog
-from bsu_rules.cli.schema import schema
 from bsu_rules.decisions import Decision, Outcome
-from bsu_rules.errors import InputError
+from bsu_rules.errors import BsuRulesError, Code, InputError, OutOfForce
 from bsu_rules.explain import render_text
 from bsu_rules.members import Member, parse_member
 from bsu_rules.ruleset.diagnostics import nearest
-from bsu_rules.ruleset.model import OutOfForce, RuleSet
+from bsu_rules.ruleset.model import RuleSet
+from bsu_rules.schemas import schema
 from bsu_rules.service.editions import Edition, EditionSummary, edition, summary
 from bsu_rules.unknowns import Need, needed
 
@@ -54,11 +54,12 @@ class Limits:
     max_seconds: float = 10.0
 
 
-class ServiceError(Exception):
+class ServiceError(BsuRulesError):
     """An error a client caused (4xx) or may retry (5xx), in the one error shape."""
 
-    def __init__(self, status: int, code: str, message: str, **where: Any) -> None:
+    def __init__(self, status: int, code: Code, message: str, **where: Any) -> None:
         super().__init__(message)
+        self.code = code
         self.status, self.body = status, {"error": {"code": code, "message": message, **where}}
 
 
@@ -66,7 +67,7 @@ def _error(exc: ServiceError) -> JSONResponse:
     return JSONResponse(exc.body, status_code=exc.status)
 
 
-_STATUS_CODES = {404: "not-found", 405: "method-not-allowed", 413: "body-too-large"}
+_STATUS_CODES = {404: Code.NOT_FOUND, 405: Code.METHOD_NOT_ALLOWED, 413: Code.BODY_TOO_LARGE}
 
 
 def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None, limits: Limits = Limits()) -> FastAPI:
@@ -84,22 +85,22 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None, l
     async def bad_query(request: Request, exc: RequestValidationError) -> JSONResponse:
         first = exc.errors()[0]
         field = ".".join(str(p) for p in first["loc"][1:]) or str(first["loc"][0])
-        return _error(ServiceError(400, "bad-parameter", f"{field}: {first['msg']}", field=field))
+        return _error(ServiceError(400, Code.BAD_PARAMETER, f"{field}: {first['msg']}", field=field))
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> JSONResponse:
-        code = _STATUS_CODES.get(exc.status_code, "http-error")
+        code = _STATUS_CODES.get(exc.status_code, Code.HTTP_ERROR)
         return _error(ServiceError(exc.status_code, code, str(exc.detail)))
 
     @app.exception_handler(Exception)
     async def internal(request: Request, exc: Exception) -> JSONResponse:
-        return _error(ServiceError(500, "internal", "the service failed on this request; it was logged"))
+        return _error(ServiceError(500, Code.INTERNAL, "the service failed on this request; it was logged"))
 
     def ruleset_for(name: str) -> RuleSet:
         rs = by_id.get(name)
         if rs is None:
             hint = nearest(name, sorted(by_id))
-            raise ServiceError(404, "unknown-edition", f"no edition `{name}` here (served: {', '.join(by_id)})"
+            raise ServiceError(404, Code.UNKNOWN_EDITION, f"no edition `{name}` here (served: {', '.join(by_id)})"
                                + (f"; did you mean `{hint}`?" if hint else ""), field="ruleset")
         return rs
 
@@ -116,11 +117,11 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None, l
         try:
             data = json.loads(body)
         except (ValueError, RecursionError) as exc:  # UnicodeDecodeError is a ValueError
-            raise ServiceError(400, "bad-json", f"the body is not JSON ({exc})") from None
+            raise ServiceError(400, Code.BAD_JSON, f"the body is not JSON ({exc})") from None
         many = isinstance(data, list)
         items = data if many else [data]
         if len(items) > limits.max_records:
-            raise ServiceError(413, "too-many-records", f"{len(items)} records in one request; at most "
+            raise ServiceError(413, Code.TOO_MANY_RECORDS, f"{len(items)} records in one request; at most "
                                f"{limits.max_records}: split the request")
         return items, many
 
@@ -135,19 +136,19 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None, l
         try:
             plan = rs.plan(on)
         except OutOfForce as exc:
-            raise ServiceError(422, "out-of-force", str(exc), field="on") from None
+            raise ServiceError(422, Code.OUT_OF_FORCE, str(exc), field="on") from None
         deadline = time.monotonic() + limits.max_seconds
         out: list[tuple[Decision | None, str]] = []
         decided: list[tuple[Decision, Member, str]] = []
         for number, record in enumerate(items, 1):
             if time.monotonic() > deadline:
-                raise ServiceError(408, "time-limit", f"deciding took longer than {limits.max_seconds:g} s "
+                raise ServiceError(408, Code.TIME_LIMIT, f"deciding took longer than {limits.max_seconds:g} s "
                                    f"(stopped at record {number}): send fewer records per request")
             try:
                 member = parse_member(record)
             except InputError as exc:
                 field, _ = exc.problems[0]
-                out.append((None, json.dumps({"error": {"code": "invalid-record", "field": field,
+                out.append((None, json.dumps({"error": {"code": Code.INVALID_RECORD, "field": field,
                                                         "message": str(exc), "record": number}},
                                              ensure_ascii=False, separators=(",", ":"))))
                 continue
@@ -251,7 +252,7 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None, l
 
 
 def _too_large(limits: Limits) -> ServiceError:
-    return ServiceError(413, "body-too-large", f"the body is over {limits.max_body_bytes} bytes: "
+    return ServiceError(413, Code.BODY_TOO_LARGE, f"the body is over {limits.max_body_bytes} bytes: "
                         "send fewer records per request")
 
 

@@ -18,11 +18,12 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError
 
-from bsu_rules import InputError, Member, OutOfForce, RuleSet, RuleSetError, load_ruleset, parse_member
 from bsu_rules.decisions import Outcome, RuleResult
-from bsu_rules.members import BankAccount, Contribution, Employer, ProgramReceipt, WageReport
+from bsu_rules.errors import Code, InputError, OutOfForce, RuleSetError
+from bsu_rules.members import BankAccount, Contribution, Employer, Member, ProgramReceipt, WageReport, parse_member
 from bsu_rules.ruleset.diagnostics import Diagnostic, has_errors, nearest
-from bsu_rules.ruleset.loader import resolve
+from bsu_rules.ruleset.loader import load_ruleset, resolve
+from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.ruleset.source import Located, read_yaml
 from bsu_rules.ruleset.source import Path as DataPath
 from bsu_rules.testing.coverage import sides
@@ -136,12 +137,13 @@ def load_file(path: Path, rulesets: RuleSets) -> CaseFile:
     try:
         located = read_yaml(path.read_text("utf-8"), file)
     except (OSError, UnicodeDecodeError) as exc:
-        return CaseFile(path, None, (), (Diagnostic(file, 1, 1, "file-not-found", f"cannot read: {exc}"),))
+        return CaseFile(path, None, (), (Diagnostic(file, 1, 1, Code.FILE_NOT_FOUND, f"cannot read: {exc}"),))
     problems = list(located.diagnostics)
     if located.data is None:
         return CaseFile(path, None, (), tuple(problems))
     if not isinstance(located.data, dict):
-        problems.append(Diagnostic(file, 1, 1, "invalid-value", "a test file is a mapping with `ruleset` and `cases`"))
+        problems.append(Diagnostic(file, 1, 1, Code.INVALID_VALUE,
+                                   "a test file is a mapping with `ruleset` and `cases`"))
         return CaseFile(path, None, (), tuple(problems))
     try:
         header = _Header.model_validate(located.data)
@@ -159,10 +161,11 @@ def load_file(path: Path, rulesets: RuleSets) -> CaseFile:
 def _ruleset_problem(exc: RuleSetError, ref: str, located: Located) -> list[Diagnostic]:
     found = [d for d in exc.diagnostics if isinstance(d, Diagnostic)]
     line, col = located.at(("ruleset",))
-    missing = next((d for d in found if d.code == "file-not-found"), None)
+    missing = next((d for d in found if d.code == Code.FILE_NOT_FOUND), None)
     if missing is not None:
-        return [Diagnostic(located.file, line, col, "unknown-ruleset", missing.message, suggestion=missing.suggestion)]
-    return [Diagnostic(located.file, line, col, "ruleset-error", f"rule set `{ref}` has errors"), *found]
+        return [Diagnostic(located.file, line, col, Code.UNKNOWN_RULESET, missing.message,
+                           suggestion=missing.suggestion)]
+    return [Diagnostic(located.file, line, col, Code.RULESET_ERROR, f"rule set `{ref}` has errors"), *found]
 
 
 def _schema(exc: ValidationError, located: Located, prefix: DataPath) -> list[Diagnostic]:
@@ -172,19 +175,19 @@ def _schema(exc: ValidationError, located: Located, prefix: DataPath) -> list[Di
         if err["type"] == "extra_forbidden":
             key = str(loc[-1])
             model = Expect if "expect" in loc else Case if "cases" in loc else _Header
-            out.append(Diagnostic(located.file, *located.at(loc, key=True), "unknown-key", f"unknown key `{key}`",
+            out.append(Diagnostic(located.file, *located.at(loc, key=True), Code.UNKNOWN_KEY, f"unknown key `{key}`",
                                   suggestion=nearest(key, model.model_fields)))
         elif err["type"] == "missing":
-            out.append(Diagnostic(located.file, *located.at(loc[:-1]), "missing-key",
+            out.append(Diagnostic(located.file, *located.at(loc[:-1]), Code.MISSING_KEY,
                                   f"`{loc[-1]}` is required here"))
         elif err["type"] == "enum":
             value = str(err["input"])
-            out.append(Diagnostic(located.file, *located.at(loc), "invalid-value",
+            out.append(Diagnostic(located.file, *located.at(loc), Code.INVALID_VALUE,
                                   f"`{value}` is not one of {err['ctx']['expected']}",
                                   suggestion=nearest(value, _VALUES)))
         else:
             where = ".".join(str(p) for p in loc)
-            out.append(Diagnostic(located.file, *located.at(loc), "invalid-value", f"{where}: {err['msg']}"))
+            out.append(Diagnostic(located.file, *located.at(loc), Code.INVALID_VALUE, f"{where}: {err['msg']}"))
     return out
 
 
@@ -198,7 +201,7 @@ class _CaseReader:
         name = raw.get("name") if isinstance(raw, dict) else None
         self.name = name if isinstance(name, str) and name else f"case {index + 1}"
 
-    def report(self, path: DataPath, code: str, message: str, suggestion: str | None = None,
+    def report(self, path: DataPath, code: Code, message: str, suggestion: str | None = None,
                key: bool = False) -> None:
         line, col = self.located.at(self.at + path, key=key)
         self.problems.append(Diagnostic(self.located.file, line, col, code, message, suggestion=suggestion))
@@ -211,41 +214,42 @@ class _CaseReader:
             self.problems += _schema(exc, self.located, self.at)
             return LoadedCase(self.located.file, line, name, self.ruleset, diagnostics=tuple(self.problems))
         if name in first:
-            self.report(("name",), "duplicate-case", f"case name `{name}` is used twice (first at line {first[name]})")
+            self.report(("name",), Code.DUPLICATE_CASE,
+                        f"case name `{name}` is used twice (first at line {first[name]})")
         first.setdefault(name, line)
         self.check_expect(case)
         if case.on is not None and case.expect.outcome != "refused":
             try:
                 self.ruleset.check_in_force(case.on)
             except OutOfForce as exc:
-                self.report(("on",), "out-of-force", f"{exc} (a case that expects this says `outcome: refused`)")
+                self.report(("on",), Code.OUT_OF_FORCE, f"{exc} (a case that expects this says `outcome: refused`)")
         member = self.member(case)
         return LoadedCase(self.located.file, line, name, self.ruleset, case, member, tuple(self.problems))
 
     def check_expect(self, case: Case) -> None:
         given = case.expect.model_fields_set - {"outcome", "applies"}
         if case.expect.outcome == "refused" and given:
-            self.report(("expect",), "contradictory-expectation", f"a refused case has no decision to check: "
+            self.report(("expect",), Code.CONTRADICTORY_EXPECTATION, f"a refused case has no decision to check: "
                         f"remove {', '.join(sorted(given))}, or expect an outcome")
         if case.expect.outcome != "refused" and case.expect.applies is not None:
-            self.report(("expect", "applies"), "contradictory-expectation",
+            self.report(("expect", "applies"), Code.CONTRADICTORY_EXPECTATION,
                         "`applies` names the edition a refusal points to: it needs `outcome: refused`")
         rules = {c.rule.id: c.rule for c in self.ruleset.rules}
         for rule_id, result in case.expect.rules.items():
             rule = rules.get(rule_id)
             if rule is None:
-                self.report(("expect", "rules", rule_id), "unknown-rule",
+                self.report(("expect", "rules", rule_id), Code.UNKNOWN_RULE,
                             f"rule set {self.ruleset.id} has no rule `{rule_id}`", nearest(rule_id, rules), key=True)
                 continue
             possible = sides(rule, self.ruleset.model.in_force)
             if result not in possible:
-                self.report(("expect", "rules", rule_id), "impossible-outcome",
+                self.report(("expect", "rules", rule_id), Code.IMPOSSIBLE_OUTCOME,
                             f"`{rule_id}` is a {rule.kind.value} rule: it comes out "
                             f"{', '.join(s.value for s in possible)}, never {result.value}")
         flags = [rule_id for rule_id, rule in rules.items() if rule.flag is not None]
         for j, rule_id in enumerate(case.expect.flags or []):
             if rule_id not in flags:
-                self.report(("expect", "flags", j), "unknown-rule",
+                self.report(("expect", "flags", j), Code.UNKNOWN_RULE,
                             f"rule set {self.ruleset.id} has no flag rule `{rule_id}`", nearest(rule_id, flags))
 
     def member(self, case: Case) -> Member | None:
@@ -253,7 +257,7 @@ class _CaseReader:
         origin: dict[str, DataPath] = {}
         if case.base is not None:
             if case.base not in self.header.bases:
-                self.report(("base",), "unknown-base", f"no base `{case.base}` in `bases`",
+                self.report(("base",), Code.UNKNOWN_BASE, f"no base `{case.base}` in `bases`",
                             nearest(case.base, self.header.bases))
                 return None
             for key, value in self.header.bases[case.base].items():
@@ -262,7 +266,7 @@ class _CaseReader:
             record[key], origin[key] = value, (*self.at, "member", key)
         for j, key in enumerate(case.unset):
             if key not in Member.model_fields:
-                self.report(("unset", j), "invalid-member", f"`{key}` is not a member field",
+                self.report(("unset", j), Code.INVALID_MEMBER, f"`{key}` is not a member field",
                             _suggest(key, list(Member.model_fields)))
             record.pop(key, None)
         plain = {key: self.plain(value, origin[key]) for key, value in record.items()}
@@ -287,7 +291,7 @@ class _CaseReader:
             whole = value == value.to_integral_value()
             line, col = self.located.at(path)
             self.problems.append(Diagnostic(
-                self.located.file, line, col, "invalid-member",
+                self.located.file, line, col, Code.INVALID_MEMBER,
                 f"`{value}` is not an integer (money is integer rupiah)",
                 suggestion=str(int(value)) if whole else None))
         return value
@@ -303,7 +307,7 @@ class _CaseReader:
             suggestion = _suggest(str(where[-1]), list(model.model_fields))
         elif "valid string" in message and isinstance(_lookup(self.located.data, base), int):
             suggestion = f'"{_lookup(self.located.data, base)}"'
-        self.problems.append(Diagnostic(self.located.file, line, col, "invalid-member",
+        self.problems.append(Diagnostic(self.located.file, line, col, Code.INVALID_MEMBER,
                                         f"member `{text}`: {message}", suggestion=suggestion))
 
 

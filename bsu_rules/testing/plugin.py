@@ -10,14 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from bsu_rules.testing.cases import CaseFile, LoadedCase, RuleSets, load_file
-from bsu_rules.testing.runner import SUFFIXES, is_test_file, run_case
+from bsu_rules.testing.files import SUFFIXES, is_test_file
 
-_RULESETS = pytest.StashKey[RuleSets]()
+if TYPE_CHECKING:
+    from bsu_rules.testing.cases import CaseFile, LoadedCase, RuleSets
+
+_RULESETS: pytest.StashKey[RuleSets] = pytest.StashKey()
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
@@ -34,6 +36,8 @@ class RuleTestFile(pytest.File):
     """A YAML test file: one item per case, plus one for problems with the file as a whole."""
 
     def collect(self) -> Iterator[pytest.Item]:
+        from bsu_rules.testing.cases import RuleSets, load_file  # lazy: the engine loads with a rule test file
+
         stash = self.config.stash
         if _RULESETS not in stash:
             stash[_RULESETS] = RuleSets()
@@ -58,6 +62,8 @@ class RuleCase(pytest.Item):
     def runtest(self) -> None:
         if self.case is None:
             raise CaseFailed("\n".join(str(d) for d in sorted(self.casefile.diagnostics)))
+        from bsu_rules.testing.runner import run_case  # lazy: the engine loads with a rule test file
+
         result = run_case(self.case, trap=False)
         if not result.passed:
             raise CaseFailed(result.report())

@@ -13,13 +13,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bsu_rules import Decision, OutOfForce, RuleSet
-from bsu_rules.decisions import Outcome, RuleOutcome, RuleResult
+from bsu_rules.decisions import Decision, Outcome, RuleOutcome, RuleResult
+from bsu_rules.errors import Code, OutOfForce
 from bsu_rules.ruleset.diagnostics import Diagnostic, has_errors
-from bsu_rules.ruleset.source import read_yaml
+from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.testing.cases import CaseFile, Expect, LoadedCase, RuleSets, load_file
-
-SUFFIXES = (".yaml", ".yml")
+from bsu_rules.testing.files import find_test_files, is_test_file
 
 
 @dataclass(frozen=True)
@@ -119,41 +118,20 @@ def _problem(d: Diagnostic) -> str:
     return f"{d.line}:{d.column} [{d.code}] {d.message}{hint}"
 
 
-def is_test_file(path: Path) -> bool:
-    """A YAML file with a top-level ``cases:`` key (rule files have none)."""
-    try:
-        text = path.read_text("utf-8")
-    except (OSError, UnicodeDecodeError):
-        return False
-    data = read_yaml(text, str(path)).data
-    if data is None:  # a syntax error: decide by the text, so the error is reported, not skipped
-        return any(line.startswith("cases:") for line in text.splitlines())
-    return isinstance(data, dict) and "cases" in data
-
-
-def find_test_files(path: Path) -> list[Path]:
-    """Test files under a folder (sorted), skipping hidden folders; a file is returned as is."""
-    if not path.is_dir():
-        return [path]
-    found = [p for p in sorted(path.rglob("*")) if p.suffix in SUFFIXES and p.is_file()
-             and not any(part.startswith(".") for part in p.relative_to(path).parts)]
-    return [p for p in found if is_test_file(p)]
-
-
 def run_paths(paths: Sequence[str | Path], keyword: str | None = None, lang: str = "en") -> Report:
     """Run every test file at or under ``paths``; ``keyword`` keeps cases whose name contains it."""
     report, rulesets = Report(), RuleSets()
     for given in paths:
         path = Path(given)
         if not path.exists():
-            report.diagnostics.append(Diagnostic(str(path), 1, 1, "file-not-found", "no such file or folder"))
+            report.diagnostics.append(Diagnostic(str(path), 1, 1, Code.FILE_NOT_FOUND, "no such file or folder"))
             continue
         files = find_test_files(path)
         if path.is_dir() and not files:
-            report.diagnostics.append(Diagnostic(str(path), 1, 1, "no-tests",
+            report.diagnostics.append(Diagnostic(str(path), 1, 1, Code.NO_TESTS,
                                                  "no test files here (a test file has a top-level `cases:` key)"))
         elif not path.is_dir() and not is_test_file(path):
-            report.diagnostics.append(Diagnostic(str(path), 1, 1, "not-a-test-file",
+            report.diagnostics.append(Diagnostic(str(path), 1, 1, Code.NOT_A_TEST_FILE,
                                                  "not a test file: it has no top-level `cases:` key"))
             continue
         for file in files:
@@ -188,12 +166,12 @@ def run_case(case: LoadedCase, lang: str = "en", *, trap: bool = True) -> CaseRe
             differences = () if applies is None or sorted(applies) == sorted(exc.applies) else \
                 (Difference("applies", applies, exc.applies, str(exc)),)
             return CaseResult(case.file, case.line, case.name, case.ruleset, differences, case.diagnostics)
-        problem = Diagnostic(case.file, case.line, 1, "out-of-force", str(exc))
+        problem = Diagnostic(case.file, case.line, 1, Code.OUT_OF_FORCE, str(exc))
         return CaseResult(case.file, case.line, case.name, case.ruleset, diagnostics=(problem,))
     except Exception as exc:
         if not trap:
             raise
-        problem = Diagnostic(case.file, case.line, 1, "evaluation-error", f"{type(exc).__name__}: {exc}")
+        problem = Diagnostic(case.file, case.line, 1, Code.EVALUATION_ERROR, f"{type(exc).__name__}: {exc}")
         return CaseResult(case.file, case.line, case.name, case.ruleset, diagnostics=(problem,))
     return CaseResult(case.file, case.line, case.name, case.ruleset,
                       tuple(compare(decision, case.case.expect, lang)), case.diagnostics, decision)
