@@ -112,6 +112,8 @@ def test_filling_the_listed_inputs_in_order_decides(case: tuple[str, dict[str, A
         partial = {**partial, field: record.get(field)}
         before = {n.input for n in needs}
         needs = needed(bsu_rules.evaluate(rs, partial), rs)
-        assert {n.input for n in needs} <= before, "filling an input never opens a new question"
+        # a member input never opens a new question about the member; it may show that a table
+        # row only known as a lower bound decides (the question goes to the table's keeper)
+        assert {n.input for n in needs if n.input.startswith("member.")} <= before, field
     if full != "undetermined":
         assert bsu_rules.evaluate(rs, partial).outcome == full
