@@ -20,12 +20,12 @@ from __future__ import annotations
 import argparse
 import gc
 import importlib.metadata
-import importlib.util
 import inspect
 import json
 import os
 import platform
 import resource
+import runpy
 import statistics
 import subprocess
 import sys
@@ -318,8 +318,9 @@ def row(label: str, r: dict[str, Any], base: float | None, zen_rate: float | Non
 
 
 def machine() -> str:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() else ""
+    info = Path("/proc/cpuinfo").read_text() if Path("/proc/cpuinfo").exists() else ""
+    cpu = next((line.split(":", 1)[1].strip() for line in info.splitlines() if line.startswith("model name")),
+               platform.processor())
     versions = []
     for package in ("bsu-rules", "zen-engine", "polars", "pyarrow", "pydantic"):
         try:
@@ -379,8 +380,9 @@ def run(args: argparse.Namespace, folder: Path) -> None:
         for label, command in (("generate", generate(10_000_000, args.seed, big)),
                                ("batch", batch_command(big, folder / "decisions-10000000.parquet"))):
             r = child(["--measure", *command])
-            print(f"10M members, bsu-rules {label}: {r['seconds']:.0f} s, peak RSS {r['rss_peak']:,.0f} MB, "
-                  f"exit {r['code']} | {r['last']}", flush=True)
+            print(f"10M members, bsu-rules {label}: " + (f"n/a ({r['na']})" if "na" in r else
+                  f"{r['seconds']:.0f} s, peak RSS {r['rss_peak']:,.0f} MB, exit {r['code']} | {r['last']}"),
+                  flush=True)
 
 
 def main() -> None:
@@ -402,11 +404,7 @@ def main() -> None:
         print(json.dumps(measure(args.measure)))
     elif args.pipeline:
         script, source, out = args.pipeline
-        spec = importlib.util.spec_from_file_location("pipeline", script)
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        print(f"wrote {module.run(source, out):,} rows")
+        print(f"wrote {runpy.run_path(script)['run'](source, out):,} rows")
     elif args.case:
         print(json.dumps(case(args.case, args.source, args.n, args.min_seconds)))
     else:
