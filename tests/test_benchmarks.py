@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import runpy
 import subprocess
 import sys
 from datetime import date
@@ -64,11 +65,12 @@ def test_the_peers_decide_every_generated_member_as_the_engine_does(
 
 
 def test_the_polars_pipeline_decides_as_the_engine_does(rs2022: RuleSet, tmp_path: Path) -> None:
-    import polars_standin
+    from peers import POLARS_PIPELINES
 
+    pipeline = runpy.run_path(str(next(p for p in POLARS_PIPELINES if p.exists())))
     source, out = tmp_path / "members.parquet", tmp_path / "decisions.parquet"
     write_population(source, 1000, 11, malformed=False)
-    assert polars_standin.run(source, out) == 1000
+    assert pipeline["run"](source, out) == 1000
     rows = pq.read_table(source).to_pylist()
     assert pq.read_table(out)["outcome"].to_pylist() == engine_outcomes(rs2022, rows)
 
