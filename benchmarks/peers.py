@@ -156,11 +156,13 @@ class Peer:
     command: Callable[[Path, Path], list[str]] | None = None  # (input, output) -> argv
     outcomes: Callable[[Any], list[str]] = list  # the work's result -> outcomes, after timing
     columns: bool = False  # decides all N members (otherwise the first M)
+    about: str = ""  # printed before its agreement
 
 
 PATHS: dict[str, Peer] = {
     "handwritten": Peer("hand-written 2022 function (plain Python)", handwritten),
-    "zen": Peer("GoRules ZEN engine.evaluate, JDM graph", zen),
+    "zen": Peer("GoRules ZEN engine.evaluate, JDM graph", zen,
+                about="the 11 require/exclude criteria, outcome only (docs/performance.md)"),
     "decide": Peer("Plan.decide (validated member)", decide),
     "traced": Peer("Plan.decide + full trace read", traced),
     "hinted": Peer("Plan.decide + trace + hints", hinted),
@@ -307,12 +309,14 @@ def agreement(batch: dict[str, Any], polars: dict[str, Any]) -> str:
 
 # --- the table ---------------------------------------------------------------------------------
 
-def row(label: str, r: dict[str, Any], base: float | None, zen_rate: float | None, note: str = "") -> str:
+def row(peer: Peer, r: dict[str, Any], base: float | None, zen_rate: float | None, note: str = "") -> str:
+    label = peer.label
     if "na" in r:
         return f"| {label} | | n/a ({r['na']}) | | | | |"
     rate = r["n"] / r["seconds"]
     ratio: Callable[[float | None], str] = lambda ref: f"{rate / ref:.3g}" if ref else "—"
     note = note or (f"agrees with hand-written on {r['agree']:.2%}" if "agree" in r else r.get("last", ""))
+    note = f"{peer.about}; {note}" if peer.about else note
     return (f"| {label} | {r['n']:,} | {rate:,.0f} | {ratio(base)} | {ratio(zen_rate)} "
             f"| {r['rss_peak']:,.0f} | {note} |")
 
@@ -373,7 +377,7 @@ def run(args: argparse.Namespace, folder: Path) -> None:
             note = "the ratio base"
         elif name == "polars" and "na" not in r and "na" not in results["batch"]:
             note = agreement(results["batch"], r)
-        print(row(peer.label, r, base, zen_rate, note))
+        print(row(peer, r, base, zen_rate, note))
     print(f"\nbsu-rules --help: {help_seconds(args.help_runs):.3f} s (median of {args.help_runs} runs)")
     if args.big:
         big = folder / "members-10000000.parquet"
