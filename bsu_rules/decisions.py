@@ -6,7 +6,7 @@ import hashlib
 import json
 from datetime import date
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict, JsonValue
 
@@ -96,8 +96,26 @@ class ParameterRead(_Data):
     value: JsonValue
 
 
+class Recorder(Protocol):
+    """Where a decision made by the engine keeps what its trace is built from (see ``Decision``)."""
+
+    def fields(self) -> dict[str, Any]:
+        """The deferred fields, ``member`` and ``rules``, as their models."""
+
+    def to_json(self) -> str | None:
+        """The canonical JSON of the whole decision, built without its models (None: ask the models)."""
+
+
+_DEFERRED = frozenset({"member", "rules"})
+
+
 class Decision(_Data):
-    """The decision for one member under one rule set on one date."""
+    """The decision for one member under one rule set on one date.
+
+    A decision the engine makes records its trace flat: ``rules`` (values, explanations, hints)
+    and ``member`` (the input hash) are built when first read, and ``to_json`` serialises the
+    flat record directly. Either way the data, and its canonical JSON, are the same.
+    """
 
     as_of: date
     benefit: Benefit | None = None
@@ -115,7 +133,77 @@ class Decision(_Data):
 
     def to_json(self) -> str:
         """Canonical JSON: sorted keys, no floats, no insignificant whitespace, UTF-8 text."""
-        return self.model_dump_json()
+        private = self.__pydantic_private__
+        text = private["recorder"].to_json() if private is not None else None
+        return text if text is not None else self.model_dump_json()
+
+    @classmethod
+    def recorded(cls, fields: dict[str, Any], recorder: Recorder) -> Decision:
+        """A decision from the engine: ``fields`` without ``member`` and ``rules``, built on demand by ``recorder``."""
+        obj = _new(cls)
+        _set(obj, "__dict__", fields)
+        _set(obj, "__pydantic_fields_set__", _FIELDS[cls])
+        _set(obj, "__pydantic_extra__", None)
+        _set(obj, "__pydantic_private__", {"recorder": recorder})
+        return obj
+
+    def _fill(self) -> None:
+        """Build the deferred fields (once); the decision is then a plain model."""
+        private = self.__pydantic_private__
+        if private is None:
+            return
+        values = self.__dict__ | private["recorder"].fields()
+        _set(self, "__dict__", {name: values[name] for name in _ORDER[Decision]})
+        _set(self, "__pydantic_private__", None)
+
+    if not TYPE_CHECKING:
+        def __getattr__(self, name: str) -> Any:
+            if name in _DEFERRED and self.__pydantic_private__ is not None:
+                self._fill()
+                return self.__dict__[name]
+            return super().__getattr__(name)
+
+    def model_dump(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        self._fill()
+        return super().model_dump(*args, **kwargs)
+
+    def model_dump_json(self, *args: Any, **kwargs: Any) -> str:
+        self._fill()
+        return super().model_dump_json(*args, **kwargs)
+
+    def model_copy(self, *args: Any, **kwargs: Any) -> Decision:
+        self._fill()
+        return super().model_copy(*args, **kwargs)
+
+    def __eq__(self, other: object) -> bool:
+        self._fill()
+        if isinstance(other, Decision):
+            other._fill()
+        return super().__eq__(other)
+
+    def __hash__(self) -> int:
+        self._fill()
+        return super().__hash__()
+
+    def __repr_args__(self) -> Any:
+        self._fill()
+        return super().__repr_args__()
+
+    def __copy__(self) -> Decision:
+        self._fill()
+        return super().__copy__()
+
+    def __deepcopy__(self, memo: dict[int, Any] | None = None) -> Decision:
+        self._fill()
+        return super().__deepcopy__(memo)
+
+    def __getstate__(self) -> dict[Any, Any]:
+        self._fill()
+        return super().__getstate__()
+
+    def __iter__(self) -> Any:
+        self._fill()
+        return super().__iter__()
 
     def sha256(self) -> str:
         return hashlib.sha256(self.to_json().encode("utf-8")).hexdigest()

@@ -28,7 +28,7 @@ from bsu_rules.ruleset.tables import Table
 from bsu_rules.ruleset.types import DATE, INT, Type, member_fields
 
 if TYPE_CHECKING:
-    from bsu_rules.evaluators.scalar import Plan, _Compiled
+    from bsu_rules.evaluators.scalar import CompiledRule, Plan
 
 
 FIXED = frozenset({"member.citizenship", "member.registered_on", "member.membership_ended_on",
@@ -231,7 +231,8 @@ def _patch(term: _Term, op: str, target: int, m: Any, f: list[Any]) -> dict[str,
         index = max(picks, key=lambda i: (m.wages[i].period, i))
         return {"index": index, "period": m.wages[index].period, "amount": target}
     day, due = term.args[1](m, f), term.args[2](m, f)
-    if op == ">=" or target < 0 or (op == "==" and target != 0) or month is None or day is None or due is None:
+    if op == ">=" or target < 0 or (op == "==" and target != 0) or not isinstance(month, str) \
+            or not isinstance(day, date) or not isinstance(due, int):
         return None
     return {"periods": [arrears_start(month, day, due)], "paid_on": day.isoformat()}
 
@@ -337,7 +338,7 @@ class Counterfactuals:
         return out
 
 
-def _passes(r: _Compiled, member: Member, facts: list[Any]) -> bool:
+def _passes(r: CompiledRule, member: Member, facts: list[Any]) -> bool:
     if r.kind not in (Kind.REQUIRE, Kind.EXCLUDE):
         return True
     return r.condition(member, facts) is (r.kind is Kind.REQUIRE)

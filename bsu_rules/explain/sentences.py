@@ -22,7 +22,7 @@ from bsu_rules.ruleset.schema import Text
 
 if TYPE_CHECKING:
     from bsu_rules.evaluators.compile import Fn
-    from bsu_rules.evaluators.scalar import Plan, _Compiled
+    from bsu_rules.evaluators.scalar import CompiledRule, Plan
 
 LANGS = ("id", "en")
 _UNKNOWN = {"id": "Belum dapat ditentukan karena data {} tidak tercatat.",
@@ -88,7 +88,7 @@ class Renderer:
                 self.templates[r.rule.id] = (_Template(r.rule.explain.id, plan, self.glossary),
                                              _Template(r.rule.explain.en, plan, self.glossary))
 
-    def explain(self, r: _Compiled, result: str, member: Any, facts: list[Any], missing: list[str]) -> Text | None:
+    def explain(self, r: CompiledRule, result: str, member: Any, facts: list[Any], missing: list[str]) -> Text | None:
         if result == "unknown":
             return trusted(Text, {lang: self.unknown(missing, lang) for lang in ("en", "id")})
         if result not in ("fail", "flagged"):
