@@ -43,6 +43,8 @@ if TYPE_CHECKING:
 
 __all__ = ["ENGINE", "CompiledRule", "Plan", "Slot", "evaluate", "input_hash", "jsonable"]
 
+_FAIL, _UNKNOWN = RuleResult.FAIL, RuleResult.UNKNOWN
+_PRIORITIZED, _FLAGGED = RuleResult.PRIORITIZED, RuleResult.FLAGGED
 _PRIVATE = {"member.nik": mask_nik, "member.bank_account.number": mask_nik}
 
 
@@ -68,11 +70,16 @@ class CompiledRule:
     """One in-force rule ready to run: its condition, and what its trace reads."""
 
     checked: CheckedRule
+    id: str
+    kind: Kind
+    deciding: bool  # a require or exclude rule: its unknown leaves the decision unknown
     condition: Fn
     on_true: RuleResult
     on_false: RuleResult
+    static: dict[str, str | None]  # the outcome fields known before any member: id, kind, source, basis
     fixed: dict[str, JsonValue]  # trace values that are the same for every member (parameters, dates)
     trace: list[tuple[str, Fn]]  # trace values read from the member and its slots, in reading order
+    labels: list[str]  # every trace label, sorted: the order of the values in a decision
     missing: list[tuple[str, Getter]]  # member fields the condition reads, to name the missing ones
     bound_slots: list[int]  # slots that may hold a lower bound
     incomplete: list[str]  # tables whose silence is unknown
@@ -80,18 +87,6 @@ class CompiledRule:
     @property
     def rule(self) -> Rule:
         return self.checked.rule
-
-    @property
-    def id(self) -> str:
-        return self.checked.rule.id
-
-    @property
-    def kind(self) -> Kind:
-        return self.checked.rule.kind
-
-    @property
-    def deciding(self) -> bool:
-        return self.checked.rule.kind in DECIDING
 
     def result(self, holds: bool | None) -> RuleResult:
         return RuleResult.UNKNOWN if holds is None else self.on_true if holds else self.on_false
@@ -161,7 +156,10 @@ class Plan:
         tables = self.ruleset.tables
         kind = checked.rule.kind
         return CompiledRule(
-            checked=checked, condition=compile_node(checked.tree, self.env),
+            checked=checked, id=checked.rule.id, kind=kind, deciding=kind in DECIDING, labels=sorted(checked.reads),
+            static={"id": checked.rule.id, "kind": kind.value, "source": checked.rule.source,
+                    "basis": checked.rule.basis.value},
+            condition=compile_node(checked.tree, self.env),
             on_true=EFFECT[kind][0], on_false=EFFECT[kind][1], fixed=fixed, trace=trace,
             missing=[(p, member_getter(tuple(p.split(".")[1:]))) for p in self.ruleset.member_reads(checked.tree)],
             bound_slots=[self.env.slots[n] for n in facts if n in self.env.slots] if self.env.bounded else [],
@@ -202,25 +200,26 @@ class Plan:
         condition as another evaluator found it (the durable backend); the trace is built the same way."""
         f = self.fact_values(member)
         results: list[RuleResult] = []
+        unknown_ = _UNKNOWN
         failed = unknown = False
         priority, flags = 0, []
         for i, r in enumerate(self.rules):
             holds = r.condition(member, f) if conditions is None else conditions[i]
-            result = r.on_true if holds else r.on_false if holds is not None else RuleResult.UNKNOWN
+            result = r.on_true if holds else r.on_false if holds is not None else unknown_
             results.append(result)
-            if result is RuleResult.FAIL:
+            if result is _FAIL:
                 failed = True
-            elif result is RuleResult.UNKNOWN:
+            elif result is unknown_:
                 unknown = unknown or r.deciding
-            elif result is RuleResult.PRIORITIZED:
+            elif result is _PRIORITIZED:
                 priority += 1
-            elif result is RuleResult.FLAGGED:
+            elif result is _FLAGGED:
                 flags.append(r.id)
         recorded = Recorded(self, member, f, results, input_sha256)
         missing_all: list[str] = []
         if unknown and not failed:
             for i, r in enumerate(self.rules):
-                if results[i] is RuleResult.UNKNOWN and r.deciding:
+                if results[i] is unknown_ and r.deciding:
                     missing_all += [m for m in recorded.missing(i) if m not in missing_all]
         outcome = Outcome.INELIGIBLE if failed else Outcome.UNDETERMINED if unknown else Outcome.ELIGIBLE
         eligible = outcome is Outcome.ELIGIBLE

@@ -19,7 +19,7 @@ from pydantic import BaseModel, JsonValue
 
 from bsu_rules._version import __version__
 from bsu_rules.bounds import AtLeast, rows_in
-from bsu_rules.decisions import Decision, MemberRef, RuleOutcome, RuleResult, mask_nik, trusted
+from bsu_rules.decisions import Decision, Hint, MemberRef, RuleOutcome, RuleResult, mask_nik, trusted
 from bsu_rules.evaluators.compile import Facts, Value
 from bsu_rules.members import Member
 from bsu_rules.ruleset.schema import Text
@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 ENGINE = f"bsu-rules {__version__}"
 _PLAIN = (type(None), bool, int, str)
 _QUIET = (RuleResult.PASS, RuleResult.PRIORITIZED, RuleResult.NOT_PRIORITIZED)
+_FAIL, _UNKNOWN = RuleResult.FAIL, RuleResult.UNKNOWN
 
 
 def jsonable(value: Value | object) -> JsonValue:
@@ -73,7 +74,7 @@ class Recorded:
         self.sha256 = input_sha256
         self.top: dict[str, Any] = {}
         self._missing: dict[int, list[str]] = {}
-        self._outcomes: list[RuleOutcome] | None = None
+        self._hints: list[Hint | None] | None = None
 
     def decision(self, top: dict[str, Any]) -> Decision:
         self.top = top
@@ -81,11 +82,11 @@ class Recorded:
 
     @property
     def failed(self) -> bool:
-        return RuleResult.FAIL in self.results
+        return _FAIL in self.results
 
     @property
     def unknown(self) -> bool:
-        return any(res is RuleResult.UNKNOWN and r.deciding for r, res in zip(self.plan.rules, self.results,
+        return any(res is _UNKNOWN and r.deciding for r, res in zip(self.plan.rules, self.results,
                                                                                 strict=True))
 
     def input_sha256(self) -> str:
@@ -99,14 +100,15 @@ class Recorded:
         return [(label, get(m, f)) for label, get in self.plan.rules[i].trace]
 
     def values(self, i: int, raw: list[tuple[str, Value]] | None = None) -> dict[str, JsonValue]:
-        values = dict(self.plan.rules[i].fixed)
+        r = self.plan.rules[i]
+        values = dict(r.fixed)
         for label, value in self.raw(i) if raw is None else raw:
             values[label] = jsonable(value)
-        return dict(sorted(values.items()))
+        return {label: values[label] for label in r.labels}
 
     def missing(self, i: int) -> list[str]:
         """What an unknown criterion lacks: member fields, else null values, else bound rows or tables."""
-        if self.results[i] is not RuleResult.UNKNOWN:
+        if self.results[i] is not _UNKNOWN:
             return []
         if i not in self._missing:
             r, m = self.plan.rules[i], self.member
@@ -124,16 +126,30 @@ class Recorded:
         return self.plan.renderer.explain(self.plan.rules[i], result, self.member, self.facts, self.missing(i))
 
     def outcomes(self) -> list[RuleOutcome]:
-        """Each in-force criterion's outcome object, with its hint when it failed."""
-        if self._outcomes is None:
-            out = [trusted(RuleOutcome, {
-                "id": r.id, "kind": r.kind.value, "outcome": self.results[i], "values": self.values(i),
-                "missing": self.missing(i), "source": r.rule.source, "basis": r.rule.basis.value,
-                "explain": self.explain(i), "hint": None}) for i, r in enumerate(self.plan.rules)]
-            if self.failed:
-                out = self.plan.counterfactuals.annotate(self.member, self.facts, out, self.unknown)
-            self._outcomes = out
-        return self._outcomes
+        """Each in-force criterion's outcome object; a failed one finds its hint when it is read."""
+        out = []
+        for i, r in enumerate(self.plan.rules):
+            result = self.results[i]
+            fields = r.static | {"outcome": result, "values": self.values(i), "missing": self.missing(i),
+                                 "explain": self.explain(i)}
+            if result is _FAIL:
+                out.append(RuleOutcome.recorded(fields, _HintOf(self, i)))
+            else:
+                fields["hint"] = None
+                out.append(trusted(RuleOutcome, fields))
+        return out
+
+    def hints(self) -> list[Hint | None]:
+        """The counterfactual hint of each failed criterion (found once, for all of them)."""
+        if self._hints is None:
+            stand_ins = [trusted(RuleOutcome, {"id": r.id, "kind": r.kind.value, "outcome": self.results[i],
+                                               "values": {}, "missing": [], "source": None, "basis": "",
+                                               "explain": None, "hint": None})
+                         for i, r in enumerate(self.plan.rules)]  # the solvers read only the outcomes
+            found = self.plan.counterfactuals.annotate(self.member, self.facts, stand_ins, self.unknown) \
+                if self.failed else stand_ins
+            self._hints = [o.hint for o in found]
+        return self._hints
 
     def fields(self) -> dict[str, Any]:
         member = trusted(MemberRef, {"nik": mask_nik(self.member.nik), "input_sha256": self.input_sha256()})
@@ -142,7 +158,7 @@ class Recorded:
     def to_json(self) -> str | None:
         """The canonical JSON from the record (None where orjson cannot say it: the model then does)."""
         parts, top = self.plan.json_parts, self.top
-        hints = [o.hint for o in self.outcomes()] if self.failed else None
+        hints = self.hints() if self.failed else None
         rules: list[dict[str, Any]] = []
         for i, (basis, rule_id, kind, source) in enumerate(parts.rules):
             explain = self.explain(i)
@@ -150,7 +166,7 @@ class Recorded:
             rules.append({
                 "basis": basis, "explain": None if explain is None else {"en": explain.en, "id": explain.id},
                 "hint": None if hint is None else hint.model_dump(mode="json"), "id": rule_id, "kind": kind,
-                "missing": self.missing(i), "outcome": self.results[i].value, "source": source,
+                "missing": self.missing(i), "outcome": self.results[i], "source": source,
                 "values": self.values(i)})
         data = {
             "as_of": parts.as_of, "benefit": None if top["benefit"] is None else parts.benefit,
@@ -164,3 +180,16 @@ class Recorded:
             return orjson.dumps(data).decode("utf-8")
         except (orjson.JSONEncodeError, TypeError):
             return None
+
+
+class _HintOf:
+    """The deferred hint of failed criterion ``i``."""
+
+    def __init__(self, recorded: Recorded, i: int) -> None:
+        self.recorded, self.i = recorded, i
+
+    def fields(self) -> dict[str, Any]:
+        return {"hint": self.recorded.hints()[self.i]}
+
+    def to_json(self) -> str | None:
+        return None
