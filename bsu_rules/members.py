@@ -380,11 +380,26 @@ _MIRROR = _mirror(Member)
 _ENCODE = msgspec.json.Encoder().encode
 
 
-class Parsed(NamedTuple):
-    """A validated record and the sha256 of its canonical JSON, when the fast path computed it."""
+MemberView = msgspec.Struct
+"""A validated record as the contract's mirror holds it: read by attribute exactly like a Member."""
+Record = Member | MemberView
 
-    member: Member
+
+def as_member(record: Record) -> Member:
+    """The Member model of a validated record (built, without validating again, from a view)."""
+    return record if isinstance(record, Member) else _build(_MIRROR, record)
+
+
+class Parsed(NamedTuple):
+    """A validated record (a view when the fast path took it) and the sha256 of its canonical JSON,
+    when the fast path computed it."""
+
+    record: Record
     input_sha256: str | None
+
+    @property
+    def member(self) -> Member:
+        return as_member(self.record)
 
 
 def _fast(record: Any) -> Parsed | None:
@@ -397,7 +412,7 @@ def _fast(record: Any) -> Parsed | None:
         return None
     if any(len({r.period for r in rows}) < len(rows) for name in PERIODIC if (rows := getattr(struct, name))):
         return None  # an exact repeat counts once, another is an error: the model's validator says which
-    return Parsed(_build(_MIRROR, struct), hashlib.sha256(_ENCODE(struct)).hexdigest())
+    return Parsed(struct, hashlib.sha256(_ENCODE(struct)).hexdigest())
 
 
 def parse_record(record: Any) -> Parsed:

@@ -8,6 +8,7 @@ the decision JSON, the member, the input hash, and which records are rejected.
 from __future__ import annotations
 
 import copy
+import io
 import json
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from strategies import ANCHORS, members
 from test_contract_parity import records
 
 import bsu_rules
+from bsu_rules.cli import evaluate as cli
 from bsu_rules.decisions import Decision, Outcome
 from bsu_rules.errors import InputError
 from bsu_rules.evaluators.scalar import input_hash
@@ -54,10 +56,15 @@ def test_examples_serialise_as_the_models_do(edition: str) -> None:
 def test_generated_members_serialise_as_the_models_do(data: st.DataObject) -> None:
     edition = data.draw(st.sampled_from(EDITIONS))
     cutoff, as_of, _ = next((a for a in ANCHORS if a[0].startswith(edition.removeprefix("bsu-"))), ANCHORS[2])
-    member = parse_member(data.draw(members(cutoff, as_of)))
-    plan = bsu_rules.load_ruleset(edition).plan()
+    record = data.draw(members(cutoff, as_of))
+    member = parse_member(record)
+    ruleset = bsu_rules.load_ruleset(edition)
+    plan = ruleset.plan()
     first, second = plan.decide(member), plan.decide(member)
     assert first.to_json() == model_json(second)
+    # a dict is decided through the contract's mirror, without building the Member model
+    assert bsu_rules.evaluate(ruleset, record).to_json() == first.to_json()
+    assert model_json(bsu_rules.evaluate(ruleset, record)) == first.to_json()
     assert first == second and first.sha256() == second.sha256()
     assert Decision.model_validate_json(first.to_json()).to_json() == first.to_json()
 
@@ -96,3 +103,18 @@ def test_the_mirror_reads_patterns_as_the_model_does(text: str) -> None:
     record = {**EXAMPLES[0], "nik": text}
     with pytest.raises(InputError, match="nik"):
         parse_record(record)
+
+
+def test_progress_goes_to_stderr_once_a_second_after_two(monkeypatch: pytest.MonkeyPatch) -> None:
+    clock = iter(float(t) for t in range(100))
+    monkeypatch.setattr(cli.time, "monotonic", lambda: next(clock))
+    stream = io.StringIO()
+    progress = cli.Progress(stream, shown=True)  # t=0
+    for number in range(64, 64 * 6, 64):  # one clock reading per 64 records: t=1..5
+        progress.tick(number)
+    progress.done()
+    assert stream.getvalue().splitlines() == ["bsu-rules: 128 records, 64/s", "bsu-rules: 192 records, 64/s",
+                                              "bsu-rules: 256 records, 64/s", "bsu-rules: 320 records, 64/s"]
+    quiet = io.StringIO()
+    cli.Progress(quiet, shown=None).tick(64)  # not a terminal, not asked for: nothing
+    assert quiet.getvalue() == ""

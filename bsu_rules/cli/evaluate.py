@@ -16,7 +16,7 @@ from bsu_rules.cli.options import add_reform_options, day, load_reform, read_rec
 from bsu_rules.decisions import Decision, Outcome
 from bsu_rules.errors import InputError
 from bsu_rules.explain import AUDIENCES, render_html, render_text
-from bsu_rules.members import Member, parse_record
+from bsu_rules.members import Record, as_member, parse_record
 from bsu_rules.records import BadRecord
 from bsu_rules.ruleset.model import RuleSet
 
@@ -42,7 +42,7 @@ def add(sub: Any) -> None:
     p.set_defaults(run=run)
 
 
-Decide = Callable[[Member, str | None], Decision]
+Decide = Callable[[Record, str | None], Decision]
 
 
 class Progress:
@@ -102,7 +102,7 @@ def run(args: argparse.Namespace) -> int:
                   "(durable_rules builds on Python 3.12 and older)", file=sys.stderr)
             return 2
         durable = DurablePlan(plan)
-        decide, stops = (lambda member, sha256: durable.decide(member)), (AuditError, DurableShortfall)
+        decide, stops = (lambda member, sha256: durable.decide(as_member(member))), (AuditError, DurableShortfall)
     outcomes: Counter[str] = Counter()
     try:
         log = open_audit(args, ruleset)
@@ -154,7 +154,7 @@ def _decide(args: argparse.Namespace, ruleset: RuleSet, decide: Decide,
             page.append(decision)
         else:
             emit(text or render_text(decision, ruleset, args.lang, args.audience) + "\n")
-        if log is not None and log.record(decision, member, ruleset, text):
+        if log is not None and log.record(decision, as_member(member), ruleset, text):
             print("\n".join(held), file=out)
             held.clear()
     progress.done()

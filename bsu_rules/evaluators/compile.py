@@ -16,7 +16,7 @@ from pydantic import BaseModel
 
 from bsu_rules import bounds
 from bsu_rules.bounds import AtLeast
-from bsu_rules.members import Member
+from bsu_rules.members import Record
 from bsu_rules.ruleset.catalogue import FUNCTIONS
 from bsu_rules.ruleset.expressions import (
     Binary,
@@ -40,9 +40,9 @@ Value = (bool | int | str | date | Decimal | AtLeast | Table | BaseModel | tuple
 the member, a list literal, or ``None`` (unknown)."""
 Facts = list[Value]
 """One member's fact slots, in plan order."""
-Fn = Callable[[Member | None, Facts], Value]
+Fn = Callable[[Record | None, Facts], Value]
 """A compiled expression. Constant subtrees are computed at compile time with no member."""
-Getter = Callable[[BaseModel], Value]
+Getter = Callable[[object], Value]
 
 
 class Env:
@@ -64,7 +64,7 @@ def member_getter(path: tuple[str, ...]) -> Getter:
         return attr
     head, rest = path[0], member_getter(path[1:])
 
-    def get(m: BaseModel) -> Value:
+    def get(m: object) -> Value:
         inner = getattr(m, head)
         return None if inner is None else rest(inner)
     return get
@@ -159,7 +159,7 @@ def _kleene(op: str, parts: list[Fn]) -> Fn:
 
 
 def _cond(test: Fn, then: Fn, other: Fn) -> Fn:
-    def run(m: Member | None, f: Facts) -> Value:
+    def run(m: Record | None, f: Facts) -> Value:
         t = _truth(test(m, f))
         if t is None:
             result: Value = k_if(None, then(m, f), other(m, f))
@@ -173,7 +173,7 @@ def _binary(node: Binary, env: Env) -> Fn:
     if node.op in ("in", "not in"):
         negate = node.op == "not in"
 
-        def member_of(m: Member | None, f: Facts) -> Value:
+        def member_of(m: Record | None, f: Facts) -> Value:
             x, xs = left(m, f), right(m, f)
             if x is None or xs is None:
                 return None
@@ -189,7 +189,7 @@ def _binary(node: Binary, env: Env) -> Fn:
     if env.bounded:
         return _bounded_binary(node.op, op, left, right)
 
-    def run(m: Member | None, f: Facts) -> Value:
+    def run(m: Record | None, f: Facts) -> Value:
         a = left(m, f)
         if a is None:
             return None
@@ -203,7 +203,7 @@ def _bounded_binary(name: str, op: Callable[[Value, Value], Value], left: Fn, ri
     """A binary operator where either side may be a lower bound (see ``bounds``)."""
     settle = bounds.compare if name in COMPARISON else bounds.arithmetic
 
-    def run(m: Member | None, f: Facts) -> Value:
+    def run(m: Record | None, f: Facts) -> Value:
         a = left(m, f)
         if a is None:
             return None
@@ -223,7 +223,7 @@ def _call(node: Call, env: Env) -> Fn:
     fn = FUNCTIONS[node.func.dotted]
     impl: Callable[..., Value] = fn.impl
     if fn.name == "coalesce":
-        def first_known(m: Member | None, f: Facts) -> Value:
+        def first_known(m: Record | None, f: Facts) -> Value:
             return next((v for a in args if (v := a(m, f)) is not None), None)
         return first_known
     if not fn.strict:
@@ -232,14 +232,14 @@ def _call(node: Call, env: Env) -> Fn:
             return lambda m, f: impl(a0(m, f), a1(m, f))
         return lambda m, f: impl(*[a(m, f) for a in args])
 
-    def strict(m: Member | None, f: Facts) -> Value:
+    def strict(m: Record | None, f: Facts) -> Value:
         values = [a(m, f) for a in args]
         return None if any(v is None for v in values) else impl(*values)
     if not env.bounded:
         return strict
     name = fn.name
 
-    def strict_bounded(m: Member | None, f: Facts) -> Value:
+    def strict_bounded(m: Record | None, f: Facts) -> Value:
         values = [a(m, f) for a in args]
         if any(v is None for v in values):
             return None
@@ -261,7 +261,7 @@ def _lookup(table: Table, key_of: Fn, default: Fn) -> Fn:
     if table.unlisted_unknown:
         return lambda m, f: values.get(key_of(m, f))
 
-    def lookup(m: Member | None, f: Facts) -> Value:
+    def lookup(m: Record | None, f: Facts) -> Value:
         key = key_of(m, f)
         return None if key is None else values[key] if key in values else default(m, f)
     return lookup

@@ -32,7 +32,7 @@ from bsu_rules.decisions import (
 from bsu_rules.evaluators.compile import Env, Facts, Fn, Getter, Value, compile_node, member_getter
 from bsu_rules.evaluators.trace import ENGINE, PlanJson, Recorded, input_hash, jsonable
 from bsu_rules.explain.sentences import Renderer
-from bsu_rules.members import Member, decision_date, parse_record
+from bsu_rules.members import Member, Record, decision_date, parse_record
 from bsu_rules.ruleset.expressions import Call, Name, Node, unparse, walk
 from bsu_rules.ruleset.schema import Kind, Rule
 from bsu_rules.ruleset.types import HISTORIES
@@ -188,13 +188,13 @@ class Plan:
             return lambda m, f: f[slot]
         return compile_node(Name(0, 0, tuple(label.split("."))), self.env)
 
-    def fact_values(self, member: Member) -> Facts:
+    def fact_values(self, member: Record) -> Facts:
         values: Facts = []
         for fact in self.facts:
             values.append(fact(member, values))
         return values
 
-    def decide(self, member: Member, input_sha256: str | None = None,
+    def decide(self, member: Record, input_sha256: str | None = None,
                conditions: Sequence[bool | None] | None = None) -> Decision:
         """The decision with its full trace (read on demand). ``conditions``: each in-force rule's
         condition as another evaluator found it (the durable backend); the trace is built the same way."""
@@ -239,6 +239,6 @@ def evaluate(ruleset: RuleSet, record: Member | dict[str, Any], on: date | str |
     plan = ruleset.plan(decision_date(on))
     if isinstance(record, Member):
         return plan.decide(record)
-    member, sha256 = parse_record(record)
-    return plan.decide(member, input_sha256=sha256)
+    view, sha256 = parse_record(record)
+    return plan.decide(view, input_sha256=sha256)
 

@@ -10,10 +10,12 @@ the record with orjson, byte for byte the JSON of the decision model.
 from __future__ import annotations
 
 import hashlib
+import operator
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+import msgspec
 import orjson
 from pydantic import BaseModel, JsonValue
 
@@ -21,7 +23,7 @@ from bsu_rules._version import __version__
 from bsu_rules.bounds import AtLeast, rows_in
 from bsu_rules.decisions import Decision, Hint, MemberRef, RuleOutcome, RuleResult, mask_nik, trusted
 from bsu_rules.evaluators.compile import Facts, Value
-from bsu_rules.members import Member
+from bsu_rules.members import Member, Record, as_member
 from bsu_rules.ruleset.schema import Text
 
 if TYPE_CHECKING:
@@ -31,6 +33,7 @@ ENGINE = f"bsu-rules {__version__}"
 _PLAIN = (type(None), bool, int, str)
 _QUIET = (RuleResult.PASS, RuleResult.PRIORITIZED, RuleResult.NOT_PRIORITIZED)
 _FAIL, _UNKNOWN = RuleResult.FAIL, RuleResult.UNKNOWN
+_NIK = operator.attrgetter("nik")
 
 
 def jsonable(value: Value | object) -> JsonValue:
@@ -45,6 +48,9 @@ def jsonable(value: Value | object) -> JsonValue:
         return [jsonable(v) for v in value]
     if isinstance(value, BaseModel):
         return dict(sorted(value.model_dump(mode="json", exclude_none=True).items()))
+    if isinstance(value, msgspec.Struct):  # a record read through the contract's mirror: nulls are left out
+        data: dict[str, JsonValue] = msgspec.to_builtins(value)
+        return dict(sorted(data.items()))
     return str(value)
 
 
@@ -68,7 +74,7 @@ class PlanJson:
 class Recorded:
     """One decision as the engine made it: the member, its fact slots and each criterion's result."""
 
-    def __init__(self, plan: Plan, member: Member, facts: Facts, results: list[RuleResult],
+    def __init__(self, plan: Plan, member: Record, facts: Facts, results: list[RuleResult],
                  input_sha256: str | None) -> None:
         self.plan, self.member, self.facts, self.results = plan, member, facts, results
         self.sha256 = input_sha256
@@ -91,7 +97,7 @@ class Recorded:
 
     def input_sha256(self) -> str:
         if self.sha256 is None:
-            self.sha256 = input_hash(self.member)
+            self.sha256 = input_hash(as_member(self.member))
         return self.sha256
 
     def raw(self, i: int) -> list[tuple[str, Value]]:
@@ -146,13 +152,14 @@ class Recorded:
                                                "values": {}, "missing": [], "source": None, "basis": "",
                                                "explain": None, "hint": None})
                          for i, r in enumerate(self.plan.rules)]  # the solvers read only the outcomes
-            found = self.plan.counterfactuals.annotate(self.member, self.facts, stand_ins, self.unknown) \
+            found = self.plan.counterfactuals.annotate(as_member(self.member), self.facts, stand_ins,
+                                                       self.unknown) \
                 if self.failed else stand_ins
             self._hints = [o.hint for o in found]
         return self._hints
 
     def fields(self) -> dict[str, Any]:
-        member = trusted(MemberRef, {"nik": mask_nik(self.member.nik), "input_sha256": self.input_sha256()})
+        member = trusted(MemberRef, {"nik": mask_nik(_NIK(self.member)), "input_sha256": self.input_sha256()})
         return {"member": member, "rules": self.outcomes() + self.plan.skipped}
 
     def to_json(self) -> str | None:
@@ -171,7 +178,7 @@ class Recorded:
         data = {
             "as_of": parts.as_of, "benefit": None if top["benefit"] is None else parts.benefit,
             "channel": top["channel"], "engine": top["engine"], "flags": top["flags"],
-            "member": {"input_sha256": self.input_sha256(), "nik": mask_nik(self.member.nik)},
+            "member": {"input_sha256": self.input_sha256(), "nik": mask_nik(_NIK(self.member))},
             "missing": top["missing"], "on": parts.on, "outcome": top["outcome"].value,
             "parameters": parts.parameters, "priority": top["priority"], "rules": rules + parts.skipped,
             "ruleset": parts.ruleset,
