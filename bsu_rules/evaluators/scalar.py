@@ -79,7 +79,8 @@ class CompiledRule:
     static: dict[str, str | None]  # the outcome fields known before any member: id, kind, source, basis
     fixed: dict[str, JsonValue]  # trace values that are the same for every member (parameters, dates)
     trace: list[tuple[str, Fn]]  # trace values read from the member and its slots, in reading order
-    labels: list[str]  # every trace label, sorted: the order of the values in a decision
+    columns: list[tuple[str, JsonValue, Fn | None]]  # every trace value in decision order (sorted by
+    # label): its label, and its fixed value or its getter
     missing: list[tuple[str, Getter]]  # member fields the condition reads, to name the missing ones
     bound_slots: list[int]  # slots that may hold a lower bound
     incomplete: list[str]  # tables whose silence is unknown
@@ -156,7 +157,9 @@ class Plan:
         tables = self.ruleset.tables
         kind = checked.rule.kind
         return CompiledRule(
-            checked=checked, id=checked.rule.id, kind=kind, deciding=kind in DECIDING, labels=sorted(checked.reads),
+            checked=checked, id=checked.rule.id, kind=kind, deciding=kind in DECIDING,
+            columns=sorted([(label, value, None) for label, value in fixed.items()]
+                           + [(label, None, get) for label, get in trace], key=lambda c: c[0]),
             static={"id": checked.rule.id, "kind": kind.value, "source": checked.rule.source,
                     "basis": checked.rule.basis.value},
             condition=compile_node(checked.tree, self.env),

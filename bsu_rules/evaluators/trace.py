@@ -105,12 +105,11 @@ class Recorded:
         m, f = self.member, self.facts
         return [(label, get(m, f)) for label, get in self.plan.rules[i].trace]
 
-    def values(self, i: int, raw: list[tuple[str, Value]] | None = None) -> dict[str, JsonValue]:
-        r = self.plan.rules[i]
-        values = dict(r.fixed)
-        for label, value in self.raw(i) if raw is None else raw:
-            values[label] = jsonable(value)
-        return {label: values[label] for label in r.labels}
+    def values(self, i: int) -> dict[str, JsonValue]:
+        """The values criterion ``i`` read, as its trace shows them."""
+        m, f = self.member, self.facts
+        columns = self.plan.rules[i].columns
+        return {label: value if get is None else jsonable(get(m, f)) for label, value, get in columns}
 
     def missing(self, i: int) -> list[str]:
         """What an unknown criterion lacks: member fields, else null values, else bound rows or tables."""
@@ -119,7 +118,7 @@ class Recorded:
         if i not in self._missing:
             r, m = self.plan.rules[i], self.member
             raw = self.raw(i)
-            values = self.values(i, raw)
+            values = self.values(i)
             self._missing[i] = [p for p, get in r.missing if get(m) is None] or \
                 [k for k, v in values.items() if v is None] or \
                 list(rows_in([v for _, v in raw] + [self.facts[s] for s in r.bound_slots])) or r.incomplete
