@@ -177,8 +177,9 @@ class _Deferred(_Data):
 
 
 class RuleOutcome(_Deferred):
-    """One criterion: what it read, where it comes from, and how it came out (the engine finds
-    the ``hint`` of a failed criterion when it is first read)."""
+    """One criterion: what it read, where it comes from, and how it came out."""
+
+    # The engine finds the hint of a failed criterion when it is first read (or serialised).
 
     _deferred: ClassVar[frozenset[str]] = frozenset({"hint"})
 
@@ -196,12 +197,11 @@ class RuleOutcome(_Deferred):
 
 
 class Decision(_Deferred):
-    """The decision for one member under one rule set on one date.
+    """The decision for one member under one rule set on one date."""
 
-    A decision the engine makes records its trace flat: ``rules`` (values, explanations, hints)
-    and ``member`` (the input hash) are built when first read, and ``to_json`` serialises the
-    flat record directly. Either way the data, and its canonical JSON, are the same.
-    """
+    # A decision the engine makes records its trace flat: ``rules`` (values, explanations, hints)
+    # and ``member`` (the input hash) are built when first read, and ``to_json`` serialises the
+    # flat record directly. Either way the data, and its canonical JSON, are the same.
 
     _deferred: ClassVar[frozenset[str]] = frozenset({"member", "rules"})
 
