@@ -377,6 +377,8 @@ def _build(mirror: _Mirror, value: msgspec.Struct) -> Any:
 
 _new, _put = object.__new__, object.__setattr__
 _MIRROR = _mirror(Member)
+MemberMirror: type[msgspec.Struct] = _MIRROR.struct
+"""The member contract as a msgspec struct: what the fast path validates a record with."""
 _ENCODE = msgspec.json.Encoder().encode
 
 
@@ -407,7 +409,7 @@ def _fast(record: Any) -> Parsed | None:
     if type(record) is not dict:
         return None
     try:
-        struct = msgspec.convert(record, _MIRROR.struct)
+        struct = msgspec.convert(record, MemberMirror)
     except msgspec.ValidationError:
         return None
     if any(len({r.period for r in rows}) < len(rows) for name in PERIODIC if (rows := getattr(struct, name))):

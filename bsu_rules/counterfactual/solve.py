@@ -22,7 +22,7 @@ from bsu_rules.decisions import Change, Hint, RuleOutcome, RuleResult
 from bsu_rules.evaluators.compile import Fn, compile_node, member_getter
 from bsu_rules.facts import arrears_start
 from bsu_rules.members import Citizenship, EmploymentType, Member, ParticipantCategory, WageReport
-from bsu_rules.ruleset.expressions import Binary, BoolOp, Call, Name, Node, Unary, parse, unparse
+from bsu_rules.ruleset.expressions import Binary, BoolOp, Call, Name, Node, Unary, unparse
 from bsu_rules.ruleset.schema import Kind, Text
 from bsu_rules.ruleset.tables import Table
 from bsu_rules.ruleset.types import DATE, INT, Type, member_fields
@@ -288,8 +288,7 @@ class Counterfactuals:
         self.solvers = [analyser.build(r.checked.tree, r.kind is Kind.REQUIRE)
                         if r.kind in (Kind.REQUIRE, Kind.EXCLUDE) else None for r in plan.rules]
         self.reads = [set(reads(r.checked.tree)) for r in plan.rules]
-        trees = {slot: plan.ruleset.facts[name] for name, slot in plan.env.slots.items()}
-        trees.update({slot: parse(label) for label, slot in getattr(plan, "hoisted", {}).items()})
+        trees = {slot.index: slot.node for slot in plan.slots}
         self.slots: dict[str, list[int]] | None = None  # member field -> fact slots to recompute
         if sorted(trees) == list(range(len(plan.facts))):
             self.slots = {}

@@ -111,9 +111,9 @@ class Plan:
         for name in ruleset.facts:  # facts only explanations read are computed when one is rendered
             if name not in needed:
                 self.env.lazy[name] = compile_node(ruleset.facts[name], self.env)
-        self.hoisted: dict[str, int] = {}
+        hoisted: dict[str, int] = {}  # one slot for each distinct call, however often it is written
         for checked in in_force:
-            self._hoist(checked.tree)
+            self._hoist(checked.tree, hoisted)
         self.rules = [self._compile(c) for c in in_force]
         self.out_of_force = [c.rule for c in ruleset.rules if not c.rule.in_force.contains(on)]
         self.channel = compile_node(ruleset.channel, self.env) if ruleset.channel else None
@@ -127,16 +127,16 @@ class Plan:
         self.skipped = [RuleOutcome(id=r.id, kind=r.kind.value, outcome=RuleResult.NOT_IN_FORCE,
                                     source=r.source, basis=r.basis.value) for r in self.out_of_force]
 
-    def _hoist(self, tree: Node) -> None:
+    def _hoist(self, tree: Node, hoisted: dict[str, int]) -> None:
         """Give each call over a member history a slot, computed once per member and traced from it."""
         for node in walk(tree):
             if isinstance(node, Call) and any(a.type in HISTORIES for a in node.args):
                 label = unparse(node)
-                if label not in self.hoisted:
-                    self.hoisted[label] = len(self.facts)
+                if label not in hoisted:
+                    hoisted[label] = len(self.facts)
                     self.slots.append(Slot(len(self.facts), label, node))
                     self.facts.append(compile_node(node, self.env))
-                self.env.hoisted[id(node)] = self.hoisted[label]
+                self.env.hoisted[id(node)] = hoisted[label]
 
     def _compile(self, checked: CheckedRule) -> CompiledRule:
         nodes: dict[str, Node] = {}  # the node behind each trace label the checker listed
@@ -184,12 +184,9 @@ class Plan:
         """What every decision's JSON under this plan shares."""
         return PlanJson(self)
 
-    def getter(self, label: str) -> Fn:
-        """A closure giving the value a name (``fact.wage``, ``member.wages``) stands for."""
-        if label in self.hoisted:
-            slot = self.hoisted[label]
-            return lambda m, f: f[slot]
-        return compile_node(Name(0, 0, tuple(label.split("."))), self.env)
+    def getter(self, name: str) -> Fn:
+        """A closure giving the value a dotted name (``fact.wage``, ``member.wages``) stands for."""
+        return compile_node(Name(0, 0, tuple(name.split("."))), self.env)
 
     def fact_values(self, member: Record) -> Facts:
         values: Facts = []
