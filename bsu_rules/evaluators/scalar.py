@@ -89,9 +89,6 @@ class CompiledRule:
     def rule(self) -> Rule:
         return self.checked.rule
 
-    def result(self, holds: bool | None) -> RuleResult:
-        return RuleResult.UNKNOWN if holds is None else self.on_true if holds else self.on_false
-
 
 class Plan:
     """A rule set compiled for one decision date."""
@@ -200,16 +197,15 @@ class Plan:
         condition as another evaluator found it (the durable backend); the trace is built the same way."""
         f = self.fact_values(member)
         results: list[RuleResult] = []
-        unknown_ = _UNKNOWN
         failed = unknown = False
         priority, flags = 0, []
         for i, r in enumerate(self.rules):
             holds = r.condition(member, f) if conditions is None else conditions[i]
-            result = r.on_true if holds else r.on_false if holds is not None else unknown_
+            result = r.on_true if holds else r.on_false if holds is not None else _UNKNOWN
             results.append(result)
             if result is _FAIL:
                 failed = True
-            elif result is unknown_:
+            elif result is _UNKNOWN:
                 unknown = unknown or r.deciding
             elif result is _PRIORITIZED:
                 priority += 1
@@ -219,7 +215,7 @@ class Plan:
         missing_all: list[str] = []
         if unknown and not failed:
             for i, r in enumerate(self.rules):
-                if results[i] is unknown_ and r.deciding:
+                if results[i] is _UNKNOWN and r.deciding:
                     missing_all += [m for m in recorded.missing(i) if m not in missing_all]
         outcome = Outcome.INELIGIBLE if failed else Outcome.UNDETERMINED if unknown else Outcome.ELIGIBLE
         eligible = outcome is Outcome.ELIGIBLE
