@@ -6,7 +6,7 @@ import hashlib
 import json
 from datetime import date
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, Self, TypeVar
 
 from pydantic import BaseModel, ConfigDict, JsonValue
 
@@ -57,20 +57,6 @@ class Hint(_Data):
     text: Text
 
 
-class RuleOutcome(_Data):
-    """One criterion: what it read, where it comes from, and how it came out."""
-
-    basis: str = "regulation"
-    explain: Text | None = None
-    hint: Hint | None = None
-    id: str
-    kind: str
-    missing: list[str] = []
-    outcome: RuleResult
-    source: str | None = None
-    values: dict[str, JsonValue] = {}
-
-
 class RuleSetRef(_Data):
     id: str
     sha256: str
@@ -94,8 +80,128 @@ class ParameterRead(_Data):
     value: JsonValue
 
 
-class Decision(_Data):
+class Recorder(Protocol):
+    """Where a model the engine made keeps what its deferred fields are built from."""
+
+    def fields(self) -> dict[str, Any]:
+        """The deferred fields, as their models."""
+
+    def to_json(self) -> str | None:
+        """The canonical JSON of the whole model, built without it (None: ask the model)."""
+
+
+class _Deferred(_Data):
+    """A model some of whose fields (``_deferred``) the engine builds only when they are first read.
+
+    Reading, comparing, copying or serialising one builds them first: a deferred model is
+    indistinguishable from one built whole. Models the engine did not make have none deferred.
+    """
+
+    _deferred: ClassVar[frozenset[str]] = frozenset()
+
+    @classmethod
+    def recorded(cls, fields: dict[str, Any], recorder: Recorder) -> Self:
+        """A model from the engine: ``fields`` without the deferred ones, built on demand by ``recorder``."""
+        obj = _new(cls)
+        _set(obj, "__dict__", fields)
+        _set(obj, "__pydantic_fields_set__", _FIELDS[cls])
+        _set(obj, "__pydantic_extra__", None)
+        _set(obj, "__pydantic_private__", {"recorder": recorder})
+        return obj
+
+    def _fill(self, deep: bool = True) -> None:
+        """Build the deferred fields (once), and (``deep``) those of the models inside."""
+        private = self.__pydantic_private__
+        if private is not None:
+            values = self.__dict__ | private["recorder"].fields()
+            _set(self, "__dict__", {name: values[name] for name in _ORDER[type(self)]})
+            _set(self, "__pydantic_private__", None)
+        if not deep:
+            return
+        for value in self.__dict__.values():
+            if isinstance(value, list):
+                for item in value:
+                    if isinstance(item, _Deferred):
+                        item._fill()
+
+    if not TYPE_CHECKING:
+        def __getattr__(self, name: str) -> Any:
+            if name in self._deferred and self.__pydantic_private__ is not None:
+                self._fill(deep=False)
+                return self.__dict__[name]
+            return super().__getattr__(name)
+
+    def model_dump(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        self._fill()
+        return super().model_dump(*args, **kwargs)
+
+    def model_dump_json(self, *args: Any, **kwargs: Any) -> str:
+        self._fill()
+        return super().model_dump_json(*args, **kwargs)
+
+    def model_copy(self, *args: Any, **kwargs: Any) -> Self:
+        self._fill()
+        return super().model_copy(*args, **kwargs)
+
+    def __eq__(self, other: object) -> bool:
+        self._fill()
+        if isinstance(other, _Deferred):
+            other._fill()
+        return super().__eq__(other)
+
+    def __hash__(self) -> int:
+        self._fill()
+        return super().__hash__()
+
+    def __repr_args__(self) -> Any:
+        self._fill()
+        return super().__repr_args__()
+
+    def __copy__(self) -> Self:
+        self._fill()
+        return super().__copy__()
+
+    def __deepcopy__(self, memo: dict[int, Any] | None = None) -> Self:
+        self._fill()
+        return super().__deepcopy__(memo)
+
+    def __getstate__(self) -> dict[Any, Any]:
+        self._fill()
+        return super().__getstate__()
+
+    def __iter__(self) -> Any:
+        self._fill()
+        return super().__iter__()
+
+
+class RuleOutcome(_Deferred):
+    """One criterion: what it read, where it comes from, and how it came out."""
+
+    # The engine finds the hint of a failed criterion when it is first read (or serialised).
+
+    _deferred: ClassVar[frozenset[str]] = frozenset({"hint"})
+
+    basis: str = "regulation"
+    explain: Text | None = None
+    hint: Hint | None = None
+    id: str
+    kind: str
+    missing: list[str] = []
+    outcome: RuleResult
+    source: str | None = None
+    values: dict[str, JsonValue] = {}
+
+
+
+
+class Decision(_Deferred):
     """The decision for one member under one rule set on one date."""
+
+    # A decision the engine makes records its trace flat: ``rules`` (values, explanations, hints)
+    # and ``member`` (the input hash) are built when first read, and ``to_json`` serialises the
+    # flat record directly. Either way the data, and its canonical JSON, are the same.
+
+    _deferred: ClassVar[frozenset[str]] = frozenset({"member", "rules"})
 
     as_of: date
     benefit: Benefit | None = None
@@ -113,7 +219,9 @@ class Decision(_Data):
 
     def to_json(self) -> str:
         """Canonical JSON: sorted keys, no floats, no insignificant whitespace, UTF-8 text."""
-        return self.model_dump_json()
+        private = self.__pydantic_private__
+        text = private["recorder"].to_json() if private is not None else None
+        return text if text is not None else self.model_dump_json()
 
     def sha256(self) -> str:
         return hashlib.sha256(self.to_json().encode("utf-8")).hexdigest()

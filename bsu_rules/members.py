@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import types
 import typing
@@ -9,8 +10,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum, StrEnum
 from functools import cache
-from typing import Annotated, Any
+from typing import Annotated, Any, NamedTuple
 
+import msgspec
 from pydantic import (
     BaseModel,
     BeforeValidator,
@@ -314,8 +316,120 @@ def decision_date(on: object) -> date | None:
     raise InputError([("on", f"{shown} is not a date (YYYY-MM-DD)")])
 
 
+# --- the fast path: the contract mirrored as msgspec structs ---------------------------------------
+# Derived from ``contract()``, so pydantic stays the one source. A record the mirror accepts is a
+# record the model accepts, with the same values (a property test holds it); anything else, and any
+# repeated period, goes through the model, which names the problem.
+
+@dataclass(frozen=True)
+class _Mirror:
+    model: type[BaseModel]
+    struct: type[msgspec.Struct]
+    names: tuple[str, ...]
+    groups: tuple[tuple[str, _Mirror, bool], ...]  # nested objects: name, their mirror, a list of them
+    fields_set: set[str]
+
+
+def _mirror(model: type[BaseModel]) -> _Mirror:
+    fields: list[tuple[str, Any, Any]] = []
+    groups: list[tuple[str, _Mirror, bool]] = []
+    for name, spec in contract(model).items():
+        if isinstance(spec, Group):
+            inner = _mirror(spec.model)
+            kind: Any = list[inner.struct] if spec.many else inner.struct  # type: ignore[name-defined]
+            groups.append((name, inner, spec.many))
+        else:
+            kind = _leaf(spec)
+        fields.append((name, kind, msgspec.NODEFAULT) if spec.required else (name, kind | None, None))
+    struct = msgspec.defstruct(f"{model.__name__}Mirror", fields, forbid_unknown_fields=True, omit_defaults=True,
+                               kw_only=True)
+    return _Mirror(model, struct, tuple(f[0] for f in fields), tuple(groups), set(model.model_fields))
+
+
+def _leaf(leaf: Leaf) -> Any:
+    if leaf.kind == "enum":
+        return typing.Literal[leaf.choices]
+    if leaf.kind == "date":
+        return date
+    if leaf.kind == "int":
+        return Annotated[int, msgspec.Meta(ge=leaf.low, le=leaf.high)]
+    if leaf.pattern is None:
+        return str
+    # a month is checked with Python's re (``_month``); other patterns by pydantic, whose $ ends the text
+    pattern = leaf.pattern if leaf.kind == "month" else leaf.pattern.removesuffix("$") + r"\Z"
+    return Annotated[str, msgspec.Meta(pattern=pattern)]
+
+
+def _build(mirror: _Mirror, value: msgspec.Struct) -> Any:
+    """The model instance holding the struct's values (already validated: no second validation)."""
+    data = dict(zip(mirror.names, msgspec.structs.astuple(value), strict=True))
+    for name, inner, many in mirror.groups:
+        v = data[name]
+        if v is not None:
+            data[name] = [_build(inner, x) for x in v] if many else _build(inner, v)
+    obj = _new(mirror.model)
+    _put(obj, "__dict__", data)
+    _put(obj, "__pydantic_fields_set__", mirror.fields_set)
+    _put(obj, "__pydantic_extra__", None)
+    _put(obj, "__pydantic_private__", None)
+    return obj
+
+
+_new, _put = object.__new__, object.__setattr__
+_MIRROR = _mirror(Member)
+MemberMirror: type[msgspec.Struct] = _MIRROR.struct
+"""The member contract as a msgspec struct: what the fast path validates a record with."""
+_ENCODE = msgspec.json.Encoder().encode
+
+
+MemberView = msgspec.Struct
+"""A validated record as the contract's mirror holds it: read by attribute exactly like a Member."""
+Record = Member | MemberView
+
+
+def as_member(record: Record) -> Member:
+    """The Member model of a validated record (built, without validating again, from a view)."""
+    return record if isinstance(record, Member) else _build(_MIRROR, record)
+
+
+class Parsed(NamedTuple):
+    """A validated record (a view when the fast path took it) and the sha256 of its canonical JSON,
+    when the fast path computed it."""
+
+    record: Record
+    input_sha256: str | None
+
+    @property
+    def member(self) -> Member:
+        return as_member(self.record)
+
+
+def _fast(record: Any) -> Parsed | None:
+    """The record through the mirror, or None: the model must decide (and name what is wrong)."""
+    if type(record) is not dict:
+        return None
+    try:
+        struct = msgspec.convert(record, MemberMirror)
+    except msgspec.ValidationError:
+        return None
+    if any(len({r.period for r in rows}) < len(rows) for name in PERIODIC if (rows := getattr(struct, name))):
+        return None  # an exact repeat counts once, another is an error: the model's validator says which
+    return Parsed(struct, hashlib.sha256(_ENCODE(struct)).hexdigest())
+
+
+def parse_record(record: Any) -> Parsed:
+    """``parse_member``, with the sha256 of the record's canonical JSON when it comes free."""
+    return _fast(record) or Parsed(_validate(record), None)
+
+
 def parse_member(record: Any, *, ignore_unknown: bool = False) -> Member:
     """Validate one record (a dict or Member); raise InputError naming every bad field path."""
+    fast = None if ignore_unknown else _fast(record)
+    return fast.member if fast is not None else _validate(record, ignore_unknown)
+
+
+def _validate(record: Any, ignore_unknown: bool = False) -> Member:
+    """The model's validation, and its problems in the contract's words."""
     if isinstance(record, Member):
         return record
     if not isinstance(record, dict):
@@ -331,5 +445,5 @@ def parse_member(record: Any, *, ignore_unknown: bool = False) -> Member:
             problems.append((path, _message(e, path)))
         if not problems:
             known = {k: v for k, v in record.items() if k in Member.model_fields}
-            return parse_member(known)
+            return _validate(known)
         raise InputError(sorted(problems, key=lambda p: path_order(p[0]))) from None

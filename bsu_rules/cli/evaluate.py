@@ -5,9 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from collections import Counter
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TextIO
 
 from bsu_rules.audit.log import AuditError, DecisionLog
 from bsu_rules.cli.archive import add_evaluate_options, open_audit
@@ -15,7 +16,7 @@ from bsu_rules.cli.options import add_reform_options, day, load_reform, read_rec
 from bsu_rules.decisions import Decision, Outcome
 from bsu_rules.errors import InputError
 from bsu_rules.explain import AUDIENCES, render_html, render_text
-from bsu_rules.members import Member, parse_member
+from bsu_rules.members import Record, as_member, parse_record
 from bsu_rules.records import BadRecord
 from bsu_rules.ruleset.model import RuleSet
 
@@ -33,9 +34,47 @@ def add(sub: Any) -> None:
                         "criterion), auditor (everything, internal names and hashes included)")
     p.add_argument("--engine", choices=("scalar", "durable"), default="scalar",
                    help="scalar (the reference) or durable (durable_rules; needs the durable extra)")
+    p.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                   help="a progress line on standard error once a run takes more than two seconds "
+                        "(default: only when standard error is a terminal)")
     add_reform_options(p)
     add_evaluate_options(p)
     p.set_defaults(run=run)
+
+
+Decide = Callable[[Record, str | None], Decision]
+
+
+class Progress:
+    """Records decided so far, on standard error, at most once a second after the first two.
+
+    On a terminal the line is rewritten in place and cleared at the end; elsewhere (asked for with
+    ``--progress``) each update is a line of its own. Standard output is never touched.
+    """
+
+    def __init__(self, stream: TextIO, shown: bool | None) -> None:
+        self.stream, self.tty = stream, stream.isatty()
+        self.shown = self.tty if shown is None else shown
+        self.start = time.monotonic()
+        self.next = self.start + 2.0
+        self.written = False
+
+    def tick(self, number: int) -> None:
+        if not self.shown or number % 64:
+            return
+        now = time.monotonic()
+        if now >= self.next:
+            self.next = now + 1.0
+            rate = number / (now - self.start)
+            text = f"bsu-rules: {number:,} records, {rate:,.0f}/s"
+            self.stream.write(f"\r{text}\x1b[K" if self.tty else text + "\n")
+            self.stream.flush()
+            self.written = True
+
+    def done(self) -> None:
+        if self.written and self.tty:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()
 
 
 def error_line(number: int, field: str, message: str) -> str:
@@ -53,7 +92,7 @@ _SUMMARY = {
 def run(args: argparse.Namespace) -> int:
     ruleset = load_reform(args.ruleset, args)
     plan = ruleset.plan(args.on)
-    decide: Callable[[Member], Decision] = plan.decide
+    decide: Decide = lambda member, sha256: plan.decide(member, input_sha256=sha256)
     stops: tuple[type[Exception], ...] = (AuditError,)
     if args.engine == "durable":
         try:
@@ -62,7 +101,8 @@ def run(args: argparse.Namespace) -> int:
             print("bsu-rules: --engine durable needs the durable extra: pip install 'bsu-rules[durable]' "
                   "(durable_rules builds on Python 3.12 and older)", file=sys.stderr)
             return 2
-        decide, stops = DurablePlan(plan).decide, (AuditError, DurableShortfall)
+        durable = DurablePlan(plan)
+        decide, stops = (lambda member, sha256: durable.decide(as_member(member))), (AuditError, DurableShortfall)
     outcomes: Counter[str] = Counter()
     try:
         log = open_audit(args, ruleset)
@@ -79,11 +119,12 @@ def run(args: argparse.Namespace) -> int:
     return 1 if bad else 0
 
 
-def _decide(args: argparse.Namespace, ruleset: RuleSet, decide: Callable[[Member], Decision],
+def _decide(args: argparse.Namespace, ruleset: RuleSet, decide: Decide,
             log: DecisionLog | None, outcomes: Counter[str]) -> int:
     """Print a decision per record; with a log, only once the decision is written to it."""
     bad = 0
     out = sys.stdout
+    progress = Progress(sys.stderr, args.progress)
     held: list[str] = []
     page: list[Decision] = []
 
@@ -99,22 +140,24 @@ def _decide(args: argparse.Namespace, ruleset: RuleSet, decide: Callable[[Member
         try:
             if isinstance(record, BadRecord):
                 raise InputError([("(record)", str(record))])
-            member = parse_member(record)
+            member, sha256 = parse_record(record)
         except InputError as exc:
             bad += 1
             field, _ = exc.problems[0]
             emit(error_line(number, field, str(exc)))
             continue
-        decision = decide(member)
+        progress.tick(number)
+        decision = decide(member, sha256)
         outcomes[decision.outcome.value] += 1
         text = decision.to_json() if args.format == "json" else None
         if args.format == "html":
             page.append(decision)
         else:
             emit(text or render_text(decision, ruleset, args.lang, args.audience) + "\n")
-        if log is not None and log.record(decision, member, ruleset, text):
+        if log is not None and log.record(decision, as_member(member), ruleset, text):
             print("\n".join(held), file=out)
             held.clear()
+    progress.done()
     if log is not None:
         log.flush()
         if held:

@@ -22,7 +22,7 @@ from bsu_rules.decisions import Change, Hint, RuleOutcome, RuleResult
 from bsu_rules.evaluators.compile import Fn, compile_node, member_getter
 from bsu_rules.facts import arrears_start
 from bsu_rules.members import Citizenship, EmploymentType, Member, ParticipantCategory, WageReport
-from bsu_rules.ruleset.expressions import Binary, BoolOp, Call, Name, Node, Unary, parse, unparse
+from bsu_rules.ruleset.expressions import Binary, BoolOp, Call, Name, Node, Unary, unparse
 from bsu_rules.ruleset.schema import Kind, Text
 from bsu_rules.ruleset.tables import Table
 from bsu_rules.ruleset.types import DATE, INT, Type, member_fields
@@ -231,7 +231,8 @@ def _patch(term: _Term, op: str, target: int, m: Any, f: list[Any]) -> dict[str,
         index = max(picks, key=lambda i: (m.wages[i].period, i))
         return {"index": index, "period": m.wages[index].period, "amount": target}
     day, due = term.args[1](m, f), term.args[2](m, f)
-    if op == ">=" or target < 0 or (op == "==" and target != 0) or month is None or day is None or due is None:
+    if op == ">=" or target < 0 or (op == "==" and target != 0) or not isinstance(month, str) \
+            or not isinstance(day, date) or not isinstance(due, int):
         return None
     return {"periods": [arrears_start(month, day, due)], "paid_on": day.isoformat()}
 
@@ -287,8 +288,7 @@ class Counterfactuals:
         self.solvers = [analyser.build(r.checked.tree, r.kind is Kind.REQUIRE)
                         if r.kind in (Kind.REQUIRE, Kind.EXCLUDE) else None for r in plan.rules]
         self.reads = [set(reads(r.checked.tree)) for r in plan.rules]
-        trees = {slot: plan.ruleset.facts[name] for name, slot in plan.env.slots.items()}
-        trees.update({slot: parse(label) for label, slot in plan.hoisted.items()})
+        trees = {slot.index: slot.node for slot in plan.slots}
         self.slots: dict[str, list[int]] | None = None  # member field -> fact slots to recompute
         if sorted(trees) == list(range(len(plan.facts))):
             self.slots = {}

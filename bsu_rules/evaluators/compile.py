@@ -1,49 +1,70 @@
 """Compile a checked expression tree to nested closures (no eval): f(member, facts) -> value.
 
-``None`` is *unknown*. Comparisons and arithmetic with an unknown side are unknown; ``and`` and
-``or`` follow Kleene's strong three-valued logic; an ``if`` with an unknown test is known only
-when both branches agree.
+``None`` is *unknown*. The meaning of every operator, of ``and``/``or``/``not`` and of an ``if``
+with an unknown test is the one ``bsu_rules.semantics`` states; this module only arranges it into
+closures, once per plan. Lower bounds (``bounds.AtLeast``) are settled by ``bounds``.
 """
 
 from __future__ import annotations
 
 import operator
 from collections.abc import Callable
-from typing import Any
+from datetime import date
+from decimal import Decimal
+
+from pydantic import BaseModel
 
 from bsu_rules import bounds
 from bsu_rules.bounds import AtLeast
+from bsu_rules.members import Record
 from bsu_rules.ruleset.catalogue import FUNCTIONS
-from bsu_rules.ruleset.expressions import Binary, BoolOp, Call, Cond, ListLit, Lit, Name, Node, Unary, walk
+from bsu_rules.ruleset.expressions import (
+    Binary,
+    BoolOp,
+    Call,
+    Cond,
+    ListLit,
+    Lit,
+    Name,
+    Node,
+    Unary,
+    Unhandled,
+    walk,
+)
 from bsu_rules.ruleset.tables import Table
+from bsu_rules.semantics import COMPARISON, OPERATORS, contains, k_and, k_if, k_not, k_or
 
-Fn = Callable[[Any, list[Any]], Any]
-_OPS: dict[str, Callable[[Any, Any], Any]] = {
-    "+": operator.add, "-": operator.sub, "*": operator.mul, "//": operator.floordiv,
-    "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge,
-    "==": operator.eq, "!=": operator.ne,
-}
+Value = (bool | int | str | date | Decimal | AtLeast | Table | BaseModel | tuple["Value", ...]
+         | list[BaseModel] | None)
+"""What an expression can evaluate to: a scalar, a lower bound, a table, a record or history of
+the member, a list literal, or ``None`` (unknown)."""
+Facts = list[Value]
+"""One member's fact slots, in plan order."""
+Fn = Callable[[Record | None, Facts], Value]
+"""A compiled expression. Constant subtrees are computed at compile time with no member."""
+Getter = Callable[[object], Value]
 
 
 class Env:
     """What names mean in one plan: parameter values, tables, fact slots, the as_of date."""
 
-    def __init__(self, params: dict[str, Any], tables: dict[str, Table], slots: dict[str, int],
-                 as_of: Any, on: Any) -> None:
+    def __init__(self, params: dict[str, Value], tables: dict[str, Table], slots: dict[str, int],
+                 as_of: date, on: date) -> None:
         self.params, self.tables, self.slots = params, tables, slots
         self.hoisted: dict[int, int] = {}  # id(call node) -> slot computed once per member
         self.lazy: dict[str, Fn] = {}  # facts no condition reads: computed only when asked for
-        self.dates = {"as_of": as_of, "decision_date": on}
+        self.dates: dict[str, date] = {"as_of": as_of, "decision_date": on}
         self.bounded = any(t.bounds for t in tables.values())  # some value may be a lower bound
 
 
-def member_getter(path: tuple[str, ...]) -> Callable[[Any], Any]:
+def member_getter(path: tuple[str, ...]) -> Getter:
     """A getter for ``member.a.b`` that gives None when any step is None."""
     if len(path) == 1:
-        return operator.attrgetter(path[0])
+        attr: Getter = operator.attrgetter(path[0])
+        return attr
     head, rest = path[0], member_getter(path[1:])
 
-    def get(m: Any) -> Any:
+    def get(m: object) -> Value:
         inner = getattr(m, head)
         return None if inner is None else rest(inner)
     return get
@@ -70,40 +91,37 @@ def is_constant(node: Node) -> bool:
 
 
 def _compile(node: Node, env: Env) -> Fn:
-    if isinstance(node, Lit):
-        value = node.value
-        return lambda m, f: value
-    if isinstance(node, Name):
-        return _name(node, env)
-    if isinstance(node, ListLit):
-        items = [compile_node(i, env) for i in node.items]
-        if all(isinstance(i, Lit) for i in node.items):
-            frozen = tuple(i.value for i in node.items)  # type: ignore[attr-defined]
-            return lambda m, f: frozen
-        return lambda m, f: tuple(i(m, f) for i in items)
-    if isinstance(node, Unary):
-        inner = compile_node(node.operand, env)
-        if node.op == "not":
-            return lambda m, f: None if (v := inner(m, f)) is None else not v
-        if env.bounded:
-            return lambda m, f: None if (v := inner(m, f)) is None or isinstance(v, AtLeast) else -v
-        return lambda m, f: None if (v := inner(m, f)) is None else -v
-    if isinstance(node, BoolOp):
-        return _kleene(node.op, [compile_node(o, env) for o in node.operands])
-    if isinstance(node, Cond):
-        return _cond(compile_node(node.test, env), compile_node(node.then, env), compile_node(node.other, env))
-    if isinstance(node, Binary):
-        return _binary(node, env)
-    if isinstance(node, Call):
-        return _call(node, env)
-    raise TypeError(node)
+    match node:
+        case Lit():
+            value: Value = node.value
+            return lambda m, f: value
+        case Name():
+            return _name(node, env)
+        case ListLit():
+            if all(isinstance(i, Lit) for i in node.items):
+                frozen = tuple(i.value for i in node.items if isinstance(i, Lit))
+                return lambda m, f: frozen
+            items = [compile_node(i, env) for i in node.items]
+            return lambda m, f: tuple(i(m, f) for i in items)
+        case Unary():
+            return _unary(node.op, compile_node(node.operand, env), env.bounded)
+        case BoolOp():
+            return _kleene(node.op, [compile_node(o, env) for o in node.operands])
+        case Cond():
+            return _cond(compile_node(node.test, env), compile_node(node.then, env), compile_node(node.other, env))
+        case Binary():
+            return _binary(node, env)
+        case Call():
+            return _call(node, env)
+        case _:
+            raise Unhandled(node, "the scalar compiler")
 
 
 def _name(node: Name, env: Env) -> Fn:
     kind, *rest = node.parts
     if kind == "member":
         get = member_getter(tuple(rest))
-        return lambda m, f: get(m)
+        return lambda m, f: None if m is None else get(m)
     if kind == "fact":
         if rest[0] in env.lazy:
             return env.lazy[rest[0]]
@@ -119,27 +137,33 @@ def _name(node: Name, env: Env) -> Fn:
     return lambda m, f: table
 
 
-def _kleene(op: str, parts: list[Fn]) -> Fn:
-    stop = op == "or"  # the value that decides at once: True for or, False for and
+def _truth(v: Value) -> bool | None:
+    return None if v is None else bool(v)
 
-    def run(m: Any, f: list[Any]) -> Any:
-        unknown = False
-        for part in parts:
-            v = part(m, f)
-            if v is None:
-                unknown = True
-            elif v is stop:
-                return stop
-        return None if unknown else not stop
-    return run
+
+def _unary(op: str, inner: Fn, bounded: bool) -> Fn:
+    if op == "not":
+        return lambda m, f: k_not(_truth(inner(m, f)))
+    def neg(v: Value) -> Value:
+        if not isinstance(v, (int, Decimal)):
+            raise TypeError(f"cannot negate {type(v).__name__}")  # the checker types the operand a number
+        return -v
+    if bounded:
+        return lambda m, f: None if (v := inner(m, f)) is None or isinstance(v, AtLeast) else neg(v)
+    return lambda m, f: None if (v := inner(m, f)) is None else neg(v)
+
+
+def _kleene(op: str, parts: list[Fn]) -> Fn:
+    combine = k_or if op == "or" else k_and  # both stop at the first operand that decides
+    return lambda m, f: combine(_truth(p(m, f)) for p in parts)
 
 
 def _cond(test: Fn, then: Fn, other: Fn) -> Fn:
-    def run(m: Any, f: list[Any]) -> Any:
-        t = test(m, f)
+    def run(m: Record | None, f: Facts) -> Value:
+        t = _truth(test(m, f))
         if t is None:
-            a, b = then(m, f), other(m, f)
-            return a if a == b else None
+            result: Value = k_if(None, then(m, f), other(m, f))
+            return result
         return then(m, f) if t else other(m, f)
     return run
 
@@ -149,7 +173,7 @@ def _binary(node: Binary, env: Env) -> Fn:
     if node.op in ("in", "not in"):
         negate = node.op == "not in"
 
-        def contains(m: Any, f: list[Any]) -> Any:
+        def member_of(m: Record | None, f: Facts) -> Value:
             x, xs = left(m, f), right(m, f)
             if x is None or xs is None:
                 return None
@@ -159,26 +183,27 @@ def _binary(node: Binary, env: Env) -> Fn:
                 return not negate
             if isinstance(x, AtLeast):
                 return None
-            return (x in xs) is not negate
-        return contains
-    op = _OPS[node.op]
+            return contains(x, xs, negate)
+        return member_of
+    op = OPERATORS[node.op]
     if env.bounded:
         return _bounded_binary(node.op, op, left, right)
 
-    def run(m: Any, f: list[Any]) -> Any:
+    def run(m: Record | None, f: Facts) -> Value:
         a = left(m, f)
         if a is None:
             return None
         b = right(m, f)
-        return None if b is None else op(a, b)
+        result: Value = None if b is None else op(a, b)
+        return result
     return run
 
 
-def _bounded_binary(name: str, op: Callable[[Any, Any], Any], left: Fn, right: Fn) -> Fn:
+def _bounded_binary(name: str, op: Callable[[Value, Value], Value], left: Fn, right: Fn) -> Fn:
     """A binary operator where either side may be a lower bound (see ``bounds``)."""
-    settle = bounds.compare if name in ("<", "<=", ">", ">=", "==", "!=") else bounds.arithmetic
+    settle = bounds.compare if name in COMPARISON else bounds.arithmetic
 
-    def run(m: Any, f: list[Any]) -> Any:
+    def run(m: Record | None, f: Facts) -> Value:
         a = left(m, f)
         if a is None:
             return None
@@ -194,21 +219,11 @@ def _bounded_binary(name: str, op: Callable[[Any, Any], Any], left: Fn, right: F
 def _call(node: Call, env: Env) -> Fn:
     args = [compile_node(a, env) for a in node.args]
     if node.func.parts[0] == "table":
-        table, key_of, default = env.tables[node.func.parts[1]], args[0], args[1]
-        values: dict[str, Any] = dict(table.values or {})
-        for key in table.bounds:
-            values[key] = AtLeast(values[key], (f"table.{table.name}[{key}]",))
-        if table.unlisted_unknown:
-            return lambda m, f: values.get(key_of(m, f))
-
-        def lookup(m: Any, f: list[Any]) -> Any:
-            key = key_of(m, f)
-            return None if key is None else values[key] if key in values else default(m, f)
-        return lookup
+        return _lookup(env.tables[node.func.parts[1]], args[0], args[1])
     fn = FUNCTIONS[node.func.dotted]
-    impl = fn.impl
+    impl: Callable[..., Value] = fn.impl
     if fn.name == "coalesce":
-        def first_known(m: Any, f: list[Any]) -> Any:
+        def first_known(m: Record | None, f: Facts) -> Value:
             return next((v for a in args if (v := a(m, f)) is not None), None)
         return first_known
     if not fn.strict:
@@ -217,18 +232,36 @@ def _call(node: Call, env: Env) -> Fn:
             return lambda m, f: impl(a0(m, f), a1(m, f))
         return lambda m, f: impl(*[a(m, f) for a in args])
 
-    def strict(m: Any, f: list[Any]) -> Any:
+    def strict(m: Record | None, f: Facts) -> Value:
         values = [a(m, f) for a in args]
         return None if any(v is None for v in values) else impl(*values)
     if not env.bounded:
         return strict
     name = fn.name
 
-    def strict_bounded(m: Any, f: list[Any]) -> Any:
+    def strict_bounded(m: Record | None, f: Facts) -> Value:
         values = [a(m, f) for a in args]
         if any(v is None for v in values):
             return None
         if any(isinstance(v, AtLeast) for v in values):
-            return bounds.call(name, values)
+            result: Value = bounds.call(name, values)
+            return result
         return impl(*values)
     return strict_bounded
+
+
+def _lookup(table: Table, key_of: Fn, default: Fn) -> Fn:
+    """``table.t(key, default)``: a listed key's value; an unlisted one is the default, or unknown
+    when the table says its silence is unknown. Rows holding a lower bound give an ``AtLeast``."""
+    values: dict[Value, Value] = {k: v for k, v in (table.values or {}).items()}
+    for key in table.bounds:
+        found = values[key]
+        assert isinstance(found, (int, Decimal))
+        values[key] = AtLeast(found, (f"table.{table.name}[{key}]",))
+    if table.unlisted_unknown:
+        return lambda m, f: values.get(key_of(m, f))
+
+    def lookup(m: Record | None, f: Facts) -> Value:
+        key = key_of(m, f)
+        return None if key is None else values[key] if key in values else default(m, f)
+    return lookup

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -49,7 +50,7 @@ class RuleSet:
     def version(self) -> str:
         return self.model.version
 
-    @property
+    @cached_property
     def default_on(self) -> date:
         """The latest date the file describes: used when a decision date is not given."""
         days = [self.model.in_force.from_, self.model.as_of]

@@ -1,0 +1,139 @@
+"""The fast per-member path says exactly what the models say.
+
+A decision is recorded flat and serialised from that record with orjson; a record is validated
+through a msgspec mirror of the contract. Both must agree with the pydantic models byte for byte:
+the decision JSON, the member, the input hash, and which records are rejected.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import msgspec
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pydantic import ValidationError
+from strategies import ANCHORS, members
+from test_contract_parity import records
+
+import bsu_rules
+from bsu_rules.cli import evaluate as cli
+from bsu_rules.decisions import Decision, Outcome
+from bsu_rules.errors import InputError
+from bsu_rules.evaluators.scalar import input_hash
+from bsu_rules.members import Member, MemberMirror, parse_member, parse_record
+
+ROOT = Path(__file__).resolve().parents[1]
+EDITIONS = sorted(p.stem for p in (ROOT / "rules").glob("bsu-*.yaml"))
+EXAMPLES = [json.loads(line) for line in (ROOT / "examples" / "members.jsonl").read_text("utf-8").splitlines()]
+SETTINGS = settings(suppress_health_check=[HealthCheck.too_slow], deadline=None)
+
+
+def model_json(decision: Decision) -> str:
+    """The decision JSON as the models serialise it (every deferred field built first)."""
+    return decision.model_dump_json()
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_examples_serialise_as_the_models_do(edition: str) -> None:
+    plan = bsu_rules.load_ruleset(edition).plan()
+    seen = set()
+    for record in EXAMPLES:
+        member = parse_member(record)
+        flat = plan.decide(member).to_json()
+        assert flat == model_json(plan.decide(member))
+        seen.add(json.loads(flat)["outcome"])
+    if edition == "bsu-2022":  # the examples are written for it: every outcome occurs
+        assert seen == {o.value for o in Outcome}
+
+
+@SETTINGS
+@given(st.data())
+def test_generated_members_serialise_as_the_models_do(data: st.DataObject) -> None:
+    edition = data.draw(st.sampled_from(EDITIONS))
+    cutoff, as_of, _ = next((a for a in ANCHORS if a[0].startswith(edition.removeprefix("bsu-"))), ANCHORS[2])
+    record = data.draw(members(cutoff, as_of))
+    member = parse_member(record)
+    ruleset = bsu_rules.load_ruleset(edition)
+    plan = ruleset.plan()
+    first, second = plan.decide(member), plan.decide(member)
+    assert first.to_json() == model_json(second)
+    # a dict is decided through the contract's mirror, without building the Member model
+    assert bsu_rules.evaluate(ruleset, record).to_json() == first.to_json()
+    assert model_json(bsu_rules.evaluate(ruleset, record)) == first.to_json()
+    assert first == second and first.sha256() == second.sha256()
+    assert Decision.model_validate_json(first.to_json()).to_json() == first.to_json()
+
+
+def test_a_read_decision_is_a_plain_model() -> None:
+    plan = bsu_rules.load_ruleset("bsu-2022").plan()
+    d = plan.decide(parse_member(EXAMPLES[3]))
+    assert d.failed and d.rules[0].values  # deferred fields are built on first read
+    assert copy.deepcopy(d) == d and d.model_copy().to_json() == d.to_json()
+    assert "rules=" in repr(d)
+
+
+def _repeats(record: dict[str, Any]) -> bool:
+    """Whether a history names a period twice (the model keeps one exact repeat; the mirror leaves it to the model)."""
+    for name in ("wages", "contributions"):
+        rows = record.get(name)
+        periods = [r.get("period") for r in rows if isinstance(r, dict)] if isinstance(rows, list) else []
+        if len(set(periods)) < len(periods):
+            return True
+    return False
+
+
+@SETTINGS
+@given(records())
+def test_the_mirror_accepts_what_the_model_accepts(record: dict[str, Any]) -> None:
+    try:
+        msgspec.convert(record, MemberMirror)
+        mirrored = True
+    except msgspec.ValidationError:
+        mirrored = False
+    try:
+        model = Member.model_validate(copy.deepcopy(record))
+    except ValidationError:
+        assert not mirrored or _repeats(record)  # the mirror never lets through what the model rejects
+        with pytest.raises(InputError):
+            parse_record(record)
+        return
+    assert mirrored  # nor rejects what the model accepts
+    parsed = parse_record(record)
+    assert (parsed.input_sha256 is None) == _repeats(record)  # the fast path unless a period repeats
+    assert parsed.member == model
+    assert parsed.member.model_dump_json() == model.model_dump_json()
+    assert parsed.input_sha256 in (None, input_hash(model))  # None: the model's path, hashed later
+
+
+def test_the_fast_path_is_taken_and_hashes_like_the_model() -> None:
+    for record in EXAMPLES:
+        parsed = parse_record(record)
+        assert parsed.input_sha256 == input_hash(Member.model_validate(record))
+
+
+@pytest.mark.parametrize("text", ["3204010101900001\n", "٣٢٠٤٠١٠١٠١٩٠٠٠٠١", "3204010101900001 "])
+def test_the_mirror_reads_patterns_as_the_model_does(text: str) -> None:
+    record = {**EXAMPLES[0], "nik": text}
+    with pytest.raises(InputError, match="nik"):
+        parse_record(record)
+
+
+def test_progress_goes_to_stderr_once_a_second_after_two(monkeypatch: pytest.MonkeyPatch) -> None:
+    clock = iter(float(t) for t in range(100))
+    monkeypatch.setattr(cli.time, "monotonic", lambda: next(clock))
+    stream = io.StringIO()
+    progress = cli.Progress(stream, shown=True)  # t=0
+    for number in range(64, 64 * 6, 64):  # one clock reading per 64 records: t=1..5
+        progress.tick(number)
+    progress.done()
+    assert stream.getvalue().splitlines() == ["bsu-rules: 128 records, 64/s", "bsu-rules: 192 records, 64/s",
+                                              "bsu-rules: 256 records, 64/s", "bsu-rules: 320 records, 64/s"]
+    quiet = io.StringIO()
+    cli.Progress(quiet, shown=None).tick(64)  # not a terminal, not asked for: nothing
+    assert quiet.getvalue() == ""
