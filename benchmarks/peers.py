@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import gc
 import importlib.metadata
-import inspect
 import json
 import os
 import platform
@@ -96,15 +95,13 @@ def traced(p: Population) -> Work:
 
 
 def hinted(p: Population) -> Work:
-    """The trace with counterfactual hints (today computed inside ``decide`` for every ineligible
-    member; with a ``hints`` flag, asked for explicitly)."""
+    """The trace with the counterfactual hints, asked for."""
     plan, members = p.plan, p.members
-    ask = {"hints": True} if "hints" in inspect.signature(plan.decide).parameters else {}
 
     def work() -> list[str]:
         out = []
         for m in members:
-            d = plan.decide(m, **ask)
+            d = plan.decide(m, hints=True)
             for r in d.rules:
                 r.values, r.explain, r.hint  # noqa: B018
             out.append(d.outcome.value)

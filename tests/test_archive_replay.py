@@ -40,13 +40,13 @@ def copy_rules(into: Path) -> Path:
 
 
 def write_log(path: Path, rule_file: str | Path, records: list[dict[str, Any]], on: date | None = None,
-              key: str | None = None) -> None:
+              key: str | None = None, hints: bool = False) -> None:
     ruleset = load_ruleset(rule_file)
     plan = ruleset.plan(on)
     with DecisionLog(path, key=key, batch=7) as log:
         for record in records:
             member = parse_member(record)
-            log.record(plan.decide(member), member, ruleset)
+            log.record(plan.decide(member, hints=hints), member, ruleset)
 
 
 def rewrite(path: Path, change: Any) -> None:
@@ -193,11 +193,26 @@ EDITION = load_ruleset("bsu-2022")
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(picks=st.lists(st.sampled_from(range(len(RECORDS))), min_size=1, max_size=12),
        on=st.dates(EDITION.model.in_force.from_ or date(2022, 9, 5), date(2023, 12, 31)),
-       key=st.sampled_from([None, KEY]))
-def test_replay_of_a_fresh_log_is_identical(archive: Path, picks: list[int], on: date, key: str | None) -> None:
+       key=st.sampled_from([None, KEY]), hints=st.booleans())
+def test_replay_of_a_fresh_log_is_identical(archive: Path, picks: list[int], on: date, key: str | None,
+                                            hints: bool) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         log = Path(tmp) / "d.jsonl"
-        write_log(log, "bsu-2022", [RECORDS[i] for i in picks], on=on, key=key)
+        write_log(log, "bsu-2022", [RECORDS[i] for i in picks], on=on, key=key, hints=hints)
         report = replay(log, archive, members=EXAMPLES if key else None)
         assert report.ok, [i.to_dict() for i in report.differences]
         assert [i.on for i in report.items] == [on.isoformat()] * len(set(picks))  # a repeat is logged once
+
+
+@pytest.mark.parametrize("hints", [False, True])
+def test_a_log_replays_with_the_hints_it_was_written_with(tmp_path: Path, archive: Path, hints: bool) -> None:
+    log = tmp_path / "d.jsonl"
+    write_log(log, "bsu-2022", RECORDS, hints=hints)
+    logged = [json.loads(line)["decision"] for line in log.read_text("utf-8").splitlines()]
+    hinted = [r for d in logged for r in d["rules"] if r["hint"] is not None]
+    assert bool(hinted) == hints  # the examples have failures with hints
+    report = replay(log, archive)
+    assert report.ok and {i.status for i in report.items} == {Status.IDENTICAL}
+    for item in report.items:
+        assert item.replayed is not None
+        assert json.loads(item.replayed.to_json()) == {**item.logged, "engine": item.replayed.engine}

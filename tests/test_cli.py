@@ -32,6 +32,22 @@ def test_evaluate_json_list_and_single_object(tmp_path: Path, capsys: pytest.Cap
     assert len(capsys.readouterr().out.splitlines()) == 4
 
 
+def test_hints_in_json_are_asked_for_and_text_always_has_them(capsys: pytest.CaptureFixture[str]) -> None:
+    from bsu_rules import load_ruleset, parse_member
+
+    assert main(["evaluate", "bsu-2022", EXAMPLES]) == 0
+    plain = capsys.readouterr().out.splitlines()
+    assert main(["evaluate", "bsu-2022", EXAMPLES, "--hints"]) == 0
+    hinted = capsys.readouterr().out.splitlines()
+    assert all(r["hint"] is None for line in plain for r in json.loads(line)["rules"])
+    plan = load_ruleset("bsu-2022").plan()
+    members = [parse_member(json.loads(line)) for line in Path(EXAMPLES).read_text("utf-8").splitlines()]
+    assert hinted == [plan.decide(m, hints=True).model_dump_json() for m in members]
+    assert any(r["hint"] is not None for line in hinted for r in json.loads(line)["rules"])
+    main(["evaluate", "bsu-2022", EXAMPLES, "--format", "text", "--lang", "en"])
+    assert "The participant would be eligible if the wage the employer reported" in capsys.readouterr().out
+
+
 def test_malformed_records_become_error_lines_and_exit_1(monkeypatch: pytest.MonkeyPatch,
                                                          capsys: pytest.CaptureFixture[str]) -> None:
     good = Path(EXAMPLES).read_text("utf-8").splitlines()[0]

@@ -39,7 +39,7 @@ def plan(edition: str, on: date | None = None) -> Plan:
 
 def decide(n: int) -> Decision:
     """Decide example record ``n`` (1-based line number) under bsu-2022."""
-    return plan("bsu-2022").decide(parse_member(EXAMPLES[n - 1]))
+    return plan("bsu-2022").decide(parse_member(EXAMPLES[n - 1]), hints=True)
 
 
 def hint_of(decision: Decision, rule_id: str) -> Hint:
@@ -144,7 +144,7 @@ def test_shapes_without_an_exact_answer_get_no_hint_and_passing_rules_none() -> 
 
 def test_two_failures_each_say_what_meets_the_criterion_not_eligible() -> None:
     record = {**EXAMPLES[3], "participant_category": "BPU"}
-    d = plan("bsu-2022").decide(parse_member(record))
+    d = plan("bsu-2022").decide(parse_member(record), hints=True)
     for rule_id in ("wage-ceiling", "wage-earner"):
         hint = hint_of(d, rule_id)
         assert hint.possible and not hint.sufficient
@@ -165,7 +165,7 @@ def test_a_strict_bound_on_whole_rupiah_is_one_below() -> None:
     record = {**EXAMPLES[0], "registered_on": "2018-02-05",
               "wages": [{"period": "2020-06", "amount": 5_000_000}],
               "contributions": [{"period": "2020-06", "amount": 1, "paid_on": "2020-06-20"}]}
-    hint = hint_of(plan("bsu-2020").decide(parse_member(record)), "wage-ceiling")
+    hint = hint_of(plan("bsu-2020").decide(parse_member(record), hints=True), "wage-ceiling")
     assert (hint.changes[0].op, hint.changes[0].required) == ("<=", 4_999_999)
 
 
@@ -215,7 +215,7 @@ def test_general_shapes(shapes: Plan) -> None:
               "citizenship": "WNA", "registered_on": "2021-01-01",
               "wages": [{"period": "2022-07", "amount": 4_900_000}]}
     member = parse_member(record)
-    d = shapes.decide(member)
+    d = shapes.decide(member, hints=True)
     decimal = hint_of(d, "decimal-bound").changes[0]
     assert decimal.required == 4_791_843  # Kab. Bekasi 4.791.843,90: the largest whole rupiah at or below
     both = hint_of(d, "both").changes
@@ -227,7 +227,7 @@ def test_general_shapes(shapes: Plan) -> None:
     fixed = hint_of(d, "fixed-or")
     assert not fixed.possible and {c.field for c in fixed.changes} == {"member.citizenship", "member.registered_on"}
     low = parse_member({**record, "wages": [{"period": "2022-06", "amount": 900_000}]})
-    floor = hint_of(shapes.decide(low), "floor").changes[0]
+    floor = hint_of(shapes.decide(low, hints=True), "floor").changes[0]
     assert (floor.op, floor.required) == (">=", 1_000_001)
     for rule_id in ("decimal-bound", "both", "negated"):
         assert shapes.decide(apply_hint(member, hint_of(d, rule_id))).rule(rule_id).outcome is RuleResult.PASS
@@ -285,7 +285,7 @@ def with_patch(changes: list[Change], change: Change, patch: dict[str, Any]) -> 
 
 
 def check_hints(p: Plan, member: Member) -> None:
-    decision = p.decide(member)
+    decision = p.decide(member, hints=True)
     for rule in decision.rules:
         hint = rule.hint
         if hint is None:
@@ -333,7 +333,7 @@ SOLVABLE = {"wage-ceiling", "arrears", "wage-earner", "citizen", "registered-by-
 @settings(max_examples=150, deadline=None)
 @given(data=st.data())
 def test_every_threshold_criterion_that_fails_gets_a_hint(edition: str, on: date | None, data: st.DataObject) -> None:
-    decision = plan(edition, on).decide(data.draw(members(edition, on)))
+    decision = plan(edition, on).decide(data.draw(members(edition, on)), hints=True)
     for rule in decision.rules:
         if rule.outcome is RuleResult.FAIL and rule.id in SOLVABLE:
             assert rule.hint is not None, rule.id

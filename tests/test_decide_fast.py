@@ -39,14 +39,15 @@ def model_json(decision: Decision) -> str:
     return decision.model_dump_json()
 
 
+@pytest.mark.parametrize("hints", [False, True])
 @pytest.mark.parametrize("edition", EDITIONS)
-def test_examples_serialise_as_the_models_do(edition: str) -> None:
+def test_examples_serialise_as_the_models_do(edition: str, hints: bool) -> None:
     plan = bsu_rules.load_ruleset(edition).plan()
     seen = set()
     for record in EXAMPLES:
         member = parse_member(record)
-        flat = plan.decide(member).to_json()
-        assert flat == model_json(plan.decide(member))
+        flat = plan.decide(member, hints=hints).to_json()
+        assert flat == model_json(plan.decide(member, hints=hints))
         seen.add(json.loads(flat)["outcome"])
     if edition == "bsu-2022":  # the examples are written for it: every outcome occurs
         assert seen == {o.value for o in Outcome}
@@ -61,18 +62,50 @@ def test_generated_members_serialise_as_the_models_do(data: st.DataObject) -> No
     member = parse_member(record)
     ruleset = bsu_rules.load_ruleset(edition)
     plan = ruleset.plan()
-    first, second = plan.decide(member), plan.decide(member)
+    hints = data.draw(st.booleans())
+    first, second = plan.decide(member, hints=hints), plan.decide(member, hints=hints)
     assert first.to_json() == model_json(second)
     # a dict is decided through the contract's mirror, without building the Member model
-    assert bsu_rules.evaluate(ruleset, record).to_json() == first.to_json()
-    assert model_json(bsu_rules.evaluate(ruleset, record)) == first.to_json()
+    assert bsu_rules.evaluate(ruleset, record, hints=hints).to_json() == first.to_json()
+    assert model_json(bsu_rules.evaluate(ruleset, record, hints=hints)) == first.to_json()
     assert first == second and first.sha256() == second.sha256()
     assert Decision.model_validate_json(first.to_json()).to_json() == first.to_json()
 
 
+@SETTINGS
+@given(st.data())
+def test_without_hints_every_hint_is_null_and_none_is_found(data: st.DataObject) -> None:
+    edition = data.draw(st.sampled_from(EDITIONS))
+    cutoff, as_of, _ = next((a for a in ANCHORS if a[0].startswith(edition.removeprefix("bsu-"))), ANCHORS[2])
+    member = parse_member(data.draw(members(cutoff, as_of)))
+    plan = bsu_rules.load_ruleset(edition).plan()
+    plain, hinted = plan.decide(member), plan.decide(member, hints=True)
+    assert all(r.hint is None for r in plain.rules)
+    assert all(r["hint"] is None for r in json.loads(plain.to_json())["rules"])
+    assert all(r["hint"] is None for r in plain.model_dump()["rules"])
+    # the same decision otherwise: the hinted JSON with its hints taken out
+    without = json.loads(hinted.to_json())
+    for r in without["rules"]:
+        r["hint"] = None
+    assert json.loads(plain.to_json()) == without
+    assert {r.id: r.outcome for r in plain.rules} == {r.id: r.outcome for r in hinted.rules}
+
+
+def test_a_plan_that_only_decides_never_builds_the_hint_solvers() -> None:
+    plan = bsu_rules.load_ruleset("bsu-2022").plan()
+    decisions = [plan.decide(parse_member(record)) for record in EXAMPLES]
+    assert any(d.failed for d in decisions)
+    for d in decisions:
+        d.to_json(), d.model_dump_json(), [r.hint for r in d.rules]
+    assert "counterfactuals" not in vars(plan)
+    hinted = plan.decide(parse_member(EXAMPLES[3]), hints=True)
+    assert any(r.hint is not None for r in hinted.rules)
+    assert "counterfactuals" in vars(plan)
+
+
 def test_a_read_decision_is_a_plain_model() -> None:
     plan = bsu_rules.load_ruleset("bsu-2022").plan()
-    d = plan.decide(parse_member(EXAMPLES[3]))
+    d = plan.decide(parse_member(EXAMPLES[3]), hints=True)
     assert d.failed and d.rules[0].values  # deferred fields are built on first read
     assert copy.deepcopy(d) == d and d.model_copy().to_json() == d.to_json()
     assert "rules=" in repr(d)

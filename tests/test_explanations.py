@@ -42,7 +42,7 @@ def decisions() -> tuple[tuple[str, Decision, RuleSet], ...]:
         for case in load_file(path, rulesets).cases:
             if case.runnable and case.case is not None and case.case.expect.outcome != "refused":
                 assert case.ruleset is not None and case.case is not None and case.member is not None
-                decision = case.ruleset.plan(case.case.on).decide(case.member)
+                decision = case.ruleset.plan(case.case.on).decide(case.member, hints=True)
                 out.append((f"{path.stem}: {case.name}", decision, case.ruleset))
     return tuple(out)
 
@@ -162,7 +162,7 @@ def test_years_are_never_grouped() -> None:
 
     assert (format_year(2022, "id"), format_year(2022, "en")) == ("2022", "2022")
     teacher = {**EXAMPLES[0], "program_receipts": [{"program": "BSU_TEACHER", "year": 2022}]}
-    d = load_ruleset("bsu-2022").plan().decide(parse_member(teacher))
+    d = load_ruleset("bsu-2022").plan().decide(parse_member(teacher), hints=True)
     explain = d.rule("no-teacher-subsidy").explain
     assert explain is not None and explain.id.endswith("pada tahun 2022") and explain.en.endswith("in 2022")
 
@@ -171,7 +171,7 @@ def test_years_are_never_grouped() -> None:
 
 def _worker(n: int, lang: str) -> str:
     rs = load_ruleset("bsu-2022")
-    return render_text(rs.plan().decide(parse_member(EXAMPLES[n - 1])), rs, lang)
+    return render_text(rs.plan().decide(parse_member(EXAMPLES[n - 1]), hints=True), rs, lang)
 
 
 DECEASED_ID = """\
@@ -323,13 +323,13 @@ def test_ppkm_table_incomplete_reads_as_a_worker_is_told() -> None:
     (case,) = [c for c in load_file(ROOT / "rules" / "tests" / "bsu-2021.yaml", RuleSets()).cases
                if c.name.startswith("an area the partial PPKM table")]
     assert case.ruleset is not None and case.case is not None and case.member is not None
-    decision = case.ruleset.plan(case.case.on).decide(case.member)
+    decision = case.ruleset.plan(case.case.on).decide(case.member, hints=True)
     assert render_text(decision, case.ruleset, "id") == PPKM_INCOMPLETE_ID
 
 
 def test_the_officer_reads_every_criterion_under_plain_labels() -> None:
     rs = load_ruleset("bsu-2022")
-    d = rs.plan().decide(parse_member(EXAMPLES[7]))  # PPPK: eligible, flagged
+    d = rs.plan().decide(parse_member(EXAMPLES[7]), hints=True)  # PPPK: eligible, flagged
     text = render_text(d, rs, "id", "officer")
     marks = re.findall(r"^  (\S) ", text, flags=re.M)
     assert len(marks) == len(d.rules) and marks.count("!") == 1 and "✗" not in marks
@@ -337,7 +337,7 @@ def test_the_officer_reads_every_criterion_under_plain_labels() -> None:
     assert "Status pekerjaan: Pegawai Pemerintah dengan Perjanjian Kerja (PPPK)" in text
     assert "Ada tagihan iuran untuk bulan Juli 2022: ya" in text
     assert "Prioritas: 1 dari 1 kriteria prioritas terpenuhi" in text
-    ineligible = rs.plan().decide(parse_member(EXAMPLES[3]))
+    ineligible = rs.plan().decide(parse_member(EXAMPLES[3]), hints=True)
     assert "Prioritas" not in render_text(ineligible, rs, "id", "officer")  # no "Prioritas: 0" when not paid
 
 
@@ -347,7 +347,7 @@ def test_the_guide_shows_the_three_audiences_of_one_member() -> None:
     doc = (ROOT / "docs" / "explanations.md").read_text("utf-8")
     cells = [html.unescape(c) for c in re.findall(r"<td valign=\"top\"><pre>(.*?)</pre></td>", doc, flags=re.S)]
     rs = load_ruleset("bsu-2022")
-    d = rs.plan().decide(parse_member(EXAMPLES[3]))
+    d = rs.plan().decide(parse_member(EXAMPLES[3]), hints=True)
     assert len(cells) == 3
     assert cells[0] == render_text(d, rs, "id", "worker"), "refresh the worker column of docs/explanations.md"
     for cell, audience in zip(cells[1:], ("officer", "auditor"), strict=True):

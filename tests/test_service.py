@@ -88,6 +88,22 @@ def test_decisions_are_the_cli_bytes(server: httpx.Client) -> None:
     assert r.text.splitlines() == expected
 
 
+def test_hints_are_asked_for(server: httpx.Client) -> None:
+    expected = cli("evaluate", "bsu-2022", str(EXAMPLES), "--hints").splitlines()
+    many = "[" + ",".join(EXAMPLES.read_text("utf-8").splitlines()) + "]"
+    hinted = server.post("/v1/decisions", params={"ruleset": "bsu-2022", "hints": "true"}, content=many,
+                         headers={"accept": "application/x-ndjson"})
+    assert hinted.text.splitlines() == expected
+    assert any(r["hint"] is not None for line in expected for r in json.loads(line)["rules"])
+    plain = server.post("/v1/decisions", params={"ruleset": "bsu-2022"}, content=many).json()
+    assert all(r["hint"] is None for d in plain for r in d["rules"])
+    for d, line in zip(plain, expected, strict=True):  # the same decisions, the hints left out
+        with_hints = json.loads(line)
+        assert d == {**with_hints, "rules": [{**r, "hint": None} for r in with_hints["rules"]]}
+    assert_error(server.post("/v1/decisions", params={"ruleset": "bsu-2022", "hints": "maybe"}, content=many),
+                 400, "bad-parameter")
+
+
 def test_a_decision_date_is_honoured(server: httpx.Client) -> None:
     record = EXAMPLES.read_text("utf-8").splitlines()[0]
     r = server.post("/v1/decisions", params={"ruleset": "bsu-2022", "on": "2022-12-01"}, content=record)
@@ -151,6 +167,9 @@ def test_schemas_and_openapi(server: httpx.Client) -> None:
     paths = {"/v1/decisions", "/v1/explanations", "/v1/needed", "/v1/editions", "/v1/editions/{edition_id}", "/healthz"}
     assert paths <= set(doc["paths"])
     assert {"Member", "Decision", "Error", "Questions", "Need"} <= set(doc["components"]["schemas"])
+    hints = next(p for p in doc["paths"]["/v1/decisions"]["post"]["parameters"] if p["name"] == "hints")
+    assert hints["in"] == "query" and not hints["required"]
+    assert hints["schema"]["type"] == "boolean" and hints["schema"]["default"] is False
 
 
 def test_errors_have_one_shape(server: httpx.Client) -> None:

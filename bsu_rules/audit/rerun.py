@@ -189,7 +189,7 @@ def _replay_line(line: Line, archive: str | Path, snapshot: dict[str, Member],
         except InputError as exc:
             return ReplayItem(n, Status.ERROR, reason=f"the logged inputs do not validate: {exc}", **head)
     try:
-        new = ruleset.plan(date.fromisoformat(on)).decide(member, input_sha256=digest)
+        new = ruleset.plan(date.fromisoformat(on)).decide(member, input_sha256=digest, hints=_hinted(old))
     except (OutOfForce, ValueError) as exc:
         return ReplayItem(n, Status.ERROR, reason=str(exc), **head)
     criteria, fields = compare(old, new)
@@ -197,6 +197,13 @@ def _replay_line(line: Line, archive: str | Path, snapshot: dict[str, Member],
         Status.ENGINE_DRIFT if old.get("engine") != ENGINE else Status.DIFFERENT
     return ReplayItem(n, status, source=source, new_outcome=new.outcome.value, criteria=criteria, fields=fields,
                       replayed=new, rules=ruleset, **head)
+
+
+def _hinted(logged: dict[str, Any]) -> bool:
+    """Whether the logged decision was made with hints: some criterion carries one. (A decision
+    whose failures have no hint has the same JSON either way.)"""
+    rules = logged.get("rules")
+    return isinstance(rules, list) and any(isinstance(r, dict) and r.get("hint") is not None for r in rules)
 
 
 def compare(old: dict[str, Any], new: Decision) -> tuple[tuple[CriterionChange, ...], dict[str, tuple[Any, Any]]]:

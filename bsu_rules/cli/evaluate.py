@@ -32,6 +32,9 @@ def add(sub: Any) -> None:
     p.add_argument("--audience", choices=AUDIENCES, default="worker",
                    help="who reads text and html: worker (what failed, in plain words), officer (every "
                         "criterion), auditor (everything, internal names and hashes included)")
+    p.add_argument("--hints", action="store_true",
+                   help="give each failed criterion its counterfactual hint in the JSON (text and html "
+                        "always show them)")
     p.add_argument("--engine", choices=("scalar", "durable"), default="scalar",
                    help="scalar (the reference) or durable (durable_rules; needs the durable extra)")
     p.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
@@ -92,7 +95,8 @@ _SUMMARY = {
 def run(args: argparse.Namespace) -> int:
     ruleset = load_reform(args.ruleset, args)
     plan = ruleset.plan(args.on)
-    decide: Decide = lambda member, sha256: plan.decide(member, input_sha256=sha256)
+    hints = args.hints or args.format != "json"
+    decide: Decide = lambda member, sha256: plan.decide(member, input_sha256=sha256, hints=hints)
     stops: tuple[type[Exception], ...] = (AuditError,)
     if args.engine == "durable":
         try:
@@ -102,7 +106,8 @@ def run(args: argparse.Namespace) -> int:
                   "(durable_rules builds on Python 3.12 and older)", file=sys.stderr)
             return 2
         durable = DurablePlan(plan)
-        decide, stops = (lambda member, sha256: durable.decide(as_member(member))), (AuditError, DurableShortfall)
+        decide = lambda member, sha256: durable.decide(as_member(member), hints)
+        stops = (AuditError, DurableShortfall)
     outcomes: Counter[str] = Counter()
     try:
         log = open_audit(args, ruleset)

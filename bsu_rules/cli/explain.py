@@ -139,7 +139,8 @@ def run(args: argparse.Namespace) -> int:
             print(f"bsu-rules: row {found['row']} of {args.input} is not this member: "
                   "is it the file the batch read?", file=sys.stderr)
             return 1
-        decision = ruleset.plan(date.fromisoformat(found["on"])).decide(parse_member(record, ignore_unknown=True))
+        decision = ruleset.plan(date.fromisoformat(found["on"])).decide(parse_member(record, ignore_unknown=True),
+                                                                       hints=True)
         for lang in langs:
             head, unpaid = _HEAD[lang]
             line = head.format(row=found["row"], input=args.input, kpj=found.get("kpj") or "-",

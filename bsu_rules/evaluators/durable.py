@@ -204,8 +204,8 @@ class DurablePlan:
             raise DurableShortfall(f"durable_rules gave no answer for {', '.join(lost)} (sid {sid})")
         return [{"H": True, "F": False, "U": None}[a] for a in answers]
 
-    def decide(self, member: Member) -> Decision:
-        return self.plan.decide(member, conditions=self.conditions(member))
+    def decide(self, member: Member, hints: bool = False) -> Decision:
+        return self.plan.decide(member, conditions=self.conditions(member), hints=hints)
 
 
 def _register(name: str, rules: list[tuple[tuple[Any, Any, Any], list[_Leaf]]], first: int = 0) -> bool:

@@ -3,8 +3,8 @@
 A Plan is a rule set compiled for one decision date: parameters resolved, rules out of force set
 aside, every expression compiled to closures once (``CompiledRule``). Deciding a member computes
 its fact slots and each condition and records them flat (``evaluators.trace``); the trace values,
-explanations and counterfactual hints are read from that record only when the decision is read
-or serialised. Tracing reads the same fact slots the conditions used, so the traced path and the
+explanations and (when asked for) counterfactual hints are read from that record only when the
+decision is read or serialised. Tracing reads the same fact slots the conditions used, so the traced path and the
 fast path are the same code.
 """
 
@@ -192,9 +192,11 @@ class Plan:
         return values
 
     def decide(self, member: Record, input_sha256: str | None = None,
-               conditions: Sequence[bool | None] | None = None) -> Decision:
+               conditions: Sequence[bool | None] | None = None, hints: bool = False) -> Decision:
         """The decision with its full trace (read on demand). ``conditions``: each in-force rule's
-        condition as another evaluator found it (the durable backend); the trace is built the same way."""
+        condition as another evaluator found it (the durable backend); the trace is built the same way.
+        ``hints``: each failed criterion's counterfactual ``hint`` is found (when first read or
+        serialised); without it every ``hint`` is None and none is ever computed."""
         f = self.fact_values(member)
         results: list[RuleResult] = []
         failed = unknown = False
@@ -211,7 +213,7 @@ class Plan:
                 priority += 1
             elif result is _FLAGGED:
                 flags.append(r.id)
-        recorded = Recorded(self, member, f, results, input_sha256)
+        recorded = Recorded(self, member, f, results, input_sha256, hints)
         missing_all: list[str] = []
         if unknown and not failed:
             for i, r in enumerate(self.rules):
@@ -229,12 +231,14 @@ class Plan:
         })
 
 
-def evaluate(ruleset: RuleSet, record: Member | dict[str, Any], on: date | str | None = None) -> Decision:
+def evaluate(ruleset: RuleSet, record: Member | dict[str, Any], on: date | str | None = None,
+             hints: bool = False) -> Decision:
     """Decide one member record (a dict is validated first; InputError if malformed). ``on`` is a
-    date or ``YYYY-MM-DD`` text (InputError otherwise)."""
+    date or ``YYYY-MM-DD`` text (InputError otherwise). ``hints``: give each failed criterion its
+    counterfactual ``hint`` (None otherwise, and never computed)."""
     plan = ruleset.plan(decision_date(on))
     if isinstance(record, Member):
-        return plan.decide(record)
+        return plan.decide(record, hints=hints)
     view, sha256 = parse_record(record)
-    return plan.decide(view, input_sha256=sha256)
+    return plan.decide(view, input_sha256=sha256, hints=hints)
 

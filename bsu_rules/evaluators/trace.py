@@ -2,9 +2,9 @@
 
 Deciding a member records its fact slots and each criterion's result (``Recorded``). Everything
 else a decision carries is derived from that record only when it is read: the values each
-criterion read, its explanation, the counterfactual hint of a failed criterion (``Decision.rules``),
-the input hash (``Decision.member``), and the canonical JSON, which is serialised straight from
-the record with orjson, byte for byte the JSON of the decision model.
+criterion read, its explanation, the counterfactual hint of a failed criterion when hints were
+asked for (``Decision.rules``), the input hash (``Decision.member``), and the canonical JSON, which
+is serialised straight from the record with orjson, byte for byte the JSON of the decision model.
 """
 
 from __future__ import annotations
@@ -75,9 +75,9 @@ class Recorded:
     """One decision as the engine made it: the member, its fact slots and each criterion's result."""
 
     def __init__(self, plan: Plan, member: Record, facts: Facts, results: list[RuleResult],
-                 input_sha256: str | None) -> None:
+                 input_sha256: str | None, hints: bool) -> None:
         self.plan, self.member, self.facts, self.results = plan, member, facts, results
-        self.sha256 = input_sha256
+        self.sha256, self.with_hints = input_sha256, hints
         self.top: dict[str, Any] = {}
         self._missing: dict[int, list[str]] = {}
         self._hints: list[Hint | None] | None = None
@@ -131,13 +131,13 @@ class Recorded:
         return self.plan.renderer.explain(self.plan.rules[i], result, self.member, self.facts, self.missing(i))
 
     def outcomes(self) -> list[RuleOutcome]:
-        """Each in-force criterion's outcome object; a failed one finds its hint when it is read."""
+        """Each in-force criterion's outcome object; a failed one finds its hint (if asked for) when it is read."""
         out = []
         for i, r in enumerate(self.plan.rules):
             result = self.results[i]
             fields = r.static | {"outcome": result, "values": self.values(i), "missing": self.missing(i),
                                  "explain": self.explain(i)}
-            if result is _FAIL:
+            if result is _FAIL and self.with_hints:
                 out.append(RuleOutcome.recorded(fields, _HintOf(self, i)))
             else:
                 fields["hint"] = None
@@ -164,7 +164,7 @@ class Recorded:
     def to_json(self) -> str | None:
         """The canonical JSON from the record (None where orjson cannot say it: the model then does)."""
         parts, top = self.plan.json_parts, self.top
-        hints = self.hints() if self.failed else None
+        hints = self.hints() if self.with_hints and self.failed else None
         rules: list[dict[str, Any]] = []
         for i, (basis, rule_id, kind, source) in enumerate(parts.rules):
             explain = self.explain(i)

@@ -125,14 +125,17 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None, l
                                f"{limits.max_records}: split the request")
         return items, many
 
-    async def decide(rs: RuleSet, on: date | None, items: list[Any]) -> list[tuple[Decision | None, str]]:
+    async def decide(rs: RuleSet, on: date | None, items: list[Any],
+                     hints: bool = False) -> list[tuple[Decision | None, str]]:
         """One record is decided on the event loop (a fraction of a millisecond); more, or logging, in a thread."""
         if len(items) == 1 and log is None:
-            return decide_all(rs, on, items)
-        return await run_in_threadpool(decide_all, rs, on, items)
+            return decide_all(rs, on, items, hints)
+        return await run_in_threadpool(decide_all, rs, on, items, hints)
 
-    def decide_all(rs: RuleSet, on: date | None, items: list[Any]) -> list[tuple[Decision | None, str]]:
-        """Each record's decision and its JSON (or its error line), in order, within the time limit."""
+    def decide_all(rs: RuleSet, on: date | None, items: list[Any],
+                   hints: bool) -> list[tuple[Decision | None, str]]:
+        """Each record's decision and its JSON (or its error line), in order, within the time limit;
+        with ``hints``, each failed criterion's counterfactual hint."""
         try:
             plan = rs.plan(on)
         except OutOfForce as exc:
@@ -152,7 +155,7 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None, l
                                                         "message": str(exc), "record": number}},
                                              ensure_ascii=False, separators=(",", ":"))))
                 continue
-            decision = plan.decide(member)
+            decision = plan.decide(member, hints=hints)
             text = decision.to_json()
             out.append((decision, text))
             decided.append((decision, member, text))
@@ -170,11 +173,14 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None, l
     async def decisions(request: Request, ruleset: Annotated[str, Query(description="edition id, e.g. bsu-2022")],
                         on: Annotated[date | None, Query(description="decision date (default: the "
                                                                      "latest date the edition describes)")] = None,
+                        hints: Annotated[bool, Query(description="give each failed criterion its "
+                                                     "counterfactual hint (what would make it pass); without "
+                                                     "it every `hint` is null")] = False,
                         ) -> Response:
         """Decide one member record (a JSON object) or many (a JSON list): the canonical decision JSON."""
         rs = ruleset_for(ruleset)
         items, many = await records(request)
-        out = await decide(rs, on, items)
+        out = await decide(rs, on, items, hints)
         if not many:
             decision, text = out[0]
             if decision is None:
@@ -195,7 +201,7 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None, l
         """Each record's decision as readable text (as ``evaluate --format text``), blank-line separated."""
         rs = ruleset_for(ruleset)
         items, many = await records(request)
-        out = await decide(rs, on, items)
+        out = await decide(rs, on, items, hints=True)
         if not many and out[0][0] is None:
             return PlainTextResponse(out[0][1], status_code=422, media_type="application/json")
         pages = (text if d is None else render_text(d, rs, lang, audience) for d, text in out)
