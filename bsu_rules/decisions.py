@@ -83,8 +83,8 @@ class ParameterRead(_Data):
 class Recorder(Protocol):
     """Where a model the engine made keeps what its deferred fields are built from."""
 
-    def fields(self) -> dict[str, Any]:
-        """The deferred fields, as their models."""
+    def field(self, name: str) -> Any:
+        """One deferred field, as its model."""
 
     def to_json(self) -> str | None:
         """The canonical JSON of the whole model, built without it (None: ask the model)."""
@@ -113,8 +113,9 @@ class _Deferred(_Data):
         """Build the deferred fields (once), and (``deep``) those of the models inside."""
         private = self.__pydantic_private__
         if private is not None:
-            values = self.__dict__ | private["recorder"].fields()
-            _set(self, "__dict__", {name: values[name] for name in _ORDER[type(self)]})
+            values, recorder = self.__dict__, private["recorder"]
+            _set(self, "__dict__", {name: values[name] if name in values else recorder.field(name)
+                                    for name in _ORDER[type(self)]})
             _set(self, "__pydantic_private__", None)
         if not deep:
             return
@@ -126,9 +127,10 @@ class _Deferred(_Data):
 
     if not TYPE_CHECKING:
         def __getattr__(self, name: str) -> Any:
-            if name in self._deferred and self.__pydantic_private__ is not None:
-                self._fill(deep=False)
-                return self.__dict__[name]
+            private = self.__pydantic_private__
+            if name in self._deferred and private is not None:  # built alone: the others may never be read
+                value = self.__dict__[name] = private["recorder"].field(name)
+                return value
             return super().__getattr__(name)
 
     def model_dump(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
@@ -239,14 +241,15 @@ class Decision(_Deferred):
         return needed(self)
 
 
-def trusted(cls: type[M], fields: dict[str, Any]) -> M:
+def trusted(cls: type[M], fields: dict[str, Any], *, ordered: bool = False) -> M:
     """Build a model from values the engine itself produced, skipping validation.
 
-    Every field must be given. This is what ``model_construct`` does, without its per-call
-    bookkeeping: deciding a member builds a dozen of these.
+    Every field must be given (``ordered``: already in declared order, which is the canonical
+    order). This is what ``model_construct`` does, without its per-call bookkeeping: deciding a
+    member builds a dozen of these.
     """
     obj = _new(cls)
-    _set(obj, "__dict__", {name: fields[name] for name in _ORDER[cls]})  # declared order = canonical order
+    _set(obj, "__dict__", fields if ordered else {name: fields[name] for name in _ORDER[cls]})
     _set(obj, "__pydantic_fields_set__", _FIELDS[cls])
     _set(obj, "__pydantic_extra__", None)
     _set(obj, "__pydantic_private__", None)

@@ -232,22 +232,31 @@ def _call(node: Call, env: Env) -> Fn:
             return lambda m, f: impl(a0(m, f), a1(m, f))
         return lambda m, f: impl(*[a(m, f) for a in args])
 
+    bounded, name = env.bounded, fn.name
+    if len(args) == 1:  # the common shapes without a list per call
+        (a0,) = args
+
+        def strict1(m: Record | None, f: Facts) -> Value:
+            v = a0(m, f)
+            if v is None:
+                return None
+            if bounded and isinstance(v, AtLeast):
+                result: Value = bounds.call(name, [v])
+                return result
+            return impl(v)
+        return strict1
+
     def strict(m: Record | None, f: Facts) -> Value:
         values = [a(m, f) for a in args]
-        return None if any(v is None for v in values) else impl(*values)
-    if not env.bounded:
-        return strict
-    name = fn.name
-
-    def strict_bounded(m: Record | None, f: Facts) -> Value:
-        values = [a(m, f) for a in args]
-        if any(v is None for v in values):
+        if None in values:
             return None
-        if any(isinstance(v, AtLeast) for v in values):
-            result: Value = bounds.call(name, values)
-            return result
+        if bounded:
+            for v in values:
+                if isinstance(v, AtLeast):
+                    result: Value = bounds.call(name, values)
+                    return result
         return impl(*values)
-    return strict_bounded
+    return strict
 
 
 def _lookup(table: Table, key_of: Fn, default: Fn) -> Fn:

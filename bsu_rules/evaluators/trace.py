@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
 ENGINE = f"bsu-rules {__version__}"
 _PLAIN = (type(None), bool, int, str)
+_PLAIN_TYPES = frozenset(_PLAIN)
 _QUIET = (RuleResult.PASS, RuleResult.PRIORITIZED, RuleResult.NOT_PRIORITIZED)
 _FAIL, _UNKNOWN = RuleResult.FAIL, RuleResult.UNKNOWN
 _NIK = operator.attrgetter("nik")
@@ -108,40 +109,55 @@ class Recorded:
     def values(self, i: int) -> dict[str, JsonValue]:
         """The values criterion ``i`` read, as its trace shows them."""
         m, f = self.member, self.facts
-        columns = self.plan.rules[i].columns
-        return {label: value if get is None else jsonable(get(m, f)) for label, value, get in columns}
+        out: dict[str, JsonValue] = {}
+        for label, fixed, get in self.plan.rules[i].columns:
+            if get is None:
+                out[label] = fixed
+            else:
+                value = get(m, f)
+                out[label] = value if type(value) in _PLAIN_TYPES else jsonable(value)  # type: ignore[assignment]
+        return out
 
-    def missing(self, i: int) -> list[str]:
+    def missing(self, i: int, values: dict[str, JsonValue] | None = None) -> list[str]:
         """What an unknown criterion lacks: member fields, else null values, else bound rows or tables."""
         if self.results[i] is not _UNKNOWN:
             return []
         if i not in self._missing:
             r, m = self.plan.rules[i], self.member
-            raw = self.raw(i)
-            values = self.values(i)
+            if values is None:
+                values = self.values(i)
             self._missing[i] = [p for p, get in r.missing if get(m) is None] or \
                 [k for k, v in values.items() if v is None] or \
-                list(rows_in([v for _, v in raw] + [self.facts[s] for s in r.bound_slots])) or r.incomplete
+                list(rows_in([v for _, v in self.raw(i)] + [self.facts[s] for s in r.bound_slots])) or r.incomplete
         return self._missing[i]
 
-    def explain(self, i: int) -> Text | None:
+    def explain(self, i: int, values: dict[str, JsonValue] | None = None) -> Text | None:
         result = self.results[i]
         if result in _QUIET:
             return None
-        return self.plan.renderer.explain(self.plan.rules[i], result, self.member, self.facts, self.missing(i))
+        return self.plan.renderer.explain(self.plan.rules[i], result, self.member, self.facts,
+                                          self.missing(i, values))
 
     def outcomes(self) -> list[RuleOutcome]:
         """Each in-force criterion's outcome object; a failed one finds its hint (if asked for) when it is read."""
         out = []
+        hinted = self.with_hints
         for i, r in enumerate(self.plan.rules):
-            result = self.results[i]
-            fields = r.static | {"outcome": result, "values": self.values(i), "missing": self.missing(i),
-                                 "explain": self.explain(i)}
-            if result is _FAIL and self.with_hints:
+            result, values = self.results[i], self.values(i)
+            static = r.static
+            if result in _QUIET:
+                explain, missing = None, []
+            else:
+                missing = self.missing(i, values)
+                explain = self.explain(i, values)
+            fields = {"basis": static["basis"], "explain": explain, "hint": None, "id": static["id"],
+                      "kind": static["kind"], "missing": missing, "outcome": result, "source": static["source"],
+                      "values": values}  # in declared order
+            if result is _FAIL and hinted:
+                del fields["hint"]
                 out.append(RuleOutcome.recorded(fields, _HintOf(self, i)))
             else:
-                fields["hint"] = None
-                out.append(trusted(RuleOutcome, fields))
+                out.append(trusted(RuleOutcome, fields, ordered=True))
         return out
 
     def hints(self) -> list[Hint | None]:
@@ -157,23 +173,29 @@ class Recorded:
             self._hints = [o.hint for o in found]
         return self._hints
 
-    def fields(self) -> dict[str, Any]:
-        member = trusted(MemberRef, {"nik": mask_nik(_NIK(self.member)), "input_sha256": self.input_sha256()})
-        return {"member": member, "rules": self.outcomes() + self.plan.skipped}
+    def field(self, name: str) -> Any:
+        if name == "member":
+            return trusted(MemberRef, {"nik": mask_nik(_NIK(self.member)), "input_sha256": self.input_sha256()})
+        return self.outcomes() + self.plan.skipped
 
     def to_json(self) -> str | None:
         """The canonical JSON from the record (None where orjson cannot say it: the model then does)."""
         parts, top = self.plan.json_parts, self.top
         hints = self.hints() if self.with_hints and self.failed else None
         rules: list[dict[str, Any]] = []
+        results = self.results
         for i, (basis, rule_id, kind, source) in enumerate(parts.rules):
-            explain = self.explain(i)
+            result, values = results[i], self.values(i)
+            if result in _QUIET:
+                explain, missing = None, []
+            else:
+                missing = self.missing(i, values)
+                explain = self.explain(i, values)
             hint = hints[i] if hints else None
             rules.append({
                 "basis": basis, "explain": None if explain is None else {"en": explain.en, "id": explain.id},
                 "hint": None if hint is None else hint.model_dump(mode="json"), "id": rule_id, "kind": kind,
-                "missing": self.missing(i), "outcome": self.results[i], "source": source,
-                "values": self.values(i)})
+                "missing": missing, "outcome": result, "source": source, "values": values})
         data = {
             "as_of": parts.as_of, "benefit": None if top["benefit"] is None else parts.benefit,
             "channel": top["channel"], "engine": top["engine"], "flags": top["flags"],
@@ -194,8 +216,8 @@ class _HintOf:
     def __init__(self, recorded: Recorded, i: int) -> None:
         self.recorded, self.i = recorded, i
 
-    def fields(self) -> dict[str, Any]:
-        return {"hint": self.recorded.hints()[self.i]}
+    def field(self, name: str) -> Any:
+        return self.recorded.hints()[self.i]
 
     def to_json(self) -> str | None:
         return None
