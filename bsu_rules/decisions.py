@@ -104,9 +104,9 @@ class _Deferred(_Data):
         """A model from the engine: ``fields`` without the deferred ones, built on demand by ``recorder``."""
         obj = _new(cls)
         _set(obj, "__dict__", fields)
-        _set(obj, "__pydantic_fields_set__", _FIELDS[cls])
-        _set(obj, "__pydantic_extra__", None)
-        _set(obj, "__pydantic_private__", {"recorder": recorder})
+        _set_fields(obj, _FIELDS[cls])
+        _set_extra(obj, None)
+        _set_private(obj, {"recorder": recorder})
         return obj
 
     def _fill(self, deep: bool = True) -> None:
@@ -116,7 +116,7 @@ class _Deferred(_Data):
             values, recorder = self.__dict__, private["recorder"]
             _set(self, "__dict__", {name: values[name] if name in values else recorder.field(name)
                                     for name in _ORDER[type(self)]})
-            _set(self, "__pydantic_private__", None)
+            _set_private(self, None)
         if not deep:
             return
         for value in self.__dict__.values():
@@ -250,13 +250,17 @@ def trusted(cls: type[M], fields: dict[str, Any], *, ordered: bool = False) -> M
     """
     obj = _new(cls)
     _set(obj, "__dict__", fields if ordered else {name: fields[name] for name in _ORDER[cls]})
-    _set(obj, "__pydantic_fields_set__", _FIELDS[cls])
-    _set(obj, "__pydantic_extra__", None)
-    _set(obj, "__pydantic_private__", None)
+    _set_fields(obj, _FIELDS[cls])
+    _set_extra(obj, None)
+    _set_private(obj, None)
     return obj
 
 
 _new, _set = object.__new__, object.__setattr__
+# a model's bookkeeping slots, set directly (deciding a member sets them on a dozen models)
+_set_fields = BaseModel.__dict__["__pydantic_fields_set__"].__set__
+_set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
+_set_private = BaseModel.__dict__["__pydantic_private__"].__set__
 
 
 def canonical_json(data: Any) -> str:

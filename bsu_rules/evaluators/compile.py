@@ -210,7 +210,7 @@ def _bounded_binary(name: str, op: Callable[[Value, Value], Value], left: Fn, ri
         b = right(m, f)
         if b is None:
             return None
-        if isinstance(a, AtLeast) or isinstance(b, AtLeast):
+        if type(a) is AtLeast or type(b) is AtLeast:  # exact type: no subclass exists, and this is hot
             return settle(name, a, b)
         return op(a, b)
     return run
@@ -240,7 +240,7 @@ def _call(node: Call, env: Env) -> Fn:
             v = a0(m, f)
             if v is None:
                 return None
-            if bounded and isinstance(v, AtLeast):
+            if bounded and type(v) is AtLeast:
                 result: Value = bounds.call(name, [v])
                 return result
             return impl(v)
@@ -252,7 +252,7 @@ def _call(node: Call, env: Env) -> Fn:
             return None
         if bounded:
             for v in values:
-                if isinstance(v, AtLeast):
+                if type(v) is AtLeast:
                     result: Value = bounds.call(name, values)
                     return result
         return impl(*values)

@@ -81,6 +81,7 @@ class Recorded:
         self.sha256, self.with_hints = input_sha256, hints
         self.top: dict[str, Any] = {}
         self._missing: dict[int, list[str]] = {}
+        self._explained: dict[int, Text | None] = {}
         self._hints: list[Hint | None] | None = None
 
     def decision(self, top: dict[str, Any]) -> Decision:
@@ -135,8 +136,10 @@ class Recorded:
         result = self.results[i]
         if result in _QUIET:
             return None
-        return self.plan.renderer.explain(self.plan.rules[i], result, self.member, self.facts,
-                                          self.missing(i, values))
+        if i not in self._explained:
+            self._explained[i] = self.plan.renderer.explain(self.plan.rules[i], result, self.member, self.facts,
+                                                            self.missing(i, values))
+        return self._explained[i]
 
     def outcomes(self) -> list[RuleOutcome]:
         """Each in-force criterion's outcome object; a failed one finds its hint (if asked for) when it is read."""
