@@ -76,6 +76,8 @@ COMPARISON: dict[str, Callable[[Any, Any], Any]] = {
     "==": operator.eq, "!=": operator.ne,
 }
 OPERATORS = ARITHMETIC | COMPARISON
+NEGATION = {"<": ">=", "<=": ">", ">": "<=", ">=": "<", "==": "!=", "!=": "==", "in": "not in", "not in": "in"}
+"""The test that holds exactly where a known comparison or membership test does not."""
 
 
 def binary(op: str, a: Any, b: Any) -> Any:

@@ -1,4 +1,4 @@
-"""Tests for bsu_rules.facts (the fact catalogue)."""
+"""The catalogue functions' scalar implementations, family by family (``bsu_rules.catalogue``)."""
 
 from __future__ import annotations
 
@@ -10,19 +10,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bsu_rules.facts import (
-    add_months,
-    arrears_streak,
-    bank_key,
-    contribution_billed,
-    last_wage,
-    month_end,
-    month_of,
-    month_start,
-    province,
-    received,
-    round_up,
-)
+from bsu_rules.catalogue.calendar import add_months, month_end, month_of, month_start
+from bsu_rules.catalogue.contributions import arrears_streak, contribution_billed
+from bsu_rules.catalogue.identity import bank_key, province
+from bsu_rules.catalogue.numbers import round_up
+from bsu_rules.catalogue.receipts import received
+from bsu_rules.catalogue.wages import last_wage
 from bsu_rules.members import Contribution, Program, ProgramReceipt, WageReport
 
 AS_OF = date(2021, 7, 31)
@@ -263,6 +256,8 @@ def test_received() -> None:
 def test_received_unknown() -> None:
     assert received(None, ["PKH"]) is None
     assert received([ProgramReceipt(program="PKH", year=2022)], None) is None
+    assert received([ProgramReceipt(program="PKH", year=2022)], ["PKH"], None) is None  # a year given, unknown
+    assert received([ProgramReceipt(program="PKH", year=2022)], ["PKH"]) is True  # no year given: any year
 
 
 # --- province -------------------------------------------------------------------------------

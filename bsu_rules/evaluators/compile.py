@@ -13,7 +13,7 @@ from typing import Any
 
 from bsu_rules import bounds
 from bsu_rules.bounds import AtLeast
-from bsu_rules.ruleset.catalogue import FUNCTIONS
+from bsu_rules.catalogue import FUNCTIONS
 from bsu_rules.ruleset.expressions import Binary, BoolOp, Call, Cond, ListLit, Lit, Name, Node, Unary, walk
 from bsu_rules.ruleset.tables import Table
 

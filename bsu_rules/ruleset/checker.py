@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from bsu_rules.ruleset.catalogue import FUNCTIONS
+from bsu_rules.catalogue import FUNCTIONS
 from bsu_rules.ruleset.diagnostics import nearest
 from bsu_rules.ruleset.expressions import (
     Binary,

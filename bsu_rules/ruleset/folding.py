@@ -19,7 +19,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from bsu_rules.ruleset.catalogue import FUNCTIONS
+from bsu_rules.catalogue import FUNCTIONS
 from bsu_rules.ruleset.expressions import Binary, BoolOp, Call, Cond, ListLit, Lit, Name, Node, Unary
 from bsu_rules.ruleset.model import RuleSet
 

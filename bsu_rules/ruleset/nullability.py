@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from bsu_rules.ruleset.catalogue import FUNCTIONS
+from bsu_rules.catalogue import FUNCTIONS
 from bsu_rules.ruleset.expressions import Binary, BoolOp, Call, Cond, ListLit, Lit, Name, Node, Unary
 from bsu_rules.ruleset.model import RuleSet
 
