@@ -85,6 +85,8 @@ def arrears_start(month: str, as_of: date, due_day: int) -> str:
 def _billed_columnar(args: list[Val], out: str) -> Job:
     contributions, month = pl.col(history(args[0])), args[1]
     if month.is_const:
+        if month.const is None:
+            return Job({out: pl.lit(None, pl.Boolean)})
         return Job({out: any_of(contributions, field("period") == month.const)})
     m = cf.typed(month)[0]
     e = pl.element()

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from enum import Enum
+from typing import TYPE_CHECKING, Any, Literal
 
 from bsu_rules.ruleset.types import Type, unify
 
@@ -24,7 +25,16 @@ if TYPE_CHECKING:
     from bsu_rules.prove.inputs import AbstractCall
     from bsu_rules.prove.symbols import Strings, Sym
 
-__all__ = ["Abstraction", "Columnar", "Function", "History", "Inversion", "Job"]
+__all__ = ["LEFT_OUT", "Abstraction", "Columnar", "Function", "History", "Inversion", "Job", "LeftOut"]
+
+
+class _LeftOut(Enum):
+    LEFT_OUT = "left out"
+
+
+LEFT_OUT = _LeftOut.LEFT_OUT
+"""The default of an optional parameter: the call leaves it out (``None`` is an unknown value)."""
+LeftOut = Literal[_LeftOut.LEFT_OUT]
 
 Scalar = Callable[..., Any]
 Encoding = Callable[["list[Sym]", "Strings"], "Sym"]

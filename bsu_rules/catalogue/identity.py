@@ -9,7 +9,7 @@ from functools import reduce
 from typing import TYPE_CHECKING, Any
 
 from bsu_rules import nik
-from bsu_rules.catalogue.definition import Abstraction, Columnar, Function, Realized, Record
+from bsu_rules.catalogue.definition import LEFT_OUT, Abstraction, Columnar, Function, LeftOut, Realized, Record
 from bsu_rules.catalogue.optional import deferred
 from bsu_rules.ruleset.types import BOOL, DATE, STR, Type
 
@@ -58,9 +58,12 @@ def bank_key(name: str | None) -> str | None:
     return " ".join(w for w in words if w and w not in BANK_FORM_WORDS)
 
 
-def nik_issue(number: str, birth_date: date | None = None) -> str:
-    """The first structural problem of a NIK, "" if none (``bsu_rules.nik.nik_issue``)."""
-    issue = nik.nik_issue(number, birth_date)
+def nik_issue(number: str | None, birth_date: date | LeftOut | None = LEFT_OUT) -> str | None:
+    """The first structural problem of a NIK, "" if none (``bsu_rules.nik.nik_issue``); unknown
+    when the NIK or a birth date given is unknown."""
+    if number is None or birth_date is None:
+        return None
+    issue = nik.nik_issue(number, None if birth_date is LEFT_OUT else birth_date)
     return "" if issue is None else str(issue)
 
 

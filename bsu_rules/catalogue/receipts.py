@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from enum import Enum
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
-from bsu_rules.catalogue.definition import Abstraction, Function, History, Job, Realized, Record
+from bsu_rules.catalogue.definition import LEFT_OUT, Abstraction, Function, History, Job, LeftOut, Realized, Record
 from bsu_rules.catalogue.history_columns import any_of, field, history
 from bsu_rules.catalogue.optional import deferred
 from bsu_rules.members import ProgramReceipt
@@ -22,21 +21,13 @@ else:
     pl = deferred("polars")
     cf = deferred("bsu_rules.evaluators.columnar_functions")
 
-__all__ = ["ANY_YEAR", "DEFINITIONS", "received"]
-
-
-class _Year(Enum):
-    ANY = "any year"
-
-
-ANY_YEAR = _Year.ANY
-"""The year left out of a call: a receipt in any year counts."""
+__all__ = ["DEFINITIONS", "received"]
 
 
 def received(
     receipts: Sequence[ProgramReceipt] | None,
     programs: Sequence[str] | None,
-    year: int | Literal[_Year.ANY] | None = ANY_YEAR,
+    year: int | LeftOut | None = LEFT_OUT,
 ) -> bool | None:
     """Whether any receipt is for one of ``programs`` in ``year`` (left out: in any year).
 
@@ -44,7 +35,7 @@ def received(
     if receipts is None or programs is None or year is None:
         return None
     wanted = {str(p) for p in programs}
-    if year is ANY_YEAR:
+    if year is LEFT_OUT:
         return any(str(r.program) in wanted for r in receipts)
     return any(r.year == year and str(r.program) in wanted for r in receipts)
 

@@ -57,6 +57,8 @@ def _columnar(args: list[Val], out: str) -> Job:
     if not month.is_const:
         m = cf.typed(month)[0]
         return Job({out: pl.when(m.is_null()).then(pl.lit(None, pl.Int64)).otherwise(_last_wage_at(wages, m))})
+    if month.const is None:
+        return Job({out: pl.lit(None, pl.Int64)})
     start = month_index(month.const)
 
     def reported(k: int) -> pl.Expr:  # the last report for the month k months back
