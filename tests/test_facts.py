@@ -17,6 +17,7 @@ from bsu_rules.catalogue.numbers import round_up
 from bsu_rules.catalogue.receipts import received
 from bsu_rules.catalogue.wages import last_wage
 from bsu_rules.members import Contribution, Program, ProgramReceipt, WageReport
+from bsu_rules.months import month_index, month_text
 
 AS_OF = date(2021, 7, 31)
 
@@ -349,3 +350,24 @@ def test_bank_key_is_idempotent(name: str) -> None:
     once = bank_key(name)
     assert once is not None and bank_key(once) == once
     assert "BANK" not in once.split(" ") and "  " not in once and once == once.strip(" ")
+
+
+# --- month indexes ----------------------------------------------------------------------------
+
+
+@given(months)
+def test_month_index_round_trip(month: str) -> None:
+    index = month_index(month)
+    assert month_text(index) == month
+    assert index == int(month[:4]) * 12 + int(month[5:]) - 1
+
+
+@given(months, months)
+def test_month_index_orders_as_the_text(a: str, b: str) -> None:
+    assert (month_index(a) < month_index(b)) == (a < b)
+
+
+@pytest.mark.parametrize("bad", ["2021-13", "2021-00", "2021-6", "202106", "", "2021-06\n", "２０２１-06"])
+def test_month_index_rejects_non_months(bad: str) -> None:
+    with pytest.raises(ValueError):
+        month_index(bad)

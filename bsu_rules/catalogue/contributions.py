@@ -19,12 +19,15 @@ from bsu_rules.ruleset.types import BOOL, CONTRIBUTIONS, DATE, INT, MONTH
 if TYPE_CHECKING:
     import polars as pl
 
+    from bsu_rules import formatting, glossary
     from bsu_rules.evaluators import columnar_functions as cf
     from bsu_rules.evaluators.columnar_functions import Val
     from bsu_rules.prove.inputs import AbstractCall
 else:
     pl = deferred("polars")
     cf = deferred("bsu_rules.evaluators.columnar_functions")
+    formatting = deferred("bsu_rules.formatting")
+    glossary = deferred("bsu_rules.glossary")
 
 __all__ = ["DEFINITIONS", "arrears_start", "arrears_streak", "contribution_billed"]
 
@@ -160,6 +163,15 @@ def _apply(member: Member, patch: dict[str, Any]) -> Member:
     return member.model_copy(update={"contributions": rows})
 
 
+def _phrase(patch: dict[str, Any], bound: str, recorded: str, lang: str) -> str:
+    periods = patch["periods"] if isinstance(patch["periods"], list) else []
+    months = glossary.join([formatting.format_month(str(m), lang) for m in periods], lang)
+    by = formatting.format_date(date.fromisoformat(str(patch["paid_on"])), lang)
+    s = "s" if len(periods) > 1 else ""
+    return (f"iuran bulan {months} telah dibayar paling lambat {by}" if lang == "id" else
+            f"the contribution{s} for {months} had been paid by {by}")
+
+
 # --- proofs -------------------------------------------------------------------------------
 
 
@@ -215,7 +227,7 @@ DEFINITIONS = [
              "window is never in arrears.",
              "arrears_streak(member.contributions, param.cutoff_month, as_of, param.contribution_due_day)",
              scalar=arrears_streak, columnar=History(_arrears_columnar),
-             inversion=Inversion("member.contributions", 4, _patch, _apply),
+             inversion=Inversion("member.contributions", 4, _patch, _apply, _phrase),
              smt=Abstraction(("contributions", "month", "day", "due_day"), _realize_arrears, ("result >= 0",),
                              (("pay_contribution", "result <= before"),)),
              strict=False, unknown_from=(0, 1, 2, 3)),

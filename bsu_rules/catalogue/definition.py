@@ -71,12 +71,16 @@ class Inversion:
     """How a counterfactual goes through a call over a member history: the call reads ``field``
     (its first argument) and is inverted when it has ``arity`` arguments. ``patch(target, op,
     arguments, member)`` is the change of the record that makes the call's result meet ``op
-    target`` (None when none does); ``apply(member, patch)`` makes that change."""
+    target`` (None when none does); ``apply(member, patch)`` makes that change; ``phrase(patch,
+    bound, recorded, lang)`` says it as part of a sentence ("the wage the employer reported for July
+    2022 had been at most Rp3.500.000 (on record: …)"), ``bound`` being the words for the relation
+    ("at most") and ``recorded`` the value on record, both already in ``lang``."""
 
     field: str
     arity: int
     patch: Callable[[int, str, list[Any], Member], dict[str, Any] | None]
     apply: Callable[[Member, dict[str, Any]], Member]
+    phrase: Callable[[dict[str, Any], str, str, str], str]
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import operator
 import re
 from datetime import date
-from functools import reduce
+from functools import lru_cache, reduce
 from typing import TYPE_CHECKING, Any
 
 from bsu_rules import nik
@@ -36,6 +36,7 @@ BANK_PUNCTUATION = r"[.,()]"
 """Punctuation a bank name may carry that is no part of its name."""
 BANK_FORM_WORDS = frozenset({"BANK", "PT", "PERSERO", "TBK"})
 """Words of a bank's legal form, dropped from its key."""
+_SPACE, _PUNCTUATION = re.compile(SPACE), re.compile(BANK_PUNCTUATION)
 _VALID_NIK_HEAD, _INVALID_NIK = "320412", "0000000000000000"
 
 
@@ -52,9 +53,12 @@ def bank_key(name: str | None) -> str | None:
 
     "Bank  bri " -> "BRI", "PT. Bank Rakyat Indonesia (Persero), Tbk" -> "RAKYAT INDONESIA"; any
     other text keeps its words, so an unknown bank stays recognisable."""
-    if name is None:
-        return None
-    words = re.split(SPACE, re.sub(BANK_PUNCTUATION, " ", name.upper()))
+    return None if name is None else _bank_key(name)
+
+
+@lru_cache(maxsize=4096)  # a population names few banks, in few spellings
+def _bank_key(name: str) -> str:
+    words = _SPACE.split(_PUNCTUATION.sub(" ", name.upper()))
     return " ".join(w for w in words if w and w not in BANK_FORM_WORDS)
 
 

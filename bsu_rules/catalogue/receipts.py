@@ -34,6 +34,8 @@ def received(
     Unknown when the receipts, the programmes or a given year are unknown."""
     if receipts is None or programs is None or year is None:
         return None
+    if not receipts:
+        return False
     wanted = {str(p) for p in programs}
     if year is LEFT_OUT:
         return any(str(r.program) in wanted for r in receipts)

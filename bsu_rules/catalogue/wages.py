@@ -15,12 +15,14 @@ from bsu_rules.ruleset.types import INT, MONTH, WAGES
 if TYPE_CHECKING:
     import polars as pl
 
+    from bsu_rules import formatting
     from bsu_rules.evaluators import columnar_functions as cf
     from bsu_rules.evaluators.columnar_functions import Val
     from bsu_rules.prove.inputs import AbstractCall
 else:
     pl = deferred("polars")
     cf = deferred("bsu_rules.evaluators.columnar_functions")
+    formatting = deferred("bsu_rules.formatting")
 
 __all__ = ["DEFINITIONS", "last_wage"]
 
@@ -99,6 +101,13 @@ def _apply(member: Member, patch: dict[str, Any]) -> Member:
     return member.model_copy(update={"wages": wages})
 
 
+def _phrase(patch: dict[str, Any], bound: str, recorded: str, lang: str) -> str:
+    month = formatting.format_month(str(patch["period"]), lang)
+    wage = formatting.rupiah(int(str(patch["amount"])))
+    return (f"upah yang dilaporkan pemberi kerja untuk bulan {month} {bound} {wage}" if lang == "id" else
+            f"the wage the employer reported for {month} had been {bound} {wage}") + recorded
+
+
 # --- proofs -------------------------------------------------------------------------------
 
 
@@ -116,7 +125,7 @@ DEFINITIONS = [
     Function("last_wage", ((WAGES,), (MONTH,)), INT,
              "The last wage reported for a month at or before the given month.",
              "last_wage(member.wages, param.cutoff_month)", scalar=last_wage, columnar=History(_columnar),
-             inversion=Inversion("member.wages", 2, _patch, _apply),
+             inversion=Inversion("member.wages", 2, _patch, _apply, _phrase),
              smt=Abstraction(("wages", "month"), _realize, ("result >= 0",), (("raise_wage", "result >= before"),),
                              ("not (known(result) and month <= other_month) or known(other)",)),
              strict=False, unknown_from=(0, 1), own_unknown=True),

@@ -167,7 +167,7 @@ class _Analyser:
                 head, *rest = node.args
                 if not (isinstance(head, Name) and head.dotted == inversion.field) or any(self.deps(a) for a in rest):
                     return None
-                return _Term(inversion.field, label or unparse(node), INT, value,
+                return _Term(inversion.field, label or unparse(node), node.type, value,
                              [compile_node(a, self.env) for a in rest], inversion)
             case Name() | Lit() | ListLit() | Unary() | Binary() | BoolOp() | Cond():
                 return None  # a parameter, a constant or a computed value: nothing to change
