@@ -15,8 +15,8 @@ from strategies import BANK_NAMES, niks
 from bsu_rules.catalogue import FUNCTIONS, Abstraction, Columnar, Function, History, Inversion
 from bsu_rules.members import Contribution, Program, ProgramReceipt, WageReport
 from bsu_rules.months import month_index, month_text
-from bsu_rules.ruleset.expressions import Call, Name, parse
-from bsu_rules.ruleset.types import DECIMAL, HISTORIES, INT, STR, Type
+from bsu_rules.ruleset.expressions import Call, parse
+from bsu_rules.ruleset.types import DECIMAL, HISTORIES, INT, Type
 
 NAMES = sorted(FUNCTIONS)
 MONTHS = st.integers(month_index("2021-09"), month_index("2022-09")).map(month_text)
@@ -204,8 +204,3 @@ def test_columnar_equals_scalar(name: str, data: st.DataObject) -> None:
     want = [_scalar(f, [arg[r] for arg in per_row]) for r in range(rows)]
     assert all(_same(g, w) for g, w in zip(got, want, strict=True)), (types, per_row, got, want)
 
-
-def test_histories_are_the_member_histories() -> None:
-    assert {t.name for t in HISTORIES} == {"wages", "contributions", "receipts"}
-    assert STR.name in VALUES and isinstance(parse("known(member.kpj)"), Call)
-    assert isinstance(parse("member.kpj"), Name)
