@@ -12,8 +12,8 @@ from strategies import ANCHORS, members
 
 import bsu_rules
 from bsu_rules import Need, needed
+from bsu_rules.catalogue import FUNCTIONS
 from bsu_rules.members import Member
-from bsu_rules.ruleset.catalogue import FUNCTIONS
 from bsu_rules.ruleset.expressions import Call, walk
 from bsu_rules.ruleset.model import RuleSet
 
