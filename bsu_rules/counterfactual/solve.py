@@ -171,7 +171,7 @@ class _Analyser:
             case Name() | Lit() | ListLit() | Unary() | Binary() | BoolOp() | Cond():
                 return None  # a parameter, a constant or a computed value: nothing to change
             case _:
-                raise Unhandled(node, "counterfactual term")
+                raise Unhandled(node, "counterfactual")
 
     @staticmethod
     def _fixed(deps: list[str]) -> Solver:
