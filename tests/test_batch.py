@@ -283,3 +283,11 @@ def test_small_text_files_line_by_line(tmp_path: Path) -> None:
         counts = batch(tmp_path / name, tmp_path / f"{name}.parquet")
         assert counts.line() == "0 read = 0 decided + 0 rejected"
         assert pl.read_parquet(tmp_path / f"{name}.parquet").height == 0
+
+
+@pytest.mark.parametrize("key", [b"secret", b"k" * 100, "kunci-rahasia-\u00fc".encode(), b"\xff\x00not text", b""])
+def test_nik_keys_are_hmac_sha256_whatever_the_key(key: bytes) -> None:
+    niks = ["3215014107900001", None, "1171015203850002"]
+    expected = [None if n is None else hmac.new(key, n.encode(), "sha256").hexdigest() for n in niks]
+    assert nik_keys(pa.array(niks), key).to_pylist() == expected
+    assert nik_keys(pa.chunked_array([pa.array(niks[:1]), pa.array(niks[1:])]), key).to_pylist() == expected

@@ -26,6 +26,7 @@ from typing import Any, Protocol
 
 import numpy as np
 import polars as pl
+import polars_hash as plh
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -87,18 +88,28 @@ def load_plan(ruleset_path: str, on: date | None) -> Plan:
     return load_ruleset(ruleset_path).plan(on)
 
 
-RUN_KEY = secrets.token_bytes(32)
-"""The key ``nik_key`` uses when the caller gives none: random per process, so the pseudonyms join a
-run's rows (one NIK, one payment) and mean nothing afterwards; outputs then leave ``nik_key`` empty."""
+RUN_KEY = secrets.token_hex(32).encode()
+"""The key ``nik_key`` uses when the caller gives none: random per process (256 bits, as text), so
+the pseudonyms join a run's rows (one NIK, one payment) and mean nothing afterwards; outputs then
+leave ``nik_key`` empty."""
 
 
-def nik_keys(niks: pa.Array, key: bytes | None = None) -> pa.Array:
+def nik_keys(niks: pa.Array | pa.ChunkedArray, key: bytes | None = None) -> pa.Array:
     """HMAC-SHA256(key, NIK) (hex) of each NIK: a join key that does not show the NIK and cannot be
-    reversed without the key (the pseudonym the decision log uses for the same key)."""
+    reversed without the key (the pseudonym the decision log uses for the same key).
+
+    Computed by a native kernel (``polars-hash``) over the whole column; a key that is not UTF-8
+    text, which that kernel cannot take, is applied in Python, one NIK at a time."""
     key = RUN_KEY if key is None else key
-    digests = [None if nik is None else hmac.new(key, nik.encode(), "sha256").hexdigest()
-               for nik in niks.cast(pa.string()).to_pylist()]
-    return pa.array(digests, pa.string())
+    niks = niks.cast(pa.string())
+    try:
+        text = key.decode("utf-8")
+    except UnicodeDecodeError:
+        digests = [None if nik is None else hmac.new(key, nik.encode(), "sha256").hexdigest()
+                   for nik in niks.to_pylist()]
+        return pa.array(digests, pa.string())
+    frame = pl.DataFrame([pl.Series("nik", niks, dtype=pl.String)])
+    return frame.select(plh.col("nik").chash.hmac_sha256(key=text)).to_series().to_arrow().cast(pa.string())
 
 
 def mask_niks(niks: pa.Array) -> pa.Array:
