@@ -289,3 +289,17 @@ def test_nik_keys_are_hmac_sha256_whatever_the_key(key: bytes) -> None:
     expected = [None if n is None else hmac.new(key, n.encode(), "sha256").hexdigest() for n in niks]
     assert nik_keys(pa.array(niks), key).to_pylist() == expected
     assert nik_keys(pa.chunked_array([pa.array(niks[:1]), pa.array(niks[1:])]), key).to_pylist() == expected
+
+
+@pytest.mark.parametrize(("periods", "field"), [
+    (["2022-05", "2022-06", "2022-07"], None), (["2022-07", "2022-06", "2022-05"], None),
+    (["2022-06", "2022-07", "2022-06"], "wages[2].period"), (["2022-07", "2022-07"], "wages[1].period"),
+    (["2022-07", "2022-05", "2022-06", "2022-05"], "wages[3].period"),
+])
+def test_a_period_named_twice_is_found_in_any_order(periods: list[str], field: str | None) -> None:
+    table, _ = block(3, 5, malformed=False)
+    wages = [[{"period": p, "amount": 3_000_000 + i} for i, p in enumerate(periods)]] * 3
+    table = table.set_column(table.schema.get_field_index("wages"), "wages",
+                             pa.array(wages, table.schema.field("wages").type))
+    out = decide_batch("bsu-2022", None, table, "scalar")
+    assert out["reject_field"].to_pylist() == [field] * 3

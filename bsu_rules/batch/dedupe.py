@@ -95,17 +95,13 @@ Decide = Callable[[pa.Table], pa.Table]
 
 def settle(chunks: Iterable[pa.Table], rows: np.ndarray, decide: Decide) -> pa.Table:
     """The rows not paid because their NIK is paid under another row (``RESOLUTION_SCHEMA``, by row):
-    ``rows`` (from ``Repeats``) are taken from the chunks, decided, and ranked."""
-    found = []
-    if rows.size:
-        for table in chunks:
-            picked = table.filter(pa.array(np.isin(table[ROW].to_numpy(), rows)))
-            if picked.num_rows:
-                decided = decide(picked)
-                found.append(decided.filter(pc.equal(decided["outcome"], "eligible")).select(list(KEYS)))
-    if not found:
+    ``rows`` (from ``Repeats``) are taken from the chunks and decided together, then ranked."""
+    if not rows.size:
         return RESOLUTION_SCHEMA.empty_table()
-    frame = pl.from_arrow(pa.concat_tables(found))
+    picked = [table.filter(pa.array(np.isin(table[ROW].to_numpy(), rows))) for table in chunks]
+    decided = decide(pa.concat_tables(picked, promote_options="permissive").combine_chunks())
+    eligible = decided.filter(pc.equal(decided["outcome"], "eligible")).select(list(KEYS))
+    frame = pl.from_arrow(eligible)
     assert isinstance(frame, pl.DataFrame)
     out = resolve(frame).to_arrow()
     return pa.table([out["row"].cast(pa.int64()), out["duplicate_of"].cast(pa.string())], schema=RESOLUTION_SCHEMA)

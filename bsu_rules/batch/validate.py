@@ -229,7 +229,7 @@ def _check_history(p: _Problems, values: pa.Array, name: str, spec: Group, unrea
     keep = np.ones(len(items), dtype=bool)
     if name in PERIODIC and len(items):
         flawed = np.unique(np.concatenate([unread, *p.index[before:]]))
-        suspect = np.isin(parent, _repeats_possible(struct.field("period"), parent))
+        suspect = np.isin(parent, _repeats_possible(struct.field("period"), parent, len(values)))
         if suspect.any():
             keep[suspect] = _one_row_per_period(p, struct.filter(pa.array(suspect)), parent[suspect],
                                                 position[suspect], name, flawed)
@@ -241,19 +241,19 @@ def _check_history(p: _Problems, values: pa.Array, name: str, spec: Group, unrea
     return pa.ListArray.from_arrays(offsets, struct.filter(pa.array(keep)), mask=values.is_null())
 
 
-def _repeats_possible(periods: pa.Array, parent: np.ndarray) -> np.ndarray:
+def _repeats_possible(periods: pa.Array, parent: np.ndarray, members: int) -> np.ndarray:
     """The members whose history might name a period twice: those whose known periods neither
     strictly rise nor strictly fall down the list (most histories are in order: cleared at once)."""
-    known = np.flatnonzero(periods.is_valid().to_numpy(zero_copy_only=False))
-    if known.size < 2:
-        return np.zeros(0, dtype=np.int64)
-    values = periods.take(pa.array(known)) if known.size < len(periods) else periods
-    owner = parent[known]
+    encoded = pc.dictionary_encode(periods)
+    rank = np.argsort(np.argsort(encoded.dictionary.to_numpy(zero_copy_only=False)))  # few distinct periods
+    codes = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False)
+    known = codes >= 0
+    owner, code = parent[known], rank[codes[known]]
     pairs = owner[1:] == owner[:-1]
-    now, before = values.slice(1), values.slice(0, len(values) - 1)
-    not_rising = owner[1:][pairs & pc.less_equal(now, before).to_numpy(zero_copy_only=False)]
-    not_falling = owner[1:][pairs & pc.greater_equal(now, before).to_numpy(zero_copy_only=False)]
-    return np.intersect1d(not_rising, not_falling)
+    not_rising, not_falling = np.zeros(members, dtype=bool), np.zeros(members, dtype=bool)
+    not_rising[owner[1:][pairs & (code[1:] <= code[:-1])]] = True
+    not_falling[owner[1:][pairs & (code[1:] >= code[:-1])]] = True
+    return np.flatnonzero(not_rising & not_falling)
 
 
 def _one_row_per_period(p: _Problems, items: pa.StructArray, parent: np.ndarray, position: np.ndarray, name: str,
