@@ -39,7 +39,7 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 ZEN_GRAPH = HERE / "zen" / "bsu-2022.json"
-POLARS_PIPELINES = (HERE / "polars_baseline.py", HERE / "polars_standin.py")  # the first that exists
+POLARS_PIPELINES = (HERE / "polars_baseline.py",)
 ON = date(2022, 9, 5)
 CHUNK = 250_000
 

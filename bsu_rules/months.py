@@ -1,21 +1,27 @@
-"""Months inside the engine: an integer index, months since year 0 (``"2022-07"`` is 2022 * 12 + 6).
+"""Months inside the engine: one integer per month, ``year * 12 + month - 1``.
 
-Rule files, member records and decisions spell months ``"YYYY-MM"``; evaluators that compare or
-shift months work on the index, so that ``month_index(a) < month_index(b)`` exactly when month
-``a`` comes before ``b`` and adding n moves n months.
+Records, parameters and decisions keep months as ``"YYYY-MM"`` text; the engine converts at the
+edge with these two functions and counts months as integers inside.
 """
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 __all__ = ["month_index", "month_text"]
 
 
+@lru_cache(maxsize=4096)
 def month_index(month: str) -> int:
-    """``"2022-07"`` -> 24270 (2022 * 12 + 6)."""
-    return int(month[:4]) * 12 + int(month[5:7]) - 1
+    """``"2022-07"`` -> 2022 * 12 + 6; ValueError if ``month`` is not "YYYY-MM" (month 01-12)."""
+    if len(month) != 7 or month[4] != "-" or not (month[:4] + month[5:]).isdigit() or not month.isascii():
+        raise ValueError(f"{month!r} is not a month (YYYY-MM)")
+    number = int(month[5:])
+    if not 1 <= number <= 12:
+        raise ValueError(f"{month!r} is not a month (YYYY-MM)")
+    return int(month[:4]) * 12 + number - 1
 
 
 def month_text(index: int) -> str:
-    """24270 -> ``"2022-07"``: the inverse of ``month_index``."""
-    year, month = divmod(index, 12)
-    return f"{year:04d}-{month + 1:02d}"
+    """The inverse of :func:`month_index`: 2022 * 12 + 6 -> ``"2022-07"``."""
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"

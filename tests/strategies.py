@@ -19,7 +19,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from bsu_rules.facts import add_months
+from bsu_rules.catalogue.calendar import add_months
 from bsu_rules.members import Citizenship, EmploymentType, ParticipantCategory, Program
 from bsu_rules.nik import PROVINCES
 

@@ -228,9 +228,7 @@ def test_a_failed_run_leaves_no_files_and_the_next_cleans_stale_ones(population:
 
     def crash(*a: Any, **k: Any) -> Any:
         raise OSError("No space left on device")
-    monkeypatch.setattr(batch_run, "duplicates", crash, raising=False)
-    import bsu_rules.batch.dedupe as dedupe
-    monkeypatch.setattr(dedupe, "duplicates", crash)
+    monkeypatch.setattr(batch_run, "mark", crash)  # fails once some decisions are written
     with pytest.raises(OSError):
         run_batch("bsu-2022", source, out, engine="scalar", chunk_size=500)
     assert list(tmp_path.iterdir()) == []  # the stale file cleaned, the failed run's files removed
@@ -283,3 +281,25 @@ def test_small_text_files_line_by_line(tmp_path: Path) -> None:
         counts = batch(tmp_path / name, tmp_path / f"{name}.parquet")
         assert counts.line() == "0 read = 0 decided + 0 rejected"
         assert pl.read_parquet(tmp_path / f"{name}.parquet").height == 0
+
+
+@pytest.mark.parametrize("key", [b"secret", b"k" * 100, "kunci-rahasia-\u00fc".encode(), b"\xff\x00not text", b""])
+def test_nik_keys_are_hmac_sha256_whatever_the_key(key: bytes) -> None:
+    niks = ["3215014107900001", None, "1171015203850002"]
+    expected = [None if n is None else hmac.new(key, n.encode(), "sha256").hexdigest() for n in niks]
+    assert nik_keys(pa.array(niks), key).to_pylist() == expected
+    assert nik_keys(pa.chunked_array([pa.array(niks[:1]), pa.array(niks[1:])]), key).to_pylist() == expected
+
+
+@pytest.mark.parametrize(("periods", "field"), [
+    (["2022-05", "2022-06", "2022-07"], None), (["2022-07", "2022-06", "2022-05"], None),
+    (["2022-06", "2022-07", "2022-06"], "wages[2].period"), (["2022-07", "2022-07"], "wages[1].period"),
+    (["2022-07", "2022-05", "2022-06", "2022-05"], "wages[3].period"),
+])
+def test_a_period_named_twice_is_found_in_any_order(periods: list[str], field: str | None) -> None:
+    table, _ = block(3, 5, malformed=False)
+    wages = [[{"period": p, "amount": 3_000_000 + i} for i, p in enumerate(periods)]] * 3
+    table = table.set_column(table.schema.get_field_index("wages"), "wages",
+                             pa.array(wages, table.schema.field("wages").type))
+    out = decide_batch("bsu-2022", None, table, "scalar")
+    assert out["reject_field"].to_pylist() == [field] * 3

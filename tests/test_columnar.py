@@ -326,12 +326,15 @@ def test_bank_key_parity(names: list[str | None]) -> None:
     """The Polars ``bank_key`` normalises every name exactly as the scalar one does."""
     import polars as pl
 
-    from bsu_rules.evaluators.columnar_functions import FUNCTIONS, Val
-    from bsu_rules.facts import bank_key
+    from bsu_rules.catalogue import FUNCTIONS, Columnar
+    from bsu_rules.catalogue.identity import bank_key
+    from bsu_rules.evaluators.columnar_functions import Val
     from bsu_rules.ruleset.types import STR
 
     column = Val(STR, expr=pl.col("bank"), dtype=pl.String())
-    built = FUNCTIONS["bank_key"](STR, [column])
+    columnar = FUNCTIONS["bank_key"].columnar
+    assert isinstance(columnar, Columnar)
+    built = columnar.build(STR, [column])
     assert built.expr is not None
     got = pl.DataFrame({"bank": pl.Series(names, dtype=pl.String)}).select(built.expr).to_series().to_list()
     assert got == [bank_key(n) for n in names]

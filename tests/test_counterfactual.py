@@ -14,11 +14,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bsu_rules import load_ruleset, parse_member
+from bsu_rules.catalogue.calendar import add_months
+from bsu_rules.catalogue.contributions import arrears_start
 from bsu_rules.counterfactual import FIXED, apply_changes, apply_hint
 from bsu_rules.decisions import Change, Decision, Hint, Outcome, RuleResult
 from bsu_rules.evaluators.scalar import Plan
 from bsu_rules.explain import render_text
-from bsu_rules.facts import add_months, arrears_start
 from bsu_rules.members import Citizenship, EmploymentType, Member, ParticipantCategory, Program
 from bsu_rules.ruleset.types import member_fields
 

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from bsu_rules.ruleset.catalogue import FUNCTIONS
+from bsu_rules.catalogue import FUNCTIONS
+from bsu_rules.catalogue.reference import function_table
 
 LANGUAGE = (Path(__file__).resolve().parents[1] / "docs" / "language.md").read_text("utf-8")
 
@@ -15,6 +16,10 @@ LANGUAGE = (Path(__file__).resolve().parents[1] / "docs" / "language.md").read_t
 def test_every_function_is_documented_with_its_example(name: str) -> None:
     assert f"| `{name}` |" in LANGUAGE
     assert f"`{FUNCTIONS[name].example}`" in LANGUAGE
+
+
+def test_the_function_table_is_generated_from_the_catalogue() -> None:
+    assert function_table() in LANGUAGE, "refresh docs/language.md with: python -m bsu_rules.catalogue.reference"
 
 
 @pytest.mark.parametrize("which", ["member", "decision", "ruleset"])

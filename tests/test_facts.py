@@ -1,4 +1,4 @@
-"""Tests for bsu_rules.facts (the fact catalogue)."""
+"""The catalogue functions' scalar implementations, family by family (``bsu_rules.catalogue``)."""
 
 from __future__ import annotations
 
@@ -10,20 +10,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bsu_rules.facts import (
-    add_months,
-    arrears_streak,
-    bank_key,
-    contribution_billed,
-    last_wage,
-    month_end,
-    month_of,
-    month_start,
-    province,
-    received,
-    round_up,
-)
+from bsu_rules.catalogue.calendar import add_months, month_end, month_of, month_start
+from bsu_rules.catalogue.contributions import arrears_streak, contribution_billed
+from bsu_rules.catalogue.identity import bank_key, province
+from bsu_rules.catalogue.numbers import round_up
+from bsu_rules.catalogue.receipts import received
+from bsu_rules.catalogue.wages import last_wage
 from bsu_rules.members import Contribution, Program, ProgramReceipt, WageReport
+from bsu_rules.months import month_index, month_text
 
 AS_OF = date(2021, 7, 31)
 
@@ -263,6 +257,8 @@ def test_received() -> None:
 def test_received_unknown() -> None:
     assert received(None, ["PKH"]) is None
     assert received([ProgramReceipt(program="PKH", year=2022)], None) is None
+    assert received([ProgramReceipt(program="PKH", year=2022)], ["PKH"], None) is None  # a year given, unknown
+    assert received([ProgramReceipt(program="PKH", year=2022)], ["PKH"]) is True  # no year given: any year
 
 
 # --- province -------------------------------------------------------------------------------
@@ -354,3 +350,24 @@ def test_bank_key_is_idempotent(name: str) -> None:
     once = bank_key(name)
     assert once is not None and bank_key(once) == once
     assert "BANK" not in once.split(" ") and "  " not in once and once == once.strip(" ")
+
+
+# --- month indexes ----------------------------------------------------------------------------
+
+
+@given(months)
+def test_month_index_round_trip(month: str) -> None:
+    index = month_index(month)
+    assert month_text(index) == month
+    assert index == int(month[:4]) * 12 + int(month[5:]) - 1
+
+
+@given(months, months)
+def test_month_index_orders_as_the_text(a: str, b: str) -> None:
+    assert (month_index(a) < month_index(b)) == (a < b)
+
+
+@pytest.mark.parametrize("bad", ["2021-13", "2021-00", "2021-6", "202106", "", "2021-06\n", "２０２１-06"])
+def test_month_index_rejects_non_months(bad: str) -> None:
+    with pytest.raises(ValueError):
+        month_index(bad)

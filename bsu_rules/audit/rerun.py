@@ -8,7 +8,7 @@ record from a member snapshot with the same input hash (needed when the NIK is p
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -91,10 +91,7 @@ class ReplayReport:
 
     @property
     def counts(self) -> dict[str, int]:
-        out = {s.value: 0 for s in Status}
-        for item in self.items:
-            out[item.status.value] += 1
-        return out
+        return tally(self.items)
 
     @property
     def ok(self) -> bool:
@@ -108,14 +105,26 @@ class ReplayReport:
         return [i.row() for i in self.items]
 
     def summary(self) -> str:
-        """The summary table: decisions per status, then the chain."""
-        lines = [f"{'status':<16} {'decisions':>9}"]
-        lines += [f"{k:<16} {v:>9}" for k, v in self.counts.items()]
-        lines.append(f"{'total':<16} {len(self.items):>9}")
-        return "\n".join([*lines, f"chain: {self.chain}"])
+        return summary(self.counts, self.chain)
 
     def __str__(self) -> str:
         return self.summary()
+
+
+def tally(items: Iterable[ReplayItem], counts: dict[str, int] | None = None) -> dict[str, int]:
+    """Decisions per status (added to ``counts`` if given)."""
+    out = counts if counts is not None else {s.value: 0 for s in Status}
+    for item in items:
+        out[item.status.value] += 1
+    return out
+
+
+def summary(counts: dict[str, int], chain: Verification) -> str:
+    """The summary table: decisions per status, then the chain."""
+    lines = [f"{'status':<16} {'decisions':>9}"]
+    lines += [f"{k:<16} {v:>9}" for k, v in counts.items()]
+    lines.append(f"{'total':<16} {sum(counts.values()):>9}")
+    return "\n".join([*lines, f"chain: {chain}"])
 
 
 def replay(log: str | Path, archive: str | Path, members: Members | None = None, *,

@@ -82,6 +82,22 @@ class Reader:
             return self._parquet()
         return self._jsonl() if self.format == ".jsonl" else self._csv()
 
+    def niks(self) -> Iterator[tuple[np.ndarray, pa.Array]]:
+        """Parquet only: the row numbers and NIKs of the whole file, a batch at a time, reading that
+        one column (nothing when it is absent or not text: the rows say so when read in full)."""
+        schema = self.parquet.schema_arrow
+        kind = schema.field("nik").type if "nik" in schema.names else pa.null()
+        kind = kind.value_type if pa.types.is_dictionary(kind) else kind
+        if not (pa.types.is_string(kind) or pa.types.is_large_string(kind)):
+            return
+        first = 1
+        try:
+            for batch in self.parquet.iter_batches(batch_size=self.chunk_size, columns=["nik"]):
+                yield np.arange(first, first + batch.num_rows, dtype=np.int64), batch.column(0)
+                first += batch.num_rows
+        except (pa.ArrowException, OSError):
+            raise InputError([(str(self.path), f"the Parquet file is damaged after row {first - 1}")]) from None
+
     def _parquet(self) -> Iterator[Chunk]:
         first = 1
         batches = self.parquet.iter_batches(batch_size=self.chunk_size)

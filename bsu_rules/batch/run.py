@@ -3,8 +3,10 @@
 ``decide_batch`` is the unit of work: one Arrow table of member rows in (``read.py`` layout),
 one row per input row out (``BATCH_SCHEMA``), malformed rows included as ``outcome = "rejected"``.
 It is pure and its arguments pickle (a rule-file path and a date), so the same function runs on
-a local chunk, a Dask partition or a Spark ``mapInArrow`` batch. ``run_batch`` streams a whole
-file through it in bounded chunks, then settles one NIK, one payment (``dedupe.py``).
+a local chunk, a Dask partition or a Spark ``mapInArrow`` batch. ``run_batch`` first settles one
+NIK, one payment from the few rows whose NIK repeats (``dedupe.py``), then streams the whole file
+through ``decide_parts`` in bounded chunks, two at a time (Polars and Arrow work outside the GIL),
+and writes each chunk's decisions once, at their final place.
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ import importlib
 import json
 import os
 import secrets
-from collections.abc import Callable, Iterator
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
@@ -26,13 +29,15 @@ from typing import Any, Protocol
 
 import numpy as np
 import polars as pl
+import polars_hash as plh
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from bsu_rules._version import __version__
-from bsu_rules.batch.dedupe import Keys, duplicates
+from bsu_rules.batch.dedupe import HASH_SEED, Repeats, mark, settle
 from bsu_rules.batch.fallback import ScalarTablePlan
 from bsu_rules.batch.read import Chunk, Reader
+from bsu_rules.batch.spool import Spool
 from bsu_rules.batch.validate import REJECT_SCHEMA, ROW, validate
 from bsu_rules.batch.write import Writer, clean_stale, default_rejects, manifest_path, temporary
 from bsu_rules.evaluators.scalar import Plan
@@ -54,7 +59,6 @@ BATCH_SCHEMA = pa.schema([*DECISION_SCHEMA, ("record_hash", pa.uint64()), ("reje
 """What ``decide_batch`` returns: decisions plus a content hash (the last dedupe tie-break) and,
 for rejected rows, the first bad field and every problem."""
 PARTIAL_SCHEMA = pa.schema([*DECISION_SCHEMA, ("record_hash", pa.uint64())])
-HASH_SEED = 20220905
 
 
 class TablePlan(Protocol):
@@ -89,18 +93,28 @@ def load_plan(ruleset_path: str, on: date | None) -> Plan:
     return load_ruleset(ruleset_path).plan(on)
 
 
-RUN_KEY = secrets.token_bytes(32)
-"""The key ``nik_key`` uses when the caller gives none: random per process, so the pseudonyms join a
-run's rows (one NIK, one payment) and mean nothing afterwards; outputs then leave ``nik_key`` empty."""
+RUN_KEY = secrets.token_hex(32).encode()
+"""The key ``nik_key`` uses when the caller gives none: random per process (256 bits, as text), so
+the pseudonyms join a run's rows (one NIK, one payment) and mean nothing afterwards; outputs then
+leave ``nik_key`` empty."""
 
 
-def nik_keys(niks: pa.Array, key: bytes | None = None) -> pa.Array:
+def nik_keys(niks: pa.Array | pa.ChunkedArray, key: bytes | None = None) -> pa.Array:
     """HMAC-SHA256(key, NIK) (hex) of each NIK: a join key that does not show the NIK and cannot be
-    reversed without the key (the pseudonym the decision log uses for the same key)."""
+    reversed without the key (the pseudonym the decision log uses for the same key).
+
+    Computed by a native kernel (``polars-hash``) over the whole column; a key that is not UTF-8
+    text, which that kernel cannot take, is applied in Python, one NIK at a time."""
     key = RUN_KEY if key is None else key
-    digests = [None if nik is None else hmac.new(key, nik.encode(), "sha256").hexdigest()
-               for nik in niks.cast(pa.string()).to_pylist()]
-    return pa.array(digests, pa.string())
+    niks = niks.cast(pa.string())
+    try:
+        text = key.decode("utf-8")
+    except UnicodeDecodeError:
+        digests = [None if nik is None else hmac.new(key, nik.encode(), "sha256").hexdigest()
+                   for nik in niks.to_pylist()]
+        return pa.array(digests, pa.string())
+    frame = pl.DataFrame([pl.Series("nik", niks, dtype=pl.String)])
+    return frame.select(plh.col("nik").chash.hmac_sha256(key=text)).to_series().to_arrow().cast(pa.string())
 
 
 def mask_niks(niks: pa.Array) -> pa.Array:
@@ -123,9 +137,12 @@ def _plan(plan_or_ruleset_path: Plan | str | Path, on: date | None) -> Plan:
         load_plan(str(plan_or_ruleset_path), on)
 
 
-def decide_parts(plan: Plan, table: pa.Table, engine: str | None = None,
-                 key: bytes | None = None) -> tuple[pa.Table, pa.Table]:
-    """Decide a chunk: (decisions in ``PARTIAL_SCHEMA``, rejects in ``REJECT_SCHEMA``)."""
+def decide_parts(plan: Plan, table: pa.Table, engine: str | None = None, key: bytes | None = None,
+                 hashes: bool = True) -> tuple[pa.Table, pa.Table]:
+    """Decide a chunk: (decisions in ``PARTIAL_SCHEMA``, rejects in ``REJECT_SCHEMA``).
+
+    ``nik_key`` is HMAC-SHA256(key, NIK), empty without ``key``; ``record_hash`` is empty unless
+    ``hashes`` (only the dedupe ranking reads it)."""
     if ROW not in table.column_names:
         table = table.add_column(0, ROW, pa.array(np.arange(1, table.num_rows + 1, dtype=np.int64)))
     members, rejects = validate(table)
@@ -138,12 +155,14 @@ def decide_parts(plan: Plan, table: pa.Table, engine: str | None = None,
     eligible = pc.equal(decided["outcome"], "eligible")
     niks = members["nik"].combine_chunks()
     columns: dict[str, Any] = {
-        "row": members[ROW], "nik": mask_niks(niks), "nik_key": nik_keys(niks, key), "kpj": members["kpj"],
+        "row": members[ROW], "nik": mask_niks(niks), "kpj": members["kpj"],
+        "nik_key": nik_keys(niks, key) if key is not None else pa.nulls(n, pa.string()),
         **{c: decided[c] for c in ("outcome", "failed", "unknown", "priority", "flags")},
         "benefit": pc.if_else(eligible, decided["benefit"], pa.scalar(None, pa.int64())),
         "channel": pc.if_else(eligible, decided["channel"], pa.scalar(None, pa.string())),
         "duplicate_of": pa.nulls(n, pa.string()), "ruleset_sha256": pa.repeat(plan.ruleset.sha256, n),
-        "on": pa.repeat(pa.scalar(plan.on, pa.date32()), n), "record_hash": record_hashes(members),
+        "on": pa.repeat(pa.scalar(plan.on, pa.date32()), n),
+        "record_hash": record_hashes(members) if hashes else pa.nulls(n, pa.uint64()),
     }
     return pa.table([columns[f.name] for f in PARTIAL_SCHEMA], schema=PARTIAL_SCHEMA), rejects
 
@@ -154,8 +173,9 @@ def decide_batch(plan_or_ruleset_path: Plan | str | Path, on: date | None, table
 
     ``table`` is a chunk from ``read.Reader`` (or any table with the contract's columns; ``_row``
     numbers rows from 1 when absent). Pass a rule-file path and a date (the plan is loaded once
-    per process) or a ready ``Plan`` (``on`` is then ignored)."""
-    good, rejects = decide_parts(_plan(plan_or_ruleset_path, on), table, engine, key)
+    per process) or a ready ``Plan`` (``on`` is then ignored). ``nik_key`` uses ``key``, or this
+    process's random key."""
+    good, rejects = decide_parts(_plan(plan_or_ruleset_path, on), table, engine, RUN_KEY if key is None else key)
     n, r = good.num_rows, rejects.num_rows
     good = good.append_column("reject_field", pa.nulls(n, pa.string())) \
         .append_column("reject_message", pa.nulls(n, pa.string()))
@@ -207,32 +227,35 @@ def run_batch(ruleset: str | Path | RuleSet, source: str | Path, output: str | P
     for target in finals:
         clean_stale(target)
     run_id = f"{os.getpid()}-{secrets.token_hex(4)}"
-    partial, out_tmp, rejects_tmp, manifest_tmp = (temporary(output, run_id).with_suffix(".arrow"),
-                                                   *(temporary(f, run_id) for f in finals))
-    counts, keys = Counts(), Keys()
+    spool, out_tmp, rejects_tmp, manifest_tmp = (temporary(output, run_id).with_suffix(".arrow"),
+                                                 *(temporary(f, run_id) for f in finals))
+    counts = Counts()
     try:
-        with pa.OSFile(str(partial), "wb") as sink, \
-                pa.ipc.new_file(sink, PARTIAL_SCHEMA, options=pa.ipc.IpcWriteOptions(compression="lz4")) as part, \
-                Writer(rejects_tmp, REJECT_SCHEMA) as rejected, \
-                ThreadPoolExecutor(2, thread_name_prefix="bsu-batch") as pool:
-            writing: Future[None] | None = None
-            for chunk in _prefetch(iter(reader), pool):  # reading, deciding and writing overlap
-                good, bad = decide_parts(plan, chunk.table, engine, key)
-                counts.read += chunk.table.num_rows
-                keys.add(good)
-                if writing is not None:
-                    writing.result()
-                writing = pool.submit(_write, part, good, rejected, bad)
-                if progress:
-                    progress(chunk.done, chunk.table.num_rows)
-            if writing is not None:
-                writing.result()
-        counts.rejected = rejected.rows
-        resolution = duplicates(partial, keys.repeated())
+        repeats = Repeats()
+        chunks: Iterable[Chunk]
+        if reader.format == ".parquet":
+            for rows, niks in reader.niks():
+                repeats.add(rows, niks)
+            chunks = reader
+        else:
+            chunks = Spool(_reported(reader, progress), spool, repeats.add)
+            progress = None
+        decide = functools.partial(decide_parts, plan, engine=engine, key=RUN_KEY if key is None else key)
+        resolution = settle((c.table for c in chunks), repeats.rows(), lambda t: decide(t)[0])
         counts.duplicates = resolution.num_rows
-        with Writer(out_tmp, DECISION_SCHEMA) as final:
-            counts.outcomes = final.copy_from(partial, resolution, keep_key=key is not None)
-            counts.decided = final.rows
+        outcomes: Counter[str] = Counter()
+        with Writer(out_tmp, DECISION_SCHEMA) as final, Writer(rejects_tmp, REJECT_SCHEMA) as rejected:
+            for chunk, (good, bad) in _decided(_reported(chunks, progress), plan, engine, key):
+                counts.read += chunk.table.num_rows
+                good = mark(good, resolution)
+                for item in pc.value_counts(good["outcome"]).to_pylist():
+                    outcomes[item["values"]] += item["counts"]
+                final.write(good)
+                rejected.write(bad)
+            counts.decided, counts.rejected = final.rows, rejected.rows
+        outcomes["duplicate"] = counts.duplicates
+        outcomes["paid"] = outcomes["eligible"] - counts.duplicates
+        counts.outcomes = dict(outcomes)
         if counts.holds:
             manifest = {
                 "engine": f"bsu-rules {__version__}", "input": {"path": str(source), "sha256": file_sha256(source)},
@@ -247,7 +270,7 @@ def run_batch(ruleset: str | Path | RuleSet, source: str | Path, output: str | P
             for tmp, final_path in ((rejects_tmp, rejects), (out_tmp, output), (manifest_tmp, finals[2])):
                 os.replace(tmp, final_path)
     finally:
-        for tmp in (partial, out_tmp, rejects_tmp, manifest_tmp):
+        for tmp in (spool, out_tmp, rejects_tmp, manifest_tmp):
             tmp.unlink(missing_ok=True)
     return counts
 
@@ -260,9 +283,32 @@ def file_sha256(path: str | Path) -> str:
     return digest.hexdigest()
 
 
-def _write(part: pa.ipc.RecordBatchFileWriter, good: pa.Table, rejected: Any, bad: pa.Table) -> None:
-    part.write_table(good)
-    rejected.write(bad)
+IN_FLIGHT = 2
+"""Chunks decided at once (one per core of a small machine; each holds a chunk's working memory)."""
+
+
+def _decided(chunks: Iterable[Chunk], plan: Plan, engine: str | None,
+             key: bytes | None) -> Iterator[tuple[Chunk, tuple[pa.Table, pa.Table]]]:
+    """Each chunk with its decisions and rejects, in input order; the next chunk is read and
+    ``IN_FLIGHT`` chunks are decided in the background while the caller writes."""
+    with ThreadPoolExecutor(1, thread_name_prefix="bsu-read") as reading, \
+            ThreadPoolExecutor(IN_FLIGHT, thread_name_prefix="bsu-decide") as deciding:
+        pending: deque[tuple[Chunk, Future[tuple[pa.Table, pa.Table]]]] = deque()
+        for chunk in _prefetch(iter(chunks), reading):
+            pending.append((chunk, deciding.submit(decide_parts, plan, chunk.table, engine, key, False)))
+            if len(pending) > IN_FLIGHT:
+                done, decided = pending.popleft()
+                yield done, decided.result()
+        while pending:
+            done, decided = pending.popleft()
+            yield done, decided.result()
+
+
+def _reported(chunks: Iterable[Chunk], progress: Callable[[int, int], None] | None) -> Iterator[Chunk]:
+    for chunk in chunks:
+        yield chunk
+        if progress:
+            progress(chunk.done, chunk.table.num_rows)
 
 
 def _prefetch(chunks: Iterator[Chunk], pool: ThreadPoolExecutor) -> Iterator[Chunk]:

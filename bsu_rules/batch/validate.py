@@ -102,12 +102,20 @@ def _check_leaf(p: _Problems, values: pa.Array, spec: Leaf, rows: np.ndarray, pa
     if spec.kind == "enum":
         ok, what = pc.is_in(values, pa.array(spec.choices)), "is not one of " + ", ".join(spec.choices)
     elif spec.pattern is not None:
-        ok, what = pc.match_substring_regex(values, spec.pattern), _pattern_message(spec)
+        ok, what = _matches(values, spec.pattern, spec.kind == "month"), _pattern_message(spec)
     else:
         return values
     bad = _false(pc.or_(ok, values.is_null()))
     p.add(rows[bad], lambda i: path(bad[i]), lambda i: _describe(path(bad[i]), values[bad[i]].as_py(), what))
     return values
+
+
+def _matches(values: pa.Array, pattern: str, few: bool) -> pa.Array:
+    """Whether each value matches; with ``few`` distinct values (months), each is matched once."""
+    if not few:
+        return pc.match_substring_regex(values, pattern)
+    encoded = pc.dictionary_encode(values)
+    return pc.match_substring_regex(encoded.dictionary, pattern).take(encoded.indices)
 
 
 def _pattern_message(spec: Leaf) -> str:
@@ -208,7 +216,9 @@ def _check_history(p: _Problems, values: pa.Array, name: str, spec: Group, unrea
     children = []
     fields = {k: v for k, v in spec.fields.items() if isinstance(v, Leaf)}
     for field, leaf in fields.items():
-        child = pc.if_else(present, pc.struct_field(items, field), pa.scalar(None, items.type.field(field).type))
+        child = pc.struct_field(items, field)
+        if items.null_count:
+            child = pc.if_else(present, child, pa.scalar(None, child.type))
         if leaf.required:
             missing = np.flatnonzero(pc.and_(present, child.is_null()).to_numpy(zero_copy_only=False))
             p.add(parent[missing], _item(name, position[missing], field), _named("required field is missing"))
@@ -219,13 +229,31 @@ def _check_history(p: _Problems, values: pa.Array, name: str, spec: Group, unrea
     keep = np.ones(len(items), dtype=bool)
     if name in PERIODIC and len(items):
         flawed = np.unique(np.concatenate([unread, *p.index[before:]]))
-        keep = _one_row_per_period(p, struct, parent, position, name, flawed)
+        suspect = np.isin(parent, _repeats_possible(struct.field("period"), parent, len(values)))
+        if suspect.any():
+            keep[suspect] = _one_row_per_period(p, struct.filter(pa.array(suspect)), parent[suspect],
+                                                position[suspect], name, flawed)
     if keep.all():
         offsets = pa.array(np.concatenate([[0], np.cumsum(lengths)]).astype(np.int32))
         return pa.ListArray.from_arrays(offsets, struct, mask=values.is_null())
     kept = np.bincount(parent[keep], minlength=len(values))
     offsets = pa.array(np.concatenate([[0], np.cumsum(kept)]).astype(np.int32))
     return pa.ListArray.from_arrays(offsets, struct.filter(pa.array(keep)), mask=values.is_null())
+
+
+def _repeats_possible(periods: pa.Array, parent: np.ndarray, members: int) -> np.ndarray:
+    """The members whose history might name a period twice: those whose known periods neither
+    strictly rise nor strictly fall down the list (most histories are in order: cleared at once)."""
+    encoded = pc.dictionary_encode(periods)
+    rank = np.argsort(np.argsort(encoded.dictionary.to_numpy(zero_copy_only=False)))  # few distinct periods
+    codes = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False)
+    known = codes >= 0
+    owner, code = parent[known], rank[codes[known]]
+    pairs = owner[1:] == owner[:-1]
+    not_rising, not_falling = np.zeros(members, dtype=bool), np.zeros(members, dtype=bool)
+    not_rising[owner[1:][pairs & (code[1:] <= code[:-1])]] = True
+    not_falling[owner[1:][pairs & (code[1:] >= code[:-1])]] = True
+    return np.flatnonzero(not_rising & not_falling)
 
 
 def _one_row_per_period(p: _Problems, items: pa.StructArray, parent: np.ndarray, position: np.ndarray, name: str,

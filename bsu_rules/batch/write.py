@@ -7,18 +7,14 @@ as JSON arrays in a cell and a missing value as an empty cell.
 from __future__ import annotations
 
 import io
-from collections import Counter
 from pathlib import Path
 from types import TracebackType
 from typing import BinaryIO
 
-import numpy as np
 import polars as pl
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from bsu_rules.batch.dedupe import mark
 from bsu_rules.errors import InputError
 
 FORMATS = (".parquet", ".jsonl", ".csv")
@@ -107,30 +103,6 @@ class Writer:
         else:
             to_text_frame(table).write_csv(buffer, include_header=False, date_format="%Y-%m-%d")
         self._file.write(buffer.getvalue())
-
-    def copy_from(self, partial: Path, resolution: pa.Table, keep_key: bool = True) -> dict[str, int]:
-        """Copy decisions from an Arrow IPC file, marking duplicates (``resolution``: row, duplicate_of,
-        sorted by row); returns counts by outcome (``paid`` and ``duplicate`` split the eligible).
-        Without ``keep_key``, ``nik_key`` (a pseudonym for this run only) is left empty."""
-        counts: Counter[str] = Counter()
-        res_rows = resolution["row"].to_numpy()
-        source = pa.ipc.open_file(pa.OSFile(str(partial)))
-        for i in range(source.num_record_batches):
-            table = pa.Table.from_batches([source.get_batch(i)])
-            if table.num_rows and res_rows.size:
-                rows = table["row"].to_numpy()
-                lo, hi = np.searchsorted(res_rows, [rows.min(), rows.max() + 1])
-                if hi > lo:
-                    table = mark(table, resolution.slice(lo, hi - lo))
-            for item in pc.value_counts(table["outcome"]).to_pylist():
-                counts[item["values"]] += item["counts"]
-            counts["duplicate"] += table.num_rows - table["duplicate_of"].null_count
-            if not keep_key:
-                table = table.set_column(table.schema.get_field_index("nik_key"), "nik_key",
-                                         pa.nulls(table.num_rows, pa.string()))
-            self.write(table)
-        counts["paid"] = counts["eligible"] - counts["duplicate"]
-        return dict(counts)
 
     def close(self) -> None:
         if self._parquet is not None:

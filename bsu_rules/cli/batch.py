@@ -83,11 +83,20 @@ class Progress:
 
 def run(args: argparse.Namespace) -> int:
     try:
+        import pyarrow as pa
+
         from bsu_rules.batch.read import Reader  # lazy: the batch extra (polars, pyarrow)
         from bsu_rules.batch.run import engines, run_batch  # lazy: the batch extra
         from bsu_rules.batch.write import default_rejects, manifest_path, output_format  # lazy: the batch extra
     except ImportError as exc:
         return missing_extra("batch", exc)
+    # Arrow's default allocator (mimalloc) gave memory back to the system and took it again for every
+    # chunk (on 1M members a third of the run's CPU went to the kernel); jemalloc keeps it, and peaks
+    # lower than the C allocator (10M members: 1.9 GB against 2.5 GB).
+    try:
+        pa.set_memory_pool(pa.jemalloc_memory_pool())
+    except NotImplementedError:  # a pyarrow built without it
+        pa.set_memory_pool(pa.system_memory_pool())
     if args.engine and args.engine not in engines():
         print(f"bsu-rules: the {args.engine} engine is not installed", file=sys.stderr)
         return 2

@@ -17,15 +17,29 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
+from bsu_rules.bounds import MIRROR
+from bsu_rules.catalogue import FUNCTIONS, Inversion
 from bsu_rules.counterfactual.text import describe
 from bsu_rules.decisions import Change, Hint, RuleOutcome, RuleResult
 from bsu_rules.evaluators.compile import Fn, compile_node, member_getter
-from bsu_rules.facts import arrears_start
-from bsu_rules.members import Citizenship, EmploymentType, Member, ParticipantCategory, WageReport
-from bsu_rules.ruleset.expressions import Binary, BoolOp, Call, Name, Node, Unary, unparse
+from bsu_rules.members import Citizenship, EmploymentType, Member, ParticipantCategory
+from bsu_rules.ruleset.expressions import (
+    Binary,
+    BoolOp,
+    Call,
+    Cond,
+    ListLit,
+    Lit,
+    Name,
+    Node,
+    Unary,
+    Unhandled,
+    unparse,
+)
 from bsu_rules.ruleset.schema import Kind, Text
 from bsu_rules.ruleset.tables import Table
 from bsu_rules.ruleset.types import DATE, INT, Type, member_fields
+from bsu_rules.semantics import NEGATED
 
 if TYPE_CHECKING:
     from bsu_rules.evaluators.scalar import CompiledRule, Plan
@@ -35,10 +49,8 @@ FIXED = frozenset({"member.citizenship", "member.registered_on", "member.members
                    "member.deceased_on", "member.program_receipts"})
 """Recorded facts of a member's history: no change to the record can alter them."""
 
-_MIRROR = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
-_NEGATE = {"<": ">=", "<=": ">", ">": "<=", ">=": "<", "==": "!=", "!=": "==", "in": "not in", "not in": "in"}
 _ORDER = {str(v.value): i for e in (Citizenship, ParticipantCategory, EmploymentType) for i, v in enumerate(e)}
-_HISTORY = {"last_wage": ("member.wages", 2), "arrears_streak": ("member.contributions", 4)}
+_INVERSIONS = {f.inversion.field: f.inversion for f in FUNCTIONS.values() if f.inversion is not None}
 
 
 Found = tuple[bool, list[Change]] | None  # (a change can help, the changes) or None: no hint
@@ -47,13 +59,15 @@ Solver = Callable[[Any, list[Any]], Found]
 
 @dataclass(frozen=True)
 class _Term:
-    """Where inversion ends: a member field, or a history call (last_wage, arrears_streak)."""
+    """Where inversion ends: a member field, or a call over a member history that the catalogue
+    can invert (``inversion``; ``args``: its arguments after the history)."""
 
     field: str
     label: str
     type: Type | None
     value: Fn
     args: list[Fn]
+    inversion: Inversion | None = None
 
 
 def _change(field: str, subject: str, **values: Any) -> Change:
@@ -84,11 +98,18 @@ class _Analyser:
         self.env, self.facts, self.deps = plan.env, plan.ruleset.facts, plan.ruleset.member_reads
 
     def build(self, node: Node, want: bool) -> Solver | None:
-        if isinstance(node, Unary) and node.op == "not":
-            return self.build(node.operand, not want)
-        if isinstance(node, BoolOp):
-            return self._bool(node, want)
-        solver = self._compare(node, want) if isinstance(node, Binary) and node.op in _NEGATE else None
+        solver: Solver | None
+        match node:
+            case Unary(op="not"):
+                return self.build(node.operand, not want)
+            case BoolOp():
+                return self._bool(node, want)
+            case Binary() if node.op in NEGATED:
+                solver = self._compare(node, want)
+            case Binary() | Unary() | Lit() | Name() | Call() | ListLit() | Cond():
+                solver = None  # no inversion of its own; a recorded fact is still stated below
+            case _:
+                raise Unhandled(node, "counterfactual")
         deps = self.deps(node)
         if deps and all(d in FIXED for d in deps):
             fixed, inverse = self._fixed(deps), solver
@@ -117,7 +138,7 @@ class _Analyser:
         return solve
 
     def _compare(self, node: Binary, want: bool) -> Solver | None:
-        op = node.op if want else _NEGATE[node.op]
+        op = node.op if want else NEGATED[node.op]
         all_fixed = all(d in FIXED for d in self.deps(node))
         for subject, other, flip in ((node.left, node.right, False), (node.right, node.left, True)):
             fields = self.deps(subject)
@@ -126,7 +147,7 @@ class _Analyser:
                 continue
             term = self._term(subject)
             if term is not None:
-                return _solver(term, compile_node(other, self.env), _MIRROR[op] if flip else op)
+                return _solver(term, compile_node(other, self.env), MIRROR[op] if flip else op)
         return None
 
     def _term(self, node: Node) -> _Term | None:
@@ -135,16 +156,22 @@ class _Analyser:
         value = compile_node(node, self.env)  # a fact's slot, not a second computation
         while isinstance(node, Name) and node.parts[0] == "fact":
             label, node = label or node.dotted, self.facts[node.parts[1]]
-        if isinstance(node, Name) and node.parts[0] == "member":
-            return _Term(node.dotted, node.dotted, node.type, value, [])
-        if not (isinstance(node, Call) and node.func.dotted in _HISTORY):
-            return None
-        field, arity = _HISTORY[node.func.dotted]
-        head, *rest = node.args
-        if len(node.args) != arity or not (isinstance(head, Name) and head.dotted == field) \
-                or any(self.deps(a) for a in rest):
-            return None
-        return _Term(field, label or unparse(node), INT, value, [compile_node(a, self.env) for a in rest])
+        match node:
+            case Name() if node.parts[0] == "member":
+                return _Term(node.dotted, node.dotted, node.type, value, [])
+            case Call():
+                inversion = FUNCTIONS[node.func.dotted].inversion if node.func.dotted in FUNCTIONS else None
+                if inversion is None or len(node.args) != inversion.arity:
+                    return None
+                head, *rest = node.args
+                if not (isinstance(head, Name) and head.dotted == inversion.field) or any(self.deps(a) for a in rest):
+                    return None
+                return _Term(inversion.field, label or unparse(node), node.type, value,
+                             [compile_node(a, self.env) for a in rest], inversion)
+            case Name() | Lit() | ListLit() | Unary() | Binary() | BoolOp() | Cond():
+                return None  # a parameter, a constant or a computed value: nothing to change
+            case _:
+                raise Unhandled(node, "counterfactual")
 
     @staticmethod
     def _fixed(deps: list[str]) -> Solver:
@@ -175,8 +202,11 @@ def _solver(term: _Term, other: Fn, op: str) -> Solver:
         if goal is None or not _violates(current, *goal):
             return None
         rel, target = goal
-        patch = _patch(term, rel, target, m, f) if term.args else None if fixed else {"set": _json(target)}
-        if patch is None and (term.args or not fixed):
+        if term.inversion is not None:
+            patch = term.inversion.patch(target, rel, [a(m, f) for a in term.args], m)
+        else:
+            patch = None if fixed else {"set": _json(target)}
+        if patch is None and (term.inversion is not None or not fixed):
             return None
         change = _change(term.field, term.label, op=rel, current=_json(current), required=_json(target), patch=patch)
         return patch is not None, [change]
@@ -216,27 +246,6 @@ def _choose(term: _Term, op: str, other: Any, current: Any, fixed: bool) -> Foun
     return not fixed, [change]
 
 
-def _patch(term: _Term, op: str, target: int, m: Any, f: list[Any]) -> dict[str, Any] | None:
-    """A bound on a history call as a change of the record.
-
-    Wage: the report last_wage reads (latest period at or before the month, last in list) gets the
-    bound. Arrears: paying, by the reading date, the latest month already due ends the streak (one
-    month suffices).
-    """
-    month = term.args[0](m, f)
-    if term.field == "member.wages":
-        picks = [i for i, w in enumerate(m.wages or []) if month is not None and w.period <= month]
-        if not picks or target < 0:
-            return None
-        index = max(picks, key=lambda i: (m.wages[i].period, i))
-        return {"index": index, "period": m.wages[index].period, "amount": target}
-    day, due = term.args[1](m, f), term.args[2](m, f)
-    if op == ">=" or target < 0 or (op == "==" and target != 0) or not isinstance(month, str) \
-            or not isinstance(day, date) or not isinstance(due, int):
-        return None
-    return {"periods": [arrears_start(month, day, due)], "paid_on": day.isoformat()}
-
-
 # --- applying a hint --------------------------------------------------------------------------
 
 
@@ -251,17 +260,8 @@ def apply_changes(member: Member, changes: Sequence[Change]) -> Member:
         patch = c.patch
         if not isinstance(patch, dict):
             raise ValueError(f"`{c.field}` cannot be changed")
-        if c.field == "member.wages":
-            wages, i = list(member.wages or []), int(str(patch["index"]))
-            if i >= len(wages) or wages[i].period != patch["period"]:
-                raise ValueError(f"wages[{i}] is not the report for {patch['period']}")
-            wages[i] = WageReport(period=wages[i].period, amount=int(str(patch["amount"])))
-            member = member.model_copy(update={"wages": wages})
-        elif c.field == "member.contributions":
-            day, months = date.fromisoformat(str(patch["paid_on"])), patch["periods"]
-            rows = [r.model_copy(update={"paid_on": day}) if isinstance(months, list) and r.period in months else r
-                    for r in member.contributions or []]
-            member = member.model_copy(update={"contributions": rows})
+        if c.field in _INVERSIONS:
+            member = _INVERSIONS[c.field].apply(member, patch)
         else:
             value = patch["set"]
             is_day = member_fields().get(c.field) == DATE and isinstance(value, str)

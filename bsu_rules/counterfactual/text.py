@@ -12,8 +12,9 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
+from bsu_rules.catalogue import FUNCTIONS
 from bsu_rules.decisions import Change
-from bsu_rules.formatting import format_date, format_month, rupiah
+from bsu_rules.formatting import format_date, rupiah
 from bsu_rules.glossary import Glossary, join, load_glossary
 from bsu_rules.ruleset.types import DATE, member_fields
 
@@ -36,7 +37,7 @@ _FACT = {
     "member.program_receipts": {"id": "Bantuan yang telah diterima tercatat dan diperhitungkan dalam penilaian ini.",
                                 "en": "Aid already received is on record and counts in this assessment."},
 }
-_month = lru_cache(maxsize=512)(format_month)
+_INVERSIONS = {f.inversion.field: f.inversion for f in FUNCTIONS.values() if f.inversion is not None}
 
 
 def describe(changes: Sequence[Change], possible: bool, sufficient: bool, lang: str,
@@ -68,19 +69,9 @@ def _date(value: str, lang: str) -> str:
 
 
 def _phrase(c: Change, lang: str, g: Glossary) -> str:
-    p = c.patch if isinstance(c.patch, dict) else {}
     recorded = _RECORDED[lang].format(_show(c.current, c.field, lang, g))
-    if c.field == "member.wages":
-        word, month, wage = _OP[lang][str(c.op)], _month(str(p["period"]), lang), rupiah(int(str(p["amount"])))
-        return (f"upah yang dilaporkan pemberi kerja untuk bulan {month} {word} {wage}" if lang == "id" else
-                f"the wage the employer reported for {month} had been {word} {wage}") + recorded
-    if c.field == "member.contributions":
-        periods = p["periods"] if isinstance(p["periods"], list) else []
-        months = join([_month(str(m), lang) for m in periods], lang)
-        by = _date(str(p["paid_on"]), lang)
-        s = "s" if len(periods) > 1 else ""
-        return (f"iuran bulan {months} telah dibayar paling lambat {by}" if lang == "id" else
-                f"the contribution{s} for {months} had been paid by {by}")
+    if c.field in _INVERSIONS and isinstance(c.patch, dict):
+        return _INVERSIONS[c.field].phrase(c.patch, _OP[lang].get(str(c.op), ""), recorded, lang)
     label = g.label(c.field, lang)
     value = _show(c.required, c.field, lang, g)
     if c.op in ("in", "==") and member_fields().get(c.field) != DATE:

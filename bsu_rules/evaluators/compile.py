@@ -16,8 +16,8 @@ from pydantic import BaseModel
 
 from bsu_rules import bounds
 from bsu_rules.bounds import AtLeast
+from bsu_rules.catalogue import FUNCTIONS
 from bsu_rules.members import Record
-from bsu_rules.ruleset.catalogue import FUNCTIONS
 from bsu_rules.ruleset.expressions import (
     Binary,
     BoolOp,

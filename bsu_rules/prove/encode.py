@@ -18,11 +18,11 @@ from typing import Any
 import z3
 
 from bsu_rules.bounds import MIRROR, AtLeast
+from bsu_rules.catalogue import FUNCTIONS, Function
 from bsu_rules.evaluators.compile import compile_node
 from bsu_rules.prove.functions import EXACT, KEEPS_BOUNDS
 from bsu_rules.prove.inputs import Inputs
 from bsu_rules.prove.symbols import FALSE, TRUE, ProveError, Sym, Term, choose, either, lift, numeric
-from bsu_rules.ruleset.catalogue import FUNCTIONS, Function
 from bsu_rules.ruleset.checker import Scope, TypeChecker
 from bsu_rules.ruleset.expressions import (
     Binary,

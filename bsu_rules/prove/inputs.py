@@ -15,10 +15,10 @@ from typing import Any
 
 import z3
 
+from bsu_rules.catalogue import FUNCTIONS, Function
 from bsu_rules.members import Member
 from bsu_rules.nik import PROVINCES
 from bsu_rules.prove.symbols import TRUE, ProveError, Strings, Sym, Term
-from bsu_rules.ruleset.catalogue import FUNCTIONS, Function
 from bsu_rules.ruleset.expressions import Lit, Node, parse, walk
 from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.ruleset.types import HISTORIES, Type, member_fields

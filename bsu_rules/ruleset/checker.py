@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from bsu_rules.ruleset.catalogue import FUNCTIONS
+from bsu_rules.catalogue import FUNCTIONS
 from bsu_rules.ruleset.diagnostics import nearest
 from bsu_rules.ruleset.expressions import (
     Binary,

@@ -19,8 +19,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from bsu_rules.catalogue import FUNCTIONS, Function
 from bsu_rules.members import Member
-from bsu_rules.ruleset.catalogue import FUNCTIONS, Function
 from bsu_rules.ruleset.expressions import Binary, BoolOp, Call, Cond, ListLit, Lit, Name, Node, Unary, Unhandled
 from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.semantics import TRUTHS, Truth, binary, in_table, k_and, k_if, k_not, k_or, strict

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from functools import cache
 
+from bsu_rules.catalogue import FUNCTIONS, Function
 from bsu_rules.members import Member
-from bsu_rules.ruleset.catalogue import FUNCTIONS, Function
 from bsu_rules.ruleset.expressions import Binary, BoolOp, Call, Cond, ListLit, Lit, Name, Node, Unary, Unhandled
 from bsu_rules.ruleset.folding import chosen, connected, negated
 from bsu_rules.ruleset.model import RuleSet

@@ -1,0 +1,234 @@
+"""Contributions: ``contribution_billed`` and ``arrears_streak``."""
+
+from __future__ import annotations
+
+import operator
+from calendar import isleap
+from collections.abc import Callable, Sequence
+from datetime import date
+from functools import reduce
+from typing import TYPE_CHECKING, Any
+
+from bsu_rules.catalogue.definition import Abstraction, Function, History, Inversion, Job, Realized, Record
+from bsu_rules.catalogue.history_columns import STEPS, any_of, field, history, month_of_period
+from bsu_rules.catalogue.optional import deferred
+from bsu_rules.members import Contribution, Member
+from bsu_rules.months import month_index, month_text
+from bsu_rules.ruleset.types import BOOL, CONTRIBUTIONS, DATE, INT, MONTH
+
+if TYPE_CHECKING:
+    import polars as pl
+
+    from bsu_rules import formatting, glossary
+    from bsu_rules.evaluators import columnar_functions as cf
+    from bsu_rules.evaluators.columnar_functions import Val
+    from bsu_rules.prove.inputs import AbstractCall
+else:
+    pl = deferred("polars")
+    cf = deferred("bsu_rules.evaluators.columnar_functions")
+    formatting = deferred("bsu_rules.formatting")
+    glossary = deferred("bsu_rules.glossary")
+
+__all__ = ["DEFINITIONS", "arrears_start", "arrears_streak", "contribution_billed"]
+
+_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def contribution_billed(contributions: Sequence[Contribution] | None, month: str | None) -> bool | None:
+    """Whether a contribution was billed for ``month`` (any row has that period)."""
+    if contributions is None or month is None:
+        return None
+    return any(row.period == month for row in contributions)
+
+
+def arrears_streak(
+    contributions: Sequence[Contribution] | None,
+    month: str | None,
+    as_of: date | None,
+    due_day: int | None,
+) -> int | None:
+    """Consecutive billed months in arrears at ``as_of``, counted back from the latest month at or
+    before ``month`` whose payment deadline (day ``due_day`` of the next month) has passed.
+
+    A month is in arrears when it was billed, is unpaid at ``as_of`` (a payment made after
+    ``as_of`` does not count) and its deadline is before ``as_of``; a month still within its
+    payment window is not in arrears. 0 when that latest month is paid or not billed."""
+    if contributions is None or month is None or as_of is None or due_day is None:
+        return None
+    current = arrears_start(month, as_of, due_day)
+    billed: set[str] = set()
+    paid: set[str] = set()
+    for row in contributions:  # one pass; any row paid in time pays its period
+        billed.add(row.period)
+        if row.paid_on is not None and row.paid_on <= as_of:
+            paid.add(row.period)
+    streak = 0
+    while current in billed and current not in paid:
+        streak += 1
+        current = month_text(month_index(current) - 1)
+    return streak
+
+
+def arrears_start(month: str, as_of: date, due_day: int) -> str:
+    """The latest month at or before ``month`` whose contribution was due before ``as_of``.
+
+    A month's contribution is due on day ``due_day`` of the next month (the last day of that
+    month when it is shorter); ValueError unless 1 <= due_day <= 31."""
+    if not 1 <= due_day <= 31:
+        raise ValueError(f"a due day is 1-31, got {due_day}")
+    current = as_of.year * 12 + as_of.month - 1  # month index of as_of
+    last_day = 29 if as_of.month == 2 and isleap(as_of.year) else _DAYS[as_of.month - 1]
+    latest = current - 1 if min(due_day, last_day) < as_of.day else current - 2
+    return min(month, month_text(latest))
+
+
+# --- columnar -----------------------------------------------------------------------------
+
+
+def _billed_columnar(args: list[Val], out: str) -> Job:
+    contributions, month = pl.col(history(args[0])), args[1]
+    if month.is_const:
+        if month.const is None:
+            return Job({out: pl.lit(None, pl.Boolean)})
+        return Job({out: any_of(contributions, field("period") == month.const)})
+    m = cf.typed(month)[0]
+    e = pl.element()
+    billed = (contributions.list.eval(month_of_period(field("period"))) - m).list.eval(e == 0).list.any()
+    return Job({out: pl.when(m.is_null()).then(pl.lit(None, pl.Boolean)).otherwise(billed)})
+
+
+def _arrears_columnar(args: list[Val], out: str) -> Job:
+    """Consecutive unpaid billed months counted back from the latest month already due (as
+    ``arrears_start``): every member's last few months at once, then month by month for the few
+    members still in arrears."""
+    contributions, month, as_of, due = pl.col(history(args[0])), args[1], args[2], args[3]
+    if any(a.is_const and a.const is None for a in (month, as_of, due)):
+        return Job({out: pl.lit(None, pl.Int64)})
+    e = pl.element()
+    unpaid: Callable[[int, pl.Expr], pl.Expr]
+    if month.is_const and as_of.is_const and due.is_const:
+        paid = field("paid_on").is_not_null() & (field("paid_on") <= as_of.const)
+        start = month_index(arrears_start(month.const, as_of.const, due.const))
+        lists, first = contributions, {}
+
+        def unpaid(k: int, lst: pl.Expr) -> pl.Expr:
+            m = month_text(start - k)
+            return any_of(lst, (field("period") == m) & ~paid) & ~any_of(lst, (field("period") == m) & paid)
+    else:  # per row: each contribution coded as 2 * (months before the start) + (paid in time)
+        m, day, d = cf.typed(month)[0], cf.typed(as_of)[0], cf.typed(due)[0]
+        now = day.dt.year().cast(pl.Int32) * 12 + day.dt.month().cast(pl.Int32) - 1
+        latest = pl.when(pl.min_horizontal(d, day.dt.month_end().dt.day()) < day.dt.day()).then(now - 1) \
+            .otherwise(now - 2)
+        begin = pl.when(m.is_not_null() & (d >= 1) & (d <= 31)).then(pl.min_horizontal(m, latest))  # min ignores nulls
+        distance = (contributions.list.eval(month_of_period(field("period"))) - begin).cast(pl.List(pl.Int64)) * -2
+        paid_bit = (contributions.list.eval(field("paid_on").cast(pl.Int32)) - day.cast(pl.Int32)) \
+            .list.eval((e <= 0).fill_null(False).cast(pl.Int64))
+        lists = pl.when(begin.is_null() | day.is_null()).then(pl.lit(None)).otherwise(distance + paid_bit)
+        first = {f"{out}~v": lists}
+
+        def unpaid(k: int, lst: pl.Expr) -> pl.Expr:
+            return any_of(lst, pl.element() == 2 * k) & ~any_of(lst, pl.element() == 2 * k + 1)
+    first |= {f"{out}~{k}": unpaid(k, lists) for k in range(STEPS)}
+    column = f"{out}~v" if f"{out}~v" in first else lists.meta.output_name()
+
+    def finish(df: pl.DataFrame) -> pl.Series:
+        runs = [df.get_column(f"{out}~{k}") for k in range(STEPS)]
+        value = reduce(operator.add, [reduce(operator.and_, runs[:k + 1]).cast(pl.Int64) for k in range(STEPS)])
+        todo = df.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("i"), pl.col(column).alias("c")) \
+            .filter(value == STEPS)
+        k = STEPS
+        while todo.height:
+            todo = todo.filter(todo.select(unpaid(k, pl.col("c"))).to_series())
+            value = value.scatter(todo.get_column("i"), k + 1) if todo.height else value
+            k += 1
+        return value
+    return Job(first, finish)
+
+
+# --- counterfactual -----------------------------------------------------------------------
+
+
+def _patch(target: int, op: str, args: list[Any], member: Member) -> dict[str, Any] | None:
+    """Paying, by the reading date, the latest month already due ends the streak (one month suffices)."""
+    month, day, due = args
+    if op == ">=" or target < 0 or (op == "==" and target != 0) or month is None or day is None or due is None:
+        return None
+    return {"periods": [arrears_start(month, day, due)], "paid_on": day.isoformat()}
+
+
+def _apply(member: Member, patch: dict[str, Any]) -> Member:
+    day, months = date.fromisoformat(str(patch["paid_on"])), patch["periods"]
+    rows = [r.model_copy(update={"paid_on": day}) if isinstance(months, list) and r.period in months else r
+            for r in member.contributions or []]
+    return member.model_copy(update={"contributions": rows})
+
+
+def _phrase(patch: dict[str, Any], bound: str, recorded: str, lang: str) -> str:
+    periods = patch["periods"] if isinstance(patch["periods"], list) else []
+    months = glossary.join([formatting.format_month(str(m), lang) for m in periods], lang)
+    by = formatting.format_date(date.fromisoformat(str(patch["paid_on"])), lang)
+    s = "s" if len(periods) > 1 else ""
+    return (f"iuran bulan {months} telah dibayar paling lambat {by}" if lang == "id" else
+            f"the contribution{s} for {months} had been paid by {by}")
+
+
+# --- proofs -------------------------------------------------------------------------------
+
+
+def _rows(rec: Record, call: AbstractCall) -> list[dict[str, Any]] | None:
+    out: list[dict[str, Any]] | None = rec.get(call.args[0].split(".")[1])
+    return out
+
+
+def _realize_billed(rec: Record, call: AbstractCall, value: Realized,
+                    others: list[tuple[AbstractCall, Realized]]) -> None:
+    rows, month = _rows(rec, call), call.args[1]
+    if rows is None or not value[0]:
+        return
+    present = any(r["period"] == month for r in rows)
+    if value[1] and not present:
+        rows.append({"period": month, "paid_on": None})
+    elif not value[1]:
+        rows[:] = [r for r in rows if r["period"] != month]
+    rows.sort(key=lambda r: r["period"])
+
+
+def _realize_arrears(rec: Record, call: AbstractCall, value: Realized,
+                     others: list[tuple[AbstractCall, Realized]]) -> None:
+    rows, day, due = _rows(rec, call), call.args[2], call.args[3]
+    if rows is None or not value[0] or int(value[1]) > 600:
+        return
+    start = month_index(arrears_start(call.args[1], day, due))  # the streak counts back from the latest month due
+    streak = int(value[1])
+    by_period = {r["period"]: r for r in rows}
+    for i in range(streak):
+        period = month_text(start - i)
+        row = by_period.get(period)
+        if row is None:
+            rows.append({"period": period, "paid_on": None})
+        elif row["paid_on"] is not None and row["paid_on"] <= day:
+            row["paid_on"] = None
+    stop = by_period.get(month_text(start - streak))
+    if stop is not None and (stop["paid_on"] is None or stop["paid_on"] > day):
+        stop["paid_on"] = day
+    rows.sort(key=lambda r: r["period"])
+
+
+DEFINITIONS = [
+    Function("contribution_billed", ((CONTRIBUTIONS,), (MONTH,)), BOOL,
+             "Whether a contribution was billed for the month.",
+             "contribution_billed(member.contributions, param.cutoff_month)", scalar=contribution_billed,
+             columnar=History(_billed_columnar), inversion=None,
+             smt=Abstraction(("contributions", "month"), _realize_billed), strict=False, unknown_from=(0, 1)),
+    Function("arrears_streak", ((CONTRIBUTIONS,), (MONTH,), (DATE,), (INT,)), INT,
+             "Consecutive billed months in arrears on the date: unpaid then (a payment after the date does not "
+             "count) although due (by the given day of the next month, capped at its last day), counted back from "
+             "the latest month at or before the month whose deadline has passed; a month still within its payment "
+             "window is never in arrears.",
+             "arrears_streak(member.contributions, param.cutoff_month, as_of, param.contribution_due_day)",
+             scalar=arrears_streak, columnar=History(_arrears_columnar),
+             inversion=Inversion("member.contributions", 4, _patch, _apply, _phrase),
+             smt=Abstraction(("contributions", "month", "day", "due_day"), _realize_arrears, ("result >= 0",),
+                             (("pay_contribution", "result <= before"),)),
+             strict=False, unknown_from=(0, 1, 2, 3)),
+]

@@ -1,0 +1,206 @@
+"""Who and where: ``nik_valid``, ``nik_issue`` (``bsu_rules.nik``), ``province``, ``bank_key``."""
+
+from __future__ import annotations
+
+import operator
+import re
+from datetime import date
+from functools import lru_cache, reduce
+from typing import TYPE_CHECKING, Any
+
+from bsu_rules import nik
+from bsu_rules.catalogue.definition import LEFT_OUT, Abstraction, Columnar, Function, LeftOut, Realized, Record
+from bsu_rules.catalogue.optional import deferred
+from bsu_rules.ruleset.types import BOOL, DATE, STR, Type
+
+if TYPE_CHECKING:
+    import polars as pl
+    import z3
+
+    from bsu_rules.evaluators import columnar_functions as cf
+    from bsu_rules.evaluators.columnar_functions import Val
+    from bsu_rules.prove import symbols
+    from bsu_rules.prove.inputs import AbstractCall
+    from bsu_rules.prove.symbols import Strings, Sym
+else:
+    pl = deferred("polars")
+    z3 = deferred("z3")
+    cf = deferred("bsu_rules.evaluators.columnar_functions")
+    symbols = deferred("bsu_rules.prove.symbols")
+
+__all__ = ["DEFINITIONS", "bank_key", "nik_issue", "province"]
+
+SPACE = "[ \t\n\r\f\v\u00a0]+"
+"""What separates the words of a bank name (the same pattern serves the columnar form)."""
+BANK_PUNCTUATION = r"[.,()]"
+"""Punctuation a bank name may carry that is no part of its name."""
+BANK_FORM_WORDS = frozenset({"BANK", "PT", "PERSERO", "TBK"})
+"""Words of a bank's legal form, dropped from its key."""
+_SPACE, _PUNCTUATION = re.compile(SPACE), re.compile(BANK_PUNCTUATION)
+_VALID_NIK_HEAD, _INVALID_NIK = "320412", "0000000000000000"
+
+
+def province(regency_code: str | None) -> str | None:
+    """Province code (first two digits) of a Kemendagri regency code such as "3215"."""
+    if regency_code is None:
+        return None
+    return regency_code[:2]
+
+
+def bank_key(name: str | None) -> str | None:
+    """A bank name as the bank table keys it: upper case, ``. , ( )`` read as spaces, single
+    spaces, the words of the legal form ("BANK", "PT", "PERSERO", "TBK") dropped.
+
+    "Bank  bri " -> "BRI", "PT. Bank Rakyat Indonesia (Persero), Tbk" -> "RAKYAT INDONESIA"; any
+    other text keeps its words, so an unknown bank stays recognisable."""
+    return None if name is None else _bank_key(name)
+
+
+@lru_cache(maxsize=4096)  # a population names few banks, in few spellings
+def _bank_key(name: str) -> str:
+    words = _SPACE.split(_PUNCTUATION.sub(" ", name.upper()))
+    return " ".join(w for w in words if w and w not in BANK_FORM_WORDS)
+
+
+def nik_issue(number: str | None, birth_date: date | LeftOut | None = LEFT_OUT) -> str | None:
+    """The first structural problem of a NIK, "" if none (``bsu_rules.nik.nik_issue``); unknown
+    when the NIK or a birth date given is unknown."""
+    if number is None or birth_date is None:
+        return None
+    issue = nik.nik_issue(number, None if birth_date is LEFT_OUT else birth_date)
+    return "" if issue is None else str(issue)
+
+
+# --- columnar -----------------------------------------------------------------------------
+
+
+def _bank_key_expr(name: pl.Expr) -> pl.Expr:
+    """``bank_key``: upper case, the same punctuation and spaces, the legal-form words dropped."""
+    words = name.str.to_uppercase().str.replace_all(BANK_PUNCTUATION, " ").str.replace_all(SPACE, " ").str.split(" ")
+    dropped = pl.Series(sorted(BANK_FORM_WORDS | {""}), dtype=pl.String).implode()
+    kept = words.list.eval(pl.element().filter(~pl.element().is_in(dropped)))
+    return kept.list.join(" ")
+
+
+def _nik_parts(number: pl.Expr) -> tuple[pl.Expr, list[tuple[pl.Expr, str]], pl.Expr]:
+    """The checks of ``nik.nik_issue`` in its order, as (holds, issue) pairs, read from the NIK as
+    one integer (valid only where the NIK is 16 ASCII digits), and its DDMMYY part."""
+    whole = number.cast(pl.Int64, strict=False)
+    dob = whole // 10**4 % 10**6
+    day, month = dob // 10**4, dob // 100 % 100
+    checks = [
+        ((whole // 10**14).is_in(pl.Series(sorted(int(p) for p in nik.PROVINCES), dtype=pl.Int64).implode()),
+         "province"),
+        (whole // 10**12 % 100 != 0, "regency"),
+        (day.is_between(1, 31) | day.is_between(41, 71), "day"),
+        (month.is_between(1, 12), "month"),
+        (whole % 10**4 != 0, "serial"),
+    ]
+    return number.str.contains(r"^[0-9]{16}$"), checks, dob
+
+
+def _birth_matches(birth: pl.Expr, dob: pl.Expr) -> pl.Expr:
+    """Whether the NIK's DDMMYY (women: day + 40) is the birth date."""
+    own = pl.when(dob >= 410000).then(dob - 400000).otherwise(dob)
+    return own == birth.dt.day().cast(pl.Int64) * 10**4 + birth.dt.month().cast(pl.Int64) * 100 \
+        + birth.dt.year().cast(pl.Int64) % 100
+
+
+def _nik_issue_expr(number: pl.Expr, birth: pl.Expr | None) -> pl.Expr:
+    """``nik.nik_issue`` per row: the first structural problem, "" when none (null NIK: null)."""
+    digits, checks, dob = _nik_parts(number)
+    chain = pl.when(number.is_null()).then(pl.lit(None, pl.String)).when(~digits).then(pl.lit("not-16-digits"))
+    for holds, issue in checks:
+        chain = chain.when(~holds).then(pl.lit(issue))
+    if birth is not None:
+        chain = chain.when(birth.is_not_null() & ~_birth_matches(birth, dob)) \
+            .then(pl.lit("birth-date-mismatch"))
+    return chain.otherwise(pl.lit(""))
+
+
+def _nik_args(args: list[Val]) -> tuple[pl.Expr, pl.Expr | None]:
+    number = cf.typed(args[0])[0]
+    birth = cf.typed(args[1])[0] if len(args) > 1 and not (args[1].is_const and args[1].const is None) else None
+    return number, birth
+
+
+def _nik_issue_columnar(t: Type, args: list[Val]) -> Val:
+    if any(a.is_const and a.const is None for a in args):
+        return cf.Val(t, const=None)  # strict
+    number, birth = _nik_args(args)
+    expr = _nik_issue_expr(number, birth)
+    if birth is not None and not args[1].is_const:
+        expr = pl.when(birth.is_null()).then(pl.lit(None, pl.String)).otherwise(expr)
+    return cf.Val(t, expr=expr, dtype=pl.String())
+
+
+def _nik_valid_columnar(t: Type, args: list[Val]) -> Val:
+    if args[0].is_const and args[0].const is None:
+        return cf.Val(t, const=None)
+    number, birth = _nik_args(args)  # an unknown birth date: the structure alone is checked
+    digits, checks, dob = _nik_parts(number)
+    valid = reduce(operator.and_, [digits, *[holds for holds, _ in checks]])
+    if birth is not None:
+        valid = valid & (birth.is_null() | _birth_matches(birth, dob))
+    return cf.Val(t, expr=pl.when(number.is_not_null()).then(valid.fill_null(False)), dtype=pl.Boolean())
+
+
+# --- proofs -------------------------------------------------------------------------------
+
+
+def _province_smt(args: list[Sym], strings: Strings) -> Sym:
+    code = args[0].term
+    term = z3.IntVal(-1)
+    for text in strings.texts:  # a prefix the rules never name gets a code of its own (negative)
+        prefix = text[:2]
+        value = strings.codes.get(prefix, -(strings.codes[text] + 2))
+        term = z3.If(code == strings.codes[text], value, term)
+    return symbols.Sym("str", term, args[0].known)
+
+
+def _realize_nik_valid(rec: Record, call: AbstractCall, value: Realized,
+                       others: list[tuple[AbstractCall, Realized]]) -> None:
+    if not value[0]:
+        return
+    born = rec.get("birth_date") or date(1990, 1, 1)
+    rec["nik"] = f"{_VALID_NIK_HEAD}{born:%d%m%y}0001" if value[1] else _INVALID_NIK
+
+
+def _realize_bank_key(rec: Record, call: AbstractCall, value: Realized,
+                      others: list[tuple[AbstractCall, Realized]]) -> None:
+    if value[0] and isinstance(value[1], str) and not value[1].startswith("<"):
+        account: dict[str, Any] = rec.get("bank_account") or {}
+        rec["bank_account"] = account
+        account["bank"] = value[1]  # a key is its own bank_key
+
+
+def _realize_nothing(rec: Record, call: AbstractCall, value: Realized,
+                     others: list[tuple[AbstractCall, Realized]]) -> None:
+    """``nik_issue`` follows from the NIK ``nik_valid`` chose."""
+
+
+DEFINITIONS = [
+    Function("nik_valid", ((STR,), (DATE,)), BOOL,
+             "Whether a NIK is structurally valid (and matches the birth date, when known).",
+             "nik_valid(member.nik, member.birth_date)", scalar=nik.nik_valid, columnar=Columnar(_nik_valid_columnar),
+             inversion=None, smt=Abstraction(("nik", "birth_date"), _realize_nik_valid),
+             optional=1, strict=False, unknown_from=(0,)),
+    Function("nik_issue", ((STR,), (DATE,)), STR,
+             'The first structural problem of a NIK (`province`, `day`, …), or `""` if none.',
+             "nik_issue(member.nik, member.birth_date)", scalar=nik_issue, columnar=Columnar(_nik_issue_columnar),
+             inversion=None, optional=1,
+             smt=Abstraction(("nik", "birth_date"), _realize_nothing,
+                             ('(result == "") == nik_valid(nik, birth_date)',))),
+    Function("province", ((STR,),), STR, "The province code (first two digits) of a regency code.",
+             "province(member.work_regency_code)", scalar=province,
+             columnar=Columnar(lambda t, args: cf.strict(lambda t, e, d: (e[0].str.slice(0, 2), pl.String()),
+                                                         guard=False)(t, args)),
+             inversion=None, smt=_province_smt),
+    Function("bank_key", ((STR,),), STR,
+             'A bank name as the bank table keys it: upper case, single spaces, punctuation and the words '
+             '`BANK`, `PT`, `PERSERO`, `TBK` dropped (`"PT. Bank  bri "` gives `"BRI"`); an unknown bank keeps '
+             "its words.", "bank_key(member.bank_account.bank)", scalar=bank_key,
+             columnar=Columnar(lambda t, args: cf.strict(lambda t, e, d: (_bank_key_expr(e[0]), pl.String()),
+                                                         guard=False)(t, args)),
+             inversion=None, smt=Abstraction(("name",), _realize_bank_key)),
+]

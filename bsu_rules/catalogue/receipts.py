@@ -1,0 +1,100 @@
+"""Programme receipts: ``received``."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from bsu_rules.catalogue.definition import LEFT_OUT, Abstraction, Function, History, Job, LeftOut, Realized, Record
+from bsu_rules.catalogue.history_columns import any_of, field, history
+from bsu_rules.catalogue.optional import deferred
+from bsu_rules.members import ProgramReceipt
+from bsu_rules.ruleset.types import BOOL, INT, RECEIPTS, STR, list_of
+
+if TYPE_CHECKING:
+    import polars as pl
+
+    from bsu_rules.evaluators import columnar_functions as cf
+    from bsu_rules.evaluators.columnar_functions import Val
+    from bsu_rules.prove.inputs import AbstractCall
+else:
+    pl = deferred("polars")
+    cf = deferred("bsu_rules.evaluators.columnar_functions")
+
+__all__ = ["DEFINITIONS", "received"]
+
+
+def received(
+    receipts: Sequence[ProgramReceipt] | None,
+    programs: Sequence[str] | None,
+    year: int | LeftOut | None = LEFT_OUT,
+) -> bool | None:
+    """Whether any receipt is for one of ``programs`` in ``year`` (left out: in any year).
+
+    Unknown when the receipts, the programmes or a given year are unknown."""
+    if receipts is None or programs is None or year is None:
+        return None
+    if not receipts:
+        return False
+    wanted = {str(p) for p in programs}
+    if year is LEFT_OUT:
+        return any(str(r.program) in wanted for r in receipts)
+    return any(r.year == year and str(r.program) in wanted for r in receipts)
+
+
+# --- columnar -----------------------------------------------------------------------------
+
+
+def _columnar(args: list[Val], out: str) -> Job:
+    receipts, programs = pl.col(history(args[0])), args[1]
+    if not programs.is_const:
+        raise NotImplementedError("received(): the columnar evaluator needs a fixed list of programmes")
+    if programs.const is None:
+        return Job({out: pl.lit(None, pl.Boolean)})
+    wanted = field("program").is_in(pl.Series([str(p) for p in programs.const], dtype=pl.String).implode())
+    if len(args) < 3:
+        return Job({out: any_of(receipts, wanted)})
+    year = args[2]
+    if year.is_const:
+        return Job({out: pl.lit(None, pl.Boolean) if year.const is None else
+                    any_of(receipts, wanted & (field("year") == year.const))})
+    y = cf.typed(year)[0]
+    in_year = any_of(receipts.list.eval(pl.when(wanted).then(field("year").cast(pl.Int64))) - y, pl.element() == 0)
+    return Job({out: pl.when(y.is_null()).then(pl.lit(None, pl.Boolean)).otherwise(in_year)})
+
+
+# --- proofs -------------------------------------------------------------------------------
+
+
+def _realize(rec: Record, call: AbstractCall, value: Realized, others: list[tuple[AbstractCall, Realized]]) -> None:
+    receipts: list[dict[str, Any]] | None = rec.get(call.args[0].split(".")[1])
+    programs = call.args[1]
+    year = call.args[2] if len(call.args) > 2 else None
+    if receipts is None or not value[0]:
+        return
+
+    def matches(r: dict[str, Any], c: AbstractCall) -> bool:
+        y = c.args[2] if len(c.args) > 2 else None
+        return r["program"] in c.args[1] and (y is None or r["year"] == y)
+    if not value[1]:
+        receipts[:] = [r for r in receipts if not matches(r, call)]
+        return
+    if any(matches(r, call) for r in receipts):
+        return
+    forbidden = [c for c, v in others if v[0] and not v[1]]
+    for program in programs:
+        for y in ([year] if year is not None else [2000, 2099, *range(2001, 2099)]):
+            candidate = {"program": program, "year": y}
+            if not any(matches(candidate, c) for c in forbidden):
+                receipts.append(candidate)
+                return
+
+
+DEFINITIONS = [
+    Function("received", ((RECEIPTS,), (list_of(STR),), (INT,)), BOOL,
+             "Whether any of the programmes was received (in the year, when given; unknown when the year "
+             "given is unknown).", 'received(member.program_receipts, ["PKH"], 2022)', scalar=received,
+             columnar=History(_columnar), inversion=None,
+             smt=Abstraction(("receipts", "programs", "year"), _realize),
+             optional=1, strict=False, unknown_from=(0, 1, 2)),
+]

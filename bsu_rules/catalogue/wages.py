@@ -1,0 +1,132 @@
+"""Wage reports: ``last_wage``."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from bsu_rules.catalogue.definition import Abstraction, Function, History, Inversion, Job, Realized, Record
+from bsu_rules.catalogue.history_columns import STEPS, field, history, month_of_period
+from bsu_rules.catalogue.optional import deferred
+from bsu_rules.members import Member, WageReport
+from bsu_rules.months import month_index, month_text
+from bsu_rules.ruleset.types import INT, MONTH, WAGES
+
+if TYPE_CHECKING:
+    import polars as pl
+
+    from bsu_rules import formatting
+    from bsu_rules.evaluators import columnar_functions as cf
+    from bsu_rules.evaluators.columnar_functions import Val
+    from bsu_rules.prove.inputs import AbstractCall
+else:
+    pl = deferred("polars")
+    cf = deferred("bsu_rules.evaluators.columnar_functions")
+    formatting = deferred("bsu_rules.formatting")
+
+__all__ = ["DEFINITIONS", "last_wage"]
+
+
+def last_wage(wages: Sequence[WageReport] | None, month: str | None) -> int | None:
+    """Amount of the latest wage report with period <= ``month`` (ties: last in list order).
+
+    None if wages or month is unknown, or no report is at or before ``month``."""
+    if wages is None or month is None:
+        return None
+    latest: WageReport | None = None
+    for report in wages:
+        if report.period <= month and (latest is None or report.period >= latest.period):
+            latest = report
+    return None if latest is None else latest.amount
+
+
+# --- columnar -----------------------------------------------------------------------------
+
+_POSITION = 2**32  # key: month distance * 2**32 + position in the list
+
+
+def _last_wage_at(wages: pl.Expr, month: pl.Expr) -> pl.Expr:
+    """The amount of the latest report at or before ``month`` (ties: the last in the list)."""
+    e = pl.element()
+    diff = (wages.list.eval(month_of_period(field("period"))) - month).cast(pl.List(pl.Int64))
+    key = diff * _POSITION + pl.int_ranges(0, wages.list.len())
+    best = key.list.agg(e.filter(e < _POSITION).max())
+    return wages.list.get(best & (_POSITION - 1), null_on_oob=True).struct.field("amount")
+
+
+def _columnar(args: list[Val], out: str) -> Job:
+    wages, month = pl.col(history(args[0])), args[1]
+    if not month.is_const:
+        m = cf.typed(month)[0]
+        return Job({out: pl.when(m.is_null()).then(pl.lit(None, pl.Int64)).otherwise(_last_wage_at(wages, m))})
+    if month.const is None:
+        return Job({out: pl.lit(None, pl.Int64)})
+    start = month_index(month.const)
+
+    def reported(k: int) -> pl.Expr:  # the last report for the month k months back
+        return wages.list.agg(field("amount").filter(field("period") == month_text(start - k)).last())
+
+    def finish(df: pl.DataFrame) -> pl.Series:
+        """Rows with no report in those months: the latest earlier one, by month index."""
+        value = df.get_column(out)
+        rest = df.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("i"), wages.alias("w")) \
+            .filter(value.is_null() & (pl.col("w").list.len() > 0))
+        if rest.height:
+            found = rest.select(_last_wage_at(pl.col("w"), pl.lit(start, pl.Int32))).to_series()
+            value = value.scatter(rest.get_column("i"), found)
+        return value
+    return Job({out: pl.coalesce([reported(k) for k in range(STEPS)])}, finish)
+
+
+# --- counterfactual -----------------------------------------------------------------------
+
+
+def _patch(target: int, op: str, args: list[Any], member: Member) -> dict[str, Any] | None:
+    """The report ``last_wage`` reads (latest period at or before the month, last in list) gets
+    the bound."""
+    month = args[0]
+    wages = member.wages or []
+    picks = [i for i, w in enumerate(wages) if month is not None and w.period <= month]
+    if not picks or target < 0:
+        return None
+    index = max(picks, key=lambda i: (wages[i].period, i))
+    return {"index": index, "period": wages[index].period, "amount": target}
+
+
+def _apply(member: Member, patch: dict[str, Any]) -> Member:
+    wages, i = list(member.wages or []), int(str(patch["index"]))
+    if i >= len(wages) or wages[i].period != patch["period"]:
+        raise ValueError(f"wages[{i}] is not the report for {patch['period']}")
+    wages[i] = WageReport(period=wages[i].period, amount=int(str(patch["amount"])))
+    return member.model_copy(update={"wages": wages})
+
+
+def _phrase(patch: dict[str, Any], bound: str, recorded: str, lang: str) -> str:
+    month = formatting.format_month(str(patch["period"]), lang)
+    wage = formatting.rupiah(int(str(patch["amount"])))
+    return (f"upah yang dilaporkan pemberi kerja untuk bulan {month} {bound} {wage}" if lang == "id" else
+            f"the wage the employer reported for {month} had been {bound} {wage}") + recorded
+
+
+# --- proofs -------------------------------------------------------------------------------
+
+
+def _realize(rec: Record, call: AbstractCall, value: Realized, others: list[tuple[AbstractCall, Realized]]) -> None:
+    wages, month = rec.get(call.args[0].split(".")[1]), call.args[1]
+    if wages is None:
+        return
+    wages[:] = [w for w in wages if w["period"] != month] if value[0] else [w for w in wages if w["period"] > month]
+    if value[0]:
+        wages.append({"period": month, "amount": int(value[1])})
+        wages.sort(key=lambda w: w["period"])
+
+
+DEFINITIONS = [
+    Function("last_wage", ((WAGES,), (MONTH,)), INT,
+             "The last wage reported for a month at or before the given month.",
+             "last_wage(member.wages, param.cutoff_month)", scalar=last_wage, columnar=History(_columnar),
+             inversion=Inversion("member.wages", 2, _patch, _apply, _phrase),
+             smt=Abstraction(("wages", "month"), _realize, ("result >= 0",), (("raise_wage", "result >= before"),),
+                             ("not (known(result) and month <= other_month) or known(other)",)),
+             strict=False, unknown_from=(0, 1), own_unknown=True),
+]
