@@ -118,10 +118,17 @@ def evaluate(p: Population) -> Work:
 
 def json_lines(p: Population) -> Work:
     """A JSON line to a decision JSON line, as ``bsu-rules evaluate`` does it."""
-    from bsu_rules import parse_member
+    from bsu_rules.members import parse_record
 
     plan, lines = p.plan, p.lines
-    return lambda: [plan.decide(parse_member(json.loads(line))).to_json() for line in lines]
+
+    def work() -> list[str]:
+        out = []
+        for line in lines:
+            member, sha256 = parse_record(json.loads(line))
+            out.append(plan.decide(member, input_sha256=sha256).to_json())
+        return out
+    return work
 
 
 def columnar(p: Population) -> Work:
