@@ -237,12 +237,13 @@ def run_batch(ruleset: str | Path | RuleSet, source: str | Path, output: str | P
         if reader.format == ".parquet":
             for rows, niks in reader.niks():
                 repeats.add(rows, niks)
-            chunks = reader
+            chunks, shared = reader, repeats.rows()
+            picked: Iterable[pa.Table] = reader.picked(shared)
         else:
             chunks = Spool(_reported(reader, progress), spool, repeats.add)
-            progress = None
+            progress, shared, picked = None, repeats.rows(), (c.table for c in chunks)
         decide = functools.partial(decide_parts, plan, engine=engine, key=RUN_KEY if key is None else key)
-        resolution = settle((c.table for c in chunks), repeats.rows(), lambda t: decide(t)[0])
+        resolution = settle(picked, shared, lambda t: decide(t)[0])
         counts.duplicates = resolution.num_rows
         outcomes: Counter[str] = Counter()
         with Writer(out_tmp, DECISION_SCHEMA) as final, Writer(rejects_tmp, REJECT_SCHEMA) as rejected:
