@@ -102,6 +102,14 @@ def test_vectorised_validation_agrees_with_the_contract(population: dict[str, An
     assert rejected == refused
 
 
+def test_rows_picked_for_settling_are_the_rows_a_full_read_gives(population: dict[str, Any]) -> None:
+    reader = Reader(population["folder"] / "m.parquet", chunk_size=97)
+    full = pa.concat_tables(chunk.table for chunk in reader)
+    rows = pa.array([1, 5, 96, 97, 98, 400, N], pa.int64())
+    picked = pa.concat_tables(reader.picked(rows.to_numpy()))
+    assert picked.equals(full.filter(pc.is_in(full["_row"], value_set=rows)))
+
+
 def test_same_output_whatever_the_chunking_and_format(population: dict[str, Any], tmp_path: Path) -> None:
     source = population["folder"] / "m.jsonl"
     batch(source, tmp_path / "one.parquet", chunk_size=100_000)

@@ -40,9 +40,10 @@ class ScalarTablePlan:
         self.schema = pa.schema(decision_fields(plan))
         self.deciding = {r.rule.id for r in plan.rules if r.kind in DECIDING}
 
-    def decide(self, table: pa.Table) -> pa.Table:
+    def decide(self, table: pa.Table, rule_columns: bool = True) -> pa.Table:
+        """Decisions in ``schema`` (its ``rule:<id>`` columns only when ``rule_columns``)."""
         columns: dict[str, list[Any]] = {name: [] for name in self.schema.names}
-        rule_columns = [(f"rule:{r.rule.id}", r.rule.id) for r in self.plan.rules]
+        per_rule = [(f"rule:{r.rule.id}", r.rule.id) for r in self.plan.rules]
         for record in table.select(MEMBER_SCHEMA.names).to_pylist():
             d = self.plan.decide(Member.model_validate(record))
             by_id = {r.id: r.outcome for r in d.rules}
@@ -54,7 +55,7 @@ class ScalarTablePlan:
             columns["flags"].append(list(d.flags))
             columns["benefit"].append(d.benefit.amount if d.benefit else None)
             columns["channel"].append(d.channel)
-            for column, rule_id in rule_columns:
+            for column, rule_id in per_rule:
                 columns[column].append(str(by_id[rule_id]))
         return pa.table({name: pa.array(columns[name], type=self.schema.field(name).type)
-                         for name in self.schema.names})
+                         for name in self.schema.names if rule_columns or not name.startswith("rule:")})

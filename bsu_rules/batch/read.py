@@ -98,6 +98,23 @@ class Reader:
         except (pa.ArrowException, OSError):
             raise InputError([(str(self.path), f"the Parquet file is damaged after row {first - 1}")]) from None
 
+    def picked(self, rows: np.ndarray) -> Iterator[pa.Table]:
+        """Parquet only: tables holding (at least) the rows numbered ``rows``, in read.py layout.
+
+        Polars reads the other columns only where the row matches (2 % of the rows are picked in
+        a typical run: 0.7 CPU-s per 1M members instead of 1.7 for the whole file), then the
+        rows take the file's own Arrow types and are conformed as a full read would; a file
+        Polars cannot read that way is read in full."""
+        try:
+            frame = pl.scan_parquet(self.path).with_row_index(ROW, offset=1) \
+                .filter(pl.col(ROW).is_in(pl.Series(rows, dtype=pl.UInt32).implode())).collect()
+            table = frame.drop(ROW).to_arrow().cast(self.parquet.schema_arrow)
+            numbers = frame[ROW].cast(pl.Int64).to_arrow()
+        except (pl.exceptions.PolarsError, pa.ArrowException, OverflowError, ValueError):
+            yield from (chunk.table for chunk in self._parquet())
+            return
+        yield conform(table, self.ignore_unknown).add_column(0, ROW, numbers)
+
     def _parquet(self) -> Iterator[Chunk]:
         first = 1
         batches = self.parquet.iter_batches(batch_size=self.chunk_size)

@@ -62,7 +62,7 @@ PARTIAL_SCHEMA = pa.schema([*DECISION_SCHEMA, ("record_hash", pa.uint64())])
 
 
 class TablePlan(Protocol):
-    def decide(self, table: pa.Table) -> pa.Table: ...
+    def decide(self, table: pa.Table, rule_columns: bool = True) -> pa.Table: ...
 
 
 def engines() -> dict[str, Callable[[Plan], TablePlan]]:
@@ -146,7 +146,8 @@ def decide_parts(plan: Plan, table: pa.Table, engine: str | None = None, key: by
     if ROW not in table.column_names:
         table = table.add_column(0, ROW, pa.array(np.arange(1, table.num_rows + 1, dtype=np.int64)))
     members, rejects = validate(table)
-    decided = table_plan(plan, engine or default_engine()).decide(members.select(MEMBER_SCHEMA.names))
+    engine_plan = table_plan(plan, engine or default_engine())
+    decided = engine_plan.decide(members.select(MEMBER_SCHEMA.names), rule_columns=False)
     if decided.num_rows != members.num_rows:
         raise RuntimeError(f"the engine returned {decided.num_rows} decisions for {members.num_rows} members")
     n = members.num_rows
@@ -236,12 +237,13 @@ def run_batch(ruleset: str | Path | RuleSet, source: str | Path, output: str | P
         if reader.format == ".parquet":
             for rows, niks in reader.niks():
                 repeats.add(rows, niks)
-            chunks = reader
+            chunks, shared = reader, repeats.rows()
+            picked: Iterable[pa.Table] = reader.picked(shared)
         else:
             chunks = Spool(_reported(reader, progress), spool, repeats.add)
-            progress = None
+            progress, shared, picked = None, repeats.rows(), (c.table for c in chunks)
         decide = functools.partial(decide_parts, plan, engine=engine, key=RUN_KEY if key is None else key)
-        resolution = settle((c.table for c in chunks), repeats.rows(), lambda t: decide(t)[0])
+        resolution = settle(picked, shared, lambda t: decide(t)[0])
         counts.duplicates = resolution.num_rows
         outcomes: Counter[str] = Counter()
         with Writer(out_tmp, DECISION_SCHEMA) as final, Writer(rejects_tmp, REJECT_SCHEMA) as rejected:

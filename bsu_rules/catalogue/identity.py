@@ -75,11 +75,15 @@ def nik_issue(number: str | None, birth_date: date | LeftOut | None = LEFT_OUT) 
 
 
 def _bank_key_expr(name: pl.Expr) -> pl.Expr:
-    """``bank_key``: upper case, the same punctuation and spaces, the legal-form words dropped."""
-    words = name.str.to_uppercase().str.replace_all(BANK_PUNCTUATION, " ").str.replace_all(SPACE, " ").str.split(" ")
+    """``bank_key``: upper case, the same punctuation and spaces, the legal-form words dropped.
+
+    Computed once per distinct name (``over``): a population writes few bank names, and the text
+    work per row cost six times as much (0.09 against 0.014 CPU-s per 250k members)."""
+    first = name.first()
+    words = first.str.to_uppercase().str.replace_all(BANK_PUNCTUATION, " ").str.replace_all(SPACE, " ").str.split(" ")
     dropped = pl.Series(sorted(BANK_FORM_WORDS | {""}), dtype=pl.String).implode()
     kept = words.list.eval(pl.element().filter(~pl.element().is_in(dropped)))
-    return kept.list.join(" ")
+    return kept.list.join(" ").over(name)
 
 
 def _nik_parts(number: pl.Expr) -> tuple[pl.Expr, list[tuple[pl.Expr, str]], pl.Expr]:

@@ -319,19 +319,22 @@ class ColumnarPlan:
                                  ("priority", pa.int32()), ("flags", _TEXTS), ("benefit", pa.int64()),
                                  ("channel", _TEXT)] + [(f"rule:{r.rule.id}", _TEXT) for r in plan.rules])
         """The decision table's schema (one ``rule:<id>`` column per rule in force)."""
+        self._short = pa.schema([f for f in self.schema if not f.name.startswith("rule:")])
 
-    def decide(self, table: pa.Table) -> pa.Table:
-        """One decision row per member row (MEMBER_SCHEMA, already valid), in the same order."""
+    def decide(self, table: pa.Table, rule_columns: bool = True) -> pa.Table:
+        """One decision row per member row (MEMBER_SCHEMA, already valid), in the same order;
+        without its ``rule:<id>`` columns when ``rule_columns`` is false (a caller that drops them)."""
+        schema = self.schema if rule_columns else self._short
         members = table.select(self._reads)  # only the fields the rules read are converted
         if members.num_rows == 0:
-            return self.schema.empty_table()
+            return schema.empty_table()
         frame = pl.from_arrow(members.combine_chunks() if members.column(0).num_chunks > 1 else members)
         assert isinstance(frame, pl.DataFrame)
         for exprs, finishers in self._waves:
             frame = frame.lazy().with_columns(**exprs).collect()  # lazy: shared subexpressions once
             for name, finish in finishers:
                 frame = frame.with_columns(finish(frame).alias(name))
-        return self._outputs.table(frame, self.schema)
+        return self._outputs.table(frame, schema)
 
 
 Wave = tuple[dict[str, pl.Expr], list[tuple[str, Callable[[pl.DataFrame], pl.Series]]]]

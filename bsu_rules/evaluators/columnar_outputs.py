@@ -68,9 +68,12 @@ class Outputs:
                 self.masks[name].append((f"{name}~{start}", [rule_id for _, rule_id in chunk]))
 
     def table(self, frame: pl.DataFrame, schema: pa.Schema) -> pa.Table:
-        codes = frame.lazy().select(pl.first().alias("~"), **self.exprs).collect().to_arrow()  # "~": one per row
+        """The decision columns ``schema`` names (its ``rule:<id>`` columns only if it has them)."""
+        rules = {column: rule for column, rule in self.rules.items() if rule[0] in schema.names}
+        exprs = {name: e for name, e in self.exprs.items() if name not in self.rules or name in rules}
+        codes = frame.lazy().select(pl.first().alias("~"), **exprs).collect().to_arrow()  # "~": one per row
         jobs: dict[str, Callable[[], Any]] = {"outcome": partial(self.OUTCOMES.take, codes["outcome~"])}
-        jobs |= {name: partial(spelled.take, codes[column]) for column, (name, spelled) in self.rules.items()}
+        jobs |= {name: partial(spelled.take, codes[column]) for column, (name, spelled) in rules.items()}
         jobs |= {name: partial(_spell_all, [(codes[column], ids) for column, ids in masks])
                  for name, masks in self.masks.items()}
         with ThreadPoolExecutor(_THREADS) as pool:  # Arrow's kernels run without the GIL
