@@ -32,12 +32,20 @@ _DAY = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 INT64_MAX = 2**63 - 1
 
 
+_IDENTIFIER = re.compile(r"[0-9]{10,}")  # a NIK or an account number, wherever it was put
+
+
+def _mask(text: str) -> str:
+    """Text for a message with every long run of digits (a NIK in the wrong column) left out."""
+    return _IDENTIFIER.sub(lambda m: f"<{len(m.group())} digits>", text)
+
+
 def _show(value: Any) -> str:
-    return repr(value)[:40] if isinstance(value, str) else type(value).__name__
+    return _mask(repr(value)[:40]) if isinstance(value, str) else type(value).__name__
 
 
 def _month(value: Any) -> Any:
-    if not isinstance(value, str) or not _MONTH.match(value):
+    if not isinstance(value, str) or not _MONTH.fullmatch(value):
         raise ValueError(f"{_show(value)} is not a month (YYYY-MM)")
     return value
 
@@ -46,7 +54,7 @@ def _strict_date(value: Any) -> Any:
     """Dates are ISO text (or a date from Python or Arrow), never numbers."""
     if isinstance(value, date) and not isinstance(value, datetime):
         return value
-    if isinstance(value, str) and _DAY.match(value):
+    if isinstance(value, str) and _DAY.fullmatch(value):
         try:
             return date.fromisoformat(value)
         except ValueError:
@@ -188,7 +196,7 @@ def _path(loc: tuple[int | str, ...]) -> str:
         if isinstance(part, int):
             out += f"[{part}]"
         else:
-            out += f".{part}" if out else part
+            out += f".{_mask(part)}" if out else _mask(part)
     return out or "(record)"
 
 
@@ -206,7 +214,7 @@ def _message(err: Any, path: str) -> str:
         return f"has {len(text)} characters, not 16" if len(text) != 16 else "has a character that is not a digit 0-9"
     msg = str(err["msg"]).removeprefix("Value error, ")
     if err["type"] in ("string_pattern_mismatch", "int_type", "int_parsing", "enum", "literal_error"):
-        return f"{_show(err['input']) if isinstance(err['input'], str) else repr(err['input'])[:40]}: {msg}"
+        return f"{_show(err['input']) if isinstance(err['input'], str) else _mask(repr(err['input'])[:40])}: {msg}"
     return msg
 
 
@@ -307,7 +315,7 @@ def decision_date(on: object) -> date | None:
     """A decision date given as a date or ``YYYY-MM-DD`` text; InputError for anything else."""
     if on is None or (isinstance(on, date) and not isinstance(on, datetime)):
         return on
-    if isinstance(on, str) and _DAY.match(on):
+    if isinstance(on, str) and _DAY.fullmatch(on):
         try:
             return date.fromisoformat(on)
         except ValueError:
@@ -356,7 +364,7 @@ def _leaf(leaf: Leaf) -> Any:
     if leaf.pattern is None:
         return str
     # a month is checked with Python's re (``_month``); other patterns by pydantic, whose $ ends the text
-    pattern = leaf.pattern if leaf.kind == "month" else leaf.pattern.removesuffix("$") + r"\Z"
+    pattern = leaf.pattern.removesuffix("$") + r"\Z"  # Python's $ also matches before a final newline
     return Annotated[str, msgspec.Meta(pattern=pattern)]
 
 
@@ -412,9 +420,13 @@ def _fast(record: Any) -> Parsed | None:
         struct = msgspec.convert(record, MemberMirror)
     except msgspec.ValidationError:
         return None
+    try:
+        encoded = _ENCODE(struct)
+    except UnicodeEncodeError:
+        raise InputError([("(record)", "text with a lone UTF-16 surrogate (not a character)")]) from None
     if any(len({r.period for r in rows}) < len(rows) for name in PERIODIC if (rows := getattr(struct, name))):
         return None  # an exact repeat counts once, another is an error: the model's validator says which
-    return Parsed(struct, hashlib.sha256(_ENCODE(struct)).hexdigest())
+    return Parsed(struct, hashlib.sha256(encoded).hexdigest())
 
 
 def parse_record(record: Any) -> Parsed:

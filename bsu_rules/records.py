@@ -7,6 +7,7 @@ Not UTF-8, not JSON, nested too deeply, a number too long for any field, ``NaN``
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 
@@ -30,10 +31,33 @@ def _constant(text: str) -> Any:
     raise ValueError(f"{text} is not a JSON number")
 
 
+_ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
+_ESCAPED_SURROGATE_BYTES = re.compile(rb"\\u[dD][89a-fA-F]")
+
+
+def _surrogate(text: bytes | str) -> bool:
+    """Whether the text escapes a UTF-16 surrogate; a pair is one character, one alone is none."""
+    if isinstance(text, bytes):
+        return _ESCAPED_SURROGATE_BYTES.search(text) is not None
+    return _ESCAPED_SURROGATE.search(text) is not None
+
+
+def has_lone_surrogate(value: Any) -> bool:
+    """Whether a decoded value holds text that cannot be written as UTF-8."""
+    try:
+        json.dumps(value, ensure_ascii=False, default=str).encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
 def decode_json(data: bytes | str) -> Any:
     """One JSON value; BadRecord saying why it cannot be read (never echoing it)."""
     try:
-        return json.loads(data, parse_int=_number, parse_constant=_constant)
+        value = json.loads(data, parse_int=_number, parse_constant=_constant)
+        if _surrogate(data) and has_lone_surrogate(value):
+            raise ValueError("text with a lone UTF-16 surrogate (not a character)")
+        return value
     except json.JSONDecodeError as exc:
         where = f"line {exc.lineno} column {exc.colno}" if exc.lineno > 1 else f"column {exc.colno}"
         raise BadRecord(f"not valid JSON ({exc.msg} at {where})") from None

@@ -1,0 +1,58 @@
+"""Text a record should not carry: lone surrogates, a month with a newline, a NIK in another field."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import bsu_rules
+from bsu_rules.cli import main
+from bsu_rules.errors import InputError
+from bsu_rules.members import parse_member
+
+NIK = "3204125708940003"
+BASE: dict[str, Any] = {"nik": NIK, "citizenship": "WNI", "participant_category": "PU",
+                        "registered_on": "2021-01-01", "wages": [{"period": "2022-07", "amount": 3_400_000}]}
+
+
+def test_a_lone_surrogate_is_an_error_line_and_the_run_goes_on(tmp_path: Path,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    good = json.dumps(BASE)
+    path = tmp_path / "members.jsonl"
+    bad = json.dumps({"nik": NIK, "name": "SURROGATE"}).replace("SURROGATE", "\\ud800")
+    path.write_text("\n".join([good, bad, good]) + "\n", "utf-8")
+    code = main(["evaluate", "bsu-2022", str(path), "--on", "2022-10-01"])
+    lines = capsys.readouterr().out.splitlines()
+    assert code == 1 and len(lines) == 3
+    assert "surrogate" in json.loads(lines[1])["error"]["message"]
+    assert all("outcome" in json.loads(lines[i]) for i in (0, 2))
+
+
+def test_a_lone_surrogate_from_python_is_an_input_error() -> None:
+    with pytest.raises(InputError, match="surrogate"):
+        bsu_rules.evaluate(bsu_rules.load_ruleset("bsu-2022"), {**BASE, "name": "\ud800"}, on="2022-10-01")
+
+
+@pytest.mark.parametrize("period", ["2022-07\n", "2022-07 ", "\n2022-07"])
+def test_a_month_with_a_newline_or_space_is_refused_on_every_path(period: str) -> None:
+    record = {**BASE, "wages": [{"period": period, "amount": 9_000_000}]}
+    with pytest.raises(InputError, match="not a month"):
+        bsu_rules.evaluate(bsu_rules.load_ruleset("bsu-2022"), record, on="2022-10-01")
+    with pytest.raises(InputError, match="not a month"):
+        parse_member(record, ignore_unknown=True)
+
+
+@pytest.mark.parametrize("record", [
+    {**BASE, "citizenship": NIK},
+    {**BASE, "citizenship": int(NIK)},
+    {**BASE, NIK: "x"},
+    {**BASE, "kpj": NIK + "0000000"},
+])
+def test_a_nik_in_the_wrong_place_is_never_echoed(record: dict[str, Any]) -> None:
+    with pytest.raises(InputError) as caught:
+        parse_member(record)
+    text = str(caught.value)
+    assert NIK not in text and " digits>" in text
