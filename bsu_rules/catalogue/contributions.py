@@ -11,21 +11,16 @@ from typing import TYPE_CHECKING, Any
 
 from bsu_rules.catalogue.definition import Abstraction, Function, History, Inversion, Job, Realized, Record
 from bsu_rules.catalogue.history_columns import STEPS, any_of, field, history, month_of_period
-from bsu_rules.catalogue.optional import deferred
+from bsu_rules.catalogue.optional import cf, deferred, pl
 from bsu_rules.members import Contribution, Member
 from bsu_rules.months import month_index, month_text
 from bsu_rules.ruleset.types import BOOL, CONTRIBUTIONS, DATE, INT, MONTH
 
 if TYPE_CHECKING:
-    import polars as pl
-
     from bsu_rules import formatting, glossary
-    from bsu_rules.evaluators import columnar_functions as cf
     from bsu_rules.evaluators.columnar_functions import Val
     from bsu_rules.prove.inputs import AbstractCall
 else:
-    pl = deferred("polars")
-    cf = deferred("bsu_rules.evaluators.columnar_functions")
     formatting = deferred("bsu_rules.formatting")
     glossary = deferred("bsu_rules.glossary")
 

@@ -13,14 +13,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bsu_rules.catalogue.optional import deferred
+from bsu_rules.catalogue.optional import pl
 
 if TYPE_CHECKING:
-    import polars as pl
-
     from bsu_rules.evaluators.columnar_functions import Val
-else:
-    pl = deferred("polars")
 
 __all__ = ["STEPS", "any_of", "field", "history", "month_of_period"]
 

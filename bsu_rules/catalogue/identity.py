@@ -10,23 +10,13 @@ from typing import TYPE_CHECKING, Any
 
 from bsu_rules import nik
 from bsu_rules.catalogue.definition import LEFT_OUT, Abstraction, Columnar, Function, LeftOut, Realized, Record
-from bsu_rules.catalogue.optional import deferred
+from bsu_rules.catalogue.optional import cf, pl, symbols, z3
 from bsu_rules.ruleset.types import BOOL, DATE, STR, Type
 
 if TYPE_CHECKING:
-    import polars as pl
-    import z3
-
-    from bsu_rules.evaluators import columnar_functions as cf
     from bsu_rules.evaluators.columnar_functions import Val
-    from bsu_rules.prove import symbols
     from bsu_rules.prove.inputs import AbstractCall
     from bsu_rules.prove.symbols import Strings, Sym
-else:
-    pl = deferred("polars")
-    z3 = deferred("z3")
-    cf = deferred("bsu_rules.evaluators.columnar_functions")
-    symbols = deferred("bsu_rules.prove.symbols")
 
 __all__ = ["DEFINITIONS", "bank_key", "nik_issue", "province"]
 

@@ -6,22 +6,12 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from bsu_rules.catalogue.definition import Columnar, Encoding, Function
-from bsu_rules.catalogue.optional import deferred
+from bsu_rules.catalogue.optional import cf, pl, symbols, z3
 from bsu_rules.ruleset.types import DECIMAL, INT, Type
 
 if TYPE_CHECKING:
-    import polars as pl
-    import z3
-
-    from bsu_rules.evaluators import columnar_functions as cf
     from bsu_rules.evaluators.columnar_functions import Val
-    from bsu_rules.prove import symbols
     from bsu_rules.prove.symbols import Strings, Sym
-else:
-    pl = deferred("polars")
-    z3 = deferred("z3")
-    cf = deferred("bsu_rules.evaluators.columnar_functions")
-    symbols = deferred("bsu_rules.prove.symbols")
 
 __all__ = ["DEFINITIONS", "NUMBER", "round_up"]
 

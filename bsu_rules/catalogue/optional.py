@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import importlib
 from types import ModuleType
+from typing import TYPE_CHECKING
 
-__all__ = ["deferred"]
+__all__ = ["cf", "deferred", "pl", "symbols", "z3"]
 
 
 class _Deferred(ModuleType):
@@ -20,3 +21,16 @@ class _Deferred(ModuleType):
 def deferred(name: str) -> ModuleType:
     """Module ``name``, imported when one of its attributes is first read."""
     return _Deferred(name)
+
+
+if TYPE_CHECKING:
+    import polars as pl
+    import z3
+
+    from bsu_rules.evaluators import columnar_functions as cf
+    from bsu_rules.prove import symbols
+else:  # what the catalogue's columnar and proof parts use
+    pl = deferred("polars")
+    z3 = deferred("z3")
+    cf = deferred("bsu_rules.evaluators.columnar_functions")
+    symbols = deferred("bsu_rules.prove.symbols")

@@ -7,19 +7,13 @@ from typing import TYPE_CHECKING, Any
 
 from bsu_rules.catalogue.definition import LEFT_OUT, Abstraction, Function, History, Job, LeftOut, Realized, Record
 from bsu_rules.catalogue.history_columns import any_of, field, history
-from bsu_rules.catalogue.optional import deferred
+from bsu_rules.catalogue.optional import cf, pl
 from bsu_rules.members import ProgramReceipt
 from bsu_rules.ruleset.types import BOOL, INT, RECEIPTS, STR, list_of
 
 if TYPE_CHECKING:
-    import polars as pl
-
-    from bsu_rules.evaluators import columnar_functions as cf
     from bsu_rules.evaluators.columnar_functions import Val
     from bsu_rules.prove.inputs import AbstractCall
-else:
-    pl = deferred("polars")
-    cf = deferred("bsu_rules.evaluators.columnar_functions")
 
 __all__ = ["DEFINITIONS", "received"]
 

@@ -7,21 +7,16 @@ from typing import TYPE_CHECKING, Any
 
 from bsu_rules.catalogue.definition import Abstraction, Function, History, Inversion, Job, Realized, Record
 from bsu_rules.catalogue.history_columns import STEPS, field, history, month_of_period
-from bsu_rules.catalogue.optional import deferred
+from bsu_rules.catalogue.optional import cf, deferred, pl
 from bsu_rules.members import Member, WageReport
 from bsu_rules.months import month_index, month_text
 from bsu_rules.ruleset.types import INT, MONTH, WAGES
 
 if TYPE_CHECKING:
-    import polars as pl
-
     from bsu_rules import formatting
-    from bsu_rules.evaluators import columnar_functions as cf
     from bsu_rules.evaluators.columnar_functions import Val
     from bsu_rules.prove.inputs import AbstractCall
 else:
-    pl = deferred("polars")
-    cf = deferred("bsu_rules.evaluators.columnar_functions")
     formatting = deferred("bsu_rules.formatting")
 
 __all__ = ["DEFINITIONS", "last_wage"]
