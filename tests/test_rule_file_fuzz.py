@@ -1,16 +1,20 @@
-"""Fuzz: mutants of every bundled rule file and table load cleanly or give a diagnostic, never an exception."""
+"""Fuzz: mutants of every bundled rule file and table load cleanly or give a diagnostic, never an exception;
+those that load are compiled to a plan (its generated function included) and decide a member."""
 
 from __future__ import annotations
 
+import json
 import random
 import shutil
 from collections import Counter
 from pathlib import Path
 
+from bsu_rules.members import parse_member
 from bsu_rules.ruleset.diagnostics import has_errors
 from bsu_rules.ruleset.loader import check_file
 
 ROOT = Path(__file__).resolve().parents[1]
+MEMBER = parse_member(json.loads((ROOT / "examples" / "members.jsonl").read_text("utf-8").splitlines()[0]))
 SEED = 20221105
 RULE_MUTANTS = 200
 """Per rule file (four bundled: 800)."""
@@ -24,6 +28,9 @@ NASTY = [
     b": ", b"'", b'"', b"\t", b"\r", b",", b"\n", b";", "ä".encode(), "٣٢١٥".encode(), "３２".encode(),
     b"2022-13-45", b"2022-02-30", b"null", b"~", b"!!python/object/apply:os.system ['id']", b"!!binary AAAA",
     b"? ", b"|", b">", b"%YAML 1.1\n", b"---\n", b"...\n", b"#", b"\\", b"\xe2\x80\xa8",
+    # code where the generated function might copy it (it never copies rule text)
+    b"__import__('os').system('id')", b"\"); import os; (\"", b"member.__class__", b"member.wages.__len__",
+    b"lambda: 0", b"exec(", b"K0(m)", b"s0", b"t1", b"m", b"core", b"\n    return 0\n",
 ]
 
 
@@ -75,8 +82,16 @@ def test_mutants_give_a_diagnostic_or_load(tmp_path: Path) -> None:
                     crashes.append(f"{target.name} mutant {i}: {type(exc).__name__}: {exc}"[:300])
                     continue
                 assert ruleset is not None or has_errors(diagnostics), f"{target.name} mutant {i}: no diagnostic"
+                if ruleset is not None:
+                    try:
+                        plan = ruleset.plan(ruleset.default_on)
+                        plan.decide(MEMBER)
+                        outcomes["generated"] += plan.core is not None
+                    except Exception as exc:
+                        crashes.append(f"{target.name} mutant {i} (plan): {type(exc).__name__}: {exc}"[:300])
                 outcomes["loaded" if ruleset is not None else "diagnostic"] += 1
         target.write_bytes(original)
     assert not crashes, "\n".join(crashes[:20])
-    assert sum(outcomes.values()) >= 1000
+    assert outcomes["loaded"] + outcomes["diagnostic"] >= 1000
+    assert outcomes["generated"] > 0.9 * outcomes["loaded"]  # the plans that loaded run generated code
     assert outcomes["diagnostic"] > 0 and outcomes["loaded"] > 0  # the mutants reach both ends

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 import bsu_rules
 from bsu_rules.counterfactual import Counterfactuals
+from bsu_rules.evaluators.codegen import generate
 from bsu_rules.evaluators.columnar import ColumnarPlan
 from bsu_rules.evaluators.compile import compile_node
 from bsu_rules.members_arrow import members_to_arrow
@@ -330,6 +331,7 @@ PASSES: dict[str, Callable[[Path], object]] = {  # every pass over the tree; a n
     "type checking": lambda path: TypeChecker(Scope({}, {}, {}), lambda *_: None).check(strange()),
     "unparse": lambda path: unparse(strange()),
     "scalar evaluator": _scalar,
+    "code generator": lambda path: generate(bsu_rules.load_ruleset(path).plan().env, [], [strange()]),
     "counterfactual hints": lambda path: Counterfactuals(_planned(path)),
     "columnar evaluator": lambda path: ColumnarPlan(_planned(path)),
     "durable_rules translation": _durable,

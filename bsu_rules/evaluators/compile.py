@@ -141,13 +141,29 @@ def _truth(v: Value) -> bool | None:
     return None if v is None else bool(v)
 
 
+def neg(v: Value) -> Value:
+    """``-v`` of a known number."""
+    if not isinstance(v, (int, Decimal)):
+        raise TypeError(f"cannot negate {type(v).__name__}")  # the checker types the operand a number
+    return -v
+
+
+def member_of(x: Value, xs: Value, negate: bool) -> Value:
+    """``x in xs`` (``not in`` when ``negate``): a table's listed keys, or a list's items."""
+    if x is None or xs is None:
+        return None
+    if isinstance(xs, Table):
+        if x not in xs.keys:
+            return None if xs.unlisted_unknown else negate
+        return not negate
+    if isinstance(x, AtLeast):
+        return None
+    return contains(x, xs, negate)
+
+
 def _unary(op: str, inner: Fn, bounded: bool) -> Fn:
     if op == "not":
         return lambda m, f: k_not(_truth(inner(m, f)))
-    def neg(v: Value) -> Value:
-        if not isinstance(v, (int, Decimal)):
-            raise TypeError(f"cannot negate {type(v).__name__}")  # the checker types the operand a number
-        return -v
     if bounded:
         return lambda m, f: None if (v := inner(m, f)) is None or isinstance(v, AtLeast) else neg(v)
     return lambda m, f: None if (v := inner(m, f)) is None else neg(v)
@@ -172,19 +188,7 @@ def _binary(node: Binary, env: Env) -> Fn:
     left, right = compile_node(node.left, env), compile_node(node.right, env)
     if node.op in ("in", "not in"):
         negate = node.op == "not in"
-
-        def member_of(m: Record | None, f: Facts) -> Value:
-            x, xs = left(m, f), right(m, f)
-            if x is None or xs is None:
-                return None
-            if isinstance(xs, Table):
-                if x not in xs.keys:
-                    return None if xs.unlisted_unknown else negate
-                return not negate
-            if isinstance(x, AtLeast):
-                return None
-            return contains(x, xs, negate)
-        return member_of
+        return lambda m, f: member_of(left(m, f), right(m, f), negate)
     op = OPERATORS[node.op]
     if env.bounded:
         return _bounded_binary(node.op, op, left, right)
@@ -259,14 +263,21 @@ def _call(node: Call, env: Env) -> Fn:
     return strict
 
 
-def _lookup(table: Table, key_of: Fn, default: Fn) -> Fn:
-    """``table.t(key, default)``: a listed key's value; an unlisted one is the default, or unknown
-    when the table says its silence is unknown. Rows holding a lower bound give an ``AtLeast``."""
+def table_values(table: Table) -> dict[Value, Value]:
+    """What ``table.t(key, …)`` gives for each listed key: its value, or an ``AtLeast`` for a row that
+    holds a lower bound."""
     values: dict[Value, Value] = {k: v for k, v in (table.values or {}).items()}
     for key in table.bounds:
         found = values[key]
         assert isinstance(found, (int, Decimal))
         values[key] = AtLeast(found, (f"table.{table.name}[{key}]",))
+    return values
+
+
+def _lookup(table: Table, key_of: Fn, default: Fn) -> Fn:
+    """``table.t(key, default)``: a listed key's value; an unlisted one is the default, or unknown
+    when the table says its silence is unknown."""
+    values = table_values(table)
     if table.unlisted_unknown:
         return lambda m, f: values.get(key_of(m, f))
 

@@ -1,8 +1,10 @@
 """The reference evaluator: one member at a time, every criterion traced.
 
 A Plan is a rule set compiled for one decision date: parameters resolved, rules out of force set
-aside, every expression compiled to closures once (``CompiledRule``). Deciding a member computes
-its fact slots and each condition and records them flat (``evaluators.trace``); the trace values,
+aside, every expression compiled to closures once (``CompiledRule``), and the fact slots and
+conditions also written out as one generated function (``evaluators.codegen``; the closures where
+it cannot be). Deciding a member computes its fact slots and each condition and records them flat
+(``evaluators.trace``); the trace values,
 explanations and (when asked for) counterfactual hints are read from that record only when the
 decision is read or serialised. Tracing reads the same fact slots the conditions used, so the traced path and the
 fast path are the same code.
@@ -29,11 +31,12 @@ from bsu_rules.decisions import (
     RuleSetRef,
     mask_nik,
 )
+from bsu_rules.evaluators.codegen import Core, generate
 from bsu_rules.evaluators.compile import Env, Facts, Fn, Getter, Value, compile_node, member_getter
 from bsu_rules.evaluators.trace import ENGINE, PlanJson, Recorded, input_hash, jsonable
 from bsu_rules.explain.sentences import Renderer
 from bsu_rules.members import Member, Record, decision_date, parse_record
-from bsu_rules.ruleset.expressions import Call, Name, Node, unparse, walk
+from bsu_rules.ruleset.expressions import Call, Name, Node, Unhandled, unparse, walk
 from bsu_rules.ruleset.schema import Kind, Rule
 from bsu_rules.ruleset.types import HISTORIES
 from bsu_rules.semantics import DECIDING, EFFECT
@@ -112,6 +115,13 @@ class Plan:
         for checked in in_force:
             self._hoist(checked.tree, hoisted)
         self.rules = [self._compile(c) for c in in_force]
+        self.effects = [(r.on_true, r.on_false) for r in self.rules]
+        self.deciding = [i for i, r in enumerate(self.rules) if r.deciding]
+        self.flagging = [i for i, r in enumerate(self.rules) if _FLAGGED in (r.on_true, r.on_false)]
+        try:  # one generated function for every slot and condition; the closures where it cannot be
+            self.core: Core | None = generate(self.env, [s.node for s in self.slots], [c.tree for c in in_force])
+        except Unhandled:
+            self.core = None
         self.out_of_force = [c.rule for c in ruleset.rules if not c.rule.in_force.contains(on)]
         self.channel = compile_node(ruleset.channel, self.env) if ruleset.channel else None
         self.channel_reads = [(p, member_getter(tuple(p.split(".")[1:])))
@@ -197,22 +207,20 @@ class Plan:
         condition as another evaluator found it (the durable backend); the trace is built the same way.
         ``hints``: each failed criterion's counterfactual ``hint`` is found (when first read or
         serialised); without it every ``hint`` is None and none is ever computed."""
-        f = self.fact_values(member)
-        results: list[RuleResult] = []
-        failed = unknown = False
-        priority, flags = 0, []
-        for i, r in enumerate(self.rules):
-            holds = r.condition(member, f) if conditions is None else conditions[i]
-            result = r.on_true if holds else r.on_false if holds is not None else _UNKNOWN
-            results.append(result)
-            if result is _FAIL:
-                failed = True
-            elif result is _UNKNOWN:
-                unknown = unknown or r.deciding
-            elif result is _PRIORITIZED:
-                priority += 1
-            elif result is _FLAGGED:
-                flags.append(r.id)
+        held: Sequence[Value]
+        if conditions is not None:
+            f, held = self.fact_values(member), conditions
+        elif self.core is not None:
+            f, held = self.core(member)
+        else:
+            f = self.fact_values(member)
+            held = [r.condition(member, f) for r in self.rules]
+        results = [on_true if holds else on_false if holds is not None else _UNKNOWN
+                   for (on_true, on_false), holds in zip(self.effects, held, strict=True)]
+        failed = _FAIL in results
+        unknown = any(results[i] is _UNKNOWN for i in self.deciding)
+        priority = results.count(_PRIORITIZED)
+        flags = [self.rules[i].id for i in self.flagging if results[i] is _FLAGGED]
         recorded = Recorded(self, member, f, results, input_sha256, hints)
         missing_all: list[str] = []
         if unknown and not failed:

@@ -1,0 +1,316 @@
+"""Compile a plan's facts and conditions into one generated Python function, under three guards.
+
+The closures of ``compile`` call one another for every node; this module writes the same tree out
+as straight-line Python (one local per value) and compiles it once per plan. It means exactly
+what the closures mean (``tests/test_codegen.py`` holds them to it on every bundled rule set), and
+the closures stay the reference: the trace, explanations, counterfactuals and proofs use them.
+
+The guards, because the tree comes from a rule file:
+
+1. Nothing in the generated text is copied from the rule file. Every constant (a literal, a
+   parameter, a table, a catalogue function) is a generated name ``K<n>`` bound in the module's
+   namespace; the other names are ``m`` (the member), ``s<n>`` (fact slots) and ``t<n>``
+   (temporaries); the only literals are ``None``, ``True`` and ``False``. Attribute names are
+   field names of the member contract, taken from the contract, not from the rule text.
+2. The text is parsed with ``ast`` and every node is checked against a whitelist of node types,
+   names and attributes before it is compiled (``UnsafeCode`` otherwise).
+3. It runs with no builtins. ``tests/test_codegen.py`` feeds injection attempts through rule files.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from bsu_rules import bounds
+from bsu_rules.bounds import AtLeast
+from bsu_rules.catalogue import FUNCTIONS
+from bsu_rules.evaluators.compile import Env, Value, compile_node, is_constant, member_of, neg, table_values
+from bsu_rules.members import Group, contract
+from bsu_rules.ruleset.expressions import (
+    Binary,
+    BoolOp,
+    Call,
+    Cond,
+    ListLit,
+    Lit,
+    Name,
+    Node,
+    Unary,
+    Unhandled,
+)
+from bsu_rules.ruleset.tables import Table
+from bsu_rules.semantics import ARITHMETIC, COMPARISON, k_if
+
+Core = Callable[[Any], tuple[list[Value], tuple[Value, ...]]]
+"""The generated function: a member's fact slots, and each condition's value."""
+
+_INFIX = {"+": "+", "-": "-", "*": "*", "<": "<", "<=": "<=", ">": ">", ">=": ">=", "==": "==", "!=": "!="}
+_INFIX_NODES = (ast.Add, ast.Sub, ast.Mult, ast.Lt, ast.LtE, ast.Gt, ast.GtE, ast.Eq, ast.NotEq)
+_SAFE_NODES = (ast.Module, ast.FunctionDef, ast.arguments, ast.arg, ast.Assign, ast.If, ast.Return, ast.Name,
+               ast.Load, ast.Store, ast.Attribute, ast.Call, ast.Compare, ast.Is, ast.IsNot, ast.In, ast.NotIn,
+               ast.BinOp, ast.UnaryOp, ast.Not, ast.BoolOp, ast.Or, ast.And, ast.IfExp, ast.Tuple, ast.List,
+               ast.Subscript, ast.Constant, *_INFIX_NODES)
+_SAFE_NAME = re.compile(r"(m|core|[stK][0-9]+)\Z")
+
+
+class UnsafeCode(ValueError):
+    """Generated text that failed the whitelist: it is never compiled."""
+
+
+def _fields(fields: dict[str, Any] | None = None) -> Iterator[str]:
+    for name, spec in (fields if fields is not None else contract()).items():
+        yield name
+        if isinstance(spec, Group):
+            yield from _fields(spec.fields)
+
+
+FIELDS = frozenset(_fields())
+"""Every attribute the generated code may read: the member contract's field names."""
+
+
+class _Writer:
+    """The text of one generated function, and the constants it names."""
+
+    def __init__(self, env: Env) -> None:
+        self.env = env
+        self.constants: dict[str, object] = {}
+        self._named: dict[int, str] = {}
+        self.lines: list[str] = []
+        self.depth = 1
+        self.temps = 0
+        self.ready = 0  # slots below this one are computed: reading one is reading its local
+
+    def const(self, value: object) -> str:
+        if value is None or value is True or value is False:
+            return repr(value)
+        name = self._named.get(id(value))
+        if name is None:
+            name = self._named[id(value)] = f"K{len(self.constants)}"
+            self.constants[name] = value
+        return name
+
+    def temp(self) -> str:
+        self.temps += 1
+        return f"t{self.temps}"
+
+    def emit(self, line: str) -> None:
+        self.lines.append("    " * self.depth + line)
+
+    def block(self, head: str, body: Callable[[], None]) -> None:
+        self.emit(head)
+        self.depth += 1
+        body()
+        self.depth -= 1
+
+    def value(self, node: Node) -> str:
+        """Emit what computes ``node``; the name (or constant) holding its value."""
+        slot = self.env.hoisted.get(id(node))
+        if slot is not None and slot < self.ready:
+            return f"s{slot}"
+        if not isinstance(node, (Lit, Name)) and is_constant(node):
+            try:
+                return self.const(compile_node(node, self.env)(None, []))
+            except (ArithmeticError, ValueError, TypeError):
+                pass  # fails the same way at run time, on the member that reaches it
+        match node:
+            case Lit():
+                return self.const(node.value)
+            case Name():
+                return self._name(node)
+            case ListLit():
+                if all(isinstance(i, Lit) for i in node.items):
+                    return self.const(tuple(i.value for i in node.items if isinstance(i, Lit)))
+                items = [self.value(i) for i in node.items]
+                return self.assign(f"({''.join(i + ', ' for i in items)})")
+            case Unary():
+                return self._unary(node)
+            case BoolOp():
+                return self._kleene(node)
+            case Cond():
+                return self._cond(node)
+            case Binary():
+                return self._binary(node)
+            case Call():
+                return self._call(node)
+            case _:
+                raise Unhandled(node, "the code generator")
+
+    def assign(self, expression: str) -> str:
+        t = self.temp()
+        self.emit(f"{t} = {expression}")
+        return t
+
+    def _name(self, node: Name) -> str:
+        kind, *rest = node.parts
+        if kind == "member":
+            if any(part not in FIELDS for part in rest):
+                raise UnsafeCode(f"{node.dotted} is not a field of the member contract")
+            held = self.assign(f"m.{self.field(rest[0])}")
+            for part in rest[1:]:
+                held = self.assign(f"None if {held} is None else {held}.{self.field(part)}")
+            return held
+        if kind == "fact":
+            slot = self.env.slots.get(rest[0])
+            if slot is None or slot >= self.ready:
+                raise Unhandled(node, "the code generator")  # a slot not computed yet: the closures decide
+            return f"s{slot}"
+        if kind == "param":
+            return self.const(self.env.params[rest[0]])
+        if kind in self.env.dates:
+            return self.const(self.env.dates[kind])
+        return self.const(self.env.tables[rest[0]])
+
+    @staticmethod
+    def field(name: str) -> str:
+        """A contract field name (the contract's own string, never the rule text's)."""
+        return next(f for f in FIELDS if f == name)
+
+    def _unary(self, node: Unary) -> str:
+        v = self.value(node.operand)
+        if node.op == "not":
+            return self.assign(f"None if {v} is None else not {v}")
+        at_least = f" or {self.const(type)}({v}) is {self.const(AtLeast)}" if self.env.bounded else ""
+        return self.assign(f"None if {v} is None{at_least} else {self.const(neg)}({v})")
+
+    def _kleene(self, node: BoolOp) -> str:
+        """Kleene and/or, stopping at the first operand that decides (``semantics.k_and``/``k_or``)."""
+        out = self.temp()
+        decides, other = ("False", "True") if node.op == "and" else ("True", "False")
+        test = "not" if node.op == "and" else ""
+        self.emit(f"{out} = {other}")
+
+        def rest(operands: list[Node]) -> None:
+            v = self.value(operands[0])
+
+            def otherwise() -> None:
+                self.emit(f"if {v} is None: {out} = None")
+                if operands[1:]:
+                    rest(operands[1:])
+            self.emit(f"if {v} is not None and {test} {v}: {out} = {decides}")
+            self.block("else:", otherwise)
+        rest(node.operands)
+        return out
+
+    def _cond(self, node: Cond) -> str:
+        out, test = self.temp(), self.value(node.test)
+
+        def unknown() -> None:
+            self.emit(f"{out} = {self.const(k_if)}(None, {self.value(node.then)}, {self.value(node.other)})")
+        self.block(f"if {test} is None:", unknown)
+        self.block(f"elif {test}:", lambda: self.emit(f"{out} = {self.value(node.then)}"))
+        self.block("else:", lambda: self.emit(f"{out} = {self.value(node.other)}"))
+        return out
+
+    def _binary(self, node: Binary) -> str:
+        if node.op in ("in", "not in"):
+            x, xs = self.value(node.left), self.value(node.right)
+            negate = node.op == "not in"
+            if isinstance(node.right, Name) and node.right.parts[0] == "table":
+                table = self.env.tables[node.right.parts[1]]
+                absent = "None" if table.unlisted_unknown else repr(negate)
+                return self.assign(f"None if {x} is None else {not negate!r} if {x} in {self.const(table.keys)} "
+                                   f"else {absent}")
+            return self.assign(f"{self.const(member_of)}({x}, {xs}, {negate!r})")
+        out, a = self.temp(), self.value(node.left)
+        apply = (f"{{}} {_INFIX[node.op]} {{}}" if node.op in _INFIX
+                 else f"{self.const(ARITHMETIC[node.op])}({{}}, {{}})")
+
+        def known() -> None:
+            b = self.value(node.right)
+            self.emit(f"if {b} is None: {out} = None")
+            if self.env.bounded:
+                settle = bounds.compare if node.op in COMPARISON else bounds.arithmetic
+                at_least, kind = self.const(AtLeast), self.const(type)
+                self.emit(f"elif {kind}({a}) is {at_least} or {kind}({b}) is {at_least}: "
+                          f"{out} = {self.const(settle)}({self.const(node.op)}, {a}, {b})")
+            self.emit(f"else: {out} = {apply.format(a, b)}")
+        self.emit(f"if {a} is None: {out} = None")
+        self.block("else:", known)
+        return out
+
+    def _call(self, node: Call) -> str:
+        if node.func.parts[0] == "table":
+            return self._lookup(self.env.tables[node.func.parts[1]], node.args)
+        fn = FUNCTIONS[node.func.dotted]
+        if fn.name == "coalesce":
+            out = self.temp()
+
+            def first(args: list[Node]) -> None:
+                self.emit(f"{out} = {self.value(args[0])}")
+                if args[1:]:
+                    self.block(f"if {out} is None:", lambda: first(args[1:]))
+            first(node.args)
+            return out
+        args = [self.value(a) for a in node.args]
+        impl = f"{self.const(fn.impl)}({', '.join(args)})"
+        if not fn.strict:
+            return self.assign(impl)
+        out = self.temp()
+        self.emit(f"if {' or '.join(f'{a} is None' for a in args)}: {out} = None")
+        if self.env.bounded:
+            at_least, kind = self.const(AtLeast), self.const(type)
+            self.emit(f"elif {' or '.join(f'{kind}({a}) is {at_least}' for a in args)}: "
+                      f"{out} = {self.const(bounds.call)}({self.const(fn.name)}, [{', '.join(args)}])")
+        self.emit(f"else: {out} = {impl}")
+        return out
+
+    def _lookup(self, table: Table, args: list[Node]) -> str:
+        values = table_values(table)
+        rows, key = self.const(values), self.value(args[0])
+        if table.unlisted_unknown:
+            return self.assign(f"{self.const(values.get)}({key})")
+        out = self.temp()
+        self.emit(f"if {key} is None: {out} = None")
+        self.emit(f"elif {key} in {rows}: {out} = {rows}[{key}]")
+        self.block("else:", lambda: self.emit(f"{out} = {self.value(args[1])}"))
+        return out
+
+
+def generate(env: Env, slots: list[Node], conditions: list[Node]) -> Core:
+    """The function computing every slot (in order) and every condition, for one plan.
+
+    Raises ``Unhandled`` where the tree holds what it does not write out (the plan keeps its
+    closures then) and ``UnsafeCode`` where the text fails the whitelist.
+    """
+    w = _Writer(env)
+    for i, node in enumerate(slots):
+        w.ready = i
+        w.emit(f"s{i} = {w.value(node)}")
+    w.ready = len(slots)
+    held = [w.value(node) for node in conditions]
+    w.emit(f"return [{''.join(f's{i}, ' for i in range(len(slots)))}], ({''.join(h + ', ' for h in held)})")
+    text = "def core(m):\n" + "\n".join(w.lines) + "\n"
+    tree = ast.parse(text)
+    check(tree, w.constants)
+    namespace: dict[str, Any] = {"__builtins__": {}, **w.constants}
+    exec(compile(tree, "<bsu-rules plan>", "exec"), namespace)  # checked just above
+    core: Core = namespace["core"]
+    core.source = text  # type: ignore[attr-defined]  # for review: what was compiled
+    return core
+
+
+def check(tree: ast.Module, constants: dict[str, object]) -> None:
+    """Refuse generated text holding anything but the whitelisted node types, names and attributes."""
+    if len(tree.body) != 1 or not isinstance(tree.body[0], ast.FunctionDef) or tree.body[0].name != "core" \
+            or [a.arg for a in tree.body[0].args.args] != ["m"] or tree.body[0].decorator_list:
+        raise UnsafeCode("the generated module must be the one function core(m)")
+    nodes = list(ast.walk(tree))
+    for node in nodes:
+        if not isinstance(node, _SAFE_NODES):
+            raise UnsafeCode(f"generated code holds a {type(node).__name__} node")
+    for node in nodes:
+        if isinstance(node, ast.Name) and (not _SAFE_NAME.match(node.id)
+                                           or (node.id.startswith("K") and node.id not in constants)):
+            raise UnsafeCode(f"generated code names {node.id!r}")
+        if isinstance(node, ast.Attribute) and node.attr not in FIELDS:
+            raise UnsafeCode(f"generated code reads attribute {node.attr!r}")
+        if isinstance(node, ast.Constant) and not (node.value is None or node.value is True or node.value is False):
+            raise UnsafeCode(f"generated code holds the literal {node.value!r}")
+        if isinstance(node, ast.Call) and not (isinstance(node.func, ast.Name) and node.func.id.startswith("K")):
+            raise UnsafeCode("generated code calls something that is not a generated constant")
+        if isinstance(node, ast.Subscript) and not (isinstance(node.value, ast.Name)
+                                                    and node.value.id.startswith("K")):
+            raise UnsafeCode("generated code indexes something that is not a generated constant")

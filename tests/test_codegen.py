@@ -1,0 +1,133 @@
+"""The generated function means what the closures mean, and its guards hold against hostile rule files."""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+import shutil
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from strategies import ANCHORS, members
+
+import bsu_rules
+from bsu_rules.evaluators.codegen import FIELDS, UnsafeCode, check, generate
+from bsu_rules.evaluators.scalar import Plan
+from bsu_rules.members import parse_member
+from bsu_rules.ruleset.expressions import Unhandled
+from bsu_rules.ruleset.loader import check_file
+from bsu_rules.ruleset.model import RuleSet
+
+ROOT = Path(__file__).resolve().parents[1]
+EDITIONS = {"bsu-2020": ANCHORS[0], "bsu-2021": ANCHORS[1], "bsu-2022": ANCHORS[2], "bsu-2025": ANCHORS[3]}
+
+
+def closures(plan: Plan, member: Any) -> tuple[list[Any], tuple[Any, ...]]:
+    """The reference: the closures' fact slots and conditions."""
+    facts = plan.fact_values(member)
+    return facts, tuple(r.condition(member, facts) for r in plan.rules)
+
+
+@pytest.mark.parametrize("edition", sorted(EDITIONS))
+def test_every_bundled_plan_is_generated(edition: str) -> None:
+    ruleset = bsu_rules.load_ruleset(edition)
+    for day in [ruleset.default_on, *EDITIONS[edition][2]]:
+        plan = ruleset.plan(day)
+        assert plan.core is not None, f"{edition} on {day}: the closures were kept"
+
+
+@pytest.mark.parametrize("edition", sorted(EDITIONS))
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_the_generated_function_means_what_the_closures_mean(edition: str, data: st.DataObject) -> None:
+    cutoff, as_of, days = EDITIONS[edition]
+    ruleset = bsu_rules.load_ruleset(edition)
+    member = parse_member(data.draw(members(cutoff, as_of)))
+    for day in {ruleset.default_on, *days}:
+        plan = ruleset.plan(day)
+        assert plan.core is not None
+        assert plan.core(member) == closures(plan, member)
+
+
+def test_the_text_holds_nothing_from_the_rule_file() -> None:
+    ruleset = bsu_rules.load_ruleset("bsu-2022")
+    source: str = ruleset.plan().core.source  # type: ignore[union-attr]
+    names = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", source))
+    allowed = {"def", "core", "m", "None", "True", "False", "if", "elif", "else", "is", "not", "and", "or", "in",
+               "return"} | FIELDS
+    assert {n for n in names if not re.fullmatch(r"[stK][0-9]+", n)} <= allowed
+    assert "'" not in source and '"' not in source and not re.search(r"(?<![A-Za-z0-9_])[0-9]", source)
+
+
+INJECTIONS = [
+    "__import__('os').system('touch /tmp/pwned')",
+    "'); import os; os.system('id'); ('",
+    "return 0",
+    "K0(m)",
+    "exec(compile('1', 'x', 'exec'))",
+]
+
+
+def _injected(tmp_path: Path) -> RuleSet:
+    """The 2022 rule file with Python code in the string literals of one condition."""
+    rules = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", rules, ignore=shutil.ignore_patterns("tests"))
+    path = rules / "bsu-2022.yaml"
+    text = path.read_text("utf-8")
+    before = '    require: member.citizenship == "WNI"\n'
+    assert before in text
+    attempts = " or ".join(f'member.name == "{s}"' for s in INJECTIONS[:-2])
+    condition = (f'(member.citizenship == "WNI" or member.employer.name in ["{INJECTIONS[-2]}", '
+                 f'"{INJECTIONS[-1]}"] or {attempts}) and member.name != "{INJECTIONS[0]}"')
+    path.write_text(text.replace(before, f"    require: |-\n      {condition}\n"), "utf-8")
+    ruleset, diagnostics = check_file(path)
+    assert ruleset is not None, [str(d) for d in diagnostics]
+    return ruleset
+
+
+def test_code_in_a_rule_file_is_a_value_never_code(tmp_path: Path) -> None:
+    ruleset = _injected(tmp_path)
+    plan = ruleset.plan(date(2022, 9, 5))
+    assert plan.core is not None
+    source: str = plan.core.source  # type: ignore[attr-defined]
+    held = [v for v in plan.core.__globals__.values() if isinstance(v, (str, tuple))]
+    for attempt in INJECTIONS:
+        assert attempt not in source
+        assert any(attempt == v or (isinstance(v, tuple) and attempt in v) for v in held)  # a value named K<n>
+    assert not {"os", "exec", "import", "system", "compile"} & set(re.findall(r"[a-z_]+", source))
+    example = parse_member(json.loads((ROOT / "examples" / "members.jsonl").read_text("utf-8").splitlines()[0]))
+    assert plan.core(example) == closures(plan, example)
+    assert not Path("/tmp/pwned").exists()
+
+
+@pytest.mark.parametrize(("text", "why"), [
+    ("import os\ndef core(m):\n    return [], ()\n", "the one function"),
+    ("def core(m, x):\n    return [], ()\n", "the one function"),
+    ("def core(m):\n    return [m.__class__], ()\n", "attribute '__class__'"),
+    ("def core(m):\n    return [m.wages.__len__], ()\n", "attribute '__len__'"),
+    ("def core(m):\n    return [open], ()\n", "names 'open'"),
+    ("def core(m):\n    return [K9(m)], ()\n", "names 'K9'"),
+    ("def core(m):\n    return ['x'], ()\n", "the literal 'x'"),
+    ("def core(m):\n    return [1], ()\n", "the literal 1"),
+    ("def core(m):\n    return [(lambda: 0)()], ()\n", "Lambda"),
+    ("def core(m):\n    t1 = [x for x in m.wages]\n    return [t1], ()\n", "ListComp"),
+    ("def core(m):\n    return [m.wages[0]], ()\n", "indexes"),
+    ("def core(m):\n    import os\n    return [], ()\n", "Import"),
+    ("def core(m):\n    return [K0(m)(m)], ()\n", "calls"),
+])
+def test_the_whitelist_refuses_what_the_generator_never_writes(text: str, why: str) -> None:
+    with pytest.raises(UnsafeCode, match=re.escape(why)):
+        check(ast.parse(text), {"K0": len})
+
+
+def test_a_fact_the_conditions_do_not_compute_keeps_the_closures() -> None:
+    ruleset = bsu_rules.load_ruleset("bsu-2022")
+    plan = ruleset.plan()
+    later = [s.node for s in plan.slots]
+    with pytest.raises(Unhandled):
+        generate(plan.env, later[:1], [ruleset.facts[name] for name in ruleset.facts])  # reads slots not yet computed
