@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import ast
 import re
+import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -54,6 +55,7 @@ _SAFE_NODES = (ast.Module, ast.FunctionDef, ast.arguments, ast.arg, ast.Assign, 
                ast.BinOp, ast.UnaryOp, ast.Not, ast.BoolOp, ast.Or, ast.And, ast.IfExp, ast.Tuple, ast.List,
                ast.Subscript, ast.Constant, *_INFIX_NODES)
 _SAFE_NAME = re.compile(r"(m|core|[stK][0-9]+)\Z")
+_COMPILING = threading.Lock()  # CPython 3.11 converts ASTs with a counter threads share: one at a time
 
 
 class UnsafeCode(ValueError):
@@ -168,28 +170,72 @@ class _Writer:
         """A contract field name (the contract's own string, never the rule text's)."""
         return next(f for f in FIELDS if f == name)
 
+    def may_be_none(self, held: str) -> bool:
+        """Whether a value may be unknown: any but a known constant's."""
+        return held not in self.constants and held not in ("True", "False")
+
+    def may_be_bound(self, held: str, node: Node) -> bool:
+        """Whether a value may be a lower bound: a constant that is one, or a number of a plan with bounds."""
+        if held in self.constants:
+            return isinstance(self.constants[held], AtLeast)
+        return self.env.bounded and held not in ("None", "True", "False") and (node.type is None or node.type.numeric)
+
+    def unless_none(self, out: str, held: str, then: Callable[[], None]) -> None:
+        """``out`` is unknown when ``held`` is; else what ``then`` emits (evaluated only then)."""
+        if held == "None":
+            self.emit(f"{out} = None")
+        elif self.may_be_none(held):
+            self.emit(f"if {held} is None: {out} = None")
+            self.block("else:", then)
+        else:
+            then()
+
+    def strict(self, out: str, args: list[tuple[str, Node]], exact: str, bounded: str,
+               known_first: bool = False) -> None:
+        """``out = exact`` over known, exact arguments; unknown if one is unknown, ``bounded`` if one is a
+        bound. ``known_first``: the first argument is already known not to be unknown."""
+        clauses: list[tuple[str, str]] = []
+        if any(a == "None" for a, _ in args):
+            self.emit(f"{out} = None")
+            return
+        unknown = [f"{a} is None" for a, _ in args[known_first:] if self.may_be_none(a)]
+        if unknown:
+            clauses.append((" or ".join(unknown), "None"))
+        at_least, kind = self.const(AtLeast), self.const(type)
+        bound = [f"{kind}({a}) is {at_least}" for a, node in args if self.may_be_bound(a, node)]
+        if bound:
+            clauses.append((" or ".join(bound), bounded))
+        if not clauses:
+            self.emit(f"{out} = {exact}")
+            return
+        for i, (test, value) in enumerate(clauses):
+            self.emit(f"{'if' if i == 0 else 'elif'} {test}: {out} = {value}")
+        self.emit(f"else: {out} = {exact}")
+
     def _unary(self, node: Unary) -> str:
         v = self.value(node.operand)
         if node.op == "not":
             return self.assign(f"None if {v} is None else not {v}")
-        at_least = f" or {self.const(type)}({v}) is {self.const(AtLeast)}" if self.env.bounded else ""
-        return self.assign(f"None if {v} is None{at_least} else {self.const(neg)}({v})")
+        out = self.temp()
+        self.strict(out, [(v, node.operand)], f"{self.const(neg)}({v})", "None")
+        return out
 
     def _kleene(self, node: BoolOp) -> str:
         """Kleene and/or, stopping at the first operand that decides (``semantics.k_and``/``k_or``)."""
         out = self.temp()
         decides, other = ("False", "True") if node.op == "and" else ("True", "False")
-        test = "not" if node.op == "and" else ""
         self.emit(f"{out} = {other}")
 
         def rest(operands: list[Node]) -> None:
             v = self.value(operands[0])
 
             def otherwise() -> None:
-                self.emit(f"if {v} is None: {out} = None")
+                if self.may_be_none(v):
+                    self.emit(f"if {v} is None: {out} = None")
                 if operands[1:]:
                     rest(operands[1:])
-            self.emit(f"if {v} is not None and {test} {v}: {out} = {decides}")
+            decided = f"not {v}" if node.op == "and" else v
+            self.emit(f"if {v} is not None and {decided}: {out} = {decides}")
             self.block("else:", otherwise)
         rest(node.operands)
         return out
@@ -213,22 +259,21 @@ class _Writer:
                 absent = "None" if table.unlisted_unknown else repr(negate)
                 return self.assign(f"None if {x} is None else {not negate!r} if {x} in {self.const(table.keys)} "
                                    f"else {absent}")
+            if xs in self.constants and isinstance(self.constants[xs], tuple):  # a list of literals
+                out = self.temp()
+                self.strict(out, [(x, node.left)], f"{x} {node.op} {xs}", "None")
+                return out
             return self.assign(f"{self.const(member_of)}({x}, {xs}, {negate!r})")
         out, a = self.temp(), self.value(node.left)
         apply = (f"{{}} {_INFIX[node.op]} {{}}" if node.op in _INFIX
                  else f"{self.const(ARITHMETIC[node.op])}({{}}, {{}})")
+        settle = bounds.compare if node.op in COMPARISON else bounds.arithmetic
 
         def known() -> None:
             b = self.value(node.right)
-            self.emit(f"if {b} is None: {out} = None")
-            if self.env.bounded:
-                settle = bounds.compare if node.op in COMPARISON else bounds.arithmetic
-                at_least, kind = self.const(AtLeast), self.const(type)
-                self.emit(f"elif {kind}({a}) is {at_least} or {kind}({b}) is {at_least}: "
-                          f"{out} = {self.const(settle)}({self.const(node.op)}, {a}, {b})")
-            self.emit(f"else: {out} = {apply.format(a, b)}")
-        self.emit(f"if {a} is None: {out} = None")
-        self.block("else:", known)
+            self.strict(out, [(a, node.left), (b, node.right)], apply.format(a, b),
+                        f"{self.const(settle)}({self.const(node.op)}, {a}, {b})", known_first=True)
+        self.unless_none(out, a, known)
         return out
 
     def _call(self, node: Call) -> str:
@@ -249,12 +294,8 @@ class _Writer:
         if not fn.strict:
             return self.assign(impl)
         out = self.temp()
-        self.emit(f"if {' or '.join(f'{a} is None' for a in args)}: {out} = None")
-        if self.env.bounded:
-            at_least, kind = self.const(AtLeast), self.const(type)
-            self.emit(f"elif {' or '.join(f'{kind}({a}) is {at_least}' for a in args)}: "
-                      f"{out} = {self.const(bounds.call)}({self.const(fn.name)}, [{', '.join(args)}])")
-        self.emit(f"else: {out} = {impl}")
+        self.strict(out, list(zip(args, node.args, strict=True)), impl,
+                    f"{self.const(bounds.call)}({self.const(fn.name)}, [{', '.join(args)}])")
         return out
 
     def _lookup(self, table: Table, args: list[Node]) -> str:
@@ -283,10 +324,12 @@ def generate(env: Env, slots: list[Node], conditions: list[Node]) -> Core:
     held = [w.value(node) for node in conditions]
     w.emit(f"return [{''.join(f's{i}, ' for i in range(len(slots)))}], ({''.join(h + ', ' for h in held)})")
     text = "def core(m):\n" + "\n".join(w.lines) + "\n"
-    tree = ast.parse(text)
-    check(tree, w.constants)
+    with _COMPILING:
+        tree = ast.parse(text)
+        check(tree, w.constants)
+        code = compile(tree, "<bsu-rules plan>", "exec")
     namespace: dict[str, Any] = {"__builtins__": {}, **w.constants}
-    exec(compile(tree, "<bsu-rules plan>", "exec"), namespace)  # checked just above
+    exec(code, namespace)  # checked just above
     core: Core = namespace["core"]
     core.source = text  # type: ignore[attr-defined]  # for review: what was compiled
     return core

@@ -74,6 +74,9 @@ class RuleSet:
     def plan(self, on: date | None = None) -> Plan:
         """The compiled plan for a decision date (cached)."""
         day = on or self.default_on
+        planned = self._plans.get(day)
+        if planned is not None:
+            return planned
         self.check_in_force(day)
         if day not in self._plans:
             from bsu_rules.evaluators.scalar import Plan  # lazy: the evaluator loads with the first plan
