@@ -17,6 +17,7 @@ from strategies import ANCHORS, members
 
 import bsu_rules
 from bsu_rules.evaluators.codegen import FIELDS, UnsafeCode, check, generate
+from bsu_rules.evaluators.compile import compile_node
 from bsu_rules.evaluators.scalar import Plan
 from bsu_rules.members import parse_member
 from bsu_rules.ruleset.expressions import Unhandled
@@ -52,6 +53,10 @@ def test_the_generated_function_means_what_the_closures_mean(edition: str, data:
         plan = ruleset.plan(day)
         assert plan.core is not None
         assert plan.core(member) == closures(plan, member)
+        if ruleset.channel is not None:
+            facts = plan.fact_values(member)
+            assert plan.channel is not None and plan.channel(member, facts) == compile_node(ruleset.channel, plan.env)(
+                member, facts)
 
 
 def test_the_text_holds_nothing_from_the_rule_file() -> None:

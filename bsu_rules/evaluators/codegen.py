@@ -54,7 +54,7 @@ _SAFE_NODES = (ast.Module, ast.FunctionDef, ast.arguments, ast.arg, ast.Assign, 
                ast.Load, ast.Store, ast.Attribute, ast.Call, ast.Compare, ast.Is, ast.IsNot, ast.In, ast.NotIn,
                ast.BinOp, ast.UnaryOp, ast.Not, ast.BoolOp, ast.Or, ast.And, ast.IfExp, ast.Tuple, ast.List,
                ast.Subscript, ast.Constant, *_INFIX_NODES)
-_SAFE_NAME = re.compile(r"(m|core|[stK][0-9]+)\Z")
+_SAFE_NAME = re.compile(r"(m|f|core|[stK][0-9]+)\Z")
 _COMPILING = threading.Lock()  # CPython 3.11 converts ASTs with a counter threads share: one at a time
 
 
@@ -323,23 +323,39 @@ def generate(env: Env, slots: list[Node], conditions: list[Node]) -> Core:
     w.ready = len(slots)
     held = [w.value(node) for node in conditions]
     w.emit(f"return [{''.join(f's{i}, ' for i in range(len(slots)))}], ({''.join(h + ', ' for h in held)})")
-    text = "def core(m):\n" + "\n".join(w.lines) + "\n"
+    core: Core = _compiled(w, "m")
+    return core
+
+
+def generate_value(env: Env, slots: int, node: Node) -> Callable[[Any, list[Value]], Value]:
+    """A function of a member and its ``slots`` computed fact slots giving the value of ``node``."""
+    w = _Writer(env)
+    w.ready = slots
+    if slots:
+        w.emit(f"{''.join(f's{i}, ' for i in range(slots))}= f")
+    w.emit(f"return {w.value(node)}")
+    value: Callable[[Any, list[Value]], Value] = _compiled(w, "m, f")
+    return value
+
+
+def _compiled(w: _Writer, params: str) -> Any:
+    text = f"def core({params}):\n" + "\n".join(w.lines) + "\n"
     with _COMPILING:
         tree = ast.parse(text)
         check(tree, w.constants)
         code = compile(tree, "<bsu-rules plan>", "exec")
     namespace: dict[str, Any] = {"__builtins__": {}, **w.constants}
     exec(code, namespace)  # checked just above
-    core: Core = namespace["core"]
-    core.source = text  # type: ignore[attr-defined]  # for review: what was compiled
-    return core
+    function = namespace["core"]
+    function.source = text  # for review: what was compiled
+    return function
 
 
 def check(tree: ast.Module, constants: dict[str, object]) -> None:
     """Refuse generated text holding anything but the whitelisted node types, names and attributes."""
     if len(tree.body) != 1 or not isinstance(tree.body[0], ast.FunctionDef) or tree.body[0].name != "core" \
-            or [a.arg for a in tree.body[0].args.args] != ["m"] or tree.body[0].decorator_list:
-        raise UnsafeCode("the generated module must be the one function core(m)")
+            or [a.arg for a in tree.body[0].args.args] not in (["m"], ["m", "f"]) or tree.body[0].decorator_list:
+        raise UnsafeCode("the generated module must be the one function core(m) or core(m, f)")
     nodes = list(ast.walk(tree))
     for node in nodes:
         if not isinstance(node, _SAFE_NODES):

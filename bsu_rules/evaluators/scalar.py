@@ -31,7 +31,7 @@ from bsu_rules.decisions import (
     RuleSetRef,
     mask_nik,
 )
-from bsu_rules.evaluators.codegen import Core, generate
+from bsu_rules.evaluators.codegen import Core, generate, generate_value
 from bsu_rules.evaluators.compile import Env, Facts, Fn, Getter, Value, compile_node, member_getter
 from bsu_rules.evaluators.trace import ENGINE, PlanJson, Recorded, input_hash, jsonable
 from bsu_rules.explain.sentences import Renderer
@@ -118,12 +118,15 @@ class Plan:
         self.effects = [(r.on_true, r.on_false) for r in self.rules]
         self.deciding = [i for i, r in enumerate(self.rules) if r.deciding]
         self.flagging = [i for i, r in enumerate(self.rules) if _FLAGGED in (r.on_true, r.on_false)]
-        try:  # one generated function for every slot and condition; the closures where it cannot be
-            self.core: Core | None = generate(self.env, [s.node for s in self.slots], [c.tree for c in in_force])
-        except Unhandled:
-            self.core = None
         self.out_of_force = [c.rule for c in ruleset.rules if not c.rule.in_force.contains(on)]
         self.channel = compile_node(ruleset.channel, self.env) if ruleset.channel else None
+        self.core: Core | None = None
+        try:  # one generated function for every slot and condition; the closures where it cannot be
+            self.core = generate(self.env, [s.node for s in self.slots], [c.tree for c in in_force])
+            if ruleset.channel:
+                self.channel = generate_value(self.env, len(self.slots), ruleset.channel)
+        except Unhandled:
+            pass
         self.channel_reads = [(p, member_getter(tuple(p.split(".")[1:])))
                               for p in (ruleset.member_reads(ruleset.channel) if ruleset.channel else [])]
         b = model.benefit
