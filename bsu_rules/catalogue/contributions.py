@@ -6,7 +6,7 @@ import operator
 from calendar import isleap
 from collections.abc import Callable, Sequence
 from datetime import date
-from functools import reduce
+from functools import lru_cache, reduce
 from typing import TYPE_CHECKING, Any
 
 from bsu_rules.catalogue.definition import Abstraction, Function, History, Inversion, Job, Realized, Record
@@ -64,6 +64,7 @@ def arrears_streak(
     return streak
 
 
+@lru_cache(maxsize=256)  # a plan asks the same question of every member
 def arrears_start(month: str, as_of: date, due_day: int) -> str:
     """The latest month at or before ``month`` whose contribution was due before ``as_of``.
 
