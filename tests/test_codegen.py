@@ -136,3 +136,21 @@ def test_a_fact_the_conditions_do_not_compute_keeps_the_closures() -> None:
     later = [s.node for s in plan.slots]
     with pytest.raises(Unhandled):
         generate(plan.env, later[:1], [ruleset.facts[name] for name in ruleset.facts])  # reads slots not yet computed
+
+
+def test_a_tree_too_deep_to_write_out_keeps_the_closures(tmp_path: Path) -> None:
+    rules = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", rules, ignore=shutil.ignore_patterns("tests"))
+    path = rules / "bsu-2022.yaml"
+    text = path.read_text("utf-8")
+    before = '    require: member.citizenship == "WNI"\n'
+    chain = " or ".join(f'member.name == "{i}"' for i in range(150))
+    path.write_text(text.replace(before, f'    require: |-\n      {chain} or member.citizenship == "WNI"\n'), "utf-8")
+    ruleset, diagnostics = check_file(path)
+    assert ruleset is not None, [str(d) for d in diagnostics]
+    plan = ruleset.plan(date(2022, 9, 5))
+    assert plan.core is None
+    example = parse_member(json.loads((ROOT / "examples" / "members.jsonl").read_text("utf-8").splitlines()[0]))
+    decided, reference = plan.decide(example), bsu_rules.load_ruleset("bsu-2022").plan(date(2022, 9, 5)).decide(example)
+    assert [(r.id, r.outcome) for r in decided.rules] == [(r.id, r.outcome) for r in reference.rules]
+    assert decided.outcome == reference.outcome == "eligible"

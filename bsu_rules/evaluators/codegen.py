@@ -48,6 +48,7 @@ from bsu_rules.semantics import ARITHMETIC, COMPARISON, k_if
 Core = Callable[[Any], tuple[list[Value], tuple[Value, ...]]]
 """The generated function: a member's fact slots, and each condition's value."""
 
+_MEMBERSHIP = {"in": "in", "not in": "not in"}
 _INFIX = {"+": "+", "-": "-", "*": "*", "<": "<", "<=": "<=", ">": ">", ">=": ">=", "==": "==", "!=": "!="}
 _INFIX_NODES = (ast.Add, ast.Sub, ast.Mult, ast.Lt, ast.LtE, ast.Gt, ast.GtE, ast.Eq, ast.NotEq)
 _SAFE_NODES = (ast.Module, ast.FunctionDef, ast.arguments, ast.arg, ast.Assign, ast.If, ast.Return, ast.Name,
@@ -60,6 +61,14 @@ _COMPILING = threading.Lock()  # CPython 3.11 converts ASTs with a counter threa
 
 class UnsafeCode(ValueError):
     """Generated text that failed the whitelist: it is never compiled."""
+
+
+class TooDeep(ValueError):
+    """A tree whose code would nest deeper than Python's parser allows: the plan keeps its closures."""
+
+
+MAX_NESTING = 80
+"""Blocks the generated code may nest (CPython refuses 100 levels of indentation)."""
 
 
 def _fields(fields: dict[str, Any] | None = None) -> Iterator[str]:
@@ -103,6 +112,8 @@ class _Writer:
 
     def block(self, head: str, body: Callable[[], None]) -> None:
         self.emit(head)
+        if self.depth >= MAX_NESTING:
+            raise TooDeep(f"the generated code would nest more than {MAX_NESTING} blocks")
         self.depth += 1
         body()
         self.depth -= 1
@@ -251,7 +262,7 @@ class _Writer:
         return out
 
     def _binary(self, node: Binary) -> str:
-        if node.op in ("in", "not in"):
+        if node.op in _MEMBERSHIP:
             x, xs = self.value(node.left), self.value(node.right)
             negate = node.op == "not in"
             if isinstance(node.right, Name) and node.right.parts[0] == "table":
@@ -261,7 +272,7 @@ class _Writer:
                                    f"else {absent}")
             if xs in self.constants and isinstance(self.constants[xs], tuple):  # a list of literals
                 out = self.temp()
-                self.strict(out, [(x, node.left)], f"{x} {node.op} {xs}", "None")
+                self.strict(out, [(x, node.left)], f"{x} {_MEMBERSHIP[node.op]} {xs}", "None")
                 return out
             return self.assign(f"{self.const(member_of)}({x}, {xs}, {negate!r})")
         out, a = self.temp(), self.value(node.left)
@@ -313,8 +324,8 @@ class _Writer:
 def generate(env: Env, slots: list[Node], conditions: list[Node]) -> Core:
     """The function computing every slot (in order) and every condition, for one plan.
 
-    Raises ``Unhandled`` where the tree holds what it does not write out (the plan keeps its
-    closures then) and ``UnsafeCode`` where the text fails the whitelist.
+    Raises ``Unhandled`` or ``TooDeep`` where the tree holds what it does not write out (the plan
+    keeps its closures then) and ``UnsafeCode`` where the text fails the whitelist.
     """
     w = _Writer(env)
     for i, node in enumerate(slots):

@@ -31,7 +31,7 @@ from bsu_rules.decisions import (
     RuleSetRef,
     mask_nik,
 )
-from bsu_rules.evaluators.codegen import Core, generate, generate_value
+from bsu_rules.evaluators.codegen import Core, TooDeep, generate, generate_value
 from bsu_rules.evaluators.compile import Env, Facts, Fn, Getter, Value, compile_node, member_getter
 from bsu_rules.evaluators.trace import ENGINE, PlanJson, Recorded, input_hash, jsonable
 from bsu_rules.explain.sentences import Renderer
@@ -125,7 +125,7 @@ class Plan:
             self.core = generate(self.env, [s.node for s in self.slots], [c.tree for c in in_force])
             if ruleset.channel:
                 self.channel = generate_value(self.env, len(self.slots), ruleset.channel)
-        except Unhandled:
+        except (Unhandled, TooDeep):
             pass
         self.channel_reads = [(p, member_getter(tuple(p.split(".")[1:])))
                               for p in (ruleset.member_reads(ruleset.channel) if ruleset.channel else [])]
