@@ -1,4 +1,4 @@
-"""Compile a plan's facts and conditions into one generated Python function, under three guards.
+"""Compile a plan's facts, conditions and channel into generated Python functions, under three guards.
 
 The closures of ``compile`` call one another for every node; this module writes the same tree out
 as straight-line Python (one local per value) and compiles it once per plan. It means exactly
@@ -9,8 +9,8 @@ The guards, because the tree comes from a rule file:
 
 1. Nothing in the generated text is copied from the rule file. Every constant (a literal, a
    parameter, a table, a catalogue function) is a generated name ``K<n>`` bound in the module's
-   namespace; the other names are ``m`` (the member), ``s<n>`` (fact slots) and ``t<n>``
-   (temporaries); the only literals are ``None``, ``True`` and ``False``. Attribute names are
+   namespace; the other names are ``m`` (the member), ``f`` (its computed slots), ``s<n>`` (fact
+   slots) and ``t<n>`` (temporaries); the only literals are ``None``, ``True`` and ``False``. Attribute names are
    field names of the member contract, taken from the contract, not from the rule text.
 2. The text is parsed with ``ast`` and every node is checked against a whitelist of node types,
    names and attributes before it is compiled (``UnsafeCode`` otherwise).
