@@ -220,8 +220,8 @@ class Recorded:
     def row(self) -> Row:
         """Every traced value as the trace shows it (JSON data), the fixed ones last."""
         if self._row is None:
-            self._row = [v if type(v) in _PLAIN_TYPES else jsonable(v) for v in self.raw()] \
-                + self.plan.json_parts.columns.fixed
+            self._row = [v if (t := type(v)) in _PLAIN_TYPES else v.isoformat() if t is date else jsonable(v)
+                         for v in self.raw()] + self.plan.json_parts.columns.fixed
         return self._row
 
     def values(self, i: int) -> dict[str, JsonValue]:
