@@ -171,6 +171,7 @@ class PlanJson:
                 _pick([p for p in parts if isinstance(p, int)]))
 
 
+_NO_TOP: dict[str, Any] = {}  # a record's top fields before its decision is made
 _TOP = 9  # benefit, channel, engine, flags, input hash, nik, missing, outcome, priority
 _NULL, _EMPTY = b"null", b"[]"
 _NATIVE = frozenset({type(None), bool, int, str, date})  # orjson writes these as ``jsonable`` would
@@ -181,15 +182,18 @@ _QUIET_HOLES = {r: (_NULL, _NULL, _EMPTY, _OUTCOME[r]) for r in _QUIET}
 class Recorded:
     """One decision as the engine made it: the member, its fact slots and each criterion's result."""
 
+    __slots__ = ("_explained", "_hints", "_missing", "_raw", "_row", "facts", "member", "plan", "results", "sha256",
+                 "top", "with_hints")
+
     def __init__(self, plan: Plan, member: Record, facts: Facts, results: list[RuleResult],
                  input_sha256: str | None, hints: bool) -> None:
         self.plan, self.member, self.facts, self.results = plan, member, facts, results
         self.sha256, self.with_hints = input_sha256, hints
-        self.top: dict[str, Any] = {}
+        self.top: dict[str, Any] = _NO_TOP
         self._raw: Row | None = None
         self._row: Row | None = None
-        self._missing: dict[int, list[str]] = {}
-        self._explained: dict[int, Text | None] = {}
+        self._missing: dict[int, list[str]] | None = None  # built when an unknown criterion is first explained
+        self._explained: dict[int, Text | None] | None = None
         self._hints: list[Hint | None] | None = None
 
     def decision(self, top: dict[str, Any]) -> Decision:
@@ -232,24 +236,30 @@ class Recorded:
         """What an unknown criterion lacks: member fields, else null values, else bound rows or tables."""
         if self.results[i] is not _UNKNOWN:
             return []
-        if i not in self._missing:
+        said = self._missing
+        if said is None:
+            said = self._missing = {}
+        if i not in said:
             r, m = self.plan.rules[i], self.member
             if values is None:
                 values = self.values(i)
             read = self.plan.json_parts.columns.reading[i](self.raw())
-            self._missing[i] = [p for p, get in r.missing if get(m) is None] or \
+            said[i] = [p for p, get in r.missing if get(m) is None] or \
                 [k for k, v in values.items() if v is None] or \
                 list(rows_in([*read, *(self.facts[s] for s in r.bound_slots)])) or r.incomplete
-        return self._missing[i]
+        return said[i]
 
     def explain(self, i: int, values: dict[str, JsonValue] | None = None) -> Text | None:
         result = self.results[i]
         if result in _QUIET:
             return None
-        if i not in self._explained:
-            self._explained[i] = self.plan.renderer.explain(self.plan.rules[i], result, self.member, self.facts,
-                                                            self.missing(i, values))
-        return self._explained[i]
+        said = self._explained
+        if said is None:
+            said = self._explained = {}
+        if i not in said:
+            said[i] = self.plan.renderer.explain(self.plan.rules[i], result, self.member, self.facts,
+                                                 self.missing(i, values))
+        return said[i]
 
     def outcomes(self) -> list[RuleOutcome]:
         """Each in-force criterion's outcome object; a failed one finds its hint (if asked for) when it is read."""
