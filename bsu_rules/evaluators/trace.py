@@ -3,8 +3,9 @@
 Deciding a member records its fact slots and each criterion's result (``Recorded``). Everything
 else a decision carries is derived from that record only when it is read: the values each
 criterion read, its explanation, the counterfactual hint of a failed criterion when hints were
-asked for (``Decision.rules``), the input hash (``Decision.member``), and the canonical JSON, which
-is serialised straight from the record with orjson, byte for byte the JSON of the decision model.
+asked for (``Decision.rules``), the input hash (``Decision.member``), and the canonical JSON, byte
+for byte the JSON of the decision model. Each traced label is read once per member (``Columns``);
+the JSON is the plan's template (``PlanJson``) with the member's parts written in by orjson.
 """
 
 from __future__ import annotations
