@@ -118,14 +118,15 @@ def evaluate(p: Population) -> Work:
 
 def json_lines(p: Population) -> Work:
     """A JSON line to a decision JSON line, as ``bsu-rules evaluate`` does it."""
-    from bsu_rules.members import parse_record
+    from bsu_rules.members import parse_line, parse_record
+    from bsu_rules.records import decode_json
 
-    plan, lines = p.plan, p.lines
+    plan, lines = p.plan, [line.encode("utf-8") for line in p.lines]  # the command reads bytes
 
     def work() -> list[str]:
         out = []
         for line in lines:
-            member, sha256 = parse_record(json.loads(line))
+            member, sha256 = parse_line(line) or parse_record(decode_json(line))
             out.append(plan.decide(member, input_sha256=sha256).to_json())
         return out
     return work

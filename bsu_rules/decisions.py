@@ -103,7 +103,7 @@ class _Deferred(_Data):
     def recorded(cls, fields: dict[str, Any], recorder: Recorder) -> Self:
         """A model from the engine: ``fields`` without the deferred ones, built on demand by ``recorder``."""
         obj = _new(cls)
-        _set(obj, "__dict__", fields)
+        _set_dict(obj, fields)
         _set_fields(obj, _FIELDS[cls])
         _set_extra(obj, None)
         _set_private(obj, {"recorder": recorder})
@@ -249,8 +249,18 @@ def trusted(cls: type[M], fields: dict[str, Any], *, ordered: bool = False) -> M
     member builds a dozen of these.
     """
     obj = _new(cls)
-    _set(obj, "__dict__", fields if ordered else {name: fields[name] for name in _ORDER[cls]})
+    _set_dict(obj, fields if ordered else {name: fields[name] for name in _ORDER[cls]})
     _set_fields(obj, _FIELDS[cls])
+    _set_extra(obj, None)
+    _set_private(obj, None)
+    return obj
+
+
+def trusted_outcome(fields: dict[str, Any]) -> RuleOutcome:
+    """``trusted(RuleOutcome, fields, ordered=True)`` without its look-ups (a decision's trace builds a dozen)."""
+    obj = _new(RuleOutcome)
+    _set_dict(obj, fields)
+    _set_fields(obj, _OUTCOME_FIELDS)
     _set_extra(obj, None)
     _set_private(obj, None)
     return obj
@@ -258,6 +268,7 @@ def trusted(cls: type[M], fields: dict[str, Any], *, ordered: bool = False) -> M
 
 _new, _set = object.__new__, object.__setattr__
 # a model's bookkeeping slots, set directly (deciding a member sets them on a dozen models)
+_set_dict = BaseModel.__dict__["__dict__"].__set__
 _set_fields = BaseModel.__dict__["__pydantic_fields_set__"].__set__
 _set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
 _set_private = BaseModel.__dict__["__pydantic_private__"].__set__
@@ -277,3 +288,4 @@ M = TypeVar("M", bound=BaseModel)
 _TRUSTED = (RuleOutcome, MemberRef, Decision, Text)
 _FIELDS: dict[type[BaseModel], set[str]] = {cls: set(cls.model_fields) for cls in _TRUSTED}
 _ORDER: dict[type[BaseModel], tuple[str, ...]] = {cls: tuple(cls.model_fields) for cls in _TRUSTED}
+_OUTCOME_FIELDS = _FIELDS[RuleOutcome]

@@ -50,6 +50,10 @@ def _number(value: int | Decimal, lang: str) -> tuple[bool, str]:
     if isinstance(value, bool) or not isinstance(value, int | Decimal):
         raise TypeError(f"expected int or Decimal, got {type(value).__name__}")
     if isinstance(value, int):
+        grouping, group, _ = _symbols(lang)
+        if grouping == (3, 3):  # the common case, grouped by Python itself
+            text = f"{abs(value):,}"
+            return value < 0, text if group == "," else text.replace(",", group)
         negative, whole, fraction = value < 0, str(abs(value)), ""
     else:
         if not value.is_finite():

@@ -424,9 +424,31 @@ def _fast(record: Any) -> Parsed | None:
         encoded = _ENCODE(struct)
     except UnicodeEncodeError:
         raise InputError([("(record)", "text with a lone UTF-16 surrogate (not a character)")]) from None
+    return _hashed(struct, encoded)
+
+
+def _hashed(struct: Any, encoded: bytes) -> Parsed | None:
     if any(len({r.period for r in rows}) < len(rows) for name in PERIODIC if (rows := getattr(struct, name))):
         return None  # an exact repeat counts once, another is an error: the model's validator says which
     return Parsed(struct, hashlib.sha256(encoded).hexdigest())
+
+
+_DECODE = msgspec.json.Decoder(MemberMirror).decode
+
+
+def parse_line(line: bytes) -> Parsed | None:
+    """A JSON record (a JSONL line) decoded straight into the contract's mirror, in one parse; None
+    when it is not a plain valid record: ``decode_json`` and ``parse_record`` then say what is wrong.
+
+    The mirror takes only what they take, with the same values: invalid UTF-8, lone surrogates,
+    ``NaN``, floats and out-of-range integers fail to decode; a repeated key keeps its last value
+    (each one must be valid); a repeated period is left to the model.
+    """
+    try:
+        struct = _DECODE(line)
+    except msgspec.DecodeError:  # also a ValidationError
+        return None
+    return _hashed(struct, _ENCODE(struct))
 
 
 def parse_record(record: Any) -> Parsed:

@@ -26,7 +26,8 @@ from bsu_rules.cli import evaluate as cli
 from bsu_rules.decisions import Decision, Outcome
 from bsu_rules.errors import InputError
 from bsu_rules.evaluators.scalar import input_hash
-from bsu_rules.members import Member, MemberMirror, parse_member, parse_record
+from bsu_rules.members import Member, MemberMirror, Parsed, as_member, parse_line, parse_member, parse_record
+from bsu_rules.records import BadRecord, decode_json
 
 ROOT = Path(__file__).resolve().parents[1]
 EDITIONS = sorted(p.stem for p in (ROOT / "rules").glob("bsu-*.yaml"))
@@ -170,3 +171,59 @@ def test_progress_goes_to_stderr_once_a_second_after_two(monkeypatch: pytest.Mon
     quiet = io.StringIO()
     cli.Progress(quiet, shown=None).tick(64)  # not a terminal, not asked for: nothing
     assert quiet.getvalue() == ""
+
+
+def _as_before(line: bytes) -> tuple[Any, ...]:
+    """A JSONL line as ``evaluate`` read it with two parses: decoded, then validated."""
+    try:
+        member, sha256 = parse_record(decode_json(line))
+    except (BadRecord, InputError) as exc:
+        return ("bad", str(exc))
+    return ("ok", as_member(member).model_dump_json(), sha256 or input_hash(as_member(member)))
+
+
+def _in_one_parse(line: bytes) -> tuple[Any, ...]:
+    """The same line as ``evaluate`` reads it now: straight into the mirror when it can."""
+    try:
+        record = cli._line(line)
+        member, sha256 = record if isinstance(record, Parsed) else parse_record(record)
+    except (BadRecord, InputError) as exc:
+        return ("bad", str(exc))
+    return ("ok", as_member(member).model_dump_json(), sha256 or input_hash(as_member(member)))
+
+
+@SETTINGS
+@given(records())
+def test_a_json_line_reads_in_one_parse_as_in_two(record: dict[str, Any]) -> None:
+    line = json.dumps(record, ensure_ascii=False).encode("utf-8")
+    assert _in_one_parse(line) == _as_before(line)
+    if parse_line(line) is None:  # only what the mirror cannot take goes the long way
+        assert _as_before(line)[0] == "bad" or _repeats(record)
+
+
+_GOOD = json.dumps(EXAMPLES[0])[1:-1].encode("utf-8")
+
+
+@pytest.mark.parametrize("line", [
+    b"{" + _GOOD + b"}\n", b"  {" + _GOOD + b"}\r\n",
+    b'{"citizenship": "WNA", ' + _GOOD + b"}",  # a repeated key: the last one counts
+    b"{" + _GOOD + b', "citizenship": "WNA"}', b"{" + _GOOD + b', "citizenship": "XX"}',
+    b'{"nik": "12", ' + _GOOD + b"}", b"{" + _GOOD + b', "nik": "12"}',
+    b"{" + _GOOD + b', "name": "\\ud800"}', b"{" + _GOOD + b', "name": "\\ud83d\\ude00"}',
+    b"{" + _GOOD + b', "name": "a\xffb"}', b"{" + _GOOD + b', "name": "a\tb"}', b"{" + _GOOD + b', "name": "\\u0000"}',
+    b"{" + _GOOD + b', "wages": [{"period": "2022-01", "amount": NaN}]}',
+    b"{" + _GOOD + b', "wages": [{"period": "2022-01", "amount": 1.0}]}',
+    b"{" + _GOOD + b', "wages": [{"period": "2022-01", "amount": ' + b"9" * 40 + b"}]}",
+    b"{" + _GOOD + b', "wages": [{"period": "2022-01", "amount": 1}, {"period": "2022-01", "amount": 1}]}',
+    b"{" + _GOOD + b', "wages": [{"period": "2022-01", "amount": 1}, {"period": "2022-01", "amount": 2}]}',
+    b"{" + _GOOD + b', "extra": 1}', b"{" + _GOOD + b"} x", b"[{" + _GOOD + b"}]", b"1", b"null", b"[" * 5000,
+    b"\xef\xbb\xbf{" + _GOOD + b"}",
+])
+def test_a_hostile_json_line_is_named_as_before(line: bytes) -> None:
+    assert _in_one_parse(line) == _as_before(line)
+
+
+def test_the_examples_take_the_one_parse_path() -> None:
+    for record in EXAMPLES:
+        parsed = parse_line(json.dumps(record).encode("utf-8"))
+        assert parsed is not None and parsed == parse_record(record)

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from bsu_rules.decisions import Decision
-from bsu_rules.explain import AUDIENCES, render_html, render_text
+from bsu_rules.explain import AUDIENCES, Renderer, render_html, render_text
 from bsu_rules.glossary import Glossary, load_glossary, missing_entries
 from bsu_rules.members import parse_member
 from bsu_rules.ruleset.loader import bundled_rules, check_file, load_ruleset
@@ -390,3 +390,18 @@ def test_an_html_page_with_a_malformed_record_stays_a_page(tmp_path: Path, capsy
     out, err = capsys.readouterr()
     assert out.startswith("<!DOCTYPE html>") and out.count("<section") == 1 and '"error"' not in out
     assert '"record": 2' in err
+
+
+def test_a_remembered_sentence_is_the_sentence_rendered_afresh() -> None:
+    """Members who fail for the same reason share one rendered sentence; each is what a renderer
+    that has seen no other member writes, in both languages."""
+    explained = 0
+    for edition in ("bsu-2020", "bsu-2021", "bsu-2022"):
+        plan = load_ruleset(edition).plan()
+        for record in EXAMPLES * 2:  # the second round reads remembered sentences
+            member = parse_member(record)
+            facts = plan.fact_values(member)
+            for r, outcome in zip(plan.rules, plan.decide(member).rules, strict=False):
+                assert outcome.explain == Renderer(plan).explain(r, outcome.outcome, member, facts, outcome.missing)
+                explained += outcome.explain is not None
+    assert explained > 20

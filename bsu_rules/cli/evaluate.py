@@ -16,8 +16,8 @@ from bsu_rules.cli.options import add_reform_options, day, load_reform, read_rec
 from bsu_rules.decisions import Decision, Outcome
 from bsu_rules.errors import InputError
 from bsu_rules.explain import AUDIENCES, render_html, render_text
-from bsu_rules.members import Record, as_member, parse_record
-from bsu_rules.records import BadRecord
+from bsu_rules.members import Parsed, Record, as_member, parse_line, parse_record
+from bsu_rules.records import BadRecord, decode_json
 from bsu_rules.ruleset.model import RuleSet
 
 
@@ -124,6 +124,12 @@ def run(args: argparse.Namespace) -> int:
     return 1 if bad else 0
 
 
+def _line(line: bytes) -> Any:
+    """A JSONL record: validated in the same parse when it is a plain valid record, else decoded
+    (and then validated) as every record is, so a bad one is named exactly as before."""
+    return parse_line(line) or decode_json(line)
+
+
 def _decide(args: argparse.Namespace, ruleset: RuleSet, decide: Decide,
             log: DecisionLog | None, outcomes: Counter[str]) -> int:
     """Print a decision per record; with a log, only once the decision is written to it."""
@@ -141,11 +147,11 @@ def _decide(args: argparse.Namespace, ruleset: RuleSet, decide: Decide,
         else:
             held.append(text)
 
-    for number, record in read_records(args.files):
+    for number, record in read_records(args.files, _line):
         try:
             if isinstance(record, BadRecord):
                 raise InputError([("(record)", str(record))])
-            member, sha256 = parse_record(record)
+            member, sha256 = record if isinstance(record, Parsed) else parse_record(record)
         except InputError as exc:
             bad += 1
             field, _ = exc.problems[0]

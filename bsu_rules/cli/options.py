@@ -6,7 +6,7 @@ import argparse
 import io
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from typing import TYPE_CHECKING, Any, BinaryIO
 
@@ -33,18 +33,18 @@ MAX_DOCUMENT = 256 << 20
 _BOMS = {b"\xff\xfe": "UTF-16", b"\xfe\xff": "UTF-16", b"\x00\x00\xfe\xff": "UTF-32"}
 
 
-def read_records(paths: list[str]) -> Iterator[tuple[int, Any]]:
+def read_records(paths: list[str], decode: Callable[[bytes], Any] = decode_json) -> Iterator[tuple[int, Any]]:
     """Records from JSON files (one object or a list) or JSONL; ``-`` is standard input.
 
-    JSONL is read as a stream, a record at a time. Yields (record number from 1, record); a record
-    that cannot be decoded yields a BadRecord instead. A file that cannot be read at all raises
-    InputError (once, naming the file).
+    JSONL is read as a stream, a record at a time, each line read by ``decode``. Yields (record
+    number from 1, record); a record that cannot be decoded yields a BadRecord instead. A file that
+    cannot be read at all raises InputError (once, naming the file).
     """
     number = 0
     for path in paths:
         stream = _binary_stdin() if path == "-" else open(path, "rb")  # noqa: SIM115
         with stream:
-            for record in _records(stream, path):
+            for record in _records(stream, path, decode):
                 number += 1
                 yield number, record
 
@@ -54,7 +54,7 @@ def _binary_stdin() -> BinaryIO:
     return buffer if buffer is not None else io.BytesIO(sys.stdin.read().encode("utf-8"))
 
 
-def _records(f: BinaryIO, path: str) -> Iterator[Any]:
+def _records(f: BinaryIO, path: str, decode: Callable[[bytes], Any]) -> Iterator[Any]:
     first = True
     while line := f.readline(MAX_RECORD + 1):
         if len(line) > MAX_RECORD and not line.endswith(b"\n"):
@@ -76,7 +76,7 @@ def _records(f: BinaryIO, path: str) -> Iterator[Any]:
                 yield from _document(line + f.read(MAX_DOCUMENT), path)
                 return
         try:
-            yield decode_json(line)
+            yield decode(line)
         except BadRecord as exc:
             yield exc
 

@@ -3,14 +3,16 @@
 Deciding a member records its fact slots and each criterion's result (``Recorded``). Everything
 else a decision carries is derived from that record only when it is read: the values each
 criterion read, its explanation, the counterfactual hint of a failed criterion when hints were
-asked for (``Decision.rules``), the input hash (``Decision.member``), and the canonical JSON, which
-is serialised straight from the record with orjson, byte for byte the JSON of the decision model.
+asked for (``Decision.rules``), the input hash (``Decision.member``), and the canonical JSON, byte
+for byte the JSON of the decision model. Each traced label is read once per member (``Columns``);
+the JSON is the plan's template (``PlanJson``) with the member's parts written in by orjson.
 """
 
 from __future__ import annotations
 
 import hashlib
 import operator
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -21,8 +23,18 @@ from pydantic import BaseModel, JsonValue
 
 from bsu_rules._version import __version__
 from bsu_rules.bounds import AtLeast, rows_in
-from bsu_rules.decisions import Decision, Hint, MemberRef, RuleOutcome, RuleResult, mask_nik, trusted
-from bsu_rules.evaluators.compile import Facts, Value
+from bsu_rules.decisions import (
+    Decision,
+    Hint,
+    MemberRef,
+    Outcome,
+    RuleOutcome,
+    RuleResult,
+    mask_nik,
+    trusted,
+    trusted_outcome,
+)
+from bsu_rules.evaluators.compile import Facts, Fn, Value
 from bsu_rules.members import Member, Record, as_member
 from bsu_rules.ruleset.schema import Text
 
@@ -60,28 +72,129 @@ def input_hash(member: Member) -> str:
     return hashlib.sha256(member.model_dump_json(exclude_none=True).encode("utf-8")).hexdigest()
 
 
-class PlanJson:
-    """The parts of a plan's decision JSON that are the same for every member."""
+Row = list[Any]
+"""One member's trace values: each distinct traced label of a plan once, in ``Columns`` order."""
+Pick = Callable[[Row], tuple[Any, ...]]
+
+
+def _pick(indices: list[int]) -> Pick:
+    """The items of a row at ``indices``, as a tuple (``itemgetter`` gives a lone item bare)."""
+    if len(indices) == 1:
+        only = indices[0]
+        return lambda row: (row[only],)
+    if not indices:
+        return lambda row: ()
+    return operator.itemgetter(*indices)
+
+
+def _mapping(names: tuple[str, ...], indices: list[int]) -> Callable[[Row], dict[str, JsonValue]]:
+    """A criterion's ``values`` from a row: its labels (sorted) and their values (a dict display
+    for the few labels a criterion usually reads: several times faster than ``dict(zip())``)."""
+    match names, indices:
+        case (), ():
+            return lambda row: {}
+        case (a,), (i,):
+            return lambda row: {a: row[i]}
+        case (a, b), (i, j):
+            return lambda row: {a: row[i], b: row[j]}
+        case (a, b, c), (i, j, k):
+            return lambda row: {a: row[i], b: row[j], c: row[k]}
+        case _:
+            pick = _pick(indices)
+            return lambda row: dict(zip(names, pick(row), strict=True))
+
+
+class Columns:
+    """The traced labels of a plan: each read once per member, whichever criteria show it.
+
+    A member's raw row holds the value of every label read from the member or its slots (in
+    first-reading order); its JSON row adds the values fixed for every member (parameters, dates).
+    Each criterion picks its own labels from the rows: sorted (its ``values``) and in its own
+    reading order (where its lower bounds are looked for).
+    """
 
     def __init__(self, plan: Plan) -> None:
-        self.rules = [(r.rule.basis.value, r.id, r.kind.value, r.rule.source) for r in plan.rules]
-        self.skipped = [o.model_dump(mode="json") for o in plan.skipped]
-        self.benefit = plan.benefit.model_dump(mode="json")
-        self.parameters = {k: v.model_dump(mode="json") for k, v in plan.parameters.items()}
-        self.ruleset = plan.ref.model_dump(mode="json")
-        self.on, self.as_of = plan.on.isoformat(), plan.as_of.isoformat()
+        index: dict[str, int] = {}
+        self.getters: list[Fn] = []
+        for r in plan.rules:
+            for label, get in r.trace:
+                if label not in index:
+                    index[label] = len(self.getters)
+                    self.getters.append(get)
+        fixed = {label: value for r in plan.rules for label, value in r.fixed.items()}
+        for label in fixed:
+            index[label] = len(index)
+        self.fixed: list[JsonValue] = list(fixed.values())
+        self.index = index
+        self.values = [_mapping(tuple(label for label, _, _ in r.columns), [index[label] for label, _, _ in r.columns])
+                       for r in plan.rules]
+        self.reading = [_pick([index[label] for label, _ in r.trace]) for r in plan.rules]
+
+
+class PlanJson:
+    """The decision JSON of a plan as a template: everything the same for every member written
+    once, with a hole for each part a member decides (its top fields, each criterion's outcome,
+    explanation, hint and missing, each traced value)."""
+
+    def __init__(self, plan: Plan) -> None:
+        self.columns = Columns(plan)
+        self.template: bytes | None
+        try:
+            self.template, self.holes = self._template(plan)
+            self.benefit = orjson.dumps(plan.benefit.model_dump(mode="json"))
+        except orjson.JSONEncodeError:  # a value orjson cannot write (an integer past 64 bits): the model does
+            self.template = None
+
+    def _template(self, plan: Plan) -> tuple[bytes, Pick]:
+        dumps, index = orjson.dumps, self.columns.index
+        first_value = _TOP + 4 * len(plan.rules)  # the hole of the first traced value
+        parts: list[bytes | int] = [b'{"as_of":' + dumps(plan.as_of.isoformat()) + b',"benefit":', 0,
+                                    b',"channel":', 1, b',"engine":', 2, b',"flags":', 3,
+                                    b',"member":{"input_sha256":', 4, b',"nik":', 5, b'},"missing":', 6,
+                                    b',"on":' + dumps(plan.on.isoformat()) + b',"outcome":', 7,
+                                    b',"parameters":' + dumps({k: v.model_dump(mode="json")
+                                                              for k, v in plan.parameters.items()}),
+                                    b',"priority":', 8, b',"rules":[']
+        for i, r in enumerate(plan.rules):
+            hole = _TOP + 4 * i
+            parts += [b"," if i else b"", b'{"basis":' + dumps(r.rule.basis.value) + b',"explain":', hole,
+                      b',"hint":', hole + 1, b',"id":' + dumps(r.id) + b',"kind":' + dumps(r.kind.value)
+                      + b',"missing":', hole + 2, b',"outcome":', hole + 3,
+                      b',"source":' + dumps(r.rule.source) + b',"values":{']
+            for j, (label, value, get) in enumerate(r.columns):
+                parts.append((b"," if j else b"") + dumps(label) + b":")
+                parts.append(dumps(value) if get is None else first_value + index[label])
+            parts.append(b"}}")
+        for j, skipped in enumerate(plan.skipped):
+            parts.append((b"," if j or plan.rules else b"") + dumps(skipped.model_dump(mode="json")))
+        parts.append(b'],"ruleset":' + dumps(plan.ref.model_dump(mode="json")) + b"}")
+        return (b"".join(p.replace(b"%", b"%%") if isinstance(p, bytes) else b"%s" for p in parts),
+                _pick([p for p in parts if isinstance(p, int)]))
+
+
+_NO_TOP: dict[str, Any] = {}  # a record's top fields before its decision is made
+_TOP = 9  # benefit, channel, engine, flags, input hash, nik, missing, outcome, priority
+_NULL, _EMPTY = b"null", b"[]"
+_NATIVE = frozenset({type(None), bool, int, str, date})  # orjson writes these as ``jsonable`` would
+_OUTCOME = {o: orjson.dumps(o.value) for o in (*Outcome, *RuleResult)}
+_QUIET_HOLES = {r: (_NULL, _NULL, _EMPTY, _OUTCOME[r]) for r in _QUIET}
 
 
 class Recorded:
     """One decision as the engine made it: the member, its fact slots and each criterion's result."""
 
+    __slots__ = ("_explained", "_hints", "_missing", "_raw", "_row", "facts", "member", "plan", "results", "sha256",
+                 "top", "with_hints")
+
     def __init__(self, plan: Plan, member: Record, facts: Facts, results: list[RuleResult],
                  input_sha256: str | None, hints: bool) -> None:
         self.plan, self.member, self.facts, self.results = plan, member, facts, results
         self.sha256, self.with_hints = input_sha256, hints
-        self.top: dict[str, Any] = {}
-        self._missing: dict[int, list[str]] = {}
-        self._explained: dict[int, Text | None] = {}
+        self.top: dict[str, Any] = _NO_TOP
+        self._raw: Row | None = None
+        self._row: Row | None = None
+        self._missing: dict[int, list[str]] | None = None  # built when an unknown criterion is first explained
+        self._explained: dict[int, Text | None] | None = None
         self._hints: list[Hint | None] | None = None
 
     def decision(self, top: dict[str, Any]) -> Decision:
@@ -102,51 +215,61 @@ class Recorded:
             self.sha256 = input_hash(as_member(self.member))
         return self.sha256
 
-    def raw(self, i: int) -> list[tuple[str, Value]]:
-        """The values criterion ``i`` read from the member and its slots, in reading order."""
-        m, f = self.member, self.facts
-        return [(label, get(m, f)) for label, get in self.plan.rules[i].trace]
+    def raw(self) -> Row:
+        """The value of every label read from the member and its slots, each read once."""
+        if self._raw is None:
+            m, f = self.member, self.facts
+            self._raw = [get(m, f) for get in self.plan.json_parts.columns.getters]
+        return self._raw
+
+    def row(self) -> Row:
+        """Every traced value as the trace shows it (JSON data), the fixed ones last."""
+        if self._row is None:
+            self._row = [v if (t := type(v)) in _PLAIN_TYPES else v.isoformat() if t is date else jsonable(v)
+                         for v in self.raw()] + self.plan.json_parts.columns.fixed
+        return self._row
 
     def values(self, i: int) -> dict[str, JsonValue]:
         """The values criterion ``i`` read, as its trace shows them."""
-        m, f = self.member, self.facts
-        out: dict[str, JsonValue] = {}
-        for label, fixed, get in self.plan.rules[i].columns:
-            if get is None:
-                out[label] = fixed
-            else:
-                value = get(m, f)
-                out[label] = value if type(value) in _PLAIN_TYPES else jsonable(value)  # type: ignore[assignment]
-        return out
+        return self.plan.json_parts.columns.values[i](self.row())
 
     def missing(self, i: int, values: dict[str, JsonValue] | None = None) -> list[str]:
         """What an unknown criterion lacks: member fields, else null values, else bound rows or tables."""
         if self.results[i] is not _UNKNOWN:
             return []
-        if i not in self._missing:
+        said = self._missing
+        if said is None:
+            said = self._missing = {}
+        if i not in said:
             r, m = self.plan.rules[i], self.member
             if values is None:
                 values = self.values(i)
-            self._missing[i] = [p for p, get in r.missing if get(m) is None] or \
+            read = self.plan.json_parts.columns.reading[i](self.raw())
+            said[i] = [p for p, get in r.missing if get(m) is None] or \
                 [k for k, v in values.items() if v is None] or \
-                list(rows_in([v for _, v in self.raw(i)] + [self.facts[s] for s in r.bound_slots])) or r.incomplete
-        return self._missing[i]
+                list(rows_in([*read, *(self.facts[s] for s in r.bound_slots)])) or r.incomplete
+        return said[i]
 
     def explain(self, i: int, values: dict[str, JsonValue] | None = None) -> Text | None:
         result = self.results[i]
         if result in _QUIET:
             return None
-        if i not in self._explained:
-            self._explained[i] = self.plan.renderer.explain(self.plan.rules[i], result, self.member, self.facts,
-                                                            self.missing(i, values))
-        return self._explained[i]
+        said = self._explained
+        if said is None:
+            said = self._explained = {}
+        if i not in said:
+            said[i] = self.plan.renderer.explain(self.plan.rules[i], result, self.member, self.facts,
+                                                 self.missing(i, values))
+        return said[i]
 
     def outcomes(self) -> list[RuleOutcome]:
         """Each in-force criterion's outcome object; a failed one finds its hint (if asked for) when it is read."""
         out = []
         hinted = self.with_hints
-        for i, r in enumerate(self.plan.rules):
-            result, values = self.results[i], self.values(i)
+        row = self.row()
+        for i, (r, mapping) in enumerate(zip(self.plan.rules, self.plan.json_parts.columns.values, strict=True)):
+            result = self.results[i]
+            values = mapping(row)
             static = r.static
             if result in _QUIET:
                 explain, missing = None, []
@@ -160,7 +283,7 @@ class Recorded:
                 del fields["hint"]
                 out.append(RuleOutcome.recorded(fields, _HintOf(self, i)))
             else:
-                out.append(trusted(RuleOutcome, fields, ordered=True))
+                out.append(trusted_outcome(fields))
         return out
 
     def hints(self) -> list[Hint | None]:
@@ -182,33 +305,27 @@ class Recorded:
         return self.outcomes() + self.plan.skipped
 
     def to_json(self) -> str | None:
-        """The canonical JSON from the record (None where orjson cannot say it: the model then does)."""
+        """The canonical JSON, the plan's template filled in (None where orjson cannot say a value:
+        the model then does)."""
         parts, top = self.plan.json_parts, self.top
+        if parts.template is None:
+            return None
+        dumps = orjson.dumps
         hints = self.hints() if self.with_hints and self.failed else None
-        rules: list[dict[str, Any]] = []
-        results = self.results
-        for i, (basis, rule_id, kind, source) in enumerate(parts.rules):
-            result, values = results[i], self.values(i)
-            if result in _QUIET:
-                explain, missing = None, []
-            else:
-                missing = self.missing(i, values)
-                explain = self.explain(i, values)
-            hint = hints[i] if hints else None
-            rules.append({
-                "basis": basis, "explain": None if explain is None else {"en": explain.en, "id": explain.id},
-                "hint": None if hint is None else hint.model_dump(mode="json"), "id": rule_id, "kind": kind,
-                "missing": missing, "outcome": result, "source": source, "values": values})
-        data = {
-            "as_of": parts.as_of, "benefit": None if top["benefit"] is None else parts.benefit,
-            "channel": top["channel"], "engine": top["engine"], "flags": top["flags"],
-            "member": {"input_sha256": self.input_sha256(), "nik": mask_nik(_NIK(self.member))},
-            "missing": top["missing"], "on": parts.on, "outcome": top["outcome"].value,
-            "parameters": parts.parameters, "priority": top["priority"], "rules": rules + parts.skipped,
-            "ruleset": parts.ruleset,
-        }
         try:
-            return orjson.dumps(data).decode("utf-8")
+            holes = [_NULL if top["benefit"] is None else parts.benefit, dumps(top["channel"]), dumps(top["engine"]),
+                     dumps(top["flags"]), dumps(self.input_sha256()), dumps(mask_nik(_NIK(self.member))),
+                     dumps(top["missing"]), _OUTCOME[top["outcome"]], b"%d" % top["priority"]]
+            for i, result in enumerate(self.results):
+                if result in _QUIET:
+                    holes += _QUIET_HOLES[result]
+                    continue
+                explain, hint = self.explain(i), hints[i] if hints else None
+                holes += (_NULL if explain is None else dumps({"en": explain.en, "id": explain.id}),
+                          _NULL if hint is None else dumps(hint.model_dump(mode="json")),
+                          dumps(self.missing(i)), _OUTCOME[result])
+            holes += [dumps(v) if type(v) in _NATIVE else dumps(jsonable(v)) for v in self.raw()]
+            return (parts.template % parts.holes(holes)).decode("utf-8")
         except (orjson.JSONEncodeError, TypeError):
             return None
 

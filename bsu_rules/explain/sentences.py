@@ -61,20 +61,58 @@ def format_as(value: Any, fmt: str | None, lang: str, member: Any = None, label:
     return format_value(value, lang)
 
 
-class _Template:
-    def __init__(self, text: str, plan: Plan, glossary: Glossary) -> None:
-        self.glossary = glossary
-        self.parts: list[str | tuple[Fn, str | None, str]] = []
-        pos = 0
-        for match in PLACEHOLDER.finditer(text):
-            self.parts.append(text[pos:match.start()])
-            self.parts.append((plan.getter(match.group(1)), match.group(2), match.group(1)))
-            pos = match.end()
-        self.parts.append(text[pos:])
+_SCALARS = frozenset({type(None), bool, int, str, date})
+"""Placeholder values a sentence is remembered by: immutable, and equal only when shown alike
+(not Decimal: 5.0 and 5.00 are equal but written differently)."""
+_REMEMBERED = 4096
+"""Sentences (or unknown-reasons) a renderer keeps per criterion before it starts afresh."""
 
-    def render(self, lang: str, member: Any, facts: list[Any]) -> str:
-        return "".join(p if isinstance(p, str) else
-                       format_as(p[0](member, facts), p[1], lang, member, p[2], self.glossary) for p in self.parts)
+
+class _Sentence:
+    """A criterion's explanation in both languages, with a placeholder per distinct name it shows.
+
+    A rendered sentence depends only on its placeholder values (unless it describes the member's
+    NIK), so one is remembered by them: members who fail for the same reason share one Text.
+    """
+
+    def __init__(self, text: Text, plan: Plan, glossary: Glossary) -> None:
+        self.glossary = glossary
+        self.getters: list[Fn] = []
+        names: dict[str, int] = {}
+        self.parts: dict[str, list[str | tuple[int, str | None, str]]] = {}
+        for lang in ("id", "en"):
+            source, pos, parts = getattr(text, lang), 0, []
+            for match in PLACEHOLDER.finditer(source):
+                parts.append(source[pos:match.start()])
+                label = match.group(1)
+                if label not in names:
+                    names[label] = len(self.getters)
+                    self.getters.append(plan.getter(label))
+                parts.append((names[label], match.group(2), label))
+                pos = match.end()
+            parts.append(source[pos:])
+            self.parts[lang] = parts
+        self.memo: dict[tuple[Any, ...], Text] | None = None if any(
+            p[1] == "nik" for parts in self.parts.values() for p in parts if not isinstance(p, str)) else {}
+
+    def render(self, member: Any, facts: list[Any]) -> Text:
+        values = [get(member, facts) for get in self.getters]
+        memo = self.memo
+        if memo is None or any(type(v) not in _SCALARS for v in values):
+            return self._text(values, member)
+        key = (*values, *map(type, values))
+        text = memo.get(key)
+        if text is None:
+            if len(memo) >= _REMEMBERED:
+                memo.clear()
+            text = memo[key] = self._text(values, member)
+        return text
+
+    def _text(self, values: list[Any], member: Any) -> Text:
+        return trusted(Text, {lang: "".join(p if isinstance(p, str) else format_as(values[p[0]], p[1], lang, member,
+                                                                                   p[2], self.glossary)
+                                            for p in parts)
+                              for lang, parts in self.parts.items()})
 
 
 class Renderer:
@@ -82,21 +120,23 @@ class Renderer:
 
     def __init__(self, plan: Plan) -> None:
         self.glossary = glossary_for(plan.ruleset.path)
-        self.templates: dict[str, tuple[_Template, _Template]] = {}
-        for r in plan.rules:
-            if r.rule.explain is not None:
-                self.templates[r.rule.id] = (_Template(r.rule.explain.id, plan, self.glossary),
-                                             _Template(r.rule.explain.en, plan, self.glossary))
+        self.sentences = {r.rule.id: _Sentence(r.rule.explain, plan, self.glossary)
+                          for r in plan.rules if r.rule.explain is not None}
+        self.unknowns: dict[tuple[str, ...], Text] = {}
 
     def explain(self, r: CompiledRule, result: str, member: Any, facts: list[Any], missing: list[str]) -> Text | None:
         if result == "unknown":
-            return trusted(Text, {lang: self.unknown(missing, lang) for lang in ("en", "id")})
+            key = tuple(missing)
+            text = self.unknowns.get(key)
+            if text is None:
+                if len(self.unknowns) >= _REMEMBERED:
+                    self.unknowns.clear()
+                text = self.unknowns[key] = trusted(Text, {lang: self.unknown(missing, lang) for lang in ("en", "id")})
+            return text
         if result not in ("fail", "flagged"):
             return None
-        pair = self.templates.get(r.rule.id)
-        if pair is None:
-            return None
-        return trusted(Text, {"id": pair[0].render("id", member, facts), "en": pair[1].render("en", member, facts)})
+        sentence = self.sentences.get(r.rule.id)
+        return None if sentence is None else sentence.render(member, facts)
 
     def unknown(self, missing: list[str], lang: str) -> str:
         """Why a criterion cannot be decided, naming what is missing in words."""
