@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from strategies import ANCHORS, members
 
 import bsu_rules
+from bsu_rules.decisions import RuleResult
 from bsu_rules.evaluators.codegen import FIELDS, UnsafeCode, check, generate
 from bsu_rules.evaluators.compile import compile_node
 from bsu_rules.evaluators.scalar import Plan
@@ -23,15 +24,16 @@ from bsu_rules.members import parse_member
 from bsu_rules.ruleset.expressions import Unhandled
 from bsu_rules.ruleset.loader import check_file
 from bsu_rules.ruleset.model import RuleSet
+from bsu_rules.semantics import rule_result
 
 ROOT = Path(__file__).resolve().parents[1]
 EDITIONS = {"bsu-2020": ANCHORS[0], "bsu-2021": ANCHORS[1], "bsu-2022": ANCHORS[2], "bsu-2025": ANCHORS[3]}
 
 
-def closures(plan: Plan, member: Any) -> tuple[list[Any], tuple[Any, ...]]:
-    """The reference: the closures' fact slots and conditions."""
+def closures(plan: Plan, member: Any) -> tuple[list[Any], list[RuleResult]]:
+    """The reference: the closures' fact slots, and each rule's result from its condition."""
     facts = plan.fact_values(member)
-    return facts, tuple(r.condition(member, facts) for r in plan.rules)
+    return facts, [rule_result(r.kind, r.condition(member, facts)) for r in plan.rules]
 
 
 @pytest.mark.parametrize("edition", sorted(EDITIONS))
@@ -134,8 +136,8 @@ def test_a_fact_the_conditions_do_not_compute_keeps_the_closures() -> None:
     ruleset = bsu_rules.load_ruleset("bsu-2022")
     plan = ruleset.plan()
     later = [s.node for s in plan.slots]
-    with pytest.raises(Unhandled):
-        generate(plan.env, later[:1], [ruleset.facts[name] for name in ruleset.facts])  # reads slots not yet computed
+    with pytest.raises(Unhandled):  # the facts read slots not computed yet
+        generate(plan.env, later[:1], [(ruleset.facts[name], True, False, None) for name in ruleset.facts])
 
 
 def test_a_tree_too_deep_to_write_out_keeps_the_closures(tmp_path: Path) -> None:

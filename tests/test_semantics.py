@@ -331,7 +331,7 @@ PASSES: dict[str, Callable[[Path], object]] = {  # every pass over the tree; a n
     "type checking": lambda path: TypeChecker(Scope({}, {}, {}), lambda *_: None).check(strange()),
     "unparse": lambda path: unparse(strange()),
     "scalar evaluator": _scalar,
-    "code generator": lambda path: generate(bsu_rules.load_ruleset(path).plan().env, [], [strange()]),
+    "code generator": lambda path: generate(bsu_rules.load_ruleset(path).plan().env, [], [(strange(), 1, 0, None)]),
     "counterfactual hints": lambda path: Counterfactuals(_planned(path)),
     "columnar evaluator": lambda path: ColumnarPlan(_planned(path)),
     "durable_rules translation": _durable,

@@ -45,8 +45,8 @@ from bsu_rules.ruleset.expressions import (
 from bsu_rules.ruleset.tables import Table
 from bsu_rules.semantics import ARITHMETIC, COMPARISON, k_if
 
-Core = Callable[[Any], tuple[list[Value], tuple[Value, ...]]]
-"""The generated function: a member's fact slots, and each condition's value."""
+Core = Callable[[Any], tuple[list[Value], list[Any]]]
+"""The generated function: a member's fact slots, and each rule's result."""
 
 _MEMBERSHIP = {"in": "in", "not in": "not in"}
 _INFIX = {"+": "+", "-": "-", "*": "*", "<": "<", "<=": "<=", ">": ">", ">=": ">=", "==": "==", "!=": "!="}
@@ -321,8 +321,9 @@ class _Writer:
         return out
 
 
-def generate(env: Env, slots: list[Node], conditions: list[Node]) -> Core:
-    """The function computing every slot (in order) and every condition, for one plan.
+def generate(env: Env, slots: list[Node], rules: list[tuple[Node, object, object, object]]) -> Core:
+    """The function computing every slot (in order) and each rule's result, for one plan: a rule is
+    its condition and what it gives when the condition is true, false and unknown.
 
     Raises ``Unhandled`` or ``TooDeep`` where the tree holds what it does not write out (the plan
     keeps its closures then) and ``UnsafeCode`` where the text fails the whitelist.
@@ -332,8 +333,12 @@ def generate(env: Env, slots: list[Node], conditions: list[Node]) -> Core:
         w.ready = i
         w.emit(f"s{i} = {w.value(node)}")
     w.ready = len(slots)
-    held = [w.value(node) for node in conditions]
-    w.emit(f"return [{''.join(f's{i}, ' for i in range(len(slots)))}], ({''.join(h + ', ' for h in held)})")
+    results = []
+    for condition, on_true, on_false, on_unknown in rules:
+        held = w.value(condition)
+        results.append(w.assign(f"{w.const(on_true)} if {held} else {w.const(on_false)} if {held} is not None "
+                                f"else {w.const(on_unknown)}"))
+    w.emit(f"return [{''.join(f's{i}, ' for i in range(len(slots)))}], [{''.join(r + ', ' for r in results)}]")
     core: Core = _compiled(w, "m")
     return core
 

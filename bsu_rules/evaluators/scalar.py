@@ -122,7 +122,8 @@ class Plan:
         self.channel = compile_node(ruleset.channel, self.env) if ruleset.channel else None
         self.core: Core | None = None
         try:  # one generated function for every slot and condition; the closures where it cannot be
-            self.core = generate(self.env, [s.node for s in self.slots], [c.tree for c in in_force])
+            self.core = generate(self.env, [s.node for s in self.slots],
+                                 [(r.checked.tree, r.on_true, r.on_false, _UNKNOWN) for r in self.rules])
             if ruleset.channel:
                 self.channel = generate_value(self.env, len(self.slots), ruleset.channel)
         except (Unhandled, TooDeep):
@@ -210,16 +211,14 @@ class Plan:
         condition as another evaluator found it (the durable backend); the trace is built the same way.
         ``hints``: each failed criterion's counterfactual ``hint`` is found (when first read or
         serialised); without it every ``hint`` is None and none is ever computed."""
-        held: Sequence[Value]
-        if conditions is not None:
-            f, held = self.fact_values(member), conditions
-        elif self.core is not None:
-            f, held = self.core(member)
+        results: list[RuleResult]
+        if conditions is None and self.core is not None:
+            f, results = self.core(member)
         else:
             f = self.fact_values(member)
-            held = [r.condition(member, f) for r in self.rules]
-        results = [on_true if holds else on_false if holds is not None else _UNKNOWN
-                   for (on_true, on_false), holds in zip(self.effects, held, strict=True)]
+            held = conditions if conditions is not None else [r.condition(member, f) for r in self.rules]
+            results = [on_true if holds else on_false if holds is not None else _UNKNOWN
+                       for (on_true, on_false), holds in zip(self.effects, held, strict=True)]
         failed = _FAIL in results
         unknown = any(results[i] is _UNKNOWN for i in self.deciding)
         priority = results.count(_PRIORITIZED)
