@@ -9,6 +9,10 @@ Each line is the canonical JSON (sorted keys, no spaces, UTF-8) of::
 decision, the inputs, the sequence number, the link to the previous line and the recording time.
 ``prev`` is the ``hash`` of the line before (64 zeros on line 1). Writers hold an exclusive
 ``fcntl.flock`` (POSIX) on the file while they read the last line, append and fsync.
+
+A line is read with msgspec and its canonical form made with orjson; both give exactly what
+``json.loads`` and ``canonical_json`` give for JSON without floats, which is every line a writer
+makes. A line holding a float (or any JSON msgspec refuses) takes the slower standard path.
 """
 
 from __future__ import annotations
@@ -23,13 +27,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import msgspec
+import orjson
 from pydantic import ValidationError
 
-from bsu_rules.audit.snapshot import kept_fields, key_id, logged_inputs
+from bsu_rules.audit.snapshot import kept_fields, key_id, logged_inputs, record_json
 from bsu_rules.decisions import Decision, canonical_json, mask_nik
 from bsu_rules.errors import BsuRulesError, Code, Diagnostic
-from bsu_rules.evaluators.scalar import input_hash
-from bsu_rules.members import Member, parse_member
+from bsu_rules.members import Member, Record, parse_record
 from bsu_rules.ruleset.model import RuleSet
 
 VERSION = 1
@@ -51,6 +56,23 @@ def entry_hash(envelope: dict[str, Any]) -> str:
     """The hash a log line must carry: sha256 of its canonical JSON without ``hash``."""
     body = {k: v for k, v in envelope.items() if k != "hash"}
     return hashlib.sha256(canonical_json(body).encode("utf-8")).hexdigest()
+
+
+def canonical_bytes(data: Any, plain: bool = False) -> bytes | None:
+    """``canonical_json(data)`` as UTF-8, or None where it has none (NaN, a lone surrogate).
+
+    ``plain``: ``data`` holds no float (as decoded by ``read_log``'s fast path), so orjson, whose
+    output is then the same byte for byte, makes it.
+    """
+    if plain:
+        try:
+            return orjson.dumps(data, option=orjson.OPT_SORT_KEYS)
+        except (orjson.JSONEncodeError, TypeError):  # an integer beyond 64 bits
+            pass
+    try:
+        return canonical_json(data).encode("utf-8")
+    except ValueError:  # NaN or infinity, a lone surrogate: no writer makes them
+        return None
 
 
 def _now() -> datetime:
@@ -91,28 +113,33 @@ class DecisionLog:
                     d = (line.envelope or {}).get("decision")
                     if isinstance(d, dict):
                         self._logged.add(_identity(d))
-        return _identity(decision.model_dump(mode="json")) in self._logged
+        return _key(decision) in self._logged
 
-    def record(self, decision: Decision, member: Member | dict[str, Any], ruleset: RuleSet,
+    def record(self, decision: Decision, member: Record | dict[str, Any], ruleset: RuleSet,
                decision_json: str | None = None) -> bool:
         """Add one decision (made for ``member`` under ``ruleset``); True when the buffer was written.
 
-        ``decision_json`` is ``decision.to_json()`` when the caller has made it already.
+        ``member`` is a record as given to ``decide`` (a Member, the view ``parse_record`` gives, or
+        a dict, validated here). ``decision_json`` is ``decision.to_json()`` when the caller has
+        made it already.
         """
-        member = parse_member(member)
+        if not isinstance(member, (Member, msgspec.Struct)):
+            member = parse_record(member).record
         if self.logged(decision):
             return not self._pending
         if decision.ruleset.sha256 != ruleset.sha256:
             raise ValueError("the decision was made under another rule set")
-        if decision.member.input_sha256 != input_hash(member):
+        data = record_json(member)
+        if decision.member.input_sha256 != hashlib.sha256(data).hexdigest():
             raise ValueError("the decision was made for another member record")
         fields = self._fields.get(ruleset.sha256)
         if fields is None:
             fields = self._fields[ruleset.sha256] = kept_fields(ruleset)
-        inputs = logged_inputs(member, fields, self.key)
-        self._pending.append((decision_json or decision.to_json(), canonical_json(inputs)))
+        inputs = canonical_bytes(logged_inputs(msgspec.json.decode(data), fields, self.key), plain=True)
+        assert inputs is not None  # a validated record is plain JSON
+        self._pending.append((decision_json or decision.to_json(), inputs.decode("utf-8")))
         assert self._logged is not None
-        self._logged.add(_identity(decision.model_dump(mode="json")))
+        self._logged.add(_key(decision))
         if len(self._pending) >= self.batch:
             self.flush()
             return True
@@ -164,8 +191,14 @@ class DecisionLog:
 
 
 def _identity(decision: dict[str, Any]) -> tuple[str, str, str]:
+    """A logged decision's input hash, rule-set hash and date: what makes it the same decision."""
     member, ruleset = decision.get("member") or {}, decision.get("ruleset") or {}
     return str(member.get("input_sha256")), str(ruleset.get("sha256")), str(decision.get("on"))
+
+
+def _key(decision: Decision) -> tuple[str, str, str]:
+    """``_identity`` of a decision, read without building the rest of it."""
+    return decision.member.input_sha256, decision.ruleset.sha256, decision.on.isoformat()
 
 
 def last_link(fd: int, path: Path) -> tuple[int, str]:
@@ -199,12 +232,23 @@ def last_link(fd: int, path: Path) -> tuple[int, str]:
 
 @dataclass(frozen=True)
 class Line:
-    """One physical line of a log: its number, bytes, and envelope (None if unreadable)."""
+    """One physical line of a log: its number, bytes, and envelope (None if unreadable).
+
+    ``plain``: the envelope holds no float (read by the fast path): ``canonical_bytes`` may use orjson.
+    """
 
     number: int
     raw: bytes
     envelope: dict[str, Any] | None
     error: str | None = None
+    plain: bool = False
+
+
+def _no_float(text: str) -> Any:
+    raise ValueError("a float")  # read again by json.loads, which gives it as Python does
+
+
+_DECODE = msgspec.json.Decoder(float_hook=_no_float).decode
 
 
 def read_log(path: str | Path) -> Iterator[Line]:
@@ -215,12 +259,17 @@ def read_log(path: str | Path) -> Iterator[Line]:
                 yield Line(number, raw, None, "the last line has no newline at its end: the write was cut off "
                            "or the file was cut")
                 continue
+            plain = True
             try:
-                env = json.loads(raw)
-            except ValueError as exc:
-                yield Line(number, raw, None, f"not JSON ({exc})")
-                continue
-            yield Line(number, raw, env if isinstance(env, dict) else None, _shape_error(env))
+                env = _DECODE(raw)
+            except msgspec.DecodeError:  # a float, or what json.loads must judge (a lone surrogate, NaN, ...)
+                plain = False
+                try:
+                    env = json.loads(raw)
+                except (ValueError, RecursionError) as exc:
+                    yield Line(number, raw, None, f"not JSON ({exc})")
+                    continue
+            yield Line(number, raw, env if isinstance(env, dict) else None, _shape_error(env), plain)
 
 
 def _shape_error(env: Any) -> str | None:
@@ -276,40 +325,76 @@ class Verification:
         return f"{self.decisions} decisions, chain intact"
 
 
+class Verifier:
+    """Checks a log line by line as it is read (``add`` each line in order, then ``result``).
+
+    A line is judged when the next one arrives (what kind a problem is can depend on it); after the
+    first problem the rest is not checked. ``heads``, if given, receives seq -> hash.
+    """
+
+    def __init__(self, anchor: str | None = None, heads: dict[int, str] | None = None) -> None:
+        self.anchor, self.heads = anchor, heads
+        self.seq, self.head, self.anchored = 0, GENESIS, anchor is None
+        self.problem: Problem | None = None
+        self._before: Line | None = None
+        self._waiting: tuple[Line, bool] | None = None
+
+    def add(self, line: Line, valid: bool = False) -> None:
+        """The next line. ``valid``: its decision is known to be valid (a replay made it again, byte
+        for byte, and decisions round-trip), so it is not validated again."""
+        if self._waiting is not None:
+            self._judge(line)
+        self._waiting = (line, valid) if self.problem is None else None
+
+    def result(self) -> Verification:
+        if self._waiting is not None:
+            self._judge(None)
+            self._waiting = None
+        if self.problem is not None:
+            return Verification(self.seq, self.seq, self.head, self.problem)
+        if not self.anchored:
+            return Verification(self.seq, self.seq, self.head, Problem(
+                self.seq + 1, Code.REMOVED, f"the anchor {self.anchor} is not in the log: "
+                "lines were cut off its end or the log was rewritten"))
+        return Verification(self.seq, self.seq, self.head)
+
+    def _judge(self, after: Line | None) -> None:
+        assert self._waiting is not None
+        cur, valid = self._waiting
+        self.problem = _check(cur, self._before, after, self.seq + 1, self.head, valid)
+        if self.problem is not None:
+            return
+        assert cur.envelope is not None
+        self.seq, self.head, self._before = self.seq + 1, cur.envelope["hash"], cur
+        if self.heads is not None:
+            self.heads[self.seq] = self.head
+        self.anchored = self.anchored or self.head == self.anchor
+
+
 def verify_log(path: str | Path, anchor: str | None = None, heads: dict[int, str] | None = None) -> Verification:
     """Check every line's hash, sequence and link, and each decision's shape; stop at the first problem.
 
     ``anchor`` is a head hash recorded earlier elsewhere: the log must still contain it (a chain
     alone cannot show that lines were cut off its end). ``heads``, if given, receives seq -> hash.
     """
-    lines = read_log(path)
-    before: Line | None = None
-    cur = next(lines, None)
-    seq, head, anchored = 0, GENESIS, anchor is None
-    while cur is not None:
-        after = next(lines, None)
-        problem = _check(cur, before, after, seq + 1, head)
-        if problem is not None:
-            return Verification(seq, seq, head, problem)
-        assert cur.envelope is not None
-        seq, head, before, cur = seq + 1, cur.envelope["hash"], cur, after
-        if heads is not None:
-            heads[seq] = head
-        anchored = anchored or head == anchor
-    if not anchored:
-        return Verification(seq, seq, head, Problem(seq + 1, Code.REMOVED, f"the anchor {anchor} is not in the log: "
-                                                    "lines were cut off its end or the log was rewritten"))
-    return Verification(seq, seq, head)
+    verifier = Verifier(anchor, heads)
+    for line in read_log(path):
+        verifier.add(line)
+        if verifier.problem is not None:
+            break
+    return verifier.result()
 
 
-def _check(cur: Line, before: Line | None, after: Line | None, seq: int, prev: str) -> Problem | None:
+def _check(cur: Line, before: Line | None, after: Line | None, seq: int, prev: str,
+           valid: bool = False) -> Problem | None:
     n, env = cur.number, cur.envelope
     if cur.error is not None or env is None:
         kind = "truncated" if not cur.raw.endswith(b"\n") else "malformed"
         return Problem(n, kind, cur.error or "not a log record")
-    if entry_hash(env) != env["hash"]:
+    body = canonical_bytes({k: v for k, v in env.items() if k != "hash"}, cur.plain)
+    if body is None or hashlib.sha256(body).hexdigest() != env["hash"]:
         return Problem(n, Code.EDITED, "its content does not match its hash")
-    if cur.raw != (canonical_json(env) + "\n").encode("utf-8"):
+    if cur.raw != (canonical_bytes(env, cur.plain) or b"") + b"\n":
         return Problem(n, Code.REFORMATTED, "its content matches its hash but the line is not in canonical form")
     bef = before.envelope if before is not None else None
     if before is not None and cur.raw == before.raw:
@@ -334,18 +419,19 @@ def _check(cur: Line, before: Line | None, after: Line | None, seq: int, prev: s
                                           "it was rewritten and re-hashed")
         return Problem(before.number, Code.REHASHED, f"line {n}'s prev does not match this line's hash: "
                                                   "this line was changed and re-hashed")
-    return _decision_problem(n, env)
+    return _decision_problem(n, env, valid)
 
 
-def _decision_problem(n: int, env: dict[str, Any]) -> Problem | None:
-    try:
-        decision = Decision.model_validate(env["decision"])
-    except ValidationError as exc:
-        return Problem(n, Code.INVALID, f"the decision is not a valid decision ({exc.error_count()} error(s))")
+def _decision_problem(n: int, env: dict[str, Any], valid: bool) -> Problem | None:
+    if not valid:
+        try:
+            Decision.model_validate(env["decision"])
+        except ValidationError as exc:
+            return Problem(n, Code.INVALID, f"the decision is not a valid decision ({exc.error_count()} error(s))")
     nik = env["inputs"].get("nik")
     if not isinstance(nik, str):
         return Problem(n, Code.INVALID, "the inputs have no NIK")
     plain = env["pseudonym_key"] is None
-    if (mask_nik(nik) != decision.member.nik) if plain else len(nik) != 64:
+    if (mask_nik(nik) != env["decision"]["member"]["nik"]) if plain else len(nik) != 64:
         return Problem(n, Code.INVALID, "the NIK in the inputs does not match the decision")
     return None
