@@ -18,7 +18,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from bsu_rules.audit.archive import ArchiveError, load_archived
-from bsu_rules.audit.log import Line, Verification, Verifier, canonical_bytes, read_log
+from bsu_rules.audit.chain import Line, Verification, Verifier, canonical_bytes, read_log
 from bsu_rules.audit.snapshot import Members, load_members, pseudonym
 from bsu_rules.decisions import Decision
 from bsu_rules.errors import InputError, OutOfForce

@@ -8,7 +8,8 @@ import os
 import sys
 from typing import Any
 
-from bsu_rules.audit.log import AuditError, Verifier
+from bsu_rules.audit.chain import Verifier
+from bsu_rules.audit.log import AuditError
 from bsu_rules.audit.rerun import ReplayItem, Status, iter_replay, summary, tally
 from bsu_rules.audit.snapshot import KEY_ENV
 from bsu_rules.explain import render_text
