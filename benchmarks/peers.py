@@ -336,17 +336,10 @@ def audit_step(name: str, source: Path, n: int, folder: Path) -> dict[str, Any]:
 
 
 def write_lines(source: Path, n: int, out: Path) -> None:
-    """The first ``n`` members of the Parquet file as JSON lines (nulls left out), batch by batch."""
-    import pyarrow.parquet as pq
+    """The first ``n`` members of the Parquet file as JSON lines, as ``bsu-rules generate`` writes them."""
+    import polars as pl
 
-    left = n
-    with out.open("w", encoding="utf-8") as f:
-        for batch in pq.ParquetFile(source).iter_batches(batch_size=65_536):
-            for r in batch.slice(0, left).to_pylist():
-                f.write(json.dumps({k: v for k, v in r.items() if v is not None}, default=str) + "\n")
-            left -= min(left, batch.num_rows)
-            if not left:
-                break
+    pl.read_parquet(source, n_rows=n).write_ndjson(out)
 
 
 def count_lines(path: Path) -> int:
