@@ -64,7 +64,7 @@ class DecisionLog:
         self.signer = signer
         self._fields: dict[str, list[tuple[str, ...]]] = {}
         self._pending: list[tuple[str, str]] = []
-        self._logged: set[tuple[str, str, str]] | None = None
+        self._logged: set[bytes] | None = None
 
     def logged(self, decision: Decision) -> bool:
         """Whether the log already holds this decision (same input, rule set and date): a re-run
@@ -158,15 +158,20 @@ class DecisionLog:
         self.close()
 
 
-def _identity(decision: dict[str, Any]) -> tuple[str, str, str]:
-    """A logged decision's input hash, rule-set hash and date: what makes it the same decision."""
+def _identity(decision: dict[str, Any]) -> bytes:
+    """What makes a logged decision the same decision: its input hash, rule-set hash and date (as
+    their sha256, 32 bytes: a log of millions keeps one for each line)."""
     member, ruleset = decision.get("member") or {}, decision.get("ruleset") or {}
-    return str(member.get("input_sha256")), str(ruleset.get("sha256")), str(decision.get("on"))
+    return _digest(str(member.get("input_sha256")), str(ruleset.get("sha256")), str(decision.get("on")))
 
 
-def _key(decision: Decision) -> tuple[str, str, str]:
+def _key(decision: Decision) -> bytes:
     """``_identity`` of a decision, read without building the rest of it."""
-    return decision.member.input_sha256, decision.ruleset.sha256, decision.on.isoformat()
+    return _digest(decision.member.input_sha256, decision.ruleset.sha256, decision.on.isoformat())
+
+
+def _digest(input_sha256: str, ruleset_sha256: str, on: str) -> bytes:
+    return hashlib.sha256(f"{input_sha256} {ruleset_sha256} {on}".encode()).digest()
 
 
 def last_link(fd: int, path: Path) -> tuple[int, str]:
