@@ -4,7 +4,9 @@
 
 One seeded population (``bsu-rules generate --no-malformed``, Parquet) feeds every row: the
 per-member paths decide its first M members (default 10,000), the columnar evaluator and the
-end-to-end commands all N (default 200,000; ``--full``: 100,000 and 1,000,000). Each measurement
+end-to-end commands all N (default 200,000; ``--full``: 100,000 and 1,000,000). The audit rows
+write the first M members (``--full``: all N) as JSON lines through ``evaluate --log`` and
+replay the log that makes. Each measurement
 runs in its own process, so its peak RSS is its own; in-process paths repeat their work until it
 has run for at least a second. Printed per row: decisions/s, the ratio to the hand-written
 function and to GoRules ZEN, peak RSS, and how often its outcomes agree with the hand-written
@@ -145,6 +147,16 @@ def batch_command(source: Path, out: Path) -> list[str]:
     return [sys.executable, "-m", "bsu_rules", "batch", "bsu-2022", str(source), "--out", str(out), "--quiet"]
 
 
+def log_command(members: Path, log: Path) -> list[str]:
+    """``evaluate --log``: each decision appended (and synced) to the log before it is printed."""
+    return [sys.executable, "-m", "bsu_rules", "evaluate", "bsu-2022", str(members), "--on", ON.isoformat(),
+            "--log", str(log), "--archive", str(log.parent / "archive")]
+
+
+def replay_command(log: Path, archive: Path) -> list[str]:
+    return [sys.executable, "-m", "bsu_rules", "replay", str(log), "--archive", str(archive)]
+
+
 def polars_command(source: Path, out: Path) -> list[str]:
     script = next((s for s in POLARS_PIPELINES if s.exists()), None)
     if script is None:
@@ -162,6 +174,7 @@ class Peer:
     outcomes: Callable[[Any], list[str]] = list  # the work's result -> outcomes, after timing
     columns: bool = False  # decides all N members (otherwise the first M)
     about: str = ""  # printed before its agreement
+    audit: bool = False  # a command on the decision log (``audit_step``), not on the Parquet file
 
 
 PATHS: dict[str, Peer] = {
@@ -178,6 +191,8 @@ PATHS: dict[str, Peer] = {
                       outcomes=lambda tables: [o for t in tables for o in t["outcome"].to_pylist()]),
     "batch": Peer("bsu-rules batch, Parquet end to end", command=batch_command),
     "polars": Peer("minimal Polars pipeline, same file", command=polars_command),
+    "log": Peer("bsu-rules evaluate --log, JSON lines to a decision log", command=log_command, audit=True),
+    "replay": Peer("bsu-rules replay of that log", command=replay_command, audit=True),
 }
 
 
@@ -265,13 +280,15 @@ def case(name: str, source: Path, n: int, min_seconds: float) -> dict[str, Any]:
     return {"n": n * runs, "seconds": seconds, "rss_peak": peak, "agree": agree}
 
 
-def measure(command: list[str]) -> dict[str, Any]:
-    """Run a command as the only child of this fresh process: wall time, its peak RSS, its last line."""
+def measure(command: list[str], discard: bool = False) -> dict[str, Any]:
+    """Run a command as the only child of this fresh process: wall time, its peak RSS, its last lines
+    (``discard``: its standard output is thrown away, as a long stream of decisions would be)."""
     started = time.perf_counter()
-    done = subprocess.run(command, capture_output=True, text=True)
+    done = subprocess.run(command, stdout=subprocess.DEVNULL if discard else subprocess.PIPE,
+                          stderr=subprocess.PIPE, text=True)
     seconds = time.perf_counter() - started
-    lines = (done.stdout.strip() or done.stderr.strip()).splitlines()
-    return {"seconds": seconds, "code": done.returncode, "last": lines[-1] if lines else "",
+    lines = ((done.stdout or "").strip() or done.stderr.strip()).splitlines()
+    return {"seconds": seconds, "code": done.returncode, "last": lines[-1] if lines else "", "tail": lines[-9:],
             "rss_peak": peak_mb(resource.RUSAGE_CHILDREN)}
 
 
@@ -296,6 +313,39 @@ def end_to_end(name: str, source: Path, n: int, folder: Path) -> dict[str, Any]:
     if "na" in result or result["code"] not in (0, 1):
         return {"na": result.get("na") or f"exit {result['code']}: {result['last']}"}
     return {"n": n, **result, "output": str(out)}
+
+
+def audit_step(name: str, source: Path, n: int, folder: Path) -> dict[str, Any]:
+    """``log``: the first ``n`` members as JSON lines through ``evaluate --log``; ``replay``: that log."""
+    members, log, archive = folder / f"members-{n}.jsonl", folder / f"decisions-{n}.log.jsonl", folder / "archive"
+    if name == "log":
+        write_lines(source, n, members)
+        log.unlink(missing_ok=True)
+        result = child(["--discard", "--measure", *log_command(members, log)])
+    elif not log.exists():
+        return {"na": "no decision log (the evaluate --log row did not run)"}
+    else:
+        result = child(["--measure", *replay_command(log, archive)])
+    if "na" in result or result["code"] != 0:
+        return {"na": result.get("na") or f"exit {result['code']}: {result['last']}"}
+    if name == "log":
+        lines, size = count_lines(log), log.stat().st_size
+        return {"n": n, **result, "last": f"{lines:,} lines logged, {size / max(lines, 1) / 1024:.1f} KiB a line"}
+    counts = {k: v for k, v in (line.split() for line in result["tail"][:-1] if len(line.split()) == 2)}
+    return {"n": n, **result, "last": f"identical {counts.get('identical', '?')} of {counts.get('total', '?')}; "
+                                      + result["last"]}
+
+
+def write_lines(source: Path, n: int, out: Path) -> None:
+    """The first ``n`` members of the Parquet file as JSON lines, as ``bsu-rules generate`` writes them."""
+    import polars as pl
+
+    pl.read_parquet(source, n_rows=n).write_ndjson(out)
+
+
+def count_lines(path: Path) -> int:
+    with path.open("rb") as f:
+        return sum(block.count(b"\n") for block in iter(lambda: f.read(1 << 24), b""))
 
 
 def agreement(batch: dict[str, Any], polars: dict[str, Any]) -> str:
@@ -361,8 +411,10 @@ def run(args: argparse.Namespace, folder: Path) -> None:
     if not source.exists():
         subprocess.run(generate(args.n, args.seed, source), check=True, capture_output=True)
     print(f"machine: {machine()}")
+    logged = args.n if args.full else args.members
     print(f"members: bsu-rules generate --n {args.n:,} --seed {args.seed} --no-malformed; per-member paths "
-          f"on the first {args.members:,}, columnar and end to end on all {args.n:,}; decision date {ON}\n")
+          f"on the first {args.members:,}, columnar and end to end on all {args.n:,}, the decision log on "
+          f"the first {logged:,}; decision date {ON}\n")
     results: dict[str, dict[str, Any]] = {}
     for name, peer in PATHS.items():
         print(f"measuring: {peer.label}", file=sys.stderr, flush=True)
@@ -370,6 +422,8 @@ def run(args: argparse.Namespace, folder: Path) -> None:
             n = args.n if peer.columns else args.members
             results[name] = child(["--case", name, "--source", str(source), "--n", str(n),
                                    "--min-seconds", str(args.min_seconds)])
+        elif peer.audit:
+            results[name] = audit_step(name, source, logged, folder)
         else:
             results[name] = end_to_end(name, source, args.n, folder)
     rate: Callable[[dict[str, Any]], float | None] = lambda r: r["n"] / r["seconds"] if "n" in r else None
@@ -399,7 +453,8 @@ def main() -> None:
     ap.add_argument("--members", type=int, default=10_000, help="members for the per-member paths (10,000)")
     ap.add_argument("--n", type=int, default=200_000, help="members for columnar and end to end (200,000)")
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--full", action="store_true", help="100,000 per member and 1,000,000 end to end")
+    ap.add_argument("--full", action="store_true",
+                    help="100,000 per member, 1,000,000 end to end and in the decision log")
     ap.add_argument("--big", action="store_true", help="also 10M members through generate and batch (peak RSS)")
     ap.add_argument("--quick", action="store_true", help="tiny sizes: checks that every path runs")
     ap.add_argument("--folder", help="where the generated files go (default: a temporary folder)")
@@ -407,10 +462,11 @@ def main() -> None:
     ap.add_argument("--source", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--min-seconds", type=float, default=1.0, help=argparse.SUPPRESS)
     ap.add_argument("--measure", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
+    ap.add_argument("--discard", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--pipeline", nargs=3, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.measure:
-        print(json.dumps(measure(args.measure)))
+        print(json.dumps(measure(args.measure, args.discard)))
     elif args.pipeline:
         script, source, out = args.pipeline
         print(f"wrote {runpy.run_path(script)['run'](source, out):,} rows")

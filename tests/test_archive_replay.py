@@ -22,6 +22,7 @@ from bsu_rules.audit import (
     archive_ruleset,
     entry_hash,
     load_archived,
+    verify_log,
 )
 from bsu_rules.cli import main
 from bsu_rules.decisions import canonical_json, mask_nik
@@ -216,3 +217,25 @@ def test_a_log_replays_with_the_hints_it_was_written_with(tmp_path: Path, archiv
     for item in report.items:
         assert item.replayed is not None
         assert json.loads(item.replayed.to_json()) == {**item.logged, "engine": item.replayed.engine}
+
+
+def test_replay_checks_the_chain_as_verify_does(tmp_path: Path, archive: Path) -> None:
+    from test_audit_log import TAMPERING
+
+    for name, (change, line, kind) in TAMPERING.items():
+        log = tmp_path / f"{name}.jsonl"
+        write_log(log, "bsu-2022", RECORDS)
+        log.write_text("".join(change(log.read_text("utf-8").splitlines(keepends=True))), "utf-8")
+        alone, chain = verify_log(log), replay(log, archive).chain
+        assert chain == alone and chain.problem is not None, name
+        assert (chain.problem.line, chain.problem.kind) == (line, kind), name
+
+
+def test_a_rechained_float_is_read_as_python_reads_it(tmp_path: Path, archive: Path) -> None:
+    log = tmp_path / "d.jsonl"
+    write_log(log, "bsu-2022", RECORDS[:4])
+    rewrite(log, lambda d: d.update(priority=1e16))  # canonical JSON writes it 1e+16
+    assert "1e+16" in log.read_text("utf-8") and verify_log(log).ok
+    report = replay(log, archive)
+    assert report.chain.ok and {i.status for i in report.items} == {Status.DIFFERENT}
+    assert all(i.fields["priority"][0] == 1e16 for i in report.items)

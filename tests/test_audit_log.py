@@ -11,11 +11,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from strategies import members
 
 from bsu_rules import load_ruleset, parse_member
 from bsu_rules.audit import DecisionLog, LogError, entry_hash, kept_fields, key_id, pseudonym, verify_log
+from bsu_rules.audit.chain import canonical_bytes, read_log
+from bsu_rules.audit.snapshot import project
 from bsu_rules.cli import main
 from bsu_rules.decisions import canonical_json
+from bsu_rules.members import parse_record
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "members.jsonl"
 RECORDS = [json.loads(line) for line in EXAMPLES.read_text("utf-8").splitlines() if line.strip()]
@@ -111,6 +117,79 @@ def test_record_refuses_a_mismatched_member(tmp_path: Path) -> None:
         DecisionLog(tmp_path / "x.jsonl").record(decision, RECORDS[1], RULESET)
 
 
+@pytest.mark.parametrize("key", [None, KEY])
+def test_a_record_is_logged_alike_as_a_model_a_view_or_a_dict(tmp_path: Path, key: str | None) -> None:
+    plan, logs = RULESET.plan(), []
+    for form in ("model", "view", "dict"):
+        path = tmp_path / f"{form}.jsonl"
+        with DecisionLog(path, key=key, clock=partial(datetime, 2022, 9, 1, tzinfo=UTC), batch=5) as log_:
+            for record in RECORDS:
+                given_ = {"model": parse_member(record), "view": parse_record(record).record, "dict": record}[form]
+                log_.record(plan.decide(parse_member(record)), given_, RULESET)
+        logs.append(path.read_bytes())
+    assert logs[0] == logs[1] == logs[2]
+    assert verify_log(tmp_path / "view.jsonl").decisions == len(RECORDS)
+    with pytest.raises(ValueError, match="another member"):
+        DecisionLog(tmp_path / "x.jsonl").record(plan.decide(parse_member(RECORDS[0])),
+                                                 parse_record(RECORDS[1]).record, RULESET)
+
+
+@settings(max_examples=50, deadline=None)
+@given(members())
+def test_the_inputs_kept_are_the_same_from_a_view_and_from_the_model(tmp_path_factory: pytest.TempPathFactory,
+                                                                     record: dict[str, Any]) -> None:
+    try:
+        parsed = parse_record(record)
+    except ValueError:
+        return  # not a valid record: nothing is logged
+    folder, plan = tmp_path_factory.mktemp("forms"), RULESET.plan()
+    for name, given_ in (("view", parsed.record), ("model", parsed.member)):
+        with DecisionLog(folder / name, clock=partial(datetime, 2022, 9, 1, tzinfo=UTC)) as log_:
+            log_.record(plan.decide(parsed.member), given_, RULESET)
+    assert (folder / "view").read_bytes() == (folder / "model").read_bytes()
+    dumped = parsed.member.model_dump(mode="json", exclude_none=True)
+    assert envelopes(folder / "view")[0]["inputs"] == project(dumped, kept_fields(RULESET))
+
+
+JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.text(),
+                    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+                    max_leaves=25)
+
+
+@given(JSON)
+def test_canonical_bytes_are_the_canonical_json(data: Any) -> None:
+    assert canonical_bytes(data, plain=True) == canonical_bytes(data) == canonical_json(data).encode("utf-8")
+
+
+@pytest.mark.parametrize("data", [float("nan"), {"a": [float("inf")]}, "\ud800", {"\udfff": 1}])
+def test_json_without_a_canonical_form_has_no_canonical_bytes(data: Any) -> None:
+    assert canonical_bytes(data) is None
+    if "nan" not in repr(data) and "inf" not in repr(data):  # plain promises no float
+        assert canonical_bytes(data, plain=True) is None
+
+
+@given(st.lists(st.dictionaries(st.text(max_size=3), JSON | st.floats(allow_nan=False), max_size=4), max_size=5),
+       st.booleans())
+def test_lines_are_read_as_json_loads_reads_them(tmp_path_factory: pytest.TempPathFactory,
+                                                 objects: list[dict[str, Any]], ascii_: bool) -> None:
+    path = tmp_path_factory.mktemp("read") / "lines.jsonl"
+    path.write_text("".join(json.dumps(o, ensure_ascii=ascii_) + "\n" for o in objects), "utf-8")
+    for line, expected in zip(read_log(path), objects, strict=True):
+        assert line.envelope == json.loads(line.raw) == expected
+        if line.plain:  # read by the fast path: no float, so orjson makes the canonical form
+            assert canonical_bytes(line.envelope, plain=True) == canonical_json(expected).encode("utf-8")
+        else:
+            assert "float" in repr([type(v) for v in _leaves(expected)])
+
+
+def _leaves(data: Any) -> list[Any]:
+    if isinstance(data, dict):
+        return [leaf for v in data.values() for leaf in _leaves(v)]
+    if isinstance(data, list):
+        return [leaf for v in data for leaf in _leaves(v)]
+    return [data]
+
+
 def test_appending_continues_the_chain(log: Path) -> None:
     write_log(log, [{**r, "name": "Another"} for r in RECORDS[:3]], batch=2)  # new decisions: logged
     entries = envelopes(log)
@@ -157,6 +236,12 @@ def _rehash(lines: list[str]) -> list[str]:
     return [*rechain(entries[:5]), *lines[5:]]
 
 
+def _invalid(lines: list[str]) -> list[str]:
+    entries = [json.loads(x) for x in lines]
+    entries[4]["decision"]["outcome"] = "maybe"
+    return [*rechain(entries[:5]), *lines[5:]]
+
+
 TAMPERING = {
     "edited": (_edit, 5, "edited"),
     "removed": (lambda ls: ls[:4] + ls[5:], 5, "removed"),
@@ -168,10 +253,15 @@ TAMPERING = {
     "duplicated": (lambda ls: [*ls[:7], ls[6], *ls[7:]], 8, "inserted"),
     "forged insert": (_forged_insert, 7, "inserted"),
     "edited and re-hashed": (_rehash, 5, "rehashed"),
+    "not a decision, re-hashed": (_invalid, 5, "invalid"),
     "reformatted": (lambda ls: [*ls[:3], json.dumps(json.loads(ls[3]), sort_keys=True) + "\n", *ls[4:]], 4,
                     "reformatted"),
     "truncated": (lambda ls: [*ls[:-1], ls[-1][:300]], 16, "truncated"),
     "blank line": (lambda ls: [*ls[:9], "\n", *ls[9:]], 10, "malformed"),
+    "a float": (lambda ls: [*ls[:2], ls[2].replace('"v":1}', '"v":1.0}'), *ls[3:]], 3, "edited"),
+    "NaN": (lambda ls: [*ls[:2], ls[2].replace('"as_of":"2022-07-31"', '"as_of":NaN', 1), *ls[3:]], 3, "edited"),
+    "lone surrogate": (lambda ls: [*ls[:5], ls[5].replace('"as_of":"2022', '"as_of":"\\ud800', 1), *ls[6:]], 6,
+                       "edited"),
 }
 
 

@@ -81,7 +81,9 @@ def test_the_peers_benchmark_runs_every_path(tmp_path: Path) -> None:
                          capture_output=True, text=True, check=False, timeout=600)
     assert run.returncode == 0, run.stderr
     rows = [line for line in run.stdout.splitlines() if line.startswith("| ") and "decisions/s" not in line]
-    assert len(rows) == 10 and not [r for r in rows if "n/a" in r], run.stdout
+    assert len(rows) == 12 and not [r for r in rows if "n/a" in r], run.stdout
     assert sum("agrees with hand-written on 100.00%" in r for r in rows) == 7, run.stdout
     assert "2000 read = 2000 decided + 0 rejected" in run.stdout and "agrees with batch on 100.00%" in run.stdout
+    assert "200 lines logged" in run.stdout
+    assert "identical 200 of 200; chain: 200 decisions, chain intact" in run.stdout
     assert "bsu-rules --help:" in run.stdout

@@ -7,8 +7,9 @@ from datetime import date
 import pytest
 
 from bsu_rules.audit.archive import ArchiveError
+from bsu_rules.audit.chain import Problem
 from bsu_rules.audit.checkpoints import CheckpointError
-from bsu_rules.audit.log import AuditError, Problem
+from bsu_rules.audit.log import AuditError
 from bsu_rules.errors import BsuRulesError, Code, Diagnostic, InputError, OutOfForce, RuleSetError
 from bsu_rules.ruleset.loader import check_file
 

@@ -14,8 +14,9 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 import bsu_rules.audit.log as audit_log
+from bsu_rules.audit.chain import verify_log
 from bsu_rules.audit.checkpoints import checkpoints_path
-from bsu_rules.audit.log import LogError, verify_log
+from bsu_rules.audit.log import LogError
 from bsu_rules.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]

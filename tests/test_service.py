@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from bsu_rules.audit.log import verify_log
+from bsu_rules.audit.chain import verify_log
 
 httpx = pytest.importorskip("httpx")
 pytest.importorskip("fastapi")

@@ -8,7 +8,8 @@ Each line is the canonical JSON (sorted keys, no spaces, UTF-8) of::
 ``hash`` is the sha256 of the canonical JSON of the envelope *without* ``hash``, so it covers the
 decision, the inputs, the sequence number, the link to the previous line and the recording time.
 ``prev`` is the ``hash`` of the line before (64 zeros on line 1). Writers hold an exclusive
-``fcntl.flock`` (POSIX) on the file while they read the last line, append and fsync.
+``fcntl.flock`` (POSIX) on the file while they read the last line, append and fsync. Reading and
+checking a log is ``chain``'s job.
 """
 
 from __future__ import annotations
@@ -17,24 +18,19 @@ import fcntl
 import hashlib
 import json
 import os
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
+import msgspec
 
-from bsu_rules.audit.snapshot import kept_fields, key_id, logged_inputs
-from bsu_rules.decisions import Decision, canonical_json, mask_nik
-from bsu_rules.errors import BsuRulesError, Code, Diagnostic
-from bsu_rules.evaluators.scalar import input_hash
-from bsu_rules.members import Member, parse_member
+from bsu_rules.audit.chain import GENESIS, VERSION, canonical_bytes, entry_hash, read_log
+from bsu_rules.audit.snapshot import kept_fields, key_id, logged_inputs, record_json
+from bsu_rules.decisions import Decision
+from bsu_rules.errors import BsuRulesError, Code
+from bsu_rules.members import Member, Record, parse_record
 from bsu_rules.ruleset.model import RuleSet
-
-VERSION = 1
-GENESIS = "0" * 64
-FIELDS = ("decision", "hash", "inputs", "prev", "pseudonym_key", "recorded_at", "seq", "v")
 
 
 class AuditError(BsuRulesError):
@@ -45,12 +41,6 @@ class AuditError(BsuRulesError):
 
 class LogError(AuditError):
     """A decision log cannot be continued."""
-
-
-def entry_hash(envelope: dict[str, Any]) -> str:
-    """The hash a log line must carry: sha256 of its canonical JSON without ``hash``."""
-    body = {k: v for k, v in envelope.items() if k != "hash"}
-    return hashlib.sha256(canonical_json(body).encode("utf-8")).hexdigest()
 
 
 def _now() -> datetime:
@@ -74,7 +64,7 @@ class DecisionLog:
         self.signer = signer
         self._fields: dict[str, list[tuple[str, ...]]] = {}
         self._pending: list[tuple[str, str]] = []
-        self._logged: set[tuple[str, str, str]] | None = None
+        self._logged: set[bytes] | None = None
 
     def logged(self, decision: Decision) -> bool:
         """Whether the log already holds this decision (same input, rule set and date): a re-run
@@ -91,28 +81,33 @@ class DecisionLog:
                     d = (line.envelope or {}).get("decision")
                     if isinstance(d, dict):
                         self._logged.add(_identity(d))
-        return _identity(decision.model_dump(mode="json")) in self._logged
+        return _key(decision) in self._logged
 
-    def record(self, decision: Decision, member: Member | dict[str, Any], ruleset: RuleSet,
+    def record(self, decision: Decision, member: Record | dict[str, Any], ruleset: RuleSet,
                decision_json: str | None = None) -> bool:
         """Add one decision (made for ``member`` under ``ruleset``); True when the buffer was written.
 
-        ``decision_json`` is ``decision.to_json()`` when the caller has made it already.
+        ``member`` is a record as given to ``decide`` (a Member, the view ``parse_record`` gives, or
+        a dict, validated here). ``decision_json`` is ``decision.to_json()`` when the caller has
+        made it already.
         """
-        member = parse_member(member)
+        if not isinstance(member, (Member, msgspec.Struct)):
+            member = parse_record(member).record
         if self.logged(decision):
             return not self._pending
         if decision.ruleset.sha256 != ruleset.sha256:
             raise ValueError("the decision was made under another rule set")
-        if decision.member.input_sha256 != input_hash(member):
+        data = record_json(member)
+        if decision.member.input_sha256 != hashlib.sha256(data).hexdigest():
             raise ValueError("the decision was made for another member record")
         fields = self._fields.get(ruleset.sha256)
         if fields is None:
             fields = self._fields[ruleset.sha256] = kept_fields(ruleset)
-        inputs = logged_inputs(member, fields, self.key)
-        self._pending.append((decision_json or decision.to_json(), canonical_json(inputs)))
+        inputs = canonical_bytes(logged_inputs(msgspec.json.decode(data), fields, self.key), plain=True)
+        assert inputs is not None  # a validated record is plain JSON
+        self._pending.append((decision_json or decision.to_json(), inputs.decode("utf-8")))
         assert self._logged is not None
-        self._logged.add(_identity(decision.model_dump(mode="json")))
+        self._logged.add(_key(decision))
         if len(self._pending) >= self.batch:
             self.flush()
             return True
@@ -163,9 +158,20 @@ class DecisionLog:
         self.close()
 
 
-def _identity(decision: dict[str, Any]) -> tuple[str, str, str]:
+def _identity(decision: dict[str, Any]) -> bytes:
+    """What makes a logged decision the same decision: its input hash, rule-set hash and date (as
+    their sha256, 32 bytes: a log of millions keeps one for each line)."""
     member, ruleset = decision.get("member") or {}, decision.get("ruleset") or {}
-    return str(member.get("input_sha256")), str(ruleset.get("sha256")), str(decision.get("on"))
+    return _digest(str(member.get("input_sha256")), str(ruleset.get("sha256")), str(decision.get("on")))
+
+
+def _key(decision: Decision) -> bytes:
+    """``_identity`` of a decision, read without building the rest of it."""
+    return _digest(decision.member.input_sha256, decision.ruleset.sha256, decision.on.isoformat())
+
+
+def _digest(input_sha256: str, ruleset_sha256: str, on: str) -> bytes:
+    return hashlib.sha256(f"{input_sha256} {ruleset_sha256} {on}".encode()).digest()
 
 
 def last_link(fd: int, path: Path) -> tuple[int, str]:
@@ -195,157 +201,3 @@ def last_link(fd: int, path: Path) -> tuple[int, str]:
         raise LogError(f"{path}: the last line is not an intact log record; run `bsu-rules verify {path}`; "
                        "the log was not continued")
     return seq, str(digest)
-
-
-@dataclass(frozen=True)
-class Line:
-    """One physical line of a log: its number, bytes, and envelope (None if unreadable)."""
-
-    number: int
-    raw: bytes
-    envelope: dict[str, Any] | None
-    error: str | None = None
-
-
-def read_log(path: str | Path) -> Iterator[Line]:
-    """Every line of a log, parsed; a line that is not a log record carries the reason."""
-    with open(path, "rb") as f:
-        for number, raw in enumerate(f, 1):
-            if not raw.endswith(b"\n"):
-                yield Line(number, raw, None, "the last line has no newline at its end: the write was cut off "
-                           "or the file was cut")
-                continue
-            try:
-                env = json.loads(raw)
-            except ValueError as exc:
-                yield Line(number, raw, None, f"not JSON ({exc})")
-                continue
-            yield Line(number, raw, env if isinstance(env, dict) else None, _shape_error(env))
-
-
-def _shape_error(env: Any) -> str | None:
-    if not isinstance(env, dict):
-        return "not a log record (expected a JSON object)"
-    missing = [k for k in FIELDS if k not in env]
-    if missing:
-        return f"not a log record (missing {', '.join(missing)})"
-    types = {"decision": dict, "inputs": dict, "seq": int, "prev": str, "hash": str, "recorded_at": str}
-    wrong = [k for k, t in types.items() if not isinstance(env[k], t) or isinstance(env[k], bool)]
-    if wrong:
-        return f"not a log record (wrong type: {', '.join(wrong)})"
-    if env["v"] != VERSION:
-        return f"log format version {env['v']!r} is not supported (expected {VERSION})"
-    return None
-
-
-@dataclass(frozen=True)
-class Problem:
-    """The first thing wrong with a log: a physical line number, a kind and a sentence."""
-
-    line: int
-    kind: str  # a Code: truncated, malformed, edited, reformatted, removed, reordered, inserted, rehashed, invalid
-    message: str
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "kind", Code(self.kind))
-
-    def __str__(self) -> str:
-        return f"line {self.line}: {self.kind}: {self.message}"
-
-    def diagnostic(self, log: str | Path) -> Diagnostic:
-        """The problem in the one error shape: the log file, the line (which is also the record)."""
-        return Diagnostic(str(log), self.line, 1, self.kind, self.message, record=self.line)
-
-
-@dataclass(frozen=True)
-class Verification:
-    """The result of checking a whole log: how many decisions, the head of the chain, any problem."""
-
-    decisions: int
-    head_seq: int
-    head_hash: str
-    problem: Problem | None = None
-
-    @property
-    def ok(self) -> bool:
-        return self.problem is None
-
-    def __str__(self) -> str:
-        if self.problem is not None:
-            return str(self.problem)
-        return f"{self.decisions} decisions, chain intact"
-
-
-def verify_log(path: str | Path, anchor: str | None = None, heads: dict[int, str] | None = None) -> Verification:
-    """Check every line's hash, sequence and link, and each decision's shape; stop at the first problem.
-
-    ``anchor`` is a head hash recorded earlier elsewhere: the log must still contain it (a chain
-    alone cannot show that lines were cut off its end). ``heads``, if given, receives seq -> hash.
-    """
-    lines = read_log(path)
-    before: Line | None = None
-    cur = next(lines, None)
-    seq, head, anchored = 0, GENESIS, anchor is None
-    while cur is not None:
-        after = next(lines, None)
-        problem = _check(cur, before, after, seq + 1, head)
-        if problem is not None:
-            return Verification(seq, seq, head, problem)
-        assert cur.envelope is not None
-        seq, head, before, cur = seq + 1, cur.envelope["hash"], cur, after
-        if heads is not None:
-            heads[seq] = head
-        anchored = anchored or head == anchor
-    if not anchored:
-        return Verification(seq, seq, head, Problem(seq + 1, Code.REMOVED, f"the anchor {anchor} is not in the log: "
-                                                    "lines were cut off its end or the log was rewritten"))
-    return Verification(seq, seq, head)
-
-
-def _check(cur: Line, before: Line | None, after: Line | None, seq: int, prev: str) -> Problem | None:
-    n, env = cur.number, cur.envelope
-    if cur.error is not None or env is None:
-        kind = "truncated" if not cur.raw.endswith(b"\n") else "malformed"
-        return Problem(n, kind, cur.error or "not a log record")
-    if entry_hash(env) != env["hash"]:
-        return Problem(n, Code.EDITED, "its content does not match its hash")
-    if cur.raw != (canonical_json(env) + "\n").encode("utf-8"):
-        return Problem(n, Code.REFORMATTED, "its content matches its hash but the line is not in canonical form")
-    bef = before.envelope if before is not None else None
-    if before is not None and cur.raw == before.raw:
-        return Problem(n, Code.INSERTED, f"it repeats line {before.number}")
-    if env["prev"] != prev and before is not None and bef is not None and env["prev"] == bef["prev"]:
-        return Problem(before.number, Code.INSERTED, f"line {n} continues the chain from the line before "
-                                                  f"line {before.number}, which is not part of the chain")
-    if env["seq"] > seq:
-        nxt = after.envelope if after is not None and after.error is None else None
-        if nxt is not None and nxt["seq"] == seq:
-            return Problem(n, Code.REORDERED, f"seq {env['seq']} where {seq} was expected, and line {n + 1} "
-                                           f"has seq {seq}: this line is out of order")
-        return Problem(n, Code.REMOVED, f"seq {env['seq']} where {seq} was expected: "
-                                     f"{env['seq'] - seq} decision(s) missing before this line")
-    if env["seq"] < seq:
-        return Problem(n, Code.REORDERED, f"seq {env['seq']} where {seq} was expected: "
-                                       "this line repeats or moves an earlier decision")
-    if env["prev"] != prev:
-        nxt = after.envelope if after is not None and after.error is None else None
-        if before is None or (nxt is not None and nxt["prev"] != env["hash"]):
-            return Problem(n, Code.REHASHED, "its prev does not match the hash of the line before: "
-                                          "it was rewritten and re-hashed")
-        return Problem(before.number, Code.REHASHED, f"line {n}'s prev does not match this line's hash: "
-                                                  "this line was changed and re-hashed")
-    return _decision_problem(n, env)
-
-
-def _decision_problem(n: int, env: dict[str, Any]) -> Problem | None:
-    try:
-        decision = Decision.model_validate(env["decision"])
-    except ValidationError as exc:
-        return Problem(n, Code.INVALID, f"the decision is not a valid decision ({exc.error_count()} error(s))")
-    nik = env["inputs"].get("nik")
-    if not isinstance(nik, str):
-        return Problem(n, Code.INVALID, "the inputs have no NIK")
-    plain = env["pseudonym_key"] is None
-    if (mask_nik(nik) != decision.member.nik) if plain else len(nik) != 64:
-        return Problem(n, Code.INVALID, "the NIK in the inputs does not match the decision")
-    return None

@@ -18,12 +18,12 @@ from typing import Any
 from pydantic import ValidationError
 
 from bsu_rules.audit.archive import ArchiveError, load_archived
-from bsu_rules.audit.log import Line, Verification, read_log, verify_log
+from bsu_rules.audit.chain import Line, Verification, Verifier, canonical_bytes, read_log
 from bsu_rules.audit.snapshot import Members, load_members, pseudonym
-from bsu_rules.decisions import Decision, canonical_json
+from bsu_rules.decisions import Decision
 from bsu_rules.errors import InputError, OutOfForce
 from bsu_rules.evaluators.scalar import ENGINE
-from bsu_rules.members import Member, parse_member
+from bsu_rules.members import Member, Record, parse_record
 from bsu_rules.ruleset.model import RuleSet
 
 
@@ -130,13 +130,19 @@ def summary(counts: dict[str, int], chain: Verification) -> str:
 def replay(log: str | Path, archive: str | Path, members: Members | None = None, *,
            nik: str | None = None, key: str | bytes | None = None, seqs: Collection[int] | None = None) -> ReplayReport:
     """Replay a whole log (or the decisions for one ``nik``, or some ``seqs``) against ``archive``."""
-    return ReplayReport(list(iter_replay(log, archive, members, nik=nik, key=key, seqs=seqs)), verify_log(log))
+    chain = Verifier()
+    items = list(iter_replay(log, archive, members, nik=nik, key=key, seqs=seqs, chain=chain))
+    return ReplayReport(items, chain.result())
 
 
 def iter_replay(log: str | Path, archive: str | Path, members: Members | None = None, *,
                 nik: str | None = None, key: str | bytes | None = None,
-                seqs: Collection[int] | None = None) -> Iterator[ReplayItem]:
-    """Replay items one by one (for logs too large to hold every replayed decision)."""
+                seqs: Collection[int] | None = None, chain: Verifier | None = None) -> Iterator[ReplayItem]:
+    """Replay items one by one (for logs too large to hold every replayed decision).
+
+    ``chain``, if given, is handed every line as it is read: once the items are consumed,
+    ``chain.result()`` is the log's verification, from the same single reading.
+    """
     if not Path(archive).is_dir():
         raise ArchiveError(f"there is no archive folder {archive}")
     snapshot: dict[str, Member] = {}
@@ -145,8 +151,12 @@ def iter_replay(log: str | Path, archive: str | Path, members: Members | None = 
         snapshot = load_members(members, {w for w in wanted if isinstance(w, str)})
     rulesets: dict[str, RuleSet | ArchiveError] = {}
     for line in read_log(log):
-        if _selected(line, nik, key, seqs):
-            yield _replay_line(line, archive, snapshot, rulesets)
+        item = _replay_line(line, archive, snapshot, rulesets) if _selected(line, nik, key, seqs) else None
+        if chain is not None:
+            chain.add(line, valid=item is not None and item.status is Status.IDENTICAL
+                      and isinstance((item.logged or {}).get("engine"), str))
+        if item is not None:
+            yield item
 
 
 def _get(data: Any, *path: str) -> Any:
@@ -188,20 +198,21 @@ def _replay_line(line: Line, archive: str | Path, snapshot: dict[str, Member],
     ruleset = rulesets[sha]
     if isinstance(ruleset, ArchiveError):
         return ReplayItem(n, Status.MISSING_RULESET, reason=str(ruleset), **head)
-    member, source = snapshot.get(digest), "snapshot"
+    member: Record | None = snapshot.get(digest)
+    source = "snapshot"
     if member is None:
         if env.get("pseudonym_key") is not None:
             return ReplayItem(n, Status.MISSING_INPUT, reason=f"the NIK is pseudonymised (key {env['pseudonym_key']})"
                               f"; a member snapshot with input sha256 {digest} is needed", rules=ruleset, **head)
         try:
-            member, source = parse_member(env["inputs"]), "log"
+            member, source = parse_record(env["inputs"]).record, "log"
         except InputError as exc:
             return ReplayItem(n, Status.ERROR, reason=f"the logged inputs do not validate: {exc}", **head)
     try:
         new = ruleset.plan(date.fromisoformat(on)).decide(member, input_sha256=digest, hints=_hinted(old))
     except (OutOfForce, ValueError) as exc:
         return ReplayItem(n, Status.ERROR, reason=str(exc), **head)
-    criteria, fields = compare(old, new)
+    criteria, fields = compare(old, new, line.plain)
     status = Status.IDENTICAL if not criteria and not fields else \
         Status.ENGINE_DRIFT if old.get("engine") != ENGINE else Status.DIFFERENT
     return ReplayItem(n, status, source=source, new_outcome=new.outcome.value, criteria=criteria, fields=fields,
@@ -215,10 +226,14 @@ def _hinted(logged: dict[str, Any]) -> bool:
     return isinstance(rules, list) and any(isinstance(r, dict) and r.get("hint") is not None for r in rules)
 
 
-def compare(old: dict[str, Any], new: Decision) -> tuple[tuple[CriterionChange, ...], dict[str, tuple[Any, Any]]]:
-    """Criteria that differ, and every other field that differs (dotted paths), ignoring ``engine``."""
+def compare(old: dict[str, Any], new: Decision,
+            plain: bool = False) -> tuple[tuple[CriterionChange, ...], dict[str, tuple[Any, Any]]]:
+    """Criteria that differ, and every other field that differs (dotted paths), ignoring ``engine``.
+
+    ``plain``: ``old`` holds no float (see ``canonical_bytes``).
+    """
     text = new.to_json()
-    if canonical_json({**old, "engine": new.engine}) == text:
+    if canonical_bytes({**old, "engine": new.engine}, plain) == text.encode("utf-8"):
         return (), {}
     try:
         before = json.loads(Decision.model_validate(old).to_json())

@@ -13,8 +13,10 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+import msgspec
+
 from bsu_rules.evaluators.scalar import input_hash
-from bsu_rules.members import Member, parse_member
+from bsu_rules.members import Member, Record, parse_record
 from bsu_rules.ruleset.checker import PLACEHOLDER
 from bsu_rules.ruleset.model import RuleSet
 
@@ -79,11 +81,20 @@ def project(record: dict[str, Any], paths: Iterable[tuple[str, ...]]) -> dict[st
     return out
 
 
-def logged_inputs(member: Member, paths: Iterable[tuple[str, ...]], key: str | bytes | None) -> dict[str, Any]:
-    """What a log line keeps of a record: the read fields, the NIK pseudonymised if a key is given."""
-    inputs = project(member.model_dump(mode="json", exclude_none=True), paths)
+def record_json(record: Record) -> bytes:
+    """A validated record as the compact JSON its input sha256 is taken of (contract field order,
+    nulls left out), from the model or from the contract's mirror alike."""
+    if isinstance(record, Member):
+        return record.model_dump_json(exclude_none=True).encode("utf-8")
+    return msgspec.json.encode(record)
+
+
+def logged_inputs(record: dict[str, Any], paths: Iterable[tuple[str, ...]], key: str | bytes | None) -> dict[str, Any]:
+    """What a log line keeps of a (JSON-dumped, validated) record: the read fields, the NIK
+    pseudonymised if a key is given."""
+    inputs = project(record, paths)
     if key is not None:
-        inputs["nik"] = pseudonym(member.nik, key)
+        inputs["nik"] = pseudonym(record["nik"], key)
     return inputs
 
 
@@ -98,10 +109,10 @@ def load_members(members: Members, wanted: set[str] | None = None) -> dict[str, 
     out: dict[str, Member] = {}
     for item in items:
         for record in _records(item) if isinstance(item, (str, Path)) else [item]:
-            member = parse_member(record)
-            digest = input_hash(member)
+            parsed = parse_record(record)
+            digest = parsed.input_sha256 or input_hash(parsed.member)
             if wanted is None or digest in wanted:
-                out[digest] = member
+                out[digest] = parsed.member
     return out
 
 

@@ -165,7 +165,7 @@ def _decide(args: argparse.Namespace, ruleset: RuleSet, decide: Decide,
             page.append(decision)
         else:
             emit(text or render_text(decision, ruleset, args.lang, args.audience) + "\n")
-        if log is not None and log.record(decision, as_member(member), ruleset, text):
+        if log is not None and log.record(decision, member, ruleset, text):
             print("\n".join(held), file=out)
             held.clear()
     progress.done()

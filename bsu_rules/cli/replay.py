@@ -8,7 +8,8 @@ import os
 import sys
 from typing import Any
 
-from bsu_rules.audit.log import AuditError, verify_log
+from bsu_rules.audit.chain import Verifier
+from bsu_rules.audit.log import AuditError
 from bsu_rules.audit.rerun import ReplayItem, Status, iter_replay, summary, tally
 from bsu_rules.audit.snapshot import KEY_ENV
 from bsu_rules.explain import render_text
@@ -32,12 +33,15 @@ def add(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Replay one line at a time: only what is printed is kept (a log of millions fits in memory)."""
+    """Replay one line at a time, verifying the chain in the same reading: only what is printed is
+    kept (a log of millions fits in memory)."""
     key = args.pseudonymize_key or os.environ.get(KEY_ENV) or None
     counts = {s.value: 0 for s in Status}
     shown: list[Any] = []
+    verifier = Verifier()
     try:
-        for item in iter_replay(args.log, args.archive, args.members, nik=args.nik, key=key, seqs=args.seq):
+        for item in iter_replay(args.log, args.archive, args.members, nik=args.nik, key=key, seqs=args.seq,
+                                chain=verifier):
             tally([item], counts)
             if args.format == "json":
                 shown.append(item.to_dict())
@@ -45,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
                 shown.append("\n".join(describe(item)))
                 if args.explain and item.replayed is not None:
                     shown.append(render_text(item.replayed, item.rules, args.lang, "auditor") + "\n")
-        chain = verify_log(args.log)
+        chain = verifier.result()
     except (AuditError, ValueError) as exc:
         print(f"bsu-rules: {exc}", file=sys.stderr)
         return 2

@@ -7,8 +7,8 @@ import json
 import sys
 from typing import Any
 
+from bsu_rules.audit.chain import Problem, Verification, read_log, verify_log
 from bsu_rules.audit.checkpoints import CheckpointError, load_public_key, verify_checkpoints
-from bsu_rules.audit.log import Problem, Verification, read_log, verify_log
 from bsu_rules.errors import Code
 
 

@@ -1,0 +1,256 @@
+"""Reading and checking a decision log: each line's hash, form and link, one line at a time.
+
+A line is read with msgspec and its canonical form made with orjson; for JSON without floats,
+which is every line a writer makes, both give exactly what ``json.loads`` and ``canonical_json``
+give. A line holding a float (or any JSON msgspec refuses) takes the standard, slower path.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import msgspec
+import orjson
+from pydantic import ValidationError
+
+from bsu_rules.decisions import Decision, canonical_json, mask_nik
+from bsu_rules.errors import Code, Diagnostic
+
+VERSION = 1
+GENESIS = "0" * 64
+FIELDS = ("decision", "hash", "inputs", "prev", "pseudonym_key", "recorded_at", "seq", "v")
+
+
+def entry_hash(envelope: dict[str, Any]) -> str:
+    """The hash a log line must carry: sha256 of its canonical JSON without ``hash``."""
+    body = {k: v for k, v in envelope.items() if k != "hash"}
+    return hashlib.sha256(canonical_json(body).encode("utf-8")).hexdigest()
+
+
+def canonical_bytes(data: Any, plain: bool = False) -> bytes | None:
+    """``canonical_json(data)`` as UTF-8, or None where it has none (NaN, a lone surrogate).
+
+    ``plain``: ``data`` holds no float (as decoded by ``read_log``'s fast path), so orjson, whose
+    output is then the same byte for byte, makes it.
+    """
+    if plain:
+        try:
+            return orjson.dumps(data, option=orjson.OPT_SORT_KEYS)
+        except (orjson.JSONEncodeError, TypeError):  # an integer beyond 64 bits
+            pass
+    try:
+        return canonical_json(data).encode("utf-8")
+    except ValueError:  # NaN or infinity, a lone surrogate: no writer makes them
+        return None
+
+
+@dataclass(frozen=True)
+class Line:
+    """One physical line of a log: its number, bytes, and envelope (None if unreadable).
+
+    ``plain``: the envelope holds no float (read by the fast path): ``canonical_bytes`` may use orjson.
+    """
+
+    number: int
+    raw: bytes
+    envelope: dict[str, Any] | None
+    error: str | None = None
+    plain: bool = False
+
+
+def _no_float(text: str) -> Any:
+    raise ValueError("a float")  # read again by json.loads, which gives it as Python does
+
+
+_DECODE = msgspec.json.Decoder(float_hook=_no_float).decode
+
+
+def read_log(path: str | Path) -> Iterator[Line]:
+    """Every line of a log, parsed; a line that is not a log record carries the reason."""
+    with open(path, "rb") as f:
+        for number, raw in enumerate(f, 1):
+            if not raw.endswith(b"\n"):
+                yield Line(number, raw, None, "the last line has no newline at its end: the write was cut off "
+                           "or the file was cut")
+                continue
+            plain = True
+            try:
+                env = _DECODE(raw)
+            except msgspec.DecodeError:  # a float, or what json.loads must judge (a lone surrogate, NaN, ...)
+                plain = False
+                try:
+                    env = json.loads(raw)
+                except (ValueError, RecursionError) as exc:
+                    yield Line(number, raw, None, f"not JSON ({exc})")
+                    continue
+            yield Line(number, raw, env if isinstance(env, dict) else None, _shape_error(env), plain)
+
+
+def _shape_error(env: Any) -> str | None:
+    if not isinstance(env, dict):
+        return "not a log record (expected a JSON object)"
+    missing = [k for k in FIELDS if k not in env]
+    if missing:
+        return f"not a log record (missing {', '.join(missing)})"
+    types = {"decision": dict, "inputs": dict, "seq": int, "prev": str, "hash": str, "recorded_at": str}
+    wrong = [k for k, t in types.items() if not isinstance(env[k], t) or isinstance(env[k], bool)]
+    if wrong:
+        return f"not a log record (wrong type: {', '.join(wrong)})"
+    if env["v"] != VERSION:
+        return f"log format version {env['v']!r} is not supported (expected {VERSION})"
+    return None
+
+
+@dataclass(frozen=True)
+class Problem:
+    """The first thing wrong with a log: a physical line number, a kind and a sentence."""
+
+    line: int
+    kind: str  # a Code: truncated, malformed, edited, reformatted, removed, reordered, inserted, rehashed, invalid
+    message: str
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "kind", Code(self.kind))
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.kind}: {self.message}"
+
+    def diagnostic(self, log: str | Path) -> Diagnostic:
+        """The problem in the one error shape: the log file, the line (which is also the record)."""
+        return Diagnostic(str(log), self.line, 1, self.kind, self.message, record=self.line)
+
+
+@dataclass(frozen=True)
+class Verification:
+    """The result of checking a whole log: how many decisions, the head of the chain, any problem."""
+
+    decisions: int
+    head_seq: int
+    head_hash: str
+    problem: Problem | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.problem is None
+
+    def __str__(self) -> str:
+        if self.problem is not None:
+            return str(self.problem)
+        return f"{self.decisions} decisions, chain intact"
+
+
+class Verifier:
+    """Checks a log line by line as it is read (``add`` each line in order, then ``result``).
+
+    A line is judged when the next one arrives (what kind a problem is can depend on it); after the
+    first problem the rest is not checked. ``heads``, if given, receives seq -> hash.
+    """
+
+    def __init__(self, anchor: str | None = None, heads: dict[int, str] | None = None) -> None:
+        self.anchor, self.heads = anchor, heads
+        self.seq, self.head, self.anchored = 0, GENESIS, anchor is None
+        self.problem: Problem | None = None
+        self._before: Line | None = None
+        self._waiting: tuple[Line, bool] | None = None
+
+    def add(self, line: Line, valid: bool = False) -> None:
+        """The next line. ``valid``: its decision is known to be valid (a replay made it again, byte
+        for byte, and decisions round-trip), so it is not validated again."""
+        if self._waiting is not None:
+            self._judge(line)
+        self._waiting = (line, valid) if self.problem is None else None
+
+    def result(self) -> Verification:
+        if self._waiting is not None:
+            self._judge(None)
+            self._waiting = None
+        if self.problem is not None:
+            return Verification(self.seq, self.seq, self.head, self.problem)
+        if not self.anchored:
+            return Verification(self.seq, self.seq, self.head, Problem(
+                self.seq + 1, Code.REMOVED, f"the anchor {self.anchor} is not in the log: "
+                "lines were cut off its end or the log was rewritten"))
+        return Verification(self.seq, self.seq, self.head)
+
+    def _judge(self, after: Line | None) -> None:
+        assert self._waiting is not None
+        cur, valid = self._waiting
+        self.problem = _check(cur, self._before, after, self.seq + 1, self.head, valid)
+        if self.problem is not None:
+            return
+        assert cur.envelope is not None
+        self.seq, self.head, self._before = self.seq + 1, cur.envelope["hash"], cur
+        if self.heads is not None:
+            self.heads[self.seq] = self.head
+        self.anchored = self.anchored or self.head == self.anchor
+
+
+def verify_log(path: str | Path, anchor: str | None = None, heads: dict[int, str] | None = None) -> Verification:
+    """Check every line's hash, sequence and link, and each decision's shape; stop at the first problem.
+
+    ``anchor`` is a head hash recorded earlier elsewhere: the log must still contain it (a chain
+    alone cannot show that lines were cut off its end). ``heads``, if given, receives seq -> hash.
+    """
+    verifier = Verifier(anchor, heads)
+    for line in read_log(path):
+        verifier.add(line)
+        if verifier.problem is not None:
+            break
+    return verifier.result()
+
+
+def _check(cur: Line, before: Line | None, after: Line | None, seq: int, prev: str,
+           valid: bool = False) -> Problem | None:
+    n, env = cur.number, cur.envelope
+    if cur.error is not None or env is None:
+        kind = "truncated" if not cur.raw.endswith(b"\n") else "malformed"
+        return Problem(n, kind, cur.error or "not a log record")
+    body = canonical_bytes({k: v for k, v in env.items() if k != "hash"}, cur.plain)
+    if body is None or hashlib.sha256(body).hexdigest() != env["hash"]:
+        return Problem(n, Code.EDITED, "its content does not match its hash")
+    if cur.raw != (canonical_bytes(env, cur.plain) or b"") + b"\n":
+        return Problem(n, Code.REFORMATTED, "its content matches its hash but the line is not in canonical form")
+    bef = before.envelope if before is not None else None
+    if before is not None and cur.raw == before.raw:
+        return Problem(n, Code.INSERTED, f"it repeats line {before.number}")
+    if env["prev"] != prev and before is not None and bef is not None and env["prev"] == bef["prev"]:
+        return Problem(before.number, Code.INSERTED, f"line {n} continues the chain from the line before "
+                                                  f"line {before.number}, which is not part of the chain")
+    if env["seq"] > seq:
+        nxt = after.envelope if after is not None and after.error is None else None
+        if nxt is not None and nxt["seq"] == seq:
+            return Problem(n, Code.REORDERED, f"seq {env['seq']} where {seq} was expected, and line {n + 1} "
+                                           f"has seq {seq}: this line is out of order")
+        return Problem(n, Code.REMOVED, f"seq {env['seq']} where {seq} was expected: "
+                                     f"{env['seq'] - seq} decision(s) missing before this line")
+    if env["seq"] < seq:
+        return Problem(n, Code.REORDERED, f"seq {env['seq']} where {seq} was expected: "
+                                       "this line repeats or moves an earlier decision")
+    if env["prev"] != prev:
+        nxt = after.envelope if after is not None and after.error is None else None
+        if before is None or (nxt is not None and nxt["prev"] != env["hash"]):
+            return Problem(n, Code.REHASHED, "its prev does not match the hash of the line before: "
+                                          "it was rewritten and re-hashed")
+        return Problem(before.number, Code.REHASHED, f"line {n}'s prev does not match this line's hash: "
+                                                  "this line was changed and re-hashed")
+    return _decision_problem(n, env, valid)
+
+
+def _decision_problem(n: int, env: dict[str, Any], valid: bool) -> Problem | None:
+    if not valid:
+        try:
+            Decision.model_validate(env["decision"])
+        except ValidationError as exc:
+            return Problem(n, Code.INVALID, f"the decision is not a valid decision ({exc.error_count()} error(s))")
+    nik = env["inputs"].get("nik")
+    if not isinstance(nik, str):
+        return Problem(n, Code.INVALID, "the inputs have no NIK")
+    plain = env["pseudonym_key"] is None
+    if (mask_nik(nik) != env["decision"]["member"]["nik"]) if plain else len(nik) != 64:
+        return Problem(n, Code.INVALID, "the NIK in the inputs does not match the decision")
+    return None
