@@ -84,7 +84,8 @@ class Reader:
 
     def niks(self) -> Iterator[tuple[np.ndarray, pa.Array]]:
         """Parquet only: the row numbers and NIKs of the whole file, a batch at a time, reading that
-        one column (nothing when it is absent or not text: the rows say so when read in full)."""
+        one column (nothing when it is absent or not text: the rows say so when read in full). It
+        opens the file again, so that it can run while the chunks are read."""
         schema = self.parquet.schema_arrow
         kind = schema.field("nik").type if "nik" in schema.names else pa.null()
         kind = kind.value_type if pa.types.is_dictionary(kind) else kind
@@ -92,7 +93,7 @@ class Reader:
             return
         first = 1
         try:
-            for batch in self.parquet.iter_batches(batch_size=self.chunk_size, columns=["nik"]):
+            for batch in pq.ParquetFile(self.path).iter_batches(batch_size=self.chunk_size, columns=["nik"]):
                 yield np.arange(first, first + batch.num_rows, dtype=np.int64), batch.column(0)
                 first += batch.num_rows
         except (pa.ArrowException, OSError):

@@ -107,7 +107,7 @@ def run(args: argparse.Namespace) -> int:
     progress = None if args.quiet else Progress(reader.total, reader.unit)
     started = time.monotonic()
     try:
-        counts = run_batch(load_reform(args.ruleset, args), args.input, args.out, on=args.on, rejects=rejects,
+        counts = run_batch(lambda: load_reform(args.ruleset, args), args.input, args.out, on=args.on, rejects=rejects,
                            engine=args.engine, reader=reader, progress=progress, key=pseudonym_key(args))
     finally:
         if progress is not None:
