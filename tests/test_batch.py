@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 pytest.importorskip("pyarrow")
 pytest.importorskip("polars")
@@ -31,6 +33,7 @@ from bsu_rules.cli import main
 from bsu_rules.decisions import mask_nik
 from bsu_rules.errors import InputError
 from bsu_rules.members import parse_member
+from bsu_rules.members_arrow import MEMBER_SCHEMA
 
 N = 2500
 # the field a reject names for each kind of fault (CSV: nik-number is a row with a cell too many)
@@ -311,3 +314,31 @@ def test_a_period_named_twice_is_found_in_any_order(periods: list[str], field: s
                              pa.array(wages, table.schema.field("wages").type))
     out = decide_batch("bsu-2022", None, table, "scalar")
     assert out["reject_field"].to_pylist() == [field] * 3
+
+
+IDENTIFIERS = {"nik": "[0-9]{16}", "kpj": "[0-9]{1,20}", "work_regency_code": "[0-9]{4}", "employer.sector": "[A-U]"}
+
+
+@given(st.lists(st.tuples(*[st.one_of(st.sampled_from(["3215014107900001", "12", "3171", "A", "U", "V", "a"]),
+                                      st.text(alphabet="0123456789AUZaz-\n \u0663\uff11\u00e9", max_size=21))
+                            for _ in IDENTIFIERS]), min_size=1, max_size=20))
+def test_identifiers_are_checked_as_their_patterns_say(values: list[tuple[str, ...]]) -> None:
+    """A NIK, KPJ, regency code or sector is refused exactly when it does not match its pattern whole
+    (ASCII digits only, no final newline)."""
+    columns = list(zip(*values, strict=True))
+    table = pa.table({"_row": pa.array(range(1, len(values) + 1), pa.int64()), "nik": columns[0],
+                      "kpj": columns[1], "work_regency_code": columns[2],
+                      "employer": pa.array([{"sector": sector} for sector in columns[3]],
+                                           MEMBER_SCHEMA.field("employer").type),
+                      "citizenship": ["WNI"] * len(values), "participant_category": ["PU"] * len(values)})
+    out = decide_batch("bsu-2022", None, table, "scalar").sort_by("row")
+    for row, message in zip(values, out["reject_message"].to_pylist(), strict=True):
+        named = set(re.findall(r"(?:^|; )([\w.]+): ", message or ""))
+        assert named == {name for name, value in zip(IDENTIFIERS, row, strict=True)
+                         if not re.fullmatch(IDENTIFIERS[name], value)}
+
+
+def test_masked_niks_are_as_mask_nik_gives_them() -> None:
+    niks = pa.array(["3215014107900001", "1171015203850002", "3175014107900003", None, "1171015203850004"])
+    for part in (niks, niks.slice(0, 2), niks.slice(1, 1), niks.slice(2), niks.slice(4)):
+        assert batch_run.mask_niks(part).to_pylist() == [None if n is None else mask_nik(n) for n in part.to_pylist()]

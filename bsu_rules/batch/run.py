@@ -119,7 +119,17 @@ def nik_keys(niks: pa.Array | pa.ChunkedArray, key: bytes | None = None) -> pa.A
 
 
 def mask_niks(niks: pa.Array) -> pa.Array:
-    """``3215********0001`` for each 16-digit NIK, as ``decisions.mask_nik`` does for one."""
+    """``3215********0001`` for each 16-digit NIK, as ``decisions.mask_nik`` does for one.
+
+    Valid NIKs are 16 bytes each, laid end to end: their bytes are masked in place in a copy (a
+    tenth of the time of slicing and joining strings, which is kept for anything else)."""
+    if pa.types.is_string(niks.type) and len(niks) and not niks.null_count:
+        offsets = np.frombuffer(niks.buffers()[1], np.int32, len(niks) + 1, niks.offset * 4)
+        if offsets[-1] - offsets[0] == 16 * len(niks) and (np.diff(offsets) == 16).all():
+            data = np.frombuffer(niks.buffers()[2], np.uint8, 16 * len(niks), offsets[0]).reshape(-1, 16).copy()
+            data[:, 4:12] = ord("*")
+            starts = pa.py_buffer(np.arange(0, 16 * len(niks) + 1, 16, dtype=np.int32))
+            return pa.StringArray.from_buffers(len(niks), starts, pa.py_buffer(data))
     return pc.binary_join_element_wise(pc.utf8_slice_codeunits(niks, 0, 4), pa.scalar("********"),
                                        pc.utf8_slice_codeunits(niks, 12, 16), pa.scalar(""))
 
