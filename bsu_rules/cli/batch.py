@@ -82,6 +82,20 @@ class Progress:
 
 
 def run(args: argparse.Namespace) -> int:
+    # pyarrow imports pandas, when it is installed, the first time it is handed a Python list (to see
+    # whether it is a pandas object): a quarter of a second of start-up for a library the batch never
+    # uses. It is kept out for the run, and allowed again afterwards.
+    unused = "pandas" not in sys.modules
+    if unused:
+        sys.modules["pandas"] = None  # type: ignore[assignment]
+    try:
+        return screen(args)
+    finally:
+        if unused and sys.modules.get("pandas", False) is None:
+            del sys.modules["pandas"]
+
+
+def screen(args: argparse.Namespace) -> int:
     try:
         import pyarrow as pa
 
