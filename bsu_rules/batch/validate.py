@@ -79,8 +79,10 @@ def _parse_days(values: pa.Array) -> tuple[pa.Array, np.ndarray]:
     return days, bad
 
 
-def _check_leaf(p: _Problems, values: pa.Array, spec: Leaf, rows: np.ndarray, path: Callable[[int], str]) -> pa.Array:
-    """One contract field over all rows (or all history items); returns the value, dates converted."""
+def _check_leaf(p: _Problems, values: pa.Array, spec: Leaf, rows: np.ndarray, path: Callable[[int], str],
+                encoded: pa.DictionaryArray | None = None) -> pa.Array:
+    """One contract field over all rows (or all history items); returns the value, dates converted.
+    ``encoded``: the values dictionary-encoded, when the caller has them (months)."""
     if spec.required:
         missing = np.flatnonzero(values.is_null().to_numpy(zero_copy_only=False))
         p.add(rows[missing], lambda i: path(missing[i]), lambda i: "required field is missing")
@@ -102,7 +104,8 @@ def _check_leaf(p: _Problems, values: pa.Array, spec: Leaf, rows: np.ndarray, pa
     if spec.kind == "enum":
         ok, what = pc.is_in(values, pa.array(spec.choices)), "is not one of " + ", ".join(spec.choices)
     elif spec.pattern is not None:
-        ok, what = _matches(values, spec.pattern, spec.kind == "month"), _pattern_message(spec)
+        few = encoded if encoded is not None else pc.dictionary_encode(values) if spec.kind == "month" else None
+        ok, what = _matches(values, spec.pattern, few), _pattern_message(spec)
     else:
         return values
     bad = _false(pc.or_(ok, values.is_null()))
@@ -114,10 +117,10 @@ _DIGITS = re.compile(r"\^\[0-9\]\{([1-9]\d*)(?:,(\d+))?\}\$")
 _LETTER = re.compile(r"\^\[([A-Za-z0-9])-([A-Za-z0-9])\]\$")
 
 
-def _matches(values: pa.Array, pattern: str, few: bool) -> pa.Array:
+def _matches(values: pa.Array, pattern: str, few: pa.DictionaryArray | None = None) -> pa.Array:
     """Whether each value matches (null stays null). ``^[0-9]{m,n}$`` and ``^[A-U]$`` are checked
-    by length and character class, five times faster than the regular expression; with ``few``
-    distinct values (months), each is matched once."""
+    by length and character class, five times faster than the regular expression; values with few
+    distinct values (months) come ``few``, dictionary-encoded, and each is matched once."""
     if digits := _DIGITS.fullmatch(pattern):
         length = pc.binary_length(values)
         within = pc.and_(pc.greater_equal(length, int(digits[1])), pc.less_equal(length, int(digits[2] or digits[1])))
@@ -125,10 +128,9 @@ def _matches(values: pa.Array, pattern: str, few: bool) -> pa.Array:
     if letter := _LETTER.fullmatch(pattern):
         return pc.and_(pc.equal(pc.binary_length(values), 1),
                        pc.and_(pc.greater_equal(values, letter[1]), pc.less_equal(values, letter[2])))
-    if not few:
+    if few is None:
         return pc.match_substring_regex(values, pattern)
-    encoded = pc.dictionary_encode(values)
-    return pc.match_substring_regex(encoded.dictionary, pattern).take(encoded.indices)
+    return pc.match_substring_regex(few.dictionary, pattern).take(few.indices)
 
 
 def _pattern_message(spec: Leaf) -> str:
@@ -227,6 +229,7 @@ def _check_history(p: _Problems, values: pa.Array, name: str, spec: Group, unrea
     p.add(parent[null_item], _item(name, position[null_item]), _named("expected an object, got null"))
     present = items.is_valid()
     children = []
+    periods: pa.DictionaryArray | None = None
     fields = {k: v for k, v in spec.fields.items() if isinstance(v, Leaf)}
     for field, leaf in fields.items():
         child = pc.struct_field(items, field)
@@ -235,14 +238,18 @@ def _check_history(p: _Problems, values: pa.Array, name: str, spec: Group, unrea
         if leaf.required:
             missing = np.flatnonzero(pc.and_(present, child.is_null()).to_numpy(zero_copy_only=False))
             p.add(parent[missing], _item(name, position[missing], field), _named("required field is missing"))
+        encoded = pc.dictionary_encode(child) if leaf.kind == "month" else None
+        if field == "period":
+            periods = encoded
         children.append(_check_leaf(p, child, Leaf(leaf.kind, False, leaf.pattern, leaf.choices, leaf.low,
                                                    leaf.high, leaf.description), parent,
-                                    _item(name, position, field)))
+                                    _item(name, position, field), encoded))
     struct = pa.StructArray.from_arrays(children, names=list(fields), mask=items.is_null())
     keep = np.ones(len(items), dtype=bool)
     if name in PERIODIC and len(items):
         flawed = np.unique(np.concatenate([unread, *p.index[before:]]))
-        suspect = np.isin(parent, _repeats_possible(struct.field("period"), parent, len(values)))
+        periods = periods if periods is not None else pc.dictionary_encode(struct.field("period"))
+        suspect = np.isin(parent, _repeats_possible(periods, parent, len(values)))
         if suspect.any():
             keep[suspect] = _one_row_per_period(p, struct.filter(pa.array(suspect)), parent[suspect],
                                                 position[suspect], name, flawed)
@@ -254,18 +261,21 @@ def _check_history(p: _Problems, values: pa.Array, name: str, spec: Group, unrea
     return pa.ListArray.from_arrays(offsets, struct.filter(pa.array(keep)), mask=values.is_null())
 
 
-def _repeats_possible(periods: pa.Array, parent: np.ndarray, members: int) -> np.ndarray:
-    """The members whose history might name a period twice: those whose known periods neither
-    strictly rise nor strictly fall down the list (most histories are in order: cleared at once)."""
-    encoded = pc.dictionary_encode(periods)
+def _repeats_possible(encoded: pa.DictionaryArray, parent: np.ndarray, members: int) -> np.ndarray:
+    """The members whose history might name a period twice: those whose known periods (``encoded``)
+    neither strictly rise nor strictly fall down the list (most histories are in order: cleared at once)."""
     rank = np.argsort(np.argsort(encoded.dictionary.to_numpy(zero_copy_only=False)))  # few distinct periods
-    codes = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False)
-    known = codes >= 0
-    owner, code = parent[known], rank[codes[known]]
+    if encoded.null_count:
+        codes = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False)
+        known = codes >= 0
+        owner, code = parent[known], rank[codes[known]]
+    else:
+        owner, code = parent, rank[encoded.indices.to_numpy()]
     pairs = owner[1:] == owner[:-1]
+    step = np.diff(code)
     not_rising, not_falling = np.zeros(members, dtype=bool), np.zeros(members, dtype=bool)
-    not_rising[owner[1:][pairs & (code[1:] <= code[:-1])]] = True
-    not_falling[owner[1:][pairs & (code[1:] >= code[:-1])]] = True
+    not_rising[owner[1:][pairs & (step <= 0)]] = True
+    not_falling[owner[1:][pairs & (step >= 0)]] = True
     return np.flatnonzero(not_rising & not_falling)
 
 
