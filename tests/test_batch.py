@@ -29,6 +29,7 @@ from bsu_rules.batch.dedupe import resolve
 from bsu_rules.batch.generate import MALFORMED, TEXT_MALFORMED, block, write_population
 from bsu_rules.batch.read import Reader
 from bsu_rules.batch.run import decide_batch, engines, load_plan, nik_keys, run_batch
+from bsu_rules.batch.validate import unchecked
 from bsu_rules.cli import main
 from bsu_rules.decisions import mask_nik
 from bsu_rules.errors import InputError
@@ -68,7 +69,8 @@ def read_out(path: Path) -> pl.DataFrame:
 
 def batch(source: Path, out: Path, **kw: Any) -> batch_run.Counts:
     kw.setdefault("key", b"test key")
-    return run_batch("bsu-2022", source, out, rejects=out.with_suffix(".rejects.jsonl"), engine="scalar", **kw)
+    kw.setdefault("engine", "scalar")
+    return run_batch("bsu-2022", source, out, rejects=out.with_suffix(".rejects.jsonl"), **kw)
 
 
 @pytest.mark.parametrize("suffix", ["parquet", "jsonl", "csv"])
@@ -195,6 +197,33 @@ def test_parquet_schema_problems(tmp_path: Path) -> None:
     pq.write_table(floats, tmp_path / "floats.parquet")
     with pytest.raises(InputError, match="nik: the column has type double"):
         batch(tmp_path / "floats.parquet", tmp_path / "f.parquet")
+
+
+def test_free_text_left_unread_is_still_checked(tmp_path: Path) -> None:
+    """Names and account numbers, which no check and no rule reads, are not read from Parquet: their
+    type is still checked, an unknown field beside them still rejects its row, the decisions are
+    those of a full read."""
+    table, _ = block(300, 4, malformed=False)
+    employer = table["employer"].combine_chunks()
+    fields = [employer.field(i) for i in range(employer.type.num_fields)]
+    with_ceo = pa.StructArray.from_arrays([*fields, pa.array(["Budi"] + [None] * 299)],
+                                          names=[*employer.type.names, "ceo"], mask=employer.is_null())
+    pq.write_table(table.set_column(table.schema.get_field_index("employer"), "employer", with_ceo),
+                   tmp_path / "ceo.parquet")
+    counts = batch(tmp_path / "ceo.parquet", tmp_path / "c.parquet", engine="columnar")
+    assert counts.rejected == 1 and '"field":"employer.ceo"' in (tmp_path / "c.rejects.jsonl").read_text()
+    numbers = table.set_column(table.schema.get_field_index("name"), "name", pa.array(range(300), pa.int64()))
+    pq.write_table(numbers, tmp_path / "numbers.parquet")
+    with pytest.raises(InputError, match="name: the column has type int64"):
+        batch(tmp_path / "numbers.parquet", tmp_path / "n.parquet", engine="columnar")
+    pq.write_table(table, tmp_path / "m.parquet")
+    unread = unchecked(batch_run.table_plan(load_plan("bsu-2022", None), "columnar").fields)
+    assert {"name", "bank_account.number"} <= unread
+    assert all(chunk.table["name"].null_count == chunk.table.num_rows
+               for chunk in Reader(tmp_path / "m.parquet", 128).chunks(unread))
+    batch(tmp_path / "m.parquet", tmp_path / "columnar.parquet", engine="columnar")
+    batch(tmp_path / "m.parquet", tmp_path / "scalar.parquet")
+    assert pl.read_parquet(tmp_path / "columnar.parquet").equals(pl.read_parquet(tmp_path / "scalar.parquet"))
 
 
 def test_cli_exit_codes(population: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str],

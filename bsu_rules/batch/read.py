@@ -15,7 +15,7 @@ import csv
 import functools
 import io
 import itertools
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -78,8 +78,14 @@ class Reader:
             self.total, self.unit = self.path.stat().st_size, "B"
 
     def __iter__(self) -> Iterator[Chunk]:
+        return self.chunks()
+
+    def chunks(self, unread: Collection[str] = ()) -> Iterator[Chunk]:
+        """The chunks. A Parquet file's contract fields named in ``unread`` (dotted paths, from
+        ``validate.unchecked``) are not read but null (their types are still checked): free text
+        such as names and account numbers is a third of a member file."""
         if self.format == ".parquet":
-            return self._parquet()
+            return self._parquet(unread)
         return self._jsonl() if self.format == ".jsonl" else self._csv()
 
     def niks(self) -> Iterator[tuple[np.ndarray, pa.Array]]:
@@ -116,10 +122,14 @@ class Reader:
             return
         yield conform(table, self.ignore_unknown).add_column(0, ROW, numbers)
 
-    def _parquet(self) -> Iterator[Chunk]:
+    def _parquet(self, unread: Collection[str] = ()) -> Iterator[Chunk]:
         first = 1
+        columns = None
+        if unread:
+            conform(self.parquet.schema_arrow.empty_table(), self.ignore_unknown)  # every column's type
+            columns = _columns(self.parquet.schema_arrow, set(unread))
         # one thread: the chunks are decided on the other cores meanwhile (Arrow's threads cost a third more CPU)
-        batches = self.parquet.iter_batches(batch_size=self.chunk_size, use_threads=False)
+        batches = self.parquet.iter_batches(batch_size=self.chunk_size, columns=columns, use_threads=False)
         while True:
             try:
                 batch = next(batches, None)
@@ -127,7 +137,7 @@ class Reader:
                 raise InputError([(str(self.path), f"the Parquet file is damaged after row {first - 1}")]) from None
             if batch is None:
                 return
-            table = conform(pa.Table.from_batches([batch]), self.ignore_unknown)
+            table = conform(_unread(pa.Table.from_batches([batch]), set(unread)), self.ignore_unknown)
             rows = pa.array(np.arange(first, first + batch.num_rows, dtype=np.int64))
             first += batch.num_rows
             yield Chunk(table.add_column(0, ROW, rows), first - 1)
@@ -160,6 +170,43 @@ class Reader:
                 number += len(rows)
                 table = _csv_block(header, rows, self.ignore_unknown)
                 yield Chunk(table.add_column(0, ROW, numbers), raw.tell())  # bytes read, near enough
+
+
+def _columns(schema: pa.Schema, unread: set[str]) -> list[str] | None:
+    """The columns (dotted for struct fields) to read from a Parquet file, leaving ``unread`` out
+    (None: all of them); a struct is read whole if none of its fields would be left."""
+    if any("." in name for name in schema.names):  # a dotted column name would read as a path
+        return None
+    columns = []
+    for f in schema:
+        if f.name in unread:
+            continue
+        if pa.types.is_struct(f.type):
+            kept = [c.name for c in f.type if f"{f.name}.{c.name}" not in unread]
+            if 0 < len(kept) < f.type.num_fields:
+                columns += [f"{f.name}.{name}" for name in kept]
+                continue
+        columns.append(f.name)
+    return columns
+
+
+def _unread(table: pa.Table, unread: set[str]) -> pa.Table:
+    """The contract fields in ``unread`` put back, as nulls, where the table lacks them."""
+    n = table.num_rows
+    for f in MEMBER_SCHEMA:
+        if f.name in unread and f.name not in table.column_names:
+            table = table.append_column(f.name, pa.nulls(n, f.type))
+        elif pa.types.is_struct(f.type) and f.name in table.column_names and \
+                any(f"{f.name}.{c.name}" in unread for c in f.type):
+            column = table[f.name].combine_chunks()
+            have = [column.type.field(i).name for i in range(column.type.num_fields)]
+            children = [pc.struct_field(column, [have.index(c.name)]) if c.name in have else pa.nulls(n, c.type)
+                        for c in f.type]
+            names = [c.name for c in f.type] + [name for name in have if name not in f.type.names]
+            children += [pc.struct_field(column, [have.index(name)]) for name in names[len(f.type):]]
+            filled = pa.StructArray.from_arrays(children, names=names, mask=column.is_null())
+            table = table.set_column(table.schema.get_field_index(f.name), f.name, filled)
+    return table
 
 
 def _csv_rows(path: Path, reader: Any, size: int, before: int) -> list[list[str]]:

@@ -39,7 +39,7 @@ from bsu_rules.batch.dedupe import HASH_SEED, Repeats, gather, mark, settle
 from bsu_rules.batch.fallback import ScalarTablePlan
 from bsu_rules.batch.read import Chunk, Reader
 from bsu_rules.batch.spool import Spool
-from bsu_rules.batch.validate import REJECT_SCHEMA, ROW, validate
+from bsu_rules.batch.validate import REJECT_SCHEMA, ROW, unchecked, validate
 from bsu_rules.batch.write import Writer, clean_stale, default_rejects, manifest_path, temporary
 from bsu_rules.evaluators.scalar import Plan
 from bsu_rules.members_arrow import MEMBER_SCHEMA
@@ -63,6 +63,8 @@ PARTIAL_SCHEMA = pa.schema([*DECISION_SCHEMA, ("record_hash", pa.uint64())])
 
 
 class TablePlan(Protocol):
+    fields: frozenset[str]  # the member fields (dotted paths) ``decide`` reads
+
     def decide(self, table: pa.Table, rule_columns: bool = True) -> pa.Table: ...
 
 
@@ -255,7 +257,8 @@ def run_batch(ruleset: str | Path | RuleSet | Callable[[], RuleSet], source: str
                 table_plan(plan, engine or default_engine())  # compiled now, while the scan runs
                 decide = functools.partial(decide_parts, plan, engine=engine, key=RUN_KEY if key is None else key)
                 settled = scanning.submit(lambda: settle(scan.result().picked, lambda t: decide(t)[0]))
-                chunks: Iterable[Chunk] = reader if reader.format == ".parquet" else scan.result().chunks
+                unread = unchecked(table_plan(plan, engine or default_engine()).fields)
+                chunks = reader.chunks(unread) if reader.format == ".parquet" else scan.result().chunks
                 if reader.format != ".parquet":
                     progress = None  # reported while spooling
                 outcomes: Counter[str] = Counter()

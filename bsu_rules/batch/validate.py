@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -77,6 +77,25 @@ def _parse_days(values: pa.Array) -> tuple[pa.Array, np.ndarray]:
     bad = _false(pc.or_kleene(ok, values.is_null()))
     days = pc.if_else(pc.fill_null(ok, False), stamps, pa.scalar(None, stamps.type)).cast(pa.date32())
     return days, bad
+
+
+def unchecked(read: Collection[str]) -> frozenset[str]:
+    """The contract fields (dotted paths) that no check looks at (optional free text) and that
+    ``read``, the fields the rules read, does not name: a chunk may leave them null without changing
+    a decision or a reject. Histories are kept whole."""
+    out: set[str] = set()
+    for name, spec in contract().items():
+        if isinstance(spec, Leaf):
+            out |= {name} if _free(spec) and name not in read else set()
+        elif not spec.many and name not in read:
+            out |= {f"{name}.{child}" for child, leaf in spec.fields.items()
+                    if isinstance(leaf, Leaf) and _free(leaf) and f"{name}.{child}" not in read}
+    return frozenset(out)
+
+
+def _free(spec: Leaf) -> bool:
+    """Whether ``_check_leaf`` finds nothing to check in the field."""
+    return spec.kind == "text" and spec.pattern is None and not spec.required
 
 
 def _check_leaf(p: _Problems, values: pa.Array, spec: Leaf, rows: np.ndarray, path: Callable[[int], str],
