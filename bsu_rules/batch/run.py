@@ -254,10 +254,10 @@ def run_batch(ruleset: str | Path | RuleSet | Callable[[], RuleSet], source: str
             scan = scanning.submit(_scan, reader, spool, progress, stop)
             try:
                 plan = _ruleset(ruleset).plan(on)
-                table_plan(plan, engine or default_engine())  # compiled now, while the scan runs
+                unread = unchecked(table_plan(plan, engine or default_engine()).fields)  # compiled while scanning
                 decide = functools.partial(decide_parts, plan, engine=engine, key=RUN_KEY if key is None else key)
                 settled = scanning.submit(lambda: settle(scan.result().picked, lambda t: decide(t)[0]))
-                unread = unchecked(table_plan(plan, engine or default_engine()).fields)
+                input_sha256 = scanning.submit(file_sha256, source)  # for the manifest, meanwhile
                 chunks = reader.chunks(unread) if reader.format == ".parquet" else scan.result().chunks
                 if reader.format != ".parquet":
                     progress = None  # reported while spooling
@@ -281,7 +281,7 @@ def run_batch(ruleset: str | Path | RuleSet | Callable[[], RuleSet], source: str
         counts.outcomes = dict(outcomes)
         if counts.holds:
             manifest = {
-                "engine": f"bsu-rules {__version__}", "input": {"path": str(source), "sha256": file_sha256(source)},
+                "engine": f"bsu-rules {__version__}", "input": {"path": str(source), "sha256": input_sha256.result()},
                 "ruleset": {"id": plan.ruleset.id, "version": plan.ruleset.version, "sha256": plan.ruleset.sha256},
                 "on": plan.on.isoformat(),
                 "counts": {"read": counts.read, "decided": counts.decided, "rejected": counts.rejected,
