@@ -274,7 +274,8 @@ def run_batch(ruleset: str | Path | RuleSet | Callable[[], RuleSet], source: str
                     counts.decided, counts.rejected = final.rows, rejected.rows
                 counts.duplicates = settled.result().num_rows
             except BaseException:
-                stop.set()
+                stop.set()  # the scan stops at its next batch; the work queued behind it never starts
+                scanning.shutdown(wait=False, cancel_futures=True)
                 raise
         outcomes["duplicate"] = counts.duplicates
         outcomes["paid"] = outcomes["eligible"] - counts.duplicates
