@@ -3,10 +3,11 @@
 ``decide_batch`` is the unit of work: one Arrow table of member rows in (``read.py`` layout),
 one row per input row out (``BATCH_SCHEMA``), malformed rows included as ``outcome = "rejected"``.
 It is pure and its arguments pickle (a rule-file path and a date), so the same function runs on
-a local chunk, a Dask partition or a Spark ``mapInArrow`` batch. ``run_batch`` first settles one
-NIK, one payment from the few rows whose NIK repeats (``dedupe.py``), then streams the whole file
-through ``decide_parts`` in bounded chunks, two at a time (Polars and Arrow work outside the GIL),
-and writes each chunk's decisions once, at their final place.
+a local chunk, a Dask partition or a Spark ``mapInArrow`` batch. ``run_batch`` settles one NIK,
+one payment from the few rows whose NIK repeats (``dedupe.py``) on a background thread, while the
+rule file is loaded and the whole file streams through ``decide_parts`` in bounded chunks, two at
+a time (Polars and Arrow work outside the GIL); each chunk's decisions are written once, at their
+final place, when the settlement is known.
 """
 
 from __future__ import annotations
