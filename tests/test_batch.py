@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 pytest.importorskip("pyarrow")
 pytest.importorskip("polars")
@@ -27,10 +29,12 @@ from bsu_rules.batch.dedupe import resolve
 from bsu_rules.batch.generate import MALFORMED, TEXT_MALFORMED, block, write_population
 from bsu_rules.batch.read import Reader
 from bsu_rules.batch.run import decide_batch, engines, load_plan, nik_keys, run_batch
+from bsu_rules.batch.validate import unchecked
 from bsu_rules.cli import main
 from bsu_rules.decisions import mask_nik
 from bsu_rules.errors import InputError
 from bsu_rules.members import parse_member
+from bsu_rules.members_arrow import MEMBER_SCHEMA
 
 N = 2500
 # the field a reject names for each kind of fault (CSV: nik-number is a row with a cell too many)
@@ -65,7 +69,8 @@ def read_out(path: Path) -> pl.DataFrame:
 
 def batch(source: Path, out: Path, **kw: Any) -> batch_run.Counts:
     kw.setdefault("key", b"test key")
-    return run_batch("bsu-2022", source, out, rejects=out.with_suffix(".rejects.jsonl"), engine="scalar", **kw)
+    kw.setdefault("engine", "scalar")
+    return run_batch("bsu-2022", source, out, rejects=out.with_suffix(".rejects.jsonl"), **kw)
 
 
 @pytest.mark.parametrize("suffix", ["parquet", "jsonl", "csv"])
@@ -194,6 +199,33 @@ def test_parquet_schema_problems(tmp_path: Path) -> None:
         batch(tmp_path / "floats.parquet", tmp_path / "f.parquet")
 
 
+def test_free_text_left_unread_is_still_checked(tmp_path: Path) -> None:
+    """Names and account numbers, which no check and no rule reads, are not read from Parquet: their
+    type is still checked, an unknown field beside them still rejects its row, the decisions are
+    those of a full read."""
+    table, _ = block(300, 4, malformed=False)
+    employer = table["employer"].combine_chunks()
+    fields = [employer.field(i) for i in range(employer.type.num_fields)]
+    with_ceo = pa.StructArray.from_arrays([*fields, pa.array(["Budi"] + [None] * 299)],
+                                          names=[*employer.type.names, "ceo"], mask=employer.is_null())
+    pq.write_table(table.set_column(table.schema.get_field_index("employer"), "employer", with_ceo),
+                   tmp_path / "ceo.parquet")
+    counts = batch(tmp_path / "ceo.parquet", tmp_path / "c.parquet", engine="columnar")
+    assert counts.rejected == 1 and '"field":"employer.ceo"' in (tmp_path / "c.rejects.jsonl").read_text()
+    numbers = table.set_column(table.schema.get_field_index("name"), "name", pa.array(range(300), pa.int64()))
+    pq.write_table(numbers, tmp_path / "numbers.parquet")
+    with pytest.raises(InputError, match="name: the column has type int64"):
+        batch(tmp_path / "numbers.parquet", tmp_path / "n.parquet", engine="columnar")
+    pq.write_table(table, tmp_path / "m.parquet")
+    unread = unchecked(batch_run.table_plan(load_plan("bsu-2022", None), "columnar").fields)
+    assert {"name", "bank_account.number"} <= unread
+    assert all(chunk.table["name"].null_count == chunk.table.num_rows
+               for chunk in Reader(tmp_path / "m.parquet", 128).chunks(unread))
+    batch(tmp_path / "m.parquet", tmp_path / "columnar.parquet", engine="columnar")
+    batch(tmp_path / "m.parquet", tmp_path / "scalar.parquet")
+    assert pl.read_parquet(tmp_path / "columnar.parquet").equals(pl.read_parquet(tmp_path / "scalar.parquet"))
+
+
 def test_cli_exit_codes(population: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str],
                         monkeypatch: pytest.MonkeyPatch) -> None:
     source = str(population["folder"] / "m.csv")
@@ -311,3 +343,31 @@ def test_a_period_named_twice_is_found_in_any_order(periods: list[str], field: s
                              pa.array(wages, table.schema.field("wages").type))
     out = decide_batch("bsu-2022", None, table, "scalar")
     assert out["reject_field"].to_pylist() == [field] * 3
+
+
+IDENTIFIERS = {"nik": "[0-9]{16}", "kpj": "[0-9]{1,20}", "work_regency_code": "[0-9]{4}", "employer.sector": "[A-U]"}
+
+
+@given(st.lists(st.tuples(*[st.one_of(st.sampled_from(["3215014107900001", "12", "3171", "A", "U", "V", "a"]),
+                                      st.text(alphabet="0123456789AUZaz-\n \u0663\uff11\u00e9", max_size=21))
+                            for _ in IDENTIFIERS]), min_size=1, max_size=20))
+def test_identifiers_are_checked_as_their_patterns_say(values: list[tuple[str, ...]]) -> None:
+    """A NIK, KPJ, regency code or sector is refused exactly when it does not match its pattern whole
+    (ASCII digits only, no final newline)."""
+    columns = list(zip(*values, strict=True))
+    table = pa.table({"_row": pa.array(range(1, len(values) + 1), pa.int64()), "nik": columns[0],
+                      "kpj": columns[1], "work_regency_code": columns[2],
+                      "employer": pa.array([{"sector": sector} for sector in columns[3]],
+                                           MEMBER_SCHEMA.field("employer").type),
+                      "citizenship": ["WNI"] * len(values), "participant_category": ["PU"] * len(values)})
+    out = decide_batch("bsu-2022", None, table, "scalar").sort_by("row")
+    for row, message in zip(values, out["reject_message"].to_pylist(), strict=True):
+        named = set(re.findall(r"(?:^|; )([\w.]+): ", message or ""))
+        assert named == {name for name, value in zip(IDENTIFIERS, row, strict=True)
+                         if not re.fullmatch(IDENTIFIERS[name], value)}
+
+
+def test_masked_niks_are_as_mask_nik_gives_them() -> None:
+    niks = pa.array(["3215014107900001", "1171015203850002", "3175014107900003", None, "1171015203850004"])
+    for part in (niks, niks.slice(0, 2), niks.slice(1, 1), niks.slice(2), niks.slice(4)):
+        assert batch_run.mask_niks(part).to_pylist() == [None if n is None else mask_nik(n) for n in part.to_pylist()]

@@ -22,8 +22,8 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from bsu_rules.batch.conform import conform
 from bsu_rules.batch.dedupe import KEYS, RESOLUTION_SCHEMA, mark, resolve
-from bsu_rules.batch.read import conform
 from bsu_rules.batch.run import BATCH_SCHEMA, REJECTED, decide_batch
 from bsu_rules.batch.validate import ROW
 

@@ -93,13 +93,20 @@ Decide = Callable[[pa.Table], pa.Table]
 """Member rows (``read.py`` layout) -> their decisions with ``nik_key`` and ``record_hash``."""
 
 
-def settle(chunks: Iterable[pa.Table], rows: np.ndarray, decide: Decide) -> pa.Table:
-    """The rows not paid because their NIK is paid under another row (``RESOLUTION_SCHEMA``, by row):
-    ``rows`` (from ``Repeats``) are taken from the chunks and decided together, then ranked."""
+def gather(chunks: Iterable[pa.Table], rows: np.ndarray) -> pa.Table | None:
+    """The rows numbered ``rows`` (from ``Repeats``) taken from the chunks, in one table (None if none)."""
     if not rows.size:
-        return RESOLUTION_SCHEMA.empty_table()
+        return None
     picked = [table.filter(pa.array(np.isin(table[ROW].to_numpy(), rows))) for table in chunks]
-    decided = decide(pa.concat_tables(picked, promote_options="permissive").combine_chunks())
+    return pa.concat_tables(picked, promote_options="permissive").combine_chunks()
+
+
+def settle(picked: pa.Table | None, decide: Decide) -> pa.Table:
+    """The rows not paid because their NIK is paid under another row (``RESOLUTION_SCHEMA``, by row):
+    the rows whose NIK repeats (``gather``) decided together, then ranked."""
+    if picked is None:
+        return RESOLUTION_SCHEMA.empty_table()
+    decided = decide(picked)
     eligible = decided.filter(pc.equal(decided["outcome"], "eligible")).select(list(KEYS))
     frame = pl.from_arrow(eligible)
     assert isinstance(frame, pl.DataFrame)

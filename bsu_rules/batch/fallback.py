@@ -39,6 +39,8 @@ class ScalarTablePlan:
         self.plan = plan
         self.schema = pa.schema(decision_fields(plan))
         self.deciding = {r.rule.id for r in plan.rules if r.kind in DECIDING}
+        self.fields = frozenset(MEMBER_SCHEMA.names)
+        """The member fields ``decide`` reads: every one (a whole record is validated)."""
 
     def decide(self, table: pa.Table, rule_columns: bool = True) -> pa.Table:
         """Decisions in ``schema`` (its ``rule:<id>`` columns only when ``rule_columns``)."""

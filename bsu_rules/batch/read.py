@@ -15,7 +15,7 @@ import csv
 import functools
 import io
 import itertools
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,10 +23,10 @@ from typing import Any
 import numpy as np
 import polars as pl
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.json as pj
 import pyarrow.parquet as pq
 
+from bsu_rules.batch.conform import columns_to_read, conform, fill_unread
 from bsu_rules.batch.validate import (
     REJECT_FIELD,
     REJECT_MESSAGE,
@@ -37,7 +37,6 @@ from bsu_rules.batch.validate import (
     with_rejects,
 )
 from bsu_rules.errors import InputError
-from bsu_rules.members_arrow import MEMBER_SCHEMA
 from bsu_rules.records import MAX_RECORD, BadRecord, decode_json
 
 NESTED = ("employer", "wages", "contributions", "program_receipts", "bank_account")
@@ -78,13 +77,20 @@ class Reader:
             self.total, self.unit = self.path.stat().st_size, "B"
 
     def __iter__(self) -> Iterator[Chunk]:
+        return self.chunks()
+
+    def chunks(self, unread: Collection[str] = ()) -> Iterator[Chunk]:
+        """The chunks. A Parquet file's contract fields named in ``unread`` (dotted paths, from
+        ``validate.unchecked``) are not read but null (their types are still checked): free text
+        such as names and account numbers is a third of a member file."""
         if self.format == ".parquet":
-            return self._parquet()
+            return self._parquet(unread)
         return self._jsonl() if self.format == ".jsonl" else self._csv()
 
     def niks(self) -> Iterator[tuple[np.ndarray, pa.Array]]:
         """Parquet only: the row numbers and NIKs of the whole file, a batch at a time, reading that
-        one column (nothing when it is absent or not text: the rows say so when read in full)."""
+        one column (nothing when it is absent or not text: the rows say so when read in full). It
+        opens the file again, so that it can run while the chunks are read."""
         schema = self.parquet.schema_arrow
         kind = schema.field("nik").type if "nik" in schema.names else pa.null()
         kind = kind.value_type if pa.types.is_dictionary(kind) else kind
@@ -92,7 +98,7 @@ class Reader:
             return
         first = 1
         try:
-            for batch in self.parquet.iter_batches(batch_size=self.chunk_size, columns=["nik"]):
+            for batch in pq.ParquetFile(self.path).iter_batches(batch_size=self.chunk_size, columns=["nik"]):
                 yield np.arange(first, first + batch.num_rows, dtype=np.int64), batch.column(0)
                 first += batch.num_rows
         except (pa.ArrowException, OSError):
@@ -115,9 +121,14 @@ class Reader:
             return
         yield conform(table, self.ignore_unknown).add_column(0, ROW, numbers)
 
-    def _parquet(self) -> Iterator[Chunk]:
+    def _parquet(self, unread: Collection[str] = ()) -> Iterator[Chunk]:
         first = 1
-        batches = self.parquet.iter_batches(batch_size=self.chunk_size)
+        columns = None
+        if unread:
+            conform(self.parquet.schema_arrow.empty_table(), self.ignore_unknown)  # every column's type
+            columns = columns_to_read(self.parquet.schema_arrow, set(unread))
+        # one thread: the chunks are decided on the other cores meanwhile (Arrow's threads cost a third more CPU)
+        batches = self.parquet.iter_batches(batch_size=self.chunk_size, columns=columns, use_threads=False)
         while True:
             try:
                 batch = next(batches, None)
@@ -125,7 +136,7 @@ class Reader:
                 raise InputError([(str(self.path), f"the Parquet file is damaged after row {first - 1}")]) from None
             if batch is None:
                 return
-            table = conform(pa.Table.from_batches([batch]), self.ignore_unknown)
+            table = conform(fill_unread(pa.Table.from_batches([batch]), set(unread)), self.ignore_unknown)
             rows = pa.array(np.arange(first, first + batch.num_rows, dtype=np.int64))
             first += batch.num_rows
             yield Chunk(table.add_column(0, ROW, rows), first - 1)
@@ -325,73 +336,3 @@ def _csv_block(header: list[str], rows: list[list[str]], ignore_unknown: bool) -
         field[i], message[i] = problems[0][0], "; ".join(f"{path}: {msg}" for path, msg in problems)
     return table.drop_columns([REJECT_FIELD, REJECT_MESSAGE]).append_column(
         REJECT_FIELD, pa.array(field, pa.string())).append_column(REJECT_MESSAGE, pa.array(message, pa.string()))
-
-
-# --- Parquet: conform a typed table to the contract -----------------------------------------------
-
-def conform(table: pa.Table, ignore_unknown: bool = False) -> pa.Table:
-    """The contract columns (absent ones null) with safe casts; rows holding a value in a field the
-    contract does not know get a reject reason. A column whose type cannot be read raises InputError."""
-    n = table.num_rows
-    names = [c for c in table.column_names if c not in (ROW, REJECT_FIELD, REJECT_MESSAGE)]
-    if sorted(names) == sorted(MEMBER_SCHEMA.names) and \
-            all(_shape(table.schema.field(f.name).type) == _shape(f.type) for f in MEMBER_SCHEMA):
-        return with_rejects(table.select(MEMBER_SCHEMA.names).cast(MEMBER_SCHEMA), [None] * n)  # the usual case
-    unknown: list[tuple[str, np.ndarray]] = []
-    columns = []
-    for f in TEXT_SCHEMA:
-        source = table.column(f.name).combine_chunks() if f.name in table.column_names else pa.nulls(n, f.type)
-        target = MEMBER_SCHEMA.field(f.name).type
-        columns.append(_conform(source, target, f.name, np.arange(n), unknown))
-    for name in table.column_names:
-        if name not in TEXT_SCHEMA.names and name not in (ROW, REJECT_FIELD, REJECT_MESSAGE):
-            unknown.append((name, np.flatnonzero(table.column(name).is_valid().to_numpy(zero_copy_only=False))))
-    problems: list[list[tuple[str, str]] | None] = [None] * n
-    if not ignore_unknown:
-        for path, rows in unknown:
-            for r in rows:
-                problems[r] = (problems[r] or []) + [(path, "unknown field")]
-    return with_rejects(pa.table(columns, names=TEXT_SCHEMA.names), problems)
-
-
-def _shape(t: pa.DataType) -> str:
-    """A type with list item names left out (``item`` or ``element``, as writers choose)."""
-    if pa.types.is_list(t):
-        return f"list<{_shape(t.value_type)}>"
-    if pa.types.is_struct(t):
-        return "struct<" + ",".join(f"{f.name}:{_shape(f.type)}" for f in t) + ">"
-    return str(t)
-
-
-def _conform(a: pa.Array, target: pa.DataType, path: str, rows: np.ndarray,
-             unknown: list[tuple[str, np.ndarray]]) -> pa.Array:
-    if pa.types.is_dictionary(a.type):
-        a = a.dictionary_decode()
-    if pa.types.is_struct(target) and pa.types.is_struct(a.type):
-        names = [a.type.field(i).name for i in range(a.type.num_fields)]
-        children = []
-        for f in target:
-            child = pc.struct_field(a, [names.index(f.name)]) if f.name in names else pa.nulls(len(a), f.type)
-            children.append(_conform(child, f.type, f"{path}.{f.name}", rows, unknown))
-        for i, name in enumerate(names):
-            if name not in target.names:
-                valid = pc.and_(a.is_valid(), pc.struct_field(a, [i]).is_valid()).to_numpy(zero_copy_only=False)
-                unknown.append((f"{path}.{name}", np.unique(rows[valid])))
-        return pa.StructArray.from_arrays(children, names=target.names, mask=a.is_null())
-    if pa.types.is_list(target) and (pa.types.is_list(a.type) or pa.types.is_large_list(a.type)):
-        lengths = pc.fill_null(pc.list_value_length(a), 0).to_numpy(zero_copy_only=False)
-        parents = rows[np.repeat(np.arange(len(a)), lengths)]
-        values = _conform(pc.list_flatten(a), target.value_type, f"{path}[]", parents, unknown)
-        offsets = pa.array(np.concatenate([[0], np.cumsum(lengths)]).astype(np.int32))
-        return pa.ListArray.from_arrays(offsets, values, mask=a.is_null())
-    text = pa.types.is_string(a.type) or pa.types.is_large_string(a.type) or pa.types.is_string_view(a.type)
-    if pa.types.is_date(target) and text:
-        return a.cast(pa.string())
-    fits = text if pa.types.is_string(target) else pa.types.is_integer(a.type) if pa.types.is_integer(target) \
-        else pa.types.is_date(a.type) or pa.types.is_null(a.type)
-    try:
-        if fits or pa.types.is_null(a.type):
-            return a if a.type == target else a.cast(target, safe=True)
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
-        pass
-    raise InputError([(path, f"the column has type {a.type}; the contract needs {target}")])

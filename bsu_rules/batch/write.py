@@ -73,14 +73,15 @@ def to_text_frame(table: pa.Table) -> pl.DataFrame:
 class Writer:
     """Append tables of one schema to a file; ``rows`` counts what was written."""
 
-    def __init__(self, path: str | Path, schema: pa.Schema) -> None:
+    def __init__(self, path: str | Path, schema: pa.Schema, dictionary: bool | list[str] = True) -> None:
+        """``dictionary``: the Parquet columns to dictionary-encode (all by default)."""
         self.path, self.schema = Path(path), schema
         self.format = output_format(path)
         self.rows = 0
         self._parquet: pq.ParquetWriter | None = None
         self._file: BinaryIO | None = None
         if self.format == ".parquet":
-            self._parquet = pq.ParquetWriter(self.path, schema, compression="zstd")
+            self._parquet = pq.ParquetWriter(self.path, schema, compression="zstd", use_dictionary=dictionary)
         else:
             self._file = self.path.open("wb")
             if self.format == ".csv":

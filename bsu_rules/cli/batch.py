@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import importlib.abc
+import importlib.machinery
+import importlib.util
 import sys
 import time
+import types
+from collections.abc import Sequence
 from typing import Any
 
 from bsu_rules.cli.exits import FAILED, OK, REJECTED
@@ -82,6 +87,36 @@ class Progress:
 
 
 def run(args: argparse.Namespace) -> int:
+    if "pandas" in sys.modules:
+        return screen(args)
+    # pyarrow imports pandas, when it is installed, the first time it is handed a Python list (to see
+    # whether it is a pandas object): a quarter of a second of start-up for a library the batch never
+    # uses. Importing it fails for the run (pyarrow then takes it as absent); afterwards it works again.
+    sys.meta_path.insert(0, _WITHOUT_PANDAS)
+    try:
+        return screen(args)
+    finally:
+        sys.meta_path.remove(_WITHOUT_PANDAS)
+
+
+class _WithoutPandas(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """Finds ``pandas`` and fails to load it."""
+
+    def find_spec(self, name: str, path: Sequence[str] | None, target: types.ModuleType | None = None
+                  ) -> importlib.machinery.ModuleSpec | None:
+        return importlib.util.spec_from_loader(name, self) if name == "pandas" else None
+
+    def create_module(self, spec: importlib.machinery.ModuleSpec) -> None:
+        return None
+
+    def exec_module(self, module: types.ModuleType) -> None:
+        raise ImportError("bsu-rules batch does not use pandas")
+
+
+_WITHOUT_PANDAS = _WithoutPandas()
+
+
+def screen(args: argparse.Namespace) -> int:
     try:
         import pyarrow as pa
 
@@ -107,7 +142,7 @@ def run(args: argparse.Namespace) -> int:
     progress = None if args.quiet else Progress(reader.total, reader.unit)
     started = time.monotonic()
     try:
-        counts = run_batch(load_reform(args.ruleset, args), args.input, args.out, on=args.on, rejects=rejects,
+        counts = run_batch(lambda: load_reform(args.ruleset, args), args.input, args.out, on=args.on, rejects=rejects,
                            engine=args.engine, reader=reader, progress=progress, key=pseudonym_key(args))
     finally:
         if progress is not None:

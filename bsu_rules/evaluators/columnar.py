@@ -95,6 +95,7 @@ class _Compiler:
         self.facts: dict[str, Val] = {}
         self.calls: dict[str, Val] = {}
         self.items: list[_Item] = []
+        self.paths: set[str] = set()  # the member fields read, dotted (``bank_account.bank``)
 
     def column(self, name: str, v: Val) -> Val:
         expr, dtype = typed(v)
@@ -134,6 +135,7 @@ class _Compiler:
             case Name(parts=("fact", name, *_)):
                 return self.fact(name)
             case Name():
+                self.paths.add(".".join(node.parts[1:]))
                 return _member(node)
             case ListLit():
                 return Val(node.type, items=tuple(self.compile(i) for i in node.items))
@@ -315,6 +317,10 @@ class ColumnarPlan:
         read = {n for exprs, _ in self._waves for e in exprs.values() for n in e.meta.root_names()}
         read |= {n for e in self._outputs.exprs.values() for n in e.meta.root_names()}
         self._reads = [n for n in MEMBER_SCHEMA.names if n in read] or MEMBER_SCHEMA.names[:1]
+        tops = {path.split(".")[0] for path in c.paths}
+        self.fields = frozenset(c.paths | {n for n in self._reads if n not in tops})
+        """The member fields ``decide`` reads (``nik``, ``wages``, ``bank_account.bank``): a table may
+        leave the others out or null."""
         self.schema = pa.schema([("outcome", _TEXT), ("failed", _TEXTS), ("unknown", _TEXTS),
                                  ("priority", pa.int32()), ("flags", _TEXTS), ("benefit", pa.int64()),
                                  ("channel", _TEXT)] + [(f"rule:{r.rule.id}", _TEXT) for r in plan.rules])

@@ -71,7 +71,8 @@ class Outputs:
         """The decision columns ``schema`` names (its ``rule:<id>`` columns only if it has them)."""
         rules = {column: rule for column, rule in self.rules.items() if rule[0] in schema.names}
         exprs = {name: e for name, e in self.exprs.items() if name not in self.rules or name in rules}
-        codes = frame.lazy().select(pl.first().alias("~"), **exprs).collect().to_arrow()  # "~": one per row
+        one_per_row = pl.repeat(0, pl.len(), dtype=pl.Int8).alias("~")  # even when every code is a constant
+        codes = frame.lazy().select(one_per_row, **exprs).collect().to_arrow()
         jobs: dict[str, Callable[[], Any]] = {"outcome": partial(self.OUTCOMES.take, codes["outcome~"])}
         jobs |= {name: partial(spelled.take, codes[column]) for column, (name, spelled) in rules.items()}
         jobs |= {name: partial(_spell_all, [(codes[column], ids) for column, ids in masks])

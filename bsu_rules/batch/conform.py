@@ -1,0 +1,118 @@
+"""Parquet tables conformed to the member contract: the contract's columns with safe casts, the
+fields it does not know found, and the free text a run leaves unread (``validate.unchecked``) put
+back as nulls."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from bsu_rules.batch.validate import REJECT_FIELD, REJECT_MESSAGE, ROW, TEXT_SCHEMA, with_rejects
+from bsu_rules.errors import InputError
+from bsu_rules.members_arrow import MEMBER_SCHEMA
+
+
+def conform(table: pa.Table, ignore_unknown: bool = False) -> pa.Table:
+    """The contract columns (absent ones null) with safe casts; rows holding a value in a field the
+    contract does not know get a reject reason. A column whose type cannot be read raises InputError."""
+    n = table.num_rows
+    names = [c for c in table.column_names if c not in (ROW, REJECT_FIELD, REJECT_MESSAGE)]
+    if sorted(names) == sorted(MEMBER_SCHEMA.names) and \
+            all(_shape(table.schema.field(f.name).type) == _shape(f.type) for f in MEMBER_SCHEMA):
+        return with_rejects(table.select(MEMBER_SCHEMA.names).cast(MEMBER_SCHEMA), [None] * n)  # the usual case
+    unknown: list[tuple[str, np.ndarray]] = []
+    columns = []
+    for f in TEXT_SCHEMA:
+        source = table.column(f.name).combine_chunks() if f.name in table.column_names else pa.nulls(n, f.type)
+        target = MEMBER_SCHEMA.field(f.name).type
+        columns.append(_conform(source, target, f.name, np.arange(n), unknown))
+    for name in table.column_names:
+        if name not in TEXT_SCHEMA.names and name not in (ROW, REJECT_FIELD, REJECT_MESSAGE):
+            unknown.append((name, np.flatnonzero(table.column(name).is_valid().to_numpy(zero_copy_only=False))))
+    problems: list[list[tuple[str, str]] | None] = [None] * n
+    if not ignore_unknown:
+        for path, rows in unknown:
+            for r in rows:
+                problems[r] = (problems[r] or []) + [(path, "unknown field")]
+    return with_rejects(pa.table(columns, names=TEXT_SCHEMA.names), problems)
+
+
+def _shape(t: pa.DataType) -> str:
+    """A type with list item names left out (``item`` or ``element``, as writers choose)."""
+    if pa.types.is_list(t):
+        return f"list<{_shape(t.value_type)}>"
+    if pa.types.is_struct(t):
+        return "struct<" + ",".join(f"{f.name}:{_shape(f.type)}" for f in t) + ">"
+    return str(t)
+
+
+def _conform(a: pa.Array, target: pa.DataType, path: str, rows: np.ndarray,
+             unknown: list[tuple[str, np.ndarray]]) -> pa.Array:
+    if pa.types.is_dictionary(a.type):
+        a = a.dictionary_decode()
+    if pa.types.is_struct(target) and pa.types.is_struct(a.type):
+        names = [a.type.field(i).name for i in range(a.type.num_fields)]
+        children = []
+        for f in target:
+            child = pc.struct_field(a, [names.index(f.name)]) if f.name in names else pa.nulls(len(a), f.type)
+            children.append(_conform(child, f.type, f"{path}.{f.name}", rows, unknown))
+        for i, name in enumerate(names):
+            if name not in target.names:
+                valid = pc.and_(a.is_valid(), pc.struct_field(a, [i]).is_valid()).to_numpy(zero_copy_only=False)
+                unknown.append((f"{path}.{name}", np.unique(rows[valid])))
+        return pa.StructArray.from_arrays(children, names=target.names, mask=a.is_null())
+    if pa.types.is_list(target) and (pa.types.is_list(a.type) or pa.types.is_large_list(a.type)):
+        lengths = pc.fill_null(pc.list_value_length(a), 0).to_numpy(zero_copy_only=False)
+        parents = rows[np.repeat(np.arange(len(a)), lengths)]
+        values = _conform(pc.list_flatten(a), target.value_type, f"{path}[]", parents, unknown)
+        offsets = pa.array(np.concatenate([[0], np.cumsum(lengths)]).astype(np.int32))
+        return pa.ListArray.from_arrays(offsets, values, mask=a.is_null())
+    text = pa.types.is_string(a.type) or pa.types.is_large_string(a.type) or pa.types.is_string_view(a.type)
+    if pa.types.is_date(target) and text:
+        return a.cast(pa.string())
+    fits = text if pa.types.is_string(target) else pa.types.is_integer(a.type) if pa.types.is_integer(target) \
+        else pa.types.is_date(a.type) or pa.types.is_null(a.type)
+    try:
+        if fits or pa.types.is_null(a.type):
+            return a if a.type == target else a.cast(target, safe=True)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
+        pass
+    raise InputError([(path, f"the column has type {a.type}; the contract needs {target}")])
+
+
+def columns_to_read(schema: pa.Schema, unread: set[str]) -> list[str] | None:
+    """The columns (dotted for struct fields) to read from a Parquet file, leaving ``unread`` out
+    (None: all of them); a struct is read whole if none of its fields would be left."""
+    if any("." in name for name in schema.names):  # a dotted column name would read as a path
+        return None
+    columns = []
+    for f in schema:
+        if f.name in unread:
+            continue
+        if pa.types.is_struct(f.type):
+            kept = [c.name for c in f.type if f"{f.name}.{c.name}" not in unread]
+            if 0 < len(kept) < f.type.num_fields:
+                columns += [f"{f.name}.{name}" for name in kept]
+                continue
+        columns.append(f.name)
+    return columns
+
+
+def fill_unread(table: pa.Table, unread: set[str]) -> pa.Table:
+    """The contract fields in ``unread`` put back, as nulls, where the table lacks them."""
+    n = table.num_rows
+    for f in MEMBER_SCHEMA:
+        if f.name in unread and f.name not in table.column_names:
+            table = table.append_column(f.name, pa.nulls(n, f.type))
+        elif pa.types.is_struct(f.type) and f.name in table.column_names and \
+                any(f"{f.name}.{c.name}" in unread for c in f.type):
+            column = table[f.name].combine_chunks()
+            have = [column.type.field(i).name for i in range(column.type.num_fields)]
+            children = [pc.struct_field(column, [have.index(c.name)]) if c.name in have else pa.nulls(n, c.type)
+                        for c in f.type]
+            names = [c.name for c in f.type] + [name for name in have if name not in f.type.names]
+            children += [pc.struct_field(column, [have.index(name)]) for name in names[len(f.type):]]
+            filled = pa.StructArray.from_arrays(children, names=names, mask=column.is_null())
+            table = table.set_column(table.schema.get_field_index(f.name), f.name, filled)
+    return table
