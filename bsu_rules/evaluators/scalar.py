@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import JsonValue
 
-from bsu_rules.counterfactual import Counterfactuals
 from bsu_rules.decisions import (
     Benefit,
     Decision,
@@ -42,6 +41,7 @@ from bsu_rules.ruleset.types import HISTORIES
 from bsu_rules.semantics import DECIDING, EFFECT
 
 if TYPE_CHECKING:
+    from bsu_rules.counterfactual import Counterfactuals
     from bsu_rules.ruleset.model import CheckedRule, RuleSet
 
 __all__ = ["ENGINE", "CompiledRule", "Plan", "Slot", "evaluate", "input_hash", "jsonable"]
@@ -187,7 +187,9 @@ class Plan:
 
     @cached_property
     def counterfactuals(self) -> Counterfactuals:
-        """The hint solvers, built on the first failure whose hint is asked for."""
+        """The hint solvers, built (and their modules loaded) on the first failure whose hint is asked for."""
+        from bsu_rules.counterfactual import Counterfactuals  # a fifth of a second of start-up `batch` never uses
+
         return Counterfactuals(self)
 
     @cached_property
