@@ -188,7 +188,7 @@ class Plan:
     @cached_property
     def counterfactuals(self) -> Counterfactuals:
         """The hint solvers, built (and their modules loaded) on the first failure whose hint is asked for."""
-        from bsu_rules.counterfactual import Counterfactuals  # a fifth of a second of start-up `batch` never uses
+        from bsu_rules.counterfactual import Counterfactuals  # lazy: start-up `batch` never uses
 
         return Counterfactuals(self)
 
