@@ -80,21 +80,25 @@ INJECTIONS = [
 ]
 
 
-def _injected(tmp_path: Path) -> RuleSet:
-    """The 2022 rule file with Python code in the string literals of one condition."""
+def _citizen_rule(tmp_path: Path, condition: str) -> RuleSet:
+    """The 2022 rule set with the citizenship criterion's condition replaced."""
     rules = tmp_path / "rules"
     shutil.copytree(ROOT / "rules", rules, ignore=shutil.ignore_patterns("tests"))
     path = rules / "bsu-2022.yaml"
     text = path.read_text("utf-8")
     before = '    require: member.citizenship == "WNI"\n'
     assert before in text
-    attempts = " or ".join(f'member.name == "{s}"' for s in INJECTIONS[:-2])
-    condition = (f'(member.citizenship == "WNI" or member.employer.name in ["{INJECTIONS[-2]}", '
-                 f'"{INJECTIONS[-1]}"] or {attempts}) and member.name != "{INJECTIONS[0]}"')
     path.write_text(text.replace(before, f"    require: |-\n      {condition}\n"), "utf-8")
     ruleset, diagnostics = check_file(path)
     assert ruleset is not None, [str(d) for d in diagnostics]
     return ruleset
+
+
+def _injected(tmp_path: Path) -> RuleSet:
+    """The 2022 rule file with Python code in the string literals of one condition."""
+    attempts = " or ".join(f'member.name == "{s}"' for s in INJECTIONS[:-2])
+    return _citizen_rule(tmp_path, f'(member.citizenship == "WNI" or member.employer.name in ["{INJECTIONS[-2]}", '
+                                   f'"{INJECTIONS[-1]}"] or {attempts}) and member.name != "{INJECTIONS[0]}"')
 
 
 def test_code_in_a_rule_file_is_a_value_never_code(tmp_path: Path) -> None:
@@ -141,15 +145,8 @@ def test_a_fact_the_conditions_do_not_compute_keeps_the_closures() -> None:
 
 
 def test_a_tree_too_deep_to_write_out_keeps_the_closures(tmp_path: Path) -> None:
-    rules = tmp_path / "rules"
-    shutil.copytree(ROOT / "rules", rules, ignore=shutil.ignore_patterns("tests"))
-    path = rules / "bsu-2022.yaml"
-    text = path.read_text("utf-8")
-    before = '    require: member.citizenship == "WNI"\n'
     chain = " or ".join(f'member.name == "{i}"' for i in range(150))
-    path.write_text(text.replace(before, f'    require: |-\n      {chain} or member.citizenship == "WNI"\n'), "utf-8")
-    ruleset, diagnostics = check_file(path)
-    assert ruleset is not None, [str(d) for d in diagnostics]
+    ruleset = _citizen_rule(tmp_path, f'{chain} or member.citizenship == "WNI"')
     plan = ruleset.plan(date(2022, 9, 5))
     assert plan.core is None
     example = parse_member(json.loads((ROOT / "examples" / "members.jsonl").read_text("utf-8").splitlines()[0]))
