@@ -153,3 +153,29 @@ def test_a_tree_too_deep_to_write_out_keeps_the_closures(tmp_path: Path) -> None
     decided, reference = plan.decide(example), bsu_rules.load_ruleset("bsu-2022").plan(date(2022, 9, 5)).decide(example)
     assert [(r.id, r.outcome) for r in decided.rules] == [(r.id, r.outcome) for r in reference.rules]
     assert decided.outcome == reference.outcome == "eligible"
+
+
+EXAMPLES = [parse_member(json.loads(line)) for line in
+            (ROOT / "examples" / "members.jsonl").read_text("utf-8").splitlines() if line.strip()]
+
+
+@pytest.mark.parametrize("condition", [
+    'member.citizenship == "WNI" and true', 'member.citizenship == "WNI" or false',
+    'member.citizenship == "WNI" and false', 'member.citizenship == "WNI" or true',
+    'true and member.citizenship == "WNI"', 'false or member.citizenship == "WNI" or false',
+    'member.citizenship == "WNI" and (member.name if true else member.kpj) != "x"',
+])
+def test_constant_operands_are_settled_while_generating(tmp_path: Path, condition: str) -> None:
+    plan = _citizen_rule(tmp_path, condition).plan(date(2022, 9, 5))
+    assert plan.core is not None
+    for member in EXAMPLES:
+        assert plan.core(member) == closures(plan, member)
+
+
+def test_nested_conditionals_grow_the_code_linearly(tmp_path: Path) -> None:
+    arms = " else ".join(f'"{i}" if member.employer.sector == "{chr(65 + i)}"' for i in range(16))
+    plan = _citizen_rule(tmp_path, f'({arms} else "Z") == member.citizenship').plan(date(2022, 9, 5))
+    assert plan.core is not None
+    assert len(plan.core.source.splitlines()) < 400  # type: ignore[attr-defined]  # each branch written once
+    for member in EXAMPLES:
+        assert plan.core(member) == closures(plan, member)

@@ -113,6 +113,20 @@ def test_expression_depth_is_bounded(rules_copy: Path) -> None:
                                             f"require: {nots}"))[0][1]
 
 
+def test_a_chain_of_operators_is_bounded_once_grouped(rules_copy: Path) -> None:
+    """``a + b + c`` is flat to the parser; grouped it nests one level per operator."""
+    def attempt(terms: int) -> Path:
+        chain = " + ".join(["fact.arrears"] + ["1"] * terms) + " >= 0"
+        return _replace(rules_copy, "require: member.citizenship == \"WNI\"",
+                        f"require: member.citizenship == \"WNI\" and {chain}")
+
+    ruleset, diagnostics = check_file(attempt(100))
+    assert ruleset is not None and ruleset.plan() is not None, diagnostics  # loads, plans and decides
+    for terms in (400, 900):  # the checker's recursion stopped these with a traceback
+        problems = _codes(attempt(terms))
+        assert problems[0][0] == "syntax" and "once its operators are grouped" in problems[0][1]
+
+
 @pytest.mark.parametrize("literal", ["1e999999999", "9" * 5000, "1." + "0" * 100])
 def test_literal_size_is_bounded(rules_copy: Path, literal: str) -> None:
     problems = _codes(_replace(rules_copy, "value: 3500000", f"value: {literal}"))

@@ -59,16 +59,22 @@ _SAFE_NAME = re.compile(r"(m|f|core|[stK][0-9]+)\Z")
 _COMPILING = threading.Lock()  # CPython 3.11 converts ASTs with a counter threads share: one at a time
 
 
-class UnsafeCode(ValueError):
+class NotGenerated(ValueError):
+    """The plan keeps its closures: what the generator would write is refused or too large."""
+
+
+class UnsafeCode(NotGenerated):
     """Generated text that failed the whitelist: it is never compiled."""
 
 
-class TooDeep(ValueError):
-    """A tree whose code would nest deeper than Python's parser allows: the plan keeps its closures."""
+class TooDeep(NotGenerated):
+    """Code that would nest deeper than Python's parser allows, or grow past ``MAX_LINES``."""
 
 
 MAX_NESTING = 80
 """Blocks the generated code may nest (CPython refuses 100 levels of indentation)."""
+MAX_LINES = 20_000
+"""Lines a generated function may have (the bundled plans have under 200)."""
 
 
 def _fields(fields: dict[str, Any] | None = None) -> Iterator[str]:
@@ -108,6 +114,8 @@ class _Writer:
         return f"t{self.temps}"
 
     def emit(self, line: str) -> None:
+        if len(self.lines) >= MAX_LINES:
+            raise TooDeep(f"the generated code would have more than {MAX_LINES} lines")
         self.lines.append("    " * self.depth + line)
 
     def block(self, head: str, body: Callable[[], None]) -> None:
@@ -231,6 +239,15 @@ class _Writer:
         self.strict(out, [(v, node.operand)], f"{self.const(neg)}({v})", "None")
         return out
 
+    def known(self, held: str) -> tuple[bool, object]:
+        """Whether a value is known while generating (a constant), and which."""
+        literal = {"None": None, "True": True, "False": False}
+        if held in literal:
+            return True, literal[held]
+        if held in self.constants:
+            return True, self.constants[held]
+        return False, None
+
     def _kleene(self, node: BoolOp) -> str:
         """Kleene and/or, stopping at the first operand that decides (``semantics.k_and``/``k_or``)."""
         out = self.temp()
@@ -239,10 +256,19 @@ class _Writer:
 
         def rest(operands: list[Node]) -> None:
             v = self.value(operands[0])
+            known, value = self.known(v)
+            if known:  # settled here: it decides, leaves the result unknown so far, or changes nothing
+                if value is not None and bool(value) is (node.op == "or"):
+                    self.emit(f"{out} = {decides}")
+                    return
+                if value is None:
+                    self.emit(f"{out} = None")
+                if operands[1:]:
+                    rest(operands[1:])
+                return
 
             def otherwise() -> None:
-                if self.may_be_none(v):
-                    self.emit(f"if {v} is None: {out} = None")
+                self.emit(f"if {v} is None: {out} = None")
                 if operands[1:]:
                     rest(operands[1:])
             decided = f"not {v}" if node.op == "and" else v
@@ -252,13 +278,17 @@ class _Writer:
         return out
 
     def _cond(self, node: Cond) -> str:
-        out, test = self.temp(), self.value(node.test)
-
-        def unknown() -> None:
-            self.emit(f"{out} = {self.const(k_if)}(None, {self.value(node.then)}, {self.value(node.other)})")
-        self.block(f"if {test} is None:", unknown)
-        self.block(f"elif {test}:", lambda: self.emit(f"{out} = {self.value(node.then)}"))
-        self.block("else:", lambda: self.emit(f"{out} = {self.value(node.other)}"))
+        """``then if test else other``, each branch written once: with an unknown test both are computed
+        (in that order) and ``k_if`` settles them."""
+        test = self.value(node.test)
+        known, value = self.known(test)
+        if known and value is not None:
+            return self.value(node.then if value else node.other)
+        then, other, out = self.temp(), self.temp(), self.temp()
+        self.block(f"if {test} is None or {test}:", lambda: self.emit(f"{then} = {self.value(node.then)}"))
+        self.block(f"if {test} is None or not {test}:", lambda: self.emit(f"{other} = {self.value(node.other)}"))
+        self.emit(f"{out} = {self.const(k_if)}(None, {then}, {other}) if {test} is None else {then} if {test} "
+                  f"else {other}")
         return out
 
     def _binary(self, node: Binary) -> str:
@@ -325,8 +355,9 @@ def generate(env: Env, slots: list[Node], rules: list[tuple[Node, object, object
     """The function computing every slot (in order) and each rule's result, for one plan: a rule is
     its condition and what it gives when the condition is true, false and unknown.
 
-    Raises ``Unhandled`` or ``TooDeep`` where the tree holds what it does not write out (the plan
-    keeps its closures then) and ``UnsafeCode`` where the text fails the whitelist.
+    Raises ``Unhandled`` where the tree holds what it does not write out and ``NotGenerated`` where
+    the text would be too large, fail the whitelist (``UnsafeCode``) or not compile: the plan keeps
+    its closures then.
     """
     w = _Writer(env)
     for i, node in enumerate(slots):
@@ -357,9 +388,12 @@ def generate_value(env: Env, slots: int, node: Node) -> Callable[[Any, list[Valu
 def _compiled(w: _Writer, params: str) -> Any:
     text = f"def core({params}):\n" + "\n".join(w.lines) + "\n"
     with _COMPILING:
-        tree = ast.parse(text)
-        check(tree, w.constants)
-        code = compile(tree, "<bsu-rules plan>", "exec")
+        try:
+            tree = ast.parse(text)
+            check(tree, w.constants)
+            code = compile(tree, "<bsu-rules plan>", "exec")
+        except (SyntaxError, RecursionError, MemoryError) as exc:  # never for a tree the tests know
+            raise NotGenerated(f"the generated code does not compile: {type(exc).__name__}") from None
     namespace: dict[str, Any] = {"__builtins__": {}, **w.constants}
     exec(code, namespace)  # checked just above
     function = namespace["core"]

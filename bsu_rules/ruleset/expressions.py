@@ -134,6 +134,8 @@ MAX_DEPTH = 40
 """Levels an expression's tree may nest (brackets, ``not``, minus signs, calls)."""
 MAX_DIGITS = 40
 """Characters a number literal may have."""
+MAX_GROUPED_DEPTH = 120
+"""Levels the built tree may nest, where a chain of operators (``a + b + c``) nests one per operator."""
 
 
 def parse(text: str) -> Node:
@@ -153,7 +155,20 @@ def parse(text: str) -> Node:
             raise exc.orig_exc from None
         raise
     assert isinstance(node, Node)
+    _check_grouped_depth(node)
     return node
+
+
+def _check_grouped_depth(root: Node) -> None:
+    """ParseError if the built tree nests deeper than MAX_GROUPED_DEPTH: ``a + b + c`` is one level
+    to the parser and one per operator once grouped (checked without recursion)."""
+    stack: list[tuple[Node, int]] = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_GROUPED_DEPTH:
+            raise ParseError(f"the expression nests deeper than {MAX_GROUPED_DEPTH} levels once its operators "
+                             "are grouped (split a long chain into facts)", node.start)
+        stack.extend((child, depth + 1) for child in node.children())
 
 
 def _check_depth(tree: Tree[Token]) -> None:
