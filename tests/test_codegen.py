@@ -17,9 +17,10 @@ from strategies import ANCHORS, members
 
 import bsu_rules
 from bsu_rules.decisions import RuleResult
-from bsu_rules.evaluators.codegen import FIELDS, UnsafeCode, check, generate
+from bsu_rules.evaluators.codegen import generate
 from bsu_rules.evaluators.compile import compile_node
 from bsu_rules.evaluators.scalar import Plan
+from bsu_rules.evaluators.whitelist import FIELDS, UnsafeCode, check
 from bsu_rules.members import parse_member
 from bsu_rules.ruleset.expressions import Unhandled
 from bsu_rules.ruleset.loader import check_file

@@ -13,23 +13,22 @@ The guards, because the tree comes from a rule file:
    slots) and ``t<n>`` (temporaries); the only literals are ``None``, ``True`` and ``False``. Attribute names are
    field names of the member contract, taken from the contract, not from the rule text.
 2. The text is parsed with ``ast`` and every node is checked against a whitelist of node types,
-   names and attributes before it is compiled (``UnsafeCode`` otherwise).
+   names and attributes before it is compiled (``evaluators.whitelist``; ``UnsafeCode`` otherwise).
 3. It runs with no builtins. ``tests/test_codegen.py`` feeds injection attempts through rule files.
 """
 
 from __future__ import annotations
 
 import ast
-import re
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 from bsu_rules import bounds
 from bsu_rules.bounds import AtLeast
 from bsu_rules.catalogue import FUNCTIONS
 from bsu_rules.evaluators.compile import Env, Value, compile_node, is_constant, member_of, neg, table_values
-from bsu_rules.members import Group, contract
+from bsu_rules.evaluators.whitelist import FIELDS, NotGenerated, UnsafeCode, check
 from bsu_rules.ruleset.expressions import (
     Binary,
     BoolOp,
@@ -50,21 +49,7 @@ Core = Callable[[Any], tuple[list[Value], list[Any]]]
 
 _MEMBERSHIP = {"in": "in", "not in": "not in"}
 _INFIX = {"+": "+", "-": "-", "*": "*", "<": "<", "<=": "<=", ">": ">", ">=": ">=", "==": "==", "!=": "!="}
-_INFIX_NODES = (ast.Add, ast.Sub, ast.Mult, ast.Lt, ast.LtE, ast.Gt, ast.GtE, ast.Eq, ast.NotEq)
-_SAFE_NODES = (ast.Module, ast.FunctionDef, ast.arguments, ast.arg, ast.Assign, ast.If, ast.Return, ast.Name,
-               ast.Load, ast.Store, ast.Attribute, ast.Call, ast.Compare, ast.Is, ast.IsNot, ast.In, ast.NotIn,
-               ast.BinOp, ast.UnaryOp, ast.Not, ast.BoolOp, ast.Or, ast.And, ast.IfExp, ast.Tuple, ast.List,
-               ast.Subscript, ast.Constant, *_INFIX_NODES)
-_SAFE_NAME = re.compile(r"(m|f|core|[stK][0-9]+)\Z")
 _COMPILING = threading.Lock()  # CPython 3.11 converts ASTs with a counter threads share: one at a time
-
-
-class NotGenerated(ValueError):
-    """The plan keeps its closures: what the generator would write is refused or too large."""
-
-
-class UnsafeCode(NotGenerated):
-    """Generated text that failed the whitelist: it is never compiled."""
 
 
 class TooDeep(NotGenerated):
@@ -75,17 +60,6 @@ MAX_NESTING = 80
 """Blocks the generated code may nest (CPython refuses 100 levels of indentation)."""
 MAX_LINES = 20_000
 """Lines a generated function may have (the bundled plans have under 200)."""
-
-
-def _fields(fields: dict[str, Any] | None = None) -> Iterator[str]:
-    for name, spec in (fields if fields is not None else contract()).items():
-        yield name
-        if isinstance(spec, Group):
-            yield from _fields(spec.fields)
-
-
-FIELDS = frozenset(_fields())
-"""Every attribute the generated code may read: the member contract's field names."""
 
 
 class _Writer:
@@ -169,9 +143,9 @@ class _Writer:
         if kind == "member":
             if any(part not in FIELDS for part in rest):
                 raise UnsafeCode(f"{node.dotted} is not a field of the member contract")
-            held = self.assign(f"m.{self.field(rest[0])}")
+            held = self.assign(f"m.{rest[0]}")  # a contract field: checked just above
             for part in rest[1:]:
-                held = self.assign(f"None if {held} is None else {held}.{self.field(part)}")
+                held = self.assign(f"None if {held} is None else {held}.{part}")
             return held
         if kind == "fact":
             slot = self.env.slots.get(rest[0])
@@ -183,11 +157,6 @@ class _Writer:
         if kind in self.env.dates:
             return self.const(self.env.dates[kind])
         return self.const(self.env.tables[rest[0]])
-
-    @staticmethod
-    def field(name: str) -> str:
-        """A contract field name (the contract's own string, never the rule text's)."""
-        return next(f for f in FIELDS if f == name)
 
     def may_be_none(self, held: str) -> bool:
         """Whether a value may be unknown: any but a known constant's."""
@@ -399,27 +368,3 @@ def _compiled(w: _Writer, params: str) -> Any:
     function = namespace["core"]
     function.source = text  # for review: what was compiled
     return function
-
-
-def check(tree: ast.Module, constants: dict[str, object]) -> None:
-    """Refuse generated text holding anything but the whitelisted node types, names and attributes."""
-    if len(tree.body) != 1 or not isinstance(tree.body[0], ast.FunctionDef) or tree.body[0].name != "core" \
-            or [a.arg for a in tree.body[0].args.args] not in (["m"], ["m", "f"]) or tree.body[0].decorator_list:
-        raise UnsafeCode("the generated module must be the one function core(m) or core(m, f)")
-    nodes = list(ast.walk(tree))
-    for node in nodes:
-        if not isinstance(node, _SAFE_NODES):
-            raise UnsafeCode(f"generated code holds a {type(node).__name__} node")
-    for node in nodes:
-        if isinstance(node, ast.Name) and (not _SAFE_NAME.match(node.id)
-                                           or (node.id.startswith("K") and node.id not in constants)):
-            raise UnsafeCode(f"generated code names {node.id!r}")
-        if isinstance(node, ast.Attribute) and node.attr not in FIELDS:
-            raise UnsafeCode(f"generated code reads attribute {node.attr!r}")
-        if isinstance(node, ast.Constant) and not (node.value is None or node.value is True or node.value is False):
-            raise UnsafeCode(f"generated code holds the literal {node.value!r}")
-        if isinstance(node, ast.Call) and not (isinstance(node.func, ast.Name) and node.func.id.startswith("K")):
-            raise UnsafeCode("generated code calls something that is not a generated constant")
-        if isinstance(node, ast.Subscript) and not (isinstance(node.value, ast.Name)
-                                                    and node.value.id.startswith("K")):
-            raise UnsafeCode("generated code indexes something that is not a generated constant")

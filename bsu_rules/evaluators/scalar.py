@@ -30,9 +30,10 @@ from bsu_rules.decisions import (
     RuleSetRef,
     mask_nik,
 )
-from bsu_rules.evaluators.codegen import Core, NotGenerated, generate, generate_value
+from bsu_rules.evaluators.codegen import Core, generate, generate_value
 from bsu_rules.evaluators.compile import Env, Facts, Fn, Getter, Value, compile_node, member_getter
 from bsu_rules.evaluators.trace import ENGINE, PlanJson, Recorded, input_hash, jsonable
+from bsu_rules.evaluators.whitelist import NotGenerated
 from bsu_rules.explain.sentences import Renderer
 from bsu_rules.members import Member, Record, decision_date, parse_record
 from bsu_rules.ruleset.expressions import Call, Name, Node, Unhandled, unparse, walk

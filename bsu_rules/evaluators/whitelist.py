@@ -1,0 +1,68 @@
+"""The whitelist generated code must pass before it is compiled (``evaluators.codegen``, guard 2).
+
+The generator writes only what this module allows: one function ``core(m)`` or ``core(m, f)``;
+the node types below; the names ``m``, ``f``, ``core``, ``s<n>``, ``t<n>`` and the ``K<n>`` it
+bound; attributes that are member contract fields; calls and indexing only of ``K`` names; and
+no literal but ``None``, ``True`` and ``False``. Anything else is ``UnsafeCode``, never compiled.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from bsu_rules.members import Group, contract
+
+__all__ = ["FIELDS", "NotGenerated", "UnsafeCode", "check"]
+
+_INFIX_NODES = (ast.Add, ast.Sub, ast.Mult, ast.Lt, ast.LtE, ast.Gt, ast.GtE, ast.Eq, ast.NotEq)
+_SAFE_NODES = (ast.Module, ast.FunctionDef, ast.arguments, ast.arg, ast.Assign, ast.If, ast.Return, ast.Name,
+               ast.Load, ast.Store, ast.Attribute, ast.Call, ast.Compare, ast.Is, ast.IsNot, ast.In, ast.NotIn,
+               ast.BinOp, ast.UnaryOp, ast.Not, ast.BoolOp, ast.Or, ast.And, ast.IfExp, ast.Tuple, ast.List,
+               ast.Subscript, ast.Constant, *_INFIX_NODES)
+_SAFE_NAME = re.compile(r"(m|f|core|[stK][0-9]+)\Z")
+
+
+class NotGenerated(ValueError):
+    """The plan keeps its closures: what the generator would write is refused or too large."""
+
+
+class UnsafeCode(NotGenerated):
+    """Generated text that failed the whitelist: it is never compiled."""
+
+
+def _fields(fields: dict[str, Any] | None = None) -> Iterator[str]:
+    for name, spec in (fields if fields is not None else contract()).items():
+        yield name
+        if isinstance(spec, Group):
+            yield from _fields(spec.fields)
+
+
+FIELDS = frozenset(_fields())
+"""Every attribute the generated code may read: the member contract's field names."""
+
+
+def check(tree: ast.Module, constants: dict[str, object]) -> None:
+    """Refuse generated text holding anything but the whitelisted node types, names and attributes."""
+    if len(tree.body) != 1 or not isinstance(tree.body[0], ast.FunctionDef) or tree.body[0].name != "core" \
+            or [a.arg for a in tree.body[0].args.args] not in (["m"], ["m", "f"]) or tree.body[0].decorator_list:
+        raise UnsafeCode("the generated module must be the one function core(m) or core(m, f)")
+    nodes = list(ast.walk(tree))
+    for node in nodes:
+        if not isinstance(node, _SAFE_NODES):
+            raise UnsafeCode(f"generated code holds a {type(node).__name__} node")
+    for node in nodes:
+        if isinstance(node, ast.Name) and (not _SAFE_NAME.match(node.id)
+                                           or (node.id.startswith("K") and node.id not in constants)):
+            raise UnsafeCode(f"generated code names {node.id!r}")
+        if isinstance(node, ast.Attribute) and node.attr not in FIELDS:
+            raise UnsafeCode(f"generated code reads attribute {node.attr!r}")
+        if isinstance(node, ast.Constant) and not (node.value is None or node.value is True or node.value is False):
+            raise UnsafeCode(f"generated code holds the literal {node.value!r}")
+        if isinstance(node, ast.Call) and not (isinstance(node.func, ast.Name) and node.func.id.startswith("K")):
+            raise UnsafeCode("generated code calls something that is not a generated constant")
+        if isinstance(node, ast.Subscript) and not (isinstance(node.value, ast.Name)
+                                                    and node.value.id.startswith("K")):
+            raise UnsafeCode("generated code indexes something that is not a generated constant")
