@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import operator
 import re
 import types
 import typing
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum, StrEnum
-from functools import cache
+from functools import cache, lru_cache
 from typing import Annotated, Any, NamedTuple
 
 import msgspec
@@ -315,13 +316,21 @@ def decision_date(on: object) -> date | None:
     """A decision date given as a date or ``YYYY-MM-DD`` text; InputError for anything else."""
     if on is None or (isinstance(on, date) and not isinstance(on, datetime)):
         return on
-    if isinstance(on, str) and _DAY.fullmatch(on):
-        try:
-            return date.fromisoformat(on)
-        except ValueError:
-            pass
+    day = _iso_day(on) if isinstance(on, str) else None
+    if day is not None:
+        return day
     shown = repr(on)[:40] if isinstance(on, str) else type(on).__name__
     raise InputError([("on", f"{shown} is not a date (YYYY-MM-DD)")])
+
+
+@lru_cache(maxsize=256)  # a caller asks about few dates, again and again
+def _iso_day(text: str) -> date | None:
+    if _DAY.fullmatch(text):
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            pass
+    return None
 
 
 # --- the fast path: the contract mirrored as msgspec structs ---------------------------------------
@@ -350,7 +359,7 @@ def _mirror(model: type[BaseModel]) -> _Mirror:
             kind = _leaf(spec)
         fields.append((name, kind, msgspec.NODEFAULT) if spec.required else (name, kind | None, None))
     struct = msgspec.defstruct(f"{model.__name__}Mirror", fields, forbid_unknown_fields=True, omit_defaults=True,
-                               kw_only=True)
+                               kw_only=True, gc=False)  # never in a cycle: it holds only data
     return _Mirror(model, struct, tuple(f[0] for f in fields), tuple(groups), set(model.model_fields))
 
 
@@ -428,9 +437,16 @@ def _fast(record: Any) -> Parsed | None:
 
 
 def _hashed(struct: Any, encoded: bytes) -> Parsed | None:
-    if any(len({r.period for r in rows}) < len(rows) for name in PERIODIC if (rows := getattr(struct, name))):
-        return None  # an exact repeat counts once, another is an error: the model's validator says which
-    return Parsed(struct, hashlib.sha256(encoded).hexdigest())
+    for get in _HISTORIES:
+        rows = get(struct)
+        if rows and len(set(map(_PERIOD, rows))) < len(rows):
+            return None  # an exact repeat counts once, another is an error: the model's validator says which
+    return Parsed(struct, _sha256(encoded).hexdigest())
+
+
+_HISTORIES = [operator.attrgetter(name) for name in PERIODIC]
+_PERIOD = operator.attrgetter("period")
+_sha256 = hashlib.sha256
 
 
 _DECODE = msgspec.json.Decoder(MemberMirror).decode

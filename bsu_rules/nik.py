@@ -6,7 +6,6 @@ day) serial(4, from 0001).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from datetime import date
 from enum import StrEnum
@@ -58,7 +57,7 @@ PROVINCES: Mapping[str, str] = MappingProxyType(
 )
 """Kemendagri province codes (38 provinces). Not BPS codes, which differ for Papua."""
 
-_DIGITS16 = re.compile(r"[0-9]{16}")
+_PROVINCE_CODES = frozenset(PROVINCES)
 
 
 class NikIssue(StrEnum):
@@ -76,9 +75,9 @@ class NikIssue(StrEnum):
 def nik_issue(nik: str, birth_date: date | None = None) -> NikIssue | None:
     """First structural problem of ``nik`` (checked against ``birth_date`` if given); None if
     valid."""
-    if not _DIGITS16.fullmatch(nik):
+    if len(nik) != 16 or not nik.isascii() or not nik.isdigit():  # ASCII digits 0-9 only
         return NikIssue.NOT_16_DIGITS
-    if nik[0:2] not in PROVINCES:
+    if nik[0:2] not in _PROVINCE_CODES:
         return NikIssue.PROVINCE
     if nik[2:4] == "00":
         return NikIssue.REGENCY

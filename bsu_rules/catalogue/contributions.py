@@ -33,7 +33,10 @@ def contribution_billed(contributions: Sequence[Contribution] | None, month: str
     """Whether a contribution was billed for ``month`` (any row has that period)."""
     if contributions is None or month is None:
         return None
-    return any(row.period == month for row in contributions)
+    for row in contributions:
+        if row.period == month:
+            return True
+    return False
 
 
 def arrears_streak(

@@ -49,6 +49,7 @@ __all__ = ["ENGINE", "CompiledRule", "Plan", "Slot", "evaluate", "input_hash", "
 
 _FAIL, _UNKNOWN = RuleResult.FAIL, RuleResult.UNKNOWN
 _PRIORITIZED, _FLAGGED = RuleResult.PRIORITIZED, RuleResult.FLAGGED
+_ELIGIBLE, _INELIGIBLE, _UNDETERMINED = Outcome.ELIGIBLE, Outcome.INELIGIBLE, Outcome.UNDETERMINED
 _PRIVATE = {"member.nik": mask_nik, "member.bank_account.number": mask_nik}
 
 
@@ -80,7 +81,7 @@ class CompiledRule:
     condition: Fn
     on_true: RuleResult
     on_false: RuleResult
-    static: dict[str, str | None]  # the outcome fields known before any member: id, kind, source, basis
+    static: dict[str, Any]  # the outcome's fields in declared order: id, kind, source and basis filled in
     fixed: dict[str, JsonValue]  # trace values that are the same for every member (parameters, dates)
     trace: list[tuple[str, Fn]]  # trace values read from the member and its slots, in reading order
     columns: list[tuple[str, JsonValue, Fn | None]]  # every trace value in decision order (sorted by
@@ -119,6 +120,7 @@ class Plan:
         self.effects = [(r.on_true, r.on_false) for r in self.rules]
         self.deciding = [i for i, r in enumerate(self.rules) if r.deciding]
         self.flagging = [i for i, r in enumerate(self.rules) if _FLAGGED in (r.on_true, r.on_false)]
+        self.prioritizing = any(_PRIORITIZED in (r.on_true, r.on_false) for r in self.rules)
         self.out_of_force = [c.rule for c in ruleset.rules if not c.rule.in_force.contains(on)]
         self.channel = compile_node(ruleset.channel, self.env) if ruleset.channel else None
         self.core: Core | None = None
@@ -172,8 +174,9 @@ class Plan:
             checked=checked, id=checked.rule.id, kind=kind, deciding=kind in DECIDING,
             columns=sorted([(label, value, None) for label, value in fixed.items()]
                            + [(label, None, get) for label, get in trace], key=lambda c: c[0]),
-            static={"id": checked.rule.id, "kind": kind.value, "source": checked.rule.source,
-                    "basis": checked.rule.basis.value},
+            static={"basis": checked.rule.basis.value, "explain": None, "hint": None, "id": checked.rule.id,
+                    "kind": kind.value, "missing": None, "outcome": None, "source": checked.rule.source,
+                    "values": None},
             condition=compile_node(checked.tree, self.env),
             on_true=EFFECT[kind][0], on_false=EFFECT[kind][1], fixed=fixed, trace=trace,
             missing=[(p, member_getter(tuple(p.split(".")[1:]))) for p in self.ruleset.member_reads(checked.tree)],
@@ -223,26 +226,32 @@ class Plan:
             results = [on_true if holds else on_false if holds is not None else _UNKNOWN
                        for (on_true, on_false), holds in zip(self.effects, held, strict=True)]
         failed = _FAIL in results
-        unknown = any(results[i] is _UNKNOWN for i in self.deciding)
-        priority = results.count(_PRIORITIZED)
-        flags = [self.rules[i].id for i in self.flagging if results[i] is _FLAGGED]
-        recorded = Recorded(self, member, f, results, input_sha256, hints)
-        missing_all: list[str] = []
-        if unknown and not failed:
-            for i, r in enumerate(self.rules):
-                if results[i] is _UNKNOWN and r.deciding:
-                    missing_all += [m for m in recorded.missing(i) if m not in missing_all]
-        outcome = Outcome.INELIGIBLE if failed else Outcome.UNDETERMINED if unknown else Outcome.ELIGIBLE
-        eligible = outcome is Outcome.ELIGIBLE
-        channel = self.channel(member, f) if eligible and self.channel else None
-        if eligible and self.channel and channel is None:  # paid, but the data to choose how is missing
-            missing_all = [p for p, get in self.channel_reads if get(member) is None]
-        return recorded.decision({
+        unknown = not failed and _UNKNOWN in results and any(results[i] is _UNKNOWN for i in self.deciding)
+        outcome = _INELIGIBLE if failed else _UNDETERMINED if unknown else _ELIGIBLE
+        return Recorded(self, member, f, results, input_sha256, hints).decision({
             "outcome": outcome, "ruleset": self.ref, "engine": ENGINE, "on": self.on, "as_of": self.as_of,
-            "benefit": self.benefit if eligible else None, "channel": channel, "priority": priority,
-            "flags": flags, "missing": missing_all, "parameters": self.parameters,
+            "benefit": self.benefit if outcome is _ELIGIBLE else None,
+            "priority": results.count(_PRIORITIZED) if self.prioritizing else 0,
+            "flags": [self.rules[i].id for i in self.flagging if results[i] is _FLAGGED] if self.flagging else [],
+            "parameters": self.parameters,
         })
 
+    def channel_of(self, member: Record, f: Facts) -> str | None:
+        """How an eligible member is paid (None: the data to choose is missing, or no rule says)."""
+        return None if self.channel is None else self.channel(member, f)  # type: ignore[return-value]
+
+    def missing_of(self, recorded: Recorded, outcome: Outcome, channel: str | None) -> list[str]:
+        """What an undetermined decision lacks (each deciding unknown criterion's missing inputs), or
+        what an eligible one lacks to choose how it is paid."""
+        if outcome is _UNDETERMINED:
+            missing: list[str] = []
+            for i in self.deciding:
+                if recorded.results[i] is _UNKNOWN:
+                    missing += [m for m in recorded.missing(i) if m not in missing]
+            return missing
+        if outcome is _ELIGIBLE and self.channel is not None and channel is None:
+            return [p for p, get in self.channel_reads if get(recorded.member) is None]
+        return []
 
 def evaluate(ruleset: RuleSet, record: Member | dict[str, Any], on: date | str | None = None,
              hints: bool = False) -> Decision:

@@ -183,8 +183,8 @@ _QUIET_HOLES = {r: (_NULL, _NULL, _EMPTY, _OUTCOME[r]) for r in _QUIET}
 class Recorded:
     """One decision as the engine made it: the member, its fact slots and each criterion's result."""
 
-    __slots__ = ("_explained", "_hints", "_missing", "_raw", "_row", "facts", "member", "plan", "results", "sha256",
-                 "top", "with_hints")
+    __slots__ = ("_channel", "_explained", "_hints", "_missing", "_raw", "_row", "facts", "member", "plan", "results",
+                 "sha256", "top", "with_hints")
 
     def __init__(self, plan: Plan, member: Record, facts: Facts, results: list[RuleResult],
                  input_sha256: str | None, hints: bool) -> None:
@@ -196,6 +196,7 @@ class Recorded:
         self._missing: dict[int, list[str]] | None = None  # built when an unknown criterion is first explained
         self._explained: dict[int, Text | None] | None = None
         self._hints: list[Hint | None] | None = None
+        self._channel: list[Any] | None = None  # the channel, then the decision's missing inputs
 
     def decision(self, top: dict[str, Any]) -> Decision:
         self.top = top
@@ -269,16 +270,14 @@ class Recorded:
         row = self.row()
         for i, (r, mapping) in enumerate(zip(self.plan.rules, self.plan.json_parts.columns.values, strict=True)):
             result = self.results[i]
-            values = mapping(row)
-            static = r.static
+            fields = r.static.copy()  # the outcome's fields in declared order, those of the rule filled in
+            fields["outcome"] = result
+            values = fields["values"] = mapping(row)
             if result in _QUIET:
-                explain, missing = None, []
+                fields["missing"] = []
             else:
-                missing = self.missing(i, values)
-                explain = self.explain(i, values)
-            fields = {"basis": static["basis"], "explain": explain, "hint": None, "id": static["id"],
-                      "kind": static["kind"], "missing": missing, "outcome": result, "source": static["source"],
-                      "values": values}  # in declared order
+                fields["missing"] = self.missing(i, values)
+                fields["explain"] = self.explain(i, values)
             if result is _FAIL and hinted:
                 del fields["hint"]
                 out.append(RuleOutcome.recorded(fields, _HintOf(self, i)))
@@ -299,9 +298,21 @@ class Recorded:
             self._hints = [o.hint for o in found]
         return self._hints
 
+    def paid(self) -> list[Any]:
+        """The decision's channel and its missing inputs (found together, once)."""
+        if self._channel is None:
+            outcome = self.top["outcome"]
+            channel = self.plan.channel_of(self.member, self.facts) if outcome is Outcome.ELIGIBLE else None
+            self._channel = [channel, self.plan.missing_of(self, outcome, channel)]
+        return self._channel
+
     def field(self, name: str) -> Any:
         if name == "member":
             return trusted(MemberRef, {"nik": mask_nik(_NIK(self.member)), "input_sha256": self.input_sha256()})
+        if name == "channel":
+            return self.paid()[0]
+        if name == "missing":
+            return self.paid()[1]
         return self.outcomes() + self.plan.skipped
 
     def to_json(self) -> str | None:
@@ -313,9 +324,10 @@ class Recorded:
         dumps = orjson.dumps
         hints = self.hints() if self.with_hints and self.failed else None
         try:
-            holes = [_NULL if top["benefit"] is None else parts.benefit, dumps(top["channel"]), dumps(top["engine"]),
+            channel, missing = self.paid()
+            holes = [_NULL if top["benefit"] is None else parts.benefit, dumps(channel), dumps(top["engine"]),
                      dumps(top["flags"]), dumps(self.input_sha256()), dumps(mask_nik(_NIK(self.member))),
-                     dumps(top["missing"]), _OUTCOME[top["outcome"]], b"%d" % top["priority"]]
+                     dumps(missing), _OUTCOME[top["outcome"]], b"%d" % top["priority"]]
             for i, result in enumerate(self.results):
                 if result in _QUIET:
                     holes += _QUIET_HOLES[result]
