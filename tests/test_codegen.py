@@ -62,6 +62,23 @@ def test_the_generated_function_means_what_the_closures_mean(edition: str, data:
                 member, facts)
 
 
+@pytest.mark.parametrize("edition", sorted(EDITIONS))
+@settings(max_examples=40, deadline=None)
+@given(data=st.data())
+def test_the_generated_trace_row_reads_what_the_closures_read(edition: str, data: st.DataObject) -> None:
+    cutoff, as_of, days = EDITIONS[edition]
+    ruleset = bsu_rules.load_ruleset(edition)
+    member = parse_member(data.draw(members(cutoff, as_of)))
+    for day in {ruleset.default_on, *days}:
+        plan = ruleset.plan(day)
+        columns = plan.json_parts.columns
+        assert hasattr(columns.read, "source"), "the closures were kept"
+        facts = plan.fact_values(member)
+        row = columns.read(member, facts)
+        assert row == [get(member, facts) for get in columns.getters]
+        assert member.nik not in row  # shown masked
+
+
 def test_the_text_holds_nothing_from_the_rule_file() -> None:
     ruleset = bsu_rules.load_ruleset("bsu-2022")
     source: str = ruleset.plan().core.source  # type: ignore[union-attr]

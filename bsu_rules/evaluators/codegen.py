@@ -354,6 +354,23 @@ def generate_value(env: Env, slots: int, node: Node) -> Callable[[Any, list[Valu
     return value
 
 
+def generate_values(env: Env, slots: int, nodes: list[tuple[Node, Callable[[Value], Value] | None]]
+                    ) -> Callable[[Any, list[Value]], list[Value]]:
+    """A function of a member and its ``slots`` computed fact slots giving the value of each node,
+    in a list; a node's function, when given, is applied to its value unless that is None."""
+    w = _Writer(env)
+    w.ready = slots
+    if slots:
+        w.emit(f"{''.join(f's{i}, ' for i in range(slots))}= f")
+    names = []
+    for node, then in nodes:
+        name = w.value(node)
+        names.append(name if then is None else w.assign(f"None if {name} is None else {w.const(then)}({name})"))
+    w.emit(f"return [{''.join(n + ', ' for n in names)}]")
+    values: Callable[[Any, list[Value]], list[Value]] = _compiled(w, "m, f")
+    return values
+
+
 def _compiled(w: _Writer, params: str) -> Any:
     text = f"def core({params}):\n" + "\n".join(w.lines) + "\n"
     with _COMPILING:

@@ -12,7 +12,7 @@ fast path are the same code.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
@@ -30,7 +30,7 @@ from bsu_rules.decisions import (
     RuleSetRef,
     mask_nik,
 )
-from bsu_rules.evaluators.codegen import Core, generate, generate_value
+from bsu_rules.evaluators.codegen import Core, generate, generate_value, generate_values
 from bsu_rules.evaluators.compile import Env, Facts, Fn, Getter, Value, compile_node, member_getter
 from bsu_rules.evaluators.trace import ENGINE, PlanJson, Recorded, input_hash, jsonable
 from bsu_rules.evaluators.whitelist import NotGenerated
@@ -50,15 +50,20 @@ __all__ = ["ENGINE", "CompiledRule", "Plan", "Slot", "evaluate", "input_hash", "
 _FAIL, _UNKNOWN = RuleResult.FAIL, RuleResult.UNKNOWN
 _PRIORITIZED, _FLAGGED = RuleResult.PRIORITIZED, RuleResult.FLAGGED
 _ELIGIBLE, _INELIGIBLE, _UNDETERMINED = Outcome.ELIGIBLE, Outcome.INELIGIBLE, Outcome.UNDETERMINED
-_PRIVATE = {"member.nik": mask_nik, "member.bank_account.number": mask_nik}
+PRIVATE = frozenset({"member.nik", "member.bank_account.number"})
+"""Trace labels whose values are shown masked."""
+
+
+def _masked(value: Value) -> str:
+    """An identifier as a trace shows it: a decision never carries a full NIK."""
+    return mask_nik(str(value))
 
 
 def _private(label: str, get: Fn) -> Fn:
-    """Identifiers read by a rule are traced masked: a decision never carries a full NIK."""
-    mask = _PRIVATE.get(label)
-    if mask is None:
+    """Identifiers read by a rule are traced masked (``_masked``)."""
+    if label not in PRIVATE:
         return get
-    return lambda m, f: None if (v := get(m, f)) is None else mask(str(v))
+    return lambda m, f: None if (v := get(m, f)) is None else _masked(v)
 
 
 @dataclass(frozen=True)
@@ -113,6 +118,7 @@ class Plan:
         for name in ruleset.facts:  # facts only explanations read are computed when one is rendered
             if name not in needed:
                 self.env.lazy[name] = compile_node(ruleset.facts[name], self.env)
+        self.traced: dict[str, Node] = {}  # the node behind each traced label
         hoisted: dict[str, int] = {}  # one slot for each distinct call, however often it is written
         for checked in in_force:
             self._hoist(checked.tree, hoisted)
@@ -162,6 +168,7 @@ class Plan:
         fixed: dict[str, JsonValue] = {}
         trace: list[tuple[str, Fn]] = []
         for label in checked.reads:
+            self.traced.setdefault(label, nodes[label])
             get = compile_node(nodes[label], self.env)
             if label.startswith(("param.", "as_of", "decision_date")):
                 fixed[label] = jsonable(get(None, []))
@@ -204,6 +211,17 @@ class Plan:
     def getter(self, name: str) -> Fn:
         """A closure giving the value a dotted name (``fact.wage``, ``member.wages``) stands for."""
         return compile_node(Name(0, 0, tuple(name.split("."))), self.env)
+
+    def reader(self, labels: list[str], getters: list[Fn]) -> Callable[[Record, Facts], list[Value]]:
+        """A function of a member and its slots giving the value of each traced label (``getters``:
+        their closures), as the trace shows it (identifiers masked): generated where it can be."""
+        if self.core is not None:
+            try:
+                return generate_values(self.env, len(self.slots), [(self.traced[label], _masked if label in PRIVATE
+                                                                    else None) for label in labels])
+            except (Unhandled, NotGenerated, RecursionError):  # the closures read it
+                pass
+        return lambda m, f: [get(m, f) for get in getters]
 
     def fact_values(self, member: Record) -> Facts:
         values: Facts = []

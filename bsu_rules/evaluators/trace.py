@@ -121,6 +121,7 @@ class Columns:
                 if label not in index:
                     index[label] = len(self.getters)
                     self.getters.append(get)
+        self.read = plan.reader(list(index), self.getters)  # a member's raw row
         fixed = {label: value for r in plan.rules for label, value in r.fixed.items()}
         for label in fixed:
             index[label] = len(index)
@@ -219,8 +220,7 @@ class Recorded:
     def raw(self) -> Row:
         """The value of every label read from the member and its slots, each read once."""
         if self._raw is None:
-            m, f = self.member, self.facts
-            self._raw = [get(m, f) for get in self.plan.json_parts.columns.getters]
+            self._raw = self.plan.json_parts.columns.read(self.member, self.facts)
         return self._raw
 
     def row(self) -> Row:
