@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 from enum import StrEnum
+from functools import lru_cache
 from types import MappingProxyType
 
 __all__ = ["PROVINCES", "NikIssue", "describe_nik_issue", "nik_issue", "nik_valid"]
@@ -81,6 +82,8 @@ def nik_issue(nik: str, birth_date: date | None = None) -> NikIssue | None:
         return NikIssue.PROVINCE
     if nik[2:4] == "00":
         return NikIssue.REGENCY
+    if birth_date is not None and nik[6:12] in _birth_codes(birth_date):  # a real day and month, and a match
+        return NikIssue.SERIAL if nik[12:16] == "0000" else None
     day, month, year = int(nik[6:8]), int(nik[8:10]), int(nik[10:12])
     if not (1 <= day <= 31 or 41 <= day <= 71):
         return NikIssue.DAY
@@ -97,6 +100,13 @@ def nik_issue(nik: str, birth_date: date | None = None) -> NikIssue | None:
         ):
             return NikIssue.BIRTH_DATE_MISMATCH
     return None
+
+
+@lru_cache(maxsize=65536)  # members share birth dates
+def _birth_codes(birth_date: date) -> tuple[str, str]:
+    """The DDMMYY a NIK holds for a man and for a woman born on ``birth_date``."""
+    month_year = f"{birth_date.month:02d}{birth_date.year % 100:02d}"
+    return f"{birth_date.day:02d}{month_year}", f"{birth_date.day + 40:02d}{month_year}"
 
 
 def nik_valid(nik: str | None, birth_date: date | None = None) -> bool | None:

@@ -181,3 +181,30 @@ def test_describe_every_issue_in_both_languages(issue: NikIssue) -> None:
 def test_describe_rejects_unknown_language() -> None:
     with pytest.raises(ValueError):
         describe_nik_issue(NikIssue.PROVINCE, WOMAN, "fr")
+
+
+def _reference(nik: str, born: date | None) -> NikIssue | None:
+    """The check as the regulation's structure reads, field by field, with no shortcut."""
+    if len(nik) != 16 or not all("0" <= c <= "9" for c in nik):
+        return NikIssue.NOT_16_DIGITS
+    day, month, year = int(nik[6:8]), int(nik[8:10]), int(nik[10:12])
+    for issue, bad in [(NikIssue.PROVINCE, nik[:2] not in PROVINCES), (NikIssue.REGENCY, nik[2:4] == "00"),
+                       (NikIssue.DAY, not (1 <= day <= 31 or 41 <= day <= 71)), (NikIssue.MONTH, not 1 <= month <= 12),
+                       (NikIssue.SERIAL, nik[12:] == "0000"),
+                       (NikIssue.BIRTH_DATE_MISMATCH, born is not None and (day % 40, month, year)
+                        != (born.day, born.month, born.year % 100))]:
+        if bad:
+            return issue
+    return None
+
+
+@given(st.dates(date(1930, 1, 1), date(2029, 12, 31)), st.sampled_from(["32", "99"]), st.sampled_from(["15", "00"]),
+       st.integers(0, 75), st.integers(0, 13), st.sampled_from(["0000", "0001"]), st.booleans(), st.booleans())
+def test_the_check_agrees_with_the_field_by_field_reading(born: date, province: str, regency: str, day: int,
+                                                          month: int, serial: str, same: bool, woman: bool) -> None:
+    """Whatever the birth-date shortcut, the first issue is the one a field-by-field reading finds."""
+    if same:
+        day, month = born.day + 40 * woman, born.month
+    nik = f"{province}{regency}01{day:02d}{month:02d}{born.year % 100:02d}{serial}"
+    assert nik_issue(nik, born) is _reference(nik, born)
+    assert nik_issue(nik) is _reference(nik, None)

@@ -33,7 +33,7 @@ def contribution_billed(contributions: Sequence[Contribution] | None, month: str
     """Whether a contribution was billed for ``month`` (any row has that period)."""
     if contributions is None or month is None:
         return None
-    for row in contributions:
+    for row in contributions:  # noqa: SIM110  (a loop: no generator made per member)
         if row.period == month:
             return True
     return False
@@ -54,17 +54,23 @@ def arrears_streak(
     if contributions is None or month is None or as_of is None or due_day is None:
         return None
     current = arrears_start(month, as_of, due_day)
-    billed: set[str] = set()
-    paid: set[str] = set()
+    paid: dict[str, bool] = {}  # each billed period: whether it was paid in time
     for row in contributions:  # one pass; any row paid in time pays its period
-        billed.add(row.period)
-        if row.paid_on is not None and row.paid_on <= as_of:
-            paid.add(row.period)
+        day = row.paid_on
+        if day is not None and day <= as_of:
+            paid[row.period] = True
+        else:
+            paid.setdefault(row.period, False)
     streak = 0
-    while current in billed and current not in paid:
+    while paid.get(current) is False:
         streak += 1
-        current = month_text(month_index(current) - 1)
+        current = _month_before(current)
     return streak
+
+
+@lru_cache(maxsize=1024)
+def _month_before(month: str) -> str:
+    return month_text(month_index(month) - 1)
 
 
 @lru_cache(maxsize=256)  # a plan asks the same question of every member

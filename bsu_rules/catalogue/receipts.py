@@ -31,9 +31,10 @@ def received(
     if not receipts:
         return False
     wanted = {str(p) for p in programs}
-    if year is LEFT_OUT:
-        return any(str(r.program) in wanted for r in receipts)
-    return any(r.year == year and str(r.program) in wanted for r in receipts)
+    for r in receipts:  # noqa: SIM110  (a loop: no generator made per member)
+        if (year is LEFT_OUT or r.year == year) and str(r.program) in wanted:
+            return True
+    return False
 
 
 # --- columnar -----------------------------------------------------------------------------

@@ -246,13 +246,15 @@ class Plan:
         failed = _FAIL in results
         unknown = not failed and _UNKNOWN in results and any(results[i] is _UNKNOWN for i in self.deciding)
         outcome = _INELIGIBLE if failed else _UNDETERMINED if unknown else _ELIGIBLE
-        return Recorded(self, member, f, results, input_sha256, hints).decision({
+        recorded = Recorded(self, member, f, results, input_sha256, hints)
+        recorded.top = top = {
             "outcome": outcome, "ruleset": self.ref, "engine": ENGINE, "on": self.on, "as_of": self.as_of,
             "benefit": self.benefit if outcome is _ELIGIBLE else None,
             "priority": results.count(_PRIORITIZED) if self.prioritizing else 0,
             "flags": [self.rules[i].id for i in self.flagging if results[i] is _FLAGGED] if self.flagging else [],
             "parameters": self.parameters,
-        })
+        }
+        return Decision.recorded(top, recorded)
 
     def channel_of(self, member: Record, f: Facts) -> str | None:
         """How an eligible member is paid (None: the data to choose is missing, or no rule says)."""
@@ -271,6 +273,7 @@ class Plan:
             return [p for p, get in self.channel_reads if get(recorded.member) is None]
         return []
 
+
 def evaluate(ruleset: RuleSet, record: Member | dict[str, Any], on: date | str | None = None,
              hints: bool = False) -> Decision:
     """Decide one member record (a dict is validated first; InputError if malformed). ``on`` is a
@@ -280,5 +283,5 @@ def evaluate(ruleset: RuleSet, record: Member | dict[str, Any], on: date | str |
     if isinstance(record, Member):
         return plan.decide(record, hints=hints)
     view, sha256 = parse_record(record)
-    return plan.decide(view, input_sha256=sha256, hints=hints)
+    return plan.decide(view, sha256, None, hints)
 

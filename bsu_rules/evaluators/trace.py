@@ -24,7 +24,6 @@ from pydantic import BaseModel, JsonValue
 from bsu_rules._version import __version__
 from bsu_rules.bounds import AtLeast, rows_in
 from bsu_rules.decisions import (
-    Decision,
     Hint,
     MemberRef,
     Outcome,
@@ -32,7 +31,7 @@ from bsu_rules.decisions import (
     RuleResult,
     mask_nik,
     trusted,
-    trusted_outcome,
+    trusted_outcomes,
 )
 from bsu_rules.evaluators.compile import Facts, Fn, Value
 from bsu_rules.members import Member, Record, as_member
@@ -199,10 +198,6 @@ class Recorded:
         self._hints: list[Hint | None] | None = None
         self._channel: list[Any] | None = None  # the channel, then the decision's missing inputs
 
-    def decision(self, top: dict[str, Any]) -> Decision:
-        self.top = top
-        return Decision.recorded(top, self)
-
     @property
     def failed(self) -> bool:
         return _FAIL in self.results
@@ -265,11 +260,10 @@ class Recorded:
 
     def outcomes(self) -> list[RuleOutcome]:
         """Each in-force criterion's outcome object; a failed one finds its hint (if asked for) when it is read."""
-        out = []
-        hinted = self.with_hints
-        row = self.row()
+        each = []
+        results, row = self.results, self.row()
         for i, (r, mapping) in enumerate(zip(self.plan.rules, self.plan.json_parts.columns.values, strict=True)):
-            result = self.results[i]
+            result = results[i]
             fields = r.static.copy()  # the outcome's fields in declared order, those of the rule filled in
             fields["outcome"] = result
             values = fields["values"] = mapping(row)
@@ -278,11 +272,13 @@ class Recorded:
             else:
                 fields["missing"] = self.missing(i, values)
                 fields["explain"] = self.explain(i, values)
-            if result is _FAIL and hinted:
-                del fields["hint"]
-                out.append(RuleOutcome.recorded(fields, _HintOf(self, i)))
-            else:
-                out.append(trusted_outcome(fields))
+            each.append(fields)
+        out = trusted_outcomes(each)
+        if self.with_hints and self.failed:
+            for i, fields in enumerate(each):
+                if results[i] is _FAIL:
+                    del fields["hint"]
+                    out[i] = RuleOutcome.recorded(fields, _HintOf(self, i))
         return out
 
     def hints(self) -> list[Hint | None]:
