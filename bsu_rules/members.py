@@ -421,7 +421,7 @@ class Parsed(NamedTuple):
         return as_member(self.record)
 
 
-def _fast(record: Any) -> Parsed | None:
+def _fast(record: Any, hashed: bool = True) -> Parsed | None:
     """The record through the mirror, or None: the model must decide (and name what is wrong)."""
     if type(record) is not dict:
         return None
@@ -433,15 +433,15 @@ def _fast(record: Any) -> Parsed | None:
         encoded = _ENCODE(struct)
     except UnicodeEncodeError:
         raise InputError([("(record)", "text with a lone UTF-16 surrogate (not a character)")]) from None
-    return _hashed(struct, encoded)
+    return _hashed(struct, encoded if hashed else None)
 
 
-def _hashed(struct: Any, encoded: bytes) -> Parsed | None:
+def _hashed(struct: Any, encoded: bytes | None) -> Parsed | None:
     for get in _HISTORIES:
         rows = get(struct)
         if rows and len(set(map(_PERIOD, rows))) < len(rows):
             return None  # an exact repeat counts once, another is an error: the model's validator says which
-    return _tuple(Parsed, (struct, _sha256(encoded).hexdigest()))  # Parsed(...), without its Python-level __new__
+    return _tuple(Parsed, (struct, None if encoded is None else _sha256(encoded).hexdigest()))  # Parsed(...)
 
 
 _HISTORIES = [operator.attrgetter(name) for name in PERIODIC]
@@ -468,9 +468,17 @@ def parse_line(line: bytes) -> Parsed | None:
     return _hashed(struct, _ENCODE(struct))
 
 
-def parse_record(record: Any) -> Parsed:
-    """``parse_member``, with the sha256 of the record's canonical JSON when it comes free."""
-    return _fast(record) or Parsed(_validate(record), None)
+def parse_record(record: Any, *, hashed: bool = True) -> Parsed:
+    """``parse_member``, with the sha256 of the record's canonical JSON when it comes free (and
+    ``hashed``: otherwise whoever needs it computes it, ``record_hash``)."""
+    return _fast(record, hashed) or Parsed(_validate(record), None)
+
+
+def record_hash(record: Record) -> str:
+    """sha256 of a validated record as compact JSON (contract field order, nulls left out)."""
+    if isinstance(record, msgspec.Struct):
+        return _sha256(_ENCODE(record)).hexdigest()
+    return _sha256(record.model_dump_json(exclude_none=True).encode("utf-8")).hexdigest()
 
 
 def parse_member(record: Any, *, ignore_unknown: bool = False) -> Member:

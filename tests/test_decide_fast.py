@@ -143,12 +143,18 @@ def test_the_mirror_accepts_what_the_model_accepts(record: dict[str, Any]) -> No
     assert parsed.member == model
     assert parsed.member.model_dump_json() == model.model_dump_json()
     assert parsed.input_sha256 in (None, input_hash(model))  # None: the model's path, hashed later
+    unhashed = parse_record(record, hashed=False)
+    assert unhashed.input_sha256 is None and input_hash(unhashed.record) == input_hash(model)
 
 
 def test_the_fast_path_is_taken_and_hashes_like_the_model() -> None:
     for record in EXAMPLES:
         parsed = parse_record(record)
         assert parsed.input_sha256 == input_hash(Member.model_validate(record))
+        ruleset = bsu_rules.load_ruleset("bsu-2022")
+        decision = bsu_rules.evaluate(ruleset, record)  # hashed when read
+        assert decision.member.input_sha256 == parsed.input_sha256
+        assert decision.to_json() == ruleset.plan().decide(*parsed).to_json()
 
 
 @pytest.mark.parametrize("text", ["3204010101900001\n", "٣٢٠٤٠١٠١٠١٩٠٠٠٠١", "3204010101900001 "])

@@ -282,6 +282,6 @@ def evaluate(ruleset: RuleSet, record: Member | dict[str, Any], on: date | str |
     plan = ruleset.plan(decision_date(on))
     if isinstance(record, Member):
         return plan.decide(record, hints=hints)
-    view, sha256 = parse_record(record)
+    view, sha256 = parse_record(record, hashed=False)  # the input hash is computed when it is read
     return plan.decide(view, sha256, None, hints)
 

@@ -10,7 +10,6 @@ the JSON is the plan's template (``PlanJson``) with the member's parts written i
 
 from __future__ import annotations
 
-import hashlib
 import operator
 from collections.abc import Callable
 from datetime import date
@@ -34,7 +33,7 @@ from bsu_rules.decisions import (
     trusted_outcomes,
 )
 from bsu_rules.evaluators.compile import Facts, Fn, Value
-from bsu_rules.members import Member, Record, as_member
+from bsu_rules.members import Record, as_member, record_hash
 from bsu_rules.ruleset.schema import Text
 
 if TYPE_CHECKING:
@@ -66,9 +65,9 @@ def jsonable(value: Value | object) -> JsonValue:
     return str(value)
 
 
-def input_hash(member: Member) -> str:
+def input_hash(member: Record) -> str:
     """sha256 of the validated record as compact JSON (contract field order, nulls left out)."""
-    return hashlib.sha256(member.model_dump_json(exclude_none=True).encode("utf-8")).hexdigest()
+    return record_hash(member)
 
 
 Row = list[Any]
@@ -209,7 +208,7 @@ class Recorded:
 
     def input_sha256(self) -> str:
         if self.sha256 is None:
-            self.sha256 = input_hash(as_member(self.member))
+            self.sha256 = record_hash(self.member)
         return self.sha256
 
     def raw(self) -> Row:
