@@ -19,7 +19,7 @@ import bsu_rules
 from bsu_rules.decisions import RuleResult
 from bsu_rules.evaluators.codegen import generate
 from bsu_rules.evaluators.compile import compile_node
-from bsu_rules.evaluators.scalar import Plan
+from bsu_rules.evaluators.scalar import Plan, jsonable
 from bsu_rules.evaluators.whitelist import FIELDS, UnsafeCode, check
 from bsu_rules.members import parse_member
 from bsu_rules.ruleset.expressions import Unhandled
@@ -77,6 +77,8 @@ def test_the_generated_trace_row_reads_what_the_closures_read(edition: str, data
         row = columns.read(member, facts)
         assert row == [get(member, facts) for get in columns.getters]
         assert member.nik not in row  # shown masked
+        assert hasattr(columns.read_shown, "source")
+        assert columns.read_shown(member, facts) == [jsonable(v) for v in row]  # as the trace shows it
 
 
 def test_the_text_holds_nothing_from_the_rule_file() -> None:

@@ -354,8 +354,8 @@ def generate_value(env: Env, slots: int, node: Node) -> Callable[[Any, list[Valu
     return value
 
 
-def generate_values(env: Env, slots: int, nodes: list[tuple[Node, Callable[[Value], Value] | None]]
-                    ) -> Callable[[Any, list[Value]], list[Value]]:
+def generate_values(env: Env, slots: int, nodes: list[tuple[Node, Callable[[Any], Any] | None]]
+                    ) -> Callable[[Any, list[Value]], list[Any]]:
     """A function of a member and its ``slots`` computed fact slots giving the value of each node,
     in a list; a node's function, when given, is applied to its value unless that is None."""
     w = _Writer(env)
@@ -367,7 +367,7 @@ def generate_values(env: Env, slots: int, nodes: list[tuple[Node, Callable[[Valu
         name = w.value(node)
         names.append(name if then is None else w.assign(f"None if {name} is None else {w.const(then)}({name})"))
     w.emit(f"return [{''.join(n + ', ' for n in names)}]")
-    values: Callable[[Any, list[Value]], list[Value]] = _compiled(w, "m, f")
+    values: Callable[[Any, list[Value]], list[Any]] = _compiled(w, "m, f")
     return values
 
 

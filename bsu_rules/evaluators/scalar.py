@@ -32,7 +32,7 @@ from bsu_rules.decisions import (
 )
 from bsu_rules.evaluators.codegen import Core, generate, generate_value, generate_values
 from bsu_rules.evaluators.compile import Env, Facts, Fn, Getter, Value, compile_node, member_getter
-from bsu_rules.evaluators.trace import ENGINE, PlanJson, Recorded, input_hash, jsonable
+from bsu_rules.evaluators.trace import ENGINE, PlanJson, Recorded, input_hash, jsonable, show
 from bsu_rules.evaluators.whitelist import NotGenerated
 from bsu_rules.explain.sentences import Renderer
 from bsu_rules.members import Member, Record, decision_date, parse_record
@@ -57,6 +57,20 @@ PRIVATE = frozenset({"member.nik", "member.bank_account.number"})
 def _masked(value: Value) -> str:
     """An identifier as a trace shows it: a decision never carries a full NIK."""
     return mask_nik(str(value))
+
+
+def _iso(day: date) -> str:
+    return day.isoformat()
+
+
+def _shown_by(label: str, node: Node) -> Callable[[Any], Any] | None:
+    """What turns a traced value of ``node`` into JSON data, by the node's type (None: it already is)."""
+    if label in PRIVATE:
+        return _masked
+    kind = node.type.name if node.type is not None else None
+    if kind in ("str", "bool", "month"):
+        return None
+    return _iso if kind == "date" else jsonable
 
 
 def _private(label: str, get: Fn) -> Fn:
@@ -212,15 +226,21 @@ class Plan:
         """A closure giving the value a dotted name (``fact.wage``, ``member.wages``) stands for."""
         return compile_node(Name(0, 0, tuple(name.split("."))), self.env)
 
-    def reader(self, labels: list[str], getters: list[Fn]) -> Callable[[Record, Facts], list[Value]]:
+    def reader(self, labels: list[str], getters: list[Fn], shown: bool = False
+               ) -> Callable[[Record, Facts], list[Any]]:
         """A function of a member and its slots giving the value of each traced label (``getters``:
-        their closures), as the trace shows it (identifiers masked): generated where it can be."""
+        their closures), identifiers masked, and (``shown``) each as the trace shows it (JSON data):
+        generated where it can be."""
         if self.core is not None:
             try:
-                return generate_values(self.env, len(self.slots), [(self.traced[label], _masked if label in PRIVATE
-                                                                    else None) for label in labels])
+                nodes = [self.traced[label] for label in labels]
+                return generate_values(self.env, len(self.slots), [
+                    (node, _shown_by(label, node) if shown else _masked if label in PRIVATE else None)
+                    for label, node in zip(labels, nodes, strict=True)])
             except (Unhandled, NotGenerated, RecursionError):  # the closures read it
                 pass
+        if shown:
+            return lambda m, f: [show(get(m, f)) for get in getters]
         return lambda m, f: [get(m, f) for get in getters]
 
     def fact_values(self, member: Record) -> Facts:

@@ -65,6 +65,12 @@ def jsonable(value: Value | object) -> JsonValue:
     return str(value)
 
 
+def show(value: Any) -> JsonValue:
+    """``jsonable``, quicker for the plain values most of a trace holds."""
+    t = type(value)
+    return value if t in _PLAIN_TYPES else value.isoformat() if t is date else jsonable(value)
+
+
 def input_hash(member: Record) -> str:
     """sha256 of the validated record as compact JSON (contract field order, nulls left out)."""
     return record_hash(member)
@@ -120,6 +126,7 @@ class Columns:
                     index[label] = len(self.getters)
                     self.getters.append(get)
         self.read = plan.reader(list(index), self.getters)  # a member's raw row
+        self.read_shown = plan.reader(list(index), self.getters, shown=True)  # the same as the trace shows it
         fixed = {label: value for r in plan.rules for label, value in r.fixed.items()}
         for label in fixed:
             index[label] = len(index)
@@ -220,8 +227,9 @@ class Recorded:
     def row(self) -> Row:
         """Every traced value as the trace shows it (JSON data), the fixed ones last."""
         if self._row is None:
-            self._row = [v if (t := type(v)) in _PLAIN_TYPES else v.isoformat() if t is date else jsonable(v)
-                         for v in self.raw()] + self.plan.json_parts.columns.fixed
+            columns = self.plan.json_parts.columns
+            shown = columns.read_shown(self.member, self.facts) if self._raw is None else list(map(show, self._raw))
+            self._row = shown + columns.fixed
         return self._row
 
     def values(self, i: int) -> dict[str, JsonValue]:
