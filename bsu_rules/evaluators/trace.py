@@ -144,14 +144,14 @@ class PlanJson:
 
     def __init__(self, plan: Plan) -> None:
         self.columns = Columns(plan)
-        self.template: bytes | None
+        self.template: list[bytes] | None
         try:
             self.template, self.holes = self._template(plan)
             self.benefit = orjson.dumps(plan.benefit.model_dump(mode="json"))
         except orjson.JSONEncodeError:  # a value orjson cannot write (an integer past 64 bits): the model does
             self.template = None
 
-    def _template(self, plan: Plan) -> tuple[bytes, Pick]:
+    def _template(self, plan: Plan) -> tuple[list[bytes], Pick]:
         dumps, index = orjson.dumps, self.columns.index
         first_value = _TOP + 4 * len(plan.rules)  # the hole of the first traced value
         parts: list[bytes | int] = [b'{"as_of":' + dumps(plan.as_of.isoformat()) + b',"benefit":', 0,
@@ -174,8 +174,13 @@ class PlanJson:
         for j, skipped in enumerate(plan.skipped):
             parts.append((b"," if j or plan.rules else b"") + dumps(skipped.model_dump(mode="json")))
         parts.append(b'],"ruleset":' + dumps(plan.ref.model_dump(mode="json")) + b"}")
-        return (b"".join(p.replace(b"%", b"%%") if isinstance(p, bytes) else b"%s" for p in parts),
-                _pick([p for p in parts if isinstance(p, int)]))
+        frame: list[bytes] = [b""]  # the fixed text between holes, with a place for each hole
+        for p in parts:
+            if isinstance(p, bytes):
+                frame[-1] += p
+            else:
+                frame += [b"", b""]
+        return frame, _pick([p for p in parts if isinstance(p, int)])
 
 
 _NO_TOP: dict[str, Any] = {}  # a record's top fields before its decision is made
@@ -340,7 +345,9 @@ class Recorded:
                           _NULL if hint is None else dumps(hint.model_dump(mode="json")),
                           dumps(self.missing(i)), _OUTCOME[result])
             holes += [dumps(v) if type(v) in _NATIVE else dumps(jsonable(v)) for v in self.raw()]
-            return (parts.template % parts.holes(holes)).decode("utf-8")
+            text = parts.template.copy()
+            text[1::2] = parts.holes(holes)
+            return b"".join(text).decode("utf-8")
         except (orjson.JSONEncodeError, TypeError):
             return None
 
