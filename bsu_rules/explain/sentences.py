@@ -98,7 +98,7 @@ class _Sentence:
     def render(self, member: Any, facts: list[Any]) -> Text:
         values = [get(member, facts) for get in self.getters]
         memo = self.memo
-        if memo is None or any(type(v) not in _SCALARS for v in values):
+        if memo is None or not _SCALARS.issuperset(map(type, values)):
             return self._text(values, member)
         key = (*values, *map(type, values))
         text = memo.get(key)
