@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import orjson
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -79,6 +80,8 @@ def test_the_generated_trace_row_reads_what_the_closures_read(edition: str, data
         assert member.nik not in row  # shown masked
         assert hasattr(columns.read_shown, "source")
         assert columns.read_shown(member, facts) == [jsonable(v) for v in row]  # as the trace shows it
+        assert hasattr(columns.read_written, "source")
+        assert columns.read_written(member, facts) == [orjson.dumps(jsonable(v)) for v in row]  # as JSON text
 
 
 def test_the_text_holds_nothing_from_the_rule_file() -> None:

@@ -354,10 +354,11 @@ def generate_value(env: Env, slots: int, node: Node) -> Callable[[Any, list[Valu
     return value
 
 
-def generate_values(env: Env, slots: int, nodes: list[tuple[Node, Callable[[Any], Any] | None]]
-                    ) -> Callable[[Any, list[Value]], list[Any]]:
+def generate_values(env: Env, slots: int, nodes: list[tuple[Node, Callable[[Any], Any] | None]],
+                    none: object = None) -> Callable[[Any, list[Value]], list[Any]]:
     """A function of a member and its ``slots`` computed fact slots giving the value of each node,
-    in a list; a node's function, when given, is applied to its value unless that is None."""
+    in a list; a node's function, when given, is applied to its value unless that is None (given
+    as ``none`` then)."""
     w = _Writer(env)
     w.ready = slots
     if slots:
@@ -365,7 +366,9 @@ def generate_values(env: Env, slots: int, nodes: list[tuple[Node, Callable[[Any]
     names = []
     for node, then in nodes:
         name = w.value(node)
-        names.append(name if then is None else w.assign(f"None if {name} is None else {w.const(then)}({name})"))
+        if then is not None:
+            name = w.assign(f"{w.const(none)} if {name} is None else {w.const(then)}({name})")
+        names.append(name)
     w.emit(f"return [{''.join(n + ', ' for n in names)}]")
     values: Callable[[Any, list[Value]], list[Any]] = _compiled(w, "m, f")
     return values

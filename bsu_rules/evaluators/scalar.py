@@ -18,6 +18,7 @@ from datetime import date
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+import orjson
 from pydantic import JsonValue
 
 from bsu_rules.decisions import (
@@ -32,7 +33,7 @@ from bsu_rules.decisions import (
 )
 from bsu_rules.evaluators.codegen import Core, generate, generate_value, generate_values
 from bsu_rules.evaluators.compile import Env, Facts, Fn, Getter, Value, compile_node, member_getter
-from bsu_rules.evaluators.trace import ENGINE, PlanJson, Recorded, input_hash, jsonable, show
+from bsu_rules.evaluators.trace import ENGINE, PlanJson, Recorded, input_hash, jsonable, show, written
 from bsu_rules.evaluators.whitelist import NotGenerated
 from bsu_rules.explain.sentences import Renderer
 from bsu_rules.members import Member, Record, decision_date, parse_record
@@ -71,6 +72,18 @@ def _shown_by(label: str, node: Node) -> Callable[[Any], Any] | None:
     if kind in ("str", "bool", "month"):
         return None
     return _iso if kind == "date" else jsonable
+
+
+def _written_masked(value: Value) -> bytes:
+    return orjson.dumps(_masked(value))
+
+
+def _written_by(label: str, node: Node) -> Callable[[Any], bytes]:
+    """What writes a traced value of ``node`` (not None) as JSON text, by the node's type."""
+    if label in PRIVATE:
+        return _written_masked
+    kind = node.type.name if node.type is not None else None
+    return orjson.dumps if kind in ("str", "bool", "month", "date") else written
 
 
 def _private(label: str, get: Fn) -> Fn:
@@ -226,21 +239,22 @@ class Plan:
         """A closure giving the value a dotted name (``fact.wage``, ``member.wages``) stands for."""
         return compile_node(Name(0, 0, tuple(name.split("."))), self.env)
 
-    def reader(self, labels: list[str], getters: list[Fn], shown: bool = False
-               ) -> Callable[[Record, Facts], list[Any]]:
+    def reader(self, labels: list[str], getters: list[Fn], how: str = "raw") -> Callable[[Record, Facts], list[Any]]:
         """A function of a member and its slots giving the value of each traced label (``getters``:
-        their closures), identifiers masked, and (``shown``) each as the trace shows it (JSON data):
-        generated where it can be."""
+        their closures), identifiers masked: as read (``raw``), as the trace shows it (``shown``: JSON
+        data), or as its JSON text (``written``). Generated where it can be."""
         if self.core is not None:
             try:
                 nodes = [self.traced[label] for label in labels]
                 return generate_values(self.env, len(self.slots), [
-                    (node, _shown_by(label, node) if shown else _masked if label in PRIVATE else None)
-                    for label, node in zip(labels, nodes, strict=True)])
+                    (node, _shown_by(label, node) if how == "shown" else _written_by(label, node) if how == "written"
+                     else _masked if label in PRIVATE else None)
+                    for label, node in zip(labels, nodes, strict=True)], none=b"null" if how == "written" else None)
             except (Unhandled, NotGenerated, RecursionError):  # the closures read it
                 pass
-        if shown:
-            return lambda m, f: [show(get(m, f)) for get in getters]
+        convert = {"raw": None, "shown": show, "written": written}[how]
+        if convert is not None:
+            return lambda m, f: [convert(get(m, f)) for get in getters]
         return lambda m, f: [get(m, f) for get in getters]
 
     def fact_values(self, member: Record) -> Facts:

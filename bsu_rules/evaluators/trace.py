@@ -71,6 +71,11 @@ def show(value: Any) -> JsonValue:
     return value if t in _PLAIN_TYPES else value.isoformat() if t is date else jsonable(value)
 
 
+def written(value: Any) -> bytes:
+    """A traced value as JSON text (orjson writes the plain ones as ``jsonable`` would)."""
+    return orjson.dumps(value if type(value) in _NATIVE else jsonable(value))
+
+
 def input_hash(member: Record) -> str:
     """sha256 of the validated record as compact JSON (contract field order, nulls left out)."""
     return record_hash(member)
@@ -126,7 +131,8 @@ class Columns:
                     index[label] = len(self.getters)
                     self.getters.append(get)
         self.read = plan.reader(list(index), self.getters)  # a member's raw row
-        self.read_shown = plan.reader(list(index), self.getters, shown=True)  # the same as the trace shows it
+        self.read_shown = plan.reader(list(index), self.getters, "shown")  # the same as the trace shows it
+        self.read_written = plan.reader(list(index), self.getters, "written")  # the same as JSON text
         fixed = {label: value for r in plan.rules for label, value in r.fixed.items()}
         for label in fixed:
             index[label] = len(index)
@@ -185,7 +191,7 @@ class PlanJson:
 
 _NO_TOP: dict[str, Any] = {}  # a record's top fields before its decision is made
 _TOP = 9  # benefit, channel, engine, flags, input hash, nik, missing, outcome, priority
-_NULL, _EMPTY = b"null", b"[]"
+_NULL, _EMPTY, _ENGINE = b"null", b"[]", orjson.dumps(ENGINE)
 _NATIVE = frozenset({type(None), bool, int, str, date})  # orjson writes these as ``jsonable`` would
 _OUTCOME = {o: orjson.dumps(o.value) for o in (*Outcome, *RuleResult)}
 _QUIET_HOLES = {r: (_NULL, _NULL, _EMPTY, _OUTCOME[r]) for r in _QUIET}
@@ -333,9 +339,11 @@ class Recorded:
         hints = self.hints() if self.with_hints and self.failed else None
         try:
             channel, missing = self.paid()
-            holes = [_NULL if top["benefit"] is None else parts.benefit, dumps(channel), dumps(top["engine"]),
-                     dumps(top["flags"]), dumps(self.input_sha256()), dumps(mask_nik(_NIK(self.member))),
-                     dumps(missing), _OUTCOME[top["outcome"]], b"%d" % top["priority"]]
+            flags = top["flags"]
+            holes = [_NULL if top["benefit"] is None else parts.benefit, _NULL if channel is None else dumps(channel),
+                     _ENGINE, dumps(flags) if flags else _EMPTY, dumps(self.input_sha256()),
+                     dumps(mask_nik(_NIK(self.member))), dumps(missing) if missing else _EMPTY,
+                     _OUTCOME[top["outcome"]], b"%d" % top["priority"]]
             for i, result in enumerate(self.results):
                 if result in _QUIET:
                     holes += _QUIET_HOLES[result]
@@ -344,7 +352,7 @@ class Recorded:
                 holes += (_NULL if explain is None else dumps({"en": explain.en, "id": explain.id}),
                           _NULL if hint is None else dumps(hint.model_dump(mode="json")),
                           dumps(self.missing(i)), _OUTCOME[result])
-            holes += [dumps(v) if type(v) in _NATIVE else dumps(jsonable(v)) for v in self.raw()]
+            holes += parts.columns.read_written(self.member, self.facts)
             text = parts.template.copy()
             text[1::2] = parts.holes(holes)
             return b"".join(text).decode("utf-8")
