@@ -285,7 +285,7 @@ class Plan:
             "outcome": outcome, "ruleset": self.ref, "engine": ENGINE, "on": self.on, "as_of": self.as_of,
             "benefit": self.benefit if outcome is _ELIGIBLE else None,
             "priority": results.count(_PRIORITIZED) if self.prioritizing else 0,
-            "flags": [self.rules[i].id for i in self.flagging if results[i] is _FLAGGED] if self.flagging else [],
+            "flags": [self.rules[i].id for i in self.flagging if results[i] is _FLAGGED] if _FLAGGED in results else [],
             "parameters": self.parameters,
         }
         return Decision.recorded(top, recorded)
