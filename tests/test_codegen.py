@@ -85,13 +85,15 @@ def test_the_generated_trace_row_reads_what_the_closures_read(edition: str, data
 
 
 def test_the_text_holds_nothing_from_the_rule_file() -> None:
-    ruleset = bsu_rules.load_ruleset("bsu-2022")
-    source: str = ruleset.plan().core.source  # type: ignore[union-attr]
-    names = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", source))
-    allowed = {"def", "core", "m", "None", "True", "False", "if", "elif", "else", "is", "not", "and", "or", "in",
-               "return"} | FIELDS
-    assert {n for n in names if not re.fullmatch(r"[stK][0-9]+", n)} <= allowed
-    assert "'" not in source and '"' not in source and not re.search(r"(?<![A-Za-z0-9_])[0-9]", source)
+    plan = bsu_rules.load_ruleset("bsu-2022").plan()
+    columns = plan.json_parts.columns
+    for generated in (plan.core, columns.read, columns.read_shown, columns.read_written):
+        source: str = generated.source  # type: ignore[union-attr]
+        names = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", source))
+        allowed = {"def", "core", "m", "f", "None", "True", "False", "if", "elif", "else", "is", "not", "and", "or",
+                   "in", "return"} | FIELDS
+        assert {n for n in names if not re.fullmatch(r"[stK][0-9]+", n)} <= allowed
+        assert "'" not in source and '"' not in source and not re.search(r"(?<![A-Za-z0-9_])[0-9]", source)
 
 
 INJECTIONS = [
@@ -136,6 +138,10 @@ def test_code_in_a_rule_file_is_a_value_never_code(tmp_path: Path) -> None:
     assert not {"os", "exec", "import", "system", "compile"} & set(re.findall(r"[a-z_]+", source))
     example = parse_member(json.loads((ROOT / "examples" / "members.jsonl").read_text("utf-8").splitlines()[0]))
     assert plan.core(example) == closures(plan, example)
+    columns = plan.json_parts.columns
+    for reader in (columns.read, columns.read_shown, columns.read_written):
+        assert not [a for a in INJECTIONS if a in reader.source]  # type: ignore[attr-defined]
+    assert plan.decide(example).to_json() == plan.decide(example).model_dump_json()
     assert not Path("/tmp/pwned").exists()
 
 
