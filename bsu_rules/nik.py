@@ -102,7 +102,7 @@ def nik_issue(nik: str, birth_date: date | None = None) -> NikIssue | None:
     return None
 
 
-@lru_cache(maxsize=65536)  # members share birth dates
+@lru_cache(maxsize=32768)  # members share birth dates (about 22 000 in sixty years)
 def _birth_codes(birth_date: date) -> tuple[str, str]:
     """The DDMMYY a NIK holds for a man and for a woman born on ``birth_date``."""
     month_year = f"{birth_date.month:02d}{birth_date.year % 100:02d}"
