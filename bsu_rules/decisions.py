@@ -200,8 +200,9 @@ class Decision(_Deferred):
     """The decision for one member under one rule set on one date."""
 
     # A decision the engine makes records its trace flat: ``rules`` (values, explanations, hints),
-    # ``member`` (the input hash), ``channel`` and ``missing`` are built when first read, and ``to_json`` serialises the
-    # flat record directly. Either way the data, and its canonical JSON, are the same.
+    # ``member`` (the input hash), ``channel`` and ``missing`` are built when first read, and
+    # ``to_json`` serialises the flat record directly. Either way the data, and its canonical JSON,
+    # are the same.
 
     _deferred: ClassVar[frozenset[str]] = frozenset({"channel", "member", "missing", "rules"})
 

@@ -33,10 +33,11 @@ from bsu_rules.decisions import (
 )
 from bsu_rules.evaluators.codegen import Core, generate, generate_value, generate_values
 from bsu_rules.evaluators.compile import Env, Facts, Fn, Getter, Value, compile_node, member_getter
-from bsu_rules.evaluators.trace import ENGINE, PlanJson, Recorded, input_hash, jsonable, show, written
+from bsu_rules.evaluators.trace import ENGINE, PlanJson, Recorded, jsonable, show, written
 from bsu_rules.evaluators.whitelist import NotGenerated
 from bsu_rules.explain.sentences import Renderer
 from bsu_rules.members import Member, Record, decision_date, parse_record
+from bsu_rules.members import record_hash as input_hash
 from bsu_rules.ruleset.expressions import Call, Name, Node, Unhandled, unparse, walk
 from bsu_rules.ruleset.schema import Kind, Rule
 from bsu_rules.ruleset.types import HISTORIES
@@ -60,30 +61,23 @@ def _masked(value: Value) -> str:
     return mask_nik(str(value))
 
 
-def _iso(day: date) -> str:
-    return day.isoformat()
-
-
-def _shown_by(label: str, node: Node) -> Callable[[Any], Any] | None:
-    """What turns a traced value of ``node`` into JSON data, by the node's type (None: it already is)."""
-    if label in PRIVATE:
-        return _masked
-    kind = node.type.name if node.type is not None else None
-    if kind in ("str", "bool", "month"):
-        return None
-    return _iso if kind == "date" else jsonable
-
-
 def _written_masked(value: Value) -> bytes:
     return orjson.dumps(_masked(value))
 
 
-def _written_by(label: str, node: Node) -> Callable[[Any], bytes]:
-    """What writes a traced value of ``node`` (not None) as JSON text, by the node's type."""
-    if label in PRIVATE:
-        return _written_masked
+def _conversion(label: str, node: Node, how: str) -> Callable[[Any], Any] | None:
+    """What turns a traced value of ``node`` (not None) into what ``how`` asks for, by the node's type:
+    as read (``raw``), as JSON data (``shown``) or as JSON text (``written``); identifiers masked.
+    None: the value already is what is asked for."""
     kind = node.type.name if node.type is not None else None
-    return orjson.dumps if kind in ("str", "bool", "month", "date") else written
+    if how == "written":
+        return _written_masked if label in PRIVATE else orjson.dumps if kind in ("str", "bool", "month", "date") \
+            else written
+    if label in PRIVATE:
+        return _masked
+    if how == "raw" or kind in ("str", "bool", "month"):
+        return None
+    return date.isoformat if kind == "date" else jsonable
 
 
 def _private(label: str, get: Fn) -> Fn:
@@ -245,11 +239,9 @@ class Plan:
         data), or as its JSON text (``written``). Generated where it can be."""
         if self.core is not None:
             try:
-                nodes = [self.traced[label] for label in labels]
                 return generate_values(self.env, len(self.slots), [
-                    (node, _shown_by(label, node) if how == "shown" else _written_by(label, node) if how == "written"
-                     else _masked if label in PRIVATE else None)
-                    for label, node in zip(labels, nodes, strict=True)], none=b"null" if how == "written" else None)
+                    (self.traced[label], _conversion(label, self.traced[label], how)) for label in labels],
+                    none=b"null" if how == "written" else None)
             except (Unhandled, NotGenerated, RecursionError):  # the closures read it
                 pass
         convert = {"raw": None, "shown": show, "written": written}[how]

@@ -76,11 +76,6 @@ def written(value: Any) -> bytes:
     return orjson.dumps(value if type(value) in _NATIVE else jsonable(value))
 
 
-def input_hash(member: Record) -> str:
-    """sha256 of the validated record as compact JSON (contract field order, nulls left out)."""
-    return record_hash(member)
-
-
 Row = list[Any]
 """One member's trace values: each distinct traced label of a plan once, in ``Columns`` order."""
 Pick = Callable[[Row], tuple[Any, ...]]
