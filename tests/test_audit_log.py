@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import multiprocessing
+import os
+import threading
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
@@ -311,6 +314,29 @@ def test_evaluate_with_log_prints_the_same(tmp_path: Path, capsys: pytest.Captur
     assert main(["evaluate", "bsu-2022", str(EXAMPLES), "--log", str(path)]) == 2
     captured = capsys.readouterr()
     assert captured.out == "" and "truncated" in captured.err
+
+
+def test_a_writer_reads_the_log_between_appends(tmp_path: Path) -> None:
+    """Another writer's append in progress (its line half-written, under its lock) is waited for,
+    not taken for a truncated log."""
+    whole = tmp_path / "whole.jsonl"
+    write_log(whole, RECORDS[:3])
+    lines = whole.read_bytes().splitlines(keepends=True)
+    path = tmp_path / "shared.jsonl"
+    path.write_bytes(b"".join(lines[:2]) + lines[2][:40])
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    plan, errors = RULESET.plan(), []
+    log = DecisionLog(path)
+    reader = threading.Thread(target=lambda: errors.extend(
+        [log.logged(plan.decide(parse_member(RECORDS[0])))]))
+    reader.start()
+    reader.join(0.3)
+    assert reader.is_alive()  # waiting for the lock
+    os.write(fd, lines[2][40:])
+    os.close(fd)
+    reader.join(10)
+    assert errors == [True]  # the first record is in the log, and nothing was refused
 
 
 def _writer(path: str, start: int, count: int, batch: int, barrier: Any) -> None:

@@ -74,13 +74,14 @@ class DecisionLog:
             if self.path.exists():
                 fd = os.open(self.path, os.O_RDONLY)
                 try:
+                    fcntl.flock(fd, fcntl.LOCK_SH)  # writers append under LOCK_EX: no line is read half-written
                     last_link(fd, self.path)  # a damaged log is refused before anything is printed
+                    for line in read_log(self.path):
+                        d = (line.envelope or {}).get("decision")
+                        if isinstance(d, dict):
+                            self._logged.add(_identity(d))
                 finally:
-                    os.close(fd)
-                for line in read_log(self.path):
-                    d = (line.envelope or {}).get("decision")
-                    if isinstance(d, dict):
-                        self._logged.add(_identity(d))
+                    os.close(fd)  # and the lock with it
         return _key(decision) in self._logged
 
     def record(self, decision: Decision, member: Record | dict[str, Any], ruleset: RuleSet,
