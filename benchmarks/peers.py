@@ -121,7 +121,7 @@ def evaluate(p: Population) -> Work:
 def json_lines(p: Population) -> Work:
     """A JSON line to a decision JSON line, as ``bsu-rules evaluate`` does it."""
     from bsu_rules.members import parse_line, parse_record
-    from bsu_rules.records import decode_json
+    from bsu_rules.members.decode import decode_json
 
     plan, lines = p.plan, [line.encode("utf-8") for line in p.lines]  # the command reads bytes
 

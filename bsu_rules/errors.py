@@ -101,6 +101,8 @@ class Code(StrEnum):
     METHOD_NOT_ALLOWED = "method-not-allowed"
     HTTP_ERROR = "http-error"
     INTERNAL = "internal"
+    # proofs
+    NOT_PROVABLE = "not-provable"
 
 
 class Severity(StrEnum):

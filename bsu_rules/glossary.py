@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from bsu_rules.errors import BsuRulesError, Code
 from bsu_rules.formatting import format_date, format_month, format_value, format_year, number, rupiah
 from bsu_rules.nik import PROVINCES
 from bsu_rules.ruleset.editions import bundled_rules
@@ -46,8 +47,10 @@ class Label(_Model):
     none: Text | None = None
 
 
-class GlossaryError(ValueError):
+class GlossaryError(BsuRulesError, ValueError):
     """The glossary file itself is malformed."""
+
+    code = Code.GLOSSARY
 
 
 class Glossary(_Model):

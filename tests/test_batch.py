@@ -34,7 +34,7 @@ from bsu_rules.cli import main
 from bsu_rules.decisions import mask_nik
 from bsu_rules.errors import InputError
 from bsu_rules.members import parse_member
-from bsu_rules.members_arrow import MEMBER_SCHEMA
+from bsu_rules.members.arrow import MEMBER_SCHEMA
 
 N = 2500
 # the field a reject names for each kind of fault (CSV: nik-number is a row with a cell too many)

@@ -215,7 +215,7 @@ def test_columnar_decides_bounds_as_the_scalar_evaluator(probe: bsu_rules.RuleSe
                                                          records: list[dict[str, Any]]) -> None:
     pytest.importorskip("polars")
     from bsu_rules.evaluators.columnar import ColumnarPlan
-    from bsu_rules.members_arrow import members_to_arrow
+    from bsu_rules.members.arrow import members_to_arrow
 
     plan = probe.plan()
     decided = ColumnarPlan(plan).decide(members_to_arrow(records)).to_pylist()

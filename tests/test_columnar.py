@@ -26,7 +26,7 @@ import bsu_rules  # noqa: E402
 from bsu_rules.errors import InputError  # noqa: E402
 from bsu_rules.evaluators.columnar import ColumnarPlan  # noqa: E402
 from bsu_rules.members import Member, parse_member  # noqa: E402
-from bsu_rules.members_arrow import MEMBER_SCHEMA, members_to_arrow  # noqa: E402
+from bsu_rules.members.arrow import MEMBER_SCHEMA, members_to_arrow  # noqa: E402
 
 BASE: dict[str, Any] = {"nik": "3215014107900001", "citizenship": "WNI", "participant_category": "PU",
         "birth_date": "1990-07-01", "kpj": "21012345678", "employment_type": "private",

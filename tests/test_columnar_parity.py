@@ -27,7 +27,7 @@ from bsu_rules.decisions import RuleResult
 from bsu_rules.evaluators.columnar import ColumnarPlan
 from bsu_rules.evaluators.scalar import Plan
 from bsu_rules.members import parse_member
-from bsu_rules.members_arrow import members_to_arrow
+from bsu_rules.members.arrow import members_to_arrow
 from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.ruleset.schema import Kind
 

@@ -18,7 +18,7 @@ from bsu_rules.batch.read import Reader
 from bsu_rules.batch.run import decide_batch
 from bsu_rules.errors import InputError
 from bsu_rules.members import contract, parse_member
-from bsu_rules.members_arrow import MEMBER_SCHEMA
+from bsu_rules.members.arrow import MEMBER_SCHEMA
 
 RULESET = bsu_rules.load_ruleset("bsu-2022")
 PLAN = RULESET.plan(None)

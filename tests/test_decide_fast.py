@@ -27,7 +27,7 @@ from bsu_rules.decisions import Decision, Outcome
 from bsu_rules.errors import InputError
 from bsu_rules.evaluators.scalar import input_hash
 from bsu_rules.members import Member, MemberMirror, Parsed, as_member, parse_line, parse_member, parse_record
-from bsu_rules.records import BadRecord, decode_json
+from bsu_rules.members.decode import BadRecord, decode_json
 
 ROOT = Path(__file__).resolve().parents[1]
 EDITIONS = sorted(p.stem for p in (ROOT / "rules").glob("bsu-*.yaml"))

@@ -11,6 +11,7 @@ from bsu_rules.audit.chain import Problem
 from bsu_rules.audit.checkpoints import CheckpointError
 from bsu_rules.audit.log import AuditError
 from bsu_rules.errors import BsuRulesError, Code, Diagnostic, InputError, OutOfForce, RuleSetError
+from bsu_rules.glossary import GlossaryError
 from bsu_rules.ruleset.loader import check_file
 
 
@@ -29,7 +30,7 @@ def test_every_error_is_a_bsu_rules_error_with_a_code() -> None:
     errors: list[BsuRulesError] = [
         InputError([("member.wages", "missing")]), RuleSetError([]),
         OutOfForce("bsu-2022", "2022", date(2030, 1, 1), []),
-        AuditError("x"), ArchiveError("x"), CheckpointError("x"),
+        AuditError("x"), ArchiveError("x"), CheckpointError("x"), GlossaryError("x"),
     ]
     for error in errors:
         assert isinstance(error, BsuRulesError) and isinstance(error.code, Code)

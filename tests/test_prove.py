@@ -17,6 +17,7 @@ from hypothesis import strategies as st  # noqa: E402
 
 from bsu_rules.catalogue import FUNCTIONS  # noqa: E402
 from bsu_rules.cli import main  # noqa: E402
+from bsu_rules.errors import BsuRulesError  # noqa: E402
 from bsu_rules.members import parse_member  # noqa: E402
 from bsu_rules.prove import ProveError, Prover  # noqa: E402
 from bsu_rules.prove.authored import check, load, path_for  # noqa: E402
@@ -72,8 +73,9 @@ def test_every_catalogue_function_has_an_encoding() -> None:
 def test_a_property_that_does_not_type_check_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "p.yaml"
     path.write_text('ruleset: bsu-2022\nproperties:\n  - name: x\n    always: member.wage_amount > 1\n')
-    with pytest.raises(ProveError, match="unknown name"):
+    with pytest.raises(ProveError, match="unknown name") as raised:
         load(path, load_ruleset("bsu-2022"))
+    assert isinstance(raised.value, BsuRulesError) and raised.value.code == "not-provable"
 
 
 _PARITY = {e: Prover(load_ruleset(e)) for e in ("bsu-2021", "bsu-2022", "bsu-2025")}

@@ -21,7 +21,7 @@ from bsu_rules.counterfactual import Counterfactuals
 from bsu_rules.evaluators.codegen import generate
 from bsu_rules.evaluators.columnar import ColumnarPlan
 from bsu_rules.evaluators.compile import compile_node
-from bsu_rules.members_arrow import members_to_arrow
+from bsu_rules.members.arrow import members_to_arrow
 from bsu_rules.ruleset.checker import Scope, TypeChecker
 from bsu_rules.ruleset.diagnostics import Diagnostic
 from bsu_rules.ruleset.expressions import Node, Unhandled, parse, unparse

@@ -10,7 +10,7 @@ import pyarrow.compute as pc
 
 from bsu_rules.batch.validate import REJECT_FIELD, REJECT_MESSAGE, ROW, TEXT_SCHEMA, with_rejects
 from bsu_rules.errors import InputError
-from bsu_rules.members_arrow import MEMBER_SCHEMA
+from bsu_rules.members.arrow import MEMBER_SCHEMA
 
 
 def conform(table: pa.Table, ignore_unknown: bool = False) -> pa.Table:

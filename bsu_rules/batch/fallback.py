@@ -15,7 +15,7 @@ import pyarrow as pa
 
 from bsu_rules.decisions import RuleResult
 from bsu_rules.members import Member
-from bsu_rules.members_arrow import MEMBER_SCHEMA
+from bsu_rules.members.arrow import MEMBER_SCHEMA
 from bsu_rules.semantics import DECIDING
 
 if TYPE_CHECKING:

@@ -37,7 +37,7 @@ from bsu_rules.batch.validate import (
     with_rejects,
 )
 from bsu_rules.errors import InputError
-from bsu_rules.records import MAX_RECORD, BadRecord, decode_json
+from bsu_rules.members.decode import MAX_RECORD, BadRecord, decode_json
 
 NESTED = ("employer", "wages", "contributions", "program_receipts", "bank_account")
 FORMATS = (".parquet", ".jsonl", ".csv")

@@ -43,7 +43,7 @@ from bsu_rules.batch.spool import Spool
 from bsu_rules.batch.validate import REJECT_SCHEMA, ROW, unchecked, validate
 from bsu_rules.batch.write import Writer, clean_stale, default_rejects, manifest_path, temporary
 from bsu_rules.evaluators.scalar import Plan
-from bsu_rules.members_arrow import MEMBER_SCHEMA
+from bsu_rules.members.arrow import MEMBER_SCHEMA
 from bsu_rules.ruleset.loader import load_ruleset
 from bsu_rules.ruleset.model import RuleSet
 

@@ -17,7 +17,7 @@ from bsu_rules.decisions import Decision, Outcome
 from bsu_rules.errors import InputError
 from bsu_rules.explain import AUDIENCES, render_html, render_text
 from bsu_rules.members import Parsed, Record, as_member, parse_line, parse_record
-from bsu_rules.records import BadRecord, decode_json
+from bsu_rules.members.decode import BadRecord, decode_json
 from bsu_rules.ruleset.model import RuleSet
 
 

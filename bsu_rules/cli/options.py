@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 from bsu_rules.audit.snapshot import KEY_ENV
 from bsu_rules.errors import InputError
-from bsu_rules.records import MAX_RECORD, BadRecord, decode_json
+from bsu_rules.members.decode import MAX_RECORD, BadRecord, decode_json
 from bsu_rules.ruleset.loader import load_ruleset
 from bsu_rules.ruleset.overrides import reform_of
 

@@ -44,7 +44,7 @@ from bsu_rules.evaluators.columnar_functions import (
 )
 from bsu_rules.evaluators.columnar_outputs import Outputs
 from bsu_rules.evaluators.compile import Env, compile_node
-from bsu_rules.members_arrow import MEMBER_SCHEMA
+from bsu_rules.members.arrow import MEMBER_SCHEMA
 from bsu_rules.months import month_index
 from bsu_rules.ruleset.expressions import (
     Binary,

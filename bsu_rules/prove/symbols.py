@@ -12,6 +12,7 @@ from typing import Any
 import z3
 
 from bsu_rules.bounds import AtLeast
+from bsu_rules.errors import BsuRulesError, Code
 from bsu_rules.ruleset.types import BOOL, DATE, DECIMAL, INT, MONTH, Type
 
 Term = Any  # a z3 expression (z3 has no type stubs)
@@ -19,8 +20,11 @@ TRUE, FALSE = z3.BoolVal(True), z3.BoolVal(False)
 NO_CONSTANT = object()
 
 
-class ProveError(ValueError):
-    """Something the symbolic encoding does not cover; raised, never guessed around."""
+class ProveError(BsuRulesError, ValueError):
+    """Something the symbolic encoding does not cover, or a malformed property file; raised, never
+    guessed around."""
+
+    code = Code.NOT_PROVABLE
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ from bsu_rules.batch.run import mask_niks, nik_keys, record_hashes, table_plan
 from bsu_rules.batch.validate import ROW, validate
 from bsu_rules.decisions import RuleResult
 from bsu_rules.evaluators.scalar import Plan
-from bsu_rules.members_arrow import MEMBER_SCHEMA
+from bsu_rules.members.arrow import MEMBER_SCHEMA
 from bsu_rules.report.groups import (
     AGE_EDGES,
     DIMENSIONS,

@@ -1,0 +1,35 @@
+"""The input data contract: a member record as other services send it.
+
+- ``model``: the strict pydantic models, the one source of the contract;
+- ``contract``: the same fields as data (``Leaf``, ``Group``), what the other forms derive from;
+- ``mirror``: the contract as msgspec structs, the fast path's validation;
+- ``parse``: validating a record (the mirror, else the model naming every problem) and its hash;
+- ``decode``: one JSON line decoded safely; ``arrow``: the contract as an Arrow schema (imports pyarrow).
+"""
+
+from bsu_rules.members.contract import Group, Leaf, contract, path_order
+from bsu_rules.members.mirror import MemberMirror, MemberView, Record, as_member
+from bsu_rules.members.model import (
+    PERIODIC,
+    SECRET,
+    BankAccount,
+    Citizenship,
+    Contribution,
+    Employer,
+    EmploymentType,
+    Member,
+    ParticipantCategory,
+    Program,
+    ProgramReceipt,
+    WageReport,
+    digits,
+    duplicate_message,
+)
+from bsu_rules.members.parse import Parsed, decision_date, parse_line, parse_member, parse_record, record_hash
+
+__all__ = [
+    "PERIODIC", "SECRET", "BankAccount", "Citizenship", "Contribution", "Employer", "EmploymentType", "Group",
+    "Leaf", "Member", "MemberMirror", "MemberView", "Parsed", "ParticipantCategory", "Program", "ProgramReceipt",
+    "Record", "WageReport", "as_member", "contract", "decision_date", "digits", "duplicate_message", "parse_line",
+    "parse_member", "parse_record", "path_order", "record_hash",
+]

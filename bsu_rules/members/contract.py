@@ -1,0 +1,109 @@
+"""The contract as data: each field of the models as a ``Leaf`` or a ``Group``, what the Arrow
+schema, the batch checks and the msgspec mirror are derived from."""
+
+from __future__ import annotations
+
+import re
+import types
+import typing
+from dataclasses import dataclass
+from datetime import date
+from enum import Enum
+from functools import cache
+from typing import Annotated, Any
+
+from pydantic import BaseModel
+
+from bsu_rules.members.model import MONTH, Member, check_month
+
+
+def _order(model: type[BaseModel]) -> dict[str, int]:
+    return {name: i for i, name in enumerate(model.model_fields)}
+
+
+@dataclass(frozen=True)
+class Leaf:
+    """A scalar field as every reader checks it. ``kind``: text, enum, month, date or int."""
+
+    kind: str
+    required: bool
+    pattern: str | None = None
+    choices: tuple[str, ...] = ()
+    low: int | None = None
+    high: int | None = None
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class Group:
+    """A nested object (``many``: a list of them, a history) and its own fields."""
+
+    model: type[BaseModel]
+    many: bool
+    required: bool
+
+    @property
+    def fields(self) -> dict[str, Leaf | Group]:
+        return contract(self.model)
+
+
+@cache
+def contract(model: type[BaseModel] | None = None) -> dict[str, Leaf | Group]:
+    """The fields of ``model`` (default: Member) read from its declaration, in declaration order."""
+    return {name: _spec(Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation,
+                        info.is_required())
+            for name, info in (model or Member).model_fields.items()}
+
+
+def _spec(annotation: Any, required: bool) -> Leaf | Group:
+    meta: list[Any] = []
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is Annotated:
+            annotation, *extra = typing.get_args(annotation)
+            meta += [m for item in extra for m in (item, *getattr(item, "metadata", []))]
+        elif origin in (typing.Union, types.UnionType):
+            annotation = next(a for a in typing.get_args(annotation) if a is not type(None))
+        else:
+            break
+    if typing.get_origin(annotation) is list:
+        return Group(typing.get_args(annotation)[0], True, required)
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return Group(annotation, False, required)
+    pattern = next((m.pattern for m in meta if getattr(m, "pattern", None)), None)
+    description = next((m.description for m in meta if getattr(m, "description", None)), None)
+    checks = {getattr(m, "func", None) for m in meta}
+    if isinstance(annotation, type) and issubclass(annotation, Enum):
+        return Leaf("enum", required, choices=tuple(str(e.value) for e in annotation))
+    if annotation is date:
+        return Leaf("date", required, description=description)
+    if annotation is int:
+        low = next((m.ge for m in meta if hasattr(m, "ge")), None)
+        high = next((m.le for m in meta if hasattr(m, "le")), None)
+        return Leaf("int", required, low=low, high=high, description=description)
+    if check_month in checks:
+        return Leaf("month", required, pattern=MONTH.pattern, description=description)
+    return Leaf("text", required, pattern=pattern, description=description)
+
+
+_ITEM_MODELS = {name: spec.model for name, spec in contract().items() if isinstance(spec, Group)}
+
+
+def path_order(path: str) -> tuple[int, ...]:
+    """A sort key putting field paths in the contract's declaration order (``wages[3].period``):
+    both evaluators list a record's problems in this order, so the first one named is the same."""
+    if path == "(record)":
+        return (-1,)
+    top, _, rest = path.partition(".") if "[" not in path.split(".")[0] else path.partition("[")
+    fields = _order(Member)
+    key = [fields.get(top, len(fields))]
+    model = _ITEM_MODELS.get(top)
+    for part in re.findall(r"\[(\d+)\]|([A-Za-z_]+)", rest):
+        if part[0]:
+            key.append(int(part[0]))
+        elif model is not None:
+            key.append(_order(model).get(part[1], len(model.model_fields)))
+        else:
+            key.append(len(fields))
+    return tuple(key)
+

@@ -1,0 +1,183 @@
+"""The member record as other services send it: strict pydantic models, the one source of the contract."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictInt,
+    ValidationInfo,
+    field_validator,
+)
+from pydantic_core import PydanticCustomError
+
+MONTH = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
+DAY = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+INT64_MAX = 2**63 - 1
+
+
+IDENTIFIER = re.compile(r"[0-9]{10,}")  # a NIK or an account number, wherever it was put
+
+
+def hide_identifiers(text: str) -> str:
+    """Text for a message with every long run of digits (a NIK in the wrong column) left out."""
+    return IDENTIFIER.sub(lambda m: f"<{len(m.group())} digits>", text)
+
+
+def shown(value: Any) -> str:
+    return hide_identifiers(repr(value)[:40]) if isinstance(value, str) else type(value).__name__
+
+
+def check_month(value: Any) -> Any:
+    if not isinstance(value, str) or not MONTH.fullmatch(value):
+        raise ValueError(f"{shown(value)} is not a month (YYYY-MM)")
+    return value
+
+
+def _strict_date(value: Any) -> Any:
+    """Dates are ISO text (or a date from Python or Arrow), never numbers."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, str) and DAY.fullmatch(value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise ValueError(f"{shown(value)} is not a date (YYYY-MM-DD)")
+
+
+def digits(low: int, high: int | None = None) -> str:
+    """The pattern of an identifier made of ASCII digits only (``\\d`` would match any script's digits)."""
+    return f"^[0-9]{{{low}}}$" if high is None else f"^[0-9]{{{low},{high}}}$"
+
+
+Month = Annotated[str, BeforeValidator(check_month), Field(description="A month, YYYY-MM")]
+Day = Annotated[date, BeforeValidator(_strict_date), Field(description="A date, YYYY-MM-DD")]
+Rupiah = Annotated[StrictInt, Field(ge=0, le=INT64_MAX, description="Integer rupiah")]
+
+
+SECRET = ("nik", "bank_account.number")
+"""Fields whose value no message ever shows (a NIK is shown only masked)."""
+PERIODIC = ("wages", "contributions")
+"""Histories with one row per ``period``: an exact repeat counts once, a different repeat is an error."""
+
+
+def duplicate_message(name: str, period: str, first: int) -> str:
+    return f"{period} is repeated with other values (first at {name}[{first}])"
+
+
+class Citizenship(StrEnum):
+    WNI = "WNI"
+    WNA = "WNA"
+
+
+class ParticipantCategory(StrEnum):
+    PU = "PU"
+    BPU = "BPU"
+    JAKON = "JAKON"
+    PMI = "PMI"
+
+
+class EmploymentType(StrEnum):
+    PRIVATE = "private"
+    STATE_ENTERPRISE = "state_enterprise"
+    GOVERNMENT_HONORARY = "government_honorary"
+    PNS = "pns"
+    PPPK = "pppk"
+    TNI = "tni"
+    POLRI = "polri"
+
+
+class Program(StrEnum):
+    PKH = "PKH"
+    PRAKERJA = "PRAKERJA"
+    BPUM = "BPUM"
+    BSU = "BSU"
+    BSU_TEACHER = "BSU_TEACHER"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=False, use_enum_values=True)
+
+
+class Employer(_Strict):
+    npp: str | None = None
+    name: str | None = None
+    sector: Annotated[str, Field(pattern=r"^[A-U]$", description="KBLI 2020 section letter A-U")] | None = Field(
+        default=None, description="KBLI 2020 section letter A-U"
+    )
+
+
+class WageReport(_Strict):
+    period: Month
+    amount: Rupiah
+
+
+class Contribution(_Strict):
+    period: Month
+    amount: Rupiah | None = None
+    paid_on: Day | None = Field(default=None, description="null = billed and unpaid")
+
+
+class ProgramReceipt(_Strict):
+    program: Program
+    year: Annotated[StrictInt, Field(ge=2000, le=2100)]
+
+
+class BankAccount(_Strict):
+    bank: str | None = None
+    number: str | None = None
+    holder_name: str | None = None
+
+
+class Member(_Strict):
+    """One BPJS Ketenagakerjaan participant. Absent or null = unknown; an empty list = none.
+
+    Exception: ``membership_ended_on`` and ``deceased_on`` are event dates; null means no such
+    event is recorded (otherwise every living member would be undetermined).
+    """
+
+    nik: Annotated[str, Field(pattern=digits(16), description="16-digit NIK")]
+    kpj: Annotated[str, Field(pattern=digits(1, 20))] | None = None
+    name: str | None = None
+    birth_date: Day | None = None
+    citizenship: Citizenship
+    participant_category: ParticipantCategory
+    employment_type: EmploymentType | None = None
+    work_regency_code: Annotated[str, Field(pattern=digits(4))] | None = None
+    employer: Employer | None = None
+    registered_on: Day | None = None
+    membership_ended_on: Day | None = None
+    deceased_on: Day | None = None
+    wages: list[WageReport] | None = None
+    contributions: list[Contribution] | None = None
+    program_receipts: list[ProgramReceipt] | None = None
+    bank_account: BankAccount | None = None
+
+    @field_validator(*PERIODIC)
+    @classmethod
+    def _one_row_per_period(cls, rows: list[Any] | None, info: ValidationInfo) -> list[Any] | None:
+        """An exact repeat of a row counts once; two different rows for one period are an error."""
+        if not rows:
+            return rows
+        seen: dict[str, tuple[int, Any]] = {}
+        kept = []
+        for i, row in enumerate(rows):
+            first = seen.setdefault(row.period, (i, row))
+            if first[0] == i:
+                kept.append(row)
+            elif first[1] != row:
+                name = str(info.field_name)
+                raise PydanticCustomError("duplicate_period", "{path}: {message}", {
+                    "path": f"{name}[{i}].period",
+                    "message": duplicate_message(name, row.period, first[0])})
+        return kept
+
+

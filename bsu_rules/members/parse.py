@@ -1,0 +1,168 @@
+"""Validating a record: the mirror when it takes the record, the model otherwise (naming every
+problem in the contract's words), and the sha256 of the record's canonical JSON."""
+
+from __future__ import annotations
+
+import hashlib
+import operator
+from datetime import date, datetime
+from functools import lru_cache
+from typing import Any, NamedTuple
+
+import msgspec
+from pydantic import ValidationError
+
+from bsu_rules.errors import InputError
+from bsu_rules.members.contract import path_order
+from bsu_rules.members.mirror import MemberMirror, Record, as_member, encode
+from bsu_rules.members.model import DAY, PERIODIC, SECRET, Member, hide_identifiers, shown
+
+
+class Parsed(NamedTuple):
+    """A validated record (a view when the fast path took it) and the sha256 of its canonical JSON,
+    when the fast path computed it."""
+
+    record: Record
+    input_sha256: str | None
+
+    @property
+    def member(self) -> Member:
+        return as_member(self.record)
+
+
+def _fast(record: Any, hashed: bool = True) -> Parsed | None:
+    """The record through the mirror, or None: the model must decide (and name what is wrong)."""
+    if type(record) is not dict:
+        return None
+    try:
+        struct = msgspec.convert(record, MemberMirror)
+    except msgspec.ValidationError:
+        return None
+    try:
+        encoded = encode(struct)
+    except UnicodeEncodeError:
+        raise InputError([("(record)", "text with a lone UTF-16 surrogate (not a character)")]) from None
+    return _hashed(struct, encoded if hashed else None)
+
+
+def _hashed(struct: Any, encoded: bytes | None) -> Parsed | None:
+    for get in _HISTORIES:
+        rows = get(struct)
+        if rows and len(set(map(_PERIOD, rows))) < len(rows):
+            return None  # an exact repeat counts once, another is an error: the model's validator says which
+    return _tuple(Parsed, (struct, None if encoded is None else _sha256(encoded).hexdigest()))  # Parsed(...)
+
+
+_HISTORIES = [operator.attrgetter(name) for name in PERIODIC]
+_PERIOD = operator.attrgetter("period")
+_sha256 = hashlib.sha256
+_tuple = tuple.__new__
+
+
+_DECODE = msgspec.json.Decoder(MemberMirror).decode
+
+
+def parse_line(line: bytes) -> Parsed | None:
+    """A JSON record (a JSONL line) decoded straight into the contract's mirror, in one parse; None
+    when it is not a plain valid record: ``decode_json`` and ``parse_record`` then say what is wrong.
+
+    The mirror takes only what they take, with the same values: invalid UTF-8, lone surrogates,
+    ``NaN``, floats and out-of-range integers fail to decode; a repeated key keeps its last value
+    (each one must be valid); a repeated period is left to the model.
+    """
+    try:
+        struct = _DECODE(line)
+    except msgspec.DecodeError:  # also a ValidationError
+        return None
+    return _hashed(struct, encode(struct))
+
+
+def parse_record(record: Any, *, hashed: bool = True) -> Parsed:
+    """``parse_member``, with the sha256 of the record's canonical JSON when it comes free (and
+    ``hashed``: otherwise whoever needs it computes it, ``record_hash``)."""
+    return _fast(record, hashed) or Parsed(_validate(record), None)
+
+
+def record_hash(record: Record) -> str:
+    """sha256 of a validated record as compact JSON (contract field order, nulls left out)."""
+    if isinstance(record, msgspec.Struct):
+        return _sha256(encode(record)).hexdigest()
+    return _sha256(record.model_dump_json(exclude_none=True).encode("utf-8")).hexdigest()
+
+
+def parse_member(record: Any, *, ignore_unknown: bool = False) -> Member:
+    """Validate one record (a dict or Member); raise InputError naming every bad field path."""
+    fast = None if ignore_unknown else _fast(record)
+    return fast.member if fast is not None else _validate(record, ignore_unknown)
+
+
+def _validate(record: Any, ignore_unknown: bool = False) -> Member:
+    """The model's validation, and its problems in the contract's words."""
+    if isinstance(record, Member):
+        return record
+    if not isinstance(record, dict):
+        raise InputError([("(record)", f"expected an object, got {type(record).__name__}")])
+    try:
+        return Member.model_validate(record)
+    except ValidationError as exc:
+        problems = []
+        for e in exc.errors():
+            if ignore_unknown and e["type"] == "extra_forbidden":
+                continue
+            path = e["ctx"]["path"] if e["type"] == "duplicate_period" else _path(tuple(e["loc"]))
+            problems.append((path, _message(e, path)))
+        if not problems:
+            known = {k: v for k, v in record.items() if k in Member.model_fields}
+            return _validate(known)
+        raise InputError(sorted(problems, key=lambda p: path_order(p[0]))) from None
+
+
+def _path(loc: tuple[int | str, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{hide_identifiers(part)}" if out else hide_identifiers(part)
+    return out or "(record)"
+
+
+def _message(err: Any, path: str) -> str:
+    if err["type"] == "extra_forbidden":
+        return "unknown field"
+    if err["type"] == "missing":
+        return "required field is missing"
+    if err["type"] == "duplicate_period":
+        return str(err["ctx"]["message"])
+    if path in SECRET:  # never echo a NIK or an account number: say what is wrong with it
+        text = err["input"]
+        if not isinstance(text, str):
+            return f"expected text, got {type(text).__name__}"
+        return f"has {len(text)} characters, not 16" if len(text) != 16 else "has a character that is not a digit 0-9"
+    msg = str(err["msg"]).removeprefix("Value error, ")
+    if err["type"] in ("string_pattern_mismatch", "int_type", "int_parsing", "enum", "literal_error"):
+        value = err["input"]
+        return f"{shown(value) if isinstance(value, str) else hide_identifiers(repr(value)[:40])}: {msg}"
+    return msg
+
+
+def decision_date(on: object) -> date | None:
+    """A decision date given as a date or ``YYYY-MM-DD`` text; InputError for anything else."""
+    if on is None or (isinstance(on, date) and not isinstance(on, datetime)):
+        return on
+    day = _iso_day(on) if isinstance(on, str) else None
+    if day is not None:
+        return day
+    given = repr(on)[:40] if isinstance(on, str) else type(on).__name__
+    raise InputError([("on", f"{given} is not a date (YYYY-MM-DD)")])
+
+
+@lru_cache(maxsize=256)  # a caller asks about few dates, again and again
+def _iso_day(text: str) -> date | None:
+    if DAY.fullmatch(text):
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            pass
+    return None
+
