@@ -43,6 +43,10 @@ CASES = [
     ("type-mismatch", "    value: 2\n    unit: months",
      "    values: {2022-09-05: 2, 2022-10-01: two}\n    unit: months",
      "values: {2022-09-05", None),
+    ("invalid-value", "    value: 3500000\n", "    value: 3.500.000\n", "value: 3.500.000", None),
+    ("invalid-value", "    value: 3500000\n", "    value: 3500000.5\n", "value: 3500000.5", None),
+    ("invalid-value", "    value: 2\n    unit: months", "    value: -1\n    unit: months", "value: -1", None),
+    ("invalid-value", "    value: 2022-07\n", "    value: 2022-13\n", "value: 2022-13", None),
 ]
 
 

@@ -101,3 +101,27 @@ def test_a_reform_is_archived_and_replayed(tmp_path: Path, capsys: pytest.Captur
     again = load_archived(archive, decision["ruleset"]["sha256"])
     assert again.sha256 == decision["ruleset"]["sha256"]
     assert not archive_ruleset(again, archive).created
+
+
+@pytest.mark.parametrize(("given", "said"), [
+    ("rounding=0", "a step is positive, got 0"),
+    ("rounding@2022-10-01=0", "a step is positive, got 0"),
+    ("contribution_due_day=45", "a due day is 1-31, got 45"),
+    ("cutoff_month=2022-13", "`2022-13` is not a month"),
+    ("wage_ceiling=-5", "an amount in rupiah is 0 or more, not -5"),
+    ("max_arrears_months=-1", "a number of months is 0 or more, not -1"),
+])
+def test_an_override_is_checked_like_the_rule_file_before_anything_is_decided(rs2022: RuleSet, given: str,
+                                                                             said: str) -> None:
+    [problem] = errors(rs2022, [given])
+    assert said in problem and "Value error" not in problem
+
+
+def test_a_value_outside_a_function_s_domain_stops_the_command_not_the_run(tmp_path: Path,
+                                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    members = tmp_path / "m.jsonl"
+    members.write_text(json.dumps(SITI) + "\n")
+    assert main(["evaluate", "bsu-2022", str(members), "--set", "rounding=0"]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and "with --set rounding=0: `round_up`: a step is positive, got 0" in err
+    assert "internal error" not in err

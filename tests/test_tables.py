@@ -75,3 +75,12 @@ def test_state_banks_are_the_himbara_members_of_the_bank_table(edition: str) -> 
     assert himbara == {"BRI", "BNI", "MANDIRI", "BTN"}
     value = bsu_rules.load_ruleset(edition).model.parameters["state_banks"].value
     assert isinstance(value, list) and set(value) == himbara
+
+
+@pytest.mark.parametrize("amount", ["4.641.854", "4,641,854"])
+def test_a_number_written_with_separators_is_named_at_its_line(tmp_path: Path, amount: str) -> None:
+    quoted = f'"{amount}"'
+    (tmp_path / "t.csv").write_text(f"code,amount\n31,{quoted}\n32,4641854\n")
+    with pytest.raises(TableError) as raised:
+        load_table("t", TableRef(file="t.csv", key="code", value="amount"), tmp_path)
+    assert raised.value.line == 2 and "write `4641854`" in str(raised.value)

@@ -222,13 +222,25 @@ class _Lint:
                     continue
                 for i, arg in enumerate(n.args):
                     domain = domains.get((n.func.dotted, i))
-                    value = folder.fold(arg)
-                    if domain is None or not isinstance(value, Const) or not isinstance(value.value, int):
+                    if domain is None:
                         continue
                     low, high, text = domain
-                    if value.value < low or (high is not None and value.value > high):
-                        self.warn(at, "invalid-argument", f"`{n.func.dotted}`: {text}, got {value.value}",
-                                  offset=arg.start, severity=Severity.ERROR)
+                    for value in self._values(folder, arg):
+                        if isinstance(value, int) and (value < low or (high is not None and value > high)):
+                            self.warn(at, "invalid-argument", f"`{n.func.dotted}`: {text}, got {value}",
+                                      offset=arg.start, severity=Severity.ERROR)
+                            break
+
+    def _values(self, folder: Folder, arg: Node) -> list[Any]:
+        """The values a constant argument takes: its folded value, or each dated value of a parameter."""
+        value = folder.fold(arg)
+        if isinstance(value, Const):
+            return [value.value]
+        if isinstance(arg, Name) and arg.parts[0] == "param" and len(arg.parts) == 2:
+            param = self.rs.model.parameters.get(arg.parts[1])
+            if param is not None and param.values is not None:
+                return [v for v in param.values.values() if v is not None]
+        return []
 
     def keys(self) -> None:
         trees = [c.tree for c in self.rs.rules] + list(self.rs.facts.values())

@@ -25,7 +25,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from bsu_rules.errors import Code, RuleSetError
-from bsu_rules.ruleset.diagnostics import Diagnostic, nearest
+from bsu_rules.ruleset.diagnostics import Diagnostic, Severity, nearest
+from bsu_rules.ruleset.lint import lint
 from bsu_rules.ruleset.loader import parameter_type
 from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.ruleset.schema import Benefit, Parameter
@@ -129,8 +130,20 @@ def apply_overrides(ruleset: RuleSet, overrides: list[Override], base_dir: Path 
     digest = hashlib.sha256(json.dumps({"base": ruleset.sha256, "overrides": canonical}, sort_keys=True,
                                        ensure_ascii=False, separators=(",", ":")).encode("utf-8")).hexdigest()
     same = {f.name: getattr(ruleset, f.name) for f in fields(RuleSet) if f.name != "_plans"}
-    return Reform(**(same | {"model": model, "sha256": digest, "tables": tables}), base=ruleset,
-                  overrides=tuple(canonical))
+    reform = Reform(**(same | {"model": model, "sha256": digest, "tables": tables}), base=ruleset,
+                    overrides=tuple(canonical))
+    _check(reform, overrides)
+    return reform
+
+
+def _check(reform: Reform, overrides: list[Override]) -> None:
+    """The load-time checks that read values (a constant argument outside a function's domain, a
+    divisor that is always 0), run again with the overrides: what would be an error in the rule
+    file is one here, not a failure in the middle of a run."""
+    found = [d for d in lint(reform) if d.severity is Severity.ERROR]
+    if found:
+        given = ", ".join(o.option for o in overrides)
+        raise RuleSetError([replace(d, message=f"with {given}: {d.message}") for d in found])
 
 
 def reform_of(base: RuleSet, sets: list[str], tables: list[str]) -> RuleSet:
@@ -172,7 +185,7 @@ def _parameter(name: str, old: Parameter, value: Any, since: date | None, rulese
     try:
         new = Parameter.model_validate(old.model_dump(by_alias=True) | update)
     except ValidationError as exc:
-        problems.append(_diag(where, Code.INVALID_VALUE, exc.errors()[0]["msg"]))
+        problems.append(_diag(where, Code.INVALID_VALUE, str(exc.errors()[0]["msg"]).removeprefix("Value error, ")))
         return None
     wanted, got = ruleset.param_types.get(name), parameter_type(new)
     if wanted is not None and (got is None or unify(wanted, got) != wanted):
@@ -187,7 +200,8 @@ def _benefit(old: Benefit, given: dict[str, Any], problems: list[Diagnostic]) ->
     if "amount" not in given and ("monthly" in given or "months" in given):
         if data.get("monthly") is None or data.get("months") is None:
             problems.append(_diag("--set benefit." + next(k for k in given), Code.INVALID_VALUE,
-                                  "benefit.monthly needs benefit.months (set both, or set benefit.amount)"))
+                                  "benefit.monthly and benefit.months go together (set both, or set "
+                                  "benefit.amount)"))
             return None
         if isinstance(data["monthly"], int) and isinstance(data["months"], int):
             data["amount"] = data["monthly"] * data["months"]

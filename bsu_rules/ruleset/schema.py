@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
@@ -65,7 +66,33 @@ class Parameter(_Model):
     def _one_form(self) -> Parameter:
         if (self.value is None) == (self.values is None):
             raise ValueError("give exactly one of `value` or `values`")
+        for value in [self.value] if self.values is None else self.values.values():
+            problem = _misfit(value, self.unit)
+            if problem:
+                raise ValueError(problem)
         return self
+
+
+_MONTHLIKE = re.compile(r"[0-9]{4}-[0-9]{2}")
+_GROUPED = re.compile(r"[0-9]{1,3}(\.[0-9]{3})+|[0-9]{1,3}(,[0-9]{3})+")  # 3.500.000 or 3,500,000
+
+
+def _misfit(value: Scalar | None, unit: str | None) -> str | None:
+    """What is wrong with a parameter's number for its unit (rupiah, months and days are whole
+    numbers, 0 or more; a text with thousands separators is a number mistyped), or with a text
+    that looks like a month but is none; None if nothing."""
+    if isinstance(value, str) and _MONTHLIKE.fullmatch(value) and not 1 <= int(value[5:]) <= 12:
+        return f"`{value}` is not a month (YYYY-MM, months 01-12)"
+    if unit is None or value is None or (isinstance(value, int) and not isinstance(value, bool) and value >= 0):
+        return None
+    what = {"IDR": "an amount in rupiah", "months": "a number of months", "days": "a number of days"}[unit]
+    if isinstance(value, str) and _GROUPED.fullmatch(value):
+        return f"`{value}` is text: {what} is written with digits only (`{re.sub('[.,]', '', value)}`)"
+    if not isinstance(value, int | Decimal) or isinstance(value, bool):
+        return None  # another type: the type check says so where the value is used or overridden
+    if value < 0:
+        return f"{what} is 0 or more, not {value}"
+    return f"{what} is a whole number, not {value}"
 
 
 class TableRef(_Model):

@@ -15,6 +15,7 @@ from bsu_rules.ruleset.schema import TableRef
 from bsu_rules.ruleset.types import DECIMAL, KEYSET, STR, Type, table_of
 
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+_GROUPED = re.compile(r"[0-9]{1,3}(\.[0-9]{3})+|[0-9]{1,3}(,[0-9]{3})+")  # 4.641.854 or 4,641,854
 BOUNDS = ("exact", "lower")
 """What a row of a table's `bound` column may say: a published figure, or a lower bound."""
 
@@ -74,6 +75,7 @@ def load_table(name: str, ref: TableRef, base: Path) -> Table:
     values: dict[str, Decimal | str] = {}
     keys: set[str] = set()
     bounds: set[str] = set()
+    texts: list[tuple[int, str]] = []  # value cells that are not numbers, and their lines
     for row in reader:
         line = reader.line_num
         key = (row.get(ref.key) or "").strip()
@@ -85,6 +87,8 @@ def load_table(name: str, ref: TableRef, base: Path) -> Table:
         if ref.value is not None:
             text = (row.get(ref.value) or "").strip()
             values[key] = Decimal(text) if _NUMBER.match(text) else text
+            if not isinstance(values[key], Decimal):
+                texts.append((line, text))
         if ref.bound is not None:
             mark = (row.get(ref.bound) or "").strip()
             if mark not in BOUNDS:
@@ -93,5 +97,12 @@ def load_table(name: str, ref: TableRef, base: Path) -> Table:
                 if not isinstance(values[key], Decimal):
                     raise TableError(f"{ref.file}:{line}: a lower bound must be a number", line)
                 bounds.add(key)
+    if texts and len(texts) < len(values):  # a number column with a cell that is not one
+        line, text = texts[0]
+        grouped = _GROUPED.fullmatch(text)
+        hint = f"write `{re.sub('[.,]', '', text)}` (digits only, `.` before decimals)" if grouped else \
+            "write a number (digits only, `.` before decimals)"
+        raise TableError(f"{ref.file}:{line}: `{ref.value}` is {text!r}, not a number as in the other rows; {hint}",
+                         line)
     return Table(name, ref, frozenset(keys), values if ref.value is not None else None, len(keys),
                  hashlib.sha256(raw).hexdigest(), frozenset(bounds))
