@@ -114,6 +114,22 @@ def test_pseudonymised_nik(tmp_path: Path) -> None:
     assert pseudonym("3204125708940003", KEY) != pseudonym("3204125708940003", KEY + "x")
 
 
+def test_a_key_also_pseudonymises_a_bank_account_number_the_rules_read(tmp_path: Path) -> None:
+    """bsu-2020 reads the account number (an account is required): with a key, the log keeps its
+    pseudonym, as it does the NIK's; a replay then takes both from the member snapshot."""
+    ruleset, path = load_ruleset("bsu-2020"), tmp_path / "2020.jsonl"
+    assert ("bank_account", "number") in kept_fields(ruleset)
+    with DecisionLog(path, key=KEY) as log:
+        for record in RECORDS:
+            log.record(ruleset.plan().decide(parse_member(record)), record, ruleset)
+    text = path.read_text("utf-8")
+    for env, record in zip(envelopes(path), RECORDS, strict=True):
+        number = (record.get("bank_account") or {}).get("number")
+        if number:
+            assert number not in text and env["inputs"]["bank_account"]["number"] == pseudonym(number, KEY)
+    assert verify_log(path).ok
+
+
 def test_record_refuses_a_mismatched_member(tmp_path: Path) -> None:
     decision = RULESET.plan().decide(parse_member(RECORDS[0]))
     with pytest.raises(ValueError, match="another member"):

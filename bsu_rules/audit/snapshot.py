@@ -90,11 +90,14 @@ def record_json(record: Record) -> bytes:
 
 
 def logged_inputs(record: dict[str, Any], paths: Iterable[tuple[str, ...]], key: str | bytes | None) -> dict[str, Any]:
-    """What a log line keeps of a (JSON-dumped, validated) record: the read fields, the NIK
-    pseudonymised if a key is given."""
+    """What a log line keeps of a (JSON-dumped, validated) record: the read fields, the NIK and
+    a kept bank account number pseudonymised if a key is given."""
     inputs = project(record, paths)
     if key is not None:
         inputs["nik"] = pseudonym(record["nik"], key)
+        account = inputs.get("bank_account")
+        if isinstance(account, dict) and isinstance(account.get("number"), str):
+            inputs["bank_account"] = account | {"number": pseudonym(account["number"], key)}
     return inputs
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from bsu_rules.audit.archive import archive_ruleset
 from bsu_rules.audit.checkpoints import CheckpointError, load_signing_key, signer
 from bsu_rules.audit.log import AuditError, DecisionLog
-from bsu_rules.audit.snapshot import KEY_ENV
+from bsu_rules.audit.snapshot import KEY_ENV, kept_fields
 from bsu_rules.cli.options import add_key_options, pseudonym_key
 from bsu_rules.ruleset.loader import load_ruleset
 from bsu_rules.ruleset.model import RuleSet
@@ -59,7 +59,8 @@ def open_audit(args: argparse.Namespace, ruleset: RuleSet) -> DecisionLog | None
         return None
     key = pseudonym_key(args)
     if key is None:
-        print(f"bsu-rules: warning: the log keeps each NIK in full; give a key (--key-file or ${KEY_ENV}) "
+        kept = "NIK and bank account number" if ("bank_account", "number") in kept_fields(ruleset) else "NIK"
+        print(f"bsu-rules: warning: the log keeps each {kept} in full; give a key (--key-file or ${KEY_ENV}) "
               "to keep a pseudonym instead", file=sys.stderr)
     sign = None
     if getattr(args, "signing_key", None):
