@@ -239,3 +239,13 @@ def test_a_rechained_float_is_read_as_python_reads_it(tmp_path: Path, archive: P
     report = replay(log, archive)
     assert report.chain.ok and {i.status for i in report.items} == {Status.DIFFERENT}
     assert all(i.fields["priority"][0] == 1e16 for i in report.items)
+
+
+def test_replay_says_when_an_asked_seq_or_nik_is_not_in_the_log(tmp_path: Path, archive: Path,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    log = tmp_path / "d.jsonl"
+    write_log(log, "bsu-2022", RECORDS)
+    assert main(["replay", str(log), "--archive", str(archive), "--seq", "99", "--seq", "3"]) == 1
+    err = capsys.readouterr().err
+    assert "has seq 99" in err and "has seq 3" not in err
+    assert main(["replay", str(log), "--archive", str(archive), "--seq", "3"]) == 0

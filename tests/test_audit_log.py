@@ -376,3 +376,19 @@ def test_concurrent_writers_make_one_chain(tmp_path: Path) -> None:
     niks = [e["inputs"]["nik"] for e in envelopes(path)]
     expected = [RECORDS[(i * 4 + j) % len(RECORDS)]["nik"] for i in range(4) for j in range(40)]
     assert sorted(niks) == sorted(expected)
+
+
+def test_a_malformed_anchor_is_a_usage_error_not_tampering(log: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["verify", str(log), "--anchor", "xyz"]) == 2
+    err = capsys.readouterr().err
+    assert "64 hex digits" in err and "removed" not in err
+
+
+def test_a_whole_last_line_without_its_newline_is_told_apart(log: Path) -> None:
+    data = log.read_bytes()
+    log.write_bytes(data[:-1])
+    problem = verify_log(log).problem
+    assert problem is not None and problem.kind == "truncated" and "whole record whose hash matches" in problem.message
+    log.write_bytes(data[:-10])
+    problem = verify_log(log).problem
+    assert problem is not None and "whole record" not in problem.message

@@ -75,8 +75,12 @@ def read_log(path: str | Path) -> Iterator[Line]:
     with open(path, "rb") as f:
         for number, raw in enumerate(f, 1):
             if not raw.endswith(b"\n"):
-                yield Line(number, raw, None, "the last line has no newline at its end: the write was cut off "
-                           "or the file was cut")
+                reason = "the last line has no newline at its end: the write was cut off or the file was cut"
+                if _whole(raw):
+                    reason = ("the last line is a whole record whose hash matches, but the newline at its end is "
+                              "missing: the write was cut off just before it ended (a writer prints a decision "
+                              "only after its newline), or the newline was removed")
+                yield Line(number, raw, None, reason)
                 continue
             plain = True
             try:
@@ -89,6 +93,15 @@ def read_log(path: str | Path) -> Iterator[Line]:
                     yield Line(number, raw, None, f"not JSON ({exc})")
                     continue
             yield Line(number, raw, env if isinstance(env, dict) else None, _shape_error(env), plain)
+
+
+def _whole(raw: bytes) -> bool:
+    """Whether a line without its newline is otherwise a complete record with a matching hash."""
+    try:
+        env = json.loads(raw)
+        return isinstance(env, dict) and _shape_error(env) is None and entry_hash(env) == env["hash"]
+    except (ValueError, RecursionError, TypeError):
+        return False
 
 
 def _shape_error(env: Any) -> str | None:

@@ -38,11 +38,13 @@ def run(args: argparse.Namespace) -> int:
     key = args.pseudonymize_key or os.environ.get(KEY_ENV) or None
     counts = {s.value: 0 for s in Status}
     shown: list[Any] = []
+    seen: set[int | None] = set()  # the seqs replayed
     verifier = Verifier()
     try:
         for item in iter_replay(args.log, args.archive, args.members, nik=args.nik, key=key, seqs=args.seq,
                                 chain=verifier):
             tally([item], counts)
+            seen.add(item.seq)
             if args.format == "json":
                 shown.append(item.to_dict())
             elif args.all or args.explain or item.status is not Status.IDENTICAL:
@@ -53,7 +55,13 @@ def run(args: argparse.Namespace) -> int:
     except (AuditError, ValueError) as exc:
         print(f"bsu-rules: {exc}", file=sys.stderr)
         return 2
-    ok = chain.ok and counts[Status.IDENTICAL.value] == sum(counts.values())
+    absent = sorted(set(args.seq or ()) - seen)
+    if absent:
+        print(f"bsu-rules: no line of {args.log} has seq {', '.join(map(str, absent))}", file=sys.stderr)
+    if args.nik and not seen:
+        print(f"bsu-rules: no decision in {args.log} is for that NIK", file=sys.stderr)
+    ok = chain.ok and counts[Status.IDENTICAL.value] == sum(counts.values()) and not absent and \
+        not (args.nik and not seen)
     if args.format == "json":
         print(json.dumps({"ok": ok, "chain": str(chain), "summary": counts, "decisions": shown},
                          ensure_ascii=False, indent=2))

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from typing import Any
 
 from bsu_rules.audit.chain import Problem, Verification, read_log, verify_log
 from bsu_rules.audit.checkpoints import CheckpointError, load_public_key, verify_checkpoints
 from bsu_rules.errors import Code
+
+_HASH = re.compile(r"[0-9a-f]{64}")
 
 
 def add(sub: Any) -> None:
@@ -25,6 +28,10 @@ def add(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.anchor is not None and not _HASH.fullmatch(args.anchor):
+        print(f"bsu-rules: --anchor takes a head hash (64 hex digits, as `verify` prints it), not {args.anchor[:70]!r}",
+              file=sys.stderr)
+        return 2
     heads: dict[int, str] = {}
     result = verify_log(args.log, args.anchor, heads)
     if args.public_key and result.ok:
