@@ -30,8 +30,8 @@ _WORDS: dict[str, dict[str, str]] = {
            "partial": "Tabel tidak lengkap: kode yang tidak tercantum {unlisted}.",
            "unknown": "tidak diketahui (keputusan belum dapat ditentukan)",
            "absent": "dianggap tidak memiliki baris (nilai bawaan berlaku)",
-           "bounds": "{n} baris adalah batas bawah dari tahun sebelumnya (upah minimum tidak pernah turun): "
-                     "{keys}."},
+           "bounds": "{n} baris hanya batas bawah (angka pastinya belum diketahui; upah minimum tidak pernah "
+                     "turun): {keys}."},
     "en": {"title": "Interpretations and policies in the BSU rules",
            "intro": "This list is generated from the rule files by `bsu-rules doc --interpretations`; do not "
                     "edit it by hand. Each row is a decision the regulation text does not state directly: "
@@ -43,7 +43,7 @@ _WORDS: dict[str, dict[str, str]] = {
            "partial": "Incomplete table: a code it does not list is {unlisted}.",
            "unknown": "unknown (the decision stays undetermined)",
            "absent": "treated as having no row (the default applies)",
-           "bounds": "{n} rows are lower bounds carried from an earlier year (minimum wages are never "
+           "bounds": "{n} rows are only lower bounds (the exact figure is not known; minimum wages are never "
                      "lowered): {keys}."},
 }
 

@@ -91,6 +91,19 @@ def test_a_bound_reads_as_at_least() -> None:
     assert "paling sedikit Rp4.400.000" in officer["id"] and "at least Rp4.400.000" in officer["en"]
     assert "batas bawahnya" in officer["id"] and "only a lower bound" in officer["en"]
     assert "table.minimum_wage" not in render_text(decision, rs, "id", "worker")
+    assert "wilayah 3578 (Provinsi Jawa Timur)" in officer["id"]
+
+
+def test_a_province_row_s_bound_is_said_by_the_province_s_name_and_claims_no_year() -> None:
+    rs = bsu_rules.load_ruleset("bsu-2025")
+    record = {"nik": "1971014107900001", "citizenship": "WNI", "participant_category": "PU",
+              "work_regency_code": "1971", "wages": [{"period": "2025-04", "amount": 3_700_001}]}
+    decision = bsu_rules.evaluate(rs, record)
+    assert decision.rule("wage-ceiling").missing == ["table.minimum_wage[19]"]
+    worker = {lang: render_text(decision, rs, lang, "worker") for lang in ("id", "en")}
+    assert "untuk Provinsi Kepulauan Bangka Belitung belum diketahui" in worker["id"]
+    assert "for Kepulauan Bangka Belitung province is not known" in worker["en"]
+    assert not any(said in text for text in worker.values() for said in ("19 (", "earlier year", "tahun sebelumnya"))
 
 
 # --- a rule set with lower-bound rows, decided by every evaluator ------------------------------

@@ -16,7 +16,7 @@ from bsu_rules.bounds import AtLeast
 from bsu_rules.decisions import trusted
 from bsu_rules.formatting import format_date, format_month, format_value, number, rupiah
 from bsu_rules.glossary import AT_LEAST, Glossary, glossary_for, join, regency
-from bsu_rules.nik import NikIssue, describe_nik_issue
+from bsu_rules.nik import PROVINCES, NikIssue, describe_nik_issue
 from bsu_rules.ruleset.checker import PLACEHOLDER
 from bsu_rules.ruleset.schema import Text
 
@@ -30,13 +30,22 @@ _UNKNOWN = {"id": "Belum dapat ditentukan karena data {} tidak tercatat.",
 _UNLISTED = {"id": "Belum dapat ditentukan karena {} yang tersedia belum lengkap dan tidak memuat data peserta ini.",
              "en": "This cannot be decided yet because the available {} is incomplete and does not cover this "
                    "participant."}
-_BOUND = {"id": "Belum dapat ditentukan karena angka tahun ini dalam {} untuk wilayah {} belum terkumpul; yang "
-                 "diketahui baru batas bawahnya dari tahun sebelumnya.",
-          "en": "This cannot be decided yet because this year's figure in the {} for area {} has not been "
-                "collected; only a lower bound from an earlier year is known."}
+_BOUND = {"id": "Belum dapat ditentukan karena angka pasti dalam {} untuk {} belum diketahui; yang diketahui baru "
+                 "batas bawahnya.",
+          "en": "This cannot be decided yet because the exact figure in the {} for {} is not known; only a lower "
+                "bound is known."}
 _ROW = re.compile(r"^(table\.[a-z0-9_]+)\[(.+)\]$")
 _UNKNOWN_VALUE = {"id": "Belum dapat ditentukan dari data yang tercatat.",
                   "en": "This cannot be decided yet from the data on record."}
+
+
+def _area(key: str, lang: str) -> str:
+    """A table row's area as said aloud: a province by its name, a regency by its code and province."""
+    if len(key) == 2 and key in PROVINCES:
+        return f"Provinsi {PROVINCES[key]}" if lang == "id" else f"{PROVINCES[key]} province"
+    if key.isdigit():
+        return ("wilayah " if lang == "id" else "area ") + regency(key, lang)
+    return key
 
 
 def format_as(value: Any, fmt: str | None, lang: str, member: Any = None, label: str | None = None,
@@ -144,7 +153,7 @@ class Renderer:
         rows = [row for m in missing if (row := _ROW.match(m))]
         if rows and len(rows) == len(missing):
             table, key = rows[0].groups()
-            return _BOUND[lang].format(g.label(table, lang), regency(key, lang) if key.isdigit() else key)
+            return _BOUND[lang].format(g.label(table, lang), _area(key, lang))
         tables = [m for m in missing if m.startswith("table.")]
         if tables and len(tables) == len(missing):
             return _UNLISTED[lang].format(join([g.label(t, lang) for t in tables], lang))
