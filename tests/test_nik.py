@@ -208,3 +208,21 @@ def test_the_check_agrees_with_the_field_by_field_reading(born: date, province: 
     nik = f"{province}{regency}01{day:02d}{month:02d}{born.year % 100:02d}{serial}"
     assert nik_issue(nik, born) is _reference(nik, born)
     assert nik_issue(nik) is _reference(nik, None)
+
+
+@pytest.mark.parametrize(("number", "said"), [
+    ("3204123208940003", "(32)"), ("3204125713940003", "(13)"), ("3204125708940000", "(0000)"),
+    ("9904125708940003", "(99)"),
+])
+@pytest.mark.parametrize("edition", ["bsu-2020", "bsu-2021", "bsu-2022", "bsu-2025"])
+def test_a_nik_flaw_is_named_when_the_birth_date_is_unknown(edition: str, number: str, said: str) -> None:
+    """Without a birth date the NIK cannot be matched to it, but a flaw of its own is certain, and
+    the explanation names it rather than saying "unknown"."""
+    import bsu_rules
+
+    ruleset = bsu_rules.load_ruleset(edition)
+    record = {"nik": number, "citizenship": "WNI", "participant_category": "PU", "birth_date": None}
+    outcome = bsu_rules.evaluate(ruleset, record).rule("valid-nik")
+    assert outcome.outcome == "fail" and outcome.explain is not None
+    assert said in outcome.explain.id and said in outcome.explain.en
+    assert not outcome.explain.en.endswith("valid: unknown") and "tidak diketahui" not in outcome.explain.id
