@@ -151,3 +151,36 @@ def test_encoding_and_control_characters(rules_copy: Path) -> None:
 def test_rule_file_itself_must_be_a_regular_file(rules_copy: Path) -> None:
     os.mkfifo(rules_copy / "fifo.yaml")
     assert _codes(rules_copy / "fifo.yaml")[0] == ("file", "the rule file is not a regular file")
+
+
+def test_a_chain_of_facts_each_read_twice_stays_linear(rules_copy: Path) -> None:
+    """Sixty facts, each the one before plus itself: read naively, 2**60 visits (a hang). A
+    broken guard fails here through the alarm instead of hanging the run."""
+    import json
+    import shutil
+    import signal
+
+    import bsu_rules
+    from bsu_rules.explain import render_text
+
+    shutil.rmtree(rules_copy / "glossary")  # the facts have no glossary entries (their own error)
+    chain = "".join(f"  f{i}: fact.f{i - 1} + fact.f{i - 1}\n" for i in range(1, 61))
+    text = (rules_copy / "bsu-2022.yaml").read_text("utf-8").replace("facts:\n", f"facts:\n  f0: fact.wage\n{chain}", 1)
+    path = _rule_file(rules_copy, text.replace('require: member.citizenship == "WNI"',
+                                               'require: member.citizenship == "WNI" and fact.f60 >= 0', 1))
+    record = json.loads((Path(__file__).resolve().parents[1] / "examples" / "members.jsonl").read_text().split("\n")[0])
+
+    def stop(*_: object) -> None:
+        raise TimeoutError("a chain of facts took more than 60 s")
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.alarm(60)
+    try:
+        ruleset = bsu_rules.load_ruleset(path)
+        assert ruleset.member_reads(ruleset.facts["f60"]) == ruleset.member_reads(ruleset.facts["wage"])
+        decision = bsu_rules.evaluate(ruleset, record)
+        assert decision.outcome == bsu_rules.evaluate(bsu_rules.load_ruleset("bsu-2022"), record).outcome
+        assert render_text(decision, ruleset, "id", "worker")
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)

@@ -124,7 +124,7 @@ def _check_leaf(p: _Problems, values: pa.Array, spec: Leaf, rows: np.ndarray, pa
         ok, what = pc.is_in(values, pa.array(spec.choices)), "is not one of " + ", ".join(spec.choices)
     elif spec.pattern is not None:
         few = encoded if encoded is not None else pc.dictionary_encode(values) if spec.kind == "month" else None
-        ok, what = _matches(values, spec.pattern, few), _pattern_message(spec)
+        ok, what = _matches(values, spec.pattern, few), spec.mismatch
     else:
         return values
     bad = _false(pc.or_(ok, values.is_null()))
@@ -150,17 +150,6 @@ def _matches(values: pa.Array, pattern: str, few: pa.DictionaryArray | None = No
     if few is None:
         return pc.match_substring_regex(values, pattern)
     return pc.match_substring_regex(few.dictionary, pattern).take(few.indices)
-
-
-def _pattern_message(spec: Leaf) -> str:
-    if spec.kind == "month":
-        return "is not a month (YYYY-MM)"
-    if spec.description:
-        return f"is not a {spec.description}"
-    found = re.fullmatch(r"\^\[0-9\]\{(\d+)(?:,(\d+))?\}\$", spec.pattern or "")
-    if found:
-        return f"is not {found[1]}{' to ' + found[2] if found[2] else ''} digits (0-9)"
-    return f"does not match {spec.pattern}"
 
 
 def _describe(path: str, value: object, what: str) -> str:

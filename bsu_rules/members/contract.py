@@ -33,6 +33,18 @@ class Leaf:
     high: int | None = None
     description: str | None = None
 
+    @property
+    def mismatch(self) -> str:
+        """What a text that fails this field's pattern is not: ``is not 4 digits (0-9)``."""
+        if self.kind == "month":
+            return "is not a month (YYYY-MM)"
+        if self.description:
+            return f"is not a {self.description}"
+        found = re.fullmatch(r"\^\[0-9\]\{(\d+)(?:,(\d+))?\}\$", self.pattern or "")
+        if found:
+            return f"is not {found[1]}{' to ' + found[2] if found[2] else ''} digits (0-9)"
+        return f"does not match {self.pattern}"
+
 
 @dataclass(frozen=True)
 class Group:
@@ -107,3 +119,10 @@ def path_order(path: str) -> tuple[int, ...]:
             key.append(len(fields))
     return tuple(key)
 
+
+def leaf_at(path: str) -> Leaf | None:
+    """The leaf a field path names (``wages[2].period``, ``employer.sector``), if it names one."""
+    spec: Leaf | Group | None = Group(Member, False, True)
+    for part in re.sub(r"\[\d+\]", "", path).split("."):
+        spec = spec.fields.get(part) if isinstance(spec, Group) else None
+    return spec if isinstance(spec, Leaf) else None

@@ -107,15 +107,19 @@ class RuleSet:
         names = [n.func if isinstance(n, Call) else n for t in trees for n in walk(t) if isinstance(n, (Call, Name))]
         return any(n.parts[0] == "table" and bool(self.tables[n.parts[1]].bounds) for n in names)
 
-    def member_reads(self, tree: Node) -> list[str]:
-        """Member fields an expression reads, directly or through facts."""
+    def member_reads(self, tree: Node, _facts: dict[str, list[str]] | None = None) -> list[str]:
+        """Member fields an expression reads, directly or through facts (each fact read once: a
+        chain of facts that each use the one before twice stays linear)."""
+        facts = {} if _facts is None else _facts
         out: list[str] = []
         for n in walk(tree):
             if isinstance(n, Name):
                 if n.parts[0] == "member":
                     names = [n.dotted]
                 elif n.parts[0] == "fact" and n.parts[1] in self.facts:
-                    names = self.member_reads(self.facts[n.parts[1]])
+                    if n.parts[1] not in facts:
+                        facts[n.parts[1]] = self.member_reads(self.facts[n.parts[1]], facts)
+                    names = facts[n.parts[1]]
                 else:
                     names = []
                 out += [x for x in names if x not in out]
