@@ -3,6 +3,7 @@ the same output whatever the chunking, format or input order."""
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import hmac
 import json
@@ -371,3 +372,44 @@ def test_masked_niks_are_as_mask_nik_gives_them() -> None:
     niks = pa.array(["3215014107900001", "1171015203850002", "3175014107900003", None, "1171015203850004"])
     for part in (niks, niks.slice(0, 2), niks.slice(1, 1), niks.slice(2), niks.slice(4)):
         assert batch_run.mask_niks(part).to_pylist() == [None if n is None else mask_nik(n) for n in part.to_pylist()]
+
+
+@pytest.mark.parametrize("clash", [("--out", "in.jsonl"), ("--rejects", "in.jsonl"), ("--rejects", "out.parquet"),
+                                   ("--rejects", "./out.parquet")])
+def test_a_run_never_writes_over_its_input_or_another_output(tmp_path: Path, clash: tuple[str, str],
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    source = tmp_path / "in.jsonl"
+    source.write_bytes((Path(__file__).resolve().parents[1] / "examples" / "members.jsonl").read_bytes())
+    kept = source.read_bytes()
+    out = tmp_path / "out.parquet"
+    assert main(["batch", "bsu-2022", str(source), "--out", str(out), "--quiet"]) == 0
+    decided = out.read_bytes()
+    option, name = clash
+    args = {"--out": str(out), "--rejects": str(tmp_path / "r.jsonl")} | {option: str(tmp_path / name)}
+    assert main(["batch", "bsu-2022", str(source), *(x for kv in args.items() for x in kv), "--quiet"]) == 2
+    assert "give each file a path of its own" in capsys.readouterr().err
+    assert source.read_bytes() == kept and out.read_bytes() == decided
+
+
+def test_rejects_never_show_a_nik_or_account_number_typed_in_the_wrong_place(tmp_path: Path) -> None:
+    nik, account = "3204125708940003", "418201004566507"
+    base = json.loads((Path(__file__).resolve().parents[1] / "examples" / "members.jsonl").read_text().split("\n")[0])
+    wrong = [base | {"work_regency_code": nik}, base | {"name": int(nik)}, base | {nik: 1},
+             base | {"bank_account": {"bank": int(account)}}, base | {"wages": [{"period": nik, "amount": 1}]}]
+    source = tmp_path / "in.jsonl"
+    source.write_text("".join(json.dumps(r) + "\n" for r in wrong))
+    for rejects in ("r.jsonl", "r.csv"):
+        assert main(["batch", "bsu-2022", str(source), "--out", str(tmp_path / "o.parquet"),
+                     "--rejects", str(tmp_path / rejects), "--quiet"]) == 1
+        text = (tmp_path / rejects).read_text()
+        assert text.count("digits>") >= len(wrong) and nik not in text and account not in text
+
+
+def test_a_rejects_csv_cell_is_never_a_spreadsheet_formula(tmp_path: Path) -> None:
+    source = tmp_path / "in.jsonl"
+    source.write_text(json.dumps({"nik": "3204125708940003", "citizenship": "WNI", "participant_category": "PU",
+                                  '=HYPERLINK("http://x.example")': 1}) + "\n")
+    assert main(["batch", "bsu-2022", str(source), "--out", str(tmp_path / "o.csv"), "--rejects",
+                 str(tmp_path / "r.csv"), "--quiet"]) == 1
+    rows = list(csv.DictReader((tmp_path / "r.csv").open()))
+    assert rows and all(not cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row.values())

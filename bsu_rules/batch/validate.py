@@ -22,6 +22,7 @@ import pyarrow.compute as pc
 
 from bsu_rules.members import PERIODIC, SECRET, Group, Leaf, contract, duplicate_message, path_order
 from bsu_rules.members.arrow import MEMBER_SCHEMA
+from bsu_rules.members.model import hide_identifiers
 
 ROW, REJECT_FIELD, REJECT_MESSAGE = "_row", "_reject_field", "_reject_message"
 
@@ -324,12 +325,13 @@ def _rejects(p: _Problems, row_numbers: np.ndarray) -> pa.Table:
     out_messages: list[str] = []
     for k in order:
         r = int(row_numbers[index[k]])
-        text = f"{paths[k]}: {messages[k]}"
+        path = hide_identifiers(paths[k])  # a NIK or account number typed into the wrong column, or as a key
+        text = f"{path}: {hide_identifiers(messages[k])}"
         if out_rows and out_rows[-1] == r:
             out_messages[-1] += f"; {text}"
         else:
             out_rows.append(r)
-            out_fields.append(paths[k])
+            out_fields.append(path)
             out_messages.append(text)
     return pa.table([pa.array(out_rows, pa.int64()), pa.array(out_fields), pa.array(out_messages)],
                     schema=REJECT_SCHEMA)

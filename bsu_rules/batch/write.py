@@ -27,6 +27,24 @@ def output_format(path: str | Path) -> str:
     return suffix
 
 
+def distinct(source: str | Path, targets: dict[str, Path]) -> None:
+    """InputError unless the input and every file a run writes (``targets``, by option) are different
+    files: an output over the input, or two outputs on one path, would destroy what is read or kept."""
+    seen = {_identity(Path(source)): "the input"}
+    for option, path in targets.items():
+        other = seen.setdefault(_identity(path), option)
+        if other != option:
+            raise InputError([(option, f"{path} is also {other}; give each file a path of its own")])
+
+
+def _identity(path: Path) -> tuple[int, int] | Path:
+    try:
+        found = path.stat()
+        return found.st_dev, found.st_ino  # the same file under two names (a link, ./x and x)
+    except OSError:
+        return path.resolve()
+
+
 def default_rejects(output: str | Path) -> Path:
     """``decisions.parquet`` -> ``decisions.parquet.rejects.jsonl`` beside it (the full name: two
     outputs that differ only in format never share a rejects file)."""
@@ -62,12 +80,17 @@ def glob_escape(name: str) -> str:
 
 
 def to_text_frame(table: pa.Table) -> pl.DataFrame:
-    """A table as Polars, lists of text turned into JSON cells (for CSV)."""
+    """A table as Polars, lists of text turned into JSON cells (for CSV), and a text cell that a
+    spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``, a tab or carriage return first:
+    an unknown field named ``=HYPERLINK(…)``) quoted with a leading ``'``."""
     frame = pl.from_arrow(table)
     assert isinstance(frame, pl.DataFrame)
     lists = [name for name, dtype in frame.schema.items() if isinstance(dtype, pl.List)]
-    return frame.with_columns(pl.struct(c).struct.json_encode().str.slice(len(c) + 4).str.strip_suffix("}")
-                              .replace("null", None).alias(c) for c in lists)
+    frame = frame.with_columns(pl.struct(c).struct.json_encode().str.slice(len(c) + 4).str.strip_suffix("}")
+                               .replace("null", None).alias(c) for c in lists)
+    texts = [name for name, dtype in frame.schema.items() if dtype == pl.String and name not in lists]
+    return frame.with_columns(pl.when(pl.col(c).str.contains(r"^[=+\-@\t\r]")).then(pl.lit("'") + pl.col(c))
+                              .otherwise(pl.col(c)).alias(c) for c in texts)
 
 
 class Writer:

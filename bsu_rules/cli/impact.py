@@ -40,10 +40,12 @@ def add(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     try:
         from bsu_rules.batch.read import Reader  # lazy: the impact extra (polars, pyarrow)
+        from bsu_rules.batch.write import distinct  # lazy: the impact extra
         from bsu_rules.report.html import render_html  # lazy: the impact extra
         from bsu_rules.report.impact import impact  # lazy: the impact extra
     except ImportError as exc:
         return missing_extra("impact", exc)
+    distinct(args.input, {"--out": Path(args.out), **({"--json": Path(args.json)} if args.json else {})})
     reform = load_reform(args.ruleset, args)
     if args.against is None:
         baseline = reform.base if isinstance(reform, Reform) else None
