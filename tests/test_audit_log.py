@@ -392,3 +392,21 @@ def test_a_whole_last_line_without_its_newline_is_told_apart(log: Path) -> None:
     log.write_bytes(data[:-10])
     problem = verify_log(log).problem
     assert problem is not None and "whole record" not in problem.message
+
+
+def test_two_writers_that_both_decided_a_member_log_it_once(tmp_path: Path) -> None:
+    """Each writer checks what is logged when it opens the log; one that finds, under the lock, that
+    another writer logged the same decision since, does not log it again."""
+    path = tmp_path / "shared.jsonl"
+    plan = RULESET.plan()
+    first, second = DecisionLog(path, batch=100), DecisionLog(path, batch=100)
+    decisions = [(plan.decide(parse_member(r)), r) for r in RECORDS[:4]]
+    for log in (first, second):
+        assert not log.logged(decisions[0][0])  # both look before either writes
+    for decision, record in decisions[:3]:
+        first.record(decision, record, RULESET)
+    for decision, record in decisions[1:]:
+        second.record(decision, record, RULESET)
+    assert first.flush() == 3 and second.flush() == 1
+    logged = [env["decision"]["member"]["input_sha256"] for env in envelopes(path)]
+    assert sorted(logged) == sorted(d.member.input_sha256 for d, _ in decisions) and verify_log(path).ok

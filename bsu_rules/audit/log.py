@@ -63,8 +63,9 @@ class DecisionLog:
         self.key_id = key_id(key) if key is not None else None
         self.signer = signer
         self._fields: dict[str, list[tuple[str, ...]]] = {}
-        self._pending: list[tuple[str, str]] = []
+        self._pending: list[tuple[bytes, str, str]] = []  # identity, decision JSON, inputs JSON
         self._logged: set[bytes] | None = None
+        self._read_to = 0  # the log's size when its identities were last read
 
     def logged(self, decision: Decision) -> bool:
         """Whether the log already holds this decision (same input, rule set and date): a re-run
@@ -76,6 +77,7 @@ class DecisionLog:
                 try:
                     fcntl.flock(fd, fcntl.LOCK_SH)  # writers append under LOCK_EX: no line is read half-written
                     last_link(fd, self.path)  # a damaged log is refused before anything is printed
+                    self._read_to = os.fstat(fd).st_size
                     for line in read_log(self.path):
                         d = (line.envelope or {}).get("decision")
                         if isinstance(d, dict):
@@ -106,9 +108,10 @@ class DecisionLog:
             fields = self._fields[ruleset.sha256] = kept_fields(ruleset)
         inputs = canonical_bytes(logged_inputs(msgspec.json.decode(data), fields, self.key), plain=True)
         assert inputs is not None  # a validated record is plain JSON
-        self._pending.append((decision_json or decision.to_json(), inputs.decode("utf-8")))
+        key = _key(decision)
+        self._pending.append((key, decision_json or decision.to_json(), inputs.decode("utf-8")))
         assert self._logged is not None
-        self._logged.add(_key(decision))
+        self._logged.add(key)
         if len(self._pending) >= self.batch:
             self.flush()
             return True
@@ -122,10 +125,12 @@ class DecisionLog:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
             seq, prev = last_link(fd, self.path)
+            others = self._appended_since(fd)  # by another writer since this one last looked
+            pending = [p for p in self._pending if p[0] not in others]
             at = self.clock().astimezone(UTC).isoformat(timespec="microseconds")
             kid = "null" if self.key_id is None else f'"{self.key_id}"'
             lines = []
-            for decision, inputs in self._pending:
+            for _, decision, inputs in pending:
                 seq += 1
                 body = (f'"inputs":{inputs},"prev":"{prev}","pseudonym_key":{kid},'
                         f'"recorded_at":"{at}","seq":{seq},"v":{VERSION}}}')
@@ -142,12 +147,30 @@ class DecisionLog:
                 os.ftruncate(fd, size)
                 raise LogError(f"{self.path}: could not append ({exc.strerror or exc}); the log still ends at its "
                                "last complete line and these decisions were not printed") from None
-            if self.signer is not None:
+            self._read_to = os.fstat(fd).st_size
+            if self.signer is not None and pending:
                 self.signer(seq, prev)
         finally:
             os.close(fd)  # closing releases the lock
-        written, self._pending = len(self._pending), []
+        written, self._pending = len(pending), []
         return written
+
+    def _appended_since(self, fd: int) -> set[bytes]:
+        """The identities of the lines appended after ``_read_to`` (the caller holds the lock)."""
+        size = os.fstat(fd).st_size
+        if size <= self._read_to:
+            return set()
+        found = set()
+        for raw in os.pread(fd, size - self._read_to, self._read_to).splitlines():
+            try:
+                d = json.loads(raw).get("decision")
+            except (ValueError, AttributeError):
+                continue
+            if isinstance(d, dict):
+                found.add(_identity(d))
+        assert self._logged is not None
+        self._logged |= found
+        return found
 
     def close(self) -> None:
         self.flush()
