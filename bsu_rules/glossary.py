@@ -22,6 +22,7 @@ from bsu_rules.formatting import format_date, format_month, format_value, format
 from bsu_rules.nik import PROVINCES
 from bsu_rules.ruleset.editions import bundled_rules
 from bsu_rules.ruleset.expressions import Binary, Call, Cond, ListLit, Lit, Name, Node, ParseError, parse, walk
+from bsu_rules.ruleset.files import RULE_FILE_LIMIT, UnsafePath, read_limited
 from bsu_rules.ruleset.schema import Text
 from bsu_rules.ruleset.source import read_yaml
 from bsu_rules.ruleset.types import HISTORIES
@@ -188,19 +189,29 @@ def bundled_path() -> Path:
 def load_glossary(path: Path | None = None) -> Glossary:
     """Read a glossary file (the bundled one by default); GlossaryError if it is malformed."""
     path = path or bundled_path()
-    located = read_yaml(path.read_text("utf-8"), str(path))
+    try:
+        raw = read_limited(path, RULE_FILE_LIMIT)
+    except UnsafePath as exc:
+        raise GlossaryError(f"{path} {exc}") from None
+    located = read_yaml(raw, str(path))
     if located.diagnostics:
         raise GlossaryError("; ".join(str(d) for d in located.diagnostics))
     try:
         return Glossary.model_validate(located.data or {})
-    except ValidationError as exc:
-        raise GlossaryError(f"{path}: {exc}") from None
+    except ValidationError as exc:  # what is wrong and where, never the values read (the file may be anything)
+        found = "; ".join(f"{'.'.join(map(str, e['loc'])) or '(top)'}: {e['msg']}" for e in exc.errors()[:5])
+        raise GlossaryError(f"{path}: {found}") from None
 
 
 def governing(rule_file: Path) -> Path | None:
-    """The glossary beside a rule file, if there is one (the bundled rules have theirs)."""
+    """The glossary beside a rule file, if there is one (the bundled rules have theirs); GlossaryError
+    if it leads outside the rule file's folder (a rule file reads only what sits beside it)."""
     beside = rule_file.parent / FILE
-    return beside if beside.is_file() else None
+    if not beside.is_file():
+        return None
+    if not beside.resolve().is_relative_to(rule_file.parent.resolve()):
+        raise GlossaryError(f"{beside} leads outside the rule file's folder (through a symbolic link)")
+    return beside
 
 
 def glossary_for(rule_file: Path | None) -> Glossary:

@@ -184,3 +184,27 @@ def test_a_chain_of_facts_each_read_twice_stays_linear(rules_copy: Path) -> None
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
+
+
+def test_a_glossary_beside_the_rule_file_stays_beside_it_and_is_never_echoed(rules_copy: Path) -> None:
+    def problems() -> list[str]:
+        return [d.message for d in check_file(rules_copy / "bsu-2022.yaml")[1] if d.code == "glossary"]
+
+    glossary = rules_copy / "glossary" / "glossary.yaml"
+    outside = rules_copy.parent / "outside.yaml"
+    outside.write_text(f"names: {{x: {{id: {SECRET}, en: {SECRET}}}}}\n", "utf-8")
+    glossary.unlink()
+    glossary.symlink_to(outside)
+    [message] = problems()
+    assert "outside the rule file's folder" in message and SECRET not in message
+    glossary.unlink()
+    glossary.write_text(f"names: 5\nvalues:\n  x: {SECRET}\n", "utf-8")
+    [message] = problems()
+    assert "valid dictionary" in message and SECRET not in message
+
+
+def test_a_table_whose_first_line_is_not_a_header_is_not_echoed(rules_copy: Path) -> None:
+    (rules_copy / "tables" / "members.csv").write_text(f'{{"nik": "{SECRET}"}}\n', "utf-8")
+    problems = _codes(_with_table(rules_copy, "tables/members.csv"))
+    assert problems and problems[0][0] == "table" and SECRET not in problems[0][1]
+    assert "not a header of column names" in problems[0][1]

@@ -179,10 +179,10 @@ class _RuleSetChecker:
 
     def _glossary(self, ruleset: RuleSet) -> None:
         """Every name the file uses needs a glossary entry, where a glossary sits beside it."""
-        path = governing(self.path)
-        if path is None:
-            return
         try:
+            path = governing(self.path)
+            if path is None:
+                return
             glossary = load_glossary(path.resolve())
         except GlossaryError as exc:
             self.report((), Code.GLOSSARY, str(exc))

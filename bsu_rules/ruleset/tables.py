@@ -15,6 +15,7 @@ from bsu_rules.ruleset.schema import TableRef
 from bsu_rules.ruleset.types import DECIMAL, KEYSET, STR, Type, table_of
 
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_ .-]{0,39}")  # a header worth repeating in a message
 _GROUPED = re.compile(r"[0-9]{1,3}(\.[0-9]{3})+|[0-9]{1,3}(,[0-9]{3})+")  # 4.641.854 or 4,641,854
 BOUNDS = ("exact", "lower")
 """What a row of a table's `bound` column may say: a published figure, or a lower bound."""
@@ -71,7 +72,9 @@ def load_table(name: str, ref: TableRef, base: Path) -> Table:
         raise TableError(f"table `{ref.file}`: `bound` needs a `value` column")
     for column in (ref.key, ref.value, ref.bound):
         if column is not None and column not in columns:
-            raise TableError(f"table `{ref.file}` has no column `{column}` (columns: {', '.join(columns)})")
+            named = all(_NAME.fullmatch(c) for c in columns) and 0 < len(columns) <= 40
+            found = f"columns: {', '.join(columns)}" if named else "its first line is not a header of column names"
+            raise TableError(f"table `{ref.file}` has no column `{column}` ({found})")
     values: dict[str, Decimal | str] = {}
     keys: set[str] = set()
     bounds: set[str] = set()
