@@ -285,6 +285,10 @@ def canonical_json(data: Any) -> str:
     return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
 
 
+PRIVATE = frozenset({"member.nik", "member.bank_account.number"})
+"""Member fields shown only masked, in a trace and in an explanation alike."""
+
+
 def mask_nik(nik: str) -> str:
     """Keep the region (4) and the serial (4): ``3215********0001``."""
     return nik[:4] + "*" * (len(nik) - 8) + nik[-4:] if len(nik) > 8 else "*" * len(nik)

@@ -47,6 +47,7 @@ CASES = [
     ("invalid-value", "    value: 3500000\n", "    value: 3500000.5\n", "value: 3500000.5", None),
     ("invalid-value", "    value: 2\n    unit: months", "    value: -1\n    unit: months", "value: -1", None),
     ("invalid-value", "    value: 2022-07\n", "    value: 2022-13\n", "value: 2022-13", None),
+    ("syntax", "{fact.ceiling:rp}", "{fact.ceiling:rp", "{fact.ceiling:rp ", None),
 ]
 
 

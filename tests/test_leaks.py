@@ -70,3 +70,21 @@ def test_a_run_shows_no_full_nik_or_account_number(tmp_path: Path, capsys: pytes
         assert "the log keeps each NIK in full" in everything
         rest = everything.replace(log, "")
         assert not sorted(s for s in secrets if s.strip() in rest)
+
+
+def test_an_explanation_that_names_the_nik_or_account_number_shows_them_masked(rules_copy: Path) -> None:
+    import bsu_rules
+    from bsu_rules.explain import render_text
+
+    path = rules_copy / "bsu-2022.yaml"
+    text = path.read_text("utf-8")
+    naming = 'en: "The NIK {member.nik} (account {member.bank_account.number}) is not valid"'
+    path.write_text(text.replace('en: "The NIK is not valid: {fact.nik_issue:nik}"', naming), "utf-8")
+    ruleset = bsu_rules.load_ruleset(path)
+    record = {"nik": "3204123208940003", "citizenship": "WNI", "participant_category": "PU",
+              "bank_account": {"bank": "BRI", "number": "418201004566507"}}
+    decision = bsu_rules.evaluate(ruleset, record)
+    said = decision.rule("valid-nik").explain
+    assert said is not None and "3204********0003" in said.en and "4182*******6507" in said.en
+    shown = render_text(decision, ruleset, "en", "worker") + decision.to_json()
+    assert "3204123208940003" not in shown and "418201004566507" not in shown

@@ -22,6 +22,7 @@ import orjson
 from pydantic import JsonValue
 
 from bsu_rules.decisions import (
+    PRIVATE,
     Benefit,
     Decision,
     Outcome,
@@ -52,10 +53,6 @@ __all__ = ["ENGINE", "CompiledRule", "Plan", "Slot", "evaluate", "input_hash", "
 _FAIL, _UNKNOWN = RuleResult.FAIL, RuleResult.UNKNOWN
 _PRIORITIZED, _FLAGGED = RuleResult.PRIORITIZED, RuleResult.FLAGGED
 _ELIGIBLE, _INELIGIBLE, _UNDETERMINED = Outcome.ELIGIBLE, Outcome.INELIGIBLE, Outcome.UNDETERMINED
-PRIVATE = frozenset({"member.nik", "member.bank_account.number"})
-"""Trace labels whose values are shown masked."""
-
-
 def _masked(value: Value) -> str:
     """An identifier as a trace shows it: a decision never carries a full NIK."""
     return mask_nik(str(value))

@@ -247,6 +247,12 @@ class _RuleSetChecker:
         for lang in ("id", "en"):
             at: DataPath = ("rules", index, "explain", lang)
             text = getattr(self.model.rules[index].explain, lang)
+            spans = [m.span() for m in PLACEHOLDER.finditer(text)]
+            stray = next((i for i, c in enumerate(text) if c in "{}" and not any(a <= i < b for a, b in spans)), None)
+            if stray is not None:
+                self.report(at, Code.SYNTAX, f"`{text[stray]}` is not part of a placeholder: write `{{name}}` or "
+                            f"`{{name:format}}` (a lower-case name such as `fact.wage`, a format among "
+                            f"{', '.join(FORMATS)})", rule, None, stray)
             for match in PLACEHOLDER.finditer(text):
                 name, fmt = match.group(1), match.group(2)
                 if name not in names:
