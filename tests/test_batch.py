@@ -413,3 +413,15 @@ def test_a_rejects_csv_cell_is_never_a_spreadsheet_formula(tmp_path: Path) -> No
                  str(tmp_path / "r.csv"), "--quiet"]) == 1
     rows = list(csv.DictReader((tmp_path / "r.csv").open()))
     assert rows and all(not cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row.values())
+
+
+def test_a_csv_record_over_the_size_limit_is_rejected_alone(tmp_path: Path) -> None:
+    header = "nik,citizenship,participant_category,name\n"
+    rows = ["3204125708940003,WNI,PU,Rina\n", f"3204125708940011,WNI,PU,{'x' * (2 << 20)}\n",
+            "3204125708940029,WNI,PU,Budi\n"]
+    source = tmp_path / "in.csv"
+    source.write_text(header + "".join(rows))
+    counts = run_batch("bsu-2022", source, tmp_path / "o.jsonl")
+    assert (counts.read, counts.decided, counts.rejected) == (3, 2, 1)
+    [reject] = [json.loads(line) for line in (tmp_path / "o.jsonl.rejects.jsonl").read_text().splitlines()]
+    assert reject["row"] == 2 and reject["field"] == "(record)" and "larger than" in reject["message"]

@@ -171,9 +171,14 @@ class Reader:
                 yield Chunk(table.add_column(0, ROW, numbers), raw.tell())  # bytes read, near enough
 
 
+CSV_FIELD_LIMIT = 64 << 20
+"""Characters one CSV cell may hold before the file is refused; a record over ``MAX_RECORD`` is
+rejected on its own (as a JSONL line is)."""
+
+
 def _csv_rows(path: Path, reader: Any, size: int, before: int) -> list[list[str]]:
     """The next rows; InputError (once, for the file) if the text cannot be read as UTF-8 CSV."""
-    csv.field_size_limit(MAX_RECORD)
+    csv.field_size_limit(CSV_FIELD_LIMIT)
     try:
         return list(itertools.islice(reader, size))
     except UnicodeDecodeError:
@@ -289,7 +294,9 @@ def _decode_line(line: bytes, ignore_unknown: bool) -> Decoded:
 def _csv_block(header: list[str], rows: list[list[str]], ignore_unknown: bool) -> pa.Table:
     """CSV rows as JSON lines (scalars encoded by Polars, history cells spliced in as they are)."""
     width = len(header)
-    columns = list(zip(*[r if len(r) == width else [""] * width for r in rows], strict=True)) or [()] * width
+    oversized = {i for i, r in enumerate(rows) if sum(map(len, r)) > MAX_RECORD}
+    columns = list(zip(*[r if len(r) == width and i not in oversized else [""] * width for i, r in enumerate(rows)],
+                       strict=True)) or [()] * width
     cells = {name: pl.Series(name, col, dtype=pl.String).replace("", None)
              for name, col in zip(header, columns, strict=True)}
     known = [k for k in header if k in TEXT_SCHEMA.names]
@@ -306,6 +313,8 @@ def _csv_block(header: list[str], rows: list[list[str]], ignore_unknown: bool) -
 
     def decode(i: int) -> Decoded:
         row = rows[i]
+        if i in oversized:
+            return None, [("(record)", f"the record is larger than {MAX_RECORD:,} bytes")]
         if len(row) != width:
             return None, [("(record)", f"{len(row)} cells, the header has {width}")]
         record: dict[str, Any] = {}
@@ -322,7 +331,7 @@ def _csv_block(header: list[str], rows: list[list[str]], ignore_unknown: bool) -
         return found, cells + problems
 
     table = _json_lines(lines, decode, ignore_unknown)
-    extra = [i for i, r in enumerate(rows) if len(r) != width]
+    extra = [i for i, r in enumerate(rows) if len(r) != width or i in oversized]
     if not ignore_unknown:
         for k in header:
             if k not in TEXT_SCHEMA.names:
