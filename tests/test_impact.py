@@ -144,9 +144,10 @@ def test_cli_writes_html_and_json(tmp_path: Path, capsys: pytest.CaptureFixture[
     source = tmp_path / "m.parquet"
     write_population(source, 3000, seed=2)
     html, js = tmp_path / "r.html", tmp_path / "r.json"
-    assert main(["impact", "bsu-2022", str(source), "--set", "wage_ceiling=4000000", "--out", str(html),
-                 "--json", str(js), "--quiet"]) == 0
+    status = main(["impact", "bsu-2022", str(source), "--set", "wage_ceiling=4000000", "--out", str(html),
+                   "--json", str(js), "--quiet"])
     data = json.loads(js.read_text("utf-8"))
+    assert data["headline"]["rejected"]["reform"] > 0 and status == 1  # the population holds malformed rows
     assert data["reform"]["base_sha256"] == BASE.sha256
     assert data["reform"]["sha256"] == reform_of(BASE, ["wage_ceiling=4000000"], []).sha256 != BASE.sha256
     assert data["reform"]["overrides"] == [{"set": "wage_ceiling", "since": None, "value": 4000000}]
@@ -155,7 +156,7 @@ def test_cli_writes_html_and_json(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert data["reform"]["sha256"] in page and "http" not in page.replace("http://www.w3.org/2000/svg", "")
     assert "budget" in capsys.readouterr().out
     assert main(["impact", "bsu-2022", str(source), "--against", "bsu-2021", "--out", str(html), "--lang", "en",
-                 "--quiet"]) == 0
+                 "--quiet"]) == 1
     assert "Policy impact report" in html.read_text("utf-8")
     assert main(["impact", "bsu-2022", str(source), "--set", "wage_celing=1", "--out", str(html)]) == 2
     assert "did you mean `wage_ceiling`" in capsys.readouterr().err

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from bsu_rules.cli.batch import Progress, missing_extra, positive_int
+from bsu_rules.cli.exits import OK, REJECTED
 from bsu_rules.cli.options import add_reform_options, day, load_reform
 from bsu_rules.ruleset.loader import load_ruleset
 from bsu_rules.ruleset.overrides import Reform, reform_of
@@ -74,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
           f"budget {h['budget']['reform']}{diff('budget')} · undetermined {h['undetermined']['reform']} · "
           f"rejected {h['rejected']['reform']}")
     print(f"report: {args.out}{' · ' + args.json if args.json else ''} · {time.monotonic() - started:.1f} s")
-    return 0
+    return REJECTED if h["rejected"]["reform"] else OK
 
 
 def _write(path: Path, text: str) -> None:
