@@ -425,3 +425,22 @@ def test_a_csv_record_over_the_size_limit_is_rejected_alone(tmp_path: Path) -> N
     assert (counts.read, counts.decided, counts.rejected) == (3, 2, 1)
     [reject] = [json.loads(line) for line in (tmp_path / "o.jsonl.rejects.jsonl").read_text().splitlines()]
     assert reject["row"] == 2 and reject["field"] == "(record)" and "larger than" in reject["message"]
+
+
+def test_a_parquet_file_with_a_column_twice_is_refused_by_name(tmp_path: Path,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    source = tmp_path / "dup.parquet"
+    pq.write_table(pa.table([pa.array(["3204125708940003"])] * 2 + [pa.array(["WNI"]), pa.array(["PU"])],
+                            names=["nik", "nik", "citizenship", "participant_category"]), source)
+    assert main(["batch", "bsu-2022", str(source), "--out", str(tmp_path / "o.jsonl")]) == 2
+    err = capsys.readouterr().err
+    assert "column(s) nik more than once" in err and "internal error" not in err
+
+
+def test_explain_given_a_members_file_for_the_decisions_says_so(tmp_path: Path,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    source = tmp_path / "m.parquet"
+    write_population(source, 20, seed=3)
+    assert main(["explain", "bsu-2022", str(source), "--input", str(source), "--row", "1"]) == 2
+    err = capsys.readouterr().err
+    assert "is not a decisions file" in err and "internal error" not in err

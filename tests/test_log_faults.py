@@ -122,3 +122,12 @@ def test_a_forged_signature_or_another_key_fails(tmp_path: Path, capsys: pytest.
     assert main(["verify", str(log), "--public-key", str(public)]) == 1
     assert "not valid" in capsys.readouterr().out
     assert main(["verify", str(log), "--public-key", str(log)]) == 2  # not a key: could not proceed
+
+
+def test_a_line_nested_beyond_any_parser_is_a_malformed_line(tmp_path: Path) -> None:
+    from bsu_rules.audit import verify_log
+
+    path = tmp_path / "deep.jsonl"
+    path.write_text("[" * 100_000 + "\n")
+    problem = verify_log(path).problem
+    assert problem is not None and (problem.line, problem.kind) == (1, "malformed")

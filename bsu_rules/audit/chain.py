@@ -85,7 +85,7 @@ def read_log(path: str | Path) -> Iterator[Line]:
             plain = True
             try:
                 env = _DECODE(raw)
-            except msgspec.DecodeError:  # a float, or what json.loads must judge (a lone surrogate, NaN, ...)
+            except (msgspec.DecodeError, RecursionError):  # a float, or what json.loads must judge (NaN, ...)
                 plain = False
                 try:
                     env = json.loads(raw)

@@ -114,7 +114,7 @@ def verify_checkpoints(log: str | Path, heads: dict[int, str], head_seq: int, pu
             entry = json.loads(raw)
             seq, head = int(entry["seq"]), str(entry["hash"])
             signature = base64.b64decode(entry["signature"], validate=True)
-        except (ValueError, KeyError, TypeError):
+        except (ValueError, KeyError, TypeError, RecursionError):
             return f"{path.name} line {number}: not a checkpoint"
         if entry.get("key") != key_id:
             continue  # made with another key (a rotated one): not evidence for this key

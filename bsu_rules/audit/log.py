@@ -164,7 +164,7 @@ class DecisionLog:
         for raw in os.pread(fd, size - self._read_to, self._read_to).splitlines():
             try:
                 d = json.loads(raw).get("decision")
-            except (ValueError, AttributeError):
+            except (ValueError, AttributeError, RecursionError):
                 continue
             if isinstance(d, dict):
                 found.add(_identity(d))
@@ -219,7 +219,7 @@ def last_link(fd: int, path: Path) -> tuple[int, str]:
         env = json.loads(buf)
         seq, digest = env["seq"], env["hash"]
         ok = isinstance(seq, int) and entry_hash(env) == digest
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, RecursionError):
         ok = False
     if not ok:
         raise LogError(f"{path}: the last line is not an intact log record; run `bsu-rules verify {path}`; "

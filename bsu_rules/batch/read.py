@@ -72,6 +72,10 @@ class Reader:
                 raise
             except (pa.ArrowException, OSError):
                 raise InputError([(str(path), "not a readable Parquet file")]) from None
+            names = self.parquet.schema_arrow.names
+            if twice := sorted({n for n in names if names.count(n) > 1}):
+                raise InputError([(str(path), f"the Parquet file has the column(s) {', '.join(twice)[:200]} more than "
+                                              "once; each field is one column")])
             self.total, self.unit = self.parquet.metadata.num_rows, "rows"
         else:
             self.total, self.unit = self.path.stat().st_size, "B"

@@ -67,6 +67,10 @@ def find_decisions(path: str, nik_key: str | None = None, row: int | None = None
         frame = pl.scan_csv(path, infer_schema=False)
     else:
         raise ValueError(f"{path}: decisions must be .parquet, .jsonl or .csv")
+    lacking = {"row", "on", "outcome", "ruleset_sha256", "nik_key"} - set(frame.collect_schema().names())
+    if lacking:
+        raise ValueError(f"{path} is not a decisions file written by `bsu-rules batch` (it has no "
+                         f"{', '.join(sorted(lacking))} column); give the batch's output, then --input its members")
     frame = frame.with_columns(pl.col("row").cast(pl.Int64), pl.col("on").cast(pl.String))
     wanted = pl.col("nik_key") == nik_key if nik_key else pl.col("row") == row
     return frame.filter(wanted).collect().sort("row").to_dicts()
@@ -104,7 +108,7 @@ def records_at(path: str, rows: set[int]) -> dict[int, dict[str, Any]]:
 
 def run(args: argparse.Namespace) -> int:
     try:
-        import polars  # noqa: F401
+        import polars
     except ImportError as exc:
         return missing_extra("explain", exc)
     if args.nik is not None and not re.fullmatch(r"[0-9]{16}", args.nik):
@@ -117,7 +121,14 @@ def run(args: argparse.Namespace) -> int:
         return 2
     key = pseudonym(args.nik, secret) if args.nik and secret else None
     ruleset = load(args.ruleset)
-    rows = find_decisions(args.decisions, key, args.row)
+    try:
+        rows = find_decisions(args.decisions, key, args.row)
+    except ValueError as exc:
+        print(f"bsu-rules: {exc}", file=sys.stderr)
+        return 2
+    except (OSError, polars.exceptions.PolarsError):
+        print(f"bsu-rules: {args.decisions}: not a readable decisions file", file=sys.stderr)
+        return 2
     if not rows:
         what = "this NIK" if args.nik else f"row {args.row}"
         print(f"bsu-rules: no decision for {what} in {args.decisions} (a rejected row is in the reject file)",
