@@ -444,3 +444,14 @@ def test_explain_given_a_members_file_for_the_decisions_says_so(tmp_path: Path,
     assert main(["explain", "bsu-2022", str(source), "--input", str(source), "--row", "1"]) == 2
     err = capsys.readouterr().err
     assert "is not a decisions file" in err and "internal error" not in err
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-32"])
+def test_a_utf16_or_utf32_file_is_refused_once(tmp_path: Path, encoding: str,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    source = tmp_path / "in.jsonl"
+    examples = Path(__file__).resolve().parents[1] / "examples" / "members.jsonl"
+    source.write_bytes(examples.read_text().encode(encoding))
+    assert main(["batch", "bsu-2022", str(source), "--out", str(tmp_path / "o.jsonl")]) == 2
+    assert f"the file is {encoding.upper()} text; save it as UTF-8" in capsys.readouterr().err
+    assert not (tmp_path / "o.jsonl").exists()

@@ -231,3 +231,13 @@ def test_what_to_ask_next(server: httpx.Client) -> None:
     settled = server.post("/v1/needed", params={"ruleset": "bsu-2022"}, json=[{**partial, "citizenship": "WNA"}, 1])
     first, second = settled.json()
     assert first == {"outcome": "ineligible", "needed": []} and second["error"]["code"] == "invalid-record"
+
+
+def test_a_body_that_is_not_utf8_is_refused_whole(server: httpx.Client) -> None:
+    line = EXAMPLES.read_text("utf-8").splitlines()[0]
+    for body in (line.encode("utf-16"), line.encode("utf-32")):
+        error = assert_error(server.post("/v1/decisions", params={"ruleset": "bsu-2022"}, content=body),
+                             400, "bad-json")
+        assert "not UTF-8" in error["message"]
+    assert server.post("/v1/decisions", params={"ruleset": "bsu-2022"},
+                       content=b"\xef\xbb\xbf" + line.encode()).status_code == 200  # a UTF-8 BOM is UTF-8

@@ -37,7 +37,7 @@ from bsu_rules.batch.validate import (
     with_rejects,
 )
 from bsu_rules.errors import InputError
-from bsu_rules.members.decode import MAX_RECORD, BadRecord, decode_json
+from bsu_rules.members.decode import MAX_RECORD, BadRecord, decode_json, wide_encoding
 
 NESTED = ("employer", "wages", "contributions", "program_receipts", "bank_account")
 FORMATS = (".parquet", ".jsonl", ".csv")
@@ -78,6 +78,9 @@ class Reader:
                                               "once; each field is one column")])
             self.total, self.unit = self.parquet.metadata.num_rows, "rows"
         else:
+            with self.path.open("rb") as f:
+                if wide := wide_encoding(f.read(4)):
+                    raise InputError([(str(path), f"the file is {wide} text; save it as UTF-8")])
             self.total, self.unit = self.path.stat().st_size, "B"
 
     def __iter__(self) -> Iterator[Chunk]:

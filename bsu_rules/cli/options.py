@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 from bsu_rules.audit.snapshot import KEY_ENV
 from bsu_rules.errors import InputError
-from bsu_rules.members.decode import MAX_RECORD, BadRecord, decode_json
+from bsu_rules.members.decode import MAX_RECORD, BadRecord, decode_json, wide_encoding
 from bsu_rules.ruleset.loader import load_ruleset
 from bsu_rules.ruleset.overrides import reform_of
 
@@ -30,7 +30,6 @@ def day(text: str) -> date:
 
 MAX_DOCUMENT = 256 << 20
 """Bytes a JSON document (one object or a list, read whole) may hold."""
-_BOMS = {b"\xff\xfe": "UTF-16", b"\xfe\xff": "UTF-16", b"\x00\x00\xfe\xff": "UTF-32"}
 
 
 def read_records(paths: list[str], decode: Callable[[bytes], Any] = decode_json) -> Iterator[tuple[int, Any]]:
@@ -63,9 +62,8 @@ def _records(f: BinaryIO, path: str, decode: Callable[[bytes], Any]) -> Iterator
             yield BadRecord(f"the record is larger than {MAX_RECORD:,} bytes")
             continue
         if first:
-            for bom, name in _BOMS.items():
-                if line.startswith(bom):
-                    raise InputError([(path, f"the file is {name} text; save it as UTF-8")])
+            if wide := wide_encoding(line):
+                raise InputError([(path, f"the file is {wide} text; save it as UTF-8")])
             line = line.removeprefix(b"\xef\xbb\xbf")
         if not line.strip():
             continue

@@ -68,4 +68,10 @@ def decode_json(data: bytes | str) -> Any:
     except ValueError as exc:
         raise BadRecord(str(exc)) from None
 
+_WIDE = {b"\x00\x00\xfe\xff": "UTF-32", b"\xff\xfe\x00\x00": "UTF-32", b"\xff\xfe": "UTF-16", b"\xfe\xff": "UTF-16"}
 
+
+def wide_encoding(head: bytes) -> str | None:
+    """The UTF-16 or UTF-32 encoding whose byte-order mark ``head`` starts with, if any: such a file
+    is refused once, whole, rather than rejected line by line."""
+    return next((name for bom, name in _WIDE.items() if head.startswith(bom)), None)

@@ -115,8 +115,12 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None, l
             if len(body) > limits.max_body_bytes:
                 raise _too_large(limits)
         try:
-            data = json.loads(body)
-        except (ValueError, RecursionError) as exc:  # UnicodeDecodeError is a ValueError
+            text = bytes(body).decode("utf-8").removeprefix("\ufeff")  # UTF-8 only, as every input is
+        except UnicodeDecodeError as exc:
+            raise ServiceError(400, Code.BAD_JSON, f"the body is not UTF-8 text (byte {exc.start + 1})") from None
+        try:
+            data = json.loads(text)
+        except (ValueError, RecursionError) as exc:
             raise ServiceError(400, Code.BAD_JSON, f"the body is not JSON ({exc})") from None
         many = isinstance(data, list)
         items = data if many else [data]
