@@ -48,6 +48,8 @@ CASES = [
     ("invalid-value", "    value: 2\n    unit: months", "    value: -1\n    unit: months", "value: -1", None),
     ("invalid-value", "    value: 2022-07\n", "    value: 2022-13\n", "value: 2022-13", None),
     ("syntax", "{fact.ceiling:rp}", "{fact.ceiling:rp", "{fact.ceiling:rp ", None),
+    ("invalid-value", 'version: "2022.1"', 'version: !custom "2022.1"', "!custom", None),
+    ("invalid-value", 'version: "2022.1"', 'version: !!python/object/apply:os.system ["true"]', "!!python", None),
 ]
 
 

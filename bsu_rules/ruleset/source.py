@@ -19,6 +19,9 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from bsu_rules.errors import Code, Diagnostic
 
 Path = tuple[str | int, ...]
+_STANDARD = "tag:yaml.org,2002:"
+_PLAIN = frozenset({"str", "int", "float", "bool", "null", "timestamp", "map", "seq"})
+"""The standard tags of plain data (what a plain scalar, mapping or list resolves to)."""
 _INT = re.compile(r"^[-+]?(0|[1-9][0-9_]*)$")
 
 
@@ -119,6 +122,12 @@ def _convert(node: Node, path: Path, out: Located, budget: list[int]) -> Any:
         budget[0] = min(budget[0], -2)
         return None
     out.values[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    tag = str(node.tag)
+    if tag.removeprefix(_STANDARD) not in _PLAIN or not tag.startswith(_STANDARD):
+        out.diagnostics.append(Diagnostic(out.file, *out.values[path], Code.INVALID_VALUE,
+                                          f"the YAML tag `{tag.replace(_STANDARD, '!!')[:60]}` is not allowed: a rule "
+                                          "file holds plain data (text, numbers, dates, lists and mappings)"))
+        return None
     if isinstance(node, MappingNode):
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
