@@ -405,3 +405,16 @@ def test_a_remembered_sentence_is_the_sentence_rendered_afresh() -> None:
                 assert outcome.explain == Renderer(plan).explain(r, outcome.outcome, member, facts, outcome.missing)
                 explained += outcome.explain is not None
     assert explained > 20
+
+
+def test_two_criteria_waiting_for_one_input_are_read_to_the_worker_once() -> None:
+    import bsu_rules
+
+    ruleset = bsu_rules.load_ruleset("bsu-2022")
+    examples = Path(__file__).resolve().parents[1] / "examples" / "members.jsonl"
+    record = json.loads(examples.read_text().split("\n")[0])
+    decision = bsu_rules.evaluate(ruleset, record | {"employment_type": None})
+    assert [r.id for r in decision.rules if r.outcome == "unknown"] == ["not-pns-tni-polri", "pppk-review"]
+    for lang, said in (("id", "data status pekerjaan tidak tercatat"), ("en", "employment")):
+        text = render_text(decision, ruleset, lang, "worker")
+        assert text.count(said) == 1, text

@@ -84,6 +84,11 @@ def error_line(number: int, field: str, message: str) -> str:
     return json.dumps({"error": {"record": number, "field": field, "message": message}}, ensure_ascii=False)
 
 
+_REJECTED = {"id": "Catatan {n} tidak dapat diputuskan karena datanya tidak sah: {message}\n",
+             "en": "Record {n} cannot be decided because its data is not valid: {message}\n"}
+"""A rejected record in text output, in the language of the explanations around it."""
+
+
 _SUMMARY = {
     "id": ("{n} keputusan: {eligible} layak, {ineligible} tidak layak, {undetermined} belum dapat ditentukan",
            "; {bad} catatan rusak"),
@@ -119,8 +124,9 @@ def run(args: argparse.Namespace) -> int:
         words, extra = _SUMMARY[args.lang]
         print(words.format(n=outcomes.total(), **{o.value: outcomes[o.value] for o in Outcome})
               + (extra.format(bad=bad) if bad else ""))
-    if bad:
-        print(f"bsu-rules: {bad} malformed record(s), see the error lines", file=sys.stderr)
+    decided = outcomes.total()
+    print(f"bsu-rules: {decided + bad} read = {decided} decided + {bad} rejected"
+          + (" (see the error lines)" if bad else ""), file=sys.stderr)
     return 1 if bad else 0
 
 
@@ -155,7 +161,8 @@ def _decide(args: argparse.Namespace, ruleset: RuleSet, decide: Decide,
         except InputError as exc:
             bad += 1
             field, _ = exc.problems[0]
-            emit(error_line(number, field, str(exc)))
+            emit(_REJECTED[args.lang].format(n=number, message=exc) if args.format == "text"
+                 else error_line(number, field, str(exc)))
             continue
         progress.tick(number)
         decision = decide(member, sha256)

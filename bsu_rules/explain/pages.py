@@ -203,8 +203,12 @@ def worker(decision: Decision, ruleset: RuleSet | None, lang: str) -> Page:
     """The outcome in the regulation's words; only what failed or needs review, as full sentences."""
     c = _Context(decision, ruleset, lang)
     facts = c.dates() + c.payment()  # the benefit's citation is the first footnote
-    lines = [Line(_mark(r), c.title(r.id), c.sentences(r, every_hint=False), note=c.note(r.source))
-             for r in decision.rules if r.outcome in _SHOWN_TO_WORKER]
+    lines: list[Line] = []
+    for r in decision.rules:
+        if r.outcome in _SHOWN_TO_WORKER:
+            line = Line(_mark(r), c.title(r.id), c.sentences(r, every_hint=False), note=c.note(r.source))
+            if not any((said.mark, said.sentences) == (line.mark, line.sentences) for said in lines):
+                lines.append(line)  # two criteria waiting for one input are read out once
     if not lines and decision.outcome.value == "eligible":
         facts.append((c.w["criteria"], c.w["all_met"]))
     section = c.w["flags"] if decision.outcome.value == "eligible" else c.w["reasons"]

@@ -13,7 +13,7 @@ import msgspec
 from pydantic import ValidationError
 
 from bsu_rules.errors import InputError
-from bsu_rules.members.contract import path_order
+from bsu_rules.members.contract import leaf_at, path_order
 from bsu_rules.members.mirror import MemberMirror, Record, as_member, encode
 from bsu_rules.members.model import DAY, PERIODIC, SECRET, Member, hide_identifiers, shown
 
@@ -140,6 +140,8 @@ def _message(err: Any, path: str) -> str:
             return f"expected text, got {type(text).__name__}"
         return f"has {len(text)} characters, not 16" if len(text) != 16 else "has a character that is not a digit 0-9"
     msg = str(err["msg"]).removeprefix("Value error, ")
+    if err["type"] == "string_pattern_mismatch" and (leaf := leaf_at(path)) is not None:
+        return f"{shown(err['input'])} {leaf.mismatch}"  # as the batch checks say it
     if err["type"] in ("string_pattern_mismatch", "int_type", "int_parsing", "enum", "literal_error"):
         value = err["input"]
         return f"{shown(value) if isinstance(value, str) else hide_identifiers(repr(value)[:40])}: {msg}"
