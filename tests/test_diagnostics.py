@@ -49,6 +49,10 @@ CASES = [
     ("invalid-value", "    value: 2022-07\n", "    value: 2022-13\n", "value: 2022-13", None),
     ("syntax", "{fact.ceiling:rp}", "{fact.ceiling:rp", "{fact.ceiling:rp ", None),
     ("invalid-value", 'version: "2022.1"', 'version: !custom "2022.1"', "!custom", None),
+    ("unknown-value", 'exclude: member.employment_type in ["pns", "tni", "polri"]',
+     'exclude: member.employment_type in ["PNS", "tni", "polri"]', '"PNS"', "pns"),
+    ("unknown-name", 'require: member.citizenship == "WNI"', "require: member.citizenship == WNI", "WNI\n",
+     '"WNI"'),
     ("invalid-value", 'version: "2022.1"', 'version: !!python/object/apply:os.system ["true"]', "!!python", None),
 ]
 
@@ -110,3 +114,10 @@ def test_check_cli_json(rules_copy: Path, capsys: pytest.CaptureFixture[str]) ->
 def test_bundled_file_is_clean(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check", "bsu-2022"]) == 0
     assert "0 error(s)" in capsys.readouterr().out
+
+
+def test_a_single_equals_sign_is_explained(rules_copy: Path) -> None:
+    path = rules_copy / "bsu-2022.yaml"
+    path.write_text(path.read_text("utf-8").replace('member.citizenship == "WNI"', 'member.citizenship = "WNI"', 1))
+    [found] = [d for d in bsu_rules.check_file(path)[1] if d.code == "syntax"]
+    assert "write `==`" in found.message

@@ -143,6 +143,10 @@ class TypeChecker:
         if dotted in self.names:
             known = self.names[dotted]
             return known
+        if "." not in dotted and not nearest(dotted, self.names):  # a bare word: text without its quotes?
+            self.report(node.start, "unknown-name", f"unknown name `{dotted}` (text is written in quotes)",
+                        f'"{dotted}"')
+            return None
         self.report(node.start, "unknown-name", f"unknown name `{dotted}`", nearest(dotted, self.names))
         return None
 

@@ -16,8 +16,13 @@ __all__ = ["Code", "Diagnostic", "Severity", "has_errors", "nearest", "render"]
 
 
 def nearest(word: str, candidates: Iterable[str]) -> str | None:
-    """The closest candidate to a mistyped name, if any is close enough."""
-    matches = difflib.get_close_matches(word, sorted(set(candidates)), n=1, cutoff=0.6)
+    """The closest candidate to a mistyped name, if any is close enough: the same word in other
+    letter case first (``PNS`` for ``pns``), then the nearest spelling."""
+    pool = sorted(set(candidates))
+    same = [c for c in pool if c.casefold() == word.casefold()]
+    if same:
+        return same[0]
+    matches = difflib.get_close_matches(word, pool, n=1, cutoff=0.6)
     return matches[0] if matches else None
 
 

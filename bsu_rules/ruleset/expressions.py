@@ -186,7 +186,10 @@ def _describe(exc: UnexpectedInput, text: str) -> str:
     if isinstance(exc, UnexpectedEOF) or (isinstance(exc, UnexpectedToken) and exc.token.type == "$END"):
         return "the expression ends too early"
     if isinstance(exc, UnexpectedCharacters):
-        return f"unexpected character {text[exc.pos_in_stream or 0]!r}"
+        at = exc.pos_in_stream or 0
+        if text[at] == "=":
+            return "unexpected `=`: to compare, write `==` (and `!=` for not equal)"
+        return f"unexpected character {text[at]!r}"
     if isinstance(exc, UnexpectedToken):
         return f"unexpected {exc.token.value!r}"
     return "cannot parse the expression"
