@@ -54,6 +54,7 @@ def test_failing_case_names_file_case_criterion_and_explanation() -> None:
     ("unknown-base", "unknown-base", (6, 11), "worker"),
     ("unknown-rule", "unknown-rule", (7, 15), "wage-ceiling"),
     ("duplicate-name", "duplicate-case", (8, 11), None),
+    ("misspelt-outcome", "invalid-value", (6, 16), "eligible"),
 ])
 def test_diagnostics(name: str, code: str, where: tuple[int, int], suggestion: str | None) -> None:
     loaded = load_file(fixture(name), RuleSets())
@@ -206,3 +207,8 @@ def test_the_edited_rule_file_is_the_one_tested(rules_copy: Path, capsys: pytest
     assert any(line.startswith(f"rule set bsu-2022 2022.1: {edition} sha256 ") for line in out)
     failed = int(out[-1].split()[2])
     assert failed and sum("FAILED" in line and "rules.wage-ceiling: expected" in line for line in out) == failed
+
+
+def test_a_misspelt_outcome_is_one_message_in_the_file_s_words() -> None:
+    [found] = [d for case in load_file(fixture("misspelt-outcome"), RuleSets()).cases for d in case.diagnostics]
+    assert found.message == "`elegible` is not one of 'eligible', 'ineligible', 'undetermined' or 'refused'"

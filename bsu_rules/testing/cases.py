@@ -170,7 +170,14 @@ def _ruleset_problem(exc: RuleSetError, ref: str, located: Located) -> list[Diag
 
 def _schema(exc: ValidationError, located: Located, prefix: DataPath) -> list[Diagnostic]:
     out = []
-    for err in exc.errors():
+    errors = exc.errors()
+    # a union of an enum and a literal (``outcome``: an outcome or ``refused``) fails in both branches:
+    # one message lists the values of both
+    branches = {tuple(e["loc"][:-1]): str(e["ctx"]["expected"]) for e in errors if e["type"] == "literal_error"}
+    enums = {tuple(e["loc"][:-1]) for e in errors if e["type"] == "enum"}
+    for err in errors:
+        if err["type"] == "literal_error" and tuple(err["loc"][:-1]) in enums:
+            continue
         loc: DataPath = prefix + tuple(err["loc"])
         if err["type"] == "extra_forbidden":
             key = str(loc[-1])
@@ -181,10 +188,11 @@ def _schema(exc: ValidationError, located: Located, prefix: DataPath) -> list[Di
             out.append(Diagnostic(located.file, *located.at(loc[:-1]), Code.MISSING_KEY,
                                   f"`{loc[-1]}` is required here"))
         elif err["type"] == "enum":
-            value = str(err["input"])
+            value, expected = str(err["input"]), str(err["ctx"]["expected"])
+            if (other := branches.get(tuple(err["loc"][:-1]))) is not None:
+                expected = f"{expected.replace(' or ', ', ')} or {other}"
             out.append(Diagnostic(located.file, *located.at(loc), Code.INVALID_VALUE,
-                                  f"`{value}` is not one of {err['ctx']['expected']}",
-                                  suggestion=nearest(value, _VALUES)))
+                                  f"`{value}` is not one of {expected}", suggestion=nearest(value, _VALUES)))
         else:
             where = ".".join(str(p) for p in loc)
             out.append(Diagnostic(located.file, *located.at(loc), Code.INVALID_VALUE, f"{where}: {err['msg']}"))
