@@ -240,7 +240,8 @@ def _check(cur: Line, before: Line | None, after: Line | None, seq: int, prev: s
             return Problem(n, Code.REORDERED, f"seq {env['seq']} where {seq} was expected, and line {n + 1} "
                                            f"has seq {seq}: this line is out of order")
         return Problem(n, Code.REMOVED, f"seq {env['seq']} where {seq} was expected: "
-                                     f"{env['seq'] - seq} decision(s) missing before this line")
+                                     f"{env['seq'] - seq} decision(s) missing before this line (or moved further "
+                                     "down: verification stops at the first break)")
     if env["seq"] < seq:
         return Problem(n, Code.REORDERED, f"seq {env['seq']} where {seq} was expected: "
                                        "this line repeats or moves an earlier decision")
