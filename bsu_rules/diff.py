@@ -12,9 +12,11 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from bsu_rules.bounds import AtLeast
 from bsu_rules.decisions import Decision, Outcome, RuleOutcome, RuleResult
 from bsu_rules.errors import InputError
 from bsu_rules.evaluators.scalar import jsonable
@@ -22,6 +24,7 @@ from bsu_rules.members import parse_member
 from bsu_rules.ruleset.expressions import parse, unparse
 from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.ruleset.schema import Parameter, Rule, Window
+from bsu_rules.ruleset.tables import Table
 
 Json = dict[str, Any]
 
@@ -129,8 +132,7 @@ def _tables(old: RuleSet, new: RuleSet) -> list[Json]:
         ra, rb = ta.ref, tb.ref
         fields = [f for k in ("file", "key", "value", "source", "partial")
                   for f in _field(k, getattr(ra, k), getattr(rb, k))] + _field("sha256", ta.sha256, tb.sha256)
-        va: dict[str, Any] = dict(ta.values) if ta.values is not None else dict.fromkeys(ta.keys)
-        vb: dict[str, Any] = dict(tb.values) if tb.values is not None else dict.fromkeys(tb.keys)
+        va, vb = _rows(ta), _rows(tb)
         rows = {"added": [{"key": k, "value": jsonable(vb[k])} for k in sorted(set(vb) - set(va))],
                 "removed": [{"key": k, "value": jsonable(va[k])} for k in sorted(set(va) - set(vb))],
                 "changed": [{"key": k, "old": jsonable(va[k]), "new": jsonable(vb[k])}
@@ -138,6 +140,15 @@ def _tables(old: RuleSet, new: RuleSet) -> list[Json]:
         if fields or any(rows.values()):
             out.append({"name": name, "change": "changed", "fields": fields, "rows": rows})
     return out
+
+
+def _rows(table: Table) -> dict[str, Any]:
+    """A table's rows by key; a lower-bound row's value as the bound it is (a row turning from a
+    lower bound into a published figure is a change, even at the same amount)."""
+    if table.values is None:
+        return dict.fromkeys(table.keys)
+    return {k: AtLeast(v, (k,)) if k in table.bounds and isinstance(v, Decimal) else v
+            for k, v in table.values.items()}
 
 
 def _facts(old: RuleSet, new: RuleSet) -> list[Json]:

@@ -155,3 +155,13 @@ def test_members_of_rule_author_cases(tmp_path: Path, capsys: pytest.CaptureFixt
     assert members["decided"] > 0 and members["rejected"] == []
     assert all(f["rules"] == ["wage-ceiling"] and f["new"] == "eligible" for f in members["flips"])
     assert all(isinstance(e["record"], str) for f in members["flips"] for e in f["examples"])
+
+
+def test_a_row_that_stops_being_a_lower_bound_is_a_change(tmp_path: Path) -> None:
+    path = copy_2022(tmp_path)
+    table = tmp_path / "tables" / "minimum-wage-2022.csv"
+    text = table.read_text("utf-8")
+    assert "3273,Kota Bandung,UMK,3742276.48,lower" in text
+    table.write_text(text.replace("3273,Kota Bandung,UMK,3742276.48,lower", "3273,Kota Bandung,UMK,3742276.48,exact"))
+    [entry] = compare(load_ruleset("bsu-2022"), load_ruleset(path))["tables"]
+    assert entry["rows"]["changed"] == [{"key": "3273", "old": {"at_least": "3742276.48"}, "new": "3742276.48"}]

@@ -101,6 +101,8 @@ def _side(s: dict[str, Any]) -> str:
 def _show(value: Any, unit: str | None = None) -> str:
     if value is None:
         return "—"
+    if isinstance(value, dict) and set(value) == {"at_least"}:
+        return f"at least {_show(value['at_least'], unit)} (a lower bound)"
     if isinstance(value, dict):
         return "; ".join(f"from {d}: {_show(v, unit)}" for d, v in value.items())
     if isinstance(value, list):
