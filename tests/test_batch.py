@@ -455,3 +455,21 @@ def test_a_utf16_or_utf32_file_is_refused_once(tmp_path: Path, encoding: str,
     assert main(["batch", "bsu-2022", str(source), "--out", str(tmp_path / "o.jsonl")]) == 2
     assert f"the file is {encoding.upper()} text; save it as UTF-8" in capsys.readouterr().err
     assert not (tmp_path / "o.jsonl").exists()
+
+
+def test_an_empty_bank_name_is_no_channel_in_every_evaluator(tmp_path: Path) -> None:
+    """bsu-2020 pays to the member's bank, whatever it is: a bank given as "" names none."""
+    import bsu_rules
+
+    record = {"nik": "3204125708940003", "kpj": "22041870213", "birth_date": "1994-08-17", "citizenship": "WNI",
+              "participant_category": "PU", "employment_type": "private", "work_regency_code": "3204",
+              "registered_on": "2018-02-05", "wages": [{"period": "2020-06", "amount": 3000000}],
+              "contributions": [{"period": "2020-06", "amount": 100000, "paid_on": "2020-06-30"}],
+              "program_receipts": [], "bank_account": {"bank": "", "number": "418201004566507"}}
+    decision = bsu_rules.evaluate(bsu_rules.load_ruleset("bsu-2020"), record)
+    assert (decision.outcome, decision.channel, decision.missing) == ("eligible", None, ["member.bank_account.bank"])
+    source = tmp_path / "in.jsonl"
+    source.write_text(json.dumps(record) + "\n")
+    run_batch("bsu-2020", source, tmp_path / "o.jsonl")
+    [row] = [json.loads(line) for line in (tmp_path / "o.jsonl").read_text().splitlines()]
+    assert (row["outcome"], row["channel"]) == ("eligible", None)

@@ -55,8 +55,8 @@ class Outputs:
             .otherwise(pl.lit(2, pl.Int8)),
             "priority": pl.sum_horizontal(prioritized).cast(pl.Int32) if prioritized else pl.lit(0, pl.Int32),
             "benefit": pl.when(eligible).then(pl.lit(amount, pl.Int64)),
-            "channel": pl.when(eligible).then(typed(channel)[0].cast(pl.String)) if channel
-            else pl.lit(None, pl.String),
+            "channel": pl.when(eligible & (named := typed(channel)[0].cast(pl.String)).ne("")).then(named)
+            if channel else pl.lit(None, pl.String),  # an empty name says nothing: unknown, as in scalar
         }
         self.masks: dict[str, list[tuple[str, list[str]]]] = {}
         for name, parts in lists.items():

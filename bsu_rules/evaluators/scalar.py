@@ -280,8 +280,9 @@ class Plan:
         return Decision.recorded(top, recorded)
 
     def channel_of(self, member: Record, f: Facts) -> str | None:
-        """How an eligible member is paid (None: the data to choose is missing, or no rule says)."""
-        return None if self.channel is None else self.channel(member, f)  # type: ignore[return-value]
+        """How an eligible member is paid (None: the data to choose is missing, or no rule says; an
+        empty name says nothing either)."""
+        return (self.channel(member, f) or None) if self.channel is not None else None  # type: ignore[return-value]
 
     def missing_of(self, recorded: Recorded, outcome: Outcome, channel: str | None) -> list[str]:
         """What an undetermined decision lacks (each deciding unknown criterion's missing inputs), or
@@ -293,7 +294,7 @@ class Plan:
                     missing += [m for m in recorded.missing(i) if m not in missing]
             return missing
         if outcome is _ELIGIBLE and self.channel is not None and channel is None:
-            return [p for p, get in self.channel_reads if get(recorded.member) is None]
+            return [p for p, get in self.channel_reads if get(recorded.member) in (None, "")]
         return []
 
 
