@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol, Self, TypeVar
 
 from pydantic import BaseModel, ConfigDict, JsonValue
 
+from bsu_rules.members.model import IDENTIFIER
 from bsu_rules.ruleset.schema import Text
 from bsu_rules.unknowns import Need, needed
 
@@ -287,6 +288,12 @@ def canonical_json(data: Any) -> str:
 
 PRIVATE = frozenset({"member.nik", "member.bank_account.number"})
 """Member fields shown only masked, in a trace and in an explanation alike."""
+
+
+def mask_identifiers(text: str) -> str:
+    """``text`` with every NIK- or account-like run of digits masked as ``mask_nik`` masks a NIK:
+    for a value that may carry one although it is not the field itself (a fact copying it)."""
+    return IDENTIFIER.sub(lambda m: mask_nik(m.group()), text)
 
 
 def mask_nik(nik: str) -> str:

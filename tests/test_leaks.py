@@ -88,3 +88,29 @@ def test_an_explanation_that_names_the_nik_or_account_number_shows_them_masked(r
     assert said is not None and "3204********0003" in said.en and "4182*******6507" in said.en
     shown = render_text(decision, ruleset, "en", "worker") + decision.to_json()
     assert "3204123208940003" not in shown and "418201004566507" not in shown
+
+
+def test_a_fact_copying_the_nik_or_account_number_is_masked_wherever_it_is_shown(rules_copy: Path) -> None:
+    import bsu_rules
+    from bsu_rules.explain import render_text
+
+    path = rules_copy / "bsu-2022.yaml"
+    copies = "facts:\n  myid: member.nik\n  acct: member.bank_account.number\n"
+    text = path.read_text("utf-8").replace("facts:\n", copies, 1)
+    text = text.replace('require: member.citizenship == "WNI"',
+                        'require: member.citizenship == "WNI" and fact.myid != "" and fact.acct != ""', 1)
+    text = text.replace('en: "The NIK is not valid: {fact.nik_issue:nik}"', 'en: "{fact.myid} / {fact.acct}"')
+    path.write_text(text, "utf-8")
+    glossary = rules_copy / "glossary" / "glossary.yaml"
+    glossary.write_text(glossary.read_text("utf-8").replace(
+        "names:\n", "names:\n  fact.myid: {id: x, en: x}\n  fact.acct: {id: y, en: y}\n", 1), "utf-8")
+    ruleset = bsu_rules.load_ruleset(path)
+    nik, account = "3204123208940003", "4182 0100 4566 507"
+    record = {"nik": nik, "citizenship": "WNA", "participant_category": "PU",
+              "bank_account": {"bank": "BRI", "number": account}}
+    decision = bsu_rules.evaluate(ruleset, record)
+    assert decision.rule("citizen").values["fact.myid"] == "3204********0003"
+    shown = [decision.to_json(), decision.model_dump_json()] + \
+        [render_text(decision, ruleset, "en", audience) for audience in ("worker", "officer", "auditor")]
+    assert not any(nik in s or account in s or account.replace(" ", "") in s for s in shown)
+    assert "3204********0003 / 4182" in decision.rule("valid-nik").explain.en  # type: ignore[union-attr]

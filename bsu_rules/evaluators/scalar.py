@@ -30,6 +30,7 @@ from bsu_rules.decisions import (
     RuleOutcome,
     RuleResult,
     RuleSetRef,
+    mask_identifiers,
     mask_nik,
 )
 from bsu_rules.evaluators.codegen import Core, generate, generate_value, generate_values
@@ -62,26 +63,40 @@ def _written_masked(value: Value) -> bytes:
     return orjson.dumps(_masked(value))
 
 
-def _conversion(label: str, node: Node, how: str) -> Callable[[Any], Any] | None:
+def _mask_text(value: Value) -> str:
+    """A text that may carry an identifier (it is computed from one) as a trace shows it."""
+    return mask_identifiers(str(value))
+
+
+def _written_mask_text(value: Value) -> bytes:
+    return orjson.dumps(_mask_text(value))
+
+
+def _conversion(label: str, node: Node, how: str, tainted: bool) -> Callable[[Any], Any] | None:
     """What turns a traced value of ``node`` (not None) into what ``how`` asks for, by the node's type:
-    as read (``raw``), as JSON data (``shown``) or as JSON text (``written``); identifiers masked.
+    as read (``raw``), as JSON data (``shown``) or as JSON text (``written``); identifiers masked, and
+    every identifier-like run of digits in a text computed from one (``tainted``).
     None: the value already is what is asked for."""
     kind = node.type.name if node.type is not None else None
     if how == "written":
-        return _written_masked if label in PRIVATE else orjson.dumps if kind in ("str", "bool", "month", "date") \
-            else written
+        return _written_masked if label in PRIVATE else _written_mask_text if tainted \
+            else orjson.dumps if kind in ("str", "bool", "month", "date") else written
     if label in PRIVATE:
         return _masked
+    if tainted:
+        return _mask_text
     if how == "raw" or kind in ("str", "bool", "month"):
         return None
     return date.isoformat if kind == "date" else jsonable
 
 
-def _private(label: str, get: Fn) -> Fn:
-    """Identifiers read by a rule are traced masked (``_masked``)."""
-    if label not in PRIVATE:
-        return get
-    return lambda m, f: None if (v := get(m, f)) is None else _masked(v)
+def _private(label: str, get: Fn, tainted: bool) -> Fn:
+    """Identifiers read by a rule, and texts computed from them, are traced masked."""
+    if label in PRIVATE:
+        return lambda m, f: None if (v := get(m, f)) is None else _masked(v)
+    if tainted:
+        return lambda m, f: None if (v := get(m, f)) is None else _mask_text(v)
+    return get
 
 
 @dataclass(frozen=True)
@@ -165,6 +180,11 @@ class Plan:
         self.skipped = [RuleOutcome(id=r.id, kind=r.kind.value, outcome=RuleResult.NOT_IN_FORCE,
                                     source=r.source, basis=r.basis.value) for r in self.out_of_force]
 
+    def _tainted(self, label: str, node: Node) -> bool:
+        """Whether a traced text is computed from a NIK or an account number (a fact copying one)."""
+        return label not in PRIVATE and node.type is not None and node.type.name == "str" and \
+            not PRIVATE.isdisjoint(self.ruleset.member_reads(node))
+
     def _hoist(self, tree: Node, hoisted: dict[str, int]) -> None:
         """Give each call over a member history a slot, computed once per member and traced from it."""
         for node in walk(tree):
@@ -191,7 +211,7 @@ class Plan:
             if label.startswith(("param.", "as_of", "decision_date")):
                 fixed[label] = jsonable(get(None, []))
             else:
-                trace.append((label, _private(label, get)))
+                trace.append((label, _private(label, get, self._tainted(label, nodes[label]))))
         facts = self.ruleset.facts_read([checked.tree])
         tables = self.ruleset.tables
         kind = checked.rule.kind
@@ -237,7 +257,8 @@ class Plan:
         if self.core is not None:
             try:
                 return generate_values(self.env, len(self.slots), [
-                    (self.traced[label], _conversion(label, self.traced[label], how)) for label in labels],
+                    (self.traced[label], _conversion(label, self.traced[label], how,
+                                                     self._tainted(label, self.traced[label]))) for label in labels],
                     none=b"null" if how == "written" else None)
             except (Unhandled, NotGenerated, RecursionError):  # the closures read it
                 pass

@@ -23,12 +23,14 @@ DAY = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 INT64_MAX = 2**63 - 1
 
 
-IDENTIFIER = re.compile(r"[0-9]{10,}")  # a NIK or an account number, wherever it was put
+IDENTIFIER = re.compile(r"\d(?:[ .\-]?\d){9,}")
+"""A NIK or an account number, wherever it was put: ten or more digits of any script, which may be
+grouped by single spaces, dots or dashes (``3204 1257 0894 0003``, ``３２０４…``)."""
 
 
 def hide_identifiers(text: str) -> str:
     """Text for a message with every long run of digits (a NIK in the wrong column) left out."""
-    return IDENTIFIER.sub(lambda m: f"<{len(m.group())} digits>", text)
+    return IDENTIFIER.sub(lambda m: f"<{sum(c.isdigit() for c in m.group())} digits>", text)
 
 
 def shown(value: Any) -> str:
