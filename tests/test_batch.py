@@ -473,3 +473,14 @@ def test_an_empty_bank_name_is_no_channel_in_every_evaluator(tmp_path: Path) -> 
     run_batch("bsu-2020", source, tmp_path / "o.jsonl")
     [row] = [json.loads(line) for line in (tmp_path / "o.jsonl").read_text().splitlines()]
     assert (row["outcome"], row["channel"]) == ("eligible", None)
+
+
+def test_a_month_of_year_0000_is_no_month_on_either_path(tmp_path: Path) -> None:
+    record = {"nik": "3204125708940003", "citizenship": "WNI", "participant_category": "PU",
+              "wages": [{"period": "0000-07", "amount": 1}]}
+    with pytest.raises(InputError, match=r"wages\[0\]\.period: '0000-07' is not a month"):
+        parse_member(record)
+    source = tmp_path / "in.jsonl"
+    source.write_text(json.dumps(record) + "\n")
+    counts = run_batch("bsu-2022", source, tmp_path / "o.jsonl")
+    assert (counts.decided, counts.rejected) == (0, 1)

@@ -108,6 +108,7 @@ def test_a_reform_is_archived_and_replayed(tmp_path: Path, capsys: pytest.Captur
     ("rounding@2022-10-01=0", "a step is positive, got 0"),
     ("contribution_due_day=45", "a due day is 1-31, got 45"),
     ("cutoff_month=2022-13", "`2022-13` is not a month"),
+    ("cutoff_month=0000-07", "`0000-07` is not a month"),
     ("wage_ceiling=-5", "an amount in rupiah is 0 or more, not -5"),
     ("max_arrears_months=-1", "a number of months is 0 or more, not -1"),
 ])

@@ -18,7 +18,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-MONTH = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
+MONTH = re.compile(r"^([0-9]{3}[1-9]|[0-9]{2}[1-9][0-9]|[0-9][1-9][0-9]{2}|[1-9][0-9]{3})-(0[1-9]|1[0-2])$")
+"""A month, YYYY-MM, of a year a date can have (0001-9999; written for RE2 too: no look-ahead)."""
 DAY = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 INT64_MAX = 2**63 - 1
 

@@ -10,6 +10,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from bsu_rules.members.model import MONTH
+
 Scalar = bool | int | Decimal | date | str | list[str]
 Expression = Annotated[str, Field(min_length=1, description="An expression in the rule language")]
 Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
@@ -81,8 +83,8 @@ def _misfit(value: Scalar | None, unit: str | None) -> str | None:
     """What is wrong with a parameter's number for its unit (rupiah, months and days are whole
     numbers, 0 or more; a text with thousands separators is a number mistyped), or with a text
     that looks like a month but is none; None if nothing."""
-    if isinstance(value, str) and _MONTHLIKE.fullmatch(value) and not 1 <= int(value[5:]) <= 12:
-        return f"`{value}` is not a month (YYYY-MM, months 01-12)"
+    if isinstance(value, str) and _MONTHLIKE.fullmatch(value) and not MONTH.fullmatch(value):
+        return f"`{value}` is not a month (YYYY-MM: years 0001-9999, months 01-12)"
     if unit is None or value is None or (isinstance(value, int) and not isinstance(value, bool) and value >= 0):
         return None
     what = {"IDR": "an amount in rupiah", "months": "a number of months", "days": "a number of days"}[unit]
