@@ -484,3 +484,16 @@ def test_a_month_of_year_0000_is_no_month_on_either_path(tmp_path: Path) -> None
     source.write_text(json.dumps(record) + "\n")
     counts = run_batch("bsu-2022", source, tmp_path / "o.jsonl")
     assert (counts.decided, counts.rejected) == (0, 1)
+
+
+def test_a_run_never_writes_over_its_rule_file_or_tables(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import shutil
+
+    rules = tmp_path / "rules"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "rules", rules)
+    table = rules / "tables" / "minimum-wage-2022.csv"
+    kept = table.read_bytes()
+    members = str(Path(__file__).resolve().parents[1] / "examples" / "members.jsonl")
+    assert main(["batch", str(rules / "bsu-2022.yaml"), members, "--out", str(table), "--quiet"]) == 2
+    assert "is also table minimum_wage" in capsys.readouterr().err and table.read_bytes() == kept
+    assert sorted(p.name for p in table.parent.iterdir() if p.name.startswith(".")) == []  # nothing left behind

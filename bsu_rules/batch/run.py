@@ -256,6 +256,7 @@ def run_batch(ruleset: str | Path | RuleSet | Callable[[], RuleSet], source: str
             scan = scanning.submit(_scan, reader, spool, progress, stop)
             try:
                 plan = _ruleset(ruleset).plan(on)
+                distinct(source, {"--out": output, "--rejects": rejects}, plan.ruleset.files())
                 unread = unchecked(table_plan(plan, engine or default_engine()).fields)  # compiled while scanning
                 decide = functools.partial(decide_parts, plan, engine=engine, key=RUN_KEY if key is None else key)
                 settled = scanning.submit(lambda: settle(scan.result().picked, lambda t: decide(t)[0]))

@@ -27,10 +27,11 @@ def output_format(path: str | Path) -> str:
     return suffix
 
 
-def distinct(source: str | Path, targets: dict[str, Path]) -> None:
-    """InputError unless the input and every file a run writes (``targets``, by option) are different
-    files: an output over the input, or two outputs on one path, would destroy what is read or kept."""
-    seen = {_identity(Path(source)): "the input"}
+def distinct(source: str | Path, targets: dict[str, Path], read: dict[str, Path] | None = None) -> None:
+    """InputError unless the input, the other files read (``read``: the rule file and its tables) and
+    every file a run writes (``targets``, by option) are different files: an output over something
+    read, or two outputs on one path, would destroy what is read or kept."""
+    seen = {_identity(Path(source)): "the input"} | {_identity(p): what for what, p in (read or {}).items()}
     for option, path in targets.items():
         other = seen.setdefault(_identity(path), option)
         if other != option:

@@ -46,8 +46,10 @@ def run(args: argparse.Namespace) -> int:
         from bsu_rules.report.impact import impact  # lazy: the impact extra
     except ImportError as exc:
         return missing_extra("impact", exc)
-    distinct(args.input, {"--out": Path(args.out), **({"--json": Path(args.json)} if args.json else {})})
+    targets = {"--out": Path(args.out), **({"--json": Path(args.json)} if args.json else {})}
+    distinct(args.input, targets)
     reform = load_reform(args.ruleset, args)
+    distinct(args.input, targets, reform.files())
     if args.against is None:
         baseline = reform.base if isinstance(reform, Reform) else None
     elif "=" in args.against:

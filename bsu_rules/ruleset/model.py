@@ -71,6 +71,13 @@ class RuleSet:
         since = [d for d in sorted(param.values) if d <= on]
         return (param.values[since[-1]], since[-1]) if since else (None, None)
 
+    def files(self) -> dict[str, Path]:
+        """The files this rule set was read from, by what they are: the rule file and each table."""
+        found = {"the rule file": self.path}
+        for name, table in sorted(self.tables.items()):
+            found[f"table {name}"] = self.path.parent / table.ref.file  # an absolute path stays as it is
+        return found
+
     def plan(self, on: date | None = None) -> Plan:
         """The compiled plan for a decision date (cached)."""
         day = on or self.default_on
