@@ -446,15 +446,19 @@ def test_explain_given_a_members_file_for_the_decisions_says_so(tmp_path: Path,
     assert "is not a decisions file" in err and "internal error" not in err
 
 
-@pytest.mark.parametrize("encoding", ["utf-16", "utf-32"])
-def test_a_utf16_or_utf32_file_is_refused_once(tmp_path: Path, encoding: str,
+@pytest.mark.parametrize(("encoding", "named"), [("utf-16", "UTF-16"), ("utf-32", "UTF-32"),
+                                               ("utf-16-le", "UTF-16 or UTF-32"), ("utf-16-be", "UTF-16 or UTF-32")])
+def test_a_utf16_or_utf32_file_is_refused_once(tmp_path: Path, encoding: str, named: str,
                                                capsys: pytest.CaptureFixture[str]) -> None:
+    """With a byte-order mark or without (then by its NUL bytes), by batch and evaluate alike."""
     source = tmp_path / "in.jsonl"
     examples = Path(__file__).resolve().parents[1] / "examples" / "members.jsonl"
     source.write_bytes(examples.read_text().encode(encoding))
     assert main(["batch", "bsu-2022", str(source), "--out", str(tmp_path / "o.jsonl")]) == 2
-    assert f"the file is {encoding.upper()} text; save it as UTF-8" in capsys.readouterr().err
+    assert f"the file is {named} text; save it as UTF-8" in capsys.readouterr().err
     assert not (tmp_path / "o.jsonl").exists()
+    assert main(["evaluate", "bsu-2022", str(source)]) == 2
+    assert f"the file is {named} text; save it as UTF-8" in capsys.readouterr().err
 
 
 def test_an_empty_bank_name_is_no_channel_in_every_evaluator(tmp_path: Path) -> None:

@@ -72,6 +72,8 @@ _WIDE = {b"\x00\x00\xfe\xff": "UTF-32", b"\xff\xfe\x00\x00": "UTF-32", b"\xff\xf
 
 
 def wide_encoding(head: bytes) -> str | None:
-    """The UTF-16 or UTF-32 encoding whose byte-order mark ``head`` starts with, if any: such a file
-    is refused once, whole, rather than rejected line by line."""
-    return next((name for bom, name in _WIDE.items() if head.startswith(bom)), None)
+    """The UTF-16 or UTF-32 encoding a file starting with ``head`` (its first bytes) is in, by its
+    byte-order mark or, without one, by the NUL bytes such text has between ASCII characters (UTF-8
+    JSON or CSV never holds one): such a file is refused once, whole, not rejected line by line."""
+    found = next((name for bom, name in _WIDE.items() if head.startswith(bom)), None)
+    return found or ("UTF-16 or UTF-32" if b"\x00" in head[:4] else None)
