@@ -8,6 +8,7 @@ value words, channel names and regulation names, and never print an internal nam
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
@@ -19,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from bsu_rules.errors import BsuRulesError, Code
 from bsu_rules.formatting import format_date, format_month, format_value, format_year, number, rupiah
+from bsu_rules.members.model import hide_identifiers
 from bsu_rules.nik import PROVINCES
 from bsu_rules.ruleset.editions import bundled_rules
 from bsu_rules.ruleset.expressions import Binary, Call, Cond, ListLit, Lit, Name, Node, ParseError, parse, walk
@@ -199,18 +201,21 @@ def load_glossary(path: Path | None = None) -> Glossary:
     try:
         return Glossary.model_validate(located.data or {})
     except ValidationError as exc:  # what is wrong and where, never the values read (the file may be anything)
-        found = "; ".join(f"{'.'.join(map(str, e['loc'])) or '(top)'}: {e['msg']}" for e in exc.errors()[:5])
-        raise GlossaryError(f"{path}: {found}") from None
+        found = "; ".join(f"{'.'.join(str(p)[:80] for p in e['loc']) or '(top)'}: {e['msg']}"
+                          for e in exc.errors()[:5])
+        raise GlossaryError(f"{path}: {hide_identifiers(found)}") from None
 
 
 def governing(rule_file: Path) -> Path | None:
     """The glossary beside a rule file, if there is one (the bundled rules have theirs); GlossaryError
     if it leads outside the rule file's folder (a rule file reads only what sits beside it)."""
     beside = rule_file.parent / FILE
-    if not beside.is_file():
+    if not os.path.lexists(beside):
         return None
     if not beside.resolve().is_relative_to(rule_file.parent.resolve()):
         raise GlossaryError(f"{beside} leads outside the rule file's folder (through a symbolic link)")
+    if not beside.is_file():
+        raise GlossaryError(f"{beside} is not a regular file")
     return beside
 
 

@@ -208,3 +208,15 @@ def test_a_table_whose_first_line_is_not_a_header_is_not_echoed(rules_copy: Path
     problems = _codes(_with_table(rules_copy, "tables/members.csv"))
     assert problems and problems[0][0] == "table" and SECRET not in problems[0][1]
     assert "not a header of column names" in problems[0][1]
+
+
+def test_a_glossary_that_is_not_a_regular_file_is_refused(rules_copy: Path) -> None:
+    glossary = rules_copy / "glossary" / "glossary.yaml"
+    glossary.unlink()
+    glossary.mkdir()
+    messages = [d.message for d in check_file(rules_copy / "bsu-2022.yaml")[1] if d.code == "glossary"]
+    assert messages and "is not a regular file" in messages[0]
+    glossary.rmdir()
+    glossary.write_text(f"names:\n  secret-{'3204125708940003'}: x\n  secret-{'3204125708940003'}: y\n", "utf-8")
+    messages = [d.message for d in check_file(rules_copy / "bsu-2022.yaml")[1] if d.code == "glossary"]
+    assert messages and "is repeated" in messages[0] and "3204125708940003" not in messages[0]

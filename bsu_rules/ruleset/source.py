@@ -17,6 +17,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from bsu_rules.errors import Code, Diagnostic
+from bsu_rules.members.model import hide_identifiers
 
 Path = tuple[str | int, ...]
 _STANDARD = "tag:yaml.org,2002:"
@@ -108,6 +109,19 @@ MAX_DIGITS = 40
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
+def _plain(node: Node, out: Located) -> bool:
+    """Whether a node is plain data; a YAML tag of anything else (``!custom``, ``!!python/…``) is an
+    error where it is written, never silently dropped."""
+    tag = str(node.tag)
+    if tag.startswith(_STANDARD) and tag.removeprefix(_STANDARD) in _PLAIN:
+        return True
+    shown = hide_identifiers(tag.replace(_STANDARD, "!!")[:60])
+    out.diagnostics.append(Diagnostic(out.file, node.start_mark.line + 1, node.start_mark.column + 1,
+                                      Code.INVALID_VALUE, f"the YAML tag `{shown}` is not allowed: a rule file holds "
+                                      "plain data (text, numbers, dates, lists and mappings)"))
+    return False
+
+
 def _convert(node: Node, path: Path, out: Located, budget: list[int]) -> Any:
     budget[0] -= 1
     if budget[0] < 0:
@@ -122,15 +136,13 @@ def _convert(node: Node, path: Path, out: Located, budget: list[int]) -> Any:
         budget[0] = min(budget[0], -2)
         return None
     out.values[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
-    tag = str(node.tag)
-    if tag.removeprefix(_STANDARD) not in _PLAIN or not tag.startswith(_STANDARD):
-        out.diagnostics.append(Diagnostic(out.file, *out.values[path], Code.INVALID_VALUE,
-                                          f"the YAML tag `{tag.replace(_STANDARD, '!!')[:60]}` is not allowed: a rule "
-                                          "file holds plain data (text, numbers, dates, lists and mappings)"))
+    if not _plain(node, out):
         return None
     if isinstance(node, MappingNode):
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
+            if not _plain(key_node, out):
+                continue
             key = _scalar(key_node) if isinstance(key_node, ScalarNode) else None
             key = key.isoformat() if isinstance(key, date) else key
             kpos = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
@@ -142,7 +154,7 @@ def _convert(node: Node, path: Path, out: Located, budget: list[int]) -> Any:
                 first = out.keys[(*path, key)]
                 out.diagnostics.append(
                     Diagnostic(out.file, *kpos, Code.DUPLICATE_KEY,
-                               f"key `{key}` is repeated (first at line {first[0]})")
+                               f"key `{hide_identifiers(key[:80])}` is repeated (first at line {first[0]})")
                 )
                 continue
             out.keys[(*path, key)] = kpos
