@@ -84,3 +84,17 @@ def test_a_number_written_with_separators_is_named_at_its_line(tmp_path: Path, a
     with pytest.raises(TableError) as raised:
         load_table("t", TableRef(file="t.csv", key="code", value="amount"), tmp_path)
     assert raised.value.line == 2 and "write `4641854`" in str(raised.value)
+
+
+def test_a_column_of_numbers_all_written_with_separators_is_named(tmp_path: Path) -> None:
+    (tmp_path / "t.csv").write_text('code,amount\n31,"4.641.854"\n32,"4.416.186"\n')
+    with pytest.raises(TableError) as raised:
+        load_table("t", TableRef(file="t.csv", key="code", value="amount"), tmp_path)
+    assert raised.value.line == 2 and "write `4641854`" in str(raised.value)
+
+
+def test_a_table_cell_is_never_echoed_whole_if_it_looks_like_an_identifier(tmp_path: Path) -> None:
+    (tmp_path / "t.csv").write_text("code,amount,bound\n31,4641854,3204125708940003\n")
+    with pytest.raises(TableError) as raised:
+        load_table("t", TableRef(file="t.csv", key="code", value="amount", bound="bound"), tmp_path)
+    assert "3204125708940003" not in str(raised.value) and "<16 digits>" in str(raised.value)

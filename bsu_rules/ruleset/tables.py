@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+from bsu_rules.members.model import hide_identifiers
 from bsu_rules.ruleset.files import UnsafePath, read_beside
 from bsu_rules.ruleset.schema import TableRef
 from bsu_rules.ruleset.types import DECIMAL, KEYSET, STR, Type, table_of
@@ -85,7 +86,7 @@ def load_table(name: str, ref: TableRef, base: Path) -> Table:
         if not key:
             raise TableError(f"{ref.file}:{line}: empty key `{ref.key}`", line)
         if key in keys:
-            raise TableError(f"{ref.file}:{line}: key {key} appears twice", line)
+            raise TableError(f"{ref.file}:{line}: key {hide_identifiers(key[:40])} appears twice", line)
         keys.add(key)
         if ref.value is not None:
             text = (row.get(ref.value) or "").strip()
@@ -95,17 +96,19 @@ def load_table(name: str, ref: TableRef, base: Path) -> Table:
         if ref.bound is not None:
             mark = (row.get(ref.bound) or "").strip()
             if mark not in BOUNDS:
-                raise TableError(f"{ref.file}:{line}: `{ref.bound}` is {mark!r}; write `exact` or `lower`", line)
+                raise TableError(f"{ref.file}:{line}: `{ref.bound}` is {hide_identifiers(repr(mark[:40]))}; write "
+                                 "`exact` or `lower`", line)
             if mark == "lower":
                 if not isinstance(values[key], Decimal):
                     raise TableError(f"{ref.file}:{line}: a lower bound must be a number", line)
                 bounds.add(key)
-    if texts and len(texts) < len(values):  # a number column with a cell that is not one
-        line, text = texts[0]
+    grouped_cells = [(line, text) for line, text in texts if _GROUPED.fullmatch(text)]
+    if grouped_cells or (texts and len(texts) < len(values)):  # a number column with a cell that is not one
+        line, text = (grouped_cells or texts)[0]
         grouped = _GROUPED.fullmatch(text)
         hint = f"write `{re.sub('[.,]', '', text)}` (digits only, `.` before decimals)" if grouped else \
             "write a number (digits only, `.` before decimals)"
-        raise TableError(f"{ref.file}:{line}: `{ref.value}` is {text!r}, not a number as in the other rows; {hint}",
-                         line)
+        raise TableError(f"{ref.file}:{line}: `{ref.value}` is {hide_identifiers(repr(text[:40]))}, not a number as "
+                         f"in the other rows; {hint}", line)
     return Table(name, ref, frozenset(keys), values if ref.value is not None else None, len(keys),
                  hashlib.sha256(raw).hexdigest(), frozenset(bounds))
