@@ -111,6 +111,7 @@ def test_a_reform_is_archived_and_replayed(tmp_path: Path, capsys: pytest.Captur
     ("cutoff_month=0000-07", "`0000-07` is not a month"),
     ("wage_ceiling=-5", "an amount in rupiah is 0 or more, not -5"),
     ("max_arrears_months=-1", "a number of months is 0 or more, not -1"),
+    ("benefit.instalments=[]", "instalments is empty"),
 ])
 def test_an_override_is_checked_like_the_rule_file_before_anything_is_decided(rs2022: RuleSet, given: str,
                                                                              said: str) -> None:

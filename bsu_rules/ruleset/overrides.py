@@ -207,6 +207,8 @@ def _benefit(old: Benefit, given: dict[str, Any], problems: list[Diagnostic]) ->
             data["amount"] = data["monthly"] * data["months"]
     if "instalments" not in given and len(old.instalments) == 1:
         data["instalments"] = [data["amount"]]
+    elif "instalments" not in given and not old.instalments:
+        del data["instalments"]  # the rule file gives none: still none
     try:
         return Benefit.model_validate(data)
     except ValidationError as exc:

@@ -162,6 +162,8 @@ class Benefit(_Model):
     def _adds_up(self) -> Benefit:
         if self.monthly is not None and self.months is not None and self.monthly * self.months != self.amount:
             raise ValueError(f"monthly x months = {self.monthly * self.months}, not amount {self.amount}")
+        if "instalments" in self.model_fields_set and not self.instalments:
+            raise ValueError(f"instalments is empty: list at least one (`[{self.amount}]` for one payment)")
         if self.instalments and sum(self.instalments) != self.amount:
             raise ValueError(f"instalments add up to {sum(self.instalments)}, not amount {self.amount}")
         return self
