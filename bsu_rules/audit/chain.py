@@ -90,9 +90,22 @@ def read_log(path: str | Path) -> Iterator[Line]:
                 try:
                     env = json.loads(raw)
                 except (ValueError, RecursionError) as exc:
-                    yield Line(number, raw, None, f"not JSON ({exc})")
+                    yield Line(number, raw, None, f"not JSON ({_why(exc, raw)})")
                     continue
             yield Line(number, raw, env if isinstance(env, dict) else None, _shape_error(env), plain)
+
+
+def _why(exc: Exception, raw: bytes) -> str:
+    """Why a line is not JSON, in words about the line, not the parser."""
+    if not raw.strip():
+        return "an empty line"
+    if isinstance(exc, RecursionError):
+        return "nested too deeply"
+    if isinstance(exc, UnicodeDecodeError) or b"\x00" in raw:
+        return "not UTF-8 text"
+    if isinstance(exc, json.JSONDecodeError):
+        return f"{exc.msg.lower()} at column {exc.colno}"
+    return "a number too long" if "digits" in str(exc) else "unreadable"
 
 
 def _whole(raw: bytes) -> bool:
