@@ -444,6 +444,9 @@ def test_explain_given_a_members_file_for_the_decisions_says_so(tmp_path: Path,
     assert main(["explain", "bsu-2022", str(source), "--input", str(source), "--row", "1"]) == 2
     err = capsys.readouterr().err
     assert "is not a decisions file" in err and "internal error" not in err
+    lines = Path(__file__).resolve().parents[1] / "examples" / "members.jsonl"
+    assert main(["explain", "bsu-2022", str(lines), "--input", str(lines), "--row", "1"]) == 2
+    assert "is not a decisions file" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(("encoding", "named"), [("utf-16", "UTF-16"), ("utf-32", "UTF-32"),

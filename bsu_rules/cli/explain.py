@@ -67,7 +67,15 @@ def find_decisions(path: str, nik_key: str | None = None, row: int | None = None
         frame = pl.scan_csv(path, infer_schema=False)
     else:
         raise ValueError(f"{path}: decisions must be .parquet, .jsonl or .csv")
-    lacking = {"row", "on", "outcome", "ruleset_sha256", "nik_key"} - set(frame.collect_schema().names())
+    names = set(frame.collect_schema().names())
+    if suffix == ".jsonl":  # the schema is imposed: read the names the first line has
+        with open(path, "rb") as f:
+            first = f.readline(1 << 20)
+        try:
+            names = set(json.loads(first)) if first.strip() else names
+        except (ValueError, TypeError, RecursionError):
+            names = set()
+    lacking = {"row", "on", "outcome", "ruleset_sha256", "nik_key"} - names
     if lacking:
         raise ValueError(f"{path} is not a decisions file written by `bsu-rules batch` (it has no "
                          f"{', '.join(sorted(lacking))} column); give the batch's output, then --input its members")
