@@ -435,6 +435,11 @@ def test_a_parquet_file_with_a_column_twice_is_refused_by_name(tmp_path: Path,
     assert main(["batch", "bsu-2022", str(source), "--out", str(tmp_path / "o.jsonl")]) == 2
     err = capsys.readouterr().err
     assert "column(s) nik more than once" in err and "internal error" not in err
+    bank = pa.StructArray.from_arrays([pa.array(["BRI"]), pa.array(["=NOTABANK"])], names=["bank", "bank"])
+    pq.write_table(pa.table([pa.array(["3204125708940003"]), pa.array(["WNI"]), pa.array(["PU"]), bank],
+                            names=["nik", "citizenship", "participant_category", "bank_account"]), source)
+    assert main(["batch", "bsu-2022", str(source), "--out", str(tmp_path / "o.jsonl")]) == 2
+    assert "column(s) bank_account.bank more than once" in capsys.readouterr().err
 
 
 def test_explain_given_a_members_file_for_the_decisions_says_so(tmp_path: Path,

@@ -52,6 +52,22 @@ class Chunk:
     done: int
 
 
+def _repeated(schema: pa.Schema) -> list[str]:
+    """The field paths a Parquet schema names more than once (``nik``, ``bank_account.bank``)."""
+    found: set[str] = set()
+
+    def visit(fields: list[pa.Field], prefix: str) -> None:
+        names = [f.name for f in fields]
+        found.update(prefix + n for n in names if names.count(n) > 1)
+        for f in fields:
+            kind = f.type.value_type if pa.types.is_list(f.type) or pa.types.is_large_list(f.type) else f.type
+            if pa.types.is_struct(kind):
+                visit(list(kind), f"{prefix}{f.name}.")
+
+    visit(list(schema), "")
+    return sorted(found)
+
+
 def input_format(path: str | Path) -> str:
     suffix = Path(path).suffix.lower()
     if suffix not in FORMATS:
@@ -72,8 +88,7 @@ class Reader:
                 raise
             except (pa.ArrowException, OSError):
                 raise InputError([(str(path), "not a readable Parquet file")]) from None
-            names = self.parquet.schema_arrow.names
-            if twice := sorted({n for n in names if names.count(n) > 1}):
+            if twice := _repeated(self.parquet.schema_arrow):
                 raise InputError([(str(path), f"the Parquet file has the column(s) {', '.join(twice)[:200]} more than "
                                               "once; each field is one column")])
             self.total, self.unit = self.parquet.metadata.num_rows, "rows"
