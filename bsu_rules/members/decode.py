@@ -72,8 +72,17 @@ _WIDE = {b"\x00\x00\xfe\xff": "UTF-32", b"\xff\xfe\x00\x00": "UTF-32", b"\xff\xf
 
 
 def wide_encoding(head: bytes) -> str | None:
-    """The UTF-16 or UTF-32 encoding a file starting with ``head`` (its first bytes) is in, by its
-    byte-order mark or, without one, by the NUL bytes such text has between ASCII characters (UTF-8
-    JSON or CSV never holds one): such a file is refused once, whole, not rejected line by line."""
+    """The UTF-16 or UTF-32 encoding a file starting with ``head`` (its first four bytes or more) is
+    in, by its byte-order mark or, without one, by the NUL bytes such text has around its first
+    ASCII characters (UTF-8 JSON or CSV never holds one): such a file is refused once, whole, not
+    rejected line by line."""
     found = next((name for bom, name in _WIDE.items() if head.startswith(bom)), None)
-    return found or ("UTF-16 or UTF-32" if b"\x00" in head[:4] else None)
+    if found or len(head) < 4:
+        return found
+    text = [b == 9 or b == 10 or b == 13 or 32 <= b < 127 for b in head[:4]]  # an ASCII character
+    zero = [b == 0 for b in head[:4]]
+    if (zero[1:] == [True] * 3 and text[0]) or (zero[:3] == [True] * 3 and text[3]):
+        return "UTF-32"
+    if (zero[1] and zero[3] and text[0] and text[2]) or (zero[0] and zero[2] and text[1] and text[3]):
+        return "UTF-16"
+    return None
