@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from bsu_rules.cli.exits import FAILED, OK, REJECTED
-from bsu_rules.cli.options import add_key_options, add_reform_options, day, load_reform, pseudonym_key
+from bsu_rules.cli.options import ON_HELP, add_key_options, add_reform_options, day, load_reform, pseudonym_key
 
 EXTRA = "pip install 'bsu-rules[batch]'"
 
@@ -28,7 +28,7 @@ def add(sub: Any) -> None:
     p.add_argument("ruleset", help="a rule file path or a bundled id such as bsu-2022")
     p.add_argument("input", help="members: .parquet, .jsonl or .csv (histories as JSON cells)")
     p.add_argument("--out", required=True, help="decisions: .parquet, .jsonl or .csv")
-    p.add_argument("--on", type=day, help="decision date YYYY-MM-DD (default: the latest date the file describes)")
+    p.add_argument("--on", type=day, help=ON_HELP)
     p.add_argument("--rejects", help="malformed rows: .jsonl (default OUT.rejects.jsonl, e.g. "
                    "decisions.parquet.rejects.jsonl), .csv or .parquet")
     p.add_argument("--chunk-size", type=positive_int, default=250_000, metavar="N", help="rows per chunk (250000)")

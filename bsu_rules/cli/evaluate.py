@@ -12,7 +12,7 @@ from typing import Any, TextIO
 
 from bsu_rules.audit.log import AuditError, DecisionLog
 from bsu_rules.cli.archive import add_evaluate_options, open_audit
-from bsu_rules.cli.options import add_reform_options, day, load_reform, read_records
+from bsu_rules.cli.options import ON_HELP, add_reform_options, day, load_reform, read_records
 from bsu_rules.decisions import Decision, Outcome
 from bsu_rules.errors import InputError
 from bsu_rules.explain import AUDIENCES, render_html, render_text
@@ -25,7 +25,7 @@ def add(sub: Any) -> None:
     p: argparse.ArgumentParser = sub.add_parser("evaluate", help="decide member records under a rule set")
     p.add_argument("ruleset", help="a rule file path or a bundled id such as bsu-2022")
     p.add_argument("files", nargs="+", metavar="FILE", help="JSON (one record or a list) or JSONL; - for stdin")
-    p.add_argument("--on", type=day, help="decision date YYYY-MM-DD (default: the latest date the file describes)")
+    p.add_argument("--on", type=day, help=ON_HELP)
     p.add_argument("--format", choices=("json", "text", "html"), default="json",
                    help="json (the decision), text, or html (one printable page for all the records)")
     p.add_argument("--lang", choices=("id", "en"), default="id", help="language of text and html output")

@@ -10,7 +10,7 @@ from typing import Any
 
 from bsu_rules.cli.batch import Progress, missing_extra, positive_int
 from bsu_rules.cli.exits import OK, REJECTED
-from bsu_rules.cli.options import add_reform_options, day, load_reform
+from bsu_rules.cli.options import ON_HELP, add_reform_options, day, load_reform
 from bsu_rules.ruleset.loader import load_ruleset
 from bsu_rules.ruleset.overrides import Reform, reform_of
 
@@ -23,7 +23,7 @@ def add(sub: Any) -> None:
                     "(headline, criteria funnel, flips, breakdowns, data quality) and, with --json, its numbers.")
     p.add_argument("ruleset", help="a rule file path or a bundled id such as bsu-2022")
     p.add_argument("input", help="members: .parquet, .jsonl or .csv (histories as JSON cells)")
-    p.add_argument("--on", type=day, help="decision date YYYY-MM-DD (default: the latest date the file describes)")
+    p.add_argument("--on", type=day, help=ON_HELP)
     add_reform_options(p)
     p.add_argument("--against", metavar="RULESET_OR_SETS",
                    help="the baseline: another rule set (path or id), or overrides of RULESET written "

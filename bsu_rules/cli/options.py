@@ -28,6 +28,8 @@ def day(text: str) -> date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
 
 
+ON_HELP = ("decision date YYYY-MM-DD (default: the latest date on which the rule file changes something: its "
+           "start, a rule's start or end, a dated value; for bsu-2022, 2022-09-05)")
 MAX_DOCUMENT = 256 << 20
 """Bytes a JSON document (one object or a list, read whole) may hold."""
 
