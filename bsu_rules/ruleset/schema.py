@@ -76,7 +76,8 @@ class Parameter(_Model):
 
 
 _MONTHLIKE = re.compile(r"[0-9]{4}-[0-9]{2}")
-_GROUPED = re.compile(r"[0-9]{1,3}(\.[0-9]{3})+|[0-9]{1,3}(,[0-9]{3})+")  # 3.500.000 or 3,500,000
+GROUPED = re.compile(r"[0-9]{1,3}(\.[0-9]{3})+|[0-9]{1,3}(,[0-9]{3})+")
+"""A number written with thousands separators (``3.500.000``, ``3,500,000``): a mistyped number."""
 
 
 def _misfit(value: Scalar | None, unit: str | None) -> str | None:
@@ -88,7 +89,7 @@ def _misfit(value: Scalar | None, unit: str | None) -> str | None:
     if unit is None or value is None or (isinstance(value, int) and not isinstance(value, bool) and value >= 0):
         return None
     what = {"IDR": "an amount in rupiah", "months": "a number of months", "days": "a number of days"}[unit]
-    if isinstance(value, str) and _GROUPED.fullmatch(value):
+    if isinstance(value, str) and GROUPED.fullmatch(value):
         return f"`{value}` is text: {what} is written with digits only (`{re.sub('[.,]', '', value)}`)"
     if not isinstance(value, int | Decimal) or isinstance(value, bool):
         return None  # another type: the type check says so where the value is used or overridden

@@ -12,12 +12,11 @@ from pathlib import Path
 
 from bsu_rules.members.model import hide_identifiers
 from bsu_rules.ruleset.files import UnsafePath, read_beside
-from bsu_rules.ruleset.schema import TableRef
+from bsu_rules.ruleset.schema import GROUPED, TableRef
 from bsu_rules.ruleset.types import DECIMAL, KEYSET, STR, Type, table_of
 
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_ .-]{0,39}")  # a header worth repeating in a message
-_GROUPED = re.compile(r"[0-9]{1,3}(\.[0-9]{3})+|[0-9]{1,3}(,[0-9]{3})+")  # 4.641.854 or 4,641,854
 BOUNDS = ("exact", "lower")
 """What a row of a table's `bound` column may say: a published figure, or a lower bound."""
 
@@ -102,13 +101,12 @@ def load_table(name: str, ref: TableRef, base: Path) -> Table:
                 if not isinstance(values[key], Decimal):
                     raise TableError(f"{ref.file}:{line}: a lower bound must be a number", line)
                 bounds.add(key)
-    grouped_cells = [(line, text) for line, text in texts if _GROUPED.fullmatch(text)]
-    if grouped_cells or (texts and len(texts) < len(values)):  # a number column with a cell that is not one
-        line, text = (grouped_cells or texts)[0]
-        grouped = _GROUPED.fullmatch(text)
-        hint = f"write `{re.sub('[.,]', '', text)}` (digits only, `.` before decimals)" if grouped else \
-            "write a number (digits only, `.` before decimals)"
-        raise TableError(f"{ref.file}:{line}: `{ref.value}` is {hide_identifiers(repr(text[:40]))}, not a number as "
-                         f"in the other rows; {hint}", line)
+    grouped = [(line, text) for line, text in texts if GROUPED.fullmatch(text)]
+    if grouped or (texts and len(texts) < len(values)):  # a number column with a cell that is not one
+        line, text = (grouped or texts)[0]
+        shown = hide_identifiers(repr(text[:40]))
+        why = f"a number written with separators: write `{re.sub('[.,]', '', text)}`" if grouped else \
+            "not a number as in the other rows: write one with digits only"
+        raise TableError(f"{ref.file}:{line}: `{ref.value}` is {shown}, {why} (`.` before decimals)", line)
     return Table(name, ref, frozenset(keys), values if ref.value is not None else None, len(keys),
                  hashlib.sha256(raw).hexdigest(), frozenset(bounds))
