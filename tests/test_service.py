@@ -241,3 +241,31 @@ def test_a_body_that_is_not_utf8_is_refused_whole(server: httpx.Client) -> None:
         assert "not UTF-8" in error["message"]
     assert server.post("/v1/decisions", params={"ruleset": "bsu-2022"},
                        content=b"\xef\xbb\xbf" + line.encode()).status_code == 200  # a UTF-8 BOM is UTF-8
+
+
+def test_a_query_parameter_is_given_once_and_a_date_as_a_date(server: httpx.Client) -> None:
+    line = EXAMPLES.read_text("utf-8").splitlines()[0]
+    for query, field in (("ruleset=bsu-2022&ruleset=bsu-2021", "ruleset"), ("ruleset=bsu-2022&on=1662336000", "on"),
+                         ("ruleset=bsu-2022&on=2022-09-05T00:00:00%2B07:00", "on")):
+        error = assert_error(server.post(f"/v1/decisions?{query}", content=line), 400, "bad-parameter")
+        assert error["field"] == field
+
+
+@pytest.mark.parametrize(("options", "said"), [
+    (["bsu-2022", "bsu-2022"], "would be served twice"),
+    (["bsu-2022", "--port", "99999"], "is not a port"),
+    (["bsu-2022", "--time-limit", "nan"], "is not a number of seconds"),
+    (["bsu-2022", "--key-file", "k"], "needs --log"),
+])
+def test_serve_refuses_to_start_on_a_bad_option(options: list[str], said: str) -> None:
+    done = subprocess.run([sys.executable, "-m", "bsu_rules", "serve", *options], capture_output=True, text=True,
+                          timeout=60, check=False)
+    assert done.returncode == 2 and said in done.stderr and "Traceback" not in done.stderr
+
+
+def test_serve_refuses_a_damaged_log_before_it_listens(tmp_path: Path) -> None:
+    log = tmp_path / "damaged.jsonl"
+    log.write_text('{"decision": {}, "seq": 1')  # a cut line
+    done = subprocess.run([sys.executable, "-m", "bsu_rules", "serve", "bsu-2022", "--log", str(log)],
+                          capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 2 and "the last line is incomplete" in done.stderr and "listening" not in done.stderr

@@ -67,6 +67,17 @@ class DecisionLog:
         self._logged: set[bytes] | None = None
         self._read_to = 0  # the log's size when its identities were last read
 
+    def writable(self) -> None:
+        """LogError (or OSError) unless this log can be continued: the file can be opened for
+        appending (it is created if absent) and its last line is intact. For a long-running writer,
+        which should refuse to start rather than fail at its first decision."""
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH)
+            last_link(fd, self.path)
+        finally:
+            os.close(fd)
+
     def logged(self, decision: Decision) -> bool:
         """Whether the log already holds this decision (same input, rule set and date): a re-run
         after a failure does not log it twice."""

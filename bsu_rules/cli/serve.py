@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import os
+import socket
 import sys
 from typing import Any
 
-from bsu_rules.audit.log import DecisionLog
+from bsu_rules.audit.log import AuditError, DecisionLog
 from bsu_rules.audit.snapshot import KEY_ENV
 from bsu_rules.cli.batch import positive_int
-from bsu_rules.cli.options import used
+from bsu_rules.cli.exits import INTERRUPTED
+from bsu_rules.cli.options import add_key_options, pseudonym_key, used
 from bsu_rules.ruleset.editions import bundled_rules
 from bsu_rules.ruleset.loader import load_ruleset
 
@@ -24,18 +25,34 @@ def add(sub: Any) -> None:
     p.add_argument("rulesets", nargs="*", metavar="RULESET", help="rule file paths or bundled ids (default: "
                    "every bundled edition)")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
-    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--port", type=_port, default=8000, help="port to listen on, 1-65535 (default 8000)")
     p.add_argument("--log", metavar="FILE", help="append every decision to a hash-chained decision log; "
                    "a decision is answered only once it is in the log")
-    p.add_argument("--pseudonymize-key", metavar="KEY",
-                   help=f"with --log: store HMAC-SHA256(KEY, NIK) instead of the NIK (default: ${KEY_ENV})")
+    p.add_argument("--pseudonymize-key", metavar="KEY", help=argparse.SUPPRESS)  # shows in ps: warned about
+    add_key_options(p)
     p.add_argument("--max-body", type=positive_int, default=1_048_576, metavar="BYTES",
                    help="largest request body (default 1 MiB)")
     p.add_argument("--max-records", type=positive_int, default=1000, metavar="N",
                    help="most records in one request (default 1000)")
-    p.add_argument("--time-limit", type=float, default=10.0, metavar="SECONDS",
+    p.add_argument("--time-limit", type=_seconds, default=10.0, metavar="SECONDS",
                    help="most time deciding one request (default 10)")
     p.set_defaults(run=run)
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port (1-65535)")
+    return int(text)
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value < float("inf"):  # also refuses NaN
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds (0 or more)")
+    return value
 
 
 def run(args: argparse.Namespace) -> int:
@@ -50,14 +67,36 @@ def run(args: argparse.Namespace) -> int:
     rulesets = [load_ruleset(name) for name in names]
     for rs in rulesets:
         print(f"bsu-rules serve: {used(rs)}", file=sys.stderr)
-    key = args.pseudonymize_key or os.environ.get(KEY_ENV) or None
-    if key and not args.log:
-        print("bsu-rules: --pseudonymize-key needs --log", file=sys.stderr)
+    if twice := sorted({rs.id for rs in rulesets if [r.id for r in rulesets].count(rs.id) > 1}):
+        print(f"bsu-rules: {', '.join(twice)} would be served twice: give each edition once", file=sys.stderr)
         return 2
-    log = DecisionLog(args.log, key=key, batch=args.max_records) if args.log else None
+    if (args.pseudonymize_key or args.key_file) and not args.log:
+        print("bsu-rules: a pseudonymisation key needs --log", file=sys.stderr)
+        return 2
+    log = None
+    if args.log:
+        key = pseudonym_key(args)
+        if key is None:
+            print(f"bsu-rules: warning: the log keeps each NIK in full; give a key (--key-file or ${KEY_ENV}) "
+                  "to keep a pseudonym instead", file=sys.stderr)
+        log = DecisionLog(args.log, key=key, batch=args.max_records)
+        try:  # a damaged or unwritable log is refused before the service says it is listening
+            log.writable()
+        except (AuditError, OSError) as exc:
+            print(f"bsu-rules: {exc}", file=sys.stderr)
+            return 2
+    try:
+        socket.getaddrinfo(args.host, args.port)
+        with socket.create_server((args.host, args.port)):
+            pass  # the address can be taken now: the service will take it
+    except OSError as exc:
+        print(f"bsu-rules: cannot listen on {args.host}:{args.port} ({exc.strerror or exc})", file=sys.stderr)
+        return 2
     limits = Limits(max_body_bytes=args.max_body, max_records=args.max_records, max_seconds=args.time_limit)
     app = create_app(rulesets, log=log, limits=limits)
     print(f"bsu-rules serve: listening on http://{args.host}:{args.port} (POST /v1/decisions, GET /openapi.json)",
           file=sys.stderr)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False)
-    return 0
+    server = uvicorn.Server(uvicorn.Config(app, host=args.host, port=args.port, log_level="warning",
+                                           access_log=False))
+    server.run()
+    return INTERRUPTED if server.should_exit and server.started else 0

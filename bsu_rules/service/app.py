@@ -8,6 +8,7 @@ the engine raises reaches a client as a traceback: an unexpected failure is ``50
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 from collections.abc import Sequence
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from fastapi import FastAPI, Query, Request
+from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
@@ -75,7 +76,8 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None, l
     by_id = {rs.id: rs for rs in rulesets}
     log_lock = threading.Lock()  # one writer: requests take turns appending to the log
     app = FastAPI(title="bsu-rules", version=__version__, openapi_url="/openapi.json", docs_url=None,
-                  redoc_url=None, description="Decide and explain BSU (wage subsidy) eligibility.")
+                  redoc_url=None, description="Decide and explain BSU (wage subsidy) eligibility.",
+                  dependencies=[Depends(_plain_query)])
 
     @app.exception_handler(ServiceError)
     async def service_error(request: Request, exc: ServiceError) -> JSONResponse:
@@ -264,6 +266,20 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None, l
 def _too_large(limits: Limits) -> ServiceError:
     return ServiceError(413, Code.BODY_TOO_LARGE, f"the body is over {limits.max_body_bytes} bytes: "
                         "send fewer records per request")
+
+
+def _plain_query(request: Request) -> None:
+    """Each query parameter given once, and a decision date as ``YYYY-MM-DD`` only (as ``evaluate
+    --on`` takes it): ``?ruleset=a&ruleset=b`` or ``?on=1662336000`` is a bad parameter, not a guess."""
+    names = [name for name, _ in request.query_params.multi_items()]
+    if twice := sorted({n for n in names if names.count(n) > 1}):
+        raise ServiceError(400, Code.BAD_PARAMETER, f"{twice[0]}: given more than once", field=twice[0])
+    on = request.query_params.get("on")
+    if on is not None and not _DAY.fullmatch(on):
+        raise ServiceError(400, Code.BAD_PARAMETER, f"on: {on[:40]!r} is not a date (YYYY-MM-DD)", field="on")
+
+
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def _body(description: str) -> dict[str, Any]:
