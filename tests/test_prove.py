@@ -296,3 +296,13 @@ def test_prove_command_text_and_exit_status(capsys: Any) -> None:
     assert "properties proved" in text and "monotone-pay_contribution" in text
     assert main(["prove", str(FIXTURES / "defects.yaml")]) == 1
     assert "refuted    monotone-raise_wage" in capsys.readouterr().out
+
+
+def test_a_property_that_is_not_true_or_false_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "p.yaml"
+    path.write_text("ruleset: bsu-2022\nproperties:\n  - name: wage\n    always: fact.wage\n")
+    with pytest.raises(ProveError, match=r"`fact\.wage` is int; a property is true or false"):
+        load(path, load_ruleset("bsu-2022"))
+    path.write_text("ruleset: bsu-2022\nproperties:\n  - name: typo\n    always: param.wage_celing > 0\n")
+    with pytest.raises(ProveError, match=r"did you mean `param\.wage_ceiling`"):
+        load(path, load_ruleset("bsu-2022"))

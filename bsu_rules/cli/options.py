@@ -125,6 +125,17 @@ def pseudonym_key(args: argparse.Namespace) -> bytes | None:
     return value.encode("utf-8") if value else None
 
 
+def seconds(text: str) -> float:
+    """A number of seconds, 0 or more, for argparse (NaN, infinity and negatives refused)."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value < float("inf"):  # also refuses NaN
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds (0 or more)")
+    return value
+
+
 def used(ruleset: RuleSet) -> str:
     """Which rule file a command used, and its sha256: the line every command prints."""
     return f"rule set {ruleset.id} {ruleset.version}: {ruleset.path} sha256 {ruleset.sha256}"

@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bsu_rules.cli.options import day, load
+from bsu_rules.cli.options import day, load, seconds
 from bsu_rules.decisions import mask_nik
 
 
@@ -23,7 +23,7 @@ def add(sub: Any) -> None:
     p.add_argument("ruleset", metavar="RULESET", help="a rule file path or a bundled id such as bsu-2022")
     p.add_argument("--on", type=day, metavar="DATE", help="decision date (default: the latest date it describes)")
     p.add_argument("--properties", metavar="FILE", help="a property file (default: the rule set's, if present)")
-    p.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS", help="per solver call (default 60)")
+    p.add_argument("--timeout", type=seconds, default=60.0, metavar="SECONDS", help="per solver call (default 60)")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(run=run)
 

@@ -67,8 +67,11 @@ def load(path: Path, ruleset: RuleSet) -> list[Property]:
         text = str(item[forms[0]])
         try:
             tree = check_text(text, ruleset, dict.fromkeys(OUTCOMES, BOOL))
-        except ParseError as exc:
+        except (ParseError, ProveError) as exc:
             raise ProveError(f"{path}: property {item['name']!r}: {exc}") from None
+        if tree.type != BOOL:
+            shown = tree.type.name if tree.type is not None else "of no known type"
+            raise ProveError(f"{path}: property {item['name']!r}: `{text}` is {shown}; a property is true or false")
         out.append(Property(item["name"], forms[0], text, tree))
     return out
 

@@ -53,7 +53,8 @@ def check_text(text: str, ruleset: RuleSet, extra: dict[str, Type]) -> Node:
     scope = Scope(ruleset.param_types, {k: t.type for k, t in ruleset.tables.items()},
                   {k: "" for k in ruleset.facts}, {k: t.type for k, t in ruleset.facts.items() if t.type})
     problems: list[str] = []
-    checker = TypeChecker(scope, lambda at, code, message, hint: problems.append(f"{message} (at {at})"))
+    checker = TypeChecker(scope, lambda at, code, message, hint: problems.append(
+        f"{message}{f'; did you mean `{hint}`?' if hint else ''} (at character {at + 1})"))
     checker.names.update(extra)
     tree = parse(text)
     checker.check(tree)
