@@ -452,6 +452,12 @@ def test_explain_given_a_members_file_for_the_decisions_says_so(tmp_path: Path,
     lines = Path(__file__).resolve().parents[1] / "examples" / "members.jsonl"
     assert main(["explain", "bsu-2022", str(lines), "--input", str(lines), "--row", "1"]) == 2
     assert "is not a decisions file" in capsys.readouterr().err
+    decisions, garbage = tmp_path / "d.jsonl", tmp_path / "garbage.jsonl"
+    assert main(["batch", "bsu-2022", str(lines), "--out", str(decisions), "--quiet"]) == 0
+    garbage.write_text("garbage\n")
+    assert main(["explain", "bsu-2022", str(decisions), "--input", str(garbage), "--row", "1"]) == 2
+    err = capsys.readouterr().err
+    assert "a line that is not JSON" in err and "internal error" not in err
 
 
 @pytest.mark.parametrize(("encoding", "named"), [("utf-16", "UTF-16"), ("utf-32", "UTF-32"),

@@ -142,7 +142,13 @@ def run(args: argparse.Namespace) -> int:
         print(f"bsu-rules: no decision for {what} in {args.decisions} (a rejected row is in the reject file)",
               file=sys.stderr)
         return 1
-    records = records_at(args.input, {int(r["row"]) for r in rows})
+    try:
+        records = records_at(args.input, {int(r["row"]) for r in rows})
+    except (ValueError, OSError, RecursionError, polars.exceptions.PolarsError) as exc:  # Arrow's errors too
+        why = "not UTF-8 text" if isinstance(exc, UnicodeDecodeError) else "a line that is not JSON" \
+            if isinstance(exc, json.JSONDecodeError) else "not a readable file of that kind"
+        print(f"bsu-rules: {args.input}: {why}; give the member file the batch read", file=sys.stderr)
+        return 2
     langs = ("id", "en") if args.lang == "both" else (args.lang,)
     status = 0
     for found in rows:
