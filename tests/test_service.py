@@ -269,3 +269,16 @@ def test_serve_refuses_a_damaged_log_before_it_listens(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-m", "bsu_rules", "serve", "bsu-2022", "--log", str(log)],
                           capture_output=True, text=True, timeout=60, check=False)
     assert done.returncode == 2 and "the last line is incomplete" in done.stderr and "listening" not in done.stderr
+
+
+def test_a_record_with_a_number_too_long_is_refused_alone(server: httpx.Client) -> None:
+    good = EXAMPLES.read_text("utf-8").splitlines()[0]
+    body = f'[{good}, {{"nik": "3204125708940003", "wages": [{{"period": "2022-07", "amount": {"9" * 5000}}}]}}]'
+    r = server.post("/v1/decisions", params={"ruleset": "bsu-2022"}, content=body)
+    assert r.status_code == 200
+    first, second = r.json()
+    assert first["outcome"] == "eligible"
+    assert second["error"]["record"] == 2 and "more than 30 digits" in second["error"]["message"]
+    deep = assert_error(server.post("/v1/decisions", params={"ruleset": "bsu-2022"}, content="[" * 100_000),
+                        400, "bad-json")
+    assert deep["message"] == "the body is nested too deeply"
