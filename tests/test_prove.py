@@ -306,3 +306,13 @@ def test_a_property_that_is_not_true_or_false_is_refused(tmp_path: Path) -> None
     path.write_text("ruleset: bsu-2022\nproperties:\n  - name: typo\n    always: param.wage_celing > 0\n")
     with pytest.raises(ProveError, match=r"did you mean `param\.wage_ceiling`"):
         load(path, load_ruleset("bsu-2022"))
+
+
+def test_a_property_file_s_yaml_and_key_mistakes_are_named_where_they_are(tmp_path: Path) -> None:
+    path = tmp_path / "p.yaml"
+    path.write_text("ruleset: bsu-2022\nproperties: [\n")
+    with pytest.raises(ProveError, match=r"p\.yaml:3:1: error \[yaml-syntax\]"):
+        load(path, load_ruleset("bsu-2022"))
+    path.write_text("ruleset: bsu-2022\nproperties:\n  - name: a\n    always: eligible or not eligible\n    note: x\n")
+    with pytest.raises(ProveError, match=r"p\.yaml:3: property 1: unknown key `note`"):
+        load(path, load_ruleset("bsu-2022"))

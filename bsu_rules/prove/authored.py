@@ -55,15 +55,23 @@ def load(path: Path, ruleset: RuleSet) -> list[Property]:
     """Read and type-check a property file (safe YAML); ProveError names what is wrong."""
     located = read_yaml(path.read_text("utf-8"), str(path))
     data = located.data
-    if located.diagnostics or not isinstance(data, dict) or not isinstance(data.get("properties"), list):
+    if located.diagnostics:
+        raise ProveError("; ".join(str(d) for d in located.diagnostics))
+    if not isinstance(data, dict) or not isinstance(data.get("properties"), list):
         raise ProveError(f"{path}: expected `ruleset:` and a list of `properties:`")
     if data.get("ruleset") != ruleset.id:
         raise ProveError(f"{path}: written for {data.get('ruleset')}, not {ruleset.id}")
     out = []
     for i, item in enumerate(data["properties"], 1):
         forms = [f for f in ("always", "sometimes") if isinstance(item, dict) and f in item]
-        if len(forms) != 1 or not isinstance(item.get("name"), str) or set(item) - {"name", *forms}:
-            raise ProveError(f"{path}: property {i} needs a `name` and exactly one of `always` or `sometimes`")
+        line = located.at(("properties", i - 1))[0]
+        extra = sorted(set(item) - {"name", "always", "sometimes"}) if isinstance(item, dict) else []
+        if extra:
+            raise ProveError(f"{path}:{line}: property {i}: unknown key `{extra[0]}` (a property has `name` and "
+                             "`always` or `sometimes`)")
+        if len(forms) != 1 or not isinstance(item.get("name"), str):
+            raise ProveError(f"{path}:{line}: property {i} needs a `name` and exactly one of `always` or "
+                             "`sometimes`")
         text = str(item[forms[0]])
         try:
             tree = check_text(text, ruleset, dict.fromkeys(OUTCOMES, BOOL))
