@@ -49,6 +49,14 @@ def add_evaluate_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--archive", metavar="DIR", help="store the rule set used under DIR/<sha256>/ (for replay)")
 
 
+def warn_unkeyed(rulesets: list[RuleSet]) -> None:
+    """Say on stderr that a log without a key keeps identifiers in full (and which)."""
+    account = any(("bank_account", "number") in kept_fields(rs) for rs in rulesets)
+    kept = "NIK and bank account number" if account else "NIK"
+    print(f"bsu-rules: warning: the log keeps each {kept} in full; give a key (--key-file or ${KEY_ENV}) "
+          "to keep a pseudonym instead", file=sys.stderr)
+
+
 def open_audit(args: argparse.Namespace, ruleset: RuleSet) -> DecisionLog | None:
     """Archive the rule set if asked, and open the decision log if asked."""
     if getattr(args, "archive", None):
@@ -59,9 +67,7 @@ def open_audit(args: argparse.Namespace, ruleset: RuleSet) -> DecisionLog | None
         return None
     key = pseudonym_key(args)
     if key is None:
-        kept = "NIK and bank account number" if ("bank_account", "number") in kept_fields(ruleset) else "NIK"
-        print(f"bsu-rules: warning: the log keeps each {kept} in full; give a key (--key-file or ${KEY_ENV}) "
-              "to keep a pseudonym instead", file=sys.stderr)
+        warn_unkeyed([ruleset])
     sign = None
     if getattr(args, "signing_key", None):
         try:

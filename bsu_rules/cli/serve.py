@@ -8,7 +8,7 @@ import sys
 from typing import Any
 
 from bsu_rules.audit.log import AuditError, DecisionLog
-from bsu_rules.audit.snapshot import KEY_ENV
+from bsu_rules.cli.archive import warn_unkeyed
 from bsu_rules.cli.batch import positive_int
 from bsu_rules.cli.exits import INTERRUPTED
 from bsu_rules.cli.options import add_key_options, pseudonym_key, seconds, used
@@ -68,8 +68,7 @@ def run(args: argparse.Namespace) -> int:
     if args.log:
         key = pseudonym_key(args)
         if key is None:
-            print(f"bsu-rules: warning: the log keeps each NIK in full; give a key (--key-file or ${KEY_ENV}) "
-                  "to keep a pseudonym instead", file=sys.stderr)
+            warn_unkeyed(rulesets)
         log = DecisionLog(args.log, key=key, batch=args.max_records)
         try:  # a damaged or unwritable log is refused before the service says it is listening
             log.writable()

@@ -21,9 +21,18 @@ MAX_DIGITS = 30
 """Digits a JSON number may have (rupiah in int64 need 19)."""
 
 
+TOO_LONG = f"a number of more than {MAX_DIGITS} digits"
+"""Why a record holding a longer number is refused."""
+
+
+def too_long(text: str) -> bool:
+    """Whether a JSON number's text has more digits than any field may."""
+    return len(text.lstrip("-")) > MAX_DIGITS
+
+
 def _number(text: str) -> int:
-    if len(text.lstrip("-")) > MAX_DIGITS:
-        raise ValueError(f"a number of more than {MAX_DIGITS} digits")
+    if too_long(text):
+        raise ValueError(TOO_LONG)
     return int(text)
 
 

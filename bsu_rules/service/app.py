@@ -30,7 +30,7 @@ from bsu_rules.decisions import Decision, Outcome
 from bsu_rules.errors import BsuRulesError, Code, InputError, OutOfForce
 from bsu_rules.explain import render_text
 from bsu_rules.members import Member, parse_member
-from bsu_rules.members.decode import MAX_DIGITS
+from bsu_rules.members.decode import TOO_LONG, too_long
 from bsu_rules.ruleset.diagnostics import nearest
 from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.schemas import schema
@@ -282,12 +282,11 @@ class _Unreadable:
     why: str
 
 
-_TOO_LONG, _NAN = _Unreadable(f"a number of more than {MAX_DIGITS} digits"), _Unreadable("NaN or Infinity is not a "
-                                                                                        "JSON number")
+_TOO_LONG, _NAN = _Unreadable(TOO_LONG), _Unreadable("NaN or Infinity is not a JSON number")
 
 
 def _number(text: str) -> int | _Unreadable:
-    return _TOO_LONG if len(text.lstrip("-")) > MAX_DIGITS else int(text)
+    return _TOO_LONG if too_long(text) else int(text)
 
 
 def _not_a_number(text: str) -> _Unreadable:
