@@ -12,10 +12,9 @@ from __future__ import annotations
 
 import tempfile
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import ROUND_HALF_EVEN, Decimal
 from pathlib import Path
 from typing import Any
 
@@ -31,34 +30,18 @@ from bsu_rules.batch.validate import ROW, validate
 from bsu_rules.decisions import RuleResult
 from bsu_rules.evaluators.scalar import Plan
 from bsu_rules.members.arrow import MEMBER_SCHEMA
-from bsu_rules.report.groups import (
-    AGE_EDGES,
-    DIMENSIONS,
-    PLAUSIBLE_WAGE,
-    UNKNOWN,
-    WAGE_EDGES,
-    attributes,
-    band_names,
-)
-from bsu_rules.ruleset.expressions import Binary, Call, Name, Node, walk
+from bsu_rules.report.causes import DECIDING, cause_masks, cause_specs
+from bsu_rules.report.groups import DIMENSIONS, PLAUSIBLE_WAGE, UNKNOWN, attributes
+from bsu_rules.report.summary import breakdowns, describe, first_int, headline, in_order
 from bsu_rules.ruleset.model import RuleSet
-from bsu_rules.ruleset.overrides import Reform
 from bsu_rules.ruleset.schema import Kind
 
 Json = dict[str, Any]
 OUTCOMES = ("eligible", "ineligible", "undetermined")
 EXAMPLES = 3
-DECIDING = (Kind.REQUIRE, Kind.EXCLUDE)
 _SPILL = pa.schema([("outcome", pa.string()), ("row", pa.int64()), ("nik_key", pa.string()), ("kpj", pa.string()),
                     ("priority", pa.int32()), ("record_hash", pa.uint64()),
                     *((d, pa.string()) for d in DIMENSIONS)])
-
-
-def ratio(part: int, whole: int, places: int = 4) -> str | None:
-    """``part / whole`` as exact decimal text (``"0.4123"``), None when ``whole`` is 0."""
-    if whole == 0:
-        return None
-    return str((Decimal(part) / Decimal(whole)).quantize(Decimal(1).scaleb(-places), ROUND_HALF_EVEN))
 
 
 @dataclass
@@ -133,7 +116,7 @@ class _State:
         self.quality: list[pl.DataFrame] = []
         self.causes: dict[str, Json] = {}
         reform = sides[0]
-        self.cause_specs = _cause_specs(reform.plan)
+        self.cause_specs = cause_specs(reform.plan)
 
     def chunk(self, table: pa.Table) -> None:
         self.read += table.num_rows
@@ -211,7 +194,7 @@ class _State:
         assert isinstance(data, pl.DataFrame)
         frame = pl.concat([s.select("province", *(f"rule:{c.rule}" for c in self.cause_specs)), data],
                           how="horizontal").filter(undetermined)
-        for cause, (masks, key) in _cause_masks(self.cause_specs).items():
+        for cause, (masks, key) in cause_masks(self.cause_specs).items():
             hit = frame.filter(pl.any_horizontal(masks))  # a member counts once per cause
             if hit.height == 0:
                 continue
@@ -272,11 +255,11 @@ class _State:
         out: Json = {
             "report": "impact", "engine": f"bsu-rules {__version__}", "input": {"file": file_label,
                                                                                 "rows": self.read},
-            "reform": _describe(reform.plan),
-            "baseline": _describe(self.sides[1].plan) if len(self.sides) == 2 else None,
-            "headline": _headline(sides),
+            "reform": describe(reform.plan),
+            "baseline": describe(self.sides[1].plan) if len(self.sides) == 2 else None,
+            "headline": headline(sides),
             "funnel": {name: s["funnel"] for name, s in sides.items()},
-            "breakdowns": _breakdowns(sides),
+            "breakdowns": breakdowns(sides),
             "flips": self._flip_report() if len(self.sides) == 2 else None,
             "data_quality": self._quality_report(),
         }
@@ -294,7 +277,7 @@ class _State:
             g = combined.group_by(dim).agg(pl.exclude(DIMENSIONS).sum()).rename({dim: "key"})
             lost = unpaid.get(dim, {})
             rows = []
-            for row in _in_order(dim, g):
+            for row in in_order(dim, g):
                 fails = {k.removeprefix("fail:"): v for k, v in row.items() if k.startswith("fail:")}
                 paid = row["eligible"] - lost.get(row["key"], 0)
                 rows.append({"key": row["key"], "members": row["members"], "eligible": row["eligible"],
@@ -311,8 +294,8 @@ class _State:
                 continue
             title = titles.get(r)
             funnel.append({"rule": r, "kind": k.value, "title": title.model_dump() if title else {"id": r, "en": r},
-                           "remaining": _int(f, f"remaining:{r}"), "fail": _int(f, f"fail:{r}"),
-                           "fail_only": _int(f, f"only:{r}"), "unknown": _int(f, f"unknown:{r}")})
+                           "remaining": first_int(f, f"remaining:{r}"), "fail": first_int(f, f"fail:{r}"),
+                           "fail_only": first_int(f, f"only:{r}"), "unknown": first_int(f, f"unknown:{r}")})
         return {"totals": totals, "amount": amount, "groups": groups,
                 "funnel": {"members": totals["members"], "steps": funnel}}
 
@@ -369,48 +352,6 @@ class _State:
         }
 
 
-@dataclass(frozen=True)
-class _CauseSpec:
-    rule: str
-    fields: list[str]  # member fields the rule reads (directly or through facts)
-    tables: list[str]  # incomplete tables it reads (an unlisted key is unknown)
-    keys: list[str]  # the member field such a table is looked up by, when it is one
-
-
-def _cause_specs(plan: Plan) -> list[_CauseSpec]:
-    rs = plan.ruleset
-    out = []
-    for r in plan.rules:
-        if r.kind not in DECIDING:
-            continue
-        tree = r.checked.tree
-        trees = [tree, *(rs.facts[f] for f in rs.facts_read([tree]))]
-        tables = sorted({f"table.{n.parts[1]}" for t in trees for n in walk(t) if isinstance(n, Name)
-                         and n.parts[0] == "table" and rs.tables[n.parts[1]].unlisted_unknown})
-        keys = [k for t in trees for k in _table_keys(t)]
-        out.append(_CauseSpec(r.rule.id, rs.member_reads(tree), tables, keys[:1] if tables else []))
-    return out
-
-
-def _table_keys(tree: Node) -> Iterable[str]:
-    """Member fields used as table keys: ``member.x in table.t`` and ``table.t.get(member.x, ...)``."""
-    for n in walk(tree):
-        if isinstance(n, Binary) and n.op in ("in", "not in") and isinstance(n.right, Name) \
-                and n.right.parts[0] == "table" and isinstance(n.left, Name) and n.left.parts[0] == "member":
-            yield n.left.dotted
-        if isinstance(n, Call) and n.func.parts[0] == "table" and n.args and isinstance(n.args[0], Name) \
-                and n.args[0].parts[0] == "member":
-            yield n.args[0].dotted
-
-
-def _path(dotted: str) -> pl.Expr:
-    parts = dotted.split(".")[1:]
-    expr = pl.col(parts[0])
-    for p in parts[1:]:
-        expr = expr.struct.field(p)
-    return expr
-
-
 def _responsible(ids: list[str], kinds_a: dict[str, Kind], kinds_b: dict[str, Kind]) -> list[pl.Expr]:
     """The criteria responsible for each flip, as ``diff.responsible`` names them: bit ``j`` of
     mask ``k`` stands for ``ids[k * _BITS + j]`` (the decisive changed criteria, else all changed)."""
@@ -460,89 +401,3 @@ def _unpaid(side: _Side) -> dict[str, dict[str, int]]:
             frame = rows.join(lost.select("row"), on="row").select("row", *DIMENSIONS)
         side.unpaid_rows = frame
     return {d: dict(side.unpaid_rows.group_by(d).len().iter_rows()) for d in DIMENSIONS}
-
-
-def _cause_masks(specs: list[_CauseSpec]) -> dict[str, tuple[list[pl.Expr], pl.Expr | None]]:
-    """For each cause (a member field, an incomplete table, or a rule whose value is unknown
-    otherwise), the masks of undetermined members it names, and the table key to count rows by."""
-    out: dict[str, tuple[list[pl.Expr], pl.Expr | None]] = {}
-    for spec in specs:
-        unknown = pl.col(f"rule:{spec.rule}") == "unknown"
-        nulls = [_path(p).is_null() for p in spec.fields]
-        rest = unknown & ~(pl.any_horizontal(nulls) if nulls else pl.lit(False))
-        for f, n in zip(spec.fields, nulls, strict=True):
-            out.setdefault(f, ([], None))[0].append(unknown & n)
-        key = _path(spec.keys[0]) if spec.keys else None
-        for t in spec.tables or [f"rule:{spec.rule}"]:
-            out.setdefault(t, ([], key if t.startswith("table.") else None))[0].append(rest)
-    return out
-
-
-def _in_order(dim: str, groups: pl.DataFrame) -> list[dict[str, Any]]:
-    """Groups in reading order: bands from low to high, other keys as text, unknown last."""
-    bands = {"wage_band": band_names(WAGE_EDGES), "age_band": band_names(AGE_EDGES)}.get(dim, [])
-
-    def order(row: dict[str, Any]) -> tuple[int, str]:
-        key = row["key"]
-        return (2, key) if key == UNKNOWN else (1, f"{bands.index(key):04d}") if key in bands else (1, key)
-
-    return sorted(groups.iter_rows(named=True), key=order)
-
-
-def _int(frame: pl.DataFrame, name: str) -> int:
-    return int(frame[name][0]) if name in frame.columns and frame.height else 0
-
-
-def _describe(plan: Plan) -> Json:
-    rs = plan.ruleset
-    base = rs.base if isinstance(rs, Reform) else None
-    return {"ruleset": rs.id, "version": rs.version, "sha256": rs.sha256, "on": plan.on.isoformat(),
-            "as_of": plan.as_of.isoformat(), "title": rs.model.title.model_dump(),
-            "base_sha256": base.sha256 if base is not None else None,
-            "overrides": list(rs.overrides) if isinstance(rs, Reform) else [], "benefit": plan.benefit.amount}
-
-
-def _headline(sides: dict[str, Json]) -> Json:
-    out: Json = {}
-    for key in ("members", "eligible", "paid", "budget", "undetermined", "ineligible", "rejected"):
-        values = {}
-        for name, s in sides.items():
-            t = s["totals"]
-            values[name] = t["paid"] * s["amount"] if key == "budget" else t[key]
-        if "baseline" in values:
-            values["difference"] = values["reform"] - values["baseline"]
-        out[key] = values
-    return out
-
-
-def _breakdowns(sides: dict[str, Json]) -> Json:
-    out: Json = {}
-    reform = sides["reform"]
-    base = sides.get("baseline")
-    for dim in DIMENSIONS:
-        rows = []
-        base_rows = {r["key"]: r for r in base["groups"][dim]} if base else {}
-        for r in reform["groups"][dim]:
-            excluded = r["ineligible"]
-            driver = max(r["fails"].items(), key=lambda kv: (kv[1], -list(r["fails"]).index(kv[0])),
-                         default=(None, 0))
-            item = {"key": r["key"], "members": r["members"], "eligible": r["eligible"], "paid": r["paid"],
-                    "budget": r["budget"], "undetermined": r["undetermined"], "ineligible": excluded,
-                    "eligible_rate": ratio(r["eligible"], r["members"]),
-                    "exclusion_rate": ratio(excluded, r["members"]),
-                    "driver": driver[0] if driver[1] else None, "driver_fails": driver[1]}
-            b = base_rows.get(r["key"])
-            if base is not None:
-                item["baseline"] = {k: (b or {}).get(k, 0) for k in ("members", "eligible", "paid", "budget")}
-                item["difference"] = {k: item[k] - item["baseline"][k] for k in ("eligible", "paid", "budget")}
-            rows.append(item)
-        known = [r for r in rows if r["key"] != UNKNOWN and r["members"]]
-        best = max(known, key=lambda r: Decimal(r["eligible"]) / r["members"], default=None)
-        for r in rows:
-            r["four_fifths"] = None
-            if best is not None and r in known and best["eligible"]:
-                value = (Decimal(r["eligible"]) * best["members"]) / (Decimal(best["eligible"]) * r["members"])
-                if value < Decimal("0.8"):
-                    r["four_fifths"] = str(value.quantize(Decimal("0.0001"), ROUND_HALF_EVEN))
-        out[dim] = rows
-    return out
