@@ -54,6 +54,12 @@ CASES = [
     ("unknown-name", 'require: member.citizenship == "WNI"', "require: member.citizenship == WNI", "WNI\n",
      '"WNI"'),
     ("invalid-value", 'version: "2022.1"', 'version: !!python/object/apply:os.system ["true"]', "!!python", None),
+    ("unknown-name", 'require: member.participant_category == "PU"',  # a block over lines: the name's own line
+     'require: |\n      member.participant_category == "PU"\n        and member.categry != "x"', "member.categry",
+     None),
+    ("unknown-name", 'require: member.participant_category == "PU"',
+     'require: >-\n      member.participant_category\n        == "PU" and\n      member.categry != "x"',
+     "member.categry", None),
 ]
 
 

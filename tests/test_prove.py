@@ -301,10 +301,15 @@ def test_prove_command_text_and_exit_status(capsys: Any) -> None:
 def test_a_property_that_is_not_true_or_false_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "p.yaml"
     path.write_text("ruleset: bsu-2022\nproperties:\n  - name: wage\n    always: fact.wage\n")
-    with pytest.raises(ProveError, match=r"`fact\.wage` is int; a property is true or false"):
+    with pytest.raises(ProveError, match=r"p\.yaml:4:13: property 'wage': `fact\.wage` is int; a property is "
+                       "true or false"):
         load(path, load_ruleset("bsu-2022"))
     path.write_text("ruleset: bsu-2022\nproperties:\n  - name: typo\n    always: param.wage_celing > 0\n")
-    with pytest.raises(ProveError, match=r"did you mean `param\.wage_ceiling`"):
+    with pytest.raises(ProveError, match=r"p\.yaml:4:13: .*did you mean `param\.wage_ceiling`"):
+        load(path, load_ruleset("bsu-2022"))
+    path.write_text("ruleset: bsu-2022\nproperties:\n  - name: typo\n    always: >\n      eligible and\n"
+                    "      fact.wagee > 3\n")  # folded over lines: the line and column of the name itself
+    with pytest.raises(ProveError, match=r"p\.yaml:6:7: property 'typo': `eligible and fact\.wagee > 3`: unknown"):
         load(path, load_ruleset("bsu-2022"))
 
 
@@ -314,5 +319,5 @@ def test_a_property_file_s_yaml_and_key_mistakes_are_named_where_they_are(tmp_pa
     with pytest.raises(ProveError, match=r"p\.yaml:3:1: error \[yaml-syntax\]"):
         load(path, load_ruleset("bsu-2022"))
     path.write_text("ruleset: bsu-2022\nproperties:\n  - name: a\n    always: eligible or not eligible\n    note: x\n")
-    with pytest.raises(ProveError, match=r"p\.yaml:3: property 1: unknown key `note`"):
+    with pytest.raises(ProveError, match=r"p\.yaml:3:5: property 1: unknown key `note`"):
         load(path, load_ruleset("bsu-2022"))

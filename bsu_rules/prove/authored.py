@@ -64,7 +64,7 @@ def load(path: Path, ruleset: RuleSet) -> list[Property]:
     out = []
     for i, item in enumerate(data["properties"], 1):
         forms = [f for f in ("always", "sometimes") if isinstance(item, dict) and f in item]
-        line = located.at(("properties", i - 1))[0]
+        line = "{}:{}".format(*located.at(("properties", i - 1)))
         extra = sorted(set(item) - {"name", "always", "sometimes"}) if isinstance(item, dict) else []
         if extra:
             raise ProveError(f"{path}:{line}: property {i}: unknown key `{extra[0]}` (a property has `name` and "
@@ -72,14 +72,16 @@ def load(path: Path, ruleset: RuleSet) -> list[Property]:
         if len(forms) != 1 or not isinstance(item.get("name"), str):
             raise ProveError(f"{path}:{line}: property {i} needs a `name` and exactly one of `always` or "
                              "`sometimes`")
-        text = str(item[forms[0]])
+        text, where = str(item[forms[0]]), ("properties", i - 1, forms[0])
         try:
             tree = check_text(text, ruleset, dict.fromkeys(OUTCOMES, BOOL))
         except (ParseError, ProveError) as exc:
-            raise ProveError(f"{path}: property {item['name']!r}: {exc}") from None
+            at = "{}:{}".format(*located.expression_at(where, exc.offset)) if exc.offset is not None else line
+            raise ProveError(f"{path}:{at}: property {item['name']!r}: {exc}") from None
         if tree.type != BOOL:
             shown = tree.type.name if tree.type is not None else "of no known type"
-            raise ProveError(f"{path}: property {item['name']!r}: `{text}` is {shown}; a property is true or false")
+            raise ProveError("{}:{}:{}: property {!r}: `{}` is {}; a property is true or false".format(
+                path, *located.at(where), item["name"], text, shown))
         out.append(Property(item["name"], forms[0], text, tree))
     return out
 

@@ -52,14 +52,14 @@ def check_text(text: str, ruleset: RuleSet, extra: dict[str, Type]) -> Node:
     """Parse and type-check an expression that may also read the names in ``extra``."""
     scope = Scope(ruleset.param_types, {k: t.type for k, t in ruleset.tables.items()},
                   {k: "" for k in ruleset.facts}, {k: t.type for k, t in ruleset.facts.items() if t.type})
-    problems: list[str] = []
+    problems: list[tuple[int, str]] = []
     checker = TypeChecker(scope, lambda at, code, message, hint: problems.append(
-        f"{message}{f'; did you mean `{hint}`?' if hint else ''} (at character {at + 1})"))
+        (at, f"{message}{f'; did you mean `{hint}`?' if hint else ''} (at character {at + 1})")))
     checker.names.update(extra)
     tree = parse(text)
     checker.check(tree)
     if problems:
-        raise ProveError(f"`{text}`: " + "; ".join(problems))
+        raise ProveError(f"`{text.strip()}`: " + "; ".join(message for _, message in problems), offset=problems[0][0])
     return tree
 
 

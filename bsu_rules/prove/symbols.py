@@ -26,6 +26,10 @@ class ProveError(BsuRulesError, ValueError):
 
     code = Code.NOT_PROVABLE
 
+    def __init__(self, message: str, offset: int | None = None) -> None:
+        super().__init__(message)
+        self.offset = offset  # where in an expression's text the problem is, when it is in one
+
 
 @dataclass(frozen=True)
 class Sym:

@@ -36,6 +36,7 @@ class Located:
     keys: dict[Path, tuple[int, int]] = field(default_factory=dict)
     styles: dict[Path, str | None] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)  # the text, to place a character of a block scalar
 
     def at(self, path: Path, *, key: bool = False) -> tuple[int, int]:
         """The position of ``path``, or of its nearest located ancestor."""
@@ -52,8 +53,17 @@ class Located:
         """The position of character ``offset`` of the expression stored at ``path``."""
         line, col = self.at(path)
         style = self.styles.get(path)
-        if style in ("|", ">"):
-            return line + 1, offset + 1
+        if style in ("|", ">"):  # each line of the block holds its text after the indentation, then a break
+            content = [n for n in range(line, len(self.lines)) if self.lines[n].strip()]
+            if not content:
+                return line + 1, offset + 1
+            indent = len(self.lines[content[0]]) - len(self.lines[content[0]].lstrip(" "))
+            for n in range(content[0], len(self.lines)):
+                width = max(len(self.lines[n]) - indent, 0)
+                if offset <= width:
+                    return n + 1, indent + offset + 1
+                offset -= width + 1
+            return content[0] + 1, indent + 1
         return line, col + offset + (1 if style in ("'", '"') else 0)
 
 
@@ -78,6 +88,7 @@ def read_yaml(text: str | bytes, file: str) -> Located:
                                           f"control character U+{ord(control.group()):04X} (only tab and "
                                           "line breaks may appear)"))
         return out
+    out.lines = text.splitlines()
     try:
         root = YAML(typ="safe", pure=True).compose(text)
     except MarkedYAMLError as exc:
