@@ -301,6 +301,18 @@ def test_explain_finds_the_row(population: dict[str, Any], tmp_path: Path,
     assert main(["explain", "bsu-2021", str(out), "--input", str(source), "--row", "1"]) == 2
 
 
+def test_explain_a_reform_batch_with_its_overrides(population: dict[str, Any], tmp_path: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    source, out = population["folder"] / "m.parquet", tmp_path / "d.parquet"
+    assert main(["batch", "bsu-2022", str(source), "--out", str(out), "--set", "wage_ceiling=9000000"]) == 1  # rejects
+    capsys.readouterr()
+    assert main(["explain", "bsu-2022", str(out), "--input", str(source), "--row", "1"]) == 2
+    assert "the same --set/--table overrides" in capsys.readouterr().err
+    assert main(["explain", "bsu-2022", str(out), "--input", str(source), "--row", "1", "--lang", "en",
+                 "--audience", "auditor", "--set", "wage_ceiling=9000000"]) == 0
+    assert "param.wage_ceiling = 9000000" in capsys.readouterr().out  # the ceiling read is the reform's
+
+
 @pytest.mark.skipif("columnar" not in engines(), reason="the columnar evaluator is not installed")
 def test_columnar_and_scalar_engines_agree(population: dict[str, Any], tmp_path: Path) -> None:
     source = population["folder"] / "m.parquet"

@@ -18,7 +18,7 @@ from typing import Any
 
 from bsu_rules.audit.snapshot import KEY_ENV, pseudonym
 from bsu_rules.cli.batch import missing_extra, positive_int
-from bsu_rules.cli.options import add_key_options, load, pseudonym_key
+from bsu_rules.cli.options import add_key_options, add_reform_options, load_reform, pseudonym_key
 from bsu_rules.decisions import mask_nik
 from bsu_rules.explain import AUDIENCES, render_text
 from bsu_rules.members import parse_member
@@ -48,6 +48,7 @@ def add(sub: Any) -> None:
     p.add_argument("--lang", choices=("id", "en", "both"), default="both")
     p.add_argument("--audience", choices=AUDIENCES, default="worker", help="who reads the explanation")
     add_key_options(p)
+    add_reform_options(p)  # a batch run with overrides is explained with the same ones
     p.set_defaults(run=run)
 
 
@@ -128,7 +129,7 @@ def run(args: argparse.Namespace) -> int:
               "or use --row", file=sys.stderr)
         return 2
     key = pseudonym(args.nik, secret) if args.nik and secret else None
-    ruleset = load(args.ruleset)
+    ruleset = load_reform(args.ruleset, args)
     try:
         rows = find_decisions(args.decisions, key, args.row)
     except ValueError as exc:
@@ -154,7 +155,8 @@ def run(args: argparse.Namespace) -> int:
     for found in rows:
         if found["ruleset_sha256"] != ruleset.sha256:
             print(f"bsu-rules: the decisions were made under rule set {found['ruleset_sha256'][:12]}…, "
-                  f"{args.ruleset} is {ruleset.sha256[:12]}…: explain needs the same rule file", file=sys.stderr)
+                  f"{args.ruleset} is {ruleset.sha256[:12]}…: explain needs the same rule file (and the same "
+                  "--set/--table overrides, if the batch had any)", file=sys.stderr)
             return 2
         record = records.get(int(found["row"]))
         nik = str(record.get("nik")) if record is not None else ""
