@@ -117,6 +117,21 @@ def test_check_cli_json(rules_copy: Path, capsys: pytest.CaptureFixture[str]) ->
     assert diag["code"] == "unknown-name" and diag["suggestion"] == "as_of" and diag["line"] > 1
 
 
+def test_a_file_that_is_not_utf8_is_placed_by_every_command(rules_copy: Path,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    rule_file, cases = rules_copy / "bsu-2022.yaml", rules_copy / "tests" / "bsu-2022.yaml"
+    cases.parent.mkdir()
+    cases.write_bytes((Path(bsu_rules.__file__).parents[1] / "rules" / "tests" / "bsu-2022.yaml").read_bytes())
+    for path in (rule_file, cases):
+        path.write_bytes(path.read_bytes().replace(b"\n", b"\n# caf\xe9\n", 1))  # Latin-1, line 2
+    assert main(["check", str(rule_file)]) == 1
+    assert f"{rule_file}:2:6: error [encoding]: the file is not UTF-8 text" in capsys.readouterr().out
+    assert main(["check", str(rules_copy)]) == 1
+    assert "[encoding]" in capsys.readouterr().out
+    assert main(["test", str(cases)]) == 1
+    assert f"{cases}:2:6: error [encoding]" in capsys.readouterr().out
+
+
 def test_bundled_file_is_clean(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check", "bsu-2022"]) == 0
     assert "0 error(s)" in capsys.readouterr().out

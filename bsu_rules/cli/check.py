@@ -49,7 +49,7 @@ def check_one(name: str) -> tuple[RuleSet | None, list[Diagnostic]]:
         problem = (f"`{name}` is a table, not a rule file: a table is checked with the rule file that names it "
                    "under `tables:` (bsu-rules check <rule file>)")
     elif path.is_file() and path.suffix.lower() in (".yaml", ".yml"):
-        data = read_yaml(path.read_text("utf-8"), name).data
+        data = read_yaml(path.read_bytes(), name).data  # not UTF-8: check_file says where
         if isinstance(data, dict) and "cases" in data and "rules" not in data:
             problem = f"`{name}` is a rule test file, not a rule file: run `bsu-rules test {name}`"
     if problem is not None:

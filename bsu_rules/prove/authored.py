@@ -53,7 +53,7 @@ def path_for(ruleset: RuleSet) -> Path:
 
 def load(path: Path, ruleset: RuleSet) -> list[Property]:
     """Read and type-check a property file (safe YAML); ProveError names what is wrong."""
-    located = read_yaml(path.read_text("utf-8"), str(path))
+    located = read_yaml(path.read_bytes(), str(path))
     data = located.data
     if located.diagnostics:
         raise ProveError("; ".join(str(d) for d in located.diagnostics))

@@ -135,8 +135,8 @@ def load_file(path: Path, rulesets: RuleSets) -> CaseFile:
     """Read and check a test file; nothing here raises on bad content."""
     file = str(path)
     try:
-        located = read_yaml(path.read_text("utf-8"), file)
-    except (OSError, UnicodeDecodeError) as exc:
+        located = read_yaml(path.read_bytes(), file)  # not UTF-8: a diagnostic at the first bad byte
+    except OSError as exc:
         return CaseFile(path, None, (), (Diagnostic(file, 1, 1, Code.FILE_NOT_FOUND, f"cannot read: {exc}"),))
     problems = list(located.diagnostics)
     if located.data is None:

@@ -14,14 +14,14 @@ SUFFIXES = (".yaml", ".yml")
 def is_test_file(path: Path) -> bool:
     """A YAML file with a top-level ``cases:`` key (rule files have none)."""
     try:
-        text = path.read_text("utf-8")
-    except (OSError, UnicodeDecodeError):
+        raw = path.read_bytes()
+    except OSError:
         return False
     from bsu_rules.ruleset.source import read_yaml  # lazy: pytest imports this module in every project
 
-    data = read_yaml(text, str(path)).data
-    if data is None:  # a syntax error: decide by the text, so the error is reported, not skipped
-        return any(line.startswith("cases:") for line in text.splitlines())
+    data = read_yaml(raw, str(path)).data
+    if data is None:  # a syntax or encoding error: decide by the text, so the error is reported, not skipped
+        return any(line.startswith(b"cases:") for line in raw.splitlines())
     return isinstance(data, dict) and "cases" in data
 
 
