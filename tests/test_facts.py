@@ -149,9 +149,13 @@ def test_arrears_streak_zero_when_month_paid_or_not_billed() -> None:
     assert arrears_streak(rows, "2021-07", LATE, 15) == 0
 
 
-def test_arrears_streak_stops_at_unbilled_gap() -> None:
-    rows = [_c("2021-03"), _c("2021-05"), _c("2021-06")]
-    assert arrears_streak(rows, "2021-06", LATE, 15) == 2
+def test_arrears_streak_counts_billed_months_across_a_gap() -> None:
+    rows = [_c("2021-03"), _c("2021-05"), _c("2021-06")]  # April not billed: March is still owed
+    assert arrears_streak(rows, "2021-06", LATE, 15) == 3
+    rows = [_c("2021-01"), _c("2021-02"), _c("2021-03"), _c("2021-04"), _c("2021-06")]  # May not billed
+    assert arrears_streak(rows, "2021-06", date(2021, 6, 30), 15) == 4  # counted back from May, the latest due
+    paid = [_c("2021-02", "2021-03-10"), *rows[2:]]
+    assert arrears_streak(paid, "2021-06", date(2021, 6, 30), 15) == 2  # a paid month ends it
 
 
 def test_arrears_streak_crosses_year_boundary() -> None:
@@ -201,13 +205,14 @@ def _deadline(month: str, due_day: int) -> date:
 def _naive_streak(rows: list[Contribution], month: str, as_of: date, due_day: int) -> int:
     while _deadline(month, due_day) >= as_of:
         month = add_months(month, -1)
-    streak = 0
-    while True:
+    streak, earliest = 0, min((r.period for r in rows), default=month)
+    while month >= earliest:  # month by month; a month not billed is passed over
         same = [r for r in rows if r.period == month]
-        if not same or any(r.paid_on is not None and r.paid_on <= as_of for r in same):
+        if any(r.paid_on is not None and r.paid_on <= as_of for r in same):
             return streak
-        streak += 1
+        streak += bool(same)
         month = add_months(month, -1)
+    return streak
 
 
 @given(contribution_rows, small_months, st.dates(date(2020, 1, 1), date(2022, 6, 30)), st.integers(1, 31))

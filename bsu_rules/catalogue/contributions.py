@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import operator
 from calendar import isleap
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import date
-from functools import lru_cache, reduce
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from bsu_rules.catalogue.definition import Abstraction, Function, History, Inversion, Job, Realized, Record
-from bsu_rules.catalogue.history_columns import STEPS, any_of, field, history, month_of_period
+from bsu_rules.catalogue.history_columns import any_of, field, history, month_of_period
 from bsu_rules.catalogue.optional import cf, deferred, pl
 from bsu_rules.members import Contribution, Member
 from bsu_rules.months import month_index, month_text
@@ -50,27 +49,27 @@ def arrears_streak(
 
     A month is in arrears when it was billed, is unpaid at ``as_of`` (a payment made after
     ``as_of`` does not count) and its deadline is before ``as_of``; a month still within its
-    payment window is not in arrears. 0 when that latest month is paid or not billed."""
+    payment window is not in arrears. Only billed months count: a month with no bill neither adds
+    to the streak nor ends it (a bill left unpaid before a gap is still owed). 0 when the latest
+    billed month due is paid, or none is billed."""
     if contributions is None or month is None or as_of is None or due_day is None:
         return None
-    current = arrears_start(month, as_of, due_day)
-    paid: dict[str, bool] = {}  # each billed period: whether it was paid in time
+    start = arrears_start(month, as_of, due_day)
+    paid: dict[str, bool] = {}  # each billed period due by then: whether it was paid in time
     for row in contributions:  # one pass; any row paid in time pays its period
+        if row.period > start:
+            continue
         day = row.paid_on
         if day is not None and day <= as_of:
             paid[row.period] = True
         else:
             paid.setdefault(row.period, False)
     streak = 0
-    while paid.get(current) is False:
+    for period in sorted(paid, reverse=True):
+        if paid[period]:
+            break
         streak += 1
-        current = _month_before(current)
     return streak
-
-
-@lru_cache(maxsize=1024)
-def _month_before(month: str) -> str:
-    return month_text(month_index(month) - 1)
 
 
 @lru_cache(maxsize=256)  # a plan asks the same question of every member
@@ -103,62 +102,43 @@ def _billed_columnar(args: list[Val], out: str) -> Job:
 
 
 def _arrears_columnar(args: list[Val], out: str) -> Job:
-    """Consecutive unpaid billed months counted back from the latest month already due (as
-    ``arrears_start``): every member's last few months at once, then month by month for the few
-    members still in arrears."""
+    """``arrears_streak`` per member in one list pass: each billed month due by then is coded as
+    2 × (months before the latest month due) + 1 when unpaid; the streak is the number of distinct
+    months before the first one paid."""
     contributions, month, as_of, due = pl.col(history(args[0])), args[1], args[2], args[3]
     if any(a.is_const and a.const is None for a in (month, as_of, due)):
         return Job({out: pl.lit(None, pl.Int64)})
-    e = pl.element()
-    unpaid: Callable[[int, pl.Expr], pl.Expr]
     if month.is_const and as_of.is_const and due.is_const:
-        paid = field("paid_on").is_not_null() & (field("paid_on") <= as_of.const)
-        start = month_index(arrears_start(month.const, as_of.const, due.const))
-        lists, first = contributions, {}
-
-        def unpaid(k: int, lst: pl.Expr) -> pl.Expr:
-            m = month_text(start - k)
-            return any_of(lst, (field("period") == m) & ~paid) & ~any_of(lst, (field("period") == m) & paid)
-    else:  # per row: each contribution coded as 2 * (months before the start) + (paid in time)
+        begin: pl.Expr = pl.lit(month_index(arrears_start(month.const, as_of.const, due.const)), pl.Int32)
+        day: pl.Expr = pl.lit(as_of.const, pl.Date)
+    else:
         m, day, d = cf.typed(month)[0], cf.typed(as_of)[0], cf.typed(due)[0]
         now = day.dt.year().cast(pl.Int32) * 12 + day.dt.month().cast(pl.Int32) - 1
         latest = pl.when(pl.min_horizontal(d, day.dt.month_end().dt.day()) < day.dt.day()).then(now - 1) \
             .otherwise(now - 2)
         begin = pl.when(m.is_not_null() & (d >= 1) & (d <= 31)).then(pl.min_horizontal(m, latest))  # min ignores nulls
-        distance = (contributions.list.eval(month_of_period(field("period"))) - begin).cast(pl.List(pl.Int64)) * -2
-        paid_bit = (contributions.list.eval(field("paid_on").cast(pl.Int32)) - day.cast(pl.Int32)) \
-            .list.eval((e <= 0).fill_null(False).cast(pl.Int64))
-        lists = pl.when(begin.is_null() | day.is_null()).then(pl.lit(None)).otherwise(distance + paid_bit)
-        first = {f"{out}~v": lists}
-
-        def unpaid(k: int, lst: pl.Expr) -> pl.Expr:
-            return any_of(lst, pl.element() == 2 * k) & ~any_of(lst, pl.element() == 2 * k + 1)
-    first |= {f"{out}~{k}": unpaid(k, lists) for k in range(STEPS)}
-    column = f"{out}~v" if f"{out}~v" in first else lists.meta.output_name()
-
-    def finish(df: pl.DataFrame) -> pl.Series:
-        runs = [df.get_column(f"{out}~{k}") for k in range(STEPS)]
-        value = reduce(operator.add, [reduce(operator.and_, runs[:k + 1]).cast(pl.Int64) for k in range(STEPS)])
-        todo = df.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("i"), pl.col(column).alias("c")) \
-            .filter(value == STEPS)
-        k = STEPS
-        while todo.height:
-            todo = todo.filter(todo.select(unpaid(k, pl.col("c"))).to_series())
-            value = value.scatter(todo.get_column("i"), k + 1) if todo.height else value
-            k += 1
-        return value
-    return Job(first, finish)
+    e = pl.element()
+    before = (contributions.list.eval(month_of_period(field("period"))) - begin).cast(pl.List(pl.Int64)) * -2
+    unpaid = (contributions.list.eval(field("paid_on").cast(pl.Int32)) - day.cast(pl.Int32)) \
+        .list.eval((e > 0).fill_null(True).cast(pl.Int64))
+    due_months = (before + unpaid).list.eval(e.filter(e >= 0))
+    first_paid = e.filter(e % 2 == 0).min() // 2
+    streak = due_months.list.eval((e // 2).filter(first_paid.is_null() | (e // 2 < first_paid)).n_unique()) \
+        .list.first().cast(pl.Int64)
+    return Job({out: pl.when(begin.is_null() | day.is_null()).then(pl.lit(None, pl.Int64)).otherwise(streak)})
 
 
 # --- counterfactual -----------------------------------------------------------------------
 
 
 def _patch(target: int, op: str, args: list[Any], member: Member) -> dict[str, Any] | None:
-    """Paying, by the reading date, the latest month already due ends the streak (one month suffices)."""
+    """Paying, by the reading date, the latest billed month already due ends the streak (one month suffices)."""
     month, day, due = args
     if op == ">=" or target < 0 or (op == "==" and target != 0) or month is None or day is None or due is None:
         return None
-    return {"periods": [arrears_start(month, day, due)], "paid_on": day.isoformat()}
+    start = arrears_start(month, day, due)
+    billed = [r.period for r in member.contributions or [] if r.period <= start]
+    return {"periods": [max(billed, default=start)], "paid_on": day.isoformat()}
 
 
 def _apply(member: Member, patch: dict[str, Any]) -> Member:
@@ -213,9 +193,11 @@ def _realize_arrears(rec: Record, call: AbstractCall, value: Realized,
             rows.append({"period": period, "paid_on": None})
         elif row["paid_on"] is not None and row["paid_on"] <= day:
             row["paid_on"] = None
-    stop = by_period.get(month_text(start - streak))
-    if stop is not None and (stop["paid_on"] is None or stop["paid_on"] > day):
-        stop["paid_on"] = day
+    stop = month_text(start - streak)  # paid, so that no earlier billed month lengthens the streak
+    if stop not in by_period:
+        rows.append({"period": stop, "paid_on": day})
+    elif by_period[stop]["paid_on"] is None or by_period[stop]["paid_on"] > day:
+        by_period[stop]["paid_on"] = day
     rows.sort(key=lambda r: r["period"])
 
 
@@ -229,7 +211,7 @@ DEFINITIONS = [
              "Consecutive billed months in arrears on the date: unpaid then (a payment after the date does not "
              "count) although due (by the given day of the next month, capped at its last day), counted back from "
              "the latest month at or before the month whose deadline has passed; a month still within its payment "
-             "window is never in arrears.",
+             "window is never in arrears, and a month with no bill neither counts nor ends the streak.",
              "arrears_streak(member.contributions, param.cutoff_month, as_of, param.contribution_due_day)",
              scalar=arrears_streak, columnar=History(_arrears_columnar),
              inversion=Inversion("member.contributions", 4, _patch, _apply, _phrase),
