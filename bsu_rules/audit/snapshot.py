@@ -15,6 +15,7 @@ from typing import Any
 
 import msgspec
 
+from bsu_rules.decisions import mask_nik
 from bsu_rules.evaluators.scalar import input_hash
 from bsu_rules.members import Member, Record, parse_record
 from bsu_rules.ruleset.checker import PLACEHOLDER
@@ -90,14 +91,17 @@ def record_json(record: Record) -> bytes:
 
 
 def logged_inputs(record: dict[str, Any], paths: Iterable[tuple[str, ...]], key: str | bytes | None) -> dict[str, Any]:
-    """What a log line keeps of a (JSON-dumped, validated) record: the read fields, the NIK and
-    a kept bank account number pseudonymised if a key is given."""
+    """What a log line keeps of a (JSON-dumped, validated) record: the read fields, the NIK
+    pseudonymised if a key is given, and a kept bank account number never whole: pseudonymised
+    with a key, else masked as a decision masks it (which keeps what rules can ask of it: whether it
+    is empty, its length, so a replay from the line decides the same)."""
     inputs = project(record, paths)
     if key is not None:
         inputs["nik"] = pseudonym(record["nik"], key)
-        account = inputs.get("bank_account")
-        if isinstance(account, dict) and isinstance(account.get("number"), str):
-            inputs["bank_account"] = account | {"number": pseudonym(account["number"], key)}
+    account = inputs.get("bank_account")
+    if isinstance(account, dict) and isinstance(account.get("number"), str) and account["number"]:
+        number = account["number"]
+        inputs["bank_account"] = account | {"number": pseudonym(number, key) if key is not None else mask_nik(number)}
     return inputs
 
 

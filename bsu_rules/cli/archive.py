@@ -9,7 +9,7 @@ from typing import Any
 from bsu_rules.audit.archive import archive_ruleset
 from bsu_rules.audit.checkpoints import CheckpointError, load_signing_key, signer
 from bsu_rules.audit.log import AuditError, DecisionLog
-from bsu_rules.audit.snapshot import KEY_ENV, kept_fields
+from bsu_rules.audit.snapshot import KEY_ENV
 from bsu_rules.cli.options import add_key_options, pseudonym_key
 from bsu_rules.ruleset.loader import load_ruleset
 from bsu_rules.ruleset.model import RuleSet
@@ -49,11 +49,9 @@ def add_evaluate_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--archive", metavar="DIR", help="store the rule set used under DIR/<sha256>/ (for replay)")
 
 
-def warn_unkeyed(rulesets: list[RuleSet]) -> None:
-    """Say on stderr that a log without a key keeps identifiers in full (and which)."""
-    account = any(("bank_account", "number") in kept_fields(rs) for rs in rulesets)
-    kept = "NIK and bank account number" if account else "NIK"
-    print(f"bsu-rules: warning: the log keeps each {kept} in full; give a key (--key-file or ${KEY_ENV}) "
+def warn_unkeyed() -> None:
+    """Say on stderr that a log without a key keeps each NIK in full (an account number is kept masked)."""
+    print(f"bsu-rules: warning: the log keeps each NIK in full; give a key (--key-file or ${KEY_ENV}) "
           "to keep a pseudonym instead", file=sys.stderr)
 
 
@@ -67,7 +65,7 @@ def open_audit(args: argparse.Namespace, ruleset: RuleSet) -> DecisionLog | None
         return None
     key = pseudonym_key(args)
     if key is None:
-        warn_unkeyed([ruleset])
+        warn_unkeyed()
     sign = None
     if getattr(args, "signing_key", None):
         try:

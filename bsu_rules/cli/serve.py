@@ -68,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
     if args.log:
         key = pseudonym_key(args)
         if key is None:
-            warn_unkeyed(rulesets)
+            warn_unkeyed()
         log = DecisionLog(args.log, key=key, batch=args.max_records)
         try:  # a damaged or unwritable log is refused before the service says it is listening
             log.writable()
