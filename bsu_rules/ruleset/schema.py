@@ -8,7 +8,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from bsu_rules.members.model import MONTH
 
@@ -95,6 +95,13 @@ def _misfit(value: Scalar | None, unit: str | None) -> str | None:
         return None  # another type: the type check says so where the value is used or overridden
     if value < 0:
         return f"{what} is 0 or more, not {value}"
+    return _not_digits(value, what)
+
+
+def _not_digits(value: Decimal, what: str) -> str:
+    """Why a number that is not written as digits only does not give a whole amount or count."""
+    if value == value.to_integral_value():  # 1e6, 600000.0: whole, but not written as one
+        return f"{what} is written with digits only (`{int(value)}`), not `{value}`"
     return f"{what} is a whole number, not {value}"
 
 
@@ -158,6 +165,16 @@ class Benefit(_Model):
     months: Annotated[int, Field(gt=0)] | None = None
     instalments: list[Annotated[int, Field(gt=0)]] = []
     source: str | None = None
+
+    @field_validator("amount", "monthly", "months", mode="before")
+    @classmethod
+    def _digits(cls, value: object) -> object:
+        what = "an amount in rupiah or a number of months"
+        if isinstance(value, Decimal):  # a number with a point or an exponent: never a silent rupiah amount
+            raise ValueError(_not_digits(value, what))
+        if isinstance(value, str) and GROUPED.fullmatch(value):
+            raise ValueError(f"`{value}` is text: {what} is written with digits only (`{re.sub('[.,]', '', value)}`)")
+        return value
 
     @model_validator(mode="after")
     def _adds_up(self) -> Benefit:
