@@ -95,7 +95,7 @@ def _misfit(value: Scalar | None, unit: str | None) -> str | None:
         return None  # another type: the type check says so where the value is used or overridden
     if value < 0:
         return f"{what} is 0 or more, not {value}"
-    return _not_digits(value, what)
+    return _not_digits(Decimal(value), what)
 
 
 def _not_digits(value: Decimal, what: str) -> str:
