@@ -321,6 +321,14 @@ def test_columnar_and_scalar_engines_agree(population: dict[str, Any], tmp_path:
     assert pl.read_parquet(tmp_path / "columnar.parquet").equals(pl.read_parquet(tmp_path / "scalar.parquet"))
 
 
+def test_a_line_that_is_not_an_object_is_rejected_alone(tmp_path: Path) -> None:
+    good = json.dumps({"nik": "3215014107900001", "citizenship": "WNI", "participant_category": "PU"})
+    (tmp_path / "m.jsonl").write_text("\n".join(["null", good, "  null ", f"  {good}", "7", good]) + "\n")
+    counts = batch(tmp_path / "m.jsonl", tmp_path / "d.csv")  # a line `null` crashed Arrow's reader
+    assert (counts.read, counts.decided, counts.rejected) == (6, 3, 3)
+    assert pl.read_csv(tmp_path / "d.csv", infer_schema=False)["row"].to_list() == ["2", "4", "6"]
+
+
 def test_small_text_files_line_by_line(tmp_path: Path) -> None:
     good = {"nik": "3215014107900001", "citizenship": "WNI", "participant_category": "PU"}
     lines = ["{bad", "", "[1]", json.dumps(good), json.dumps(good)]

@@ -250,6 +250,8 @@ def _json_lines(lines: list[bytes], decode: Callable[[int], Decoded], ignore_unk
 def _parse(lines: list[bytes], ignore_unknown: bool, threads: bool = False) -> pa.Table | None:
     """Arrow's strict JSON reader over the lines; None if any line does not fit the contract's types."""
     data = b"".join(lines)
+    if data.count(b"\n{") + data.startswith(b"{") != len(lines):  # a line that is not an object: Arrow
+        return None  # would misread it (a line `null` even crashes pyarrow 26); Python reads the lines
     try:
         data.decode("utf-8")  # Arrow would keep invalid UTF-8 in its strings
     except UnicodeDecodeError:
