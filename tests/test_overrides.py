@@ -11,6 +11,7 @@ import pytest
 from bsu_rules.cli import main
 from bsu_rules.errors import RuleSetError
 from bsu_rules.evaluators.scalar import evaluate
+from bsu_rules.members import parse_member
 from bsu_rules.ruleset.loader import load_ruleset
 from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.ruleset.overrides import Reform, reform_of
@@ -63,6 +64,23 @@ def test_dated_values_and_benefit(rs2022: RuleSet) -> None:
     dated = reform_of(rs2022, ["wage_ceiling@2022-10-01=4000000"], [])
     assert dated.parameter("wage_ceiling", date(2022, 9, 30))[0] == 3_500_000
     assert dated.parameter("wage_ceiling", date(2022, 10, 1)) == (4_000_000, date(2022, 10, 1))
+
+
+def test_the_data_date_moves_with_as_of_and_a_cut_off_moved_alone_is_warned(rs2022: RuleSet,
+                                                                              tmp_path: Path) -> None:
+    member = {"nik": "3204125708940003", "citizenship": "WNI", "participant_category": "PU",
+              "contributions": [{"period": p} for p in ("2022-04", "2022-05", "2022-06")]}
+    moved = reform_of(rs2022, ["cutoff_month=2022-06"], [])
+    assert "as_of stays 2022-07-31" in moved.warnings[0]  # type: ignore[attr-defined]
+    arrears = moved.plan(date(2022, 9, 12)).decide(parse_member(member)).rule("arrears")
+    assert arrears.outcome == "fail"  # June is past its deadline by 31 July: three months in arrears
+    both = reform_of(rs2022, ["cutoff_month=2022-06", "as_of=2022-06-30"], [])
+    assert both.model.as_of == date(2022, 6, 30) and not both.warnings  # type: ignore[attr-defined]
+    assert both.plan(date(2022, 9, 12)).decide(parse_member(member)).rule("arrears").outcome == "pass"
+    assert both.sha256 != moved.sha256
+    assert "as_of is one date" in errors(rs2022, ["as_of=2022-06"])[0]
+    assert "did you mean `as_of`" in errors(rs2022, ["as_o=2022-06-30"])[0]
+    assert not reform_of(rs2022, ["wage_ceiling=4000000"], []).warnings  # type: ignore[attr-defined]
 
 
 def test_a_table_override(rs2022: RuleSet, tmp_path: Path) -> None:

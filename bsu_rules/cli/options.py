@@ -162,4 +162,6 @@ def load_reform(name: str, args: argparse.Namespace) -> RuleSet:
     with its file and sha256 (a reform has its own)."""
     ruleset = reform_of(load_ruleset(name), getattr(args, "sets", []), getattr(args, "tables", []))
     print(f"bsu-rules: {used(ruleset)}", file=sys.stderr)
+    for warning in getattr(ruleset, "warnings", ()):
+        print(f"bsu-rules: warning: {warning}", file=sys.stderr)
     return ruleset

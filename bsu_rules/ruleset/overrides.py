@@ -29,7 +29,7 @@ from bsu_rules.ruleset.diagnostics import Diagnostic, Severity, nearest
 from bsu_rules.ruleset.lint import lint
 from bsu_rules.ruleset.loader import parameter_type
 from bsu_rules.ruleset.model import RuleSet
-from bsu_rules.ruleset.schema import Benefit, Parameter
+from bsu_rules.ruleset.schema import Benefit, Parameter, RuleFile
 from bsu_rules.ruleset.source import read_yaml
 from bsu_rules.ruleset.tables import Table, TableError, load_table
 from bsu_rules.ruleset.types import unify
@@ -58,6 +58,7 @@ class Reform(RuleSet):
 
     base: RuleSet | None = None
     overrides: tuple[dict[str, Any], ...] = ()  # canonical: what the hash covers
+    warnings: tuple[str, ...] = ()  # what the overrides leave as it was that the reader may not expect
 
 
 def parse_override(kind: str, text: str) -> Override:
@@ -87,6 +88,7 @@ def apply_overrides(ruleset: RuleSet, overrides: list[Override], base_dir: Path 
     params = dict(ruleset.model.parameters)
     benefit: dict[str, Any] = {}
     tables = dict(ruleset.tables)
+    as_of = ruleset.model.as_of
     canonical: list[dict[str, Any]] = []
     for o in overrides:
         where = o.option
@@ -109,8 +111,15 @@ def apply_overrides(ruleset: RuleSet, overrides: list[Override], base_dir: Path 
             benefit[key] = value
             canonical.append({"set": o.name, "value": _jsonable(value)})
             continue
+        if o.name == "as_of":  # the date the data are read as at: a field of the file, set like a parameter
+            if o.since is not None or type(value) is not date:
+                problems.append(_diag(where, Code.INVALID_VALUE, "as_of is one date, written YYYY-MM-DD"))
+                continue
+            as_of = value
+            canonical.append({"set": "as_of", "value": value.isoformat()})
+            continue
         if o.name not in params:
-            names = [*params, *(f"benefit.{k}" for k in BENEFIT_KEYS)]
+            names = ["as_of", *params, *(f"benefit.{k}" for k in BENEFIT_KEYS)]
             problems.append(_diag(where, Code.UNKNOWN_NAME, f"unknown parameter `{o.name}` in {ruleset.id}",
                                   nearest(o.name, names)))
             continue
@@ -118,7 +127,7 @@ def apply_overrides(ruleset: RuleSet, overrides: list[Override], base_dir: Path 
         if new is not None:
             params[o.name] = new
             canonical.append({"set": o.name, "since": o.since and o.since.isoformat(), "value": _jsonable(value)})
-    model_changes: dict[str, Any] = {"parameters": params}
+    model_changes: dict[str, Any] = {"parameters": params, "as_of": as_of}
     if benefit:
         new_benefit = _benefit(ruleset.model.benefit, benefit, problems)
         if new_benefit is not None:
@@ -131,9 +140,25 @@ def apply_overrides(ruleset: RuleSet, overrides: list[Override], base_dir: Path 
                                        ensure_ascii=False, separators=(",", ":")).encode("utf-8")).hexdigest()
     same = {f.name: getattr(ruleset, f.name) for f in fields(RuleSet) if f.name != "_plans"}
     reform = Reform(**(same | {"model": model, "sha256": digest, "tables": tables}), base=ruleset,
-                    overrides=tuple(canonical))
+                    overrides=tuple(canonical), warnings=_data_date(ruleset, model, overrides))
     _check(reform, overrides)
     return reform
+
+
+def _data_date(base: RuleSet, model: RuleFile, overrides: list[Override]) -> tuple[str, ...]:
+    """A month parameter that the rule file sets to the month of ``as_of`` (the cut-off month) moved
+    while ``as_of`` stays: the data are still read as at the old date (arrears, payments)."""
+    if model.as_of != base.model.as_of:
+        return ()
+    month = f"{model.as_of:%Y-%m}"
+    out = []
+    for o in overrides:
+        old, new = base.model.parameters.get(o.name), model.parameters.get(o.name)
+        if o.kind == "set" and old is not None and new is not None and old.value == month != new.value:
+            out.append(f"{o.option} moves a month the rule file ties to its data date, but as_of stays "
+                       f"{model.as_of}: the data are still read as at that day (payments made by then count); "
+                       f"to read them as at the new month, add --set as_of=<its last day>")
+    return tuple(out)
 
 
 def _check(reform: Reform, overrides: list[Override]) -> None:
