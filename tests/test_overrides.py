@@ -83,6 +83,17 @@ def test_the_data_date_moves_with_as_of_and_a_cut_off_moved_alone_is_warned(rs20
     assert not reform_of(rs2022, ["wage_ceiling=4000000"], []).warnings  # type: ignore[attr-defined]
 
 
+def test_a_criterion_that_reads_what_a_reform_changed_says_so_in_its_title(rs2022: RuleSet) -> None:
+    reform = reform_of(rs2022, ["wage_ceiling=4000000", "max_arrears_months=0"], [])
+    titles = {c.rule.id: c.rule.title for c in reform.rules}
+    assert titles["wage-ceiling"].en.endswith("(reform: set wage_ceiling=4000000)")  # type: ignore[union-attr]
+    assert titles["wage-ceiling"].id.endswith("(simulasi: set wage_ceiling=4000000)")  # type: ignore[union-attr]
+    assert titles["arrears"].en.endswith("(reform: set max_arrears_months=0)")  # type: ignore[union-attr]
+    assert titles["citizen"] == next(c.rule.title for c in rs2022.rules if c.rule.id == "citizen")
+    assert [r.title for r in reform.model.rules] == list(titles.values())
+    assert "(reform:" not in str(next(c.rule.title for c in rs2022.rules if c.rule.id == "arrears"))
+
+
 def test_a_table_override(rs2022: RuleSet, tmp_path: Path) -> None:
     table = tmp_path / "umk.csv"
     table.write_text("area_code,amount,bound\n3273,4000000,exact\n", "utf-8")

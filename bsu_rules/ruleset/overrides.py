@@ -26,10 +26,11 @@ from pydantic import ValidationError
 
 from bsu_rules.errors import Code, RuleSetError
 from bsu_rules.ruleset.diagnostics import Diagnostic, Severity, nearest
+from bsu_rules.ruleset.expressions import Call, Name, walk
 from bsu_rules.ruleset.lint import lint
 from bsu_rules.ruleset.loader import parameter_type
-from bsu_rules.ruleset.model import RuleSet
-from bsu_rules.ruleset.schema import Benefit, Parameter, RuleFile
+from bsu_rules.ruleset.model import CheckedRule, RuleSet
+from bsu_rules.ruleset.schema import Benefit, Parameter, RuleFile, Text
 from bsu_rules.ruleset.source import read_yaml
 from bsu_rules.ruleset.tables import Table, TableError, load_table
 from bsu_rules.ruleset.types import unify
@@ -139,10 +140,36 @@ def apply_overrides(ruleset: RuleSet, overrides: list[Override], base_dir: Path 
     digest = hashlib.sha256(json.dumps({"base": ruleset.sha256, "overrides": canonical}, sort_keys=True,
                                        ensure_ascii=False, separators=(",", ":")).encode("utf-8")).hexdigest()
     same = {f.name: getattr(ruleset, f.name) for f in fields(RuleSet) if f.name != "_plans"}
-    reform = Reform(**(same | {"model": model, "sha256": digest, "tables": tables}), base=ruleset,
+    model, rules = _retitled(ruleset, model, overrides)
+    reform = Reform(**(same | {"model": model, "sha256": digest, "tables": tables, "rules": rules}), base=ruleset,
                     overrides=tuple(canonical), warnings=_data_date(ruleset, model, overrides))
     _check(reform, overrides)
     return reform
+
+
+def _retitled(base: RuleSet, model: RuleFile, overrides: list[Override]) -> tuple[RuleFile, tuple[CheckedRule, ...]]:
+    """The rules whose criterion reads an overridden parameter or table (directly or through facts),
+    their titles saying what changed: a title that quotes a figure ("at most Rp3.500.000") must not
+    pass for the reform's."""
+    names = {o.name if o.name == "as_of" else f"{'table' if o.kind == 'table' else 'param'}.{o.name}": o
+             for o in overrides}
+    rules, retitled = [], {}
+    for checked in base.rules:
+        trees = [checked.tree, *(base.facts[f] for f in base.facts_read([checked.tree]))]
+        read = {".".join((n.func if isinstance(n, Call) else n).parts[:2]) for t in trees for n in walk(t)
+                if isinstance(n, (Call, Name))}
+        changed = [names[n].option.removeprefix("--") for n in sorted(read & names.keys())]
+        title = checked.rule.title
+        if changed and title is not None:
+            said = ", ".join(changed)
+            rule = checked.rule.model_copy(update={"title": Text(id=f"{title.id} (simulasi: {said})",
+                                                                 en=f"{title.en} (reform: {said})")})
+            retitled[checked.rule.id] = rule
+            checked = replace(checked, rule=rule)
+        rules.append(checked)
+    if retitled:
+        model = model.model_copy(update={"rules": [retitled.get(r.id, r) for r in model.rules]})
+    return model, tuple(rules)
 
 
 def _data_date(base: RuleSet, model: RuleFile, overrides: list[Override]) -> tuple[str, ...]:
