@@ -152,8 +152,9 @@ area_code,amount,bound,source
 31,5396761,exact,DKI Jakarta 2025
 19,3623653,lower,Bangka Belitung (lower bound)
 1571,3607223,exact,Kota Jambi 2025
+3373,3400000,lower,Kota Salatiga (a lower bound under the national ceiling)
 """
-AREAS = ["3578", "3273", "3101", "1971", "1571", "3201", "9999"]
+AREAS = ["3578", "3273", "3101", "1971", "1571", "3201", "3373", "9999"]
 WAGES = [3_500_000, 3_700_000, 3_800_000, 3_800_001, 4_399_999, 4_400_000, 4_400_001, 5_400_000, 5_400_001]
 
 
@@ -183,16 +184,19 @@ def _member(area: str | None, wage: int | None) -> dict[str, Any]:
     ("1571", 3_700_000, "eligible"),  # an exact row decides both ways
     ("1571", 3_700_001, "ineligible"),
     ("9999", 3_500_001, "ineligible"),  # no row: the national ceiling
+    ("3373", 3_500_000, "eligible"),  # a bound under the national ceiling: the ceiling holds
+    ("3373", 3_500_001, "undetermined"),  # above it: whether the minimum wage lifts it is not known
 ])
 def test_bound_rows_decide_what_they_settle(probe: bsu_rules.RuleSet, area: str, wage: int, outcome: str) -> None:
     d = bsu_rules.evaluate(probe, _member(area, wage))
     assert d.rule("wage-ceiling").outcome.value == {"eligible": "pass", "ineligible": "fail"}.get(outcome, "unknown")
     if outcome == "undetermined":
-        row = "3578" if area == "3578" else "3273" if area == "3273" else "19"
-        assert d.rule("wage-ceiling").missing == [f"table.minimum_wage[{row}]"]
-        assert d.missing == [f"table.minimum_wage[{row}]"]
-        assert d.rule("wage-ceiling").values["fact.ceiling"] == {"at_least": {"3578": 4400000, "3273": 3800000,
-                                                                              "19": 3700000}[row]}
+        row = area if area in ("3578", "3273", "3373") else "19"
+        assert d.rule("wage-ceiling").missing == [f"table.minimum_wage[{row}]"]  # the row, also when the
+        assert d.missing == [f"table.minimum_wage[{row}]"]  # ceiling it leads to is unknown, not a bound
+        ceiling = {"3578": {"at_least": 4400000}, "3273": {"at_least": 3800000}, "19": {"at_least": 3700000},
+                   "3373": None}[row]  # at least 3 400 000 under a 3 500 000 ceiling: no bound on the ceiling
+        assert d.rule("wage-ceiling").values["fact.ceiling"] == ceiling
 
 
 def test_a_missing_wage_is_named_before_the_table_row(probe: bsu_rules.RuleSet) -> None:

@@ -243,7 +243,8 @@ class Recorded:
         return self.plan.json_parts.columns.values[i](self.row())
 
     def missing(self, i: int, values: dict[str, JsonValue] | None = None) -> list[str]:
-        """What an unknown criterion lacks: member fields, else null values, else bound rows or tables."""
+        """What an unknown criterion lacks: member fields, else the table rows known only as lower bounds,
+        else null values, else incomplete tables."""
         if self.results[i] is not _UNKNOWN:
             return []
         said = self._missing
@@ -255,8 +256,8 @@ class Recorded:
                 values = self.values(i)
             read = self.plan.json_parts.columns.reading[i](self.raw())
             said[i] = [p for p, get in r.missing if get(m) is None] or \
-                [k for k, v in values.items() if v is None] or \
-                list(rows_in([*read, *(self.facts[s] for s in r.bound_slots)])) or r.incomplete
+                list(rows_in([*read, *(self.facts[s] for s in r.bound_slots)])) or \
+                [k for k, v in values.items() if v is None] or r.incomplete  # a value unknown through a bound: its row
         return said[i]
 
     def explain(self, i: int, values: dict[str, JsonValue] | None = None) -> Text | None:
