@@ -132,6 +132,14 @@ def test_a_file_that_is_not_utf8_is_placed_by_every_command(rules_copy: Path,
     assert f"{cases}:2:6: error [encoding]" in capsys.readouterr().out
 
 
+def test_check_refuses_a_huge_rule_file_before_reading_it(tmp_path: Path,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "big.yaml"
+    path.write_text("ruleset: big\nzz: [" + "1," * 600_000 + "1]\n")
+    assert main(["check", str(path)]) == 1
+    assert "larger than the limit of 1,048,576 bytes" in capsys.readouterr().out
+
+
 def test_bundled_file_is_clean(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check", "bsu-2022"]) == 0
     assert "0 error(s)" in capsys.readouterr().out

@@ -11,6 +11,7 @@ from typing import Any
 from bsu_rules.cli.options import used
 from bsu_rules.errors import Code
 from bsu_rules.ruleset.diagnostics import Diagnostic, Severity, render
+from bsu_rules.ruleset.files import RULE_FILE_LIMIT, UnsafePath, read_limited
 from bsu_rules.ruleset.loader import check_file
 from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.ruleset.source import read_yaml
@@ -49,7 +50,10 @@ def check_one(name: str) -> tuple[RuleSet | None, list[Diagnostic]]:
         problem = (f"`{name}` is a table, not a rule file: a table is checked with the rule file that names it "
                    "under `tables:` (bsu-rules check <rule file>)")
     elif path.is_file() and path.suffix.lower() in (".yaml", ".yml"):
-        data = read_yaml(path.read_bytes(), name).data  # not UTF-8: check_file says where
+        try:
+            data = read_yaml(read_limited(path, RULE_FILE_LIMIT), name).data  # not UTF-8: check_file says where
+        except UnsafePath:
+            data = None  # too large or unreadable: check_file says so, before reading it
         if isinstance(data, dict) and "cases" in data and "rules" not in data:
             problem = f"`{name}` is a rule test file, not a rule file: run `bsu-rules test {name}`"
     if problem is not None:
