@@ -144,6 +144,9 @@ def test_encoding_and_control_characters(rules_copy: Path) -> None:
     assert _codes(_rule_file(rules_copy, text.replace(b"Wage Subsidy", b"Wage \xff Subsidy")))[0][0] == "encoding"
     problems = _codes(_rule_file(rules_copy, text.replace(b"Wage Subsidy", b"Wage \x1b[2J Subsidy")))
     assert problems[0] == ("control-character", "control character U+001B (only tab and line breaks may appear)")
+    flipped = "Wage \u202eSubsidy".encode()  # right-to-left override: "ydisbuS" shown to the worker
+    problems = _codes(_rule_file(rules_copy, text.replace(b"Wage Subsidy", flipped)))
+    assert problems[0][0] == "control-character" and "U+202E (an invisible direction mark" in problems[0][1]
     ruleset, _ = check_file(_rule_file(rules_copy, b"\xef\xbb\xbf" + text))  # a BOM is fine
     assert ruleset is not None
 

@@ -84,9 +84,11 @@ def read_yaml(text: str | bytes, file: str) -> Located:
     if control := _CONTROL.search(text):
         line = text.count("\n", 0, control.start()) + 1
         col = control.start() - (text.rfind("\n", 0, control.start()) + 1) + 1
+        code = ord(control.group())
+        why = "an invisible direction mark: it could reorder the text a worker is shown" if code > 0x9F else \
+            "only tab and line breaks may appear"
         out.diagnostics.append(Diagnostic(file, line, col, Code.CONTROL_CHARACTER,
-                                          f"control character U+{ord(control.group()):04X} (only tab and "
-                                          "line breaks may appear)"))
+                                          f"control character U+{code:04X} ({why})"))
         return out
     out.lines = text.splitlines()
     try:
@@ -117,7 +119,8 @@ MAX_NODES = 50_000
 """Values a rule file may hold once aliases are expanded (the bundled ones hold under 2,000)."""
 MAX_DIGITS = 40
 """Characters a number may have in a rule file (a rupiah amount needs 13)."""
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+"""Control characters, and the invisible marks that reorder how text is shown (bidi controls)."""
 
 
 def _plain(node: Node, out: Located) -> bool:
