@@ -418,3 +418,20 @@ def test_two_criteria_waiting_for_one_input_are_read_to_the_worker_once() -> Non
     for lang, said in (("id", "data status pekerjaan tidak tercatat"), ("en", "employment")):
         text = render_text(decision, ruleset, lang, "worker")
         assert text.count(said) == 1, text
+
+
+@pytest.mark.parametrize("audience", AUDIENCES)
+def test_every_footnote_is_pointed_to_and_numbered_in_reading_order(audience: str) -> None:
+    """A criterion read out once for two (both waiting for one input) adds no footnote of its own."""
+    without = {k: v for k, v in EXAMPLES[0].items() if k != "contributions"}
+    rs = load_ruleset("bsu-2022")
+    extra = [(f"example 1 without contributions ({lang})", rs.plan().decide(parse_member(without), hints=True), rs)
+             for lang in ("id", "en")]
+    for name, decision, ruleset in [*decisions(), *extra]:
+        for lang in ("id", "en"):
+            text = render_text(decision, ruleset, lang, audience)
+            body, _, notes = text.partition("\nDasar hukum:\n" if lang == "id" else "\nLegal basis:\n")
+            listed = re.findall(r"^  \[(\d+)\] ", notes, flags=re.M)
+            pointed = list(dict.fromkeys(re.findall(r" \[(\d+)\]$", body, flags=re.M)))
+            assert listed == [str(i) for i in range(1, len(listed) + 1)], f"{name}:\n{text}"
+            assert pointed == listed, f"{name} ({audience}, {lang}):\n{text}"

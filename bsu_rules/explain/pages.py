@@ -206,8 +206,9 @@ def worker(decision: Decision, ruleset: RuleSet | None, lang: str) -> Page:
     lines: list[Line] = []
     for r in decision.rules:
         if r.outcome in _SHOWN_TO_WORKER:
-            line = Line(_mark(r), c.title(r.id), c.sentences(r, every_hint=False), note=c.note(r.source))
+            line = Line(_mark(r), c.title(r.id), c.sentences(r, every_hint=False))
             if not any((said.mark, said.sentences) == (line.mark, line.sentences) for said in lines):
+                line.note = c.note(r.source)  # a footnote only for a line read out
                 lines.append(line)  # two criteria waiting for one input are read out once
     if not lines and decision.outcome.value == "eligible":
         facts.append((c.w["criteria"], c.w["all_met"]))
