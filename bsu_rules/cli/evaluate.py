@@ -91,10 +91,15 @@ _REJECTED = {"id": "Catatan {n} tidak dapat diputuskan karena datanya tidak sah:
 
 _SUMMARY = {
     "id": ("{n} keputusan: {eligible} layak, {ineligible} tidak layak, {undetermined} belum dapat ditentukan",
-           "; {bad} catatan rusak"),
-    "en": ("{n} decisions: {eligible} eligible, {ineligible} ineligible, {undetermined} undetermined",
-           "; {bad} malformed record(s)"),
+           "; {bad} catatan tidak sah"),
+    "en": ("{n} decision{s}: {eligible} eligible, {ineligible} ineligible, {undetermined} undetermined",
+           "; {bad} record{bad_s} not valid"),
 }
+"""The count line closing text output (Indonesian nouns have no plural)."""
+
+
+def _plural(count: int) -> str:
+    return "" if count == 1 else "s"
 
 
 def run(args: argparse.Namespace) -> int:
@@ -122,8 +127,9 @@ def run(args: argparse.Namespace) -> int:
         return 2
     if args.format == "text":
         words, extra = _SUMMARY[args.lang]
-        print(words.format(n=outcomes.total(), **{o.value: outcomes[o.value] for o in Outcome})
-              + (extra.format(bad=bad) if bad else ""))
+        n = outcomes.total()
+        print(words.format(n=n, s=_plural(n), **{o.value: outcomes[o.value] for o in Outcome})
+              + (extra.format(bad=bad, bad_s=_plural(bad)) if bad else ""))
     decided = outcomes.total()
     print(f"bsu-rules: {decided + bad} read = {decided} decided + {bad} rejected"
           + (" (see the error lines)" if bad else ""), file=sys.stderr)
