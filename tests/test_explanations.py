@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date
 from functools import cache
 from pathlib import Path
 
@@ -435,3 +436,57 @@ def test_every_footnote_is_pointed_to_and_numbered_in_reading_order(audience: st
             pointed = list(dict.fromkeys(re.findall(r" \[(\d+)\]$", body, flags=re.M)))
             assert listed == [str(i) for i in range(1, len(listed) + 1)], f"{name}:\n{text}"
             assert pointed == listed, f"{name} ({audience}, {lang}):\n{text}"
+
+
+def test_a_place_is_read_by_the_name_its_table_gives() -> None:
+    """A worker hears "Kota Bandung", not a regency code; an officer reads the name and the code."""
+    rs = load_ruleset("bsu-2022")
+    bandung = {**EXAMPLES[0], "work_regency_code": "3273",
+               "wages": [{**w, "amount": 3_800_001} for w in EXAMPLES[0]["wages"]]}
+    d = rs.plan().decide(parse_member(bandung), hints=True)
+    assert d.rule("wage-ceiling").missing == ["table.minimum_wage[3273]"]
+    assert _line(render_text(d, rs, "en"), "? ") == (
+        "This cannot be decided yet because the exact figure for Kota Bandung (Jawa Barat province) in the list of "
+        "regency (UMK) and provincial (UMP) minimum wages is not known; only that it is at least Rp3.742.276,48 is "
+        "known. [1]")
+    assert _line(render_text(d, rs, "id"), "? ") == (
+        "Belum dapat ditentukan karena angka pasti untuk Kota Bandung (Provinsi Jawa Barat) dalam daftar upah minimum "
+        "kabupaten/kota (UMK) dan provinsi (UMP) belum diketahui; hanya diketahui paling sedikit Rp3.742.276,48. [1]")
+    rs2021 = load_ruleset("bsu-2021")
+    on = date(2021, 8, 10)
+    outside = {**EXAMPLES[0], "work_regency_code": "3578", "wages": [{"period": "2021-06", "amount": 3_400_000}]}
+    ppkm = rs2021.plan(on).decide(parse_member({**outside, "work_regency_code": "3273"}), hints=True)
+    officer = render_text(ppkm, rs2021, "id", "officer")
+    assert "Kabupaten/kota tempat bekerja: Kota Bandung (3273, Provinsi Jawa Barat)" in officer
+    assert "Regency or city of work: Kota Bandung (3273, Jawa Barat province)" in render_text(ppkm, rs2021, "en",
+                                                                                                "officer")
+    unnamed = rs2021.plan(on).decide(parse_member({**outside, "work_regency_code": "3204"}), hints=True)
+    assert "Kabupaten/kota tempat bekerja: 3204 (Provinsi Jawa Barat)" in render_text(unnamed, rs2021, "id", "officer")
+
+
+def _line(text: str, mark: str) -> str:
+    (line,) = [line.strip()[len(mark):] for line in text.splitlines() if line.startswith("  " + mark)]
+    return line
+
+
+def test_a_value_the_rules_do_not_set_is_the_programme_s_gap_not_the_record(rules_copy: Path) -> None:
+    path = rules_copy / "bsu-2022.yaml"
+    text = path.read_text("utf-8")
+    assert "  wage_ceiling:\n    value: 3500000\n" in text
+    path.write_text(text.replace("  wage_ceiling:\n    value: 3500000\n",
+                                 "  wage_ceiling:\n    values: {2022-11-01: 4000000}\n"), "utf-8")
+    rs = load_ruleset(path)
+    d = rs.plan(date(2022, 9, 12)).decide(parse_member(EXAMPLES[0]), hints=True)
+    assert d.rule("wage-ceiling").missing == ["fact.ceiling", "param.wage_ceiling"]
+    assert _line(render_text(d, rs, "en"), "? ") == (
+        "This cannot be decided yet because the programme's rules do not yet set the wage ceiling in the regulation "
+        "for 12 September 2022. [1]")
+    assert _line(render_text(d, rs, "id"), "? ") == (
+        "Belum dapat ditentukan karena aturan program belum menetapkan batas upah dalam peraturan untuk tanggal "
+        "12 September 2022. [1]")
+    renderer = Renderer(rs.plan(date(2022, 9, 12)))  # with a value of the record missing too, both are said
+    assert renderer.unknown(["fact.ceiling", "fact.wage", "param.wage_ceiling"], "en") == (
+        "This cannot be decided yet because the programme's rules do not yet set the wage ceiling in the regulation "
+        "for 12 September 2022, and there is no record of the latest wage reported by the employer.")
+    assert renderer.unknown(["member.wages", "member.wages"], "id") == (
+        "Belum dapat ditentukan karena data laporan upah dari pemberi kerja tidak tercatat.")

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from bsu_rules.decisions import RuleResult
 from bsu_rules.explain.citations import cite
 from bsu_rules.formatting import format_date, rupiah
-from bsu_rules.glossary import Glossary, glossary_for, join, months
+from bsu_rules.glossary import Glossary, Places, glossary_for, join, months
 
 if TYPE_CHECKING:
     from bsu_rules.decisions import Decision, RuleOutcome
@@ -99,6 +99,7 @@ class _Context:
         self.d, self.rs, self.lang, self.w = decision, ruleset, lang, _W[lang]
         self.g: Glossary = glossary_for(ruleset.path if ruleset else None)
         self.titles = {c.rule.id: c.rule.title for c in ruleset.rules} if ruleset else {}
+        self.places = Places.of(ruleset, codes=True)  # an officer checks the record by the code
         self.params: dict[str, Any] = {k: p.value for k, p in decision.parameters.items()}
         self.notes: list[str] = []
         self.benefit_note: int | None = None
@@ -163,7 +164,8 @@ class _Context:
 
     def values(self, r: RuleOutcome) -> list[tuple[str, str]]:
         g, lang = self.g, self.lang
-        return [(_capital(g.describe(k, self.params, lang)), g.show(k, v, lang)) for k, v in r.values.items()]
+        return [(_capital(g.describe(k, self.params, lang)), g.show(k, v, lang, self.places))
+                for k, v in r.values.items()]
 
     def basis(self, r: RuleOutcome) -> list[str]:
         key = f"basis_{r.basis}"
