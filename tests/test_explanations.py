@@ -490,3 +490,105 @@ def test_a_value_the_rules_do_not_set_is_the_programme_s_gap_not_the_record(rule
         "for 12 September 2022, and there is no record of the latest wage reported by the employer.")
     assert renderer.unknown(["member.wages", "member.wages"], "id") == (
         "Belum dapat ditentukan karena data laporan upah dari pemberi kerja tidak tercatat.")
+
+
+# --- a rejected record, as people read it ---------------------------------------------------------
+
+def _rejected(tmp_path: Path, capsys: pytest.CaptureFixture[str], lines: list[str], lang: str) -> list[str]:
+    from bsu_rules.cli import main
+
+    records = tmp_path / "bad.jsonl"
+    records.write_text("\n".join(lines) + "\n", "utf-8")
+    assert main(["evaluate", "bsu-2022", str(records), "--format", "text", "--lang", lang]) == 1
+    return [line for line in capsys.readouterr().out.splitlines() if line.startswith(("  - ", "Catatan", "Record"))]
+
+
+def test_a_rejected_record_is_said_in_the_page_s_language(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Each problem with the field in words and the value to write, never a parser's text or a path; the
+    JSON error line is as before (machines read it)."""
+    from bsu_rules.cli import main
+
+    bad = {k: v for k, v in EXAMPLES[0].items() if k != "citizenship"}
+    bad |= {"nik": EXAMPLES[0]["nik"][:15], "employment_type": "PNS",
+            "wages": [*EXAMPLES[0]["wages"][:2], {"period": "2022-07", "amount": "3.400.000"}]}
+    lines = [json.dumps(EXAMPLES[0]), json.dumps(bad)]
+    assert _rejected(tmp_path, capsys, lines, "id") == [
+        "Catatan 2 tidak dapat diputuskan karena datanya tidak sah:",
+        "  - NIK terdiri atas 15 karakter, seharusnya 16 angka.",
+        "  - Kewarganegaraan belum diisi.",
+        '  - Status pekerjaan: "PNS" tidak dikenal; tulis "pns".',
+        '  - Jumlah upah untuk bulan Juli 2022: "3.400.000" harus berupa bilangan bulat yang ditulis dengan angka '
+        "saja; tulis 3400000."]
+    assert _rejected(tmp_path, capsys, lines, "en") == [
+        "Record 2 cannot be decided because its data is not valid:",
+        "  - NIK (national identity number) has 15 characters, not 16 digits.",
+        "  - Citizenship is missing.",
+        '  - Employment status: "PNS" is not a known value; write "pns".',
+        '  - Wage amount for July 2022: "3.400.000" must be a whole number written in digits only; write 3400000.']
+    assert main(["evaluate", "bsu-2022", str(tmp_path / "bad.jsonl")]) == 1
+    error = json.loads(capsys.readouterr().out.splitlines()[1])["error"]
+    assert error["field"] == "nik"
+    assert "wages[2].amount: '3.400.000': Input should be a valid integer" in error["message"]
+
+
+@pytest.mark.parametrize(("change", "id_said", "en_said"), [
+    ({"citizenhip": "WNI"}, 'Kolom "citizenhip" tidak dikenal; tulis "citizenship".',
+     '"citizenhip" is not a known field; write "citizenship".'),
+    ({"employer": {"sektor": "C"}}, 'Kolom "sektor" tidak dikenal pada pemberi kerja; tulis "sector".',
+     '"sektor" is not a known field of the employer; write "sector".'),
+    ({"employer": {"sector": "c"}}, 'Sektor usaha pemberi kerja: "c" harus berupa satu huruf bagian KBLI 2020, A '
+     'sampai U; tulis "C".',
+     'Employer\'s business sector: "c" must be one KBLI 2020 section letter, A to U; write "C".'),
+    ({"wages": "3400000"}, "Laporan upah dari pemberi kerja harus berupa daftar.",
+     "Wage reports from the employer must be a list."),
+    ({"wages": [{"period": "07-2022", "amount": 1}]}, 'Bulan upah pada isian ke-1 laporan upah dari pemberi kerja: '
+     '"07-2022" bukan bulan yang ditulis TTTT-BB (misalnya 2022-07); tulis "2022-07".',
+     'Wage month in entry 1 of the wage reports from the employer: "07-2022" is not a month written YYYY-MM (such as '
+     '2022-07); write "2022-07".'),
+    ({"wages": [{"period": "2022-07", "amount": 1}, {"period": "2022-07", "amount": 2}]},
+     "Laporan upah dari pemberi kerja untuk bulan Juli 2022 tercatat lebih dari sekali dengan isi yang berbeda.",
+     "Wage reports from the employer list July 2022 more than once, with different values."),
+    ({"registered_on": "05-02-2018"}, 'Tanggal terdaftar sebagai peserta: "05-02-2018" bukan tanggal yang ditulis '
+     'TTTT-BB-HH (misalnya 2022-07-31); tulis "2018-02-05".', 'Date registered as a participant: "05-02-2018" is '
+     'not a date written YYYY-MM-DD (such as 2022-07-31); write "2018-02-05".'),
+    ({"work_regency_code": "32.73"}, 'Kabupaten/kota tempat bekerja: "32.73" harus berupa 4 angka (0-9); tulis "3273".',
+     'Regency or city of work: "32.73" must be 4 digits (0-9); write "3273".'),
+    ({"work_regency_code": EXAMPLES[0]["nik"]}, 'Kabupaten/kota tempat bekerja: "<16 angka>" harus berupa 4 angka '
+     "(0-9).", 'Regency or city of work: "<16 digits>" must be 4 digits (0-9).'),
+    ({"program_receipts": [{"program": "pkh", "year": 2022}]},
+     'Program bantuan pada isian ke-1 bantuan pemerintah yang pernah diterima: "pkh" tidak dikenal; tulis "PKH".',
+     'Aid programme in entry 1 of the government aid received: "pkh" is not a known value; write "PKH".'),
+    ({"program_receipts": [{"program": "PKH", "year": 1999}]}, "Tahun penerimaan bantuan pada isian ke-1 bantuan "
+     "pemerintah yang pernah diterima: 1999, seharusnya paling sedikit 2000.", "Year the aid was received in entry 1 "
+     "of the government aid received: 1999, but it must be at least 2000."),
+    ({"bank_account": {"number": 418201004566507}}, "Nomor rekening bank harus berupa teks.",
+     "Bank account number must be text."),
+    ({"participant_category": None}, "Kategori kepesertaan belum diisi.", "Participant category is missing."),
+    ({EXAMPLES[0]["nik"]: "x"}, 'Kolom "<16 angka>" tidak dikenal; hapus kolom itu atau perbaiki ejaannya.',
+     '"<16 digits>" is not a known field; remove it or correct its spelling.'),
+], ids=["unknown-field", "unknown-nested-field", "sector-case", "not-a-list", "month-order", "month-twice",
+        "date-order", "grouped-code", "nik-in-a-field", "programme-case", "year-range", "account-number-type",
+        "null-required", "nik-as-a-field-name"])
+def test_each_kind_of_problem_is_said_in_words(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                               change: dict[str, object], id_said: str, en_said: str) -> None:
+    record = {**EXAMPLES[0], **{k: ({**EXAMPLES[0][k], **v} if isinstance(v, dict) and isinstance(EXAMPLES[0].get(k),
+                                                                                             dict) else v)
+                                for k, v in change.items()}}
+    lines = [json.dumps(record)]
+    assert _rejected(tmp_path, capsys, lines, "id")[1:] == ["  - " + id_said]
+    assert _rejected(tmp_path, capsys, lines, "en")[1:] == ["  - " + en_said]
+
+
+@pytest.mark.parametrize(("line", "id_said", "en_said"), [
+    ("{not json", "Catatannya bukan JSON yang sah (kesalahan pada kolom 2).",
+     "The record is not valid JSON (a mistake at column 2)."),
+    ('"a string"', "Catatannya harus berupa objek JSON ({…}), bukan teks.",
+     "The record must be a JSON object ({…}), not text."),
+    ('{"nik": NaN}', "NaN bukan angka JSON.", "NaN is not a JSON number."),
+    ('{"nik": ' + "1" * 40 + "}", "Catatannya memuat angka yang lebih dari 30 digit.",
+     "The record holds a number of more than 30 digits."),
+])
+def test_a_record_that_cannot_be_read_is_said_in_words(tmp_path: Path, capsys: pytest.CaptureFixture[str], line: str,
+                                                       id_said: str, en_said: str) -> None:
+    assert _rejected(tmp_path, capsys, [line], "id")[1:] == ["  - " + id_said]
+    assert _rejected(tmp_path, capsys, [line], "en")[1:] == ["  - " + en_said]
