@@ -70,6 +70,10 @@ class Glossary(_Model):
         entry = self.names.get(name)
         return getattr(entry, lang) if entry else name
 
+    def labels(self, names: list[str], lang: str) -> str:
+        """Names as words joined in prose, each said once (two names may read alike)."""
+        return join(list(dict.fromkeys(self.label(n, lang) for n in names)), lang)
+
     def word(self, value: str, lang: str, field: str | None = None) -> str | None:
         """The words for a value of ``field`` (of any field if not given); None if unknown."""
         tables = [self.values.get(field, {})] if field else list(self.values.values())

@@ -592,3 +592,14 @@ def test_a_record_that_cannot_be_read_is_said_in_words(tmp_path: Path, capsys: p
                                                        id_said: str, en_said: str) -> None:
     assert _rejected(tmp_path, capsys, [line], "id")[1:] == ["  - " + id_said]
     assert _rejected(tmp_path, capsys, [line], "en")[1:] == ["  - " + en_said]
+
+
+def test_a_payment_channel_not_yet_known_is_said_plainly() -> None:
+    rs = load_ruleset("bsu-2022")
+    eligible = rs.plan().decide(parse_member(EXAMPLES[0]), hints=True)
+    assert eligible.benefit is not None and eligible.channel == "BRI"
+    unknown = eligible.model_copy(update={"channel": None, "missing": []})
+    assert "\nPayment: cannot be decided yet\n" in render_text(unknown, rs, "en")
+    assert "\nPenyaluran: belum dapat ditentukan\n" in render_text(unknown, rs, "id")
+    twice = eligible.model_copy(update={"channel": None, "missing": ["member.bank_account.bank"] * 2})
+    assert "\nPayment: cannot be decided yet because the bank is not on record\n" in render_text(twice, rs, "en")

@@ -148,7 +148,7 @@ class _Context:
         if d.channel:
             channel = self.g.channel(d.channel, lang)
         else:
-            channel = w["no_channel"].format(join([self.g.label(m, lang) for m in d.missing], lang) or "?")
+            channel = w["no_channel"].format(self.g.labels(d.missing, lang)) if d.missing else w["unknown"]
         ref = f" [{self.benefit_note}]" if self.benefit_note else ""
         return [(w["benefit"], text + ref), (w["channel"], channel)]
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from bsu_rules.bounds import AtLeast
 from bsu_rules.decisions import PRIVATE, mask_identifiers, mask_nik, trusted
 from bsu_rules.formatting import format_date, format_month, format_value, number, rupiah
-from bsu_rules.glossary import AT_LEAST, Glossary, Places, glossary_for, join, regency
+from bsu_rules.glossary import AT_LEAST, Glossary, Places, glossary_for, regency
 from bsu_rules.nik import PROVINCES, NikIssue, describe_nik_issue, nik_issue
 from bsu_rules.ruleset.checker import PLACEHOLDER
 from bsu_rules.ruleset.expressions import Name, walk
@@ -169,21 +169,16 @@ class Renderer:
                                                              at_least))
         tables = [m for m in missing if m.startswith("table.")]
         if tables and len(tables) == len(missing):
-            return _BECAUSE[lang].format(_UNLISTED[lang].format(_labels(tables, g, lang)))
+            return _BECAUSE[lang].format(_UNLISTED[lang].format(g.labels(tables, lang)))
         if not missing:
             return _UNKNOWN_VALUE[lang]
         gaps = {m for m in missing if m.startswith("param.")}
         unset = [m for m in missing if m in gaps]
         unrecorded = [m for m in missing if m not in gaps and not (gaps and m.startswith("fact.")
                                                                   and _reads(rs, m.removeprefix("fact."), gaps))]
-        said = [_GAP[lang].format(_labels(unset, g, lang), format_date(self.plan.on, lang))] if unset else []
-        said += [_UNKNOWN[lang].format(_labels(unrecorded, g, lang))] if unrecorded else []
+        said = [_GAP[lang].format(g.labels(unset, lang), format_date(self.plan.on, lang))] if unset else []
+        said += [_UNKNOWN[lang].format(g.labels(unrecorded, lang))] if unrecorded else []
         return _BECAUSE[lang].format(_AND[lang].join(said))
-
-
-def _labels(names: list[str], glossary: Glossary, lang: str) -> str:
-    """Names as words joined in prose, each said once (two names may read alike)."""
-    return join(list(dict.fromkeys(glossary.label(n, lang) for n in names)), lang)
 
 
 def _reads(rs: RuleSet, fact: str, names: set[str]) -> bool:
