@@ -536,9 +536,8 @@ def test_a_rejected_record_is_said_in_the_page_s_language(tmp_path: Path, capsys
      '"citizenhip" is not a known field; write "citizenship".'),
     ({"employer": {"sektor": "C"}}, 'Kolom "sektor" tidak dikenal pada pemberi kerja; tulis "sector".',
      '"sektor" is not a known field of the employer; write "sector".'),
-    ({"employer": {"sector": "c"}}, 'Sektor usaha pemberi kerja: "c" harus berupa satu huruf bagian KBLI 2020, A '
-     'sampai U; tulis "C".',
-     'Employer\'s business sector: "c" must be one KBLI 2020 section letter, A to U; write "C".'),
+    ({"employer": {"sector": "c"}}, 'Sektor usaha pemberi kerja: "c" harus berupa satu huruf besar, A sampai U; '
+     'tulis "C".', 'Employer\'s business sector: "c" must be one capital letter, A to U; write "C".'),
     ({"wages": "3400000"}, "Laporan upah dari pemberi kerja harus berupa daftar.",
      "Wage reports from the employer must be a list."),
     ({"wages": [{"period": "07-2022", "amount": 1}]}, 'Bulan upah pada isian ke-1 laporan upah dari pemberi kerja: '

@@ -37,7 +37,7 @@ _SAY: dict[str, dict[str, str]] = {
         "date": "{label}: {value} bukan tanggal yang ditulis TTTT-BB-HH (misalnya 2022-07-31)",
         "digits": "{label}: {value} harus berupa {n} angka (0-9)",
         "digits_range": "{label}: {value} harus berupa {low} sampai {high} angka (0-9)",
-        "letter": "{label}: {value} harus berupa satu huruf bagian KBLI 2020, A sampai U",
+        "letter": "{label}: {value} harus berupa satu huruf besar, {low} sampai {high}",
         "twice": "{group} untuk bulan {month} tercatat lebih dari sekali dengan isi yang berbeda",
         "invalid": "{label} tidak sah", "write": "; tulis {}", "remove": "; hapus kolom itu atau perbaiki ejaannya",
         "row_month": "{label} untuk bulan {month}", "row": "{label} pada isian ke-{n} {group}",
@@ -55,7 +55,7 @@ _SAY: dict[str, dict[str, str]] = {
         "date": "{label}: {value} is not a date written YYYY-MM-DD (such as 2022-07-31)",
         "digits": "{label}: {value} must be {n} digits (0-9)",
         "digits_range": "{label}: {value} must be {low} to {high} digits (0-9)",
-        "letter": "{label}: {value} must be one KBLI 2020 section letter, A to U",
+        "letter": "{label}: {value} must be one capital letter, {low} to {high}",
         "twice": "{group} list {month} more than once, with different values", "invalid": "{label} is not valid",
         "write": "; write {}", "remove": "; remove it or correct its spelling",
         "row_month": "{label} for {month}", "row": "{label} in entry {n} of the {group}",
@@ -87,6 +87,7 @@ _KINDS = {"id": {"list": "daftar", "str": "teks", "int": "angka", "float": "angk
 _ABSENT = object()
 _PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 _DIGITS = re.compile(r"\^\[0-9\]\{(\d+)(?:,(\d+))?\}\$")
+_LETTER = re.compile(r"\^\[([A-Z])-([A-Z])\]\$")
 _DAY_FIRST = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})")
 _MONTH_FIRST = re.compile(r"(\d{1,2})[-/.](\d{4})")
 
@@ -127,8 +128,7 @@ def _field(path: str, record: Any, lang: str, g: Glossary) -> str:
         where = w["unknown_in"].format(g.label("member." + ".".join(names[:-1]), lang)) if len(names) > 1 else ""
         known = contract() if len(names) == 1 else _fields(names[:-1])
         hint = nearest(names[-1], known) if known else None
-        return w["unknown"].format(value=_quote(names[-1], lang), where=where) + (
-            w["write"].format(_quote(hint)) if hint else w["remove"])
+        return w["unknown"].format(value=_quote(names[-1], lang), where=where) + (_write(hint, lang) or w["remove"])
     if value is _ABSENT or value is None:
         return w["missing"].format(label=label)
     if isinstance(spec, Group):
@@ -138,16 +138,15 @@ def _field(path: str, record: Any, lang: str, g: Glossary) -> str:
         if not isinstance(value, str):
             return w["text"].format(label=label)
         return w["length"].format(label=label, n=len(value)) if len(value) != 16 else w["digit"].format(label=label)
-    return _value(spec, value, label, names, record, lang, g)
+    return _value(spec, value, label, names, lang, g)
 
 
-def _value(leaf: Leaf, value: Any, label: str, names: list[str], record: Any, lang: str, g: Glossary) -> str:
+def _value(leaf: Leaf, value: Any, label: str, names: list[str], lang: str, g: Glossary) -> str:
     w, shown = _SAY[lang], _quote(value, lang)
     if leaf.kind == "enum":
         hint = nearest(value, leaf.choices) if isinstance(value, str) else None
         said = w["choice"].format(label=label, value=shown)
-        return said + (w["write"].format(_quote(hint)) if hint else
-                       w["choices"].format(join([_quote(c) for c in leaf.choices], lang, "or")))
+        return said + (_write(hint, lang) or w["choices"].format(join([_quote(c) for c in leaf.choices], lang, "or")))
     if leaf.kind == "int":
         if type(value) is not int:
             return w["whole"].format(label=label, value=shown) + _write(_whole(value), lang)
@@ -158,7 +157,7 @@ def _value(leaf: Leaf, value: Any, label: str, names: list[str], record: Any, la
     if not isinstance(value, str):
         return w["text"].format(label=label)
     if leaf.kind == "month":
-        if names[-1] == "period" and MONTH.fullmatch(value):  # a valid month given twice
+        if names[0] in PERIODIC and names[-1] == "period" and MONTH.fullmatch(value):  # a month given twice
             group = g.label(f"member.{names[0]}", lang)
             return w["twice"].format(group=group[:1].upper() + group[1:], month=format_month(value, lang))
         found = _MONTH_FIRST.fullmatch(value)
@@ -175,10 +174,12 @@ def _value(leaf: Leaf, value: Any, label: str, names: list[str], record: Any, la
         said = w["digits_range"].format(label=label, value=shown, low=digits[1], high=digits[2]) if digits[2] else \
             w["digits"].format(label=label, value=shown, n=digits[1])
         return said + _write(plain if fits else None, lang)
-    if leaf.pattern == "^[A-U]$":
+    letters = _LETTER.fullmatch(leaf.pattern or "")
+    if letters:
         upper = value.strip().upper()
-        return w["letter"].format(label=label, value=shown) + _write(upper if re.fullmatch("[A-U]", upper) else None,
-                                                                      lang)
+        fits = len(upper) == 1 and letters[1] <= upper <= letters[2]
+        return w["letter"].format(label=label, value=shown, low=letters[1], high=letters[2]) + _write(
+            upper if fits else None, lang)
     return w["invalid"].format(label=label)
 
 
@@ -237,6 +238,7 @@ def _whole(value: Any) -> int | None:
 
 
 def _write(suggestion: object, lang: str) -> str:
+    """The clause naming the value meant ("; write 3400000"), where it is plain; else nothing."""
     return "" if suggestion is None else _SAY[lang]["write"].format(_quote(suggestion))
 
 
