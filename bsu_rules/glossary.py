@@ -9,7 +9,8 @@ value words, channel names and regulation names, and never print an internal nam
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import cache
@@ -69,6 +70,10 @@ class Glossary(_Model):
         entry = self.names.get(name)
         return getattr(entry, lang) if entry else name
 
+    def labels(self, names: list[str], lang: str) -> str:
+        """Names as words joined in prose, each said once (two names may read alike)."""
+        return join(list(dict.fromkeys(self.label(n, lang) for n in names)), lang)
+
     def word(self, value: str, lang: str, field: str | None = None) -> str | None:
         """The words for a value of ``field`` (of any field if not given); None if unknown."""
         tables = [self.values.get(field, {})] if field else list(self.values.values())
@@ -88,19 +93,20 @@ class Glossary(_Model):
         entry = self.rules.get(rule_id)
         return getattr(entry, lang) if entry else rule_id
 
-    def show(self, name: str, value: Any, lang: str) -> str:
-        """A value of ``name`` for people, formatted as the glossary says."""
+    def show(self, name: str, value: Any, lang: str, places: Places | None = None) -> str:
+        """A value of ``name`` for people, formatted as the glossary says; a regency by its name when
+        ``places`` knows it."""
         entry = self.names.get(name)
         fmt = entry.format if entry else "text"
         if value is None:
             return getattr(entry.none, lang) if entry and entry.none else format_value(None, lang)
         if isinstance(value, dict) and set(value) == {"at_least"}:  # a lower bound, as the trace shows it
-            return AT_LEAST[lang] + self.show(name, value["at_least"], lang)
+            return AT_LEAST[lang] + self.show(name, value["at_least"], lang, places)
         if isinstance(value, list):
-            return ", ".join(self.show(name, v, lang) for v in value)
+            return ", ".join(self.show(name, v, lang, places) for v in value)
         if isinstance(value, bool):
             return format_value(value, lang)
-        if fmt == "rp" and isinstance(value, int | str):
+        if fmt == "rp" and isinstance(value, int | Decimal | str):
             return rupiah(Decimal(str(value)) if isinstance(value, str) else value)
         if fmt == "date" and isinstance(value, str):
             return format_date(date.fromisoformat(value), lang)
@@ -113,7 +119,7 @@ class Glossary(_Model):
         if fmt == "months" and isinstance(value, int):
             return months(value, lang)
         if fmt == "regency" and isinstance(value, str):
-            return regency(value, lang)
+            return regency(value, lang, places)
         if isinstance(value, str):
             return self.word(value, lang, name) or value
         if isinstance(value, int | Decimal):
@@ -164,12 +170,34 @@ AT_LEAST = {"id": "paling sedikit ", "en": "at least "}
 """How a lower bound (``bounds.AtLeast``) is read out before its value."""
 
 
-def regency(code: str, lang: str) -> str:
-    """A Kemendagri regency/city code with its province: "3215 (Provinsi Jawa Barat)"."""
+@dataclass(frozen=True)
+class Places:
+    """The names of regency/city codes a rule set's tables give (``Places.of``), and whether a code is
+    shown beside its name (an officer checks the record by it; a worker hears the name)."""
+
+    names: Mapping[str, str]
+    codes: bool = False
+
+    @staticmethod
+    def of(ruleset: RuleSet | None, codes: bool = False) -> Places:
+        """The names every table of ``ruleset`` gives, the first table naming a code winning."""
+        names: dict[str, str] = {}
+        for table in ruleset.tables.values() if ruleset else ():
+            names = {**table.names, **names}
+        return Places(names, codes)
+
+
+def regency(code: str, lang: str, places: Places | None = None) -> str:
+    """A Kemendagri regency/city code as said aloud: "Kota Bandung (Provinsi Jawa Barat)" where ``places``
+    names it ("Kota Bandung (3273, Provinsi Jawa Barat)" with codes shown), else "3215 (Provinsi Jawa Barat)"."""
     province = PROVINCES.get(code[:2])
-    if province is None:
-        return code
-    return f"{code} (Provinsi {province})" if lang == "id" else f"{code} ({province} province)"
+    name = places.names.get(code) if places else None
+    where = [] if province is None or name == province else \
+        [f"Provinsi {province}" if lang == "id" else f"{province} province"]
+    if name is None:
+        return f"{code} ({where[0]})" if where else code
+    inside = ", ".join(([code] if places is not None and places.codes else []) + where)
+    return f"{name} ({inside})" if inside else name
 
 
 _WORDS = {"id": {"and": "dan", "or": "atau"}, "en": {"and": "and", "or": "or"}}

@@ -135,6 +135,21 @@ def test_text_output_ends_with_a_summary(capsys: pytest.CaptureFixture[str]) -> 
     assert "rule set bsu-2022 2022.1: " in captured.err and " sha256 " in captured.err
 
 
+def test_the_summary_counts_in_the_language_s_grammar(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    good = Path(EXAMPLES).read_text("utf-8").splitlines()[0]
+    one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
+    one.write_text(good + "\n{not json\n", "utf-8")
+    two.write_text("\n".join([good, good, "{not json", "[]"]) + "\n", "utf-8")
+    said = {}
+    for path in (one, two):
+        for lang in ("en", "id"):
+            main(["evaluate", "bsu-2022", str(path), "--format", "text", "--lang", lang])
+            said[path.stem, lang] = capsys.readouterr().out.splitlines()[-1]
+    assert said["one", "en"] == "1 decision: 1 eligible, 0 ineligible, 0 undetermined; 1 record not valid"
+    assert said["two", "en"] == "2 decisions: 2 eligible, 0 ineligible, 0 undetermined; 2 records not valid"
+    assert said["two", "id"] == "2 keputusan: 2 layak, 0 tidak layak, 0 belum dapat ditentukan; 2 catatan tidak sah"
+
+
 def test_the_durable_engine_gives_the_same_bytes(capsys: pytest.CaptureFixture[str]) -> None:
     pytest.importorskip("durable")
     assert main(["evaluate", "bsu-2022", EXAMPLES]) == 0

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date
 from functools import cache
 from pathlib import Path
 
@@ -418,3 +419,186 @@ def test_two_criteria_waiting_for_one_input_are_read_to_the_worker_once() -> Non
     for lang, said in (("id", "data status pekerjaan tidak tercatat"), ("en", "employment")):
         text = render_text(decision, ruleset, lang, "worker")
         assert text.count(said) == 1, text
+
+
+@pytest.mark.parametrize("audience", AUDIENCES)
+def test_every_footnote_is_pointed_to_and_numbered_in_reading_order(audience: str) -> None:
+    """A criterion read out once for two (both waiting for one input) adds no footnote of its own."""
+    without = {k: v for k, v in EXAMPLES[0].items() if k != "contributions"}
+    rs = load_ruleset("bsu-2022")
+    extra = [(f"example 1 without contributions ({lang})", rs.plan().decide(parse_member(without), hints=True), rs)
+             for lang in ("id", "en")]
+    for name, decision, ruleset in [*decisions(), *extra]:
+        for lang in ("id", "en"):
+            text = render_text(decision, ruleset, lang, audience)
+            body, _, notes = text.partition("\nDasar hukum:\n" if lang == "id" else "\nLegal basis:\n")
+            listed = re.findall(r"^  \[(\d+)\] ", notes, flags=re.M)
+            pointed = list(dict.fromkeys(re.findall(r" \[(\d+)\]$", body, flags=re.M)))
+            assert listed == [str(i) for i in range(1, len(listed) + 1)], f"{name}:\n{text}"
+            assert pointed == listed, f"{name} ({audience}, {lang}):\n{text}"
+
+
+def test_a_place_is_read_by_the_name_its_table_gives() -> None:
+    """A worker hears "Kota Bandung", not a regency code; an officer reads the name and the code."""
+    rs = load_ruleset("bsu-2022")
+    bandung = {**EXAMPLES[0], "work_regency_code": "3273",
+               "wages": [{**w, "amount": 3_800_001} for w in EXAMPLES[0]["wages"]]}
+    d = rs.plan().decide(parse_member(bandung), hints=True)
+    assert d.rule("wage-ceiling").missing == ["table.minimum_wage[3273]"]
+    assert _line(render_text(d, rs, "en"), "? ") == (
+        "This cannot be decided yet because the exact figure for Kota Bandung (Jawa Barat province) in the list of "
+        "regency (UMK) and provincial (UMP) minimum wages is not known; only that it is at least Rp3.742.276,48 is "
+        "known. [1]")
+    assert _line(render_text(d, rs, "id"), "? ") == (
+        "Belum dapat ditentukan karena angka pasti untuk Kota Bandung (Provinsi Jawa Barat) dalam daftar upah minimum "
+        "kabupaten/kota (UMK) dan provinsi (UMP) belum diketahui; hanya diketahui paling sedikit Rp3.742.276,48. [1]")
+    rs2021 = load_ruleset("bsu-2021")
+    on = date(2021, 8, 10)
+    outside = {**EXAMPLES[0], "work_regency_code": "3578", "wages": [{"period": "2021-06", "amount": 3_400_000}]}
+    ppkm = rs2021.plan(on).decide(parse_member({**outside, "work_regency_code": "3273"}), hints=True)
+    officer = render_text(ppkm, rs2021, "id", "officer")
+    assert "Kabupaten/kota tempat bekerja: Kota Bandung (3273, Provinsi Jawa Barat)" in officer
+    assert "Regency or city of work: Kota Bandung (3273, Jawa Barat province)" in render_text(ppkm, rs2021, "en",
+                                                                                                "officer")
+    unnamed = rs2021.plan(on).decide(parse_member({**outside, "work_regency_code": "3204"}), hints=True)
+    assert "Kabupaten/kota tempat bekerja: 3204 (Provinsi Jawa Barat)" in render_text(unnamed, rs2021, "id", "officer")
+
+
+def _line(text: str, mark: str) -> str:
+    (line,) = [line.strip()[len(mark):] for line in text.splitlines() if line.startswith("  " + mark)]
+    return line
+
+
+def test_a_value_the_rules_do_not_set_is_the_programme_s_gap_not_the_record(rules_copy: Path) -> None:
+    path = rules_copy / "bsu-2022.yaml"
+    text = path.read_text("utf-8")
+    assert "  wage_ceiling:\n    value: 3500000\n" in text
+    path.write_text(text.replace("  wage_ceiling:\n    value: 3500000\n",
+                                 "  wage_ceiling:\n    values: {2022-11-01: 4000000}\n"), "utf-8")
+    rs = load_ruleset(path)
+    d = rs.plan(date(2022, 9, 12)).decide(parse_member(EXAMPLES[0]), hints=True)
+    assert d.rule("wage-ceiling").missing == ["fact.ceiling", "param.wage_ceiling"]
+    assert _line(render_text(d, rs, "en"), "? ") == (
+        "This cannot be decided yet because the programme's rules do not yet set the wage ceiling in the regulation "
+        "for 12 September 2022. [1]")
+    assert _line(render_text(d, rs, "id"), "? ") == (
+        "Belum dapat ditentukan karena aturan program belum menetapkan batas upah dalam peraturan untuk tanggal "
+        "12 September 2022. [1]")
+    renderer = Renderer(rs.plan(date(2022, 9, 12)))  # with a value of the record missing too, both are said
+    assert renderer.unknown(["fact.ceiling", "fact.wage", "param.wage_ceiling"], "en") == (
+        "This cannot be decided yet because the programme's rules do not yet set the wage ceiling in the regulation "
+        "for 12 September 2022, and there is no record of the latest wage reported by the employer.")
+    assert renderer.unknown(["member.wages", "member.wages"], "id") == (
+        "Belum dapat ditentukan karena data laporan upah dari pemberi kerja tidak tercatat.")
+
+
+# --- a rejected record, as people read it ---------------------------------------------------------
+
+def _rejected(tmp_path: Path, capsys: pytest.CaptureFixture[str], lines: list[str], lang: str) -> list[str]:
+    from bsu_rules.cli import main
+
+    records = tmp_path / "bad.jsonl"
+    records.write_text("\n".join(lines) + "\n", "utf-8")
+    assert main(["evaluate", "bsu-2022", str(records), "--format", "text", "--lang", lang]) == 1
+    return [line for line in capsys.readouterr().out.splitlines() if line.startswith(("  - ", "Catatan", "Record"))]
+
+
+def test_a_rejected_record_is_said_in_the_page_s_language(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Each problem with the field in words and the value to write, never a parser's text or a path; the
+    JSON error line is as before (machines read it)."""
+    from bsu_rules.cli import main
+
+    bad = {k: v for k, v in EXAMPLES[0].items() if k != "citizenship"}
+    bad |= {"nik": EXAMPLES[0]["nik"][:15], "employment_type": "PNS",
+            "wages": [*EXAMPLES[0]["wages"][:2], {"period": "2022-07", "amount": "3.400.000"}]}
+    lines = [json.dumps(EXAMPLES[0]), json.dumps(bad)]
+    assert _rejected(tmp_path, capsys, lines, "id") == [
+        "Catatan 2 tidak dapat diputuskan karena datanya tidak sah:",
+        "  - NIK terdiri atas 15 karakter, seharusnya 16 angka.",
+        "  - Kewarganegaraan belum diisi.",
+        '  - Status pekerjaan: "PNS" tidak dikenal; tulis "pns".',
+        '  - Jumlah upah untuk bulan Juli 2022: "3.400.000" harus berupa bilangan bulat yang ditulis dengan angka '
+        "saja; tulis 3400000."]
+    assert _rejected(tmp_path, capsys, lines, "en") == [
+        "Record 2 cannot be decided because its data is not valid:",
+        "  - NIK (national identity number) has 15 characters, not 16 digits.",
+        "  - Citizenship is missing.",
+        '  - Employment status: "PNS" is not a known value; write "pns".',
+        '  - Wage amount for July 2022: "3.400.000" must be a whole number written in digits only; write 3400000.']
+    assert main(["evaluate", "bsu-2022", str(tmp_path / "bad.jsonl")]) == 1
+    error = json.loads(capsys.readouterr().out.splitlines()[1])["error"]
+    assert error["field"] == "nik"
+    assert "wages[2].amount: '3.400.000': Input should be a valid integer" in error["message"]
+
+
+@pytest.mark.parametrize(("change", "id_said", "en_said"), [
+    ({"citizenhip": "WNI"}, 'Kolom "citizenhip" tidak dikenal; tulis "citizenship".',
+     '"citizenhip" is not a known field; write "citizenship".'),
+    ({"employer": {"sektor": "C"}}, 'Kolom "sektor" tidak dikenal pada pemberi kerja; tulis "sector".',
+     '"sektor" is not a known field of the employer; write "sector".'),
+    ({"employer": {"sector": "c"}}, 'Sektor usaha pemberi kerja: "c" harus berupa satu huruf besar, A sampai U; '
+     'tulis "C".', 'Employer\'s business sector: "c" must be one capital letter, A to U; write "C".'),
+    ({"wages": "3400000"}, "Laporan upah dari pemberi kerja harus berupa daftar.",
+     "Wage reports from the employer must be a list."),
+    ({"wages": [{"period": "07-2022", "amount": 1}]}, 'Bulan upah pada isian ke-1 laporan upah dari pemberi kerja: '
+     '"07-2022" bukan bulan yang ditulis TTTT-BB (misalnya 2022-07); tulis "2022-07".',
+     'Wage month in entry 1 of the wage reports from the employer: "07-2022" is not a month written YYYY-MM (such as '
+     '2022-07); write "2022-07".'),
+    ({"wages": [{"period": "2022-07", "amount": 1}, {"period": "2022-07", "amount": 2}]},
+     "Laporan upah dari pemberi kerja untuk bulan Juli 2022 tercatat lebih dari sekali dengan isi yang berbeda.",
+     "Wage reports from the employer list July 2022 more than once, with different values."),
+    ({"registered_on": "05-02-2018"}, 'Tanggal terdaftar sebagai peserta: "05-02-2018" bukan tanggal yang ditulis '
+     'TTTT-BB-HH (misalnya 2022-07-31); tulis "2018-02-05".', 'Date registered as a participant: "05-02-2018" is '
+     'not a date written YYYY-MM-DD (such as 2022-07-31); write "2018-02-05".'),
+    ({"work_regency_code": "32.73"}, 'Kabupaten/kota tempat bekerja: "32.73" harus berupa 4 angka (0-9); tulis "3273".',
+     'Regency or city of work: "32.73" must be 4 digits (0-9); write "3273".'),
+    ({"work_regency_code": EXAMPLES[0]["nik"]}, 'Kabupaten/kota tempat bekerja: "<16 angka>" harus berupa 4 angka '
+     "(0-9).", 'Regency or city of work: "<16 digits>" must be 4 digits (0-9).'),
+    ({"program_receipts": [{"program": "pkh", "year": 2022}]},
+     'Program bantuan pada isian ke-1 bantuan pemerintah yang pernah diterima: "pkh" tidak dikenal; tulis "PKH".',
+     'Aid programme in entry 1 of the government aid received: "pkh" is not a known value; write "PKH".'),
+    ({"program_receipts": [{"program": "PKH", "year": 1999}]}, "Tahun penerimaan bantuan pada isian ke-1 bantuan "
+     "pemerintah yang pernah diterima: 1999, seharusnya paling sedikit 2000.", "Year the aid was received in entry 1 "
+     "of the government aid received: 1999, but it must be at least 2000."),
+    ({"bank_account": {"number": 418201004566507}}, "Nomor rekening bank harus berupa teks.",
+     "Bank account number must be text."),
+    ({"participant_category": None}, "Kategori kepesertaan belum diisi.", "Participant category is missing."),
+    ({EXAMPLES[0]["nik"]: "x"}, 'Kolom "<16 angka>" tidak dikenal; hapus kolom itu atau perbaiki ejaannya.',
+     '"<16 digits>" is not a known field; remove it or correct its spelling.'),
+], ids=["unknown-field", "unknown-nested-field", "sector-case", "not-a-list", "month-order", "month-twice",
+        "date-order", "grouped-code", "nik-in-a-field", "programme-case", "year-range", "account-number-type",
+        "null-required", "nik-as-a-field-name"])
+def test_each_kind_of_problem_is_said_in_words(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                               change: dict[str, object], id_said: str, en_said: str) -> None:
+    record = {**EXAMPLES[0], **{k: ({**EXAMPLES[0][k], **v} if isinstance(v, dict) and isinstance(EXAMPLES[0].get(k),
+                                                                                             dict) else v)
+                                for k, v in change.items()}}
+    lines = [json.dumps(record)]
+    assert _rejected(tmp_path, capsys, lines, "id")[1:] == ["  - " + id_said]
+    assert _rejected(tmp_path, capsys, lines, "en")[1:] == ["  - " + en_said]
+
+
+@pytest.mark.parametrize(("line", "id_said", "en_said"), [
+    ("{not json", "Catatannya bukan JSON yang sah (kesalahan pada kolom 2).",
+     "The record is not valid JSON (a mistake at column 2)."),
+    ('"a string"', "Catatannya harus berupa objek JSON ({…}), bukan teks.",
+     "The record must be a JSON object ({…}), not text."),
+    ('{"nik": NaN}', "NaN bukan angka JSON.", "NaN is not a JSON number."),
+    ('{"nik": ' + "1" * 40 + "}", "Catatannya memuat angka yang lebih dari 30 digit.",
+     "The record holds a number of more than 30 digits."),
+])
+def test_a_record_that_cannot_be_read_is_said_in_words(tmp_path: Path, capsys: pytest.CaptureFixture[str], line: str,
+                                                       id_said: str, en_said: str) -> None:
+    assert _rejected(tmp_path, capsys, [line], "id")[1:] == ["  - " + id_said]
+    assert _rejected(tmp_path, capsys, [line], "en")[1:] == ["  - " + en_said]
+
+
+def test_a_payment_channel_not_yet_known_is_said_plainly() -> None:
+    rs = load_ruleset("bsu-2022")
+    eligible = rs.plan().decide(parse_member(EXAMPLES[0]), hints=True)
+    assert eligible.benefit is not None and eligible.channel == "BRI"
+    unknown = eligible.model_copy(update={"channel": None, "missing": []})
+    assert "\nPayment: cannot be decided yet\n" in render_text(unknown, rs, "en")
+    assert "\nPenyaluran: belum dapat ditentukan\n" in render_text(unknown, rs, "id")
+    twice = eligible.model_copy(update={"channel": None, "missing": ["member.bank_account.bank"] * 2})
+    assert "\nPayment: cannot be decided yet because the bank is not on record\n" in render_text(twice, rs, "en")

@@ -16,6 +16,8 @@ from bsu_rules.cli.options import ON_HELP, add_reform_options, day, load_reform,
 from bsu_rules.decisions import Decision, Outcome
 from bsu_rules.errors import InputError
 from bsu_rules.explain import AUDIENCES, render_html, render_text
+from bsu_rules.explain.rejected import rejected
+from bsu_rules.glossary import glossary_for
 from bsu_rules.members import Parsed, Record, as_member, parse_line, parse_record
 from bsu_rules.members.decode import BadRecord, decode_json
 from bsu_rules.ruleset.model import RuleSet
@@ -84,17 +86,17 @@ def error_line(number: int, field: str, message: str) -> str:
     return json.dumps({"error": {"record": number, "field": field, "message": message}}, ensure_ascii=False)
 
 
-_REJECTED = {"id": "Catatan {n} tidak dapat diputuskan karena datanya tidak sah: {message}\n",
-             "en": "Record {n} cannot be decided because its data is not valid: {message}\n"}
-"""A rejected record in text output, in the language of the explanations around it."""
-
-
 _SUMMARY = {
     "id": ("{n} keputusan: {eligible} layak, {ineligible} tidak layak, {undetermined} belum dapat ditentukan",
-           "; {bad} catatan rusak"),
-    "en": ("{n} decisions: {eligible} eligible, {ineligible} ineligible, {undetermined} undetermined",
-           "; {bad} malformed record(s)"),
+           "; {bad} catatan tidak sah"),
+    "en": ("{n} decision{s}: {eligible} eligible, {ineligible} ineligible, {undetermined} undetermined",
+           "; {bad} record{bad_s} not valid"),
 }
+"""The count line closing text output (Indonesian nouns have no plural)."""
+
+
+def _plural(count: int) -> str:
+    return "" if count == 1 else "s"
 
 
 def run(args: argparse.Namespace) -> int:
@@ -122,8 +124,9 @@ def run(args: argparse.Namespace) -> int:
         return 2
     if args.format == "text":
         words, extra = _SUMMARY[args.lang]
-        print(words.format(n=outcomes.total(), **{o.value: outcomes[o.value] for o in Outcome})
-              + (extra.format(bad=bad) if bad else ""))
+        n = outcomes.total()
+        print(words.format(n=n, s=_plural(n), **{o.value: outcomes[o.value] for o in Outcome})
+              + (extra.format(bad=bad, bad_s=_plural(bad)) if bad else ""))
     decided = outcomes.total()
     print(f"bsu-rules: {decided + bad} read = {decided} decided + {bad} rejected"
           + (" (see the error lines)" if bad else ""), file=sys.stderr)
@@ -144,6 +147,7 @@ def _decide(args: argparse.Namespace, ruleset: RuleSet, decide: Decide,
     progress = Progress(sys.stderr, args.progress)
     held: list[str] = []
     page: list[Decision] = []
+    glossary = glossary_for(ruleset.path)
 
     def emit(text: str) -> None:
         if args.format == "html":
@@ -161,7 +165,7 @@ def _decide(args: argparse.Namespace, ruleset: RuleSet, decide: Decide,
         except InputError as exc:
             bad += 1
             field, _ = exc.problems[0]
-            emit(_REJECTED[args.lang].format(n=number, message=exc) if args.format == "text"
+            emit(rejected(number, exc, record, args.lang, glossary) + "\n" if args.format == "text"
                  else error_line(number, field, str(exc)))
             continue
         progress.tick(number)

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from bsu_rules.decisions import RuleResult
 from bsu_rules.explain.citations import cite
 from bsu_rules.formatting import format_date, rupiah
-from bsu_rules.glossary import Glossary, glossary_for, join, months
+from bsu_rules.glossary import Glossary, Places, glossary_for, join, months
 
 if TYPE_CHECKING:
     from bsu_rules.decisions import Decision, RuleOutcome
@@ -99,6 +99,7 @@ class _Context:
         self.d, self.rs, self.lang, self.w = decision, ruleset, lang, _W[lang]
         self.g: Glossary = glossary_for(ruleset.path if ruleset else None)
         self.titles = {c.rule.id: c.rule.title for c in ruleset.rules} if ruleset else {}
+        self.places = Places.of(ruleset, codes=True)  # an officer checks the record by the code
         self.params: dict[str, Any] = {k: p.value for k, p in decision.parameters.items()}
         self.notes: list[str] = []
         self.benefit_note: int | None = None
@@ -147,7 +148,7 @@ class _Context:
         if d.channel:
             channel = self.g.channel(d.channel, lang)
         else:
-            channel = w["no_channel"].format(join([self.g.label(m, lang) for m in d.missing], lang) or "?")
+            channel = w["no_channel"].format(self.g.labels(d.missing, lang)) if d.missing else w["unknown"]
         ref = f" [{self.benefit_note}]" if self.benefit_note else ""
         return [(w["benefit"], text + ref), (w["channel"], channel)]
 
@@ -163,7 +164,8 @@ class _Context:
 
     def values(self, r: RuleOutcome) -> list[tuple[str, str]]:
         g, lang = self.g, self.lang
-        return [(_capital(g.describe(k, self.params, lang)), g.show(k, v, lang)) for k, v in r.values.items()]
+        return [(_capital(g.describe(k, self.params, lang)), g.show(k, v, lang, self.places))
+                for k, v in r.values.items()]
 
     def basis(self, r: RuleOutcome) -> list[str]:
         key = f"basis_{r.basis}"
@@ -206,8 +208,9 @@ def worker(decision: Decision, ruleset: RuleSet | None, lang: str) -> Page:
     lines: list[Line] = []
     for r in decision.rules:
         if r.outcome in _SHOWN_TO_WORKER:
-            line = Line(_mark(r), c.title(r.id), c.sentences(r, every_hint=False), note=c.note(r.source))
+            line = Line(_mark(r), c.title(r.id), c.sentences(r, every_hint=False))
             if not any((said.mark, said.sentences) == (line.mark, line.sentences) for said in lines):
+                line.note = c.note(r.source)  # a footnote only for a line read out
                 lines.append(line)  # two criteria waiting for one input are read out once
     if not lines and decision.outcome.value == "eligible":
         facts.append((c.w["criteria"], c.w["all_met"]))

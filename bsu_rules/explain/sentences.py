@@ -15,41 +15,46 @@ from typing import TYPE_CHECKING, Any
 from bsu_rules.bounds import AtLeast
 from bsu_rules.decisions import PRIVATE, mask_identifiers, mask_nik, trusted
 from bsu_rules.formatting import format_date, format_month, format_value, number, rupiah
-from bsu_rules.glossary import AT_LEAST, Glossary, glossary_for, join, regency
+from bsu_rules.glossary import AT_LEAST, Glossary, Places, glossary_for, regency
 from bsu_rules.nik import PROVINCES, NikIssue, describe_nik_issue, nik_issue
 from bsu_rules.ruleset.checker import PLACEHOLDER
+from bsu_rules.ruleset.expressions import Name, walk
 from bsu_rules.ruleset.schema import Text
 
 if TYPE_CHECKING:
     from bsu_rules.evaluators.compile import Fn
     from bsu_rules.evaluators.scalar import CompiledRule, Plan
+    from bsu_rules.ruleset.model import RuleSet
 
 LANGS = ("id", "en")
-_UNKNOWN = {"id": "Belum dapat ditentukan karena data {} tidak tercatat.",
-            "en": "This cannot be decided yet because there is no record of the {}."}
-_UNLISTED = {"id": "Belum dapat ditentukan karena {} yang tersedia belum lengkap dan tidak memuat data peserta ini.",
-             "en": "This cannot be decided yet because the available {} is incomplete and does not cover this "
-                   "participant."}
-_BOUND = {"id": "Belum dapat ditentukan karena angka pasti dalam {} untuk {} belum diketahui; yang diketahui baru "
-                 "batas bawahnya.",
-          "en": "This cannot be decided yet because the exact figure in the {} for {} is not known; only a lower "
-                "bound is known."}
+_BECAUSE = {"id": "Belum dapat ditentukan karena {}.", "en": "This cannot be decided yet because {}."}
+_AND = {"id": ", dan ", "en": ", and "}
+_UNKNOWN = {"id": "data {} tidak tercatat", "en": "there is no record of the {}"}
+_GAP = {"id": "aturan program belum menetapkan {} untuk tanggal {}",
+        "en": "the programme's rules do not yet set the {} for {}"}
+_UNLISTED = {"id": "{} yang tersedia belum lengkap dan tidak memuat data peserta ini",
+             "en": "the available {} is incomplete and does not cover this participant"}
+_BOUND = {"id": "angka pasti untuk {} dalam {} belum diketahui; hanya diketahui paling sedikit {}",
+          "en": "the exact figure for {} in the {} is not known; only that it is at least {} is known"}
 _ROW = re.compile(r"^(table\.[a-z0-9_]+)\[(.+)\]$")
 _UNKNOWN_VALUE = {"id": "Belum dapat ditentukan dari data yang tercatat.",
                   "en": "This cannot be decided yet from the data on record."}
 
 
-def _area(key: str, lang: str) -> str:
-    """A table row's area as said aloud: a province by its name, a regency by its code and province."""
+def _area(key: str, lang: str, places: Places) -> str:
+    """A table row's area as said aloud: a province by its name, a regency by the name a table gives it
+    (else by its code and province)."""
     if len(key) == 2 and key in PROVINCES:
         return f"Provinsi {PROVINCES[key]}" if lang == "id" else f"{PROVINCES[key]} province"
+    if key in places.names:
+        return regency(key, lang, places)
     if key.isdigit():
         return ("wilayah " if lang == "id" else "area ") + regency(key, lang)
     return key
 
 
 def format_as(value: Any, fmt: str | None, lang: str, member: Any = None, label: str | None = None,
-              glossary: Glossary | None = None) -> str:
+              glossary: Glossary | None = None, places: Places | None = None) -> str:
     """One placeholder value, formatted for a language (by the glossary when no format is given)."""
     if isinstance(value, str):  # an explanation is read aloud: never a whole NIK or account number,
         value = mask_nik(value) if label in PRIVATE else mask_identifiers(value)  # nor a fact copying one
@@ -58,7 +63,7 @@ def format_as(value: Any, fmt: str | None, lang: str, member: Any = None, label:
     if value is None:
         return glossary.show(label, None, lang) if glossary and label else format_value(None, lang)
     if isinstance(value, AtLeast):
-        return AT_LEAST[lang] + format_as(value.value, fmt, lang, member, label, glossary)
+        return AT_LEAST[lang] + format_as(value.value, fmt, lang, member, label, glossary, places)
     if fmt == "rp" and not isinstance(value, bool) and isinstance(value, int | Decimal | str):
         return rupiah(value if isinstance(value, int | Decimal) else Decimal(str(value)))
     if fmt == "date" and isinstance(value, str):
@@ -70,7 +75,7 @@ def format_as(value: Any, fmt: str | None, lang: str, member: Any = None, label:
     if fmt == "nik" and member is not None and value:
         return describe_nik_issue(NikIssue(value), member.nik, lang)
     if glossary is not None and label is not None:
-        return glossary.show(label, value, lang)
+        return glossary.show(label, value, lang, places)
     return format_value(value, lang)
 
 
@@ -88,8 +93,8 @@ class _Sentence:
     NIK), so one is remembered by them: members who fail for the same reason share one Text.
     """
 
-    def __init__(self, text: Text, plan: Plan, glossary: Glossary) -> None:
-        self.glossary = glossary
+    def __init__(self, text: Text, plan: Plan, glossary: Glossary, places: Places) -> None:
+        self.glossary, self.places = glossary, places
         self.getters: list[Fn] = []
         names: dict[str, int] = {}
         self.parts: dict[str, list[str | tuple[int, str | None, str]]] = {}
@@ -123,7 +128,7 @@ class _Sentence:
 
     def _text(self, values: list[Any], member: Any) -> Text:
         return trusted(Text, {lang: "".join(p if isinstance(p, str) else format_as(values[p[0]], p[1], lang, member,
-                                                                                   p[2], self.glossary)
+                                                                                   p[2], self.glossary, self.places)
                                             for p in parts)
                               for lang, parts in self.parts.items()})
 
@@ -132,8 +137,8 @@ class Renderer:
     """Renders the explanation of each criterion of a plan."""
 
     def __init__(self, plan: Plan) -> None:
-        self.glossary = glossary_for(plan.ruleset.path)
-        self.sentences = {r.rule.id: _Sentence(r.rule.explain, plan, self.glossary)
+        self.plan, self.glossary, self.places = plan, glossary_for(plan.ruleset.path), Places.of(plan.ruleset)
+        self.sentences = {r.rule.id: _Sentence(r.rule.explain, plan, self.glossary, self.places)
                           for r in plan.rules if r.rule.explain is not None}
         self.unknowns: dict[tuple[str, ...], Text] = {}
 
@@ -152,15 +157,33 @@ class Renderer:
         return None if sentence is None else sentence.render(member, facts)
 
     def unknown(self, missing: list[str], lang: str) -> str:
-        """Why a criterion cannot be decided, naming what is missing in words."""
-        g = self.glossary
+        """Why a criterion cannot be decided, naming what is missing in words: a value the rules do not
+        set for the decision date is the programme's gap, not the member's record."""
+        g, rs = self.glossary, self.plan.ruleset
         rows = [row for m in missing if (row := _ROW.match(m))]
         if rows and len(rows) == len(missing):
             table, key = rows[0].groups()
-            return _BOUND[lang].format(g.label(table, lang), _area(key, lang))
+            bound = rs.tables[table.removeprefix("table.")].values or {}
+            at_least = g.show(table, bound[key], lang) if key in bound else "?"
+            return _BECAUSE[lang].format(_BOUND[lang].format(_area(key, lang, self.places), g.label(table, lang),
+                                                             at_least))
         tables = [m for m in missing if m.startswith("table.")]
         if tables and len(tables) == len(missing):
-            return _UNLISTED[lang].format(join([g.label(t, lang) for t in tables], lang))
+            return _BECAUSE[lang].format(_UNLISTED[lang].format(g.labels(tables, lang)))
         if not missing:
             return _UNKNOWN_VALUE[lang]
-        return _UNKNOWN[lang].format(join([g.label(m, lang) for m in missing], lang))
+        gaps = {m for m in missing if m.startswith("param.")}
+        unset = [m for m in missing if m in gaps]
+        unrecorded = [m for m in missing if m not in gaps and not (gaps and m.startswith("fact.")
+                                                                  and _reads(rs, m.removeprefix("fact."), gaps))]
+        said = [_GAP[lang].format(g.labels(unset, lang), format_date(self.plan.on, lang))] if unset else []
+        said += [_UNKNOWN[lang].format(g.labels(unrecorded, lang))] if unrecorded else []
+        return _BECAUSE[lang].format(_AND[lang].join(said))
+
+
+def _reads(rs: RuleSet, fact: str, names: set[str]) -> bool:
+    """Whether a fact reads any of ``names``, directly or through other facts."""
+    if fact not in rs.facts:
+        return False
+    trees = [rs.facts[fact], *(rs.facts[f] for f in rs.facts_read([rs.facts[fact]]))]
+    return any(isinstance(n, Name) and n.dotted in names for tree in trees for n in walk(tree))

@@ -6,7 +6,7 @@ import csv
 import hashlib
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
@@ -39,6 +39,9 @@ class Table:
     sha256: str
     bounds: frozenset[str] = frozenset()
     """Keys whose value is only a lower bound (the table's ``bound`` column says ``lower``)."""
+    names: dict[str, str] = field(default_factory=dict)
+    """Each key's name as people say it, from the column that names the key column's codes (``area_name``
+    beside ``area_code``): what an explanation reads out in place of a code."""
 
     @property
     def unlisted_unknown(self) -> bool:
@@ -75,6 +78,8 @@ def load_table(name: str, ref: TableRef, base: Path) -> Table:
             named = all(_NAME.fullmatch(c) for c in columns) and 0 < len(columns) <= 40
             found = f"columns: {', '.join(columns)}" if named else "its first line is not a header of column names"
             raise TableError(f"table `{ref.file}` has no column `{column}` ({found})")
+    name_column = f"{ref.key.removesuffix('_code')}_name" if ref.key.endswith("_code") else None
+    names: dict[str, str] = {}
     values: dict[str, Decimal | str] = {}
     keys: set[str] = set()
     bounds: set[str] = set()
@@ -87,6 +92,8 @@ def load_table(name: str, ref: TableRef, base: Path) -> Table:
         if key in keys:
             raise TableError(f"{ref.file}:{line}: key {hide_identifiers(key[:40])} appears twice", line)
         keys.add(key)
+        if name_column is not None and (said := (row.get(name_column) or "").strip()):
+            names[key] = hide_identifiers(said[:80])
         if ref.value is not None:
             text = (row.get(ref.value) or "").strip()
             values[key] = Decimal(text) if _NUMBER.match(text) else text
@@ -109,4 +116,4 @@ def load_table(name: str, ref: TableRef, base: Path) -> Table:
             "not a number as in the other rows: write one with digits only"
         raise TableError(f"{ref.file}:{line}: `{ref.value}` is {shown}, {why} (`.` before decimals)", line)
     return Table(name, ref, frozenset(keys), values if ref.value is not None else None, len(keys),
-                 hashlib.sha256(raw).hexdigest(), frozenset(bounds))
+                 hashlib.sha256(raw).hexdigest(), frozenset(bounds), names)

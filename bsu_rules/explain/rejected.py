@@ -1,0 +1,249 @@
+"""A rejected record as people read it: each problem in the page's language, the field named in the
+glossary's words, with the value to write where it is plain.
+
+The problems (``InputError.problems``: a field path and a message) stay as they are for machines
+(JSON error lines, the service); this reads the record itself, at each problem's path, against the
+contract (``members.contract``) to say what is wrong. A NIK or an account number is never shown.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from bsu_rules.errors import InputError
+from bsu_rules.formatting import format_month
+from bsu_rules.glossary import Glossary, join
+from bsu_rules.members.contract import Group, Leaf, contract, leaf_at
+from bsu_rules.members.model import MONTH, PERIODIC, SECRET, hide_identifiers
+from bsu_rules.ruleset.diagnostics import nearest
+from bsu_rules.ruleset.schema import GROUPED
+
+_HEAD = {"id": "Catatan {n} tidak dapat diputuskan karena datanya tidak sah:",
+         "en": "Record {n} cannot be decided because its data is not valid:"}
+
+_SAY: dict[str, dict[str, str]] = {
+    "id": {
+        "missing": "{label} belum diisi", "unknown": "kolom {value} tidak dikenal{where}",
+        "unknown_in": " pada {}", "list": "{label} harus berupa daftar", "object": "{label} harus berupa objek",
+        "text": "{label} harus berupa teks", "length": "{label} terdiri atas {n} karakter, seharusnya 16 angka",
+        "digit": "{label} memuat karakter selain angka 0-9", "choice": "{label}: {value} tidak dikenal",
+        "choices": "; yang dikenal: {}",
+        "whole": "{label}: {value} harus berupa bilangan bulat yang ditulis dengan angka saja",
+        "low": "{label}: {value}, seharusnya paling sedikit {low}",
+        "high": "{label}: {value}, seharusnya paling banyak {high}",
+        "month": "{label}: {value} bukan bulan yang ditulis TTTT-BB (misalnya 2022-07)",
+        "date": "{label}: {value} bukan tanggal yang ditulis TTTT-BB-HH (misalnya 2022-07-31)",
+        "digits": "{label}: {value} harus berupa {n} angka (0-9)",
+        "digits_range": "{label}: {value} harus berupa {low} sampai {high} angka (0-9)",
+        "letter": "{label}: {value} harus berupa satu huruf besar, {low} sampai {high}",
+        "twice": "{group} untuk bulan {month} tercatat lebih dari sekali dengan isi yang berbeda",
+        "invalid": "{label} tidak sah", "write": "; tulis {}", "remove": "; hapus kolom itu atau perbaiki ejaannya",
+        "row_month": "{label} untuk bulan {month}", "row": "{label} pada isian ke-{n} {group}",
+        "entry": "isian ke-{n} {group}",
+    },
+    "en": {
+        "missing": "{label} is missing", "unknown": "{value} is not a known field{where}",
+        "unknown_in": " of the {}", "list": "{label} must be a list", "object": "{label} must be an object",
+        "text": "{label} must be text", "length": "{label} has {n} characters, not 16 digits",
+        "digit": "{label} has a character that is not a digit 0-9", "choice": "{label}: {value} is not a known value",
+        "choices": "; known values: {}", "whole": "{label}: {value} must be a whole number written in digits only",
+        "low": "{label}: {value}, but it must be at least {low}",
+        "high": "{label}: {value}, but it must be at most {high}",
+        "month": "{label}: {value} is not a month written YYYY-MM (such as 2022-07)",
+        "date": "{label}: {value} is not a date written YYYY-MM-DD (such as 2022-07-31)",
+        "digits": "{label}: {value} must be {n} digits (0-9)",
+        "digits_range": "{label}: {value} must be {low} to {high} digits (0-9)",
+        "letter": "{label}: {value} must be one capital letter, {low} to {high}",
+        "twice": "{group} list {month} more than once, with different values", "invalid": "{label} is not valid",
+        "write": "; write {}", "remove": "; remove it or correct its spelling",
+        "row_month": "{label} for {month}", "row": "{label} in entry {n} of the {group}",
+        "entry": "entry {n} of the {group}",
+    },
+}
+
+_RECORD: list[tuple[re.Pattern[str], dict[str, str]]] = [(re.compile(p), said) for p, said in [
+    (r"not valid JSON \(.* at (?:line (?P<line>\d+) )?column (?P<col>\d+)\)",
+     {"id": "catatannya bukan JSON yang sah (kesalahan pada {where})", "en": "the record is not valid JSON "
+      "(a mistake at {where})"}),
+    (r"not UTF-8 text \(byte (?P<byte>\d+)", {"id": "catatannya bukan teks UTF-8 (pada bita ke-{byte})",
+                                               "en": "the record is not UTF-8 text (at byte {byte})"}),
+    (r"nested too deeply", {"id": "isian catatannya bersarang terlalu dalam", "en": "the record is nested too deeply"}),
+    (r"a number of more than (?P<n>\d+) digits", {"id": "catatannya memuat angka yang lebih dari {n} digit",
+                                                   "en": "the record holds a number of more than {n} digits"}),
+    (r"(?P<word>\S+) is not a JSON number", {"id": "{word} bukan angka JSON", "en": "{word} is not a JSON number"}),
+    (r"lone UTF-16 surrogate", {"id": "catatannya memuat teks dengan surrogate UTF-16 tunggal (bukan karakter)",
+                                "en": "the record holds text with a lone UTF-16 surrogate (not a character)"}),
+    (r"larger than (?P<size>[\d,]+) bytes", {"id": "catatannya lebih besar dari {size} bita",
+                                            "en": "the record is larger than {size} bytes"}),
+    (r"expected an object, got (?P<kind>\w+)", {"id": "catatannya harus berupa objek JSON ({{…}}), bukan {kind}",
+                                                "en": "the record must be a JSON object ({{…}}), not {kind}"}),
+]]
+_KINDS = {"id": {"list": "daftar", "str": "teks", "int": "angka", "float": "angka", "bool": "nilai benar/salah",
+                 "NoneType": "null"},
+          "en": {"list": "a list", "str": "text", "int": "a number", "float": "a number", "bool": "true or false",
+                 "NoneType": "null"}}
+_ABSENT = object()
+_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+_DIGITS = re.compile(r"\^\[0-9\]\{(\d+)(?:,(\d+))?\}\$")
+_LETTER = re.compile(r"\^\[([A-Z])-([A-Z])\]\$")
+_DAY_FIRST = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})")
+_MONTH_FIRST = re.compile(r"(\d{1,2})[-/.](\d{4})")
+
+
+def rejected(n: int, error: InputError, record: Any, lang: str, glossary: Glossary) -> str:
+    """The lines saying why record ``n`` (as read: a dict, another JSON value, or what could not be read)
+    cannot be decided."""
+    lines = [_HEAD[lang].format(n=n)]
+    for path, message in error.problems:
+        said = _record(message, lang) if path == "(record)" else _field(path, record, lang, glossary)
+        lines.append(f"  - {said[:1].upper()}{said[1:]}.")
+    return "\n".join(lines)
+
+
+def _record(message: str, lang: str) -> str:
+    for pattern, said in _RECORD:
+        if found := pattern.search(message):
+            parts = {k: v for k, v in found.groupdict().items() if v is not None}
+            if "col" in parts:
+                col, line = parts["col"], parts.get("line")
+                parts["where"] = (f"baris {line} kolom {col}" if line else f"kolom {col}") if lang == "id" else \
+                    (f"line {line} column {col}" if line else f"column {col}")
+            if "kind" in parts:
+                parts["kind"] = _KINDS[lang].get(parts["kind"], parts["kind"])
+            return said[lang].format(**parts)
+    return "catatannya tidak dapat dibaca" if lang == "id" else f"the record cannot be read ({message})"
+
+
+def _field(path: str, record: Any, lang: str, g: Glossary) -> str:
+    """One field's problem, read from the record's value at ``path`` and the contract."""
+    w = _SAY[lang]
+    parts = [(name, int(i) if i else None) for name, i in _PART.findall(path)]
+    names = [name for name, _ in parts if name]
+    value, row = _at(record, parts)
+    label = _label(path, names, row, lang, g)
+    spec = _spec(names)
+    if spec is None:  # a field the contract does not have
+        where = w["unknown_in"].format(g.label("member." + ".".join(names[:-1]), lang)) if len(names) > 1 else ""
+        known = contract() if len(names) == 1 else _fields(names[:-1])
+        hint = nearest(names[-1], known) if known else None
+        return w["unknown"].format(value=_quote(names[-1], lang), where=where) + (_write(hint, lang) or w["remove"])
+    if value is _ABSENT or value is None:
+        return w["missing"].format(label=label)
+    if isinstance(spec, Group):
+        many = spec.many and path.endswith(names[-1])
+        return w["list" if many else "object"].format(label=label)
+    if path in SECRET:  # never the value: what is wrong with it
+        if not isinstance(value, str):
+            return w["text"].format(label=label)
+        return w["length"].format(label=label, n=len(value)) if len(value) != 16 else w["digit"].format(label=label)
+    return _value(spec, value, label, names, lang, g)
+
+
+def _value(leaf: Leaf, value: Any, label: str, names: list[str], lang: str, g: Glossary) -> str:
+    w, shown = _SAY[lang], _quote(value, lang)
+    if leaf.kind == "enum":
+        hint = nearest(value, leaf.choices) if isinstance(value, str) else None
+        said = w["choice"].format(label=label, value=shown)
+        return said + (_write(hint, lang) or w["choices"].format(join([_quote(c) for c in leaf.choices], lang, "or")))
+    if leaf.kind == "int":
+        if type(value) is not int:
+            return w["whole"].format(label=label, value=shown) + _write(_whole(value), lang)
+        if leaf.low is not None and value < leaf.low:
+            return w["low"].format(label=label, value=shown, low=leaf.low)
+        if leaf.high is not None and value > leaf.high:
+            return w["high"].format(label=label, value=shown, high=leaf.high)
+    if not isinstance(value, str):
+        return w["text"].format(label=label)
+    if leaf.kind == "month":
+        if names[0] in PERIODIC and names[-1] == "period" and MONTH.fullmatch(value):  # a month given twice
+            group = g.label(f"member.{names[0]}", lang)
+            return w["twice"].format(group=group[:1].upper() + group[1:], month=format_month(value, lang))
+        found = _MONTH_FIRST.fullmatch(value)
+        return w["month"].format(label=label, value=shown) + _write(
+            f"{found[2]}-{int(found[1]):02d}" if found else None, lang)
+    if leaf.kind == "date":
+        found = _DAY_FIRST.fullmatch(value)
+        return w["date"].format(label=label, value=shown) + _write(
+            f"{found[3]}-{int(found[2]):02d}-{int(found[1]):02d}" if found else None, lang)
+    digits = _DIGITS.fullmatch(leaf.pattern or "")
+    if digits:
+        plain = re.sub(r"[\s.,-]", "", value)
+        fits = plain.isascii() and plain.isdigit() and (int(digits[1]) <= len(plain) <= int(digits[2] or digits[1]))
+        said = w["digits_range"].format(label=label, value=shown, low=digits[1], high=digits[2]) if digits[2] else \
+            w["digits"].format(label=label, value=shown, n=digits[1])
+        return said + _write(plain if fits else None, lang)
+    letters = _LETTER.fullmatch(leaf.pattern or "")
+    if letters:
+        upper = value.strip().upper()
+        fits = len(upper) == 1 and letters[1] <= upper <= letters[2]
+        return w["letter"].format(label=label, value=shown, low=letters[1], high=letters[2]) + _write(
+            upper if fits else None, lang)
+    return w["invalid"].format(label=label)
+
+
+def _at(record: Any, parts: list[tuple[str, int | None]]) -> tuple[Any, Any]:
+    """The value at a path (``_ABSENT`` if there is none) and the list row it is in, if any."""
+    value, row = record, None
+    for name, index in parts:
+        if name:
+            value = value.get(name, _ABSENT) if isinstance(value, dict) else _ABSENT
+        elif index is not None:
+            value = value[index] if isinstance(value, list) and index < len(value) else _ABSENT
+            row = value
+    return value, row
+
+
+def _spec(names: list[str]) -> Leaf | Group | None:
+    if len(names) == 1:
+        return contract().get(names[0])
+    leaf = leaf_at(".".join(names))
+    if leaf is not None:
+        return leaf
+    fields = _fields(names[:-1])
+    return fields.get(names[-1]) if fields else None
+
+
+def _fields(names: list[str]) -> dict[str, Leaf | Group] | None:
+    spec: Leaf | Group | None = contract().get(names[0])
+    for name in names[1:]:
+        spec = spec.fields.get(name) if isinstance(spec, Group) else None
+    return spec.fields if isinstance(spec, Group) else None
+
+
+def _label(path: str, names: list[str], row: Any, lang: str, g: Glossary) -> str:
+    """A field as words; a field of a list row by the row's month (a history) or its place in the list."""
+    w = _SAY[lang]
+    label = g.label("member." + ".".join(names), lang)
+    index = re.search(r"\[(\d+)\]", path)
+    if index is None:
+        return label
+    group = g.label(f"member.{names[0]}", lang)
+    if len(names) == 1:
+        return w["entry"].format(n=int(index[1]) + 1, group=group)
+    period = row.get("period") if isinstance(row, dict) else None
+    if names[0] in PERIODIC and names[-1] != "period" and isinstance(period, str) and MONTH.fullmatch(period):
+        return w["row_month"].format(label=label, month=format_month(period, lang))
+    return w["row"].format(label=label, n=int(index[1]) + 1, group=group)
+
+
+def _whole(value: Any) -> int | None:
+    """The whole number a value was meant to be: "3.400.000" -> 3400000, 3400000.0 -> 3400000."""
+    if isinstance(value, str) and (value.isdigit() or GROUPED.fullmatch(value)) and value.isascii():
+        return int(re.sub("[.,]", "", value))
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return None
+
+
+def _write(suggestion: object, lang: str) -> str:
+    """The clause naming the value meant ("; write 3400000"), where it is plain; else nothing."""
+    return "" if suggestion is None else _SAY[lang]["write"].format(_quote(suggestion))
+
+
+def _quote(value: Any, lang: str = "en") -> str:
+    """A value as written in the record, quoted; a long run of digits (a NIK in the wrong field) left out."""
+    text = json.dumps(value[:40] if isinstance(value, str) else value, ensure_ascii=False, default=str)[:42]
+    hidden = hide_identifiers(text)
+    return hidden.replace(" digits>", " angka>") if lang == "id" else hidden
