@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import operator
 from calendar import isleap
 from collections.abc import Sequence
 from datetime import date
-from functools import lru_cache
+from functools import lru_cache, reduce
 from typing import TYPE_CHECKING, Any
 
 from bsu_rules.catalogue.definition import Abstraction, Function, History, Inversion, Job, Realized, Record
-from bsu_rules.catalogue.history_columns import any_of, field, history, month_of_period
+from bsu_rules.catalogue.history_columns import STEPS, any_of, field, history, month_of_period
 from bsu_rules.catalogue.optional import cf, deferred, pl
 from bsu_rules.members import Contribution, Member
 from bsu_rules.months import month_index, month_text
@@ -102,30 +103,54 @@ def _billed_columnar(args: list[Val], out: str) -> Job:
 
 
 def _arrears_columnar(args: list[Val], out: str) -> Job:
-    """``arrears_streak`` per member in one list pass: each billed month due by then is coded as
-    2 × (months before the latest month due) + 1 when unpaid; the streak is the number of distinct
-    months before the first one paid."""
+    """``arrears_streak`` per member. The usual call (constant month, date and due day) tests the
+    latest ``STEPS`` months due for every member at once; a member whose run of unpaid months ends
+    at a paid month is settled there, and only the few others (a month with no bill, a longer run)
+    are counted exactly, by ``_streak``, over their own rows."""
     contributions, month, as_of, due = pl.col(history(args[0])), args[1], args[2], args[3]
     if any(a.is_const and a.const is None for a in (month, as_of, due)):
         return Job({out: pl.lit(None, pl.Int64)})
-    if month.is_const and as_of.is_const and due.is_const:
-        begin: pl.Expr = pl.lit(month_index(arrears_start(month.const, as_of.const, due.const)), pl.Int32)
-        day: pl.Expr = pl.lit(as_of.const, pl.Date)
-    else:
+    if not (month.is_const and as_of.is_const and due.is_const):  # per row: every member counted exactly
         m, day, d = cf.typed(month)[0], cf.typed(as_of)[0], cf.typed(due)[0]
         now = day.dt.year().cast(pl.Int32) * 12 + day.dt.month().cast(pl.Int32) - 1
         latest = pl.when(pl.min_horizontal(d, day.dt.month_end().dt.day()) < day.dt.day()).then(now - 1) \
             .otherwise(now - 2)
         begin = pl.when(m.is_not_null() & (d >= 1) & (d <= 31)).then(pl.min_horizontal(m, latest))  # min ignores nulls
+        return Job({out: pl.when(begin.is_null() | day.is_null()).then(pl.lit(None, pl.Int64))
+                    .otherwise(_streak(contributions, begin, day))})
+    start = month_index(arrears_start(month.const, as_of.const, due.const))
+    paid = field("paid_on").is_not_null() & (field("paid_on") <= as_of.const)
+
+    def has(k: int, test: pl.Expr) -> pl.Expr:
+        return any_of(contributions, (field("period") == month_text(start - k)) & test)
+    first = {f"{out}~{kind}{k}": has(k, test) for k in range(STEPS) for kind, test in (("b", ~paid), ("p", paid))}
+    column = contributions.meta.output_name()
+
+    def finish(df: pl.DataFrame) -> pl.Series:
+        runs = [df.get_column(f"{out}~b{k}") & ~df.get_column(f"{out}~p{k}") for k in range(STEPS)]  # unpaid
+        value = reduce(operator.add, [reduce(operator.and_, runs[:k + 1]).cast(pl.Int64) for k in range(STEPS)])
+        stops_paid = reduce(operator.or_, [(value == k) & df.get_column(f"{out}~p{k}") for k in range(STEPS)])
+        todo = df.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("i"), pl.col(column).alias("c")) \
+            .filter(~stops_paid.fill_null(True))
+        if todo.height:  # no bill at the month the run reached, or a run of STEPS or more: count exactly
+            exact = todo.select(_streak(pl.col("c"), pl.lit(start, pl.Int32), pl.lit(as_of.const, pl.Date)))
+            value = value.scatter(todo.get_column("i"), exact.to_series())
+        return value
+    return Job(first, finish)
+
+
+def _streak(contributions: pl.Expr, begin: pl.Expr, day: pl.Expr) -> pl.Expr:
+    """``arrears_streak`` exactly, from the latest month due (``begin``, a month index) and the date:
+    each billed month due is coded 2 × (months before ``begin``) + 1 when unpaid; the streak is the
+    number of distinct months before the first one paid."""
     e = pl.element()
     before = (contributions.list.eval(month_of_period(field("period"))) - begin).cast(pl.List(pl.Int64)) * -2
     unpaid = (contributions.list.eval(field("paid_on").cast(pl.Int32)) - day.cast(pl.Int32)) \
         .list.eval((e > 0).fill_null(True).cast(pl.Int64))
-    due_months = (before + unpaid).list.eval(e.filter(e >= 0))
+    due = (before + unpaid).list.eval(e.filter(e >= 0))
     first_paid = e.filter(e % 2 == 0).min() // 2
-    streak = due_months.list.eval((e // 2).filter(first_paid.is_null() | (e // 2 < first_paid)).n_unique()) \
+    return due.list.eval((e // 2).filter(first_paid.is_null() | (e // 2 < first_paid)).n_unique()) \
         .list.first().cast(pl.Int64)
-    return Job({out: pl.when(begin.is_null() | day.is_null()).then(pl.lit(None, pl.Int64)).otherwise(streak)})
 
 
 # --- counterfactual -----------------------------------------------------------------------
