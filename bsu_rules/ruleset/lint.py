@@ -3,7 +3,8 @@
 Each finding has a stable code, the narrowest location known and, where one applies, the rule id:
 
 - ``unused``: a parameter, table or fact that nothing reads.
-- ``missing-source``: a rule with ``basis: regulation`` and no ``source``.
+- ``missing-source``: a rule with ``basis: regulation`` and no ``source``; a table row with an empty
+  ``source`` cell (where the table has that column).
 - ``unknown-source``: a rule source whose first part is not a key of ``legal_basis``.
 - ``empty-window`` (an error): an ``in_force`` window whose ``from`` is after its ``until``.
 - ``window-outside``: a rule in force (partly) outside the edition's window.
@@ -30,6 +31,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
+from bsu_rules.members.model import hide_identifiers
 from bsu_rules.ruleset.checker import PLACEHOLDER
 from bsu_rules.ruleset.diagnostics import Diagnostic, Severity
 from bsu_rules.ruleset.expressions import Binary, BoolOp, Call, Cond, Name, Node, Unary, unparse, walk
@@ -118,6 +120,16 @@ class _Lint:
                 if key not in self.rs.model.legal_basis:
                     self.warn(("rules", i, "source"), "unknown-source", f"`{key}` is not a key of `legal_basis`",
                               rule.id)
+
+        for name, table in sorted(self.rs.tables.items()):
+            file = self.rs.path.parent / table.ref.file
+            keys = dict(_cells(file, table.ref.key))
+            for line, (source, col) in _cells(file, "source"):
+                if not source:
+                    key = hide_identifiers(keys.get(line, ("", 0))[0][:40])
+                    self.out.append(Diagnostic(str(file), line, col, "missing-source", f"row `{key}` of "
+                                               f"`table.{name}` has an empty `source`: say where its figure comes "
+                                               "from (the regulation, or the published list)", Severity.WARNING))
 
     def windows(self) -> None:
         ed = self.edition
@@ -286,20 +298,32 @@ def _overlaps(w: Window, low: date, high: date) -> bool:
 
 def _key_positions(path: Any, column: str) -> dict[str, tuple[int, int]]:
     """Line and column of each key in a CSV file (empty when it cannot be read)."""
+    out = dict[str, tuple[int, int]]()
+    for line, (key, col) in _cells(path, column):
+        out.setdefault(key, (line, col))
+    return out
+
+
+def _cells(path: Any, column: str) -> list[tuple[int, tuple[str, int]]]:
+    """(line, (stripped text, column)) of each cell of ``column`` in a CSV file (none when it cannot
+    be read or has no such column)."""
     try:
         text = path.read_text("utf-8-sig")
-    except OSError:
-        return {}
+    except (OSError, UnicodeDecodeError):
+        return []
     lines = text.splitlines()
     reader = csv.reader(io.StringIO(text))
-    header = next(reader, [])
-    if column not in header:
-        return {}
-    index, out = header.index(column), dict[str, tuple[int, int]]()
-    for row in reader:
-        if len(row) > index:
-            before = ",".join(row[:index])
-            raw = lines[reader.line_num - 1] if reader.line_num <= len(lines) else ""
-            col = len(before) + 2 if index and raw.startswith(before + ",") else 1
-            out.setdefault(row[index].strip(), (reader.line_num, col))
+    try:
+        header = next(reader, [])
+        if column not in header:
+            return []
+        index, out = header.index(column), list[tuple[int, tuple[str, int]]]()
+        for row in reader:
+            if len(row) > index:
+                before = ",".join(row[:index])
+                raw = lines[reader.line_num - 1] if reader.line_num <= len(lines) else ""
+                col = len(before) + 2 if index and raw.startswith(before + ",") else 1
+                out.append((reader.line_num, (row[index].strip(), col)))
+    except csv.Error:
+        return []
     return out

@@ -11,6 +11,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from bsu_rules.members.model import MONTH
+from bsu_rules.ruleset.spelling import as_month, digits_only
 
 Scalar = bool | int | Decimal | date | str | list[str]
 Expression = Annotated[str, Field(min_length=1, description="An expression in the rule language")]
@@ -69,33 +70,34 @@ class Parameter(_Model):
         if (self.value is None) == (self.values is None):
             raise ValueError("give exactly one of `value` or `values`")
         for value in [self.value] if self.values is None else self.values.values():
-            problem = _misfit(value, self.unit)
+            problem = misfit(value, self.unit)
             if problem:
-                raise ValueError(problem)
+                raise ValueError(problem[0])
         return self
 
 
-_MONTHLIKE = re.compile(r"[0-9]{4}-[0-9]{2}")
-GROUPED = re.compile(r"[0-9]{1,3}(\.[0-9]{3})+|[0-9]{1,3}(,[0-9]{3})+")
-"""A number written with thousands separators (``3.500.000``, ``3,500,000``): a mistyped number."""
-
-
-def _misfit(value: Scalar | None, unit: str | None) -> str | None:
-    """What is wrong with a parameter's number for its unit (rupiah, months and days are whole
-    numbers, 0 or more; a text with thousands separators is a number mistyped), or with a text
-    that looks like a month but is none; None if nothing."""
+def misfit(value: Scalar | None, unit: str | None) -> tuple[str, str | None] | None:
+    """What is wrong with a parameter's value, and the value as it should probably be written: a
+    number for its unit (rupiah, months and days are whole numbers, 0 or more; text such as
+    ``Rp3.500.000`` is a number mistyped), or a text that looks like a month but is none."""
+    if isinstance(value, str) and _NUMERIC.fullmatch(value) and (month := as_month(value)) not in (None, value):
+        return f"`{value}` is not a month as written: a month is written YYYY-MM: {month}", month
     if isinstance(value, str) and _MONTHLIKE.fullmatch(value) and not MONTH.fullmatch(value):
-        return f"`{value}` is not a month (YYYY-MM: years 0001-9999, months 01-12)"
+        return f"`{value}` is not a month (YYYY-MM: years 0001-9999, months 01-12)", None
     if unit is None or value is None or (isinstance(value, int) and not isinstance(value, bool) and value >= 0):
         return None
     what = {"IDR": "an amount in rupiah", "months": "a number of months", "days": "a number of days"}[unit]
-    if isinstance(value, str) and GROUPED.fullmatch(value):
-        return f"`{value}` is text: {what} is written with digits only (`{re.sub('[.,]', '', value)}`)"
+    if isinstance(value, str) and (digits := digits_only(value)) is not None:
+        return f"`{value}` is text: {what} is written with digits only ({digits})", digits
     if not isinstance(value, int | Decimal) or isinstance(value, bool):
         return None  # another type: the type check says so where the value is used or overridden
     if value < 0:
-        return f"{what} is 0 or more, not {value}"
-    return f"{what} is a whole number, not {value}"
+        return f"{what} is 0 or more, not {value}", None
+    return f"{what} is a whole number, not {value}", None
+
+
+_MONTHLIKE = re.compile(r"[0-9]{4}-[0-9]{2}")
+_NUMERIC = re.compile(r"[0-9./-]+")
 
 
 class TableRef(_Model):
