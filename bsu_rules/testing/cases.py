@@ -95,6 +95,8 @@ class CaseFile:
     ruleset: RuleSet | None
     cases: tuple[LoadedCase, ...]
     diagnostics: tuple[Diagnostic, ...] = ()
+    not_run: tuple[str, ...] = ()
+    """The names of the cases that cannot run because their rule file has errors."""
 
 
 class RuleSets:
@@ -152,7 +154,8 @@ def load_file(path: Path, rulesets: RuleSets) -> CaseFile:
     try:
         ruleset = rulesets.get(header.ruleset, path)
     except RuleSetError as exc:
-        return CaseFile(path, None, (), tuple(problems + _ruleset_problem(exc, header.ruleset, located)))
+        names = tuple(str(c.get("name", "")) if isinstance(c, dict) else "" for c in header.cases)
+        return CaseFile(path, None, (), tuple(problems + _ruleset_problem(exc, header.ruleset, located)), names)
     first: dict[str, int] = {}
     loaded = [_CaseReader(located, header, ruleset, i, raw).read(first) for i, raw in enumerate(header.cases)]
     return CaseFile(path, ruleset, tuple(loaded), tuple(problems))
