@@ -108,6 +108,9 @@ PLAIN = [
      "the comparison is written `<=`"),
     ("syntax", "fact.wage <= param.wage_ceiling or", "fact.wage >= 1.000.000 or", "1.000.000", "1000000",
      "numbers are written with digits only (1000000)"),
+    ("type-mismatch", "    value: 2\n    unit: months", "    value: 60\n    unit: days",
+     "fact.arrears <= param.max_arrears_months", None,
+     "`fact.arrears` is a number of months and `param.max_arrears_months` a number of days"),
     ("unknown-function", "require: member.registered_on <= fact.cutoff_day",
      "require: age(member.birth_date) <= 5", "age(member.birth_date)", None,
      "the functions are add_months, arrears_streak"),
@@ -122,8 +125,7 @@ def test_plain_messages_with_a_suggestion(rules_copy: Path, code: str, old: str,
     assert old in text, old
     text = text.replace(old, new, 1)
     path.write_text(text, "utf-8")
-    ruleset, diagnostics = bsu_rules.check_file(path)
-    assert ruleset is None
+    _, diagnostics = bsu_rules.check_file(path)
     assert [d.code for d in diagnostics] == [code], [str(d) for d in diagnostics]
     (found,) = diagnostics
     if at is not None:
@@ -131,6 +133,8 @@ def test_plain_messages_with_a_suggestion(rules_copy: Path, code: str, old: str,
     assert found.suggestion == suggestion, str(found)
     assert says is None or says in found.message, str(found)
     assert not re.search("<block|<scalar>|but found|but got", found.message), str(found)
+    assert found.severity == Severity.ERROR and (found.rule is None) == (code not in ("syntax", "type-mismatch",
+                                                                                       "unknown-function"))
 
 
 def _position(text: str, needle: str) -> tuple[int, int]:

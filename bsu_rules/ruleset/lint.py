@@ -17,6 +17,8 @@ Each finding has a stable code, the narrowest location known and, where one appl
   an ``exclude``/``flag``/``prioritize`` that is never true or never false (whenever its data is known).
 - ``invalid-argument`` / ``division-by-zero`` (errors): a constant argument outside a function's
   domain (a due day of 32), a divisor that is always 0 (the division would be unknown for everyone).
+- ``type-mismatch`` (an error): values of different units (a parameter's ``unit``, or the unit of
+  a catalogue function's result such as ``arrears_streak``: months) compared, added or subtracted.
 - ``unmatchable-key``: a table key that no lookup of the table can produce. A lookup key's shape
   is derived from the expression: a member field's pattern or codes in the data contract
   (``work_regency_code``: 4 digits, ``employer.sector``: A-U), a text literal, ``province(...)``
@@ -40,8 +42,9 @@ from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.ruleset.schema import Basis, Kind, Window
 
 Where = tuple[str | int, ...]
-CODES = ("invalid-argument", "division-by-zero", "unused", "missing-source", "unknown-source", "empty-window",
-         "window-outside", "value-outside", "gapped-parameter", "never-fires", "always-fires", "unmatchable-key")
+CODES = ("invalid-argument", "division-by-zero", "type-mismatch", "unused", "missing-source", "unknown-source",
+         "empty-window", "window-outside", "value-outside", "gapped-parameter", "never-fires", "always-fires",
+         "unmatchable-key")
 _ACTS = {Kind.REQUIRE: "fails", Kind.EXCLUDE: "excludes", Kind.FLAG: "flags", Kind.PRIORITIZE: "prioritises"}
 
 
@@ -49,7 +52,7 @@ def lint(rs: RuleSet) -> list[Diagnostic]:
     """Every warning for a rule set that passed the checker."""
     linter = _Lint(rs)
     for step in (linter.unused, linter.sources, linter.windows, linter.parameters, linter.constants,
-                 linter.keys, linter.arguments):
+                 linter.keys, linter.arguments, linter.units):
         step()
     return linter.out
 
@@ -212,17 +215,57 @@ class _Lint:
             part = rule.condition[node.start:node.end]
             self.warn(at, code, f"{text}: `{part}` is {always}{known}", rule.id, offset=node.start)
 
+    def units(self) -> None:
+        """Two values of different declared units compared, added or subtracted (a count of days
+        with a count of months): an error. A unit comes from a parameter's `unit`, the result of a
+        catalogue function that has one, and what is built only from values of that one unit."""
+        for at, tree, rule in self._trees():
+            for n in walk(tree):
+                if not isinstance(n, Binary) or n.op not in ("<", "<=", ">", ">=", "==", "!=", "+", "-"):
+                    continue
+                left, right = self._unit(n.left), self._unit(n.right)
+                if left is not None and right is not None and left != right:
+                    self.warn(at, "type-mismatch", f"`{unparse(n.left)}` is {_UNIT_WORDS[left]} and "
+                              f"`{unparse(n.right)}` {_UNIT_WORDS[right]}: `{n.op}` needs values of one unit "
+                              "(check the `unit` of the parameter)", rule, offset=n.start, severity=Severity.ERROR)
+
+    def _unit(self, node: Node) -> str | None:
+        if isinstance(node, Name) and node.parts[0] == "param" and len(node.parts) == 2:
+            param = self.rs.model.parameters.get(node.parts[1])
+            return param.unit if param is not None else None
+        if isinstance(node, Name) and node.parts[0] == "fact" and len(node.parts) == 2:
+            fact = self.rs.facts.get(node.parts[1])
+            return self._unit(fact) if fact is not None else None
+        if isinstance(node, Call) and node.func.dotted in _RESULT_UNITS:
+            return _RESULT_UNITS[node.func.dotted]
+        parts: list[Node] = []
+        if isinstance(node, Call) and node.func.dotted in ("min", "max", "coalesce"):
+            parts = node.args
+        elif isinstance(node, Call) and node.func.dotted == "round_up":
+            parts = node.args[:1]
+        elif isinstance(node, Cond):
+            parts = [node.then, node.other]
+        elif isinstance(node, Unary) and node.op == "neg":
+            parts = [node.operand]
+        elif isinstance(node, Binary) and node.op in ("+", "-"):
+            parts = [node.left, node.right]
+        units = {self._unit(p) for p in parts}
+        return units.pop() if len(units) == 1 else None  # no part, or parts of different or unknown units
+
+    def _trees(self) -> list[tuple[Where, Node, str | None]]:
+        """Every expression: where it is written, its tree, and its rule's id (None outside rules)."""
+        trees: list[tuple[Where, Node, str | None]] = [(("rules", i, c.rule.kind.value), c.tree, c.rule.id)
+                                                       for i, c in enumerate(self.rs.rules)]
+        trees += [(("facts", name), tree, None) for name, tree in self.rs.facts.items()]
+        return trees + ([(("channel", "expression"), self.rs.channel, None)] if self.rs.channel else [])
+
     def arguments(self) -> None:
         """Constant arguments outside a function's domain, and constant zero divisors: an error here,
         not an unknown (or a failure) for every member."""
         domains = {("arrears_streak", 3): (1, 31, "a due day is 1-31"),
                    ("round_up", 1): (1, None, "a step is positive")}
         folder = Folder(self.rs)
-        trees: list[tuple[Where, Node]] = [(("rules", i, c.rule.kind.value), c.tree)
-                                           for i, c in enumerate(self.rs.rules)]
-        trees += [(("facts", name), tree) for name, tree in self.rs.facts.items()]
-        trees += [(("channel", "expression"), self.rs.channel)] if self.rs.channel else []
-        for at, tree in trees:
+        for at, tree, _ in self._trees():
             for n in walk(tree):
                 if isinstance(n, Binary) and n.op == "//" and folder.fold(n.right) == Const(0):
                     divisor = unparse(n.right)
@@ -285,6 +328,11 @@ class _Lint:
                     self.out.append(Diagnostic(file, line, col, "unmatchable-key", f"key `{key}` of `table.{name}` "
                                                f"can never match: the table is looked up with {how}",
                                                Severity.WARNING, rule))
+
+
+_RESULT_UNITS = {"arrears_streak": "months", "last_wage": "IDR"}
+"""The unit of the catalogue functions whose result has one (a count of months, an amount)."""
+_UNIT_WORDS = {"IDR": "an amount in rupiah", "months": "a number of months", "days": "a number of days"}
 
 
 def _value_at(name: str) -> Callable[[date], Where]:
