@@ -87,6 +87,18 @@ PLAIN = [
     ("yaml-syntax", 'title: {id: "NIK valid"', 'title: {id: "NIK valid', None, None, "check the quotes and commas"),
     ("yaml-syntax", "    title: {id: \"NIK valid\", en: \"Valid NIK\"}\n", "    title\n", "title\n", None,
      "this line has no `:`"),
+    ("yaml-syntax", "  - id: valid-nik\n", "   - id: valid-nik\n", "- id: valid-nik", "  - id: valid-nik",
+     "`id:` is indented 3 spaces, but the items around it use 2"),
+    ("yaml-syntax", "  - id: valid-nik\n    title", "  - id: valid-nik\n       title", "title: {id: \"NIK",
+     '    title: {id: "NIK valid", en: "Valid NIK"}', "`title:` is indented 7 spaces"),
+    ("yaml-syntax", "  cutoff_month:\n", " cutoff_month:\n", "cutoff_month:", "  cutoff_month:",
+     "`cutoff_month:` is indented 1 space, but the keys around it use 2"),  # not the next key, at 2 like the rest
+    ("yaml-syntax", '    require: member.citizenship == "WNI"', '    require: "member.citizenship" == "WNI"',
+     '== "WNI"', """    require: '"member.citizenship" == "WNI"'""", "the text goes on after its closing quote"),
+    ("yaml-syntax", '      id: "Peserta tercatat sebagai {member.citizenship}, sedangkan',
+     '      id: "Peserta "tercatat" sebagai {member.citizenship}, sedangkan', 'tercatat" sebagai',
+     "      id: 'Peserta \"tercatat\" sebagai {member.citizenship}, sedangkan BSU hanya diberikan kepada Warga "
+     "Negara Indonesia (WNI)'", "put the whole value in quotes"),
     ("invalid-value", "    value: 3500000\n", "    value: Rp3.500.000\n", "Rp3.500.000", "3500000",
      "an amount in rupiah is written with digits only (3500000)"),
     ("invalid-value", "    value: 2022-07\n", "    value: 2022-7\n", "2022-7", "2022-07",

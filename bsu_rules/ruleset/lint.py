@@ -66,6 +66,7 @@ class _Lint:
         self.rs, self.loc, self.out = rs, rs.located, list[Diagnostic]()
         self.edition = rs.model.in_force
         self._fact_reads: dict[str, set[str]] = {}
+        self._fact_units: dict[str, str | None] = {}
         self.reads = [self._closure(c.tree) | self._placeholders(i) for i, c in enumerate(rs.rules)]
 
     def warn(self, at: Where, code: str, message: str, rule: str | None = None, *, key: bool = False,
@@ -234,8 +235,11 @@ class _Lint:
             param = self.rs.model.parameters.get(node.parts[1])
             return param.unit if param is not None else None
         if isinstance(node, Name) and node.parts[0] == "fact" and len(node.parts) == 2:
-            fact = self.rs.facts.get(node.parts[1])
-            return self._unit(fact) if fact is not None else None
+            name = node.parts[1]
+            if name not in self._fact_units:  # once per fact: a chain of facts stays linear
+                fact = self.rs.facts.get(name)
+                self._fact_units[name] = self._unit(fact) if fact is not None else None
+            return self._fact_units[name]
         if isinstance(node, Call) and node.func.dotted in _RESULT_UNITS:
             return _RESULT_UNITS[node.func.dotted]
         parts: list[Node] = []
