@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -25,7 +24,7 @@ from bsu_rules.ruleset.model import CheckedRule, RuleSet
 from bsu_rules.ruleset.schema import Parameter, RuleFile, misfit
 from bsu_rules.ruleset.source import Located, read_yaml
 from bsu_rules.ruleset.source import Path as DataPath
-from bsu_rules.ruleset.spelling import ISO_DATE, as_date
+from bsu_rules.ruleset.spelling import date_problem
 from bsu_rules.ruleset.tables import Table, TableError, load_table
 from bsu_rules.ruleset.types import BOOL, DATE, DECIMAL, INT, MONTH, STR, Type, list_of, unify
 
@@ -88,26 +87,13 @@ def _schema_diagnostics(exc: ValidationError, located: Located) -> list[Diagnost
             loc = loc[:-1] if is_key else loc
             msg, fixed = str(err["msg"]).removeprefix("Value error, "), None
             if err["type"].startswith("date") and isinstance(err["input"], str):
-                msg, fixed = _date_problem(err["input"])
+                msg, fixed = date_problem(err["input"])
             elif err["type"] == "value_error" and len(loc) == 2 and loc[0] == "parameters":
                 loc, msg, fixed = _parameter_problem(located, loc) or (loc, msg, None)
             where = ".".join(str(p) for p in loc)
             out.append(Diagnostic(located.file, *located.at(loc, key=is_key), Code.INVALID_VALUE,
                                   f"{where}: {msg}", rule=rule, suggestion=fixed))
     return out
-
-
-def _date_problem(text: str) -> tuple[str, str | None]:
-    """What is wrong with a date written as ``text``, and the date as it should be written."""
-    meant = as_date(text)
-    if meant is not None:
-        numbers = [int(n) for n in re.findall(r"[0-9]+", text)]
-        read = ", reading it as day/month/year" if len(numbers) == 3 and numbers[2] > 31 and \
-            numbers[0] != numbers[1] and max(numbers[:2]) <= 12 else ""
-        return f"write the date as YYYY-MM-DD ({meant}{read})", meant.isoformat()
-    if ISO_DATE.fullmatch(text):
-        return f"`{text[:40]}` is not a date in the calendar", None
-    return "write the date as YYYY-MM-DD, such as 2022-09-05", None
 
 
 def _parameter_problem(located: Located, loc: DataPath) -> tuple[DataPath, str, str | None] | None:

@@ -80,8 +80,8 @@ def misfit(value: Scalar | None, unit: str | None) -> tuple[str, str | None] | N
     """What is wrong with a parameter's value, and the value as it should probably be written: a
     number for its unit (rupiah, months and days are whole numbers, 0 or more; text such as
     ``Rp3.500.000`` is a number mistyped), or a text that looks like a month but is none."""
-    if isinstance(value, str) and _NUMERIC.fullmatch(value) and (month := as_month(value)) not in (None, value):
-        return f"`{value}` is not a month as written: a month is written YYYY-MM: {month}", month
+    if isinstance(value, str) and (month := as_month(value)) not in (None, value):
+        return f"`{value}`: a month is written YYYY-MM: {month}", month
     if isinstance(value, str) and _MONTHLIKE.fullmatch(value) and not MONTH.fullmatch(value):
         return f"`{value}` is not a month (YYYY-MM: years 0001-9999, months 01-12)", None
     if unit is None or value is None or (isinstance(value, int) and not isinstance(value, bool) and value >= 0):
@@ -97,7 +97,6 @@ def misfit(value: Scalar | None, unit: str | None) -> tuple[str, str | None] | N
 
 
 _MONTHLIKE = re.compile(r"[0-9]{4}-[0-9]{2}")
-_NUMERIC = re.compile(r"[0-9./-]+")
 
 
 class TableRef(_Model):

@@ -13,8 +13,7 @@ from datetime import date
 
 GROUPED = re.compile(r"[0-9]{1,3}(\.[0-9]{3})+|[0-9]{1,3}(,[0-9]{3})+")
 """A number written with thousands separators (``3.500.000``, ``3,500,000``): a mistyped number."""
-ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-"""The one way a rule file writes a date."""
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _RUPIAH = re.compile(r"(?:Rp\.?|IDR)\s*", re.IGNORECASE)
 _MONTHS = {name: n for n, names in enumerate((
     ("januari", "january", "jan"), ("februari", "february", "feb", "pebruari"), ("maret", "march", "mar"),
@@ -51,18 +50,36 @@ def as_month(text: str) -> str | None:
 
 def as_date(text: str) -> date | None:
     """The date ``text`` writes in a common form: ``2022-9-5``, ``2022/09/05``, ``05/09/2022`` and
-    ``5-9-2022`` (day first), ``5 September 2022``, ``September 5, 2022``, ``5 Agustus 2022``."""
+    ``5-9-2022`` (day first, unless only a month can come first: ``07/31/2022``), ``5 September
+    2022``, ``September 5, 2022``, ``5 Agustus 2022``."""
     text = text.strip()
     if numeric := _NUMERIC_DATE.fullmatch(text):
         a, b, c = numeric.groups()
         if len(a) == 4:
             return _date(int(a), int(b), int(c))
-        return _date(int(c), int(b), int(a)) if len(c) == 4 else None
+        if len(c) != 4:
+            return None
+        month_first = int(b) > 12  # 07/31/2022: only a month can come first
+        return _date(int(c), int(a), int(b)) if month_first else _date(int(c), int(b), int(a))
     if wordy := _WORDY_DATE.fullmatch(text):
         day, name, year = wordy.group(1, 2, 3) if wordy.group(1) else wordy.group(5, 4, 6)
         month = _MONTHS.get(name.lower())
         return _date(int(year), month, int(day)) if month else None
     return None
+
+
+def date_problem(text: str) -> tuple[str, str | None]:
+    """What is wrong with a date written as ``text``, and the date as it should be written (None
+    when it cannot be told)."""
+    meant = as_date(text)
+    if meant is not None:
+        numbers = [int(n) for n in re.findall(r"[0-9]+", text)]
+        read = ", reading it as day/month/year" if len(numbers) == 3 and numbers[2] > 31 and \
+            numbers[0] != numbers[1] and max(numbers[:2]) <= 12 else ""
+        return f"write the date as YYYY-MM-DD ({meant}{read})", meant.isoformat()
+    if _ISO_DATE.fullmatch(text):
+        return f"`{text[:40]}` is not a date in the calendar", None
+    return "write the date as YYYY-MM-DD, such as 2022-09-05", None
 
 
 def _month(year: int, month: int) -> str | None:

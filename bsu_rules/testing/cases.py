@@ -26,6 +26,7 @@ from bsu_rules.ruleset.loader import load_ruleset, resolve
 from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.ruleset.source import Located, read_yaml
 from bsu_rules.ruleset.source import Path as DataPath
+from bsu_rules.ruleset.spelling import date_problem
 from bsu_rules.testing.coverage import sides
 
 _NESTED: dict[str, type[BaseModel]] = {"employer": Employer, "wages": WageReport, "contributions": Contribution,
@@ -198,7 +199,11 @@ def _schema(exc: ValidationError, located: Located, prefix: DataPath) -> list[Di
                                   f"`{value}` is not one of {expected}", suggestion=nearest(value, _VALUES)))
         else:
             where = ".".join(str(p) for p in loc)
-            out.append(Diagnostic(located.file, *located.at(loc), Code.INVALID_VALUE, f"{where}: {err['msg']}"))
+            message, fixed = str(err["msg"]), None
+            if err["type"].startswith("date") and isinstance(err["input"], str):
+                message, fixed = date_problem(err["input"])
+            out.append(Diagnostic(located.file, *located.at(loc), Code.INVALID_VALUE, f"{where}: {message}",
+                                  suggestion=fixed))
     return out
 
 
