@@ -8,7 +8,7 @@ import io
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from bsu_rules.members.model import hide_identifiers
 from bsu_rules.ruleset.diagnostics import nearest
@@ -68,7 +68,9 @@ def load_table(name: str, ref: TableRef, base: Path) -> Table:
     except csv.Error as exc:
         raise TableError(f"table file `{ref.file}` is not a readable CSV file ({exc})") from None
     except UnsafePath as exc:
-        raise TableError(f"table file `{ref.file}` {exc}", suggestion=_nearest_file(base, ref.file)) from None
+        missing = str(exc).startswith("not found")
+        raise TableError(f"table file `{ref.file}` {exc}", suggestion=_nearest_file(base, ref.file) if missing
+                         else None) from None
     except UnicodeDecodeError as exc:
         raise TableError(f"table file `{ref.file}` is not UTF-8 text (byte {exc.start + 1})") from None
     reader = csv.DictReader(io.StringIO(text))
@@ -125,10 +127,13 @@ def load_table(name: str, ref: TableRef, base: Path) -> Table:
 
 
 def _nearest_file(base: Path, name: str) -> str | None:
-    """The CSV file beside the rule file (or in the folder ``name`` names) spelt most like ``name``."""
-    folder = PurePosixPath(name.replace("\\", "/")).parent
+    """The CSV file in the rule file's folder, or one folder below it, spelt most like ``name``."""
     try:
-        found = [str(folder / p.name) for p in (base / folder).glob("*.csv") if p.is_file()]
-    except (OSError, ValueError):
+        root = base.resolve(strict=True)
+        found = [p.relative_to(base).as_posix() for p in (*base.glob("*.csv"), *base.glob("*/*.csv"))
+                 if p.resolve().is_relative_to(root) and p.is_file()]
+    except (OSError, RuntimeError, ValueError):
         return None
-    return nearest(name, found)
+    by_name = {path.rsplit("/", 1)[-1]: path for path in sorted(found, key=lambda p: -p.count("/"))}  # shallowest
+    hint = nearest(name.replace("\\", "/").rsplit("/", 1)[-1], by_name)
+    return by_name[hint] if hint is not None else None
