@@ -91,6 +91,8 @@ def misfit(value: Scalar | None, unit: str | None) -> tuple[str, str | None] | N
         return f"`{value}` is text: {what} is written with digits only ({digits})", digits
     if not isinstance(value, int | Decimal) or isinstance(value, bool):
         return None  # another type: the type check says so where the value is used or overridden
+    if unit == "IDR" and (digits := digits_only(str(value))) is not None:  # 3.500: a thousands separator
+        return f"{what} is written with digits only ({digits}), not {value}", digits
     if value < 0:
         return f"{what} is 0 or more, not {value}", None
     return f"{what} is a whole number, not {value}", None

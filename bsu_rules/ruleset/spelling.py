@@ -23,13 +23,16 @@ _MONTHS = {name: n for n, names in enumerate((
     ("desember", "december", "dec", "des")), start=1) for name in names}
 _NUMERIC_DATE = re.compile(r"(\d{1,4})[-/.](\d{1,2})[-/.](\d{1,4})")
 _WORDY_DATE = re.compile(r"(\d{1,2})\s+([A-Za-z]+)\.?,?\s+(\d{4})|([A-Za-z]+)\.?\s+(\d{1,2}),?\s+(\d{4})")
-_NUMERIC_MONTH = re.compile(r"(\d{4})[-/.](\d{1,2})|(\d{1,2})[-/.](\d{4})")
+_NUMERIC_MONTH = re.compile(r"(\d{4})[-/](\d{1,2})|(\d{1,2})[-/](\d{4})")  # not `.`: 2022.1 may be a version
 _WORDY_MONTH = re.compile(r"([A-Za-z]+)\.?,?\s+(\d{4})")
 
 
 def digits_only(text: str) -> str | None:
-    """``3500000`` for ``3.500.000``, ``3,500,000`` or ``Rp3.500.000``; None for anything else."""
+    """``3500000`` for ``3.500.000``, ``3,500,000``, ``Rp3.500.000`` or ``Rp3.500.000,00``; None for
+    anything else."""
     bare = _RUPIAH.sub("", text.strip(), count=1).strip() if _RUPIAH.match(text.strip()) else text.strip()
+    if GROUPED.fullmatch(bare[:-3]) and bare[-3:] in (",00", ".00") and bare[-3] not in bare[:-3]:
+        bare = bare[:-3]  # no cents: 3.500.000,00 is 3500000
     if GROUPED.fullmatch(bare):
         return re.sub("[.,]", "", bare)
     return bare if bare != text.strip() and bare.isdigit() else None
