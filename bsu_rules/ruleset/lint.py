@@ -39,7 +39,7 @@ from bsu_rules.ruleset.diagnostics import Diagnostic, Severity
 from bsu_rules.ruleset.expressions import Binary, BoolOp, Call, Cond, Name, Node, Unary, unparse, walk
 from bsu_rules.ruleset.folding import Const, Folder, Shape, truth
 from bsu_rules.ruleset.model import RuleSet
-from bsu_rules.ruleset.schema import Basis, Kind, Window
+from bsu_rules.ruleset.schema import UNIT_WORDS, Basis, Kind, Window
 
 Where = tuple[str | int, ...]
 CODES = ("invalid-argument", "division-by-zero", "type-mismatch", "unused", "missing-source", "unknown-source",
@@ -226,8 +226,8 @@ class _Lint:
                     continue
                 left, right = self._unit(n.left), self._unit(n.right)
                 if left is not None and right is not None and left != right:
-                    self.warn(at, "type-mismatch", f"`{unparse(n.left)}` is {_UNIT_WORDS[left]} and "
-                              f"`{unparse(n.right)}` {_UNIT_WORDS[right]}: `{n.op}` needs values of one unit "
+                    self.warn(at, "type-mismatch", f"`{unparse(n.left)}` is {UNIT_WORDS[left]} and "
+                              f"`{unparse(n.right)}` {UNIT_WORDS[right]}: `{n.op}` needs values of one unit "
                               "(check the `unit` of the parameter)", rule, offset=n.start, severity=Severity.ERROR)
 
     def _unit(self, node: Node) -> str | None:
@@ -336,7 +336,6 @@ class _Lint:
 
 _RESULT_UNITS = {"arrears_streak": "months", "last_wage": "IDR"}
 """The unit of the catalogue functions whose result has one (a count of months, an amount)."""
-_UNIT_WORDS = {"IDR": "an amount in rupiah", "months": "a number of months", "days": "a number of days"}
 
 
 def _value_at(name: str) -> Callable[[date], Where]:

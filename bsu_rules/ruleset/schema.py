@@ -76,6 +76,10 @@ class Parameter(_Model):
         return self
 
 
+UNIT_WORDS = {"IDR": "an amount in rupiah", "months": "a number of months", "days": "a number of days"}
+"""What a value of each parameter `unit` is, in a message."""
+
+
 def misfit(value: Scalar | None, unit: str | None) -> tuple[str, str | None] | None:
     """What is wrong with a parameter's value, and the value as it should probably be written: a
     number for its unit (rupiah, months and days are whole numbers, 0 or more; text such as
@@ -86,7 +90,7 @@ def misfit(value: Scalar | None, unit: str | None) -> tuple[str, str | None] | N
         return f"`{value}` is not a month (YYYY-MM: years 0001-9999, months 01-12)", None
     if unit is None or value is None or (isinstance(value, int) and not isinstance(value, bool) and value >= 0):
         return None
-    what = {"IDR": "an amount in rupiah", "months": "a number of months", "days": "a number of days"}[unit]
+    what = UNIT_WORDS[unit]
     if isinstance(value, str) and (digits := digits_only(value)) is not None:
         return f"`{value}` is text: {what} is written with digits only ({digits})", digits
     if not isinstance(value, int | Decimal) or isinstance(value, bool):
