@@ -236,7 +236,9 @@ def missing_entries(rs: RuleSet, glossary: Glossary, file: str = "the glossary"
 
     def name(at: DataPath, rule: str | None, label: str) -> Iterator[tuple[DataPath, str | None, str]]:
         if label not in glossary.names:
-            yield at, rule, f"`{label}` has no entry under `names` in {file}{add(label)}"
+            shown = _format_of(rs, label)
+            entry = f"{label}: {{id: …, en: …{f', format: {shown}' if shown else ''}}}"
+            yield at, rule, f"`{label}` has no entry under `names` in {file}: add `{entry}` there"
 
     for key in m.legal_basis:
         if key not in glossary.legal_basis:
@@ -266,6 +268,17 @@ def missing_entries(rs: RuleSet, glossary: Glossary, file: str = "the glossary"
                     and node.value and node.value not in glossary.channels and _is_result(rs.channel, node):
                 yield at, None, f"payment channel `{node.value}` has no entry under `channels` in " \
                     f"{file}{add(node.value)}"
+
+
+def _format_of(rs: RuleSet, label: str) -> str | None:
+    """How a name's value is probably shown (``rp`` for a parameter in rupiah), None for text."""
+    kind, _, key = label.partition(".")
+    param = rs.model.parameters.get(key) if kind == "param" else None
+    if param is not None and param.unit is not None:
+        return {"IDR": "rp", "months": "months", "days": None}[param.unit]
+    fact = rs.facts.get(key) if kind == "fact" else None
+    known = rs.param_types.get(key) if kind == "param" else fact.type if fact is not None else None
+    return known.name if known is not None and known.name in ("date", "month") else None
 
 
 def _tree(glossary: Glossary, tree: Node, at: DataPath, rule: str | None, name: Any, file: str, *,

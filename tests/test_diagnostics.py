@@ -278,4 +278,4 @@ def test_a_missing_glossary_entry_names_the_file_and_the_entry(rules_copy: Path)
     assert (found.line, found.column) == _position(text, "value: 100000")
     glossary = rules_copy / "glossary" / "glossary.yaml"
     assert found.message == (f"`param.rounding_step` has no entry under `names` in the glossary {glossary}: "
-                             "add `param.rounding_step: {id: …, en: …}` there")
+                             "add `param.rounding_step: {id: …, en: …, format: rp}` there")
