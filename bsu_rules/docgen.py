@@ -14,8 +14,6 @@ from decimal import Decimal
 from typing import Any
 
 from bsu_rules.formatting import format_date, format_month, format_value, number, rupiah
-from bsu_rules.ruleset.editions import bundled_rules
-from bsu_rules.ruleset.loader import load_ruleset
 from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.ruleset.schema import Parameter, Text, Window
 
@@ -242,12 +240,3 @@ def to_html(blocks: list[Block], lang: str, title: str) -> str:
             f"<title>{html.escape(title)}</title>\n<style>{_STYLE}</style>\n</head>\n<body>\n"
             + "\n".join(body) + "\n</body>\n</html>\n")
 
-
-def edition_pages(langs: tuple[str, ...] = ("id", "en"), fmt: str = "md") -> dict[str, str]:
-    """Every bundled edition's page: ``{"bsu-2022.id.md": text, ...}``."""
-    pages = {}
-    for path in sorted(bundled_rules().glob("*.yaml")):
-        rs = load_ruleset(path)
-        for lang in langs:
-            pages[f"{path.stem}.{lang}.{fmt}"] = render(rs, lang, fmt)
-    return pages

@@ -253,31 +253,39 @@ def glossary_for(rule_file: Path | None) -> Glossary:
     return load_glossary(beside.resolve() if beside else None)
 
 
-def missing_entries(rs: RuleSet, glossary: Glossary) -> Iterator[tuple[DataPath, str | None, str]]:
-    """(where, rule id, message) for each name ``rs`` uses that ``glossary`` has no entry for."""
+def missing_entries(rs: RuleSet, glossary: Glossary, file: str = "the glossary"
+                    ) -> Iterator[tuple[DataPath, str | None, str]]:
+    """(where, rule id, message) for each name ``rs`` uses that ``glossary`` (named ``file`` in
+    messages) has no entry for; the message says which entry to add where."""
     m = rs.model
+
+    def add(entry: str) -> str:
+        return f": add `{entry}: {{id: …, en: …}}` there"
 
     def name(at: DataPath, rule: str | None, label: str) -> Iterator[tuple[DataPath, str | None, str]]:
         if label not in glossary.names:
-            yield at, rule, f"`{label}` has no entry under `names` in the glossary"
+            shown = _format_of(rs, label)
+            entry = f"{label}: {{id: …, en: …{f', format: {shown}' if shown else ''}}}"
+            yield at, rule, f"`{label}` has no entry under `names` in {file}: add `{entry}` there"
 
     for key in m.legal_basis:
         if key not in glossary.legal_basis:
             yield ("legal_basis", key), None, f"legal-basis key `{key}` has no entry under `legal_basis` " \
-                "in the glossary"
+                f"in {file}{add(key)}"
     for key in m.parameters:
         yield from name(("parameters", key), None, f"param.{key}")
     for key in m.tables:
         yield from name(("tables", key), None, f"table.{key}")
     for key, tree in rs.facts.items():
         yield from name(("facts", key), None, f"fact.{key}")
-        yield from _tree(glossary, tree, ("facts", key), None, name, traced=False)
+        yield from _tree(glossary, tree, ("facts", key), None, name, file, traced=False)
     for i, checked in enumerate(rs.rules):
         rule = checked.rule
         if rule.id not in glossary.rules:
-            yield ("rules", i, "id"), rule.id, f"rule id `{rule.id}` has no entry under `rules` in the glossary"
+            yield ("rules", i, "id"), rule.id, f"rule id `{rule.id}` has no entry under `rules` in " \
+                f"{file}{add(rule.id)}"
         at: DataPath = ("rules", i, rule.kind.value)
-        yield from _tree(glossary, checked.tree, at, rule.id, name)
+        yield from _tree(glossary, checked.tree, at, rule.id, name, file)
         for label in checked.reads:
             if "(" not in label:
                 yield from name(at, rule.id, label)
@@ -286,11 +294,23 @@ def missing_entries(rs: RuleSet, glossary: Glossary) -> Iterator[tuple[DataPath,
         for node in walk(rs.channel):
             if isinstance(node, Lit) and isinstance(node.value, str) and not node.is_month \
                     and node.value and node.value not in glossary.channels and _is_result(rs.channel, node):
-                yield at, None, f"payment channel `{node.value}` has no entry under `channels` in the glossary"
+                yield at, None, f"payment channel `{node.value}` has no entry under `channels` in " \
+                    f"{file}{add(node.value)}"
 
 
-def _tree(glossary: Glossary, tree: Node, at: DataPath, rule: str | None, name: Any, *, traced: bool = True
-          ) -> Iterator[tuple[DataPath, str | None, str]]:
+def _format_of(rs: RuleSet, label: str) -> str | None:
+    """How a name's value is probably shown (``rp`` for a parameter in rupiah), None for text."""
+    kind, _, key = label.partition(".")
+    param = rs.model.parameters.get(key) if kind == "param" else None
+    if param is not None and param.unit is not None:
+        return {"IDR": "rp", "months": "months", "days": None}[param.unit]
+    fact = rs.facts.get(key) if kind == "fact" else None
+    known = rs.param_types.get(key) if kind == "param" else fact.type if fact is not None else None
+    return known.name if known is not None and known.name in ("date", "month") else None
+
+
+def _tree(glossary: Glossary, tree: Node, at: DataPath, rule: str | None, name: Any, file: str, *,
+          traced: bool = True) -> Iterator[tuple[DataPath, str | None, str]]:
     """Member fields read, values compared with them, and (in rules) the traced calls over histories."""
     for node in walk(tree):
         if isinstance(node, Name) and node.parts[0] == "member":
@@ -298,10 +318,12 @@ def _tree(glossary: Glossary, tree: Node, at: DataPath, rule: str | None, name: 
         elif traced and isinstance(node, Call) and any(a.type in HISTORIES for a in node.args):
             key = f"{node.func.dotted}/{len(node.args)}"
             if key not in glossary.functions:
-                yield at, rule, f"function `{key}` has no entry under `functions` in the glossary"
+                yield at, rule, f"function `{key}` has no entry under `functions` in {file}: add " \
+                    f"`{key}: {{id: …, en: …}}` there ({{1}}, {{2}} … stand for the arguments)"
         if isinstance(node, Lit) and isinstance(node.value, str) and node.value and not node.is_month \
                 and _compared_with_member(tree, node) and glossary.word(node.value, "id") is None:
-            yield at, rule, f"value `{node.value}` has no entry under `values` in the glossary"
+            yield at, rule, f"value `{node.value}` has no entry under `values` in {file}: add " \
+                f"`{node.value}: {{id: …, en: …}}` there, below the field it is compared with"
 
 
 def _compared_with_member(tree: Node, lit: Lit) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -43,10 +44,11 @@ CASES = [
     ("type-mismatch", "    value: 2\n    unit: months",
      "    values: {2022-09-05: 2, 2022-10-01: two}\n    unit: months",
      "values: {2022-09-05", None),
-    ("invalid-value", "    value: 3500000\n", "    value: 3.500.000\n", "value: 3.500.000", None),
-    ("invalid-value", "    value: 3500000\n", "    value: 3500000.5\n", "value: 3500000.5", None),
-    ("invalid-value", "    value: 2\n    unit: months", "    value: -1\n    unit: months", "value: -1", None),
-    ("invalid-value", "    value: 2022-07\n", "    value: 2022-13\n", "value: 2022-13", None),
+    ("invalid-value", "    value: 3500000\n", "    value: 3.500.000\n", "3.500.000", "3500000"),
+    ("invalid-value", "    value: 3500000\n", "    value: 3500000.5\n", "3500000.5", None),
+    ("invalid-value", "    value: 2\n    unit: months", "    value: -1\n    unit: months", "-1\n    unit: months",
+     None),
+    ("invalid-value", "    value: 2022-07\n", "    value: 2022-13\n", "2022-13", None),
     ("syntax", "{fact.ceiling:rp}", "{fact.ceiling:rp", "{fact.ceiling:rp ", None),
     ("invalid-value", 'version: "2022.1"', 'version: !custom "2022.1"', "!custom", None),
     ("unknown-value", 'exclude: member.employment_type in ["pns", "tni", "polri"]',
@@ -61,6 +63,102 @@ CASES = [
      'require: >-\n      member.participant_category\n        == "PU" and\n      member.categry != "x"',
      "member.categry", None),
 ]
+
+
+# Mistakes a hand-edited file often holds: (code, old, new, text the diagnostic points at, suggestion,
+# text its message holds). One diagnostic only: nothing is reported again where a broken name is used.
+PLAIN = [
+    ("yaml-syntax", "    require: fact.arrears", "   require: fact.arrears", "require: fact.arrears",
+     "    require: fact.arrears <= param.max_arrears_months", "the keys around it use 4"),
+    ("yaml-syntax", "    require: fact.arrears", "       require: fact.arrears", "require: fact.arrears",
+     "    require: fact.arrears <= param.max_arrears_months", "`require:` is indented 7 spaces"),
+    ("yaml-syntax", "    require: fact.arrears", "\trequire: fact.arrears", "\trequire",
+     "    require: fact.arrears <= param.max_arrears_months", "spaces only, never tabs"),
+    ("yaml-syntax", 'title: {id: "NIK valid"', "title: {id: NIK: valid", ": valid,",
+     '    title: {id: "NIK: valid", en: "Valid NIK"}', "must be put in quotes"),
+    ("yaml-syntax", "    source: pm-10-2022, Pasal 3 ayat (2) huruf c; Pasal 4", "    source: pm-10-2022: Pasal 4",
+     ": Pasal 4", '    source: "pm-10-2022: Pasal 4"', "must be put in quotes"),
+    ("yaml-syntax", "    source: pm-10-2022, Pasal 3 ayat (2) huruf a\n    explain:\n      id: \"NIK",
+     "  source: pm-10-2022, Pasal 3 ayat (2) huruf a\n    explain:\n      id: \"NIK",
+     "source: pm-10-2022, Pasal 3 ayat (2) huruf a\n    explain:\n      id: \"NIK",
+     "    source: pm-10-2022, Pasal 3 ayat (2) huruf a", "indented 2 spaces, but the keys around it use 4"),
+    ("yaml-syntax", 'title: {id: "NIK valid", en: "Valid NIK"}', 'title: {id: "NIK valid", en: "Valid NIK"',
+     '{id: "NIK valid", en: "Valid NIK"\n', None, "this bracket is not closed: end it with `}`"),
+    ("yaml-syntax", 'title: {id: "NIK valid"', 'title: {id: "NIK valid', None, None, "check the quotes and commas"),
+    ("yaml-syntax", "    title: {id: \"NIK valid\", en: \"Valid NIK\"}\n", "    title\n", "title\n", None,
+     "this line has no `:`"),
+    ("yaml-syntax", "  - id: valid-nik\n", "   - id: valid-nik\n", "- id: valid-nik", "  - id: valid-nik",
+     "`id:` is indented 3 spaces, but the items around it use 2"),
+    ("yaml-syntax", "  - id: valid-nik\n    title", "  - id: valid-nik\n       title", "title: {id: \"NIK",
+     '    title: {id: "NIK valid", en: "Valid NIK"}', "`title:` is indented 7 spaces"),
+    ("yaml-syntax", "  cutoff_month:\n", " cutoff_month:\n", "cutoff_month:", "  cutoff_month:",
+     "`cutoff_month:` is indented 1 space, but the keys around it use 2"),  # not the next key, at 2 like the rest
+    ("yaml-syntax", '    require: member.citizenship == "WNI"', '    require: "member.citizenship" == "WNI"',
+     '== "WNI"', """    require: '"member.citizenship" == "WNI"'""", "the text goes on after its closing quote"),
+    ("yaml-syntax", '      id: "Peserta tercatat sebagai {member.citizenship}, sedangkan',
+     '      id: "Peserta "tercatat" sebagai {member.citizenship}, sedangkan', 'tercatat" sebagai',
+     "      id: 'Peserta \"tercatat\" sebagai {member.citizenship}, sedangkan BSU hanya diberikan kepada Warga "
+     "Negara Indonesia (WNI)'", "put the whole value in quotes"),
+    ("invalid-value", "    value: 3500000\n", "    value: Rp3.500.000\n", "Rp3.500.000", "3500000",
+     "an amount in rupiah is written with digits only (3500000)"),
+    ("invalid-value", "    value: 100000\n", "    value: 100.000\n", "100.000", "100000",
+     "an amount in rupiah is written with digits only (100000), not 100.000"),
+    ("invalid-value", "    value: 3500000\n", "    value: Rp3.500.000,00\n", "Rp3.500.000,00", "3500000",
+     "written with digits only (3500000)"),
+    ("invalid-value", "    value: 2022-07\n", "    value: 2022-7\n", "2022-7", "2022-07",
+     "a month is written YYYY-MM: 2022-07"),
+    ("invalid-value", "    value: 2\n    unit: months",
+     "    values: {2022-09-05: 2, 2022-10-01: 2.5}\n    unit: months",
+     "2.5}", None,
+     "a number of months is a whole number, not 2.5"),
+    ("invalid-value", "  from: 2022-09-05\n", "  from: 5 September 2022\n", "5 September", "2022-09-05",
+     "write the date as YYYY-MM-DD (2022-09-05)"),
+    ("invalid-value", "  from: 2022-09-05\n", "  from: 05/09/2022\n", "05/09", "2022-09-05",
+     "(2022-09-05, reading it as day/month/year)"),
+    ("invalid-value", "  from: 2022-09-05\n", "  from: 5 Sept\n", "5 Sept", None, "write the date as YYYY-MM-DD"),
+    ("invalid-value", "as_of: 2022-07-31", "as_of: 07/31/2022", "07/31", "2022-07-31",
+     "write the date as YYYY-MM-DD (2022-07-31)"),
+    ("invalid-value", "    value: 2022-07\n", "    value: Juli 2022\n", "Juli 2022", "2022-07",
+     "`Juli 2022`: a month is written YYYY-MM: 2022-07"),
+    ("table", "file: tables/minimum-wage-2022.csv", "file: tables/minimum_wage_2022.csv",
+     "tables/minimum_wage_2022", "tables/minimum-wage-2022.csv", "not found"),
+    ("table", "file: tables/minimum-wage-2022.csv", "file: minimum-wage-2022.csv", "minimum-wage-2022.csv",
+     "tables/minimum-wage-2022.csv", "not found"),
+    ("table", "file: tables/minimum-wage-2022.csv", "file: tables/nothing-like-it.csv", "tables/nothing", None,
+     "not found"),
+    ("syntax", "fact.wage <= param.wage_ceiling or", "fact.wage => param.wage_ceiling or", "=> param", ">=",
+     "the comparison is written `>=`"),
+    ("syntax", "fact.wage <= param.wage_ceiling or", "fact.wage =< param.wage_ceiling or", "=< param", "<=",
+     "the comparison is written `<=`"),
+    ("syntax", "fact.wage <= param.wage_ceiling or", "fact.wage >= 1.000.000 or", "1.000.000", "1000000",
+     "numbers are written with digits only (1000000)"),
+    ("type-mismatch", "    value: 2\n    unit: months", "    value: 60\n    unit: days",
+     "fact.arrears <= param.max_arrears_months", None,
+     "`fact.arrears` is a number of months and `param.max_arrears_months` a number of days"),
+    ("unknown-function", "require: member.registered_on <= fact.cutoff_day",
+     "require: age(member.birth_date) <= 5", "age(member.birth_date)", None,
+     "the functions are add_months, arrears_streak"),
+]
+
+
+@pytest.mark.parametrize(("code", "old", "new", "at", "suggestion", "says"), PLAIN, ids=[c[0] for c in PLAIN])
+def test_plain_messages_with_a_suggestion(rules_copy: Path, code: str, old: str, new: str, at: str | None,
+                                          suggestion: str | None, says: str | None) -> None:
+    path = rules_copy / "bsu-2022.yaml"
+    text = path.read_text("utf-8")
+    assert old in text, old
+    text = text.replace(old, new, 1)
+    path.write_text(text, "utf-8")
+    _, diagnostics = bsu_rules.check_file(path)
+    assert [d.code for d in diagnostics] == [code], [str(d) for d in diagnostics]
+    (found,) = diagnostics
+    if at is not None:
+        assert (found.line, found.column) == _position(text, at), str(found)
+    assert found.suggestion == suggestion, str(found)
+    assert says is None or says in found.message, str(found)
+    assert not re.search("<block|<scalar>|but found|but got", found.message), str(found)
+    assert found.severity == Severity.ERROR and (found.rule is None) == (code not in ("syntax", "type-mismatch",
+                                                                                       "unknown-function"))
 
 
 def _position(text: str, needle: str) -> tuple[int, int]:
@@ -150,3 +248,42 @@ def test_a_single_equals_sign_is_explained(rules_copy: Path) -> None:
     path.write_text(path.read_text("utf-8").replace('member.citizenship == "WNI"', 'member.citizenship = "WNI"', 1))
     [found] = [d for d in bsu_rules.check_file(path)[1] if d.code == "syntax"]
     assert "write `==`" in found.message
+
+
+# A row appended to the 2022 minimum-wage table: (row, code, severity, column, suggestion, text the message holds)
+ROWS = [
+    ("3374,Kota Semarang,UMK,3800000,exact", "table", Severity.ERROR, 1, None,
+     "this row has 5 cells, but the header has 6 columns"),
+    ("3374,Kota Semarang,UMK,3800000,exact,contoh,extra,more", "table", Severity.ERROR, 1, None,
+     "put a text that holds a comma in double quotes"),
+    ('3374,Kota Semarang,UMK,"3.800.000",exact,contoh', "table", Severity.ERROR, 1, "3800000",
+     "a number written with separators"),
+    ("3374,Kota Semarang,UMK,3800000,exact,", "missing-source", Severity.WARNING, 38, None,
+     "row `3374` of `table.minimum_wage` has an empty `source`"),
+]
+
+
+@pytest.mark.parametrize(("row", "code", "severity", "column", "suggestion", "says"), ROWS, ids=[r[1] for r in ROWS])
+def test_a_wrong_table_row_is_reported_at_its_csv_line(rules_copy: Path, row: str, code: str, severity: Severity,
+                                                       column: int, suggestion: str | None, says: str) -> None:
+    table = rules_copy / "tables" / "minimum-wage-2022.csv"
+    text = table.read_text("utf-8")
+    table.write_text(text + row + "\n", "utf-8")
+    _, diagnostics = bsu_rules.check_file(rules_copy / "bsu-2022.yaml")
+    (found,) = diagnostics
+    assert (found.file, found.line, found.column) == (str(table), text.count("\n") + 1, column), str(found)
+    assert (found.code, found.severity, found.suggestion) == (code, severity, suggestion), str(found)
+    assert says in found.message, str(found)
+
+
+def test_a_missing_glossary_entry_names_the_file_and_the_entry(rules_copy: Path) -> None:
+    path = rules_copy / "bsu-2022.yaml"
+    text = path.read_text("utf-8").replace("  rounding:\n", "  rounding_step:\n").replace("param.rounding)",
+                                                                                       "param.rounding_step)")
+    path.write_text(text, "utf-8")
+    (found,) = bsu_rules.check_file(path)[1]
+    assert found.code == "no-glossary-entry"
+    assert (found.line, found.column) == _position(text, "value: 100000")
+    glossary = rules_copy / "glossary" / "glossary.yaml"
+    assert found.message == (f"`param.rounding_step` has no entry under `names` in the glossary {glossary}: "
+                             "add `param.rounding_step: {id: …, en: …, format: rp}` there")

@@ -92,3 +92,23 @@ def test_interpretations_page_is_fresh_and_lists_every_reading(lang: str) -> Non
             listed = re.search(rf"\| `{edition}` \| \w+ `{rule.id}` \|", page) is not None
             assert listed is (rule.basis.value != "regulation"), (edition, rule.id)
     assert "`contribution_due_day`" in page and "`ppkm_areas`" in page
+
+
+def test_all_documents_the_edited_rule_files_and_names_them(rules_copy: Path, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    """`doc --all FOLDER` documents the rule files being edited, and without FOLDER those of ./rules,
+    not the installed copies; every file read is named with its sha256 on standard error."""
+    edition = rules_copy / "bsu-2022.yaml"
+    edition.write_text(edition.read_text("utf-8").replace("    value: 3500000\n", "    value: 4000000\n", 1), "utf-8")
+    edited = load_ruleset(edition)
+    out = tmp_path / "pages"
+    assert main(["doc", "--all", str(rules_copy), "--out", str(out), "--lang", "en"]) == 0
+    assert (out / "bsu-2022.en.md").read_text("utf-8") == render(edited, "en", "md")
+    assert f"bsu-rules: rule set bsu-2022 2022.1: {edition} sha256 {edited.sha256}" in capsys.readouterr().err
+    monkeypatch.chdir(rules_copy.parent)
+    assert main(["doc", "--all", "--out", str(out), "--lang", "en", "--check"]) == 0
+    assert f"rules/bsu-2022.yaml sha256 {edited.sha256}" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["doc", "--all", str(tmp_path), "--out", str(out)])
+    assert "no rule files" in capsys.readouterr().err

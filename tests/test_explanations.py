@@ -147,13 +147,16 @@ def test_a_missing_glossary_entry_is_a_check_error(tmp_path: Path) -> None:
     _, found = check_file(rules / "bsu-2022.yaml")
     errors = {(d.code, d.rule, d.message) for d in found if d.severity == "error"}
     assert {e[0] for e in errors} == {"no-glossary-entry"}
+    where = f"the glossary {rules / 'glossary' / 'glossary.yaml'}"
+    add = ": add `{}: {{id: …, en: …}}` there"
     assert {(rule, message) for _, rule, message in errors} >= {
-        ("pppk-review", "rule id `pppk-review` has no entry under `rules` in the glossary"),
-        (None, "`fact.arrears` has no entry under `names` in the glossary"),
-        ("arrears", "`fact.arrears` has no entry under `names` in the glossary"),
-        (None, "legal-basis key `bpjs-tk` has no entry under `legal_basis` in the glossary"),
-        (None, "payment channel `POS` has no entry under `channels` in the glossary"),
-        ("no-other-aid", "value `PKH` has no entry under `values` in the glossary"),
+        ("pppk-review", f"rule id `pppk-review` has no entry under `rules` in {where}" + add.format("pppk-review")),
+        (None, f"`fact.arrears` has no entry under `names` in {where}" + add.format("fact.arrears")),
+        ("arrears", f"`fact.arrears` has no entry under `names` in {where}" + add.format("fact.arrears")),
+        (None, f"legal-basis key `bpjs-tk` has no entry under `legal_basis` in {where}" + add.format("bpjs-tk")),
+        (None, f"payment channel `POS` has no entry under `channels` in {where}" + add.format("POS")),
+        ("no-other-aid", f"value `PKH` has no entry under `values` in {where}: add `PKH: {{id: …, en: …}}` there, "
+         "below the field it is compared with"),
     }
     assert load_glossary() is not load_glossary((rules / "glossary" / "glossary.yaml").resolve())
 

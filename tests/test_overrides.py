@@ -141,9 +141,9 @@ def test_a_reform_is_archived_and_replayed(tmp_path: Path, capsys: pytest.Captur
     ("wage_ceiling=-5", "an amount in rupiah is 0 or more, not -5"),
     ("max_arrears_months=-1", "a number of months is 0 or more, not -1"),
     ("benefit.instalments=[]", "instalments is empty"),
-    ("wage_ceiling=1e6", "an amount in rupiah is written with digits only (`1000000`), not `1E+6`"),
-    ("benefit.amount=1e6", "is written with digits only (`1000000`), not `1E+6`"),  # money is money, either way
-    ("benefit.amount=600000.0", "is written with digits only (`600000`)"),
+    ("wage_ceiling=1e6", "an amount in rupiah is written with digits only (1000000), not 1E+6"),
+    ("benefit.amount=1e6", "is written with digits only (1000000), not 1E+6"),  # money is money, either way
+    ("benefit.amount=600000.0", "is written with digits only (600000)"),
     ("benefit.amount=3.500.000", "`3.500.000` is text: an amount in rupiah or a number of months is written"),
     ("wage_ceiling=1.5", "an amount in rupiah is a whole number, not 1.5"),
 ])

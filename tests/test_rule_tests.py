@@ -212,3 +212,27 @@ def test_the_edited_rule_file_is_the_one_tested(rules_copy: Path, capsys: pytest
 def test_a_misspelt_outcome_is_one_message_in_the_file_s_words() -> None:
     [found] = [d for case in load_file(fixture("misspelt-outcome"), RuleSets()).cases for d in case.diagnostics]
     assert found.message == "`elegible` is not one of 'eligible', 'ineligible', 'undetermined' or 'refused'"
+
+
+def test_cases_of_a_broken_rule_file_are_counted_as_not_run(rules_copy: Path,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    root = Path(__file__).resolve().parents[1]
+    shutil.copytree(root / "rules" / "tests", rules_copy / "tests")
+    edition = rules_copy / "bsu-2022.yaml"
+    edition.write_text(edition.read_text("utf-8").replace("  rounding:\n", "  roundin:\n", 1), "utf-8")
+    cases = (rules_copy / "tests" / "bsu-2022.yaml").read_text("utf-8").count("\n  - name:")
+    assert main(["test", str(rules_copy)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert re.fullmatch(rf"\d+ passed, 0 failed, {cases} not run \(their rule file has errors\)", out[-1]), out[-1]
+    assert main(["test", str(rules_copy), "--format", "json"]) == 1
+    assert json.loads(capsys.readouterr().out)["not_run"] == cases
+
+
+def test_a_date_written_another_way_is_told_as_yyyy_mm_dd(tmp_path: Path) -> None:
+    path = tmp_path / "dates.yaml"
+    path.write_text(f"ruleset: bsu-2022\ncases:\n  - name: on a date written in words\n    on: 5 September 2022\n"
+                    f"    member: {BASE}\n    expect: {{outcome: eligible}}\n", "utf-8")
+    [found] = [d for case in load_file(path, RuleSets()).cases for d in case.diagnostics]
+    assert (found.code, found.line, found.column) == ("invalid-value", 4, 9)
+    assert found.message == "cases.0.on: write the date as YYYY-MM-DD (2022-09-05)"
+    assert found.suggestion == "2022-09-05"

@@ -7,22 +7,27 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from bsu_rules.cli.check import RULE_FILES
 from bsu_rules.cli.options import load
-from bsu_rules.docgen import edition_pages, render
+from bsu_rules.docgen import render
 from bsu_rules.interpretations import interpretation_pages
+from bsu_rules.ruleset.editions import bundled_rules
 
-REFRESH = "python -m bsu_rules doc --all --out docs/editions"
+REFRESH = "python -m bsu_rules doc --all rules/ --out docs/editions"
 REFRESH_INTERPRETATIONS = "python -m bsu_rules doc --interpretations --out docs"
 
 
 def add(sub: Any) -> None:
     p: argparse.ArgumentParser = sub.add_parser(
         "doc", help="write a readable page of an edition (Markdown or HTML)",
-        description="Write the page of one edition, or with --all the pages of every bundled edition in "
-                    f"both languages into a folder (refresh the committed pages with `{REFRESH}`).")
-    p.add_argument("ruleset", nargs="?", help="a rule file path or a bundled id such as bsu-2022")
-    p.add_argument("--all", action="store_true", help="every bundled edition; --out is then a folder "
-                   "(default docs/editions), files are named <edition>.<lang>.<format>")
+        description="Write the page of one edition, or with --all the pages of every edition in a folder of "
+                    f"rule files, in both languages, into a folder (refresh the committed pages with `{REFRESH}`). "
+                    "The rule files read are named on standard error with their sha256.")
+    p.add_argument("ruleset", nargs="?", metavar="RULESET",
+                   help="a rule file path or a bundled id such as bsu-2022; with --all, a folder of rule files "
+                   "(default: rules/ in the current folder if it holds rule files, else the bundled ones)")
+    p.add_argument("--all", action="store_true", help="every edition in the folder RULESET; --out is then a "
+                   "folder (default docs/editions), files are named <edition>.<lang>.<format>")
     p.add_argument("--interpretations", action="store_true",
                    help="the page listing every policy and interpretation of every bundled edition; --out is "
                    f"then a folder (default docs; refresh with `{REFRESH_INTERPRETATIONS}`)")
@@ -35,14 +40,19 @@ def add(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    if (args.all or args.interpretations) == (args.ruleset is not None) or (args.all and args.interpretations):
-        args.parser.error("give one of RULESET, --all or --interpretations")
+    if (args.all and args.interpretations) or (args.interpretations and args.ruleset is not None) or \
+            not (args.all or args.interpretations or args.ruleset is not None):
+        args.parser.error("give one of RULESET, --all [FOLDER] or --interpretations")
     if args.interpretations:
         pages = interpretation_pages((args.lang,) if args.lang else ("id", "en"), args.format)
         folder = Path(args.out or "docs")
     elif args.all:
+        rule_files = _rule_files(args.ruleset)
+        if not rule_files:
+            args.parser.error(f"no rule files (*.yaml) in folder `{args.ruleset}`")
         langs = (args.lang,) if args.lang else ("id", "en")
-        pages = edition_pages(langs, args.format)
+        pages = {f"{path.stem}.{lang}.{args.format}": render(ruleset, lang, args.format)
+                 for path in rule_files for ruleset in [load(str(path))] for lang in langs}
         folder = Path(args.out or "docs/editions")
     else:
         if args.check and not args.out:
@@ -67,6 +77,14 @@ def run(args: argparse.Namespace) -> int:
     print(f"{len(pages)} page(s) in {folder}: {len(stale)} written, {len(pages) - len(stale)} unchanged",
           file=sys.stderr)
     return 0
+
+
+def _rule_files(folder: str | None) -> list[Path]:
+    """The rule files of ``folder``; without one, those of ./rules (the copy being edited) if it
+    holds any, else the bundled ones."""
+    if folder is None:
+        folder = "rules" if any(Path("rules").glob(RULE_FILES[0])) else str(bundled_rules())
+    return sorted(p for pattern in RULE_FILES for p in Path(folder).glob(pattern) if p.is_file())
 
 
 def _read(path: Path) -> str | None:

@@ -31,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "json":
         errors = sum(d.severity == Severity.ERROR for d in report.diagnostics)
         print(json.dumps({
-            "passed": report.passed, "failed": report.failed, "errors": errors,
+            "passed": report.passed, "failed": report.failed, "not_run": report.not_run, "errors": errors,
             "rulesets": [{"id": r.id, "version": r.version, "path": str(r.path), "sha256": r.sha256}
                          for r in report.rulesets],
             "diagnostics": json.loads(render(report.diagnostics, "json")),
@@ -47,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
                 print(result.summary())
         for ruleset in report.rulesets:
             print(used(ruleset))
-        print(f"{report.passed} passed, {report.failed} failed")
+        print(report.summary())
         if coverage is not None and args.coverage:
             print()
             print(coverage.table())

@@ -18,7 +18,7 @@ from bsu_rules.glossary import Glossary, join
 from bsu_rules.members.contract import Group, Leaf, contract, leaf_at
 from bsu_rules.members.model import MONTH, PERIODIC, SECRET, hide_identifiers
 from bsu_rules.ruleset.diagnostics import nearest
-from bsu_rules.ruleset.schema import GROUPED
+from bsu_rules.ruleset.spelling import GROUPED
 
 _HEAD = {"id": "Catatan {n} tidak dapat diputuskan karena datanya tidak sah:",
          "en": "Record {n} cannot be decided because its data is not valid:"}

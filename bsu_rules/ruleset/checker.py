@@ -55,6 +55,8 @@ class Scope:
     tables: dict[str, Type]
     facts: dict[str, str]
     fact_types: dict[str, Type] = field(default_factory=dict)
+    broken: frozenset[str] = frozenset()
+    """Names declared with an error already reported where they are declared (not unknown at their uses)."""
 
     def names(self) -> dict[str, Type | None]:
         out: dict[str, Type | None] = dict(member_fields())
@@ -83,7 +85,7 @@ def parse_checked(text: str, report: Report) -> Node | None:
     try:
         return parse(text)
     except ParseError as exc:
-        report(exc.offset, "syntax", str(exc), None)
+        report(exc.offset, "syntax", str(exc), exc.suggestion)
         return None
 
 
@@ -143,6 +145,8 @@ class TypeChecker:
         if dotted in self.names:
             known = self.names[dotted]
             return known
+        if ".".join(node.parts[:2]) in self.scope.broken:
+            return None
         if "." not in dotted and not nearest(dotted, self.names):  # a bare word: text without its quotes?
             self.report(node.start, "unknown-name", f"unknown name `{dotted}` (text is written in quotes)",
                         f'"{dotted}"')
@@ -170,7 +174,9 @@ class TypeChecker:
         name = node.func.dotted
         fn = FUNCTIONS.get(name)
         if fn is None:
-            self.report(node.start, "unknown-function", f"unknown function `{name}`", nearest(name, FUNCTIONS))
+            hint = nearest(name, FUNCTIONS)
+            known = "" if hint else f" (the functions are {', '.join(sorted(FUNCTIONS))})"
+            self.report(node.start, "unknown-function", f"unknown function `{name}`{known}", hint)
             for arg in node.args:
                 self.check(arg)
             return None

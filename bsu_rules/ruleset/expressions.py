@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -12,6 +13,7 @@ from typing import Any
 from lark import Lark, Token, Transformer, Tree, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
 
+from bsu_rules.ruleset.spelling import GROUPED
 from bsu_rules.ruleset.types import Type
 
 
@@ -117,9 +119,9 @@ def walk(node: Node) -> list[Node]:
 
 
 class ParseError(ValueError):
-    def __init__(self, message: str, offset: int) -> None:
+    def __init__(self, message: str, offset: int, suggestion: str | None = None) -> None:
         super().__init__(message)
-        self.offset = offset
+        self.offset, self.suggestion = offset, suggestion
 
 
 @cache
@@ -146,7 +148,8 @@ def parse(text: str) -> Node:
         tree = _parser().parse(text)
     except UnexpectedInput as exc:
         at = len(text) if isinstance(exc, UnexpectedEOF) or getattr(exc, "token", None) == "" else exc.pos_in_stream
-        raise ParseError(_describe(exc, text), max(0, at or 0)) from None
+        message, hint = _describe(exc, text)
+        raise _grouped_number(text, at or 0) or ParseError(message, max(0, at or 0), hint) from None
     _check_depth(tree)
     try:
         node = _Build().transform(tree)
@@ -182,17 +185,36 @@ def _check_depth(tree: Tree[Token]) -> None:
         stack.extend((child, depth + 1) for child in node.children if isinstance(child, Tree))
 
 
-def _describe(exc: UnexpectedInput, text: str) -> str:
+def _describe(exc: UnexpectedInput, text: str) -> tuple[str, str | None]:
+    """What is wrong, and the operator or text as it should probably be written."""
     if isinstance(exc, UnexpectedEOF) or (isinstance(exc, UnexpectedToken) and exc.token.type == "$END"):
-        return "the expression ends too early"
+        return "the expression ends too early", None
     if isinstance(exc, UnexpectedCharacters):
         at = exc.pos_in_stream or 0
+        if text[at] == "=" and text[at + 1:at + 2] in ("<", ">"):
+            turned = text[at + 1] + "="
+            return f"unexpected `={text[at + 1]}`: the comparison is written `{turned}`", turned
         if text[at] == "=":
-            return "unexpected `=`: to compare, write `==` (and `!=` for not equal)"
-        return f"unexpected character {text[at]!r}"
+            return "unexpected `=`: to compare, write `==` (and `!=` for not equal)", "=="
+        return f"unexpected character {text[at]!r}", None
     if isinstance(exc, UnexpectedToken):
-        return f"unexpected {exc.token.value!r}"
-    return "cannot parse the expression"
+        return f"unexpected {exc.token.value!r}", None
+    return "cannot parse the expression", None
+
+
+_NUMBER_RUN = re.compile(r"[0-9][0-9.,]*")
+
+
+def _grouped_number(text: str, at: int) -> ParseError | None:
+    """A ParseError for a number with thousands separators (``1.000.000``) around offset ``at``."""
+    for found in _NUMBER_RUN.finditer(text):
+        number = found.group().rstrip(".,")
+        if found.start() <= at < found.start() + len(number) + 1 and GROUPED.fullmatch(number) \
+                and (found.start() == 0 or not (text[found.start() - 1].isalnum() or text[found.start() - 1] == "_")):
+            digits = re.sub("[.,]", "", number)
+            return ParseError(f"`{number}`: numbers are written with digits only ({digits}), `.` only before "
+                              "decimals", found.start(), digits)
+    return None
 
 
 def _span(meta: Any) -> tuple[int, int]:

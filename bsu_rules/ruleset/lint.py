@@ -3,7 +3,8 @@
 Each finding has a stable code, the narrowest location known and, where one applies, the rule id:
 
 - ``unused``: a parameter, table or fact that nothing reads.
-- ``missing-source``: a rule with ``basis: regulation`` and no ``source``.
+- ``missing-source``: a rule with ``basis: regulation`` and no ``source``; a table row with an empty
+  ``source`` cell (where the table has that column).
 - ``unknown-source``: a rule source whose first part is not a key of ``legal_basis``.
 - ``empty-window`` (an error): an ``in_force`` window whose ``from`` is after its ``until``.
 - ``window-outside``: a rule in force (partly) outside the edition's window.
@@ -16,6 +17,8 @@ Each finding has a stable code, the narrowest location known and, where one appl
   an ``exclude``/``flag``/``prioritize`` that is never true or never false (whenever its data is known).
 - ``invalid-argument`` / ``division-by-zero`` (errors): a constant argument outside a function's
   domain (a due day of 32), a divisor that is always 0 (the division would be unknown for everyone).
+- ``type-mismatch`` (an error): values of different units (a parameter's ``unit``, or the unit of
+  a catalogue function's result such as ``arrears_streak``: months) compared, added or subtracted.
 - ``unmatchable-key``: a table key that no lookup of the table can produce. A lookup key's shape
   is derived from the expression: a member field's pattern or codes in the data contract
   (``work_regency_code``: 4 digits, ``employer.sector``: A-U), a text literal, ``province(...)``
@@ -30,16 +33,18 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
+from bsu_rules.members.model import hide_identifiers
 from bsu_rules.ruleset.checker import PLACEHOLDER
 from bsu_rules.ruleset.diagnostics import Diagnostic, Severity
 from bsu_rules.ruleset.expressions import Binary, BoolOp, Call, Cond, Name, Node, Unary, unparse, walk
 from bsu_rules.ruleset.folding import Const, Folder, Shape, truth
 from bsu_rules.ruleset.model import RuleSet
-from bsu_rules.ruleset.schema import Basis, Kind, Window
+from bsu_rules.ruleset.schema import UNIT_WORDS, Basis, Kind, Window
 
 Where = tuple[str | int, ...]
-CODES = ("invalid-argument", "division-by-zero", "unused", "missing-source", "unknown-source", "empty-window",
-         "window-outside", "value-outside", "gapped-parameter", "never-fires", "always-fires", "unmatchable-key")
+CODES = ("invalid-argument", "division-by-zero", "type-mismatch", "unused", "missing-source", "unknown-source",
+         "empty-window", "window-outside", "value-outside", "gapped-parameter", "never-fires", "always-fires",
+         "unmatchable-key")
 _ACTS = {Kind.REQUIRE: "fails", Kind.EXCLUDE: "excludes", Kind.FLAG: "flags", Kind.PRIORITIZE: "prioritises"}
 
 
@@ -47,7 +52,7 @@ def lint(rs: RuleSet) -> list[Diagnostic]:
     """Every warning for a rule set that passed the checker."""
     linter = _Lint(rs)
     for step in (linter.unused, linter.sources, linter.windows, linter.parameters, linter.constants,
-                 linter.keys, linter.arguments):
+                 linter.keys, linter.arguments, linter.units):
         step()
     return linter.out
 
@@ -61,6 +66,7 @@ class _Lint:
         self.rs, self.loc, self.out = rs, rs.located, list[Diagnostic]()
         self.edition = rs.model.in_force
         self._fact_reads: dict[str, set[str]] = {}
+        self._fact_units: dict[str, str | None] = {}
         self.reads = [self._closure(c.tree) | self._placeholders(i) for i, c in enumerate(rs.rules)]
 
     def warn(self, at: Where, code: str, message: str, rule: str | None = None, *, key: bool = False,
@@ -118,6 +124,16 @@ class _Lint:
                 if key not in self.rs.model.legal_basis:
                     self.warn(("rules", i, "source"), "unknown-source", f"`{key}` is not a key of `legal_basis`",
                               rule.id)
+
+        for name, table in sorted(self.rs.tables.items()):
+            file = self.rs.path.parent / table.ref.file
+            keys = dict(_cells(file, table.ref.key))
+            for line, (source, col) in _cells(file, "source"):
+                if not source:
+                    key = hide_identifiers(keys.get(line, ("", 0))[0][:40])
+                    self.out.append(Diagnostic(str(file), line, col, "missing-source", f"row `{key}` of "
+                                               f"`table.{name}` has an empty `source`: say where its figure comes "
+                                               "from (the regulation, or the published list)", Severity.WARNING))
 
     def windows(self) -> None:
         ed = self.edition
@@ -200,17 +216,60 @@ class _Lint:
             part = rule.condition[node.start:node.end]
             self.warn(at, code, f"{text}: `{part}` is {always}{known}", rule.id, offset=node.start)
 
+    def units(self) -> None:
+        """Two values of different declared units compared, added or subtracted (a count of days
+        with a count of months): an error. A unit comes from a parameter's `unit`, the result of a
+        catalogue function that has one, and what is built only from values of that one unit."""
+        for at, tree, rule in self._trees():
+            for n in walk(tree):
+                if not isinstance(n, Binary) or n.op not in ("<", "<=", ">", ">=", "==", "!=", "+", "-"):
+                    continue
+                left, right = self._unit(n.left), self._unit(n.right)
+                if left is not None and right is not None and left != right:
+                    self.warn(at, "type-mismatch", f"`{unparse(n.left)}` is {UNIT_WORDS[left]} and "
+                              f"`{unparse(n.right)}` {UNIT_WORDS[right]}: `{n.op}` needs values of one unit "
+                              "(check the `unit` of the parameter)", rule, offset=n.start, severity=Severity.ERROR)
+
+    def _unit(self, node: Node) -> str | None:
+        if isinstance(node, Name) and node.parts[0] == "param" and len(node.parts) == 2:
+            param = self.rs.model.parameters.get(node.parts[1])
+            return param.unit if param is not None else None
+        if isinstance(node, Name) and node.parts[0] == "fact" and len(node.parts) == 2:
+            name = node.parts[1]
+            if name not in self._fact_units:  # once per fact: a chain of facts stays linear
+                fact = self.rs.facts.get(name)
+                self._fact_units[name] = self._unit(fact) if fact is not None else None
+            return self._fact_units[name]
+        if isinstance(node, Call) and node.func.dotted in _RESULT_UNITS:
+            return _RESULT_UNITS[node.func.dotted]
+        parts: list[Node] = []
+        if isinstance(node, Call) and node.func.dotted in ("min", "max", "coalesce"):
+            parts = node.args
+        elif isinstance(node, Call) and node.func.dotted == "round_up":
+            parts = node.args[:1]
+        elif isinstance(node, Cond):
+            parts = [node.then, node.other]
+        elif isinstance(node, Unary) and node.op == "neg":
+            parts = [node.operand]
+        elif isinstance(node, Binary) and node.op in ("+", "-"):
+            parts = [node.left, node.right]
+        units = {self._unit(p) for p in parts}
+        return units.pop() if len(units) == 1 else None  # no part, or parts of different or unknown units
+
+    def _trees(self) -> list[tuple[Where, Node, str | None]]:
+        """Every expression: where it is written, its tree, and its rule's id (None outside rules)."""
+        trees: list[tuple[Where, Node, str | None]] = [(("rules", i, c.rule.kind.value), c.tree, c.rule.id)
+                                                       for i, c in enumerate(self.rs.rules)]
+        trees += [(("facts", name), tree, None) for name, tree in self.rs.facts.items()]
+        return trees + ([(("channel", "expression"), self.rs.channel, None)] if self.rs.channel else [])
+
     def arguments(self) -> None:
         """Constant arguments outside a function's domain, and constant zero divisors: an error here,
         not an unknown (or a failure) for every member."""
         domains = {("arrears_streak", 3): (1, 31, "a due day is 1-31"),
                    ("round_up", 1): (1, None, "a step is positive")}
         folder = Folder(self.rs)
-        trees: list[tuple[Where, Node]] = [(("rules", i, c.rule.kind.value), c.tree)
-                                           for i, c in enumerate(self.rs.rules)]
-        trees += [(("facts", name), tree) for name, tree in self.rs.facts.items()]
-        trees += [(("channel", "expression"), self.rs.channel)] if self.rs.channel else []
-        for at, tree in trees:
+        for at, tree, _ in self._trees():
             for n in walk(tree):
                 if isinstance(n, Binary) and n.op == "//" and folder.fold(n.right) == Const(0):
                     divisor = unparse(n.right)
@@ -275,6 +334,10 @@ class _Lint:
                                                Severity.WARNING, rule))
 
 
+_RESULT_UNITS = {"arrears_streak": "months", "last_wage": "IDR"}
+"""The unit of the catalogue functions whose result has one (a count of months, an amount)."""
+
+
 def _value_at(name: str) -> Callable[[date], Where]:
     return lambda d: ("parameters", name, "values", d.isoformat())
 
@@ -286,20 +349,32 @@ def _overlaps(w: Window, low: date, high: date) -> bool:
 
 def _key_positions(path: Any, column: str) -> dict[str, tuple[int, int]]:
     """Line and column of each key in a CSV file (empty when it cannot be read)."""
+    out = dict[str, tuple[int, int]]()
+    for line, (key, col) in _cells(path, column):
+        out.setdefault(key, (line, col))
+    return out
+
+
+def _cells(path: Any, column: str) -> list[tuple[int, tuple[str, int]]]:
+    """(line, (stripped text, column)) of each cell of ``column`` in a CSV file (none when it cannot
+    be read or has no such column)."""
     try:
         text = path.read_text("utf-8-sig")
-    except OSError:
-        return {}
+    except (OSError, UnicodeDecodeError):
+        return []
     lines = text.splitlines()
     reader = csv.reader(io.StringIO(text))
-    header = next(reader, [])
-    if column not in header:
-        return {}
-    index, out = header.index(column), dict[str, tuple[int, int]]()
-    for row in reader:
-        if len(row) > index:
-            before = ",".join(row[:index])
-            raw = lines[reader.line_num - 1] if reader.line_num <= len(lines) else ""
-            col = len(before) + 2 if index and raw.startswith(before + ",") else 1
-            out.setdefault(row[index].strip(), (reader.line_num, col))
+    try:
+        header = next(reader, [])
+        if column not in header:
+            return []
+        index, out = header.index(column), list[tuple[int, tuple[str, int]]]()
+        for row in reader:
+            if len(row) > index:
+                before = ",".join(row[:index])
+                raw = lines[reader.line_num - 1] if reader.line_num <= len(lines) else ""
+                col = len(before) + 2 if index and raw.startswith(before + ",") else 1
+                out.append((reader.line_num, (row[index].strip(), col)))
+    except csv.Error:
+        return []
     return out

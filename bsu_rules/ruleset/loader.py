@@ -21,9 +21,10 @@ from bsu_rules.ruleset.expressions import Node
 from bsu_rules.ruleset.files import RULE_FILE_LIMIT, UnsafePath, read_limited
 from bsu_rules.ruleset.lint import lint
 from bsu_rules.ruleset.model import CheckedRule, RuleSet
-from bsu_rules.ruleset.schema import Parameter, RuleFile
+from bsu_rules.ruleset.schema import Parameter, RuleFile, misfit
 from bsu_rules.ruleset.source import Located, read_yaml
 from bsu_rules.ruleset.source import Path as DataPath
+from bsu_rules.ruleset.spelling import date_problem
 from bsu_rules.ruleset.tables import Table, TableError, load_table
 from bsu_rules.ruleset.types import BOOL, DATE, DECIMAL, INT, MONTH, STR, Type, list_of, unify
 
@@ -82,11 +83,30 @@ def _schema_diagnostics(exc: ValidationError, located: Located) -> list[Diagnost
             out.append(Diagnostic(located.file, *located.at(loc[:-1]), Code.MISSING_KEY,
                                   f"`{loc[-1]}` is required here", rule=rule))
         else:
-            msg = str(err["msg"]).removeprefix("Value error, ")
+            is_key = loc[-1:] == ("[key]",)
+            loc = loc[:-1] if is_key else loc
+            msg, fixed = str(err["msg"]).removeprefix("Value error, "), None
+            if err["type"].startswith("date") and isinstance(err["input"], str):
+                msg, fixed = date_problem(err["input"])
+            elif err["type"] == "value_error" and len(loc) == 2 and loc[0] == "parameters":
+                loc, msg, fixed = _parameter_problem(located, loc) or (loc, msg, None)
             where = ".".join(str(p) for p in loc)
-            out.append(Diagnostic(located.file, *located.at(loc), Code.INVALID_VALUE,
-                                  f"{where}: {msg}", rule=rule))
+            out.append(Diagnostic(located.file, *located.at(loc, key=is_key), Code.INVALID_VALUE,
+                                  f"{where}: {msg}", rule=rule, suggestion=fixed))
     return out
+
+
+def _parameter_problem(located: Located, loc: DataPath) -> tuple[DataPath, str, str | None] | None:
+    """The value of parameter ``loc`` that is wrong, what is wrong with it, and how to write it."""
+    raw = located.data["parameters"][loc[1]]
+    unit = raw.get("unit") if raw.get("unit") in ("IDR", "months", "days") else None
+    values = {("value",): raw["value"]} if "value" in raw else \
+        {("values", k): v for k, v in raw["values"].items()} if isinstance(raw.get("values"), dict) else {}
+    for path, value in values.items():
+        problem = misfit(value, unit)
+        if problem is not None:
+            return (*loc, *path), *problem
+    return None
 
 
 def _siblings(err: Any, loc: DataPath) -> list[str]:
@@ -161,7 +181,9 @@ class _RuleSetChecker:
             else:
                 params[name] = t
         tables = self._tables()
-        scope = Scope(params, {k: t.type for k, t in tables.items()}, dict(m.facts))
+        broken = {f"param.{n}" for n in m.parameters if n not in params} | \
+            {f"table.{n}" for n in m.tables if n not in tables}
+        scope = Scope(params, {k: t.type for k, t in tables.items()}, dict(m.facts), broken=frozenset(broken))
         facts = self._facts(scope)
         rules = self._rules(scope)
         channel = None
@@ -187,7 +209,7 @@ class _RuleSetChecker:
         except GlossaryError as exc:
             self.report((), Code.GLOSSARY, str(exc))
             return
-        for at, rule, message in missing_entries(ruleset, glossary):
+        for at, rule, message in missing_entries(ruleset, glossary, f"the glossary {path}"):
             self.report(at, Code.NO_GLOSSARY_ENTRY, message, rule)
 
     def _tables(self) -> dict[str, Table]:
@@ -196,7 +218,12 @@ class _RuleSetChecker:
             try:
                 out[name] = load_table(name, ref, self.path.parent)
             except TableError as exc:
-                self.report(("tables", name, "file"), Code.TABLE, str(exc))
+                if exc.line is None:
+                    self.report(("tables", name, "file"), Code.TABLE, str(exc), suggestion=exc.suggestion)
+                else:  # a wrong row: at its line in the table file
+                    self.diagnostics.append(Diagnostic(str(self.path.parent / ref.file), exc.line, 1, Code.TABLE,
+                                                       f"table `{name}`: {exc.message}",
+                                                       suggestion=exc.suggestion))
         return out
 
     def _expression(self, at: DataPath, text: str, scope: Scope, rule: str | None,
@@ -255,6 +282,8 @@ class _RuleSetChecker:
                             f"{', '.join(FORMATS)})", rule, None, stray)
             for match in PLACEHOLDER.finditer(text):
                 name, fmt = match.group(1), match.group(2)
+                if name in scope.broken:
+                    continue
                 if name not in names:
                     self.report(at, Code.UNKNOWN_NAME, f"unknown name `{name}` in the explanation", rule,
                                 nearest(name, names), match.start(1))

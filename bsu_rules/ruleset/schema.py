@@ -11,6 +11,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from bsu_rules.members.model import MONTH
+from bsu_rules.ruleset.spelling import as_month, digits_only
 
 Scalar = bool | int | Decimal | date | str | list[str]
 Expression = Annotated[str, Field(min_length=1, description="An expression in the rule language")]
@@ -69,40 +70,46 @@ class Parameter(_Model):
         if (self.value is None) == (self.values is None):
             raise ValueError("give exactly one of `value` or `values`")
         for value in [self.value] if self.values is None else self.values.values():
-            problem = _misfit(value, self.unit)
+            problem = misfit(value, self.unit)
             if problem:
-                raise ValueError(problem)
+                raise ValueError(problem[0])
         return self
 
 
-_MONTHLIKE = re.compile(r"[0-9]{4}-[0-9]{2}")
-GROUPED = re.compile(r"[0-9]{1,3}(\.[0-9]{3})+|[0-9]{1,3}(,[0-9]{3})+")
-"""A number written with thousands separators (``3.500.000``, ``3,500,000``): a mistyped number."""
+UNIT_WORDS = {"IDR": "an amount in rupiah", "months": "a number of months", "days": "a number of days"}
+"""What a value of each parameter `unit` is, in a message."""
 
 
-def _misfit(value: Scalar | None, unit: str | None) -> str | None:
-    """What is wrong with a parameter's number for its unit (rupiah, months and days are whole
-    numbers, 0 or more; a text with thousands separators is a number mistyped), or with a text
-    that looks like a month but is none; None if nothing."""
+def misfit(value: Scalar | None, unit: str | None) -> tuple[str, str | None] | None:
+    """What is wrong with a parameter's value, and the value as it should probably be written: a
+    number for its unit (rupiah, months and days are whole numbers, 0 or more; text such as
+    ``Rp3.500.000`` is a number mistyped), or a text that looks like a month but is none."""
+    if isinstance(value, str) and (month := as_month(value)) not in (None, value):
+        return f"`{value}`: a month is written YYYY-MM: {month}", month
     if isinstance(value, str) and _MONTHLIKE.fullmatch(value) and not MONTH.fullmatch(value):
-        return f"`{value}` is not a month (YYYY-MM: years 0001-9999, months 01-12)"
+        return f"`{value}` is not a month (YYYY-MM: years 0001-9999, months 01-12)", None
     if unit is None or value is None or (isinstance(value, int) and not isinstance(value, bool) and value >= 0):
         return None
-    what = {"IDR": "an amount in rupiah", "months": "a number of months", "days": "a number of days"}[unit]
-    if isinstance(value, str) and GROUPED.fullmatch(value):
-        return f"`{value}` is text: {what} is written with digits only (`{re.sub('[.,]', '', value)}`)"
+    what = UNIT_WORDS[unit]
+    if isinstance(value, str) and (digits := digits_only(value)) is not None:
+        return f"`{value}` is text: {what} is written with digits only ({digits})", digits
     if not isinstance(value, int | Decimal) or isinstance(value, bool):
         return None  # another type: the type check says so where the value is used or overridden
+    if unit == "IDR" and (digits := digits_only(str(value))) is not None:  # 3.500: a thousands separator
+        return f"{what} is written with digits only ({digits}), not {value}", digits
     if value < 0:
-        return f"{what} is 0 or more, not {value}"
+        return f"{what} is 0 or more, not {value}", None
     return _not_digits(Decimal(value), what)
 
 
-def _not_digits(value: Decimal, what: str) -> str:
+def _not_digits(value: Decimal, what: str) -> tuple[str, str | None]:
     """Why a number that is not written as digits only does not give a whole amount or count."""
     if value == value.to_integral_value():  # 1e6, 600000.0: whole, but not written as one
-        return f"{what} is written with digits only (`{int(value)}`), not `{value}`"
-    return f"{what} is a whole number, not {value}"
+        return f"{what} is written with digits only ({int(value)}), not {value}", str(int(value))
+    return f"{what} is a whole number, not {value}", None
+
+
+_MONTHLIKE = re.compile(r"[0-9]{4}-[0-9]{2}")
 
 
 class TableRef(_Model):
@@ -171,9 +178,9 @@ class Benefit(_Model):
     def _digits(cls, value: object) -> object:
         what = "an amount in rupiah or a number of months"
         if isinstance(value, Decimal):  # a number with a point or an exponent: never a silent rupiah amount
-            raise ValueError(_not_digits(value, what))
-        if isinstance(value, str) and GROUPED.fullmatch(value):
-            raise ValueError(f"`{value}` is text: {what} is written with digits only (`{re.sub('[.,]', '', value)}`)")
+            raise ValueError(_not_digits(value, what)[0])
+        if isinstance(value, str) and (digits := digits_only(value)) is not None:
+            raise ValueError(f"`{value}` is text: {what} is written with digits only ({digits})")
         return value
 
     @model_validator(mode="after")

@@ -18,6 +18,7 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from bsu_rules.errors import Code, Diagnostic
 from bsu_rules.members.model import hide_identifiers
+from bsu_rules.ruleset.layout import explain
 
 Path = tuple[str | int, ...]
 _STANDARD = "tag:yaml.org,2002:"
@@ -94,10 +95,9 @@ def read_yaml(text: str | bytes, file: str) -> Located:
     try:
         root = YAML(typ="safe", pure=True).compose(text)
     except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        problem = exc.problem or exc.context or "invalid YAML"
-        out.diagnostics.append(Diagnostic(file, line, col, Code.YAML_SYNTAX, str(problem)))
+        line, col, problem, fixed = explain(exc, out.lines)
+        fixed = fixed if fixed is None or hide_identifiers(fixed) == fixed else None  # never repeat a NIK
+        out.diagnostics.append(Diagnostic(file, line, col, Code.YAML_SYNTAX, problem, suggestion=fixed))
         return out
     except YAMLError as exc:
         out.diagnostics.append(Diagnostic(file, 1, 1, Code.YAML_SYNTAX, type(exc).__name__))

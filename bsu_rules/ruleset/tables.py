@@ -11,8 +11,10 @@ from decimal import Decimal
 from pathlib import Path
 
 from bsu_rules.members.model import hide_identifiers
+from bsu_rules.ruleset.diagnostics import nearest
 from bsu_rules.ruleset.files import UnsafePath, read_beside
-from bsu_rules.ruleset.schema import GROUPED, TableRef
+from bsu_rules.ruleset.schema import TableRef
+from bsu_rules.ruleset.spelling import GROUPED
 from bsu_rules.ruleset.types import DECIMAL, KEYSET, STR, Type, table_of
 
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
@@ -22,9 +24,12 @@ BOUNDS = ("exact", "lower")
 
 
 class TableError(ValueError):
-    def __init__(self, message: str, line: int = 1) -> None:
-        super().__init__(message)
-        self.line = line
+    """A table that cannot be used: ``line`` is the CSV line of a wrong row (None: the file as a whole)."""
+
+    def __init__(self, message: str, line: int | None = None, suggestion: str | None = None,
+                 file: str | None = None) -> None:
+        super().__init__(f"{file}:{line}: {message}" if line is not None else message)
+        self.message, self.line, self.suggestion = message, line, suggestion
 
 
 @dataclass(frozen=True)
@@ -66,7 +71,9 @@ def load_table(name: str, ref: TableRef, base: Path) -> Table:
     except csv.Error as exc:
         raise TableError(f"table file `{ref.file}` is not a readable CSV file ({exc})") from None
     except UnsafePath as exc:
-        raise TableError(f"table file `{ref.file}` {exc}") from None
+        missing = str(exc).startswith("not found")
+        raise TableError(f"table file `{ref.file}` {exc}", suggestion=_nearest_file(base, ref.file) if missing
+                         else None) from None
     except UnicodeDecodeError as exc:
         raise TableError(f"table file `{ref.file}` is not UTF-8 text (byte {exc.start + 1})") from None
     reader = csv.DictReader(io.StringIO(text))
@@ -86,11 +93,17 @@ def load_table(name: str, ref: TableRef, base: Path) -> Table:
     texts: list[tuple[int, str]] = []  # value cells that are not numbers, and their lines
     for row in reader:
         line = reader.line_num
+        cells = len(columns) - sum(v is None for k, v in row.items() if k is not None) + len(row.get(None) or [])
+        if cells != len(columns):
+            fix = "put a text that holds a comma in double quotes, or remove the extra cells" if cells > len(columns) \
+                else "add the missing cells (an empty cell is written as nothing between two commas)"
+            raise TableError(f"this row has {cells} cells, but the header has {len(columns)} columns "
+                             f"({', '.join(columns)}): {fix}", line, file=ref.file)
         key = (row.get(ref.key) or "").strip()
         if not key:
-            raise TableError(f"{ref.file}:{line}: empty key `{ref.key}`", line)
+            raise TableError(f"empty key `{ref.key}`", line, file=ref.file)
         if key in keys:
-            raise TableError(f"{ref.file}:{line}: key {hide_identifiers(key[:40])} appears twice", line)
+            raise TableError(f"key {hide_identifiers(key[:40])} appears twice", line, file=ref.file)
         keys.add(key)
         if name_column is not None and (said := (row.get(name_column) or "").strip()):
             names[key] = hide_identifiers(said[:80])
@@ -102,11 +115,11 @@ def load_table(name: str, ref: TableRef, base: Path) -> Table:
         if ref.bound is not None:
             mark = (row.get(ref.bound) or "").strip()
             if mark not in BOUNDS:
-                raise TableError(f"{ref.file}:{line}: `{ref.bound}` is {hide_identifiers(repr(mark[:40]))}; write "
-                                 "`exact` or `lower`", line)
+                raise TableError(f"`{ref.bound}` is {hide_identifiers(repr(mark[:40]))}; write "
+                                 "`exact` or `lower`", line, file=ref.file)
             if mark == "lower":
                 if not isinstance(values[key], Decimal):
-                    raise TableError(f"{ref.file}:{line}: a lower bound must be a number", line)
+                    raise TableError("a lower bound must be a number", line, file=ref.file)
                 bounds.add(key)
     grouped = [(line, text) for line, text in texts if GROUPED.fullmatch(text)]
     if grouped or (texts and len(texts) < len(values)):  # a number column with a cell that is not one
@@ -114,6 +127,20 @@ def load_table(name: str, ref: TableRef, base: Path) -> Table:
         shown = hide_identifiers(repr(text[:40]))
         why = f"a number written with separators: write `{re.sub('[.,]', '', text)}`" if grouped else \
             "not a number as in the other rows: write one with digits only"
-        raise TableError(f"{ref.file}:{line}: `{ref.value}` is {shown}, {why} (`.` before decimals)", line)
+        raise TableError(f"`{ref.value}` is {shown}, {why} (`.` before decimals)", line,
+                         re.sub("[.,]", "", text) if grouped else None, ref.file)
     return Table(name, ref, frozenset(keys), values if ref.value is not None else None, len(keys),
                  hashlib.sha256(raw).hexdigest(), frozenset(bounds), names)
+
+
+def _nearest_file(base: Path, name: str) -> str | None:
+    """The CSV file in the rule file's folder, or one folder below it, spelt most like ``name``."""
+    try:
+        root = base.resolve(strict=True)
+        found = [p.relative_to(base).as_posix() for p in (*base.glob("*.csv"), *base.glob("*/*.csv"))
+                 if p.resolve().is_relative_to(root) and p.is_file()]
+    except (OSError, RuntimeError, ValueError):
+        return None
+    by_name = {path.rsplit("/", 1)[-1]: path for path in sorted(found, key=lambda p: -p.count("/"))}  # shallowest
+    hint = nearest(name.replace("\\", "/").rsplit("/", 1)[-1], by_name)
+    return by_name[hint] if hint is not None else None

@@ -26,6 +26,7 @@ from bsu_rules.ruleset.loader import load_ruleset, resolve
 from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.ruleset.source import Located, read_yaml
 from bsu_rules.ruleset.source import Path as DataPath
+from bsu_rules.ruleset.spelling import date_problem
 from bsu_rules.testing.coverage import sides
 
 _NESTED: dict[str, type[BaseModel]] = {"employer": Employer, "wages": WageReport, "contributions": Contribution,
@@ -95,6 +96,8 @@ class CaseFile:
     ruleset: RuleSet | None
     cases: tuple[LoadedCase, ...]
     diagnostics: tuple[Diagnostic, ...] = ()
+    not_run: tuple[str, ...] = ()
+    """The names of the cases that cannot run because their rule file has errors."""
 
 
 class RuleSets:
@@ -152,7 +155,8 @@ def load_file(path: Path, rulesets: RuleSets) -> CaseFile:
     try:
         ruleset = rulesets.get(header.ruleset, path)
     except RuleSetError as exc:
-        return CaseFile(path, None, (), tuple(problems + _ruleset_problem(exc, header.ruleset, located)))
+        names = tuple(str(c.get("name", "")) if isinstance(c, dict) else "" for c in header.cases)
+        return CaseFile(path, None, (), tuple(problems + _ruleset_problem(exc, header.ruleset, located)), names)
     first: dict[str, int] = {}
     loaded = [_CaseReader(located, header, ruleset, i, raw).read(first) for i, raw in enumerate(header.cases)]
     return CaseFile(path, ruleset, tuple(loaded), tuple(problems))
@@ -195,7 +199,11 @@ def _schema(exc: ValidationError, located: Located, prefix: DataPath) -> list[Di
                                   f"`{value}` is not one of {expected}", suggestion=nearest(value, _VALUES)))
         else:
             where = ".".join(str(p) for p in loc)
-            out.append(Diagnostic(located.file, *located.at(loc), Code.INVALID_VALUE, f"{where}: {err['msg']}"))
+            message, fixed = str(err["msg"]), None
+            if err["type"].startswith("date") and isinstance(err["input"], str):
+                message, fixed = date_problem(err["input"])
+            out.append(Diagnostic(located.file, *located.at(loc), Code.INVALID_VALUE, f"{where}: {message}",
+                                  suggestion=fixed))
     return out
 
 

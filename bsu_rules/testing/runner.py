@@ -84,6 +84,8 @@ class Report:
     results: list[CaseResult] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     rulesets: list[RuleSet] = field(default_factory=list)
+    not_run: int = 0
+    """Cases never run because their rule file has errors."""
 
     @property
     def passed(self) -> int:
@@ -96,6 +98,11 @@ class Report:
     @property
     def ok(self) -> bool:
         return not self.failed and not has_errors(self.diagnostics)
+
+    def summary(self) -> str:
+        """``314 passed, 0 failed``, and how many cases were not run, if any."""
+        unrun = f", {self.not_run} not run (their rule file has errors)" if self.not_run else ""
+        return f"{self.passed} passed, {self.failed} failed{unrun}"
 
 
 def show(value: Any) -> str:
@@ -142,6 +149,7 @@ def run_paths(paths: Sequence[str | Path], keyword: str | None = None, lang: str
 def run_file(loaded: CaseFile, report: Report, keyword: str | None = None, lang: str = "en") -> None:
     """Run the cases of one loaded file into ``report``."""
     report.diagnostics += loaded.diagnostics
+    report.not_run += sum(keyword is None or keyword.lower() in name.lower() for name in loaded.not_run)
     if loaded.ruleset is not None and all(r is not loaded.ruleset for r in report.rulesets):
         report.rulesets.append(loaded.ruleset)
     for case in loaded.cases:

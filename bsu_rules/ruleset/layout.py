@@ -1,0 +1,169 @@
+"""YAML syntax errors told in plain words, with the line as it should probably be written.
+
+The YAML parser's own messages (``expected <block end>, but found '?'``) name its grammar, not
+the mistake. The usual mistakes of a hand-edited rule file are a key indented differently from
+the keys around it, a tab, a text with ``: `` or a quote in it, and a bracket or quote left open.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from ruamel.yaml.error import MarkedYAMLError
+
+_KEY = re.compile(r"^(?P<indent> *)(?P<dashes>(?:- +)*)(?P<key>[A-Za-z_][\w-]*|\"[^\"]*\"|'[^']*') *:(?: |$)")
+Explained = tuple[int, int, str, str | None]  # 1-based line and column, message, the line as it should read
+_NO_COLON = "this line has no `:`: write `key: value` (or check the indentation)"
+_COLON = "text holding `: ` must be put in quotes, or YAML reads a new key at the `:`"
+
+
+def explain(exc: MarkedYAMLError, lines: list[str]) -> Explained:
+    """Where a YAML syntax error is, what it means, and the line as it should probably read (None
+    when no single line fixes it)."""
+    mark = exc.problem_mark or exc.context_mark
+    line, col = (mark.line, mark.column) if mark else (0, 0)
+    problem, context = str(exc.problem or ""), str(exc.context or "")
+    text = lines[line] if line < len(lines) else ""
+    found = _KEY.match(text)
+    opened = exc.context_mark
+    if problem.startswith("found character '\\t'"):
+        fixed = text.replace("\t", "    ")
+        moved = _indentation([*lines[:line], fixed], line, allow_own=True)
+        return line + 1, col + 1, "a tab character: YAML is indented with spaces only, never tabs", \
+            moved[3] if moved is not None else None
+    if problem.startswith("expected <block end>") and found is not None and col <= _start(found):
+        return _indentation(lines, line) or _raw(line, col, problem)
+    if problem.startswith("expected <block end>") and problem.endswith("'<scalar>'") and found is not None:
+        return line + 1, col + 1, "the text goes on after its closing quote: put the whole value in quotes " \
+            "(in '…' a quote ' is written twice)", _requote(text, found)
+    if problem.startswith("expected ',' or") and opened is not None and opened.line != line:
+        bracket = "}" if "'}'" in problem else "]"
+        return (opened.line + 1, opened.column + 1,
+                f"this bracket is not closed: end it with `{bracket}` on the same line", None)
+    if problem.startswith("expected ',' or") and problem.endswith("got ':'"):
+        return line + 1, col + 1, _COLON, _quote_in_flow(text, col)
+    if problem.startswith("expected ',' or"):
+        return line + 1, col + 1, "a list in brackets is written `[a, b]` and keys in braces `{key: value, " \
+            "key: value}`: check the quotes and commas before this point", None
+    if problem == "mapping values are not allowed here":
+        previous = _content_before(lines, line)
+        if found is not None and col < found.end() and previous is not None:  # the key's own `:`
+            if _KEY.match(lines[previous]):  # deeper than a key with a value: read as more of that value
+                return _indentation(lines, line) or _raw(line, col, problem)
+            return previous + 1, _indent(lines[previous]) + 1, _NO_COLON, None
+        return line + 1, col + 1, _COLON, _quote_block(text, col)
+    if problem == "could not find expected ':'":
+        at = opened.line if opened is not None else max(line - 1, 0)
+        return at + 1, _indent(lines[at] if at < len(lines) else "") + 1, _NO_COLON, None
+    if problem == "found unexpected end of stream" and "quoted scalar" in context and opened is not None:
+        quote = (lines[opened.line] if opened.line < len(lines) else "")[opened.column:opened.column + 1] or '"'
+        return (opened.line + 1, opened.column + 1,
+                f"this quoted text is not closed: end it with `{quote}` on the same line", None)
+    return _raw(line, col, problem or context or "invalid YAML")
+
+
+def _raw(line: int, col: int, problem: str) -> Explained:
+    return line + 1, col + 1, problem, None
+
+
+def _indent(text: str) -> int:
+    return len(text) - len(text.lstrip(" "))
+
+
+def _start(found: re.Match[str]) -> int:
+    """The column of a key line's key (after its indentation and list dashes)."""
+    return len(found.group("indent")) + len(found.group("dashes"))
+
+
+def _indentation(lines: list[str], line: int, *, allow_own: bool = False) -> Explained | None:
+    """A key (or list item) at an indentation that no block open above it uses: the nearest one it
+    could belong to, the deeper one on a tie. When that indentation is used by one line only (the
+    key above it) and the key's own by others, that line is the one out of place."""
+    text = lines[line]
+    found = _KEY.match(text)
+    if found is None:
+        return None
+    item = bool(found.group("dashes"))
+    own = _indent(text)
+    keys: dict[int, int] = {}  # the indentation of each block open above the line -> the line opening it
+    items: dict[int, int] = {}  # the same for lists (the column of their `-`)
+    limit = 1 << 30
+    for n in range(line - 1, -1, -1):
+        above = _KEY.match(lines[n])
+        if above is None:
+            continue
+        if above.group("dashes") and _indent(lines[n]) <= limit:
+            items.setdefault(_indent(lines[n]), n)
+        if _start(above) < limit:
+            keys.setdefault(_start(above), n)
+            limit = _start(above)
+        if limit == 0:
+            break
+    levels = {c: n for c, n in (items if item and items else keys).items() if c != own or allow_own}
+    if not levels:
+        return None
+    want = min(levels, key=lambda c: (abs(c - own), -c))
+    used = Counter(_indent(t) for t in lines if _KEY.match(t))
+    what = "items" if item else "keys"
+    if used[want] == 1 and used[own] > 1 and want != own:  # the line above is the odd one
+        other = levels[want]
+        key = _KEY.match(lines[other])
+        assert key is not None
+        return (other + 1, want + 1, f"`{key.group('key')}:` is indented {_spaces(want)}, but the {what} around "
+                f"it use {own}: indent it by {own} spaces, like them", " " * own + lines[other][want:])
+    return (line + 1, own + 1, f"`{found.group('key')}:` is indented {_spaces(own)}, but the {what} around it "
+            f"use {want}: indent it by {want} spaces, like them", " " * want + text[own:])
+
+
+def _spaces(n: int) -> str:
+    return f"{n} space{'s' * (n != 1)}"
+
+
+def _content_before(lines: list[str], line: int) -> int | None:
+    for n in range(line - 1, -1, -1):
+        if lines[n].strip() and not lines[n].lstrip().startswith("#"):
+            return n
+    return None
+
+
+def _quote(value: str) -> str:
+    return f"'{value}'" if '"' in value else f'"{value}"'
+
+
+_EXPRESSIONS = frozenset({"require", "exclude", "prioritize", "flag", "expression"})
+
+
+def _requote(text: str, found: re.Match[str]) -> str | None:
+    """The key line with its value, which starts with a quoted part and goes on, in single quotes:
+    an expression as written (``"a" == "b"``), a text without the quotes around it."""
+    value = text[found.end():].strip()
+    if " #" in value or not value or value[0] not in "\"'":
+        return None
+    sentence = len(value) > 1 and value[-1] == value[0] and found.group("key") not in _EXPRESSIONS
+    inner = value[1:-1] if sentence else value
+    return text[:found.end()].rstrip() + " '" + inner.replace("'", "''") + "'"
+
+
+def _quote_in_flow(text: str, col: int) -> str | None:
+    """The line with the entry of ``{...}`` holding the stray `:` at ``col`` quoted."""
+    start = max(text.rfind("{", 0, col), text.rfind(",", 0, col)) + 1
+    ends = [i for i in (text.find(",", col), text.find("}", col)) if i >= 0]
+    if start <= 0 or not ends:
+        return None
+    entry = text[start:min(ends)]
+    key, sep, value = entry.partition(":")
+    if not sep or not value.strip() or value.strip()[0] in "\"'":
+        return None
+    return text[:start] + f"{key}: {_quote(value.strip())}" + text[min(ends):]
+
+
+def _quote_block(text: str, col: int) -> str | None:
+    """The key line with its whole value (which holds a stray `: ` at ``col``) quoted."""
+    found = _KEY.match(text)
+    if found is None or found.end() > col:
+        return None
+    value = text[found.end():].strip()
+    if not value or value[0] in "\"'[{" or " #" in value:
+        return None
+    return text[:found.end()].rstrip() + " " + _quote(value)

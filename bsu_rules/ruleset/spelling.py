@@ -1,0 +1,96 @@
+"""How a number, month or date written in another form was probably meant, for suggestions.
+
+Rule files write amounts with digits only (``3500000``), months as ``YYYY-MM`` and dates as
+``YYYY-MM-DD``; people also write ``Rp3.500.000``, ``2022-7``, ``5 September 2022`` and
+``05/09/2022`` (day first, as in Indonesia). Each function gives the canonical form, or None
+when the text is not such a value or could be read more than one way.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+GROUPED = re.compile(r"[0-9]{1,3}(\.[0-9]{3})+|[0-9]{1,3}(,[0-9]{3})+")
+"""A number written with thousands separators (``3.500.000``, ``3,500,000``): a mistyped number."""
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_RUPIAH = re.compile(r"(?:Rp\.?|IDR)\s*", re.IGNORECASE)
+_MONTHS = {name: n for n, names in enumerate((
+    ("januari", "january", "jan"), ("februari", "february", "feb", "pebruari"), ("maret", "march", "mar"),
+    ("april", "apr"), ("mei", "may"), ("juni", "june", "jun"), ("juli", "july", "jul"),
+    ("agustus", "august", "aug", "agu", "agt"), ("september", "sep", "sept"),
+    ("oktober", "october", "oct", "okt"), ("november", "nov", "nop", "nopember"),
+    ("desember", "december", "dec", "des")), start=1) for name in names}
+_NUMERIC_DATE = re.compile(r"(\d{1,4})[-/.](\d{1,2})[-/.](\d{1,4})")
+_WORDY_DATE = re.compile(r"(\d{1,2})\s+([A-Za-z]+)\.?,?\s+(\d{4})|([A-Za-z]+)\.?\s+(\d{1,2}),?\s+(\d{4})")
+_NUMERIC_MONTH = re.compile(r"(\d{4})[-/](\d{1,2})|(\d{1,2})[-/](\d{4})")  # not `.`: 2022.1 may be a version
+_WORDY_MONTH = re.compile(r"([A-Za-z]+)\.?,?\s+(\d{4})")
+
+
+def digits_only(text: str) -> str | None:
+    """``3500000`` for ``3.500.000``, ``3,500,000``, ``Rp3.500.000`` or ``Rp3.500.000,00``; None for
+    anything else."""
+    bare = _RUPIAH.sub("", text.strip(), count=1).strip() if _RUPIAH.match(text.strip()) else text.strip()
+    if GROUPED.fullmatch(bare[:-3]) and bare[-3:] in (",00", ".00") and bare[-3] not in bare[:-3]:
+        bare = bare[:-3]  # no cents: 3.500.000,00 is 3500000
+    if GROUPED.fullmatch(bare):
+        return re.sub("[.,]", "", bare)
+    return bare if bare != text.strip() and bare.isdigit() else None
+
+
+def as_month(text: str) -> str | None:
+    """``2022-07`` for ``2022-7``, ``2022/07``, ``07/2022`` or ``Juli 2022``; None otherwise."""
+    text = text.strip()
+    if numeric := _NUMERIC_MONTH.fullmatch(text):
+        year, month = (numeric.group(1), numeric.group(2)) if numeric.group(1) else (numeric.group(4),
+                                                                                     numeric.group(3))
+        return _month(int(year), int(month))
+    if wordy := _WORDY_MONTH.fullmatch(text):
+        month = _MONTHS.get(wordy.group(1).lower())
+        return _month(int(wordy.group(2)), month) if month else None
+    return None
+
+
+def as_date(text: str) -> date | None:
+    """The date ``text`` writes in a common form: ``2022-9-5``, ``2022/09/05``, ``05/09/2022`` and
+    ``5-9-2022`` (day first, unless only a month can come first: ``07/31/2022``), ``5 September
+    2022``, ``September 5, 2022``, ``5 Agustus 2022``."""
+    text = text.strip()
+    if numeric := _NUMERIC_DATE.fullmatch(text):
+        a, b, c = numeric.groups()
+        if len(a) == 4:
+            return _date(int(a), int(b), int(c))
+        if len(c) != 4:
+            return None
+        month_first = int(b) > 12  # 07/31/2022: only a month can come first
+        return _date(int(c), int(a), int(b)) if month_first else _date(int(c), int(b), int(a))
+    if wordy := _WORDY_DATE.fullmatch(text):
+        day, name, year = wordy.group(1, 2, 3) if wordy.group(1) else wordy.group(5, 4, 6)
+        month = _MONTHS.get(name.lower())
+        return _date(int(year), month, int(day)) if month else None
+    return None
+
+
+def date_problem(text: str) -> tuple[str, str | None]:
+    """What is wrong with a date written as ``text``, and the date as it should be written (None
+    when it cannot be told)."""
+    meant = as_date(text)
+    if meant is not None:
+        numbers = [int(n) for n in re.findall(r"[0-9]+", text)]
+        read = ", reading it as day/month/year" if len(numbers) == 3 and numbers[2] > 31 and \
+            numbers[0] != numbers[1] and max(numbers[:2]) <= 12 else ""
+        return f"write the date as YYYY-MM-DD ({meant}{read})", meant.isoformat()
+    if _ISO_DATE.fullmatch(text):
+        return f"`{text[:40]}` is not a date in the calendar", None
+    return "write the date as YYYY-MM-DD, such as 2022-09-05", None
+
+
+def _month(year: int, month: int) -> str | None:
+    return f"{year:04d}-{month:02d}" if 1 <= year <= 9999 and 1 <= month <= 12 else None
+
+
+def _date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
