@@ -8,6 +8,7 @@ import hashlib
 import hmac
 import json
 import re
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -219,7 +220,7 @@ def test_free_text_left_unread_is_still_checked(tmp_path: Path) -> None:
         batch(tmp_path / "numbers.parquet", tmp_path / "n.parquet", engine="columnar")
     pq.write_table(table, tmp_path / "m.parquet")
     unread = unchecked(batch_run.table_plan(load_plan("bsu-2022", None), "columnar").fields)
-    assert {"name", "bank_account.number"} <= unread
+    assert {"name", "bank_account.holder_name"} <= unread
     assert all(chunk.table["name"].null_count == chunk.table.num_rows
                for chunk in Reader(tmp_path / "m.parquet", 128).chunks(unread))
     batch(tmp_path / "m.parquet", tmp_path / "columnar.parquet", engine="columnar")
@@ -277,6 +278,42 @@ def test_a_failed_run_leaves_no_files_and_the_next_cleans_stale_ones(population:
     run_batch("bsu-2022", source, out, engine="scalar", chunk_size=500)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["d.parquet", "d.parquet.manifest.json",
                                                            "d.parquet.rejects.jsonl"]
+
+
+@pytest.mark.parametrize("suffix", ["parquet", "csv"])
+def test_an_interrupted_run_writes_nothing_and_says_what_it_did(population: dict[str, Any], tmp_path: Path,
+                                                                capsys: pytest.CaptureFixture[str],
+                                                                monkeypatch: pytest.MonkeyPatch, suffix: str) -> None:
+    marked: list[int] = []
+    original = batch_run.mark
+
+    def interrupted_after_a_chunk(*a: Any) -> Any:
+        marked.append(1)
+        if len(marked) == 2:
+            raise KeyboardInterrupt  # Ctrl-C while the second chunk is being written
+        return original(*a)
+    monkeypatch.setattr(batch_run, "mark", interrupted_after_a_chunk)
+    out = tmp_path / "d.parquet"
+    source = population["folder"] / f"m.{suffix}"
+    assert main(["batch", "bsu-2022", str(source), "--out", str(out), "--chunk-size", "1000", "--quiet"]) == 130
+    kinds = MALFORMED if suffix == "parquet" else MALFORMED + TEXT_MALFORMED
+    faults = sum(f.index < 1000 and f.kind in kinds for f in population["faults"])
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        f"bsu-rules: interrupted after 1000 rows: 1000 read = {1000 - faults} decided + {faults} rejected so far; "
+        f"nothing was written at {out}")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_progress_is_reported_while_a_chunk_is_being_decided(capsys: pytest.CaptureFixture[str]) -> None:
+    from bsu_rules.cli.batch import Progress
+
+    counts = batch_run.Counts(read=500)
+    progress = Progress(2000, "rows", counts=counts, every=0.05)
+    progress(1000, 1000)
+    time.sleep(0.3)  # no chunk done meanwhile: still a line every 0.05 s
+    progress.close()
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) >= 3 and lines[0].startswith("bsu-rules batch: 1,000 rows read (50%), 500 written, ")
 
 
 def test_explain_finds_the_row(population: dict[str, Any], tmp_path: Path,

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -141,3 +143,25 @@ def test_the_durable_engine_gives_the_same_bytes(capsys: pytest.CaptureFixture[s
     scalar = capsys.readouterr().out
     assert main(["evaluate", "bsu-2022", EXAMPLES, "--engine", "durable"]) == 0
     assert capsys.readouterr().out == scalar
+
+
+@pytest.mark.parametrize(("signum", "status"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_an_interrupted_evaluate_keeps_its_lines_whole_and_says_what_it_did(tmp_path: Path, signum: int,
+                                                                            status: int) -> None:
+    out = tmp_path / "out.jsonl"
+    with out.open("wb") as sink:
+        proc = subprocess.Popen([sys.executable, "-m", "bsu_rules", "evaluate", "bsu-2022", "-"], cwd=ROOT,
+                                stdin=subprocess.PIPE, stdout=sink, stderr=subprocess.PIPE)
+        assert proc.stdin is not None and proc.stderr is not None
+        assert proc.stderr.readline().startswith(b"bsu-rules: rule set bsu-2022")  # loaded: reading stdin
+        proc.stdin.write(Path(EXAMPLES).read_bytes() + b"{not json}\n")
+        proc.stdin.flush()  # and left open: the run waits for more
+        time.sleep(2)
+        proc.send_signal(signum)
+        assert proc.wait(timeout=60) == status
+    err = proc.stderr.read().decode()
+    proc.stdin.close()
+    assert err == ("bsu-rules: interrupted after 17 records: 17 read = 16 decided + 1 rejected so far; the output "
+                   "is incomplete\n")
+    text = out.read_text("utf-8")
+    assert text.endswith("\n") and len([json.loads(line) for line in text.splitlines()]) == 17

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from bsu_rules.cli.batch import Progress, missing_extra, positive_int
-from bsu_rules.cli.exits import OK, REJECTED
+from bsu_rules.cli.exits import OK, REJECTED, interrupted
 from bsu_rules.cli.options import ON_HELP, add_reform_options, day, load_reform
 from bsu_rules.ruleset.loader import load_ruleset
 from bsu_rules.ruleset.overrides import Reform, reform_of
@@ -57,11 +57,20 @@ def run(args: argparse.Namespace) -> int:
     else:
         baseline = load_ruleset(args.against)
     reader = Reader(args.input, args.chunk_size)
-    progress = None if args.quiet else Progress(reader.total, reader.unit)
+    progress = None if args.quiet else Progress(reader.total, reader.unit, "bsu-rules impact")
     started = time.monotonic()
+    read = [0]
+
+    def count(done: int, rows: int) -> None:
+        read[0] += rows
+        if progress is not None:
+            progress(done, rows)
+
     try:
         data = impact(reform, args.input, on=args.on, baseline=baseline, baseline_on=args.against_on,
-                      chunk_size=args.chunk_size, progress=progress, file_label=Path(args.input).name)
+                      chunk_size=args.chunk_size, progress=count, file_label=Path(args.input).name)
+    except KeyboardInterrupt as exc:
+        raise interrupted(exc, f"after {read[0]} rows read; no report was written") from None
     finally:
         if progress is not None:
             progress.close()
