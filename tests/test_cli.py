@@ -165,3 +165,18 @@ def test_an_interrupted_evaluate_keeps_its_lines_whole_and_says_what_it_did(tmp_
                    "is incomplete\n")
     text = out.read_text("utf-8")
     assert text.endswith("\n") and len([json.loads(line) for line in text.splitlines()]) == 17
+
+
+def test_evaluate_refuses_a_parquet_or_csv_file_once(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    table = tmp_path / "members.csv"
+    table.write_text("nik,citizenship,participant_category\n3215014107900001,WNI,PU\n", "utf-8")
+    disguised = tmp_path / "members.jsonl"  # Parquet, whatever its name says
+    disguised.write_bytes(b"PAR1\x15\x04\x15\x80\x01" + b"\x00" * 200 + b"\nPAR1")
+    for path, kind, before in ((table, "CSV", EXAMPLES), (tmp_path / "m.parquet", "Parquet", EXAMPLES),
+                               (disguised, "Parquet", None)):
+        assert main(["evaluate", "bsu-2022", *([before] if before else []), str(path)]) == 2
+        printed = capsys.readouterr()
+        assert printed.out == ""  # nothing decided: a file named so is refused before any is read
+        assert printed.err.splitlines()[-1] == (
+            f"bsu-rules: {path}: a {kind} file: this command reads JSON (one record or a list) or JSON lines; "
+            "bsu-rules batch reads Parquet and CSV")

@@ -26,7 +26,8 @@ from bsu_rules.ruleset.model import RuleSet
 def add(sub: Any) -> None:
     p: argparse.ArgumentParser = sub.add_parser("evaluate", help="decide member records under a rule set")
     p.add_argument("ruleset", help="a rule file path or a bundled id such as bsu-2022")
-    p.add_argument("files", nargs="+", metavar="FILE", help="JSON (one record or a list) or JSONL; - for stdin")
+    p.add_argument("files", nargs="+", metavar="FILE",
+                   help="JSON (one record or a list) or JSONL; - for stdin (Parquet, CSV: bsu-rules batch)")
     p.add_argument("--on", type=day, help=ON_HELP)
     p.add_argument("--format", choices=("json", "text", "html"), default="json",
                    help="json (the decision), text, or html (one printable page for all the records)")
