@@ -101,6 +101,9 @@ CASES: list[Case] = [
     ("evaluate: an impossible date", lambda tmp: ["evaluate", "bsu-2022", "-", "--on", "2022-02-30"], {2}, "date"),
     ("batch: non-UTF-8 CSV", batch("m.csv", f"{HEADER}\n3215014107900001,WNI,PU,\xe9\n".encode("latin-1")),
      {2}, "UTF-8"),
+    ("batch: non-UTF-8 CSV, record 1500", batch("m.csv", (HEADER + "\n" + "3215014107900001,WNI,PU,[]\n" * 1499
+                                                          + "3215014107900001,WNI,PU,\xe9\n").encode("latin-1")),
+     {2}, "not UTF-8 text (line 1501, record 1500)"),
     ("batch: semicolon CSV", batch("m.csv", HEADER.replace(",", ";") + "\n"), {2}, "commas"),
     ("batch: repeated header", batch("m.csv", HEADER + ",nik\n"), {2}, "repeats nik"),
     ("batch: missing column", batch("m.csv", "nik,citizenship\n3215014107900001,WNI\n"), {2}, "participant_category"),

@@ -15,6 +15,7 @@ import csv
 import functools
 import io
 import itertools
+import re
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -186,7 +187,7 @@ class Reader:
             reader = csv.reader(f)
             header = _header(self.path, reader, self.ignore_unknown)
             number = 0
-            while rows := _csv_rows(self.path, reader, self.chunk_size, number):
+            while rows := _csv_rows(self.path, reader, self.chunk_size):
                 numbers = pa.array(np.arange(number + 1, number + len(rows) + 1, dtype=np.int64))
                 number += len(rows)
                 table = _csv_block(header, rows, self.ignore_unknown)
@@ -198,21 +199,40 @@ CSV_FIELD_LIMIT = 64 << 20
 rejected on its own (as a JSONL line is)."""
 
 
-def _csv_rows(path: Path, reader: Any, size: int, before: int) -> list[list[str]]:
+def _csv_rows(path: Path, reader: Any, size: int) -> list[list[str]]:
     """The next rows; InputError (once, for the file) if the text cannot be read as UTF-8 CSV."""
     csv.field_size_limit(CSV_FIELD_LIMIT)
     try:
         return list(itertools.islice(reader, size))
     except UnicodeDecodeError:
-        raise InputError([(str(path), f"not UTF-8 text (after record {before}); save it as UTF-8")]) from None
+        raise InputError([(str(path), f"not UTF-8 text ({_not_utf8(path)}); save it as UTF-8")]) from None
     except csv.Error as exc:
         raise InputError([(str(path), f"not readable CSV at line {reader.line_num} ({exc})")]) from None
+
+
+_UNDECODED = re.compile("[\udc80-\udcff]")
+"""A byte that is not UTF-8, as ``surrogateescape`` leaves it in the text."""
+
+
+def _not_utf8(path: Path) -> str:
+    """Where a CSV file's first byte that is not UTF-8 is: its record (and line), or the header.
+    The text is decoded ahead of the rows, so the file is read again, the bytes kept as they are."""
+    with path.open("rb") as raw, io.TextIOWrapper(raw, encoding="utf-8-sig", errors="surrogateescape",
+                                                  newline="") as f:
+        reader = csv.reader(f)
+        try:
+            for number, row in enumerate(reader):
+                if any(_UNDECODED.search(cell) for cell in row):
+                    return f"line {reader.line_num}, " + (f"record {number}" if number else "the header")
+        except csv.Error:
+            pass
+    return f"after line {reader.line_num}"
 
 
 def _header(path: Path, reader: Any, ignore_unknown: bool) -> list[str]:
     """The header row, checked once for the whole file: the contract's names, each once, the
     required ones present, no unknown ones (unless ignored), a comma as separator."""
-    rows = _csv_rows(path, reader, 1, 0)
+    rows = _csv_rows(path, reader, 1)
     header = rows[0] if rows else []
     problems = []
     if len(header) == 1 and any(sep in header[0] for sep in ";\t|"):
