@@ -155,7 +155,11 @@ def test_cli_writes_html_and_json(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert data["headline"]["eligible"]["difference"] > 0
     page = html.read_text("utf-8")
     assert data["reform"]["sha256"] in page and "http" not in page.replace("http://www.w3.org/2000/svg", "")
-    assert "budget" in capsys.readouterr().out
+    out = capsys.readouterr().out.splitlines()
+    assert "budget" in out[0]
+    rejected = data["headline"]["rejected"]["reform"]
+    assert data["input"]["rows"] == 3000 == data["headline"]["members"]["reform"] + rejected
+    assert out[-1] == f"3000 read = {3000 - rejected} decided + {rejected} rejected"  # as batch ends
     assert main(["impact", "bsu-2022", str(source), "--against", "bsu-2021", "--out", str(html), "--lang", "en",
                  "--quiet"]) == 1
     assert "Policy impact report" in html.read_text("utf-8")
