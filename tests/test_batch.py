@@ -316,6 +316,25 @@ def test_progress_is_reported_while_a_chunk_is_being_decided(capsys: pytest.Capt
     assert len(lines) >= 3 and lines[0].startswith("bsu-rules batch: 1,000 rows read (50%), 500 written, ")
 
 
+def test_an_unknown_field_in_a_parquet_history_item_is_named_by_its_place(tmp_path: Path) -> None:
+    from bsu_rules.batch.validate import TEXT_SCHEMA
+
+    record = json.loads((Path(__file__).parents[1] / "examples" / "members.jsonl").read_text("utf-8").splitlines()[0])
+    for item in (record["wages"][0], record["wages"][2]):
+        item["currency"] = "IDR"
+    (tmp_path / "m.jsonl").write_text(json.dumps(record) + "\n", "utf-8")
+    wages = pa.list_(pa.struct([("period", pa.string()), ("amount", pa.int64()), ("currency", pa.string())]))
+    schema = pa.schema([pa.field("wages", wages) if f.name == "wages" else f for f in TEXT_SCHEMA])
+    pq.write_table(pa.Table.from_pylist([record], schema=schema), tmp_path / "m.parquet")
+    rejects = []
+    for suffix in ("jsonl", "parquet"):
+        out = tmp_path / f"{suffix}.parquet"
+        assert batch(tmp_path / f"m.{suffix}", out).rejected == 1
+        rejects.append(out.with_suffix(".rejects.jsonl").read_text("utf-8"))
+    assert rejects[0] == rejects[1] == ('{"row":1,"field":"wages[0].currency","message":"wages[0].currency: unknown '
+                                        'field; wages[2].currency: unknown field"}\n')
+
+
 def test_explain_finds_the_row(population: dict[str, Any], tmp_path: Path,
                                capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     source = population["folder"] / "m.parquet"
