@@ -52,7 +52,8 @@ def batch(name: str, data: bytes | str, *extra: str) -> Callable[[Path], list[st
 
 def _parquet(tmp: Path) -> list[str]:
     path = tmp / "m.parquet"
-    pq.write_table(pa.table({"nik": ["3215014107900001"] * 50}), path)
+    pq.write_table(pa.table({"nik": ["3215014107900001"] * 50, "citizenship": ["WNI"] * 50,
+                             "participant_category": ["PU"] * 50}), path)
     data = bytearray(path.read_bytes())
     data[10:60] = b"\x00" * 50
     path.write_bytes(bytes(data))
@@ -108,6 +109,8 @@ CASES: list[Case] = [
     ("batch: repeated header", batch("m.csv", HEADER + ",nik\n"), {2}, "repeats nik"),
     ("batch: missing column", batch("m.csv", "nik,citizenship\n3215014107900001,WNI\n"), {2}, "participant_category"),
     ("batch: an extra column", batch("m.csv", HEADER + ",salary\n3215014107900001,WNI,PU,,5\n"), {2}, "salary"),
+    ("batch: a trailing comma", batch("m.csv", HEADER + ",\n3215014107900001,WNI,PU,,\n"), {2},
+     "the contract does not know: an unnamed column (a trailing comma?)"),
     ("batch: Excel BOM", batch("m.csv", "\ufeff" + HEADER + "\n3215014107900001,WNI,PU,[]\n"), {0}, ""),
     ("batch: a JSON cell over 128 KiB", batch("m.csv", HEADER + '\n3215014107900001,WNI,PU,"['
                                               + ",".join(['{""period"":""2022-07"",""amount"":1}'] * 5000) + ']"\n'),
