@@ -52,7 +52,8 @@ def batch(name: str, data: bytes | str, *extra: str) -> Callable[[Path], list[st
 
 def _parquet(tmp: Path) -> list[str]:
     path = tmp / "m.parquet"
-    pq.write_table(pa.table({"nik": ["3215014107900001"] * 50}), path)
+    pq.write_table(pa.table({"nik": ["3215014107900001"] * 50, "citizenship": ["WNI"] * 50,
+                             "participant_category": ["PU"] * 50}), path)
     data = bytearray(path.read_bytes())
     data[10:60] = b"\x00" * 50
     path.write_bytes(bytes(data))
@@ -101,10 +102,15 @@ CASES: list[Case] = [
     ("evaluate: an impossible date", lambda tmp: ["evaluate", "bsu-2022", "-", "--on", "2022-02-30"], {2}, "date"),
     ("batch: non-UTF-8 CSV", batch("m.csv", f"{HEADER}\n3215014107900001,WNI,PU,\xe9\n".encode("latin-1")),
      {2}, "UTF-8"),
+    ("batch: non-UTF-8 CSV, record 1500", batch("m.csv", (HEADER + "\n" + "3215014107900001,WNI,PU,[]\n" * 1499
+                                                          + "3215014107900001,WNI,PU,\xe9\n").encode("latin-1")),
+     {2}, "not UTF-8 text (line 1501, record 1500)"),
     ("batch: semicolon CSV", batch("m.csv", HEADER.replace(",", ";") + "\n"), {2}, "commas"),
     ("batch: repeated header", batch("m.csv", HEADER + ",nik\n"), {2}, "repeats nik"),
     ("batch: missing column", batch("m.csv", "nik,citizenship\n3215014107900001,WNI\n"), {2}, "participant_category"),
     ("batch: an extra column", batch("m.csv", HEADER + ",salary\n3215014107900001,WNI,PU,,5\n"), {2}, "salary"),
+    ("batch: a trailing comma", batch("m.csv", HEADER + ",\n3215014107900001,WNI,PU,,\n"), {2},
+     "the contract does not know: an unnamed column (a trailing comma?)"),
     ("batch: Excel BOM", batch("m.csv", "\ufeff" + HEADER + "\n3215014107900001,WNI,PU,[]\n"), {0}, ""),
     ("batch: a JSON cell over 128 KiB", batch("m.csv", HEADER + '\n3215014107900001,WNI,PU,"['
                                               + ",".join(['{""period"":""2022-07"",""amount"":1}'] * 5000) + ']"\n'),

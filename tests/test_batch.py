@@ -8,6 +8,7 @@ import hashlib
 import hmac
 import json
 import re
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -191,9 +192,13 @@ def test_parquet_schema_problems(tmp_path: Path) -> None:
     table, _ = block(200, 3, malformed=False)
     extra = table.append_column("salary", pa.array([None] * 199 + [3_400_000], pa.int64()))
     pq.write_table(extra, tmp_path / "extra.parquet")
-    counts = batch(tmp_path / "extra.parquet", tmp_path / "d.parquet")
-    assert counts.rejected == 1 and "salary: unknown field" in (tmp_path / "d.rejects.jsonl").read_text()
+    with pytest.raises(InputError, match=r"the file has column\(s\) the contract does not know: salary \(rename"):
+        batch(tmp_path / "extra.parquet", tmp_path / "d.parquet")  # once for the file, as a CSV header
     assert batch(tmp_path / "extra.parquet", tmp_path / "e.parquet", ignore_unknown=True).rejected == 0
+    pq.write_table(table.rename_columns(["NIK", *table.column_names[1:]]), tmp_path / "renamed.parquet")
+    with pytest.raises(InputError, match=re.escape("the file lacks the required column(s) nik; the file has "
+                                                   "column(s) the contract does not know: NIK")):
+        batch(tmp_path / "renamed.parquet", tmp_path / "r.parquet")
     floats = table.set_column(0, "nik", pa.array([3.5] * 200))
     pq.write_table(floats, tmp_path / "floats.parquet")
     with pytest.raises(InputError, match="nik: the column has type double"):
@@ -277,6 +282,61 @@ def test_a_failed_run_leaves_no_files_and_the_next_cleans_stale_ones(population:
     run_batch("bsu-2022", source, out, engine="scalar", chunk_size=500)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["d.parquet", "d.parquet.manifest.json",
                                                            "d.parquet.rejects.jsonl"]
+
+
+@pytest.mark.parametrize("suffix", ["parquet", "csv"])
+def test_an_interrupted_run_writes_nothing_and_says_what_it_did(population: dict[str, Any], tmp_path: Path,
+                                                                capsys: pytest.CaptureFixture[str],
+                                                                monkeypatch: pytest.MonkeyPatch, suffix: str) -> None:
+    marked: list[int] = []
+    original = batch_run.mark
+
+    def interrupted_after_a_chunk(*a: Any) -> Any:
+        marked.append(1)
+        if len(marked) == 2:
+            raise KeyboardInterrupt  # Ctrl-C while the second chunk is being written
+        return original(*a)
+    monkeypatch.setattr(batch_run, "mark", interrupted_after_a_chunk)
+    out = tmp_path / "d.parquet"
+    source = population["folder"] / f"m.{suffix}"
+    assert main(["batch", "bsu-2022", str(source), "--out", str(out), "--chunk-size", "1000", "--quiet"]) == 130
+    kinds = MALFORMED if suffix == "parquet" else MALFORMED + TEXT_MALFORMED
+    faults = sum(f.index < 1000 and f.kind in kinds for f in population["faults"])
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        f"bsu-rules: interrupted after 1000 rows: 1000 read = {1000 - faults} decided + {faults} rejected so far; "
+        f"nothing was written at {out}")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_progress_is_reported_while_a_chunk_is_being_decided(capsys: pytest.CaptureFixture[str]) -> None:
+    from bsu_rules.cli.batch import Progress
+
+    counts = batch_run.Counts(read=500)
+    progress = Progress(2000, "rows", counts=counts, every=0.05)
+    progress(1000, 1000)
+    time.sleep(0.3)  # no chunk done meanwhile: still a line every 0.05 s
+    progress.close()
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) >= 3 and lines[0].startswith("bsu-rules batch: 1,000 rows read (50%), 500 written, ")
+
+
+def test_an_unknown_field_in_a_parquet_history_item_is_named_by_its_place(tmp_path: Path) -> None:
+    from bsu_rules.batch.validate import TEXT_SCHEMA
+
+    record = json.loads((Path(__file__).parents[1] / "examples" / "members.jsonl").read_text("utf-8").splitlines()[0])
+    for item in (record["wages"][0], record["wages"][2]):
+        item["currency"] = "IDR"
+    (tmp_path / "m.jsonl").write_text(json.dumps(record) + "\n", "utf-8")
+    wages = pa.list_(pa.struct([("period", pa.string()), ("amount", pa.int64()), ("currency", pa.string())]))
+    schema = pa.schema([pa.field("wages", wages) if f.name == "wages" else f for f in TEXT_SCHEMA])
+    pq.write_table(pa.Table.from_pylist([record], schema=schema), tmp_path / "m.parquet")
+    rejects = []
+    for suffix in ("jsonl", "parquet"):
+        out = tmp_path / f"{suffix}.parquet"
+        assert batch(tmp_path / f"m.{suffix}", out).rejected == 1
+        rejects.append(out.with_suffix(".rejects.jsonl").read_text("utf-8"))
+    assert rejects[0] == rejects[1] == ('{"row":1,"field":"wages[0].currency","message":"wages[0].currency: unknown '
+                                        'field; wages[2].currency: unknown field"}\n')
 
 
 def test_explain_finds_the_row(population: dict[str, Any], tmp_path: Path,

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -156,3 +158,40 @@ def test_the_durable_engine_gives_the_same_bytes(capsys: pytest.CaptureFixture[s
     scalar = capsys.readouterr().out
     assert main(["evaluate", "bsu-2022", EXAMPLES, "--engine", "durable"]) == 0
     assert capsys.readouterr().out == scalar
+
+
+@pytest.mark.parametrize(("signum", "status"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_an_interrupted_evaluate_keeps_its_lines_whole_and_says_what_it_did(tmp_path: Path, signum: int,
+                                                                            status: int) -> None:
+    out = tmp_path / "out.jsonl"
+    with out.open("wb") as sink:
+        proc = subprocess.Popen([sys.executable, "-m", "bsu_rules", "evaluate", "bsu-2022", "-"], cwd=ROOT,
+                                stdin=subprocess.PIPE, stdout=sink, stderr=subprocess.PIPE)
+        assert proc.stdin is not None and proc.stderr is not None
+        assert proc.stderr.readline().startswith(b"bsu-rules: rule set bsu-2022")  # loaded: reading stdin
+        proc.stdin.write(Path(EXAMPLES).read_bytes() + b"{not json}\n")
+        proc.stdin.flush()  # and left open: the run waits for more
+        time.sleep(2)
+        proc.send_signal(signum)
+        assert proc.wait(timeout=60) == status
+    err = proc.stderr.read().decode()
+    proc.stdin.close()
+    assert err == ("bsu-rules: interrupted after 17 records: 17 read = 16 decided + 1 rejected so far; the output "
+                   "is incomplete\n")
+    text = out.read_text("utf-8")
+    assert text.endswith("\n") and len([json.loads(line) for line in text.splitlines()]) == 17
+
+
+def test_evaluate_refuses_a_parquet_or_csv_file_once(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    table = tmp_path / "members.csv"
+    table.write_text("nik,citizenship,participant_category\n3215014107900001,WNI,PU\n", "utf-8")
+    disguised = tmp_path / "members.jsonl"  # Parquet, whatever its name says
+    disguised.write_bytes(b"PAR1\x15\x04\x15\x80\x01" + b"\x00" * 200 + b"\nPAR1")
+    for path, kind, before in ((table, "CSV", EXAMPLES), (tmp_path / "m.parquet", "Parquet", EXAMPLES),
+                               (disguised, "Parquet", None)):
+        assert main(["evaluate", "bsu-2022", *([before] if before else []), str(path)]) == 2
+        printed = capsys.readouterr()
+        assert printed.out == ""  # nothing decided: a file named so is refused before any is read
+        assert printed.err.splitlines()[-1] == (
+            f"bsu-rules: {path}: a {kind} file: this command reads JSON (one record or a list) or JSON lines; "
+            "bsu-rules batch reads Parquet and CSV")

@@ -4,6 +4,7 @@ and under the baseline; its flips name the criteria ``diff --members`` names."""
 from __future__ import annotations
 
 import json
+import time
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -154,12 +155,48 @@ def test_cli_writes_html_and_json(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert data["headline"]["eligible"]["difference"] > 0
     page = html.read_text("utf-8")
     assert data["reform"]["sha256"] in page and "http" not in page.replace("http://www.w3.org/2000/svg", "")
-    assert "budget" in capsys.readouterr().out
+    out = capsys.readouterr().out.splitlines()
+    assert "budget" in out[0]
+    rejected = data["headline"]["rejected"]["reform"]
+    assert data["input"]["rows"] == 3000 == data["headline"]["members"]["reform"] + rejected
+    assert out[-1] == f"3000 read = {3000 - rejected} decided + {rejected} rejected"  # as batch ends
     assert main(["impact", "bsu-2022", str(source), "--against", "bsu-2021", "--out", str(html), "--lang", "en",
                  "--quiet"]) == 1
     assert "Policy impact report" in html.read_text("utf-8")
     assert main(["impact", "bsu-2022", str(source), "--set", "wage_celing=1", "--out", str(html)]) == 2
     assert "did you mean `wage_ceiling`" in capsys.readouterr().err
+
+
+def test_cli_interrupted_writes_no_report_and_progress_is_labelled_impact(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    from bsu_rules.cli import batch as cli_batch
+    from bsu_rules.report import impact as report
+
+    source = tmp_path / "m.parquet"
+    write_population(source, 1500, seed=2)
+    html = tmp_path / "r.html"
+    monkeypatch.setattr(cli_batch, "EVERY", 0.01)
+    original = report._State.chunk
+
+    def slow(self: Any, table: Any) -> None:
+        time.sleep(0.2)
+        original(self, table)
+    monkeypatch.setattr(report._State, "chunk", slow)
+    assert main(["impact", "bsu-2022", str(source), "--out", str(html), "--chunk-size", "500"]) == 1
+    err = capsys.readouterr().err
+    assert "bsu-rules impact: " in err and "bsu-rules batch" not in err
+
+    def interrupted(self: Any, table: Any) -> None:
+        if self.read:
+            raise KeyboardInterrupt
+        original(self, table)
+    monkeypatch.setattr(report._State, "chunk", interrupted)
+    html.unlink()
+    assert main(["impact", "bsu-2022", str(source), "--out", str(html), "--json", str(tmp_path / "r.json"),
+                 "--chunk-size", "500", "--quiet"]) == 130
+    assert capsys.readouterr().err.splitlines()[-1] == ("bsu-rules: interrupted after 500 rows read; no report was "
+                                                        "written")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["m.parquet"]
 
 
 def test_render_is_deterministic_and_bilingual(tmp_path: Path) -> None:

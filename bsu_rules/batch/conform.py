@@ -21,7 +21,7 @@ def conform(table: pa.Table, ignore_unknown: bool = False) -> pa.Table:
     if sorted(names) == sorted(MEMBER_SCHEMA.names) and \
             all(_shape(table.schema.field(f.name).type) == _shape(f.type) for f in MEMBER_SCHEMA):
         return with_rejects(table.select(MEMBER_SCHEMA.names).cast(MEMBER_SCHEMA), [None] * n)  # the usual case
-    unknown: list[tuple[str, np.ndarray]] = []
+    unknown: list[tuple[np.ndarray, list[str]]] = []
     columns = []
     for f in TEXT_SCHEMA:
         source = table.column(f.name).combine_chunks() if f.name in table.column_names else pa.nulls(n, f.type)
@@ -29,11 +29,12 @@ def conform(table: pa.Table, ignore_unknown: bool = False) -> pa.Table:
         columns.append(_conform(source, target, f.name, np.arange(n), unknown))
     for name in table.column_names:
         if name not in TEXT_SCHEMA.names and name not in (ROW, REJECT_FIELD, REJECT_MESSAGE):
-            unknown.append((name, np.flatnonzero(table.column(name).is_valid().to_numpy(zero_copy_only=False))))
+            rows = np.flatnonzero(table.column(name).is_valid().to_numpy(zero_copy_only=False))
+            unknown.append((rows, [name] * rows.size))
     problems: list[list[tuple[str, str]] | None] = [None] * n
     if not ignore_unknown:
-        for path, rows in unknown:
-            for r in rows:
+        for rows, paths in unknown:
+            for r, path in zip(rows, paths, strict=True):
                 problems[r] = (problems[r] or []) + [(path, "unknown field")]
     return with_rejects(pa.table(columns, names=TEXT_SCHEMA.names), problems)
 
@@ -48,7 +49,11 @@ def _shape(t: pa.DataType) -> str:
 
 
 def _conform(a: pa.Array, target: pa.DataType, path: str, rows: np.ndarray,
-             unknown: list[tuple[str, np.ndarray]]) -> pa.Array:
+             unknown: list[tuple[np.ndarray, list[str]]], items: np.ndarray | None = None) -> pa.Array:
+    """``a`` as ``target``. ``rows``: each value's row; ``items``: each value's place in its row's
+    list, when ``a`` holds list items (``path`` then ends in ``[]``). A field the contract does not
+    know is added to ``unknown``: the rows holding a value in it, and its path in each
+    (``wages[2].currency``, as the record decoder names it)."""
     if pa.types.is_dictionary(a.type):
         a = a.dictionary_decode()
     if pa.types.is_struct(target) and pa.types.is_struct(a.type):
@@ -56,16 +61,22 @@ def _conform(a: pa.Array, target: pa.DataType, path: str, rows: np.ndarray,
         children = []
         for f in target:
             child = pc.struct_field(a, [names.index(f.name)]) if f.name in names else pa.nulls(len(a), f.type)
-            children.append(_conform(child, f.type, f"{path}.{f.name}", rows, unknown))
+            children.append(_conform(child, f.type, f"{path}.{f.name}", rows, unknown, items))
         for i, name in enumerate(names):
             if name not in target.names:
                 valid = pc.and_(a.is_valid(), pc.struct_field(a, [i]).is_valid()).to_numpy(zero_copy_only=False)
-                unknown.append((f"{path}.{name}", np.unique(rows[valid])))
+                if items is None:
+                    hit = np.unique(rows[valid])
+                    unknown.append((hit, [f"{path}.{name}"] * hit.size))
+                else:
+                    unknown.append((rows[valid], [f"{path}.{name}".replace("[]", f"[{k}]", 1) for k in items[valid]]))
         return pa.StructArray.from_arrays(children, names=target.names, mask=a.is_null())
     if pa.types.is_list(target) and (pa.types.is_list(a.type) or pa.types.is_large_list(a.type)):
         lengths = pc.fill_null(pc.list_value_length(a), 0).to_numpy(zero_copy_only=False)
-        parents = rows[np.repeat(np.arange(len(a)), lengths)]
-        values = _conform(pc.list_flatten(a), target.value_type, f"{path}[]", parents, unknown)
+        owner = np.repeat(np.arange(len(a)), lengths)
+        starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+        values = _conform(pc.list_flatten(a), target.value_type, f"{path}[]", rows[owner], unknown,
+                          np.arange(owner.size) - starts[owner])
         offsets = pa.array(np.concatenate([[0], np.cumsum(lengths)]).astype(np.int32))
         return pa.ListArray.from_arrays(offsets, values, mask=a.is_null())
     text = pa.types.is_string(a.type) or pa.types.is_large_string(a.type) or pa.types.is_string_view(a.type)

@@ -15,6 +15,7 @@ import csv
 import functools
 import io
 import itertools
+import re
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +38,7 @@ from bsu_rules.batch.validate import (
     with_rejects,
 )
 from bsu_rules.errors import InputError
+from bsu_rules.members import Leaf, contract
 from bsu_rules.members.decode import MAX_RECORD, BadRecord, decode_json, wide_encoding
 
 NESTED = ("employer", "wages", "contributions", "program_receipts", "bank_account")
@@ -91,6 +93,8 @@ class Reader:
             if twice := _repeated(self.parquet.schema_arrow):
                 raise InputError([(str(path), f"the Parquet file has the column(s) {', '.join(twice)[:200]} more than "
                                               "once; each field is one column")])
+            if problems := _column_problems(self.parquet.schema_arrow.names, ignore_unknown, "the file"):
+                raise InputError([(str(path), "; ".join(problems))])
             self.total, self.unit = self.parquet.metadata.num_rows, "rows"
         else:
             with self.path.open("rb") as f:
@@ -186,7 +190,7 @@ class Reader:
             reader = csv.reader(f)
             header = _header(self.path, reader, self.ignore_unknown)
             number = 0
-            while rows := _csv_rows(self.path, reader, self.chunk_size, number):
+            while rows := _csv_rows(self.path, reader, self.chunk_size):
                 numbers = pa.array(np.arange(number + 1, number + len(rows) + 1, dtype=np.int64))
                 number += len(rows)
                 table = _csv_block(header, rows, self.ignore_unknown)
@@ -198,40 +202,76 @@ CSV_FIELD_LIMIT = 64 << 20
 rejected on its own (as a JSONL line is)."""
 
 
-def _csv_rows(path: Path, reader: Any, size: int, before: int) -> list[list[str]]:
+def _csv_rows(path: Path, reader: Any, size: int) -> list[list[str]]:
     """The next rows; InputError (once, for the file) if the text cannot be read as UTF-8 CSV."""
     csv.field_size_limit(CSV_FIELD_LIMIT)
     try:
         return list(itertools.islice(reader, size))
     except UnicodeDecodeError:
-        raise InputError([(str(path), f"not UTF-8 text (after record {before}); save it as UTF-8")]) from None
+        raise InputError([(str(path), f"not UTF-8 text ({_not_utf8(path)}); save it as UTF-8")]) from None
     except csv.Error as exc:
         raise InputError([(str(path), f"not readable CSV at line {reader.line_num} ({exc})")]) from None
+
+
+_UNDECODED = re.compile("[\udc80-\udcff]")
+"""A byte that is not UTF-8, as ``surrogateescape`` leaves it in the text."""
+
+
+def _not_utf8(path: Path) -> str:
+    """Where a CSV file's first byte that is not UTF-8 is: its record (and line), or the header.
+    The text is decoded ahead of the rows, so the file is read again, the bytes kept as they are."""
+    with path.open("rb") as raw, io.TextIOWrapper(raw, encoding="utf-8-sig", errors="surrogateescape",
+                                                  newline="") as f:
+        reader = csv.reader(f)
+        try:
+            for number, row in enumerate(reader):
+                if any(_UNDECODED.search(cell) for cell in row):
+                    return f"line {reader.line_num}, " + (f"record {number}" if number else "the header")
+        except csv.Error:
+            pass
+    return f"after line {reader.line_num}"
 
 
 def _header(path: Path, reader: Any, ignore_unknown: bool) -> list[str]:
     """The header row, checked once for the whole file: the contract's names, each once, the
     required ones present, no unknown ones (unless ignored), a comma as separator."""
-    rows = _csv_rows(path, reader, 1, 0)
+    rows = _csv_rows(path, reader, 1)
     header = rows[0] if rows else []
-    problems = []
     if len(header) == 1 and any(sep in header[0] for sep in ";\t|"):
         sep = next(sep for sep in ";\t|" if sep in header[0])
-        problems.append(f"the header is one column holding {sep!r}: the file must be separated by commas")
+        problems = [f"the header is one column holding {sep!r}: the file must be separated by commas"]
     else:
-        repeated = sorted({name for name in header if header.count(name) > 1})
-        missing = [name for name in ("nik", "citizenship", "participant_category") if name not in header]
-        unknown = [name for name in header if name not in TEXT_SCHEMA.names]
-        if repeated:
-            problems.append(f"the header repeats {', '.join(repeated)}")
-        if missing:
-            problems.append(f"the header lacks the required column(s) {', '.join(missing)}")
-        if unknown and not ignore_unknown:
-            problems.append(f"the header has column(s) the contract does not know: {', '.join(unknown)[:200]} "
-                            "(rename them, or pass --ignore-unknown)")
+        problems = _column_problems(header, ignore_unknown, "the header")
     if problems:
         raise InputError([(str(path), "; ".join(problems))])
     return header
+
+
+REQUIRED = [name for name, spec in contract().items() if isinstance(spec, Leaf) and spec.required]
+
+
+def _column_problems(names: list[str], ignore_unknown: bool, where: str) -> list[str]:
+    """What is wrong with a file's columns, checked once for the whole file (CSV header, Parquet
+    schema): a name twice, a required one missing, one the contract does not know (unless ignored)."""
+    repeated = sorted({name for name in names if names.count(name) > 1})
+    missing = [name for name in REQUIRED if name not in names]
+    unknown = [_shown(name) for name in names if name not in TEXT_SCHEMA.names]
+    problems = []
+    if repeated:
+        problems.append(f"{where} repeats {', '.join(map(_shown, repeated))}")
+    if missing:
+        problems.append(f"{where} lacks the required column(s) {', '.join(missing)}")
+    if unknown and not ignore_unknown:
+        problems.append(f"{where} has column(s) the contract does not know: {', '.join(unknown)[:200]} "
+                        "(rename them, or pass --ignore-unknown)")
+    return problems
+
+
+def _shown(name: str) -> str:
+    """A column name as a message shows it: an empty one in words, one with spaces around quoted."""
+    if not name.strip():
+        return "an unnamed column (a trailing comma?)"
+    return repr(name) if name != name.strip() else name
 
 
 # --- text: JSON lines, and CSV rows turned into JSON lines --------------------------------------

@@ -82,6 +82,12 @@ def default_engine() -> str:
     return next(iter(engines()))
 
 
+def chunk_rows(engine: str) -> int:
+    """The default rows per chunk: a few seconds of work for the engine, so that progress moves
+    and an interrupted run stops soon (the scalar engine decides a few thousand rows a second)."""
+    return 5_000 if engine == "scalar" else 250_000
+
+
 @functools.lru_cache(maxsize=8)
 def table_plan(plan: Plan, engine: str) -> TablePlan:
     """The engine's table plan for a plan (built once per plan and engine)."""
@@ -224,19 +230,20 @@ class Counts:
 
 
 def run_batch(ruleset: str | Path | RuleSet | Callable[[], RuleSet], source: str | Path, output: str | Path, *,
-              on: date | None = None, rejects: str | Path | None = None, chunk_size: int = 250_000,
+              on: date | None = None, rejects: str | Path | None = None, chunk_size: int | None = None,
               engine: str | None = None, ignore_unknown: bool = False,
               progress: Callable[[int, int], None] | None = None, reader: Reader | None = None,
-              key: bytes | None = None) -> Counts:
+              key: bytes | None = None, counts: Counts | None = None) -> Counts:
     """Decide every member of ``source`` into ``output``; malformed rows go to ``rejects``. With
     ``key``, ``nik_key`` holds HMAC-SHA256(key, NIK); without, it is empty. ``ruleset`` may be a
-    function that loads it: it is then loaded while the input is being scanned.
+    function that loads it: it is then loaded while the input is being scanned. ``counts``, when
+    given, is kept up to date chunk by chunk (what an interrupted run had done) and returned.
 
     Output and rejects are written to hidden temporary files beside them and renamed into place
     only when the count line holds, then a manifest (``write.manifest_path``) is written beside the
     output; a run that fails or is killed leaves nothing at the final paths (its temporary files
     are removed now, or by the next run for the same output)."""
-    reader = reader or Reader(source, chunk_size, ignore_unknown)
+    reader = reader or Reader(source, chunk_size or chunk_rows(engine or default_engine()), ignore_unknown)
     output = Path(output)
     rejects = Path(rejects or default_rejects(output))
     finals = (output, rejects, manifest_path(output))
@@ -246,7 +253,7 @@ def run_batch(ruleset: str | Path | RuleSet | Callable[[], RuleSet], source: str
     run_id = f"{os.getpid()}-{secrets.token_hex(4)}"
     spool, out_tmp, rejects_tmp, manifest_tmp = (temporary(output, run_id).with_suffix(".arrow"),
                                                  *(temporary(f, run_id) for f in finals))
-    counts = Counts()
+    counts = Counts() if counts is None else counts
     stop = threading.Event()
     try:
         # The input is scanned for repeated NIKs (and text is spooled) in the background while the rule
@@ -268,13 +275,13 @@ def run_batch(ruleset: str | Path | RuleSet | Callable[[], RuleSet], source: str
                 with Writer(out_tmp, DECISION_SCHEMA, DICTIONARY) as final, \
                         Writer(rejects_tmp, REJECT_SCHEMA) as rejected:
                     for chunk, (good, bad) in _decided(_reported(chunks, progress), plan, engine, key):
-                        counts.read += chunk.table.num_rows
                         good = mark(good, settled.result())
                         for item in pc.value_counts(good["outcome"]).to_pylist():
                             outcomes[item["values"]] += item["counts"]
                         final.write(good)
                         rejected.write(bad)
-                    counts.decided, counts.rejected = final.rows, rejected.rows
+                        counts.read += chunk.table.num_rows
+                        counts.decided, counts.rejected = final.rows, rejected.rows
                 counts.duplicates = settled.result().num_rows
             except BaseException:
                 stop.set()  # the scan stops at its next batch; the work queued behind it never starts

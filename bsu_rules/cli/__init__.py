@@ -5,11 +5,12 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
+import signal
 import sys
 from collections.abc import Sequence
 
 from bsu_rules._version import __version__
-from bsu_rules.cli.exits import FAILED, INTERRUPTED, OK, report_internal_error
+from bsu_rules.cli.exits import FAILED, INTERRUPTED, OK, catch_signals, report_internal_error
 from bsu_rules.errors import InputError, OutOfForce, RuleSetError
 
 COMMANDS = {  # name -> the one-line help; the module bsu_rules.cli.<name> is imported only when it runs
@@ -58,6 +59,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser(arguments).parse_args(arguments)
     except SystemExit as exc:  # usage errors, --help, --version
         return exc.code if isinstance(exc.code, int) else FAILED
+    previous = catch_signals()
     try:
         code: int = args.run(args)
         return code
@@ -70,11 +72,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (InputError, OutOfForce, OSError) as exc:
         print(f"bsu-rules: {exc}", file=sys.stderr)
         return FAILED
-    except KeyboardInterrupt:
-        return INTERRUPTED
+    except KeyboardInterrupt as exc:  # Ctrl-C or SIGTERM (``exits.Interrupted``)
+        done = getattr(exc, "done", "")
+        print(f"bsu-rules: interrupted{' ' + done if done else ''}", file=sys.stderr, flush=True)
+        status: int = getattr(exc, "status", INTERRUPTED)
+        return status
     except Exception as exc:  # a bug: one line, the report in a file
         print(report_internal_error(exc), file=sys.stderr)
         return FAILED
+    finally:
+        for signum, handler in previous.items():
+            if handler is not None:  # None: a handler not set from Python, which cannot be put back
+                signal.signal(signum, handler)
 
 
 if __name__ == "__main__":

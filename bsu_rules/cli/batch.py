@@ -7,12 +7,13 @@ import importlib.abc
 import importlib.machinery
 import importlib.util
 import sys
+import threading
 import time
 import types
 from collections.abc import Sequence
 from typing import Any
 
-from bsu_rules.cli.exits import FAILED, OK, REJECTED
+from bsu_rules.cli.exits import FAILED, OK, REJECTED, interrupted
 from bsu_rules.cli.options import ON_HELP, add_key_options, add_reform_options, day, load_reform, pseudonym_key
 
 EXTRA = "pip install 'bsu-rules[batch]'"
@@ -31,7 +32,8 @@ def add(sub: Any) -> None:
     p.add_argument("--on", type=day, help=ON_HELP)
     p.add_argument("--rejects", help="malformed rows: .jsonl (default OUT.rejects.jsonl, e.g. "
                    "decisions.parquet.rejects.jsonl), .csv or .parquet")
-    p.add_argument("--chunk-size", type=positive_int, default=250_000, metavar="N", help="rows per chunk (250000)")
+    p.add_argument("--chunk-size", type=positive_int, metavar="N",
+                   help="rows per chunk (250000; 5000 with the scalar engine, which is slower)")
     p.add_argument("--engine", choices=("columnar", "scalar"), help="columnar (default when installed) or scalar")
     p.add_argument("--ignore-unknown", action="store_true", help="drop fields the contract does not know")
     add_reform_options(p)
@@ -56,32 +58,52 @@ def missing_extra(command: str, exc: ImportError) -> int:
     return 2
 
 
-class Progress:
-    """A tqdm bar on a terminal; otherwise a plain line on stderr every ``every`` seconds."""
+EVERY = 10.0
+"""Seconds between progress lines when standard error is not a terminal."""
 
-    def __init__(self, total: int, unit: str, every: float = 10.0) -> None:
-        self.total, self.unit, self.every = total, unit, every
-        self.rows, self.start, self.last = 0, time.monotonic(), time.monotonic()
+
+class Progress:
+    """Progress on stderr: a tqdm bar on a terminal; otherwise a line every ``every`` seconds for as
+    long as the run lasts (from a timer, so a long chunk is not silence): how far the input has
+    been read and, with ``counts`` (a run's ``Counts``), how many rows are written."""
+
+    def __init__(self, total: int, unit: str, label: str = "bsu-rules batch", counts: Any = None,
+                 every: float | None = None) -> None:
+        self.total, self.unit, self.label, self.counts = total, unit, label, counts
+        self.every = EVERY if every is None else every
+        self.rows, self.position, self.start = 0, 0, time.monotonic()
         self.bar: Any = None
+        self.stop = threading.Event()
+        self.timer: threading.Thread | None = None
         if sys.stderr.isatty():
             from tqdm import tqdm
 
             self.bar = tqdm(total=total, unit=unit if unit == "rows" else "B", unit_scale=True, file=sys.stderr,
-                            desc="bsu-rules batch")
+                            desc=label)
+        else:
+            self.timer = threading.Thread(target=self._report, name="bsu-progress", daemon=True)
+            self.timer.start()
 
     def __call__(self, done: int, rows: int) -> None:
+        """``rows`` more rows read, ``done`` of ``total`` (rows or bytes) through the input."""
         self.rows += rows
+        self.position = done
         if self.bar is not None:
             self.bar.update(done - self.bar.n)
-            return
-        now = time.monotonic()
-        if now - self.last >= self.every:
-            self.last = now
-            share = f" ({100 * done / self.total:.0f}%)" if self.total else ""
-            rate = self.rows / max(now - self.start, 1e-9)
-            print(f"bsu-rules batch: {self.rows} rows read{share}, {rate:,.0f} rows/s", file=sys.stderr, flush=True)
+
+    def line(self) -> str:
+        share = f" ({100 * self.position / self.total:.0f}%)" if self.total else ""
+        written = f", {self.counts.read:,} written" if self.counts is not None else ""
+        return f"{self.label}: {self.rows:,} rows read{share}{written}, {time.monotonic() - self.start:.0f} s"
+
+    def _report(self) -> None:
+        while not self.stop.wait(self.every):
+            print(self.line(), file=sys.stderr, flush=True)
 
     def close(self) -> None:
+        self.stop.set()
+        if self.timer is not None:
+            self.timer.join()
         if self.bar is not None:
             self.bar.close()
 
@@ -121,7 +143,7 @@ def screen(args: argparse.Namespace) -> int:
         import pyarrow as pa
 
         from bsu_rules.batch.read import Reader  # lazy: the batch extra (polars, pyarrow)
-        from bsu_rules.batch.run import engines, run_batch  # lazy: the batch extra
+        from bsu_rules.batch.run import Counts, chunk_rows, default_engine, engines, run_batch  # lazy: batch extra
         from bsu_rules.batch.write import default_rejects, manifest_path, output_format  # lazy: the batch extra
     except ImportError as exc:
         return missing_extra("batch", exc)
@@ -138,12 +160,16 @@ def screen(args: argparse.Namespace) -> int:
     output_format(args.out)
     rejects = args.rejects or str(default_rejects(args.out))
     output_format(rejects)
-    reader = Reader(args.input, args.chunk_size, args.ignore_unknown)
-    progress = None if args.quiet else Progress(reader.total, reader.unit)
+    reader = Reader(args.input, args.chunk_size or chunk_rows(args.engine or default_engine()), args.ignore_unknown)
+    counts = Counts()
+    progress = None if args.quiet else Progress(reader.total, reader.unit, counts=counts)
     started = time.monotonic()
     try:
-        counts = run_batch(lambda: load_reform(args.ruleset, args), args.input, args.out, on=args.on, rejects=rejects,
-                           engine=args.engine, reader=reader, progress=progress, key=pseudonym_key(args))
+        run_batch(lambda: load_reform(args.ruleset, args), args.input, args.out, on=args.on, rejects=rejects,
+                  engine=args.engine, reader=reader, progress=progress, key=pseudonym_key(args), counts=counts)
+    except KeyboardInterrupt as exc:
+        raise interrupted(exc, f"after {counts.read} rows: {counts.line()} so far; nothing was written "
+                               f"at {args.out}") from None
     finally:
         if progress is not None:
             progress.close()

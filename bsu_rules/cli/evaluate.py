@@ -8,10 +8,12 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any, TextIO
 
 from bsu_rules.audit.log import AuditError, DecisionLog
 from bsu_rules.cli.archive import add_evaluate_options, open_audit
+from bsu_rules.cli.exits import interrupted, whole
 from bsu_rules.cli.options import ON_HELP, add_reform_options, day, load_reform, read_records
 from bsu_rules.decisions import Decision, Outcome
 from bsu_rules.errors import InputError
@@ -26,7 +28,8 @@ from bsu_rules.ruleset.model import RuleSet
 def add(sub: Any) -> None:
     p: argparse.ArgumentParser = sub.add_parser("evaluate", help="decide member records under a rule set")
     p.add_argument("ruleset", help="a rule file path or a bundled id such as bsu-2022")
-    p.add_argument("files", nargs="+", metavar="FILE", help="JSON (one record or a list) or JSONL; - for stdin")
+    p.add_argument("files", nargs="+", metavar="FILE",
+                   help="JSON (one record or a list) or JSONL; - for stdin (Parquet, CSV: bsu-rules batch)")
     p.add_argument("--on", type=day, help=ON_HELP)
     p.add_argument("--format", choices=("json", "text", "html"), default="json",
                    help="json (the decision), text, or html (one printable page for all the records)")
@@ -115,22 +118,41 @@ def run(args: argparse.Namespace) -> int:
         durable = DurablePlan(plan)
         decide = lambda member, sha256: durable.decide(as_member(member), hints)
         stops = (AuditError, DurableShortfall)
-    outcomes: Counter[str] = Counter()
+    tally = Tally()
     try:
         log = open_audit(args, ruleset)
-        bad = _decide(args, ruleset, decide, log, outcomes)
+        _decide(args, ruleset, decide, log, tally)
     except stops as exc:
         print(f"bsu-rules: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt as exc:
+        with whole():
+            sys.stdout.flush()
+        raise interrupted(exc, f"after {tally.read} records: {tally.line()} so far; the output is "
+                               "incomplete") from None
+    outcomes, bad = tally.outcomes, tally.rejected
     if args.format == "text":
         words, extra = _SUMMARY[args.lang]
         n = outcomes.total()
         print(words.format(n=n, s=_plural(n), **{o.value: outcomes[o.value] for o in Outcome})
               + (extra.format(bad=bad, bad_s=_plural(bad)) if bad else ""))
-    decided = outcomes.total()
-    print(f"bsu-rules: {decided + bad} read = {decided} decided + {bad} rejected"
-          + (" (see the error lines)" if bad else ""), file=sys.stderr)
+    print(f"bsu-rules: {tally.line()}" + (" (see the error lines)" if bad else ""), file=sys.stderr)
     return 1 if bad else 0
+
+
+@dataclass
+class Tally:
+    """The records written out so far: decided (by outcome) and rejected."""
+
+    outcomes: Counter[str] = field(default_factory=Counter)
+    rejected: int = 0
+
+    @property
+    def read(self) -> int:
+        return self.outcomes.total() + self.rejected
+
+    def line(self) -> str:
+        return f"{self.read} read = {self.outcomes.total()} decided + {self.rejected} rejected"
 
 
 def _line(line: bytes) -> Any:
@@ -140,22 +162,41 @@ def _line(line: bytes) -> Any:
 
 
 def _decide(args: argparse.Namespace, ruleset: RuleSet, decide: Decide,
-            log: DecisionLog | None, outcomes: Counter[str]) -> int:
-    """Print a decision per record; with a log, only once the decision is written to it."""
-    bad = 0
+            log: DecisionLog | None, tally: Tally) -> None:
+    """Print a decision per record; with a log, only once the decision is written to it. ``tally``
+    counts the records printed (or, with a log, logged and printed), each line whole even when
+    the run is interrupted."""
     out = sys.stdout
     progress = Progress(sys.stderr, args.progress)
-    held: list[str] = []
+    held: list[tuple[str, str | None]] = []  # text, and the outcome it counts for (None: rejected)
     page: list[Decision] = []
     glossary = glossary_for(ruleset.path)
 
-    def emit(text: str) -> None:
+    def emit(text: str, outcome: str | None) -> None:
         if args.format == "html":
-            print(text, file=sys.stderr)  # only error lines: the page stays a page
+            with whole():
+                sys.stderr.write(text + "\n")  # only error lines: the page stays a page
+                count(outcome)
         elif log is None:
-            print(text, file=out)
+            with whole():
+                out.write(text + "\n")
+                count(outcome)
         else:
-            held.append(text)
+            held.append((text, outcome))
+
+    def count(outcome: str | None) -> None:
+        if outcome is None:
+            tally.rejected += 1
+        else:
+            tally.outcomes[outcome] += 1
+
+    def release() -> None:
+        """Print the decisions held until the log had them."""
+        with whole():
+            out.write("".join(text + "\n" for text, _ in held))
+            for _, outcome in held:
+                count(outcome)
+            held.clear()
 
     for number, record in read_records(args.files, _line):
         try:
@@ -163,27 +204,23 @@ def _decide(args: argparse.Namespace, ruleset: RuleSet, decide: Decide,
                 raise InputError([("(record)", str(record))])
             member, sha256 = record if isinstance(record, Parsed) else parse_record(record)
         except InputError as exc:
-            bad += 1
             field, _ = exc.problems[0]
             emit(rejected(number, exc, record, args.lang, glossary) + "\n" if args.format == "text"
-                 else error_line(number, field, str(exc)))
+                 else error_line(number, field, str(exc)), None)
             continue
         progress.tick(number)
         decision = decide(member, sha256)
-        outcomes[decision.outcome.value] += 1
         text = decision.to_json() if args.format == "json" else None
         if args.format == "html":
             page.append(decision)
+            count(decision.outcome.value)
         else:
-            emit(text or render_text(decision, ruleset, args.lang, args.audience) + "\n")
+            emit(text or render_text(decision, ruleset, args.lang, args.audience) + "\n", decision.outcome.value)
         if log is not None and log.record(decision, member, ruleset, text):
-            print("\n".join(held), file=out)
-            held.clear()
+            release()
     progress.done()
     if log is not None:
         log.flush()
-        if held:
-            print("\n".join(held), file=out)
+        release()
     if args.format == "html":
         print(render_html(page, ruleset, args.lang, args.audience), file=out)
-    return bad

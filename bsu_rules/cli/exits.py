@@ -4,17 +4,76 @@
 records (rules, log lines, test cases) were rejected or failed; a count line says how many.
 2: the run could not proceed (usage, a file-level problem, input/output). An internal error is
 also 2: one line on stderr naming the file where the full report was written, never a traceback.
+130 (Ctrl-C, SIGINT) and 143 (SIGTERM): interrupted; a line says so and what was done by then.
 """
 
 from __future__ import annotations
 
 import os
+import signal
 import tempfile
 import traceback
 from datetime import UTC, datetime
+from typing import Any
 
 OK, REJECTED, FAILED = 0, 1, 2
-INTERRUPTED = 130
+INTERRUPTED, TERMINATED = 130, 143
+
+
+class Interrupted(KeyboardInterrupt):
+    """A run stopped by Ctrl-C or SIGTERM: its exit status and, when the command knows, what was
+    done by then (``done``, the end of the line ``bsu-rules: interrupted ...``)."""
+
+    def __init__(self, status: int = INTERRUPTED, done: str = "") -> None:
+        super().__init__(done)
+        self.status, self.done = status, done
+
+
+def interrupted(exc: KeyboardInterrupt, done: str) -> Interrupted:
+    """``exc`` (Ctrl-C or SIGTERM) with what the command had done when it came."""
+    return Interrupted(getattr(exc, "status", INTERRUPTED), done)
+
+
+class _Deferral:
+    """While ``active``, Ctrl-C or SIGTERM is kept (``pending``: its status) instead of stopping."""
+
+    active = False
+    pending = 0
+
+
+def _stop(signum: int, frame: object) -> None:
+    status = TERMINATED if signum == signal.SIGTERM else INTERRUPTED
+    if _Deferral.active:
+        _Deferral.pending = status
+        return
+    raise Interrupted(status)
+
+
+def catch_signals() -> dict[int, Any]:
+    """Make Ctrl-C and SIGTERM raise ``Interrupted`` where the program is (so a run cleans up and
+    says what it did); the previous handlers, to restore (none off the main thread, where no
+    handler can be set)."""
+    previous: dict[int, Any] = {}
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        try:
+            previous[signum] = signal.signal(signum, _stop)
+        except ValueError:
+            break
+    return previous
+
+
+class whole:
+    """Ctrl-C and SIGTERM wait until the block is done (a line being written is written whole)."""
+
+    def __enter__(self) -> None:
+        self.outer = _Deferral.active
+        _Deferral.active = True
+
+    def __exit__(self, *exc: object) -> None:
+        _Deferral.active = self.outer
+        if not self.outer and _Deferral.pending:
+            status, _Deferral.pending = _Deferral.pending, 0
+            raise Interrupted(status)
 
 
 def report_internal_error(exc: BaseException) -> str:

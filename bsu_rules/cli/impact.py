@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 import time
 from pathlib import Path
 from typing import Any
 
 from bsu_rules.cli.batch import Progress, missing_extra, positive_int
-from bsu_rules.cli.exits import OK, REJECTED
+from bsu_rules.cli.exits import FAILED, OK, REJECTED, interrupted
 from bsu_rules.cli.options import ON_HELP, add_reform_options, day, load_reform
 from bsu_rules.ruleset.loader import load_ruleset
 from bsu_rules.ruleset.overrides import Reform, reform_of
@@ -41,6 +42,7 @@ def add(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     try:
         from bsu_rules.batch.read import Reader  # lazy: the impact extra (polars, pyarrow)
+        from bsu_rules.batch.run import Counts  # lazy: the impact extra
         from bsu_rules.batch.write import distinct  # lazy: the impact extra
         from bsu_rules.report.html import render_html  # lazy: the impact extra
         from bsu_rules.report.impact import impact  # lazy: the impact extra
@@ -57,18 +59,32 @@ def run(args: argparse.Namespace) -> int:
     else:
         baseline = load_ruleset(args.against)
     reader = Reader(args.input, args.chunk_size)
-    progress = None if args.quiet else Progress(reader.total, reader.unit)
+    progress = None if args.quiet else Progress(reader.total, reader.unit, "bsu-rules impact")
     started = time.monotonic()
+    read = [0]
+
+    def count(done: int, rows: int) -> None:
+        read[0] += rows
+        if progress is not None:
+            progress(done, rows)
+
     try:
         data = impact(reform, args.input, on=args.on, baseline=baseline, baseline_on=args.against_on,
-                      chunk_size=args.chunk_size, progress=progress, file_label=Path(args.input).name)
+                      chunk_size=args.chunk_size, progress=count, file_label=Path(args.input).name)
+    except KeyboardInterrupt as exc:
+        raise interrupted(exc, f"after {read[0]} rows read; no report was written") from None
     finally:
         if progress is not None:
             progress.close()
+    h = data["headline"]
+    counts = Counts(read=data["input"]["rows"], decided=h["members"]["reform"], rejected=h["rejected"]["reform"])
+    if not counts.holds:
+        print(counts.line())
+        print("bsu-rules: rows were lost: the counts do not add up; no report was written", file=sys.stderr)
+        return FAILED
     _write(Path(args.out), render_html(data, args.lang))
     if args.json:
         _write(Path(args.json), json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
-    h = data["headline"]
 
     def diff(key: str) -> str:
         return f" ({h[key]['difference']:+d})" if data["baseline"] else ""
@@ -77,7 +93,8 @@ def run(args: argparse.Namespace) -> int:
           f"budget {h['budget']['reform']}{diff('budget')} · undetermined {h['undetermined']['reform']} · "
           f"rejected {h['rejected']['reform']}")
     print(f"report: {args.out}{' · ' + args.json if args.json else ''} · {time.monotonic() - started:.1f} s")
-    return REJECTED if h["rejected"]["reform"] else OK
+    print(counts.line())
+    return REJECTED if counts.rejected else OK
 
 
 def _write(path: Path, text: str) -> None:

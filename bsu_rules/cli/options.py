@@ -39,8 +39,11 @@ def read_records(paths: list[str], decode: Callable[[bytes], Any] = decode_json)
 
     JSONL is read as a stream, a record at a time, each line read by ``decode``. Yields (record
     number from 1, record); a record that cannot be decoded yields a BadRecord instead. A file that
-    cannot be read at all raises InputError (once, naming the file).
+    cannot be read at all, Parquet or CSV among them, raises InputError (once, naming the file).
     """
+    for path in paths:
+        if path.lower().endswith((".parquet", ".csv")):
+            raise InputError([(path, _table("Parquet" if path.lower().endswith(".parquet") else "CSV"))])
     number = 0
     for path in paths:
         stream = _binary_stdin() if path == "-" else open(path, "rb")  # noqa: SIM115
@@ -48,6 +51,11 @@ def read_records(paths: list[str], decode: Callable[[bytes], Any] = decode_json)
             for record in _records(stream, path, decode):
                 number += 1
                 yield number, record
+
+
+def _table(kind: str) -> str:
+    return (f"a {kind} file: this command reads JSON (one record or a list) or JSON lines; bsu-rules batch "
+            "reads Parquet and CSV")
 
 
 def _binary_stdin() -> BinaryIO:
@@ -66,6 +74,8 @@ def _records(f: BinaryIO, path: str, decode: Callable[[bytes], Any]) -> Iterator
         if first:
             if wide := wide_encoding(line):
                 raise InputError([(path, f"the file is {wide} text; save it as UTF-8")])
+            if line.startswith(b"PAR1"):
+                raise InputError([(path, _table("Parquet"))])
             line = line.removeprefix(b"\xef\xbb\xbf")
         if not line.strip():
             continue
