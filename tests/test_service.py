@@ -282,3 +282,17 @@ def test_a_record_with_a_number_too_long_is_refused_alone(server: httpx.Client) 
     deep = assert_error(server.post("/v1/decisions", params={"ruleset": "bsu-2022"}, content="[" * 100_000),
                         400, "bad-json")
     assert deep["message"] == "the body is nested too deeply"
+
+
+def test_a_lone_surrogate_is_refused_alone(server: httpx.Client) -> None:
+    good = EXAMPLES.read_text("utf-8").splitlines()[0]
+    for bad in ('{"nik":"3204125708940003","citizenship":"\\ud800","participant_category":"PU"}',
+                '{"nik":"3204125708940003","\\ud800":"WNI","participant_category":"PU"}'):
+        r = server.post("/v1/decisions", params={"ruleset": "bsu-2022"}, content=f"[{good},{bad},{good}]")
+        assert r.status_code == 200, r.text
+        first, second, third = r.json()
+        assert first["outcome"] == third["outcome"] == "eligible"
+        assert second["error"]["record"] == 2 and "surrogate" in second["error"]["message"]
+        error = assert_error(server.post("/v1/decisions", params={"ruleset": "bsu-2022"}, content=bad),
+                             422, "invalid-record")
+        assert "surrogate" in error["message"]
