@@ -412,3 +412,28 @@ def test_two_writers_that_both_decided_a_member_log_it_once(tmp_path: Path) -> N
     assert first.flush() == 3 and second.flush() == 1
     logged = [env["decision"]["member"]["input_sha256"] for env in envelopes(path)]
     assert sorted(logged) == sorted(d.member.input_sha256 for d, _ in decisions) and verify_log(path).ok
+
+
+def test_a_last_line_longer_than_a_log_line_can_be_is_refused_unread(log: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("bsu_rules.audit.log.MAX_LINE", 1 << 20)
+    with log.open("ab") as f:
+        f.write(b"a" * (8 << 20) + b"\n")
+    read = []
+    real_pread = os.pread
+
+    def counted(fd: int, n: int, at: int) -> bytes:
+        read.append(n)
+        return real_pread(fd, n, at)
+    monkeypatch.setattr("bsu_rules.audit.log.os.pread", counted)
+    with pytest.raises(LogError, match="longer than the 1,048,576 bytes a log line may hold"):
+        write_log(log, [{**RECORDS[0], "name": "Another"}])
+    assert sum(read) <= (1 << 20) + (1 << 17)  # the line's end only, not the whole of it
+
+
+def test_a_decision_too_large_for_a_log_line_is_not_logged(log: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("bsu_rules.audit.log.MAX_LINE", 2000)
+    before = log.read_bytes()
+    with pytest.raises(LogError, match="would be longer than the 2,000 bytes a log line may hold"):
+        write_log(log, [{**RECORDS[0], "name": "Another"}])
+    assert log.read_bytes() == before
