@@ -296,3 +296,18 @@ def test_a_lone_surrogate_is_refused_alone(server: httpx.Client) -> None:
         error = assert_error(server.post("/v1/decisions", params={"ruleset": "bsu-2022"}, content=bad),
                              422, "invalid-record")
         assert "surrogate" in error["message"]
+
+
+def test_an_unknown_query_parameter_is_named_with_the_nearest_known_one(server: httpx.Client) -> None:
+    line = EXAMPLES.read_text("utf-8").splitlines()[0]
+    for path, query, hint in (("/v1/decisions", "ruleset=bsu-2022&On=1900-01-01", "on"),
+                              ("/v1/decisions", "ruleset=bsu-2022&hint=true", "hints"),
+                              ("/v1/decisions", "ruleset=bsu-2022&date=2022-10-01", None),
+                              ("/v1/explanations", "ruleset=bsu-2022&audiance=officer", "audience")):
+        error = assert_error(server.post(f"{path}?{query}", content=line), 400, "bad-parameter")
+        unknown = query.split("&")[1].split("=")[0]
+        assert error["field"] == unknown and f"`{unknown}` is not a parameter here" in error["message"]
+        assert (f"did you mean `{hint}`?" in error["message"]) if hint else "did you mean" not in error["message"]
+    error = assert_error(server.get("/v1/editions?ruleset=bsu-2022"), 400, "bad-parameter")
+    assert "this path takes: no parameters" in error["message"]
+    assert server.post("/v1/decisions?ruleset=bsu-2022&on=2022-10-01&hints=false", content=line).status_code == 200

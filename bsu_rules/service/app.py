@@ -20,6 +20,7 @@ from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from fastapi.routing import APIRoute
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
@@ -308,9 +309,18 @@ def _readable(value: Any) -> Any:
 
 
 def _plain_query(request: Request) -> None:
-    """Each query parameter given once, and a decision date as ``YYYY-MM-DD`` only (as ``evaluate
-    --on`` takes it): ``?ruleset=a&ruleset=b`` or ``?on=1662336000`` is a bad parameter, not a guess."""
+    """Each query parameter one the path takes, given once, and a decision date as ``YYYY-MM-DD``
+    only (as ``evaluate --on`` takes it): ``?On=…``, ``?ruleset=a&ruleset=b`` or ``?on=1662336000``
+    is a bad parameter, not a guess."""
     names = [name for name, _ in request.query_params.multi_items()]
+    route = request.scope.get("route")
+    if isinstance(route, APIRoute):
+        known = sorted(p.alias for p in route.dependant.query_params)
+        if unknown := next((n for n in names if n not in known), None):
+            hint = nearest(unknown, known)
+            raise ServiceError(400, Code.BAD_PARAMETER, f"`{unknown[:40]}` is not a parameter here"
+                               + (f"; did you mean `{hint}`?" if hint else "")
+                               + f" (this path takes: {', '.join(known) or 'no parameters'})", field=unknown[:40])
     if twice := sorted({n for n in names if names.count(n) > 1}):
         raise ServiceError(400, Code.BAD_PARAMETER, f"{twice[0]}: given more than once", field=twice[0])
     on = request.query_params.get("on")
