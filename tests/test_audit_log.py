@@ -437,3 +437,37 @@ def test_a_decision_too_large_for_a_log_line_is_not_logged(log: Path, monkeypatc
     with pytest.raises(LogError, match="would be longer than the 2,000 bytes a log line may hold"):
         write_log(log, [{**RECORDS[0], "name": "Another"}])
     assert log.read_bytes() == before
+
+
+def test_a_key_file_gives_its_first_line(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("BSU_RULES_PSEUDONYM_KEY", raising=False)
+    key_file, path = tmp_path / "two.key", tmp_path / "k.jsonl"
+    key_file.write_text(f"{KEY}\n# rotated 2026-11\n")
+    assert main(["evaluate", "bsu-2022", str(EXAMPLES), "--log", str(path), "--key-file", str(key_file)]) == 0
+    assert {e["pseudonym_key"] for e in envelopes(path)} == {key_id(KEY)}
+    assert envelopes(path)[0]["inputs"]["nik"] == pseudonym(RECORDS[0]["nik"], KEY)
+    capsys.readouterr()
+    assert main(["replay", str(path), "--archive", str(tmp_path), "--nik", RECORDS[4]["nik"],
+                 "--key-file", str(key_file)]) == 1  # found (its rule set is not archived here)
+    assert "(seq 5)" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("text", ["", "   \n", "\n" + KEY + "\n", " \t\r\n"])
+def test_a_key_file_whose_first_line_is_empty_or_spaces_is_refused(tmp_path: Path, text: str,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    key_file, path = tmp_path / "bad.key", tmp_path / "k.jsonl"
+    key_file.write_text(text)
+    assert main(["evaluate", "bsu-2022", str(EXAMPLES), "--log", str(path), "--key-file", str(key_file)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and "bad.key:" in captured.err and "empty" in captured.err
+    assert not path.exists() or path.read_bytes() == b""
+
+
+def test_a_key_of_spaces_in_the_environment_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BSU_RULES_PSEUDONYM_KEY", "   ")
+    assert main(["evaluate", "bsu-2022", str(EXAMPLES), "--log", str(tmp_path / "k.jsonl")]) == 2
+    assert "$BSU_RULES_PSEUDONYM_KEY: the key is empty or only spaces" in capsys.readouterr().err
+    with pytest.raises(ValueError, match="only spaces"):
+        DecisionLog(tmp_path / "k.jsonl", key=" \n")

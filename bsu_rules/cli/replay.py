@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from typing import Any
 
 from bsu_rules.audit.chain import Verifier
 from bsu_rules.audit.log import AuditError
 from bsu_rules.audit.rerun import ReplayItem, Status, iter_replay, summary, tally
-from bsu_rules.audit.snapshot import KEY_ENV
+from bsu_rules.cli.options import add_key_options, pseudonym_key
 from bsu_rules.explain import render_text
 
 
@@ -23,8 +22,8 @@ def add(sub: Any) -> None:
                    help="full member records (JSONL), matched to decisions by input sha256")
     p.add_argument("--nik", help="replay only the decisions about this NIK")
     p.add_argument("--seq", type=int, action="append", metavar="N", help="replay only the line with this seq")
-    p.add_argument("--pseudonymize-key", metavar="KEY",
-                   help=f"the log's pseudonymisation key, to find --nik (default: ${KEY_ENV})")
+    p.add_argument("--pseudonymize-key", metavar="KEY", help=argparse.SUPPRESS)  # shows in ps: warned about
+    add_key_options(p)
     p.add_argument("--all", action="store_true", help="list identical decisions too")
     p.add_argument("--explain", action="store_true", help="print each replayed decision as text")
     p.add_argument("--lang", choices=("id", "en"), default="id", help="language of --explain")
@@ -35,7 +34,7 @@ def add(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     """Replay one line at a time, verifying the chain in the same reading: only what is printed is
     kept (a log of millions fits in memory)."""
-    key = args.pseudonymize_key or os.environ.get(KEY_ENV) or None
+    key = pseudonym_key(args) if args.nik else None
     counts = {s.value: 0 for s in Status}
     shown: list[Any] = []
     seen: set[int | None] = set()  # the seqs replayed
