@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import os
 import socket
 import subprocess
 import sys
@@ -71,6 +73,24 @@ def assert_error(r: httpx.Response, status: int, code: str) -> dict[str, Any]:
     body = r.json()
     assert set(body) == {"error"} and body["error"]["code"] == code and body["error"]["message"]
     return dict(body["error"])
+
+
+class _InProcess:
+    """The service called in this process (to make its log fail), through httpx's ASGI transport."""
+
+    def __init__(self, **options: Any) -> None:
+        from bsu_rules import load_ruleset
+        from bsu_rules.service import create_app
+
+        app = create_app([load_ruleset("bsu-2022")], **options)
+        self.transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+
+    def post(self, url: str, **kwargs: Any) -> httpx.Response:
+        async def send() -> httpx.Response:
+            async with httpx.AsyncClient(transport=self.transport, base_url="http://test") as client:
+                return await client.post(url, **kwargs)
+        return asyncio.run(send())
+
 
 
 def test_decisions_are_the_cli_bytes(server: httpx.Client) -> None:
@@ -311,3 +331,31 @@ def test_an_unknown_query_parameter_is_named_with_the_nearest_known_one(server: 
     error = assert_error(server.get("/v1/editions?ruleset=bsu-2022"), 400, "bad-parameter")
     assert "this path takes: no parameters" in error["message"]
     assert server.post("/v1/decisions?ruleset=bsu-2022&on=2022-10-01&hints=false", content=line).status_code == 200
+
+
+def test_a_request_whose_log_write_fails_leaves_nothing_to_be_logged_later(tmp_path: Path,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    import bsu_rules.audit.log as audit_log
+
+    path = tmp_path / "d.jsonl"
+    client = _InProcess(log=audit_log.DecisionLog(path, batch=1000))
+    lines = EXAMPLES.read_text("utf-8").splitlines()
+    first = client.post("/v1/decisions", params={"ruleset": "bsu-2022"}, content=lines[0])
+    assert first.status_code == 200
+
+    def failing(fd: int, data: Any) -> int:
+        raise OSError(5, "Input/output error")
+    monkeypatch.setattr(audit_log.os, "write", failing)
+    failed = client.post("/v1/decisions", params={"ruleset": "bsu-2022"}, content=f"[{lines[1]},{lines[2]}]")
+    assert_error(failed, 500, "internal")
+    monkeypatch.undo()
+    with path.open("ab") as f:  # a tail damaged by another hand: the next write fails too
+        f.write(b'{"decision":')
+    assert_error(client.post("/v1/decisions", params={"ruleset": "bsu-2022"}, content=lines[3]), 500, "internal")
+    os.truncate(path, path.stat().st_size - len(b'{"decision":'))
+    again = client.post("/v1/decisions", params={"ruleset": "bsu-2022"}, content=f"[{lines[1]},{lines[4]}]")
+    assert again.status_code == 200
+    logged = [json.dumps(json.loads(line)["decision"], separators=(",", ":"), ensure_ascii=False)
+              for line in path.read_text("utf-8").splitlines()]
+    assert logged == [first.text, *(json.dumps(d, separators=(",", ":"), ensure_ascii=False) for d in again.json())]
+    assert verify_log(path).ok

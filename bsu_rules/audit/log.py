@@ -139,42 +139,55 @@ class DecisionLog:
         return False
 
     def flush(self) -> int:
-        """Write the buffered decisions under the file lock; the number written."""
+        """Write the buffered decisions under the file lock; the number written. If they cannot be
+        written (the log is damaged, the disk is full) they are dropped, not kept for a later write:
+        whoever recorded them learns it from the error, and recording them again logs them then."""
         if not self._pending:
             return 0
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o600)
+        pending, written = self._pending, False
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
-            seq, prev = last_link(fd, self.path)
-            others = self._appended_since(fd)  # by another writer since this one last looked
-            pending = [p for p in self._pending if p[0] not in others]
-            at = self.clock().astimezone(UTC).isoformat(timespec="microseconds")
-            kid = "null" if self.key_id is None else f'"{self.key_id}"'
-            lines = []
-            for _, decision, inputs in pending:
-                seq += 1
-                body = (f'"inputs":{inputs},"prev":"{prev}","pseudonym_key":{kid},'
-                        f'"recorded_at":"{at}","seq":{seq},"v":{VERSION}}}')
-                prev = hashlib.sha256(f'{{"decision":{decision},{body}'.encode()).hexdigest()
-                lines.append(f'{{"decision":{decision},"hash":"{prev}",{body}\n')
-            data = "".join(lines).encode("utf-8")
-            size = os.fstat(fd).st_size
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o600)
             try:
-                while data:
-                    data = data[os.write(fd, data):]
-                if self.fsync:
-                    os.fsync(fd)
-            except OSError as exc:  # disk full, quota, I/O error: take back the part written
-                os.ftruncate(fd, size)
-                raise LogError(f"{self.path}: could not append ({exc.strerror or exc}); the log still ends at its "
-                               "last complete line and these decisions were not printed") from None
-            self._read_to = os.fstat(fd).st_size
-            if self.signer is not None and pending:
-                self.signer(seq, prev)
+                fcntl.flock(fd, fcntl.LOCK_EX)
+                seq, prev = last_link(fd, self.path)
+                others = self._appended_since(fd)  # by another writer since this one last looked
+                pending = [p for p in pending if p[0] not in others]
+                at = self.clock().astimezone(UTC).isoformat(timespec="microseconds")
+                kid = "null" if self.key_id is None else f'"{self.key_id}"'
+                lines = []
+                for _, decision, inputs in pending:
+                    seq += 1
+                    body = (f'"inputs":{inputs},"prev":"{prev}","pseudonym_key":{kid},'
+                            f'"recorded_at":"{at}","seq":{seq},"v":{VERSION}}}')
+                    prev = hashlib.sha256(f'{{"decision":{decision},{body}'.encode()).hexdigest()
+                    lines.append(f'{{"decision":{decision},"hash":"{prev}",{body}\n')
+                data = "".join(lines).encode("utf-8")
+                size = os.fstat(fd).st_size
+                try:
+                    while data:
+                        data = data[os.write(fd, data):]
+                    if self.fsync:
+                        os.fsync(fd)
+                except OSError as exc:  # disk full, quota, I/O error: take back the part written
+                    os.ftruncate(fd, size)
+                    raise LogError(f"{self.path}: could not append ({exc.strerror or exc}); the log still ends at "
+                                   "its last complete line and these decisions were not printed") from None
+                written, self._read_to = True, os.fstat(fd).st_size
+                if self.signer is not None and pending:
+                    self.signer(seq, prev)
+            finally:
+                os.close(fd)  # closing releases the lock
         finally:
-            os.close(fd)  # closing releases the lock
-        written, self._pending = len(pending), []
-        return written
+            if not written:
+                self.discard()
+            self._pending = []
+        return len(pending)
+
+    def discard(self) -> None:
+        """Drop the buffered decisions unwritten; recording them again logs them."""
+        if self._logged is not None:
+            self._logged.difference_update(p[0] for p in self._pending)
+        self._pending = []
 
     def _appended_since(self, fd: int) -> set[bytes]:
         """The identities of the lines appended after ``_read_to`` (the caller holds the lock)."""

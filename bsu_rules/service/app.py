@@ -173,10 +173,14 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None, l
             out.append((decision, text))
             decided.append((decision, member, text))
         if log is not None:
-            with log_lock:
-                for decision, member, text in decided:
-                    log.record(decision, member, rs, text)
-                log.flush()
+            with log_lock:  # all of the request's decisions are written and synced, or none is
+                try:
+                    for decision, member, text in decided:
+                        log.record(decision, member, rs, text)
+                    log.flush()
+                except BaseException:
+                    log.discard()
+                    raise
         return out
 
     @app.post("/v1/decisions", tags=["decisions"], openapi_extra=_body("member records to decide"),
