@@ -359,3 +359,19 @@ def test_a_request_whose_log_write_fails_leaves_nothing_to_be_logged_later(tmp_p
               for line in path.read_text("utf-8").splitlines()]
     assert logged == [first.text, *(json.dumps(d, separators=(",", ":"), ensure_ascii=False) for d in again.json())]
     assert verify_log(path).ok
+
+
+def test_no_query_value_is_echoed_with_a_nik(server: httpx.Client) -> None:
+    nik = "3204125708940003"
+    line = EXAMPLES.read_text("utf-8").splitlines()[0]
+    for query, status, code in ((f"ruleset={nik}", 404, "unknown-edition"),
+                                (f"ruleset=bsu-{nik}", 404, "unknown-edition"),
+                                (f"ruleset=bsu-2022&on={nik}", 400, "bad-parameter"),
+                                (f"ruleset=bsu-2022&on=2022-{nik}", 400, "bad-parameter"),
+                                (f"ruleset=bsu-2022&{nik}=1", 400, "bad-parameter")):
+        r = server.post(f"/v1/decisions?{query}", content=line)
+        error = assert_error(r, status, code)
+        assert nik not in r.text and nik[4:12] not in r.text and " digits>" in error["message"], r.text
+    r = server.get(f"/v1/editions/{nik}")
+    assert_error(r, 404, "unknown-edition")
+    assert nik not in r.text and "<16 digits>" in r.text

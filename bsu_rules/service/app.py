@@ -32,6 +32,7 @@ from bsu_rules.errors import BsuRulesError, Code, InputError, OutOfForce
 from bsu_rules.explain import render_text
 from bsu_rules.members import Member, parse_member
 from bsu_rules.members.decode import TOO_LONG, too_long
+from bsu_rules.members.model import hide_identifiers
 from bsu_rules.ruleset.diagnostics import nearest
 from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.schemas import schema
@@ -104,8 +105,8 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None, l
         rs = by_id.get(name)
         if rs is None:
             hint = nearest(name, sorted(by_id))
-            raise ServiceError(404, Code.UNKNOWN_EDITION, f"no edition `{name}` here (served: {', '.join(by_id)})"
-                               + (f"; did you mean `{hint}`?" if hint else ""), field="ruleset")
+            raise ServiceError(404, Code.UNKNOWN_EDITION, f"no edition `{_echo(name)}` here (served: "
+                               f"{', '.join(by_id)})" + (f"; did you mean `{hint}`?" if hint else ""), field="ruleset")
         return rs
 
     async def records(request: Request) -> tuple[list[Any], bool]:
@@ -322,17 +323,23 @@ def _plain_query(request: Request) -> None:
         known = sorted(p.alias for p in route.dependant.query_params)
         if unknown := next((n for n in names if n not in known), None):
             hint = nearest(unknown, known)
-            raise ServiceError(400, Code.BAD_PARAMETER, f"`{unknown[:40]}` is not a parameter here"
+            raise ServiceError(400, Code.BAD_PARAMETER, f"`{_echo(unknown)}` is not a parameter here"
                                + (f"; did you mean `{hint}`?" if hint else "")
-                               + f" (this path takes: {', '.join(known) or 'no parameters'})", field=unknown[:40])
+                               + f" (this path takes: {', '.join(known) or 'no parameters'})", field=_echo(unknown))
     if twice := sorted({n for n in names if names.count(n) > 1}):
         raise ServiceError(400, Code.BAD_PARAMETER, f"{twice[0]}: given more than once", field=twice[0])
     on = request.query_params.get("on")
     if on is not None and not _DAY.fullmatch(on):
-        raise ServiceError(400, Code.BAD_PARAMETER, f"on: {on[:40]!r} is not a date (YYYY-MM-DD)", field="on")
+        raise ServiceError(400, Code.BAD_PARAMETER, f"on: `{_echo(on)}` is not a date (YYYY-MM-DD)", field="on")
 
 
 _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _echo(given: str) -> str:
+    """A value or name from the query, as a message may repeat it: short, and never a NIK or an
+    account number (a long run of digits is told by its length)."""
+    return hide_identifiers(given)[:40]
 
 
 def _body(description: str) -> dict[str, Any]:
