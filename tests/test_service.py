@@ -59,7 +59,7 @@ def server(log_path: Path) -> Iterator[httpx.Client]:
 @pytest.fixture(scope="module")
 def strict() -> Iterator[httpx.Client]:
     dated = ROOT / "tests" / "fixtures" / "lint" / "gapped-parameter.yaml"
-    yield from _serve("bsu-2022", str(dated), "--max-body", "2000", "--max-records", "3", "--time-limit", "0")
+    yield from _serve("bsu-2022", str(dated), "--max-body", "2000", "--max-records", "3", "--time-limit", "1e-9")
 
 
 def cli(*args: str) -> str:
@@ -274,7 +274,9 @@ def test_a_query_parameter_is_given_once_and_a_date_as_a_date(server: httpx.Clie
 @pytest.mark.parametrize(("options", "said"), [
     (["bsu-2022", "bsu-2022"], "would be served twice"),
     (["bsu-2022", "--port", "99999"], "is not a port"),
-    (["bsu-2022", "--time-limit", "nan"], "is not a number of seconds"),
+    (["bsu-2022", "--time-limit", "nan"], "is not a time limit (a number of seconds above 0)"),
+    (["bsu-2022", "--time-limit", "0"], "is not a time limit"),
+    (["bsu-2022", "--time-limit", "-1"], "is not a time limit"),
     (["bsu-2022", "--key-file", "k"], "needs --log"),
 ])
 def test_serve_refuses_to_start_on_a_bad_option(options: list[str], said: str) -> None:
