@@ -202,6 +202,11 @@ def test_replay_cli(tmp_path: Path, archive: Path, capsys: pytest.CaptureFixture
     assert main(["replay", str(log), "--archive", str(archive), "--format", "json"]) == 1
     data = json.loads(capsys.readouterr().out)
     assert data["chain"].startswith("line 4: removed") and data["summary"]["identical"] == 15
+    log.write_text("".join(lines[:3]) + lines[3][:-40], "utf-8")  # cut in the middle of a line
+    assert main(["replay", str(log), "--archive", str(archive)]) == 1
+    out = capsys.readouterr().out
+    assert "line 4: error: a damaged line, not a decision\n  the last line has no newline" in out
+    assert "None" not in out
 
 
 EDITION = load_ruleset("bsu-2022")

@@ -157,3 +157,15 @@ def test_decisions_a_failed_write_dropped_are_logged_when_recorded_again(tmp_pat
     writer.close()
     assert [json.loads(line)["decision"]["member"] for line in log.read_text("utf-8").splitlines()] == \
         [json.loads(decisions[1].to_json())["member"]]
+
+
+def test_a_signed_log_cut_short_is_said_to_be_cut(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    signing, public = _keys(tmp_path)
+    log = tmp_path / "d.log"
+    assert main(_evaluate(log, "--signing-key", str(signing))) == 0
+    log.write_text("".join(log.read_text("utf-8").splitlines(keepends=True)[:12]), "utf-8")
+    capsys.readouterr()
+    assert main(["verify", str(log), "--public-key", str(public)]) == 1
+    out = capsys.readouterr().out
+    assert f"seq {N} was signed, but the log ends at seq 12: lines were cut off its end" in out
+    assert "rewritten" not in out

@@ -75,10 +75,13 @@ def run(args: argparse.Namespace) -> int:
 
 def describe(item: ReplayItem) -> list[str]:
     """A replayed decision and its differences, as indented lines."""
-    logged = item.logged or {}
+    if item.logged is None:  # not even a log record: nothing of a decision to show
+        return [f"line {item.line}: {item.status}: a damaged line, not a decision", f"  {item.reason}"]
+    logged = item.logged
     rs = logged.get("ruleset") if isinstance(logged.get("ruleset"), dict) else {}
-    name = f"{rs.get('id')} {rs.get('version')} [{(item.ruleset or '?')[:12]}]" if rs else "?"
-    head = f"line {item.line} (seq {item.seq}) {item.nik or '?'}, {name}, on {item.on}: {item.status}"
+    name = f"{_text(rs.get('id'))} {_text(rs.get('version'))} [{_text(item.ruleset)[:12]}]" if rs else "?"
+    seq = item.seq if isinstance(item.seq, int) else "?"
+    head = f"line {item.line} (seq {seq}) {_text(item.nik)}, {name}, on {_text(item.on)}: {item.status}"
     out = [head + (f" (inputs from the {item.source})" if item.source == "snapshot" else "")]
     if item.reason:
         out.append(f"  {item.reason}")
@@ -100,6 +103,11 @@ def describe(item: ReplayItem) -> list[str]:
             elif field != "outcome":
                 out.append(f"    {field}: {_show(old.get(field))} -> {_show(new.get(field))}")
     return out
+
+
+def _text(value: Any) -> str:
+    """A logged name, date or masked NIK as written, or ? where the line has none."""
+    return value if isinstance(value, str) and value else "?"
 
 
 def _show(value: Any) -> str:
