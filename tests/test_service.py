@@ -377,3 +377,12 @@ def test_no_query_value_is_echoed_with_a_nik(server: httpx.Client) -> None:
     r = server.get(f"/v1/editions/{nik}")
     assert_error(r, 404, "unknown-edition")
     assert nik not in r.text and "<16 digits>" in r.text
+
+
+def test_a_trailing_slash_is_not_found_never_redirected(server: httpx.Client) -> None:
+    line = EXAMPLES.read_text("utf-8").splitlines()[0]
+    r = server.post("/v1/decisions/", params={"ruleset": "bsu-2022"}, content=line,
+                    headers={"host": "evil.example"})
+    assert_error(r, 404, "not-found")
+    assert "location" not in r.headers
+    assert_error(server.get("/v1/editions/"), 404, "not-found")

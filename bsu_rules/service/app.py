@@ -80,7 +80,8 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None, l
     log_lock = threading.Lock()  # one writer: requests take turns appending to the log
     app = FastAPI(title="bsu-rules", version=__version__, openapi_url="/openapi.json", docs_url=None,
                   redoc_url=None, description="Decide and explain BSU (wage subsidy) eligibility.",
-                  dependencies=[Depends(_plain_query)])
+                  dependencies=[Depends(_plain_query)],
+                  redirect_slashes=False)  # a redirect would be built from the client's Host header
 
     @app.exception_handler(ServiceError)
     async def service_error(request: Request, exc: ServiceError) -> JSONResponse:
