@@ -21,6 +21,7 @@ from bsu_rules.audit import (
     Status,
     archive_ruleset,
     entry_hash,
+    key_id,
     load_archived,
     verify_log,
 )
@@ -169,6 +170,21 @@ def test_pseudonymised_log_replays_from_a_member_snapshot(tmp_path: Path, archiv
     assert [i.seq for i in one.items] == [5]
     with pytest.raises(ValueError, match="key"):
         replay(log, archive, nik=RECORDS[4]["nik"])
+    with pytest.raises(ValueError, match=f"not the one the log was written with: its fingerprint is "
+                                         f"{key_id('another')}, the log's {key_id(KEY)}"):
+        replay(log, archive, members=EXAMPLES, nik=RECORDS[4]["nik"], key="another")
+    assert replay(log, archive, members=EXAMPLES, nik="3204125708940099", key=KEY).items == []  # the right key
+
+
+def test_replay_with_the_wrong_key_says_so(tmp_path: Path, archive: Path, capsys: pytest.CaptureFixture[str],
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    log = tmp_path / "p.jsonl"
+    write_log(log, "bsu-2022", RECORDS, key=KEY)
+    monkeypatch.setenv("BSU_RULES_PSEUDONYM_KEY", "another")
+    assert main(["replay", str(log), "--archive", str(archive), "--members", str(EXAMPLES),
+                 "--nik", RECORDS[4]["nik"]]) == 2
+    err = capsys.readouterr().err
+    assert "the key given is not the one the log was written with" in err and key_id(KEY) in err
 
 
 def test_replay_cli(tmp_path: Path, archive: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -186,6 +202,11 @@ def test_replay_cli(tmp_path: Path, archive: Path, capsys: pytest.CaptureFixture
     assert main(["replay", str(log), "--archive", str(archive), "--format", "json"]) == 1
     data = json.loads(capsys.readouterr().out)
     assert data["chain"].startswith("line 4: removed") and data["summary"]["identical"] == 15
+    log.write_text("".join(lines[:3]) + lines[3][:-40], "utf-8")  # cut in the middle of a line
+    assert main(["replay", str(log), "--archive", str(archive)]) == 1
+    out = capsys.readouterr().out
+    assert "line 4: error: a damaged line, not a decision\n  the last line has no newline" in out
+    assert "None" not in out
 
 
 EDITION = load_ruleset("bsu-2022")

@@ -412,3 +412,62 @@ def test_two_writers_that_both_decided_a_member_log_it_once(tmp_path: Path) -> N
     assert first.flush() == 3 and second.flush() == 1
     logged = [env["decision"]["member"]["input_sha256"] for env in envelopes(path)]
     assert sorted(logged) == sorted(d.member.input_sha256 for d, _ in decisions) and verify_log(path).ok
+
+
+def test_a_last_line_longer_than_a_log_line_can_be_is_refused_unread(log: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("bsu_rules.audit.log.MAX_LINE", 1 << 20)
+    with log.open("ab") as f:
+        f.write(b"a" * (8 << 20) + b"\n")
+    read = []
+    real_pread = os.pread
+
+    def counted(fd: int, n: int, at: int) -> bytes:
+        read.append(n)
+        return real_pread(fd, n, at)
+    monkeypatch.setattr("bsu_rules.audit.log.os.pread", counted)
+    with pytest.raises(LogError, match="longer than the 1,048,576 bytes a log line may hold"):
+        write_log(log, [{**RECORDS[0], "name": "Another"}])
+    assert sum(read) <= (1 << 20) + (1 << 17)  # the line's end only, not the whole of it
+
+
+def test_a_decision_too_large_for_a_log_line_is_not_logged(log: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("bsu_rules.audit.log.MAX_LINE", 2000)
+    before = log.read_bytes()
+    with pytest.raises(LogError, match="would be longer than the 2,000 bytes a log line may hold"):
+        write_log(log, [{**RECORDS[0], "name": "Another"}])
+    assert log.read_bytes() == before
+
+
+def test_a_key_file_gives_its_first_line(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("BSU_RULES_PSEUDONYM_KEY", raising=False)
+    key_file, path = tmp_path / "two.key", tmp_path / "k.jsonl"
+    key_file.write_text(f"{KEY}\n# rotated 2026-11\n")
+    assert main(["evaluate", "bsu-2022", str(EXAMPLES), "--log", str(path), "--key-file", str(key_file)]) == 0
+    assert {e["pseudonym_key"] for e in envelopes(path)} == {key_id(KEY)}
+    assert envelopes(path)[0]["inputs"]["nik"] == pseudonym(RECORDS[0]["nik"], KEY)
+    capsys.readouterr()
+    assert main(["replay", str(path), "--archive", str(tmp_path), "--nik", RECORDS[4]["nik"],
+                 "--key-file", str(key_file)]) == 1  # found (its rule set is not archived here)
+    assert "(seq 5)" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("text", ["", "   \n", "\n" + KEY + "\n", " \t\r\n"])
+def test_a_key_file_whose_first_line_is_empty_or_spaces_is_refused(tmp_path: Path, text: str,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    key_file, path = tmp_path / "bad.key", tmp_path / "k.jsonl"
+    key_file.write_text(text)
+    assert main(["evaluate", "bsu-2022", str(EXAMPLES), "--log", str(path), "--key-file", str(key_file)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and "bad.key:" in captured.err and "empty" in captured.err
+    assert not path.exists() or path.read_bytes() == b""
+
+
+def test_a_key_of_spaces_in_the_environment_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BSU_RULES_PSEUDONYM_KEY", "   ")
+    assert main(["evaluate", "bsu-2022", str(EXAMPLES), "--log", str(tmp_path / "k.jsonl")]) == 2
+    assert "$BSU_RULES_PSEUDONYM_KEY: the key is empty or only spaces" in capsys.readouterr().err
+    with pytest.raises(ValueError, match="only spaces"):
+        DecisionLog(tmp_path / "k.jsonl", key=" \n")

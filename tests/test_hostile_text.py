@@ -56,3 +56,10 @@ def test_a_nik_in_the_wrong_place_is_never_echoed(record: dict[str, Any]) -> Non
         parse_member(record)
     text = str(caught.value)
     assert NIK not in text and " digits>" in text
+
+
+@pytest.mark.parametrize("record", [{**BASE, "citizenship": "\ud800"}, {**BASE, "\ud800": "WNI"},
+                                    {**BASE, "employer": {"\ud800": "x"}}])
+def test_a_lone_surrogate_the_mirror_meets_is_an_input_error(record: dict[str, Any]) -> None:
+    with pytest.raises(InputError, match="surrogate"):
+        bsu_rules.evaluate(bsu_rules.load_ruleset("bsu-2022"), record, on="2022-10-01")

@@ -131,3 +131,41 @@ def test_a_line_nested_beyond_any_parser_is_a_malformed_line(tmp_path: Path) -> 
     path.write_text("[" * 100_000 + "\n")
     problem = verify_log(path).problem
     assert problem is not None and (problem.line, problem.kind) == (1, "malformed")
+
+
+def test_decisions_a_failed_write_dropped_are_logged_when_recorded_again(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    import bsu_rules
+
+    ruleset = bsu_rules.load_ruleset("bsu-2022")
+    records = [json.loads(line) for line in Path(EXAMPLES).read_text("utf-8").splitlines()[:3]]
+    decisions = [bsu_rules.evaluate(ruleset, r) for r in records]
+    log = tmp_path / "d.log"
+    writer = audit_log.DecisionLog(log, batch=10)
+
+    def broken(fd: int, data: Any) -> int:
+        raise OSError(errno.EIO, "Input/output error")
+    monkeypatch.setattr(audit_log.os, "write", broken)
+    for decision, record in zip(decisions, records, strict=True):
+        writer.record(decision, record, ruleset)
+    with pytest.raises(LogError, match="Input/output error"):
+        writer.flush()
+    monkeypatch.undo()
+    writer.close()  # nothing is left to write later
+    assert not log.exists() or log.read_bytes() == b""
+    writer.record(decisions[1], records[1], ruleset)
+    writer.close()
+    assert [json.loads(line)["decision"]["member"] for line in log.read_text("utf-8").splitlines()] == \
+        [json.loads(decisions[1].to_json())["member"]]
+
+
+def test_a_signed_log_cut_short_is_said_to_be_cut(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    signing, public = _keys(tmp_path)
+    log = tmp_path / "d.log"
+    assert main(_evaluate(log, "--signing-key", str(signing))) == 0
+    log.write_text("".join(log.read_text("utf-8").splitlines(keepends=True)[:12]), "utf-8")
+    capsys.readouterr()
+    assert main(["verify", str(log), "--public-key", str(public)]) == 1
+    out = capsys.readouterr().out
+    assert f"seq {N} was signed, but the log ends at seq 12: lines were cut off its end" in out
+    assert "rewritten" not in out

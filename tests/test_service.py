@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import os
 import socket
 import subprocess
 import sys
@@ -57,7 +59,7 @@ def server(log_path: Path) -> Iterator[httpx.Client]:
 @pytest.fixture(scope="module")
 def strict() -> Iterator[httpx.Client]:
     dated = ROOT / "tests" / "fixtures" / "lint" / "gapped-parameter.yaml"
-    yield from _serve("bsu-2022", str(dated), "--max-body", "2000", "--max-records", "3", "--time-limit", "0")
+    yield from _serve("bsu-2022", str(dated), "--max-body", "2000", "--max-records", "3", "--time-limit", "1e-9")
 
 
 def cli(*args: str) -> str:
@@ -71,6 +73,24 @@ def assert_error(r: httpx.Response, status: int, code: str) -> dict[str, Any]:
     body = r.json()
     assert set(body) == {"error"} and body["error"]["code"] == code and body["error"]["message"]
     return dict(body["error"])
+
+
+class _InProcess:
+    """The service called in this process (to make its log fail), through httpx's ASGI transport."""
+
+    def __init__(self, **options: Any) -> None:
+        from bsu_rules import load_ruleset
+        from bsu_rules.service import create_app
+
+        app = create_app([load_ruleset("bsu-2022")], **options)
+        self.transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+
+    def post(self, url: str, **kwargs: Any) -> httpx.Response:
+        async def send() -> httpx.Response:
+            async with httpx.AsyncClient(transport=self.transport, base_url="http://test") as client:
+                return await client.post(url, **kwargs)
+        return asyncio.run(send())
+
 
 
 def test_decisions_are_the_cli_bytes(server: httpx.Client) -> None:
@@ -254,7 +274,9 @@ def test_a_query_parameter_is_given_once_and_a_date_as_a_date(server: httpx.Clie
 @pytest.mark.parametrize(("options", "said"), [
     (["bsu-2022", "bsu-2022"], "would be served twice"),
     (["bsu-2022", "--port", "99999"], "is not a port"),
-    (["bsu-2022", "--time-limit", "nan"], "is not a number of seconds"),
+    (["bsu-2022", "--time-limit", "nan"], "is not a time limit (a number of seconds above 0)"),
+    (["bsu-2022", "--time-limit", "0"], "is not a time limit"),
+    (["bsu-2022", "--time-limit", "-1"], "is not a time limit"),
     (["bsu-2022", "--key-file", "k"], "needs --log"),
 ])
 def test_serve_refuses_to_start_on_a_bad_option(options: list[str], said: str) -> None:
@@ -282,3 +304,85 @@ def test_a_record_with_a_number_too_long_is_refused_alone(server: httpx.Client) 
     deep = assert_error(server.post("/v1/decisions", params={"ruleset": "bsu-2022"}, content="[" * 100_000),
                         400, "bad-json")
     assert deep["message"] == "the body is nested too deeply"
+
+
+def test_a_lone_surrogate_is_refused_alone(server: httpx.Client) -> None:
+    good = EXAMPLES.read_text("utf-8").splitlines()[0]
+    for bad in ('{"nik":"3204125708940003","citizenship":"\\ud800","participant_category":"PU"}',
+                '{"nik":"3204125708940003","\\ud800":"WNI","participant_category":"PU"}'):
+        r = server.post("/v1/decisions", params={"ruleset": "bsu-2022"}, content=f"[{good},{bad},{good}]")
+        assert r.status_code == 200, r.text
+        first, second, third = r.json()
+        assert first["outcome"] == third["outcome"] == "eligible"
+        assert second["error"]["record"] == 2 and "surrogate" in second["error"]["message"]
+        error = assert_error(server.post("/v1/decisions", params={"ruleset": "bsu-2022"}, content=bad),
+                             422, "invalid-record")
+        assert "surrogate" in error["message"]
+
+
+def test_an_unknown_query_parameter_is_named_with_the_nearest_known_one(server: httpx.Client) -> None:
+    line = EXAMPLES.read_text("utf-8").splitlines()[0]
+    for path, query, hint in (("/v1/decisions", "ruleset=bsu-2022&On=1900-01-01", "on"),
+                              ("/v1/decisions", "ruleset=bsu-2022&hint=true", "hints"),
+                              ("/v1/decisions", "ruleset=bsu-2022&date=2022-10-01", None),
+                              ("/v1/explanations", "ruleset=bsu-2022&audiance=officer", "audience")):
+        error = assert_error(server.post(f"{path}?{query}", content=line), 400, "bad-parameter")
+        unknown = query.split("&")[1].split("=")[0]
+        assert error["field"] == unknown and f"`{unknown}` is not a parameter here" in error["message"]
+        assert (f"did you mean `{hint}`?" in error["message"]) if hint else "did you mean" not in error["message"]
+    error = assert_error(server.get("/v1/editions?ruleset=bsu-2022"), 400, "bad-parameter")
+    assert "this path takes: no parameters" in error["message"]
+    assert server.post("/v1/decisions?ruleset=bsu-2022&on=2022-10-01&hints=false", content=line).status_code == 200
+
+
+def test_a_request_whose_log_write_fails_leaves_nothing_to_be_logged_later(tmp_path: Path,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    import bsu_rules.audit.log as audit_log
+
+    path = tmp_path / "d.jsonl"
+    client = _InProcess(log=audit_log.DecisionLog(path, batch=1000))
+    lines = EXAMPLES.read_text("utf-8").splitlines()
+    first = client.post("/v1/decisions", params={"ruleset": "bsu-2022"}, content=lines[0])
+    assert first.status_code == 200
+
+    def failing(fd: int, data: Any) -> int:
+        raise OSError(5, "Input/output error")
+    monkeypatch.setattr(audit_log.os, "write", failing)
+    failed = client.post("/v1/decisions", params={"ruleset": "bsu-2022"}, content=f"[{lines[1]},{lines[2]}]")
+    assert_error(failed, 500, "internal")
+    monkeypatch.undo()
+    with path.open("ab") as f:  # a tail damaged by another hand: the next write fails too
+        f.write(b'{"decision":')
+    assert_error(client.post("/v1/decisions", params={"ruleset": "bsu-2022"}, content=lines[3]), 500, "internal")
+    os.truncate(path, path.stat().st_size - len(b'{"decision":'))
+    again = client.post("/v1/decisions", params={"ruleset": "bsu-2022"}, content=f"[{lines[1]},{lines[4]}]")
+    assert again.status_code == 200
+    logged = [json.dumps(json.loads(line)["decision"], separators=(",", ":"), ensure_ascii=False)
+              for line in path.read_text("utf-8").splitlines()]
+    assert logged == [first.text, *(json.dumps(d, separators=(",", ":"), ensure_ascii=False) for d in again.json())]
+    assert verify_log(path).ok
+
+
+def test_no_query_value_is_echoed_with_a_nik(server: httpx.Client) -> None:
+    nik = "3204125708940003"
+    line = EXAMPLES.read_text("utf-8").splitlines()[0]
+    for query, status, code in ((f"ruleset={nik}", 404, "unknown-edition"),
+                                (f"ruleset=bsu-{nik}", 404, "unknown-edition"),
+                                (f"ruleset=bsu-2022&on={nik}", 400, "bad-parameter"),
+                                (f"ruleset=bsu-2022&on=2022-{nik}", 400, "bad-parameter"),
+                                (f"ruleset=bsu-2022&{nik}=1", 400, "bad-parameter")):
+        r = server.post(f"/v1/decisions?{query}", content=line)
+        error = assert_error(r, status, code)
+        assert nik not in r.text and nik[4:12] not in r.text and " digits>" in error["message"], r.text
+    r = server.get(f"/v1/editions/{nik}")
+    assert_error(r, 404, "unknown-edition")
+    assert nik not in r.text and "<16 digits>" in r.text
+
+
+def test_a_trailing_slash_is_not_found_never_redirected(server: httpx.Client) -> None:
+    line = EXAMPLES.read_text("utf-8").splitlines()[0]
+    r = server.post("/v1/decisions/", params={"ruleset": "bsu-2022"}, content=line,
+                    headers={"host": "evil.example"})
+    assert_error(r, 404, "not-found")
+    assert "location" not in r.headers
+    assert_error(server.get("/v1/editions/"), 404, "not-found")

@@ -122,6 +122,9 @@ def verify_checkpoints(log: str | Path, heads: dict[int, str], head_seq: int, pu
             public_key.verify(signature, _message(seq, head))
         except InvalidSignature:
             return f"{path.name} line {number}: the signature is not valid for this public key"
+        if seq > head_seq:
+            return (f"{path.name} line {number}: seq {seq} was signed, but the log ends at seq {head_seq}: "
+                    "lines were cut off its end")
         if heads.get(seq) != head:
             return (f"{path.name} line {number}: the log's line with seq {seq} is not the one signed: "
                     "the log was rewritten")

@@ -32,6 +32,11 @@ from bsu_rules.errors import BsuRulesError, Code
 from bsu_rules.members import Member, Record, parse_record
 from bsu_rules.ruleset.model import RuleSet
 
+MAX_LINE = 64 << 20
+"""Bytes a log line may hold, its newline included: a writer refuses a longer one (a member record
+of tens of megabytes), and a reader takes a longer last line for damage without reading it whole."""
+_ENVELOPE = 512  # bytes of a line besides its decision and inputs (hashes, seq, time), with room to spare
+
 
 class AuditError(BsuRulesError):
     """A decision log or rule archive is damaged, or cannot be used as asked."""
@@ -119,8 +124,13 @@ class DecisionLog:
             fields = self._fields[ruleset.sha256] = kept_fields(ruleset)
         inputs = canonical_bytes(logged_inputs(msgspec.json.decode(data), fields, self.key), plain=True)
         assert inputs is not None  # a validated record is plain JSON
+        text = decision_json or decision.to_json()
+        room = MAX_LINE - _ENVELOPE - len(inputs)
+        if len(text) > room // 4 and len(text.encode("utf-8")) > room:
+            raise LogError(f"{self.path}: this decision's log line would be longer than the {MAX_LINE:,} bytes a "
+                           "log line may hold (the member record is too large); it was not logged")
         key = _key(decision)
-        self._pending.append((key, decision_json or decision.to_json(), inputs.decode("utf-8")))
+        self._pending.append((key, text, inputs.decode("utf-8")))
         assert self._logged is not None
         self._logged.add(key)
         if len(self._pending) >= self.batch:
@@ -129,42 +139,55 @@ class DecisionLog:
         return False
 
     def flush(self) -> int:
-        """Write the buffered decisions under the file lock; the number written."""
+        """Write the buffered decisions under the file lock; the number written. If they cannot be
+        written (the log is damaged, the disk is full) they are dropped, not kept for a later write:
+        whoever recorded them learns it from the error, and recording them again logs them then."""
         if not self._pending:
             return 0
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o600)
+        pending, written = self._pending, False
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
-            seq, prev = last_link(fd, self.path)
-            others = self._appended_since(fd)  # by another writer since this one last looked
-            pending = [p for p in self._pending if p[0] not in others]
-            at = self.clock().astimezone(UTC).isoformat(timespec="microseconds")
-            kid = "null" if self.key_id is None else f'"{self.key_id}"'
-            lines = []
-            for _, decision, inputs in pending:
-                seq += 1
-                body = (f'"inputs":{inputs},"prev":"{prev}","pseudonym_key":{kid},'
-                        f'"recorded_at":"{at}","seq":{seq},"v":{VERSION}}}')
-                prev = hashlib.sha256(f'{{"decision":{decision},{body}'.encode()).hexdigest()
-                lines.append(f'{{"decision":{decision},"hash":"{prev}",{body}\n')
-            data = "".join(lines).encode("utf-8")
-            size = os.fstat(fd).st_size
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o600)
             try:
-                while data:
-                    data = data[os.write(fd, data):]
-                if self.fsync:
-                    os.fsync(fd)
-            except OSError as exc:  # disk full, quota, I/O error: take back the part written
-                os.ftruncate(fd, size)
-                raise LogError(f"{self.path}: could not append ({exc.strerror or exc}); the log still ends at its "
-                               "last complete line and these decisions were not printed") from None
-            self._read_to = os.fstat(fd).st_size
-            if self.signer is not None and pending:
-                self.signer(seq, prev)
+                fcntl.flock(fd, fcntl.LOCK_EX)
+                seq, prev = last_link(fd, self.path)
+                others = self._appended_since(fd)  # by another writer since this one last looked
+                pending = [p for p in pending if p[0] not in others]
+                at = self.clock().astimezone(UTC).isoformat(timespec="microseconds")
+                kid = "null" if self.key_id is None else f'"{self.key_id}"'
+                lines = []
+                for _, decision, inputs in pending:
+                    seq += 1
+                    body = (f'"inputs":{inputs},"prev":"{prev}","pseudonym_key":{kid},'
+                            f'"recorded_at":"{at}","seq":{seq},"v":{VERSION}}}')
+                    prev = hashlib.sha256(f'{{"decision":{decision},{body}'.encode()).hexdigest()
+                    lines.append(f'{{"decision":{decision},"hash":"{prev}",{body}\n')
+                data = "".join(lines).encode("utf-8")
+                size = os.fstat(fd).st_size
+                try:
+                    while data:
+                        data = data[os.write(fd, data):]
+                    if self.fsync:
+                        os.fsync(fd)
+                except OSError as exc:  # disk full, quota, I/O error: take back the part written
+                    os.ftruncate(fd, size)
+                    raise LogError(f"{self.path}: could not append ({exc.strerror or exc}); the log still ends at "
+                                   "its last complete line and these decisions were not printed") from None
+                written, self._read_to = True, os.fstat(fd).st_size
+                if self.signer is not None and pending:
+                    self.signer(seq, prev)
+            finally:
+                os.close(fd)  # closing releases the lock
         finally:
-            os.close(fd)  # closing releases the lock
-        written, self._pending = len(pending), []
-        return written
+            if not written:
+                self.discard()
+            self._pending = []
+        return len(pending)
+
+    def discard(self) -> None:
+        """Drop the buffered decisions unwritten; recording them again logs them."""
+        if self._logged is not None:
+            self._logged.difference_update(p[0] for p in self._pending)
+        self._pending = []
 
     def _appended_since(self, fd: int) -> set[bytes]:
         """The identities of the lines appended after ``_read_to`` (the caller holds the lock)."""
@@ -210,22 +233,30 @@ def _digest(input_sha256: str, ruleset_sha256: str, on: str) -> bytes:
 
 
 def last_link(fd: int, path: Path) -> tuple[int, str]:
-    """The seq and hash of the last line (0 and 64 zeros for an empty log); LogError if damaged."""
+    """The seq and hash of the last line (0 and 64 zeros for an empty log); LogError if damaged.
+
+    Reads back from the end at most ``MAX_LINE`` bytes: a longer last line is no line a writer made.
+    """
     size = os.fstat(fd).st_size
     if size == 0:
         return 0, GENESIS
-    pos, buf = size, b""
-    while pos > 0:
-        step = min(1 << 16, pos)
-        pos -= step
-        buf = os.pread(fd, step, pos) + buf
-        cut = buf.rfind(b"\n", 0, len(buf) - 1)
-        if cut >= 0:
-            buf = buf[cut + 1:]
-            break
-    if not buf.endswith(b"\n"):
+    if os.pread(fd, 1, size - 1) != b"\n":
         raise LogError(f"{path}: the last line is incomplete (truncated: a writer was stopped, or the file was "
                        f"cut); the log was not continued; `bsu-rules verify {path}` says how to resume")
+    pos, chunks = size - 1, [b"\n"]  # the chunks of the last line, last first
+    while pos > 0:
+        if size - pos > MAX_LINE:
+            raise LogError(f"{path}: the last line is longer than the {MAX_LINE:,} bytes a log line may hold: "
+                           f"it is not a log record; run `bsu-rules verify {path}`; the log was not continued")
+        step = min(1 << 16, pos)
+        pos -= step
+        chunk = os.pread(fd, step, pos)
+        cut = chunk.rfind(b"\n")
+        if cut >= 0:
+            chunks.append(chunk[cut + 1:])
+            break
+        chunks.append(chunk)
+    buf = b"".join(reversed(chunks))
     try:
         env = json.loads(buf)
         seq, digest = env["seq"], env["hash"]

@@ -19,7 +19,7 @@ from pydantic import ValidationError
 
 from bsu_rules.audit.archive import ArchiveError, load_archived
 from bsu_rules.audit.chain import Line, Verification, Verifier, canonical_bytes, read_log
-from bsu_rules.audit.snapshot import Members, load_members, pseudonym
+from bsu_rules.audit.snapshot import Members, key_id, load_members, pseudonym
 from bsu_rules.decisions import Decision
 from bsu_rules.errors import InputError, OutOfForce
 from bsu_rules.evaluators.scalar import ENGINE
@@ -150,13 +150,22 @@ def iter_replay(log: str | Path, archive: str | Path, members: Members | None = 
         wanted = {_get(ln.envelope, "decision", "member", "input_sha256") for ln in read_log(log)}
         snapshot = load_members(members, {w for w in wanted if isinstance(w, str)})
     rulesets: dict[str, RuleSet | ArchiveError] = {}
+    found, fingerprints = False, set()  # the keys the log's lines were pseudonymised with
     for line in read_log(log):
-        item = _replay_line(line, archive, snapshot, rulesets) if _selected(line, nik, key, seqs) else None
+        selected = _selected(line, nik, key, seqs)
+        item = _replay_line(line, archive, snapshot, rulesets) if selected else None
         if chain is not None:
             chain.add(line, valid=item is not None and item.status is Status.IDENTICAL
                       and isinstance((item.logged or {}).get("engine"), str))
         if item is not None:
             yield item
+        found = found or selected
+        fingerprints.add((line.envelope or {}).get("pseudonym_key"))
+    if nik is not None and key is not None and not found and key_id(key) not in fingerprints:
+        theirs = sorted(f for f in fingerprints if isinstance(f, str))
+        if theirs:
+            raise ValueError(f"the key given is not the one the log was written with: its fingerprint is "
+                             f"{key_id(key)}, the log's {', '.join(theirs)}")
 
 
 def _get(data: Any, *path: str) -> Any:

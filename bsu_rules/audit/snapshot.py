@@ -32,8 +32,8 @@ Members = str | Path | Iterable[str | Path] | Iterable[Member | dict[str, Any]] 
 
 def _key_bytes(key: str | bytes) -> bytes:
     data = key.encode("utf-8") if isinstance(key, str) else key
-    if not data:
-        raise ValueError("the pseudonymisation key is empty")
+    if not data.strip():
+        raise ValueError("the pseudonymisation key is empty or only spaces")
     return data
 
 

@@ -118,21 +118,28 @@ def add_key_options(p: argparse.ArgumentParser) -> None:
 
 
 def pseudonym_key(args: argparse.Namespace) -> bytes | None:
-    """The key from ``--key-file``, the environment or (with a warning) ``--pseudonymize-key``."""
+    """The key from ``--key-file`` (its first line), the environment or (with a warning)
+    ``--pseudonymize-key``; InputError for a key that is empty or only spaces."""
     given = getattr(args, "pseudonymize_key", None)
     if given:
         print(f"bsu-rules: warning: a key on the command line can be seen by other users (ps, shell history); "
               f"use --key-file or ${KEY_ENV}", file=sys.stderr)
-        return given.encode("utf-8")  # type: ignore[no-any-return]
+        return _key(given.encode("utf-8"), "--pseudonymize-key", "the key")
     path = getattr(args, "key_file", None)
     if path:
         with open(path, "rb") as f:
-            key = f.read(1 << 16).rstrip(b"\r\n")
-        if not key:
+            first = f.readline(1 << 16)
+        if not first:
             raise InputError([(path, "the key file is empty")])
-        return key
+        return _key(first.rstrip(b"\r\n"), path, "the key (the file's first line)")
     value = os.environ.get(KEY_ENV)
-    return value.encode("utf-8") if value else None
+    return _key(value.encode("utf-8"), f"${KEY_ENV}", "the key") if value else None
+
+
+def _key(key: bytes, where: str, what: str) -> bytes:
+    if not key.strip():
+        raise InputError([(where, f"{what} is empty or only spaces")])
+    return key
 
 
 def seconds(text: str) -> float:

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from typing import Any
 
 from bsu_rules.audit.chain import Verifier
 from bsu_rules.audit.log import AuditError
 from bsu_rules.audit.rerun import ReplayItem, Status, iter_replay, summary, tally
-from bsu_rules.audit.snapshot import KEY_ENV
+from bsu_rules.cli.options import add_key_options, pseudonym_key
 from bsu_rules.explain import render_text
 
 
@@ -23,8 +22,8 @@ def add(sub: Any) -> None:
                    help="full member records (JSONL), matched to decisions by input sha256")
     p.add_argument("--nik", help="replay only the decisions about this NIK")
     p.add_argument("--seq", type=int, action="append", metavar="N", help="replay only the line with this seq")
-    p.add_argument("--pseudonymize-key", metavar="KEY",
-                   help=f"the log's pseudonymisation key, to find --nik (default: ${KEY_ENV})")
+    p.add_argument("--pseudonymize-key", metavar="KEY", help=argparse.SUPPRESS)  # shows in ps: warned about
+    add_key_options(p)
     p.add_argument("--all", action="store_true", help="list identical decisions too")
     p.add_argument("--explain", action="store_true", help="print each replayed decision as text")
     p.add_argument("--lang", choices=("id", "en"), default="id", help="language of --explain")
@@ -35,7 +34,7 @@ def add(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     """Replay one line at a time, verifying the chain in the same reading: only what is printed is
     kept (a log of millions fits in memory)."""
-    key = args.pseudonymize_key or os.environ.get(KEY_ENV) or None
+    key = pseudonym_key(args) if args.nik else None
     counts = {s.value: 0 for s in Status}
     shown: list[Any] = []
     seen: set[int | None] = set()  # the seqs replayed
@@ -76,10 +75,13 @@ def run(args: argparse.Namespace) -> int:
 
 def describe(item: ReplayItem) -> list[str]:
     """A replayed decision and its differences, as indented lines."""
-    logged = item.logged or {}
+    if item.logged is None:  # not even a log record: nothing of a decision to show
+        return [f"line {item.line}: {item.status}: a damaged line, not a decision", f"  {item.reason}"]
+    logged = item.logged
     rs = logged.get("ruleset") if isinstance(logged.get("ruleset"), dict) else {}
-    name = f"{rs.get('id')} {rs.get('version')} [{(item.ruleset or '?')[:12]}]" if rs else "?"
-    head = f"line {item.line} (seq {item.seq}) {item.nik or '?'}, {name}, on {item.on}: {item.status}"
+    name = f"{_text(rs.get('id'))} {_text(rs.get('version'))} [{_text(item.ruleset)[:12]}]" if rs else "?"
+    seq = item.seq if isinstance(item.seq, int) else "?"
+    head = f"line {item.line} (seq {seq}) {_text(item.nik)}, {name}, on {_text(item.on)}: {item.status}"
     out = [head + (f" (inputs from the {item.source})" if item.source == "snapshot" else "")]
     if item.reason:
         out.append(f"  {item.reason}")
@@ -101,6 +103,11 @@ def describe(item: ReplayItem) -> list[str]:
             elif field != "outcome":
                 out.append(f"    {field}: {_show(old.get(field))} -> {_show(new.get(field))}")
     return out
+
+
+def _text(value: Any) -> str:
+    """A logged name, date or masked NIK as written, or ? where the line has none."""
+    return value if isinstance(value, str) and value else "?"
 
 
 def _show(value: Any) -> str:

@@ -11,7 +11,7 @@ from bsu_rules.audit.log import AuditError, DecisionLog
 from bsu_rules.cli.archive import warn_unkeyed
 from bsu_rules.cli.batch import positive_int
 from bsu_rules.cli.exits import INTERRUPTED
-from bsu_rules.cli.options import add_key_options, pseudonym_key, seconds, used
+from bsu_rules.cli.options import add_key_options, pseudonym_key, used
 from bsu_rules.ruleset.editions import bundled_rules
 from bsu_rules.ruleset.loader import load_ruleset
 
@@ -34,8 +34,8 @@ def add(sub: Any) -> None:
                    help="largest request body (default 1 MiB)")
     p.add_argument("--max-records", type=positive_int, default=1000, metavar="N",
                    help="most records in one request (default 1000)")
-    p.add_argument("--time-limit", type=seconds, default=10.0, metavar="SECONDS",
-                   help="most time deciding one request (default 10)")
+    p.add_argument("--time-limit", type=_time_limit, default=10.0, metavar="SECONDS",
+                   help="most time deciding one request, above 0 (default 10)")
     p.set_defaults(run=run)
 
 
@@ -44,6 +44,16 @@ def _port(text: str) -> int:
         raise argparse.ArgumentTypeError(f"{text!r} is not a port (1-65535)")
     return int(text)
 
+
+def _time_limit(text: str) -> float:
+    """A number of seconds above 0: with 0, every request would be over the limit."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not 0 < value < float("inf"):  # also refuses NaN
+        raise argparse.ArgumentTypeError(f"{text!r} is not a time limit (a number of seconds above 0)")
+    return value
 
 
 def run(args: argparse.Namespace) -> int:

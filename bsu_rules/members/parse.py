@@ -36,11 +36,10 @@ def _fast(record: Any, hashed: bool = True) -> Parsed | None:
         return None
     try:
         struct = msgspec.convert(record, MemberMirror)
+        encoded = encode(struct)
     except msgspec.ValidationError:
         return None
-    try:
-        encoded = encode(struct)
-    except UnicodeEncodeError:
+    except UnicodeEncodeError:  # in a value or a key, met while converting or encoding
         raise InputError([("(record)", "text with a lone UTF-16 surrogate (not a character)")]) from None
     return _hashed(struct, encoded if hashed else None)
 

@@ -20,6 +20,7 @@ from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from fastapi.routing import APIRoute
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
@@ -31,6 +32,7 @@ from bsu_rules.errors import BsuRulesError, Code, InputError, OutOfForce
 from bsu_rules.explain import render_text
 from bsu_rules.members import Member, parse_member
 from bsu_rules.members.decode import TOO_LONG, too_long
+from bsu_rules.members.model import hide_identifiers
 from bsu_rules.ruleset.diagnostics import nearest
 from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.schemas import schema
@@ -78,7 +80,8 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None, l
     log_lock = threading.Lock()  # one writer: requests take turns appending to the log
     app = FastAPI(title="bsu-rules", version=__version__, openapi_url="/openapi.json", docs_url=None,
                   redoc_url=None, description="Decide and explain BSU (wage subsidy) eligibility.",
-                  dependencies=[Depends(_plain_query)])
+                  dependencies=[Depends(_plain_query)],
+                  redirect_slashes=False)  # a redirect would be built from the client's Host header
 
     @app.exception_handler(ServiceError)
     async def service_error(request: Request, exc: ServiceError) -> JSONResponse:
@@ -103,8 +106,8 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None, l
         rs = by_id.get(name)
         if rs is None:
             hint = nearest(name, sorted(by_id))
-            raise ServiceError(404, Code.UNKNOWN_EDITION, f"no edition `{name}` here (served: {', '.join(by_id)})"
-                               + (f"; did you mean `{hint}`?" if hint else ""), field="ruleset")
+            raise ServiceError(404, Code.UNKNOWN_EDITION, f"no edition `{_echo(name)}` here (served: "
+                               f"{', '.join(by_id)})" + (f"; did you mean `{hint}`?" if hint else ""), field="ruleset")
         return rs
 
     async def records(request: Request) -> tuple[list[Any], bool]:
@@ -172,10 +175,14 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None, l
             out.append((decision, text))
             decided.append((decision, member, text))
         if log is not None:
-            with log_lock:
-                for decision, member, text in decided:
-                    log.record(decision, member, rs, text)
-                log.flush()
+            with log_lock:  # all of the request's decisions are written and synced, or none is
+                try:
+                    for decision, member, text in decided:
+                        log.record(decision, member, rs, text)
+                    log.flush()
+                except BaseException:
+                    log.discard()
+                    raise
         return out
 
     @app.post("/v1/decisions", tags=["decisions"], openapi_extra=_body("member records to decide"),
@@ -308,17 +315,32 @@ def _readable(value: Any) -> Any:
 
 
 def _plain_query(request: Request) -> None:
-    """Each query parameter given once, and a decision date as ``YYYY-MM-DD`` only (as ``evaluate
-    --on`` takes it): ``?ruleset=a&ruleset=b`` or ``?on=1662336000`` is a bad parameter, not a guess."""
+    """Each query parameter one the path takes, given once, and a decision date as ``YYYY-MM-DD``
+    only (as ``evaluate --on`` takes it): ``?On=…``, ``?ruleset=a&ruleset=b`` or ``?on=1662336000``
+    is a bad parameter, not a guess."""
     names = [name for name, _ in request.query_params.multi_items()]
+    route = request.scope.get("route")
+    if isinstance(route, APIRoute):
+        known = sorted(p.alias for p in route.dependant.query_params)
+        if unknown := next((n for n in names if n not in known), None):
+            hint = nearest(unknown, known)
+            raise ServiceError(400, Code.BAD_PARAMETER, f"`{_echo(unknown)}` is not a parameter here"
+                               + (f"; did you mean `{hint}`?" if hint else "")
+                               + f" (this path takes: {', '.join(known) or 'no parameters'})", field=_echo(unknown))
     if twice := sorted({n for n in names if names.count(n) > 1}):
         raise ServiceError(400, Code.BAD_PARAMETER, f"{twice[0]}: given more than once", field=twice[0])
     on = request.query_params.get("on")
     if on is not None and not _DAY.fullmatch(on):
-        raise ServiceError(400, Code.BAD_PARAMETER, f"on: {on[:40]!r} is not a date (YYYY-MM-DD)", field="on")
+        raise ServiceError(400, Code.BAD_PARAMETER, f"on: `{_echo(on)}` is not a date (YYYY-MM-DD)", field="on")
 
 
 _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _echo(given: str) -> str:
+    """A value or name from the query, as a message may repeat it: short, and never a NIK or an
+    account number (a long run of digits is told by its length)."""
+    return hide_identifiers(given)[:40]
 
 
 def _body(description: str) -> dict[str, Any]:
