@@ -65,6 +65,8 @@ def arrears_streak(
             paid[row.period] = True
         else:
             paid.setdefault(row.period, False)
+    if paid.get(start):  # the usual case: the latest month due is paid
+        return 0
     streak = 0
     for period in sorted(paid, reverse=True):
         if paid[period]:
