@@ -141,10 +141,6 @@ class _Lint:
             self.warn(("in_force", "until"), "empty-window", f"the edition starts on {ed.from_}, after it ends "
                       f"on {ed.until}", severity=Severity.ERROR)
             return
-        if ed.from_ and self.rs.model.as_of > ed.from_:
-            self.warn(("as_of",), "window-outside", f"as_of {self.rs.model.as_of} is after the edition comes into "
-                      f"force on {ed.from_}: a decision would read data recorded after it is made (a later payment "
-                      "would change it); as_of is the last day of the cut-off month", severity=Severity.ERROR)
         for i, rule in enumerate(self.rs.model.rules):
             w, at = rule.in_force, ("rules", i, "in_force")
             if w.from_ and w.until and w.from_ > w.until:
