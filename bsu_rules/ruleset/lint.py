@@ -76,20 +76,10 @@ class _Lint:
 
     def _closure(self, tree: Node) -> set[str]:
         """``kind.name`` of everything a tree reads, through facts."""
-        out: set[str] = set()
-        for n in walk(tree):
-            name = n.func if isinstance(n, Call) else n
-            if isinstance(name, Name):
-                out.add(".".join(name.parts[:2]))
-                if name.parts[0] == "fact" and name.parts[1] in self.rs.facts:
-                    out |= self._fact(name.parts[1])
-        return out
+        return self.rs.names_read(tree, self._fact_reads)
 
     def _fact(self, name: str) -> set[str]:
-        if name not in self._fact_reads:
-            self._fact_reads[name] = set()
-            self._fact_reads[name] = self._closure(self.rs.facts[name])
-        return self._fact_reads[name]
+        return self.rs.names_read(self.rs.facts[name], self._fact_reads)
 
     def _placeholders(self, index: int) -> set[str]:
         explain = self.rs.rules[index].rule.explain

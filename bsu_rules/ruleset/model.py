@@ -108,6 +108,22 @@ class RuleSet:
                     todo.append(self.facts[n.parts[1]])
         return out
 
+    def names_read(self, tree: Node, _facts: dict[str, set[str]] | None = None) -> set[str]:
+        """``kind.name`` of everything a tree reads (``param.x``, ``table.t``, ``member.f``,
+        ``fact.f``, ``as_of``), through facts; each fact walked once (``_facts`` keeps them)."""
+        facts = {} if _facts is None else _facts
+        out: set[str] = set()
+        for n in walk(tree):
+            name = n.func if isinstance(n, Call) else n
+            if isinstance(name, Name):
+                out.add(".".join(name.parts[:2]))
+                if name.parts[0] == "fact" and name.parts[1] in self.facts:
+                    if name.parts[1] not in facts:
+                        facts[name.parts[1]] = set()  # a cycle is refused at load; this only stops a walk
+                        facts[name.parts[1]] = self.names_read(self.facts[name.parts[1]], facts)
+                    out |= facts[name.parts[1]]
+        return out
+
     def may_be_bound(self, tree: Node) -> bool:
         """Whether a value of ``tree`` may be a lower bound (it reads a table with ``lower`` rows)."""
         trees = [tree] + [self.facts[name] for name in self.facts_read([tree])]  # facts_read is transitive

@@ -26,7 +26,6 @@ from pydantic import ValidationError
 
 from bsu_rules.errors import Code, RuleSetError
 from bsu_rules.ruleset.diagnostics import Diagnostic, Severity, nearest
-from bsu_rules.ruleset.expressions import Call, Name, walk
 from bsu_rules.ruleset.lint import lint
 from bsu_rules.ruleset.loader import parameter_type
 from bsu_rules.ruleset.model import CheckedRule, RuleSet
@@ -155,10 +154,7 @@ def _retitled(base: RuleSet, model: RuleFile, overrides: list[Override]) -> tupl
              for o in overrides}
     rules, retitled = [], {}
     for checked in base.rules:
-        trees = [checked.tree, *(base.facts[f] for f in base.facts_read([checked.tree]))]
-        read = {".".join((n.func if isinstance(n, Call) else n).parts[:2]) for t in trees for n in walk(t)
-                if isinstance(n, (Call, Name))}
-        changed = [names[n].option.removeprefix("--") for n in sorted(read & names.keys())]
+        changed = [names[n].option.removeprefix("--") for n in sorted(base.names_read(checked.tree) & names.keys())]
         title = checked.rule.title
         if changed and title is not None:
             said = ", ".join(changed)
