@@ -389,6 +389,26 @@ def test_a_line_that_is_not_an_object_is_rejected_alone(tmp_path: Path) -> None:
     assert pl.read_csv(tmp_path / "d.csv", infer_schema=False)["row"].to_list() == ["2", "4", "6"]
 
 
+def test_a_key_given_twice_is_rejected_as_evaluate_rejects_it(tmp_path: Path,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    good = (Path(__file__).resolve().parents[1] / "examples" / "members.jsonl").read_text("utf-8").splitlines()[0]
+    lines = [good, good.replace('{"nik"', '{"citizenship": "WNA", "nik"'),  # a value, then another: refused
+             good.replace('{"npp"', '{"npp": "XY000000", "npp"'),
+             good.replace('{"nik"', '{"citizenship": null, "nik"')]  # null, then a value: the value
+    (tmp_path / "m.jsonl").write_text("\n".join(lines) + "\n")
+    counts = batch(tmp_path / "m.jsonl", tmp_path / "d.parquet")
+    assert (counts.read, counts.decided, counts.rejected) == (4, 2, 2)
+    rejects = [json.loads(line) for line in (tmp_path / "d.rejects.jsonl").read_text().splitlines()]
+    assert [(r["row"], r["message"]) for r in rejects] == [
+        (2, "(record): the key `citizenship` appears more than once in one object"),
+        (3, "(record): the key `npp` appears more than once in one object")]
+    capsys.readouterr()
+    main(["evaluate", "bsu-2022", str(tmp_path / "m.jsonl"), "--on", "2022-09-05"])
+    said = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [d.get("error", {}).get("message") for d in said] == [None, *(r["message"] for r in rejects), None]
+    assert said[0]["member"] == said[3]["member"]  # the same record, the same input hash
+
+
 def test_small_text_files_line_by_line(tmp_path: Path) -> None:
     good = {"nik": "3215014107900001", "citizenship": "WNI", "participant_category": "PU"}
     lines = ["{bad", "", "[1]", json.dumps(good), json.dumps(good)]

@@ -212,7 +212,7 @@ _GOOD = json.dumps(EXAMPLES[0])[1:-1].encode("utf-8")
 
 @pytest.mark.parametrize("line", [
     b"{" + _GOOD + b"}\n", b"  {" + _GOOD + b"}\r\n",
-    b'{"citizenship": "WNA", ' + _GOOD + b"}",  # a repeated key: the last one counts
+    b'{"citizenship": "WNA", ' + _GOOD + b"}",  # a repeated key: refused, by either path
     b"{" + _GOOD + b', "citizenship": "WNA"}', b"{" + _GOOD + b', "citizenship": "XX"}',
     b'{"nik": "12", ' + _GOOD + b"}", b"{" + _GOOD + b', "nik": "12"}',
     b"{" + _GOOD + b', "name": "\\ud800"}', b"{" + _GOOD + b', "name": "\\ud83d\\ude00"}',
@@ -227,6 +227,36 @@ _GOOD = json.dumps(EXAMPLES[0])[1:-1].encode("utf-8")
 ])
 def test_a_hostile_json_line_is_named_as_before(line: bytes) -> None:
     assert _in_one_parse(line) == _as_before(line)
+
+
+def _written(value: Any, repeat: list[str], first: str, spaces: str) -> str:
+    """``value`` as JSON text (``spaces`` after each colon), each object at path ``repeat`` (keys,
+    ``*`` for every list item) giving its first key twice: ``first``, then its own value."""
+    def inner(key: str | int, v: Any) -> str:
+        return _written(v, repeat[1:] if repeat[:1] in ([key], ["*"]) else ["-"], first, spaces)
+    if isinstance(value, list):
+        return "[" + ",".join(inner(i, v) for i, v in enumerate(value)) + "]"
+    if not isinstance(value, dict):
+        return json.dumps(value)
+    parts = [json.dumps(k) + ":" + spaces + inner(k, v) for k, v in value.items()]
+    if repeat == [] and value:
+        parts.insert(0, json.dumps(next(iter(value))) + ":" + spaces + first)
+    return "{" + ",".join(parts) + "}"
+
+
+@SETTINGS
+@given(st.sampled_from(EXAMPLES), st.sampled_from([[], ["employer"], ["wages", "*"], ["bank_account"]]),
+       st.sampled_from(["null", '"x: null"', '"x"', "{}", '{"a": null}']), st.sampled_from(["", " ", "\t", "  "]))
+def test_a_key_given_twice_is_refused_unless_first_null(record: dict[str, Any], repeat: list[str], first: str,
+                                                        spaces: str) -> None:
+    line = _written(record, repeat, first, spaces).encode("utf-8")
+    said = _in_one_parse(line)
+    assert said == _as_before(line)
+    repeated = not repeat or bool(record.get(repeat[0]))
+    if first == "null" or not repeated:  # null, then a value: as if the value were given once
+        assert said == _as_before(json.dumps(record).encode("utf-8"))
+    else:
+        assert said[0] == "bad" and "appears more than once in one object" in said[1]
 
 
 def test_the_examples_take_the_one_parse_path() -> None:

@@ -301,6 +301,11 @@ def test_a_record_with_a_number_too_long_is_refused_alone(server: httpx.Client) 
     first, second = r.json()
     assert first["outcome"] == "eligible"
     assert second["error"]["record"] == 2 and "more than 30 digits" in second["error"]["message"]
+    twice = good.replace('{"nik"', '{"nik": "3374050311890007", "nik"', 1)
+    r = server.post("/v1/decisions", params={"ruleset": "bsu-2022"}, content=f"[{good}, {twice}]")
+    first, second = r.json()
+    assert first["outcome"] == "eligible" and second["error"]["record"] == 2
+    assert "the key `nik` appears more than once" in second["error"]["message"] and "3374050311890007" not in r.text
     deep = assert_error(server.post("/v1/decisions", params={"ruleset": "bsu-2022"}, content="[" * 100_000),
                         400, "bad-json")
     assert deep["message"] == "the body is nested too deeply"

@@ -77,6 +77,9 @@ _RECORD: list[tuple[re.Pattern[str], dict[str, str]]] = [(re.compile(p), said) f
                                 "en": "the record holds text with a lone UTF-16 surrogate (not a character)"}),
     (r"larger than (?P<size>[\d,]+) bytes", {"id": "catatannya lebih besar dari {size} bita",
                                             "en": "the record is larger than {size} bytes"}),
+    (r"the key `(?P<key>[^`]*)` appears more than once in one object",
+     {"id": "kunci {key} muncul lebih dari sekali dalam satu objek; tulis setiap kunci sekali saja",
+      "en": "the key {key} appears more than once in one object; give each key once"}),
     (r"expected an object, got (?P<kind>\w+)", {"id": "catatannya harus berupa objek JSON ({{…}}), bukan {kind}",
                                                 "en": "the record must be a JSON object ({{…}}), not {kind}"}),
 ]]

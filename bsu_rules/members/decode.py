@@ -1,7 +1,9 @@
 """Decoding one JSON member record safely: never a traceback, whatever the bytes.
 
-Not UTF-8, not JSON, nested too deeply, a number too long for any field, ``NaN``: each is a
-``BadRecord`` whose message says what is wrong without echoing the record.
+Not UTF-8, not JSON, nested too deeply, a number too long for any field, ``NaN``, a key given
+twice in one object: each is a ``BadRecord`` whose message says what is wrong without echoing the
+record. A key may repeat only where its earlier values are null (null is no value): otherwise one
+of the values would be dropped unseen.
 """
 
 from __future__ import annotations
@@ -9,6 +11,8 @@ from __future__ import annotations
 import json
 import re
 from typing import Any
+
+from bsu_rules.members.model import hide_identifiers
 
 
 class BadRecord(ValueError):
@@ -51,6 +55,26 @@ def _surrogate(text: bytes | str) -> bool:
     return _ESCAPED_SURROGATE.search(text) is not None
 
 
+def unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object's pairs as a dict (``object_pairs_hook``); ValueError for a key given a value and
+    then another."""
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        given: set[str] = set()
+        for key, value in pairs:
+            if key in given:
+                raise ValueError(repeated_key(key))
+            if value is not None:
+                given.add(key)
+    return obj
+
+
+def repeated_key(key: str) -> str:
+    """Why an object giving ``key`` twice is refused (the key shown escaped, shortened, digits hidden)."""
+    shown = hide_identifiers(json.dumps(key)[1:-1][:40].replace("`", "'"))
+    return f"the key `{shown}` appears more than once in one object"
+
+
 def has_lone_surrogate(value: Any) -> bool:
     """Whether a decoded value holds text that cannot be written as UTF-8."""
     try:
@@ -63,7 +87,7 @@ def has_lone_surrogate(value: Any) -> bool:
 def decode_json(data: bytes | str) -> Any:
     """One JSON value; BadRecord saying why it cannot be read (never echoing it)."""
     try:
-        value = json.loads(data, parse_int=_number, parse_constant=_constant)
+        value = json.loads(data, parse_int=_number, parse_constant=_constant, object_pairs_hook=unique_keys)
         if _surrogate(data) and has_lone_surrogate(value):
             raise ValueError("text with a lone UTF-16 surrogate (not a character)")
         return value

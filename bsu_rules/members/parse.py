@@ -66,14 +66,32 @@ def parse_line(line: bytes) -> Parsed | None:
     when it is not a plain valid record: ``decode_json`` and ``parse_record`` then say what is wrong.
 
     The mirror takes only what they take, with the same values: invalid UTF-8, lone surrogates,
-    ``NaN``, floats and out-of-range integers fail to decode; a repeated key keeps its last value
-    (each one must be valid); a repeated period is left to the model.
+    ``NaN``, floats and out-of-range integers fail to decode; a line that may repeat a key, and a
+    repeated period, are left to them.
     """
     try:
         struct = _DECODE(line)
     except msgspec.DecodeError:  # also a ValidationError
         return None
-    return _hashed(struct, encode(struct))
+    encoded = encode(struct)
+    if not _each_key_once(line, encoded):
+        return None  # the decoder keeps the last of two values for one key: ``decode_json`` refuses them
+    return _hashed(struct, encoded)
+
+
+def _each_key_once(line: bytes, encoded: bytes) -> bool:
+    """Whether a record gives each key once (but perhaps null and then a value), by its colons
+    less its ``:null`` and ``: null``: its encoding, which leaves nulls out and holds the same
+    strings, has as many unless a key is repeated. A backslash (a ``\\u003a`` hides a colon)
+    leaves the line to ``decode_json`` too."""
+    if line.find(b"\\") >= 0:
+        return False
+    more = line.count(b":") - encoded.count(b":")  # the record's nulls, and any key repeated
+    if more == 0:
+        return True
+    if encoded.find(b"null") >= 0:  # in a string, which the record holds too
+        more += encoded.count(b":null") + encoded.count(b": null")
+    return more == line.count(b":null") + line.count(b": null")
 
 
 def parse_record(record: Any, *, hashed: bool = True) -> Parsed:

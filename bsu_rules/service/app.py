@@ -31,7 +31,7 @@ from bsu_rules.decisions import Decision, Outcome
 from bsu_rules.errors import BsuRulesError, Code, InputError, OutOfForce
 from bsu_rules.explain import render_text
 from bsu_rules.members import Member, parse_member
-from bsu_rules.members.decode import TOO_LONG, too_long
+from bsu_rules.members.decode import TOO_LONG, too_long, unique_keys
 from bsu_rules.members.model import hide_identifiers
 from bsu_rules.ruleset.diagnostics import nearest
 from bsu_rules.ruleset.model import RuleSet
@@ -125,7 +125,7 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None, l
         except UnicodeDecodeError as exc:
             raise ServiceError(400, Code.BAD_JSON, f"the body is not UTF-8 text (byte {exc.start + 1})") from None
         try:
-            data = json.loads(text, parse_int=_number, parse_constant=_not_a_number)
+            data = json.loads(text, parse_int=_number, parse_constant=_not_a_number, object_pairs_hook=_object)
         except RecursionError:
             raise ServiceError(400, Code.BAD_JSON, "the body is nested too deeply") from None
         except json.JSONDecodeError as exc:
@@ -283,8 +283,8 @@ def _too_large(limits: Limits) -> ServiceError:
 
 @dataclass(frozen=True)
 class _Unreadable:
-    """A record of a list body that holds what no record may (a number too long, ``NaN``): it is
-    refused on its own, as ``evaluate`` refuses such a line, and the others are decided."""
+    """A record of a list body that holds what no record may (a number too long, ``NaN``, a key given
+    twice): it is refused on its own, as ``evaluate`` refuses such a line, and the others are decided."""
 
     why: str
 
@@ -298,6 +298,14 @@ def _number(text: str) -> int | _Unreadable:
 
 def _not_a_number(text: str) -> _Unreadable:
     return _NAN
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any] | _Unreadable:
+    """An object of the body, or why it cannot be read: a key given a value and then another."""
+    try:
+        return unique_keys(pairs)
+    except ValueError as exc:
+        return _Unreadable(str(exc))
 
 
 def _readable(value: Any) -> Any:
