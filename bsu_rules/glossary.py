@@ -8,6 +8,7 @@ value words, channel names and regulation names, and never print an internal nam
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -87,7 +88,9 @@ class Glossary(_Model):
         entry = self.channels.get(name)
         if entry is not None:
             return str(getattr(entry, lang))
-        return f"rekening bank {name}" if lang == "id" else f"an account at {name}"
+        if lang == "en":
+            return f"an account at {name}"
+        return f"rekening {name}" if name.lower().startswith("bank ") else f"rekening bank {name}"  # not "bank Bank …"
 
     def rule(self, rule_id: str, lang: str) -> str:
         entry = self.rules.get(rule_id)
@@ -251,6 +254,16 @@ def glossary_for(rule_file: Path | None) -> Glossary:
     """The glossary a rule file's explanations read: the one beside it, else the bundled one."""
     beside = governing(rule_file) if rule_file is not None else None
     return load_glossary(beside.resolve() if beside else None)
+
+
+def glossary_sha256(rule_file: Path) -> str | None:
+    """The sha256 of the glossary a rule file's explanations read (None: it cannot be read, which
+    loading the rule file reports): part of the rule set's hash, since explanations are part of a decision."""
+    try:
+        path = governing(rule_file) or bundled_path()
+        return hashlib.sha256(read_limited(path.resolve(), RULE_FILE_LIMIT)).hexdigest()
+    except (GlossaryError, UnsafePath, OSError):
+        return None
 
 
 def missing_entries(rs: RuleSet, glossary: Glossary, file: str = "the glossary"

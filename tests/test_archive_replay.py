@@ -114,6 +114,22 @@ def test_editing_the_rule_file_later_does_not_change_a_replay(tmp_path: Path, ar
     assert report.ok and report.counts["identical"] == len(RECORDS), report.summary()
 
 
+def test_the_glossary_is_part_of_the_rule_set_and_of_its_archive(tmp_path: Path) -> None:
+    """Explanations are in the decision: a glossary edited after logging changes the hash, and a
+    replay reads the archived glossary, not the edited one."""
+    rule_file = copy_rules(tmp_path / "rules")
+    shutil.copytree(bundled_rules() / "glossary", tmp_path / "rules" / "glossary")
+    glossary = tmp_path / "rules" / "glossary" / "glossary.yaml"
+    log = tmp_path / "d.jsonl"
+    assert main(["evaluate", str(rule_file), str(EXAMPLES), "--log", str(log), "--archive", str(tmp_path / "a")]) == 0
+    before = load_ruleset(rule_file).sha256
+    assert (tmp_path / "a" / before / "glossary" / "glossary.yaml").read_bytes() == glossary.read_bytes()
+    glossary.write_text(glossary.read_text("utf-8").replace("reported by the employer", "on the employer report"))
+    assert load_ruleset(rule_file).sha256 != before
+    report = replay(log, tmp_path / "a")
+    assert report.ok and report.counts["identical"] == len(RECORDS), report.summary()
+
+
 def test_replay_reports_exactly_the_changed_criteria(tmp_path: Path, archive: Path) -> None:
     log = tmp_path / "d.jsonl"
     write_log(log, "bsu-2022", RECORDS)

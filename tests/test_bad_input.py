@@ -88,6 +88,18 @@ CASES: list[Case] = [
     ("evaluate: UTF-16 file", evaluate("m.jsonl", "\n".join(GOODS).encode("utf-16")), {2}, "UTF-16"),
     ("evaluate: a JSON array in .jsonl", evaluate("m.jsonl", json.dumps([GOOD, GOOD])), {0}, ""),
     ("evaluate: a broken JSON document", evaluate("m.json", '{\n "nik": '), {2}, "not valid JSON"),
+    ("evaluate: a first line giving a key twice, not .jsonl", evaluate("m.json", _jsonl(
+        GOODS[0].replace('"kpj"', '"nik": "3204125708940099", "kpj"'), *GOODS[1:])), {1},
+     "5 read = 4 decided + 1 rejected"),
+    ("evaluate: a first line cut short, not .jsonl", evaluate("m.txt", _jsonl(GOODS[0][:50], *GOODS[1:])), {1},
+     "5 read = 4 decided + 1 rejected"),
+    ("evaluate: a record printed with indents", evaluate("m.json", json.dumps(GOOD, indent=2)), {0},
+     "1 read = 1 decided"),
+    ("evaluate: a list over 1 MiB on one line", evaluate("m.json", json.dumps([GOOD] * 1500)), {0},
+     "1500 read = 1500 decided"),
+    ("evaluate: a list with a record giving a key twice", evaluate("m.json", "[" + ",".join(
+        [GOODS[0], GOODS[1].replace('"kpj"', '"kpj": "1", "kpj"'), GOODS[2], _record(wages=float("nan"))]) + "]"),
+     {1}, "4 read = 2 decided + 2 rejected"),
     ("evaluate: full-width regency code", evaluate("m.jsonl", _jsonl(_record(work_regency_code="３２１５"))),
      {1}, "work_regency_code"),
     ("evaluate: Arabic-Indic NIK digit", evaluate("m.jsonl", _jsonl(_record(nik="321501410790000٣"))), {1}, "nik"),

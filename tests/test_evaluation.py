@@ -48,6 +48,27 @@ def test_eligible_decision_carries_benefit_channel_and_sources(rs2022: RuleSet, 
     assert d.parameters["wage_ceiling"].value == 3500000
 
 
+@pytest.mark.parametrize(("edition", "cutoff", "on", "otherwise"), [
+    ("bsu-2021", 6, "2021-11-10", "COLLECTIVE_ACCOUNT"), ("bsu-2022", 7, "2022-09-12", "POS"),
+    ("bsu-2025", 4, "2025-06-20", "POS")])
+def test_no_channel_is_chosen_while_the_bank_is_unknown(examples: list[dict[str, Any]], edition: str, cutoff: int,
+                                                        on: str, otherwise: str) -> None:
+    """An account at an unknown bank, or no account details at all, leave the channel to be found;
+    an account number written empty says there is no account (the channel for those without one)."""
+    year, months = int(on[:4]), [f"{on[:4]}-{m:02d}" for m in range(cutoff - 2, cutoff + 1)]
+    eligible = {**examples[0], "work_regency_code": "3215", "registered_on": f"{year - 3}-01-01",
+                "wages": [{"period": m, "amount": 3_000_000} for m in months],
+                "contributions": [{"period": m, "amount": 100_000, "paid_on": f"{m}-10"} for m in months]}
+    rs, account = bsu_rules.load_ruleset(edition), eligible["bank_account"]
+    cases = [({**account, "bank": None}, None, ["member.bank_account.bank"]),
+             (None, None, ["member.bank_account.number", "member.bank_account.bank"]),
+             ({**account, "number": ""}, otherwise, []), ({**account, "bank": "Bank DKI"}, otherwise, []),
+             ({**account, "bank": "bank rakyat indonesia"}, "BRI", [])]
+    for account_given, channel, missing in cases:
+        d = bsu_rules.evaluate(rs, {**eligible, "bank_account": account_given}, on=on)
+        assert (d.outcome, d.channel, d.missing) == (Outcome.ELIGIBLE, channel, missing), account_given
+
+
 def test_failure_is_explained_in_both_languages(rs2022: RuleSet, examples: list[dict[str, Any]]) -> None:
     explain = bsu_rules.evaluate(rs2022, examples[3]).rule("wage-ceiling").explain
     assert explain is not None

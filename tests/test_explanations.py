@@ -605,3 +605,13 @@ def test_a_payment_channel_not_yet_known_is_said_plainly() -> None:
     assert "\nPenyaluran: belum dapat ditentukan\n" in render_text(unknown, rs, "id")
     twice = eligible.model_copy(update={"channel": None, "missing": ["member.bank_account.bank"] * 2})
     assert "\nPayment: cannot be decided yet because the bank is not on record\n" in render_text(twice, rs, "en")
+
+
+def test_a_bank_the_glossary_does_not_know_is_named_once_as_written() -> None:
+    rs = load_ruleset("bsu-2022")
+    eligible = rs.plan().decide(parse_member(EXAMPLES[0]), hints=True)
+    for bank, id_said, en_said in [("Bank DKI", "rekening Bank DKI", "an account at Bank DKI"),
+                                   ("BPD Bali", "rekening bank BPD Bali", "an account at BPD Bali")]:
+        paid = eligible.model_copy(update={"channel": bank})
+        assert f"\nPenyaluran: {id_said}\n" in render_text(paid, rs, "id")
+        assert f"\nPayment: {en_said}\n" in render_text(paid, rs, "en")

@@ -57,6 +57,23 @@ def test_overrides_are_checked_like_the_rule_file(rs2022: RuleSet) -> None:
     assert len(errors(rs2022, ["wage_celing=1", "benefit.x=2"])) == 2  # every problem at once
 
 
+@pytest.mark.parametrize(("amount", "said"), [
+    ('"3.742.276,48"', "mw.csv:2:1: error [table]: `amount` is '3.742.276,48', a number written with separators: "
+                       "write `3742276.48`"),
+    ('"3742276,48"', "mw.csv:2:1: error [table]: `amount` is '3742276,48', a number written with separators: "
+                   "write `3742276.48`"),
+    ("tiga juta", "error [type-mismatch]: table `minimum_wage` holds numbers in the rule file; mw.csv gives "
+                  "text values"),
+])
+def test_a_replacement_table_is_read_as_the_rule_files_tables_are(rs2022: RuleSet, tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch, amount: str,
+                                                                   said: str) -> None:
+    (tmp_path / "mw.csv").write_text(f"area_code,area_name,level,amount,bound,source\n3273,Kota Bandung,UMK,{amount},"
+                                     "exact,x\n", "utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert said in errors(rs2022, [], ["minimum_wage=mw.csv"])[0]
+
+
 def test_dated_values_and_benefit(rs2022: RuleSet) -> None:
     rs2021 = load_ruleset("bsu-2021")
     b = reform_of(rs2021, ["benefit.monthly=700000"], []).model.benefit

@@ -1,7 +1,7 @@
 """The rule archive: each rule set stored by its sha256, byte for byte, so it loads again as it was.
 
-``DIR/<sha256>/`` holds the rule file, every table it reads (at the same relative paths) and
-``manifest.json`` (id, version, file names and the sha256 of each file's bytes). An entry is
+``DIR/<sha256>/`` holds the rule file, every table it reads, the glossary beside it (at the same
+relative paths) and ``manifest.json`` (id, version, file names and the sha256 of each file's bytes). An entry is
 written once, into a temporary folder renamed into place, and never changed afterwards.
 """
 
@@ -20,6 +20,8 @@ from typing import Any
 from bsu_rules.audit.log import AuditError
 from bsu_rules.errors import RuleSetError
 from bsu_rules.evaluators.scalar import ENGINE
+from bsu_rules.glossary import FILE as GLOSSARY_FILE
+from bsu_rules.glossary import governing
 from bsu_rules.ruleset.loader import load_ruleset
 from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.ruleset.overrides import Reform, archive_entry, from_archive
@@ -146,8 +148,12 @@ def _safe(name: str) -> str:
 
 
 def _files(ruleset: RuleSet) -> dict[str, bytes]:
-    """The rule file and every table, by path relative to the rule file, checked against what was loaded."""
+    """The rule file, every table and the glossary beside it (if there is one: otherwise the bundled
+    one, whose hash the rule set's holds), by path relative to the rule file; a file changed since
+    loading makes the entry load with another hash (``archive_ruleset`` refuses it)."""
     files = {_safe(ruleset.path.name): ruleset.path.read_bytes()}
+    if (glossary := governing(ruleset.path)) is not None:
+        files[GLOSSARY_FILE] = glossary.read_bytes()
     for table in ruleset.tables.values():
         data = (ruleset.path.parent / table.ref.file).read_bytes()
         if hashlib.sha256(data).hexdigest() != table.sha256:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import json
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -12,7 +13,16 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 from bsu_rules.audit.snapshot import KEY_ENV
 from bsu_rules.errors import InputError
-from bsu_rules.members.decode import MAX_RECORD, BadRecord, decode_json, wide_encoding
+from bsu_rules.members.decode import (
+    MAX_RECORD,
+    BadRecord,
+    decode_json,
+    decode_records,
+    has_lone_surrogate,
+    surrogate,
+    unreadable,
+    wide_encoding,
+)
 from bsu_rules.ruleset.loader import load_ruleset
 from bsu_rules.ruleset.overrides import reform_of
 
@@ -66,49 +76,75 @@ def _binary_stdin() -> BinaryIO:
 def _records(f: BinaryIO, path: str, decode: Callable[[bytes], Any]) -> Iterator[Any]:
     first = True
     while line := f.readline(MAX_RECORD + 1):
-        if len(line) > MAX_RECORD and not line.endswith(b"\n"):
-            while (rest := f.readline(MAX_RECORD)) and not rest.endswith(b"\n"):
-                pass
-            yield BadRecord(f"the record is larger than {MAX_RECORD:,} bytes")
-            continue
         if first:
             if wide := wide_encoding(line):
                 raise InputError([(path, f"the file is {wide} text; save it as UTF-8")])
             if line.startswith(b"PAR1"):
                 raise InputError([(path, _table("Parquet"))])
             line = line.removeprefix(b"\xef\xbb\xbf")
+        if len(line) > MAX_RECORD and not line.endswith(b"\n"):
+            if first and line.lstrip()[:1] == b"[":  # a list on one line, as json.dump writes it
+                yield from _document(line + f.read(MAX_DOCUMENT), path, decode)
+                return
+            while (rest := f.readline(MAX_RECORD)) and not rest.endswith(b"\n"):
+                pass
+            first = False
+            yield BadRecord(f"the record is larger than {MAX_RECORD:,} bytes")
+            continue
         if not line.strip():
             continue
         if first:
             first = False
             head = line.lstrip()[:1]
-            if head == b"[" or (head == b"{" and not path.endswith(".jsonl") and _incomplete(line)):
-                yield from _document(line + f.read(MAX_DOCUMENT), path)
+            if head == b"[" or (head == b"{" and not path.endswith(".jsonl") and _continues(line)):
+                yield from _document(line + f.read(MAX_DOCUMENT), path, decode)
                 return
-        try:
-            yield decode(line)
-        except BadRecord as exc:
-            yield exc
+        yield _decoded(line, decode)
 
 
-def _incomplete(line: bytes) -> bool:
+def _continues(line: bytes) -> bool:
+    """Whether a first line is the start of one JSON value written over several lines (a record
+    printed with indents): read alone, it runs out before it ends. A line wrong in any other way
+    (cut short inside a text, a key given twice, ``NaN``) is a JSON line to reject on its own."""
+    text = line.decode("utf-8", "replace").strip()
     try:
-        decode_json(line)
-    except BadRecord:
-        return True
+        json.loads(text)
+    except json.JSONDecodeError as exc:
+        return exc.pos >= len(text)
+    except (ValueError, RecursionError):
+        return False
     return False
 
 
-def _document(data: bytes, path: str) -> Iterator[Any]:
-    """A whole JSON document: one record, or a list of records. InputError if it is not JSON."""
+def _document(data: bytes, path: str, decode: Callable[[bytes], Any]) -> Iterator[Any]:
+    """A whole JSON document: one record, or a list of records, each yielded, or the BadRecord
+    saying why it cannot be read (a list is refused record by record). JSON lines whose first line
+    was cut short are read as lines after all; InputError if it is not JSON."""
     if len(data) > MAX_DOCUMENT:
         raise InputError([(path, f"a JSON document larger than {MAX_DOCUMENT:,} bytes; use JSONL, one record "
                                  "per line")])
     try:
-        whole = decode_json(data)
+        whole = decode_records(data)
+        if surrogate(data) and has_lone_surrogate(whole):
+            raise BadRecord("text with a lone UTF-16 surrogate (not a character)")
     except BadRecord as exc:
-        raise InputError([(path, str(exc))]) from None
-    yield from whole if isinstance(whole, list) else [whole]
+        lines = [line for line in data.splitlines(keepends=True) if line.strip()]
+        if len(lines) < 2 or not lines[1].lstrip().startswith(b"{") or isinstance(_decoded(lines[1], decode),
+                                                                                   BadRecord):
+            raise InputError([(path, str(exc))]) from None
+        for line in lines:  # JSON lines, the first one cut short (or wrong) where it looked like a document
+            yield _decoded(line, decode) if len(line) <= MAX_RECORD else \
+                BadRecord(f"the record is larger than {MAX_RECORD:,} bytes")
+        return
+    for record in whole if isinstance(whole, list) else [whole]:
+        yield unreadable(record) or record
+
+
+def _decoded(line: bytes, decode: Callable[[bytes], Any]) -> Any:
+    try:
+        return decode(line)
+    except BadRecord as exc:
+        return exc
 
 
 def add_key_options(p: argparse.ArgumentParser) -> None:

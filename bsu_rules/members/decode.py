@@ -48,7 +48,7 @@ _ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
 _ESCAPED_SURROGATE_BYTES = re.compile(rb"\\u[dD][89a-fA-F]")
 
 
-def _surrogate(text: bytes | str) -> bool:
+def surrogate(text: bytes | str) -> bool:
     """Whether the text escapes a UTF-16 surrogate; a pair is one character, one alone is none."""
     if isinstance(text, bytes):
         return _ESCAPED_SURROGATE_BYTES.search(text) is not None
@@ -67,6 +67,50 @@ def unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
             if value is not None:
                 given.add(key)
     return obj
+
+
+def decode_records(text: bytes | str) -> Any:
+    """A JSON document of records (one, or a list) in which what no record may hold (a number too
+    long, ``NaN``, a key given twice) stands as the ``BadRecord`` saying so, for ``unreadable`` to
+    find: a list is refused record by record, not whole. BadRecord (raised) if it is not JSON at all."""
+    try:
+        return json.loads(text, parse_int=_lenient_number, parse_constant=_nan,
+                          object_pairs_hook=_lenient_object)
+    except json.JSONDecodeError as exc:
+        raise BadRecord(f"not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})") from None
+    except UnicodeDecodeError as exc:
+        raise BadRecord(f"not UTF-8 text (byte {exc.start + 1})") from None
+    except RecursionError:
+        raise BadRecord("nested too deeply") from None
+
+
+def unreadable(value: Any) -> BadRecord | None:
+    """The first ``BadRecord`` inside a value ``decode_records`` gave (searched without recursion)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, BadRecord):
+            return item
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return None
+
+
+def _nan(text: str) -> BadRecord:
+    return BadRecord(f"{text} is not a JSON number")
+
+
+def _lenient_number(text: str) -> int | BadRecord:
+    return BadRecord(TOO_LONG) if too_long(text) else int(text)
+
+
+def _lenient_object(pairs: list[tuple[str, Any]]) -> dict[str, Any] | BadRecord:
+    try:
+        return unique_keys(pairs)
+    except ValueError as exc:
+        return BadRecord(str(exc))
 
 
 def repeated_key(key: str) -> str:
@@ -88,7 +132,7 @@ def decode_json(data: bytes | str) -> Any:
     """One JSON value; BadRecord saying why it cannot be read (never echoing it)."""
     try:
         value = json.loads(data, parse_int=_number, parse_constant=_constant, object_pairs_hook=unique_keys)
-        if _surrogate(data) and has_lone_surrogate(value):
+        if surrogate(data) and has_lone_surrogate(value):
             raise ValueError("text with a lone UTF-16 surrogate (not a character)")
         return value
     except json.JSONDecodeError as exc:

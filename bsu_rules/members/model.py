@@ -24,9 +24,10 @@ DAY = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 INT64_MAX = 2**63 - 1
 
 
-IDENTIFIER = re.compile(r"\d(?:[ .\-]?\d){9,}")
+IDENTIFIER = re.compile(r"\d(?:[ ./_\-]{0,2}\d){9,}")
 """A NIK or an account number, wherever it was put: ten or more digits of any script, which may be
-grouped by single spaces, dots or dashes (``3204 1257 0894 0003``, ``３２０４…``)."""
+grouped by one or two spaces, dots, dashes, slashes or underscores (``3204 1257 0894 0003``,
+``3204/1257/0894/0003``, ``３２０４…``)."""
 
 
 def hide_identifiers(text: str) -> str:

@@ -12,7 +12,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from bsu_rules.errors import Code, RuleSetError
-from bsu_rules.glossary import GlossaryError, governing, load_glossary, missing_entries
+from bsu_rules.glossary import GlossaryError, glossary_sha256, governing, load_glossary, missing_entries
 from bsu_rules.ruleset import schema
 from bsu_rules.ruleset.checker import FORMATS, PLACEHOLDER, Scope, TypeChecker, fact_order, parse_checked, reads
 from bsu_rules.ruleset.diagnostics import Diagnostic, Severity, has_errors, nearest
@@ -303,7 +303,7 @@ class _RuleSetChecker:
                             severity=Severity.WARNING)
 
     def _hash(self, tables: dict[str, Table]) -> str:
-        canonical = {"file": _jsonable(self.located.data),
+        canonical = {"file": _jsonable(self.located.data), "glossary": glossary_sha256(self.path),
                      "tables": {name: t.sha256 for name, t in sorted(tables.items())}}
         text = json.dumps(canonical, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
         return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -276,14 +276,23 @@ def _table(ruleset: RuleSet, o: Override, base: Path, problems: list[Diagnostic]
         path = (base / o.text).resolve()  # named by the caller, not by a rule file: read from its own folder
         new = load_table(o.name, old.ref.model_copy(update={"file": path.name}), path.parent)
         new = replace(new, ref=new.ref.model_copy(update={"file": str(path)}))  # where the archive reads it from
-    except TableError as exc:
-        problems.append(_diag(where, Code.TABLE, str(exc)))
+    except TableError as exc:  # at the row when there is one: `mw.csv:4:1: … (--table minimum_wage=mw.csv)`
+        at = Diagnostic(o.text, exc.line, 1, Code.TABLE, f"{exc.message} ({where})",
+                        suggestion=exc.suggestion) if exc.line is not None else _diag(where, Code.TABLE, str(exc))
+        problems.append(at)
         return None
     if new.type != old.type:
-        problems.append(_diag(where, Code.TYPE_MISMATCH, f"table `{o.name}` holds {old.type.name} values in the rule "
-                                                      f"file; {o.text} gives {new.type.name}"))
+        problems.append(_diag(where, Code.TYPE_MISMATCH, f"table `{o.name}` holds {_holds(old)} in the rule file; "
+                                                      f"{o.text} gives {_holds(new)}"))
         return None
     return new
+
+
+def _holds(table: Table) -> str:
+    """What a table's values are, in a message."""
+    if table.values is None:
+        return "keys without values"
+    return "numbers" if table.type.item is not None and table.type.item.name == "decimal" else "text values"
 
 
 def _jsonable(value: Any) -> Any:

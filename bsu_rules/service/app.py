@@ -31,7 +31,7 @@ from bsu_rules.decisions import Decision, Outcome
 from bsu_rules.errors import BsuRulesError, Code, InputError, OutOfForce
 from bsu_rules.explain import render_text
 from bsu_rules.members import Member, parse_member
-from bsu_rules.members.decode import TOO_LONG, too_long, unique_keys
+from bsu_rules.members.decode import BadRecord, decode_records, unreadable
 from bsu_rules.members.model import hide_identifiers
 from bsu_rules.ruleset.diagnostics import nearest
 from bsu_rules.ruleset.model import RuleSet
@@ -124,15 +124,13 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None, l
             text = bytes(body).decode("utf-8").removeprefix("\ufeff")  # UTF-8 only, as every input is
         except UnicodeDecodeError as exc:
             raise ServiceError(400, Code.BAD_JSON, f"the body is not UTF-8 text (byte {exc.start + 1})") from None
-        try:
-            data = json.loads(text, parse_int=_number, parse_constant=_not_a_number, object_pairs_hook=_object)
-        except RecursionError:
-            raise ServiceError(400, Code.BAD_JSON, "the body is nested too deeply") from None
-        except json.JSONDecodeError as exc:
-            raise ServiceError(400, Code.BAD_JSON, f"the body is not JSON ({exc.msg} at line {exc.lineno} column "
-                                                   f"{exc.colno})") from None
+        try:  # a record holding what no record may (a number too long, NaN, a key twice) is refused alone
+            data = decode_records(text)
+        except BadRecord as exc:
+            said = str(exc).replace("not valid JSON", "the body is not JSON").replace("nested", "the body is nested")
+            raise ServiceError(400, Code.BAD_JSON, said) from None
         many = isinstance(data, list)
-        items = [_readable(item) for item in (data if many else [data])]
+        items = [unreadable(item) or item for item in (data if many else [data])]
         if len(items) > limits.max_records:
             raise ServiceError(413, Code.TOO_MANY_RECORDS, f"{len(items)} records in one request; at most "
                                f"{limits.max_records}: split the request")
@@ -161,8 +159,8 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None, l
                 raise ServiceError(408, Code.TIME_LIMIT, f"deciding took longer than {limits.max_seconds:g} s "
                                    f"(stopped at record {number}): send fewer records per request")
             try:
-                if isinstance(record, _Unreadable):
-                    raise InputError([("(record)", record.why)])
+                if isinstance(record, BadRecord):
+                    raise InputError([("(record)", str(record))])
                 member = parse_member(record)
             except InputError as exc:
                 field, _ = exc.problems[0]
@@ -279,47 +277,6 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None, l
 def _too_large(limits: Limits) -> ServiceError:
     return ServiceError(413, Code.BODY_TOO_LARGE, f"the body is over {limits.max_body_bytes} bytes: "
                         "send fewer records per request")
-
-
-@dataclass(frozen=True)
-class _Unreadable:
-    """A record of a list body that holds what no record may (a number too long, ``NaN``, a key given
-    twice): it is refused on its own, as ``evaluate`` refuses such a line, and the others are decided."""
-
-    why: str
-
-
-_TOO_LONG, _NAN = _Unreadable(TOO_LONG), _Unreadable("NaN or Infinity is not a JSON number")
-
-
-def _number(text: str) -> int | _Unreadable:
-    return _TOO_LONG if too_long(text) else int(text)
-
-
-def _not_a_number(text: str) -> _Unreadable:
-    return _NAN
-
-
-def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any] | _Unreadable:
-    """An object of the body, or why it cannot be read: a key given a value and then another."""
-    try:
-        return unique_keys(pairs)
-    except ValueError as exc:
-        return _Unreadable(str(exc))
-
-
-def _readable(value: Any) -> Any:
-    """``value``, or the first ``_Unreadable`` inside it (searched without recursion)."""
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, _Unreadable):
-            return item
-        if isinstance(item, dict):
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
-    return value
 
 
 def _plain_query(request: Request) -> None:
