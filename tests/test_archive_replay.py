@@ -192,6 +192,32 @@ def test_pseudonymised_log_replays_from_a_member_snapshot(tmp_path: Path, archiv
     assert replay(log, archive, members=EXAMPLES, nik="3204125708940099", key=KEY).items == []  # the right key
 
 
+def test_a_bad_snapshot_record_is_left_out_and_said(tmp_path: Path, archive: Path,
+                                                    capsys: pytest.CaptureFixture[str],
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    log, snapshot = tmp_path / "p.jsonl", tmp_path / "snap.jsonl"
+    write_log(log, "bsu-2022", RECORDS, key=KEY)
+    bad = '{"nik": "3204073012830099", "citizenship": null, "participant_category": "PU"}'
+    snapshot.write_text(EXAMPLES.read_text("utf-8") + bad + "\nnot json\n", "utf-8")
+    report = replay(log, archive, members=snapshot)
+    assert report.ok and report.counts["identical"] == len(RECORDS)
+    lines = [f"{snapshot}:{len(RECORDS) + 1}", f"{snapshot}:{len(RECORDS) + 2}"]
+    assert [n.split(": ")[0] for n in report.notes] == lines
+    monkeypatch.setenv("BSU_RULES_PSEUDONYM_KEY", KEY)
+    assert main(["replay", str(log), "--archive", str(archive), "--members", str(snapshot)]) == 0
+    err = capsys.readouterr().err
+    assert f"warning: {snapshot}:{len(RECORDS) + 2}: (record): not valid JSON" in err and "citizenship" in err
+
+
+def test_a_nik_asked_of_a_log_written_with_two_keys_says_what_it_cannot_see(tmp_path: Path, archive: Path) -> None:
+    log = tmp_path / "p.jsonl"
+    write_log(log, "bsu-2022", RECORDS[:3], key=KEY)
+    write_log(log, "bsu-2022", RECORDS[:3], key="another", on=date(2022, 10, 1))
+    report = replay(log, archive, members=EXAMPLES, nik=RECORDS[1]["nik"], key=KEY)
+    assert [i.seq for i in report.items] == [2]
+    assert report.notes and key_id("another") in report.notes[0]
+
+
 def test_replay_with_the_wrong_key_says_so(tmp_path: Path, archive: Path, capsys: pytest.CaptureFixture[str],
                                            monkeypatch: pytest.MonkeyPatch) -> None:
     log = tmp_path / "p.jsonl"
@@ -272,10 +298,23 @@ def test_a_rechained_float_is_read_as_python_reads_it(tmp_path: Path, archive: P
     log = tmp_path / "d.jsonl"
     write_log(log, "bsu-2022", RECORDS[:4])
     rewrite(log, lambda d: d.update(priority=1e16))  # canonical JSON writes it 1e+16
-    assert "1e+16" in log.read_text("utf-8") and verify_log(log).ok
+    assert "1e+16" in log.read_text("utf-8") and "not a valid decision" in str(verify_log(log))
     report = replay(log, archive)
-    assert report.chain.ok and {i.status for i in report.items} == {Status.DIFFERENT}
+    assert {i.status for i in report.items} == {Status.DIFFERENT}
     assert all(i.fields["priority"][0] == 1e16 for i in report.items)
+
+
+@pytest.mark.parametrize("written", ["600000", 600000.0])
+def test_an_amount_written_otherwise_is_not_the_same_decision(tmp_path: Path, written: object) -> None:
+    """A rechained log whose amount is text or a float is neither intact nor identical, although a
+    model would read it as the same number."""
+    log, archive = tmp_path / "d.jsonl", tmp_path / "a"
+    assert main(["evaluate", "bsu-2022", str(EXAMPLES), "--log", str(log), "--archive", str(archive)]) == 0
+    rewrite(log, lambda d: d["benefit"].update(amount=written) if d.get("benefit") else None)
+    assert "not a valid decision" in str(verify_log(log))
+    report = replay(log, archive)
+    changed = [i for i in report.items if i.status is Status.DIFFERENT]
+    assert changed and all(i.fields["benefit.amount"] == (written, 600000) for i in changed)
 
 
 def test_replay_says_when_an_asked_seq_or_nik_is_not_in_the_log(tmp_path: Path, archive: Path,

@@ -110,7 +110,7 @@ CASES: list[Case] = [
         {"period": "2022-07", "amount": 1}, {"period": "2022-07", "amount": 2}]))), {1}, "wages[1].period"),
     ("evaluate: an empty file", evaluate("m.jsonl", b""), {0}, ""),
     ("evaluate: binary garbage", evaluate("m.jsonl", bytes(range(256)) * 40), {1}, "not"),
-    ("evaluate: a folder", lambda tmp: ["evaluate", "bsu-2022", str(tmp)], {2}, "directory"),
+    ("evaluate: a folder", lambda tmp: ["evaluate", "bsu-2022", str(tmp)], {2}, "is a folder, not a file"),
     ("evaluate: an impossible date", lambda tmp: ["evaluate", "bsu-2022", "-", "--on", "2022-02-30"], {2}, "date"),
     ("batch: non-UTF-8 CSV", batch("m.csv", f"{HEADER}\n3215014107900001,WNI,PU,\xe9\n".encode("latin-1")),
      {2}, "UTF-8"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -87,7 +88,7 @@ def test_schemas_are_json_schema(which: str, capsys: pytest.CaptureFixture[str])
 
 
 @pytest.mark.parametrize(("args", "message"), [
-    (["evaluate", "bsu-2022", "no-such-file.jsonl"], "No such file"),
+    (["evaluate", "bsu-2022", "no-such-file.jsonl"], "no-such-file.jsonl: no such file or folder"),
     (["evaluate", "bsu-20222", EXAMPLES], "did you mean `bsu-2022`"),
     (["evaluate", "bsu-2022", EXAMPLES, "--on", "2021-01-01"], "cannot use it"),
 ])
@@ -195,3 +196,12 @@ def test_evaluate_refuses_a_parquet_or_csv_file_once(tmp_path: Path, capsys: pyt
         assert printed.err.splitlines()[-1] == (
             f"bsu-rules: {path}: a {kind} file: this command reads JSON (one record or a list) or JSON lines; "
             "bsu-rules batch reads Parquet and CSV")
+
+
+def test_output_is_utf8_whatever_the_locale() -> None:
+    """An explanation in a locale whose encoding cannot say its characters is still written (as UTF-8)."""
+    env = {**os.environ, "PYTHONIOENCODING": "ISO-8859-1", "LC_ALL": "C"}
+    run = subprocess.run([sys.executable, "-m", "bsu_rules", "evaluate", "bsu-2022", EXAMPLES, "--format", "text",
+                          "--lang", "id"], capture_output=True, cwd=ROOT, env=env, check=False)
+    assert run.returncode == 0 and b"Traceback" not in run.stderr and b"internal error" not in run.stderr
+    assert "16 keputusan" in run.stdout.decode("utf-8")

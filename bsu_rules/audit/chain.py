@@ -270,9 +270,11 @@ def _check(cur: Line, before: Line | None, after: Line | None, seq: int, prev: s
 
 def _decision_problem(n: int, env: dict[str, Any], valid: bool) -> Problem | None:
     if not valid:
-        try:
-            Decision.model_validate(env["decision"])
-        except ValidationError as exc:
+        try:  # strictly, as JSON: an amount written "600000" or 600000.0 is not a decision's
+            Decision.model_validate_json(json.dumps(env["decision"], allow_nan=False), strict=True)
+        except (ValidationError, ValueError) as exc:
+            if not isinstance(exc, ValidationError):
+                return Problem(n, Code.INVALID, "the decision is not a valid decision (NaN or Infinity)")
             return Problem(n, Code.INVALID, f"the decision is not a valid decision ({exc.error_count()} error(s))")
     nik = env["inputs"].get("nik")
     if not isinstance(nik, str):

@@ -88,6 +88,7 @@ class ReplayReport:
 
     items: list[ReplayItem]
     chain: Verification
+    notes: list[str] = field(default_factory=list)  # snapshot records left out, lines another key hides
 
     @property
     def counts(self) -> dict[str, int]:
@@ -130,25 +131,28 @@ def summary(counts: dict[str, int], chain: Verification) -> str:
 def replay(log: str | Path, archive: str | Path, members: Members | None = None, *,
            nik: str | None = None, key: str | bytes | None = None, seqs: Collection[int] | None = None) -> ReplayReport:
     """Replay a whole log (or the decisions for one ``nik``, or some ``seqs``) against ``archive``."""
-    chain = Verifier()
-    items = list(iter_replay(log, archive, members, nik=nik, key=key, seqs=seqs, chain=chain))
-    return ReplayReport(items, chain.result())
+    chain, notes = Verifier(), list[str]()
+    items = list(iter_replay(log, archive, members, nik=nik, key=key, seqs=seqs, chain=chain, notes=notes))
+    return ReplayReport(items, chain.result(), notes)
 
 
 def iter_replay(log: str | Path, archive: str | Path, members: Members | None = None, *,
                 nik: str | None = None, key: str | bytes | None = None,
-                seqs: Collection[int] | None = None, chain: Verifier | None = None) -> Iterator[ReplayItem]:
+                seqs: Collection[int] | None = None, chain: Verifier | None = None,
+                notes: list[str] | None = None) -> Iterator[ReplayItem]:
     """Replay items one by one (for logs too large to hold every replayed decision).
 
     ``chain``, if given, is handed every line as it is read: once the items are consumed,
-    ``chain.result()`` is the log's verification, from the same single reading.
+    ``chain.result()`` is the log's verification, from the same single reading. ``notes``, if
+    given, receives what the items do not say: snapshot records left out (unreadable or invalid;
+    without ``notes`` one stops the replay) and, for a ``nik``, the lines another key pseudonymised.
     """
     if not Path(archive).is_dir():
         raise ArchiveError(f"there is no archive folder {archive}")
     snapshot: dict[str, Member] = {}
     if members is not None:
         wanted = {_get(ln.envelope, "decision", "member", "input_sha256") for ln in read_log(log)}
-        snapshot = load_members(members, {w for w in wanted if isinstance(w, str)})
+        snapshot = load_members(members, {w for w in wanted if isinstance(w, str)}, notes)
     rulesets: dict[str, RuleSet | ArchiveError] = {}
     found, fingerprints = False, set()  # the keys the log's lines were pseudonymised with
     for line in read_log(log):
@@ -166,6 +170,11 @@ def iter_replay(log: str | Path, archive: str | Path, members: Members | None = 
         if theirs:
             raise ValueError(f"the key given is not the one the log was written with: its fingerprint is "
                              f"{key_id(key)}, the log's {', '.join(theirs)}")
+    if nik is not None and key is not None and notes is not None:
+        others = sorted(f for f in fingerprints if isinstance(f, str) and f != key_id(key))
+        if others:
+            notes.append(f"some lines were pseudonymised with another key (fingerprint {', '.join(others)}): "
+                         "the NIK cannot be found in them with this key; replay them with that key too")
 
 
 def _get(data: Any, *path: str) -> Any:
@@ -244,19 +253,27 @@ def compare(old: dict[str, Any], new: Decision,
     text = new.to_json()
     if canonical_bytes({**old, "engine": new.engine}, plain) == text.encode("utf-8"):
         return (), {}
+    after = json.loads(text)
     try:
-        before = json.loads(Decision.model_validate(old).to_json())
+        before = json.loads(Decision.model_validate(old).to_json())  # fields older engines left out, filled in
     except ValidationError:
         before = old
-    after = json.loads(text)
+    found = _differences(before, after)
+    if not found[0] and not found[1]:  # the same once read as a decision, not the same text: "600000", 600000.0
+        found = _differences(old, after)
+    return found
+
+
+def _differences(before: dict[str, Any], after: dict[str, Any]
+                 ) -> tuple[tuple[CriterionChange, ...], dict[str, tuple[Any, Any]]]:
     a_rules = {r.get("id"): r for r in before.get("rules") or [] if isinstance(r, dict)}
     b_rules = {r["id"]: r for r in after["rules"]}
     criteria = []
     for rid in [*b_rules, *(r for r in a_rules if r not in b_rules)]:
         a, b = a_rules.get(rid), b_rules.get(rid)
-        if a != b:
+        if _unlike(a, b):
             keys = sorted(set(a or {}) | set(b or {}))
-            changed = tuple(k for k in keys if (a or {}).get(k) != (b or {}).get(k))
+            changed = tuple(k for k in keys if _unlike((a or {}).get(k), (b or {}).get(k)))
             criteria.append(CriterionChange(str(rid), a, b, changed))
     fields: dict[str, tuple[Any, Any]] = {}
     for k in sorted((set(before) | set(after)) - {"rules", "engine"}):
@@ -268,6 +285,11 @@ def _diff(path: str, a: Any, b: Any, out: dict[str, tuple[Any, Any]]) -> None:
     if isinstance(a, dict) and isinstance(b, dict):
         for k in sorted(set(a) | set(b)):
             _diff(f"{path}.{k}", a.get(k), b.get(k), out)
-    elif a != b:
+    elif _unlike(a, b):
         out[path] = (a, b)
+
+
+def _unlike(a: Any, b: Any) -> bool:
+    """Different as JSON: ``600000.0`` is not ``600000``, nor ``true`` ``1``."""
+    return a != b or json.dumps(a, sort_keys=True, default=str) != json.dumps(b, sort_keys=True, default=str)
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -16,8 +15,10 @@ from typing import Any
 import msgspec
 
 from bsu_rules.decisions import mask_nik
+from bsu_rules.errors import InputError
 from bsu_rules.evaluators.scalar import input_hash
 from bsu_rules.members import Member, Record, parse_record
+from bsu_rules.members.decode import BadRecord, decode_json, decode_records, unreadable
 from bsu_rules.ruleset.checker import PLACEHOLDER
 from bsu_rules.ruleset.model import RuleSet
 
@@ -105,30 +106,52 @@ def logged_inputs(record: dict[str, Any], paths: Iterable[tuple[str, ...]], key:
     return inputs
 
 
-def load_members(members: Members, wanted: set[str] | None = None) -> dict[str, Member]:
+def load_members(members: Members, wanted: set[str] | None = None,
+                 skipped: list[str] | None = None) -> dict[str, Member]:
     """Full member records by input hash (only the ``wanted`` hashes, when given).
 
-    ``members`` is a JSON/JSONL file or several, records (dicts or Members), or a ready mapping.
+    ``members`` is a JSON/JSONL file or several, records (dicts or Members), or a ready mapping. A
+    record that cannot be read or is not valid is left out and said in ``skipped`` (``file:line:
+    problem``), never a reason to stop: a decision that needs it finds no member.
     """
     if isinstance(members, Mapping):
         return dict(members)
     items: Iterable[Any] = [members] if isinstance(members, (str, Path)) else members
     out: dict[str, Member] = {}
     for item in items:
-        for record in _records(item) if isinstance(item, (str, Path)) else [item]:
-            parsed = parse_record(record)
+        for where, record in _records(item) if isinstance(item, (str, Path)) else [("(record)", item)]:
+            try:
+                if isinstance(record, BadRecord):
+                    raise InputError([("(record)", str(record))])
+                parsed = parse_record(record)
+            except InputError as exc:
+                if skipped is None:
+                    raise
+                skipped.append(f"{where}: {exc}")
+                continue
             digest = parsed.input_sha256 or input_hash(parsed.member)
             if wanted is None or digest in wanted:
                 out[digest] = parsed.member
     return out
 
 
-def _records(path: str | Path) -> Iterable[Any]:
-    text = Path(path).read_text("utf-8")
-    if text.lstrip()[:1] == "[":
-        data = json.loads(text)
-        yield from data if isinstance(data, list) else [data]
-        return
-    for line in text.splitlines():
-        if line.strip():
-            yield json.loads(line)
+def _records(path: str | Path) -> Iterable[tuple[str, Any]]:
+    """(where, record or the BadRecord saying why it cannot be read) for each record of a file."""
+    with open(path, "rb") as f:
+        head = f.read(1 << 16)
+        f.seek(0)
+        if head.lstrip().removeprefix(b"\xef\xbb\xbf").lstrip()[:1] == b"[":
+            try:
+                data = decode_records(f.read())
+            except BadRecord as exc:
+                yield f"{path}", exc
+                return
+            for i, record in enumerate(data if isinstance(data, list) else [data], 1):
+                yield f"{path}: record {i}", unreadable(record) or record
+            return
+        for number, line in enumerate(f, 1):
+            if line.strip():
+                try:
+                    yield f"{path}:{number}", decode_json(line.removeprefix(b"\xef\xbb\xbf"))
+                except BadRecord as exc:
+                    yield f"{path}:{number}", exc

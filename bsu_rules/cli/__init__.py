@@ -52,6 +52,16 @@ def parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     return top
 
 
+def _os_error(exc: OSError) -> str:
+    """An operating-system error as ``path: what is wrong``, not ``[Errno 21] Is a directory``."""
+    if exc.filename is None or exc.strerror is None:
+        return str(exc)
+    said = {IsADirectoryError: "is a folder, not a file", FileExistsError: "already exists (and is not a folder)",
+            FileNotFoundError: "no such file or folder", NotADirectoryError: "is not a folder",
+            PermissionError: "permission denied"}.get(type(exc), exc.strerror.lower())
+    return f"{exc.filename}: {said}"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run a command; the exit status means the same for every command (``exits``), never a traceback."""
     try:
@@ -60,6 +70,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # usage errors, --help, --version
         return exc.code if isinstance(exc.code, int) else FAILED
     previous = catch_signals()
+    for stream in (sys.stdout, sys.stderr):  # decision JSON and explanations are UTF-8 whatever the locale
+        if str(getattr(stream, "encoding", "utf-8")).lower().replace("-", "") != "utf8" and \
+                hasattr(stream, "reconfigure"):
+            stream.reconfigure(encoding="utf-8")
     try:
         code: int = args.run(args)
         return code
@@ -69,7 +83,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # the reader went away (`| head`): not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # as the Python docs advise
         return OK
-    except (InputError, OutOfForce, OSError) as exc:
+    except OSError as exc:  # a file that cannot be read or written, named
+        print(f"bsu-rules: {_os_error(exc)}", file=sys.stderr)
+        return FAILED
+    except (InputError, OutOfForce) as exc:
         print(f"bsu-rules: {exc}", file=sys.stderr)
         return FAILED
     except KeyboardInterrupt as exc:  # Ctrl-C or SIGTERM (``exits.Interrupted``)

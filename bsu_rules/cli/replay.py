@@ -38,10 +38,10 @@ def run(args: argparse.Namespace) -> int:
     counts = {s.value: 0 for s in Status}
     shown: list[Any] = []
     seen: set[int | None] = set()  # the seqs replayed
-    verifier = Verifier()
+    verifier, notes = Verifier(), list[str]()
     try:
         for item in iter_replay(args.log, args.archive, args.members, nik=args.nik, key=key, seqs=args.seq,
-                                chain=verifier):
+                                chain=verifier, notes=notes):
             tally([item], counts)
             seen.add(item.seq)
             if args.format == "json":
@@ -54,6 +54,8 @@ def run(args: argparse.Namespace) -> int:
     except (AuditError, ValueError) as exc:
         print(f"bsu-rules: {exc}", file=sys.stderr)
         return 2
+    for note in notes:  # a snapshot record left out, lines another key hides
+        print(f"bsu-rules: warning: {note}", file=sys.stderr)
     absent = sorted(set(args.seq or ()) - seen)
     if absent:
         print(f"bsu-rules: no line of {args.log} has seq {', '.join(map(str, absent))}", file=sys.stderr)
@@ -62,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
     ok = chain.ok and counts[Status.IDENTICAL.value] == sum(counts.values()) and not absent and \
         not (args.nik and not seen)
     if args.format == "json":
-        print(json.dumps({"ok": ok, "chain": str(chain), "summary": counts, "decisions": shown},
+        print(json.dumps({"ok": ok, "chain": str(chain), "summary": counts, "notes": notes, "decisions": shown},
                          ensure_ascii=False, indent=2))
         return 0 if ok else 1
     for text in shown:
