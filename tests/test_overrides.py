@@ -55,6 +55,9 @@ def test_overrides_are_checked_like_the_rule_file(rs2022: RuleSet) -> None:
     assert "did you mean `minimum_wage`" in errors(rs2022, [], ["minimum_wag=x.csv"])[0]
     assert "[table]" in errors(rs2022, [], [f"minimum_wage={ROOT}/rules/tables/ppkm-areas-2021.csv"])[0]
     assert len(errors(rs2022, ["wage_celing=1", "benefit.x=2"])) == 2  # every problem at once
+    assert "larger than the engine computes with exactly" in errors(rs2022, [f"wage_ceiling={2**63}"])[0]
+    widest = evaluate(reform_of(rs2022, [f"wage_ceiling={2**63 - 1}"], []), SITI)
+    assert widest.parameters["wage_ceiling"].value == 2**63 - 1
 
 
 @pytest.mark.parametrize(("amount", "said"), [

@@ -84,6 +84,8 @@ def misfit(value: Scalar | None, unit: str | None) -> tuple[str, str | None] | N
     """What is wrong with a parameter's value, and the value as it should probably be written: a
     number for its unit (rupiah, months and days are whole numbers, 0 or more; text such as
     ``Rp3.500.000`` is a number mistyped), or a text that looks like a month but is none."""
+    if (wide := too_wide(value)) is not None:
+        return wide, None
     if isinstance(value, str) and (month := as_month(value)) not in (None, value):
         return f"`{value}`: a month is written YYYY-MM: {month}", month
     if isinstance(value, str) and _MONTHLIKE.fullmatch(value) and not MONTH.fullmatch(value):
@@ -100,6 +102,23 @@ def misfit(value: Scalar | None, unit: str | None) -> tuple[str, str | None] | N
     if value < 0:
         return f"{what} is 0 or more, not {value}", None
     return _not_digits(Decimal(value), what)
+
+
+INT_LIMIT = 2**63 - 1
+"""The largest whole number every evaluator computes with exactly (the columnar one in 64 bits)."""
+DECIMAL_DIGITS = 38
+"""The most digits a decimal may have, before and after the point together (128-bit decimals)."""
+
+
+def too_wide(value: object) -> str | None:
+    """Why a number is too large for every evaluator to compute with exactly, if it is."""
+    if isinstance(value, int) and not isinstance(value, bool) and not -INT_LIMIT <= value <= INT_LIMIT:
+        return f"{value} is larger than the engine computes with exactly (at most {INT_LIMIT:,} either side of 0)"
+    if isinstance(value, Decimal) and value.is_finite():
+        _, digits, exponent = value.as_tuple()
+        if isinstance(exponent, int) and max(len(digits) + exponent, 0) + max(-exponent, 0) > DECIMAL_DIGITS:
+            return f"{value} has more digits than the engine computes with exactly (at most {DECIMAL_DIGITS})"
+    return None
 
 
 def _not_digits(value: Decimal, what: str) -> tuple[str, str | None]:

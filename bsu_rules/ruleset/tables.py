@@ -13,7 +13,7 @@ from pathlib import Path
 from bsu_rules.members.model import hide_identifiers
 from bsu_rules.ruleset.diagnostics import nearest
 from bsu_rules.ruleset.files import UnsafePath, read_beside
-from bsu_rules.ruleset.schema import TableRef
+from bsu_rules.ruleset.schema import TableRef, too_wide
 from bsu_rules.ruleset.spelling import GROUPED
 from bsu_rules.ruleset.types import DECIMAL, KEYSET, STR, Type, table_of
 
@@ -112,6 +112,8 @@ def load_table(name: str, ref: TableRef, base: Path) -> Table:
             values[key] = Decimal(text) if _NUMBER.match(text) else text
             if not isinstance(values[key], Decimal):
                 texts.append((line, text))
+            elif (wide := too_wide(values[key])) is not None:
+                raise TableError(f"`{ref.value}`: {wide}", line, file=ref.file)
         if ref.bound is not None:
             mark = (row.get(ref.bound) or "").strip()
             if mark not in BOUNDS:
