@@ -274,6 +274,20 @@ def test_an_if_with_an_unknown_test(tmp_path: Path) -> None:
                                                                     ("pass", "fail")]
 
 
+def test_a_whole_number_past_64_bits_is_exact_as_in_python(tmp_path: Path) -> None:
+    """Polars wraps an Int64 product around; a chunk with a row past 64 bits is decided exactly."""
+    path = write_rules(tmp_path, "mini", mini("""\
+        - {id: annual, require: 'fact.wage * 12 <= 42000000'}
+        - {id: positive, require: 'fact.wage * 3000000000000 >= 0'}
+        """, facts="wage: last_wage(member.wages, param.cutoff_month)\n"))
+    huge = {**BASE, "wages": [{"period": "2022-07", "amount": 1537228672809129302}]}
+    fine = {**BASE, "wages": [{"period": "2022-07", "amount": 3_400_000}]}
+    rows = both(path, [fine, huge, fine])
+    assert [(r["rule:annual"], r["rule:positive"]) for r in rows] == [("pass", "pass"), ("fail", "pass"),
+                                                                      ("pass", "pass")]
+    assert [r["rule:annual"] for r in both(path, [fine] * 3)] == ["pass"] * 3  # no such row: Polars all along
+
+
 def test_many_rules(tmp_path: Path) -> None:
     """More rules than one 64-bit mask holds: failed and unknown lists still in rule order."""
     rules = "".join(f"- {{id: r{i}, {'require' if i % 2 else 'exclude'}: member.kpj == \"{i % 7}\"}}\n"

@@ -96,6 +96,7 @@ class _Compiler:
         self.calls: dict[str, Val] = {}
         self.items: list[_Item] = []
         self.paths: set[str] = set()  # the member fields read, dotted (``bank_account.bank``)
+        self.overflows: list[str] = []  # columns marking the rows where a whole-number result leaves 64 bits
 
     def column(self, name: str, v: Val) -> Val:
         expr, dtype = typed(v)
@@ -212,6 +213,12 @@ class _Compiler:
                        dtype=dtype)
         if node.op == "//":  # Polars' integer // floors, and is null (unknown) by zero: semantics.floor_div
             return Val(node.type, expr=a // b, dtype=dtype)
+        if dtype.is_integer():  # Polars would wrap around: computed in 128 bits, a row past 64 marked
+            wide = ARITHMETIC[node.op](a.cast(pl.Int128), b.cast(pl.Int128))
+            name = f"overflow~{len(self.overflows)}"
+            self.overflows.append(name)
+            self.items.append(_Item({name: (wide > _INT64_MAX) | (wide < -_INT64_MAX - 1)}))
+            return Val(node.type, expr=wide.cast(pl.Int64, strict=False), dtype=pl.Int64())
         return Val(node.type, expr=ARITHMETIC[node.op](a, b), dtype=dtype)
 
     def contains(self, left: Val, right: Val, negate: bool) -> pl.Expr:
@@ -295,6 +302,9 @@ def _lookup(node: Call, table: Table, args: list[Val]) -> Val:
                bound=bound)
 
 
+_INT64_MAX = 2**63 - 1
+
+
 def _literal_list(v: Val, item: Type) -> pl.Series:
     """A constant list (a parameter or a literal) as a Series of ``item`` values."""
     values = [None if x is None else month_index(x) if item.name == "month" else x for x in v.const]
@@ -313,6 +323,7 @@ class ColumnarPlan:
             conds.append((rule.rule.id, rule.kind, v if v.is_const else c.column(f"cond:{i}", v)))
         channel = c.compile(plan.ruleset.channel) if plan.ruleset.channel is not None else None
         self._waves = _waves(c.items)
+        self._overflows = c.overflows
         self._outputs = Outputs(conds, plan.benefit.amount, channel)
         read = {n for exprs, _ in self._waves for e in exprs.values() for n in e.meta.root_names()}
         read |= {n for e in self._outputs.exprs.values() for n in e.meta.root_names()}
@@ -340,6 +351,10 @@ class ColumnarPlan:
             frame = frame.lazy().with_columns(**exprs).collect()  # lazy: shared subexpressions once
             for name, finish in finishers:
                 frame = frame.with_columns(finish(frame).alias(name))
+        if any(frame[name].any() for name in self._overflows):  # a number past 64 bits: exact, in Python
+            from bsu_rules.batch.fallback import ScalarTablePlan  # lazy: only such a chunk needs it
+
+            return ScalarTablePlan(self.plan).decide(table, rule_columns)
         return self._outputs.table(frame, schema)
 
 
