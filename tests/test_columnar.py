@@ -288,6 +288,17 @@ def test_a_whole_number_past_64_bits_is_exact_as_in_python(tmp_path: Path) -> No
     assert [r["rule:annual"] for r in both(path, [fine] * 3)] == ["pass"] * 3  # no such row: Polars all along
 
 
+def test_a_step_or_a_month_out_of_range_is_unknown_in_both(tmp_path: Path) -> None:
+    """Functions given a member's value outside their domain: unknown, never a failed run."""
+    path = write_rules(tmp_path, "mini", mini("""\
+        - {id: step, require: 'round_up(fact.wage, fact.wage - 3400000) > 0'}
+        - {id: month, require: 'add_months(param.cutoff_month, fact.wage) != param.cutoff_month'}
+        """, facts="wage: last_wage(member.wages, param.cutoff_month)\n"))
+    rows = both(path, [{**BASE, "wages": [{"period": "2022-07", "amount": a}]} for a in (3_400_000, 3_400_001, 12)])
+    assert [(r["rule:step"], r["rule:month"]) for r in rows] == [("unknown", "unknown"), ("pass", "unknown"),
+                                                                 ("unknown", "pass")]
+
+
 def test_many_rules(tmp_path: Path) -> None:
     """More rules than one 64-bit mask holds: failed and unknown lists still in rule order."""
     rules = "".join(f"- {{id: r{i}, {'require' if i % 2 else 'exclude'}: member.kpj == \"{i % 7}\"}}\n"

@@ -33,13 +33,16 @@ def month_end(month: str) -> date:
     return date(year, number, monthrange(year, number)[1])
 
 
-def add_months(month: str, n: int) -> str:
-    """The month ``n`` months after ``month`` (``n`` may be negative); ValueError outside years 1-9999."""
+def add_months(month: str, n: int) -> str | None:
+    """The month ``n`` months after ``month`` (``n`` may be negative); unknown (None) outside years 1-9999."""
     start = month_index(month)
     index = start + n
-    if start < 12 or not 12 <= index < 120_000:
-        raise ValueError(f"{month} {n:+d} months is out of range")
+    if start < 12 or not 12 <= index < _MONTHS_END:
+        return None
     return month_text(index)
+
+
+_MONTHS_END = 120_000  # January of the year 10000, as a month index
 
 
 def month_of(day: date) -> str:
@@ -52,6 +55,12 @@ def month_of(day: date) -> str:
 
 def _first_day(month: pl.Expr) -> pl.Expr:
     return pl.date(month // 12, month % 12 + 1, 1)
+
+
+def _shifted(start: pl.Expr, n: pl.Expr) -> pl.Expr:
+    """``add_months`` on month indexes: null outside years 1-9999, as the scalar function."""
+    index = start + n
+    return pl.when((start >= 12) & (index >= 12) & (index < _MONTHS_END)).then(index.cast(pl.Int32, strict=False))
 
 
 def _columnar(body: cf.Body) -> Columnar:
@@ -80,9 +89,10 @@ DEFINITIONS = [
              scalar=month_end,
              columnar=_columnar(lambda t, e, d: (_first_day(e[0]).dt.month_end(), pl.Date())),
              inversion=None, smt=_constants_only("month_end")),
-    Function("add_months", ((MONTH,), (INT,)), MONTH, "A month shifted by n months (negative goes back).",
+    Function("add_months", ((MONTH,), (INT,)), MONTH,
+             "A month shifted by n months (negative goes back); unknown outside years 1-9999.",
              "add_months(2022-07, -2)", scalar=add_months,
-             columnar=_columnar(lambda t, e, d: ((e[0].cast(pl.Int64) + e[1]).cast(pl.Int32), pl.Int32())),
+             columnar=_columnar(lambda t, e, d: (_shifted(e[0].cast(pl.Int128), e[1].cast(pl.Int128)), pl.Int32())),
              inversion=None, smt=_add_months_smt),
     Function("month_of", ((DATE,),), MONTH, "The month a date falls in.", "month_of(member.registered_on)",
              scalar=month_of,

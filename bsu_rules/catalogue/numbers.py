@@ -21,10 +21,9 @@ NUMBER = (INT, DECIMAL)
 def round_up(amount: int | Decimal | None, step: int | None) -> int | None:
     """Smallest multiple of ``step`` that is >= ``amount``, computed exactly.
 
-    E.g. Decimal("4416186.548"), 100000 -> 4500000. ValueError if step <= 0."""
-    if step is not None and step <= 0:
-        raise ValueError(f"step must be positive, got {step}")
-    if amount is None or step is None:
+    E.g. Decimal("4416186.548"), 100000 -> 4500000. Unknown (None) for a step that is not positive
+    (a member's computed step: a constant one is refused when the rule file is checked)."""
+    if amount is None or step is None or step <= 0:
         return None
     if isinstance(amount, float):
         raise TypeError("money must be int or Decimal, never float")
@@ -94,7 +93,8 @@ def _extreme_smt(smallest: bool) -> Encoding:
 
 
 DEFINITIONS = [
-    Function("round_up", (NUMBER, (INT,)), INT, "Round up to the next multiple of a step, exactly (also decimals).",
+    Function("round_up", (NUMBER, (INT,)), INT, "Round up to the next multiple of a step, exactly (also decimals); "
+             "unknown for a step under 1.",
              "round_up(4798312, 100000)", scalar=round_up, columnar=Columnar(_round_up_columnar),
              inversion=None, smt=_round_up_smt, keeps_bounds=True),
     Function("min", (NUMBER, NUMBER), None, "The smallest of the numbers.", "min(fact.wage, 5000000)",
