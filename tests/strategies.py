@@ -45,7 +45,7 @@ WAGES = st.one_of(
 REGENCIES = ["3215", "3216", "3275", "3276", "3201", "3271", "3214", "3273", "3101", "3171", "3175", "3100",
              "1571", "1501", "1171", "1101", "1100", "2171", "2105", "2101", "2199", "3578", "3672", "3674",
              "7371", "6471", "1471", "1114", "2172", "9171", "9301", "9404", "9502", "9202", "9671", "1971",
-             "3273", "3515", "9999", "0000"]
+             "3273", "3515", "3399", "1900"]
 BANKS = ["BRI", "BNI", "MANDIRI", "Mandiri", "BTN", "BCA", "BSI", "bri", "", "Bank  bri ", "BANK RAKYAT INDONESIA",
          "Bank Mandiri", "BNI 46", "bni\u00a046", "\tbank\nBTN", "Bank Syariah Indonesia", "Bank Aceh Syariah",
          "Bank Central Asia", "Bank", "bank bank", "Bank Contoh", "Straße"]
@@ -118,7 +118,8 @@ def members(draw: st.DrawFn, cutoff: str | None = None, as_of: date | None = Non
         "name": _maybe(draw, st.sampled_from(["Siti Aminah", "Budi", "Made Wirawan", "BRI"]), 4),
         "birth_date": _iso(birth),
         "employment_type": _maybe(draw, _often(st.just("private"), st.sampled_from([e.value for e in EmploymentType]))),
-        "work_regency_code": _maybe(draw, st.sampled_from(REGENCIES) | st.from_regex(r"[0-9]{4}", fullmatch=True)),
+        "work_regency_code": _maybe(draw, st.sampled_from(REGENCIES) | st.builds(
+            "{}{:02d}".format, st.sampled_from(sorted(PROVINCES)), st.integers(0, 99))),
         "employer": _maybe(draw, st.fixed_dictionaries({}, optional={
             "npp": st.just("AA012345"), "name": st.sampled_from(["PT Contoh", "BRI"]),
             "sector": st.none() | st.sampled_from("ABCDEFGHIJKLMNOPQRSTU")})),

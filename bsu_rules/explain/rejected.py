@@ -16,7 +16,8 @@ from bsu_rules.errors import InputError
 from bsu_rules.formatting import format_month
 from bsu_rules.glossary import Glossary, join
 from bsu_rules.members.contract import Group, Leaf, contract, leaf_at
-from bsu_rules.members.model import MONTH, PERIODIC, SECRET, hide_identifiers
+from bsu_rules.members.model import MONTH, PERIODIC, REGENCY_CODE, SECRET, hide_identifiers
+from bsu_rules.members.model import digits as digits_pattern
 from bsu_rules.ruleset.diagnostics import nearest
 from bsu_rules.ruleset.spelling import GROUPED
 
@@ -39,7 +40,9 @@ _SAY: dict[str, dict[str, str]] = {
         "digits_range": "{label}: {value} harus berupa {low} sampai {high} angka (0-9)",
         "letter": "{label}: {value} harus berupa satu huruf besar, {low} sampai {high}",
         "twice": "{group} untuk bulan {month} tercatat lebih dari sekali dengan isi yang berbeda",
-        "invalid": "{label} tidak sah", "write": "; tulis {}", "remove": "; hapus kolom itu atau perbaiki ejaannya",
+        "invalid": "{label} tidak sah", "write": "; tulis {}",
+        "regency": "{label}: {value} bukan kode kabupaten/kota (dua angka kode provinsi yang ada, lalu dua "
+                   "angka lagi, misalnya 3273)", "remove": "; hapus kolom itu atau perbaiki ejaannya",
         "row_month": "{label} untuk bulan {month}", "row": "{label} pada isian ke-{n} {group}",
         "entry": "isian ke-{n} {group}",
     },
@@ -56,6 +59,8 @@ _SAY: dict[str, dict[str, str]] = {
         "digits": "{label}: {value} must be {n} digits (0-9)",
         "digits_range": "{label}: {value} must be {low} to {high} digits (0-9)",
         "letter": "{label}: {value} must be one capital letter, {low} to {high}",
+        "regency": "{label}: {value} is not a regency code (the two digits of a province that exists, then two "
+                   "more, such as 3273)",
         "twice": "{group} list {month} more than once, with different values", "invalid": "{label} is not valid",
         "write": "; write {}", "remove": "; remove it or correct its spelling",
         "row_month": "{label} for {month}", "row": "{label} in entry {n} of the {group}",
@@ -170,10 +175,14 @@ def _value(leaf: Leaf, value: Any, label: str, names: list[str], lang: str, g: G
         found = _DAY_FIRST.fullmatch(value)
         return w["date"].format(label=label, value=shown) + _write(
             f"{found[3]}-{int(found[2]):02d}-{int(found[1]):02d}" if found else None, lang)
-    digits = _DIGITS.fullmatch(leaf.pattern or "")
+    regency = leaf.pattern == REGENCY_CODE
+    if regency and re.fullmatch("[0-9]{4}", value):  # four digits, but no province has the first two
+        return w["regency"].format(label=label, value=shown)
+    digits = _DIGITS.fullmatch(digits_pattern(4) if regency else leaf.pattern or "")
     if digits:
         plain = re.sub(r"[\s.,-]", "", value)
-        fits = plain.isascii() and plain.isdigit() and (int(digits[1]) <= len(plain) <= int(digits[2] or digits[1]))
+        fits = plain.isascii() and plain.isdigit() and (int(digits[1]) <= len(plain) <= int(digits[2] or digits[1])) \
+            and (not regency or re.fullmatch(REGENCY_CODE, plain) is not None)
         said = w["digits_range"].format(label=label, value=shown, low=digits[1], high=digits[2]) if digits[2] else \
             w["digits"].format(label=label, value=shown, n=digits[1])
         return said + _write(plain if fits else None, lang)

@@ -18,6 +18,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from bsu_rules.nik import PROVINCES
+
 MONTH = re.compile(r"^([0-9]{3}[1-9]|[0-9]{2}[1-9][0-9]|[0-9][1-9][0-9]{2}|[1-9][0-9]{3})-(0[1-9]|1[0-2])$")
 """A month, YYYY-MM, of a year a date can have (0001-9999; written for RE2 too: no look-ahead)."""
 DAY = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
@@ -63,6 +65,11 @@ def digits(low: int, high: int | None = None) -> str:
 
 
 Month = Annotated[str, BeforeValidator(check_month), Field(description="A month, YYYY-MM")]
+REGENCY_CODE = f"^(?:{'|'.join(sorted(PROVINCES))})[0-9]{{2}}$"
+"""A Kemendagri regency code: a province that exists (``32``), then two digits (``3273``; ``3200``
+where only the province is known)."""
+RegencyCode = Annotated[str, Field(pattern=REGENCY_CODE, description="regency code (the two digits of a province "
+                                                                     "that exists, then two more: 3273)")]
 Day = Annotated[date, BeforeValidator(_strict_date), Field(description="A date, YYYY-MM-DD")]
 Rupiah = Annotated[StrictInt, Field(ge=0, le=INT64_MAX, description="Integer rupiah")]
 
@@ -155,7 +162,7 @@ class Member(_Strict):
     citizenship: Citizenship
     participant_category: ParticipantCategory
     employment_type: EmploymentType | None = None
-    work_regency_code: Annotated[str, Field(pattern=digits(4))] | None = None
+    work_regency_code: RegencyCode | None = None
     employer: Employer | None = None
     registered_on: Day | None = None
     membership_ended_on: Day | None = None
