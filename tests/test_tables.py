@@ -71,6 +71,15 @@ def test_a_number_every_evaluator_holds_exactly(tmp_path: Path, amount: str, fit
     assert err.value.line == 3
 
 
+def test_an_amount_in_rupiah_is_never_negative(tmp_path: Path) -> None:
+    (tmp_path / "t.csv").write_text("code,amount\n31,4641854\n3273,-3742276.48\n")
+    ref = TableRef(file="t.csv", key="code", value="amount", unit="IDR")
+    with pytest.raises(TableError, match=r"is -3742276\.48: an amount in rupiah is 0 or more") as err:
+        load_table("t", ref, tmp_path)
+    assert err.value.line == 3
+    assert load_table("t", TableRef(file="t.csv", key="code", value="amount"), tmp_path).values  # no unit: any number
+
+
 def test_bank_aliases() -> None:
     """Keys are normalised as ``bank_key`` normalises a name; every canonical code is its own alias
     and is a Himbara member in every row or in none."""

@@ -147,6 +147,8 @@ class TableRef(_Model):
         default=None,
         description="A column saying which rows are exact (`exact`) and which only a lower bound (`lower`): a "
         "figure carried from an earlier year that the later one is known not to be below")
+    unit: Literal["IDR"] | None = Field(
+        default=None, description="The unit of the values: `IDR`, amounts in rupiah (0 or more)")
     description: Text | None = None
 
 

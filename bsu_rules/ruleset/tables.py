@@ -114,6 +114,8 @@ def load_table(name: str, ref: TableRef, base: Path) -> Table:
                 texts.append((line, text))
             elif (wide := too_wide(values[key])) is not None:
                 raise TableError(f"`{ref.value}`: {wide}", line, file=ref.file)
+            elif ref.unit == "IDR" and values[key] < 0:
+                raise TableError(f"`{ref.value}` is {text}: an amount in rupiah is 0 or more", line, file=ref.file)
         if ref.bound is not None:
             mark = (row.get(ref.bound) or "").strip()
             if mark not in BOUNDS:
