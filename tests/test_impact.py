@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import time
 from collections import Counter
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from bsu_rules.batch.run import run_batch
 from bsu_rules.cli import main
 from bsu_rules.cli.options import read_records
 from bsu_rules.diff import flips
+from bsu_rules.evaluators.scalar import evaluate
 from bsu_rules.nik import PROVINCES
 from bsu_rules.report.html import render_html
 from bsu_rules.report.impact import impact
@@ -139,6 +141,51 @@ def test_data_quality_names_missing_fields_and_invalid_niks(tmp_path: Path) -> N
     assert q["invalid_nik"] == [{"reason": "day", "count": 1}]
     assert q["duplicate_nik"]["niks"] == 1 and q["duplicate_nik"]["rows"] == 2
     assert [w["band"] for w in q["implausible_wages"]] == ["below"]
+
+
+OK = {"nik": "3215014107900001", "citizenship": "WNI", "participant_category": "PU", "employment_type": "private",
+      "work_regency_code": "3215", "registered_on": "2019-03-01", "birth_date": "1990-07-01",
+      "wages": [{"period": "2022-07", "amount": 3_000_000}],
+      "contributions": [{"period": "2022-07", "amount": 100, "paid_on": "2022-08-10"}],
+      "program_receipts": [], "membership_ended_on": None, "deceased_on": None}
+
+
+def bandung(nik: str, **more: Any) -> dict[str, Any]:
+    return OK | {"nik": nik, "work_regency_code": "3273", "wages": [{"period": "2022-07", "amount": 3_800_001}]} | more
+
+
+@pytest.mark.parametrize(("ruleset", "on", "rows"), [
+    ("bsu-2022", "2022-09-12", [  # rows known only as lower bounds, no wage at all, an empty field, both
+        bandung("3273014107900002"), bandung("3273014107900003", employment_type=None),
+        OK | {"nik": "2171014107900004", "work_regency_code": "2171",
+              "wages": [{"period": "2022-07", "amount": 4_200_001}]},
+        OK | {"nik": "3215014107900005", "wages": []}, OK | {"nik": "3215014107900006", "employment_type": None}]),
+    ("bsu-2021", "2021-08-10", [  # an area the incomplete PPKM table does not list
+        OK | {"nik": "3204014107900007", "work_regency_code": "3204", "registered_on": "2019-03-01",
+              "wages": [{"period": "2021-06", "amount": 3_000_000}],
+              "contributions": [{"period": "2021-06", "amount": 100, "paid_on": "2021-07-10"}]}]),
+])
+def test_data_quality_names_what_each_decision_misses(tmp_path: Path, ruleset: str, on: str,
+                                                       rows: list[dict[str, Any]]) -> None:
+    rs = load_ruleset(ruleset)
+    source = tmp_path / "m.jsonl"
+    source.write_text("\n".join(json.dumps(r) for r in rows) + "\n", "utf-8")
+    data = impact(rs, source, on=date.fromisoformat(on), chunk_size=2)
+    causes = {c["cause"]: c for c in data["data_quality"]["undetermined"]}
+    decisions = [evaluate(rs, r, on) for r in rows]
+    assert all(d.outcome == "undetermined" for d in decisions)
+    assert {k: c["count"] for k, c in causes.items()} == Counter(m for d in decisions for m in d.missing)
+    if ruleset == "bsu-2021":
+        assert causes["table.ppkm_areas"]["kind"] == "table"
+        assert causes["table.ppkm_areas"]["keys"] == [{"key": "3204", "count": 1}]
+        return
+    bound = causes["table.minimum_wage[3273]"]
+    assert (bound["kind"], bound["name"], bound["count"], bound["by_province"]) == ("row", "Kota Bandung", 2, {"32": 2})
+    assert causes["table.minimum_wage[2171]"]["name"] == "Kota Batam"
+    assert causes["member.employment_type"]["count"] == 2 and causes["fact.wage"]["kind"] == "value"
+    for lang, words in (("id", "hanya batas bawah"), ("en", "only a lower bound")):
+        page = render_html(data, lang)
+        assert "<code>table.minimum_wage[3273]</code> Kota Bandung · " in page and words in page
 
 
 def test_cli_writes_html_and_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -1,53 +1,60 @@
-"""Why members are undetermined, as the impact report counts them: for each deciding criterion, the
-member fields it reads (directly or through facts) and the incomplete tables it looks up, as masks
-over a chunk's undetermined members."""
+"""Why members are undetermined, named as each member's decision names them (its ``missing``).
+
+Most undetermined members lack a member field: a criterion is unknown and a field it reads (directly
+or through facts) is empty, and the decision names exactly those fields. Such members are counted by
+masks over a chunk's rows. The others (a table row known only as a lower bound, a value that cannot
+be worked out, an incomplete table) are few: the reference evaluator decides them and says what each
+lacks."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import polars as pl
+import pyarrow as pa
 
 from bsu_rules.evaluators.scalar import Plan
-from bsu_rules.ruleset.expressions import Binary, Call, Name, Node, walk
+from bsu_rules.members import Member
+from bsu_rules.members.arrow import MEMBER_SCHEMA
+from bsu_rules.ruleset.expressions import Binary, Call, Name, walk
 from bsu_rules.ruleset.schema import Kind
 
 DECIDING = (Kind.REQUIRE, Kind.EXCLUDE)
+BOUND_ROW = re.compile(r"^table\.([a-z0-9_]+)\[(.+)\]$")
+"""A table row known only as a lower bound, as a decision names it: ``table.minimum_wage[3273]``."""
 
 
 @dataclass(frozen=True)
 class CauseSpec:
     rule: str
     fields: list[str]  # member fields the rule reads (directly or through facts)
-    tables: list[str]  # incomplete tables it reads (an unlisted key is unknown)
-    keys: list[str]  # the member field such a table is looked up by, when it is one
 
 
 def cause_specs(plan: Plan) -> list[CauseSpec]:
+    return [CauseSpec(r.rule.id, plan.ruleset.member_reads(r.checked.tree)) for r in plan.rules
+            if r.kind in DECIDING]
+
+
+def table_keys(plan: Plan) -> dict[str, str]:
+    """The member field each incomplete table is looked up by (``member.x in table.t``,
+    ``table.t.get(member.x, ...)``), to count the keys it lacks."""
     rs = plan.ruleset
-    out = []
-    for r in plan.rules:
-        if r.kind not in DECIDING:
-            continue
-        tree = r.checked.tree
-        trees = [tree, *(rs.facts[f] for f in rs.facts_read([tree]))]
-        tables = sorted({f"table.{n.parts[1]}" for t in trees for n in walk(t) if isinstance(n, Name)
-                         and n.parts[0] == "table" and rs.tables[n.parts[1]].unlisted_unknown})
-        keys = [k for t in trees for k in _table_keys(t)]
-        out.append(CauseSpec(r.rule.id, rs.member_reads(tree), tables, keys[:1] if tables else []))
+    out: dict[str, str] = {}
+    for tree in [*(r.checked.tree for r in plan.rules), *rs.facts.values()]:
+        for n in walk(tree):
+            if isinstance(n, Binary) and n.op in ("in", "not in") and isinstance(n.right, Name) \
+                    and n.right.parts[0] == "table" and isinstance(n.left, Name) and n.left.parts[0] == "member":
+                table, key = n.right.parts[1], n.left.dotted
+            elif isinstance(n, Call) and n.func.parts[0] == "table" and n.args and isinstance(n.args[0], Name) \
+                    and n.args[0].parts[0] == "member":
+                table, key = n.func.parts[1], n.args[0].dotted
+            else:
+                continue
+            if rs.tables[table].unlisted_unknown:
+                out.setdefault(f"table.{table}", key)
     return out
-
-
-def _table_keys(tree: Node) -> Iterable[str]:
-    """Member fields used as table keys: ``member.x in table.t`` and ``table.t.get(member.x, ...)``."""
-    for n in walk(tree):
-        if isinstance(n, Binary) and n.op in ("in", "not in") and isinstance(n.right, Name) \
-                and n.right.parts[0] == "table" and isinstance(n.left, Name) and n.left.parts[0] == "member":
-            yield n.left.dotted
-        if isinstance(n, Call) and n.func.parts[0] == "table" and n.args and isinstance(n.args[0], Name) \
-                and n.args[0].parts[0] == "member":
-            yield n.args[0].dotted
 
 
 def path(dotted: str) -> pl.Expr:
@@ -58,19 +65,22 @@ def path(dotted: str) -> pl.Expr:
     return expr
 
 
-def cause_masks(specs: list[CauseSpec]) -> dict[str, tuple[list[pl.Expr], pl.Expr | None]]:
-    """For each cause (a member field, an incomplete table, or a rule whose value is unknown
-    otherwise), the masks of undetermined members it names, and the table key to count rows by."""
-    out: dict[str, tuple[list[pl.Expr], pl.Expr | None]] = {}
+def field_masks(specs: list[CauseSpec]) -> tuple[dict[str, pl.Expr], pl.Expr]:
+    """Each member field's mask of the members whose decision names it (an unknown criterion reads it
+    and it is empty), and the mask of the members whose decision names only such fields (every unknown
+    criterion reads an empty one)."""
+    named: dict[str, list[pl.Expr]] = {}
+    settled = []
     for spec in specs:
         unknown = pl.col(f"rule:{spec.rule}") == "unknown"
         nulls = [path(p).is_null() for p in spec.fields]
-        rest = unknown & ~(pl.any_horizontal(nulls) if nulls else pl.lit(False))
         for f, n in zip(spec.fields, nulls, strict=True):
-            out.setdefault(f, ([], None))[0].append(unknown & n)
-        key = path(spec.keys[0]) if spec.keys else None
-        for t in spec.tables or [f"rule:{spec.rule}"]:
-            out.setdefault(t, ([], key if t.startswith("table.") else None))[0].append(rest)
-    return out
+            named.setdefault(f, []).append(unknown & n)
+        settled.append(~unknown | pl.any_horizontal(nulls) if nulls else ~unknown)
+    return {f: pl.any_horizontal(m) for f, m in named.items()}, pl.all_horizontal(settled)
 
 
+def missing(plan: Plan, members: pa.Table) -> Iterator[tuple[dict[str, object], list[str]]]:
+    """Each member record of ``members`` with what its decision lacks (the reference evaluator's ``missing``)."""
+    for record in members.select(MEMBER_SCHEMA.names).to_pylist():
+        yield record, plan.decide(Member.model_validate(record)).missing

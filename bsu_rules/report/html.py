@@ -220,7 +220,8 @@ class _Page:
         w, q = self.w, self.data["data_quality"]
         out = [f'<h2 id="data-quality">{w["quality"]}</h2><p class="note">{w["quality_note"]}</p>',
                f"<h3>{w['causes']}</h3>"]
-        kinds = {"field": w["field_missing"], "table": w["table_missing"], "value": w["value_unknown"]}
+        kinds = {"field": w["field_missing"], "row": w["row_bound"], "table": w["table_missing"],
+                 "value": w["value_unknown"]}
         rows = []
         for i, c in enumerate(q["undetermined"]):
             top = sorted(c["by_province"].items(), key=lambda kv: (-kv[1], kv[0]))[:5]
@@ -231,7 +232,8 @@ class _Page:
                 keys = "<br>" + w["missing_rows"] + ": " + ", ".join(
                     f"{escape(k['key'])} ({self.num(k['count'], f'data_quality.undetermined.{i}.keys.{j}.count')})"
                     for j, k in enumerate(c["keys"][:10]))
-            rows.append(f"<tr><td><code>{escape(c['cause'])}</code> · {kinds[c['kind']]}{keys}</td>"
+            name = f" {escape(c['name'])}" if c.get("name") else ""
+            rows.append(f"<tr><td><code>{escape(c['cause'])}</code>{name} · {kinds[c['kind']]}{keys}</td>"
                         f'<td class="n">{self.num(c["count"], f"data_quality.undetermined.{i}.count")}</td>'
                         f"<td>{provinces}</td></tr>")
         out.append(f"<table id=\"table-causes\"><tr><th>{w['cause']}</th><th class=\"n\">{w['count']}</th>"
