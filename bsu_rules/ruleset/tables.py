@@ -109,12 +109,12 @@ def load_table(name: str, ref: TableRef, base: Path) -> Table:
             names[key] = hide_identifiers(said[:80])
         if ref.value is not None:
             text = (row.get(ref.value) or "").strip()
-            values[key] = Decimal(text) if _NUMBER.match(text) else text
-            if not isinstance(values[key], Decimal):
+            value = values[key] = Decimal(text) if _NUMBER.match(text) else text
+            if not isinstance(value, Decimal):
                 texts.append((line, text))
-            elif (wide := too_wide(values[key])) is not None:
+            elif (wide := too_wide(value)) is not None:
                 raise TableError(f"`{ref.value}`: {wide}", line, file=ref.file)
-            elif ref.unit == "IDR" and values[key] < 0:
+            elif ref.unit == "IDR" and value < 0:
                 raise TableError(f"`{ref.value}` is {text}: an amount in rupiah is 0 or more", line, file=ref.file)
         if ref.bound is not None:
             mark = (row.get(ref.bound) or "").strip()
