@@ -101,6 +101,8 @@ PLAIN = [
      "Negara Indonesia (WNI)'", "put the whole value in quotes"),
     ("invalid-value", "    value: 3500000\n", "    value: Rp3.500.000\n", "Rp3.500.000", "3500000",
      "an amount in rupiah is written with digits only (3500000)"),
+    ("invalid-value", "    value: 3500000\n", '    value: "3500000"\n', '"3500000"', "3500000",
+     "an amount in rupiah is written as a number, without quotes (3500000)"),
     ("invalid-value", "    value: 100000\n", "    value: 100.000\n", "100.000", "100000",
      "an amount in rupiah is written with digits only (100000), not 100.000"),
     ("invalid-value", "    value: 3500000\n", "    value: Rp3.500.000,00\n", "Rp3.500.000,00", "3500000",

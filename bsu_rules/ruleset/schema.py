@@ -95,6 +95,8 @@ def misfit(value: Scalar | None, unit: str | None) -> tuple[str, str | None] | N
     what = UNIT_WORDS[unit]
     if isinstance(value, str) and (digits := digits_only(value)) is not None:
         return f"`{value}` is text: {what} is written with digits only ({digits})", digits
+    if isinstance(value, str) and (digits := _quoted_digits(value)) is not None:
+        return f'"{value}" is text: {what} is written as a number, without quotes ({digits})', digits
     if not isinstance(value, int | Decimal) or isinstance(value, bool):
         return None  # another type: the type check says so where the value is used or overridden
     if unit == "IDR" and (digits := digits_only(str(value))) is not None:  # 3.500: a thousands separator
@@ -102,6 +104,12 @@ def misfit(value: Scalar | None, unit: str | None) -> tuple[str, str | None] | N
     if value < 0:
         return f"{what} is 0 or more, not {value}", None
     return _not_digits(Decimal(value), what)
+
+
+def _quoted_digits(text: str) -> str | None:
+    """The digits of a number written in quotes (``"3500000"``: text, not a number)."""
+    bare = text.strip()
+    return bare if bare.isascii() and bare.isdigit() else None
 
 
 INT_LIMIT = 2**63 - 1
