@@ -90,6 +90,7 @@ class Code(StrEnum):
     REHASHED = "rehashed"
     INVALID = "invalid"
     UNSIGNED = "unsigned"
+    UNANCHORED = "unanchored"
     # the HTTP service
     BAD_PARAMETER = "bad-parameter"
     BAD_JSON = "bad-json"

@@ -269,7 +269,10 @@ TAMPERING = {
     "first removed": (lambda ls: ls[1:], 1, "removed"),
     "swapped": (lambda ls: [*ls[:4], ls[5], ls[4], *ls[6:]], 5, "reordered"),
     "moved far": (lambda ls: ls[:2] + ls[9:10] + ls[2:9] + ls[10:], 3, "reordered"),
-    "moved back": (lambda ls: ls[:2] + ls[3:9] + ls[2:3] + ls[9:], 3, "removed"),
+    "moved back": (lambda ls: ls[:2] + ls[3:9] + ls[2:3] + ls[9:], 3, "reordered"),
+    "swapped far": (lambda ls: [*ls[:2], ls[9], *ls[3:9], ls[2], *ls[10:]], 3, "reordered"),
+    "reversed": (lambda ls: ls[::-1], 1, "reordered"),
+    "moved back and one removed": (lambda ls: ls[:2] + ls[4:9] + ls[2:3] + ls[9:], 3, "removed"),
     "copy inserted": (lambda ls: [*ls[:7], ls[2], *ls[7:]], 8, "reordered"),
     "duplicated": (lambda ls: [*ls[:7], ls[6], *ls[7:]], 8, "inserted"),
     "forged insert": (_forged_insert, 7, "inserted"),
@@ -304,6 +307,68 @@ def test_anchor_catches_lines_cut_off_the_end(log: Path) -> None:
     assert verify_log(log).ok  # a chain alone cannot tell
     problem = verify_log(log, anchor=head).problem
     assert problem is not None and "anchor" in problem.message
+
+
+def test_lines_moved_far_are_reordered_and_only_what_is_nowhere_is_missing(log: Path) -> None:
+    lines = log.read_text("utf-8").splitlines(keepends=True)
+    log.write_text("".join([*lines[:2], lines[9], *lines[3:9], lines[2], *lines[10:]]), "utf-8")
+    assert str(verify_log(log).problem) == ("line 3: reordered: seq 10 where 3 was expected: seqs 3-9 come later "
+                                            "in the file: the lines are out of order")
+    log.write_text("".join(lines[::-1]), "utf-8")
+    assert "seqs 1-15 come later in the file" in str(verify_log(log).problem)
+    log.write_text("".join([*lines[:2], *lines[4:9], lines[2], *lines[9:]]), "utf-8")
+    assert str(verify_log(log).problem) == ("line 3: removed: seq 5 where 3 was expected: 1 decision missing: of "
+                                            "seqs 3-4, 1 comes later in the file (out of order) and 1 is nowhere "
+                                            "in the log")
+    log.write_text("".join([*lines[:6], *lines[9:]]), "utf-8")
+    assert str(verify_log(log).problem) == ("line 7: removed: seq 10 where 7 was expected: 3 decisions missing: "
+                                            "seqs 7-9 are nowhere in the log")
+
+
+def test_an_anchor_in_capitals_is_the_same_anchor(log: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    head = verify_log(log).head_hash
+    assert main(["verify", str(log), "--anchor", head.upper()]) == 0
+    assert "chain intact" in capsys.readouterr().out
+
+
+def test_an_anchor_missing_from_a_rewritten_log_vouches_for_no_line(log: Path,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    head = verify_log(log).head_hash
+    entries = [json.loads(x) for x in log.read_text("utf-8").splitlines()]
+    entries[4]["decision"]["outcome"] = "eligible"
+    log.write_text("".join(rechain(entries)), "utf-8")
+    assert verify_log(log).ok  # a chain alone cannot tell
+    assert main(["verify", str(log), "--anchor", head]) == 1
+    out = capsys.readouterr().out
+    assert f"line 17: unanchored: the anchor {head} is not in the log" in out
+    assert "none of its lines can be vouched for" in out and "intact" not in out
+
+
+def test_a_line_longer_than_a_log_line_can_be_is_skipped_unheld(log: Path, tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr("bsu_rules.audit.chain.MAX_LINE", 65536)
+    lines = log.read_text("utf-8").splitlines(keepends=True)
+    log.write_text("".join([*lines[:3], "a" * 1_000_000 + "\n", *lines[3:]]), "utf-8")
+    read = list(read_log(log))
+    assert [len(line.raw) for line in read[2:5]] == [len(lines[2]), 0, len(lines[3])]
+    assert read[3].error is not None and "longer than the 65,536 bytes a log line may hold" in read[3].error
+    assert main(["verify", str(log)]) == 1
+    out = capsys.readouterr().out
+    assert "line 4: malformed: longer than the 65,536 bytes" in out and "lines 1-3 are intact" in out
+    assert main(["replay", str(log), "--archive", str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    assert "line 4: error: a damaged line, not a decision" in out and "line 5 (seq 4)" in out
+
+
+def test_a_device_that_never_ends_is_a_damaged_line(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr("bsu_rules.audit.chain.MAX_LINE", 4096)
+    assert main(["verify", "/dev/zero"]) == 1
+    assert capsys.readouterr().out == ("/dev/zero: line 1: malformed: longer than the 4,096 bytes a log line may "
+                                       "hold: not a log record (the rest of it was skipped)\n")
+    assert main(["replay", "/dev/zero", "--archive", str(tmp_path)]) == 1
+    assert "chain: line 1: malformed: longer than the 4,096 bytes" in capsys.readouterr().out
 
 
 def test_verify_cli(log: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -412,6 +477,28 @@ def test_two_writers_that_both_decided_a_member_log_it_once(tmp_path: Path) -> N
     assert first.flush() == 3 and second.flush() == 1
     logged = [env["decision"]["member"]["input_sha256"] for env in envelopes(path)]
     assert sorted(logged) == sorted(d.member.input_sha256 for d, _ in decisions) and verify_log(path).ok
+
+
+def test_a_writer_reads_another_writers_appends_a_line_at_a_time(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("bsu_rules.audit.chain.MAX_LINE", 1 << 16)
+    path, plan = tmp_path / "shared.jsonl", RULESET.plan()
+    write_log(path, RECORDS[:1])
+    first = DecisionLog(path)
+    decision = plan.decide(parse_member(RECORDS[1]))
+    assert not first.logged(decision)
+    copy = tmp_path / "copy.jsonl"
+    write_log(copy, RECORDS[:2])
+    with path.open("ab") as f:  # an over-long line, then a line logging the decision
+        f.write(b"a" * (1 << 20) + b"\n" + copy.read_bytes().splitlines(keepends=True)[1])
+    read, real_pread = [], os.pread
+
+    def counted(fd: int, n: int, at: int) -> bytes:
+        read.append(n)
+        return real_pread(fd, n, at)
+    monkeypatch.setattr("bsu_rules.audit.log.os.pread", counted)
+    first.record(decision, RECORDS[1], RULESET)
+    assert path.read_bytes().count(b"\n") == 3 and max(read) <= 1 << 16  # found there, not logged twice
 
 
 def test_a_last_line_longer_than_a_log_line_can_be_is_refused_unread(log: Path,

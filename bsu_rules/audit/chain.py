@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import msgspec
 import orjson
@@ -23,6 +25,9 @@ from bsu_rules.errors import Code, Diagnostic
 
 VERSION = 1
 GENESIS = "0" * 64
+MAX_LINE = 64 << 20
+"""Bytes a log line may hold, its newline included: a writer refuses a longer one (a member record
+of tens of megabytes), and a reader takes a longer one for damage without holding it."""
 FIELDS = ("decision", "hash", "inputs", "prev", "pseudonym_key", "recorded_at", "seq", "v")
 
 
@@ -73,7 +78,11 @@ _DECODE = msgspec.json.Decoder(float_hook=_no_float).decode
 def read_log(path: str | Path) -> Iterator[Line]:
     """Every line of a log, parsed; a line that is not a log record carries the reason."""
     with open(path, "rb") as f:
-        for number, raw in enumerate(f, 1):
+        for number, raw in enumerate(bounded_lines(f), 1):
+            if raw is None:
+                yield Line(number, b"", None, f"longer than the {MAX_LINE:,} bytes a log line may hold: not a log "
+                           "record (the rest of it was skipped)")
+                continue
             if not raw.endswith(b"\n"):
                 reason = "the last line has no newline at its end: the write was cut off or the file was cut"
                 if _whole(raw):
@@ -93,6 +102,23 @@ def read_log(path: str | Path) -> Iterator[Line]:
                     yield Line(number, raw, None, f"not JSON ({_why(exc, raw)})")
                     continue
             yield Line(number, raw, env if isinstance(env, dict) else None, _shape_error(env), plain)
+
+
+def bounded_lines(f: BinaryIO) -> Iterator[bytes | None]:
+    """The lines of a binary file, each at most ``MAX_LINE`` bytes; None stands for a longer one,
+    whose rest is skipped unread once the consumer asks for the next line. A file that is not a
+    regular one (a device such as /dev/zero, which may never end) is read no further."""
+    regular = stat.S_ISREG(os.fstat(f.fileno()).st_mode)
+    while raw := f.readline(MAX_LINE):
+        if len(raw) < MAX_LINE or raw.endswith(b"\n"):
+            yield raw
+            continue
+        del raw
+        yield None
+        if not regular:
+            return
+        while (rest := f.readline(1 << 20)) and not rest.endswith(b"\n"):
+            pass
 
 
 def _why(exc: Exception, raw: bytes) -> str:
@@ -137,7 +163,8 @@ class Problem:
     """The first thing wrong with a log: a physical line number, a kind and a sentence."""
 
     line: int
-    kind: str  # a Code: truncated, malformed, edited, reformatted, removed, reordered, inserted, rehashed, invalid
+    kind: str  # a Code: truncated, malformed, edited, reformatted, removed, reordered, inserted, rehashed, invalid,
+    # unanchored
     message: str
 
     def __post_init__(self) -> None:
@@ -174,7 +201,9 @@ class Verifier:
     """Checks a log line by line as it is read (``add`` each line in order, then ``result``).
 
     A line is judged when the next one arrives (what kind a problem is can depend on it); after the
-    first problem the rest is not checked. ``heads``, if given, receives seq -> hash.
+    first problem the rest is not checked, except for the seqs a line skipped over: whether they come
+    later (``done`` says when nothing more can change the result). ``heads``, if given, receives
+    seq -> hash.
     """
 
     def __init__(self, anchor: str | None = None, heads: dict[int, str] | None = None) -> None:
@@ -183,6 +212,12 @@ class Verifier:
         self.problem: Problem | None = None
         self._before: Line | None = None
         self._waiting: tuple[Line, bool] | None = None
+        self._gap: _Gap | None = None
+
+    @property
+    def done(self) -> bool:
+        """Whether the lines still to come cannot change the result."""
+        return self.problem is not None and self._gap is None
 
     def add(self, line: Line, valid: bool = False) -> None:
         """The next line. ``valid``: its decision is known to be valid (a replay made it again, byte
@@ -190,17 +225,21 @@ class Verifier:
         if self._waiting is not None:
             self._judge(line)
         self._waiting = (line, valid) if self.problem is None else None
+        if self._gap is not None:
+            self._gap.see(line)
 
     def result(self) -> Verification:
         if self._waiting is not None:
             self._judge(None)
             self._waiting = None
+        if self._gap is not None and self.problem is not None:
+            self.problem, self._gap = self._gap.problem(self.problem.line), None
         if self.problem is not None:
             return Verification(self.seq, self.seq, self.head, self.problem)
         if not self.anchored:
             return Verification(self.seq, self.seq, self.head, Problem(
-                self.seq + 1, Code.REMOVED, f"the anchor {self.anchor} is not in the log: "
-                "lines were cut off its end or the log was rewritten"))
+                self.seq + 1, Code.UNANCHORED, f"the anchor {self.anchor} is not in the log: lines were cut off "
+                "its end or the log was rewritten, so none of its lines can be vouched for"))
         return Verification(self.seq, self.seq, self.head)
 
     def _judge(self, after: Line | None) -> None:
@@ -208,6 +247,8 @@ class Verifier:
         cur, valid = self._waiting
         self.problem = _check(cur, self._before, after, self.seq + 1, self.head, valid)
         if self.problem is not None:
+            if self.problem.kind == Code.REMOVED and cur.envelope is not None:
+                self._gap = _Gap(self.seq + 1, cur.envelope["seq"] - 1)
             return
         assert cur.envelope is not None
         self.seq, self.head, self._before = self.seq + 1, cur.envelope["hash"], cur
@@ -225,16 +266,69 @@ def verify_log(path: str | Path, anchor: str | None = None, heads: dict[int, str
     verifier = Verifier(anchor, heads)
     for line in read_log(path):
         verifier.add(line)
-        if verifier.problem is not None:
+        if verifier.done:
             break
     return verifier.result()
+
+
+class _Gap:
+    """The seqs ``first`` to ``last`` that a line skipped over, and how many of them later lines hold.
+
+    One bit a seq (at most 8 MiB); later lines whose seq lies past the bits are counted, not told apart.
+    """
+
+    BITS = 1 << 26
+
+    def __init__(self, first: int, last: int) -> None:
+        self.first, self.last = first, last
+        self.seen = bytearray((min(last - first + 1, self.BITS) + 7) // 8)
+        self.found = 0
+
+    def see(self, line: Line) -> None:
+        seq = (line.envelope or {}).get("seq")
+        if not isinstance(seq, int) or isinstance(seq, bool) or not self.first <= seq <= self.last:
+            return
+        i = seq - self.first
+        if i >= self.BITS:
+            self.found += 1
+        elif not self.seen[i >> 3] & (1 << (i & 7)):
+            self.seen[i >> 3] |= 1 << (i & 7)
+            self.found += 1
+
+    def problem(self, line: int) -> Problem:
+        count = self.last - self.first + 1
+        found = min(self.found, count)
+        missing = count - found
+        head = f"seq {self.last + 1} where {self.first} was expected: "
+        seqs = f"seq {self.first}" if count == 1 else f"seqs {self.first}-{self.last}"
+        if not missing:
+            return Problem(line, Code.REORDERED, f"{head}{seqs} {_verb(count, 'come')} later in the file: "
+                                                 "the lines are out of order")
+        if not found:
+            return Problem(line, Code.REMOVED, f"{head}{_count(missing, 'decision')} missing: {seqs} "
+                                               f"{_verb(count, 'be')} nowhere in the log")
+        return Problem(line, Code.REMOVED, f"{head}{_count(missing, 'decision')} missing: of {seqs}, {found:,} "
+                                           f"{_verb(found, 'come')} later in the file (out of order) and "
+                                           f"{missing:,} {_verb(missing, 'be')} nowhere in the log")
+
+
+def _count(n: int, noun: str) -> str:
+    """``n`` and the noun, singular or plural: 1 decision, 7 decisions."""
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
+def _verb(n: int, verb: str) -> str:
+    """The verb agreeing with ``n`` things: is/are, comes/come."""
+    if verb == "be":
+        return "is" if n == 1 else "are"
+    return f"{verb}s" if n == 1 else verb
 
 
 def _check(cur: Line, before: Line | None, after: Line | None, seq: int, prev: str,
            valid: bool = False) -> Problem | None:
     n, env = cur.number, cur.envelope
     if cur.error is not None or env is None:
-        kind = "truncated" if not cur.raw.endswith(b"\n") else "malformed"
+        kind = "truncated" if cur.raw and not cur.raw.endswith(b"\n") else "malformed"  # b"": too long
         return Problem(n, kind, cur.error or "not a log record")
     body = canonical_bytes({k: v for k, v in env.items() if k != "hash"}, cur.plain)
     if body is None or hashlib.sha256(body).hexdigest() != env["hash"]:
@@ -252,9 +346,7 @@ def _check(cur: Line, before: Line | None, after: Line | None, seq: int, prev: s
         if nxt is not None and nxt["seq"] == seq:
             return Problem(n, Code.REORDERED, f"seq {env['seq']} where {seq} was expected, and line {n + 1} "
                                            f"has seq {seq}: this line is out of order")
-        return Problem(n, Code.REMOVED, f"seq {env['seq']} where {seq} was expected: "
-                                     f"{env['seq'] - seq} decision(s) missing before this line (or moved further "
-                                     "down: verification stops at the first break)")
+        return Problem(n, Code.REMOVED, f"seq {env['seq']} where {seq} was expected")  # ``_Gap`` says more
     if env["seq"] < seq:
         return Problem(n, Code.REORDERED, f"seq {env['seq']} where {seq} was expected: "
                                        "this line repeats or moves an earlier decision")
@@ -275,7 +367,8 @@ def _decision_problem(n: int, env: dict[str, Any], valid: bool) -> Problem | Non
         except (ValidationError, ValueError) as exc:
             if not isinstance(exc, ValidationError):
                 return Problem(n, Code.INVALID, "the decision is not a valid decision (NaN or Infinity)")
-            return Problem(n, Code.INVALID, f"the decision is not a valid decision ({exc.error_count()} error(s))")
+            errors = _count(exc.error_count(), "error")
+            return Problem(n, Code.INVALID, f"the decision is not a valid decision ({errors})")
     nik = env["inputs"].get("nik")
     if not isinstance(nik, str):
         return Problem(n, Code.INVALID, "the inputs have no NIK")

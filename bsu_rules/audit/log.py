@@ -25,16 +25,13 @@ from typing import Any
 
 import msgspec
 
-from bsu_rules.audit.chain import GENESIS, VERSION, canonical_bytes, entry_hash, read_log
+from bsu_rules.audit.chain import GENESIS, MAX_LINE, VERSION, bounded_lines, canonical_bytes, entry_hash, read_log
 from bsu_rules.audit.snapshot import kept_fields, key_id, logged_inputs, record_json
 from bsu_rules.decisions import Decision
 from bsu_rules.errors import BsuRulesError, Code
 from bsu_rules.members import Member, Record, parse_record
 from bsu_rules.ruleset.model import RuleSet
 
-MAX_LINE = 64 << 20
-"""Bytes a log line may hold, its newline included: a writer refuses a longer one (a member record
-of tens of megabytes), and a reader takes a longer last line for damage without reading it whole."""
 _ENVELOPE = 512  # bytes of a line besides its decision and inputs (hashes, seq, time), with room to spare
 
 
@@ -195,13 +192,15 @@ class DecisionLog:
         if size <= self._read_to:
             return set()
         found = set()
-        for raw in os.pread(fd, size - self._read_to, self._read_to).splitlines():
-            try:
-                d = json.loads(raw).get("decision")
-            except (ValueError, AttributeError, RecursionError):
-                continue
-            if isinstance(d, dict):
-                found.add(_identity(d))
+        with os.fdopen(os.dup(fd), "rb") as f:  # a line at a time, none longer than a log line may be
+            f.seek(self._read_to)
+            for raw in bounded_lines(f):
+                try:
+                    d = json.loads(raw or b"").get("decision")
+                except (ValueError, AttributeError, RecursionError):
+                    continue
+                if isinstance(d, dict):
+                    found.add(_identity(d))
         assert self._logged is not None
         self._logged |= found
         return found

@@ -12,7 +12,7 @@ from bsu_rules.audit.chain import Problem, Verification, read_log, verify_log
 from bsu_rules.audit.checkpoints import CheckpointError, load_public_key, verify_checkpoints
 from bsu_rules.errors import Code
 
-_HASH = re.compile(r"[0-9a-f]{64}")
+_HASH = re.compile(r"[0-9a-fA-F]{64}")
 
 
 def add(sub: Any) -> None:
@@ -33,7 +33,7 @@ def run(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 2
     heads: dict[int, str] = {}
-    result = verify_log(args.log, args.anchor, heads)
+    result = verify_log(args.log, args.anchor and args.anchor.lower(), heads)
     if args.public_key and result.ok:
         try:
             found = verify_checkpoints(args.log, heads, result.head_seq, load_public_key(args.public_key))
@@ -52,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"{result}\nhead: seq {result.head_seq} hash {result.head_hash}")
     else:
         print(f"{args.log}: {problem}")
-        if problem.line > 1 and problem.kind != "unsigned":
+        if problem.line > 1 and problem.kind not in (Code.UNSIGNED, Code.UNANCHORED):
             print(f"lines 1-{problem.line - 1} are intact")
         if problem.kind == "truncated":
             size = sum(len(line.raw) for line in read_log(args.log) if line.number < problem.line)
