@@ -134,3 +134,8 @@ def format_value(value: object, lang: str) -> str:
     if isinstance(value, set | frozenset):
         return ", ".join(sorted(format_value(item, lang) for item in value))
     return str(value)
+
+
+def counted(n: int, noun: str) -> str:
+    """``1 file``, ``2 files``: an English count with its noun (Indonesian nouns have no plural)."""
+    return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"

@@ -17,7 +17,8 @@ import pytest
 from bsu_rules.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
-EXAMPLES = (ROOT / "examples" / "members.jsonl").read_text("utf-8").splitlines()
+EXAMPLES_FILE = str(ROOT / "examples" / "members.jsonl")
+EXAMPLES = Path(EXAMPLES_FILE).read_text("utf-8").splitlines()
 GOOD = json.loads(EXAMPLES[0])
 HEADER = "nik,citizenship,participant_category,wages"
 
@@ -115,6 +116,10 @@ CASES: list[Case] = [
     ("evaluate: an empty file", evaluate("m.jsonl", b""), {0}, ""),
     ("evaluate: binary garbage", evaluate("m.jsonl", bytes(range(256)) * 40), {1}, "not"),
     ("evaluate: a folder", lambda tmp: ["evaluate", "bsu-2022", str(tmp)], {2}, "is a folder, not a file"),
+    ("evaluate: --log a folder", lambda tmp: ["evaluate", "bsu-2022", EXAMPLES_FILE, "--log", str(tmp)], {2},
+     "is a folder: give the file the decisions are appended to"),
+    ("evaluate: --archive a file", lambda tmp: ["evaluate", "bsu-2022", EXAMPLES_FILE, "--archive",
+                                                str(_file("a.txt", "x")(tmp))], {2}, "is a file: give the folder"),
     ("evaluate: an impossible date", lambda tmp: ["evaluate", "bsu-2022", "-", "--on", "2022-02-30"], {2}, "date"),
     ("batch: non-UTF-8 CSV", batch("m.csv", f"{HEADER}\n3215014107900001,WNI,PU,\xe9\n".encode("latin-1")),
      {2}, "UTF-8"),

@@ -107,10 +107,10 @@ def test_check_takes_folders_and_globs_and_tells_other_files_apart(capsys: pytes
     rules = ROOT / "rules"
     assert main(["check", str(rules)]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[-1] == "4 file(s): 0 error(s), 0 warning(s)"
+    assert out[-1] == "4 files: 0 errors, 0 warnings"
     assert sum(line.startswith("rule set bsu-") and " sha256 " in line for line in out) == 4
     assert main(["check", str(rules / "bsu-202[0-2].yaml")]) == 0  # a glob the shell did not expand
-    assert capsys.readouterr().out.splitlines()[-1] == "3 file(s): 0 error(s), 0 warning(s)"
+    assert capsys.readouterr().out.splitlines()[-1] == "3 files: 0 errors, 0 warnings"
     test_file = str(rules / "tests" / "bsu-2022.yaml")
     assert main(["check", test_file]) == 1
     out = capsys.readouterr().out

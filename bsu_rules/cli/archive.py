@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from typing import Any
 
@@ -58,7 +59,11 @@ def warn_unkeyed() -> None:
 def open_audit(args: argparse.Namespace, ruleset: RuleSet) -> DecisionLog | None:
     """Archive the rule set if asked, and open the decision log if asked."""
     if getattr(args, "archive", None):
+        if os.path.exists(args.archive) and not os.path.isdir(args.archive):
+            raise AuditError(f"--archive {args.archive} is a file: give the folder the rule sets are kept in")
         archive_ruleset(ruleset, args.archive)
+    if getattr(args, "log", None) and os.path.isdir(args.log):
+        raise AuditError(f"--log {args.log} is a folder: give the file the decisions are appended to")
     if not getattr(args, "log", None):
         if getattr(args, "pseudonymize_key", None):
             raise AuditError("--pseudonymize-key needs --log")

@@ -10,6 +10,7 @@ from typing import Any
 
 from bsu_rules.cli.options import used
 from bsu_rules.errors import Code
+from bsu_rules.formatting import counted
 from bsu_rules.ruleset.diagnostics import Diagnostic, Severity, render
 from bsu_rules.ruleset.files import RULE_FILE_LIMIT, UnsafePath, read_limited
 from bsu_rules.ruleset.loader import check_file
@@ -81,5 +82,5 @@ def run(args: argparse.Namespace) -> int:
             print(render(found))
         for ruleset in checked:
             print(used(ruleset))
-        print(f"{len(names)} file(s): {errors} error(s), {warnings} warning(s)")
+        print(f"{counted(len(names), 'file')}: {counted(errors, 'error')}, {counted(warnings, 'warning')}")
     return 1 if errors else 0

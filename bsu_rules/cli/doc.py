@@ -10,6 +10,7 @@ from typing import Any
 from bsu_rules.cli.check import RULE_FILES
 from bsu_rules.cli.options import load
 from bsu_rules.docgen import render
+from bsu_rules.formatting import counted
 from bsu_rules.interpretations import interpretation_pages
 from bsu_rules.ruleset.editions import bundled_rules
 
@@ -74,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
     folder.mkdir(parents=True, exist_ok=True)
     for name in stale:
         (folder / name).write_bytes(pages[name].encode("utf-8"))
-    print(f"{len(pages)} page(s) in {folder}: {len(stale)} written, {len(pages) - len(stale)} unchanged",
+    print(f"{counted(len(pages), 'page')} in {folder}: {len(stale)} written, {len(pages) - len(stale)} unchanged",
           file=sys.stderr)
     return 0
 

@@ -68,8 +68,8 @@ Month = Annotated[str, BeforeValidator(check_month), Field(description="A month,
 REGENCY_CODE = f"^(?:{'|'.join(sorted(PROVINCES))})[0-9]{{2}}$"
 """A Kemendagri regency code: a province that exists (``32``), then two digits (``3273``; ``3200``
 where only the province is known)."""
-RegencyCode = Annotated[str, Field(pattern=REGENCY_CODE, description="regency code (the two digits of a province "
-                                                                     "that exists, then two more: 3273)")]
+RegencyCode = Annotated[str, Field(pattern=REGENCY_CODE, description="regency code: the two digits of a province "
+                                                                     "that exists, then two more, such as 3273")]
 Day = Annotated[date, BeforeValidator(_strict_date), Field(description="A date, YYYY-MM-DD")]
 Rupiah = Annotated[StrictInt, Field(ge=0, le=INT64_MAX, description="Integer rupiah")]
 

@@ -12,15 +12,12 @@ values (division by zero folds to unknown, as it evaluates).
 from __future__ import annotations
 
 import re
-import typing
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import BaseModel
-
 from bsu_rules.catalogue import FUNCTIONS, Function
-from bsu_rules.members import Member
+from bsu_rules.members.contract import leaf_at
 from bsu_rules.ruleset.expressions import Binary, BoolOp, Call, Cond, ListLit, Lit, Name, Node, Unary, Unhandled
 from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.semantics import TRUTHS, Truth, binary, in_table, k_and, k_if, k_not, k_or, strict
@@ -215,10 +212,11 @@ class Folder:
                 if node.type is not None and node.type.choices is not None:
                     codes = node.type.choices
                     return [("one of " + ", ".join(sorted(codes)), lambda k: k in codes)]
-                pattern = _field_pattern(tuple(path))
-                if pattern is None:
+                leaf = leaf_at(".".join(path))
+                if leaf is None or leaf.pattern is None:
                     return None
-                return [(pattern, lambda k: re.search(pattern, k) is not None)]
+                pattern, said = leaf.pattern, f"a {leaf.description}" if leaf.description else leaf.pattern
+                return [(said, lambda k: re.search(pattern, k) is not None)]
             case Name(parts=("fact", name, *_)):
                 return self.key_shape(self.rs.facts[name])
             case Name():
@@ -252,22 +250,3 @@ def _apply(fn: Function, values: list[Any]) -> Abstract:
         return TOP
 
 
-def _field_pattern(parts: tuple[str, ...]) -> str | None:
-    """The ``pattern`` the data contract gives a member field (``^\\d{4}$``), if any."""
-    model: Any = Member
-    for i, part in enumerate(parts):
-        info = model.model_fields.get(part) if isinstance(model, type) and issubclass(model, BaseModel) else None
-        if info is None:
-            return None
-        found = _annotation_parts(info.annotation) + list(info.metadata)
-        if i == len(parts) - 1:
-            return next((str(p.pattern) for p in found if isinstance(getattr(p, "pattern", None), str)), None)
-        model = next((a for a in found if isinstance(a, type) and issubclass(a, BaseModel)), None)
-    return None
-
-
-def _annotation_parts(annotation: Any) -> list[Any]:
-    out: list[Any] = [annotation]
-    for arg in typing.get_args(annotation):
-        out += list(getattr(arg, "metadata", [])) if hasattr(arg, "json_schema_extra") else _annotation_parts(arg)
-    return out
