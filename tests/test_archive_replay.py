@@ -130,6 +130,14 @@ def test_the_glossary_is_part_of_the_rule_set_and_of_its_archive(tmp_path: Path)
     assert report.ok and report.counts["identical"] == len(RECORDS), report.summary()
 
 
+def test_an_archive_written_before_the_glossary_was_hashed_replays_identical() -> None:
+    """Entries archived before the glossary was part of a rule set's hash keep their name: the
+    fixture is a log and archive written then (three example members, bsu-2022)."""
+    old = Path(__file__).resolve().parent / "fixtures" / "archive-v1"
+    report = replay(old / "decisions.jsonl", old / "archive")
+    assert report.ok and report.counts["identical"] == 3, report.summary()
+
+
 def test_replay_reports_exactly_the_changed_criteria(tmp_path: Path, archive: Path) -> None:
     log = tmp_path / "d.jsonl"
     write_log(log, "bsu-2022", RECORDS)

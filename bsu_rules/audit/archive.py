@@ -13,7 +13,7 @@ import os
 import re
 import shutil
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -21,8 +21,8 @@ from bsu_rules.audit.log import AuditError
 from bsu_rules.errors import RuleSetError
 from bsu_rules.evaluators.scalar import ENGINE
 from bsu_rules.glossary import FILE as GLOSSARY_FILE
-from bsu_rules.glossary import governing
-from bsu_rules.ruleset.loader import load_ruleset
+from bsu_rules.glossary import glossary_sha256, governing
+from bsu_rules.ruleset.loader import content_hash, load_ruleset
 from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.ruleset.overrides import Reform, archive_entry, from_archive
 
@@ -63,7 +63,7 @@ def archive_ruleset(ruleset: RuleSet, into: str | Path) -> Archived:
         manifest |= {"base": ruleset.base.sha256, "overrides": specs}
     else:
         files = _files(ruleset)
-        manifest["rule_file"] = ruleset.path.name
+        manifest |= {"rule_file": ruleset.path.name, "glossary": glossary_sha256(ruleset.path)}
     manifest["files"] = {name: hashlib.sha256(data).hexdigest() for name, data in sorted(files.items())}
     root.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=root))
@@ -123,7 +123,11 @@ def load_archived(into: str | Path, sha256: str) -> RuleSet:
 def _load_entry(root: Path, folder: Path, manifest: dict[str, Any]) -> RuleSet:
     """The rule set of an entry: its rule file, or (a reform) its base with the overrides applied."""
     if "base" not in manifest:
-        return _load(folder / _safe(manifest["rule_file"]))
+        ruleset = _load(folder / _safe(manifest["rule_file"]))
+        if "glossary" not in manifest:  # archived before the glossary was part of the hash: named the old way
+            return replace(ruleset, sha256=content_hash(ruleset.located, ruleset.tables, None, legacy=True),
+                           _plans={})
+        return ruleset
     base = load_archived(root, manifest["base"])
     try:
         return from_archive(base, manifest.get("overrides", []), folder)

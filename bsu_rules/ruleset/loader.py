@@ -303,10 +303,19 @@ class _RuleSetChecker:
                             severity=Severity.WARNING)
 
     def _hash(self, tables: dict[str, Table]) -> str:
-        canonical = {"file": _jsonable(self.located.data), "glossary": glossary_sha256(self.path),
-                     "tables": {name: t.sha256 for name, t in sorted(tables.items())}}
-        text = json.dumps(canonical, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+        return content_hash(self.located, tables, glossary_sha256(self.path))
+
+
+def content_hash(located: Located, tables: dict[str, Table], glossary: str | None, *, legacy: bool = False) -> str:
+    """A rule set's sha256: its rule file's content, its tables' bytes and the glossary its
+    explanations read (``legacy``: as rule sets were hashed before the glossary was, which an
+    archive entry of that time is named by)."""
+    canonical: dict[str, Any] = {"file": _jsonable(located.data),
+                                 "tables": {name: t.sha256 for name, t in sorted(tables.items())}}
+    if not legacy:
+        canonical["glossary"] = glossary
+    text = json.dumps(canonical, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _jsonable(value: Any) -> Any:
