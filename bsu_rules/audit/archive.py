@@ -124,9 +124,9 @@ def _load_entry(root: Path, folder: Path, manifest: dict[str, Any]) -> RuleSet:
     """The rule set of an entry: its rule file, or (a reform) its base with the overrides applied."""
     if "base" not in manifest:
         ruleset = _load(folder / _safe(manifest["rule_file"]))
-        if "glossary" not in manifest:  # archived before the glossary was part of the hash: named the old way
-            return replace(ruleset, sha256=content_hash(ruleset.located, ruleset.tables, None, legacy=True),
-                           _plans={})
+        legacy = content_hash(ruleset.located, ruleset.tables, None, legacy=True)
+        if "glossary" not in manifest and manifest.get("sha256") == legacy:  # archived before the glossary was
+            return replace(ruleset, sha256=legacy, _plans={})  # part of the hash: named the old way
         return ruleset
     base = load_archived(root, manifest["base"])
     try:
