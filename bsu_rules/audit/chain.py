@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 import msgspec
 import orjson
@@ -22,6 +20,8 @@ from pydantic import ValidationError
 
 from bsu_rules.decisions import Decision, canonical_json, mask_nik
 from bsu_rules.errors import Code, Diagnostic
+from bsu_rules.formatting import counted
+from bsu_rules.members.decode import bounded_lines
 
 VERSION = 1
 GENESIS = "0" * 64
@@ -78,7 +78,7 @@ _DECODE = msgspec.json.Decoder(float_hook=_no_float).decode
 def read_log(path: str | Path) -> Iterator[Line]:
     """Every line of a log, parsed; a line that is not a log record carries the reason."""
     with open(path, "rb") as f:
-        for number, raw in enumerate(bounded_lines(f), 1):
+        for number, raw in enumerate(bounded_lines(f, MAX_LINE), 1):
             if raw is None:
                 yield Line(number, b"", None, f"longer than the {MAX_LINE:,} bytes a log line may hold: not a log "
                            "record (the rest of it was skipped)")
@@ -102,23 +102,6 @@ def read_log(path: str | Path) -> Iterator[Line]:
                     yield Line(number, raw, None, f"not JSON ({_why(exc, raw)})")
                     continue
             yield Line(number, raw, env if isinstance(env, dict) else None, _shape_error(env), plain)
-
-
-def bounded_lines(f: BinaryIO) -> Iterator[bytes | None]:
-    """The lines of a binary file, each at most ``MAX_LINE`` bytes; None stands for a longer one,
-    whose rest is skipped unread once the consumer asks for the next line. A file that is not a
-    regular one (a device such as /dev/zero, which may never end) is read no further."""
-    regular = stat.S_ISREG(os.fstat(f.fileno()).st_mode)
-    while raw := f.readline(MAX_LINE):
-        if len(raw) < MAX_LINE or raw.endswith(b"\n"):
-            yield raw
-            continue
-        del raw
-        yield None
-        if not regular:
-            return
-        while (rest := f.readline(1 << 20)) and not rest.endswith(b"\n"):
-            pass
 
 
 def _why(exc: Exception, raw: bytes) -> str:
@@ -305,16 +288,11 @@ class _Gap:
             return Problem(line, Code.REORDERED, f"{head}{seqs} {_verb(count, 'come')} later in the file: "
                                                  "the lines are out of order")
         if not found:
-            return Problem(line, Code.REMOVED, f"{head}{_count(missing, 'decision')} missing: {seqs} "
+            return Problem(line, Code.REMOVED, f"{head}{counted(missing, 'decision')} missing: {seqs} "
                                                f"{_verb(count, 'be')} nowhere in the log")
-        return Problem(line, Code.REMOVED, f"{head}{_count(missing, 'decision')} missing: of {seqs}, {found:,} "
+        return Problem(line, Code.REMOVED, f"{head}{counted(missing, 'decision')} missing: of {seqs}, {found:,} "
                                            f"{_verb(found, 'come')} later in the file (out of order) and "
                                            f"{missing:,} {_verb(missing, 'be')} nowhere in the log")
-
-
-def _count(n: int, noun: str) -> str:
-    """``n`` and the noun, singular or plural: 1 decision, 7 decisions."""
-    return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
 def _verb(n: int, verb: str) -> str:
@@ -367,7 +345,7 @@ def _decision_problem(n: int, env: dict[str, Any], valid: bool) -> Problem | Non
         except (ValidationError, ValueError) as exc:
             if not isinstance(exc, ValidationError):
                 return Problem(n, Code.INVALID, "the decision is not a valid decision (NaN or Infinity)")
-            errors = _count(exc.error_count(), "error")
+            errors = counted(exc.error_count(), "error")
             return Problem(n, Code.INVALID, f"the decision is not a valid decision ({errors})")
     nik = env["inputs"].get("nik")
     if not isinstance(nik, str):

@@ -25,11 +25,12 @@ from typing import Any
 
 import msgspec
 
-from bsu_rules.audit.chain import GENESIS, MAX_LINE, VERSION, bounded_lines, canonical_bytes, entry_hash, read_log
+from bsu_rules.audit.chain import GENESIS, MAX_LINE, VERSION, canonical_bytes, entry_hash, read_log
 from bsu_rules.audit.snapshot import kept_fields, key_id, logged_inputs, record_json
 from bsu_rules.decisions import Decision
 from bsu_rules.errors import BsuRulesError, Code
 from bsu_rules.members import Member, Record, parse_record
+from bsu_rules.members.decode import bounded_lines
 from bsu_rules.ruleset.model import RuleSet
 
 _ENVELOPE = 512  # bytes of a line besides its decision and inputs (hashes, seq, time), with room to spare
@@ -194,7 +195,7 @@ class DecisionLog:
         found = set()
         with os.fdopen(os.dup(fd), "rb") as f:  # a line at a time, none longer than a log line may be
             f.seek(self._read_to)
-            for raw in bounded_lines(f):
+            for raw in bounded_lines(f, MAX_LINE):
                 try:
                     d = json.loads(raw or b"").get("decision")
                 except (ValueError, AttributeError, RecursionError):

@@ -39,7 +39,7 @@ from bsu_rules.batch.validate import (
 )
 from bsu_rules.errors import InputError
 from bsu_rules.members import Leaf, contract
-from bsu_rules.members.decode import MAX_RECORD, BadRecord, decode_json, wide_encoding
+from bsu_rules.members.decode import MAX_RECORD, BadRecord, bounded_lines, decode_json, wide_encoding
 
 NESTED = ("employer", "wages", "contributions", "program_receipts", "bank_account")
 FORMATS = (".parquet", ".jsonl", ".csv")
@@ -335,14 +335,10 @@ TOO_LARGE = b"\x00\x00bsu-rules: a record over the size limit\x00\x00\n"
 
 
 def _bounded_lines(f: Any) -> Iterator[bytes]:
-    """The lines of a binary file, each at most MAX_RECORD bytes: a longer one is skipped without
-    being held in memory and stands as ``TOO_LARGE`` (a rejected row)."""
-    while line := f.readline(MAX_RECORD + 1):
-        if len(line) > MAX_RECORD and not line.endswith(b"\n"):
-            while (rest := f.readline(MAX_RECORD)) and not rest.endswith(b"\n"):
-                pass
-            line = TOO_LARGE
-        yield line
+    """The lines of a binary file, a longer one than a record may be standing as ``TOO_LARGE`` (a
+    rejected row)."""
+    for line in bounded_lines(f, MAX_RECORD + 1):
+        yield TOO_LARGE if line is None else line
 
 
 def _decode_line(line: bytes, ignore_unknown: bool) -> Decoded:

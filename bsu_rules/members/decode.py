@@ -9,8 +9,11 @@ of the values would be dropped unseen.
 from __future__ import annotations
 
 import json
+import os
 import re
-from typing import Any
+import stat
+from collections.abc import Iterator
+from typing import Any, BinaryIO
 
 from bsu_rules.members.model import hide_identifiers
 
@@ -28,22 +31,6 @@ MAX_DIGITS = 30
 TOO_LONG = f"a number of more than {MAX_DIGITS} digits"
 """Why a record holding a longer number is refused."""
 
-
-def too_long(text: str) -> bool:
-    """Whether a JSON number's text has more digits than any field may."""
-    return len(text.lstrip("-")) > MAX_DIGITS
-
-
-def _number(text: str) -> int:
-    if too_long(text):
-        raise ValueError(TOO_LONG)
-    return int(text)
-
-
-def _constant(text: str) -> Any:
-    raise ValueError(f"{text} is not a JSON number")
-
-
 _ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
 _ESCAPED_SURROGATE_BYTES = re.compile(rb"\\u[dD][89a-fA-F]")
 
@@ -53,70 +40,6 @@ def surrogate(text: bytes | str) -> bool:
     if isinstance(text, bytes):
         return _ESCAPED_SURROGATE_BYTES.search(text) is not None
     return _ESCAPED_SURROGATE.search(text) is not None
-
-
-def unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    """A JSON object's pairs as a dict (``object_pairs_hook``); ValueError for a key given a value and
-    then another."""
-    obj = dict(pairs)
-    if len(obj) != len(pairs):
-        given: set[str] = set()
-        for key, value in pairs:
-            if key in given:
-                raise ValueError(repeated_key(key))
-            if value is not None:
-                given.add(key)
-    return obj
-
-
-def decode_records(text: bytes | str) -> Any:
-    """A JSON document of records (one, or a list) in which what no record may hold (a number too
-    long, ``NaN``, a key given twice) stands as the ``BadRecord`` saying so, for ``unreadable`` to
-    find: a list is refused record by record, not whole. BadRecord (raised) if it is not JSON at all."""
-    try:
-        return json.loads(text, parse_int=_lenient_number, parse_constant=_nan,
-                          object_pairs_hook=_lenient_object)
-    except json.JSONDecodeError as exc:
-        raise BadRecord(f"not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})") from None
-    except UnicodeDecodeError as exc:
-        raise BadRecord(f"not UTF-8 text (byte {exc.start + 1})") from None
-    except RecursionError:
-        raise BadRecord("nested too deeply") from None
-
-
-def unreadable(value: Any) -> BadRecord | None:
-    """The first ``BadRecord`` inside a value ``decode_records`` gave (searched without recursion)."""
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, BadRecord):
-            return item
-        if isinstance(item, dict):
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
-    return None
-
-
-def _nan(text: str) -> BadRecord:
-    return BadRecord(f"{text} is not a JSON number")
-
-
-def _lenient_number(text: str) -> int | BadRecord:
-    return BadRecord(TOO_LONG) if too_long(text) else int(text)
-
-
-def _lenient_object(pairs: list[tuple[str, Any]]) -> dict[str, Any] | BadRecord:
-    try:
-        return unique_keys(pairs)
-    except ValueError as exc:
-        return BadRecord(str(exc))
-
-
-def repeated_key(key: str) -> str:
-    """Why an object giving ``key`` twice is refused (the key shown escaped, shortened, digits hidden)."""
-    shown = hide_identifiers(json.dumps(key)[1:-1][:40].replace("`", "'"))
-    return f"the key `{shown}` appears more than once in one object"
 
 
 def has_lone_surrogate(value: Any) -> bool:
@@ -130,11 +53,20 @@ def has_lone_surrogate(value: Any) -> bool:
 
 def decode_json(data: bytes | str) -> Any:
     """One JSON value; BadRecord saying why it cannot be read (never echoing it)."""
+    value = decode_records(data)
+    if (bad := unreadable(value)) is not None:
+        raise bad
+    if surrogate(data) and has_lone_surrogate(value):
+        raise BadRecord("text with a lone UTF-16 surrogate (not a character)")
+    return value
+
+
+def decode_records(data: bytes | str) -> Any:
+    """A JSON document of records (one, or a list) in which what no record may hold (a number too
+    long, ``NaN``, a key given twice) stands as the ``BadRecord`` saying so, for ``unreadable`` to
+    find: a list is refused record by record, not whole. BadRecord (raised) if it is not JSON at all."""
     try:
-        value = json.loads(data, parse_int=_number, parse_constant=_constant, object_pairs_hook=unique_keys)
-        if surrogate(data) and has_lone_surrogate(value):
-            raise ValueError("text with a lone UTF-16 surrogate (not a character)")
-        return value
+        return json.loads(data, parse_int=_number, parse_constant=_constant, object_pairs_hook=_object)
     except json.JSONDecodeError as exc:
         where = f"line {exc.lineno} column {exc.colno}" if exc.lineno > 1 else f"column {exc.colno}"
         raise BadRecord(f"not valid JSON ({exc.msg} at {where})") from None
@@ -142,8 +74,66 @@ def decode_json(data: bytes | str) -> Any:
         raise BadRecord(f"not UTF-8 text (byte {exc.start + 1} of the record)") from None
     except RecursionError:
         raise BadRecord("nested too deeply") from None
-    except ValueError as exc:
-        raise BadRecord(str(exc)) from None
+
+
+def unreadable(value: Any) -> BadRecord | None:
+    """The first ``BadRecord`` inside a value ``decode_records`` gave, in document order (searched
+    without recursion)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, BadRecord):
+            return item
+        if isinstance(item, dict):
+            stack.extend(reversed(item.values()))
+        elif isinstance(item, list):
+            stack.extend(reversed(item))
+    return None
+
+
+def _number(text: str) -> int | BadRecord:
+    return BadRecord(TOO_LONG) if len(text.lstrip("-")) > MAX_DIGITS else int(text)
+
+
+def _constant(text: str) -> BadRecord:
+    return BadRecord(f"{text} is not a JSON number")
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any] | BadRecord:
+    """A JSON object's pairs as a dict, or why not: a key given a value and then another (a key may
+    repeat where its earlier values are null: null is no value)."""
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        given: set[str] = set()
+        for key, value in pairs:
+            if key in given:
+                shown = hide_identifiers(json.dumps(key)[1:-1][:40].replace("`", "'"))  # escaped, short, no NIK
+                return BadRecord(f"the key `{shown}` appears more than once in one object")
+            if value is not None:
+                given.add(key)
+    return obj
+
+
+def bounded_lines(f: BinaryIO, limit: int) -> Iterator[bytes | None]:
+    """The lines of a binary file, each at most ``limit`` bytes (its newline included); None stands
+    for a longer one, whose rest is skipped without being held (a device such as /dev/zero, which may
+    never end, is read no further)."""
+    try:
+        device = stat.S_ISCHR(os.fstat(f.fileno()).st_mode)
+    except (AttributeError, OSError, ValueError):  # not a file of the system (an in-memory one)
+        device = False
+    while raw := f.readline(limit):
+        if len(raw) < limit or raw.endswith(b"\n"):
+            yield raw
+            continue
+        del raw
+        if device:
+            yield None
+            return
+        while (rest := f.readline(1 << 20)) and not rest.endswith(b"\n"):
+            pass
+        yield None
+
 
 _WIDE = {b"\x00\x00\xfe\xff": "UTF-32", b"\xff\xfe\x00\x00": "UTF-32", b"\xff\xfe": "UTF-16", b"\xfe\xff": "UTF-16"}
 
