@@ -18,7 +18,15 @@ from bsu_rules.decisions import mask_nik
 from bsu_rules.errors import InputError
 from bsu_rules.evaluators.scalar import input_hash
 from bsu_rules.members import Member, Record, parse_record
-from bsu_rules.members.decode import MAX_RECORD, BadRecord, bounded_lines, decode_json, decode_records, unreadable
+from bsu_rules.members.decode import (
+    MAX_RECORD,
+    TOO_LARGE,
+    BadRecord,
+    bounded_lines,
+    decode_json,
+    decode_records,
+    unreadable,
+)
 from bsu_rules.ruleset.checker import PLACEHOLDER
 from bsu_rules.ruleset.model import RuleSet
 
@@ -151,7 +159,7 @@ def _records(path: str | Path) -> Iterable[tuple[str, Any]]:
             return
         for number, line in enumerate(bounded_lines(f, MAX_RECORD + 1), 1):
             if line is None:
-                yield f"{path}:{number}", BadRecord(f"the record is larger than {MAX_RECORD:,} bytes")
+                yield f"{path}:{number}", BadRecord(TOO_LARGE)
             elif line.strip():
                 try:
                     yield f"{path}:{number}", decode_json(line.removeprefix(b"\xef\xbb\xbf"))

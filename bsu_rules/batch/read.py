@@ -39,7 +39,7 @@ from bsu_rules.batch.validate import (
 )
 from bsu_rules.errors import InputError
 from bsu_rules.members import Leaf, contract
-from bsu_rules.members.decode import MAX_RECORD, BadRecord, bounded_lines, decode_json, wide_encoding
+from bsu_rules.members.decode import MAX_RECORD, TOO_LARGE, BadRecord, bounded_lines, decode_json, wide_encoding
 
 NESTED = ("employer", "wages", "contributions", "program_receipts", "bank_account")
 FORMATS = (".parquet", ".jsonl", ".csv")
@@ -331,19 +331,19 @@ def _decode_text(lines: list[bytes], ignore_unknown: bool, i: int) -> Decoded:
     return _decode_line(lines[i], ignore_unknown)
 
 
-TOO_LARGE = b"\x00\x00bsu-rules: a record over the size limit\x00\x00\n"
+_OVERSIZED = b"\x00\x00bsu-rules: a record over the size limit\x00\x00\n"
 
 
 def _bounded_lines(f: Any) -> Iterator[bytes]:
-    """The lines of a binary file, a longer one than a record may be standing as ``TOO_LARGE`` (a
+    """The lines of a binary file, a longer one than a record may be standing as ``_OVERSIZED`` (a
     rejected row)."""
     for line in bounded_lines(f, MAX_RECORD + 1):
-        yield TOO_LARGE if line is None else line
+        yield _OVERSIZED if line is None else line
 
 
 def _decode_line(line: bytes, ignore_unknown: bool) -> Decoded:
-    if line == TOO_LARGE:
-        return None, [("(record)", f"the record is larger than {MAX_RECORD:,} bytes")]
+    if line == _OVERSIZED:
+        return None, [("(record)", TOO_LARGE)]
     try:
         record = decode_json(line)
     except BadRecord as exc:
@@ -374,7 +374,7 @@ def _csv_block(header: list[str], rows: list[list[str]], ignore_unknown: bool) -
     def decode(i: int) -> Decoded:
         row = rows[i]
         if i in oversized:
-            return None, [("(record)", f"the record is larger than {MAX_RECORD:,} bytes")]
+            return None, [("(record)", TOO_LARGE)]
         if len(row) != width:
             return None, [("(record)", f"{len(row)} cells, the header has {width}")]
         record: dict[str, Any] = {}

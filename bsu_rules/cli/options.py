@@ -15,6 +15,7 @@ from bsu_rules.audit.snapshot import KEY_ENV
 from bsu_rules.errors import InputError
 from bsu_rules.members.decode import (
     MAX_RECORD,
+    TOO_LARGE,
     BadRecord,
     decode_json,
     decode_records,
@@ -89,7 +90,7 @@ def _records(f: BinaryIO, path: str, decode: Callable[[bytes], Any]) -> Iterator
             while (rest := f.readline(MAX_RECORD)) and not rest.endswith(b"\n"):
                 pass
             first = False
-            yield BadRecord(f"the record is larger than {MAX_RECORD:,} bytes")
+            yield BadRecord(TOO_LARGE)
             continue
         if not line.strip():
             continue
@@ -134,7 +135,7 @@ def _document(data: bytes, path: str, decode: Callable[[bytes], Any]) -> Iterato
             raise InputError([(path, str(exc))]) from None
         for line in lines:  # JSON lines, the first one cut short (or wrong) where it looked like a document
             yield _decoded(line, decode) if len(line) <= MAX_RECORD else \
-                BadRecord(f"the record is larger than {MAX_RECORD:,} bytes")
+                BadRecord(TOO_LARGE)
         return
     for record in whole if isinstance(whole, list) else [whole]:
         yield unreadable(record) or record

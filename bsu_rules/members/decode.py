@@ -24,6 +24,8 @@ class BadRecord(ValueError):
 
 MAX_RECORD = 1 << 20
 """Bytes one JSONL record may hold (a member with twenty years of history needs under 20 KiB)."""
+TOO_LARGE = f"the record is larger than {MAX_RECORD:,} bytes"
+"""Why a longer record is refused."""
 MAX_DIGITS = 30
 """Digits a JSON number may have (rupiah in int64 need 19)."""
 
