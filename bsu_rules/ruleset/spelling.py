@@ -38,6 +38,24 @@ def digits_only(text: str) -> str | None:
     return bare if bare != text.strip() and bare.isdigit() else None
 
 
+_SEPARATED_DECIMAL = re.compile(r"(-?[0-9.,]+?)(?:([.,])([0-9]{1,2}))?")
+
+
+def plain_number(text: str) -> str | None:
+    """A decimal number written with separators, as a table writes it (``3.742.276,48`` and
+    ``3,742,276.48``: ``3742276.48``; ``3.500.000``: ``3500000``; ``3742276,48``: ``3742276.48``);
+    None if it is not one."""
+    if re.fullmatch(r"-?[0-9]+,[0-9]{1,2}", text):  # a decimal comma alone
+        return text.replace(",", ".")
+    found = _SEPARATED_DECIMAL.fullmatch(text)
+    if found is None:
+        return None
+    whole, mark, cents = found.groups()
+    if GROUPED.fullmatch(whole.lstrip("-")) and (mark is None or mark not in whole):
+        return re.sub("[.,]", "", whole) + (f".{cents}" if cents else "")
+    return None
+
+
 def as_month(text: str) -> str | None:
     """``2022-07`` for ``2022-7``, ``2022/07``, ``07/2022`` or ``Juli 2022``; None otherwise."""
     text = text.strip()

@@ -14,7 +14,7 @@ from bsu_rules.members.model import hide_identifiers
 from bsu_rules.ruleset.diagnostics import nearest
 from bsu_rules.ruleset.files import UnsafePath, read_beside
 from bsu_rules.ruleset.schema import TableRef, too_wide
-from bsu_rules.ruleset.spelling import GROUPED
+from bsu_rules.ruleset.spelling import plain_number
 from bsu_rules.ruleset.types import DECIMAL, KEYSET, STR, Type, table_of
 
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
@@ -125,7 +125,7 @@ def load_table(name: str, ref: TableRef, base: Path) -> Table:
                 if not isinstance(values[key], Decimal):
                     raise TableError("a lower bound must be a number", line, file=ref.file)
                 bounds.add(key)
-    grouped = [(line, text, plain) for line, text in texts if (plain := _plain_number(text)) is not None]
+    grouped = [(line, text, plain) for line, text in texts if (plain := plain_number(text)) is not None]
     if grouped or (texts and len(texts) < len(values)):  # a number column with a cell that is not one
         line, text, plain = grouped[0] if grouped else (*texts[0], None)
         shown = hide_identifiers(repr(text[:40]))
@@ -134,24 +134,6 @@ def load_table(name: str, ref: TableRef, base: Path) -> Table:
         raise TableError(f"`{ref.value}` is {shown}, {why} (`.` before decimals)", line, plain, ref.file)
     return Table(name, ref, frozenset(keys), values if ref.value is not None else None, len(keys),
                  hashlib.sha256(raw).hexdigest(), frozenset(bounds), names)
-
-
-_DECIMALS = re.compile(r"(-?[0-9.,]+?)(?:([.,])([0-9]{1,2}))?")
-
-
-def _plain_number(text: str) -> str | None:
-    """A number written with separators as the table writes it (``3.742.276,48`` and
-    ``3,742,276.48``: ``3742276.48``; ``3.500.000``: ``3500000``; ``3742276,48``: ``3742276.48``);
-    None if it is not one."""
-    if re.fullmatch(r"-?[0-9]+,[0-9]{1,2}", text):  # a decimal comma alone
-        return text.replace(",", ".")
-    found = _DECIMALS.fullmatch(text)
-    if found is None:
-        return None
-    whole, mark, cents = found.groups()
-    if GROUPED.fullmatch(whole.lstrip("-")) and (mark is None or mark not in whole):
-        return re.sub("[.,]", "", whole) + (f".{cents}" if cents else "")
-    return None
 
 
 def _nearest_file(base: Path, name: str) -> str | None:
