@@ -9,8 +9,10 @@ lacks."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import polars as pl
 import pyarrow as pa
@@ -18,6 +20,7 @@ import pyarrow as pa
 from bsu_rules.evaluators.scalar import Plan
 from bsu_rules.members import Member
 from bsu_rules.members.arrow import MEMBER_SCHEMA
+from bsu_rules.report.groups import UNKNOWN
 from bsu_rules.ruleset.expressions import Binary, Call, Name, walk
 from bsu_rules.ruleset.schema import Kind
 
@@ -84,3 +87,68 @@ def missing(plan: Plan, members: pa.Table) -> Iterator[tuple[dict[str, object], 
     """Each member record of ``members`` with what its decision lacks (the reference evaluator's ``missing``)."""
     for record in members.select(MEMBER_SCHEMA.names).to_pylist():
         yield record, plan.decide(Member.model_validate(record)).missing
+
+
+class Causes:
+    """What leaves a file's undetermined members undetermined, counted chunk by chunk (``add``), and
+    the data-quality list it makes (``report``): each cause with its count, provinces, and for a table
+    row its place name, for an incomplete table the keys it lacks."""
+
+    def __init__(self, plan: Plan) -> None:
+        self.plan, self.specs, self.table_keys = plan, cause_specs(plan), table_keys(plan)
+        self.counts: dict[str, dict[str, Any]] = {}
+
+    def add(self, decided: pl.DataFrame, members: pa.Table) -> None:
+        """A chunk: its decisions (``outcome``, ``province``, ``rule:<id>``) and its member rows."""
+        undetermined = decided["outcome"] == "undetermined"
+        if not undetermined.any() or not self.specs:
+            return
+        fields, settled = field_masks(self.specs)
+        data = pl.from_arrow(members.select(sorted({p.split(".")[1] for spec in self.specs for p in spec.fields})))
+        assert isinstance(data, pl.DataFrame)
+        frame = pl.concat([decided.select("province", *(f"rule:{c.rule}" for c in self.specs)), data],
+                          how="horizontal").with_row_index("i").filter(undetermined)
+        named = frame.filter(settled)
+        for cause, mask in fields.items():  # a member counts once per cause
+            hit = named.filter(mask)
+            if hit.height:
+                entry = self._entry(cause)
+                entry["count"] += hit.height
+                entry["province"].update(dict(hit.group_by("province").len().iter_rows()))
+        others = frame.filter(~settled).select("i", "province")
+        found = missing(self.plan, members.take(others["i"].to_arrow()))
+        for province, (record, lacks) in zip(others["province"], found, strict=True):
+            for cause in lacks:
+                entry = self._entry(cause)
+                entry["count"] += 1
+                entry["province"][province] += 1
+                if cause in self.table_keys:
+                    entry["keys"][_field(record, self.table_keys[cause])] += 1
+
+    def report(self) -> list[dict[str, Any]]:
+        out = []
+        tables = self.plan.ruleset.tables
+        for cause, e in self.counts.items():
+            row = BOUND_ROW.match(cause)
+            kind = "row" if row else "table" if cause.startswith("table.") else \
+                "field" if cause.startswith("member.") else "value"
+            item = {"cause": cause, "kind": kind, "count": e["count"],
+                    "by_province": dict(sorted(e["province"].items()))}
+            if row and row[2] in tables[row[1]].names:
+                item["name"] = tables[row[1]].names[row[2]]
+            if e["keys"]:
+                item["keys"] = [{"key": k, "count": n} for k, n in sorted(e["keys"].items(),
+                                                                         key=lambda kv: (-kv[1], kv[0]))]
+            out.append(item)
+        return sorted(out, key=lambda c: (-c["count"], c["cause"]))
+
+    def _entry(self, cause: str) -> dict[str, Any]:
+        return self.counts.setdefault(cause, {"count": 0, "province": Counter(), "keys": Counter()})
+
+
+def _field(record: dict[str, Any], dotted: str) -> str:
+    """A member field of a record, as text (``?`` when empty)."""
+    value: Any = record
+    for part in dotted.split(".")[1:]:
+        value = value.get(part) if isinstance(value, dict) else None
+    return UNKNOWN if value is None else str(value)

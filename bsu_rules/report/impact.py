@@ -30,8 +30,8 @@ from bsu_rules.batch.validate import ROW, validate
 from bsu_rules.decisions import RuleResult
 from bsu_rules.evaluators.scalar import Plan
 from bsu_rules.members.arrow import MEMBER_SCHEMA
-from bsu_rules.report.causes import BOUND_ROW, DECIDING, cause_specs, field_masks, missing, table_keys
-from bsu_rules.report.groups import DIMENSIONS, PLAUSIBLE_WAGE, UNKNOWN, attributes
+from bsu_rules.report.causes import DECIDING, Causes
+from bsu_rules.report.groups import DIMENSIONS, PLAUSIBLE_WAGE, attributes
 from bsu_rules.report.summary import breakdowns, describe, first_int, headline, in_order
 from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.ruleset.schema import Kind
@@ -114,10 +114,7 @@ class _State:
         self.flips: dict[tuple[str, str, str], Json] = {}
         self.flip_parts: list[pl.DataFrame] = []
         self.quality: list[pl.DataFrame] = []
-        self.causes: dict[str, Json] = {}
-        reform = sides[0]
-        self.cause_specs = cause_specs(reform.plan)
-        self.table_keys = table_keys(reform.plan)
+        self.causes = Causes(sides[0].plan)
 
     def chunk(self, table: pa.Table) -> None:
         self.read += table.num_rows
@@ -187,34 +184,7 @@ class _State:
             .otherwise(pl.lit(None, pl.String)).alias("wage_issue"))
             .filter(pl.col("nik_issue").is_not_null() | pl.col("wage_issue").is_not_null())
             .group_by("province", "nik_issue", "wage_issue").len())
-        undetermined = s["outcome"] == "undetermined"
-        if not undetermined.any() or not self.cause_specs:
-            return
-        fields, settled = field_masks(self.cause_specs)
-        needed = sorted({p.split(".")[1] for spec in self.cause_specs for p in spec.fields})
-        data = pl.from_arrow(members.select(needed))
-        assert isinstance(data, pl.DataFrame)
-        frame = pl.concat([s.select("province", *(f"rule:{c.rule}" for c in self.cause_specs)), data],
-                          how="horizontal").with_row_index("i").filter(undetermined)
-        named = frame.filter(settled)
-        for cause, mask in fields.items():  # a member counts once per cause
-            hit = named.filter(mask)
-            if hit.height:
-                entry = self._cause(cause)
-                entry["count"] += hit.height
-                entry["province"].update(dict(hit.group_by("province").len().iter_rows()))
-        others = frame.filter(~settled).select("i", "province")
-        found = missing(self.sides[0].plan, members.take(others["i"].to_arrow()))
-        for province, (record, lacks) in zip(others["province"], found, strict=True):
-            for cause in lacks:
-                entry = self._cause(cause)
-                entry["count"] += 1
-                entry["province"][province] += 1
-                if cause in self.table_keys:
-                    entry["keys"][_get(record, self.table_keys[cause])] += 1
-
-    def _cause(self, cause: str) -> Json:
-        return self.causes.setdefault(cause, {"count": 0, "province": Counter(), "keys": Counter()})
+        self.causes.add(s, members)
 
     def _flips(self, base: pl.DataFrame, new: pl.DataFrame, niks: pa.Array) -> None:
         changed = (base["outcome"] != new["outcome"]).to_numpy()
@@ -326,7 +296,6 @@ class _State:
         return {"total": sum(g["count"] for g in groups), "groups": groups, "by_province": by_province}
 
     def _quality_report(self) -> Json:
-        reform = self.sides[0]
         q = pl.concat(self.quality) if self.quality else pl.DataFrame(
             schema={"province": pl.String, "nik_issue": pl.String, "wage_issue": pl.String, "len": pl.UInt32})
         nik = q.filter(pl.col("nik_issue").is_not_null()).group_by("nik_issue").agg(pl.col("len").sum()) \
@@ -338,27 +307,11 @@ class _State:
                 wage_rows.append({"band": band, "count": int(part["len"].sum()),
                                   "limit": PLAUSIBLE_WAGE[0 if band == "below" else 1],
                                   "by_province": dict(sorted(part.iter_rows()))})
-        causes = []
-        for cause, e in self.causes.items():
-            if not e.get("count"):
-                continue
-            row = BOUND_ROW.match(cause)
-            kind = "row" if row else "table" if cause.startswith("table.") else \
-                "field" if cause.startswith("member.") else "value"
-            item = {"cause": cause, "kind": kind, "count": e["count"],
-                    "by_province": dict(sorted(e["province"].items()))}
-            if row and row[2] in reform.ruleset.tables[row[1]].names:
-                item["name"] = reform.ruleset.tables[row[1]].names[row[2]]
-            if e["keys"]:
-                item["keys"] = [{"key": k, "count": n} for k, n in sorted(e["keys"].items(),
-                                                                         key=lambda kv: (-kv[1], kv[0]))]
-            causes.append(item)
-        causes.sort(key=lambda c: (-c["count"], c["cause"]))
         keys = np.concatenate(self.all_keys) if self.all_keys else np.zeros(0, dtype=np.int64)
         _, counts = np.unique(keys, return_counts=True)
         repeated = counts[counts > 1]
         return {
-            "undetermined": causes,
+            "undetermined": self.causes.report(),
             "invalid_nik": [{"reason": r, "count": int(n)} for r, n in nik.iter_rows()],
             "duplicate_nik": {"niks": int(repeated.size), "rows": int(repeated.sum()),
                               "unpaid": {s.name: sum(_unpaid(s).get("province", {}).values()) for s in self.sides}},
@@ -396,14 +349,6 @@ def _responsible(ids: list[str], kinds_a: dict[str, Kind], kinds_b: dict[str, Ki
 
 
 _BITS = 62
-
-
-def _get(record: dict[str, Any], dotted: str) -> str:
-    """A member field of a record, as text (``?`` when empty)."""
-    value: Any = record
-    for part in dotted.split(".")[1:]:
-        value = value.get(part) if isinstance(value, dict) else None
-    return UNKNOWN if value is None else str(value)
 
 
 def _unpaid(side: _Side) -> dict[str, dict[str, int]]:
