@@ -48,7 +48,9 @@ DEFECTS: list[tuple[tuple[str | int, ...], Any]] = [
     (("citizenship",), "wni"), (("participant_category",), None), (("employment_type",), "asn"),
     (("wages", 0, "amount"), 2**63), (("wages", 0, "amount"), -1), (("wages", 0, "amount"), 3400000.0),
     (("wages", 0, "amount"), "3400000"), (("wages", 0, "period"), "2022-13"), (("wages", 0, "period"), "２０２２-07"),
-    (("contributions", 0, "paid_on"), 20220701), (("contributions", 0, "amount"), 2**64),
+    (("contributions", 0, "period"), "2022-07\n"), (("contributions", 0, "period"), 202207),
+    (("wages", 0, "period"), "0000-07"), (("contributions", 0, "paid_on"), 20220701),
+    (("contributions", 0, "amount"), 2**64),
     (("program_receipts", 0, "year"), 1999), (("employer", "sector"), "Z"), (("shoe_size",), 42),
     (("employer", "ceo"), "Budi"), (("wages", 0), None),
 ]

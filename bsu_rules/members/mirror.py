@@ -1,8 +1,9 @@
 """The contract mirrored as msgspec structs: the fast path's validation.
 
-Derived from ``contract()``, so pydantic stays the one source. A record the mirror accepts is a
-record the model accepts, with the same values (a property test holds it); anything else, and any
-repeated period, goes through the model, which names the problem.
+Derived from ``contract()``, so pydantic stays the one source. A record the mirror accepts, and
+whose history periods ``parse`` then finds to be months each given once, is a record the model
+accepts, with the same values (a property test holds it); anything else goes through the model,
+which names the problem.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import msgspec
 from pydantic import BaseModel
 
 from bsu_rules.members.contract import Group, Leaf, contract
-from bsu_rules.members.model import Member
+from bsu_rules.members.model import PERIODIC, Member
 
 
 @dataclass(frozen=True)
@@ -28,14 +29,16 @@ class _Mirror:
     fields_set: set[str]
 
 
-def _mirror(model: type[BaseModel]) -> _Mirror:
+def _mirror(model: type[BaseModel], history: bool = False) -> _Mirror:
     fields: list[tuple[str, Any, Any]] = []
     groups: list[tuple[str, _Mirror, bool]] = []
     for name, spec in contract(model).items():
         if isinstance(spec, Group):
-            inner = _mirror(spec.model)
+            inner = _mirror(spec.model, history=name in PERIODIC)
             kind: Any = list[inner.struct] if spec.many else inner.struct  # type: ignore[name-defined]
             groups.append((name, inner, spec.many))
+        elif history and name == "period":
+            kind = str  # checked with the other periods of its history (``parse``): one pass, not one regex call each
         else:
             kind = _leaf(spec)
         fields.append((name, kind, msgspec.NODEFAULT) if spec.required else (name, kind | None, None))
@@ -53,8 +56,8 @@ def _leaf(leaf: Leaf) -> Any:
         return Annotated[int, msgspec.Meta(ge=leaf.low, le=leaf.high)]
     if leaf.pattern is None:
         return str
-    # a month is checked with Python's re (``_month``); other patterns by pydantic, whose $ ends the text
-    pattern = leaf.pattern.removesuffix("$") + r"\Z"  # Python's $ also matches before a final newline
+    # pydantic's $ ends the text; Python's also matches before a final newline
+    pattern = leaf.pattern.removesuffix("$") + r"\Z"
     return Annotated[str, msgspec.Meta(pattern=pattern)]
 
 

@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from bsu_rules.errors import InputError
 from bsu_rules.members.contract import leaf_at, path_order
 from bsu_rules.members.mirror import MemberMirror, Record, as_member, encode
-from bsu_rules.members.model import DAY, PERIODIC, SECRET, Member, hide_identifiers, shown
+from bsu_rules.members.model import DAY, MONTH, PERIODIC, SECRET, Member, hide_identifiers, shown
 
 
 class Parsed(NamedTuple):
@@ -45,15 +45,20 @@ def _fast(record: Any, hashed: bool = True) -> Parsed | None:
 
 
 def _hashed(struct: Any, encoded: bytes | None) -> Parsed | None:
+    """The view, and the sha256 of ``encoded``, once each history's periods are months given once
+    each (the mirror leaves their form to this one pass); None: the model decides."""
     for get in _HISTORIES:
         rows = get(struct)
-        if rows and len(set(map(_PERIOD, rows))) < len(rows):
-            return None  # an exact repeat counts once, another is an error: the model's validator says which
+        if rows:
+            periods = list(map(_PERIOD, rows))
+            if len(set(periods)) < len(periods) or not all(map(_MONTH, periods)):
+                return None  # a repeat (the model keeps an exact one once) or not a month: the model says which
     return _tuple(Parsed, (struct, None if encoded is None else _sha256(encoded).hexdigest()))  # Parsed(...)
 
 
 _HISTORIES = [operator.attrgetter(name) for name in PERIODIC]
 _PERIOD = operator.attrgetter("period")
+_MONTH = MONTH.fullmatch  # the model's own check
 _sha256 = hashlib.sha256
 _tuple = tuple.__new__
 
