@@ -49,8 +49,10 @@ REGENCIES = ["3215", "3216", "3275", "3276", "3201", "3271", "3214", "3273", "31
 BANKS = ["BRI", "BNI", "MANDIRI", "Mandiri", "BTN", "BCA", "BSI", "bri", "", "Bank  bri ", "BANK RAKYAT INDONESIA",
          "Bank Mandiri", "BNI 46", "bni\u00a046", "\tbank\nBTN", "Bank Syariah Indonesia", "Bank Aceh Syariah",
          "Bank Central Asia", "Bank", "bank bank", "Bank Contoh", "Straße"]
-BANK_NAMES = st.sampled_from(BANKS) | st.text(alphabet="abBkKnNIrRsß \t\n\u00a0\u2003\x1c", max_size=14)
-"""Bank names as members write them: aliases in any case and spacing, unknown banks, odd whitespace."""
+BANK_NAMES = st.sampled_from(BANKS) | st.text(
+    alphabet="abBkKnNIrRsß \t\n\u00a0\u2003\x1cＢＲＩｂｒｉ\u3000\u200b\ufeff", max_size=14)
+"""Bank names as members write them: aliases in any case and spacing, unknown banks, odd whitespace,
+full-width letters and invisible characters."""
 
 
 def _day(anchor: date, before: int, after: int) -> st.SearchStrategy[date]:

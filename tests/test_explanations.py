@@ -232,8 +232,9 @@ Data per: 31 Juli 2022
 Bantuan: Rp600.000, dibayarkan sekaligus [1]
 Penyaluran: rekening Bank Tabungan Negara (BTN)
 Perlu diperiksa:
-  ! Peserta tercatat sebagai Pegawai Pemerintah dengan Perjanjian Kerja (PPPK); Pasal 3 ayat (2) huruf d hanya \
-mengecualikan PNS, sehingga status ini perlu diperiksa petugas.
+  ! Peserta tercatat sebagai Pegawai Pemerintah dengan Perjanjian Kerja (PPPK); Pasal 3 ayat (2) huruf d \
+mengecualikan PNS, TNI, dan Polri, dan di antara pegawai pemerintah hanya menyebut PNS, sehingga status ini \
+perlu diperiksa petugas.
 Keterangan: ! perlu diperiksa petugas
 Dasar hukum:
   [1] Pasal 6 ayat (1) Peraturan Menteri Ketenagakerjaan Nomor 10 Tahun 2022."""

@@ -345,7 +345,8 @@ def test_round_up_properties(amount: int | Decimal, step: int) -> None:
     ("BRI", "BRI"), ("Bank BRI", "BRI"), ("BANK BRI", "BRI"), ("bri", "BRI"), ("Bank  bri ", "BRI"),
     ("BANK RAKYAT INDONESIA", "RAKYAT INDONESIA"), ("Bank Mandiri", "MANDIRI"), ("BNI 46", "BNI 46"),
     ("bni\u00a046", "BNI 46"), ("\tbank\nbtn", "BTN"), ("Bank Aceh Syariah", "ACEH SYARIAH"),
-    ("Bankbri", "BANKBRI"), ("Bank", ""), ("", ""), ("Bank Contoh", "CONTOH"),
+    ("Bankbri", "BANKBRI"), ("Bank", ""), ("", ""), ("Bank Contoh", "CONTOH"), ("ＢＲＩ", "BRI"),
+    ("Ｂａｎｋ\u3000ｂｎｉ", "BNI"), ("BRI\u200b", "BRI"), ("\ufeffMandiri", "MANDIRI"), ("B\u00adRI", "BRI"),
 ])
 def test_bank_key_examples(name: str, key: str) -> None:
     assert bank_key(name) == key

@@ -19,7 +19,8 @@ def add(sub: Any) -> None:
         description="Prove the built-in properties (one outcome, undetermined only on unknown input, "
                     "monotonicity, no dead rule, no vacuous require) and the authored ones in "
                     "<rules>/tests/<ruleset>.properties.yaml. Every counterexample is a valid member "
-                    "re-decided by the scalar evaluator. Exit status: 0 all proved, 1 not all proved.")
+                    "re-decided by the scalar evaluator. Exit status: 0 all proved, 1 not all proved (a rule that "
+                    "can only leave members undetermined is undetermined-only).")
     p.add_argument("ruleset", metavar="RULESET", help="a rule file path or a bundled id such as bsu-2022")
     p.add_argument("--on", type=day, metavar="DATE", help="decision date (default: the latest date it describes)")
     p.add_argument("--properties", metavar="FILE", help="a property file (default: the rule set's, if present)")
@@ -33,6 +34,7 @@ def run(args: argparse.Namespace) -> int:
         from bsu_rules.prove import authored  # lazy: the prove extra (z3)
         from bsu_rules.prove.properties import Prover  # lazy: the prove extra
         from bsu_rules.prove.symbols import ProveError  # lazy: the prove extra
+        from bsu_rules.prove.verdict import UNDETERMINED_ONLY  # lazy: the prove extra
     except ImportError:
         print("bsu-rules: proofs need z3-solver: pip install 'bsu-rules[prove]'", file=sys.stderr)
         return 2
@@ -48,14 +50,16 @@ def run(args: argparse.Namespace) -> int:
         return 2
     seconds = round(time.perf_counter() - start, 2)
     proved = sum(v.status == "proved" for v in verdicts)
+    only = sum(v.status == UNDETERMINED_ONLY for v in verdicts)
     head = {"ruleset": ruleset.id, "version": ruleset.version, "on": prover.on.isoformat(),
             "as_of": ruleset.model.as_of.isoformat(), "properties": len(verdicts), "proved": proved,
-            "seconds": seconds}
+            UNDETERMINED_ONLY: only, "seconds": seconds}
     if args.format == "json":
         print(json.dumps({**head, "verdicts": [masked(v.as_json()) for v in verdicts]}, ensure_ascii=False, indent=2))
     else:
         print(f"{ruleset.id} {ruleset.version} on {head['on']} (data as of {head['as_of']}): "
-              f"{proved} of {len(verdicts)} properties proved in {seconds} s")
+              f"{proved} of {len(verdicts)} properties proved" + (f", {only} {UNDETERMINED_ONLY}" if only else "")
+              + f" in {seconds} s")
         for v in verdicts:
             print(f"  {v.status:<10} {v.name}: {v.claim}  ({v.seconds:.2f} s"
                   + (f", {v.refinements} model(s) no member has set aside" if v.refinements else "") + ")")

@@ -54,6 +54,11 @@ __all__ = ["ENGINE", "CompiledRule", "Plan", "Slot", "evaluate", "input_hash", "
 _FAIL, _UNKNOWN = RuleResult.FAIL, RuleResult.UNKNOWN
 _PRIORITIZED, _FLAGGED = RuleResult.PRIORITIZED, RuleResult.FLAGGED
 _ELIGIBLE, _INELIGIBLE, _UNDETERMINED = Outcome.ELIGIBLE, Outcome.INELIGIBLE, Outcome.UNDETERMINED
+def _blank(value: object) -> bool:
+    """Whether a field read says nothing: unknown, or text with nothing but spaces."""
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
 def _masked(value: Value) -> str:
     """An identifier as a trace shows it: a decision never carries a full NIK."""
     return mask_nik(str(value))
@@ -177,8 +182,10 @@ class Plan:
         self.ref = RuleSetRef(id=ruleset.id, version=ruleset.version, sha256=ruleset.sha256)
         self.parameters = {name: ParameterRead(value=jsonable(v), since=since)
                            for name, (v, since) in sorted(self.reads.items())}
-        self.skipped = [RuleOutcome(id=r.id, kind=r.kind.value, outcome=RuleResult.NOT_IN_FORCE,
-                                    source=r.source, basis=r.basis.value) for r in self.out_of_force]
+        self.skipped = [RuleOutcome(id=r.id, kind=r.kind.value, outcome=RuleResult.NOT_IN_FORCE,  # cited for its dates
+                                    source=r.in_force.source or r.source,
+                                    basis=(r.in_force if r.in_force.source else r).basis.value)
+                        for r in self.out_of_force]
 
     def _tainted(self, label: str, node: Node) -> bool:
         """Whether a traced text is computed from a NIK or an account number (a fact copying one)."""
@@ -315,7 +322,7 @@ class Plan:
                     missing += [m for m in recorded.missing(i) if m not in missing]
             return missing
         if outcome is _ELIGIBLE and self.channel is not None and channel is None:
-            return [p for p, get in self.channel_reads if get(recorded.member) in (None, "")]
+            return [p for p, get in self.channel_reads if _blank(get(recorded.member))]
         return []
 
 

@@ -39,7 +39,7 @@ _W: dict[str, dict[str, str]] = {
         "once": "dibayarkan sekaligus", "split": "dibayarkan dalam {n} tahap, masing-masing {each}",
         "parts": "dibayarkan dalam {n} tahap: {list}", "monthly": "{rp} per bulan selama {months}",
         "no_channel": "belum dapat ditentukan karena data {} tidak tercatat",
-        "prio": "{met} dari {all} kriteria prioritas terpenuhi",
+        "prio": "{met} dari {all} kriteria prioritas terpenuhi", "prio_unknown": ", {n} belum dapat ditentukan",
         "basis_policy": "berdasarkan kebijakan", "basis_interpretation": "berdasarkan penafsiran",
         "pass": "syarat terpenuhi", "fail": "syarat tidak terpenuhi", "unknown": "belum dapat ditentukan",
         "flagged": "perlu diperiksa petugas", "clear": "tidak perlu diperiksa", "prioritized": "diutamakan",
@@ -57,7 +57,7 @@ _W: dict[str, dict[str, str]] = {
         "once": "paid at once", "split": "paid in {n} instalments of {each}",
         "parts": "paid in {n} instalments: {list}", "monthly": "{rp} a month for {months}",
         "no_channel": "cannot be decided yet because the {} is not on record",
-        "prio": "{met} of {all} priority criteria met",
+        "prio": "{met} of {all} priority criteria met", "prio_unknown": ", {n} not yet known",
         "basis_policy": "based on policy", "basis_interpretation": "based on interpretation",
         "pass": "requirement met", "fail": "requirement not met", "unknown": "cannot be decided yet",
         "flagged": "to be reviewed by an officer", "clear": "no review needed", "prioritized": "given priority",
@@ -207,7 +207,7 @@ def worker(decision: Decision, ruleset: RuleSet | None, lang: str) -> Page:
     facts = c.dates() + c.payment()  # the benefit's citation is the first footnote
     lines: list[Line] = []
     for r in decision.rules:
-        if r.outcome in _SHOWN_TO_WORKER:
+        if r.outcome in _SHOWN_TO_WORKER and r.kind != "prioritize":  # a priority orders payments, never decides
             line = Line(_mark(r), c.title(r.id), c.sentences(r, every_hint=False))
             if not any((said.mark, said.sentences) == (line.mark, line.sentences) for said in lines):
                 line.note = c.note(r.source)  # a footnote only for a line read out
@@ -233,7 +233,9 @@ def officer(decision: Decision, ruleset: RuleSet | None, lang: str) -> Page:
         facts.append((c.w["flags"], join([c.title(f) for f in decision.flags], lang)))
     prio = [r for r in decision.rules if r.kind == "prioritize" and r.outcome is not RuleResult.NOT_IN_FORCE]
     if prio and decision.outcome.value == "eligible":
-        facts.append((c.w["priority"], c.w["prio"].format(met=decision.priority, all=len(prio))))
+        unknown = sum(r.outcome is RuleResult.UNKNOWN for r in prio)
+        facts.append((c.w["priority"], c.w["prio"].format(met=decision.priority, all=len(prio))
+                      + (c.w["prio_unknown"].format(n=unknown) if unknown else "")))
     return c.page("officer", facts, c.w["criteria"], lines)
 
 

@@ -64,7 +64,8 @@ def digits(low: int, high: int | None = None) -> str:
     return f"^[0-9]{{{low}}}$" if high is None else f"^[0-9]{{{low},{high}}}$"
 
 
-Month = Annotated[str, BeforeValidator(check_month), Field(description="A month, YYYY-MM")]
+Month = Annotated[str, BeforeValidator(check_month),
+                  Field(description="A month, YYYY-MM", json_schema_extra={"pattern": MONTH.pattern})]
 REGENCY_CODE = f"^(?:{'|'.join(sorted(PROVINCES))})[0-9]{{2}}$"
 """A Kemendagri regency code: a province that exists (``32``), then two digits (``3273``; ``3200``
 where only the province is known)."""

@@ -21,7 +21,7 @@ from bsu_rules.prove.inputs import Inputs, texts_of, universe
 from bsu_rules.prove.realize import Record
 from bsu_rules.prove.search import Found, search
 from bsu_rules.prove.symbols import Strings, Sym, Term
-from bsu_rules.prove.verdict import Verdict
+from bsu_rules.prove.verdict import UNDETERMINED_ONLY, Verdict
 from bsu_rules.ruleset.expressions import Node
 from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.ruleset.schema import Kind
@@ -129,13 +129,17 @@ class Prover:
             got = _result(self.decide(records[0]), rule.id)
             return None if got == wanted else f"the scalar evaluator says {rule.id}: {got}"
         verb = {Kind.REQUIRE: "fail", Kind.EXCLUDE: "exclude", Kind.PRIORITIZE: "prioritise", Kind.FLAG: "flag"}
-        verdict = self.check(f"live:{rule.id}", f"{rule.id} can {verb[rule.kind]} some member", "sometimes",
-                             rule.fires, confirm)
+        claim = f"{rule.id} can {verb[rule.kind]} some member"
+        verdict = self.check(f"live:{rule.id}", claim, "sometimes", rule.fires, confirm)
         if verdict.status == "refuted" and rule.kind in (Kind.REQUIRE, Kind.EXCLUDE):
-            solver = self.solver(self.inputs)
-            solver.add(rule.unknown)
-            if solver.check() == z3.sat:
-                verdict.detail = "it can be unknown, so it can only make a member undetermined, never ineligible"
+            def unknown(records: list[Record]) -> str | None:
+                got = _result(self.decide(records[0]), rule.id)
+                return None if got == RuleResult.UNKNOWN else f"the scalar evaluator says {rule.id}: {got}"
+            held = self.check(f"live:{rule.id}", claim, "sometimes", rule.unknown, unknown)
+            if held.status == "proved":  # it still keeps members from payment until their data is complete
+                held.status = UNDETERMINED_ONLY
+                held.detail = f"it can never {verb[rule.kind]}: it can only leave a member undetermined"
+                return held
         return verdict
 
     def not_always(self, rule: RuleSym) -> Verdict:

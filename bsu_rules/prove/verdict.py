@@ -16,12 +16,17 @@ STATUS = {
     ("sometimes", "found"): "proved",
     ("sometimes", "none"): "refuted",
 }
+UNDETERMINED_ONLY = "undetermined-only"
+"""``live:`` of a ``require`` that can never fail (an ``exclude`` that never excludes) but can be
+unknown: it only keeps members undetermined until their data is complete. Not proved: a rule meant
+only to wait for data and one meant to fail somewhere look the same to the solver."""
 
 
 @dataclass
 class Verdict:
     """``status``: proved, refuted, unrealised (the abstraction allows only members that do not
-    exist: not refuted, not proved), unknown (time ran out) or disagree (an encoding fault)."""
+    exist: not refuted, not proved), unknown (time ran out), disagree (an encoding fault) or, for
+    ``live:``, undetermined-only (``UNDETERMINED_ONLY``)."""
 
     name: str
     claim: str

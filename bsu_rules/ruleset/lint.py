@@ -109,11 +109,11 @@ class _Lint:
             if rule.basis == Basis.REGULATION and not rule.source:
                 self.warn(("rules", i), "missing-source", "a rule whose basis is `regulation` needs a `source` "
                           "citing the article (or set `basis: policy` / `interpretation`)", rule.id)
-            if rule.source and self.rs.model.legal_basis:
-                key = rule.source.split(",")[0].strip()
-                if key not in self.rs.model.legal_basis:
-                    self.warn(("rules", i, "source"), "unknown-source", f"`{key}` is not a key of `legal_basis`",
-                              rule.id)
+            for at, source in ((("rules", i, "source"), rule.source), (("rules", i, "in_force", "source"),
+                                                                        rule.in_force.source)):
+                key = (source or "").split(",")[0].strip()
+                if source and self.rs.model.legal_basis and key not in self.rs.model.legal_basis:
+                    self.warn(at, "unknown-source", f"`{key}` is not a key of `legal_basis`", rule.id)
 
         for name, table in sorted(self.rs.tables.items()):
             file = self.rs.path.parent / table.ref.file

@@ -49,6 +49,8 @@ class Window(_Model):
     from_: date | None = Field(default=None, alias="from")
     until: date | None = None
     basis: Basis = Field(default=Basis.REGULATION, description="What the dates rest on (see a rule's `basis`)")
+    source: str | None = Field(default=None, description="The article setting these dates, cited for a rule on a "
+                               "day outside them (`pm-21-2021, Pasal I angka 2`)")
     note: Text | None = Field(default=None, description="Why these dates, for a reviewer")
 
     def contains(self, day: date) -> bool:
