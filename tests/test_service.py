@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -24,12 +25,12 @@ ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples" / "members.jsonl"
 
 
-def _serve(*options: str) -> Iterator[httpx.Client]:
+def _serve(*options: str, stderr: Any = subprocess.PIPE) -> Iterator[httpx.Client]:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     proc = subprocess.Popen([sys.executable, "-m", "bsu_rules", "serve", "--port", str(port), *options],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                            stdout=subprocess.DEVNULL, stderr=stderr)
     client = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30)
     try:
         for _ in range(300):
@@ -44,6 +45,16 @@ def _serve(*options: str) -> Iterator[httpx.Client]:
         client.close()
         proc.terminate()
         proc.wait(10)
+
+
+serving = contextmanager(_serve)
+
+
+def _said(stderr: Path) -> list[str]:
+    """What a server wrote on its standard error, its start-up lines and the line saying it was
+    stopped left out."""
+    return [line for line in stderr.read_text("utf-8").splitlines()
+            if not line.startswith("bsu-rules serve: ") and line != "bsu-rules: interrupted"]
 
 
 @pytest.fixture(scope="module")
@@ -391,3 +402,15 @@ def test_a_trailing_slash_is_not_found_never_redirected(server: httpx.Client) ->
     assert_error(r, 404, "not-found")
     assert "location" not in r.headers
     assert_error(server.get("/v1/editions/"), 404, "not-found")
+
+
+def test_a_client_gone_mid_body_is_routine(tmp_path: Path) -> None:
+    stderr = tmp_path / "stderr.txt"
+    with stderr.open("wb") as err, serving("bsu-2022", stderr=err) as client:
+        with socket.create_connection((client.base_url.host, client.base_url.port)) as s:
+            s.sendall(b"POST /v1/decisions?ruleset=bsu-2022 HTTP/1.1\r\nHost: test\r\n"
+                      b"Content-Type: application/json\r\nContent-Length: 5000\r\n\r\n{\"nik\": ")
+            time.sleep(0.5)  # the service is reading the body when the client goes
+        time.sleep(0.5)
+        assert client.get("/healthz").status_code == 200
+    assert _said(stderr) == []

@@ -24,6 +24,7 @@ from fastapi.routing import APIRoute
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
+from starlette.requests import ClientDisconnect
 
 from bsu_rules._version import __version__
 from bsu_rules.audit.log import DecisionLog
@@ -97,6 +98,10 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None, l
     async def http_error(request: Request, exc: HTTPException) -> JSONResponse:
         code = _STATUS_CODES.get(exc.status_code, Code.HTTP_ERROR)
         return _error(ServiceError(exc.status_code, code, str(exc.detail)))
+
+    @app.exception_handler(ClientDisconnect)
+    async def gone(request: Request, exc: ClientDisconnect) -> Response:
+        return Response(status_code=400)  # the client left mid-body: routine, and nobody reads this
 
     @app.exception_handler(Exception)
     async def internal(request: Request, exc: Exception) -> JSONResponse:
