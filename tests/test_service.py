@@ -414,3 +414,16 @@ def test_a_client_gone_mid_body_is_routine(tmp_path: Path) -> None:
         time.sleep(0.5)
         assert client.get("/healthz").status_code == 200
     assert _said(stderr) == []
+
+
+def test_a_log_damaged_while_serving_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BSU_RULES_PSEUDONYM_KEY", "demo-key")
+    log, stderr = tmp_path / "d.jsonl", tmp_path / "stderr.txt"
+    first, second = EXAMPLES.read_text("utf-8").splitlines()[:2]
+    with stderr.open("wb") as err, serving("bsu-2022", "--log", str(log), stderr=err) as client:
+        assert client.post("/v1/decisions", params={"ruleset": "bsu-2022"}, content=first).status_code == 200
+        with log.open("ab") as f:
+            f.write(b'{"garbage": tru\n')
+        assert_error(client.post("/v1/decisions", params={"ruleset": "bsu-2022"}, content=second), 500, "internal")
+    said = _said(stderr)
+    assert len(said) == 1 and "the last line is not an intact log record" in said[0], said

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 import threading
 import time
 from collections.abc import Sequence
@@ -27,7 +28,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect
 
 from bsu_rules._version import __version__
-from bsu_rules.audit.log import DecisionLog
+from bsu_rules.audit.log import AuditError, DecisionLog
 from bsu_rules.decisions import Decision, Outcome
 from bsu_rules.errors import BsuRulesError, Code, InputError, OutOfForce
 from bsu_rules.explain import render_text
@@ -183,9 +184,13 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None, l
                     for decision, member, text in decided:
                         log.record(decision, member, rs, text)
                     log.flush()
-                except BaseException:
+                except BaseException as exc:
                     log.discard()
-                    raise
+                    if not isinstance(exc, (AuditError, OSError)):
+                        raise
+                    print(f"bsu-rules: the decision log cannot be written: {exc}", file=sys.stderr)
+                    raise ServiceError(500, Code.INTERNAL, "the decisions could not be logged; send the "
+                                       "request again later (the failure was logged)") from None
         return out
 
     @app.post("/v1/decisions", tags=["decisions"], openapi_extra=_body("member records to decide"),
