@@ -317,6 +317,12 @@ def test_a_record_with_a_number_too_long_is_refused_alone(server: httpx.Client) 
     first, second = r.json()
     assert first["outcome"] == "eligible" and second["error"]["record"] == 2
     assert "the key `nik` appears more than once" in second["error"]["message"] and "3374050311890007" not in r.text
+    r = server.post("/v1/decisions", params={"ruleset": "bsu-2022"},
+                    content=f'[{good}, {{"nik": {"[" * 1200 + "]" * 1200}}}, {good}]')
+    first, second, third = r.json()
+    assert first["outcome"] == third["outcome"] == "eligible"
+    assert second["error"] == {"code": "invalid-record", "field": "(record)", "record": 2,
+                               "message": "(record): nested too deeply"}
     deep = assert_error(server.post("/v1/decisions", params={"ruleset": "bsu-2022"}, content="[" * 100_000),
                         400, "bad-json")
     assert deep["message"] == "the body is nested too deeply"
