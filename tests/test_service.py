@@ -119,6 +119,22 @@ def test_decisions_are_the_cli_bytes(server: httpx.Client) -> None:
     assert r.text.splitlines() == expected
 
 
+
+def _invalid() -> str:
+    """A list of records, three of them invalid."""
+    good = json.loads(EXAMPLES.read_text("utf-8").splitlines()[0])
+    period = {**good, "wages": [{**good["wages"][0], "period": "2022-13"}, *good["wages"][1:]]}
+    return json.dumps([good, period, {**good, "nicknmae": "x"}, {"nik": "123"}])
+
+
+def test_ndjson_is_what_evaluate_prints_error_lines_included(server: httpx.Client, tmp_path: Path) -> None:
+    (tmp_path / "m.json").write_text(_invalid(), "utf-8")
+    expected = cli("evaluate", "bsu-2022", str(tmp_path / "m.json"))
+    r = server.post("/v1/decisions", params={"ruleset": "bsu-2022"}, content=_invalid(),
+                    headers={"accept": "application/x-ndjson"})
+    assert r.status_code == 200 and r.text == expected and expected.count('{"error": {"record": ') == 3
+
+
 def test_hints_are_asked_for(server: httpx.Client) -> None:
     expected = cli("evaluate", "bsu-2022", str(EXAMPLES), "--hints").splitlines()
     many = "[" + ",".join(EXAMPLES.read_text("utf-8").splitlines()) + "]"

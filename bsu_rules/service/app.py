@@ -52,6 +52,21 @@ class Questions(BaseModel):
 
 
 @dataclass(frozen=True)
+class Rejected:
+    """A record of the request that cannot be decided: its number (from 1), why, and the record as read."""
+
+    number: int
+    error: InputError
+    record: Any
+
+    def json(self) -> str:
+        """Its error object in a JSON response (the NDJSON one carries ``error.line``, as ``evaluate`` prints)."""
+        return json.dumps({"error": {"code": Code.INVALID_RECORD, "field": self.error.problems[0][0],
+                                     "message": str(self.error), "record": self.number}},
+                          ensure_ascii=False, separators=(",", ":"))
+
+
+@dataclass(frozen=True)
 class Limits:
     """What one request may ask for."""
 
@@ -143,14 +158,14 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None, l
         return items, many
 
     async def decide(rs: RuleSet, on: date | None, items: list[Any],
-                     hints: bool = False) -> list[tuple[Decision | None, str]]:
+                     hints: bool = False) -> list[tuple[Decision | Rejected, str]]:
         """One record is decided on the event loop (a fraction of a millisecond); more, or logging, in a thread."""
         if len(items) == 1 and log is None:
             return decide_all(rs, on, items, hints)
         return await run_in_threadpool(decide_all, rs, on, items, hints)
 
     def decide_all(rs: RuleSet, on: date | None, items: list[Any],
-                   hints: bool) -> list[tuple[Decision | None, str]]:
+                   hints: bool) -> list[tuple[Decision | Rejected, str]]:
         """Each record's decision and its JSON (or its error line), in order, within the time limit;
         with ``hints``, each failed criterion's counterfactual hint."""
         try:
@@ -158,7 +173,7 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None, l
         except OutOfForce as exc:
             raise ServiceError(422, Code.OUT_OF_FORCE, str(exc), field="on") from None
         deadline = time.monotonic() + limits.max_seconds
-        out: list[tuple[Decision | None, str]] = []
+        out: list[tuple[Decision | Rejected, str]] = []
         decided: list[tuple[Decision, Member, str]] = []
         for number, record in enumerate(items, 1):
             if time.monotonic() > deadline:
@@ -169,10 +184,8 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None, l
                     raise InputError([("(record)", str(record))])
                 member = parse_member(record)
             except InputError as exc:
-                field, _ = exc.problems[0]
-                out.append((None, json.dumps({"error": {"code": Code.INVALID_RECORD, "field": field,
-                                                        "message": str(exc), "record": number}},
-                                             ensure_ascii=False, separators=(",", ":"))))
+                rejected = Rejected(number, exc, record)
+                out.append((rejected, rejected.json()))
                 continue
             decision = plan.decide(member, hints=hints)
             text = decision.to_json()
@@ -210,11 +223,11 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None, l
         out = await decide(rs, on, items, hints)
         if not many:
             decision, text = out[0]
-            if decision is None:
-                return Response(text, status_code=422, media_type="application/json")
-            return Response(text, media_type="application/json")
-        if NDJSON in request.headers.get("accept", ""):
-            return Response("".join(text + "\n" for _, text in out), media_type=NDJSON)
+            return Response(text, status_code=422 if isinstance(decision, Rejected) else 200,
+                            media_type="application/json")
+        if NDJSON in request.headers.get("accept", ""):  # exactly what evaluate prints, error lines included
+            return Response("".join((d.error.line(d.number) if isinstance(d, Rejected) else text) + "\n"
+                                    for d, text in out), media_type=NDJSON)
         return Response("[" + ",".join(text for _, text in out) + "]", media_type="application/json")
 
     @app.post("/v1/explanations", tags=["decisions"], openapi_extra=_body("member records to explain"),
@@ -229,9 +242,9 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None, l
         rs = ruleset_for(ruleset)
         items, many = await records(request)
         out = await decide(rs, on, items, hints=True)
-        if not many and out[0][0] is None:
+        if not many and isinstance(out[0][0], Rejected):
             return PlainTextResponse(out[0][1], status_code=422, media_type="application/json")
-        pages = (text if d is None else render_text(d, rs, lang, audience) for d, text in out)
+        pages = (text if isinstance(d, Rejected) else render_text(d, rs, lang, audience) for d, text in out)
         return PlainTextResponse("\n\n".join(pages) + "\n")
 
     @app.post("/v1/needed", tags=["decisions"], openapi_extra=_body("member records"),
@@ -244,10 +257,11 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None, l
         rs = ruleset_for(ruleset)
         items, many = await records(request)
         decided = await decide(rs, on, items)
-        out = [text if d is None else Questions(outcome=d.outcome, needed=needed(d, rs)).model_dump_json()
+        out = [text if isinstance(d, Rejected) else Questions(outcome=d.outcome, needed=needed(d, rs)).model_dump_json()
                for d, text in decided]
         if not many:
-            return Response(out[0], status_code=422 if decided[0][0] is None else 200, media_type="application/json")
+            return Response(out[0], status_code=422 if isinstance(decided[0][0], Rejected) else 200,
+                            media_type="application/json")
         return Response("[" + ",".join(out) + "]", media_type="application/json")
 
     @app.get("/v1/editions", tags=["editions"])
