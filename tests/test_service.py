@@ -187,6 +187,17 @@ def test_explanations_are_the_cli_text(server: httpx.Client, tmp_path: Path) -> 
     assert r.text.count("3171********0001") == 2
 
 
+
+def test_an_invalid_record_reads_as_evaluate_prints_it(server: httpx.Client, tmp_path: Path) -> None:
+    (tmp_path / "m.json").write_text(_invalid(), "utf-8")
+    for lang in ("en", "id"):
+        text = cli("evaluate", "bsu-2022", str(tmp_path / "m.json"), "--format", "text", "--lang", lang)
+        pages = text.rstrip("\n").rsplit("\n", 1)[0].rstrip("\n")  # without the summary line
+        r = server.post("/v1/explanations", params={"ruleset": "bsu-2022", "lang": lang}, content=_invalid())
+        assert r.status_code == 200 and r.text == pages + "\n"
+        assert '"error"' not in r.text and pages.count("2022-13") == 1
+
+
 def test_editions(server: httpx.Client, strict: httpx.Client) -> None:
     listed = server.get("/v1/editions").json()
     assert [e["id"] for e in listed] == ["bsu-2020", "bsu-2021", "bsu-2022", "bsu-2025"]

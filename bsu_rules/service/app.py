@@ -32,6 +32,8 @@ from bsu_rules.audit.log import AuditError, DecisionLog
 from bsu_rules.decisions import Decision, Outcome
 from bsu_rules.errors import BsuRulesError, Code, InputError, OutOfForce
 from bsu_rules.explain import render_text
+from bsu_rules.explain.rejected import rejected
+from bsu_rules.glossary import glossary_for
 from bsu_rules.members import Member, parse_member
 from bsu_rules.members.decode import BadRecord, decode_records, unreadable
 from bsu_rules.members.model import hide_identifiers
@@ -94,6 +96,7 @@ _STATUS_CODES = {404: Code.NOT_FOUND, 405: Code.METHOD_NOT_ALLOWED, 413: Code.BO
 def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None, limits: Limits = Limits()) -> FastAPI:
     """The service for these editions; with ``log``, a decision is answered only once it is logged."""
     by_id = {rs.id: rs for rs in rulesets}
+    glossaries = {rs.id: glossary_for(rs.path) for rs in rulesets}  # what a rejected record's page reads
     log_lock = threading.Lock()  # one writer: requests take turns appending to the log
     app = FastAPI(title="bsu-rules", version=__version__, openapi_url="/openapi.json", docs_url=None,
                   redoc_url=None, description="Decide and explain BSU (wage subsidy) eligibility.",
@@ -244,7 +247,8 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None, l
         out = await decide(rs, on, items, hints=True)
         if not many and isinstance(out[0][0], Rejected):
             return PlainTextResponse(out[0][1], status_code=422, media_type="application/json")
-        pages = (text if isinstance(d, Rejected) else render_text(d, rs, lang, audience) for d, text in out)
+        pages = (rejected(d.number, d.error, d.record, lang, glossaries[rs.id]) if isinstance(d, Rejected)
+                 else render_text(d, rs, lang, audience) for d, _ in out)
         return PlainTextResponse("\n\n".join(pages) + "\n")
 
     @app.post("/v1/needed", tags=["decisions"], openapi_extra=_body("member records"),
