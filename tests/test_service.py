@@ -230,6 +230,39 @@ def test_schemas_and_openapi(server: httpx.Client) -> None:
     assert hints["schema"]["type"] == "boolean" and hints["schema"]["default"] is False
 
 
+
+def test_openapi_describes_every_answer(server: httpx.Client) -> None:
+    from jsonschema import Draft202012Validator
+
+    doc = server.get("/openapi.json").json()
+
+    def check(method: str, path: str, r: httpx.Response, media: str = "application/json") -> None:
+        declared = doc["paths"][path][method]["responses"][str(r.status_code)]["content"]
+        assert r.headers["content-type"].startswith(media) and media in declared
+        if media == "application/json":  # its references resolved against the document's components
+            schema = {**declared[media]["schema"], "components": doc["components"]}
+            Draft202012Validator(schema).validate(r.json())
+
+    lines = EXAMPLES.read_text("utf-8").splitlines()
+    for path in ("/v1/decisions", "/v1/needed"):
+        check("post", path, server.post(path, params={"ruleset": "bsu-2022"}, content=_invalid()))
+        check("post", path, server.post(path, params={"ruleset": "bsu-2022"}, content=lines[0]))
+        check("post", path, server.post(path, params={"ruleset": "bsu-2022"}, content='{"nik": "1"}'))
+    check("post", "/v1/decisions", server.post("/v1/decisions", params={"ruleset": "bsu-2022"}, content=_invalid(),
+                                               headers={"accept": "application/x-ndjson"}), "application/x-ndjson")
+    check("post", "/v1/explanations", server.post("/v1/explanations", params={"ruleset": "bsu-2022"},
+                                                  content=_invalid()), "text/plain")
+    check("post", "/v1/explanations", server.post("/v1/explanations", params={"ruleset": "bsu-2022"},
+                                                  content='{"nik": "1"}'))
+    check("post", "/v1/decisions", server.get("/v1/decisions"))
+    check("get", "/v1/editions", server.get("/v1/editions", params={"On": "x"}))
+    check("get", "/v1/schemas/{name}", server.get("/v1/schemas/members"))
+    for path, operations in doc["paths"].items():
+        for method, operation in operations.items():
+            assert {"400", "405", "500"} <= set(operation["responses"]), (method, path)
+    assert "HTTPValidationError" not in doc["components"]["schemas"]
+
+
 def test_errors_have_one_shape(server: httpx.Client) -> None:
     record = EXAMPLES.read_text("utf-8").splitlines()[0]
     decide = "/v1/decisions"

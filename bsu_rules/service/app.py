@@ -210,9 +210,10 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None, l
         return out
 
     @app.post("/v1/decisions", tags=["decisions"], openapi_extra=_body("member records to decide"),
-              responses={200: {"model": Decision, "description": "The decision (a list of them for a list of "
-                                                                 "records; one per line with Accept: " + NDJSON + ")"},
-                         **_ERRORS})
+              responses={200: _one_or_list("Decision", "The decision; for a list of records, each record's "
+                                           "decision or error object, in order; with Accept: " + NDJSON + ", "
+                                           "a line per record as evaluate prints it: its decision or its ErrorLine",
+                                           ndjson=True), **_errors(404, 408, 413, 422)})
     async def decisions(request: Request, ruleset: Annotated[str, Query(description="edition id, e.g. bsu-2022")],
                         on: Annotated[date | None, Query(description="decision date (default: the "
                                                                      "latest date the edition describes)")] = None,
@@ -234,7 +235,9 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None, l
         return Response("[" + ",".join(text for _, text in out) + "]", media_type="application/json")
 
     @app.post("/v1/explanations", tags=["decisions"], openapi_extra=_body("member records to explain"),
-              response_class=PlainTextResponse, responses=_ERRORS)
+              response_class=PlainTextResponse,
+              responses={200: {"description": "Each record's page, as evaluate --format text prints it"},
+                         **_errors(404, 408, 413, 422)})
     async def explanations(request: Request, ruleset: Annotated[str, Query()],
                            lang: Annotated[Literal["id", "en"], Query()] = "id",
                            audience: Annotated[Literal["worker", "officer", "auditor"], Query(
@@ -252,8 +255,8 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None, l
         return PlainTextResponse("\n\n".join(pages) + "\n")
 
     @app.post("/v1/needed", tags=["decisions"], openapi_extra=_body("member records"),
-              responses={200: {"model": Questions, "description": "What to ask next (a list of them for a "
-                                                                  "list of records)"}, **_ERRORS})
+              responses={200: _one_or_list("Questions", "What to ask next; for a list of records, each record's "
+                                           "questions or error object, in order"), **_errors(404, 408, 413, 422)})
     async def questions(request: Request, ruleset: Annotated[str, Query()],
                         on: Annotated[date | None, Query()] = None) -> Response:
         """The unknown inputs that could still change each record's outcome, most decisive first, each
@@ -268,33 +271,41 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None, l
                             media_type="application/json")
         return Response("[" + ",".join(out) + "]", media_type="application/json")
 
-    @app.get("/v1/editions", tags=["editions"])
+    @app.get("/v1/editions", tags=["editions"], responses=_errors())
     async def editions() -> list[EditionSummary]:
         """The editions this service decides under."""
         return [summary(rs) for rs in by_id.values()]
 
-    @app.get("/v1/editions/{edition_id}", tags=["editions"], responses=_ERRORS)
+    @app.get("/v1/editions/{edition_id}", tags=["editions"], responses=_errors(404))
     async def one_edition(edition_id: str) -> Edition:
         """One edition: its criteria, its parameters with the dates they take effect, the articles cited."""
         return edition(ruleset_for(edition_id))
 
-    @app.get("/v1/schemas/{name}", tags=["schemas"], responses=_ERRORS)
+    @app.get("/v1/schemas/{name}", tags=["schemas"], responses=_errors())
     async def schemas(name: Literal["member", "decision", "ruleset"]) -> dict[str, Any]:
         """The JSON Schema of the member record, the decision or the rule file."""
         return schema(name)
 
-    @app.get("/healthz", tags=["service"])
+    @app.get("/healthz", tags=["service"], responses=_errors())
     async def healthz() -> dict[str, Any]:
         return {"status": "ok", "version": __version__, "editions": sorted(by_id)}
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
             doc = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
-            member = Member.model_json_schema(ref_template="#/components/schemas/{model}")
             components = doc.setdefault("components", {}).setdefault("schemas", {})
-            components.update(member.pop("$defs", {}))
-            components["Member"] = member
+            for model in (Member, Decision, Questions):  # what is sent, and what is answered
+                found = model.model_json_schema(ref_template="#/components/schemas/{model}",
+                                                mode="validation" if model is Member else "serialization")
+                components.update(found.pop("$defs", {}))
+                components[model.__name__] = found
             components["Error"] = _ERROR_SCHEMA
+            components["ErrorLine"] = _ERROR_LINE_SCHEMA
+            for operation in (o for operations in doc["paths"].values() for o in operations.values()):
+                if "HTTPValidationError" in json.dumps(operation["responses"].get("422", {})):
+                    del operation["responses"]["422"]  # a query refused is a 400 bad-parameter, never this
+            components.pop("HTTPValidationError", None)
+            components.pop("ValidationError", None)
             app.openapi_schema = doc
         return app.openapi_schema
 
@@ -350,9 +361,37 @@ _ERROR_SCHEMA = {
         "record": {"type": "integer", "description": "the record's number in the request, from 1"},
         "field": {"type": "string", "description": "the field path or parameter at fault"}}}},
 }
-_ERRORS: dict[int | str, dict[str, Any]] = {
-    status: {"description": text, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
-    for status, text in ((400, "bad JSON or a bad parameter"), (404, "no such edition"),
-                         (408, "over the time limit"), (413, "body or record count over the limit"),
-                         (422, "a malformed record, or a date outside the edition"))
+_ERROR_LINE_SCHEMA = {
+    "type": "object", "required": ["error"], "additionalProperties": False,
+    "description": "a malformed record's line in an NDJSON answer: the error line evaluate prints",
+    "properties": {"error": {"type": "object", "required": ["record", "field", "message"], "properties": {
+        "record": {"type": "integer"}, "field": {"type": "string"}, "message": {"type": "string"}}}},
 }
+_ERROR_REF = {"$ref": "#/components/schemas/Error"}
+_WHY = {
+    400: "a query parameter missing, malformed, repeated or not one the path takes; for a POST, a body that is "
+         "not JSON",
+    404: "no such edition",
+    405: "a method the path does not take (e.g. GET /v1/decisions)",
+    408: "over the time limit",
+    413: "the body or the record count over the limit",
+    422: "a single record that is malformed, or a decision date outside the edition",
+    500: "an unexpected failure, or (with --log) decisions the decision log could not take",
+}
+
+
+def _errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """The error answers of a path: these, and those every path may give (400, 405, 500)."""
+    return {status: {"description": _WHY[status], "content": {"application/json": {"schema": _ERROR_REF}}}
+            for status in sorted({400, 405, 500, *statuses})}
+
+
+def _one_or_list(model: str, description: str, ndjson: bool = False) -> dict[str, Any]:
+    """A 200 answer: the model for one record; for a list, a list of the model or error objects."""
+    one = {"$ref": f"#/components/schemas/{model}"}
+    content: dict[str, Any] = {"application/json": {"schema": {
+        "oneOf": [one, {"type": "array", "items": {"oneOf": [one, _ERROR_REF]}}]}}}
+    if ndjson:
+        content[NDJSON] = {"schema": {"type": "string", "description": f"one line per record: its {model} or its "
+                                                                      "ErrorLine"}}
+    return {"description": description, "content": content}
