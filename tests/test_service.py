@@ -493,3 +493,16 @@ def test_a_log_damaged_while_serving_is_one_line(tmp_path: Path, monkeypatch: py
         assert_error(client.post("/v1/decisions", params={"ruleset": "bsu-2022"}, content=second), 500, "internal")
     said = _said(stderr)
     assert len(said) == 1 and "the last line is not an intact log record" in said[0], said
+
+
+def test_bytes_that_are_not_http_are_refused_as_documented(server: httpx.Client) -> None:
+    for request in (b"POST /v1/decisions?ruleset=bsu-2022 HTTP/1.1\r\nHost: test\r\nContent-Length: -1\r\n\r\n",
+                    b"GET /healthz HTTP/1.1\r\nHost: test\r\nBad Header: 1\r\n\r\n"):
+        with socket.create_connection((server.base_url.host, server.base_url.port)) as s:
+            s.sendall(request)
+            answer = b""
+            while chunk := s.recv(65536):
+                answer += chunk
+        head, _, body = answer.partition(b"\r\n\r\n")
+        assert head.startswith(b"HTTP/1.1 400 ") and b"text/plain" in head
+        assert body == b"Invalid HTTP request received."
