@@ -187,8 +187,8 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None, l
                     raise InputError([("(record)", str(record))])
                 member = parse_member(record)
             except InputError as exc:
-                rejected = Rejected(number, exc, record)
-                out.append((rejected, rejected.json()))
+                refused = Rejected(number, exc, record)
+                out.append((refused, refused.json()))
                 continue
             decision = plan.decide(member, hints=hints)
             text = decision.to_json()
@@ -205,8 +205,8 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None, l
                     if not isinstance(exc, (AuditError, OSError)):
                         raise
                     print(f"bsu-rules: the decision log cannot be written: {exc}", file=sys.stderr)
-                    raise ServiceError(500, Code.INTERNAL, "the decisions could not be logged; send the "
-                                       "request again later (the failure was logged)") from None
+                    raise ServiceError(500, Code.INTERNAL, "the decisions could not be written to the decision "
+                                       "log; send the request again later") from None
         return out
 
     @app.post("/v1/decisions", tags=["decisions"], openapi_extra=_body("member records to decide"),
