@@ -9,6 +9,7 @@ are the :class:`Code` values, which appear as text in outputs and never change.
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import date
@@ -164,6 +165,11 @@ class InputError(BsuRulesError, ValueError):
     @property
     def diagnostics(self) -> list[Diagnostic]:
         return [Diagnostic("", 0, 0, self.code, message, field=path) for path, message in self.problems]
+
+    def line(self, record: int) -> str:
+        """The error line ``evaluate`` prints for record number ``record`` (as the service's NDJSON does)."""
+        return json.dumps({"error": {"record": record, "field": self.problems[0][0], "message": str(self)}},
+                          ensure_ascii=False)
 
 
 class RuleSetError(BsuRulesError, ValueError):

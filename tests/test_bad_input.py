@@ -101,6 +101,9 @@ CASES: list[Case] = [
     ("evaluate: a list with a record giving a key twice", evaluate("m.json", "[" + ",".join(
         [GOODS[0], GOODS[1].replace('"kpj"', '"kpj": "1", "kpj"'), GOODS[2], _record(wages=float("nan"))]) + "]"),
      {1}, "4 read = 2 decided + 2 rejected"),
+    ("evaluate: a list with a record nested too deeply", evaluate("m.json", "[" + ",".join(
+        [GOODS[0], '{"nik": ' + "[" * 1200 + "]" * 1200 + "}", GOODS[1]]) + "]"),
+     {1}, "3 read = 2 decided + 1 rejected"),
     ("evaluate: full-width regency code", evaluate("m.jsonl", _jsonl(_record(work_regency_code="３２１５"))),
      {1}, "work_regency_code"),
     ("evaluate: a regency code of no province", evaluate("m.jsonl", _jsonl(_record(work_regency_code="9999"))),

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -24,12 +25,12 @@ ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples" / "members.jsonl"
 
 
-def _serve(*options: str) -> Iterator[httpx.Client]:
+def _serve(*options: str, stderr: Any = subprocess.PIPE) -> Iterator[httpx.Client]:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     proc = subprocess.Popen([sys.executable, "-m", "bsu_rules", "serve", "--port", str(port), *options],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                            stdout=subprocess.DEVNULL, stderr=stderr)
     client = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30)
     try:
         for _ in range(300):
@@ -44,6 +45,16 @@ def _serve(*options: str) -> Iterator[httpx.Client]:
         client.close()
         proc.terminate()
         proc.wait(10)
+
+
+serving = contextmanager(_serve)
+
+
+def _said(stderr: Path) -> list[str]:
+    """What a server wrote on its standard error, its start-up lines and the line saying it was
+    stopped left out."""
+    return [line for line in stderr.read_text("utf-8").splitlines()
+            if not line.startswith("bsu-rules serve: ") and line != "bsu-rules: interrupted"]
 
 
 @pytest.fixture(scope="module")
@@ -108,6 +119,22 @@ def test_decisions_are_the_cli_bytes(server: httpx.Client) -> None:
     assert r.text.splitlines() == expected
 
 
+
+def _invalid() -> str:
+    """A list of records, three of them invalid."""
+    good = json.loads(EXAMPLES.read_text("utf-8").splitlines()[0])
+    period = {**good, "wages": [{**good["wages"][0], "period": "2022-13"}, *good["wages"][1:]]}
+    return json.dumps([good, period, {**good, "nicknmae": "x"}, {"nik": "123"}])
+
+
+def test_ndjson_is_what_evaluate_prints_error_lines_included(server: httpx.Client, tmp_path: Path) -> None:
+    (tmp_path / "m.json").write_text(_invalid(), "utf-8")
+    expected = cli("evaluate", "bsu-2022", str(tmp_path / "m.json"))
+    r = server.post("/v1/decisions", params={"ruleset": "bsu-2022"}, content=_invalid(),
+                    headers={"accept": "application/x-ndjson"})
+    assert r.status_code == 200 and r.text == expected and expected.count('{"error": {"record": ') == 3
+
+
 def test_hints_are_asked_for(server: httpx.Client) -> None:
     expected = cli("evaluate", "bsu-2022", str(EXAMPLES), "--hints").splitlines()
     many = "[" + ",".join(EXAMPLES.read_text("utf-8").splitlines()) + "]"
@@ -160,6 +187,17 @@ def test_explanations_are_the_cli_text(server: httpx.Client, tmp_path: Path) -> 
     assert r.text.count("3171********0001") == 2
 
 
+
+def test_an_invalid_record_reads_as_evaluate_prints_it(server: httpx.Client, tmp_path: Path) -> None:
+    (tmp_path / "m.json").write_text(_invalid(), "utf-8")
+    for lang in ("en", "id"):
+        text = cli("evaluate", "bsu-2022", str(tmp_path / "m.json"), "--format", "text", "--lang", lang)
+        pages = text.rstrip("\n").rsplit("\n", 1)[0].rstrip("\n")  # without the summary line
+        r = server.post("/v1/explanations", params={"ruleset": "bsu-2022", "lang": lang}, content=_invalid())
+        assert r.status_code == 200 and r.text == pages + "\n"
+        assert '"error"' not in r.text and pages.count("2022-13") == 1
+
+
 def test_editions(server: httpx.Client, strict: httpx.Client) -> None:
     listed = server.get("/v1/editions").json()
     assert [e["id"] for e in listed] == ["bsu-2020", "bsu-2021", "bsu-2022", "bsu-2025"]
@@ -190,6 +228,39 @@ def test_schemas_and_openapi(server: httpx.Client) -> None:
     hints = next(p for p in doc["paths"]["/v1/decisions"]["post"]["parameters"] if p["name"] == "hints")
     assert hints["in"] == "query" and not hints["required"]
     assert hints["schema"]["type"] == "boolean" and hints["schema"]["default"] is False
+
+
+
+def test_openapi_describes_every_answer(server: httpx.Client) -> None:
+    from jsonschema import Draft202012Validator
+
+    doc = server.get("/openapi.json").json()
+
+    def check(method: str, path: str, r: httpx.Response, media: str = "application/json") -> None:
+        declared = doc["paths"][path][method]["responses"][str(r.status_code)]["content"]
+        assert r.headers["content-type"].startswith(media) and media in declared
+        if media == "application/json":  # its references resolved against the document's components
+            schema = {**declared[media]["schema"], "components": doc["components"]}
+            Draft202012Validator(schema).validate(r.json())
+
+    lines = EXAMPLES.read_text("utf-8").splitlines()
+    for path in ("/v1/decisions", "/v1/needed"):
+        check("post", path, server.post(path, params={"ruleset": "bsu-2022"}, content=_invalid()))
+        check("post", path, server.post(path, params={"ruleset": "bsu-2022"}, content=lines[0]))
+        check("post", path, server.post(path, params={"ruleset": "bsu-2022"}, content='{"nik": "1"}'))
+    check("post", "/v1/decisions", server.post("/v1/decisions", params={"ruleset": "bsu-2022"}, content=_invalid(),
+                                               headers={"accept": "application/x-ndjson"}), "application/x-ndjson")
+    check("post", "/v1/explanations", server.post("/v1/explanations", params={"ruleset": "bsu-2022"},
+                                                  content=_invalid()), "text/plain")
+    check("post", "/v1/explanations", server.post("/v1/explanations", params={"ruleset": "bsu-2022"},
+                                                  content='{"nik": "1"}'))
+    check("post", "/v1/decisions", server.get("/v1/decisions"))
+    check("get", "/v1/editions", server.get("/v1/editions", params={"On": "x"}))
+    check("get", "/v1/schemas/{name}", server.get("/v1/schemas/members"))
+    for path, operations in doc["paths"].items():
+        for method, operation in operations.items():
+            assert {"400", "405", "500"} <= set(operation["responses"]), (method, path)
+    assert "HTTPValidationError" not in doc["components"]["schemas"]
 
 
 def test_errors_have_one_shape(server: httpx.Client) -> None:
@@ -306,6 +377,12 @@ def test_a_record_with_a_number_too_long_is_refused_alone(server: httpx.Client) 
     first, second = r.json()
     assert first["outcome"] == "eligible" and second["error"]["record"] == 2
     assert "the key `nik` appears more than once" in second["error"]["message"] and "3374050311890007" not in r.text
+    r = server.post("/v1/decisions", params={"ruleset": "bsu-2022"},
+                    content=f'[{good}, {{"nik": {"[" * 1200 + "]" * 1200}}}, {good}]')
+    first, second, third = r.json()
+    assert first["outcome"] == third["outcome"] == "eligible"
+    assert second["error"] == {"code": "invalid-record", "field": "(record)", "record": 2,
+                               "message": "(record): nested too deeply"}
     deep = assert_error(server.post("/v1/decisions", params={"ruleset": "bsu-2022"}, content="[" * 100_000),
                         400, "bad-json")
     assert deep["message"] == "the body is nested too deeply"
@@ -391,3 +468,41 @@ def test_a_trailing_slash_is_not_found_never_redirected(server: httpx.Client) ->
     assert_error(r, 404, "not-found")
     assert "location" not in r.headers
     assert_error(server.get("/v1/editions/"), 404, "not-found")
+
+
+def test_a_client_gone_mid_body_is_routine(tmp_path: Path) -> None:
+    stderr = tmp_path / "stderr.txt"
+    with stderr.open("wb") as err, serving("bsu-2022", stderr=err) as client:
+        with socket.create_connection((client.base_url.host, client.base_url.port)) as s:
+            s.sendall(b"POST /v1/decisions?ruleset=bsu-2022 HTTP/1.1\r\nHost: test\r\n"
+                      b"Content-Type: application/json\r\nContent-Length: 5000\r\n\r\n{\"nik\": ")
+            time.sleep(0.5)  # the service is reading the body when the client goes
+        time.sleep(0.5)
+        assert client.get("/healthz").status_code == 200
+    assert _said(stderr) == []
+
+
+def test_a_log_damaged_while_serving_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BSU_RULES_PSEUDONYM_KEY", "demo-key")
+    log, stderr = tmp_path / "d.jsonl", tmp_path / "stderr.txt"
+    first, second = EXAMPLES.read_text("utf-8").splitlines()[:2]
+    with stderr.open("wb") as err, serving("bsu-2022", "--log", str(log), stderr=err) as client:
+        assert client.post("/v1/decisions", params={"ruleset": "bsu-2022"}, content=first).status_code == 200
+        with log.open("ab") as f:
+            f.write(b'{"garbage": tru\n')
+        assert_error(client.post("/v1/decisions", params={"ruleset": "bsu-2022"}, content=second), 500, "internal")
+    said = _said(stderr)
+    assert len(said) == 1 and "the last line is not an intact log record" in said[0], said
+
+
+def test_bytes_that_are_not_http_are_refused_as_documented(server: httpx.Client) -> None:
+    for request in (b"POST /v1/decisions?ruleset=bsu-2022 HTTP/1.1\r\nHost: test\r\nContent-Length: -1\r\n\r\n",
+                    b"GET /healthz HTTP/1.1\r\nHost: test\r\nBad Header: 1\r\n\r\n"):
+        with socket.create_connection((server.base_url.host, server.base_url.port)) as s:
+            s.sendall(request)
+            answer = b""
+            while chunk := s.recv(65536):
+                answer += chunk
+        head, _, body = answer.partition(b"\r\n\r\n")
+        assert head.startswith(b"HTTP/1.1 400 ") and b"text/plain" in head
+        assert body == b"Invalid HTTP request received."

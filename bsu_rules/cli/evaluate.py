@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from collections import Counter
@@ -83,10 +82,6 @@ class Progress:
         if self.written and self.tty:
             self.stream.write("\r\x1b[K")
             self.stream.flush()
-
-
-def error_line(number: int, field: str, message: str) -> str:
-    return json.dumps({"error": {"record": number, "field": field, "message": message}}, ensure_ascii=False)
 
 
 _SUMMARY = {
@@ -204,9 +199,8 @@ def _decide(args: argparse.Namespace, ruleset: RuleSet, decide: Decide,
                 raise InputError([("(record)", str(record))])
             member, sha256 = record if isinstance(record, Parsed) else parse_record(record)
         except InputError as exc:
-            field, _ = exc.problems[0]
             emit(rejected(number, exc, record, args.lang, glossary) + "\n" if args.format == "text"
-                 else error_line(number, field, str(exc)), None)
+                 else exc.line(number), None)
             continue
         progress.tick(number)
         decision = decide(member, sha256)

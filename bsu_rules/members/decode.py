@@ -65,10 +65,14 @@ def decode_json(data: bytes | str) -> Any:
 
 def decode_records(data: bytes | str) -> Any:
     """A JSON document of records (one, or a list) in which what no record may hold (a number too
-    long, ``NaN``, a key given twice) stands as the ``BadRecord`` saying so, for ``unreadable`` to
+    long, ``NaN``, a key given twice, nesting too deep) stands as the ``BadRecord`` saying so, for ``unreadable`` to
     find: a list is refused record by record, not whole. BadRecord (raised) if it is not JSON at all."""
     try:
-        return json.loads(data, parse_int=_number, parse_constant=_constant, object_pairs_hook=_object)
+        try:
+            return json.loads(data, parse_int=_number, parse_constant=_constant, object_pairs_hook=_object)
+        except RecursionError:
+            return _one_by_one(data.decode(json.detect_encoding(data), "surrogatepass")
+                               if isinstance(data, bytes) else data)
     except json.JSONDecodeError as exc:
         where = f"line {exc.lineno} column {exc.colno}" if exc.lineno > 1 else f"column {exc.colno}"
         raise BadRecord(f"not valid JSON ({exc.msg} at {where})") from None
@@ -76,6 +80,57 @@ def decode_records(data: bytes | str) -> Any:
         raise BadRecord(f"not UTF-8 text (byte {exc.start + 1} of the record)") from None
     except RecursionError:
         raise BadRecord("nested too deeply") from None
+
+
+def _one_by_one(text: str) -> list[Any]:
+    """A list too deep to decode whole, read record by record: a record nested too deeply stands as
+    the BadRecord saying so. RecursionError if it is not a list, or a record too deep does not end."""
+    i = _space(text, 0)
+    if text[i:i + 1] != "[":
+        raise RecursionError
+    items: list[Any] = []
+    i = _space(text, i + 1)
+    while True:
+        try:
+            value, i = _DECODER.raw_decode(text, i)
+        except RecursionError:
+            value, i = BadRecord("nested too deeply"), _past(text, i)
+        items.append(value)
+        i = _space(text, i)
+        if text[i:i + 1] != ",":
+            break
+        i = _space(text, i + 1)
+    if text[i:i + 1] != "]":
+        raise json.JSONDecodeError("Expecting ',' delimiter", text, i)
+    if (end := _space(text, i + 1)) != len(text):
+        raise json.JSONDecodeError("Extra data", text, end)
+    return items
+
+
+def _space(text: str, i: int) -> int:
+    """Where the JSON white space from ``i`` ends."""
+    while text[i:i + 1] in (" ", "\t", "\n", "\r"):
+        i += 1
+    return i
+
+
+def _past(text: str, i: int) -> int:
+    """Where the JSON array or object starting at ``i`` ends (counted, not decoded); RecursionError
+    if it does not end."""
+    depth, string, escaped = 0, False, False
+    for j in range(i, len(text)):
+        c = text[j]
+        if string:
+            escaped, string = (not escaped and c == "\\"), escaped or c != '"'
+        elif c == '"':
+            string = True
+        elif c in "[{":
+            depth += 1
+        elif c in "]}":
+            depth -= 1
+            if depth == 0:
+                return j + 1
+    raise RecursionError
 
 
 def unreadable(value: Any) -> BadRecord | None:
@@ -114,6 +169,9 @@ def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any] | BadRecord:
             if value is not None:
                 given.add(key)
     return obj
+
+
+_DECODER = json.JSONDecoder(parse_int=_number, parse_constant=_constant, object_pairs_hook=_object)
 
 
 def bounded_lines(f: BinaryIO, limit: int) -> Iterator[bytes | None]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 import threading
 import time
 from collections.abc import Sequence
@@ -24,12 +25,15 @@ from fastapi.routing import APIRoute
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
+from starlette.requests import ClientDisconnect
 
 from bsu_rules._version import __version__
-from bsu_rules.audit.log import DecisionLog
+from bsu_rules.audit.log import AuditError, DecisionLog
 from bsu_rules.decisions import Decision, Outcome
 from bsu_rules.errors import BsuRulesError, Code, InputError, OutOfForce
 from bsu_rules.explain import render_text
+from bsu_rules.explain.rejected import rejected
+from bsu_rules.glossary import glossary_for
 from bsu_rules.members import Member, parse_member
 from bsu_rules.members.decode import BadRecord, decode_records, unreadable
 from bsu_rules.members.model import hide_identifiers
@@ -47,6 +51,21 @@ class Questions(BaseModel):
 
     outcome: Outcome
     needed: list[Need]
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """A record of the request that cannot be decided: its number (from 1), why, and the record as read."""
+
+    number: int
+    error: InputError
+    record: Any
+
+    def json(self) -> str:
+        """Its error object in a JSON response (the NDJSON one carries ``error.line``, as ``evaluate`` prints)."""
+        return json.dumps({"error": {"code": Code.INVALID_RECORD, "field": self.error.problems[0][0],
+                                     "message": str(self.error), "record": self.number}},
+                          ensure_ascii=False, separators=(",", ":"))
 
 
 @dataclass(frozen=True)
@@ -77,6 +96,7 @@ _STATUS_CODES = {404: Code.NOT_FOUND, 405: Code.METHOD_NOT_ALLOWED, 413: Code.BO
 def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None, limits: Limits = Limits()) -> FastAPI:
     """The service for these editions; with ``log``, a decision is answered only once it is logged."""
     by_id = {rs.id: rs for rs in rulesets}
+    glossaries = {rs.id: glossary_for(rs.path) for rs in rulesets}  # what a rejected record's page reads
     log_lock = threading.Lock()  # one writer: requests take turns appending to the log
     app = FastAPI(title="bsu-rules", version=__version__, openapi_url="/openapi.json", docs_url=None,
                   redoc_url=None, description="Decide and explain BSU (wage subsidy) eligibility.",
@@ -97,6 +117,10 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None, l
     async def http_error(request: Request, exc: HTTPException) -> JSONResponse:
         code = _STATUS_CODES.get(exc.status_code, Code.HTTP_ERROR)
         return _error(ServiceError(exc.status_code, code, str(exc.detail)))
+
+    @app.exception_handler(ClientDisconnect)
+    async def gone(request: Request, exc: ClientDisconnect) -> Response:
+        return Response(status_code=400)  # the client left mid-body: routine, and nobody reads this
 
     @app.exception_handler(Exception)
     async def internal(request: Request, exc: Exception) -> JSONResponse:
@@ -137,14 +161,14 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None, l
         return items, many
 
     async def decide(rs: RuleSet, on: date | None, items: list[Any],
-                     hints: bool = False) -> list[tuple[Decision | None, str]]:
+                     hints: bool = False) -> list[tuple[Decision | Rejected, str]]:
         """One record is decided on the event loop (a fraction of a millisecond); more, or logging, in a thread."""
         if len(items) == 1 and log is None:
             return decide_all(rs, on, items, hints)
         return await run_in_threadpool(decide_all, rs, on, items, hints)
 
     def decide_all(rs: RuleSet, on: date | None, items: list[Any],
-                   hints: bool) -> list[tuple[Decision | None, str]]:
+                   hints: bool) -> list[tuple[Decision | Rejected, str]]:
         """Each record's decision and its JSON (or its error line), in order, within the time limit;
         with ``hints``, each failed criterion's counterfactual hint."""
         try:
@@ -152,7 +176,7 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None, l
         except OutOfForce as exc:
             raise ServiceError(422, Code.OUT_OF_FORCE, str(exc), field="on") from None
         deadline = time.monotonic() + limits.max_seconds
-        out: list[tuple[Decision | None, str]] = []
+        out: list[tuple[Decision | Rejected, str]] = []
         decided: list[tuple[Decision, Member, str]] = []
         for number, record in enumerate(items, 1):
             if time.monotonic() > deadline:
@@ -163,10 +187,8 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None, l
                     raise InputError([("(record)", str(record))])
                 member = parse_member(record)
             except InputError as exc:
-                field, _ = exc.problems[0]
-                out.append((None, json.dumps({"error": {"code": Code.INVALID_RECORD, "field": field,
-                                                        "message": str(exc), "record": number}},
-                                             ensure_ascii=False, separators=(",", ":"))))
+                refused = Rejected(number, exc, record)
+                out.append((refused, refused.json()))
                 continue
             decision = plan.decide(member, hints=hints)
             text = decision.to_json()
@@ -178,15 +200,20 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None, l
                     for decision, member, text in decided:
                         log.record(decision, member, rs, text)
                     log.flush()
-                except BaseException:
+                except BaseException as exc:
                     log.discard()
-                    raise
+                    if not isinstance(exc, (AuditError, OSError)):
+                        raise
+                    print(f"bsu-rules: the decision log cannot be written: {exc}", file=sys.stderr)
+                    raise ServiceError(500, Code.INTERNAL, "the decisions could not be written to the decision "
+                                       "log; send the request again later") from None
         return out
 
     @app.post("/v1/decisions", tags=["decisions"], openapi_extra=_body("member records to decide"),
-              responses={200: {"model": Decision, "description": "The decision (a list of them for a list of "
-                                                                 "records; one per line with Accept: " + NDJSON + ")"},
-                         **_ERRORS})
+              responses={200: _one_or_list("Decision", "The decision; for a list of records, each record's "
+                                           "decision or error object, in order; with Accept: " + NDJSON + ", "
+                                           "a line per record as evaluate prints it: its decision or its ErrorLine",
+                                           ndjson=True), **_errors(404, 408, 413, 422)})
     async def decisions(request: Request, ruleset: Annotated[str, Query(description="edition id, e.g. bsu-2022")],
                         on: Annotated[date | None, Query(description="decision date (default: the "
                                                                      "latest date the edition describes)")] = None,
@@ -200,15 +227,17 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None, l
         out = await decide(rs, on, items, hints)
         if not many:
             decision, text = out[0]
-            if decision is None:
-                return Response(text, status_code=422, media_type="application/json")
-            return Response(text, media_type="application/json")
-        if NDJSON in request.headers.get("accept", ""):
-            return Response("".join(text + "\n" for _, text in out), media_type=NDJSON)
+            return Response(text, status_code=422 if isinstance(decision, Rejected) else 200,
+                            media_type="application/json")
+        if NDJSON in request.headers.get("accept", ""):  # exactly what evaluate prints, error lines included
+            return Response("".join((d.error.line(d.number) if isinstance(d, Rejected) else text) + "\n"
+                                    for d, text in out), media_type=NDJSON)
         return Response("[" + ",".join(text for _, text in out) + "]", media_type="application/json")
 
     @app.post("/v1/explanations", tags=["decisions"], openapi_extra=_body("member records to explain"),
-              response_class=PlainTextResponse, responses=_ERRORS)
+              response_class=PlainTextResponse,
+              responses={200: {"description": "Each record's page, as evaluate --format text prints it"},
+                         **_errors(404, 408, 413, 422)})
     async def explanations(request: Request, ruleset: Annotated[str, Query()],
                            lang: Annotated[Literal["id", "en"], Query()] = "id",
                            audience: Annotated[Literal["worker", "officer", "auditor"], Query(
@@ -219,14 +248,15 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None, l
         rs = ruleset_for(ruleset)
         items, many = await records(request)
         out = await decide(rs, on, items, hints=True)
-        if not many and out[0][0] is None:
+        if not many and isinstance(out[0][0], Rejected):
             return PlainTextResponse(out[0][1], status_code=422, media_type="application/json")
-        pages = (text if d is None else render_text(d, rs, lang, audience) for d, text in out)
+        pages = (rejected(d.number, d.error, d.record, lang, glossaries[rs.id]) if isinstance(d, Rejected)
+                 else render_text(d, rs, lang, audience) for d, _ in out)
         return PlainTextResponse("\n\n".join(pages) + "\n")
 
     @app.post("/v1/needed", tags=["decisions"], openapi_extra=_body("member records"),
-              responses={200: {"model": Questions, "description": "What to ask next (a list of them for a "
-                                                                  "list of records)"}, **_ERRORS})
+              responses={200: _one_or_list("Questions", "What to ask next; for a list of records, each record's "
+                                           "questions or error object, in order"), **_errors(404, 408, 413, 422)})
     async def questions(request: Request, ruleset: Annotated[str, Query()],
                         on: Annotated[date | None, Query()] = None) -> Response:
         """The unknown inputs that could still change each record's outcome, most decisive first, each
@@ -234,39 +264,48 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None, l
         rs = ruleset_for(ruleset)
         items, many = await records(request)
         decided = await decide(rs, on, items)
-        out = [text if d is None else Questions(outcome=d.outcome, needed=needed(d, rs)).model_dump_json()
+        out = [text if isinstance(d, Rejected) else Questions(outcome=d.outcome, needed=needed(d, rs)).model_dump_json()
                for d, text in decided]
         if not many:
-            return Response(out[0], status_code=422 if decided[0][0] is None else 200, media_type="application/json")
+            return Response(out[0], status_code=422 if isinstance(decided[0][0], Rejected) else 200,
+                            media_type="application/json")
         return Response("[" + ",".join(out) + "]", media_type="application/json")
 
-    @app.get("/v1/editions", tags=["editions"])
+    @app.get("/v1/editions", tags=["editions"], responses=_errors())
     async def editions() -> list[EditionSummary]:
         """The editions this service decides under."""
         return [summary(rs) for rs in by_id.values()]
 
-    @app.get("/v1/editions/{edition_id}", tags=["editions"], responses=_ERRORS)
+    @app.get("/v1/editions/{edition_id}", tags=["editions"], responses=_errors(404))
     async def one_edition(edition_id: str) -> Edition:
         """One edition: its criteria, its parameters with the dates they take effect, the articles cited."""
         return edition(ruleset_for(edition_id))
 
-    @app.get("/v1/schemas/{name}", tags=["schemas"], responses=_ERRORS)
+    @app.get("/v1/schemas/{name}", tags=["schemas"], responses=_errors())
     async def schemas(name: Literal["member", "decision", "ruleset"]) -> dict[str, Any]:
         """The JSON Schema of the member record, the decision or the rule file."""
         return schema(name)
 
-    @app.get("/healthz", tags=["service"])
+    @app.get("/healthz", tags=["service"], responses=_errors())
     async def healthz() -> dict[str, Any]:
         return {"status": "ok", "version": __version__, "editions": sorted(by_id)}
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
             doc = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
-            member = Member.model_json_schema(ref_template="#/components/schemas/{model}")
             components = doc.setdefault("components", {}).setdefault("schemas", {})
-            components.update(member.pop("$defs", {}))
-            components["Member"] = member
+            for model in (Member, Decision, Questions):  # what is sent, and what is answered
+                found = model.model_json_schema(ref_template="#/components/schemas/{model}",
+                                                mode="validation" if model is Member else "serialization")
+                components.update(found.pop("$defs", {}))
+                components[model.__name__] = found
             components["Error"] = _ERROR_SCHEMA
+            components["ErrorLine"] = _ERROR_LINE_SCHEMA
+            for operation in (o for operations in doc["paths"].values() for o in operations.values()):
+                if "HTTPValidationError" in json.dumps(operation["responses"].get("422", {})):
+                    del operation["responses"]["422"]  # a query refused is a 400 bad-parameter, never this
+            components.pop("HTTPValidationError", None)
+            components.pop("ValidationError", None)
             app.openapi_schema = doc
         return app.openapi_schema
 
@@ -322,9 +361,37 @@ _ERROR_SCHEMA = {
         "record": {"type": "integer", "description": "the record's number in the request, from 1"},
         "field": {"type": "string", "description": "the field path or parameter at fault"}}}},
 }
-_ERRORS: dict[int | str, dict[str, Any]] = {
-    status: {"description": text, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
-    for status, text in ((400, "bad JSON or a bad parameter"), (404, "no such edition"),
-                         (408, "over the time limit"), (413, "body or record count over the limit"),
-                         (422, "a malformed record, or a date outside the edition"))
+_ERROR_LINE_SCHEMA = {
+    "type": "object", "required": ["error"], "additionalProperties": False,
+    "description": "a malformed record's line in an NDJSON answer: the error line evaluate prints",
+    "properties": {"error": {"type": "object", "required": ["record", "field", "message"], "properties": {
+        "record": {"type": "integer"}, "field": {"type": "string"}, "message": {"type": "string"}}}},
 }
+_ERROR_REF = {"$ref": "#/components/schemas/Error"}
+_WHY = {
+    400: "a query parameter missing, malformed, repeated or not one the path takes; for a POST, a body that is "
+         "not JSON",
+    404: "no such edition",
+    405: "a method the path does not take (e.g. GET /v1/decisions)",
+    408: "over the time limit",
+    413: "the body or the record count over the limit",
+    422: "a single record that is malformed, or a decision date outside the edition",
+    500: "an unexpected failure, or (with --log) decisions the decision log could not take",
+}
+
+
+def _errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """The error answers of a path: these, and those every path may give (400, 405, 500)."""
+    return {status: {"description": _WHY[status], "content": {"application/json": {"schema": _ERROR_REF}}}
+            for status in sorted({400, 405, 500, *statuses})}
+
+
+def _one_or_list(model: str, description: str, ndjson: bool = False) -> dict[str, Any]:
+    """A 200 answer: the model for one record; for a list, a list of the model or error objects."""
+    one = {"$ref": f"#/components/schemas/{model}"}
+    content: dict[str, Any] = {"application/json": {"schema": {
+        "oneOf": [one, {"type": "array", "items": {"oneOf": [one, _ERROR_REF]}}]}}}
+    if ndjson:
+        content[NDJSON] = {"schema": {"type": "string", "description": f"one line per record: its {model} or its "
+                                                                      "ErrorLine"}}
+    return {"description": description, "content": content}
