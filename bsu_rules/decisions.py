@@ -8,7 +8,7 @@ from datetime import date
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol, Self, TypeVar
 
-from pydantic import BaseModel, ConfigDict, JsonValue
+from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
 from bsu_rules.members.model import IDENTIFIER
 from bsu_rules.ruleset.schema import Text
@@ -201,15 +201,17 @@ class Decision(_Deferred):
     """The decision for one member under one rule set on one date."""
 
     # A decision the engine makes records its trace flat: ``rules`` (values, explanations, hints),
-    # ``member`` (the input hash), ``channel`` and ``missing`` are built when first read, and
+    # ``member`` (the input hash), ``channel``, ``channel_values`` and ``missing`` are built when first read, and
     # ``to_json`` serialises the flat record directly. Either way the data, and its canonical JSON,
     # are the same.
 
-    _deferred: ClassVar[frozenset[str]] = frozenset({"channel", "member", "missing", "rules"})
+    _deferred: ClassVar[frozenset[str]] = frozenset({"channel", "channel_values", "member", "missing", "rules"})
 
     as_of: date
     benefit: Benefit | None = None
     channel: str | None = None
+    channel_values: dict[str, JsonValue] = Field(default={}, exclude_if=lambda values: not values)
+    # what the channel rule read, as a criterion's ``values``: only in an eligible decision (left out when empty)
     engine: str
     flags: list[str] = []
     member: MemberRef

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 import bsu_rules
 from bsu_rules.decisions import Outcome
 from bsu_rules.evaluators.compile import Env, compile_node
+from bsu_rules.explain import render_text
 from bsu_rules.ruleset.expressions import parse
 from bsu_rules.ruleset.model import RuleSet
 
@@ -46,6 +47,23 @@ def test_eligible_decision_carries_benefit_channel_and_sources(rs2022: RuleSet, 
     assert ceiling.values["fact.ceiling"] == 4800000 and ceiling.values["fact.wage"] == 4750000
     assert ceiling.source == "pm-10-2022, Pasal 3 ayat (2) huruf c; Pasal 4" and ceiling.basis == "regulation"
     assert d.parameters["wage_ceiling"].value == 3500000
+
+
+def test_a_decision_names_the_bank_text_it_read(rs2022: RuleSet, examples: list[dict[str, Any]]) -> None:
+    """An unrecognised bank is not a state bank, and the decision says which bank text it read."""
+    record = {**examples[0], "bank_account": {**examples[0]["bank_account"], "bank": "Bank Jago"}}
+    d = bsu_rules.evaluate(rs2022, record)
+    assert (d.outcome, d.channel) == (Outcome.ELIGIBLE, "POS")
+    assert d.channel_values["fact.bank"] == d.channel_values["member.bank_account.bank"] == "Bank Jago"
+    number = d.channel_values["member.bank_account.number"]
+    assert isinstance(number, str) and "*" in number  # an account number is shown masked
+    assert json.loads(d.to_json())["channel_values"] == d.channel_values
+    assert "(bank on record: “Bank Jago”)" in render_text(d, rs2022, "en", "worker")
+    assert "(bank tercatat: “Bank Jago”)" in render_text(d, rs2022, "id", "officer")
+    paid_at_bank = bsu_rules.evaluate(rs2022, examples[0])
+    assert paid_at_bank.channel == "BRI" and "bank on record" not in render_text(paid_at_bank, rs2022, "en", "worker")
+    refused = bsu_rules.evaluate(rs2022, {**record, "citizenship": "WNA"})
+    assert refused.channel_values == {} and "channel_values" not in refused.to_json()  # only when a channel is chosen
 
 
 @pytest.mark.parametrize(("edition", "cutoff", "on", "otherwise"), [

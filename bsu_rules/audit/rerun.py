@@ -244,9 +244,15 @@ def _hinted(logged: dict[str, Any]) -> bool:
     return isinstance(rules, list) and any(isinstance(r, dict) and r.get("hint") is not None for r in rules)
 
 
+LATER_FIELDS = frozenset({"channel_values"})
+"""Decision fields added after decisions were first logged: a logged decision without one is
+compared without it (what the channel read is new information, not a different decision)."""
+
+
 def compare(old: dict[str, Any], new: Decision,
             plain: bool = False) -> tuple[tuple[CriterionChange, ...], dict[str, tuple[Any, Any]]]:
-    """Criteria that differ, and every other field that differs (dotted paths), ignoring ``engine``.
+    """Criteria that differ, and every other field that differs (dotted paths), ignoring ``engine``
+    (and a ``LATER_FIELDS`` field the logged decision does not have).
 
     ``plain``: ``old`` holds no float (see ``canonical_bytes``).
     """
@@ -276,7 +282,7 @@ def _differences(before: dict[str, Any], after: dict[str, Any]
             changed = tuple(k for k in keys if _unlike((a or {}).get(k), (b or {}).get(k)))
             criteria.append(CriterionChange(str(rid), a, b, changed))
     fields: dict[str, tuple[Any, Any]] = {}
-    for k in sorted((set(before) | set(after)) - {"rules", "engine"}):
+    for k in sorted((set(before) | set(after)) - {"rules", "engine"} - (LATER_FIELDS - set(before))):
         _diff(k, before.get(k), after.get(k), fields)
     return tuple(criteria), fields
 

@@ -40,6 +40,7 @@ from bsu_rules.evaluators.whitelist import NotGenerated
 from bsu_rules.explain.sentences import Renderer
 from bsu_rules.members import Member, Record, decision_date, parse_record
 from bsu_rules.members import record_hash as input_hash
+from bsu_rules.ruleset.checker import reads as names_read
 from bsu_rules.ruleset.expressions import Call, Name, Node, Unhandled, unparse, walk
 from bsu_rules.ruleset.schema import Kind, Rule
 from bsu_rules.ruleset.types import HISTORIES
@@ -177,6 +178,8 @@ class Plan:
             pass  # rule sets, and nine in ten fuzzed ones, to the generated function)
         self.channel_reads = [(p, member_getter(tuple(p.split(".")[1:])))
                               for p in (ruleset.member_reads(ruleset.channel) if ruleset.channel else [])]
+        self.channel_fixed, self.channel_trace = self._traced(ruleset.channel, names_read(ruleset.channel)) \
+            if ruleset.channel else ({}, [])
         b = model.benefit
         self.benefit = Benefit(amount=b.amount, monthly=b.monthly, months=b.months, instalments=b.instalments)
         self.ref = RuleSetRef(id=ruleset.id, version=ruleset.version, sha256=ruleset.sha256)
@@ -203,22 +206,28 @@ class Plan:
                     self.facts.append(compile_node(node, self.env))
                 self.env.hoisted[id(node)] = hoisted[label]
 
-    def _compile(self, checked: CheckedRule) -> CompiledRule:
-        nodes: dict[str, Node] = {}  # the node behind each trace label the checker listed
-        for n in walk(checked.tree):
+    def _traced(self, tree: Node, labels: Sequence[str]) -> tuple[dict[str, JsonValue], list[tuple[str, Fn]]]:
+        """What an expression reads (``labels``, as the checker lists them): the values the same for
+        every member (parameters, dates), and a getter for each of the others (identifiers masked)."""
+        nodes: dict[str, Node] = {}  # the node behind each label
+        for n in walk(tree):
             if isinstance(n, Name):
                 nodes.setdefault(n.dotted, n)
             elif isinstance(n, Call):
                 nodes.setdefault(unparse(n), n)
         fixed: dict[str, JsonValue] = {}
         trace: list[tuple[str, Fn]] = []
-        for label in checked.reads:
+        for label in labels:
             self.traced.setdefault(label, nodes[label])
             get = compile_node(nodes[label], self.env)
             if label.startswith(("param.", "as_of", "decision_date")):
                 fixed[label] = jsonable(get(None, []))
             else:
                 trace.append((label, _private(label, get, self._tainted(label, nodes[label]))))
+        return fixed, trace
+
+    def _compile(self, checked: CheckedRule) -> CompiledRule:
+        fixed, trace = self._traced(checked.tree, checked.reads)
         facts = self.ruleset.facts_read([checked.tree])
         tables = self.ruleset.tables
         kind = checked.rule.kind
@@ -311,6 +320,11 @@ class Plan:
         """How an eligible member is paid (None: the data to choose is missing, or no rule says; an
         empty name says nothing either)."""
         return (self.channel(member, f) or None) if self.channel is not None else None  # type: ignore[return-value]
+
+    def channel_values(self, member: Record, f: Facts) -> dict[str, JsonValue]:
+        """The values the channel rule read for an eligible member, as a criterion's ``values``."""
+        values = {label: show(get(member, f)) for label, get in self.channel_trace}
+        return dict(sorted({**values, **self.channel_fixed}.items()))
 
     def missing_of(self, recorded: Recorded, outcome: Outcome, channel: str | None) -> list[str]:
         """What an undetermined decision lacks (each deciding unknown criterion's missing inputs), or

@@ -185,7 +185,7 @@ class PlanJson:
 
 
 _NO_TOP: dict[str, Any] = {}  # a record's top fields before its decision is made
-_TOP = 9  # benefit, channel, engine, flags, input hash, nik, missing, outcome, priority
+_TOP = 9  # benefit, channel (and what it read), engine, flags, input hash, nik, missing, outcome, priority
 _NULL, _EMPTY, _ENGINE = b"null", b"[]", orjson.dumps(ENGINE)
 _NATIVE = frozenset({type(None), bool, int, str, date})  # orjson writes these as ``jsonable`` would
 _OUTCOME = {o: orjson.dumps(o.value) for o in (*Outcome, *RuleResult)}
@@ -208,7 +208,7 @@ class Recorded:
         self._missing: dict[int, list[str]] | None = None  # built when an unknown criterion is first explained
         self._explained: dict[int, Text | None] | None = None
         self._hints: list[Hint | None] | None = None
-        self._channel: list[Any] | None = None  # the channel, then the decision's missing inputs
+        self._channel: list[Any] | None = None  # the channel, the decision's missing inputs, what the channel read
 
     @property
     def failed(self) -> bool:
@@ -309,11 +309,13 @@ class Recorded:
         return self._hints
 
     def paid(self) -> list[Any]:
-        """The decision's channel and its missing inputs (found together, once)."""
+        """The decision's channel, its missing inputs and what the channel rule read (found together, once)."""
         if self._channel is None:
-            outcome = self.top["outcome"]
-            channel = self.plan.channel_of(self.member, self.facts) if outcome is Outcome.ELIGIBLE else None
-            self._channel = [channel, self.plan.missing_of(self, outcome, channel)]
+            outcome, plan = self.top["outcome"], self.plan
+            eligible = outcome is Outcome.ELIGIBLE and plan.channel is not None
+            channel = plan.channel_of(self.member, self.facts) if eligible else None
+            self._channel = [channel, plan.missing_of(self, outcome, channel),
+                             plan.channel_values(self.member, self.facts) if eligible else {}]
         return self._channel
 
     def field(self, name: str) -> Any:
@@ -323,6 +325,8 @@ class Recorded:
             return self.paid()[0]
         if name == "missing":
             return self.paid()[1]
+        if name == "channel_values":
+            return self.paid()[2]
         return self.outcomes() + self.plan.skipped
 
     def to_json(self) -> str | None:
@@ -334,9 +338,11 @@ class Recorded:
         dumps = orjson.dumps
         hints = self.hints() if self.with_hints and self.failed else None
         try:
-            channel, missing = self.paid()
+            channel, missing, read = self.paid()
             flags = top["flags"]
-            holes = [_NULL if top["benefit"] is None else parts.benefit, _NULL if channel is None else dumps(channel),
+            channel_text = (_NULL if channel is None else dumps(channel)) + \
+                (b',"channel_values":' + dumps(read) if read else b"")  # left out when empty
+            holes = [_NULL if top["benefit"] is None else parts.benefit, channel_text,
                      _ENGINE, dumps(flags) if flags else _EMPTY, dumps(self.input_sha256()),
                      dumps(mask_nik(_NIK(self.member))), dumps(missing) if missing else _EMPTY,
                      _OUTCOME[top["outcome"]], b"%d" % top["priority"]]

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from bsu_rules.decisions import RuleResult
+from bsu_rules.decisions import RuleResult, mask_identifiers
 from bsu_rules.explain.citations import cite
 from bsu_rules.formatting import format_date, rupiah
 from bsu_rules.glossary import Glossary, Places, glossary_for, join, months
@@ -38,7 +38,7 @@ _W: dict[str, dict[str, str]] = {
         "notes": "Dasar hukum", "all_met": "Semua syarat terpenuhi.",
         "once": "dibayarkan sekaligus", "split": "dibayarkan dalam {n} tahap, masing-masing {each}",
         "parts": "dibayarkan dalam {n} tahap: {list}", "monthly": "{rp} per bulan selama {months}",
-        "no_channel": "belum dapat ditentukan karena data {} tidak tercatat",
+        "no_channel": "belum dapat ditentukan karena data {} tidak tercatat", "bank_read": " (bank tercatat: “{}”)",
         "prio": "{met} dari {all} kriteria prioritas terpenuhi", "prio_unknown": ", {n} belum dapat ditentukan",
         "basis_policy": "berdasarkan kebijakan", "basis_interpretation": "berdasarkan penafsiran",
         "pass": "syarat terpenuhi", "fail": "syarat tidak terpenuhi", "unknown": "belum dapat ditentukan",
@@ -56,7 +56,7 @@ _W: dict[str, dict[str, str]] = {
         "notes": "Legal basis", "all_met": "Every requirement is met.",
         "once": "paid at once", "split": "paid in {n} instalments of {each}",
         "parts": "paid in {n} instalments: {list}", "monthly": "{rp} a month for {months}",
-        "no_channel": "cannot be decided yet because the {} is not on record",
+        "no_channel": "cannot be decided yet because the {} is not on record", "bank_read": " (bank on record: “{}”)",
         "prio": "{met} of {all} priority criteria met", "prio_unknown": ", {n} not yet known",
         "basis_policy": "based on policy", "basis_interpretation": "based on interpretation",
         "pass": "requirement met", "fail": "requirement not met", "unknown": "cannot be decided yet",
@@ -147,6 +147,9 @@ class _Context:
             text += f", {w['parts'].format(n=len(parts), list=join([rupiah(p) for p in parts], lang))}"
         if d.channel:
             channel = self.g.channel(d.channel, lang)
+            bank = d.channel_values.get("fact.bank")
+            if isinstance(bank, str) and bank.strip() and bank != d.channel:  # paid otherwise than at the bank read
+                channel += w["bank_read"].format(mask_identifiers(bank.strip()))
         else:
             channel = w["no_channel"].format(self.g.labels(d.missing, lang)) if d.missing else w["unknown"]
         ref = f" [{self.benefit_note}]" if self.benefit_note else ""
