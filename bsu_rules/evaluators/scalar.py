@@ -323,8 +323,18 @@ class Plan:
 
     def channel_values(self, member: Record, f: Facts) -> dict[str, JsonValue]:
         """The values the channel rule read for an eligible member, as a criterion's ``values``."""
-        values = {label: show(get(member, f)) for label, get in self.channel_trace}
-        return dict(sorted({**values, **self.channel_fixed}.items()))
+        labels, read, order = self._channel_reader
+        values = dict(zip(labels, read(member, f), strict=True))
+        values.update(self.channel_fixed)
+        return {label: values[label] for label in order}
+
+    @cached_property
+    def _channel_reader(self) -> tuple[list[str], Callable[[Record, Facts], list[Any]], list[str]]:
+        """The labels the channel rule reads from a member, their reader (as a trace shows them), and
+        every label it reads in sorted order."""
+        labels = [label for label, _ in self.channel_trace]
+        read = self.reader(labels, [get for _, get in self.channel_trace], "shown")
+        return labels, read, sorted([*labels, *self.channel_fixed])
 
     def missing_of(self, recorded: Recorded, outcome: Outcome, channel: str | None) -> list[str]:
         """What an undetermined decision lacks (each deciding unknown criterion's missing inputs), or
