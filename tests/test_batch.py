@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 pytest.importorskip("pyarrow")
 pytest.importorskip("polars")
 
+import numpy as np
 import polars as pl
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -615,3 +616,37 @@ def test_a_run_never_writes_over_its_rule_file_or_tables(tmp_path: Path, capsys:
     assert main(["batch", str(rules / "bsu-2022.yaml"), members, "--out", str(table), "--quiet"]) == 2
     assert "is also table minimum_wage" in capsys.readouterr().err and table.read_bytes() == kept
     assert sorted(p.name for p in table.parent.iterdir() if p.name.startswith(".")) == []  # nothing left behind
+
+
+def _not_utf8(values: pa.Array, i: int) -> pa.Array:
+    """The strings with byte 0xff put into value ``i`` (Arrow builds such an array without checking)."""
+    data = [None if v is None else v.encode() for v in values.to_pylist()]
+    data[i] = data[i][:3] + b"\xff" + data[i][3:]
+    ends = np.cumsum([0] + [len(v or b"") for v in data]).astype(np.int32)
+    return pa.Array.from_buffers(pa.string(), len(data), [None, pa.py_buffer(ends), pa.py_buffer(b"".join(
+        v or b"" for v in data))])
+
+
+@pytest.mark.parametrize("engine", ["columnar", "scalar"])
+def test_text_that_is_not_utf8_in_a_parquet_file_rejects_its_row(tmp_path: Path, engine: str) -> None:
+    write_population(tmp_path / "m.parquet", 12, 1, malformed=False)
+    table = pq.read_table(tmp_path / "m.parquet")
+    bank, wages = table["bank_account"].combine_chunks(), table["wages"].combine_chunks()
+    columns = {
+        "kpj": _not_utf8(table["kpj"].combine_chunks(), 2), "nik": _not_utf8(table["nik"].combine_chunks(), 4),
+        "bank_account": pa.StructArray.from_arrays(
+            [_not_utf8(bank.field(f.name), 6) if f.name == "bank" else bank.field(f.name) for f in bank.type],
+            fields=list(bank.type)),
+        "wages": pa.ListArray.from_arrays(wages.offsets, pa.StructArray.from_arrays(
+            [_not_utf8(wages.values.field(f.name), 1) if f.name == "period" else wages.values.field(f.name)
+             for f in wages.values.type], fields=list(wages.values.type))),
+    }
+    for name, column in columns.items():
+        table = table.set_column(table.schema.get_field_index(name), name, column)
+    pq.write_table(table, tmp_path / "bad.parquet")
+    counts = batch(tmp_path / "bad.parquet", tmp_path / "d.parquet", engine=engine)
+    assert (counts.read, counts.decided, counts.rejected) == (12, 8, 4)
+    rejects = [json.loads(line) for line in (tmp_path / "d.rejects.jsonl").read_text("utf-8").splitlines()]
+    assert [(r["row"], r["message"]) for r in rejects] == [
+        (1, "wages[1].period: not UTF-8 text"), (3, "kpj: not UTF-8 text"), (5, "nik: not UTF-8 text"),
+        (7, "bank_account.bank: not UTF-8 text")]

@@ -34,6 +34,7 @@ from bsu_rules.batch.validate import (
     ROW,
     TEXT_SCHEMA,
     Decoded,
+    text_only,
     typed,
     with_rejects,
 )
@@ -125,7 +126,8 @@ class Reader:
         first = 1
         try:
             for batch in pq.ParquetFile(self.path).iter_batches(batch_size=self.chunk_size, columns=["nik"]):
-                yield np.arange(first, first + batch.num_rows, dtype=np.int64), batch.column(0)
+                rows = np.arange(first, first + batch.num_rows, dtype=np.int64)
+                yield rows, text_only(batch.column(0), "nik", rows, [])  # a NIK not UTF-8: rejected when read
                 first += batch.num_rows
         except (pa.ArrowException, OSError):
             raise InputError([(str(self.path), f"the Parquet file is damaged after row {first - 1}")]) from None
