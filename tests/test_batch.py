@@ -650,3 +650,24 @@ def test_text_that_is_not_utf8_in_a_parquet_file_rejects_its_row(tmp_path: Path,
     assert [(r["row"], r["message"]) for r in rejects] == [
         (1, "wages[1].period: not UTF-8 text"), (3, "kpj: not UTF-8 text"), (5, "nik: not UTF-8 text"),
         (7, "bank_account.bank: not UTF-8 text")]
+
+
+def test_a_header_is_shown_without_identifiers_and_never_cut_mid_word(tmp_path: Path,
+                                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    write_population(tmp_path / "m.csv", 3, 1, malformed=False)
+    lines = (tmp_path / "m.csv").read_text("utf-8").splitlines(keepends=True)
+    nik = next(iter(csv.reader(lines[1:2])))[0]
+    (tmp_path / "headless.csv").write_text("".join(lines[1:]), "utf-8")
+    write_population(tmp_path / "m.parquet", 3, 1, malformed=False)
+    table = pq.read_table(tmp_path / "m.parquet")
+    for name in [nik, *(f"a_column_the_contract_does_not_know_{i}" for i in range(20))]:
+        table = table.append_column(name, pa.nulls(3, pa.string()))
+    pq.write_table(table, tmp_path / "wide.parquet")
+    for source, says in (("headless.csv", "the first row looks like data, not a header: it names no field of the "
+                                          "contract as a column (such as nik, citizenship, participant_category)"),
+                         ("wide.parquet", "the file has column(s) the contract does not know: <16 digits>, "
+                                          "a_column_the_contract_does_not_know_0, ")):
+        assert main(["batch", "bsu-2022", str(tmp_path / source), "--out", str(tmp_path / "d.parquet"), "--quiet"]) == 2
+        err = capsys.readouterr().err
+        assert says in err and nik not in err and nik[:12] not in err
+    assert re.search(r"does_not_know_\d+ and \d+ more \(rename them", err)
