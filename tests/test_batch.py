@@ -671,3 +671,19 @@ def test_a_header_is_shown_without_identifiers_and_never_cut_mid_word(tmp_path: 
         err = capsys.readouterr().err
         assert says in err and nik not in err and nik[:12] not in err
     assert re.search(r"does_not_know_\d+ and \d+ more \(rename them", err)
+
+
+@pytest.mark.parametrize("taken", ["d.parquet", "d.parquet.rejects.jsonl", "d.parquet.manifest.json", "missing/"])
+def test_an_output_path_that_cannot_be_written_is_refused_before_any_work(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, taken: str) -> None:
+    write_population(tmp_path / "m.parquet", 20, 1, malformed=False)
+    out = tmp_path / ("missing/d.parquet" if taken == "missing/" else "d.parquet")
+    if taken != "missing/":
+        (tmp_path / taken).mkdir()
+    monkeypatch.setattr(batch_run, "decide_parts", None)  # never reached
+    assert main(["batch", "bsu-2022", str(tmp_path / "m.parquet"), "--out", str(out), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    said = f"{tmp_path / taken}: is a folder, not a file" if taken != "missing/" else \
+        f"{out}: the folder {out.parent} does not exist (--out)"
+    assert said in err and ".partial-" not in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted({"m.parquet", taken.rstrip("/")} - {"missing"})

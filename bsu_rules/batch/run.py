@@ -41,7 +41,15 @@ from bsu_rules.batch.fallback import ScalarTablePlan
 from bsu_rules.batch.read import Chunk, Reader
 from bsu_rules.batch.spool import Spool
 from bsu_rules.batch.validate import REJECT_SCHEMA, ROW, unchecked, validate
-from bsu_rules.batch.write import Writer, clean_stale, default_rejects, distinct, manifest_path, temporary
+from bsu_rules.batch.write import (
+    Writer,
+    clean_stale,
+    default_rejects,
+    distinct,
+    manifest_path,
+    temporary,
+    writable,
+)
 from bsu_rules.evaluators.scalar import Plan
 from bsu_rules.members.arrow import MEMBER_SCHEMA
 from bsu_rules.ruleset.loader import load_ruleset
@@ -247,7 +255,9 @@ def run_batch(ruleset: str | Path | RuleSet | Callable[[], RuleSet], source: str
     output = Path(output)
     rejects = Path(rejects or default_rejects(output))
     finals = (output, rejects, manifest_path(output))
-    distinct(source, {"--out": output, "--rejects": rejects, "the manifest": finals[2]})
+    targets = {"--out": output, "--rejects": rejects, "the manifest": finals[2]}
+    writable(targets)
+    distinct(source, targets)
     for target in finals:
         clean_stale(target)
     run_id = f"{os.getpid()}-{secrets.token_hex(4)}"

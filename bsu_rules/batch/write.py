@@ -7,6 +7,7 @@ as JSON arrays in a cell and a missing value as an empty cell.
 from __future__ import annotations
 
 import io
+import os
 from pathlib import Path
 from types import TracebackType
 from typing import BinaryIO
@@ -36,6 +37,20 @@ def distinct(source: str | Path, targets: dict[str, Path], read: dict[str, Path]
         other = seen.setdefault(_identity(path), option)
         if other != option:
             raise InputError([(option, f"{path} is also {other}; give each file a path of its own")])
+
+
+def writable(targets: dict[str, Path]) -> None:
+    """InputError, naming the path given, unless every file a run writes (``targets``, by option)
+    can be put there: not a folder, in a folder that exists and may be written. Checked before
+    any work is done."""
+    for option, path in targets.items():
+        folder = path.parent
+        if path.is_dir():
+            raise InputError([(str(path), f"is a folder, not a file ({option})")])
+        if not folder.is_dir():
+            raise InputError([(str(path), f"the folder {folder} does not exist ({option})")])
+        if not os.access(folder, os.W_OK | os.X_OK):
+            raise InputError([(str(path), f"the folder {folder} cannot be written ({option})")])
 
 
 def _identity(path: Path) -> tuple[int, int] | Path:
