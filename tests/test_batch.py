@@ -7,6 +7,7 @@ import csv
 import hashlib
 import hmac
 import json
+import os
 import re
 import time
 from collections.abc import Callable
@@ -270,7 +271,7 @@ def test_a_failed_run_leaves_no_files_and_the_next_cleans_stale_ones(population:
                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     source = population["folder"] / "m.jsonl"
     out = tmp_path / "d.parquet"
-    stale = tmp_path / ".d.parquet.partial-999-dead.parquet"  # what a killed run leaves
+    stale = tmp_path / ".d.parquet.partial-99999999-dead.parquet"  # what a killed run leaves (no such process)
     stale.write_bytes(b"PAR1 half written")
 
     def crash(*a: Any, **k: Any) -> Any:
@@ -687,3 +688,14 @@ def test_an_output_path_that_cannot_be_written_is_refused_before_any_work(
         f"{out}: the folder {out.parent} does not exist (--out)"
     assert said in err and ".partial-" not in err
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted({"m.parquet", taken.rstrip("/")} - {"missing"})
+
+
+def test_a_second_run_to_the_same_output_leaves_a_live_run_alone(population: dict[str, Any], tmp_path: Path) -> None:
+    out = tmp_path / "d.parquet"
+    live = [tmp_path / f".{name}.partial-{os.getppid()}-live.parquet"  # a run going on in another process
+            for name in ("d.parquet", "d.parquet.rejects.jsonl", "d.parquet.manifest.json")]
+    dead = tmp_path / ".d.parquet.partial-99999999-dead.parquet"
+    for path in (*live, dead):
+        path.write_bytes(b"PAR1 being written")
+    run_batch("bsu-2022", population["folder"] / "m.parquet", out, engine="scalar")
+    assert all(path.exists() for path in live) and not dead.exists()

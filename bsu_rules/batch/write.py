@@ -84,11 +84,29 @@ def temporary(final: Path, run: str) -> Path:
 
 
 def clean_stale(final: Path) -> list[Path]:
-    """Remove what killed runs left for ``final`` (their temporary files); the paths removed."""
-    stale = sorted(final.parent.glob(f".{glob_escape(final.name)}{PARTIAL}*"))
+    """Remove what killed runs left for ``final`` (their temporary files, named after the run's
+    process: a run still going, here or elsewhere on this machine, keeps its own); the paths removed."""
+    prefix = f".{final.name}{PARTIAL}"
+    stale = sorted(path for path in final.parent.glob(f"{glob_escape(prefix)}*")
+                   if not _alive(path.name[len(prefix):].split("-", 1)[0]))
     for path in stale:
         path.unlink(missing_ok=True)
     return stale
+
+
+def _alive(pid: str) -> bool:
+    """Whether the process numbered ``pid`` is running (not known: assumed so, nothing is removed)."""
+    if not pid.isdigit() or int(pid) > 1 << 30:
+        return False
+    if os.name != "posix":
+        return True  # no harmless way to ask: a live run's files are never removed
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process
+        return True
+    return True
 
 
 def glob_escape(name: str) -> str:
