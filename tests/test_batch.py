@@ -699,3 +699,24 @@ def test_a_second_run_to_the_same_output_leaves_a_live_run_alone(population: dic
         path.write_bytes(b"PAR1 being written")
     run_batch("bsu-2022", population["folder"] / "m.parquet", out, engine="scalar")
     assert all(path.exists() for path in live) and not dead.exists()
+
+
+def test_the_manifest_is_the_commit_point(population: dict[str, Any], tmp_path: Path,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    out, rejects, manifest = (tmp_path / name for name in ("d.parquet", "d.rejects.jsonl", "d.parquet.manifest.json"))
+    batch(population["folder"] / "m.parquet", out)
+    named = json.loads(manifest.read_text("utf-8"))
+    assert named["output"]["sha256"] == hashlib.sha256(out.read_bytes()).hexdigest()
+    assert named["rejects"]["sha256"] == hashlib.sha256(rejects.read_bytes()).hexdigest()
+    replace, moved = os.replace, []
+
+    def killed_after_one(source: Any, target: Any) -> None:
+        if moved:
+            raise KeyboardInterrupt  # killed between two renames
+        moved.append(target)
+        replace(source, target)
+    monkeypatch.setattr(os, "replace", killed_after_one)
+    with pytest.raises(KeyboardInterrupt):
+        batch(population["folder"] / "m.jsonl", out)
+    monkeypatch.undo()
+    assert moved == [rejects] and not manifest.exists()  # the new rejects beside the old decisions: not a run

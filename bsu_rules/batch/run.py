@@ -248,9 +248,10 @@ def run_batch(ruleset: str | Path | RuleSet | Callable[[], RuleSet], source: str
     given, is kept up to date chunk by chunk (what an interrupted run had done) and returned.
 
     Output and rejects are written to hidden temporary files beside them and renamed into place
-    only when the count line holds, then a manifest (``write.manifest_path``) is written beside the
-    output; a run that fails or is killed leaves nothing at the final paths (its temporary files
-    are removed now, or by the next run for the same output)."""
+    only when the count line holds, then a manifest (``write.manifest_path``) naming both is moved
+    beside the output, the old one having been removed first: the manifest is the commit point. A
+    run that fails or is killed leaves nothing at the final paths (its temporary files are removed
+    now, or by the next run for the same output)."""
     reader = reader or Reader(source, chunk_size or chunk_rows(engine or default_engine()), ignore_unknown)
     output = Path(output)
     rejects = Path(rejects or default_rejects(output))
@@ -311,6 +312,7 @@ def run_batch(ruleset: str | Path | RuleSet | Callable[[], RuleSet], source: str
                 "rejects": {"path": rejects.name, "sha256": file_sha256(rejects_tmp)},
             }
             manifest_tmp.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", "utf-8")
+            finals[2].unlink(missing_ok=True)  # the manifest is the commit: without one, the files are not a run
             for tmp, final_path in ((rejects_tmp, rejects), (out_tmp, output), (manifest_tmp, finals[2])):
                 os.replace(tmp, final_path)
     finally:
