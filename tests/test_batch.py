@@ -720,3 +720,19 @@ def test_the_manifest_is_the_commit_point(population: dict[str, Any], tmp_path: 
         batch(population["folder"] / "m.jsonl", out)
     monkeypatch.undo()
     assert moved == [rejects] and not manifest.exists()  # the new rejects beside the old decisions: not a run
+
+
+def test_evaluate_and_batch_number_a_jsonl_record_by_its_line(tmp_path: Path,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    good = (Path(__file__).parents[1] / "examples" / "members.jsonl").read_text("utf-8").splitlines()[0]
+    (tmp_path / "m.jsonl").write_text(f"\n{good}\n\n  \n{{\"nik\": \"12\"}}\n{good}\n", "utf-8")
+    assert main(["evaluate", "bsu-2022", str(tmp_path / "m.jsonl")]) == 1
+    errors = [json.loads(line)["error"] for line in capsys.readouterr().out.splitlines() if '"error"' in line]
+    assert main(["batch", "bsu-2022", str(tmp_path / "m.jsonl"), "--out", str(tmp_path / "d.jsonl"), "--quiet"]) == 1
+    rejects = [json.loads(line) for line in (tmp_path / "d.jsonl.rejects.jsonl").read_text("utf-8").splitlines()]
+    assert [e["record"] for e in errors] == [r["row"] for r in rejects] == [5]  # the line in the file
+    assert sorted(pl.read_ndjson(tmp_path / "d.jsonl")["row"].to_list()) == [2, 6]
+    capsys.readouterr()
+    (tmp_path / "one.json").write_text("\n\n" + json.dumps({**json.loads(good), "nik": "12"}, indent=1), "utf-8")
+    assert main(["evaluate", "bsu-2022", str(tmp_path / "one.json")]) == 1
+    assert json.loads(capsys.readouterr().out.splitlines()[0])["error"]["record"] == 1  # a document: its first record
