@@ -1,12 +1,12 @@
 """Read member files in bounded chunks as Arrow tables: Parquet, JSONL, or CSV (histories as JSON cells).
 
 Every chunk has ``_row`` (the record's 1-based number in the input: the line for JSONL, the
-record after the header for CSV, the row for Parquet), the contract fields, and ``_reject_field``
-/ ``_reject_message`` for rows that could not even be typed (not JSON, a float where integer
-rupiah is required, an unknown field). Dates read from text stay text here; ``validate``
-checks and converts them. Text is parsed by Arrow's strict JSON reader, a chunk at once; a chunk that
-fails is parsed in blocks, and a block that fails is split down to a few lines, decoded in Python
-for a precise message.
+record after the header for CSV, blank lines skipped but counted in both, the row for Parquet),
+the contract fields, and ``_reject_field`` / ``_reject_message`` for rows that could not even be
+typed (not JSON, a float where integer rupiah is required, an unknown field). Dates read from
+text stay text here; ``validate`` checks and converts them. Text is parsed by Arrow's strict JSON
+reader, a chunk at once; a chunk that fails is parsed in blocks, and a block that fails is split
+down to a few lines, decoded in Python for a precise message.
 """
 
 from __future__ import annotations
@@ -194,10 +194,13 @@ class Reader:
             header = _header(self.path, reader, self.ignore_unknown)
             number = 0
             while rows := _csv_rows(self.path, reader, self.chunk_size):
-                numbers = pa.array(np.arange(number + 1, number + len(rows) + 1, dtype=np.int64))
+                numbers = np.arange(number + 1, number + len(rows) + 1, dtype=np.int64)
                 number += len(rows)
+                kept = [i for i, r in enumerate(rows) if len(r) > 1 or (r and r[0].strip())]
+                if len(kept) < len(rows):  # blank lines are skipped (counted, as JSONL's are)
+                    rows, numbers = [rows[i] for i in kept], numbers[kept]
                 table = _csv_block(header, rows, self.ignore_unknown)
-                yield Chunk(table.add_column(0, ROW, numbers), raw.tell())  # bytes read, near enough
+                yield Chunk(table.add_column(0, ROW, pa.array(numbers)), raw.tell())  # bytes read, near enough
 
 
 CSV_FIELD_LIMIT = 64 << 20
