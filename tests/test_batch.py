@@ -748,3 +748,15 @@ def test_blank_csv_lines_are_skipped_and_counted(tmp_path: Path, capsys: pytest.
     assert main(["explain", "bsu-2022", str(tmp_path / "d.jsonl"), "--input", str(tmp_path / "b.csv"), "--row", "4",
                  "--lang", "en"]) == 0
     assert "Row 4 of " in capsys.readouterr().out
+
+
+def test_the_manifest_names_files_from_its_own_folder(population: dict[str, Any], tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    for folder in ("in", "out", "kept", "elsewhere"):
+        (tmp_path / folder).mkdir()
+    (tmp_path / "in" / "m.jsonl").write_bytes((population["folder"] / "m.jsonl").read_bytes())
+    monkeypatch.chdir(tmp_path / "elsewhere")
+    run_batch("bsu-2022", "../in/m.jsonl", "../out/d.parquet", rejects="../kept/r.jsonl", engine="scalar")
+    manifest = json.loads((tmp_path / "out" / "d.parquet.manifest.json").read_text("utf-8"))
+    assert [manifest[k]["path"] for k in ("input", "output", "rejects")] == ["../in/m.jsonl", "d.parquet",
+                                                                             "../kept/r.jsonl"]

@@ -303,13 +303,14 @@ def run_batch(ruleset: str | Path | RuleSet | Callable[[], RuleSet], source: str
         counts.outcomes = dict(outcomes)
         if counts.holds:
             manifest = {
-                "engine": f"bsu-rules {__version__}", "input": {"path": str(source), "sha256": input_sha256.result()},
+                "engine": f"bsu-rules {__version__}",
+                "input": {"path": beside(source, finals[2]), "sha256": input_sha256.result()},
                 "ruleset": {"id": plan.ruleset.id, "version": plan.ruleset.version, "sha256": plan.ruleset.sha256},
                 "on": plan.on.isoformat(),
                 "counts": {"read": counts.read, "decided": counts.decided, "rejected": counts.rejected,
                            "outcomes": dict(sorted(counts.outcomes.items()))},
-                "output": {"path": output.name, "sha256": file_sha256(out_tmp)},
-                "rejects": {"path": rejects.name, "sha256": file_sha256(rejects_tmp)},
+                "output": {"path": beside(output, finals[2]), "sha256": file_sha256(out_tmp)},
+                "rejects": {"path": beside(rejects, finals[2]), "sha256": file_sha256(rejects_tmp)},
             }
             manifest_tmp.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", "utf-8")
             finals[2].unlink(missing_ok=True)  # the manifest is the commit: without one, the files are not a run
@@ -368,6 +369,15 @@ def _stoppable(chunks: Iterable[Chunk], stop: threading.Event) -> Iterator[Chunk
         if stop.is_set():
             raise _Stopped
         yield chunk
+
+
+def beside(path: str | Path, manifest: Path) -> str:
+    """``path`` as the manifest names it: relative to the manifest's folder (wherever the run was
+    started from), or absolute where there is no such path (another drive)."""
+    try:
+        return Path(os.path.relpath(os.path.abspath(path), os.path.abspath(manifest.parent))).as_posix()
+    except ValueError:
+        return os.path.abspath(path)
 
 
 def file_sha256(path: str | Path) -> str:
