@@ -760,3 +760,23 @@ def test_the_manifest_names_files_from_its_own_folder(population: dict[str, Any]
     manifest = json.loads((tmp_path / "out" / "d.parquet.manifest.json").read_text("utf-8"))
     assert [manifest[k]["path"] for k in ("input", "output", "rejects")] == ["../in/m.jsonl", "d.parquet",
                                                                              "../kept/r.jsonl"]
+
+
+def test_a_csv_record_over_1_mib_is_rejected_as_the_docs_say(tmp_path: Path) -> None:
+    from bsu_rules.members.decode import TOO_LARGE
+
+    write_population(tmp_path / "m.csv", 2, 1, malformed=False)
+    header, *rows = (tmp_path / "m.csv").read_text("utf-8").splitlines(keepends=True)
+    names = next(csv.reader([header]))
+    cells = next(csv.reader([rows[0]]))
+    cells[names.index("name")] = "x" * (1 << 20)
+    with (tmp_path / "big.csv").open("w", encoding="utf-8", newline="") as f:
+        f.write(header)
+        csv.writer(f, lineterminator="\n").writerow(cells)
+        f.write(rows[1])
+    counts = batch(tmp_path / "big.csv", tmp_path / "d.jsonl")
+    assert (counts.read, counts.decided, counts.rejected) == (2, 1, 1)
+    said = f"(record): {TOO_LARGE}"
+    assert said in (tmp_path / "d.rejects.jsonl").read_text("utf-8")
+    docs = " ".join((Path(__file__).parents[1] / "docs" / "batch.md").read_text("utf-8").split())
+    assert "A record over 1 MiB is a rejected row" in docs and "or a cell over 1 MiB" not in docs
