@@ -162,13 +162,16 @@ def test_one_nik_one_payment_whatever_the_input_order(population: dict[str, Any]
     batch(tmp_path / "shuffled.parquet", tmp_path / "b.parquet", chunk_size=1000)
     a = pl.read_parquet(tmp_path / "a.parquet")
     b = pl.read_parquet(tmp_path / "b.parquet")
-    moved = b.with_columns(pl.Series("row", [order[r - 1] + 1 for r in b["row"]])).sort("row")
+    place = {r: order[r - 1] + 1 for r in b["row"]}  # a row of b: the same row of a
+    moved = b.with_columns(pl.Series("row", [place[r] for r in b["row"]]), pl.Series("duplicate_of", [
+        f"row:{place[int(d[4:])]}" if d and d.startswith("row:") else d for d in b["duplicate_of"]])).sort("row")
     assert moved.equals(a)
     paid = a.filter((pl.col("outcome") == "eligible") & pl.col("duplicate_of").is_null())
     assert paid["nik_key"].n_unique() == paid.height
     dups = a.filter(pl.col("duplicate_of").is_not_null())
     assert dups.height > 5 and dups["benefit"].is_null().all() and dups["channel"].is_null().all()
-    assert set(dups["duplicate_of"]) <= set(paid["kpj"])
+    assert set(dups["duplicate_of"]) <= set(paid["kpj"]) | {f"row:{r}" for r in paid["row"]}
+    assert not dups.filter(pl.col("duplicate_of") == pl.col("kpj")).height  # never the row's own KPJ
 
 
 def test_who_is_paid() -> None:
@@ -177,9 +180,10 @@ def test_who_is_paid() -> None:
                          "record_hash": [5, 1, 9, 8, 2, 1, 1]},
                         schema_overrides={"record_hash": pl.UInt64, "priority": pl.Int32})
     result = resolve(rows)
-    # a: priority first (rows 1, 3), then the lower KPJ (20); b: same KPJ, the lower record hash (row 5)
+    # a: priority first (rows 1, 3), then the lower KPJ (20); b: same KPJ, the lower record hash (row 5), named
+    # by its row (its KPJ is row 4's own); c: a KPJ before none
     assert result.to_dicts() == [{"row": 1, "duplicate_of": "20"}, {"row": 2, "duplicate_of": "20"},
-                                 {"row": 4, "duplicate_of": "50"}, {"row": 6, "duplicate_of": "90"}]
+                                 {"row": 4, "duplicate_of": "row:5"}, {"row": 6, "duplicate_of": "90"}]
     assert resolve(rows.reverse()).equals(result)
 
 
@@ -353,7 +357,9 @@ def test_explain_finds_the_row(population: dict[str, Any], tmp_path: Path,
     nik = pq.read_table(source).slice(int(dup["row"]) - 1, 1)["nik"][0].as_py()
     assert main(["explain", "bsu-2022", str(out), "--input", str(source), "--nik", nik]) == 0
     text = capsys.readouterr().out
-    assert f"Row {dup['row']} of" in text and f"paid under {dup['duplicate_of']}" in text
+    paid = dup["duplicate_of"].replace("row:", "row ") if dup["duplicate_of"].startswith("row:") else \
+        f"KPJ {dup['duplicate_of']}"
+    assert f"Row {dup['row']} of" in text and f"paid under {paid}" in text
     assert "MEMENUHI SYARAT sebagai penerima BSU" in text and "ELIGIBLE to receive BSU" in text
     assert text.count(f"NIK {nik[:4]}********{nik[-4:]}\nELIGIBLE") == 2  # both KPJ of the NIK
     assert main(["explain", "bsu-2022", str(out), "--input", str(source), "--row", "1", "--lang", "en"]) == 0
