@@ -129,6 +129,8 @@ CASES: list[Case] = [
     ("batch: non-UTF-8 CSV, record 1500", batch("m.csv", (HEADER + "\n" + "3215014107900001,WNI,PU,[]\n" * 1499
                                                           + "3215014107900001,WNI,PU,\xe9\n").encode("latin-1")),
      {2}, "not UTF-8 text (line 1501, record 1500)"),
+    ("batch: a chunk size beyond any machine", batch("m.jsonl", _jsonl(GOODS[0]), "--chunk-size", "9" * 20), {2},
+     "is more than 10,000,000 rows a chunk"),
     ("batch: semicolon CSV", batch("m.csv", HEADER.replace(",", ";") + "\n"), {2}, "commas"),
     ("batch: repeated header", batch("m.csv", HEADER + ",nik\n"), {2}, "repeats nik"),
     ("batch: missing column", batch("m.csv", "nik,citizenship\n3215014107900001,WNI\n"), {2}, "participant_category"),

@@ -7,6 +7,7 @@ import csv
 import hashlib
 import hmac
 import json
+import os
 import re
 import time
 from collections.abc import Callable
@@ -20,6 +21,7 @@ from hypothesis import strategies as st
 pytest.importorskip("pyarrow")
 pytest.importorskip("polars")
 
+import numpy as np
 import polars as pl
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -160,13 +162,16 @@ def test_one_nik_one_payment_whatever_the_input_order(population: dict[str, Any]
     batch(tmp_path / "shuffled.parquet", tmp_path / "b.parquet", chunk_size=1000)
     a = pl.read_parquet(tmp_path / "a.parquet")
     b = pl.read_parquet(tmp_path / "b.parquet")
-    moved = b.with_columns(pl.Series("row", [order[r - 1] + 1 for r in b["row"]])).sort("row")
+    place = {r: order[r - 1] + 1 for r in b["row"]}  # a row of b: the same row of a
+    moved = b.with_columns(pl.Series("row", [place[r] for r in b["row"]]), pl.Series("duplicate_of", [
+        f"row:{place[int(d[4:])]}" if d and d.startswith("row:") else d for d in b["duplicate_of"]])).sort("row")
     assert moved.equals(a)
     paid = a.filter((pl.col("outcome") == "eligible") & pl.col("duplicate_of").is_null())
     assert paid["nik_key"].n_unique() == paid.height
     dups = a.filter(pl.col("duplicate_of").is_not_null())
     assert dups.height > 5 and dups["benefit"].is_null().all() and dups["channel"].is_null().all()
-    assert set(dups["duplicate_of"]) <= set(paid["kpj"])
+    assert set(dups["duplicate_of"]) <= set(paid["kpj"]) | {f"row:{r}" for r in paid["row"]}
+    assert not dups.filter(pl.col("duplicate_of") == pl.col("kpj")).height  # never the row's own KPJ
 
 
 def test_who_is_paid() -> None:
@@ -175,9 +180,10 @@ def test_who_is_paid() -> None:
                          "record_hash": [5, 1, 9, 8, 2, 1, 1]},
                         schema_overrides={"record_hash": pl.UInt64, "priority": pl.Int32})
     result = resolve(rows)
-    # a: priority first (rows 1, 3), then the lower KPJ (20); b: same KPJ, the lower record hash (row 5)
+    # a: priority first (rows 1, 3), then the lower KPJ (20); b: same KPJ, the lower record hash (row 5), named
+    # by its row (its KPJ is row 4's own); c: a KPJ before none
     assert result.to_dicts() == [{"row": 1, "duplicate_of": "20"}, {"row": 2, "duplicate_of": "20"},
-                                 {"row": 4, "duplicate_of": "50"}, {"row": 6, "duplicate_of": "90"}]
+                                 {"row": 4, "duplicate_of": "row:5"}, {"row": 6, "duplicate_of": "90"}]
     assert resolve(rows.reverse()).equals(result)
 
 
@@ -269,7 +275,7 @@ def test_a_failed_run_leaves_no_files_and_the_next_cleans_stale_ones(population:
                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     source = population["folder"] / "m.jsonl"
     out = tmp_path / "d.parquet"
-    stale = tmp_path / ".d.parquet.partial-999-dead.parquet"  # what a killed run leaves
+    stale = tmp_path / ".d.parquet.partial-99999999-dead.parquet"  # what a killed run leaves (no such process)
     stale.write_bytes(b"PAR1 half written")
 
     def crash(*a: Any, **k: Any) -> Any:
@@ -351,7 +357,9 @@ def test_explain_finds_the_row(population: dict[str, Any], tmp_path: Path,
     nik = pq.read_table(source).slice(int(dup["row"]) - 1, 1)["nik"][0].as_py()
     assert main(["explain", "bsu-2022", str(out), "--input", str(source), "--nik", nik]) == 0
     text = capsys.readouterr().out
-    assert f"Row {dup['row']} of" in text and f"paid under {dup['duplicate_of']}" in text
+    paid = dup["duplicate_of"].replace("row:", "row ") if dup["duplicate_of"].startswith("row:") else \
+        f"KPJ {dup['duplicate_of']}"
+    assert f"Row {dup['row']} of" in text and f"paid under {paid}" in text
     assert "MEMENUHI SYARAT sebagai penerima BSU" in text and "ELIGIBLE to receive BSU" in text
     assert text.count(f"NIK {nik[:4]}********{nik[-4:]}\nELIGIBLE") == 2  # both KPJ of the NIK
     assert main(["explain", "bsu-2022", str(out), "--input", str(source), "--row", "1", "--lang", "en"]) == 0
@@ -615,3 +623,166 @@ def test_a_run_never_writes_over_its_rule_file_or_tables(tmp_path: Path, capsys:
     assert main(["batch", str(rules / "bsu-2022.yaml"), members, "--out", str(table), "--quiet"]) == 2
     assert "is also table minimum_wage" in capsys.readouterr().err and table.read_bytes() == kept
     assert sorted(p.name for p in table.parent.iterdir() if p.name.startswith(".")) == []  # nothing left behind
+
+
+def _not_utf8(values: pa.Array, i: int) -> pa.Array:
+    """The strings with byte 0xff put into value ``i`` (Arrow builds such an array without checking)."""
+    data = [None if v is None else v.encode() for v in values.to_pylist()]
+    data[i] = data[i][:3] + b"\xff" + data[i][3:]
+    ends = np.cumsum([0] + [len(v or b"") for v in data]).astype(np.int32)
+    return pa.Array.from_buffers(pa.string(), len(data), [None, pa.py_buffer(ends), pa.py_buffer(b"".join(
+        v or b"" for v in data))])
+
+
+@pytest.mark.parametrize("engine", ["columnar", "scalar"])
+def test_text_that_is_not_utf8_in_a_parquet_file_rejects_its_row(tmp_path: Path, engine: str) -> None:
+    write_population(tmp_path / "m.parquet", 12, 1, malformed=False)
+    table = pq.read_table(tmp_path / "m.parquet")
+    bank, wages = table["bank_account"].combine_chunks(), table["wages"].combine_chunks()
+    columns = {
+        "kpj": _not_utf8(table["kpj"].combine_chunks(), 2), "nik": _not_utf8(table["nik"].combine_chunks(), 4),
+        "bank_account": pa.StructArray.from_arrays(
+            [_not_utf8(bank.field(f.name), 6) if f.name == "bank" else bank.field(f.name) for f in bank.type],
+            fields=list(bank.type)),
+        "wages": pa.ListArray.from_arrays(wages.offsets, pa.StructArray.from_arrays(
+            [_not_utf8(wages.values.field(f.name), 1) if f.name == "period" else wages.values.field(f.name)
+             for f in wages.values.type], fields=list(wages.values.type))),
+    }
+    for name, column in columns.items():
+        table = table.set_column(table.schema.get_field_index(name), name, column)
+    pq.write_table(table, tmp_path / "bad.parquet")
+    counts = batch(tmp_path / "bad.parquet", tmp_path / "d.parquet", engine=engine)
+    assert (counts.read, counts.decided, counts.rejected) == (12, 8, 4)
+    rejects = [json.loads(line) for line in (tmp_path / "d.rejects.jsonl").read_text("utf-8").splitlines()]
+    assert [(r["row"], r["message"]) for r in rejects] == [
+        (1, "wages[1].period: not UTF-8 text"), (3, "kpj: not UTF-8 text"), (5, "nik: not UTF-8 text"),
+        (7, "bank_account.bank: not UTF-8 text")]
+
+
+def test_a_header_is_shown_without_identifiers_and_never_cut_mid_word(tmp_path: Path,
+                                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    write_population(tmp_path / "m.csv", 3, 1, malformed=False)
+    lines = (tmp_path / "m.csv").read_text("utf-8").splitlines(keepends=True)
+    nik = next(iter(csv.reader(lines[1:2])))[0]
+    (tmp_path / "headless.csv").write_text("".join(lines[1:]), "utf-8")
+    write_population(tmp_path / "m.parquet", 3, 1, malformed=False)
+    table = pq.read_table(tmp_path / "m.parquet")
+    for name in [nik, *(f"a_column_the_contract_does_not_know_{i}" for i in range(20))]:
+        table = table.append_column(name, pa.nulls(3, pa.string()))
+    pq.write_table(table, tmp_path / "wide.parquet")
+    for source, says in (("headless.csv", "the first row looks like data, not a header: it names no field of the "
+                                          "contract as a column (such as nik, citizenship, participant_category)"),
+                         ("wide.parquet", "the file has column(s) the contract does not know: <16 digits>, "
+                                          "a_column_the_contract_does_not_know_0, ")):
+        assert main(["batch", "bsu-2022", str(tmp_path / source), "--out", str(tmp_path / "d.parquet"), "--quiet"]) == 2
+        err = capsys.readouterr().err
+        assert says in err and nik not in err and nik[:12] not in err
+    assert re.search(r"does_not_know_\d+ and \d+ more \(rename them", err)
+
+
+@pytest.mark.parametrize("taken", ["d.parquet", "d.parquet.rejects.jsonl", "d.parquet.manifest.json", "missing/"])
+def test_an_output_path_that_cannot_be_written_is_refused_before_any_work(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, taken: str) -> None:
+    write_population(tmp_path / "m.parquet", 20, 1, malformed=False)
+    out = tmp_path / ("missing/d.parquet" if taken == "missing/" else "d.parquet")
+    if taken != "missing/":
+        (tmp_path / taken).mkdir()
+    monkeypatch.setattr(batch_run, "decide_parts", None)  # never reached
+    assert main(["batch", "bsu-2022", str(tmp_path / "m.parquet"), "--out", str(out), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    said = f"{tmp_path / taken}: is a folder, not a file" if taken != "missing/" else \
+        f"{out}: the folder {out.parent} does not exist (--out)"
+    assert said in err and ".partial-" not in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted({"m.parquet", taken.rstrip("/")} - {"missing"})
+
+
+def test_a_second_run_to_the_same_output_leaves_a_live_run_alone(population: dict[str, Any], tmp_path: Path) -> None:
+    out = tmp_path / "d.parquet"
+    live = [tmp_path / f".{name}.partial-{os.getppid()}-live.parquet"  # a run going on in another process
+            for name in ("d.parquet", "d.parquet.rejects.jsonl", "d.parquet.manifest.json")]
+    dead = tmp_path / ".d.parquet.partial-99999999-dead.parquet"
+    for path in (*live, dead):
+        path.write_bytes(b"PAR1 being written")
+    run_batch("bsu-2022", population["folder"] / "m.parquet", out, engine="scalar")
+    assert all(path.exists() for path in live) and not dead.exists()
+
+
+def test_the_manifest_is_the_commit_point(population: dict[str, Any], tmp_path: Path,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    out, rejects, manifest = (tmp_path / name for name in ("d.parquet", "d.rejects.jsonl", "d.parquet.manifest.json"))
+    batch(population["folder"] / "m.parquet", out)
+    named = json.loads(manifest.read_text("utf-8"))
+    assert named["output"]["sha256"] == hashlib.sha256(out.read_bytes()).hexdigest()
+    assert named["rejects"]["sha256"] == hashlib.sha256(rejects.read_bytes()).hexdigest()
+    replace, moved = os.replace, []
+
+    def killed_after_one(source: Any, target: Any) -> None:
+        if moved:
+            raise KeyboardInterrupt  # killed between two renames
+        moved.append(target)
+        replace(source, target)
+    monkeypatch.setattr(os, "replace", killed_after_one)
+    with pytest.raises(KeyboardInterrupt):
+        batch(population["folder"] / "m.jsonl", out)
+    monkeypatch.undo()
+    assert moved == [rejects] and not manifest.exists()  # the new rejects beside the old decisions: not a run
+
+
+def test_evaluate_and_batch_number_a_jsonl_record_by_its_line(tmp_path: Path,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    good = (Path(__file__).parents[1] / "examples" / "members.jsonl").read_text("utf-8").splitlines()[0]
+    (tmp_path / "m.jsonl").write_text(f"\n{good}\n\n  \n{{\"nik\": \"12\"}}\n{good}\n", "utf-8")
+    assert main(["evaluate", "bsu-2022", str(tmp_path / "m.jsonl")]) == 1
+    errors = [json.loads(line)["error"] for line in capsys.readouterr().out.splitlines() if '"error"' in line]
+    assert main(["batch", "bsu-2022", str(tmp_path / "m.jsonl"), "--out", str(tmp_path / "d.jsonl"), "--quiet"]) == 1
+    rejects = [json.loads(line) for line in (tmp_path / "d.jsonl.rejects.jsonl").read_text("utf-8").splitlines()]
+    assert [e["record"] for e in errors] == [r["row"] for r in rejects] == [5]  # the line in the file
+    assert sorted(pl.read_ndjson(tmp_path / "d.jsonl")["row"].to_list()) == [2, 6]
+    capsys.readouterr()
+    (tmp_path / "one.json").write_text("\n\n" + json.dumps({**json.loads(good), "nik": "12"}, indent=1), "utf-8")
+    assert main(["evaluate", "bsu-2022", str(tmp_path / "one.json")]) == 1
+    assert json.loads(capsys.readouterr().out.splitlines()[0])["error"]["record"] == 1  # a document: its first record
+
+
+def test_blank_csv_lines_are_skipped_and_counted(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write_population(tmp_path / "m.csv", 3, 1, malformed=False)
+    header, *rows = (tmp_path / "m.csv").read_text("utf-8").splitlines(keepends=True)
+    (tmp_path / "b.csv").write_text("".join([header, rows[0], "\n", "  \r\n", *rows[1:], "\n"]), "utf-8")
+    counts = batch(tmp_path / "b.csv", tmp_path / "d.jsonl")
+    assert (counts.read, counts.decided, counts.rejected) == (3, 3, 0)
+    assert pl.read_ndjson(tmp_path / "d.jsonl")["row"].to_list() == [1, 4, 5]
+    assert main(["explain", "bsu-2022", str(tmp_path / "d.jsonl"), "--input", str(tmp_path / "b.csv"), "--row", "4",
+                 "--lang", "en"]) == 0
+    assert "Row 4 of " in capsys.readouterr().out
+
+
+def test_the_manifest_names_files_from_its_own_folder(population: dict[str, Any], tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    for folder in ("in", "out", "kept", "elsewhere"):
+        (tmp_path / folder).mkdir()
+    (tmp_path / "in" / "m.jsonl").write_bytes((population["folder"] / "m.jsonl").read_bytes())
+    monkeypatch.chdir(tmp_path / "elsewhere")
+    run_batch("bsu-2022", "../in/m.jsonl", "../out/d.parquet", rejects="../kept/r.jsonl", engine="scalar")
+    manifest = json.loads((tmp_path / "out" / "d.parquet.manifest.json").read_text("utf-8"))
+    assert [manifest[k]["path"] for k in ("input", "output", "rejects")] == ["../in/m.jsonl", "d.parquet",
+                                                                             "../kept/r.jsonl"]
+
+
+def test_a_csv_record_over_1_mib_is_rejected_as_the_docs_say(tmp_path: Path) -> None:
+    from bsu_rules.members.decode import TOO_LARGE
+
+    write_population(tmp_path / "m.csv", 2, 1, malformed=False)
+    header, *rows = (tmp_path / "m.csv").read_text("utf-8").splitlines(keepends=True)
+    names = next(csv.reader([header]))
+    cells = next(csv.reader([rows[0]]))
+    cells[names.index("name")] = "x" * (1 << 20)
+    with (tmp_path / "big.csv").open("w", encoding="utf-8", newline="") as f:
+        f.write(header)
+        csv.writer(f, lineterminator="\n").writerow(cells)
+        f.write(rows[1])
+    counts = batch(tmp_path / "big.csv", tmp_path / "d.jsonl")
+    assert (counts.read, counts.decided, counts.rejected) == (2, 1, 1)
+    said = f"(record): {TOO_LARGE}"
+    assert said in (tmp_path / "d.rejects.jsonl").read_text("utf-8")
+    docs = " ".join((Path(__file__).parents[1] / "docs" / "batch.md").read_text("utf-8").split())
+    assert "A record over 1 MiB is a rejected row" in docs and "or a cell over 1 MiB" not in docs

@@ -103,3 +103,18 @@ def test_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["generate", "--n", "10", "--out", str(tmp_path / "m.txt")]) == 2
     assert ".parquet, .jsonl or .csv" in capsys.readouterr().err
     assert Counter(write_population(tmp_path / "small.parquet", 100, 1)) == Counter()  # too few rows to break
+
+
+@pytest.mark.parametrize("suffix", ["parquet", "jsonl"])
+def test_an_interrupted_generate_leaves_no_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, suffix: str) -> None:
+    import bsu_rules.batch.generate as generate
+
+    def interrupted(*a: object, **k: object) -> None:
+        raise KeyboardInterrupt  # Ctrl-C (or a full disk) while the members are being written
+    monkeypatch.setattr(generate, "block", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        write_population(tmp_path / f"m.{suffix}", 10, 1)
+    assert list(tmp_path.iterdir()) == []
+    monkeypatch.undo()
+    write_population(tmp_path / f"m.{suffix}", 10, 1)
+    assert [p.name for p in tmp_path.iterdir()] == [f"m.{suffix}"]

@@ -4,8 +4,8 @@ Among the eligible decisions of one NIK, the one paid is the first in this order
 input order: highest ``priority``, then lowest ``kpj`` (as text; a missing KPJ last), then lowest
 ``record_hash`` (a hash of the whole input record), then lowest ``row`` (only records identical in
 every field reach it, and then the choice makes no difference). The others keep ``outcome =
-eligible`` (the rules hold for them) but get ``duplicate_of`` = the paid KPJ (``row:N`` if it has
-none) and no benefit or channel.
+eligible`` (the rules hold for them) but get ``duplicate_of`` = the paid KPJ, or ``row:N`` (the paid
+row) when it has none or the same KPJ as this row, and no benefit or channel.
 
 A run settles this before it writes anything (``settle``): ``Repeats`` finds the rows whose NIK
 occurs more than once in the input (16 bytes a row while it looks: a row number and a 64-bit hash
@@ -36,9 +36,9 @@ def resolve(candidates: pl.DataFrame) -> pl.DataFrame:
     """Eligible rows (``KEYS`` columns) -> ``row``, ``duplicate_of`` for every row not paid."""
     ranked = candidates.sort(["nik_key", "priority", "kpj", "record_hash", "row"],
                              descending=[False, True, False, False, False], nulls_last=True)
-    paid = pl.coalesce(pl.col("kpj"), pl.format("row:{}", pl.col("row")))
-    return (ranked.with_columns(paid.first().over("nik_key").alias("duplicate_of"),
-                                pl.int_range(pl.len()).over("nik_key").alias("rank"))
+    kpj, row = pl.col("kpj").first().over("nik_key"), pl.col("row").first().over("nik_key")
+    paid = pl.when(kpj.is_null() | (kpj == pl.col("kpj"))).then(pl.format("row:{}", row)).otherwise(kpj)
+    return (ranked.with_columns(paid.alias("duplicate_of"), pl.int_range(pl.len()).over("nik_key").alias("rank"))
             .filter(pl.col("rank") > 0).select("row", "duplicate_of").sort("row"))
 
 

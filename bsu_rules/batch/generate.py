@@ -12,6 +12,8 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import os
+import secrets
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,6 +25,7 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from bsu_rules.batch.write import clean_stale, temporary, writable
 from bsu_rules.members.arrow import MEMBER_SCHEMA
 
 BLOCK = 250_000
@@ -285,22 +288,32 @@ def _csv(table: pa.Table, faults: list[Fault], header: bool) -> bytes:
 
 
 def write_population(path: str | Path, n: int, seed: int, malformed: bool = True) -> Counter[str]:
-    """Write ``n`` members to ``.parquet``, ``.jsonl`` or ``.csv``; return the faults by kind."""
+    """Write ``n`` members to ``.parquet``, ``.jsonl`` or ``.csv``; return the faults by kind.
+
+    The file is written under a hidden temporary name beside ``path`` and renamed into place when
+    complete: interrupted, or out of disk space, nothing is left at ``path``."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in (".parquet", ".jsonl", ".csv"):
         raise ValueError(f"{path}: the output must end in .parquet, .jsonl or .csv")
+    writable({"--out": path})
+    clean_stale(path)
+    partial = temporary(path, f"{os.getpid()}-{secrets.token_hex(4)}")
     made: Counter[str] = Counter()
-    with contextlib.ExitStack() as stack:
-        writer = stack.enter_context(pq.ParquetWriter(path, MEMBER_SCHEMA, compression="zstd")) \
-            if suffix == ".parquet" else None
-        text = None if writer else stack.enter_context(path.open("wb"))
-        for k in range((n + BLOCK - 1) // BLOCK):
-            table, faults = block(min(BLOCK, n - k * BLOCK), seed, k, malformed)
-            if writer is not None:
-                faults = [f for f in faults if f.kind in MALFORMED]
-                writer.write_table(table, row_group_size=BLOCK)
-            elif text is not None:
-                text.write(_jsonl(table, faults) if suffix == ".jsonl" else _csv(table, faults, header=k == 0))
-            made.update(f.kind for f in faults)
+    try:
+        with contextlib.ExitStack() as stack:
+            writer = stack.enter_context(pq.ParquetWriter(partial, MEMBER_SCHEMA, compression="zstd")) \
+                if suffix == ".parquet" else None
+            text = None if writer else stack.enter_context(partial.open("wb"))
+            for k in range((n + BLOCK - 1) // BLOCK):
+                table, faults = block(min(BLOCK, n - k * BLOCK), seed, k, malformed)
+                if writer is not None:
+                    faults = [f for f in faults if f.kind in MALFORMED]
+                    writer.write_table(table, row_group_size=BLOCK)
+                elif text is not None:
+                    text.write(_jsonl(table, faults) if suffix == ".jsonl" else _csv(table, faults, header=k == 0))
+                made.update(f.kind for f in faults)
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
     return made

@@ -1,12 +1,12 @@
 """Read member files in bounded chunks as Arrow tables: Parquet, JSONL, or CSV (histories as JSON cells).
 
 Every chunk has ``_row`` (the record's 1-based number in the input: the line for JSONL, the
-record after the header for CSV, the row for Parquet), the contract fields, and ``_reject_field``
-/ ``_reject_message`` for rows that could not even be typed (not JSON, a float where integer
-rupiah is required, an unknown field). Dates read from text stay text here; ``validate``
-checks and converts them. Text is parsed by Arrow's strict JSON reader, a chunk at once; a chunk that
-fails is parsed in blocks, and a block that fails is split down to a few lines, decoded in Python
-for a precise message.
+record after the header for CSV, blank lines skipped but counted in both, the row for Parquet),
+the contract fields, and ``_reject_field`` / ``_reject_message`` for rows that could not even be
+typed (not JSON, a float where integer rupiah is required, an unknown field). Dates read from
+text stay text here; ``validate`` checks and converts them. Text is parsed by Arrow's strict JSON
+reader, a chunk at once; a chunk that fails is parsed in blocks, and a block that fails is split
+down to a few lines, decoded in Python for a precise message.
 """
 
 from __future__ import annotations
@@ -34,12 +34,14 @@ from bsu_rules.batch.validate import (
     ROW,
     TEXT_SCHEMA,
     Decoded,
+    text_only,
     typed,
     with_rejects,
 )
 from bsu_rules.errors import InputError
 from bsu_rules.members import Leaf, contract
 from bsu_rules.members.decode import MAX_RECORD, TOO_LARGE, BadRecord, bounded_lines, decode_json, wide_encoding
+from bsu_rules.members.model import hide_identifiers
 
 NESTED = ("employer", "wages", "contributions", "program_receipts", "bank_account")
 FORMATS = (".parquet", ".jsonl", ".csv")
@@ -91,7 +93,7 @@ class Reader:
             except (pa.ArrowException, OSError):
                 raise InputError([(str(path), "not a readable Parquet file")]) from None
             if twice := _repeated(self.parquet.schema_arrow):
-                raise InputError([(str(path), f"the Parquet file has the column(s) {', '.join(twice)[:200]} more than "
+                raise InputError([(str(path), f"the Parquet file has the column(s) {_listed(twice)} more than "
                                               "once; each field is one column")])
             if problems := _column_problems(self.parquet.schema_arrow.names, ignore_unknown, "the file"):
                 raise InputError([(str(path), "; ".join(problems))])
@@ -125,7 +127,8 @@ class Reader:
         first = 1
         try:
             for batch in pq.ParquetFile(self.path).iter_batches(batch_size=self.chunk_size, columns=["nik"]):
-                yield np.arange(first, first + batch.num_rows, dtype=np.int64), batch.column(0)
+                rows = np.arange(first, first + batch.num_rows, dtype=np.int64)
+                yield rows, text_only(batch.column(0), "nik", rows, [])  # a NIK not UTF-8: rejected when read
                 first += batch.num_rows
         except (pa.ArrowException, OSError):
             raise InputError([(str(self.path), f"the Parquet file is damaged after row {first - 1}")]) from None
@@ -191,10 +194,13 @@ class Reader:
             header = _header(self.path, reader, self.ignore_unknown)
             number = 0
             while rows := _csv_rows(self.path, reader, self.chunk_size):
-                numbers = pa.array(np.arange(number + 1, number + len(rows) + 1, dtype=np.int64))
+                numbers = np.arange(number + 1, number + len(rows) + 1, dtype=np.int64)
                 number += len(rows)
+                kept = [i for i, r in enumerate(rows) if len(r) > 1 or (r and r[0].strip())]
+                if len(kept) < len(rows):  # blank lines are skipped (counted, as JSONL's are)
+                    rows, numbers = [rows[i] for i in kept], numbers[kept]
                 table = _csv_block(header, rows, self.ignore_unknown)
-                yield Chunk(table.add_column(0, ROW, numbers), raw.tell())  # bytes read, near enough
+                yield Chunk(table.add_column(0, ROW, pa.array(numbers)), raw.tell())  # bytes read, near enough
 
 
 CSV_FIELD_LIMIT = 64 << 20
@@ -252,25 +258,41 @@ REQUIRED = [name for name, spec in contract().items() if isinstance(spec, Leaf) 
 
 def _column_problems(names: list[str], ignore_unknown: bool, where: str) -> list[str]:
     """What is wrong with a file's columns, checked once for the whole file (CSV header, Parquet
-    schema): a name twice, a required one missing, one the contract does not know (unless ignored)."""
+    schema): a name twice, a required one missing, one the contract does not know (unless ignored).
+    Names are shown as ``_shown`` does (never a NIK or an account number)."""
+    if names and not set(names) & set(TEXT_SCHEMA.names):
+        what = "the first row looks like data, not a header: it" if where == "the header" else where
+        return [f"{what} names no field of the contract as a column (such as {', '.join(REQUIRED)})"]
     repeated = sorted({name for name in names if names.count(name) > 1})
     missing = [name for name in REQUIRED if name not in names]
-    unknown = [_shown(name) for name in names if name not in TEXT_SCHEMA.names]
+    unknown = [name for name in names if name not in TEXT_SCHEMA.names]
     problems = []
     if repeated:
-        problems.append(f"{where} repeats {', '.join(map(_shown, repeated))}")
+        problems.append(f"{where} repeats {_listed(repeated)}")
     if missing:
         problems.append(f"{where} lacks the required column(s) {', '.join(missing)}")
     if unknown and not ignore_unknown:
-        problems.append(f"{where} has column(s) the contract does not know: {', '.join(unknown)[:200]} "
+        problems.append(f"{where} has column(s) the contract does not know: {_listed(unknown)} "
                         "(rename them, or pass --ignore-unknown)")
     return problems
 
 
+def _listed(names: list[str], limit: int = 200) -> str:
+    """Column names as a message lists them: whole names, about ``limit`` characters, then how many more."""
+    shown: list[str] = []
+    for name in map(_shown, names):
+        if shown and sum(len(s) + 2 for s in shown) + len(name) > limit:
+            return f"{', '.join(shown)} and {len(names) - len(shown)} more"
+        shown.append(name)
+    return ", ".join(shown)
+
+
 def _shown(name: str) -> str:
-    """A column name as a message shows it: an empty one in words, one with spaces around quoted."""
+    """A column name as a message shows it: an empty one in words, one with spaces around quoted,
+    a long run of digits (a NIK, an account number) as how many digits, a very long one cut short."""
     if not name.strip():
         return "an unnamed column (a trailing comma?)"
+    name = hide_identifiers(name if len(name) <= 60 else f"{name[:57]}...")
     return repr(name) if name != name.strip() else name
 
 

@@ -41,7 +41,15 @@ from bsu_rules.batch.fallback import ScalarTablePlan
 from bsu_rules.batch.read import Chunk, Reader
 from bsu_rules.batch.spool import Spool
 from bsu_rules.batch.validate import REJECT_SCHEMA, ROW, unchecked, validate
-from bsu_rules.batch.write import Writer, clean_stale, default_rejects, distinct, manifest_path, temporary
+from bsu_rules.batch.write import (
+    Writer,
+    clean_stale,
+    default_rejects,
+    distinct,
+    manifest_path,
+    temporary,
+    writable,
+)
 from bsu_rules.evaluators.scalar import Plan
 from bsu_rules.members.arrow import MEMBER_SCHEMA
 from bsu_rules.ruleset.loader import load_ruleset
@@ -240,14 +248,17 @@ def run_batch(ruleset: str | Path | RuleSet | Callable[[], RuleSet], source: str
     given, is kept up to date chunk by chunk (what an interrupted run had done) and returned.
 
     Output and rejects are written to hidden temporary files beside them and renamed into place
-    only when the count line holds, then a manifest (``write.manifest_path``) is written beside the
-    output; a run that fails or is killed leaves nothing at the final paths (its temporary files
-    are removed now, or by the next run for the same output)."""
+    only when the count line holds, then a manifest (``write.manifest_path``) naming both is moved
+    beside the output, the old one having been removed first: the manifest is the commit point. A
+    run that fails or is killed leaves nothing at the final paths (its temporary files are removed
+    now, or by the next run for the same output)."""
     reader = reader or Reader(source, chunk_size or chunk_rows(engine or default_engine()), ignore_unknown)
     output = Path(output)
     rejects = Path(rejects or default_rejects(output))
     finals = (output, rejects, manifest_path(output))
-    distinct(source, {"--out": output, "--rejects": rejects, "the manifest": finals[2]})
+    targets = {"--out": output, "--rejects": rejects, "the manifest": finals[2]}
+    writable(targets)
+    distinct(source, targets)
     for target in finals:
         clean_stale(target)
     run_id = f"{os.getpid()}-{secrets.token_hex(4)}"
@@ -292,15 +303,17 @@ def run_batch(ruleset: str | Path | RuleSet | Callable[[], RuleSet], source: str
         counts.outcomes = dict(outcomes)
         if counts.holds:
             manifest = {
-                "engine": f"bsu-rules {__version__}", "input": {"path": str(source), "sha256": input_sha256.result()},
+                "engine": f"bsu-rules {__version__}",
+                "input": {"path": beside(source, finals[2]), "sha256": input_sha256.result()},
                 "ruleset": {"id": plan.ruleset.id, "version": plan.ruleset.version, "sha256": plan.ruleset.sha256},
                 "on": plan.on.isoformat(),
                 "counts": {"read": counts.read, "decided": counts.decided, "rejected": counts.rejected,
                            "outcomes": dict(sorted(counts.outcomes.items()))},
-                "output": {"path": output.name, "sha256": file_sha256(out_tmp)},
-                "rejects": {"path": rejects.name, "sha256": file_sha256(rejects_tmp)},
+                "output": {"path": beside(output, finals[2]), "sha256": file_sha256(out_tmp)},
+                "rejects": {"path": beside(rejects, finals[2]), "sha256": file_sha256(rejects_tmp)},
             }
             manifest_tmp.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", "utf-8")
+            finals[2].unlink(missing_ok=True)  # the manifest is the commit: without one, the files are not a run
             for tmp, final_path in ((rejects_tmp, rejects), (out_tmp, output), (manifest_tmp, finals[2])):
                 os.replace(tmp, final_path)
     finally:
@@ -356,6 +369,15 @@ def _stoppable(chunks: Iterable[Chunk], stop: threading.Event) -> Iterator[Chunk
         if stop.is_set():
             raise _Stopped
         yield chunk
+
+
+def beside(path: str | Path, manifest: Path) -> str:
+    """``path`` as the manifest names it: relative to the manifest's folder (wherever the run was
+    started from), or absolute where there is no such path (another drive)."""
+    try:
+        return Path(os.path.relpath(os.path.abspath(path), os.path.abspath(manifest.parent))).as_posix()
+    except ValueError:
+        return os.path.abspath(path)
 
 
 def file_sha256(path: str | Path) -> str:

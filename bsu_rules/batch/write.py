@@ -7,6 +7,7 @@ as JSON arrays in a cell and a missing value as an empty cell.
 from __future__ import annotations
 
 import io
+import os
 from pathlib import Path
 from types import TracebackType
 from typing import BinaryIO
@@ -36,6 +37,20 @@ def distinct(source: str | Path, targets: dict[str, Path], read: dict[str, Path]
         other = seen.setdefault(_identity(path), option)
         if other != option:
             raise InputError([(option, f"{path} is also {other}; give each file a path of its own")])
+
+
+def writable(targets: dict[str, Path]) -> None:
+    """InputError, naming the path given, unless every file a run writes (``targets``, by option)
+    can be put there: not a folder, in a folder that exists and may be written. Checked before
+    any work is done."""
+    for option, path in targets.items():
+        folder = path.parent
+        if path.is_dir():
+            raise InputError([(str(path), f"is a folder, not a file ({option})")])
+        if not folder.is_dir():
+            raise InputError([(str(path), f"the folder {folder} does not exist ({option})")])
+        if not os.access(folder, os.W_OK | os.X_OK):
+            raise InputError([(str(path), f"the folder {folder} cannot be written ({option})")])
 
 
 def _identity(path: Path) -> tuple[int, int] | Path:
@@ -69,11 +84,29 @@ def temporary(final: Path, run: str) -> Path:
 
 
 def clean_stale(final: Path) -> list[Path]:
-    """Remove what killed runs left for ``final`` (their temporary files); the paths removed."""
-    stale = sorted(final.parent.glob(f".{glob_escape(final.name)}{PARTIAL}*"))
+    """Remove what killed runs left for ``final`` (their temporary files, named after the run's
+    process: a run still going, here or elsewhere on this machine, keeps its own); the paths removed."""
+    prefix = f".{final.name}{PARTIAL}"
+    stale = sorted(path for path in final.parent.glob(f"{glob_escape(prefix)}*")
+                   if not _alive(path.name[len(prefix):].split("-", 1)[0]))
     for path in stale:
         path.unlink(missing_ok=True)
     return stale
+
+
+def _alive(pid: str) -> bool:
+    """Whether the process numbered ``pid`` is running (not known: assumed so, nothing is removed)."""
+    if not pid.isdigit() or int(pid) > 1 << 30:
+        return False
+    if os.name != "posix":
+        return True  # no harmless way to ask: a live run's files are never removed
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process
+        return True
+    return True
 
 
 def glob_escape(name: str) -> str:

@@ -32,7 +32,7 @@ def add(sub: Any) -> None:
     p.add_argument("--on", type=day, help=ON_HELP)
     p.add_argument("--rejects", help="malformed rows: .jsonl (default OUT.rejects.jsonl, e.g. "
                    "decisions.parquet.rejects.jsonl), .csv or .parquet")
-    p.add_argument("--chunk-size", type=positive_int, metavar="N",
+    p.add_argument("--chunk-size", type=chunk_size, metavar="N",
                    help="rows per chunk (250000; 5000 with the scalar engine, which is slower)")
     p.add_argument("--engine", choices=("columnar", "scalar"), help="columnar (default when installed) or scalar")
     p.add_argument("--ignore-unknown", action="store_true", help="drop fields the contract does not know")
@@ -50,6 +50,18 @@ def positive_int(text: str) -> int:
         value = 0
     if value <= 0:
         raise argparse.ArgumentTypeError(f"{text!r} is not a positive whole number")
+    return value
+
+
+MAX_CHUNK = 10_000_000
+"""The most rows a chunk may hold (a few GB of working memory; larger chunks gain nothing)."""
+
+
+def chunk_size(text: str) -> int:
+    """A ``--chunk-size``: a positive whole number, at most ``MAX_CHUNK``."""
+    value = positive_int(text)
+    if value > MAX_CHUNK:
+        raise argparse.ArgumentTypeError(f"{text[:40]!r} is more than {MAX_CHUNK:,} rows a chunk")
     return value
 
 

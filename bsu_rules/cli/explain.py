@@ -35,6 +35,13 @@ _HEAD = {
 }
 
 
+def _paid(duplicate_of: str, lang: str) -> str:
+    """Where a NIK is paid, from ``duplicate_of``: ``KPJ 1234``, or ``row 5`` (``row:5``)."""
+    if duplicate_of.startswith("row:"):
+        return ("baris " if lang == "id" else "row ") + duplicate_of.removeprefix("row:")
+    return f"KPJ {duplicate_of}"
+
+
 def add(sub: Any) -> None:
     p: argparse.ArgumentParser = sub.add_parser(
         "explain", help="explain a member's decision from a batch output",
@@ -172,7 +179,7 @@ def run(args: argparse.Namespace) -> int:
             head, unpaid = _HEAD[lang]
             line = head.format(row=found["row"], input=args.input, kpj=found.get("kpj") or "-",
                                outcome=_OUTCOME[lang].get(found["outcome"], found["outcome"]))
-            print(line + (unpaid.format(dup=found["duplicate_of"]) if found.get("duplicate_of") else ""))
+            print(line + (unpaid.format(dup=_paid(found["duplicate_of"], lang)) if found.get("duplicate_of") else ""))
             print(render_text(decision, ruleset, lang, args.audience) + "\n")
         if decision.outcome.value != found["outcome"]:
             print(f"bsu-rules: row {found['row']}: the batch decided {found['outcome']}, the scalar evaluator "

@@ -14,7 +14,8 @@ def add(sub: Any) -> None:
     p: argparse.ArgumentParser = sub.add_parser(
         "generate", help="write a synthetic member population (Parquet, JSONL or CSV)",
         description="Write a realistic, fictional member population, the same for the same --n and --seed. "
-                    "A few rows per 100,000 are deliberately malformed unless --no-malformed.")
+                    "A few rows per 100,000 are deliberately malformed unless --no-malformed. The file appears at "
+                    "--out only when it is complete.")
     p.add_argument("--n", type=positive_int, required=True, help="number of members")
     p.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     p.add_argument("--out", required=True, help="file to write: .parquet, .jsonl or .csv")

@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bsu_rules.cli.batch import Progress, missing_extra, positive_int
+from bsu_rules.cli.batch import Progress, chunk_size, missing_extra
 from bsu_rules.cli.exits import FAILED, OK, REJECTED, interrupted
 from bsu_rules.cli.options import ON_HELP, add_reform_options, day, load_reform
 from bsu_rules.ruleset.loader import load_ruleset
@@ -34,7 +34,7 @@ def add(sub: Any) -> None:
     p.add_argument("--out", required=True, help="the HTML report")
     p.add_argument("--json", metavar="FILE", help="also write every number of the report as JSON")
     p.add_argument("--lang", choices=("id", "en"), default="id", help="language of the report (id)")
-    p.add_argument("--chunk-size", type=positive_int, default=250_000, metavar="N", help="rows per chunk (250000)")
+    p.add_argument("--chunk-size", type=chunk_size, default=250_000, metavar="N", help="rows per chunk (250000)")
     p.add_argument("--quiet", action="store_true", help="no progress on stderr")
     p.set_defaults(run=run)
 

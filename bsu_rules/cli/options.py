@@ -49,8 +49,11 @@ def read_records(paths: list[str], decode: Callable[[bytes], Any] = decode_json)
     """Records from JSON files (one object or a list) or JSONL; ``-`` is standard input.
 
     JSONL is read as a stream, a record at a time, each line read by ``decode``. Yields (record
-    number from 1, record); a record that cannot be decoded yields a BadRecord instead. A file that
-    cannot be read at all, Parquet or CSV among them, raises InputError (once, naming the file).
+    number from 1, record): a JSON line's number is its line in the file (blank lines are skipped
+    but counted, as ``bsu-rules batch`` numbers rows), a listed record's its place in the list, and
+    the count goes on from one file to the next. A record that cannot be decoded yields a BadRecord
+    instead. A file that cannot be read at all, Parquet or CSV among them, raises InputError (once,
+    naming the file).
     """
     for path in paths:
         if path.lower().endswith((".parquet", ".csv")):
@@ -59,8 +62,8 @@ def read_records(paths: list[str], decode: Callable[[bytes], Any] = decode_json)
     for path in paths:
         stream = _binary_stdin() if path == "-" else open(path, "rb")  # noqa: SIM115
         with stream:
-            for record in _records(stream, path, decode):
-                number += 1
+            for lines, record in _records(stream, path, decode):
+                number += lines
                 yield number, record
 
 
@@ -74,8 +77,10 @@ def _binary_stdin() -> BinaryIO:
     return buffer if buffer is not None else io.BytesIO(sys.stdin.read().encode("utf-8"))
 
 
-def _records(f: BinaryIO, path: str, decode: Callable[[bytes], Any]) -> Iterator[Any]:
-    first = True
+def _records(f: BinaryIO, path: str, decode: Callable[[bytes], Any]) -> Iterator[tuple[int, Any]]:
+    """Each record with how far it moves the count: the lines up to it for a JSON line (blank ones
+    before it included), 1 for a record of a JSON document."""
+    first, blank = True, 0
     while line := f.readline(MAX_RECORD + 1):
         if first:
             if wide := wide_encoding(line):
@@ -90,17 +95,20 @@ def _records(f: BinaryIO, path: str, decode: Callable[[bytes], Any]) -> Iterator
             while (rest := f.readline(MAX_RECORD)) and not rest.endswith(b"\n"):
                 pass
             first = False
-            yield BadRecord(TOO_LARGE)
+            yield blank + 1, BadRecord(TOO_LARGE)
+            blank = 0
             continue
         if not line.strip():
+            blank += 1
             continue
         if first:
             first = False
             head = line.lstrip()[:1]
             if head == b"[" or (head == b"{" and not path.endswith(".jsonl") and _continues(line)):
-                yield from _document(line + f.read(MAX_DOCUMENT), path, decode)
+                yield from _document(line + f.read(MAX_DOCUMENT), path, decode, blank)
                 return
-        yield _decoded(line, decode)
+        yield blank + 1, _decoded(line, decode)
+        blank = 0
 
 
 def _continues(line: bytes) -> bool:
@@ -117,10 +125,12 @@ def _continues(line: bytes) -> bool:
     return False
 
 
-def _document(data: bytes, path: str, decode: Callable[[bytes], Any]) -> Iterator[Any]:
+def _document(data: bytes, path: str, decode: Callable[[bytes], Any],
+              before: int = 0) -> Iterator[tuple[int, Any]]:
     """A whole JSON document: one record, or a list of records, each yielded, or the BadRecord
-    saying why it cannot be read (a list is refused record by record). JSON lines whose first line
-    was cut short are read as lines after all; InputError if it is not JSON."""
+    saying why it cannot be read (a list is refused record by record), as ``_records`` yields them.
+    JSON lines whose first line was cut short are read as lines after all (``before``: the blank
+    lines ahead of it); InputError if it is not JSON."""
     if len(data) > MAX_DOCUMENT:
         raise InputError([(path, f"a JSON document larger than {MAX_DOCUMENT:,} bytes; use JSONL, one record "
                                  "per line")])
@@ -133,12 +143,15 @@ def _document(data: bytes, path: str, decode: Callable[[bytes], Any]) -> Iterato
         if len(lines) < 2 or not lines[1].lstrip().startswith(b"{") or isinstance(_decoded(lines[1], decode),
                                                                                    BadRecord):
             raise InputError([(path, str(exc))]) from None
-        for line in lines:  # JSON lines, the first one cut short (or wrong) where it looked like a document
-            yield _decoded(line, decode) if len(line) <= MAX_RECORD else \
-                BadRecord(TOO_LARGE)
+        # JSON lines, the first one cut short (or wrong) where it looked like a document
+        for line in data.splitlines(keepends=True):
+            before += 1
+            if line.strip():
+                yield before, _decoded(line, decode) if len(line) <= MAX_RECORD else BadRecord(TOO_LARGE)
+                before = 0
         return
     for record in whole if isinstance(whole, list) else [whole]:
-        yield unreadable(record) or record
+        yield 1, unreadable(record) or record
 
 
 def _decoded(line: bytes, decode: Callable[[bytes], Any]) -> Any:
