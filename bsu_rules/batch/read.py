@@ -27,6 +27,7 @@ import pyarrow as pa
 import pyarrow.json as pj
 import pyarrow.parquet as pq
 
+from bsu_rules.batch import utf8
 from bsu_rules.batch.conform import columns_to_read, conform, fill_unread
 from bsu_rules.batch.validate import (
     REJECT_FIELD,
@@ -34,7 +35,6 @@ from bsu_rules.batch.validate import (
     ROW,
     TEXT_SCHEMA,
     Decoded,
-    text_only,
     typed,
     with_rejects,
 )
@@ -128,7 +128,7 @@ class Reader:
         try:
             for batch in pq.ParquetFile(self.path).iter_batches(batch_size=self.chunk_size, columns=["nik"]):
                 rows = np.arange(first, first + batch.num_rows, dtype=np.int64)
-                yield rows, text_only(batch.column(0), "nik", rows, [])  # a NIK not UTF-8: rejected when read
+                yield rows, utf8.text_only(batch.column(0), "nik", rows, [])  # a NIK not UTF-8: rejected when read
                 first += batch.num_rows
         except (pa.ArrowException, OSError):
             raise InputError([(str(self.path), f"the Parquet file is damaged after row {first - 1}")]) from None

@@ -20,6 +20,7 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from bsu_rules.batch import utf8
 from bsu_rules.members import PERIODIC, SECRET, Group, Leaf, contract, duplicate_message, path_order
 from bsu_rules.members.arrow import MEMBER_SCHEMA
 from bsu_rules.members.model import hide_identifiers
@@ -207,75 +208,20 @@ def validate(table: pa.Table) -> tuple[pa.Table, pa.Table]:
     return members, _rejects(p, table[ROW].to_numpy())
 
 
-NOT_UTF8 = "not UTF-8 text"
-"""Why a value is refused whose bytes are not UTF-8 (a Parquet file may hold such strings)."""
-
-
 def utf8_only(table: pa.Table) -> pa.Table:
     """The table with each string that is not UTF-8 made null and its row given the reason (as a
-    read problem: ``REJECT_FIELD``, ``REJECT_MESSAGE``), so that such bytes never reach Polars.
-    Arrow validates the whole table at once; only a table that fails is searched."""
-    try:
-        table.validate(full=True)
-        return table
-    except pa.ArrowInvalid:
-        pass
-    found: list[tuple[int, str]] = []
-    n = table.num_rows
-    table = pa.table({name: column if name in (ROW, REJECT_FIELD, REJECT_MESSAGE) else
-                      text_only(column.combine_chunks(), name, np.arange(n), found)
-                      for name, column in zip(table.column_names, table.columns, strict=True)})
+    read problem: ``REJECT_FIELD``, ``REJECT_MESSAGE``), so that such bytes never reach Polars."""
+    table, found = utf8.scrub(table, keep=(ROW, REJECT_FIELD, REJECT_MESSAGE))
     if not found:
         return table
     if REJECT_FIELD not in table.column_names:
-        table = with_rejects(table, [None] * n)
+        table = with_rejects(table, [None] * table.num_rows)
     fields, messages = table[REJECT_FIELD].to_pylist(), table[REJECT_MESSAGE].to_pylist()
     for r, path in found:
-        text = f"{path}: {NOT_UTF8}"
+        text = f"{path}: {utf8.NOT_UTF8}"
         fields[r], messages[r] = (fields[r], f"{messages[r]}; {text}") if fields[r] else (path, text)
     return table.set_column(table.schema.get_field_index(REJECT_FIELD), REJECT_FIELD, pa.array(fields, pa.string())) \
         .set_column(table.schema.get_field_index(REJECT_MESSAGE), REJECT_MESSAGE, pa.array(messages, pa.string()))
-
-
-def text_only(values: pa.Array, path: str, rows: np.ndarray, found: list[tuple[int, str]],
-              items: np.ndarray | None = None) -> pa.Array:
-    """``values`` with each string that is not UTF-8 made null; (row, path) of each added to
-    ``found``. ``rows``: each value's row; ``items``: each value's place in its row's list, when
-    ``values`` holds list items (``path`` then holds ``[]``, as ``conform`` names them)."""
-    try:
-        values.validate(full=True)
-        return values
-    except pa.ArrowInvalid:
-        pass
-    t = values.type
-    if pa.types.is_struct(t):
-        children = [text_only(pc.struct_field(values, [i]), f"{path}.{t.field(i).name}", rows, found, items)
-                    for i in range(t.num_fields)]
-        return pa.StructArray.from_arrays(children, fields=list(t), mask=values.is_null())
-    if pa.types.is_list(t) or pa.types.is_large_list(t):
-        lengths = pc.fill_null(pc.list_value_length(values), 0).to_numpy(zero_copy_only=False)
-        owner = np.repeat(np.arange(len(values)), lengths)
-        starts = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
-        flat = text_only(pc.list_flatten(values), f"{path}[]", rows[owner], found,
-                         np.arange(owner.size) - starts[owner])
-        offsets = np.concatenate([[0], np.cumsum(lengths)])
-        if pa.types.is_list(t):
-            return pa.ListArray.from_arrays(pa.array(offsets.astype(np.int32)), flat, t, mask=values.is_null())
-        return pa.LargeListArray.from_arrays(pa.array(offsets.astype(np.int64)), flat, t, mask=values.is_null())
-    if pa.types.is_dictionary(t):
-        return text_only(values.dictionary_decode(), path, rows, found, items)
-    if not (pa.types.is_string(t) or pa.types.is_large_string(t)):
-        return values
-    good = np.ones(len(values), dtype=bool)
-    for i, value in enumerate(values.view(pa.large_binary() if pa.types.is_large_string(t) else pa.binary())
-                              .to_pylist()):
-        try:
-            if value is not None:
-                value.decode("utf-8")
-        except UnicodeDecodeError:
-            good[i] = False
-            found.append((int(rows[i]), path if items is None else path.replace("[]", f"[{items[i]}]", 1)))
-    return pc.if_else(pa.array(good), values, pa.scalar(None, t))
 
 
 _PATHS = re.compile(r"(?:^|; )([\w.\[\]()]+): ")
