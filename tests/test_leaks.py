@@ -114,3 +114,32 @@ def test_a_fact_copying_the_nik_or_account_number_is_masked_wherever_it_is_shown
         [render_text(decision, ruleset, "en", audience) for audience in ("worker", "officer", "auditor")]
     assert not any(nik in s or account in s or account.replace(" ", "") in s for s in shown)
     assert "3204********0003 / 4182" in decision.rule("valid-nik").explain.en  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("edition", ["bsu-2020", "bsu-2021", "bsu-2022", "bsu-2025"])
+def test_a_nik_typed_as_the_bank_name_is_masked_where_the_decision_names_the_bank(edition: str) -> None:
+    """What the channel read is shown as a criterion's values are: free text a person typed may
+    hold a NIK in the wrong place, and is shown with it masked."""
+    import bsu_rules
+    from bsu_rules.explain import render_text
+
+    examples = Path(__file__).resolve().parents[1] / "examples" / "members.jsonl"
+    record = json.loads(examples.read_text("utf-8").splitlines()[0])
+    nik = "3204125708940003"
+    record["bank_account"] = {**record["bank_account"], "bank": f"Bank {nik}"}
+    ruleset = bsu_rules.load_ruleset(edition)
+    on = {"bsu-2020": "2020-08-14", "bsu-2021": "2021-11-10", "bsu-2022": "2022-09-05", "bsu-2025": "2025-06-02"}
+    months = {"bsu-2020": ("2020-04", "2020-05", "2020-06"), "bsu-2021": ("2021-04", "2021-05", "2021-06"),
+              "bsu-2022": ("2022-05", "2022-06", "2022-07"), "bsu-2025": ("2025-02", "2025-03", "2025-04")}[edition]
+    record["wages"] = [{"period": m, "amount": 3_000_000} for m in months]
+    record["contributions"] = [{"period": m, "amount": 100_000, "paid_on": f"{m}-10"} for m in months]
+    record["registered_on"] = "2015-01-01"
+    decision = bsu_rules.evaluate(ruleset, record, on=on[edition])
+    assert decision.outcome.value == "eligible" and decision.channel_values, decision.failed
+    data = json.loads(decision.to_json())
+    data.pop("channel")  # 2020 pays the bank as written: the channel is that text
+    shown = [json.dumps(data, ensure_ascii=False)] + [render_text(decision, ruleset, lang, audience)
+                                                     for lang in ("id", "en") for audience in ("worker", "officer",
+                                                                                               "auditor")]
+    assert not any(nik in s for s in shown)
+    assert "3204********0003" in json.dumps(decision.channel_values)

@@ -40,6 +40,7 @@ from bsu_rules.evaluators.whitelist import NotGenerated
 from bsu_rules.explain.sentences import Renderer
 from bsu_rules.members import Member, Record, decision_date, parse_record
 from bsu_rules.members import record_hash as input_hash
+from bsu_rules.members.contract import FREE_TEXT
 from bsu_rules.ruleset.checker import reads as names_read
 from bsu_rules.ruleset.expressions import Call, Name, Node, Unhandled, unparse, walk
 from bsu_rules.ruleset.schema import Kind, Rule
@@ -191,9 +192,10 @@ class Plan:
                         for r in self.out_of_force]
 
     def _tainted(self, label: str, node: Node) -> bool:
-        """Whether a traced text is computed from a NIK or an account number (a fact copying one)."""
+        """Whether a traced text may carry a NIK or an account number: free text a person typed, or a
+        text computed from it or from a NIK or account number (a fact copying one)."""
         return label not in PRIVATE and node.type is not None and node.type.name == "str" and \
-            not PRIVATE.isdisjoint(self.ruleset.member_reads(node))
+            not (PRIVATE | FREE_TEXT).isdisjoint([label, *self.ruleset.member_reads(node)])
 
     def _hoist(self, tree: Node, hoisted: dict[str, int]) -> None:
         """Give each call over a member history a slot, computed once per member and traced from it."""

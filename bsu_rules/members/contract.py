@@ -101,6 +101,17 @@ def _spec(annotation: Any, required: bool) -> Leaf | Group:
 _ITEM_MODELS = {name: spec.model for name, spec in contract().items() if isinstance(spec, Group)}
 
 
+def _free_text(fields: dict[str, Leaf | Group], prefix: str) -> list[str]:
+    return [path for name, spec in fields.items() for path in
+            (_free_text(spec.fields, f"{prefix}{name}.") if isinstance(spec, Group) and not spec.many else
+             [f"{prefix}{name}"] if isinstance(spec, Leaf) and spec.kind == "text" and spec.pattern is None else [])]
+
+
+FREE_TEXT = frozenset(_free_text(contract(), "member."))
+"""Member fields of free text (``member.name``, ``member.bank_account.bank``): what a person typed,
+which may hold a NIK or an account number typed in the wrong place."""
+
+
 def path_order(path: str) -> tuple[int, ...]:
     """A sort key putting field paths in the contract's declaration order (``wages[3].period``):
     both evaluators list a record's problems in this order, so the first one named is the same."""
