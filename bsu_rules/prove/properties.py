@@ -137,8 +137,8 @@ class Prover:
                 return None if got == RuleResult.UNKNOWN else f"the scalar evaluator says {rule.id}: {got}"
             held = self.check(f"live:{rule.id}", claim, "sometimes", rule.unknown, unknown)
             if held.status == "proved":  # it still keeps members from payment until their data is complete
-                held.status = UNDETERMINED_ONLY
-                held.detail = f"it can never {verb[rule.kind]}: it can only leave a member undetermined"
+                held.status, held.claim = UNDETERMINED_ONLY, f"{rule.id} can only leave some member undetermined"
+                held.detail = f"it can never {verb[rule.kind]}: it waits for data, or a table row, to be on record"
                 return held
         return verdict
 
