@@ -56,6 +56,8 @@ __all__ = ["ENGINE", "CompiledRule", "Plan", "Slot", "evaluate", "input_hash", "
 _FAIL, _UNKNOWN = RuleResult.FAIL, RuleResult.UNKNOWN
 _PRIORITIZED, _FLAGGED = RuleResult.PRIORITIZED, RuleResult.FLAGGED
 _ELIGIBLE, _INELIGIBLE, _UNDETERMINED = Outcome.ELIGIBLE, Outcome.INELIGIBLE, Outcome.UNDETERMINED
+
+
 def _blank(value: object) -> bool:
     """Whether a field read says nothing: unknown, or text with nothing but spaces."""
     return value is None or (isinstance(value, str) and not value.strip())
