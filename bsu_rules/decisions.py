@@ -298,6 +298,18 @@ def mask_identifiers(text: str) -> str:
     return IDENTIFIER.sub(lambda m: mask_nik(m.group()), text)
 
 
+def mask_typed(text: str) -> str:
+    """``mask_identifiers``, and then, in text a person typed, every digit but the first and last
+    four when ten or more are left however they are grouped (tabs, commas, other spaces, invisible
+    characters): no bank or person name holds ten digits, a NIK or an account number does."""
+    text = mask_identifiers(text)
+    digits = [i for i, c in enumerate(text) if c.isdecimal()]
+    if len(digits) < 10:
+        return text
+    hidden = set(digits[4:-4])
+    return "".join("*" if i in hidden else c for i, c in enumerate(text))
+
+
 def mask_nik(nik: str) -> str:
     """Keep the region (4) and the serial (4): ``3215********0001``."""
     return nik[:4] + "*" * (len(nik) - 8) + nik[-4:] if len(nik) > 8 else "*" * len(nik)

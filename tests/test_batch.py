@@ -275,19 +275,21 @@ def test_a_failed_run_leaves_no_files_and_the_next_cleans_stale_ones(population:
                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     source = population["folder"] / "m.jsonl"
     out = tmp_path / "d.parquet"
-    stale = tmp_path / ".d.parquet.partial-99999999-dead.parquet"  # what a killed run leaves (no such process)
+    stale = tmp_path / ".d.parquet.partial-99999999-deadbeef.parquet"  # what a killed run leaves (no such process)
     stale.write_bytes(b"PAR1 half written")
+    mine = tmp_path / ".d.parquet.partial-backup"  # a user's file, not named as a run names its files
+    mine.write_bytes(b"keep")
 
     def crash(*a: Any, **k: Any) -> Any:
         raise OSError("No space left on device")
     monkeypatch.setattr(batch_run, "mark", crash)  # fails once some decisions are written
     with pytest.raises(OSError):
         run_batch("bsu-2022", source, out, engine="scalar", chunk_size=500)
-    assert list(tmp_path.iterdir()) == []  # the stale file cleaned, the failed run's files removed
+    assert list(tmp_path.iterdir()) == [mine]  # the stale file cleaned, the failed run's files removed
     monkeypatch.undo()
     run_batch("bsu-2022", source, out, engine="scalar", chunk_size=500)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["d.parquet", "d.parquet.manifest.json",
-                                                           "d.parquet.rejects.jsonl"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".d.parquet.partial-backup", "d.parquet",
+                                                           "d.parquet.manifest.json", "d.parquet.rejects.jsonl"]
 
 
 @pytest.mark.parametrize("suffix", ["parquet", "csv"])
@@ -698,9 +700,9 @@ def test_an_output_path_that_cannot_be_written_is_refused_before_any_work(
 
 def test_a_second_run_to_the_same_output_leaves_a_live_run_alone(population: dict[str, Any], tmp_path: Path) -> None:
     out = tmp_path / "d.parquet"
-    live = [tmp_path / f".{name}.partial-{os.getppid()}-live.parquet"  # a run going on in another process
+    live = [tmp_path / f".{name}.partial-{os.getppid()}-0a1b2c3d.parquet"  # a run going on in another process
             for name in ("d.parquet", "d.parquet.rejects.jsonl", "d.parquet.manifest.json")]
-    dead = tmp_path / ".d.parquet.partial-99999999-dead.parquet"
+    dead = tmp_path / ".d.parquet.partial-99999999-deadbeef.parquet"
     for path in (*live, dead):
         path.write_bytes(b"PAR1 being written")
     run_batch("bsu-2022", population["folder"] / "m.parquet", out, engine="scalar")

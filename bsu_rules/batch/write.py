@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 from pathlib import Path
 from types import TracebackType
 from typing import BinaryIO
@@ -85,10 +86,12 @@ def temporary(final: Path, run: str) -> Path:
 
 def clean_stale(final: Path) -> list[Path]:
     """Remove what killed runs left for ``final`` (their temporary files, named after the run's
-    process: a run still going, here or elsewhere on this machine, keeps its own); the paths removed."""
+    process: a run still going, here or elsewhere on this machine, keeps its own, and a file not
+    named as a run names its files is not touched); the paths removed."""
     prefix = f".{final.name}{PARTIAL}"
+    ours = re.compile(re.escape(prefix) + r"([0-9]{1,10})-[0-9a-f]{8}(?:\.[^/]*)?")  # as ``temporary`` names them
     stale = sorted(path for path in final.parent.glob(f"{glob_escape(prefix)}*")
-                   if not _alive(path.name[len(prefix):].split("-", 1)[0]))
+                   if (run := ours.fullmatch(path.name)) and not _alive(run[1]))
     for path in stale:
         path.unlink(missing_ok=True)
     return stale
@@ -96,7 +99,7 @@ def clean_stale(final: Path) -> list[Path]:
 
 def _alive(pid: str) -> bool:
     """Whether the process numbered ``pid`` is running (not known: assumed so, nothing is removed)."""
-    if not pid.isdigit() or int(pid) > 1 << 30:
+    if int(pid) > 1 << 30:
         return False
     if os.name != "posix":
         return True  # no harmless way to ask: a live run's files are never removed

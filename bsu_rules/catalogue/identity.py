@@ -28,7 +28,8 @@ BANK_FORM_WORDS = frozenset({"BANK", "PT", "PERSERO", "TBK"})
 """Words of a bank's legal form, dropped from its key."""
 BANK_FOLD: dict[str, str] = {
     **{chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)},  # full-width forms: ＢＲＩ is BRI
-    "\u3000": " ",  # the ideographic space
+    **dict.fromkeys("\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f"
+                    "\u205f\u3000", " "),  # the other spaces: en, em, thin, narrow, ideographic, line and paragraph
     **dict.fromkeys("\u00ad\u200b\u200c\u200d\u2060\ufeff", ""),  # soft hyphen, zero-width characters
 }
 """Characters a bank name may be written with that are another character, or none, to a reader."""

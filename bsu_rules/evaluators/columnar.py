@@ -31,9 +31,11 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from bsu_rules.bounds import AtLeast
 from bsu_rules.catalogue import FUNCTIONS, History
+from bsu_rules.decisions import mask_typed
 from bsu_rules.evaluators import columnar_bounds as bounded
 from bsu_rules.evaluators.columnar_functions import (
     Val,
@@ -355,7 +357,20 @@ class ColumnarPlan:
             from bsu_rules.batch.fallback import ScalarTablePlan  # lazy: only such a chunk needs it
 
             return ScalarTablePlan(self.plan).decide(table, rule_columns)
-        return self._outputs.table(frame, schema)
+        return _typed_masked(self._outputs.table(frame, schema))
+
+
+def _typed_masked(out: pa.Table) -> pa.Table:
+    """The decisions with a NIK or account number typed as a bank's name masked in the channel (2020
+    pays the bank as written), as the scalar evaluator masks it: only a channel with ten digits can
+    hold one, and only such rows are looked at."""
+    channel = out.column("channel")
+    digits = pc.count_substring_regex(channel, r"\p{Nd}")
+    if not pc.any(pc.greater_equal(digits, 10)).as_py():
+        return out
+    masked = [v if v is None or n is None or n < 10 else mask_typed(v)
+              for v, n in zip(channel.to_pylist(), digits.to_pylist(), strict=True)]
+    return out.set_column(out.schema.get_field_index("channel"), "channel", pa.array(masked, pa.string()))
 
 
 Wave = tuple[dict[str, pl.Expr], list[tuple[str, Callable[[pl.DataFrame], pl.Series]]]]

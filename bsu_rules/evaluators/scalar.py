@@ -30,8 +30,8 @@ from bsu_rules.decisions import (
     RuleOutcome,
     RuleResult,
     RuleSetRef,
-    mask_identifiers,
     mask_nik,
+    mask_typed,
 )
 from bsu_rules.evaluators.codegen import Core, generate, generate_value, generate_values
 from bsu_rules.evaluators.compile import Env, Facts, Fn, Getter, Value, compile_node, member_getter
@@ -73,8 +73,8 @@ def _written_masked(value: Value) -> bytes:
 
 
 def _mask_text(value: Value) -> str:
-    """A text that may carry an identifier (it is computed from one) as a trace shows it."""
-    return mask_identifiers(str(value))
+    """A text that may carry an identifier (typed by a person, or computed from one) as a trace shows it."""
+    return mask_typed(str(value))
 
 
 def _written_mask_text(value: Value) -> bytes:
@@ -322,8 +322,10 @@ class Plan:
 
     def channel_of(self, member: Record, f: Facts) -> str | None:
         """How an eligible member is paid (None: the data to choose is missing, or no rule says; an
-        empty name says nothing either)."""
-        return (self.channel(member, f) or None) if self.channel is not None else None  # type: ignore[return-value]
+        empty name says nothing either). A NIK or account number typed as the bank's name (2020 pays
+        the bank as written) is masked."""
+        named = self.channel(member, f) if self.channel is not None else None
+        return mask_typed(named) if named and len(named) >= 10 else named or None  # type: ignore[arg-type, return-value]
 
     def channel_values(self, member: Record, f: Facts) -> dict[str, JsonValue]:
         """The values the channel rule read for an eligible member, as a criterion's ``values``."""
@@ -335,9 +337,11 @@ class Plan:
     @cached_property
     def _channel_reader(self) -> tuple[list[str], Callable[[Record, Facts], list[Any]], list[str]]:
         """The labels the channel rule reads from a member, their reader (as a trace shows them), and
-        every label it reads in sorted order."""
-        labels = [label for label, _ in self.channel_trace]
-        read = self.reader(labels, [get for _, get in self.channel_trace], "shown")
+        every label it reads in sorted order. A NIK or account number is left out: the channel only
+        asks whether there is one, and a payment file needs no trace of it."""
+        trace = [(label, get) for label, get in self.channel_trace if label not in PRIVATE]
+        labels = [label for label, _ in trace]
+        read = self.reader(labels, [get for _, get in trace], "shown")
         return labels, read, sorted([*labels, *self.channel_fixed])
 
     def missing_of(self, recorded: Recorded, outcome: Outcome, channel: str | None) -> list[str]:
@@ -350,7 +354,9 @@ class Plan:
                     missing += [m for m in recorded.missing(i) if m not in missing]
             return missing
         if outcome is _ELIGIBLE and self.channel is not None and channel is None:
-            return [p for p, get in self.channel_reads if _blank(get(recorded.member))]
+            reads = [(p, get(recorded.member)) for p, get in self.channel_reads]
+            return [p for p, v in reads if _blank(v)] or \
+                [p for p, v in reads if p in FREE_TEXT and p not in PRIVATE]  # a name naming nothing ("Bank")
         return []
 
 

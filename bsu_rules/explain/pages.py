@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from bsu_rules.decisions import RuleResult, mask_identifiers
+from bsu_rules.decisions import RuleResult, mask_typed
 from bsu_rules.explain.citations import cite
 from bsu_rules.formatting import format_date, rupiah
 from bsu_rules.glossary import Glossary, Places, glossary_for, join, months
@@ -146,10 +146,10 @@ class _Context:
         else:
             text += f", {w['parts'].format(n=len(parts), list=join([rupiah(p) for p in parts], lang))}"
         if d.channel:
-            channel = mask_identifiers(self.g.channel(d.channel, lang))  # 2020 pays the bank as written
+            channel = self.g.channel(d.channel, lang)
             bank = d.channel_values.get("fact.bank")
             if isinstance(bank, str) and bank.strip() and bank != d.channel:  # paid otherwise than at the bank read
-                channel += w["bank_read"].format(mask_identifiers(bank.strip()))
+                channel += w["bank_read"].format(mask_typed(bank.strip()))
         else:
             channel = w["no_channel"].format(self.g.labels(d.missing, lang)) if d.missing else w["unknown"]
         ref = f" [{self.benefit_note}]" if self.benefit_note else ""
@@ -258,7 +258,7 @@ def auditor(decision: Decision, ruleset: RuleSet | None, lang: str) -> Page:
     facts += [
         ("outcome", d.outcome.value), ("ruleset", f"{d.ruleset.id} {d.ruleset.version} sha256 {d.ruleset.sha256}"),
         ("engine", d.engine), ("member", f"{d.member.nik} input_sha256 {d.member.input_sha256}"),
-        ("decision sha256", d.sha256()), ("channel", mask_identifiers(d.channel or "-")), ("priority", str(d.priority)),
+        ("decision sha256", d.sha256()), ("channel", d.channel or "-"), ("priority", str(d.priority)),
         ("flags", ", ".join(d.flags) or "-"), ("missing", ", ".join(d.missing) or "-"),
     ] + [(f"param.{k}", f"{_raw(p.value)} (since {p.since.isoformat() if p.since else '-'})")
          for k, p in d.parameters.items()]

@@ -18,9 +18,9 @@ STATUS = {
 }
 UNDETERMINED_ONLY = "undetermined-only"
 """``live:`` of a ``require`` that can never fail (an ``exclude`` that never excludes) but can be
-unknown: it only keeps members undetermined until their data is complete. Not a failure, but listed
-apart from proved: to the solver, a rule meant only to wait for data looks like one meant to fail
-somewhere that never can."""
+unknown: it only keeps members undetermined until their data is complete. Not proved: to the
+solver, a rule meant only to wait for data looks like one meant to fail somewhere that never can
+(a ceiling written so that every wage passes)."""
 
 
 @dataclass
