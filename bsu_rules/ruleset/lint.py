@@ -131,6 +131,9 @@ class _Lint:
             self.warn(("in_force", "until"), "empty-window", f"the edition starts on {ed.from_}, after it ends "
                       f"on {ed.until}", severity=Severity.ERROR)
             return
+        if ed.source:
+            self.warn(("in_force", "source"), "unused", "an edition's `in_force` cites nothing: a `source` there is "
+                      "never shown (a rule's `in_force: {until: …, source: …}` is cited on a day outside it)")
         for i, rule in enumerate(self.rs.model.rules):
             w, at = rule.in_force, ("rules", i, "in_force")
             if w.from_ and w.until and w.from_ > w.until:
