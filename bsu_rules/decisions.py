@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from datetime import date
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol, Self, TypeVar
@@ -298,10 +299,15 @@ def mask_identifiers(text: str) -> str:
     return IDENTIFIER.sub(lambda m: mask_nik(m.group()), text)
 
 
+_TEN_DIGITS = re.compile(r"(?:\D*\d){10}")
+
+
 def mask_typed(text: str) -> str:
     """``mask_identifiers``, and then, in text a person typed, every digit but the first and last
     four when ten or more are left however they are grouped (tabs, commas, other spaces, invisible
     characters): no bank or person name holds ten digits, a NIK or an account number does."""
+    if len(text) < 10 or not _TEN_DIGITS.match(text):
+        return text  # most names hold no digit: looked at once, in C
     text = mask_identifiers(text)
     digits = [i for i, c in enumerate(text) if c.isdecimal()]
     if len(digits) < 10:
