@@ -1,6 +1,6 @@
-"""Parquet tables conformed to the member contract: the contract's columns with safe casts, the
-fields it does not know found, and the free text a run leaves unread (``validate.unchecked``) put
-back as nulls."""
+"""Tables conformed to the member contract: a file's columns checked against it once (names
+shown without a NIK), Parquet's cast safely to the contract's, the fields it does not know found,
+and the free text a run leaves unread (``validate.unchecked``) put back as nulls."""
 
 from __future__ import annotations
 
@@ -10,7 +10,9 @@ import pyarrow.compute as pc
 
 from bsu_rules.batch.validate import REJECT_FIELD, REJECT_MESSAGE, ROW, TEXT_SCHEMA, with_rejects
 from bsu_rules.errors import InputError
+from bsu_rules.members import Leaf, contract
 from bsu_rules.members.arrow import MEMBER_SCHEMA
+from bsu_rules.members.model import hide_identifiers
 
 
 def conform(table: pa.Table, ignore_unknown: bool = False) -> pa.Table:
@@ -127,3 +129,46 @@ def fill_unread(table: pa.Table, unread: set[str]) -> pa.Table:
             filled = pa.StructArray.from_arrays(children, names=names, mask=column.is_null())
             table = table.set_column(table.schema.get_field_index(f.name), f.name, filled)
     return table
+
+
+REQUIRED = [name for name, spec in contract().items() if isinstance(spec, Leaf) and spec.required]
+
+
+def column_problems(names: list[str], ignore_unknown: bool, where: str) -> list[str]:
+    """What is wrong with a file's columns, checked once for the whole file (CSV header, Parquet
+    schema): a name twice, a required one missing, one the contract does not know (unless ignored).
+    Names are shown as ``_shown`` does (never a NIK or an account number)."""
+    if names and not set(names) & set(TEXT_SCHEMA.names):
+        what = "the first row looks like data, not a header: it" if where == "the header" else where
+        return [f"{what} names no field of the contract as a column (such as {', '.join(REQUIRED)})"]
+    repeated = sorted({name for name in names if names.count(name) > 1})
+    missing = [name for name in REQUIRED if name not in names]
+    unknown = [name for name in names if name not in TEXT_SCHEMA.names]
+    problems = []
+    if repeated:
+        problems.append(f"{where} repeats {listed(repeated)}")
+    if missing:
+        problems.append(f"{where} lacks the required column(s) {', '.join(missing)}")
+    if unknown and not ignore_unknown:
+        problems.append(f"{where} has column(s) the contract does not know: {listed(unknown)} "
+                        "(rename them, or pass --ignore-unknown)")
+    return problems
+
+
+def listed(names: list[str], limit: int = 200) -> str:
+    """Column names as a message lists them: whole names, about ``limit`` characters, then how many more."""
+    shown: list[str] = []
+    for name in map(_shown, names):
+        if shown and sum(len(s) + 2 for s in shown) + len(name) > limit:
+            return f"{', '.join(shown)} and {len(names) - len(shown)} more"
+        shown.append(name)
+    return ", ".join(shown)
+
+
+def _shown(name: str) -> str:
+    """A column name as a message shows it: an empty one in words, one with spaces around quoted,
+    a long run of digits (a NIK, an account number) as how many digits, a very long one cut short."""
+    if not name.strip():
+        return "an unnamed column (a trailing comma?)"
+    name = hide_identifiers(name if len(name) <= 60 else f"{name[:57]}...")
+    return repr(name) if name != name.strip() else name

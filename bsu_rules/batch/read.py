@@ -28,7 +28,7 @@ import pyarrow.json as pj
 import pyarrow.parquet as pq
 
 from bsu_rules.batch import utf8
-from bsu_rules.batch.conform import columns_to_read, conform, fill_unread
+from bsu_rules.batch.conform import column_problems, columns_to_read, conform, fill_unread, listed
 from bsu_rules.batch.validate import (
     REJECT_FIELD,
     REJECT_MESSAGE,
@@ -39,9 +39,7 @@ from bsu_rules.batch.validate import (
     with_rejects,
 )
 from bsu_rules.errors import InputError
-from bsu_rules.members import Leaf, contract
 from bsu_rules.members.decode import MAX_RECORD, TOO_LARGE, BadRecord, bounded_lines, decode_json, wide_encoding
-from bsu_rules.members.model import hide_identifiers
 
 NESTED = ("employer", "wages", "contributions", "program_receipts", "bank_account")
 FORMATS = (".parquet", ".jsonl", ".csv")
@@ -93,9 +91,9 @@ class Reader:
             except (pa.ArrowException, OSError):
                 raise InputError([(str(path), "not a readable Parquet file")]) from None
             if twice := _repeated(self.parquet.schema_arrow):
-                raise InputError([(str(path), f"the Parquet file has the column(s) {_listed(twice)} more than "
+                raise InputError([(str(path), f"the Parquet file has the column(s) {listed(twice)} more than "
                                               "once; each field is one column")])
-            if problems := _column_problems(self.parquet.schema_arrow.names, ignore_unknown, "the file"):
+            if problems := column_problems(self.parquet.schema_arrow.names, ignore_unknown, "the file"):
                 raise InputError([(str(path), "; ".join(problems))])
             self.total, self.unit = self.parquet.metadata.num_rows, "rows"
         else:
@@ -247,53 +245,10 @@ def _header(path: Path, reader: Any, ignore_unknown: bool) -> list[str]:
         sep = next(sep for sep in ";\t|" if sep in header[0])
         problems = [f"the header is one column holding {sep!r}: the file must be separated by commas"]
     else:
-        problems = _column_problems(header, ignore_unknown, "the header")
+        problems = column_problems(header, ignore_unknown, "the header")
     if problems:
         raise InputError([(str(path), "; ".join(problems))])
     return header
-
-
-REQUIRED = [name for name, spec in contract().items() if isinstance(spec, Leaf) and spec.required]
-
-
-def _column_problems(names: list[str], ignore_unknown: bool, where: str) -> list[str]:
-    """What is wrong with a file's columns, checked once for the whole file (CSV header, Parquet
-    schema): a name twice, a required one missing, one the contract does not know (unless ignored).
-    Names are shown as ``_shown`` does (never a NIK or an account number)."""
-    if names and not set(names) & set(TEXT_SCHEMA.names):
-        what = "the first row looks like data, not a header: it" if where == "the header" else where
-        return [f"{what} names no field of the contract as a column (such as {', '.join(REQUIRED)})"]
-    repeated = sorted({name for name in names if names.count(name) > 1})
-    missing = [name for name in REQUIRED if name not in names]
-    unknown = [name for name in names if name not in TEXT_SCHEMA.names]
-    problems = []
-    if repeated:
-        problems.append(f"{where} repeats {_listed(repeated)}")
-    if missing:
-        problems.append(f"{where} lacks the required column(s) {', '.join(missing)}")
-    if unknown and not ignore_unknown:
-        problems.append(f"{where} has column(s) the contract does not know: {_listed(unknown)} "
-                        "(rename them, or pass --ignore-unknown)")
-    return problems
-
-
-def _listed(names: list[str], limit: int = 200) -> str:
-    """Column names as a message lists them: whole names, about ``limit`` characters, then how many more."""
-    shown: list[str] = []
-    for name in map(_shown, names):
-        if shown and sum(len(s) + 2 for s in shown) + len(name) > limit:
-            return f"{', '.join(shown)} and {len(names) - len(shown)} more"
-        shown.append(name)
-    return ", ".join(shown)
-
-
-def _shown(name: str) -> str:
-    """A column name as a message shows it: an empty one in words, one with spaces around quoted,
-    a long run of digits (a NIK, an account number) as how many digits, a very long one cut short."""
-    if not name.strip():
-        return "an unnamed column (a trailing comma?)"
-    name = hide_identifiers(name if len(name) <= 60 else f"{name[:57]}...")
-    return repr(name) if name != name.strip() else name
 
 
 # --- text: JSON lines, and CSV rows turned into JSON lines --------------------------------------

@@ -43,6 +43,7 @@ from bsu_rules.batch.spool import Spool
 from bsu_rules.batch.validate import REJECT_SCHEMA, ROW, unchecked, validate
 from bsu_rules.batch.write import (
     Writer,
+    beside,
     clean_stale,
     default_rejects,
     distinct,
@@ -369,15 +370,6 @@ def _stoppable(chunks: Iterable[Chunk], stop: threading.Event) -> Iterator[Chunk
         if stop.is_set():
             raise _Stopped
         yield chunk
-
-
-def beside(path: str | Path, manifest: Path) -> str:
-    """``path`` as the manifest names it: relative to the manifest's folder (wherever the run was
-    started from), or absolute where there is no such path (another drive)."""
-    try:
-        return Path(os.path.relpath(os.path.abspath(path), os.path.abspath(manifest.parent))).as_posix()
-    except ValueError:
-        return os.path.abspath(path)
 
 
 def file_sha256(path: str | Path) -> str:

@@ -112,6 +112,15 @@ def _alive(pid: str) -> bool:
     return True
 
 
+def beside(path: str | Path, manifest: Path) -> str:
+    """``path`` as the manifest names it: relative to the manifest's folder (wherever the run was
+    started from), or absolute where there is no such path (another drive)."""
+    try:
+        return Path(os.path.relpath(os.path.abspath(path), os.path.abspath(manifest.parent))).as_posix()
+    except ValueError:
+        return os.path.abspath(path)
+
+
 def glob_escape(name: str) -> str:
     return "".join(f"[{c}]" if c in "*?[" else c for c in name)
 
