@@ -151,6 +151,19 @@ def test_encoding_and_control_characters(rules_copy: Path) -> None:
     assert ruleset is not None
 
 
+@pytest.mark.parametrize(("escape", "code"), [("\\x1b[2J", "U+001B"), ("\\u202e", "U+202E"), ("\\x00", "U+0000")])
+def test_control_characters_written_as_escapes(rules_copy: Path, escape: str, code: str) -> None:
+    """A double-quoted ``"\\x1b[2J"`` is a control character once YAML reads it: refused where it is
+    written (a value, or a key), never printed to a terminal or a worker's page."""
+    text = (rules_copy / "bsu-2022.yaml").read_text("utf-8")
+    for edited in (text.replace("source: pm-10-2022, Pasal 3 ayat (2) huruf b",
+                                f'source: "pm-10-2022, Pasal 3 {escape}"', 1),
+                   text.replace("\nas_of:", f'\n"as_of{escape}": 1\nas_of:', 1)):
+        assert edited != text
+        problems = _codes(_rule_file(rules_copy, edited.encode()))
+        assert problems[0][0] == "control-character" and f"{code} written as the escape" in problems[0][1], problems
+
+
 def test_rule_file_itself_must_be_a_regular_file(rules_copy: Path) -> None:
     os.mkfifo(rules_copy / "fifo.yaml")
     assert _codes(rules_copy / "fifo.yaml")[0] == ("file", "the rule file is not a regular file")

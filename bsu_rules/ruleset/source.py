@@ -85,11 +85,7 @@ def read_yaml(text: str | bytes, file: str) -> Located:
     if control := _CONTROL.search(text):
         line = text.count("\n", 0, control.start()) + 1
         col = control.start() - (text.rfind("\n", 0, control.start()) + 1) + 1
-        code = ord(control.group())
-        why = "an invisible direction mark: it could reorder the text a worker is shown" if code > 0x9F else \
-            "only tab and line breaks may appear"
-        out.diagnostics.append(Diagnostic(file, line, col, Code.CONTROL_CHARACTER,
-                                          f"control character U+{code:04X} ({why})"))
+        out.diagnostics.append(_control(file, line, col, control.group()))
         return out
     out.lines = text.splitlines()
     try:
@@ -121,6 +117,15 @@ MAX_DIGITS = 40
 """Characters a number may have in a rule file (a rupiah amount needs 13)."""
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 """Control characters, and the invisible marks that reorder how text is shown (bidi controls)."""
+
+
+def _control(file: str, line: int, col: int, char: str, escaped: bool = False) -> Diagnostic:
+    """A control character in a rule file, written as it is or (``escaped``) as a ``"\\x1b"`` escape."""
+    code = ord(char)
+    why = "an invisible direction mark: it could reorder the text a worker is shown" if code > 0x9F else \
+        "only tab and line breaks may appear"
+    written = f" written as the escape `{char.encode('unicode_escape').decode()}`" if escaped else ""
+    return Diagnostic(file, line, col, Code.CONTROL_CHARACTER, f"control character U+{code:04X}{written} ({why})")
 
 
 def _plain(node: Node, out: Located) -> bool:
@@ -164,6 +169,9 @@ def _convert(node: Node, path: Path, out: Located, budget: list[int]) -> Any:
                 out.diagnostics.append(Diagnostic(out.file, *kpos, Code.BAD_KEY, "keys must be plain text"))
                 continue
             key = str(key)
+            if control := _CONTROL.search(key):
+                out.diagnostics.append(_control(out.file, *kpos, control.group(), escaped=True))
+                continue
             if key in result:
                 first = out.keys[(*path, key)]
                 out.diagnostics.append(
@@ -179,6 +187,9 @@ def _convert(node: Node, path: Path, out: Located, budget: list[int]) -> Any:
     assert isinstance(node, ScalarNode)
     out.styles[path] = node.style
     value = _scalar(node)
+    if isinstance(value, str) and (control := _CONTROL.search(value)):  # a "\\x1b" escape in quotes
+        out.diagnostics.append(_control(out.file, *out.values[path], control.group(), escaped=True))
+        return None
     too_long = isinstance(value, (int, Decimal)) and not isinstance(value, bool) and len(node.value) > MAX_DIGITS
     if too_long or (isinstance(value, Decimal) and not -MAX_DIGITS <= value.adjusted() <= MAX_DIGITS):
         out.diagnostics.append(Diagnostic(out.file, *out.values[path], Code.LITERAL_TOO_LARGE,
