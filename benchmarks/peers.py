@@ -150,7 +150,7 @@ def batch_command(source: Path, out: Path) -> list[str]:
 def log_command(members: Path, log: Path) -> list[str]:
     """``evaluate --log``: each decision appended (and synced) to the log before it is printed."""
     return [sys.executable, "-m", "bsu_rules", "evaluate", "bsu-2022", str(members), "--on", ON.isoformat(),
-            "--log", str(log), "--archive", str(log.parent / "archive")]
+            "--log", str(log), "--full-nik", "--archive", str(log.parent / "archive")]
 
 
 def replay_command(log: Path, archive: Path) -> list[str]:

@@ -296,29 +296,40 @@ PRIVATE = frozenset({"member.nik", "member.bank_account.number"})
 def mask_identifiers(text: str) -> str:
     """``text`` with every NIK- or account-like run of digits masked as ``mask_nik`` masks a NIK:
     for a value that may carry one although it is not the field itself (a fact copying it)."""
-    return IDENTIFIER.sub(lambda m: mask_nik(m.group()), text)
+    return IDENTIFIER.sub(lambda m: _hide_digits(m.group()), text)
 
 
 _TEN_DIGITS = re.compile(r"(?:\D*\d){10}")
 
 
 def mask_typed(text: str) -> str:
-    """``mask_identifiers``, and then, in text a person typed, every digit but the first and last
-    four when ten or more are left however they are grouped (tabs, commas, other spaces, invisible
+    """``mask_identifiers``, and then, in text a person typed, the digits ``mask_nik`` would hide when
+    ten or more are left however they are grouped (tabs, commas, other spaces, invisible
     characters): no bank or person name holds ten digits, a NIK or an account number does."""
     if len(text) < 10 or not _TEN_DIGITS.match(text):
         return text  # most names hold no digit: looked at once, in C
     text = mask_identifiers(text)
+    return _hide_digits(text) if sum(c.isdecimal() for c in text) >= 10 else text
+
+
+def _hide_digits(text: str) -> str:
+    """``text`` with the digits ``mask_nik`` would hide hidden, whatever stands between them."""
     digits = [i for i, c in enumerate(text) if c.isdecimal()]
-    if len(digits) < 10:
-        return text
-    hidden = set(digits[4:-4])
+    keep = _kept(len(digits))
+    hidden = set(digits[keep:len(digits) - keep])
     return "".join("*" if i in hidden else c for i, c in enumerate(text))
 
 
 def mask_nik(nik: str) -> str:
-    """Keep the region (4) and the serial (4): ``3215********0001``."""
-    return nik[:4] + "*" * (len(nik) - 8) + nik[-4:] if len(nik) > 8 else "*" * len(nik)
+    """Keep the region (4) and the serial (4) of a NIK, ``3215********0001``; of a shorter identifier
+    (a 10-digit account number) a quarter at each end, so at least half is always hidden."""
+    keep = _kept(len(nik))
+    return nik[:keep] + "*" * (len(nik) - 2 * keep) + nik[len(nik) - keep:]
+
+
+def _kept(length: int) -> int:
+    """The characters a mask shows at each end of an identifier ``length`` long (none of one of 8 or fewer)."""
+    return min(4, length // 4) if length > 8 else 0
 
 
 M = TypeVar("M", bound=BaseModel)

@@ -107,7 +107,8 @@ def test_a_damaged_archive_entry_is_an_error(tmp_path: Path) -> None:
 def test_editing_the_rule_file_later_does_not_change_a_replay(tmp_path: Path, archive: Path) -> None:
     rule_file = copy_rules(tmp_path / "rules")
     log = tmp_path / "d.jsonl"
-    assert main(["evaluate", str(rule_file), str(EXAMPLES), "--log", str(log), "--archive", str(tmp_path / "a")]) == 0
+    assert main(["evaluate", str(rule_file), str(EXAMPLES), "--log", str(log), "--full-nik",
+        "--archive", str(tmp_path / "a")]) == 0
     rule_file.write_text(rule_file.read_text("utf-8").replace("value: 3500000", "value: 9000000"), "utf-8")
     (tmp_path / "rules" / "tables" / "minimum-wage-2022.csv").unlink()
     report = replay(log, tmp_path / "a")
@@ -121,7 +122,8 @@ def test_the_glossary_is_part_of_the_rule_set_and_of_its_archive(tmp_path: Path)
     shutil.copytree(bundled_rules() / "glossary", tmp_path / "rules" / "glossary")
     glossary = tmp_path / "rules" / "glossary" / "glossary.yaml"
     log = tmp_path / "d.jsonl"
-    assert main(["evaluate", str(rule_file), str(EXAMPLES), "--log", str(log), "--archive", str(tmp_path / "a")]) == 0
+    assert main(["evaluate", str(rule_file), str(EXAMPLES), "--log", str(log), "--full-nik",
+        "--archive", str(tmp_path / "a")]) == 0
     before = load_ruleset(rule_file).sha256
     assert (tmp_path / "a" / before / "glossary" / "glossary.yaml").read_bytes() == glossary.read_bytes()
     glossary.write_text(glossary.read_text("utf-8").replace("reported by the employer", "on the employer report"))
@@ -317,7 +319,8 @@ def test_an_amount_written_otherwise_is_not_the_same_decision(tmp_path: Path, wr
     """A rechained log whose amount is text or a float is neither intact nor identical, although a
     model would read it as the same number."""
     log, archive = tmp_path / "d.jsonl", tmp_path / "a"
-    assert main(["evaluate", "bsu-2022", str(EXAMPLES), "--log", str(log), "--archive", str(archive)]) == 0
+    assert main(["evaluate", "bsu-2022", str(EXAMPLES), "--log", str(log), "--full-nik",
+        "--archive", str(archive)]) == 0
     rewrite(log, lambda d: d["benefit"].update(amount=written) if d.get("benefit") else None)
     assert "not a valid decision" in str(verify_log(log))
     report = replay(log, archive)

@@ -554,7 +554,23 @@ def test_a_key_file_whose_first_line_is_empty_or_spaces_is_refused(tmp_path: Pat
 def test_a_key_of_spaces_in_the_environment_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("BSU_RULES_PSEUDONYM_KEY", "   ")
-    assert main(["evaluate", "bsu-2022", str(EXAMPLES), "--log", str(tmp_path / "k.jsonl")]) == 2
+    assert main(["evaluate", "bsu-2022", str(EXAMPLES), "--log", str(tmp_path / "k.jsonl"), "--full-nik"]) == 2
     assert "$BSU_RULES_PSEUDONYM_KEY: the key is empty or only spaces" in capsys.readouterr().err
     with pytest.raises(ValueError, match="only spaces"):
         DecisionLog(tmp_path / "k.jsonl", key=" \n")
+
+
+def test_a_log_keeps_full_niks_only_when_asked(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """No key and no ``--full-nik``: the log is refused before anything is decided or written."""
+    monkeypatch.delenv("BSU_RULES_PSEUDONYM_KEY", raising=False)
+    path = tmp_path / "d.jsonl"
+    assert main(["evaluate", "bsu-2022", str(EXAMPLES), "--log", str(path)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and not path.exists() and "--full-nik" in captured.err
+    assert main(["evaluate", "bsu-2022", str(EXAMPLES), "--log", str(path), "--full-nik"]) == 0
+    assert envelopes(path)[0]["inputs"]["nik"] == RECORDS[0]["nik"]
+    assert main(["evaluate", "bsu-2022", str(EXAMPLES), "--full-nik"]) == 2  # needs --log
+    monkeypatch.setenv("BSU_RULES_PSEUDONYM_KEY", KEY)
+    assert main(["evaluate", "bsu-2022", str(EXAMPLES), "--log", str(path), "--full-nik"]) == 2  # one or the other
+    assert "opposite" in capsys.readouterr().err

@@ -25,7 +25,7 @@ N = sum(1 for line in Path(EXAMPLES).read_text("utf-8").splitlines() if line.str
 
 
 def _evaluate(log: Path, *extra: str) -> list[str]:
-    return ["evaluate", "bsu-2022", EXAMPLES, "--on", "2022-09-12", "--log", str(log), *extra]
+    return ["evaluate", "bsu-2022", EXAMPLES, "--on", "2022-09-12", "--log", str(log), "--full-nik", *extra]
 
 
 def test_a_full_disk_leaves_the_log_at_its_last_complete_line(tmp_path: Path, capsys: pytest.CaptureFixture[str],
@@ -42,13 +42,13 @@ def test_a_full_disk_leaves_the_log_at_its_last_complete_line(tmp_path: Path, ca
     monkeypatch.setattr(audit_log.os, "write", full)
     other = tmp_path / "other.jsonl"
     other.write_text(Path(EXAMPLES).read_text("utf-8").replace('"name": "', '"name": "X'), "utf-8")
-    assert main(["evaluate", "bsu-2022", str(other), "--log", str(log)]) == 2
+    assert main(["evaluate", "bsu-2022", str(other), "--log", str(log), "--full-nik"]) == 2
     printed = capsys.readouterr()
     assert "No space left on device" in printed.err and "last complete line" in printed.err
     assert printed.out == ""  # nothing printed that was not logged
     assert log.read_bytes() == before and verify_log(log).ok
     monkeypatch.undo()
-    assert main(["evaluate", "bsu-2022", str(other), "--log", str(log)]) == 0  # the next run continues
+    assert main(["evaluate", "bsu-2022", str(other), "--log", str(log), "--full-nik"]) == 0  # the next run continues
     assert verify_log(log).decisions == 2 * N
 
 

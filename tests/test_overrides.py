@@ -141,7 +141,8 @@ def test_a_reform_is_archived_and_replayed(tmp_path: Path, capsys: pytest.Captur
     member.write_text(json.dumps({**SITI, "work_regency_code": "3273"}), "utf-8")  # Kota Bandung
     table.write_text("area_code,amount,bound\n3273,4100000,exact\n", "utf-8")
     args = ["--set", "wage_ceiling=3600000", "--set", "benefit.amount=700000", "--table", f"minimum_wage={table}"]
-    assert main(["evaluate", "bsu-2022", str(member), *args, "--log", str(log), "--archive", str(archive)]) == 0
+    assert main(["evaluate", "bsu-2022", str(member), *args, "--log", str(log), "--full-nik",
+        "--archive", str(archive)]) == 0
     decision = json.loads(capsys.readouterr().out)
     assert decision["outcome"] == "eligible" and decision["benefit"]["amount"] == 700_000
     table.unlink()  # the archive holds its own copy

@@ -64,7 +64,7 @@ def log_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def server(log_path: Path) -> Iterator[httpx.Client]:
-    yield from _serve("--log", str(log_path))
+    yield from _serve("--log", str(log_path), "--full-nik")
 
 
 @pytest.fixture(scope="module")
@@ -359,7 +359,7 @@ def test_serve_refuses_to_start_on_a_bad_option(options: list[str], said: str) -
 def test_serve_refuses_a_damaged_log_before_it_listens(tmp_path: Path) -> None:
     log = tmp_path / "damaged.jsonl"
     log.write_text('{"decision": {}, "seq": 1')  # a cut line
-    done = subprocess.run([sys.executable, "-m", "bsu_rules", "serve", "bsu-2022", "--log", str(log)],
+    done = subprocess.run([sys.executable, "-m", "bsu_rules", "serve", "bsu-2022", "--log", str(log), "--full-nik"],
                           capture_output=True, text=True, timeout=60, check=False)
     assert done.returncode == 2 and "the last line is incomplete" in done.stderr and "listening" not in done.stderr
 

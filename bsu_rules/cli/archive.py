@@ -45,15 +45,29 @@ def add_evaluate_options(p: argparse.ArgumentParser) -> None:
                    "a decision is printed only once it is in the log")
     p.add_argument("--pseudonymize-key", metavar="KEY", help=argparse.SUPPRESS)  # shows in ps: warned about
     add_key_options(p)
+    add_full_nik_option(p)
     p.add_argument("--signing-key", metavar="PEM", help="with --log: sign the chain's head after every append "
                    "(an Ed25519 private key; checkpoints go to LOG.checkpoints)")
     p.add_argument("--archive", metavar="DIR", help="store the rule set used under DIR/<sha256>/ (for replay)")
 
 
-def warn_unkeyed() -> None:
-    """Say on stderr that a log without a key keeps each NIK in full (an account number is kept masked)."""
-    print(f"bsu-rules: warning: the log keeps each NIK in full; give a key (--key-file or ${KEY_ENV}) "
-          "to keep a pseudonym instead", file=sys.stderr)
+def add_full_nik_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--full-nik", action="store_true",
+                   help=f"with --log and no key: keep each NIK in full in the log (without a key or this, "
+                   f"--log is refused; a key (--key-file or ${KEY_ENV}) keeps a pseudonym instead)")
+
+
+def log_key(args: argparse.Namespace) -> bytes | None:
+    """The pseudonymisation key a decision log is written with; None only when full NIKs were asked
+    for (``--full-nik``): a log keeps no full NIK the caller did not ask for (an account number is
+    kept masked either way)."""
+    key = pseudonym_key(args)
+    if key is None and not args.full_nik:
+        raise AuditError(f"the decision log would keep each NIK in full: give a pseudonymisation key "
+                         f"(--key-file or ${KEY_ENV}), or --full-nik to keep them in full")
+    if key is not None and args.full_nik:
+        raise AuditError("--full-nik and a pseudonymisation key say opposite things: give one of them")
+    return key
 
 
 def open_audit(args: argparse.Namespace, ruleset: RuleSet) -> DecisionLog | None:
@@ -65,12 +79,11 @@ def open_audit(args: argparse.Namespace, ruleset: RuleSet) -> DecisionLog | None
     if getattr(args, "log", None) and os.path.isdir(args.log):
         raise AuditError(f"--log {args.log} is a folder: give the file the decisions are appended to")
     if not getattr(args, "log", None):
-        if getattr(args, "pseudonymize_key", None):
-            raise AuditError("--pseudonymize-key needs --log")
+        for flag in ("pseudonymize_key", "full_nik"):
+            if getattr(args, flag, None):
+                raise AuditError(f"--{flag.replace('_', '-')} needs --log")
         return None
-    key = pseudonym_key(args)
-    if key is None:
-        warn_unkeyed()
+    key = log_key(args)
     sign = None
     if getattr(args, "signing_key", None):
         try:

@@ -8,10 +8,10 @@ import sys
 from typing import Any
 
 from bsu_rules.audit.log import AuditError, DecisionLog
-from bsu_rules.cli.archive import warn_unkeyed
+from bsu_rules.cli.archive import add_full_nik_option, log_key
 from bsu_rules.cli.batch import positive_int
 from bsu_rules.cli.exits import INTERRUPTED
-from bsu_rules.cli.options import add_key_options, pseudonym_key, used
+from bsu_rules.cli.options import add_key_options, used
 from bsu_rules.ruleset.editions import bundled_rules
 from bsu_rules.ruleset.loader import load_ruleset
 
@@ -30,6 +30,7 @@ def add(sub: Any) -> None:
                    "a decision is answered only once it is in the log")
     p.add_argument("--pseudonymize-key", metavar="KEY", help=argparse.SUPPRESS)  # shows in ps: warned about
     add_key_options(p)
+    add_full_nik_option(p)
     p.add_argument("--max-body", type=positive_int, default=1_048_576, metavar="BYTES",
                    help="largest request body (default 1 MiB)")
     p.add_argument("--max-records", type=positive_int, default=1000, metavar="N",
@@ -71,16 +72,13 @@ def run(args: argparse.Namespace) -> int:
     if twice := sorted({rs.id for rs in rulesets if [r.id for r in rulesets].count(rs.id) > 1}):
         print(f"bsu-rules: {', '.join(twice)} would be served twice: give each edition once", file=sys.stderr)
         return 2
-    if (args.pseudonymize_key or args.key_file) and not args.log:
-        print("bsu-rules: a pseudonymisation key needs --log", file=sys.stderr)
+    if (args.pseudonymize_key or args.key_file or args.full_nik) and not args.log:
+        print(f"bsu-rules: {'--full-nik' if args.full_nik else 'a pseudonymisation key'} needs --log", file=sys.stderr)
         return 2
     log = None
     if args.log:
-        key = pseudonym_key(args)
-        if key is None:
-            warn_unkeyed()
-        log = DecisionLog(args.log, key=key, batch=args.max_records)
-        try:  # a damaged or unwritable log is refused before the service says it is listening
+        try:  # a log keeping full NIKs nobody asked for, or a damaged or unwritable one, is refused before
+            log = DecisionLog(args.log, key=log_key(args), batch=args.max_records)  # the service listens
             log.writable()
         except (AuditError, OSError) as exc:
             print(f"bsu-rules: {exc}", file=sys.stderr)
