@@ -286,6 +286,9 @@ Tanggal keputusan: 5 September 2022
 Data per: 31 Juli 2022
 Alasan:
   ? Belum dapat ditentukan karena data laporan upah dari pemberi kerja tidak tercatat. [1]
+Langkah selanjutnya:
+  - Minta pemberi kerja melaporkan upah peserta kepada BPJS Ketenagakerjaan; upah yang dipakai adalah upah yang \
+dilaporkan pemberi kerja.
 Keterangan: ? belum dapat ditentukan
 Dasar hukum:
   [1] Pasal 3 ayat (2) huruf c dan Pasal 4 Peraturan Menteri Ketenagakerjaan Nomor 10 Tahun 2022."""
@@ -297,6 +300,9 @@ Decision date: 5 September 2022
 Data as of: 31 July 2022
 Reasons:
   ? This cannot be decided yet because there is no record of the wage reports from the employer. [1]
+What to do next:
+  - Ask the employer to report the participant's wage to BPJS Ketenagakerjaan; the wage used is the one the \
+employer reports.
 Key: ? cannot be decided yet
 Legal basis:
   [1] Article 3(2)(c) and Article 4 of Regulation of the Minister of Manpower Number 10 of 2022."""
@@ -309,6 +315,9 @@ Data per: 30 Juni 2021
 Alasan:
   ? Belum dapat ditentukan karena daftar wilayah PPKM level 3 dan 4 dalam Lampiran I yang tersedia belum lengkap \
 dan tidak memuat data peserta ini. [1]
+Langkah selanjutnya:
+  - Tidak ada yang perlu dibawa atau diperbarui; Kementerian Ketenagakerjaan akan melengkapi daftar wilayah PPKM, \
+lalu keputusan dibuat kembali.
 Keterangan: ? belum dapat ditentukan
 Dasar hukum:
   [1] Pasal 3 ayat (2) huruf d dan Lampiran I Peraturan Menteri Ketenagakerjaan Nomor 16 Tahun 2021."""
@@ -420,7 +429,7 @@ def test_two_criteria_waiting_for_one_input_are_read_to_the_worker_once() -> Non
     record = json.loads(examples.read_text().split("\n")[0])
     decision = bsu_rules.evaluate(ruleset, record | {"employment_type": None})
     assert [r.id for r in decision.rules if r.outcome == "unknown"] == ["not-pns-tni-polri", "pppk-review"]
-    for lang, said in (("id", "data status pekerjaan tidak tercatat"), ("en", "employment")):
+    for lang, said in (("id", "data status pekerjaan tidak tercatat"), ("en", "record of the employment status")):
         text = render_text(decision, ruleset, lang, "worker")
         assert text.count(said) == 1, text
 
@@ -606,6 +615,67 @@ def test_a_payment_channel_not_yet_known_is_said_plainly() -> None:
     assert "\nPenyaluran: belum dapat ditentukan\n" in render_text(unknown, rs, "id")
     twice = eligible.model_copy(update={"channel": None, "missing": ["member.bank_account.bank"] * 2})
     assert "\nPayment: cannot be decided yet because the bank is not on record\n" in render_text(twice, rs, "en")
+
+
+_NEXT = {"id": "Langkah selanjutnya:", "en": "What to do next:"}
+
+
+def _steps(text: str, lang: str) -> list[str]:
+    """The lines under the page's "what to do next" heading."""
+    lines = text.splitlines()
+    if _NEXT[lang] not in lines:
+        return []
+    after = lines[lines.index(_NEXT[lang]) + 1:]
+    return [line[4:] for line in after[:next((i for i, x in enumerate(after) if not x.startswith("  - ")), None)]]
+
+
+def test_glossary_says_a_step_for_every_member_field_and_table() -> None:
+    g = load_glossary()
+    tops = {n for n in g.names if n.startswith("member.") and n.count(".") == 1} | \
+        {n for n in g.names if n.startswith("table.")}
+    assert {n for n in tops if g.step(n, "id") is None or g.step(n, "en") is None} == set()
+    assert g.step("member.bank_account.number", "en") == g.step("member.bank_account", "en")
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_a_decision_not_yet_made_says_what_to_do_next(lang: str) -> None:
+    """Every undetermined rule-author case, and a record missing its employment status, aid records,
+    registration date, wages or contributions, tells the worker and the officer what to bring or
+    update and who keeps it; a decided one says nothing of the kind."""
+    rs = load_ruleset("bsu-2022")
+    cases = [(name, d, r) for name, d, r in decisions()]
+    for field in ("employment_type", "program_receipts", "registered_on", "wages", "contributions"):
+        record = {k: v for k, v in EXAMPLES[0].items() if k != field}
+        cases.append((field, rs.plan().decide(parse_member(record), hints=True), rs))
+    undetermined = 0
+    for name, d, r in cases:
+        for audience in ("worker", "officer"):
+            steps = _steps(render_text(d, r, lang, audience), lang)
+            if d.outcome.value == "undetermined":
+                assert steps and all(not INTERNAL.search(s) for s in steps), f"{name} ({audience}, {lang})"
+            elif d.outcome.value == "ineligible":
+                assert steps == [], f"{name} ({audience}, {lang})"
+        undetermined += d.outcome.value == "undetermined"
+    assert undetermined >= 6
+    wage = rs.plan().decide(parse_member({k: v for k, v in EXAMPLES[0].items() if k != "wages"}))
+    assert _steps(render_text(wage, rs, "id"), "id") == [
+        "Minta pemberi kerja melaporkan upah peserta kepada BPJS Ketenagakerjaan; upah yang dipakai adalah upah yang "
+        "dilaporkan pemberi kerja."]
+
+
+def test_an_eligible_worker_without_a_bank_on_record_is_told_what_to_do() -> None:
+    rs = load_ruleset("bsu-2022")
+    d = rs.plan().decide(parse_member({k: v for k, v in EXAMPLES[0].items() if k != "bank_account"}))
+    assert d.outcome.value == "eligible" and d.channel is None
+    for audience in ("worker", "officer"):
+        assert _steps(render_text(d, rs, "en", audience), "en") == [
+            "Ask the employer to report the name of the bank and the number of the participant's active account to "
+            "BPJS Ketenagakerjaan."]
+        assert _steps(render_text(d, rs, "id", audience), "id") == [
+            "Minta pemberi kerja melaporkan nama bank dan nomor rekening aktif peserta kepada BPJS Ketenagakerjaan."]
+    assert "<h3>What to do next</h3>" in render_html([d], rs, "en")
+    paid = rs.plan().decide(parse_member(EXAMPLES[0]))
+    assert _steps(render_text(paid, rs, "en"), "en") == []
 
 
 def test_a_bank_the_glossary_does_not_know_is_named_once_as_written() -> None:

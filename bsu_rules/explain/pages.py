@@ -17,6 +17,7 @@ from bsu_rules.decisions import RuleResult, mask_typed
 from bsu_rules.explain.citations import cite
 from bsu_rules.formatting import format_date, rupiah
 from bsu_rules.glossary import Glossary, Places, glossary_for, join, months
+from bsu_rules.unknowns import inputs, needed
 
 if TYPE_CHECKING:
     from bsu_rules.decisions import Decision, RuleOutcome
@@ -35,7 +36,7 @@ _W: dict[str, dict[str, str]] = {
         "subject": "Peserta dengan NIK {}", "programme": "Program", "date": "Tanggal keputusan",
         "as_of": "Data per", "benefit": "Bantuan", "channel": "Penyaluran", "priority": "Prioritas",
         "flags": "Perlu diperiksa", "reasons": "Alasan", "criteria": "Kriteria", "legend": "Keterangan",
-        "notes": "Dasar hukum", "all_met": "Semua syarat terpenuhi.",
+        "notes": "Dasar hukum", "all_met": "Semua syarat terpenuhi.", "next": "Langkah selanjutnya",
         "once": "dibayarkan sekaligus", "split": "dibayarkan dalam {n} tahap, masing-masing {each}",
         "parts": "dibayarkan dalam {n} tahap: {list}", "monthly": "{rp} per bulan selama {months}",
         "no_channel": "belum dapat ditentukan karena data {} tidak tercatat", "bank_read": " (bank tercatat: “{}”)",
@@ -53,7 +54,7 @@ _W: dict[str, dict[str, str]] = {
         "subject": "Participant with NIK {}", "programme": "Programme", "date": "Decision date",
         "as_of": "Data as of", "benefit": "Benefit", "channel": "Payment", "priority": "Priority",
         "flags": "Needs review", "reasons": "Reasons", "criteria": "Criteria", "legend": "Key",
-        "notes": "Legal basis", "all_met": "Every requirement is met.",
+        "notes": "Legal basis", "all_met": "Every requirement is met.", "next": "What to do next",
         "once": "paid at once", "split": "paid in {n} instalments of {each}",
         "parts": "paid in {n} instalments: {list}", "monthly": "{rp} a month for {months}",
         "no_channel": "cannot be decided yet because the {} is not on record", "bank_read": " (bank on record: “{}”)",
@@ -92,6 +93,7 @@ class Page:
     legend: list[tuple[str, str]]
     notes: list[str]
     words: dict[str, str]
+    steps: list[str] = field(default_factory=list)
 
 
 class _Context:
@@ -155,6 +157,18 @@ class _Context:
         ref = f" [{self.benefit_note}]" if self.benefit_note else ""
         return [(w["benefit"], text + ref), (w["channel"], channel)]
 
+    def steps(self) -> list[str]:
+        """What to bring or update, and who keeps it, for each input an undetermined decision (or an
+        eligible one's payment channel) waits for, in the glossary's words, each said once."""
+        d = self.d
+        if d.outcome.value == "undetermined":
+            wanted = [n.input for n in needed(d, self.rs)]
+        elif d.outcome.value == "eligible" and not d.channel:
+            wanted = [i for label in d.missing for i in inputs(label, self.rs)]
+        else:
+            return []
+        return list(dict.fromkeys(s for i in wanted if (s := self.g.step(i, self.lang)) is not None))
+
     def sentences(self, r: RuleOutcome, *, every_hint: bool) -> list[str]:
         """The explanation, and the hint: all of them, or (for a worker) only one about amounts or dates
         that alone would make the member eligible, never one about who the member is."""
@@ -174,11 +188,12 @@ class _Context:
         key = f"basis_{r.basis}"
         return [f"({self.w[key]})"] if key in self.w else []
 
-    def page(self, audience: str, facts: list[tuple[str, str]], section: str, lines: list[Line]) -> Page:
+    def page(self, audience: str, facts: list[tuple[str, str]], section: str, lines: list[Line],
+             steps: list[str] | None = None) -> Page:
         used = {line.mark for line in lines}
         legend = [(mark, self.w[k]) for k, mark in MARKS.items() if mark in used]
         return Page(self.lang, audience, self.d.outcome.value, self.heading(), self.verdict(), facts, section, lines,
-                    legend, self.notes, self.w)
+                    legend, self.notes, self.w, steps or [])
 
 
 def _about_the_record(r: RuleOutcome) -> bool:
@@ -218,7 +233,7 @@ def worker(decision: Decision, ruleset: RuleSet | None, lang: str) -> Page:
     if not lines and decision.outcome.value == "eligible":
         facts.append((c.w["criteria"], c.w["all_met"]))
     section = c.w["flags"] if decision.outcome.value == "eligible" else c.w["reasons"]
-    return c.page("worker", facts, section, lines)
+    return c.page("worker", facts, section, lines, c.steps())
 
 
 def officer(decision: Decision, ruleset: RuleSet | None, lang: str) -> Page:
@@ -239,7 +254,7 @@ def officer(decision: Decision, ruleset: RuleSet | None, lang: str) -> Page:
         unknown = sum(r.outcome is RuleResult.UNKNOWN for r in prio)
         facts.append((c.w["priority"], c.w["prio"].format(met=decision.priority, all=len(prio))
                       + (c.w["prio_unknown"].format(n=unknown) if unknown else "")))
-    return c.page("officer", facts, c.w["criteria"], lines)
+    return c.page("officer", facts, c.w["criteria"], lines, c.steps())
 
 
 def auditor(decision: Decision, ruleset: RuleSet | None, lang: str) -> Page:
