@@ -314,7 +314,7 @@ Tanggal keputusan: 10 Agustus 2021
 Data per: 30 Juni 2021
 Alasan:
   ? Belum dapat ditentukan karena daftar wilayah PPKM level 3 dan 4 dalam Lampiran I yang tersedia belum lengkap \
-dan tidak memuat data peserta ini. [1]
+dan tidak mencantumkan wilayah 3204 (Provinsi Jawa Barat). [1]
 Langkah selanjutnya:
   - Tidak ada yang perlu dibawa atau diperbarui; Kementerian Ketenagakerjaan akan melengkapi daftar wilayah PPKM, \
 lalu keputusan dibuat kembali.
@@ -339,6 +339,11 @@ def test_ppkm_table_incomplete_reads_as_a_worker_is_told() -> None:
     assert case.ruleset is not None and case.case is not None and case.member is not None
     decision = case.ruleset.plan(case.case.on).decide(case.member, hints=True)
     assert render_text(decision, case.ruleset, "id") == PPKM_INCOMPLETE_ID
+    assert _line(render_text(decision, case.ruleset, "en"), "? ") == (  # the list's gap, never the member's
+        "This cannot be decided yet because the available list of PPKM level 3 and 4 areas in Annex I is incomplete "
+        "and does not list area 3204 (Jawa Barat province). [1]")
+    named = case.ruleset.plan(case.case.on).decide(case.member.model_copy(update={"work_regency_code": "3215"}))
+    assert named.outcome.value == "eligible"  # Kab. Karawang is listed: decided, no gap said
 
 
 def test_the_officer_reads_every_criterion_under_plain_labels() -> None:
@@ -461,10 +466,13 @@ def test_a_place_is_read_by_the_name_its_table_gives() -> None:
     assert _line(render_text(d, rs, "en"), "? ") == (
         "This cannot be decided yet because the exact figure for Kota Bandung (Jawa Barat province) in the list of "
         "regency (UMK) and provincial (UMP) minimum wages is not known; only that it is at least Rp3.742.276,48 is "
-        "known. [1]")
-    assert _line(render_text(d, rs, "id"), "? ") == (
+        "known. Known so far: the latest wage reported by the employer is Rp3.800.001 and the wage ceiling that "
+        "applies is at least Rp3.800.000. [1]")
+    assert _line(render_text(d, rs, "id"), "? ") == (  # the wage and the ceiling a worker compares, as an officer reads
         "Belum dapat ditentukan karena angka pasti untuk Kota Bandung (Provinsi Jawa Barat) dalam daftar upah minimum "
-        "kabupaten/kota (UMK) dan provinsi (UMP) belum diketahui; hanya diketahui paling sedikit Rp3.742.276,48. [1]")
+        "kabupaten/kota (UMK) dan provinsi (UMP) belum diketahui; hanya diketahui paling sedikit Rp3.742.276,48. Yang "
+        "sudah diketahui: upah terakhir yang dilaporkan pemberi kerja Rp3.800.001 dan batas upah yang berlaku paling "
+        "sedikit Rp3.800.000. [1]")
     rs2021 = load_ruleset("bsu-2021")
     on = date(2021, 8, 10)
     outside = {**EXAMPLES[0], "work_regency_code": "3578", "wages": [{"period": "2021-06", "amount": 3_400_000}]}
