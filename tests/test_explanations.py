@@ -671,6 +671,23 @@ def test_a_decision_not_yet_made_says_what_to_do_next(lang: str) -> None:
         "dilaporkan pemberi kerja."]
 
 
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_a_worker_who_is_not_eligible_hears_only_what_decided_it(lang: str) -> None:
+    """Registered after the cut-off, and no wage on record: the wage cannot change the outcome, so a
+    worker does not hear of it; an officer reads it, marked as not changing the outcome."""
+    rs = load_ruleset("bsu-2022")
+    d = rs.plan().decide(parse_member(EXAMPLES[11]), hints=True)
+    assert d.outcome.value == "ineligible" and d.rule("wage-ceiling").outcome == "unknown"
+    worker = render_text(d, rs, lang)
+    assert "?" not in worker and worker.count("✗") == 3 and "[2]" not in worker  # two lines and the key
+    officer = render_text(d, rs, lang, "officer")
+    moot = {"id": "(tidak mengubah hasil, karena syarat lain tidak terpenuhi)",
+            "en": "(does not change the outcome, as another requirement is not met)"}[lang]
+    (unknown,) = [i for i, line in enumerate(officer.splitlines()) if line.startswith("  ? ")]
+    assert officer.splitlines()[unknown + 2] == "      " + moot
+    assert moot not in render_text(rs.plan().decide(parse_member(EXAMPLES[13])), rs, lang, "officer")
+
+
 def test_an_eligible_worker_without_a_bank_on_record_is_told_what_to_do() -> None:
     rs = load_ruleset("bsu-2022")
     d = rs.plan().decide(parse_member({k: v for k, v in EXAMPLES[0].items() if k != "bank_account"}))

@@ -42,6 +42,7 @@ _W: dict[str, dict[str, str]] = {
         "no_channel": "belum dapat ditentukan karena data {} tidak tercatat", "bank_read": " (bank tercatat: “{}”)",
         "prio": "{met} dari {all} kriteria prioritas terpenuhi", "prio_unknown": ", {n} belum dapat ditentukan",
         "basis_policy": "berdasarkan kebijakan", "basis_interpretation": "berdasarkan penafsiran",
+        "moot": "(tidak mengubah hasil, karena syarat lain tidak terpenuhi)",
         "pass": "syarat terpenuhi", "fail": "syarat tidak terpenuhi", "unknown": "belum dapat ditentukan",
         "flagged": "perlu diperiksa petugas", "clear": "tidak perlu diperiksa", "prioritized": "diutamakan",
         "not_prioritized": "tidak diutamakan", "not_in_force": "tidak berlaku pada tanggal keputusan",
@@ -60,6 +61,7 @@ _W: dict[str, dict[str, str]] = {
         "no_channel": "cannot be decided yet because the {} is not on record", "bank_read": " (bank on record: “{}”)",
         "prio": "{met} of {all} priority criteria met", "prio_unknown": ", {n} not yet known",
         "basis_policy": "based on policy", "basis_interpretation": "based on interpretation",
+        "moot": "(does not change the outcome, as another requirement is not met)",
         "pass": "requirement met", "fail": "requirement not met", "unknown": "cannot be decided yet",
         "flagged": "to be reviewed by an officer", "clear": "no review needed", "prioritized": "given priority",
         "not_prioritized": "no priority", "not_in_force": "not in force on the decision date",
@@ -220,12 +222,14 @@ _SHOWN_TO_WORKER = (RuleResult.FAIL, RuleResult.UNKNOWN, RuleResult.FLAGGED)
 
 
 def worker(decision: Decision, ruleset: RuleSet | None, lang: str) -> Page:
-    """The outcome in the regulation's words; only what failed or needs review, as full sentences."""
+    """The outcome in the regulation's words; only what failed or needs review, as full sentences (what
+    cannot be decided yet only while it can still change the outcome)."""
     c = _Context(decision, ruleset, lang)
     facts = c.dates() + c.payment()  # the benefit's citation is the first footnote
+    shown = _SHOWN_TO_WORKER if decision.outcome.value != "ineligible" else (RuleResult.FAIL, RuleResult.FLAGGED)
     lines: list[Line] = []
     for r in decision.rules:
-        if r.outcome in _SHOWN_TO_WORKER and r.kind != "prioritize":  # a priority orders payments, never decides
+        if r.outcome in shown and r.kind != "prioritize":  # a priority orders payments, never decides
             line = Line(_mark(r), c.title(r.id), c.sentences(r, every_hint=False))
             if not any((said.mark, said.sentences) == (line.mark, line.sentences) for said in lines):
                 line.note = c.note(r.source)  # a footnote only for a line read out
@@ -246,6 +250,8 @@ def officer(decision: Decision, ruleset: RuleSet | None, lang: str) -> Page:
             sentences = [_sentence(_capital(c.w["not_in_force"]))]
         else:
             sentences = c.sentences(r, every_hint=True)
+        if r.outcome is RuleResult.UNKNOWN and decision.outcome.value == "ineligible":
+            sentences.append(c.w["moot"])
         lines.append(Line(_mark(r), c.title(r.id), sentences + c.basis(r), c.values(r), c.note(r.source)))
     if decision.flags:
         facts.append((c.w["flags"], join([c.title(f) for f in decision.flags], lang)))
