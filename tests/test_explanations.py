@@ -724,3 +724,19 @@ def test_a_bank_the_glossary_does_not_know_is_named_once_as_written() -> None:
         paid = eligible.model_copy(update={"channel": bank, "channel_values": {"fact.bank": bank}})  # as 2020 pays
         assert f"\nPenyaluran: {id_said}\n" in render_text(paid, rs, "id")
         assert f"\nPayment: {en_said}\n" in render_text(paid, rs, "en")
+
+
+def test_a_bank_paid_otherwise_is_named_as_the_record_writes_it() -> None:
+    """Paid through BSI in Aceh, the worker hears the bank their record names, never the rules' code for it."""
+    rs = load_ruleset("bsu-2022")
+    aceh = {**EXAMPLES[0], "work_regency_code": "1101",
+            "bank_account": {**EXAMPLES[0]["bank_account"], "bank": "Bank Aceh Syariah"}}
+    d = rs.plan().decide(parse_member(aceh))
+    assert d.channel == "BSI" and d.channel_values["fact.bank"] == "BAS"
+    assert "\nPenyaluran: rekening Bank Syariah Indonesia (BSI) (bank tercatat: “Bank Aceh Syariah”)\n" in \
+        render_text(d, rs, "id")
+    assert "\nPayment: an account at Bank Syariah Indonesia (BSI) (bank on record: “Bank Aceh Syariah”)\n" in \
+        render_text(d, rs, "en", "officer")
+    mandiri = rs.plan().decide(parse_member({**EXAMPLES[0], "bank_account": {**EXAMPLES[0]["bank_account"],
+                                                                               "bank": "Bank Mandiri"}}))
+    assert "\nPenyaluran: rekening Bank Mandiri\n" in render_text(mandiri, rs, "id")  # paid at the bank read

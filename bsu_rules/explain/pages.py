@@ -151,9 +151,10 @@ class _Context:
             text += f", {w['parts'].format(n=len(parts), list=join([rupiah(p) for p in parts], lang))}"
         if d.channel:
             channel = self.g.channel(d.channel, lang)
-            bank = d.channel_values.get("fact.bank")
-            if isinstance(bank, str) and bank.strip() and bank != d.channel:  # paid otherwise than at the bank read
-                channel += w["bank_read"].format(mask_typed(bank.strip()))
+            read = d.channel_values  # the bank as the member's record writes it, and as the rules read it
+            written = read.get("member.bank_account.bank", read.get("fact.bank"))
+            if isinstance(written, str) and written.strip() and read.get("fact.bank", written) != d.channel:
+                channel += w["bank_read"].format(mask_typed(written.strip()))  # paid otherwise than at that bank
         else:
             channel = w["no_channel"].format(self.g.labels(d.missing, lang)) if d.missing else w["unknown"]
         ref = f" [{self.benefit_note}]" if self.benefit_note else ""
