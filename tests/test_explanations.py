@@ -172,7 +172,8 @@ def test_years_are_never_grouped() -> None:
 
 
 @pytest.mark.parametrize(("edition", "on", "program", "rule"), [
-    ("bsu-2020", "2020-08-14", "PRAKERJA", "no-prakerja"), ("bsu-2020", "2020-08-14", "BSU_TEACHER", "no-teacher-subsidy"),
+    ("bsu-2020", "2020-08-14", "PRAKERJA", "no-prakerja"),
+    ("bsu-2020", "2020-08-14", "BSU_TEACHER", "no-teacher-subsidy"),
     ("bsu-2021", "2021-08-10", "BSU_TEACHER", "no-teacher-subsidy"),
     ("bsu-2022", "2022-09-05", "BSU_TEACHER", "no-teacher-subsidy"),
     ("bsu-2025", "2025-06-02", "BSU_TEACHER", "no-teacher-subsidy")])
