@@ -636,7 +636,7 @@ def test_a_payment_channel_not_yet_known_is_said_plainly() -> None:
     assert "\nPayment: cannot be decided yet\n" in render_text(unknown, rs, "en")
     assert "\nPenyaluran: belum dapat ditentukan\n" in render_text(unknown, rs, "id")
     twice = eligible.model_copy(update={"channel": None, "missing": ["member.bank_account.bank"] * 2})
-    assert "\nPayment: cannot be decided yet because the bank is not on record\n" in render_text(twice, rs, "en")
+    assert "\nPayment: cannot be decided yet because there is no record of the bank\n" in render_text(twice, rs, "en")
 
 
 _NEXT = {"id": "Langkah selanjutnya:", "en": "What to do next:"}
@@ -706,6 +706,8 @@ def test_an_eligible_worker_without_a_bank_on_record_is_told_what_to_do() -> Non
     rs = load_ruleset("bsu-2022")
     d = rs.plan().decide(parse_member({k: v for k, v in EXAMPLES[0].items() if k != "bank_account"}))
     assert d.outcome.value == "eligible" and d.channel is None
+    assert "\nPayment: cannot be decided yet because there is no record of the bank account number and bank\n" in \
+        render_text(d, rs, "en")
     for audience in ("worker", "officer"):
         assert _steps(render_text(d, rs, "en", audience), "en") == [
             "Ask the employer to report the name of the bank and the number of the participant's active account to "

@@ -58,7 +58,7 @@ _W: dict[str, dict[str, str]] = {
         "notes": "Legal basis", "all_met": "Every requirement is met.", "next": "What to do next",
         "once": "paid at once", "split": "paid in {n} instalments of {each}",
         "parts": "paid in {n} instalments: {list}", "monthly": "{rp} a month for {months}",
-        "no_channel": "cannot be decided yet because the {} is not on record", "bank_read": " (bank on record: “{}”)",
+        "no_channel": "cannot be decided yet because there is no record of the {}", "bank_read": " (bank on record: “{}”)",
         "prio": "{met} of {all} priority criteria met", "prio_unknown": ", {n} not yet known",
         "basis_policy": "based on policy", "basis_interpretation": "based on interpretation",
         "moot": "(does not change the outcome, as another requirement is not met)",
