@@ -65,6 +65,7 @@ class Glossary(_Model):
     functions: dict[str, Text] = {}
     rules: dict[str, Text] = {}
     legal_basis: dict[str, Text] = {}  # the regulation's full name, as a citation names it
+    steps: dict[str, Text] = {}  # what to bring or update when an input is missing, and who keeps it
 
     def label(self, name: str, lang: str) -> str:
         """A name as it reads inside a sentence; the name itself if it has no entry."""
@@ -91,6 +92,18 @@ class Glossary(_Model):
         if lang == "en":
             return f"an account at {name}"
         return f"rekening {name}" if name.lower().startswith("bank ") else f"rekening bank {name}"  # not "bank Bank …"
+
+    def step(self, name: str, lang: str) -> str | None:
+        """What to bring or update when ``name`` (a member field, a table or a row of one) is missing, by
+        its entry or the nearest enclosing one's (``member.bank_account.number`` -> ``member.bank_account``,
+        ``table.minimum_wage[3273]`` -> ``table.minimum_wage``); None if it has none."""
+        name = name.partition("[")[0]
+        while name:
+            entry = self.steps.get(name)
+            if entry is not None:
+                return str(getattr(entry, lang))
+            name = name.rpartition(".")[0]
+        return None
 
     def rule(self, rule_id: str, lang: str) -> str:
         entry = self.rules.get(rule_id)

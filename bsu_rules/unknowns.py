@@ -63,7 +63,7 @@ def needed(decision: Decision, ruleset: RuleSet | None = None) -> list[Need]:
             continue
         reason = Reason(criterion=rule.id, source=rule.source, basis=rule.basis)
         for label in rule.missing:
-            for path in _inputs(label, ruleset):
+            for path in inputs(label, ruleset):
                 reasons = waiting.setdefault(path, [])
                 if all(r is not reason for _, r in reasons):
                     reasons.append((index, reason))
@@ -71,7 +71,7 @@ def needed(decision: Decision, ruleset: RuleSet | None = None) -> list[Need]:
     return [Need(input=path, why=tuple(r for _, r in reasons)) for path, reasons in ranked]
 
 
-def _inputs(label: str, ruleset: RuleSet | None) -> list[str]:
+def inputs(label: str, ruleset: RuleSet | None) -> list[str]:
     """The inputs behind a missing label: itself for a member field or a table, else the member fields
     the derived value reads."""
     if label.startswith(("member.", "table.")) or ruleset is None:

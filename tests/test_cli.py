@@ -97,6 +97,23 @@ def test_bad_invocations_exit_2_without_traceback(args: list[str], message: str)
     assert run.returncode == 2 and message in run.stderr and "Traceback" not in run.stderr
 
 
+@pytest.mark.parametrize(("lang", "said"), [
+    ("id", "bsu-rules: bsu-2020 berlaku sejak 14 Agustus 2020 sampai 4 September 2022; keputusan bertanggal "
+           "5 September 2022 tidak dapat memakainya: pada tanggal itu gunakan bsu-2022 (berlaku sejak 5 September 2022 "
+           "sampai 1 Juni 2025)"),
+    ("en", "bsu-rules: bsu-2020 is in force from 14 August 2020 until 4 September 2022; a decision dated "
+           "5 September 2022 cannot use it: on that date use bsu-2022 (in force from 5 September 2022 until "
+           "1 June 2025)"),
+])
+def test_a_date_out_of_force_is_refused_in_the_text_s_language(capsys: pytest.CaptureFixture[str], lang: str,
+                                                                said: str) -> None:
+    args = ["evaluate", "bsu-2020", EXAMPLES, "--on", "2022-09-05"]
+    assert main([*args, "--format", "text", "--lang", lang]) == 2
+    assert capsys.readouterr().err.splitlines()[-1] == said
+    assert main(args) == 2  # the JSON error keeps its dates as written in the command
+    assert "a decision dated 2022-09-05 cannot use it" in capsys.readouterr().err
+
+
 def test_bad_date_option_is_a_usage_error() -> None:
     run = subprocess.run([sys.executable, "-m", "bsu_rules", "evaluate", "bsu-2022", EXAMPLES, "--on", "12/09/2022"],
                          capture_output=True, text=True)

@@ -168,7 +168,21 @@ def test_years_are_never_grouped() -> None:
     teacher = {**EXAMPLES[0], "program_receipts": [{"program": "BSU_TEACHER", "year": 2022}]}
     d = load_ruleset("bsu-2022").plan().decide(parse_member(teacher), hints=True)
     explain = d.rule("no-teacher-subsidy").explain
-    assert explain is not None and explain.id.endswith("pada tahun 2022") and explain.en.endswith("in 2022")
+    assert explain is not None and "pada tahun 2022;" in explain.id and "in 2022;" in explain.en
+
+
+@pytest.mark.parametrize(("edition", "on", "program", "rule"), [
+    ("bsu-2020", "2020-08-14", "PRAKERJA", "no-prakerja"),
+    ("bsu-2020", "2020-08-14", "BSU_TEACHER", "no-teacher-subsidy"),
+    ("bsu-2021", "2021-08-10", "BSU_TEACHER", "no-teacher-subsidy"),
+    ("bsu-2022", "2022-09-05", "BSU_TEACHER", "no-teacher-subsidy"),
+    ("bsu-2025", "2025-06-02", "BSU_TEACHER", "no-teacher-subsidy")])
+def test_an_exclusion_says_that_it_excludes(edition: str, on: str, program: str, rule: str) -> None:
+    """Aid received is said with why it matters, as a civil servant's exclusion is."""
+    year = int(on[:4])
+    member = {**EXAMPLES[0], "program_receipts": [{"program": program, "year": year}]}
+    explain = load_ruleset(edition).plan(date.fromisoformat(on)).decide(parse_member(member)).rule(rule).explain
+    assert explain is not None and "dikecualikan dari penerima BSU" in explain.id and "excluded from" in explain.en
 
 
 # --- the reviewer's cases, as a worker is told them -------------------------------------------------
@@ -286,6 +300,9 @@ Tanggal keputusan: 5 September 2022
 Data per: 31 Juli 2022
 Alasan:
   ? Belum dapat ditentukan karena data laporan upah dari pemberi kerja tidak tercatat. [1]
+Langkah selanjutnya:
+  - Minta pemberi kerja melaporkan upah peserta kepada BPJS Ketenagakerjaan; upah yang dipakai adalah upah yang \
+dilaporkan pemberi kerja.
 Keterangan: ? belum dapat ditentukan
 Dasar hukum:
   [1] Pasal 3 ayat (2) huruf c dan Pasal 4 Peraturan Menteri Ketenagakerjaan Nomor 10 Tahun 2022."""
@@ -297,6 +314,9 @@ Decision date: 5 September 2022
 Data as of: 31 July 2022
 Reasons:
   ? This cannot be decided yet because there is no record of the wage reports from the employer. [1]
+What to do next:
+  - Ask the employer to report the participant's wage to BPJS Ketenagakerjaan; the wage used is the one the \
+employer reports.
 Key: ? cannot be decided yet
 Legal basis:
   [1] Article 3(2)(c) and Article 4 of Regulation of the Minister of Manpower Number 10 of 2022."""
@@ -308,7 +328,10 @@ Tanggal keputusan: 10 Agustus 2021
 Data per: 30 Juni 2021
 Alasan:
   ? Belum dapat ditentukan karena daftar wilayah PPKM level 3 dan 4 dalam Lampiran I yang tersedia belum lengkap \
-dan tidak memuat data peserta ini. [1]
+dan tidak mencantumkan wilayah 3204 (Provinsi Jawa Barat). [1]
+Langkah selanjutnya:
+  - Tidak ada yang perlu dibawa atau diperbarui; Kementerian Ketenagakerjaan akan melengkapi daftar wilayah PPKM, \
+lalu keputusan dibuat kembali.
 Keterangan: ? belum dapat ditentukan
 Dasar hukum:
   [1] Pasal 3 ayat (2) huruf d dan Lampiran I Peraturan Menteri Ketenagakerjaan Nomor 16 Tahun 2021."""
@@ -330,6 +353,11 @@ def test_ppkm_table_incomplete_reads_as_a_worker_is_told() -> None:
     assert case.ruleset is not None and case.case is not None and case.member is not None
     decision = case.ruleset.plan(case.case.on).decide(case.member, hints=True)
     assert render_text(decision, case.ruleset, "id") == PPKM_INCOMPLETE_ID
+    assert _line(render_text(decision, case.ruleset, "en"), "? ") == (  # the list's gap, never the member's
+        "This cannot be decided yet because the available list of PPKM level 3 and 4 areas in Annex I is incomplete "
+        "and does not list area 3204 (Jawa Barat province). [1]")
+    named = case.ruleset.plan(case.case.on).decide(case.member.model_copy(update={"work_regency_code": "3215"}))
+    assert named.outcome.value == "eligible"  # Kab. Karawang is listed: decided, no gap said
 
 
 def test_the_officer_reads_every_criterion_under_plain_labels() -> None:
@@ -420,7 +448,7 @@ def test_two_criteria_waiting_for_one_input_are_read_to_the_worker_once() -> Non
     record = json.loads(examples.read_text().split("\n")[0])
     decision = bsu_rules.evaluate(ruleset, record | {"employment_type": None})
     assert [r.id for r in decision.rules if r.outcome == "unknown"] == ["not-pns-tni-polri", "pppk-review"]
-    for lang, said in (("id", "data status pekerjaan tidak tercatat"), ("en", "employment")):
+    for lang, said in (("id", "data status pekerjaan tidak tercatat"), ("en", "record of the employment status")):
         text = render_text(decision, ruleset, lang, "worker")
         assert text.count(said) == 1, text
 
@@ -452,10 +480,13 @@ def test_a_place_is_read_by_the_name_its_table_gives() -> None:
     assert _line(render_text(d, rs, "en"), "? ") == (
         "This cannot be decided yet because the exact figure for Kota Bandung (Jawa Barat province) in the list of "
         "regency (UMK) and provincial (UMP) minimum wages is not known; only that it is at least Rp3.742.276,48 is "
-        "known. [1]")
-    assert _line(render_text(d, rs, "id"), "? ") == (
+        "known. Known so far: the latest wage reported by the employer is Rp3.800.001 and the wage ceiling that "
+        "applies is at least Rp3.800.000. [1]")
+    assert _line(render_text(d, rs, "id"), "? ") == (  # the wage and the ceiling a worker compares, as an officer reads
         "Belum dapat ditentukan karena angka pasti untuk Kota Bandung (Provinsi Jawa Barat) dalam daftar upah minimum "
-        "kabupaten/kota (UMK) dan provinsi (UMP) belum diketahui; hanya diketahui paling sedikit Rp3.742.276,48. [1]")
+        "kabupaten/kota (UMK) dan provinsi (UMP) belum diketahui; hanya diketahui paling sedikit Rp3.742.276,48. Yang "
+        "sudah diketahui: upah terakhir yang dilaporkan pemberi kerja Rp3.800.001 dan batas upah yang berlaku paling "
+        "sedikit Rp3.800.000. [1]")
     rs2021 = load_ruleset("bsu-2021")
     on = date(2021, 8, 10)
     outside = {**EXAMPLES[0], "work_regency_code": "3578", "wages": [{"period": "2021-06", "amount": 3_400_000}]}
@@ -605,7 +636,87 @@ def test_a_payment_channel_not_yet_known_is_said_plainly() -> None:
     assert "\nPayment: cannot be decided yet\n" in render_text(unknown, rs, "en")
     assert "\nPenyaluran: belum dapat ditentukan\n" in render_text(unknown, rs, "id")
     twice = eligible.model_copy(update={"channel": None, "missing": ["member.bank_account.bank"] * 2})
-    assert "\nPayment: cannot be decided yet because the bank is not on record\n" in render_text(twice, rs, "en")
+    assert "\nPayment: cannot be decided yet because there is no record of the bank\n" in render_text(twice, rs, "en")
+
+
+_NEXT = {"id": "Langkah selanjutnya:", "en": "What to do next:"}
+
+
+def _steps(text: str, lang: str) -> list[str]:
+    """The lines under the page's "what to do next" heading."""
+    lines = text.splitlines()
+    if _NEXT[lang] not in lines:
+        return []
+    after = lines[lines.index(_NEXT[lang]) + 1:]
+    return [line[4:] for line in after[:next((i for i, x in enumerate(after) if not x.startswith("  - ")), None)]]
+
+
+def test_glossary_says_a_step_for_every_member_field_and_table() -> None:
+    g = load_glossary()
+    tops = {n for n in g.names if n.startswith("member.") and n.count(".") == 1} | \
+        {n for n in g.names if n.startswith("table.")}
+    assert {n for n in tops if g.step(n, "id") is None or g.step(n, "en") is None} == set()
+    assert g.step("member.bank_account.number", "en") == g.step("member.bank_account", "en")
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_a_decision_not_yet_made_says_what_to_do_next(lang: str) -> None:
+    """Every undetermined rule-author case, and a record missing its employment status, aid records,
+    registration date, wages or contributions, tells the worker and the officer what to bring or
+    update and who keeps it; a decided one says nothing of the kind."""
+    rs = load_ruleset("bsu-2022")
+    cases = [(name, d, r) for name, d, r in decisions()]
+    for field in ("employment_type", "program_receipts", "registered_on", "wages", "contributions"):
+        record = {k: v for k, v in EXAMPLES[0].items() if k != field}
+        cases.append((field, rs.plan().decide(parse_member(record), hints=True), rs))
+    undetermined = 0
+    for name, d, r in cases:
+        for audience in ("worker", "officer"):
+            steps = _steps(render_text(d, r, lang, audience), lang)
+            if d.outcome.value == "undetermined":
+                assert steps and all(not INTERNAL.search(s) for s in steps), f"{name} ({audience}, {lang})"
+            elif d.outcome.value == "ineligible":
+                assert steps == [], f"{name} ({audience}, {lang})"
+        undetermined += d.outcome.value == "undetermined"
+    assert undetermined >= 6
+    wage = rs.plan().decide(parse_member({k: v for k, v in EXAMPLES[0].items() if k != "wages"}))
+    assert _steps(render_text(wage, rs, "id"), "id") == [
+        "Minta pemberi kerja melaporkan upah peserta kepada BPJS Ketenagakerjaan; upah yang dipakai adalah upah yang "
+        "dilaporkan pemberi kerja."]
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_a_worker_who_is_not_eligible_hears_only_what_decided_it(lang: str) -> None:
+    """Registered after the cut-off, and no wage on record: the wage cannot change the outcome, so a
+    worker does not hear of it; an officer reads it, marked as not changing the outcome."""
+    rs = load_ruleset("bsu-2022")
+    d = rs.plan().decide(parse_member(EXAMPLES[11]), hints=True)
+    assert d.outcome.value == "ineligible" and d.rule("wage-ceiling").outcome == "unknown"
+    worker = render_text(d, rs, lang)
+    assert "?" not in worker and worker.count("✗") == 3 and "[2]" not in worker  # two lines and the key
+    officer = render_text(d, rs, lang, "officer")
+    moot = {"id": "(tidak mengubah hasil, karena syarat lain tidak terpenuhi)",
+            "en": "(does not change the outcome, as another requirement is not met)"}[lang]
+    (unknown,) = [i for i, line in enumerate(officer.splitlines()) if line.startswith("  ? ")]
+    assert officer.splitlines()[unknown + 2] == "      " + moot
+    assert moot not in render_text(rs.plan().decide(parse_member(EXAMPLES[13])), rs, lang, "officer")
+
+
+def test_an_eligible_worker_without_a_bank_on_record_is_told_what_to_do() -> None:
+    rs = load_ruleset("bsu-2022")
+    d = rs.plan().decide(parse_member({k: v for k, v in EXAMPLES[0].items() if k != "bank_account"}))
+    assert d.outcome.value == "eligible" and d.channel is None
+    assert "\nPayment: cannot be decided yet because there is no record of the bank account number and bank\n" in \
+        render_text(d, rs, "en")
+    for audience in ("worker", "officer"):
+        assert _steps(render_text(d, rs, "en", audience), "en") == [
+            "Ask the employer to report the name of the bank and the number of the participant's active account to "
+            "BPJS Ketenagakerjaan."]
+        assert _steps(render_text(d, rs, "id", audience), "id") == [
+            "Minta pemberi kerja melaporkan nama bank dan nomor rekening aktif peserta kepada BPJS Ketenagakerjaan."]
+    assert "<h3>What to do next</h3>" in render_html([d], rs, "en")
+    paid = rs.plan().decide(parse_member(EXAMPLES[0]))
+    assert _steps(render_text(paid, rs, "en"), "en") == []
 
 
 def test_a_bank_the_glossary_does_not_know_is_named_once_as_written() -> None:
@@ -616,3 +727,19 @@ def test_a_bank_the_glossary_does_not_know_is_named_once_as_written() -> None:
         paid = eligible.model_copy(update={"channel": bank, "channel_values": {"fact.bank": bank}})  # as 2020 pays
         assert f"\nPenyaluran: {id_said}\n" in render_text(paid, rs, "id")
         assert f"\nPayment: {en_said}\n" in render_text(paid, rs, "en")
+
+
+def test_a_bank_paid_otherwise_is_named_as_the_record_writes_it() -> None:
+    """Paid through BSI in Aceh, the worker hears the bank their record names, never the rules' code for it."""
+    rs = load_ruleset("bsu-2022")
+    aceh = {**EXAMPLES[0], "work_regency_code": "1101",
+            "bank_account": {**EXAMPLES[0]["bank_account"], "bank": "Bank Aceh Syariah"}}
+    d = rs.plan().decide(parse_member(aceh))
+    assert d.channel == "BSI" and d.channel_values["fact.bank"] == "BAS"
+    assert "\nPenyaluran: rekening Bank Syariah Indonesia (BSI) (bank tercatat: “Bank Aceh Syariah”)\n" in \
+        render_text(d, rs, "id")
+    assert "\nPayment: an account at Bank Syariah Indonesia (BSI) (bank on record: “Bank Aceh Syariah”)\n" in \
+        render_text(d, rs, "en", "officer")
+    mandiri = rs.plan().decide(parse_member({**EXAMPLES[0], "bank_account": {**EXAMPLES[0]["bank_account"],
+                                                                               "bank": "Bank Mandiri"}}))
+    assert "\nPenyaluran: rekening Bank Mandiri\n" in render_text(mandiri, rs, "id")  # paid at the bank read

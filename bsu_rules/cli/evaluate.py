@@ -15,13 +15,16 @@ from bsu_rules.cli.archive import add_evaluate_options, open_audit
 from bsu_rules.cli.exits import interrupted, whole
 from bsu_rules.cli.options import ON_HELP, add_reform_options, day, load_reform, read_records
 from bsu_rules.decisions import Decision, Outcome
-from bsu_rules.errors import InputError
+from bsu_rules.errors import InputError, OutOfForce
 from bsu_rules.explain import AUDIENCES, render_html, render_text
 from bsu_rules.explain.rejected import rejected
-from bsu_rules.glossary import glossary_for
+from bsu_rules.formatting import format_date
+from bsu_rules.glossary import glossary_for, join
 from bsu_rules.members import Parsed, Record, as_member, parse_line, parse_record
 from bsu_rules.members.decode import BadRecord, decode_json
+from bsu_rules.ruleset.editions import in_force_on
 from bsu_rules.ruleset.model import RuleSet
+from bsu_rules.ruleset.schema import Window
 
 
 def add(sub: Any) -> None:
@@ -97,9 +100,42 @@ def _plural(count: int) -> str:
     return "" if count == 1 else "s"
 
 
+_REFUSED = {
+    "id": {"refused": "{ruleset} berlaku {window}; keputusan bertanggal {day} tidak dapat memakainya: {instead}",
+           "use": "pada tanggal itu gunakan {}", "none": "tidak ada edisi yang berlaku pada tanggal itu",
+           "edition": "{} (berlaku {})", "from": "sejak {}", "until": "sampai {}", "open": "tanpa batas akhir"},
+    "en": {"refused": "{ruleset} is in force {window}; a decision dated {day} cannot use it: {instead}",
+           "use": "on that date use {}", "none": "no edition is in force on that date",
+           "edition": "{} (in force {})", "from": "from {}", "until": "until {}", "open": "with no end date"},
+}
+"""A decision date outside the rule set's window, as text output says it (the JSON error keeps its ISO dates)."""
+
+
+def refused(ruleset: RuleSet, exc: OutOfForce, lang: str) -> str:
+    """Why ``ruleset`` cannot decide on ``exc.day``, and the editions that can, in ``lang`` with dates written out."""
+    w = _REFUSED[lang]
+
+    def window(span: Window) -> str:
+        start = w["from"].format(format_date(span.from_, lang)) if span.from_ else ""
+        end = w["until"].format(format_date(span.until, lang)) if span.until else w["open"]
+        return f"{start} {end}".strip()
+
+    applies = [w["edition"].format(edition, window(span))
+               for edition, span in in_force_on(exc.day, ruleset.path.parent)]
+    instead = w["use"].format(join(applies, lang)) if applies else w["none"]
+    return w["refused"].format(ruleset=ruleset.id, window=window(ruleset.model.in_force),
+                               day=format_date(exc.day, lang), instead=instead)
+
+
 def run(args: argparse.Namespace) -> int:
     ruleset = load_reform(args.ruleset, args)
-    plan = ruleset.plan(args.on)
+    try:
+        plan = ruleset.plan(args.on)
+    except OutOfForce as exc:
+        if args.format == "json":
+            raise
+        print(f"bsu-rules: {refused(ruleset, exc, args.lang)}", file=sys.stderr)
+        return 2
     hints = args.hints or args.format != "json"
     decide: Decide = lambda member, sha256: plan.decide(member, input_sha256=sha256, hints=hints)
     stops: tuple[type[Exception], ...] = (AuditError,)

@@ -60,6 +60,8 @@ def _section(page: Page, n: int) -> str:
                 item.append(f'<div class="values">{shown}</div>')
             out.append("".join(item) + "</li>")
         out.append("</ol>")
+    if page.steps:
+        out += [f"<h3>{escape(w['next'])}</h3>", "<ul>", *(f"<li>{escape(s)}</li>" for s in page.steps), "</ul>"]
     if page.legend:
         legend = " · ".join(f"{escape(m)} {escape(t)}" for m, t in page.legend)
         out.append(f'<p class="legend">{escape(w["legend"])}: {legend}</p>')

@@ -17,6 +17,7 @@ from bsu_rules.decisions import RuleResult, mask_typed
 from bsu_rules.explain.citations import cite
 from bsu_rules.formatting import format_date, rupiah
 from bsu_rules.glossary import Glossary, Places, glossary_for, join, months
+from bsu_rules.unknowns import inputs, needed
 
 if TYPE_CHECKING:
     from bsu_rules.decisions import Decision, RuleOutcome
@@ -35,12 +36,13 @@ _W: dict[str, dict[str, str]] = {
         "subject": "Peserta dengan NIK {}", "programme": "Program", "date": "Tanggal keputusan",
         "as_of": "Data per", "benefit": "Bantuan", "channel": "Penyaluran", "priority": "Prioritas",
         "flags": "Perlu diperiksa", "reasons": "Alasan", "criteria": "Kriteria", "legend": "Keterangan",
-        "notes": "Dasar hukum", "all_met": "Semua syarat terpenuhi.",
+        "notes": "Dasar hukum", "all_met": "Semua syarat terpenuhi.", "next": "Langkah selanjutnya",
         "once": "dibayarkan sekaligus", "split": "dibayarkan dalam {n} tahap, masing-masing {each}",
         "parts": "dibayarkan dalam {n} tahap: {list}", "monthly": "{rp} per bulan selama {months}",
         "no_channel": "belum dapat ditentukan karena data {} tidak tercatat", "bank_read": " (bank tercatat: “{}”)",
         "prio": "{met} dari {all} kriteria prioritas terpenuhi", "prio_unknown": ", {n} belum dapat ditentukan",
         "basis_policy": "berdasarkan kebijakan", "basis_interpretation": "berdasarkan penafsiran",
+        "moot": "(tidak mengubah hasil, karena syarat lain tidak terpenuhi)",
         "pass": "syarat terpenuhi", "fail": "syarat tidak terpenuhi", "unknown": "belum dapat ditentukan",
         "flagged": "perlu diperiksa petugas", "clear": "tidak perlu diperiksa", "prioritized": "diutamakan",
         "not_prioritized": "tidak diutamakan", "not_in_force": "tidak berlaku pada tanggal keputusan",
@@ -53,12 +55,14 @@ _W: dict[str, dict[str, str]] = {
         "subject": "Participant with NIK {}", "programme": "Programme", "date": "Decision date",
         "as_of": "Data as of", "benefit": "Benefit", "channel": "Payment", "priority": "Priority",
         "flags": "Needs review", "reasons": "Reasons", "criteria": "Criteria", "legend": "Key",
-        "notes": "Legal basis", "all_met": "Every requirement is met.",
+        "notes": "Legal basis", "all_met": "Every requirement is met.", "next": "What to do next",
         "once": "paid at once", "split": "paid in {n} instalments of {each}",
         "parts": "paid in {n} instalments: {list}", "monthly": "{rp} a month for {months}",
-        "no_channel": "cannot be decided yet because the {} is not on record", "bank_read": " (bank on record: “{}”)",
+        "no_channel": "cannot be decided yet because there is no record of the {}",
+        "bank_read": " (bank on record: “{}”)",
         "prio": "{met} of {all} priority criteria met", "prio_unknown": ", {n} not yet known",
         "basis_policy": "based on policy", "basis_interpretation": "based on interpretation",
+        "moot": "(does not change the outcome, as another requirement is not met)",
         "pass": "requirement met", "fail": "requirement not met", "unknown": "cannot be decided yet",
         "flagged": "to be reviewed by an officer", "clear": "no review needed", "prioritized": "given priority",
         "not_prioritized": "no priority", "not_in_force": "not in force on the decision date",
@@ -92,6 +96,7 @@ class Page:
     legend: list[tuple[str, str]]
     notes: list[str]
     words: dict[str, str]
+    steps: list[str] = field(default_factory=list)
 
 
 class _Context:
@@ -147,13 +152,26 @@ class _Context:
             text += f", {w['parts'].format(n=len(parts), list=join([rupiah(p) for p in parts], lang))}"
         if d.channel:
             channel = self.g.channel(d.channel, lang)
-            bank = d.channel_values.get("fact.bank")
-            if isinstance(bank, str) and bank.strip() and bank != d.channel:  # paid otherwise than at the bank read
-                channel += w["bank_read"].format(mask_typed(bank.strip()))
+            read = d.channel_values  # the bank as the member's record writes it, and as the rules read it
+            written = read.get("member.bank_account.bank", read.get("fact.bank"))
+            if isinstance(written, str) and written.strip() and read.get("fact.bank", written) != d.channel:
+                channel += w["bank_read"].format(mask_typed(written.strip()))  # paid otherwise than at that bank
         else:
             channel = w["no_channel"].format(self.g.labels(d.missing, lang)) if d.missing else w["unknown"]
         ref = f" [{self.benefit_note}]" if self.benefit_note else ""
         return [(w["benefit"], text + ref), (w["channel"], channel)]
+
+    def steps(self) -> list[str]:
+        """What to bring or update, and who keeps it, for each input an undetermined decision (or an
+        eligible one's payment channel) waits for, in the glossary's words, each said once."""
+        d = self.d
+        if d.outcome.value == "undetermined":
+            wanted = [n.input for n in needed(d, self.rs)]
+        elif d.outcome.value == "eligible" and not d.channel:
+            wanted = [i for label in d.missing for i in inputs(label, self.rs)]
+        else:
+            return []
+        return list(dict.fromkeys(s for i in wanted if (s := self.g.step(i, self.lang)) is not None))
 
     def sentences(self, r: RuleOutcome, *, every_hint: bool) -> list[str]:
         """The explanation, and the hint: all of them, or (for a worker) only one about amounts or dates
@@ -174,11 +192,12 @@ class _Context:
         key = f"basis_{r.basis}"
         return [f"({self.w[key]})"] if key in self.w else []
 
-    def page(self, audience: str, facts: list[tuple[str, str]], section: str, lines: list[Line]) -> Page:
+    def page(self, audience: str, facts: list[tuple[str, str]], section: str, lines: list[Line],
+             steps: list[str] | None = None) -> Page:
         used = {line.mark for line in lines}
         legend = [(mark, self.w[k]) for k, mark in MARKS.items() if mark in used]
         return Page(self.lang, audience, self.d.outcome.value, self.heading(), self.verdict(), facts, section, lines,
-                    legend, self.notes, self.w)
+                    legend, self.notes, self.w, steps or [])
 
 
 def _about_the_record(r: RuleOutcome) -> bool:
@@ -205,12 +224,14 @@ _SHOWN_TO_WORKER = (RuleResult.FAIL, RuleResult.UNKNOWN, RuleResult.FLAGGED)
 
 
 def worker(decision: Decision, ruleset: RuleSet | None, lang: str) -> Page:
-    """The outcome in the regulation's words; only what failed or needs review, as full sentences."""
+    """The outcome in the regulation's words; only what failed or needs review, as full sentences (what
+    cannot be decided yet only while it can still change the outcome)."""
     c = _Context(decision, ruleset, lang)
     facts = c.dates() + c.payment()  # the benefit's citation is the first footnote
+    shown = _SHOWN_TO_WORKER if decision.outcome.value != "ineligible" else (RuleResult.FAIL, RuleResult.FLAGGED)
     lines: list[Line] = []
     for r in decision.rules:
-        if r.outcome in _SHOWN_TO_WORKER and r.kind != "prioritize":  # a priority orders payments, never decides
+        if r.outcome in shown and r.kind != "prioritize":  # a priority orders payments, never decides
             line = Line(_mark(r), c.title(r.id), c.sentences(r, every_hint=False))
             if not any((said.mark, said.sentences) == (line.mark, line.sentences) for said in lines):
                 line.note = c.note(r.source)  # a footnote only for a line read out
@@ -218,7 +239,7 @@ def worker(decision: Decision, ruleset: RuleSet | None, lang: str) -> Page:
     if not lines and decision.outcome.value == "eligible":
         facts.append((c.w["criteria"], c.w["all_met"]))
     section = c.w["flags"] if decision.outcome.value == "eligible" else c.w["reasons"]
-    return c.page("worker", facts, section, lines)
+    return c.page("worker", facts, section, lines, c.steps())
 
 
 def officer(decision: Decision, ruleset: RuleSet | None, lang: str) -> Page:
@@ -231,6 +252,8 @@ def officer(decision: Decision, ruleset: RuleSet | None, lang: str) -> Page:
             sentences = [_sentence(_capital(c.w["not_in_force"]))]
         else:
             sentences = c.sentences(r, every_hint=True)
+        if r.outcome is RuleResult.UNKNOWN and decision.outcome.value == "ineligible":
+            sentences.append(c.w["moot"])
         lines.append(Line(_mark(r), c.title(r.id), sentences + c.basis(r), c.values(r), c.note(r.source)))
     if decision.flags:
         facts.append((c.w["flags"], join([c.title(f) for f in decision.flags], lang)))
@@ -239,7 +262,7 @@ def officer(decision: Decision, ruleset: RuleSet | None, lang: str) -> Page:
         unknown = sum(r.outcome is RuleResult.UNKNOWN for r in prio)
         facts.append((c.w["priority"], c.w["prio"].format(met=decision.priority, all=len(prio))
                       + (c.w["prio_unknown"].format(n=unknown) if unknown else "")))
-    return c.page("officer", facts, c.w["criteria"], lines)
+    return c.page("officer", facts, c.w["criteria"], lines, c.steps())
 
 
 def auditor(decision: Decision, ruleset: RuleSet | None, lang: str) -> Page:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from bsu_rules.bounds import AtLeast
 from bsu_rules.decisions import PRIVATE, mask_identifiers, mask_nik, trusted
 from bsu_rules.formatting import format_date, format_month, format_value, number, rupiah
-from bsu_rules.glossary import AT_LEAST, Glossary, Places, glossary_for, regency
+from bsu_rules.glossary import AT_LEAST, Glossary, Places, glossary_for, join, regency
 from bsu_rules.nik import PROVINCES, NikIssue, describe_nik_issue, nik_issue
 from bsu_rules.ruleset.checker import PLACEHOLDER
 from bsu_rules.ruleset.expressions import Name, walk
@@ -32,10 +32,13 @@ _AND = {"id": ", dan ", "en": ", and "}
 _UNKNOWN = {"id": "data {} tidak tercatat", "en": "there is no record of the {}"}
 _GAP = {"id": "aturan program belum menetapkan {} untuk tanggal {}",
         "en": "the programme's rules do not yet set the {} for {}"}
-_UNLISTED = {"id": "{} yang tersedia belum lengkap dan tidak memuat data peserta ini",
-             "en": "the available {} is incomplete and does not cover this participant"}
+_UNLISTED = {"id": "{} yang tersedia belum lengkap", "en": "the available {} is incomplete"}
+_UNLISTED_AREA = {"id": "{1} yang tersedia belum lengkap dan tidak mencantumkan {0}",
+                  "en": "the available {1} is incomplete and does not list {0}"}
 _BOUND = {"id": "angka pasti untuk {} dalam {} belum diketahui; hanya diketahui paling sedikit {}",
           "en": "the exact figure for {} in the {} is not known; only that it is at least {} is known"}
+_SO_FAR = {"id": " Yang sudah diketahui: {}.", "en": " Known so far: {}."}
+_SO_FAR_ITEM = {"id": "{} {}", "en": "the {} is {}"}
 _ROW = re.compile(r"^(table\.[a-z0-9_]+)\[(.+)\]$")
 _UNKNOWN_VALUE = {"id": "Belum dapat ditentukan dari data yang tercatat.",
                   "en": "This cannot be decided yet from the data on record."}
@@ -140,35 +143,47 @@ class Renderer:
         self.plan, self.glossary, self.places = plan, glossary_for(plan.ruleset.path), Places.of(plan.ruleset)
         self.sentences = {r.rule.id: _Sentence(r.rule.explain, plan, self.glossary, self.places)
                           for r in plan.rules if r.rule.explain is not None}
-        self.unknowns: dict[tuple[str, ...], Text] = {}
+        self.unknowns: dict[tuple[tuple[str, ...], tuple[tuple[str, Any], ...]], Text] = {}
 
     def explain(self, r: CompiledRule, result: str, member: Any, facts: list[Any], missing: list[str]) -> Text | None:
         if result == "unknown":
-            key = tuple(missing)
+            known = _known(r, member, facts) if all(m.startswith("table.") for m in missing) else ()
+            key = (tuple(missing), known)
             text = self.unknowns.get(key)
             if text is None:
                 if len(self.unknowns) >= _REMEMBERED:
                     self.unknowns.clear()
-                text = self.unknowns[key] = trusted(Text, {lang: self.unknown(missing, lang) for lang in ("en", "id")})
+                text = self.unknowns[key] = trusted(Text, {lang: self.unknown(missing, lang, known)
+                                                           for lang in ("en", "id")})
             return text
         if result not in ("fail", "flagged"):
             return None
         sentence = self.sentences.get(r.rule.id)
         return None if sentence is None else sentence.render(member, facts)
 
-    def unknown(self, missing: list[str], lang: str) -> str:
+    def unknown(self, missing: list[str], lang: str, known: tuple[tuple[str, Any], ...] = ()) -> str:
         """Why a criterion cannot be decided, naming what is missing in words: a value the rules do not
-        set for the decision date is the programme's gap, not the member's record."""
+        set for the decision date, or a table the programme has not completed, is the programme's gap,
+        not the member's record. A table's gap names the member's area and what is ``known`` so far
+        (the values the criterion read, from ``_known``)."""
         g, rs = self.glossary, self.plan.ruleset
         rows = [row for m in missing if (row := _ROW.match(m))]
         if rows and len(rows) == len(missing):
             table, key = rows[0].groups()
             bound = rs.tables[table.removeprefix("table.")].values or {}
             at_least = g.show(table, bound[key], lang) if key in bound else "?"
+            so_far = [_SO_FAR_ITEM[lang].format(g.label(label, lang), format_as(value, None, lang, None, label, g,
+                                                                                  self.places))
+                      for label, value in known if label.startswith("fact.")]
             return _BECAUSE[lang].format(_BOUND[lang].format(_area(key, lang, self.places), g.label(table, lang),
-                                                             at_least))
+                                                             at_least)) + \
+                (_SO_FAR[lang].format(join(so_far, lang)) if so_far else "")
         tables = [m for m in missing if m.startswith("table.")]
         if tables and len(tables) == len(missing):
+            areas = [_area(value, lang, self.places) for label, value in known
+                     if isinstance(value, str) and label in g.names and g.names[label].format == "regency"]
+            if areas:
+                return _BECAUSE[lang].format(_UNLISTED_AREA[lang].format(join(areas, lang), g.labels(tables, lang)))
             return _BECAUSE[lang].format(_UNLISTED[lang].format(g.labels(tables, lang)))
         if not missing:
             return _UNKNOWN_VALUE[lang]
@@ -179,6 +194,15 @@ class Renderer:
         said = [_GAP[lang].format(g.labels(unset, lang), format_date(self.plan.on, lang))] if unset else []
         said += [_UNKNOWN[lang].format(g.labels(unrecorded, lang))] if unrecorded else []
         return _BECAUSE[lang].format(_AND[lang].join(said))
+
+
+_KNOWN_TYPES = (str, int, Decimal, AtLeast)
+
+
+def _known(r: CompiledRule, member: Any, facts: list[Any]) -> tuple[tuple[str, Any], ...]:
+    """The values a criterion read that are known (a number, a bound, a code), by label, in reading order."""
+    values = ((label, get(member, facts)) for label, get in r.trace)
+    return tuple((label, v) for label, v in values if isinstance(v, _KNOWN_TYPES) and not isinstance(v, bool))
 
 
 def _reads(rs: RuleSet, fact: str, names: set[str]) -> bool:

@@ -23,6 +23,9 @@ def to_text(page: Page) -> str:
         if line.values:
             out.append("      " + "; ".join(f"{label}: {value}" if page.audience != "auditor" else f"{label} = {value}"
                                             for label, value in line.values))
+    if page.steps:
+        out.append(f"{w['next']}:")
+        out += [f"  - {step}" for step in page.steps]
     if page.legend:
         out.append(f"{w['legend']}: " + " · ".join(f"{mark} {word}" for mark, word in page.legend))
     if page.notes:
