@@ -147,7 +147,7 @@ def _tables(old: RuleSet, new: RuleSet) -> list[Json]:
         for k in sorted(set(va) & set(vb)):
             a, b = ca.get(k, {}), cb.get(k, {})
             columns = [{"column": c, "old": a.get(c), "new": b.get(c)} for c in _union(a, b)
-                       if c not in (ra.value, ra.bound, rb.value, rb.bound) and a.get(c) != b.get(c)]
+                       if c not in (ra.key, ra.value, ra.bound, rb.key, rb.value, rb.bound) and a.get(c) != b.get(c)]
             if va[k] != vb[k] or columns:
                 changed.append({"key": k, "old": jsonable(va[k]), "new": jsonable(vb[k]), "columns": columns})
         rows = {"added": [{"key": k, "value": jsonable(vb[k])} for k in sorted(set(vb) - set(va))],
