@@ -1,14 +1,17 @@
 """Compare two rule sets (or one rule set at two dates), and the decisions they give members.
 
 ``compare`` reports what changed in the text: metadata, parameters (with their dated values and
-the value read on each compared date), tables (rows by key), facts and rules (condition, source,
-basis, window, and whether each is in force on its date). ``flips`` decides every member under
-both sides and names, for each change of outcome, the criterion responsible. Both return plain
-JSON data; ``bsu_rules.cli.diff`` renders it as text.
+the value read on each compared date), tables (rows by key, with every column that changed), facts
+and rules (condition, source, basis, window, and whether each is in force on its date). ``flips``
+decides every member under both sides and names, for each change of outcome, the criterion
+responsible. Both return plain JSON data; ``bsu_rules.cli.diff`` renders it as text.
 """
 
 from __future__ import annotations
 
+import csv
+import hashlib
+import io
 from collections import Counter
 from collections.abc import Iterable
 from datetime import date
@@ -17,11 +20,12 @@ from pathlib import Path
 from typing import Any
 
 from bsu_rules.bounds import AtLeast
-from bsu_rules.decisions import Decision, Outcome, RuleOutcome, RuleResult
+from bsu_rules.decisions import Decision, Outcome, RuleOutcome, RuleResult, mask_identifiers
 from bsu_rules.errors import InputError
 from bsu_rules.evaluators.scalar import jsonable
 from bsu_rules.members import parse_member
 from bsu_rules.ruleset.expressions import parse, unparse
+from bsu_rules.ruleset.files import TABLE_LIMIT, UnsafePath, read_limited
 from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.ruleset.schema import Parameter, Rule, Window
 from bsu_rules.ruleset.tables import Table
@@ -51,7 +55,12 @@ def _side(rs: RuleSet, on: date) -> Json:
 def _field(name: str, old: Any, new: Any, unit: str | None = None) -> list[Json]:
     if old == new:
         return []
-    return [{"field": name, "old": jsonable(old), "new": jsonable(new)} | ({"unit": unit} if unit else {})]
+    return [{"field": name, "old": _json(old), "new": _json(new)} | ({"unit": unit} if unit else {})]
+
+
+def _json(value: Any) -> Any:
+    """``jsonable``, keeping a mapping (a parameter's dated values) a mapping."""
+    return {k: _json(v) for k, v in value.items()} if isinstance(value, dict) else jsonable(value)
 
 
 def _expression(name: str, old: str | None, new: str | None) -> list[Json]:
@@ -133,10 +142,17 @@ def _tables(old: RuleSet, new: RuleSet) -> list[Json]:
         fields = [f for k in ("file", "key", "value", "source", "partial")
                   for f in _field(k, getattr(ra, k), getattr(rb, k))] + _field("sha256", ta.sha256, tb.sha256)
         va, vb = _rows(ta), _rows(tb)
+        ca, cb = _cells(old, ta), _cells(new, tb)
+        changed = []
+        for k in sorted(set(va) & set(vb)):
+            a, b = ca.get(k, {}), cb.get(k, {})
+            columns = [{"column": c, "old": a.get(c), "new": b.get(c)} for c in _union(a, b)
+                       if c not in (ra.key, ra.value, ra.bound, rb.key, rb.value, rb.bound) and a.get(c) != b.get(c)]
+            if va[k] != vb[k] or columns:
+                changed.append({"key": k, "old": jsonable(va[k]), "new": jsonable(vb[k]), "columns": columns})
         rows = {"added": [{"key": k, "value": jsonable(vb[k])} for k in sorted(set(vb) - set(va))],
                 "removed": [{"key": k, "value": jsonable(va[k])} for k in sorted(set(va) - set(vb))],
-                "changed": [{"key": k, "old": jsonable(va[k]), "new": jsonable(vb[k])}
-                            for k in sorted(set(va) & set(vb)) if va[k] != vb[k]]}
+                "changed": changed}
         if fields or any(rows.values()):
             out.append({"name": name, "change": "changed", "fields": fields, "rows": rows})
     return out
@@ -149,6 +165,22 @@ def _rows(table: Table) -> dict[str, Any]:
         return dict.fromkeys(table.keys)
     return {k: AtLeast(v, (k,)) if k in table.bounds and isinstance(v, Decimal) else v
             for k, v in table.values.items()}
+
+
+def _cells(rs: RuleSet, table: Table) -> dict[str, dict[str, str]]:
+    """Every cell of a table's rows by key (identifier-like digits masked), read again from its file:
+    an area's name or a row's source changes what is read aloud and cited. Empty when the file is no
+    longer the one loaded."""
+    try:
+        raw = read_limited((rs.path.parent / table.ref.file).resolve(), TABLE_LIMIT)
+    except UnsafePath:
+        return {}
+    if hashlib.sha256(raw).hexdigest() != table.sha256:
+        return {}
+    rows = csv.DictReader(io.StringIO(raw.decode("utf-8-sig")))
+    return {(row.get(table.ref.key) or "").strip(): {c: mask_identifiers(v.strip()) for c, v in row.items()
+                                                     if isinstance(c, str) and isinstance(v, str)}
+            for row in rows}
 
 
 def _facts(old: RuleSet, new: RuleSet) -> list[Json]:

@@ -357,7 +357,7 @@ def test_explain_finds_the_row(population: dict[str, Any], tmp_path: Path,
     d = pl.read_csv(out, infer_schema=False)
     dup = d.filter(pl.col("duplicate_of").is_not_null()).row(0, named=True)
     nik = pq.read_table(source).slice(int(dup["row"]) - 1, 1)["nik"][0].as_py()
-    assert main(["explain", "bsu-2022", str(out), "--input", str(source), "--nik", nik]) == 0
+    assert main(["explain", "bsu-2022", str(out), "--input", str(source), "--nik", nik, "--audience", "officer"]) == 0
     text = capsys.readouterr().out
     paid = dup["duplicate_of"].replace("row:", "row ") if dup["duplicate_of"].startswith("row:") else \
         f"KPJ {dup['duplicate_of']}"
@@ -369,6 +369,38 @@ def test_explain_finds_the_row(population: dict[str, Any], tmp_path: Path,
     assert main(["explain", "bsu-2022", str(out), "--input", str(source), "--nik", "1" * 16]) == 1
     assert main(["explain", "bsu-2022", str(out), "--input", str(source), "--nik", "123"]) == 2
     assert main(["explain", "bsu-2021", str(out), "--input", str(source), "--row", "1"]) == 2
+
+
+def test_explain_of_a_row_left_unpaid_announces_no_benefit(population: dict[str, Any], tmp_path: Path,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    """A NIK eligible under two KPJ is paid once: the other row's explanation says so, not "Rp600.000"."""
+    from bsu_rules.explain import Unpaid, page
+    from bsu_rules.explain.html import to_html
+
+    source, out = population["folder"] / "m.parquet", tmp_path / "d.parquet"
+    batch(source, out)
+    dup = pl.read_parquet(out).filter(pl.col("duplicate_of").is_not_null()).row(0, named=True)
+    assert dup["benefit"] is None and dup["channel"] is None and dup["outcome"] == "eligible"
+    for audience in ("worker", "officer", "auditor"):
+        assert main(["explain", "bsu-2022", str(out), "--input", str(source), "--row", str(dup["row"]),
+                     "--audience", audience]) == 0
+        text = capsys.readouterr().out
+        assert "Bantuan: Tidak dibayarkan untuk KPJ " in text and "Benefit: Not paid under KPJ " in text
+        assert "NIK yang sama sudah dibayar melalui " in text and "the same NIK is already paid under " in text
+        facts = [line for line in text.splitlines() if line.startswith(("Bantuan:", "Benefit:", "Penyaluran:",
+                                                                         "Payment:", "channel:"))]
+        channels = [line for line in facts if line.startswith("channel:")]
+        assert len(facts) - len(channels) == 2 and channels == (["channel: -"] * 2 if audience == "auditor" else [])
+        assert not any(re.search("Rp|sekaligus|at once|Penyaluran|Payment", line) for line in facts)
+    record = parse_member(pq.read_table(source).slice(int(dup["row"]) - 1, 1).to_pylist()[0], ignore_unknown=True)
+    plan = load_plan("bsu-2022", None)
+    decision, unpaid = plan.decide(record), Unpaid(dup["kpj"], "row:7")
+    html = to_html([page(decision, plan.ruleset, "en", "worker", unpaid)], "en")
+    assert f"Not paid under KPJ {dup['kpj']}, because the same NIK is already paid under another membership" in html
+    assert "Rp" not in html and "Payment" not in html
+    officer = page(decision, plan.ruleset, "id", "officer", unpaid)
+    assert ("Bantuan", f"Tidak dibayarkan untuk KPJ {dup['kpj']}, karena NIK yang sama sudah dibayar melalui baris 7 "
+            "pada berkas yang sama: satu NIK hanya dibayar satu kali.") in officer.facts
 
 
 def test_explain_a_reform_batch_with_its_overrides(population: dict[str, Any], tmp_path: Path,

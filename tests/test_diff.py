@@ -109,7 +109,43 @@ def test_table_rows_by_key(tmp_path: Path) -> None:
     (table,) = compare(load_ruleset("bsu-2022"), load_ruleset(path))["tables"]
     assert table["rows"]["added"] == [{"key": "9999", "value": "3600000"}]
     assert table["rows"]["removed"] == [{"key": "3215", "value": "4798312"}]
-    assert table["rows"]["changed"] == [{"key": "31", "old": "4641854", "new": "4700000"}]
+    assert table["rows"]["changed"] == [{"key": "31", "old": "4641854", "new": "4700000", "columns": []}]
+
+
+def test_every_changed_column_of_a_table_row(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An area's name is read aloud and a row's source is cited: a change to either is a changed row."""
+    path = copy_2022(tmp_path)
+    wages, banks = tmp_path / "tables" / "minimum-wage-2022.csv", tmp_path / "tables" / "banks.csv"
+    text = wages.read_text("utf-8")
+    wages.write_text(text.replace("Kab. Karawang", "Kab. Purwakarta").replace(
+        "DKI Jakarta,UMP,4641854,exact,published", "DKI Jakarta,UMP,4641854,exact,annex 3578014403670001"), "utf-8")
+    banks.write_text(banks.read_text("utf-8").replace("BRI,BRI,yes", "BRI,BRI,no", 1), "utf-8")
+    wage, bank = compare(load_ruleset("bsu-2022"), load_ruleset(path))["tables"]
+    assert [r["key"] for r in wage["rows"]["changed"]] == ["31", "3215"]
+    assert wage["rows"]["changed"][1] == {"key": "3215", "old": "4798312", "new": "4798312", "columns": [
+        {"column": "area_name", "old": "Kab. Karawang", "new": "Kab. Purwakarta"}]}
+    assert bank["rows"]["changed"] == [{"key": "BRI", "old": "BRI", "new": "BRI", "columns": [
+        {"column": "himbara", "old": "yes", "new": "no"}]}]
+    assert main(["diff", "bsu-2022", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert "  ~ minimum_wage: rows +0 -0 ~2\n" in out and "  ~ banks: rows +0 -0 ~1\n" in out
+    assert "      ~ 3215: area_name: Kab. Karawang → Kab. Purwakarta\n" in out
+    assert "      ~ BRI: himbara: yes → no\n" in out
+    assert "~ 31: source: published UMP 2022 DKI Jakarta" in out and "→ annex 3578********0001 UMP" in out
+    assert "3578014403670001" not in out
+
+
+def test_dated_values_read_as_dates_and_amounts(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = copy_2022(tmp_path)
+    path.write_text(path.read_text("utf-8").replace("wage_ceiling:\n    value: 3500000", "wage_ceiling:\n    values: "
+                                                    "{2022-09-05: 3500000, 2022-11-01: 4000000}"), "utf-8")
+    assert main(["diff", "bsu-2022", str(path), "--members", MEMBERS]) == 1
+    assert ("~ wage_ceiling: values: Rp3.500.000 → from 5 September 2022: Rp3.500.000, from 1 November 2022: "
+            "Rp4.000.000; on: Rp3.500.000 → Rp4.000.000\n") in capsys.readouterr().out
+    assert main(["diff", "bsu-2022", str(path), "--format", "json"]) == 1
+    (param,) = json.loads(capsys.readouterr().out)["parameters"]
+    assert param["fields"][0] == {"field": "values", "old": 3500000,
+                                  "new": {"2022-09-05": 3500000, "2022-11-01": 4000000}}
 
 
 @pytest.mark.skipif(not (bundled_rules() / "bsu-2021.yaml").exists(), reason="bsu-2021 not written yet")
@@ -164,4 +200,5 @@ def test_a_row_that_stops_being_a_lower_bound_is_a_change(tmp_path: Path) -> Non
     assert "3273,Kota Bandung,UMK,3742276.48,lower" in text
     table.write_text(text.replace("3273,Kota Bandung,UMK,3742276.48,lower", "3273,Kota Bandung,UMK,3742276.48,exact"))
     [entry] = compare(load_ruleset("bsu-2022"), load_ruleset(path))["tables"]
-    assert entry["rows"]["changed"] == [{"key": "3273", "old": {"at_least": "3742276.48"}, "new": "3742276.48"}]
+    assert entry["rows"]["changed"] == [{"key": "3273", "old": {"at_least": "3742276.48"}, "new": "3742276.48",
+                                         "columns": []}]

@@ -1,4 +1,5 @@
-"""The language reference names every catalogue function with its example, so it cannot drift."""
+"""The docs cannot drift: every catalogue function with its example, the schemas, the explanations and
+the batch commands shown are what the code has, prints and runs."""
 
 from __future__ import annotations
 
@@ -50,3 +51,42 @@ def test_the_three_audiences_side_by_side_are_what_the_command_prints() -> None:
     shown = re.findall(r"<pre>(.*?)</pre>", (root / "docs" / "explanations.md").read_text("utf-8"), re.S)
     assert [html.unescape(s) for s in shown] == \
         [render_text(decision, ruleset, "id", audience).rstrip("\n") for audience in ("worker", "officer", "auditor")]
+
+
+def test_the_batch_then_explain_sequence_runs_as_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    """README, docs/batch.md and docs/explanations.md show generate, a key, batch with it and explain --nik
+    with it: each command runs, in the order shown (generate with --n 250000: the first block of 250 000
+    rows, which holds the NIK shown, is the same whatever --n)."""
+    import re
+    import shlex
+    import subprocess
+
+    pytest.importorskip("polars")
+    from bsu_rules.cli import main
+
+    root = Path(__file__).resolve().parents[1]
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("BSU_RULES_PSEUDONYM_KEY", raising=False)
+    done: dict[str, int] = {}
+    for doc in ("README.md", "docs/batch.md", "docs/explanations.md"):
+        lines = re.findall(r"^(?:bsu-rules (?:generate|batch|explain) |head -c ).*$", (root / doc).read_text("utf-8"),
+                           re.M)
+        commands = [line.split("  #")[0].split(" # ")[0].strip() for line in lines]
+        assert [c.split()[1] for c in commands if c.startswith("bsu-rules")][:2] == ["generate", "batch"], doc
+        assert any("explain" in c and "--nik" in c for c in commands), doc
+        for command in commands:
+            if command in done:
+                continue
+            if command.startswith("head"):
+                done[command] = subprocess.run(command, shell=True, check=False).returncode
+                continue
+            argv = shlex.split(command)[1:]
+            if argv[0] == "generate":
+                argv[argv.index("--n") + 1] = "250000"
+            done[command] = main(argv)
+            out = capsys.readouterr().out
+            if argv[0] == "explain":
+                assert "3578********0001" in out and "3578014403670001" not in out
+        codes = [done[c] for c in commands]
+        assert codes == [1 if c.startswith("bsu-rules batch") else 0 for c in commands], (doc, codes)  # 1: rejects

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,7 @@ from bsu_rules.cli.options import day, load, read_records
 from bsu_rules.cli.prove import masked
 from bsu_rules.diff import compare, flips
 from bsu_rules.errors import InputError
-from bsu_rules.formatting import rupiah
+from bsu_rules.formatting import format_date, rupiah
 from bsu_rules.testing.cases import RuleSets, load_file
 
 OUTCOMES = ("eligible", "ineligible", "undetermined")
@@ -103,13 +104,22 @@ def _show(value: Any, unit: str | None = None) -> str:
         return "—"
     if isinstance(value, dict) and set(value) == {"at_least"}:
         return f"at least {_show(value['at_least'], unit)} (a lower bound)"
-    if isinstance(value, dict):
-        return "; ".join(f"from {d}: {_show(v, unit)}" for d, v in value.items())
+    if isinstance(value, dict):  # dated values: each from its date until the next
+        return ", ".join(f"from {_day(d)}: {_show(v, unit) if v is not None else 'no value (ended)'}"
+                         for d, v in value.items())
     if isinstance(value, list):
         return ", ".join(_show(v, unit) for v in value)
     if unit == "IDR" and isinstance(value, int) and not isinstance(value, bool):
         return rupiah(value)
     return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def _day(text: str) -> str:
+    """An ISO date as policy staff write it: "5 September 2022" (as written if not a date)."""
+    try:
+        return format_date(date.fromisoformat(text), "en")
+    except ValueError:
+        return text
 
 
 def _fields(fields: list[dict[str, Any]], unit: str | None = None) -> str:
@@ -145,7 +155,12 @@ def render_text(report: dict[str, Any]) -> list[str]:
         lines.append(f"  ~ {t['name']}: {counts}" + (f"; {_fields(fields)}" if fields else ""))
         lines += [f"      + {r['key']}: {_show(r['value'])}" for r in rows["added"]]
         lines += [f"      - {r['key']}: {_show(r['value'])}" for r in rows["removed"]]
-        lines += [f"      ~ {r['key']}: {_show(r['old'])} → {_show(r['new'])}" for r in rows["changed"]]
+        for r in rows["changed"]:
+            value = [f"{_show(r['old'])} → {_show(r['new'])}"] if r["old"] != r["new"] else []
+            cells = [f"{c['column']}: {_show(c['old'])} → {_show(c['new'])}" for c in r["columns"]]
+            lines.append(f"      ~ {r['key']}: {'; '.join(value + cells)}")
+        if not fields and not any(rows.values()):
+            lines.append("      the same rows: the file differs only in row order, quoting or spacing")
     lines.append("Facts" + ("" if report["facts"] else ": no change"))
     for f in report["facts"]:
         text = f"{f['old']}  →  {f['new']}" if f["change"] == "changed" else f["expression"]

@@ -20,26 +20,15 @@ from bsu_rules.audit.snapshot import KEY_ENV, pseudonym
 from bsu_rules.cli.batch import missing_extra, positive_int
 from bsu_rules.cli.options import add_key_options, add_reform_options, load_reform, pseudonym_key
 from bsu_rules.decisions import mask_nik
-from bsu_rules.explain import AUDIENCES, render_text
+from bsu_rules.explain import AUDIENCES, Unpaid, render_text
 from bsu_rules.members import parse_member
 
 NESTED = ("employer", "wages", "contributions", "program_receipts", "bank_account")
 _OUTCOME = {"id": {"eligible": "memenuhi syarat", "ineligible": "tidak memenuhi syarat",
                    "undetermined": "belum dapat ditentukan"},
             "en": {"eligible": "eligible", "ineligible": "not eligible", "undetermined": "not yet determined"}}
-_HEAD = {
-    "id": ("Baris {row} pada {input} · KPJ {kpj} · hasil batch: {outcome}",
-           " · tidak dibayar: NIK yang sama dibayar melalui {dup} (satu NIK, satu pembayaran)"),
-    "en": ("Row {row} of {input} · KPJ {kpj} · batch outcome: {outcome}",
-           " · not paid: the same NIK is paid under {dup} (one NIK, one payment)"),
-}
-
-
-def _paid(duplicate_of: str, lang: str) -> str:
-    """Where a NIK is paid, from ``duplicate_of``: ``KPJ 1234``, or ``row 5`` (``row:5``)."""
-    if duplicate_of.startswith("row:"):
-        return ("baris " if lang == "id" else "row ") + duplicate_of.removeprefix("row:")
-    return f"KPJ {duplicate_of}"
+_HEAD = {"id": ("Baris {row} pada {input} · KPJ {kpj} · hasil batch: {outcome}", ", tidak dibayar"),
+         "en": ("Row {row} of {input} · KPJ {kpj} · batch outcome: {outcome}", ", not paid")}
 
 
 def add(sub: Any) -> None:
@@ -175,12 +164,12 @@ def run(args: argparse.Namespace) -> int:
             return 1
         decision = ruleset.plan(date.fromisoformat(found["on"])).decide(parse_member(record, ignore_unknown=True),
                                                                        hints=True)
+        unpaid = Unpaid(found.get("kpj") or None, found["duplicate_of"]) if found.get("duplicate_of") else None
         for lang in langs:
-            head, unpaid = _HEAD[lang]
-            line = head.format(row=found["row"], input=args.input, kpj=found.get("kpj") or "-",
-                               outcome=_OUTCOME[lang].get(found["outcome"], found["outcome"]))
-            print(line + (unpaid.format(dup=_paid(found["duplicate_of"], lang)) if found.get("duplicate_of") else ""))
-            print(render_text(decision, ruleset, lang, args.audience) + "\n")
+            head, not_paid = _HEAD[lang]
+            outcome = _OUTCOME[lang].get(found["outcome"], found["outcome"]) + (not_paid if unpaid else "")
+            print(head.format(row=found["row"], input=args.input, kpj=found.get("kpj") or "-", outcome=outcome))
+            print(render_text(decision, ruleset, lang, args.audience, unpaid) + "\n")
         if decision.outcome.value != found["outcome"]:
             print(f"bsu-rules: row {found['row']}: the batch decided {found['outcome']}, the scalar evaluator "
                   f"{decision.outcome.value}", file=sys.stderr)

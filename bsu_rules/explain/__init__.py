@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from bsu_rules.explain.html import to_html
-from bsu_rules.explain.pages import AUDIENCES, Page, page
+from bsu_rules.explain.pages import AUDIENCES, Page, Unpaid, page
 from bsu_rules.explain.sentences import Renderer
 from bsu_rules.explain.text import to_text
 
@@ -13,12 +13,13 @@ if TYPE_CHECKING:
     from bsu_rules.decisions import Decision
     from bsu_rules.ruleset.model import RuleSet
 
-__all__ = ["AUDIENCES", "Page", "Renderer", "page", "render_html", "render_text"]
+__all__ = ["AUDIENCES", "Page", "Renderer", "Unpaid", "page", "render_html", "render_text"]
 
 
-def render_text(decision: Decision, ruleset: RuleSet | None, lang: str = "id", audience: str = "worker") -> str:
+def render_text(decision: Decision, ruleset: RuleSet | None, lang: str = "id", audience: str = "worker",
+                unpaid: Unpaid | None = None) -> str:
     """A decision as text for an audience (worker, officer, auditor) in a language (id, en)."""
-    return to_text(page(decision, ruleset, lang, audience))
+    return to_text(page(decision, ruleset, lang, audience, unpaid))
 
 
 def render_html(decisions: list[Decision], ruleset: RuleSet | None, lang: str = "id",

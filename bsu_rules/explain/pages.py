@@ -40,6 +40,10 @@ _W: dict[str, dict[str, str]] = {
         "once": "dibayarkan sekaligus", "split": "dibayarkan dalam {n} tahap, masing-masing {each}",
         "parts": "dibayarkan dalam {n} tahap: {list}", "monthly": "{rp} per bulan selama {months}",
         "no_channel": "belum dapat ditentukan karena data {} tidak tercatat", "bank_read": " (bank tercatat: “{}”)",
+        "unpaid": "tidak dibayarkan untuk {this}, karena NIK yang sama sudah dibayar melalui {paid}: "
+                  "satu NIK hanya dibayar satu kali.",
+        "this_kpj": "KPJ {}", "this_card": "kartu ini", "paid_row": "baris {} pada berkas yang sama",
+        "paid_other": "data kepesertaan lain",
         "prio": "{met} dari {all} kriteria prioritas terpenuhi", "prio_unknown": ", {n} belum dapat ditentukan",
         "basis_policy": "berdasarkan kebijakan", "basis_interpretation": "berdasarkan penafsiran",
         "moot": "(tidak mengubah hasil, karena syarat lain tidak terpenuhi)",
@@ -60,6 +64,10 @@ _W: dict[str, dict[str, str]] = {
         "parts": "paid in {n} instalments: {list}", "monthly": "{rp} a month for {months}",
         "no_channel": "cannot be decided yet because there is no record of the {}",
         "bank_read": " (bank on record: “{}”)",
+        "unpaid": "not paid under {this}, because the same NIK is already paid under {paid}: "
+                  "one NIK is paid only once.",
+        "this_kpj": "KPJ {}", "this_card": "this card", "paid_row": "row {} of the same file",
+        "paid_other": "another membership record",
         "prio": "{met} of {all} priority criteria met", "prio_unknown": ", {n} not yet known",
         "basis_policy": "based on policy", "basis_interpretation": "based on interpretation",
         "moot": "(does not change the outcome, as another requirement is not met)",
@@ -68,6 +76,26 @@ _W: dict[str, dict[str, str]] = {
         "not_prioritized": "no priority", "not_in_force": "not in force on the decision date",
     },
 }
+
+
+@dataclass(frozen=True)
+class Unpaid:
+    """A batch row that one NIK, one payment leaves unpaid: eligible, but the NIK is paid under another row."""
+
+    kpj: str | None
+    """This row's KPJ (None when it has none)."""
+    paid: str
+    """The batch's ``duplicate_of``: the KPJ paid, or ``row:N`` (the row paid)."""
+
+    def said(self, lang: str, audience: str) -> str:
+        """Why this row is not paid, as a sentence's tail."""
+        w = _W[lang]
+        this = w["this_kpj"].format(self.kpj) if self.kpj else w["this_card"]
+        if not self.paid.startswith("row:"):
+            paid = w["this_kpj"].format(self.paid)
+        else:  # a row number means nothing to a worker
+            paid = w["paid_other"] if audience == "worker" else w["paid_row"].format(self.paid.removeprefix("row:"))
+        return w["unpaid"].format(this=this, paid=paid)
 
 
 @dataclass
@@ -100,8 +128,8 @@ class Page:
 
 
 class _Context:
-    def __init__(self, decision: Decision, ruleset: RuleSet | None, lang: str) -> None:
-        self.d, self.rs, self.lang, self.w = decision, ruleset, lang, _W[lang]
+    def __init__(self, decision: Decision, ruleset: RuleSet | None, lang: str, unpaid: Unpaid | None) -> None:
+        self.d, self.rs, self.lang, self.w, self.unpaid = decision, ruleset, lang, _W[lang], unpaid
         self.g: Glossary = glossary_for(ruleset.path if ruleset else None)
         self.titles = {c.rule.id: c.rule.title for c in ruleset.rules} if ruleset else {}
         self.places = Places.of(ruleset, codes=True)  # an officer checks the record by the code
@@ -128,14 +156,17 @@ class _Context:
 
     def verdict(self) -> str:
         text = self.w[self.d.outcome.value]
-        return text + self.w["review"] if self.d.flags and self.d.outcome.value == "eligible" else text
+        paid = self.unpaid is None and self.d.outcome.value == "eligible"
+        return text + self.w["review"] if self.d.flags and paid else text
 
     def dates(self) -> list[tuple[str, str]]:
         return [(self.w["date"], format_date(self.d.on, self.lang)), (self.w["as_of"], format_date(self.d.as_of,
                                                                                                   self.lang))]
 
-    def payment(self) -> list[tuple[str, str]]:
+    def payment(self, audience: str) -> list[tuple[str, str]]:
         d, w, lang = self.d, self.w, self.lang
+        if self.unpaid is not None:  # eligible, but no benefit and no channel: the NIK is paid elsewhere
+            return [(w["benefit"], _capital(self.unpaid.said(lang, audience)))]
         if d.benefit is None:
             return []
         b = d.benefit
@@ -167,7 +198,7 @@ class _Context:
         d = self.d
         if d.outcome.value == "undetermined":
             wanted = [n.input for n in needed(d, self.rs)]
-        elif d.outcome.value == "eligible" and not d.channel:
+        elif d.outcome.value == "eligible" and not d.channel and self.unpaid is None:  # unpaid: no channel to choose
             wanted = [i for label in d.missing for i in inputs(label, self.rs)]
         else:
             return []
@@ -223,11 +254,11 @@ def _capital(text: str) -> str:
 _SHOWN_TO_WORKER = (RuleResult.FAIL, RuleResult.UNKNOWN, RuleResult.FLAGGED)
 
 
-def worker(decision: Decision, ruleset: RuleSet | None, lang: str) -> Page:
+def worker(decision: Decision, ruleset: RuleSet | None, lang: str, unpaid: Unpaid | None = None) -> Page:
     """The outcome in the regulation's words; only what failed or needs review, as full sentences (what
     cannot be decided yet only while it can still change the outcome)."""
-    c = _Context(decision, ruleset, lang)
-    facts = c.dates() + c.payment()  # the benefit's citation is the first footnote
+    c = _Context(decision, ruleset, lang, unpaid)
+    facts = c.dates() + c.payment("worker")  # the benefit's citation is the first footnote
     shown = _SHOWN_TO_WORKER if decision.outcome.value != "ineligible" else (RuleResult.FAIL, RuleResult.FLAGGED)
     lines: list[Line] = []
     for r in decision.rules:
@@ -242,10 +273,10 @@ def worker(decision: Decision, ruleset: RuleSet | None, lang: str) -> Page:
     return c.page("worker", facts, section, lines, c.steps())
 
 
-def officer(decision: Decision, ruleset: RuleSet | None, lang: str) -> Page:
+def officer(decision: Decision, ruleset: RuleSet | None, lang: str, unpaid: Unpaid | None = None) -> Page:
     """Every criterion, its values under plain labels, review flags and priority."""
-    c = _Context(decision, ruleset, lang)
-    facts = c.dates() + c.payment()  # the benefit's citation is the first footnote
+    c = _Context(decision, ruleset, lang, unpaid)
+    facts = c.dates() + c.payment("officer")  # the benefit's citation is the first footnote
     lines = []
     for r in decision.rules:
         if r.outcome is RuleResult.NOT_IN_FORCE:
@@ -265,10 +296,10 @@ def officer(decision: Decision, ruleset: RuleSet | None, lang: str) -> Page:
     return c.page("officer", facts, c.w["criteria"], lines, c.steps())
 
 
-def auditor(decision: Decision, ruleset: RuleSet | None, lang: str) -> Page:
+def auditor(decision: Decision, ruleset: RuleSet | None, lang: str, unpaid: Unpaid | None = None) -> Page:
     """Everything: internal names, raw values, sources, hashes, parameters and the dates they took effect."""
-    c = _Context(decision, ruleset, lang)
-    facts = c.dates() + c.payment()  # the benefit's citation is the first footnote
+    c = _Context(decision, ruleset, lang, unpaid)
+    facts = c.dates() + c.payment("auditor")  # the benefit's citation is the first footnote
     d = decision
     lines = []
     for r in d.rules:
@@ -281,7 +312,8 @@ def auditor(decision: Decision, ruleset: RuleSet | None, lang: str) -> Page:
     facts += [
         ("outcome", d.outcome.value), ("ruleset", f"{d.ruleset.id} {d.ruleset.version} sha256 {d.ruleset.sha256}"),
         ("engine", d.engine), ("member", f"{d.member.nik} input_sha256 {d.member.input_sha256}"),
-        ("decision sha256", d.sha256()), ("channel", d.channel or "-"), ("priority", str(d.priority)),
+        ("decision sha256", d.sha256()), ("channel", "-" if unpaid else d.channel or "-"),
+        ("priority", str(d.priority)),
         ("flags", ", ".join(d.flags) or "-"), ("missing", ", ".join(d.missing) or "-"),
     ] + [(f"param.{k}", f"{_raw(p.value)} (since {p.since.isoformat() if p.since else '-'})")
          for k, p in d.parameters.items()]
@@ -292,12 +324,14 @@ def _raw(value: Any) -> str:
     return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 
 
-PAGES: dict[str, Callable[[Decision, RuleSet | None, str], Page]] = {
+PAGES: dict[str, Callable[[Decision, RuleSet | None, str, Unpaid | None], Page]] = {
     "worker": worker, "officer": officer, "auditor": auditor}
 
 
-def page(decision: Decision, ruleset: RuleSet | None, lang: str = "id", audience: str = "worker") -> Page:
-    """A decision laid out for an audience (worker, officer, auditor) in a language (id, en)."""
+def page(decision: Decision, ruleset: RuleSet | None, lang: str = "id", audience: str = "worker",
+         unpaid: Unpaid | None = None) -> Page:
+    """A decision laid out for an audience (worker, officer, auditor) in a language (id, en); ``unpaid``
+    for a batch row left unpaid because its NIK is paid under another row."""
     if audience not in PAGES:
         raise ValueError(f"unknown audience {audience!r}; expected one of {', '.join(AUDIENCES)}")
-    return PAGES[audience](decision, ruleset, lang)
+    return PAGES[audience](decision, ruleset, lang, unpaid)
