@@ -108,7 +108,8 @@ def load_table(name: str, ref: TableRef, base: Path) -> Table:
         if broken := next((c for c in _cells(row) if "\n" in c or "\r" in c), None):
             start = line - broken.rstrip("\r\n").count("\n")
             opened = lines[start - 1] if 0 < start <= len(lines) else ""
-            raise TableError(f"a quote `\"` is not closed: the cell runs on to line {line} (close it with another "
+            end = "the end of the file" if broken.endswith(("\n", "\r")) else f"line {line}"
+            raise TableError(f"a quote `\"` is not closed: the cell runs on to {end} (close it with another "
                              '`"`, or remove it)', start, file=ref.file, column=_opening_quote(opened))
         cells = len(columns) - sum(v is None for k, v in row.items() if k is not None) + len(row.get(None) or [])
         if cells != len(columns):
