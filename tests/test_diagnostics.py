@@ -140,6 +140,17 @@ PLAIN = [
     ("unknown-function", "require: member.registered_on <= fact.cutoff_day",
      "require: age(member.birth_date) <= 5", "age(member.birth_date)", None,
      "the functions are add_months, arrears_streak"),
+    # a number YAML reads in a form a rule file does not take: once, where it is written, not where it is used
+    ("invalid-value", "    value: 3500000\n", "    value: 0x355\n", "0x355", "853", "not a number in decimal digits"),
+    ("invalid-value", "    value: 3500000\n", "    value: .nan\n", ".nan", None, "not a number a rule can use"),
+    ("invalid-value", "    value: 3500000\n", "    value: 035000000\n", "035000000", "35000000",
+     "`035000000`: a number cannot start with 0"),
+    ("invalid-value", "  fiscal_year:\n", "  fiscal-year:\n", "fiscal-year", "fiscal_year",
+     "`fiscal-year` cannot be a name: a name is lower-case letters, digits and `_`"),
+    ("invalid-value", "  from: 2022-09-05\n", "  from: 20220905\n", "20220905", "2022-09-05",
+     "write the date as YYYY-MM-DD (2022-09-05)"),
+    ("invalid-value", "  - id: valid-nik\n", "  - <<: {id: valid-nik}\n", "<<", None,
+     "merge keys (`<<:`) are not supported: write the keys out"),
 ]
 
 
@@ -161,6 +172,55 @@ def test_plain_messages_with_a_suggestion(rules_copy: Path, code: str, old: str,
     assert not re.search("<block|<scalar>|but found|but got", found.message), str(found)
     assert found.severity == Severity.ERROR and (found.rule is None) == (code not in ("syntax", "type-mismatch",
                                                                                        "unknown-function"))
+
+
+def test_a_rule_id_is_explained_with_its_lower_case_form(rules_copy: Path) -> None:
+    path = rules_copy / "bsu-2022.yaml"
+    path.write_text(path.read_text("utf-8").replace("  - id: citizen\n", "  - id: Citizen\n", 1), "utf-8")
+    (found,) = bsu_rules.check_file(path)[1]
+    assert (found.code, found.suggestion) == ("invalid-value", "citizen"), str(found)
+    assert found.message.startswith("`Citizen` cannot be a rule id: a rule id is lower-case letters"), str(found)
+
+
+def test_a_rule_repeated_through_an_alias_is_reported_once(rules_copy: Path) -> None:
+    path = rules_copy / "bsu-2022.yaml"
+    rule = '  - &dup {id: no-teacher-subsidy, title: {id: a, en: b}, flag: "true", basis: policy}\n  - *dup\n'
+    path.write_text(path.read_text("utf-8").replace("\nbenefit:", "\n" + rule + "benefit:", 1), "utf-8")
+    assert [d.code for d in bsu_rules.check_file(path)[1]] == ["duplicate-rule"]
+
+
+@pytest.mark.parametrize(("text", "says"), [
+    ("", "the file is empty: start from a copy of a bundled rule file"),
+    ("# nothing yet\n\n", "the file is empty"),
+    ("- ruleset: bsu-2022\n", "this file holds a list, but a rule file is keys and their values"),
+    ("hello\n", "this file holds a single value, but a rule file is keys and their values"),
+])
+def test_a_file_that_is_not_a_mapping_gets_one_error(tmp_path: Path, text: str, says: str) -> None:
+    path = tmp_path / "new.yaml"
+    path.write_text(text, "utf-8")
+    (found,) = bsu_rules.check_file(path)[1]
+    assert (found.line, found.column, found.code) == (1, 1, "not-a-rule-file") and says in found.message, str(found)
+
+
+# An edit of the 2022 minimum-wage table: (old, new, the text the diagnostic points at, its message)
+TABLE_EDITS = [
+    ("3215,Kab. Karawang,UMK,4798312,", '3215,Kab. Karawang,UMK,"4798312,', '"4798312',
+     'a quote `"` is not closed: the cell runs on to line 21'),
+    (None, None, ";area_name", "the columns are separated by `;`: separate them with commas"),
+    ("Kab. Karawang", "Kab. \xffKarawang", "\xffKarawang", "the file is not UTF-8 text: save it as UTF-8"),
+]
+
+
+@pytest.mark.parametrize(("old", "new", "at", "says"), TABLE_EDITS)
+def test_a_broken_table_file_is_reported_where_it_is_broken(rules_copy: Path, old: str | None, new: str | None,
+                                                            at: str, says: str) -> None:
+    table = rules_copy / "tables" / "minimum-wage-2022.csv"
+    text = table.read_text("utf-8")
+    text = text.replace(",", ";") if old is None else text.replace(old, new or "", 1)
+    table.write_bytes(text.encode("latin-1", "replace") if "\xff" in text else text.encode("utf-8"))
+    (found,) = bsu_rules.check_file(rules_copy / "bsu-2022.yaml")[1]
+    assert (found.file, found.line, found.column) == (str(table), *_position(text, at)), str(found)
+    assert found.code == "table" and says in found.message, str(found)
 
 
 def _position(text: str, needle: str) -> tuple[int, int]:

@@ -67,6 +67,7 @@ def test_overrides_are_checked_like_the_rule_file(rs2022: RuleSet) -> None:
                    "write `3742276.48`"),
     ("tiga juta", "error [type-mismatch]: table `minimum_wage` holds numbers in the rule file; mw.csv gives "
                   "text values"),
+    ('"3742276', 'mw.csv:2:23: error [table]: a quote `"` is not closed: the cell runs on to the end of the file'),
 ])
 def test_a_replacement_table_is_read_as_the_rule_files_tables_are(rs2022: RuleSet, tmp_path: Path,
                                                                    monkeypatch: pytest.MonkeyPatch, amount: str,

@@ -236,3 +236,39 @@ def test_a_date_written_another_way_is_told_as_yyyy_mm_dd(tmp_path: Path) -> Non
     assert (found.code, found.line, found.column) == ("invalid-value", 4, 9)
     assert found.message == "cases.0.on: write the date as YYYY-MM-DD (2022-09-05)"
     assert found.suggestion == "2022-09-05"
+
+
+def test_a_mistake_in_a_base_is_told_once_where_it_is_written(tmp_path: Path) -> None:
+    path = tmp_path / "bases.yaml"
+    big = "3" + "0" * 50
+    path.write_text("ruleset: bsu-2022\nbases:\n  worker:\n    nik: 3204125708940003\n    citizenship: WNI\n"
+                    f"    participant_category: PU\n    wages: [{{period: \"2022-07\", amount: {big}}}]\ncases:\n"
+                    + "".join(f"  - name: case {n}\n    base: worker\n    expect: {{outcome: eligible}}\n"
+                              for n in (1, 2, 3)), "utf-8")
+    loaded = load_file(path, RuleSets())
+    told = [(d.code, d.line, d.column, d.message, d.suggestion) for d in loaded.diagnostics]
+    assert told == [("literal-too-large", 7, 41, "a number of more than 40 digits", None),
+                    ("invalid-member", 4, 10, "member `nik` is a number here: write it in quotes, as text (a number "
+                     "loses its leading zeros)", None)], told
+    for i, case in enumerate(loaded.cases):  # each points at its `base: worker`
+        (pointer,) = case.diagnostics
+        assert (case.line, pointer.line, pointer.column) == (9 + 3 * i, 10 + 3 * i, 11) and not case.runnable
+        assert pointer.message == "base `worker` has a mistake (lines 4, 7): the case runs once it is fixed"
+    report = run_paths([path])
+    assert (report.passed, report.failed) == (0, 3)
+    assert "3204125708940003" not in json.dumps([str(d) for d in report.diagnostics])
+
+
+def test_a_mistake_in_a_case_s_own_value_is_told_once(tmp_path: Path) -> None:
+    path = tmp_path / "own.yaml"
+    member = BASE[:-1] + ', wages: [{period: "2022-07", amount: 3' + "0" * 50 + "}]}"
+    path.write_text(f"ruleset: bsu-2022\ncases:\n  - name: own\n    on: 20220905\n    member: {member}\n"
+                    "    expect: {outcome: eligible}\n", "utf-8")
+    loaded = load_file(path, RuleSets())
+    assert [d.code for d in loaded.diagnostics] == ["literal-too-large"]
+    (case,) = loaded.cases
+    assert [d.message for d in case.diagnostics] == ["cases.0.on: write the date as YYYY-MM-DD (2022-09-05)"]
+    path.write_text(path.read_text("utf-8").replace("20220905", "2022-09-05"), "utf-8")
+    (case,) = load_file(path, RuleSets()).cases
+    (pointer,) = case.diagnostics
+    assert pointer.message.startswith("a value of this case has a mistake (line 5)") and not case.runnable

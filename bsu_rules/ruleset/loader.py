@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -60,16 +61,88 @@ def check_file(name: str | Path) -> tuple[RuleSet | None, list[Diagnostic]]:
                                  f"no rule file `{name}` (bundled: {', '.join(known)})", suggestion=hint)]
     located = read_yaml(raw, str(path))
     if located.diagnostics:
-        return None, sorted(located.diagnostics)
+        return None, _once(located.diagnostics)
+    if not located.values:  # nothing but blank lines and comments
+        newest = max(bundled_rules().glob("*.yaml"), default=bundled_rules())
+        return None, [Diagnostic(str(path), 1, 1, Code.NOT_A_RULE_FILE, "the file is empty: start from a copy of "
+                                 f"a bundled rule file ({newest}) and change it")]
+    if not isinstance(located.data, dict):
+        held = "a list" if isinstance(located.data, list) else "a single value"
+        return None, [Diagnostic(str(path), *located.at(()), Code.NOT_A_RULE_FILE,
+                                 f"this file holds {held}, but a rule file is keys and their values, one a line "
+                                 "(`ruleset: bsu-2022`, `version: \"2022.1\"`, `rules:` ...)")]
+    misread = _misread_numbers(located)
     try:
         model = RuleFile.model_validate(located.data)
     except ValidationError as exc:
-        return None, sorted(_schema_diagnostics(exc, located))
-    return _RuleSetChecker(model, located, path).run()
+        found = [d for loc, d in _schema_diagnostics(exc, located) if loc[:2] not in misread]
+        return None, _once([*misread.values(), *found])
+    return _RuleSetChecker(model, located, path, misread).run()
 
 
-def _schema_diagnostics(exc: ValidationError, located: Located) -> list[Diagnostic]:
-    out = []
+def _once(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """Sorted, each told once (a value reached twice through a YAML alias is one mistake)."""
+    return sorted({(str(d), d.code): d for d in diagnostics}.values())
+
+
+_MISREAD = re.compile(r"[-+]?(0x[0-9a-fA-F_]+|0o[0-7_]+|0b[01_]+|0[0-9_]+|\.(nan|NaN|NAN|inf|Inf|INF))")
+"""Numbers YAML reads in a form a rule file does not take (hexadecimal, octal, binary, a leading 0,
+not-a-number and infinity): they would be read as text."""
+
+
+def _misread_numbers(located: Located) -> dict[DataPath, Diagnostic]:
+    """A diagnostic for each parameter or benefit (keyed by its path) written as a number in a form a
+    rule file does not take (``0x355``, ``035000000``, ``.nan``), where it is written."""
+    data: dict[str, Any] = located.data
+    found: list[tuple[DataPath, DataPath, str | None]] = []  # (what, the value's path, unit)
+    params = data.get("parameters")
+    for name, raw in params.items() if isinstance(params, dict) else ():
+        if isinstance(raw, dict):
+            unit = raw.get("unit") if isinstance(raw.get("unit"), str) else None
+            values = raw.get("values")
+            found.append((("parameters", name), ("parameters", name, "value"), unit))
+            found += [(("parameters", name), ("parameters", name, "values", k), unit)
+                      for k in (values if isinstance(values, dict) else ())]
+    benefit = data.get("benefit")
+    if isinstance(benefit, dict):
+        found += [(("benefit", k), ("benefit", k), "IDR") for k in ("amount", "monthly", "months")]
+        instalments = benefit.get("instalments")
+        found += [(("benefit", "instalments"), ("benefit", "instalments", i), "IDR")
+                  for i in range(len(instalments) if isinstance(instalments, list) else 0)]
+    out: dict[DataPath, Diagnostic] = {}
+    for what, at, unit in found:
+        value = _lookup(data, at)
+        if what in out or not isinstance(value, str) or located.styles.get(at, "'") is not None or \
+                not _MISREAD.fullmatch(value):
+            continue
+        digits = value.lstrip("+-").replace("_", "")
+        sign = "-" if value.startswith("-") else ""
+        if digits[:2] in ("0x", "0o", "0b"):
+            whole = sign + str(int(digits[2:], {"x": 16, "o": 8, "b": 2}[digits[1]]))
+            message, fixed = f"`{value}` is not a number in decimal digits, as a rule file writes numbers", whole
+        elif digits[0].isdigit():
+            whole = sign + (digits.lstrip("0") or "0")
+            message, fixed = f"`{value}`: a number cannot start with 0", whole
+        else:
+            message, fixed = f"`{value}` is not a number a rule can use: write one in digits", None
+        if unit is None:
+            message += " (a text goes in quotes)"
+        out[what] = Diagnostic(located.file, *located.at(at), Code.INVALID_VALUE, message, suggestion=fixed)
+    return out
+
+
+def _lookup(data: Any, path: DataPath) -> Any:
+    for part in path:
+        if not isinstance(data, dict | list) or (isinstance(data, dict) and part not in data) or \
+                (isinstance(data, list) and not (isinstance(part, int) and 0 <= part < len(data))):
+            return None
+        data = data[part]  # type: ignore[index]
+    return data
+
+
+def _schema_diagnostics(exc: ValidationError, located: Located) -> list[tuple[DataPath, Diagnostic]]:
+    """Each validation error in plain words, with the path of the value it is about."""
+    out: list[tuple[DataPath, Diagnostic]] = []
     for err in exc.errors():
         loc: DataPath = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
         loc = tuple(p for p in loc if p not in ("str", "int", "bool", "decimal", "date", "list[str]"))
@@ -77,23 +150,37 @@ def _schema_diagnostics(exc: ValidationError, located: Located) -> list[Diagnost
         if err["type"] == "extra_forbidden":
             key = str(loc[-1])
             fields = _siblings(err, loc)
-            out.append(Diagnostic(located.file, *located.at(loc, key=True), Code.UNKNOWN_KEY,
-                                  f"unknown key `{key}`", rule=rule, suggestion=nearest(key, fields)))
+            out.append((loc, Diagnostic(located.file, *located.at(loc, key=True), Code.UNKNOWN_KEY,
+                                        f"unknown key `{key}`", rule=rule, suggestion=nearest(key, fields))))
         elif err["type"] == "missing":
-            out.append(Diagnostic(located.file, *located.at(loc[:-1]), Code.MISSING_KEY,
-                                  f"`{loc[-1]}` is required here", rule=rule))
+            out.append((loc, Diagnostic(located.file, *located.at(loc[:-1]), Code.MISSING_KEY,
+                                        f"`{loc[-1]}` is required here", rule=rule)))
         else:
             is_key = loc[-1:] == ("[key]",)
             loc = loc[:-1] if is_key else loc
             msg, fixed = str(err["msg"]).removeprefix("Value error, "), None
-            if err["type"].startswith("date") and isinstance(err["input"], str):
-                msg, fixed = date_problem(err["input"])
+            if err["type"].startswith("date") and isinstance(err["input"], str | int) \
+                    and not isinstance(err["input"], bool):
+                msg, fixed = date_problem(str(err["input"]))
             elif err["type"] == "value_error" and len(loc) == 2 and loc[0] == "parameters":
                 loc, msg, fixed = _parameter_problem(located, loc) or (loc, msg, None)
+            elif err["type"] == "string_pattern_mismatch":
+                msg, fixed = _name_problem(str(err["input"]), str(err["ctx"]["pattern"]))
             where = ".".join(str(p) for p in loc)
-            out.append(Diagnostic(located.file, *located.at(loc, key=is_key), Code.INVALID_VALUE,
-                                  f"{where}: {msg}", rule=rule, suggestion=fixed))
+            out.append((loc, Diagnostic(located.file, *located.at(loc, key=is_key), Code.INVALID_VALUE,
+                                        msg if err["type"] == "string_pattern_mismatch" else f"{where}: {msg}",
+                                        rule=rule, suggestion=fixed)))
     return out
+
+
+def _name_problem(name: str, pattern: str) -> tuple[str, str | None]:
+    """What is wrong with a name or a rule id, and how it is probably meant."""
+    joiner, what = ("_", "a name") if "_" in pattern else ("-", "a rule id")
+    meant = re.sub(f"[^a-z0-9{joiner}]+", joiner, name.lower()).strip(joiner)
+    starts = "a letter or a digit" if joiner == "-" else "a letter"
+    message = f"`{name[:60]}` cannot be {what}: {what} is lower-case letters, digits and `{joiner}`, " \
+        f"starting with {starts}"
+    return message, meant if meant and re.fullmatch(pattern, meant) else None
 
 
 def _parameter_problem(located: Located, loc: DataPath) -> tuple[DataPath, str, str | None] | None:
@@ -161,9 +248,11 @@ class _RuleSetChecker:
     """Checks a schema-valid rule file (tables, parameters, expressions, lint, glossary) and builds the
     RuleSet, collecting every diagnostic on the way."""
 
-    def __init__(self, model: RuleFile, located: Located, path: Path) -> None:
+    def __init__(self, model: RuleFile, located: Located, path: Path,
+                 misread: dict[DataPath, Diagnostic] | None = None) -> None:
         self.model, self.located, self.path = model, located, path
-        self.diagnostics: list[Diagnostic] = []
+        self.diagnostics: list[Diagnostic] = list((misread or {}).values())
+        self.misread = {str(at[1]) for at in misread or {} if at[0] == "parameters"}
 
     def report(self, at: DataPath, code: str, message: str, rule: str | None = None,
                suggestion: str | None = None, offset: int | None = None,
@@ -175,6 +264,8 @@ class _RuleSetChecker:
         m = self.model
         params = {}
         for name, param in m.parameters.items():
+            if name in self.misread:  # already reported where its value is written
+                continue
             t = parameter_type(param)
             if t is None:
                 self.report(("parameters", name), Code.TYPE_MISMATCH, f"the values of `param.{name}` mix types")
@@ -191,7 +282,7 @@ class _RuleSetChecker:
             channel = self._expression(("channel", "expression"), m.channel.expression, scope, None, (STR,))
         self._duplicates()
         if has_errors(self.diagnostics):
-            return None, sorted(self.diagnostics)
+            return None, _once(self.diagnostics)
         ruleset = RuleSet(model=m, path=self.path, sha256=self._hash(tables), tables=tables,
                           param_types=params, facts=facts, rules=tuple(rules), channel=channel,
                           located=self.located)
@@ -221,7 +312,8 @@ class _RuleSetChecker:
                 if exc.line is None:
                     self.report(("tables", name, "file"), Code.TABLE, str(exc), suggestion=exc.suggestion)
                 else:  # a wrong row: at its line in the table file
-                    self.diagnostics.append(Diagnostic(str(self.path.parent / ref.file), exc.line, 1, Code.TABLE,
+                    self.diagnostics.append(Diagnostic(str(self.path.parent / ref.file), exc.line, exc.column,
+                                                       Code.TABLE,
                                                        f"table `{name}`: {exc.message}",
                                                        suggestion=exc.suggestion))
         return out

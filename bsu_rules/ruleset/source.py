@@ -135,9 +135,11 @@ def _plain(node: Node, out: Located) -> bool:
     if tag.startswith(_STANDARD) and tag.removeprefix(_STANDARD) in _PLAIN:
         return True
     shown = hide_identifiers(tag.replace(_STANDARD, "!!")[:60])
+    why = "merge keys (`<<:`) are not supported: write the keys out" if tag == _STANDARD + "merge" else \
+        f"the YAML tag `{shown}` is not allowed: a rule file holds plain data (text, numbers, dates, lists and " \
+        "mappings)"
     out.diagnostics.append(Diagnostic(out.file, node.start_mark.line + 1, node.start_mark.column + 1,
-                                      Code.INVALID_VALUE, f"the YAML tag `{shown}` is not allowed: a rule file holds "
-                                      "plain data (text, numbers, dates, lists and mappings)"))
+                                      Code.INVALID_VALUE, why))
     return False
 
 

@@ -21,6 +21,7 @@ _MONTHS = {name: n for n, names in enumerate((
     ("agustus", "august", "aug", "agu", "agt"), ("september", "sep", "sept"),
     ("oktober", "october", "oct", "okt"), ("november", "nov", "nop", "nopember"),
     ("desember", "december", "dec", "des")), start=1) for name in names}
+_COMPACT_DATE = re.compile(r"(\d{4})(\d{2})(\d{2})")  # 20220905: YAML reads it as a number
 _NUMERIC_DATE = re.compile(r"(\d{1,4})[-/.](\d{1,2})[-/.](\d{1,4})")
 _WORDY_DATE = re.compile(r"(\d{1,2})\s+([A-Za-z]+)\.?,?\s+(\d{4})|([A-Za-z]+)\.?\s+(\d{1,2}),?\s+(\d{4})")
 _NUMERIC_MONTH = re.compile(r"(\d{4})[-/](\d{1,2})|(\d{1,2})[-/](\d{4})")  # not `.`: 2022.1 may be a version
@@ -70,10 +71,12 @@ def as_month(text: str) -> str | None:
 
 
 def as_date(text: str) -> date | None:
-    """The date ``text`` writes in a common form: ``2022-9-5``, ``2022/09/05``, ``05/09/2022`` and
+    """The date ``text`` writes in a common form: ``2022-9-5``, ``20220905``, ``2022/09/05``, ``05/09/2022`` and
     ``5-9-2022`` (day first, unless only a month can come first: ``07/31/2022``), ``5 September
     2022``, ``September 5, 2022``, ``5 Agustus 2022``."""
     text = text.strip()
+    if compact := _COMPACT_DATE.fullmatch(text):
+        return _date(*(int(n) for n in compact.groups()))
     if numeric := _NUMERIC_DATE.fullmatch(text):
         a, b, c = numeric.groups()
         if len(a) == 4:

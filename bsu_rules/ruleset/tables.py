@@ -24,12 +24,13 @@ BOUNDS = ("exact", "lower")
 
 
 class TableError(ValueError):
-    """A table that cannot be used: ``line`` is the CSV line of a wrong row (None: the file as a whole)."""
+    """A table that cannot be used: ``line`` (and ``column``) is where in the CSV file it is wrong
+    (None: the rule file's reference to it)."""
 
     def __init__(self, message: str, line: int | None = None, suggestion: str | None = None,
-                 file: str | None = None) -> None:
+                 file: str | None = None, column: int = 1) -> None:
         super().__init__(f"{file}:{line}: {message}" if line is not None else message)
-        self.message, self.line, self.suggestion = message, line, suggestion
+        self.message, self.line, self.column, self.suggestion = message, line, column, suggestion
 
 
 @dataclass(frozen=True)
@@ -75,16 +76,27 @@ def load_table(name: str, ref: TableRef, base: Path) -> Table:
         raise TableError(f"table file `{ref.file}` {exc}", suggestion=_nearest_file(base, ref.file) if missing
                          else None) from None
     except UnicodeDecodeError as exc:
-        raise TableError(f"table file `{ref.file}` is not UTF-8 text (byte {exc.start + 1})") from None
+        start = raw.rfind(b"\n", 0, exc.start) + 1
+        raise TableError("the file is not UTF-8 text: save it as UTF-8 (in a spreadsheet: CSV UTF-8)",
+                         raw.count(b"\n", 0, exc.start) + 1, file=ref.file,
+                         column=len(raw[start:exc.start].decode("utf-8", "replace")) + 1) from None
+    lines = text.split("\n")  # as the reader counts them
     reader = csv.DictReader(io.StringIO(text))
     columns = reader.fieldnames or []
     if ref.bound is not None and ref.value is None:
         raise TableError(f"table `{ref.file}`: `bound` needs a `value` column")
+    if len(columns) == 1 and (mark := next((m for m in ";\t" if m in columns[0]), None)):
+        shown = "a tab" if mark == "\t" else f"`{mark}`"
+        raise TableError(f"the columns are separated by {shown}: separate them with commas (in a spreadsheet: "
+                         "save as CSV, comma-separated)", 1, file=ref.file, column=columns[0].index(mark) + 1)
     for column in (ref.key, ref.value, ref.bound):
         if column is not None and column not in columns:
-            named = all(_NAME.fullmatch(c) for c in columns) and 0 < len(columns) <= 40
-            found = f"columns: {', '.join(columns)}" if named else "its first line is not a header of column names"
-            raise TableError(f"table `{ref.file}` has no column `{column}` ({found})")
+            if not (all(_NAME.fullmatch(c) for c in columns) and 0 < len(columns) <= 40):
+                raise TableError(f"no column `{column}`: the first line is not a header of column names (write "
+                                 "the names of the columns on the first line, separated by commas)", 1,
+                                 file=ref.file)
+            raise TableError(f"table `{ref.file}` has no column `{column}` (columns: {', '.join(columns)})",
+                             suggestion=nearest(column, columns))
     name_column = f"{ref.key.removesuffix('_code')}_name" if ref.key.endswith("_code") else None
     names: dict[str, str] = {}
     values: dict[str, Decimal | str] = {}
@@ -93,6 +105,12 @@ def load_table(name: str, ref: TableRef, base: Path) -> Table:
     texts: list[tuple[int, str]] = []  # value cells that are not numbers, and their lines
     for row in reader:
         line = reader.line_num
+        if broken := next((c for c in _cells(row) if "\n" in c or "\r" in c), None):
+            start = line - broken.rstrip("\r\n").count("\n")
+            opened = lines[start - 1] if 0 < start <= len(lines) else ""
+            end = "the end of the file" if broken.endswith(("\n", "\r")) else f"line {line}"
+            raise TableError(f"a quote `\"` is not closed: the cell runs on to {end} (close it with another "
+                             '`"`, or remove it)', start, file=ref.file, column=_opening_quote(opened))
         cells = len(columns) - sum(v is None for k, v in row.items() if k is not None) + len(row.get(None) or [])
         if cells != len(columns):
             fix = "put a text that holds a comma in double quotes, or remove the extra cells" if cells > len(columns) \
@@ -134,6 +152,19 @@ def load_table(name: str, ref: TableRef, base: Path) -> Table:
         raise TableError(f"`{ref.value}` is {shown}, {why} (`.` before decimals)", line, plain, ref.file)
     return Table(name, ref, frozenset(keys), values if ref.value is not None else None, len(keys),
                  hashlib.sha256(raw).hexdigest(), frozenset(bounds), names)
+
+
+def _cells(row: dict[str | None, object]) -> list[str]:
+    """The text of every cell of a row, those beyond the header's columns too."""
+    extra = row.get(None)
+    return [v for k, v in row.items() if k is not None and isinstance(v, str)] + \
+        [v for v in (extra if isinstance(extra, list) else []) if isinstance(v, str)]
+
+
+def _opening_quote(line: str) -> int:
+    """The column of the quote that opens a line's last quoted cell (an unclosed one is the last)."""
+    starts = [i for i, c in enumerate(line) if c == '"' and (i == 0 or line[i - 1] == ",")]
+    return starts[-1] + 1 if starts else 1
 
 
 def _nearest_file(base: Path, name: str) -> str | None:

@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError
 from bsu_rules.decisions import Outcome, RuleResult
 from bsu_rules.errors import Code, InputError, OutOfForce, RuleSetError
 from bsu_rules.members import BankAccount, Contribution, Employer, Member, ProgramReceipt, WageReport, parse_member
+from bsu_rules.members.model import hide_identifiers
 from bsu_rules.ruleset.diagnostics import Diagnostic, has_errors, nearest
 from bsu_rules.ruleset.loader import load_ruleset, resolve
 from bsu_rules.ruleset.model import RuleSet
@@ -158,8 +159,10 @@ def load_file(path: Path, rulesets: RuleSets) -> CaseFile:
         names = tuple(str(c.get("name", "")) if isinstance(c, dict) else "" for c in header.cases)
         return CaseFile(path, None, (), tuple(problems + _ruleset_problem(exc, header.ruleset, located)), names)
     first: dict[str, int] = {}
-    loaded = [_CaseReader(located, header, ruleset, i, raw).read(first) for i, raw in enumerate(header.cases)]
-    return CaseFile(path, ruleset, tuple(loaded), tuple(problems))
+    in_bases: dict[str, Diagnostic] = {}  # a mistake in a base: told once, for every case that uses it
+    loaded = [_CaseReader(located, header, ruleset, i, raw, in_bases).read(first)
+              for i, raw in enumerate(header.cases)]
+    return CaseFile(path, ruleset, tuple(loaded), tuple(problems + list(in_bases.values())))
 
 
 def _ruleset_problem(exc: RuleSetError, ref: str, located: Located) -> list[Diagnostic]:
@@ -200,8 +203,9 @@ def _schema(exc: ValidationError, located: Located, prefix: DataPath) -> list[Di
         else:
             where = ".".join(str(p) for p in loc)
             message, fixed = str(err["msg"]), None
-            if err["type"].startswith("date") and isinstance(err["input"], str):
-                message, fixed = date_problem(err["input"])
+            if err["type"].startswith("date") and isinstance(err["input"], str | int) \
+                    and not isinstance(err["input"], bool):
+                message, fixed = date_problem(str(err["input"]))
             out.append(Diagnostic(located.file, *located.at(loc), Code.INVALID_VALUE, f"{where}: {message}",
                                   suggestion=fixed))
     return out
@@ -210,10 +214,14 @@ def _schema(exc: ValidationError, located: Located, prefix: DataPath) -> list[Di
 class _CaseReader:
     """Checks one case and builds its member record, collecting diagnostics."""
 
-    def __init__(self, located: Located, header: _Header, ruleset: RuleSet, index: int, raw: Any) -> None:
+    def __init__(self, located: Located, header: _Header, ruleset: RuleSet, index: int, raw: Any,
+                 in_bases: dict[str, Diagnostic]) -> None:
         self.located, self.header, self.ruleset, self.index, self.raw = located, header, ruleset, index, raw
         self.at: DataPath = ("cases", index)
         self.problems: list[Diagnostic] = []
+        self.in_bases = in_bases
+        self.told = {(d.line, d.column) for d in located.diagnostics}  # reading the file said so already
+        self.elsewhere: dict[tuple[str, int, int], list[int]] = {}  # what, where in the case: lines told at
         name = raw.get("name") if isinstance(raw, dict) else None
         self.name = name if isinstance(name, str) and name else f"case {index + 1}"
 
@@ -240,6 +248,11 @@ class _CaseReader:
             except OutOfForce as exc:
                 self.report(("on",), Code.OUT_OF_FORCE, f"{exc} (a case that expects this says `outcome: refused`)")
         member = self.member(case)
+        for (what, at_line, at_col), told in self.elsewhere.items():
+            lines = ", ".join(str(n) for n in sorted(set(told)))
+            self.problems.append(Diagnostic(self.located.file, at_line, at_col, Code.INVALID_MEMBER,
+                                            f"{what} has a mistake (line{'s' if ',' in lines else ''} {lines}): "
+                                            "the case runs once it is fixed"))
         return LoadedCase(self.located.file, line, name, self.ruleset, case, member, tuple(self.problems))
 
     def check_expect(self, case: Case) -> None:
@@ -286,7 +299,7 @@ class _CaseReader:
                             _suggest(key, list(Member.model_fields)))
             record.pop(key, None)
         plain = {key: self.plain(value, origin[key]) for key, value in record.items()}
-        if has_errors(self.problems):
+        if has_errors(self.problems) or self.elsewhere:
             return None
         try:
             return parse_member(plain)
@@ -305,26 +318,38 @@ class _CaseReader:
             return value.isoformat()
         if isinstance(value, Decimal):
             whole = value == value.to_integral_value()
-            line, col = self.located.at(path)
-            self.problems.append(Diagnostic(
-                self.located.file, line, col, Code.INVALID_MEMBER,
-                f"`{value}` is not an integer (money is integer rupiah)",
-                suggestion=str(int(value)) if whole else None))
+            self.member_at(path, f"`{value}` is not an integer (money is integer rupiah)",
+                           str(int(value)) if whole else None)
         return value
+
+    def member_at(self, path: DataPath, message: str, suggestion: str | None = None, key: bool = False) -> None:
+        """A problem with a member value, where it is written: in a base, once for the file (each case
+        using the base points at it); not again where reading the file told it already."""
+        line, col = self.located.at(path, key=key)
+        found = Diagnostic(self.located.file, line, col, Code.INVALID_MEMBER, message, suggestion=suggestion)
+        in_base = path[:1] == ("bases",)
+        if not in_base and (line, col) not in self.told:
+            self.problems.append(found)
+            return
+        if in_base and (line, col) not in self.told:
+            self.in_bases.setdefault(str(found), found)
+        what = f"base `{path[1]}`" if in_base else "a value of this case"
+        self.elsewhere.setdefault((what, *self.located.at((*self.at, "base") if in_base else path)), []).append(line)
 
     def member_problem(self, text: str, message: str, origin: dict[str, DataPath]) -> None:
         where = _split(text)
         head = str(where[0]) if where else ""
         base: DataPath = origin[head] + where[1:] if head in origin else (*self.at, "member")
-        line, col = self.located.at(base, key=message == "unknown field")
-        suggestion = None
+        said, suggestion = f"member `{text}`: {message}", None
         if message == "unknown field" and where:
             model: type[BaseModel] = Member if len(where) == 1 else _NESTED.get(head, Member)
             suggestion = _suggest(str(where[-1]), list(model.model_fields))
-        elif "valid string" in message and isinstance(_lookup(self.located.data, base), int):
-            suggestion = f'"{_lookup(self.located.data, base)}"'
-        self.problems.append(Diagnostic(self.located.file, line, col, Code.INVALID_MEMBER,
-                                        f"member `{text}`: {message}", suggestion=suggestion))
+        elif ("valid string" in message or message.startswith("expected text")) and \
+                isinstance(number := _lookup(self.located.data, base), int) and not isinstance(number, bool):
+            said = f"member `{text}` is a number here: write it in quotes, as text (a number loses its leading zeros)"
+            quoted = f'"{number}"'
+            suggestion = quoted if hide_identifiers(quoted) == quoted else None  # never repeat a NIK
+        self.member_at(base, said, suggestion, key=message == "unknown field")
 
 
 def _suggest(word: str, names: list[str]) -> str | None:
