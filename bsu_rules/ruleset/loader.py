@@ -14,10 +14,20 @@ from pydantic import BaseModel, ValidationError
 from bsu_rules.errors import Code, RuleSetError
 from bsu_rules.glossary import GlossaryError, glossary_sha256, governing, load_glossary, missing_entries
 from bsu_rules.ruleset import schema
-from bsu_rules.ruleset.checker import FORMATS, PLACEHOLDER, Scope, TypeChecker, fact_order, parse_checked, reads
+from bsu_rules.ruleset.checker import (
+    FORMAT_TYPES,
+    FORMAT_WORDS,
+    FORMATS,
+    PLACEHOLDER,
+    Scope,
+    TypeChecker,
+    fact_order,
+    parse_checked,
+    reads,
+)
 from bsu_rules.ruleset.diagnostics import Diagnostic, Severity, has_errors, nearest
 from bsu_rules.ruleset.editions import bundled_rules as bundled_rules  # also served from here
-from bsu_rules.ruleset.expressions import Node
+from bsu_rules.ruleset.expressions import Call, Node
 from bsu_rules.ruleset.files import RULE_FILE_LIMIT, UnsafePath, read_limited
 from bsu_rules.ruleset.lint import lint
 from bsu_rules.ruleset.model import CheckedRule, RuleSet
@@ -130,6 +140,18 @@ def _rule_id(located: Located, loc: DataPath) -> str | None:
     return None
 
 
+def _kind(t: Type | None) -> str:
+    """A value's type in words: `an amount`, `a date`, `text` ..."""
+    words = {"int": "a number", "decimal": "a number", "date": "a date", "month": "a month", "str": "text",
+             "bool": "true or false"}
+    return words.get(t.name, f"a {t}") if t is not None else "unknown"
+
+
+def _format_for(t: Type | None) -> str | None:
+    """The format that shows a value of type ``t``, if one does."""
+    return next((f for f, types in FORMAT_TYPES.items() if t is not None and t in types), None)
+
+
 def parameter_type(param: Parameter) -> Type | None:
     values = [param.value] if param.values is None else [v for v in param.values.values() if v is not None]
     out: Type | None = None
@@ -185,7 +207,7 @@ class _RuleSetChecker:
             {f"table.{n}" for n in m.tables if n not in tables}
         scope = Scope(params, {k: t.type for k, t in tables.items()}, dict(m.facts), broken=frozenset(broken))
         facts = self._facts(scope)
-        rules = self._rules(scope)
+        rules = self._rules(scope, facts)
         channel = None
         if m.channel is not None:
             channel = self._expression(("channel", "expression"), m.channel.expression, scope, None, (STR,))
@@ -258,18 +280,18 @@ class _RuleSetChecker:
             checked[name] = trees[name]
         return checked
 
-    def _rules(self, scope: Scope) -> list[CheckedRule]:
+    def _rules(self, scope: Scope, facts: dict[str, Node]) -> list[CheckedRule]:
         out = []
         for i, rule in enumerate(self.model.rules):
             at: DataPath = ("rules", i, rule.kind.value)
             tree = self._expression(at, rule.condition, scope, rule.id, (BOOL,))
             if rule.explain is not None:
-                self._placeholders(i, rule.id, scope)
+                self._placeholders(i, rule.id, scope, facts)
             if tree is not None:
                 out.append(CheckedRule(rule=rule, tree=tree, reads=tuple(reads(tree))))
         return out
 
-    def _placeholders(self, index: int, rule: str, scope: Scope) -> None:
+    def _placeholders(self, index: int, rule: str, scope: Scope, facts: dict[str, Node]) -> None:
         names = scope.names()
         for lang in ("id", "en"):
             at: DataPath = ("rules", index, "explain", lang)
@@ -290,6 +312,17 @@ class _RuleSetChecker:
                 elif fmt is not None and fmt not in FORMATS:
                     self.report(at, Code.BAD_FORMAT, f"unknown format `:{fmt}` (use {', '.join(FORMATS)})",
                                 rule, nearest(fmt, FORMATS), match.start(2))
+                elif fmt is not None and not self._shows(fmt, name, names[name], facts):
+                    self.report(at, Code.BAD_FORMAT, f"`:{fmt}` shows {FORMAT_WORDS[fmt]}, and `{name}` is "
+                                f"{_kind(names[name])}", rule, _format_for(names[name]), match.start(2))
+
+    @staticmethod
+    def _shows(fmt: str, name: str, t: Type | None, facts: dict[str, Node]) -> bool:
+        """Whether format ``fmt`` shows the value of ``name`` (of type ``t``, None: already reported)."""
+        if fmt == "nik":
+            tree = facts.get(name.removeprefix("fact.")) if name.startswith("fact.") else None
+            return isinstance(tree, Call) and tree.func.dotted == "nik_issue"
+        return t is None or any(t.name == w.name for w in FORMAT_TYPES[fmt])
 
     def _duplicates(self) -> None:
         seen: set[str] = set()
