@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from bsu_rules.members.model import MONTH
 from bsu_rules.ruleset.spelling import as_month, digits_only
+from bsu_rules.ruleset.types import too_wide
 
 Scalar = bool | int | Decimal | date | str | list[str]
 Expression = Annotated[str, Field(min_length=1, description="An expression in the rule language")]
@@ -112,23 +113,6 @@ def _quoted_digits(text: str) -> str | None:
     """The digits of a number written in quotes (``"3500000"``: text, not a number)."""
     bare = text.strip()
     return bare if bare.isascii() and bare.isdigit() else None
-
-
-INT_LIMIT = 2**63 - 1
-"""The largest whole number every evaluator computes with exactly (the columnar one in 64 bits)."""
-DECIMAL_DIGITS = 38
-"""The most digits a decimal may have, before and after the point together (128-bit decimals)."""
-
-
-def too_wide(value: object) -> str | None:
-    """Why a number is too large for every evaluator to compute with exactly, if it is."""
-    if isinstance(value, int) and not isinstance(value, bool) and not -INT_LIMIT <= value <= INT_LIMIT:
-        return f"{value} is larger than the engine computes with exactly (at most {INT_LIMIT:,} either side of 0)"
-    if isinstance(value, Decimal) and value.is_finite():
-        _, digits, exponent = value.as_tuple()
-        if isinstance(exponent, int) and max(len(digits) + exponent, 0) + max(-exponent, 0) > DECIMAL_DIGITS:
-            return f"{value} has more digits than the engine computes with exactly (at most {DECIMAL_DIGITS})"
-    return None
 
 
 def _not_digits(value: Decimal, what: str) -> tuple[str, str | None]:

@@ -13,9 +13,9 @@ from pathlib import Path
 from bsu_rules.members.model import hide_identifiers
 from bsu_rules.ruleset.diagnostics import nearest
 from bsu_rules.ruleset.files import UnsafePath, read_beside
-from bsu_rules.ruleset.schema import TableRef, too_wide
+from bsu_rules.ruleset.schema import TableRef
 from bsu_rules.ruleset.spelling import plain_number
-from bsu_rules.ruleset.types import DECIMAL, KEYSET, STR, Type, table_of
+from bsu_rules.ruleset.types import DECIMAL, KEYSET, STR, Type, table_of, too_wide
 
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_ .-]{0,39}")  # a header worth repeating in a message
