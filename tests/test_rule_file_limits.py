@@ -236,3 +236,35 @@ def test_a_glossary_that_is_not_a_regular_file_is_refused(rules_copy: Path) -> N
     glossary.write_text(f"names:\n  secret-{'3204125708940003'}: x\n  secret-{'3204125708940003'}: y\n", "utf-8")
     messages = [d.message for d in check_file(rules_copy / "bsu-2022.yaml")[1] if d.code == "glossary"]
     assert messages and "is repeated" in messages[0] and "3204125708940003" not in messages[0]
+
+
+@pytest.mark.parametrize(("cell", "says", "bad"), [
+    ('"Kota Jakarta \x1b[2J\x1b[31mSelatan\x07"', "control character U+001B", "\x1b"),
+    ('"Kota Jakarta Selatan\nFAKE LINE"', "a line break inside a cell", "\n"),
+    ('"Kota Jakarta Selatan\rFAKE LINE"', "a line break inside a cell", "\r"),
+    ('"Kota ""Jakarta""\x07"', "control character U+0007", "\x07")])
+def test_a_table_cell_is_one_line_without_control_characters(rules_copy: Path, cell: str, says: str,
+                                                             bad: str) -> None:
+    """Refused at the CSV's line and column: a cell reaches explanations and pages."""
+    table = rules_copy / "tables" / "ppkm-areas-2021.csv"
+    text = table.read_text("utf-8")
+    table.write_bytes(text.replace("3171,Kota Jakarta Selatan,", f"3171,{cell},", 1).encode())
+    ruleset, diagnostics = check_file(rules_copy / "bsu-2021.yaml")
+    assert ruleset is None and [(d.file, d.line, d.column, d.code) for d in diagnostics] == [
+        (str(table), 3, len("3171,") + cell.index(bad) + 1, "table")], diagnostics
+    assert says in diagnostics[0].message
+
+
+@pytest.mark.parametrize(("old", "new"), [
+    ('en: "Valid NIK"}', 'en: "Valid NIK\\r\\nFAKE LINE"}'),
+    ('title: {id: "NIK valid"', 'title: {id: "NIK valid\\u2028FAKE"'),
+    ("source: pm-10-2022, Pasal 3 ayat (2) huruf b", 'source: "pm-10-2022\\nFAKE LINE"'),
+    ('version: "2022.1"', 'version: "2022.1\\rFAKE"'),
+    ("  - id: valid-nik\n", '  - id: "valid-nik\\r\\nFAKE"\n')])
+def test_a_one_line_text_holds_no_line_break(rules_copy: Path, old: str, new: str) -> None:
+    """A title, a source, a version or an id is shown on one line: a line break could forge the next
+    line of an officer's page or of `check`'s own output."""
+    ruleset, diagnostics = check_file(_replace(rules_copy, old, new))
+    assert ruleset is None and [d.code for d in diagnostics] == ["invalid-value"], diagnostics
+    assert all("\n" not in str(d) and "\r" not in str(d) for d in diagnostics)
+    assert diagnostics[0].line == (rules_copy / "attack.yaml").read_text("utf-8").split(new)[0].count("\n") + 1

@@ -236,3 +236,14 @@ def test_a_date_written_another_way_is_told_as_yyyy_mm_dd(tmp_path: Path) -> Non
     assert (found.code, found.line, found.column) == ("invalid-value", 4, 9)
     assert found.message == "cases.0.on: write the date as YYYY-MM-DD (2022-09-05)"
     assert found.suggestion == "2022-09-05"
+
+
+def test_a_case_name_is_one_line(tmp_path: Path) -> None:
+    """A name with a line break could forge a line of the report: refused, and not repeated."""
+    path = tmp_path / "t.yaml"
+    path.write_text(f'ruleset: bsu-2022\ncases:\n  - name: "ok\\r\\n1 passed, 0 failed"\n    member: {BASE}\n'
+                    "    expect: {outcome: ineligible}\n", "utf-8")
+    [case] = load_file(path, RuleSets()).cases
+    [found] = case.diagnostics
+    assert (case.name, found.code, found.line, found.column) == ("case 1", "invalid-value", 3, 11)
+    assert "line break" in found.message and not case.runnable

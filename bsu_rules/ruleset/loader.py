@@ -31,7 +31,7 @@ from bsu_rules.ruleset.expressions import Call, Node
 from bsu_rules.ruleset.files import RULE_FILE_LIMIT, UnsafePath, read_limited
 from bsu_rules.ruleset.lint import lint
 from bsu_rules.ruleset.model import CheckedRule, RuleSet
-from bsu_rules.ruleset.schema import Parameter, RuleFile, misfit
+from bsu_rules.ruleset.schema import RULE_ID, Parameter, RuleFile, misfit
 from bsu_rules.ruleset.source import Located, read_yaml
 from bsu_rules.ruleset.source import Path as DataPath
 from bsu_rules.ruleset.spelling import date_problem
@@ -136,7 +136,7 @@ def _rule_id(located: Located, loc: DataPath) -> str | None:
         rules = located.data.get("rules") if isinstance(located.data, dict) else None
         if isinstance(rules, list) and loc[1] < len(rules) and isinstance(rules[loc[1]], dict):
             rid = rules[loc[1]].get("id")
-            return str(rid) if rid is not None else None
+            return rid if isinstance(rid, str) and RULE_ID.fullmatch(rid) else None  # never a line break
     return None
 
 
@@ -243,8 +243,8 @@ class _RuleSetChecker:
                 if exc.line is None:
                     self.report(("tables", name, "file"), Code.TABLE, str(exc), suggestion=exc.suggestion)
                 else:  # a wrong row: at its line in the table file
-                    self.diagnostics.append(Diagnostic(str(self.path.parent / ref.file), exc.line, 1, Code.TABLE,
-                                                       f"table `{name}`: {exc.message}",
+                    self.diagnostics.append(Diagnostic(str(self.path.parent / ref.file), exc.line, exc.column,
+                                                       Code.TABLE, f"table `{name}`: {exc.message}",
                                                        suggestion=exc.suggestion))
         return out
 

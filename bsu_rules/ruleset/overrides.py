@@ -277,7 +277,7 @@ def _table(ruleset: RuleSet, o: Override, base: Path, problems: list[Diagnostic]
         new = load_table(o.name, old.ref.model_copy(update={"file": path.name}), path.parent)
         new = replace(new, ref=new.ref.model_copy(update={"file": str(path)}))  # where the archive reads it from
     except TableError as exc:  # at the row when there is one: `mw.csv:4:1: … (--table minimum_wage=mw.csv)`
-        at = Diagnostic(o.text, exc.line, 1, Code.TABLE, f"{exc.message} ({where})",
+        at = Diagnostic(o.text, exc.line, exc.column, Code.TABLE, f"{exc.message} ({where})",
                         suggestion=exc.suggestion) if exc.line is not None else _diag(where, Code.TABLE, str(exc))
         problems.append(at)
         return None

@@ -82,7 +82,7 @@ def read_yaml(text: str | bytes, file: str) -> Located:
             out.diagnostics.append(Diagnostic(file, line, col, Code.ENCODING, "the file is not UTF-8 text"))
             return out
     text = text.removeprefix("\ufeff")
-    if control := _CONTROL.search(text):
+    if control := CONTROL.search(text):
         line = text.count("\n", 0, control.start()) + 1
         col = control.start() - (text.rfind("\n", 0, control.start()) + 1) + 1
         out.diagnostics.append(_control(file, line, col, control.group()))
@@ -115,7 +115,7 @@ MAX_NODES = 50_000
 """Values a rule file may hold once aliases are expanded (the bundled ones hold under 2,000)."""
 MAX_DIGITS = 40
 """Characters a number may have in a rule file (a rupiah amount needs 13)."""
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 """Control characters, and the invisible marks that reorder how text is shown (bidi controls)."""
 
 
@@ -169,7 +169,7 @@ def _convert(node: Node, path: Path, out: Located, budget: list[int]) -> Any:
                 out.diagnostics.append(Diagnostic(out.file, *kpos, Code.BAD_KEY, "keys must be plain text"))
                 continue
             key = str(key)
-            if control := _CONTROL.search(key):
+            if control := CONTROL.search(key):
                 out.diagnostics.append(_control(out.file, *kpos, control.group(), escaped=True))
                 continue
             if key in result:
@@ -187,7 +187,7 @@ def _convert(node: Node, path: Path, out: Located, budget: list[int]) -> Any:
     assert isinstance(node, ScalarNode)
     out.styles[path] = node.style
     value = _scalar(node)
-    if isinstance(value, str) and (control := _CONTROL.search(value)):  # a "\\x1b" escape in quotes
+    if isinstance(value, str) and (control := CONTROL.search(value)):  # a "\\x1b" escape in quotes
         out.diagnostics.append(_control(out.file, *out.values[path], control.group(), escaped=True))
         return None
     too_long = isinstance(value, (int, Decimal)) and not isinstance(value, bool) and len(node.value) > MAX_DIGITS

@@ -14,6 +14,7 @@ from bsu_rules.members.model import hide_identifiers
 from bsu_rules.ruleset.diagnostics import nearest
 from bsu_rules.ruleset.files import UnsafePath, read_beside
 from bsu_rules.ruleset.schema import TableRef
+from bsu_rules.ruleset.source import CONTROL
 from bsu_rules.ruleset.spelling import plain_number
 from bsu_rules.ruleset.types import DECIMAL, KEYSET, STR, Type, table_of, too_wide
 
@@ -27,9 +28,9 @@ class TableError(ValueError):
     """A table that cannot be used: ``line`` is the CSV line of a wrong row (None: the file as a whole)."""
 
     def __init__(self, message: str, line: int | None = None, suggestion: str | None = None,
-                 file: str | None = None) -> None:
+                 file: str | None = None, column: int = 1) -> None:
         super().__init__(f"{file}:{line}: {message}" if line is not None else message)
-        self.message, self.line, self.suggestion = message, line, suggestion
+        self.message, self.line, self.suggestion, self.column = message, line, suggestion, column
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,7 @@ def load_table(name: str, ref: TableRef, base: Path) -> Table:
                          else None) from None
     except UnicodeDecodeError as exc:
         raise TableError(f"table file `{ref.file}` is not UTF-8 text (byte {exc.start + 1})") from None
+    _check_characters(text, ref.file)
     reader = csv.DictReader(io.StringIO(text))
     columns = reader.fieldnames or []
     if ref.bound is not None and ref.value is None:
@@ -134,6 +136,21 @@ def load_table(name: str, ref: TableRef, base: Path) -> Table:
         raise TableError(f"`{ref.value}` is {shown}, {why} (`.` before decimals)", line, plain, ref.file)
     return Table(name, ref, frozenset(keys), values if ref.value is not None else None, len(keys),
                  hashlib.sha256(raw).hexdigest(), frozenset(bounds), names)
+
+
+def _check_characters(text: str, file: str) -> None:
+    """TableError at the first control character (tab aside), or line break inside a quoted cell: a
+    cell is shown on one line, to a worker as to an officer."""
+    quoted = False
+    for at, char in enumerate(text):
+        if char == '"':
+            quoted = not quoted  # a doubled quote inside a cell turns it off and on again
+        elif (char in "\r\n" and quoted) or (char not in "\r\n" and CONTROL.fullmatch(char)):
+            line = text.count("\n", 0, at) + 1
+            column = at - (text.rfind("\n", 0, at) + 1) + 1
+            what = "a line break inside a cell" if char in "\r\n" else f"control character U+{ord(char):04X}"
+            raise TableError(f"{what}: a cell is one line of text, without control characters", line,
+                             file=file, column=column)
 
 
 def _nearest_file(base: Path, name: str) -> str | None:

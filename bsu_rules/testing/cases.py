@@ -24,6 +24,7 @@ from bsu_rules.members import BankAccount, Contribution, Employer, Member, Progr
 from bsu_rules.ruleset.diagnostics import Diagnostic, has_errors, nearest
 from bsu_rules.ruleset.loader import load_ruleset, resolve
 from bsu_rules.ruleset.model import RuleSet
+from bsu_rules.ruleset.schema import BREAK, Line
 from bsu_rules.ruleset.source import Located, read_yaml
 from bsu_rules.ruleset.source import Path as DataPath
 from bsu_rules.ruleset.spelling import date_problem
@@ -57,7 +58,7 @@ class Expect(_Model):
 class Case(_Model):
     """One case: a member (a base, patched), a decision date, and what to expect."""
 
-    name: Annotated[str, Field(min_length=1)]
+    name: Annotated[Line, Field(min_length=1)]
     base: str | None = None
     member: dict[str, Any] = {}
     unset: list[str] = []
@@ -215,7 +216,7 @@ class _CaseReader:
         self.at: DataPath = ("cases", index)
         self.problems: list[Diagnostic] = []
         name = raw.get("name") if isinstance(raw, dict) else None
-        self.name = name if isinstance(name, str) and name else f"case {index + 1}"
+        self.name = name if isinstance(name, str) and name and not BREAK.search(name) else f"case {index + 1}"
 
     def report(self, path: DataPath, code: Code, message: str, suggestion: str | None = None,
                key: bool = False) -> None:
