@@ -268,3 +268,37 @@ def test_a_one_line_text_holds_no_line_break(rules_copy: Path, old: str, new: st
     assert ruleset is None and [d.code for d in diagnostics] == ["invalid-value"], diagnostics
     assert all("\n" not in str(d) and "\r" not in str(d) for d in diagnostics)
     assert diagnostics[0].line == (rules_copy / "attack.yaml").read_text("utf-8").split(new)[0].count("\n") + 1
+
+
+def test_a_chain_of_facts_is_bounded_as_one_expression(rules_copy: Path) -> None:
+    """``c1: fact.c0 + 1`` ... counts a level per fact: past 120 levels it is `too-deep` where the
+    chain passes the limit (once), never a RecursionError in the checker or an evaluator."""
+    import json
+    import shutil
+
+    import bsu_rules
+
+    shutil.rmtree(rules_copy / "glossary")  # the facts have no glossary entries (their own error)
+
+    def chain(n: int) -> Path:
+        facts = "  c0: fact.wage\n" + "".join(f"  c{i}: fact.c{i - 1} + 1\n" for i in range(1, n))
+        text = (rules_copy / "bsu-2022.yaml").read_text("utf-8").replace("facts:\n", f"facts:\n{facts}", 1)
+        return _rule_file(rules_copy, text.replace('require: member.citizenship == "WNI"',
+                                                   f'require: member.citizenship == "WNI" and fact.c{n - 1} > 0', 1))
+
+    for n in (200, 300):
+        ruleset, diagnostics = check_file(chain(n))
+        assert ruleset is None and [(d.code, d.line) for d in diagnostics] == [
+            ("too-deep", (rules_copy / "attack.yaml").read_text("utf-8").split("  c119:")[0].count("\n") + 1)]
+        assert "nests 121 levels deep with the facts it reads (at most 120" in diagnostics[0].message
+    ruleset = bsu_rules.load_ruleset(chain(117))  # the deepest this rule may read
+    assert "too-deep" in [d.code for d in check_file(chain(118))[1]]
+    pa = pytest.importorskip("pyarrow")
+    from bsu_rules.evaluators.columnar import ColumnarPlan
+    from bsu_rules.members.arrow import members_to_arrow
+
+    records = [json.loads(line) for line in (Path(__file__).resolve().parents[1] / "examples" / "members.jsonl")
+               .read_text("utf-8").splitlines() if line.strip()]
+    plan = ruleset.plan()
+    rows = ColumnarPlan(plan).decide(members_to_arrow(records)).column("outcome").to_pylist()
+    assert rows == [plan.decide(bsu_rules.parse_member(r)).outcome.value for r in records] and pa

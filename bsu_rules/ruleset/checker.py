@@ -85,6 +85,14 @@ def fact_order(facts: dict[str, Node], report: Callable[[str, str], None]) -> li
         return [n for n in facts if n not in set(cycle)]
 
 
+def read_depth(node: Node, facts: dict[str, int]) -> int:
+    """Levels ``node`` nests once each fact it reads counts as deep as its own expression (``facts``:
+    those depths, of the facts before it in dependency order)."""
+    if isinstance(node, Name) and node.parts[0] == "fact" and len(node.parts) > 1:
+        return facts.get(node.parts[1], 1)
+    return 1 + max((read_depth(c, facts) for c in node.children()), default=0)
+
+
 def parse_checked(text: str, report: Report) -> Node | None:
     try:
         return parse(text)

@@ -23,11 +23,12 @@ from bsu_rules.ruleset.checker import (
     TypeChecker,
     fact_order,
     parse_checked,
+    read_depth,
     reads,
 )
 from bsu_rules.ruleset.diagnostics import Diagnostic, Severity, has_errors, nearest
 from bsu_rules.ruleset.editions import bundled_rules as bundled_rules  # also served from here
-from bsu_rules.ruleset.expressions import Call, Node
+from bsu_rules.ruleset.expressions import MAX_GROUPED_DEPTH, Call, Name, Node, walk
 from bsu_rules.ruleset.files import RULE_FILE_LIMIT, UnsafePath, read_limited
 from bsu_rules.ruleset.lint import lint
 from bsu_rules.ruleset.model import CheckedRule, RuleSet
@@ -186,6 +187,7 @@ class _RuleSetChecker:
     def __init__(self, model: RuleFile, located: Located, path: Path) -> None:
         self.model, self.located, self.path = model, located, path
         self.diagnostics: list[Diagnostic] = []
+        self.depths: dict[str, int] = {}  # each fact's depth with the facts it reads (``read_depth``)
 
     def report(self, at: DataPath, code: str, message: str, rule: str | None = None,
                suggestion: str | None = None, offset: int | None = None,
@@ -211,6 +213,8 @@ class _RuleSetChecker:
         channel = None
         if m.channel is not None:
             channel = self._expression(("channel", "expression"), m.channel.expression, scope, None, (STR,))
+            if channel is not None:
+                self._depth(("channel", "expression"), channel, None)
         self._duplicates()
         if has_errors(self.diagnostics):
             return None, sorted(self.diagnostics)
@@ -278,13 +282,29 @@ class _RuleSetChecker:
             if t is not None:
                 scope.fact_types[name] = t
             checked[name] = trees[name]
+            self._depth(("facts", name), trees[name], None)
         return checked
+
+    def _depth(self, at: DataPath, tree: Node, rule: str | None) -> None:
+        """Report an expression that nests deeper than MAX_GROUPED_DEPTH with the facts it reads, where
+        the depth is first passed (not again at each fact or rule built on it)."""
+        depth = read_depth(tree, self.depths)
+        if at[0] == "facts":
+            self.depths[str(at[1])] = depth
+        deep = [n for n in walk(tree) if isinstance(n, Name) and n.parts[0] == "fact" and len(n.parts) > 1
+                and self.depths.get(n.parts[1], 0) > MAX_GROUPED_DEPTH]
+        if depth > MAX_GROUPED_DEPTH and not deep:
+            self.report(at, Code.TOO_DEEP, f"this expression nests {depth} levels deep with the facts it reads (at "
+                        f"most {MAX_GROUPED_DEPTH}, each fact counting as deep as its own expression): shorten the "
+                        "chain of facts", rule, None, 0)
 
     def _rules(self, scope: Scope, facts: dict[str, Node]) -> list[CheckedRule]:
         out = []
         for i, rule in enumerate(self.model.rules):
             at: DataPath = ("rules", i, rule.kind.value)
             tree = self._expression(at, rule.condition, scope, rule.id, (BOOL,))
+            if tree is not None:
+                self._depth(at, tree, rule.id)
             if rule.explain is not None:
                 self._placeholders(i, rule.id, scope, facts)
             if tree is not None:
