@@ -247,3 +247,36 @@ def test_a_case_name_is_one_line(tmp_path: Path) -> None:
     [found] = case.diagnostics
     assert (case.name, found.code, found.line, found.column) == ("case 1", "invalid-value", 3, 11)
     assert "line break" in found.message and not case.runnable
+
+
+@pytest.mark.parametrize("ref", ["{secret}", "../../outside/secret.yaml", "secret.txt", "../rules/link.yaml",
+                                 "/etc/passwd"])
+def test_a_test_file_reads_rules_only_beside_it_or_one_folder_up(tmp_path: Path, ref: str,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """`ruleset:` is an id or a .yaml file in the test file's folder or the one above: any other
+    file is refused at `ruleset:`, never read (its lines never printed in a syntax error)."""
+    secret = tmp_path / "outside" / "secret.yaml"
+    secret.parent.mkdir()
+    secret.write_text("SECRET-LINE-1: x\n\tSECRET-LINE-2\n", "utf-8")
+    rules = tmp_path / "work" / "rules"
+    (rules / "tests").mkdir(parents=True)
+    shutil.copy(secret, rules / "tests" / "secret.txt")
+    (rules / "link.yaml").symlink_to(secret)
+    test_file = rules / "tests" / "t.yaml"
+    test_file.write_text(f"ruleset: {ref.format(secret=secret)}\ncases:\n  - name: x\n    member: {BASE}\n"
+                         "    expect: {outcome: ineligible}\n", "utf-8")
+    assert main(["test", str(test_file)]) == 1
+    out = capsys.readouterr()
+    assert "SECRET" not in out.out + out.err
+    assert f"{test_file}:1:10: error [unknown-ruleset]: `ruleset:` names a rule file (.yaml)" in out.out
+    assert out.out.splitlines()[-1] == "0 passed, 0 failed, 1 not run (their rule file has errors)"
+
+
+def test_a_rule_file_one_folder_up_is_tested(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = Path(__file__).resolve().parents[1] / "rules"
+    rules = tmp_path / "rules"
+    shutil.copytree(root, rules)
+    test_file = rules / "tests" / "bsu-2022.yaml"
+    test_file.write_text(test_file.read_text("utf-8").replace("ruleset: bsu-2022", "ruleset: ../bsu-2022.yaml", 1))
+    assert main(["test", str(test_file)]) == 0
+    assert f"{rules / 'tests' / '..' / 'bsu-2022.yaml'} sha256" in capsys.readouterr().out

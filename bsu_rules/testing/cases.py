@@ -1,6 +1,7 @@
 """Rule-author test files: YAML cases beside the rules, loaded with positions.
 
-A test file names a rule set (a bundled id, or a path relative to the test file), optional named
+A test file names a rule set (an id, or a path to a .yaml file in its folder or the one
+above), optional named
 ``bases`` (full member records) and ``cases``; each case patches a base (``member`` replaces
 top-level keys, ``unset`` removes them), may give a decision date ``on`` and says what it
 ``expect``s. Every problem is a ``Diagnostic`` with file:line:column and, where one is close, a
@@ -24,7 +25,7 @@ from bsu_rules.members import BankAccount, Contribution, Employer, Member, Progr
 from bsu_rules.ruleset.diagnostics import Diagnostic, has_errors, nearest
 from bsu_rules.ruleset.loader import load_ruleset, resolve
 from bsu_rules.ruleset.model import RuleSet
-from bsu_rules.ruleset.schema import BREAK, Line
+from bsu_rules.ruleset.schema import BREAK, RULE_ID, Line
 from bsu_rules.ruleset.source import Located, read_yaml
 from bsu_rules.ruleset.source import Path as DataPath
 from bsu_rules.ruleset.spelling import date_problem
@@ -111,8 +112,7 @@ class RuleSets:
         """The rule set ``ref`` names: a path relative to ``test_file``; or an id, looked for as
         ``<id>.yaml`` beside the test file, then in the folder above it (``rules/tests/`` tests
         ``rules/``), and only then among the bundled rule sets."""
-        looks_like_path = ref.endswith((".yaml", ".yml")) or "/" in ref or "\\" in ref
-        local = (test_file.parent / ref) if looks_like_path else beside(ref, test_file)
+        local = confined(ref, test_file) if looks_like_path(ref) else beside(ref, test_file)
         path = local or resolve(ref)
         key = path.resolve()
         if key not in self._cache:
@@ -124,6 +124,23 @@ class RuleSets:
         if isinstance(found, RuleSetError):
             raise found
         return found
+
+
+def looks_like_path(ref: str) -> bool:
+    """Whether a test file's ``ruleset:`` is a path (else an id such as ``bsu-2022``)."""
+    return RULE_ID.fullmatch(ref) is None
+
+
+def confined(ref: str, test_file: Path) -> Path | None:
+    """The rule file a ``ruleset:`` path names, if it is a ``.yaml`` file in the test file's folder or
+    the folder above (inside them once links are followed); else None, and the file is never read."""
+    path = test_file.parent / ref
+    try:
+        real, folder = path.resolve(), test_file.parent.parent.resolve()
+    except (OSError, RuntimeError):
+        return None
+    inside = real.parent in (folder, test_file.parent.resolve())
+    return path if inside and real.suffix in (".yaml", ".yml") and real != test_file.resolve() else None
 
 
 def beside(ruleset_id: str, test_file: Path) -> Path | None:
@@ -153,6 +170,12 @@ def load_file(path: Path, rulesets: RuleSets) -> CaseFile:
         header = _Header.model_validate(located.data)
     except ValidationError as exc:
         return CaseFile(path, None, (), tuple(problems + _schema(exc, located, ())))
+    if looks_like_path(header.ruleset) and confined(header.ruleset, path) is None:
+        names = tuple(str(c.get("name", "")) if isinstance(c, dict) else "" for c in header.cases)
+        outside = Diagnostic(file, *located.at(("ruleset",)), Code.UNKNOWN_RULESET,
+                             "`ruleset:` names a rule file (.yaml) in this test file's folder or the folder above "
+                             "it, or a rule set by its id (`bsu-2022`): other files are not read")
+        return CaseFile(path, None, (), (*problems, outside), names)
     try:
         ruleset = rulesets.get(header.ruleset, path)
     except RuleSetError as exc:
