@@ -1,9 +1,8 @@
 """Rule-author test files: YAML cases beside the rules, loaded with positions.
 
 A test file names a rule set (an id, or a path to a .yaml file in its folder or the one
-above), optional named
-``bases`` (full member records) and ``cases``; each case patches a base (``member`` replaces
-top-level keys, ``unset`` removes them), may give a decision date ``on`` and says what it
+above), optional named ``bases`` (full member records) and ``cases``; each case patches a base
+(``member`` replaces top-level keys, ``unset`` removes them), may give a decision date ``on`` and says what it
 ``expect``s. Every problem is a ``Diagnostic`` with file:line:column and, where one is close, a
 suggestion; a case with a problem is not run.
 """
