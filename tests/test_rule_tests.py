@@ -223,7 +223,8 @@ def test_cases_of_a_broken_rule_file_are_counted_as_not_run(rules_copy: Path,
     cases = (rules_copy / "tests" / "bsu-2022.yaml").read_text("utf-8").count("\n  - name:")
     assert main(["test", str(rules_copy)]) == 1
     out = capsys.readouterr().out.splitlines()
-    assert re.fullmatch(rf"\d+ passed, 0 failed, {cases} not run \(their rule file has errors\)", out[-1]), out[-1]
+    assert re.fullmatch(rf"\d+ passed, 0 failed, {cases} not run \(their file or rule file has errors\)",
+                        out[-1]), out[-1]
     assert main(["test", str(rules_copy), "--format", "json"]) == 1
     assert json.loads(capsys.readouterr().out)["not_run"] == cases
 
@@ -269,7 +270,7 @@ def test_a_test_file_reads_rules_only_beside_it_or_one_folder_up(tmp_path: Path,
     out = capsys.readouterr()
     assert "SECRET" not in out.out + out.err
     assert f"{test_file}:1:10: error [unknown-ruleset]: `ruleset:` names a rule file (.yaml)" in out.out
-    assert out.out.splitlines()[-1] == "0 passed, 0 failed, 1 not run (their rule file has errors)"
+    assert out.out.splitlines()[-1] == "0 passed, 0 failed, 1 not run (their file or rule file has errors)"
 
 
 def test_a_rule_file_one_folder_up_is_tested(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -280,3 +281,33 @@ def test_a_rule_file_one_folder_up_is_tested(tmp_path: Path, capsys: pytest.Capt
     test_file.write_text(test_file.read_text("utf-8").replace("ruleset: bsu-2022", "ruleset: ../bsu-2022.yaml", 1))
     assert main(["test", str(test_file)]) == 0
     assert f"{rules / 'tests' / '..' / 'bsu-2022.yaml'} sha256" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(("edit", "code"), [
+    ("      outcome: ineligible\n", "duplicate-key"),
+    ("x0: &z0 [a,a,a,a,a,a,a,a,a,a]\n" + "".join(f"x{i}: &z{i} [{', '.join([f'*z{i - 1}'] * 10)}]\n"
+                                                  for i in range(1, 6)), "too-large"),
+    ("    name: !!python/object/apply:os.system [\"true\"]\n", "invalid-value")])
+def test_no_case_of_a_file_with_errors_is_run_or_counted_as_passed(tmp_path: Path, edit: str, code: str,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """A duplicate key (the first value would win), a tag or an alias bomb: every case of the file is
+    counted as not run, and the run fails."""
+    root = Path(__file__).resolve().parents[1] / "rules" / "tests" / "bsu-2022.yaml"
+    text = root.read_text("utf-8")
+    cases = text.count("\n  - name:")
+    lines = text.splitlines(keepends=True)
+    if code == "duplicate-key":  # a second outcome under the first case's expect
+        at = next(i for i, line in enumerate(lines) if line.startswith("      outcome:"))
+    elif code == "too-large":  # top-level lists that expand to a million values, before `cases:`
+        at = next(i for i, line in enumerate(lines) if line.startswith("cases:"))
+    else:  # a base's name
+        at = next(i for i, line in enumerate(lines) if line.startswith("    name:"))
+        lines.pop(at)
+    lines.insert(at + (code == "duplicate-key"), edit)
+    (tmp_path / "tests").mkdir()
+    test_file = tmp_path / "tests" / "bsu-2022.yaml"
+    test_file.write_text("".join(lines), "utf-8")
+    assert main(["test", str(test_file)]) == 1
+    out = capsys.readouterr().out
+    assert f"error [{code}]" in out
+    assert out.splitlines()[-1] == f"0 passed, 0 failed, {cases} not run (their file or rule file has errors)"

@@ -38,6 +38,9 @@ class Located:
     styles: dict[Path, str | None] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     lines: list[str] = field(default_factory=list)  # the text, to place a character of a block scalar
+    written: dict[str, int] = field(default_factory=dict)
+    """How many items each top-level list holds as written (aliases not expanded): known even when
+    ``data`` is not (a file past a limit)."""
 
     def at(self, path: Path, *, key: bool = False) -> tuple[int, int]:
         """The position of ``path``, or of its nearest located ancestor."""
@@ -102,6 +105,9 @@ def read_yaml(text: str | bytes, file: str) -> Located:
         out.diagnostics.append(Diagnostic(file, 1, 1, Code.TOO_DEEP,
                                           f"the YAML is nested deeper than {MAX_DEPTH} levels"))
         return out
+    if isinstance(root, MappingNode):
+        out.written = {str(k.value): len(v.value) for k, v in root.value
+                       if isinstance(k, ScalarNode) and isinstance(v, SequenceNode)}
     budget = [MAX_NODES]
     out.data = {} if root is None else _convert(root, (), out, budget)
     if budget[0] < 0:
@@ -136,7 +142,7 @@ def _plain(node: Node, out: Located) -> bool:
         return True
     shown = hide_identifiers(tag.replace(_STANDARD, "!!")[:60])
     out.diagnostics.append(Diagnostic(out.file, node.start_mark.line + 1, node.start_mark.column + 1,
-                                      Code.INVALID_VALUE, f"the YAML tag `{shown}` is not allowed: a rule file holds "
+                                      Code.INVALID_VALUE, f"the YAML tag `{shown}` is not allowed: the file holds only "
                                       "plain data (text, numbers, dates, lists and mappings)"))
     return False
 

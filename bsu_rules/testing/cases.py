@@ -98,7 +98,8 @@ class CaseFile:
     cases: tuple[LoadedCase, ...]
     diagnostics: tuple[Diagnostic, ...] = ()
     not_run: tuple[str, ...] = ()
-    """The names of the cases that cannot run because their rule file has errors."""
+    """The names of the cases that cannot run because their file or their rule file has errors
+    ("" where a name cannot be read)."""
 
 
 class RuleSets:
@@ -159,8 +160,8 @@ def load_file(path: Path, rulesets: RuleSets) -> CaseFile:
     except OSError as exc:
         return CaseFile(path, None, (), (Diagnostic(file, 1, 1, Code.FILE_NOT_FOUND, f"cannot read: {exc}"),))
     problems = list(located.diagnostics)
-    if located.data is None:
-        return CaseFile(path, None, (), tuple(problems))
+    if located.data is None or has_errors(problems):  # a duplicate key or a tag: no case is run from it
+        return CaseFile(path, None, (), tuple(problems), _names(located))
     if not isinstance(located.data, dict):
         problems.append(Diagnostic(file, 1, 1, Code.INVALID_VALUE,
                                    "a test file is a mapping with `ruleset` and `cases`"))
@@ -168,21 +169,29 @@ def load_file(path: Path, rulesets: RuleSets) -> CaseFile:
     try:
         header = _Header.model_validate(located.data)
     except ValidationError as exc:
-        return CaseFile(path, None, (), tuple(problems + _schema(exc, located, ())))
+        return CaseFile(path, None, (), tuple(problems + _schema(exc, located, ())), _names(located))
     if looks_like_path(header.ruleset) and confined(header.ruleset, path) is None:
-        names = tuple(str(c.get("name", "")) if isinstance(c, dict) else "" for c in header.cases)
         outside = Diagnostic(file, *located.at(("ruleset",)), Code.UNKNOWN_RULESET,
                              "`ruleset:` names a rule file (.yaml) in this test file's folder or the folder above "
                              "it, or a rule set by its id (`bsu-2022`): other files are not read")
-        return CaseFile(path, None, (), (*problems, outside), names)
+        return CaseFile(path, None, (), (*problems, outside), _names(located))
     try:
         ruleset = rulesets.get(header.ruleset, path)
     except RuleSetError as exc:
-        names = tuple(str(c.get("name", "")) if isinstance(c, dict) else "" for c in header.cases)
-        return CaseFile(path, None, (), tuple(problems + _ruleset_problem(exc, header.ruleset, located)), names)
+        return CaseFile(path, None, (), tuple(problems + _ruleset_problem(exc, header.ruleset, located)),
+                        _names(located))
     first: dict[str, int] = {}
     loaded = [_CaseReader(located, header, ruleset, i, raw).read(first) for i, raw in enumerate(header.cases)]
     return CaseFile(path, ruleset, tuple(loaded), tuple(problems))
+
+
+def _names(located: Located) -> tuple[str, ...]:
+    """The names of a file's cases, as far as they can be read ("" for each one that cannot)."""
+    data = located.data if isinstance(located.data, dict) else {}
+    cases = data.get("cases")
+    if not isinstance(cases, list):
+        return ("",) * located.written.get("cases", 0)
+    return tuple(str(c.get("name") or "") if isinstance(c, dict) else "" for c in cases)
 
 
 def _ruleset_problem(exc: RuleSetError, ref: str, located: Located) -> list[Diagnostic]:
