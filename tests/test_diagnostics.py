@@ -56,6 +56,8 @@ CASES = [
      "    values: {2022-09-05: 2, 2022-10-01: two}\n    unit: months",
      "values: {2022-09-05", None),
     ("invalid-value", "    value: 3500000\n", "    value: 3.500.000\n", "3.500.000", "3500000"),
+    ("invalid-value", "  amount: 600000\n  instalments: [600000]", "  amount: 99999999999999999999\n  "
+     "instalments: [99999999999999999999]", "99999999999999999999", None),
     ("invalid-value", "    value: 3500000\n", "    value: 3500000.5\n", "3500000.5", None),
     ("invalid-value", "    value: 2\n    unit: months", "    value: -1\n    unit: months", "-1\n    unit: months",
      None),

@@ -72,7 +72,8 @@ def test_a_number_every_evaluator_holds_exactly(tmp_path: Path, amount: str, fit
         return
     with pytest.raises(TableError, match=f"{says} than the engine computes with exactly") as err:
         load_table("t", ref, tmp_path)
-    assert err.value.line == 3 and amount.lstrip("-").rstrip("0").rstrip(".") in str(err.value)
+    assert (err.value.line, err.value.column) == (3, len("3273,") + 1)
+    assert amount.lstrip("-").rstrip("0").rstrip(".") in str(err.value)
 
 
 def test_an_amount_in_rupiah_is_never_negative(tmp_path: Path) -> None:

@@ -217,6 +217,8 @@ class Benefit(_Model):
             raise ValueError(_not_digits(value, what)[0])
         if isinstance(value, str) and (digits := digits_only(value)) is not None:
             raise ValueError(f"`{value}` is text: {what} is written with digits only ({digits})")
+        if (wide := too_wide(value)) is not None:  # instalments add up to the amount: none is larger
+            raise ValueError(wide)
         return value
 
     @model_validator(mode="after")

@@ -93,6 +93,12 @@ def load_table(name: str, ref: TableRef, base: Path) -> Table:
     keys: set[str] = set()
     bounds: set[str] = set()
     texts: list[tuple[int, str]] = []  # value cells that are not numbers, and their lines
+    lines = text.splitlines()
+
+    def at(column: str | None) -> int:
+        """The column of a cell of the current row in the file."""
+        return _cell_column(lines[line - 1], columns.index(column)) if column in columns else 1
+
     for row in reader:
         line = reader.line_num
         cells = len(columns) - sum(v is None for k, v in row.items() if k is not None) + len(row.get(None) or [])
@@ -103,9 +109,10 @@ def load_table(name: str, ref: TableRef, base: Path) -> Table:
                              f"({', '.join(columns)}): {fix}", line, file=ref.file)
         key = (row.get(ref.key) or "").strip()
         if not key:
-            raise TableError(f"empty key `{ref.key}`", line, file=ref.file)
+            raise TableError(f"empty key `{ref.key}`", line, file=ref.file, column=at(ref.key))
         if key in keys:
-            raise TableError(f"key {hide_identifiers(key[:40])} appears twice", line, file=ref.file)
+            raise TableError(f"key {hide_identifiers(key[:40])} appears twice", line, file=ref.file,
+                             column=at(ref.key))
         keys.add(key)
         if name_column is not None and (said := (row.get(name_column) or "").strip()):
             names[key] = hide_identifiers(said[:80])
@@ -115,14 +122,15 @@ def load_table(name: str, ref: TableRef, base: Path) -> Table:
             if not isinstance(value, Decimal):
                 texts.append((line, text))
             elif (wide := too_wide(value)) is not None:
-                raise TableError(f"`{ref.value}`: {wide}", line, file=ref.file)
+                raise TableError(f"`{ref.value}`: {wide}", line, file=ref.file, column=at(ref.value))
             elif ref.unit == "IDR" and value < 0:
-                raise TableError(f"`{ref.value}` is {text}: an amount in rupiah is 0 or more", line, file=ref.file)
+                raise TableError(f"`{ref.value}` is {text}: an amount in rupiah is 0 or more", line, file=ref.file,
+                                 column=at(ref.value))
         if ref.bound is not None:
             mark = (row.get(ref.bound) or "").strip()
             if mark not in BOUNDS:
                 raise TableError(f"`{ref.bound}` is {hide_identifiers(repr(mark[:40]))}; write "
-                                 "`exact` or `lower`", line, file=ref.file)
+                                 "`exact` or `lower`", line, file=ref.file, column=at(ref.bound))
             if mark == "lower":
                 if not isinstance(values[key], Decimal):
                     raise TableError("a lower bound must be a number", line, file=ref.file)
@@ -136,6 +144,19 @@ def load_table(name: str, ref: TableRef, base: Path) -> Table:
         raise TableError(f"`{ref.value}` is {shown}, {why} (`.` before decimals)", line, plain, ref.file)
     return Table(name, ref, frozenset(keys), values if ref.value is not None else None, len(keys),
                  hashlib.sha256(raw).hexdigest(), frozenset(bounds), names)
+
+
+def _cell_column(line: str, index: int) -> int:
+    """The 1-based column where cell ``index`` of a one-line CSV row starts (a quoted comma is text)."""
+    quoted, cell = False, 0
+    for at, char in enumerate(line):
+        if cell == index:
+            return at + 1
+        if char == '"':
+            quoted = not quoted
+        elif char == "," and not quoted:
+            cell += 1
+    return len(line) + 1 if cell == index else 1
 
 
 def _check_characters(text: str, file: str) -> None:

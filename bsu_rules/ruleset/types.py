@@ -54,11 +54,12 @@ def too_wide(value: object) -> str | None:
     if isinstance(value, bool) or not isinstance(value, int | Decimal) or \
             (isinstance(value, Decimal) and not value.is_finite()):
         return None
+    shown = f"{value:f}" if isinstance(value, Decimal) else str(value)  # never 1E+20 or a float
     if not -INT_LIMIT <= value <= INT_LIMIT:
-        return f"{value:f} is larger than the engine computes with exactly (at most {INT_LIMIT:,} either side of 0)"
+        return f"{shown} is larger than the engine computes with exactly (at most {INT_LIMIT:,} either side of 0)"
     exponent = value.as_tuple().exponent if isinstance(value, Decimal) else 0
     if isinstance(exponent, int) and -exponent > DECIMAL_PLACES:
-        return f"{value:f} has more decimal places than the engine computes with exactly (at most {DECIMAL_PLACES})"
+        return f"{shown} has more decimal places than the engine computes with exactly (at most {DECIMAL_PLACES})"
     return None
 
 
