@@ -142,7 +142,7 @@ def _rule_id(located: Located, loc: DataPath) -> str | None:
 
 
 def _kind(t: Type | None) -> str:
-    """A value's type in words: `an amount`, `a date`, `text` ..."""
+    """A value's type in words: `a number`, `a date`, `text` ..."""
     words = {"int": "a number", "decimal": "a number", "date": "a date", "month": "a month", "str": "text",
              "bool": "true or false"}
     return words.get(t.name, f"a {t}") if t is not None else "unknown"

@@ -1,10 +1,10 @@
 """Rule-author test files: YAML cases beside the rules, loaded with positions.
 
-A test file names a rule set (an id, or a path to a .yaml file in its folder or the one
-above), optional named ``bases`` (full member records) and ``cases``; each case patches a base
-(``member`` replaces top-level keys, ``unset`` removes them), may give a decision date ``on`` and says what it
+A test file names a rule set (an id, or a path to a .yaml file in its folder or the one above),
+optional named ``bases`` (full member records) and ``cases``; each case patches a base (``member``
+replaces top-level keys, ``unset`` removes them), may give a decision date ``on`` and says what it
 ``expect``s. Every problem is a ``Diagnostic`` with file:line:column and, where one is close, a
-suggestion; a case with a problem is not run.
+suggestion; a case with a problem is not run, nor any case of a file with an error.
 """
 
 from __future__ import annotations
@@ -109,10 +109,13 @@ class RuleSets:
         self._cache: dict[Path, RuleSet | RuleSetError] = {}
 
     def get(self, ref: str, test_file: Path) -> RuleSet:
-        """The rule set ``ref`` names: a path relative to ``test_file``; or an id, looked for as
-        ``<id>.yaml`` beside the test file, then in the folder above it (``rules/tests/`` tests
-        ``rules/``), and only then among the bundled rule sets."""
+        """The rule set ``ref`` names: a path relative to ``test_file`` (to a .yaml file in its folder or
+        the one above, else RuleSetError and nothing read); or an id, looked for as ``<id>.yaml``
+        beside the test file, then in the folder above it (``rules/tests/`` tests ``rules/``), and
+        only then among the bundled rule sets."""
         local = confined(ref, test_file) if looks_like_path(ref) else beside(ref, test_file)
+        if local is None and looks_like_path(ref):
+            raise RuleSetError([Diagnostic(str(test_file), 1, 1, Code.FILE_NOT_FOUND, _OUTSIDE)])
         path = local or resolve(ref)
         key = path.resolve()
         if key not in self._cache:
@@ -124,6 +127,10 @@ class RuleSets:
         if isinstance(found, RuleSetError):
             raise found
         return found
+
+
+_OUTSIDE = ("`ruleset:` names a rule file (.yaml) in this test file's folder or the folder above it, or a rule "
+           "set by its id (`bsu-2022`): other files are not read")
 
 
 def looks_like_path(ref: str) -> bool:
@@ -170,11 +177,6 @@ def load_file(path: Path, rulesets: RuleSets) -> CaseFile:
         header = _Header.model_validate(located.data)
     except ValidationError as exc:
         return CaseFile(path, None, (), tuple(problems + _schema(exc, located, ())), _names(located))
-    if looks_like_path(header.ruleset) and confined(header.ruleset, path) is None:
-        outside = Diagnostic(file, *located.at(("ruleset",)), Code.UNKNOWN_RULESET,
-                             "`ruleset:` names a rule file (.yaml) in this test file's folder or the folder above "
-                             "it, or a rule set by its id (`bsu-2022`): other files are not read")
-        return CaseFile(path, None, (), (*problems, outside), _names(located))
     try:
         ruleset = rulesets.get(header.ruleset, path)
     except RuleSetError as exc:
