@@ -126,3 +126,11 @@ def test_a_table_cell_is_never_echoed_whole_if_it_looks_like_an_identifier(tmp_p
     with pytest.raises(TableError) as raised:
         load_table("t", TableRef(file="t.csv", key="code", value="amount", bound="bound"), tmp_path)
     assert "3204125708940003" not in str(raised.value) and "<16 digits>" in str(raised.value)
+
+
+def test_a_quote_inside_a_plain_cell_opens_no_quoted_cell(tmp_path: Path) -> None:
+    """Only a quote at a cell's start opens a quoted cell, as the CSV reader reads it: the line break
+    after `5'6"` ends the row, it is not a line break inside a cell."""
+    (tmp_path / "t.csv").write_text('code,name\n31,Gedung 5\'6" Timur\n3273,"Kota ""Bandung"""\n')
+    table = load_table("t", TableRef(file="t.csv", key="code", value="name"), tmp_path)
+    assert table.values == {"31": "Gedung 5'6\" Timur", "3273": 'Kota "Bandung"'}

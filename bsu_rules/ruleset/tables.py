@@ -161,17 +161,23 @@ def _cell_column(line: str, index: int) -> int:
 
 def _check_characters(text: str, file: str) -> None:
     """TableError at the first control character (tab aside), or line break inside a quoted cell: a
-    cell is shown on one line, to a worker as to an officer."""
-    quoted = False
+    cell is shown on one line, to a worker as to an officer. A quote opens a quoted cell only at the
+    cell's start (``""`` inside one is a quote), as the CSV reader reads it."""
+    quoted = closed = False
+    start = True
     for at, char in enumerate(text):
-        if char == '"':
-            quoted = not quoted  # a doubled quote inside a cell turns it off and on again
-        elif (char in "\r\n" and quoted) or (char not in "\r\n" and CONTROL.fullmatch(char)):
+        broken = char in "\r\n" and quoted
+        if broken or (char not in "\r\n" and CONTROL.fullmatch(char)):
             line = text.count("\n", 0, at) + 1
             column = at - (text.rfind("\n", 0, at) + 1) + 1
-            what = "a line break inside a cell" if char in "\r\n" else f"control character U+{ord(char):04X}"
+            what = "a line break inside a cell" if broken else f"control character U+{ord(char):04X}"
             raise TableError(f"{what}: a cell is one line of text, without control characters", line,
                              file=file, column=column)
+        if quoted:
+            quoted, closed = char != '"', char == '"'
+            continue
+        quoted = char == '"' and (start or closed)
+        start, closed = char in ",\r\n", False
 
 
 def _nearest_file(base: Path, name: str) -> str | None:
