@@ -288,6 +288,22 @@ def test_a_whole_number_past_64_bits_is_exact_as_in_python(tmp_path: Path) -> No
     assert [r["rule:annual"] for r in both(path, [fine] * 3)] == ["pass"] * 3  # no such row: Polars all along
 
 
+def test_rounding_and_decimals_past_64_bits_are_exact_as_in_python(tmp_path: Path) -> None:
+    """``round_up`` with a step near 64 bits, or a decimal product past 38 digits: the same as Python."""
+    path = write_rules(tmp_path, "mini", mini("""\
+        - {id: near, require: 'round_up(fact.wage + 0.5, 4611686018427387904) == 4611686018427387904'}
+        - {id: past, require: 'round_up(fact.wage, 6000000000000000000) > 6000000000000000000'}
+        - {id: product, require: '(fact.wage + 0.000000000000000001) * (fact.wage + 0.5) > 0'}
+        """, facts="wage: last_wage(member.wages, param.cutoff_month)\n"))
+    fine = {**BASE, "wages": [{"period": "2022-07", "amount": 3_400_000}]}
+    huge = {**BASE, "wages": [{"period": "2022-07", "amount": 7_000_000_000_000_000_000}]}
+    rows = both(path, [fine, fine])
+    assert [(r["rule:near"], r["rule:past"], r["rule:product"]) for r in rows] == [("pass", "fail", "pass")] * 2
+    rows = both(path, [fine, huge])
+    assert [(r["rule:near"], r["rule:past"], r["rule:product"]) for r in rows] == [
+        ("pass", "fail", "pass"), ("fail", "pass", "pass")]
+
+
 def test_a_step_or_a_month_out_of_range_is_unknown_in_both(tmp_path: Path) -> None:
     """Functions given a member's value outside their domain: unknown, never a failed run."""
     path = write_rules(tmp_path, "mini", mini("""\

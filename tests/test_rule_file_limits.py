@@ -236,3 +236,69 @@ def test_a_glossary_that_is_not_a_regular_file_is_refused(rules_copy: Path) -> N
     glossary.write_text(f"names:\n  secret-{'3204125708940003'}: x\n  secret-{'3204125708940003'}: y\n", "utf-8")
     messages = [d.message for d in check_file(rules_copy / "bsu-2022.yaml")[1] if d.code == "glossary"]
     assert messages and "is repeated" in messages[0] and "3204125708940003" not in messages[0]
+
+
+@pytest.mark.parametrize(("cell", "says", "bad"), [
+    ('"Kota Jakarta \x1b[2J\x1b[31mSelatan\x07"', "control character U+001B", "\x1b"),
+    ('"Kota Jakarta Selatan\nFAKE LINE"', 'a quote `"` is not closed: the cell runs on to line 4', '"'),
+    ('"Kota Jakarta Selatan\rFAKE LINE"', "a line break inside a cell", "\r"),
+    ('"Kota ""Jakarta""\x07"', "control character U+0007", "\x07")])
+def test_a_table_cell_is_one_line_without_control_characters(rules_copy: Path, cell: str, says: str,
+                                                             bad: str) -> None:
+    """Refused at the CSV's line and column: a cell reaches explanations and pages."""
+    table = rules_copy / "tables" / "ppkm-areas-2021.csv"
+    text = table.read_text("utf-8")
+    table.write_bytes(text.replace("3171,Kota Jakarta Selatan,", f"3171,{cell},", 1).encode())
+    ruleset, diagnostics = check_file(rules_copy / "bsu-2021.yaml")
+    assert ruleset is None and [(d.file, d.line, d.column, d.code) for d in diagnostics] == [
+        (str(table), 3, len("3171,") + cell.index(bad) + 1, "table")], diagnostics
+    assert says in diagnostics[0].message
+
+
+@pytest.mark.parametrize(("old", "new"), [
+    ('en: "Valid NIK"}', 'en: "Valid NIK\\r\\nFAKE LINE"}'),
+    ('title: {id: "NIK valid"', 'title: {id: "NIK valid\\u2028FAKE"'),
+    ("source: pm-10-2022, Pasal 3 ayat (2) huruf b", 'source: "pm-10-2022\\nFAKE LINE"'),
+    ('version: "2022.1"', 'version: "2022.1\\rFAKE"'),
+    ("  - id: valid-nik\n", '  - id: "valid-nik\\r\\nFAKE"\n')])
+def test_a_one_line_text_holds_no_line_break(rules_copy: Path, old: str, new: str) -> None:
+    """A title, a source, a version or an id is shown on one line: a line break could forge the next
+    line of an officer's page or of `check`'s own output."""
+    ruleset, diagnostics = check_file(_replace(rules_copy, old, new))
+    assert ruleset is None and [d.code for d in diagnostics] == ["invalid-value"], diagnostics
+    assert all("\n" not in str(d) and "\r" not in str(d) for d in diagnostics)
+    assert diagnostics[0].line == (rules_copy / "attack.yaml").read_text("utf-8").split(new)[0].count("\n") + 1
+
+
+def test_a_chain_of_facts_is_bounded_as_one_expression(rules_copy: Path) -> None:
+    """``c1: fact.c0 + 1`` ... counts a level per fact: past 120 levels it is `too-deep` where the
+    chain passes the limit (once), never a RecursionError in the checker or an evaluator."""
+    import json
+    import shutil
+
+    import bsu_rules
+
+    shutil.rmtree(rules_copy / "glossary")  # the facts have no glossary entries (their own error)
+
+    def chain(n: int) -> Path:
+        facts = "  c0: fact.wage\n" + "".join(f"  c{i}: fact.c{i - 1} + 1\n" for i in range(1, n))
+        text = (rules_copy / "bsu-2022.yaml").read_text("utf-8").replace("facts:\n", f"facts:\n{facts}", 1)
+        return _rule_file(rules_copy, text.replace('require: member.citizenship == "WNI"',
+                                                   f'require: member.citizenship == "WNI" and fact.c{n - 1} > 0', 1))
+
+    for n in (200, 300):
+        ruleset, diagnostics = check_file(chain(n))
+        assert ruleset is None and [(d.code, d.line) for d in diagnostics] == [
+            ("too-deep", (rules_copy / "attack.yaml").read_text("utf-8").split("  c119:")[0].count("\n") + 1)]
+        assert "nests 121 levels deep with the facts it reads (at most 120" in diagnostics[0].message
+    ruleset = bsu_rules.load_ruleset(chain(117))  # the deepest this rule may read
+    assert "too-deep" in [d.code for d in check_file(chain(118))[1]]
+    pa = pytest.importorskip("pyarrow")
+    from bsu_rules.evaluators.columnar import ColumnarPlan
+    from bsu_rules.members.arrow import members_to_arrow
+
+    records = [json.loads(line) for line in (Path(__file__).resolve().parents[1] / "examples" / "members.jsonl")
+               .read_text("utf-8").splitlines() if line.strip()]
+    plan = ruleset.plan()
+    rows = ColumnarPlan(plan).decide(members_to_arrow(records)).column("outcome").to_pylist()
+    assert rows == [plan.decide(bsu_rules.parse_member(r)).outcome.value for r in records] and pa

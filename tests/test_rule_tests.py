@@ -223,7 +223,8 @@ def test_cases_of_a_broken_rule_file_are_counted_as_not_run(rules_copy: Path,
     cases = (rules_copy / "tests" / "bsu-2022.yaml").read_text("utf-8").count("\n  - name:")
     assert main(["test", str(rules_copy)]) == 1
     out = capsys.readouterr().out.splitlines()
-    assert re.fullmatch(rf"\d+ passed, 0 failed, {cases} not run \(their rule file has errors\)", out[-1]), out[-1]
+    assert re.fullmatch(rf"\d+ passed, 0 failed, {cases} not run \(their file or rule file has errors\)",
+                        out[-1]), out[-1]
     assert main(["test", str(rules_copy), "--format", "json"]) == 1
     assert json.loads(capsys.readouterr().out)["not_run"] == cases
 
@@ -241,34 +242,109 @@ def test_a_date_written_another_way_is_told_as_yyyy_mm_dd(tmp_path: Path) -> Non
 def test_a_mistake_in_a_base_is_told_once_where_it_is_written(tmp_path: Path) -> None:
     path = tmp_path / "bases.yaml"
     big = "3" + "0" * 50
+    cases = "".join(f"  - name: case {n}\n    base: worker\n    expect: {{outcome: eligible}}\n" for n in (1, 2, 3))
     path.write_text("ruleset: bsu-2022\nbases:\n  worker:\n    nik: 3204125708940003\n    citizenship: WNI\n"
-                    f"    participant_category: PU\n    wages: [{{period: \"2022-07\", amount: {big}}}]\ncases:\n"
-                    + "".join(f"  - name: case {n}\n    base: worker\n    expect: {{outcome: eligible}}\n"
-                              for n in (1, 2, 3)), "utf-8")
+                    "    participant_category: PU\n    wages: [{period: \"2022-07\", amount: 2000000}]\ncases:\n"
+                    + cases, "utf-8")
     loaded = load_file(path, RuleSets())
     told = [(d.code, d.line, d.column, d.message, d.suggestion) for d in loaded.diagnostics]
-    assert told == [("literal-too-large", 7, 41, "a number of more than 40 digits", None),
-                    ("invalid-member", 4, 10, "member `nik` is a number here: write it in quotes, as text (a number "
+    assert told == [("invalid-member", 4, 10, "member `nik` is a number here: write it in quotes, as text (a number "
                      "loses its leading zeros)", None)], told
     for i, case in enumerate(loaded.cases):  # each points at its `base: worker`
         (pointer,) = case.diagnostics
         assert (case.line, pointer.line, pointer.column) == (9 + 3 * i, 10 + 3 * i, 11) and not case.runnable
-        assert pointer.message == "base `worker` has a mistake (lines 4, 7): the case runs once it is fixed"
+        assert pointer.message == "base `worker` has a mistake (line 4): the case runs once it is fixed"
     report = run_paths([path])
     assert (report.passed, report.failed) == (0, 3)
     assert "3204125708940003" not in json.dumps([str(d) for d in report.diagnostics])
+    path.write_text(path.read_text("utf-8").replace("2000000", big), "utf-8")  # a mistake YAML itself finds
+    loaded = load_file(path, RuleSets())
+    assert [(d.code, d.line, d.column) for d in loaded.diagnostics] == [("literal-too-large", 7, 41)]
+    report = run_paths([path])
+    assert (report.passed, report.failed, report.not_run) == (0, 0, 3)
 
 
 def test_a_mistake_in_a_case_s_own_value_is_told_once(tmp_path: Path) -> None:
     path = tmp_path / "own.yaml"
-    member = BASE[:-1] + ', wages: [{period: "2022-07", amount: 3' + "0" * 50 + "}]}"
-    path.write_text(f"ruleset: bsu-2022\ncases:\n  - name: own\n    on: 20220905\n    member: {member}\n"
+    path.write_text(f"ruleset: bsu-2022\ncases:\n  - name: own\n    on: 20220905\n    member: {BASE}\n"
                     "    expect: {outcome: eligible}\n", "utf-8")
-    loaded = load_file(path, RuleSets())
-    assert [d.code for d in loaded.diagnostics] == ["literal-too-large"]
-    (case,) = loaded.cases
-    assert [d.message for d in case.diagnostics] == ["cases.0.on: write the date as YYYY-MM-DD (2022-09-05)"]
-    path.write_text(path.read_text("utf-8").replace("20220905", "2022-09-05"), "utf-8")
     (case,) = load_file(path, RuleSets()).cases
-    (pointer,) = case.diagnostics
-    assert pointer.message.startswith("a value of this case has a mistake (line 5)") and not case.runnable
+    assert [d.message for d in case.diagnostics] == ["cases.0.on: write the date as YYYY-MM-DD (2022-09-05)"]
+    member = BASE[:-1] + ', wages: [{period: "2022-07", amount: 3' + "0" * 50 + "}]}"
+    path.write_text(path.read_text("utf-8").replace("20220905", "2022-09-05").replace(BASE, member), "utf-8")
+    loaded = load_file(path, RuleSets())
+    assert [d.code for d in loaded.diagnostics] == ["literal-too-large"] and loaded.not_run == ("own",)
+
+
+def test_a_case_name_is_one_line(tmp_path: Path) -> None:
+    """A name with a line break could forge a line of the report: refused, and not repeated."""
+    path = tmp_path / "t.yaml"
+    path.write_text(f'ruleset: bsu-2022\ncases:\n  - name: "ok\\r\\n1 passed, 0 failed"\n    member: {BASE}\n'
+                    "    expect: {outcome: ineligible}\n", "utf-8")
+    [case] = load_file(path, RuleSets()).cases
+    [found] = case.diagnostics
+    assert (case.name, found.code, found.line, found.column) == ("case 1", "invalid-value", 3, 11)
+    assert "line break" in found.message and not case.runnable
+
+
+@pytest.mark.parametrize("ref", ["{secret}", "../../outside/secret.yaml", "secret.txt", "../rules/link.yaml",
+                                 "/etc/passwd"])
+def test_a_test_file_reads_rules_only_beside_it_or_one_folder_up(tmp_path: Path, ref: str,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """`ruleset:` is an id or a .yaml file in the test file's folder or the one above: any other
+    file is refused at `ruleset:`, never read (its lines never printed in a syntax error)."""
+    secret = tmp_path / "outside" / "secret.yaml"
+    secret.parent.mkdir()
+    secret.write_text("SECRET-LINE-1: x\n\tSECRET-LINE-2\n", "utf-8")
+    rules = tmp_path / "work" / "rules"
+    (rules / "tests").mkdir(parents=True)
+    shutil.copy(secret, rules / "tests" / "secret.txt")
+    (rules / "link.yaml").symlink_to(secret)
+    test_file = rules / "tests" / "t.yaml"
+    test_file.write_text(f"ruleset: {ref.format(secret=secret)}\ncases:\n  - name: x\n    member: {BASE}\n"
+                         "    expect: {outcome: ineligible}\n", "utf-8")
+    assert main(["test", str(test_file)]) == 1
+    out = capsys.readouterr()
+    assert "SECRET" not in out.out + out.err
+    assert f"{test_file}:1:10: error [unknown-ruleset]: `ruleset:` names a rule file (.yaml)" in out.out
+    assert out.out.splitlines()[-1] == "0 passed, 0 failed, 1 not run (their file or rule file has errors)"
+
+
+def test_a_rule_file_one_folder_up_is_tested(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = Path(__file__).resolve().parents[1] / "rules"
+    rules = tmp_path / "rules"
+    shutil.copytree(root, rules)
+    test_file = rules / "tests" / "bsu-2022.yaml"
+    test_file.write_text(test_file.read_text("utf-8").replace("ruleset: bsu-2022", "ruleset: ../bsu-2022.yaml", 1))
+    assert main(["test", str(test_file)]) == 0
+    assert f"{rules / 'tests' / '..' / 'bsu-2022.yaml'} sha256" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(("edit", "code"), [
+    ("      outcome: ineligible\n", "duplicate-key"),
+    ("x0: &z0 [a,a,a,a,a,a,a,a,a,a]\n" + "".join(f"x{i}: &z{i} [{', '.join([f'*z{i - 1}'] * 10)}]\n"
+                                                  for i in range(1, 6)), "too-large"),
+    ("    name: !!python/object/apply:os.system [\"true\"]\n", "invalid-value")])
+def test_no_case_of_a_file_with_errors_is_run_or_counted_as_passed(tmp_path: Path, edit: str, code: str,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """A duplicate key (the first value would win), a tag or an alias bomb: every case of the file is
+    counted as not run, and the run fails."""
+    root = Path(__file__).resolve().parents[1] / "rules" / "tests" / "bsu-2022.yaml"
+    text = root.read_text("utf-8")
+    cases = text.count("\n  - name:")
+    lines = text.splitlines(keepends=True)
+    if code == "duplicate-key":  # a second outcome under the first case's expect
+        at = next(i for i, line in enumerate(lines) if line.startswith("      outcome:"))
+    elif code == "too-large":  # top-level lists that expand to a million values, before `cases:`
+        at = next(i for i, line in enumerate(lines) if line.startswith("cases:"))
+    else:  # a base's name
+        at = next(i for i, line in enumerate(lines) if line.startswith("    name:"))
+        lines.pop(at)
+    lines.insert(at + (code == "duplicate-key"), edit)
+    (tmp_path / "tests").mkdir()
+    test_file = tmp_path / "tests" / "bsu-2022.yaml"
+    test_file.write_text("".join(lines), "utf-8")
+    assert main(["test", str(test_file)]) == 1
+    out = capsys.readouterr().out
+    assert f"error [{code}]" in out
+    assert out.splitlines()[-1] == f"0 passed, 0 failed, {cases} not run (their file or rule file has errors)"

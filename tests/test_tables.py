@@ -57,18 +57,23 @@ def test_a_bound_column_is_checked(tmp_path: Path) -> None:
         load_table("t", TableRef(file="t.csv", key="code", value="amount", bound="kind"), tmp_path)
 
 
-@pytest.mark.parametrize(("amount", "fits"), [("9" * 38, True), ("9" * 39, False), ("0." + "1" * 37, True),
-                                              ("4641854." + "0" * 60, False), ("1" * 20 + "." + "1" * 18, True)])
-def test_a_number_every_evaluator_holds_exactly(tmp_path: Path, amount: str, fits: bool) -> None:
-    """The columnar evaluator computes with 128-bit decimals: a table value it cannot hold is refused at its row."""
+@pytest.mark.parametrize(("amount", "fits", "says"), [
+    ("9223372036854775807", True, ""), ("-9223372036854775807.5", False, "larger"),
+    ("99999999999999999999", False, "larger"), ("9999999999999999999999999999999999.9999", False, "larger"),
+    ("0." + "1" * 18, True, ""), ("0." + "0" * 37 + "1", False, "more decimal places"),
+    ("4641854." + "0" * 60, False, "more decimal places")])
+def test_a_number_every_evaluator_holds_exactly(tmp_path: Path, amount: str, fits: bool, says: str) -> None:
+    """A whole part of 64 bits and 18 decimal places (within the columnar evaluator's 128-bit decimals):
+    a table value past them is refused at its row."""
     (tmp_path / "t.csv").write_text(f"code,amount\n31,4641854\n3273,{amount}\n")
     ref = TableRef(file="t.csv", key="code", value="amount")
     if fits:
         assert load_table("t", ref, tmp_path).values == {"31": Decimal(4641854), "3273": Decimal(amount)}
         return
-    with pytest.raises(TableError, match="more digits than the engine computes with exactly") as err:
+    with pytest.raises(TableError, match=f"{says} than the engine computes with exactly") as err:
         load_table("t", ref, tmp_path)
-    assert err.value.line == 3
+    assert (err.value.line, err.value.column) == (3, len("3273,") + 1)
+    assert amount.lstrip("-").rstrip("0").rstrip(".") in str(err.value)
 
 
 def test_an_amount_in_rupiah_is_never_negative(tmp_path: Path) -> None:
@@ -121,3 +126,11 @@ def test_a_table_cell_is_never_echoed_whole_if_it_looks_like_an_identifier(tmp_p
     with pytest.raises(TableError) as raised:
         load_table("t", TableRef(file="t.csv", key="code", value="amount", bound="bound"), tmp_path)
     assert "3204125708940003" not in str(raised.value) and "<16 digits>" in str(raised.value)
+
+
+def test_a_quote_inside_a_plain_cell_opens_no_quoted_cell(tmp_path: Path) -> None:
+    """Only a quote at a cell's start opens a quoted cell, as the CSV reader reads it: the line break
+    after `5'6"` ends the row, it is not a line break inside a cell."""
+    (tmp_path / "t.csv").write_text('code,name\n31,Gedung 5\'6" Timur\n3273,"Kota ""Bandung"""\n')
+    table = load_table("t", TableRef(file="t.csv", key="code", value="name"), tmp_path)
+    assert table.values == {"31": "Gedung 5'6\" Timur", "3273": 'Kota "Bandung"'}

@@ -35,13 +35,13 @@ def round_up(amount: int | Decimal | None, step: int | None) -> int | None:
 
 
 def _round_up_body(t: Type, e: list[pl.Expr], d: list[pl.DataType]) -> tuple[pl.Expr, pl.DataType]:
-    """Smallest multiple of the step at or above the amount, exactly (decimals as scaled integers)."""
+    """Smallest multiple of the step at or above the amount, exactly: ceil(ceil(amount) / step) * step
+    in 128 bits, and a result past 64 bits raises (the evaluator then decides the chunk exactly in Python)."""
     amount, step = e
-    scale = (d[0].scale or 0) if isinstance(d[0], pl.Decimal) else 0
-    units = (amount * 10**scale).cast(pl.Int64) if scale else amount.cast(pl.Int64)
-    size = step.cast(pl.Int64) * 10**scale
-    steps = -((-units) // size)
-    return pl.when(step > 0).then(steps * step.cast(pl.Int64)), pl.Int64()
+    whole = (amount.ceil() if isinstance(d[0], pl.Decimal) else amount).cast(pl.Int128)
+    size = step.cast(pl.Int128)
+    steps = (whole + size - 1) // size  # the ceiling, as size > 0
+    return pl.when(step > 0).then((steps * size).cast(pl.Int64, strict=True)), pl.Int64()
 
 
 def _round_up_columnar(t: Type, args: list[Val]) -> Val:

@@ -25,6 +25,7 @@ a history that does not come straight from the member, a list used other than wi
 from __future__ import annotations
 
 import operator
+import re
 from collections.abc import Callable
 from functools import reduce
 from typing import TYPE_CHECKING, Any
@@ -305,6 +306,8 @@ def _lookup(node: Call, table: Table, args: list[Val]) -> Val:
 
 
 _INT64_MAX = 2**63 - 1
+_OVERFLOW = re.compile(r"^(overflow|conversion from)")
+"""How Polars says a number did not fit (a decimal product, a strict cast), as opposed to a fault."""
 
 
 def _literal_list(v: Val, item: Type) -> pl.Series:
@@ -349,11 +352,17 @@ class ColumnarPlan:
             return schema.empty_table()
         frame = pl.from_arrow(members.combine_chunks() if members.column(0).num_chunks > 1 else members)
         assert isinstance(frame, pl.DataFrame)
-        for exprs, finishers in self._waves:
-            frame = frame.lazy().with_columns(**exprs).collect()  # lazy: shared subexpressions once
-            for name, finish in finishers:
-                frame = frame.with_columns(finish(frame).alias(name))
-        if any(frame[name].any() for name in self._overflows):  # a number past 64 bits: exact, in Python
+        try:
+            for exprs, finishers in self._waves:
+                frame = frame.lazy().with_columns(**exprs).collect()  # lazy: shared subexpressions once
+                for name, finish in finishers:
+                    frame = frame.with_columns(finish(frame).alias(name))
+            overflow = any(frame[name].any() for name in self._overflows)
+        except (pl.exceptions.InvalidOperationError, pl.exceptions.ComputeError) as exc:
+            if not _OVERFLOW.search(str(exc)):
+                raise
+            overflow = True  # a strict cast to 64 bits, or a decimal past 38 digits
+        if overflow:  # a number past 64 bits (or 38 decimal digits): exact, in Python
             from bsu_rules.batch.fallback import ScalarTablePlan  # lazy: only such a chunk needs it
 
             return ScalarTablePlan(self.plan).decide(table, rule_columns)

@@ -45,6 +45,10 @@ from bsu_rules.ruleset.types import (
 Report = Callable[[int, str, str, str | None], None]  # offset, code, message, suggestion
 PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_.]*)(?::([a-z]+))?\}")
 FORMATS = ("rp", "date", "month", "number", "nik")
+FORMAT_TYPES = {"rp": (INT, DECIMAL), "date": (DATE,), "month": (MONTH,), "number": (INT, DECIMAL)}
+"""The types each format shows (``nik`` shows only a fact that is a ``nik_issue`` call)."""
+FORMAT_WORDS = {"rp": "an amount", "date": "a date", "month": "a month", "number": "a number",
+                "nik": "a NIK's problem, from a fact written `nik_issue(...)`,"}
 
 
 @dataclass
@@ -79,6 +83,14 @@ def fact_order(facts: dict[str, Node], report: Callable[[str, str], None]) -> li
         for name in sorted(set(cycle)):
             report(name, " -> ".join(f"fact.{c}" for c in cycle))
         return [n for n in facts if n not in set(cycle)]
+
+
+def read_depth(node: Node, facts: dict[str, int]) -> int:
+    """Levels ``node`` nests once each fact it reads counts as deep as its own expression (``facts``:
+    those depths, of the facts before it in dependency order)."""
+    if isinstance(node, Name) and node.parts[0] == "fact" and len(node.parts) > 1:
+        return facts.get(node.parts[1], 1)
+    return 1 + max((read_depth(c, facts) for c in node.children()), default=0)
 
 
 def parse_checked(text: str, report: Report) -> Node | None:

@@ -14,7 +14,7 @@ from lark import Lark, Token, Transformer, Tree, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
 
 from bsu_rules.ruleset.spelling import GROUPED
-from bsu_rules.ruleset.types import Type
+from bsu_rules.ruleset.types import Type, too_wide
 
 
 @dataclass(eq=False)
@@ -245,7 +245,10 @@ class _Build(Transformer[Token, Node]):
         text = str(items[0])
         if len(text) > MAX_DIGITS:
             raise ParseError(f"a number of more than {MAX_DIGITS} digits", _tok(items[0])[0])
-        return Lit(*_tok(items[0]), Decimal(text) if "." in text else int(text))
+        value = Decimal(text) if "." in text else int(text)
+        if (wide := too_wide(value)) is not None:
+            raise ParseError(wide, _tok(items[0])[0])
+        return Lit(*_tok(items[0]), value)
 
     def string(self, meta: Any, items: list[Token]) -> Node:
         return Lit(*_tok(items[0]), str(items[0])[1:-1])

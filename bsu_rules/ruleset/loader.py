@@ -14,15 +14,27 @@ from pydantic import BaseModel, ValidationError
 
 from bsu_rules.errors import Code, RuleSetError
 from bsu_rules.glossary import GlossaryError, glossary_sha256, governing, load_glossary, missing_entries
+from bsu_rules.members.model import hide_identifiers
 from bsu_rules.ruleset import schema
-from bsu_rules.ruleset.checker import FORMATS, PLACEHOLDER, Scope, TypeChecker, fact_order, parse_checked, reads
+from bsu_rules.ruleset.checker import (
+    FORMAT_TYPES,
+    FORMAT_WORDS,
+    FORMATS,
+    PLACEHOLDER,
+    Scope,
+    TypeChecker,
+    fact_order,
+    parse_checked,
+    read_depth,
+    reads,
+)
 from bsu_rules.ruleset.diagnostics import Diagnostic, Severity, has_errors, nearest
 from bsu_rules.ruleset.editions import bundled_rules as bundled_rules  # also served from here
-from bsu_rules.ruleset.expressions import Node
+from bsu_rules.ruleset.expressions import MAX_GROUPED_DEPTH, Call, Name, Node, walk
 from bsu_rules.ruleset.files import RULE_FILE_LIMIT, UnsafePath, read_limited
 from bsu_rules.ruleset.lint import lint
 from bsu_rules.ruleset.model import CheckedRule, RuleSet
-from bsu_rules.ruleset.schema import Parameter, RuleFile, misfit
+from bsu_rules.ruleset.schema import RULE_ID, Parameter, RuleFile, misfit
 from bsu_rules.ruleset.source import Located, read_yaml
 from bsu_rules.ruleset.source import Path as DataPath
 from bsu_rules.ruleset.spelling import date_problem
@@ -178,7 +190,8 @@ def _name_problem(name: str, pattern: str) -> tuple[str, str | None]:
     joiner, what = ("_", "a name") if "_" in pattern else ("-", "a rule id")
     meant = re.sub(f"[^a-z0-9{joiner}]+", joiner, name.lower()).strip(joiner)
     starts = "a letter or a digit" if joiner == "-" else "a letter"
-    message = f"`{name[:60]}` cannot be {what}: {what} is lower-case letters, digits and `{joiner}`, " \
+    shown = hide_identifiers("".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in name[:60]))
+    message = f"`{shown}` cannot be {what}: {what} is lower-case letters, digits and `{joiner}`, " \
         f"starting with {starts}"
     return message, meant if meant and re.fullmatch(pattern, meant) else None
 
@@ -213,8 +226,20 @@ def _rule_id(located: Located, loc: DataPath) -> str | None:
         rules = located.data.get("rules") if isinstance(located.data, dict) else None
         if isinstance(rules, list) and loc[1] < len(rules) and isinstance(rules[loc[1]], dict):
             rid = rules[loc[1]].get("id")
-            return str(rid) if rid is not None else None
+            return rid if isinstance(rid, str) and RULE_ID.fullmatch(rid) else None  # never a line break
     return None
+
+
+def _kind(t: Type | None) -> str:
+    """A value's type in words: `a number`, `a date`, `text` ..."""
+    words = {"int": "a number", "decimal": "a number", "date": "a date", "month": "a month", "str": "text",
+             "bool": "true or false"}
+    return words.get(t.name, f"a {t}") if t is not None else "unknown"
+
+
+def _format_for(t: Type | None) -> str | None:
+    """The format that shows a value of type ``t``, if one does."""
+    return next((f for f, types in FORMAT_TYPES.items() if t is not None and t in types), None)
 
 
 def parameter_type(param: Parameter) -> Type | None:
@@ -253,6 +278,7 @@ class _RuleSetChecker:
         self.model, self.located, self.path = model, located, path
         self.diagnostics: list[Diagnostic] = list((misread or {}).values())
         self.misread = {str(at[1]) for at in misread or {} if at[0] == "parameters"}
+        self.depths: dict[str, int] = {}  # each fact's depth with the facts it reads (``read_depth``)
 
     def report(self, at: DataPath, code: str, message: str, rule: str | None = None,
                suggestion: str | None = None, offset: int | None = None,
@@ -276,10 +302,12 @@ class _RuleSetChecker:
             {f"table.{n}" for n in m.tables if n not in tables}
         scope = Scope(params, {k: t.type for k, t in tables.items()}, dict(m.facts), broken=frozenset(broken))
         facts = self._facts(scope)
-        rules = self._rules(scope)
+        rules = self._rules(scope, facts)
         channel = None
         if m.channel is not None:
             channel = self._expression(("channel", "expression"), m.channel.expression, scope, None, (STR,))
+            if channel is not None:
+                self._depth(("channel", "expression"), channel, None)
         self._duplicates()
         if has_errors(self.diagnostics):
             return None, _once(self.diagnostics)
@@ -313,8 +341,7 @@ class _RuleSetChecker:
                     self.report(("tables", name, "file"), Code.TABLE, str(exc), suggestion=exc.suggestion)
                 else:  # a wrong row: at its line in the table file
                     self.diagnostics.append(Diagnostic(str(self.path.parent / ref.file), exc.line, exc.column,
-                                                       Code.TABLE,
-                                                       f"table `{name}`: {exc.message}",
+                                                       Code.TABLE, f"table `{name}`: {exc.message}",
                                                        suggestion=exc.suggestion))
         return out
 
@@ -348,20 +375,36 @@ class _RuleSetChecker:
             if t is not None:
                 scope.fact_types[name] = t
             checked[name] = trees[name]
+            self._depth(("facts", name), trees[name], None)
         return checked
 
-    def _rules(self, scope: Scope) -> list[CheckedRule]:
+    def _depth(self, at: DataPath, tree: Node, rule: str | None) -> None:
+        """Report an expression that nests deeper than MAX_GROUPED_DEPTH with the facts it reads, where
+        the depth is first passed (not again at each fact or rule built on it)."""
+        depth = read_depth(tree, self.depths)
+        if at[0] == "facts":
+            self.depths[str(at[1])] = depth
+        deep = [n for n in walk(tree) if isinstance(n, Name) and n.parts[0] == "fact" and len(n.parts) > 1
+                and self.depths.get(n.parts[1], 0) > MAX_GROUPED_DEPTH]
+        if depth > MAX_GROUPED_DEPTH and not deep:
+            self.report(at, Code.TOO_DEEP, f"this expression nests {depth} levels deep with the facts it reads (at "
+                        f"most {MAX_GROUPED_DEPTH}, each fact counting as deep as its own expression): shorten the "
+                        "chain of facts", rule, None, 0)
+
+    def _rules(self, scope: Scope, facts: dict[str, Node]) -> list[CheckedRule]:
         out = []
         for i, rule in enumerate(self.model.rules):
             at: DataPath = ("rules", i, rule.kind.value)
             tree = self._expression(at, rule.condition, scope, rule.id, (BOOL,))
+            if tree is not None:
+                self._depth(at, tree, rule.id)
             if rule.explain is not None:
-                self._placeholders(i, rule.id, scope)
+                self._placeholders(i, rule.id, scope, facts)
             if tree is not None:
                 out.append(CheckedRule(rule=rule, tree=tree, reads=tuple(reads(tree))))
         return out
 
-    def _placeholders(self, index: int, rule: str, scope: Scope) -> None:
+    def _placeholders(self, index: int, rule: str, scope: Scope, facts: dict[str, Node]) -> None:
         names = scope.names()
         for lang in ("id", "en"):
             at: DataPath = ("rules", index, "explain", lang)
@@ -382,6 +425,17 @@ class _RuleSetChecker:
                 elif fmt is not None and fmt not in FORMATS:
                     self.report(at, Code.BAD_FORMAT, f"unknown format `:{fmt}` (use {', '.join(FORMATS)})",
                                 rule, nearest(fmt, FORMATS), match.start(2))
+                elif fmt is not None and not self._shows(fmt, name, names[name], facts):
+                    self.report(at, Code.BAD_FORMAT, f"`:{fmt}` shows {FORMAT_WORDS[fmt]}, and `{name}` is "
+                                f"{_kind(names[name])}", rule, _format_for(names[name]), match.start(2))
+
+    @staticmethod
+    def _shows(fmt: str, name: str, t: Type | None, facts: dict[str, Node]) -> bool:
+        """Whether format ``fmt`` shows the value of ``name`` (of type ``t``, None: already reported)."""
+        if fmt == "nik":
+            tree = facts.get(name.removeprefix("fact.")) if name.startswith("fact.") else None
+            return isinstance(tree, Call) and tree.func.dotted == "nik_issue"
+        return t is None or any(t.name == w.name for w in FORMAT_TYPES[fmt])
 
     def _duplicates(self) -> None:
         seen: set[str] = set()

@@ -8,15 +8,17 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from bsu_rules.members.model import MONTH
 from bsu_rules.ruleset.spelling import as_month, digits_only
+from bsu_rules.ruleset.types import too_wide
 
 Scalar = bool | int | Decimal | date | str | list[str]
 Expression = Annotated[str, Field(min_length=1, description="An expression in the rule language")]
 Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
-RuleId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+RULE_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
+RuleId = Annotated[str, Field(pattern=f"^{RULE_ID.pattern}$")]
 
 
 class _Model(BaseModel):
@@ -43,13 +45,33 @@ class Text(_Model):
     id: str
 
 
+BREAK = re.compile(r"[\r\n\v\f\x85\u2028\u2029]")
+
+
+def _one_line(text: str) -> str:
+    if BREAK.search(text):
+        raise ValueError("a line break: this text is shown on one line (write it on one line)")
+    return text
+
+
+Line = Annotated[str, AfterValidator(_one_line)]
+"""Text shown on one line (a title, a source, a name): a line break in it could forge a line of a page."""
+
+
+class Title(Text):
+    """A title in both languages, each on one line."""
+
+    en: Line
+    id: Line
+
+
 class Window(_Model):
     """Dates a rule or an edition is in force, both inclusive; either end may be open."""
 
     from_: date | None = Field(default=None, alias="from")
     until: date | None = None
     basis: Basis = Field(default=Basis.REGULATION, description="What the dates rest on (see a rule's `basis`)")
-    source: str | None = Field(default=None, description="The article setting these dates, cited for a rule on a "
+    source: Line | None = Field(default=None, description="The article setting these dates, cited for a rule on a "
                                "day outside them (`pm-21-2021, Pasal I angka 2`)")
     note: Text | None = Field(default=None, description="Why these dates, for a reviewer")
 
@@ -63,7 +85,7 @@ class Parameter(_Model):
     value: Scalar | None = None
     values: dict[date, Scalar | None] | None = None
     unit: Literal["IDR", "months", "days"] | None = None
-    source: str | None = None
+    source: Line | None = None
     basis: Basis = Basis.REGULATION
     description: Text | None = None
 
@@ -114,23 +136,6 @@ def _quoted_digits(text: str) -> str | None:
     return bare if bare.isascii() and bare.isdigit() else None
 
 
-INT_LIMIT = 2**63 - 1
-"""The largest whole number every evaluator computes with exactly (the columnar one in 64 bits)."""
-DECIMAL_DIGITS = 38
-"""The most digits a decimal may have, before and after the point together (128-bit decimals)."""
-
-
-def too_wide(value: object) -> str | None:
-    """Why a number is too large for every evaluator to compute with exactly, if it is."""
-    if isinstance(value, int) and not isinstance(value, bool) and not -INT_LIMIT <= value <= INT_LIMIT:
-        return f"{value} is larger than the engine computes with exactly (at most {INT_LIMIT:,} either side of 0)"
-    if isinstance(value, Decimal) and value.is_finite():
-        _, digits, exponent = value.as_tuple()
-        if isinstance(exponent, int) and max(len(digits) + exponent, 0) + max(-exponent, 0) > DECIMAL_DIGITS:
-            return f"{value} has more digits than the engine computes with exactly (at most {DECIMAL_DIGITS})"
-    return None
-
-
 def _not_digits(value: Decimal, what: str) -> tuple[str, str | None]:
     """Why a number that is not written as digits only does not give a whole amount or count."""
     if value == value.to_integral_value():  # 1e6, 600000.0: whole, but not written as one
@@ -147,7 +152,7 @@ class TableRef(_Model):
     file: str
     key: str
     value: str | None = None
-    source: str | None = None
+    source: Line | None = None
     partial: bool = False
     unlisted: Literal["absent", "unknown"] = Field(
         default="absent",
@@ -166,12 +171,12 @@ class Rule(_Model):
     """One criterion: exactly one of require, exclude, prioritize or flag."""
 
     id: RuleId
-    title: Text | None = None
+    title: Title | None = None
     require: Expression | None = None
     exclude: Expression | None = None
     prioritize: Expression | None = None
     flag: Expression | None = None
-    source: str | None = None
+    source: Line | None = None
     basis: Basis = Basis.REGULATION
     in_force: Window = Window()
     explain: Text | None = None
@@ -202,7 +207,7 @@ class Benefit(_Model):
     monthly: Annotated[int, Field(gt=0)] | None = None
     months: Annotated[int, Field(gt=0)] | None = None
     instalments: list[Annotated[int, Field(gt=0)]] = []
-    source: str | None = None
+    source: Line | None = None
 
     @field_validator("amount", "monthly", "months", mode="before")
     @classmethod
@@ -212,6 +217,8 @@ class Benefit(_Model):
             raise ValueError(_not_digits(value, what)[0])
         if isinstance(value, str) and (digits := digits_only(value)) is not None:
             raise ValueError(f"`{value}` is text: {what} is written with digits only ({digits})")
+        if (wide := too_wide(value)) is not None:  # instalments add up to the amount: none is larger
+            raise ValueError(wide)
         return value
 
     @model_validator(mode="after")
@@ -229,7 +236,7 @@ class Channel(_Model):
     """How the benefit is paid: an expression giving the channel name, and its source."""
 
     expression: Expression
-    source: str | None = None
+    source: Line | None = None
     basis: Basis = Basis.REGULATION
 
 
@@ -237,9 +244,9 @@ class RuleFile(_Model):
     """A whole rule file: one edition of the programme."""
 
     ruleset: RuleId
-    version: str
-    title: Text
-    legal_basis: dict[str, str] = {}
+    version: Line
+    title: Title
+    legal_basis: dict[str, Line] = {}
     in_force: Window
     as_of: date
     parameters: dict[Identifier, Parameter] = {}

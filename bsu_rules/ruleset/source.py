@@ -38,6 +38,9 @@ class Located:
     styles: dict[Path, str | None] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     lines: list[str] = field(default_factory=list)  # the text, to place a character of a block scalar
+    written: dict[str, int] = field(default_factory=dict)
+    """How many items each top-level list holds as written (aliases not expanded): known even when
+    ``data`` is not (a file past a limit)."""
 
     def at(self, path: Path, *, key: bool = False) -> tuple[int, int]:
         """The position of ``path``, or of its nearest located ancestor."""
@@ -82,7 +85,7 @@ def read_yaml(text: str | bytes, file: str) -> Located:
             out.diagnostics.append(Diagnostic(file, line, col, Code.ENCODING, "the file is not UTF-8 text"))
             return out
     text = text.removeprefix("\ufeff")
-    if control := _CONTROL.search(text):
+    if control := CONTROL.search(text):
         line = text.count("\n", 0, control.start()) + 1
         col = control.start() - (text.rfind("\n", 0, control.start()) + 1) + 1
         out.diagnostics.append(_control(file, line, col, control.group()))
@@ -102,6 +105,9 @@ def read_yaml(text: str | bytes, file: str) -> Located:
         out.diagnostics.append(Diagnostic(file, 1, 1, Code.TOO_DEEP,
                                           f"the YAML is nested deeper than {MAX_DEPTH} levels"))
         return out
+    if isinstance(root, MappingNode):
+        out.written = {str(k.value): len(v.value) for k, v in root.value
+                       if isinstance(k, ScalarNode) and isinstance(v, SequenceNode)}
     budget = [MAX_NODES]
     out.data = {} if root is None else _convert(root, (), out, budget)
     if budget[0] < 0:
@@ -115,7 +121,7 @@ MAX_NODES = 50_000
 """Values a rule file may hold once aliases are expanded (the bundled ones hold under 2,000)."""
 MAX_DIGITS = 40
 """Characters a number may have in a rule file (a rupiah amount needs 13)."""
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 """Control characters, and the invisible marks that reorder how text is shown (bidi controls)."""
 
 
@@ -136,7 +142,7 @@ def _plain(node: Node, out: Located) -> bool:
         return True
     shown = hide_identifiers(tag.replace(_STANDARD, "!!")[:60])
     why = "merge keys (`<<:`) are not supported: write the keys out" if tag == _STANDARD + "merge" else \
-        f"the YAML tag `{shown}` is not allowed: a rule file holds plain data (text, numbers, dates, lists and " \
+        f"the YAML tag `{shown}` is not allowed: the file holds only plain data (text, numbers, dates, lists and " \
         "mappings)"
     out.diagnostics.append(Diagnostic(out.file, node.start_mark.line + 1, node.start_mark.column + 1,
                                       Code.INVALID_VALUE, why))
@@ -171,7 +177,7 @@ def _convert(node: Node, path: Path, out: Located, budget: list[int]) -> Any:
                 out.diagnostics.append(Diagnostic(out.file, *kpos, Code.BAD_KEY, "keys must be plain text"))
                 continue
             key = str(key)
-            if control := _CONTROL.search(key):
+            if control := CONTROL.search(key):
                 out.diagnostics.append(_control(out.file, *kpos, control.group(), escaped=True))
                 continue
             if key in result:
@@ -189,7 +195,7 @@ def _convert(node: Node, path: Path, out: Located, budget: list[int]) -> Any:
     assert isinstance(node, ScalarNode)
     out.styles[path] = node.style
     value = _scalar(node)
-    if isinstance(value, str) and (control := _CONTROL.search(value)):  # a "\\x1b" escape in quotes
+    if isinstance(value, str) and (control := CONTROL.search(value)):  # a "\\x1b" escape in quotes
         out.diagnostics.append(_control(out.file, *out.values[path], control.group(), escaped=True))
         return None
     too_long = isinstance(value, (int, Decimal)) and not isinstance(value, bool) and len(node.value) > MAX_DIGITS

@@ -13,9 +13,10 @@ from pathlib import Path
 from bsu_rules.members.model import hide_identifiers
 from bsu_rules.ruleset.diagnostics import nearest
 from bsu_rules.ruleset.files import UnsafePath, read_beside
-from bsu_rules.ruleset.schema import TableRef, too_wide
+from bsu_rules.ruleset.schema import TableRef
+from bsu_rules.ruleset.source import CONTROL
 from bsu_rules.ruleset.spelling import plain_number
-from bsu_rules.ruleset.types import DECIMAL, KEYSET, STR, Type, table_of
+from bsu_rules.ruleset.types import DECIMAL, KEYSET, STR, Type, table_of, too_wide
 
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_ .-]{0,39}")  # a header worth repeating in a message
@@ -80,6 +81,7 @@ def load_table(name: str, ref: TableRef, base: Path) -> Table:
         raise TableError("the file is not UTF-8 text: save it as UTF-8 (in a spreadsheet: CSV UTF-8)",
                          raw.count(b"\n", 0, exc.start) + 1, file=ref.file,
                          column=len(raw[start:exc.start].decode("utf-8", "replace")) + 1) from None
+    _check_characters(text, ref.file)
     lines = text.split("\n")  # as the reader counts them
     reader = csv.DictReader(io.StringIO(text))
     columns = reader.fieldnames or []
@@ -103,9 +105,17 @@ def load_table(name: str, ref: TableRef, base: Path) -> Table:
     keys: set[str] = set()
     bounds: set[str] = set()
     texts: list[tuple[int, str]] = []  # value cells that are not numbers, and their lines
+
+    def at(column: str | None) -> int:
+        """The column of a cell of the current row in the file."""
+        return _cell_column(lines[line - 1], columns.index(column)) if column in columns else 1
+
     for row in reader:
         line = reader.line_num
-        if broken := next((c for c in _cells(row) if "\n" in c or "\r" in c), None):
+        if broken := next((c for c in _cells(row) if "\r" in c and "\n" not in c), None):  # a lone \r, quoted
+            raise TableError("a line break inside a cell: a cell is one line of text", line, file=ref.file,
+                             column=lines[line - 1].index("\r") + 1)
+        if broken := next((c for c in _cells(row) if "\n" in c), None):
             start = line - broken.rstrip("\r\n").count("\n")
             opened = lines[start - 1] if 0 < start <= len(lines) else ""
             end = "the end of the file" if broken.endswith(("\n", "\r")) else f"line {line}"
@@ -119,9 +129,10 @@ def load_table(name: str, ref: TableRef, base: Path) -> Table:
                              f"({', '.join(columns)}): {fix}", line, file=ref.file)
         key = (row.get(ref.key) or "").strip()
         if not key:
-            raise TableError(f"empty key `{ref.key}`", line, file=ref.file)
+            raise TableError(f"empty key `{ref.key}`", line, file=ref.file, column=at(ref.key))
         if key in keys:
-            raise TableError(f"key {hide_identifiers(key[:40])} appears twice", line, file=ref.file)
+            raise TableError(f"key {hide_identifiers(key[:40])} appears twice", line, file=ref.file,
+                             column=at(ref.key))
         keys.add(key)
         if name_column is not None and (said := (row.get(name_column) or "").strip()):
             names[key] = hide_identifiers(said[:80])
@@ -131,14 +142,15 @@ def load_table(name: str, ref: TableRef, base: Path) -> Table:
             if not isinstance(value, Decimal):
                 texts.append((line, text))
             elif (wide := too_wide(value)) is not None:
-                raise TableError(f"`{ref.value}`: {wide}", line, file=ref.file)
+                raise TableError(f"`{ref.value}`: {wide}", line, file=ref.file, column=at(ref.value))
             elif ref.unit == "IDR" and value < 0:
-                raise TableError(f"`{ref.value}` is {text}: an amount in rupiah is 0 or more", line, file=ref.file)
+                raise TableError(f"`{ref.value}` is {text}: an amount in rupiah is 0 or more", line, file=ref.file,
+                                 column=at(ref.value))
         if ref.bound is not None:
             mark = (row.get(ref.bound) or "").strip()
             if mark not in BOUNDS:
                 raise TableError(f"`{ref.bound}` is {hide_identifiers(repr(mark[:40]))}; write "
-                                 "`exact` or `lower`", line, file=ref.file)
+                                 "`exact` or `lower`", line, file=ref.file, column=at(ref.bound))
             if mark == "lower":
                 if not isinstance(values[key], Decimal):
                     raise TableError("a lower bound must be a number", line, file=ref.file)
@@ -165,6 +177,29 @@ def _opening_quote(line: str) -> int:
     """The column of the quote that opens a line's last quoted cell (an unclosed one is the last)."""
     starts = [i for i, c in enumerate(line) if c == '"' and (i == 0 or line[i - 1] == ",")]
     return starts[-1] + 1 if starts else 1
+
+
+def _cell_column(line: str, index: int) -> int:
+    """The 1-based column where cell ``index`` of a one-line CSV row starts (a quoted comma is text)."""
+    quoted, cell = False, 0
+    for at, char in enumerate(line):
+        if cell == index:
+            return at + 1
+        if char == '"':
+            quoted = not quoted
+        elif char == "," and not quoted:
+            cell += 1
+    return len(line) + 1 if cell == index else 1
+
+
+def _check_characters(text: str, file: str) -> None:
+    """TableError at the first control character (tab and line ends aside): a cell is shown as it is
+    written, to a worker as to an officer. (A line break inside a quoted cell is an unclosed quote to
+    the reader of the rows.)"""
+    if found := CONTROL.search(text):
+        at = found.start()
+        raise TableError(f"control character U+{ord(found.group()):04X}: a cell is text without control characters",
+                         text.count("\n", 0, at) + 1, file=file, column=at - (text.rfind("\n", 0, at) + 1) + 1)
 
 
 def _nearest_file(base: Path, name: str) -> str | None:

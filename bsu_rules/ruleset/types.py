@@ -6,6 +6,7 @@ import types
 import typing
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from enum import Enum
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -38,6 +39,28 @@ INT, DECIMAL, BOOL, STR = Type("int"), Type("decimal"), Type("bool"), Type("str"
 DATE, MONTH, KEYSET = Type("date"), Type("month"), Type("keyset")
 WAGES, CONTRIBUTIONS, RECEIPTS = Type("wages"), Type("contributions"), Type("receipts")
 HISTORIES = (WAGES, CONTRIBUTIONS, RECEIPTS)
+
+
+INT_LIMIT = 2**63 - 1
+"""The largest whole number every evaluator computes with exactly (the columnar one in 64 bits)."""
+DECIMAL_PLACES = 18
+"""The most digits a number may have after the point: with a whole part up to INT_LIMIT (19 digits),
+within the 38 digits of the columnar evaluator's 128-bit decimals."""
+
+
+def too_wide(value: object) -> str | None:
+    """Why a number is too large, or has too many decimal places, for every evaluator to compute
+    with exactly, if it does."""
+    if isinstance(value, bool) or not isinstance(value, int | Decimal) or \
+            (isinstance(value, Decimal) and not value.is_finite()):
+        return None
+    shown = f"{value:f}" if isinstance(value, Decimal) else str(value)  # never 1E+20 or a float
+    if not -INT_LIMIT <= value <= INT_LIMIT:
+        return f"{shown} is larger than the engine computes with exactly (at most {INT_LIMIT:,} either side of 0)"
+    exponent = value.as_tuple().exponent if isinstance(value, Decimal) else 0
+    if isinstance(exponent, int) and -exponent > DECIMAL_PLACES:
+        return f"{shown} has more decimal places than the engine computes with exactly (at most {DECIMAL_PLACES})"
+    return None
 
 
 def list_of(item: Type) -> Type:

@@ -1,10 +1,10 @@
 """Rule-author test files: YAML cases beside the rules, loaded with positions.
 
-A test file names a rule set (a bundled id, or a path relative to the test file), optional named
-``bases`` (full member records) and ``cases``; each case patches a base (``member`` replaces
-top-level keys, ``unset`` removes them), may give a decision date ``on`` and says what it
+A test file names a rule set (an id, or a path to a .yaml file in its folder or the one above),
+optional named ``bases`` (full member records) and ``cases``; each case patches a base (``member``
+replaces top-level keys, ``unset`` removes them), may give a decision date ``on`` and says what it
 ``expect``s. Every problem is a ``Diagnostic`` with file:line:column and, where one is close, a
-suggestion; a case with a problem is not run.
+suggestion; a case with a problem is not run, nor any case of a file with an error.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from bsu_rules.members.model import hide_identifiers
 from bsu_rules.ruleset.diagnostics import Diagnostic, has_errors, nearest
 from bsu_rules.ruleset.loader import load_ruleset, resolve
 from bsu_rules.ruleset.model import RuleSet
+from bsu_rules.ruleset.schema import BREAK, RULE_ID, Line
 from bsu_rules.ruleset.source import Located, read_yaml
 from bsu_rules.ruleset.source import Path as DataPath
 from bsu_rules.ruleset.spelling import date_problem
@@ -58,7 +59,7 @@ class Expect(_Model):
 class Case(_Model):
     """One case: a member (a base, patched), a decision date, and what to expect."""
 
-    name: Annotated[str, Field(min_length=1)]
+    name: Annotated[Line, Field(min_length=1)]
     base: str | None = None
     member: dict[str, Any] = {}
     unset: list[str] = []
@@ -98,7 +99,8 @@ class CaseFile:
     cases: tuple[LoadedCase, ...]
     diagnostics: tuple[Diagnostic, ...] = ()
     not_run: tuple[str, ...] = ()
-    """The names of the cases that cannot run because their rule file has errors."""
+    """The names of the cases that cannot run because their file or their rule file has errors
+    ("" where a name cannot be read)."""
 
 
 class RuleSets:
@@ -108,11 +110,13 @@ class RuleSets:
         self._cache: dict[Path, RuleSet | RuleSetError] = {}
 
     def get(self, ref: str, test_file: Path) -> RuleSet:
-        """The rule set ``ref`` names: a path relative to ``test_file``; or an id, looked for as
-        ``<id>.yaml`` beside the test file, then in the folder above it (``rules/tests/`` tests
-        ``rules/``), and only then among the bundled rule sets."""
-        looks_like_path = ref.endswith((".yaml", ".yml")) or "/" in ref or "\\" in ref
-        local = (test_file.parent / ref) if looks_like_path else beside(ref, test_file)
+        """The rule set ``ref`` names: a path relative to ``test_file`` (to a .yaml file in its folder or
+        the one above, else RuleSetError and nothing read); or an id, looked for as ``<id>.yaml``
+        beside the test file, then in the folder above it (``rules/tests/`` tests ``rules/``), and
+        only then among the bundled rule sets."""
+        local = confined(ref, test_file) if looks_like_path(ref) else beside(ref, test_file)
+        if local is None and looks_like_path(ref):
+            raise RuleSetError([Diagnostic(str(test_file), 1, 1, Code.FILE_NOT_FOUND, _OUTSIDE)])
         path = local or resolve(ref)
         key = path.resolve()
         if key not in self._cache:
@@ -124,6 +128,27 @@ class RuleSets:
         if isinstance(found, RuleSetError):
             raise found
         return found
+
+
+_OUTSIDE = ("`ruleset:` names a rule file (.yaml) in this test file's folder or the folder above it, or a rule "
+           "set by its id (`bsu-2022`): other files are not read")
+
+
+def looks_like_path(ref: str) -> bool:
+    """Whether a test file's ``ruleset:`` is a path (else an id such as ``bsu-2022``)."""
+    return RULE_ID.fullmatch(ref) is None
+
+
+def confined(ref: str, test_file: Path) -> Path | None:
+    """The rule file a ``ruleset:`` path names, if it is a ``.yaml`` file in the test file's folder or
+    the folder above (inside them once links are followed); else None, and the file is never read."""
+    path = test_file.parent / ref
+    try:
+        real, folder = path.resolve(), test_file.parent.parent.resolve()
+    except (OSError, RuntimeError):
+        return None
+    inside = real.parent in (folder, test_file.parent.resolve())
+    return path if inside and real.suffix in (".yaml", ".yml") and real != test_file.resolve() else None
 
 
 def beside(ruleset_id: str, test_file: Path) -> Path | None:
@@ -143,8 +168,8 @@ def load_file(path: Path, rulesets: RuleSets) -> CaseFile:
     except OSError as exc:
         return CaseFile(path, None, (), (Diagnostic(file, 1, 1, Code.FILE_NOT_FOUND, f"cannot read: {exc}"),))
     problems = list(located.diagnostics)
-    if located.data is None:
-        return CaseFile(path, None, (), tuple(problems))
+    if located.data is None or has_errors(problems):  # a duplicate key or a tag: no case is run from it
+        return CaseFile(path, None, (), tuple(problems), _names(located))
     if not isinstance(located.data, dict):
         problems.append(Diagnostic(file, 1, 1, Code.INVALID_VALUE,
                                    "a test file is a mapping with `ruleset` and `cases`"))
@@ -152,17 +177,26 @@ def load_file(path: Path, rulesets: RuleSets) -> CaseFile:
     try:
         header = _Header.model_validate(located.data)
     except ValidationError as exc:
-        return CaseFile(path, None, (), tuple(problems + _schema(exc, located, ())))
+        return CaseFile(path, None, (), tuple(problems + _schema(exc, located, ())), _names(located))
     try:
         ruleset = rulesets.get(header.ruleset, path)
     except RuleSetError as exc:
-        names = tuple(str(c.get("name", "")) if isinstance(c, dict) else "" for c in header.cases)
-        return CaseFile(path, None, (), tuple(problems + _ruleset_problem(exc, header.ruleset, located)), names)
+        return CaseFile(path, None, (), tuple(problems + _ruleset_problem(exc, header.ruleset, located)),
+                        _names(located))
     first: dict[str, int] = {}
     in_bases: dict[str, Diagnostic] = {}  # a mistake in a base: told once, for every case that uses it
     loaded = [_CaseReader(located, header, ruleset, i, raw, in_bases).read(first)
               for i, raw in enumerate(header.cases)]
     return CaseFile(path, ruleset, tuple(loaded), tuple(problems + list(in_bases.values())))
+
+
+def _names(located: Located) -> tuple[str, ...]:
+    """The names of a file's cases, as far as they can be read ("" for each one that cannot)."""
+    data = located.data if isinstance(located.data, dict) else {}
+    cases = data.get("cases")
+    if not isinstance(cases, list):
+        return ("",) * located.written.get("cases", 0)
+    return tuple(str(c.get("name") or "") if isinstance(c, dict) else "" for c in cases)
 
 
 def _ruleset_problem(exc: RuleSetError, ref: str, located: Located) -> list[Diagnostic]:
@@ -223,7 +257,7 @@ class _CaseReader:
         self.told = {(d.line, d.column) for d in located.diagnostics}  # reading the file said so already
         self.elsewhere: dict[tuple[str, int, int], list[int]] = {}  # what, where in the case: lines told at
         name = raw.get("name") if isinstance(raw, dict) else None
-        self.name = name if isinstance(name, str) and name else f"case {index + 1}"
+        self.name = name if isinstance(name, str) and name and not BREAK.search(name) else f"case {index + 1}"
 
     def report(self, path: DataPath, code: Code, message: str, suggestion: str | None = None,
                key: bool = False) -> None:

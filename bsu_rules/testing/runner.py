@@ -85,7 +85,7 @@ class Report:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     rulesets: list[RuleSet] = field(default_factory=list)
     not_run: int = 0
-    """Cases never run because their rule file has errors."""
+    """Cases never run because their file or their rule file has errors."""
 
     @property
     def passed(self) -> int:
@@ -97,11 +97,11 @@ class Report:
 
     @property
     def ok(self) -> bool:
-        return not self.failed and not has_errors(self.diagnostics)
+        return not self.failed and not self.not_run and not has_errors(self.diagnostics)
 
     def summary(self) -> str:
         """``314 passed, 0 failed``, and how many cases were not run, if any."""
-        unrun = f", {self.not_run} not run (their rule file has errors)" if self.not_run else ""
+        unrun = f", {self.not_run} not run (their file or rule file has errors)" if self.not_run else ""
         return f"{self.passed} passed, {self.failed} failed{unrun}"
 
 
