@@ -61,6 +61,39 @@ def test_a_rerun_logs_nothing_twice(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert verify_log(log).decisions == N  # ... and logged once
 
 
+@pytest.mark.parametrize(("damage", "said"), [
+    (lambda lines: lines.__setitem__(4, lines[4].replace(b'"outcome":"ineligible"', b'"outcome":"eligible"')),
+     "line 5: edited"),
+    (lambda lines: lines.pop(6), "line 7: removed"),
+    (lambda lines: lines.__setitem__(5, b'{"nik":"3204125708940003"\n'), "line 6: malformed"),
+])
+def test_a_tampered_log_is_not_continued(tmp_path: Path, capsys: pytest.CaptureFixture[str], damage: Any,
+                                         said: str) -> None:
+    log = tmp_path / "d.log"
+    assert main(_evaluate(log)) == 0
+    lines = log.read_bytes().splitlines(keepends=True)
+    assert b'"outcome":"ineligible"' in lines[4]
+    damage(lines)
+    log.write_bytes(b"".join(lines))
+    capsys.readouterr()
+    assert main(_evaluate(log)) == 2
+    printed = capsys.readouterr()
+    assert printed.out == "" and said in printed.err and f"bsu-rules verify {log}" in printed.err
+    assert log.read_bytes() == b"".join(lines)  # nothing appended after the break
+
+
+def test_a_decision_is_logged_as_printed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A decision counts as logged only when the log holds the JSON printed, byte for byte."""
+    log = tmp_path / "d.log"
+    assert main(_evaluate(log)) == 0
+    capsys.readouterr()
+    assert main(_evaluate(log, "--hints")) == 0
+    printed = capsys.readouterr().out.splitlines()
+    logged = [line.split(',"hash":"')[0].removeprefix('{"decision":') for line in log.read_text("utf-8").splitlines()]
+    assert logged[N:] == [line for line in printed if line not in logged[:N]]  # those with a hint, once
+    assert N < len(logged) < 2 * N and verify_log(log).ok
+
+
 def test_a_killed_writer_is_resumed_as_verify_says(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     log = tmp_path / "d.log"
     assert main(_evaluate(log)) == 0
@@ -68,7 +101,7 @@ def test_a_killed_writer_is_resumed_as_verify_says(tmp_path: Path, capsys: pytes
     log.write_bytes(data[:-300])  # killed in the middle of the last line
     capsys.readouterr()
     with pytest.raises(LogError, match="truncated"):
-        audit_log.DecisionLog(log).flush() or audit_log.last_link(os.open(log, os.O_RDONLY), log)
+        audit_log.DecisionLog(log).writable()
     assert main(["verify", str(log)]) == 1
     hint = capsys.readouterr().out
     size = int(hint.split("truncate -s ")[1].split()[0])

@@ -12,7 +12,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import msgspec
 import orjson
@@ -78,30 +78,35 @@ _DECODE = msgspec.json.Decoder(float_hook=_no_float).decode
 def read_log(path: str | Path) -> Iterator[Line]:
     """Every line of a log, parsed; a line that is not a log record carries the reason."""
     with open(path, "rb") as f:
-        for number, raw in enumerate(bounded_lines(f, MAX_LINE), 1):
-            if raw is None:
-                yield Line(number, b"", None, f"longer than the {MAX_LINE:,} bytes a log line may hold: not a log "
-                           "record (the rest of it was skipped)")
-                continue
-            if not raw.endswith(b"\n"):
-                reason = "the last line has no newline at its end: the write was cut off or the file was cut"
-                if _whole(raw):
-                    reason = ("the last line is a whole record whose hash matches, but the newline at its end is "
-                              "missing: the write was cut off just before it ended (a writer prints a decision "
-                              "only after its newline), or the newline was removed")
-                yield Line(number, raw, None, reason)
-                continue
-            plain = True
+        yield from read_lines(f)
+
+
+def read_lines(f: BinaryIO, first: int = 1) -> Iterator[Line]:
+    """``read_log`` from where ``f`` stands, the line there numbered ``first``."""
+    for number, raw in enumerate(bounded_lines(f, MAX_LINE), first):
+        if raw is None:
+            yield Line(number, b"", None, f"longer than the {MAX_LINE:,} bytes a log line may hold: not a log "
+                       "record (the rest of it was skipped)")
+            continue
+        if not raw.endswith(b"\n"):
+            reason = "the last line has no newline at its end: the write was cut off or the file was cut"
+            if _whole(raw):
+                reason = ("the last line is a whole record whose hash matches, but the newline at its end is "
+                          "missing: the write was cut off just before it ended (a writer prints a decision "
+                          "only after its newline), or the newline was removed")
+            yield Line(number, raw, None, reason)
+            continue
+        plain = True
+        try:
+            env = _DECODE(raw)
+        except (msgspec.DecodeError, RecursionError):  # a float, or what json.loads must judge (NaN, ...)
+            plain = False
             try:
-                env = _DECODE(raw)
-            except (msgspec.DecodeError, RecursionError):  # a float, or what json.loads must judge (NaN, ...)
-                plain = False
-                try:
-                    env = json.loads(raw)
-                except (ValueError, RecursionError) as exc:
-                    yield Line(number, raw, None, f"not JSON ({_why(exc, raw)})")
-                    continue
-            yield Line(number, raw, env if isinstance(env, dict) else None, _shape_error(env), plain)
+                env = json.loads(raw)
+            except (ValueError, RecursionError) as exc:
+                yield Line(number, raw, None, f"not JSON ({_why(exc, raw)})")
+                continue
+        yield Line(number, raw, env if isinstance(env, dict) else None, _shape_error(env), plain)
 
 
 def _why(exc: Exception, raw: bytes) -> str:
@@ -196,6 +201,11 @@ class Verifier:
         self._before: Line | None = None
         self._waiting: tuple[Line, bool] | None = None
         self._gap: _Gap | None = None
+
+    def resume(self, seq: int, head: str, last: bytes) -> None:
+        """Go on from a log known intact up to seq ``seq`` (hash ``head``), whose last line is ``last``."""
+        self.seq, self.head, self.anchored = seq, head, self.anchored or head == self.anchor
+        self._before = Line(seq, last, None) if seq else None
 
     @property
     def done(self) -> bool:
@@ -350,7 +360,8 @@ def _decision_problem(n: int, env: dict[str, Any], valid: bool) -> Problem | Non
     nik = env["inputs"].get("nik")
     if not isinstance(nik, str):
         return Problem(n, Code.INVALID, "the inputs have no NIK")
-    plain = env["pseudonym_key"] is None
-    if (mask_nik(nik) != env["decision"]["member"]["nik"]) if plain else len(nik) != 64:
+    plain, member = env["pseudonym_key"] is None, env["decision"].get("member")
+    shown = member.get("nik") if isinstance(member, dict) else None  # a valid decision always has one
+    if (mask_nik(nik) != shown) if plain else len(nik) != 64:
         return Problem(n, Code.INVALID, "the NIK in the inputs does not match the decision")
     return None
