@@ -202,3 +202,22 @@ def test_a_signed_log_cut_short_is_said_to_be_cut(tmp_path: Path, capsys: pytest
     out = capsys.readouterr().out
     assert f"seq {N} was signed, but the log ends at seq 12: lines were cut off its end" in out
     assert "rewritten" not in out
+
+
+def test_a_cut_checkpoint_line_is_dropped_by_the_next_signing_writer(tmp_path: Path,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    signing, public = _keys(tmp_path)
+    log = tmp_path / "d.log"
+    assert main(_evaluate(log, "--signing-key", str(signing))) == 0
+    assert main(_evaluate(log, "--signing-key", str(signing), "--hints")) == 0
+    checkpoints = checkpoints_path(log)
+    whole = checkpoints.read_bytes()
+    os.truncate(checkpoints, len(whole) - 40)
+    capsys.readouterr()
+    assert main(["verify", str(log), "--public-key", str(public)]) == 1
+    said = capsys.readouterr().out
+    first = whole.index(b"\n") + 1
+    assert "line 2: incomplete" in said and f"truncate -s {first} {checkpoints}" in said
+    assert main(_evaluate(log, "--signing-key", str(signing), "--on", "2022-10-01")) == 0
+    assert checkpoints.read_bytes().startswith(whole[:first]) and checkpoints.read_bytes().count(b"\n") == 2
+    assert main(["verify", str(log), "--public-key", str(public)]) == 0
