@@ -221,3 +221,19 @@ def test_a_cut_checkpoint_line_is_dropped_by_the_next_signing_writer(tmp_path: P
     assert main(_evaluate(log, "--signing-key", str(signing), "--on", "2022-10-01")) == 0
     assert checkpoints.read_bytes().startswith(whole[:first]) and checkpoints.read_bytes().count(b"\n") == 2
     assert main(["verify", str(log), "--public-key", str(public)]) == 0
+
+
+def test_a_json_error_is_placed_in_its_line(tmp_path: Path) -> None:
+    log = tmp_path / "d.log"
+    assert main(_evaluate(log)) == 0
+    lines = log.read_bytes().splitlines(keepends=True)
+    lines[5] = b'{"nik":"3204125708940003","bank":"418201004566507"\n'  # 50 characters, then the newline
+    log.write_bytes(b"".join(lines))
+    problem = verify_log(log).problem
+    assert problem is not None and problem.message == "not JSON (expecting ',' delimiter at column 51)"
+
+
+def test_a_log_that_is_no_file_is_refused_by_name(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["evaluate", "bsu-2022", EXAMPLES, "--log", os.devnull, "--full-nik"]) == 2
+    printed = capsys.readouterr()
+    assert printed.out == "" and f"bsu-rules: {os.devnull}: not a regular file" in printed.err

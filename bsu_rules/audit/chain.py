@@ -117,8 +117,9 @@ def _why(exc: Exception, raw: bytes) -> str:
         return "nested too deeply"
     if isinstance(exc, UnicodeDecodeError) or b"\x00" in raw:
         return "not UTF-8 text"
-    if isinstance(exc, json.JSONDecodeError):
-        return f"{exc.msg.lower()} at column {exc.colno}"
+    if isinstance(exc, json.JSONDecodeError):  # past the line's own newline: at its end
+        column = exc.colno if exc.lineno == 1 else len(exc.doc.split("\n", 1)[0]) + 1
+        return f"{exc.msg.lower()} at column {column}"
     return "a number too long" if "digits" in str(exc) else "unreadable"
 
 
