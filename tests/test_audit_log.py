@@ -273,7 +273,8 @@ TAMPERING = {
     "swapped far": (lambda ls: [*ls[:2], ls[9], *ls[3:9], ls[2], *ls[10:]], 3, "reordered"),
     "reversed": (lambda ls: ls[::-1], 1, "reordered"),
     "moved back and one removed": (lambda ls: ls[:2] + ls[4:9] + ls[2:3] + ls[9:], 3, "removed"),
-    "copy inserted": (lambda ls: [*ls[:7], ls[2], *ls[7:]], 8, "reordered"),
+    "copy inserted": (lambda ls: [*ls[:7], ls[2], *ls[7:]], 8, "inserted"),
+    "copy appended": (lambda ls: [*ls, ls[3]], 17, "inserted"),
     "duplicated": (lambda ls: [*ls[:7], ls[6], *ls[7:]], 8, "inserted"),
     "forged insert": (_forged_insert, 7, "inserted"),
     "edited and re-hashed": (_rehash, 5, "rehashed"),
@@ -549,3 +550,24 @@ def test_a_log_keeps_full_niks_only_when_asked(tmp_path: Path, capsys: pytest.Ca
     monkeypatch.setenv("BSU_RULES_PSEUDONYM_KEY", KEY)
     assert main(["evaluate", "bsu-2022", str(EXAMPLES), "--log", str(path), "--full-nik"]) == 2  # one or the other
     assert "opposite" in capsys.readouterr().err
+
+
+def test_a_line_that_does_not_belong_is_inserted_wherever_it_stands(log: Path, tmp_path: Path) -> None:
+    """A copy is said to repeat its line, next to it or far from it; a line of another log is no line of this one."""
+    lines = log.read_text("utf-8").splitlines(keepends=True)
+    other = tmp_path / "other.jsonl"
+    with DecisionLog(other, clock=partial(datetime, 2022, 9, 6, tzinfo=UTC)) as log_:
+        plan = RULESET.plan()
+        for record in RECORDS:
+            log_.record(plan.decide(parse_member(record)), record, RULESET)
+    foreign = other.read_text("utf-8").splitlines(keepends=True)[3]
+    said = {}
+    for name, changed in {"next to it": [*lines[:4], lines[3], *lines[4:]], "at the end": [*lines, lines[3]],
+                          "from another log": [*lines, foreign]}.items():
+        log.write_text("".join(changed), "utf-8")
+        problem = verify_log(log).problem
+        assert problem is not None and problem.kind == "inserted", (name, str(problem))
+        said[name] = problem.message
+    assert said["next to it"] == "seq 4 where 5 was expected: it repeats line 4"
+    assert said["at the end"] == "seq 4 where 17 was expected: it repeats line 4"
+    assert said["from another log"].startswith("seq 4 where 17 was expected: it is no line of this log")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -202,6 +202,7 @@ class Verifier:
         self._before: Line | None = None
         self._waiting: tuple[Line, bool] | None = None
         self._gap: _Gap | None = None
+        self.extra: tuple[int, str] | None = None  # the seq and hash of a line found where it does not belong
 
     def resume(self, seq: int, head: str, last: bytes) -> None:
         """Go on from a log known intact up to seq ``seq`` (hash ``head``), whose last line is ``last``."""
@@ -240,6 +241,8 @@ class Verifier:
         assert self._waiting is not None
         cur, valid = self._waiting
         self.problem = _check(cur, self._before, after, self.seq + 1, self.head, valid)
+        if self.problem is not None and self.problem.kind == Code.INSERTED and cur.envelope is not None:
+            self.extra = cur.envelope["seq"], cur.envelope["hash"]
         if self.problem is not None:
             if self.problem.kind == Code.REMOVED and cur.envelope is not None:
                 self._gap = _Gap(self.seq + 1, cur.envelope["seq"] - 1)
@@ -256,13 +259,21 @@ def verify_log(path: str | Path, anchor: str | None = None, heads: dict[int, str
 
     ``anchor`` is a head hash recorded earlier elsewhere: the log must still contain it (a chain
     alone cannot show that lines were cut off its end). ``heads``, if given, receives seq -> hash.
+    A line with an earlier seq is told apart as a copy of the line holding that seq, or none.
     """
     verifier = Verifier(anchor, heads)
     for line in read_log(path):
         verifier.add(line)
         if verifier.done:
             break
-    return verifier.result()
+    result = verifier.result()
+    problem = result.problem
+    if problem is not None and problem.message.endswith(_EXTRA) and verifier.extra is not None:
+        seq, digest = verifier.extra  # lines 1 to seq are intact: line seq holds seq
+        same = next((ln.envelope["hash"] == digest for ln in read_log(path) if ln.number == seq and ln.envelope), False)
+        said = problem.message.replace(_EXTRA, _repeats(seq) if same else _FOREIGN)
+        result = replace(result, problem=replace(problem, message=said))
+    return result
 
 
 class _Gap:
@@ -326,7 +337,7 @@ def _check(cur: Line, before: Line | None, after: Line | None, seq: int, prev: s
         return Problem(n, Code.REFORMATTED, "its content matches its hash but the line is not in canonical form")
     bef = before.envelope if before is not None else None
     if before is not None and cur.raw == before.raw:
-        return Problem(n, Code.INSERTED, f"it repeats line {before.number}")
+        return Problem(n, Code.INSERTED, f"seq {env['seq']} where {seq} was expected: {_repeats(before.number)}")
     if env["prev"] != prev and before is not None and bef is not None and env["prev"] == bef["prev"]:
         return Problem(before.number, Code.INSERTED, f"line {n} continues the chain from the line before "
                                                   f"line {before.number}, which is not part of the chain")
@@ -336,9 +347,8 @@ def _check(cur: Line, before: Line | None, after: Line | None, seq: int, prev: s
             return Problem(n, Code.REORDERED, f"seq {env['seq']} where {seq} was expected, and line {n + 1} "
                                            f"has seq {seq}: this line is out of order")
         return Problem(n, Code.REMOVED, f"seq {env['seq']} where {seq} was expected")  # ``_Gap`` says more
-    if env["seq"] < seq:
-        return Problem(n, Code.REORDERED, f"seq {env['seq']} where {seq} was expected: "
-                                       "this line repeats or moves an earlier decision")
+    if env["seq"] < seq:  # the lines before are the chain up to here: this one is extra
+        return Problem(n, Code.INSERTED, f"seq {env['seq']} where {seq} was expected: {_EXTRA}")
     if env["prev"] != prev:
         nxt = after.envelope if after is not None and after.error is None else None
         if before is None or (nxt is not None and nxt["prev"] != env["hash"]):
@@ -347,6 +357,14 @@ def _check(cur: Line, before: Line | None, after: Line | None, seq: int, prev: s
         return Problem(before.number, Code.REHASHED, f"line {n}'s prev does not match this line's hash: "
                                                   "this line was changed and re-hashed")
     return _decision_problem(n, env, valid)
+
+
+_EXTRA = "it is not part of the chain here (a copy of an earlier line, or a line from another log)"
+_FOREIGN = "it is no line of this log (its hash is that of none: a line from another log, or forged)"
+
+
+def _repeats(line: int) -> str:
+    return f"it repeats line {line}"
 
 
 def _decision_problem(n: int, env: dict[str, Any], valid: bool) -> Problem | None:
