@@ -202,7 +202,7 @@ class Verifier:
         self._before: Line | None = None
         self._waiting: tuple[Line, bool] | None = None
         self._gap: _Gap | None = None
-        self.extra: tuple[int, str] | None = None  # the seq and hash of a line found where it does not belong
+        self._extra: tuple[int, str] | None = None  # the seq and hash of a line with an earlier seq
 
     def resume(self, seq: int, head: str, last: bytes) -> None:
         """Go on from a log known intact up to seq ``seq`` (hash ``head``), whose last line is ``last``."""
@@ -223,12 +223,20 @@ class Verifier:
         if self._gap is not None:
             self._gap.see(line)
 
-    def result(self) -> Verification:
+    def result(self, path: str | Path | None = None) -> Verification:
+        """The verification; with the log's ``path``, a line with an earlier seq is told apart as a
+        copy of the line holding that seq, or a line of no line's hash (the log is read up to there)."""
         if self._waiting is not None:
             self._judge(None)
             self._waiting = None
         if self._gap is not None and self.problem is not None:
             self.problem, self._gap = self._gap.problem(self.problem.line), None
+        if self.problem is not None and self._extra is not None and path is not None:
+            seq, digest = self._extra  # lines 1 to seq are intact: line seq holds seq
+            same = next((ln.envelope["hash"] == digest for ln in read_log(path) if ln.number == seq and ln.envelope),
+                        False)
+            told = self.problem.message.replace(_EXTRA, _repeats(seq) if same else _FOREIGN)
+            self.problem, self._extra = replace(self.problem, message=told), None
         if self.problem is not None:
             return Verification(self.seq, self.seq, self.head, self.problem)
         if not self.anchored:
@@ -241,8 +249,8 @@ class Verifier:
         assert self._waiting is not None
         cur, valid = self._waiting
         self.problem = _check(cur, self._before, after, self.seq + 1, self.head, valid)
-        if self.problem is not None and self.problem.kind == Code.INSERTED and cur.envelope is not None:
-            self.extra = cur.envelope["seq"], cur.envelope["hash"]
+        if self.problem is not None and self.problem.message.endswith(_EXTRA) and cur.envelope is not None:
+            self._extra = cur.envelope["seq"], cur.envelope["hash"]
         if self.problem is not None:
             if self.problem.kind == Code.REMOVED and cur.envelope is not None:
                 self._gap = _Gap(self.seq + 1, cur.envelope["seq"] - 1)
@@ -259,21 +267,13 @@ def verify_log(path: str | Path, anchor: str | None = None, heads: dict[int, str
 
     ``anchor`` is a head hash recorded earlier elsewhere: the log must still contain it (a chain
     alone cannot show that lines were cut off its end). ``heads``, if given, receives seq -> hash.
-    A line with an earlier seq is told apart as a copy of the line holding that seq, or none.
     """
     verifier = Verifier(anchor, heads)
     for line in read_log(path):
         verifier.add(line)
         if verifier.done:
             break
-    result = verifier.result()
-    problem = result.problem
-    if problem is not None and problem.message.endswith(_EXTRA) and verifier.extra is not None:
-        seq, digest = verifier.extra  # lines 1 to seq are intact: line seq holds seq
-        same = next((ln.envelope["hash"] == digest for ln in read_log(path) if ln.number == seq and ln.envelope), False)
-        said = problem.message.replace(_EXTRA, _repeats(seq) if same else _FOREIGN)
-        result = replace(result, problem=replace(problem, message=said))
-    return result
+    return verifier.result(path)
 
 
 class _Gap:

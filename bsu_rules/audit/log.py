@@ -213,7 +213,7 @@ class DecisionLog:
                 verifier.add(line, valid=True)
                 if verifier.done:
                     break
-        problem = verifier.result().problem or f"line {verifier.seq + 1}: not an intact log record"
+        problem = verifier.result(self.path).problem or f"line {verifier.seq + 1}: not an intact log record"
         return LogError(f"{self.path}: {problem}; the log was not continued (its chain is broken): "
                         f"`bsu-rules verify {self.path}` says more, and how to resume after a cut last line")
 
