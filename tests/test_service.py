@@ -128,9 +128,9 @@ def _invalid() -> str:
     return json.dumps([good, period, {**good, "nicknmae": "x"}, {"nik": "123"}])
 
 
-def test_ndjson_is_what_evaluate_prints_error_lines_included(server: httpx.Client, tmp_path: Path) -> None:
-    (tmp_path / "m.json").write_text(_invalid(), "utf-8")
-    expected = cli("evaluate", "bsu-2022", str(tmp_path / "m.json"))
+def test_ndjson_is_what_evaluate_prints_error_lines_included(server: httpx.Client) -> None:
+    expected = subprocess.run([sys.executable, "-m", "bsu_rules", "evaluate", "bsu-2022", "-"], input=_invalid(),
+                              capture_output=True, text=True, cwd=ROOT, check=False).stdout
     r = server.post("/v1/decisions", params={"ruleset": "bsu-2022"}, content=_invalid(),
                     headers={"accept": "application/x-ndjson"})
     assert r.status_code == 200 and r.text == expected and expected.count('{"error": {"record": ') == 3

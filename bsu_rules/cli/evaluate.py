@@ -157,9 +157,12 @@ def _line(line: bytes) -> Any:
     return parse_line(line) or decode_json(line)
 
 
-def _error_line(exc: InputError, number: int, place: Place) -> str:
+def _error_line(exc: InputError, number: int, place: Place | None) -> str:
     """The error line for record ``number`` (counted over all the files), with its file and its line
-    there (for a record of a JSON list, its place in the list: ``item``)."""
+    there (for a record of a JSON list, its place in the list: ``item``); without ``place`` (standard
+    input alone) exactly the service's NDJSON line."""
+    if place is None:
+        return exc.line(number)
     return json.dumps({"error": {"record": number, "file": place.file, place.kind: place.number,
                                  "field": exc.problems[0][0], "message": str(exc)}}, ensure_ascii=False)
 
@@ -208,7 +211,7 @@ def _decide(args: argparse.Namespace, ruleset: RuleSet, decide: Decide,
             member, sha256 = record if isinstance(record, Parsed) else parse_record(record)
         except InputError as exc:
             emit(rejected(number, exc, record, args.lang, glossary) + "\n" if args.format == "text"
-                 else _error_line(exc, number, place), None)
+                 else _error_line(exc, number, None if args.files == ["-"] else place), None)
             continue
         progress.tick(number)
         decision = decide(member, sha256)
