@@ -8,8 +8,8 @@ Each line is the canonical JSON (sorted keys, no spaces, UTF-8) of::
 ``hash`` is the sha256 of the canonical JSON of the envelope *without* ``hash``, so it covers the
 decision, the inputs, the sequence number, the link to the previous line and the recording time.
 ``prev`` is the ``hash`` of the line before (64 zeros on line 1). Writers hold an exclusive
-``fcntl.flock`` (POSIX) on the file while they read the last line, append and fsync. Reading and
-checking a log is ``chain``'s job.
+``fcntl.flock`` (POSIX) on the file while they read what was appended since they last looked
+(checking its chain), append and fsync. Reading and checking a log in full is ``chain``'s job.
 """
 
 from __future__ import annotations
