@@ -234,7 +234,7 @@ def test_a_damaged_last_line_is_not_continued(log: Path) -> None:
     lines = log.read_text("utf-8").splitlines(keepends=True)
     lines[-1] = lines[-1].replace('"as_of":"2022-07-31"', '"as_of":"2022-07-30"')
     log.write_text("".join(lines), "utf-8")
-    with pytest.raises(LogError, match="not an intact"):
+    with pytest.raises(LogError, match=r"line 16: edited: .*not continued"):
         write_log(log, [{**RECORDS[0], "name": "Another"}])
 
 
@@ -273,7 +273,8 @@ TAMPERING = {
     "swapped far": (lambda ls: [*ls[:2], ls[9], *ls[3:9], ls[2], *ls[10:]], 3, "reordered"),
     "reversed": (lambda ls: ls[::-1], 1, "reordered"),
     "moved back and one removed": (lambda ls: ls[:2] + ls[4:9] + ls[2:3] + ls[9:], 3, "removed"),
-    "copy inserted": (lambda ls: [*ls[:7], ls[2], *ls[7:]], 8, "reordered"),
+    "copy inserted": (lambda ls: [*ls[:7], ls[2], *ls[7:]], 8, "inserted"),
+    "copy appended": (lambda ls: [*ls, ls[3]], 17, "inserted"),
     "duplicated": (lambda ls: [*ls[:7], ls[6], *ls[7:]], 8, "inserted"),
     "forged insert": (_forged_insert, 7, "inserted"),
     "edited and re-hashed": (_rehash, 5, "rehashed"),
@@ -479,43 +480,18 @@ def test_two_writers_that_both_decided_a_member_log_it_once(tmp_path: Path) -> N
     assert sorted(logged) == sorted(d.member.input_sha256 for d, _ in decisions) and verify_log(path).ok
 
 
-def test_a_writer_reads_another_writers_appends_a_line_at_a_time(tmp_path: Path,
-                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("bsu_rules.audit.chain.MAX_LINE", 1 << 16)
-    path, plan = tmp_path / "shared.jsonl", RULESET.plan()
-    write_log(path, RECORDS[:1])
-    first = DecisionLog(path)
-    decision = plan.decide(parse_member(RECORDS[1]))
-    assert not first.logged(decision)
-    copy = tmp_path / "copy.jsonl"
-    write_log(copy, RECORDS[:2])
-    with path.open("ab") as f:  # an over-long line, then a line logging the decision
-        f.write(b"a" * (1 << 20) + b"\n" + copy.read_bytes().splitlines(keepends=True)[1])
-    read, real_pread = [], os.pread
-
-    def counted(fd: int, n: int, at: int) -> bytes:
-        read.append(n)
-        return real_pread(fd, n, at)
-    monkeypatch.setattr("bsu_rules.audit.log.os.pread", counted)
-    first.record(decision, RECORDS[1], RULESET)
-    assert path.read_bytes().count(b"\n") == 3 and max(read) <= 1 << 16  # found there, not logged twice
-
-
-def test_a_last_line_longer_than_a_log_line_can_be_is_refused_unread(log: Path,
-                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("bsu_rules.audit.log.MAX_LINE", 1 << 20)
+def test_a_line_longer_than_a_log_line_can_be_is_refused(log: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Wherever it is (another hand appended it after this writer's last look), and without holding it."""
+    monkeypatch.setattr("bsu_rules.audit.chain.MAX_LINE", 1 << 20)
+    writer = DecisionLog(log)
+    writer.writable()
     with log.open("ab") as f:
         f.write(b"a" * (8 << 20) + b"\n")
-    read = []
-    real_pread = os.pread
-
-    def counted(fd: int, n: int, at: int) -> bytes:
-        read.append(n)
-        return real_pread(fd, n, at)
-    monkeypatch.setattr("bsu_rules.audit.log.os.pread", counted)
-    with pytest.raises(LogError, match="longer than the 1,048,576 bytes a log line may hold"):
-        write_log(log, [{**RECORDS[0], "name": "Another"}])
-    assert sum(read) <= (1 << 20) + (1 << 17)  # the line's end only, not the whole of it
+    before = log.read_bytes()
+    with pytest.raises(LogError, match="line 17: malformed: longer than the 1,048,576 bytes a log line may hold"):
+        writer.record(RULESET.plan().decide(parse_member(RECORDS[0] | {"name": "Another"})),
+                      RECORDS[0] | {"name": "Another"}, RULESET)
+    assert log.read_bytes() == before
 
 
 def test_a_decision_too_large_for_a_log_line_is_not_logged(log: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -574,3 +550,24 @@ def test_a_log_keeps_full_niks_only_when_asked(tmp_path: Path, capsys: pytest.Ca
     monkeypatch.setenv("BSU_RULES_PSEUDONYM_KEY", KEY)
     assert main(["evaluate", "bsu-2022", str(EXAMPLES), "--log", str(path), "--full-nik"]) == 2  # one or the other
     assert "opposite" in capsys.readouterr().err
+
+
+def test_a_line_that_does_not_belong_is_inserted_wherever_it_stands(log: Path, tmp_path: Path) -> None:
+    """A copy is said to repeat its line, next to it or far from it; a line of another log is no line of this one."""
+    lines = log.read_text("utf-8").splitlines(keepends=True)
+    other = tmp_path / "other.jsonl"
+    with DecisionLog(other, clock=partial(datetime, 2022, 9, 6, tzinfo=UTC)) as log_:
+        plan = RULESET.plan()
+        for record in RECORDS:
+            log_.record(plan.decide(parse_member(record)), record, RULESET)
+    foreign = other.read_text("utf-8").splitlines(keepends=True)[3]
+    said = {}
+    for name, changed in {"next to it": [*lines[:4], lines[3], *lines[4:]], "at the end": [*lines, lines[3]],
+                          "from another log": [*lines, foreign]}.items():
+        log.write_text("".join(changed), "utf-8")
+        problem = verify_log(log).problem
+        assert problem is not None and problem.kind == "inserted", (name, str(problem))
+        said[name] = problem.message
+    assert said["next to it"] == "seq 4 where 5 was expected: it repeats line 4"
+    assert said["at the end"] == "seq 4 where 17 was expected: it repeats line 4"
+    assert said["from another log"].startswith("seq 4 where 17 was expected: it is no line of this log")

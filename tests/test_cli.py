@@ -61,9 +61,19 @@ def test_malformed_records_become_error_lines_and_exit_1(monkeypatch: pytest.Mon
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert [("error" in line) for line in lines] == [False, True, True, True, False]
     assert lines[1]["error"]["record"] == 2 and "not valid JSON" in lines[1]["error"]["message"]
-    assert lines[2]["error"] == {"record": 3, "field": "wages[0].period",
+    assert lines[2]["error"] == {"record": 3, "field": "wages[0].period",  # standard input alone: as the service
                                  "message": "wages[0].period: '2022-13' is not a month (YYYY-MM)"}
     assert lines[3]["error"]["field"] == "(record)"
+
+
+def test_an_error_line_names_its_file_and_its_line_there(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad, listed = tmp_path / "bad.jsonl", tmp_path / "listed.json"
+    bad.write_text('\n{"nik": "12"}\n', "utf-8")
+    listed.write_text('[{"nik": "12"}]', "utf-8")
+    assert main(["evaluate", "bsu-2022", EXAMPLES, str(bad), str(bad), str(listed)]) == 1
+    errors = [json.loads(line)["error"] for line in capsys.readouterr().out.splitlines() if '"error"' in line]
+    assert [(e["record"], e["file"], e.get("line"), e.get("item")) for e in errors] == [
+        (18, str(bad), 2, None), (20, str(bad), 2, None), (21, str(listed), None, 1)]
 
 
 def test_text_output_in_both_languages(capsys: pytest.CaptureFixture[str]) -> None:

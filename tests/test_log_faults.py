@@ -61,6 +61,39 @@ def test_a_rerun_logs_nothing_twice(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert verify_log(log).decisions == N  # ... and logged once
 
 
+@pytest.mark.parametrize(("damage", "said"), [
+    (lambda lines: lines.__setitem__(4, lines[4].replace(b'"outcome":"ineligible"', b'"outcome":"eligible"')),
+     "line 5: edited"),
+    (lambda lines: lines.pop(6), "line 7: removed"),
+    (lambda lines: lines.__setitem__(5, b'{"nik":"3204125708940003"\n'), "line 6: malformed"),
+])
+def test_a_tampered_log_is_not_continued(tmp_path: Path, capsys: pytest.CaptureFixture[str], damage: Any,
+                                         said: str) -> None:
+    log = tmp_path / "d.log"
+    assert main(_evaluate(log)) == 0
+    lines = log.read_bytes().splitlines(keepends=True)
+    assert b'"outcome":"ineligible"' in lines[4]
+    damage(lines)
+    log.write_bytes(b"".join(lines))
+    capsys.readouterr()
+    assert main(_evaluate(log)) == 2
+    printed = capsys.readouterr()
+    assert printed.out == "" and said in printed.err and f"bsu-rules verify {log}" in printed.err
+    assert log.read_bytes() == b"".join(lines)  # nothing appended after the break
+
+
+def test_a_decision_is_logged_as_printed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A decision counts as logged only when the log holds the JSON printed, byte for byte."""
+    log = tmp_path / "d.log"
+    assert main(_evaluate(log)) == 0
+    capsys.readouterr()
+    assert main(_evaluate(log, "--hints")) == 0
+    printed = capsys.readouterr().out.splitlines()
+    logged = [line.split(',"hash":"')[0].removeprefix('{"decision":') for line in log.read_text("utf-8").splitlines()]
+    assert logged[N:] == [line for line in printed if line not in logged[:N]]  # those with a hint, once
+    assert N < len(logged) < 2 * N and verify_log(log).ok
+
+
 def test_a_killed_writer_is_resumed_as_verify_says(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     log = tmp_path / "d.log"
     assert main(_evaluate(log)) == 0
@@ -68,7 +101,7 @@ def test_a_killed_writer_is_resumed_as_verify_says(tmp_path: Path, capsys: pytes
     log.write_bytes(data[:-300])  # killed in the middle of the last line
     capsys.readouterr()
     with pytest.raises(LogError, match="truncated"):
-        audit_log.DecisionLog(log).flush() or audit_log.last_link(os.open(log, os.O_RDONLY), log)
+        audit_log.DecisionLog(log).writable()
     assert main(["verify", str(log)]) == 1
     hint = capsys.readouterr().out
     size = int(hint.split("truncate -s ")[1].split()[0])
@@ -169,3 +202,38 @@ def test_a_signed_log_cut_short_is_said_to_be_cut(tmp_path: Path, capsys: pytest
     out = capsys.readouterr().out
     assert f"seq {N} was signed, but the log ends at seq 12: lines were cut off its end" in out
     assert "rewritten" not in out
+
+
+def test_a_cut_checkpoint_line_is_dropped_by_the_next_signing_writer(tmp_path: Path,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    signing, public = _keys(tmp_path)
+    log = tmp_path / "d.log"
+    assert main(_evaluate(log, "--signing-key", str(signing))) == 0
+    assert main(_evaluate(log, "--signing-key", str(signing), "--hints")) == 0
+    checkpoints = checkpoints_path(log)
+    whole = checkpoints.read_bytes()
+    os.truncate(checkpoints, len(whole) - 40)
+    capsys.readouterr()
+    assert main(["verify", str(log), "--public-key", str(public)]) == 1
+    said = capsys.readouterr().out
+    first = whole.index(b"\n") + 1
+    assert "line 2: incomplete" in said and f"truncate -s {first} {checkpoints}" in said
+    assert main(_evaluate(log, "--signing-key", str(signing), "--on", "2022-10-01")) == 0
+    assert checkpoints.read_bytes().startswith(whole[:first]) and checkpoints.read_bytes().count(b"\n") == 2
+    assert main(["verify", str(log), "--public-key", str(public)]) == 0
+
+
+def test_a_json_error_is_placed_in_its_line(tmp_path: Path) -> None:
+    log = tmp_path / "d.log"
+    assert main(_evaluate(log)) == 0
+    lines = log.read_bytes().splitlines(keepends=True)
+    lines[5] = b'{"nik":"3204125708940003","bank":"418201004566507"\n'  # 50 characters, then the newline
+    log.write_bytes(b"".join(lines))
+    problem = verify_log(log).problem
+    assert problem is not None and problem.message == "not JSON (expecting ',' delimiter at column 51)"
+
+
+def test_a_log_that_is_no_file_is_refused_by_name(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["evaluate", "bsu-2022", EXAMPLES, "--log", os.devnull, "--full-nik"]) == 2
+    printed = capsys.readouterr()
+    assert printed.out == "" and f"bsu-rules: {os.devnull}: not a regular file" in printed.err

@@ -326,3 +326,18 @@ def test_a_property_file_s_yaml_and_key_mistakes_are_named_where_they_are(tmp_pa
     path.write_text("ruleset: bsu-2022\nproperties:\n  - name: a\n    always: eligible or not eligible\n    note: x\n")
     with pytest.raises(ProveError, match=r"p\.yaml:3:5: property 1: unknown key `note`"):
         load(path, load_ruleset("bsu-2022"))
+
+
+def test_a_counterexample_can_be_decided_again(tmp_path: Path, capsys: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The prover's member (its NIK made up) is printed whole: piped to evaluate, it gets the outcome shown."""
+    import io
+    import sys
+
+    props = tmp_path / "props.yaml"
+    props.write_text("ruleset: bsu-2022\nproperties:\n  - name: t\n    always: not eligible or fact.wage <= 3000000\n")
+    assert main(["prove", "bsu-2022", "--properties", str(props)]) == 1
+    shown = next(line for line in capsys.readouterr().out.splitlines() if "counterexample (eligible): " in line)
+    member = shown.split("counterexample (eligible): ", 1)[1]
+    monkeypatch.setattr(sys, "stdin", io.StringIO(member + "\n"))
+    assert main(["evaluate", "bsu-2022", "-"]) == 0
+    assert json.loads(capsys.readouterr().out)["outcome"] == "eligible"

@@ -10,9 +10,9 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import msgspec
 import orjson
@@ -78,30 +78,35 @@ _DECODE = msgspec.json.Decoder(float_hook=_no_float).decode
 def read_log(path: str | Path) -> Iterator[Line]:
     """Every line of a log, parsed; a line that is not a log record carries the reason."""
     with open(path, "rb") as f:
-        for number, raw in enumerate(bounded_lines(f, MAX_LINE), 1):
-            if raw is None:
-                yield Line(number, b"", None, f"longer than the {MAX_LINE:,} bytes a log line may hold: not a log "
-                           "record (the rest of it was skipped)")
-                continue
-            if not raw.endswith(b"\n"):
-                reason = "the last line has no newline at its end: the write was cut off or the file was cut"
-                if _whole(raw):
-                    reason = ("the last line is a whole record whose hash matches, but the newline at its end is "
-                              "missing: the write was cut off just before it ended (a writer prints a decision "
-                              "only after its newline), or the newline was removed")
-                yield Line(number, raw, None, reason)
-                continue
-            plain = True
+        yield from read_lines(f)
+
+
+def read_lines(f: BinaryIO, first: int = 1) -> Iterator[Line]:
+    """``read_log`` from where ``f`` stands, the line there numbered ``first``."""
+    for number, raw in enumerate(bounded_lines(f, MAX_LINE), first):
+        if raw is None:
+            yield Line(number, b"", None, f"longer than the {MAX_LINE:,} bytes a log line may hold: not a log "
+                       "record (the rest of it was skipped)")
+            continue
+        if not raw.endswith(b"\n"):
+            reason = "the last line has no newline at its end: the write was cut off or the file was cut"
+            if _whole(raw):
+                reason = ("the last line is a whole record whose hash matches, but the newline at its end is "
+                          "missing: the write was cut off just before it ended (a writer prints a decision "
+                          "only after its newline), or the newline was removed")
+            yield Line(number, raw, None, reason)
+            continue
+        plain = True
+        try:
+            env = _DECODE(raw)
+        except (msgspec.DecodeError, RecursionError):  # a float, or what json.loads must judge (NaN, ...)
+            plain = False
             try:
-                env = _DECODE(raw)
-            except (msgspec.DecodeError, RecursionError):  # a float, or what json.loads must judge (NaN, ...)
-                plain = False
-                try:
-                    env = json.loads(raw)
-                except (ValueError, RecursionError) as exc:
-                    yield Line(number, raw, None, f"not JSON ({_why(exc, raw)})")
-                    continue
-            yield Line(number, raw, env if isinstance(env, dict) else None, _shape_error(env), plain)
+                env = json.loads(raw)
+            except (ValueError, RecursionError) as exc:
+                yield Line(number, raw, None, f"not JSON ({_why(exc, raw)})")
+                continue
+        yield Line(number, raw, env if isinstance(env, dict) else None, _shape_error(env), plain)
 
 
 def _why(exc: Exception, raw: bytes) -> str:
@@ -112,8 +117,9 @@ def _why(exc: Exception, raw: bytes) -> str:
         return "nested too deeply"
     if isinstance(exc, UnicodeDecodeError) or b"\x00" in raw:
         return "not UTF-8 text"
-    if isinstance(exc, json.JSONDecodeError):
-        return f"{exc.msg.lower()} at column {exc.colno}"
+    if isinstance(exc, json.JSONDecodeError):  # past the line's own newline: at its end
+        column = exc.colno if exc.lineno == 1 else len(exc.doc.split("\n", 1)[0]) + 1
+        return f"{exc.msg.lower()} at column {column}"
     return "a number too long" if "digits" in str(exc) else "unreadable"
 
 
@@ -196,6 +202,12 @@ class Verifier:
         self._before: Line | None = None
         self._waiting: tuple[Line, bool] | None = None
         self._gap: _Gap | None = None
+        self._extra: tuple[int, str] | None = None  # the seq and hash of a line with an earlier seq
+
+    def resume(self, seq: int, head: str, last: bytes) -> None:
+        """Go on from a log known intact up to seq ``seq`` (hash ``head``), whose last line is ``last``."""
+        self.seq, self.head, self.anchored = seq, head, self.anchored or head == self.anchor
+        self._before = Line(seq, last, None) if seq else None
 
     @property
     def done(self) -> bool:
@@ -211,12 +223,20 @@ class Verifier:
         if self._gap is not None:
             self._gap.see(line)
 
-    def result(self) -> Verification:
+    def result(self, path: str | Path | None = None) -> Verification:
+        """The verification; with the log's ``path``, a line with an earlier seq is told apart as a
+        copy of the line holding that seq, or a line of no line's hash (the log is read up to there)."""
         if self._waiting is not None:
             self._judge(None)
             self._waiting = None
         if self._gap is not None and self.problem is not None:
             self.problem, self._gap = self._gap.problem(self.problem.line), None
+        if self.problem is not None and self._extra is not None and path is not None:
+            seq, digest = self._extra  # lines 1 to seq are intact: line seq holds seq
+            same = next((ln.envelope["hash"] == digest for ln in read_log(path) if ln.number == seq and ln.envelope),
+                        False)
+            told = self.problem.message.replace(_EXTRA, _repeats(seq) if same else _FOREIGN)
+            self.problem, self._extra = replace(self.problem, message=told), None
         if self.problem is not None:
             return Verification(self.seq, self.seq, self.head, self.problem)
         if not self.anchored:
@@ -229,6 +249,8 @@ class Verifier:
         assert self._waiting is not None
         cur, valid = self._waiting
         self.problem = _check(cur, self._before, after, self.seq + 1, self.head, valid)
+        if self.problem is not None and self.problem.message.endswith(_EXTRA) and cur.envelope is not None:
+            self._extra = cur.envelope["seq"], cur.envelope["hash"]
         if self.problem is not None:
             if self.problem.kind == Code.REMOVED and cur.envelope is not None:
                 self._gap = _Gap(self.seq + 1, cur.envelope["seq"] - 1)
@@ -251,7 +273,7 @@ def verify_log(path: str | Path, anchor: str | None = None, heads: dict[int, str
         verifier.add(line)
         if verifier.done:
             break
-    return verifier.result()
+    return verifier.result(path)
 
 
 class _Gap:
@@ -315,7 +337,7 @@ def _check(cur: Line, before: Line | None, after: Line | None, seq: int, prev: s
         return Problem(n, Code.REFORMATTED, "its content matches its hash but the line is not in canonical form")
     bef = before.envelope if before is not None else None
     if before is not None and cur.raw == before.raw:
-        return Problem(n, Code.INSERTED, f"it repeats line {before.number}")
+        return Problem(n, Code.INSERTED, f"seq {env['seq']} where {seq} was expected: {_repeats(before.number)}")
     if env["prev"] != prev and before is not None and bef is not None and env["prev"] == bef["prev"]:
         return Problem(before.number, Code.INSERTED, f"line {n} continues the chain from the line before "
                                                   f"line {before.number}, which is not part of the chain")
@@ -325,9 +347,8 @@ def _check(cur: Line, before: Line | None, after: Line | None, seq: int, prev: s
             return Problem(n, Code.REORDERED, f"seq {env['seq']} where {seq} was expected, and line {n + 1} "
                                            f"has seq {seq}: this line is out of order")
         return Problem(n, Code.REMOVED, f"seq {env['seq']} where {seq} was expected")  # ``_Gap`` says more
-    if env["seq"] < seq:
-        return Problem(n, Code.REORDERED, f"seq {env['seq']} where {seq} was expected: "
-                                       "this line repeats or moves an earlier decision")
+    if env["seq"] < seq:  # the lines before are the chain up to here: this one is extra
+        return Problem(n, Code.INSERTED, f"seq {env['seq']} where {seq} was expected: {_EXTRA}")
     if env["prev"] != prev:
         nxt = after.envelope if after is not None and after.error is None else None
         if before is None or (nxt is not None and nxt["prev"] != env["hash"]):
@@ -336,6 +357,14 @@ def _check(cur: Line, before: Line | None, after: Line | None, seq: int, prev: s
         return Problem(before.number, Code.REHASHED, f"line {n}'s prev does not match this line's hash: "
                                                   "this line was changed and re-hashed")
     return _decision_problem(n, env, valid)
+
+
+_EXTRA = "it is not part of the chain here (a copy of an earlier line, or a line from another log)"
+_FOREIGN = "it is no line of this log (its hash is that of none: a line from another log, or forged)"
+
+
+def _repeats(line: int) -> str:
+    return f"it repeats line {line}"
 
 
 def _decision_problem(n: int, env: dict[str, Any], valid: bool) -> Problem | None:
@@ -350,7 +379,8 @@ def _decision_problem(n: int, env: dict[str, Any], valid: bool) -> Problem | Non
     nik = env["inputs"].get("nik")
     if not isinstance(nik, str):
         return Problem(n, Code.INVALID, "the inputs have no NIK")
-    plain = env["pseudonym_key"] is None
-    if (mask_nik(nik) != env["decision"]["member"]["nik"]) if plain else len(nik) != 64:
+    plain, member = env["pseudonym_key"] is None, env["decision"].get("member")
+    shown = member.get("nik") if isinstance(member, dict) else None  # a valid decision always has one
+    if (mask_nik(nik) != shown) if plain else len(nik) != 64:
         return Problem(n, Code.INVALID, "the NIK in the inputs does not match the decision")
     return None

@@ -89,8 +89,9 @@ def signer(log: str | Path, private_key: Any, fsync: bool = True) -> Callable[[i
         signature = base64.b64encode(private_key.sign(_message(seq, head))).decode()
         line = json.dumps({"hash": head, "key": key_id, "seq": seq, "signature": signature, "v": VERSION},
                           sort_keys=True, separators=(",", ":")) + "\n"
-        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+        fd = os.open(target, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o644)
         try:
+            _drop_cut_line(fd, target)
             os.write(fd, line.encode())
             if fsync:
                 os.fsync(fd)
@@ -98,6 +99,24 @@ def signer(log: str | Path, private_key: Any, fsync: bool = True) -> Callable[[i
             os.close(fd)
 
     return sign
+
+
+_LONGEST = 4096
+"""Bytes a checkpoint line holds at most, with room to spare (about 200 are written)."""
+
+
+def _drop_cut_line(fd: int, path: Path) -> None:
+    """Cut off a last line without its newline (a signing writer was stopped, or the file was cut):
+    it proves nothing, and the checkpoint about to be written signs the head, which covers every
+    line before it. A longer tail is no checkpoint a writer made: refused."""
+    size = os.fstat(fd).st_size
+    if not size or os.pread(fd, 1, size - 1) == b"\n":
+        return
+    tail = os.pread(fd, min(size, _LONGEST), size - min(size, _LONGEST))
+    cut = tail.rfind(b"\n")
+    if cut < 0 and size > _LONGEST:
+        raise CheckpointError(f"{path}: its last line is longer than a checkpoint can be: it was not continued")
+    os.ftruncate(fd, size - len(tail) + cut + 1)
 
 
 def verify_checkpoints(log: str | Path, heads: dict[int, str], head_seq: int, public_key: Any) -> str | None:
@@ -108,8 +127,13 @@ def verify_checkpoints(log: str | Path, heads: dict[int, str], head_seq: int, pu
     path = checkpoints_path(log)
     if not path.exists():
         return f"no signed checkpoints ({path.name} is missing)"
-    key_id, signed = fingerprint(public_key), 0
-    for number, raw in enumerate(path.read_bytes().splitlines(), 1):
+    key_id, signed, data = fingerprint(public_key), 0, path.read_bytes()
+    whole = data.rfind(b"\n") + 1  # where the last complete line ends
+    for number, raw in enumerate(data.splitlines(), 1):
+        if number > data.count(b"\n"):
+            return (f"{path.name} line {number}: incomplete (a signing writer was stopped, or the file was cut); "
+                    "the next run that logs a decision with --signing-key drops it and signs the head; to drop it "
+                    f"now: `truncate -s {whole} {path}`")
         try:
             entry = json.loads(raw)
             seq, head = int(entry["seq"]), str(entry["hash"])

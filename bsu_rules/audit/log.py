@@ -8,24 +8,25 @@ Each line is the canonical JSON (sorted keys, no spaces, UTF-8) of::
 ``hash`` is the sha256 of the canonical JSON of the envelope *without* ``hash``, so it covers the
 decision, the inputs, the sequence number, the link to the previous line and the recording time.
 ``prev`` is the ``hash`` of the line before (64 zeros on line 1). Writers hold an exclusive
-``fcntl.flock`` (POSIX) on the file while they read the last line, append and fsync. Reading and
-checking a log is ``chain``'s job.
+``fcntl.flock`` (POSIX) on the file while they read what was appended since they last looked
+(checking its chain), append and fsync. Reading and checking a log in full is ``chain``'s job.
 """
 
 from __future__ import annotations
 
 import fcntl
 import hashlib
-import json
 import os
+import stat
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import msgspec
 
-from bsu_rules.audit.chain import GENESIS, MAX_LINE, VERSION, canonical_bytes, entry_hash, read_log
+from bsu_rules.audit.chain import GENESIS, MAX_LINE, VERSION, Verifier, canonical_bytes, read_lines
 from bsu_rules.audit.snapshot import kept_fields, key_id, logged_inputs, record_json
 from bsu_rules.decisions import Decision
 from bsu_rules.errors import BsuRulesError, Code
@@ -57,6 +58,11 @@ class DecisionLog:
     (1: every decision is on disk when ``record`` returns). With ``key``, the NIK kept in the
     inputs is replaced by its pseudonym (HMAC-SHA256). Use as a context manager, or call
     ``flush``/``close``.
+
+    A decision already in the log, its JSON byte for byte, is not logged again. The log is read
+    whole, its chain checked, the first time it is used, and again whenever it is not as this writer
+    last left it (cut back, replaced, its last line changed); otherwise only what other writers
+    appended since is read. A log whose chain is broken is not continued.
     """
 
     def __init__(self, path: str | Path, *, key: str | bytes | None = None, batch: int = 1,
@@ -66,39 +72,21 @@ class DecisionLog:
         self.key_id = key_id(key) if key is not None else None
         self.signer = signer
         self._fields: dict[str, list[tuple[str, ...]]] = {}
-        self._pending: list[tuple[bytes, str, str]] = []  # identity, decision JSON, inputs JSON
-        self._logged: set[bytes] | None = None
-        self._read_to = 0  # the log's size when its identities were last read
+        self._pending: list[tuple[bytes, str, str]] = []  # digest of the decision JSON, it, the inputs JSON
+        self._logged: set[bytes] = set()  # the digests of the decisions in the log
+        self._left: _End | None = None  # where this writer last left the log (None: not read yet)
 
     def writable(self) -> None:
         """LogError (or OSError) unless this log can be continued: the file can be opened for
-        appending (it is created if absent) and its last line is intact. For a long-running writer,
-        which should refuse to start rather than fail at its first decision."""
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o600)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_SH)
-            last_link(fd, self.path)
-        finally:
-            os.close(fd)
+        appending (it is created if absent) and its chain is intact. Read before any decision is
+        made, so a damaged log is refused before anything is printed or served."""
+        self._read(os.O_RDWR | os.O_CREAT | os.O_APPEND)
 
-    def logged(self, decision: Decision) -> bool:
-        """Whether the log already holds this decision (same input, rule set and date): a re-run
-        after a failure does not log it twice."""
-        if self._logged is None:
-            self._logged = set()
-            if self.path.exists():
-                fd = os.open(self.path, os.O_RDONLY)
-                try:
-                    fcntl.flock(fd, fcntl.LOCK_SH)  # writers append under LOCK_EX: no line is read half-written
-                    last_link(fd, self.path)  # a damaged log is refused before anything is printed
-                    self._read_to = os.fstat(fd).st_size
-                    for line in read_log(self.path):
-                        d = (line.envelope or {}).get("decision")
-                        if isinstance(d, dict):
-                            self._logged.add(_identity(d))
-                finally:
-                    os.close(fd)  # and the lock with it
-        return _key(decision) in self._logged
+    def logged(self, decision: Decision, decision_json: str | None = None) -> bool:
+        """Whether the log holds this decision, its JSON (``decision.to_json()``) byte for byte."""
+        if self.path.exists():
+            self._read(os.O_RDONLY)
+        return _digest(decision_json or decision.to_json()) in self._logged
 
     def record(self, decision: Decision, member: Record | dict[str, Any], ruleset: RuleSet,
                decision_json: str | None = None) -> bool:
@@ -110,8 +98,6 @@ class DecisionLog:
         """
         if not isinstance(member, (Member, msgspec.Struct)):
             member = parse_record(member).record
-        if self.logged(decision):
-            return not self._pending
         if decision.ruleset.sha256 != ruleset.sha256:
             raise ValueError("the decision was made under another rule set")
         data = record_json(member)
@@ -127,84 +113,109 @@ class DecisionLog:
         if len(text) > room // 4 and len(text.encode("utf-8")) > room:
             raise LogError(f"{self.path}: this decision's log line would be longer than the {MAX_LINE:,} bytes a "
                            "log line may hold (the member record is too large); it was not logged")
-        key = _key(decision)
-        self._pending.append((key, text, inputs.decode("utf-8")))
-        assert self._logged is not None
-        self._logged.add(key)
+        self._pending.append((_digest(text), text, inputs.decode("utf-8")))
         if len(self._pending) >= self.batch:
             self.flush()
             return True
         return False
 
     def flush(self) -> int:
-        """Write the buffered decisions under the file lock; the number written. If they cannot be
-        written (the log is damaged, the disk is full) they are dropped, not kept for a later write:
-        whoever recorded them learns it from the error, and recording them again logs them then."""
+        """Write the buffered decisions not yet in the log, under the file lock; the number written.
+        If they cannot be written (the log is damaged, the disk is full) they are dropped, not kept
+        for a later write: whoever recorded them learns it from the error, and recording them again
+        logs them then."""
         if not self._pending:
             return 0
-        pending, written = self._pending, False
+        pending, self._pending = self._pending, []
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o600)
         try:
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o600)
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            left = self._sync(fd)
+            seq, prev, new = left.seq, left.head, set()
+            at = self.clock().astimezone(UTC).isoformat(timespec="microseconds")
+            kid = "null" if self.key_id is None else f'"{self.key_id}"'
+            lines = []
+            for digest, decision, inputs in pending:
+                if digest in self._logged or digest in new:
+                    continue
+                new.add(digest)
+                seq += 1
+                body = (f'"inputs":{inputs},"prev":"{prev}","pseudonym_key":{kid},'
+                        f'"recorded_at":"{at}","seq":{seq},"v":{VERSION}}}')
+                prev = hashlib.sha256(f'{{"decision":{decision},{body}'.encode()).hexdigest()
+                lines.append(f'{{"decision":{decision},"hash":"{prev}",{body}\n')
+            if not lines:
+                return 0
+            data = "".join(lines).encode("utf-8")
             try:
-                fcntl.flock(fd, fcntl.LOCK_EX)
-                seq, prev = last_link(fd, self.path)
-                others = self._appended_since(fd)  # by another writer since this one last looked
-                pending = [p for p in pending if p[0] not in others]
-                at = self.clock().astimezone(UTC).isoformat(timespec="microseconds")
-                kid = "null" if self.key_id is None else f'"{self.key_id}"'
-                lines = []
-                for _, decision, inputs in pending:
-                    seq += 1
-                    body = (f'"inputs":{inputs},"prev":"{prev}","pseudonym_key":{kid},'
-                            f'"recorded_at":"{at}","seq":{seq},"v":{VERSION}}}')
-                    prev = hashlib.sha256(f'{{"decision":{decision},{body}'.encode()).hexdigest()
-                    lines.append(f'{{"decision":{decision},"hash":"{prev}",{body}\n')
-                data = "".join(lines).encode("utf-8")
-                size = os.fstat(fd).st_size
-                try:
-                    while data:
-                        data = data[os.write(fd, data):]
-                    if self.fsync:
-                        os.fsync(fd)
-                except OSError as exc:  # disk full, quota, I/O error: take back the part written
-                    os.ftruncate(fd, size)
-                    raise LogError(f"{self.path}: could not append ({exc.strerror or exc}); the log still ends at "
-                                   "its last complete line and these decisions were not printed") from None
-                written, self._read_to = True, os.fstat(fd).st_size
-                if self.signer is not None and pending:
-                    self.signer(seq, prev)
-            finally:
-                os.close(fd)  # closing releases the lock
+                while data:
+                    data = data[os.write(fd, data):]
+                if self.fsync:
+                    os.fsync(fd)
+            except OSError as exc:  # disk full, quota, I/O error: take back the part written
+                os.ftruncate(fd, left.size)
+                raise LogError(f"{self.path}: could not append ({exc.strerror or exc}); the log still ends at "
+                               "its last complete line and these decisions were not printed") from None
+            self._logged |= new
+            self._left = _End(left.file, os.fstat(fd).st_size, seq, prev, lines[-1].encode("utf-8"))
+            if self.signer is not None:
+                self.signer(seq, prev)
         finally:
-            if not written:
-                self.discard()
-            self._pending = []
-        return len(pending)
+            os.close(fd)  # closing releases the lock
+        return len(lines)
 
     def discard(self) -> None:
         """Drop the buffered decisions unwritten; recording them again logs them."""
-        if self._logged is not None:
-            self._logged.difference_update(p[0] for p in self._pending)
         self._pending = []
 
-    def _appended_since(self, fd: int) -> set[bytes]:
-        """The identities of the lines appended after ``_read_to`` (the caller holds the lock)."""
-        size = os.fstat(fd).st_size
-        if size <= self._read_to:
-            return set()
-        found = set()
+    def _read(self, flags: int) -> None:
+        fd = os.open(self.path, flags, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH)  # writers append under LOCK_EX: no line is read half-written
+            self._sync(fd)
+        finally:
+            os.close(fd)  # and the lock with it
+
+    def _sync(self, fd: int) -> _End:
+        """Where the log ends, its decisions read into ``_logged`` (the caller holds a lock): only
+        the lines appended since this writer last looked, or the whole log if it is not as this
+        writer left it; LogError if its chain is broken, which leaves it to be read whole next time."""
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise LogError(f"{self.path}: not a regular file: a decision log is a file decisions are appended to")
+        left, file = self._left, (st.st_dev, st.st_ino)
+        if left is None or left.file != file or st.st_size < left.size or \
+                os.pread(fd, len(left.last), left.size - len(left.last)) != left.last:
+            left, self._logged = _End(file, 0, 0, GENESIS, b""), set()
+        if st.st_size == left.size:
+            self._left = left
+            return left
+        self._left = None  # until the lines are read: after a broken chain, all of them again
+        seq, head, last = left.seq, left.head, left.last
         with os.fdopen(os.dup(fd), "rb") as f:  # a line at a time, none longer than a log line may be
-            f.seek(self._read_to)
+            f.seek(left.size)
             for raw in bounded_lines(f, MAX_LINE):
-                try:
-                    d = json.loads(raw or b"").get("decision")
-                except (ValueError, AttributeError, RecursionError):
-                    continue
-                if isinstance(d, dict):
-                    found.add(_identity(d))
-        assert self._logged is not None
-        self._logged |= found
-        return found
+                cut = -1 if raw is None else _link(raw, seq, head)
+                if raw is None or cut < 0:
+                    raise self._broken(fd, left)
+                seq, head, last = seq + 1, raw[cut + 9:cut + 73].decode(), raw
+                self._logged.add(hashlib.sha256(raw[len(_START):cut]).digest())
+        self._left = _End(file, st.st_size, seq, head, last)
+        return self._left
+
+    def _broken(self, fd: int, left: _End) -> LogError:
+        """What is wrong with the lines after ``left``, as ``bsu-rules verify`` would say it."""
+        verifier = Verifier()
+        verifier.resume(left.seq, left.head, left.last)
+        with os.fdopen(os.dup(fd), "rb") as f:
+            f.seek(left.size)
+            for line in read_lines(f, left.seq + 1):
+                verifier.add(line, valid=True)
+                if verifier.done:
+                    break
+        problem = verifier.result(self.path).problem or f"line {verifier.seq + 1}: not an intact log record"
+        return LogError(f"{self.path}: {problem}; the log was not continued (its chain is broken): "
+                        f"`bsu-rules verify {self.path}` says more, and how to resume after a cut last line")
 
     def close(self) -> None:
         self.flush()
@@ -216,54 +227,44 @@ class DecisionLog:
         self.close()
 
 
-def _identity(decision: dict[str, Any]) -> bytes:
-    """What makes a logged decision the same decision: its input hash, rule-set hash and date (as
-    their sha256, 32 bytes: a log of millions keeps one for each line)."""
-    member, ruleset = decision.get("member") or {}, decision.get("ruleset") or {}
-    return _digest(str(member.get("input_sha256")), str(ruleset.get("sha256")), str(decision.get("on")))
+_START = b'{"decision":'
 
 
-def _key(decision: Decision) -> bytes:
-    """``_identity`` of a decision, read without building the rest of it."""
-    return _digest(decision.member.input_sha256, decision.ruleset.sha256, decision.on.isoformat())
+@dataclass(frozen=True)
+class _End:
+    """Where a writer left a log: the file (device, inode), its size, the last seq and hash, the last line."""
+
+    file: tuple[int, int]
+    size: int
+    seq: int
+    head: str
+    last: bytes
 
 
-def _digest(input_sha256: str, ruleset_sha256: str, on: str) -> bytes:
-    return hashlib.sha256(f"{input_sha256} {ruleset_sha256} {on}".encode()).digest()
+class _Link(msgspec.Struct):
+    hash: str
+    prev: str
+    seq: int
 
 
-def last_link(fd: int, path: Path) -> tuple[int, str]:
-    """The seq and hash of the last line (0 and 64 zeros for an empty log); LogError if damaged.
+_LINK = msgspec.json.Decoder(_Link).decode
 
-    Reads back from the end at most ``MAX_LINE`` bytes: a longer last line is no line a writer made.
-    """
-    size = os.fstat(fd).st_size
-    if size == 0:
-        return 0, GENESIS
-    if os.pread(fd, 1, size - 1) != b"\n":
-        raise LogError(f"{path}: the last line is incomplete (truncated: a writer was stopped, or the file was "
-                       f"cut); the log was not continued; `bsu-rules verify {path}` says how to resume")
-    pos, chunks = size - 1, [b"\n"]  # the chunks of the last line, last first
-    while pos > 0:
-        if size - pos > MAX_LINE:
-            raise LogError(f"{path}: the last line is longer than the {MAX_LINE:,} bytes a log line may hold: "
-                           f"it is not a log record; run `bsu-rules verify {path}`; the log was not continued")
-        step = min(1 << 16, pos)
-        pos -= step
-        chunk = os.pread(fd, step, pos)
-        cut = chunk.rfind(b"\n")
-        if cut >= 0:
-            chunks.append(chunk[cut + 1:])
-            break
-        chunks.append(chunk)
-    buf = b"".join(reversed(chunks))
+
+def _link(raw: bytes, seq: int, head: str) -> int:
+    """Where ``,"hash":`` stands in ``raw`` if it is the log line after seq ``seq`` (hash ``head``)
+    as a writer made it: its hash that of the line without it, byte for byte; else -1."""
+    if not raw.endswith(b"\n") or not raw.startswith(_START):
+        return -1
     try:
-        env = json.loads(buf)
-        seq, digest = env["seq"], env["hash"]
-        ok = isinstance(seq, int) and entry_hash(env) == digest
-    except (ValueError, KeyError, TypeError, RecursionError):
-        ok = False
-    if not ok:
-        raise LogError(f"{path}: the last line is not an intact log record; run `bsu-rules verify {path}`; "
-                       "the log was not continued")
-    return seq, str(digest)
+        link = _LINK(raw)
+    except msgspec.DecodeError:
+        return -1
+    cut = raw.find(f',"hash":"{link.hash}","inputs":'.encode())  # the decision cannot hold its own line's hash
+    if link.seq != seq + 1 or link.prev != head or len(link.hash) != 64 or cut < 0:
+        return -1
+    return cut if hashlib.sha256(raw[:cut + 1] + raw[cut + 75:-1]).hexdigest() == link.hash else -1
+
+
+def _digest(decision_json: str) -> bytes:
+    """What tells a logged decision: the sha256 of its JSON (32 bytes: a log of millions keeps one a line)."""
+    return hashlib.sha256(decision_json.encode("utf-8")).digest()

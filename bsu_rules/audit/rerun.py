@@ -133,7 +133,7 @@ def replay(log: str | Path, archive: str | Path, members: Members | None = None,
     """Replay a whole log (or the decisions for one ``nik``, or some ``seqs``) against ``archive``."""
     chain, notes = Verifier(), list[str]()
     items = list(iter_replay(log, archive, members, nik=nik, key=key, seqs=seqs, chain=chain, notes=notes))
-    return ReplayReport(items, chain.result(), notes)
+    return ReplayReport(items, chain.result(log), notes)
 
 
 def iter_replay(log: str | Path, archive: str | Path, members: Members | None = None, *,
@@ -143,7 +143,7 @@ def iter_replay(log: str | Path, archive: str | Path, members: Members | None = 
     """Replay items one by one (for logs too large to hold every replayed decision).
 
     ``chain``, if given, is handed every line as it is read: once the items are consumed,
-    ``chain.result()`` is the log's verification, from the same single reading. ``notes``, if
+    ``chain.result(log)`` is the log's verification, from the same single reading. ``notes``, if
     given, receives what the items do not say: snapshot records left out (unreadable or invalid;
     without ``notes`` one stops the replay) and, for a ``nik``, the lines another key pseudonymised.
     """

@@ -90,4 +90,6 @@ def open_audit(args: argparse.Namespace, ruleset: RuleSet) -> DecisionLog | None
             sign = signer(args.log, load_signing_key(args.signing_key))
         except CheckpointError as exc:
             raise AuditError(str(exc)) from None
-    return DecisionLog(args.log, key=key, batch=BATCH, signer=sign)
+    log = DecisionLog(args.log, key=key, batch=BATCH, signer=sign)
+    log.writable()  # read once, and a damaged log refused, before anything is decided
+    return log

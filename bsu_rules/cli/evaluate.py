@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from collections import Counter
@@ -13,7 +14,7 @@ from typing import Any, TextIO
 from bsu_rules.audit.log import AuditError, DecisionLog
 from bsu_rules.cli.archive import add_evaluate_options, open_audit
 from bsu_rules.cli.exits import interrupted, whole
-from bsu_rules.cli.options import ON_HELP, add_reform_options, day, load_reform, read_records
+from bsu_rules.cli.options import ON_HELP, Place, add_reform_options, day, load_reform, read_placed
 from bsu_rules.decisions import Decision, Outcome
 from bsu_rules.errors import InputError, OutOfForce
 from bsu_rules.explain import AUDIENCES, render_html, render_text
@@ -192,6 +193,16 @@ def _line(line: bytes) -> Any:
     return parse_line(line) or decode_json(line)
 
 
+def _error_line(exc: InputError, number: int, place: Place | None) -> str:
+    """The error line for record ``number`` (counted over all the files), with its file and its line
+    there (for a record of a JSON list, its place in the list: ``item``); without ``place`` (standard
+    input alone) exactly the service's NDJSON line."""
+    if place is None:
+        return exc.line(number)
+    return json.dumps({"error": {"record": number, "file": place.file, place.kind: place.number,
+                                 "field": exc.problems[0][0], "message": str(exc)}}, ensure_ascii=False)
+
+
 def _decide(args: argparse.Namespace, ruleset: RuleSet, decide: Decide,
             log: DecisionLog | None, tally: Tally) -> None:
     """Print a decision per record; with a log, only once the decision is written to it. ``tally``
@@ -229,14 +240,14 @@ def _decide(args: argparse.Namespace, ruleset: RuleSet, decide: Decide,
                 count(outcome)
             held.clear()
 
-    for number, record in read_records(args.files, _line):
+    for number, place, record in read_placed(args.files, _line):
         try:
             if isinstance(record, BadRecord):
                 raise InputError([("(record)", str(record))])
             member, sha256 = record if isinstance(record, Parsed) else parse_record(record)
         except InputError as exc:
             emit(rejected(number, exc, record, args.lang, glossary) + "\n" if args.format == "text"
-                 else exc.line(number), None)
+                 else _error_line(exc, number, None if args.files == ["-"] else place), None)
             continue
         progress.tick(number)
         decision = decide(member, sha256)

@@ -9,7 +9,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from datetime import date
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple
 
 from bsu_rules.audit.snapshot import KEY_ENV
 from bsu_rules.errors import InputError
@@ -55,16 +55,31 @@ def read_records(paths: list[str], decode: Callable[[bytes], Any] = decode_json)
     instead. A file that cannot be read at all, Parquet or CSV among them, raises InputError (once,
     naming the file).
     """
+    for number, _, record in read_placed(paths, decode):
+        yield number, record
+
+
+class Place(NamedTuple):
+    """Where in its file a record was read: ``kind`` "line" (of JSON lines) or "item" (of a list)."""
+
+    file: str
+    kind: str
+    number: int
+
+
+def read_placed(paths: list[str], decode: Callable[[bytes], Any] = decode_json) -> Iterator[tuple[int, Place, Any]]:
+    """``read_records``, each record with its place in its own file."""
     for path in paths:
         if path.lower().endswith((".parquet", ".csv")):
             raise InputError([(path, _table("Parquet" if path.lower().endswith(".parquet") else "CSV"))])
     number = 0
     for path in paths:
         stream = _binary_stdin() if path == "-" else open(path, "rb")  # noqa: SIM115
+        at = 0
         with stream:
-            for lines, record in _records(stream, path, decode):
-                number += lines
-                yield number, record
+            for moves, record, kind in _records(stream, path, decode):
+                number, at = number + moves, at + moves
+                yield number, Place(path, kind, at), record
 
 
 def _table(kind: str) -> str:
@@ -77,9 +92,9 @@ def _binary_stdin() -> BinaryIO:
     return buffer if buffer is not None else io.BytesIO(sys.stdin.read().encode("utf-8"))
 
 
-def _records(f: BinaryIO, path: str, decode: Callable[[bytes], Any]) -> Iterator[tuple[int, Any]]:
+def _records(f: BinaryIO, path: str, decode: Callable[[bytes], Any]) -> Iterator[tuple[int, Any, str]]:
     """Each record with how far it moves the count: the lines up to it for a JSON line (blank ones
-    before it included), 1 for a record of a JSON document."""
+    before it included), 1 for a record of a JSON document; and which of the two it is."""
     first, blank = True, 0
     while line := f.readline(MAX_RECORD + 1):
         if first:
@@ -95,7 +110,7 @@ def _records(f: BinaryIO, path: str, decode: Callable[[bytes], Any]) -> Iterator
             while (rest := f.readline(MAX_RECORD)) and not rest.endswith(b"\n"):
                 pass
             first = False
-            yield blank + 1, BadRecord(TOO_LARGE)
+            yield blank + 1, BadRecord(TOO_LARGE), "line"
             blank = 0
             continue
         if not line.strip():
@@ -107,7 +122,7 @@ def _records(f: BinaryIO, path: str, decode: Callable[[bytes], Any]) -> Iterator
             if head == b"[" or (head == b"{" and not path.endswith(".jsonl") and _continues(line)):
                 yield from _document(line + f.read(MAX_DOCUMENT), path, decode, blank)
                 return
-        yield blank + 1, _decoded(line, decode)
+        yield blank + 1, _decoded(line, decode), "line"
         blank = 0
 
 
@@ -126,7 +141,7 @@ def _continues(line: bytes) -> bool:
 
 
 def _document(data: bytes, path: str, decode: Callable[[bytes], Any],
-              before: int = 0) -> Iterator[tuple[int, Any]]:
+              before: int = 0) -> Iterator[tuple[int, Any, str]]:
     """A whole JSON document: one record, or a list of records, each yielded, or the BadRecord
     saying why it cannot be read (a list is refused record by record), as ``_records`` yields them.
     JSON lines whose first line was cut short are read as lines after all (``before``: the blank
@@ -147,11 +162,11 @@ def _document(data: bytes, path: str, decode: Callable[[bytes], Any],
         for line in data.splitlines(keepends=True):
             before += 1
             if line.strip():
-                yield before, _decoded(line, decode) if len(line) <= MAX_RECORD else BadRecord(TOO_LARGE)
+                yield before, _decoded(line, decode) if len(line) <= MAX_RECORD else BadRecord(TOO_LARGE), "line"
                 before = 0
         return
     for record in whole if isinstance(whole, list) else [whole]:
-        yield 1, unreadable(record) or record
+        yield 1, unreadable(record) or record, "item"
 
 
 def _decoded(line: bytes, decode: Callable[[bytes], Any]) -> Any:

@@ -19,8 +19,10 @@ def add(sub: Any) -> None:
         description="Prove the built-in properties (one outcome, undetermined only on unknown input, "
                     "monotonicity, no dead rule, no vacuous require) and the authored ones in "
                     "<rules>/tests/<ruleset>.properties.yaml. Every counterexample is a valid member "
-                    "re-decided by the scalar evaluator. Exit status: 0 all proved, 1 not all proved (a rule that "
-                    "can only leave members undetermined is undetermined-only).")
+                    "re-decided by the scalar evaluator, printed whole (its NIK is made up by the prover, no "
+                    "member's) so that it can be decided again: bsu-rules evaluate RULESET -. Exit status: "
+                    "0 all proved, 1 not all proved (a rule that can only leave members undetermined is "
+                    "undetermined-only).")
     p.add_argument("ruleset", metavar="RULESET", help="a rule file path or a bundled id such as bsu-2022")
     p.add_argument("--on", type=day, metavar="DATE", help="decision date (default: the latest date it describes)")
     p.add_argument("--properties", metavar="FILE", help="a property file (default: the rule set's, if present)")
@@ -55,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
             "as_of": ruleset.model.as_of.isoformat(), "properties": len(verdicts), "proved": proved,
             UNDETERMINED_ONLY: only, "seconds": seconds}
     if args.format == "json":
-        print(json.dumps({**head, "verdicts": [masked(v.as_json()) for v in verdicts]}, ensure_ascii=False, indent=2))
+        print(json.dumps({**head, "verdicts": [v.as_json() for v in verdicts]}, ensure_ascii=False, indent=2))
     else:
         print(f"{ruleset.id} {ruleset.version} on {head['on']} (data as of {head['as_of']}): "
               f"{proved} of {len(verdicts)} properties proved" + (f", {only} {UNDETERMINED_ONLY}" if only else "")
@@ -65,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
                   + (f", {v.refinements} model(s) no member has set aside" if v.refinements else "") + ")")
             if v.status != "proved" or (v.form == "sometimes" and not v.name.startswith(("live:", "not-vacuous:"))):
                 for label, member, outcome in zip(_labels(v), v.members, v.outcomes, strict=False):
-                    print(f"      {label} ({outcome}): {json.dumps(masked(member), ensure_ascii=False)}")
+                    print(f"      {label} ({outcome}): {json.dumps(member, ensure_ascii=False)}")
             if v.detail:
                 print(f"      {v.detail}")
     return 0 if proved == len(verdicts) else 1
@@ -78,7 +80,7 @@ def _labels(v: Any) -> list[str]:
 
 
 def masked(data: Any) -> Any:
-    """A record (or verdict) for display: NIKs masked."""
+    """A record (or region) for display: NIKs masked."""
     if isinstance(data, dict):
         return {k: mask_nik(v) if k == "nik" and isinstance(v, str) else masked(v) for k, v in data.items()}
     if isinstance(data, list):

@@ -50,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
                 shown.append("\n".join(describe(item)))
                 if args.explain and item.replayed is not None:
                     shown.append(render_text(item.replayed, item.rules, args.lang, "auditor") + "\n")
-        chain = verifier.result()
+        chain = verifier.result(args.log)
     except (AuditError, ValueError) as exc:
         print(f"bsu-rules: {exc}", file=sys.stderr)
         return 2
