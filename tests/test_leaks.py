@@ -175,3 +175,17 @@ def test_a_mask_hides_at_least_half_of_a_short_account_number() -> None:
     for number in ("0123456789", "012 345 6789", "BNI 0123456789"):
         shown = mask_typed(number)
         assert sum(c.isdigit() for c in shown) == 4, shown
+
+
+def test_a_bank_name_with_control_characters_is_shown_never_obeyed(tmp_path: Path,
+                                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    """A terminal escape, a direction mark or a line separator typed in a record reaches a page as
+    its escape: it neither clears the screen nor reorders or forges a line."""
+    record = json.loads((Path(__file__).parents[1] / "examples" / "members.jsonl").read_text("utf-8").splitlines()[0])
+    record["bank_account"] = {"bank": "Jago\x1b[2J\u202eX\u2028FAKE", "number": "123", "holder_name": "x"}
+    members = tmp_path / "m.jsonl"
+    members.write_text(json.dumps(record) + "\n", "utf-8")
+    for fmt in ("text", "html"):
+        assert main(["evaluate", "bsu-2022", str(members), "--format", fmt, "--lang", "en"]) == 0
+        out = capsys.readouterr().out
+        assert not any(c in out for c in "\x1b\u202e\u2028") and "Jago\\x1b[2J\\u202eX\\u2028FAKE" in out, out

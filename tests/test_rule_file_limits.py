@@ -302,3 +302,36 @@ def test_a_chain_of_facts_is_bounded_as_one_expression(rules_copy: Path) -> None
     plan = ruleset.plan()
     rows = ColumnarPlan(plan).decide(members_to_arrow(records)).column("outcome").to_pylist()
     assert rows == [plan.decide(bsu_rules.parse_member(r)).outcome.value for r in records] and pa
+
+
+@pytest.mark.parametrize("bound", ["9223372036854775807 + 1", "9223372036854775807 * 2", "-9223372036854775807 - 2"])
+def test_constants_that_add_up_past_64_bits_are_refused(rules_copy: Path, bound: str) -> None:
+    """Each literal fits, their sum does not: refused at load (the columnar evaluator would stop)."""
+    _, diagnostics = check_file(_replace(rules_copy, "require: fact.arrears <= param.max_arrears_months",
+                                         f"require: fact.arrears <= {bound}"))
+    errors = [(d.code, d.message) for d in diagnostics if d.severity.value == "error"]
+    assert errors[0][0] == "literal-too-large" and "larger than the engine computes" in errors[0][1], errors
+
+
+@pytest.mark.parametrize(("old", "new"), [
+    ("source: pm-10-2022, Pasal 3 ayat (2) huruf b", "source: pm-10-2022 3204125708940003"),
+    ('title: {id: "NIK valid"', 'title: {id: "NIK valid 0719204418"')])
+def test_rule_text_holds_no_identifier_like_number(rules_copy: Path, old: str, new: str) -> None:
+    """A title or source is shown to everyone as written: a NIK- or account-like number is refused."""
+    ruleset, diagnostics = check_file(_replace(rules_copy, old, new))
+    assert ruleset is None and [d.code for d in diagnostics] == ["invalid-value"], diagnostics
+    assert "ten digits or more" in diagnostics[0].message and "3204125708940003" not in str(diagnostics[0])
+
+
+@pytest.mark.parametrize(("table", "old", "new", "says"), [
+    ("banks.csv", None, "BANK 3204125708940003,BRI,yes,x\n", "ten digits or more"),
+    ("minimum-wage-2022.csv", "Kab. Karawang", "Kab.\u2028Karawang", "line separator U+2028"),
+    ("minimum-wage-2022.csv", "4798312", "\u0664\u0667\u0669\u0668\u0663\u0661\u0662", "digits only")])
+def test_a_table_cell_is_plain_text_or_a_plain_number(rules_copy: Path, table: str, old: str | None, new: str,
+                                                      says: str) -> None:
+    path = rules_copy / "tables" / table
+    text = path.read_text("utf-8")
+    path.write_text(text + new if old is None else text.replace(old, new, 1), "utf-8")
+    ruleset, diagnostics = check_file(rules_copy / "bsu-2022.yaml")
+    assert ruleset is None and diagnostics[0].file == str(path) and says in diagnostics[0].message, diagnostics
+    assert "3204125708940003" not in str(diagnostics[0])

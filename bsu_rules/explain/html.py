@@ -6,10 +6,11 @@ footnotes; the document's language is the page language, so a screen reader read
 
 from __future__ import annotations
 
+import html
 import re
-from html import escape
 
 from bsu_rules.explain.pages import Page
+from bsu_rules.formatting import printable
 
 _TITLE = {"id": "Keputusan Bantuan Subsidi Gaji/Upah (BSU)", "en": "Wage Subsidy (BSU) decision"}
 _STYLE = """
@@ -27,6 +28,11 @@ ol.criteria { list-style: none; padding-left: 0; } ol.criteria > li { margin: 0 
 .notes { font-size: .85rem; border-top: 1px solid #999; padding-top: .5rem; }
 @media print { body { margin: 0; max-width: none; } section { page-break-after: always; } }
 """
+
+
+def escape(text: str) -> str:
+    """Text as HTML, any control or invisible formatting character written out as its escape."""
+    return html.escape(printable(text))
 
 
 def to_html(pages: list[Page], lang: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bsu_rules.explain.pages import Page
+from bsu_rules.formatting import printable
 
 
 def to_text(page: Page) -> str:
@@ -31,4 +32,4 @@ def to_text(page: Page) -> str:
     if page.notes:
         out.append(f"{w['notes']}:")
         out += [f"  [{i}] {note}." for i, note in enumerate(page.notes, 1)]
-    return "\n".join(out)
+    return "\n".join(map(printable, out))  # one line each: a value's control character is shown, never obeyed

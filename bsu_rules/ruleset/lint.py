@@ -17,6 +17,8 @@ Each finding has a stable code, the narrowest location known and, where one appl
   an ``exclude``/``flag``/``prioritize`` that is never true or never false (whenever its data is known).
 - ``invalid-argument`` / ``division-by-zero`` (errors): a constant argument outside a function's
   domain (a due day of 32), a divisor that is always 0 (the division would be unknown for everyone).
+- ``literal-too-large`` (an error): a sum, product or negation of constants past what every
+  evaluator computes with exactly (``9223372036854775807 + 1``), as a literal past it is.
 - ``type-mismatch`` (an error): values of different units (a parameter's ``unit``, or the unit of
   a catalogue function's result such as ``arrears_streak``: months) compared, added or subtracted.
 - ``unmatchable-key``: a table key that no lookup of the table can produce. A lookup key's shape
@@ -40,6 +42,7 @@ from bsu_rules.ruleset.expressions import Binary, BoolOp, Call, Cond, Name, Node
 from bsu_rules.ruleset.folding import Const, Folder, Shape, truth
 from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.ruleset.schema import UNIT_WORDS, Basis, Kind, Window
+from bsu_rules.ruleset.types import too_wide
 
 Where = tuple[str | int, ...]
 CODES = ("invalid-argument", "division-by-zero", "type-mismatch", "unused", "missing-source", "unknown-source",
@@ -264,6 +267,10 @@ class _Lint:
         folder = Folder(self.rs)
         for at, tree, _ in self._trees():
             for n in walk(tree):
+                if isinstance(n, Binary | Unary) and n.op != "not" and isinstance(v := folder.fold(n), Const) \
+                        and (wide := too_wide(v.value)) is not None:  # every evaluator would not compute it alike
+                    self.warn(at, "literal-too-large", f"`{unparse(n)}` {wide.split(' ', 1)[1]}",
+                              offset=n.start, severity=Severity.ERROR)
                 if isinstance(n, Binary) and n.op == "//" and folder.fold(n.right) == Const(0):
                     divisor = unparse(n.right)
                     fix = f"give `{divisor}` a value other than 0" if isinstance(n.right, Name) else \

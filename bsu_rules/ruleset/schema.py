@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from bsu_rules.members.model import MONTH
+from bsu_rules.members.model import IDENTIFIER, MONTH
 from bsu_rules.ruleset.spelling import as_month, digits_only
 from bsu_rules.ruleset.types import too_wide
 
@@ -51,11 +51,15 @@ BREAK = re.compile(r"[\r\n\v\f\x85\u2028\u2029]")
 def _one_line(text: str) -> str:
     if BREAK.search(text):
         raise ValueError("a line break: this text is shown on one line (write it on one line)")
+    if IDENTIFIER.search(text):
+        raise ValueError("a number of ten digits or more, as a NIK or an account number is: this text is shown "
+                         "to everyone as written (leave personal numbers out)")
     return text
 
 
 Line = Annotated[str, AfterValidator(_one_line)]
-"""Text shown on one line (a title, a source, a name): a line break in it could forge a line of a page."""
+"""Text shown on one line (a title, a source, a name): a line break in it could forge a line of a page,
+and it is shown as written, so it holds no NIK- or account-like number."""
 
 
 class Title(Text):

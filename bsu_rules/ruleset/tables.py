@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from bsu_rules.members.model import hide_identifiers
+from bsu_rules.members.model import IDENTIFIER, hide_identifiers
 from bsu_rules.ruleset.diagnostics import nearest
 from bsu_rules.ruleset.files import UnsafePath, read_beside
 from bsu_rules.ruleset.schema import TableRef
@@ -18,7 +18,7 @@ from bsu_rules.ruleset.source import CONTROL
 from bsu_rules.ruleset.spelling import plain_number
 from bsu_rules.ruleset.types import DECIMAL, KEYSET, STR, Type, table_of, too_wide
 
-_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+_NUMBER = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_ .-]{0,39}")  # a header worth repeating in a message
 BOUNDS = ("exact", "lower")
 """What a row of a table's `bound` column may say: a published figure, or a lower bound."""
@@ -127,6 +127,11 @@ def load_table(name: str, ref: TableRef, base: Path) -> Table:
                 else "add the missing cells (an empty cell is written as nothing between two commas)"
             raise TableError(f"this row has {cells} cells, but the header has {len(columns)} columns "
                              f"({', '.join(columns)}): {fix}", line, file=ref.file)
+        if (said := next((c for c in columns if IDENTIFIER.search(row.get(c) or "")
+                          and not _NUMBER.match((row.get(c) or "").strip())), None)) is not None:
+            raise TableError(f"`{said}` holds a number of ten digits or more, as a NIK or an account number does: "
+                             "a table is shown to everyone as written (leave personal numbers out)", line,
+                             file=ref.file, column=at(said))
         key = (row.get(ref.key) or "").strip()
         if not key:
             raise TableError(f"empty key `{ref.key}`", line, file=ref.file, column=at(ref.key))
@@ -192,13 +197,17 @@ def _cell_column(line: str, index: int) -> int:
     return len(line) + 1 if cell == index else 1
 
 
+_SEPARATOR = re.compile("[\u2028\u2029]")  # Unicode's line and paragraph separators: line breaks on a page
+
+
 def _check_characters(text: str, file: str) -> None:
     """TableError at the first control character (tab and line ends aside): a cell is shown as it is
     written, to a worker as to an officer. (A line break inside a quoted cell is an unclosed quote to
     the reader of the rows.)"""
-    if found := CONTROL.search(text):
+    if found := CONTROL.search(text) or _SEPARATOR.search(text):
         at = found.start()
-        raise TableError(f"control character U+{ord(found.group()):04X}: a cell is text without control characters",
+        what = "line separator" if _SEPARATOR.match(found.group()) else "control character"
+        raise TableError(f"{what} U+{ord(found.group()):04X}: a cell is one line of text without control characters",
                          text.count("\n", 0, at) + 1, file=file, column=at - (text.rfind("\n", 0, at) + 1) + 1)
 
 
