@@ -222,7 +222,8 @@ TIDAK MEMENUHI SYARAT sebagai penerima BSU
 Tanggal keputusan: 5 September 2022
 Data per: 31 Juli 2022
 Alasan:
-  ✗ Peserta terdaftar sebagai Bukan Penerima Upah (BPU), sedangkan BSU hanya untuk peserta Penerima Upah (PU). [1]
+  ✗ Peserta terdaftar dalam kategori Bukan Penerima Upah (BPU), sedangkan BSU hanya untuk peserta \
+Penerima Upah (PU). [1]
 Keterangan: ✗ syarat tidak terpenuhi
 Dasar hukum:
   [1] Pasal 3 ayat (2) Peraturan Menteri Ketenagakerjaan Nomor 10 Tahun 2022."""
@@ -512,7 +513,7 @@ def test_a_value_the_rules_do_not_set_is_the_programme_s_gap_not_the_record(rule
                                  "  wage_ceiling:\n    values: {2022-11-01: 4000000}\n"), "utf-8")
     rs = load_ruleset(path)
     d = rs.plan(date(2022, 9, 12)).decide(parse_member(EXAMPLES[0]), hints=True)
-    assert d.rule("wage-ceiling").missing == ["fact.ceiling", "param.wage_ceiling"]
+    assert d.rule("wage-ceiling").missing == ["param.wage_ceiling"]
     assert _line(render_text(d, rs, "en"), "? ") == (
         "This cannot be decided yet because the programme's rules do not yet set the wage ceiling in the regulation "
         "for 12 September 2022. [1]")
@@ -525,6 +526,21 @@ def test_a_value_the_rules_do_not_set_is_the_programme_s_gap_not_the_record(rule
         "for 12 September 2022, and there is no record of the latest wage reported by the employer.")
     assert renderer.unknown(["member.wages", "member.wages"], "id") == (
         "Belum dapat ditentukan karena data laporan upah dari pemberi kerja tidak tercatat.")
+
+
+@pytest.mark.parametrize("parameter", ["cutoff_month", "contribution_due_day", "fiscal_year", "state_banks"])
+def test_a_parameter_left_unset_names_only_itself_and_asks_nothing_of_the_worker(parameter: str) -> None:
+    """Read through facts or a history call, an unset parameter is still the programme's gap: no
+    member field is named, nothing is asked of the worker, no expression is read aloud."""
+    from bsu_rules.ruleset.overrides import apply_overrides, parse_override
+
+    rs = apply_overrides(load_ruleset("bsu-2022"), [parse_override("set", f"{parameter}@2022-09-06=null")])
+    d = rs.plan(date(2022, 9, 12)).decide(parse_member(EXAMPLES[0]))
+    said = [m for r in d.rules for m in r.missing] + d.missing
+    assert said and set(said) == {f"param.{parameter}"}, said
+    for lang in ("en", "id"):
+        page = render_text(d, rs, lang)
+        assert "(" not in page.split("\n", 1)[1].split("[1]")[0] and "next" not in page and "selanjutnya" not in page
 
 
 # --- a rejected record, as people read it ---------------------------------------------------------

@@ -161,6 +161,7 @@ class Plan:
             if name not in needed:
                 self.env.lazy[name] = compile_node(ruleset.facts[name], self.env)
         self.traced: dict[str, Node] = {}  # the node behind each traced label
+        self._unset: dict[str, list[str]] = {}  # ``unset_read``, by label
         hoisted: dict[str, int] = {}  # one slot for each distinct call, however often it is written
         for checked in in_force:
             self._hoist(checked.tree, hoisted)
@@ -344,6 +345,18 @@ class Plan:
         read = self.reader(labels, [get for _, get in trace], "shown")
         return labels, read, sorted([*labels, *self.channel_fixed])
 
+    def unset_read(self, label: str) -> list[str]:
+        """The parameters without a value on the decision date that a traced value reads, directly or
+        through facts (``param.x`` itself for ``param.x``)."""
+        found = self._unset.get(label)
+        if found is None:
+            unset = {f"param.{name}" for name, (value, _) in self.reads.items() if value is None}
+            node = self.traced.get(label)
+            trees = [] if node is None else [node, *(self.ruleset.facts[f] for f in self.ruleset.facts_read([node]))]
+            read = {n.dotted for tree in trees for n in walk(tree) if isinstance(n, Name)}
+            found = self._unset[label] = sorted(unset & (read | {label}))
+        return found
+
     def missing_of(self, recorded: Recorded, outcome: Outcome, channel: str | None) -> list[str]:
         """What an undetermined decision lacks (each deciding unknown criterion's missing inputs), or
         what an eligible one lacks to choose how it is paid."""
@@ -354,6 +367,8 @@ class Plan:
                     missing += [m for m in recorded.missing(i) if m not in missing]
             return missing
         if outcome is _ELIGIBLE and self.channel is not None and channel is None:
+            if gaps := [label for label, value in self.channel_fixed.items() if value is None]:
+                return gaps  # a parameter the rules leave unset on the decision date: the programme's gap
             reads = [(p, get(recorded.member)) for p, get in self.channel_reads]
             return [p for p, v in reads if _blank(v)] or \
                 [p for p, v in reads if p in FREE_TEXT and p not in PRIVATE]  # a name naming nothing ("Bank")

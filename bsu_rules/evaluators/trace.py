@@ -255,9 +255,12 @@ class Recorded:
             if values is None:
                 values = self.values(i)
             read = self.plan.json_parts.columns.reading[i](self.raw())
-            said[i] = [p for p, get in r.missing if get(m) is None] or \
-                list(rows_in([*read, *(self.facts[s] for s in r.bound_slots)])) or \
-                [k for k, v in values.items() if v is None] or r.incomplete  # a value unknown through a bound: its row
+            nulls = [k for k, v in values.items() if v is None]
+            said[i] = list(dict.fromkeys(p for k in nulls for p in self.plan.unset_read(k))) or \
+                [p for p, get in r.missing if get(m) is None] or \
+                list(rows_in([*read, *(self.facts[s] for s in r.bound_slots)])) or nulls or r.incomplete
+            # a parameter the rules leave unset: it alone (unknown for every member, whatever the record
+            # holds); a value unknown through a bound: its row
         return said[i]
 
     def explain(self, i: int, values: dict[str, JsonValue] | None = None) -> Text | None:
