@@ -154,7 +154,8 @@ def _tables(old: RuleSet, new: RuleSet) -> list[Json]:
                 "removed": [{"key": k, "value": jsonable(va[k])} for k in sorted(set(va) - set(vb))],
                 "changed": changed}
         if fields or any(rows.values()):
-            out.append({"name": name, "change": "changed", "fields": fields, "rows": rows})
+            out.append({"name": name, "change": "changed", "fields": fields, "rows": rows}
+                       | ({"unit": rb.unit} if rb.unit else {}))
     return out
 
 

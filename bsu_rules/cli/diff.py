@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 from collections.abc import Iterator
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -111,7 +113,12 @@ def _show(value: Any, unit: str | None = None) -> str:
         return ", ".join(_show(v, unit) for v in value)
     if unit == "IDR" and isinstance(value, int) and not isinstance(value, bool):
         return rupiah(value)
+    if unit == "IDR" and isinstance(value, str) and _AMOUNT.fullmatch(value):  # a table's amount, as JSON text
+        return rupiah(Decimal(value))
     return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+_AMOUNT = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 
 
 def _day(text: str) -> str:
@@ -153,10 +160,11 @@ def render_text(report: dict[str, Any]) -> list[str]:
         counts = f"rows +{len(rows['added'])} -{len(rows['removed'])} ~{len(rows['changed'])}"
         fields = [f for f in t["fields"] if f["field"] != "sha256"]
         lines.append(f"  ~ {t['name']}: {counts}" + (f"; {_fields(fields)}" if fields else ""))
-        lines += [f"      + {r['key']}: {_show(r['value'])}" for r in rows["added"]]
-        lines += [f"      - {r['key']}: {_show(r['value'])}" for r in rows["removed"]]
+        unit = t.get("unit")
+        lines += [f"      + {r['key']}: {_show(r['value'], unit)}" for r in rows["added"]]
+        lines += [f"      - {r['key']}: {_show(r['value'], unit)}" for r in rows["removed"]]
         for r in rows["changed"]:
-            value = [f"{_show(r['old'])} → {_show(r['new'])}"] if r["old"] != r["new"] else []
+            value = [f"{_show(r['old'], unit)} → {_show(r['new'], unit)}"] if r["old"] != r["new"] else []
             cells = [f"{c['column']}: {_show(c['old'])} → {_show(c['new'])}" for c in r["columns"]]
             lines.append(f"      ~ {r['key']}: {'; '.join(value + cells)}")
         if not fields and not any(rows.values()):
