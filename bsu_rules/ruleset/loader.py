@@ -4,18 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from bsu_rules.errors import Code, RuleSetError
 from bsu_rules.glossary import GlossaryError, glossary_sha256, governing, load_glossary, missing_entries
-from bsu_rules.members.model import hide_identifiers
-from bsu_rules.ruleset import schema
 from bsu_rules.ruleset.checker import (
     FORMAT_TYPES,
     FORMAT_WORDS,
@@ -33,11 +30,11 @@ from bsu_rules.ruleset.editions import bundled_rules as bundled_rules  # also se
 from bsu_rules.ruleset.expressions import MAX_GROUPED_DEPTH, Call, Name, Node, walk
 from bsu_rules.ruleset.files import RULE_FILE_LIMIT, UnsafePath, read_limited
 from bsu_rules.ruleset.lint import lint
+from bsu_rules.ruleset.misread import misread_numbers, schema_diagnostics
 from bsu_rules.ruleset.model import CheckedRule, RuleSet
-from bsu_rules.ruleset.schema import RULE_ID, Parameter, RuleFile, misfit
+from bsu_rules.ruleset.schema import Parameter, RuleFile
 from bsu_rules.ruleset.source import Located, read_yaml
 from bsu_rules.ruleset.source import Path as DataPath
-from bsu_rules.ruleset.spelling import date_problem
 from bsu_rules.ruleset.tables import Table, TableError, load_table
 from bsu_rules.ruleset.types import BOOL, DATE, DECIMAL, INT, MONTH, STR, Type, list_of, unify
 
@@ -83,11 +80,11 @@ def check_file(name: str | Path) -> tuple[RuleSet | None, list[Diagnostic]]:
         return None, [Diagnostic(str(path), *located.at(()), Code.NOT_A_RULE_FILE,
                                  f"this file holds {held}, but a rule file is keys and their values, one a line "
                                  "(`ruleset: bsu-2022`, `version: \"2022.1\"`, `rules:` ...)")]
-    misread = _misread_numbers(located)
+    misread = misread_numbers(located)
     try:
         model = RuleFile.model_validate(located.data)
     except ValidationError as exc:
-        found = [d for loc, d in _schema_diagnostics(exc, located) if loc[:2] not in misread]
+        found = [d for loc, d in schema_diagnostics(exc, located) if loc[:2] not in misread]
         return None, _once([*misread.values(), *found])
     return _RuleSetChecker(model, located, path, misread).run()
 
@@ -95,139 +92,6 @@ def check_file(name: str | Path) -> tuple[RuleSet | None, list[Diagnostic]]:
 def _once(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     """Sorted, each told once (a value reached twice through a YAML alias is one mistake)."""
     return sorted({(str(d), d.code): d for d in diagnostics}.values())
-
-
-_MISREAD = re.compile(r"[-+]?(0x[0-9a-fA-F_]+|0o[0-7_]+|0b[01_]+|0[0-9_]+|\.(nan|NaN|NAN|inf|Inf|INF))")
-"""Numbers YAML reads in a form a rule file does not take (hexadecimal, octal, binary, a leading 0,
-not-a-number and infinity): they would be read as text."""
-
-
-def _misread_numbers(located: Located) -> dict[DataPath, Diagnostic]:
-    """A diagnostic for each parameter or benefit (keyed by its path) written as a number in a form a
-    rule file does not take (``0x355``, ``035000000``, ``.nan``), where it is written."""
-    data: dict[str, Any] = located.data
-    found: list[tuple[DataPath, DataPath, str | None]] = []  # (what, the value's path, unit)
-    params = data.get("parameters")
-    for name, raw in params.items() if isinstance(params, dict) else ():
-        if isinstance(raw, dict):
-            unit = raw.get("unit") if isinstance(raw.get("unit"), str) else None
-            values = raw.get("values")
-            found.append((("parameters", name), ("parameters", name, "value"), unit))
-            found += [(("parameters", name), ("parameters", name, "values", k), unit)
-                      for k in (values if isinstance(values, dict) else ())]
-    benefit = data.get("benefit")
-    if isinstance(benefit, dict):
-        found += [(("benefit", k), ("benefit", k), "IDR") for k in ("amount", "monthly", "months")]
-        instalments = benefit.get("instalments")
-        found += [(("benefit", "instalments"), ("benefit", "instalments", i), "IDR")
-                  for i in range(len(instalments) if isinstance(instalments, list) else 0)]
-    out: dict[DataPath, Diagnostic] = {}
-    for what, at, unit in found:
-        value = _lookup(data, at)
-        if what in out or not isinstance(value, str) or located.styles.get(at, "'") is not None or \
-                not _MISREAD.fullmatch(value):
-            continue
-        digits = value.lstrip("+-").replace("_", "")
-        sign = "-" if value.startswith("-") else ""
-        if digits[:2] in ("0x", "0o", "0b"):
-            whole = sign + str(int(digits[2:], {"x": 16, "o": 8, "b": 2}[digits[1]]))
-            message, fixed = f"`{value}` is not a number in decimal digits, as a rule file writes numbers", whole
-        elif digits[0].isdigit():
-            whole = sign + (digits.lstrip("0") or "0")
-            message, fixed = f"`{value}`: a number cannot start with 0", whole
-        else:
-            message, fixed = f"`{value}` is not a number a rule can use: write one in digits", None
-        if unit is None:
-            message += " (a text goes in quotes)"
-        out[what] = Diagnostic(located.file, *located.at(at), Code.INVALID_VALUE, message, suggestion=fixed)
-    return out
-
-
-def _lookup(data: Any, path: DataPath) -> Any:
-    for part in path:
-        if not isinstance(data, dict | list) or (isinstance(data, dict) and part not in data) or \
-                (isinstance(data, list) and not (isinstance(part, int) and 0 <= part < len(data))):
-            return None
-        data = data[part]  # type: ignore[index]
-    return data
-
-
-def _schema_diagnostics(exc: ValidationError, located: Located) -> list[tuple[DataPath, Diagnostic]]:
-    """Each validation error in plain words, with the path of the value it is about."""
-    out: list[tuple[DataPath, Diagnostic]] = []
-    for err in exc.errors():
-        loc: DataPath = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
-        loc = tuple(p for p in loc if p not in ("str", "int", "bool", "decimal", "date", "list[str]"))
-        rule = _rule_id(located, loc)
-        if err["type"] == "extra_forbidden":
-            key = str(loc[-1])
-            fields = _siblings(err, loc)
-            out.append((loc, Diagnostic(located.file, *located.at(loc, key=True), Code.UNKNOWN_KEY,
-                                        f"unknown key `{key}`", rule=rule, suggestion=nearest(key, fields))))
-        elif err["type"] == "missing":
-            out.append((loc, Diagnostic(located.file, *located.at(loc[:-1]), Code.MISSING_KEY,
-                                        f"`{loc[-1]}` is required here", rule=rule)))
-        else:
-            is_key = loc[-1:] == ("[key]",)
-            loc = loc[:-1] if is_key else loc
-            msg, fixed = str(err["msg"]).removeprefix("Value error, "), None
-            if err["type"].startswith("date") and isinstance(err["input"], str | int) \
-                    and not isinstance(err["input"], bool):
-                msg, fixed = date_problem(str(err["input"]))
-            elif err["type"] == "value_error" and len(loc) == 2 and loc[0] == "parameters":
-                loc, msg, fixed = _parameter_problem(located, loc) or (loc, msg, None)
-            elif err["type"] == "string_pattern_mismatch":
-                msg, fixed = _name_problem(str(err["input"]), str(err["ctx"]["pattern"]))
-            where = ".".join(str(p) for p in loc)
-            out.append((loc, Diagnostic(located.file, *located.at(loc, key=is_key), Code.INVALID_VALUE,
-                                        msg if err["type"] == "string_pattern_mismatch" else f"{where}: {msg}",
-                                        rule=rule, suggestion=fixed)))
-    return out
-
-
-def _name_problem(name: str, pattern: str) -> tuple[str, str | None]:
-    """What is wrong with a name or a rule id, and how it is probably meant."""
-    joiner, what = ("_", "a name") if "_" in pattern else ("-", "a rule id")
-    meant = re.sub(f"[^a-z0-9{joiner}]+", joiner, name.lower()).strip(joiner)
-    starts = "a letter or a digit" if joiner == "-" else "a letter"
-    shown = hide_identifiers("".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in name[:60]))
-    message = f"`{shown}` cannot be {what}: {what} is lower-case letters, digits and `{joiner}`, " \
-        f"starting with {starts}"
-    return message, meant if meant and re.fullmatch(pattern, meant) else None
-
-
-def _parameter_problem(located: Located, loc: DataPath) -> tuple[DataPath, str, str | None] | None:
-    """The value of parameter ``loc`` that is wrong, what is wrong with it, and how to write it."""
-    raw = located.data["parameters"][loc[1]]
-    unit = raw.get("unit") if raw.get("unit") in ("IDR", "months", "days") else None
-    values = {("value",): raw["value"]} if "value" in raw else \
-        {("values", k): v for k, v in raw["values"].items()} if isinstance(raw.get("values"), dict) else {}
-    for path, value in values.items():
-        problem = misfit(value, unit)
-        if problem is not None:
-            return (*loc, *path), *problem
-    return None
-
-
-def _siblings(err: Any, loc: DataPath) -> list[str]:
-    models: dict[str, type[BaseModel]] = {
-        "rules": schema.Rule, "parameters": schema.Parameter, "tables": schema.TableRef,
-        "benefit": schema.Benefit, "channel": schema.Channel, "in_force": schema.Window,
-    }
-    parent = next((str(p) for p in reversed(loc[:-1]) if isinstance(p, str) and p in models), None)
-    model: type[BaseModel] = models.get(parent or "", schema.RuleFile)
-    if len(loc) == 1:
-        model = schema.RuleFile
-    return [f.alias or n for n, f in model.model_fields.items()]
-
-
-def _rule_id(located: Located, loc: DataPath) -> str | None:
-    if len(loc) >= 2 and loc[0] == "rules" and isinstance(loc[1], int):
-        rules = located.data.get("rules") if isinstance(located.data, dict) else None
-        if isinstance(rules, list) and loc[1] < len(rules) and isinstance(rules[loc[1]], dict):
-            rid = rules[loc[1]].get("id")
-            return rid if isinstance(rid, str) and RULE_ID.fullmatch(rid) else None  # never a line break
-    return None
 
 
 def _kind(t: Type | None) -> str:
