@@ -759,3 +759,19 @@ def test_a_bank_paid_otherwise_is_named_as_the_record_writes_it() -> None:
     mandiri = rs.plan().decide(parse_member({**EXAMPLES[0], "bank_account": {**EXAMPLES[0]["bank_account"],
                                                                                "bank": "Bank Mandiri"}}))
     assert "\nPenyaluran: rekening Bank Mandiri\n" in render_text(mandiri, rs, "id")  # paid at the bank read
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+@pytest.mark.parametrize("audience", ["officer", "auditor"])
+def test_a_reason_is_read_once_when_nothing_could_change_it(audience: str, lang: str) -> None:
+    """A foreign national, or a worker registered after the cut-off: the explanation says why, and
+    the hint (nothing on record could change it) used to say it a second time, in other words."""
+    rs = load_ruleset("bsu-2022")
+    for update, rule in (({"citizenship": "WNA"}, "citizen"),
+                         ({"registered_on": "2022-08-15"}, "registered-by-cutoff")):
+        d = rs.plan().decide(parse_member({**EXAMPLES[0], **update}), hints=True)
+        r = d.rule(rule)
+        assert r.hint is not None and not r.hint.possible and r.explain is not None
+        text = render_text(d, rs, lang, audience)
+        assert getattr(r.explain, lang).rstrip(".") + "." in text
+        assert getattr(r.hint.text, lang).rstrip(".") not in text

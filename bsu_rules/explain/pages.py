@@ -206,9 +206,11 @@ class _Context:
 
     def sentences(self, r: RuleOutcome, *, every_hint: bool) -> list[str]:
         """The explanation, and the hint: all of them, or (for a worker) only one about amounts or dates
-        that alone would make the member eligible, never one about who the member is."""
+        that alone would make the member eligible, never one about who the member is. A hint that
+        nothing on record could satisfy only states the fact again: it is read where nothing explains."""
         out = [_sentence(getattr(r.explain, self.lang))] if r.explain is not None else []
-        if r.hint is not None and (every_hint or _about_the_record(r)):
+        restated = r.hint is not None and not r.hint.possible and r.explain is not None
+        if r.hint is not None and not restated and (every_hint or _about_the_record(r)):
             hint = _sentence(getattr(r.hint.text, self.lang))
             if hint not in out:
                 out.append(hint)
