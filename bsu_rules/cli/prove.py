@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 from bsu_rules.cli.options import day, load, seconds
-from bsu_rules.decisions import mask_nik
 
 
 def add(sub: Any) -> None:
@@ -77,12 +76,3 @@ def _labels(v: Any) -> list[str]:
     if len(v.members) == 2:
         return ["member", "after the change"]
     return ["counterexample" if v.form == "always" else "witness"]
-
-
-def masked(data: Any) -> Any:
-    """A record (or region) for display: NIKs masked."""
-    if isinstance(data, dict):
-        return {k: mask_nik(v) if k == "nik" and isinstance(v, str) else masked(v) for k, v in data.items()}
-    if isinstance(data, list):
-        return [masked(v) for v in data]
-    return data
