@@ -341,3 +341,15 @@ def test_a_counterexample_can_be_decided_again(tmp_path: Path, capsys: Any, monk
     monkeypatch.setattr(sys, "stdin", io.StringIO(member + "\n"))
     assert main(["evaluate", "bsu-2022", "-"]) == 0
     assert json.loads(capsys.readouterr().out)["outcome"] == "eligible"
+
+
+def test_a_symbolic_diff_of_one_rule_set_names_its_sides_old_and_new(rules_copy: Path, capsys: Any) -> None:
+    """A reform copied from the rule set keeps its id: a quantity both sides read differently is
+    named by side, not twice by the same id."""
+    edited = rules_copy / "bsu-2022.yaml"
+    edited.write_text(edited.read_text("utf-8").replace("value: 3500000", "value: 4000000", 1), "utf-8")
+    assert main(["diff", "bsu-2022", str(edited), "--symbolic", "--format", "json"]) == 1
+    regions = json.loads(capsys.readouterr().out)["symbolic"]["regions"]
+    quantities = {b["quantity"] for r in regions for b in r["bounds"]}
+    assert {"fact.ceiling (old)", "fact.ceiling (new)"} <= quantities
+    assert not any("bsu-2022" in q for q in quantities)

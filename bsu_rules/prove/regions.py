@@ -113,9 +113,10 @@ class SymbolicDiff:
 
     def _quantities(self, region: Region) -> list[tuple[str, Sym]]:
         """The numbers and dates the differing criteria read, once each (named with their rule
-        set where the two read different things under one name)."""
+        set, or old and new for one rule set, where the two read different things under one name)."""
         found: list[tuple[str, str, Sym]] = []
-        for e in self.sides:
+        ids = [e.ruleset.id for e in self.sides]
+        for e, side in zip(self.sides, ids if ids[0] != ids[1] else ["old", "new"], strict=True):
             in_force = {c.id: c.checked.tree for c in e.plan.rules}
             for rid, _, _ in region.criteria:
                 for node in walk(in_force[rid]) if rid in in_force else []:
@@ -124,7 +125,7 @@ class SymbolicDiff:
                     sym = e.encode(node)
                     if sym.kind in ("int", "real", "date") and not sym.is_constant \
                             and not any(z3.eq(s.term, sym.term) for _, _, s in found):
-                        found.append((unparse(node), e.ruleset.id, sym))
+                        found.append((unparse(node), side, sym))
         labels = [label for label, _, _ in found]
         return [(f"{label} ({rid})" if labels.count(label) > 1 else label, sym) for label, rid, sym in found]
 
