@@ -22,7 +22,7 @@ __all__ = ["DEFINITIONS", "bank_key", "nik_issue", "province"]
 
 SPACE = "[ \t\n\r\f\v\u00a0]+"
 """What separates the words of a bank name (the same pattern serves the columnar form)."""
-BANK_PUNCTUATION = r"[.,()]"
+BANK_PUNCTUATION = r"[.,()/\-]"
 """Punctuation a bank name may carry that is no part of its name."""
 BANK_FORM_WORDS = frozenset({"BANK", "PT", "PERSERO", "TBK"})
 """Words of a bank's legal form, dropped from its key."""
@@ -47,10 +47,11 @@ def province(regency_code: str | None) -> str | None:
 
 def bank_key(name: str | None) -> str | None:
     """A bank name as the bank table keys it: full-width letters read as letters and invisible
-    characters dropped (``BANK_FOLD``), upper case, ``. , ( )`` read as spaces, single spaces, the
+    characters dropped (``BANK_FOLD``), upper case, ``. , ( ) / -`` read as spaces, single spaces, the
     words of the legal form ("BANK", "PT", "PERSERO", "TBK") dropped.
 
-    "Bank  bri " -> "BRI", "PT. Bank Rakyat Indonesia (Persero), Tbk" -> "RAKYAT INDONESIA"; any
+    "Bank  bri " and "Bank-BRI" -> "BRI", "PT. Bank Rakyat Indonesia (Persero), Tbk" -> "RAKYAT INDONESIA",
+    "Bank Rakyat Indonesia (BRI)" -> "RAKYAT INDONESIA BRI" (the table lists that form too); any
     other text keeps its words, so an unknown bank stays recognisable."""
     return None if name is None else _bank_key(name)
 
@@ -201,8 +202,9 @@ DEFINITIONS = [
              inversion=None, smt=_province_smt),
     Function("bank_key", ((STR,),), STR,
              'A bank name as the bank table keys it: full-width letters read as letters, invisible characters '
-             'dropped, upper case, single spaces, punctuation and the words `BANK`, `PT`, `PERSERO`, `TBK` '
-             'dropped (`"PT. Bank  bri "` and `"ＢＲＩ"` give `"BRI"`); an unknown bank keeps its words.',
+             'dropped, upper case, single spaces, punctuation (`. , ( ) / -`) and the words `BANK`, `PT`, `PERSERO`, '
+             '`TBK` dropped (`"PT. Bank  bri "`, `"Bank-BRI"` and `"ＢＲＩ"` give `"BRI"`); an unknown bank keeps its '
+             'words.',
              "bank_key(member.bank_account.bank)", scalar=bank_key,
              columnar=Columnar(lambda t, args: cf.strict(lambda t, e, d: (_bank_key_expr(e[0]), pl.String()),
                                                          guard=False)(t, args)),
