@@ -693,6 +693,33 @@ def test_text_that_is_not_utf8_in_a_parquet_file_rejects_its_row(tmp_path: Path,
         (7, "bank_account.bank: not UTF-8 text")]
 
 
+def test_a_csv_cell_that_is_not_utf8_rejects_its_row_at_that_cell(tmp_path: Path) -> None:
+    """One Latin-1 byte used to stop the whole run; now its record is rejected at the cell, with the
+    record's other problems, and the other records are decided."""
+    write_population(tmp_path / "m.csv", 4, 1, malformed=False)
+    lines = (tmp_path / "m.csv").read_bytes().splitlines(keepends=True)
+    header = next(csv.reader([lines[0].decode()]))
+    at = header.index("name")
+
+    def with_byte(line: bytes, column: int) -> bytes:
+        cells = next(csv.reader([line.decode()]))
+        cells[column] = cells[column][:2] + "\udce9" + cells[column][2:]
+        out = __import__("io").StringIO()
+        csv.writer(out, lineterminator="\n").writerow(cells)
+        return out.getvalue().encode("utf-8", "surrogateescape")
+
+    lines[2] = with_byte(lines[2], at)
+    lines[4] = with_byte(lines[4], header.index("participant_category"))
+    (tmp_path / "bad.csv").write_bytes(b"".join(lines))
+    counts = batch(tmp_path / "bad.csv", tmp_path / "d.parquet")
+    assert (counts.read, counts.decided, counts.rejected) == (4, 2, 2)
+    rejects = [json.loads(line) for line in (tmp_path / "d.rejects.jsonl").read_text("utf-8").splitlines()]
+    assert [(r["row"], r["field"], r["message"]) for r in rejects] == [
+        (2, "name", "name: not UTF-8 text (byte 3 of the cell); save the file as UTF-8"),
+        (4, "participant_category",
+         "participant_category: not UTF-8 text (byte 3 of the cell); save the file as UTF-8")]
+
+
 def test_a_header_is_shown_without_identifiers_and_never_cut_mid_word(tmp_path: Path,
                                                                       capsys: pytest.CaptureFixture[str]) -> None:
     write_population(tmp_path / "m.csv", 3, 1, malformed=False)

@@ -187,7 +187,9 @@ class Reader:
                 yield Chunk(table.add_column(0, ROW, pa.array([n for n, _ in kept], pa.int64())), f.tell())
 
     def _csv(self) -> Iterator[Chunk]:
-        with self.path.open("rb") as raw, io.TextIOWrapper(raw, encoding="utf-8-sig", newline="") as f:
+        # a byte that is not UTF-8 is kept as a lone surrogate (``_UNDECODED``): its record is rejected, at its cell
+        with self.path.open("rb") as raw, io.TextIOWrapper(raw, encoding="utf-8-sig", errors="surrogateescape",
+                                                           newline="") as f:
             reader = csv.reader(f)
             header = _header(self.path, reader, self.ignore_unknown)
             number = 0
@@ -207,12 +209,10 @@ rejected on its own (as a JSONL line is)."""
 
 
 def _csv_rows(path: Path, reader: Any, size: int) -> list[list[str]]:
-    """The next rows; InputError (once, for the file) if the text cannot be read as UTF-8 CSV."""
+    """The next rows; InputError (once, for the file) if the text cannot be read as CSV."""
     csv.field_size_limit(CSV_FIELD_LIMIT)
     try:
         return list(itertools.islice(reader, size))
-    except UnicodeDecodeError:
-        raise InputError([(str(path), f"not UTF-8 text ({_not_utf8(path)}); save it as UTF-8")]) from None
     except csv.Error as exc:
         raise InputError([(str(path), f"not readable CSV at line {reader.line_num} ({exc})")]) from None
 
@@ -221,19 +221,11 @@ _UNDECODED = re.compile("[\udc80-\udcff]")
 """A byte that is not UTF-8, as ``surrogateescape`` leaves it in the text."""
 
 
-def _not_utf8(path: Path) -> str:
-    """Where a CSV file's first byte that is not UTF-8 is: its record (and line), or the header.
-    The text is decoded ahead of the rows, so the file is read again, the bytes kept as they are."""
-    with path.open("rb") as raw, io.TextIOWrapper(raw, encoding="utf-8-sig", errors="surrogateescape",
-                                                  newline="") as f:
-        reader = csv.reader(f)
-        try:
-            for number, row in enumerate(reader):
-                if any(_UNDECODED.search(cell) for cell in row):
-                    return f"line {reader.line_num}, " + (f"record {number}" if number else "the header")
-        except csv.Error:
-            pass
-    return f"after line {reader.line_num}"
+def _not_utf8(row: list[str], header: list[str]) -> list[tuple[str, str]]:
+    """Each cell of a row holding a byte that is not UTF-8: (its column, the problem)."""
+    return [(name, f"not UTF-8 text (byte {len(cell[:found.start()].encode('utf-8', 'surrogateescape')) + 1} "
+                   "of the cell); save the file as UTF-8")
+            for name, cell in zip(header, row, strict=False) if (found := _UNDECODED.search(cell))]
 
 
 def _header(path: Path, reader: Any, ignore_unknown: bool) -> list[str]:
@@ -241,6 +233,8 @@ def _header(path: Path, reader: Any, ignore_unknown: bool) -> list[str]:
     required ones present, no unknown ones (unless ignored), a comma as separator."""
     rows = _csv_rows(path, reader, 1)
     header = rows[0] if rows else []
+    if any(_UNDECODED.search(name) for name in header):
+        raise InputError([(str(path), "the header is not UTF-8 text; save the file as UTF-8")])
     if len(header) == 1 and any(sep in header[0] for sep in ";\t|"):
         sep = next(sep for sep in ";\t|" if sep in header[0])
         problems = [f"the header is one column holding {sep!r}: the file must be separated by commas"]
@@ -332,6 +326,10 @@ def _csv_block(header: list[str], rows: list[list[str]], ignore_unknown: bool) -
     """CSV rows as JSON lines (scalars encoded by Polars, history cells spliced in as they are)."""
     width = len(header)
     oversized = {i for i, r in enumerate(rows) if sum(map(len, r)) > MAX_RECORD}
+    undecoded = {i: found for i, r in enumerate(rows) if (found := _not_utf8(r, header))}
+    for i in undecoded:  # those cells are left out (unread), the rest of the record is read
+        rows[i] = ["" if _UNDECODED.search(cell) else cell for cell in rows[i]]
+    left_out = oversized | set(undecoded)
     columns = list(zip(*[r if len(r) == width and i not in oversized else [""] * width for i, r in enumerate(rows)],
                        strict=True)) or [()] * width
     cells = {name: pl.Series(name, col, dtype=pl.String).replace("", None)
@@ -355,7 +353,7 @@ def _csv_block(header: list[str], rows: list[list[str]], ignore_unknown: bool) -
         if len(row) != width:
             return None, [("(record)", f"{len(row)} cells, the header has {width}")]
         record: dict[str, Any] = {}
-        cells: list[tuple[str, str]] = []
+        cells: list[tuple[str, str]] = list(undecoded.get(i, []))
         for name, cell in zip(header, row, strict=True):
             if cell != "" and name in NESTED:
                 try:
@@ -368,7 +366,7 @@ def _csv_block(header: list[str], rows: list[list[str]], ignore_unknown: bool) -
         return found, cells + problems
 
     table = _json_lines(lines, decode, ignore_unknown)
-    extra = [i for i, r in enumerate(rows) if len(r) != width or i in oversized]
+    extra = [i for i, r in enumerate(rows) if len(r) != width or i in left_out]
     if not ignore_unknown:
         for k in header:
             if k not in TEXT_SCHEMA.names:
