@@ -1,13 +1,42 @@
-"""Auditing: hash-chained decision logs, a content-addressed rule archive, verify and replay."""
+"""Auditing: hash-chained decision logs, a content-addressed rule archive, verify and replay.
 
-from bsu_rules.audit.archive import Archived, ArchiveError, MissingRuleSet, archive_ruleset, load_archived
-from bsu_rules.audit.chain import Problem, Verification, Verifier, entry_hash, verify_log
-from bsu_rules.audit.log import AuditError, DecisionLog, LogError
-from bsu_rules.audit.rerun import CriterionChange, ReplayItem, ReplayReport, Status, iter_replay, replay
-from bsu_rules.audit.snapshot import kept_fields, key_id, load_members, pseudonym
+The names below are loaded on first use (PEP 562): a command that needs one module of the
+package (the pseudonym key of ``snapshot``) does not import the others."""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from bsu_rules.audit.archive import Archived, ArchiveError, MissingRuleSet, archive_ruleset, load_archived
+    from bsu_rules.audit.chain import Problem, Verification, Verifier, entry_hash, verify_log
+    from bsu_rules.audit.log import AuditError, DecisionLog, LogError
+    from bsu_rules.audit.rerun import CriterionChange, ReplayItem, ReplayReport, Status, iter_replay, replay
+    from bsu_rules.audit.snapshot import kept_fields, key_id, load_members, pseudonym
+
+_WHERE = {
+    **dict.fromkeys(["Archived", "ArchiveError", "MissingRuleSet", "archive_ruleset", "load_archived"], "archive"),
+    **dict.fromkeys(["Problem", "Verification", "Verifier", "entry_hash", "verify_log"], "chain"),
+    **dict.fromkeys(["AuditError", "DecisionLog", "LogError"], "log"),
+    **dict.fromkeys(["CriterionChange", "ReplayItem", "ReplayReport", "Status", "iter_replay", "replay"], "rerun"),
+    **dict.fromkeys(["kept_fields", "key_id", "load_members", "pseudonym"], "snapshot"),
+}
 
 __all__ = [
     "ArchiveError", "Archived", "AuditError", "CriterionChange", "DecisionLog", "LogError", "MissingRuleSet",
     "Problem", "ReplayItem", "ReplayReport", "Status", "Verification", "Verifier", "archive_ruleset", "entry_hash",
     "iter_replay", "kept_fields", "key_id", "load_archived", "load_members", "pseudonym", "replay", "verify_log",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _WHERE:
+        raise AttributeError(f"module 'bsu_rules.audit' has no attribute {name!r}")
+    value = getattr(import_module(f"bsu_rules.audit.{_WHERE[name]}"), name)
+    globals()[name] = value  # the next access is a plain lookup
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_WHERE])

@@ -1,28 +1,45 @@
-"""Explanations of decisions: criterion sentences, audiences, and text and HTML pages."""
+"""Explanations of decisions: criterion sentences, audiences, and text and HTML pages.
+
+The names below are loaded on first use (PEP 562): the evaluator needs the criterion sentences
+alone, not the pages."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from bsu_rules.explain.html import to_html
-from bsu_rules.explain.pages import AUDIENCES, Page, Unpaid, page
-from bsu_rules.explain.sentences import Renderer
-from bsu_rules.explain.text import to_text
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from bsu_rules.decisions import Decision
+    from bsu_rules.explain.pages import AUDIENCES, Page, Unpaid, page
+    from bsu_rules.explain.sentences import Renderer
     from bsu_rules.ruleset.model import RuleSet
 
+_WHERE = {**dict.fromkeys(["AUDIENCES", "Page", "Unpaid", "page"], "pages"), "Renderer": "sentences"}
+
 __all__ = ["AUDIENCES", "Page", "Renderer", "Unpaid", "page", "render_html", "render_text"]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _WHERE:
+        raise AttributeError(f"module 'bsu_rules.explain' has no attribute {name!r}")
+    value = getattr(import_module(f"bsu_rules.explain.{_WHERE[name]}"), name)
+    globals()[name] = value  # the next access is a plain lookup
+    return value
 
 
 def render_text(decision: Decision, ruleset: RuleSet | None, lang: str = "id", audience: str = "worker",
                 unpaid: Unpaid | None = None) -> str:
     """A decision as text for an audience (worker, officer, auditor) in a language (id, en)."""
+    from bsu_rules.explain.pages import page  # lazy: pages are for commands that show them
+    from bsu_rules.explain.text import to_text  # lazy: idem
+
     return to_text(page(decision, ruleset, lang, audience, unpaid))
 
 
 def render_html(decisions: list[Decision], ruleset: RuleSet | None, lang: str = "id",
                 audience: str = "worker") -> str:
     """Decisions as one self-contained, printable HTML page with the legal citations as footnotes."""
+    from bsu_rules.explain.html import to_html  # lazy: pages are for commands that show them
+    from bsu_rules.explain.pages import page  # lazy: idem
+
     return to_html([page(d, ruleset, lang, audience) for d in decisions], lang)
