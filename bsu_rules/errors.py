@@ -58,6 +58,7 @@ class Code(StrEnum):
     UNUSED = "unused"
     VALUE_OUTSIDE = "value-outside"
     GAPPED_PARAMETER = "gapped-parameter"
+    STALE_TITLE = "stale-title"
     MISSING_SOURCE = "missing-source"
     UNKNOWN_SOURCE = "unknown-source"
     EMPTY_WINDOW = "empty-window"

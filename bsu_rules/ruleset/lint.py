@@ -25,6 +25,8 @@ Each finding has a stable code, the narrowest location known and, where one appl
   is derived from the expression: a member field's pattern or codes in the data contract
   (``work_regency_code``: 4 digits, ``employer.sector``: A-U), a text literal, ``province(...)``
   (2 digits), and ``if``/``coalesce`` of those. Tables looked up with anything else are not checked.
+- ``stale-title``: a criterion's title stating an amount or a date the rule set does not hold
+  (``stale.py``).
 """
 
 from __future__ import annotations
@@ -42,12 +44,13 @@ from bsu_rules.ruleset.expressions import Binary, BoolOp, Call, Cond, Name, Node
 from bsu_rules.ruleset.folding import Const, Folder, Shape, truth
 from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.ruleset.schema import UNIT_WORDS, Basis, Kind, Window
+from bsu_rules.ruleset.stale import stale_titles
 from bsu_rules.ruleset.types import too_wide
 
 Where = tuple[str | int, ...]
 CODES = ("invalid-argument", "division-by-zero", "type-mismatch", "unused", "missing-source", "unknown-source",
          "empty-window", "window-outside", "value-outside", "gapped-parameter", "never-fires", "always-fires",
-         "unmatchable-key")
+         "unmatchable-key", "stale-title")
 _ACTS = {Kind.REQUIRE: "fails", Kind.EXCLUDE: "excludes", Kind.FLAG: "flags", Kind.PRIORITIZE: "prioritises"}
 
 
@@ -57,6 +60,7 @@ def lint(rs: RuleSet) -> list[Diagnostic]:
     for step in (linter.unused, linter.sources, linter.windows, linter.parameters, linter.constants,
                  linter.keys, linter.arguments, linter.units):
         step()
+    stale_titles(rs, linter.warn)
     return linter.out
 
 

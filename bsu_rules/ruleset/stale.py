@@ -1,0 +1,83 @@
+"""``stale-title``: a criterion's title that states an amount or a date the rule set no longer holds.
+
+Titles are fixed text ("Upah paling banyak Rp3.500.000", "Terdaftar paling lambat 31 Juli 2022");
+an author who changes ``wage_ceiling`` or ``cutoff_month`` and not the title leaves a page that
+contradicts itself ("Registered by 31 July 2022 — cut-off date: 31 January 2026"). Every amount
+in rupiah, day and month a title states must be a value of the rule set: a parameter's (any of
+its dated values), the benefit's, ``as_of``, a window's dates, or the first or last day of a
+month the rule set holds.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Callable, Iterator
+from datetime import date
+from typing import Any
+
+from bsu_rules.ruleset.model import RuleSet
+
+MONTHS = {name: i for names in (
+    ("januari", "februari", "maret", "april", "mei", "juni", "juli", "agustus", "september", "oktober",
+     "november", "desember"),
+    ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+     "november", "december")) for i, name in enumerate(names, 1)}
+_MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
+_DATE = re.compile(rf"\b(?:(\d{{1,2}}) )?({_MONTH}) (\d{{4}})\b", re.IGNORECASE)
+_AMOUNT = re.compile(r"\bRp ?(\d{1,3}(?:[.,]\d{3})+|\d+)\b")
+_YEAR_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+
+Warn = Callable[[tuple[str | int, ...], str, str, str], None]
+
+
+def stale_titles(rs: RuleSet, warn: Warn) -> None:
+    """Warn (at the title, with the rule id) of each amount or date a title states that the rule set
+    does not hold."""
+    amounts, days, months = _held(rs)
+    for i, checked in enumerate(rs.rules):
+        title = checked.rule.title
+        for lang in ("id", "en") if title is not None else ():
+            text: str = getattr(title, lang)
+            for stated, held in _stated(text, amounts, days, months):
+                if not held:
+                    warn(("rules", i, "title", lang), "stale-title",
+                         f"the title says {stated}, a value the rule set does not hold (a parameter, the "
+                         "benefit, as_of or a window's date): update the title to the value the rule reads",
+                         checked.rule.id)
+
+
+def _stated(text: str, amounts: set[int], days: set[date], months: set[tuple[int, int]]
+            ) -> Iterator[tuple[str, bool]]:
+    for m in _AMOUNT.finditer(text):
+        yield m.group(), int(re.sub(r"[.,]", "", m.group(1))) in amounts
+    for m in _DATE.finditer(text):
+        day, month, year = m.group(1), MONTHS[m.group(2).lower()], int(m.group(3))
+        if day is None:
+            yield m.group(), (year, month) in months
+        else:
+            try:
+                yield m.group(), date(year, month, int(day)) in days
+            except ValueError:
+                yield m.group(), False
+
+
+def _held(rs: RuleSet) -> tuple[set[int], set[date], set[tuple[int, int]]]:
+    """The amounts, days and months (year, month) the rule set holds."""
+    model = rs.model
+    values: list[Any] = [model.as_of, model.in_force.from_, model.in_force.until]
+    for param in model.parameters.values():
+        values += [param.value, *(param.values or {}).values(), *(param.values or {})]
+    benefit = model.benefit
+    values += [benefit.amount, benefit.monthly, *(benefit.instalments or [])]
+    values += [d for c in rs.rules for d in (c.rule.in_force.from_, c.rule.in_force.until)]
+    amounts = {v for v in values if isinstance(v, int) and not isinstance(v, bool)}
+    days = {v for v in values if isinstance(v, date)}
+    months = {(d.year, d.month) for d in days}
+    for v in values:
+        if isinstance(v, str) and (m := _YEAR_MONTH.match(v)):
+            year, month = int(m.group(1)), int(m.group(2))
+            if 1 <= month <= 12:
+                months.add((year, month))
+                days |= {date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])}
+    return amounts, days, months
