@@ -101,6 +101,7 @@ class Code(StrEnum):
     TIME_LIMIT = "time-limit"
     UNKNOWN_EDITION = "unknown-edition"
     NOT_FOUND = "not-found"
+    LOG_UNAVAILABLE = "log-unavailable"
     METHOD_NOT_ALLOWED = "method-not-allowed"
     HTTP_ERROR = "http-error"
     INTERNAL = "internal"

@@ -629,6 +629,35 @@ def test_each_kind_of_problem_is_said_in_words(tmp_path: Path, capsys: pytest.Ca
     assert _rejected(tmp_path, capsys, lines, "en")[1:] == ["  - " + en_said]
 
 
+@pytest.mark.parametrize("key", [".", "..", "[0]", "[", "]", "[]", "][", "a.b", "wages[0]x", "employer.sector"])
+def test_a_field_name_holding_a_path_s_punctuation_is_named_as_given(tmp_path: Path,
+                                                                      capsys: pytest.CaptureFixture[str],
+                                                                      key: str) -> None:
+    """A key the contract does not have is said as the record gives it, whatever "." or "[0]" it holds, and
+    the records around it are decided."""
+    from bsu_rules.cli import main
+
+    records = tmp_path / "bad.jsonl"
+    records.write_text("\n".join(json.dumps(r) for r in (EXAMPLES[0], {**EXAMPLES[0], key: 1}, EXAMPLES[0])), "utf-8")
+    assert main(["evaluate", "bsu-2022", str(records), "--format", "text", "--lang", "en"]) == 1
+    out = capsys.readouterr().out
+    assert f"Record 2 cannot be decided because its data is not valid:\n  - {json.dumps(key)} is not a known field;" \
+        in out
+    assert out.endswith("2 decisions: 2 eligible, 0 ineligible, 0 undetermined; 1 record not valid\n")
+
+
+def test_a_nested_field_name_with_a_dot_and_hidden_characters_are_shown_as_given(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The group a key is in is the record's, not one read from the key's dots; an escape sequence or a
+    direction mark is written as its escape, never sent to the terminal."""
+    record = {**EXAMPLES[0], "citizenship": "\u202eWNI", "\x1b[31mRED\x1b[0m": 1,
+              "employer": {**EXAMPLES[0]["employer"], "a.b": 1}}
+    assert _rejected(tmp_path, capsys, [json.dumps(record)], "en")[1:] == [
+        '  - Citizenship: "\\u202eWNI" is not a known value; write "WNI".',
+        '  - "a.b" is not a known field of the employer; remove it or correct its spelling.',
+        '  - "\\u001b[31mRED\\u001b[0m" is not a known field; remove it or correct its spelling.']
+
+
 @pytest.mark.parametrize(("line", "id_said", "en_said"), [
     ("{not json", "Catatannya bukan JSON yang sah (kesalahan pada kolom 2).",
      "The record is not valid JSON (a mistake at column 2)."),

@@ -59,7 +59,10 @@ def test_a_nik_in_the_wrong_place_is_never_echoed(record: dict[str, Any]) -> Non
 
 
 @pytest.mark.parametrize("record", [{**BASE, "citizenship": "\ud800"}, {**BASE, "\ud800": "WNI"},
-                                    {**BASE, "employer": {"\ud800": "x"}}])
+                                    {**BASE, "employer": {"\ud800": "x"}}, {**BASE, "employer": {"sector": "\udfff"}},
+                                    {**BASE, "kpj": "\udfff"}, {**BASE, "work_regency_code": "\udfff"}])
 def test_a_lone_surrogate_the_mirror_meets_is_an_input_error(record: dict[str, Any]) -> None:
-    with pytest.raises(InputError, match="surrogate"):
+    """Whichever field holds it, and whatever else is wrong: no message or page could be written quoting it."""
+    with pytest.raises(InputError, match="surrogate") as caught:
         bsu_rules.evaluate(bsu_rules.load_ruleset("bsu-2022"), record, on="2022-10-01")
+    assert [path for path, _ in caught.value.problems] == ["(record)"]

@@ -98,9 +98,15 @@ class _InProcess:
         self.transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
 
     def post(self, url: str, **kwargs: Any) -> httpx.Response:
+        return self.request("POST", url, **kwargs)
+
+    def get(self, url: str, **kwargs: Any) -> httpx.Response:
+        return self.request("GET", url, **kwargs)
+
+    def request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
         async def send() -> httpx.Response:
             async with httpx.AsyncClient(transport=self.transport, base_url="http://test") as client:
-                return await client.post(url, **kwargs)
+                return await client.request(method, url, **kwargs)
         return asyncio.run(send())
 
 
@@ -211,7 +217,7 @@ def test_editions(server: httpx.Client, strict: httpx.Client) -> None:
     dated = strict.get("/v1/editions/lint-gapped-parameter").json()["parameters"]["wage_ceiling"]
     assert dated["values"] == [{"from": "2022-09-05", "value": 3500000}, {"from": "2022-11-01", "value": None}]
     error = assert_error(server.get("/v1/editions/bsu-2023"), 404, "unknown-edition")
-    assert "bsu-2025" in error["message"]
+    assert "bsu-2025" in error["message"] and error["field"] == "edition_id"  # the path's parameter
 
 
 def test_schemas_and_openapi(server: httpx.Client) -> None:
@@ -403,6 +409,62 @@ def test_a_lone_surrogate_is_refused_alone(server: httpx.Client) -> None:
         assert "surrogate" in error["message"]
 
 
+@pytest.mark.parametrize("bad", [{"[0]": 1}, {".": 1}, {"][": 1}, {"employer": {"sector": "\udfff"}},
+                                 {"kpj": "\udfff"}, {"work_regency_code": "\udfff"}],
+                         ids=["index-key", "dot-key", "brackets-key", "sector-surrogate", "kpj-surrogate",
+                              "regency-surrogate"])
+def test_a_record_no_page_could_quote_is_rejected_alone(server: httpx.Client, bad: dict[str, Any]) -> None:
+    """A key holding a path's "." or "[0]", or a lone surrogate in any field, is its record's paragraph (or
+    error object); the records around it are decided."""
+    good = EXAMPLES.read_text("utf-8").splitlines()[0]
+    record = json.dumps({"nik": "3204125708940003", "citizenship": "WNI", "participant_category": "PU", **bad})
+    body = f"[{good},{record},{good}]"
+    r = server.post("/v1/explanations", params={"ruleset": "bsu-2022", "lang": "en"}, content=body)
+    assert r.status_code == 200, r.text
+    assert r.text.count("\nELIGIBLE to receive BSU\n") == 2
+    said = "The record holds text with a lone UTF-16 surrogate" if "\\udfff" in record else \
+        f"{json.dumps(next(iter(bad)))} is not a known field"
+    assert "\n\nRecord 2 cannot be decided because its data is not valid:\n  - " + said in r.text
+    decided = server.post("/v1/decisions", params={"ruleset": "bsu-2022"}, content=body)
+    assert decided.status_code == 200 and "outcome" in decided.json()[0] and "error" in decided.json()[1]
+
+
+def test_a_request_whose_pages_fail_logs_none_of_its_decisions(tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """A decision is logged only with the answer that carries it: a page that cannot be written fails the
+    request before anything is logged."""
+    import bsu_rules.service.app as service
+
+    path = tmp_path / "d.jsonl"
+    client = _InProcess(log=DecisionLog(path))
+
+    def failing(*args: Any) -> str:
+        raise ValueError("no page")
+    monkeypatch.setattr(service, "render_text", failing)
+    lines = EXAMPLES.read_text("utf-8").splitlines()[:2]
+    r = client.post("/v1/explanations", params={"ruleset": "bsu-2022"}, content="[" + ",".join(lines) + "]")
+    assert_error(r, 500, "internal")
+    assert not path.exists() or path.read_bytes() == b""
+
+
+def test_health_says_the_decision_log_cannot_be_written(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A balancer polling /healthz stops sending requests while every decision would fail."""
+    path = tmp_path / "d.jsonl"
+    client = _InProcess(log=DecisionLog(path))
+    line = EXAMPLES.read_text("utf-8").splitlines()[0]
+    assert client.get("/healthz").status_code == 200
+    with path.open("ab") as f:
+        f.write(b'{"partial')
+    assert_error(client.post("/v1/decisions", params={"ruleset": "bsu-2022"}, content=line), 500, "internal")
+    for _ in range(2):
+        error = assert_error(client.get("/healthz"), 503, "log-unavailable")
+        assert str(path) not in error["message"]
+    assert capsys.readouterr().err.count("truncated") == 2  # the request's line, and the health check's once
+    os.truncate(path, path.stat().st_size - len(b'{"partial'))
+    assert client.get("/healthz").status_code == 200
+    assert client.post("/v1/decisions", params={"ruleset": "bsu-2022"}, content=line).status_code == 200
+
+
 def test_an_unknown_query_parameter_is_named_with_the_nearest_known_one(server: httpx.Client) -> None:
     line = EXAMPLES.read_text("utf-8").splitlines()[0]
     for path, query, hint in (("/v1/decisions", "ruleset=bsu-2022&On=1900-01-01", "on"),
@@ -413,8 +475,9 @@ def test_an_unknown_query_parameter_is_named_with_the_nearest_known_one(server: 
         unknown = query.split("&")[1].split("=")[0]
         assert error["field"] == unknown and f"`{unknown}` is not a parameter here" in error["message"]
         assert (f"did you mean `{hint}`?" in error["message"]) if hint else "did you mean" not in error["message"]
-    error = assert_error(server.get("/v1/editions?ruleset=bsu-2022"), 400, "bad-parameter")
-    assert "this path takes: no parameters" in error["message"]
+    for path in ("/v1/editions?ruleset=bsu-2022", "/openapi.json?x=1", "/healthz?x=1"):
+        error = assert_error(server.get(path), 400, "bad-parameter")
+        assert "this path takes: no parameters" in error["message"]
     assert server.post("/v1/decisions?ruleset=bsu-2022&on=2022-10-01&hints=false", content=line).status_code == 200
 
 

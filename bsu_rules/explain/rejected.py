@@ -13,11 +13,12 @@ import re
 from typing import Any
 
 from bsu_rules.errors import InputError
-from bsu_rules.formatting import format_month
+from bsu_rules.formatting import format_month, printable
 from bsu_rules.glossary import Glossary, join
 from bsu_rules.members.contract import Group, Leaf, contract, leaf_at
 from bsu_rules.members.model import MONTH, PERIODIC, REGENCY_CODE, SECRET, hide_identifiers
 from bsu_rules.members.model import digits as digits_pattern
+from bsu_rules.members.parse import UNKNOWN
 from bsu_rules.ruleset.diagnostics import nearest
 from bsu_rules.ruleset.spelling import GROUPED
 
@@ -94,6 +95,7 @@ _KINDS = {"id": {"list": "daftar", "str": "teks", "int": "angka", "float": "angk
                  "NoneType": "null"}}
 _ABSENT = object()
 _PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+_GROUP_PATH = re.compile(r"[a-z_]+(?:\[\d+\]|\.[a-z_]+)*")
 _DIGITS = re.compile(r"\^\[0-9\]\{(\d+)(?:,(\d+))?\}\$")
 _LETTER = re.compile(r"\^\[([A-Z])-([A-Z])\]\$")
 _DAY_FIRST = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})")
@@ -103,10 +105,15 @@ _MONTH_FIRST = re.compile(r"(\d{1,2})[-/.](\d{4})")
 def rejected(n: int, error: InputError, record: Any, lang: str, glossary: Glossary) -> str:
     """The lines saying why record ``n`` (as read: a dict, another JSON value, or what could not be read)
     cannot be decided."""
-    lines = [_HEAD[lang].format(n=n)]
+    lines, named = [_HEAD[lang].format(n=n)], set[tuple[str, str]]()
     for path, message in error.problems:
-        said = _record(message, lang) if path == "(record)" else _field(path, record, lang, glossary)
-        lines.append(f"  - {said[:1].upper()}{said[1:]}.")
+        if path == "(record)":
+            said = _record(message, lang)
+        elif message == UNKNOWN:
+            said = _unknown(_named(path, record, named), lang, glossary)
+        else:
+            said = _field(path, record, lang, glossary)
+        lines.append(printable(f"  - {said[:1].upper()}{said[1:]}."))  # a key or value never moves the line
     return "\n".join(lines)
 
 
@@ -127,16 +134,13 @@ def _record(message: str, lang: str) -> str:
 def _field(path: str, record: Any, lang: str, g: Glossary) -> str:
     """One field's problem, read from the record's value at ``path`` and the contract."""
     w = _SAY[lang]
-    parts = [(name, int(i) if i else None) for name, i in _PART.findall(path)]
-    names = [name for name, _ in parts if name]
+    parts = _parts(path)
+    names = _names(path)
     value, row = _at(record, parts)
     label = _label(path, names, row, lang, g)
     spec = _spec(names)
-    if spec is None:  # a field the contract does not have
-        where = w["unknown_in"].format(g.label("member." + ".".join(names[:-1]), lang)) if len(names) > 1 else ""
-        known = contract() if len(names) == 1 else _fields(names[:-1])
-        hint = nearest(names[-1], known) if known else None
-        return w["unknown"].format(value=_quote(names[-1], lang), where=where) + (_write(hint, lang) or w["remove"])
+    if spec is None:  # not a field of the contract: the model says so of a field it has not (``_unknown``)
+        return w["invalid"].format(label=label)
     if value is _ABSENT or value is None:
         return w["missing"].format(label=label)
     if isinstance(spec, Group):
@@ -147,6 +151,29 @@ def _field(path: str, record: Any, lang: str, g: Glossary) -> str:
             return w["text"].format(label=label)
         return w["length"].format(label=label, n=len(value)) if len(value) != 16 else w["digit"].format(label=label)
     return _value(spec, value, label, names, lang, g)
+
+
+def _named(path: str, record: Any, named: set[tuple[str, str]]) -> tuple[str, str]:
+    """The field a record has that the contract has not, as (the path of the object holding it, its
+    key): the path joins keys with "." and "[i]", which such a key, always its last step, may hold
+    too ("a.b", "[0]"), so the record says which split is meant (the first not ``named`` yet, when
+    two would do); a key the path hides (a NIK in it) is the whole path's, or the deepest group's."""
+    splits = [("", path)] + [(path[:i], path[i + 1:]) for i in range(len(path)) if path[i] == "."
+                             and _GROUP_PATH.fullmatch(path[:i]) and _fields(_names(path[:i])) is not None]
+    found = next((split for split in splits if split not in named and _key_in(_at(record, _parts(split[0]))[0],
+                                                                               split[1])), splits[-1])
+    named.add(found)
+    return found
+
+
+def _unknown(found: tuple[str, str], lang: str, g: Glossary) -> str:
+    """A key the contract does not have, as given, with the known one nearest to it."""
+    w, (parent, key) = _SAY[lang], found
+    names = _names(parent)
+    where = w["unknown_in"].format(g.label("member." + ".".join(names), lang)) if names else ""
+    known = _fields(names) if names else contract()
+    hint = nearest(key, known) if known else None
+    return w["unknown"].format(value=_quote(key, lang), where=where) + (_write(hint, lang) or w["remove"])
 
 
 def _value(leaf: Leaf, value: Any, label: str, names: list[str], lang: str, g: Glossary) -> str:
@@ -193,6 +220,18 @@ def _value(leaf: Leaf, value: Any, label: str, names: list[str], lang: str, g: G
         return w["letter"].format(label=label, value=shown, low=letters[1], high=letters[2]) + _write(
             upper if fits else None, lang)
     return w["invalid"].format(label=label)
+
+
+def _key_in(box: Any, key: str) -> bool:
+    return isinstance(box, dict) and key in box
+
+
+def _parts(path: str) -> list[tuple[str, int | None]]:
+    return [(name, int(i) if i else None) for name, i in _PART.findall(path)]
+
+
+def _names(path: str) -> list[str]:
+    return [name for name, _ in _PART.findall(path) if name]
 
 
 def _at(record: Any, parts: list[tuple[str, int | None]]) -> tuple[Any, Any]:

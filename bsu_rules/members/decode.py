@@ -30,6 +30,8 @@ MAX_DIGITS = 30
 """Digits a JSON number may have (rupiah in int64 need 19)."""
 
 
+LONE_SURROGATE = "text with a lone UTF-16 surrogate (not a character)"
+"""Why a record holding a lone surrogate (``"\\ud800"``, which no UTF-8 output can hold) is refused."""
 TOO_LONG = f"a number of more than {MAX_DIGITS} digits"
 """Why a record holding a longer number is refused."""
 
@@ -59,7 +61,7 @@ def decode_json(data: bytes | str) -> Any:
     if (bad := unreadable(value)) is not None:
         raise bad
     if surrogate(data) and has_lone_surrogate(value):
-        raise BadRecord("text with a lone UTF-16 surrogate (not a character)")
+        raise BadRecord(LONE_SURROGATE)
     return value
 
 

@@ -14,6 +14,7 @@ from pydantic import ValidationError
 
 from bsu_rules.errors import InputError
 from bsu_rules.members.contract import leaf_at, path_order
+from bsu_rules.members.decode import LONE_SURROGATE, has_lone_surrogate
 from bsu_rules.members.mirror import MemberMirror, Record, as_member, encode
 from bsu_rules.members.model import DAY, MONTH, PERIODIC, SECRET, Member, hide_identifiers, shown
 
@@ -40,7 +41,7 @@ def _fast(record: Any, hashed: bool = True) -> Parsed | None:
     except msgspec.ValidationError:
         return None
     except UnicodeEncodeError:  # in a value or a key, met while converting or encoding
-        raise InputError([("(record)", "text with a lone UTF-16 surrogate (not a character)")]) from None
+        raise InputError([("(record)", LONE_SURROGATE)]) from None
     return _hashed(struct, encoded if hashed else None)
 
 
@@ -127,6 +128,8 @@ def _validate(record: Any, ignore_unknown: bool = False) -> Member:
     try:
         return Member.model_validate(record)
     except ValidationError as exc:
+        if has_lone_surrogate(record):  # a message or a page quoting it could not be written
+            raise InputError([("(record)", LONE_SURROGATE)]) from None
         problems = []
         for e in exc.errors():
             if ignore_unknown and e["type"] == "extra_forbidden":
@@ -149,9 +152,13 @@ def _path(loc: tuple[int | str, ...]) -> str:
     return out or "(record)"
 
 
+UNKNOWN = "unknown field"
+"""The message of a key the contract does not have."""
+
+
 def _message(err: Any, path: str) -> str:
     if err["type"] == "extra_forbidden":
-        return "unknown field"
+        return UNKNOWN
     if err["type"] == "missing":
         return "required field is missing"
     if err["type"] == "duplicate_period":

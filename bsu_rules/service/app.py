@@ -12,7 +12,7 @@ import re
 import sys
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any, Literal
@@ -68,6 +68,10 @@ class Rejected:
                           ensure_ascii=False, separators=(",", ":"))
 
 
+Page = Callable[[Decision | Rejected], str]
+"""What a path answers for a record in place of its JSON (``/v1/explanations``: its page)."""
+
+
 @dataclass(frozen=True)
 class Limits:
     """What one request may ask for."""
@@ -98,7 +102,7 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None, l
     by_id = {rs.id: rs for rs in rulesets}
     glossaries = {rs.id: glossary_for(rs.path) for rs in rulesets}  # what a rejected record's page reads
     log_lock = threading.Lock()  # one writer: requests take turns appending to the log
-    app = FastAPI(title="bsu-rules", version=__version__, openapi_url="/openapi.json", docs_url=None,
+    app = FastAPI(title="bsu-rules", version=__version__, openapi_url=None, docs_url=None,
                   redoc_url=None, description="Decide and explain BSU (wage subsidy) eligibility.",
                   dependencies=[Depends(_plain_query)],
                   redirect_slashes=False)  # a redirect would be built from the client's Host header
@@ -126,12 +130,13 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None, l
     async def internal(request: Request, exc: Exception) -> JSONResponse:
         return _error(ServiceError(500, Code.INTERNAL, "the service failed on this request; it was logged"))
 
-    def ruleset_for(name: str) -> RuleSet:
+    def ruleset_for(name: str, field: str = "ruleset") -> RuleSet:
+        """The edition a query parameter or path parameter (``field``) names."""
         rs = by_id.get(name)
         if rs is None:
             hint = nearest(name, sorted(by_id))
             raise ServiceError(404, Code.UNKNOWN_EDITION, f"no edition `{_echo(name)}` here (served: "
-                               f"{', '.join(by_id)})" + (f"; did you mean `{hint}`?" if hint else ""), field="ruleset")
+                               f"{', '.join(by_id)})" + (f"; did you mean `{hint}`?" if hint else ""), field=field)
         return rs
 
     async def records(request: Request) -> tuple[list[Any], bool]:
@@ -160,17 +165,19 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None, l
                                f"{limits.max_records}: split the request")
         return items, many
 
-    async def decide(rs: RuleSet, on: date | None, items: list[Any],
-                     hints: bool = False) -> list[tuple[Decision | Rejected, str]]:
+    async def decide(rs: RuleSet, on: date | None, items: list[Any], hints: bool = False,
+                     page: Page | None = None) -> list[tuple[Decision | Rejected, str]]:
         """One record is decided on the event loop (a fraction of a millisecond); more, or logging, in a thread."""
         if len(items) == 1 and log is None:
-            return decide_all(rs, on, items, hints)
-        return await run_in_threadpool(decide_all, rs, on, items, hints)
+            return decide_all(rs, on, items, hints, page)
+        return await run_in_threadpool(decide_all, rs, on, items, hints, page)
 
-    def decide_all(rs: RuleSet, on: date | None, items: list[Any],
-                   hints: bool) -> list[tuple[Decision | Rejected, str]]:
-        """Each record's decision and its JSON (or its error line), in order, within the time limit;
-        with ``hints``, each failed criterion's counterfactual hint."""
+    def decide_all(rs: RuleSet, on: date | None, items: list[Any], hints: bool,
+                   page: Page | None) -> list[tuple[Decision | Rejected, str]]:
+        """Each record's decision and its JSON (or its error object), in order, within the time limit;
+        with ``hints``, each failed criterion's counterfactual hint; with ``page``, its page instead of
+        its JSON. Each page is written (and known to be UTF-8) before any decision is logged: a request
+        that fails has logged nothing."""
         try:
             plan = rs.plan(on)
         except OutOfForce as exc:
@@ -188,11 +195,11 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None, l
                 member = parse_member(record)
             except InputError as exc:
                 refused = Rejected(number, exc, record)
-                out.append((refused, refused.json()))
+                out.append((refused, refused.json() if page is None else _utf8(page(refused))))
                 continue
             decision = plan.decide(member, hints=hints)
             text = decision.to_json()
-            out.append((decision, text))
+            out.append((decision, text if page is None else _utf8(page(decision))))
             decided.append((decision, member, text))
         if log is not None:
             with log_lock:  # all of the request's decisions are written and synced, or none is
@@ -247,12 +254,16 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None, l
         """Each record's decision as readable text (as ``evaluate --format text``), blank-line separated."""
         rs = ruleset_for(ruleset)
         items, many = await records(request)
-        out = await decide(rs, on, items, hints=True)
+
+        def page(d: Decision | Rejected) -> str:
+            if isinstance(d, Rejected):
+                return rejected(d.number, d.error, d.record, lang, glossaries[rs.id]) if many else d.json()
+            return render_text(d, rs, lang, audience)
+
+        out = await decide(rs, on, items, hints=True, page=page)
         if not many and isinstance(out[0][0], Rejected):
             return PlainTextResponse(out[0][1], status_code=422, media_type="application/json")
-        pages = (rejected(d.number, d.error, d.record, lang, glossaries[rs.id]) if isinstance(d, Rejected)
-                 else render_text(d, rs, lang, audience) for d, _ in out)
-        return PlainTextResponse("\n\n".join(pages) + "\n")
+        return PlainTextResponse("\n\n".join(text for _, text in out) + "\n")
 
     @app.post("/v1/needed", tags=["decisions"], openapi_extra=_body("member records"),
               responses={200: _one_or_list("Questions", "What to ask next; for a list of records, each record's "
@@ -279,16 +290,41 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None, l
     @app.get("/v1/editions/{edition_id}", tags=["editions"], responses=_errors(404))
     async def one_edition(edition_id: str) -> Edition:
         """One edition: its criteria, its parameters with the dates they take effect, the articles cited."""
-        return edition(ruleset_for(edition_id))
+        return edition(ruleset_for(edition_id, "edition_id"))
 
     @app.get("/v1/schemas/{name}", tags=["schemas"], responses=_errors())
     async def schemas(name: Literal["member", "decision", "ruleset"]) -> dict[str, Any]:
         """The JSON Schema of the member record, the decision or the rule file."""
         return schema(name)
 
-    @app.get("/healthz", tags=["service"], responses=_errors())
+    said = [""]  # the log's fault last said on standard error
+
+    def log_broken() -> bool:
+        """Whether the decision log cannot take a decision now (why is said on standard error, once)."""
+        assert log is not None
+        with log_lock:
+            try:
+                log.writable()
+            except (AuditError, OSError) as exc:
+                if said[0] != str(exc):
+                    said[0] = str(exc)
+                    print(f"bsu-rules: the decision log cannot be written: {exc}", file=sys.stderr)
+                return True
+        said[0] = ""
+        return False
+
+    @app.get("/healthz", tags=["service"], responses=_errors(503))
     async def healthz() -> dict[str, Any]:
+        """ok, or 503 while the decision log cannot be written (every decision would fail)."""
+        if log is not None and await run_in_threadpool(log_broken):
+            raise ServiceError(503, Code.LOG_UNAVAILABLE, "the decision log cannot be written (its chain is broken "
+                               "or the file cannot be opened): every request with a decision to log fails until it "
+                               "is repaired; the server says why on its standard error")
         return {"status": "ok", "version": __version__, "editions": sorted(by_id)}
+
+    @app.get("/openapi.json", include_in_schema=False)
+    async def openapi_json() -> JSONResponse:
+        return JSONResponse(app.openapi())
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
@@ -311,6 +347,12 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None, l
 
     app.openapi = openapi  # type: ignore[method-assign]
     return app
+
+
+def _utf8(text: str) -> str:
+    """``text``, once it is known to be writable as UTF-8 (UnicodeEncodeError otherwise)."""
+    text.encode("utf-8")
+    return text
 
 
 def _too_large(limits: Limits) -> ServiceError:
@@ -377,6 +419,7 @@ _WHY = {
     413: "the body or the record count over the limit",
     422: "a single record that is malformed, or a decision date outside the edition",
     500: "an unexpected failure, or (with --log) decisions the decision log could not take",
+    503: "(with --log) the decision log cannot be written: a balancer should send no requests",
 }
 
 
