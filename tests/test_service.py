@@ -588,3 +588,16 @@ def test_a_log_cut_back_under_the_service_gets_the_decisions_it_lost(tmp_path: P
     path.unlink()  # a log replaced: all of it again
     assert client.post("/v1/decisions", params={"ruleset": "bsu-2022"}, content=body).status_code == 200
     assert verify_log(path).decisions == 3
+
+
+def test_one_record_over_the_time_limit_is_refused() -> None:
+    """The limit used to be checked only between records: a lone record with 6 000-month histories
+    answered 200 after many times the limit."""
+    member = json.loads(EXAMPLES.read_text("utf-8").splitlines()[0])
+    months = [f"{1500 + i // 12:04d}-{i % 12 + 1:02d}" for i in range(6000)]
+    member["wages"] = [{"period": m, "amount": 3400000} for m in months]
+    member["contributions"] = [{"period": m, "amount": 100, "paid_on": "1900-01-01"} for m in months]
+    with serving("bsu-2022", "--time-limit", "0.001", "--max-body", str(4 << 20)) as client:
+        refused = assert_error(client.post("/v1/decisions", params={"ruleset": "bsu-2022", "hints": "true"},
+                                           content=json.dumps(member)), 408, "time-limit")
+        assert "histories" in refused["message"]

@@ -167,9 +167,8 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None, l
 
     async def decide(rs: RuleSet, on: date | None, items: list[Any], hints: bool = False,
                      page: Page | None = None) -> list[tuple[Decision | Rejected, str]]:
-        """One record is decided on the event loop (a fraction of a millisecond); more, or logging, in a thread."""
-        if len(items) == 1 and log is None:
-            return decide_all(rs, on, items, hints, page)
+        """Decided in a thread: a record with long histories takes a large part of a second, and the event
+        loop keeps answering other requests (``/healthz``) meanwhile."""
         return await run_in_threadpool(decide_all, rs, on, items, hints, page)
 
     def decide_all(rs: RuleSet, on: date | None, items: list[Any], hints: bool,
@@ -186,7 +185,7 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None, l
         out: list[tuple[Decision | Rejected, str]] = []
         decided: list[tuple[Decision, Member, str]] = []
         for number, record in enumerate(items, 1):
-            if time.monotonic() > deadline:
+            if number > 1 and time.monotonic() > deadline:
                 raise ServiceError(408, Code.TIME_LIMIT, f"deciding took longer than {limits.max_seconds:g} s "
                                    f"(stopped at record {number}): send fewer records per request")
             try:
@@ -201,6 +200,10 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None, l
             text = decision.to_json()
             out.append((decision, text if page is None else _utf8(page(decision))))
             decided.append((decision, member, text))
+        if time.monotonic() > deadline:  # the last record, or the only one, counts too
+            raise ServiceError(408, Code.TIME_LIMIT, f"deciding took longer than {limits.max_seconds:g} s: "
+                               + ("send fewer records per request" if len(items) > 1 else
+                                  "the record's histories are too long to decide within the limit"))
         if log is not None:
             with log_lock:  # all of the request's decisions are written and synced, or none is
                 try:
