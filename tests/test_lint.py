@@ -8,13 +8,15 @@ diagnostic in another file (a table).
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
 
 from bsu_rules.ruleset.diagnostics import Severity
 from bsu_rules.ruleset.lint import CODES
-from bsu_rules.ruleset.loader import bundled_rules, check_file
+from bsu_rules.ruleset.loader import bundled_rules, check_file, load_ruleset
+from bsu_rules.ruleset.overrides import reform_of
 
 FIXTURES = Path(__file__).parent / "fixtures" / "lint"
 EXPECT = re.compile(r"# expect: ([a-z-]+)(?:@(\d+))?(?: at (\S+):(\d+))?")
@@ -73,3 +75,16 @@ def test_messages_say_what_to_do() -> None:
 def test_bundled_rule_files_are_clean(path: Path) -> None:
     _, diagnostics = check_file(path)
     assert [str(d) for d in diagnostics] == []
+
+
+def test_a_cut_off_month_moved_without_as_of_is_warned_as_impact_warns(tmp_path: Path) -> None:
+    shutil.copytree(bundled_rules() / "tables", tmp_path / "tables")
+    text = (bundled_rules() / "bsu-2022.yaml").read_text("utf-8")
+    path = tmp_path / "bsu-2022.yaml"
+    path.write_text(text.replace("    value: 2022-07\n", "    value: 2022-08\n"), "utf-8")
+    (d,) = check_file(path)[1]
+    assert (d.code, d.line, d.severity) == ("data-date", text[:text.index("value: 2022-07")].count("\n") + 1,
+                                            Severity.WARNING)
+    assert d.message.endswith("set `as_of: 2022-08-31`")
+    (said,) = reform_of(load_ruleset("bsu-2022"), ["cutoff_month=2022-08"], []).warnings  # type: ignore[attr-defined]
+    assert said.startswith("--set cutoff_month=2022-08: " + d.message.split("; ")[0] + "; ")
