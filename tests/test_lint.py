@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from bsu_rules.cli import main
 from bsu_rules.ruleset.diagnostics import Severity
-from bsu_rules.ruleset.lint import CODES
+from bsu_rules.ruleset.lint import CODES, overlapping
 from bsu_rules.ruleset.loader import bundled_rules, check_file, load_ruleset
 from bsu_rules.ruleset.overrides import reform_of
 
@@ -88,3 +89,24 @@ def test_a_cut_off_month_moved_without_as_of_is_warned_as_impact_warns(tmp_path:
     assert d.message.endswith("set `as_of: 2022-08-31`")
     (said,) = reform_of(load_ruleset("bsu-2022"), ["cutoff_month=2022-08"], []).warnings  # type: ignore[attr-defined]
     assert said.startswith("--set cutoff_month=2022-08: " + d.message.split("; ")[0] + "; ")
+
+
+def test_editions_in_force_on_one_day_are_warned_when_checked_together(tmp_path: Path,
+                                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "rules"
+    shutil.copytree(bundled_rules() / "tables", folder / "tables")
+    for edition in bundled_rules().glob("*.yaml"):
+        shutil.copy(edition, folder)
+    text = (folder / "bsu-2022.yaml").read_text("utf-8")
+    (folder / "bsu-2022.yaml").write_text(text.replace("  until: 2025-06-01\n", "  until: 2025-12-31\n"), "utf-8")
+    assert main(["check", str(folder)]) == 0
+    out = capsys.readouterr().out
+    line = text[:text.index("  until: 2025-06-01")].count("\n") + 1
+    assert f"bsu-2022.yaml:{line}:10: warning [overlapping-editions]: bsu-2022 (" in out
+    assert ("bsu-2025.yaml, in force from 2025-06-02, with no end date) are both in force from 2025-06-02 until "
+            "2025-12-31: a decision dated then could be made under either; end bsu-2022 on 2025-06-01") in out
+    assert out.endswith("4 files: 0 errors, 1 warning\n")
+    assert main(["check", str(folder / "bsu-2022.yaml")]) == 0  # one file: no other edition to meet
+    assert capsys.readouterr().out.endswith("1 file: 0 errors, 0 warnings\n")
+    bundled = [load_ruleset(p) for p in sorted(bundled_rules().glob("*.yaml"))]
+    assert overlapping(bundled) == []  # 2020 and 2021, revoked together on one day, run alongside by design
