@@ -69,9 +69,27 @@ def _expression(name: str, old: str | None, new: str | None) -> list[Json]:
     return [] if same else [{"field": name, "old": old, "new": new}]
 
 
+def decision_dates(old: RuleSet, new: RuleSet, old_on: date | None = None,
+                   new_on: date | None = None) -> tuple[date, date]:
+    """The date each side is decided on. Two versions of one edition (the same id, a rule set and
+    its reform among them) share one, so that a difference is the text's and not the calendar's: the
+    date given for either side, else the later of their default dates (the latest date either
+    describes). Two editions each take their own: the date given, else the default date; so does a
+    side not in force on the shared date."""
+    if old.id != new.id:
+        return old_on or old.default_on, new_on or new.default_on
+    common = old_on or new_on or max(old.default_on, new.default_on)
+
+    def on(rs: RuleSet, given: date | None) -> date:
+        return given or (common if rs.model.in_force.contains(common) else rs.default_on)
+
+    return on(old, old_on), on(new, new_on)
+
+
 def compare(old: RuleSet, new: RuleSet, old_on: date | None = None, new_on: date | None = None) -> Json:
-    """Everything that differs between ``old`` read on ``old_on`` and ``new`` read on ``new_on``."""
-    old_day, new_day = old_on or old.default_on, new_on or new.default_on
+    """Everything that differs between ``old`` read on ``old_on`` and ``new`` read on ``new_on``
+    (by default the dates ``decision_dates`` gives)."""
+    old_day, new_day = decision_dates(old, new, old_on, new_on)
     check_on(old, old_day)
     check_on(new, new_day)
     return {"old": _side(old, old_day), "new": _side(new, new_day), "metadata": _metadata(old, new),
@@ -269,8 +287,10 @@ def _explain(old: RuleOutcome | None, new: RuleOutcome | None) -> str | None:
 
 def flips(old: RuleSet, new: RuleSet, records: Iterable[tuple[int | str, Any]], old_on: date | None = None,
           new_on: date | None = None, examples: int = 3) -> Json:
-    """Decide every record under both sides; count outcome pairs and explain each flip."""
-    old_plan, new_plan = old.plan(old_on), new.plan(new_on)
+    """Decide every record under both sides (on the dates ``decision_dates`` gives); count outcome
+    pairs and explain each flip."""
+    old_day, new_day = decision_dates(old, new, old_on, new_on)
+    old_plan, new_plan = old.plan(old_day), new.plan(new_day)
     pairs: Counter[tuple[str, str]] = Counter()
     groups: dict[tuple[str, str, tuple[str, ...]], Json] = {}
     rejected: list[Json] = []

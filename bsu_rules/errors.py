@@ -57,6 +57,8 @@ class Code(StrEnum):
     UNMATCHABLE_KEY = "unmatchable-key"
     UNUSED = "unused"
     VALUE_OUTSIDE = "value-outside"
+    DATA_DATE = "data-date"
+    OVERLAPPING_EDITIONS = "overlapping-editions"
     GAPPED_PARAMETER = "gapped-parameter"
     STALE_TITLE = "stale-title"
     MISSING_SOURCE = "missing-source"

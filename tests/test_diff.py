@@ -12,7 +12,7 @@ import pytest
 
 from bsu_rules.cli import main
 from bsu_rules.cli.options import read_records
-from bsu_rules.diff import compare, flips
+from bsu_rules.diff import compare, decision_dates, flips
 from bsu_rules.ruleset.loader import bundled_rules, load_ruleset
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -214,3 +214,36 @@ def test_a_table_s_amounts_read_as_rupiah(tmp_path: Path, capsys: pytest.Capture
     out = capsys.readouterr().out
     assert "      ~ 31: Rp4.641.854 → Rp4.641.855\n" in out
     assert "      ~ 3273: at least Rp3.742.276,48 (a lower bound) → Rp3.774.860,78\n" in out
+
+
+MEMBER = {"nik": "3204014107900001", "citizenship": "WNI", "participant_category": "PU", "employment_type": "private",
+          "work_regency_code": "3204", "registered_on": "2019-03-01", "birth_date": "1990-07-01",
+          "wages": [{"period": "2022-07", "amount": 3_000_000}],
+          "contributions": [{"period": "2022-07", "amount": 100, "paid_on": "2022-08-10"}],
+          "program_receipts": [], "membership_ended_on": None, "deceased_on": None}
+
+
+def test_two_versions_of_one_edition_are_decided_on_one_date(tmp_path: Path,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    path = copy_2022(tmp_path)
+    path.write_text(path.read_text("utf-8").replace("wage_ceiling:\n    value: 3500000", "wage_ceiling:\n    values: "
+                                                    "{2022-09-05: 3500000, 2022-11-01: 4000000}"), "utf-8")
+    old, new = load_ruleset("bsu-2022"), load_ruleset(path)
+    assert decision_dates(old, new) == decision_dates(new, old) == (date(2022, 11, 1), date(2022, 11, 1))
+    records = [(1, MEMBER | {"wages": [{"period": "2022-07", "amount": 3_800_000}]}),
+               (2, MEMBER | {"nik": "3204014107900002", "deceased_on": "2022-10-01"})]  # dies between the two dates
+    result = flips(old, new, records)
+    assert [(g["old"], g["new"], g["rules"], g["count"]) for g in result["flips"]] == \
+        [("ineligible", "eligible", ["wage-ceiling"], 1)]
+    members = tmp_path / "m.jsonl"
+    members.write_text("\n".join(json.dumps(r) for _, r in records) + "\n", "utf-8")
+    assert main(["diff", "bsu-2022", str(path), "--members", str(members)]) == 1
+    out = capsys.readouterr().out
+    assert out.count(", on 2022-11-01)") == 2 and "not-deceased" not in out
+    assert main(["diff", "bsu-2022", str(path), "--old-on", "2022-09-05", "--members", str(members)]) == 1
+    assert capsys.readouterr().out.count(", on 2022-09-05)") == 2  # one side's date given: the other follows it
+    assert main(["diff", "bsu-2022", str(path), "--old-on", "2022-09-05", "--new-on", "2022-11-01",
+                 "--members", str(members)]) == 1
+    assert "because of not-deceased" in capsys.readouterr().out  # two dates asked for: the calendar's flips too
+    r2021 = load_ruleset("bsu-2021")  # two editions: each on the latest date it describes
+    assert decision_dates(r2021, old) == (r2021.default_on, old.default_on) != (old.default_on,) * 2

@@ -254,3 +254,26 @@ def test_render_is_deterministic_and_bilingual(tmp_path: Path) -> None:
     assert 'lang="id"' in render_html(data) and 'lang="en"' in render_html(data, "en")
     with pytest.raises(ValueError):
         render_html(data, "fr")
+
+
+def test_a_dated_reform_is_measured_on_one_date_with_its_baseline(tmp_path: Path,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    rows = [OK | {"nik": "3204014107900011", "work_regency_code": "3204",
+                  "wages": [{"period": "2022-07", "amount": 3_800_000}]},
+            OK | {"nik": "3215014107900012", "deceased_on": "2022-09-20"}]  # dies after 5 September, before 1 October
+    source = tmp_path / "m.jsonl"
+    source.write_text("\n".join(json.dumps(r) for r in rows) + "\n", "utf-8")
+    data = impact(reform_of(BASE, ["wage_ceiling@2022-10-01=4000000"], []), source, baseline=BASE)
+    assert data["reform"]["on"] == data["baseline"]["on"] == "2022-10-01"  # the calendar alone flips no one
+    assert [(g["from"], g["to"], g["rules"], g["count"]) for g in data["flips"]["groups"]] == \
+        [("ineligible", "eligible", ["wage-ceiling"], 1)]
+    html, js = tmp_path / "r.html", tmp_path / "r.json"
+    assert main(["impact", "bsu-2022", str(source), "--set", "wage_ceiling@2030-01-01=4000000", "--out", str(html),
+                 "--json", str(js), "--quiet"]) == 0
+    data = json.loads(js.read_text("utf-8"))
+    assert data["reform"]["on"] == data["baseline"]["on"] == "2022-09-05" and data["flips"]["total"] == 0
+    assert ("warning: --set wage_ceiling@2030-01-01=4000000: the value dated 2030-01-01 is never read: the edition "
+            "ends on 2025-06-01") in capsys.readouterr().err
+    assert main(["impact", "bsu-2022", str(source), "--set", "wage_ceiling@2022-10-01=4000000", "--on", "2022-09-10",
+                 "--out", str(html), "--quiet"]) == 0
+    assert "takes effect after the decision date 2022-09-10" in capsys.readouterr().err

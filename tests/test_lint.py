@@ -8,13 +8,16 @@ diagnostic in another file (a table).
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
 
+from bsu_rules.cli import main
 from bsu_rules.ruleset.diagnostics import Severity
-from bsu_rules.ruleset.lint import CODES
-from bsu_rules.ruleset.loader import bundled_rules, check_file
+from bsu_rules.ruleset.lint import CODES, overlapping
+from bsu_rules.ruleset.loader import bundled_rules, check_file, load_ruleset
+from bsu_rules.ruleset.overrides import reform_of
 
 FIXTURES = Path(__file__).parent / "fixtures" / "lint"
 EXPECT = re.compile(r"# expect: ([a-z-]+)(?:@(\d+))?(?: at (\S+):(\d+))?")
@@ -73,3 +76,37 @@ def test_messages_say_what_to_do() -> None:
 def test_bundled_rule_files_are_clean(path: Path) -> None:
     _, diagnostics = check_file(path)
     assert [str(d) for d in diagnostics] == []
+
+
+def test_a_cut_off_month_moved_without_as_of_is_warned_as_impact_warns(tmp_path: Path) -> None:
+    shutil.copytree(bundled_rules() / "tables", tmp_path / "tables")
+    text = (bundled_rules() / "bsu-2022.yaml").read_text("utf-8")
+    path = tmp_path / "bsu-2022.yaml"
+    path.write_text(text.replace("    value: 2022-07\n", "    value: 2022-08\n"), "utf-8")
+    (d,) = check_file(path)[1]
+    assert (d.code, d.line, d.severity) == ("data-date", text[:text.index("value: 2022-07")].count("\n") + 1,
+                                            Severity.WARNING)
+    assert d.message.endswith("set `as_of: 2022-08-31`")
+    (said,) = reform_of(load_ruleset("bsu-2022"), ["cutoff_month=2022-08"], []).warnings  # type: ignore[attr-defined]
+    assert said.startswith("--set cutoff_month=2022-08: " + d.message.split("; ")[0] + "; ")
+
+
+def test_editions_in_force_on_one_day_are_warned_when_checked_together(tmp_path: Path,
+                                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "rules"
+    shutil.copytree(bundled_rules() / "tables", folder / "tables")
+    for edition in bundled_rules().glob("*.yaml"):
+        shutil.copy(edition, folder)
+    text = (folder / "bsu-2022.yaml").read_text("utf-8")
+    (folder / "bsu-2022.yaml").write_text(text.replace("  until: 2025-06-01\n", "  until: 2025-12-31\n"), "utf-8")
+    assert main(["check", str(folder)]) == 0
+    out = capsys.readouterr().out
+    line = text[:text.index("  until: 2025-06-01")].count("\n") + 1
+    assert f"bsu-2022.yaml:{line}:10: warning [overlapping-editions]: bsu-2022 (" in out
+    assert ("bsu-2025.yaml, in force from 2025-06-02, with no end date) are both in force from 2025-06-02 until "
+            "2025-12-31: a decision dated then could be made under either; end bsu-2022 on 2025-06-01") in out
+    assert out.endswith("4 files: 0 errors, 1 warning\n")
+    assert main(["check", str(folder / "bsu-2022.yaml")]) == 0  # one file: no other edition to meet
+    assert capsys.readouterr().out.endswith("1 file: 0 errors, 0 warnings\n")
+    bundled = [load_ruleset(p) for p in sorted(bundled_rules().glob("*.yaml"))]
+    assert overlapping(bundled) == []  # 2020 and 2021, revoked together on one day, run alongside by design

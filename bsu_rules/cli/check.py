@@ -13,6 +13,7 @@ from bsu_rules.errors import Code
 from bsu_rules.formatting import counted
 from bsu_rules.ruleset.diagnostics import Diagnostic, Severity, render
 from bsu_rules.ruleset.files import RULE_FILE_LIMIT, UnsafePath, read_limited
+from bsu_rules.ruleset.lint import overlapping
 from bsu_rules.ruleset.loader import check_file
 from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.ruleset.source import read_yaml
@@ -70,6 +71,7 @@ def run(args: argparse.Namespace) -> int:
         found.extend(diagnostics)
         if ruleset is not None:
             checked.append(ruleset)
+    found += overlapping(checked)
     errors = sum(d.severity == Severity.ERROR for d in found)
     warnings = len(found) - errors
     if args.format == "json":

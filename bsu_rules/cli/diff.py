@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from bsu_rules.cli.options import day, load, read_records
-from bsu_rules.diff import compare, flips
+from bsu_rules.diff import compare, decision_dates, flips
 from bsu_rules.errors import InputError
 from bsu_rules.formatting import format_date, rupiah
 from bsu_rules.testing.cases import RuleSets, load_file
@@ -29,7 +29,8 @@ def add(sub: Any) -> None:
     p.add_argument("old", metavar="OLD", help="a rule file path or a bundled id such as bsu-2021")
     p.add_argument("new", metavar="NEW", help="a rule file path or a bundled id")
     p.add_argument("--on", type=day, metavar="DATE",
-                   help="decision date for both sides (default: the latest date each describes)")
+                   help="decision date for both sides (default: for two versions of one edition, the later of "
+                        "their latest dates, for both; for two editions, the latest date each describes)")
     p.add_argument("--old-on", "--on-old", type=day, metavar="DATE", help="decision date for OLD (overrides --on)")
     p.add_argument("--new-on", "--on-new", type=day, metavar="DATE", help="decision date for NEW (overrides --on)")
     p.add_argument("--members", metavar="FILE", help="member records (JSON or JSONL) to decide under both sides, "
@@ -49,7 +50,7 @@ def add(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     old, new = load(args.old), load(args.new)
-    old_on, new_on = args.old_on or args.on, args.new_on or args.on
+    old_on, new_on = decision_dates(old, new, args.old_on or args.on, args.new_on or args.on)
     report = compare(old, new, old_on, new_on)
     if args.members:
         records = _cases(args.members) if args.members.endswith((".yaml", ".yml")) else read_records([args.members])

@@ -6,13 +6,16 @@ import argparse
 import json
 import sys
 import time
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from bsu_rules.cli.batch import Progress, chunk_size, missing_extra
 from bsu_rules.cli.exits import FAILED, OK, REJECTED, interrupted
 from bsu_rules.cli.options import ON_HELP, add_reform_options, day, load_reform
+from bsu_rules.diff import decision_dates
 from bsu_rules.ruleset.loader import load_ruleset
+from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.ruleset.overrides import Reform, reform_of
 
 
@@ -29,8 +32,9 @@ def add(sub: Any) -> None:
     p.add_argument("--against", metavar="RULESET_OR_SETS",
                    help="the baseline: another rule set (path or id), or overrides of RULESET written "
                         "NAME=VALUE[,NAME=VALUE] (default: RULESET without --set/--table)")
-    p.add_argument("--against-on", type=day, metavar="DATE", help="decision date of the baseline "
-                   "(default: --on for the same rule set, else the baseline's latest date)")
+    p.add_argument("--against-on", type=day, metavar="DATE", help="decision date of the baseline (default: "
+                   "for the same rule set, the reform's date: --on, else the later of the two latest dates; "
+                   "for another edition, its latest date)")
     p.add_argument("--out", required=True, help="the HTML report")
     p.add_argument("--json", metavar="FILE", help="also write every number of the report as JSON")
     p.add_argument("--lang", choices=("id", "en"), default="id", help="language of the report (id)")
@@ -58,6 +62,10 @@ def run(args: argparse.Namespace) -> int:
         baseline = reform_of(load_ruleset(args.ruleset), [s for s in args.against.split(",") if s], [])
     else:
         baseline = load_ruleset(args.against)
+    on, against_on = args.on, args.against_on
+    if baseline is not None:
+        against_on, on = decision_dates(baseline, reform, against_on, on)
+    _later(reform, on or reform.default_on)
     reader = Reader(args.input, args.chunk_size)
     progress = None if args.quiet else Progress(reader.total, reader.unit, "bsu-rules impact")
     started = time.monotonic()
@@ -69,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
             progress(done, rows)
 
     try:
-        data = impact(reform, args.input, on=args.on, baseline=baseline, baseline_on=args.against_on,
+        data = impact(reform, args.input, on=on, baseline=baseline, baseline_on=against_on,
                       chunk_size=args.chunk_size, progress=count, file_label=Path(args.input).name)
     except KeyboardInterrupt as exc:
         raise interrupted(exc, f"after {read[0]} rows read; no report was written") from None
@@ -95,6 +103,15 @@ def run(args: argparse.Namespace) -> int:
     print(f"report: {args.out}{' · ' + args.json if args.json else ''} · {time.monotonic() - started:.1f} s")
     print(counts.line())
     return REJECTED if counts.rejected else OK
+
+
+def _later(reform: RuleSet, on: date) -> None:
+    """Warn of a dated override that takes effect after the decision date: this report does not read it."""
+    for o in reform.overrides if isinstance(reform, Reform) else ():
+        since = o.get("since")
+        if since and date.fromisoformat(since) > on and reform.model.in_force.contains(date.fromisoformat(since)):
+            print(f"bsu-rules: warning: --set {o['set']}@{since} takes effect after the decision date {on} and "
+                  f"is not read in this report; give --on {since} to measure it", file=sys.stderr)
 
 
 def _write(path: Path, text: str) -> None:

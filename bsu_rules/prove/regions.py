@@ -17,6 +17,7 @@ from typing import Any
 import z3
 
 from bsu_rules.decisions import Decision
+from bsu_rules.diff import decision_dates
 from bsu_rules.members import parse_member
 from bsu_rules.prove.encode import Encoder
 from bsu_rules.prove.inputs import Inputs, texts_of, universe
@@ -58,11 +59,12 @@ class Region:
 
 
 class SymbolicDiff:
-    """Two rule sets (each on its decision date) over one member."""
+    """Two rule sets over one member, each on its decision date (by default ``diff.decision_dates``)."""
 
     def __init__(self, old: RuleSet, new: RuleSet, old_on: date | None = None, new_on: date | None = None,
                  timeout: int = 60_000) -> None:
         self.old, self.new, self.timeout = old, new, timeout
+        old_on, new_on = decision_dates(old, new, old_on, new_on)
         self.inputs = Inputs(universe(texts_of(old) | texts_of(new)))
         self.sides = (Encoder(old, old_on, self.inputs), Encoder(new, new_on, self.inputs))
         ids: list[str] = []

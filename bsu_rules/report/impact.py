@@ -28,6 +28,7 @@ from bsu_rules.batch.read import Reader
 from bsu_rules.batch.run import mask_niks, nik_keys, record_hashes, table_plan
 from bsu_rules.batch.validate import ROW, validate
 from bsu_rules.decisions import RuleResult
+from bsu_rules.diff import decision_dates
 from bsu_rules.evaluators.scalar import Plan
 from bsu_rules.members.arrow import MEMBER_SCHEMA
 from bsu_rules.report.causes import DECIDING, Causes
@@ -86,13 +87,16 @@ class _Side:
 def impact(reform: RuleSet, source: str | Path, *, on: date | None = None, baseline: RuleSet | None = None,
            baseline_on: date | None = None, chunk_size: int = 250_000,
            progress: Callable[[int, int], None] | None = None, file_label: str | None = None) -> Json:
-    """The impact report's data (JSON-ready) for ``reform`` over the members of ``source``."""
+    """The impact report's data (JSON-ready) for ``reform`` over the members of ``source``; the two
+    sides are decided on the dates ``diff.decision_dates`` gives (one date for a reform of the baseline)."""
     reader = Reader(source, chunk_size)
     with tempfile.TemporaryDirectory(prefix="bsu-impact-") as tmp:
-        sides = [_Side("reform", reform.plan(on), Path(tmp, "reform.arrow"))]
+        day = on
         if baseline is not None:
-            day = baseline_on or (on if baseline.id == reform.id else None)
-            sides.append(_Side("baseline", baseline.plan(day), Path(tmp, "baseline.arrow")))
+            baseline_on, day = decision_dates(baseline, reform, baseline_on, on)
+        sides = [_Side("reform", reform.plan(day), Path(tmp, "reform.arrow"))]
+        if baseline is not None:
+            sides.append(_Side("baseline", baseline.plan(baseline_on), Path(tmp, "baseline.arrow")))
         state = _State(sides)
         for chunk in reader:
             state.chunk(chunk.table)

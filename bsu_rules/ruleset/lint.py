@@ -10,6 +10,13 @@ Each finding has a stable code, the narrowest location known and, where one appl
 - ``window-outside``: a rule in force (partly) outside the edition's window.
 - ``value-outside``: a dated parameter value that is never read: dated after the edition ends, or
   replaced by a later value before the edition starts.
+- ``data-date``: a month read in one call with ``as_of`` (the cut-off month of
+  ``arrears_streak(member.contributions, param.cutoff_month, as_of, ...)``, whose last day
+  ``as_of`` is) with a value in another month than ``as_of``: the data are still read as at
+  ``as_of`` (``impact --set cutoff_month=...`` warns of the same).
+- ``overlapping-editions`` (``overlapping``, over rule files checked together): two editions in
+  force on the same day, so a decision dated then could be made under either; editions that end on
+  the same day (revoked together by one act) run alongside by design.
 - ``gapped-parameter``: a dated parameter with no value (null, or before its first date) on days
   inside the edition while a rule that reads it, directly or through facts, is in force.
 - ``never-fires`` / ``always-fires``: a condition that does not depend on the member enough to
@@ -37,28 +44,30 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
+from bsu_rules.catalogue.calendar import month_end
 from bsu_rules.members.model import hide_identifiers
 from bsu_rules.ruleset.checker import PLACEHOLDER
 from bsu_rules.ruleset.diagnostics import Diagnostic, Severity
+from bsu_rules.ruleset.editions import window_text
 from bsu_rules.ruleset.expressions import Binary, BoolOp, Call, Cond, Name, Node, Unary, unparse, walk
 from bsu_rules.ruleset.folding import Const, Folder, Shape, truth
 from bsu_rules.ruleset.model import RuleSet
-from bsu_rules.ruleset.schema import UNIT_WORDS, Basis, Kind, Window
+from bsu_rules.ruleset.schema import UNIT_WORDS, Basis, Kind, RuleFile, Window
 from bsu_rules.ruleset.stale import stale_titles
-from bsu_rules.ruleset.types import too_wide
+from bsu_rules.ruleset.types import MONTH, too_wide
 
 Where = tuple[str | int, ...]
 CODES = ("invalid-argument", "division-by-zero", "type-mismatch", "unused", "missing-source", "unknown-source",
-         "empty-window", "window-outside", "value-outside", "gapped-parameter", "never-fires", "always-fires",
-         "unmatchable-key", "stale-title")
+         "empty-window", "window-outside", "value-outside", "data-date", "gapped-parameter", "never-fires",
+         "always-fires", "unmatchable-key", "stale-title")
 _ACTS = {Kind.REQUIRE: "fails", Kind.EXCLUDE: "excludes", Kind.FLAG: "flags", Kind.PRIORITIZE: "prioritises"}
 
 
 def lint(rs: RuleSet) -> list[Diagnostic]:
     """Every warning for a rule set that passed the checker."""
     linter = _Lint(rs)
-    for step in (linter.unused, linter.sources, linter.windows, linter.parameters, linter.constants,
-                 linter.keys, linter.arguments, linter.units):
+    for step in (linter.unused, linter.sources, linter.windows, linter.parameters, linter.data_date,
+                 linter.constants, linter.keys, linter.arguments, linter.units):
         step()
     stale_titles(rs, linter.warn)
     return linter.out
@@ -167,14 +176,8 @@ class _Lint:
                 continue
             days = sorted(param.values)
             at = _value_at(name)
-            at_start = max((d for d in days if d <= start), default=None)
-            for j, d in enumerate(days):
-                if d > end:
-                    self.warn(at(d), "value-outside", f"`param.{name}` value dated {d} is never read: the "
-                              f"edition ends on {ed.until}", key=True)
-                elif ed.from_ and d < ed.from_ and d != at_start:
-                    self.warn(at(d), "value-outside", f"`param.{name}` value dated {d} is never read: it is "
-                              f"replaced on {days[j + 1]}, before the edition starts on {ed.from_}", key=True)
+            for d, why in unread_values(ed, days).items():
+                self.warn(at(d), "value-outside", f"`param.{name}` value dated {d} is never read: {why}", key=True)
             gaps = [(date.min, days[0] - timedelta(days=1), days[0])]
             gaps += [(d, days[j + 1] - timedelta(days=1) if j + 1 < len(days) else date.max, d)
                      for j, d in enumerate(days) if param.values[d] is None]
@@ -193,6 +196,12 @@ class _Lint:
                     self.warn(at(key), "gapped-parameter", f"`param.{name}` has no value {span}, while {who} "
                               f"{'read it and are' if len(readers) > 1 else 'reads it and is'} in force",
                               readers[0] if readers[0] != "channel" else None, key=True)
+
+    def data_date(self) -> None:
+        for name, day, value in data_date_moved(self.rs):
+            at = _value_at(name)(day) if day else ("parameters", name, "value")
+            self.warn(at, "data-date", f"{data_date_text(name, value, self.rs.model.as_of)}; to read them as at "
+                      f"the end of {value}, set `as_of: {month_end(str(value))}`", key=day is not None)
 
     def constants(self) -> None:
         folder = Folder(self.rs)
@@ -257,11 +266,15 @@ class _Lint:
         return units.pop() if len(units) == 1 else None  # no part, or parts of different or unknown units
 
     def _trees(self) -> list[tuple[Where, Node, str | None]]:
+        return self.trees(self.rs)
+
+    @staticmethod
+    def trees(rs: RuleSet) -> list[tuple[Where, Node, str | None]]:
         """Every expression: where it is written, its tree, and its rule's id (None outside rules)."""
         trees: list[tuple[Where, Node, str | None]] = [(("rules", i, c.rule.kind.value), c.tree, c.rule.id)
-                                                       for i, c in enumerate(self.rs.rules)]
-        trees += [(("facts", name), tree, None) for name, tree in self.rs.facts.items()]
-        return trees + ([(("channel", "expression"), self.rs.channel, None)] if self.rs.channel else [])
+                                                       for i, c in enumerate(rs.rules)]
+        trees += [(("facts", name), tree, None) for name, tree in rs.facts.items()]
+        return trees + ([(("channel", "expression"), rs.channel, None)] if rs.channel else [])
 
     def arguments(self) -> None:
         """Constant arguments outside a function's domain, and constant zero divisors: an error here,
@@ -340,6 +353,72 @@ class _Lint:
 
 _RESULT_UNITS = {"arrears_streak": "months", "last_wage": "IDR"}
 """The unit of the catalogue functions whose result has one (a count of months, an amount)."""
+
+
+def overlapping(rulesets: list[RuleSet]) -> list[Diagnostic]:
+    """A warning for each two editions (different ids) in force on the same day, at the ``until``
+    line of the one that starts first, naming both files, their windows and the days they share.
+    Two editions ending on the same day were revoked together by one act: they may run alongside."""
+    out = []
+    ordered = sorted(rulesets, key=lambda rs: (_open(rs.model.in_force), rs.id))
+    for i, a in enumerate(ordered):
+        for b in ordered[i + 1:]:
+            wa, wb = a.model.in_force, b.model.in_force
+            (start_a, end_a), (start_b, end_b) = _open(wa), _open(wb)
+            low, high = max(start_a, start_b), min(end_a, end_b)
+            if a.id == b.id or low > high or start_a > end_a or start_b > end_b or \
+                    (wa.until is not None and wa.until == wb.until):
+                continue
+            span = f"from {low}" + (f" until {high}" if high != date.max else " on, with no end date")
+            fix = f"; end {a.id} on {start_b - timedelta(days=1)}, the day before {b.id} starts" \
+                if start_a < start_b else ""
+            line, col = a.located.at(("in_force", "until") if wa.until else ("in_force",), key=wa.until is None)
+            out.append(Diagnostic(a.located.file, line, col, "overlapping-editions",
+                                  f"{a.id} ({a.located.file}, in force {window_text(wa)}) and {b.id} "
+                                  f"({b.located.file}, in force {window_text(wb)}) are both in force {span}: a "
+                                  f"decision dated then could be made under either{fix}", Severity.WARNING))
+    return out
+
+
+def data_date_moved(rs: RuleSet, model: RuleFile | None = None) -> list[tuple[str, date | None, Any]]:
+    """Each value (name, its date or None, value) of a month parameter read in one call with
+    ``as_of`` (the cut-off month, whose last day ``as_of`` is) that lies in another month than
+    ``as_of``; of ``model`` (a reform's) when given, else of the rule file."""
+    model = model or rs.model
+    month = f"{model.as_of:%Y-%m}"
+    names: set[str] = set()
+    for _, tree, _ in _Lint.trees(rs):
+        for n in walk(tree):
+            if isinstance(n, Call) and any(isinstance(a, Name) and a.parts == ("as_of",) for a in n.args):
+                names |= {a.parts[1] for a in n.args if isinstance(a, Name) and a.parts[0] == "param"
+                          and len(a.parts) == 2 and rs.param_types.get(a.parts[1]) == MONTH}
+    out: list[tuple[str, date | None, Any]] = []
+    for name in sorted(names):
+        param = model.parameters[name]
+        values: list[tuple[date | None, Any]] = [(None, param.value)] if param.values is None else \
+            list(param.values.items())
+        out += [(name, d, v) for d, v in values if v is not None and str(v) != month]
+    return out
+
+
+def data_date_text(name: str, value: Any, as_of: date) -> str:
+    """What a cut-off month moved away from ``as_of`` means (``check`` and ``impact --set`` say it alike)."""
+    return (f"`param.{name}` is {value}, a month the rule file ties to its data date, but as_of stays {as_of}: "
+            "the data are still read as at that day (payments made by then count)")
+
+
+def unread_values(edition: Window, days: list[date]) -> dict[date, str]:
+    """The dates of a parameter's dated values (``days``, sorted) whose value is never read inside
+    the edition's window, each with why: dated after the edition ends, or replaced before it starts."""
+    start, end = _open(edition)
+    at_start = max((d for d in days if d <= start), default=None)
+    out = {}
+    for j, d in enumerate(days):
+        if d > end:
+            out[d] = f"the edition ends on {edition.until}"
+        elif edition.from_ and d < edition.from_ and d != at_start:
+            out[d] = f"it is replaced on {days[j + 1]}, before the edition starts on {edition.from_}"
+    return out
 
 
 def _value_at(name: str) -> Callable[[date], Where]:

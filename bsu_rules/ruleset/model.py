@@ -52,15 +52,16 @@ class RuleSet:
 
     @cached_property
     def default_on(self) -> date:
-        """The latest date the file describes: used when a decision date is not given."""
+        """The latest date the file describes: used when a decision date is not given. A value
+        dated after the edition ends is never read (``value-outside``): it moves nothing."""
+        until = self.model.in_force.until
         days = [self.model.in_force.from_, self.model.as_of]
         for rule in self.model.rules:
             days += [rule.in_force.from_, rule.in_force.until and _next_day(rule.in_force.until)]
         for param in self.model.parameters.values():
-            days += list((param.values or {}).keys())
+            days += [d for d in param.values or {} if until is None or d <= until]
         known = [d for d in days if d is not None]
         latest = max(known)
-        until = self.model.in_force.until
         return min(latest, until) if until else latest
 
     def parameter(self, name: str, on: date) -> tuple[Any, date | None]:

@@ -24,9 +24,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from bsu_rules.catalogue.calendar import month_end
 from bsu_rules.errors import Code, RuleSetError
 from bsu_rules.ruleset.diagnostics import Diagnostic, Severity, nearest
-from bsu_rules.ruleset.lint import lint
+from bsu_rules.ruleset.lint import data_date_moved, data_date_text, lint, unread_values
 from bsu_rules.ruleset.loader import parameter_type
 from bsu_rules.ruleset.model import CheckedRule, RuleSet
 from bsu_rules.ruleset.schema import Benefit, Parameter, RuleFile, Text
@@ -140,8 +141,9 @@ def apply_overrides(ruleset: RuleSet, overrides: list[Override], base_dir: Path 
                                        ensure_ascii=False, separators=(",", ":")).encode("utf-8")).hexdigest()
     same = {f.name: getattr(ruleset, f.name) for f in fields(RuleSet) if f.name != "_plans"}
     model, rules = _retitled(ruleset, model, overrides)
+    warnings = _data_date(ruleset, model, overrides) + _unread(model, overrides)
     reform = Reform(**(same | {"model": model, "sha256": digest, "tables": tables, "rules": rules}), base=ruleset,
-                    overrides=tuple(canonical), warnings=_data_date(ruleset, model, overrides))
+                    overrides=tuple(canonical), warnings=warnings)
     _check(reform, overrides)
     return reform
 
@@ -169,18 +171,25 @@ def _retitled(base: RuleSet, model: RuleFile, overrides: list[Override]) -> tupl
 
 
 def _data_date(base: RuleSet, model: RuleFile, overrides: list[Override]) -> tuple[str, ...]:
-    """A month parameter that the rule file sets to the month of ``as_of`` (the cut-off month) moved
-    while ``as_of`` stays: the data are still read as at the old date (arrears, payments)."""
-    if model.as_of != base.model.as_of:
-        return ()
-    month = f"{model.as_of:%Y-%m}"
+    """A cut-off month (``lint.data_date_moved``) the overrides move away from the month of
+    ``as_of``: the data are still read as at the old date (arrears, payments)."""
+    before = {(name, day) for name, day, _ in data_date_moved(base)}
+    given = {o.name: o for o in overrides if o.kind == "set"}
+    return tuple(f"{given[name].option}: {data_date_text(name, value, model.as_of)}; to read them as at the new "
+                 f"month, add --set as_of={month_end(str(value))}"
+                 for name, day, value in data_date_moved(base, model) if name in given and (name, day) not in before)
+
+
+def _unread(model: RuleFile, overrides: list[Override]) -> tuple[str, ...]:
+    """A dated value given on the command line that is never read inside the edition's window, as
+    the rule file's ``value-outside`` warning says of one written in the file."""
     out = []
     for o in overrides:
-        old, new = base.model.parameters.get(o.name), model.parameters.get(o.name)
-        if o.kind == "set" and old is not None and new is not None and old.value == month != new.value:
-            out.append(f"{o.option} moves a month the rule file ties to its data date, but as_of stays "
-                       f"{model.as_of}: the data are still read as at that day (payments made by then count); "
-                       f"to read them as at the new month, add --set as_of=<its last day>")
+        param = model.parameters.get(o.name)
+        if o.kind == "set" and o.since is not None and param is not None and param.values is not None:
+            why = unread_values(model.in_force, sorted(param.values)).get(o.since)
+            if why:
+                out.append(f"{o.option}: the value dated {o.since} is never read: {why}")
     return tuple(out)
 
 
