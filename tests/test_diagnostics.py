@@ -118,6 +118,10 @@ PLAIN = [
      "an amount in rupiah is written as a number, without quotes (3500000)"),
     ("invalid-value", "    value: 100000\n", "    value: 100.000\n", "100.000", "100000",
      "an amount in rupiah is written with digits only (100000), not 100.000"),
+    ("invalid-value", "  amount: 600000\n", "  amount: 600.000\n", "600.000\n", "600000",
+     "an amount in rupiah is written with digits only (600000), not 600.000"),  # as a parameter's: not Rp600
+    ("invalid-value", "instalments: [600000]", "instalments: [600.000]", "600.000]", "600000",
+     "an amount in rupiah is written with digits only (600000), not 600.000"),
     ("invalid-value", "    value: 3500000\n", "    value: Rp3.500.000,00\n", "Rp3.500.000,00", "3500000",
      "written with digits only (3500000)"),
     ("invalid-value", "    value: 2022-07\n", "    value: 2022-7\n", "2022-7", "2022-07",

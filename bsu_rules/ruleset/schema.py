@@ -8,7 +8,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, model_validator
 
 from bsu_rules.members.model import IDENTIFIER, MONTH
 from bsu_rules.ruleset.spelling import as_month, digits_only
@@ -204,26 +204,40 @@ class Rule(_Model):
         return text
 
 
+def benefit_misfit(key: str, value: object) -> tuple[str, str | None] | None:
+    """What is wrong with benefit ``key``'s value (``amount``, ``monthly``, an instalment in rupiah;
+    ``months`` a count), and the value as it should probably be written: ``600.000`` is six hundred
+    thousand rupiah, as a parameter's ``100.000`` is."""
+    what = "a number of months" if key == "months" else "an amount in rupiah"
+    if isinstance(value, Decimal):  # a number with a point or an exponent: never a silent rupiah amount
+        if key != "months" and (digits := digits_only(str(value))) is not None:  # 600.000: a thousands separator
+            return f"{what} is written with digits only ({digits}), not {value}", digits
+        return _not_digits(value, what)
+    if isinstance(value, str) and (digits := digits_only(value)) is not None:
+        return f"`{value}` is text: {what} is written with digits only ({digits})", digits
+    if (wide := too_wide(value)) is not None:  # instalments add up to the amount: none is larger
+        return wide, None
+    return None
+
+
+def _benefit_value(value: object, info: ValidationInfo) -> object:
+    problem = benefit_misfit(info.field_name or "instalments", value)
+    if problem is not None:
+        raise ValueError(problem[0])
+    return value
+
+
+_Paid = Annotated[int, BeforeValidator(_benefit_value), Field(gt=0)]
+
+
 class Benefit(_Model):
     """What an eligible member is paid: `amount` in total, as `monthly` x `months`, in instalments."""
 
-    amount: Annotated[int, Field(gt=0)]
-    monthly: Annotated[int, Field(gt=0)] | None = None
-    months: Annotated[int, Field(gt=0)] | None = None
-    instalments: list[Annotated[int, Field(gt=0)]] = []
+    amount: _Paid
+    monthly: _Paid | None = None
+    months: _Paid | None = None
+    instalments: list[_Paid] = []
     source: Line | None = None
-
-    @field_validator("amount", "monthly", "months", mode="before")
-    @classmethod
-    def _digits(cls, value: object) -> object:
-        what = "an amount in rupiah or a number of months"
-        if isinstance(value, Decimal):  # a number with a point or an exponent: never a silent rupiah amount
-            raise ValueError(_not_digits(value, what)[0])
-        if isinstance(value, str) and (digits := digits_only(value)) is not None:
-            raise ValueError(f"`{value}` is text: {what} is written with digits only ({digits})")
-        if (wide := too_wide(value)) is not None:  # instalments add up to the amount: none is larger
-            raise ValueError(wide)
-        return value
 
     @model_validator(mode="after")
     def _adds_up(self) -> Benefit:
