@@ -52,8 +52,7 @@ CASES = [
     ("bad-format", "{fact.wage:rp} melebihi", "{fact.wage:date} melebihi", "date} melebihi", "rp"),
     ("bad-format", "{param.cutoff_month:month} sebesar", "{param.cutoff_month:number} sebesar",
      "number} sebesar", "month"),
-    ("type-mismatch", "    value: 2\n    unit: months",
-     "    values: {2022-09-05: 2, 2022-10-01: two}\n    unit: months",
+    ("type-mismatch", "    value: 15\n", "    values: {2022-09-05: 15, 2022-10-01: fifteen}\n",
      "values: {2022-09-05", None),
     ("invalid-value", "    value: 3500000\n", "    value: 3.500.000\n", "3.500.000", "3500000"),
     ("invalid-value", "  amount: 600000\n  instalments: [600000]", "  amount: 99999999999999999999\n  "
@@ -124,6 +123,13 @@ PLAIN = [
      "an amount in rupiah is written with digits only (600000), not 600.000"),
     ("invalid-value", "    value: 3500000\n", "    value: Rp3.500.000,00\n", "Rp3.500.000,00", "3500000",
      "written with digits only (3500000)"),
+    # a text for an amount: once, at the value, not as a type error wherever the parameter is used
+    ("invalid-value", "    value: 3500000\n", "    value: 3,5 juta\n", "3,5 juta", "3500000",
+     "`3,5 juta` is text: an amount in rupiah is written with digits only (3500000)"),
+    ("invalid-value", "    value: 3500000\n", "    value: yes\n", "yes\n    unit: IDR", None,
+     "`yes` is text: an amount in rupiah is written with digits only"),
+    ("invalid-value", "    value: 3500000\n", "    value: 3:30\n", "3:30\n", None,
+     "`3:30` is text: an amount in rupiah is written with digits only"),
     ("invalid-value", "    value: 2022-07\n", "    value: 2022-7\n", "2022-7", "2022-07",
      "a month is written YYYY-MM: 2022-07"),
     ("invalid-value", "    value: 2\n    unit: months",

@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, model_validator
 
 from bsu_rules.members.model import IDENTIFIER, MONTH
-from bsu_rules.ruleset.spelling import as_month, digits_only
+from bsu_rules.ruleset.spelling import amount_in_words, as_month, digits_only
 from bsu_rules.ruleset.types import too_wide
 
 Scalar = bool | int | Decimal | date | str | list[str]
@@ -125,8 +125,12 @@ def misfit(value: Scalar | None, unit: str | None) -> tuple[str, str | None] | N
         return f"`{value}` is text: {what} is written with digits only ({digits})", digits
     if isinstance(value, str) and (digits := _quoted_digits(value)) is not None:
         return f'"{value}" is text: {what} is written as a number, without quotes ({digits})', digits
+    if isinstance(value, str):  # once, where it is written: not a type error wherever it is used
+        meant = amount_in_words(value) if unit == "IDR" else None
+        return f"`{value}` is text: {what} is written with digits only" + (f" ({meant})" if meant else ""), meant
     if not isinstance(value, int | Decimal) or isinstance(value, bool):
-        return None  # another type: the type check says so where the value is used or overridden
+        shown = "a list" if isinstance(value, list) else f"`{str(value).lower()}`"
+        return f"{what} is written with digits only, not {shown}", None
     if unit == "IDR" and (digits := digits_only(str(value))) is not None:  # 3.500: a thousands separator
         return f"{what} is written with digits only ({digits}), not {value}", digits
     if value < 0:
@@ -205,19 +209,9 @@ class Rule(_Model):
 
 
 def benefit_misfit(key: str, value: object) -> tuple[str, str | None] | None:
-    """What is wrong with benefit ``key``'s value (``amount``, ``monthly``, an instalment in rupiah;
-    ``months`` a count), and the value as it should probably be written: ``600.000`` is six hundred
-    thousand rupiah, as a parameter's ``100.000`` is."""
-    what = "a number of months" if key == "months" else "an amount in rupiah"
-    if isinstance(value, Decimal):  # a number with a point or an exponent: never a silent rupiah amount
-        if key != "months" and (digits := digits_only(str(value))) is not None:  # 600.000: a thousands separator
-            return f"{what} is written with digits only ({digits}), not {value}", digits
-        return _not_digits(value, what)
-    if isinstance(value, str) and (digits := digits_only(value)) is not None:
-        return f"`{value}` is text: {what} is written with digits only ({digits})", digits
-    if (wide := too_wide(value)) is not None:  # instalments add up to the amount: none is larger
-        return wide, None
-    return None
+    """What is wrong with benefit ``key``'s value, read as a parameter's is: ``amount``, ``monthly``
+    and an instalment in rupiah (``600.000`` is six hundred thousand), ``months`` a number of months."""
+    return misfit(value, "months" if key == "months" else "IDR")  # type: ignore[arg-type]
 
 
 def _benefit_value(value: object, info: ValidationInfo) -> object:
