@@ -99,6 +99,11 @@ PLAIN = [
     ("yaml-syntax", 'title: {id: "NIK valid"', 'title: {id: "NIK valid', None, None, "check the quotes and commas"),
     ("yaml-syntax", "    title: {id: \"NIK valid\", en: \"Valid NIK\"}\n", "    title\n", "title\n", None,
      "this line has no `:`"),
+    ("yaml-syntax", "    value: 3500000\n", "  value: 3500000\n", "value: 3500000", "    value: 3500000",
+     "`value:` is indented 2 spaces, but the keys around it use 4"),  # the line out of place, not the next
+    ("yaml-syntax", "    unit: IDR\n    source: pm-10-2022, Pasal 3 ayat (2) huruf c",
+     "  unit: IDR\n    source: pm-10-2022, Pasal 3 ayat (2) huruf c", "unit: IDR\n    source: pm-10-2022, Pasal 3",
+     "    unit: IDR", "`unit:` is indented 2 spaces, but the keys around it use 4"),
     ("yaml-syntax", "  - id: valid-nik\n", "   - id: valid-nik\n", "- id: valid-nik", "  - id: valid-nik",
      "`id:` is indented 3 spaces, but the items around it use 2"),
     ("yaml-syntax", "  - id: valid-nik\n    title", "  - id: valid-nik\n       title", "title: {id: \"NIK",

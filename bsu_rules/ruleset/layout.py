@@ -86,6 +86,8 @@ def _indentation(lines: list[str], line: int, *, allow_own: bool = False) -> Exp
         return None
     item = bool(found.group("dashes"))
     own = _indent(text)
+    if not item and (under := _under_indented(lines, line, own)) is not None:
+        return under
     keys: dict[int, int] = {}  # the indentation of each block open above the line -> the line opening it
     items: dict[int, int] = {}  # the same for lists (the column of their `-`)
     limit = 1 << 30
@@ -114,6 +116,32 @@ def _indentation(lines: list[str], line: int, *, allow_own: bool = False) -> Exp
                 f"it use {own}: indent it by {own} spaces, like them", " " * own + lines[other][want:])
     return (line + 1, own + 1, f"`{found.group('key')}:` is indented {_spaces(own)}, but the {what} around it "
             f"use {want}: indent it by {want} spaces, like them", " " * want + text[own:])
+
+
+def _under_indented(lines: list[str], line: int, own: int) -> Explained | None:
+    """The key above ``line`` when it is the one out of place: a key with a value, less indented than
+    ``line`` and the key before it (the block it sits in goes on after it), or just below a key with
+    none at its own indentation (``wage_ceiling:``, then ``value: 1`` as far in, then ``unit: IDR``
+    deeper): it belongs in that block, as deep as the keys after it."""
+    above = _content_before(lines, line)
+    opener = _content_before(lines, above) if above is not None else None
+    if above is None or opener is None:
+        return None
+    key, parent = _KEY.match(lines[above]), _KEY.match(lines[opener])
+    if key is None or parent is None or key.group("dashes") or _start(key) >= own or not _has_value(lines[above], key):
+        return None
+    goes_on = _start(parent) == own  # the block it interrupts goes on after it
+    opens = _start(parent) == _start(key) and not _has_value(lines[opener], parent)  # a key left without its block
+    if not (goes_on or opens):
+        return None
+    at = _indent(lines[above])
+    return (above + 1, at + 1, f"`{key.group('key')}:` is indented {_spaces(at)}, but the keys around it use "
+            f"{own}: indent it by {own} spaces, like them", " " * own + lines[above][at:])
+
+
+def _has_value(text: str, found: re.Match[str]) -> bool:
+    rest = text[found.end():].strip()
+    return bool(rest) and not rest.startswith("#")
 
 
 def _spaces(n: int) -> str:
