@@ -162,6 +162,22 @@ PLAIN = [
      "the comparison is written `<=`"),
     ("syntax", "fact.wage <= param.wage_ceiling or", "fact.wage >= 1.000.000 or", "1.000.000", "1000000",
      "numbers are written with digits only (1000000)"),
+    # what another language, a word processor or a keyboard writes, in the rule file's own words
+    ("syntax", "fact.wage <= param.wage_ceiling or", "fact.wage <= param.wage_ceiling &&", "&& ", "and",
+     "unexpected `&&`: write `and`"),
+    ("syntax", "fact.wage <= param.wage_ceiling or", "fact.wage <= param.wage_ceiling ||", "|| ", "or",
+     "unexpected `||`: write `or`"),
+    ("syntax", 'require: member.citizenship == "WNI"', 'require: member.citizenship == "WNI" and !known(member.nik)',
+     "!known", "not", "unexpected `!`: write `not`"),
+    ("invalid-value", 'require: member.citizenship == "WNI"', 'require: !(member.citizenship == "WNI")', "!(member",
+     None, "to negate a condition, write `not`"),
+    ("syntax", 'citizenship == "WNI"', "citizenship == \u201cWNI\u201d", "\u201cWNI", '"WNI"',
+     "is a curly quote: write text in straight quotes"),
+    ("syntax", 'citizenship == "WNI"', 'citizenship\u00a0== "WNI"', "\u00a0==", None, "a no-break space"),
+    ("yaml-syntax", "require: member.citizenship", "require:\u00a0member.citizenship", "\u00a0member",
+     '    require: member.citizenship == "WNI"', "a no-break space after `require:`"),
+    ("invalid-value", "  basis: interpretation\n", "  basis: interpretaton\n", "interpretaton", "interpretation",
+     "`interpretaton` is not a value here: write `regulation`, `policy` or `interpretation`"),
     ("type-mismatch", "    value: 2\n    unit: months", "    value: 60\n    unit: days",
      "fact.arrears <= param.max_arrears_months", None,
      "`fact.arrears` is a number of months and `param.max_arrears_months` a number of days"),
@@ -236,6 +252,8 @@ TABLE_EDITS = [
      'a quote `"` is not closed: the cell runs on to line 21'),
     (None, None, ";area_name", "the columns are separated by `;`: separate them with commas"),
     ("Kab. Karawang", "Kab. \xffKarawang", "\xffKarawang", "the file is not UTF-8 text: save it as UTF-8"),
+    ("level,amount,", "level,amont,", "amont", "the rule file reads a column `amount`, and the header has `amont` "
+     "instead: name this column `amount`"),  # the header mistyped: not the rule file told to follow it
 ]
 
 

@@ -13,6 +13,9 @@ from collections import Counter
 from ruamel.yaml.error import MarkedYAMLError
 
 _KEY = re.compile(r"^(?P<indent> *)(?P<dashes>(?:- +)*)(?P<key>[A-Za-z_][\w-]*|\"[^\"]*\"|'[^']*') *:(?: |$)")
+_NO_BREAK_SPACE = re.compile("[\u00a0\u2007\u202f]")
+_NO_BREAK = re.compile(r"^(?: *(?:- +)*(?P<key>[A-Za-z_][\w-]*):)?[ \u00a0\u2007\u202f]*?[\u00a0\u2007\u202f]")
+"""A line whose indentation, or the space after its key, holds a no-break space (it looks like a space)."""
 Explained = tuple[int, int, str, str | None]  # 1-based line and column, message, the line as it should read
 _NO_COLON = "this line has no `:`: write `key: value` (or check the indentation)"
 _COLON = "text holding `: ` must be put in quotes, or YAML reads a new key at the `:`"
@@ -23,6 +26,12 @@ def explain(exc: MarkedYAMLError, lines: list[str]) -> Explained:
     when no single line fixes it)."""
     mark = exc.problem_mark or exc.context_mark
     line, col = (mark.line, mark.column) if mark else (0, 0)
+    for n in range(max(0, line - 2), min(line + 1, len(lines))):  # the line read wrongly, or one after it
+        if spaced := _NO_BREAK.match(lines[n]):
+            after = f" after `{spaced.group('key')}:`" if spaced.group("key") else ""
+            fixed = _NO_BREAK_SPACE.sub(" ", spaced.group()) + lines[n][spaced.end():]
+            return n + 1, spaced.end(), f"a no-break space{after}: YAML takes only an ordinary space there " \
+                "(type a space instead)", fixed.rstrip()
     problem, context = str(exc.problem or ""), str(exc.context or "")
     text = lines[line] if line < len(lines) else ""
     found = _KEY.match(text)
