@@ -221,7 +221,7 @@ def _benefit_value(value: object, info: ValidationInfo) -> object:
     return value
 
 
-_Paid = Annotated[int, BeforeValidator(_benefit_value), Field(gt=0)]
+_Paid = Annotated[int, Field(gt=0), BeforeValidator(_benefit_value)]
 
 
 class Benefit(_Model):
