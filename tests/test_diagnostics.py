@@ -52,8 +52,7 @@ CASES = [
     ("bad-format", "{fact.wage:rp} melebihi", "{fact.wage:date} melebihi", "date} melebihi", "rp"),
     ("bad-format", "{param.cutoff_month:month} sebesar", "{param.cutoff_month:number} sebesar",
      "number} sebesar", "month"),
-    ("type-mismatch", "    value: 2\n    unit: months",
-     "    values: {2022-09-05: 2, 2022-10-01: two}\n    unit: months",
+    ("type-mismatch", "    value: 15\n", "    values: {2022-09-05: 15, 2022-10-01: fifteen}\n",
      "values: {2022-09-05", None),
     ("invalid-value", "    value: 3500000\n", "    value: 3.500.000\n", "3.500.000", "3500000"),
     ("invalid-value", "  amount: 600000\n  instalments: [600000]", "  amount: 99999999999999999999\n  "
@@ -100,6 +99,11 @@ PLAIN = [
     ("yaml-syntax", 'title: {id: "NIK valid"', 'title: {id: "NIK valid', None, None, "check the quotes and commas"),
     ("yaml-syntax", "    title: {id: \"NIK valid\", en: \"Valid NIK\"}\n", "    title\n", "title\n", None,
      "this line has no `:`"),
+    ("yaml-syntax", "    value: 3500000\n", "  value: 3500000\n", "value: 3500000", "    value: 3500000",
+     "`value:` is indented 2 spaces, but the keys around it use 4"),  # the line out of place, not the next
+    ("yaml-syntax", "    unit: IDR\n    source: pm-10-2022, Pasal 3 ayat (2) huruf c",
+     "  unit: IDR\n    source: pm-10-2022, Pasal 3 ayat (2) huruf c", "unit: IDR\n    source: pm-10-2022, Pasal 3",
+     "    unit: IDR", "`unit:` is indented 2 spaces, but the keys around it use 4"),
     ("yaml-syntax", "  - id: valid-nik\n", "   - id: valid-nik\n", "- id: valid-nik", "  - id: valid-nik",
      "`id:` is indented 3 spaces, but the items around it use 2"),
     ("yaml-syntax", "  - id: valid-nik\n    title", "  - id: valid-nik\n       title", "title: {id: \"NIK",
@@ -118,8 +122,19 @@ PLAIN = [
      "an amount in rupiah is written as a number, without quotes (3500000)"),
     ("invalid-value", "    value: 100000\n", "    value: 100.000\n", "100.000", "100000",
      "an amount in rupiah is written with digits only (100000), not 100.000"),
+    ("invalid-value", "  amount: 600000\n", "  amount: 600.000\n", "600.000\n", "600000",
+     "an amount in rupiah is written with digits only (600000), not 600.000"),  # as a parameter's: not Rp600
+    ("invalid-value", "instalments: [600000]", "instalments: [600.000]", "600.000]", "600000",
+     "an amount in rupiah is written with digits only (600000), not 600.000"),
     ("invalid-value", "    value: 3500000\n", "    value: Rp3.500.000,00\n", "Rp3.500.000,00", "3500000",
      "written with digits only (3500000)"),
+    # a text for an amount: once, at the value, not as a type error wherever the parameter is used
+    ("invalid-value", "    value: 3500000\n", "    value: 3,5 juta\n", "3,5 juta", "3500000",
+     "`3,5 juta` is text: an amount in rupiah is written with digits only (3500000)"),
+    ("invalid-value", "    value: 3500000\n", "    value: yes\n", "yes\n    unit: IDR", None,
+     "`yes` is text: an amount in rupiah is written with digits only"),
+    ("invalid-value", "    value: 3500000\n", "    value: 3:30\n", "3:30\n", None,
+     "`3:30` is text: an amount in rupiah is written with digits only"),
     ("invalid-value", "    value: 2022-07\n", "    value: 2022-7\n", "2022-7", "2022-07",
      "a month is written YYYY-MM: 2022-07"),
     ("invalid-value", "    value: 2\n    unit: months",
@@ -147,6 +162,22 @@ PLAIN = [
      "the comparison is written `<=`"),
     ("syntax", "fact.wage <= param.wage_ceiling or", "fact.wage >= 1.000.000 or", "1.000.000", "1000000",
      "numbers are written with digits only (1000000)"),
+    # what another language, a word processor or a keyboard writes, in the rule file's own words
+    ("syntax", "fact.wage <= param.wage_ceiling or", "fact.wage <= param.wage_ceiling &&", "&& ", "and",
+     "unexpected `&&`: write `and`"),
+    ("syntax", "fact.wage <= param.wage_ceiling or", "fact.wage <= param.wage_ceiling ||", "|| ", "or",
+     "unexpected `||`: write `or`"),
+    ("syntax", 'require: member.citizenship == "WNI"', 'require: member.citizenship == "WNI" and !known(member.nik)',
+     "!known", "not", "unexpected `!`: write `not`"),
+    ("invalid-value", 'require: member.citizenship == "WNI"', 'require: !(member.citizenship == "WNI")', "!(member",
+     None, "to negate a condition, write `not`"),
+    ("syntax", 'citizenship == "WNI"', "citizenship == \u201cWNI\u201d", "\u201cWNI", '"WNI"',
+     "is a curly quote: write text in straight quotes"),
+    ("syntax", 'citizenship == "WNI"', 'citizenship\u00a0== "WNI"', "\u00a0==", None, "a no-break space"),
+    ("yaml-syntax", "require: member.citizenship", "require:\u00a0member.citizenship", "\u00a0member",
+     '    require: member.citizenship == "WNI"', "a no-break space after `require:`"),
+    ("invalid-value", "  basis: interpretation\n", "  basis: interpretaton\n", "interpretaton", "interpretation",
+     "`interpretaton` is not a value here: write `regulation`, `policy` or `interpretation`"),
     ("type-mismatch", "    value: 2\n    unit: months", "    value: 60\n    unit: days",
      "fact.arrears <= param.max_arrears_months", None,
      "`fact.arrears` is a number of months and `param.max_arrears_months` a number of days"),
@@ -221,6 +252,8 @@ TABLE_EDITS = [
      'a quote `"` is not closed: the cell runs on to line 21'),
     (None, None, ";area_name", "the columns are separated by `;`: separate them with commas"),
     ("Kab. Karawang", "Kab. \xffKarawang", "\xffKarawang", "the file is not UTF-8 text: save it as UTF-8"),
+    ("level,amount,", "level,amont,", "amont", "the rule file reads a column `amount`, and the header has `amont` "
+     "instead: name this column `amount`"),  # the header mistyped: not the rule file told to follow it
 ]
 
 

@@ -65,8 +65,11 @@ def test_warnings_carry_rule_ids_and_severity() -> None:
 def test_messages_say_what_to_do() -> None:
     _, diagnostics = check_file(FIXTURES / "unmatchable-key.yaml")
     by_key = {d.message.split("`")[1]: d.message for d in diagnostics}
-    assert "a regency code: the two digits of a province" in by_key["3l16"] and "^\\d{2}$" in by_key["3l16"]
+    assert "a regency code: the two digits of a province" in by_key["3l16"], by_key["3l16"]
+    assert "a province code: two digits, such as 32" in by_key["3l16"] and "\\d" not in by_key["3l16"]
     assert "one of A, B" in by_key["Z"]
+    _, diagnostics = check_file(FIXTURES / "unknown-source.yaml")
+    assert {d.suggestion for d in diagnostics} == {"pm-1"}  # a mistyped key; a source in words is no key
     _, diagnostics = check_file(FIXTURES / "gapped-parameter.yaml")
     assert any("from 2022-11-01 onwards" in d.message for d in diagnostics)
     assert not any("old_rounding" in d.message for d in diagnostics)

@@ -196,10 +196,27 @@ def _describe(exc: UnexpectedInput, text: str) -> tuple[str, str | None]:
             return f"unexpected `={text[at + 1]}`: the comparison is written `{turned}`", turned
         if text[at] == "=":
             return "unexpected `=`: to compare, write `==` (and `!=` for not equal)", "=="
+        written = text[at:at + 2] if text[at:at + 2] in _WORDS else text[at]
+        if written in _WORDS:
+            return f"unexpected `{written}`: write `{_WORDS[written]}`", _WORDS[written]
+        if text[at] in _CURLY:
+            close = next((i for i in range(at + 1, len(text)) if text[i] in _CURLY + '"'), None)
+            straight = f'"{text[at + 1:close]}"' if close is not None else None
+            return f"`{text[at]}` is a curly quote: write text in straight quotes `\"`", straight
+        if text[at] in _SPACES:
+            return "a no-break space: type an ordinary space", None
         return f"unexpected character {text[at]!r}", None
     if isinstance(exc, UnexpectedToken):
         return f"unexpected {exc.token.value!r}", None
     return "cannot parse the expression", None
+
+
+_WORDS = {"&&": "and", "&": "and", "||": "or", "|": "or", "!": "not"}
+"""Operators of other languages, and the words the rule language writes them with."""
+_CURLY = "\u201c\u201d\u201e\u2018\u2019\u00ab\u00bb"
+"""Quotes a word processor puts in, where the rule language takes `"`."""
+_SPACES = "\u00a0\u2007\u202f"
+"""No-break spaces: they look like a space, but are not one."""
 
 
 _NUMBER_RUN = re.compile(r"[0-9][0-9.,]*")

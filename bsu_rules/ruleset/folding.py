@@ -48,7 +48,8 @@ class Top:
 TOP = Top()
 Abstract = Const | Bools | OneOf | Top
 Shape = list[tuple[str, Callable[[str], bool]]]
-_RESULT_PATTERNS = {"province": r"\d{2}"}  # catalogue functions that return codes
+_RESULT_PATTERNS = {"province": (r"[0-9]{2}", "a province code: two digits, such as 32")}
+"""Catalogue functions that return codes: the pattern of their result, and it in words."""
 
 
 def truth(value: Abstract) -> frozenset[Truth]:
@@ -222,8 +223,8 @@ class Folder:
             case Name():
                 return None
             case Call() if node.func.dotted in _RESULT_PATTERNS:
-                result = _RESULT_PATTERNS[node.func.dotted]
-                return [(f"^{result}$", lambda k: re.fullmatch(result, k) is not None)]
+                result, said = _RESULT_PATTERNS[node.func.dotted]
+                return [(said, lambda k: re.fullmatch(result, k) is not None)]
             case Call() if node.func.dotted == "coalesce":
                 return self._shapes(node.args)
             case Call():

@@ -13,6 +13,9 @@ from collections import Counter
 from ruamel.yaml.error import MarkedYAMLError
 
 _KEY = re.compile(r"^(?P<indent> *)(?P<dashes>(?:- +)*)(?P<key>[A-Za-z_][\w-]*|\"[^\"]*\"|'[^']*') *:(?: |$)")
+_NO_BREAK_SPACE = re.compile("[\u00a0\u2007\u202f]")
+_NO_BREAK = re.compile(r"^(?: *(?:- +)*(?P<key>[A-Za-z_][\w-]*):)?[ \u00a0\u2007\u202f]*?[\u00a0\u2007\u202f]")
+"""A line whose indentation, or the space after its key, holds a no-break space (it looks like a space)."""
 Explained = tuple[int, int, str, str | None]  # 1-based line and column, message, the line as it should read
 _NO_COLON = "this line has no `:`: write `key: value` (or check the indentation)"
 _COLON = "text holding `: ` must be put in quotes, or YAML reads a new key at the `:`"
@@ -23,6 +26,12 @@ def explain(exc: MarkedYAMLError, lines: list[str]) -> Explained:
     when no single line fixes it)."""
     mark = exc.problem_mark or exc.context_mark
     line, col = (mark.line, mark.column) if mark else (0, 0)
+    for n in range(max(0, line - 2), min(line + 1, len(lines))):  # the line read wrongly, or one after it
+        if spaced := _NO_BREAK.match(lines[n]):
+            after = f" after `{spaced.group('key')}:`" if spaced.group("key") else ""
+            fixed = _NO_BREAK_SPACE.sub(" ", spaced.group()) + lines[n][spaced.end():]
+            return n + 1, spaced.end(), f"a no-break space{after}: YAML takes only an ordinary space there " \
+                "(type a space instead)", fixed.rstrip()
     problem, context = str(exc.problem or ""), str(exc.context or "")
     text = lines[line] if line < len(lines) else ""
     found = _KEY.match(text)
@@ -86,6 +95,8 @@ def _indentation(lines: list[str], line: int, *, allow_own: bool = False) -> Exp
         return None
     item = bool(found.group("dashes"))
     own = _indent(text)
+    if not item and (under := _under_indented(lines, line, own)) is not None:
+        return under
     keys: dict[int, int] = {}  # the indentation of each block open above the line -> the line opening it
     items: dict[int, int] = {}  # the same for lists (the column of their `-`)
     limit = 1 << 30
@@ -114,6 +125,32 @@ def _indentation(lines: list[str], line: int, *, allow_own: bool = False) -> Exp
                 f"it use {own}: indent it by {own} spaces, like them", " " * own + lines[other][want:])
     return (line + 1, own + 1, f"`{found.group('key')}:` is indented {_spaces(own)}, but the {what} around it "
             f"use {want}: indent it by {want} spaces, like them", " " * want + text[own:])
+
+
+def _under_indented(lines: list[str], line: int, own: int) -> Explained | None:
+    """The key above ``line`` when it is the one out of place: a key with a value, less indented than
+    ``line`` and the key before it (the block it sits in goes on after it), or just below a key with
+    none at its own indentation (``wage_ceiling:``, then ``value: 1`` as far in, then ``unit: IDR``
+    deeper): it belongs in that block, as deep as the keys after it."""
+    above = _content_before(lines, line)
+    opener = _content_before(lines, above) if above is not None else None
+    if above is None or opener is None:
+        return None
+    key, parent = _KEY.match(lines[above]), _KEY.match(lines[opener])
+    if key is None or parent is None or key.group("dashes") or _start(key) >= own or not _has_value(lines[above], key):
+        return None
+    goes_on = _start(parent) == own  # the block it interrupts goes on after it
+    opens = _start(parent) == _start(key) and not _has_value(lines[opener], parent)  # a key left without its block
+    if not (goes_on or opens):
+        return None
+    at = _indent(lines[above])
+    return (above + 1, at + 1, f"`{key.group('key')}:` is indented {_spaces(at)}, but the keys around it use "
+            f"{own}: indent it by {own} spaces, like them", " " * own + lines[above][at:])
+
+
+def _has_value(text: str, found: re.Match[str]) -> bool:
+    rest = text[found.end():].strip()
+    return bool(rest) and not rest.startswith("#")
 
 
 def _spaces(n: int) -> str:

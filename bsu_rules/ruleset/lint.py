@@ -5,7 +5,8 @@ Each finding has a stable code, the narrowest location known and, where one appl
 - ``unused``: a parameter, table or fact that nothing reads.
 - ``missing-source``: a rule with ``basis: regulation`` and no ``source``; a table row with an empty
   ``source`` cell (where the table has that column).
-- ``unknown-source``: a rule source whose first part is not a key of ``legal_basis``.
+- ``unknown-source``: a rule source whose first part is not a key of ``legal_basis``, or another
+  source (a parameter's, the benefit's, ``in_force``'s, the channel's) starting with a mistyped key.
 - ``empty-window`` (an error): an ``in_force`` window whose ``from`` is after its ``until``.
 - ``window-outside``: a rule in force (partly) outside the edition's window.
 - ``value-outside``: a dated parameter value that is never read: dated after the edition ends, or
@@ -40,6 +41,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
@@ -47,7 +49,7 @@ from typing import Any
 from bsu_rules.catalogue.calendar import month_end
 from bsu_rules.members.model import hide_identifiers
 from bsu_rules.ruleset.checker import PLACEHOLDER
-from bsu_rules.ruleset.diagnostics import Diagnostic, Severity
+from bsu_rules.ruleset.diagnostics import Diagnostic, Severity, nearest
 from bsu_rules.ruleset.editions import window_text
 from bsu_rules.ruleset.expressions import Binary, BoolOp, Call, Cond, Name, Node, Unary, unparse, walk
 from bsu_rules.ruleset.folding import Const, Folder, Shape, truth
@@ -86,9 +88,9 @@ class _Lint:
         self.reads = [self._closure(c.tree) | self._placeholders(i) for i, c in enumerate(rs.rules)]
 
     def warn(self, at: Where, code: str, message: str, rule: str | None = None, *, key: bool = False,
-             offset: int | None = None, severity: Severity = Severity.WARNING) -> None:
+             offset: int | None = None, severity: Severity = Severity.WARNING, suggestion: str | None = None) -> None:
         line, col = self.loc.at(at, key=key) if offset is None else self.loc.expression_at(at, offset)
-        self.out.append(Diagnostic(self.loc.file, line, col, code, message, severity, rule))
+        self.out.append(Diagnostic(self.loc.file, line, col, code, message, severity, rule, suggestion=suggestion))
 
     def _closure(self, tree: Node) -> set[str]:
         """``kind.name`` of everything a tree reads, through facts."""
@@ -129,7 +131,17 @@ class _Lint:
                                                                         rule.in_force.source)):
                 key = (source or "").split(",")[0].strip()
                 if source and self.rs.model.legal_basis and key not in self.rs.model.legal_basis:
-                    self.warn(at, "unknown-source", f"`{key}` is not a key of `legal_basis`", rule.id)
+                    self.warn(at, "unknown-source", f"`{key}` is not a key of `legal_basis`", rule.id,
+                              suggestion=nearest(key, self.rs.model.legal_basis))
+        model = self.rs.model  # elsewhere a source may be free text: only a key mistyped is told
+        others: list[tuple[Where, str | None]] = [(("parameters", n, "source"), p.source)
+                                                  for n, p in model.parameters.items()]
+        others += [(("in_force", "source"), model.in_force.source), (("benefit", "source"), model.benefit.source)]
+        others += [(("channel", "source"), model.channel.source)] if model.channel else []
+        for where, source in others:
+            key = re.split(r"[\s,;(]", source or "", maxsplit=1)[0]
+            if key and key not in model.legal_basis and (near := nearest(key, model.legal_basis)) is not None:
+                self.warn(where, "unknown-source", f"`{key}` is not a key of `legal_basis`", suggestion=near)
 
         for name, table in sorted(self.rs.tables.items()):
             file = self.rs.path.parent / table.ref.file

@@ -12,7 +12,7 @@ from bsu_rules.errors import Code
 from bsu_rules.members.model import hide_identifiers
 from bsu_rules.ruleset import schema
 from bsu_rules.ruleset.diagnostics import Diagnostic, nearest
-from bsu_rules.ruleset.schema import RULE_ID, misfit
+from bsu_rules.ruleset.schema import RULE_ID, benefit_misfit, misfit
 from bsu_rules.ruleset.source import Located
 from bsu_rules.ruleset.source import Path as DataPath
 from bsu_rules.ruleset.spelling import date_problem
@@ -96,6 +96,15 @@ def schema_diagnostics(exc: ValidationError, located: Located) -> list[tuple[Dat
                 msg, fixed = date_problem(str(err["input"]))
             elif err["type"] == "value_error" and len(loc) == 2 and loc[0] == "parameters":
                 loc, msg, fixed = _parameter_problem(located, loc) or (loc, msg, None)
+            elif err["type"] == "value_error" and loc[:1] == ("benefit",) and len(loc) >= 2:
+                fixed = (benefit_misfit(str(loc[1]), err["input"]) or (msg, None))[1]
+            elif err["type"] in ("enum", "literal_error"):
+                choices = re.findall(r"'([^']*)'", str(err["ctx"]["expected"]))
+                shown = hide_identifiers(str(err["input"])[:60])
+                listed = ", ".join(f"`{c}`" for c in choices[:-1]) + f" or `{choices[-1]}`" if len(choices) > 1 \
+                    else "".join(f"`{c}`" for c in choices)
+                msg = f"`{shown}` is not a value here: write {listed}"
+                fixed = nearest(str(err["input"]), choices)
             elif err["type"] == "string_pattern_mismatch":
                 msg, fixed = _name_problem(str(err["input"]), str(err["ctx"]["pattern"]))
             where = ".".join(str(p) for p in loc)

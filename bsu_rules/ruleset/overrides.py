@@ -30,7 +30,7 @@ from bsu_rules.ruleset.diagnostics import Diagnostic, Severity, nearest
 from bsu_rules.ruleset.lint import data_date_moved, data_date_text, lint, unread_values
 from bsu_rules.ruleset.loader import parameter_type
 from bsu_rules.ruleset.model import CheckedRule, RuleSet
-from bsu_rules.ruleset.schema import Benefit, Parameter, RuleFile, Text
+from bsu_rules.ruleset.schema import Benefit, Parameter, RuleFile, Text, benefit_misfit
 from bsu_rules.ruleset.source import read_yaml
 from bsu_rules.ruleset.tables import Table, TableError, load_table
 from bsu_rules.ruleset.types import unify
@@ -270,7 +270,10 @@ def _benefit(old: Benefit, given: dict[str, Any], problems: list[Diagnostic]) ->
         return Benefit.model_validate(data)
     except ValidationError as exc:
         where = "--set " + ", ".join(f"benefit.{k}" for k in given)
-        problems.append(_diag(where, Code.INVALID_VALUE, str(exc.errors()[0]["msg"]).removeprefix("Value error, ")))
+        first = exc.errors()[0]
+        problem = benefit_misfit(str(first["loc"][0]), first["input"]) if first["loc"] else None
+        problems.append(_diag(where, Code.INVALID_VALUE, str(first["msg"]).removeprefix("Value error, "),
+                              problem[1] if problem else None))
         return None
 
 

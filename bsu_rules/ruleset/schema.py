@@ -8,10 +8,10 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, model_validator
 
 from bsu_rules.members.model import IDENTIFIER, MONTH
-from bsu_rules.ruleset.spelling import as_month, digits_only
+from bsu_rules.ruleset.spelling import amount_in_words, as_month, digits_only
 from bsu_rules.ruleset.types import too_wide
 
 Scalar = bool | int | Decimal | date | str | list[str]
@@ -125,8 +125,12 @@ def misfit(value: Scalar | None, unit: str | None) -> tuple[str, str | None] | N
         return f"`{value}` is text: {what} is written with digits only ({digits})", digits
     if isinstance(value, str) and (digits := _quoted_digits(value)) is not None:
         return f'"{value}" is text: {what} is written as a number, without quotes ({digits})', digits
+    if isinstance(value, str):  # once, where it is written: not a type error wherever it is used
+        meant = amount_in_words(value) if unit == "IDR" else None
+        return f"`{value}` is text: {what} is written with digits only" + (f" ({meant})" if meant else ""), meant
     if not isinstance(value, int | Decimal) or isinstance(value, bool):
-        return None  # another type: the type check says so where the value is used or overridden
+        shown = "a list" if isinstance(value, list) else f"`{str(value).lower()}`"
+        return f"{what} is written with digits only, not {shown}", None
     if unit == "IDR" and (digits := digits_only(str(value))) is not None:  # 3.500: a thousands separator
         return f"{what} is written with digits only ({digits}), not {value}", digits
     if value < 0:
@@ -204,26 +208,30 @@ class Rule(_Model):
         return text
 
 
+def benefit_misfit(key: str, value: object) -> tuple[str, str | None] | None:
+    """What is wrong with benefit ``key``'s value, read as a parameter's is: ``amount``, ``monthly``
+    and an instalment in rupiah (``600.000`` is six hundred thousand), ``months`` a number of months."""
+    return misfit(value, "months" if key == "months" else "IDR")  # type: ignore[arg-type]
+
+
+def _benefit_value(value: object, info: ValidationInfo) -> object:
+    problem = benefit_misfit(info.field_name or "instalments", value)
+    if problem is not None:
+        raise ValueError(problem[0])
+    return value
+
+
+_Paid = Annotated[int, Field(gt=0), BeforeValidator(_benefit_value)]
+
+
 class Benefit(_Model):
     """What an eligible member is paid: `amount` in total, as `monthly` x `months`, in instalments."""
 
-    amount: Annotated[int, Field(gt=0)]
-    monthly: Annotated[int, Field(gt=0)] | None = None
-    months: Annotated[int, Field(gt=0)] | None = None
-    instalments: list[Annotated[int, Field(gt=0)]] = []
+    amount: _Paid
+    monthly: _Paid | None = None
+    months: _Paid | None = None
+    instalments: list[_Paid] = []
     source: Line | None = None
-
-    @field_validator("amount", "monthly", "months", mode="before")
-    @classmethod
-    def _digits(cls, value: object) -> object:
-        what = "an amount in rupiah or a number of months"
-        if isinstance(value, Decimal):  # a number with a point or an exponent: never a silent rupiah amount
-            raise ValueError(_not_digits(value, what)[0])
-        if isinstance(value, str) and (digits := digits_only(value)) is not None:
-            raise ValueError(f"`{value}` is text: {what} is written with digits only ({digits})")
-        if (wide := too_wide(value)) is not None:  # instalments add up to the amount: none is larger
-            raise ValueError(wide)
-        return value
 
     @model_validator(mode="after")
     def _adds_up(self) -> Benefit:

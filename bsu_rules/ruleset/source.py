@@ -144,6 +144,8 @@ def _plain(node: Node, out: Located) -> bool:
     why = "merge keys (`<<:`) are not supported: write the keys out" if tag == _STANDARD + "merge" else \
         f"the YAML tag `{shown}` is not allowed: the file holds only plain data (text, numbers, dates, lists and " \
         "mappings)"
+    if re.match(r"!(\(|[a-z_]+[.(])", tag):  # `require: !(…)`: a negation, read by YAML as a tag
+        why += "; to negate a condition, write `not` (`not (…)`)"
     out.diagnostics.append(Diagnostic(out.file, node.start_mark.line + 1, node.start_mark.column + 1,
                                       Code.INVALID_VALUE, why))
     return False

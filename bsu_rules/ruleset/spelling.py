@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from decimal import Decimal
 
 GROUPED = re.compile(r"[0-9]{1,3}(\.[0-9]{3})+|[0-9]{1,3}(,[0-9]{3})+")
 """A number written with thousands separators (``3.500.000``, ``3,500,000``): a mistyped number."""
@@ -37,6 +38,23 @@ def digits_only(text: str) -> str | None:
     if GROUPED.fullmatch(bare):
         return re.sub("[.,]", "", bare)
     return bare if bare != text.strip() and bare.isdigit() else None
+
+
+_SCALES = {"ribu": 3, "rb": 3, "thousand": 3, "juta": 6, "jt": 6, "million": 6, "miliar": 9, "milyar": 9,
+           "billion": 9}
+_IN_WORDS = re.compile(r"([0-9]+(?:[.,][0-9]{1,2})?)\s*([a-z]+)\.?", re.IGNORECASE)
+
+
+def amount_in_words(text: str) -> str | None:
+    """``3500000`` for ``3,5 juta``, ``Rp 3.5 jt``, ``3.500.000 rupiah`` (and what :func:`digits_only`
+    reads); None for anything else, or an amount that is not whole rupiah."""
+    bare = re.sub(r"\s*rupiah$", "", text.strip(), flags=re.IGNORECASE)
+    bare = _RUPIAH.sub("", bare, count=1) if _RUPIAH.match(bare) else bare
+    found = _IN_WORDS.fullmatch(bare)
+    if found is None or found[2].lower() not in _SCALES:
+        return digits_only(bare) or (bare if bare.isascii() and bare.isdigit() and bare != text.strip() else None)
+    amount = Decimal(found[1].replace(",", ".")).scaleb(_SCALES[found[2].lower()])
+    return str(int(amount)) if amount == amount.to_integral_value() else None
 
 
 _SEPARATED_DECIMAL = re.compile(r"(-?[0-9.,]+?)(?:([.,])([0-9]{1,2}))?")

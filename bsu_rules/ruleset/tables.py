@@ -91,14 +91,19 @@ def load_table(name: str, ref: TableRef, base: Path) -> Table:
         shown = "a tab" if mark == "\t" else f"`{mark}`"
         raise TableError(f"the columns are separated by {shown}: separate them with commas (in a spreadsheet: "
                          "save as CSV, comma-separated)", 1, file=ref.file, column=columns[0].index(mark) + 1)
-    for column in (ref.key, ref.value, ref.bound):
+    for named, column in (("key", ref.key), ("value", ref.value), ("bound", ref.bound)):
         if column is not None and column not in columns:
             if not (all(_NAME.fullmatch(c) for c in columns) and 0 < len(columns) <= 40):
                 raise TableError(f"no column `{column}`: the first line is not a header of column names (write "
                                  "the names of the columns on the first line, separated by commas)", 1,
                                  file=ref.file)
-            raise TableError(f"table `{ref.file}` has no column `{column}` (columns: {', '.join(columns)})",
-                             suggestion=nearest(column, columns))
+            near = nearest(column, columns)
+            if near is not None:  # one of the two is mistyped: the header, most often, where it is written
+                raise TableError(f"the rule file reads a column `{column}`, and the header has `{near}` instead: "
+                                 f"name this column `{column}` (or, if the header is right, write `{named}: {near}` "
+                                 "in the rule file)", 1, column, ref.file,
+                                 column=sum(len(c) + 1 for c in columns[:columns.index(near)]) + 1)
+            raise TableError(f"table `{ref.file}` has no column `{column}` (columns: {', '.join(columns)})")
     name_column = f"{ref.key.removesuffix('_code')}_name" if ref.key.endswith("_code") else None
     names: dict[str, str] = {}
     values: dict[str, Decimal | str] = {}
