@@ -277,3 +277,23 @@ def test_a_dated_reform_is_measured_on_one_date_with_its_baseline(tmp_path: Path
     assert main(["impact", "bsu-2022", str(source), "--set", "wage_ceiling@2022-10-01=4000000", "--on", "2022-09-10",
                  "--out", str(html), "--quiet"]) == 0
     assert "takes effect after the decision date 2022-09-10" in capsys.readouterr().err
+
+
+def test_an_impact_between_two_files_says_what_changed(tmp_path: Path, rules_copy: Path) -> None:
+    """The first screen used to say "Overrides: none" for both files and nothing of their difference."""
+    edited = rules_copy / "bsu-2022.yaml"
+    text = edited.read_text("utf-8").replace("value: 3500000", "value: 4000000", 1)
+    edited.write_text(text.replace("amount: 600000", "amount: 700000").replace("instalments: [600000]",
+                                                                                "instalments: [700000]"), "utf-8")
+    html, js = tmp_path / "r.html", tmp_path / "r.json"
+    examples = str(Path(__file__).resolve().parents[1] / "examples" / "members.jsonl")
+    assert main(["impact", str(edited), examples, "--against", "bsu-2022", "--out", str(html), "--json", str(js),
+                 "--lang", "en", "--quiet"]) == 0
+    changes = json.loads(js.read_text("utf-8"))["changes"]
+    assert "  ~ wage_ceiling: values: Rp3.500.000 → Rp4.000.000; on: Rp3.500.000 → Rp4.000.000" in changes
+    assert "  benefit.amount: Rp600.000 → Rp700.000" in changes
+    assert not any(line.endswith("no change") for line in changes)
+    page = html.read_text("utf-8")
+    assert "Rule changes (diff)" in page and "wage_ceiling: values: Rp3.500.000 → Rp4.000.000" in page
+    assert main(["impact", "bsu-2022", examples, "--out", str(html), "--json", str(js), "--quiet"]) == 0
+    assert json.loads(js.read_text("utf-8")).get("changes") is None  # no baseline: nothing to compare

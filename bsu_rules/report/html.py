@@ -27,6 +27,7 @@ table{border-collapse:collapse;font-size:13.5px;margin:6px 0 10px}
 th,td{border-bottom:1px solid #dde2e6;padding:4px 10px;text-align:left;vertical-align:top}
 td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 .meta td{border:none;padding:2px 10px 2px 0}.hash{font-family:ui-monospace,monospace;font-size:12px}
+.changes{margin:0;font-size:12px;white-space:pre-wrap}
 .cards{display:flex;flex-wrap:wrap;gap:10px;margin:10px 0}
 .card{border:1px solid #dde2e6;border-radius:6px;padding:8px 12px;min-width:150px}
 .card .big{font-size:22px;font-weight:600}.card .sub{font-size:12.5px;color:#52606b}
@@ -112,6 +113,9 @@ class _Page:
                 f"{w['as_of']} {format_date(_day(s['as_of']), self.lang)}<br>"
                 f'{w["sha256"]} <span class="hash">{s["sha256"]}</span>{base}<br>'
                 f"{w['overrides']}: {escape(overrides)}</td></tr>")
+        if d.get("changes") is not None:
+            listed = escape("\n".join(d["changes"])) if d["changes"] else w["none"]
+            rows.append(f'<tr><td><b>{w["changes"]}</b></td><td><pre class="changes">{listed}</pre></td></tr>')
         rows.append(f"<tr><td><b>{w['input']}</b></td><td>{escape(d['input']['file'])} · "
                     f"{self.num(d['input']['rows'], 'input.rows')} {w['rows']}</td></tr>")
         return f'<table class="meta">{"".join(rows)}</table>'

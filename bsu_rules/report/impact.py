@@ -28,7 +28,8 @@ from bsu_rules.batch.read import Reader
 from bsu_rules.batch.run import mask_niks, nik_keys, record_hashes, table_plan
 from bsu_rules.batch.validate import ROW, validate
 from bsu_rules.decisions import RuleResult
-from bsu_rules.diff import decision_dates
+from bsu_rules.diff import compare, decision_dates
+from bsu_rules.diff_text import render_text
 from bsu_rules.evaluators.scalar import Plan
 from bsu_rules.members.arrow import MEMBER_SCHEMA
 from bsu_rules.report.causes import DECIDING, Causes
@@ -104,7 +105,12 @@ def impact(reform: RuleSet, source: str | Path, *, on: date | None = None, basel
                 progress(chunk.done, chunk.table.num_rows)
         for side in sides:
             side.writer.close()
-        return state.report(file_label or Path(source).name)
+        report = state.report(file_label or Path(source).name)
+        if baseline is not None:  # what the reform changes, as ``diff`` lists it
+            assert baseline_on is not None and day is not None
+            diff = render_text(compare(baseline, reform, baseline_on, day))[3:]
+            report["changes"] = [line for line in diff if not line.endswith(": no change")]
+        return report
 
 
 class _State:

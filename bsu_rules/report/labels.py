@@ -9,7 +9,8 @@ WORDS: dict[str, dict[str, str]] = {
     "id": {
         "title": "Laporan dampak kebijakan", "reform": "Reformasi", "baseline": "Pembanding",
         "difference": "Selisih", "ruleset": "Aturan", "sha256": "sha256", "base": "Dasar",
-        "overrides": "Perubahan", "none": "tidak ada", "on": "Tanggal keputusan", "as_of": "Data per",
+        "overrides": "Perubahan",
+        "changes": "Perubahan aturan (diff)", "none": "tidak ada", "on": "Tanggal keputusan", "as_of": "Data per",
         "input": "Data peserta", "rows": "baris",
         "headline": "Ringkasan", "members": "Peserta diputus", "members_short": "Peserta",
         "paid_short": "Dibayar", "eligible": "Memenuhi syarat",
@@ -43,7 +44,8 @@ WORDS: dict[str, dict[str, str]] = {
     },
     "en": {
         "title": "Policy impact report", "reform": "Reform", "baseline": "Baseline", "difference": "Difference",
-        "ruleset": "Rule set", "sha256": "sha256", "base": "Base", "overrides": "Overrides", "none": "none",
+        "ruleset": "Rule set", "sha256": "sha256", "base": "Base", "overrides": "Overrides",
+        "changes": "Rule changes (diff)", "none": "none",
         "on": "Decision date", "as_of": "Data as of", "input": "Member data", "rows": "rows",
         "headline": "Headline", "members": "Members decided", "members_short": "Members",
         "paid_short": "Paid", "eligible": "Eligible",

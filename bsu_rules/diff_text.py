@@ -1,0 +1,162 @@
+"""A ``diff`` report (``diff.compare``, with its members and regions) as readable lines, in English."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from bsu_rules.formatting import format_date, rupiah
+
+OUTCOMES = ("eligible", "ineligible", "undetermined")
+_MARK = {"added": "+", "removed": "-", "changed": "~"}
+
+
+def _side(s: dict[str, Any]) -> str:
+    return f"{s['ruleset']} {s['version']} ({s['file']}, on {s['on']})"
+
+
+def _show(value: Any, unit: str | None = None) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, dict) and set(value) == {"at_least"}:
+        return f"at least {_show(value['at_least'], unit)} (a lower bound)"
+    if isinstance(value, dict):  # dated values: each from its date until the next
+        return ", ".join(f"from {_day(d)}: {_show(v, unit) if v is not None else 'no value (ended)'}"
+                         for d, v in value.items())
+    if isinstance(value, list):
+        return ", ".join(_show(v, unit) for v in value)
+    if unit == "IDR" and isinstance(value, int) and not isinstance(value, bool):
+        return rupiah(value)
+    if unit == "IDR" and isinstance(value, str) and _AMOUNT.fullmatch(value):  # a table's amount, as JSON text
+        return rupiah(Decimal(value))
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+_AMOUNT = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+
+
+def _day(text: str) -> str:
+    """An ISO date as policy staff write it: "5 September 2022" (as written if not a date)."""
+    try:
+        return format_date(date.fromisoformat(text), "en")
+    except ValueError:
+        return text
+
+
+def _fields(fields: list[dict[str, Any]], unit: str | None = None) -> str:
+    return "; ".join(f"{f['field']}: {_show(f['old'], f.get('unit', unit))} → {_show(f['new'], f.get('unit', unit))}"
+                     for f in fields)
+
+
+def _yes(flag: bool | None) -> str:
+    return "—" if flag is None else "yes" if flag else "no"
+
+
+def render_text(report: dict[str, Any]) -> list[str]:
+    """The report as readable lines (English)."""
+    old, new = report["old"], report["new"]
+    lines = [f"old: {_side(old)}", f"new: {_side(new)}", ""]
+    lines.append("Metadata" + ("" if report["metadata"] else ": no change"))
+    lines += [f"  {_fields([f])}" for f in report["metadata"]]
+    lines.append("Parameters" + ("" if report["parameters"] else ": no change"))
+    for p in report["parameters"]:
+        if p["change"] == "changed":
+            lines.append(f"  ~ {p['name']}: {_fields(p['fields'], p['unit'])}")
+        else:
+            lines.append(f"  {_MARK[p['change']]} {p['name']}: {_show(p['values'], p['unit'])}"
+                         f" (source: {p['source'] or '—'})")
+    lines.append("Tables" + ("" if report["tables"] else ": no change"))
+    for t in report["tables"]:
+        if t["change"] != "changed":
+            lines.append(f"  {_MARK[t['change']]} {t['name']}: {t['file']}, {t['rows']} rows")
+            continue
+        rows = t["rows"]
+        counts = f"rows +{len(rows['added'])} -{len(rows['removed'])} ~{len(rows['changed'])}"
+        fields = [f for f in t["fields"] if f["field"] != "sha256"]
+        lines.append(f"  ~ {t['name']}: {counts}" + (f"; {_fields(fields)}" if fields else ""))
+        unit = t.get("unit")
+        lines += [f"      + {r['key']}: {_show(r['value'], unit)}" for r in rows["added"]]
+        lines += [f"      - {r['key']}: {_show(r['value'], unit)}" for r in rows["removed"]]
+        for r in rows["changed"]:
+            value = [f"{_show(r['old'], unit)} → {_show(r['new'], unit)}"] if r["old"] != r["new"] else []
+            cells = [f"{c['column']}: {_show(c['old'])} → {_show(c['new'])}" for c in r["columns"]]
+            lines.append(f"      ~ {r['key']}: {'; '.join(value + cells)}")
+        if not fields and not any(rows.values()):
+            lines.append("      the same rows: the file differs only in row order, quoting or spacing")
+    lines.append("Facts" + ("" if report["facts"] else ": no change"))
+    for f in report["facts"]:
+        text = f"{f['old']}  →  {f['new']}" if f["change"] == "changed" else f["expression"]
+        lines.append(f"  {_MARK[f['change']]} {f['name']}: {text}")
+    lines.append("Rules" + ("" if report["rules"] else ": no change"))
+    for r in report["rules"]:
+        on = r["in_force"]
+        force = f"in force on {old['on']} / {new['on']}: {_yes(on['old'])} / {_yes(on['new'])}"
+        if r["change"] == "changed":
+            detail = "; ".join(p for p in (_fields(r["fields"]), force) if p)
+            lines.append(f"  ~ {r['id']}: {detail}")
+        else:
+            lines.append(f"  {_MARK[r['change']]} {r['id']} ({r['kind']}, {r['basis']}, {r['window']}; {force}): "
+                         f"{r['condition']}  [{r['source'] or 'no source'}]")
+    if "members" in report:
+        lines += ["", *_members(report["members"])]
+    if "symbolic" in report:
+        lines += ["", *_regions(report["symbolic"])]
+    return lines
+
+
+def _number(value: Any) -> str:
+    if value is None:
+        return "∞"
+    return f"{value:,}".replace(",", ".") if isinstance(value, int) else str(value)
+
+
+def _regions(s: dict[str, Any]) -> list[str]:
+    regions = s["regions"]
+    more = "" if s["complete"] else f" (stopped at {len(regions)}: there may be more)"
+    lines = [f"Regions where the two decide differently, for every possible member: {len(regions)}{more}, "
+             f"{s['seconds']} s"]
+    for r in regions:
+        lines.append(f"  {r['words']}")
+        for v in r["values"]:
+            lines.append(f"      {v['field']} in {{{', '.join(v['values'])}}}" if v["values"]
+                         else f"      {v['field']} unknown")
+        for b in r["bounds"]:
+            if b["lowest"] == "unknown":
+                lines.append(f"      {b['quantity']} unknown")
+            elif b["lowest"] is None and b["highest"] is None:
+                lines.append(f"      {b['quantity']}: any value")
+            else:
+                low = "-∞" if b["lowest"] is None else _number(b["lowest"])
+                lines.append(f"      {b['quantity']} in [{low}, {_number(b['highest'])}]")
+        if r["confirmed"]:
+            witness = json.dumps(r["witness"], ensure_ascii=False)
+            lines.append(f"      witness (confirmed by both evaluators): {witness}")
+        else:
+            lines.append(f"      no confirmed witness: {r['note']}")
+    for file, count in s.get("tests", {}).items():
+        lines.append(f"  wrote {count} test case(s) to {file}")
+    return lines
+
+
+def _members(m: dict[str, Any]) -> list[str]:
+    lines = [f"Members ({m['file']}): {m['decided']} decided, {len(m['rejected'])} rejected"]
+    lines += [f"  record {r['record']} rejected: {r['error']}" for r in m["rejected"]]
+    counts = {(o["old"], o["new"]): o["count"] for o in m["outcomes"]}
+    width = max(len(o) for o in OUTCOMES) + 2
+    lines.append("  " + "old \\ new".ljust(width) + "".join(o.rjust(width) for o in OUTCOMES))
+    for a in OUTCOMES:
+        lines.append("  " + a.ljust(width) + "".join(str(counts.get((a, b), 0)).rjust(width) for b in OUTCOMES))
+    lines.append("Flips" + ("" if m["flips"] else ": none"))
+    for g in m["flips"]:
+        lines.append(f"  {g['old']} → {g['new']}: {g['count']} member(s), because of {', '.join(g['rules']) or '—'}")
+        for ex in g["examples"]:
+            label = f"record {ex['record']}" if isinstance(ex["record"], int) else f"case \"{ex['record']}\""
+            head = f"    {ex['nik']} ({label})"
+            for i, why in enumerate(ex["rules"]):
+                state = why["change"] if why["change"] != "changed" else f"{why['old']} → {why['new']}"
+                lines.append((head if i == 0 else " " * len(head)) + f" {why['rule']}: {state}"
+                             + (f" — {why['explain']}" if why["explain"] else ""))
+    return lines
