@@ -43,12 +43,13 @@ def run(args: argparse.Namespace) -> int:
     try:
         from bsu_rules.batch.read import Reader  # lazy: the impact extra (polars, pyarrow)
         from bsu_rules.batch.run import Counts  # lazy: the impact extra
-        from bsu_rules.batch.write import distinct  # lazy: the impact extra
+        from bsu_rules.batch.write import distinct, writable  # lazy: the impact extra
         from bsu_rules.report.html import render_html  # lazy: the impact extra
         from bsu_rules.report.impact import impact  # lazy: the impact extra
     except ImportError as exc:
         return missing_extra("impact", exc)
     targets = {"--out": Path(args.out), **({"--json": Path(args.json)} if args.json else {})}
+    writable(targets)
     distinct(args.input, targets)
     reform = load_reform(args.ruleset, args)
     distinct(args.input, targets, reform.files())
@@ -82,9 +83,9 @@ def run(args: argparse.Namespace) -> int:
         print(counts.line())
         print("bsu-rules: rows were lost: the counts do not add up; no report was written", file=sys.stderr)
         return FAILED
-    _write(Path(args.out), render_html(data, args.lang))
-    if args.json:
-        _write(Path(args.json), json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
+    _write({targets["--out"]: render_html(data, args.lang),
+            **({targets["--json"]: json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"}
+               if args.json else {})})
 
     def diff(key: str) -> str:
         return f" ({h[key]['difference']:+d})" if data["baseline"] else ""
@@ -97,8 +98,17 @@ def run(args: argparse.Namespace) -> int:
     return REJECTED if counts.rejected else OK
 
 
-def _write(path: Path, text: str) -> None:
-    """Write whole or not at all: a temporary file beside the target, renamed into place."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, "utf-8")
-    tmp.replace(path)
+def _write(texts: dict[Path, str]) -> None:
+    """Write every file whole or none at all: each to a temporary file beside it, renamed into
+    place once all are written; the temporary files are removed whatever happens."""
+    written: dict[Path, Path] = {}
+    try:
+        for path, text in texts.items():
+            tmp = path.with_name(f".{path.name}.tmp")
+            tmp.write_text(text, "utf-8")
+            written[path] = tmp
+        for path, tmp in written.items():
+            tmp.replace(path)
+    finally:
+        for tmp in written.values():
+            tmp.unlink(missing_ok=True)
