@@ -39,7 +39,15 @@ from bsu_rules.batch.validate import (
     with_rejects,
 )
 from bsu_rules.errors import InputError
-from bsu_rules.members.decode import MAX_RECORD, TOO_LARGE, BadRecord, bounded_lines, decode_json, wide_encoding
+from bsu_rules.members.decode import (
+    MAX_RECORD,
+    TOO_LARGE,
+    BadRecord,
+    bounded_lines,
+    continues,
+    decode_json,
+    wide_encoding,
+)
 
 NESTED = ("employer", "wages", "contributions", "program_receipts", "bank_account")
 FORMATS = (".parquet", ".jsonl", ".csv")
@@ -100,6 +108,9 @@ class Reader:
             with self.path.open("rb") as f:
                 if wide := wide_encoding(f.read(4)):
                     raise InputError([(str(path), f"the file is {wide} text; save it as UTF-8")])
+            if self.format == ".jsonl" and _json_array(self.path):
+                raise InputError([(str(path), "a JSON array, not JSON lines: write one record per line, or name "
+                                              "the file .json for bsu-rules evaluate")])
             self.total, self.unit = self.path.stat().st_size, "B"
 
     def __iter__(self) -> Iterator[Chunk]:
@@ -174,9 +185,6 @@ class Reader:
             while lines := list(itertools.islice(_bounded_lines(f), self.chunk_size)):
                 if number == 0:
                     lines[0] = lines[0].removeprefix(b"\xef\xbb\xbf")
-                    if lines[0].lstrip()[:1] == b"[":
-                        raise InputError([(str(self.path), "a JSON array, not JSON lines: write one record per "
-                                                           "line, or name the file .json for bsu-rules evaluate")])
                 if not lines[-1].endswith(b"\n"):
                     lines[-1] += b"\n"
                 kept = [(number + i + 1, line) for i, line in enumerate(lines) if line.strip()]
@@ -309,6 +317,18 @@ def _decode_text(lines: list[bytes], ignore_unknown: bool, i: int) -> Decoded:
 
 
 _OVERSIZED = b"\x00\x00bsu-rules: a record over the size limit\x00\x00\n"
+
+
+def _json_array(path: Path) -> bool:
+    """Whether a JSONL file is one JSON array (refused whole), not JSON lines of which the first
+    holds an array (a rejected row): its first line opens an array that goes on past it, or is
+    too long for a record, or is the only line of the file."""
+    with path.open("rb") as f:
+        lines = (line for line in iter(lambda: f.readline(MAX_RECORD + 1), b"") if line.strip())
+        first = next(lines, b"").removeprefix(b"\xef\xbb\xbf").lstrip()
+        if first[:1] != b"[":
+            return False
+        return len(first) > MAX_RECORD or continues(first) or next(lines, None) is None
 
 
 def _bounded_lines(f: Any) -> Iterator[bytes]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import io
-import json
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -17,6 +16,7 @@ from bsu_rules.members.decode import (
     MAX_RECORD,
     TOO_LARGE,
     BadRecord,
+    continues,
     decode_json,
     decode_records,
     has_lone_surrogate,
@@ -119,25 +119,11 @@ def _records(f: BinaryIO, path: str, decode: Callable[[bytes], Any]) -> Iterator
         if first:
             first = False
             head = line.lstrip()[:1]
-            if head == b"[" or (head == b"{" and not path.endswith(".jsonl") and _continues(line)):
+            if head == b"[" or (head == b"{" and not path.endswith(".jsonl") and continues(line)):
                 yield from _document(line + f.read(MAX_DOCUMENT), path, decode, blank)
                 return
         yield blank + 1, _decoded(line, decode), "line"
         blank = 0
-
-
-def _continues(line: bytes) -> bool:
-    """Whether a first line is the start of one JSON value written over several lines (a record
-    printed with indents): read alone, it runs out before it ends. A line wrong in any other way
-    (cut short inside a text, a key given twice, ``NaN``) is a JSON line to reject on its own."""
-    text = line.decode("utf-8", "replace").strip()
-    try:
-        json.loads(text)
-    except json.JSONDecodeError as exc:
-        return exc.pos >= len(text)
-    except (ValueError, RecursionError):
-        return False
-    return False
 
 
 def _document(data: bytes, path: str, decode: Callable[[bytes], Any],

@@ -63,6 +63,20 @@ def decode_json(data: bytes | str) -> Any:
     return value
 
 
+def continues(line: bytes) -> bool:
+    """Whether a first line is the start of one JSON value written over several lines (a record
+    printed with indents, a list): read alone, it runs out before it ends. A line wrong in any
+    other way (cut short inside a text, a key given twice, ``NaN``) is a JSON line to reject on its own."""
+    text = line.decode("utf-8", "replace").strip()
+    try:
+        json.loads(text)
+    except json.JSONDecodeError as exc:
+        return exc.pos >= len(text)
+    except (ValueError, RecursionError):
+        return False
+    return False
+
+
 def decode_records(data: bytes | str) -> Any:
     """A JSON document of records (one, or a list) in which what no record may hold (a number too
     long, ``NaN``, a key given twice, nesting too deep) stands as the ``BadRecord`` saying so, for ``unreadable`` to
