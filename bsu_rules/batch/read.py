@@ -40,12 +40,15 @@ from bsu_rules.batch.validate import (
 )
 from bsu_rules.errors import InputError
 from bsu_rules.members.decode import (
+    LONE_SURROGATE,
     MAX_RECORD,
     TOO_LARGE,
     BadRecord,
     bounded_lines,
     continues,
     decode_json,
+    decode_records,
+    lone_surrogates,
     wide_encoding,
 )
 
@@ -344,7 +347,11 @@ def _decode_line(line: bytes, ignore_unknown: bool) -> Decoded:
     try:
         record = decode_json(line)
     except BadRecord as exc:
-        return None, [("(record)", str(exc))]
+        if str(exc) != LONE_SURROGATE or exc.field == "(record)":
+            return None, [(exc.field, str(exc))]
+        record, where = lone_surrogates(decode_records(line))  # as text not UTF-8: that value is left out
+        found, problems = typed(record, ignore_unknown)
+        return found, [(at, LONE_SURROGATE) for at in where] + problems
     return typed(record, ignore_unknown)
 
 
@@ -381,7 +388,11 @@ def _csv_block(header: list[str], rows: list[list[str]], ignore_unknown: bool) -
                 try:
                     record[name] = decode_json(cell)
                 except BadRecord as exc:
-                    cells.append((name, str(exc)))
+                    if str(exc) != LONE_SURROGATE:
+                        cells.append((name, str(exc)))
+                        continue
+                    record[name], where = lone_surrogates(decode_records(cell), name)  # that text left out
+                    cells += [(at, LONE_SURROGATE) for at in where]
             elif cell != "":
                 record[name] = cell
         found, problems = typed(record, ignore_unknown)

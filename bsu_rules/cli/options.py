@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple
 from bsu_rules.audit.snapshot import KEY_ENV
 from bsu_rules.errors import InputError
 from bsu_rules.members.decode import (
+    LONE_SURROGATE,
     MAX_RECORD,
     TOO_LARGE,
     BadRecord,
@@ -138,7 +139,7 @@ def _document(data: bytes, path: str, decode: Callable[[bytes], Any],
     try:
         whole = decode_records(data)
         if surrogate(data) and has_lone_surrogate(whole):
-            raise BadRecord("text with a lone UTF-16 surrogate (not a character)")
+            raise BadRecord(LONE_SURROGATE)
     except BadRecord as exc:
         lines = [line for line in data.splitlines(keepends=True) if line.strip()]
         if len(lines) < 2 or not lines[1].lstrip().startswith(b"{") or isinstance(_decoded(lines[1], decode),

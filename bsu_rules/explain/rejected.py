@@ -16,6 +16,7 @@ from bsu_rules.errors import InputError
 from bsu_rules.formatting import format_month
 from bsu_rules.glossary import Glossary, join
 from bsu_rules.members.contract import Group, Leaf, contract, leaf_at
+from bsu_rules.members.decode import LONE_SURROGATE
 from bsu_rules.members.model import MONTH, PERIODIC, REGENCY_CODE, SECRET, hide_identifiers
 from bsu_rules.members.model import digits as digits_pattern
 from bsu_rules.ruleset.diagnostics import nearest
@@ -45,6 +46,7 @@ _SAY: dict[str, dict[str, str]] = {
                    "angka lagi, misalnya 3273)", "remove": "; hapus kolom itu atau perbaiki ejaannya",
         "row_month": "{label} untuk bulan {month}", "row": "{label} pada isian ke-{n} {group}",
         "entry": "isian ke-{n} {group}",
+        "surrogate": "{label} memuat teks dengan surrogate UTF-16 tunggal (bukan karakter)",
     },
     "en": {
         "missing": "{label} is missing", "unknown": "{value} is not a known field{where}",
@@ -65,6 +67,7 @@ _SAY: dict[str, dict[str, str]] = {
         "write": "; write {}", "remove": "; remove it or correct its spelling",
         "row_month": "{label} for {month}", "row": "{label} in entry {n} of the {group}",
         "entry": "entry {n} of the {group}",
+        "surrogate": "{label} holds text with a lone UTF-16 surrogate (not a character)",
     },
 }
 
@@ -105,7 +108,13 @@ def rejected(n: int, error: InputError, record: Any, lang: str, glossary: Glossa
     cannot be decided."""
     lines = [_HEAD[lang].format(n=n)]
     for path, message in error.problems:
-        said = _record(message, lang) if path == "(record)" else _field(path, record, lang, glossary)
+        if path == "(record)":
+            said = _record(message, lang)
+        elif message == LONE_SURROGATE:  # the record could not be read: no value to look at
+            names = [name for name, _ in _PART.findall(path) if name]
+            said = _SAY[lang]["surrogate"].format(label=_label(path, names, None, lang, glossary))
+        else:
+            said = _field(path, record, lang, glossary)
         lines.append(f"  - {said[:1].upper()}{said[1:]}.")
     return "\n".join(lines)
 

@@ -15,11 +15,21 @@ import stat
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
+from bsu_rules.errors import InputError
 from bsu_rules.members.model import hide_identifiers
 
 
 class BadRecord(ValueError):
-    """A record that could not even be decoded (not UTF-8, not JSON, too large, too deep)."""
+    """A record that could not even be decoded (not UTF-8, not JSON, too large, too deep); ``field``:
+    where in it, when that is known (``name`` for text that is not text)."""
+
+    def __init__(self, message: str, field: str = "(record)") -> None:
+        super().__init__(message)
+        self.field = field
+
+    def error(self) -> InputError:
+        """The record's rejection, as a record that decodes but is not valid is rejected."""
+        return InputError([(self.field, str(self))])
 
 
 MAX_RECORD = 1 << 20
@@ -44,6 +54,9 @@ def surrogate(text: bytes | str) -> bool:
     return _ESCAPED_SURROGATE.search(text) is not None
 
 
+LONE_SURROGATE = "text with a lone UTF-16 surrogate (not a character)"
+
+
 def has_lone_surrogate(value: Any) -> bool:
     """Whether a decoded value holds text that cannot be written as UTF-8."""
     try:
@@ -53,13 +66,48 @@ def has_lone_surrogate(value: Any) -> bool:
     return False
 
 
+def lone_surrogate(value: Any) -> str | None:
+    """Where a decoded record first holds text that cannot be written as UTF-8 (``name``,
+    ``wages[0].period``; ``(record)`` for a key that cannot, or a record that is no object), or None."""
+    where = lone_surrogates(value)[1]
+    return None if not where else where[0] if isinstance(value, dict) and where[0] else "(record)"
+
+
+def lone_surrogates(value: Any, path: str = "") -> tuple[Any, list[str]]:
+    """The value with each text that cannot be written as UTF-8 made null (an object with such a
+    key: null as a whole), and where each was (``path`` is the value's own), in document order."""
+    if isinstance(value, str):
+        return (value, []) if _utf8(value) else (None, [path])
+    if isinstance(value, list):
+        pairs = [lone_surrogates(item, f"{path}[{i}]") for i, item in enumerate(value)]
+        return [item for item, _ in pairs], [at for _, found in pairs for at in found]
+    if isinstance(value, dict):
+        if not all(map(_utf8, value)):
+            return None, [path]
+        out, where = {}, []
+        for key, item in value.items():
+            out[key], found = lone_surrogates(item, f"{path}.{hide_identifiers(key)}" if path
+                                              else hide_identifiers(key))
+            where += found
+        return out, where
+    return value, []
+
+
+def _utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def decode_json(data: bytes | str) -> Any:
     """One JSON value; BadRecord saying why it cannot be read (never echoing it)."""
     value = decode_records(data)
     if (bad := unreadable(value)) is not None:
         raise bad
-    if surrogate(data) and has_lone_surrogate(value):
-        raise BadRecord("text with a lone UTF-16 surrogate (not a character)")
+    if surrogate(data) and (at := lone_surrogate(value)) is not None:
+        raise BadRecord(LONE_SURROGATE, at)
     return value
 
 

@@ -14,6 +14,7 @@ from pydantic import ValidationError
 
 from bsu_rules.errors import InputError
 from bsu_rules.members.contract import leaf_at, path_order
+from bsu_rules.members.decode import LONE_SURROGATE, lone_surrogate
 from bsu_rules.members.mirror import MemberMirror, Record, as_member, encode
 from bsu_rules.members.model import DAY, MONTH, PERIODIC, SECRET, Member, hide_identifiers, shown
 
@@ -40,7 +41,7 @@ def _fast(record: Any, hashed: bool = True) -> Parsed | None:
     except msgspec.ValidationError:
         return None
     except UnicodeEncodeError:  # in a value or a key, met while converting or encoding
-        raise InputError([("(record)", "text with a lone UTF-16 surrogate (not a character)")]) from None
+        raise InputError([(lone_surrogate(record) or "(record)", LONE_SURROGATE)]) from None
     return _hashed(struct, encoded if hashed else None)
 
 
