@@ -820,3 +820,36 @@ def test_a_csv_record_over_1_mib_is_rejected_as_the_docs_say(tmp_path: Path) -> 
     assert said in (tmp_path / "d.rejects.jsonl").read_text("utf-8")
     docs = " ".join((Path(__file__).parents[1] / "docs" / "batch.md").read_text("utf-8").split())
     assert "A record over 1 MiB is a rejected row" in docs and "or a cell over 1 MiB" not in docs
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full, a device that is always full")
+@pytest.mark.parametrize("suffix", ["parquet", "jsonl", "csv"])
+def test_a_full_disk_names_the_file_asked_for(tmp_path: Path, suffix: str) -> None:
+    from bsu_rules.batch.write import Writer
+
+    full = tmp_path / f".d.partial.{suffix}"
+    full.symlink_to("/dev/full")  # every write to it fails as on a full disk
+    members = pa.table({"nik": ["3215014107900001"] * 100_000})
+    with pytest.raises(OSError) as caught, Writer(full, members.schema, shown=f"d.{suffix}") as writer:
+        writer.write(members)
+    assert caught.value.filename == f"d.{suffix}" and caught.value.errno == 28
+
+
+def test_batch_and_generate_say_a_full_disk_in_plain_words(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    source = tmp_path / "m.parquet"
+    write_population(source, 2000, seed=3)
+
+    def full(*a: Any, **k: Any) -> None:  # as Arrow says it
+        raise OSError(28, "Error writing bytes to file. Detail: [errno 28] No space left on device")
+    monkeypatch.setattr(pq.ParquetWriter, "write_table", full)
+    full_disk = "the disk is full (no space left to write it)"
+    out, made = tmp_path / "d.parquet", tmp_path / "g.parquet"
+    assert main(["batch", "bsu-2022", str(source), "--out", str(out), "--quiet"]) == 2
+    assert capsys.readouterr().err.splitlines()[-1] == f"bsu-rules: {out}: {full_disk}"
+    assert main(["generate", "--n", "10", "--out", str(made)]) == 2
+    assert capsys.readouterr().err == f"bsu-rules: {made}: {full_disk}\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["m.parquet"]
+    missing = tmp_path / "nothere.parquet"
+    assert main(["batch", "bsu-2022", str(missing), "--out", str(out)]) == 2
+    assert capsys.readouterr().err.splitlines()[-1] == f"bsu-rules: {missing}: no such file or folder"

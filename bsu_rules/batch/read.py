@@ -38,7 +38,7 @@ from bsu_rules.batch.validate import (
     typed,
     with_rejects,
 )
-from bsu_rules.errors import InputError
+from bsu_rules.errors import InputError, on_path
 from bsu_rules.members.decode import (
     LONE_SURROGATE,
     MAX_RECORD,
@@ -97,8 +97,8 @@ class Reader:
         if self.format == ".parquet":
             try:
                 self.parquet = pq.ParquetFile(self.path)
-            except FileNotFoundError:
-                raise
+            except (FileNotFoundError, PermissionError, IsADirectoryError) as exc:
+                raise on_path(exc, path) from None
             except (pa.ArrowException, OSError):
                 raise InputError([(str(path), "not a readable Parquet file")]) from None
             if twice := _repeated(self.parquet.schema_arrow):

@@ -51,6 +51,7 @@ from bsu_rules.batch.write import (
     temporary,
     writable,
 )
+from bsu_rules.errors import on_path
 from bsu_rules.evaluators.scalar import Plan
 from bsu_rules.members.arrow import MEMBER_SCHEMA
 from bsu_rules.ruleset.loader import load_ruleset
@@ -284,8 +285,8 @@ def run_batch(ruleset: str | Path | RuleSet | Callable[[], RuleSet], source: str
                 if reader.format != ".parquet":
                     progress = None  # reported while spooling
                 outcomes: Counter[str] = Counter()
-                with Writer(out_tmp, DECISION_SCHEMA, DICTIONARY) as final, \
-                        Writer(rejects_tmp, REJECT_SCHEMA) as rejected:
+                with Writer(out_tmp, DECISION_SCHEMA, DICTIONARY, shown=output) as final, \
+                        Writer(rejects_tmp, REJECT_SCHEMA, shown=rejects) as rejected:
                     for chunk, (good, bad) in _decided(_reported(chunks, progress), plan, engine, key):
                         good = mark(good, settled.result())
                         for item in pc.value_counts(good["outcome"]).to_pylist():
@@ -317,6 +318,10 @@ def run_batch(ruleset: str | Path | RuleSet | Callable[[], RuleSet], source: str
             finals[2].unlink(missing_ok=True)  # the manifest is the commit: without one, the files are not a run
             for tmp, final_path in ((rejects_tmp, rejects), (out_tmp, output), (manifest_tmp, finals[2])):
                 os.replace(tmp, final_path)
+    except OSError as exc:  # the spool or the manifest could not be written (a full disk): named as the output
+        if exc.filename is not None and exc.filename not in map(str, (spool, manifest_tmp)):
+            raise
+        raise on_path(exc, output) from None
     finally:
         for tmp in (spool, out_tmp, rejects_tmp, manifest_tmp):
             tmp.unlink(missing_ok=True)

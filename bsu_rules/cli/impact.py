@@ -12,6 +12,7 @@ from typing import Any
 from bsu_rules.cli.batch import Progress, chunk_size, missing_extra
 from bsu_rules.cli.exits import FAILED, OK, REJECTED, interrupted
 from bsu_rules.cli.options import ON_HELP, add_reform_options, day, load_reform
+from bsu_rules.errors import on_path
 from bsu_rules.ruleset.loader import load_ruleset
 from bsu_rules.ruleset.overrides import Reform, reform_of
 
@@ -105,10 +106,14 @@ def _write(texts: dict[Path, str]) -> None:
     try:
         for path, text in texts.items():
             tmp = path.with_name(f".{path.name}.tmp")
-            tmp.write_text(text, "utf-8")
             written[path] = tmp
+            try:
+                tmp.write_text(text, "utf-8")
+            except OSError as exc:  # a full disk: named as the file asked for
+                raise on_path(exc, path) from None
         for path, tmp in written.items():
             tmp.replace(path)
     finally:
         for tmp in written.values():
-            tmp.unlink(missing_ok=True)
+            if not tmp.is_dir():  # not ours
+                tmp.unlink(missing_ok=True)
