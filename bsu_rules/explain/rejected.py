@@ -88,13 +88,13 @@ _RECORD: list[tuple[re.Pattern[str], dict[str, str]]] = [(re.compile(p), said) f
     (r"the key `(?P<key>[^`]*)` appears more than once in one object",
      {"id": "kunci {key} muncul lebih dari sekali dalam satu objek; tulis setiap kunci sekali saja",
       "en": "the key {key} appears more than once in one object; give each key once"}),
-    (r"expected an object, got (?P<kind>\w+)", {"id": "catatannya harus berupa objek JSON ({{…}}), bukan {kind}",
+    (r"expected an object, got (?P<kind>.+)", {"id": "catatannya harus berupa objek JSON ({{…}}), bukan {kind}",
                                                 "en": "the record must be a JSON object ({{…}}), not {kind}"}),
 ]]
-_KINDS = {"id": {"list": "daftar", "str": "teks", "int": "angka", "float": "angka", "bool": "nilai benar/salah",
-                 "NoneType": "null"},
-          "en": {"list": "a list", "str": "text", "int": "a number", "float": "a number", "bool": "true or false",
-                 "NoneType": "null"}}
+_KINDS = {"id": {"a list": "daftar", "text": "teks", "an integer": "angka", "a decimal number": "angka",
+                 "true/false": "nilai benar/salah", "null": "null"},
+          "en": {"a list": "a list", "text": "text", "an integer": "a number", "a decimal number": "a number",
+                 "true/false": "true or false", "null": "null"}}
 _ABSENT = object()
 _PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 _DIGITS = re.compile(r"\^\[0-9\]\{(\d+)(?:,(\d+))?\}\$")

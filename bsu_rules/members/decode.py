@@ -137,7 +137,7 @@ def decode_records(data: bytes | str) -> Any:
                                if isinstance(data, bytes) else data)
     except json.JSONDecodeError as exc:
         where = f"line {exc.lineno} column {exc.colno}" if exc.lineno > 1 else f"column {exc.colno}"
-        raise BadRecord(f"not valid JSON ({exc.msg} at {where})") from None
+        raise BadRecord(f"not valid JSON ({exc.msg.removesuffix(' at')} at {where})") from None
     except UnicodeDecodeError as exc:
         raise BadRecord(f"not UTF-8 text (byte {exc.start + 1} of the record)") from None
     except RecursionError:
