@@ -39,6 +39,7 @@ from bsu_rules.decisions import mask_nik
 from bsu_rules.errors import InputError
 from bsu_rules.members import parse_member
 from bsu_rules.members.arrow import MEMBER_SCHEMA
+from bsu_rules.members.model import REGENCY_CODE
 
 N = 2500
 # the field a reject names for each kind of fault (CSV: nik-number is a row with a cell too many)
@@ -488,7 +489,8 @@ def test_a_period_named_twice_is_found_in_any_order(periods: list[str], field: s
     assert out["reject_field"].to_pylist() == [field] * 3
 
 
-IDENTIFIERS = {"nik": "[0-9]{16}", "kpj": "[0-9]{1,20}", "work_regency_code": "[0-9]{4}", "employer.sector": "[A-U]"}
+IDENTIFIERS = {"nik": "[0-9]{16}", "kpj": "[0-9]{1,20}", "work_regency_code": REGENCY_CODE.strip("^$"),
+               "employer.sector": "[A-U]"}
 
 
 @given(st.lists(st.tuples(*[st.one_of(st.sampled_from(["3215014107900001", "12", "3171", "A", "U", "V", "a"]),
