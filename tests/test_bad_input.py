@@ -135,6 +135,10 @@ CASES: list[Case] = [
     ("batch: semicolon CSV", batch("m.csv", HEADER.replace(",", ";") + "\n"), {2}, "commas"),
     ("batch: repeated header", batch("m.csv", HEADER + ",nik\n"), {2}, "repeats nik"),
     ("batch: missing column", batch("m.csv", "nik,citizenship\n3215014107900001,WNI\n"), {2}, "participant_category"),
+    ("batch: a header in upper case", batch("m.csv", HEADER.upper() + "\n3215014107900001,WNI,PU,[]\n"), {2},
+     "the header lacks the required column(s) nik, citizenship, participant_category; the header has column(s) the "
+     "contract does not know: NIK, CITIZENSHIP, PARTICIPANT_CATEGORY, WAGES (the contract's names are lower case: "
+     "write nik, citizenship, participant_category, wages)"),
     ("batch: an extra column", batch("m.csv", HEADER + ",salary\n3215014107900001,WNI,PU,,5\n"), {2}, "salary"),
     ("batch: a trailing comma", batch("m.csv", HEADER + ",\n3215014107900001,WNI,PU,,\n"), {2},
      "the contract does not know: an unnamed column (a trailing comma?)"),
