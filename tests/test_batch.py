@@ -317,6 +317,26 @@ def test_an_interrupted_run_writes_nothing_and_says_what_it_did(population: dict
     assert list(tmp_path.iterdir()) == []
 
 
+def test_a_ctrl_c_once_the_manifest_is_in_place_ends_as_the_count_line_says(
+        population: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import signal
+
+    real_replace = os.replace
+
+    def replace(src: Any, dst: Any) -> None:
+        real_replace(src, dst)
+        if str(dst).endswith(".manifest.json"):  # the run is committed; Ctrl-C comes now
+            os.kill(os.getpid(), signal.SIGINT)
+    monkeypatch.setattr(os, "replace", replace)
+    out = tmp_path / "d.parquet"
+    code = main(["batch", "bsu-2022", str(population["folder"] / "m.parquet"), "--out", str(out), "--quiet"])
+    printed = capsys.readouterr()
+    assert code == 1 and printed.out.splitlines()[-1].endswith(" rejected") and "interrupted" not in printed.err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["d.parquet", "d.parquet.manifest.json",
+                                                           "d.parquet.rejects.jsonl"]
+
+
 def test_progress_is_reported_while_a_chunk_is_being_decided(capsys: pytest.CaptureFixture[str]) -> None:
     from bsu_rules.cli.batch import Progress
 

@@ -229,6 +229,8 @@ class Counts:
     rejected: int = 0
     outcomes: dict[str, int] = field(default_factory=dict)
     duplicates: int = 0
+    committed: bool = False
+    """Whether the manifest is in place: the run's files are complete, whatever comes after."""
 
     @property
     def holds(self) -> bool:
@@ -316,8 +318,11 @@ def run_batch(ruleset: str | Path | RuleSet | Callable[[], RuleSet], source: str
             }
             manifest_tmp.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", "utf-8")
             finals[2].unlink(missing_ok=True)  # the manifest is the commit: without one, the files are not a run
-            for tmp, final_path in ((rejects_tmp, rejects), (out_tmp, output), (manifest_tmp, finals[2])):
-                os.replace(tmp, final_path)
+            try:
+                for tmp, final_path in ((rejects_tmp, rejects), (out_tmp, output), (manifest_tmp, finals[2])):
+                    os.replace(tmp, final_path)
+            finally:  # a Ctrl-C as the manifest moves: whether it moved
+                counts.committed = not manifest_tmp.exists() and finals[2].exists()
     except OSError as exc:  # the spool or the manifest could not be written (a full disk): named as the output
         if exc.filename is not None and exc.filename not in map(str, (spool, manifest_tmp)):
             raise
