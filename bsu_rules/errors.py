@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import date
@@ -205,3 +206,11 @@ class OutOfForce(BsuRulesError, ValueError):
         else:
             instead = "no edition is in force on that date"
         super().__init__(f"{ruleset} is in force {window}; a decision dated {day} cannot use it: {instead}")
+
+
+def on_path(exc: OSError, path: object) -> OSError:
+    """``exc`` as the operating system's own error about ``path`` (the file a person gave): Arrow's
+    errors, and a write to a file already open, name no file, or a temporary one."""
+    if exc.errno is None:
+        return exc
+    return OSError(exc.errno, os.strerror(exc.errno), str(path))  # FileNotFoundError for ENOENT, and so on

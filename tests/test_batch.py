@@ -39,6 +39,7 @@ from bsu_rules.decisions import mask_nik
 from bsu_rules.errors import InputError
 from bsu_rules.members import parse_member
 from bsu_rules.members.arrow import MEMBER_SCHEMA
+from bsu_rules.members.model import REGENCY_CODE
 
 N = 2500
 # the field a reject names for each kind of fault (CSV: nik-number is a row with a cell too many)
@@ -316,6 +317,26 @@ def test_an_interrupted_run_writes_nothing_and_says_what_it_did(population: dict
     assert list(tmp_path.iterdir()) == []
 
 
+def test_a_ctrl_c_once_the_manifest_is_in_place_ends_as_the_count_line_says(
+        population: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import signal
+
+    real_replace = os.replace
+
+    def replace(src: Any, dst: Any) -> None:
+        real_replace(src, dst)
+        if str(dst).endswith(".manifest.json"):  # the run is committed; Ctrl-C comes now
+            os.kill(os.getpid(), signal.SIGINT)
+    monkeypatch.setattr(os, "replace", replace)
+    out = tmp_path / "d.parquet"
+    code = main(["batch", "bsu-2022", str(population["folder"] / "m.parquet"), "--out", str(out), "--quiet"])
+    printed = capsys.readouterr()
+    assert code == 1 and printed.out.splitlines()[-1].endswith(" rejected") and "interrupted" not in printed.err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["d.parquet", "d.parquet.manifest.json",
+                                                           "d.parquet.rejects.jsonl"]
+
+
 def test_progress_is_reported_while_a_chunk_is_being_decided(capsys: pytest.CaptureFixture[str]) -> None:
     from bsu_rules.cli.batch import Progress
 
@@ -488,7 +509,8 @@ def test_a_period_named_twice_is_found_in_any_order(periods: list[str], field: s
     assert out["reject_field"].to_pylist() == [field] * 3
 
 
-IDENTIFIERS = {"nik": "[0-9]{16}", "kpj": "[0-9]{1,20}", "work_regency_code": "[0-9]{4}", "employer.sector": "[A-U]"}
+IDENTIFIERS = {"nik": "[0-9]{16}", "kpj": "[0-9]{1,20}", "work_regency_code": REGENCY_CODE.strip("^$"),
+               "employer.sector": "[A-U]"}
 
 
 @given(st.lists(st.tuples(*[st.one_of(st.sampled_from(["3215014107900001", "12", "3171", "A", "U", "V", "a"]),
@@ -847,3 +869,36 @@ def test_a_csv_record_over_1_mib_is_rejected_as_the_docs_say(tmp_path: Path) -> 
     assert said in (tmp_path / "d.rejects.jsonl").read_text("utf-8")
     docs = " ".join((Path(__file__).parents[1] / "docs" / "batch.md").read_text("utf-8").split())
     assert "A record over 1 MiB is a rejected row" in docs and "or a cell over 1 MiB" not in docs
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full, a device that is always full")
+@pytest.mark.parametrize("suffix", ["parquet", "jsonl", "csv"])
+def test_a_full_disk_names_the_file_asked_for(tmp_path: Path, suffix: str) -> None:
+    from bsu_rules.batch.write import Writer
+
+    full = tmp_path / f".d.partial.{suffix}"
+    full.symlink_to("/dev/full")  # every write to it fails as on a full disk
+    members = pa.table({"nik": ["3215014107900001"] * 100_000})
+    with pytest.raises(OSError) as caught, Writer(full, members.schema, shown=f"d.{suffix}") as writer:
+        writer.write(members)
+    assert caught.value.filename == f"d.{suffix}" and caught.value.errno == 28
+
+
+def test_batch_and_generate_say_a_full_disk_in_plain_words(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    source = tmp_path / "m.parquet"
+    write_population(source, 2000, seed=3)
+
+    def full(*a: Any, **k: Any) -> None:  # as Arrow says it
+        raise OSError(28, "Error writing bytes to file. Detail: [errno 28] No space left on device")
+    monkeypatch.setattr(pq.ParquetWriter, "write_table", full)
+    full_disk = "the disk is full (no space left to write it)"
+    out, made = tmp_path / "d.parquet", tmp_path / "g.parquet"
+    assert main(["batch", "bsu-2022", str(source), "--out", str(out), "--quiet"]) == 2
+    assert capsys.readouterr().err.splitlines()[-1] == f"bsu-rules: {out}: {full_disk}"
+    assert main(["generate", "--n", "10", "--out", str(made)]) == 2
+    assert capsys.readouterr().err == f"bsu-rules: {made}: {full_disk}\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["m.parquet"]
+    missing = tmp_path / "nothere.parquet"
+    assert main(["batch", "bsu-2022", str(missing), "--out", str(out)]) == 2
+    assert capsys.readouterr().err.splitlines()[-1] == f"bsu-rules: {missing}: no such file or folder"

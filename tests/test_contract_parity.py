@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import json
+from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
@@ -133,3 +134,36 @@ def test_decision_date_as_text(examples: list[dict[str, Any]]) -> None:
     for bad in ("12/09/2022", "2022-09-31", 20220912):
         with pytest.raises(InputError, match="is not a date"):
             bsu_rules.evaluate(RULESET, examples[0], on=bad)  # type: ignore[arg-type]
+
+
+def _with(**changes: Any) -> str:
+    record = json.loads(EXAMPLE)
+    record.update(changes)
+    return json.dumps(record)
+
+
+EXAMPLE = (Path(__file__).parents[1] / "examples" / "members.jsonl").read_text("utf-8").splitlines()[0]
+WORDED = [
+    _with(citizenship=None), '"str"', "null", "[1, 2]", "true", _with(nik=3204125708940003), _with(nik=None),
+    _with(wages=[{"period": "2022-05", "amount": 1}, None]), _with(wages=[[1]]), _with(wages="x"),
+    _with(citizenship=5), _with(citizenship="wni"), _with(employer="x"), _with(employer={"sector": 5}),
+    _with(wages=[{"period": "2022-05", "amount": "12"}]), _with(wages=[{"period": "2022-05", "amount": 1.5}]),
+    _with(wages=[{"period": "2022-05", "amount": -1}]), _with(wages=[{"period": None, "amount": 1}]),
+    _with(birth_date=19940817), _with(kpj=3204125708940003), _with(bank_account={"bank": "BRI", "number": 12345}),
+    _with(name=["a"]), _with(employment_type="x"), '{"nik": "32041257089400\x01"}',
+]
+
+
+def test_evaluate_says_each_problem_as_batch_does(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from bsu_rules.cli import main
+
+    source = tmp_path / "m.jsonl"
+    source.write_text("\n".join(WORDED) + "\n", "utf-8")
+    assert main(["evaluate", "bsu-2022", str(source)]) == 1
+    said = [json.loads(line)["error"] for line in capsys.readouterr().out.splitlines()]
+    assert main(["batch", "bsu-2022", str(source), "--out", str(tmp_path / "d.jsonl"), "--quiet"]) == 1
+    rejects = [json.loads(line) for line in (tmp_path / "d.jsonl.rejects.jsonl").read_text("utf-8").splitlines()]
+    assert [(e["field"], e["message"]) for e in said] == [(r["field"], r["message"]) for r in rejects]
+    messages = "\n".join(e["message"] for e in said)
+    assert not [words for words in ("Input should", "NoneType", "got str", "got int", "at at") if words in messages]
+    assert "kpj: <16 digits>: expected text, got an integer" in messages  # a NIK is never shown

@@ -579,7 +579,7 @@ def test_a_rejected_record_is_said_in_the_page_s_language(tmp_path: Path, capsys
     assert main(["evaluate", "bsu-2022", str(tmp_path / "bad.jsonl")]) == 1
     error = json.loads(capsys.readouterr().out.splitlines()[1])["error"]
     assert error["field"] == "nik"
-    assert "wages[2].amount: '3.400.000': Input should be a valid integer" in error["message"]
+    assert 'wages[2].amount: "3.400.000": expected an integer, got text' in error["message"]
 
 
 @pytest.mark.parametrize(("change", "id_said", "en_said"), [

@@ -65,4 +65,39 @@ def test_a_lone_surrogate_the_mirror_meets_is_an_input_error(record: dict[str, A
     """Whichever field holds it, and whatever else is wrong: no message or page could be written quoting it."""
     with pytest.raises(InputError, match="surrogate") as caught:
         bsu_rules.evaluate(bsu_rules.load_ruleset("bsu-2022"), record, on="2022-10-01")
-    assert [path for path, _ in caught.value.problems] == ["(record)"]
+    assert len(caught.value.problems) == 1  # the surrogate alone: its field (below), or (record) for a key
+
+
+SURROGATE_PLACES = [("name", lambda r: r.update(name="Siti SURROGATE Susilo")),
+                    ("kpj", lambda r: r.update(kpj="SURROGATE")),
+                    ("citizenship", lambda r: r.update(citizenship="SURROGATE")),
+                    ("wages[0].period", lambda r: r["wages"][0].update(period="SURROGATE")),
+                    ("bank_account.number", lambda r: r.update(bank_account={"bank": "BRI", "number": "SURROGATE"}))]
+
+
+def test_a_lone_surrogate_names_its_field_in_batch_and_evaluate_alike(tmp_path: Path,
+                                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    lines = []
+    for _, change in SURROGATE_PLACES:
+        record = json.loads(json.dumps(BASE))
+        change(record)
+        lines.append(json.dumps(record).replace("SURROGATE", "\\ud800"))
+    path = tmp_path / "members.jsonl"
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    expected = [(field, f"{field}: text with a lone UTF-16 surrogate (not a character)")
+                for field, _ in SURROGATE_PLACES]
+    assert main(["evaluate", "bsu-2022", str(path), "--on", "2022-10-01"]) == 1
+    errors = [json.loads(line)["error"] for line in capsys.readouterr().out.splitlines()]
+    assert [(e["field"], e["message"]) for e in errors] == expected
+    assert main(["evaluate", "bsu-2022", str(path), "--on", "2022-10-01", "--format", "text", "--lang", "en"]) == 1
+    assert "  - Name holds text with a lone UTF-16 surrogate (not a character)." in capsys.readouterr().out
+    out = tmp_path / "d.jsonl"
+    assert main(["batch", "bsu-2022", str(path), "--out", str(out), "--on", "2022-10-01", "--quiet"]) == 1
+    rejects = [json.loads(line) for line in (tmp_path / "d.jsonl.rejects.jsonl").read_text("utf-8").splitlines()]
+    assert [(r["field"], r["message"]) for r in rejects] == expected
+    for field, change in SURROGATE_PLACES:  # a record from Python says the same
+        record = json.loads(json.dumps(BASE))
+        change(record)
+        with pytest.raises(InputError) as caught:
+            parse_member(json.loads(json.dumps(record).replace("SURROGATE", "\\ud800")))
+        assert caught.value.problems[0][0] == field

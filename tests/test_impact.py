@@ -297,3 +297,24 @@ def test_an_impact_between_two_files_says_what_changed(tmp_path: Path, rules_cop
     assert "Rule changes (diff)" in page and "wage_ceiling: values: Rp3.500.000 → Rp4.000.000" in page
     assert main(["impact", "bsu-2022", examples, "--out", str(html), "--json", str(js), "--quiet"]) == 0
     assert json.loads(js.read_text("utf-8")).get("changes") is None  # no baseline: nothing to compare
+
+
+def test_cli_checks_every_output_path_before_deciding_and_leaves_nothing(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    from bsu_rules.report import impact as report
+
+    source = tmp_path / "m.parquet"
+    write_population(source, 300, seed=2)
+    (tmp_path / "adir").mkdir()
+    (tmp_path / "hd.html").mkdir()
+    decided: list[int] = []
+    original = report._State.chunk
+    monkeypatch.setattr(report._State, "chunk", lambda self, table: decided.append(1) or original(self, table))
+    monkeypatch.chdir(tmp_path)
+    for out, more, said in (("adir", [], "adir: is a folder, not a file (--out)"),
+                            ("r.html", ["--json", "hd.html"], "hd.html: is a folder, not a file (--json)"),
+                            ("nope/r.html", [], "nope/r.html: the folder nope does not exist (--out)")):
+        assert main(["impact", "bsu-2022", "m.parquet", "--out", out, *more, "--quiet"]) == 2
+        assert capsys.readouterr().err.strip() == f"bsu-rules: {said}"
+        assert not decided  # nothing decided before the paths were known to be good
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["adir", "hd.html", "m.parquet"]

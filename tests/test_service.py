@@ -422,9 +422,10 @@ def test_a_record_no_page_could_quote_is_rejected_alone(server: httpx.Client, ba
     r = server.post("/v1/explanations", params={"ruleset": "bsu-2022", "lang": "en"}, content=body)
     assert r.status_code == 200, r.text
     assert r.text.count("\nELIGIBLE to receive BSU\n") == 2
-    said = "The record holds text with a lone UTF-16 surrogate" if "\\udfff" in record else \
+    said = "holds text with a lone UTF-16 surrogate" if "\\udfff" in record else \
         f"{json.dumps(next(iter(bad)))} is not a known field"
-    assert "\n\nRecord 2 cannot be decided because its data is not valid:\n  - " + said in r.text
+    page = r.text.split("\n\nRecord 2 cannot be decided because its data is not valid:\n  - ")[1]
+    assert said in page.splitlines()[0]
     decided = server.post("/v1/decisions", params={"ruleset": "bsu-2022"}, content=body)
     assert decided.status_code == 200 and "outcome" in decided.json()[0] and "error" in decided.json()[1]
 

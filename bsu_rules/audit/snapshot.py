@@ -130,7 +130,7 @@ def load_members(members: Members, wanted: set[str] | None = None,
         for where, record in _records(item) if isinstance(item, (str, Path)) else [("(record)", item)]:
             try:
                 if isinstance(record, BadRecord):
-                    raise InputError([("(record)", str(record))])
+                    raise record.error()
                 parsed = parse_record(record)
             except InputError as exc:
                 if skipped is None:

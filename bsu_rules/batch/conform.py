@@ -138,20 +138,25 @@ def column_problems(names: list[str], ignore_unknown: bool, where: str) -> list[
     """What is wrong with a file's columns, checked once for the whole file (CSV header, Parquet
     schema): a name twice, a required one missing, one the contract does not know (unless ignored).
     Names are shown as ``_shown`` does (never a NIK or an account number)."""
-    if names and not set(names) & set(TEXT_SCHEMA.names):
+    known = set(TEXT_SCHEMA.names)
+    cased = [name for name in names if name not in known and name.strip().lower() in known]  # NIK, Nik
+    if names and not set(names) & known and not cased:
         what = "the first row looks like data, not a header: it" if where == "the header" else where
         return [f"{what} names no field of the contract as a column (such as {', '.join(REQUIRED)})"]
     repeated = sorted({name for name in names if names.count(name) > 1})
     missing = [name for name in REQUIRED if name not in names]
-    unknown = [name for name in names if name not in TEXT_SCHEMA.names]
+    unknown = [name for name in names if name not in known]
     problems = []
     if repeated:
         problems.append(f"{where} repeats {listed(repeated)}")
     if missing:
         problems.append(f"{where} lacks the required column(s) {', '.join(missing)}")
-    if unknown and not ignore_unknown:
-        problems.append(f"{where} has column(s) the contract does not know: {listed(unknown)} "
-                        "(rename them, or pass --ignore-unknown)")
+    if unknown and (cased or not ignore_unknown):
+        hint = "rename them, or pass --ignore-unknown"
+        if cased:
+            others = "; rename the others, or pass --ignore-unknown" if len(cased) < len(unknown) else ""
+            hint = f"the contract's names are lower case: write {listed([n.strip().lower() for n in cased])}{others}"
+        problems.append(f"{where} has column(s) the contract does not know: {listed(unknown)} ({hint})")
     return problems
 
 

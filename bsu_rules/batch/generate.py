@@ -26,6 +26,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from bsu_rules.batch.write import clean_stale, temporary, writable
+from bsu_rules.errors import on_path
 from bsu_rules.members.arrow import MEMBER_SCHEMA
 
 BLOCK = 250_000
@@ -314,6 +315,8 @@ def write_population(path: str | Path, n: int, seed: int, malformed: bool = True
                     text.write(_jsonl(table, faults) if suffix == ".jsonl" else _csv(table, faults, header=k == 0))
                 made.update(f.kind for f in faults)
         os.replace(partial, path)
+    except OSError as exc:  # a full disk: named as the file asked for
+        raise on_path(exc, path) from None
     finally:
         partial.unlink(missing_ok=True)
     return made

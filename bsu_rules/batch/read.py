@@ -38,8 +38,19 @@ from bsu_rules.batch.validate import (
     typed,
     with_rejects,
 )
-from bsu_rules.errors import InputError
-from bsu_rules.members.decode import MAX_RECORD, TOO_LARGE, BadRecord, bounded_lines, decode_json, wide_encoding
+from bsu_rules.errors import InputError, on_path
+from bsu_rules.members.decode import (
+    LONE_SURROGATE,
+    MAX_RECORD,
+    TOO_LARGE,
+    BadRecord,
+    bounded_lines,
+    continues,
+    decode_json,
+    decode_records,
+    lone_surrogates,
+    wide_encoding,
+)
 
 NESTED = ("employer", "wages", "contributions", "program_receipts", "bank_account")
 FORMATS = (".parquet", ".jsonl", ".csv")
@@ -86,8 +97,8 @@ class Reader:
         if self.format == ".parquet":
             try:
                 self.parquet = pq.ParquetFile(self.path)
-            except FileNotFoundError:
-                raise
+            except (FileNotFoundError, PermissionError, IsADirectoryError) as exc:
+                raise on_path(exc, path) from None
             except (pa.ArrowException, OSError):
                 raise InputError([(str(path), "not a readable Parquet file")]) from None
             if twice := _repeated(self.parquet.schema_arrow):
@@ -100,6 +111,9 @@ class Reader:
             with self.path.open("rb") as f:
                 if wide := wide_encoding(f.read(4)):
                     raise InputError([(str(path), f"the file is {wide} text; save it as UTF-8")])
+            if self.format == ".jsonl" and _json_array(self.path):
+                raise InputError([(str(path), "a JSON array, not JSON lines: write one record per line, or name "
+                                              "the file .json for bsu-rules evaluate")])
             self.total, self.unit = self.path.stat().st_size, "B"
 
     def __iter__(self) -> Iterator[Chunk]:
@@ -174,9 +188,6 @@ class Reader:
             while lines := list(itertools.islice(_bounded_lines(f), self.chunk_size)):
                 if number == 0:
                     lines[0] = lines[0].removeprefix(b"\xef\xbb\xbf")
-                    if lines[0].lstrip()[:1] == b"[":
-                        raise InputError([(str(self.path), "a JSON array, not JSON lines: write one record per "
-                                                           "line, or name the file .json for bsu-rules evaluate")])
                 if not lines[-1].endswith(b"\n"):
                     lines[-1] += b"\n"
                 kept = [(number + i + 1, line) for i, line in enumerate(lines) if line.strip()]
@@ -305,6 +316,18 @@ def _decode_text(lines: list[bytes], ignore_unknown: bool, i: int) -> Decoded:
 _OVERSIZED = b"\x00\x00bsu-rules: a record over the size limit\x00\x00\n"
 
 
+def _json_array(path: Path) -> bool:
+    """Whether a JSONL file is one JSON array (refused whole), not JSON lines of which the first
+    holds an array (a rejected row): its first line opens an array that goes on past it, or is
+    too long for a record, or is the only line of the file."""
+    with path.open("rb") as f:
+        lines = (line for line in iter(lambda: f.readline(MAX_RECORD + 1), b"") if line.strip())
+        first = next(lines, b"").removeprefix(b"\xef\xbb\xbf").lstrip()
+        if first[:1] != b"[":
+            return False
+        return len(first) > MAX_RECORD or continues(first) or next(lines, None) is None
+
+
 def _bounded_lines(f: Any) -> Iterator[bytes]:
     """The lines of a binary file, a longer one than a record may be standing as ``_OVERSIZED`` (a
     rejected row)."""
@@ -318,7 +341,11 @@ def _decode_line(line: bytes, ignore_unknown: bool) -> Decoded:
     try:
         record = decode_json(line)
     except BadRecord as exc:
-        return None, [("(record)", str(exc))]
+        if str(exc) != LONE_SURROGATE or exc.field == "(record)":
+            return None, [(exc.field, str(exc))]
+        record, where = lone_surrogates(decode_records(line))  # as text not UTF-8: that value is left out
+        found, problems = typed(record, ignore_unknown)
+        return found, [(at, LONE_SURROGATE) for at in where] + problems
     return typed(record, ignore_unknown)
 
 
@@ -359,7 +386,11 @@ def _csv_block(header: list[str], rows: list[list[str]], ignore_unknown: bool) -
                 try:
                     record[name] = decode_json(cell)
                 except BadRecord as exc:
-                    cells.append((name, str(exc)))
+                    if str(exc) != LONE_SURROGATE:
+                        cells.append((name, str(exc)))
+                        continue
+                    record[name], where = lone_surrogates(decode_records(cell), name)  # that text left out
+                    cells += [(at, LONE_SURROGATE) for at in where]
             elif cell != "":
                 record[name] = cell
         found, problems = typed(record, ignore_unknown)

@@ -51,6 +51,7 @@ from bsu_rules.batch.write import (
     temporary,
     writable,
 )
+from bsu_rules.errors import on_path
 from bsu_rules.evaluators.scalar import Plan
 from bsu_rules.members.arrow import MEMBER_SCHEMA
 from bsu_rules.ruleset.loader import load_ruleset
@@ -228,6 +229,8 @@ class Counts:
     rejected: int = 0
     outcomes: dict[str, int] = field(default_factory=dict)
     duplicates: int = 0
+    committed: bool = False
+    """Whether the manifest is in place: the run's files are complete, whatever comes after."""
 
     @property
     def holds(self) -> bool:
@@ -284,8 +287,8 @@ def run_batch(ruleset: str | Path | RuleSet | Callable[[], RuleSet], source: str
                 if reader.format != ".parquet":
                     progress = None  # reported while spooling
                 outcomes: Counter[str] = Counter()
-                with Writer(out_tmp, DECISION_SCHEMA, DICTIONARY) as final, \
-                        Writer(rejects_tmp, REJECT_SCHEMA) as rejected:
+                with Writer(out_tmp, DECISION_SCHEMA, DICTIONARY, shown=output) as final, \
+                        Writer(rejects_tmp, REJECT_SCHEMA, shown=rejects) as rejected:
                     for chunk, (good, bad) in _decided(_reported(chunks, progress), plan, engine, key):
                         good = mark(good, settled.result())
                         for item in pc.value_counts(good["outcome"]).to_pylist():
@@ -315,8 +318,15 @@ def run_batch(ruleset: str | Path | RuleSet | Callable[[], RuleSet], source: str
             }
             manifest_tmp.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", "utf-8")
             finals[2].unlink(missing_ok=True)  # the manifest is the commit: without one, the files are not a run
-            for tmp, final_path in ((rejects_tmp, rejects), (out_tmp, output), (manifest_tmp, finals[2])):
-                os.replace(tmp, final_path)
+            try:
+                for tmp, final_path in ((rejects_tmp, rejects), (out_tmp, output), (manifest_tmp, finals[2])):
+                    os.replace(tmp, final_path)
+            finally:  # a Ctrl-C as the manifest moves: whether it moved
+                counts.committed = not manifest_tmp.exists() and finals[2].exists()
+    except OSError as exc:  # the spool or the manifest could not be written (a full disk): named as the output
+        if exc.filename is not None and exc.filename not in map(str, (spool, manifest_tmp)):
+            raise
+        raise on_path(exc, output) from None
     finally:
         for tmp in (spool, out_tmp, rejects_tmp, manifest_tmp):
             tmp.unlink(missing_ok=True)

@@ -9,7 +9,6 @@ contract: NIK not 16 digits, a value outside an enumeration, a month that is not
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ import pyarrow.compute as pc
 from bsu_rules.batch import utf8
 from bsu_rules.members import PERIODIC, SECRET, Group, Leaf, contract, duplicate_message, path_order
 from bsu_rules.members.arrow import MEMBER_SCHEMA
+from bsu_rules.members.contract import wrong_kind
 from bsu_rules.members.model import hide_identifiers
 
 ROW, REJECT_FIELD, REJECT_MESSAGE = "_row", "_reject_field", "_reject_message"
@@ -377,11 +377,6 @@ def _kind(t: pa.DataType) -> str:
     return "text" if text else "an integer" if number else "an object" if pa.types.is_struct(t) else "a list"
 
 
-def _json_name(value: Any) -> str:
-    return {dict: "an object", list: "a list", str: "text", bool: "true/false", float: "a decimal number",
-            int: "an integer"}.get(type(value), type(value).__name__)
-
-
 def typed(value: Any, ignore_unknown: bool, t: pa.DataType | None = None, path: str = "") -> Decoded:
     """Check a decoded JSON value against a contract type: the value with every ill-typed part
     left out (None when nothing is left), and the problems, so the other checks still run."""
@@ -389,7 +384,7 @@ def typed(value: Any, ignore_unknown: bool, t: pa.DataType | None = None, path: 
     schema_fields = list(TEXT_SCHEMA) if t is None else list(t) if pa.types.is_struct(t) else []
     if t is None or pa.types.is_struct(t):
         if not isinstance(value, dict):
-            return None, [(path or "(record)", f"expected an object, got {_json_name(value)}")]
+            return None, [(path or "(record)", wrong_kind(path or "(record)", value, "an object"))]
         known = {f.name: f.type for f in schema_fields}
         out: dict[str, Any] = {}
         for key, item in value.items():
@@ -407,7 +402,7 @@ def typed(value: Any, ignore_unknown: bool, t: pa.DataType | None = None, path: 
         return out, problems
     if pa.types.is_list(t):
         if not isinstance(value, list):
-            return None, [(path, f"expected a list, got {_json_name(value)}")]
+            return None, [(path, wrong_kind(path, value, "a list"))]
         items = []
         for i, item in enumerate(value):
             kept, found = (None, []) if item is None else typed(item, ignore_unknown, t.value_type, f"{path}[{i}]")
@@ -417,5 +412,4 @@ def typed(value: Any, ignore_unknown: bool, t: pa.DataType | None = None, path: 
     ok = isinstance(value, str) if _kind(t) == "text" else isinstance(value, int) and not isinstance(value, bool)
     if ok and pa.types.is_integer(t) and not -(2 ** (t.bit_width - 1)) <= value < 2 ** (t.bit_width - 1):
         return None, [(path, f"{value} is out of range")]
-    shown = "" if path in SECRET else f"{json.dumps(value)[:40]}: "  # never echo a NIK or account number
-    return (value, []) if ok else (None, [(path, f"{shown}expected {_kind(t)}, got {_json_name(value)}")])
+    return (value, []) if ok else (None, [(path, wrong_kind(path, value, _kind(t)))])

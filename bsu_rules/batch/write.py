@@ -6,9 +6,11 @@ as JSON arrays in a cell and a missing value as an empty cell.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from types import TracebackType
 from typing import BinaryIO
@@ -17,7 +19,7 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from bsu_rules.errors import InputError
+from bsu_rules.errors import InputError, on_path
 
 FORMATS = (".parquet", ".jsonl", ".csv")
 
@@ -140,21 +142,24 @@ def to_text_frame(table: pa.Table) -> pl.DataFrame:
 
 
 class Writer:
-    """Append tables of one schema to a file; ``rows`` counts what was written."""
+    """Append tables of one schema to a file; ``rows`` counts what was written. A file that cannot
+    be written (a full disk) is an ``OSError`` naming ``shown``: the final path of a temporary file."""
 
-    def __init__(self, path: str | Path, schema: pa.Schema, dictionary: bool | list[str] = True) -> None:
+    def __init__(self, path: str | Path, schema: pa.Schema, dictionary: bool | list[str] = True,
+                 shown: str | Path | None = None) -> None:
         """``dictionary``: the Parquet columns to dictionary-encode (all by default)."""
-        self.path, self.schema = Path(path), schema
+        self.path, self.schema, self.shown = Path(path), schema, shown or path
         self.format = output_format(path)
         self.rows = 0
         self._parquet: pq.ParquetWriter | None = None
         self._file: BinaryIO | None = None
-        if self.format == ".parquet":
-            self._parquet = pq.ParquetWriter(self.path, schema, compression="zstd", use_dictionary=dictionary)
-        else:
-            self._file = self.path.open("wb")
-            if self.format == ".csv":
-                self._file.write((",".join(schema.names) + "\n").encode())
+        with self._named():
+            if self.format == ".parquet":
+                self._parquet = pq.ParquetWriter(self.path, schema, compression="zstd", use_dictionary=dictionary)
+            else:
+                self._file = self.path.open("wb")
+                if self.format == ".csv":
+                    self._file.write((",".join(schema.names) + "\n").encode())
 
     def write(self, table: pa.Table) -> None:
         table = table.select(self.schema.names).cast(self.schema)
@@ -162,7 +167,8 @@ class Writer:
         if table.num_rows == 0:
             return
         if self._parquet is not None:
-            self._parquet.write_table(table)
+            with self._named():
+                self._parquet.write_table(table)
             return
         assert self._file is not None
         buffer = io.BytesIO()
@@ -172,13 +178,22 @@ class Writer:
             frame.write_ndjson(buffer)
         else:
             to_text_frame(table).write_csv(buffer, include_header=False, date_format="%Y-%m-%d")
-        self._file.write(buffer.getvalue())
+        with self._named():
+            self._file.write(buffer.getvalue())
 
     def close(self) -> None:
-        if self._parquet is not None:
-            self._parquet.close()
-        if self._file is not None:
-            self._file.close()
+        with self._named():
+            if self._parquet is not None:
+                self._parquet.close()
+            if self._file is not None:
+                self._file.close()
+
+    @contextlib.contextmanager
+    def _named(self) -> Iterator[None]:
+        try:
+            yield
+        except OSError as exc:
+            raise on_path(exc, self.shown) from None
 
     def __enter__(self) -> Writer:
         return self

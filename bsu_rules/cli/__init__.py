@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
 import os
 import signal
@@ -52,13 +53,18 @@ def parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     return top
 
 
+_PLAIN = {errno.ENOSPC: "the disk is full (no space left to write it)",
+          errno.EDQUOT: "the disk quota is used up (no space left to write it)",
+          errno.EFBIG: "the file is larger than the disk allows"}
+
+
 def _os_error(exc: OSError) -> str:
     """An operating-system error as ``path: what is wrong``, not ``[Errno 21] Is a directory``."""
     if exc.filename is None or exc.strerror is None:
         return str(exc)
     said = {IsADirectoryError: "is a folder, not a file", FileExistsError: "already exists (and is not a folder)",
             FileNotFoundError: "no such file or folder", NotADirectoryError: "is not a folder",
-            PermissionError: "permission denied"}.get(type(exc), exc.strerror.lower())
+            PermissionError: "permission denied"}.get(type(exc)) or _PLAIN.get(exc.errno or 0, exc.strerror.lower())
     return f"{exc.filename}: {said}"
 
 

@@ -13,7 +13,7 @@ import types
 from collections.abc import Sequence
 from typing import Any
 
-from bsu_rules.cli.exits import FAILED, OK, REJECTED, interrupted
+from bsu_rules.cli.exits import FAILED, OK, REJECTED, interrupted, settled
 from bsu_rules.cli.options import ON_HELP, add_key_options, add_reform_options, day, load_reform, pseudonym_key
 
 EXTRA = "pip install 'bsu-rules[batch]'"
@@ -180,11 +180,19 @@ def screen(args: argparse.Namespace) -> int:
         run_batch(lambda: load_reform(args.ruleset, args), args.input, args.out, on=args.on, rejects=rejects,
                   engine=args.engine, reader=reader, progress=progress, key=pseudonym_key(args), counts=counts)
     except KeyboardInterrupt as exc:
-        raise interrupted(exc, f"after {counts.read} rows: {counts.line()} so far; nothing was written "
-                               f"at {args.out}") from None
+        if not counts.committed:
+            raise interrupted(exc, f"after {counts.read} rows: {counts.line()} so far; nothing was written "
+                                   f"at {args.out}") from None
     finally:
         if progress is not None:
-            progress.close()
+            with settled():
+                progress.close()
+    with settled():  # the run is over (its files complete, or nothing written): a Ctrl-C now changes nothing
+        return _said(counts, args.out, rejects, manifest_path(args.out), time.monotonic() - started)
+
+
+def _said(counts: Any, out: str, rejects: str, manifest: Any, seconds: float) -> int:
+    """The run's summary and count line; its exit status."""
     o = counts.outcomes
     print(f"eligible {o.get('eligible', 0)} (paid {o.get('paid', 0)}, same NIK paid elsewhere "
           f"{o.get('duplicate', 0)}) · ineligible {o.get('ineligible', 0)} · undetermined {o.get('undetermined', 0)}")
@@ -192,7 +200,6 @@ def screen(args: argparse.Namespace) -> int:
         print(counts.line())
         print("bsu-rules: rows were lost: the counts do not add up; nothing was written", file=sys.stderr)
         return FAILED
-    print(f"decisions: {args.out} · rejects: {rejects} · manifest: {manifest_path(args.out)} · "
-          f"{time.monotonic() - started:.1f} s")
+    print(f"decisions: {out} · rejects: {rejects} · manifest: {manifest} · {seconds:.1f} s")
     print(counts.line())
     return REJECTED if counts.rejected else OK

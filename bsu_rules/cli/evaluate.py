@@ -243,7 +243,7 @@ def _decide(args: argparse.Namespace, ruleset: RuleSet, decide: Decide,
     for number, place, record in read_placed(args.files, _line):
         try:
             if isinstance(record, BadRecord):
-                raise InputError([("(record)", str(record))])
+                raise record.error()
             member, sha256 = record if isinstance(record, Parsed) else parse_record(record)
         except InputError as exc:
             emit(rejected(number, exc, record, args.lang, glossary) + "\n" if args.format == "text"

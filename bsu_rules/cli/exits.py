@@ -76,6 +76,20 @@ class whole:
             raise Interrupted(status)
 
 
+class settled:
+    """Ctrl-C and SIGTERM are let go in the block: the work is done and kept, what is left is to
+    say so (the exit status is the work's, not an interruption's)."""
+
+    def __enter__(self) -> None:
+        self.outer = _Deferral.active
+        _Deferral.active = True
+
+    def __exit__(self, *exc: object) -> None:
+        _Deferral.active = self.outer
+        if not self.outer:
+            _Deferral.pending = 0
+
+
 def report_internal_error(exc: BaseException) -> str:
     """Write the traceback to a private file and return the line to print."""
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")

@@ -14,6 +14,7 @@ from bsu_rules.cli.batch import Progress, chunk_size, missing_extra
 from bsu_rules.cli.exits import FAILED, OK, REJECTED, interrupted
 from bsu_rules.cli.options import ON_HELP, add_reform_options, day, load_reform
 from bsu_rules.diff import decision_dates
+from bsu_rules.errors import on_path
 from bsu_rules.ruleset.loader import load_ruleset
 from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.ruleset.overrides import Reform, reform_of
@@ -47,12 +48,13 @@ def run(args: argparse.Namespace) -> int:
     try:
         from bsu_rules.batch.read import Reader  # lazy: the impact extra (polars, pyarrow)
         from bsu_rules.batch.run import Counts  # lazy: the impact extra
-        from bsu_rules.batch.write import distinct  # lazy: the impact extra
+        from bsu_rules.batch.write import distinct, writable  # lazy: the impact extra
         from bsu_rules.report.html import render_html  # lazy: the impact extra
         from bsu_rules.report.impact import impact  # lazy: the impact extra
     except ImportError as exc:
         return missing_extra("impact", exc)
     targets = {"--out": Path(args.out), **({"--json": Path(args.json)} if args.json else {})}
+    writable(targets)
     distinct(args.input, targets)
     reform = load_reform(args.ruleset, args)
     distinct(args.input, targets, reform.files())
@@ -90,9 +92,9 @@ def run(args: argparse.Namespace) -> int:
         print(counts.line())
         print("bsu-rules: rows were lost: the counts do not add up; no report was written", file=sys.stderr)
         return FAILED
-    _write(Path(args.out), render_html(data, args.lang))
-    if args.json:
-        _write(Path(args.json), json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
+    _write({targets["--out"]: render_html(data, args.lang),
+            **({targets["--json"]: json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"}
+               if args.json else {})})
 
     def diff(key: str) -> str:
         return f" ({h[key]['difference']:+d})" if data["baseline"] else ""
@@ -114,8 +116,21 @@ def _later(reform: RuleSet, on: date) -> None:
                   f"is not read in this report; give --on {since} to measure it", file=sys.stderr)
 
 
-def _write(path: Path, text: str) -> None:
-    """Write whole or not at all: a temporary file beside the target, renamed into place."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, "utf-8")
-    tmp.replace(path)
+def _write(texts: dict[Path, str]) -> None:
+    """Write every file whole or none at all: each to a temporary file beside it, renamed into
+    place once all are written; the temporary files are removed whatever happens."""
+    written: dict[Path, Path] = {}
+    try:
+        for path, text in texts.items():
+            tmp = path.with_name(f".{path.name}.tmp")
+            written[path] = tmp
+            try:
+                tmp.write_text(text, "utf-8")
+            except OSError as exc:  # a full disk: named as the file asked for
+                raise on_path(exc, path) from None
+        for path, tmp in written.items():
+            tmp.replace(path)
+    finally:
+        for tmp in written.values():
+            if not tmp.is_dir():  # not ours
+                tmp.unlink(missing_ok=True)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import io
-import json
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -18,9 +17,10 @@ from bsu_rules.members.decode import (
     MAX_RECORD,
     TOO_LARGE,
     BadRecord,
+    continues,
     decode_json,
     decode_records,
-    has_lone_surrogate,
+    lone_surrogate,
     surrogate,
     unreadable,
     wide_encoding,
@@ -120,25 +120,11 @@ def _records(f: BinaryIO, path: str, decode: Callable[[bytes], Any]) -> Iterator
         if first:
             first = False
             head = line.lstrip()[:1]
-            if head == b"[" or (head == b"{" and not path.endswith(".jsonl") and _continues(line)):
+            if head == b"[" or (head == b"{" and not path.endswith(".jsonl") and continues(line)):
                 yield from _document(line + f.read(MAX_DOCUMENT), path, decode, blank)
                 return
         yield blank + 1, _decoded(line, decode), "line"
         blank = 0
-
-
-def _continues(line: bytes) -> bool:
-    """Whether a first line is the start of one JSON value written over several lines (a record
-    printed with indents): read alone, it runs out before it ends. A line wrong in any other way
-    (cut short inside a text, a key given twice, ``NaN``) is a JSON line to reject on its own."""
-    text = line.decode("utf-8", "replace").strip()
-    try:
-        json.loads(text)
-    except json.JSONDecodeError as exc:
-        return exc.pos >= len(text)
-    except (ValueError, RecursionError):
-        return False
-    return False
 
 
 def _document(data: bytes, path: str, decode: Callable[[bytes], Any],
@@ -152,7 +138,7 @@ def _document(data: bytes, path: str, decode: Callable[[bytes], Any],
                                  "per line")])
     try:
         whole = decode_records(data)
-        if surrogate(data) and has_lone_surrogate(whole):
+        if surrogate(data) and lone_surrogate(whole) is not None:
             raise BadRecord(LONE_SURROGATE)
     except BadRecord as exc:
         lines = [line for line in data.splitlines(keepends=True) if line.strip()]

@@ -16,6 +16,7 @@ from bsu_rules.errors import InputError
 from bsu_rules.formatting import format_month, printable
 from bsu_rules.glossary import Glossary, join
 from bsu_rules.members.contract import Group, Leaf, contract, leaf_at
+from bsu_rules.members.decode import LONE_SURROGATE
 from bsu_rules.members.model import MONTH, PERIODIC, REGENCY_CODE, SECRET, hide_identifiers
 from bsu_rules.members.model import digits as digits_pattern
 from bsu_rules.members.parse import UNKNOWN
@@ -46,6 +47,7 @@ _SAY: dict[str, dict[str, str]] = {
                    "angka lagi, misalnya 3273)", "remove": "; hapus kolom itu atau perbaiki ejaannya",
         "row_month": "{label} untuk bulan {month}", "row": "{label} pada isian ke-{n} {group}",
         "entry": "isian ke-{n} {group}",
+        "surrogate": "{label} memuat teks dengan surrogate UTF-16 tunggal (bukan karakter)",
     },
     "en": {
         "missing": "{label} is missing", "unknown": "{value} is not a known field{where}",
@@ -66,6 +68,7 @@ _SAY: dict[str, dict[str, str]] = {
         "write": "; write {}", "remove": "; remove it or correct its spelling",
         "row_month": "{label} for {month}", "row": "{label} in entry {n} of the {group}",
         "entry": "entry {n} of the {group}",
+        "surrogate": "{label} holds text with a lone UTF-16 surrogate (not a character)",
     },
 }
 
@@ -86,13 +89,13 @@ _RECORD: list[tuple[re.Pattern[str], dict[str, str]]] = [(re.compile(p), said) f
     (r"the key `(?P<key>[^`]*)` appears more than once in one object",
      {"id": "kunci {key} muncul lebih dari sekali dalam satu objek; tulis setiap kunci sekali saja",
       "en": "the key {key} appears more than once in one object; give each key once"}),
-    (r"expected an object, got (?P<kind>\w+)", {"id": "catatannya harus berupa objek JSON ({{…}}), bukan {kind}",
+    (r"expected an object, got (?P<kind>.+)", {"id": "catatannya harus berupa objek JSON ({{…}}), bukan {kind}",
                                                 "en": "the record must be a JSON object ({{…}}), not {kind}"}),
 ]]
-_KINDS = {"id": {"list": "daftar", "str": "teks", "int": "angka", "float": "angka", "bool": "nilai benar/salah",
-                 "NoneType": "null"},
-          "en": {"list": "a list", "str": "text", "int": "a number", "float": "a number", "bool": "true or false",
-                 "NoneType": "null"}}
+_KINDS = {"id": {"a list": "daftar", "text": "teks", "an integer": "angka", "a decimal number": "angka",
+                 "true/false": "nilai benar/salah", "null": "null"},
+          "en": {"a list": "a list", "text": "text", "an integer": "a number", "a decimal number": "a number",
+                 "true/false": "true or false", "null": "null"}}
 _ABSENT = object()
 _PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 _GROUP_PATH = re.compile(r"[a-z_]+(?:\[\d+\]|\.[a-z_]+)*")
@@ -111,6 +114,9 @@ def rejected(n: int, error: InputError, record: Any, lang: str, glossary: Glossa
             said = _record(message, lang)
         elif message == UNKNOWN:
             said = _unknown(_named(path, record, named), lang, glossary)
+        elif message == LONE_SURROGATE:  # the record could not be read: no value to look at
+            names = [name for name, _ in _PART.findall(path) if name]
+            said = _SAY[lang]["surrogate"].format(label=_label(path, names, None, lang, glossary))
         else:
             said = _field(path, record, lang, glossary)
         lines.append(printable(f"  - {said[:1].upper()}{said[1:]}."))  # a key or value never moves the line

@@ -3,6 +3,7 @@ schema, the batch checks and the msgspec mirror are derived from."""
 
 from __future__ import annotations
 
+import json
 import re
 import types
 import typing
@@ -14,7 +15,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel
 
-from bsu_rules.members.model import MONTH, Member, check_month
+from bsu_rules.members.model import MONTH, SECRET, Member, check_month, hide_identifiers
 
 
 def _order(model: type[BaseModel]) -> dict[str, int]:
@@ -137,3 +138,36 @@ def leaf_at(path: str) -> Leaf | None:
     for part in re.sub(r"\[\d+\]", "", path).split("."):
         spec = spec.fields.get(part) if isinstance(spec, Group) else None
     return spec if isinstance(spec, Leaf) else None
+
+
+def json_kind(value: Any) -> str:
+    """A JSON value's kind in a message's words: ``an object``, ``text``, ``null`` ..."""
+    return _KINDS.get(type(value), type(value).__name__)
+
+
+_KINDS = {dict: "an object", list: "a list", str: "text", bool: "true/false", float: "a decimal number",
+          int: "an integer", type(None): "null"}
+
+
+def kind_at(path: str) -> str | None:
+    """The JSON kind the contract wants at a field path (``text`` for dates, months and codes; a
+    history's entry ``wages[2]`` is ``an object``), or None for a path it does not have."""
+    if path == "(record)" or path.endswith("]"):
+        return "an object"
+    spec: Leaf | Group | None = Group(Member, False, True)
+    for part in re.sub(r"\[\d+\]", "", path).split("."):
+        spec = spec.fields.get(part) if isinstance(spec, Group) else None
+    if isinstance(spec, Group):
+        return "a list" if spec.many else "an object"
+    return None if spec is None else "an integer" if spec.kind == "int" else "text"
+
+
+def of_kind(value: Any, kind: str) -> bool:
+    return json_kind(value) == kind
+
+
+def wrong_kind(path: str, value: Any, kind: str) -> str:
+    """Why a value of another JSON kind than ``kind`` is refused at ``path``, as every reader says
+    it: a scalar shown (never a NIK or account number), an object or list not."""
+    shown = kind in ("text", "an integer") and path not in SECRET
+    return f"{hide_identifiers(json.dumps(value)[:40]) + ': ' if shown else ''}expected {kind}, got {json_kind(value)}"

@@ -15,11 +15,21 @@ import stat
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
+from bsu_rules.errors import InputError
 from bsu_rules.members.model import hide_identifiers
 
 
 class BadRecord(ValueError):
-    """A record that could not even be decoded (not UTF-8, not JSON, too large, too deep)."""
+    """A record that could not even be decoded (not UTF-8, not JSON, too large, too deep); ``field``:
+    where in it, when that is known (``name`` for text that is not text)."""
+
+    def __init__(self, message: str, field: str = "(record)") -> None:
+        super().__init__(message)
+        self.field = field
+
+    def error(self) -> InputError:
+        """The record's rejection, as a record that decodes but is not valid is rejected."""
+        return InputError([(self.field, str(self))])
 
 
 MAX_RECORD = 1 << 20
@@ -46,13 +56,40 @@ def surrogate(text: bytes | str) -> bool:
     return _ESCAPED_SURROGATE.search(text) is not None
 
 
-def has_lone_surrogate(value: Any) -> bool:
-    """Whether a decoded value holds text that cannot be written as UTF-8."""
+
+def lone_surrogate(value: Any) -> str | None:
+    """Where a decoded record first holds text that cannot be written as UTF-8 (``name``,
+    ``wages[0].period``; ``(record)`` for a key that cannot, or a record that is no object), or None."""
+    where = lone_surrogates(value)[1]
+    return None if not where else where[0] if isinstance(value, dict) and where[0] else "(record)"
+
+
+def lone_surrogates(value: Any, path: str = "") -> tuple[Any, list[str]]:
+    """The value with each text that cannot be written as UTF-8 made null (an object with such a
+    key: null as a whole), and where each was (``path`` is the value's own), in document order."""
+    if isinstance(value, str):
+        return (value, []) if _utf8(value) else (None, [path])
+    if isinstance(value, list):
+        pairs = [lone_surrogates(item, f"{path}[{i}]") for i, item in enumerate(value)]
+        return [item for item, _ in pairs], [at for _, found in pairs for at in found]
+    if isinstance(value, dict):
+        if not all(map(_utf8, value)):
+            return None, [path]
+        out, where = {}, []
+        for key, item in value.items():
+            out[key], found = lone_surrogates(item, f"{path}.{hide_identifiers(key)}" if path
+                                              else hide_identifiers(key))
+            where += found
+        return out, where
+    return value, []
+
+
+def _utf8(text: str) -> bool:
     try:
-        json.dumps(value, ensure_ascii=False, default=str).encode("utf-8")
+        text.encode("utf-8")
     except UnicodeEncodeError:
-        return True
-    return False
+        return False
+    return True
 
 
 def decode_json(data: bytes | str) -> Any:
@@ -60,9 +97,23 @@ def decode_json(data: bytes | str) -> Any:
     value = decode_records(data)
     if (bad := unreadable(value)) is not None:
         raise bad
-    if surrogate(data) and has_lone_surrogate(value):
-        raise BadRecord(LONE_SURROGATE)
+    if surrogate(data) and (at := lone_surrogate(value)) is not None:
+        raise BadRecord(LONE_SURROGATE, at)
     return value
+
+
+def continues(line: bytes) -> bool:
+    """Whether a first line is the start of one JSON value written over several lines (a record
+    printed with indents, a list): read alone, it runs out before it ends. A line wrong in any
+    other way (cut short inside a text, a key given twice, ``NaN``) is a JSON line to reject on its own."""
+    text = line.decode("utf-8", "replace").strip()
+    try:
+        json.loads(text)
+    except json.JSONDecodeError as exc:
+        return exc.pos >= len(text)
+    except (ValueError, RecursionError):
+        return False
+    return False
 
 
 def decode_records(data: bytes | str) -> Any:
@@ -77,7 +128,7 @@ def decode_records(data: bytes | str) -> Any:
                                if isinstance(data, bytes) else data)
     except json.JSONDecodeError as exc:
         where = f"line {exc.lineno} column {exc.colno}" if exc.lineno > 1 else f"column {exc.colno}"
-        raise BadRecord(f"not valid JSON ({exc.msg} at {where})") from None
+        raise BadRecord(f"not valid JSON ({exc.msg.removesuffix(' at')} at {where})") from None
     except UnicodeDecodeError as exc:
         raise BadRecord(f"not UTF-8 text (byte {exc.start + 1} of the record)") from None
     except RecursionError:

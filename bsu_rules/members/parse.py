@@ -13,8 +13,8 @@ import msgspec
 from pydantic import ValidationError
 
 from bsu_rules.errors import InputError
-from bsu_rules.members.contract import leaf_at, path_order
-from bsu_rules.members.decode import LONE_SURROGATE, has_lone_surrogate
+from bsu_rules.members.contract import kind_at, leaf_at, of_kind, path_order, wrong_kind
+from bsu_rules.members.decode import LONE_SURROGATE, lone_surrogate
 from bsu_rules.members.mirror import MemberMirror, Record, as_member, encode
 from bsu_rules.members.model import DAY, MONTH, PERIODIC, SECRET, Member, hide_identifiers, shown
 
@@ -41,7 +41,7 @@ def _fast(record: Any, hashed: bool = True) -> Parsed | None:
     except msgspec.ValidationError:
         return None
     except UnicodeEncodeError:  # in a value or a key, met while converting or encoding
-        raise InputError([("(record)", LONE_SURROGATE)]) from None
+        raise InputError([(lone_surrogate(record) or "(record)", LONE_SURROGATE)]) from None
     return _hashed(struct, encoded if hashed else None)
 
 
@@ -124,18 +124,20 @@ def _validate(record: Any, ignore_unknown: bool = False) -> Member:
     if isinstance(record, Member):
         return record
     if not isinstance(record, dict):
-        raise InputError([("(record)", f"expected an object, got {type(record).__name__}")])
+        raise InputError([("(record)", wrong_kind("(record)", record, "an object"))])
     try:
         return Member.model_validate(record)
     except ValidationError as exc:
-        if has_lone_surrogate(record):  # a message or a page quoting it could not be written
-            raise InputError([("(record)", LONE_SURROGATE)]) from None
+        if (at := lone_surrogate(record)) is not None:  # a message or a page quoting it could not be written
+            raise InputError([(at, LONE_SURROGATE)]) from None
         problems = []
         for e in exc.errors():
             if ignore_unknown and e["type"] == "extra_forbidden":
                 continue
             path = e["ctx"]["path"] if e["type"] == "duplicate_period" else _path(tuple(e["loc"]))
-            problems.append((path, _message(e, path)))
+            problem = (path, _message(e, path))
+            if problem not in problems:
+                problems.append(problem)
         if not problems:
             known = {k: v for k, v in record.items() if k in Member.model_fields}
             return _validate(known)
@@ -157,22 +159,30 @@ UNKNOWN = "unknown field"
 
 
 def _message(err: Any, path: str) -> str:
+    """A problem pydantic found, in the words the batch checks use for it."""
     if err["type"] == "extra_forbidden":
         return UNKNOWN
     if err["type"] == "missing":
         return "required field is missing"
     if err["type"] == "duplicate_period":
         return str(err["ctx"]["message"])
+    value, kind = err["input"], kind_at(path)
+    if value is None:  # null is no value
+        return "expected an object, got null" if path.endswith("]") else "required field is missing"
+    if kind is not None and not of_kind(value, kind):
+        return wrong_kind(path, value, kind)
     if path in SECRET:  # never echo a NIK or an account number: say what is wrong with it
-        text = err["input"]
-        if not isinstance(text, str):
-            return f"expected text, got {type(text).__name__}"
-        return f"has {len(text)} characters, not 16" if len(text) != 16 else "has a character that is not a digit 0-9"
+        return f"has {len(value)} characters, not 16" if len(value) != 16 else "has a character that is not a digit 0-9"
+    leaf = leaf_at(path)
+    if leaf is not None and err["type"] in ("enum", "literal_error"):
+        return f"{shown(value)} is not one of {', '.join(leaf.choices)}"
+    if leaf is not None and err["type"] in ("greater_than_equal", "less_than_equal"):
+        return f"{value} is negative (integer rupiah, 0 or more)" if leaf.low == 0 and value < 0 else \
+            f"{value} is not from {leaf.low} to {leaf.high}"
+    if leaf is not None and err["type"] == "string_pattern_mismatch":
+        return f"{shown(value)} {leaf.mismatch}"  # as the batch checks say it
     msg = str(err["msg"]).removeprefix("Value error, ")
-    if err["type"] == "string_pattern_mismatch" and (leaf := leaf_at(path)) is not None:
-        return f"{shown(err['input'])} {leaf.mismatch}"  # as the batch checks say it
-    if err["type"] in ("string_pattern_mismatch", "int_type", "int_parsing", "enum", "literal_error"):
-        value = err["input"]
+    if err["type"] in ("string_pattern_mismatch", "int_type", "int_parsing"):
         return f"{shown(value) if isinstance(value, str) else hide_identifiers(repr(value)[:40])}: {msg}"
     return msg
 

@@ -190,7 +190,7 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None, l
                                    f"(stopped at record {number}): send fewer records per request")
             try:
                 if isinstance(record, BadRecord):
-                    raise InputError([("(record)", str(record))])
+                    raise record.error()
                 member = parse_member(record)
             except InputError as exc:
                 refused = Rejected(number, exc, record)

@@ -378,7 +378,7 @@ class _CaseReader:
         if message == "unknown field" and where:
             model: type[BaseModel] = Member if len(where) == 1 else _NESTED.get(head, Member)
             suggestion = _suggest(str(where[-1]), list(model.model_fields))
-        elif ("valid string" in message or message.startswith("expected text")) and \
+        elif "expected text, got an integer" in message and \
                 isinstance(number := _lookup(self.located.data, base), int) and not isinstance(number, bool):
             said = f"member `{text}` is a number here: write it in quotes, as text (a number loses its leading zeros)"
             quoted = f'"{number}"'
