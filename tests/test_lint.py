@@ -15,7 +15,8 @@ import pytest
 
 from bsu_rules.cli import main
 from bsu_rules.ruleset.diagnostics import Severity
-from bsu_rules.ruleset.lint import CODES, overlapping
+from bsu_rules.ruleset.editions import overlapping
+from bsu_rules.ruleset.lint import CODES
 from bsu_rules.ruleset.loader import bundled_rules, check_file, load_ruleset
 from bsu_rules.ruleset.overrides import reform_of
 

@@ -12,8 +12,8 @@ from bsu_rules.cli.options import used
 from bsu_rules.errors import Code
 from bsu_rules.formatting import counted
 from bsu_rules.ruleset.diagnostics import Diagnostic, Severity, render
+from bsu_rules.ruleset.editions import overlapping
 from bsu_rules.ruleset.files import RULE_FILE_LIMIT, UnsafePath, read_limited
-from bsu_rules.ruleset.lint import overlapping
 from bsu_rules.ruleset.loader import check_file
 from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.ruleset.source import read_yaml

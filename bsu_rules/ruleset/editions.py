@@ -1,22 +1,29 @@
-"""The editions beside a rule file and shipped with the package, and which is in force on a date.
+"""The editions beside a rule file and shipped with the package, which is in force on a date, and
+which overlap.
 
 Used when a decision date falls outside a rule set's window: the refusal names the edition
 that applies instead. Only ``ruleset`` and ``in_force`` are read from each file (safe YAML).
+``check`` of several files warns of two editions in force on one day (``overlapping``).
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 from ruamel.yaml.error import YAMLError
 
+from bsu_rules.errors import Diagnostic, Severity
 from bsu_rules.ruleset.schema import Window
 from bsu_rules.ruleset.source import read_yaml
 
-__all__ = ["bundled_rules", "in_force_on", "window_text"]
+if TYPE_CHECKING:
+    from bsu_rules.ruleset.model import RuleSet
+
+__all__ = ["bundled_rules", "in_force_on", "overlapping", "window_text"]
 
 
 def bundled_rules() -> Path:
@@ -51,3 +58,32 @@ def _windows(folder: Path) -> tuple[tuple[str, Window], ...]:
         except (OSError, UnicodeDecodeError, YAMLError, KeyError, TypeError, ValidationError):
             continue  # not a readable rule file: it names no edition
     return tuple(found)
+
+
+def overlapping(rulesets: list[RuleSet]) -> list[Diagnostic]:
+    """A warning for each two editions (different ids) in force on the same day, at the ``until``
+    line of the one that starts first, naming both files, their windows and the days they share.
+    Two editions ending on the same day were revoked together by one act: they may run alongside."""
+    out = []
+    ordered = sorted(rulesets, key=lambda rs: (_open_window(rs.model.in_force), rs.id))
+    for i, a in enumerate(ordered):
+        for b in ordered[i + 1:]:
+            wa, wb = a.model.in_force, b.model.in_force
+            (start_a, end_a), (start_b, end_b) = _open_window(wa), _open_window(wb)
+            low, high = max(start_a, start_b), min(end_a, end_b)
+            if a.id == b.id or low > high or start_a > end_a or start_b > end_b or \
+                    (wa.until is not None and wa.until == wb.until):
+                continue
+            span = f"from {low}" + (f" until {high}" if high != date.max else " on, with no end date")
+            fix = f"; end {a.id} on {start_b - timedelta(days=1)}, the day before {b.id} starts" \
+                if start_a < start_b else ""
+            line, col = a.located.at(("in_force", "until") if wa.until else ("in_force",), key=wa.until is None)
+            out.append(Diagnostic(a.located.file, line, col, "overlapping-editions",
+                                  f"{a.id} ({a.located.file}, in force {window_text(wa)}) and {b.id} "
+                                  f"({b.located.file}, in force {window_text(wb)}) are both in force {span}: a "
+                                  f"decision dated then could be made under either{fix}", Severity.WARNING))
+    return out
+
+
+def _open_window(w: Window) -> tuple[date, date]:
+    return w.from_ or date.min, w.until or date.max

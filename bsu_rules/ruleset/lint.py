@@ -50,7 +50,6 @@ from bsu_rules.catalogue.calendar import month_end
 from bsu_rules.members.model import hide_identifiers
 from bsu_rules.ruleset.checker import PLACEHOLDER
 from bsu_rules.ruleset.diagnostics import Diagnostic, Severity, nearest
-from bsu_rules.ruleset.editions import window_text
 from bsu_rules.ruleset.expressions import Binary, BoolOp, Call, Cond, Name, Node, Unary, unparse, walk
 from bsu_rules.ruleset.folding import Const, Folder, Shape, truth
 from bsu_rules.ruleset.model import RuleSet
@@ -365,31 +364,6 @@ class _Lint:
 
 _RESULT_UNITS = {"arrears_streak": "months", "last_wage": "IDR"}
 """The unit of the catalogue functions whose result has one (a count of months, an amount)."""
-
-
-def overlapping(rulesets: list[RuleSet]) -> list[Diagnostic]:
-    """A warning for each two editions (different ids) in force on the same day, at the ``until``
-    line of the one that starts first, naming both files, their windows and the days they share.
-    Two editions ending on the same day were revoked together by one act: they may run alongside."""
-    out = []
-    ordered = sorted(rulesets, key=lambda rs: (_open(rs.model.in_force), rs.id))
-    for i, a in enumerate(ordered):
-        for b in ordered[i + 1:]:
-            wa, wb = a.model.in_force, b.model.in_force
-            (start_a, end_a), (start_b, end_b) = _open(wa), _open(wb)
-            low, high = max(start_a, start_b), min(end_a, end_b)
-            if a.id == b.id or low > high or start_a > end_a or start_b > end_b or \
-                    (wa.until is not None and wa.until == wb.until):
-                continue
-            span = f"from {low}" + (f" until {high}" if high != date.max else " on, with no end date")
-            fix = f"; end {a.id} on {start_b - timedelta(days=1)}, the day before {b.id} starts" \
-                if start_a < start_b else ""
-            line, col = a.located.at(("in_force", "until") if wa.until else ("in_force",), key=wa.until is None)
-            out.append(Diagnostic(a.located.file, line, col, "overlapping-editions",
-                                  f"{a.id} ({a.located.file}, in force {window_text(wa)}) and {b.id} "
-                                  f"({b.located.file}, in force {window_text(wb)}) are both in force {span}: a "
-                                  f"decision dated then could be made under either{fix}", Severity.WARNING))
-    return out
 
 
 def data_date_moved(rs: RuleSet, model: RuleFile | None = None) -> list[tuple[str, date | None, Any]]:
