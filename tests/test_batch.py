@@ -742,6 +742,17 @@ def test_a_csv_cell_that_is_not_utf8_rejects_its_row_at_that_cell(tmp_path: Path
          "participant_category: not UTF-8 text (byte 3 of the cell); save the file as UTF-8")]
 
 
+def test_a_column_dropped_by_ignore_unknown_is_not_read_for_utf8(tmp_path: Path) -> None:
+    """--ignore-unknown drops a column the contract does not know: a byte that is not UTF-8 there
+    used to reject the record."""
+    write_population(tmp_path / "m.csv", 2, 1, malformed=False)
+    header, *rows = (tmp_path / "m.csv").read_bytes().splitlines(keepends=True)
+    body = header.rstrip(b"\n") + b",comment\n" + b"".join(r.rstrip(b"\n") + b",Jos\xe9\n" for r in rows)
+    (tmp_path / "extra.csv").write_bytes(body)
+    counts = batch(tmp_path / "extra.csv", tmp_path / "d.parquet", ignore_unknown=True)
+    assert (counts.read, counts.decided, counts.rejected) == (2, 2, 0)
+
+
 def test_a_header_is_shown_without_identifiers_and_never_cut_mid_word(tmp_path: Path,
                                                                       capsys: pytest.CaptureFixture[str]) -> None:
     write_population(tmp_path / "m.csv", 3, 1, malformed=False)

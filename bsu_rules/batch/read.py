@@ -233,10 +233,11 @@ _UNDECODED = re.compile("[\udc80-\udcff]")
 
 
 def _not_utf8(row: list[str], header: list[str]) -> list[tuple[str, str]]:
-    """Each cell of a row holding a byte that is not UTF-8: (its column, the problem)."""
+    """Each cell of a row holding a byte that is not UTF-8: (its column, the problem); a column named ""
+    is not read."""
     return [(name, f"not UTF-8 text (byte {len(cell[:found.start()].encode('utf-8', 'surrogateescape')) + 1} "
                    "of the cell); save the file as UTF-8")
-            for name, cell in zip(header, row, strict=False) if (found := _UNDECODED.search(cell))]
+            for name, cell in zip(header, row, strict=False) if name and (found := _UNDECODED.search(cell))]
 
 
 def _header(path: Path, reader: Any, ignore_unknown: bool) -> list[str]:
@@ -353,8 +354,11 @@ def _csv_block(header: list[str], rows: list[list[str]], ignore_unknown: bool) -
     """CSV rows as JSON lines (scalars encoded by Polars, history cells spliced in as they are)."""
     width = len(header)
     oversized = {i for i, r in enumerate(rows) if sum(map(len, r)) > MAX_RECORD}
-    undecoded = {i: found for i, r in enumerate(rows) if (found := _not_utf8(r, header))}
-    for i in undecoded:  # those cells are left out (unread), the rest of the record is read
+    read = header if not ignore_unknown else [k if k in TEXT_SCHEMA.names else "" for k in header]  # "": dropped
+    bad = [] if not _UNDECODED.search("\x00".join(itertools.chain.from_iterable(rows))) else \
+        [i for i, r in enumerate(rows) if any(_UNDECODED.search(cell) for cell in r)]  # one scan of the chunk
+    undecoded = {i: found for i in bad if (found := _not_utf8(rows[i], read))}
+    for i in bad:  # those cells are left out (unread), the rest of the record is read
         rows[i] = ["" if _UNDECODED.search(cell) else cell for cell in rows[i]]
     left_out = oversized | set(undecoded)
     columns = list(zip(*[r if len(r) == width and i not in oversized else [""] * width for i, r in enumerate(rows)],

@@ -25,7 +25,9 @@ MONTHS = {name: i for names in (
      "november", "december")) for i, name in enumerate(names, 1)}
 _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 _DATE = re.compile(rf"\b(?:(\d{{1,2}}) )?({_MONTH}) (\d{{4}})\b", re.IGNORECASE)
-_AMOUNT = re.compile(r"\bRp ?(\d{1,3}(?:[.,]\d{3}){1,6}|\d{1,19})(?!\d|[.,]\d{3})")  # what fits 64 bits
+_AMOUNT = re.compile(r"\bRp ?(\d{1,3}(?:[.,]\d{3}){1,6}|\d{1,19})(?!\d|[.,]\d|\s*(?:juta|jt|ribu|rb|miliar|million|"
+                     r"thousand|billion)\b)", re.IGNORECASE)
+"""An amount in rupiah written out in digits, as far as a 64-bit number goes ("Rp3,5 juta" is not read)."""
 _YEAR_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 Warn = Callable[[tuple[str | int, ...], str, str, str], None]
