@@ -6,9 +6,9 @@ The public names below are loaded on first use (PEP 562), so ``import bsu_rules`
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from bsu_rules._lazy import lazy
 from bsu_rules._version import __version__
 
 if TYPE_CHECKING:
@@ -22,15 +22,15 @@ if TYPE_CHECKING:
     from bsu_rules.unknowns import Need, needed
 
 _WHERE = {
-    "DecisionLog": "bsu_rules.audit", "replay": "bsu_rules.audit",
-    "Decision": "bsu_rules.decisions", "Outcome": "bsu_rules.decisions", "RuleOutcome": "bsu_rules.decisions",
-    "BsuRulesError": "bsu_rules.errors", "Code": "bsu_rules.errors",
-    "InputError": "bsu_rules.errors", "RuleSetError": "bsu_rules.errors",
-    "evaluate": "bsu_rules.evaluators.scalar",
-    "Member": "bsu_rules.members", "parse_member": "bsu_rules.members",
-    "check_file": "bsu_rules.ruleset.loader", "load_ruleset": "bsu_rules.ruleset.loader",
-    "OutOfForce": "bsu_rules.errors", "RuleSet": "bsu_rules.ruleset.model",
-    "Need": "bsu_rules.unknowns", "needed": "bsu_rules.unknowns",
+    "DecisionLog": "audit", "replay": "audit",
+    "Decision": "decisions", "Outcome": "decisions", "RuleOutcome": "decisions",
+    "BsuRulesError": "errors", "Code": "errors",
+    "InputError": "errors", "RuleSetError": "errors",
+    "evaluate": "evaluators.scalar",
+    "Member": "members", "parse_member": "members",
+    "check_file": "ruleset.loader", "load_ruleset": "ruleset.loader",
+    "OutOfForce": "errors", "RuleSet": "ruleset.model",
+    "Need": "unknowns", "needed": "unknowns",
 }
 
 __all__ = [
@@ -40,13 +40,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    if name not in _WHERE:
-        raise AttributeError(f"module 'bsu_rules' has no attribute {name!r}")
-    value = getattr(import_module(_WHERE[name]), name)
-    globals()[name] = value  # the next access is a plain lookup
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted([*globals(), *_WHERE])
+__getattr__, __dir__ = lazy(__name__, _WHERE, globals())

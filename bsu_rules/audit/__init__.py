@@ -5,8 +5,9 @@ package (the pseudonym key of ``snapshot``) does not import the others."""
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from bsu_rules._lazy import lazy
 
 if TYPE_CHECKING:
     from bsu_rules.audit.archive import Archived, ArchiveError, MissingRuleSet, archive_ruleset, load_archived
@@ -30,13 +31,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    if name not in _WHERE:
-        raise AttributeError(f"module 'bsu_rules.audit' has no attribute {name!r}")
-    value = getattr(import_module(f"bsu_rules.audit.{_WHERE[name]}"), name)
-    globals()[name] = value  # the next access is a plain lookup
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted([*globals(), *_WHERE])
+__getattr__, __dir__ = lazy(__name__, _WHERE, globals())

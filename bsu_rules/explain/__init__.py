@@ -5,8 +5,9 @@ alone, not the pages."""
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from bsu_rules._lazy import lazy
 
 if TYPE_CHECKING:
     from bsu_rules.decisions import Decision
@@ -19,12 +20,7 @@ _WHERE = {**dict.fromkeys(["AUDIENCES", "Page", "Unpaid", "page"], "pages"), "Re
 __all__ = ["AUDIENCES", "Page", "Renderer", "Unpaid", "page", "render_html", "render_text"]
 
 
-def __getattr__(name: str) -> Any:
-    if name not in _WHERE:
-        raise AttributeError(f"module 'bsu_rules.explain' has no attribute {name!r}")
-    value = getattr(import_module(f"bsu_rules.explain.{_WHERE[name]}"), name)
-    globals()[name] = value  # the next access is a plain lookup
-    return value
+__getattr__, __dir__ = lazy(__name__, _WHERE, globals())
 
 
 def render_text(decision: Decision, ruleset: RuleSet | None, lang: str = "id", audience: str = "worker",
