@@ -8,6 +8,7 @@ the decision JSON, the member, the input hash, and which records are rejected.
 from __future__ import annotations
 
 import copy
+import gc
 import io
 import json
 from pathlib import Path
@@ -109,6 +110,23 @@ def test_a_read_decision_is_a_plain_model() -> None:
     assert d.failed and d.rules[0].values  # deferred fields are built on first read
     assert copy.deepcopy(d) == d and d.model_copy().to_json() == d.to_json()
     assert "rules=" in repr(d)
+
+@pytest.mark.parametrize("hints", [False, True])
+def test_a_decision_read_whole_is_freed_without_the_garbage_collector(hints: bool) -> None:
+    """No reference cycle: a stream of decisions (a service asked for hints) frees each as it goes."""
+    plan = bsu_rules.load_ruleset("bsu-2022").plan()
+    members = [parse_member(record) for record in EXAMPLES]
+    gc.collect()
+    gc.disable()
+    try:
+        for member in members:
+            d = plan.decide(member, hints=hints)
+            d.to_json(), [(r.hint, r.explain, r.values) for r in d.rules]
+        del d
+        assert gc.collect() == 0
+    finally:
+        gc.enable()
+
 
 
 def _repeats(record: dict[str, Any]) -> bool:

@@ -145,6 +145,7 @@ class PlanJson:
 
     def __init__(self, plan: Plan) -> None:
         self.columns = Columns(plan)
+        self.outcome_parts = list(zip([r.static for r in plan.rules], self.columns.values, strict=True))
         self.template: list[bytes] | None
         try:
             self.template, self.holes = self._template(plan)
@@ -207,7 +208,7 @@ class Recorded:
         self._row: Row | None = None
         self._missing: dict[int, list[str]] | None = None  # built when an unknown criterion is first explained
         self._explained: dict[int, Text | None] | None = None
-        self._hints: list[Hint | None] | None = None
+        self._hints: _Hints | None = None
         self._channel: list[Any] | None = None  # the channel, the decision's missing inputs, what the channel read
 
     @property
@@ -277,38 +278,35 @@ class Recorded:
 
     def outcomes(self) -> list[RuleOutcome]:
         """Each in-force criterion's outcome object; a failed one finds its hint (if asked for) when it is read."""
-        each = []
-        results, row = self.results, self.row()
-        for i, (r, mapping) in enumerate(zip(self.plan.rules, self.plan.json_parts.columns.values, strict=True)):
+        each: list[dict[str, Any]] = []
+        add, results, row = each.append, self.results, self.row()
+        for i, (static, mapping) in enumerate(self.plan.json_parts.outcome_parts):
             result = results[i]
-            fields = r.static.copy()  # the outcome's fields in declared order, those of the rule filled in
+            fields = static.copy()  # the outcome's fields in declared order, those of the rule filled in
             fields["outcome"] = result
-            values = fields["values"] = mapping(row)
             if result in _QUIET:
+                fields["values"] = mapping(row)
                 fields["missing"] = []
             else:
+                values = fields["values"] = mapping(row)
                 fields["missing"] = self.missing(i, values)
                 fields["explain"] = self.explain(i, values)
-            each.append(fields)
+            add(fields)
         out = trusted_outcomes(each)
         if self.with_hints and self.failed:
             for i, fields in enumerate(each):
                 if results[i] is _FAIL:
                     del fields["hint"]
-                    out[i] = RuleOutcome.recorded(fields, _HintOf(self, i))
+                    out[i] = RuleOutcome.recorded(fields, _HintOf(self._hint_finder(), i))
         return out
 
     def hints(self) -> list[Hint | None]:
         """The counterfactual hint of each failed criterion (found once, for all of them)."""
+        return self._hint_finder().found()
+
+    def _hint_finder(self) -> _Hints:
         if self._hints is None:
-            stand_ins = [trusted(RuleOutcome, {"id": r.id, "kind": r.kind.value, "outcome": self.results[i],
-                                               "values": {}, "missing": [], "source": None, "basis": "",
-                                               "explain": None, "hint": None})
-                         for i, r in enumerate(self.plan.rules)]  # the solvers read only the outcomes
-            found = self.plan.counterfactuals.annotate(as_member(self.member), self.facts, stand_ins,
-                                                       self.unknown) \
-                if self.failed else stand_ins
-            self._hints = [o.hint for o in found]
+            self._hints = _Hints(self.plan, self.member, self.facts, self.results, self.unknown)
         return self._hints
 
     def paid(self) -> list[Any]:
@@ -365,14 +363,38 @@ class Recorded:
             return None
 
 
+class _Hints:
+    """The counterfactual hints of one decision, found once when first asked for. Kept apart from the
+    decision: its outcomes point here, and pointing at the decision would make them a cycle that
+    only the garbage collector frees."""
+
+    __slots__ = ("_found", "facts", "member", "plan", "results", "unknown")
+
+    def __init__(self, plan: Plan, member: Record, facts: Facts, results: list[RuleResult], unknown: bool) -> None:
+        self.plan, self.member, self.facts, self.results, self.unknown = plan, member, facts, results, unknown
+        self._found: list[Hint | None] | None = None
+
+    def found(self) -> list[Hint | None]:
+        if self._found is None:
+            stand_ins = [trusted(RuleOutcome, {"id": r.id, "kind": r.kind.value, "outcome": self.results[i],
+                                               "values": {}, "missing": [], "source": None, "basis": "",
+                                               "explain": None, "hint": None})
+                         for i, r in enumerate(self.plan.rules)]  # the solvers read only the outcomes
+            found = self.plan.counterfactuals.annotate(as_member(self.member), self.facts, stand_ins,
+                                                       self.unknown) \
+                if _FAIL in self.results else stand_ins
+            self._found = [o.hint for o in found]
+        return self._found
+
+
 class _HintOf:
     """The deferred hint of failed criterion ``i``."""
 
-    def __init__(self, recorded: Recorded, i: int) -> None:
-        self.recorded, self.i = recorded, i
+    def __init__(self, hints: _Hints, i: int) -> None:
+        self.hints, self.i = hints, i
 
     def field(self, name: str) -> Any:
-        return self.recorded.hints()[self.i]
+        return self.hints.found()[self.i]
 
     def to_json(self) -> str | None:
         return None
