@@ -135,6 +135,12 @@ PLAIN = [
      "`yes` is text: an amount in rupiah is written with digits only"),
     ("invalid-value", "    value: 3500000\n", "    value: 3:30\n", "3:30\n", None,
      "`3:30` is text: an amount in rupiah is written with digits only"),
+    ("invalid-value", "  amount: 600000\n", "  amount: 0\n", "0\n  instalments", None,
+     "benefit.amount: a benefit paid is 1 rupiah or more, not 0"),  # in the rule file's words, not pydantic's
+    ("invalid-value", "  amount: 600000\n", "  amount: null\n", "null\n  instalments", None,
+     "benefit.amount: an amount in rupiah is needed here, written with digits only"),
+    ("invalid-value", "instalments: [600000]", "instalments: [0, 600000]", "0, 600000]", None,
+     "benefit.instalments[0]: a benefit paid is 1 rupiah or more"),  # an item named as in a record's messages
     ("invalid-value", "    value: 2022-07\n", "    value: 2022-7\n", "2022-7", "2022-07",
      "a month is written YYYY-MM: 2022-07"),
     ("invalid-value", "    value: 2\n    unit: months",

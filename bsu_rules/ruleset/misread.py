@@ -107,7 +107,7 @@ def schema_diagnostics(exc: ValidationError, located: Located) -> list[tuple[Dat
                 fixed = nearest(str(err["input"]), choices)
             elif err["type"] == "string_pattern_mismatch":
                 msg, fixed = _name_problem(str(err["input"]), str(err["ctx"]["pattern"]))
-            where = ".".join(str(p) for p in loc)
+            where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc).lstrip(".")
             out.append((loc, Diagnostic(located.file, *located.at(loc, key=is_key), Code.INVALID_VALUE,
                                         msg if err["type"] == "string_pattern_mismatch" else f"{where}: {msg}",
                                         rule=rule, suggestion=fixed)))

@@ -215,9 +215,16 @@ def benefit_misfit(key: str, value: object) -> tuple[str, str | None] | None:
 
 
 def _benefit_value(value: object, info: ValidationInfo) -> object:
-    problem = benefit_misfit(info.field_name or "instalments", value)
+    key = info.field_name or "instalments"
+    problem = benefit_misfit(key, value)
     if problem is not None:
         raise ValueError(problem[0])
+    what = UNIT_WORDS["months" if key == "months" else "IDR"]
+    if value is None:
+        raise ValueError(f"{what} is needed here, written with digits only")
+    if value == 0:
+        raise ValueError("a benefit is paid for 1 month or more, not 0" if key == "months"
+                         else "a benefit paid is 1 rupiah or more, not 0")
     return value
 
 
