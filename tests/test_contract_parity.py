@@ -53,7 +53,7 @@ DEFECTS: list[tuple[tuple[str | int, ...], Any]] = [
     (("wages", 0, "period"), "0000-07"), (("contributions", 0, "paid_on"), 20220701),
     (("contributions", 0, "amount"), 2**64),
     (("program_receipts", 0, "year"), 1999), (("employer", "sector"), "Z"), (("shoe_size",), 42),
-    (("employer", "ceo"), "Budi"), (("wages", 0), None),
+    (("employer", "ceo"), "Budi"), (("wages", 0), None), (("",), 1), (("employer", ""), "x"),
 ]
 
 
@@ -151,6 +151,7 @@ WORDED = [
     _with(wages=[{"period": "2022-05", "amount": -1}]), _with(wages=[{"period": None, "amount": 1}]),
     _with(birth_date=19940817), _with(kpj=3204125708940003), _with(bank_account={"bank": "BRI", "number": 12345}),
     _with(name=["a"]), _with(employment_type="x"), '{"nik": "32041257089400\x01"}',
+    _with(**{"": 1}), _with(employer={"sector": "C", "": 1}),  # an empty key, named "" by both
 ]
 
 
@@ -167,3 +168,4 @@ def test_evaluate_says_each_problem_as_batch_does(tmp_path: Path, capsys: pytest
     messages = "\n".join(e["message"] for e in said)
     assert not [words for words in ("Input should", "NoneType", "got str", "got int", "at at") if words in messages]
     assert "kpj: <16 digits>: expected text, got an integer" in messages  # a NIK is never shown
+    assert '"": unknown field' in messages and 'employer."": unknown field' in messages

@@ -23,7 +23,7 @@ from bsu_rules.batch import utf8
 from bsu_rules.members import PERIODIC, SECRET, Group, Leaf, contract, duplicate_message, path_order
 from bsu_rules.members.arrow import MEMBER_SCHEMA
 from bsu_rules.members.contract import wrong_kind
-from bsu_rules.members.model import hide_identifiers
+from bsu_rules.members.model import hide_identifiers, key_path
 
 ROW, REJECT_FIELD, REJECT_MESSAGE = "_row", "_reject_field", "_reject_message"
 
@@ -388,7 +388,7 @@ def typed(value: Any, ignore_unknown: bool, t: pa.DataType | None = None, path: 
         known = {f.name: f.type for f in schema_fields}
         out: dict[str, Any] = {}
         for key, item in value.items():
-            where = f"{path}.{key}" if path else key
+            where = key_path(path, key)
             if key not in known:
                 if not ignore_unknown:
                     problems.append((where, "unknown field"))

@@ -166,6 +166,7 @@ def _named(path: str, record: Any, named: set[tuple[str, str]]) -> tuple[str, st
     two would do); a key the path hides (a NIK in it) is the whole path's, or the deepest group's."""
     splits = [("", path)] + [(path[:i], path[i + 1:]) for i in range(len(path)) if path[i] == "."
                              and _GROUP_PATH.fullmatch(path[:i]) and _fields(_names(path[:i])) is not None]
+    splits += [(parent, "") for parent, key in splits if key == '""']  # an empty key is written ""
     found = next((split for split in splits if split not in named and _key_in(_at(record, _parts(split[0]))[0],
                                                                                split[1])), splits[-1])
     named.add(found)

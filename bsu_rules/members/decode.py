@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from typing import Any, BinaryIO
 
 from bsu_rules.errors import InputError
-from bsu_rules.members.model import hide_identifiers
+from bsu_rules.members.model import hide_identifiers, key_path
 
 
 class BadRecord(ValueError):
@@ -77,8 +77,7 @@ def lone_surrogates(value: Any, path: str = "") -> tuple[Any, list[str]]:
             return None, [path]
         out, where = {}, []
         for key, item in value.items():
-            out[key], found = lone_surrogates(item, f"{path}.{hide_identifiers(key)}" if path
-                                              else hide_identifiers(key))
+            out[key], found = lone_surrogates(item, key_path(path, key))
             where += found
         return out, where
     return value, []

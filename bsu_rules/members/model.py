@@ -37,6 +37,13 @@ def hide_identifiers(text: str) -> str:
     return IDENTIFIER.sub(lambda m: f"<{sum(c.isdigit() for c in m.group())} digits>", text)
 
 
+def key_path(parent: str, key: str) -> str:
+    """The path of field ``key`` of ``parent`` in a message: an identifier in the key hidden, an empty
+    key written ``""``."""
+    name = hide_identifiers(key) if key else '""'
+    return f"{parent}.{name}" if parent else name
+
+
 def shown(value: Any) -> str:
     return hide_identifiers(repr(value)[:40]) if isinstance(value, str) else type(value).__name__
 

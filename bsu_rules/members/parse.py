@@ -16,7 +16,7 @@ from bsu_rules.errors import InputError
 from bsu_rules.members.contract import kind_at, leaf_at, of_kind, path_order, wrong_kind
 from bsu_rules.members.decode import LONE_SURROGATE, lone_surrogate
 from bsu_rules.members.mirror import MemberMirror, Record, as_member, encode
-from bsu_rules.members.model import DAY, MONTH, PERIODIC, SECRET, Member, hide_identifiers, shown
+from bsu_rules.members.model import DAY, MONTH, PERIODIC, SECRET, Member, hide_identifiers, key_path, shown
 
 
 class Parsed(NamedTuple):
@@ -147,10 +147,7 @@ def _validate(record: Any, ignore_unknown: bool = False) -> Member:
 def _path(loc: tuple[int | str, ...]) -> str:
     out = ""
     for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += f".{hide_identifiers(part)}" if out else hide_identifiers(part)
+        out = f"{out}[{part}]" if isinstance(part, int) else key_path(out, part)
     return out or "(record)"
 
 
