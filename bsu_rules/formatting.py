@@ -9,7 +9,6 @@ reads the process locale or the clock.
 from __future__ import annotations
 
 import re
-import unicodedata
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cache, lru_cache
@@ -140,16 +139,3 @@ def format_value(value: object, lang: str) -> str:
 def counted(n: int, noun: str) -> str:
     """``1 file``, ``2 files``: an English count with its noun (Indonesian nouns have no plural)."""
     return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"
-
-
-_HIDDEN = frozenset({"Cc", "Cf", "Zl", "Zp"})  # control and format characters, line and paragraph separators
-
-
-def printable(text: str) -> str:
-    """``text`` with every control or invisible formatting character (an escape sequence, a direction
-    mark, a line separator) written out as its escape (``\\x1b``): a record's free text reaches a page
-    as data, never as commands to a terminal or a reordering of the line."""
-    if text.isprintable():
-        return text
-    return "".join(c.encode("unicode_escape").decode("ascii") if unicodedata.category(c) in _HIDDEN else c
-                   for c in text)

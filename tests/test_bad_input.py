@@ -142,6 +142,8 @@ CASES: list[Case] = [
      "contract does not know: NIK, CITIZENSHIP, PARTICIPANT_CATEGORY, WAGES (the contract's names are lower case: "
      "write nik, citizenship, participant_category, wages)"),
     ("batch: an extra column", batch("m.csv", HEADER + ",salary\n3215014107900001,WNI,PU,,5\n"), {2}, "salary"),
+    ("batch: a direction mark in a column name", batch("m.csv", HEADER + ",x\u202e\n3215014107900001,WNI,PU,,5\n"),
+     {2}, "the contract does not know: x\\u202e (rename"),
     ("batch: a trailing comma", batch("m.csv", HEADER + ",\n3215014107900001,WNI,PU,,\n"), {2},
      "the contract does not know: an unnamed column (a trailing comma?)"),
     ("batch: Excel BOM", batch("m.csv", "\ufeff" + HEADER + "\n3215014107900001,WNI,PU,[]\n"), {0}, ""),

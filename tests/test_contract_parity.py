@@ -152,6 +152,7 @@ WORDED = [
     _with(birth_date=19940817), _with(kpj=3204125708940003), _with(bank_account={"bank": "BRI", "number": 12345}),
     _with(name=["a"]), _with(employment_type="x"), '{"nik": "32041257089400\x01"}',
     _with(**{"": 1}), _with(employer={"sector": "C", "": 1}),  # an empty key, named "" by both
+    _with(employer={"sector": "C", "x\u202e": 1}),  # a direction mark in a key: escaped, never reorders a line
 ]
 
 
@@ -169,3 +170,4 @@ def test_evaluate_says_each_problem_as_batch_does(tmp_path: Path, capsys: pytest
     assert not [words for words in ("Input should", "NoneType", "got str", "got int", "at at") if words in messages]
     assert "kpj: <16 digits>: expected text, got an integer" in messages  # a NIK is never shown
     assert '"": unknown field' in messages and 'employer."": unknown field' in messages
+    assert "employer.x\\u202e: unknown field" in messages and "\u202e" not in messages

@@ -618,9 +618,11 @@ def test_a_rejected_record_is_said_in_the_page_s_language(tmp_path: Path, capsys
      '"<16 digits>" is not a known field; remove it or correct its spelling.'),
     ({"employer": {"": "C"}}, 'Kolom "" tidak dikenal pada pemberi kerja; hapus kolom itu atau perbaiki ejaannya.',
      '"" is not a known field of the employer; remove it or correct its spelling.'),
+    ({"employer": {"x\u202e": "C"}}, 'Kolom "x\\u202e" tidak dikenal pada pemberi kerja; hapus kolom itu atau '
+     'perbaiki ejaannya.', '"x\\u202e" is not a known field of the employer; remove it or correct its spelling.'),
 ], ids=["unknown-field", "unknown-nested-field", "sector-case", "not-a-list", "month-order", "month-twice",
         "date-order", "grouped-code", "nik-in-a-field", "programme-case", "year-range", "account-number-type",
-        "null-required", "nik-as-a-field-name", "empty-field-name"])
+        "null-required", "nik-as-a-field-name", "empty-field-name", "direction-mark-in-a-name"])
 def test_each_kind_of_problem_is_said_in_words(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                                change: dict[str, object], id_said: str, en_said: str) -> None:
     record = {**EXAMPLES[0], **{k: ({**EXAMPLES[0][k], **v} if isinstance(v, dict) and isinstance(EXAMPLES[0].get(k),

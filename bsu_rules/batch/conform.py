@@ -12,7 +12,7 @@ from bsu_rules.batch.validate import REJECT_FIELD, REJECT_MESSAGE, ROW, TEXT_SCH
 from bsu_rules.errors import InputError
 from bsu_rules.members import Leaf, contract
 from bsu_rules.members.arrow import MEMBER_SCHEMA
-from bsu_rules.members.model import hide_identifiers
+from bsu_rules.members.model import hide_identifiers, printable
 
 
 def conform(table: pa.Table, ignore_unknown: bool = False) -> pa.Table:
@@ -172,8 +172,9 @@ def listed(names: list[str], limit: int = 200) -> str:
 
 def _shown(name: str) -> str:
     """A column name as a message shows it: an empty one in words, one with spaces around quoted,
-    a long run of digits (a NIK, an account number) as how many digits, a very long one cut short."""
+    a long run of digits (a NIK, an account number) as how many digits, a very long one cut short, a
+    control character or direction mark escaped."""
     if not name.strip():
         return "an unnamed column (a trailing comma?)"
-    name = hide_identifiers(name if len(name) <= 60 else f"{name[:57]}...")
+    name = printable(hide_identifiers(name if len(name) <= 60 else f"{name[:57]}..."))
     return repr(name) if name != name.strip() else name

@@ -10,7 +10,7 @@ import html
 import re
 
 from bsu_rules.explain.pages import Page
-from bsu_rules.formatting import printable
+from bsu_rules.members.model import printable
 
 _TITLE = {"id": "Keputusan Bantuan Subsidi Gaji/Upah (BSU)", "en": "Wage Subsidy (BSU) decision"}
 _STYLE = """

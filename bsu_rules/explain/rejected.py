@@ -13,11 +13,11 @@ import re
 from typing import Any
 
 from bsu_rules.errors import InputError
-from bsu_rules.formatting import format_month, printable
+from bsu_rules.formatting import format_month
 from bsu_rules.glossary import Glossary, join
 from bsu_rules.members.contract import Group, Leaf, contract, leaf_at
 from bsu_rules.members.decode import LONE_SURROGATE
-from bsu_rules.members.model import MONTH, PERIODIC, REGENCY_CODE, SECRET, hide_identifiers
+from bsu_rules.members.model import MONTH, PERIODIC, REGENCY_CODE, SECRET, hide_identifiers, key_path, printable
 from bsu_rules.members.model import digits as digits_pattern
 from bsu_rules.members.parse import UNKNOWN
 from bsu_rules.ruleset.diagnostics import nearest
@@ -166,11 +166,12 @@ def _named(path: str, record: Any, named: set[tuple[str, str]]) -> tuple[str, st
     two would do); a key the path hides (a NIK in it) is the whole path's, or the deepest group's."""
     splits = [("", path)] + [(path[:i], path[i + 1:]) for i in range(len(path)) if path[i] == "."
                              and _GROUP_PATH.fullmatch(path[:i]) and _fields(_names(path[:i])) is not None]
-    splits += [(parent, "") for parent, key in splits if key == '""']  # an empty key is written ""
-    found = next((split for split in splits if split not in named and _key_in(_at(record, _parts(split[0]))[0],
-                                                                               split[1])), splits[-1])
-    named.add(found)
-    return found
+    for split in splits:
+        if split not in named and (key := _key_in(_at(record, _parts(split[0]))[0], split[1])) is not None:
+            named.add(split)
+            return split[0], key
+    named.add(splits[-1])
+    return splits[-1]
 
 
 def _unknown(found: tuple[str, str], lang: str, g: Glossary) -> str:
@@ -229,8 +230,14 @@ def _value(leaf: Leaf, value: Any, label: str, names: list[str], lang: str, g: G
     return w["invalid"].format(label=label)
 
 
-def _key_in(box: Any, key: str) -> bool:
-    return isinstance(box, dict) and key in box
+def _key_in(box: Any, key: str) -> str | None:
+    """The key of ``box`` that a path names ``key`` (``key_path`` hides, escapes and quotes some), as a
+    page may show it (a NIK in it hidden); None: ``box`` has none."""
+    if isinstance(box, dict):
+        for given in box:
+            if isinstance(given, str) and (given == key or key_path("", given) == key):
+                return hide_identifiers(given)
+    return None
 
 
 def _parts(path: str) -> list[tuple[str, int | None]]:

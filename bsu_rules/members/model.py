@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Any
@@ -37,10 +38,23 @@ def hide_identifiers(text: str) -> str:
     return IDENTIFIER.sub(lambda m: f"<{sum(c.isdigit() for c in m.group())} digits>", text)
 
 
+def printable(text: str) -> str:
+    """``text`` with every control or invisible formatting character (an escape sequence, a direction
+    mark, a line separator) written out as its escape (``\\x1b``): a record's free text reaches a page
+    as data, never as commands to a terminal or a reordering of the line."""
+    if text.isprintable():
+        return text
+    return "".join(c.encode("unicode_escape").decode("ascii") if unicodedata.category(c) in _HIDDEN else c
+                   for c in text)
+
+
+_HIDDEN = frozenset({"Cc", "Cf", "Zl", "Zp"})  # control and format characters, line and paragraph separators
+
+
 def key_path(parent: str, key: str) -> str:
-    """The path of field ``key`` of ``parent`` in a message: an identifier in the key hidden, an empty
-    key written ``""``."""
-    name = hide_identifiers(key) if key else '""'
+    """The path of field ``key`` of ``parent`` in a message: an identifier in the key hidden, a control
+    character or direction mark escaped, an empty key written ``""``."""
+    name = printable(hide_identifiers(key)) if key else '""'
     return f"{parent}.{name}" if parent else name
 
 
