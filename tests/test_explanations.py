@@ -539,8 +539,9 @@ def test_a_parameter_left_unset_names_only_itself_and_asks_nothing_of_the_worker
     said = [m for r in d.rules for m in r.missing] + d.missing
     assert said and set(said) == {f"param.{parameter}"}, said
     for lang in ("en", "id"):
-        page = render_text(d, rs, lang)
-        assert "(" not in page.split("\n", 1)[1].split("[1]")[0] and "next" not in page and "selanjutnya" not in page
+        _, what_if, page = render_text(d, rs, lang).split("\n", 2)  # a reform says first it is a simulation
+        assert what_if.startswith(("WHAT-IF", "SIMULASI"))
+        assert "(" not in page.split("[1]")[0] and "next" not in page and "selanjutnya" not in page
 
 
 # --- a rejected record, as people read it ---------------------------------------------------------

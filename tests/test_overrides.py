@@ -134,6 +134,32 @@ def test_cli_evaluate_and_batch_take_overrides(tmp_path: Path, capsys: pytest.Ca
     assert "did you mean" in capsys.readouterr().err
 
 
+def test_a_what_if_decision_says_so_first_and_names_its_base(tmp_path: Path,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    """A letter made under overrides is never mistaken for the programme's decision, and the line on
+    stderr pins the reform's hash on the base file's hash and the overrides, not on the file."""
+    member = tmp_path / "siti.json"
+    member.write_text(json.dumps(SITI), "utf-8")
+    base = load_ruleset("bsu-2022")
+    for lang, says in (("id", "SIMULASI, bukan keputusan program: aturan diubah untuk perhitungan ini (jumlah "
+                              "bantuan = Rp700.000; tahap pembayaran bantuan = Rp700.000; batas upah dalam peraturan = "
+                              "Rp4.000.000)"),
+                       ("en", "WHAT-IF, not a decision of the programme: the rules were changed for this run")):
+        for audience in ("worker", "officer", "auditor"):
+            assert main(["evaluate", "bsu-2022", str(member), "--set", "wage_ceiling=4000000", "--set",
+                         "benefit.amount=700000", "--set", "benefit.instalments=[700000]", "--format", "text",
+                         "--lang", lang, "--audience", audience]) == 0
+            out, err = capsys.readouterr()
+            assert out.splitlines()[1].startswith(says), out
+    assert f"{base.path} sha256 {base.sha256}; what-if --set benefit.amount=700000 --set benefit.instalments=" \
+        "[700000] --set wage_ceiling=4000000: sha256 " in err
+    assert main(["evaluate", "bsu-2022", str(member), "--set", "wage_ceiling=4000000", "--format", "html"]) == 0
+    assert '<p class="what-if">SIMULASI' in capsys.readouterr().out
+    assert main(["evaluate", "bsu-2022", str(member), "--format", "text"]) == 0  # the file itself: no such line
+    out, err = capsys.readouterr()
+    assert "SIMULASI" not in out and "what-if" not in err and f"sha256 {base.sha256}\n" in err
+
+
 def test_a_reform_is_archived_and_replayed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from bsu_rules.audit.archive import archive_ruleset, load_archived
     from bsu_rules.audit.rerun import replay

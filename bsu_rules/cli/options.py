@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import json
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -206,8 +207,15 @@ def seconds(text: str) -> float:
 
 
 def used(ruleset: RuleSet) -> str:
-    """Which rule file a command used, and its sha256: the line every command prints."""
-    return f"rule set {ruleset.id} {ruleset.version}: {ruleset.path} sha256 {ruleset.sha256}"
+    """Which rule file a command used, and its sha256: the line every command prints. A reform names
+    its base file's sha256 and its overrides, then its own sha256 (the one its decisions carry)."""
+    base: RuleSet | None = getattr(ruleset, "base", None)
+    if base is None:
+        return f"rule set {ruleset.id} {ruleset.version}: {ruleset.path} sha256 {ruleset.sha256}"
+    changes = " ".join(f"--table {o['table']}" if "table" in o else
+                       f"--set {o['set']}{'@' + o['since'] if o.get('since') else ''}="
+                       f"{json.dumps(o['value'], ensure_ascii=False)}" for o in getattr(ruleset, "overrides", ()))
+    return f"{used(base)}; what-if {changes}: sha256 {ruleset.sha256}"
 
 
 def load(name: str) -> RuleSet:

@@ -18,6 +18,7 @@ body { font-family: "Noto Sans", "DejaVu Sans", Arial, sans-serif; margin: 2rem 
        color: #111; line-height: 1.45; }
 section { border-top: 2px solid #333; padding-top: 1rem; margin-bottom: 2.5rem; }
 h1 { font-size: 1.3rem; } h2 { font-size: 1.05rem; margin: 0 0 .25rem; }
+.what-if { font-weight: bold; border: 2px dashed #7a5200; padding: .4rem .6rem; margin: .5rem 0; }
 .verdict { font-size: 1.2rem; font-weight: bold; margin: .5rem 0 1rem; }
 .verdict.eligible { color: #0a5c1f; } .verdict.ineligible { color: #8a1010; } .verdict.undetermined { color: #7a5200; }
 dl { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; margin: 0 0 1rem; }
@@ -46,6 +47,7 @@ def to_html(pages: list[Page], lang: str) -> str:
 def _section(page: Page, n: int) -> str:
     w = page.words
     out = [f'<section id="d{n}">', f"<h2>{escape(page.heading)}</h2>",
+           *([f'<p class="what-if">{escape(page.what_if)}</p>'] if page.what_if else []),
            f'<p class="verdict {page.outcome}">{escape(page.verdict)}</p>', "<dl>"]
     out += [f"<dt>{escape(k)}</dt><dd>{_ref(escape(v), n)}</dd>" for k, v in page.facts]
     out.append("</dl>")

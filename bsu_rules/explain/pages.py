@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from bsu_rules.decisions import RuleResult, mask_typed
@@ -27,6 +28,11 @@ AUDIENCES = ("worker", "officer", "auditor")
 MARKS = {"pass": "✓", "fail": "✗", "unknown": "?", "flagged": "!", "clear": "○", "prioritized": "+",
          "not_prioritized": "·", "not_in_force": "–"}
 
+_BENEFIT_KEYS = {"id": {"amount": "jumlah bantuan", "monthly": "bantuan per bulan", "months": "lama bantuan",
+                        "instalments": "tahap pembayaran bantuan"},
+                 "en": {"amount": "benefit amount", "monthly": "monthly benefit", "months": "benefit months",
+                        "instalments": "benefit instalments"}}
+
 _W: dict[str, dict[str, str]] = {
     "id": {
         "eligible": "MEMENUHI SYARAT sebagai penerima BSU",
@@ -34,6 +40,8 @@ _W: dict[str, dict[str, str]] = {
         "undetermined": "BELUM DAPAT DITENTUKAN apakah memenuhi syarat sebagai penerima BSU",
         "review": " — perlu diperiksa petugas sebelum bantuan disalurkan",
         "subject": "Peserta dengan NIK {}", "programme": "Program", "date": "Tanggal keputusan",
+        "what_if": "SIMULASI, bukan keputusan program: aturan diubah untuk perhitungan ini ({})",
+        "since": "{} sejak {}", "replaced": "tabel {} diganti",
         "as_of": "Data per", "benefit": "Bantuan", "channel": "Penyaluran", "priority": "Prioritas",
         "flags": "Perlu diperiksa", "reasons": "Alasan", "criteria": "Kriteria", "legend": "Keterangan",
         "notes": "Dasar hukum", "all_met": "Semua syarat terpenuhi.", "next": "Langkah selanjutnya",
@@ -57,6 +65,8 @@ _W: dict[str, dict[str, str]] = {
         "undetermined": "NOT YET DETERMINED whether eligible to receive BSU",
         "review": " — to be reviewed by an officer before payment",
         "subject": "Participant with NIK {}", "programme": "Programme", "date": "Decision date",
+        "what_if": "WHAT-IF, not a decision of the programme: the rules were changed for this run ({})",
+        "since": "{} from {}", "replaced": "table {} replaced",
         "as_of": "Data as of", "benefit": "Benefit", "channel": "Payment", "priority": "Priority",
         "flags": "Needs review", "reasons": "Reasons", "criteria": "Criteria", "legend": "Key",
         "notes": "Legal basis", "all_met": "Every requirement is met.", "next": "What to do next",
@@ -125,6 +135,7 @@ class Page:
     notes: list[str]
     words: dict[str, str]
     steps: list[str] = field(default_factory=list)
+    what_if: str = ""  # a decision made under overrides: a simulation, said before anything else
 
 
 class _Context:
@@ -153,6 +164,29 @@ class _Context:
     def heading(self) -> str:
         programme = getattr(self.rs.model.title, self.lang) if self.rs else "BSU"
         return f"{programme} · {self.w['subject'].format(self.d.member.nik)}"
+
+    def what_if(self) -> str:
+        """What a decision made under overrides (``--set``, ``--table``) must say first: it is a simulation."""
+        overrides = getattr(self.rs, "overrides", ())
+        if not overrides:
+            return ""
+        said = []
+        for o in overrides:
+            if "table" in o:
+                said.append(self.w["replaced"].format(self.g.label(f"table.{o['table']}", self.lang)))
+                continue
+            name, value = o["set"], o["value"]
+            if name.startswith("benefit."):
+                key = name.removeprefix("benefit.")
+                shown = months(value, self.lang) if key == "months" else \
+                    ", ".join(map(rupiah, value)) if isinstance(value, list) else rupiah(value)
+                change = f"{_BENEFIT_KEYS[self.lang][key]} = {shown}"
+            else:
+                name = name if name == "as_of" else f"param.{name}"
+                change = f"{self.g.label(name, self.lang)} = {self.g.show(name, value, self.lang, self.places)}"
+            said.append(self.w["since"].format(change, format_date(date.fromisoformat(o["since"]), self.lang))
+                        if o.get("since") else change)
+        return self.w["what_if"].format("; ".join(said))
 
     def verdict(self) -> str:
         text = self.w[self.d.outcome.value]
@@ -230,7 +264,7 @@ class _Context:
         used = {line.mark for line in lines}
         legend = [(mark, self.w[k]) for k, mark in MARKS.items() if mark in used]
         return Page(self.lang, audience, self.d.outcome.value, self.heading(), self.verdict(), facts, section, lines,
-                    legend, self.notes, self.w, steps or [])
+                    legend, self.notes, self.w, steps or [], self.what_if())
 
 
 def _about_the_record(r: RuleOutcome) -> bool:

@@ -8,7 +8,7 @@ from bsu_rules.members.model import printable
 
 def to_text(page: Page) -> str:
     w = page.words
-    out = [page.heading, page.verdict]
+    out = [page.heading, *([page.what_if] if page.what_if else []), page.verdict]
     out += [f"{label}: {value}" for label, value in page.facts]
     if page.lines:
         out.append(f"{page.section}:")
