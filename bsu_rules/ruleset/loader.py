@@ -12,6 +12,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from bsu_rules.errors import Code, RuleSetError
+from bsu_rules.glossary import FILE as GLOSSARY_FILE
 from bsu_rules.glossary import GlossaryError, glossary_sha256, governing, load_glossary, missing_entries
 from bsu_rules.ruleset.checker import (
     FORMAT_TYPES,
@@ -183,17 +184,19 @@ class _RuleSetChecker:
         return ruleset, sorted(self.diagnostics)
 
     def _glossary(self, ruleset: RuleSet) -> None:
-        """Every name the file uses needs a glossary entry, where a glossary sits beside it."""
+        """Every name the file uses needs an entry in the glossary its pages read: the one beside it
+        (an error), else the bundled one (a warning: the page shows the bare name, or no citation)."""
         try:
             path = governing(self.path)
-            if path is None:
-                return
-            glossary = load_glossary(path.resolve())
+            glossary = load_glossary(path.resolve() if path else None)
         except GlossaryError as exc:
             self.report((), Code.GLOSSARY, str(exc))
             return
-        for at, rule, message in missing_entries(ruleset, glossary, f"the glossary {path}"):
-            self.report(at, Code.NO_GLOSSARY_ENTRY, message, rule)
+        where = f"the glossary {path}" if path else \
+            f"the bundled glossary, which this file's pages read (copy it to {GLOSSARY_FILE} beside the file)"
+        for at, rule, message in missing_entries(ruleset, glossary, where):
+            self.report(at, Code.NO_GLOSSARY_ENTRY, message, rule,
+                        severity=Severity.ERROR if path else Severity.WARNING)
 
     def _tables(self) -> dict[str, Table]:
         out = {}
