@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from datetime import date, timedelta
 from functools import cache
@@ -234,6 +235,61 @@ def test_general_shapes(shapes: Plan) -> None:
         assert shapes.decide(apply_hint(member, hint_of(d, rule_id))).rule(rule_id).outcome is RuleResult.PASS
 
 
+HONORARY = """\
+  - id: not-honorary
+    title: {id: Bukan tenaga honorer, en: Not honorary staff}
+    exclude: member.employment_type == "government_honorary"
+    source: pm-10-2022, Pasal 3
+    explain: {id: Tenaga honorer dikecualikan, en: Honorary staff are excluded}
+"""
+
+
+def bsu_2022_with(tmp_path: Path, rules: str) -> Plan:
+    """bsu-2022 copied to ``tmp_path`` with ``rules`` added before no-teacher-subsidy (and in the glossary)."""
+    for name in ("tables", "glossary"):
+        shutil.copytree(ROOT / "rules" / name, tmp_path / name)
+    anchor = "  - id: no-teacher-subsidy"
+    text = (ROOT / "rules" / "bsu-2022.yaml").read_text("utf-8")
+    (tmp_path / "bsu-2022.yaml").write_text(text.replace(anchor, rules + anchor), "utf-8")
+    glossary = tmp_path / "glossary" / "glossary.yaml"
+    entries = "".join(f"  {rule_id}: {{id: {rule_id}, en: {rule_id}}}\n"
+                      for rule_id in re.findall(r"- id: (\S+)", rules))
+    glossary.write_text(glossary.read_text("utf-8").replace("\nrules:\n", "\nrules:\n" + entries), "utf-8")
+    return load_ruleset(tmp_path / "bsu-2022.yaml").plan()
+
+
+def honorary() -> Member:
+    return parse_member({**EXAMPLES[0], "employment_type": "government_honorary"})
+
+
+def test_a_hint_names_no_value_another_criterion_excludes(tmp_path: Path) -> None:
+    p = bsu_2022_with(tmp_path, HONORARY)
+    hint = hint_of(p.decide(honorary(), hints=True), "not-honorary")
+    (change,) = hint.changes
+    assert hint.possible and hint.sufficient
+    assert (change.op, change.required, change.patch) == ("in", ["private", "state_enterprise", "pppk"],
+                                                          {"set": "private"})  # not pns, tni, polri
+    assert hint.text.en == ("The participant would be eligible if the employment status on record were "
+                            "private-sector employee, state-owned enterprise (BUMN) employee, or government employee "
+                            "on a work agreement (PPPK) (on record: non-civil-service (honorary) staff of a "
+                            "government body).")
+    check_hints(p, honorary())  # each type named makes the member eligible, each other type does not
+
+
+def test_a_hint_sets_the_first_value_that_makes_the_member_eligible(tmp_path: Path) -> None:
+    private = HONORARY.replace("not-honorary", "not-private").replace('"government_honorary"', '"private"')
+    p = bsu_2022_with(tmp_path, HONORARY + private)
+    hint = hint_of(p.decide(honorary(), hints=True), "not-honorary")
+    (change,) = hint.changes
+    assert hint.sufficient and change.required == ["state_enterprise", "pppk"]
+    assert change.patch == {"set": "state_enterprise"}
+    assert p.decide(apply_hint(honorary(), hint)).outcome is Outcome.ELIGIBLE
+    only = HONORARY.replace('== "government_honorary"', 'not in ["pns", "tni"]')
+    hint = hint_of(bsu_2022_with(tmp_path / "pns", only).decide(honorary(), hints=True), "not-honorary")
+    assert not hint.sufficient and hint.changes[0].required == ["pns", "tni"]  # both excluded by another criterion
+    assert hint.text.en.startswith("This requirement would be met if ")
+
+
 # --- property: applying a hint flips that criterion, and its bound is tight -----------------------
 
 
@@ -311,10 +367,11 @@ def check_hints(p: Plan, member: Member) -> None:
                 assert change.patch["periods"] == [due]  # one month, the latest already due: the fewest
             elif change.op in ("==", "in") and member_fields()[change.field].choices:
                 allowed = change.required if isinstance(change.required, list) else [change.required]
-                for value in sorted(member_fields()[change.field].choices or ()):  # exact: passes iff named
-                    tried = apply_changes(member, with_patch(hint.changes, change, {"set": value}))
-                    passes = p.decide(tried).rule(rule.id).outcome is RuleResult.PASS
-                    assert passes is (value in allowed), (rule.id, value, allowed)
+                for value in sorted(member_fields()[change.field].choices or ()):  # exact: named iff it works
+                    tried = p.decide(apply_changes(member, with_patch(hint.changes, change, {"set": value})))
+                    works = tried.outcome is Outcome.ELIGIBLE if hint.sufficient else \
+                        tried.rule(rule.id).outcome is RuleResult.PASS  # eligible, or meets the criterion
+                    assert works is (value in allowed), (rule.id, value, allowed)
 
 
 @pytest.mark.parametrize(("edition", "on"), DATED)

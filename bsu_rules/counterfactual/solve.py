@@ -4,7 +4,9 @@ Conditions are analysed once per plan on the checked tree, never searched: a com
 side that depends on one member field (directly or through facts) and a side that does not is
 inverted exactly; ``or`` takes the cheapest side, ``and`` every failing conjunct, ``exclude`` the
 negation. Recorded facts (citizenship, registration, death, ...) are beyond any change. Each hint
-is confirmed by applying it once; a shape that cannot be solved gets no hint, never a wrong one.
+is confirmed by applying it, once for each value it names where it names several to choose from
+(a value another criterion excludes is not named); a shape that cannot be solved gets no hint,
+never a wrong one.
 """
 
 from __future__ import annotations
@@ -240,10 +242,21 @@ def _choose(term: _Term, op: str, other: Any, current: Any, fixed: bool) -> Foun
     allowed = sorted({v for v in named if choices is None or v in choices}, key=lambda v: (_ORDER.get(v, 99), v))
     if not allowed or current in allowed:
         return None
-    one = len(allowed) == 1
-    change = _change(term.field, term.label, op="==" if one else "in", current=_json(current),
-                     required=allowed[0] if one else allowed, patch=None if fixed else {"set": allowed[0]})
-    return not fixed, [change]
+    return not fixed, [_one_of(term.field, term.label, _json(current), allowed, settable=not fixed)]
+
+
+def _one_of(field: str, subject: str, current: Any, values: list[Any], settable: bool = True) -> Change:
+    """The field set to one of ``values`` (``==`` if just one); the patch sets the first."""
+    one = len(values) == 1
+    return _change(field, subject, op="==" if one else "in", current=current,
+                   required=values[0] if one else values, patch={"set": values[0]} if settable else None)
+
+
+def _alternatives(c: Change) -> list[Any] | None:
+    """The values a change offers to choose from (a field set to one of several), or None."""
+    if c.op == "in" and isinstance(c.required, list) and isinstance(c.patch, dict) and "set" in c.patch:
+        return list(c.required)
+    return None
 
 
 # --- applying a hint --------------------------------------------------------------------------
@@ -315,17 +328,44 @@ class Counterfactuals:
               alone: bool) -> Hint | None:
         possible, changes = found
         sufficient = False
-        if possible:  # confirm by applying once; "eligible" only if no criterion reading the fields then fails
-            changed, fields = apply_changes(member, changes), {c.field for c in changes}
-            f = self._refresh(changed, facts, fields)
-            if not _passes(self.plan.rules[i], changed, f):
+        if possible:  # confirmed by applying; "eligible" only if no criterion reading the fields then fails
+            fields, rule = {c.field for c in changes}, self.plan.rules[i]
+            met = self._narrow(member, facts, changes, lambda m, f: _passes(rule, m, f))
+            if met is None:
                 return None
-            rules = zip(self.plan.rules, self.reads, strict=True)
-            sufficient = alone and all(_passes(r, changed, f) for r, read in rules if read & fields)
+            rules = [r for r, read in zip(self.plan.rules, self.reads, strict=True) if read & fields]
+            eligible = self._narrow(member, facts, met, lambda m, f: all(_passes(r, m, f) for r in rules)) \
+                if alone else None
+            sufficient, changes = eligible is not None, eligible or met
         g = self.plan.renderer.glossary
         text = Text.model_construct(id=describe(changes, possible, sufficient, "id", g),
                                     en=describe(changes, possible, sufficient, "en", g))
         return Hint.model_construct(possible=possible, sufficient=sufficient, changes=changes, text=text)
+
+    def _narrow(self, member: Member, facts: list[Any], changes: list[Change],
+                holds: Callable[[Member, list[Any]], bool]) -> list[Change] | None:
+        """The changes, each list of values to choose from cut to those that, applied with the other
+        changes, make ``holds`` true (each patch the first kept); None if one is left with none or the
+        changes together fail. Repeated until no list shrinks, so every value named was checked."""
+        fields = {c.field for c in changes}
+
+        def check(cs: list[Change]) -> bool:
+            changed = apply_changes(member, cs)
+            return holds(changed, self._refresh(changed, facts, fields))
+
+        while True:
+            narrowed = list(changes)
+            for k, c in enumerate(changes):
+                values = _alternatives(c)
+                if values is not None:
+                    kept = [v for v in values if check([*changes[:k], _one_of(c.field, c.subject, c.current, [v]),
+                                                        *changes[k + 1:]])]
+                    if not kept:
+                        return None
+                    narrowed[k] = c if kept == values else _one_of(c.field, c.subject, c.current, kept)
+            if narrowed == changes:
+                return changes if check(changes) else None
+            changes = narrowed
 
     def _refresh(self, member: Member, facts: list[Any], fields: set[str]) -> list[Any]:
         """The fact values after a change: only the slots that read a changed field are recomputed."""
