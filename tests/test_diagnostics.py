@@ -372,6 +372,8 @@ ROWS = [
      "put a text that holds a comma in double quotes"),
     ('3374,Kota Semarang,UMK,"3.800.000",exact,contoh', "table", Severity.ERROR, 1, "3800000",
      "a number written with separators"),
+    ("3578,Kota Surabaya,UMK,4375479,exact,again", "table", Severity.ERROR, 1, None,
+     "key 3578 appears twice (first at line 16)"),
     ("3374,Kota Semarang,UMK,3800000,exact,", "missing-source", Severity.WARNING, 38, None,
      "row `3374` of `table.minimum_wage` has an empty `source`"),
 ]
