@@ -32,6 +32,7 @@ from bsu_rules.ruleset.loader import parameter_type
 from bsu_rules.ruleset.model import CheckedRule, RuleSet
 from bsu_rules.ruleset.schema import Benefit, Parameter, RuleFile, Text, benefit_misfit
 from bsu_rules.ruleset.source import read_yaml
+from bsu_rules.ruleset.spelling import date_problem
 from bsu_rules.ruleset.tables import Table, TableError, load_table
 from bsu_rules.ruleset.types import unify
 
@@ -73,8 +74,9 @@ def parse_override(kind: str, text: str) -> Override:
         try:
             day = date.fromisoformat(since)
         except ValueError:
-            raise RuleSetError([_diag(f"--{kind} {text}", Code.BAD_OVERRIDE,
-                                      f"`{since}` is not a date (YYYY-MM-DD)")]) from None
+            message, fixed = date_problem(since)
+            raise RuleSetError([_diag(f"--{kind} {text}", Code.BAD_OVERRIDE, message if message.startswith("`")
+                                      else f"`{since[:40]}` is not a date: {message}", fixed)]) from None
         if kind != "set":
             raise RuleSetError([_diag(f"--{kind} {text}", Code.BAD_OVERRIDE, "tables are not dated; drop the @DATE")])
     return Override(kind, name, value.strip(), day)
