@@ -110,6 +110,10 @@ PLAIN = [
      '    title: {id: "NIK valid", en: "Valid NIK"}', "`title:` is indented 7 spaces"),
     ("yaml-syntax", "  cutoff_month:\n", " cutoff_month:\n", "cutoff_month:", "  cutoff_month:",
      "`cutoff_month:` is indented 1 space, but the keys around it use 2"),  # not the next key, at 2 like the rest
+    ("yaml-syntax", "    value: 3500000\n", "    value:3500000\n", "3500000\n    unit", "    value: 3500000",
+     "a space is needed after the `:` of `value:`"),  # not "this line has no `:`"
+    ("yaml-syntax", "  - id: valid-nik\n", "  - id:valid-nik\n", "valid-nik\n", "  - id: valid-nik",
+     "a space is needed after the `:` of `id:`"),
     ("yaml-syntax", '    require: member.citizenship == "WNI"', '    require: "member.citizenship" == "WNI"',
      '== "WNI"', """    require: '"member.citizenship" == "WNI"'""", "the text goes on after its closing quote"),
     ("yaml-syntax", '      id: "Peserta tercatat sebagai {member.citizenship}, sedangkan',

@@ -13,6 +13,8 @@ from collections import Counter
 from ruamel.yaml.error import MarkedYAMLError
 
 _KEY = re.compile(r"^(?P<indent> *)(?P<dashes>(?:- +)*)(?P<key>[A-Za-z_][\w-]*|\"[^\"]*\"|'[^']*') *:(?: |$)")
+_TIGHT = re.compile(r"^ *(?:- +)*(?P<key>[A-Za-z_][\w-]*):[^\s:/]")
+"""A key line without a space after its `:` (``value:3500000``): one text to YAML."""
 _NO_BREAK_SPACE = re.compile("[\u00a0\u2007\u202f]")
 _NO_BREAK = re.compile(r"^(?: *(?:- +)*(?P<key>[A-Za-z_][\w-]*):)?[ \u00a0\u2007\u202f]*?[\u00a0\u2007\u202f]")
 """A line whose indentation, or the space after its key, holds a no-break space (it looks like a space)."""
@@ -60,16 +62,26 @@ def explain(exc: MarkedYAMLError, lines: list[str]) -> Explained:
         if found is not None and col < found.end() and previous is not None:  # the key's own `:`
             if _KEY.match(lines[previous]):  # deeper than a key with a value: read as more of that value
                 return _indentation(lines, line) or _raw(line, col, problem)
-            return previous + 1, _indent(lines[previous]) + 1, _NO_COLON, None
+            return _no_colon(lines, previous)
         return line + 1, col + 1, _COLON, _quote_block(text, col)
     if problem == "could not find expected ':'":
         at = opened.line if opened is not None else max(line - 1, 0)
-        return at + 1, _indent(lines[at] if at < len(lines) else "") + 1, _NO_COLON, None
+        return _no_colon(lines, at)
     if problem == "found unexpected end of stream" and "quoted scalar" in context and opened is not None:
         quote = (lines[opened.line] if opened.line < len(lines) else "")[opened.column:opened.column + 1] or '"'
         return (opened.line + 1, opened.column + 1,
                 f"this quoted text is not closed: end it with `{quote}` on the same line", None)
     return _raw(line, col, problem or context or "invalid YAML")
+
+
+def _no_colon(lines: list[str], line: int) -> Explained:
+    """A line that YAML reads as no key: one with no `:`, or (``value:3500000``) none followed by a space."""
+    text = lines[line] if line < len(lines) else ""
+    if tight := _TIGHT.match(text):
+        fixed = f"{text[:tight.end('key') + 1]} {text[tight.end('key') + 1:]}"
+        return line + 1, tight.end("key") + 2, f"a space is needed after the `:` of `{tight.group('key')}:`: " \
+            "YAML reads `key:value` as one text, not a key and its value", fixed
+    return line + 1, _indent(text) + 1, _NO_COLON, None
 
 
 def _raw(line: int, col: int, problem: str) -> Explained:
