@@ -188,6 +188,9 @@ PLAIN = [
      '    require: member.citizenship == "WNI"', "a no-break space after `require:`"),
     ("invalid-value", "  basis: interpretation\n", "  basis: interpretaton\n", "interpretaton", "interpretation",
      "`interpretaton` is not a value here: write `regulation`, `policy` or `interpretation`"),
+    # one name, not `param.fiscal` minus `year` (and no advice to quote `year`)
+    ("unknown-name", "param.fiscal_year)\n    basis: policy", "param.fiscal-year)\n    basis: policy",
+     "param.fiscal-year", "param.fiscal_year", "unknown name `param.fiscal-year`: a name joins its words with `_`"),
     ("type-mismatch", "    value: 2\n    unit: months", "    value: 60\n    unit: days",
      "fact.arrears <= param.max_arrears_months", None,
      "`fact.arrears` is a number of months and `param.max_arrears_months` a number of days"),
@@ -225,7 +228,8 @@ def test_plain_messages_with_a_suggestion(rules_copy: Path, code: str, old: str,
     assert says is None or says in found.message, str(found)
     assert not re.search("<block|<scalar>|but found|but got", found.message), str(found)
     assert found.severity == Severity.ERROR and (found.rule is None) == (code not in ("syntax", "type-mismatch",
-                                                                                       "unknown-function"))
+                                                                                       "unknown-function",
+                                                                                       "unknown-name"))
 
 
 def test_a_rule_id_is_explained_with_its_lower_case_form(rules_copy: Path) -> None:
