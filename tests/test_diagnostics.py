@@ -180,7 +180,11 @@ PLAIN = [
     ("syntax", 'require: member.citizenship == "WNI"', 'require: member.citizenship == "WNI" and !known(member.nik)',
      "!known", "not", "unexpected `!`: write `not`"),
     ("invalid-value", 'require: member.citizenship == "WNI"', 'require: !(member.citizenship == "WNI")', "!(member",
-     None, "to negate a condition, write `not`"),
+     '    require: not (member.citizenship == "WNI")', "to negate a condition, write `not`"),
+    # a list in the call: YAML stops at its `,` before it reads the tag (no `expected <block end>`)
+    ("yaml-syntax", "prioritize: not received(", "prioritize: !received(", "!received(",
+     '    prioritize: not received(member.program_receipts, ["PRAKERJA", "PKH", "BPUM"], param.fiscal_year)',
+     "to negate a condition, write `not`"),
     ("syntax", 'citizenship == "WNI"', "citizenship == \u201cWNI\u201d", "\u201cWNI", '"WNI"',
      "is a curly quote: write text in straight quotes"),
     ("syntax", 'citizenship == "WNI"', 'citizenship\u00a0== "WNI"', "\u00a0==", None, "a no-break space"),

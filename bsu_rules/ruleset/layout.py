@@ -12,7 +12,11 @@ from collections import Counter
 
 from ruamel.yaml.error import MarkedYAMLError
 
+from bsu_rules.members.model import hide_identifiers
+
 _KEY = re.compile(r"^(?P<indent> *)(?P<dashes>(?:- +)*)(?P<key>[A-Za-z_][\w-]*|\"[^\"]*\"|'[^']*') *:(?: |$)")
+NEGATION = re.compile(r"!(\(|[a-z_]+[.(])")
+"""A condition negated with `!` (``!(…)``, ``!received(…)``): YAML reads the `!` as a tag."""
 _TIGHT = re.compile(r"^ *(?:- +)*(?P<key>[A-Za-z_][\w-]*):[^\s:/]")
 """A key line without a space after its `:` (``value:3500000``): one text to YAML."""
 _NO_BREAK_SPACE = re.compile("[\u00a0\u2007\u202f]")
@@ -37,6 +41,8 @@ def explain(exc: MarkedYAMLError, lines: list[str]) -> Explained:
     problem, context = str(exc.problem or ""), str(exc.context or "")
     text = lines[line] if line < len(lines) else ""
     found = _KEY.match(text)
+    if found is not None and (bang := NEGATION.match(text, len(text) - len(text[found.end():].lstrip()))):
+        return line + 1, bang.start() + 1, tag_problem(text[bang.start():].split()[0]), negated(text)
     opened = exc.context_mark
     if problem.startswith("found character '\\t'"):
         fixed = text.replace("\t", "    ")
@@ -72,6 +78,22 @@ def explain(exc: MarkedYAMLError, lines: list[str]) -> Explained:
         return (opened.line + 1, opened.column + 1,
                 f"this quoted text is not closed: end it with `{quote}` on the same line", None)
     return _raw(line, col, problem or context or "invalid YAML")
+
+
+def tag_problem(tag: str) -> str:
+    """Why a YAML tag (``!custom``, ``!!python/…``, ``!received(…``) is not taken, in words."""
+    why = f"the YAML tag `{hide_identifiers(tag[:60])}` is not allowed: the file holds only plain data (text, " \
+        "numbers, dates, lists and mappings)"
+    return why + ("; to negate a condition, write `not` (`not (…)`)" if NEGATION.match(tag) else "")
+
+
+def negated(text: str) -> str | None:
+    """A key line whose value is a condition after `!` (``require: !known(x)``), with `not` for the `!`."""
+    found = _KEY.match(text)
+    value = text[found.end():].lstrip() if found is not None else ""
+    if found is None or not NEGATION.match(value) or hide_identifiers(text) != text:
+        return None
+    return f"{text[:found.end()].rstrip()} not {value[1:]}"
 
 
 def _no_colon(lines: list[str], line: int) -> Explained:

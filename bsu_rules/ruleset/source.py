@@ -18,7 +18,7 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from bsu_rules.errors import Code, Diagnostic
 from bsu_rules.members.model import hide_identifiers
-from bsu_rules.ruleset.layout import explain
+from bsu_rules.ruleset.layout import NEGATION, explain, negated, tag_problem
 
 Path = tuple[str | int, ...]
 _STANDARD = "tag:yaml.org,2002:"
@@ -140,14 +140,12 @@ def _plain(node: Node, out: Located) -> bool:
     tag = str(node.tag)
     if tag.startswith(_STANDARD) and tag.removeprefix(_STANDARD) in _PLAIN:
         return True
-    shown = hide_identifiers(tag.replace(_STANDARD, "!!")[:60])
     why = "merge keys (`<<:`) are not supported: write the keys out" if tag == _STANDARD + "merge" else \
-        f"the YAML tag `{shown}` is not allowed: the file holds only plain data (text, numbers, dates, lists and " \
-        "mappings)"
-    if re.match(r"!(\(|[a-z_]+[.(])", tag):  # `require: !(…)`: a negation, read by YAML as a tag
-        why += "; to negate a condition, write `not` (`not (…)`)"
-    out.diagnostics.append(Diagnostic(out.file, node.start_mark.line + 1, node.start_mark.column + 1,
-                                      Code.INVALID_VALUE, why))
+        tag_problem(tag.replace(_STANDARD, "!!"))
+    line = node.start_mark.line
+    fixed = negated(out.lines[line]) if NEGATION.match(tag) and line < len(out.lines) else None
+    out.diagnostics.append(Diagnostic(out.file, line + 1, node.start_mark.column + 1, Code.INVALID_VALUE, why,
+                                      suggestion=fixed))
     return False
 
 
