@@ -181,6 +181,10 @@ PLAIN = [
      "!known", "not", "unexpected `!`: write `not`"),
     ("invalid-value", 'require: member.citizenship == "WNI"', 'require: !(member.citizenship == "WNI")', "!(member",
      '    require: not (member.citizenship == "WNI")', "to negate a condition, write `not`"),
+    # a lone `!` is a tag YAML drops: read as it is, the rule would mean the opposite
+    ("invalid-value", "prioritize: not received(", "prioritize: ! received(", "! received(",
+     '    prioritize: not received(member.program_receipts, ["PRAKERJA", "PKH", "BPUM"], param.fiscal_year)',
+     "to negate a condition, write `not`"),
     # a list in the call: YAML stops at its `,` before it reads the tag (no `expected <block end>`)
     ("yaml-syntax", "prioritize: not received(", "prioritize: !received(", "!received(",
      '    prioritize: not received(member.program_receipts, ["PRAKERJA", "PKH", "BPUM"], param.fiscal_year)',

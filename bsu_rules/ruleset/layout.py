@@ -15,8 +15,8 @@ from ruamel.yaml.error import MarkedYAMLError
 from bsu_rules.members.model import hide_identifiers
 
 _KEY = re.compile(r"^(?P<indent> *)(?P<dashes>(?:- +)*)(?P<key>[A-Za-z_][\w-]*|\"[^\"]*\"|'[^']*') *:(?: |$)")
-NEGATION = re.compile(r"!(\(|[a-z_]+[.(])")
-"""A condition negated with `!` (``!(…)``, ``!received(…)``): YAML reads the `!` as a tag."""
+NEGATION = re.compile(r"!\s*(\(|[a-z_]+[.(])")
+"""A condition negated with `!` (``!(…)``, ``!received(…)``, ``! received(…)``): YAML reads the `!` as a tag."""
 _TIGHT = re.compile(r"^ *(?:- +)*(?P<key>[A-Za-z_][\w-]*):[^\s:/]")
 """A key line without a space after its `:` (``value:3500000``): one text to YAML."""
 _NO_BREAK_SPACE = re.compile("[\u00a0\u2007\u202f]")
@@ -80,11 +80,12 @@ def explain(exc: MarkedYAMLError, lines: list[str]) -> Explained:
     return _raw(line, col, problem or context or "invalid YAML")
 
 
-def tag_problem(tag: str) -> str:
-    """Why a YAML tag (``!custom``, ``!!python/…``, ``!received(…``) is not taken, in words."""
+def tag_problem(tag: str, written: str = "") -> str:
+    """Why a YAML tag (``!custom``, ``!!python/…``, ``!received(…``) is not taken, in words (``written``:
+    the text from the tag on, where a lone `!` is followed by a condition)."""
     why = f"the YAML tag `{hide_identifiers(tag[:60])}` is not allowed: the file holds only plain data (text, " \
         "numbers, dates, lists and mappings)"
-    return why + ("; to negate a condition, write `not` (`not (…)`)" if NEGATION.match(tag) else "")
+    return why + ("; to negate a condition, write `not` (`not (…)`)" if NEGATION.match(written or tag) else "")
 
 
 def negated(text: str) -> str | None:
@@ -93,7 +94,7 @@ def negated(text: str) -> str | None:
     value = text[found.end():].lstrip() if found is not None else ""
     if found is None or not NEGATION.match(value) or hide_identifiers(text) != text:
         return None
-    return f"{text[:found.end()].rstrip()} not {value[1:]}"
+    return f"{text[:found.end()].rstrip()} not {value[1:].lstrip()}"
 
 
 def _no_colon(lines: list[str], line: int) -> Explained:

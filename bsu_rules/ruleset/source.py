@@ -18,7 +18,7 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from bsu_rules.errors import Code, Diagnostic
 from bsu_rules.members.model import hide_identifiers
-from bsu_rules.ruleset.layout import NEGATION, explain, negated, tag_problem
+from bsu_rules.ruleset.layout import explain, negated, tag_problem
 
 Path = tuple[str | int, ...]
 _STANDARD = "tag:yaml.org,2002:"
@@ -138,14 +138,16 @@ def _plain(node: Node, out: Located) -> bool:
     """Whether a node is plain data; a YAML tag of anything else (``!custom``, ``!!python/…``) is an
     error where it is written, never silently dropped."""
     tag = str(node.tag)
-    if tag.startswith(_STANDARD) and tag.removeprefix(_STANDARD) in _PLAIN:
+    line, col = node.start_mark.line, node.start_mark.column
+    written = out.lines[line][col:] if line < len(out.lines) else ""
+    if re.match(r"!(\s|$)", written):  # `! x`: YAML drops a lone `!`, and `! known(x)` would mean `known(x)`
+        tag = "!"
+    elif tag.startswith(_STANDARD) and tag.removeprefix(_STANDARD) in _PLAIN:
         return True
     why = "merge keys (`<<:`) are not supported: write the keys out" if tag == _STANDARD + "merge" else \
-        tag_problem(tag.replace(_STANDARD, "!!"))
-    line = node.start_mark.line
-    fixed = negated(out.lines[line]) if NEGATION.match(tag) and line < len(out.lines) else None
-    out.diagnostics.append(Diagnostic(out.file, line + 1, node.start_mark.column + 1, Code.INVALID_VALUE, why,
-                                      suggestion=fixed))
+        tag_problem(tag.replace(_STANDARD, "!!"), written if tag == "!" else "")
+    fixed = negated(out.lines[line]) if line < len(out.lines) else None
+    out.diagnostics.append(Diagnostic(out.file, line + 1, col + 1, Code.INVALID_VALUE, why, suggestion=fixed))
     return False
 
 
