@@ -248,6 +248,21 @@ def test_a_rule_id_is_explained_with_its_lower_case_form(rules_copy: Path) -> No
     assert found.message.startswith("`Citizen` cannot be a rule id: a rule id is lower-case letters"), str(found)
 
 
+@pytest.mark.parametrize(("old", "new", "rule"), [
+    ('title: {id: "Warga Negara Indonesia (WNI)", en:', 'title: {id: "Warga Negara Indonesia (WNI)", eng:', "citizen"),
+    ("description: {id: Batas upah, en: Wage ceiling}", "description: {id: Batas upah, eng: Wage ceiling}", None),
+])
+def test_a_mistyped_language_key_is_one_error_with_the_key_meant(rules_copy: Path, old: str, new: str,
+                                                                 rule: str | None) -> None:
+    path = rules_copy / "bsu-2022.yaml"
+    text = path.read_text("utf-8")
+    assert old in text
+    path.write_text(text := text.replace(old, new, 1), "utf-8")
+    (found,) = bsu_rules.check_file(path)[1]  # not also "`en` is required here"
+    assert (found.code, found.message, found.suggestion, found.rule) == ("unknown-key", "unknown key `eng`", "en", rule)
+    assert (found.line, found.column) == _position(text, "eng:")
+
+
 def test_a_rule_repeated_through_an_alias_is_reported_once(rules_copy: Path) -> None:
     path = rules_copy / "bsu-2022.yaml"
     rule = '  - &dup {id: no-teacher-subsidy, title: {id: a, en: b}, flag: "true", basis: policy}\n  - *dup\n'

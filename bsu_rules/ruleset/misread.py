@@ -111,7 +111,14 @@ def schema_diagnostics(exc: ValidationError, located: Located) -> list[tuple[Dat
             out.append((loc, Diagnostic(located.file, *located.at(loc, key=is_key), Code.INVALID_VALUE,
                                         msg if err["type"] == "string_pattern_mismatch" else f"{where}: {msg}",
                                         rule=rule, suggestion=fixed)))
-    return out
+    return _misspelt_once(out)
+
+
+def _misspelt_once(found: list[tuple[DataPath, Diagnostic]]) -> list[tuple[DataPath, Diagnostic]]:
+    """Without the missing key that a mistyped key beside it is meant to be (``eng`` for ``en``): one
+    mistake, told once, at the mistyped key."""
+    meant = {(*loc[:-1], d.suggestion) for loc, d in found if d.code == Code.UNKNOWN_KEY and d.suggestion}
+    return [(loc, d) for loc, d in found if not (d.code == Code.MISSING_KEY and loc in meant)]
 
 
 def _name_problem(name: str, pattern: str) -> tuple[str, str | None]:
@@ -138,6 +145,10 @@ def _parameter_problem(located: Located, loc: DataPath) -> tuple[DataPath, str, 
     return None
 
 
+_TEXTS = frozenset({"title", "description", "note", "notes", "explain"})
+"""The keys whose value is a text in both languages (``schema.Text``)."""
+
+
 def _siblings(err: Any, loc: DataPath) -> list[str]:
     models: dict[str, type[BaseModel]] = {
         "rules": schema.Rule, "parameters": schema.Parameter, "tables": schema.TableRef,
@@ -145,6 +156,8 @@ def _siblings(err: Any, loc: DataPath) -> list[str]:
     }
     parent = next((str(p) for p in reversed(loc[:-1]) if isinstance(p, str) and p in models), None)
     model: type[BaseModel] = models.get(parent or "", schema.RuleFile)
+    if len(loc) >= 2 and loc[-2] in _TEXTS and loc[-3:-2] not in (("parameters",), ("tables",), ("facts",)):
+        model = schema.Text  # a title, a description, a note: `id` and `en`
     if len(loc) == 1:
         model = schema.RuleFile
     return [f.alias or n for n, f in model.model_fields.items()]
