@@ -205,6 +205,9 @@ PLAIN = [
     ("unknown-function", "require: member.registered_on <= fact.cutoff_day",
      "require: age(member.birth_date) <= 5", "age(member.birth_date)", None,
      "the functions are add_months, arrears_streak"),
+    # a list without its brackets: one text to YAML, told at the value, not as a type error where it is used
+    ("invalid-value", "value: [BRI, BNI, MANDIRI, BTN]", "value: BRI, BNI, MANDIRI, BTN", "BRI, BNI, MANDIRI, BTN\n",
+     "[BRI, BNI, MANDIRI, BTN]", "`BRI, BNI, MANDIRI, BTN` is one text: a list is written in brackets"),
     # a number YAML reads in a form a rule file does not take: once, where it is written, not where it is used
     ("invalid-value", "    value: 3500000\n", "    value: 0x355\n", "0x355", "853", "not a number in decimal digits"),
     ("invalid-value", "    value: 3500000\n", "    value: .nan\n", ".nan", None, "not a number a rule can use"),

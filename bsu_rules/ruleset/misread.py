@@ -15,16 +15,17 @@ from bsu_rules.ruleset.diagnostics import Diagnostic, nearest
 from bsu_rules.ruleset.schema import RULE_ID, benefit_misfit, misfit
 from bsu_rules.ruleset.source import Located
 from bsu_rules.ruleset.source import Path as DataPath
-from bsu_rules.ruleset.spelling import date_problem
+from bsu_rules.ruleset.spelling import date_problem, digits_only
 
 _MISREAD = re.compile(r"[-+]?(0x[0-9a-fA-F_]+|0o[0-7_]+|0b[01_]+|0[0-9_]+|\.(nan|NaN|NAN|inf|Inf|INF))")
 """Numbers YAML reads in a form a rule file does not take (hexadecimal, octal, binary, a leading 0,
 not-a-number and infinity): they would be read as text."""
 
 
-def misread_numbers(located: Located) -> dict[DataPath, Diagnostic]:
+def misread_values(located: Located) -> dict[DataPath, Diagnostic]:
     """A diagnostic for each parameter or benefit (keyed by its path) written as a number in a form a
-    rule file does not take (``0x355``, ``035000000``, ``.nan``), where it is written."""
+    rule file does not take (``0x355``, ``035000000``, ``.nan``), or a parameter written as a list
+    without its brackets (``BRI, BNI``: one text to YAML), where it is written."""
     data: dict[str, Any] = located.data
     found: list[tuple[DataPath, DataPath, str | None]] = []  # (what, the value's path, unit)
     params = data.get("parameters")
@@ -44,8 +45,14 @@ def misread_numbers(located: Located) -> dict[DataPath, Diagnostic]:
     out: dict[DataPath, Diagnostic] = {}
     for what, at, unit in found:
         value = _lookup(data, at)
-        if what in out or not isinstance(value, str) or located.styles.get(at, "'") is not None or \
-                not _MISREAD.fullmatch(value):
+        if what in out or not isinstance(value, str) or located.styles.get(at, "'") is not None:
+            continue
+        if unit is None and (listed := _unbracketed(value)) is not None:
+            shown = hide_identifiers(value[:80])
+            out[what] = Diagnostic(located.file, *located.at(at), Code.INVALID_VALUE,
+                                   f"`{shown}` is one text: a list is written in brackets, `{listed}` (a text that "
+                                   "holds a comma goes in quotes)", suggestion=listed if shown == value else None)
+        if not _MISREAD.fullmatch(value) or what in out:
             continue
         digits = value.lstrip("+-").replace("_", "")
         sign = "-" if value.startswith("-") else ""
@@ -61,6 +68,17 @@ def misread_numbers(located: Located) -> dict[DataPath, Diagnostic]:
             message += " (a text goes in quotes)"
         out[what] = Diagnostic(located.file, *located.at(at), Code.INVALID_VALUE, message, suggestion=fixed)
     return out
+
+
+_ITEMS = re.compile(r"[^\s,\[\]{}'\"]+(?: *, *[^\s,\[\]{}'\"]+)+")
+"""Words separated by commas, unquoted: a list whose brackets are left out."""
+
+
+def _unbracketed(text: str) -> str | None:
+    """``[BRI, BNI]`` for ``BRI, BNI`` (not for a number with thousands separators, ``3,500,000``)."""
+    if not _ITEMS.fullmatch(text) or digits_only(text) is not None:
+        return None
+    return "[" + ", ".join(item.strip() for item in text.split(",")) + "]"
 
 
 def _lookup(data: Any, path: DataPath) -> Any:
