@@ -104,6 +104,11 @@ PLAIN = [
     ("yaml-syntax", "    unit: IDR\n    source: pm-10-2022, Pasal 3 ayat (2) huruf c",
      "  unit: IDR\n    source: pm-10-2022, Pasal 3 ayat (2) huruf c", "unit: IDR\n    source: pm-10-2022, Pasal 3",
      "    unit: IDR", "`unit:` is indented 2 spaces, but the keys around it use 4"),
+    # the first key of a block deeper than the keys after it: that key, not the next (which is where the others are)
+    ("yaml-syntax", "    value: 3500000\n", "      value: 3500000\n", "value: 3500000", "    value: 3500000",
+     "`value:` is indented 6 spaces, but the keys around it use 4"),
+    ("yaml-syntax", "  id: Bantuan Subsidi", "    id: Bantuan Subsidi", "id: Bantuan Subsidi",
+     "  id: Bantuan Subsidi Gaji/Upah 2022", "`id:` is indented 4 spaces, but the keys around it use 2"),
     ("yaml-syntax", "  - id: valid-nik\n", "   - id: valid-nik\n", "- id: valid-nik", "  - id: valid-nik",
      "`id:` is indented 3 spaces, but the items around it use 2"),
     ("yaml-syntax", "  - id: valid-nik\n    title", "  - id: valid-nik\n       title", "title: {id: \"NIK",

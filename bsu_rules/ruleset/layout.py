@@ -130,8 +130,8 @@ def _indentation(lines: list[str], line: int, *, allow_own: bool = False) -> Exp
         return None
     item = bool(found.group("dashes"))
     own = _indent(text)
-    if not item and (under := _under_indented(lines, line, own)) is not None:
-        return under
+    if not item and (odd := _under_indented(lines, line, own) or _over_indented(lines, line, own)) is not None:
+        return odd
     keys: dict[int, int] = {}  # the indentation of each block open above the line -> the line opening it
     items: dict[int, int] = {}  # the same for lists (the column of their `-`)
     limit = 1 << 30
@@ -179,6 +179,32 @@ def _under_indented(lines: list[str], line: int, own: int) -> Explained | None:
     if not (goes_on or opens):
         return None
     at = _indent(lines[above])
+    return (above + 1, at + 1, f"`{key.group('key')}:` is indented {_spaces(at)}, but the keys around it use "
+            f"{own}: indent it by {own} spaces, like them", " " * own + lines[above][at:])
+
+
+def _over_indented(lines: list[str], line: int, own: int) -> Explained | None:
+    """The key above ``line`` when it is the first key of a block and indented deeper than the keys after
+    it (``wage_ceiling:``, ``value: 1`` at 6, ``unit: IDR`` and ``source:`` at 4): as many of its block
+    or more use ``own``, so it is the one out of place."""
+    above = _content_before(lines, line)
+    opener = _content_before(lines, above) if above is not None else None
+    if above is None or opener is None:
+        return None
+    key, parent = _KEY.match(lines[above]), _KEY.match(lines[opener])
+    if key is None or parent is None or key.group("dashes") or _has_value(lines[opener], parent):
+        return None
+    at = _start(key)
+    if not _start(parent) < own < at:
+        return None
+    block = []  # the indentation of each line of the block after the key
+    for text in lines[line:]:
+        if text.strip() and not text.lstrip().startswith("#"):
+            if _indent(text) <= _start(parent):
+                break
+            block.append(_indent(text))
+    if block.count(own) < block.count(at):
+        return None
     return (above + 1, at + 1, f"`{key.group('key')}:` is indented {_spaces(at)}, but the keys around it use "
             f"{own}: indent it by {own} spaces, like them", " " * own + lines[above][at:])
 
