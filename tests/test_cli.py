@@ -130,6 +130,22 @@ def test_bad_date_option_is_a_usage_error() -> None:
     assert run.returncode == 2 and "is not a date" in run.stderr and "Traceback" not in run.stderr
 
 
+@pytest.mark.parametrize(("option", "says"), [
+    (["--on", "31/12/2022"], "'31/12/2022' is not a date: write the date as YYYY-MM-DD (2022-12-31); did you mean "
+                            "`2022-12-31`?"),
+    (["--set", "wage_ceiling@1 Oktober 2022=4000000"], "--set wage_ceiling@1 Oktober 2022=4000000:1:1: error "
+     "[bad-override]: `1 Oktober 2022` is not a date: write the date as YYYY-MM-DD (2022-10-01); did you mean "
+     "`2022-10-01`?"),
+])
+def test_a_date_in_another_form_is_told_with_the_date_meant(option: list[str], says: str,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    try:
+        code = main(["evaluate", "bsu-2022", EXAMPLES, *option])
+    except SystemExit as exc:  # argparse's usage error
+        code = exc.code  # type: ignore[assignment]
+    assert code == 2 and says in capsys.readouterr().err
+
+
 def test_check_takes_folders_and_globs_and_tells_other_files_apart(capsys: pytest.CaptureFixture[str]) -> None:
     rules = ROOT / "rules"
     assert main(["check", str(rules)]) == 0

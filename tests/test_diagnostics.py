@@ -104,12 +104,21 @@ PLAIN = [
     ("yaml-syntax", "    unit: IDR\n    source: pm-10-2022, Pasal 3 ayat (2) huruf c",
      "  unit: IDR\n    source: pm-10-2022, Pasal 3 ayat (2) huruf c", "unit: IDR\n    source: pm-10-2022, Pasal 3",
      "    unit: IDR", "`unit:` is indented 2 spaces, but the keys around it use 4"),
+    # the first key of a block deeper than the keys after it: that key, not the next (which is where the others are)
+    ("yaml-syntax", "    value: 3500000\n", "      value: 3500000\n", "value: 3500000", "    value: 3500000",
+     "`value:` is indented 6 spaces, but the keys around it use 4"),
+    ("yaml-syntax", "  id: Bantuan Subsidi", "    id: Bantuan Subsidi", "id: Bantuan Subsidi",
+     "  id: Bantuan Subsidi Gaji/Upah 2022", "`id:` is indented 4 spaces, but the keys around it use 2"),
     ("yaml-syntax", "  - id: valid-nik\n", "   - id: valid-nik\n", "- id: valid-nik", "  - id: valid-nik",
      "`id:` is indented 3 spaces, but the items around it use 2"),
     ("yaml-syntax", "  - id: valid-nik\n    title", "  - id: valid-nik\n       title", "title: {id: \"NIK",
      '    title: {id: "NIK valid", en: "Valid NIK"}', "`title:` is indented 7 spaces"),
     ("yaml-syntax", "  cutoff_month:\n", " cutoff_month:\n", "cutoff_month:", "  cutoff_month:",
      "`cutoff_month:` is indented 1 space, but the keys around it use 2"),  # not the next key, at 2 like the rest
+    ("yaml-syntax", "    value: 3500000\n", "    value:3500000\n", "3500000\n    unit", "    value: 3500000",
+     "a space is needed after the `:` of `value:`"),  # not "this line has no `:`"
+    ("yaml-syntax", "  - id: valid-nik\n", "  - id:valid-nik\n", "valid-nik\n", "  - id: valid-nik",
+     "a space is needed after the `:` of `id:`"),
     ("yaml-syntax", '    require: member.citizenship == "WNI"', '    require: "member.citizenship" == "WNI"',
      '== "WNI"', """    require: '"member.citizenship" == "WNI"'""", "the text goes on after its closing quote"),
     ("yaml-syntax", '      id: "Peserta tercatat sebagai {member.citizenship}, sedangkan',
@@ -176,7 +185,15 @@ PLAIN = [
     ("syntax", 'require: member.citizenship == "WNI"', 'require: member.citizenship == "WNI" and !known(member.nik)',
      "!known", "not", "unexpected `!`: write `not`"),
     ("invalid-value", 'require: member.citizenship == "WNI"', 'require: !(member.citizenship == "WNI")', "!(member",
-     None, "to negate a condition, write `not`"),
+     '    require: not (member.citizenship == "WNI")', "to negate a condition, write `not`"),
+    # a lone `!` is a tag YAML drops: read as it is, the rule would mean the opposite
+    ("invalid-value", "prioritize: not received(", "prioritize: ! received(", "! received(",
+     '    prioritize: not received(member.program_receipts, ["PRAKERJA", "PKH", "BPUM"], param.fiscal_year)',
+     "to negate a condition, write `not`"),
+    # a list in the call: YAML stops at its `,` before it reads the tag (no `expected <block end>`)
+    ("yaml-syntax", "prioritize: not received(", "prioritize: !received(", "!received(",
+     '    prioritize: not received(member.program_receipts, ["PRAKERJA", "PKH", "BPUM"], param.fiscal_year)',
+     "to negate a condition, write `not`"),
     ("syntax", 'citizenship == "WNI"', "citizenship == \u201cWNI\u201d", "\u201cWNI", '"WNI"',
      "is a curly quote: write text in straight quotes"),
     ("syntax", 'citizenship == "WNI"', 'citizenship\u00a0== "WNI"', "\u00a0==", None, "a no-break space"),
@@ -184,12 +201,18 @@ PLAIN = [
      '    require: member.citizenship == "WNI"', "a no-break space after `require:`"),
     ("invalid-value", "  basis: interpretation\n", "  basis: interpretaton\n", "interpretaton", "interpretation",
      "`interpretaton` is not a value here: write `regulation`, `policy` or `interpretation`"),
+    # one name, not `param.fiscal` minus `year` (and no advice to quote `year`)
+    ("unknown-name", "param.fiscal_year)\n    basis: policy", "param.fiscal-year)\n    basis: policy",
+     "param.fiscal-year", "param.fiscal_year", "unknown name `param.fiscal-year`: a name joins its words with `_`"),
     ("type-mismatch", "    value: 2\n    unit: months", "    value: 60\n    unit: days",
      "fact.arrears <= param.max_arrears_months", None,
      "`fact.arrears` is a number of months and `param.max_arrears_months` a number of days"),
     ("unknown-function", "require: member.registered_on <= fact.cutoff_day",
      "require: age(member.birth_date) <= 5", "age(member.birth_date)", None,
      "the functions are add_months, arrears_streak"),
+    # a list without its brackets: one text to YAML, told at the value, not as a type error where it is used
+    ("invalid-value", "value: [BRI, BNI, MANDIRI, BTN]", "value: BRI, BNI, MANDIRI, BTN", "BRI, BNI, MANDIRI, BTN\n",
+     "[BRI, BNI, MANDIRI, BTN]", "`BRI, BNI, MANDIRI, BTN` is one text: a list is written in brackets"),
     # a number YAML reads in a form a rule file does not take: once, where it is written, not where it is used
     ("invalid-value", "    value: 3500000\n", "    value: 0x355\n", "0x355", "853", "not a number in decimal digits"),
     ("invalid-value", "    value: 3500000\n", "    value: .nan\n", ".nan", None, "not a number a rule can use"),
@@ -221,7 +244,8 @@ def test_plain_messages_with_a_suggestion(rules_copy: Path, code: str, old: str,
     assert says is None or says in found.message, str(found)
     assert not re.search("<block|<scalar>|but found|but got", found.message), str(found)
     assert found.severity == Severity.ERROR and (found.rule is None) == (code not in ("syntax", "type-mismatch",
-                                                                                       "unknown-function"))
+                                                                                       "unknown-function",
+                                                                                       "unknown-name"))
 
 
 def test_a_rule_id_is_explained_with_its_lower_case_form(rules_copy: Path) -> None:
@@ -230,6 +254,21 @@ def test_a_rule_id_is_explained_with_its_lower_case_form(rules_copy: Path) -> No
     (found,) = bsu_rules.check_file(path)[1]
     assert (found.code, found.suggestion) == ("invalid-value", "citizen"), str(found)
     assert found.message.startswith("`Citizen` cannot be a rule id: a rule id is lower-case letters"), str(found)
+
+
+@pytest.mark.parametrize(("old", "new", "rule"), [
+    ('title: {id: "Warga Negara Indonesia (WNI)", en:', 'title: {id: "Warga Negara Indonesia (WNI)", eng:', "citizen"),
+    ("description: {id: Batas upah, en: Wage ceiling}", "description: {id: Batas upah, eng: Wage ceiling}", None),
+])
+def test_a_mistyped_language_key_is_one_error_with_the_key_meant(rules_copy: Path, old: str, new: str,
+                                                                 rule: str | None) -> None:
+    path = rules_copy / "bsu-2022.yaml"
+    text = path.read_text("utf-8")
+    assert old in text
+    path.write_text(text := text.replace(old, new, 1), "utf-8")
+    (found,) = bsu_rules.check_file(path)[1]  # not also "`en` is required here"
+    assert (found.code, found.message, found.suggestion, found.rule) == ("unknown-key", "unknown key `eng`", "en", rule)
+    assert (found.line, found.column) == _position(text, "eng:")
 
 
 def test_a_rule_repeated_through_an_alias_is_reported_once(rules_copy: Path) -> None:
@@ -372,6 +411,8 @@ ROWS = [
      "put a text that holds a comma in double quotes"),
     ('3374,Kota Semarang,UMK,"3.800.000",exact,contoh', "table", Severity.ERROR, 1, "3800000",
      "a number written with separators"),
+    ("3578,Kota Surabaya,UMK,4375479,exact,again", "table", Severity.ERROR, 1, None,
+     "key 3578 appears twice (first at line 16)"),
     ("3374,Kota Semarang,UMK,3800000,exact,", "missing-source", Severity.WARNING, 38, None,
      "row `3374` of `table.minimum_wage` has an empty `source`"),
 ]

@@ -196,6 +196,10 @@ def test_a_reform_is_archived_and_replayed(tmp_path: Path, capsys: pytest.Captur
     ("benefit.amount=600.000", "(600000), not 600.000; did you mean `600000`?"),  # 600 thousand, as a parameter
     ("benefit.instalments=[600.000]", "(600000), not 600.000; did you mean `600000`?"),
     ("wage_ceiling=1.5", "an amount in rupiah is a whole number, not 1.5"),
+    ("state_banks=BRI,BNI", "`state_banks` is a list, and `BRI,BNI` one text: a list is written in brackets, "
+                            "`[BRI, BNI]` (in quotes for the shell: --set 'state_banks=[BRI, BNI]'); did you mean "
+                            "`[BRI, BNI]`?"),
+    ("state_banks=BRI", "a list is written in brackets, `[BRI]`"),
 ])
 def test_an_override_is_checked_like_the_rule_file_before_anything_is_decided(rs2022: RuleSet, given: str,
                                                                              said: str) -> None:

@@ -68,7 +68,7 @@ def test_invalid_member_records() -> None:
     found = {case.name: case.diagnostics for case in loaded.cases}
     fraction, = found["money with a fraction"]
     assert (fraction.code, fraction.line, fraction.suggestion) == ("invalid-member", 7, "3500000")
-    assert "integer rupiah" in fraction.message
+    assert fraction.message == "an amount in rupiah is written with digits only (3500000), not 3500000.0"
     field, = found["field misspelt"]
     assert (field.line, field.column, field.suggestion) == (11, 14, "wages")
     month, = found["bad month"]
@@ -235,8 +235,30 @@ def test_a_date_written_another_way_is_told_as_yyyy_mm_dd(tmp_path: Path) -> Non
                     f"    member: {BASE}\n    expect: {{outcome: eligible}}\n", "utf-8")
     [found] = [d for case in load_file(path, RuleSets()).cases for d in case.diagnostics]
     assert (found.code, found.line, found.column) == ("invalid-value", 4, 9)
-    assert found.message == "cases.0.on: write the date as YYYY-MM-DD (2022-09-05)"
+    assert found.message == "case 1, on: write the date as YYYY-MM-DD (2022-09-05)"
     assert found.suggestion == "2022-09-05"
+
+
+@pytest.mark.parametrize(("amount", "benefit", "says", "suggestion"), [
+    ("3.500.000", "600000", "member `wages[0].amount`: `3.500.000` is text: an amount in rupiah is written with digits "
+     "only (3500000)", "3500000"),
+    ("3,5 juta", "600000", "member `wages[0].amount`: in {…} a comma separates entries: `amount: 3,5 juta` reads as "
+     "`amount: 3` and a key `5 juta`; an amount in rupiah is written with digits only (3500000)", "3500000"),
+    ("600.000", "600000", "an amount in rupiah is written with digits only (600000), not 600.000", "600000"),  # not 600
+    ("3500000", "600.000", "case 2, expect.benefit: an amount in rupiah is written with digits only (600000), not "
+     "600.000", "600000"),
+])
+def test_an_amount_written_another_way_is_told_as_the_rule_file_tells_it(tmp_path: Path, amount: str, benefit: str,
+                                                                        says: str, suggestion: str) -> None:
+    path = tmp_path / "amounts.yaml"
+    member = BASE[:-1] + f', wages: [{{period: "2022-07", amount: {amount}}}]}}'
+    text = (f"ruleset: bsu-2022\ncases:\n  - name: fine\n    member: {BASE}\n    expect: {{outcome: eligible}}\n"
+            f"  - name: amount\n    member: {member}\n    expect: {{outcome: eligible, benefit: {benefit}}}\n")
+    path.write_text(text, "utf-8")
+    [found] = [d for c in load_file(path, RuleSets()).cases for d in c.diagnostics]
+    index = text.index(amount if amount != "3500000" else benefit, text.index("name: amount"))
+    assert (found.line, found.column) == (text.count("\n", 0, index) + 1, index - text.rfind("\n", 0, index))
+    assert (found.message, found.suggestion) == (says, suggestion)
 
 
 def test_a_mistake_in_a_base_is_told_once_where_it_is_written(tmp_path: Path) -> None:
@@ -269,7 +291,7 @@ def test_a_mistake_in_a_case_s_own_value_is_told_once(tmp_path: Path) -> None:
     path.write_text(f"ruleset: bsu-2022\ncases:\n  - name: own\n    on: 20220905\n    member: {BASE}\n"
                     "    expect: {outcome: eligible}\n", "utf-8")
     (case,) = load_file(path, RuleSets()).cases
-    assert [d.message for d in case.diagnostics] == ["cases.0.on: write the date as YYYY-MM-DD (2022-09-05)"]
+    assert [d.message for d in case.diagnostics] == ["case 1, on: write the date as YYYY-MM-DD (2022-09-05)"]
     member = BASE[:-1] + ', wages: [{period: "2022-07", amount: 3' + "0" * 50 + "}]}"
     path.write_text(path.read_text("utf-8").replace("20220905", "2022-09-05").replace(BASE, member), "utf-8")
     loaded = load_file(path, RuleSets())

@@ -26,19 +26,24 @@ from bsu_rules.members.decode import (
     unreadable,
     wide_encoding,
 )
+from bsu_rules.members.model import hide_identifiers
 from bsu_rules.ruleset.loader import load_ruleset
 from bsu_rules.ruleset.overrides import reform_of
+from bsu_rules.ruleset.spelling import date_problem
 
 if TYPE_CHECKING:
     from bsu_rules.ruleset.model import RuleSet
 
 
 def day(text: str) -> date:
-    """An argparse type for YYYY-MM-DD."""
+    """An argparse type for YYYY-MM-DD; another form of a date is told as a rule file's is, with the
+    date it probably means (``31/12/2022``: ``2022-12-31``)."""
     try:
         return date.fromisoformat(text) if len(text) == 10 else date.fromisoformat("x")
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+        message, fixed = date_problem(text)
+        said = message if message.startswith("`") else f"{hide_identifiers(repr(text)[:40])} is not a date: {message}"
+        raise argparse.ArgumentTypeError(said + (f"; did you mean `{fixed}`?" if fixed else "")) from None
 
 
 ON_HELP = ("decision date YYYY-MM-DD (default: the latest date on which the rule file changes something: its "

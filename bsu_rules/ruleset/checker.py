@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import pairwise
 
 from bsu_rules.catalogue import FUNCTIONS
 from bsu_rules.ruleset.diagnostics import nearest
@@ -231,6 +232,13 @@ class TypeChecker:
         return merged
 
     def _binary(self, node: Binary) -> Type | None:
+        if node.op == "-" and (words := _hyphenated(node)) is not None and words[0].dotted not in self.names:
+            written = "-".join(w.dotted for w in words)
+            meant = written.replace("-", "_")
+            self.report(node.start, "unknown-name", f"unknown name `{written}`: a name joins its words with `_`, "
+                        "not `-`",
+                        meant if meant in self.names else nearest(meant, self.names))
+            return None
         left, right = self.check(node.left), self.check(node.right)
         if left is None or right is None:
             return None
@@ -274,6 +282,20 @@ def _fits(got: Type, wanted: Type) -> bool:
     if got.name == "list" and wanted.name == "list" and got.item and wanted.item:
         return _fits(got.item, wanted.item)
     return got == INT and wanted == DECIMAL
+
+
+def _hyphenated(node: Binary) -> list[Name] | None:
+    """The names of ``param.fiscal-year`` (``param.fiscal``, ``year``): a chain of `-` between names written
+    with no space around it, which reads as one name with its words joined by `-`."""
+    words: list[Name] = []
+    part: Node = node
+    while isinstance(part, Binary) and part.op == "-" and isinstance(part.right, Name):
+        words.insert(0, part.right)
+        part = part.left
+    if not isinstance(part, Name) or not words:
+        return None
+    words.insert(0, part)
+    return words if all(a.end + 1 == b.start for a, b in pairwise(words)) else None
 
 
 def _literal_type(node: Lit) -> Type:

@@ -12,7 +12,13 @@ from collections import Counter
 
 from ruamel.yaml.error import MarkedYAMLError
 
+from bsu_rules.members.model import hide_identifiers
+
 _KEY = re.compile(r"^(?P<indent> *)(?P<dashes>(?:- +)*)(?P<key>[A-Za-z_][\w-]*|\"[^\"]*\"|'[^']*') *:(?: |$)")
+NEGATION = re.compile(r"!\s*(\(|[a-z_]+[.(])")
+"""A condition negated with `!` (``!(…)``, ``!received(…)``, ``! received(…)``): YAML reads the `!` as a tag."""
+_TIGHT = re.compile(r"^ *(?:- +)*(?P<key>[A-Za-z_][\w-]*):[^\s:/]")
+"""A key line without a space after its `:` (``value:3500000``): one text to YAML."""
 _NO_BREAK_SPACE = re.compile("[\u00a0\u2007\u202f]")
 _NO_BREAK = re.compile(r"^(?: *(?:- +)*(?P<key>[A-Za-z_][\w-]*):)?[ \u00a0\u2007\u202f]*?[\u00a0\u2007\u202f]")
 """A line whose indentation, or the space after its key, holds a no-break space (it looks like a space)."""
@@ -35,6 +41,8 @@ def explain(exc: MarkedYAMLError, lines: list[str]) -> Explained:
     problem, context = str(exc.problem or ""), str(exc.context or "")
     text = lines[line] if line < len(lines) else ""
     found = _KEY.match(text)
+    if found is not None and (bang := NEGATION.match(text, len(text) - len(text[found.end():].lstrip()))):
+        return line + 1, bang.start() + 1, tag_problem(text[bang.start():].split()[0]), negated(text)
     opened = exc.context_mark
     if problem.startswith("found character '\\t'"):
         fixed = text.replace("\t", "    ")
@@ -60,16 +68,43 @@ def explain(exc: MarkedYAMLError, lines: list[str]) -> Explained:
         if found is not None and col < found.end() and previous is not None:  # the key's own `:`
             if _KEY.match(lines[previous]):  # deeper than a key with a value: read as more of that value
                 return _indentation(lines, line) or _raw(line, col, problem)
-            return previous + 1, _indent(lines[previous]) + 1, _NO_COLON, None
+            return _no_colon(lines, previous)
         return line + 1, col + 1, _COLON, _quote_block(text, col)
     if problem == "could not find expected ':'":
         at = opened.line if opened is not None else max(line - 1, 0)
-        return at + 1, _indent(lines[at] if at < len(lines) else "") + 1, _NO_COLON, None
+        return _no_colon(lines, at)
     if problem == "found unexpected end of stream" and "quoted scalar" in context and opened is not None:
         quote = (lines[opened.line] if opened.line < len(lines) else "")[opened.column:opened.column + 1] or '"'
         return (opened.line + 1, opened.column + 1,
                 f"this quoted text is not closed: end it with `{quote}` on the same line", None)
     return _raw(line, col, problem or context or "invalid YAML")
+
+
+def tag_problem(tag: str, written: str = "") -> str:
+    """Why a YAML tag (``!custom``, ``!!python/…``, ``!received(…``) is not taken, in words (``written``:
+    the text from the tag on, where a lone `!` is followed by a condition)."""
+    why = f"the YAML tag `{hide_identifiers(tag[:60])}` is not allowed: the file holds only plain data (text, " \
+        "numbers, dates, lists and mappings)"
+    return why + ("; to negate a condition, write `not` (`not (…)`)" if NEGATION.match(written or tag) else "")
+
+
+def negated(text: str) -> str | None:
+    """A key line whose value is a condition after `!` (``require: !known(x)``), with `not` for the `!`."""
+    found = _KEY.match(text)
+    value = text[found.end():].lstrip() if found is not None else ""
+    if found is None or not NEGATION.match(value) or hide_identifiers(text) != text:
+        return None
+    return f"{text[:found.end()].rstrip()} not {value[1:].lstrip()}"
+
+
+def _no_colon(lines: list[str], line: int) -> Explained:
+    """A line that YAML reads as no key: one with no `:`, or (``value:3500000``) none followed by a space."""
+    text = lines[line] if line < len(lines) else ""
+    if tight := _TIGHT.match(text):
+        fixed = f"{text[:tight.end('key') + 1]} {text[tight.end('key') + 1:]}"
+        return line + 1, tight.end("key") + 2, f"a space is needed after the `:` of `{tight.group('key')}:`: " \
+            "YAML reads `key:value` as one text, not a key and its value", fixed
+    return line + 1, _indent(text) + 1, _NO_COLON, None
 
 
 def _raw(line: int, col: int, problem: str) -> Explained:
@@ -95,8 +130,8 @@ def _indentation(lines: list[str], line: int, *, allow_own: bool = False) -> Exp
         return None
     item = bool(found.group("dashes"))
     own = _indent(text)
-    if not item and (under := _under_indented(lines, line, own)) is not None:
-        return under
+    if not item and (odd := _under_indented(lines, line, own) or _over_indented(lines, line, own)) is not None:
+        return odd
     keys: dict[int, int] = {}  # the indentation of each block open above the line -> the line opening it
     items: dict[int, int] = {}  # the same for lists (the column of their `-`)
     limit = 1 << 30
@@ -144,6 +179,32 @@ def _under_indented(lines: list[str], line: int, own: int) -> Explained | None:
     if not (goes_on or opens):
         return None
     at = _indent(lines[above])
+    return (above + 1, at + 1, f"`{key.group('key')}:` is indented {_spaces(at)}, but the keys around it use "
+            f"{own}: indent it by {own} spaces, like them", " " * own + lines[above][at:])
+
+
+def _over_indented(lines: list[str], line: int, own: int) -> Explained | None:
+    """The key above ``line`` when it is the first key of a block and indented deeper than the keys after
+    it (``wage_ceiling:``, ``value: 1`` at 6, ``unit: IDR`` and ``source:`` at 4): as many of its block
+    or more use ``own``, so it is the one out of place."""
+    above = _content_before(lines, line)
+    opener = _content_before(lines, above) if above is not None else None
+    if above is None or opener is None:
+        return None
+    key, parent = _KEY.match(lines[above]), _KEY.match(lines[opener])
+    if key is None or parent is None or key.group("dashes") or _has_value(lines[opener], parent):
+        return None
+    at = _start(key)
+    if not _start(parent) < own < at:
+        return None
+    block = []  # the indentation of each line of the block after the key
+    for text in lines[line:]:
+        if text.strip() and not text.lstrip().startswith("#"):
+            if _indent(text) <= _start(parent):
+                break
+            block.append(_indent(text))
+    if block.count(own) < block.count(at):
+        return None
     return (above + 1, at + 1, f"`{key.group('key')}:` is indented {_spaces(at)}, but the keys around it use "
             f"{own}: indent it by {own} spaces, like them", " " * own + lines[above][at:])
 

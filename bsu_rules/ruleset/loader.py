@@ -31,7 +31,7 @@ from bsu_rules.ruleset.editions import bundled_rules as bundled_rules  # also se
 from bsu_rules.ruleset.expressions import MAX_GROUPED_DEPTH, Call, Name, Node, walk
 from bsu_rules.ruleset.files import RULE_FILE_LIMIT, UnsafePath, read_limited
 from bsu_rules.ruleset.lint import lint
-from bsu_rules.ruleset.misread import misread_numbers, schema_diagnostics
+from bsu_rules.ruleset.misread import misread_values, schema_diagnostics
 from bsu_rules.ruleset.model import CheckedRule, RuleSet
 from bsu_rules.ruleset.schema import Parameter, RuleFile
 from bsu_rules.ruleset.source import Located, read_yaml
@@ -81,7 +81,7 @@ def check_file(name: str | Path) -> tuple[RuleSet | None, list[Diagnostic]]:
         return None, [Diagnostic(str(path), *located.at(()), Code.NOT_A_RULE_FILE,
                                  f"this file holds {held}, but a rule file is keys and their values, one a line "
                                  "(`ruleset: bsu-2022`, `version: \"2022.1\"`, `rules:` ...)")]
-    misread = misread_numbers(located)
+    misread = misread_values(located)
     try:
         model = RuleFile.model_validate(located.data)
     except ValidationError as exc:

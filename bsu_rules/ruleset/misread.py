@@ -15,16 +15,17 @@ from bsu_rules.ruleset.diagnostics import Diagnostic, nearest
 from bsu_rules.ruleset.schema import RULE_ID, benefit_misfit, misfit
 from bsu_rules.ruleset.source import Located
 from bsu_rules.ruleset.source import Path as DataPath
-from bsu_rules.ruleset.spelling import date_problem
+from bsu_rules.ruleset.spelling import date_problem, digits_only
 
 _MISREAD = re.compile(r"[-+]?(0x[0-9a-fA-F_]+|0o[0-7_]+|0b[01_]+|0[0-9_]+|\.(nan|NaN|NAN|inf|Inf|INF))")
 """Numbers YAML reads in a form a rule file does not take (hexadecimal, octal, binary, a leading 0,
 not-a-number and infinity): they would be read as text."""
 
 
-def misread_numbers(located: Located) -> dict[DataPath, Diagnostic]:
+def misread_values(located: Located) -> dict[DataPath, Diagnostic]:
     """A diagnostic for each parameter or benefit (keyed by its path) written as a number in a form a
-    rule file does not take (``0x355``, ``035000000``, ``.nan``), where it is written."""
+    rule file does not take (``0x355``, ``035000000``, ``.nan``), or a parameter written as a list
+    without its brackets (``BRI, BNI``: one text to YAML), where it is written."""
     data: dict[str, Any] = located.data
     found: list[tuple[DataPath, DataPath, str | None]] = []  # (what, the value's path, unit)
     params = data.get("parameters")
@@ -44,8 +45,14 @@ def misread_numbers(located: Located) -> dict[DataPath, Diagnostic]:
     out: dict[DataPath, Diagnostic] = {}
     for what, at, unit in found:
         value = _lookup(data, at)
-        if what in out or not isinstance(value, str) or located.styles.get(at, "'") is not None or \
-                not _MISREAD.fullmatch(value):
+        if what in out or not isinstance(value, str) or located.styles.get(at, "'") is not None:
+            continue
+        if unit is None and (listed := _unbracketed(value)) is not None:
+            shown = hide_identifiers(value[:80])
+            out[what] = Diagnostic(located.file, *located.at(at), Code.INVALID_VALUE,
+                                   f"`{shown}` is one text: a list is written in brackets, `{listed}` (a text that "
+                                   "holds a comma goes in quotes)", suggestion=listed if shown == value else None)
+        if not _MISREAD.fullmatch(value) or what in out:
             continue
         digits = value.lstrip("+-").replace("_", "")
         sign = "-" if value.startswith("-") else ""
@@ -61,6 +68,17 @@ def misread_numbers(located: Located) -> dict[DataPath, Diagnostic]:
             message += " (a text goes in quotes)"
         out[what] = Diagnostic(located.file, *located.at(at), Code.INVALID_VALUE, message, suggestion=fixed)
     return out
+
+
+_ITEMS = re.compile(r"[^\s,\[\]{}'\"]+(?: *, *[^\s,\[\]{}'\"]+)+")
+"""Words separated by commas, unquoted: a list whose brackets are left out."""
+
+
+def _unbracketed(text: str) -> str | None:
+    """``[BRI, BNI]`` for ``BRI, BNI`` (not for a number with thousands separators, ``3,500,000``)."""
+    if not _ITEMS.fullmatch(text) or digits_only(text) is not None:
+        return None
+    return "[" + ", ".join(item.strip() for item in text.split(",")) + "]"
 
 
 def _lookup(data: Any, path: DataPath) -> Any:
@@ -111,7 +129,14 @@ def schema_diagnostics(exc: ValidationError, located: Located) -> list[tuple[Dat
             out.append((loc, Diagnostic(located.file, *located.at(loc, key=is_key), Code.INVALID_VALUE,
                                         msg if err["type"] == "string_pattern_mismatch" else f"{where}: {msg}",
                                         rule=rule, suggestion=fixed)))
-    return out
+    return _misspelt_once(out)
+
+
+def _misspelt_once(found: list[tuple[DataPath, Diagnostic]]) -> list[tuple[DataPath, Diagnostic]]:
+    """Without the missing key that a mistyped key beside it is meant to be (``eng`` for ``en``): one
+    mistake, told once, at the mistyped key."""
+    meant = {(*loc[:-1], d.suggestion) for loc, d in found if d.code == Code.UNKNOWN_KEY and d.suggestion}
+    return [(loc, d) for loc, d in found if not (d.code == Code.MISSING_KEY and loc in meant)]
 
 
 def _name_problem(name: str, pattern: str) -> tuple[str, str | None]:
@@ -138,6 +163,10 @@ def _parameter_problem(located: Located, loc: DataPath) -> tuple[DataPath, str, 
     return None
 
 
+_TEXTS = frozenset({"title", "description", "note", "notes", "explain"})
+"""The keys whose value is a text in both languages (``schema.Text``)."""
+
+
 def _siblings(err: Any, loc: DataPath) -> list[str]:
     models: dict[str, type[BaseModel]] = {
         "rules": schema.Rule, "parameters": schema.Parameter, "tables": schema.TableRef,
@@ -145,6 +174,8 @@ def _siblings(err: Any, loc: DataPath) -> list[str]:
     }
     parent = next((str(p) for p in reversed(loc[:-1]) if isinstance(p, str) and p in models), None)
     model: type[BaseModel] = models.get(parent or "", schema.RuleFile)
+    if len(loc) >= 2 and loc[-2] in _TEXTS and loc[-3:-2] not in (("parameters",), ("tables",), ("facts",)):
+        model = schema.Text  # a title, a description, a note: `id` and `en`
     if len(loc) == 1:
         model = schema.RuleFile
     return [f.alias or n for n, f in model.model_fields.items()]

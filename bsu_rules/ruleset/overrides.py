@@ -26,12 +26,14 @@ from pydantic import ValidationError
 
 from bsu_rules.catalogue.calendar import month_end
 from bsu_rules.errors import Code, RuleSetError
+from bsu_rules.members.model import hide_identifiers
 from bsu_rules.ruleset.diagnostics import Diagnostic, Severity, nearest
 from bsu_rules.ruleset.lint import data_date_moved, data_date_text, lint, unread_values
 from bsu_rules.ruleset.loader import parameter_type
 from bsu_rules.ruleset.model import CheckedRule, RuleSet
 from bsu_rules.ruleset.schema import Benefit, Parameter, RuleFile, Text, benefit_misfit
 from bsu_rules.ruleset.source import read_yaml
+from bsu_rules.ruleset.spelling import date_problem
 from bsu_rules.ruleset.tables import Table, TableError, load_table
 from bsu_rules.ruleset.types import unify
 
@@ -73,8 +75,9 @@ def parse_override(kind: str, text: str) -> Override:
         try:
             day = date.fromisoformat(since)
         except ValueError:
-            raise RuleSetError([_diag(f"--{kind} {text}", Code.BAD_OVERRIDE,
-                                      f"`{since}` is not a date (YYYY-MM-DD)")]) from None
+            message, fixed = date_problem(since)
+            raise RuleSetError([_diag(f"--{kind} {text}", Code.BAD_OVERRIDE, message if message.startswith("`")
+                                      else f"`{since[:40]}` is not a date: {message}", fixed)]) from None
         if kind != "set":
             raise RuleSetError([_diag(f"--{kind} {text}", Code.BAD_OVERRIDE, "tables are not dated; drop the @DATE")])
     return Override(kind, name, value.strip(), day)
@@ -245,6 +248,12 @@ def _parameter(name: str, old: Parameter, value: Any, since: date | None, rulese
         problems.append(_diag(where, Code.INVALID_VALUE, str(exc.errors()[0]["msg"]).removeprefix("Value error, ")))
         return None
     wanted, got = ruleset.param_types.get(name), parameter_type(new)
+    if wanted is not None and wanted.name == "list" and isinstance(value, str):  # `BRI,BNI`: one text
+        listed = hide_identifiers("[" + ", ".join(item.strip() for item in value.split(",")) + "]")
+        problems.append(_diag(where, Code.TYPE_MISMATCH, f"`{name}` is a list, and `{hide_identifiers(value)}` one "
+                              f"text: a list is written in brackets, `{listed}` (in quotes for the shell: --set "
+                              f"'{name}={listed}')", listed if hide_identifiers(value) == value else None))
+        return None
     if wanted is not None and (got is None or unify(wanted, got) != wanted):
         problems.append(_diag(where, Code.TYPE_MISMATCH, f"the rule file's value is {wanted.name}; "
                                                       f"`{value}` is {got.name if got else 'of mixed types'}"))

@@ -18,7 +18,7 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from bsu_rules.errors import Code, Diagnostic
 from bsu_rules.members.model import hide_identifiers
-from bsu_rules.ruleset.layout import explain
+from bsu_rules.ruleset.layout import explain, negated, tag_problem
 
 Path = tuple[str | int, ...]
 _STANDARD = "tag:yaml.org,2002:"
@@ -138,16 +138,16 @@ def _plain(node: Node, out: Located) -> bool:
     """Whether a node is plain data; a YAML tag of anything else (``!custom``, ``!!python/…``) is an
     error where it is written, never silently dropped."""
     tag = str(node.tag)
-    if tag.startswith(_STANDARD) and tag.removeprefix(_STANDARD) in _PLAIN:
+    line, col = node.start_mark.line, node.start_mark.column
+    written = out.lines[line][col:] if line < len(out.lines) else ""
+    if re.match(r"!(\s|$)", written):  # `! x`: YAML drops a lone `!`, and `! known(x)` would mean `known(x)`
+        tag = "!"
+    elif tag.startswith(_STANDARD) and tag.removeprefix(_STANDARD) in _PLAIN:
         return True
-    shown = hide_identifiers(tag.replace(_STANDARD, "!!")[:60])
     why = "merge keys (`<<:`) are not supported: write the keys out" if tag == _STANDARD + "merge" else \
-        f"the YAML tag `{shown}` is not allowed: the file holds only plain data (text, numbers, dates, lists and " \
-        "mappings)"
-    if re.match(r"!(\(|[a-z_]+[.(])", tag):  # `require: !(…)`: a negation, read by YAML as a tag
-        why += "; to negate a condition, write `not` (`not (…)`)"
-    out.diagnostics.append(Diagnostic(out.file, node.start_mark.line + 1, node.start_mark.column + 1,
-                                      Code.INVALID_VALUE, why))
+        tag_problem(tag.replace(_STANDARD, "!!"), written if tag == "!" else "")
+    fixed = negated(out.lines[line]) if line < len(out.lines) else None
+    out.diagnostics.append(Diagnostic(out.file, line + 1, col + 1, Code.INVALID_VALUE, why, suggestion=fixed))
     return False
 
 

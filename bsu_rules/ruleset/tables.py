@@ -107,7 +107,7 @@ def load_table(name: str, ref: TableRef, base: Path) -> Table:
     name_column = f"{ref.key.removesuffix('_code')}_name" if ref.key.endswith("_code") else None
     names: dict[str, str] = {}
     values: dict[str, Decimal | str] = {}
-    keys: set[str] = set()
+    keys: dict[str, int] = {}  # each key and the line it is first on
     bounds: set[str] = set()
     texts: list[tuple[int, str]] = []  # value cells that are not numbers, and their lines
 
@@ -141,9 +141,9 @@ def load_table(name: str, ref: TableRef, base: Path) -> Table:
         if not key:
             raise TableError(f"empty key `{ref.key}`", line, file=ref.file, column=at(ref.key))
         if key in keys:
-            raise TableError(f"key {hide_identifiers(key[:40])} appears twice", line, file=ref.file,
-                             column=at(ref.key))
-        keys.add(key)
+            raise TableError(f"key {hide_identifiers(key[:40])} appears twice (first at line {keys[key]})", line,
+                             file=ref.file, column=at(ref.key))
+        keys[key] = line
         if name_column is not None and (said := (row.get(name_column) or "").strip()):
             names[key] = hide_identifiers(said[:80])
         if ref.value is not None:

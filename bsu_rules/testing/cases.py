@@ -25,10 +25,10 @@ from bsu_rules.members.model import hide_identifiers
 from bsu_rules.ruleset.diagnostics import Diagnostic, has_errors, nearest
 from bsu_rules.ruleset.loader import load_ruleset, resolve
 from bsu_rules.ruleset.model import RuleSet
-from bsu_rules.ruleset.schema import BREAK, RULE_ID, Line
+from bsu_rules.ruleset.schema import BREAK, RULE_ID, Line, benefit_misfit, misfit
 from bsu_rules.ruleset.source import Located, read_yaml
 from bsu_rules.ruleset.source import Path as DataPath
-from bsu_rules.ruleset.spelling import date_problem
+from bsu_rules.ruleset.spelling import amount_in_words, date_problem
 from bsu_rules.testing.coverage import sides
 
 _NESTED: dict[str, type[BaseModel]] = {"employer": Employer, "wages": WageReport, "contributions": Contribution,
@@ -235,14 +235,24 @@ def _schema(exc: ValidationError, located: Located, prefix: DataPath) -> list[Di
             out.append(Diagnostic(located.file, *located.at(loc), Code.INVALID_VALUE,
                                   f"`{value}` is not one of {expected}", suggestion=nearest(value, _VALUES)))
         else:
-            where = ".".join(str(p) for p in loc)
             message, fixed = str(err["msg"]), None
             if err["type"].startswith("date") and isinstance(err["input"], str | int) \
                     and not isinstance(err["input"], bool):
                 message, fixed = date_problem(str(err["input"]))
-            out.append(Diagnostic(located.file, *located.at(loc), Code.INVALID_VALUE, f"{where}: {message}",
+            elif loc[-2:] == ("expect", "benefit") and (problem := benefit_misfit("amount", err["input"])):
+                message, fixed = problem  # 600.000: six hundred thousand, as in the rule file
+            out.append(Diagnostic(located.file, *located.at(loc), Code.INVALID_VALUE, f"{_where(loc)}: {message}",
                                   suggestion=fixed))
     return out
+
+
+def _where(loc: DataPath) -> str:
+    """A place in a test file as its author counts: ``case 5, expect.benefit``, ``bases.worker.nik``."""
+    dotted = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc).lstrip(".")
+    if len(loc) >= 2 and loc[0] == "cases" and isinstance(loc[1], int):
+        rest = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc[2:]).lstrip(".")
+        return f"case {loc[1] + 1}" + (f", {rest}" if rest else "")
+    return dotted
 
 
 class _CaseReader:
@@ -350,10 +360,9 @@ class _CaseReader:
             return [self.plain(v, (*path, i)) for i, v in enumerate(value)]
         if isinstance(value, date):
             return value.isoformat()
-        if isinstance(value, Decimal):
-            whole = value == value.to_integral_value()
-            self.member_at(path, f"`{value}` is not an integer (money is integer rupiah)",
-                           str(int(value)) if whole else None)
+        if isinstance(value, Decimal):  # 600.000 is six hundred thousand rupiah, as in the rule file
+            message, fixed = misfit(value, "IDR") or (f"`{value}` is not an integer (money is integer rupiah)", None)
+            self.member_at(path, message, fixed)
         return value
 
     def member_at(self, path: DataPath, message: str, suggestion: str | None = None, key: bool = False) -> None:
@@ -375,15 +384,40 @@ class _CaseReader:
         head = str(where[0]) if where else ""
         base: DataPath = origin[head] + where[1:] if head in origin else (*self.at, "member")
         said, suggestion = f"member `{text}`: {message}", None
-        if message == "unknown field" and where:
+        if message == "unknown field" and (split := _split_amount(self.located.data, base)) is not None:
+            base, said, suggestion = split[0], f"member `{text.rsplit('.', 1)[0]}.{split[0][-1]}`: {split[1]}", \
+                split[2]
+            message = ""  # told at the amount's value, not at the key
+        elif message == "unknown field" and where:
             model: type[BaseModel] = Member if len(where) == 1 else _NESTED.get(head, Member)
             suggestion = _suggest(str(where[-1]), list(model.model_fields))
+        elif where[-1:] == ("amount",) and isinstance(written := _lookup(self.located.data, base), str) and \
+                (problem := misfit(written, "IDR")) is not None:
+            said, suggestion = f"member `{text}`: {problem[0]}", problem[1]
         elif "expected text, got an integer" in message and \
                 isinstance(number := _lookup(self.located.data, base), int) and not isinstance(number, bool):
             said = f"member `{text}` is a number here: write it in quotes, as text (a number loses its leading zeros)"
             quoted = f'"{number}"'
             suggestion = quoted if hide_identifiers(quoted) == quoted else None  # never repeat a NIK
         self.member_at(base, said, suggestion, key=message == "unknown field")
+
+
+def _split_amount(data: Any, path: DataPath) -> tuple[DataPath, str, str | None] | None:
+    """``amount: 3,5 juta`` in ``{…}``: YAML reads ``amount: 3`` and a key ``5 juta`` (the unknown key at
+    ``path``); the path of the amount, what happened, and the amount meant."""
+    record, key = _lookup(data, path[:-1]), path[-1] if path else None
+    if not isinstance(record, dict) or not isinstance(key, str) or key not in record or record[key] is not None:
+        return None
+    keys: list[str] = list(record)
+    before = keys[keys.index(key) - 1] if keys.index(key) > 0 else ""
+    number = record.get(before)
+    if not before or not isinstance(number, int) or isinstance(number, bool):
+        return None
+    meant = amount_in_words(f"{number},{key}")
+    if meant is None:
+        return None
+    return (*path[:-1], before), f"in {{…}} a comma separates entries: `{before}: {number},{key}` reads as " \
+        f"`{before}: {number}` and a key `{key}`; an amount in rupiah is written with digits only ({meant})", meant
 
 
 def _suggest(word: str, names: list[str]) -> str | None:
