@@ -152,6 +152,9 @@ WORDED = [
     _with(birth_date=19940817), _with(kpj=3204125708940003), _with(bank_account={"bank": "BRI", "number": 12345}),
     _with(name=["a"]), _with(employment_type="x"), '{"nik": "32041257089400\x01"}',
     _with(**{"": 1}), _with(employer={"sector": "C", "": 1}),  # an empty key, named "" by both
+    _with(program_receipts=[{"program": "PKH", "year": 3204125708940003}]),  # a NIK where a number goes: hidden
+    _with(wages=[{"period": "2022-05", "amount": -3204125708940003}]),
+    _with(wages=[{"period": "2022-05", "amount": 2**63}]), _with(program_receipts=[{"program": "PKH", "year": 2**31}]),
     _with(employer={"sector": "C", "x\u202e": 1}),  # a direction mark in a key: escaped, never reorders a line
 ]
 
@@ -169,5 +172,7 @@ def test_evaluate_says_each_problem_as_batch_does(tmp_path: Path, capsys: pytest
     messages = "\n".join(e["message"] for e in said)
     assert not [words for words in ("Input should", "NoneType", "got str", "got int", "at at") if words in messages]
     assert "kpj: <16 digits>: expected text, got an integer" in messages  # a NIK is never shown
+    assert "3204125708940003" not in messages and "year: <16 digits> is not from 2000 to 2100" in messages
+    assert "amount: <19 digits> is too large for an amount in rupiah" in messages
     assert '"": unknown field' in messages and 'employer."": unknown field' in messages
     assert "employer.x\\u202e: unknown field" in messages and "\u202e" not in messages

@@ -144,6 +144,9 @@ PLAIN = [
      "`yes` is text: an amount in rupiah is written with digits only"),
     ("invalid-value", "    value: 3500000\n", "    value: 3:30\n", "3:30\n", None,
      "`3:30` is text: an amount in rupiah is written with digits only"),
+    # a rule file is published as written: a NIK or account number in it is refused, never shown
+    ("invalid-value", "    value: [BRI, BNI, MANDIRI, BTN]", '    value: [BRI, "4182 0100 4566 507"]',
+     '[BRI, "4182', None, "a rule file is published as written, so it names no person"),
     ("invalid-value", "  amount: 600000\n", "  amount: 0\n", "0\n  instalments", None,
      "benefit.amount: a benefit paid is 1 rupiah or more, not 0"),  # in the rule file's words, not pydantic's
     ("invalid-value", "  amount: 600000\n", "  amount: null\n", "null\n  instalments", None,
@@ -246,6 +249,16 @@ def test_plain_messages_with_a_suggestion(rules_copy: Path, code: str, old: str,
     assert found.severity == Severity.ERROR and (found.rule is None) == (code not in ("syntax", "type-mismatch",
                                                                                        "unknown-function",
                                                                                        "unknown-name"))
+
+
+def test_a_nik_in_an_expression_is_refused_and_never_repeated(rules_copy: Path) -> None:
+    """A rule file is published as written (``doc``, the service): a list of NIKs in it is an error."""
+    path = rules_copy / "bsu-2022.yaml"
+    path.write_text(path.read_text("utf-8").replace('exclude: member.employment_type in ["pns", "tni", "polri"]',
+                                                    'exclude: member.nik in ["3204125708940003"]', 1), "utf-8")
+    (found,) = bsu_rules.check_file(path)[1]
+    assert (found.code, found.rule) == ("invalid-value", "not-pns-tni-polri"), str(found)
+    assert "as a NIK or an account number is" in found.message and "3204125708940003" not in str(found)
 
 
 def test_a_rule_id_is_explained_with_its_lower_case_form(rules_copy: Path) -> None:

@@ -74,6 +74,14 @@ def test_fixture_gives_exactly_what_it_marks(path: Path) -> None:
         assert any(e[0] == path.stem for e in expected)
 
 
+def test_a_file_with_a_lint_error_is_not_called_loaded(capsys: pytest.CaptureFixture[str]) -> None:
+    """`check` prints a rule set's sha256 line only for a file `evaluate` would load."""
+    ruleset, diagnostics = check_file(FIXTURES / "invalid-argument.yaml")
+    assert ruleset is None and any(d.severity == Severity.ERROR for d in diagnostics)
+    assert main(["check", str(FIXTURES / "invalid-argument.yaml")]) == 1
+    assert "sha256" not in capsys.readouterr().out
+
+
 def test_warnings_carry_rule_ids_and_severity() -> None:
     diagnostics = linted(FIXTURES / "never-fires.yaml")
     assert {d.rule for d in diagnostics} == {"literal", "empty-list", "enum-values", "constant-fact"}

@@ -22,7 +22,7 @@ import pyarrow.compute as pc
 from bsu_rules.batch import utf8
 from bsu_rules.members import PERIODIC, SECRET, Group, Leaf, contract, duplicate_message, path_order
 from bsu_rules.members.arrow import MEMBER_SCHEMA
-from bsu_rules.members.contract import wrong_kind
+from bsu_rules.members.contract import leaf_at, wrong_kind
 from bsu_rules.members.model import hide_identifiers, key_path
 
 ROW, REJECT_FIELD, REJECT_MESSAGE = "_row", "_reject_field", "_reject_message"
@@ -118,9 +118,8 @@ def _check_leaf(p: _Problems, values: pa.Array, spec: Leaf, rows: np.ndarray, pa
             checks.append(pc.less_equal(values, spec.high))
         if not checks:
             return values
-        what = "is negative (integer rupiah, 0 or more)" if spec.low == 0 else f"is not from {spec.low} to {spec.high}"
         bad = _false(checks[0] if len(checks) == 1 else pc.and_(*checks))
-        p.add(rows[bad], lambda i: path(bad[i]), lambda i: f"{values[bad[i]].as_py()} {what}")
+        p.add(rows[bad], lambda i: path(bad[i]), lambda i: spec.outside(values[bad[i]].as_py()))
         return values
     if spec.kind == "enum":
         ok, what = pc.is_in(values, pa.array(spec.choices)), "is not one of " + ", ".join(spec.choices)
@@ -411,5 +410,7 @@ def typed(value: Any, ignore_unknown: bool, t: pa.DataType | None = None, path: 
         return items, problems
     ok = isinstance(value, str) if _kind(t) == "text" else isinstance(value, int) and not isinstance(value, bool)
     if ok and pa.types.is_integer(t) and not -(2 ** (t.bit_width - 1)) <= value < 2 ** (t.bit_width - 1):
-        return None, [(path, f"{value} is out of range")]
+        leaf = leaf_at(path)  # beyond what the column holds: said as the range check says it
+        return None, [(path, leaf.outside(value) if leaf is not None and leaf.high is not None
+                       else f"{hide_identifiers(str(value))} is out of range")]
     return (value, []) if ok else (None, [(path, wrong_kind(path, value, _kind(t)))])

@@ -46,6 +46,15 @@ class Leaf:
             return f"is not {found[1]}{' to ' + found[2] if found[2] else ''} digits (0-9)"
         return f"does not match {self.pattern}"
 
+    def outside(self, value: int) -> str:
+        """What an integer outside this field's range is, its digits hidden if it could be a NIK."""
+        shown = hide_identifiers(str(value))
+        if self.low == 0 and value < 0:
+            return f"{shown} is negative (integer rupiah, 0 or more)"
+        if self.high == 2 ** 63 - 1:
+            return f"{shown} is too large for an amount in rupiah"
+        return f"{shown} is not from {self.low} to {self.high}"
+
 
 @dataclass(frozen=True)
 class Group:

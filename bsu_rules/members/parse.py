@@ -174,8 +174,7 @@ def _message(err: Any, path: str) -> str:
     if leaf is not None and err["type"] in ("enum", "literal_error"):
         return f"{shown(value)} is not one of {', '.join(leaf.choices)}"
     if leaf is not None and err["type"] in ("greater_than_equal", "less_than_equal"):
-        return f"{value} is negative (integer rupiah, 0 or more)" if leaf.low == 0 and value < 0 else \
-            f"{value} is not from {leaf.low} to {leaf.high}"
+        return leaf.outside(value)
     if leaf is not None and err["type"] == "string_pattern_mismatch":
         return f"{shown(value)} {leaf.mismatch}"  # as the batch checks say it
     msg = str(err["msg"]).removeprefix("Value error, ")

@@ -181,7 +181,7 @@ class _RuleSetChecker:
                           located=self.located)
         self.diagnostics.extend(lint(ruleset))
         self._glossary(ruleset)
-        return ruleset, sorted(self.diagnostics)
+        return None if has_errors(self.diagnostics) else ruleset, sorted(self.diagnostics)  # a lint error too
 
     def _glossary(self, ruleset: RuleSet) -> None:
         """Every name the file uses needs an entry in the glossary its pages read: the one beside it

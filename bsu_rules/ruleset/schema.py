@@ -15,7 +15,19 @@ from bsu_rules.ruleset.spelling import amount_in_words, as_month, digits_only
 from bsu_rules.ruleset.types import too_wide
 
 Scalar = bool | int | Decimal | date | str | list[str]
-Expression = Annotated[str, Field(min_length=1, description="An expression in the rule language")]
+def _no_personal_number(text: str) -> str:
+    """An expression is published as written (``doc``, the service's editions): no text in it holds a
+    NIK- or account-like number."""
+    if any(IDENTIFIER.search(quoted) for quoted in _QUOTED.findall(text)):
+        raise ValueError("a text of ten digits or more, as a NIK or an account number is: a rule file is "
+                         "published as written, so it names no person (decide on fields such as "
+                         "`member.program_receipts`, not on a list of NIKs)")
+    return text
+
+
+_QUOTED = re.compile(r'"[^"]*"|\'[^\']*\'')
+Expression = Annotated[str, Field(min_length=1, description="An expression in the rule language"),
+                       AfterValidator(_no_personal_number)]
 Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
 RULE_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
 RuleId = Annotated[str, Field(pattern=f"^{RULE_ID.pattern}$")]
@@ -114,6 +126,9 @@ def misfit(value: Scalar | None, unit: str | None) -> tuple[str, str | None] | N
     ``Rp3.500.000`` is a number mistyped), or a text that looks like a month but is none."""
     if (wide := too_wide(value)) is not None:
         return wide, None
+    if any(isinstance(v, str) and IDENTIFIER.search(v) for v in (value if isinstance(value, list) else [value])):
+        return "a text of ten digits or more, as a NIK or an account number is: a rule file is published as " \
+            "written, so it names no person", None
     if isinstance(value, str) and (month := as_month(value)) not in (None, value):
         return f"`{value}`: a month is written YYYY-MM: {month}", month
     if isinstance(value, str) and _MONTHLIKE.fullmatch(value) and not MONTH.fullmatch(value):
