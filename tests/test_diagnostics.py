@@ -166,6 +166,10 @@ PLAIN = [
     ("invalid-value", "  from: 2022-09-05\n", "  from: 5 Sept\n", "5 Sept", None, "write the date as YYYY-MM-DD"),
     ("invalid-value", "as_of: 2022-07-31", "as_of: 07/31/2022", "07/31", "2022-07-31",
      "write the date as YYYY-MM-DD (2022-07-31)"),
+    ("invalid-value", "as_of: 2022-07-31", "as_of: 2022-07-31T00:00:00+07:00", "2022-07-31T", "2022-07-31",
+     "write the date as YYYY-MM-DD (2022-07-31)"),  # a time of day: never read as the date, whatever its zone
+    ("invalid-value", "  from: 2022-09-05\n", "  from: 2022-09-05 00:00:00\n", "2022-09-05 00", "2022-09-05",
+     "write the date as YYYY-MM-DD (2022-09-05)"),
     ("invalid-value", "    value: 2022-07\n", "    value: Juli 2022\n", "Juli 2022", "2022-07",
      "`Juli 2022`: a month is written YYYY-MM: 2022-07"),
     ("table", "file: tables/minimum-wage-2022.csv", "file: tables/minimum_wage_2022.csv",

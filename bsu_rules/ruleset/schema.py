@@ -9,12 +9,25 @@ from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, model_validator
+from pydantic_core import PydanticCustomError
 
 from bsu_rules.members.model import IDENTIFIER, MONTH
 from bsu_rules.ruleset.spelling import amount_in_words, as_month, digits_only
 from bsu_rules.ruleset.types import too_wide
 
 Scalar = bool | int | Decimal | date | str | list[str]
+
+
+def _day(value: object) -> object:
+    """A date is written YYYY-MM-DD: pydantic would also read a time of day at midnight as the date."""
+    if isinstance(value, str) and not _ISO_DAY.fullmatch(value):
+        raise PydanticCustomError("date_parsing", "write the date as YYYY-MM-DD")
+    return value
+
+
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+Day = Annotated[date, BeforeValidator(_day)]
+"""A date in a rule file."""
 def _no_personal_number(text: str) -> str:
     """An expression is published as written (``doc``, the service's editions): no text in it holds a
     NIK- or account-like number."""
@@ -84,8 +97,8 @@ class Title(Text):
 class Window(_Model):
     """Dates a rule or an edition is in force, both inclusive; either end may be open."""
 
-    from_: date | None = Field(default=None, alias="from")
-    until: date | None = None
+    from_: Day | None = Field(default=None, alias="from")
+    until: Day | None = None
     basis: Basis = Field(default=Basis.REGULATION, description="What the dates rest on (see a rule's `basis`)")
     source: Line | None = Field(default=None, description="The article setting these dates, cited for a rule on a "
                                "day outside them (`pm-21-2021, Pasal I angka 2`)")
@@ -99,7 +112,7 @@ class Parameter(_Model):
     """A named value: either one `value`, or `values` keyed by the date each takes effect."""
 
     value: Scalar | None = None
-    values: dict[date, Scalar | None] | None = None
+    values: dict[Day, Scalar | None] | None = None
     unit: Literal["IDR", "months", "days"] | None = None
     source: Line | None = None
     basis: Basis = Basis.REGULATION
@@ -282,7 +295,7 @@ class RuleFile(_Model):
     title: Title
     legal_basis: dict[str, Line] = {}
     in_force: Window
-    as_of: date
+    as_of: Day
     parameters: dict[Identifier, Parameter] = {}
     tables: dict[Identifier, TableRef] = {}
     facts: dict[Identifier, Expression] = {}

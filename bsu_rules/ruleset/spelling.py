@@ -88,11 +88,17 @@ def as_month(text: str) -> str | None:
     return None
 
 
+_TIMESTAMP = re.compile(r"([0-9]{4}-[0-9]{1,2}-[0-9]{1,2})[T ][0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?"
+                        r"(?: ?(?:Z|[+-][0-9]{2}(?::?[0-9]{2})?))?")
+
+
 def as_date(text: str) -> date | None:
     """The date ``text`` writes in a common form: ``2022-9-5``, ``20220905``, ``2022/09/05``, ``05/09/2022`` and
     ``5-9-2022`` (day first, unless only a month can come first: ``07/31/2022``), ``5 September
-    2022``, ``September 5, 2022``, ``5 Agustus 2022``."""
+    2022``, ``September 5, 2022``, ``5 Agustus 2022``, and a date with a time of day (``2022-09-05T00:00:00+07:00``)."""
     text = text.strip()
+    if stamp := _TIMESTAMP.fullmatch(text):  # a time of day after it: a rule file's dates have none
+        return as_date(stamp.group(1))
     if compact := _COMPACT_DATE.fullmatch(text):
         return _date(*(int(n) for n in compact.groups()))
     if numeric := _NUMERIC_DATE.fullmatch(text):
