@@ -50,6 +50,9 @@ Abstract = Const | Bools | OneOf | Top
 Shape = list[tuple[str, Callable[[str], bool]]]
 _RESULT_PATTERNS = {"province": (r"[0-9]{2}", "a province code: two digits, such as 32")}
 """Catalogue functions that return codes: the pattern of their result, and it in words."""
+_NORMALISING = {"bank_key": "bank_key(...), which writes a name in upper case, single spaces and no legal form "
+                             "(BANK, PT, PERSERO, TBK): list the key as bank_key writes it"}
+"""Catalogue functions that write a text in one normal form: a key they can give is written in it."""
 
 
 def truth(value: Abstract) -> frozenset[Truth]:
@@ -225,6 +228,9 @@ class Folder:
             case Call() if node.func.dotted in _RESULT_PATTERNS:
                 result, said = _RESULT_PATTERNS[node.func.dotted]
                 return [(said, lambda k: re.fullmatch(result, k) is not None)]
+            case Call() if node.func.dotted in _NORMALISING:
+                fn, said = FUNCTIONS[node.func.dotted], _NORMALISING[node.func.dotted]
+                return [(said, lambda k: _apply(fn, [k]) == Const(k))]
             case Call() if node.func.dotted == "coalesce":
                 return self._shapes(node.args)
             case Call():
