@@ -97,7 +97,8 @@ INJECTIONS = [
 def _citizen_rule(tmp_path: Path, condition: str) -> RuleSet:
     """The 2022 rule set with the citizenship criterion's condition replaced."""
     rules = tmp_path / "rules"
-    shutil.copytree(ROOT / "rules", rules, ignore=shutil.ignore_patterns("tests"))
+    # no glossary beside it: the words its odd literals lack are warnings, and the rule set loads
+    shutil.copytree(ROOT / "rules", rules, ignore=shutil.ignore_patterns("tests", "glossary"))
     path = rules / "bsu-2022.yaml"
     text = path.read_text("utf-8")
     before = '    require: member.citizenship == "WNI"\n'
