@@ -87,7 +87,8 @@ def open_audit(args: argparse.Namespace, ruleset: RuleSet) -> DecisionLog | None
     sign = None
     if getattr(args, "signing_key", None):
         try:
-            sign = signer(args.log, load_signing_key(args.signing_key))
+            sign = signer(args.log, load_signing_key(args.signing_key),
+                          warn=lambda said: print(f"bsu-rules: warning: {said}", file=sys.stderr))
         except CheckpointError as exc:
             raise AuditError(str(exc)) from None
     log = DecisionLog(args.log, key=key, batch=BATCH, signer=sign)
