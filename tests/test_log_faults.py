@@ -140,6 +140,37 @@ def test_signed_checkpoints_catch_a_rechained_forgery(tmp_path: Path, capsys: py
     assert "no signed checkpoints" in capsys.readouterr().out
 
 
+def test_a_signing_writer_never_signs_over_a_rewritten_log(tmp_path: Path,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    """A checkpoint vouches for every line before it: a writer with the key refuses a log whose
+    earlier checkpoints no longer match (or that lost them), so a forger who re-chains the log and
+    waits for the next signed append gains nothing; lines appended without the key are warned."""
+    signing, public = _keys(tmp_path)
+    log = tmp_path / "d.log"
+    assert main(_evaluate(log, "--signing-key", str(signing))) == 0
+    sys.path.insert(0, str(ROOT / "tests"))
+    from test_audit_log import rechain
+
+    entries = [json.loads(line) for line in log.read_text("utf-8").splitlines()]
+    entries[4]["decision"]["outcome"] = "eligible"
+    log.write_text("".join(rechain(entries)), "utf-8")
+    forged = log.read_bytes()
+    capsys.readouterr()
+    assert main(_evaluate(log, "--signing-key", str(signing), "--on", "2022-09-13")) == 2
+    assert "is not the one signed: the log was rewritten" in capsys.readouterr().err and log.read_bytes() == forged
+    checkpoints_path(log).unlink()  # and with the checkpoints gone
+    assert main(_evaluate(log, "--signing-key", str(signing), "--on", "2022-09-13")) == 2
+    assert "no signed checkpoints" in capsys.readouterr().err and log.read_bytes() == forged
+
+    honest = tmp_path / "e.log"
+    assert main(_evaluate(honest, "--signing-key", str(signing))) == 0
+    assert main(_evaluate(honest, "--on", "2022-09-13")) == 0  # appended without the key
+    capsys.readouterr()
+    assert main(_evaluate(honest, "--signing-key", str(signing), "--on", "2022-09-14")) == 0
+    assert f"decisions after seq {N} are not covered" in capsys.readouterr().err
+    assert main(["verify", str(honest), "--public-key", str(public)]) == 0
+
+
 def test_a_forged_signature_or_another_key_fails(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     signing, public = _keys(tmp_path)
     log = tmp_path / "d.log"

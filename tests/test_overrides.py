@@ -170,11 +170,19 @@ def test_a_reform_is_archived_and_replayed(tmp_path: Path, capsys: pytest.Captur
     args = ["--set", "wage_ceiling=3600000", "--set", "benefit.amount=700000", "--table", f"minimum_wage={table}"]
     assert main(["evaluate", "bsu-2022", str(member), *args, "--log", str(log), "--full-nik",
         "--archive", str(archive)]) == 0
-    decision = json.loads(capsys.readouterr().out)
+    out, err = capsys.readouterr()
+    decision = json.loads(out)
     assert decision["outcome"] == "eligible" and decision["benefit"]["amount"] == 700_000
+    assert "these decisions are a simulation (--set benefit.amount=700000 --set wage_ceiling=3600000 --table " \
+        "minimum_wage)" in err  # logged beside the programme's decisions: said when written and when replayed
     table.unlink()  # the archive holds its own copy
     report = replay(log, archive)
     assert report.ok and report.counts["identical"] == 1, report.summary()
+    assert report.items[0].row()["what_if"] == "--set benefit.amount=700000 --set wage_ceiling=3600000 --table " \
+        "minimum_wage"
+    assert main(["replay", str(log), "--archive", str(archive), "--all"]) == 0
+    assert "] what-if --set benefit.amount=700000 --set wage_ceiling=3600000 --table minimum_wage, on " in \
+        capsys.readouterr().out
     again = load_archived(archive, decision["ruleset"]["sha256"])
     assert again.sha256 == decision["ruleset"]["sha256"]
     assert not archive_ruleset(again, archive).created

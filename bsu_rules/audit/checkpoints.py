@@ -80,10 +80,13 @@ def load_public_key(path: str | Path) -> Any:
     return key
 
 
-def signer(log: str | Path, private_key: Any, fsync: bool = True) -> Callable[[int, str], None]:
-    """A ``DecisionLog`` hook: after each append (under the log's lock), sign the new head."""
+def signer(log: str | Path, private_key: Any, fsync: bool = True,
+           warn: Callable[[str], None] | None = None) -> Callable[[int, str], None]:
+    """A ``DecisionLog`` hook: after each append (under the log's lock), sign the new head.
+    CheckpointError if the log's history is not what this key signed (``vouched``)."""
     target = checkpoints_path(log)
     key_id = fingerprint(private_key.public_key())
+    vouched(log, private_key.public_key(), warn)
 
     def sign(seq: int, head: str) -> None:
         signature = base64.b64encode(private_key.sign(_message(seq, head))).decode()
@@ -99,6 +102,31 @@ def signer(log: str | Path, private_key: Any, fsync: bool = True) -> Callable[[i
             os.close(fd)
 
     return sign
+
+
+def vouched(log: str | Path, public_key: Any, warn: Callable[[str], None] | None = None) -> None:
+    """Before a writer signs a log's head, which vouches for every line before it: CheckpointError
+    unless every checkpoint this key made still matches the log (a re-chained, edited or cut log
+    is never signed over) and, for a log that holds decisions, one of them does. Decisions appended
+    after its last checkpoint without the key are said to ``warn``: this signature will cover them."""
+    from bsu_rules.audit.chain import verify_log  # lazy: only a signing writer reads the log whole
+
+    if not Path(log).exists() or not Path(log).stat().st_size:
+        return
+    heads: dict[int, str] = {}
+    chain = verify_log(log, None, heads)
+    if not chain.ok:
+        return  # the log itself is refused, in its own words, before anything is signed
+    found = verify_checkpoints(log, heads, chain.head_seq, public_key)
+    if found is None or ": incomplete (" in found:  # a cut last checkpoint: the signer drops it
+        return
+    if found.startswith("decisions after seq"):
+        if warn is not None:
+            warn(f"{log}: {found} (appended without --signing-key): the next checkpoint signs them too")
+        return
+    raise CheckpointError(f"{log}: {found}; a checkpoint signs every line before it, so this log is not signed "
+                          "over: check it with `bsu-rules verify LOG --public-key PUB`, and start a new log to "
+                          "sign from now on (a log signed with another key is continued with that key)")
 
 
 _LONGEST = 4096

@@ -25,6 +25,7 @@ from bsu_rules.errors import InputError, OutOfForce
 from bsu_rules.evaluators.scalar import ENGINE
 from bsu_rules.members import Member, Record, parse_record
 from bsu_rules.ruleset.model import RuleSet
+from bsu_rules.ruleset.overrides import override_options
 
 
 class Status(StrEnum):
@@ -70,7 +71,8 @@ class ReplayItem:
     def row(self) -> dict[str, Any]:
         """A flat row (for a table or a DataFrame)."""
         return {"line": self.line, "seq": self.seq, "nik": self.nik, "ruleset": self.ruleset, "on": self.on,
-                "status": self.status.value, "old_outcome": self.old_outcome, "new_outcome": self.new_outcome,
+                "what_if": override_options(self.rules), "status": self.status.value,
+                "old_outcome": self.old_outcome, "new_outcome": self.new_outcome,
                 "criteria": ",".join(c.id for c in self.criteria), "fields": ",".join(self.fields),
                 "source": self.source, "reason": self.reason}
 

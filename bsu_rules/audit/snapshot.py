@@ -100,17 +100,18 @@ def record_json(record: Record) -> bytes:
 
 
 def logged_inputs(record: dict[str, Any], paths: Iterable[tuple[str, ...]], key: str | bytes | None) -> dict[str, Any]:
-    """What a log line keeps of a (JSON-dumped, validated) record: the read fields, the NIK
-    pseudonymised if a key is given, and a kept bank account number never whole: pseudonymised
-    with a key, else masked as a decision masks it (which keeps what rules can ask of it: whether it
-    is empty, its length, so a replay from the line decides the same)."""
-    inputs = project(record, paths)
+    """What a log line keeps of a (JSON-dumped, validated) record: the read fields, a kept bank
+    account number masked as a decision masks it (which keeps what rules can ask of it: whether it
+    is empty, its length, so a replay from the line decides the same). With a key, the NIK's
+    pseudonym alone: such a decision is replayed from a member snapshot, never from the line, and
+    the other fields with the decision's input hash would confirm a guessed NIK (the masked NIK and
+    the birth date leave two digits and the sex to guess)."""
     if key is not None:
-        inputs["nik"] = pseudonym(record["nik"], key)
+        return {"nik": pseudonym(record["nik"], key)}
+    inputs = project(record, paths)
     account = inputs.get("bank_account")
     if isinstance(account, dict) and isinstance(account.get("number"), str) and account["number"]:
-        number = account["number"]
-        inputs["bank_account"] = account | {"number": pseudonym(number, key) if key is not None else mask_nik(number)}
+        inputs["bank_account"] = account | {"number": mask_nik(account["number"])}
     return inputs
 
 

@@ -14,6 +14,7 @@ from bsu_rules.audit.snapshot import KEY_ENV
 from bsu_rules.cli.options import add_key_options, pseudonym_key
 from bsu_rules.ruleset.loader import load_ruleset
 from bsu_rules.ruleset.model import RuleSet
+from bsu_rules.ruleset.overrides import override_options
 
 BATCH = 256
 """``evaluate --log`` writes (and fsyncs) the log every BATCH decisions, then prints them."""
@@ -87,9 +88,13 @@ def open_audit(args: argparse.Namespace, ruleset: RuleSet) -> DecisionLog | None
     sign = None
     if getattr(args, "signing_key", None):
         try:
-            sign = signer(args.log, load_signing_key(args.signing_key))
+            sign = signer(args.log, load_signing_key(args.signing_key),
+                          warn=lambda said: print(f"bsu-rules: warning: {said}", file=sys.stderr))
         except CheckpointError as exc:
             raise AuditError(str(exc)) from None
     log = DecisionLog(args.log, key=key, batch=BATCH, signer=sign)
     log.writable()  # read once, and a damaged log refused, before anything is decided
+    if what_if := override_options(ruleset):
+        print(f"bsu-rules: warning: {args.log}: these decisions are a simulation ({what_if}); the log keeps "
+              "them beside the programme's, and `replay` names them what-if", file=sys.stderr)
     return log

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import io
-import json
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -28,7 +27,7 @@ from bsu_rules.members.decode import (
 )
 from bsu_rules.members.model import hide_identifiers
 from bsu_rules.ruleset.loader import load_ruleset
-from bsu_rules.ruleset.overrides import reform_of
+from bsu_rules.ruleset.overrides import override_options, reform_of
 from bsu_rules.ruleset.spelling import date_problem
 
 if TYPE_CHECKING:
@@ -217,10 +216,7 @@ def used(ruleset: RuleSet) -> str:
     base: RuleSet | None = getattr(ruleset, "base", None)
     if base is None:
         return f"rule set {ruleset.id} {ruleset.version}: {ruleset.path} sha256 {ruleset.sha256}"
-    changes = " ".join(f"--table {o['table']}" if "table" in o else
-                       f"--set {o['set']}{'@' + o['since'] if o.get('since') else ''}="
-                       f"{json.dumps(o['value'], ensure_ascii=False)}" for o in getattr(ruleset, "overrides", ()))
-    return f"{used(base)}; what-if {changes}: sha256 {ruleset.sha256}"
+    return f"{used(base)}; what-if {override_options(ruleset)}: sha256 {ruleset.sha256}"
 
 
 def load(name: str) -> RuleSet:

@@ -12,6 +12,7 @@ from bsu_rules.audit.log import AuditError
 from bsu_rules.audit.rerun import ReplayItem, Status, iter_replay, summary, tally
 from bsu_rules.cli.options import add_key_options, pseudonym_key
 from bsu_rules.explain import render_text
+from bsu_rules.ruleset.overrides import override_options
 
 
 def add(sub: Any) -> None:
@@ -82,6 +83,8 @@ def describe(item: ReplayItem) -> list[str]:
     logged = item.logged
     rs = logged.get("ruleset") if isinstance(logged.get("ruleset"), dict) else {}
     name = f"{_text(rs.get('id'))} {_text(rs.get('version'))} [{_text(item.ruleset)[:12]}]" if rs else "?"
+    if what_if := override_options(item.rules):  # a simulation logged: never read as the programme's decision
+        name += f" what-if {what_if}"
     seq = item.seq if isinstance(item.seq, int) else "?"
     head = f"line {item.line} (seq {seq}) {_text(item.nik)}, {name}, on {_text(item.on)}: {item.status}"
     out = [head + (f" (inputs from the {item.source})" if item.source == "snapshot" else "")]

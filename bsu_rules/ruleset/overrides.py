@@ -64,6 +64,14 @@ class Reform(RuleSet):
     warnings: tuple[str, ...] = ()  # what the overrides leave as it was that the reader may not expect
 
 
+def override_options(ruleset: RuleSet | None) -> str:
+    """The overrides a reform was made with, as the options that make it (``--set wage_ceiling=4200000
+    --table minimum_wage``); "" for a rule set as its file has it."""
+    return " ".join(f"--table {o['table']}" if "table" in o else
+                    f"--set {o['set']}{'@' + o['since'] if o.get('since') else ''}="
+                    f"{json.dumps(o['value'], ensure_ascii=False)}" for o in getattr(ruleset, "overrides", ()))
+
+
 def parse_override(kind: str, text: str) -> Override:
     """``NAME[@YYYY-MM-DD]=VALUE`` from the command line; RuleSetError if it has no ``=``."""
     name, sep, value = text.partition("=")
