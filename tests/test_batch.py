@@ -392,6 +392,24 @@ def test_an_unknown_field_in_a_parquet_history_item_is_named_by_its_place(tmp_pa
                                         'field; wages[2].currency: unknown field"}\n')
 
 
+def test_ignore_unknown_drops_nested_fields_in_parse_member_as_in_batch(tmp_path: Path) -> None:
+    """``parse_member(ignore_unknown=True)`` leaves out unknown fields at every level, as ``batch
+    --ignore-unknown`` does; without it both name the same fields."""
+    record = json.loads((Path(__file__).parents[1] / "examples" / "members.jsonl").read_text("utf-8").splitlines()[0])
+    extra = json.loads(json.dumps(record))
+    extra["wages"][0]["currency"], extra["employer"]["x"], extra["bank_account"]["iban"], extra["salary"] = \
+        "IDR", 1, "ID00", 5
+    (tmp_path / "m.jsonl").write_text(json.dumps(extra) + "\n", "utf-8")
+    assert batch(tmp_path / "m.jsonl", tmp_path / "i.parquet", ignore_unknown=True).rejected == 0
+    assert parse_member(extra, ignore_unknown=True) == parse_member(record)
+    assert batch(tmp_path / "m.jsonl", tmp_path / "s.parquet").rejected == 1
+    with pytest.raises(InputError) as caught:
+        parse_member(extra)
+    fields = re.findall(r"([\w.\[\]]+): unknown field", (tmp_path / "s.rejects.jsonl").read_text("utf-8"))
+    assert sorted(path for path, _ in caught.value.problems) == sorted(fields) == \
+        ["bank_account.iban", "employer.x", "salary", "wages[0].currency"]
+
+
 def test_explain_finds_the_row(population: dict[str, Any], tmp_path: Path,
                                capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     source = population["folder"] / "m.parquet"

@@ -13,7 +13,7 @@ import msgspec
 from pydantic import ValidationError
 
 from bsu_rules.errors import InputError
-from bsu_rules.members.contract import kind_at, leaf_at, of_kind, path_order, wrong_kind
+from bsu_rules.members.contract import Group, Leaf, contract, kind_at, leaf_at, of_kind, path_order, wrong_kind
 from bsu_rules.members.decode import LONE_SURROGATE, lone_surrogate
 from bsu_rules.members.mirror import MemberMirror, Record, as_member, encode
 from bsu_rules.members.model import DAY, MONTH, PERIODIC, SECRET, Member, hide_identifiers, key_path, shown
@@ -139,9 +139,24 @@ def _validate(record: Any, ignore_unknown: bool = False) -> Member:
             if problem not in problems:
                 problems.append(problem)
         if not problems:
-            known = {k: v for k, v in record.items() if k in Member.model_fields}
-            return _validate(known)
+            return _validate(_known(record, contract()))
         raise InputError(sorted(problems, key=lambda p: path_order(p[0]))) from None
+
+
+def _known(value: Any, fields: dict[str, Leaf | Group]) -> Any:
+    """An object with the keys the contract does not know left out, at every level (``employer.x``,
+    ``wages[0].currency``), as ``batch --ignore-unknown`` leaves them out; other values as given."""
+    if not isinstance(value, dict):
+        return value
+    out = {}
+    for key, item in value.items():
+        spec = fields.get(key)
+        if isinstance(spec, Group):
+            many = spec.many and isinstance(item, list)
+            out[key] = [_known(x, spec.fields) for x in item] if many else _known(item, spec.fields)
+        elif spec is not None:
+            out[key] = item
+    return out
 
 
 def _path(loc: tuple[int | str, ...]) -> str:
