@@ -434,6 +434,35 @@ def test_explain_finds_the_row(population: dict[str, Any], tmp_path: Path,
     assert main(["explain", "bsu-2021", str(out), "--input", str(source), "--row", "1"]) == 2
 
 
+@pytest.mark.parametrize("suffix", ["csv", "jsonl"])
+def test_explain_says_why_a_row_has_no_decision(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                suffix: str) -> None:
+    """A blank line is skipped (not rejected), a rejected row gets its reason, a row past the end is
+    said to be."""
+    lines = (Path(__file__).parents[1] / "examples" / "members.jsonl").read_text("utf-8").splitlines()[:2]
+    source = tmp_path / f"m.{suffix}"
+    if suffix == "jsonl":
+        source.write_text(f"{lines[0]}\n\n{{\"nik\": \"123\"}}\n{lines[1]}\n", "utf-8")
+    else:
+        records = [json.loads(line) for line in lines]
+        names = list(records[0])
+        cells = [[json.dumps(r[k]) if isinstance(r[k], dict | list) else r[k] or "" for k in names] for r in records]
+        with source.open("w", newline="", encoding="utf-8") as f:
+            csv.writer(f).writerows([names, cells[0], [], ["123"] + [""] * (len(names) - 1), cells[1]])
+    out = tmp_path / "d.jsonl"
+    assert main(["batch", "bsu-2022", str(source), "--out", str(out), "--quiet"]) == 1
+    capsys.readouterr()
+
+    def said(row: int) -> str:
+        assert main(["explain", "bsu-2022", str(out), "--input", str(source), "--row", str(row)]) == 1
+        return capsys.readouterr().err.splitlines()[-1]
+    assert said(2) == f"bsu-rules: row 2 of {source} is a blank line: batch skips blank lines (counting them), " \
+                      "neither deciding nor rejecting them"
+    assert said(3).startswith(f"bsu-rules: row 3 of {source} was rejected, not decided: nik: has 3 characters, "
+                              "not 16;")
+    assert said(5) == f"bsu-rules: {source} has 4 rows: there is no row 5"
+
+
 def test_explain_of_a_row_left_unpaid_announces_no_benefit(population: dict[str, Any], tmp_path: Path,
                                                             capsys: pytest.CaptureFixture[str]) -> None:
     """A NIK eligible under two KPJ is paid once: the other row's explanation says so, not "Rp600.000"."""
