@@ -33,7 +33,7 @@ from bsu_rules.batch.dedupe import resolve
 from bsu_rules.batch.generate import MALFORMED, TEXT_MALFORMED, block, write_population
 from bsu_rules.batch.read import Reader
 from bsu_rules.batch.run import decide_batch, engines, load_plan, nik_keys, run_batch
-from bsu_rules.batch.validate import unchecked
+from bsu_rules.batch.validate import TEXT_SCHEMA, unchecked
 from bsu_rules.cli import main
 from bsu_rules.decisions import mask_nik
 from bsu_rules.errors import InputError
@@ -212,6 +212,32 @@ def test_parquet_schema_problems(tmp_path: Path) -> None:
         batch(tmp_path / "floats.parquet", tmp_path / "f.parquet")
 
 
+@pytest.mark.parametrize("engine", ["scalar", "columnar"])
+def test_a_parquet_integer_the_contract_type_cannot_hold_rejects_its_row(tmp_path: Path, engine: str) -> None:
+    """A year of 2**31 in an int64 column, an amount of 2**63 in a uint64 one: that row is rejected as
+    JSON lines reject it, the run goes on; in-range values of the wider types are read."""
+    lines = (Path(__file__).parents[1] / "examples" / "members.jsonl").read_text("utf-8").splitlines()[:4]
+    records = [json.loads(line) for line in lines]
+    records[0]["program_receipts"] = [{"program": "PKH", "year": 2**31}]
+    records[1]["wages"][1]["amount"] = 2**63
+    records[2]["wages"][0]["amount"] = 2**63 - 1
+    records[3]["program_receipts"] = [{"program": "PKH", "year": 2019}]
+    (tmp_path / "m.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records), "utf-8")
+    wide = {"wages": pa.list_(pa.struct([("period", pa.string()), ("amount", pa.uint64())])),
+            "program_receipts": pa.list_(pa.struct([("program", pa.string()), ("year", pa.int64())]))}
+    schema = pa.schema([pa.field(f.name, wide.get(f.name, f.type)) for f in TEXT_SCHEMA])
+    pq.write_table(pa.Table.from_pylist(records, schema=schema), tmp_path / "m.parquet")
+    rejects = []
+    for suffix in ("jsonl", "parquet"):
+        out = tmp_path / f"{suffix}.parquet"
+        counts = batch(tmp_path / f"m.{suffix}", out, engine=engine)
+        assert (counts.read, counts.rejected) == (4, 2)
+        rejects.append(out.with_suffix(".rejects.jsonl").read_text("utf-8"))
+    assert rejects[0] == rejects[1] == (
+        '{"row":1,"field":"program_receipts[0].year","message":"program_receipts[0].year: <10 digits> is out '
+        'of range"}\n{"row":2,"field":"wages[1].amount","message":"wages[1].amount: <19 digits> is out of range"}\n')
+
+
 def test_free_text_left_unread_is_still_checked(tmp_path: Path) -> None:
     """Names and account numbers, which no check and no rule reads, are not read from Parquet: their
     type is still checked, an unknown field beside them still rejects its row, the decisions are
@@ -350,8 +376,6 @@ def test_progress_is_reported_while_a_chunk_is_being_decided(capsys: pytest.Capt
 
 
 def test_an_unknown_field_in_a_parquet_history_item_is_named_by_its_place(tmp_path: Path) -> None:
-    from bsu_rules.batch.validate import TEXT_SCHEMA
-
     record = json.loads((Path(__file__).parents[1] / "examples" / "members.jsonl").read_text("utf-8").splitlines()[0])
     for item in (record["wages"][0], record["wages"][2]):
         item["currency"] = "IDR"
@@ -366,6 +390,24 @@ def test_an_unknown_field_in_a_parquet_history_item_is_named_by_its_place(tmp_pa
         rejects.append(out.with_suffix(".rejects.jsonl").read_text("utf-8"))
     assert rejects[0] == rejects[1] == ('{"row":1,"field":"wages[0].currency","message":"wages[0].currency: unknown '
                                         'field; wages[2].currency: unknown field"}\n')
+
+
+def test_ignore_unknown_drops_nested_fields_in_parse_member_as_in_batch(tmp_path: Path) -> None:
+    """``parse_member(ignore_unknown=True)`` leaves out unknown fields at every level, as ``batch
+    --ignore-unknown`` does; without it both name the same fields."""
+    record = json.loads((Path(__file__).parents[1] / "examples" / "members.jsonl").read_text("utf-8").splitlines()[0])
+    extra = json.loads(json.dumps(record))
+    extra["wages"][0]["currency"], extra["employer"]["x"], extra["bank_account"]["iban"], extra["salary"] = \
+        "IDR", 1, "ID00", 5
+    (tmp_path / "m.jsonl").write_text(json.dumps(extra) + "\n", "utf-8")
+    assert batch(tmp_path / "m.jsonl", tmp_path / "i.parquet", ignore_unknown=True).rejected == 0
+    assert parse_member(extra, ignore_unknown=True) == parse_member(record)
+    assert batch(tmp_path / "m.jsonl", tmp_path / "s.parquet").rejected == 1
+    with pytest.raises(InputError) as caught:
+        parse_member(extra)
+    fields = re.findall(r"([\w.\[\]]+): unknown field", (tmp_path / "s.rejects.jsonl").read_text("utf-8"))
+    assert sorted(path for path, _ in caught.value.problems) == sorted(fields) == \
+        ["bank_account.iban", "employer.x", "salary", "wages[0].currency"]
 
 
 def test_explain_finds_the_row(population: dict[str, Any], tmp_path: Path,
@@ -390,6 +432,35 @@ def test_explain_finds_the_row(population: dict[str, Any], tmp_path: Path,
     assert main(["explain", "bsu-2022", str(out), "--input", str(source), "--nik", "1" * 16]) == 1
     assert main(["explain", "bsu-2022", str(out), "--input", str(source), "--nik", "123"]) == 2
     assert main(["explain", "bsu-2021", str(out), "--input", str(source), "--row", "1"]) == 2
+
+
+@pytest.mark.parametrize("suffix", ["csv", "jsonl"])
+def test_explain_says_why_a_row_has_no_decision(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                suffix: str) -> None:
+    """A blank line is skipped (not rejected), a rejected row gets its reason, a row past the end is
+    said to be."""
+    lines = (Path(__file__).parents[1] / "examples" / "members.jsonl").read_text("utf-8").splitlines()[:2]
+    source = tmp_path / f"m.{suffix}"
+    if suffix == "jsonl":
+        source.write_text(f"{lines[0]}\n\n{{\"nik\": \"123\"}}\n{lines[1]}\n", "utf-8")
+    else:
+        records = [json.loads(line) for line in lines]
+        names = list(records[0])
+        cells = [[json.dumps(r[k]) if isinstance(r[k], dict | list) else r[k] or "" for k in names] for r in records]
+        with source.open("w", newline="", encoding="utf-8") as f:
+            csv.writer(f).writerows([names, cells[0], [], ["123"] + [""] * (len(names) - 1), cells[1]])
+    out = tmp_path / "d.jsonl"
+    assert main(["batch", "bsu-2022", str(source), "--out", str(out), "--quiet"]) == 1
+    capsys.readouterr()
+
+    def said(row: int) -> str:
+        assert main(["explain", "bsu-2022", str(out), "--input", str(source), "--row", str(row)]) == 1
+        return capsys.readouterr().err.splitlines()[-1]
+    assert said(2) == f"bsu-rules: row 2 of {source} is a blank line: batch skips blank lines (counting them), " \
+                      "neither deciding nor rejecting them"
+    assert said(3).startswith(f"bsu-rules: row 3 of {source} was rejected, not decided: nik: has 3 characters, "
+                              "not 16;")
+    assert said(5) == f"bsu-rules: {source} has 4 rows: there is no row 5"
 
 
 def test_explain_of_a_row_left_unpaid_announces_no_benefit(population: dict[str, Any], tmp_path: Path,

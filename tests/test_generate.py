@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
+import time
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -103,6 +106,30 @@ def test_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["generate", "--n", "10", "--out", str(tmp_path / "m.txt")]) == 2
     assert ".parquet, .jsonl or .csv" in capsys.readouterr().err
     assert Counter(write_population(tmp_path / "small.parquet", 100, 1)) == Counter()  # too few rows to break
+
+
+def test_generate_has_a_bound_and_reports_progress(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """--n is at most 100,000,000 members, said so; a long run prints a progress line on stderr."""
+    import bsu_rules.batch.generate as generate
+    import bsu_rules.cli.batch as cli_batch
+
+    for n in ("99999999999999", "100000001"):
+        assert main(["generate", "--n", n, "--out", str(tmp_path / "m.parquet")]) == 2
+        assert f"argument --n: '{n}' is more than 100,000,000 members" in capsys.readouterr().err
+    slow = generate.block
+
+    def block(*a: Any, **k: Any) -> Any:
+        time.sleep(0.02)  # a block as slow as a large run's
+        return slow(*a, **k)
+    monkeypatch.setattr(generate, "BLOCK", 100)
+    monkeypatch.setattr(generate, "block", block)
+    monkeypatch.setattr(cli_batch, "EVERY", 0.01)
+    assert main(["generate", "--n", "2000", "--out", str(tmp_path / "m.parquet")]) == 0
+    lines = capsys.readouterr().err.splitlines()
+    assert lines and all(re.fullmatch(r"bsu-rules generate: [\d,]+ rows written \(\d+%\), \d+ s", x) for x in lines)
+    assert main(["generate", "--n", "2000", "--out", str(tmp_path / "m.parquet"), "--quiet"]) == 0
+    assert capsys.readouterr().err == ""
 
 
 @pytest.mark.parametrize("suffix", ["parquet", "jsonl"])

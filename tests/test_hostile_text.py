@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -101,3 +103,49 @@ def test_a_lone_surrogate_names_its_field_in_batch_and_evaluate_alike(tmp_path: 
         with pytest.raises(InputError) as caught:
             parse_member(json.loads(json.dumps(record).replace("SURROGATE", "\\ud800")))
         assert caught.value.problems[0][0] == field
+
+
+class _Text(str):
+    """A str subclass, as a caller's own types (numpy.str_, a StrEnum) are."""
+
+
+def _python_values() -> list[tuple[str, Any, str]]:
+    """(field, a Python value JSON does not have, the message it gets)."""
+    np = pytest.importorskip("numpy")
+    when = datetime(2021, 1, 1)
+    return [("wages[0].amount", np.int64(3_400_000), "expected an integer, got int64"),
+            ("program_receipts[0].year", np.int32(2019), "expected an integer, got int32"),
+            ("wages[0].amount", Decimal(3_400_000), "expected an integer, got Decimal"),
+            ("wages[0].amount", np.bool_(True), "expected an integer, got bool"),
+            ("registered_on", when, "expected text (YYYY-MM-DD) or a date, got datetime"),
+            ("nik", NIK.encode(), "expected text, got bytes"),
+            ("name", b"Rina", "expected text, got bytes")]
+
+
+def _put(record: dict[str, Any], field: str, value: Any) -> dict[str, Any]:
+    if field == "program_receipts[0].year":
+        return {**record, "program_receipts": [{"program": "PKH", "year": value}]}
+    if field == "wages[0].amount":
+        return {**record, "wages": [{**record["wages"][0], "amount": value}]}
+    return {**record, field: value}
+
+
+def test_a_python_value_json_does_not_have_is_named_with_its_field_never_a_type_error() -> None:
+    """numpy and Decimal numbers, datetimes and bytes are refused as the field's kind (a numpy integer
+    is not an ``int``, as 3400000.0 is not one); text of a str subclass is text."""
+    rs = bsu_rules.load_ruleset("bsu-2022")
+    for field, value, message in _python_values():
+        with pytest.raises(InputError) as caught:
+            bsu_rules.evaluate(rs, _put(BASE, field, value), on="2022-10-01")
+        assert caught.value.problems == [(field, message)]
+    np = pytest.importorskip("numpy")
+    for field, value, plain in (("nik", np.str_(NIK), NIK), ("kpj", _Text("22041870213"), "22041870213"),
+                                ("registered_on", date(2021, 1, 1), "2021-01-01")):
+        same = bsu_rules.evaluate(rs, {**BASE, field: plain}, on="2022-10-01")
+        assert bsu_rules.evaluate(rs, {**BASE, field: value}, on="2022-10-01") == same
+    pd = pytest.importorskip("pandas")
+    for value, kind in ((pd.Timestamp("2021-01-01"), "Timestamp"), (pd.NaT, "NaTType")):
+        with pytest.raises(InputError, match=f"deceased_on: expected text .* got {kind}"):
+            bsu_rules.evaluate(rs, {**BASE, "deceased_on": value}, on="2022-10-01")
+    with pytest.raises(InputError, match=r"^wages\[0\]: has a key that is an integer, not text$"):
+        parse_member({**BASE, "wages": [{**BASE["wages"][0], 1: 2}]})

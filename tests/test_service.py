@@ -154,8 +154,11 @@ def test_hints_are_asked_for(server: httpx.Client) -> None:
     for d, line in zip(plain, expected, strict=True):  # the same decisions, the hints left out
         with_hints = json.loads(line)
         assert d == {**with_hints, "rules": [{**r, "hint": None} for r in with_hints["rules"]]}
-    assert_error(server.post("/v1/decisions", params={"ruleset": "bsu-2022", "hints": "maybe"}, content=many),
-                 400, "bad-parameter")
+    for given in ("maybe", "yes", "TRUE", "on", "1"):  # true or false only, as the error says
+        error = assert_error(server.post("/v1/decisions", params={"ruleset": "bsu-2022", "hints": given},
+                                         content=many), 400, "bad-parameter")
+        assert error == {"code": "bad-parameter", "field": "hints", "message": f"hints: `{given}` is neither true "
+                         "nor false (hints takes true or false, in lower case)"}
 
 
 def test_a_decision_date_is_honoured(server: httpx.Client) -> None:
@@ -275,8 +278,10 @@ def test_errors_have_one_shape(server: httpx.Client) -> None:
     decide = "/v1/decisions"
     assert_error(server.post(decide, params={"ruleset": "bsu-2022"}, content="{nope"), 400, "bad-json")
     assert_error(server.post(decide, params={"ruleset": "bsu-2022"}, content="[" * 100_000), 400, "bad-json")
-    assert_error(server.post(decide, params={"ruleset": "bsu-2022", "on": "5/9/2022"}, content=record),
-                 400, "bad-parameter")
+    for on in ("5/9/2022", "2022-02-30", "2022-13-01"):  # a day the calendar lacks is told as any other
+        error = assert_error(server.post(decide, params={"ruleset": "bsu-2022", "on": on}, content=record),
+                             400, "bad-parameter")
+        assert error["message"] == f"on: `{on}` is not a date (YYYY-MM-DD)" and error["field"] == "on"
     assert_error(server.post(decide, content=record), 400, "bad-parameter")
     assert_error(server.post(decide, params={"ruleset": "bsu-2022", "on": "2020-01-01"}, content=record),
                  422, "out-of-force")

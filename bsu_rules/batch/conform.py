@@ -13,31 +13,37 @@ from bsu_rules.errors import InputError
 from bsu_rules.members import Leaf, contract
 from bsu_rules.members.arrow import MEMBER_SCHEMA
 from bsu_rules.members.model import hide_identifiers, printable
+from bsu_rules.members.parse import UNKNOWN
+
+Found = list[tuple[np.ndarray, list[str], str]]
+"""Rows with a problem in a column: the rows, the field path in each (``wages[2].currency``) and the
+message, which is ``UNKNOWN`` for a field the contract does not know."""
 
 
 def conform(table: pa.Table, ignore_unknown: bool = False) -> pa.Table:
     """The contract columns (absent ones null) with safe casts; rows holding a value in a field the
-    contract does not know get a reject reason. A column whose type cannot be read raises InputError."""
+    contract does not know, or an integer the contract's type cannot hold (left null, as JSON lines
+    leave it), get a reject reason. A column whose type cannot be read raises InputError."""
     n = table.num_rows
     names = [c for c in table.column_names if c not in (ROW, REJECT_FIELD, REJECT_MESSAGE)]
     if sorted(names) == sorted(MEMBER_SCHEMA.names) and \
             all(_shape(table.schema.field(f.name).type) == _shape(f.type) for f in MEMBER_SCHEMA):
         return with_rejects(table.select(MEMBER_SCHEMA.names).cast(MEMBER_SCHEMA), [None] * n)  # the usual case
-    unknown: list[tuple[np.ndarray, list[str]]] = []
+    found: Found = []
     columns = []
     for f in TEXT_SCHEMA:
         source = table.column(f.name).combine_chunks() if f.name in table.column_names else pa.nulls(n, f.type)
         target = MEMBER_SCHEMA.field(f.name).type
-        columns.append(_conform(source, target, f.name, np.arange(n), unknown))
+        columns.append(_conform(source, target, f.name, np.arange(n), found))
     for name in table.column_names:
         if name not in TEXT_SCHEMA.names and name not in (ROW, REJECT_FIELD, REJECT_MESSAGE):
             rows = np.flatnonzero(table.column(name).is_valid().to_numpy(zero_copy_only=False))
-            unknown.append((rows, [name] * rows.size))
+            found.append((rows, [name] * rows.size, UNKNOWN))
     problems: list[list[tuple[str, str]] | None] = [None] * n
-    if not ignore_unknown:
-        for rows, paths in unknown:
+    for rows, paths, message in found:
+        if message != UNKNOWN or not ignore_unknown:
             for r, path in zip(rows, paths, strict=True):
-                problems[r] = (problems[r] or []) + [(path, "unknown field")]
+                problems[r] = (problems[r] or []) + [(path, message)]
     return with_rejects(pa.table(columns, names=TEXT_SCHEMA.names), problems)
 
 
@@ -50,12 +56,11 @@ def _shape(t: pa.DataType) -> str:
     return str(t)
 
 
-def _conform(a: pa.Array, target: pa.DataType, path: str, rows: np.ndarray,
-             unknown: list[tuple[np.ndarray, list[str]]], items: np.ndarray | None = None) -> pa.Array:
+def _conform(a: pa.Array, target: pa.DataType, path: str, rows: np.ndarray, found: Found,
+             items: np.ndarray | None = None) -> pa.Array:
     """``a`` as ``target``. ``rows``: each value's row; ``items``: each value's place in its row's
     list, when ``a`` holds list items (``path`` then ends in ``[]``). A field the contract does not
-    know is added to ``unknown``: the rows holding a value in it, and its path in each
-    (``wages[2].currency``, as the record decoder names it)."""
+    know, and an integer out of the target type's range, are added to ``found``."""
     if pa.types.is_dictionary(a.type):
         a = a.dictionary_decode()
     if pa.types.is_struct(target) and pa.types.is_struct(a.type):
@@ -63,35 +68,61 @@ def _conform(a: pa.Array, target: pa.DataType, path: str, rows: np.ndarray,
         children = []
         for f in target:
             child = pc.struct_field(a, [names.index(f.name)]) if f.name in names else pa.nulls(len(a), f.type)
-            children.append(_conform(child, f.type, f"{path}.{f.name}", rows, unknown, items))
+            children.append(_conform(child, f.type, f"{path}.{f.name}", rows, found, items))
         for i, name in enumerate(names):
             if name not in target.names:
                 valid = pc.and_(a.is_valid(), pc.struct_field(a, [i]).is_valid()).to_numpy(zero_copy_only=False)
-                if items is None:
-                    hit = np.unique(rows[valid])
-                    unknown.append((hit, [f"{path}.{name}"] * hit.size))
-                else:
-                    unknown.append((rows[valid], [f"{path}.{name}".replace("[]", f"[{k}]", 1) for k in items[valid]]))
+                found.append((*_places(f"{path}.{name}", rows, items, valid), UNKNOWN))
         return pa.StructArray.from_arrays(children, names=target.names, mask=a.is_null())
     if pa.types.is_list(target) and (pa.types.is_list(a.type) or pa.types.is_large_list(a.type)):
         lengths = pc.fill_null(pc.list_value_length(a), 0).to_numpy(zero_copy_only=False)
         owner = np.repeat(np.arange(len(a)), lengths)
         starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
-        values = _conform(pc.list_flatten(a), target.value_type, f"{path}[]", rows[owner], unknown,
+        values = _conform(pc.list_flatten(a), target.value_type, f"{path}[]", rows[owner], found,
                           np.arange(owner.size) - starts[owner])
         offsets = pa.array(np.concatenate([[0], np.cumsum(lengths)]).astype(np.int32))
         return pa.ListArray.from_arrays(offsets, values, mask=a.is_null())
     text = pa.types.is_string(a.type) or pa.types.is_large_string(a.type) or pa.types.is_string_view(a.type)
     if pa.types.is_date(target) and text:
         return a.cast(pa.string())
-    fits = text if pa.types.is_string(target) else pa.types.is_integer(a.type) if pa.types.is_integer(target) \
-        else pa.types.is_date(a.type) or pa.types.is_null(a.type)
+    if pa.types.is_integer(target) and pa.types.is_integer(a.type):
+        return _in_range(a, target, path, rows, found, items)
+    fits = text if pa.types.is_string(target) else pa.types.is_date(a.type)
     try:
         if fits or pa.types.is_null(a.type):
             return a if a.type == target else a.cast(target, safe=True)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
         pass
     raise InputError([(path, f"the column has type {a.type}; the contract needs {target}")])
+
+
+def _in_range(a: pa.Array, target: pa.DataType, path: str, rows: np.ndarray, found: Found,
+              items: np.ndarray | None) -> pa.Array:
+    """Integers as the integer type ``target``; one it cannot hold (a year of 2147483648 in int64, an
+    amount over int64's in uint64) is left null and its row rejected, as ``validate.typed`` says it."""
+    if a.type == target:
+        return a
+    have, need = np.iinfo(a.type.to_pandas_dtype()), np.iinfo(target.to_pandas_dtype())
+    checks = ([pc.less(a, pa.scalar(need.min, a.type))] if have.min < need.min else []) + \
+             ([pc.greater(a, pa.scalar(need.max, a.type))] if have.max > need.max else [])
+    outside = np.zeros(len(a), dtype=bool)
+    for check in checks:
+        outside |= pc.fill_null(check, False).to_numpy(zero_copy_only=False)
+    if outside.any():
+        hit, paths = _places(path, rows, items, outside)
+        shown = [a[int(i)].as_py() for i in np.flatnonzero(outside)]
+        found.extend((hit[k:k + 1], paths[k:k + 1], f"{value} is out of range") for k, value in enumerate(shown))
+        a = pc.if_else(pa.array(outside), pa.scalar(None, a.type), a)
+    return a.cast(target, safe=True)
+
+
+def _places(path: str, rows: np.ndarray, items: np.ndarray | None, mask: np.ndarray) -> tuple[np.ndarray, list[str]]:
+    """The rows where ``mask`` holds and the field path in each: a list item's ``[]`` becomes its
+    place (``wages[2].currency``)."""
+    if items is None:
+        hit = np.unique(rows[mask])
+        return hit, [path] * hit.size
+    return rows[mask], [path.replace("[]", f"[{k}]", 1) for k in items[mask]]
 
 
 def columns_to_read(schema: pa.Schema, unread: set[str]) -> list[str] | None:

@@ -288,8 +288,10 @@ def _csv(table: pa.Table, faults: list[Fault], header: bool) -> bytes:
     return b"\n".join(lines)
 
 
-def write_population(path: str | Path, n: int, seed: int, malformed: bool = True) -> Counter[str]:
+def write_population(path: str | Path, n: int, seed: int, malformed: bool = True,
+                     progress: Callable[[int, int], None] | None = None) -> Counter[str]:
     """Write ``n`` members to ``.parquet``, ``.jsonl`` or ``.csv``; return the faults by kind.
+    ``progress`` is told of each block written: the rows written so far, and the block's.
 
     The file is written under a hidden temporary name beside ``path`` and renamed into place when
     complete: interrupted, or out of disk space, nothing is left at ``path``."""
@@ -314,6 +316,8 @@ def write_population(path: str | Path, n: int, seed: int, malformed: bool = True
                 elif text is not None:
                     text.write(_jsonl(table, faults) if suffix == ".jsonl" else _csv(table, faults, header=k == 0))
                 made.update(f.kind for f in faults)
+                if progress is not None:
+                    progress(k * BLOCK + table.num_rows, table.num_rows)
         os.replace(partial, path)
     except OSError as exc:  # a full disk: named as the file asked for
         raise on_path(exc, path) from None

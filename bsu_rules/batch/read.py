@@ -207,11 +207,16 @@ class Reader:
             while rows := _csv_rows(self.path, reader, self.chunk_size):
                 numbers = np.arange(number + 1, number + len(rows) + 1, dtype=np.int64)
                 number += len(rows)
-                kept = [i for i, r in enumerate(rows) if len(r) > 1 or (r and r[0].strip())]
+                kept = [i for i, r in enumerate(rows) if not blank_row(r)]
                 if len(kept) < len(rows):  # blank lines are skipped (counted, as JSONL's are)
                     rows, numbers = [rows[i] for i in kept], numbers[kept]
                 table = _csv_block(header, rows, self.ignore_unknown)
                 yield Chunk(table.add_column(0, ROW, pa.array(numbers)), raw.tell())  # bytes read, near enough
+
+
+def blank_row(cells: list[str]) -> bool:
+    """Whether a CSV record is a blank line: skipped, as a blank JSONL line is, but counted in the row numbers."""
+    return not (len(cells) > 1 or (cells and cells[0].strip()))
 
 
 CSV_FIELD_LIMIT = 64 << 20

@@ -59,9 +59,14 @@ MAX_CHUNK = 10_000_000
 
 def chunk_size(text: str) -> int:
     """A ``--chunk-size``: a positive whole number, at most ``MAX_CHUNK``."""
+    return at_most(text, MAX_CHUNK, "rows a chunk")
+
+
+def at_most(text: str, most: int, what: str) -> int:
+    """A positive whole number, at most ``most`` (``what``: the unit, as the message says it)."""
     value = positive_int(text)
-    if value > MAX_CHUNK:
-        raise argparse.ArgumentTypeError(f"{text[:40]!r} is more than {MAX_CHUNK:,} rows a chunk")
+    if value > most:
+        raise argparse.ArgumentTypeError(f"{text[:40]!r} is more than {most:,} {what}")
     return value
 
 
@@ -77,11 +82,11 @@ EVERY = 10.0
 class Progress:
     """Progress on stderr: a tqdm bar on a terminal; otherwise a line every ``every`` seconds for as
     long as the run lasts (from a timer, so a long chunk is not silence): how far the input has
-    been read and, with ``counts`` (a run's ``Counts``), how many rows are written."""
+    been read (``doing``: or written) and, with ``counts`` (a run's ``Counts``), how many rows are written."""
 
     def __init__(self, total: int, unit: str, label: str = "bsu-rules batch", counts: Any = None,
-                 every: float | None = None) -> None:
-        self.total, self.unit, self.label, self.counts = total, unit, label, counts
+                 every: float | None = None, doing: str = "read") -> None:
+        self.total, self.unit, self.label, self.counts, self.doing = total, unit, label, counts, doing
         self.every = EVERY if every is None else every
         self.rows, self.position, self.start = 0, 0, time.monotonic()
         self.bar: Any = None
@@ -106,7 +111,8 @@ class Progress:
     def line(self) -> str:
         share = f" ({100 * self.position / self.total:.0f}%)" if self.total else ""
         written = f", {self.counts.read:,} written" if self.counts is not None else ""
-        return f"{self.label}: {self.rows:,} rows read{share}{written}, {time.monotonic() - self.start:.0f} s"
+        elapsed = time.monotonic() - self.start
+        return f"{self.label}: {self.rows:,} rows {self.doing}{share}{written}, {elapsed:.0f} s"
 
     def _report(self) -> None:
         while not self.stop.wait(self.every):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import io
 import json
 import re
 import sys
@@ -111,6 +112,39 @@ def records_at(path: str, rows: set[int]) -> dict[int, dict[str, Any]]:
     return found
 
 
+def undecided(decisions: str, source: str, row: int) -> str:
+    """Why row ``row`` of the batch input ``source`` has no decision: a blank line (skipped), past
+    the end of the file, or rejected (with the reason, when the reject file at its default place
+    has the row)."""
+    from bsu_rules.batch.read import blank_row
+    from bsu_rules.batch.write import default_rejects
+
+    suffix, n = Path(source).suffix.lower(), 0
+    if suffix == ".parquet":
+        import pyarrow.parquet as pq
+
+        n = pq.ParquetFile(source).metadata.num_rows
+    else:
+        with open(source, "rb") as f:
+            lines: Any = f
+            if suffix == ".csv":
+                lines = csv.reader(io.TextIOWrapper(f, "utf-8-sig", "replace", newline=""))
+                next(lines, None)  # the header
+            for n, line in enumerate(lines, 1):
+                if n == row and (blank_row(line) if suffix == ".csv" else not line.strip()):
+                    return f"row {row} of {source} is a blank line: batch skips blank lines (counting them), " \
+                           "neither deciding nor rejecting them"
+    if row > n:
+        return f"{source} has {n:,} rows: there is no row {row}"
+    rejects = default_rejects(decisions)
+    for line in rejects.open("rb") if rejects.is_file() else ():
+        reject = json.loads(line)
+        if reject.get("row") == row:
+            return f"row {row} of {source} was rejected, not decided: {reject.get('message')} ({rejects})"
+    return f"no decision for row {row} in {decisions}: the batch rejected it (the reject file says why), or " \
+           f"it read another file than {source}"
+
+
 def run(args: argparse.Namespace) -> int:
     try:
         import polars
@@ -135,9 +169,12 @@ def run(args: argparse.Namespace) -> int:
         print(f"bsu-rules: {args.decisions}: not a readable decisions file", file=sys.stderr)
         return 2
     if not rows:
-        what = "this NIK" if args.nik else f"row {args.row}"
-        print(f"bsu-rules: no decision for {what} in {args.decisions} (a rejected row is in the reject file)",
-              file=sys.stderr)
+        try:
+            why = undecided(args.decisions, args.input, args.row) if args.row else \
+                f"no decision for this NIK in {args.decisions} (a rejected row is in the reject file)"
+        except (ValueError, OSError, RecursionError, polars.exceptions.PolarsError):  # Arrow's errors too
+            why = f"no decision for row {args.row} in {args.decisions}, and {args.input} is not readable"
+        print(f"bsu-rules: {why}", file=sys.stderr)
         return 1
     try:
         records = records_at(args.input, {int(r["row"]) for r in rows})

@@ -7,7 +7,7 @@ import sys
 import time
 from typing import Any
 
-from bsu_rules.cli.batch import missing_extra, positive_int
+from bsu_rules.cli.batch import Progress, at_most, missing_extra
 
 
 def add(sub: Any) -> None:
@@ -16,11 +16,22 @@ def add(sub: Any) -> None:
         description="Write a realistic, fictional member population, the same for the same --n and --seed. "
                     "A few rows per 100,000 are deliberately malformed unless --no-malformed. The file appears at "
                     "--out only when it is complete.")
-    p.add_argument("--n", type=positive_int, required=True, help="number of members")
+    p.add_argument("--n", type=members, required=True, help=f"number of members (at most {MAX_MEMBERS:,})")
     p.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     p.add_argument("--out", required=True, help="file to write: .parquet, .jsonl or .csv")
     p.add_argument("--no-malformed", action="store_true", help="only rows that follow the member contract")
+    p.add_argument("--quiet", action="store_true", help="no progress on stderr")
     p.set_defaults(run=run)
+
+
+MAX_MEMBERS = 100_000_000
+"""The most members one file is written with: ten times the largest the docs measure, and a bound
+on a mistyped ``--n`` that would run for days."""
+
+
+def members(text: str) -> int:
+    """A ``--n``: a positive whole number, at most ``MAX_MEMBERS``."""
+    return at_most(text, MAX_MEMBERS, "members (the most one file is written with)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -29,11 +40,15 @@ def run(args: argparse.Namespace) -> int:
     except ImportError as exc:
         return missing_extra("generate", exc)
     started = time.monotonic()
+    progress = None if args.quiet else Progress(args.n, "rows", "bsu-rules generate", doing="written")
     try:
-        faults = write_population(args.out, args.n, args.seed, malformed=not args.no_malformed)
+        faults = write_population(args.out, args.n, args.seed, malformed=not args.no_malformed, progress=progress)
     except ValueError as exc:
         print(f"bsu-rules: {exc}", file=sys.stderr)
         return 2
+    finally:
+        if progress is not None:
+            progress.close()
     kinds = ", ".join(f"{kind} {count}" for kind, count in sorted(faults.items())) or "none"
     print(f"wrote {args.n} members to {args.out} in {time.monotonic() - started:.1f} s "
           f"(malformed rows: {sum(faults.values())}: {kinds})")

@@ -178,5 +178,13 @@ def of_kind(value: Any, kind: str) -> bool:
 def wrong_kind(path: str, value: Any, kind: str) -> str:
     """Why a value of another JSON kind than ``kind`` is refused at ``path``, as every reader says
     it: a scalar shown (never a NIK or account number), an object or list not."""
-    shown = kind in ("text", "an integer") and path not in SECRET
-    return f"{hide_identifiers(json.dumps(value)[:40]) + ': ' if shown else ''}expected {kind}, got {json_kind(value)}"
+    text = _json(value) if kind in ("text", "an integer") and path not in SECRET else None
+    return f"{hide_identifiers(text[:40]) + ': ' if text else ''}expected {kind}, got {json_kind(value)}"
+
+
+def _json(value: Any) -> str | None:
+    """A value as JSON, or None for one JSON cannot hold (a numpy integer, a Decimal, a datetime)."""
+    try:
+        return json.dumps(value)
+    except (TypeError, ValueError):
+        return None

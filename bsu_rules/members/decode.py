@@ -73,11 +73,11 @@ def lone_surrogates(value: Any, path: str = "") -> tuple[Any, list[str]]:
         pairs = [lone_surrogates(item, f"{path}[{i}]") for i, item in enumerate(value)]
         return [item for item, _ in pairs], [at for _, found in pairs for at in found]
     if isinstance(value, dict):
-        if not all(map(_utf8, value)):
+        if not all(_utf8(key) for key in value if isinstance(key, str)):  # a key not text: the model says so
             return None, [path]
         out, where = {}, []
         for key, item in value.items():
-            out[key], found = lone_surrogates(item, key_path(path, key))
+            out[key], found = lone_surrogates(item, key_path(path, str(key)))
             where += found
         return out, where
     return value, []

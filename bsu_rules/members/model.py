@@ -14,6 +14,7 @@ from pydantic import (
     ConfigDict,
     Field,
     StrictInt,
+    StrictStr,
     ValidationInfo,
     field_validator,
 )
@@ -85,12 +86,12 @@ def digits(low: int, high: int | None = None) -> str:
     return f"^[0-9]{{{low}}}$" if high is None else f"^[0-9]{{{low},{high}}}$"
 
 
-Month = Annotated[str, BeforeValidator(check_month),
+Month = Annotated[StrictStr, BeforeValidator(check_month),
                   Field(description="A month, YYYY-MM", json_schema_extra={"pattern": MONTH.pattern})]
 REGENCY_CODE = f"^(?:{'|'.join(sorted(PROVINCES))})[0-9]{{2}}$"
 """A Kemendagri regency code: a province that exists (``32``), then two digits (``3273``; ``3200``
 where only the province is known)."""
-RegencyCode = Annotated[str, Field(pattern=REGENCY_CODE, description="regency code: the two digits of a province "
+RegencyCode = Annotated[StrictStr, Field(pattern=REGENCY_CODE, description="regency code: the two digits of a province "
                                                                      "that exists, then two more, such as 3273")]
 Day = Annotated[date, BeforeValidator(_strict_date), Field(description="A date, YYYY-MM-DD")]
 Rupiah = Annotated[StrictInt, Field(ge=0, le=INT64_MAX, description="Integer rupiah")]
@@ -141,9 +142,9 @@ class _Strict(BaseModel):
 
 
 class Employer(_Strict):
-    npp: str | None = None
-    name: str | None = None
-    sector: Annotated[str, Field(pattern=r"^[A-U]$", description="KBLI 2020 section letter A-U")] | None = Field(
+    npp: StrictStr | None = None
+    name: StrictStr | None = None
+    sector: Annotated[StrictStr, Field(pattern=r"^[A-U]$", description="KBLI 2020 section letter A-U")] | None = Field(
         default=None, description="KBLI 2020 section letter A-U"
     )
 
@@ -165,9 +166,9 @@ class ProgramReceipt(_Strict):
 
 
 class BankAccount(_Strict):
-    bank: str | None = None
-    number: str | None = None
-    holder_name: str | None = None
+    bank: StrictStr | None = None
+    number: StrictStr | None = None
+    holder_name: StrictStr | None = None
 
 
 class Member(_Strict):
@@ -177,9 +178,9 @@ class Member(_Strict):
     event is recorded (otherwise every living member would be undetermined).
     """
 
-    nik: Annotated[str, Field(pattern=digits(16), description="16-digit NIK")]
-    kpj: Annotated[str, Field(pattern=digits(1, 20))] | None = None
-    name: str | None = None
+    nik: Annotated[StrictStr, Field(pattern=digits(16), description="16-digit NIK")]
+    kpj: Annotated[StrictStr, Field(pattern=digits(1, 20))] | None = None
+    name: StrictStr | None = None
     birth_date: Day | None = None
     citizenship: Citizenship
     participant_category: ParticipantCategory

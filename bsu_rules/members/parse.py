@@ -13,7 +13,17 @@ import msgspec
 from pydantic import ValidationError
 
 from bsu_rules.errors import InputError
-from bsu_rules.members.contract import kind_at, leaf_at, of_kind, path_order, wrong_kind
+from bsu_rules.members.contract import (
+    Group,
+    Leaf,
+    contract,
+    json_kind,
+    kind_at,
+    leaf_at,
+    of_kind,
+    path_order,
+    wrong_kind,
+)
 from bsu_rules.members.decode import LONE_SURROGATE, lone_surrogate
 from bsu_rules.members.mirror import MemberMirror, Record, as_member, encode
 from bsu_rules.members.model import DAY, MONTH, PERIODIC, SECRET, Member, hide_identifiers, key_path, shown
@@ -38,10 +48,10 @@ def _fast(record: Any, hashed: bool = True) -> Parsed | None:
     try:
         struct = msgspec.convert(record, MemberMirror)
         encoded = encode(struct)
-    except msgspec.ValidationError:
-        return None
     except UnicodeEncodeError:  # in a value or a key, met while converting or encoding
         raise InputError([(lone_surrogate(record) or "(record)", LONE_SURROGATE)]) from None
+    except (msgspec.ValidationError, TypeError):  # TypeError: a str subclass (numpy.str_) it cannot encode
+        return None
     return _hashed(struct, encoded if hashed else None)
 
 
@@ -134,14 +144,30 @@ def _validate(record: Any, ignore_unknown: bool = False) -> Member:
         for e in exc.errors():
             if ignore_unknown and e["type"] == "extra_forbidden":
                 continue
-            path = e["ctx"]["path"] if e["type"] == "duplicate_period" else _path(tuple(e["loc"]))
+            loc = tuple(e["loc"])[:-1] if e["type"] == "invalid_key" else tuple(e["loc"])  # the object's path
+            path = e["ctx"]["path"] if e["type"] == "duplicate_period" else _path(loc)
             problem = (path, _message(e, path))
             if problem not in problems:
                 problems.append(problem)
         if not problems:
-            known = {k: v for k, v in record.items() if k in Member.model_fields}
-            return _validate(known)
+            return _validate(_known(record, contract()))
         raise InputError(sorted(problems, key=lambda p: path_order(p[0]))) from None
+
+
+def _known(value: Any, fields: dict[str, Leaf | Group]) -> Any:
+    """An object with the keys the contract does not know left out, at every level (``employer.x``,
+    ``wages[0].currency``), as ``batch --ignore-unknown`` leaves them out; other values as given."""
+    if not isinstance(value, dict):
+        return value
+    out = {}
+    for key, item in value.items():
+        spec = fields.get(key)
+        if isinstance(spec, Group):
+            many = spec.many and isinstance(item, list)
+            out[key] = [_known(x, spec.fields) for x in item] if many else _known(item, spec.fields)
+        elif spec is not None:
+            out[key] = item
+    return out
 
 
 def _path(loc: tuple[int | str, ...]) -> str:
@@ -163,14 +189,18 @@ def _message(err: Any, path: str) -> str:
         return "required field is missing"
     if err["type"] == "duplicate_period":
         return str(err["ctx"]["message"])
+    if err["type"] == "invalid_key":
+        return f"has a key that is {json_kind(err['input'])}, not text"
     value, kind = err["input"], kind_at(path)
     if value is None:  # null is no value
         return "expected an object, got null" if path.endswith("]") else "required field is missing"
+    leaf = leaf_at(path)
+    if leaf is not None and leaf.kind == "date" and isinstance(value, datetime):  # also pandas' Timestamp, NaT
+        return f"expected text (YYYY-MM-DD) or a date, got {json_kind(value)}"
     if kind is not None and not of_kind(value, kind):
         return wrong_kind(path, value, kind)
     if path in SECRET:  # never echo a NIK or an account number: say what is wrong with it
         return f"has {len(value)} characters, not 16" if len(value) != 16 else "has a character that is not a digit 0-9"
-    leaf = leaf_at(path)
     if leaf is not None and err["type"] in ("enum", "literal_error"):
         return f"{shown(value)} is not one of {', '.join(leaf.choices)}"
     if leaf is not None and err["type"] in ("greater_than_equal", "less_than_equal"):

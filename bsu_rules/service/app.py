@@ -8,7 +8,6 @@ the engine raises reaches a client as a traceback: an unexpected failure is ``50
 from __future__ import annotations
 
 import json
-import re
 import sys
 import threading
 import time
@@ -34,7 +33,7 @@ from bsu_rules.errors import BsuRulesError, Code, InputError, OutOfForce
 from bsu_rules.explain import render_text
 from bsu_rules.explain.rejected import rejected
 from bsu_rules.glossary import glossary_for
-from bsu_rules.members import Member, parse_member
+from bsu_rules.members import Member, decision_date, parse_member
 from bsu_rules.members.decode import BadRecord, decode_records, unreadable
 from bsu_rules.members.model import hide_identifiers
 from bsu_rules.ruleset.diagnostics import nearest
@@ -379,11 +378,16 @@ def _plain_query(request: Request) -> None:
     if twice := sorted({n for n in names if names.count(n) > 1}):
         raise ServiceError(400, Code.BAD_PARAMETER, f"{twice[0]}: given more than once", field=twice[0])
     on = request.query_params.get("on")
-    if on is not None and not _DAY.fullmatch(on):
-        raise ServiceError(400, Code.BAD_PARAMETER, f"on: `{_echo(on)}` is not a date (YYYY-MM-DD)", field="on")
-
-
-_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+    if on is not None:
+        try:
+            decision_date(on)
+        except InputError:  # 2022-02-30 too: a day the calendar has
+            raise ServiceError(400, Code.BAD_PARAMETER, f"on: `{_echo(on)}` is not a date (YYYY-MM-DD)",
+                               field="on") from None
+    hints = request.query_params.get("hints")
+    if hints is not None and hints not in ("true", "false"):  # not yes, on, 1 or TRUE, which pydantic would take
+        raise ServiceError(400, Code.BAD_PARAMETER, f"hints: `{_echo(hints)}` is neither true nor false "
+                           "(hints takes true or false, in lower case)", field="hints")
 
 
 def _echo(given: str) -> str:
