@@ -12,6 +12,7 @@ from bsu_rules.batch.validate import REJECT_FIELD, REJECT_MESSAGE, ROW, TEXT_SCH
 from bsu_rules.errors import InputError
 from bsu_rules.members import Leaf, contract
 from bsu_rules.members.arrow import MEMBER_SCHEMA
+from bsu_rules.members.contract import unheld
 from bsu_rules.members.model import hide_identifiers, printable
 from bsu_rules.members.parse import UNKNOWN
 
@@ -111,7 +112,7 @@ def _in_range(a: pa.Array, target: pa.DataType, path: str, rows: np.ndarray, fou
     if outside.any():
         hit, paths = _places(path, rows, items, outside)
         shown = [a[int(i)].as_py() for i in np.flatnonzero(outside)]
-        found.extend((hit[k:k + 1], paths[k:k + 1], f"{value} is out of range") for k, value in enumerate(shown))
+        found.extend((hit[k:k + 1], paths[k:k + 1], unheld(paths[k], value)) for k, value in enumerate(shown))
         a = pc.if_else(pa.array(outside), pa.scalar(None, a.type), a)
     return a.cast(target, safe=True)
 

@@ -22,7 +22,7 @@ import pyarrow.compute as pc
 from bsu_rules.batch import utf8
 from bsu_rules.members import PERIODIC, SECRET, Group, Leaf, contract, duplicate_message, path_order
 from bsu_rules.members.arrow import MEMBER_SCHEMA
-from bsu_rules.members.contract import leaf_at, wrong_kind
+from bsu_rules.members.contract import unheld, wrong_kind
 from bsu_rules.members.model import hide_identifiers, key_path
 
 ROW, REJECT_FIELD, REJECT_MESSAGE = "_row", "_reject_field", "_reject_message"
@@ -410,7 +410,5 @@ def typed(value: Any, ignore_unknown: bool, t: pa.DataType | None = None, path: 
         return items, problems
     ok = isinstance(value, str) if _kind(t) == "text" else isinstance(value, int) and not isinstance(value, bool)
     if ok and pa.types.is_integer(t) and not -(2 ** (t.bit_width - 1)) <= value < 2 ** (t.bit_width - 1):
-        leaf = leaf_at(path)  # beyond what the column holds: said as the range check says it
-        return None, [(path, leaf.outside(value) if leaf is not None and leaf.high is not None
-                       else f"{hide_identifiers(str(value))} is out of range")]
+        return None, [(path, unheld(path, value))]  # beyond what the column holds
     return (value, []) if ok else (None, [(path, wrong_kind(path, value, _kind(t)))])

@@ -141,6 +141,13 @@ def path_order(path: str) -> tuple[int, ...]:
     return tuple(key)
 
 
+def unheld(path: str, value: int) -> str:
+    """What is said of an integer too large for its field's column: what its range check says."""
+    leaf = leaf_at(path)
+    return leaf.outside(value) if leaf is not None and leaf.high is not None else \
+        f"{hide_identifiers(str(value))} is out of range"
+
+
 def leaf_at(path: str) -> Leaf | None:
     """The leaf a field path names (``wages[2].period``, ``employer.sector``), if it names one."""
     spec: Leaf | Group | None = Group(Member, False, True)
