@@ -133,7 +133,9 @@ def _regions(s: dict[str, Any]) -> list[str]:
                 lines.append(f"      {b['quantity']} in [{low}, {_number(b['highest'])}]")
         if r["confirmed"]:
             witness = json.dumps(r["witness"], ensure_ascii=False)
-            lines.append(f"      witness (confirmed by both evaluators): {witness}")
+            also = "; ".join(f"{a['rule']} {a['old']} → {a['new']}" for a in r.get("also", []))
+            also = f"; it also differs in {also}" if also else ""  # the region names a smallest set, not all
+            lines.append(f"      witness (confirmed by both evaluators{also}): {witness}")
         else:
             lines.append(f"      no confirmed witness: {r['note']}")
     for file, count in s.get("tests", {}).items():

@@ -235,8 +235,8 @@ def test_a_parquet_integer_the_contract_type_cannot_hold_rejects_its_row(tmp_pat
         rejects.append(out.with_suffix(".rejects.jsonl").read_text("utf-8"))
     assert rejects[0] == rejects[1] == (
         '{"row":1,"field":"program_receipts[0].year","message":"program_receipts[0].year: <10 digits> is not from '
-        '2000 to 2100"}\n{"row":2,"field":"wages[1].amount","message":"wages[1].amount: <19 digits> is too large for an '
-        'amount in rupiah"}\n')  # as evaluate says it
+        '2000 to 2100"}\n{"row":2,"field":"wages[1].amount","message":"wages[1].amount: <19 digits> is too large '
+        'for an amount in rupiah"}\n')  # as evaluate says it
 
 
 def test_free_text_left_unread_is_still_checked(tmp_path: Path) -> None:

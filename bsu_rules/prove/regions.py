@@ -45,6 +45,7 @@ class Region:
     witness: Record | None = None
     confirmed: bool = False
     note: str = ""
+    also: list[tuple[str, str, str]] = field(default_factory=list)  # other criteria the witness differs in
 
     def words(self) -> str:
         why = "; ".join(f"{rule} {a} → {b}" for rule, a, b in self.criteria)
@@ -55,7 +56,8 @@ class Region:
                 "criteria": [{"rule": r, "old": a, "new": b} for r, a, b in self.criteria],
                 "bounds": [{"quantity": q, "lowest": _show(lo), "highest": _show(hi)} for q, lo, hi in self.bounds],
                 "values": [{"field": f, "values": v} for f, v in self.values],
-                "witness": jsonable(self.witness), "confirmed": self.confirmed, "note": self.note}
+                "witness": jsonable(self.witness), "confirmed": self.confirmed, "note": self.note,
+                "also": [{"rule": r, "old": a, "new": b} for r, a, b in self.also]}
 
 
 class SymbolicDiff:
@@ -177,6 +179,10 @@ class SymbolicDiff:
             results = [(r, _rule(a, r), _rule(b, r)) for r, _, _ in region.criteria]
             if got != (region.old, region.new) or results != region.criteria:
                 return f"the scalar evaluators give {got[0]} → {got[1]}, {results}"
+            named = {r for r, _, _ in region.criteria}
+            ids = dict.fromkeys([r.id for r in a.rules] + [r.id for r in b.rules])  # a criterion of one alone too
+            region.also = [(rid, x, y) for rid in ids
+                           if rid not in named and (x := _rule(a, rid)) != (y := _rule(b, rid))]
             return None
         result = search(solver, [self.inputs], confirm)
         region.witness = result.records[0] if result.records else None
