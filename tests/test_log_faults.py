@@ -158,6 +158,9 @@ def test_a_signing_writer_never_signs_over_a_rewritten_log(tmp_path: Path,
     capsys.readouterr()
     assert main(_evaluate(log, "--signing-key", str(signing), "--on", "2022-09-13")) == 2
     assert "is not the one signed: the log was rewritten" in capsys.readouterr().err and log.read_bytes() == forged
+    checkpoints_path(log).write_bytes(b"{")  # or left as one cut line: dropped, and nothing is left signed
+    assert main(_evaluate(log, "--signing-key", str(signing), "--on", "2022-09-13")) == 2
+    assert "no checkpoint signed with this public key" in capsys.readouterr().err and log.read_bytes() == forged
     checkpoints_path(log).unlink()  # and with the checkpoints gone
     assert main(_evaluate(log, "--signing-key", str(signing), "--on", "2022-09-13")) == 2
     assert "no signed checkpoints" in capsys.readouterr().err and log.read_bytes() == forged
