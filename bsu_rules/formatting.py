@@ -102,7 +102,10 @@ def format_date(day: date, lang: str) -> str:
 
 @lru_cache(maxsize=256)
 def format_year(year: int, lang: str) -> str:
-    """A year as the locale writes it, never grouped: 2022 -> "2022" (not "2.022")."""
+    """A year as the locale writes it, never grouped: 2022 -> "2022" (not "2.022"); one no calendar
+    date holds (20223, 0, -1) as its digits."""
+    if not date.min.year <= year <= date.max.year:
+        return str(year)
     return _babel_date(date(year, 1, 1), "y", locale=_lang(lang))
 
 

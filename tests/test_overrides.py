@@ -160,6 +160,17 @@ def test_a_what_if_decision_says_so_first_and_names_its_base(tmp_path: Path,
     assert "SIMULASI" not in out and "what-if" not in err and f"sha256 {base.sha256}\n" in err
 
 
+@pytest.mark.parametrize("year", ["20223", "0", "-1"])
+def test_a_year_no_calendar_holds_is_shown_as_written(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                      year: str) -> None:
+    member = tmp_path / "siti.json"
+    member.write_text(json.dumps(SITI), "utf-8")
+    for audience in ("worker", "officer", "auditor"):
+        assert main(["evaluate", "bsu-2022", str(member), "--set", f"fiscal_year={year}", "--format", "text",
+                     "--audience", audience]) in (0, 1)
+        assert f"(tahun anggaran = {year})" in capsys.readouterr().out
+
+
 def test_a_reform_is_archived_and_replayed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from bsu_rules.audit.archive import archive_ruleset, load_archived
     from bsu_rules.audit.rerun import replay

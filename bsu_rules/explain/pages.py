@@ -18,6 +18,7 @@ from bsu_rules.decisions import RuleResult, mask_typed
 from bsu_rules.explain.citations import cite
 from bsu_rules.formatting import format_date, rupiah
 from bsu_rules.glossary import Glossary, Places, glossary_for, join, months
+from bsu_rules.members.model import hide_identifiers
 from bsu_rules.unknowns import inputs, needed
 
 if TYPE_CHECKING:
@@ -175,18 +176,24 @@ class _Context:
             if "table" in o:
                 said.append(self.w["replaced"].format(self.g.label(f"table.{o['table']}", self.lang)))
                 continue
-            name, value = o["set"], o["value"]
-            if name.startswith("benefit."):
-                key = name.removeprefix("benefit.")
-                shown = months(value, self.lang) if key == "months" else \
-                    ", ".join(map(rupiah, value)) if isinstance(value, list) else rupiah(value)
-                change = f"{_BENEFIT_KEYS[self.lang][key]} = {shown}"
-            else:
-                name = name if name == "as_of" else f"param.{name}"
-                change = f"{self.g.label(name, self.lang)} = {self.g.show(name, value, self.lang, self.places)}"
+            change = f"{self._override_label(o['set'])} = {self._override_value(o['set'], o['value'])}"
             said.append(self.w["since"].format(change, format_date(date.fromisoformat(o["since"]), self.lang))
                         if o.get("since") else change)
         return self.w["what_if"].format("; ".join(said))
+
+    def _override_label(self, name: str) -> str:
+        if name.startswith("benefit."):
+            return _BENEFIT_KEYS[self.lang][name.removeprefix("benefit.")]
+        return self.g.label(name if name == "as_of" else f"param.{name}", self.lang)
+
+    def _override_value(self, name: str, value: Any) -> str:
+        """An overridden value as a page shows it, a NIK-like number hidden."""
+        if name.startswith("benefit."):
+            shown = months(value, self.lang) if name == "benefit.months" else \
+                ", ".join(map(rupiah, value)) if isinstance(value, list) else rupiah(value)
+        else:
+            shown = self.g.show(name if name == "as_of" else f"param.{name}", value, self.lang, self.places)
+        return hide_identifiers(shown)
 
     def verdict(self) -> str:
         text = self.w[self.d.outcome.value]
