@@ -29,8 +29,9 @@ _AMOUNT = re.compile(r"\bRp ?(\d{1,3}(?:[.,]\d{3}){1,6}|\d{1,19})(?!\d|[.,]\d|\s
                      r"thousand|billion)\b)", re.IGNORECASE)
 """An amount in rupiah written out in digits, as far as a 64-bit number goes ("Rp3,5 juta" is not read)."""
 _YEAR_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-_YEAR = re.compile(r"(?<![\d.,/-])(?:19|20)\d{2}(?![\d.,/-]\d)")
-"""A year written alone ("Upah 2022"), not part of an amount or a date in figures."""
+_YEAR = re.compile(r"(?<![\d.,/-])(?<!tahun )(?<!year )(?:19|20)\d{2}(?![\d.,/-]\d)", re.IGNORECASE)
+"""A year written alone ("Upah 2022"), not part of an amount, a date in figures or a regulation's
+number ("Nomor 10 Tahun 2022", "10/2022")."""
 
 Warn = Callable[[tuple[str | int, ...], str, str, str | None], None]
 
@@ -38,7 +39,8 @@ Warn = Callable[[tuple[str | int, ...], str, str, str | None], None]
 def stale_titles(rs: RuleSet, warn: Warn) -> None:
     """Warn (at the title, with the rule id) of each amount or date a title states that the rule set
     does not hold; and of a year the edition's own title states that none of its dates or parameters
-    hold (a copy of the 2022 file made for 2023 would head every letter "... 2022")."""
+    hold (a copy of the 2022 file made for 2023 would head every letter "... 2022"), unless it dates
+    a regulation the title cites ("Nomor 10 Tahun 2022", "No. 10/2022")."""
     amounts, days, months = _held(rs)
     years = {y for y, _ in months} | {a for a in amounts if 1900 <= a <= 2100}
     for lang in ("id", "en"):
