@@ -171,6 +171,17 @@ def test_a_year_no_calendar_holds_is_shown_as_written(tmp_path: Path, capsys: py
         assert f"(tahun anggaran = {year})" in capsys.readouterr().out
 
 
+@pytest.mark.parametrize("given", ["wage_ceiling@3204125708940003=4000000", "cutoff_month=3204125708940003",
+                                   "3204125708940003=1", "wage_ceiling=3204-1257-0894-0003"])
+def test_a_nik_typed_into_an_override_is_never_repeated(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                        given: str) -> None:
+    member = tmp_path / "siti.json"
+    member.write_text(json.dumps(SITI), "utf-8")
+    assert main(["evaluate", "bsu-2022", str(member), "--set", given]) == 2
+    err = capsys.readouterr().err
+    assert "error" in err and "<16 digits>" in err and "3204125708940003" not in err.replace("-", "")
+
+
 def test_a_reform_is_archived_and_replayed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from bsu_rules.audit.archive import archive_ruleset, load_archived
     from bsu_rules.audit.rerun import replay

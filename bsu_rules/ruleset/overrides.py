@@ -228,7 +228,10 @@ _BAD: Any = _Bad()
 
 
 def _diag(where: str, code: Code, message: str, suggestion: str | None = None) -> Diagnostic:
-    return Diagnostic(where, 1, 1, code, message, suggestion=suggestion)
+    """A problem with an override, the option as given: a NIK-like number typed in it is hidden."""
+    return Diagnostic(hide_identifiers(where), 1, 1, code, hide_identifiers(message),
+                      suggestion=suggestion if suggestion is None or hide_identifiers(suggestion) == suggestion
+                      else None)
 
 
 def _value(text: str, where: str, problems: list[Diagnostic]) -> Any:
