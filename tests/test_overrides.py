@@ -151,8 +151,8 @@ def test_a_what_if_decision_says_so_first_and_names_its_base(tmp_path: Path,
                          "--lang", lang, "--audience", audience]) == 0
             out, err = capsys.readouterr()
             assert out.splitlines()[1].startswith(says), out
-    assert f"{base.path} sha256 {base.sha256}; what-if --set benefit.amount=700000 --set benefit.instalments=" \
-        "[700000] --set wage_ceiling=4000000: sha256 " in err
+    assert f"{base.path} sha256 {base.sha256}; what-if --set benefit.amount=700000 --set 'benefit.instalments=" \
+        "[700000]' --set wage_ceiling=4000000: sha256 " in err
     assert main(["evaluate", "bsu-2022", str(member), "--set", "wage_ceiling=4000000", "--format", "html"]) == 0
     assert '<p class="what-if">SIMULASI' in capsys.readouterr().out
     assert main(["evaluate", "bsu-2022", str(member), "--format", "text"]) == 0  # the file itself: no such line
@@ -169,6 +169,22 @@ def test_a_year_no_calendar_holds_is_shown_as_written(tmp_path: Path, capsys: py
         assert main(["evaluate", "bsu-2022", str(member), "--set", f"fiscal_year={year}", "--format", "text",
                      "--audience", audience]) in (0, 1)
         assert f"(tahun anggaran = {year})" in capsys.readouterr().out
+
+
+def test_a_reform_of_the_data_date_is_archived_and_replayed(tmp_path: Path,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    """A date override is archived as a date (it was read back as text, and the replay refused it)."""
+    member, log, archive = tmp_path / "siti.json", tmp_path / "d.jsonl", tmp_path / "a"
+    member.write_text(json.dumps(SITI), "utf-8")
+    sets = ["--set", "as_of=2022-08-31", "--set", "cutoff_month=2022-08", "--set", "state_banks=[BRI, BNI]"]
+    assert main(["evaluate", "bsu-2022", str(member), *sets, "--log", str(log), "--full-nik",
+                 "--archive", str(archive)]) in (0, 1)
+    assert "what-if --set as_of=2022-08-31 --set cutoff_month=2022-08 --set 'state_banks=[\"BRI\", \"BNI\"]':" \
+        in capsys.readouterr().err  # as a shell takes it
+    from bsu_rules.audit.rerun import replay
+
+    report = replay(log, archive)
+    assert report.ok and report.counts["identical"] == 1, report.summary()
 
 
 @pytest.mark.parametrize("given", ["wage_ceiling@3204125708940003=4000000", "cutoff_month=3204125708940003",
@@ -195,16 +211,16 @@ def test_a_reform_is_archived_and_replayed(tmp_path: Path, capsys: pytest.Captur
     out, err = capsys.readouterr()
     decision = json.loads(out)
     assert decision["outcome"] == "eligible" and decision["benefit"]["amount"] == 700_000
+    table_sha = reform_of(load_ruleset("bsu-2022"), [], [f"minimum_wage={table}"]).tables["minimum_wage"].sha256[:12]
     assert "these decisions are a simulation (--set benefit.amount=700000 --set wage_ceiling=3600000 --table " \
-        "minimum_wage)" in err  # logged beside the programme's decisions: said when written and when replayed
+        f"minimum_wage=<sha256 {table_sha}>)" in err  # logged beside the programme's decisions: said when written
     table.unlink()  # the archive holds its own copy
     report = replay(log, archive)
     assert report.ok and report.counts["identical"] == 1, report.summary()
-    assert report.items[0].row()["what_if"] == "--set benefit.amount=700000 --set wage_ceiling=3600000 --table " \
-        "minimum_wage"
+    what_if = f"--set benefit.amount=700000 --set wage_ceiling=3600000 --table minimum_wage=<sha256 {table_sha}>"
+    assert report.items[0].row()["what_if"] == what_if  # and when replayed
     assert main(["replay", str(log), "--archive", str(archive), "--all"]) == 0
-    assert "] what-if --set benefit.amount=700000 --set wage_ceiling=3600000 --table minimum_wage, on " in \
-        capsys.readouterr().out
+    assert f"] what-if {what_if}, on " in capsys.readouterr().out
     again = load_archived(archive, decision["ruleset"]["sha256"])
     assert again.sha256 == decision["ruleset"]["sha256"]
     assert not archive_ruleset(again, archive).created

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
+import shlex
 from dataclasses import dataclass, fields, replace
 from datetime import date
 from pathlib import Path
@@ -65,11 +67,13 @@ class Reform(RuleSet):
 
 
 def override_options(ruleset: RuleSet | None) -> str:
-    """The overrides a reform was made with, as the options that make it (``--set wage_ceiling=4200000
-    --table minimum_wage``); "" for a rule set as its file has it."""
-    return " ".join(f"--table {o['table']}" if "table" in o else
-                    f"--set {o['set']}{'@' + o['since'] if o.get('since') else ''}="
-                    f"{json.dumps(o['value'], ensure_ascii=False)}" for o in getattr(ruleset, "overrides", ()))
+    """The overrides a reform was made with, as options quoted for a shell (``--set wage_ceiling=4200000
+    --set 'state_banks=["BRI"]'``), a replaced table by the sha256 of its file (``--table
+    minimum_wage=<sha256 1a2b3c4d5e6f>``); "" for a rule set as its file has it."""
+    return " ".join(f"--table {o['table']}=<sha256 {o['sha256'][:12]}>" if "table" in o else
+                    "--set " + shlex.quote(f"{o['set']}{'@' + o['since'] if o.get('since') else ''}="
+                                           f"{_text(o['value'])}")
+                    for o in getattr(ruleset, "overrides", ()))
 
 
 def parse_override(kind: str, text: str) -> Override:
@@ -357,7 +361,12 @@ def from_archive(base: RuleSet, specs: list[dict[str, Any]], folder: Path) -> Ru
 
 
 def _text(value: Any) -> str:
-    """A canonical value written back as the command line would give it."""
+    """A canonical value written back as the command line would give it (a month or a date bare)."""
     if isinstance(value, dict):
         return str(next(iter(value.values())))
+    if isinstance(value, str) and _DAY_OR_MONTH.fullmatch(value):
+        return value
     return json.dumps(value, ensure_ascii=False)
+
+
+_DAY_OR_MONTH = re.compile(r"[0-9]{4}-[0-9]{2}(?:-[0-9]{2})?")
