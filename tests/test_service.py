@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -16,6 +17,7 @@ from typing import Any
 
 import pytest
 
+import bsu_rules
 from bsu_rules.audit.chain import verify_log
 from bsu_rules.audit.log import DecisionLog
 
@@ -278,10 +280,15 @@ def test_errors_have_one_shape(server: httpx.Client) -> None:
     decide = "/v1/decisions"
     assert_error(server.post(decide, params={"ruleset": "bsu-2022"}, content="{nope"), 400, "bad-json")
     assert_error(server.post(decide, params={"ruleset": "bsu-2022"}, content="[" * 100_000), 400, "bad-json")
-    for on in ("5/9/2022", "2022-02-30", "2022-13-01"):  # a day the calendar lacks is told as any other
+    for on, said in (("5/9/2022", "`5/9/2022` is not a date: write the date as YYYY-MM-DD (2022-09-05, reading it as "
+                                  "day/month/year)"),
+                     ("2022-02-30", "`2022-02-30` is not a date in the calendar"),
+                     ("2022-13-01", "`2022-13-01` is not a date in the calendar")):  # as the command line says it
         error = assert_error(server.post(decide, params={"ruleset": "bsu-2022", "on": on}, content=record),
                              400, "bad-parameter")
-        assert error["message"] == f"on: `{on}` is not a date (YYYY-MM-DD)" and error["field"] == "on"
+        assert error["message"] == f"on: {said}" and error["field"] == "on"
+        with pytest.raises(bsu_rules.InputError, match=f"on: {re.escape(said)}"):  # and the Python API
+            bsu_rules.evaluate(bsu_rules.load_ruleset("bsu-2022"), json.loads(record), on=on)
     assert_error(server.post(decide, content=record), 400, "bad-parameter")
     assert_error(server.post(decide, params={"ruleset": "bsu-2022", "on": "2020-01-01"}, content=record),
                  422, "out-of-force")

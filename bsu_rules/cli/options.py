@@ -28,7 +28,7 @@ from bsu_rules.members.decode import (
 from bsu_rules.members.model import hide_identifiers
 from bsu_rules.ruleset.loader import load_ruleset
 from bsu_rules.ruleset.overrides import override_options, reform_of
-from bsu_rules.ruleset.spelling import date_problem
+from bsu_rules.ruleset.spelling import not_a_date
 
 if TYPE_CHECKING:
     from bsu_rules.ruleset.model import RuleSet
@@ -40,9 +40,7 @@ def day(text: str) -> date:
     try:
         return date.fromisoformat(text) if len(text) == 10 else date.fromisoformat("x")
     except ValueError:
-        message, fixed = date_problem(text)
-        said = message if message.startswith("`") else f"{hide_identifiers(repr(text)[:40])} is not a date: {message}"
-        raise argparse.ArgumentTypeError(said + (f"; did you mean `{fixed}`?" if fixed else "")) from None
+        raise argparse.ArgumentTypeError(hide_identifiers(not_a_date(text))) from None
 
 
 ON_HELP = ("decision date YYYY-MM-DD (default: the latest date on which the rule file changes something: its "

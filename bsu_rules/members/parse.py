@@ -27,6 +27,7 @@ from bsu_rules.members.contract import (
 from bsu_rules.members.decode import LONE_SURROGATE, lone_surrogate
 from bsu_rules.members.mirror import MemberMirror, Record, as_member, encode
 from bsu_rules.members.model import DAY, MONTH, PERIODIC, SECRET, Member, hide_identifiers, key_path, shown
+from bsu_rules.ruleset.spelling import not_a_date
 
 
 class Parsed(NamedTuple):
@@ -220,8 +221,9 @@ def decision_date(on: object) -> date | None:
     day = _iso_day(on) if isinstance(on, str) else None
     if day is not None:
         return day
-    given = repr(on)[:40] if isinstance(on, str) else type(on).__name__
-    raise InputError([("on", f"{given} is not a date (YYYY-MM-DD)")])
+    if isinstance(on, str):
+        raise InputError([("on", hide_identifiers(not_a_date(on)))])
+    raise InputError([("on", f"{type(on).__name__} is not a date (YYYY-MM-DD)")])
 
 
 @lru_cache(maxsize=256)  # a caller asks about few dates, again and again

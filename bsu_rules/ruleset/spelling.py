@@ -116,6 +116,14 @@ def as_date(text: str) -> date | None:
     return None
 
 
+def not_a_date(text: str) -> str:
+    """A decision date given as text that is none, said alike by the command line, the service and
+    the API: what is wrong, with the date it probably means in brackets (``31/12/2022``:
+    ``write the date as YYYY-MM-DD (2022-12-31)``)."""
+    message = date_problem(text)[0]
+    return message if message.startswith("`") else f"`{text[:40]}` is not a date: {message}"
+
+
 def date_problem(text: str) -> tuple[str, str | None]:
     """What is wrong with a date written as ``text``, and the date as it should be written (None
     when it cannot be told)."""

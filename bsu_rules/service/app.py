@@ -38,6 +38,7 @@ from bsu_rules.members.decode import BadRecord, decode_records, unreadable
 from bsu_rules.members.model import hide_identifiers
 from bsu_rules.ruleset.diagnostics import nearest
 from bsu_rules.ruleset.model import RuleSet
+from bsu_rules.ruleset.spelling import not_a_date
 from bsu_rules.schemas import schema
 from bsu_rules.service.editions import Edition, EditionSummary, edition, summary
 from bsu_rules.unknowns import Need, needed
@@ -382,8 +383,7 @@ def _plain_query(request: Request) -> None:
         try:
             decision_date(on)
         except InputError:  # 2022-02-30 too: a day the calendar has
-            raise ServiceError(400, Code.BAD_PARAMETER, f"on: `{_echo(on)}` is not a date (YYYY-MM-DD)",
-                               field="on") from None
+            raise ServiceError(400, Code.BAD_PARAMETER, f"on: {not_a_date(_echo(on))}", field="on") from None
     hints = request.query_params.get("hints")
     if hints is not None and hints not in ("true", "false"):  # not yes, on, 1 or TRUE, which pydantic would take
         raise ServiceError(400, Code.BAD_PARAMETER, f"hints: `{_echo(hints)}` is neither true nor false "
