@@ -45,7 +45,7 @@ def write_log(path: Path, rule_file: str | Path, records: list[dict[str, Any]], 
               key: str | None = None, hints: bool = False) -> None:
     ruleset = load_ruleset(rule_file)
     plan = ruleset.plan(on)
-    with DecisionLog(path, key=key, batch=7) as log:
+    with DecisionLog(path, key=key, full_nik=key is None, batch=7) as log:
         for record in records:
             member = parse_member(record)
             log.record(plan.decide(member, hints=hints), member, ruleset)

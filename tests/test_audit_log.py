@@ -34,7 +34,7 @@ KEY = "kunci-rahasia-audit"
 
 def write_log(path: Path, records: list[dict[str, Any]] = RECORDS, key: str | None = None, batch: int = 1) -> None:
     plan = RULESET.plan()
-    with DecisionLog(path, key=key, batch=batch) as log:
+    with DecisionLog(path, key=key, full_nik=key is None, batch=batch) as log:
         for record in records:
             member = parse_member(record)
             log.record(plan.decide(member), member, RULESET)
@@ -97,7 +97,7 @@ def test_recording_time_is_in_the_envelope_only(tmp_path: Path) -> None:
     member = parse_member(RECORDS[0])
     decision = RULESET.plan().decide(member)
     for path, day in ((a, 1), (b, 2)):
-        with DecisionLog(path, clock=partial(datetime, 2022, 9, day, tzinfo=UTC)) as log_:
+        with DecisionLog(path, clock=partial(datetime, 2022, 9, day, tzinfo=UTC), full_nik=True) as log_:
             log_.record(decision, member, RULESET)
     ea, eb = envelopes(a)[0], envelopes(b)[0]
     assert ea["decision"] == eb["decision"] and ea["hash"] != eb["hash"]
@@ -133,10 +133,18 @@ def test_with_a_key_the_log_keeps_the_nik_s_pseudonym_alone(tmp_path: Path) -> N
     assert verify_log(path).ok
 
 
+def test_a_log_keeps_a_full_nik_only_when_asked(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="full_nik=True"):
+        DecisionLog(tmp_path / "x.jsonl")
+    with pytest.raises(ValueError, match="opposite"):
+        DecisionLog(tmp_path / "x.jsonl", key=KEY, full_nik=True)
+    assert not (tmp_path / "x.jsonl").exists()
+
+
 def test_record_refuses_a_mismatched_member(tmp_path: Path) -> None:
     decision = RULESET.plan().decide(parse_member(RECORDS[0]))
     with pytest.raises(ValueError, match="another member"):
-        DecisionLog(tmp_path / "x.jsonl").record(decision, RECORDS[1], RULESET)
+        DecisionLog(tmp_path / "x.jsonl", full_nik=True).record(decision, RECORDS[1], RULESET)
 
 
 @pytest.mark.parametrize("key", [None, KEY])
@@ -144,7 +152,8 @@ def test_a_record_is_logged_alike_as_a_model_a_view_or_a_dict(tmp_path: Path, ke
     plan, logs = RULESET.plan(), []
     for form in ("model", "view", "dict"):
         path = tmp_path / f"{form}.jsonl"
-        with DecisionLog(path, key=key, clock=partial(datetime, 2022, 9, 1, tzinfo=UTC), batch=5) as log_:
+        clock = partial(datetime, 2022, 9, 1, tzinfo=UTC)
+        with DecisionLog(path, key=key, full_nik=key is None, clock=clock, batch=5) as log_:
             for record in RECORDS:
                 given_ = {"model": parse_member(record), "view": parse_record(record).record, "dict": record}[form]
                 log_.record(plan.decide(parse_member(record)), given_, RULESET)
@@ -152,7 +161,7 @@ def test_a_record_is_logged_alike_as_a_model_a_view_or_a_dict(tmp_path: Path, ke
     assert logs[0] == logs[1] == logs[2]
     assert verify_log(tmp_path / "view.jsonl").decisions == len(RECORDS)
     with pytest.raises(ValueError, match="another member"):
-        DecisionLog(tmp_path / "x.jsonl").record(plan.decide(parse_member(RECORDS[0])),
+        DecisionLog(tmp_path / "x.jsonl", full_nik=True).record(plan.decide(parse_member(RECORDS[0])),
                                                  parse_record(RECORDS[1]).record, RULESET)
 
 
@@ -166,7 +175,7 @@ def test_the_inputs_kept_are_the_same_from_a_view_and_from_the_model(tmp_path_fa
         return  # not a valid record: nothing is logged
     folder, plan = tmp_path_factory.mktemp("forms"), RULESET.plan()
     for name, given_ in (("view", parsed.record), ("model", parsed.member)):
-        with DecisionLog(folder / name, clock=partial(datetime, 2022, 9, 1, tzinfo=UTC)) as log_:
+        with DecisionLog(folder / name, clock=partial(datetime, 2022, 9, 1, tzinfo=UTC), full_nik=True) as log_:
             log_.record(plan.decide(parsed.member), given_, RULESET)
     assert (folder / "view").read_bytes() == (folder / "model").read_bytes()
     dumped = parsed.member.model_dump(mode="json", exclude_none=True)
@@ -413,7 +422,7 @@ def test_a_writer_reads_the_log_between_appends(tmp_path: Path) -> None:
     fd = os.open(path, os.O_WRONLY | os.O_APPEND)
     fcntl.flock(fd, fcntl.LOCK_EX)
     plan, errors = RULESET.plan(), []
-    log = DecisionLog(path)
+    log = DecisionLog(path, full_nik=True)
     reader = threading.Thread(target=lambda: errors.extend(
         [log.logged(plan.decide(parse_member(RECORDS[0])))]))
     reader.start()
@@ -469,7 +478,7 @@ def test_two_writers_that_both_decided_a_member_log_it_once(tmp_path: Path) -> N
     another writer logged the same decision since, does not log it again."""
     path = tmp_path / "shared.jsonl"
     plan = RULESET.plan()
-    first, second = DecisionLog(path, batch=100), DecisionLog(path, batch=100)
+    first, second = DecisionLog(path, batch=100, full_nik=True), DecisionLog(path, batch=100, full_nik=True)
     decisions = [(plan.decide(parse_member(r)), r) for r in RECORDS[:4]]
     for log in (first, second):
         assert not log.logged(decisions[0][0])  # both look before either writes
@@ -485,7 +494,7 @@ def test_two_writers_that_both_decided_a_member_log_it_once(tmp_path: Path) -> N
 def test_a_line_longer_than_a_log_line_can_be_is_refused(log: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Wherever it is (another hand appended it after this writer's last look), and without holding it."""
     monkeypatch.setattr("bsu_rules.audit.chain.MAX_LINE", 1 << 20)
-    writer = DecisionLog(log)
+    writer = DecisionLog(log, full_nik=True)
     writer.writable()
     with log.open("ab") as f:
         f.write(b"a" * (8 << 20) + b"\n")
@@ -558,7 +567,7 @@ def test_a_line_that_does_not_belong_is_inserted_wherever_it_stands(log: Path, t
     """A copy is said to repeat its line, next to it or far from it; a line of another log is no line of this one."""
     lines = log.read_text("utf-8").splitlines(keepends=True)
     other = tmp_path / "other.jsonl"
-    with DecisionLog(other, clock=partial(datetime, 2022, 9, 6, tzinfo=UTC)) as log_:
+    with DecisionLog(other, clock=partial(datetime, 2022, 9, 6, tzinfo=UTC), full_nik=True) as log_:
         plan = RULESET.plan()
         for record in RECORDS:
             log_.record(plan.decide(parse_member(record)), record, RULESET)

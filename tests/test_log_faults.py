@@ -101,7 +101,7 @@ def test_a_killed_writer_is_resumed_as_verify_says(tmp_path: Path, capsys: pytes
     log.write_bytes(data[:-300])  # killed in the middle of the last line
     capsys.readouterr()
     with pytest.raises(LogError, match="truncated"):
-        audit_log.DecisionLog(log).writable()
+        audit_log.DecisionLog(log, full_nik=True).writable()
     assert main(["verify", str(log)]) == 1
     hint = capsys.readouterr().out
     size = int(hint.split("truncate -s ")[1].split()[0])
@@ -208,7 +208,7 @@ def test_decisions_a_failed_write_dropped_are_logged_when_recorded_again(tmp_pat
     records = [json.loads(line) for line in Path(EXAMPLES).read_text("utf-8").splitlines()[:3]]
     decisions = [bsu_rules.evaluate(ruleset, r) for r in records]
     log = tmp_path / "d.log"
-    writer = audit_log.DecisionLog(log, batch=10)
+    writer = audit_log.DecisionLog(log, batch=10, full_nik=True)
 
     def broken(fd: int, data: Any) -> int:
         raise OSError(errno.EIO, "Input/output error")

@@ -449,7 +449,7 @@ def test_a_request_whose_pages_fail_logs_none_of_its_decisions(tmp_path: Path,
     import bsu_rules.service.app as service
 
     path = tmp_path / "d.jsonl"
-    client = _InProcess(log=DecisionLog(path))
+    client = _InProcess(log=DecisionLog(path, full_nik=True))
 
     def failing(*args: Any) -> str:
         raise ValueError("no page")
@@ -463,7 +463,7 @@ def test_a_request_whose_pages_fail_logs_none_of_its_decisions(tmp_path: Path,
 def test_health_says_the_decision_log_cannot_be_written(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A balancer polling /healthz stops sending requests while every decision would fail."""
     path = tmp_path / "d.jsonl"
-    client = _InProcess(log=DecisionLog(path))
+    client = _InProcess(log=DecisionLog(path, full_nik=True))
     line = EXAMPLES.read_text("utf-8").splitlines()[0]
     assert client.get("/healthz").status_code == 200
     with path.open("ab") as f:
@@ -499,7 +499,7 @@ def test_a_request_whose_log_write_fails_leaves_nothing_to_be_logged_later(tmp_p
     import bsu_rules.audit.log as audit_log
 
     path = tmp_path / "d.jsonl"
-    client = _InProcess(log=audit_log.DecisionLog(path, batch=1000))
+    client = _InProcess(log=audit_log.DecisionLog(path, batch=1000, full_nik=True))
     lines = EXAMPLES.read_text("utf-8").splitlines()
     first = client.post("/v1/decisions", params={"ruleset": "bsu-2022"}, content=lines[0])
     assert first.status_code == 200
@@ -589,7 +589,7 @@ def test_a_log_cut_back_under_the_service_gets_the_decisions_it_lost(tmp_path: P
     """A decision is answered only once it is in the log: a log cut by another hand is read again (and
     refused while its last line is cut), not trusted to hold what the service remembers writing."""
     path = tmp_path / "d.jsonl"
-    client = _InProcess(log=DecisionLog(path, batch=1000))
+    client = _InProcess(log=DecisionLog(path, batch=1000, full_nik=True))
     body = "[" + ",".join(EXAMPLES.read_text("utf-8").splitlines()[:3]) + "]"
     assert client.post("/v1/decisions", params={"ruleset": "bsu-2022"}, content=body).status_code == 200
     lines = path.read_bytes().splitlines(keepends=True)

@@ -65,9 +65,12 @@ class DecisionLog:
     appended since is read. A log whose chain is broken is not continued.
     """
 
-    def __init__(self, path: str | Path, *, key: str | bytes | None = None, batch: int = 1,
+    def __init__(self, path: str | Path, *, key: str | bytes | None = None, full_nik: bool = False, batch: int = 1,
                  fsync: bool = True, clock: Callable[[], datetime] = _now,
                  signer: Callable[[int, str], None] | None = None) -> None:
+        if (key is None) != full_nik:  # a log keeps a full NIK only when asked to, as the commands' --full-nik
+            raise ValueError("give a pseudonymisation key (key=...) or full_nik=True: a decision log keeps a full "
+                             "NIK only when asked to" if key is None else "key= and full_nik=True say opposite things")
         self.path, self.key, self.batch, self.fsync, self.clock = Path(path), key, max(1, batch), fsync, clock
         self.key_id = key_id(key) if key is not None else None
         self.signer = signer

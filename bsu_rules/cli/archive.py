@@ -92,7 +92,7 @@ def open_audit(args: argparse.Namespace, ruleset: RuleSet) -> DecisionLog | None
                           warn=lambda said: print(f"bsu-rules: warning: {said}", file=sys.stderr))
         except CheckpointError as exc:
             raise AuditError(str(exc)) from None
-    log = DecisionLog(args.log, key=key, batch=BATCH, signer=sign)
+    log = DecisionLog(args.log, key=key, full_nik=key is None, batch=BATCH, signer=sign)
     log.writable()  # read once, and a damaged log refused, before anything is decided
     if what_if := override_options(ruleset):
         print(f"bsu-rules: warning: {args.log}: these decisions are a simulation ({what_if}); the log keeps "

@@ -78,7 +78,8 @@ def run(args: argparse.Namespace) -> int:
     log = None
     if args.log:
         try:  # a log keeping full NIKs nobody asked for, or a damaged or unwritable one, is refused before
-            log = DecisionLog(args.log, key=log_key(args), batch=args.max_records)  # the service listens
+            key = log_key(args)
+            log = DecisionLog(args.log, key=key, full_nik=key is None, batch=args.max_records)  # before it listens
             log.writable()
         except (AuditError, OSError) as exc:
             print(f"bsu-rules: {exc}", file=sys.stderr)
