@@ -27,13 +27,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from bsu_rules.audit.snapshot import KEY_ENV
+from bsu_rules.audit.snapshot import KEY_ENV, key_id
 from bsu_rules.batch import run as batch_run
 from bsu_rules.batch.dedupe import resolve
 from bsu_rules.batch.generate import MALFORMED, TEXT_MALFORMED, block, write_population
 from bsu_rules.batch.read import Reader
 from bsu_rules.batch.run import decide_batch, engines, load_plan, nik_keys, run_batch
 from bsu_rules.batch.validate import TEXT_SCHEMA, unchecked
+from bsu_rules.batch.write import manifest_path
 from bsu_rules.cli import main
 from bsu_rules.decisions import mask_nik
 from bsu_rules.errors import InputError
@@ -430,9 +431,16 @@ def test_explain_finds_the_row(population: dict[str, Any], tmp_path: Path,
     assert text.count(f"NIK {nik[:4]}********{nik[-4:]}\nELIGIBLE") == 2  # both KPJ of the NIK
     assert main(["explain", "bsu-2022", str(out), "--input", str(source), "--row", "1", "--lang", "en"]) == 0
     assert capsys.readouterr().out.startswith("Row 1 of")
+    capsys.readouterr()
     assert main(["explain", "bsu-2022", str(out), "--input", str(source), "--nik", "1" * 16]) == 1
+    assert "the NIK is not in the input, or its row was rejected" in capsys.readouterr().err
     assert main(["explain", "bsu-2022", str(out), "--input", str(source), "--nik", "123"]) == 2
     assert main(["explain", "bsu-2021", str(out), "--input", str(source), "--row", "1"]) == 2
+    assert json.loads(manifest_path(out).read_text("utf-8"))["pseudonym_key"] == key_id(b"k3y")
+    monkeypatch.setenv(KEY_ENV, "another")  # the batch's key, not this one, made its nik_key: said, with both
+    capsys.readouterr()
+    assert main(["explain", "bsu-2022", str(out), "--input", str(source), "--nik", nik]) == 1
+    assert f"its fingerprint is {key_id('another')}, the batch's {key_id(b'k3y')}" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("suffix", ["csv", "jsonl"])

@@ -36,6 +36,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from bsu_rules._version import __version__
+from bsu_rules.audit.snapshot import key_id
 from bsu_rules.batch.dedupe import HASH_SEED, Repeats, gather, mark, settle
 from bsu_rules.batch.fallback import ScalarTablePlan
 from bsu_rules.batch.read import Chunk, Reader
@@ -311,6 +312,7 @@ def run_batch(ruleset: str | Path | RuleSet | Callable[[], RuleSet], source: str
                 "input": {"path": beside(source, finals[2]), "sha256": input_sha256.result()},
                 "ruleset": {"id": plan.ruleset.id, "version": plan.ruleset.version, "sha256": plan.ruleset.sha256},
                 "on": plan.on.isoformat(),
+                "pseudonym_key": None if key is None else key_id(key),  # which key made nik_key (explain --nik)
                 "counts": {"read": counts.read, "decided": counts.decided, "rejected": counts.rejected,
                            "outcomes": dict(sorted(counts.outcomes.items()))},
                 "output": {"path": beside(output, finals[2]), "sha256": file_sha256(out_tmp)},

@@ -17,7 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from bsu_rules.audit.snapshot import KEY_ENV, pseudonym
+from bsu_rules.audit.snapshot import KEY_ENV, key_id, pseudonym
 from bsu_rules.cli.batch import missing_extra, positive_int
 from bsu_rules.cli.options import add_key_options, add_reform_options, load_reform, pseudonym_key
 from bsu_rules.decisions import mask_nik
@@ -112,6 +112,23 @@ def records_at(path: str, rows: set[int]) -> dict[int, dict[str, Any]]:
     return found
 
 
+def unfound(decisions: str, secret: bytes | None) -> str:
+    """Why no decision has the NIK's key: another key made the file's (its manifest says which), or
+    the NIK is not in the input or its row was rejected."""
+    from bsu_rules.batch.write import manifest_path  # lazy: the batch extra (pyarrow), needed only here
+
+    try:
+        made = json.loads(manifest_path(decisions).read_text("utf-8")).get("pseudonym_key", "")
+    except (OSError, ValueError, AttributeError):
+        made = ""  # no manifest (or not one): which key is not known
+    given = key_id(secret) if secret else None
+    if made and given and made != given:
+        return (f"the key given is not the one the batch used for {decisions}: its fingerprint is {given}, "
+                f"the batch's {made}")
+    return f"no decision for this NIK in {decisions}: the NIK is not in the input, or its row was rejected " \
+        "(see the reject file)"
+
+
 def undecided(decisions: str, source: str, row: int) -> str:
     """Why row ``row`` of the batch input ``source`` has no decision: a blank line (skipped), past
     the end of the file, or rejected (with the reason, when the reject file at its default place
@@ -171,7 +188,7 @@ def run(args: argparse.Namespace) -> int:
     if not rows:
         try:
             why = undecided(args.decisions, args.input, args.row) if args.row else \
-                f"no decision for this NIK in {args.decisions} (a rejected row is in the reject file)"
+                unfound(args.decisions, secret)
         except (ValueError, OSError, RecursionError, polars.exceptions.PolarsError):  # Arrow's errors too
             why = f"no decision for row {args.row} in {args.decisions}, and {args.input} is not readable"
         print(f"bsu-rules: {why}", file=sys.stderr)
