@@ -347,6 +347,9 @@ def test_round_up_properties(amount: int | Decimal, step: int) -> None:
     ("bni\u00a046", "BNI 46"), ("\tbank\nbtn", "BTN"), ("Bank Aceh Syariah", "ACEH SYARIAH"),
     ("Bankbri", "BANKBRI"), ("Bank", ""), ("", ""), ("Bank Contoh", "CONTOH"), ("ＢＲＩ", "BRI"),
     ("Ｂａｎｋ\u3000ｂｎｉ", "BNI"), ("BRI\u200b", "BRI"), ("\ufeffMandiri", "MANDIRI"), ("B\u00adRI", "BRI"),
+    # a direction mark, a separator Python splits on, a Turkish keyboard's İ: still the bank (was paid via PT Pos)
+    ("Bank BRI\u200e", "BRI"), ("\u202eBank BNI\u202c", "BNI"), ("Bank BRI\x85", "BRI"), ("Bank\x1cBTN", "BTN"),
+    ("BANK MANDİRİ", "MANDIRI"), ("mandırı", "MANDIRI"), ("\u2066BRI\u2069", "BRI"),
 ])
 def test_bank_key_examples(name: str, key: str) -> None:
     assert bank_key(name) == key

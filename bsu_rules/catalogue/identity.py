@@ -31,8 +31,10 @@ BANK_SPELLED_PT = r"\bP[ .]*\.[ .]*T\b"
 BANK_FOLD: dict[str, str] = {
     **{chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)},  # full-width forms: ＢＲＩ is BRI
     **dict.fromkeys("\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f"
-                    "\u205f\u3000", " "),  # the other spaces: en, em, thin, narrow, ideographic, line and paragraph
-    **dict.fromkeys("\u00ad\u200b\u200c\u200d\u2060\ufeff", ""),  # soft hyphen, zero-width characters
+                    "\u205f\u3000\u0085\x1c\x1d\x1e\x1f", " "),  # the other spaces and separators Python splits on
+    **dict.fromkeys("\u00ad\u180e\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2060\u2066\u2067"
+                    "\u2068\u2069\ufeff", ""),  # soft hyphen, zero-width and direction characters: invisible
+    "\u0130": "I", "\u0131": "i",  # dotted capital I, dotless small i (a Turkish keyboard): MANDİRİ is MANDIRI
 }
 """Characters a bank name may be written with that are another character, or none, to a reader."""
 _FOLD = str.maketrans(BANK_FOLD)
