@@ -189,6 +189,14 @@ def test_who_is_paid() -> None:
     assert resolve(rows.reverse()).equals(result)
 
 
+def test_a_paid_kpj_another_row_holds_too_is_named_by_row() -> None:
+    """d: row 9 is paid; its KPJ 40 is row 10's too, so row 8 (no KPJ) is told the paid row, not a KPJ
+    that names two rows (row 10 would read 'not paid under KPJ 40' beside it)."""
+    rows = pl.DataFrame({"row": [8, 9, 10], "nik_key": ["d"] * 3, "kpj": [None, "40", "40"], "priority": [1, 1, 1],
+                         "record_hash": [1, 2, 3]}, schema_overrides={"record_hash": pl.UInt64, "priority": pl.Int32})
+    assert resolve(rows).to_dicts() == [{"row": 8, "duplicate_of": "row:9"}, {"row": 10, "duplicate_of": "row:9"}]
+
+
 def test_decide_batch_is_pure_and_numbers_rows(population: dict[str, Any]) -> None:
     members = pq.read_table(population["folder"] / "m.parquet").slice(0, 300)
     first = decide_batch("bsu-2022", None, members, "scalar")

@@ -5,7 +5,8 @@ input order: highest ``priority``, then lowest ``kpj`` (as text; a missing KPJ l
 ``record_hash`` (a hash of the whole input record), then lowest ``row`` (only records identical in
 every field reach it, and then the choice makes no difference). The others keep ``outcome =
 eligible`` (the rules hold for them) but get ``duplicate_of`` = the paid KPJ, or ``row:N`` (the paid
-row) when it has none or the same KPJ as this row, and no benefit or channel.
+row) when it has none, the same KPJ as this row, or one another row of the NIK holds too (a KPJ
+that names no one row), and no benefit or channel.
 
 A run settles this before it writes anything (``settle``): ``Repeats`` finds the rows whose NIK
 occurs more than once in the input (16 bytes a row while it looks: a row number and a 64-bit hash
@@ -35,9 +36,13 @@ KEYS = ("row", "nik_key", "kpj", "priority", "record_hash")
 def resolve(candidates: pl.DataFrame) -> pl.DataFrame:
     """Eligible rows (``KEYS`` columns) -> ``row``, ``duplicate_of`` for every row not paid."""
     ranked = candidates.sort(["nik_key", "priority", "kpj", "record_hash", "row"],
-                             descending=[False, True, False, False, False], nulls_last=True)
-    kpj, row = pl.col("kpj").first().over("nik_key"), pl.col("row").first().over("nik_key")
-    paid = pl.when(kpj.is_null() | (kpj == pl.col("kpj"))).then(pl.format("row:{}", row)).otherwise(kpj)
+                             descending=[False, True, False, False, False], nulls_last=True).with_columns(
+        pl.col("kpj").first().over("nik_key").alias("paid_kpj"),
+        pl.col("row").first().over("nik_key").alias("paid_row"))
+    kpj = pl.col("paid_kpj")
+    shared = (pl.col("kpj") == kpj).sum().over("nik_key") > 1  # another row holds the paid KPJ too: it names no row
+    paid = pl.when(kpj.is_null() | (kpj == pl.col("kpj")) | shared).then(pl.format("row:{}", pl.col("paid_row"))) \
+        .otherwise(kpj)
     return (ranked.with_columns(paid.alias("duplicate_of"), pl.int_range(pl.len()).over("nik_key").alias("rank"))
             .filter(pl.col("rank") > 0).select("row", "duplicate_of").sort("row"))
 
