@@ -156,6 +156,7 @@ WORDED = [
     _with(wages=[{"period": "2022-05", "amount": -3204125708940003}]),
     _with(wages=[{"period": "2022-05", "amount": 2**63}]), _with(program_receipts=[{"program": "PKH", "year": 2**31}]),
     _with(employer={"sector": "C", "x\u202e": 1}),  # a direction mark in a key: escaped, never reorders a line
+    '{"nik": "3171014107900001"',  # cut short: said at its end, whether or not a newline follows
 ]
 
 

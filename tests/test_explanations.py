@@ -666,6 +666,8 @@ def test_a_nested_field_name_with_a_dot_and_hidden_characters_are_shown_as_given
 @pytest.mark.parametrize(("line", "id_said", "en_said"), [
     ("{not json", "Catatannya bukan JSON yang sah (kesalahan pada kolom 2).",
      "The record is not valid JSON (a mistake at column 2)."),
+    ('{"nik": "3171014107900001"', "Catatannya bukan JSON yang sah: berakhir sebelum selesai (terpotong?).",
+     "The record is not valid JSON: it ends before it is complete (cut short?)."),
     ('"a string"', "Catatannya harus berupa objek JSON ({…}), bukan teks.",
      "The record must be a JSON object ({…}), not text."),
     ('{"nik": NaN}', "NaN bukan angka JSON.", "NaN is not a JSON number."),

@@ -73,6 +73,9 @@ _SAY: dict[str, dict[str, str]] = {
 }
 
 _RECORD: list[tuple[re.Pattern[str], dict[str, str]]] = [(re.compile(p), said) for p, said in [
+    (r"not valid JSON \(.* at the end of the record", {"id": "catatannya bukan JSON yang sah: berakhir sebelum "
+                                                           "selesai (terpotong?)", "en": "the record is not valid "
+                                                           "JSON: it ends before it is complete (cut short?)"}),
     (r"not valid JSON \(.* at (?:line (?P<line>\d+) )?column (?P<col>\d+)\)",
      {"id": "catatannya bukan JSON yang sah (kesalahan pada {where})", "en": "the record is not valid JSON "
       "(a mistake at {where})"}),

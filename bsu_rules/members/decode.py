@@ -126,7 +126,8 @@ def decode_records(data: bytes | str) -> Any:
             return _one_by_one(data.decode(json.detect_encoding(data), "surrogatepass")
                                if isinstance(data, bytes) else data)
     except json.JSONDecodeError as exc:
-        where = f"line {exc.lineno} column {exc.colno}" if exc.lineno > 1 else f"column {exc.colno}"
+        where = "the end of the record: is it cut short?" if exc.pos >= len(exc.doc.rstrip()) else \
+            f"line {exc.lineno} column {exc.colno}" if exc.lineno > 1 else f"column {exc.colno}"  # a line's end alike
         raise BadRecord(f"not valid JSON ({exc.msg.removesuffix(' at')} at {where})") from None
     except UnicodeDecodeError as exc:
         raise BadRecord(f"not UTF-8 text (byte {exc.start + 1} of the record)") from None
