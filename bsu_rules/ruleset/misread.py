@@ -13,7 +13,7 @@ from bsu_rules.members.model import hide_identifiers
 from bsu_rules.ruleset import schema
 from bsu_rules.ruleset.diagnostics import Diagnostic, nearest
 from bsu_rules.ruleset.schema import RULE_ID, benefit_misfit, misfit
-from bsu_rules.ruleset.source import Located
+from bsu_rules.ruleset.source import Located, dotted
 from bsu_rules.ruleset.source import Path as DataPath
 from bsu_rules.ruleset.spelling import date_problem, digits_only
 
@@ -125,7 +125,7 @@ def schema_diagnostics(exc: ValidationError, located: Located) -> list[tuple[Dat
                 fixed = nearest(str(err["input"]), choices)
             elif err["type"] == "string_pattern_mismatch":
                 msg, fixed = _name_problem(str(err["input"]), str(err["ctx"]["pattern"]))
-            where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc).lstrip(".")
+            where = dotted(loc)
             out.append((loc, Diagnostic(located.file, *located.at(loc, key=is_key), Code.INVALID_VALUE,
                                         msg if err["type"] == "string_pattern_mismatch" else f"{where}: {msg}",
                                         rule=rule, suggestion=fixed)))

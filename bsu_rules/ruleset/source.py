@@ -21,6 +21,13 @@ from bsu_rules.members.model import hide_identifiers
 from bsu_rules.ruleset.layout import explain, negated, tag_problem
 
 Path = tuple[str | int, ...]
+
+
+def dotted(path: Path) -> str:
+    """A place in a YAML document as a message names it: ``rules[0].basis``, ``benefit.instalments[1]``."""
+    return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".")
+
+
 _STANDARD = "tag:yaml.org,2002:"
 _PLAIN = frozenset({"str", "int", "float", "bool", "null", "timestamp", "map", "seq"})
 """The standard tags of plain data (what a plain scalar, mapping or list resolves to)."""

@@ -26,7 +26,7 @@ from bsu_rules.ruleset.diagnostics import Diagnostic, has_errors, nearest
 from bsu_rules.ruleset.loader import load_ruleset, resolve
 from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.ruleset.schema import BREAK, RULE_ID, Line, benefit_misfit, misfit
-from bsu_rules.ruleset.source import Located, read_yaml
+from bsu_rules.ruleset.source import Located, dotted, read_yaml
 from bsu_rules.ruleset.source import Path as DataPath
 from bsu_rules.ruleset.spelling import amount_in_words, date_problem
 from bsu_rules.testing.coverage import sides
@@ -248,11 +248,10 @@ def _schema(exc: ValidationError, located: Located, prefix: DataPath) -> list[Di
 
 def _where(loc: DataPath) -> str:
     """A place in a test file as its author counts: ``case 5, expect.benefit``, ``bases.worker.nik``."""
-    dotted = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc).lstrip(".")
     if len(loc) >= 2 and loc[0] == "cases" and isinstance(loc[1], int):
-        rest = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc[2:]).lstrip(".")
+        rest = dotted(loc[2:])
         return f"case {loc[1] + 1}" + (f", {rest}" if rest else "")
-    return dotted
+    return dotted(loc)
 
 
 class _CaseReader:
