@@ -15,7 +15,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel
 
-from bsu_rules.members.model import MONTH, SECRET, Member, check_month, hide_identifiers
+from bsu_rules.members.model import INT64_MAX, MONTH, SECRET, Member, check_month, hide_identifiers
 
 
 def _order(model: type[BaseModel]) -> dict[str, int]:
@@ -51,7 +51,7 @@ class Leaf:
         shown = hide_identifiers(str(value))
         if self.low == 0 and value < 0:
             return f"{shown} is negative (integer rupiah, 0 or more)"
-        if self.high == 2 ** 63 - 1:
+        if self.high == INT64_MAX:  # an amount: its bound is no figure a person reads
             return f"{shown} is too large for an amount in rupiah"
         return f"{shown} is not from {self.low} to {self.high}"
 
