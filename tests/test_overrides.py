@@ -87,6 +87,33 @@ def test_dated_values_and_benefit(rs2022: RuleSet) -> None:
     assert dated.parameter("wage_ceiling", date(2022, 10, 1)) == (4_000_000, date(2022, 10, 1))
 
 
+def test_the_order_overrides_are_given_in_changes_nothing(rs2022: RuleSet) -> None:
+    # the hash sees the overrides sorted: two orders with one hash must give one rule set
+    undated, dated = "wage_ceiling=4000000", "wage_ceiling@2022-10-01=3000000"
+    one, other = reform_of(rs2022, [undated, dated], []), reform_of(rs2022, [dated, undated], [])
+    assert one.sha256 == other.sha256
+    for reform in (one, other):
+        assert reform.parameter("wage_ceiling", date(2022, 9, 30))[0] == 4_000_000
+        assert reform.parameter("wage_ceiling", date(2022, 10, 1))[0] == 3_000_000
+    assert [o["since"] for o in one.overrides] == [None, "2022-10-01"]  # shown as applied: the undated value first
+
+
+@pytest.mark.parametrize("twice", [["wage_ceiling=4000000", "wage_ceiling=3000000"],
+                                   ["wage_ceiling@2022-10-01=1", "wage_ceiling@2022-10-01=2"],
+                                   ["as_of=2022-07-31", "as_of=2022-08-31"],
+                                   ["benefit.amount=1", "benefit.amount=2"]])
+def test_one_value_set_twice_is_an_error_not_the_last_one_winning(rs2022: RuleSet, twice: list[str]) -> None:
+    said = errors(rs2022, twice)
+    assert len(said) == 1 and "bad-override" in said[0] and "give it once" in said[0], said
+
+
+def test_one_table_replaced_twice_is_an_error(rs2022: RuleSet, tmp_path: Path) -> None:
+    table = tmp_path / "umk.csv"
+    table.write_text("area_code,amount,bound\n3273,4100000,exact\n", "utf-8")
+    said = errors(rs2022, [], [f"minimum_wage={table}", f"minimum_wage={table}"])
+    assert len(said) == 1 and "replace the same table: give it once" in said[0], said
+
+
 def test_the_data_date_moves_with_as_of_and_a_cut_off_moved_alone_is_warned(rs2022: RuleSet,
                                                                               tmp_path: Path) -> None:
     member = {"nik": "3204125708940003", "citizenship": "WNI", "participant_category": "PU",

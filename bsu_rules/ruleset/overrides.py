@@ -62,7 +62,7 @@ class Reform(RuleSet):
     """A rule set with overrides applied; ``sha256`` covers the base hash and the overrides."""
 
     base: RuleSet | None = None
-    overrides: tuple[dict[str, Any], ...] = ()  # canonical: what the hash covers
+    overrides: tuple[dict[str, Any], ...] = ()  # canonical, in the order applied: what the hash covers
     warnings: tuple[str, ...] = ()  # what the overrides leave as it was that the reader may not expect
 
 
@@ -100,6 +100,7 @@ def apply_overrides(ruleset: RuleSet, overrides: list[Override], base_dir: Path 
     with every diagnostic when one is wrong. Table files are read relative to ``base_dir`` (cwd)."""
     if not overrides:
         return ruleset
+    overrides = _in_order(overrides)
     problems: list[Diagnostic] = []
     params = dict(ruleset.model.parameters)
     benefit: dict[str, Any] = {}
@@ -151,8 +152,8 @@ def apply_overrides(ruleset: RuleSet, overrides: list[Override], base_dir: Path 
     if problems:
         raise RuleSetError(problems)
     model = ruleset.model.model_copy(update=model_changes)
-    canonical.sort(key=lambda c: json.dumps(c, sort_keys=True))
-    digest = hashlib.sha256(json.dumps({"base": ruleset.sha256, "overrides": canonical}, sort_keys=True,
+    hashed = sorted(canonical, key=lambda c: json.dumps(c, sort_keys=True))  # ``canonical`` stays as applied
+    digest = hashlib.sha256(json.dumps({"base": ruleset.sha256, "overrides": hashed}, sort_keys=True,
                                        ensure_ascii=False, separators=(",", ":")).encode("utf-8")).hexdigest()
     same = {f.name: getattr(ruleset, f.name) for f in fields(RuleSet) if f.name != "_plans"}
     model, rules = _retitled(ruleset, model, overrides)
@@ -206,6 +207,26 @@ def _unread(model: RuleFile, overrides: list[Override]) -> tuple[str, ...]:
             if why:
                 out.append(f"{o.option}: the value dated {o.since} is never read: {why}")
     return tuple(out)
+
+
+def _in_order(overrides: list[Override]) -> list[Override]:
+    """The overrides in the one order that makes their result not depend on the order they were given
+    in (the hash and the archive see them sorted): a name's undated value first, then its dated values
+    by date. One target given twice (a name, or a name from one date; a table) is an error: which one
+    was meant cannot be told."""
+    first: dict[tuple[str, str, date | None], Override] = {}
+    problems = []
+    for o in overrides:
+        target = (o.kind, o.name, o.since)
+        if target in first:
+            what = "replace the same table" if o.kind == "table" else \
+                f"both set `{o.name}`" + (f" from {o.since}" if o.since else "")
+            problems.append(_diag(o.option, Code.BAD_OVERRIDE, f"`{first[target].option}` and `{o.option}` {what}: "
+                                                               "give it once"))
+        first.setdefault(target, o)
+    if problems:
+        raise RuleSetError(problems)
+    return sorted(overrides, key=lambda o: (o.kind, o.name, o.since or date.min))
 
 
 def _check(reform: Reform, overrides: list[Override]) -> None:
