@@ -55,6 +55,8 @@ _W: dict[str, dict[str, str]] = {
         "paid_other": "data kepesertaan lain",
         "prio": "{met} dari {all} kriteria prioritas terpenuhi", "prio_unknown": ", {n} belum dapat ditentukan",
         "basis_policy": "berdasarkan kebijakan", "basis_interpretation": "berdasarkan penafsiran",
+        "worker_policy": "Ini kebijakan program, bukan bunyi pasal peraturan.",
+        "worker_interpretation": "Ini cara program membaca ketentuan yang dirujuk.",
         "moot": "(tidak mengubah hasil, karena syarat lain tidak terpenuhi)",
         "pass": "syarat terpenuhi", "fail": "syarat tidak terpenuhi", "unknown": "belum dapat ditentukan",
         "flagged": "perlu diperiksa petugas", "clear": "tidak perlu diperiksa", "prioritized": "diutamakan",
@@ -81,6 +83,8 @@ _W: dict[str, dict[str, str]] = {
         "paid_other": "another membership record",
         "prio": "{met} of {all} priority criteria met", "prio_unknown": ", {n} not yet known",
         "basis_policy": "based on policy", "basis_interpretation": "based on interpretation",
+        "worker_policy": "This is a policy of the programme, not the wording of a regulation.",
+        "worker_interpretation": "This is how the programme reads the provision cited.",
         "moot": "(does not change the outcome, as another requirement is not met)",
         "pass": "requirement met", "fail": "requirement not met", "unknown": "cannot be decided yet",
         "flagged": "to be reviewed by an officer", "clear": "no review needed", "prioritized": "given priority",
@@ -266,6 +270,11 @@ class _Context:
         key = f"basis_{r.basis}"
         return [f"({self.w[key]})"] if key in self.w else []
 
+    def basis_for_worker(self, r: RuleOutcome) -> list[str]:
+        """What a requirement rests on, said in a sentence when it is not the regulation's own words."""
+        key = f"worker_{r.basis}"
+        return [self.w[key]] if key in self.w else []
+
     def page(self, audience: str, facts: list[tuple[str, str]], section: str, lines: list[Line],
              steps: list[str] | None = None) -> Page:
         used = {line.mark for line in lines}
@@ -304,12 +313,15 @@ def worker(decision: Decision, ruleset: RuleSet | None, lang: str, unpaid: Unpai
     facts = c.dates() + c.payment("worker")  # the benefit's citation is the first footnote
     shown = _SHOWN_TO_WORKER if decision.outcome.value != "ineligible" else (RuleResult.FAIL, RuleResult.FLAGGED)
     lines: list[Line] = []
+    read_out: set[tuple[str, tuple[str, ...]]] = set()
     for r in decision.rules:
         if r.outcome in shown and r.kind != "prioritize":  # a priority orders payments, never decides
-            line = Line(_mark(r), c.title(r.id), c.sentences(r, every_hint=False))
-            if not any((said.mark, said.sentences) == (line.mark, line.sentences) for said in lines):
-                line.note = c.note(r.source)  # a footnote only for a line read out
-                lines.append(line)  # two criteria waiting for one input are read out once
+            said = c.sentences(r, every_hint=False)
+            if (_mark(r), tuple(said)) not in read_out:  # two criteria waiting for one input are read out once
+                read_out.add((_mark(r), tuple(said)))
+                # what the line rests on when not the regulation's words, then what would help
+                lines.append(Line(_mark(r), c.title(r.id), said[:1] + c.basis_for_worker(r) + said[1:],
+                                  note=c.note(r.source)))  # a footnote only for a line read out
     if not lines and decision.outcome.value == "eligible":
         facts.append((c.w["criteria"], c.w["all_met"]))
     section = c.w["flags"] if decision.outcome.value == "eligible" else c.w["reasons"]
