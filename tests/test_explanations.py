@@ -342,7 +342,8 @@ Langkah selanjutnya:
 lalu keputusan dibuat kembali.
 Keterangan: ? belum dapat ditentukan
 Dasar hukum:
-  [1] Pasal 3 ayat (2) huruf d dan Lampiran I Peraturan Menteri Ketenagakerjaan Nomor 16 Tahun 2021."""
+  [1] Pasal 3 ayat (2) huruf d dan Lampiran I Peraturan Menteri Ketenagakerjaan Nomor 14 Tahun 2020 sebagaimana \
+telah diubah dengan Peraturan Menteri Ketenagakerjaan Nomor 16 Tahun 2021."""
 
 
 @pytest.mark.parametrize(("n", "lang", "expected"), [
