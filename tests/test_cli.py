@@ -35,6 +35,23 @@ def test_evaluate_json_list_and_single_object(tmp_path: Path, capsys: pytest.Cap
     assert len(capsys.readouterr().out.splitlines()) == 4
 
 
+def test_evaluate_says_when_one_nik_is_eligible_in_several_records(tmp_path: Path,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    lines = Path(EXAMPLES).read_text("utf-8").splitlines()
+    first = json.loads(lines[0])
+    other_employer = json.dumps(first | {"kpj": "22041870999"})
+    (tmp_path / "two.jsonl").write_text("\n".join([lines[0], lines[1], lines[3], other_employer]) + "\n", "utf-8")
+    assert main(["evaluate", "bsu-2022", str(tmp_path / "two.jsonl")]) == 0
+    out, err = capsys.readouterr()
+    assert [json.loads(line)["outcome"] for line in out.splitlines()] == ["eligible", "eligible", "ineligible",
+                                                                          "eligible"]  # each record alone
+    masked = first["nik"][:4] + "********" + first["nik"][-4:]
+    assert f"1 NIK eligible in more than one record ({masked} in records 1, 4)" in err
+    assert first["nik"] not in err
+    assert main(["evaluate", "bsu-2022", EXAMPLES]) == 0
+    assert "one NIK, one payment" not in capsys.readouterr().err
+
+
 def test_hints_in_json_are_asked_for_and_text_always_has_them(capsys: pytest.CaptureFixture[str]) -> None:
     from bsu_rules import load_ruleset, parse_member
 

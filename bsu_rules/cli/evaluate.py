@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import operator
 import sys
 import time
 from collections import Counter
@@ -15,7 +16,7 @@ from bsu_rules.audit.log import AuditError, DecisionLog
 from bsu_rules.cli.archive import add_evaluate_options, open_audit
 from bsu_rules.cli.exits import interrupted, whole
 from bsu_rules.cli.options import ON_HELP, Place, add_reform_options, day, load_reform, read_placed
-from bsu_rules.decisions import Decision, Outcome
+from bsu_rules.decisions import Decision, Outcome, mask_nik
 from bsu_rules.errors import InputError, OutOfForce
 from bsu_rules.explain import AUDIENCES, render_html, render_text
 from bsu_rules.explain.rejected import rejected
@@ -150,10 +151,10 @@ def run(args: argparse.Namespace) -> int:
         durable = DurablePlan(plan)
         decide = lambda member, sha256: durable.decide(as_member(member), hints)
         stops = (AuditError, DurableShortfall)
-    tally = Tally()
+    tally, shared = Tally(), SharedNiks()
     try:
         log = open_audit(args, ruleset)
-        _decide(args, ruleset, decide, log, tally)
+        _decide(args, ruleset, decide, log, tally, shared)
     except stops as exc:
         print(f"bsu-rules: {exc}", file=sys.stderr)
         return 2
@@ -168,8 +169,38 @@ def run(args: argparse.Namespace) -> int:
         n = outcomes.total()
         print(words.format(n=n, s=_plural(n), **{o.value: outcomes[o.value] for o in Outcome})
               + (extra.format(bad=bad, bad_s=_plural(bad)) if bad else ""))
+    if shared.niks:
+        print(f"bsu-rules: {shared.note()}", file=sys.stderr)
     print(f"bsu-rules: {tally.line()}" + (" (see the error lines)" if bad else ""), file=sys.stderr)
     return 1 if bad else 0
+
+
+_NIK = operator.attrgetter("nik")  # of a Member or its mirror
+
+
+class SharedNiks:
+    """The NIKs eligible in more than one record. One NIK is paid once, which ``evaluate`` does not
+    settle (it decides each record alone; ``batch`` does), so it says so at the end."""
+
+    SHOWN = 5
+
+    def __init__(self) -> None:
+        self.first: dict[int, int] = {}  # an eligible NIK (its hash) -> the record it was first eligible in
+        self.niks: dict[int, tuple[str, list[int]]] = {}  # -> the masked NIK, and every record it is eligible in
+
+    def add(self, nik: str, number: int) -> None:
+        key = hash(nik)
+        first = self.first.setdefault(key, number)
+        if first != number:
+            self.niks.setdefault(key, (mask_nik(nik), [first]))[1].append(number)
+
+    def note(self) -> str:
+        n = len(self.niks)
+        shown = "; ".join(f"{masked} in records {', '.join(map(str, numbers))}"
+                          for masked, numbers in list(self.niks.values())[:self.SHOWN])
+        more = f"; {n - self.SHOWN} more" if n > self.SHOWN else ""
+        return (f"one NIK, one payment: {n} NIK{_plural(n)} eligible in more than one record ({shown}{more}); "
+                "evaluate decides each record alone, and bsu-rules batch pays each NIK once")
 
 
 @dataclass
@@ -204,7 +235,7 @@ def _error_line(exc: InputError, number: int, place: Place | None) -> str:
 
 
 def _decide(args: argparse.Namespace, ruleset: RuleSet, decide: Decide,
-            log: DecisionLog | None, tally: Tally) -> None:
+            log: DecisionLog | None, tally: Tally, shared: SharedNiks) -> None:
     """Print a decision per record; with a log, only once the decision is written to it. ``tally``
     counts the records printed (or, with a log, logged and printed), each line whole even when
     the run is interrupted."""
@@ -251,6 +282,8 @@ def _decide(args: argparse.Namespace, ruleset: RuleSet, decide: Decide,
             continue
         progress.tick(number)
         decision = decide(member, sha256)
+        if decision.outcome is Outcome.ELIGIBLE:
+            shared.add(_NIK(member), number)
         text = decision.to_json() if args.format == "json" else None
         if args.format == "html":
             page.append(decision)
