@@ -401,10 +401,24 @@ def test_a_record_with_a_number_too_long_is_refused_alone(server: httpx.Client) 
     first, second, third = r.json()
     assert first["outcome"] == third["outcome"] == "eligible"
     assert second["error"] == {"code": "invalid-record", "field": "(record)", "record": 2,
-                               "message": "(record): nested too deeply"}
+                               "message": "(record): nested too deeply (more than 64 levels of objects and lists)"}
     deep = assert_error(server.post("/v1/decisions", params={"ruleset": "bsu-2022"}, content="[" * 100_000),
                         400, "bad-json")
-    assert deep["message"] == "the body is nested too deeply"
+    assert deep["message"] == "the body is nested too deeply (more than 64 levels of objects and lists)"
+
+
+@pytest.mark.parametrize("depth", [65, 600, 950, 1200])
+def test_a_record_nested_too_deeply_is_refused_alone_at_any_depth(server: httpx.Client, depth: int) -> None:
+    good = EXAMPLES.read_text("utf-8").splitlines()[0]
+    deep = good[:-1] + ', "note": ' + "[" * depth + "]" * depth + "}"
+    r = server.post("/v1/decisions", params={"ruleset": "bsu-2022"}, content=f"[{good}, {deep}, {good}]")
+    first, second, third = r.json()
+    assert r.status_code == 200 and first["outcome"] == third["outcome"] == "eligible"
+    assert second["error"]["code"] == "invalid-record"
+    assert "nested too deeply (more than 64" in second["error"]["message"]
+    alone = assert_error(server.post("/v1/decisions", params={"ruleset": "bsu-2022"}, content=deep), 422,
+                         "invalid-record")
+    assert "nested too deeply (more than 64" in alone["message"]
 
 
 def test_a_lone_surrogate_is_refused_alone(server: httpx.Client) -> None:

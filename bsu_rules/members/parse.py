@@ -24,7 +24,7 @@ from bsu_rules.members.contract import (
     path_order,
     wrong_kind,
 )
-from bsu_rules.members.decode import LONE_SURROGATE, lone_surrogate
+from bsu_rules.members.decode import LONE_SURROGATE, TOO_DEEP, lone_surrogate, too_deep
 from bsu_rules.members.mirror import MemberMirror, Record, as_member, encode
 from bsu_rules.members.model import DAY, MONTH, PERIODIC, SECRET, Member, hide_identifiers, key_path, shown
 from bsu_rules.ruleset.spelling import not_a_date
@@ -139,6 +139,8 @@ def _validate(record: Any, ignore_unknown: bool = False) -> Member:
     try:
         return Member.model_validate(record)
     except ValidationError as exc:
+        if (at := too_deep(record)) is not None:  # before anything walks it
+            raise InputError([(at, TOO_DEEP)]) from None
         if (at := lone_surrogate(record)) is not None:  # a message or a page quoting it could not be written
             raise InputError([(at, LONE_SURROGATE)]) from None
         problems = []
