@@ -215,6 +215,16 @@ def test_an_internal_error_is_one_line_and_a_report(tmp_path: Path, monkeypatch:
     assert "ZeroDivisionError: a bug" in report.read_text("utf-8")
 
 
+def test_an_internal_error_report_hides_identifiers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import tempfile
+
+    from bsu_rules.cli.exits import report_internal_error
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    said = report_internal_error(ValueError("nik 3204125708940003, account 418201004566507"))
+    report = Path(said.split("the full report is in ")[1].strip()).read_text("utf-8")
+    assert "ValueError: nik <16 digits>, account <15 digits>" in report and "3204125708940003" not in report
+
+
 def test_no_traceback_through_the_real_entry_point(tmp_path: Path) -> None:
     (tmp_path / "bad.jsonl").write_bytes(b'{"nik": "\xff"}\n' + b"[" * 100_000 + b"\n")
     run = subprocess.run([sys.executable, "-m", "bsu_rules", "evaluate", "bsu-2022", str(tmp_path / "bad.jsonl")],

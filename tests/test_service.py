@@ -92,12 +92,12 @@ def assert_error(r: httpx.Response, status: int, code: str) -> dict[str, Any]:
 class _InProcess:
     """The service called in this process (to make its log fail), through httpx's ASGI transport."""
 
-    def __init__(self, **options: Any) -> None:
+    def __init__(self, raising: bool = False, **options: Any) -> None:
         from bsu_rules import load_ruleset
         from bsu_rules.service import create_app
 
         app = create_app([load_ruleset("bsu-2022")], **options)
-        self.transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+        self.transport = httpx.ASGITransport(app=app, raise_app_exceptions=raising)
 
     def post(self, url: str, **kwargs: Any) -> httpx.Response:
         return self.request("POST", url, **kwargs)
@@ -472,6 +472,27 @@ def test_a_request_whose_pages_fail_logs_none_of_its_decisions(tmp_path: Path,
     r = client.post("/v1/explanations", params={"ruleset": "bsu-2022"}, content="[" + ",".join(lines) + "]")
     assert_error(r, 500, "internal")
     assert not path.exists() or path.read_bytes() == b""
+
+
+def test_a_failure_is_logged_as_one_line_without_the_record(monkeypatch: pytest.MonkeyPatch,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    """The server gets no exception to log as it is (its traceback would quote pydantic's error, the
+    record's NIK and account number included): one bounded line, the type and where, and a 500."""
+    import bsu_rules.members.parse as parse
+
+    def failing(*args: Any) -> str:
+        raise ZeroDivisionError("a bug")
+    monkeypatch.setattr(parse, "_message", failing)
+    record = json.loads(EXAMPLES.read_text("utf-8").splitlines()[0]) | {"wages": [{"period": "2022-07", "amount": "x"}]}
+    client = _InProcess(raising=True)  # an exception out of the app would be raised here
+    assert_error(client.post("/v1/decisions", params={"ruleset": "bsu-2022"}, json=record), 500, "internal")
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and len(err) < 300, err
+    assert "ZeroDivisionError at test_service.py:" in err and "called from bsu_rules/members/parse.py:" in err
+    assert record["nik"] not in err and record["bank_account"]["number"] not in err and "a bug" not in err
+    with pytest.raises(ZeroDivisionError) as raised:
+        parse.parse_member(record)
+    assert raised.value.__context__ is None  # pydantic's error, quoting the record's values, is not chained
 
 
 def test_health_says_the_decision_log_cannot_be_written(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -11,9 +11,11 @@ import json
 import sys
 import threading
 import time
+import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from fastapi import Depends, FastAPI, Query, Request
@@ -25,6 +27,7 @@ from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bsu_rules._version import __version__
 from bsu_rules.audit.log import AuditError, DecisionLog
@@ -125,10 +128,6 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None, l
     @app.exception_handler(ClientDisconnect)
     async def gone(request: Request, exc: ClientDisconnect) -> Response:
         return Response(status_code=400)  # the client left mid-body: routine, and nobody reads this
-
-    @app.exception_handler(Exception)
-    async def internal(request: Request, exc: Exception) -> JSONResponse:
-        return _error(ServiceError(500, Code.INTERNAL, "the service failed on this request; it was logged"))
 
     def ruleset_for(name: str, field: str = "ruleset") -> RuleSet:
         """The edition a query parameter or path parameter (``field``) names."""
@@ -349,7 +348,51 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None, l
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+    app.add_middleware(_Contained)
     return app
+
+
+class _Contained:
+    """Every unexpected failure answered ``500 internal`` and logged as one bounded line on standard
+    error: its type and where it was raised, never its message or traceback, which may quote a
+    record's NIK or account number (the server would log the exception as it is, chained errors
+    with their input values included)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        started = False
+
+        async def sending(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, sending)
+        except Exception as exc:  # the one place every failure ends
+            print(f"bsu-rules serve: internal error on {scope['method']} {_echo(scope['path'])}: {failure(exc)}",
+                  file=sys.stderr)
+            if not started:
+                await _error(ServiceError(500, Code.INTERNAL, "the service failed on this request; it was "
+                                          "logged"))(scope, receive, send)
+
+
+def failure(exc: BaseException) -> str:
+    """An exception as a log may say it without a value from the input: its type and the line of
+    this package (and the last line, when that is elsewhere) it was raised at."""
+    frames = [(Path(frame.f_code.co_filename), line, frame.f_code.co_name)
+              for frame, line in traceback.walk_tb(exc.__traceback__)]
+    ours = [f for f in frames if f[0].is_relative_to(_PACKAGE)]
+    where = [f"{file.relative_to(_PACKAGE.parent) if file.is_relative_to(_PACKAGE) else file.name}:{line} ({name})"
+             for file, line, name in dict.fromkeys(frames[-1:] + ours[-1:])]
+    return f"{type(exc).__name__} at {' called from '.join(where) or 'an unknown place'}"
+
+
+_PACKAGE = Path(__file__).resolve().parents[1]
 
 
 def _utf8(text: str) -> str:
