@@ -305,6 +305,8 @@ def test_limits(strict: httpx.Client) -> None:
     assert_error(strict.post(decide, params={"ruleset": "bsu-2022"}, content="[{},{},{},{}]"),
                  413, "too-many-records")
     assert_error(strict.post(decide, params={"ruleset": "bsu-2022"}, content=record), 408, "time-limit")
+    late = assert_error(strict.post(decide, params={"ruleset": "bsu-2022"}, content='{"x": 1}'), 408, "time-limit")
+    assert "too many problems to check" in late["message"] and "histories" not in late["message"]
     chunks = (record.encode() for _ in range(10))  # no Content-Length: the stream itself is counted
     assert_error(strict.post(decide, params={"ruleset": "bsu-2022"}, content=chunks), 413, "body-too-large")
     assert_error(strict.post(decide, params={"ruleset": "bsu-2021"}, content=record), 404, "unknown-edition")
@@ -636,6 +638,31 @@ def test_a_log_cut_back_under_the_service_gets_the_decisions_it_lost(tmp_path: P
     path.unlink()  # a log replaced: all of it again
     assert client.post("/v1/decisions", params={"ruleset": "bsu-2022"}, content=body).status_code == 200
     assert verify_log(path).decisions == 3
+
+
+@pytest.mark.parametrize(("changes", "said"), [
+    ({f"k{i}": 1 for i in range(60_000)}, "k49: unknown field; and 59950 more problems"),
+    ({"wages": [{"period": f"x{i}", "amount": "y"} for i in range(15_000)]}, "; and 29950 more problems"),
+])
+def test_a_record_with_many_problems_is_refused_quickly_and_briefly(server: httpx.Client, changes: dict[str, Any],
+                                                                     said: str) -> None:
+    """Its problems were de-duplicated in a list (60 000 unknown keys: 40 s, then a 408) and all
+    listed (15 000 bad wages: a 1.4 MB answer)."""
+    member = json.loads(EXAMPLES.read_text("utf-8").splitlines()[0]) | changes
+    started = time.monotonic()
+    refused = assert_error(server.post("/v1/decisions", params={"ruleset": "bsu-2022"}, json=member), 422,
+                           "invalid-record")
+    assert time.monotonic() - started < 8 and refused["message"].endswith(said) and len(refused["message"]) < 5000
+
+
+def test_a_page_lists_fifty_problems_and_counts_the_rest(server: httpx.Client) -> None:
+    good = EXAMPLES.read_text("utf-8").splitlines()[0]
+    member = json.loads(good) | {f"k{i}": 1 for i in range(60)}
+    r = server.post("/v1/explanations", params={"ruleset": "bsu-2022", "lang": "en"},
+                    content=f"[{good}, {json.dumps(member)}]")
+    assert r.status_code == 200 and r.text.count("is not a known field") == 50
+    assert r.text.rstrip().endswith('"k49" is not a known field; remove it or correct its spelling.\n'
+                                    "  - And 10 more problems.")
 
 
 def test_one_record_over_the_time_limit_is_refused() -> None:

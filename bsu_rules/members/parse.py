@@ -146,15 +146,13 @@ def _validate(record: Any, ignore_unknown: bool = False) -> Member:
         raise InputError([(at, TOO_DEEP)])
     if (at := lone_surrogate(record)) is not None:  # a message or a page quoting it could not be written
         raise InputError([(at, LONE_SURROGATE)])
-    problems = []
+    problems: dict[tuple[str, str], None] = {}  # each once, in the order found
     for e in errors:
         if ignore_unknown and e["type"] == "extra_forbidden":
             continue
         loc = tuple(e["loc"])[:-1] if e["type"] == "invalid_key" else tuple(e["loc"])  # the object's path
         path = e["ctx"]["path"] if e["type"] == "duplicate_period" else _path(loc)
-        problem = (path, _message(e, path))
-        if problem not in problems:
-            problems.append(problem)
+        problems[path, _message(e, path)] = None
     if not problems:
         return _validate(_known(record, contract()))
     raise InputError(sorted(problems, key=lambda p: path_order(p[0])))

@@ -202,6 +202,8 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None, l
         if time.monotonic() > deadline:  # the last record, or the only one, counts too
             raise ServiceError(408, Code.TIME_LIMIT, f"deciding took longer than {limits.max_seconds:g} s: "
                                + ("send fewer records per request" if len(items) > 1 else
+                                  "the record has too many problems to check within the limit"
+                                  if isinstance(out[-1][0], Rejected) else
                                   "the record's histories are too long to decide within the limit"))
         if log is not None:
             with log_lock:  # all of the request's decisions are written and synced, or none is
