@@ -100,6 +100,7 @@ class Code(StrEnum):
     BAD_PARAMETER = "bad-parameter"
     BAD_JSON = "bad-json"
     BODY_TOO_LARGE = "body-too-large"
+    UNSUPPORTED_MEDIA_TYPE = "unsupported-media-type"
     TOO_MANY_RECORDS = "too-many-records"
     TIME_LIMIT = "time-limit"
     UNKNOWN_EDITION = "unknown-edition"

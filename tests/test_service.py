@@ -26,6 +26,7 @@ pytest.importorskip("fastapi")
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples" / "members.jsonl"
+JSON = {"content-type": "application/json"}
 
 
 def _serve(*options: str, stderr: Any = subprocess.PIPE) -> Iterator[httpx.Client]:
@@ -34,7 +35,7 @@ def _serve(*options: str, stderr: Any = subprocess.PIPE) -> Iterator[httpx.Clien
         port = s.getsockname()[1]
     proc = subprocess.Popen([sys.executable, "-m", "bsu_rules", "serve", "--port", str(port), *options],
                             stdout=subprocess.DEVNULL, stderr=stderr)
-    client = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30)
+    client = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30, headers=JSON)
     try:
         for _ in range(300):
             assert proc.poll() is None, proc.stderr.read().decode() if proc.stderr else ""
@@ -107,7 +108,7 @@ class _InProcess:
 
     def request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
         async def send() -> httpx.Response:
-            async with httpx.AsyncClient(transport=self.transport, base_url="http://test") as client:
+            async with httpx.AsyncClient(transport=self.transport, base_url="http://test", headers=JSON) as client:
                 return await client.request(method, url, **kwargs)
         return asyncio.run(send())
 
@@ -295,6 +296,32 @@ def test_errors_have_one_shape(server: httpx.Client) -> None:
     assert_error(server.get(decide), 405, "method-not-allowed")
     assert_error(server.get("/v2/decisions"), 404, "not-found")
     assert_error(server.get("/v1/schemas/nope"), 400, "bad-parameter")
+
+
+@pytest.mark.parametrize(("headers", "said"), [
+    ({"content-type": "text/plain"}, "not `text/plain`"),
+    ({"content-type": "application/x-www-form-urlencoded"}, "curl's -d and --data-binary send that type"),
+    ({"content-type": "multipart/form-data; boundary=x"}, "not `multipart/form-data; boundary=x`"),
+    ({"content-type": ""}, "not none"),
+    ({"content-type": "application/json; charset=latin-1"}, "(UTF-8)"),
+    ({"content-type": "application/x-ndjson"}, "not `application/x-ndjson`"),
+    ({"content-encoding": "gzip"}, "Content-Encoding `gzip`: send it uncompressed"),
+])
+def test_a_body_not_sent_as_json_is_refused(server: httpx.Client, headers: dict[str, str], said: str) -> None:
+    """A web page can send these to another site without the browser asking first (and would push
+    decisions into the decision log); a compressed body was read as text that is not UTF-8."""
+    record = EXAMPLES.read_text("utf-8").splitlines()[0]
+    for path in ("/v1/decisions", "/v1/explanations", "/v1/needed"):
+        refused = assert_error(server.post(path, params={"ruleset": "bsu-2022"}, content=record, headers=headers),
+                               415, "unsupported-media-type")
+        assert said in refused["message"]
+    for kind in ("application/json", "Application/JSON; charset=UTF-8", 'application/json;charset="utf-8"'):
+        r = server.post("/v1/decisions", params={"ruleset": "bsu-2022"}, content=record, headers={"content-type": kind})
+        assert r.status_code == 200, r.text
+    assert server.post("/v1/decisions", params={"ruleset": "bsu-2022"}, content=record,
+                       headers={"content-encoding": "identity"}).status_code == 200
+    paths = server.get("/openapi.json").json()["paths"]
+    assert all("415" in paths[p]["post"]["responses"] for p in ("/v1/decisions", "/v1/explanations", "/v1/needed"))
 
 
 def test_limits(strict: httpx.Client) -> None:

@@ -140,6 +140,7 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None, l
 
     async def records(request: Request) -> tuple[list[Any], bool]:
         """The JSON body (one record, or a list of them) within the limits; and whether it was a list."""
+        _json_body(request.headers.get("content-type"), request.headers.get("content-encoding"))
         declared = request.headers.get("content-length")
         if declared is not None and declared.isdigit() and int(declared) > limits.max_body_bytes:
             raise _too_large(limits)
@@ -224,7 +225,7 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None, l
               responses={200: _one_or_list("Decision", "The decision; for a list of records, each record's "
                                            "decision or error object, in order; with Accept: " + NDJSON + ", "
                                            "a line per record as evaluate prints it: its decision or its ErrorLine",
-                                           ndjson=True), **_errors(404, 408, 413, 422)})
+                                           ndjson=True), **_errors(404, 408, 413, 415, 422)})
     async def decisions(request: Request, ruleset: Annotated[str, Query(description="edition id, e.g. bsu-2022")],
                         on: Annotated[date | None, Query(description="decision date (default: the "
                                                                      "latest date the edition describes)")] = None,
@@ -248,7 +249,7 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None, l
     @app.post("/v1/explanations", tags=["decisions"], openapi_extra=_body("member records to explain"),
               response_class=PlainTextResponse,
               responses={200: {"description": "Each record's page, as evaluate --format text prints it"},
-                         **_errors(404, 408, 413, 422)})
+                         **_errors(404, 408, 413, 415, 422)})
     async def explanations(request: Request, ruleset: Annotated[str, Query()],
                            lang: Annotated[Literal["id", "en"], Query()] = "id",
                            audience: Annotated[Literal["worker", "officer", "auditor"], Query(
@@ -271,7 +272,7 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None, l
 
     @app.post("/v1/needed", tags=["decisions"], openapi_extra=_body("member records"),
               responses={200: _one_or_list("Questions", "What to ask next; for a list of records, each record's "
-                                           "questions or error object, in order"), **_errors(404, 408, 413, 422)})
+                                           "questions or error object, in order"), **_errors(404, 408, 413, 415, 422)})
     async def questions(request: Request, ruleset: Annotated[str, Query()],
                         on: Annotated[date | None, Query()] = None) -> Response:
         """The unknown inputs that could still change each record's outcome, most decisive first, each
@@ -408,6 +409,25 @@ def _too_large(limits: Limits) -> ServiceError:
                         "send fewer records per request")
 
 
+def _json_body(media_type: str | None, encoding: str | None) -> None:
+    """Refuse (415) a body not declared ``application/json`` (UTF-8, the only charset taken) or
+    declared compressed. A declared type is required: a web page can send ``text/plain``, a form's
+    types or no type at all to another site without the browser asking it first, and so would push
+    decisions into the decision log; curl's ``-d`` sends ``application/x-www-form-urlencoded``."""
+    if encoding is not None and encoding.strip().lower() not in ("", "identity"):
+        raise ServiceError(415, Code.UNSUPPORTED_MEDIA_TYPE, f"the body is sent with Content-Encoding "
+                           f"`{_echo(encoding)}`: send it uncompressed (no Content-Encoding)")
+    kind, *params = [part.strip().lower() for part in (media_type or "").split(";")]
+    charset = [p.partition("=")[2].strip('"') for p in params if p.partition("=")[0].strip() == "charset"]
+    if kind == "application/json" and all(c in ("utf-8", "utf8") for c in charset):
+        return
+    given = f"`{_echo(media_type)}`" if media_type else "none"
+    fix = ("; curl's -d and --data-binary send that type unless told: add -H 'Content-Type: application/json'"
+           if kind == "application/x-www-form-urlencoded" else ": send the header Content-Type: application/json")
+    raise ServiceError(415, Code.UNSUPPORTED_MEDIA_TYPE, f"the body must be JSON sent with Content-Type: "
+                       f"application/json (UTF-8), not {given}{fix}")
+
+
 def _plain_query(request: Request) -> None:
     """Each query parameter one the path takes, given once, and a decision date as ``YYYY-MM-DD``
     only (as ``evaluate --on`` takes it): ``?On=…``, ``?ruleset=a&ruleset=b`` or ``?on=1662336000``
@@ -469,6 +489,7 @@ _WHY = {
     405: "a method the path does not take (e.g. GET /v1/decisions)",
     408: "over the time limit",
     413: "the body or the record count over the limit",
+    415: "a body not sent with Content-Type: application/json, or compressed (a Content-Encoding)",
     422: "a single record that is malformed, or a decision date outside the edition",
     500: "an unexpected failure, or (with --log) decisions the decision log could not take",
     503: "(with --log) the decision log cannot be written: a balancer should send no requests",
