@@ -298,6 +298,28 @@ def test_errors_have_one_shape(server: httpx.Client) -> None:
     assert_error(server.get("/v1/schemas/nope"), 400, "bad-parameter")
 
 
+def test_a_wrong_method_or_path_says_what_there_is(server: httpx.Client) -> None:
+    wrong = server.get("/v1/decisions")
+    assert assert_error(wrong, 405, "method-not-allowed")["message"] == "/v1/decisions does not take GET; it takes POST"
+    assert wrong.headers["allow"] == "POST"
+    wrong = server.post("/healthz", content="{}")
+    assert assert_error(wrong, 405, "method-not-allowed")["message"].endswith("it takes GET or HEAD")
+    assert wrong.headers["allow"] == "GET, HEAD"
+    assert server.head("/v1/decisions").headers["allow"] == "POST"
+    missing = assert_error(server.get("/v2/decisions"), 404, "not-found")["message"]
+    assert missing.startswith("no path /v2/decisions here; did you mean /v1/decisions? (the paths: GET /healthz, ")
+    assert "POST /v1/needed, GET /v1/schemas/{name})" in missing
+
+
+@pytest.mark.parametrize("path", ["/healthz", "/v1/editions", "/v1/editions/bsu-2022", "/openapi.json"])
+def test_head_is_answered_on_a_get_path(server: httpx.Client, path: str) -> None:
+    """A load balancer probes with HEAD: GET's status and headers, no body."""
+    head, get = server.head(path), server.get(path)
+    assert head.status_code == 200 and head.content == b""
+    assert head.headers["content-type"] == get.headers["content-type"] == "application/json"
+    assert head.headers["content-length"] == get.headers["content-length"] == str(len(get.content))
+
+
 @pytest.mark.parametrize(("headers", "said"), [
     ({"content-type": "text/plain"}, "not `text/plain`"),
     ({"content-type": "application/x-www-form-urlencoded"}, "curl's -d and --data-binary send that type"),

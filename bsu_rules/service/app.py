@@ -27,6 +27,7 @@ from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect
+from starlette.routing import BaseRoute, Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bsu_rules._version import __version__
@@ -93,8 +94,8 @@ class ServiceError(BsuRulesError):
         self.status, self.body = status, {"error": {"code": code, "message": message, **where}}
 
 
-def _error(exc: ServiceError) -> JSONResponse:
-    return JSONResponse(exc.body, status_code=exc.status)
+def _error(exc: ServiceError, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse(exc.body, status_code=exc.status, headers=headers)
 
 
 _STATUS_CODES = {404: Code.NOT_FOUND, 405: Code.METHOD_NOT_ALLOWED, 413: Code.BODY_TOO_LARGE}
@@ -123,7 +124,19 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None, l
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> JSONResponse:
         code = _STATUS_CODES.get(exc.status_code, Code.HTTP_ERROR)
-        return _error(ServiceError(exc.status_code, code, str(exc.detail)))
+        headers, message = dict(exc.headers or {}), str(exc.detail)
+        path, method = _echo(request.url.path), request.method
+        if exc.status_code == 405:
+            allowed = [m.strip() for m in headers.get("Allow", "").split(",") if m.strip()]
+            allowed += ["HEAD"] if "GET" in allowed and "HEAD" not in allowed else []  # as ``_Head`` answers it
+            headers["Allow"] = ", ".join(allowed)
+            message = f"{path} does not take {method}; it takes {' or '.join(allowed)}"
+        elif exc.status_code == 404:
+            served = {route.path: sorted(route.methods or ()) for route in app.routes if isinstance(route, APIRoute)}
+            hint = nearest(request.url.path, served)
+            message = (f"no path {path} here" + (f"; did you mean {hint}?" if hint else "") + " (the paths: "
+                       + ", ".join(f"{' '.join(methods)} {p}" for p, methods in sorted(served.items())) + ")")
+        return _error(ServiceError(exc.status_code, code, message), headers)
 
     @app.exception_handler(ClientDisconnect)
     async def gone(request: Request, exc: ClientDisconnect) -> Response:
@@ -351,8 +364,32 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None, l
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+    app.add_middleware(_Head, routes=app.routes)
     app.add_middleware(_Contained)
     return app
+
+
+class _Head:
+    """HEAD on a path that takes GET answered as GET is, without the body (a load balancer probes
+    with HEAD); on any other path it is refused as any method the path does not take."""
+
+    def __init__(self, app: ASGIApp, routes: list[BaseRoute]) -> None:
+        self.app, self.routes = app, routes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        get = {**scope, "method": "GET"}
+        if scope["type"] != "http" or scope["method"] != "HEAD" or not any(
+                route.matches(get)[0] is Match.FULL for route in self.routes):
+            return await self.app(scope, receive, send)
+
+        async def head_only(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                if message.get("more_body"):
+                    return
+                message = {"type": "http.response.body", "body": b""}
+            await send(message)
+
+        await self.app(get, receive, head_only)
 
 
 class _Contained:
