@@ -298,6 +298,58 @@ def test_errors_have_one_shape(server: httpx.Client) -> None:
     assert_error(server.get("/v1/schemas/nope"), 400, "bad-parameter")
 
 
+def test_a_body_that_is_no_request_says_what_to_send(server: httpx.Client, strict: httpx.Client) -> None:
+    lines = EXAMPLES.read_text("utf-8").splitlines()
+    decide, bsu = "/v1/decisions", {"ruleset": "bsu-2022"}
+    jsonl = assert_error(server.post(decide, params=bsu, content="\n".join(lines[:2])), 400, "bad-json")["message"]
+    assert jsonl.endswith("send one record (a JSON object) or a JSON list of records, not one record per line")
+    for empty in ("", " \n"):
+        assert assert_error(server.post(decide, params=bsu, content=empty), 400, "bad-json")["message"].startswith(
+            "the body is empty")
+    big = json.dumps(json.loads(lines[0]) | {"name": "x" * 3000})
+    streamed = (big[i:i + 500].encode() for i in range(0, len(big), 500))
+    for body in (big.encode(), streamed):  # over by its Content-Length, and as it streams in
+        one = assert_error(strict.post(decide, params=bsu, content=body), 413, "body-too-large")["message"]
+        assert one.startswith("the record is over 2000 bytes") and one.endswith("this one record is too large")
+    many = assert_error(strict.post(decide, params=bsu, content=f"[{big}]"), 413, "body-too-large")["message"]
+    assert many == "the body is over 2000 bytes: send fewer records per request"
+
+
+@pytest.mark.parametrize(("accept", "ndjson"), [
+    ("application/x-ndjson", True), ("application/x-ndjson;q=0, application/json", False),
+    ("application/json, application/x-ndjson;q=0.5", False), ("application/x-ndjson;q=0.9, */*;q=0.1", True),
+    ("*/*", False),
+])
+def test_accept_is_read_with_its_q_values(server: httpx.Client, accept: str, ndjson: bool) -> None:
+    lines = EXAMPLES.read_text("utf-8").splitlines()[:2]
+    r = server.post("/v1/decisions", params={"ruleset": "bsu-2022"}, content=f"[{','.join(lines)}]",
+                    headers={"accept": accept})
+    assert r.status_code == 200
+    assert r.headers["content-type"].startswith("application/x-ndjson" if ndjson else "application/json")
+
+
+def test_a_value_or_key_cut_short_is_quoted_whole(server: httpx.Client) -> None:
+    """Cut before it is quoted or escaped: the closing quote kept, never half an escape, no NIK."""
+    good = EXAMPLES.read_text("utf-8").splitlines()[0]
+    member = json.loads(good)
+    for changes in ({"citizenship": "ＷＮＩ" * 15}, {"wages": [{"period": "2022-07", "amount": "Ｒｐ" * 30}]},
+                    {"wages": [{"period": "2022-07", "amount": "３２０４１２５７０８９４０００３"}]}):
+        message = assert_error(server.post("/v1/decisions", params={"ruleset": "bsu-2022"}, json=member | changes),
+                               422, "invalid-record")["message"]
+        quoted = re.search(r"""(['"]).*\1""", message)
+        assert quoted and not re.search(r"\\u[0-9a-f]{0,3}(?![0-9a-f])", message), message
+        assert "\\uff13\\uff12\\uff10\\uff14" not in message  # the NIK in full-width digits, escaped
+    key = "ＷＮＩ" * 20
+    twice = good[:-1] + f', "{key}": 1, "{key}": 2}}'
+    message = assert_error(server.post("/v1/decisions", params={"ruleset": "bsu-2022"}, content=twice), 422,
+                           "invalid-record")["message"]
+    assert re.search(r"the key `(\\uff37\\uff2e\\uff29){13}\\uff37` appears", message), message
+    odd = '"' * 60
+    page = server.post("/v1/explanations", params={"ruleset": "bsu-2022", "lang": "en"},
+                       content=f"[{good}, {json.dumps(member | {odd: 1})}]").text
+    assert json.dumps(odd[:40]) + " is not a known field" in page
+
+
 def test_a_wrong_method_or_path_says_what_there_is(server: httpx.Client) -> None:
     wrong = server.get("/v1/decisions")
     assert assert_error(wrong, 405, "method-not-allowed")["message"] == "/v1/decisions does not take GET; it takes POST"

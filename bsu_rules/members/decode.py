@@ -259,7 +259,7 @@ def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any] | BadRecord:
         given: set[str] = set()
         for key, value in pairs:
             if key in given:
-                shown = hide_identifiers(json.dumps(key)[1:-1][:40].replace("`", "'"))  # escaped, short, no NIK
+                shown = json.dumps(hide_identifiers(key[:40]))[1:-1].replace("`", "'")  # short, no NIK, escaped whole
                 return BadRecord(f"the key `{shown}` appears more than once in one object")
             if value is not None:
                 given.add(key)

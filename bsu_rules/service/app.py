@@ -155,21 +155,27 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None, l
         """The JSON body (one record, or a list of them) within the limits; and whether it was a list."""
         _json_body(request.headers.get("content-type"), request.headers.get("content-encoding"))
         declared = request.headers.get("content-length")
-        if declared is not None and declared.isdigit() and int(declared) > limits.max_body_bytes:
-            raise _too_large(limits)
+        over = declared is not None and declared.isdigit() and int(declared) > limits.max_body_bytes
         body = bytearray()
-        async for chunk in request.stream():
+        async for chunk in request.stream():  # when over by its Content-Length, its first chunk only
             body += chunk
-            if len(body) > limits.max_body_bytes:
-                raise _too_large(limits)
+            if over or len(body) > limits.max_body_bytes:
+                raise _too_large(limits, body)
+        if over:
+            raise _too_large(limits, body)
         try:
             text = bytes(body).decode("utf-8").removeprefix("\ufeff")  # UTF-8 only, as every input is
         except UnicodeDecodeError as exc:
             raise ServiceError(400, Code.BAD_JSON, f"the body is not UTF-8 text (byte {exc.start + 1})") from None
+        if not text.strip():
+            raise ServiceError(400, Code.BAD_JSON, "the body is empty: send a record (a JSON object) or a JSON "
+                               "list of records")
         try:  # a record holding what no record may (a number too long, NaN, a key twice) is refused alone
             data = decode_records(text)
         except BadRecord as exc:
             said = str(exc).replace("not valid JSON", "the body is not JSON").replace("nested", "the body is nested")
+            if "(Extra data at " in said:  # JSON lines, most likely
+                said += ": send one record (a JSON object) or a JSON list of records, not one record per line"
             raise ServiceError(400, Code.BAD_JSON, said) from None
         many = isinstance(data, list)
         items = [unreadable(item) or item for item in (data if many else [data])]
@@ -254,7 +260,7 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None, l
             decision, text = out[0]
             return Response(text, status_code=422 if isinstance(decision, Rejected) else 200,
                             media_type="application/json")
-        if NDJSON in request.headers.get("accept", ""):  # exactly what evaluate prints, error lines included
+        if _wants_ndjson(request.headers.get("accept", "")):  # exactly what evaluate prints, error lines included
             return Response("".join((d.error.line(d.number) if isinstance(d, Rejected) else text) + "\n"
                                     for d, text in out), media_type=NDJSON)
         return Response("[" + ",".join(text for _, text in out) + "]", media_type="application/json")
@@ -441,9 +447,28 @@ def _utf8(text: str) -> str:
     return text
 
 
-def _too_large(limits: Limits) -> ServiceError:
+def _too_large(limits: Limits, head: bytes | bytearray) -> ServiceError:
+    """The 413 of a body over the limit, by what it starts with: one record, or a list of them."""
+    if bytes(head).removeprefix(b"\xef\xbb\xbf").lstrip().startswith(b"{"):
+        return ServiceError(413, Code.BODY_TOO_LARGE, f"the record is over {limits.max_body_bytes} bytes, the "
+                            "most one request may carry (the server's --max-body): this one record is too large")
     return ServiceError(413, Code.BODY_TOO_LARGE, f"the body is over {limits.max_body_bytes} bytes: "
                         "send fewer records per request")
+
+
+def _wants_ndjson(accept: str) -> bool:
+    """Whether an Accept header asks for NDJSON: named, with a q-value above 0 and not below that of
+    JSON (``application/json``, else ``application/*``, else ``*/*``; none named: 0)."""
+    weights: dict[str, float] = {}
+    for part in accept.split(","):
+        kind, *params = [p.strip().lower() for p in part.split(";")]
+        q = next((p.partition("=")[2] for p in params if p.partition("=")[0].strip() == "q"), "1")
+        try:
+            weights[kind] = max(0.0, min(1.0, float(q)))
+        except ValueError:
+            weights[kind] = 0.0  # a q-value that is no number: not asked for
+    json_q = next((weights[k] for k in ("application/json", "application/*", "*/*") if k in weights), 0.0)
+    return weights.get(NDJSON, 0.0) > 0 and weights[NDJSON] >= json_q
 
 
 def _json_body(media_type: str | None, encoding: str | None) -> None:
