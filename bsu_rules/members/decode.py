@@ -63,24 +63,24 @@ def surrogate(text: bytes | str) -> bool:
 
 def too_deep(record: Any) -> str | None:
     """Where a record nests objects and lists more than ``MAX_DEPTH`` levels deep: the field holding
-    the deep value (``note``), ``(record)`` for a record that is no object; None if it does not
-    (searched without recursion)."""
+    the deep value (``note``), ``(record)`` for a record that is no object; None if it does not."""
+    if not isinstance(record, _NESTS) or not _inside_deeper(record, MAX_DEPTH - 1):
+        return None
     if isinstance(record, dict):
-        return next((key_path("", str(key)) for key, item in record.items() if _deeper(item, MAX_DEPTH - 1)), None)
-    return "(record)" if _deeper(record, MAX_DEPTH) else None
+        return next(key_path("", str(key)) for key, item in record.items()
+                    if isinstance(item, _NESTS) and _inside_deeper(item, MAX_DEPTH - 2))
+    return "(record)"
 
 
-def _deeper(value: Any, limit: int) -> bool:
-    """Whether a value nests objects and lists more than ``limit`` levels deep (a scalar: none)."""
-    stack = [(value, 1)]
-    while stack:
-        item, depth = stack.pop()
-        inside = item.values() if isinstance(item, dict) else item if isinstance(item, list) else None
-        if inside is None:
-            continue
-        if depth > limit:
+_NESTS = (dict, list)
+
+
+def _inside_deeper(value: dict[Any, Any] | list[Any], limit: int) -> bool:
+    """Whether an object's values or a list's items nest objects and lists more than ``limit``
+    levels deep; the recursion stops at ``limit``, so it is never deeper than ``MAX_DEPTH``."""
+    for item in value.values() if isinstance(value, dict) else value:
+        if isinstance(item, _NESTS) and (limit == 0 or _inside_deeper(item, limit - 1)):
             return True
-        stack.extend((x, depth + 1) for x in inside if isinstance(x, dict | list))
     return False
 
 
