@@ -100,6 +100,7 @@ class Code(StrEnum):
     BAD_PARAMETER = "bad-parameter"
     BAD_JSON = "bad-json"
     BODY_TOO_LARGE = "body-too-large"
+    UNSUPPORTED_MEDIA_TYPE = "unsupported-media-type"
     TOO_MANY_RECORDS = "too-many-records"
     TIME_LIMIT = "time-limit"
     UNKNOWN_EDITION = "unknown-edition"
@@ -159,13 +160,19 @@ class BsuRulesError(Exception):
 
 
 class InputError(BsuRulesError, ValueError):
-    """A member record (or other input) is malformed; the message names every bad field path."""
+    """A member record (or other input) is malformed; the message names each bad field path (the
+    first ``MAX_PROBLEMS``, and how many more)."""
 
     code = Code.INVALID_MEMBER
 
+    MAX_PROBLEMS = 50
+    """Problems one error lists; ``more`` counts the rest (a record of 60 000 unknown keys gets a
+    message of 50 and ``and 59950 more problems``, not a megabyte)."""
+
     def __init__(self, problems: list[tuple[str, str]]) -> None:
-        self.problems = problems
-        super().__init__("; ".join(f"{path}: {message}" for path, message in problems))
+        self.problems, self.more = problems[:self.MAX_PROBLEMS], max(0, len(problems) - self.MAX_PROBLEMS)
+        super().__init__("; ".join(f"{path}: {message}" for path, message in self.problems)
+                         + (f"; and {self.more} more problems" if self.more else ""))
 
     @property
     def diagnostics(self) -> list[Diagnostic]:

@@ -9,11 +9,14 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from bsu_rules import InputError, RuleSet
+from bsu_rules import evaluate as decide
 from bsu_rules.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -104,6 +107,11 @@ CASES: list[Case] = [
     ("evaluate: a list with a record nested too deeply", evaluate("m.json", "[" + ",".join(
         [GOODS[0], '{"nik": ' + "[" * 1200 + "]" * 1200 + "}", GOODS[1]]) + "]"),
      {1}, "3 read = 2 decided + 1 rejected"),
+    ("evaluate: a list with a record nested 600 deep", evaluate("m.json", "[" + ",".join(
+        [GOODS[0], GOODS[1][:-1] + ', "note": ' + "[" * 600 + "]" * 600 + "}", GOODS[2]]) + "]"),
+     {1}, "3 read = 2 decided + 1 rejected"),
+    ("evaluate: a line nested 600 deep", evaluate("m.jsonl", _jsonl(
+        GOODS[1][:-1] + ', "note": ' + "[" * 600 + "]" * 600 + "}", GOODS[2])), {1}, "nested too deeply"),
     ("evaluate: full-width regency code", evaluate("m.jsonl", _jsonl(_record(work_regency_code="３２１５"))),
      {1}, "work_regency_code"),
     ("evaluate: a regency code of no province", evaluate("m.jsonl", _jsonl(_record(work_regency_code="9999"))),
@@ -207,8 +215,28 @@ def test_an_internal_error_is_one_line_and_a_report(tmp_path: Path, monkeypatch:
     assert "ZeroDivisionError: a bug" in report.read_text("utf-8")
 
 
+def test_an_internal_error_report_hides_identifiers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import tempfile
+
+    from bsu_rules.cli.exits import report_internal_error
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    said = report_internal_error(ValueError("nik 3204125708940003, account 418201004566507"))
+    report = Path(said.split("the full report is in ")[1].strip()).read_text("utf-8")
+    assert "ValueError: nik <16 digits>, account <15 digits>" in report and "3204125708940003" not in report
+
+
 def test_no_traceback_through_the_real_entry_point(tmp_path: Path) -> None:
     (tmp_path / "bad.jsonl").write_bytes(b'{"nik": "\xff"}\n' + b"[" * 100_000 + b"\n")
     run = subprocess.run([sys.executable, "-m", "bsu_rules", "evaluate", "bsu-2022", str(tmp_path / "bad.jsonl")],
                          capture_output=True, text=True, cwd=ROOT)
     assert run.returncode == 1 and "Traceback" not in run.stderr and run.stdout.count('"error"') == 2
+
+
+@pytest.mark.parametrize("depth", [65, 600, 950, 3000])
+def test_a_record_nested_too_deeply_is_an_input_error(rs2022: RuleSet, depth: int) -> None:
+    note: list[Any] = []
+    for _ in range(depth - 1):
+        note = [note]
+    record = {**json.loads(GOODS[0]), "note": note}
+    with pytest.raises(InputError, match=r"note: nested too deeply \(more than 64"):
+        decide(rs2022, record)

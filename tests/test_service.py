@@ -26,6 +26,7 @@ pytest.importorskip("fastapi")
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples" / "members.jsonl"
+JSON = {"content-type": "application/json"}
 
 
 def _serve(*options: str, stderr: Any = subprocess.PIPE) -> Iterator[httpx.Client]:
@@ -34,7 +35,7 @@ def _serve(*options: str, stderr: Any = subprocess.PIPE) -> Iterator[httpx.Clien
         port = s.getsockname()[1]
     proc = subprocess.Popen([sys.executable, "-m", "bsu_rules", "serve", "--port", str(port), *options],
                             stdout=subprocess.DEVNULL, stderr=stderr)
-    client = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30)
+    client = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30, headers=JSON)
     try:
         for _ in range(300):
             assert proc.poll() is None, proc.stderr.read().decode() if proc.stderr else ""
@@ -92,12 +93,12 @@ def assert_error(r: httpx.Response, status: int, code: str) -> dict[str, Any]:
 class _InProcess:
     """The service called in this process (to make its log fail), through httpx's ASGI transport."""
 
-    def __init__(self, **options: Any) -> None:
+    def __init__(self, raising: bool = False, **options: Any) -> None:
         from bsu_rules import load_ruleset
         from bsu_rules.service import create_app
 
         app = create_app([load_ruleset("bsu-2022")], **options)
-        self.transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+        self.transport = httpx.ASGITransport(app=app, raise_app_exceptions=raising)
 
     def post(self, url: str, **kwargs: Any) -> httpx.Response:
         return self.request("POST", url, **kwargs)
@@ -107,7 +108,7 @@ class _InProcess:
 
     def request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
         async def send() -> httpx.Response:
-            async with httpx.AsyncClient(transport=self.transport, base_url="http://test") as client:
+            async with httpx.AsyncClient(transport=self.transport, base_url="http://test", headers=JSON) as client:
                 return await client.request(method, url, **kwargs)
         return asyncio.run(send())
 
@@ -297,6 +298,106 @@ def test_errors_have_one_shape(server: httpx.Client) -> None:
     assert_error(server.get("/v1/schemas/nope"), 400, "bad-parameter")
 
 
+def test_a_body_that_is_no_request_says_what_to_send(server: httpx.Client, strict: httpx.Client) -> None:
+    lines = EXAMPLES.read_text("utf-8").splitlines()
+    decide, bsu = "/v1/decisions", {"ruleset": "bsu-2022"}
+    jsonl = assert_error(server.post(decide, params=bsu, content="\n".join(lines[:2])), 400, "bad-json")["message"]
+    assert jsonl.endswith("send one record (a JSON object) or a JSON list of records, not one record per line")
+    for empty in ("", " \n"):
+        assert assert_error(server.post(decide, params=bsu, content=empty), 400, "bad-json")["message"].startswith(
+            "the body is empty")
+    big = json.dumps(json.loads(lines[0]) | {"name": "x" * 3000})
+    streamed = (big[i:i + 500].encode() for i in range(0, len(big), 500))
+    for body in (big.encode(), streamed):  # over by its Content-Length, and as it streams in
+        one = assert_error(strict.post(decide, params=bsu, content=body), 413, "body-too-large")["message"]
+        assert one.startswith("the record is over 2000 bytes") and one.endswith("this one record is too large")
+    many = assert_error(strict.post(decide, params=bsu, content=f"[{big}]"), 413, "body-too-large")["message"]
+    assert many == "the body is over 2000 bytes: send fewer records per request"
+
+
+@pytest.mark.parametrize(("accept", "ndjson"), [
+    ("application/x-ndjson", True), ("application/x-ndjson;q=0, application/json", False),
+    ("application/json, application/x-ndjson;q=0.5", False), ("application/x-ndjson;q=0.9, */*;q=0.1", True),
+    ("*/*", False),
+])
+def test_accept_is_read_with_its_q_values(server: httpx.Client, accept: str, ndjson: bool) -> None:
+    lines = EXAMPLES.read_text("utf-8").splitlines()[:2]
+    r = server.post("/v1/decisions", params={"ruleset": "bsu-2022"}, content=f"[{','.join(lines)}]",
+                    headers={"accept": accept})
+    assert r.status_code == 200
+    assert r.headers["content-type"].startswith("application/x-ndjson" if ndjson else "application/json")
+
+
+def test_a_value_or_key_cut_short_is_quoted_whole(server: httpx.Client) -> None:
+    """Cut before it is quoted or escaped: the closing quote kept, never half an escape, no NIK."""
+    good = EXAMPLES.read_text("utf-8").splitlines()[0]
+    member = json.loads(good)
+    for changes in ({"citizenship": "ＷＮＩ" * 15}, {"wages": [{"period": "2022-07", "amount": "Ｒｐ" * 30}]},
+                    {"wages": [{"period": "2022-07", "amount": "３２０４１２５７０８９４０００３"}]}):
+        message = assert_error(server.post("/v1/decisions", params={"ruleset": "bsu-2022"}, json=member | changes),
+                               422, "invalid-record")["message"]
+        quoted = re.search(r"""(['"]).*\1""", message)
+        assert quoted and not re.search(r"\\u[0-9a-f]{0,3}(?![0-9a-f])", message), message
+        assert "\\uff13\\uff12\\uff10\\uff14" not in message  # the NIK in full-width digits, escaped
+    key = "ＷＮＩ" * 20
+    twice = good[:-1] + f', "{key}": 1, "{key}": 2}}'
+    message = assert_error(server.post("/v1/decisions", params={"ruleset": "bsu-2022"}, content=twice), 422,
+                           "invalid-record")["message"]
+    assert re.search(r"the key `(\\uff37\\uff2e\\uff29){13}\\uff37` appears", message), message
+    odd = '"' * 60
+    page = server.post("/v1/explanations", params={"ruleset": "bsu-2022", "lang": "en"},
+                       content=f"[{good}, {json.dumps(member | {odd: 1})}]").text
+    assert json.dumps(odd[:40]) + " is not a known field" in page
+
+
+def test_a_wrong_method_or_path_says_what_there_is(server: httpx.Client) -> None:
+    wrong = server.get("/v1/decisions")
+    assert assert_error(wrong, 405, "method-not-allowed")["message"] == "/v1/decisions does not take GET; it takes POST"
+    assert wrong.headers["allow"] == "POST"
+    wrong = server.post("/healthz", content="{}")
+    assert assert_error(wrong, 405, "method-not-allowed")["message"].endswith("it takes GET or HEAD")
+    assert wrong.headers["allow"] == "GET, HEAD"
+    assert server.head("/v1/decisions").headers["allow"] == "POST"
+    missing = assert_error(server.get("/v2/decisions"), 404, "not-found")["message"]
+    assert missing.startswith("no path /v2/decisions here; did you mean /v1/decisions? (the paths: GET /healthz, ")
+    assert "POST /v1/needed, GET /v1/schemas/{name})" in missing
+
+
+@pytest.mark.parametrize("path", ["/healthz", "/v1/editions", "/v1/editions/bsu-2022", "/openapi.json"])
+def test_head_is_answered_on_a_get_path(server: httpx.Client, path: str) -> None:
+    """A load balancer probes with HEAD: GET's status and headers, no body."""
+    head, get = server.head(path), server.get(path)
+    assert head.status_code == 200 and head.content == b""
+    assert head.headers["content-type"] == get.headers["content-type"] == "application/json"
+    assert head.headers["content-length"] == get.headers["content-length"] == str(len(get.content))
+
+
+@pytest.mark.parametrize(("headers", "said"), [
+    ({"content-type": "text/plain"}, "not `text/plain`"),
+    ({"content-type": "application/x-www-form-urlencoded"}, "curl's -d and --data-binary send that type"),
+    ({"content-type": "multipart/form-data; boundary=x"}, "not `multipart/form-data; boundary=x`"),
+    ({"content-type": ""}, "not none"),
+    ({"content-type": "application/json; charset=latin-1"}, "(UTF-8)"),
+    ({"content-type": "application/x-ndjson"}, "not `application/x-ndjson`"),
+    ({"content-encoding": "gzip"}, "Content-Encoding `gzip`: send it uncompressed"),
+])
+def test_a_body_not_sent_as_json_is_refused(server: httpx.Client, headers: dict[str, str], said: str) -> None:
+    """A web page can send these to another site without the browser asking first (and would push
+    decisions into the decision log); a compressed body was read as text that is not UTF-8."""
+    record = EXAMPLES.read_text("utf-8").splitlines()[0]
+    for path in ("/v1/decisions", "/v1/explanations", "/v1/needed"):
+        refused = assert_error(server.post(path, params={"ruleset": "bsu-2022"}, content=record, headers=headers),
+                               415, "unsupported-media-type")
+        assert said in refused["message"]
+    for kind in ("application/json", "Application/JSON; charset=UTF-8", 'application/json;charset="utf-8"'):
+        r = server.post("/v1/decisions", params={"ruleset": "bsu-2022"}, content=record, headers={"content-type": kind})
+        assert r.status_code == 200, r.text
+    assert server.post("/v1/decisions", params={"ruleset": "bsu-2022"}, content=record,
+                       headers={"content-encoding": "identity"}).status_code == 200
+    paths = server.get("/openapi.json").json()["paths"]
+    assert all("415" in paths[p]["post"]["responses"] for p in ("/v1/decisions", "/v1/explanations", "/v1/needed"))
+
+
 def test_limits(strict: httpx.Client) -> None:
     record = EXAMPLES.read_text("utf-8").splitlines()[0]
     decide = "/v1/decisions"
@@ -305,6 +406,8 @@ def test_limits(strict: httpx.Client) -> None:
     assert_error(strict.post(decide, params={"ruleset": "bsu-2022"}, content="[{},{},{},{}]"),
                  413, "too-many-records")
     assert_error(strict.post(decide, params={"ruleset": "bsu-2022"}, content=record), 408, "time-limit")
+    late = assert_error(strict.post(decide, params={"ruleset": "bsu-2022"}, content='{"x": 1}'), 408, "time-limit")
+    assert "too many problems to check" in late["message"] and "histories" not in late["message"]
     chunks = (record.encode() for _ in range(10))  # no Content-Length: the stream itself is counted
     assert_error(strict.post(decide, params={"ruleset": "bsu-2022"}, content=chunks), 413, "body-too-large")
     assert_error(strict.post(decide, params={"ruleset": "bsu-2021"}, content=record), 404, "unknown-edition")
@@ -401,10 +504,24 @@ def test_a_record_with_a_number_too_long_is_refused_alone(server: httpx.Client) 
     first, second, third = r.json()
     assert first["outcome"] == third["outcome"] == "eligible"
     assert second["error"] == {"code": "invalid-record", "field": "(record)", "record": 2,
-                               "message": "(record): nested too deeply"}
+                               "message": "(record): nested too deeply (more than 64 levels of objects and lists)"}
     deep = assert_error(server.post("/v1/decisions", params={"ruleset": "bsu-2022"}, content="[" * 100_000),
                         400, "bad-json")
-    assert deep["message"] == "the body is nested too deeply"
+    assert deep["message"] == "the body is nested too deeply (more than 64 levels of objects and lists)"
+
+
+@pytest.mark.parametrize("depth", [65, 600, 950, 1200])
+def test_a_record_nested_too_deeply_is_refused_alone_at_any_depth(server: httpx.Client, depth: int) -> None:
+    good = EXAMPLES.read_text("utf-8").splitlines()[0]
+    deep = good[:-1] + ', "note": ' + "[" * depth + "]" * depth + "}"
+    r = server.post("/v1/decisions", params={"ruleset": "bsu-2022"}, content=f"[{good}, {deep}, {good}]")
+    first, second, third = r.json()
+    assert r.status_code == 200 and first["outcome"] == third["outcome"] == "eligible"
+    assert second["error"]["code"] == "invalid-record"
+    assert "nested too deeply (more than 64" in second["error"]["message"]
+    alone = assert_error(server.post("/v1/decisions", params={"ruleset": "bsu-2022"}, content=deep), 422,
+                         "invalid-record")
+    assert "nested too deeply (more than 64" in alone["message"]
 
 
 def test_a_lone_surrogate_is_refused_alone(server: httpx.Client) -> None:
@@ -458,6 +575,27 @@ def test_a_request_whose_pages_fail_logs_none_of_its_decisions(tmp_path: Path,
     r = client.post("/v1/explanations", params={"ruleset": "bsu-2022"}, content="[" + ",".join(lines) + "]")
     assert_error(r, 500, "internal")
     assert not path.exists() or path.read_bytes() == b""
+
+
+def test_a_failure_is_logged_as_one_line_without_the_record(monkeypatch: pytest.MonkeyPatch,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    """The server gets no exception to log as it is (its traceback would quote pydantic's error, the
+    record's NIK and account number included): one bounded line, the type and where, and a 500."""
+    import bsu_rules.members.parse as parse
+
+    def failing(*args: Any) -> str:
+        raise ZeroDivisionError("a bug")
+    monkeypatch.setattr(parse, "_message", failing)
+    record = json.loads(EXAMPLES.read_text("utf-8").splitlines()[0]) | {"wages": [{"period": "2022-07", "amount": "x"}]}
+    client = _InProcess(raising=True)  # an exception out of the app would be raised here
+    assert_error(client.post("/v1/decisions", params={"ruleset": "bsu-2022"}, json=record), 500, "internal")
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and len(err) < 300, err
+    assert "ZeroDivisionError at test_service.py:" in err and "called from bsu_rules/members/parse.py:" in err
+    assert record["nik"] not in err and record["bank_account"]["number"] not in err and "a bug" not in err
+    with pytest.raises(ZeroDivisionError) as raised:
+        parse.parse_member(record)
+    assert raised.value.__context__ is None  # pydantic's error, quoting the record's values, is not chained
 
 
 def test_health_says_the_decision_log_cannot_be_written(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -601,6 +739,31 @@ def test_a_log_cut_back_under_the_service_gets_the_decisions_it_lost(tmp_path: P
     path.unlink()  # a log replaced: all of it again
     assert client.post("/v1/decisions", params={"ruleset": "bsu-2022"}, content=body).status_code == 200
     assert verify_log(path).decisions == 3
+
+
+@pytest.mark.parametrize(("changes", "said"), [
+    ({f"k{i}": 1 for i in range(60_000)}, "k49: unknown field; and 59950 more problems"),
+    ({"wages": [{"period": f"x{i}", "amount": "y"} for i in range(15_000)]}, "; and 29950 more problems"),
+])
+def test_a_record_with_many_problems_is_refused_quickly_and_briefly(server: httpx.Client, changes: dict[str, Any],
+                                                                     said: str) -> None:
+    """Its problems were de-duplicated in a list (60 000 unknown keys: 40 s, then a 408) and all
+    listed (15 000 bad wages: a 1.4 MB answer)."""
+    member = json.loads(EXAMPLES.read_text("utf-8").splitlines()[0]) | changes
+    started = time.monotonic()
+    refused = assert_error(server.post("/v1/decisions", params={"ruleset": "bsu-2022"}, json=member), 422,
+                           "invalid-record")
+    assert time.monotonic() - started < 8 and refused["message"].endswith(said) and len(refused["message"]) < 5000
+
+
+def test_a_page_lists_fifty_problems_and_counts_the_rest(server: httpx.Client) -> None:
+    good = EXAMPLES.read_text("utf-8").splitlines()[0]
+    member = json.loads(good) | {f"k{i}": 1 for i in range(60)}
+    r = server.post("/v1/explanations", params={"ruleset": "bsu-2022", "lang": "en"},
+                    content=f"[{good}, {json.dumps(member)}]")
+    assert r.status_code == 200 and r.text.count("is not a known field") == 50
+    assert r.text.rstrip().endswith('"k49" is not a known field; remove it or correct its spelling.\n'
+                                    "  - And 10 more problems.")
 
 
 def test_one_record_over_the_time_limit_is_refused() -> None:

@@ -91,12 +91,18 @@ class settled:
 
 
 def report_internal_error(exc: BaseException) -> str:
-    """Write the traceback to a private file and return the line to print."""
+    """Write the traceback to a private file (each NIK or account number in it hidden: a message
+    may quote a record) and return the line to print."""
+    try:
+        from bsu_rules.members.model import hide_identifiers  # lazy: only a failing run needs it
+    except Exception:  # the failure may be this import's: the report is written all the same
+        def hide_identifiers(text: str) -> str:
+            return text
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     try:
         fd, path = tempfile.mkstemp(prefix=f"bsu-rules-error-{stamp}-", suffix=".txt")
         with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write("".join(traceback.format_exception(exc)))
+            f.write(hide_identifiers("".join(traceback.format_exception(exc))))
     except OSError:
         return f"bsu-rules: internal error ({type(exc).__name__}); the report could not be written"
     return f"bsu-rules: internal error ({type(exc).__name__}); the full report is in {path}"

@@ -48,6 +48,7 @@ _SAY: dict[str, dict[str, str]] = {
         "row_month": "{label} untuk bulan {month}", "row": "{label} pada isian ke-{n} {group}",
         "entry": "isian ke-{n} {group}",
         "surrogate": "{label} memuat teks dengan surrogate UTF-16 tunggal (bukan karakter)",
+        "more": "dan {n} masalah lain",
     },
     "en": {
         "missing": "{label} is missing", "unknown": "{value} is not a known field{where}",
@@ -69,6 +70,7 @@ _SAY: dict[str, dict[str, str]] = {
         "row_month": "{label} for {month}", "row": "{label} in entry {n} of the {group}",
         "entry": "entry {n} of the {group}",
         "surrogate": "{label} holds text with a lone UTF-16 surrogate (not a character)",
+        "more": "and {n} more problems",
     },
 }
 
@@ -123,6 +125,9 @@ def rejected(n: int, error: InputError, record: Any, lang: str, glossary: Glossa
         else:
             said = _field(path, record, lang, glossary)
         lines.append(printable(f"  - {said[:1].upper()}{said[1:]}."))  # a key or value never moves the line
+    if error.more:
+        said = _SAY[lang]["more"].format(n=error.more)
+        lines.append(f"  - {said[:1].upper()}{said[1:]}.")
     return "\n".join(lines)
 
 
@@ -312,6 +317,7 @@ def _write(suggestion: object, lang: str) -> str:
 
 def _quote(value: Any, lang: str = "en") -> str:
     """A value as written in the record, quoted; a long run of digits (a NIK in the wrong field) left out."""
-    text = json.dumps(value[:40] if isinstance(value, str) else value, ensure_ascii=False, default=str)[:42]
+    text = json.dumps(value[:40], ensure_ascii=False) if isinstance(value, str) else \
+        json.dumps(value, ensure_ascii=False, default=str)[:42]  # text cut before it is quoted: the quote closed
     hidden = hide_identifiers(text)
     return hidden.replace(" digits>", " angka>") if lang == "id" else hidden

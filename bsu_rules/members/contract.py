@@ -185,8 +185,11 @@ def of_kind(value: Any, kind: str) -> bool:
 def wrong_kind(path: str, value: Any, kind: str) -> str:
     """Why a value of another JSON kind than ``kind`` is refused at ``path``, as every reader says
     it: a scalar shown (never a NIK or account number), an object or list not."""
-    text = _json(value) if kind in ("text", "an integer") and path not in SECRET else None
-    return f"{hide_identifiers(text[:40]) + ': ' if text else ''}expected {kind}, got {json_kind(value)}"
+    text = None
+    if kind in ("text", "an integer") and path not in SECRET:  # text cut, then escaped whole: the quote closed
+        text = _json(hide_identifiers(value[:40])) if isinstance(value, str) else \
+            hide_identifiers((_json(value) or "")[:40])
+    return f"{text + ': ' if text else ''}expected {kind}, got {json_kind(value)}"
 
 
 def _json(value: Any) -> str | None:

@@ -44,6 +44,11 @@ LONE_SURROGATE = "text with a lone UTF-16 surrogate (not a character)"
 """Why a record holding a lone surrogate (``"\\ud800"``, which no UTF-8 output can hold) is refused."""
 TOO_LONG = f"a number of more than {MAX_DIGITS} digits"
 """Why a record holding a longer number is refused."""
+MAX_DEPTH = 64
+"""Levels of objects and lists a record may nest (a member record needs three): a deeper one is
+refused, whichever reader or caller meets it, before anything walks it."""
+TOO_DEEP = f"nested too deeply (more than {MAX_DEPTH} levels of objects and lists)"
+"""Why a deeper record is refused."""
 
 _ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
 _ESCAPED_SURROGATE_BYTES = re.compile(rb"\\u[dD][89a-fA-F]")
@@ -55,6 +60,39 @@ def surrogate(text: bytes | str) -> bool:
         return _ESCAPED_SURROGATE_BYTES.search(text) is not None
     return _ESCAPED_SURROGATE.search(text) is not None
 
+
+def too_deep(record: Any) -> str | None:
+    """Where a record nests objects and lists more than ``MAX_DEPTH`` levels deep: the field holding
+    the deep value (``note``), ``(record)`` for a record that is no object; None if it does not."""
+    if not isinstance(record, _NESTS) or not _inside_deeper(record, MAX_DEPTH - 1):
+        return None
+    if isinstance(record, dict):
+        return next(key_path("", str(key)) for key, item in record.items()
+                    if isinstance(item, _NESTS) and _inside_deeper(item, MAX_DEPTH - 2))
+    return "(record)"
+
+
+_NESTS = (dict, list)
+
+
+def _inside_deeper(value: dict[Any, Any] | list[Any], limit: int) -> bool:
+    """Whether an object's values or a list's items nest objects and lists more than ``limit``
+    levels deep; the recursion stops at ``limit``, so it is never deeper than ``MAX_DEPTH``."""
+    for item in value.values() if isinstance(value, dict) else value:
+        if isinstance(item, _NESTS) and (limit == 0 or _inside_deeper(item, limit - 1)):
+            return True
+    return False
+
+
+def _bounded(value: Any, data: bytes | str) -> Any:
+    """What ``decode_records`` decoded, each record too deep standing as the BadRecord saying so (a
+    document with no more brackets than the limit cannot be: it is not searched)."""
+    brackets = (b"[", b"{") if isinstance(data, bytes) else ("[", "{")
+    if data.count(brackets[0]) + data.count(brackets[1]) <= MAX_DEPTH:  # type: ignore[arg-type]
+        return value
+    if isinstance(value, list):
+        return [BadRecord(TOO_DEEP, at) if (at := too_deep(item)) else item for item in value]
+    return BadRecord(TOO_DEEP, at) if (at := too_deep(value)) else value
 
 
 def lone_surrogate(value: Any) -> str | None:
@@ -121,10 +159,11 @@ def decode_records(data: bytes | str) -> Any:
     find: a list is refused record by record, not whole. BadRecord (raised) if it is not JSON at all."""
     try:
         try:
-            return json.loads(data, parse_int=_number, parse_constant=_constant, object_pairs_hook=_object)
+            value = json.loads(data, parse_int=_number, parse_constant=_constant, object_pairs_hook=_object)
         except RecursionError:
-            return _one_by_one(data.decode(json.detect_encoding(data), "surrogatepass")
-                               if isinstance(data, bytes) else data)
+            text = data.decode(json.detect_encoding(data), "surrogatepass") if isinstance(data, bytes) else data
+            value = _one_by_one(text)
+        return _bounded(value, data)
     except json.JSONDecodeError as exc:
         where = "the end of the record: is it cut short?" if exc.pos >= len(exc.doc.rstrip()) else \
             f"line {exc.lineno} column {exc.colno}" if exc.lineno > 1 else f"column {exc.colno}"  # a line's end alike
@@ -132,13 +171,16 @@ def decode_records(data: bytes | str) -> Any:
     except UnicodeDecodeError as exc:
         raise BadRecord(f"not UTF-8 text (byte {exc.start + 1} of the record)") from None
     except RecursionError:
-        raise BadRecord("nested too deeply") from None
+        raise BadRecord(TOO_DEEP) from None
 
 
-def _one_by_one(text: str) -> list[Any]:
+def _one_by_one(text: str) -> list[Any] | BadRecord:
     """A list too deep to decode whole, read record by record: a record nested too deeply stands as
-    the BadRecord saying so. RecursionError if it is not a list, or a record too deep does not end."""
+    the BadRecord saying so (one record alone: that BadRecord). RecursionError if it is neither, or a
+    record too deep does not end."""
     i = _space(text, 0)
+    if text[i:i + 1] == "{" and _space(text, _past(text, i)) == len(text):
+        return BadRecord(TOO_DEEP)
     if text[i:i + 1] != "[":
         raise RecursionError
     items: list[Any] = []
@@ -147,7 +189,7 @@ def _one_by_one(text: str) -> list[Any]:
         try:
             value, i = _DECODER.raw_decode(text, i)
         except RecursionError:
-            value, i = BadRecord("nested too deeply"), _past(text, i)
+            value, i = BadRecord(TOO_DEEP), _past(text, i)
         items.append(value)
         i = _space(text, i)
         if text[i:i + 1] != ",":
@@ -217,7 +259,7 @@ def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any] | BadRecord:
         given: set[str] = set()
         for key, value in pairs:
             if key in given:
-                shown = hide_identifiers(json.dumps(key)[1:-1][:40].replace("`", "'"))  # escaped, short, no NIK
+                shown = json.dumps(hide_identifiers(key[:40]))[1:-1].replace("`", "'")  # short, no NIK, escaped whole
                 return BadRecord(f"the key `{shown}` appears more than once in one object")
             if value is not None:
                 given.add(key)

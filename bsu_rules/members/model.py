@@ -60,7 +60,8 @@ def key_path(parent: str, key: str) -> str:
 
 
 def shown(value: Any) -> str:
-    return hide_identifiers(repr(value)[:40]) if isinstance(value, str) else type(value).__name__
+    """A text value as a message quotes it: its first 40 characters, quoted (the quote closed), no NIK."""
+    return hide_identifiers(repr(value[:40])) if isinstance(value, str) else type(value).__name__
 
 
 def check_month(value: Any) -> Any:

@@ -24,7 +24,7 @@ from bsu_rules.members.contract import (
     path_order,
     wrong_kind,
 )
-from bsu_rules.members.decode import LONE_SURROGATE, lone_surrogate
+from bsu_rules.members.decode import LONE_SURROGATE, TOO_DEEP, lone_surrogate, too_deep
 from bsu_rules.members.mirror import MemberMirror, Record, as_member, encode
 from bsu_rules.members.model import DAY, MONTH, PERIODIC, SECRET, Member, hide_identifiers, key_path, shown
 from bsu_rules.ruleset.spelling import not_a_date
@@ -139,20 +139,23 @@ def _validate(record: Any, ignore_unknown: bool = False) -> Member:
     try:
         return Member.model_validate(record)
     except ValidationError as exc:
-        if (at := lone_surrogate(record)) is not None:  # a message or a page quoting it could not be written
-            raise InputError([(at, LONE_SURROGATE)]) from None
-        problems = []
-        for e in exc.errors():
-            if ignore_unknown and e["type"] == "extra_forbidden":
-                continue
-            loc = tuple(e["loc"])[:-1] if e["type"] == "invalid_key" else tuple(e["loc"])  # the object's path
-            path = e["ctx"]["path"] if e["type"] == "duplicate_period" else _path(loc)
-            problem = (path, _message(e, path))
-            if problem not in problems:
-                problems.append(problem)
-        if not problems:
-            return _validate(_known(record, contract()))
-        raise InputError(sorted(problems, key=lambda p: path_order(p[0]))) from None
+        errors = exc.errors()
+    # read outside the handler: nothing raised from here on carries pydantic's error, whose text
+    # quotes the record's values (a NIK, an account number) into any traceback that is logged
+    if (at := too_deep(record)) is not None:  # before anything walks it
+        raise InputError([(at, TOO_DEEP)])
+    if (at := lone_surrogate(record)) is not None:  # a message or a page quoting it could not be written
+        raise InputError([(at, LONE_SURROGATE)])
+    problems: dict[tuple[str, str], None] = {}  # each once, in the order found
+    for e in errors:
+        if ignore_unknown and e["type"] == "extra_forbidden":
+            continue
+        loc = tuple(e["loc"])[:-1] if e["type"] == "invalid_key" else tuple(e["loc"])  # the object's path
+        path = e["ctx"]["path"] if e["type"] == "duplicate_period" else _path(loc)
+        problems[path, _message(e, path)] = None
+    if not problems:
+        return _validate(_known(record, contract()))
+    raise InputError(sorted(problems, key=lambda p: path_order(p[0])))
 
 
 def _known(value: Any, fields: dict[str, Leaf | Group]) -> Any:

@@ -11,9 +11,11 @@ import json
 import sys
 import threading
 import time
+import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from fastapi import Depends, FastAPI, Query, Request
@@ -25,6 +27,8 @@ from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect
+from starlette.routing import BaseRoute, Match
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bsu_rules._version import __version__
 from bsu_rules.audit.log import AuditError, DecisionLog
@@ -90,8 +94,8 @@ class ServiceError(BsuRulesError):
         self.status, self.body = status, {"error": {"code": code, "message": message, **where}}
 
 
-def _error(exc: ServiceError) -> JSONResponse:
-    return JSONResponse(exc.body, status_code=exc.status)
+def _error(exc: ServiceError, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse(exc.body, status_code=exc.status, headers=headers)
 
 
 _STATUS_CODES = {404: Code.NOT_FOUND, 405: Code.METHOD_NOT_ALLOWED, 413: Code.BODY_TOO_LARGE}
@@ -120,15 +124,23 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None, l
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> JSONResponse:
         code = _STATUS_CODES.get(exc.status_code, Code.HTTP_ERROR)
-        return _error(ServiceError(exc.status_code, code, str(exc.detail)))
+        headers, message = dict(exc.headers or {}), str(exc.detail)
+        path, method = _echo(request.url.path), request.method
+        if exc.status_code == 405:
+            allowed = [m.strip() for m in headers.get("Allow", "").split(",") if m.strip()]
+            allowed += ["HEAD"] if "GET" in allowed and "HEAD" not in allowed else []  # as ``_Head`` answers it
+            headers["Allow"] = ", ".join(allowed)
+            message = f"{path} does not take {method}; it takes {' or '.join(allowed)}"
+        elif exc.status_code == 404:
+            served = {route.path: sorted(route.methods or ()) for route in app.routes if isinstance(route, APIRoute)}
+            hint = nearest(request.url.path, served)
+            message = (f"no path {path} here" + (f"; did you mean {hint}?" if hint else "") + " (the paths: "
+                       + ", ".join(f"{' '.join(methods)} {p}" for p, methods in sorted(served.items())) + ")")
+        return _error(ServiceError(exc.status_code, code, message), headers)
 
     @app.exception_handler(ClientDisconnect)
     async def gone(request: Request, exc: ClientDisconnect) -> Response:
         return Response(status_code=400)  # the client left mid-body: routine, and nobody reads this
-
-    @app.exception_handler(Exception)
-    async def internal(request: Request, exc: Exception) -> JSONResponse:
-        return _error(ServiceError(500, Code.INTERNAL, "the service failed on this request; it was logged"))
 
     def ruleset_for(name: str, field: str = "ruleset") -> RuleSet:
         """The edition a query parameter or path parameter (``field``) names."""
@@ -141,22 +153,29 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None, l
 
     async def records(request: Request) -> tuple[list[Any], bool]:
         """The JSON body (one record, or a list of them) within the limits; and whether it was a list."""
+        _json_body(request.headers.get("content-type"), request.headers.get("content-encoding"))
         declared = request.headers.get("content-length")
-        if declared is not None and declared.isdigit() and int(declared) > limits.max_body_bytes:
-            raise _too_large(limits)
+        over = declared is not None and declared.isdigit() and int(declared) > limits.max_body_bytes
         body = bytearray()
-        async for chunk in request.stream():
+        async for chunk in request.stream():  # when over by its Content-Length, its first chunk only
             body += chunk
-            if len(body) > limits.max_body_bytes:
-                raise _too_large(limits)
+            if over or len(body) > limits.max_body_bytes:
+                raise _too_large(limits, body)
+        if over:
+            raise _too_large(limits, body)
         try:
             text = bytes(body).decode("utf-8").removeprefix("\ufeff")  # UTF-8 only, as every input is
         except UnicodeDecodeError as exc:
             raise ServiceError(400, Code.BAD_JSON, f"the body is not UTF-8 text (byte {exc.start + 1})") from None
+        if not text.strip():
+            raise ServiceError(400, Code.BAD_JSON, "the body is empty: send a record (a JSON object) or a JSON "
+                               "list of records")
         try:  # a record holding what no record may (a number too long, NaN, a key twice) is refused alone
             data = decode_records(text)
         except BadRecord as exc:
             said = str(exc).replace("not valid JSON", "the body is not JSON").replace("nested", "the body is nested")
+            if "(Extra data at " in said:  # JSON lines, most likely
+                said += ": send one record (a JSON object) or a JSON list of records, not one record per line"
             raise ServiceError(400, Code.BAD_JSON, said) from None
         many = isinstance(data, list)
         items = [unreadable(item) or item for item in (data if many else [data])]
@@ -203,6 +222,8 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None, l
         if time.monotonic() > deadline:  # the last record, or the only one, counts too
             raise ServiceError(408, Code.TIME_LIMIT, f"deciding took longer than {limits.max_seconds:g} s: "
                                + ("send fewer records per request" if len(items) > 1 else
+                                  "the record has too many problems to check within the limit"
+                                  if isinstance(out[-1][0], Rejected) else
                                   "the record's histories are too long to decide within the limit"))
         if log is not None:
             with log_lock:  # all of the request's decisions are written and synced, or none is
@@ -223,7 +244,7 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None, l
               responses={200: _one_or_list("Decision", "The decision; for a list of records, each record's "
                                            "decision or error object, in order; with Accept: " + NDJSON + ", "
                                            "a line per record as evaluate prints it: its decision or its ErrorLine",
-                                           ndjson=True), **_errors(404, 408, 413, 422)})
+                                           ndjson=True), **_errors(404, 408, 413, 415, 422)})
     async def decisions(request: Request, ruleset: Annotated[str, Query(description="edition id, e.g. bsu-2022")],
                         on: Annotated[date | None, Query(description="decision date (default: the "
                                                                      "latest date the edition describes)")] = None,
@@ -239,7 +260,7 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None, l
             decision, text = out[0]
             return Response(text, status_code=422 if isinstance(decision, Rejected) else 200,
                             media_type="application/json")
-        if NDJSON in request.headers.get("accept", ""):  # exactly what evaluate prints, error lines included
+        if _wants_ndjson(request.headers.get("accept", "")):  # exactly what evaluate prints, error lines included
             return Response("".join((d.error.line(d.number) if isinstance(d, Rejected) else text) + "\n"
                                     for d, text in out), media_type=NDJSON)
         return Response("[" + ",".join(text for _, text in out) + "]", media_type="application/json")
@@ -247,7 +268,7 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None, l
     @app.post("/v1/explanations", tags=["decisions"], openapi_extra=_body("member records to explain"),
               response_class=PlainTextResponse,
               responses={200: {"description": "Each record's page, as evaluate --format text prints it"},
-                         **_errors(404, 408, 413, 422)})
+                         **_errors(404, 408, 413, 415, 422)})
     async def explanations(request: Request, ruleset: Annotated[str, Query()],
                            lang: Annotated[Literal["id", "en"], Query()] = "id",
                            audience: Annotated[Literal["worker", "officer", "auditor"], Query(
@@ -270,7 +291,7 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None, l
 
     @app.post("/v1/needed", tags=["decisions"], openapi_extra=_body("member records"),
               responses={200: _one_or_list("Questions", "What to ask next; for a list of records, each record's "
-                                           "questions or error object, in order"), **_errors(404, 408, 413, 422)})
+                                           "questions or error object, in order"), **_errors(404, 408, 413, 415, 422)})
     async def questions(request: Request, ruleset: Annotated[str, Query()],
                         on: Annotated[date | None, Query()] = None) -> Response:
         """The unknown inputs that could still change each record's outcome, most decisive first, each
@@ -349,7 +370,75 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None, l
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+    app.add_middleware(_Head, routes=app.routes)
+    app.add_middleware(_Contained)
     return app
+
+
+class _Head:
+    """HEAD on a path that takes GET answered as GET is, without the body (a load balancer probes
+    with HEAD); on any other path it is refused as any method the path does not take."""
+
+    def __init__(self, app: ASGIApp, routes: list[BaseRoute]) -> None:
+        self.app, self.routes = app, routes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        get = {**scope, "method": "GET"}
+        if scope["type"] != "http" or scope["method"] != "HEAD" or not any(
+                route.matches(get)[0] is Match.FULL for route in self.routes):
+            return await self.app(scope, receive, send)
+
+        async def head_only(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                if message.get("more_body"):
+                    return
+                message = {"type": "http.response.body", "body": b""}
+            await send(message)
+
+        await self.app(get, receive, head_only)
+
+
+class _Contained:
+    """Every unexpected failure answered ``500 internal`` and logged as one bounded line on standard
+    error: its type and where it was raised, never its message or traceback, which may quote a
+    record's NIK or account number (the server would log the exception as it is, chained errors
+    with their input values included)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        started = False
+
+        async def sending(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, sending)
+        except Exception as exc:  # the one place every failure ends
+            print(f"bsu-rules serve: internal error on {scope['method']} {_echo(scope['path'])}: {failure(exc)}",
+                  file=sys.stderr)
+            if not started:
+                await _error(ServiceError(500, Code.INTERNAL, "the service failed on this request; it was "
+                                          "logged"))(scope, receive, send)
+
+
+def failure(exc: BaseException) -> str:
+    """An exception as a log may say it without a value from the input: its type and the line of
+    this package (and the last line, when that is elsewhere) it was raised at."""
+    frames = [(Path(frame.f_code.co_filename), line, frame.f_code.co_name)
+              for frame, line in traceback.walk_tb(exc.__traceback__)]
+    ours = [f for f in frames if f[0].is_relative_to(_PACKAGE)]
+    where = [f"{file.relative_to(_PACKAGE.parent) if file.is_relative_to(_PACKAGE) else file.name}:{line} ({name})"
+             for file, line, name in dict.fromkeys(frames[-1:] + ours[-1:])]
+    return f"{type(exc).__name__} at {' called from '.join(where) or 'an unknown place'}"
+
+
+_PACKAGE = Path(__file__).resolve().parents[1]
 
 
 def _utf8(text: str) -> str:
@@ -358,9 +447,47 @@ def _utf8(text: str) -> str:
     return text
 
 
-def _too_large(limits: Limits) -> ServiceError:
+def _too_large(limits: Limits, head: bytes | bytearray) -> ServiceError:
+    """The 413 of a body over the limit, by what it starts with: one record, or a list of them."""
+    if bytes(head).removeprefix(b"\xef\xbb\xbf").lstrip().startswith(b"{"):
+        return ServiceError(413, Code.BODY_TOO_LARGE, f"the record is over {limits.max_body_bytes} bytes, the "
+                            "most one request may carry (the server's --max-body): this one record is too large")
     return ServiceError(413, Code.BODY_TOO_LARGE, f"the body is over {limits.max_body_bytes} bytes: "
                         "send fewer records per request")
+
+
+def _wants_ndjson(accept: str) -> bool:
+    """Whether an Accept header asks for NDJSON: named, with a q-value above 0 and not below that of
+    JSON (``application/json``, else ``application/*``, else ``*/*``; none named: 0)."""
+    weights: dict[str, float] = {}
+    for part in accept.split(","):
+        kind, *params = [p.strip().lower() for p in part.split(";")]
+        q = next((p.partition("=")[2] for p in params if p.partition("=")[0].strip() == "q"), "1")
+        try:
+            weights[kind] = max(0.0, min(1.0, float(q)))
+        except ValueError:
+            weights[kind] = 0.0  # a q-value that is no number: not asked for
+    json_q = next((weights[k] for k in ("application/json", "application/*", "*/*") if k in weights), 0.0)
+    return weights.get(NDJSON, 0.0) > 0 and weights[NDJSON] >= json_q
+
+
+def _json_body(media_type: str | None, encoding: str | None) -> None:
+    """Refuse (415) a body not declared ``application/json`` (UTF-8, the only charset taken) or
+    declared compressed. A declared type is required: a web page can send ``text/plain``, a form's
+    types or no type at all to another site without the browser asking it first, and so would push
+    decisions into the decision log; curl's ``-d`` sends ``application/x-www-form-urlencoded``."""
+    if encoding is not None and encoding.strip().lower() not in ("", "identity"):
+        raise ServiceError(415, Code.UNSUPPORTED_MEDIA_TYPE, f"the body is sent with Content-Encoding "
+                           f"`{_echo(encoding)}`: send it uncompressed (no Content-Encoding)")
+    kind, *params = [part.strip().lower() for part in (media_type or "").split(";")]
+    charset = [p.partition("=")[2].strip('"') for p in params if p.partition("=")[0].strip() == "charset"]
+    if kind == "application/json" and all(c in ("utf-8", "utf8") for c in charset):
+        return
+    given = f"`{_echo(media_type)}`" if media_type else "none"
+    fix = ("; curl's -d and --data-binary send that type unless told: add -H 'Content-Type: application/json'"
+           if kind == "application/x-www-form-urlencoded" else ": send the header Content-Type: application/json")
+    raise ServiceError(415, Code.UNSUPPORTED_MEDIA_TYPE, f"the body must be JSON sent with Content-Type: "
+                       f"application/json (UTF-8), not {given}{fix}")
 
 
 def _plain_query(request: Request) -> None:
@@ -424,6 +551,7 @@ _WHY = {
     405: "a method the path does not take (e.g. GET /v1/decisions)",
     408: "over the time limit",
     413: "the body or the record count over the limit",
+    415: "a body not sent with Content-Type: application/json, or compressed (a Content-Encoding)",
     422: "a single record that is malformed, or a decision date outside the edition",
     500: "an unexpected failure, or (with --log) decisions the decision log could not take",
     503: "(with --log) the decision log cannot be written: a balancer should send no requests",
