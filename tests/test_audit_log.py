@@ -41,7 +41,7 @@ def write_log(path: Path, records: list[dict[str, Any]] = RECORDS, key: str | No
 
 
 def envelopes(path: Path) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in path.read_text("utf-8").splitlines()]
+    return [json.loads(line) for line in path.read_text("utf-8").split("\n") if line]  # a bank name may hold U+0085
 
 
 def rechain(entries: list[dict[str, Any]]) -> list[str]:
