@@ -176,6 +176,43 @@ def test_one_nik_one_payment_whatever_the_input_order(population: dict[str, Any]
     assert not dups.filter(pl.col("duplicate_of") == pl.col("kpj")).height  # never the row's own KPJ
 
 
+TEXT_TYPES = [pa.string(), pa.large_string(), pa.string_view(), pa.binary(), pa.large_binary(), pa.int64(),
+              pa.float64()]
+
+
+@pytest.mark.parametrize("kind", TEXT_TYPES + [pa.dictionary(pa.int32(), t) for t in TEXT_TYPES[:5]])
+def test_the_nik_scan_reads_exactly_the_nik_columns_the_full_read_reads(kind: pa.DataType) -> None:
+    """The scan for repeated NIKs (``Reader.niks``) takes a NIK column's type exactly when the full
+    read does, and reads the same NIKs: else one NIK, one payment is not settled."""
+    from bsu_rules.batch.conform import as_text, conform, is_text
+
+    values = ["3204125708940003", None, "3204125708940003"]
+    plain = kind.value_type if pa.types.is_dictionary(kind) else kind
+    column = pa.array(values).cast(plain)
+    column = column.dictionary_encode() if pa.types.is_dictionary(kind) else column
+    try:
+        full = conform(pa.table({"nik": column}))["nik"].combine_chunks()
+    except InputError:
+        full = None
+    scanned = as_text(column) if is_text(column.type) else None
+    assert (scanned is None) == (full is None)
+    assert scanned is None or scanned.equals(full)
+
+
+@pytest.mark.parametrize("kind", [pa.string_view(), pa.large_string(), pa.dictionary(pa.int32(), pa.string())])
+def test_one_nik_one_payment_whatever_the_nik_columns_text_type(population: dict[str, Any], tmp_path: Path,
+                                                               kind: pa.DataType) -> None:
+    members = pq.read_table(population["folder"] / "m.parquet")
+    niks = members["nik"].cast(kind.value_type if pa.types.is_dictionary(kind) else kind)
+    niks = niks.dictionary_encode() if pa.types.is_dictionary(kind) else niks
+    pq.write_table(members.set_column(members.schema.get_field_index("nik"), "nik", niks), tmp_path / "v.parquet")
+    assert pq.ParquetFile(tmp_path / "v.parquet").schema_arrow.field("nik").type == kind
+    plain = batch(population["folder"] / "m.parquet", tmp_path / "a.parquet")
+    other = batch(tmp_path / "v.parquet", tmp_path / "b.parquet")
+    assert other.duplicates == plain.duplicates > 5 and other.outcomes == plain.outcomes
+    assert pl.read_parquet(tmp_path / "b.parquet").equals(pl.read_parquet(tmp_path / "a.parquet"))
+
+
 def test_who_is_paid() -> None:
     rows = pl.DataFrame({"row": [1, 2, 3, 4, 5, 6, 7], "nik_key": ["a", "a", "a", "b", "b", "c", "c"],
                          "kpj": ["30", "10", "20", "50", "50", None, "90"], "priority": [1, 0, 1, 1, 1, 1, 1],

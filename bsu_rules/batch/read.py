@@ -28,7 +28,15 @@ import pyarrow.json as pj
 import pyarrow.parquet as pq
 
 from bsu_rules.batch import utf8
-from bsu_rules.batch.conform import column_problems, columns_to_read, conform, fill_unread, listed
+from bsu_rules.batch.conform import (
+    as_text,
+    column_problems,
+    columns_to_read,
+    conform,
+    fill_unread,
+    is_text,
+    listed,
+)
 from bsu_rules.batch.validate import (
     REJECT_FIELD,
     REJECT_MESSAGE,
@@ -132,15 +140,14 @@ class Reader:
         one column (nothing when it is absent or not text: the rows say so when read in full). It
         opens the file again, so that it can run while the chunks are read."""
         schema = self.parquet.schema_arrow
-        kind = schema.field("nik").type if "nik" in schema.names else pa.null()
-        kind = kind.value_type if pa.types.is_dictionary(kind) else kind
-        if not (pa.types.is_string(kind) or pa.types.is_large_string(kind)):
+        if not is_text(schema.field("nik").type if "nik" in schema.names else pa.null()):
             return
         first = 1
         try:
             for batch in pq.ParquetFile(self.path).iter_batches(batch_size=self.chunk_size, columns=["nik"]):
                 rows = np.arange(first, first + batch.num_rows, dtype=np.int64)
-                yield rows, utf8.text_only(batch.column(0), "nik", rows, [])  # a NIK not UTF-8: rejected when read
+                niks = as_text(batch.column(0))  # as the full read has it
+                yield rows, utf8.text_only(niks, "nik", rows, [])  # a NIK not UTF-8: rejected when read
                 first += batch.num_rows
         except (pa.ArrowException, OSError):
             raise InputError([(str(self.path), f"the Parquet file is damaged after row {first - 1}")]) from None
