@@ -517,6 +517,43 @@ def test_explain_says_why_a_row_has_no_decision(tmp_path: Path, capsys: pytest.C
     assert said(5) == f"bsu-rules: {source} has 4 rows: there is no row 5"
 
 
+@pytest.mark.parametrize("kind", ["bom", "long cell", "latin-1 cell"])
+def test_explain_reads_a_csv_row_as_batch_reads_it(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                   kind: str) -> None:
+    """An Excel byte-order mark, a cell over csv's default 128 KiB before the row asked for, a cell
+    not UTF-8 in another row: every row batch decided is explained, as it is from a plain file."""
+    lines = (Path(__file__).parents[1] / "examples" / "members.jsonl").read_text("utf-8").splitlines()[:3]
+    records = [json.loads(line) for line in lines]
+    names = list(records[0])
+    cells = [[json.dumps(r[k]) if isinstance(r[k], dict | list) else r[k] or "" for k in names] for r in records]
+    plain, source = tmp_path / "plain.csv", tmp_path / "m.csv"
+    with plain.open("w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows([names, *cells])
+    if kind == "long cell":
+        cells[0][names.index("name")] = "x" * 200_000
+    with source.open("w", newline="", encoding="utf-8-sig" if kind == "bom" else "utf-8") as f:
+        csv.writer(f).writerows([names, *cells])
+    if kind == "latin-1 cell":
+        source.write_bytes(source.read_bytes().replace(records[0]["name"].encode(),
+                                                       records[0]["name"].encode() + b"\xe9", 1))
+    explained = {}
+    for path in (plain, source):
+        out = tmp_path / f"{path.stem}.d.jsonl"
+        main(["batch", "bsu-2022", str(path), "--out", str(out), "--quiet"])
+        capsys.readouterr()
+        csv.field_size_limit(128 << 10)  # as explain starts in a process of its own (batch raised it)
+        for row in (1, 2, 3):
+            code = main(["explain", "bsu-2022", str(out), "--input", str(path), "--row", str(row), "--lang", "en"])
+            printed = capsys.readouterr()
+            assert "internal error" not in printed.err
+            explained[path, row] = code, printed.out.split("\n", 1)[-1]  # after "Row N of FILE"
+        assert main(["explain", "bsu-2022", str(out), "--input", str(path), "--row", "4"]) == 1
+        assert capsys.readouterr().err.endswith(f"{path} has 3 rows: there is no row 4\n")
+    rejected = {1} if kind == "latin-1 cell" else set()
+    assert all(explained[source, row] == explained[plain, row] for row in {1, 2, 3} - rejected)
+    assert all(explained[plain, row][0] == 0 for row in (1, 2, 3))
+
+
 def test_explain_of_a_row_left_unpaid_announces_no_benefit(population: dict[str, Any], tmp_path: Path,
                                                             capsys: pytest.CaptureFixture[str]) -> None:
     """A NIK eligible under two KPJ is paid once: the other row's explanation says so, not "Rp600.000"."""

@@ -153,9 +153,11 @@ class Reader:
             raise InputError([(str(self.path), f"the Parquet file is damaged after row {first - 1}")]) from None
 
     def picked(self, rows: np.ndarray) -> Iterator[pa.Table]:
-        """Parquet only: tables holding (at least) the rows numbered ``rows``, in read.py layout.
+        """Parquet or CSV: tables holding (at least) the rows numbered ``rows``, in read.py layout."""
+        return self._csv_picked(rows) if self.format == ".csv" else self._parquet_picked(rows)
 
-        Polars reads the other columns only where the row matches (2 % of the rows are picked in
+    def _parquet_picked(self, rows: np.ndarray) -> Iterator[pa.Table]:
+        """Polars reads the other columns only where the row matches (2 % of the rows are picked in
         a typical run: 0.7 CPU-s per 1M members instead of 1.7 for the whole file), then the
         rows take the file's own Arrow types and are conformed as a full read would; a file
         Polars cannot read that way is read in full."""
@@ -205,6 +207,30 @@ class Reader:
                 yield Chunk(table.add_column(0, ROW, pa.array([n for n, _ in kept], pa.int64())), f.tell())
 
     def _csv(self) -> Iterator[Chunk]:
+        for header, first, rows, done in self.csv_records():
+            numbers = np.arange(first, first + len(rows), dtype=np.int64)
+            kept = [i for i, r in enumerate(rows) if not blank_row(r)]
+            if len(kept) < len(rows):  # blank lines are skipped (counted, as JSONL's are)
+                rows, numbers = [rows[i] for i in kept], numbers[kept]
+            table = _csv_block(header, rows, self.ignore_unknown)
+            yield Chunk(table.add_column(0, ROW, pa.array(numbers)), done)
+
+    def _csv_picked(self, rows: np.ndarray) -> Iterator[pa.Table]:
+        """The CSV records numbered ``rows`` (blank lines left out), read as a full read reads them;
+        only those records are converted, and the file is read only as far as the last."""
+        wanted, last = set(rows.tolist()), int(rows.max(initial=0))
+        for header, first, records, _ in self.csv_records():
+            if first > last:
+                return
+            kept = [(n, r) for n, r in enumerate(records, first) if n in wanted and not blank_row(r)]
+            if kept:
+                table = _csv_block(header, [r for _, r in kept], self.ignore_unknown)
+                yield table.add_column(0, ROW, pa.array([n for n, _ in kept], pa.int64()))
+
+    def csv_records(self) -> Iterator[tuple[list[str], int, list[list[str]], int]]:
+        """CSV only: its records ``chunk_size`` at a time, as every reading of the file reads them:
+        (the header, checked once; the number of the first record; the records; the bytes read so
+        far, near enough)."""
         # a byte that is not UTF-8 is kept as a lone surrogate (``_UNDECODED``): its record is rejected, at its cell
         with self.path.open("rb") as raw, io.TextIOWrapper(raw, encoding="utf-8-sig", errors="surrogateescape",
                                                            newline="") as f:
@@ -212,13 +238,8 @@ class Reader:
             header = _header(self.path, reader, self.ignore_unknown)
             number = 0
             while rows := _csv_rows(self.path, reader, self.chunk_size):
-                numbers = np.arange(number + 1, number + len(rows) + 1, dtype=np.int64)
+                yield header, number + 1, rows, raw.tell()
                 number += len(rows)
-                kept = [i for i, r in enumerate(rows) if not blank_row(r)]
-                if len(kept) < len(rows):  # blank lines are skipped (counted, as JSONL's are)
-                    rows, numbers = [rows[i] for i in kept], numbers[kept]
-                table = _csv_block(header, rows, self.ignore_unknown)
-                yield Chunk(table.add_column(0, ROW, pa.array(numbers)), raw.tell())  # bytes read, near enough
 
 
 def blank_row(cells: list[str]) -> bool:
