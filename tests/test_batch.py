@@ -390,6 +390,34 @@ def test_an_interrupted_run_writes_nothing_and_says_what_it_did(population: dict
     assert list(tmp_path.iterdir()) == []
 
 
+def test_a_signal_while_a_text_input_is_read_stops_the_run_at_the_next_chunk(
+        population: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The system may hand a Ctrl-C to the thread reading the input: the run still stops within
+    about a chunk (not once the whole file is read), removes its files, and says how far it read."""
+    import signal
+    import threading
+
+    original, after = Reader._csv, []
+
+    def slow(self: Reader) -> Any:
+        for i, chunk in enumerate(original(self)):
+            if i == 1:
+                signal.pthread_kill(threading.get_ident(), signal.SIGINT)  # to this thread, not the main one
+            if i >= 1:
+                after.append(i)
+                time.sleep(0.05)
+            yield chunk
+    monkeypatch.setattr(Reader, "_csv", slow)
+    out = tmp_path / "d.parquet"
+    source = population["folder"] / "m.csv"
+    assert main(["batch", "bsu-2022", str(source), "--out", str(out), "--chunk-size", "25", "--quiet"]) == 130
+    said = re.fullmatch(r"bsu-rules: interrupted while reading the input: (\d+) rows read, none decided yet; "
+                        f"nothing was written at {re.escape(str(out))}", capsys.readouterr().err.splitlines()[-1])
+    assert said and 25 <= int(said[1]) == 25 * len(after) and len(after) < 40  # of N // 25 = 100 chunks
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_a_ctrl_c_once_the_manifest_is_in_place_ends_as_the_count_line_says(
         population: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str],
         monkeypatch: pytest.MonkeyPatch) -> None:

@@ -187,8 +187,7 @@ def screen(args: argparse.Namespace) -> int:
                   engine=args.engine, reader=reader, progress=progress, key=pseudonym_key(args), counts=counts)
     except KeyboardInterrupt as exc:
         if not counts.committed:
-            raise interrupted(exc, f"after {counts.read} rows: {counts.line()} so far; nothing was written "
-                                   f"at {args.out}") from None
+            raise interrupted(exc, f"{counts.so_far()}; nothing was written at {args.out}") from None
     finally:
         if progress is not None:
             with settled():
