@@ -769,6 +769,19 @@ def test_a_rejects_csv_cell_is_never_a_spreadsheet_formula(tmp_path: Path) -> No
     assert rows and all(not cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row.values())
 
 
+def test_a_value_under_an_unnamed_csv_column_rejects_its_row_unless_unknown_fields_are_ignored(tmp_path: Path) -> None:
+    """Excel's trailing empty columns (a header ending in commas) are read and dropped when empty;
+    a value under one rejects its row, saying what to do, and ``--ignore-unknown`` drops it."""
+    nik = "3215014107900001"
+    (tmp_path / "m.csv").write_text(f"nik,citizenship,participant_category,,,\n{nik},WNI,PU,,,\n{nik},WNI,PU,,x,\n")
+    assert batch(tmp_path / "m.csv", tmp_path / "d.parquet").line() == "2 read = 1 decided + 1 rejected"
+    assert json.loads((tmp_path / "d.rejects.jsonl").read_text("utf-8")) == {
+        "row": 2, "field": "(column 5)", "message": "(column 5): a value in a column the header does not name: "
+                                                     "name the column, or pass --ignore-unknown"}
+    assert batch(tmp_path / "m.csv", tmp_path / "i.parquet", ignore_unknown=True).line() == \
+        "2 read = 2 decided + 0 rejected"
+
+
 def test_a_csv_record_over_the_size_limit_is_rejected_alone(tmp_path: Path) -> None:
     header = "nik,citizenship,participant_category,name\n"
     rows = ["3204125708940003,WNI,PU,Rina\n", f"3204125708940011,WNI,PU,{'x' * (2 << 20)}\n",

@@ -275,7 +275,8 @@ def _not_utf8(row: list[str], header: list[str]) -> list[tuple[str, str]]:
 
 def _header(path: Path, reader: Any, ignore_unknown: bool) -> list[str]:
     """The header row, checked once for the whole file: the contract's names, each once, the
-    required ones present, no unknown ones (unless ignored), a comma as separator."""
+    required ones present, no unknown ones (unless ignored), a comma as separator. An unnamed column
+    (Excel's trailing empty columns) is read, and dropped when its cells are empty (``UNNAMED``)."""
     rows = _csv_rows(path, reader, 1)
     header = rows[0] if rows else []
     if any(_UNDECODED.search(name) for name in header):
@@ -284,7 +285,8 @@ def _header(path: Path, reader: Any, ignore_unknown: bool) -> list[str]:
         sep = next(sep for sep in ";\t|" if sep in header[0])
         problems = [f"the header is one column holding {sep!r}: the file must be separated by commas"]
     else:
-        problems = column_problems(header, ignore_unknown, "the header")
+        named = [name for name in header if name.strip()]  # an unnamed column's rows say whether its cells are empty
+        problems = column_problems(named, ignore_unknown, "the header")
     if problems:
         raise InputError([(str(path), "; ".join(problems))])
     return header
@@ -383,6 +385,11 @@ def _decode_line(line: bytes, ignore_unknown: bool) -> Decoded:
     return typed(record, ignore_unknown)
 
 
+UNNAMED = "a value in a column the header does not name: name the column, or pass --ignore-unknown"
+"""Why a CSV record with a value under an empty header cell is rejected (Excel's trailing empty columns
+are read, and dropped, when all their cells are empty)."""
+
+
 def _csv_block(header: list[str], rows: list[list[str]], ignore_unknown: bool) -> pa.Table:
     """CSV rows as JSON lines (scalars encoded by Polars, history cells spliced in as they are)."""
     width = len(header)
@@ -396,8 +403,9 @@ def _csv_block(header: list[str], rows: list[list[str]], ignore_unknown: bool) -
     left_out = oversized | set(undecoded)
     columns = list(zip(*[r if len(r) == width and i not in oversized else [""] * width for i, r in enumerate(rows)],
                        strict=True)) or [()] * width
-    cells = {name: pl.Series(name, col, dtype=pl.String).replace("", None)
-             for name, col in zip(header, columns, strict=True)}
+    series = [pl.Series(name, col, dtype=pl.String).replace("", None)
+              for name, col in zip(header, columns, strict=True)]
+    cells = dict(zip(header, series, strict=True))  # by name: the contract's names are each once in a header
     known = [k for k in header if k in TEXT_SCHEMA.names]
     scalars = pl.DataFrame([cells[k] for k in known if k not in NESTED], height=len(rows))
     parts: list[pl.Expr | pl.Series] = [pl.lit(""), pl.lit("{")]
@@ -418,8 +426,11 @@ def _csv_block(header: list[str], rows: list[list[str]], ignore_unknown: bool) -
             return None, [("(record)", f"{len(row)} cells, the header has {width}")]
         record: dict[str, Any] = {}
         cells: list[tuple[str, str]] = list(undecoded.get(i, []))
-        for name, cell in zip(header, row, strict=True):
-            if cell != "" and name in NESTED:
+        for place, (name, cell) in enumerate(zip(header, row, strict=True), 1):
+            if not name.strip():
+                if cell != "" and not ignore_unknown:
+                    cells.append((f"(column {place})", UNNAMED))
+            elif cell != "" and name in NESTED:
                 try:
                     record[name] = decode_json(cell)
                 except BadRecord as exc:
@@ -436,9 +447,9 @@ def _csv_block(header: list[str], rows: list[list[str]], ignore_unknown: bool) -
     table = _json_lines(lines, decode, ignore_unknown)
     extra = [i for i, r in enumerate(rows) if len(r) != width or i in left_out]
     if not ignore_unknown:
-        for k in header:
+        for k, column in zip(header, series, strict=True):
             if k not in TEXT_SCHEMA.names:
-                extra += cells[k].is_not_null().arg_true().to_list()
+                extra += column.is_not_null().arg_true().to_list()
     if not extra:
         return table
     field = table[REJECT_FIELD].to_pylist()
