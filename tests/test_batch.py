@@ -769,6 +769,15 @@ def test_a_rejects_csv_cell_is_never_a_spreadsheet_formula(tmp_path: Path) -> No
     assert rows and all(not cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row.values())
 
 
+def test_the_manifest_counts_every_outcome_even_none(tmp_path: Path) -> None:
+    (tmp_path / "m.csv").write_text("nik,citizenship,participant_category\n3215014107900001,WNA,PU\n", "utf-8")
+    counts = batch(tmp_path / "m.csv", tmp_path / "d.parquet")
+    written = json.loads(manifest_path(tmp_path / "d.parquet").read_text("utf-8"))["counts"]
+    assert written["outcomes"] == counts.outcomes == {"duplicate": 0, "eligible": 0, "ineligible": 1, "paid": 0,
+                                                      "undetermined": 0}
+    assert written["decided"] == sum(counts.outcomes[o] for o in ("eligible", "ineligible", "undetermined"))
+
+
 def test_a_value_under_an_unnamed_csv_column_rejects_its_row_unless_unknown_fields_are_ignored(tmp_path: Path) -> None:
     """Excel's trailing empty columns (a header ending in commas) are read and dropped when empty;
     a value under one rejects its row, saying what to do, and ``--ignore-unknown`` drops it."""

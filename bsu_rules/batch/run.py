@@ -52,6 +52,7 @@ from bsu_rules.batch.write import (
     temporary,
     writable,
 )
+from bsu_rules.decisions import Outcome
 from bsu_rules.errors import on_path
 from bsu_rules.evaluators.scalar import Plan
 from bsu_rules.members.arrow import MEMBER_SCHEMA
@@ -313,9 +314,8 @@ def run_batch(ruleset: str | Path | RuleSet | Callable[[], RuleSet], source: str
                 stop.set()  # the scan stops at its next batch; the work queued behind it never starts
                 scanning.shutdown(wait=False, cancel_futures=True)
                 raise
-        outcomes["duplicate"] = counts.duplicates
-        outcomes["paid"] = outcomes["eligible"] - counts.duplicates
-        counts.outcomes = dict(outcomes)
+        counts.outcomes = {**{o.value: outcomes[o.value] for o in Outcome}, "duplicate": counts.duplicates,
+                           "paid": outcomes[Outcome.ELIGIBLE] - counts.duplicates}  # every one, 0 when none
         if counts.holds:
             manifest = {
                 "engine": f"bsu-rules {__version__}",
