@@ -668,10 +668,11 @@ def test_small_text_files_line_by_line(tmp_path: Path) -> None:
     (tmp_path / "few.jsonl").write_text("\n".join(lines))  # a blank line, no final newline
     (tmp_path / "empty.jsonl").write_text("")
     (tmp_path / "header.csv").write_text("nik,kpj,citizenship,participant_category\n")
+    (tmp_path / "empty.csv").write_text("")  # read as an empty JSONL file is, not as a header lacking every column
     few = batch(tmp_path / "few.jsonl", tmp_path / "few.csv", chunk_size=1)
     assert (few.read, few.decided, few.rejected) == (4, 2, 2)
     assert pl.read_csv(tmp_path / "few.csv", infer_schema=False)["row"].to_list() == ["4", "5"]
-    for name in ("empty.jsonl", "header.csv"):
+    for name in ("empty.jsonl", "header.csv", "empty.csv"):
         counts = batch(tmp_path / name, tmp_path / f"{name}.parquet")
         assert counts.line() == "0 read = 0 decided + 0 rejected"
         assert pl.read_parquet(tmp_path / f"{name}.parquet").height == 0

@@ -200,9 +200,18 @@ def column_problems(names: list[str], ignore_unknown: bool, where: str) -> list[
         hint = "rename them, or pass --ignore-unknown"
         if cased:
             others = "; rename the others, or pass --ignore-unknown" if len(cased) < len(unknown) else ""
-            hint = f"the contract's names are lower case: write {listed([n.strip().lower() for n in cased])}{others}"
+            hint = f"{_misnamed(cased)}: write {listed([n.strip().lower() for n in cased])}{others}"
         problems.append(f"{where} has column(s) the contract does not know: {listed(unknown)} ({hint})")
     return problems
+
+
+def _misnamed(names: list[str]) -> str:
+    """What is wrong with names that are the contract's but for their case or the spaces around them."""
+    spaced = any(name != name.strip() for name in names)
+    cased = any(name.strip() != name.strip().lower() for name in names)
+    if spaced and cased:
+        return "the contract's names are lower case, with no space around them"
+    return "a name has a space before or after it" if spaced else "the contract's names are lower case"
 
 
 def listed(names: list[str], limit: int = 200) -> str:
@@ -220,6 +229,6 @@ def _shown(name: str) -> str:
     a long run of digits (a NIK, an account number) as how many digits, a very long one cut short, a
     control character or direction mark escaped."""
     if not name.strip():
-        return "an unnamed column (a trailing comma?)"
+        return "an unnamed column"
     name = printable(hide_identifiers(name if len(name) <= 60 else f"{name[:57]}..."))
     return repr(name) if name != name.strip() else name

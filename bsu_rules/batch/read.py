@@ -236,6 +236,8 @@ class Reader:
                                                            newline="") as f:
             reader = csv.reader(f)
             header = _header(self.path, reader, self.ignore_unknown)
+            if header is None:
+                return
             number = 0
             while rows := _csv_rows(self.path, reader, self.chunk_size):
                 yield header, number + 1, rows, raw.tell()
@@ -273,12 +275,15 @@ def _not_utf8(row: list[str], header: list[str]) -> list[tuple[str, str]]:
             for name, cell in zip(header, row, strict=False) if name and (found := _UNDECODED.search(cell))]
 
 
-def _header(path: Path, reader: Any, ignore_unknown: bool) -> list[str]:
+def _header(path: Path, reader: Any, ignore_unknown: bool) -> list[str] | None:
     """The header row, checked once for the whole file: the contract's names, each once, the
     required ones present, no unknown ones (unless ignored), a comma as separator. An unnamed column
-    (Excel's trailing empty columns) is read, and dropped when its cells are empty (``UNNAMED``)."""
+    (Excel's trailing empty columns) is read, and dropped when its cells are empty (``UNNAMED``).
+    None for an empty file: no header, no rows (as an empty JSONL file has no lines)."""
     rows = _csv_rows(path, reader, 1)
-    header = rows[0] if rows else []
+    if not rows:
+        return None
+    header = rows[0]
     if any(_UNDECODED.search(name) for name in header):
         raise InputError([(str(path), "the header is not UTF-8 text; save the file as UTF-8")])
     if len(header) == 1 and any(sep in header[0] for sep in ";\t|"):
@@ -287,6 +292,9 @@ def _header(path: Path, reader: Any, ignore_unknown: bool) -> list[str]:
     else:
         named = [name for name in header if name.strip()]  # an unnamed column's rows say whether its cells are empty
         problems = column_problems(named, ignore_unknown, "the header")
+        if named and not header[0].strip() and not ignore_unknown:
+            problems.append("the header's first column is unnamed (a pandas index?): write the file without it "
+                            "(to_csv(..., index=False)), or pass --ignore-unknown")
     if problems:
         raise InputError([(str(path), "; ".join(problems))])
     return header
