@@ -152,8 +152,26 @@ CASES: list[Case] = [
     ("batch: an extra column", batch("m.csv", HEADER + ",salary\n3215014107900001,WNI,PU,,5\n"), {2}, "salary"),
     ("batch: a direction mark in a column name", batch("m.csv", HEADER + ",x\u202e\n3215014107900001,WNI,PU,,5\n"),
      {2}, "the contract does not know: x\\u202e (rename"),
-    ("batch: a trailing comma", batch("m.csv", HEADER + ",\n3215014107900001,WNI,PU,,\n"), {2},
-     "the contract does not know: an unnamed column (a trailing comma?)"),
+    ("batch: a trailing comma", batch("m.csv", HEADER + ",\n3215014107900001,WNI,PU,,\n"), {0},
+     "1 read = 1 decided + 0 rejected"),
+    ("batch: an empty CSV", batch("m.csv", b""), {0}, "m.csv: the file is empty: it holds no member record"),
+    ("batch: a CSV of a header alone", batch("m.csv", HEADER + "\n"), {0}, "the file is empty"),
+    ("batch: an empty JSONL", batch("m.jsonl", b""), {0}, "m.jsonl: the file is empty: it holds no member record"),
+    ("batch: a space before a header name", batch("m.csv", " " + HEADER + "\n3215014107900001,WNI,PU,[]\n"), {2},
+     "' nik' (a name has a space before or after it: write nik)"),
+    ("batch: a pandas index column", batch("m.csv", "," + HEADER + "\n0,3215014107900001,WNI,PU,[]\n"), {2},
+     "the header's first column is unnamed (a pandas index?): write the file without it (to_csv(..., "
+     "index=False)), or pass --ignore-unknown"),
+    ("batch: a pandas index column, --ignore-unknown", batch(
+        "m.csv", "," + HEADER + "\n0,3215014107900001,WNI,PU,[]\n", "--ignore-unknown"), {0}, "1 read = 1 decided"),
+    ("batch: Excel's trailing empty columns", batch("m.csv", HEADER + ",,,\n3215014107900001,WNI,PU,,,,\n"), {0},
+     "1 read = 1 decided + 0 rejected"),
+    ("batch: a value under an unnamed column", batch("m.csv", HEADER + ",,\n3215014107900001,WNI,PU,,,x\n"
+                                                     "3215014107900002,WNI,PU,,,\n"), {1},
+     "2 read = 1 decided + 1 rejected"),
+    ("batch: a value under an unnamed column, --ignore-unknown", batch(
+        "m.csv", HEADER + ",,\n3215014107900001,WNI,PU,,,x\n3215014107900002,WNI,PU,,,\n", "--ignore-unknown"), {0},
+     "2 read = 2 decided + 0 rejected"),
     ("batch: Excel BOM", batch("m.csv", "\ufeff" + HEADER + "\n3215014107900001,WNI,PU,[]\n"), {0}, ""),
     ("batch: a JSON cell over 128 KiB", batch("m.csv", HEADER + '\n3215014107900001,WNI,PU,"['
                                               + ",".join(['{""period"":""2022-07"",""amount"":1}'] * 5000) + ']"\n'),

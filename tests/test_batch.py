@@ -176,6 +176,43 @@ def test_one_nik_one_payment_whatever_the_input_order(population: dict[str, Any]
     assert not dups.filter(pl.col("duplicate_of") == pl.col("kpj")).height  # never the row's own KPJ
 
 
+TEXT_TYPES = [pa.string(), pa.large_string(), pa.string_view(), pa.binary(), pa.large_binary(), pa.int64(),
+              pa.float64()]
+
+
+@pytest.mark.parametrize("kind", TEXT_TYPES + [pa.dictionary(pa.int32(), t) for t in TEXT_TYPES[:5]])
+def test_the_nik_scan_reads_exactly_the_nik_columns_the_full_read_reads(kind: pa.DataType) -> None:
+    """The scan for repeated NIKs (``Reader.niks``) takes a NIK column's type exactly when the full
+    read does, and reads the same NIKs: else one NIK, one payment is not settled."""
+    from bsu_rules.batch.conform import as_text, conform, is_text
+
+    values = ["3204125708940003", None, "3204125708940003"]
+    plain = kind.value_type if pa.types.is_dictionary(kind) else kind
+    column = pa.array(values).cast(plain)
+    column = column.dictionary_encode() if pa.types.is_dictionary(kind) else column
+    try:
+        full = conform(pa.table({"nik": column}))["nik"].combine_chunks()
+    except InputError:
+        full = None
+    scanned = as_text(column) if is_text(column.type) else None
+    assert (scanned is None) == (full is None)
+    assert scanned is None or scanned.equals(full)
+
+
+@pytest.mark.parametrize("kind", [pa.string_view(), pa.large_string(), pa.dictionary(pa.int32(), pa.string())])
+def test_one_nik_one_payment_whatever_the_nik_columns_text_type(population: dict[str, Any], tmp_path: Path,
+                                                               kind: pa.DataType) -> None:
+    members = pq.read_table(population["folder"] / "m.parquet")
+    niks = members["nik"].cast(kind.value_type if pa.types.is_dictionary(kind) else kind)
+    niks = niks.dictionary_encode() if pa.types.is_dictionary(kind) else niks
+    pq.write_table(members.set_column(members.schema.get_field_index("nik"), "nik", niks), tmp_path / "v.parquet")
+    assert pq.ParquetFile(tmp_path / "v.parquet").schema_arrow.field("nik").type == kind
+    plain = batch(population["folder"] / "m.parquet", tmp_path / "a.parquet")
+    other = batch(tmp_path / "v.parquet", tmp_path / "b.parquet")
+    assert other.duplicates == plain.duplicates > 5 and other.outcomes == plain.outcomes
+    assert pl.read_parquet(tmp_path / "b.parquet").equals(pl.read_parquet(tmp_path / "a.parquet"))
+
+
 def test_who_is_paid() -> None:
     rows = pl.DataFrame({"row": [1, 2, 3, 4, 5, 6, 7], "nik_key": ["a", "a", "a", "b", "b", "c", "c"],
                          "kpj": ["30", "10", "20", "50", "50", None, "90"], "priority": [1, 0, 1, 1, 1, 1, 1],
@@ -353,6 +390,34 @@ def test_an_interrupted_run_writes_nothing_and_says_what_it_did(population: dict
     assert list(tmp_path.iterdir()) == []
 
 
+def test_a_signal_while_a_text_input_is_read_stops_the_run_at_the_next_chunk(
+        population: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The system may hand a Ctrl-C to the thread reading the input: the run still stops within
+    about a chunk (not once the whole file is read), removes its files, and says how far it read."""
+    import signal
+    import threading
+
+    original, after = Reader._csv, []
+
+    def slow(self: Reader) -> Any:
+        for i, chunk in enumerate(original(self)):
+            if i == 1:
+                signal.pthread_kill(threading.get_ident(), signal.SIGINT)  # to this thread, not the main one
+            if i >= 1:
+                after.append(i)
+                time.sleep(0.05)
+            yield chunk
+    monkeypatch.setattr(Reader, "_csv", slow)
+    out = tmp_path / "d.parquet"
+    source = population["folder"] / "m.csv"
+    assert main(["batch", "bsu-2022", str(source), "--out", str(out), "--chunk-size", "25", "--quiet"]) == 130
+    said = re.fullmatch(r"bsu-rules: interrupted while reading the input: (\d+) rows read, none decided yet; "
+                        f"nothing was written at {re.escape(str(out))}", capsys.readouterr().err.splitlines()[-1])
+    assert said and 25 <= int(said[1]) == 25 * len(after) and len(after) < 40  # of N // 25 = 100 chunks
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_a_ctrl_c_once_the_manifest_is_in_place_ends_as_the_count_line_says(
         population: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str],
         monkeypatch: pytest.MonkeyPatch) -> None:
@@ -480,6 +545,43 @@ def test_explain_says_why_a_row_has_no_decision(tmp_path: Path, capsys: pytest.C
     assert said(5) == f"bsu-rules: {source} has 4 rows: there is no row 5"
 
 
+@pytest.mark.parametrize("kind", ["bom", "long cell", "latin-1 cell"])
+def test_explain_reads_a_csv_row_as_batch_reads_it(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                   kind: str) -> None:
+    """An Excel byte-order mark, a cell over csv's default 128 KiB before the row asked for, a cell
+    not UTF-8 in another row: every row batch decided is explained, as it is from a plain file."""
+    lines = (Path(__file__).parents[1] / "examples" / "members.jsonl").read_text("utf-8").splitlines()[:3]
+    records = [json.loads(line) for line in lines]
+    names = list(records[0])
+    cells = [[json.dumps(r[k]) if isinstance(r[k], dict | list) else r[k] or "" for k in names] for r in records]
+    plain, source = tmp_path / "plain.csv", tmp_path / "m.csv"
+    with plain.open("w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows([names, *cells])
+    if kind == "long cell":
+        cells[0][names.index("name")] = "x" * 200_000
+    with source.open("w", newline="", encoding="utf-8-sig" if kind == "bom" else "utf-8") as f:
+        csv.writer(f).writerows([names, *cells])
+    if kind == "latin-1 cell":
+        source.write_bytes(source.read_bytes().replace(records[0]["name"].encode(),
+                                                       records[0]["name"].encode() + b"\xe9", 1))
+    explained = {}
+    for path in (plain, source):
+        out = tmp_path / f"{path.stem}.d.jsonl"
+        main(["batch", "bsu-2022", str(path), "--out", str(out), "--quiet"])
+        capsys.readouterr()
+        csv.field_size_limit(128 << 10)  # as explain starts in a process of its own (batch raised it)
+        for row in (1, 2, 3):
+            code = main(["explain", "bsu-2022", str(out), "--input", str(path), "--row", str(row), "--lang", "en"])
+            printed = capsys.readouterr()
+            assert "internal error" not in printed.err
+            explained[path, row] = code, printed.out.split("\n", 1)[-1]  # after "Row N of FILE"
+        assert main(["explain", "bsu-2022", str(out), "--input", str(path), "--row", "4"]) == 1
+        assert capsys.readouterr().err.endswith(f"{path} has 3 rows: there is no row 4\n")
+    rejected = {1} if kind == "latin-1 cell" else set()
+    assert all(explained[source, row] == explained[plain, row] for row in {1, 2, 3} - rejected)
+    assert all(explained[plain, row][0] == 0 for row in (1, 2, 3))
+
+
 def test_explain_of_a_row_left_unpaid_announces_no_benefit(population: dict[str, Any], tmp_path: Path,
                                                             capsys: pytest.CaptureFixture[str]) -> None:
     """A NIK eligible under two KPJ is paid once: the other row's explanation says so, not "Rp600.000"."""
@@ -566,10 +668,11 @@ def test_small_text_files_line_by_line(tmp_path: Path) -> None:
     (tmp_path / "few.jsonl").write_text("\n".join(lines))  # a blank line, no final newline
     (tmp_path / "empty.jsonl").write_text("")
     (tmp_path / "header.csv").write_text("nik,kpj,citizenship,participant_category\n")
+    (tmp_path / "empty.csv").write_text("")  # read as an empty JSONL file is, not as a header lacking every column
     few = batch(tmp_path / "few.jsonl", tmp_path / "few.csv", chunk_size=1)
     assert (few.read, few.decided, few.rejected) == (4, 2, 2)
     assert pl.read_csv(tmp_path / "few.csv", infer_schema=False)["row"].to_list() == ["4", "5"]
-    for name in ("empty.jsonl", "header.csv"):
+    for name in ("empty.jsonl", "header.csv", "empty.csv"):
         counts = batch(tmp_path / name, tmp_path / f"{name}.parquet")
         assert counts.line() == "0 read = 0 decided + 0 rejected"
         assert pl.read_parquet(tmp_path / f"{name}.parquet").height == 0
@@ -665,6 +768,28 @@ def test_a_rejects_csv_cell_is_never_a_spreadsheet_formula(tmp_path: Path) -> No
                  str(tmp_path / "r.csv"), "--quiet"]) == 1
     rows = list(csv.DictReader((tmp_path / "r.csv").open()))
     assert rows and all(not cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row.values())
+
+
+def test_the_manifest_counts_every_outcome_even_none(tmp_path: Path) -> None:
+    (tmp_path / "m.csv").write_text("nik,citizenship,participant_category\n3215014107900001,WNA,PU\n", "utf-8")
+    counts = batch(tmp_path / "m.csv", tmp_path / "d.parquet")
+    written = json.loads(manifest_path(tmp_path / "d.parquet").read_text("utf-8"))["counts"]
+    assert written["outcomes"] == counts.outcomes == {"duplicate": 0, "eligible": 0, "ineligible": 1, "paid": 0,
+                                                      "undetermined": 0}
+    assert written["decided"] == sum(counts.outcomes[o] for o in ("eligible", "ineligible", "undetermined"))
+
+
+def test_a_value_under_an_unnamed_csv_column_rejects_its_row_unless_unknown_fields_are_ignored(tmp_path: Path) -> None:
+    """Excel's trailing empty columns (a header ending in commas) are read and dropped when empty;
+    a value under one rejects its row, saying what to do, and ``--ignore-unknown`` drops it."""
+    nik = "3215014107900001"
+    (tmp_path / "m.csv").write_text(f"nik,citizenship,participant_category,,,\n{nik},WNI,PU,,,\n{nik},WNI,PU,,x,\n")
+    assert batch(tmp_path / "m.csv", tmp_path / "d.parquet").line() == "2 read = 1 decided + 1 rejected"
+    assert json.loads((tmp_path / "d.rejects.jsonl").read_text("utf-8")) == {
+        "row": 2, "field": "(column 5)", "message": "(column 5): a value in a column the header does not name: "
+                                                     "name the column, or pass --ignore-unknown"}
+    assert batch(tmp_path / "m.csv", tmp_path / "i.parquet", ignore_unknown=True).line() == \
+        "2 read = 2 decided + 0 rejected"
 
 
 def test_a_csv_record_over_the_size_limit_is_rejected_alone(tmp_path: Path) -> None:

@@ -63,7 +63,7 @@ def _conform(a: pa.Array, target: pa.DataType, path: str, rows: np.ndarray, foun
     list, when ``a`` holds list items (``path`` then ends in ``[]``). A field the contract does not
     know, and an integer out of the target type's range, are added to ``found``."""
     if pa.types.is_dictionary(a.type):
-        a = a.dictionary_decode()
+        a = as_text(a) if is_text(a.type) else a.dictionary_decode()
     if pa.types.is_struct(target) and pa.types.is_struct(a.type):
         names = [a.type.field(i).name for i in range(a.type.num_fields)]
         children = []
@@ -83,7 +83,7 @@ def _conform(a: pa.Array, target: pa.DataType, path: str, rows: np.ndarray, foun
                           np.arange(owner.size) - starts[owner])
         offsets = pa.array(np.concatenate([[0], np.cumsum(lengths)]).astype(np.int32))
         return pa.ListArray.from_arrays(offsets, values, mask=a.is_null())
-    text = pa.types.is_string(a.type) or pa.types.is_large_string(a.type) or pa.types.is_string_view(a.type)
+    text = is_text(a.type)
     if pa.types.is_date(target) and text:
         return a.cast(pa.string())
     if pa.types.is_integer(target) and pa.types.is_integer(a.type):
@@ -95,6 +95,19 @@ def _conform(a: pa.Array, target: pa.DataType, path: str, rows: np.ndarray, foun
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
         pass
     raise InputError([(path, f"the column has type {a.type}; the contract needs {target}")])
+
+
+def is_text(t: pa.DataType) -> bool:
+    """Whether a column of type ``t`` is read as text (a dictionary is read as its values)."""
+    t = t.value_type if pa.types.is_dictionary(t) else t
+    return bool(pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_string_view(t))
+
+
+def as_text(a: pa.Array) -> pa.Array:
+    """A text column (``is_text``) as the contract's ``string``, as the full read gives it."""
+    if pa.types.is_dictionary(a.type):  # its values made strings first: Arrow cannot take from string_view
+        return as_text(a.dictionary).take(a.indices)
+    return a if pa.types.is_string(a.type) else a.cast(pa.string())
 
 
 def _in_range(a: pa.Array, target: pa.DataType, path: str, rows: np.ndarray, found: Found,
@@ -187,9 +200,18 @@ def column_problems(names: list[str], ignore_unknown: bool, where: str) -> list[
         hint = "rename them, or pass --ignore-unknown"
         if cased:
             others = "; rename the others, or pass --ignore-unknown" if len(cased) < len(unknown) else ""
-            hint = f"the contract's names are lower case: write {listed([n.strip().lower() for n in cased])}{others}"
+            hint = f"{_misnamed(cased)}: write {listed([n.strip().lower() for n in cased])}{others}"
         problems.append(f"{where} has column(s) the contract does not know: {listed(unknown)} ({hint})")
     return problems
+
+
+def _misnamed(names: list[str]) -> str:
+    """What is wrong with names that are the contract's but for their case or the spaces around them."""
+    spaced = any(name != name.strip() for name in names)
+    cased = any(name.strip() != name.strip().lower() for name in names)
+    if spaced and cased:
+        return "the contract's names are lower case, with no space around them"
+    return "a name has a space before or after it" if spaced else "the contract's names are lower case"
 
 
 def listed(names: list[str], limit: int = 200) -> str:
@@ -207,6 +229,6 @@ def _shown(name: str) -> str:
     a long run of digits (a NIK, an account number) as how many digits, a very long one cut short, a
     control character or direction mark escaped."""
     if not name.strip():
-        return "an unnamed column (a trailing comma?)"
+        return "an unnamed column"
     name = printable(hide_identifiers(name if len(name) <= 60 else f"{name[:57]}..."))
     return repr(name) if name != name.strip() else name

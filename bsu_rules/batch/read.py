@@ -28,7 +28,15 @@ import pyarrow.json as pj
 import pyarrow.parquet as pq
 
 from bsu_rules.batch import utf8
-from bsu_rules.batch.conform import column_problems, columns_to_read, conform, fill_unread, listed
+from bsu_rules.batch.conform import (
+    as_text,
+    column_problems,
+    columns_to_read,
+    conform,
+    fill_unread,
+    is_text,
+    listed,
+)
 from bsu_rules.batch.validate import (
     REJECT_FIELD,
     REJECT_MESSAGE,
@@ -132,23 +140,24 @@ class Reader:
         one column (nothing when it is absent or not text: the rows say so when read in full). It
         opens the file again, so that it can run while the chunks are read."""
         schema = self.parquet.schema_arrow
-        kind = schema.field("nik").type if "nik" in schema.names else pa.null()
-        kind = kind.value_type if pa.types.is_dictionary(kind) else kind
-        if not (pa.types.is_string(kind) or pa.types.is_large_string(kind)):
+        if not is_text(schema.field("nik").type if "nik" in schema.names else pa.null()):
             return
         first = 1
         try:
             for batch in pq.ParquetFile(self.path).iter_batches(batch_size=self.chunk_size, columns=["nik"]):
                 rows = np.arange(first, first + batch.num_rows, dtype=np.int64)
-                yield rows, utf8.text_only(batch.column(0), "nik", rows, [])  # a NIK not UTF-8: rejected when read
+                niks = as_text(batch.column(0))  # as the full read has it
+                yield rows, utf8.text_only(niks, "nik", rows, [])  # a NIK not UTF-8: rejected when read
                 first += batch.num_rows
         except (pa.ArrowException, OSError):
             raise InputError([(str(self.path), f"the Parquet file is damaged after row {first - 1}")]) from None
 
     def picked(self, rows: np.ndarray) -> Iterator[pa.Table]:
-        """Parquet only: tables holding (at least) the rows numbered ``rows``, in read.py layout.
+        """Parquet or CSV: tables holding (at least) the rows numbered ``rows``, in read.py layout."""
+        return self._csv_picked(rows) if self.format == ".csv" else self._parquet_picked(rows)
 
-        Polars reads the other columns only where the row matches (2 % of the rows are picked in
+    def _parquet_picked(self, rows: np.ndarray) -> Iterator[pa.Table]:
+        """Polars reads the other columns only where the row matches (2 % of the rows are picked in
         a typical run: 0.7 CPU-s per 1M members instead of 1.7 for the whole file), then the
         rows take the file's own Arrow types and are conformed as a full read would; a file
         Polars cannot read that way is read in full."""
@@ -198,20 +207,41 @@ class Reader:
                 yield Chunk(table.add_column(0, ROW, pa.array([n for n, _ in kept], pa.int64())), f.tell())
 
     def _csv(self) -> Iterator[Chunk]:
+        for header, first, rows, done in self.csv_records():
+            numbers = np.arange(first, first + len(rows), dtype=np.int64)
+            kept = [i for i, r in enumerate(rows) if not blank_row(r)]
+            if len(kept) < len(rows):  # blank lines are skipped (counted, as JSONL's are)
+                rows, numbers = [rows[i] for i in kept], numbers[kept]
+            table = _csv_block(header, rows, self.ignore_unknown)
+            yield Chunk(table.add_column(0, ROW, pa.array(numbers)), done)
+
+    def _csv_picked(self, rows: np.ndarray) -> Iterator[pa.Table]:
+        """The CSV records numbered ``rows`` (blank lines left out), read as a full read reads them;
+        only those records are converted, and the file is read only as far as the last."""
+        wanted, last = set(rows.tolist()), int(rows.max(initial=0))
+        for header, first, records, _ in self.csv_records():
+            if first > last:
+                return
+            kept = [(n, r) for n, r in enumerate(records, first) if n in wanted and not blank_row(r)]
+            if kept:
+                table = _csv_block(header, [r for _, r in kept], self.ignore_unknown)
+                yield table.add_column(0, ROW, pa.array([n for n, _ in kept], pa.int64()))
+
+    def csv_records(self) -> Iterator[tuple[list[str], int, list[list[str]], int]]:
+        """CSV only: its records ``chunk_size`` at a time, as every reading of the file reads them:
+        (the header, checked once; the number of the first record; the records; the bytes read so
+        far, near enough)."""
         # a byte that is not UTF-8 is kept as a lone surrogate (``_UNDECODED``): its record is rejected, at its cell
         with self.path.open("rb") as raw, io.TextIOWrapper(raw, encoding="utf-8-sig", errors="surrogateescape",
                                                            newline="") as f:
             reader = csv.reader(f)
             header = _header(self.path, reader, self.ignore_unknown)
+            if header is None:
+                return
             number = 0
             while rows := _csv_rows(self.path, reader, self.chunk_size):
-                numbers = np.arange(number + 1, number + len(rows) + 1, dtype=np.int64)
+                yield header, number + 1, rows, raw.tell()
                 number += len(rows)
-                kept = [i for i, r in enumerate(rows) if not blank_row(r)]
-                if len(kept) < len(rows):  # blank lines are skipped (counted, as JSONL's are)
-                    rows, numbers = [rows[i] for i in kept], numbers[kept]
-                table = _csv_block(header, rows, self.ignore_unknown)
-                yield Chunk(table.add_column(0, ROW, pa.array(numbers)), raw.tell())  # bytes read, near enough
 
 
 def blank_row(cells: list[str]) -> bool:
@@ -245,18 +275,26 @@ def _not_utf8(row: list[str], header: list[str]) -> list[tuple[str, str]]:
             for name, cell in zip(header, row, strict=False) if name and (found := _UNDECODED.search(cell))]
 
 
-def _header(path: Path, reader: Any, ignore_unknown: bool) -> list[str]:
+def _header(path: Path, reader: Any, ignore_unknown: bool) -> list[str] | None:
     """The header row, checked once for the whole file: the contract's names, each once, the
-    required ones present, no unknown ones (unless ignored), a comma as separator."""
+    required ones present, no unknown ones (unless ignored), a comma as separator. An unnamed column
+    (Excel's trailing empty columns) is read, and dropped when its cells are empty (``UNNAMED``).
+    None for an empty file: no header, no rows (as an empty JSONL file has no lines)."""
     rows = _csv_rows(path, reader, 1)
-    header = rows[0] if rows else []
+    if not rows:
+        return None
+    header = rows[0]
     if any(_UNDECODED.search(name) for name in header):
         raise InputError([(str(path), "the header is not UTF-8 text; save the file as UTF-8")])
     if len(header) == 1 and any(sep in header[0] for sep in ";\t|"):
         sep = next(sep for sep in ";\t|" if sep in header[0])
         problems = [f"the header is one column holding {sep!r}: the file must be separated by commas"]
     else:
-        problems = column_problems(header, ignore_unknown, "the header")
+        named = [name for name in header if name.strip()]  # an unnamed column's rows say whether its cells are empty
+        problems = column_problems(named, ignore_unknown, "the header")
+        if named and not header[0].strip() and not ignore_unknown:
+            problems.append("the header's first column is unnamed (a pandas index?): write the file without it "
+                            "(to_csv(..., index=False)), or pass --ignore-unknown")
     if problems:
         raise InputError([(str(path), "; ".join(problems))])
     return header
@@ -355,6 +393,11 @@ def _decode_line(line: bytes, ignore_unknown: bool) -> Decoded:
     return typed(record, ignore_unknown)
 
 
+UNNAMED = "a value in a column the header does not name: name the column, or pass --ignore-unknown"
+"""Why a CSV record with a value under an empty header cell is rejected (Excel's trailing empty columns
+are read, and dropped, when all their cells are empty)."""
+
+
 def _csv_block(header: list[str], rows: list[list[str]], ignore_unknown: bool) -> pa.Table:
     """CSV rows as JSON lines (scalars encoded by Polars, history cells spliced in as they are)."""
     width = len(header)
@@ -368,8 +411,9 @@ def _csv_block(header: list[str], rows: list[list[str]], ignore_unknown: bool) -
     left_out = oversized | set(undecoded)
     columns = list(zip(*[r if len(r) == width and i not in oversized else [""] * width for i, r in enumerate(rows)],
                        strict=True)) or [()] * width
-    cells = {name: pl.Series(name, col, dtype=pl.String).replace("", None)
-             for name, col in zip(header, columns, strict=True)}
+    series = [pl.Series(name, col, dtype=pl.String).replace("", None)
+              for name, col in zip(header, columns, strict=True)]
+    cells = dict(zip(header, series, strict=True))  # by name: the contract's names are each once in a header
     known = [k for k in header if k in TEXT_SCHEMA.names]
     scalars = pl.DataFrame([cells[k] for k in known if k not in NESTED], height=len(rows))
     parts: list[pl.Expr | pl.Series] = [pl.lit(""), pl.lit("{")]
@@ -390,8 +434,11 @@ def _csv_block(header: list[str], rows: list[list[str]], ignore_unknown: bool) -
             return None, [("(record)", f"{len(row)} cells, the header has {width}")]
         record: dict[str, Any] = {}
         cells: list[tuple[str, str]] = list(undecoded.get(i, []))
-        for name, cell in zip(header, row, strict=True):
-            if cell != "" and name in NESTED:
+        for place, (name, cell) in enumerate(zip(header, row, strict=True), 1):
+            if not name.strip():
+                if cell != "" and not ignore_unknown:
+                    cells.append((f"(column {place})", UNNAMED))
+            elif cell != "" and name in NESTED:
                 try:
                     record[name] = decode_json(cell)
                 except BadRecord as exc:
@@ -408,9 +455,9 @@ def _csv_block(header: list[str], rows: list[list[str]], ignore_unknown: bool) -
     table = _json_lines(lines, decode, ignore_unknown)
     extra = [i for i, r in enumerate(rows) if len(r) != width or i in left_out]
     if not ignore_unknown:
-        for k in header:
+        for k, column in zip(header, series, strict=True):
             if k not in TEXT_SCHEMA.names:
-                extra += cells[k].is_not_null().arg_true().to_list()
+                extra += column.is_not_null().arg_true().to_list()
     if not extra:
         return table
     field = table[REJECT_FIELD].to_pylist()

@@ -27,7 +27,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import numpy as np
 import polars as pl
@@ -52,6 +52,7 @@ from bsu_rules.batch.write import (
     temporary,
     writable,
 )
+from bsu_rules.decisions import Outcome
 from bsu_rules.errors import on_path
 from bsu_rules.evaluators.scalar import Plan
 from bsu_rules.members.arrow import MEMBER_SCHEMA
@@ -59,6 +60,7 @@ from bsu_rules.ruleset.loader import load_ruleset
 from bsu_rules.ruleset.model import RuleSet
 
 REJECTED = "rejected"
+T = TypeVar("T")
 _LIST = pa.list_(pa.string())
 DECISION_SCHEMA = pa.schema([
     ("row", pa.int64()), ("nik", pa.string()), ("nik_key", pa.string()), ("kpj", pa.string()),
@@ -232,6 +234,8 @@ class Counts:
     duplicates: int = 0
     committed: bool = False
     """Whether the manifest is in place: the run's files are complete, whatever comes after."""
+    spooled: int | None = None
+    """A text input's rows parsed so far, before any is decided (None: a Parquet input, read as decided)."""
 
     @property
     def holds(self) -> bool:
@@ -240,6 +244,13 @@ class Counts:
     def line(self) -> str:
         sign = "=" if self.holds else "!="
         return f"{self.read} read {sign} {self.decided} decided + {self.rejected} rejected"
+
+    def so_far(self) -> str:
+        """What an interrupted run had done: how many rows it had read while none was decided yet
+        (a text input is parsed whole first), else the count line so far."""
+        if self.spooled is not None and self.read == 0:
+            return f"while reading the input: {self.spooled} rows read, none decided yet"
+        return f"after {self.read} rows: {self.line()} so far"
 
 
 def run_batch(ruleset: str | Path | RuleSet | Callable[[], RuleSet], source: str | Path, output: str | Path, *,
@@ -276,7 +287,7 @@ def run_batch(ruleset: str | Path | RuleSet | Callable[[], RuleSet], source: str
         # file is loaded and compiled; then one NIK, one payment is settled there while the chunks are
         # decided, and each chunk is marked and written once the settlement is known.
         with ThreadPoolExecutor(1, thread_name_prefix="bsu-scan") as scanning:
-            scan = scanning.submit(_scan, reader, spool, progress, stop)
+            scan = scanning.submit(_scan, reader, spool, progress, stop, counts)
             try:
                 plan = _ruleset(ruleset).plan(on)
                 distinct(source, {"--out": output, "--rejects": rejects}, plan.ruleset.files())
@@ -284,32 +295,31 @@ def run_batch(ruleset: str | Path | RuleSet | Callable[[], RuleSet], source: str
                 decide = functools.partial(decide_parts, plan, engine=engine, key=RUN_KEY if key is None else key)
                 settled = scanning.submit(lambda: settle(scan.result().picked, lambda t: decide(t)[0]))
                 input_sha256 = scanning.submit(file_sha256, source)  # for the manifest, meanwhile
-                chunks = reader.chunks(unread) if reader.format == ".parquet" else scan.result().chunks
+                chunks = reader.chunks(unread) if reader.format == ".parquet" else _result(scan).chunks
                 if reader.format != ".parquet":
                     progress = None  # reported while spooling
                 outcomes: Counter[str] = Counter()
                 with Writer(out_tmp, DECISION_SCHEMA, DICTIONARY, shown=output) as final, \
                         Writer(rejects_tmp, REJECT_SCHEMA, shown=rejects) as rejected:
                     for chunk, (good, bad) in _decided(_reported(chunks, progress), plan, engine, key):
-                        good = mark(good, settled.result())
+                        good = mark(good, _result(settled))
                         for item in pc.value_counts(good["outcome"]).to_pylist():
                             outcomes[item["values"]] += item["counts"]
                         final.write(good)
                         rejected.write(bad)
                         counts.read += chunk.table.num_rows
                         counts.decided, counts.rejected = final.rows, rejected.rows
-                counts.duplicates = settled.result().num_rows
+                counts.duplicates = _result(settled).num_rows
             except BaseException:
                 stop.set()  # the scan stops at its next batch; the work queued behind it never starts
                 scanning.shutdown(wait=False, cancel_futures=True)
                 raise
-        outcomes["duplicate"] = counts.duplicates
-        outcomes["paid"] = outcomes["eligible"] - counts.duplicates
-        counts.outcomes = dict(outcomes)
+        counts.outcomes = {**{o.value: outcomes[o.value] for o in Outcome}, "duplicate": counts.duplicates,
+                           "paid": outcomes[Outcome.ELIGIBLE] - counts.duplicates}  # every one, 0 when none
         if counts.holds:
             manifest = {
                 "engine": f"bsu-rules {__version__}",
-                "input": {"path": beside(source, finals[2]), "sha256": input_sha256.result()},
+                "input": {"path": beside(source, finals[2]), "sha256": _result(input_sha256)},
                 "ruleset": {"id": plan.ruleset.id, "version": plan.ruleset.version, "sha256": plan.ruleset.sha256},
                 "on": plan.on.isoformat(),
                 "pseudonym_key": None if key is None else key_id(key),  # which key made nik_key (explain --nik)
@@ -361,9 +371,10 @@ class _Scanned:
 
 
 def _scan(reader: Reader, spool: Path, progress: Callable[[int, int], None] | None,
-          stop: threading.Event) -> _Scanned:
+          stop: threading.Event, counts: Counts) -> _Scanned:
     """Find the rows whose NIK repeats and read them: Parquet by its ``nik`` column alone, then those
-    rows; text by parsing it once into ``spool`` (progress is reported then) and reading it back."""
+    rows; text by parsing it once into ``spool`` (progress is reported then, and ``counts.spooled``
+    kept) and reading it back. ``stop`` ends it at the next chunk."""
     repeats = Repeats()
     if reader.format == ".parquet":
         for rows, niks in reader.niks():
@@ -372,16 +383,34 @@ def _scan(reader: Reader, spool: Path, progress: Callable[[int, int], None] | No
             repeats.add(rows, niks)
         shared = repeats.rows()
         return _Scanned(reader, gather(reader.picked(shared), shared) if not stop.is_set() else None)
-    chunks = Spool(_stoppable(_reported(reader, progress), stop), spool, repeats.add)
+    counts.spooled = 0
+    chunks = Spool(_stoppable(_reported(reader, progress), stop, counts), spool, repeats.add)
     shared = repeats.rows()
     return _Scanned(chunks, gather((c.table for c in chunks), shared))
 
 
-def _stoppable(chunks: Iterable[Chunk], stop: threading.Event) -> Iterator[Chunk]:
+def _stoppable(chunks: Iterable[Chunk], stop: threading.Event, counts: Counts) -> Iterator[Chunk]:
+    """The chunks until ``stop`` is set; ``counts.spooled`` counts the rows of those taken."""
     for chunk in chunks:
         if stop.is_set():
             raise _Stopped
         yield chunk
+        counts.spooled = (counts.spooled or 0) + chunk.table.num_rows
+
+
+WAKE = 0.1
+"""Seconds the main thread waits on another thread's work before it looks again: a Ctrl-C or SIGTERM
+is acted on only when the main thread runs, and a signal the system hands to another thread does
+not wake it."""
+
+
+def _result(future: Future[T]) -> T:
+    """``future.result()``, waited for in steps of ``WAKE`` seconds, so that a Ctrl-C or SIGTERM stops the wait."""
+    while True:
+        try:
+            return future.result(timeout=WAKE)
+        except TimeoutError:
+            continue
 
 
 def file_sha256(path: str | Path) -> str:
@@ -407,10 +436,10 @@ def _decided(chunks: Iterable[Chunk], plan: Plan, engine: str | None,
             pending.append((chunk, deciding.submit(decide_parts, plan, chunk.table, engine, key, False)))
             if len(pending) > IN_FLIGHT:
                 done, decided = pending.popleft()
-                yield done, decided.result()
+                yield done, _result(decided)
         while pending:
             done, decided = pending.popleft()
-            yield done, decided.result()
+            yield done, _result(decided)
 
 
 def _reported(chunks: Iterable[Chunk], progress: Callable[[int, int], None] | None) -> Iterator[Chunk]:
@@ -423,6 +452,6 @@ def _reported(chunks: Iterable[Chunk], progress: Callable[[int, int], None] | No
 def _prefetch(chunks: Iterator[Chunk], pool: ThreadPoolExecutor) -> Iterator[Chunk]:
     """The chunks, the next one read in the background while the caller works on this one."""
     ahead = pool.submit(next, chunks, None)
-    while (chunk := ahead.result()) is not None:
+    while (chunk := _result(ahead)) is not None:
         ahead = pool.submit(next, chunks, None)
         yield chunk

@@ -187,19 +187,20 @@ def screen(args: argparse.Namespace) -> int:
                   engine=args.engine, reader=reader, progress=progress, key=pseudonym_key(args), counts=counts)
     except KeyboardInterrupt as exc:
         if not counts.committed:
-            raise interrupted(exc, f"after {counts.read} rows: {counts.line()} so far; nothing was written "
-                                   f"at {args.out}") from None
+            raise interrupted(exc, f"{counts.so_far()}; nothing was written at {args.out}") from None
     finally:
         if progress is not None:
             with settled():
                 progress.close()
     with settled():  # the run is over (its files complete, or nothing written): a Ctrl-C now changes nothing
-        return _said(counts, args.out, rejects, manifest_path(args.out), time.monotonic() - started)
+        return _said(counts, args.input, args.out, rejects, manifest_path(args.out), time.monotonic() - started)
 
 
-def _said(counts: Any, out: str, rejects: str, manifest: Any, seconds: float) -> int:
-    """The run's summary and count line; its exit status."""
+def _said(counts: Any, source: str, out: str, rejects: str, manifest: Any, seconds: float) -> int:
+    """The run's summary and count line; its exit status (an empty input is a run of no members: 0)."""
     o = counts.outcomes
+    if counts.read == 0 and counts.holds:
+        print(f"bsu-rules: {source}: the file is empty: it holds no member record", file=sys.stderr)
     print(f"eligible {o.get('eligible', 0)} (paid {o.get('paid', 0)}, same NIK paid elsewhere "
           f"{o.get('duplicate', 0)}) · ineligible {o.get('ineligible', 0)} · undetermined {o.get('undetermined', 0)}")
     if not counts.holds:

@@ -8,8 +8,6 @@ scalar evaluator under the same rule file and date, and renders every criterion.
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import json
 import re
 import sys
@@ -21,10 +19,10 @@ from bsu_rules.audit.snapshot import KEY_ENV, key_id, pseudonym
 from bsu_rules.cli.batch import missing_extra, positive_int
 from bsu_rules.cli.options import add_key_options, add_reform_options, load_reform, pseudonym_key
 from bsu_rules.decisions import mask_nik
+from bsu_rules.errors import InputError
 from bsu_rules.explain import AUDIENCES, Unpaid, render_text
 from bsu_rules.members import parse_member
 
-NESTED = ("employer", "wages", "contributions", "program_receipts", "bank_account")
 _OUTCOME = {"id": {"eligible": "memenuhi syarat", "ineligible": "tidak memenuhi syarat",
                    "undetermined": "belum dapat ditentukan"},
             "en": {"eligible": "eligible", "ineligible": "not eligible", "undetermined": "not yet determined"}}
@@ -101,15 +99,21 @@ def records_at(path: str, rows: set[int]) -> dict[int, dict[str, Any]]:
     elif suffix == ".jsonl":
         with open(path, "rb") as f:
             found = {n: json.loads(line) for n, line in enumerate(f, 1) if n in rows}
-    else:
-        with open(path, encoding="utf-8", newline="") as f:
-            reader = csv.reader(f)
-            header = next(reader, [])
-            for n, cells in enumerate(reader, 1):
-                if n in rows:
-                    found[n] = {k: json.loads(v) if k in NESTED else v
-                                for k, v in zip(header, cells, strict=False) if v != ""}
+    elif rows:
+        import numpy as np  # lazy: needed only here
+
+        from bsu_rules.batch.read import Reader  # lazy: the batch extra (pyarrow)
+        from bsu_rules.batch.validate import REJECT_FIELD, REJECT_MESSAGE, ROW  # lazy: idem
+
+        for table in Reader(path, CSV_CHUNK, ignore_unknown=True).picked(np.array(sorted(rows), np.int64)):
+            for record in table.drop_columns([REJECT_FIELD, REJECT_MESSAGE]).to_pylist():
+                found[record.pop(ROW)] = {k: v for k, v in record.items() if v is not None}
     return found
+
+
+CSV_CHUNK = 10_000
+"""CSV records read at once while looking for a row (batch's own reading of the file, so that a row
+reads as batch read it: a byte-order mark, a long cell, a cell not UTF-8 in another row)."""
 
 
 def unfound(decisions: str, secret: bytes | None) -> str:
@@ -133,24 +137,25 @@ def undecided(decisions: str, source: str, row: int) -> str:
     """Why row ``row`` of the batch input ``source`` has no decision: a blank line (skipped), past
     the end of the file, or rejected (with the reason, when the reject file at its default place
     has the row)."""
-    from bsu_rules.batch.read import blank_row  # lazy: the batch extra (pyarrow), needed only here
+    from bsu_rules.batch.read import Reader, blank_row  # lazy: the batch extra (pyarrow), needed only here
     from bsu_rules.batch.write import default_rejects  # lazy: idem
 
-    suffix, n = Path(source).suffix.lower(), 0
+    suffix, n, blank = Path(source).suffix.lower(), 0, False
     if suffix == ".parquet":
         import pyarrow.parquet as pq
 
         n = pq.ParquetFile(source).metadata.num_rows
+    elif suffix == ".csv":
+        for _, first, records, _ in Reader(source, CSV_CHUNK, ignore_unknown=True).csv_records():
+            n = first + len(records) - 1
+            blank = blank or (first <= row <= n and blank_row(records[row - first]))
     else:
         with open(source, "rb") as f:
-            lines: Any = f
-            if suffix == ".csv":
-                lines = csv.reader(io.TextIOWrapper(f, "utf-8-sig", "replace", newline=""))
-                next(lines, None)  # the header
-            for n, line in enumerate(lines, 1):
-                if n == row and (blank_row(line) if suffix == ".csv" else not line.strip()):
-                    return f"row {row} of {source} is a blank line: batch skips blank lines (counting them), " \
-                           "neither deciding nor rejecting them"
+            for n, line in enumerate(f, 1):
+                blank = blank or (n == row and not line.strip())
+    if blank:
+        return f"row {row} of {source} is a blank line: batch skips blank lines (counting them), " \
+               "neither deciding nor rejecting them"
     if row > n:
         return f"{source} has {n:,} rows: there is no row {row}"
     rejects = default_rejects(decisions)
@@ -196,9 +201,10 @@ def run(args: argparse.Namespace) -> int:
     try:
         records = records_at(args.input, {int(r["row"]) for r in rows})
     except (ValueError, OSError, RecursionError, polars.exceptions.PolarsError) as exc:  # Arrow's errors too
-        why = "not UTF-8 text" if isinstance(exc, UnicodeDecodeError) else "a line that is not JSON" \
-            if isinstance(exc, json.JSONDecodeError) else "not a readable file of that kind"
-        print(f"bsu-rules: {args.input}: {why}; give the member file the batch read", file=sys.stderr)
+        why = str(exc) if isinstance(exc, InputError) else f"{args.input}: not UTF-8 text" \
+            if isinstance(exc, UnicodeDecodeError) else f"{args.input}: a line that is not JSON" \
+            if isinstance(exc, json.JSONDecodeError) else f"{args.input}: not a readable file of that kind"
+        print(f"bsu-rules: {why}; give the member file the batch read", file=sys.stderr)
         return 2
     langs = ("id", "en") if args.lang == "both" else (args.lang,)
     status = 0
