@@ -34,19 +34,28 @@ grouped by one or two spaces, dots, dashes, slashes or underscores (``3204 1257 
 ``3204/1257/0894/0003``, ``３２０４…``)."""
 
 
-_AS_WRITTEN = (r"(?<![0-9]:)(?:[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])[ T](?:[01][0-9]|2[0-3])"
-               r":[0-5][0-9](?::[0-5][0-9])?|(?![0-9.]{17}(?![0-9]))[0-9]{1,15}\.[0-9]+)(?![ ./_\-:]{0,2}\d)")
+_AS_WRITTEN = (r"(?<![0-9]:)[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])[ T](?:[01][0-9]|2[0-3])"
+               r":[0-5][0-9](?::[0-5][0-9])?(?![ ./_\-:]{0,2}\d)")
 """What a message shows as written although it is ten digits or more: a date and time of day
-(``2019-03-01 00:00:00``, as a spreadsheet writes a date) and a decimal number (``22041870213.0``,
-as a spreadsheet writes a KPJ), neither being a NIK's 16 digits."""
+(``2019-03-01 00:00:00``, as a spreadsheet writes a date; at most 14 digits, never a NIK's 16)."""
 _IN_MESSAGE = re.compile(r"(?<!\d)(?<!\d[ ./_\-])(?<!\d[ ./_\-]{2})(?!" + _AS_WRITTEN + ")" + IDENTIFIER.pattern)
 """``IDENTIFIER`` from the first digit of a run, unless the run is written as ``_AS_WRITTEN``."""
+_DECIMAL = re.compile(r"(\d+)\.(\d{1,2})")
 
 
 def hide_identifiers(text: str) -> str:
     """Text for a message with every long run of digits (a NIK in the wrong column) left out; a date
-    and time or a decimal number is shown as written."""
-    return _IN_MESSAGE.sub(lambda m: f"<{sum(c.isdigit() for c in m.group())} digits>", text)
+    and time is shown as written, and a number written with a short decimal part keeps it
+    (``22041870213.0`` reads ``<11 digits>.0``: the part that makes it wrong)."""
+    return _IN_MESSAGE.sub(_left_out, text)
+
+
+def _left_out(found: re.Match[str]) -> str:
+    run = found.group()
+    if decimal := _DECIMAL.fullmatch(run):
+        whole, fraction = decimal.groups()
+        return run if len(whole) < 10 else f"<{len(whole)} digits>.{fraction}"
+    return f"<{sum(c.isdigit() for c in run)} digits>"
 
 
 def printable(text: str) -> str:
