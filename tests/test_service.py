@@ -361,6 +361,8 @@ def test_a_wrong_method_or_path_says_what_there_is(server: httpx.Client) -> None
     missing = assert_error(server.get("/v2/decisions"), 404, "not-found")["message"]
     assert missing.startswith("no path /v2/decisions here; did you mean /v1/decisions? (the paths: GET /healthz, ")
     assert "POST /v1/needed, GET /v1/schemas/{name})" in missing
+    nik = assert_error(server.get("/v1/3204-1257-0894-0003"), 404, "not-found")["message"]
+    assert nik.startswith("no path /v1/<16 digits> here")  # the version's digit is not counted in
 
 
 @pytest.mark.parametrize("path", ["/healthz", "/v1/editions", "/v1/editions/bsu-2022", "/openapi.json"])

@@ -125,7 +125,7 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None, l
     async def http_error(request: Request, exc: HTTPException) -> JSONResponse:
         code = _STATUS_CODES.get(exc.status_code, Code.HTTP_ERROR)
         headers, message = dict(exc.headers or {}), str(exc.detail)
-        path, method = _echo(request.url.path), request.method
+        path, method = "/".join(map(hide_identifiers, request.url.path.split("/")))[:60], request.method  # /v1 apart
         if exc.status_code == 405:
             allowed = [m.strip() for m in headers.get("Allow", "").split(",") if m.strip()]
             allowed += ["HEAD"] if "GET" in allowed and "HEAD" not in allowed else []  # as ``_Head`` answers it
