@@ -212,8 +212,7 @@ def test_a_date_and_time_is_shown_as_written_a_decimal_part_kept_a_grouped_nik_n
     assert hide_identifiers(text) == shown
 
 
-def test_a_decimal_kpj_is_told_to_drop_its_decimal_part_in_the_page_s_language(tmp_path: Path,
-                                                                              capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_decimal_kpj_is_told_to_drop_its_decimal_part(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     record = json.loads((Path(__file__).parents[1] / "examples" / "members.jsonl").read_text("utf-8").splitlines()[0])
     (tmp_path / "m.jsonl").write_text(json.dumps(record | {"kpj": "22041870213.0"}) + "\n", "utf-8")
     for lang, said in (("en", '"<11 digits>.0" must be 1 to 20 digits (0-9); write "<11 digits>".'),

@@ -223,7 +223,8 @@ def _value(leaf: Leaf, value: Any, label: str, names: list[str], lang: str, g: G
         return w["regency"].format(label=label, value=shown)
     digits = _DIGITS.fullmatch(digits_pattern(4) if regency else leaf.pattern or "")
     if digits:
-        plain = re.sub(r"[\s.,-]", "", re.sub(r"\.0+$", "", value.strip()))  # a spreadsheet's 22041870213.0 is 22041870213
+        whole = re.sub(r"\.0+$", "", value.strip())  # a spreadsheet's 22041870213.0 is 22041870213
+        plain = re.sub(r"[\s.,-]", "", whole)
         fits = plain.isascii() and plain.isdigit() and (int(digits[1]) <= len(plain) <= int(digits[2] or digits[1])) \
             and (not regency or re.fullmatch(REGENCY_CODE, plain) is not None)
         said = w["digits_range"].format(label=label, value=shown, low=digits[1], high=digits[2]) if digits[2] else \
