@@ -258,3 +258,19 @@ def test_a_record_nested_too_deeply_is_an_input_error(rs2022: RuleSet, depth: in
     record = {**json.loads(GOODS[0]), "note": note}
     with pytest.raises(InputError, match=r"note: nested too deeply \(more than 64"):
         decide(rs2022, record)
+
+
+def test_a_deep_note_is_refused_alike_at_every_depth(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A value nested too deeply is refused by batch and evaluate alike, naming its field alone."""
+    depths = [70, 600]
+    lines = [GOODS[0][:-1] + ', "note": ' + "[" * d + "]" * d + "}" for d in depths]
+    source = tmp_path / "m.jsonl"
+    source.write_text("".join(f"{line}\n" for line in [GOODS[1], *lines]), "utf-8")
+    assert main(["batch", "bsu-2022", str(source), "--out", str(tmp_path / "d.jsonl"), "--quiet"]) == 1
+    rejects = [json.loads(line) for line in (tmp_path / "d.jsonl.rejects.jsonl").read_text("utf-8").splitlines()]
+    expected = "note: nested too deeply (more than 64 levels of objects and lists)"
+    assert rejects == [{"row": row, "field": "note", "message": expected} for row in range(2, 2 + len(depths))]
+    capsys.readouterr()
+    assert main(["evaluate", "bsu-2022", str(source)]) == 1
+    errors = [json.loads(line)["error"] for line in capsys.readouterr().out.splitlines() if '"error"' in line]
+    assert [(e["field"], e["message"]) for e in errors] == [("note", expected)] * len(depths)

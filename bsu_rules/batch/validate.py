@@ -23,6 +23,7 @@ from bsu_rules.batch import utf8
 from bsu_rules.members import PERIODIC, SECRET, Group, Leaf, contract, duplicate_message, path_order
 from bsu_rules.members.arrow import MEMBER_SCHEMA
 from bsu_rules.members.contract import unheld, wrong_kind
+from bsu_rules.members.decode import TOO_DEEP
 from bsu_rules.members.model import hide_identifiers, key_path
 
 ROW, REJECT_FIELD, REJECT_MESSAGE = "_row", "_reject_field", "_reject_message"
@@ -188,10 +189,12 @@ def validate(table: pa.Table) -> tuple[pa.Table, pa.Table]:
                                        pa.scalar(None, values.type.field(child).type))
                     _check_leaf(p, inner, leaf, rows, _named(f"{name}.{child}"))
             columns[name] = values
-    if early.size:  # a value found unreadable while reading says no more; an unreadable record says nothing more
+    if early.size:  # a value found unreadable while reading says no more; an unreadable record (not
+        # an object, too deep to be walked: refused whole, as evaluate refuses it) says nothing more
         read_problems: dict[int, set[str]] = {}
         for r in early:
-            read_problems[int(r)] = set(_PATHS.findall(messages[r]))
+            deep = {"(record)"} if TOO_DEEP in messages[r] else set()
+            read_problems[int(r)] = set(_PATHS.findall(messages[r])) | deep
         for k in range(1, len(p.index)):
             keep_k = np.array([not ({"(record)", path} & read_problems.get(int(r), set()))
                                for r, path in zip(p.index[k], p.path[k], strict=True)], dtype=bool)
