@@ -260,13 +260,16 @@ def test_a_record_nested_too_deeply_is_an_input_error(rs2022: RuleSet, depth: in
         decide(rs2022, record)
 
 
-def test_a_deep_note_is_refused_alike_at_every_depth(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """A value nested too deeply is refused by batch and evaluate alike, naming its field alone."""
-    depths = [70, 600]
+@pytest.mark.parametrize("ignore", [[], ["--ignore-unknown"]])
+def test_a_deep_note_is_refused_alike_at_every_depth(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                     ignore: list[str]) -> None:
+    """A value nested too deeply is refused by batch and evaluate alike, naming its field alone at
+    every depth (past json's recursion limit too), with or without --ignore-unknown."""
+    depths = [70, 600, 1000, 100_000]
     lines = [GOODS[0][:-1] + ', "note": ' + "[" * d + "]" * d + "}" for d in depths]
     source = tmp_path / "m.jsonl"
     source.write_text("".join(f"{line}\n" for line in [GOODS[1], *lines]), "utf-8")
-    assert main(["batch", "bsu-2022", str(source), "--out", str(tmp_path / "d.jsonl"), "--quiet"]) == 1
+    assert main(["batch", "bsu-2022", str(source), "--out", str(tmp_path / "d.jsonl"), "--quiet", *ignore]) == 1
     rejects = [json.loads(line) for line in (tmp_path / "d.jsonl.rejects.jsonl").read_text("utf-8").splitlines()]
     expected = "note: nested too deeply (more than 64 levels of objects and lists)"
     assert rejects == [{"row": row, "field": "note", "message": expected} for row in range(2, 2 + len(depths))]
@@ -274,3 +277,8 @@ def test_a_deep_note_is_refused_alike_at_every_depth(tmp_path: Path, capsys: pyt
     assert main(["evaluate", "bsu-2022", str(source)]) == 1
     errors = [json.loads(line)["error"] for line in capsys.readouterr().out.splitlines() if '"error"' in line]
     assert [(e["field"], e["message"]) for e in errors] == [("note", expected)] * len(depths)
+    for row in range(2, 2 + len(depths)):
+        assert main(["explain", "bsu-2022", str(tmp_path / "d.jsonl"), "--input", str(source), "--row", str(row),
+                     "--lang", "en"]) == 1
+        assert f"row {row} of {source} was rejected, not decided: {expected}" in capsys.readouterr().err
+
