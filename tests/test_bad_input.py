@@ -282,3 +282,14 @@ def test_a_deep_note_is_refused_alike_at_every_depth(tmp_path: Path, capsys: pyt
                      "--lang", "en"]) == 1
         assert f"row {row} of {source} was rejected, not decided: {expected}" in capsys.readouterr().err
 
+
+def test_batch_lists_fifty_problems_of_a_record_and_counts_the_rest(tmp_path: Path) -> None:
+    """A record's reject lists its first 50 problems and says how many more, as evaluate does."""
+    record = {**GOOD, **{f"k{i}": 1 for i in range(60_000)}}
+    wages = {**GOOD, "wages": [{"period": "2022-13", "amount": -1}] * 15_000}
+    (tmp_path / "m.jsonl").write_text(json.dumps(record) + "\n" + json.dumps(wages) + "\n", "utf-8")
+    assert main(["batch", "bsu-2022", str(tmp_path / "m.jsonl"), "--out", str(tmp_path / "d.jsonl"), "--quiet"]) == 1
+    rejects = [json.loads(line) for line in (tmp_path / "d.jsonl.rejects.jsonl").read_text("utf-8").splitlines()]
+    assert [r["message"].count(": ") for r in rejects] == [50, 50]
+    assert rejects[0]["message"].endswith("k49: unknown field; and 59950 more problems")
+    assert rejects[1]["message"].endswith("; and 29950 more problems") and len(rejects[1]["message"]) < 8000
