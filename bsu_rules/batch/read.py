@@ -280,8 +280,10 @@ def _header(path: Path, reader: Any, ignore_unknown: bool) -> list[str] | None:
     """The header row, checked once for the whole file: the contract's names, each once, the
     required ones present, no unknown ones (unless ignored), a comma as separator. An unnamed column
     (Excel's trailing empty columns) is read, and dropped when its cells are empty (``UNNAMED``).
-    None for an empty file: no header, no rows (as an empty JSONL file has no lines)."""
-    rows = _csv_rows(path, reader, 1)
+    None for an empty file: no header, no rows (as an empty JSONL file has no lines); blank lines
+    before the header are skipped, as blank lines are everywhere."""
+    while (rows := _csv_rows(path, reader, 1)) and blank_row(rows[0]):
+        pass
     if not rows:
         return None
     header = rows[0]
