@@ -318,7 +318,8 @@ def test_a_body_that_is_no_request_says_what_to_send(server: httpx.Client, stric
 @pytest.mark.parametrize(("accept", "ndjson"), [
     ("application/x-ndjson", True), ("application/x-ndjson;q=0, application/json", False),
     ("application/json, application/x-ndjson;q=0.5", False), ("application/x-ndjson;q=0.9, */*;q=0.1", True),
-    ("*/*", False),
+    ("*/*", False), ("application/json;q=0", True), ("application/json;q=0, */*;q=0.5", True),
+    ("application/json;q=0, application/x-ndjson;q=0", False),
 ])
 def test_accept_is_read_with_its_q_values(server: httpx.Client, accept: str, ndjson: bool) -> None:
     lines = EXAMPLES.read_text("utf-8").splitlines()[:2]

@@ -458,7 +458,8 @@ def _too_large(limits: Limits, head: bytes | bytearray) -> ServiceError:
 
 def _wants_ndjson(accept: str) -> bool:
     """Whether an Accept header asks for NDJSON: named, with a q-value above 0 and not below that of
-    JSON (``application/json``, else ``application/*``, else ``*/*``; none named: 0)."""
+    JSON (``application/json``, else ``application/*``, else ``*/*``; none named: 0); or JSON given
+    q=0 and NDJSON not (a client that takes neither gets JSON, the default)."""
     weights: dict[str, float] = {}
     for part in accept.split(","):
         kind, *params = [p.strip().lower() for p in part.split(";")]
@@ -467,8 +468,13 @@ def _wants_ndjson(accept: str) -> bool:
             weights[kind] = max(0.0, min(1.0, float(q)))
         except ValueError:
             weights[kind] = 0.0  # a q-value that is no number: not asked for
-    json_q = next((weights[k] for k in ("application/json", "application/*", "*/*") if k in weights), 0.0)
-    return weights.get(NDJSON, 0.0) > 0 and weights[NDJSON] >= json_q
+    def weight(kind: str) -> float | None:
+        return next((weights[k] for k in (kind, "application/*", "*/*") if k in weights), None)
+
+    json_q, ndjson_q = weight("application/json"), weight(NDJSON)
+    if json_q == 0:  # JSON ruled out: NDJSON, unless it is ruled out too (then JSON, the default)
+        return ndjson_q != 0
+    return weights.get(NDJSON, 0.0) > 0 and weights[NDJSON] >= (json_q or 0.0)
 
 
 def _json_body(media_type: str | None, encoding: str | None) -> None:
