@@ -257,6 +257,26 @@ def _past(text: str, i: int) -> int:
     raise RecursionError
 
 
+def first_record_ends(text: str) -> bool:
+    """Whether the text of a body cut short (one record or a list) holds the whole of its first
+    record (an object that does not end in it: false)."""
+    i = _space(text, 0)
+    if text[i:i + 1] == "[":
+        i = _space(text, i + 1)
+    if text[i:i + 1] != "{":
+        return True
+    try:
+        _DECODER.raw_decode(text, i)
+    except json.JSONDecodeError as exc:  # cut short (at its end, or in a text running to it), or wrong before
+        return exc.pos < len(text.rstrip()) and not exc.msg.startswith("Unterminated string")
+    except RecursionError:
+        try:
+            _past(text, i)
+        except RecursionError:
+            return False
+    return True
+
+
 def unreadable(value: Any) -> BadRecord | None:
     """The first ``BadRecord`` inside a value ``decode_records`` gave, in document order (searched
     without recursion)."""

@@ -38,7 +38,7 @@ from bsu_rules.explain import render_text
 from bsu_rules.explain.rejected import rejected
 from bsu_rules.glossary import glossary_for
 from bsu_rules.members import Member, decision_date, parse_member
-from bsu_rules.members.decode import BadRecord, decode_records, unreadable
+from bsu_rules.members.decode import BadRecord, decode_records, first_record_ends, unreadable
 from bsu_rules.members.model import hide_identifiers
 from bsu_rules.ruleset.diagnostics import nearest
 from bsu_rules.ruleset.model import RuleSet
@@ -157,9 +157,9 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None, l
         declared = request.headers.get("content-length")
         over = declared is not None and declared.isdigit() and int(declared) > limits.max_body_bytes
         body = bytearray()
-        async for chunk in request.stream():  # when over by its Content-Length, its first chunk only
+        async for chunk in request.stream():  # never more than the limit and one chunk
             body += chunk
-            if over or len(body) > limits.max_body_bytes:
+            if len(body) > limits.max_body_bytes:
                 raise _too_large(limits, body)
         if over:
             raise _too_large(limits, body)
@@ -448,8 +448,10 @@ def _utf8(text: str) -> str:
 
 
 def _too_large(limits: Limits, head: bytes | bytearray) -> ServiceError:
-    """The 413 of a body over the limit, by what it starts with: one record, or a list of them."""
-    if bytes(head).removeprefix(b"\xef\xbb\xbf").lstrip().startswith(b"{"):
+    """The 413 of a body over the limit, by its first ``max_body_bytes`` and more: a record (alone,
+    or first in a list) that does not end in them is too large on its own; else there are too many."""
+    first = bytes(head[:limits.max_body_bytes]).removeprefix(b"\xef\xbb\xbf").decode("utf-8", "replace")
+    if not first_record_ends(first):
         return ServiceError(413, Code.BODY_TOO_LARGE, f"the record is over {limits.max_body_bytes} bytes, the "
                             "most one request may carry (the server's --max-body): this one record is too large")
     return ServiceError(413, Code.BODY_TOO_LARGE, f"the body is over {limits.max_body_bytes} bytes: "
