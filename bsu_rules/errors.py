@@ -159,6 +159,15 @@ class BsuRulesError(Exception):
         return [Diagnostic("", 0, 0, self.code, str(self))]
 
 
+def worded(problems: Sequence[tuple[str, str]]) -> str:
+    """Problems as one message, ``path: problem; ...``: the first ``InputError.MAX_PROBLEMS``, then
+    ``and N more problems`` (the wording of every reject, whichever entry point writes it)."""
+    limit = InputError.MAX_PROBLEMS
+    more = len(problems) - limit
+    return "; ".join(f"{path}: {message}" for path, message in problems[:limit]) \
+        + (f"; and {more} more problems" if more > 0 else "")
+
+
 class InputError(BsuRulesError, ValueError):
     """A member record (or other input) is malformed; the message names each bad field path (the
     first ``MAX_PROBLEMS``, and how many more)."""
@@ -171,8 +180,7 @@ class InputError(BsuRulesError, ValueError):
 
     def __init__(self, problems: list[tuple[str, str]]) -> None:
         self.problems, self.more = problems[:self.MAX_PROBLEMS], max(0, len(problems) - self.MAX_PROBLEMS)
-        super().__init__("; ".join(f"{path}: {message}" for path, message in self.problems)
-                         + (f"; and {self.more} more problems" if self.more else ""))
+        super().__init__(worded(problems))
 
     @property
     def diagnostics(self) -> list[Diagnostic]:

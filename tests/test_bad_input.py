@@ -156,6 +156,7 @@ CASES: list[Case] = [
      "1 read = 1 decided + 0 rejected"),
     ("batch: an empty CSV", batch("m.csv", b""), {0}, "m.csv: the file is empty: it holds no member record"),
     ("batch: a CSV of a header alone", batch("m.csv", HEADER + "\n"), {0}, "the file is empty"),
+    ("batch: a CSV of blank lines", batch("m.csv", "\n \r\n\n"), {0}, "m.csv: the file is empty: it holds no member"),
     ("batch: an empty JSONL", batch("m.jsonl", b""), {0}, "m.jsonl: the file is empty: it holds no member record"),
     ("batch: a space before a header name", batch("m.csv", " " + HEADER + "\n3215014107900001,WNI,PU,[]\n"), {2},
      "' nik' (a name has a space before or after it: write nik)"),
@@ -258,3 +259,38 @@ def test_a_record_nested_too_deeply_is_an_input_error(rs2022: RuleSet, depth: in
     record = {**json.loads(GOODS[0]), "note": note}
     with pytest.raises(InputError, match=r"note: nested too deeply \(more than 64"):
         decide(rs2022, record)
+
+
+@pytest.mark.parametrize("ignore", [[], ["--ignore-unknown"]])
+def test_a_deep_note_is_refused_alike_at_every_depth(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                     ignore: list[str]) -> None:
+    """A value nested too deeply is refused by batch and evaluate alike, naming its field alone at
+    every depth (past json's recursion limit too), with or without --ignore-unknown."""
+    depths = [70, 600, 1000, 100_000]
+    lines = [GOODS[0][:-1] + ', "note": ' + "[" * d + "]" * d + "}" for d in depths]
+    source = tmp_path / "m.jsonl"
+    source.write_text("".join(f"{line}\n" for line in [GOODS[1], *lines]), "utf-8")
+    assert main(["batch", "bsu-2022", str(source), "--out", str(tmp_path / "d.jsonl"), "--quiet", *ignore]) == 1
+    rejects = [json.loads(line) for line in (tmp_path / "d.jsonl.rejects.jsonl").read_text("utf-8").splitlines()]
+    expected = "note: nested too deeply (more than 64 levels of objects and lists)"
+    assert rejects == [{"row": row, "field": "note", "message": expected} for row in range(2, 2 + len(depths))]
+    capsys.readouterr()
+    assert main(["evaluate", "bsu-2022", str(source)]) == 1
+    errors = [json.loads(line)["error"] for line in capsys.readouterr().out.splitlines() if '"error"' in line]
+    assert [(e["field"], e["message"]) for e in errors] == [("note", expected)] * len(depths)
+    for row in range(2, 2 + len(depths)):
+        assert main(["explain", "bsu-2022", str(tmp_path / "d.jsonl"), "--input", str(source), "--row", str(row),
+                     "--lang", "en"]) == 1
+        assert f"row {row} of {source} was rejected, not decided: {expected}" in capsys.readouterr().err
+
+
+def test_batch_lists_fifty_problems_of_a_record_and_counts_the_rest(tmp_path: Path) -> None:
+    """A record's reject lists its first 50 problems and says how many more, as evaluate does."""
+    record = {**GOOD, **{f"k{i}": 1 for i in range(60_000)}}
+    wages = {**GOOD, "wages": [{"period": "2022-13", "amount": -1}] * 15_000}
+    (tmp_path / "m.jsonl").write_text(json.dumps(record) + "\n" + json.dumps(wages) + "\n", "utf-8")
+    assert main(["batch", "bsu-2022", str(tmp_path / "m.jsonl"), "--out", str(tmp_path / "d.jsonl"), "--quiet"]) == 1
+    rejects = [json.loads(line) for line in (tmp_path / "d.jsonl.rejects.jsonl").read_text("utf-8").splitlines()]
+    assert [r["message"].count(": ") for r in rejects] == [50, 50]
+    assert rejects[0]["message"].endswith("k49: unknown field; and 59950 more problems")
+    assert rejects[1]["message"].endswith("; and 29950 more problems") and len(rejects[1]["message"]) < 8000

@@ -1054,7 +1054,7 @@ def test_evaluate_and_batch_number_a_jsonl_record_by_its_line(tmp_path: Path,
 def test_blank_csv_lines_are_skipped_and_counted(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     write_population(tmp_path / "m.csv", 3, 1, malformed=False)
     header, *rows = (tmp_path / "m.csv").read_text("utf-8").splitlines(keepends=True)
-    (tmp_path / "b.csv").write_text("".join([header, rows[0], "\n", "  \r\n", *rows[1:], "\n"]), "utf-8")
+    (tmp_path / "b.csv").write_text("".join(["\n", header, rows[0], "\n", "  \r\n", *rows[1:], "\n"]), "utf-8")
     counts = batch(tmp_path / "b.csv", tmp_path / "d.jsonl")
     assert (counts.read, counts.decided, counts.rejected) == (3, 3, 0)
     assert pl.read_ndjson(tmp_path / "d.jsonl")["row"].to_list() == [1, 4, 5]

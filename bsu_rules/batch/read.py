@@ -49,6 +49,7 @@ from bsu_rules.batch.validate import (
 from bsu_rules.errors import InputError, on_path
 from bsu_rules.members.decode import (
     LONE_SURROGATE,
+    MAX_DEPTH,
     MAX_RECORD,
     TOO_LARGE,
     BadRecord,
@@ -279,8 +280,10 @@ def _header(path: Path, reader: Any, ignore_unknown: bool) -> list[str] | None:
     """The header row, checked once for the whole file: the contract's names, each once, the
     required ones present, no unknown ones (unless ignored), a comma as separator. An unnamed column
     (Excel's trailing empty columns) is read, and dropped when its cells are empty (``UNNAMED``).
-    None for an empty file: no header, no rows (as an empty JSONL file has no lines)."""
-    rows = _csv_rows(path, reader, 1)
+    None for an empty file: no header, no rows (as an empty JSONL file has no lines); blank lines
+    before the header are skipped, as blank lines are everywhere."""
+    while (rows := _csv_rows(path, reader, 1)) and blank_row(rows[0]):
+        pass
     if not rows:
         return None
     header = rows[0]
@@ -322,6 +325,8 @@ def _parse(lines: list[bytes], ignore_unknown: bool, threads: bool = False) -> p
         data.decode("utf-8")  # Arrow would keep invalid UTF-8 in its strings
     except UnicodeDecodeError:
         return None
+    if ignore_unknown and _deeper(data):  # Arrow drops an unknown key unseen, however deep its value:
+        return None  # Python reads the lines, and refuses the record as every reader does
     options = pj.ParseOptions(explicit_schema=TEXT_SCHEMA,
                               unexpected_field_behavior="ignore" if ignore_unknown else "error")
     block = max(1 << 22, 2 * max(map(len, lines), default=0))
@@ -333,6 +338,46 @@ def _parse(lines: list[bytes], ignore_unknown: bool, threads: bool = False) -> p
     if table.num_rows != len(lines):
         return None
     return with_rejects(table.select(TEXT_SCHEMA.names).cast(TEXT_SCHEMA), [None] * len(lines))
+
+
+_SLICE = 1 << 22
+"""Bytes of JSON lines ``_deeper`` looks at a time (its arrays take up to 14 bytes a byte)."""
+
+
+def _deeper(data: bytes) -> bool:
+    """Whether a line of ``data`` (JSON lines) may nest objects and lists more than ``MAX_DEPTH``
+    levels deep: its brackets outside text are counted, vectorised, a slice of whole lines at a time
+    (a line that is not JSON may be counted wrong: Arrow refuses it anyway)."""
+    if data.count(b"[") + data.count(b"{") <= MAX_DEPTH:
+        return False
+    start = 0
+    while start < len(data):
+        end = data.find(b"\n", min(start + _SLICE, len(data)) - 1) + 1 or len(data)
+        if _depth(np.frombuffer(data, np.uint8, end - start, start)) > MAX_DEPTH:
+            return True
+        start = end
+    return False
+
+
+def _depth(a: np.ndarray) -> int:
+    """The deepest nesting of objects and lists in bytes of JSON lines (brackets in text not counted),
+    reckoned over the brackets and quotes alone."""
+    kinds = _KINDS[a]
+    places = np.flatnonzero(kinds)
+    kind = kinds[places]
+    quote = kind == 3
+    if (kind == 4).any():  # a quote after an odd run of backslashes is inside the text
+        every = np.arange(len(a))
+        last_other = np.maximum.accumulate(np.where(a == ord("\\"), -1, every))
+        run = places - 1 - last_other[np.maximum(places - 1, 0)]
+        quote &= (run % 2 == 0) | (places == 0)
+    outside = np.cumsum(quote, dtype=np.int32) % 2 == 0
+    step = ((kind == 1) & outside).astype(np.int8) - ((kind == 2) & outside).astype(np.int8)
+    return int(np.cumsum(step, dtype=np.int32).max(initial=0))
+
+
+_KINDS = np.zeros(256, np.uint8)
+_KINDS[[ord("["), ord("{")]], _KINDS[[ord("]"), ord("}")]], _KINDS[ord('"')], _KINDS[ord("\\")] = 1, 2, 3, 4
 
 
 def _json_block(lines: list[bytes], decode: Callable[[int], Decoded], ignore_unknown: bool,

@@ -20,9 +20,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from bsu_rules.batch import utf8
+from bsu_rules.errors import InputError, worded
 from bsu_rules.members import PERIODIC, SECRET, Group, Leaf, contract, duplicate_message, path_order
 from bsu_rules.members.arrow import MEMBER_SCHEMA
 from bsu_rules.members.contract import unheld, wrong_kind
+from bsu_rules.members.decode import TOO_DEEP
 from bsu_rules.members.model import hide_identifiers, key_path
 
 ROW, REJECT_FIELD, REJECT_MESSAGE = "_row", "_reject_field", "_reject_message"
@@ -171,8 +173,9 @@ def validate(table: pa.Table) -> tuple[pa.Table, pa.Table]:
     messages: list[str] = []
     if REJECT_FIELD in table.column_names:
         early = np.flatnonzero(table[REJECT_FIELD].is_valid().to_numpy(zero_copy_only=False))
-        fields, messages = table[REJECT_FIELD].to_pylist(), table[REJECT_MESSAGE].to_pylist()
-        p.add(early, lambda i: fields[early[i]], lambda i: messages[early[i]].split(": ", 1)[-1])
+        messages = table[REJECT_MESSAGE].to_pylist()
+        found = [(int(r), path, text) for r in early for path, text in read_problems(messages[r])]
+        p.add(np.array([r for r, _, _ in found], dtype=np.int64), lambda i: found[i][1], lambda i: found[i][2])
     columns: dict[str, pa.Array] = {}
     for name, spec in contract().items():
         values = _array(table, name, MEMBER_SCHEMA.field(name).type, n)
@@ -188,12 +191,13 @@ def validate(table: pa.Table) -> tuple[pa.Table, pa.Table]:
                                        pa.scalar(None, values.type.field(child).type))
                     _check_leaf(p, inner, leaf, rows, _named(f"{name}.{child}"))
             columns[name] = values
-    if early.size:  # a value found unreadable while reading says no more; an unreadable record says nothing more
-        read_problems: dict[int, set[str]] = {}
-        for r in early:
-            read_problems[int(r)] = set(_PATHS.findall(messages[r]))
+    if early.size:  # a value found unreadable while reading says no more; an unreadable record (not
+        # an object, too deep to be walked: refused whole, as evaluate refuses it) says nothing more
+        held: dict[int, set[str]] = {}
+        for r, path, text in found:
+            held.setdefault(r, set()).update((path, "(record)") if text == TOO_DEEP else (path,))
         for k in range(1, len(p.index)):
-            keep_k = np.array([not ({"(record)", path} & read_problems.get(int(r), set()))
+            keep_k = np.array([not ({"(record)", path} & held.get(int(r), set()))
                                for r, path in zip(p.index[k], p.path[k], strict=True)], dtype=bool)
             p.index[k] = p.index[k][keep_k]
             p.path[k] = [x for x, kept in zip(p.path[k], keep_k, strict=True) if kept]
@@ -223,7 +227,13 @@ def utf8_only(table: pa.Table) -> pa.Table:
         .set_column(table.schema.get_field_index(REJECT_MESSAGE), REJECT_MESSAGE, pa.array(messages, pa.string()))
 
 
-_PATHS = re.compile(r"(?:^|; )([\w.\[\]()]+): ")
+_NEXT = re.compile(r"; (?=(?:\(column \d+\)|[^\s;:]+): )")
+"""Where the next problem of a read message (``with_rejects``) begins."""
+
+
+def read_problems(message: str) -> list[tuple[str, str]]:
+    """The (path, problem) pairs of a message found while reading (``path: problem; ...``)."""
+    return [(path, text) for part in _NEXT.split(message) for path, _, text in [part.partition(": ")]]
 
 
 def _array(table: pa.Table, name: str, t: pa.DataType, n: int) -> pa.Array:
@@ -336,21 +346,14 @@ def _rejects(p: _Problems, row_numbers: np.ndarray) -> pa.Table:
     paths = [x for chunk in p.path for x in chunk]
     messages = [x for chunk in p.message for x in chunk]
     order = sorted(range(len(index)), key=lambda k: (index[k], path_order(paths[k]), k))
-    out_rows: list[int] = []
-    out_fields: list[str] = []
-    out_messages: list[str] = []
-    for k in order:
-        r = int(row_numbers[index[k]])
-        path = hide_identifiers(paths[k])  # a NIK or account number typed into the wrong column, or as a key
-        text = f"{path}: {hide_identifiers(messages[k])}"
-        if out_rows and out_rows[-1] == r:
-            out_messages[-1] += f"; {text}"
-        else:
-            out_rows.append(r)
-            out_fields.append(path)
-            out_messages.append(text)
-    return pa.table([pa.array(out_rows, pa.int64()), pa.array(out_fields), pa.array(out_messages)],
-                    schema=REJECT_SCHEMA)
+    by_row: dict[int, list[tuple[str, str]]] = {}
+    for k in order:  # a NIK or account number typed into the wrong column, or as a key, is hidden
+        by_row.setdefault(int(row_numbers[index[k]]), []).append((paths[k], messages[k]))
+    rows = list(by_row)
+    shown = [[(hide_identifiers(path), hide_identifiers(text)) for path, text in by_row[r][:InputError.MAX_PROBLEMS]]
+             + by_row[r][InputError.MAX_PROBLEMS:] for r in rows]  # those past the cap are only counted
+    return pa.table([pa.array(rows, pa.int64()), pa.array([found[0][0] for found in shown]),
+                     pa.array([worded(found) for found in shown])], schema=REJECT_SCHEMA)
 
 
 def with_rejects(table: pa.Table, problems: list[list[tuple[str, str]] | None]) -> pa.Table:

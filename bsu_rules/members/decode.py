@@ -180,7 +180,7 @@ def _one_by_one(text: str) -> list[Any] | BadRecord:
     record too deep does not end."""
     i = _space(text, 0)
     if text[i:i + 1] == "{" and _space(text, _past(text, i)) == len(text):
-        return BadRecord(TOO_DEEP)
+        return BadRecord(TOO_DEEP, _deep_field(text, i))
     if text[i:i + 1] != "[":
         raise RecursionError
     items: list[Any] = []
@@ -189,7 +189,7 @@ def _one_by_one(text: str) -> list[Any] | BadRecord:
         try:
             value, i = _DECODER.raw_decode(text, i)
         except RecursionError:
-            value, i = BadRecord(TOO_DEEP), _past(text, i)
+            value, i = BadRecord(TOO_DEEP, _deep_field(text, i)), _past(text, i)
         items.append(value)
         i = _space(text, i)
         if text[i:i + 1] != ",":
@@ -200,6 +200,35 @@ def _one_by_one(text: str) -> list[Any] | BadRecord:
     if (end := _space(text, i + 1)) != len(text):
         raise json.JSONDecodeError("Extra data", text, end)
     return items
+
+
+def _deep_field(text: str, i: int) -> str:
+    """The field of the record at ``i`` (too deep to decode whole) holding the value nested too
+    deeply, as ``too_deep`` names it: its values are decoded one at a time, the first too deep to
+    decode, or decoded but too deep, is it. ``(record)`` for a record that is no object, or whose
+    text goes wrong before that field."""
+    if text[i:i + 1] != "{":
+        return "(record)"
+    i = _space(text, i + 1)
+    try:
+        while text[i:i + 1] == '"':
+            key, i = _DECODER.raw_decode(text, i)
+            i = _space(text, i)
+            if text[i:i + 1] != ":":
+                break
+            try:
+                value, i = _DECODER.raw_decode(text, _space(text, i + 1))
+            except RecursionError:
+                return key_path("", str(key))
+            if isinstance(value, _NESTS) and _inside_deeper(value, MAX_DEPTH - 2):
+                return key_path("", str(key))
+            i = _space(text, i)
+            if text[i:i + 1] != ",":
+                break
+            i = _space(text, i + 1)
+    except ValueError:
+        pass
+    return "(record)"
 
 
 def _space(text: str, i: int) -> int:
@@ -226,6 +255,26 @@ def _past(text: str, i: int) -> int:
             if depth == 0:
                 return j + 1
     raise RecursionError
+
+
+def first_record_ends(text: str) -> bool:
+    """Whether the text of a body cut short (one record or a list) holds the whole of its first
+    record (an object that does not end in it: false)."""
+    i = _space(text, 0)
+    if text[i:i + 1] == "[":
+        i = _space(text, i + 1)
+    if text[i:i + 1] != "{":
+        return True
+    try:
+        _DECODER.raw_decode(text, i)
+    except json.JSONDecodeError as exc:  # cut short (at its end, or in a text running to it), or wrong before
+        return exc.pos < len(text.rstrip()) and not exc.msg.startswith("Unterminated string")
+    except RecursionError:
+        try:
+            _past(text, i)
+        except RecursionError:
+            return False
+    return True
 
 
 def unreadable(value: Any) -> BadRecord | None:

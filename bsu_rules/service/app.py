@@ -38,7 +38,7 @@ from bsu_rules.explain import render_text
 from bsu_rules.explain.rejected import rejected
 from bsu_rules.glossary import glossary_for
 from bsu_rules.members import Member, decision_date, parse_member
-from bsu_rules.members.decode import BadRecord, decode_records, unreadable
+from bsu_rules.members.decode import BadRecord, decode_records, first_record_ends, unreadable
 from bsu_rules.members.model import hide_identifiers
 from bsu_rules.ruleset.diagnostics import nearest
 from bsu_rules.ruleset.model import RuleSet
@@ -157,9 +157,9 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None, l
         declared = request.headers.get("content-length")
         over = declared is not None and declared.isdigit() and int(declared) > limits.max_body_bytes
         body = bytearray()
-        async for chunk in request.stream():  # when over by its Content-Length, its first chunk only
+        async for chunk in request.stream():  # never more than the limit and one chunk
             body += chunk
-            if over or len(body) > limits.max_body_bytes:
+            if len(body) > limits.max_body_bytes:
                 raise _too_large(limits, body)
         if over:
             raise _too_large(limits, body)
@@ -448,8 +448,10 @@ def _utf8(text: str) -> str:
 
 
 def _too_large(limits: Limits, head: bytes | bytearray) -> ServiceError:
-    """The 413 of a body over the limit, by what it starts with: one record, or a list of them."""
-    if bytes(head).removeprefix(b"\xef\xbb\xbf").lstrip().startswith(b"{"):
+    """The 413 of a body over the limit, by its first ``max_body_bytes`` and more: a record (alone,
+    or first in a list) that does not end in them is too large on its own; else there are too many."""
+    first = bytes(head[:limits.max_body_bytes]).removeprefix(b"\xef\xbb\xbf").decode("utf-8", "replace")
+    if not first_record_ends(first):
         return ServiceError(413, Code.BODY_TOO_LARGE, f"the record is over {limits.max_body_bytes} bytes, the "
                             "most one request may carry (the server's --max-body): this one record is too large")
     return ServiceError(413, Code.BODY_TOO_LARGE, f"the body is over {limits.max_body_bytes} bytes: "
@@ -458,7 +460,8 @@ def _too_large(limits: Limits, head: bytes | bytearray) -> ServiceError:
 
 def _wants_ndjson(accept: str) -> bool:
     """Whether an Accept header asks for NDJSON: named, with a q-value above 0 and not below that of
-    JSON (``application/json``, else ``application/*``, else ``*/*``; none named: 0)."""
+    JSON (``application/json``, else ``application/*``, else ``*/*``; none named: 0); or JSON given
+    q=0 and NDJSON not (a client that takes neither gets JSON, the default)."""
     weights: dict[str, float] = {}
     for part in accept.split(","):
         kind, *params = [p.strip().lower() for p in part.split(";")]
@@ -467,8 +470,13 @@ def _wants_ndjson(accept: str) -> bool:
             weights[kind] = max(0.0, min(1.0, float(q)))
         except ValueError:
             weights[kind] = 0.0  # a q-value that is no number: not asked for
-    json_q = next((weights[k] for k in ("application/json", "application/*", "*/*") if k in weights), 0.0)
-    return weights.get(NDJSON, 0.0) > 0 and weights[NDJSON] >= json_q
+    def weight(kind: str) -> float | None:
+        return next((weights[k] for k in (kind, "application/*", "*/*") if k in weights), None)
+
+    json_q, ndjson_q = weight("application/json"), weight(NDJSON)
+    if json_q == 0:  # JSON ruled out: NDJSON, unless it is ruled out too (then JSON, the default)
+        return ndjson_q != 0
+    return weights.get(NDJSON, 0.0) > 0 and weights[NDJSON] >= (json_q or 0.0)
 
 
 def _json_body(media_type: str | None, encoding: str | None) -> None:
