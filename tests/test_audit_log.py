@@ -309,6 +309,9 @@ def test_verify_finds_the_tampered_line(log: Path, name: str) -> None:
     result = verify_log(log)
     assert result.problem is not None, name
     assert (result.problem.line, result.problem.kind) == (line, kind), str(result.problem)
+    # the lines before the one at fault are the intact chain, and its head is the last of them (never a forgery)
+    assert result.decisions == line - 1
+    assert result.head_hash == (json.loads(lines[line - 2])["hash"] if line > 1 else "0" * 64)
 
 
 def test_anchor_catches_lines_cut_off_the_end(log: Path) -> None:

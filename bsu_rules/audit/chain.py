@@ -203,11 +203,13 @@ class Verifier:
         self._waiting: tuple[Line, bool] | None = None
         self._gap: _Gap | None = None
         self._extra: tuple[int, str] | None = None  # the seq and hash of a line with an earlier seq
+        self._undo = self.seq, self.head, self.anchored  # as they were before the last line was taken as intact
 
     def resume(self, seq: int, head: str, last: bytes) -> None:
         """Go on from a log known intact up to seq ``seq`` (hash ``head``), whose last line is ``last``."""
         self.seq, self.head, self.anchored = seq, head, self.anchored or head == self.anchor
         self._before = Line(seq, last, None) if seq else None
+        self._undo = self.seq, self.head, self.anchored  # known intact: never taken back
 
     @property
     def done(self) -> bool:
@@ -251,11 +253,16 @@ class Verifier:
         self.problem = _check(cur, self._before, after, self.seq + 1, self.head, valid)
         if self.problem is not None and self.problem.message.endswith(_EXTRA) and cur.envelope is not None:
             self._extra = cur.envelope["seq"], cur.envelope["hash"]
+        if self.problem is not None and self._before is not None and self.problem.line == self._before.number:
+            self.seq, self.head, self.anchored = self._undo  # the line before is the one at fault: not intact
+            if self.heads is not None:
+                self.heads.pop(self._before.number, None)
         if self.problem is not None:
             if self.problem.kind == Code.REMOVED and cur.envelope is not None:
                 self._gap = _Gap(self.seq + 1, cur.envelope["seq"] - 1)
             return
         assert cur.envelope is not None
+        self._undo = self.seq, self.head, self.anchored
         self.seq, self.head, self._before = self.seq + 1, cur.envelope["hash"], cur
         if self.heads is not None:
             self.heads[self.seq] = self.head
