@@ -57,7 +57,7 @@ def rewrite(path: Path, change: Any) -> None:
     for line in path.read_text("utf-8").splitlines():
         env = json.loads(line)
         change(env["decision"])
-        env["prev"] = prev
+        env["seq"], env["prev"] = len(lines) + 1, prev
         env["hash"] = prev = entry_hash(env)
         lines.append(canonical_json(env) + "\n")
     path.write_text("".join(lines), "utf-8")
@@ -220,9 +220,12 @@ def test_a_bad_snapshot_record_is_left_out_and_said(tmp_path: Path, archive: Pat
 
 
 def test_a_nik_asked_of_a_log_written_with_two_keys_says_what_it_cannot_see(tmp_path: Path, archive: Path) -> None:
-    log = tmp_path / "p.jsonl"
+    log, later = tmp_path / "p.jsonl", tmp_path / "later.jsonl"
     write_log(log, "bsu-2022", RECORDS[:3], key=KEY)
-    write_log(log, "bsu-2022", RECORDS[:3], key="another", on=date(2022, 10, 1))
+    write_log(later, "bsu-2022", RECORDS[:3], key="another", on=date(2022, 10, 1))
+    with log.open("a", encoding="utf-8") as f:  # a log continued under another key (a writer now refuses to)
+        f.write(later.read_text("utf-8"))
+    rewrite(log, lambda decision: None)
     report = replay(log, archive, members=EXAMPLES, nik=RECORDS[1]["nik"], key=KEY)
     assert [i.seq for i in report.items] == [2]
     assert report.notes and key_id("another") in report.notes[0]

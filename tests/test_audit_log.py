@@ -7,6 +7,7 @@ import hashlib
 import json
 import multiprocessing
 import os
+import re
 import threading
 from datetime import UTC, datetime
 from functools import partial
@@ -139,6 +140,23 @@ def test_a_log_keeps_a_full_nik_only_when_asked(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="opposite"):
         DecisionLog(tmp_path / "x.jsonl", key=KEY, full_nik=True)
     assert not (tmp_path / "x.jsonl").exists()
+
+
+@pytest.mark.parametrize(("first", "then", "said"), [
+    (KEY, None, f"the log keeps the NIK pseudonyms of key {key_id(KEY)}, and this run would add full NIKs"),
+    (None, KEY, f"the log keeps full NIKs, and this run would add the NIK pseudonyms of key {key_id(KEY)}"),
+    (KEY, "another key", f"this run would add the NIK pseudonyms of key {key_id('another key')}"),
+])
+def test_a_log_keeps_nik_s_one_way(tmp_path: Path, first: str | None, then: str | None, said: str) -> None:
+    """A pseudonymised log continued with full NIKs (or another key) would hold what it promised not to."""
+    path = tmp_path / "d.jsonl"
+    write_log(path, RECORDS[:2], key=first)
+    before = path.read_bytes()
+    with pytest.raises(LogError, match=re.escape(said)):
+        DecisionLog(path, key=then, full_nik=then is None).writable()
+    assert path.read_bytes() == before
+    write_log(path, RECORDS[2:4], key=first)  # the way it was started: continued
+    assert verify_log(path).decisions == 4
 
 
 def test_record_refuses_a_mismatched_member(tmp_path: Path) -> None:

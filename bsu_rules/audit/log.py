@@ -201,10 +201,27 @@ class DecisionLog:
                 cut = -1 if raw is None else _link(raw, seq, head)
                 if raw is None or cut < 0:
                     raise self._broken(fd, left)
+                if seq == 0:
+                    self._same_key(raw)
                 seq, head, last = seq + 1, raw[cut + 9:cut + 73].decode(), raw
                 self._logged.add(hashlib.sha256(raw[len(_START):cut]).digest())
         self._left = _End(file, st.st_size, seq, head, last)
         return self._left
+
+    def _same_key(self, first: bytes) -> None:
+        """LogError unless the log keeps NIKs as this writer would (one log, one way: full, or the
+        pseudonyms of one key), read from its first line."""
+        at = first.rfind(_KEY_AT)  # the envelope's: quotes inside the decision and inputs are escaped
+        if at < 0:
+            return
+        given = first[at + len(_KEY_AT):].split(b",", 1)[0].decode("ascii", "replace")
+        mine = "null" if self.key_id is None else f'"{self.key_id}"'
+        if given != mine:
+            def kept(kid: str) -> str:
+                return "full NIKs" if kid == "null" else f"the NIK pseudonyms of key {kid.strip(chr(34))}"
+            raise LogError(f"{self.path}: the log keeps {kept(given)}, and this run would add {kept(mine)}: a log "
+                           "keeps NIKs one way; give the --key-file (or --full-nik) the log was started with, or "
+                           "start a new log")
 
     def _broken(self, fd: int, left: _End) -> LogError:
         """What is wrong with the lines after ``left``, as ``bsu-rules verify`` would say it."""
@@ -231,6 +248,7 @@ class DecisionLog:
 
 
 _START = b'{"decision":'
+_KEY_AT = b',"pseudonym_key":'
 
 
 @dataclass(frozen=True)
