@@ -54,6 +54,8 @@ DEFECTS: list[tuple[tuple[str | int, ...], Any]] = [
     (("contributions", 0, "amount"), 2**64),
     (("program_receipts", 0, "year"), 1999), (("employer", "sector"), "Z"), (("shoe_size",), 42),
     (("employer", "ceo"), "Budi"), (("wages", 0), None), (("",), 1), (("employer", ""), "x"),
+    (("deceased_on",), "2022-13-01"), (("membership_ended_on",), "2022-07-32"), (("registered_on",), "2022-00-10"),
+    (("contributions", 0, "paid_on"), "0000-00-00"),
 ]
 
 
@@ -120,6 +122,16 @@ def test_known_gaps_are_closed(record: dict[str, Any], field: str) -> None:
     with pytest.raises(InputError) as info:
         parse_member({**base, **record})
     assert info.value.problems[0][0] == field
+
+
+@pytest.mark.parametrize("day", ["2022-13-01", "2022-07-32", "2022-00-10", "0000-00-00", "2022-02-30"])
+@pytest.mark.parametrize("field", ["deceased_on", "membership_ended_on", "registered_on", "birth_date"])
+def test_a_day_that_is_none_is_rejected_by_batch_as_by_evaluate(tmp_path: Path, field: str, day: str) -> None:
+    """Batch read a day no calendar holds (2022-13-01) as unknown: a death dated so was no death, and paid."""
+    record = {"nik": "3215014107900001", "citizenship": "WNI", "participant_category": "PU", field: day}
+    (tmp_path / "m.jsonl").write_text(json.dumps(record) + "\n", "utf-8")
+    (chunk,) = Reader(tmp_path / "m.jsonl")
+    assert _batch(chunk.table) == [_scalar(record)] == [("rejected", field)]
 
 
 def test_an_exact_repeat_counts_once() -> None:

@@ -77,7 +77,8 @@ def _parse_days(values: pa.Array) -> tuple[pa.Array, np.ndarray]:
     if not pa.types.is_string(values.type) and not pa.types.is_large_string(values.type):
         return values, np.zeros(0, dtype=np.int64)
     stamps = pc.strptime(values, format="%Y-%m-%d", unit="s", error_is_null=True)
-    ok = pc.and_kleene(pc.match_substring_regex(values, DAY), pc.equal(pc.strftime(stamps, "%Y-%m-%d"), values))
+    same = pc.fill_null(pc.equal(pc.strftime(stamps, "%Y-%m-%d"), values), False)  # no day parsed (2022-13-01): not one
+    ok = pc.and_kleene(pc.match_substring_regex(values, DAY), same)
     bad = _false(pc.or_kleene(ok, values.is_null()))
     days = pc.if_else(pc.fill_null(ok, False), stamps, pa.scalar(None, stamps.type)).cast(pa.date32())
     return days, bad
