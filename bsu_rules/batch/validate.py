@@ -23,7 +23,7 @@ from bsu_rules.batch import utf8
 from bsu_rules.errors import InputError, worded
 from bsu_rules.members import PERIODIC, SECRET, Group, Leaf, contract, duplicate_message, path_order
 from bsu_rules.members.arrow import MEMBER_SCHEMA
-from bsu_rules.members.contract import unheld, wrong_kind
+from bsu_rules.members.contract import secret_problem, unheld, wrong_kind
 from bsu_rules.members.decode import TOO_DEEP
 from bsu_rules.members.model import hide_identifiers, key_path
 
@@ -158,8 +158,7 @@ def _matches(values: pa.Array, pattern: str, few: pa.DictionaryArray | None = No
 
 def _describe(path: str, value: object, what: str) -> str:
     if path in SECRET:  # never echo a NIK or an account number: say what is wrong with it
-        text = str(value)
-        return f"has {len(text)} characters, not 16" if len(text) != 16 else "has a character that is not a digit 0-9"
+        return secret_problem(str(value))
     return f"{_show(value)} {what}"
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import socket
 import sys
 from typing import Any
@@ -78,10 +79,12 @@ def run(args: argparse.Namespace) -> int:
     log = None
     if args.log:
         try:  # a log keeping full NIKs nobody asked for, or a damaged or unwritable one, is refused before
+            if os.path.isdir(args.log):
+                raise AuditError(f"--log {args.log} is a folder: give the file the decisions are appended to")
             key = log_key(args)
             log = DecisionLog(args.log, key=key, full_nik=key is None, batch=args.max_records)  # before it listens
             log.writable()
-        except (AuditError, OSError) as exc:
+        except AuditError as exc:  # an OSError is said as for every command: `path: what is wrong`
             print(f"bsu-rules: {exc}", file=sys.stderr)
             return 2
     try:

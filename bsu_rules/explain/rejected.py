@@ -53,7 +53,7 @@ _SAY: dict[str, dict[str, str]] = {
     "en": {
         "missing": "{label} is missing", "unknown": "{value} is not a known field{where}",
         "unknown_in": " of the {}", "list": "{label} must be a list", "object": "{label} must be an object",
-        "text": "{label} must be text", "length": "{label} has {n} characters, not 16 digits",
+        "text": "{label} must be text", "length": "{label} has {n} character{s}, not 16 digits",
         "digit": "{label} has a character that is not a digit 0-9", "choice": "{label}: {value} is not a known value",
         "choices": "; known values: {}", "whole": "{label}: {value} must be a whole number written in digits only",
         "low": "{label}: {value}, but it must be at least {low}",
@@ -163,7 +163,8 @@ def _field(path: str, record: Any, lang: str, g: Glossary) -> str:
     if path in SECRET:  # never the value: what is wrong with it
         if not isinstance(value, str):
             return w["text"].format(label=label)
-        return w["length"].format(label=label, n=len(value)) if len(value) != 16 else w["digit"].format(label=label)
+        return w["length"].format(label=label, n=len(value), s="" if len(value) == 1 else "s") if len(value) != 16 \
+            else w["digit"].format(label=label)
     return _value(spec, value, label, names, lang, g)
 
 

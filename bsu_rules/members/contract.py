@@ -182,6 +182,13 @@ def of_kind(value: Any, kind: str) -> bool:
     return json_kind(value) == kind
 
 
+def secret_problem(text: str) -> str:
+    """What is wrong with a NIK or an account number, without repeating it."""
+    if len(text) != 16:
+        return f"has {len(text)} character{'' if len(text) == 1 else 's'}, not 16"
+    return "has a character that is not a digit 0-9"
+
+
 def wrong_kind(path: str, value: Any, kind: str) -> str:
     """Why a value of another JSON kind than ``kind`` is refused at ``path``, as every reader says
     it: a scalar shown (never a NIK or account number), an object or list not."""

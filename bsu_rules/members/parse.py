@@ -22,6 +22,7 @@ from bsu_rules.members.contract import (
     leaf_at,
     of_kind,
     path_order,
+    secret_problem,
     wrong_kind,
 )
 from bsu_rules.members.decode import LONE_SURROGATE, TOO_DEEP, lone_surrogate, too_deep
@@ -204,7 +205,7 @@ def _message(err: Any, path: str) -> str:
     if kind is not None and not of_kind(value, kind):
         return wrong_kind(path, value, kind)
     if path in SECRET:  # never echo a NIK or an account number: say what is wrong with it
-        return f"has {len(value)} characters, not 16" if len(value) != 16 else "has a character that is not a digit 0-9"
+        return secret_problem(value)
     if leaf is not None and err["type"] in ("enum", "literal_error"):
         return f"{shown(value)} is not one of {', '.join(leaf.choices)}"
     if leaf is not None and err["type"] in ("greater_than_equal", "less_than_equal"):
