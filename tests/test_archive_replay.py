@@ -261,6 +261,29 @@ def test_replay_cli(tmp_path: Path, archive: Path, capsys: pytest.CaptureFixture
     assert "None" not in out
 
 
+def test_the_replay_summary_counts_the_what_if_decisions(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """What-if decisions logged beside the programme's are counted apart, per status and per overrides."""
+    log, archive, n = tmp_path / "d.jsonl", tmp_path / "a", len(RECORDS)
+    for sets in ([], ["--set", "wage_ceiling=4300000"]):
+        assert main(["evaluate", "bsu-2022", str(EXAMPLES), *sets, "--log", str(log), "--full-nik",
+                     "--archive", str(archive)]) == 0
+    capsys.readouterr()
+    assert main(["replay", str(log), "--archive", str(archive)]) == 0
+    out = capsys.readouterr().out
+    assert f"{'identical':<16} {2 * n:>9}  ({n} of them what-if: --set wage_ceiling=4300000)\n" in out
+    assert f"{'total':<16} {2 * n:>9}  ({n} of them what-if: --set wage_ceiling=4300000)\n" in out
+    assert "different                0\n" in out and out.endswith(f"chain: {2 * n} decisions, chain intact\n")
+    assert main(["replay", str(log), "--archive", str(archive), "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["summary"]["identical"] == 2 * n and data["what_if"] == {"identical": {"--set wage_ceiling=4300000": n}}
+    assert main(["evaluate", "bsu-2022", str(EXAMPLES), "--set", "benefit.amount=700000", "--log", str(log),
+                 "--full-nik", "--archive", str(archive)]) == 0
+    report = replay(log, archive)
+    assert report.what_if == {"identical": {"--set benefit.amount=700000": n, "--set wage_ceiling=4300000": n}}
+    assert f"({2 * n} of them what-if: {n} with --set benefit.amount=700000; {n} with --set wage_ceiling=4300000)" \
+        in report.summary()
+
+
 EDITION = load_ruleset("bsu-2022")
 
 
