@@ -104,6 +104,26 @@ def test_a_damaged_archive_entry_is_an_error(tmp_path: Path) -> None:
         load_archived(tmp_path / "arch", entry.sha256)
 
 
+def test_an_entry_folder_without_its_manifest_is_said_to_be_damaged(tmp_path: Path, archive: Path,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """Not a leftover temporary folder's error when archiving, nor "not in the archive" when replaying."""
+    arch, log = tmp_path / "arch", tmp_path / "d.jsonl"
+    sha = load_ruleset("bsu-2022").sha256
+    shutil.copytree(archive / sha, arch / sha)
+    (arch / sha / "manifest.json").unlink()
+    damaged = f"{arch / sha}: a damaged archive entry: the folder is there but has no manifest.json; remove the folder"
+    for command in (["archive", "bsu-2022", "--into", str(arch)],
+                    ["evaluate", "bsu-2022", str(EXAMPLES), "--archive", str(arch)]):
+        assert main(command) == 2
+        assert damaged in capsys.readouterr().err
+    assert sorted(p.name for p in arch.iterdir()) == [sha]  # no temporary folder left behind
+    with pytest.raises(ArchiveError, match="damaged") as caught:
+        load_archived(arch, sha)
+    assert not isinstance(caught.value, MissingRuleSet)
+    write_log(log, "bsu-2022", RECORDS[:1])
+    assert damaged in replay(log, arch).items[0].reason
+
+
 def test_editing_the_rule_file_later_does_not_change_a_replay(tmp_path: Path, archive: Path) -> None:
     rule_file = copy_rules(tmp_path / "rules")
     log = tmp_path / "d.jsonl"
