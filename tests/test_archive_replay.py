@@ -379,3 +379,20 @@ def test_replay_says_when_an_asked_seq_or_nik_is_not_in_the_log(tmp_path: Path, 
     err = capsys.readouterr().err
     assert "has seq 99" in err and "has seq 3" not in err
     assert main(["replay", str(log), "--archive", str(archive), "--seq", "3"]) == 0
+
+
+@pytest.mark.parametrize(("given", "said"), [
+    ("abc", "the value given has 3 characters"),
+    (RECORDS[0]["nik"] + "1", "the value given has 17 characters"),
+    (" ".join([RECORDS[0]["nik"][:8], RECORDS[0]["nik"][8:]]), "write it without spaces, dots or dashes"),
+    (RECORDS[0]["nik"][:15] + "x", "the value given has a character that is not a digit"),
+])
+def test_replay_says_a_nik_asked_for_is_not_one(tmp_path: Path, archive: Path, capsys: pytest.CaptureFixture[str],
+                                                given: str, said: str) -> None:
+    """Not "no decision is for that NIK" (exit 1): the value is not a NIK (exit 2), and is not repeated."""
+    log = tmp_path / "d.jsonl"
+    write_log(log, "bsu-2022", RECORDS[:2])
+    assert main(["replay", str(log), "--archive", str(archive), "--nik", given]) == 2
+    err = capsys.readouterr().err
+    assert f"argument --nik: not a NIK: a NIK is 16 digits (0-9); {said}" in err
+    assert RECORDS[0]["nik"] not in err.replace(" ", "") and "no decision" not in err

@@ -10,7 +10,7 @@ from typing import Any
 from bsu_rules.audit.chain import Verifier
 from bsu_rules.audit.log import AuditError
 from bsu_rules.audit.rerun import ReplayItem, Status, iter_replay, summary, tally, tally_what_if
-from bsu_rules.cli.options import add_key_options, pseudonym_key
+from bsu_rules.cli.options import add_key_options, nik, pseudonym_key
 from bsu_rules.explain import render_text
 from bsu_rules.ruleset.overrides import override_options
 
@@ -21,7 +21,7 @@ def add(sub: Any) -> None:
     p.add_argument("--archive", required=True, metavar="DIR", help="the rule archive (see `bsu-rules archive`)")
     p.add_argument("--members", nargs="+", metavar="SNAPSHOT",
                    help="full member records (JSONL), matched to decisions by input sha256")
-    p.add_argument("--nik", help="replay only the decisions about this NIK")
+    p.add_argument("--nik", type=nik, help="replay only the decisions about this NIK (16 digits)")
     p.add_argument("--seq", type=int, action="append", metavar="N", help="replay only the line with this seq")
     p.add_argument("--pseudonymize-key", metavar="KEY", help=argparse.SUPPRESS)  # shows in ps: warned about
     add_key_options(p)
