@@ -104,6 +104,26 @@ def test_a_damaged_archive_entry_is_an_error(tmp_path: Path) -> None:
         load_archived(tmp_path / "arch", entry.sha256)
 
 
+def test_an_entry_folder_without_its_manifest_is_said_to_be_damaged(tmp_path: Path, archive: Path,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """Not a leftover temporary folder's error when archiving, nor "not in the archive" when replaying."""
+    arch, log = tmp_path / "arch", tmp_path / "d.jsonl"
+    sha = load_ruleset("bsu-2022").sha256
+    shutil.copytree(archive / sha, arch / sha)
+    (arch / sha / "manifest.json").unlink()
+    damaged = f"{arch / sha}: a damaged archive entry: the folder is there but has no manifest.json; remove the folder"
+    for command in (["archive", "bsu-2022", "--into", str(arch)],
+                    ["evaluate", "bsu-2022", str(EXAMPLES), "--archive", str(arch)]):
+        assert main(command) == 2
+        assert damaged in capsys.readouterr().err
+    assert sorted(p.name for p in arch.iterdir()) == [sha]  # no temporary folder left behind
+    with pytest.raises(ArchiveError, match="damaged") as caught:
+        load_archived(arch, sha)
+    assert not isinstance(caught.value, MissingRuleSet)
+    write_log(log, "bsu-2022", RECORDS[:1])
+    assert damaged in replay(log, arch).items[0].reason
+
+
 def test_editing_the_rule_file_later_does_not_change_a_replay(tmp_path: Path, archive: Path) -> None:
     rule_file = copy_rules(tmp_path / "rules")
     log = tmp_path / "d.jsonl"
@@ -264,6 +284,29 @@ def test_replay_cli(tmp_path: Path, archive: Path, capsys: pytest.CaptureFixture
     assert "None" not in out
 
 
+def test_the_replay_summary_counts_the_what_if_decisions(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """What-if decisions logged beside the programme's are counted apart, per status and per overrides."""
+    log, archive, n = tmp_path / "d.jsonl", tmp_path / "a", len(RECORDS)
+    for sets in ([], ["--set", "wage_ceiling=4300000"]):
+        assert main(["evaluate", "bsu-2022", str(EXAMPLES), *sets, "--log", str(log), "--full-nik",
+                     "--archive", str(archive)]) == 0
+    capsys.readouterr()
+    assert main(["replay", str(log), "--archive", str(archive)]) == 0
+    out = capsys.readouterr().out
+    assert f"{'identical':<16} {2 * n:>9}  ({n} of them what-if: --set wage_ceiling=4300000)\n" in out
+    assert f"{'total':<16} {2 * n:>9}  ({n} of them what-if: --set wage_ceiling=4300000)\n" in out
+    assert "different                0\n" in out and out.endswith(f"chain: {2 * n} decisions, chain intact\n")
+    assert main(["replay", str(log), "--archive", str(archive), "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["summary"]["identical"] == 2 * n and data["what_if"] == {"identical": {"--set wage_ceiling=4300000": n}}
+    assert main(["evaluate", "bsu-2022", str(EXAMPLES), "--set", "benefit.amount=700000", "--log", str(log),
+                 "--full-nik", "--archive", str(archive)]) == 0
+    report = replay(log, archive)
+    assert report.what_if == {"identical": {"--set benefit.amount=700000": n, "--set wage_ceiling=4300000": n}}
+    assert f"({2 * n} of them what-if: {n} with --set benefit.amount=700000; {n} with --set wage_ceiling=4300000)" \
+        in report.summary()
+
+
 EDITION = load_ruleset("bsu-2022")
 
 
@@ -339,3 +382,20 @@ def test_replay_says_when_an_asked_seq_or_nik_is_not_in_the_log(tmp_path: Path, 
     err = capsys.readouterr().err
     assert "has seq 99" in err and "has seq 3" not in err
     assert main(["replay", str(log), "--archive", str(archive), "--seq", "3"]) == 0
+
+
+@pytest.mark.parametrize(("given", "said"), [
+    ("abc", "the value given has 3 characters"),
+    (RECORDS[0]["nik"] + "1", "the value given has 17 characters"),
+    (" ".join([RECORDS[0]["nik"][:8], RECORDS[0]["nik"][8:]]), "write it without spaces, dots or dashes"),
+    (RECORDS[0]["nik"][:15] + "x", "the value given has a character that is not a digit"),
+])
+def test_replay_says_a_nik_asked_for_is_not_one(tmp_path: Path, archive: Path, capsys: pytest.CaptureFixture[str],
+                                                given: str, said: str) -> None:
+    """Not "no decision is for that NIK" (exit 1): the value is not a NIK (exit 2), and is not repeated."""
+    log = tmp_path / "d.jsonl"
+    write_log(log, "bsu-2022", RECORDS[:2])
+    assert main(["replay", str(log), "--archive", str(archive), "--nik", given]) == 2
+    err = capsys.readouterr().err
+    assert f"argument --nik: not a NIK: a NIK is 16 digits (0-9); {said}" in err
+    assert RECORDS[0]["nik"] not in err.replace(" ", "") and "no decision" not in err

@@ -273,6 +273,10 @@ def test_a_reform_is_archived_and_replayed(tmp_path: Path, capsys: pytest.Captur
                             "`[BRI, BNI]` (in quotes for the shell: --set 'state_banks=[BRI, BNI]'); did you mean "
                             "`[BRI, BNI]`?"),
     ("state_banks=BRI", "a list is written in brackets, `[BRI]`"),
+    ("wage_ceiling=04000000", "`04000000`: a number cannot start with 0; did you mean `4000000`?"),  # as the file
+    ("wage_ceiling@2022-10-01=04000000", "`04000000`: a number cannot start with 0; did you mean `4000000`?"),
+    ("benefit.amount=0x10", "`0x10` is not a number in decimal digits, as a rule file writes numbers; did you "
+                            "mean `16`?"),
 ])
 def test_an_override_is_checked_like_the_rule_file_before_anything_is_decided(rs2022: RuleSet, given: str,
                                                                              said: str) -> None:

@@ -55,6 +55,8 @@ def archive_ruleset(ruleset: RuleSet, into: str | Path) -> Archived:
     if (target / MANIFEST).exists():
         loaded = load_archived(root, ruleset.sha256)
         return Archived(ruleset.sha256, target, loaded.path, False)
+    if target.exists():
+        raise _no_manifest(root, target)
     manifest: dict[str, Any] = {"sha256": ruleset.sha256, "ruleset": ruleset.id, "version": ruleset.version,
                                 "archived_by": ENGINE}
     if isinstance(ruleset, Reform) and ruleset.base is not None:  # the base, and the overrides beside it
@@ -79,9 +81,11 @@ def archive_ruleset(ruleset: RuleSet, into: str | Path) -> Archived:
                                f"loaded {ruleset.sha256}); load it again and retry")
         try:
             os.rename(tmp, target)
-        except OSError:
-            if not (target / MANIFEST).exists():
-                raise
+        except OSError as exc:
+            if target.exists() and not (target / MANIFEST).exists():
+                raise _no_manifest(root, target) from None
+            if not target.exists():
+                raise ArchiveError(f"{target}: the entry cannot be stored ({exc.strerror})") from None
             return Archived(ruleset.sha256, target, load_archived(root, ruleset.sha256).path, False)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -99,6 +103,8 @@ def load_archived(into: str | Path, sha256: str) -> RuleSet:
     try:
         manifest = json.loads((folder / MANIFEST).read_text("utf-8"))
     except FileNotFoundError:
+        if folder.exists():
+            raise _no_manifest(Path(into), folder) from None
         raise MissingRuleSet(f"rule set {sha256} is not in the archive {into}") from None
     except (OSError, ValueError) as exc:
         raise ArchiveError(f"{folder / MANIFEST}: unreadable ({exc})") from None
@@ -118,6 +124,14 @@ def load_archived(into: str | Path, sha256: str) -> RuleSet:
     if ruleset.sha256 != sha256:
         raise ArchiveError(f"{folder}: loads with sha256 {ruleset.sha256}, not {sha256}")
     return ruleset
+
+
+def _no_manifest(root: Path, folder: Path) -> ArchiveError:
+    """An entry folder without its manifest: damaged (an archive run stopped part-way, or a copy), never
+    read as a missing entry nor written over."""
+    return ArchiveError(f"{folder}: a damaged archive entry: the folder is there but has no {MANIFEST}; "
+                        f"remove the folder, then archive the rule set again (bsu-rules archive RULESET "
+                        f"--into {root}, or evaluate --archive {root})")
 
 
 def _load_entry(root: Path, folder: Path, manifest: dict[str, Any]) -> RuleSet:

@@ -97,6 +97,10 @@ class ReplayReport:
         return tally(self.items)
 
     @property
+    def what_if(self) -> dict[str, dict[str, int]]:
+        return tally_what_if(self.items)
+
+    @property
     def ok(self) -> bool:
         return self.chain.ok and all(i.status is Status.IDENTICAL for i in self.items)
 
@@ -108,7 +112,7 @@ class ReplayReport:
         return [i.row() for i in self.items]
 
     def summary(self) -> str:
-        return summary(self.counts, self.chain)
+        return summary(self.counts, self.chain, self.what_if)
 
     def __str__(self) -> str:
         return self.summary()
@@ -122,12 +126,37 @@ def tally(items: Iterable[ReplayItem], counts: dict[str, int] | None = None) -> 
     return out
 
 
-def summary(counts: dict[str, int], chain: Verification) -> str:
-    """The summary table: decisions per status, then the chain."""
+def tally_what_if(items: Iterable[ReplayItem],
+                  counts: dict[str, dict[str, int]] | None = None) -> dict[str, dict[str, int]]:
+    """What-if decisions (made under overrides) per status, then per the overrides' options
+    (added to ``counts`` if given); the programme's decisions are not in it."""
+    out = counts if counts is not None else {}
+    for item in items:
+        if options := override_options(item.rules):
+            by = out.setdefault(item.status.value, {})
+            by[options] = by.get(options, 0) + 1
+    return out
+
+
+def summary(counts: dict[str, int], chain: Verification, what_if: dict[str, dict[str, int]] | None = None) -> str:
+    """The summary table: decisions per status (and how many of them are what-if), then the chain."""
+    what_if = what_if or {}
+    total: dict[str, int] = {}
+    for by in what_if.values():
+        for options, n in by.items():
+            total[options] = total.get(options, 0) + n
     lines = [f"{'status':<16} {'decisions':>9}"]
-    lines += [f"{k:<16} {v:>9}" for k, v in counts.items()]
-    lines.append(f"{'total':<16} {sum(counts.values()):>9}")
+    lines += [f"{k:<16} {v:>9}{_of_them(what_if.get(k, {}))}" for k, v in counts.items()]
+    lines.append(f"{'total':<16} {sum(counts.values()):>9}{_of_them(total)}")
     return "\n".join([*lines, f"chain: {chain}"])
+
+
+def _of_them(by: dict[str, int]) -> str:
+    """``  (16 of them what-if: --set wage_ceiling=4300000)``, "" when none is."""
+    if not by:
+        return ""
+    said = next(iter(by)) if len(by) == 1 else "; ".join(f"{n} with {o}" for o, n in sorted(by.items()))
+    return f"  ({sum(by.values())} of them what-if: {said})"
 
 
 def replay(log: str | Path, archive: str | Path, members: Members | None = None, *,

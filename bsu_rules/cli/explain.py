@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 from datetime import date
 from pathlib import Path
@@ -17,7 +16,7 @@ from typing import Any
 
 from bsu_rules.audit.snapshot import KEY_ENV, key_id, pseudonym
 from bsu_rules.cli.batch import missing_extra, positive_int
-from bsu_rules.cli.options import add_key_options, add_reform_options, load_reform, pseudonym_key
+from bsu_rules.cli.options import add_key_options, add_reform_options, load_reform, nik, pseudonym_key
 from bsu_rules.decisions import mask_nik
 from bsu_rules.errors import InputError
 from bsu_rules.explain import AUDIENCES, Unpaid, render_text
@@ -38,7 +37,7 @@ def add(sub: Any) -> None:
     p.add_argument("decisions", help="the batch output (.parquet, .jsonl or .csv)")
     p.add_argument("--input", required=True, help="the member file the batch read")
     which = p.add_mutually_exclusive_group(required=True)
-    which.add_argument("--nik", help="the member's 16-digit NIK")
+    which.add_argument("--nik", type=nik, help="the member's 16-digit NIK")
     which.add_argument("--row", type=positive_int, help="the row number in the input")
     p.add_argument("--lang", choices=("id", "en", "both"), default="both")
     p.add_argument("--audience", choices=AUDIENCES, default="worker", help="who reads the explanation")
@@ -172,9 +171,6 @@ def run(args: argparse.Namespace) -> int:
         import polars
     except ImportError as exc:
         return missing_extra("explain", exc)
-    if args.nik is not None and not re.fullmatch(r"[0-9]{16}", args.nik):
-        print("bsu-rules: --nik must be 16 digits", file=sys.stderr)
-        return 2
     secret = pseudonym_key(args)
     if args.nik is not None and secret is None:
         print(f"bsu-rules: --nik needs the key the batch was run with (--key-file or ${KEY_ENV}); "

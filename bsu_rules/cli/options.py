@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import io
 import os
+import re
 import sys
 from collections.abc import Callable, Iterator
 from datetime import date
@@ -195,6 +196,23 @@ def _key(key: bytes, where: str, what: str) -> bytes:
     if not key.strip():
         raise InputError([(where, f"{what} is empty or only spaces")])
     return key
+
+
+def nik(text: str) -> str:
+    """An argparse type for a NIK (16 digits 0-9); the value is never repeated (it may be one)."""
+    if _sixteen_digits(text):
+        return text
+    if _sixteen_digits(re.sub(r"[\s.\-]", "", text)):
+        why = "write it without spaces, dots or dashes"
+    elif len(text) != 16:
+        why = f"the value given has {len(text)} characters"
+    else:
+        why = "the value given has a character that is not a digit"
+    raise argparse.ArgumentTypeError(f"not a NIK: a NIK is 16 digits (0-9); {why}")
+
+
+def _sixteen_digits(text: str) -> bool:
+    return len(text) == 16 and text.isascii() and text.isdigit()
 
 
 def seconds(text: str) -> float:

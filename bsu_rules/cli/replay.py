@@ -9,8 +9,8 @@ from typing import Any
 
 from bsu_rules.audit.chain import Verifier
 from bsu_rules.audit.log import AuditError
-from bsu_rules.audit.rerun import ReplayItem, Status, iter_replay, summary, tally
-from bsu_rules.cli.options import add_key_options, pseudonym_key
+from bsu_rules.audit.rerun import ReplayItem, Status, iter_replay, summary, tally, tally_what_if
+from bsu_rules.cli.options import add_key_options, nik, pseudonym_key
 from bsu_rules.explain import render_text
 from bsu_rules.ruleset.overrides import override_options
 
@@ -21,7 +21,7 @@ def add(sub: Any) -> None:
     p.add_argument("--archive", required=True, metavar="DIR", help="the rule archive (see `bsu-rules archive`)")
     p.add_argument("--members", nargs="+", metavar="SNAPSHOT",
                    help="full member records (JSONL), matched to decisions by input sha256")
-    p.add_argument("--nik", help="replay only the decisions about this NIK")
+    p.add_argument("--nik", type=nik, help="replay only the decisions about this NIK (16 digits)")
     p.add_argument("--seq", type=int, action="append", metavar="N", help="replay only the line with this seq")
     p.add_argument("--pseudonymize-key", metavar="KEY", help=argparse.SUPPRESS)  # shows in ps: warned about
     add_key_options(p)
@@ -37,6 +37,7 @@ def run(args: argparse.Namespace) -> int:
     kept (a log of millions fits in memory)."""
     key = pseudonym_key(args) if args.nik else None
     counts = {s.value: 0 for s in Status}
+    what_if: dict[str, dict[str, int]] = {}  # the what-if decisions among them
     shown: list[Any] = []
     seen: set[int | None] = set()  # the seqs replayed
     verifier, notes = Verifier(), list[str]()
@@ -44,6 +45,7 @@ def run(args: argparse.Namespace) -> int:
         for item in iter_replay(args.log, args.archive, args.members, nik=args.nik, key=key, seqs=args.seq,
                                 chain=verifier, notes=notes):
             tally([item], counts)
+            tally_what_if([item], what_if)
             seen.add(item.seq)
             if args.format == "json":
                 shown.append(item.to_dict())
@@ -65,14 +67,14 @@ def run(args: argparse.Namespace) -> int:
     ok = chain.ok and counts[Status.IDENTICAL.value] == sum(counts.values()) and not absent and \
         not (args.nik and not seen)
     if args.format == "json":
-        print(json.dumps({"ok": ok, "chain": str(chain), "summary": counts, "notes": notes, "decisions": shown},
-                         ensure_ascii=False, indent=2))
+        print(json.dumps({"ok": ok, "chain": str(chain), "summary": counts, "what_if": what_if, "notes": notes,
+                          "decisions": shown}, ensure_ascii=False, indent=2))
         return 0 if ok else 1
     for text in shown:
         print(text)
     if sum(counts.values()) and (args.all or counts[Status.IDENTICAL.value] < sum(counts.values())):
         print()
-    print(summary(counts, chain))
+    print(summary(counts, chain, what_if))
     return 0 if ok else 1
 
 

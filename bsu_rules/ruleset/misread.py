@@ -52,22 +52,29 @@ def misread_values(located: Located) -> dict[DataPath, Diagnostic]:
             out[what] = Diagnostic(located.file, *located.at(at), Code.INVALID_VALUE,
                                    f"`{shown}` is one text: a list is written in brackets, `{listed}` (a text that "
                                    "holds a comma goes in quotes)", suggestion=listed if shown == value else None)
-        if not _MISREAD.fullmatch(value) or what in out:
+        if what in out or (problem := misread_number(value, unit)) is None:
             continue
-        digits = value.lstrip("+-").replace("_", "")
-        sign = "-" if value.startswith("-") else ""
-        if digits[:2] in ("0x", "0o", "0b"):
-            whole = sign + str(int(digits[2:], {"x": 16, "o": 8, "b": 2}[digits[1]]))
-            message, fixed = f"`{value}` is not a number in decimal digits, as a rule file writes numbers", whole
-        elif digits[0].isdigit():
-            whole = sign + (digits.lstrip("0") or "0")
-            message, fixed = f"`{value}`: a number cannot start with 0", whole
-        else:
-            message, fixed = f"`{value}` is not a number a rule can use: write one in digits", None
-        if unit is None:
-            message += " (a text goes in quotes)"
-        out[what] = Diagnostic(located.file, *located.at(at), Code.INVALID_VALUE, message, suggestion=fixed)
+        out[what] = Diagnostic(located.file, *located.at(at), Code.INVALID_VALUE, problem[0], suggestion=problem[1])
     return out
+
+
+def misread_number(value: str, unit: str | None) -> tuple[str, str | None] | None:
+    """What is wrong with a value written unquoted that YAML reads as text although it looks like a
+    number (``0x355``, ``035000000``, ``.nan``), and the number probably meant; None for any other.
+    ``unit``: the parameter's (None: a text parameter, whose text would go in quotes)."""
+    if not _MISREAD.fullmatch(value):
+        return None
+    digits = value.lstrip("+-").replace("_", "")
+    sign = "-" if value.startswith("-") else ""
+    if digits[:2] in ("0x", "0o", "0b"):
+        whole = sign + str(int(digits[2:], {"x": 16, "o": 8, "b": 2}[digits[1]]))
+        message, fixed = f"`{value}` is not a number in decimal digits, as a rule file writes numbers", whole
+    elif digits[0].isdigit():
+        whole = sign + (digits.lstrip("0") or "0")
+        message, fixed = f"`{value}`: a number cannot start with 0", whole
+    else:
+        message, fixed = f"`{value}` is not a number a rule can use: write one in digits", None
+    return message + (" (a text goes in quotes)" if unit is None else ""), fixed
 
 
 _ITEMS = re.compile(r"[^\s,\[\]{}'\"]+(?: *, *[^\s,\[\]{}'\"]+)+")

@@ -32,6 +32,7 @@ from bsu_rules.members.model import hide_identifiers
 from bsu_rules.ruleset.diagnostics import Diagnostic, Severity, nearest
 from bsu_rules.ruleset.lint import data_date_moved, data_date_text, lint, unread_values
 from bsu_rules.ruleset.loader import parameter_type
+from bsu_rules.ruleset.misread import misread_number
 from bsu_rules.ruleset.model import CheckedRule, RuleSet
 from bsu_rules.ruleset.schema import Benefit, Parameter, RuleFile, Text, benefit_misfit
 from bsu_rules.ruleset.source import read_yaml
@@ -115,7 +116,7 @@ def apply_overrides(ruleset: RuleSet, overrides: list[Override], base_dir: Path 
                 tables[o.name] = table
                 canonical.append({"table": o.name, "sha256": table.sha256})
             continue
-        value = _value(o.text, where, problems)
+        value = _value(o.text, where, problems, _unit(ruleset, o.name))
         if value is _BAD:
             continue
         if o.name.startswith("benefit."):
@@ -259,14 +260,27 @@ def _diag(where: str, code: Code, message: str, suggestion: str | None = None) -
                       else None)
 
 
-def _value(text: str, where: str, problems: list[Diagnostic]) -> Any:
-    """A value read as the rule file reads one (a YAML scalar or a list)."""
+def _value(text: str, where: str, problems: list[Diagnostic], unit: str | None) -> Any:
+    """A value read as the rule file reads one (a YAML scalar or a list); a number YAML reads as text
+    (``04000000``, ``0x355``) is refused in the rule file's words (``unit``: the value's, if any)."""
     located = read_yaml(text, where)
     if located.diagnostics or isinstance(located.data, dict):
         problems.append(_diag(where, Code.INVALID_VALUE, f"`{text}` is not a value (a number, date, month, text "
                                                       "or [list])"))
         return _BAD
+    if isinstance(located.data, str) and located.styles.get(()) is None and \
+            (misread := misread_number(located.data, unit)) is not None:
+        problems.append(_diag(where, Code.INVALID_VALUE, *misread))
+        return _BAD
     return located.data
+
+
+def _unit(ruleset: RuleSet, name: str) -> str | None:
+    """The unit of what ``--set NAME`` sets: the parameter's, rupiah for the benefit, None otherwise."""
+    if name.startswith("benefit."):
+        return "IDR"
+    param = ruleset.model.parameters.get(name)
+    return param.unit if param is not None else None
 
 
 def _parameter(name: str, old: Parameter, value: Any, since: date | None, ruleset: RuleSet,
