@@ -225,6 +225,18 @@ def test_a_nik_typed_into_an_override_is_never_repeated(tmp_path: Path, capsys: 
     assert "error" in err and "<16 digits>" in err and "3204125708940003" not in err.replace("-", "")
 
 
+def test_a_what_if_is_logged_only_with_its_archive(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Without its archive entry a logged what-if could never be replayed, nor told from the programme's."""
+    member, log, archive = tmp_path / "siti.json", tmp_path / "d.jsonl", tmp_path / "a"
+    member.write_text(json.dumps(SITI), "utf-8")
+    assert main(["evaluate", "bsu-2022", str(member), "--set", "wage_ceiling=4000000", "--log", str(log),
+                 "--full-nik"]) == 2
+    assert "needs --archive DIR" in capsys.readouterr().err and not log.exists()
+    assert main(["archive", "bsu-2022", "--set", "wage_ceiling=4000000", "--into", str(archive)]) == 0  # afterwards
+    sha = reform_of(load_ruleset("bsu-2022"), ["wage_ceiling=4000000"], []).sha256
+    assert f"sha256 {sha}: archived in" in capsys.readouterr().out and (archive / sha / "manifest.json").exists()
+
+
 def test_a_reform_is_archived_and_replayed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from bsu_rules.audit.archive import archive_ruleset, load_archived
     from bsu_rules.audit.rerun import replay

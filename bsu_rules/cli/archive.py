@@ -11,10 +11,10 @@ from bsu_rules.audit.archive import archive_ruleset
 from bsu_rules.audit.checkpoints import CheckpointError, load_signing_key, signer
 from bsu_rules.audit.log import AuditError, DecisionLog
 from bsu_rules.audit.snapshot import KEY_ENV
-from bsu_rules.cli.options import add_key_options, pseudonym_key
+from bsu_rules.cli.options import add_key_options, add_reform_options, pseudonym_key
 from bsu_rules.ruleset.loader import load_ruleset
 from bsu_rules.ruleset.model import RuleSet
-from bsu_rules.ruleset.overrides import override_options
+from bsu_rules.ruleset.overrides import override_options, reform_of
 
 BATCH = 256
 """``evaluate --log`` writes (and fsyncs) the log every BATCH decisions, then prints them."""
@@ -24,12 +24,13 @@ def add(sub: Any) -> None:
     p: argparse.ArgumentParser = sub.add_parser("archive", help="store rule sets under DIR/<sha256>/ for replay")
     p.add_argument("rulesets", nargs="+", metavar="RULESET", help="a rule file path or a bundled id")
     p.add_argument("--into", required=True, metavar="DIR", help="the archive folder (created if needed)")
+    add_reform_options(p)  # a what-if: the base and its overrides, as evaluate --archive stores them
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     for name in args.rulesets:
-        ruleset = load_ruleset(name)
+        ruleset = reform_of(load_ruleset(name), args.sets, args.tables)
         try:
             entry = archive_ruleset(ruleset, args.into)
         except AuditError as exc:
@@ -84,6 +85,9 @@ def open_audit(args: argparse.Namespace, ruleset: RuleSet) -> DecisionLog | None
             if getattr(args, flag, None):
                 raise AuditError(f"--{flag.replace('_', '-')} needs --log")
         return None
+    if override_options(ruleset) and not getattr(args, "archive", None):
+        raise AuditError(f"--log {args.log} with --set or --table needs --archive DIR: a what-if decision is "
+                         "replayed, and named what-if, from the overrides its archive entry keeps")
     key = log_key(args)
     sign = None
     if getattr(args, "signing_key", None):
