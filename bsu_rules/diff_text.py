@@ -161,4 +161,6 @@ def _members(m: dict[str, Any]) -> list[str]:
                 state = why["change"] if why["change"] != "changed" else f"{why['old']} → {why['new']}"
                 lines.append((head if i == 0 else " " * len(head)) + f" {why['rule']}: {state}"
                              + (f" — {why['explain']}" if why["explain"] else ""))
+        if (more := g["count"] - len(g["examples"])) > 0:
+            lines.append(f"    and {more} more (--examples {g['count']} shows every one)")
     return lines

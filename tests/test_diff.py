@@ -161,7 +161,9 @@ def test_cli_text_and_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     out = capsys.readouterr().out
     assert "~ wage_ceiling: values: Rp3.500.000 → Rp4.500.000" in out
     assert "ineligible → eligible: 1 member(s), because of wage-ceiling" in out
-    assert "3204********0004 (record 5) wage-ceiling: fail → pass" in out
+    assert "3204********0004 (record 5) wage-ceiling: fail → pass" in out and " more (--examples" not in out
+    assert main(["diff", "bsu-2022", new, "--members", MEMBERS, "--examples", "0"]) == 1
+    assert "    and 1 more (--examples 1 shows every one)" in capsys.readouterr().out  # never cut silently
     assert main(["diff", "bsu-2022", new, "--members", MEMBERS, "--format", "json", "--examples", "0"]) == 1
     data = json.loads(capsys.readouterr().out)
     assert data["members"]["flips"][0]["examples"] == [] and data["members"]["decided"] == 16
