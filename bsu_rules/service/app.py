@@ -11,11 +11,9 @@ import json
 import sys
 import threading
 import time
-import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from fastapi import Depends, FastAPI, Query, Request
@@ -27,8 +25,6 @@ from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect
-from starlette.routing import BaseRoute, Match
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bsu_rules._version import __version__
 from bsu_rules.audit.log import AuditError, DecisionLog
@@ -45,9 +41,8 @@ from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.ruleset.spelling import not_a_date
 from bsu_rules.schemas import schema
 from bsu_rules.service.editions import Edition, EditionSummary, edition, summary
+from bsu_rules.service.http import NDJSON, Contained, HeadAsGet, echo, not_json, wants_ndjson
 from bsu_rules.unknowns import Need, needed
-
-NDJSON = "application/x-ndjson"
 
 
 class Questions(BaseModel):
@@ -128,7 +123,7 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None, l
         path, method = "/".join(map(hide_identifiers, request.url.path.split("/")))[:60], request.method  # /v1 apart
         if exc.status_code == 405:
             allowed = [m.strip() for m in headers.get("Allow", "").split(",") if m.strip()]
-            allowed += ["HEAD"] if "GET" in allowed and "HEAD" not in allowed else []  # as ``_Head`` answers it
+            allowed += ["HEAD"] if "GET" in allowed and "HEAD" not in allowed else []  # as ``HeadAsGet`` answers it
             headers["Allow"] = ", ".join(allowed)
             message = f"{path} does not take {method}; it takes {' or '.join(allowed)}"
         elif exc.status_code == 404:
@@ -147,13 +142,14 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None, l
         rs = by_id.get(name)
         if rs is None:
             hint = nearest(name, sorted(by_id))
-            raise ServiceError(404, Code.UNKNOWN_EDITION, f"no edition `{_echo(name)}` here (served: "
+            raise ServiceError(404, Code.UNKNOWN_EDITION, f"no edition `{echo(name)}` here (served: "
                                f"{', '.join(by_id)})" + (f"; did you mean `{hint}`?" if hint else ""), field=field)
         return rs
 
     async def records(request: Request) -> tuple[list[Any], bool]:
         """The JSON body (one record, or a list of them) within the limits; and whether it was a list."""
-        _json_body(request.headers.get("content-type"), request.headers.get("content-encoding"))
+        if refused := not_json(request.headers.get("content-type"), request.headers.get("content-encoding")):
+            raise ServiceError(415, Code.UNSUPPORTED_MEDIA_TYPE, refused)
         declared = request.headers.get("content-length")
         over = declared is not None and declared.isdigit() and int(declared) > limits.max_body_bytes
         body = bytearray()
@@ -260,7 +256,7 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None, l
             decision, text = out[0]
             return Response(text, status_code=422 if isinstance(decision, Rejected) else 200,
                             media_type="application/json")
-        if _wants_ndjson(request.headers.get("accept", "")):  # exactly what evaluate prints, error lines included
+        if wants_ndjson(request.headers.get("accept", "")):  # exactly what evaluate prints, error lines included
             return Response("".join((d.error.line(d.number) if isinstance(d, Rejected) else text) + "\n"
                                     for d, text in out), media_type=NDJSON)
         return Response("[" + ",".join(text for _, text in out) + "]", media_type="application/json")
@@ -370,75 +366,10 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None, l
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
-    app.add_middleware(_Head, routes=app.routes)
-    app.add_middleware(_Contained)
+    app.add_middleware(HeadAsGet, routes=app.routes)
+    app.add_middleware(Contained, failed=lambda: _error(ServiceError(500, Code.INTERNAL, "the service failed on "
+                                                                     "this request; it was logged")))
     return app
-
-
-class _Head:
-    """HEAD on a path that takes GET answered as GET is, without the body (a load balancer probes
-    with HEAD); on any other path it is refused as any method the path does not take."""
-
-    def __init__(self, app: ASGIApp, routes: list[BaseRoute]) -> None:
-        self.app, self.routes = app, routes
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        get = {**scope, "method": "GET"}
-        if scope["type"] != "http" or scope["method"] != "HEAD" or not any(
-                route.matches(get)[0] is Match.FULL for route in self.routes):
-            return await self.app(scope, receive, send)
-
-        async def head_only(message: Message) -> None:
-            if message["type"] == "http.response.body":
-                if message.get("more_body"):
-                    return
-                message = {"type": "http.response.body", "body": b""}
-            await send(message)
-
-        await self.app(get, receive, head_only)
-
-
-class _Contained:
-    """Every unexpected failure answered ``500 internal`` and logged as one bounded line on standard
-    error: its type and where it was raised, never its message or traceback, which may quote a
-    record's NIK or account number (the server would log the exception as it is, chained errors
-    with their input values included)."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            return await self.app(scope, receive, send)
-        started = False
-
-        async def sending(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
-
-        try:
-            await self.app(scope, receive, sending)
-        except Exception as exc:  # the one place every failure ends
-            print(f"bsu-rules serve: internal error on {scope['method']} {_echo(scope['path'])}: {failure(exc)}",
-                  file=sys.stderr)
-            if not started:
-                await _error(ServiceError(500, Code.INTERNAL, "the service failed on this request; it was "
-                                          "logged"))(scope, receive, send)
-
-
-def failure(exc: BaseException) -> str:
-    """An exception as a log may say it without a value from the input: its type and the line of
-    this package (and the last line, when that is elsewhere) it was raised at."""
-    frames = [(Path(frame.f_code.co_filename), line, frame.f_code.co_name)
-              for frame, line in traceback.walk_tb(exc.__traceback__)]
-    ours = [f for f in frames if f[0].is_relative_to(_PACKAGE)]
-    where = [f"{file.relative_to(_PACKAGE.parent) if file.is_relative_to(_PACKAGE) else file.name}:{line} ({name})"
-             for file, line, name in dict.fromkeys(frames[-1:] + ours[-1:])]
-    return f"{type(exc).__name__} at {' called from '.join(where) or 'an unknown place'}"
-
-
-_PACKAGE = Path(__file__).resolve().parents[1]
 
 
 def _utf8(text: str) -> str:
@@ -458,46 +389,6 @@ def _too_large(limits: Limits, head: bytes | bytearray) -> ServiceError:
                         "send fewer records per request")
 
 
-def _wants_ndjson(accept: str) -> bool:
-    """Whether an Accept header asks for NDJSON: named, with a q-value above 0 and not below that of
-    JSON (``application/json``, else ``application/*``, else ``*/*``; none named: 0); or JSON given
-    q=0 and NDJSON not (a client that takes neither gets JSON, the default)."""
-    weights: dict[str, float] = {}
-    for part in accept.split(","):
-        kind, *params = [p.strip().lower() for p in part.split(";")]
-        q = next((p.partition("=")[2] for p in params if p.partition("=")[0].strip() == "q"), "1")
-        try:
-            weights[kind] = max(0.0, min(1.0, float(q)))
-        except ValueError:
-            weights[kind] = 0.0  # a q-value that is no number: not asked for
-    def weight(kind: str) -> float | None:
-        return next((weights[k] for k in (kind, "application/*", "*/*") if k in weights), None)
-
-    json_q, ndjson_q = weight("application/json"), weight(NDJSON)
-    if json_q == 0:  # JSON ruled out: NDJSON, unless it is ruled out too (then JSON, the default)
-        return ndjson_q != 0
-    return weights.get(NDJSON, 0.0) > 0 and weights[NDJSON] >= (json_q or 0.0)
-
-
-def _json_body(media_type: str | None, encoding: str | None) -> None:
-    """Refuse (415) a body not declared ``application/json`` (UTF-8, the only charset taken) or
-    declared compressed. A declared type is required: a web page can send ``text/plain``, a form's
-    types or no type at all to another site without the browser asking it first, and so would push
-    decisions into the decision log; curl's ``-d`` sends ``application/x-www-form-urlencoded``."""
-    if encoding is not None and encoding.strip().lower() not in ("", "identity"):
-        raise ServiceError(415, Code.UNSUPPORTED_MEDIA_TYPE, f"the body is sent with Content-Encoding "
-                           f"`{_echo(encoding)}`: send it uncompressed (no Content-Encoding)")
-    kind, *params = [part.strip().lower() for part in (media_type or "").split(";")]
-    charset = [p.partition("=")[2].strip('"') for p in params if p.partition("=")[0].strip() == "charset"]
-    if kind == "application/json" and all(c in ("utf-8", "utf8") for c in charset):
-        return
-    given = f"`{_echo(media_type)}`" if media_type else "none"
-    fix = ("; curl's -d and --data-binary send that type unless told: add -H 'Content-Type: application/json'"
-           if kind == "application/x-www-form-urlencoded" else ": send the header Content-Type: application/json")
-    raise ServiceError(415, Code.UNSUPPORTED_MEDIA_TYPE, f"the body must be JSON sent with Content-Type: "
-                       f"application/json (UTF-8), not {given}{fix}")
-
-
 def _plain_query(request: Request) -> None:
     """Each query parameter one the path takes, given once, and a decision date as ``YYYY-MM-DD``
     only (as ``evaluate --on`` takes it): ``?On=…``, ``?ruleset=a&ruleset=b`` or ``?on=1662336000``
@@ -508,9 +399,9 @@ def _plain_query(request: Request) -> None:
         known = sorted(p.alias for p in route.dependant.query_params)
         if unknown := next((n for n in names if n not in known), None):
             hint = nearest(unknown, known)
-            raise ServiceError(400, Code.BAD_PARAMETER, f"`{_echo(unknown)}` is not a parameter here"
+            raise ServiceError(400, Code.BAD_PARAMETER, f"`{echo(unknown)}` is not a parameter here"
                                + (f"; did you mean `{hint}`?" if hint else "")
-                               + f" (this path takes: {', '.join(known) or 'no parameters'})", field=_echo(unknown))
+                               + f" (this path takes: {', '.join(known) or 'no parameters'})", field=echo(unknown))
     if twice := sorted({n for n in names if names.count(n) > 1}):
         raise ServiceError(400, Code.BAD_PARAMETER, f"{twice[0]}: given more than once", field=twice[0])
     on = request.query_params.get("on")
@@ -518,17 +409,11 @@ def _plain_query(request: Request) -> None:
         try:
             decision_date(on)
         except InputError:  # 2022-02-30 too: a day the calendar has
-            raise ServiceError(400, Code.BAD_PARAMETER, f"on: {not_a_date(_echo(on))}", field="on") from None
+            raise ServiceError(400, Code.BAD_PARAMETER, f"on: {not_a_date(echo(on))}", field="on") from None
     hints = request.query_params.get("hints")
     if hints is not None and hints not in ("true", "false"):  # not yes, on, 1 or TRUE, which pydantic would take
-        raise ServiceError(400, Code.BAD_PARAMETER, f"hints: `{_echo(hints)}` is neither true nor false "
+        raise ServiceError(400, Code.BAD_PARAMETER, f"hints: `{echo(hints)}` is neither true nor false "
                            "(hints takes true or false, in lower case)", field="hints")
-
-
-def _echo(given: str) -> str:
-    """A value or name from the query, as a message may repeat it: short, and never a NIK or an
-    account number (a long run of digits is told by its length)."""
-    return hide_identifiers(given)[:40]
 
 
 def _body(description: str) -> dict[str, Any]:

@@ -1,0 +1,126 @@
+"""HTTP below the routes: HEAD answered as GET, every unexpected failure contained in one log line,
+the request's media types read (Accept with its q-values, Content-Type and Content-Encoding), and a
+client's value echoed safely."""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+
+from starlette.routing import BaseRoute, Match
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from bsu_rules.members.model import hide_identifiers
+
+NDJSON = "application/x-ndjson"
+
+
+class HeadAsGet:
+    """HEAD on a path that takes GET answered as GET is, without the body (a load balancer probes
+    with HEAD); on any other path it is refused as any method the path does not take."""
+
+    def __init__(self, app: ASGIApp, routes: list[BaseRoute]) -> None:
+        self.app, self.routes = app, routes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        get = {**scope, "method": "GET"}
+        if scope["type"] != "http" or scope["method"] != "HEAD" or not any(
+                route.matches(get)[0] is Match.FULL for route in self.routes):
+            return await self.app(scope, receive, send)
+
+        async def head_only(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                if message.get("more_body"):
+                    return
+                message = {"type": "http.response.body", "body": b""}
+            await send(message)
+
+        await self.app(get, receive, head_only)
+
+
+class Contained:
+    """Every unexpected failure answered ``500 internal`` and logged as one bounded line on standard
+    error: its type and where it was raised, never its message or traceback, which may quote a
+    record's NIK or account number (the server would log the exception as it is, chained errors
+    with their input values included)."""
+
+    def __init__(self, app: ASGIApp, failed: Callable[[], ASGIApp]) -> None:
+        self.app, self.failed = app, failed  # ``failed``: the 500 response to send
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        started = False
+
+        async def sending(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, sending)
+        except Exception as exc:  # the one place every failure ends
+            print(f"bsu-rules serve: internal error on {scope['method']} {echo(scope['path'])}: {failure(exc)}",
+                  file=sys.stderr)
+            if not started:
+                await self.failed()(scope, receive, send)
+
+
+def failure(exc: BaseException) -> str:
+    """An exception as a log may say it without a value from the input: its type and the line of
+    this package (and the last line, when that is elsewhere) it was raised at."""
+    frames = [(Path(frame.f_code.co_filename), line, frame.f_code.co_name)
+              for frame, line in traceback.walk_tb(exc.__traceback__)]
+    ours = [f for f in frames if f[0].is_relative_to(_PACKAGE)]
+    where = [f"{file.relative_to(_PACKAGE.parent) if file.is_relative_to(_PACKAGE) else file.name}:{line} ({name})"
+             for file, line, name in dict.fromkeys(frames[-1:] + ours[-1:])]
+    return f"{type(exc).__name__} at {' called from '.join(where) or 'an unknown place'}"
+
+
+_PACKAGE = Path(__file__).resolve().parents[1]
+
+
+def wants_ndjson(accept: str) -> bool:
+    """Whether an Accept header asks for NDJSON: named, with a q-value above 0 and not below that of
+    JSON (``application/json``, else ``application/*``, else ``*/*``; none named: 0); or JSON given
+    q=0 and NDJSON not (a client that takes neither gets JSON, the default)."""
+    weights: dict[str, float] = {}
+    for part in accept.split(","):
+        kind, *params = [p.strip().lower() for p in part.split(";")]
+        q = next((p.partition("=")[2] for p in params if p.partition("=")[0].strip() == "q"), "1")
+        try:
+            weights[kind] = max(0.0, min(1.0, float(q)))
+        except ValueError:
+            weights[kind] = 0.0  # a q-value that is no number: not asked for
+    def weight(kind: str) -> float | None:
+        return next((weights[k] for k in (kind, "application/*", "*/*") if k in weights), None)
+
+    json_q, ndjson_q = weight("application/json"), weight(NDJSON)
+    if json_q == 0:  # JSON ruled out: NDJSON, unless it is ruled out too (then JSON, the default)
+        return ndjson_q != 0
+    return weights.get(NDJSON, 0.0) > 0 and weights[NDJSON] >= (json_q or 0.0)
+
+
+def not_json(media_type: str | None, encoding: str | None) -> str | None:
+    """Why a body is refused (415), or None: it is not declared ``application/json`` (UTF-8, the only charset taken) or
+    declared compressed. A declared type is required: a web page can send ``text/plain``, a form's
+    types or no type at all to another site without the browser asking it first, and so would push
+    decisions into the decision log; curl's ``-d`` sends ``application/x-www-form-urlencoded``."""
+    if encoding is not None and encoding.strip().lower() not in ("", "identity"):
+        return f"the body is sent with Content-Encoding `{echo(encoding)}`: send it uncompressed (no Content-Encoding)"
+    kind, *params = [part.strip().lower() for part in (media_type or "").split(";")]
+    charset = [p.partition("=")[2].strip('"') for p in params if p.partition("=")[0].strip() == "charset"]
+    if kind == "application/json" and all(c in ("utf-8", "utf8") for c in charset):
+        return None
+    given = f"`{echo(media_type)}`" if media_type else "none"
+    fix = ("; curl's -d and --data-binary send that type unless told: add -H 'Content-Type: application/json'"
+           if kind == "application/x-www-form-urlencoded" else ": send the header Content-Type: application/json")
+    return f"the body must be JSON sent with Content-Type: application/json (UTF-8), not {given}{fix}"
+
+
+def echo(given: str) -> str:
+    """A value or name from the query, as a message may repeat it: short, and never a NIK or an
+    account number (a long run of digits is told by its length)."""
+    return hide_identifiers(given)[:40]
