@@ -323,6 +323,8 @@ def _hide_digits(text: str) -> str:
 def mask_nik(nik: str) -> str:
     """Keep the region (4) and the serial (4) of a NIK, ``3215********0001``; of a shorter identifier
     (a 10-digit account number) a quarter at each end, so at least half is always hidden."""
+    if len(nik) == 16:  # a NIK: the common case, spelled out
+        return nik[:4] + "********" + nik[12:]
     keep = _kept(len(nik))
     return nik[:keep] + "*" * (len(nik) - 2 * keep) + nik[len(nik) - keep:]
 

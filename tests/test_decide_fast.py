@@ -166,6 +166,20 @@ def test_a_period_not_a_month_is_left_to_the_model(period: str) -> None:
         parse_record(record)
 
 
+@pytest.mark.parametrize("period", ["2022-13", "2022-7 ", "１９９９-01"])
+def test_months_already_seen_let_no_other_period_through(period: str) -> None:
+    """The fast path remembers the months it has checked: a record naming them and one more that
+    is not a month still goes to the model, also once the remembered months were cleared."""
+    good = [{**EXAMPLES[0]["contributions"][0], "period": f"{1000 + year}-{month:02d}"}
+            for year in range(400) for month in range(1, 13)]  # more than are remembered
+    for start in range(0, len(good), 12):
+        assert parse_record({**EXAMPLES[0], "contributions": good[start:start + 12]}).input_sha256 is not None
+    bad = {**EXAMPLES[0], "contributions": [*good[-3:], {**good[0], "period": period}]}
+    assert parse_line(json.dumps(bad).encode("utf-8")) is None
+    with pytest.raises(InputError, match=r"contributions\[3\]\.period"):
+        parse_record(bad)
+
+
 def test_the_fast_path_is_taken_and_hashes_like_the_model() -> None:
     for record in EXAMPLES:
         parsed = parse_record(record)

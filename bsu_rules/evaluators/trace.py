@@ -43,7 +43,7 @@ ENGINE = f"bsu-rules {__version__}"
 _PLAIN = (type(None), bool, int, str)
 _PLAIN_TYPES = frozenset(_PLAIN)
 _QUIET = (RuleResult.PASS, RuleResult.PRIORITIZED, RuleResult.NOT_PRIORITIZED)
-_FAIL, _UNKNOWN = RuleResult.FAIL, RuleResult.UNKNOWN
+_FAIL, _UNKNOWN, _PASS = RuleResult.FAIL, RuleResult.UNKNOWN, RuleResult.PASS
 _NIK = operator.attrgetter("nik")
 
 
@@ -155,20 +155,22 @@ class PlanJson:
 
     def _template(self, plan: Plan) -> tuple[list[bytes], Pick]:
         dumps, index = orjson.dumps, self.columns.index
-        first_value = _TOP + 4 * len(plan.rules)  # the hole of the first traced value
+        first_value = _TOP + len(plan.rules)  # the hole of the first traced value
         parts: list[bytes | int] = [b'{"as_of":' + dumps(plan.as_of.isoformat()) + b',"benefit":', 0,
-                                    b',"channel":', 1, b',"engine":', 2, b',"flags":', 3,
-                                    b',"member":{"input_sha256":', 4, b',"nik":', 5, b'},"missing":', 6,
-                                    b',"on":' + dumps(plan.on.isoformat()) + b',"outcome":', 7,
+                                    b',"channel":', 1, b',"engine":' + _ENGINE + b',"flags":', 2,
+                                    b',"member":{"input_sha256":', 3, b',"nik":', 4, b'},"missing":', 5,
+                                    b',"on":' + dumps(plan.on.isoformat()) + b',"outcome":', 6,
                                     b',"parameters":' + dumps({k: v.model_dump(mode="json")
                                                               for k, v in plan.parameters.items()}),
-                                    b',"priority":', 8, b',"rules":[']
+                                    b',"priority":', 7, b',"rules":[']
+        self.heads: list[tuple[Any, ...]] = []  # each criterion's JSON up to its values: whole for each quiet
+        # outcome (``_QUIET`` order), then the pieces around the rest
         for i, r in enumerate(plan.rules):
-            hole = _TOP + 4 * i
-            parts += [b"," if i else b"", b'{"basis":' + dumps(r.rule.basis.value) + b',"explain":', hole,
-                      b',"hint":', hole + 1, b',"id":' + dumps(r.id) + b',"kind":' + dumps(r.kind.value)
-                      + b',"missing":', hole + 2, b',"outcome":', hole + 3,
-                      b',"source":' + dumps(r.rule.source) + b',"values":{']
+            pieces = (b'{"basis":' + dumps(r.rule.basis.value) + b',"explain":', b',"hint":',
+                      b',"id":' + dumps(r.id) + b',"kind":' + dumps(r.kind.value) + b',"missing":', b',"outcome":',
+                      b',"source":' + dumps(r.rule.source) + b',"values":{')
+            self.heads.append((*(_head(pieces, _NULL, _NULL, _EMPTY, _OUTCOME[result]) for result in _QUIET), pieces))
+            parts += [b"," if i else b"", _TOP + i]
             for j, (label, value, get) in enumerate(r.columns):
                 parts.append((b"," if j else b"") + dumps(label) + b":")
                 parts.append(dumps(value) if get is None else first_value + index[label])
@@ -185,12 +187,17 @@ class PlanJson:
         return frame, _pick([p for p in parts if isinstance(p, int)])
 
 
+def _head(pieces: tuple[bytes, ...], explain: bytes, hint: bytes, missing: bytes, outcome: bytes) -> bytes:
+    """A criterion's JSON up to its values: its fixed ``pieces`` with what the member decides between them."""
+    a, b, c, d, e = pieces
+    return b"".join((a, explain, b, hint, c, missing, d, outcome, e))
+
+
 _NO_TOP: dict[str, Any] = {}  # a record's top fields before its decision is made
-_TOP = 9  # benefit, channel (and what it read), engine, flags, input hash, nik, missing, outcome, priority
+_TOP = 8  # benefit, channel (and what it read), flags, input hash, nik, missing, outcome, priority
 _NULL, _EMPTY, _ENGINE = b"null", b"[]", orjson.dumps(ENGINE)
 _NATIVE = frozenset({type(None), bool, int, str, date})  # orjson writes these as ``jsonable`` would
 _OUTCOME = {o: orjson.dumps(o.value) for o in (*Outcome, *RuleResult)}
-_QUIET_HOLES = {r: (_NULL, _NULL, _EMPTY, _OUTCOME[r]) for r in _QUIET}
 
 
 class Recorded:
@@ -344,17 +351,20 @@ class Recorded:
             channel_text = (_NULL if channel is None else dumps(channel)) + \
                 (b',"channel_values":' + dumps(read) if read else b"")  # left out when empty
             holes = [_NULL if top["benefit"] is None else parts.benefit, channel_text,
-                     _ENGINE, dumps(flags) if flags else _EMPTY, dumps(self.input_sha256()),
+                     dumps(flags) if flags else _EMPTY, dumps(self.input_sha256()),
                      dumps(mask_nik(_NIK(self.member))), dumps(missing) if missing else _EMPTY,
                      _OUTCOME[top["outcome"]], b"%d" % top["priority"]]
-            for i, result in enumerate(self.results):
-                if result in _QUIET:
-                    holes += _QUIET_HOLES[result]
-                    continue
-                explain, hint = self.explain(i), hints[i] if hints else None
-                holes += (_NULL if explain is None else dumps({"en": explain.en, "id": explain.id}),
-                          _NULL if hint is None else dumps(hint.model_dump(mode="json")),
-                          dumps(self.missing(i)), _OUTCOME[result])
+            add = holes.append
+            for i, (head, result) in enumerate(zip(parts.heads, self.results, strict=True)):
+                if result is _PASS:
+                    add(head[0])
+                elif result in _QUIET:
+                    add(head[_QUIET.index(result)])
+                else:
+                    explain, hint = self.explain(i), hints[i] if hints else None
+                    add(_head(head[-1], _NULL if explain is None else dumps({"en": explain.en, "id": explain.id}),
+                              _NULL if hint is None else dumps(hint.model_dump(mode="json")),
+                              dumps(self.missing(i)), _OUTCOME[result]))
             holes += parts.columns.read_written(self.member, self.facts)
             text = parts.template.copy()
             text[1::2] = parts.holes(holes)
