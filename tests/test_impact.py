@@ -108,6 +108,35 @@ def test_report_numbers_are_sums_of_batch_decisions(tmp_path_factory: pytest.Tem
         report["headline"]["budget"]["reform"] - report["headline"]["budget"]["baseline"]
 
 
+def test_payment_channels_and_moves_are_those_of_batch(tmp_path: Path) -> None:
+    """A what-if that changes only how members are paid (the state banks written in lower case, so
+    no bank name matches) flips no decision, and the report still shows who is paid another way."""
+    source = tmp_path / "m.parquet"
+    write_population(source, 800, seed=4)
+    reform = reform_of(BASE, ["state_banks=[bri, bni, mandiri, btn]"], [])
+    report = impact(reform, source, baseline=BASE, chunk_size=300)
+    decided = {side: batch_sums(ruleset, source, tmp_path, side)[0]
+               for side, ruleset in (("reform", reform), ("baseline", BASE))}
+    assert report["flips"]["total"] == 0
+    for row in report["channels"]:
+        for side, d in decided.items():
+            paid = d.filter((pl.col("outcome") == "eligible") & pl.col("duplicate_of").is_null())
+            assert row[side] == paid.filter(pl.col("channel").eq_missing(row["channel"])).height, (row, side)
+        assert row["difference"] == row["reform"] - row["baseline"]
+    pair = decided["baseline"].join(decided["reform"], on="row", suffix="_r").filter(
+        (pl.col("outcome") == "eligible") & (pl.col("outcome_r") == "eligible") & pl.col("duplicate_of").is_null()
+        & pl.col("duplicate_of_r").is_null() & pl.col("channel").ne_missing(pl.col("channel_r")))
+    want = Counter(zip(pair["channel"].to_list(), pair["channel_r"].to_list(), strict=True))
+    got = Counter({(m["from"], m["to"]): m["count"] for m in report["channel_moves"]["moves"]})
+    assert got == want and report["channel_moves"]["total"] == pair.height > 0
+    assert {m["to"] for m in report["channel_moves"]["moves"]} == {"POS"}
+    page = render_html(report, "en")
+    assert "Paid another way" in page and f'data-json="channel_moves.total">{pair.height:,}<' in page
+    alone = impact(BASE, source)
+    assert alone["channel_moves"] is None and [set(r) for r in alone["channels"]] == [{"channel", "reform"}] * \
+        len(alone["channels"])
+
+
 def test_flips_name_the_criteria_diff_names(tmp_path: Path) -> None:
     source = tmp_path / "m.jsonl"
     write_population(source, 600, seed=5)

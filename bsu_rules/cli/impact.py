@@ -102,6 +102,11 @@ def run(args: argparse.Namespace) -> int:
     print(f"eligible {h['eligible']['reform']}{diff('eligible')} · paid {h['paid']['reform']}{diff('paid')} · "
           f"budget {h['budget']['reform']}{diff('budget')} · undetermined {h['undetermined']['reform']} · "
           f"rejected {h['rejected']['reform']}")
+    moves = data["channel_moves"]
+    if moves and moves["total"]:
+        shown = ", ".join(f"{m['from'] or 'none'} -> {m['to'] or 'none'} {m['count']}" for m in moves["moves"][:3])
+        more = f", and {len(moves['moves']) - 3} more" if len(moves["moves"]) > 3 else ""
+        print(f"paid another way {moves['total']} ({shown}{more})")
     print(f"report: {args.out}{' · ' + args.json if args.json else ''} · {time.monotonic() - started:.1f} s")
     print(counts.line())
     return REJECTED if counts.rejected else OK

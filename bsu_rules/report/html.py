@@ -91,7 +91,7 @@ class _Page:
         body = [f"<h1>{escape(title)}</h1>", self.meta(), self.headline(), self.funnel()]
         if d["flips"] is not None:
             body.append(self.flips())
-        body += [self.breakdowns(), self.quality(),
+        body += [self.channels(), self.breakdowns(), self.quality(),
                  f'<p class="note">{escape(w["engine"])} {escape(d["engine"])}</p>']
         return (f'<!DOCTYPE html>\n<html lang="{self.lang}"><head><meta charset="utf-8">'
                 f'<meta name="viewport" content="width=device-width, initial-scale=1">'
@@ -182,6 +182,39 @@ class _Page:
         prov_table = f"<table><tr><th>{w['province']}</th>{head}</tr>{''.join(prov)}</table>" if prov else ""
         return (f'<h2>{w["flips"]} ({self.num(f["total"], "flips.total")})</h2><p class="note">{w["flips_note"]}</p>'
                 f"{table}<h3>{w['flips_province']}</h3>{chart}{prov_table}")
+
+    def channels(self) -> str:
+        """Eligible members by payment channel, and (against a baseline) those paid another way."""
+        w, d = self.w, self.data
+        sides = ("reform", "baseline") if d["baseline"] is not None else ("reform",)
+        rows = []
+        for i, c in enumerate(d.get("channels") or []):
+            cells = "".join(f'<td class="n">{self.num(c[side], f"channels.{i}.{side}")}</td>' for side in sides)
+            if len(sides) == 2:
+                cells += f'<td class="n">{self.num(c["difference"], f"channels.{i}.difference", signed=True)}</td>'
+            rows.append(f"<tr><td>{self.channel(c['channel'])}</td>{cells}</tr>")
+        head = "".join(f'<th class="n">{w[k]}</th>' for k in (*sides, *(("difference",) if len(sides) == 2 else ())))
+        out = (f'<h2>{w["channels"]}</h2><p class="note">{w["channels_note"]}</p>'
+               + (f"<table><tr><th>{w['channel']}</th>{head}</tr>{''.join(rows)}</table>" if rows
+                  else f"<p>{w['nothing']}</p>"))
+        moves = d.get("channel_moves")
+        if moves is None:
+            return out
+        listed = []
+        for i, m in enumerate(moves["moves"]):
+            examples = "<br>".join(f"{escape(e['nik'])} ({w['row']} {e['row']}, {escape(e['province'])})"
+                                   for e in m["examples"])
+            listed.append(f"<tr><td>{self.channel(m['from'])}</td><td>{self.channel(m['to'])}</td>"
+                          f'<td class="n">{self.num(m["count"], f"channel_moves.moves.{i}.count")}</td>'
+                          f'<td class="hash">{examples}</td></tr>')
+        table = (f"<table><tr><th>{w['from']}</th><th>{w['to']}</th><th class=\"n\">{w['count']}</th>"
+                 f"<th>{w['examples']}</th></tr>{''.join(listed)}</table>" if listed else f"<p>{w['nothing']}</p>")
+        return (f'{out}<h3>{w["moves"]} ({self.num(moves["total"], "channel_moves.total")})</h3>'
+                f'<p class="note">{w["moves_note"]}</p>{table}')
+
+    def channel(self, name: str | None) -> str:
+        return escape(self.w["no_channel"]) if name is None else f"<code>{escape(name)}</code>" if name \
+            else escape(self.w["blank_channel"])
 
     def breakdowns(self) -> str:
         w, d = self.w, self.data

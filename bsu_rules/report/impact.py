@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from bsu_rules._version import __version__
 from bsu_rules.batch.dedupe import KEYS, Keys, prefixes, resolve
@@ -42,7 +43,7 @@ Json = dict[str, Any]
 OUTCOMES = ("eligible", "ineligible", "undetermined")
 EXAMPLES = 3
 _SPILL = pa.schema([("outcome", pa.string()), ("row", pa.int64()), ("nik_key", pa.string()), ("kpj", pa.string()),
-                    ("priority", pa.int32()), ("record_hash", pa.uint64()),
+                    ("priority", pa.int32()), ("record_hash", pa.uint64()), ("channel", pa.string()),
                     *((d, pa.string()) for d in DIMENSIONS)])
 
 
@@ -122,6 +123,7 @@ class _State:
         self.rejects: Counter[str] = Counter()
         self.all_keys: list[np.ndarray] = []
         self.flips: dict[tuple[str, str, str], Json] = {}
+        self.moves: dict[tuple[str | None, str | None], Json] = {}  # eligible on both sides, paid another way
         self.flip_parts: list[pl.DataFrame] = []
         self.quality: list[pl.DataFrame] = []
         self.causes = Causes(sides[0].plan)
@@ -144,7 +146,7 @@ class _State:
         decided = {}
         for side in self.sides:
             d = table_plan(side.plan, "columnar").decide(members.select(MEMBER_SCHEMA.names))
-            columns = ["outcome", "priority", *(f"rule:{r}" for r, _ in side.rules)]
+            columns = ["outcome", "priority", "channel", *(f"rule:{r}" for r, _ in side.rules)]
             out = pl.from_arrow(d.select(columns))
             assert isinstance(out, pl.DataFrame)
             s = pl.concat([attrs, out], how="horizontal")
@@ -153,6 +155,7 @@ class _State:
         self._quality(attrs, decided["reform"], members)
         if len(self.sides) == 2:
             self._flips(decided["baseline"], decided["reform"], niks)
+            self._moves(decided["baseline"], decided["reform"], niks)
 
     def _side(self, side: _Side, s: pl.DataFrame, members: pa.Table, keys: pa.Array, hashes: pa.Array) -> None:
         side.add("groups", s.group_by(DIMENSIONS).agg(  # every combination once; each dimension at the end
@@ -173,6 +176,8 @@ class _State:
                       fail[i].sum().alias(f"fail:{r}"), (fail[i] & pl.col("only")).sum().alias(f"only:{r}"),
                       pl.col(f"u{i}").sum().alias(f"unknown:{r}")]
         side.add("funnel", marks.select(pl.len().alias("members"), *stats))
+        side.add("channels", s.filter(pl.col("outcome") == "eligible").group_by("channel").len("eligible"),
+                 ["channel"])
         eligible = np.flatnonzero((s["outcome"] == "eligible").to_numpy())
         if eligible.size:
             idx = pa.array(eligible)
@@ -180,7 +185,7 @@ class _State:
                 "outcome": pa.repeat("eligible", eligible.size), "row": members[ROW].take(idx),
                 "nik_key": keys.take(idx), "kpj": members["kpj"].take(idx),
                 "priority": s["priority"].to_arrow().take(idx).cast(pa.int32()),
-                "record_hash": hashes.take(idx),
+                "record_hash": hashes.take(idx), "channel": s["channel"].to_arrow().take(idx).cast(pa.string()),
                 **{d: s[d].to_arrow().take(idx).cast(pa.string()) for d in DIMENSIONS}}, schema=_SPILL)
             side.writer.write_table(spill)
             side.keys.add(spill)
@@ -238,6 +243,26 @@ class _State:
                                       for (r, p), n in zip(head.select("row", "province").iter_rows(), shown,
                                                            strict=True)]
 
+    def _moves(self, base: pl.DataFrame, new: pl.DataFrame, niks: pa.Array) -> None:
+        """Members eligible on both sides whose payment channel differs, by the two channels."""
+        moved = (base["outcome"] == "eligible") & (new["outcome"] == "eligible") & \
+            base["channel"].ne_missing(new["channel"])
+        where = np.flatnonzero(moved.to_numpy())
+        if where.size == 0:
+            return
+        idx = pl.Series(where)
+        frame = pl.DataFrame([pl.Series("i", where), new["row"].gather(idx), new["province"].gather(idx),
+                              base["channel"].gather(idx).alias("from"), new["channel"].gather(idx).alias("to")])
+        for (old, to), group in frame.group_by("from", "to", maintain_order=True):
+            entry = self.moves.setdefault((old, to), {"from": old, "to": to, "count": 0, "examples": []})
+            entry["count"] += group.height
+            head = group.head(EXAMPLES + _SPARE - len(entry["examples"]))  # spares: a row not paid is left out
+            if head.height:
+                shown = mask_niks(niks.take(head["i"].to_arrow())).to_pylist()
+                entry["examples"] += [{"row": r, "nik": n, "province": p}
+                                      for (r, p), n in zip(head.select("row", "province").iter_rows(), shown,
+                                                           strict=True)]
+
     # --- the report ---------------------------------------------------------------------------
 
     def report(self, file_label: str) -> Json:
@@ -252,6 +277,8 @@ class _State:
             "funnel": {name: s["funnel"] for name, s in sides.items()},
             "breakdowns": breakdowns(sides),
             "flips": self._flip_report() if len(self.sides) == 2 else None,
+            "channels": _channels(self.sides),
+            "channel_moves": self._move_report() if len(self.sides) == 2 else None,
             "data_quality": self._quality_report(),
         }
         return out
@@ -289,6 +316,22 @@ class _State:
                            "fail_only": first_int(f, f"only:{r}"), "unknown": first_int(f, f"unknown:{r}")})
         return {"totals": totals, "amount": amount, "groups": groups,
                 "funnel": {"members": totals["members"], "steps": funnel}}
+
+    def _move_report(self) -> Json:
+        """The moves between members paid on both sides: a row whose NIK is paid under another row,
+        on either side, is taken back out (found in the spills, since few rows are)."""
+        reform, base = self.sides
+        gone = {int(r) for side in self.sides for r in _unpaid_rows(side)["row"]}
+        if gone:
+            both = _spilled(base, gone).join(_spilled(reform, gone), on="row", suffix="_r")
+            counted = both.filter(pl.col("channel").ne_missing(pl.col("channel_r")))
+            for old, to, n in counted.group_by("channel", "channel_r").len().iter_rows():
+                self.moves[old, to]["count"] -= n
+        moves = []
+        for m in sorted(self.moves.values(), key=lambda m: (-m["count"], m["from"] or "", m["to"] or "")):
+            if m["count"]:
+                moves.append(m | {"examples": [e for e in m["examples"] if e["row"] not in gone][:EXAMPLES]})
+        return {"total": sum(m["count"] for m in moves), "moves": moves}
 
     def _flip_report(self) -> Json:
         groups = sorted(self.flips.values(), key=lambda g: (-g["count"], g["from"], g["to"], g["rules"]))
@@ -331,6 +374,24 @@ class _State:
         }
 
 
+def _channels(sides: list[_Side]) -> list[Json]:
+    """Members paid (one NIK, one payment) by payment channel on each side (a null channel: eligible,
+    but the data to choose how is missing), most members under the reform first."""
+    counts: dict[str, dict[str | None, int]] = {}
+    for side in sides:
+        total, lost = side.total("channels"), _unpaid(side)["channel"]
+        counts[side.name] = {k: int(n) - lost.get(k, 0) for k, n in total.iter_rows()} if total.height else {}
+    keys = sorted({k for c in counts.values() for k in c},
+                  key=lambda k: (-counts["reform"].get(k, 0), k is None, k or ""))
+    out: list[Json] = []
+    for k in keys:
+        row: Json = {"channel": k, **{name: c.get(k, 0) for name, c in counts.items()}}
+        if len(counts) == 2:
+            row["difference"] = row["reform"] - row["baseline"]
+        out.append(row)
+    return out
+
+
 def _responsible(ids: list[str], kinds_a: dict[str, Kind], kinds_b: dict[str, Kind]) -> list[pl.Expr]:
     """The criteria responsible for each flip, as ``diff.responsible`` names them: bit ``j`` of
     mask ``k`` stands for ``ids[k * _BITS + j]`` (the decisive changed criteria, else all changed)."""
@@ -359,10 +420,28 @@ def _responsible(ids: list[str], kinds_a: dict[str, Kind], kinds_b: dict[str, Ki
 
 
 _BITS = 62
+_SPARE = 8  # example rows kept beyond those shown, for rows found later not to be paid
+
+
+def _spilled(side: _Side, rows: set[int]) -> pl.DataFrame:
+    """The payment channel of the eligible rows numbered ``rows`` (those among them), from the spill."""
+    source = pa.ipc.open_file(pa.OSFile(str(side.spill)))
+    wanted = pa.array(sorted(rows), pa.int64())
+    found = [batch.filter(pc.is_in(batch["row"], wanted)).select(["row", "channel"])
+             for batch in (pa.Table.from_batches([source.get_batch(i)]) for i in range(source.num_record_batches))]
+    frame = pl.from_arrow(pa.concat_tables(found)) if found else None
+    assert frame is None or isinstance(frame, pl.DataFrame)
+    return frame if frame is not None else pl.DataFrame(schema={"row": pl.Int64, "channel": pl.String})
 
 
 def _unpaid(side: _Side) -> dict[str, dict[str, int]]:
     """Eligible rows not paid because their NIK is paid under another row, counted by group."""
+    rows = _unpaid_rows(side)
+    return {d: dict(rows.group_by(d).len().iter_rows()) for d in (*DIMENSIONS, "channel")}
+
+
+def _unpaid_rows(side: _Side) -> pl.DataFrame:
+    """Eligible rows not paid because their NIK is paid under another row (found once)."""
     if side.unpaid_rows is None:
         repeated = side.keys.repeated()
         found = []
@@ -372,11 +451,11 @@ def _unpaid(side: _Side) -> dict[str, dict[str, int]]:
                 batch = pa.Table.from_batches([source.get_batch(i)])
                 hit = np.isin(prefixes(batch["nik_key"]), repeated)
                 found.append(batch.filter(pa.array(hit)))
-        frame = pl.DataFrame(schema={"row": pl.Int64, **dict.fromkeys(DIMENSIONS, pl.String)})
+        frame = pl.DataFrame(schema={"row": pl.Int64, **dict.fromkeys((*DIMENSIONS, "channel"), pl.String)})
         if found:
             rows = pl.from_arrow(pa.concat_tables(found))
             assert isinstance(rows, pl.DataFrame)
             lost = resolve(rows.select(list(KEYS)))
-            frame = rows.join(lost.select("row"), on="row").select("row", *DIMENSIONS)
+            frame = rows.join(lost.select("row"), on="row").select("row", *DIMENSIONS, "channel")
         side.unpaid_rows = frame
-    return {d: dict(side.unpaid_rows.group_by(d).len().iter_rows()) for d in DIMENSIONS}
+    return side.unpaid_rows

@@ -41,6 +41,11 @@ WORDS: dict[str, dict[str, str]] = {
         "field_missing": "kolom kosong", "table_missing": "baris tabel tidak ada",
         "row_bound": "angka pasti belum dikumpulkan (hanya batas bawah)", "value_unknown": "nilai tidak diketahui",
         "engine": "Dibuat oleh", "years": "tahun",
+        "channels": "Saluran pembayaran", "channels_note": "Peserta yang dibayar (satu NIK satu pembayaran) "
+        "menurut saluran pembayarannya.", "channel": "Saluran",
+        "no_channel": "belum dapat dipilih (data kurang)", "blank_channel": "belum ada (nama bank kosong)",
+        "moves": "Pindah saluran pembayaran", "moves_note": "Peserta yang memenuhi syarat pada pembanding "
+        "dan reformasi, tetapi dibayar melalui saluran lain (contoh dengan NIK tersamar).",
     },
     "en": {
         "title": "Policy impact report", "reform": "Reform", "baseline": "Baseline", "difference": "Difference",
@@ -76,6 +81,11 @@ WORDS: dict[str, dict[str, str]] = {
         "field_missing": "field missing", "table_missing": "table row missing",
         "row_bound": "exact figure not collected (only a lower bound)", "value_unknown": "value unknown",
         "engine": "Made by", "years": "years",
+        "channels": "Payment channels", "channels_note": "Members paid (one NIK, one payment) by how they "
+        "are paid.", "channel": "Channel",
+        "no_channel": "cannot be chosen yet (data missing)", "blank_channel": "none yet (bank name blank)",
+        "moves": "Paid another way", "moves_note": "Members eligible under both the baseline and the reform "
+        "but paid through another channel (examples with masked NIK).",
     },
 }
 
