@@ -288,12 +288,14 @@ def _explain(old: RuleOutcome | None, new: RuleOutcome | None) -> str | None:
 def flips(old: RuleSet, new: RuleSet, records: Iterable[tuple[int | str, Any]], old_on: date | None = None,
           new_on: date | None = None, examples: int = 3) -> Json:
     """Decide every record under both sides (on the dates ``decision_dates`` gives); count outcome
-    pairs and explain each flip."""
+    pairs and explain each flip, and count the records eligible on both sides but paid through
+    another channel (``channels``)."""
     old_day, new_day = decision_dates(old, new, old_on, new_on)
     old_plan, new_plan = old.plan(old_day), new.plan(new_day)
     pairs: Counter[tuple[str, str]] = Counter()
     groups: dict[tuple[str, str, tuple[str, ...]], Json] = {}
     rejected: list[Json] = []
+    moves: dict[tuple[str | None, str | None], Json] = {}
     for number, record in records:
         try:
             if isinstance(record, Exception):
@@ -305,6 +307,12 @@ def flips(old: RuleSet, new: RuleSet, records: Iterable[tuple[int | str, Any]], 
         a, b = old_plan.decide(member), new_plan.decide(member)
         pairs[(a.outcome.value, b.outcome.value)] += 1
         if a.outcome == b.outcome:
+            if a.outcome is Outcome.ELIGIBLE and a.channel != b.channel:
+                move = moves.setdefault((a.channel, b.channel), {"old": a.channel, "new": b.channel, "count": 0,
+                                                                 "examples": []})
+                move["count"] += 1
+                if len(move["examples"]) < examples:
+                    move["examples"].append({"record": number, "nik": b.member.nik})
             continue
         why = responsible(a, b)
         key = (a.outcome.value, b.outcome.value, tuple(w["rule"] for w in why))
@@ -315,4 +323,5 @@ def flips(old: RuleSet, new: RuleSet, records: Iterable[tuple[int | str, Any]], 
             group["examples"].append({"record": number, "nik": b.member.nik, "rules": why})
     table = [{"old": o, "new": n, "count": c} for (o, n), c in sorted(pairs.items())]
     return {"decided": sum(pairs.values()), "rejected": rejected, "outcomes": table,
-            "flips": sorted(groups.values(), key=lambda g: (-g["count"], g["old"], g["new"], g["rules"]))}
+            "flips": sorted(groups.values(), key=lambda g: (-g["count"], g["old"], g["new"], g["rules"])),
+            "channels": sorted(moves.values(), key=lambda m: (-m["count"], m["old"] or "", m["new"] or ""))}

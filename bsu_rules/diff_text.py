@@ -155,12 +155,22 @@ def _members(m: dict[str, Any]) -> list[str]:
     for g in m["flips"]:
         lines.append(f"  {g['old']} → {g['new']}: {g['count']} member(s), because of {', '.join(g['rules']) or '—'}")
         for ex in g["examples"]:
-            label = f"record {ex['record']}" if isinstance(ex["record"], int) else f"case \"{ex['record']}\""
-            head = f"    {ex['nik']} ({label})"
+            head = f"    {ex['nik']} ({_record(ex['record'])})"
             for i, why in enumerate(ex["rules"]):
                 state = why["change"] if why["change"] != "changed" else f"{why['old']} → {why['new']}"
                 lines.append((head if i == 0 else " " * len(head)) + f" {why['rule']}: {state}"
                              + (f" — {why['explain']}" if why["explain"] else ""))
         if (more := g["count"] - len(g["examples"])) > 0:
             lines.append(f"    and {more} more (--examples {g['count']} shows every one)")
+    lines.append("Paid another way (eligible under both)" + ("" if m["channels"] else ": none"))
+    for c in m["channels"]:
+        lines.append(f"  {c['old'] or '(no channel)'} → {c['new'] or '(no channel)'}: {c['count']} member(s)")
+        lines += [f"    {ex['nik']} ({_record(ex['record'])})" for ex in c["examples"]]
+        if (more := c["count"] - len(c["examples"])) > 0:
+            lines.append(f"    and {more} more (--examples {c['count']} shows every one)")
     return lines
+
+
+def _record(record: int | str) -> str:
+    """Where a member came from: its record number in a file, or the name of a rule test case."""
+    return f"record {record}" if isinstance(record, int) else f'case "{record}"'

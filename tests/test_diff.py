@@ -60,6 +60,24 @@ def test_flips_counted_on_the_examples(tmp_path: Path) -> None:
                               "wage ceiling of Rp3.500.000 that applies to the participant")
 
 
+def test_members_paid_another_way_are_listed_though_no_decision_flips(tmp_path: Path,
+                                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    """A misspelt state bank moves its members to PT Pos: no outcome changes, and diff --members says so."""
+    path = copy_2022(tmp_path)
+    path.write_text(path.read_text("utf-8").replace("[BRI, BNI, MANDIRI, BTN]", "[BRI, BNI, MANDRI, BTN]"), "utf-8")
+    old, new = load_ruleset("bsu-2022"), load_ruleset(path)
+    result = flips(old, new, read_records([MEMBERS]))
+    assert result["flips"] == []
+    (move,) = result["channels"]
+    assert (move["old"], move["new"], move["count"]) == ("MANDIRI", "POS", 1)
+    assert move["examples"] == [{"record": 3, "nik": "3215********0002"}]
+    assert flips(old, old, read_records([MEMBERS]))["channels"] == []
+    assert main(["diff", "bsu-2022", str(path), "--members", MEMBERS]) == 1
+    out = capsys.readouterr().out
+    assert "Flips: none\nPaid another way (eligible under both)\n  MANDIRI → POS: 1 member(s)\n" \
+        "    3215********0002 (record 3)" in out
+
+
 def test_lower_ceiling_explains_with_the_new_text(tmp_path: Path) -> None:
     old, new = load_ruleset("bsu-2022"), load_ruleset(copy_2022(tmp_path, ceiling=3450000))
     result = flips(old, new, read_records([MEMBERS]))

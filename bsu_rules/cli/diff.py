@@ -60,7 +60,8 @@ def run(args: argparse.Namespace) -> int:
         print("\n".join(render_text(report)))
     changed = any(report[k] for k in ("metadata", "parameters", "tables", "facts", "rules"))
     regions = args.symbolic and report["symbolic"]["regions"]
-    return 1 if changed or regions or (args.members and report["members"]["flips"]) else 0
+    moved = args.members and (report["members"]["flips"] or report["members"]["channels"])
+    return 1 if changed or regions or moved else 0
 
 
 def _symbolic(args: argparse.Namespace, old: Any, new: Any, old_on: Any, new_on: Any) -> dict[str, Any]:
