@@ -819,3 +819,11 @@ def test_a_reason_is_read_once_when_nothing_could_change_it(audience: str, lang:
         text = render_text(d, rs, lang, audience)
         assert getattr(r.explain, lang).rstrip(".") + "." in text
         assert getattr(r.hint.text, lang).rstrip(".") not in text
+
+
+def test_one_payment_is_said_as_one_payment_not_as_an_immediate_one() -> None:
+    """"Paid at once" reads as a promise to pay now; the Indonesian says "in one payment"."""
+    rs = load_ruleset("bsu-2022")
+    d = rs.plan().decide(parse_member(EXAMPLES[0]))
+    assert "\nBenefit: Rp600.000, paid in a single payment [1]\n" in render_text(d, rs, "en")
+    assert "\nBantuan: Rp600.000, dibayarkan sekaligus [1]\n" in render_text(d, rs, "id")

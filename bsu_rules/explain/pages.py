@@ -73,7 +73,7 @@ _W: dict[str, dict[str, str]] = {
         "as_of": "Data as of", "benefit": "Benefit", "channel": "Payment", "priority": "Priority",
         "flags": "Needs review", "reasons": "Reasons", "criteria": "Criteria", "legend": "Key",
         "notes": "Legal basis", "all_met": "Every requirement is met.", "next": "What to do next",
-        "once": "paid at once", "split": "paid in {n} instalments of {each}",
+        "once": "paid in a single payment", "split": "paid in {n} instalments of {each}",
         "parts": "paid in {n} instalments: {list}", "monthly": "{rp} a month for {months}",
         "no_channel": "cannot be decided yet because there is no record of the {}",
         "bank_read": " (bank on record: “{}”)",
