@@ -656,7 +656,7 @@ def test_a_field_name_holding_a_path_s_punctuation_is_named_as_given(tmp_path: P
     out = capsys.readouterr().out
     assert f"Record 2 cannot be decided because its data is not valid:\n  - {json.dumps(key)} is not a known field;" \
         in out
-    assert out.endswith("2 decisions: 2 eligible, 0 ineligible, 0 undetermined; 1 record not valid\n")
+    assert out.endswith("2 decisions: 2 eligible, 0 not eligible, 0 not yet determined; 1 record not valid\n")
 
 
 def test_a_nested_field_name_with_a_dot_and_hidden_characters_are_shown_as_given(
