@@ -531,7 +531,7 @@ def test_a_value_the_rules_do_not_set_is_the_programme_s_gap_not_the_record(rule
     renderer = Renderer(rs.plan(date(2022, 9, 12)))  # with a value of the record missing too, both are said
     assert renderer.unknown(["fact.ceiling", "fact.wage", "param.wage_ceiling"], "en") == (
         "This cannot be decided yet because the programme's rules do not yet set the wage ceiling in the regulation "
-        "for 12 September 2022, and there is no record of the latest wage reported by the employer.")
+        "for 12 September 2022, and the employer has reported no wage for July 2022 or earlier.")
     assert renderer.unknown(["member.wages", "member.wages"], "id") == (
         "Belum dapat ditentukan karena data laporan upah dari pemberi kerja tidak tercatat.")
 
@@ -827,3 +827,28 @@ def test_one_payment_is_said_as_one_payment_not_as_an_immediate_one() -> None:
     d = rs.plan().decide(parse_member(EXAMPLES[0]))
     assert "\nBenefit: Rp600.000, paid in a single payment [1]\n" in render_text(d, rs, "en")
     assert "\nBantuan: Rp600.000, dibayarkan sekaligus [1]\n" in render_text(d, rs, "id")
+
+
+@pytest.mark.parametrize("path", [p for p in TEST_FILES if "." not in p.stem], ids=lambda p: p.stem)
+def test_a_wage_reported_only_after_the_cut_off_is_not_said_to_be_unrecorded(path: Path) -> None:
+    """The wages are on record, but none for the cut-off month or earlier: every edition says so, naming
+    the month, and asks the employer to report the wage for that month (not "no wage is recorded")."""
+    from bsu_rules.members import WageReport
+    case = next(c for c in load_file(path, RuleSets()).cases if c.runnable and c.case is not None
+                and c.case.expect.outcome == "eligible")
+    assert case.ruleset is not None and case.case is not None and case.member is not None
+    plan = case.ruleset.plan(case.case.on)
+    member = case.member.model_copy(update={"wages": [WageReport(period="2099-01", amount=3_000_000)]})
+    d = plan.decide(member, hints=True)
+    assert d.outcome.value == "undetermined"
+    month = {lang: load_glossary().show("param.cutoff_month", d.parameters["cutoff_month"].value, lang)
+             for lang in ("id", "en")}
+    for audience in ("worker", "officer"):
+        id_page, en_page = (render_text(d, case.ruleset, lang, audience) for lang in ("id", "en"))
+        assert f"belum ada upah yang dilaporkan pemberi kerja untuk bulan {month['id']} atau sebelumnya." in id_page
+        assert f"because the employer has reported no wage for {month['en']} or earlier." in en_page
+        assert "upah terakhir yang dilaporkan pemberi kerja tidak" not in id_page and "no record of the" not in en_page
+        assert _steps(id_page, "id") == [
+            f"Minta pemberi kerja melaporkan upah peserta untuk bulan {month['id']} kepada BPJS Ketenagakerjaan."]
+        assert _steps(en_page, "en") == [
+            f"Ask the employer to report the participant's wage for {month['en']} to BPJS Ketenagakerjaan."]

@@ -247,7 +247,21 @@ class _Context:
             wanted = [i for label in d.missing for i in inputs(label, self.rs)]
         else:
             return []
-        return list(dict.fromkeys(s for i in wanted if (s := self.g.step(i, self.lang)) is not None))
+        own = self.found_nothing()
+        return list(dict.fromkeys(s for i in wanted if (s := own.get(i) or self.g.step(i, self.lang)) is not None))
+
+    def found_nothing(self) -> dict[str, str]:
+        """The step for a fact unknown although what it reads is on record (``fact.wage``: no wage for the
+        cut-off month or earlier), by each member field it reads, in the words of the function computing it."""
+        if self.rs is None:
+            return {}
+        own: dict[str, str] = {}
+        for r in self.d.rules:
+            for label in r.missing if r.outcome is RuleResult.UNKNOWN else ():
+                tree = self.rs.facts.get(label.removeprefix("fact.")) if label.startswith("fact.") else None
+                step = None if tree is None else self.g.call_words(self.g.steps, tree, self.params, self.lang)
+                own.update(dict.fromkeys(inputs(label, self.rs), step) if step else {})
+        return own
 
     def sentences(self, r: RuleOutcome, *, every_hint: bool) -> list[str]:
         """The explanation, and the hint: all of them, or (for a worker) only one about amounts or dates

@@ -191,9 +191,22 @@ class Renderer:
         unset = [m for m in missing if m in gaps]
         unrecorded = [m for m in missing if m not in gaps and not (gaps and m.startswith("fact.")
                                                                   and _reads(rs, m.removeprefix("fact."), gaps))]
+        found_nothing = {m: s for m in unrecorded if (s := self.found_nothing(m, lang)) is not None}
+        unrecorded = [m for m in unrecorded if m not in found_nothing]
         said = [_GAP[lang].format(g.labels(unset, lang), format_date(self.plan.on, lang))] if unset else []
         said += [_UNKNOWN[lang].format(g.labels(unrecorded, lang))] if unrecorded else []
+        said += list(dict.fromkeys(found_nothing.values()))
         return _BECAUSE[lang].format(_AND[lang].join(said))
+
+    def found_nothing(self, label: str, lang: str) -> str | None:
+        """Why a fact is unknown although what it reads is on record, in the glossary's ``unknown`` words
+        for the function computing it (``fact.wage``: no wage reported for the cut-off month or earlier);
+        None when the glossary has none."""
+        tree = self.plan.ruleset.facts.get(label.removeprefix("fact.")) if label.startswith("fact.") else None
+        if tree is None:
+            return None
+        parameters = {k: p.value for k, p in self.plan.parameters.items()}
+        return self.glossary.call_words(self.glossary.unknown, tree, parameters, lang)
 
 
 _KNOWN_TYPES = (str, int, Decimal, AtLeast)
