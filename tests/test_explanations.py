@@ -852,3 +852,18 @@ def test_a_wage_reported_only_after_the_cut_off_is_not_said_to_be_unrecorded(pat
             f"Minta pemberi kerja melaporkan upah peserta untuk bulan {month['id']} kepada BPJS Ketenagakerjaan."]
         assert _steps(en_page, "en") == [
             f"Ask the employer to report the participant's wage for {month['en']} to BPJS Ketenagakerjaan."]
+
+
+def test_the_aid_step_asks_the_worker_which_programmes_they_received() -> None:
+    """Read aloud, the step has an object the listener can follow, and names the programmes to mention."""
+    rs = load_ruleset("bsu-2022")
+    d = rs.plan().decide(parse_member({**EXAMPLES[0], "program_receipts": None}), hints=True)
+    assert d.outcome.value == "undetermined"
+    assert _steps(render_text(d, rs, "id"), "id") == [
+        "Beri tahu petugas bantuan pemerintah apa saja yang pernah Anda terima (misalnya PKH, Kartu Prakerja, BPUM, "
+        "atau BSU guru), atau bahwa Anda belum pernah menerimanya; petugas akan mencocokkannya dengan data kementerian "
+        "penyalurnya."]
+    assert _steps(render_text(d, rs, "en", "officer"), "en") == [
+        "Tell an officer which government aid you have received (such as PKH, Kartu Prakerja, BPUM or the teachers' "
+        "wage subsidy), or that you have received none; the officer will check it against the records of the ministry "
+        "that paid it."]
