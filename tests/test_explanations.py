@@ -338,8 +338,8 @@ Alasan:
   ? Belum dapat ditentukan karena daftar wilayah PPKM level 3 dan 4 dalam Lampiran I yang tersedia belum lengkap \
 dan tidak mencantumkan wilayah 3204 (Provinsi Jawa Barat). [1]
 Langkah selanjutnya:
-  - Tidak ada yang perlu dibawa atau diperbarui; Kementerian Ketenagakerjaan akan melengkapi daftar wilayah PPKM, \
-lalu keputusan dibuat kembali.
+  - Daftar wilayah PPKM dalam data program belum lengkap; Anda tidak perlu membawa atau memperbarui apa pun, dan \
+keputusan dibuat kembali setelah data itu lengkap.
 Keterangan: ? belum dapat ditentukan
 Dasar hukum:
   [1] Pasal 3 ayat (2) huruf d dan Lampiran I Peraturan Menteri Ketenagakerjaan Nomor 14 Tahun 2020 sebagaimana \
@@ -488,14 +488,19 @@ def test_a_place_is_read_by_the_name_its_table_gives() -> None:
     assert d.rule("wage-ceiling").missing == ["table.minimum_wage[3273]"]
     assert _line(render_text(d, rs, "en"), "? ") == (
         "This cannot be decided yet because the exact figure for Kota Bandung (Jawa Barat province) in the list of "
-        "regency (UMK) and provincial (UMP) minimum wages is not known; only that it is at least Rp3.742.276,48 is "
-        "known. Known so far: the latest wage reported by the employer is Rp3.800.001 and the wage ceiling that "
-        "applies is at least Rp3.800.000. [1]")
+        "regency (UMK) and provincial (UMP) minimum wages is not yet in the programme's data. Known so far: the "
+        "latest wage reported by the employer is Rp3.800.001 and the wage ceiling that applies is at least "
+        "Rp3.800.000. [1]")
     assert _line(render_text(d, rs, "id"), "? ") == (  # the wage and the ceiling a worker compares, as an officer reads
         "Belum dapat ditentukan karena angka pasti untuk Kota Bandung (Provinsi Jawa Barat) dalam daftar upah minimum "
-        "kabupaten/kota (UMK) dan provinsi (UMP) belum diketahui; hanya diketahui paling sedikit Rp3.742.276,48. Yang "
-        "sudah diketahui: upah terakhir yang dilaporkan pemberi kerja Rp3.800.001 dan batas upah yang berlaku paling "
-        "sedikit Rp3.800.000. [1]")
+        "kabupaten/kota (UMK) dan provinsi (UMP) belum tercatat dalam data program. Yang sudah diketahui: upah "
+        "terakhir yang dilaporkan pemberi kerja Rp3.800.001 dan batas upah yang berlaku paling sedikit Rp3.800.000. "
+        "[1]")
+    assert d.rule("wage-ceiling").explain is not None and d.rule("wage-ceiling").explain.en == (
+        "This cannot be decided yet because the exact figure for Kota Bandung (Jawa Barat province) in the list of "
+        "regency (UMK) and provincial (UMP) minimum wages is not known; only that it is at least Rp3.742.276,48 is "
+        "known. Known so far: the latest wage reported by the employer is Rp3.800.001 and the wage ceiling that "
+        "applies is at least Rp3.800.000.")
     rs2021 = load_ruleset("bsu-2021")
     on = date(2021, 8, 10)
     outside = {**EXAMPLES[0], "work_regency_code": "3578", "wages": [{"period": "2021-06", "amount": 3_400_000}]}
@@ -867,3 +872,23 @@ def test_the_aid_step_asks_the_worker_which_programmes_they_received() -> None:
         "Tell an officer which government aid you have received (such as PKH, Kartu Prakerja, BPUM or the teachers' "
         "wage subsidy), or that you have received none; the officer will check it against the records of the ministry "
         "that paid it."]
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_a_minimum_wage_not_yet_complete_promises_no_one_s_action_and_reads_no_sen_to_the_worker(lang: str) -> None:
+    """The step says the programme's data is incomplete, nothing is to be brought, and the decision is
+    made again once it is complete; the worker does not hear the lower bound (Rp3.742.276,48), the
+    officer and the auditor still read it."""
+    rs = load_ruleset("bsu-2022")
+    bandung = {**EXAMPLES[0], "work_regency_code": "3273",
+               "wages": [{**w, "amount": 3_800_001} for w in EXAMPLES[0]["wages"]]}
+    d = rs.plan().decide(parse_member(bandung), hints=True)
+    step = {"id": "Daftar upah minimum dalam data program belum lengkap; Anda tidak perlu membawa atau memperbarui apa "
+                  "pun, dan keputusan dibuat kembali setelah data itu lengkap.",
+            "en": "The list of minimum wages in the programme's data is incomplete; you need not bring or update "
+                  "anything, and the decision will be made again once that data is complete."}[lang]
+    pages = {audience: render_text(d, rs, lang, audience) for audience in AUDIENCES}
+    assert _steps(pages["worker"], lang) == _steps(pages["officer"], lang) == [step]
+    assert "Kementerian" not in pages["worker"] and "Ministry" not in pages["worker"]
+    assert "3.742.276" not in pages["worker"] and "3.742.276" not in render_html([d], rs, lang)
+    assert all("Rp3.742.276,48" in pages[a] for a in ("officer", "auditor"))

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from bsu_rules.decisions import RuleResult, mask_typed
 from bsu_rules.explain.citations import cite
+from bsu_rules.explain.sentences import row_unset
 from bsu_rules.formatting import format_date, rupiah
 from bsu_rules.glossary import Glossary, Places, glossary_for, join, months
 from bsu_rules.members.model import hide_identifiers
@@ -266,14 +267,23 @@ class _Context:
     def sentences(self, r: RuleOutcome, *, every_hint: bool) -> list[str]:
         """The explanation, and the hint: all of them, or (for a worker) only one about amounts or dates
         that alone would make the member eligible, never one about who the member is. A hint that
-        nothing on record could satisfy only states the fact again: it is read where nothing explains."""
-        out = [_sentence(getattr(r.explain, self.lang))] if r.explain is not None else []
+        nothing on record could satisfy only states the fact again: it is read where nothing explains.
+        A worker waiting for a table row hears the place and the table, not the figure known so far."""
+        unset = row_unset(r.missing, self.read(r), self.lang, self.g, Places.of(self.rs)) \
+            if not every_hint and r.outcome is RuleResult.UNKNOWN else None
+        out = [unset] if unset else [_sentence(getattr(r.explain, self.lang))] if r.explain is not None else []
         restated = r.hint is not None and not r.hint.possible and r.explain is not None
         if r.hint is not None and not restated and (every_hint or _about_the_record(r)):
             hint = _sentence(getattr(r.hint.text, self.lang))
             if hint not in out:
                 out.append(hint)
         return out
+
+    def read(self, r: RuleOutcome) -> list[tuple[str, Any]]:
+        """A criterion's known values in the order its condition reads them (as stored, without the rule set)."""
+        order = next((c.reads for c in self.rs.rules if c.rule.id == r.id), ()) if self.rs else ()
+        known = [(k, v) for k, v in r.values.items() if v is not None and not isinstance(v, bool)]
+        return sorted(known, key=lambda kv: order.index(kv[0]) if kv[0] in order else len(order))
 
     def values(self, r: RuleOutcome) -> list[tuple[str, str]]:
         g, lang = self.g, self.lang
