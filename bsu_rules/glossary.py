@@ -62,6 +62,7 @@ class Glossary(_Model):
     names: dict[str, Label] = {}
     values: dict[str, dict[str, Text]] = {}
     channels: dict[str, Text] = {}
+    channel_reasons: dict[str, Text] = {}  # why the rules pay through a channel other than the recorded bank
     functions: dict[str, Text] = {}
     rules: dict[str, Text] = {}
     legal_basis: dict[str, Text] = {}  # the regulation's full name, as a citation names it

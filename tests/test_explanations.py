@@ -801,10 +801,10 @@ def test_a_bank_paid_otherwise_is_named_as_the_record_writes_it() -> None:
             "bank_account": {**EXAMPLES[0]["bank_account"], "bank": "Bank Aceh Syariah"}}
     d = rs.plan().decide(parse_member(aceh))
     assert d.channel == "BSI" and d.channel_values["fact.bank"] == "BAS"
-    assert "\nPenyaluran: rekening Bank Syariah Indonesia (BSI) (bank tercatat: “Bank Aceh Syariah”)\n" in \
-        render_text(d, rs, "id")
-    assert "\nPayment: an account at Bank Syariah Indonesia (BSI) (bank on record: “Bank Aceh Syariah”)\n" in \
-        render_text(d, rs, "en", "officer")
+    assert "\nPenyaluran: rekening Bank Syariah Indonesia (BSI), karena peserta bekerja di Aceh; bank yang tercatat: " \
+        "“Bank Aceh Syariah”\n" in render_text(d, rs, "id")
+    assert "\nPayment: an account at Bank Syariah Indonesia (BSI), because the participant works in Aceh; bank on " \
+        "record: “Bank Aceh Syariah”\n" in render_text(d, rs, "en", "officer")
     mandiri = rs.plan().decide(parse_member({**EXAMPLES[0], "bank_account": {**EXAMPLES[0]["bank_account"],
                                                                                "bank": "Bank Mandiri"}}))
     assert "\nPenyaluran: rekening Bank Mandiri\n" in render_text(mandiri, rs, "id")  # paid at the bank read
@@ -892,3 +892,38 @@ def test_a_minimum_wage_not_yet_complete_promises_no_one_s_action_and_reads_no_s
     assert "Kementerian" not in pages["worker"] and "Ministry" not in pages["worker"]
     assert "3.742.276" not in pages["worker"] and "3.742.276" not in render_html([d], rs, lang)
     assert all("Rp3.742.276,48" in pages[a] for a in ("officer", "auditor"))
+
+
+
+def _eligible(edition: str) -> tuple[RuleSet, date, dict[str, object]]:
+    """A rule-author case of ``edition`` that is eligible: its rule set, date and member record."""
+    case = next(c for c in load_file(ROOT / "rules" / "tests" / f"{edition}.yaml", RuleSets()).cases
+                if c.runnable and c.case is not None and c.case.expect.outcome == "eligible")
+    assert case.ruleset is not None and case.case is not None and case.member is not None
+    return case.ruleset, case.case.on, case.member.model_dump(mode="json")
+
+
+@pytest.mark.parametrize(("edition", "change", "id_said", "en_said"), [
+    ("bsu-2022", {"number": ""}, "pembayaran tunai melalui kantor PT Pos Indonesia, karena tidak ada nomor rekening "
+     "yang tercatat", "cash at a PT Pos Indonesia office, because no account number is on record"),
+    ("bsu-2022", {"bank": "BCA"}, "pembayaran tunai melalui kantor PT Pos Indonesia, karena bank yang tercatat, "
+     "“BCA”, bukan bank Himbara penyalur", "cash at a PT Pos Indonesia office, because the bank on record, “BCA”, is "
+     "not a Himbara state bank that pays out"),
+    ("bsu-2022", {"aceh": True}, "rekening Bank Syariah Indonesia (BSI), karena peserta bekerja di Aceh; bank yang "
+     "tercatat: “BRI”", "an account at Bank Syariah Indonesia (BSI), because the participant works in Aceh; bank on "
+     "record: “BRI”"),
+    ("bsu-2021", {"number": ""}, "rekening yang dibukakan secara kolektif bagi pekerja, karena tidak ada nomor "
+     "rekening yang tercatat", "an account opened collectively for the worker, because no account number is on "
+     "record"),
+])
+def test_the_payment_line_says_why_the_bank_on_record_is_not_used(edition: str, change: dict[str, object],
+                                                                 id_said: str, en_said: str) -> None:
+    rs, on, record = _eligible(edition)
+    account = {"bank": "BRI", "number": "418201004566507", "holder_name": "x"}
+    account.update({k: v for k, v in change.items() if k != "aceh"})
+    record = {**record, "bank_account": account, **({"work_regency_code": "1171"} if "aceh" in change else {})}
+    d = rs.plan(on).decide(parse_member(record))
+    assert d.outcome.value == "eligible", d
+    for audience in ("worker", "officer"):
+        id_page, en_page = render_text(d, rs, "id", audience), render_text(d, rs, "en", audience)
+        assert f"\nPenyaluran: {id_said}\n" in id_page and f"\nPayment: {en_said}\n" in en_page

@@ -49,7 +49,9 @@ _W: dict[str, dict[str, str]] = {
         "notes": "Dasar hukum", "all_met": "Semua syarat terpenuhi.", "next": "Langkah selanjutnya",
         "once": "dibayarkan sekaligus", "split": "dibayarkan dalam {n} tahap, masing-masing {each}",
         "parts": "dibayarkan dalam {n} tahap: {list}", "monthly": "{rp} per bulan selama {months}",
-        "no_channel": "belum dapat ditentukan karena data {} tidak tercatat", "bank_read": " (bank tercatat: “{}”)",
+        "no_channel": "belum dapat ditentukan karena data {} tidak tercatat", "bank_read": "; bank yang tercatat: “{}”",
+        "because": ", karena {}", "no_number": ", karena tidak ada nomor rekening yang tercatat",
+        "not_state": ", karena bank yang tercatat, “{}”, bukan bank Himbara penyalur",
         "unpaid": "tidak dibayarkan untuk {this}, karena NIK yang sama sudah dibayar melalui {paid}: "
                   "satu NIK hanya dibayar satu kali.",
         "this_kpj": "KPJ {}", "this_card": "kartu ini", "paid_row": "baris {} pada berkas yang sama",
@@ -77,7 +79,9 @@ _W: dict[str, dict[str, str]] = {
         "once": "paid in a single payment", "split": "paid in {n} instalments of {each}",
         "parts": "paid in {n} instalments: {list}", "monthly": "{rp} a month for {months}",
         "no_channel": "cannot be decided yet because there is no record of the {}",
-        "bank_read": " (bank on record: “{}”)",
+        "bank_read": "; bank on record: “{}”", "because": ", because {}",
+        "no_number": ", because no account number is on record",
+        "not_state": ", because the bank on record, “{}”, is not a Himbara state bank that pays out",
         "unpaid": "not paid under {this}, because the same NIK is already paid under {paid}: "
                   "one NIK is paid only once.",
         "this_kpj": "KPJ {}", "this_card": "this card", "paid_row": "row {} of the same file",
@@ -228,15 +232,29 @@ class _Context:
         else:
             text += f", {w['parts'].format(n=len(parts), list=join([rupiah(p) for p in parts], lang))}"
         if d.channel:
-            channel = self.g.channel(d.channel, lang)
-            read = d.channel_values  # the bank as the member's record writes it, and as the rules read it
-            written = read.get("member.bank_account.bank", read.get("fact.bank"))
-            if isinstance(written, str) and written.strip() and read.get("fact.bank", written) != d.channel:
-                channel += w["bank_read"].format(mask_typed(written.strip()))  # paid otherwise than at that bank
+            channel = self.g.channel(d.channel, lang) + self.not_at_the_bank(d.channel)
         else:
             channel = w["no_channel"].format(self.g.labels(d.missing, lang)) if d.missing else w["unknown"]
         ref = f" [{self.benefit_note}]" if self.benefit_note else ""
         return [(w["benefit"], text + ref), (w["channel"], channel)]
+
+    def not_at_the_bank(self, channel: str) -> str:
+        """Why a worker is paid otherwise than at the bank their record names ("" when paid there): the
+        channel's own reason (Aceh), no account number, or a bank that is not a paying state bank."""
+        w, read = self.w, self.d.channel_values  # the bank as the record writes it, and as the rules read it
+        written = read.get("member.bank_account.bank", read.get("fact.bank"))
+        bank = read.get("fact.bank", written)
+        if not isinstance(written, str) or not written.strip() or bank == channel:
+            return ""
+        shown = mask_typed(written.strip())
+        reason = self.g.channel_reasons.get(channel)
+        if reason is not None:
+            return w["because"].format(getattr(reason, self.lang)) + (w["bank_read"].format(shown) if bank else "")
+        if bank == "":  # the rules read no bank: the record has no account number
+            return w["no_number"]
+        state = read.get("param.state_banks")
+        return w["not_state"].format(shown) if isinstance(state, list) and bank not in state else \
+            w["bank_read"].format(shown)
 
     def steps(self) -> list[str]:
         """What to bring or update, and who keeps it, for each input an undetermined decision (or an
