@@ -724,6 +724,11 @@ def test_glossary_says_a_step_for_every_member_field_and_table() -> None:
     assert g.step("member.bank_account.number", "en") == g.step("member.bank_account", "en")
 
 
+def _failed_only_for_empty_fields(d: Decision) -> bool:
+    failed = [r for r in d.rules if r.outcome.value == "fail" and r.kind in ("require", "exclude")]
+    return all(any(k.startswith("member.") and v in (None, "") for k, v in r.values.items()) for r in failed)
+
+
 @pytest.mark.parametrize("lang", ["id", "en"])
 def test_a_decision_not_yet_made_says_what_to_do_next(lang: str) -> None:
     """Every undetermined rule-author case, and a record missing its employment status, aid records,
@@ -740,7 +745,7 @@ def test_a_decision_not_yet_made_says_what_to_do_next(lang: str) -> None:
             steps = _steps(render_text(d, r, lang, audience), lang)
             if d.outcome.value == "undetermined":
                 assert steps and all(not INTERNAL.search(s) for s in steps), f"{name} ({audience}, {lang})"
-            elif d.outcome.value == "ineligible":
+            elif d.outcome.value == "ineligible" and not _failed_only_for_empty_fields(d):
                 assert steps == [], f"{name} ({audience}, {lang})"
         undetermined += d.outcome.value == "undetermined"
     assert undetermined >= 6
@@ -927,3 +932,33 @@ def test_the_payment_line_says_why_the_bank_on_record_is_not_used(edition: str, 
     for audience in ("worker", "officer"):
         id_page, en_page = render_text(d, rs, "id", audience), render_text(d, rs, "en", audience)
         assert f"\nPenyaluran: {id_said}\n" in id_page and f"\nPayment: {en_said}\n" in en_page
+
+
+
+RINA_2020 = {"nik": "3204125708940003", "kpj": None, "name": "Rina Marlina", "birth_date": "1994-08-17",
+             "citizenship": "WNI", "participant_category": "PU", "employment_type": "private",
+             "work_regency_code": "3204", "employer": {"npp": "JJ041102", "name": "PT Sinar Tenun", "sector": "C"},
+             "registered_on": "2018-02-05", "wages": [{"period": "2020-06", "amount": 3400000}],
+             "contributions": [{"period": "2020-05", "amount": 314160, "paid_on": "2020-06-12"},
+                               {"period": "2020-06", "amount": 314160, "paid_on": None}],
+             "program_receipts": [], "bank_account": {"bank": "BRI", "number": "", "holder_name": "Rina Marlina"}}
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_a_criterion_failed_for_an_empty_field_says_how_to_fill_it(lang: str) -> None:
+    """2020, no KPJ and an empty account number: both failures can be fixed, so the worker and the
+    officer hear each field's step; a failure for a value on record (a BPU participant) gets none."""
+    rs = load_ruleset("bsu-2020")
+    d = rs.plan().decide(parse_member(RINA_2020), hints=True)
+    assert d.outcome.value == "ineligible"
+    g = load_glossary()
+    expected = [g.step("member.kpj", lang), g.step("member.bank_account", lang)]
+    for audience in ("worker", "officer"):
+        assert _steps(render_text(d, rs, lang, audience), lang) == expected
+    said = {"id": "Tidak ada nomor rekening bank yang tercatat untuk peserta, padahal BSU 2020 disalurkan ke "
+                  "rekening bank peserta. [2]",
+            "en": "No bank account number is on record for the participant, and the 2020 subsidy is paid into the "
+                  "participant's bank account. [2]"}[lang]
+    assert said in render_text(d, rs, lang)
+    bpu = rs.plan().decide(parse_member({**RINA_2020, "participant_category": "BPU"}), hints=True)
+    assert _steps(render_text(bpu, rs, lang), lang) == []

@@ -258,16 +258,32 @@ class _Context:
 
     def steps(self) -> list[str]:
         """What to bring or update, and who keeps it, for each input an undetermined decision (or an
-        eligible one's payment channel) waits for, in the glossary's words, each said once."""
+        eligible one's payment channel, or an ineligible one failed only for fields left empty) waits
+        for, in the glossary's words, each said once."""
         d = self.d
         if d.outcome.value == "undetermined":
             wanted = [n.input for n in needed(d, self.rs)]
         elif d.outcome.value == "eligible" and not d.channel and self.unpaid is None:  # unpaid: no channel to choose
             wanted = [i for label in d.missing for i in inputs(label, self.rs)]
+        elif d.outcome.value == "ineligible":
+            wanted = self.left_empty()
         else:
             return []
         own = self.found_nothing()
         return list(dict.fromkeys(s for i in wanted if (s := own.get(i) or self.g.step(i, self.lang)) is not None))
+
+    def left_empty(self) -> list[str]:
+        """The member fields left empty (absent, or written blank) that every failed requirement failed for
+        (2020: no KPJ, an empty account number), then the inputs an undecided one waits for; [] when one
+        failed for a value on record, which no step can change."""
+        deciding = [r for r in self.d.rules if r.kind in ("require", "exclude")]
+        empty = [[k for k, v in r.values.items() if k.startswith("member.") and v in (None, "")]
+                 for r in deciding if r.outcome is RuleResult.FAIL]
+        if not empty or not all(empty):
+            return []
+        undecided = [r for r in deciding if r.outcome is RuleResult.UNKNOWN]
+        waiting = [i for r in undecided for m in r.missing for i in inputs(m, self.rs)]
+        return [k for keys in empty for k in keys] + waiting
 
     def found_nothing(self) -> dict[str, str]:
         """The step for a fact unknown although what it reads is on record (``fact.wage``: no wage for the
