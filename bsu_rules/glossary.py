@@ -62,10 +62,12 @@ class Glossary(_Model):
     names: dict[str, Label] = {}
     values: dict[str, dict[str, Text]] = {}
     channels: dict[str, Text] = {}
+    channel_reasons: dict[str, Text] = {}  # why the rules pay through a channel other than the recorded bank
     functions: dict[str, Text] = {}
     rules: dict[str, Text] = {}
     legal_basis: dict[str, Text] = {}  # the regulation's full name, as a citation names it
     steps: dict[str, Text] = {}  # what to bring or update when an input is missing, and who keeps it
+    unknown: dict[str, Text] = {}  # why a function finds nothing in a member history on record, by name/arity
 
     def label(self, name: str, lang: str) -> str:
         """A name as it reads inside a sentence; the name itself if it has no entry."""
@@ -148,8 +150,17 @@ class Glossary(_Model):
         if call is None:
             return self.label(label, lang)
         template = self.functions.get(f"{call.func.dotted}/{len(call.args)}")
-        if template is None:
-            return label
+        return label if template is None else self._fill(template, call, parameters, lang)
+
+    def call_words(self, section: Mapping[str, Text], tree: Node, parameters: dict[str, Any], lang: str) -> str | None:
+        """The words ``section`` (``unknown`` or ``steps``) gives the first call in ``tree`` it has an entry for
+        (by ``name/arity``), its arguments said in words ("{2}": "Juli 2022"); None if it has none."""
+        for node in walk(tree):
+            if isinstance(node, Call) and (entry := section.get(f"{node.func.dotted}/{len(node.args)}")) is not None:
+                return self._fill(entry, node, parameters, lang)
+        return None
+
+    def _fill(self, template: Text, call: Call, parameters: dict[str, Any], lang: str) -> str:
         text = str(getattr(template, lang))
         for i, arg in enumerate(call.args, 1):
             text = text.replace(f"{{{i}}}", self._argument(arg, parameters, lang))

@@ -8,11 +8,13 @@ import signal
 import subprocess
 import sys
 import time
+from itertools import takewhile
 from pathlib import Path
 
 import pytest
 
 from bsu_rules.cli import main
+from bsu_rules.explain.pages import _W
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = str(ROOT / "examples" / "members.jsonl")
@@ -192,7 +194,7 @@ def test_text_output_ends_with_a_summary(capsys: pytest.CaptureFixture[str]) -> 
     assert main(["evaluate", "bsu-2022", EXAMPLES, "--format", "text", "--lang", "en"]) == 0
     captured = capsys.readouterr()
     out = captured.out.splitlines()
-    assert out[-1] == "16 decisions: 5 eligible, 10 ineligible, 1 undetermined"
+    assert out[-1] == "16 decisions: 5 eligible, 10 not eligible, 1 not yet determined"
     assert any(line.startswith("Key: ") for line in out)  # each page carries the key to its marks
     assert "rule set bsu-2022 2022.1: " in captured.err and " sha256 " in captured.err
 
@@ -207,9 +209,10 @@ def test_the_summary_counts_in_the_language_s_grammar(tmp_path: Path, capsys: py
         for lang in ("en", "id"):
             main(["evaluate", "bsu-2022", str(path), "--format", "text", "--lang", lang])
             said[path.stem, lang] = capsys.readouterr().out.splitlines()[-1]
-    assert said["one", "en"] == "1 decision: 1 eligible, 0 ineligible, 0 undetermined; 1 record not valid"
-    assert said["two", "en"] == "2 decisions: 2 eligible, 0 ineligible, 0 undetermined; 2 records not valid"
-    assert said["two", "id"] == "2 keputusan: 2 layak, 0 tidak layak, 0 belum dapat ditentukan; 2 catatan tidak sah"
+    assert said["one", "en"] == "1 decision: 1 eligible, 0 not eligible, 0 not yet determined; 1 record not valid"
+    assert said["two", "en"] == "2 decisions: 2 eligible, 0 not eligible, 0 not yet determined; 2 records not valid"
+    assert said["two", "id"] == ("2 keputusan: 2 memenuhi syarat, 0 tidak memenuhi syarat, 0 belum dapat ditentukan; "
+                                 "2 catatan tidak sah")
 
 
 def test_the_durable_engine_gives_the_same_bytes(capsys: pytest.CaptureFixture[str]) -> None:
@@ -264,3 +267,13 @@ def test_output_is_utf8_whatever_the_locale() -> None:
                           "--lang", "id"], capture_output=True, cwd=ROOT, env=env, check=False)
     assert run.returncode == 0 and b"Traceback" not in run.stderr and b"internal error" not in run.stderr
     assert "16 keputusan" in run.stdout.decode("utf-8")
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_the_count_line_names_outcomes_as_the_pages_head_them(lang: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """Each count reads as the outcome's heading reads, in lower case ("tidak memenuhi syarat", not "tidak layak")."""
+    assert main(["evaluate", "bsu-2022", EXAMPLES, "--format", "text", "--lang", lang]) == 0
+    last = capsys.readouterr().out.splitlines()[-1]
+    for outcome, count in (("eligible", 5), ("ineligible", 10), ("undetermined", 1)):
+        words = " ".join(takewhile(str.isupper, _W[lang][outcome].split(" "))).lower()  # the heading's capitals
+        assert f" {count} {words}" in last, (words, last)

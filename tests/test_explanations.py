@@ -338,8 +338,8 @@ Alasan:
   ? Belum dapat ditentukan karena daftar wilayah PPKM level 3 dan 4 dalam Lampiran I yang tersedia belum lengkap \
 dan tidak mencantumkan wilayah 3204 (Provinsi Jawa Barat). [1]
 Langkah selanjutnya:
-  - Tidak ada yang perlu dibawa atau diperbarui; Kementerian Ketenagakerjaan akan melengkapi daftar wilayah PPKM, \
-lalu keputusan dibuat kembali.
+  - Daftar wilayah PPKM dalam data program belum lengkap; Anda tidak perlu membawa atau memperbarui apa pun, dan \
+keputusan dibuat kembali setelah data itu lengkap.
 Keterangan: ? belum dapat ditentukan
 Dasar hukum:
   [1] Pasal 3 ayat (2) huruf d dan Lampiran I Peraturan Menteri Ketenagakerjaan Nomor 14 Tahun 2020 sebagaimana \
@@ -488,14 +488,19 @@ def test_a_place_is_read_by_the_name_its_table_gives() -> None:
     assert d.rule("wage-ceiling").missing == ["table.minimum_wage[3273]"]
     assert _line(render_text(d, rs, "en"), "? ") == (
         "This cannot be decided yet because the exact figure for Kota Bandung (Jawa Barat province) in the list of "
-        "regency (UMK) and provincial (UMP) minimum wages is not known; only that it is at least Rp3.742.276,48 is "
-        "known. Known so far: the latest wage reported by the employer is Rp3.800.001 and the wage ceiling that "
-        "applies is at least Rp3.800.000. [1]")
+        "regency (UMK) and provincial (UMP) minimum wages is not yet in the programme's data. Known so far: the "
+        "latest wage reported by the employer is Rp3.800.001 and the wage ceiling that applies is at least "
+        "Rp3.800.000. [1]")
     assert _line(render_text(d, rs, "id"), "? ") == (  # the wage and the ceiling a worker compares, as an officer reads
         "Belum dapat ditentukan karena angka pasti untuk Kota Bandung (Provinsi Jawa Barat) dalam daftar upah minimum "
-        "kabupaten/kota (UMK) dan provinsi (UMP) belum diketahui; hanya diketahui paling sedikit Rp3.742.276,48. Yang "
-        "sudah diketahui: upah terakhir yang dilaporkan pemberi kerja Rp3.800.001 dan batas upah yang berlaku paling "
-        "sedikit Rp3.800.000. [1]")
+        "kabupaten/kota (UMK) dan provinsi (UMP) belum tercatat dalam data program. Yang sudah diketahui: upah "
+        "terakhir yang dilaporkan pemberi kerja Rp3.800.001 dan batas upah yang berlaku paling sedikit Rp3.800.000. "
+        "[1]")
+    assert d.rule("wage-ceiling").explain is not None and d.rule("wage-ceiling").explain.en == (
+        "This cannot be decided yet because the exact figure for Kota Bandung (Jawa Barat province) in the list of "
+        "regency (UMK) and provincial (UMP) minimum wages is not known; only that it is at least Rp3.742.276,48 is "
+        "known. Known so far: the latest wage reported by the employer is Rp3.800.001 and the wage ceiling that "
+        "applies is at least Rp3.800.000.")
     rs2021 = load_ruleset("bsu-2021")
     on = date(2021, 8, 10)
     outside = {**EXAMPLES[0], "work_regency_code": "3578", "wages": [{"period": "2021-06", "amount": 3_400_000}]}
@@ -531,7 +536,7 @@ def test_a_value_the_rules_do_not_set_is_the_programme_s_gap_not_the_record(rule
     renderer = Renderer(rs.plan(date(2022, 9, 12)))  # with a value of the record missing too, both are said
     assert renderer.unknown(["fact.ceiling", "fact.wage", "param.wage_ceiling"], "en") == (
         "This cannot be decided yet because the programme's rules do not yet set the wage ceiling in the regulation "
-        "for 12 September 2022, and there is no record of the latest wage reported by the employer.")
+        "for 12 September 2022, and the employer has reported no wage for July 2022 or earlier.")
     assert renderer.unknown(["member.wages", "member.wages"], "id") == (
         "Belum dapat ditentukan karena data laporan upah dari pemberi kerja tidak tercatat.")
 
@@ -656,7 +661,7 @@ def test_a_field_name_holding_a_path_s_punctuation_is_named_as_given(tmp_path: P
     out = capsys.readouterr().out
     assert f"Record 2 cannot be decided because its data is not valid:\n  - {json.dumps(key)} is not a known field;" \
         in out
-    assert out.endswith("2 decisions: 2 eligible, 0 ineligible, 0 undetermined; 1 record not valid\n")
+    assert out.endswith("2 decisions: 2 eligible, 0 not eligible, 0 not yet determined; 1 record not valid\n")
 
 
 def test_a_nested_field_name_with_a_dot_and_hidden_characters_are_shown_as_given(
@@ -719,6 +724,11 @@ def test_glossary_says_a_step_for_every_member_field_and_table() -> None:
     assert g.step("member.bank_account.number", "en") == g.step("member.bank_account", "en")
 
 
+def _failed_only_for_empty_fields(d: Decision) -> bool:
+    failed = [r for r in d.rules if r.outcome.value == "fail" and r.kind in ("require", "exclude")]
+    return all(any(k.startswith("member.") and v in (None, "") for k, v in r.values.items()) for r in failed)
+
+
 @pytest.mark.parametrize("lang", ["id", "en"])
 def test_a_decision_not_yet_made_says_what_to_do_next(lang: str) -> None:
     """Every undetermined rule-author case, and a record missing its employment status, aid records,
@@ -735,7 +745,7 @@ def test_a_decision_not_yet_made_says_what_to_do_next(lang: str) -> None:
             steps = _steps(render_text(d, r, lang, audience), lang)
             if d.outcome.value == "undetermined":
                 assert steps and all(not INTERNAL.search(s) for s in steps), f"{name} ({audience}, {lang})"
-            elif d.outcome.value == "ineligible":
+            elif d.outcome.value == "ineligible" and not _failed_only_for_empty_fields(d):
                 assert steps == [], f"{name} ({audience}, {lang})"
         undetermined += d.outcome.value == "undetermined"
     assert undetermined >= 6
@@ -796,10 +806,10 @@ def test_a_bank_paid_otherwise_is_named_as_the_record_writes_it() -> None:
             "bank_account": {**EXAMPLES[0]["bank_account"], "bank": "Bank Aceh Syariah"}}
     d = rs.plan().decide(parse_member(aceh))
     assert d.channel == "BSI" and d.channel_values["fact.bank"] == "BAS"
-    assert "\nPenyaluran: rekening Bank Syariah Indonesia (BSI) (bank tercatat: “Bank Aceh Syariah”)\n" in \
-        render_text(d, rs, "id")
-    assert "\nPayment: an account at Bank Syariah Indonesia (BSI) (bank on record: “Bank Aceh Syariah”)\n" in \
-        render_text(d, rs, "en", "officer")
+    assert "\nPenyaluran: rekening Bank Syariah Indonesia (BSI), karena peserta bekerja di Aceh; bank yang tercatat: " \
+        "“Bank Aceh Syariah”\n" in render_text(d, rs, "id")
+    assert "\nPayment: an account at Bank Syariah Indonesia (BSI), because the participant works in Aceh; bank on " \
+        "record: “Bank Aceh Syariah”\n" in render_text(d, rs, "en", "officer")
     mandiri = rs.plan().decide(parse_member({**EXAMPLES[0], "bank_account": {**EXAMPLES[0]["bank_account"],
                                                                                "bank": "Bank Mandiri"}}))
     assert "\nPenyaluran: rekening Bank Mandiri\n" in render_text(mandiri, rs, "id")  # paid at the bank read
@@ -819,3 +829,136 @@ def test_a_reason_is_read_once_when_nothing_could_change_it(audience: str, lang:
         text = render_text(d, rs, lang, audience)
         assert getattr(r.explain, lang).rstrip(".") + "." in text
         assert getattr(r.hint.text, lang).rstrip(".") not in text
+
+
+def test_one_payment_is_said_as_one_payment_not_as_an_immediate_one() -> None:
+    """"Paid at once" reads as a promise to pay now; the Indonesian says "in one payment"."""
+    rs = load_ruleset("bsu-2022")
+    d = rs.plan().decide(parse_member(EXAMPLES[0]))
+    assert "\nBenefit: Rp600.000, paid in a single payment [1]\n" in render_text(d, rs, "en")
+    assert "\nBantuan: Rp600.000, dibayarkan sekaligus [1]\n" in render_text(d, rs, "id")
+
+
+@pytest.mark.parametrize("path", [p for p in TEST_FILES if "." not in p.stem], ids=lambda p: p.stem)
+def test_a_wage_reported_only_after_the_cut_off_is_not_said_to_be_unrecorded(path: Path) -> None:
+    """The wages are on record, but none for the cut-off month or earlier: every edition says so, naming
+    the month, and asks the employer to report the wage for that month (not "no wage is recorded")."""
+    from bsu_rules.members import WageReport
+    case = next(c for c in load_file(path, RuleSets()).cases if c.runnable and c.case is not None
+                and c.case.expect.outcome == "eligible")
+    assert case.ruleset is not None and case.case is not None and case.member is not None
+    plan = case.ruleset.plan(case.case.on)
+    member = case.member.model_copy(update={"wages": [WageReport(period="2099-01", amount=3_000_000)]})
+    d = plan.decide(member, hints=True)
+    assert d.outcome.value == "undetermined"
+    month = {lang: load_glossary().show("param.cutoff_month", d.parameters["cutoff_month"].value, lang)
+             for lang in ("id", "en")}
+    for audience in ("worker", "officer"):
+        id_page, en_page = (render_text(d, case.ruleset, lang, audience) for lang in ("id", "en"))
+        assert f"belum ada upah yang dilaporkan pemberi kerja untuk bulan {month['id']} atau sebelumnya." in id_page
+        assert f"because the employer has reported no wage for {month['en']} or earlier." in en_page
+        assert "upah terakhir yang dilaporkan pemberi kerja tidak" not in id_page and "no record of the" not in en_page
+        assert _steps(id_page, "id") == [
+            f"Minta pemberi kerja melaporkan upah peserta untuk bulan {month['id']} kepada BPJS Ketenagakerjaan."]
+        assert _steps(en_page, "en") == [
+            f"Ask the employer to report the participant's wage for {month['en']} to BPJS Ketenagakerjaan."]
+
+
+def test_the_aid_step_asks_the_worker_which_programmes_they_received() -> None:
+    """Read aloud, the step has an object the listener can follow, and names the programmes to mention."""
+    rs = load_ruleset("bsu-2022")
+    d = rs.plan().decide(parse_member({**EXAMPLES[0], "program_receipts": None}), hints=True)
+    assert d.outcome.value == "undetermined"
+    assert _steps(render_text(d, rs, "id"), "id") == [
+        "Beri tahu petugas bantuan pemerintah apa saja yang pernah Anda terima (misalnya PKH, Kartu Prakerja, BPUM, "
+        "atau BSU guru), atau bahwa Anda belum pernah menerimanya; petugas akan mencocokkannya dengan data kementerian "
+        "penyalurnya."]
+    assert _steps(render_text(d, rs, "en", "officer"), "en") == [
+        "Tell an officer which government aid you have received (such as PKH, Kartu Prakerja, BPUM or the teachers' "
+        "wage subsidy), or that you have received none; the officer will check it against the records of the ministry "
+        "that paid it."]
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_a_minimum_wage_not_yet_complete_promises_no_one_s_action_and_reads_no_sen_to_the_worker(lang: str) -> None:
+    """The step says the programme's data is incomplete, nothing is to be brought, and the decision is
+    made again once it is complete; the worker does not hear the lower bound (Rp3.742.276,48), the
+    officer and the auditor still read it."""
+    rs = load_ruleset("bsu-2022")
+    bandung = {**EXAMPLES[0], "work_regency_code": "3273",
+               "wages": [{**w, "amount": 3_800_001} for w in EXAMPLES[0]["wages"]]}
+    d = rs.plan().decide(parse_member(bandung), hints=True)
+    step = {"id": "Daftar upah minimum dalam data program belum lengkap; Anda tidak perlu membawa atau memperbarui apa "
+                  "pun, dan keputusan dibuat kembali setelah data itu lengkap.",
+            "en": "The list of minimum wages in the programme's data is incomplete; you need not bring or update "
+                  "anything, and the decision will be made again once that data is complete."}[lang]
+    pages = {audience: render_text(d, rs, lang, audience) for audience in AUDIENCES}
+    assert _steps(pages["worker"], lang) == _steps(pages["officer"], lang) == [step]
+    assert "Kementerian" not in pages["worker"] and "Ministry" not in pages["worker"]
+    assert "3.742.276" not in pages["worker"] and "3.742.276" not in render_html([d], rs, lang)
+    assert all("Rp3.742.276,48" in pages[a] for a in ("officer", "auditor"))
+
+
+
+def _eligible(edition: str) -> tuple[RuleSet, date, dict[str, object]]:
+    """A rule-author case of ``edition`` that is eligible: its rule set, date and member record."""
+    case = next(c for c in load_file(ROOT / "rules" / "tests" / f"{edition}.yaml", RuleSets()).cases
+                if c.runnable and c.case is not None and c.case.expect.outcome == "eligible")
+    assert case.ruleset is not None and case.case is not None and case.member is not None
+    return case.ruleset, case.case.on, case.member.model_dump(mode="json")
+
+
+@pytest.mark.parametrize(("edition", "change", "id_said", "en_said"), [
+    ("bsu-2022", {"number": ""}, "pembayaran tunai melalui kantor PT Pos Indonesia, karena tidak ada nomor rekening "
+     "yang tercatat", "cash at a PT Pos Indonesia office, because no account number is on record"),
+    ("bsu-2022", {"bank": "BCA"}, "pembayaran tunai melalui kantor PT Pos Indonesia, karena bank yang tercatat, "
+     "“BCA”, bukan bank Himbara penyalur", "cash at a PT Pos Indonesia office, because the bank on record, “BCA”, is "
+     "not a Himbara state bank that pays out"),
+    ("bsu-2022", {"aceh": True}, "rekening Bank Syariah Indonesia (BSI), karena peserta bekerja di Aceh; bank yang "
+     "tercatat: “BRI”", "an account at Bank Syariah Indonesia (BSI), because the participant works in Aceh; bank on "
+     "record: “BRI”"),
+    ("bsu-2021", {"number": ""}, "rekening yang dibukakan secara kolektif bagi pekerja, karena tidak ada nomor "
+     "rekening yang tercatat", "an account opened collectively for the worker, because no account number is on "
+     "record"),
+])
+def test_the_payment_line_says_why_the_bank_on_record_is_not_used(edition: str, change: dict[str, object],
+                                                                 id_said: str, en_said: str) -> None:
+    rs, on, record = _eligible(edition)
+    account = {"bank": "BRI", "number": "418201004566507", "holder_name": "x"}
+    account.update({k: v for k, v in change.items() if k != "aceh"})
+    record = {**record, "bank_account": account, **({"work_regency_code": "1171"} if "aceh" in change else {})}
+    d = rs.plan(on).decide(parse_member(record))
+    assert d.outcome.value == "eligible", d
+    for audience in ("worker", "officer"):
+        id_page, en_page = render_text(d, rs, "id", audience), render_text(d, rs, "en", audience)
+        assert f"\nPenyaluran: {id_said}\n" in id_page and f"\nPayment: {en_said}\n" in en_page
+
+
+
+RINA_2020 = {"nik": "3204125708940003", "kpj": None, "name": "Rina Marlina", "birth_date": "1994-08-17",
+             "citizenship": "WNI", "participant_category": "PU", "employment_type": "private",
+             "work_regency_code": "3204", "employer": {"npp": "JJ041102", "name": "PT Sinar Tenun", "sector": "C"},
+             "registered_on": "2018-02-05", "wages": [{"period": "2020-06", "amount": 3400000}],
+             "contributions": [{"period": "2020-05", "amount": 314160, "paid_on": "2020-06-12"},
+                               {"period": "2020-06", "amount": 314160, "paid_on": None}],
+             "program_receipts": [], "bank_account": {"bank": "BRI", "number": "", "holder_name": "Rina Marlina"}}
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_a_criterion_failed_for_an_empty_field_says_how_to_fill_it(lang: str) -> None:
+    """2020, no KPJ and an empty account number: both failures can be fixed, so the worker and the
+    officer hear each field's step; a failure for a value on record (a BPU participant) gets none."""
+    rs = load_ruleset("bsu-2020")
+    d = rs.plan().decide(parse_member(RINA_2020), hints=True)
+    assert d.outcome.value == "ineligible"
+    g = load_glossary()
+    expected = [g.step("member.kpj", lang), g.step("member.bank_account", lang)]
+    for audience in ("worker", "officer"):
+        assert _steps(render_text(d, rs, lang, audience), lang) == expected
+    said = {"id": "Tidak ada nomor rekening bank yang tercatat untuk peserta, padahal BSU 2020 disalurkan ke "
+                  "rekening bank peserta. [2]",
+            "en": "No bank account number is on record for the participant, and the 2020 subsidy is paid into the "
+                  "participant's bank account. [2]"}[lang]
+    assert said in render_text(d, rs, lang)
+    bpu = rs.plan().decide(parse_member({**RINA_2020, "participant_category": "BPU"}), hints=True)
+    assert _steps(render_text(bpu, rs, lang), lang) == []

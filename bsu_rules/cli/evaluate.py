@@ -90,12 +90,14 @@ class Progress:
 
 
 _SUMMARY = {
-    "id": ("{n} keputusan: {eligible} layak, {ineligible} tidak layak, {undetermined} belum dapat ditentukan",
+    "id": ("{n} keputusan: {eligible} memenuhi syarat, {ineligible} tidak memenuhi syarat, "
+           "{undetermined} belum dapat ditentukan",
            "; {bad} catatan tidak sah"),
-    "en": ("{n} decision{s}: {eligible} eligible, {ineligible} ineligible, {undetermined} undetermined",
+    "en": ("{n} decision{s}: {eligible} eligible, {ineligible} not eligible, {undetermined} not yet determined",
            "; {bad} record{bad_s} not valid"),
 }
-"""The count line closing text output (Indonesian nouns have no plural)."""
+"""The count line closing text output, in the words of the pages' headings (Indonesian nouns have no
+plural); the notes on stderr are for the operator and stay in English."""
 
 
 def _plural(count: int) -> str:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from bsu_rules.decisions import RuleResult, mask_typed
 from bsu_rules.explain.citations import cite
+from bsu_rules.explain.sentences import row_unset
 from bsu_rules.formatting import format_date, rupiah
 from bsu_rules.glossary import Glossary, Places, glossary_for, join, months
 from bsu_rules.members.model import hide_identifiers
@@ -48,7 +49,9 @@ _W: dict[str, dict[str, str]] = {
         "notes": "Dasar hukum", "all_met": "Semua syarat terpenuhi.", "next": "Langkah selanjutnya",
         "once": "dibayarkan sekaligus", "split": "dibayarkan dalam {n} tahap, masing-masing {each}",
         "parts": "dibayarkan dalam {n} tahap: {list}", "monthly": "{rp} per bulan selama {months}",
-        "no_channel": "belum dapat ditentukan karena data {} tidak tercatat", "bank_read": " (bank tercatat: “{}”)",
+        "no_channel": "belum dapat ditentukan karena data {} tidak tercatat", "bank_read": "; bank yang tercatat: “{}”",
+        "because": ", karena {}", "no_number": ", karena tidak ada nomor rekening yang tercatat",
+        "not_state": ", karena bank yang tercatat, “{}”, bukan bank Himbara penyalur",
         "unpaid": "tidak dibayarkan untuk {this}, karena NIK yang sama sudah dibayar melalui {paid}: "
                   "satu NIK hanya dibayar satu kali.",
         "this_kpj": "KPJ {}", "this_card": "kartu ini", "paid_row": "baris {} pada berkas yang sama",
@@ -73,10 +76,12 @@ _W: dict[str, dict[str, str]] = {
         "as_of": "Data as of", "benefit": "Benefit", "channel": "Payment", "priority": "Priority",
         "flags": "Needs review", "reasons": "Reasons", "criteria": "Criteria", "legend": "Key",
         "notes": "Legal basis", "all_met": "Every requirement is met.", "next": "What to do next",
-        "once": "paid at once", "split": "paid in {n} instalments of {each}",
+        "once": "paid in a single payment", "split": "paid in {n} instalments of {each}",
         "parts": "paid in {n} instalments: {list}", "monthly": "{rp} a month for {months}",
         "no_channel": "cannot be decided yet because there is no record of the {}",
-        "bank_read": " (bank on record: “{}”)",
+        "bank_read": "; bank on record: “{}”", "because": ", because {}",
+        "no_number": ", because no account number is on record",
+        "not_state": ", because the bank on record, “{}”, is not a Himbara state bank that pays out",
         "unpaid": "not paid under {this}, because the same NIK is already paid under {paid}: "
                   "one NIK is paid only once.",
         "this_kpj": "KPJ {}", "this_card": "this card", "paid_row": "row {} of the same file",
@@ -227,39 +232,92 @@ class _Context:
         else:
             text += f", {w['parts'].format(n=len(parts), list=join([rupiah(p) for p in parts], lang))}"
         if d.channel:
-            channel = self.g.channel(d.channel, lang)
-            read = d.channel_values  # the bank as the member's record writes it, and as the rules read it
-            written = read.get("member.bank_account.bank", read.get("fact.bank"))
-            if isinstance(written, str) and written.strip() and read.get("fact.bank", written) != d.channel:
-                channel += w["bank_read"].format(mask_typed(written.strip()))  # paid otherwise than at that bank
+            channel = self.g.channel(d.channel, lang) + self.not_at_the_bank(d.channel)
         else:
             channel = w["no_channel"].format(self.g.labels(d.missing, lang)) if d.missing else w["unknown"]
         ref = f" [{self.benefit_note}]" if self.benefit_note else ""
         return [(w["benefit"], text + ref), (w["channel"], channel)]
 
+    def not_at_the_bank(self, channel: str) -> str:
+        """Why a worker is paid otherwise than at the bank their record names ("" when paid there): the
+        channel's own reason (Aceh), no account number, or a bank that is not a paying state bank."""
+        w, read = self.w, self.d.channel_values  # the bank as the record writes it, and as the rules read it
+        written = read.get("member.bank_account.bank", read.get("fact.bank"))
+        bank = read.get("fact.bank", written)
+        if not isinstance(written, str) or not written.strip() or bank == channel:
+            return ""
+        shown = mask_typed(written.strip())
+        reason = self.g.channel_reasons.get(channel)
+        if reason is not None:
+            return w["because"].format(getattr(reason, self.lang)) + (w["bank_read"].format(shown) if bank else "")
+        if bank == "":  # the rules read no bank: the record has no account number
+            return w["no_number"]
+        state = read.get("param.state_banks")
+        return w["not_state"].format(shown) if isinstance(state, list) and bank not in state else \
+            w["bank_read"].format(shown)
+
     def steps(self) -> list[str]:
         """What to bring or update, and who keeps it, for each input an undetermined decision (or an
-        eligible one's payment channel) waits for, in the glossary's words, each said once."""
+        eligible one's payment channel, or an ineligible one failed only for fields left empty) waits
+        for, in the glossary's words, each said once."""
         d = self.d
         if d.outcome.value == "undetermined":
             wanted = [n.input for n in needed(d, self.rs)]
         elif d.outcome.value == "eligible" and not d.channel and self.unpaid is None:  # unpaid: no channel to choose
             wanted = [i for label in d.missing for i in inputs(label, self.rs)]
+        elif d.outcome.value == "ineligible":
+            wanted = self.left_empty()
         else:
             return []
-        return list(dict.fromkeys(s for i in wanted if (s := self.g.step(i, self.lang)) is not None))
+        own = self.found_nothing()
+        return list(dict.fromkeys(s for i in wanted if (s := own.get(i) or self.g.step(i, self.lang)) is not None))
+
+    def left_empty(self) -> list[str]:
+        """The member fields left empty (absent, or written blank) that every failed requirement failed for
+        (2020: no KPJ, an empty account number), then the inputs an undecided one waits for; [] when one
+        failed for a value on record, which no step can change."""
+        deciding = [r for r in self.d.rules if r.kind in ("require", "exclude")]
+        empty = [[k for k, v in r.values.items() if k.startswith("member.") and v in (None, "")]
+                 for r in deciding if r.outcome is RuleResult.FAIL]
+        if not empty or not all(empty):
+            return []
+        undecided = [r for r in deciding if r.outcome is RuleResult.UNKNOWN]
+        waiting = [i for r in undecided for m in r.missing for i in inputs(m, self.rs)]
+        return [k for keys in empty for k in keys] + waiting
+
+    def found_nothing(self) -> dict[str, str]:
+        """The step for a fact unknown although what it reads is on record (``fact.wage``: no wage for the
+        cut-off month or earlier), by each member field it reads, in the words of the function computing it."""
+        if self.rs is None:
+            return {}
+        own: dict[str, str] = {}
+        for r in self.d.rules:
+            for label in r.missing if r.outcome is RuleResult.UNKNOWN else ():
+                tree = self.rs.facts.get(label.removeprefix("fact.")) if label.startswith("fact.") else None
+                step = None if tree is None else self.g.call_words(self.g.steps, tree, self.params, self.lang)
+                own.update(dict.fromkeys(inputs(label, self.rs), step) if step else {})
+        return own
 
     def sentences(self, r: RuleOutcome, *, every_hint: bool) -> list[str]:
         """The explanation, and the hint: all of them, or (for a worker) only one about amounts or dates
         that alone would make the member eligible, never one about who the member is. A hint that
-        nothing on record could satisfy only states the fact again: it is read where nothing explains."""
-        out = [_sentence(getattr(r.explain, self.lang))] if r.explain is not None else []
+        nothing on record could satisfy only states the fact again: it is read where nothing explains.
+        A worker waiting for a table row hears the place and the table, not the figure known so far."""
+        unset = row_unset(r.missing, self.read(r), self.lang, self.g, Places.of(self.rs)) \
+            if not every_hint and r.outcome is RuleResult.UNKNOWN else None
+        out = [unset] if unset else [_sentence(getattr(r.explain, self.lang))] if r.explain is not None else []
         restated = r.hint is not None and not r.hint.possible and r.explain is not None
         if r.hint is not None and not restated and (every_hint or _about_the_record(r)):
             hint = _sentence(getattr(r.hint.text, self.lang))
             if hint not in out:
                 out.append(hint)
         return out
+
+    def read(self, r: RuleOutcome) -> list[tuple[str, Any]]:
+        """A criterion's known values in the order its condition reads them (as stored, without the rule set)."""
+        order = next((c.reads for c in self.rs.rules if c.rule.id == r.id), ()) if self.rs else ()
+        known = [(k, v) for k, v in r.values.items() if v is not None and not isinstance(v, bool)]
+        return sorted(known, key=lambda kv: order.index(kv[0]) if kv[0] in order else len(order))
 
     def values(self, r: RuleOutcome) -> list[tuple[str, str]]:
         g, lang = self.g, self.lang

@@ -8,6 +8,7 @@ placeholder without a format is shown as the glossary says (a year as a year, a 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -37,6 +38,8 @@ _UNLISTED_AREA = {"id": "{1} yang tersedia belum lengkap dan tidak mencantumkan 
                   "en": "the available {1} is incomplete and does not list {0}"}
 _BOUND = {"id": "angka pasti untuk {} dalam {} belum diketahui; hanya diketahui paling sedikit {}",
           "en": "the exact figure for {} in the {} is not known; only that it is at least {} is known"}
+_ROW_UNSET = {"id": "angka pasti untuk {} dalam {} belum tercatat dalam data program",
+              "en": "the exact figure for {} in the {} is not yet in the programme's data"}
 _SO_FAR = {"id": " Yang sudah diketahui: {}.", "en": " Known so far: {}."}
 _SO_FAR_ITEM = {"id": "{} {}", "en": "the {} is {}"}
 _ROW = re.compile(r"^(table\.[a-z0-9_]+)\[(.+)\]$")
@@ -167,17 +170,12 @@ class Renderer:
         not the member's record. A table's gap names the member's area and what is ``known`` so far
         (the values the criterion read, from ``_known``)."""
         g, rs = self.glossary, self.plan.ruleset
-        rows = [row for m in missing if (row := _ROW.match(m))]
-        if rows and len(rows) == len(missing):
-            table, key = rows[0].groups()
+        if (row := _only_rows(missing)) is not None:
+            table, key = row
             bound = rs.tables[table.removeprefix("table.")].values or {}
             at_least = g.show(table, bound[key], lang) if key in bound else "?"
-            so_far = [_SO_FAR_ITEM[lang].format(g.label(label, lang), format_as(value, None, lang, None, label, g,
-                                                                                  self.places))
-                      for label, value in known if label.startswith("fact.")]
             return _BECAUSE[lang].format(_BOUND[lang].format(_area(key, lang, self.places), g.label(table, lang),
-                                                             at_least)) + \
-                (_SO_FAR[lang].format(join(so_far, lang)) if so_far else "")
+                                                             at_least)) + _so_far(known, lang, g, self.places)
         tables = [m for m in missing if m.startswith("table.")]
         if tables and len(tables) == len(missing):
             areas = [_area(value, lang, self.places) for label, value in known
@@ -191,9 +189,49 @@ class Renderer:
         unset = [m for m in missing if m in gaps]
         unrecorded = [m for m in missing if m not in gaps and not (gaps and m.startswith("fact.")
                                                                   and _reads(rs, m.removeprefix("fact."), gaps))]
+        found_nothing = {m: s for m in unrecorded if (s := self.found_nothing(m, lang)) is not None}
+        unrecorded = [m for m in unrecorded if m not in found_nothing]
         said = [_GAP[lang].format(g.labels(unset, lang), format_date(self.plan.on, lang))] if unset else []
         said += [_UNKNOWN[lang].format(g.labels(unrecorded, lang))] if unrecorded else []
+        said += list(dict.fromkeys(found_nothing.values()))
         return _BECAUSE[lang].format(_AND[lang].join(said))
+
+    def found_nothing(self, label: str, lang: str) -> str | None:
+        """Why a fact is unknown although what it reads is on record, in the glossary's ``unknown`` words
+        for the function computing it (``fact.wage``: no wage reported for the cut-off month or earlier);
+        None when the glossary has none."""
+        tree = self.plan.ruleset.facts.get(label.removeprefix("fact.")) if label.startswith("fact.") else None
+        if tree is None:
+            return None
+        parameters = {k: p.value for k, p in self.plan.parameters.items()}
+        return self.glossary.call_words(self.glossary.unknown, tree, parameters, lang)
+
+
+def _only_rows(missing: list[str]) -> tuple[str, str] | None:
+    """The first (table, key) when every missing label is a table row, else None."""
+    rows = [row for m in missing if (row := _ROW.match(m))]
+    return (rows[0][1], rows[0][2]) if rows and len(rows) == len(missing) else None
+
+
+def _so_far(known: Iterable[tuple[str, Any]], lang: str, g: Glossary, places: Places) -> str:
+    """The facts a criterion read that are known, as a sentence ("" if none)."""
+    said = [_SO_FAR_ITEM[lang].format(g.label(label, lang), format_as(value, None, lang, None, label, g, places))
+            for label, value in known if label.startswith("fact.")]
+    return _SO_FAR[lang].format(join(said, lang)) if said else ""
+
+
+def row_unset(missing: list[str], known: Iterable[tuple[str, Any]], lang: str, glossary: Glossary,
+              places: Places) -> str | None:
+    """Why a criterion waiting only for a table row the programme has not completed cannot be decided,
+    as a worker hears it: the place, the table and the ``known`` facts, not the row's figure known so
+    far (a lower bound, perhaps with sen, that the officer reads in the decision's sentence); None for
+    any other criterion."""
+    row = _only_rows(missing)
+    if row is None:
+        return None
+    table, key = row
+    return _BECAUSE[lang].format(_ROW_UNSET[lang].format(_area(key, lang, places), glossary.label(table, lang))) + \
+        _so_far(known, lang, glossary, places)
 
 
 _KNOWN_TYPES = (str, int, Decimal, AtLeast)
