@@ -231,6 +231,11 @@ PLAIN = [
      "write the date as YYYY-MM-DD (2022-09-05)"),
     ("invalid-value", "  - id: valid-nik\n", "  - <<: {id: valid-nik}\n", "<<", None,
      "merge keys (`<<:`) are not supported: write the keys out"),
+    # a programme passed to a catalogue function is one of the contract's codes, as in `==` and `in`: told
+    # as such, never as a missing glossary entry (an entry would make the exclusion silently dead)
+    ("unknown-value", '["BSU_TEACHER"]', '["BSU_GURU"]', '"BSU_GURU"', "BSU_TEACHER",
+     '"BSU_GURU" is never a value here (values: BPUM, BSU, BSU_TEACHER, PKH, PRAKERJA)'),
+    ("unknown-value", '["PRAKERJA", "PKH", "BPUM"]', '["PRAKERJA", "pkh", "BPUM"]', '"pkh"', "PKH", None),
 ]
 
 
@@ -252,7 +257,8 @@ def test_plain_messages_with_a_suggestion(rules_copy: Path, code: str, old: str,
     assert not re.search("<block|<scalar>|but found|but got", found.message), str(found)
     assert found.severity == Severity.ERROR and (found.rule is None) == (code not in ("syntax", "type-mismatch",
                                                                                        "unknown-function",
-                                                                                       "unknown-name"))
+                                                                                       "unknown-name",
+                                                                                       "unknown-value"))
 
 
 def test_a_nik_in_an_expression_is_refused_and_never_repeated(rules_copy: Path) -> None:
