@@ -308,6 +308,24 @@ def test_a_dated_reform_is_measured_on_one_date_with_its_baseline(tmp_path: Path
     assert "takes effect after the decision date 2022-09-10" in capsys.readouterr().err
 
 
+def test_an_impact_against_another_file_names_both_files_on_stderr(tmp_path: Path, rules_copy: Path,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    """Each rule file read, with its sha256: the reform's and the baseline's (as `diff` names both)."""
+    edited = rules_copy / "bsu-2022.yaml"
+    edited.write_text(edited.read_text("utf-8").replace("value: 3500000", "value: 4000000", 1), "utf-8")
+    examples = str(Path(__file__).resolve().parents[1] / "examples" / "members.jsonl")
+    bundled = load_ruleset("bsu-2022")
+    for against in ("bsu-2022", str(bundled.path)):
+        assert main(["impact", str(edited), examples, "--against", against, "--out", str(tmp_path / "r.html"),
+                     "--quiet"]) == 0
+        err = capsys.readouterr().err.splitlines()
+        assert f"bsu-rules: baseline rule set bsu-2022 2022.1: {bundled.path} sha256 {bundled.sha256}" in err, err
+    assert main(["impact", str(edited), examples, "--against", "wage_ceiling=3800000", "--out",
+                 str(tmp_path / "r.html"), "--quiet"]) == 0
+    assert any(line.startswith("bsu-rules: baseline rule set bsu-2022 2022.1: ") and
+               "what-if --set wage_ceiling=3800000: sha256 " in line for line in capsys.readouterr().err.splitlines())
+
+
 def test_an_impact_between_two_files_says_what_changed(tmp_path: Path, rules_copy: Path) -> None:
     """The first screen used to say "Overrides: none" for both files and nothing of their difference."""
     edited = rules_copy / "bsu-2022.yaml"
