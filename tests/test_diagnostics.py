@@ -236,6 +236,11 @@ PLAIN = [
     ("unknown-value", '["BSU_TEACHER"]', '["BSU_GURU"]', '"BSU_GURU"', "BSU_TEACHER",
      '"BSU_GURU" is never a value here (values: BPUM, BSU, BSU_TEACHER, PKH, PRAKERJA)'),
     ("unknown-value", '["PRAKERJA", "PKH", "BPUM"]', '["PRAKERJA", "pkh", "BPUM"]', '"pkh"', "PKH", None),
+    # a month written as a date: once, at the value, not at each use
+    ("invalid-value", "    value: 2022-07\n", "    value: 2022-07-31\n", "2022-07-31\n    source", "2022-07",
+     "`cutoff_month` is a month, written YYYY-MM, not a date"),
+    ("invalid-value", "    value: 2022-07\n", "    values: {2022-09-05: 2022-07, 2022-10-01: 2022-08-31}\n",
+     "2022-08-31", "2022-08", "`cutoff_month` is a month, written YYYY-MM, not a date"),
 ]
 
 
@@ -259,6 +264,17 @@ def test_plain_messages_with_a_suggestion(rules_copy: Path, code: str, old: str,
                                                                                        "unknown-function",
                                                                                        "unknown-name",
                                                                                        "unknown-value"))
+
+
+def test_a_parameter_used_as_a_month_and_written_as_a_date_is_told_once_at_its_value(rules_copy: Path) -> None:
+    """Not named `_month`: known as a month by where it is used (`last_wage`, `{…:month}`)."""
+    path = rules_copy / "bsu-2022.yaml"
+    text = path.read_text("utf-8").replace("cutoff_month", "cutoff").replace("    value: 2022-07\n",
+                                                                             "    value: 2022-07-31\n")
+    path.write_text(text, "utf-8")
+    _, diagnostics = bsu_rules.check_file(path)
+    assert [(d.code, d.line, d.column, d.suggestion) for d in diagnostics] == [
+        ("invalid-value", *_position(text, "2022-07-31\n    source"), "2022-07")], [str(d) for d in diagnostics]
 
 
 def test_a_nik_in_an_expression_is_refused_and_never_repeated(rules_copy: Path) -> None:
