@@ -277,6 +277,16 @@ def test_a_parameter_used_as_a_month_and_written_as_a_date_is_told_once_at_its_v
         ("invalid-value", *_position(text, "2022-07-31\n    source"), "2022-07")], [str(d) for d in diagnostics]
 
 
+def test_a_duplicate_rule_id_says_where_it_was_first_used(rules_copy: Path) -> None:
+    path = rules_copy / "bsu-2022.yaml"
+    text = path.read_text("utf-8").replace("  - id: arrears\n", "  - id: contribution-billed\n")
+    path.write_text(text, "utf-8")
+    found = [d for d in bsu_rules.check_file(path)[1] if d.code == "duplicate-rule"]
+    first = _position(text, "contribution-billed\n")[0]
+    assert [d.message for d in found] == [f"rule id `contribution-billed` is used twice (first at line {first})"]
+    assert found[0].line > first
+
+
 def test_a_nik_in_an_expression_is_refused_and_never_repeated(rules_copy: Path) -> None:
     """A rule file is published as written (``doc``, the service): a list of NIKs in it is an error."""
     path = rules_copy / "bsu-2022.yaml"

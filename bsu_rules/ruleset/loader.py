@@ -336,11 +336,13 @@ class _RuleSetChecker:
         return t is None or any(t.name == w.name for w in FORMAT_TYPES[fmt])
 
     def _duplicates(self) -> None:
-        seen: set[str] = set()
+        seen: dict[str, int] = {}  # each id and the rule it is first the id of
         for i, rule in enumerate(self.model.rules):
             if rule.id in seen:
-                self.report(("rules", i, "id"), Code.DUPLICATE_RULE, f"rule id `{rule.id}` is used twice", rule.id)
-            seen.add(rule.id)
+                first = self.located.at(("rules", seen[rule.id], "id"))[0]
+                self.report(("rules", i, "id"), Code.DUPLICATE_RULE,
+                            f"rule id `{rule.id}` is used twice (first at line {first})", rule.id)
+            seen.setdefault(rule.id, i)
         for name in self.model.facts:
             if name in self.model.parameters or name in self.model.tables:
                 self.report(("facts", name), Code.DUPLICATE_NAME, f"`{name}` names a fact and a parameter or table",
