@@ -219,12 +219,15 @@ PLAIN = [
      "the functions are add_months, arrears_streak"),
     # a list without its brackets: one text to YAML, told at the value, not as a type error where it is used
     ("invalid-value", "value: [BRI, BNI, MANDIRI, BTN]", "value: BRI, BNI, MANDIRI, BTN", "BRI, BNI, MANDIRI, BTN\n",
-     "[BRI, BNI, MANDIRI, BTN]", "`BRI, BNI, MANDIRI, BTN` is one text: a list is written in brackets"),
+     "[BRI, BNI, MANDIRI, BTN]",
+     "parameters.state_banks.value: `BRI, BNI, MANDIRI, BTN` is one text: a list is written in brackets"),
     # a number YAML reads in a form a rule file does not take: once, where it is written, not where it is used
-    ("invalid-value", "    value: 3500000\n", "    value: 0x355\n", "0x355", "853", "not a number in decimal digits"),
-    ("invalid-value", "    value: 3500000\n", "    value: .nan\n", ".nan", None, "not a number a rule can use"),
+    ("invalid-value", "    value: 3500000\n", "    value: 0x355\n", "0x355", "853",
+     "parameters.wage_ceiling.value: `0x355` is not a number in decimal digits"),  # named as every invalid value
+    ("invalid-value", "    value: 3500000\n", "    value: .nan\n", ".nan", None,
+     "parameters.wage_ceiling.value: `.nan` is not a number a rule can use"),
     ("invalid-value", "    value: 3500000\n", "    value: 035000000\n", "035000000", "35000000",
-     "`035000000`: a number cannot start with 0"),
+     "parameters.wage_ceiling.value: `035000000`: a number cannot start with 0"),
     ("invalid-value", "  fiscal_year:\n", "  fiscal-year:\n", "fiscal-year", "fiscal_year",
      "`fiscal-year` cannot be a name: a name is lower-case letters, digits and `_`"),
     ("invalid-value", "  from: 2022-09-05\n", "  from: 20220905\n", "20220905", "2022-09-05",
