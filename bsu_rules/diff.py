@@ -157,8 +157,9 @@ def _tables(old: RuleSet, new: RuleSet) -> list[Json]:
                         "rows": t.rows, "sha256": t.sha256})
             continue
         ra, rb = ta.ref, tb.ref
-        fields = [f for k in ("file", "key", "value", "source", "partial")
-                  for f in _field(k, getattr(ra, k), getattr(rb, k))] + _field("sha256", ta.sha256, tb.sha256)
+        fields = _field("file", _file(old, name, ta), _file(new, name, tb)) + \
+            [f for k in ("key", "value", "source", "partial") for f in _field(k, getattr(ra, k), getattr(rb, k))] + \
+            _field("sha256", ta.sha256, tb.sha256)
         va, vb = _rows(ta), _rows(tb)
         ca, cb = _cells(old, ta), _cells(new, tb)
         changed = []
@@ -175,6 +176,14 @@ def _tables(old: RuleSet, new: RuleSet) -> list[Json]:
             out.append({"name": name, "change": "changed", "fields": fields, "rows": rows}
                        | ({"unit": rb.unit} if rb.unit else {}))
     return out
+
+
+def _file(rs: RuleSet, name: str, table: Table) -> str:
+    """A table's file as a comparison names it: as the rule file writes it, or a replacement given on the
+    command line as the what-if names it (``--table minimum_wage=<sha256 6cd430751166>``), never by the
+    folder it was read from."""
+    replaced = any(o.get("table") == name for o in getattr(rs, "overrides", ()))
+    return f"--table {name}=<sha256 {table.sha256[:12]}>" if replaced else table.ref.file
 
 
 def _rows(table: Table) -> dict[str, Any]:

@@ -219,18 +219,31 @@ PLAIN = [
      "the functions are add_months, arrears_streak"),
     # a list without its brackets: one text to YAML, told at the value, not as a type error where it is used
     ("invalid-value", "value: [BRI, BNI, MANDIRI, BTN]", "value: BRI, BNI, MANDIRI, BTN", "BRI, BNI, MANDIRI, BTN\n",
-     "[BRI, BNI, MANDIRI, BTN]", "`BRI, BNI, MANDIRI, BTN` is one text: a list is written in brackets"),
+     "[BRI, BNI, MANDIRI, BTN]",
+     "parameters.state_banks.value: `BRI, BNI, MANDIRI, BTN` is one text: a list is written in brackets"),
     # a number YAML reads in a form a rule file does not take: once, where it is written, not where it is used
-    ("invalid-value", "    value: 3500000\n", "    value: 0x355\n", "0x355", "853", "not a number in decimal digits"),
-    ("invalid-value", "    value: 3500000\n", "    value: .nan\n", ".nan", None, "not a number a rule can use"),
+    ("invalid-value", "    value: 3500000\n", "    value: 0x355\n", "0x355", "853",
+     "parameters.wage_ceiling.value: `0x355` is not a number in decimal digits"),  # named as every invalid value
+    ("invalid-value", "    value: 3500000\n", "    value: .nan\n", ".nan", None,
+     "parameters.wage_ceiling.value: `.nan` is not a number a rule can use"),
     ("invalid-value", "    value: 3500000\n", "    value: 035000000\n", "035000000", "35000000",
-     "`035000000`: a number cannot start with 0"),
+     "parameters.wage_ceiling.value: `035000000`: a number cannot start with 0"),
     ("invalid-value", "  fiscal_year:\n", "  fiscal-year:\n", "fiscal-year", "fiscal_year",
      "`fiscal-year` cannot be a name: a name is lower-case letters, digits and `_`"),
     ("invalid-value", "  from: 2022-09-05\n", "  from: 20220905\n", "20220905", "2022-09-05",
      "write the date as YYYY-MM-DD (2022-09-05)"),
     ("invalid-value", "  - id: valid-nik\n", "  - <<: {id: valid-nik}\n", "<<", None,
      "merge keys (`<<:`) are not supported: write the keys out"),
+    # a programme passed to a catalogue function is one of the contract's codes, as in `==` and `in`: told
+    # as such, never as a missing glossary entry (an entry would make the exclusion silently dead)
+    ("unknown-value", '["BSU_TEACHER"]', '["BSU_GURU"]', '"BSU_GURU"', "BSU_TEACHER",
+     '"BSU_GURU" is never a value here (values: BPUM, BSU, BSU_TEACHER, PKH, PRAKERJA)'),
+    ("unknown-value", '["PRAKERJA", "PKH", "BPUM"]', '["PRAKERJA", "pkh", "BPUM"]', '"pkh"', "PKH", None),
+    # a month written as a date: once, at the value, not at each use
+    ("invalid-value", "    value: 2022-07\n", "    value: 2022-07-31\n", "2022-07-31\n    source", "2022-07",
+     "`cutoff_month` is a month, written YYYY-MM, not a date"),
+    ("invalid-value", "    value: 2022-07\n", "    values: {2022-09-05: 2022-07, 2022-10-01: 2022-08-31}\n",
+     "2022-08-31", "2022-08", "`cutoff_month` is a month, written YYYY-MM, not a date"),
 ]
 
 
@@ -252,7 +265,29 @@ def test_plain_messages_with_a_suggestion(rules_copy: Path, code: str, old: str,
     assert not re.search("<block|<scalar>|but found|but got", found.message), str(found)
     assert found.severity == Severity.ERROR and (found.rule is None) == (code not in ("syntax", "type-mismatch",
                                                                                        "unknown-function",
-                                                                                       "unknown-name"))
+                                                                                       "unknown-name",
+                                                                                       "unknown-value"))
+
+
+def test_a_parameter_used_as_a_month_and_written_as_a_date_is_told_once_at_its_value(rules_copy: Path) -> None:
+    """Not named `_month`: known as a month by where it is used (`last_wage`, `{…:month}`)."""
+    path = rules_copy / "bsu-2022.yaml"
+    text = path.read_text("utf-8").replace("cutoff_month", "cutoff").replace("    value: 2022-07\n",
+                                                                             "    value: 2022-07-31\n")
+    path.write_text(text, "utf-8")
+    _, diagnostics = bsu_rules.check_file(path)
+    assert [(d.code, d.line, d.column, d.suggestion) for d in diagnostics] == [
+        ("invalid-value", *_position(text, "2022-07-31\n    source"), "2022-07")], [str(d) for d in diagnostics]
+
+
+def test_a_duplicate_rule_id_says_where_it_was_first_used(rules_copy: Path) -> None:
+    path = rules_copy / "bsu-2022.yaml"
+    text = path.read_text("utf-8").replace("  - id: arrears\n", "  - id: contribution-billed\n")
+    path.write_text(text, "utf-8")
+    found = [d for d in bsu_rules.check_file(path)[1] if d.code == "duplicate-rule"]
+    first = _position(text, "contribution-billed\n")[0]
+    assert [d.message for d in found] == [f"rule id `contribution-billed` is used twice (first at line {first})"]
+    assert found[0].line > first
 
 
 def test_a_nik_in_an_expression_is_refused_and_never_repeated(rules_copy: Path) -> None:
@@ -426,8 +461,17 @@ ROWS = [
      "this row has 5 cells, but the header has 6 columns"),
     ("3374,Kota Semarang,UMK,3800000,exact,contoh,extra,more", "table", Severity.ERROR, 1, None,
      "put a text that holds a comma in double quotes"),
-    ('3374,Kota Semarang,UMK,"3.800.000",exact,contoh', "table", Severity.ERROR, 1, "3800000",
+    # a cell's mistake at the cell, as for every other cell
+    ('3374,Kota Semarang,UMK,"3.800.000",exact,contoh', "table", Severity.ERROR, 24, "3800000",
      "a number written with separators"),
+    ('3374,Kota Semarang,UMK,"3800000,90",exact,contoh', "table", Severity.ERROR, 24, "3800000.90",
+     "a number written with separators"),
+    ("3374,Kota Semarang,UMK,2.5e6,exact,contoh", "table", Severity.ERROR, 24, None,
+     "not a number as in the other rows"),
+    ("3374,Kota Semarang,UMK,Rp3800000,exact,contoh", "table", Severity.ERROR, 24, None,
+     "not a number as in the other rows"),
+    ("3374,Kota Semarang,UMK,Rp3800000,lower,contoh", "table", Severity.ERROR, 24, None,
+     "a lower bound must be a number"),
     ("3578,Kota Surabaya,UMK,4375479,exact,again", "table", Severity.ERROR, 1, None,
      "key 3578 appears twice (first at line 16)"),
     ("3374,Kota Semarang,UMK,3800000,exact,", "missing-source", Severity.WARNING, 38, None,

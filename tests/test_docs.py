@@ -9,6 +9,8 @@ import pytest
 
 from bsu_rules.catalogue import FUNCTIONS
 from bsu_rules.catalogue.reference import function_table
+from bsu_rules.formatting import rupiah
+from bsu_rules.report.groups import PLAUSIBLE_WAGE
 
 LANGUAGE = (Path(__file__).resolve().parents[1] / "docs" / "language.md").read_text("utf-8")
 
@@ -90,3 +92,11 @@ def test_the_batch_then_explain_sequence_runs_as_written(tmp_path: Path, monkeyp
                 assert "3578********0001" in out and "3578014403670001" not in out
         codes = [done[c] for c in commands]
         assert codes == [1 if c.startswith("bsu-rules batch") else 0 for c in commands], (doc, codes)  # 1: rejects
+
+
+def test_the_impact_page_s_wage_limits_are_written_in_both_languages_as_the_page_prints_them() -> None:
+    """The page prints rupiah one way in either language (Rp100.000.000), and so does its documentation."""
+    text = (Path(__file__).resolve().parents[1] / "docs" / "impact.md").read_text("utf-8")
+    shown = "–".join(rupiah(limit) for limit in PLAUSIBLE_WAGE)
+    indonesian, english = text.split("\n# Policy impact and data quality\n")
+    assert shown in indonesian and shown in english, shown

@@ -3,6 +3,7 @@ and under the baseline; its flips name the criteria ``diff --members`` names."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 from collections import Counter
@@ -306,6 +307,51 @@ def test_a_dated_reform_is_measured_on_one_date_with_its_baseline(tmp_path: Path
     assert main(["impact", "bsu-2022", str(source), "--set", "wage_ceiling@2022-10-01=4000000", "--on", "2022-09-10",
                  "--out", str(html), "--quiet"]) == 0
     assert "takes effect after the decision date 2022-09-10" in capsys.readouterr().err
+
+
+def test_an_impact_against_another_file_names_both_files_on_stderr(tmp_path: Path, rules_copy: Path,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    """Each rule file read, with its sha256: the reform's and the baseline's (as `diff` names both)."""
+    edited = rules_copy / "bsu-2022.yaml"
+    edited.write_text(edited.read_text("utf-8").replace("value: 3500000", "value: 4000000", 1), "utf-8")
+    examples = str(Path(__file__).resolve().parents[1] / "examples" / "members.jsonl")
+    bundled = load_ruleset("bsu-2022")
+    for against in ("bsu-2022", str(bundled.path)):
+        assert main(["impact", str(edited), examples, "--against", against, "--out", str(tmp_path / "r.html"),
+                     "--quiet"]) == 0
+        err = capsys.readouterr().err.splitlines()
+        assert f"bsu-rules: baseline rule set bsu-2022 2022.1: {bundled.path} sha256 {bundled.sha256}" in err, err
+    assert main(["impact", str(edited), examples, "--against", "wage_ceiling=3800000", "--out",
+                 str(tmp_path / "r.html"), "--quiet"]) == 0
+    assert any(line.startswith("bsu-rules: baseline rule set bsu-2022 2022.1: ") and
+               "what-if --set wage_ceiling=3800000: sha256 " in line for line in capsys.readouterr().err.splitlines())
+
+
+def test_an_impact_s_rule_changes_are_those_diff_lists_and_name_no_folder(tmp_path: Path, rules_copy: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """A what-if's "(simulasi: …)" after a rule's title is display, not a rule change: the changes are those
+    of an edited copy; a replacement table is named by its hash, so the report is the same from any folder."""
+    examples = Path(__file__).resolve().parents[1] / "examples" / "members.jsonl"
+    edited = rules_copy / "bsu-2022.yaml"
+    edited.write_text(edited.read_text("utf-8").replace("value: 3500000", "value: 4000000", 1), "utf-8")
+    by_set = impact(reform_of(BASE, ["wage_ceiling=4000000"], []), examples, baseline=BASE)["changes"]
+    assert by_set == impact(load_ruleset(edited), examples, baseline=BASE)["changes"] == [
+        "Parameters", "  ~ wage_ceiling: values: Rp3.500.000 → Rp4.000.000; on: Rp3.500.000 → Rp4.000.000"]
+    moved = reform_of(BASE, ["cutoff_month=2022-06", "as_of=2022-06-30"], [])
+    assert "Rules" not in impact(moved, examples, baseline=BASE)["changes"]
+    table = (rules_copy / "tables" / "minimum-wage-2022.csv").read_text("utf-8").replace("4798312", "5000000")
+    pages = []
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "raise.csv").write_text(table, "utf-8")
+        monkeypatch.chdir(tmp_path / folder)
+        assert main(["impact", "bsu-2022", str(examples), "--table", "minimum_wage=raise.csv", "--out", "r.html",
+                     "--json", "r.json", "--quiet"]) == 0
+        pages.append(((tmp_path / folder / "r.html").read_bytes(), (tmp_path / folder / "r.json").read_bytes()))
+    assert pages[0] == pages[1]
+    changes = json.loads(pages[0][1])["changes"]
+    assert any(line.endswith("file: tables/minimum-wage-2022.csv → --table minimum_wage=<sha256 "
+                             f"{hashlib.sha256(table.encode()).hexdigest()[:12]}>") for line in changes), changes
 
 
 def test_an_impact_between_two_files_says_what_changed(tmp_path: Path, rules_copy: Path) -> None:

@@ -61,9 +61,9 @@ def test_overrides_are_checked_like_the_rule_file(rs2022: RuleSet) -> None:
 
 
 @pytest.mark.parametrize(("amount", "said"), [
-    ('"3.742.276,48"', "mw.csv:2:1: error [table]: `amount` is '3.742.276,48', a number written with separators: "
+    ('"3.742.276,48"', "mw.csv:2:23: error [table]: `amount` is '3.742.276,48', a number written with separators: "
                        "write `3742276.48`"),
-    ('"3742276,48"', "mw.csv:2:1: error [table]: `amount` is '3742276,48', a number written with separators: "
+    ('"3742276,48"', "mw.csv:2:23: error [table]: `amount` is '3742276,48', a number written with separators: "
                    "write `3742276.48`"),
     ("tiga juta", "error [type-mismatch]: table `minimum_wage` holds numbers in the rule file; mw.csv gives "
                   "text values"),

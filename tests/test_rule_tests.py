@@ -286,6 +286,20 @@ def test_a_mistake_in_a_base_is_told_once_where_it_is_written(tmp_path: Path) ->
     assert (report.passed, report.failed, report.not_run) == (0, 0, 3)
 
 
+def test_a_mistake_in_a_base_is_told_with_a_mistake_in_the_case_using_it(tmp_path: Path) -> None:
+    """Both in the first run: the case's own mistake (in `expect`) does not hide its base's."""
+    path = tmp_path / "both.yaml"
+    path.write_text("ruleset: bsu-2022\nbases:\n  worker: {nik: \"3204125708940003\", citizenship: WNI, "
+                    "participant_category: PU, wages: [{period: \"2022-07\", amount: 3.900.000}]}\ncases:\n"
+                    "  - {name: a, base: worker, expect: {outcome: eligble}}\n", "utf-8")
+    loaded = load_file(path, RuleSets())
+    told = [(d.code, d.line, d.column, d.suggestion) for d in loaded.diagnostics]
+    assert told == [("invalid-member", 3, 117, "3900000")], told
+    (case,) = loaded.cases
+    assert [(d.code, d.line, d.column, d.suggestion) for d in case.diagnostics] == [
+        ("invalid-value", 5, 47, "eligible"), ("invalid-member", 5, 21, None)]
+
+
 def test_a_mistake_in_a_case_s_own_value_is_told_once(tmp_path: Path) -> None:
     path = tmp_path / "own.yaml"
     path.write_text(f"ruleset: bsu-2022\ncases:\n  - name: own\n    on: 20220905\n    member: {BASE}\n"

@@ -9,7 +9,7 @@ from bsu_rules.catalogue.definition import LEFT_OUT, Abstraction, Function, Hist
 from bsu_rules.catalogue.history_columns import any_of, field, history
 from bsu_rules.catalogue.optional import cf, pl
 from bsu_rules.members import ProgramReceipt
-from bsu_rules.ruleset.types import BOOL, INT, RECEIPTS, STR, list_of
+from bsu_rules.ruleset.types import BOOL, INT, RECEIPTS, item_field, list_of
 
 if TYPE_CHECKING:
     from bsu_rules.evaluators.columnar_functions import Val
@@ -85,8 +85,11 @@ def _realize(rec: Record, call: AbstractCall, value: Realized, others: list[tupl
                 return
 
 
+PROGRAMS = item_field(ProgramReceipt, "program")
+"""What ``received``'s programmes are compared with: a receipt's programme, one of the contract's codes."""
+
 DEFINITIONS = [
-    Function("received", ((RECEIPTS,), (list_of(STR),), (INT,)), BOOL,
+    Function("received", ((RECEIPTS,), (list_of(PROGRAMS),), (INT,)), BOOL,
              "Whether any of the programmes was received (in the year, when given; unknown when the year "
              "given is unknown).", 'received(member.program_receipts, ["PKH"], 2022)', scalar=received,
              columnar=History(_columnar), inversion=None,

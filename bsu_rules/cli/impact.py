@@ -12,7 +12,7 @@ from typing import Any
 
 from bsu_rules.cli.batch import Progress, chunk_size, missing_extra
 from bsu_rules.cli.exits import FAILED, OK, REJECTED, interrupted
-from bsu_rules.cli.options import ON_HELP, add_reform_options, day, load_reform
+from bsu_rules.cli.options import ON_HELP, add_reform_options, day, load_reform, used
 from bsu_rules.diff import decision_dates
 from bsu_rules.errors import on_path
 from bsu_rules.ruleset.loader import load_ruleset
@@ -64,6 +64,8 @@ def run(args: argparse.Namespace) -> int:
         baseline = reform_of(load_ruleset(args.ruleset), [s for s in args.against.split(",") if s], [])
     else:
         baseline = load_ruleset(args.against)
+    if args.against is not None and baseline is not None:  # named as the reform is: its file and sha256
+        print(f"bsu-rules: baseline {used(baseline)}", file=sys.stderr)
     on, against_on = args.on, args.against_on
     if baseline is not None:
         against_on, on = decision_dates(baseline, reform, against_on, on)

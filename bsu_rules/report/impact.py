@@ -37,6 +37,7 @@ from bsu_rules.report.causes import DECIDING, Causes
 from bsu_rules.report.groups import DIMENSIONS, PLAUSIBLE_WAGE, attributes
 from bsu_rules.report.summary import breakdowns, describe, first_int, headline, in_order
 from bsu_rules.ruleset.model import RuleSet
+from bsu_rules.ruleset.overrides import as_written
 from bsu_rules.ruleset.schema import Kind
 
 Json = dict[str, Any]
@@ -109,7 +110,7 @@ def impact(reform: RuleSet, source: str | Path, *, on: date | None = None, basel
         report = state.report(file_label or Path(source).name)
         if baseline is not None:  # what the reform changes, as ``diff`` lists it
             assert baseline_on is not None and day is not None
-            diff = render_text(compare(baseline, reform, baseline_on, day))[3:]
+            diff = render_text(compare(as_written(baseline), as_written(reform), baseline_on, day))[3:]
             report["changes"] = [line for line in diff if not line.endswith(": no change")]
         return report
 

@@ -205,6 +205,8 @@ class TypeChecker:
             self.expect(arg, wanted, f"argument {i + 1} of `{name}`")
             if arg.type is None:
                 return None
+            for w in wanted:  # an argument holding values of a field with fixed choices (`received`'s programmes)
+                self._check_choices(w.item if w.name == "list" and w.item else w, arg)
             types.append(arg.type)
         result = fn.result_type(types)
         if result is None:
@@ -273,7 +275,16 @@ class TypeChecker:
         for lit in literals:
             if isinstance(lit, Lit) and isinstance(lit.value, str) and lit.value not in t.choices:
                 self.report(lit.start, "unknown-value", f'"{lit.value}" is never a value here '
-                            f"(values: {', '.join(sorted(t.choices))})", nearest(lit.value, t.choices))
+                            f"(values: {', '.join(sorted(t.choices))})",
+                            nearest(lit.value, t.choices) or _same_head(lit.value, t.choices))
+
+
+def _same_head(value: str, choices: frozenset[str]) -> str | None:
+    """The one code that differs from ``value`` only in its last word (``BSU_TEACHER`` for
+    ``BSU_GURU``, the same code written in another language), if exactly one does."""
+    head, _, last = value.upper().rpartition("_")
+    found = [c for c in choices if head and last and c.upper().rpartition("_")[0] == head]
+    return found[0] if len(found) == 1 else None
 
 
 def _fits(got: Type, wanted: Type) -> bool:

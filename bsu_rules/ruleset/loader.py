@@ -11,6 +11,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from bsu_rules.catalogue import FUNCTIONS
 from bsu_rules.errors import Code, RuleSetError
 from bsu_rules.glossary import FILE as GLOSSARY_FILE
 from bsu_rules.glossary import GlossaryError, glossary_sha256, governing, load_glossary, missing_entries
@@ -134,6 +135,21 @@ def _value_type(value: Any) -> Type:
     return STR
 
 
+def months_wanted(model: RuleFile) -> set[str]:
+    """The parameters a rule file takes as months: passed where only a month is taken
+    (``last_wage(member.wages, param.cutoff_month)``) or shown as one (``{param.cutoff_month:month}``)."""
+    texts = [*model.facts.values(), *(r.condition for r in model.rules)]
+    out: set[str] = set()
+    for tree in (t for text in texts if (t := parse_checked(text, lambda *_: None)) is not None):
+        for call in (n for n in walk(tree) if isinstance(n, Call) and n.func.dotted in FUNCTIONS):
+            wanted = FUNCTIONS[call.func.dotted].params
+            out |= {a.parts[1] for i, a in enumerate(call.args) if isinstance(a, Name) and len(a.parts) == 2
+                    and a.parts[0] == "param" and wanted and wanted[min(i, len(wanted) - 1)] == (MONTH,)}
+    explained = [getattr(r.explain, lang) for r in model.rules if r.explain is not None for lang in ("id", "en")]
+    return out | {m[1].removeprefix("param.") for text in explained for m in PLACEHOLDER.finditer(text)
+                  if m[2] == "month" and m[1].startswith("param.")}
+
+
 class _RuleSetChecker:
     """Checks a schema-valid rule file (tables, parameters, expressions, lint, glossary) and builds the
     RuleSet, collecting every diagnostic on the way."""
@@ -154,8 +170,11 @@ class _RuleSetChecker:
     def run(self) -> tuple[RuleSet | None, list[Diagnostic]]:
         m = self.model
         params = {}
+        months = months_wanted(m)
         for name, param in m.parameters.items():
             if name in self.misread:  # already reported where its value is written
+                continue
+            if (name.endswith("_month") or name in months) and self._month_as_date(name):
                 continue
             t = parameter_type(param)
             if t is None:
@@ -182,6 +201,18 @@ class _RuleSetChecker:
         self.diagnostics.extend(lint(ruleset))
         self._glossary(ruleset)
         return None if has_errors(self.diagnostics) else ruleset, sorted(self.diagnostics)  # a lint error too
+
+    def _month_as_date(self, name: str) -> bool:
+        """Report each value of month parameter ``name`` written as a date (``2022-07-31``), where it is
+        written, once: its uses are not told again. Whether there was one."""
+        raw = self.located.data["parameters"][name]
+        written = [(("parameters", name, "value"), raw.get("value"))] + \
+            [(("parameters", name, "values", k), v) for k, v in (raw.get("values") or {}).items()]
+        dated = [(at, v) for at, v in written if isinstance(v, date)]
+        for at, value in dated:
+            self.report(at, Code.INVALID_VALUE, f"`{name}` is a month, written YYYY-MM, not a date",
+                        suggestion=f"{value:%Y-%m}")
+        return bool(dated)
 
     def _glossary(self, ruleset: RuleSet) -> None:
         """Every name the file uses needs an entry in the glossary its pages read: the one beside it
@@ -305,11 +336,13 @@ class _RuleSetChecker:
         return t is None or any(t.name == w.name for w in FORMAT_TYPES[fmt])
 
     def _duplicates(self) -> None:
-        seen: set[str] = set()
+        seen: dict[str, int] = {}  # each id and the rule it is first the id of
         for i, rule in enumerate(self.model.rules):
             if rule.id in seen:
-                self.report(("rules", i, "id"), Code.DUPLICATE_RULE, f"rule id `{rule.id}` is used twice", rule.id)
-            seen.add(rule.id)
+                first = self.located.at(("rules", seen[rule.id], "id"))[0]
+                self.report(("rules", i, "id"), Code.DUPLICATE_RULE,
+                            f"rule id `{rule.id}` is used twice (first at line {first})", rule.id)
+            seen.setdefault(rule.id, i)
         for name in self.model.facts:
             if name in self.model.parameters or name in self.model.tables:
                 self.report(("facts", name), Code.DUPLICATE_NAME, f"`{name}` names a fact and a parameter or table",

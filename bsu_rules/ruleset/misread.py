@@ -50,11 +50,13 @@ def misread_values(located: Located) -> dict[DataPath, Diagnostic]:
         if unit is None and (listed := _unbracketed(value)) is not None:
             shown = hide_identifiers(value[:80])
             out[what] = Diagnostic(located.file, *located.at(at), Code.INVALID_VALUE,
-                                   f"`{shown}` is one text: a list is written in brackets, `{listed}` (a text that "
-                                   "holds a comma goes in quotes)", suggestion=listed if shown == value else None)
+                                   f"{dotted(at)}: `{shown}` is one text: a list is written in brackets, `{listed}` "
+                                   "(a text that holds a comma goes in quotes)",
+                                   suggestion=listed if shown == value else None)
         if what in out or (problem := misread_number(value, unit)) is None:
             continue
-        out[what] = Diagnostic(located.file, *located.at(at), Code.INVALID_VALUE, problem[0], suggestion=problem[1])
+        out[what] = Diagnostic(located.file, *located.at(at), Code.INVALID_VALUE, f"{dotted(at)}: {problem[0]}",
+                               suggestion=problem[1])
     return out
 
 

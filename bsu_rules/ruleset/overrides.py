@@ -187,6 +187,17 @@ def _retitled(base: RuleSet, model: RuleFile, overrides: list[Override]) -> tupl
     return model, tuple(rules)
 
 
+def as_written(ruleset: RuleSet) -> RuleSet:
+    """A reform with its rules titled as its base file titles them: what a comparison with another
+    rule set reads (the `(simulasi: …)` a page shows after a title is display, not a change of rule)."""
+    base = getattr(ruleset, "base", None)
+    if base is None:
+        return ruleset
+    written = {c.rule.id: c.rule for c in base.rules}
+    return replace(ruleset, model=ruleset.model.model_copy(update={"rules": base.model.rules}),
+                   rules=tuple(replace(c, rule=written.get(c.rule.id, c.rule)) for c in ruleset.rules), _plans={})
+
+
 def _data_date(base: RuleSet, model: RuleFile, overrides: list[Override]) -> tuple[str, ...]:
     """A cut-off month (``lint.data_date_moved``) the overrides move away from the month of
     ``as_of``: the data are still read as at the old date (arrears, payments)."""

@@ -109,7 +109,7 @@ def load_table(name: str, ref: TableRef, base: Path) -> Table:
     values: dict[str, Decimal | str] = {}
     keys: dict[str, int] = {}  # each key and the line it is first on
     bounds: set[str] = set()
-    texts: list[tuple[int, str]] = []  # value cells that are not numbers, and their lines
+    texts: list[tuple[int, int, str]] = []  # value cells that are not numbers: line, column, text
 
     def at(column: str | None) -> int:
         """The column of a cell of the current row in the file."""
@@ -150,7 +150,7 @@ def load_table(name: str, ref: TableRef, base: Path) -> Table:
             text = (row.get(ref.value) or "").strip()
             value = values[key] = Decimal(text) if _NUMBER.match(text) else text
             if not isinstance(value, Decimal):
-                texts.append((line, text))
+                texts.append((line, at(ref.value), text))
             elif (wide := too_wide(value)) is not None:
                 raise TableError(f"`{ref.value}`: {wide}", line, file=ref.file, column=at(ref.value))
             elif ref.unit == "IDR" and value < 0:
@@ -163,15 +163,16 @@ def load_table(name: str, ref: TableRef, base: Path) -> Table:
                                  "`exact` or `lower`", line, file=ref.file, column=at(ref.bound))
             if mark == "lower":
                 if not isinstance(values[key], Decimal):
-                    raise TableError("a lower bound must be a number", line, file=ref.file)
+                    raise TableError("a lower bound must be a number", line, file=ref.file, column=at(ref.value))
                 bounds.add(key)
-    grouped = [(line, text, plain) for line, text in texts if (plain := plain_number(text)) is not None]
+    grouped = [(line, cell, text, plain) for line, cell, text in texts if (plain := plain_number(text)) is not None]
     if grouped or (texts and len(texts) < len(values)):  # a number column with a cell that is not one
-        line, text, plain = grouped[0] if grouped else (*texts[0], None)
+        line, cell, text, plain = grouped[0] if grouped else (*texts[0], None)
         shown = hide_identifiers(repr(text[:40]))
         why = f"a number written with separators: write `{plain}`" if plain else \
             "not a number as in the other rows: write one with digits only"
-        raise TableError(f"`{ref.value}` is {shown}, {why} (`.` before decimals)", line, plain, ref.file)
+        raise TableError(f"`{ref.value}` is {shown}, {why} (`.` before decimals)", line, plain, ref.file,
+                         column=cell)
     return Table(name, ref, frozenset(keys), values if ref.value is not None else None, len(keys),
                  hashlib.sha256(raw).hexdigest(), frozenset(bounds), names)
 

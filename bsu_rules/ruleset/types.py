@@ -112,6 +112,16 @@ def _field_type(annotation: Any) -> Type | BaseModel | None:
     return None
 
 
+def item_field(model: type[BaseModel], name: str) -> Type:
+    """The type of field ``name`` of a history item (``ProgramReceipt.program``), with the contract's
+    choices when it has them: a catalogue function's argument that holds such values is declared with
+    it, so that a value the field can never hold is caught where it is written."""
+    found = _field_type(model.model_fields[name].annotation)
+    if not isinstance(found, Type):
+        raise TypeError(f"{model.__name__}.{name} is not a plain value")
+    return found
+
+
 def _is_model(annotation: Any) -> bool:
     """A pydantic model class (told by its fields, so that the language does not import pydantic)."""
     return isinstance(annotation, type) and hasattr(annotation, "model_fields")

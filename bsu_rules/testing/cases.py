@@ -278,7 +278,11 @@ class _CaseReader:
         try:
             case = Case.model_validate(self.raw)
         except ValidationError as exc:
-            self.problems += _schema(exc, self.located, self.at)
+            partial = _member_part(self.raw, exc)
+            if partial is not None:  # its member still built: a mistake in its base is told in this run too
+                self.member(partial)
+            self.problems[:0] = _schema(exc, self.located, self.at)
+            self.tell_elsewhere()
             return LoadedCase(self.located.file, line, name, self.ruleset, diagnostics=tuple(self.problems))
         if name in first:
             self.report(("name",), Code.DUPLICATE_CASE,
@@ -291,12 +295,16 @@ class _CaseReader:
             except OutOfForce as exc:
                 self.report(("on",), Code.OUT_OF_FORCE, f"{exc} (a case that expects this says `outcome: refused`)")
         member = self.member(case)
+        self.tell_elsewhere()
+        return LoadedCase(self.located.file, line, name, self.ruleset, case, member, tuple(self.problems))
+
+    def tell_elsewhere(self) -> None:
+        """At the case, each mistake it uses that is told elsewhere (in its base, or by the file's reading)."""
         for (what, at_line, at_col), told in self.elsewhere.items():
             lines = ", ".join(str(n) for n in sorted(set(told)))
             self.problems.append(Diagnostic(self.located.file, at_line, at_col, Code.INVALID_MEMBER,
                                             f"{what} has a mistake (line{'s' if ',' in lines else ''} {lines}): "
                                             "the case runs once it is fixed"))
-        return LoadedCase(self.located.file, line, name, self.ruleset, case, member, tuple(self.problems))
 
     def check_expect(self, case: Case) -> None:
         given = case.expect.model_fields_set - {"outcome", "applies"}
@@ -399,6 +407,15 @@ class _CaseReader:
             quoted = f'"{number}"'
             suggestion = quoted if hide_identifiers(quoted) == quoted else None  # never repeat a NIK
         self.member_at(base, said, suggestion, key=message == "unknown field")
+
+
+def _member_part(raw: Any, exc: ValidationError) -> Case | None:
+    """The part of a case that builds its member (``base``, ``member``, ``unset``), when the case's
+    mistakes lie elsewhere (in ``expect``, say)."""
+    parts = ("base", "member", "unset")
+    if not isinstance(raw, dict) or any(e["loc"][:1] == () or e["loc"][0] in parts for e in exc.errors()):
+        return None
+    return Case.model_construct(**{k: raw[k] for k in parts if k in raw})
 
 
 def _split_amount(data: Any, path: DataPath) -> tuple[DataPath, str, str | None] | None:
