@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from ruamel.yaml.error import YAMLError
 
 from bsu_rules.errors import Diagnostic, Severity
+from bsu_rules.ruleset.files import RULE_FILE_LIMIT, UnsafePath, read_beside
 from bsu_rules.ruleset.schema import Window
 from bsu_rules.ruleset.source import read_yaml
 
@@ -50,12 +51,14 @@ def in_force_on(day: date, near: Path | None = None) -> list[tuple[str, Window]]
 
 
 def _windows(folder: Path) -> tuple[tuple[str, Window], ...]:
+    """Each edition and its window, from the rule files in ``folder``. A file a rule set may not read
+    (``read_beside``: a FIFO, a device, a symbolic link leading out, one too large) is skipped unread."""
     found = []
     for path in sorted(folder.glob("*.yaml")):
         try:
-            data = read_yaml(path.read_text("utf-8"), str(path)).data
+            data = read_yaml(read_beside(folder, path.name, RULE_FILE_LIMIT), str(path)).data
             found.append((str(data["ruleset"]), Window.model_validate(data["in_force"])))
-        except (OSError, UnicodeDecodeError, YAMLError, KeyError, TypeError, ValidationError):
+        except (UnsafePath, YAMLError, KeyError, TypeError, ValidationError):
             continue  # not a readable rule file: it names no edition
     return tuple(found)
 
