@@ -130,3 +130,11 @@ def test_a_sibling_the_rule_set_may_not_read_is_skipped_unread(rules_copy: Path,
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
     assert refused.value.applies == [] and "hunter2" not in str(refused.value)
+
+
+def test_a_sibling_whose_id_holds_a_nik_names_no_edition(rules_copy: Path, examples: list[dict[str, Any]]) -> None:
+    """A sibling's ``ruleset`` is held to the rule file's own rule before a refusal repeats it."""
+    (rules_copy / "zz.yaml").write_text('ruleset: "bsu-3204125708940003"\nin_force: {from: 2019-01-01}\n', "utf-8")
+    with pytest.raises(bsu_rules.OutOfForce) as refused:
+        bsu_rules.evaluate(bsu_rules.load_ruleset(rules_copy / "bsu-2022.yaml"), examples[0], on=date(2020, 1, 1))
+    assert refused.value.applies == [] and "3204125708940003" not in str(refused.value)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
@@ -35,15 +36,34 @@ def _no_personal_number(text: str) -> str:
         raise ValueError("a text of ten digits or more, as a NIK or an account number is: a rule file is "
                          "published as written, so it names no person (decide on fields such as "
                          "`member.program_receipts`, not on a list of NIKs)")
+    if any(IDENTIFIER.search(name) for name in _NAMED.findall(_QUOTED.sub("", text))):
+        raise ValueError("a name in it holds a number of ten digits or more, as a NIK or an account number does: "
+                         "a rule file is published as written, so it names no person (leave personal numbers out)")
     return text
 
 
 _QUOTED = re.compile(r'"[^"]*"|\'[^\']*\'')
+_NAMED = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")
+"""A name in an expression (``fact.wage``, ``member.wages``), with the dots between its parts."""
 Expression = Annotated[str, Field(min_length=1, description="An expression in the rule language"),
                        AfterValidator(_no_personal_number)]
-Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+
+
+def _no_number_in(what: str) -> Callable[[str], str]:
+    """A check that a name (``what``: "a name", "a rule id") holds no NIK- or account-like number: a
+    name is repeated in every decision, as written."""
+    def check(name: str) -> str:
+        if IDENTIFIER.search(name):
+            raise PydanticCustomError(PERSONAL_NUMBER, "{what} holding a number of ten digits or more", {"what": what})
+        return name
+    return check
+
+
+PERSONAL_NUMBER = "personal_number"
+"""The error type of a name holding a NIK- or account-like number (``misread`` words it)."""
+Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$"), AfterValidator(_no_number_in("a name"))]
 RULE_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
-RuleId = Annotated[str, Field(pattern=f"^{RULE_ID.pattern}$")]
+RuleId = Annotated[str, Field(pattern=f"^{RULE_ID.pattern}$"), AfterValidator(_no_number_in("a rule id"))]
 
 
 class _Model(BaseModel):
