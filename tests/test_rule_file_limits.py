@@ -315,9 +315,14 @@ def test_constants_that_add_up_past_64_bits_are_refused(rules_copy: Path, bound:
 
 @pytest.mark.parametrize(("old", "new"), [
     ("source: pm-10-2022, Pasal 3 ayat (2) huruf b", "source: pm-10-2022 3204125708940003"),
-    ('title: {id: "NIK valid"', 'title: {id: "NIK valid 0719204418"')])
+    ('title: {id: "NIK valid"', 'title: {id: "NIK valid 0719204418"'),
+    *[('title: {id: "NIK valid"', f'title: {{id: "NIK valid 32041257{mark}08940003"') for mark in
+      ("\\u2060", "\\ufeff", "\\u200b", "\\u200c", "\\u200d", "\\u00ad", "\\u2062", "\\u180e", "\\u034f",
+       "\\u115f", "\\u2060\\u2060\\u2060", "\u2060")],
+    ('source: pm-10-2022, Pasal 3 ayat (2) huruf b', 'source: "NIK 3204\\u200d1257\\u200d0894\\u200d0003"')])
 def test_rule_text_holds_no_identifier_like_number(rules_copy: Path, old: str, new: str) -> None:
-    """A title or source is shown to everyone as written: a NIK- or account-like number is refused."""
+    """A title or source is shown to everyone as written: a NIK- or account-like number is refused, also
+    with invisible characters (U+2060, U+FEFF, U+00AD …) between its digits."""
     ruleset, diagnostics = check_file(_replace(rules_copy, old, new))
     assert ruleset is None and [d.code for d in diagnostics] == ["invalid-value"], diagnostics
     assert "ten digits or more" in diagnostics[0].message and "3204125708940003" not in str(diagnostics[0])
@@ -344,6 +349,7 @@ def test_a_name_holds_no_identifier_like_number(rules_copy: Path, old: str, new:
 
 @pytest.mark.parametrize(("table", "old", "new", "says"), [
     ("banks.csv", None, "BANK 3204125708940003,BRI,yes,x\n", "ten digits or more"),
+    ("banks.csv", None, "BANK 32041257\u206008940003,BRI,yes,x\n", "ten digits or more"),
     ("minimum-wage-2022.csv", "Kab. Karawang", "Kab.\u2028Karawang", "line separator U+2028"),
     ("minimum-wage-2022.csv", "4798312", "\u0664\u0667\u0669\u0668\u0663\u0661\u0662", "digits only")])
 def test_a_table_cell_is_plain_text_or_a_plain_number(rules_copy: Path, table: str, old: str | None, new: str,

@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, model_validator
 from pydantic_core import PydanticCustomError
 
-from bsu_rules.members.model import IDENTIFIER, MONTH
+from bsu_rules.members.model import MONTH, holds_identifier
 from bsu_rules.ruleset.spelling import amount_in_words, as_month, digits_only
 from bsu_rules.ruleset.types import too_wide
 
@@ -32,11 +32,11 @@ Day = Annotated[date, BeforeValidator(_day)]
 def _no_personal_number(text: str) -> str:
     """An expression is published as written (``doc``, the service's editions): no text in it holds a
     NIK- or account-like number."""
-    if any(IDENTIFIER.search(quoted) for quoted in _QUOTED.findall(text)):
+    if any(holds_identifier(quoted) for quoted in _QUOTED.findall(text)):
         raise ValueError("a text of ten digits or more, as a NIK or an account number is: a rule file is "
                          "published as written, so it names no person (decide on fields such as "
                          "`member.program_receipts`, not on a list of NIKs)")
-    if any(IDENTIFIER.search(name) for name in _NAMED.findall(_QUOTED.sub("", text))):
+    if any(holds_identifier(name) for name in _NAMED.findall(_QUOTED.sub("", text))):
         raise ValueError("a name in it holds a number of ten digits or more, as a NIK or an account number does: "
                          "a rule file is published as written, so it names no person (leave personal numbers out)")
     return text
@@ -53,7 +53,7 @@ def _no_number_in(what: str) -> Callable[[str], str]:
     """A check that a name (``what``: "a name", "a rule id") holds no NIK- or account-like number: a
     name is repeated in every decision, as written."""
     def check(name: str) -> str:
-        if IDENTIFIER.search(name):
+        if holds_identifier(name):
             raise PydanticCustomError(PERSONAL_NUMBER, "{what} holding a number of ten digits or more", {"what": what})
         return name
     return check
@@ -96,7 +96,7 @@ BREAK = re.compile(r"[\r\n\v\f\x85\u2028\u2029]")
 def _one_line(text: str) -> str:
     if BREAK.search(text):
         raise ValueError("a line break: this text is shown on one line (write it on one line)")
-    if IDENTIFIER.search(text):
+    if holds_identifier(text):
         raise ValueError("a number of ten digits or more, as a NIK or an account number is: this text is shown "
                          "to everyone as written (leave personal numbers out)")
     return text
@@ -159,7 +159,7 @@ def misfit(value: Scalar | None, unit: str | None) -> tuple[str, str | None] | N
     ``Rp3.500.000`` is a number mistyped), or a text that looks like a month but is none."""
     if (wide := too_wide(value)) is not None:
         return wide, None
-    if any(isinstance(v, str) and IDENTIFIER.search(v) for v in (value if isinstance(value, list) else [value])):
+    if any(isinstance(v, str) and holds_identifier(v) for v in (value if isinstance(value, list) else [value])):
         return "a text of ten digits or more, as a NIK or an account number is: a rule file is published as " \
             "written, so it names no person", None
     if isinstance(value, str) and (month := as_month(value)) not in (None, value):

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from bsu_rules.members.model import IDENTIFIER, hide_identifiers
+from bsu_rules.members.model import hide_identifiers, holds_identifier
 from bsu_rules.ruleset.diagnostics import nearest
 from bsu_rules.ruleset.files import Missing, UnsafePath, read_beside
 from bsu_rules.ruleset.schema import TableRef
@@ -131,7 +131,7 @@ def load_table(name: str, ref: TableRef, base: Path) -> Table:
                 else "add the missing cells (an empty cell is written as nothing between two commas)"
             raise TableError(f"this row has {cells} cells, but the header has {len(columns)} columns "
                              f"({', '.join(columns)}): {fix}", line, file=ref.file)
-        if (said := next((c for c in columns if IDENTIFIER.search(row.get(c) or "")
+        if (said := next((c for c in columns if holds_identifier(row.get(c) or "")
                           and not _NUMBER.match((row.get(c) or "").strip())), None)) is not None:
             raise TableError(f"`{said}` holds a number of ten digits or more, as a NIK or an account number does: "
                              "a table is shown to everyone as written (leave personal numbers out)", line,
