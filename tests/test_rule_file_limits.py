@@ -319,10 +319,11 @@ def test_constants_that_add_up_past_64_bits_are_refused(rules_copy: Path, bound:
     *[('title: {id: "NIK valid"', f'title: {{id: "NIK valid 32041257{mark}08940003"') for mark in
       ("\\u2060", "\\ufeff", "\\u200b", "\\u200c", "\\u200d", "\\u00ad", "\\u2062", "\\u180e", "\\u034f",
        "\\u115f", "\\u2060\\u2060\\u2060", "\u2060")],
+    ('is only for Indonesian citizens (WNI)"', 'is only for Indonesian citizens (WNI), as 3204125708940003"'),
     ('source: pm-10-2022, Pasal 3 ayat (2) huruf b', 'source: "NIK 3204\\u200d1257\\u200d0894\\u200d0003"')])
 def test_rule_text_holds_no_identifier_like_number(rules_copy: Path, old: str, new: str) -> None:
-    """A title or source is shown to everyone as written: a NIK- or account-like number is refused, also
-    with invisible characters (U+2060, U+FEFF, U+00AD …) between its digits."""
+    """A title, a source or an explanation is shown to everyone as written: a NIK- or account-like number
+    is refused, also with invisible characters (U+2060, U+FEFF, U+00AD …) between its digits."""
     ruleset, diagnostics = check_file(_replace(rules_copy, old, new))
     assert ruleset is None and [d.code for d in diagnostics] == ["invalid-value"], diagnostics
     assert "ten digits or more" in diagnostics[0].message and "3204125708940003" not in str(diagnostics[0])

@@ -83,11 +83,22 @@ class Kind(StrEnum):
     FLAG = "flag"
 
 
+def _no_identifier(text: str) -> str:
+    if holds_identifier(text):
+        raise ValueError("a number of ten digits or more, as a NIK or an account number is: this text is shown "
+                         "to everyone as written (leave personal numbers out)")
+    return text
+
+
+Said = Annotated[str, AfterValidator(_no_identifier)]
+"""Text shown as written (an explanation, a note): it holds no NIK- or account-like number."""
+
+
 class Text(_Model):
     """The same text in Bahasa Indonesia and English."""
 
-    en: str
-    id: str
+    en: Said
+    id: Said
 
 
 BREAK = re.compile(r"[\r\n\v\f\x85\u2028\u2029]")
@@ -96,10 +107,7 @@ BREAK = re.compile(r"[\r\n\v\f\x85\u2028\u2029]")
 def _one_line(text: str) -> str:
     if BREAK.search(text):
         raise ValueError("a line break: this text is shown on one line (write it on one line)")
-    if holds_identifier(text):
-        raise ValueError("a number of ten digits or more, as a NIK or an account number is: this text is shown "
-                         "to everyone as written (leave personal numbers out)")
-    return text
+    return _no_identifier(text)
 
 
 Line = Annotated[str, AfterValidator(_one_line)]
