@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from bsu_rules.formatting import format_date, format_month, format_value, number, rupiah
+from bsu_rules.members.model import printable
 from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.ruleset.schema import Parameter, Text, Window
 
@@ -190,12 +191,13 @@ def _md(parts: Inline, *, cell: bool = False) -> str:
     out = []
     for part in parts:
         if isinstance(part, Code):
-            text = part.text.replace("|", "\\|") if cell else part.text
+            text = printable(part.text)
+            text = text.replace("|", "\\|") if cell else text
             fence = "``" if "`" in text else "`"
             pad = " " if fence == "``" else ""
             out.append(f"{fence}{pad}{text}{pad}{fence}")
         else:
-            out.append(part.translate(_MD_SPECIAL))
+            out.append(printable(part).translate(_MD_SPECIAL))
     return " ".join("".join(out).split()) if cell else "".join(out).strip()
 
 
@@ -217,7 +219,12 @@ def to_markdown(blocks: list[Block]) -> str:
 
 
 def _html(parts: Inline) -> str:
-    return "".join(f"<code>{html.escape(p.text)}</code>" if isinstance(p, Code) else html.escape(p) for p in parts)
+    return "".join(f"<code>{_escape(p.text)}</code>" if isinstance(p, Code) else _escape(p) for p in parts)
+
+
+def _escape(text: str) -> str:
+    """A rule file's text for a page: an invisible character written out (``\\u2060``), then HTML-escaped."""
+    return html.escape(printable(text))
 
 
 _STYLE = ("body{font-family:system-ui,sans-serif;max-width:80rem;margin:2rem auto;padding:0 1rem;line-height:1.4}"
@@ -233,10 +240,10 @@ def to_html(blocks: list[Block], lang: str, title: str) -> str:
         elif b.kind == "ul":
             body.append("<ul>" + "".join(f"<li>{_html(i)}</li>" for i in b.items) + "</ul>")
         else:
-            head = "".join(f"<th>{html.escape(h)}</th>" for h in b.header)
+            head = "".join(f"<th>{_escape(h)}</th>" for h in b.header)
             rows = "".join("<tr>" + "".join(f"<td>{_html(c)}</td>" for c in row) + "</tr>" for row in b.rows)
             body.append(f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")
     return (f'<!DOCTYPE html>\n<html lang="{html.escape(lang)}">\n<head>\n<meta charset="utf-8">\n'
-            f"<title>{html.escape(title)}</title>\n<style>{_STYLE}</style>\n</head>\n<body>\n"
+            f"<title>{_escape(title)}</title>\n<style>{_STYLE}</style>\n</head>\n<body>\n"
             + "\n".join(body) + "\n</body>\n</html>\n")
 

@@ -104,6 +104,47 @@ def test_a_damaged_archive_entry_is_an_error(tmp_path: Path) -> None:
         load_archived(tmp_path / "arch", entry.sha256)
 
 
+@pytest.mark.parametrize("kind", ["fifo", "symlink-out", "directory", "manifest-fifo"])
+def test_an_entry_file_that_is_not_a_regular_file_inside_the_entry_is_refused_unread(
+        tmp_path: Path, archive: Path, kind: str) -> None:
+    """A FIFO would block the reader for ever; a symbolic link leading out would make the hash check
+    an oracle on any readable file."""
+    import os
+    import signal
+
+    sha = load_ruleset("bsu-2022").sha256
+    entry = tmp_path / "arch" / sha
+    shutil.copytree(archive / sha, entry)
+    manifest = json.loads((entry / "manifest.json").read_text("utf-8"))
+    manifest["files"]["extra"] = "0" * 64
+    (entry / "manifest.json").write_text(json.dumps(manifest), "utf-8")
+    expected = {"fifo": "names extra, which is not a regular file", "directory": "which is not a regular file",
+                "symlink-out": "names extra, which leads outside",
+                "manifest-fifo": "manifest.json is not a regular file"}
+    if kind == "fifo":
+        os.mkfifo(entry / "extra")
+    elif kind == "directory":
+        (entry / "extra").mkdir()
+    elif kind == "symlink-out":
+        (entry / "extra").symlink_to(EXAMPLES)
+    else:
+        (entry / "manifest.json").unlink()
+        os.mkfifo(entry / "manifest.json")
+
+    def stop(*_: object) -> None:
+        raise AssertionError("reading the archive entry blocked")
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.alarm(10)
+    try:
+        with pytest.raises(ArchiveError, match=expected[kind]) as caught:
+            load_archived(tmp_path / "arch", sha)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    assert not isinstance(caught.value, MissingRuleSet)
+
+
 def test_an_entry_folder_without_its_manifest_is_said_to_be_damaged(tmp_path: Path, archive: Path,
                                                                    capsys: pytest.CaptureFixture[str]) -> None:
     """Not a leftover temporary folder's error when archiving, nor "not in the archive" when replaying."""

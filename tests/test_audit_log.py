@@ -306,7 +306,7 @@ TAMPERING = {
     "copy appended": (lambda ls: [*ls, ls[3]], 17, "inserted"),
     "duplicated": (lambda ls: [*ls[:7], ls[6], *ls[7:]], 8, "inserted"),
     "forged insert": (_forged_insert, 7, "inserted"),
-    "edited and re-hashed": (_rehash, 5, "rehashed"),
+    "edited and re-hashed": (_rehash, 6, "rehashed"),  # where the chain breaks; line 5 is named as suspect
     "not a decision, re-hashed": (_invalid, 5, "invalid"),
     "reformatted": (lambda ls: [*ls[:3], json.dumps(json.loads(ls[3]), sort_keys=True) + "\n", *ls[4:]], 4,
                     "reformatted"),
@@ -327,9 +327,30 @@ def test_verify_finds_the_tampered_line(log: Path, name: str) -> None:
     result = verify_log(log)
     assert result.problem is not None, name
     assert (result.problem.line, result.problem.kind) == (line, kind), str(result.problem)
-    # the lines before the one at fault are the intact chain, and its head is the last of them (never a forgery)
-    assert result.decisions == line - 1
-    assert result.head_hash == (json.loads(lines[line - 2])["hash"] if line > 1 else "0" * 64)
+    # the lines before the first that may be at fault are the intact chain, and its head is the last of
+    # them (never a forgery)
+    first = result.problem.since or line
+    assert result.decisions == first - 1
+    assert result.head_hash == (json.loads(lines[first - 2])["hash"] if first > 1 else "0" * 64)
+
+
+def test_two_logs_spliced_at_the_same_seq_are_told_where_the_chain_breaks(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Lines 1-8 of one log, 9 on of another: line 8 is untouched, line 9 is the first foreign line.
+    From the chain alone that is the same as line 8 edited and re-hashed: both readings are said."""
+    first, second = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    write_log(first)
+    write_log(second, RECORDS[::-1])  # another log: its lines differ from the first's
+    spliced = tmp_path / "spliced.jsonl"
+    spliced.write_text("".join(first.read_text("utf-8").splitlines(keepends=True)[:8]
+                               + second.read_text("utf-8").splitlines(keepends=True)[8:]), "utf-8")
+    result = verify_log(spliced)
+    assert result.problem is not None and (result.problem.line, result.problem.since) == (9, 8)
+    assert "line 8 was changed and re-hashed, or this line and those after it come from another log" \
+        in result.problem.message
+    assert result.decisions == 7
+    assert main(["verify", str(spliced)]) == 1
+    assert capsys.readouterr().out.splitlines()[1:] == ["lines 1-7 are intact"]
 
 
 def test_anchor_catches_lines_cut_off_the_end(log: Path) -> None:

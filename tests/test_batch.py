@@ -285,6 +285,22 @@ def test_a_parquet_integer_the_contract_type_cannot_hold_rejects_its_row(tmp_pat
         'for an amount in rupiah"}\n')  # as evaluate says it
 
 
+@pytest.mark.parametrize("engine", ["scalar", "columnar"])
+def test_a_record_with_several_problems_names_the_field_evaluate_names_first(tmp_path: Path, engine: str) -> None:
+    """A type error found while reading (``wages[1]``) after a missing value at an earlier item
+    (``wages[0]``): the problems in evaluate's order (by field path, items by index), so the same field."""
+    record = json.loads((Path(__file__).parents[1] / "examples" / "members.jsonl").read_text("utf-8").splitlines()[0])
+    del record["wages"][0]["amount"]
+    record["wages"][1]["amount"] = "A"
+    (tmp_path / "m.jsonl").write_text(json.dumps(record) + "\n", "utf-8")
+    with pytest.raises(InputError) as refused:
+        parse_member(record)
+    batch(tmp_path / "m.jsonl", tmp_path / "d.parquet", engine=engine)
+    [reject] = [json.loads(line) for line in (tmp_path / "d.rejects.jsonl").read_text("utf-8").splitlines()]
+    assert reject["field"] == refused.value.problems[0][0] == "wages[0].amount"
+    assert reject["message"] == str(refused.value)
+
+
 def test_free_text_left_unread_is_still_checked(tmp_path: Path) -> None:
     """Names and account numbers, which no check and no rule reads, are not read from Parquet: their
     type is still checked, an unknown field beside them still rejects its row, the decisions are

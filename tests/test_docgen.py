@@ -63,6 +63,18 @@ def test_html_escapes_everything(tmp_path: Path) -> None:
     assert "\\<b\\>A & B\\</b\\>" in render(load_ruleset(path), "id", "md")
 
 
+def test_an_invisible_character_is_written_out_on_the_page(tmp_path: Path) -> None:
+    """A format character (U+2060, shown as nothing) in a rule file's text is shown as its escape, as
+    evaluate's pages show it: a page never holds a run of digits that reads as one although it is not."""
+    source = (ROOT / "tests" / "fixtures" / "lint" / "clean.yaml").read_text("utf-8")
+    source = source.replace("title: {id: Contoh, en: Example}", 'title: {id: "Con\\u2060toh", en: "Exam\\ufeffple"}')
+    path = tmp_path / "invisible.yaml"
+    path.write_text(source, "utf-8")
+    for lang, fmt, shown in (("en", "html", "Exam\\ufeffple"), ("id", "md", "Con\\\\u2060toh")):
+        page = render(load_ruleset(path), lang, fmt)
+        assert "\u2060" not in page and "\ufeff" not in page and shown in page, page[:300]
+
+
 def test_cli_prints_writes_and_checks(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["doc", "bsu-2022", "--lang", "en"]) == 0
     assert capsys.readouterr().out == render(load_ruleset("bsu-2022"), "en", "md")

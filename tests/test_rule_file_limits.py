@@ -315,16 +315,42 @@ def test_constants_that_add_up_past_64_bits_are_refused(rules_copy: Path, bound:
 
 @pytest.mark.parametrize(("old", "new"), [
     ("source: pm-10-2022, Pasal 3 ayat (2) huruf b", "source: pm-10-2022 3204125708940003"),
-    ('title: {id: "NIK valid"', 'title: {id: "NIK valid 0719204418"')])
+    ('title: {id: "NIK valid"', 'title: {id: "NIK valid 0719204418"'),
+    *[('title: {id: "NIK valid"', f'title: {{id: "NIK valid 32041257{mark}08940003"') for mark in
+      ("\\u2060", "\\ufeff", "\\u200b", "\\u200c", "\\u200d", "\\u00ad", "\\u2062", "\\u180e", "\\u034f",
+       "\\u115f", "\\u2060\\u2060\\u2060", "\u2060")],
+    ('is only for Indonesian citizens (WNI)"', 'is only for Indonesian citizens (WNI), as 3204125708940003"'),
+    ('source: pm-10-2022, Pasal 3 ayat (2) huruf b', 'source: "NIK 3204\\u200d1257\\u200d0894\\u200d0003"')])
 def test_rule_text_holds_no_identifier_like_number(rules_copy: Path, old: str, new: str) -> None:
-    """A title or source is shown to everyone as written: a NIK- or account-like number is refused."""
+    """A title, a source or an explanation is shown to everyone as written: a NIK- or account-like number
+    is refused, also with invisible characters (U+2060, U+FEFF, U+00AD …) between its digits."""
     ruleset, diagnostics = check_file(_replace(rules_copy, old, new))
     assert ruleset is None and [d.code for d in diagnostics] == ["invalid-value"], diagnostics
     assert "ten digits or more" in diagnostics[0].message and "3204125708940003" not in str(diagnostics[0])
 
 
+@pytest.mark.parametrize(("old", "new", "at", "what"), [
+    ("  - id: wage-earner", '  - id: "3204125708940003"', (105, 9), "a rule id"),
+    ("ruleset: bsu-2022", "ruleset: bsu-3204125708940003", (4, 10), "a rule id"),
+    ("  wage_ceiling:", "  wage_ceiling_3204125708940003:", (26, 3), "a name"),
+    ("  wage: last_wage", "  wage_3204_1257_0894_0003: last_wage", (77, 3), "a name"),
+    ("  minimum_wage:", "  minimum_wage_3204125708940003:", (60, 3), "a name"),
+    ("require: fact.wage <= param.wage_ceiling or", "require: fact.wage_3204125708940003 <= param.wage_ceiling or",
+     (168, 14), "in it holds a number")])
+def test_a_name_holds_no_identifier_like_number(rules_copy: Path, old: str, new: str, at: tuple[int, int],
+                                                what: str) -> None:
+    """A rule id, the ruleset id, a parameter, fact or table name is repeated in every decision as
+    written: a NIK- or account-like number in one is refused where it is written, and never shown."""
+    ruleset, diagnostics = check_file(_replace(rules_copy, old, new))
+    errors = [d for d in diagnostics if d.severity.value == "error"]
+    assert ruleset is None and [(d.line, d.column) for d in errors] == [at], errors
+    assert "ten digits or more" in errors[0].message and what in errors[0].message
+    assert not any(re.search(r"3204.?1257.?0894.?0003", str(d)) for d in diagnostics)
+
+
 @pytest.mark.parametrize(("table", "old", "new", "says"), [
     ("banks.csv", None, "BANK 3204125708940003,BRI,yes,x\n", "ten digits or more"),
+    ("banks.csv", None, "BANK 32041257\u206008940003,BRI,yes,x\n", "ten digits or more"),
     ("minimum-wage-2022.csv", "Kab. Karawang", "Kab.\u2028Karawang", "line separator U+2028"),
     ("minimum-wage-2022.csv", "4798312", "\u0664\u0667\u0669\u0668\u0663\u0661\u0662", "digits only")])
 def test_a_table_cell_is_plain_text_or_a_plain_number(rules_copy: Path, table: str, old: str | None, new: str,

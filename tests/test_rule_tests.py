@@ -323,6 +323,27 @@ def test_a_case_name_is_one_line(tmp_path: Path) -> None:
     assert "line break" in found.message and not case.runnable
 
 
+NIK = "3204125708940003"
+
+
+@pytest.mark.parametrize(("case", "bases", "says"), [
+    (f'name: "example {NIK}"\n    member: {BASE}', "", "case 1, name: a number of ten digits or more"),
+    ('name: ok\n    base: "3204125708940009"', f"bases:\n  worker: {BASE}\n", "case 1, base: a number of ten"),
+    ("name: ok\n    base: worker", f'bases:\n  "{NIK}": {BASE}\n', "bases.<16 digits>: a number of ten"),
+    (f'name: ok\n    member: {BASE}\n    "x{NIK}": 1', "", "unknown key `x<16 digits>`"),
+    (f'name: ok\n    member: {BASE}\n    expect:\n      rules: {{"{NIK}": pass}}', "", "has no rule `<16 digits>`")])
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_a_nik_in_a_case_or_base_name_is_refused_and_never_shown(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], case: str, bases: str, says: str, fmt: str) -> None:
+    """A case name, a base name, a key or a rule id holding a NIK is an error told with the number left
+    out, in the text and the JSON report alike (a suggestion too)."""
+    expect = "      outcome: ineligible\n" if "expect:" in case else "    expect: {outcome: ineligible}\n"
+    (tmp_path / "t.yaml").write_text(f"ruleset: bsu-2022\n{bases}cases:\n  - {case}\n{expect}", "utf-8")
+    assert main(["test", str(tmp_path / "t.yaml"), "--format", fmt]) == 1
+    out = capsys.readouterr().out
+    assert says in out and not re.search(r"3204.?1257.?0894.?00", out) and "Value error" not in out, out
+
+
 @pytest.mark.parametrize("ref", ["{secret}", "../../outside/secret.yaml", "secret.txt", "../rules/link.yaml",
                                  "/etc/passwd"])
 def test_a_test_file_reads_rules_only_beside_it_or_one_folder_up(tmp_path: Path, ref: str,

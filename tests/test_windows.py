@@ -97,3 +97,44 @@ def test_rule_author_cases_can_expect_a_refusal(tmp_path: Path) -> None:
     assert [d.criterion for d in results["decided, but a refusal is expected"].differences] == ["outcome"]
     for name in ("refused, yet a decision is checked", "applies without a refusal"):
         assert [d.code for d in results[name].diagnostics] == ["contradictory-expectation"], name
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device", "symlink-out", "directory"])
+def test_a_sibling_the_rule_set_may_not_read_is_skipped_unread(rules_copy: Path, kind: str,
+                                                               examples: list[dict[str, Any]]) -> None:
+    """The out-of-force message reads the rule files beside this one as loading does: a FIFO (which
+    would block for ever), a device, a directory or a symbolic link leading out names no edition."""
+    import os
+    import signal
+
+    sibling, outside = rules_copy / "zz.yaml", rules_copy.parent / "secret.yaml"
+    outside.write_text('ruleset: "db_password=hunter2"\nin_force: {from: 2019-01-01}\n', "utf-8")
+    if kind == "fifo":
+        os.mkfifo(sibling)
+    elif kind == "device":
+        sibling.symlink_to("/dev/zero")
+    elif kind == "directory":
+        sibling.mkdir()
+    else:
+        sibling.symlink_to(outside)
+
+    def stop(*_: object) -> None:
+        raise AssertionError("reading the rule files beside this one blocked")
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.alarm(10)
+    try:
+        with pytest.raises(bsu_rules.OutOfForce) as refused:
+            bsu_rules.evaluate(bsu_rules.load_ruleset(rules_copy / "bsu-2022.yaml"), examples[0], on=date(2020, 1, 1))
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    assert refused.value.applies == [] and "hunter2" not in str(refused.value)
+
+
+def test_a_sibling_whose_id_holds_a_nik_names_no_edition(rules_copy: Path, examples: list[dict[str, Any]]) -> None:
+    """A sibling's ``ruleset`` is held to the rule file's own rule before a refusal repeats it."""
+    (rules_copy / "zz.yaml").write_text('ruleset: "bsu-3204125708940003"\nin_force: {from: 2019-01-01}\n', "utf-8")
+    with pytest.raises(bsu_rules.OutOfForce) as refused:
+        bsu_rules.evaluate(bsu_rules.load_ruleset(rules_copy / "bsu-2022.yaml"), examples[0], on=date(2020, 1, 1))
+    assert refused.value.applies == [] and "3204125708940003" not in str(refused.value)

@@ -22,6 +22,7 @@ from bsu_rules.errors import RuleSetError
 from bsu_rules.evaluators.scalar import ENGINE
 from bsu_rules.glossary import FILE as GLOSSARY_FILE
 from bsu_rules.glossary import glossary_sha256, governing
+from bsu_rules.ruleset.files import RULE_FILE_LIMIT, TABLE_LIMIT, Missing, UnsafePath, read_beside
 from bsu_rules.ruleset.loader import content_hash, load_ruleset
 from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.ruleset.overrides import Reform, archive_entry, from_archive
@@ -101,12 +102,14 @@ def load_archived(into: str | Path, sha256: str) -> RuleSet:
         raise MissingRuleSet(f"{sha256!r} is not a rule set hash (64 hex digits)")
     folder = Path(into) / sha256
     try:
-        manifest = json.loads((folder / MANIFEST).read_text("utf-8"))
-    except FileNotFoundError:
-        if folder.exists():
+        manifest = json.loads(read_beside(folder, MANIFEST, RULE_FILE_LIMIT))
+    except Missing:
+        if folder.is_dir():
             raise _no_manifest(Path(into), folder) from None
         raise MissingRuleSet(f"rule set {sha256} is not in the archive {into}") from None
-    except (OSError, ValueError) as exc:
+    except UnsafePath as exc:
+        raise ArchiveError(f"{folder / MANIFEST} {exc}") from None
+    except ValueError as exc:
         raise ArchiveError(f"{folder / MANIFEST}: unreadable ({exc})") from None
     files: dict[str, str] = manifest.get("files", {}) if isinstance(manifest, dict) else {}
     rule_file = manifest.get("rule_file") if isinstance(manifest, dict) else None
@@ -115,9 +118,11 @@ def load_archived(into: str | Path, sha256: str) -> RuleSet:
         raise ArchiveError(f"{folder / MANIFEST}: no rule file named")
     for name, digest in sorted(files.items()):
         try:
-            data = (folder / _safe(name)).read_bytes()
-        except OSError:
+            data = read_beside(folder, _safe(name))
+        except Missing:
             raise ArchiveError(f"{folder}: {name} is missing from the archive") from None
+        except UnsafePath as exc:
+            raise ArchiveError(f"{folder}: {MANIFEST} names {name}, which {exc}") from None
         if hashlib.sha256(data).hexdigest() != digest:
             raise ArchiveError(f"{folder}: {name} was changed after it was archived")
     ruleset = _load_entry(Path(into), folder, manifest)
@@ -169,12 +174,20 @@ def _files(ruleset: RuleSet) -> dict[str, bytes]:
     """The rule file, every table and the glossary beside it (if there is one: otherwise the bundled
     one, whose hash the rule set's holds), by path relative to the rule file; a file changed since
     loading makes the entry load with another hash (``archive_ruleset`` refuses it)."""
-    files = {_safe(ruleset.path.name): ruleset.path.read_bytes()}
-    if (glossary := governing(ruleset.path)) is not None:
-        files[GLOSSARY_FILE] = glossary.read_bytes()
+    folder = ruleset.path.parent
+    names = [ruleset.path.name] + ([GLOSSARY_FILE] if governing(ruleset.path) is not None else [])
+    files = {_safe(name): _read_again(folder, name, RULE_FILE_LIMIT) for name in names}
     for table in ruleset.tables.values():
-        data = (ruleset.path.parent / table.ref.file).read_bytes()
+        data = _read_again(folder, table.ref.file, TABLE_LIMIT)
         if hashlib.sha256(data).hexdigest() != table.sha256:
             raise ArchiveError(f"table {table.ref.file} changed since the rule set was loaded; load it again")
         files[_safe(PurePosixPath(table.ref.file).as_posix())] = data
     return files
+
+
+def _read_again(folder: Path, name: str, limit: int) -> bytes:
+    """A file of a loaded rule set read again, as loading read it (``read_beside``)."""
+    try:
+        return read_beside(folder, name, limit)
+    except UnsafePath as exc:
+        raise ArchiveError(f"{folder / name} {exc}: it changed since the rule set was loaded; load it again") from None

@@ -155,6 +155,9 @@ class Problem:
     kind: str  # a Code: truncated, malformed, edited, reformatted, removed, reordered, inserted, rehashed, invalid,
     # unanchored
     message: str
+    since: int | None = None
+    """An earlier line that may be the one at fault (the chain breaks at ``line`` either way): the
+    lines before ``since`` are the intact ones."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "kind", Code(self.kind))
@@ -253,8 +256,9 @@ class Verifier:
         self.problem = _check(cur, self._before, after, self.seq + 1, self.head, valid)
         if self.problem is not None and self.problem.message.endswith(_EXTRA) and cur.envelope is not None:
             self._extra = cur.envelope["seq"], cur.envelope["hash"]
-        if self.problem is not None and self._before is not None and self.problem.line == self._before.number:
-            self.seq, self.head, self.anchored = self._undo  # the line before is the one at fault: not intact
+        at_fault = self.problem.since or self.problem.line if self.problem is not None else None
+        if self._before is not None and at_fault == self._before.number:
+            self.seq, self.head, self.anchored = self._undo  # the line before may be the one at fault: not intact
             if self.heads is not None:
                 self.heads.pop(self._before.number, None)
         if self.problem is not None:
@@ -361,8 +365,10 @@ def _check(cur: Line, before: Line | None, after: Line | None, seq: int, prev: s
         if before is None or (nxt is not None and nxt["prev"] != env["hash"]):
             return Problem(n, Code.REHASHED, "its prev does not match the hash of the line before: "
                                           "it was rewritten and re-hashed")
-        return Problem(before.number, Code.REHASHED, f"line {n}'s prev does not match this line's hash: "
-                                                  "this line was changed and re-hashed")
+        after_it = "and the line after it chains to it: " if nxt is not None else ""
+        return Problem(n, Code.REHASHED, f"its prev does not match the hash of line {before.number}, {after_it}"
+                       f"either line {before.number} was changed and re-hashed, or this line and those after it "
+                       "come from another log", since=before.number)
     return _decision_problem(n, env, valid)
 
 

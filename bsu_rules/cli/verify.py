@@ -52,8 +52,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"{result}\nhead: seq {result.head_seq} hash {result.head_hash}")
     else:
         print(f"{args.log}: {problem}")
-        if problem.line > 1 and problem.kind not in (Code.UNSIGNED, Code.UNANCHORED):
-            print(f"lines 1-{problem.line - 1} are intact")
+        if result.decisions and problem.kind not in (Code.UNSIGNED, Code.UNANCHORED):
+            print(f"lines 1-{result.decisions} are intact")
         if problem.kind == "truncated":
             size = sum(len(line.raw) for line in read_log(args.log) if line.number < problem.line)
             print(f"to resume: `truncate -s {size} {args.log}` (the cut line was never printed), then run again: "

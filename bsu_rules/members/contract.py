@@ -127,7 +127,8 @@ def path_order(path: str) -> tuple[int, ...]:
     both evaluators list a record's problems in this order, so the first one named is the same."""
     if path == "(record)":
         return (-1,)
-    top, _, rest = path.partition(".") if "[" not in path.split(".")[0] else path.partition("[")
+    top = path.split(".")[0].split("[")[0]
+    rest = path[len(top):]  # ``[3].period``: the item's index is part of the key
     fields = _order(Member)
     key = [fields.get(top, len(fields))]
     model = _ITEM_MODELS.get(top)

@@ -34,6 +34,24 @@ grouped by one or two spaces, dots, dashes, slashes or underscores (``3204 1257 
 ``3204/1257/0894/0003``, ``３２０４…``)."""
 
 
+_FILLERS = re.compile("[\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u3164\ufe00-\ufe0f\uffa0\U000e0100-\U000e01ef]")
+"""Characters shown as nothing that are not format characters: fillers and variation selectors."""
+
+
+def visible(text: str) -> str:
+    """``text`` without the characters shown as nothing: format characters (Unicode category Cf: U+00AD,
+    U+200B-U+200D, U+2060, U+FEFF …) and fillers (U+034F, U+115F, U+3164 …)."""
+    if text.isascii():
+        return text
+    return "".join(c for c in _FILLERS.sub("", text) if unicodedata.category(c) != "Cf")
+
+
+def holds_identifier(text: str) -> bool:
+    """Whether ``text`` holds a NIK- or account-like number (``IDENTIFIER``) as a reader sees it: an
+    invisible character between its digits (``32041257\u206008940003``) does not break the run."""
+    return IDENTIFIER.search(visible(text)) is not None
+
+
 _AS_WRITTEN = (r"(?<![0-9]:)[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])[ T](?:[01][0-9]|2[0-3])"
                r":[0-5][0-9](?::[0-5][0-9])?(?![ ./_\-:]{0,2}\d)")
 """What a message shows as written although it is ten digits or more: a date and time of day

@@ -13,11 +13,12 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 from ruamel.yaml.error import YAMLError
 
 from bsu_rules.errors import Diagnostic, Severity
-from bsu_rules.ruleset.schema import Window
+from bsu_rules.ruleset.files import RULE_FILE_LIMIT, UnsafePath, read_beside
+from bsu_rules.ruleset.schema import RuleId, Window
 from bsu_rules.ruleset.source import read_yaml
 
 if TYPE_CHECKING:
@@ -49,13 +50,19 @@ def in_force_on(day: date, near: Path | None = None) -> list[tuple[str, Window]]
     return sorted(out.items(), key=lambda item: item[1].from_ or date.min)
 
 
+_EDITION: TypeAdapter[str] = TypeAdapter(RuleId)
+"""A sibling's ``ruleset`` id, held to the rule file's own rule: one that is not names no edition."""
+
+
 def _windows(folder: Path) -> tuple[tuple[str, Window], ...]:
+    """Each edition and its window, from the rule files in ``folder``. A file a rule set may not read
+    (``read_beside``: a FIFO, a device, a symbolic link leading out, one too large) is skipped unread."""
     found = []
     for path in sorted(folder.glob("*.yaml")):
         try:
-            data = read_yaml(path.read_text("utf-8"), str(path)).data
-            found.append((str(data["ruleset"]), Window.model_validate(data["in_force"])))
-        except (OSError, UnicodeDecodeError, YAMLError, KeyError, TypeError, ValidationError):
+            data = read_yaml(read_beside(folder, path.name, RULE_FILE_LIMIT), str(path)).data
+            found.append((_EDITION.validate_python(data["ruleset"]), Window.model_validate(data["in_force"])))
+        except (UnsafePath, YAMLError, KeyError, TypeError, ValidationError):
             continue  # not a readable rule file: it names no edition
     return tuple(found)
 

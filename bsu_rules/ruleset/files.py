@@ -21,6 +21,10 @@ class UnsafePath(ValueError):
     """A file a rule set names cannot be read: the message says why, without its content."""
 
 
+class Missing(UnsafePath):
+    """The file a rule set names is not there."""
+
+
 def read_limited(path: Path, limit: int) -> bytes:
     """The bytes of a regular file of at most ``limit`` bytes; UnsafePath otherwise.
 
@@ -28,7 +32,7 @@ def read_limited(path: Path, limit: int) -> bytes:
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
     except FileNotFoundError:
-        raise UnsafePath("not found") from None
+        raise Missing("not found") from None
     except OSError:
         raise UnsafePath("cannot be opened") from None
     try:
@@ -62,7 +66,7 @@ def read_beside(folder: Path, name: str, limit: int = TABLE_LIMIT) -> bytes:
         root = folder.resolve(strict=True)
         target = (root / name).resolve(strict=True)
     except FileNotFoundError:
-        raise UnsafePath(f"not found (looked in {folder})") from None
+        raise Missing(f"not found (looked in {folder})") from None
     except (OSError, RuntimeError):
         raise UnsafePath("cannot be resolved") from None
     if not target.is_relative_to(root):

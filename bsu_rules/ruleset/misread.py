@@ -9,10 +9,10 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from bsu_rules.errors import Code
-from bsu_rules.members.model import hide_identifiers
+from bsu_rules.members.model import IDENTIFIER, hide_identifiers
 from bsu_rules.ruleset import schema
 from bsu_rules.ruleset.diagnostics import Diagnostic, nearest
-from bsu_rules.ruleset.schema import RULE_ID, benefit_misfit, misfit
+from bsu_rules.ruleset.schema import PERSONAL_NUMBER, RULE_ID, benefit_misfit, misfit
 from bsu_rules.ruleset.source import Located, dotted
 from bsu_rules.ruleset.source import Path as DataPath
 from bsu_rules.ruleset.spelling import date_problem, digits_only
@@ -134,9 +134,15 @@ def schema_diagnostics(exc: ValidationError, located: Located) -> list[tuple[Dat
                 fixed = nearest(str(err["input"]), choices)
             elif err["type"] == "string_pattern_mismatch":
                 msg, fixed = _name_problem(str(err["input"]), str(err["ctx"]["pattern"]))
-            where = dotted(loc)
+            elif err["type"] == PERSONAL_NUMBER:
+                what = err["ctx"]["what"]
+                msg = f"`{_shown(str(err['input']))}` cannot be {what}: it holds a number of ten digits or more, " \
+                    f"as a NIK or an account number does, and {what} is repeated in every decision as written " \
+                    "(leave personal numbers out)"
+            where = hide_identifiers(dotted(loc))
+            named = err["type"] in ("string_pattern_mismatch", PERSONAL_NUMBER)
             out.append((loc, Diagnostic(located.file, *located.at(loc, key=is_key), Code.INVALID_VALUE,
-                                        msg if err["type"] == "string_pattern_mismatch" else f"{where}: {msg}",
+                                        msg if named else f"{where}: {msg}",
                                         rule=rule, suggestion=fixed)))
     return _misspelt_once(out)
 
@@ -153,10 +159,15 @@ def _name_problem(name: str, pattern: str) -> tuple[str, str | None]:
     joiner, what = ("_", "a name") if "_" in pattern else ("-", "a rule id")
     meant = re.sub(f"[^a-z0-9{joiner}]+", joiner, name.lower()).strip(joiner)
     starts = "a letter or a digit" if joiner == "-" else "a letter"
-    shown = hide_identifiers("".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in name[:60]))
-    message = f"`{shown}` cannot be {what}: {what} is lower-case letters, digits and `{joiner}`, " \
+    message = f"`{_shown(name)}` cannot be {what}: {what} is lower-case letters, digits and `{joiner}`, " \
         f"starting with {starts}"
     return message, meant if meant and re.fullmatch(pattern, meant) else None
+
+
+def _shown(name: str) -> str:
+    """A name as a message shows it: its first 60 characters, control characters escaped, long digit runs
+    left out."""
+    return hide_identifiers("".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in name[:60]))
 
 
 def _parameter_problem(located: Located, loc: DataPath) -> tuple[DataPath, str, str | None] | None:
@@ -195,5 +206,6 @@ def _rule_id(located: Located, loc: DataPath) -> str | None:
         rules = located.data.get("rules") if isinstance(located.data, dict) else None
         if isinstance(rules, list) and loc[1] < len(rules) and isinstance(rules[loc[1]], dict):
             rid = rules[loc[1]].get("id")
-            return rid if isinstance(rid, str) and RULE_ID.fullmatch(rid) else None  # never a line break
+            return rid if isinstance(rid, str) and RULE_ID.fullmatch(rid) and not IDENTIFIER.search(rid) \
+                else None  # never a line break, nor a NIK
     return None

@@ -177,8 +177,8 @@ def _retitled(base: RuleSet, model: RuleFile, overrides: list[Override]) -> tupl
         title = checked.rule.title
         if changed and title is not None:
             said = ", ".join(changed)
-            rule = checked.rule.model_copy(update={"title": Text(id=f"{title.id} (simulasi: {said})",
-                                                                 en=f"{title.en} (reform: {said})")})
+            shown = Text.model_construct(id=f"{title.id} (simulasi: {said})", en=f"{title.en} (reform: {said})")
+            rule = checked.rule.model_copy(update={"title": shown})  # the options as given: not the file's text
             retitled[checked.rule.id] = rule
             checked = replace(checked, rule=rule)
         rules.append(checked)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
@@ -11,7 +12,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, model_validator
 from pydantic_core import PydanticCustomError
 
-from bsu_rules.members.model import IDENTIFIER, MONTH
+from bsu_rules.members.model import MONTH, holds_identifier
 from bsu_rules.ruleset.spelling import amount_in_words, as_month, digits_only
 from bsu_rules.ruleset.types import too_wide
 
@@ -31,19 +32,38 @@ Day = Annotated[date, BeforeValidator(_day)]
 def _no_personal_number(text: str) -> str:
     """An expression is published as written (``doc``, the service's editions): no text in it holds a
     NIK- or account-like number."""
-    if any(IDENTIFIER.search(quoted) for quoted in _QUOTED.findall(text)):
+    if any(holds_identifier(quoted) for quoted in _QUOTED.findall(text)):
         raise ValueError("a text of ten digits or more, as a NIK or an account number is: a rule file is "
                          "published as written, so it names no person (decide on fields such as "
                          "`member.program_receipts`, not on a list of NIKs)")
+    if any(holds_identifier(name) for name in _NAMED.findall(_QUOTED.sub("", text))):
+        raise ValueError("a name in it holds a number of ten digits or more, as a NIK or an account number does: "
+                         "a rule file is published as written, so it names no person (leave personal numbers out)")
     return text
 
 
 _QUOTED = re.compile(r'"[^"]*"|\'[^\']*\'')
+_NAMED = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")
+"""A name in an expression (``fact.wage``, ``member.wages``), with the dots between its parts."""
 Expression = Annotated[str, Field(min_length=1, description="An expression in the rule language"),
                        AfterValidator(_no_personal_number)]
-Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+
+
+def _no_number_in(what: str) -> Callable[[str], str]:
+    """A check that a name (``what``: "a name", "a rule id") holds no NIK- or account-like number: a
+    name is repeated in every decision, as written."""
+    def check(name: str) -> str:
+        if holds_identifier(name):
+            raise PydanticCustomError(PERSONAL_NUMBER, "{what} holding a number of ten digits or more", {"what": what})
+        return name
+    return check
+
+
+PERSONAL_NUMBER = "personal_number"
+"""The error type of a name holding a NIK- or account-like number (``misread`` words it)."""
+Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$"), AfterValidator(_no_number_in("a name"))]
 RULE_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
-RuleId = Annotated[str, Field(pattern=f"^{RULE_ID.pattern}$")]
+RuleId = Annotated[str, Field(pattern=f"^{RULE_ID.pattern}$"), AfterValidator(_no_number_in("a rule id"))]
 
 
 class _Model(BaseModel):
@@ -63,11 +83,22 @@ class Kind(StrEnum):
     FLAG = "flag"
 
 
+def _no_identifier(text: str) -> str:
+    if holds_identifier(text):
+        raise ValueError("a number of ten digits or more, as a NIK or an account number is: this text is shown "
+                         "to everyone as written (leave personal numbers out)")
+    return text
+
+
+Said = Annotated[str, AfterValidator(_no_identifier)]
+"""Text shown as written (an explanation, a note): it holds no NIK- or account-like number."""
+
+
 class Text(_Model):
     """The same text in Bahasa Indonesia and English."""
 
-    en: str
-    id: str
+    en: Said
+    id: Said
 
 
 BREAK = re.compile(r"[\r\n\v\f\x85\u2028\u2029]")
@@ -76,10 +107,7 @@ BREAK = re.compile(r"[\r\n\v\f\x85\u2028\u2029]")
 def _one_line(text: str) -> str:
     if BREAK.search(text):
         raise ValueError("a line break: this text is shown on one line (write it on one line)")
-    if IDENTIFIER.search(text):
-        raise ValueError("a number of ten digits or more, as a NIK or an account number is: this text is shown "
-                         "to everyone as written (leave personal numbers out)")
-    return text
+    return _no_identifier(text)
 
 
 Line = Annotated[str, AfterValidator(_one_line)]
@@ -139,7 +167,7 @@ def misfit(value: Scalar | None, unit: str | None) -> tuple[str, str | None] | N
     ``Rp3.500.000`` is a number mistyped), or a text that looks like a month but is none."""
     if (wide := too_wide(value)) is not None:
         return wide, None
-    if any(isinstance(v, str) and IDENTIFIER.search(v) for v in (value if isinstance(value, list) else [value])):
+    if any(isinstance(v, str) and holds_identifier(v) for v in (value if isinstance(value, list) else [value])):
         return "a text of ten digits or more, as a NIK or an account number is: a rule file is published as " \
             "written, so it names no person", None
     if isinstance(value, str) and (month := as_month(value)) not in (None, value):

@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from bsu_rules.members.model import IDENTIFIER, hide_identifiers
+from bsu_rules.members.model import hide_identifiers, holds_identifier
 from bsu_rules.ruleset.diagnostics import nearest
-from bsu_rules.ruleset.files import UnsafePath, read_beside
+from bsu_rules.ruleset.files import Missing, UnsafePath, read_beside
 from bsu_rules.ruleset.schema import TableRef
 from bsu_rules.ruleset.source import CONTROL
 from bsu_rules.ruleset.spelling import plain_number
@@ -73,9 +73,8 @@ def load_table(name: str, ref: TableRef, base: Path) -> Table:
     except csv.Error as exc:
         raise TableError(f"table file `{ref.file}` is not a readable CSV file ({exc})") from None
     except UnsafePath as exc:
-        missing = str(exc).startswith("not found")
-        raise TableError(f"table file `{ref.file}` {exc}", suggestion=_nearest_file(base, ref.file) if missing
-                         else None) from None
+        raise TableError(f"table file `{ref.file}` {exc}", suggestion=_nearest_file(base, ref.file)
+                         if isinstance(exc, Missing) else None) from None
     except UnicodeDecodeError as exc:
         start = raw.rfind(b"\n", 0, exc.start) + 1
         raise TableError("the file is not UTF-8 text: save it as UTF-8 (in a spreadsheet: CSV UTF-8)",
@@ -132,7 +131,7 @@ def load_table(name: str, ref: TableRef, base: Path) -> Table:
                 else "add the missing cells (an empty cell is written as nothing between two commas)"
             raise TableError(f"this row has {cells} cells, but the header has {len(columns)} columns "
                              f"({', '.join(columns)}): {fix}", line, file=ref.file)
-        if (said := next((c for c in columns if IDENTIFIER.search(row.get(c) or "")
+        if (said := next((c for c in columns if holds_identifier(row.get(c) or "")
                           and not _NUMBER.match((row.get(c) or "").strip())), None)) is not None:
             raise TableError(f"`{said}` holds a number of ten digits or more, as a NIK or an account number does: "
                              "a table is shown to everyone as written (leave personal numbers out)", line,

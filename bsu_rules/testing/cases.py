@@ -60,7 +60,7 @@ class Case(_Model):
     """One case: a member (a base, patched), a decision date, and what to expect."""
 
     name: Annotated[Line, Field(min_length=1)]
-    base: str | None = None
+    base: Line | None = None
     member: dict[str, Any] = {}
     unset: list[str] = []
     on: date | None = None
@@ -69,7 +69,7 @@ class Case(_Model):
 
 class _Header(_Model):
     ruleset: Annotated[str, Field(min_length=1)]
-    bases: dict[str, dict[str, Any]] = {}
+    bases: dict[Line, dict[str, Any]] = {}
     cases: list[Any]
 
 
@@ -196,7 +196,7 @@ def _names(located: Located) -> tuple[str, ...]:
     cases = data.get("cases")
     if not isinstance(cases, list):
         return ("",) * located.written.get("cases", 0)
-    return tuple(str(c.get("name") or "") if isinstance(c, dict) else "" for c in cases)
+    return tuple(hide_identifiers(str(c.get("name") or "")) if isinstance(c, dict) else "" for c in cases)
 
 
 def _ruleset_problem(exc: RuleSetError, ref: str, located: Located) -> list[Diagnostic]:
@@ -220,10 +220,13 @@ def _schema(exc: ValidationError, located: Located, prefix: DataPath) -> list[Di
         if err["type"] == "literal_error" and tuple(err["loc"][:-1]) in enums:
             continue
         loc: DataPath = prefix + tuple(err["loc"])
+        is_key = loc[-1:] == ("[key]",)  # a name that is a key (a base's): told at the key
+        loc = loc[:-1] if is_key else loc
         if err["type"] == "extra_forbidden":
             key = str(loc[-1])
             model = Expect if "expect" in loc else Case if "cases" in loc else _Header
-            out.append(Diagnostic(located.file, *located.at(loc, key=True), Code.UNKNOWN_KEY, f"unknown key `{key}`",
+            out.append(Diagnostic(located.file, *located.at(loc, key=True), Code.UNKNOWN_KEY,
+                                  f"unknown key `{hide_identifiers(key)}`",
                                   suggestion=nearest(key, model.model_fields)))
         elif err["type"] == "missing":
             out.append(Diagnostic(located.file, *located.at(loc[:-1]), Code.MISSING_KEY,
@@ -233,25 +236,27 @@ def _schema(exc: ValidationError, located: Located, prefix: DataPath) -> list[Di
             if (other := branches.get(tuple(err["loc"][:-1]))) is not None:
                 expected = f"{expected.replace(' or ', ', ')} or {other}"
             out.append(Diagnostic(located.file, *located.at(loc), Code.INVALID_VALUE,
-                                  f"`{value}` is not one of {expected}", suggestion=nearest(value, _VALUES)))
+                                  f"`{hide_identifiers(value)}` is not one of {expected}",
+                                  suggestion=nearest(value, _VALUES)))
         else:
-            message, fixed = str(err["msg"]), None
+            message, fixed = str(err["msg"]).removeprefix("Value error, "), None
             if err["type"].startswith("date") and isinstance(err["input"], str | int) \
                     and not isinstance(err["input"], bool):
                 message, fixed = date_problem(str(err["input"]))
             elif loc[-2:] == ("expect", "benefit") and (problem := benefit_misfit("amount", err["input"])):
                 message, fixed = problem  # 600.000: six hundred thousand, as in the rule file
-            out.append(Diagnostic(located.file, *located.at(loc), Code.INVALID_VALUE, f"{_where(loc)}: {message}",
-                                  suggestion=fixed))
+            out.append(Diagnostic(located.file, *located.at(loc, key=is_key), Code.INVALID_VALUE,
+                                  f"{_where(loc)}: {message}", suggestion=fixed))
     return out
 
 
 def _where(loc: DataPath) -> str:
-    """A place in a test file as its author counts: ``case 5, expect.benefit``, ``bases.worker.nik``."""
+    """A place in a test file as its author counts: ``case 5, expect.benefit``, ``bases.worker.nik``
+    (a NIK-like number in a key left out)."""
     if len(loc) >= 2 and loc[0] == "cases" and isinstance(loc[1], int):
-        rest = dotted(loc[2:])
+        rest = hide_identifiers(dotted(loc[2:]))
         return f"case {loc[1] + 1}" + (f", {rest}" if rest else "")
-    return dotted(loc)
+    return hide_identifiers(dotted(loc))
 
 
 class _CaseReader:
@@ -266,7 +271,8 @@ class _CaseReader:
         self.told = {(d.line, d.column) for d in located.diagnostics}  # reading the file said so already
         self.elsewhere: dict[tuple[str, int, int], list[int]] = {}  # what, where in the case: lines told at
         name = raw.get("name") if isinstance(raw, dict) else None
-        self.name = name if isinstance(name, str) and name and not BREAK.search(name) else f"case {index + 1}"
+        self.name = hide_identifiers(name) if isinstance(name, str) and name and not BREAK.search(name) \
+            else f"case {index + 1}"  # a NIK in a name (an error) is never repeated
 
     def report(self, path: DataPath, code: Code, message: str, suggestion: str | None = None,
                key: bool = False) -> None:
@@ -318,8 +324,8 @@ class _CaseReader:
         for rule_id, result in case.expect.rules.items():
             rule = rules.get(rule_id)
             if rule is None:
-                self.report(("expect", "rules", rule_id), Code.UNKNOWN_RULE,
-                            f"rule set {self.ruleset.id} has no rule `{rule_id}`", nearest(rule_id, rules), key=True)
+                self.report(("expect", "rules", rule_id), Code.UNKNOWN_RULE, f"rule set {self.ruleset.id} has no "
+                            f"rule `{hide_identifiers(rule_id)}`", nearest(rule_id, rules), key=True)
                 continue
             possible = sides(rule, self.ruleset.model.in_force)
             if result not in possible:
@@ -330,7 +336,8 @@ class _CaseReader:
         for j, rule_id in enumerate(case.expect.flags or []):
             if rule_id not in flags:
                 self.report(("expect", "flags", j), Code.UNKNOWN_RULE,
-                            f"rule set {self.ruleset.id} has no flag rule `{rule_id}`", nearest(rule_id, flags))
+                            f"rule set {self.ruleset.id} has no flag rule `{hide_identifiers(rule_id)}`",
+                            nearest(rule_id, flags))
 
     def member(self, case: Case) -> Member | None:
         record: dict[str, Any] = {}
