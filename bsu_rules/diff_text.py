@@ -164,11 +164,17 @@ def _members(m: dict[str, Any]) -> list[str]:
             lines.append(f"    and {more} more (--examples {g['count']} shows every one)")
     lines.append("Paid another way (eligible under both)" + ("" if m["channels"] else ": none"))
     for c in m["channels"]:
-        lines.append(f"  {c['old'] or '(no channel)'} → {c['new'] or '(no channel)'}: {c['count']} member(s)")
+        lines.append(f"  {channel_name(c['old'])} → {channel_name(c['new'])}: {c['count']} member(s)")
         lines += [f"    {ex['nik']} ({_record(ex['record'])})" for ex in c["examples"]]
         if (more := c["count"] - len(c["examples"])) > 0:
             lines.append(f"    and {more} more (--examples {c['count']} shows every one)")
     return lines
+
+
+def channel_name(channel: str | None) -> str:
+    """A payment channel as a line of text names it: null, the data to choose one is missing; empty,
+    the bank name is blank."""
+    return "(not chosen: data missing)" if channel is None else channel or "(none yet: bank name blank)"
 
 
 def _record(record: int | str) -> str:

@@ -79,6 +79,20 @@ def test_envelope_is_canonical_and_chained(log: Path) -> None:
     assert str(verify_log(log)) == f"{len(RECORDS)} decisions, chain intact"
 
 
+def test_a_decision_explaining_an_amount_of_ten_digits_is_valid_and_verifies(tmp_path: Path) -> None:
+    """A wage of Rp1.250.000.000 is read out in the explanation: a decision the engine wrote always
+    validates (the rule for NIK-like numbers is for the texts a rule file gives, not for this one)."""
+    from bsu_rules.decisions import Decision
+
+    record = {**RECORDS[0], "wages": [{**w, "amount": 1_250_000_000} for w in RECORDS[0]["wages"]]}
+    decision = RULESET.plan().decide(parse_member(record))
+    assert "Rp1.250.000.000" in decision.rule("wage-ceiling").explain.id  # type: ignore[union-attr]
+    assert Decision.model_validate_json(decision.to_json()).to_json() == decision.to_json()
+    path = tmp_path / "big.jsonl"
+    write_log(path, [record])
+    assert verify_log(path).ok
+
+
 def test_inputs_keep_what_the_rules_read_and_no_more(log: Path) -> None:
     fields = {".".join(p) for p in kept_fields(RULESET)}
     assert {"nik", "citizenship", "participant_category", "wages", "contributions", "birth_date",
@@ -351,6 +365,13 @@ def test_two_logs_spliced_at_the_same_seq_are_told_where_the_chain_breaks(
     assert result.decisions == 7
     assert main(["verify", str(spliced)]) == 1
     assert capsys.readouterr().out.splitlines()[1:] == ["lines 1-7 are intact"]
+    last = len(first.read_text("utf-8").splitlines())  # the other log's last line alone, in place of this one's
+    spliced.write_text("".join(first.read_text("utf-8").splitlines(keepends=True)[:last - 1]
+                               + second.read_text("utf-8").splitlines(keepends=True)[last - 1:]), "utf-8")
+    told = verify_log(spliced).problem
+    assert told is not None and told.message.endswith(
+        f"hash of line {last - 1}: either line {last - 1} was changed and re-hashed, or this line comes from "
+        "another log")
 
 
 def test_anchor_catches_lines_cut_off_the_end(log: Path) -> None:

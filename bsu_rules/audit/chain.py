@@ -365,10 +365,11 @@ def _check(cur: Line, before: Line | None, after: Line | None, seq: int, prev: s
         if before is None or (nxt is not None and nxt["prev"] != env["hash"]):
             return Problem(n, Code.REHASHED, "its prev does not match the hash of the line before: "
                                           "it was rewritten and re-hashed")
-        after_it = "and the line after it chains to it: " if nxt is not None else ""
-        return Problem(n, Code.REHASHED, f"its prev does not match the hash of line {before.number}, {after_it}"
-                       f"either line {before.number} was changed and re-hashed, or this line and those after it "
-                       "come from another log", since=before.number)
+        chained, rest = (", and the line after it chains to it", "this line and those after it") if nxt is not None \
+            else ("", "this line")
+        return Problem(n, Code.REHASHED, f"its prev does not match the hash of line {before.number}{chained}: "
+                       f"either line {before.number} was changed and re-hashed, or {rest} come"
+                       f"{'s' if nxt is None else ''} from another log", since=before.number)
     return _decision_problem(n, env, valid)
 
 

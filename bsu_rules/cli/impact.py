@@ -14,6 +14,7 @@ from bsu_rules.cli.batch import Progress, chunk_size, missing_extra
 from bsu_rules.cli.exits import FAILED, OK, REJECTED, interrupted
 from bsu_rules.cli.options import ON_HELP, add_reform_options, day, load_reform, used
 from bsu_rules.diff import decision_dates
+from bsu_rules.diff_text import channel_name
 from bsu_rules.errors import on_path
 from bsu_rules.ruleset.loader import load_ruleset
 from bsu_rules.ruleset.model import RuleSet
@@ -106,7 +107,8 @@ def run(args: argparse.Namespace) -> int:
           f"rejected {h['rejected']['reform']}")
     moves = data["channel_moves"]
     if moves and moves["total"]:
-        shown = ", ".join(f"{m['from'] or 'none'} -> {m['to'] or 'none'} {m['count']}" for m in moves["moves"][:3])
+        shown = ", ".join(f"{channel_name(m['from'])} → {channel_name(m['to'])} {m['count']}"
+                          for m in moves["moves"][:3])
         more = f", and {len(moves['moves']) - 3} more" if len(moves["moves"]) > 3 else ""
         print(f"paid another way {moves['total']} ({shown}{more})")
     print(f"report: {args.out}{' · ' + args.json if args.json else ''} · {time.monotonic() - started:.1f} s")

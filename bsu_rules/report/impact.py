@@ -238,11 +238,7 @@ class _State:
             entry["count"] += group.height
             room = EXAMPLES - len(entry["examples"])
             if room > 0:
-                head = group.head(room)
-                shown = mask_niks(niks.take(head["i"].to_arrow())).to_pylist()
-                entry["examples"] += [{"row": r, "nik": n, "province": p}
-                                      for (r, p), n in zip(head.select("row", "province").iter_rows(), shown,
-                                                           strict=True)]
+                entry["examples"] += _examples(group.head(room), niks)
 
     def _moves(self, base: pl.DataFrame, new: pl.DataFrame, niks: pa.Array) -> None:
         """Members eligible on both sides whose payment channel differs, by the two channels."""
@@ -257,12 +253,8 @@ class _State:
         for (old, to), group in frame.group_by("from", "to", maintain_order=True):
             entry = self.moves.setdefault((old, to), {"from": old, "to": to, "count": 0, "examples": []})
             entry["count"] += group.height
-            head = group.head(EXAMPLES + _SPARE - len(entry["examples"]))  # spares: a row not paid is left out
-            if head.height:
-                shown = mask_niks(niks.take(head["i"].to_arrow())).to_pylist()
-                entry["examples"] += [{"row": r, "nik": n, "province": p}
-                                      for (r, p), n in zip(head.select("row", "province").iter_rows(), shown,
-                                                           strict=True)]
+            entry["examples"] += _examples(group.head(EXAMPLES + _SPARE - len(entry["examples"])), niks)
+            # spares: a row found later not to be paid is left out
 
     # --- the report ---------------------------------------------------------------------------
 
@@ -373,6 +365,16 @@ class _State:
                                                                     key=lambda kv: (-kv[1], kv[0]))],
             "implausible_wages": wage_rows,
         }
+
+
+def _examples(rows: pl.DataFrame, niks: pa.Array) -> list[Json]:
+    """Example members of a flip or a move: row, masked NIK and province (``rows``: ``i``, the place
+    in the chunk, ``row`` and ``province``)."""
+    if rows.height == 0:
+        return []
+    shown = mask_niks(niks.take(rows["i"].to_arrow())).to_pylist()
+    return [{"row": r, "nik": n, "province": p}
+            for (r, p), n in zip(rows.select("row", "province").iter_rows(), shown, strict=True)]
 
 
 def _channels(sides: list[_Side]) -> list[Json]:

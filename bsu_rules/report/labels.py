@@ -44,8 +44,8 @@ WORDS: dict[str, dict[str, str]] = {
         "channels": "Saluran pembayaran", "channels_note": "Peserta yang dibayar (satu NIK satu pembayaran) "
         "menurut saluran pembayarannya.", "channel": "Saluran",
         "no_channel": "belum dapat dipilih (data kurang)", "blank_channel": "belum ada (nama bank kosong)",
-        "moves": "Pindah saluran pembayaran", "moves_note": "Peserta yang memenuhi syarat pada pembanding "
-        "dan reformasi, tetapi dibayar melalui saluran lain (contoh dengan NIK tersamar).",
+        "moves": "Pindah saluran pembayaran", "moves_note": "Peserta yang dibayar pada pembanding dan pada "
+        "reformasi (satu NIK satu pembayaran), tetapi melalui saluran lain (contoh dengan NIK tersamar).",
     },
     "en": {
         "title": "Policy impact report", "reform": "Reform", "baseline": "Baseline", "difference": "Difference",
@@ -84,8 +84,8 @@ WORDS: dict[str, dict[str, str]] = {
         "channels": "Payment channels", "channels_note": "Members paid (one NIK, one payment) by how they "
         "are paid.", "channel": "Channel",
         "no_channel": "cannot be chosen yet (data missing)", "blank_channel": "none yet (bank name blank)",
-        "moves": "Paid another way", "moves_note": "Members eligible under both the baseline and the reform "
-        "but paid through another channel (examples with masked NIK).",
+        "moves": "Paid another way", "moves_note": "Members paid under both the baseline and the reform "
+        "(one NIK, one payment) but through another channel (examples with masked NIK).",
     },
 }
 

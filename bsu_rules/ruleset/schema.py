@@ -97,6 +97,13 @@ Said = Annotated[str, AfterValidator(_no_identifier)]
 class Text(_Model):
     """The same text in Bahasa Indonesia and English."""
 
+    en: str
+    id: str
+
+
+class Written(Text):
+    """Text a rule file gives (an explanation, a note, a description), shown as written."""
+
     en: Said
     id: Said
 
@@ -130,7 +137,7 @@ class Window(_Model):
     basis: Basis = Field(default=Basis.REGULATION, description="What the dates rest on (see a rule's `basis`)")
     source: Line | None = Field(default=None, description="The article setting these dates, cited for a rule on a "
                                "day outside them (`pm-21-2021, Pasal I angka 2`)")
-    note: Text | None = Field(default=None, description="Why these dates, for a reviewer")
+    note: Written | None = Field(default=None, description="Why these dates, for a reviewer")
 
     def contains(self, day: date) -> bool:
         return (self.from_ is None or self.from_ <= day) and (self.until is None or day <= self.until)
@@ -144,7 +151,7 @@ class Parameter(_Model):
     unit: Literal["IDR", "months", "days"] | None = None
     source: Line | None = None
     basis: Basis = Basis.REGULATION
-    description: Text | None = None
+    description: Written | None = None
 
     @model_validator(mode="after")
     def _one_form(self) -> Parameter:
@@ -228,7 +235,7 @@ class TableRef(_Model):
         "figure carried from an earlier year that the later one is known not to be below")
     unit: Literal["IDR"] | None = Field(
         default=None, description="The unit of the values: `IDR`, amounts in rupiah (0 or more)")
-    description: Text | None = None
+    description: Written | None = None
 
 
 class Rule(_Model):
@@ -243,8 +250,8 @@ class Rule(_Model):
     source: Line | None = None
     basis: Basis = Basis.REGULATION
     in_force: Window = Window()
-    explain: Text | None = None
-    note: Text | None = None
+    explain: Written | None = None
+    note: Written | None = None
 
     @model_validator(mode="after")
     def _one_kind(self) -> Rule:
@@ -330,4 +337,4 @@ class RuleFile(_Model):
     rules: list[Rule]
     benefit: Benefit
     channel: Channel | None = None
-    notes: Text | None = None
+    notes: Written | None = None
