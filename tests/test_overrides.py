@@ -60,6 +60,19 @@ def test_overrides_are_checked_like_the_rule_file(rs2022: RuleSet) -> None:
     assert widest.parameters["wage_ceiling"].value == 2**63 - 1
 
 
+@pytest.mark.parametrize(("given", "said"), [
+    ("cutoff_month=2022-07-31", "`cutoff_month` is a month (YYYY-MM); `2022-07-31` is a date (YYYY-MM-DD); did you "
+                                "mean `2022-07`?"),
+    ("fiscal_year=2.022", "`fiscal_year` is a whole number; `2.022` is a number; did you mean `2022`?"),
+    ("as_of=31/07/2022", "as_of is one date, written YYYY-MM-DD; did you mean `2022-07-31`?"),
+    ("state_banks=[BRI,BNI", "`[BRI,BNI` is not a value (a number, date, month, text or [list]); the list's closing "
+                             "`]` is missing; did you mean `[BRI,BNI]`?"),
+])
+def test_a_value_of_the_wrong_kind_is_named_in_words_with_the_value_meant(rs2022: RuleSet, given: str,
+                                                                          said: str) -> None:
+    assert errors(rs2022, [given])[0].endswith(said)
+
+
 @pytest.mark.parametrize(("amount", "said"), [
     ('"3.742.276,48"', "mw.csv:2:23: error [table]: `amount` is '3.742.276,48', a number written with separators: "
                        "write `3742276.48`"),

@@ -36,7 +36,7 @@ from bsu_rules.ruleset.misread import misread_number
 from bsu_rules.ruleset.model import CheckedRule, RuleSet
 from bsu_rules.ruleset.schema import Benefit, Parameter, RuleFile, Text, benefit_misfit
 from bsu_rules.ruleset.source import read_yaml
-from bsu_rules.ruleset.spelling import date_problem
+from bsu_rules.ruleset.spelling import as_date, as_month, date_problem, plain_number
 from bsu_rules.ruleset.tables import Table, TableError, load_table
 from bsu_rules.ruleset.types import unify
 
@@ -131,7 +131,8 @@ def apply_overrides(ruleset: RuleSet, overrides: list[Override], base_dir: Path 
             continue
         if o.name == "as_of":  # the date the data are read as at: a field of the file, set like a parameter
             if o.since is not None or type(value) is not date:
-                problems.append(_diag(where, Code.INVALID_VALUE, "as_of is one date, written YYYY-MM-DD"))
+                problems.append(_diag(where, Code.INVALID_VALUE, "as_of is one date, written YYYY-MM-DD",
+                                      None if o.since is not None else _meant("date", value)))
                 continue
             as_of = value
             canonical.append({"set": "as_of", "value": value.isoformat()})
@@ -276,8 +277,12 @@ def _value(text: str, where: str, problems: list[Diagnostic], unit: str | None) 
     (``04000000``, ``0x355``) is refused in the rule file's words (``unit``: the value's, if any)."""
     located = read_yaml(text, where)
     if located.diagnostics or isinstance(located.data, dict):
-        problems.append(_diag(where, Code.INVALID_VALUE, f"`{text}` is not a value (a number, date, month, text "
-                                                      "or [list])"))
+        opened = text.lstrip()[:1] == "[" and text.count("[") > text.count("]")
+        problems.append(_diag(where, Code.INVALID_VALUE, f"`{hide_identifiers(text[:40])}` is not a value (a number, "
+                                                      "date, month, text or [list])" +
+                              ("; the list's closing `]` is missing" if opened else ""),
+                              text.rstrip() + "]" if opened and text.count("[") == text.count("]") + 1
+                              and hide_identifiers(text) == text else None))
         return _BAD
     if isinstance(located.data, str) and located.styles.get(()) is None and \
             (misread := misread_number(located.data, unit)) is not None:
@@ -316,10 +321,32 @@ def _parameter(name: str, old: Parameter, value: Any, since: date | None, rulese
                               f"'{name}={listed}')", listed if hide_identifiers(value) == value else None))
         return None
     if wanted is not None and (got is None or unify(wanted, got) != wanted):
-        problems.append(_diag(where, Code.TYPE_MISMATCH, f"the rule file's value is {wanted.name}; "
-                                                      f"`{value}` is {got.name if got else 'of mixed types'}"))
+        meant = _meant(wanted.name, value)
+        said = hide_identifiers(str(value)[:40])
+        problems.append(_diag(where, Code.TYPE_MISMATCH, f"`{name}` is {_KINDS.get(wanted.name, wanted.name)}; "
+                              f"`{said}` is {_KINDS.get(got.name, got.name) if got else 'of mixed kinds'}", meant))
         return None
     return new
+
+
+_KINDS = {"int": "a whole number", "decimal": "a number", "str": "text", "date": "a date (YYYY-MM-DD)",
+          "month": "a month (YYYY-MM)", "bool": "true or false", "list": "a list in brackets"}
+"""A value's kind in words, as a message names it."""
+
+
+def _meant(kind: str, value: Any) -> str | None:
+    """The value as ``--set`` takes one of ``kind``, when it was written as people write such values
+    elsewhere (``2.022`` for a year, ``2022-07-31`` for a month, ``31/07/2022`` for a date)."""
+    text = value.isoformat() if isinstance(value, date) else str(value)
+    if kind == "month":
+        return text[:7] if isinstance(value, date) else as_month(text)
+    if kind == "date":
+        day = as_date(text)
+        return day.isoformat() if day is not None else None
+    if kind in ("int", "decimal"):
+        number = plain_number(text)
+        return number if number is not None and (kind == "decimal" or "." not in number) else None
+    return None
 
 
 def _benefit(old: Benefit, given: dict[str, Any], problems: list[Diagnostic]) -> Benefit | None:
