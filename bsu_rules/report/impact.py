@@ -253,8 +253,8 @@ class _State:
         for (old, to), group in frame.group_by("from", "to", maintain_order=True):
             entry = self.moves.setdefault((old, to), {"from": old, "to": to, "count": 0, "examples": []})
             entry["count"] += group.height
+            # spares beyond those shown: a row found later not to be paid is left out (``_move_report``)
             entry["examples"] += _examples(group.head(EXAMPLES + _SPARE - len(entry["examples"])), niks)
-            # spares: a row found later not to be paid is left out
 
     # --- the report ---------------------------------------------------------------------------
 
