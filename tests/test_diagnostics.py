@@ -468,15 +468,34 @@ ROWS = [
      "a number written with separators"),
     ("3374,Kota Semarang,UMK,2.5e6,exact,contoh", "table", Severity.ERROR, 24, None,
      "not a number as in the other rows"),
-    ("3374,Kota Semarang,UMK,Rp3800000,exact,contoh", "table", Severity.ERROR, 24, None,
-     "not a number as in the other rows"),
-    ("3374,Kota Semarang,UMK,Rp3800000,lower,contoh", "table", Severity.ERROR, 24, None,
-     "a lower bound must be a number"),
+    ("3374,Kota Semarang,UMK,Rp3800000,exact,contoh", "table", Severity.ERROR, 24, "3800000",
+     "an amount in rupiah is written with digits only"),
+    ("3374,Kota Semarang,UMK,Rp3800000,lower,contoh", "table", Severity.ERROR, 24, "3800000",
+     "an amount in rupiah is written with digits only"),
+    ('3374,Kota Semarang,UMK,"3800000,-",exact,contoh', "table", Severity.ERROR, 24, "3800000",
+     "an amount in rupiah is written with digits only"),
+    ("3374,Kota Semarang,UMK,IDR 3800000.50,exact,contoh", "table", Severity.ERROR, 24, "3800000.50",
+     "an amount in rupiah is written with digits only"),
     ("3578,Kota Surabaya,UMK,4375479,exact,again", "table", Severity.ERROR, 1, None,
      "key 3578 appears twice (first at line 16)"),
     ("3374,Kota Semarang,UMK,3800000,exact,", "missing-source", Severity.WARNING, 38, None,
      "row `3374` of `table.minimum_wage` has an empty `source`"),
 ]
+
+
+def test_a_table_whose_every_amount_is_written_with_rp_is_told_at_the_first_cell(rules_copy: Path) -> None:
+    """Every amount `Rp…`: the table would read as text, and the rule file be blamed; it is the cell."""
+    table = rules_copy / "tables" / "minimum-wage-2022.csv"
+    lines = table.read_text("utf-8").splitlines()
+    column = lines[0].split(",").index("amount")
+    rows = [line.split(",") for line in lines[1:]]
+    for row in rows:
+        row[column] = "Rp" + row[column]
+    table.write_text("\n".join([lines[0], *(",".join(r) for r in rows)]) + "\n", "utf-8")
+    _, diagnostics = bsu_rules.check_file(rules_copy / "bsu-2022.yaml")
+    (found,) = diagnostics
+    assert (found.file, found.line) == (str(table), 2) and found.suggestion == rows[0][column].removeprefix("Rp")
+    assert "an amount in rupiah is written with digits only" in found.message
 
 
 @pytest.mark.parametrize(("row", "code", "severity", "column", "suggestion", "says"), ROWS, ids=[r[1] for r in ROWS])

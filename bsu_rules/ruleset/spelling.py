@@ -57,6 +57,16 @@ def amount_in_words(text: str) -> str | None:
     return str(int(amount)) if amount == amount.to_integral_value() else None
 
 
+def table_amount(text: str) -> str | None:
+    """A rupiah amount as a table writes it (digits, ``.`` before decimals) for ``Rp4641854``,
+    ``IDR 4641854``, ``4641854,-``, ``4.641.854 rupiah`` or ``Rp3.742.276,48``; None for anything else."""
+    bare = re.sub(r"\s*(?:rupiah|,-)$", "", text.strip(), flags=re.IGNORECASE)
+    bare = _RUPIAH.sub("", bare, count=1).strip() if _RUPIAH.match(bare) else bare
+    if re.fullmatch(r"[0-9]+(?:\.[0-9]+)?", bare):
+        return bare if bare != text.strip() else None
+    return plain_number(bare)
+
+
 _SEPARATED_DECIMAL = re.compile(r"(-?[0-9.,]+?)(?:([.,])([0-9]{1,2}))?")
 
 

@@ -15,7 +15,7 @@ from bsu_rules.ruleset.diagnostics import nearest
 from bsu_rules.ruleset.files import Missing, UnsafePath, read_beside
 from bsu_rules.ruleset.schema import TableRef
 from bsu_rules.ruleset.source import CONTROL
-from bsu_rules.ruleset.spelling import plain_number
+from bsu_rules.ruleset.spelling import plain_number, table_amount
 from bsu_rules.ruleset.types import DECIMAL, KEYSET, STR, Type, table_of, too_wide
 
 _NUMBER = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
@@ -148,6 +148,11 @@ def load_table(name: str, ref: TableRef, base: Path) -> Table:
         if ref.value is not None:
             text = (row.get(ref.value) or "").strip()
             value = values[key] = Decimal(text) if _NUMBER.match(text) else text
+            if not isinstance(value, Decimal) and ref.unit == "IDR" and plain_number(text) is None and \
+                    (plain := table_amount(text)) is not None:  # `Rp4641854`, `4641854,-`: the rupiah written in
+                raise TableError(f"`{ref.value}` is {hide_identifiers(repr(text[:40]))}: an amount in rupiah is "
+                                 "written with digits only, `.` before decimals", line, plain,
+                                 ref.file, column=at(ref.value))
             if not isinstance(value, Decimal):
                 texts.append((line, at(ref.value), text))
             elif (wide := too_wide(value)) is not None:
