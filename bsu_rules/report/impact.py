@@ -13,7 +13,6 @@ from __future__ import annotations
 import tempfile
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -21,20 +20,18 @@ from typing import Any
 import numpy as np
 import polars as pl
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from bsu_rules._version import __version__
-from bsu_rules.batch.dedupe import KEYS, Keys, prefixes, resolve
+from bsu_rules.batch.dedupe import prefixes
 from bsu_rules.batch.read import Reader
 from bsu_rules.batch.run import mask_niks, nik_keys, record_hashes, table_plan
 from bsu_rules.batch.validate import ROW, validate
-from bsu_rules.decisions import RuleResult
 from bsu_rules.diff import compare, decision_dates
 from bsu_rules.diff_text import render_text
-from bsu_rules.evaluators.scalar import Plan
 from bsu_rules.members.arrow import MEMBER_SCHEMA
 from bsu_rules.report.causes import DECIDING, Causes
 from bsu_rules.report.groups import DIMENSIONS, PLAUSIBLE_WAGE, attributes
+from bsu_rules.report.sides import SPILL, Side, spilled_channels, unpaid, unpaid_rows
 from bsu_rules.report.summary import breakdowns, describe, first_int, headline, in_order
 from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.ruleset.overrides import as_written
@@ -43,50 +40,6 @@ from bsu_rules.ruleset.schema import Kind
 Json = dict[str, Any]
 OUTCOMES = ("eligible", "ineligible", "undetermined")
 EXAMPLES = 3
-_SPILL = pa.schema([("outcome", pa.string()), ("row", pa.int64()), ("nik_key", pa.string()), ("kpj", pa.string()),
-                    ("priority", pa.int32()), ("record_hash", pa.uint64()), ("channel", pa.string()),
-                    *((d, pa.string()) for d in DIMENSIONS)])
-
-
-@dataclass
-class _Side:
-    """One rule set being measured: its plan, and what the chunks add up to under it."""
-
-    name: str
-    plan: Plan
-    spill: Path
-    rules: list[tuple[str, Kind]] = field(default_factory=list)
-    keys: Keys = field(default_factory=Keys)
-    writer: Any = None
-    parts: dict[str, list[pl.DataFrame]] = field(default_factory=dict)
-    unpaid_rows: pl.DataFrame | None = None
-
-    def __post_init__(self) -> None:
-        self.rules = [(r.rule.id, r.kind) for r in self.plan.rules]
-        self.writer = pa.ipc.new_file(str(self.spill), _SPILL)
-
-    @property
-    def ruleset(self) -> RuleSet:
-        return self.plan.ruleset
-
-    def results(self) -> dict[str, str | None]:
-        """Every rule of the file: ``None`` for rules decided per member, else the fixed result."""
-        out: dict[str, str | None] = {r: None for r, _ in self.rules}
-        return out | {r.id: RuleResult.NOT_IN_FORCE.value for r in self.plan.out_of_force}
-
-    def kinds(self) -> dict[str, Kind]:
-        return {c.rule.id: c.rule.kind for c in self.ruleset.rules}
-
-    def add(self, name: str, frame: pl.DataFrame, by: list[str] | None = None) -> None:
-        """Add a chunk's counts to the running total (summed by ``by``, or as one row)."""
-        frames = [*self.parts.get(name, []), frame]
-        joined = pl.concat(frames, how="diagonal_relaxed")
-        self.parts[name] = [joined.group_by(by).agg(pl.exclude(by).sum()) if by else joined.sum()]
-
-    def total(self, name: str) -> pl.DataFrame:
-        return self.parts[name][0] if name in self.parts else pl.DataFrame()
-
-
 def impact(reform: RuleSet, source: str | Path, *, on: date | None = None, baseline: RuleSet | None = None,
            baseline_on: date | None = None, chunk_size: int = 250_000,
            progress: Callable[[int, int], None] | None = None, file_label: str | None = None) -> Json:
@@ -97,9 +50,9 @@ def impact(reform: RuleSet, source: str | Path, *, on: date | None = None, basel
         day = on
         if baseline is not None:
             baseline_on, day = decision_dates(baseline, reform, baseline_on, on)
-        sides = [_Side("reform", reform.plan(day), Path(tmp, "reform.arrow"))]
+        sides = [Side("reform", reform.plan(day), Path(tmp, "reform.arrow"))]
         if baseline is not None:
-            sides.append(_Side("baseline", baseline.plan(baseline_on), Path(tmp, "baseline.arrow")))
+            sides.append(Side("baseline", baseline.plan(baseline_on), Path(tmp, "baseline.arrow")))
         state = _State(sides)
         for chunk in reader:
             state.chunk(chunk.table)
@@ -118,7 +71,7 @@ def impact(reform: RuleSet, source: str | Path, *, on: date | None = None, basel
 class _State:
     """What the chunks add up to: per side (``_Side``), and across sides (flips, data quality)."""
 
-    def __init__(self, sides: list[_Side]) -> None:
+    def __init__(self, sides: list[Side]) -> None:
         self.sides = sides
         self.read = 0
         self.rejects: Counter[str] = Counter()
@@ -158,7 +111,7 @@ class _State:
             self._flips(decided["baseline"], decided["reform"], niks)
             self._moves(decided["baseline"], decided["reform"], niks)
 
-    def _side(self, side: _Side, s: pl.DataFrame, members: pa.Table, keys: pa.Array, hashes: pa.Array) -> None:
+    def _side(self, side: Side, s: pl.DataFrame, members: pa.Table, keys: pa.Array, hashes: pa.Array) -> None:
         side.add("groups", s.group_by(DIMENSIONS).agg(  # every combination once; each dimension at the end
             pl.len().alias("members"),
             *((pl.col("outcome") == o).sum().alias(o) for o in OUTCOMES),
@@ -187,7 +140,7 @@ class _State:
                 "nik_key": keys.take(idx), "kpj": members["kpj"].take(idx),
                 "priority": s["priority"].to_arrow().take(idx).cast(pa.int32()),
                 "record_hash": hashes.take(idx), "channel": s["channel"].to_arrow().take(idx).cast(pa.string()),
-                **{d: s[d].to_arrow().take(idx).cast(pa.string()) for d in DIMENSIONS}}, schema=_SPILL)
+                **{d: s[d].to_arrow().take(idx).cast(pa.string()) for d in DIMENSIONS}}, schema=SPILL)
             side.writer.write_table(spill)
             side.keys.add(spill)
 
@@ -276,9 +229,9 @@ class _State:
         }
         return out
 
-    def _side_report(self, side: _Side) -> Json:
+    def _side_report(self, side: Side) -> Json:
         amount = side.plan.benefit.amount
-        unpaid = _unpaid(side)
+        lost_by = unpaid(side)
         groups: dict[str, list[Json]] = {}
         combined = side.total("groups")
         for dim in DIMENSIONS:
@@ -286,7 +239,7 @@ class _State:
                 groups[dim] = []
                 continue
             g = combined.group_by(dim).agg(pl.exclude(DIMENSIONS).sum()).rename({dim: "key"})
-            lost = unpaid.get(dim, {})
+            lost = lost_by.get(dim, {})
             rows = []
             for row in in_order(dim, g):
                 fails = {k.removeprefix("fail:"): v for k, v in row.items() if k.startswith("fail:")}
@@ -314,9 +267,9 @@ class _State:
         """The moves between members paid on both sides: a row whose NIK is paid under another row,
         on either side, is taken back out (found in the spills, since few rows are)."""
         reform, base = self.sides
-        gone = {int(r) for side in self.sides for r in _unpaid_rows(side)["row"]}
+        gone = {int(r) for side in self.sides for r in unpaid_rows(side)["row"]}
         if gone:
-            both = _spilled(base, gone).join(_spilled(reform, gone), on="row", suffix="_r")
+            both = spilled_channels(base, gone).join(spilled_channels(reform, gone), on="row", suffix="_r")
             counted = both.filter(pl.col("channel").ne_missing(pl.col("channel_r")))
             for old, to, n in counted.group_by("channel", "channel_r").len().iter_rows():
                 self.moves[old, to]["count"] -= n
@@ -360,7 +313,7 @@ class _State:
             "undetermined": self.causes.report(),
             "invalid_nik": [{"reason": r, "count": int(n)} for r, n in nik.iter_rows()],
             "duplicate_nik": {"niks": int(repeated.size), "rows": int(repeated.sum()),
-                              "unpaid": {s.name: sum(_unpaid(s).get("province", {}).values()) for s in self.sides}},
+                              "unpaid": {s.name: sum(unpaid(s).get("province", {}).values()) for s in self.sides}},
             "rejects": [{"field": f, "count": n} for f, n in sorted(self.rejects.items(),
                                                                     key=lambda kv: (-kv[1], kv[0]))],
             "implausible_wages": wage_rows,
@@ -377,12 +330,12 @@ def _examples(rows: pl.DataFrame, niks: pa.Array) -> list[Json]:
             for (r, p), n in zip(rows.select("row", "province").iter_rows(), shown, strict=True)]
 
 
-def _channels(sides: list[_Side]) -> list[Json]:
+def _channels(sides: list[Side]) -> list[Json]:
     """Members paid (one NIK, one payment) by payment channel on each side (a null channel: eligible,
     but the data to choose how is missing), most members under the reform first."""
     counts: dict[str, dict[str | None, int]] = {}
     for side in sides:
-        total, lost = side.total("channels"), _unpaid(side)["channel"]
+        total, lost = side.total("channels"), unpaid(side)["channel"]
         counts[side.name] = {k: int(n) - lost.get(k, 0) for k, n in total.iter_rows()} if total.height else {}
     keys = sorted({k for c in counts.values() for k in c},
                   key=lambda k: (-counts["reform"].get(k, 0), k is None, k or ""))
@@ -424,41 +377,3 @@ def _responsible(ids: list[str], kinds_a: dict[str, Kind], kinds_b: dict[str, Ki
 
 _BITS = 62
 _SPARE = 8  # example rows kept beyond those shown, for rows found later not to be paid
-
-
-def _spilled(side: _Side, rows: set[int]) -> pl.DataFrame:
-    """The payment channel of the eligible rows numbered ``rows`` (those among them), from the spill."""
-    source = pa.ipc.open_file(pa.OSFile(str(side.spill)))
-    wanted = pa.array(sorted(rows), pa.int64())
-    found = [batch.filter(pc.is_in(batch["row"], wanted)).select(["row", "channel"])
-             for batch in (pa.Table.from_batches([source.get_batch(i)]) for i in range(source.num_record_batches))]
-    frame = pl.from_arrow(pa.concat_tables(found)) if found else None
-    assert frame is None or isinstance(frame, pl.DataFrame)
-    return frame if frame is not None else pl.DataFrame(schema={"row": pl.Int64, "channel": pl.String})
-
-
-def _unpaid(side: _Side) -> dict[str, dict[str, int]]:
-    """Eligible rows not paid because their NIK is paid under another row, counted by group."""
-    rows = _unpaid_rows(side)
-    return {d: dict(rows.group_by(d).len().iter_rows()) for d in (*DIMENSIONS, "channel")}
-
-
-def _unpaid_rows(side: _Side) -> pl.DataFrame:
-    """Eligible rows not paid because their NIK is paid under another row (found once)."""
-    if side.unpaid_rows is None:
-        repeated = side.keys.repeated()
-        found = []
-        if repeated.size:
-            source = pa.ipc.open_file(pa.OSFile(str(side.spill)))
-            for i in range(source.num_record_batches):
-                batch = pa.Table.from_batches([source.get_batch(i)])
-                hit = np.isin(prefixes(batch["nik_key"]), repeated)
-                found.append(batch.filter(pa.array(hit)))
-        frame = pl.DataFrame(schema={"row": pl.Int64, **dict.fromkeys((*DIMENSIONS, "channel"), pl.String)})
-        if found:
-            rows = pl.from_arrow(pa.concat_tables(found))
-            assert isinstance(rows, pl.DataFrame)
-            lost = resolve(rows.select(list(KEYS)))
-            frame = rows.join(lost.select("row"), on="row").select("row", *DIMENSIONS, "channel")
-        side.unpaid_rows = frame
-    return side.unpaid_rows
