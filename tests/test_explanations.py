@@ -423,6 +423,23 @@ def test_citations_name_the_regulation_in_full(source: str | None, lang: str, ex
     assert cite(source, load_glossary(), lang) == expected
 
 
+@pytest.mark.parametrize(("on", "id_words", "en_words"), [
+    ("2021-11-07", "sebagaimana telah diubah dengan Peraturan Menteri Ketenagakerjaan Nomor 16 Tahun 2021",
+     "as amended by Regulation of the Minister of Manpower Number 16 of 2021"),
+    ("2021-11-08", "sebagaimana telah beberapa kali diubah, terakhir dengan Peraturan Menteri Ketenagakerjaan "
+     "Nomor 21 Tahun 2021", "as last amended by Regulation of the Minister of Manpower Number 21 of 2021"),
+])
+def test_a_decision_cites_the_text_as_amended_on_its_date(on: str, id_words: str, en_words: str) -> None:
+    """From 8 November 2021 the 2021 criteria are those of 14/2020 as last amended by 21/2021 (which
+    ended the PPKM-area criterion), and a decision made then cites them so."""
+    rs = load_ruleset("bsu-2021")
+    member = parse_member({**EXAMPLES[0], "work_regency_code": "3204"})
+    d = rs.plan(date.fromisoformat(on)).decide(member)
+    for lang, words in (("id", id_words), ("en", en_words)):
+        for audience in ("worker", "auditor"):
+            assert words in render_text(d, rs, lang, audience)
+
+
 def test_an_html_page_with_a_malformed_record_stays_a_page(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from bsu_rules.cli import main
 

@@ -2,14 +2,21 @@
 becomes "Pasal 3 ayat (2) huruf c dan Pasal 4 Peraturan Menteri Ketenagakerjaan Nomor 10 Tahun 2022",
 or in English "Article 3(2)(c) and Article 4 of Regulation of the Minister of Manpower Number 10 of
 2022". Regulation names come from the glossary; remarks in parentheses are the rule author's and
-are left to the auditor's view.
+are left to the auditor's view. A text cited "as amended" (``Permenaker 14/2020 sebagaimana diubah``)
+is cited as last amended on the decision date: by the regulation that last began or ended a
+criterion's force by then (``last_amendment``), when that is a later one than the rule names.
 """
 
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from bsu_rules.glossary import Glossary
+
+if TYPE_CHECKING:
+    from bsu_rules.ruleset.schema import RuleFile
 
 _REMARK = re.compile(r"\s*\((?![0-9]{1,2}\)|[a-z]\))[^()]*\)")
 _AMENDED = re.compile(r"^(?P<pin>.*?)\s*Permenaker (?P<no>\d+)/(?P<year>\d{4}) sebagaimana diubah$")
@@ -32,8 +39,23 @@ def pinpoint(text: str, lang: str) -> str:
     return text
 
 
-def cite(source: str | None, glossary: Glossary, lang: str) -> str | None:
-    """The full citation of a ``source``, or None when it names no known legal basis."""
+def last_amendment(model: RuleFile, on: date) -> str | None:
+    """The legal-basis key of the regulation that last began or ended a criterion's force on or before
+    ``on`` (its ``in_force.source``), or None when none has by then."""
+    changes = []
+    for rule in model.rules:
+        window = rule.in_force
+        key = (window.source or "").partition(",")[0].strip()
+        if window.from_ is not None and window.from_ <= on:
+            changes.append((window.from_, key))
+        if window.until is not None and window.until < on:
+            changes.append((window.until + timedelta(days=1), key))
+    return max((c for c in changes if c[1]), default=(None, None))[1]
+
+
+def cite(source: str | None, glossary: Glossary, lang: str, last: str | None = None) -> str | None:
+    """The full citation of a ``source``, or None when it names no known legal basis; a text cited as
+    amended is cited as ``last`` amended by that legal-basis key, when it is another than the source's."""
     if not source:
         return None
     groups: list[tuple[str, list[str], str | None]] = []  # (key, pinpoints, amended regulation key)
@@ -53,15 +75,21 @@ def cite(source: str | None, glossary: Glossary, lang: str) -> str | None:
             groups[-1][1].append(pin)
         else:
             groups.append((key, [pin] if pin else [], base))
-    return "; ".join(_group(key, pins, base, glossary, lang) for key, pins, base in groups)
+    last = last if last in glossary.legal_basis else None
+    return "; ".join(_group(key, pins, base, glossary, lang, last) for key, pins, base in groups)
 
 
-def _group(key: str, pins: list[str], base: str | None, glossary: Glossary, lang: str) -> str:
+def _group(key: str, pins: list[str], base: str | None, glossary: Glossary, lang: str, last: str | None) -> str:
     name = str(getattr(glossary.legal_basis[key], lang))
     if base is not None:
         amended = str(getattr(glossary.legal_basis[base], lang))
-        name = f"{amended} sebagaimana telah diubah dengan {name}" if lang == "id" else \
-            f"{amended} as amended by {name}"
+        if last is not None and last not in (key, base):
+            latest = str(getattr(glossary.legal_basis[last], lang))
+            name = f"{amended} sebagaimana telah beberapa kali diubah, terakhir dengan {latest}" if lang == "id" \
+                else f"{amended} as last amended by {latest}"
+        else:
+            name = f"{amended} sebagaimana telah diubah dengan {name}" if lang == "id" else \
+                f"{amended} as amended by {name}"
     if not pins:
         return name
     joined = (" dan " if lang == "id" else " and ").join(pinpoint(p, lang) for p in pins)

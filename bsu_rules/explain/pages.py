@@ -15,7 +15,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from bsu_rules.decisions import RuleResult, mask_typed
-from bsu_rules.explain.citations import cite
+from bsu_rules.explain.citations import cite, last_amendment
 from bsu_rules.explain.sentences import row_unset
 from bsu_rules.formatting import format_date, rupiah
 from bsu_rules.glossary import Glossary, Places, glossary_for, join, months
@@ -157,13 +157,14 @@ class _Context:
         self.params: dict[str, Any] = {k: p.value for k, p in decision.parameters.items()}
         self.notes: list[str] = []
         self.benefit_note: int | None = None
+        self.amended = last_amendment(ruleset.model, decision.on) if ruleset else None
 
     def title(self, rule_id: str) -> str:
         title = self.titles.get(rule_id)
         return getattr(title, self.lang) if title else self.g.rule(rule_id, self.lang)
 
     def note(self, source: str | None) -> int | None:
-        text = cite(source, self.g, self.lang)
+        text = cite(source, self.g, self.lang, self.amended)
         if text is None:
             return None
         text = _capital(text)
