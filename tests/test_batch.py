@@ -216,7 +216,7 @@ def test_one_nik_one_payment_whatever_the_nik_columns_text_type(population: dict
 def test_who_is_paid() -> None:
     rows = pl.DataFrame({"row": [1, 2, 3, 4, 5, 6, 7], "nik_key": ["a", "a", "a", "b", "b", "c", "c"],
                          "kpj": ["30", "10", "20", "50", "50", None, "90"], "priority": [1, 0, 1, 1, 1, 1, 1],
-                         "record_hash": [5, 1, 9, 8, 2, 1, 1]},
+                         "record_hash": [5, 1, 9, 8, 2, 1, 1], "channel": ["BRI"] * 7},
                         schema_overrides={"record_hash": pl.UInt64, "priority": pl.Int32})
     result = resolve(rows)
     # a: priority first (rows 1, 3), then the lower KPJ (20); b: same KPJ, the lower record hash (row 5), named
@@ -230,8 +230,29 @@ def test_a_paid_kpj_another_row_holds_too_is_named_by_row() -> None:
     """d: row 9 is paid; its KPJ 40 is row 10's too, so row 8 (no KPJ) is told the paid row, not a KPJ
     that names two rows (row 10 would read 'not paid under KPJ 40' beside it)."""
     rows = pl.DataFrame({"row": [8, 9, 10], "nik_key": ["d"] * 3, "kpj": [None, "40", "40"], "priority": [1, 1, 1],
-                         "record_hash": [1, 2, 3]}, schema_overrides={"record_hash": pl.UInt64, "priority": pl.Int32})
+                         "record_hash": [1, 2, 3], "channel": ["POS"] * 3},
+                        schema_overrides={"record_hash": pl.UInt64, "priority": pl.Int32})
     assert resolve(rows).to_dicts() == [{"row": 8, "duplicate_of": "row:9"}, {"row": 10, "duplicate_of": "row:9"}]
+
+
+def test_a_record_that_can_be_paid_is_paid_before_one_that_cannot(tmp_path: Path) -> None:
+    """Of two eligible records of one NIK, the one whose payment channel is decided is paid, whatever
+    the priority, the KPJ or the order: the other (no bank account on record) could not be paid."""
+    rows = pl.DataFrame({"row": [1, 2], "nik_key": ["e", "e"], "kpj": ["10", "20"], "priority": [1, 0],
+                         "record_hash": [1, 2], "channel": [None, "BRI"]},
+                        schema_overrides={"record_hash": pl.UInt64, "priority": pl.Int32, "channel": pl.String})
+    assert resolve(rows).to_dicts() == [{"row": 1, "duplicate_of": "20"}]
+    assert resolve(rows.reverse()).to_dicts() == [{"row": 1, "duplicate_of": "20"}]
+    examples = Path(__file__).resolve().parents[1] / "examples" / "members.jsonl"
+    first = json.loads(examples.read_text("utf-8").splitlines()[0])
+    for records in ([first, {**first, "bank_account": None}], [{**first, "bank_account": None}, first]):
+        path = tmp_path / "two.jsonl"
+        path.write_text("".join(json.dumps(r) + "\n" for r in records), "utf-8")
+        batch(path, tmp_path / "two.parquet")
+        d = pl.read_parquet(tmp_path / "two.parquet").sort("row")
+        paid = d.filter(pl.col("duplicate_of").is_null())
+        assert d["outcome"].to_list() == ["eligible", "eligible"]
+        assert paid.height == 1 and paid["channel"].to_list() == ["BRI"] and paid["benefit"].to_list() == [600_000]
 
 
 def test_decide_batch_is_pure_and_numbers_rows(population: dict[str, Any]) -> None:

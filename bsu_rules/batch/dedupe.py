@@ -1,7 +1,9 @@
 """One NIK, one payment: settle NIKs that are eligible more than once (two employers, two KPJ).
 
 Among the eligible decisions of one NIK, the one paid is the first in this order, whatever the
-input order: highest ``priority``, then lowest ``kpj`` (as text; a missing KPJ last), then lowest
+input order: one whose payment ``channel`` is decided before one whose channel cannot be decided
+yet (a payable record is never passed over for one that cannot be paid), then highest
+``priority``, then lowest ``kpj`` (as text; a missing KPJ last), then lowest
 ``record_hash`` (a hash of the whole input record), then lowest ``row`` (only records identical in
 every field reach it, and then the choice makes no difference). The others keep ``outcome =
 eligible`` (the rules hold for them) but get ``duplicate_of`` = the paid KPJ, or ``row:N`` (the paid
@@ -30,13 +32,14 @@ from bsu_rules.batch.validate import ROW
 HASH_SEED = 20220905
 """The seed of every 64-bit hash the batch takes (fixed: the same record, the same hash)."""
 RESOLUTION_SCHEMA = pa.schema([("row", pa.int64()), ("duplicate_of", pa.string())])
-KEYS = ("row", "nik_key", "kpj", "priority", "record_hash")
+KEYS = ("row", "nik_key", "channel", "kpj", "priority", "record_hash")
 
 
 def resolve(candidates: pl.DataFrame) -> pl.DataFrame:
     """Eligible rows (``KEYS`` columns) -> ``row``, ``duplicate_of`` for every row not paid."""
-    ranked = candidates.sort(["nik_key", "priority", "kpj", "record_hash", "row"],
-                             descending=[False, True, False, False, False], nulls_last=True).with_columns(
+    ranked = candidates.sort([pl.col("nik_key"), pl.col("channel").is_null(), pl.col("priority"), pl.col("kpj"),
+                              pl.col("record_hash"), pl.col("row")],
+                             descending=[False, False, True, False, False, False], nulls_last=True).with_columns(
         pl.col("kpj").first().over("nik_key").alias("paid_kpj"),
         pl.col("row").first().over("nik_key").alias("paid_row"))
     kpj = pl.col("paid_kpj")
