@@ -1,8 +1,9 @@
 """Compare two rule sets (or one rule set at two dates), and the decisions they give members.
 
 ``compare`` reports what changed in the text: metadata, parameters (with their dated values and
-the value read on each compared date), tables (rows by key, with every column that changed), facts
-and rules (condition, source, basis, window, and whether each is in force on its date). ``flips``
+the value read on each compared date), tables (rows by key, with every column that changed), facts,
+rules (condition, source, basis, window, and whether each is in force on its date) and the
+glossary the explanations read (each entry that differs). ``flips``
 decides every member under both sides and names, for each change of outcome, the criterion
 responsible. Both return plain JSON data; ``bsu_rules.cli.diff`` renders it as text.
 """
@@ -23,6 +24,7 @@ from bsu_rules.bounds import AtLeast
 from bsu_rules.decisions import Decision, Outcome, RuleOutcome, RuleResult, mask_identifiers
 from bsu_rules.errors import InputError
 from bsu_rules.evaluators.scalar import jsonable
+from bsu_rules.glossary import glossary_for, glossary_sha256
 from bsu_rules.members import parse_member
 from bsu_rules.ruleset.expressions import parse, unparse
 from bsu_rules.ruleset.files import TABLE_LIMIT, UnsafePath, read_limited
@@ -94,7 +96,30 @@ def compare(old: RuleSet, new: RuleSet, old_on: date | None = None, new_on: date
     check_on(new, new_day)
     return {"old": _side(old, old_day), "new": _side(new, new_day), "metadata": _metadata(old, new),
             "parameters": _parameters(old, new, old_day, new_day), "tables": _tables(old, new),
-            "facts": _facts(old, new), "rules": _rules(old, new, old_day, new_day)}
+            "facts": _facts(old, new), "rules": _rules(old, new, old_day, new_day), "glossary": _glossary(old, new)}
+
+
+SECTIONS = ("metadata", "parameters", "tables", "facts", "rules", "glossary")
+"""The parts of a ``compare`` report that list changes."""
+
+
+def _glossary(old: RuleSet, new: RuleSet) -> list[Json]:
+    """Each glossary entry (``channels.BRI.en``) that differs: part of the rule set's hash, since the
+    explanations that read it are part of a decision."""
+    if glossary_sha256(old.path) == glossary_sha256(new.path):
+        return []
+    a, b = (_flat(glossary_for(rs.path).model_dump(mode="json", exclude_none=True)) for rs in (old, new))
+    return [f for key in sorted(set(a) | set(b)) for f in _field(f"glossary.{key}", a.get(key), b.get(key))]
+
+
+def _flat(data: Any, prefix: str = "") -> Json:
+    """A nested mapping as dotted paths to its other values."""
+    if not isinstance(data, dict):
+        return {prefix: data}
+    if not data:
+        return {prefix: data}
+    return {path: value for key, item in data.items()
+            for path, value in _flat(item, f"{prefix}.{key}" if prefix else str(key)).items()}
 
 
 def _metadata(old: RuleSet, new: RuleSet) -> list[Json]:

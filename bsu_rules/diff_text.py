@@ -15,7 +15,7 @@ _MARK = {"added": "+", "removed": "-", "changed": "~"}
 
 
 def _side(s: dict[str, Any]) -> str:
-    return f"{s['ruleset']} {s['version']} ({s['file']}, on {s['on']})"
+    return f"{s['ruleset']} {s['version']} ({s['file']}, sha256 {s['sha256'][:12]}, on {s['on']})"
 
 
 def _show(value: Any, unit: str | None = None) -> str:
@@ -100,6 +100,9 @@ def render_text(report: dict[str, Any]) -> list[str]:
         else:
             lines.append(f"  {_MARK[r['change']]} {r['id']} ({r['kind']}, {r['basis']}, {r['window']}; {force}): "
                          f"{r['condition']}  [{r['source'] or 'no source'}]")
+    if report.get("glossary"):  # the glossary is shared by the editions: said only when it changed
+        lines.append("Glossary (the words explanations use)")
+        lines += [f"  ~ {_fields([f])}" for f in report["glossary"]]
     if "members" in report:
         lines += ["", *_members(report["members"])]
     if "symbolic" in report:

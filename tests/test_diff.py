@@ -267,3 +267,24 @@ def test_two_versions_of_one_edition_are_decided_on_one_date(tmp_path: Path,
     assert "because of not-deceased" in capsys.readouterr().out  # two dates asked for: the calendar's flips too
     r2021 = load_ruleset("bsu-2021")  # two editions: each on the latest date it describes
     assert decision_dates(r2021, old) == (r2021.default_on, old.default_on) != (old.default_on,) * 2
+
+
+def test_a_glossary_change_is_a_change(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The glossary is part of a rule set's hash (the explanations read it): two rule sets that differ only
+    there are told apart, entry by entry, with each side's hash, and ``diff`` exits 1."""
+    new = copy_2022(tmp_path)
+    shutil.copytree(bundled_rules() / "glossary", tmp_path / "glossary")
+    words = tmp_path / "glossary" / "glossary.yaml"
+    words.write_text(words.read_text("utf-8").replace("Bank Rakyat Indonesia (BRI)", "Bank BRI (renamed)"), "utf-8")
+    old_rs, new_rs = load_ruleset("bsu-2022"), load_ruleset(new)
+    assert old_rs.sha256 != new_rs.sha256
+    assert compare(old_rs, new_rs)["glossary"] == [
+        {"field": "glossary.channels.BRI.en", "old": "an account at Bank Rakyat Indonesia (BRI)",
+         "new": "an account at Bank BRI (renamed)"},
+        {"field": "glossary.channels.BRI.id", "old": "rekening Bank Rakyat Indonesia (BRI)",
+         "new": "rekening Bank BRI (renamed)"}]
+    assert main(["diff", "bsu-2022", str(new)]) == 1
+    out = capsys.readouterr().out
+    assert f"sha256 {old_rs.sha256[:12]}" in out and f"sha256 {new_rs.sha256[:12]}" in out
+    assert "~ glossary.channels.BRI.en: an account at Bank Rakyat Indonesia (BRI) → an account at Bank BRI" in out
+    assert compare(old_rs, load_ruleset(copy_2022(tmp_path / "plain")))["glossary"] == []

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from bsu_rules.cli.options import day, load, read_records
-from bsu_rules.diff import compare, decision_dates, flips
+from bsu_rules.diff import SECTIONS, compare, decision_dates, flips
 from bsu_rules.diff_text import render_text
 from bsu_rules.errors import InputError
 from bsu_rules.testing.cases import RuleSets, load_file
@@ -58,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(report, ensure_ascii=False, indent=2))
     else:
         print("\n".join(render_text(report)))
-    changed = any(report[k] for k in ("metadata", "parameters", "tables", "facts", "rules"))
+    changed = any(report[k] for k in SECTIONS)
     regions = args.symbolic and report["symbolic"]["regions"]
     moved = args.members and (report["members"]["flips"] or report["members"]["channels"])
     return 1 if changed or regions or moved else 0
