@@ -59,14 +59,18 @@ class Hint(_Data):
     text: Text
 
 
+SHA256 = r"^[0-9a-f]{64}$"
+"""A sha256 as a decision writes it: 64 lowercase hexadecimal digits."""
+
+
 class RuleSetRef(_Data):
     id: str
-    sha256: str
+    sha256: str = Field(pattern=SHA256)
     version: str
 
 
 class MemberRef(_Data):
-    input_sha256: str
+    input_sha256: str = Field(pattern=SHA256)
     nik: str
 
 

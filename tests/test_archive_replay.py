@@ -401,6 +401,17 @@ def test_a_rechained_float_is_read_as_python_reads_it(tmp_path: Path, archive: P
     assert all(i.fields["priority"][0] == 1e16 for i in report.items)
 
 
+@pytest.mark.parametrize("sha256", ["../archive/" + "a" * 64, "A" * 64, "a" * 63])
+def test_a_rule_set_hash_that_is_no_hash_is_not_a_valid_decision(tmp_path: Path, sha256: str) -> None:
+    """verify gives the verdict replay gives: a decision whose rule set hash is no sha256 is invalid, named."""
+    log = tmp_path / "d.jsonl"
+    write_log(log, "bsu-2022", RECORDS[:2])
+    rewrite(log, lambda d: d["ruleset"].update(sha256=sha256))
+    problem = verify_log(log).problem
+    assert problem is not None and problem.kind == "invalid" and problem.line == 1
+    assert "ruleset.sha256" in problem.message and sha256 not in problem.message
+
+
 @pytest.mark.parametrize("written", ["600000", 600000.0])
 def test_an_amount_written_otherwise_is_not_the_same_decision(tmp_path: Path, written: object) -> None:
     """A rechained log whose amount is text or a float is neither intact nor identical, although a

@@ -388,8 +388,11 @@ def _decision_problem(n: int, env: dict[str, Any], valid: bool) -> Problem | Non
         except (ValidationError, ValueError) as exc:
             if not isinstance(exc, ValidationError):
                 return Problem(n, Code.INVALID, "the decision is not a valid decision (NaN or Infinity)")
+            first = exc.errors(include_input=False, include_url=False)[0]  # where and what, never the value
+            where = ".".join(str(p) for p in first["loc"]) or "(decision)"
             errors = counted(exc.error_count(), "error")
-            return Problem(n, Code.INVALID, f"the decision is not a valid decision ({errors})")
+            return Problem(n, Code.INVALID, f"the decision is not a valid decision ({errors}; "
+                                            f"first: {where}: {first['msg']})")
     nik = env["inputs"].get("nik")
     if not isinstance(nik, str):
         return Problem(n, Code.INVALID, "the inputs have no NIK")
