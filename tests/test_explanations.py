@@ -447,7 +447,9 @@ def test_an_html_page_with_a_malformed_record_stays_a_page(tmp_path: Path, capsy
     records.write_text(json.dumps(EXAMPLES[3]) + '\n{"nik": "12"}\n', "utf-8")
     assert main(["evaluate", "bsu-2022", str(records), "--format", "html", "--audience", "officer"]) == 1
     out, err = capsys.readouterr()
-    assert out.startswith("<!DOCTYPE html>") and out.count("<section") == 1 and '"error"' not in out
+    assert out.startswith("<!DOCTYPE html>") and out.count("<section") == 2 and '"error"' not in out
+    assert "<h2>Catatan yang tidak dapat diputuskan: 1</h2>" in out  # a printed page says what it leaves out
+    assert f"<p>Catatan 2 ({records}, baris 2) tidak dapat diputuskan" in out
     assert '"record": 2' in err
 
 
@@ -595,14 +597,14 @@ def test_a_rejected_record_is_said_in_the_page_s_language(tmp_path: Path, capsys
             "wages": [*EXAMPLES[0]["wages"][:2], {"period": "2022-07", "amount": "3.400.000"}]}
     lines = [json.dumps(EXAMPLES[0]), json.dumps(bad)]
     assert _rejected(tmp_path, capsys, lines, "id") == [
-        "Catatan 2 tidak dapat diputuskan karena datanya tidak sah:",
+        f"Catatan 2 ({tmp_path / 'bad.jsonl'}, baris 2) tidak dapat diputuskan karena datanya tidak sah:",
         "  - NIK terdiri atas 15 karakter, seharusnya 16 angka.",
         "  - Kewarganegaraan belum diisi.",
         '  - Status pekerjaan: "PNS" tidak dikenal; tulis "pns".',
         '  - Jumlah upah untuk bulan Juli 2022: "3.400.000" harus berupa bilangan bulat yang ditulis dengan angka '
         "saja; tulis 3400000."]
     assert _rejected(tmp_path, capsys, lines, "en") == [
-        "Record 2 cannot be decided because its data is not valid:",
+        f"Record 2 ({tmp_path / 'bad.jsonl'}, line 2) cannot be decided because its data is not valid:",
         "  - NIK (national identity number) has 15 characters, not 16 digits.",
         "  - Citizenship is missing.",
         '  - Employment status: "PNS" is not a known value; write "pns".',
@@ -676,8 +678,8 @@ def test_a_field_name_holding_a_path_s_punctuation_is_named_as_given(tmp_path: P
     records.write_text("\n".join(json.dumps(r) for r in (EXAMPLES[0], {**EXAMPLES[0], key: 1}, EXAMPLES[0])), "utf-8")
     assert main(["evaluate", "bsu-2022", str(records), "--format", "text", "--lang", "en"]) == 1
     out = capsys.readouterr().out
-    assert f"Record 2 cannot be decided because its data is not valid:\n  - {json.dumps(key)} is not a known field;" \
-        in out
+    assert f"Record 2 ({records}, line 2) cannot be decided because its data is not valid:\n" \
+        f"  - {json.dumps(key)} is not a known field;" in out
     assert out.endswith("2 decisions: 2 eligible, 0 not eligible, 0 not yet determined; 1 record not valid\n")
 
 

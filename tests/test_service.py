@@ -206,6 +206,8 @@ def test_an_invalid_record_reads_as_evaluate_prints_it(server: httpx.Client, tmp
     for lang in ("en", "id"):
         text = cli("evaluate", "bsu-2022", str(tmp_path / "m.json"), "--format", "text", "--lang", lang)
         pages = text.rstrip("\n").rsplit("\n", 1)[0].rstrip("\n")  # without the summary line
+        assert f"({tmp_path / 'm.json'}, " in pages  # the command names the file; a request has none
+        pages = re.sub(r" \(\S+m\.json, (item|butir|line|baris) \d+\)", "", pages)
         r = server.post("/v1/explanations", params={"ruleset": "bsu-2022", "lang": lang}, content=_invalid())
         assert r.status_code == 200 and r.text == pages + "\n"
         assert '"error"' not in r.text and pages.count("2022-13") == 1

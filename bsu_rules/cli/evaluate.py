@@ -245,6 +245,7 @@ def _decide(args: argparse.Namespace, ruleset: RuleSet, decide: Decide,
     progress = Progress(sys.stderr, args.progress)
     held: list[tuple[str, str | None]] = []  # text, and the outcome it counts for (None: rejected)
     page: list[Decision] = []
+    unread: list[str] = []  # the html page's paragraphs on records that cannot be decided
     glossary = glossary_for(ruleset.path)
 
     def emit(text: str, outcome: str | None) -> None:
@@ -279,8 +280,11 @@ def _decide(args: argparse.Namespace, ruleset: RuleSet, decide: Decide,
                 raise record.error()
             member, sha256 = record if isinstance(record, Parsed) else parse_record(record)
         except InputError as exc:
-            emit(rejected(number, exc, record, args.lang, glossary) + "\n" if args.format == "text"
-                 else _error_line(exc, number, None if args.files == ["-"] else place), None)
+            shown = None if args.files == ["-"] else place
+            if args.format == "html":  # in the page, in its words, and as its error line on stderr
+                unread.append(rejected(number, exc, record, args.lang, glossary, shown))
+            emit(rejected(number, exc, record, args.lang, glossary, shown) + "\n" if args.format == "text"
+                 else _error_line(exc, number, shown), None)
             continue
         progress.tick(number)
         decision = decide(member, sha256)
@@ -299,4 +303,4 @@ def _decide(args: argparse.Namespace, ruleset: RuleSet, decide: Decide,
         log.flush()
         release()
     if args.format == "html":
-        print(render_html(page, ruleset, args.lang, args.audience), file=out)
+        print(render_html(page, ruleset, args.lang, args.audience, unread), file=out)

@@ -33,9 +33,10 @@ def render_text(decision: Decision, ruleset: RuleSet | None, lang: str = "id", a
 
 
 def render_html(decisions: list[Decision], ruleset: RuleSet | None, lang: str = "id",
-                audience: str = "worker") -> str:
-    """Decisions as one self-contained, printable HTML page with the legal citations as footnotes."""
+                audience: str = "worker", rejected: list[str] | None = None) -> str:
+    """Decisions as one self-contained, printable HTML page with the legal citations as footnotes;
+    ``rejected``: what the page says of each record that could not be decided (``explain.rejected``)."""
     from bsu_rules.explain.html import to_html  # lazy: pages are for commands that show them
     from bsu_rules.explain.pages import page  # lazy: idem
 
-    return to_html([page(d, ruleset, lang, audience) for d in decisions], lang)
+    return to_html([page(d, ruleset, lang, audience) for d in decisions], lang, rejected or [])

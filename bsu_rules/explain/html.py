@@ -36,12 +36,29 @@ def escape(text: str) -> str:
     return html.escape(printable(text))
 
 
-def to_html(pages: list[Page], lang: str) -> str:
+def to_html(pages: list[Page], lang: str, rejected: list[str] | None = None) -> str:
+    """The pages; then ``rejected``, the paragraphs on records that could not be decided, under one
+    heading that counts them (a printed page never shows fewer members than were given, unsaid)."""
     title = _TITLE[lang]
     body = "\n".join(_section(p, n) for n, p in enumerate(pages, 1))
+    if rejected:
+        body += "\n" + _rejected(rejected, lang)
     return (f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">\n<title>{escape(title)}</title>\n'
             f"<style>{_STYLE}</style>\n</head>\n<body>\n<h1>{escape(title)}</h1>\n{body}\n</body>\n</html>\n")
+
+
+_REJECTED = {"id": "Catatan yang tidak dapat diputuskan: {n}", "en": "Records that could not be decided: {n}"}
+
+
+def _rejected(paragraphs: list[str], lang: str) -> str:
+    out = ['<section id="rejected">', f"<h2>{escape(_REJECTED[lang].format(n=len(paragraphs)))}</h2>"]
+    for paragraph in paragraphs:
+        head, *items = paragraph.splitlines()
+        out += [f"<p>{escape(head)}</p>", "<ul>",
+                *(f"<li>{escape(item.strip().removeprefix('- '))}</li>" for item in items), "</ul>"]
+    out.append("</section>")
+    return "\n".join(out)
 
 
 def _section(page: Page, n: int) -> str:

@@ -23,8 +23,10 @@ from bsu_rules.members.parse import UNKNOWN
 from bsu_rules.ruleset.diagnostics import nearest
 from bsu_rules.ruleset.spelling import GROUPED
 
-_HEAD = {"id": "Catatan {n} tidak dapat diputuskan karena datanya tidak sah:",
-         "en": "Record {n} cannot be decided because its data is not valid:"}
+_HEAD = {"id": "Catatan {n}{at} tidak dapat diputuskan karena datanya tidak sah:",
+         "en": "Record {n}{at} cannot be decided because its data is not valid:"}
+_AT = {"id": {"line": " ({file}, baris {number})", "item": " ({file}, butir {number})"},
+       "en": {"line": " ({file}, line {number})", "item": " ({file}, item {number})"}}
 
 _SAY: dict[str, dict[str, str]] = {
     "id": {
@@ -110,10 +112,12 @@ _DAY_FIRST = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})")
 _MONTH_FIRST = re.compile(r"(\d{1,2})[-/.](\d{4})")
 
 
-def rejected(n: int, error: InputError, record: Any, lang: str, glossary: Glossary) -> str:
+def rejected(n: int, error: InputError, record: Any, lang: str, glossary: Glossary,
+             place: tuple[str, str, int] | None = None) -> str:
     """The lines saying why record ``n`` (as read: a dict, another JSON value, or what could not be read)
-    cannot be decided."""
-    lines, named = [_HEAD[lang].format(n=n)], set[tuple[str, str]]()
+    cannot be decided; ``place``: its file, "line" or "item", and its number there, said after ``n``."""
+    at = _AT[lang][place[1]].format(file=printable(place[0]), number=place[2]) if place else ""
+    lines, named = [_HEAD[lang].format(n=n, at=at)], set[tuple[str, str]]()
     for path, message in error.problems:
         if path == "(record)":
             said = _record(message, lang)
