@@ -504,9 +504,10 @@ def test_an_unknown_field_in_a_parquet_history_item_is_named_by_its_place(tmp_pa
                                         'field; wages[2].currency: unknown field"}\n')
 
 
-def test_ignore_unknown_drops_nested_fields_in_parse_member_as_in_batch(tmp_path: Path) -> None:
+def test_ignore_unknown_drops_nested_fields_in_parse_member_as_in_batch(tmp_path: Path,
+                                                                        capsys: pytest.CaptureFixture[str]) -> None:
     """``parse_member(ignore_unknown=True)`` leaves out unknown fields at every level, as ``batch
-    --ignore-unknown`` does; without it both name the same fields."""
+    --ignore-unknown`` and ``evaluate --ignore-unknown`` do; without it all name the same fields."""
     record = json.loads((Path(__file__).parents[1] / "examples" / "members.jsonl").read_text("utf-8").splitlines()[0])
     extra = json.loads(json.dumps(record))
     extra["wages"][0]["currency"], extra["employer"]["x"], extra["bank_account"]["iban"], extra["salary"] = \
@@ -520,6 +521,13 @@ def test_ignore_unknown_drops_nested_fields_in_parse_member_as_in_batch(tmp_path
     fields = re.findall(r"([\w.\[\]]+): unknown field", (tmp_path / "s.rejects.jsonl").read_text("utf-8"))
     assert sorted(path for path, _ in caught.value.problems) == sorted(fields) == \
         ["bank_account.iban", "employer.x", "salary", "wages[0].currency"]
+    (tmp_path / "plain.jsonl").write_text(json.dumps(record) + "\n", "utf-8")
+    assert main(["evaluate", "bsu-2022", str(tmp_path / "m.jsonl")]) == 1  # evaluate names them too ...
+    assert '"field": "employer.x"' in capsys.readouterr().out
+    assert main(["evaluate", "bsu-2022", str(tmp_path / "plain.jsonl")]) == 0
+    plain = capsys.readouterr().out
+    assert main(["evaluate", "bsu-2022", str(tmp_path / "m.jsonl"), "--ignore-unknown"]) == 0  # ... or drops them
+    assert capsys.readouterr().out == plain  # the same decision, input hash and all
 
 
 def test_explain_finds_the_row(population: dict[str, Any], tmp_path: Path,

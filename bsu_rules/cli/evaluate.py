@@ -22,7 +22,7 @@ from bsu_rules.explain import AUDIENCES, render_html, render_text
 from bsu_rules.explain.rejected import rejected
 from bsu_rules.formatting import format_date
 from bsu_rules.glossary import glossary_for, join
-from bsu_rules.members import Parsed, Record, as_member, parse_line, parse_record
+from bsu_rules.members import Parsed, Record, as_member, parse_line, parse_member, parse_record
 from bsu_rules.members.decode import BadRecord, decode_json
 from bsu_rules.ruleset.editions import in_force_on
 from bsu_rules.ruleset.model import RuleSet
@@ -46,6 +46,8 @@ def add(sub: Any) -> None:
                         "always show them)")
     p.add_argument("--engine", choices=("scalar", "durable"), default="scalar",
                    help="scalar (the reference) or durable (durable_rules; needs the durable extra)")
+    p.add_argument("--ignore-unknown", action="store_true",
+                   help="drop fields the contract does not know instead of rejecting the record (as batch's option)")
     p.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                    help="a progress line on standard error once a run takes more than two seconds "
                         "(default: only when standard error is a terminal)")
@@ -278,7 +280,8 @@ def _decide(args: argparse.Namespace, ruleset: RuleSet, decide: Decide,
         try:
             if isinstance(record, BadRecord):
                 raise record.error()
-            member, sha256 = record if isinstance(record, Parsed) else parse_record(record)
+            member, sha256 = record if isinstance(record, Parsed) else \
+                Parsed(parse_member(record, ignore_unknown=True), None) if args.ignore_unknown else parse_record(record)
         except InputError as exc:
             shown = None if args.files == ["-"] else place
             if args.format == "html":  # in the page, in its words, and as its error line on stderr
