@@ -285,6 +285,37 @@ def test_a_parquet_integer_the_contract_type_cannot_hold_rejects_its_row(tmp_pat
         'for an amount in rupiah"}\n')  # as evaluate says it
 
 
+def test_a_parquet_date_outside_years_1_to_9999_rejects_its_row(tmp_path: Path,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    """Arrow holds days Python has not (year -220, year 10183): such a row is rejected, naming the
+    field as evaluate names a date it cannot read; explain says so of a decisions file that decided it."""
+    records = [json.loads(line) for line in (Path(__file__).parents[1] / "examples" / "members.jsonl")
+               .read_text("utf-8").splitlines()[:3]]
+    table = pa.Table.from_pylist(records, schema=TEXT_SCHEMA).cast(MEMBER_SCHEMA)
+    good = tmp_path / "good.parquet"
+    pq.write_table(table, good)
+    items = table["contributions"].combine_chunks()
+    paid = pa.array([3_000_000] + [None] * (len(items.values) - 1), pa.date32())
+    struct = items.values
+    paid_struct = pa.StructArray.from_arrays([paid if f.name == "paid_on" else struct.field(f.name)
+                                              for f in struct.type], fields=list(struct.type))
+    table = table.set_column(table.schema.get_field_index("registered_on"), "registered_on",
+                             pa.array([None, -800_000, None], pa.date32())) \
+        .set_column(table.schema.get_field_index("contributions"), "contributions",
+                    pa.ListArray.from_arrays(items.offsets, paid_struct))
+    pq.write_table(table, tmp_path / "m.parquet")
+    counts = batch(tmp_path / "m.parquet", tmp_path / "d.parquet")
+    assert (counts.read, counts.decided, counts.rejected) == (3, 1, 2)
+    assert (tmp_path / "d.rejects.jsonl").read_text("utf-8") == (
+        '{"row":1,"field":"contributions[0].paid_on","message":"contributions[0].paid_on: \'10183-09-21\' is not a '
+        'date (YYYY-MM-DD)"}\n{"row":2,"field":"registered_on","message":"registered_on: \'-0221-09-04\' is not a '
+        'date (YYYY-MM-DD)"}\n')
+    batch(good, tmp_path / "old.parquet")  # decided: explained from the file with the dates Python cannot hold
+    assert main(["explain", "bsu-2022", str(tmp_path / "old.parquet"), "--input", str(tmp_path / "m.parquet"),
+                 "--row", "2"]) == 2
+    assert "m.parquet: a date outside the years 0001-9999" in capsys.readouterr().err
+
+
 @pytest.mark.parametrize("engine", ["scalar", "columnar"])
 def test_a_record_with_several_problems_names_the_field_evaluate_names_first(tmp_path: Path, engine: str) -> None:
     """A type error found while reading (``wages[1]``) after a missing value at an earlier item
