@@ -306,6 +306,62 @@ def test_a_parquet_integer_the_contract_type_cannot_hold_rejects_its_row(tmp_pat
         'for an amount in rupiah"}\n')  # as evaluate says it
 
 
+def test_a_parquet_date_outside_years_1_to_9999_rejects_its_row(tmp_path: Path,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    """Arrow holds days Python has not (year -220, year 10183): such a row is rejected, naming the
+    field as evaluate names a date it cannot read; explain says so of a decisions file that decided it."""
+    records = [json.loads(line) for line in (Path(__file__).parents[1] / "examples" / "members.jsonl")
+               .read_text("utf-8").splitlines()[:3]]
+    table = pa.Table.from_pylist(records, schema=TEXT_SCHEMA).cast(MEMBER_SCHEMA)
+    good = tmp_path / "good.parquet"
+    pq.write_table(table, good)
+    items = table["contributions"].combine_chunks()
+    paid = pa.array([3_000_000] + [None] * (len(items.values) - 1), pa.date32())
+    struct = items.values
+    paid_struct = pa.StructArray.from_arrays([paid if f.name == "paid_on" else struct.field(f.name)
+                                              for f in struct.type], fields=list(struct.type))
+    table = table.set_column(table.schema.get_field_index("registered_on"), "registered_on",
+                             pa.array([None, -800_000, None], pa.date32())) \
+        .set_column(table.schema.get_field_index("contributions"), "contributions",
+                    pa.ListArray.from_arrays(items.offsets, paid_struct))
+    pq.write_table(table, tmp_path / "m.parquet")
+    counts = batch(tmp_path / "m.parquet", tmp_path / "d.parquet")
+    assert (counts.read, counts.decided, counts.rejected) == (3, 1, 2)
+    assert (tmp_path / "d.rejects.jsonl").read_text("utf-8") == (
+        '{"row":1,"field":"contributions[0].paid_on","message":"contributions[0].paid_on: \'10183-09-21\' is not a '
+        'date (YYYY-MM-DD)"}\n{"row":2,"field":"registered_on","message":"registered_on: \'-0221-09-04\' is not a '
+        'date (YYYY-MM-DD)"}\n')
+    batch(good, tmp_path / "old.parquet")  # decided: explained from the file with the dates Python cannot hold
+    assert main(["explain", "bsu-2022", str(tmp_path / "old.parquet"), "--input", str(tmp_path / "m.parquet"),
+                 "--row", "2"]) == 2
+    assert "m.parquet: a date outside the years 0001-9999" in capsys.readouterr().err
+
+
+def test_a_number_of_more_than_30_digits_is_named_at_its_field(tmp_path: Path,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    """By evaluate and by batch, from JSON lines and from a CSV JSON cell alike, never its digits;
+    ``(record)`` only for a record that is no object."""
+    record = json.loads((Path(__file__).parents[1] / "examples" / "members.jsonl").read_text("utf-8").splitlines()[0])
+    line = json.dumps(record).replace(json.dumps(record["wages"][2]), json.dumps(record["wages"][2]).replace(
+        str(record["wages"][2]["amount"]), "1" + "0" * 30))
+    (tmp_path / "m.jsonl").write_text(f"{line}\n[{'9' * 31}]\n", "utf-8")
+    with open(tmp_path / "m.csv", "w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(record)
+        writer.writerow(["" if v is None else json.dumps(json.loads(line)[k]) if isinstance(v, (dict, list))
+                         else v for k, v in record.items()])
+    said = '"wages[2].amount: a number of more than 30 digits"'
+    assert main(["evaluate", "bsu-2022", str(tmp_path / "m.jsonl")]) == 1
+    errors = [json.loads(out)["error"] for out in capsys.readouterr().out.splitlines()]
+    assert [(e["field"], e["message"]) for e in errors] == [
+        ("wages[2].amount", json.loads(said)), ("(record)", "(record): a number of more than 30 digits")]
+    for suffix in ("jsonl", "csv"):
+        batch(tmp_path / f"m.{suffix}", tmp_path / f"{suffix}.parquet")
+        rejects = (tmp_path / f"{suffix}.rejects.jsonl").read_text("utf-8")
+        assert rejects.startswith(f'{{"row":1,"field":"wages[2].amount","message":{said}}}\n')
+        assert "0" * 30 not in rejects
+
+
 @pytest.mark.parametrize("engine", ["scalar", "columnar"])
 def test_a_record_with_several_problems_names_the_field_evaluate_names_first(tmp_path: Path, engine: str) -> None:
     """A type error found while reading (``wages[1]``) after a missing value at an earlier item

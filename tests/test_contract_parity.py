@@ -55,7 +55,8 @@ DEFECTS: list[tuple[tuple[str | int, ...], Any]] = [
     (("program_receipts", 0, "year"), 1999), (("employer", "sector"), "Z"), (("shoe_size",), 42),
     (("employer", "ceo"), "Budi"), (("wages", 0), None), (("",), 1), (("employer", ""), "x"),
     (("deceased_on",), "2022-13-01"), (("membership_ended_on",), "2022-07-32"), (("registered_on",), "2022-00-10"),
-    (("contributions", 0, "paid_on"), "0000-00-00"),
+    (("contributions", 0, "paid_on"), "0000-00-00"), (("registered_on",), "0000-01-01"),
+    (("contributions", 0, "paid_on"), "0000-02-29"), (("birth_date",), "0000-12-31"), (("deceased_on",), "0000-01-01"),
 ]
 
 
@@ -124,7 +125,8 @@ def test_known_gaps_are_closed(record: dict[str, Any], field: str) -> None:
     assert info.value.problems[0][0] == field
 
 
-@pytest.mark.parametrize("day", ["2022-13-01", "2022-07-32", "2022-00-10", "0000-00-00", "2022-02-30"])
+@pytest.mark.parametrize("day", ["2022-13-01", "2022-07-32", "2022-00-10", "0000-00-00", "2022-02-30", "0000-01-01",
+                                 "0000-02-29", "-001-01-01"])
 @pytest.mark.parametrize("field", ["deceased_on", "membership_ended_on", "registered_on", "birth_date"])
 def test_a_day_that_is_none_is_rejected_by_batch_as_by_evaluate(tmp_path: Path, field: str, day: str) -> None:
     """Batch read a day no calendar holds (2022-13-01) as unknown: a death dated so was no death, and paid."""

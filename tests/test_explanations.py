@@ -703,8 +703,13 @@ def test_a_nested_field_name_with_a_dot_and_hidden_characters_are_shown_as_given
     ('"a string"', "Catatannya harus berupa objek JSON ({…}), bukan teks.",
      "The record must be a JSON object ({…}), not text."),
     ('{"nik": NaN}', "NaN bukan angka JSON.", "NaN is not a JSON number."),
-    ('{"nik": ' + "1" * 40 + "}", "Catatannya memuat angka yang lebih dari 30 digit.",
+    ("[" + "1" * 40 + "]", "Catatannya memuat angka yang lebih dari 30 digit.",
      "The record holds a number of more than 30 digits."),
+    ('{"nik": ' + "1" * 40 + "}", "NIK memuat angka yang lebih dari 30 digit.",
+     "NIK (national identity number) holds a number of more than 30 digits."),
+    ('{"wages": [{"period": "2022-07", "amount": ' + "1" * 31 + "}]}",
+     "Jumlah upah pada isian ke-1 laporan upah dari pemberi kerja memuat angka yang lebih dari 30 digit.",
+     "Wage amount in entry 1 of the wage reports from the employer holds a number of more than 30 digits."),
 ])
 def test_a_record_that_cannot_be_read_is_said_in_words(tmp_path: Path, capsys: pytest.CaptureFixture[str], line: str,
                                                        id_said: str, en_said: str) -> None:

@@ -500,6 +500,7 @@ def test_a_record_with_a_number_too_long_is_refused_alone(server: httpx.Client) 
     first, second = r.json()
     assert first["outcome"] == "eligible"
     assert second["error"]["record"] == 2 and "more than 30 digits" in second["error"]["message"]
+    assert second["error"]["field"] == "wages[0].amount" and "9" * 31 not in r.text  # as evaluate and batch name it
     twice = good.replace('{"nik"', '{"nik": "3374050311890007", "nik"', 1)
     r = server.post("/v1/decisions", params={"ruleset": "bsu-2022"}, content=f"[{good}, {twice}]")
     first, second = r.json()

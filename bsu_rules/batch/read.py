@@ -485,10 +485,10 @@ def _csv_block(header: list[str], rows: list[list[str]], ignore_unknown: bool) -
                     cells.append((f"(column {place})", UNNAMED))
             elif cell != "" and name in NESTED:
                 try:
-                    record[name] = decode_json(cell)
+                    record[name] = decode_json(cell, name)
                 except BadRecord as exc:
                     if str(exc) != LONE_SURROGATE:
-                        cells.append((name, str(exc)))
+                        cells.append((name if exc.field == "(record)" else exc.field, str(exc)))
                         continue
                     record[name], where = lone_surrogates(decode_records(cell), name)  # that text left out
                     cells += [(at, LONE_SURROGATE) for at in where]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import numpy as np
@@ -24,7 +25,7 @@ from bsu_rules.errors import InputError, worded
 from bsu_rules.members import PERIODIC, SECRET, Group, Leaf, contract, duplicate_message, path_order
 from bsu_rules.members.arrow import MEMBER_SCHEMA
 from bsu_rules.members.contract import secret_problem, unheld, wrong_kind
-from bsu_rules.members.decode import TOO_DEEP
+from bsu_rules.members.decode import TOO_DEEP, TOO_LONG
 from bsu_rules.members.model import hide_identifiers, key_path
 
 ROW, REJECT_FIELD, REJECT_MESSAGE = "_row", "_reject_field", "_reject_message"
@@ -72,13 +73,21 @@ def _show(value: object) -> str:
     return repr(value) if not isinstance(value, str) else repr(value[:40])
 
 
+FIRST_DAY, LAST_DAY = pa.scalar(date.min, pa.date32()), pa.scalar(date.max, pa.date32())
+"""The days a date can be (years 0001-9999, as in Python): Arrow holds years before and after."""
+
+
 def _parse_days(values: pa.Array) -> tuple[pa.Array, np.ndarray]:
-    """Text dates to date32, and the positions that are not real ``YYYY-MM-DD`` days."""
+    """Text dates to date32, and the positions that are not real ``YYYY-MM-DD`` days (year 0000 is none);
+    a date32 column as it is, and the positions of its days outside years 0001-9999."""
     if not pa.types.is_string(values.type) and not pa.types.is_large_string(values.type):
-        return values, np.zeros(0, dtype=np.int64)
+        if not pa.types.is_date32(values.type):
+            return values, np.zeros(0, dtype=np.int64)
+        return values, _false(pc.and_(pc.greater_equal(values, FIRST_DAY), pc.less_equal(values, LAST_DAY)))
     stamps = pc.strptime(values, format="%Y-%m-%d", unit="s", error_is_null=True)
     same = pc.fill_null(pc.equal(pc.strftime(stamps, "%Y-%m-%d"), values), False)  # no day parsed (2022-13-01): not one
-    ok = pc.and_kleene(pc.match_substring_regex(values, DAY), same)
+    ok = pc.and_kleene(pc.and_kleene(pc.match_substring_regex(values, DAY), same),
+                       pc.invert(pc.starts_with(values, "0000")))  # Arrow reads a year 0000, Python has none
     bad = _false(pc.or_kleene(ok, values.is_null()))
     days = pc.if_else(pc.fill_null(ok, False), stamps, pa.scalar(None, stamps.type)).cast(pa.date32())
     return days, bad
@@ -113,7 +122,7 @@ def _check_leaf(p: _Problems, values: pa.Array, spec: Leaf, rows: np.ndarray, pa
     if spec.kind == "date":
         days, bad = _parse_days(values)
         p.add(rows[bad], lambda i: path(bad[i]),
-              lambda i: f"{_show(values[bad[i]].as_py())} is not a date (YYYY-MM-DD)")
+              lambda i: f"{_show(values[bad[i]].cast(pa.string()).as_py())} is not a date (YYYY-MM-DD)")
         return days
     if spec.kind == "int":
         checks = [pc.greater_equal(values, spec.low)] if spec.low is not None else []
@@ -192,10 +201,10 @@ def validate(table: pa.Table) -> tuple[pa.Table, pa.Table]:
                     _check_leaf(p, inner, leaf, rows, _named(f"{name}.{child}"))
             columns[name] = values
     if early.size:  # a value found unreadable while reading says no more; an unreadable record (not
-        # an object, too deep to be walked: refused whole, as evaluate refuses it) says nothing more
+        # an object, too deep to be walked, a number too long: refused whole, as evaluate refuses it) says nothing more
         held: dict[int, set[str]] = {}
         for r, path, text in found:
-            held.setdefault(r, set()).update((path, "(record)") if text == TOO_DEEP else (path,))
+            held.setdefault(r, set()).update((path, "(record)") if text in (TOO_DEEP, TOO_LONG) else (path,))
         for k in range(1, len(p.index)):
             keep_k = np.array([not ({"(record)", path} & held.get(int(r), set()))
                                for r, path in zip(p.index[k], p.path[k], strict=True)], dtype=bool)

@@ -196,9 +196,10 @@ def run(args: argparse.Namespace) -> int:
         return 1
     try:
         records = records_at(args.input, {int(r["row"]) for r in rows})
-    except (ValueError, OSError, RecursionError, polars.exceptions.PolarsError) as exc:  # Arrow's errors too
+    except (ValueError, OSError, OverflowError, RecursionError, polars.exceptions.PolarsError) as exc:  # Arrow's too
         why = str(exc) if isinstance(exc, InputError) else f"{args.input}: not UTF-8 text" \
-            if isinstance(exc, UnicodeDecodeError) else f"{args.input}: a line that is not JSON" \
+            if isinstance(exc, UnicodeDecodeError) else f"{args.input}: a date outside the years 0001-9999" \
+            if isinstance(exc, OverflowError) else f"{args.input}: a line that is not JSON" \
             if isinstance(exc, json.JSONDecodeError) else f"{args.input}: not a readable file of that kind"
         print(f"bsu-rules: {why}; give the member file the batch read", file=sys.stderr)
         return 2

@@ -16,7 +16,7 @@ from bsu_rules.errors import InputError
 from bsu_rules.formatting import format_month
 from bsu_rules.glossary import Glossary, join
 from bsu_rules.members.contract import Group, Leaf, contract, leaf_at
-from bsu_rules.members.decode import LONE_SURROGATE
+from bsu_rules.members.decode import LONE_SURROGATE, MAX_DIGITS, TOO_LONG
 from bsu_rules.members.model import MONTH, PERIODIC, REGENCY_CODE, SECRET, hide_identifiers, key_path, printable
 from bsu_rules.members.model import digits as digits_pattern
 from bsu_rules.members.parse import UNKNOWN
@@ -50,6 +50,7 @@ _SAY: dict[str, dict[str, str]] = {
         "row_month": "{label} untuk bulan {month}", "row": "{label} pada isian ke-{n} {group}",
         "entry": "isian ke-{n} {group}",
         "surrogate": "{label} memuat teks dengan surrogate UTF-16 tunggal (bukan karakter)",
+        "too_long": "{label} memuat angka yang lebih dari {n} digit",
         "more": "dan {n} masalah lain",
     },
     "en": {
@@ -72,6 +73,7 @@ _SAY: dict[str, dict[str, str]] = {
         "row_month": "{label} for {month}", "row": "{label} in entry {n} of the {group}",
         "entry": "entry {n} of the {group}",
         "surrogate": "{label} holds text with a lone UTF-16 surrogate (not a character)",
+        "too_long": "{label} holds a number of more than {n} digits",
         "more": "and {n} more problems",
     },
 }
@@ -103,6 +105,8 @@ _KINDS = {"id": {"a list": "daftar", "text": "teks", "an integer": "angka", "a d
                  "true/false": "nilai benar/salah", "null": "null"},
           "en": {"a list": "a list", "text": "text", "an integer": "a number", "a decimal number": "a number",
                  "true/false": "true or false", "null": "null"}}
+_UNREAD = {LONE_SURROGATE: "surrogate", TOO_LONG: "too_long"}
+"""Problems of a field of a record that could not be read, and what each is said as."""
 _ABSENT = object()
 _PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 _GROUP_PATH = re.compile(r"[a-z_]+(?:\[\d+\]|\.[a-z_]+)*")
@@ -123,9 +127,9 @@ def rejected(n: int, error: InputError, record: Any, lang: str, glossary: Glossa
             said = _record(message, lang)
         elif message == UNKNOWN:
             said = _unknown(_named(path, record, named), lang, glossary)
-        elif message == LONE_SURROGATE:  # the record could not be read: no value to look at
+        elif message in _UNREAD:  # the record could not be read: no value to look at
             names = [name for name, _ in _PART.findall(path) if name]
-            said = _SAY[lang]["surrogate"].format(label=_label(path, names, None, lang, glossary))
+            said = _SAY[lang][_UNREAD[message]].format(label=_label(path, names, None, lang, glossary), n=MAX_DIGITS)
         else:
             said = _field(path, record, lang, glossary)
         lines.append(printable(f"  - {said[:1].upper()}{said[1:]}."))  # a key or value never moves the line

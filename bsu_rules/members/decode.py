@@ -129,10 +129,11 @@ def _utf8(text: str) -> bool:
     return True
 
 
-def decode_json(data: bytes | str) -> Any:
-    """One JSON value; BadRecord saying why it cannot be read (never echoing it)."""
+def decode_json(data: bytes | str, path: str = "") -> Any:
+    """One JSON value; BadRecord saying why it cannot be read (never echoing it). ``path``: the
+    value's own field (a CSV cell's column), which the BadRecord names where it names a field."""
     value = decode_records(data)
-    if (bad := unreadable(value)) is not None:
+    if (bad := unreadable(value, path)) is not None:
         raise bad
     if surrogate(data) and (at := lone_surrogate(value)) is not None:
         raise BadRecord(LONE_SURROGATE, at)
@@ -277,19 +278,37 @@ def first_record_ends(text: str) -> bool:
     return True
 
 
-def unreadable(value: Any) -> BadRecord | None:
+def unreadable(value: Any, path: str = "") -> BadRecord | None:
     """The first ``BadRecord`` inside a value ``decode_records`` gave, in document order (searched
-    without recursion)."""
+    without recursion). A number too long is named at its field (``wages[2].amount``; ``path``: the
+    value's own), ``(record)`` when the record is no object."""
     stack = [value]
     while stack:
         item = stack.pop()
         if isinstance(item, BadRecord):
-            return item
+            if str(item) != TOO_LONG or not (path or isinstance(value, dict)):
+                return item
+            return BadRecord(TOO_LONG, _place(value, item, path) or "(record)")
         if isinstance(item, dict):
             stack.extend(reversed(item.values()))
         elif isinstance(item, list):
             stack.extend(reversed(item))
     return None
+
+
+def _place(value: Any, found: BadRecord, path: str) -> str:
+    """The path of ``found`` inside ``value`` (whose own path is ``path``; searched without recursion,
+    only for a value known to hold it: paths are made for no other)."""
+    stack = [(value, path)]
+    while stack:
+        item, at = stack.pop()
+        if item is found:
+            return at
+        if isinstance(item, dict):
+            stack.extend((v, key_path(at, str(k))) for k, v in item.items())
+        elif isinstance(item, list):
+            stack.extend((v, f"{at}[{i}]") for i, v in enumerate(item))
+    return path
 
 
 def _number(text: str) -> int | BadRecord:
