@@ -3,10 +3,13 @@ the same output whatever the chunking, format or input order."""
 
 from __future__ import annotations
 
+import bz2
 import csv
+import gzip
 import hashlib
 import hmac
 import json
+import lzma
 import os
 import re
 import time
@@ -866,6 +869,35 @@ def test_a_utf16_or_utf32_file_is_refused_once(tmp_path: Path, encoding: str, na
     assert not (tmp_path / "o.jsonl").exists()
     assert main(["evaluate", "bsu-2022", str(source)]) == 2
     assert f"the file is {named} text; save it as UTF-8" in capsys.readouterr().err
+
+
+
+@pytest.mark.parametrize(("pack", "named", "told", "suffix"), [
+    (gzip.compress, "a gzip-compressed file", "gunzip -c", ".gz"),
+    (bz2.compress, "a bzip2-compressed file", "bunzip2 -c", ".bz2"),
+    (lzma.compress, "an xz-compressed file", "unxz -c", ".xz"),
+    (lambda data: b"PK\x03\x04" + data, "a zip archive", "unzip -p", ".zip"),
+    (lambda data: b"\x28\xb5\x2f\xfd" + data, "a zstd-compressed file", "unzstd -c", ".zst")])
+def test_a_compressed_file_is_refused_once(tmp_path: Path, pack: Callable[[bytes], bytes], named: str, told: str,
+                                           suffix: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """By its first bytes, whatever its name, in batch (JSON lines, CSV), evaluate, verify and replay."""
+    examples = (Path(__file__).resolve().parents[1] / "examples" / "members.jsonl").read_bytes()
+    for name in ("in.jsonl", "in.csv", "in.parquet"):
+        source = tmp_path / name
+        source.write_bytes(pack(examples))
+        assert main(["batch", "bsu-2022", str(source), "--out", str(tmp_path / "o.jsonl")]) == 2
+        assert f"{source}: {named}, not text: decompress it first (`{told} {source} > " in capsys.readouterr().err
+        assert not (tmp_path / "o.jsonl").exists()
+    packed = tmp_path / f"in.jsonl{suffix}"
+    packed.write_bytes(pack(examples))
+    assert main(["evaluate", "bsu-2022", str(packed)]) == 2
+    out, err = capsys.readouterr()
+    assert f"{packed}: {named}, not text: decompress it first (`{told} {packed} > {tmp_path / 'in.jsonl'}`)" in err
+    assert out == "" and "not UTF-8" not in err
+    assert main(["verify", str(packed)]) == 2
+    assert f"{packed}: {named}" in capsys.readouterr().err
+    assert main(["replay", str(packed), "--archive", str(tmp_path)]) == 2
+    assert f"{packed}: {named}" in capsys.readouterr().err
 
 
 def test_an_empty_bank_name_is_no_channel_in_every_evaluator(tmp_path: Path) -> None:

@@ -54,6 +54,7 @@ from bsu_rules.members.decode import (
     TOO_LARGE,
     BadRecord,
     bounded_lines,
+    compressed,
     continues,
     decode_json,
     decode_records,
@@ -90,6 +91,19 @@ def _repeated(schema: pa.Schema) -> list[str]:
     return sorted(found)
 
 
+def _whole_file_checks(path: Path) -> None:
+    """InputError (once, for the file) for a compressed file, or (not Parquet) text not in UTF-8."""
+    try:
+        with path.open("rb") as f:
+            head = f.read(8)
+    except (FileNotFoundError, PermissionError, IsADirectoryError) as exc:
+        raise on_path(exc, path) from None
+    if packed := compressed(head, str(path)):
+        raise InputError([(str(path), packed)])
+    if path.suffix.lower() != ".parquet" and (wide := wide_encoding(head[:4])):
+        raise InputError([(str(path), f"the file is {wide} text; save it as UTF-8")])
+
+
 def input_format(path: str | Path) -> str:
     suffix = Path(path).suffix.lower()
     if suffix not in FORMATS:
@@ -103,6 +117,7 @@ class Reader:
     def __init__(self, path: str | Path, chunk_size: int = 250_000, ignore_unknown: bool = False) -> None:
         self.path, self.chunk_size, self.ignore_unknown = Path(path), chunk_size, ignore_unknown
         self.format = input_format(path)
+        _whole_file_checks(self.path)
         if self.format == ".parquet":
             try:
                 self.parquet = pq.ParquetFile(self.path)
@@ -117,9 +132,6 @@ class Reader:
                 raise InputError([(str(path), "; ".join(problems))])
             self.total, self.unit = self.parquet.metadata.num_rows, "rows"
         else:
-            with self.path.open("rb") as f:
-                if wide := wide_encoding(f.read(4)):
-                    raise InputError([(str(path), f"the file is {wide} text; save it as UTF-8")])
             if self.format == ".jsonl" and _json_array(self.path):
                 raise InputError([(str(path), "a JSON array, not JSON lines: write one record per line, or name "
                                               "the file .json for bsu-rules evaluate")])
