@@ -1174,3 +1174,27 @@ def test_batch_and_generate_say_a_full_disk_in_plain_words(tmp_path: Path, capsy
     missing = tmp_path / "nothere.parquet"
     assert main(["batch", "bsu-2022", str(missing), "--out", str(out)]) == 2
     assert capsys.readouterr().err.splitlines()[-1] == f"bsu-rules: {missing}: no such file or folder"
+
+
+def test_a_csv_cell_written_as_python_is_told_so(tmp_path: Path) -> None:
+    """pandas' to_csv writes a history cell as Python (``{'npp': ...}``, ``None``): the rejection says so, and
+    how to write JSON, fully once a record; a cell that is not JSON otherwise keeps the parser's words."""
+    record = json.loads((Path(__file__).resolve().parents[1] / "examples" / "members.jsonl").read_text().split("\n")[0])
+    record["bank_account"] = {"bank": "BRI", "number": None}
+    source = tmp_path / "pd.csv"
+    with source.open("w", newline="") as f:
+        out = csv.writer(f)
+        out.writerow(record)
+        out.writerow(["" if v is None else v for v in record.values()])  # str() of a dict or list, as pandas writes
+        out.writerow(["" if v is None else json.dumps(v) if k == "employer" else v for k, v in record.items()])
+        out.writerow(['{"npp": x}' if k == "employer" else json.dumps(v) if isinstance(v, (dict, list)) else
+                      "" if v is None else v for k, v in record.items()])
+    counts = run_batch("bsu-2022", source, tmp_path / "o.jsonl")
+    assert counts.rejected == 3
+    rejects = [json.loads(line)["message"] for line in (tmp_path / "o.jsonl.rejects.jsonl").read_text().splitlines()]
+    told = ("not valid JSON: the cell is written as Python (single quotes, None, True, False), not JSON; write the "
+            "cells with json.dumps (pandas: df[col] = df[col].map(json.dumps))")
+    assert rejects[0].startswith(f"employer: {told}; wages: not valid JSON: written as Python too; ")
+    assert "bank_account: not valid JSON: written as Python too" in rejects[0]
+    assert rejects[1].startswith(f"wages: {told}; ")
+    assert rejects[2] == "employer: not valid JSON (Expecting value at column 9)"

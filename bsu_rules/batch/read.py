@@ -450,6 +450,20 @@ def _decode_line(line: bytes, ignore_unknown: bool) -> Decoded:
     return typed(record, ignore_unknown)
 
 
+PYTHON_CELL = ("not valid JSON: the cell is written as Python (single quotes, None, True, False), not JSON; "
+               "write the cells with json.dumps (pandas: df[col] = df[col].map(json.dumps))")
+"""Why a history cell pandas' ``to_csv`` wrote as a Python value (``{'npp': 'JJ041102'}``) is rejected;
+``PYTHON_AGAIN`` for the record's next such cells."""
+PYTHON_AGAIN = "not valid JSON: written as Python too"
+_PYTHON = re.compile(r"""^\s*\[?\s*\{\s*'|[\[{:,]\s*(?:None|True|False)\s*[,}\]]""")
+
+
+def python_cell(cell: str) -> bool:
+    """Whether a cell that is not JSON looks like a Python value: it opens an object with ``{'`` or
+    ``[{'``, or holds ``None``, ``True`` or ``False`` where JSON has null, true or false."""
+    return _PYTHON.search(cell) is not None
+
+
 UNNAMED = "a value in a column the header does not name: name the column, or pass --ignore-unknown"
 """Why a CSV record with a value under an empty header cell is rejected (Excel's trailing empty columns
 are read, and dropped, when all their cells are empty)."""
@@ -500,7 +514,9 @@ def _csv_block(header: list[str], rows: list[list[str]], ignore_unknown: bool) -
                     record[name] = decode_json(cell)
                 except BadRecord as exc:
                     if str(exc) != LONE_SURROGATE:
-                        cells.append((name, str(exc)))
+                        told = any(message == PYTHON_CELL for _, message in cells)  # the advice once a record
+                        cells.append((name, str(exc) if not python_cell(cell) else PYTHON_AGAIN if told else
+                                      PYTHON_CELL))
                         continue
                     record[name], where = lone_surrogates(decode_records(cell), name)  # that text left out
                     cells += [(at, LONE_SURROGATE) for at in where]
