@@ -261,6 +261,24 @@ def test_parquet_schema_problems(tmp_path: Path) -> None:
         batch(tmp_path / "floats.parquet", tmp_path / "f.parquet")
 
 
+
+def test_a_parquet_column_of_the_wrong_type_names_the_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """As a CSV header's mistakes do; a timestamp where a date is needed is told how to make it dates."""
+    stamps = pa.table({"nik": ["3204125708940003"], "citizenship": ["WNI"], "participant_category": ["PU"],
+                       "registered_on": pa.array([0], pa.timestamp("us"))})
+    pq.write_table(stamps, tmp_path / "pd_ts.parquet")
+    amounts = stamps.drop_columns(["registered_on"]).append_column(
+        "wages", pa.array([[{"period": "2022-07", "amount": 1.5}]]))
+    pq.write_table(amounts, tmp_path / "pd_w.parquet")
+    for command in ("batch", "impact"):
+        assert main([command, "bsu-2022", str(tmp_path / "pd_ts.parquet"), "--out", str(tmp_path / "o.parquet")]) == 2
+        assert capsys.readouterr().err.endswith(
+            f"bsu-rules: {tmp_path / 'pd_ts.parquet'}: registered_on: the column has type timestamp[us]; the contract "
+            "needs date32[day]; convert it to dates (pandas: df[col] = df[col].dt.date)\n")
+    assert main(["batch", "bsu-2022", str(tmp_path / "pd_w.parquet"), "--out", str(tmp_path / "o.parquet")]) == 2
+    assert capsys.readouterr().err.endswith(f"bsu-rules: {tmp_path / 'pd_w.parquet'}: wages[].amount: the column "
+                                            "has type double; the contract needs int64\n")
+
 @pytest.mark.parametrize("engine", ["scalar", "columnar"])
 def test_a_parquet_integer_the_contract_type_cannot_hold_rejects_its_row(tmp_path: Path, engine: str) -> None:
     """A year of 2**31 in an int64 column, an amount of 2**63 in a uint64 one: that row is rejected as

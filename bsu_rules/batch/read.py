@@ -130,6 +130,10 @@ class Reader:
                                               "once; each field is one column")])
             if problems := column_problems(self.parquet.schema_arrow.names, ignore_unknown, "the file"):
                 raise InputError([(str(path), "; ".join(problems))])
+            try:  # every column's type, once, for the file
+                conform(self.parquet.schema_arrow.empty_table(), ignore_unknown)
+            except InputError as exc:
+                raise InputError([(str(path), f"{field}: {message}") for field, message in exc.problems]) from None
             self.total, self.unit = self.parquet.metadata.num_rows, "rows"
         else:
             if self.format == ".jsonl" and _json_array(self.path):
@@ -187,8 +191,7 @@ class Reader:
     def _parquet(self, unread: Collection[str] = ()) -> Iterator[Chunk]:
         first = 1
         columns = None
-        if unread:
-            conform(self.parquet.schema_arrow.empty_table(), self.ignore_unknown)  # every column's type
+        if unread:  # every column's type was checked when the file was opened
             columns = columns_to_read(self.parquet.schema_arrow, set(unread))
         # one thread: the chunks are decided on the other cores meanwhile (Arrow's threads cost a third more CPU)
         batches = self.parquet.iter_batches(batch_size=self.chunk_size, columns=columns, use_threads=False)
