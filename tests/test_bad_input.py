@@ -328,3 +328,19 @@ def test_a_nik_a_spreadsheet_or_a_space_changed_is_told_so_alike(tmp_path: Path,
     capsys.readouterr()
     assert main(["evaluate", "bsu-2022", str(tmp_path / "m.jsonl"), "--format", "text", "--lang", "en"]) == 1
     assert f"  - NIK (national identity number) {says.removeprefix('nik: ')}" in capsys.readouterr().out
+
+
+def test_lines_ending_in_cr_only_are_told_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Old Mac line ends make one line of records run together: the rejection says why and how to
+    convert, in evaluate and batch; other text after a record is not told so."""
+    told = ("(record): not valid JSON (Extra data at column {}); the lines end in CR only (old Mac line ends), so "
+            "the records run together: convert them (tr '\\r' '\\n' < old.jsonl > new.jsonl)")
+    source = _file("cr.jsonl", "\r".join(GOODS[:3]) + "\r")(tmp_path)
+    assert main(["evaluate", "bsu-2022", str(source)]) == 1
+    message = json.loads(capsys.readouterr().out)["error"]["message"]
+    assert message == told.format(len(GOODS[0]) + 2)
+    assert main(["batch", "bsu-2022", str(source), "--out", str(tmp_path / "d.jsonl"), "--quiet"]) == 1
+    assert json.loads((tmp_path / "d.jsonl.rejects.jsonl").read_text())["message"] == message
+    assert main(["evaluate", "bsu-2022", str(_file("two.jsonl", GOODS[0] + " " + GOODS[1] + "\n")(tmp_path))]) == 1
+    assert "CR only" not in capsys.readouterr().out
+    assert main(["evaluate", "bsu-2022", str(_file("crlf.jsonl", "\r\n".join(GOODS[:3]) + "\r\n")(tmp_path))]) == 0

@@ -87,6 +87,11 @@ _SAY: dict[str, dict[str, str]] = {
 }
 
 _RECORD: list[tuple[re.Pattern[str], dict[str, str]]] = [(re.compile(p), said) for p, said in [
+    (r"the lines end in CR only", {"id": "baris-baris berkasnya diakhiri CR saja (akhir baris Mac lama), jadi "
+                                         "catatan-catatannya menyatu: ubah dulu (tr '\\r' '\\n' < lama.jsonl > "
+                                         "baru.jsonl)",
+                                   "en": "the file's lines end in CR only (old Mac line ends), so the records run "
+                                         "together: convert them first (tr '\\r' '\\n' < old.jsonl > new.jsonl)"}),
     (r"not valid JSON \(.* at the end of the record", {"id": "catatannya bukan JSON yang sah: berakhir sebelum "
                                                            "selesai (terpotong?)", "en": "the record is not valid "
                                                            "JSON: it ends before it is complete (cut short?)"}),

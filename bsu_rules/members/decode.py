@@ -167,11 +167,23 @@ def decode_records(data: bytes | str) -> Any:
     except json.JSONDecodeError as exc:
         where = "the end of the record: is it cut short?" if exc.pos >= len(exc.doc.rstrip()) else \
             f"line {exc.lineno} column {exc.colno}" if exc.lineno > 1 else f"column {exc.colno}"  # a line's end alike
-        raise BadRecord(f"not valid JSON ({exc.msg.removesuffix(' at')} at {where})") from None
+        raise BadRecord(f"not valid JSON ({exc.msg.removesuffix(' at')} at {where}){_cr_only(exc)}") from None
     except UnicodeDecodeError as exc:
         raise BadRecord(f"not UTF-8 text (byte {exc.start + 1} of the record)") from None
     except RecursionError:
         raise BadRecord(TOO_DEEP) from None
+
+
+CR_ONLY = ("; the lines end in CR only (old Mac line ends), so the records run together: convert them "
+           "(tr '\\r' '\\n' < old.jsonl > new.jsonl)")
+"""Added when the text after a record is parted from it by a bare CR."""
+
+
+def _cr_only(exc: json.JSONDecodeError) -> str:
+    """``CR_ONLY`` for more text after a whole value, parted from it by a carriage return with no newline."""
+    before = exc.doc[:exc.pos]
+    gap = before[len(before.rstrip(" \t\r\n")):]
+    return CR_ONLY if exc.msg == "Extra data" and "\r" in gap and "\n" not in gap else ""
 
 
 def _one_by_one(text: str) -> list[Any] | BadRecord:
