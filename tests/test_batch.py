@@ -1216,3 +1216,18 @@ def test_a_csv_cell_written_as_python_is_told_so(tmp_path: Path) -> None:
     assert "bank_account: not valid JSON: written as Python too" in rejects[0]
     assert rejects[1].startswith(f"wages: {told}; ")
     assert rejects[2] == "employer: not valid JSON (Expecting value at column 9)"
+
+
+def test_csv_cells_written_as_python_are_told_once_for_the_file(tmp_path: Path,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    record = json.loads((Path(__file__).resolve().parents[1] / "examples" / "members.jsonl").read_text().split("\n")[0])
+    source = tmp_path / "pd.csv"
+    with source.open("w", newline="") as f:
+        out = csv.writer(f)
+        out.writerow(record)
+        out.writerows([["" if v is None else v for v in record.values()]] * 2)  # str() of a dict or list
+    assert main(["batch", "bsu-2022", str(source), "--out", str(tmp_path / "o.jsonl"), "--quiet"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("written as Python") == 1
+    assert f"bsu-rules: {source}: 2 records with history cells written as Python, not JSON (as pandas' to_csv " \
+           "writes dicts and lists): write the cells with json.dumps (pandas: df[col] = df[col].map(json.dumps))" in err

@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.json as pj
 import pyarrow.parquet as pq
 
@@ -116,6 +117,8 @@ class Reader:
 
     def __init__(self, path: str | Path, chunk_size: int = 250_000, ignore_unknown: bool = False) -> None:
         self.path, self.chunk_size, self.ignore_unknown = Path(path), chunk_size, ignore_unknown
+        self.python_rows = 0
+        """CSV records read so far whose history cells are written as Python (``PYTHON_CELL``)."""
         self.format = input_format(path)
         _whole_file_checks(self.path)
         if self.format == ".parquet":
@@ -229,6 +232,7 @@ class Reader:
             if len(kept) < len(rows):  # blank lines are skipped (counted, as JSONL's are)
                 rows, numbers = [rows[i] for i in kept], numbers[kept]
             table = _csv_block(header, rows, self.ignore_unknown)
+            self.python_rows += pc.sum(pc.match_substring(table[REJECT_MESSAGE], PYTHON_CELL)).as_py() or 0
             yield Chunk(table.add_column(0, ROW, pa.array(numbers)), done)
 
     def _csv_picked(self, rows: np.ndarray) -> Iterator[pa.Table]:
