@@ -908,6 +908,7 @@ def test_a_compressed_file_is_refused_once(tmp_path: Path, pack: Callable[[bytes
         assert not (tmp_path / "o.jsonl").exists()
     packed = tmp_path / f"in.jsonl{suffix}"
     packed.write_bytes(pack(examples))
+    (tmp_path / "in.jsonl.plain").write_bytes(examples)
     assert main(["evaluate", "bsu-2022", str(packed)]) == 2
     out, err = capsys.readouterr()
     assert f"{packed}: {named}, not text: decompress it first (`{told} {packed} > {tmp_path / 'in.jsonl'}`)" in err
@@ -915,6 +916,11 @@ def test_a_compressed_file_is_refused_once(tmp_path: Path, pack: Callable[[bytes
     assert main(["verify", str(packed)]) == 2
     assert f"{packed}: {named}" in capsys.readouterr().err
     assert main(["replay", str(packed), "--archive", str(tmp_path)]) == 2
+    assert f"{packed}: {named}" in capsys.readouterr().err
+    log, archive = tmp_path / "log.jsonl", tmp_path / "archive"
+    assert main(["archive", "--into", str(archive), "bsu-2022"]) == 0
+    assert main(["evaluate", "bsu-2022", str(tmp_path / "in.jsonl.plain"), "--log", str(log), "--full-nik"]) == 0
+    assert main(["replay", str(log), "--archive", str(archive), "--members", str(packed)]) == 2  # a snapshot
     assert f"{packed}: {named}" in capsys.readouterr().err
 
 
