@@ -3,6 +3,7 @@ the documented exit status, and never a traceback (nor an internal error)."""
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import subprocess
@@ -294,3 +295,52 @@ def test_batch_lists_fifty_problems_of_a_record_and_counts_the_rest(tmp_path: Pa
     assert [r["message"].count(": ") for r in rejects] == [50, 50]
     assert rejects[0]["message"].endswith("k49: unknown field; and 59950 more problems")
     assert rejects[1]["message"].endswith("; and 29950 more problems") and len(rejects[1]["message"]) < 8000
+
+
+SLIPS = [("3.20412570894E+15", "nik: looks like a number a spreadsheet rewrote (written as 3.2E+15): format the "
+                               "column as text and enter the digits again"),
+         (" " + GOOD["nik"], "nik: has a space before it: remove it"),
+         (GOOD["nik"] + "\t", "nik: has a space after it: remove it"),
+         (" " + GOOD["nik"] + " ", "nik: has a space before and after it: remove it"),
+         (" 12345", "nik: has 6 characters, not 16")]
+
+
+@pytest.mark.parametrize(("nik", "says"), SLIPS, ids=["scientific", "before", "after", "both", "short"])
+def test_a_nik_a_spreadsheet_or_a_space_changed_is_told_so_alike(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                                  rs2022: RuleSet, nik: str, says: str) -> None:
+    """In evaluate, batch (JSON lines and CSV) and the API, the NIK never shown."""
+    with pytest.raises(InputError) as raised:
+        decide(rs2022, {**GOOD, "nik": nik})
+    assert str(raised.value) == says
+    assert main(["evaluate", "bsu-2022", str(_file("m.jsonl", _jsonl(_record(nik=nik)))(tmp_path))]) == 1
+    out = capsys.readouterr().out
+    assert json.loads(out)["error"]["message"] == says and GOOD["nik"] not in out
+    cells = {k: json.dumps(v) if isinstance(v, (dict, list)) else "" if v is None else v
+             for k, v in {**GOOD, "nik": nik}.items()}
+    with (tmp_path / "m.csv").open("w", newline="") as f:
+        writer = csv.DictWriter(f, list(cells))
+        writer.writeheader()
+        writer.writerow(cells)
+    for source in ("m.jsonl", "m.csv"):
+        assert main(["batch", "bsu-2022", str(tmp_path / source), "--out", str(tmp_path / "d.jsonl"), "--quiet"]) == 1
+        rejects = (tmp_path / "d.jsonl.rejects.jsonl").read_text()
+        assert json.loads(rejects)["message"] == says and GOOD["nik"] not in rejects
+    capsys.readouterr()
+    assert main(["evaluate", "bsu-2022", str(tmp_path / "m.jsonl"), "--format", "text", "--lang", "en"]) == 1
+    assert f"  - NIK (national identity number) {says.removeprefix('nik: ')}" in capsys.readouterr().out
+
+
+def test_lines_ending_in_cr_only_are_told_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Old Mac line ends make one line of records run together: the rejection says why and how to
+    convert, in evaluate and batch; other text after a record is not told so."""
+    told = ("(record): not valid JSON (Extra data at column {}); the lines end in CR only (old Mac line ends), so "
+            "the records run together: convert them (tr '\\r' '\\n' < old.jsonl > new.jsonl)")
+    source = _file("cr.jsonl", "\r".join(GOODS[:3]) + "\r")(tmp_path)
+    assert main(["evaluate", "bsu-2022", str(source)]) == 1
+    message = json.loads(capsys.readouterr().out)["error"]["message"]
+    assert message == told.format(len(GOODS[0]) + 2)
+    assert main(["batch", "bsu-2022", str(source), "--out", str(tmp_path / "d.jsonl"), "--quiet"]) == 1
+    assert json.loads((tmp_path / "d.jsonl.rejects.jsonl").read_text())["message"] == message
+    assert main(["evaluate", "bsu-2022", str(_file("two.jsonl", GOODS[0] + " " + GOODS[1] + "\n")(tmp_path))]) == 1
+    assert "CR only" not in capsys.readouterr().out
+    assert main(["evaluate", "bsu-2022", str(_file("crlf.jsonl", "\r\n".join(GOODS[:3]) + "\r\n")(tmp_path))]) == 0

@@ -3,10 +3,13 @@ the same output whatever the chunking, format or input order."""
 
 from __future__ import annotations
 
+import bz2
 import csv
+import gzip
 import hashlib
 import hmac
 import json
+import lzma
 import os
 import re
 import time
@@ -278,6 +281,24 @@ def test_parquet_schema_problems(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="nik: the column has type double"):
         batch(tmp_path / "floats.parquet", tmp_path / "f.parquet")
 
+
+
+def test_a_parquet_column_of_the_wrong_type_names_the_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """As a CSV header's mistakes do; a timestamp where a date is needed is told how to make it dates."""
+    stamps = pa.table({"nik": ["3204125708940003"], "citizenship": ["WNI"], "participant_category": ["PU"],
+                       "registered_on": pa.array([0], pa.timestamp("us"))})
+    pq.write_table(stamps, tmp_path / "pd_ts.parquet")
+    amounts = stamps.drop_columns(["registered_on"]).append_column(
+        "wages", pa.array([[{"period": "2022-07", "amount": 1.5}]]))
+    pq.write_table(amounts, tmp_path / "pd_w.parquet")
+    for command in ("batch", "impact"):
+        assert main([command, "bsu-2022", str(tmp_path / "pd_ts.parquet"), "--out", str(tmp_path / "o.parquet")]) == 2
+        assert capsys.readouterr().err.endswith(
+            f"bsu-rules: {tmp_path / 'pd_ts.parquet'}: registered_on: the column has type timestamp[us]; the contract "
+            "needs date32[day]; convert it to dates (pandas: df[col] = df[col].dt.date)\n")
+    assert main(["batch", "bsu-2022", str(tmp_path / "pd_w.parquet"), "--out", str(tmp_path / "o.parquet")]) == 2
+    assert capsys.readouterr().err.endswith(f"bsu-rules: {tmp_path / 'pd_w.parquet'}: wages[].amount: the column "
+                                            "has type double; the contract needs int64\n")
 
 @pytest.mark.parametrize("engine", ["scalar", "columnar"])
 def test_a_parquet_integer_the_contract_type_cannot_hold_rejects_its_row(tmp_path: Path, engine: str) -> None:
@@ -953,6 +974,41 @@ def test_a_utf16_or_utf32_file_is_refused_once(tmp_path: Path, encoding: str, na
     assert f"the file is {named} text; save it as UTF-8" in capsys.readouterr().err
 
 
+
+@pytest.mark.parametrize(("pack", "named", "told", "suffix"), [
+    (gzip.compress, "a gzip-compressed file", "gunzip -c", ".gz"),
+    (bz2.compress, "a bzip2-compressed file", "bunzip2 -c", ".bz2"),
+    (lzma.compress, "an xz-compressed file", "unxz -c", ".xz"),
+    (lambda data: b"PK\x03\x04" + data, "a zip archive", "unzip -p", ".zip"),
+    (lambda data: b"\x28\xb5\x2f\xfd" + data, "a zstd-compressed file", "unzstd -c", ".zst")])
+def test_a_compressed_file_is_refused_once(tmp_path: Path, pack: Callable[[bytes], bytes], named: str, told: str,
+                                           suffix: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """By its first bytes, whatever its name, in batch (JSON lines, CSV), evaluate, verify and replay."""
+    examples = (Path(__file__).resolve().parents[1] / "examples" / "members.jsonl").read_bytes()
+    for name in ("in.jsonl", "in.csv", "in.parquet"):
+        source = tmp_path / name
+        source.write_bytes(pack(examples))
+        assert main(["batch", "bsu-2022", str(source), "--out", str(tmp_path / "o.jsonl")]) == 2
+        assert f"{source}: {named}, not text: decompress it first (`{told} {source} > " in capsys.readouterr().err
+        assert not (tmp_path / "o.jsonl").exists()
+    packed = tmp_path / f"in.jsonl{suffix}"
+    packed.write_bytes(pack(examples))
+    (tmp_path / "in.jsonl.plain").write_bytes(examples)
+    assert main(["evaluate", "bsu-2022", str(packed)]) == 2
+    out, err = capsys.readouterr()
+    assert f"{packed}: {named}, not text: decompress it first (`{told} {packed} > {tmp_path / 'in.jsonl'}`)" in err
+    assert out == "" and "not UTF-8" not in err
+    assert main(["verify", str(packed)]) == 2
+    assert f"{packed}: {named}" in capsys.readouterr().err
+    assert main(["replay", str(packed), "--archive", str(tmp_path)]) == 2
+    assert f"{packed}: {named}" in capsys.readouterr().err
+    log, archive = tmp_path / "log.jsonl", tmp_path / "archive"
+    assert main(["archive", "--into", str(archive), "bsu-2022"]) == 0
+    assert main(["evaluate", "bsu-2022", str(tmp_path / "in.jsonl.plain"), "--log", str(log), "--full-nik"]) == 0
+    assert main(["replay", str(log), "--archive", str(archive), "--members", str(packed)]) == 2  # a snapshot
+    assert f"{packed}: {named}" in capsys.readouterr().err
+
+
 def test_an_empty_bank_name_is_no_channel_in_every_evaluator(tmp_path: Path) -> None:
     """bsu-2020 pays to the member's bank, whatever it is: a bank given as "" names none."""
     import bsu_rules
@@ -1227,3 +1283,42 @@ def test_batch_and_generate_say_a_full_disk_in_plain_words(tmp_path: Path, capsy
     missing = tmp_path / "nothere.parquet"
     assert main(["batch", "bsu-2022", str(missing), "--out", str(out)]) == 2
     assert capsys.readouterr().err.splitlines()[-1] == f"bsu-rules: {missing}: no such file or folder"
+
+
+def test_a_csv_cell_written_as_python_is_told_so(tmp_path: Path) -> None:
+    """pandas' to_csv writes a history cell as Python (``{'npp': ...}``, ``None``): the rejection says so, and
+    how to write JSON, fully once a record; a cell that is not JSON otherwise keeps the parser's words."""
+    record = json.loads((Path(__file__).resolve().parents[1] / "examples" / "members.jsonl").read_text().split("\n")[0])
+    record["bank_account"] = {"bank": "BRI", "number": None}
+    source = tmp_path / "pd.csv"
+    with source.open("w", newline="") as f:
+        out = csv.writer(f)
+        out.writerow(record)
+        out.writerow(["" if v is None else v for v in record.values()])  # str() of a dict or list, as pandas writes
+        out.writerow(["" if v is None else json.dumps(v) if k == "employer" else v for k, v in record.items()])
+        out.writerow(['{"npp": x}' if k == "employer" else json.dumps(v) if isinstance(v, (dict, list)) else
+                      "" if v is None else v for k, v in record.items()])
+    counts = run_batch("bsu-2022", source, tmp_path / "o.jsonl")
+    assert counts.rejected == 3
+    rejects = [json.loads(line)["message"] for line in (tmp_path / "o.jsonl.rejects.jsonl").read_text().splitlines()]
+    told = ("not valid JSON: the cell is written as Python (single quotes, None, True, False), not JSON; write the "
+            "cells with json.dumps (pandas: df[col] = df[col].map(json.dumps))")
+    assert rejects[0].startswith(f"employer: {told}; wages: not valid JSON: written as Python too; ")
+    assert "bank_account: not valid JSON: written as Python too" in rejects[0]
+    assert rejects[1].startswith(f"wages: {told}; ")
+    assert rejects[2] == "employer: not valid JSON (Expecting value at column 9)"
+
+
+def test_csv_cells_written_as_python_are_told_once_for_the_file(tmp_path: Path,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    record = json.loads((Path(__file__).resolve().parents[1] / "examples" / "members.jsonl").read_text().split("\n")[0])
+    source = tmp_path / "pd.csv"
+    with source.open("w", newline="") as f:
+        out = csv.writer(f)
+        out.writerow(record)
+        out.writerows([["" if v is None else v for v in record.values()]] * 2)  # str() of a dict or list
+    assert main(["batch", "bsu-2022", str(source), "--out", str(tmp_path / "o.jsonl"), "--quiet"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("written as Python") == 1
+    assert f"bsu-rules: {source}: 2 records with history cells written as Python, not JSON (as pandas' to_csv " \
+           "writes dicts and lists): write the cells with json.dumps (pandas: df[col] = df[col].map(json.dumps))" in err

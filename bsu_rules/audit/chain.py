@@ -19,9 +19,9 @@ import orjson
 from pydantic import ValidationError
 
 from bsu_rules.decisions import Decision, canonical_json, mask_nik
-from bsu_rules.errors import Code, Diagnostic
+from bsu_rules.errors import Code, Diagnostic, InputError
 from bsu_rules.formatting import counted
-from bsu_rules.members.decode import bounded_lines
+from bsu_rules.members.decode import bounded_lines, compressed
 
 VERSION = 1
 GENESIS = "0" * 64
@@ -76,8 +76,12 @@ _DECODE = msgspec.json.Decoder(float_hook=_no_float).decode
 
 
 def read_log(path: str | Path) -> Iterator[Line]:
-    """Every line of a log, parsed; a line that is not a log record carries the reason."""
+    """Every line of a log, parsed; a line that is not a log record carries the reason. A compressed
+    log is refused whole (InputError)."""
     with open(path, "rb") as f:
+        if packed := compressed(f.read(8), str(path)):
+            raise InputError([(str(path), packed)])
+        f.seek(0)
         yield from read_lines(f)
 
 

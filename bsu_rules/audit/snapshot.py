@@ -23,6 +23,7 @@ from bsu_rules.members.decode import (
     TOO_LARGE,
     BadRecord,
     bounded_lines,
+    compressed,
     decode_json,
     decode_records,
     unreadable,
@@ -148,6 +149,8 @@ def _records(path: str | Path) -> Iterable[tuple[str, Any]]:
     """(where, record or the BadRecord saying why it cannot be read) for each record of a file."""
     with open(path, "rb") as f:
         head = f.read(1 << 16)
+        if packed := compressed(head, str(path)):
+            raise InputError([(str(path), packed)])
         f.seek(0)
         if head.lstrip().removeprefix(b"\xef\xbb\xbf").lstrip()[:1] == b"[":
             try:

@@ -94,7 +94,9 @@ def _conform(a: pa.Array, target: pa.DataType, path: str, rows: np.ndarray, foun
             return a if a.type == target else a.cast(target, safe=True)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
         pass
-    raise InputError([(path, f"the column has type {a.type}; the contract needs {target}")])
+    hint = "; convert it to dates (pandas: df[col] = df[col].dt.date)" \
+        if pa.types.is_timestamp(a.type) and pa.types.is_date(target) else ""
+    raise InputError([(path, f"the column has type {a.type}; the contract needs {target}{hint}")])
 
 
 def is_text(t: pa.DataType) -> bool:

@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.json as pj
 import pyarrow.parquet as pq
 
@@ -54,6 +55,7 @@ from bsu_rules.members.decode import (
     TOO_LARGE,
     BadRecord,
     bounded_lines,
+    compressed,
     continues,
     decode_json,
     decode_records,
@@ -90,6 +92,19 @@ def _repeated(schema: pa.Schema) -> list[str]:
     return sorted(found)
 
 
+def _whole_file_checks(path: Path) -> None:
+    """InputError (once, for the file) for a compressed file, or (not Parquet) text not in UTF-8."""
+    try:
+        with path.open("rb") as f:
+            head = f.read(8)
+    except (FileNotFoundError, PermissionError, IsADirectoryError) as exc:
+        raise on_path(exc, path) from None
+    if packed := compressed(head, str(path)):
+        raise InputError([(str(path), packed)])
+    if path.suffix.lower() != ".parquet" and (wide := wide_encoding(head[:4])):
+        raise InputError([(str(path), f"the file is {wide} text; save it as UTF-8")])
+
+
 def input_format(path: str | Path) -> str:
     suffix = Path(path).suffix.lower()
     if suffix not in FORMATS:
@@ -102,7 +117,10 @@ class Reader:
 
     def __init__(self, path: str | Path, chunk_size: int = 250_000, ignore_unknown: bool = False) -> None:
         self.path, self.chunk_size, self.ignore_unknown = Path(path), chunk_size, ignore_unknown
+        self.python_rows = 0
+        """CSV records read so far whose history cells are written as Python (``PYTHON_CELL``)."""
         self.format = input_format(path)
+        _whole_file_checks(self.path)
         if self.format == ".parquet":
             try:
                 self.parquet = pq.ParquetFile(self.path)
@@ -115,11 +133,12 @@ class Reader:
                                               "once; each field is one column")])
             if problems := column_problems(self.parquet.schema_arrow.names, ignore_unknown, "the file"):
                 raise InputError([(str(path), "; ".join(problems))])
+            try:  # every column's type, once, for the file
+                conform(self.parquet.schema_arrow.empty_table(), ignore_unknown)
+            except InputError as exc:
+                raise InputError([(str(path), f"{field}: {message}") for field, message in exc.problems]) from None
             self.total, self.unit = self.parquet.metadata.num_rows, "rows"
         else:
-            with self.path.open("rb") as f:
-                if wide := wide_encoding(f.read(4)):
-                    raise InputError([(str(path), f"the file is {wide} text; save it as UTF-8")])
             if self.format == ".jsonl" and _json_array(self.path):
                 raise InputError([(str(path), "a JSON array, not JSON lines: write one record per line, or name "
                                               "the file .json for bsu-rules evaluate")])
@@ -175,8 +194,7 @@ class Reader:
     def _parquet(self, unread: Collection[str] = ()) -> Iterator[Chunk]:
         first = 1
         columns = None
-        if unread:
-            conform(self.parquet.schema_arrow.empty_table(), self.ignore_unknown)  # every column's type
+        if unread:  # every column's type was checked when the file was opened
             columns = columns_to_read(self.parquet.schema_arrow, set(unread))
         # one thread: the chunks are decided on the other cores meanwhile (Arrow's threads cost a third more CPU)
         batches = self.parquet.iter_batches(batch_size=self.chunk_size, columns=columns, use_threads=False)
@@ -214,6 +232,7 @@ class Reader:
             if len(kept) < len(rows):  # blank lines are skipped (counted, as JSONL's are)
                 rows, numbers = [rows[i] for i in kept], numbers[kept]
             table = _csv_block(header, rows, self.ignore_unknown)
+            self.python_rows += pc.sum(pc.match_substring(table[REJECT_MESSAGE], PYTHON_CELL)).as_py() or 0
             yield Chunk(table.add_column(0, ROW, pa.array(numbers)), done)
 
     def _csv_picked(self, rows: np.ndarray) -> Iterator[pa.Table]:
@@ -438,6 +457,20 @@ def _decode_line(line: bytes, ignore_unknown: bool) -> Decoded:
     return typed(record, ignore_unknown)
 
 
+PYTHON_CELL = ("not valid JSON: the cell is written as Python (single quotes, None, True, False), not JSON; "
+               "write the cells with json.dumps (pandas: df[col] = df[col].map(json.dumps))")
+"""Why a history cell pandas' ``to_csv`` wrote as a Python value (``{'npp': 'JJ041102'}``) is rejected;
+``PYTHON_AGAIN`` for the record's next such cells."""
+PYTHON_AGAIN = "not valid JSON: written as Python too"
+_PYTHON = re.compile(r"""^\s*\[?\s*\{\s*'|[\[{:,]\s*(?:None|True|False)\s*[,}\]]""")
+
+
+def python_cell(cell: str) -> bool:
+    """Whether a cell that is not JSON looks like a Python value: it opens an object with ``{'`` or
+    ``[{'``, or holds ``None``, ``True`` or ``False`` where JSON has null, true or false."""
+    return _PYTHON.search(cell) is not None
+
+
 UNNAMED = "a value in a column the header does not name: name the column, or pass --ignore-unknown"
 """Why a CSV record with a value under an empty header cell is rejected (Excel's trailing empty columns
 are read, and dropped, when all their cells are empty)."""
@@ -488,7 +521,10 @@ def _csv_block(header: list[str], rows: list[list[str]], ignore_unknown: bool) -
                     record[name] = decode_json(cell, name)
                 except BadRecord as exc:
                     if str(exc) != LONE_SURROGATE:
-                        cells.append((name if exc.field == "(record)" else exc.field, str(exc)))
+                        field = name if exc.field == "(record)" else exc.field  # a number too long: at its own field
+                        told = any(message == PYTHON_CELL for _, message in cells)  # the advice once a record
+                        said = str(exc) if not python_cell(cell) else PYTHON_AGAIN if told else PYTHON_CELL
+                        cells.append((field, said))
                         continue
                     record[name], where = lone_surrogates(decode_records(cell), name)  # that text left out
                     cells += [(at, LONE_SURROGATE) for at in where]

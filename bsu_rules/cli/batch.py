@@ -15,6 +15,7 @@ from typing import Any
 
 from bsu_rules.cli.exits import FAILED, OK, REJECTED, interrupted, settled
 from bsu_rules.cli.options import ON_HELP, add_key_options, add_reform_options, day, load_reform, pseudonym_key
+from bsu_rules.formatting import counted
 
 EXTRA = "pip install 'bsu-rules[batch]'"
 
@@ -193,6 +194,10 @@ def screen(args: argparse.Namespace) -> int:
             with settled():
                 progress.close()
     with settled():  # the run is over (its files complete, or nothing written): a Ctrl-C now changes nothing
+        if reader.python_rows:  # once for the file, as well as in each record's rejection
+            print(f"bsu-rules: {args.input}: {counted(reader.python_rows, 'record')} with history cells written as "
+                  "Python, not JSON (as pandas' to_csv writes dicts and lists): write the cells with json.dumps "
+                  "(pandas: df[col] = df[col].map(json.dumps))", file=sys.stderr)
         return _said(counts, args.input, args.out, rejects, manifest_path(args.out), time.monotonic() - started)
 
 

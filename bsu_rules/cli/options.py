@@ -18,6 +18,7 @@ from bsu_rules.members.decode import (
     MAX_RECORD,
     TOO_LARGE,
     BadRecord,
+    compressed,
     continues,
     decode_json,
     decode_records,
@@ -103,6 +104,8 @@ def _records(f: BinaryIO, path: str, decode: Callable[[bytes], Any]) -> Iterator
     first, blank = True, 0
     while line := f.readline(MAX_RECORD + 1):
         if first:
+            if packed := compressed(line[:8], path):
+                raise InputError([(path, packed)])
             if wide := wide_encoding(line):
                 raise InputError([(path, f"the file is {wide} text; save it as UTF-8")])
             if line.startswith(b"PAR1"):

@@ -15,7 +15,7 @@ from typing import Any
 from bsu_rules.errors import InputError
 from bsu_rules.formatting import format_month
 from bsu_rules.glossary import Glossary, join
-from bsu_rules.members.contract import Group, Leaf, contract, leaf_at
+from bsu_rules.members.contract import Group, Leaf, contract, leaf_at, secret_slip
 from bsu_rules.members.decode import LONE_SURROGATE, MAX_DIGITS, TOO_LONG
 from bsu_rules.members.model import MONTH, PERIODIC, REGENCY_CODE, SECRET, hide_identifiers, key_path, printable
 from bsu_rules.members.model import digits as digits_pattern
@@ -33,7 +33,13 @@ _SAY: dict[str, dict[str, str]] = {
         "missing": "{label} belum diisi", "unknown": "kolom {value} tidak dikenal{where}",
         "unknown_in": " pada {}", "list": "{label} harus berupa daftar", "object": "{label} harus berupa objek",
         "text": "{label} harus berupa teks", "length": "{label} terdiri atas {n} karakter, seharusnya 16 angka",
-        "digit": "{label} memuat karakter selain angka 0-9", "choice": "{label}: {value} tidak dikenal",
+        "digit": "{label} memuat karakter selain angka 0-9",
+        "scientific": "{label} tampak seperti angka yang diubah spreadsheet (ditulis seperti 3.2E+15): format "
+                      "kolomnya sebagai teks dan isi angkanya lagi",
+        "space before": "{label} diawali spasi: hapus spasinya",
+        "space after": "{label} diakhiri spasi: hapus spasinya",
+        "space before and after": "{label} diawali dan diakhiri spasi: hapus spasinya",
+        "choice": "{label}: {value} tidak dikenal",
         "choices": "; yang dikenal: {}",
         "whole": "{label}: {value} harus berupa bilangan bulat yang ditulis dengan angka saja",
         "low": "{label}: {value}, seharusnya paling sedikit {low}",
@@ -57,7 +63,13 @@ _SAY: dict[str, dict[str, str]] = {
         "missing": "{label} is missing", "unknown": "{value} is not a known field{where}",
         "unknown_in": " of the {}", "list": "{label} must be a list", "object": "{label} must be an object",
         "text": "{label} must be text", "length": "{label} has {n} character{s}, not 16 digits",
-        "digit": "{label} has a character that is not a digit 0-9", "choice": "{label}: {value} is not a known value",
+        "digit": "{label} has a character that is not a digit 0-9",
+        "scientific": "{label} looks like a number a spreadsheet rewrote (written as 3.2E+15): format the column "
+                      "as text and enter the digits again",
+        "space before": "{label} has a space before it: remove it",
+        "space after": "{label} has a space after it: remove it",
+        "space before and after": "{label} has a space before and after it: remove it",
+        "choice": "{label}: {value} is not a known value",
         "choices": "; known values: {}", "whole": "{label}: {value} must be a whole number written in digits only",
         "low": "{label}: {value}, but it must be at least {low}",
         "high": "{label}: {value}, but it must be at most {high}",
@@ -79,6 +91,11 @@ _SAY: dict[str, dict[str, str]] = {
 }
 
 _RECORD: list[tuple[re.Pattern[str], dict[str, str]]] = [(re.compile(p), said) for p, said in [
+    (r"the lines end in CR only", {"id": "baris-baris berkasnya diakhiri CR saja (akhir baris Mac lama), jadi "
+                                         "catatan-catatannya menyatu: ubah dulu (tr '\\r' '\\n' < lama.jsonl > "
+                                         "baru.jsonl)",
+                                   "en": "the file's lines end in CR only (old Mac line ends), so the records run "
+                                         "together: convert them first (tr '\\r' '\\n' < old.jsonl > new.jsonl)"}),
     (r"not valid JSON \(.* at the end of the record", {"id": "catatannya bukan JSON yang sah: berakhir sebelum "
                                                            "selesai (terpotong?)", "en": "the record is not valid "
                                                            "JSON: it ends before it is complete (cut short?)"}),
@@ -171,6 +188,8 @@ def _field(path: str, record: Any, lang: str, g: Glossary) -> str:
     if path in SECRET:  # never the value: what is wrong with it
         if not isinstance(value, str):
             return w["text"].format(label=label)
+        if slip := secret_slip(value):
+            return w[slip if slip == "scientific" else f"space {slip}"].format(label=label)
         return w["length"].format(label=label, n=len(value), s="" if len(value) == 1 else "s") if len(value) != 16 \
             else w["digit"].format(label=label)
     return _value(spec, value, label, names, lang, g)

@@ -183,8 +183,29 @@ def of_kind(value: Any, kind: str) -> bool:
     return json_kind(value) == kind
 
 
+_SCIENTIFIC = re.compile(r"[0-9](?:[.,][0-9]+)?[eE]\+?[0-9]+")
+
+
+def secret_slip(text: str) -> str | None:
+    """How a NIK or an account number of digits was changed on its way, if in a known way:
+    ``scientific`` (a spreadsheet wrote the number as 3.2E+15), ``before``, ``after`` or ``before
+    and after`` (a space around its 16 digits); None otherwise."""
+    if _SCIENTIFIC.fullmatch(text.strip()):
+        return "scientific"
+    bare = text.strip()
+    if bare != text and len(bare) == 16 and bare.isascii() and bare.isdigit():
+        return " and ".join(side for side, spaced in (("before", text[0].isspace()), ("after", text[-1].isspace()))
+                            if spaced)
+    return None
+
+
 def secret_problem(text: str) -> str:
     """What is wrong with a NIK or an account number, without repeating it."""
+    if (slip := secret_slip(text)) == "scientific":
+        return ("looks like a number a spreadsheet rewrote (written as 3.2E+15): format the column as text and "
+                "enter the digits again")
+    if slip:
+        return f"has a space {slip} it: remove it"
     if len(text) != 16:
         return f"has {len(text)} character{'' if len(text) == 1 else 's'}, not 16"
     return "has a character that is not a digit 0-9"

@@ -168,11 +168,23 @@ def decode_records(data: bytes | str) -> Any:
     except json.JSONDecodeError as exc:
         where = "the end of the record: is it cut short?" if exc.pos >= len(exc.doc.rstrip()) else \
             f"line {exc.lineno} column {exc.colno}" if exc.lineno > 1 else f"column {exc.colno}"  # a line's end alike
-        raise BadRecord(f"not valid JSON ({exc.msg.removesuffix(' at')} at {where})") from None
+        raise BadRecord(f"not valid JSON ({exc.msg.removesuffix(' at')} at {where}){_cr_only(exc)}") from None
     except UnicodeDecodeError as exc:
         raise BadRecord(f"not UTF-8 text (byte {exc.start + 1} of the record)") from None
     except RecursionError:
         raise BadRecord(TOO_DEEP) from None
+
+
+CR_ONLY = ("; the lines end in CR only (old Mac line ends), so the records run together: convert them "
+           "(tr '\\r' '\\n' < old.jsonl > new.jsonl)")
+"""Added when the text after a record is parted from it by a bare CR."""
+
+
+def _cr_only(exc: json.JSONDecodeError) -> str:
+    """``CR_ONLY`` for more text after a whole value, parted from it by a carriage return with no newline."""
+    before = exc.doc[:exc.pos]
+    gap = before[len(before.rstrip(" \t\r\n")):]
+    return CR_ONLY if exc.msg == "Extra data" and "\r" in gap and "\n" not in gap else ""
 
 
 def _one_by_one(text: str) -> list[Any] | BadRecord:
@@ -376,3 +388,28 @@ def wide_encoding(head: bytes) -> str | None:
     if (zero[1] and zero[3] and text[0] and text[2]) or (zero[0] and zero[2] and text[1] and text[3]):
         return "UTF-16"
     return None
+
+
+
+_PACKED = {b"\x1f\x8b": ("a gzip-compressed file", "gunzip -c", ".gz"),
+           b"PK\x03\x04": ("a zip archive", "unzip -p", ".zip"),
+           b"\xfd7zXZ\x00": ("an xz-compressed file", "unxz -c", ".xz"),
+           b"\x28\xb5\x2f\xfd": ("a zstd-compressed file", "unzstd -c", ".zst")}
+_BZIP2 = ("a bzip2-compressed file", "bunzip2 -c", ".bz2")
+
+
+def compressed(head: bytes, path: str) -> str | None:
+    """Why a file starting with ``head`` (its first six bytes or more) is refused whole when it is
+    compressed (gzip, zip, bzip2, xz, zstd, known by their first bytes, which JSON and CSV text never
+    start with), saying how to decompress ``path`` first; None if it is not."""
+    found = next((kind for magic, kind in _PACKED.items() if head.startswith(magic)), None)
+    if found is None and re.match(rb"BZh[1-9]", head):
+        found = _BZIP2
+    if found is None:
+        return None
+    what, command, suffix = found
+    if path == "-":
+        return f"{what}, not text: decompress it first (pipe it through `{command}`)"
+    plain = path[:-len(suffix)] if path.lower().endswith(suffix) and len(path) > len(suffix) else \
+        "{}-decompressed{}".format(*os.path.splitext(path))
+    return f"{what}, not text: decompress it first (`{command} {path} > {plain}`) and pass {plain}"
