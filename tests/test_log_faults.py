@@ -267,6 +267,13 @@ def test_a_json_error_is_placed_in_its_line(tmp_path: Path) -> None:
     assert problem is not None and problem.message == "not JSON (expecting ',' delimiter at column 51)"
 
 
+def test_a_control_character_in_a_line_is_placed_once(tmp_path: Path) -> None:
+    log = tmp_path / "ctl.jsonl"
+    log.write_bytes(b'{"seq":"a\tb"}\n')
+    problem = verify_log(log).problem
+    assert problem is not None and problem.message == "not JSON (invalid control character at column 10)"
+
+
 def test_a_log_that_is_no_file_is_refused_by_name(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["evaluate", "bsu-2022", EXAMPLES, "--log", os.devnull, "--full-nik"]) == 2
     printed = capsys.readouterr()
