@@ -257,6 +257,21 @@ def test_a_cut_checkpoint_line_is_dropped_by_the_next_signing_writer(tmp_path: P
     assert main(["verify", str(log), "--public-key", str(public)]) == 0
 
 
+def test_a_writer_without_the_signing_key_warns_once_that_it_extends_a_signed_log(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    signing, public = _keys(tmp_path)
+    log = tmp_path / "s.jsonl"
+    assert main(_evaluate(log, "--signing-key", str(signing))) == 0
+    assert "warning" not in capsys.readouterr().err
+    assert main(_evaluate(log, "--on", "2022-10-01")) == 0
+    err = capsys.readouterr().err
+    assert err.count("warning") == 1 and "not covered by a signed checkpoint" in err and "--signing-key" in err
+    assert main(["verify", str(log), "--public-key", str(public)]) == 1
+    plain = tmp_path / "plain.jsonl"  # a log never signed: nothing to say
+    assert main(_evaluate(plain)) == 0 and main(_evaluate(plain, "--on", "2022-10-01")) == 0
+    assert "warning" not in capsys.readouterr().err
+
+
 def test_a_json_error_is_placed_in_its_line(tmp_path: Path) -> None:
     log = tmp_path / "d.log"
     assert main(_evaluate(log)) == 0
