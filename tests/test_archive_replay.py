@@ -280,6 +280,22 @@ def test_a_bad_snapshot_record_is_left_out_and_said(tmp_path: Path, archive: Pat
     assert f"warning: {snapshot}:{len(RECORDS) + 2}: (record): not valid JSON" in err and "citizenship" in err
 
 
+@pytest.mark.parametrize(("name", "kind"), [("snap.parquet", "Parquet"), ("snap.csv", "CSV"), ("snap", "Parquet")])
+def test_a_parquet_or_csv_snapshot_is_refused_as_evaluate_refuses_it(tmp_path: Path, archive: Path, name: str,
+                                                                     kind: str, capsys: pytest.CaptureFixture[str],
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    log, snapshot = tmp_path / "p.jsonl", tmp_path / name
+    write_log(log, "bsu-2022", RECORDS, key=KEY)
+    snapshot.write_bytes(b"PAR1\x15\x04\x15\x80\x01\n\xff\xfe binary\n" if kind == "Parquet" else b"nik,kpj\n1,2\n")
+    monkeypatch.setenv("BSU_RULES_PSEUDONYM_KEY", KEY)
+    assert main(["replay", str(log), "--archive", str(archive), "--members", str(snapshot)]) == 2
+    err = capsys.readouterr().err
+    assert main(["evaluate", "bsu-2022", str(snapshot)]) == 2
+    assert err.splitlines() == [f"bsu-rules: {snapshot}: a {kind} file: this command reads JSON (one record or a "
+                                "list) or JSON lines; bsu-rules batch reads Parquet and CSV"]
+    assert err.splitlines()[0] in capsys.readouterr().err
+
+
 def test_a_nik_asked_of_a_log_written_with_two_keys_says_what_it_cannot_see(tmp_path: Path, archive: Path) -> None:
     log, later = tmp_path / "p.jsonl", tmp_path / "later.jsonl"
     write_log(log, "bsu-2022", RECORDS[:3], key=KEY)
