@@ -110,6 +110,19 @@ def test_a_killed_writer_is_resumed_as_verify_says(tmp_path: Path, capsys: pytes
     assert verify_log(log).decisions == N and log.read_bytes()[:size] == data[:size]
 
 
+def test_verify_as_json_gives_the_size_to_resume_at(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    log = tmp_path / "d.log"
+    assert main(_evaluate(log)) == 0
+    log.write_bytes(log.read_bytes()[:-100])
+    capsys.readouterr()
+    assert main(["verify", str(log)]) == 1
+    size = int(capsys.readouterr().out.split("truncate -s ")[1].split()[0])
+    assert main(["verify", str(log), "--format", "json"]) == 1
+    problem = json.loads(capsys.readouterr().out)["problem"]
+    assert problem["kind"] == "truncated" and problem["resume_at"] == size
+    assert log.read_bytes()[size - 1:size] == b"\n" and log.read_bytes().count(b"\n", 0, size) == N - 1
+
+
 def _keys(tmp_path: Path) -> tuple[Path, Path]:
     private = Ed25519PrivateKey.generate()
     signing, public = tmp_path / "signing.pem", tmp_path / "public.pem"
