@@ -407,6 +407,23 @@ def test_replay_checks_the_chain_as_verify_does(tmp_path: Path, archive: Path) -
         assert (chain.problem.line, chain.problem.kind) == (line, kind), name
 
 
+@pytest.mark.parametrize("at", [None, 5])  # appended at the end, or between two lines
+def test_a_repeated_line_is_not_counted_as_one_more_identical_decision(tmp_path: Path, archive: Path, at: int | None,
+                                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    log = tmp_path / "d.jsonl"
+    write_log(log, "bsu-2022", RECORDS)
+    lines = log.read_text("utf-8").splitlines(keepends=True)
+    lines.insert(len(lines) if at is None else at, lines[3])
+    log.write_text("".join(lines), "utf-8")
+    report = replay(log, archive)
+    where = len(lines) if at is None else at + 1
+    assert report.counts["identical"] == len(RECORDS) and report.counts["inserted"] == 1
+    assert [i.line for i in report.items if i.status == "inserted"] == [where]
+    assert report.chain.problem is not None and report.chain.problem.line == where
+    assert main(["replay", str(log), "--archive", str(archive), "--format", "json"]) == 1
+    assert json.loads(capsys.readouterr().out)["summary"]["inserted"] == 1
+
+
 def test_a_rechained_float_is_read_as_python_reads_it(tmp_path: Path, archive: Path) -> None:
     log = tmp_path / "d.jsonl"
     write_log(log, "bsu-2022", RECORDS[:4])

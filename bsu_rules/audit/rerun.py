@@ -8,8 +8,9 @@ record from a member snapshot with the same input hash (needed when the NIK is p
 from __future__ import annotations
 
 import json
+from collections import deque
 from collections.abc import Collection, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
@@ -18,10 +19,10 @@ from typing import Any
 from pydantic import ValidationError
 
 from bsu_rules.audit.archive import ArchiveError, load_archived
-from bsu_rules.audit.chain import Line, Verification, Verifier, canonical_bytes, read_log
+from bsu_rules.audit.chain import Line, Problem, Verification, Verifier, canonical_bytes, read_log
 from bsu_rules.audit.snapshot import Members, key_id, load_members, pseudonym
 from bsu_rules.decisions import Decision
-from bsu_rules.errors import InputError, OutOfForce
+from bsu_rules.errors import Code, InputError, OutOfForce
 from bsu_rules.evaluators.scalar import ENGINE
 from bsu_rules.members import Member, Record, parse_record
 from bsu_rules.ruleset.model import RuleSet
@@ -34,6 +35,7 @@ class Status(StrEnum):
     ENGINE_DRIFT = "engine-drift"  # the engine version differs and so does the result
     MISSING_RULESET = "missing-ruleset"
     MISSING_INPUT = "missing-input"
+    INSERTED = "inserted"  # replays identical, but the chain check says the line is not part of the chain
     ERROR = "error"  # the line is not a decision, or the replay itself failed
 
 
@@ -186,16 +188,21 @@ def iter_replay(log: str | Path, archive: str | Path, members: Members | None = 
         snapshot = load_members(members, {w for w in wanted if isinstance(w, str)}, notes)
     rulesets: dict[str, RuleSet | ArchiveError] = {}
     found, fingerprints = False, set()  # the keys the log's lines were pseudonymised with
+    chain = chain if chain is not None else Verifier()
+    held: deque[ReplayItem] = deque()  # until the chain has judged their line and the one after
     for line in read_log(log):
         selected = _selected(line, nik, key, seqs)
         item = _replay_line(line, archive, snapshot, rulesets) if selected else None
-        if chain is not None:
-            chain.add(line, valid=item is not None and item.status is Status.IDENTICAL
-                      and isinstance((item.logged or {}).get("engine"), str))
-        if item is not None:
-            yield item
+        chain.add(line, valid=item is not None and item.status is Status.IDENTICAL
+                  and isinstance((item.logged or {}).get("engine"), str))
+        held.extend([item] if item is not None else [])
+        while held and (chain.problem is not None or held[0].line <= line.number - 2):
+            yield _in_chain(held.popleft(), chain.problem)
         found = found or selected
         fingerprints.add((line.envelope or {}).get("pseudonym_key"))
+    problem = chain.result(log).problem if held else None
+    while held:
+        yield _in_chain(held.popleft(), problem)
     if nik is not None and key is not None and not found and key_id(key) not in fingerprints:
         theirs = sorted(f for f in fingerprints if isinstance(f, str))
         if theirs:
@@ -206,6 +213,16 @@ def iter_replay(log: str | Path, archive: str | Path, members: Members | None = 
         if others:
             notes.append(f"some lines were pseudonymised with another key (fingerprint {', '.join(others)}): "
                          "the NIK cannot be found in them with this key; replay them with that key too")
+
+
+def _in_chain(item: ReplayItem, problem: Problem | None) -> ReplayItem:
+    """``item``, or, if it replays identical but the chain check says its line is not part of the
+    chain (a repeated or inserted line), the same as ``inserted``: never counted as one more identical decision."""
+    if item.status is not Status.IDENTICAL or problem is None or problem.kind != Code.INSERTED \
+            or problem.line != item.line:
+        return item
+    return replace(item, status=Status.INSERTED, reason="the decision replays identical, but the line is not part "
+                   "of the chain (a repeated or inserted line: the chain check says which)")
 
 
 def _get(data: Any, *path: str) -> Any:
