@@ -364,6 +364,32 @@ def test_the_replay_summary_counts_the_what_if_decisions(tmp_path: Path, capsys:
         in report.summary()
 
 
+def test_a_what_if_whose_base_is_not_archived_is_still_named_what_if(tmp_path: Path,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    log, archive, n = tmp_path / "d.jsonl", tmp_path / "a", len(RECORDS)
+    table = tmp_path / "raise.csv"
+    table.write_bytes((bundled_rules() / "tables" / "minimum-wage-2022.csv").read_bytes())
+    sets = ["--set", "wage_ceiling=4300000", "--set", 'state_banks=["BRI"]', "--set", "as_of=2022-07-31",
+            "--table", f"minimum_wage={table}"]
+    for options in ([], sets):
+        assert main(["evaluate", "bsu-2022", str(EXAMPLES), *options, "--log", str(log), "--full-nik",
+                     "--archive", str(archive)]) == 0
+    whole = replay(log, archive)
+    named = {i.what_if for i in whole.items} - {""}
+    base = next(p for p in archive.iterdir() if "base" not in (p / "manifest.json").read_text("utf-8"))
+    shutil.rmtree(base)
+    report = replay(log, archive)
+    assert {i.what_if for i in report.items} - {""} == named and len(named) == 1
+    assert report.what_if == {"missing-ruleset": {next(iter(named)): n}}
+    told = next(i.reason for i in report.items if i.what_if)
+    assert told.endswith(f"is a what-if made from rule set {base.name}, which is not in the archive {archive}: "
+                         f"copy that entry too, or archive the base rule set (bsu-rules archive RULESET --into "
+                         f"{archive})")
+    capsys.readouterr()
+    assert main(["replay", str(log), "--archive", str(archive)]) == 1
+    assert f"what-if {next(iter(named))}, on" in capsys.readouterr().out
+
+
 EDITION = load_ruleset("bsu-2022")
 
 

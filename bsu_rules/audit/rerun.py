@@ -18,7 +18,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from bsu_rules.audit.archive import ArchiveError, load_archived
+from bsu_rules.audit.archive import ArchiveError, MissingBase, load_archived
 from bsu_rules.audit.chain import Line, Problem, Verification, Verifier, canonical_bytes, read_log
 from bsu_rules.audit.snapshot import Members, key_id, load_members, pseudonym
 from bsu_rules.decisions import Decision
@@ -69,11 +69,17 @@ class ReplayItem:
     logged: dict[str, Any] | None = field(default=None, repr=False)
     replayed: Decision | None = field(default=None, repr=False)
     rules: RuleSet | None = field(default=None, repr=False)
+    overrides: str = ""  # a what-if's overrides, as its archive entry names them, when ``rules`` could not load
+
+    @property
+    def what_if(self) -> str:
+        """The overrides a what-if decision was made under, as options; "" for the programme's decisions."""
+        return override_options(self.rules) or self.overrides
 
     def row(self) -> dict[str, Any]:
         """A flat row (for a table or a DataFrame)."""
         return {"line": self.line, "seq": self.seq, "nik": self.nik, "ruleset": self.ruleset, "on": self.on,
-                "what_if": override_options(self.rules), "status": self.status.value,
+                "what_if": self.what_if, "status": self.status.value,
                 "old_outcome": self.old_outcome, "new_outcome": self.new_outcome,
                 "criteria": ",".join(c.id for c in self.criteria), "fields": ",".join(self.fields),
                 "source": self.source, "reason": self.reason}
@@ -134,7 +140,7 @@ def tally_what_if(items: Iterable[ReplayItem],
     (added to ``counts`` if given); the programme's decisions are not in it."""
     out = counts if counts is not None else {}
     for item in items:
-        if options := override_options(item.rules):
+        if options := item.what_if:
             by = out.setdefault(item.status.value, {})
             by[options] = by.get(options, 0) + 1
     return out
@@ -263,7 +269,8 @@ def _replay_line(line: Line, archive: str | Path, snapshot: dict[str, Member],
             rulesets[sha] = exc
     ruleset = rulesets[sha]
     if isinstance(ruleset, ArchiveError):
-        return ReplayItem(n, Status.MISSING_RULESET, reason=str(ruleset), **head)
+        return ReplayItem(n, Status.MISSING_RULESET, reason=str(ruleset), **head,
+                          overrides=ruleset.what_if if isinstance(ruleset, MissingBase) else "")
     member: Record | None = snapshot.get(digest)
     source = "snapshot"
     if member is None:

@@ -14,7 +14,6 @@ from bsu_rules.audit.rerun import ReplayItem, Status, iter_replay, summary, tall
 from bsu_rules.audit.snapshot import Placed
 from bsu_rules.cli.options import add_key_options, nik, pseudonym_key, read_placed
 from bsu_rules.explain import render_text
-from bsu_rules.ruleset.overrides import override_options
 
 
 def add(sub: Any) -> None:
@@ -96,7 +95,7 @@ def describe(item: ReplayItem) -> list[str]:
     logged = item.logged
     rs = logged.get("ruleset") if isinstance(logged.get("ruleset"), dict) else {}
     name = f"{_text(rs.get('id'))} {_text(rs.get('version'))} [{_text(item.ruleset)[:12]}]" if rs else "?"
-    if what_if := override_options(item.rules):  # a simulation logged: never read as the programme's decision
+    if what_if := item.what_if:  # a simulation logged: never read as the programme's decision
         name += f" what-if {what_if}"
     seq = item.seq if isinstance(item.seq, int) else "?"
     head = f"line {item.line} (seq {seq}) {_text(item.nik)}, {name}, on {_text(item.on)}: {item.status}"
