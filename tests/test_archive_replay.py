@@ -390,6 +390,23 @@ def test_a_what_if_whose_base_is_not_archived_is_still_named_what_if(tmp_path: P
     assert f"what-if {next(iter(named))}, on" in capsys.readouterr().out
 
 
+def test_a_what_if_line_is_explained_as_the_auditing_guide_says(tmp_path: Path) -> None:
+    """docs/auditing.md §7: a what-if entry has no rule file; its base's, with the manifest's overrides, decides it."""
+    guide = (Path(__file__).resolve().parents[1] / "docs" / "auditing.md").read_text("utf-8")
+    explain = guide.split("## 7. Explain one decision")[1].split("\n## 8.")[0]
+    assert "A what-if line" in explain and "--seq N --explain" in explain
+    log, archive = tmp_path / "d.jsonl", tmp_path / "a"
+    assert main(["evaluate", "bsu-2022", str(EXAMPLES), "--set", "wage_ceiling=4300000", "--set", "as_of=2022-07-31",
+                 "--log", str(log), "--full-nik", "--archive", str(archive)]) == 0
+    what_if = next(p for p in archive.iterdir() if "base" in (p / "manifest.json").read_text("utf-8"))
+    manifest = json.loads((what_if / "manifest.json").read_text("utf-8"))
+    assert not (what_if / "bsu-2022.yaml").exists()
+    options = [f"--set={o['set']}{'@' + o['since'] if o['since'] else ''}={o['value']}" for o in manifest["overrides"]]
+    again = tmp_path / "b"
+    assert main(["archive", str(archive / manifest["base"] / "bsu-2022.yaml"), *options, "--into", str(again)]) == 0
+    assert (again / what_if.name / "manifest.json").exists()
+
+
 EDITION = load_ruleset("bsu-2022")
 
 
