@@ -280,6 +280,22 @@ def test_a_bad_snapshot_record_is_left_out_and_said(tmp_path: Path, archive: Pat
     assert f"warning: {snapshot}:{len(RECORDS) + 2}: (record): not valid JSON" in err and "citizenship" in err
 
 
+@pytest.mark.parametrize(("name", "kind"), [("snap.parquet", "Parquet"), ("snap.csv", "CSV"), ("snap", "Parquet")])
+def test_a_parquet_or_csv_snapshot_is_refused_as_evaluate_refuses_it(tmp_path: Path, archive: Path, name: str,
+                                                                     kind: str, capsys: pytest.CaptureFixture[str],
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    log, snapshot = tmp_path / "p.jsonl", tmp_path / name
+    write_log(log, "bsu-2022", RECORDS, key=KEY)
+    snapshot.write_bytes(b"PAR1\x15\x04\x15\x80\x01\n\xff\xfe binary\n" if kind == "Parquet" else b"nik,kpj\n1,2\n")
+    monkeypatch.setenv("BSU_RULES_PSEUDONYM_KEY", KEY)
+    assert main(["replay", str(log), "--archive", str(archive), "--members", str(snapshot)]) == 2
+    err = capsys.readouterr().err
+    assert main(["evaluate", "bsu-2022", str(snapshot)]) == 2
+    assert err.splitlines() == [f"bsu-rules: {snapshot}: a {kind} file: this command reads JSON (one record or a "
+                                "list) or JSON lines; bsu-rules batch reads Parquet and CSV"]
+    assert err.splitlines()[0] in capsys.readouterr().err
+
+
 def test_a_nik_asked_of_a_log_written_with_two_keys_says_what_it_cannot_see(tmp_path: Path, archive: Path) -> None:
     log, later = tmp_path / "p.jsonl", tmp_path / "later.jsonl"
     write_log(log, "bsu-2022", RECORDS[:3], key=KEY)
@@ -348,6 +364,49 @@ def test_the_replay_summary_counts_the_what_if_decisions(tmp_path: Path, capsys:
         in report.summary()
 
 
+def test_a_what_if_whose_base_is_not_archived_is_still_named_what_if(tmp_path: Path,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    log, archive, n = tmp_path / "d.jsonl", tmp_path / "a", len(RECORDS)
+    table = tmp_path / "raise.csv"
+    table.write_bytes((bundled_rules() / "tables" / "minimum-wage-2022.csv").read_bytes())
+    sets = ["--set", "wage_ceiling=4300000", "--set", 'state_banks=["BRI"]', "--set", "as_of=2022-07-31",
+            "--table", f"minimum_wage={table}"]
+    for options in ([], sets):
+        assert main(["evaluate", "bsu-2022", str(EXAMPLES), *options, "--log", str(log), "--full-nik",
+                     "--archive", str(archive)]) == 0
+    whole = replay(log, archive)
+    named = {i.what_if for i in whole.items} - {""}
+    base = next(p for p in archive.iterdir() if "base" not in (p / "manifest.json").read_text("utf-8"))
+    shutil.rmtree(base)
+    report = replay(log, archive)
+    assert {i.what_if for i in report.items} - {""} == named and len(named) == 1
+    assert report.what_if == {"missing-ruleset": {next(iter(named)): n}}
+    told = next(i.reason for i in report.items if i.what_if)
+    assert told.endswith(f"is a what-if made from rule set {base.name}, which is not in the archive {archive}: "
+                         f"copy that entry too, or archive the base rule set (bsu-rules archive RULESET --into "
+                         f"{archive})")
+    capsys.readouterr()
+    assert main(["replay", str(log), "--archive", str(archive)]) == 1
+    assert f"what-if {next(iter(named))}, on" in capsys.readouterr().out
+
+
+def test_a_what_if_line_is_explained_as_the_auditing_guide_says(tmp_path: Path) -> None:
+    """docs/auditing.md §7: a what-if entry has no rule file; its base's, with the manifest's overrides, decides it."""
+    guide = (Path(__file__).resolve().parents[1] / "docs" / "auditing.md").read_text("utf-8")
+    explain = guide.split("## 7. Explain one decision")[1].split("\n## 8.")[0]
+    assert "A what-if line" in explain and "--seq N --explain" in explain
+    log, archive = tmp_path / "d.jsonl", tmp_path / "a"
+    assert main(["evaluate", "bsu-2022", str(EXAMPLES), "--set", "wage_ceiling=4300000", "--set", "as_of=2022-07-31",
+                 "--log", str(log), "--full-nik", "--archive", str(archive)]) == 0
+    what_if = next(p for p in archive.iterdir() if "base" in (p / "manifest.json").read_text("utf-8"))
+    manifest = json.loads((what_if / "manifest.json").read_text("utf-8"))
+    assert not (what_if / "bsu-2022.yaml").exists()
+    options = [f"--set={o['set']}{'@' + o['since'] if o['since'] else ''}={o['value']}" for o in manifest["overrides"]]
+    again = tmp_path / "b"
+    assert main(["archive", str(archive / manifest["base"] / "bsu-2022.yaml"), *options, "--into", str(again)]) == 0
+    assert (again / what_if.name / "manifest.json").exists()
+
+
 EDITION = load_ruleset("bsu-2022")
 
 
@@ -389,6 +448,23 @@ def test_replay_checks_the_chain_as_verify_does(tmp_path: Path, archive: Path) -
         alone, chain = verify_log(log), replay(log, archive).chain
         assert chain == alone and chain.problem is not None, name
         assert (chain.problem.line, chain.problem.kind) == (line, kind), name
+
+
+@pytest.mark.parametrize("at", [None, 5])  # appended at the end, or between two lines
+def test_a_repeated_line_is_not_counted_as_one_more_identical_decision(tmp_path: Path, archive: Path, at: int | None,
+                                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    log = tmp_path / "d.jsonl"
+    write_log(log, "bsu-2022", RECORDS)
+    lines = log.read_text("utf-8").splitlines(keepends=True)
+    lines.insert(len(lines) if at is None else at, lines[3])
+    log.write_text("".join(lines), "utf-8")
+    report = replay(log, archive)
+    where = len(lines) if at is None else at + 1
+    assert report.counts["identical"] == len(RECORDS) and report.counts["inserted"] == 1
+    assert [i.line for i in report.items if i.status == "inserted"] == [where]
+    assert report.chain.problem is not None and report.chain.problem.line == where
+    assert main(["replay", str(log), "--archive", str(archive), "--format", "json"]) == 1
+    assert json.loads(capsys.readouterr().out)["summary"]["inserted"] == 1
 
 
 def test_a_rechained_float_is_read_as_python_reads_it(tmp_path: Path, archive: Path) -> None:

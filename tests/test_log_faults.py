@@ -110,6 +110,19 @@ def test_a_killed_writer_is_resumed_as_verify_says(tmp_path: Path, capsys: pytes
     assert verify_log(log).decisions == N and log.read_bytes()[:size] == data[:size]
 
 
+def test_verify_as_json_gives_the_size_to_resume_at(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    log = tmp_path / "d.log"
+    assert main(_evaluate(log)) == 0
+    log.write_bytes(log.read_bytes()[:-100])
+    capsys.readouterr()
+    assert main(["verify", str(log)]) == 1
+    size = int(capsys.readouterr().out.split("truncate -s ")[1].split()[0])
+    assert main(["verify", str(log), "--format", "json"]) == 1
+    problem = json.loads(capsys.readouterr().out)["problem"]
+    assert problem["kind"] == "truncated" and problem["resume_at"] == size
+    assert log.read_bytes()[size - 1:size] == b"\n" and log.read_bytes().count(b"\n", 0, size) == N - 1
+
+
 def _keys(tmp_path: Path) -> tuple[Path, Path]:
     private = Ed25519PrivateKey.generate()
     signing, public = tmp_path / "signing.pem", tmp_path / "public.pem"
@@ -257,6 +270,21 @@ def test_a_cut_checkpoint_line_is_dropped_by_the_next_signing_writer(tmp_path: P
     assert main(["verify", str(log), "--public-key", str(public)]) == 0
 
 
+def test_a_writer_without_the_signing_key_warns_once_that_it_extends_a_signed_log(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    signing, public = _keys(tmp_path)
+    log = tmp_path / "s.jsonl"
+    assert main(_evaluate(log, "--signing-key", str(signing))) == 0
+    assert "warning" not in capsys.readouterr().err
+    assert main(_evaluate(log, "--on", "2022-10-01")) == 0
+    err = capsys.readouterr().err
+    assert err.count("warning") == 1 and "not covered by a signed checkpoint" in err and "--signing-key" in err
+    assert main(["verify", str(log), "--public-key", str(public)]) == 1
+    plain = tmp_path / "plain.jsonl"  # a log never signed: nothing to say
+    assert main(_evaluate(plain)) == 0 and main(_evaluate(plain, "--on", "2022-10-01")) == 0
+    assert "warning" not in capsys.readouterr().err
+
+
 def test_a_json_error_is_placed_in_its_line(tmp_path: Path) -> None:
     log = tmp_path / "d.log"
     assert main(_evaluate(log)) == 0
@@ -265,6 +293,13 @@ def test_a_json_error_is_placed_in_its_line(tmp_path: Path) -> None:
     log.write_bytes(b"".join(lines))
     problem = verify_log(log).problem
     assert problem is not None and problem.message == "not JSON (expecting ',' delimiter at column 51)"
+
+
+def test_a_control_character_in_a_line_is_placed_once(tmp_path: Path) -> None:
+    log = tmp_path / "ctl.jsonl"
+    log.write_bytes(b'{"seq":"a\tb"}\n')
+    problem = verify_log(log).problem
+    assert problem is not None and problem.message == "not JSON (invalid control character at column 10)"
 
 
 def test_a_log_that_is_no_file_is_refused_by_name(capsys: pytest.CaptureFixture[str]) -> None:

@@ -492,6 +492,20 @@ def test_serve_refuses_a_damaged_log_before_it_listens(tmp_path: Path) -> None:
     assert done.returncode == 2 and "line 1: truncated" in done.stderr and "listening" not in done.stderr
 
 
+def test_serve_warns_that_it_extends_a_signed_log_unsigned(tmp_path: Path) -> None:
+    log = tmp_path / "s.jsonl"
+    log.touch()
+    log.with_name("s.jsonl.checkpoints").touch()
+    with socket.socket() as taken:  # the port is taken: serve stops after it opened the log
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        done = subprocess.run([sys.executable, "-m", "bsu_rules", "serve", "bsu-2022", "--log", str(log),
+                               "--full-nik", "--port", str(taken.getsockname()[1])],
+                              capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 2 and "cannot listen" in done.stderr
+    assert done.stderr.count("not covered by a signed checkpoint") == 1
+
+
 def test_a_record_with_a_number_too_long_is_refused_alone(server: httpx.Client) -> None:
     good = EXAMPLES.read_text("utf-8").splitlines()[0]
     body = f'[{good}, {{"nik": "3204125708940003", "wages": [{{"period": "2022-07", "amount": {"9" * 5000}}}]}}]'

@@ -15,6 +15,7 @@ import shutil
 import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
+from types import SimpleNamespace
 from typing import Any
 
 from bsu_rules.audit.log import AuditError
@@ -25,7 +26,7 @@ from bsu_rules.glossary import glossary_sha256, governing
 from bsu_rules.ruleset.files import RULE_FILE_LIMIT, TABLE_LIMIT, Missing, UnsafePath, read_beside
 from bsu_rules.ruleset.loader import content_hash, load_ruleset
 from bsu_rules.ruleset.model import RuleSet
-from bsu_rules.ruleset.overrides import Reform, archive_entry, from_archive
+from bsu_rules.ruleset.overrides import Reform, archive_entry, from_archive, override_options
 
 MANIFEST = "manifest.json"
 _SHA = re.compile(r"^[0-9a-f]{64}$")
@@ -37,6 +38,15 @@ class ArchiveError(AuditError):
 
 class MissingRuleSet(ArchiveError):
     """The archive has no entry for a hash."""
+
+
+class MissingBase(MissingRuleSet):
+    """A what-if entry is in the archive, the rule set it was made from is not; ``what_if``: its
+    overrides as options (``--set wage_ceiling=4300000``), as its manifest names them."""
+
+    def __init__(self, message: str, what_if: str) -> None:
+        super().__init__(message)
+        self.what_if = what_if
 
 
 @dataclass(frozen=True)
@@ -147,11 +157,32 @@ def _load_entry(root: Path, folder: Path, manifest: dict[str, Any]) -> RuleSet:
         if "glossary" not in manifest and manifest.get("sha256") == legacy:  # archived before the glossary was
             return replace(ruleset, sha256=legacy, _plans={})  # part of the hash: named the old way
         return ruleset
-    base = load_archived(root, manifest["base"])
+    try:
+        base = load_archived(root, manifest["base"])
+    except MissingRuleSet:
+        what_if = _what_if(manifest)
+        raise MissingBase(f"rule set {folder.name} is a what-if made from rule set {manifest['base']}, which is not "
+                          f"in the archive {root}: copy that entry too, or archive the base rule set (bsu-rules "
+                          f"archive RULESET --into {root})", what_if) from None
     try:
         return from_archive(base, manifest.get("overrides", []), folder)
     except RuleSetError as exc:
         raise ArchiveError(f"{folder}: the overrides do not apply:\n{exc}") from None
+
+
+def _what_if(manifest: dict[str, Any]) -> str:
+    """A what-if entry's overrides as options, as ``override_options`` gives them for the loaded reform."""
+    files, overrides = manifest.get("files", {}), []
+    for spec in manifest.get("overrides", []):
+        if "table" in spec:
+            overrides.append({"table": spec["table"], "sha256": str(files.get(spec.get("file"), "?"))})
+            continue
+        try:  # the value as the command line gave it: the canonical value again (a date or month stays text)
+            value = json.loads(spec["value"])
+        except (ValueError, TypeError):
+            value = spec["value"]
+        overrides.append({"set": spec["set"], "since": spec.get("since"), "value": value})
+    return override_options(SimpleNamespace(overrides=overrides))  # type: ignore[arg-type]
 
 
 def _load(path: Path) -> RuleSet:

@@ -123,7 +123,7 @@ def _why(exc: Exception, raw: bytes) -> str:
         return "not UTF-8 text"
     if isinstance(exc, json.JSONDecodeError):  # past the line's own newline: at its end
         column = exc.colno if exc.lineno == 1 else len(exc.doc.split("\n", 1)[0]) + 1
-        return f"{exc.msg.lower()} at column {column}"
+        return f"{exc.msg.lower().removesuffix(' at')} at column {column}"  # "Invalid control character at"
     return "a number too long" if "digits" in str(exc) else "unreadable"
 
 

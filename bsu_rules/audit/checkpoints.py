@@ -104,6 +104,17 @@ def signer(log: str | Path, private_key: Any, fsync: bool = True,
     return sign
 
 
+def unsigned_writer(log: str | Path) -> str | None:
+    """What a writer without a signing key says when it opens a log kept with signed checkpoints
+    (``LOG.checkpoints`` beside it); None for a log without them."""
+    path = checkpoints_path(log)
+    if not path.exists():
+        return None
+    return (f"{log}: this log is signed ({path.name} is beside it) and this writer has no signing key: the "
+            "decisions it appends are not covered by a signed checkpoint until a writer with --signing-key PEM "
+            f"(`bsu-rules evaluate ... --log {log} --signing-key PEM`) signs the log's head")
+
+
 def vouched(log: str | Path, public_key: Any, warn: Callable[[str], None] | None = None) -> None:
     """Before a writer signs a log's head, which vouches for every line before it: CheckpointError
     unless every checkpoint this key made still matches the log (a re-chained, edited or cut log

@@ -27,6 +27,7 @@ from typing import Any
 import msgspec
 
 from bsu_rules.audit.chain import GENESIS, MAX_LINE, VERSION, Verifier, canonical_bytes, read_lines
+from bsu_rules.audit.checkpoints import unsigned_writer
 from bsu_rules.audit.snapshot import kept_fields, key_id, logged_inputs, record_json
 from bsu_rules.decisions import Decision
 from bsu_rules.errors import BsuRulesError, Code
@@ -62,18 +63,21 @@ class DecisionLog:
     A decision already in the log, its JSON byte for byte, is not logged again. The log is read
     whole, its chain checked, the first time it is used, and again whenever it is not as this writer
     last left it (cut back, replaced, its last line changed); otherwise only what other writers
-    appended since is read. A log whose chain is broken is not continued.
+    appended since is read. A log whose chain is broken is not continued. Without a ``signer``, a
+    log kept with signed checkpoints is said to ``warn`` once, when the log is first opened: what
+    this writer appends is not signed.
     """
 
     def __init__(self, path: str | Path, *, key: str | bytes | None = None, full_nik: bool = False, batch: int = 1,
                  fsync: bool = True, clock: Callable[[], datetime] = _now,
-                 signer: Callable[[int, str], None] | None = None) -> None:
+                 signer: Callable[[int, str], None] | None = None,
+                 warn: Callable[[str], None] | None = None) -> None:
         if (key is None) != full_nik:  # a log keeps a full NIK only when asked to, as the commands' --full-nik
             raise ValueError("give a pseudonymisation key (key=...) or full_nik=True: a decision log keeps a full "
                              "NIK only when asked to" if key is None else "key= and full_nik=True say opposite things")
         self.path, self.key, self.batch, self.fsync, self.clock = Path(path), key, max(1, batch), fsync, clock
         self.key_id = key_id(key) if key is not None else None
-        self.signer = signer
+        self.signer, self._warn = signer, warn
         self._fields: dict[str, list[tuple[str, ...]]] = {}
         self._pending: list[tuple[bytes, str, str]] = []  # digest of the decision JSON, it, the inputs JSON
         self._logged: set[bytes] = set()  # the digests of the decisions in the log
@@ -84,6 +88,13 @@ class DecisionLog:
         appending (it is created if absent) and its chain is intact. Read before any decision is
         made, so a damaged log is refused before anything is printed or served."""
         self._read(os.O_RDWR | os.O_CREAT | os.O_APPEND)
+        self._warn_unsigned()
+
+    def _warn_unsigned(self) -> None:
+        """Say (once) that this writer, without a signing key, extends a signed log."""
+        if self._warn is not None and self.signer is None and (said := unsigned_writer(self.path)):
+            self._warn(said)
+        self._warn = None
 
     def logged(self, decision: Decision, decision_json: str | None = None) -> bool:
         """Whether the log holds this decision, its JSON (``decision.to_json()``) byte for byte."""
@@ -130,6 +141,7 @@ class DecisionLog:
         if not self._pending:
             return 0
         pending, self._pending = self._pending, []
+        self._warn_unsigned()
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o600)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)

@@ -8,8 +8,9 @@ record from a member snapshot with the same input hash (needed when the NIK is p
 from __future__ import annotations
 
 import json
+from collections import deque
 from collections.abc import Collection, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
@@ -17,11 +18,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from bsu_rules.audit.archive import ArchiveError, load_archived
-from bsu_rules.audit.chain import Line, Verification, Verifier, canonical_bytes, read_log
+from bsu_rules.audit.archive import ArchiveError, MissingBase, load_archived
+from bsu_rules.audit.chain import Line, Problem, Verification, Verifier, canonical_bytes, read_log
 from bsu_rules.audit.snapshot import Members, key_id, load_members, pseudonym
 from bsu_rules.decisions import Decision
-from bsu_rules.errors import InputError, OutOfForce
+from bsu_rules.errors import Code, InputError, OutOfForce
 from bsu_rules.evaluators.scalar import ENGINE
 from bsu_rules.members import Member, Record, parse_record
 from bsu_rules.ruleset.model import RuleSet
@@ -34,6 +35,7 @@ class Status(StrEnum):
     ENGINE_DRIFT = "engine-drift"  # the engine version differs and so does the result
     MISSING_RULESET = "missing-ruleset"
     MISSING_INPUT = "missing-input"
+    INSERTED = "inserted"  # replays identical, but the chain check says the line is not part of the chain
     ERROR = "error"  # the line is not a decision, or the replay itself failed
 
 
@@ -67,11 +69,17 @@ class ReplayItem:
     logged: dict[str, Any] | None = field(default=None, repr=False)
     replayed: Decision | None = field(default=None, repr=False)
     rules: RuleSet | None = field(default=None, repr=False)
+    overrides: str = ""  # a what-if's overrides, as its archive entry names them, when ``rules`` could not load
+
+    @property
+    def what_if(self) -> str:
+        """The overrides a what-if decision was made under, as options; "" for the programme's decisions."""
+        return override_options(self.rules) or self.overrides
 
     def row(self) -> dict[str, Any]:
         """A flat row (for a table or a DataFrame)."""
         return {"line": self.line, "seq": self.seq, "nik": self.nik, "ruleset": self.ruleset, "on": self.on,
-                "what_if": override_options(self.rules), "status": self.status.value,
+                "what_if": self.what_if, "status": self.status.value,
                 "old_outcome": self.old_outcome, "new_outcome": self.new_outcome,
                 "criteria": ",".join(c.id for c in self.criteria), "fields": ",".join(self.fields),
                 "source": self.source, "reason": self.reason}
@@ -132,7 +140,7 @@ def tally_what_if(items: Iterable[ReplayItem],
     (added to ``counts`` if given); the programme's decisions are not in it."""
     out = counts if counts is not None else {}
     for item in items:
-        if options := override_options(item.rules):
+        if options := item.what_if:
             by = out.setdefault(item.status.value, {})
             by[options] = by.get(options, 0) + 1
     return out
@@ -186,16 +194,21 @@ def iter_replay(log: str | Path, archive: str | Path, members: Members | None = 
         snapshot = load_members(members, {w for w in wanted if isinstance(w, str)}, notes)
     rulesets: dict[str, RuleSet | ArchiveError] = {}
     found, fingerprints = False, set()  # the keys the log's lines were pseudonymised with
+    chain = chain if chain is not None else Verifier()
+    held: deque[ReplayItem] = deque()  # until the chain has judged their line and the one after
     for line in read_log(log):
         selected = _selected(line, nik, key, seqs)
         item = _replay_line(line, archive, snapshot, rulesets) if selected else None
-        if chain is not None:
-            chain.add(line, valid=item is not None and item.status is Status.IDENTICAL
-                      and isinstance((item.logged or {}).get("engine"), str))
-        if item is not None:
-            yield item
+        chain.add(line, valid=item is not None and item.status is Status.IDENTICAL
+                  and isinstance((item.logged or {}).get("engine"), str))
+        held.extend([item] if item is not None else [])
+        while held and (chain.problem is not None or held[0].line <= line.number - 2):
+            yield _in_chain(held.popleft(), chain.problem)
         found = found or selected
         fingerprints.add((line.envelope or {}).get("pseudonym_key"))
+    problem = chain.result(log).problem if held else None
+    while held:
+        yield _in_chain(held.popleft(), problem)
     if nik is not None and key is not None and not found and key_id(key) not in fingerprints:
         theirs = sorted(f for f in fingerprints if isinstance(f, str))
         if theirs:
@@ -206,6 +219,16 @@ def iter_replay(log: str | Path, archive: str | Path, members: Members | None = 
         if others:
             notes.append(f"some lines were pseudonymised with another key (fingerprint {', '.join(others)}): "
                          "the NIK cannot be found in them with this key; replay them with that key too")
+
+
+def _in_chain(item: ReplayItem, problem: Problem | None) -> ReplayItem:
+    """``item``, or, if it replays identical but the chain check says its line is not part of the
+    chain (a repeated or inserted line), the same as ``inserted``: never counted as one more identical decision."""
+    if item.status is not Status.IDENTICAL or problem is None or problem.kind != Code.INSERTED \
+            or problem.line != item.line:
+        return item
+    return replace(item, status=Status.INSERTED, reason="the decision replays identical, but the line is not part "
+                   "of the chain (a repeated or inserted line: the chain check says which)")
 
 
 def _get(data: Any, *path: str) -> Any:
@@ -246,7 +269,8 @@ def _replay_line(line: Line, archive: str | Path, snapshot: dict[str, Member],
             rulesets[sha] = exc
     ruleset = rulesets[sha]
     if isinstance(ruleset, ArchiveError):
-        return ReplayItem(n, Status.MISSING_RULESET, reason=str(ruleset), **head)
+        return ReplayItem(n, Status.MISSING_RULESET, reason=str(ruleset), **head,
+                          overrides=ruleset.what_if if isinstance(ruleset, MissingBase) else "")
     member: Record | None = snapshot.get(digest)
     source = "snapshot"
     if member is None:

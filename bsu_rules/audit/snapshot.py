@@ -10,7 +10,7 @@ import hashlib
 import hmac
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import msgspec
 
@@ -37,7 +37,15 @@ KEY_ENV = "BSU_RULES_PSEUDONYM_KEY"
 ALWAYS_KEPT = ("nik", "citizenship", "participant_category")
 """Required contract fields: kept in every log line even when no rule reads them."""
 
-Members = str | Path | Iterable[str | Path] | Iterable[Member | dict[str, Any]] | Mapping[str, Member]
+
+class Placed(NamedTuple):
+    """A record read from a file by the caller, and where (``file:line``, ``file: record N``)."""
+
+    where: str
+    record: Any
+
+
+Members = str | Path | Iterable[str | Path] | Iterable[Member | dict[str, Any] | Placed] | Mapping[str, Member]
 
 
 def _key_bytes(key: str | bytes) -> bytes:
@@ -120,7 +128,8 @@ def load_members(members: Members, wanted: set[str] | None = None,
                  skipped: list[str] | None = None) -> dict[str, Member]:
     """Full member records by input hash (only the ``wanted`` hashes, when given).
 
-    ``members`` is a JSON/JSONL file or several, records (dicts or Members), or a ready mapping. A
+    ``members`` is a JSON/JSONL file or several, records (dicts or Members, or ``Placed`` records
+    the caller read, as ``replay --members`` reads them as ``evaluate`` does), or a ready mapping. A
     record that cannot be read or is not valid is left out and said in ``skipped`` (``file:line:
     problem``), never a reason to stop: a decision that needs it finds no member.
     """
@@ -129,7 +138,9 @@ def load_members(members: Members, wanted: set[str] | None = None,
     items: Iterable[Any] = [members] if isinstance(members, (str, Path)) else members
     out: dict[str, Member] = {}
     for item in items:
-        for where, record in _records(item) if isinstance(item, (str, Path)) else [("(record)", item)]:
+        placed = _records(item) if isinstance(item, (str, Path)) else [item] if isinstance(item, Placed) \
+            else [("(record)", item)]
+        for where, record in placed:
             try:
                 if isinstance(record, BadRecord):
                     raise record.error()

@@ -72,6 +72,11 @@ def log_key(args: argparse.Namespace) -> bytes | None:
     return key
 
 
+def warn(said: str) -> None:
+    """A warning about a decision log, on stderr."""
+    print(f"bsu-rules: warning: {said}", file=sys.stderr)
+
+
 def open_audit(args: argparse.Namespace, ruleset: RuleSet) -> DecisionLog | None:
     """Archive the rule set if asked, and open the decision log if asked."""
     if getattr(args, "archive", None):
@@ -92,11 +97,10 @@ def open_audit(args: argparse.Namespace, ruleset: RuleSet) -> DecisionLog | None
     sign = None
     if getattr(args, "signing_key", None):
         try:
-            sign = signer(args.log, load_signing_key(args.signing_key),
-                          warn=lambda said: print(f"bsu-rules: warning: {said}", file=sys.stderr))
+            sign = signer(args.log, load_signing_key(args.signing_key), warn=warn)
         except CheckpointError as exc:
             raise AuditError(str(exc)) from None
-    log = DecisionLog(args.log, key=key, full_nik=key is None, batch=BATCH, signer=sign)
+    log = DecisionLog(args.log, key=key, full_nik=key is None, batch=BATCH, signer=sign, warn=warn)
     log.writable()  # read once, and a damaged log refused, before anything is decided
     if what_if := override_options(ruleset):
         print(f"bsu-rules: warning: {args.log}: these decisions are a simulation ({what_if}); the log keeps "

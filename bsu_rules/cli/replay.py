@@ -5,14 +5,15 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Iterator
 from typing import Any
 
 from bsu_rules.audit.chain import Verifier
 from bsu_rules.audit.log import AuditError
 from bsu_rules.audit.rerun import ReplayItem, Status, iter_replay, summary, tally, tally_what_if
-from bsu_rules.cli.options import add_key_options, nik, pseudonym_key
+from bsu_rules.audit.snapshot import Placed
+from bsu_rules.cli.options import add_key_options, nik, pseudonym_key, read_placed
 from bsu_rules.explain import render_text
-from bsu_rules.ruleset.overrides import override_options
 
 
 def add(sub: Any) -> None:
@@ -42,7 +43,8 @@ def run(args: argparse.Namespace) -> int:
     seen: set[int | None] = set()  # the seqs replayed
     verifier, notes = Verifier(), list[str]()
     try:
-        for item in iter_replay(args.log, args.archive, args.members, nik=args.nik, key=key, seqs=args.seq,
+        members = None if args.members is None else snapshot(args.members)
+        for item in iter_replay(args.log, args.archive, members, nik=args.nik, key=key, seqs=args.seq,
                                 chain=verifier, notes=notes):
             tally([item], counts)
             tally_what_if([item], what_if)
@@ -78,6 +80,14 @@ def run(args: argparse.Namespace) -> int:
     return 0 if ok else 1
 
 
+def snapshot(paths: list[str]) -> Iterator[Placed]:
+    """The records of member snapshot files, read as ``evaluate`` reads its input (InputError, in
+    its words, for a file that is no JSON: Parquet, CSV)."""
+    for _, place, record in read_placed(paths):
+        yield Placed(f"{place.file}:{place.number}" if place.kind == "line" else
+                     f"{place.file}: record {place.number}", record)
+
+
 def describe(item: ReplayItem) -> list[str]:
     """A replayed decision and its differences, as indented lines."""
     if item.logged is None:  # not even a log record: nothing of a decision to show
@@ -85,7 +95,7 @@ def describe(item: ReplayItem) -> list[str]:
     logged = item.logged
     rs = logged.get("ruleset") if isinstance(logged.get("ruleset"), dict) else {}
     name = f"{_text(rs.get('id'))} {_text(rs.get('version'))} [{_text(item.ruleset)[:12]}]" if rs else "?"
-    if what_if := override_options(item.rules):  # a simulation logged: never read as the programme's decision
+    if what_if := item.what_if:  # a simulation logged: never read as the programme's decision
         name += f" what-if {what_if}"
     seq = item.seq if isinstance(item.seq, int) else "?"
     head = f"line {item.line} (seq {seq}) {_text(item.nik)}, {name}, on {_text(item.on)}: {item.status}"

@@ -9,7 +9,7 @@ import sys
 from typing import Any
 
 from bsu_rules.audit.log import AuditError, DecisionLog
-from bsu_rules.cli.archive import add_full_nik_option, log_key
+from bsu_rules.cli.archive import add_full_nik_option, log_key, warn
 from bsu_rules.cli.batch import positive_int
 from bsu_rules.cli.exits import INTERRUPTED
 from bsu_rules.cli.options import add_key_options, used
@@ -82,7 +82,8 @@ def run(args: argparse.Namespace) -> int:
             if os.path.isdir(args.log):
                 raise AuditError(f"--log {args.log} is a folder: give the file the decisions are appended to")
             key = log_key(args)
-            log = DecisionLog(args.log, key=key, full_nik=key is None, batch=args.max_records)  # before it listens
+            log = DecisionLog(args.log, key=key, full_nik=key is None, batch=args.max_records,  # before it listens
+                              warn=warn)
             log.writable()
         except AuditError as exc:  # an OSError is said as for every command: `path: what is wrong`
             print(f"bsu-rules: {exc}", file=sys.stderr)

@@ -44,18 +44,24 @@ def run(args: argparse.Namespace) -> int:
             result = Verification(result.decisions, result.head_seq, result.head_hash,
                                   Problem(result.head_seq, Code.UNSIGNED, found))
     problem = result.problem
+    resume = _resume_at(args.log, problem.line) if problem is not None and problem.kind == "truncated" else None
     if args.format == "json":
         print(json.dumps({"ok": result.ok, "decisions": result.decisions, "head": {"seq": result.head_seq,
                           "hash": result.head_hash}, "problem": None if problem is None else
-                          {"line": problem.line, "kind": problem.kind, "message": problem.message}}, indent=2))
+                          {"line": problem.line, "kind": problem.kind, "message": problem.message,
+                           "resume_at": resume}}, indent=2))
     elif problem is None:
         print(f"{result}\nhead: seq {result.head_seq} hash {result.head_hash}")
     else:
         print(f"{args.log}: {problem}")
         if result.decisions and problem.kind not in (Code.UNSIGNED, Code.UNANCHORED):
             print(f"lines 1-{result.decisions} are intact")
-        if problem.kind == "truncated":
-            size = sum(len(line.raw) for line in read_log(args.log) if line.number < problem.line)
-            print(f"to resume: `truncate -s {size} {args.log}` (the cut line was never printed), then run again: "
+        if resume is not None:
+            print(f"to resume: `truncate -s {resume} {args.log}` (the cut line was never printed), then run again: "
                   "decisions already in the log are not logged twice")
     return 0 if result.ok else 1
+
+
+def _resume_at(log: str, cut: int) -> int:
+    """The size to cut a log back to when its line ``cut`` (the last) was cut short: where the line before ends."""
+    return sum(len(line.raw) for line in read_log(log) if line.number < cut)
