@@ -27,7 +27,7 @@ from bsu_rules.audit import (
 )
 from bsu_rules.cli import main
 from bsu_rules.decisions import canonical_json, mask_nik
-from bsu_rules.ruleset.loader import bundled_rules
+from bsu_rules.ruleset.loader import bundled_rules, check_file
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "members.jsonl"
 RECORDS = [json.loads(line) for line in EXAMPLES.read_text("utf-8").splitlines() if line.strip()]
@@ -390,7 +390,8 @@ def test_a_what_if_whose_base_is_not_archived_is_still_named_what_if(tmp_path: P
     assert f"what-if {next(iter(named))}, on" in capsys.readouterr().out
 
 
-def test_a_what_if_line_is_explained_as_the_auditing_guide_says(tmp_path: Path) -> None:
+def test_a_what_if_line_is_explained_as_the_auditing_guide_says(tmp_path: Path,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
     """docs/auditing.md §7: a what-if entry has no rule file; its base's, with the manifest's overrides, decides it."""
     guide = (Path(__file__).resolve().parents[1] / "docs" / "auditing.md").read_text("utf-8")
     explain = guide.split("## 7. Explain one decision")[1].split("\n## 8.")[0]
@@ -405,6 +406,15 @@ def test_a_what_if_line_is_explained_as_the_auditing_guide_says(tmp_path: Path) 
     again = tmp_path / "b"
     assert main(["archive", str(archive / manifest["base"] / "bsu-2022.yaml"), *options, "--into", str(again)]) == 0
     assert (again / what_if.name / "manifest.json").exists()
+    base = archive / manifest["base"]
+    for folder, said in ((what_if, "archive entry of a what-if"), (base, "did you mean")):
+        for command in (["evaluate", str(folder), str(EXAMPLES)], ["diff", str(base / "bsu-2022.yaml"), str(folder)]):
+            assert main(command) == 2, command  # a folder given for a rule file: what to give instead
+            assert said in capsys.readouterr().err
+    ruleset, diagnostics = check_file(what_if)
+    assert ruleset is None and "replay LOG --archive ARCHIVE --seq N --explain" in str(diagnostics[0])
+    ruleset, diagnostics = check_file(base)
+    assert ruleset is None and diagnostics[0].suggestion == str(base / "bsu-2022.yaml")
 
 
 EDITION = load_ruleset("bsu-2022")

@@ -63,6 +63,8 @@ def check_file(name: str | Path) -> tuple[RuleSet | None, list[Diagnostic]]:
     try:
         raw = read_limited(path, RULE_FILE_LIMIT)
     except UnsafePath as exc:
+        if path.is_dir():
+            return None, [_folder(path)]
         if path.exists():
             return None, [Diagnostic(str(path), 1, 1, Code.FILE, f"the rule file {exc}")]
         known = sorted(p.stem for p in bundled_rules().glob("*.yaml"))
@@ -89,6 +91,21 @@ def check_file(name: str | Path) -> tuple[RuleSet | None, list[Diagnostic]]:
         found = [d for loc, d in schema_diagnostics(exc, located) if loc[:2] not in misread]
         return None, _once([*misread.values(), *found])
     return _RuleSetChecker(model, located, path, misread).run()
+
+
+def _folder(path: Path) -> Diagnostic:
+    """A folder given for a rule file: the rule file in it to give, or, for an archive entry of a
+    what-if (a manifest and no rule file), how its decisions are explained."""
+    files = sorted(path.glob("*.y*ml"))
+    if len(files) == 1:
+        return Diagnostic(str(path), 1, 1, Code.FILE, "this is a folder, not a rule file",
+                          suggestion=str(files[0]))
+    if not files and (path / "manifest.json").is_file():
+        return Diagnostic(str(path), 1, 1, Code.FILE, "this is the archive entry of a what-if, which holds no "
+                          "rule file: explain its decisions with `bsu-rules replay LOG --archive ARCHIVE --seq N "
+                          "--explain`, or give the rule file of the entry it was made from with the `--set`/`--table` "
+                          "options its manifest.json lists")
+    return Diagnostic(str(path), 1, 1, Code.FILE, "this is a folder, not a rule file: give a rule file (.yaml) in it")
 
 
 def _once(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
