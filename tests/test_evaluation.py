@@ -339,3 +339,18 @@ def test_canonical_form_escapes_like_json_dumps() -> None:
     odd = 'tab\t nl\n quote" back\\ nul\x00 bell\x07 del\x7f ü 中 \u2028 😀'
     r = RuleOutcome(id="x", kind="require", outcome="pass", values={"member.name": odd, odd: [1, None, True]})
     assert r.model_dump_json() == canonical_json(r.model_dump(mode="json"))
+
+
+def test_the_api_takes_what_a_caller_holds_or_says_what_it_needs(rs2022: RuleSet,
+                                                                   examples: list[dict[str, Any]]) -> None:
+    """A decision date as text and a record as a dict are taken by ``plan`` and ``decide`` as ``evaluate``
+    takes them (the same bytes); a rule set id where a RuleSet is needed says how to load one."""
+    expected = bsu_rules.evaluate(rs2022, examples[0], on="2022-09-05").to_json()
+    assert rs2022.plan("2022-09-05").decide(examples[0]).to_json() == expected
+    assert rs2022.plan(date(2022, 9, 5)).decide(bsu_rules.parse_member(examples[0])).to_json() == expected
+    with pytest.raises(bsu_rules.InputError, match="YYYY-MM-DD"):
+        rs2022.plan("05/09/2022")
+    with pytest.raises(bsu_rules.InputError, match="nik"):
+        rs2022.plan().decide({"nik": "12"})
+    with pytest.raises(TypeError, match=r"bsu_rules.load_ruleset\('bsu-2022'\)"):
+        bsu_rules.evaluate("bsu-2022", examples[0])  # type: ignore[arg-type]

@@ -145,6 +145,19 @@ def test_ndjson_is_what_evaluate_prints_error_lines_included(server: httpx.Clien
     assert r.status_code == 200 and r.text == expected and expected.count('{"error": {"record": ') == 3
 
 
+@pytest.mark.parametrize("bad", ['{"nik":"\\ud800"}', '{"\\udfff":1}'])
+def test_a_list_with_a_lone_surrogate_record_is_refused_record_by_record_alike(server: httpx.Client, bad: str) -> None:
+    """A record of a JSON list holding a lone surrogate is that record's error, the others decided: the
+    service and ``evaluate`` alike (``evaluate`` refused the whole list)."""
+    body = f"[{EXAMPLES.read_text('utf-8').splitlines()[0]},{bad}]"
+    done = subprocess.run([sys.executable, "-m", "bsu_rules", "evaluate", "bsu-2022", "-"], input=body,
+                          capture_output=True, text=True, cwd=ROOT, check=False)
+    r = server.post("/v1/decisions", params={"ruleset": "bsu-2022"}, content=body,
+                    headers={"accept": "application/x-ndjson"})
+    assert done.returncode == 1 and r.status_code == 200 and r.text == done.stdout
+    assert done.stdout.count('"outcome":"eligible"') == 1 and '{"error": {"record": 2' in done.stdout
+
+
 def test_hints_are_asked_for(server: httpx.Client) -> None:
     expected = cli("evaluate", "bsu-2022", str(EXAMPLES), "--hints").splitlines()
     many = "[" + ",".join(EXAMPLES.read_text("utf-8").splitlines()) + "]"
@@ -627,11 +640,12 @@ def test_health_says_the_decision_log_cannot_be_written(tmp_path: Path, capsys: 
     assert client.get("/healthz").status_code == 200
     with path.open("ab") as f:
         f.write(b'{"partial')
-    assert_error(client.post("/v1/decisions", params={"ruleset": "bsu-2022"}, content=line), 500, "internal")
+    for _ in range(3):
+        assert_error(client.post("/v1/decisions", params={"ruleset": "bsu-2022"}, content=line), 500, "internal")
     for _ in range(2):
         error = assert_error(client.get("/healthz"), 503, "log-unavailable")
         assert str(path) not in error["message"]
-    assert capsys.readouterr().err.count("truncated") == 2  # the request's line, and the health check's once
+    assert capsys.readouterr().err.count("truncated") == 1  # said once, until the fault changes
     os.truncate(path, path.stat().st_size - len(b'{"partial'))
     assert client.get("/healthz").status_code == 200
     assert client.post("/v1/decisions", params={"ruleset": "bsu-2022"}, content=line).status_code == 200
@@ -695,6 +709,20 @@ def test_no_query_value_is_echoed_with_a_nik(server: httpx.Client) -> None:
     r = server.get(f"/v1/editions/{nik}")
     assert_error(r, 404, "unknown-edition")
     assert nik not in r.text and "<16 digits>" in r.text
+    for path in (f"/v1/{nik[:8]}/{nik[8:]}", f"/v1/editions/{nik[:8]}/{nik[8:]}", f"/v1/{nik[:8]}:{nik[8:]}",
+                 f"/v1/{nik[:5]}/{nik[5:10]}/{nik[10:]}"):  # split where the path splits, or by a colon
+        r = server.get(path)
+        assert_error(r, 404, "not-found")
+        assert nik[:8] not in r.text and nik[8:] not in r.text and nik[5:10] not in r.text, r.text
+    r = server.post("/v1/decisions", params={"ruleset": f"{nik[:8]}/{nik[8:]}"}, content=line)
+    assert r.status_code == 404 and nik[:8] not in r.text and nik[8:] not in r.text, r.text
+
+
+@pytest.mark.parametrize("query", ["ruleset=", "ruleset", "ruleset=%20"])
+def test_an_empty_ruleset_is_a_bad_parameter(server: httpx.Client, query: str) -> None:
+    line = EXAMPLES.read_text("utf-8").splitlines()[0]
+    error = assert_error(server.post(f"/v1/decisions?{query}", content=line), 400, "bad-parameter")
+    assert error["field"] == "ruleset" and "served: bsu-2020" in error["message"]
 
 
 def test_a_trailing_slash_is_not_found_never_redirected(server: httpx.Client) -> None:

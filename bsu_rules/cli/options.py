@@ -145,8 +145,6 @@ def _document(data: bytes, path: str, decode: Callable[[bytes], Any],
                                  "per line")])
     try:
         whole = decode_records(data)
-        if surrogate(data) and lone_surrogate(whole) is not None:
-            raise BadRecord(LONE_SURROGATE)
     except BadRecord as exc:
         lines = [line for line in data.splitlines(keepends=True) if line.strip()]
         if len(lines) < 2 or not lines[1].lstrip().startswith(b"{") or isinstance(_decoded(lines[1], decode),
@@ -159,8 +157,11 @@ def _document(data: bytes, path: str, decode: Callable[[bytes], Any],
                 yield before, _decoded(line, decode) if len(line) <= MAX_RECORD else BadRecord(TOO_LARGE), "line"
                 before = 0
         return
+    escaped = surrogate(data)
     for record in whole if isinstance(whole, list) else [whole]:
-        yield 1, unreadable(record) or record, "item"
+        bad = unreadable(record) or (BadRecord(LONE_SURROGATE, at) if escaped and (at := lone_surrogate(record))
+                                     is not None else None)  # refused record by record, as JSON lines are
+        yield 1, bad or record, "item"
 
 
 def _decoded(line: bytes, decode: Callable[[bytes], Any]) -> Any:

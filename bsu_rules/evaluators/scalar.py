@@ -294,13 +294,16 @@ class Plan:
             values.append(fact(member, values))
         return values
 
-    def decide(self, member: Record, input_sha256: str | None = None,
+    def decide(self, member: Record | dict[str, Any], input_sha256: str | None = None,
                conditions: Sequence[bool | None] | None = None, hints: bool = False) -> Decision:
-        """The decision with its full trace (read on demand). ``conditions``: each in-force rule's
+        """The decision with its full trace (read on demand) for a validated record, or a dict validated
+        first (InputError if malformed). ``conditions``: each in-force rule's
         condition as another evaluator found it (the durable backend); the trace is built the same way.
         ``hints``: each failed criterion's counterfactual ``hint`` is found (when first read or
         serialised); without it every ``hint`` is None and none is ever computed."""
         results: list[RuleResult]
+        if isinstance(member, dict):  # a record not yet validated (InputError if malformed)
+            member = parse_record(member, hashed=False).record
         if conditions is None and self.core is not None:
             f, results = self.core(member)
         else:
@@ -380,6 +383,9 @@ def evaluate(ruleset: RuleSet, record: Member | dict[str, Any], on: date | str |
     """Decide one member record (a dict is validated first; InputError if malformed). ``on`` is a
     date or ``YYYY-MM-DD`` text (InputError otherwise). ``hints``: give each failed criterion its
     counterfactual ``hint`` (None otherwise, and never computed)."""
+    if not hasattr(ruleset, "plan"):
+        raise TypeError(f"evaluate takes a RuleSet, not {type(ruleset).__name__}: load it once with "
+                        f"bsu_rules.load_ruleset({ruleset!r:.60}) and pass that")
     plan = ruleset.plan(decision_date(on))
     if isinstance(record, Member):
         return plan.decide(record, hints=hints)

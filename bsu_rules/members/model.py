@@ -132,7 +132,9 @@ where only the province is known)."""
 RegencyCode = Annotated[StrictStr, Field(pattern=REGENCY_CODE, description="regency code: the two digits of a province "
                                                                      "that exists, then two more, such as 3273")]
 Day = Annotated[date, BeforeValidator(_strict_date), Field(description="A date, YYYY-MM-DD")]
-Rupiah = Annotated[StrictInt, Field(ge=0, le=INT64_MAX, description="Integer rupiah")]
+Rupiah = Annotated[StrictInt, Field(ge=0, le=INT64_MAX, description=(
+    "Integer rupiah, written in digits only: 3400000, not 3400000.0, 3.4e6 or \"3400000\" (refused although "
+    "JSON Schema's integer allows the first two)"))]
 
 
 SECRET = ("nik", "bank_account.number")

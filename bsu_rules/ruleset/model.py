@@ -79,8 +79,13 @@ class RuleSet:
             found[f"table {name}"] = self.path.parent / table.ref.file  # an absolute path stays as it is
         return found
 
-    def plan(self, on: date | None = None) -> Plan:
-        """The compiled plan for a decision date (cached)."""
+    def plan(self, on: date | str | None = None) -> Plan:
+        """The compiled plan for a decision date, a date or ``YYYY-MM-DD`` text (cached; InputError
+        for anything else)."""
+        if not isinstance(on, date) and on is not None:
+            from bsu_rules.members import decision_date  # lazy: a date is the common case
+
+            on = decision_date(on)
         day = on or self.default_on
         planned = self._plans.get(day)
         if planned is not None:

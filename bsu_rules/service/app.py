@@ -8,6 +8,7 @@ the engine raises reaches a client as a traceback: an unexpected failure is ``50
 from __future__ import annotations
 
 import json
+import re
 import sys
 import threading
 import time
@@ -120,7 +121,7 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None, l
     async def http_error(request: Request, exc: HTTPException) -> JSONResponse:
         code = _STATUS_CODES.get(exc.status_code, Code.HTTP_ERROR)
         headers, message = dict(exc.headers or {}), str(exc.detail)
-        path, method = "/".join(map(hide_identifiers, request.url.path.split("/")))[:60], request.method  # /v1 apart
+        path, method = _shown_path(request.url.path), request.method
         if exc.status_code == 405:
             allowed = [m.strip() for m in headers.get("Allow", "").split(",") if m.strip()]
             allowed += ["HEAD"] if "GET" in allowed and "HEAD" not in allowed else []  # as ``HeadAsGet`` answers it
@@ -139,6 +140,9 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None, l
 
     def ruleset_for(name: str, field: str = "ruleset") -> RuleSet:
         """The edition a query parameter or path parameter (``field``) names."""
+        if not name.strip():
+            raise ServiceError(400, Code.BAD_PARAMETER, f"{field}: empty: give an edition (served: "
+                               f"{', '.join(by_id)})", field=field)
         rs = by_id.get(name)
         if rs is None:
             hint = nearest(name, sorted(by_id))
@@ -186,6 +190,14 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None, l
         loop keeps answering other requests (``/healthz``) meanwhile."""
         return await run_in_threadpool(decide_all, rs, on, items, hints, page)
 
+    said = [""]  # the log's fault last said on standard error
+
+    def tell_log_fault(exc: BaseException) -> None:
+        """Why the decision log cannot be written, on standard error once until the fault changes."""
+        if said[0] != str(exc):
+            said[0] = str(exc)
+            print(f"bsu-rules: the decision log cannot be written: {exc}", file=sys.stderr)
+
     def decide_all(rs: RuleSet, on: date | None, items: list[Any], hints: bool,
                    page: Page | None) -> list[tuple[Decision | Rejected, str]]:
         """Each record's decision and its JSON (or its error object), in order, within the time limit;
@@ -227,11 +239,12 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None, l
                     for decision, member, text in decided:
                         log.record(decision, member, rs, text)
                     log.flush()
+                    said[0] = ""
                 except BaseException as exc:
                     log.discard()
                     if not isinstance(exc, (AuditError, OSError)):
                         raise
-                    print(f"bsu-rules: the decision log cannot be written: {exc}", file=sys.stderr)
+                    tell_log_fault(exc)
                     raise ServiceError(500, Code.INTERNAL, "the decisions could not be written to the decision "
                                        "log; send the request again later") from None
         return out
@@ -317,8 +330,6 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None, l
         """The JSON Schema of the member record, the decision or the rule file."""
         return schema(name)
 
-    said = [""]  # the log's fault last said on standard error
-
     def log_broken() -> bool:
         """Whether the decision log cannot take a decision now (why is said on standard error, once)."""
         assert log is not None
@@ -326,9 +337,7 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None, l
             try:
                 log.writable()
             except (AuditError, OSError) as exc:
-                if said[0] != str(exc):
-                    said[0] = str(exc)
-                    print(f"bsu-rules: the decision log cannot be written: {exc}", file=sys.stderr)
+                tell_log_fault(exc)
                 return True
         said[0] = ""
         return False
@@ -387,6 +396,16 @@ def _too_large(limits: Limits, head: bytes | bytearray) -> ServiceError:
                             "most one request may carry (the server's --max-body): this one record is too large")
     return ServiceError(413, Code.BODY_TOO_LARGE, f"the body is over {limits.max_body_bytes} bytes: "
                         "send fewer records per request")
+
+
+def _shown_path(path: str) -> str:
+    """A request's path for a message: digits that could be a NIK or an account number, however the
+    path splits them (``/v1/32041257/08940003``, ``32041257:08940003``), are left out."""
+    shown = "/".join(map(hide_identifiers, path.split("/")))  # segment by segment: /v1 apart
+    if sum(c.isdigit() for c in re.sub(r"<\d+ digits>", "", shown)) >= 10:  # split where a NIK is not looked for
+        shown = re.sub(r"<\d+ digits>|\d{2,}", lambda run: run.group() if run.group()[0] == "<" else
+                       f"<{len(run.group())} digits>", shown)
+    return shown[:60]
 
 
 def _plain_query(request: Request) -> None:
