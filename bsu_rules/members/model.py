@@ -64,8 +64,30 @@ _DECIMAL = re.compile(r"(\d+)\.(\d{1,2})")
 def hide_identifiers(text: str) -> str:
     """Text for a message with every long run of digits (a NIK in the wrong column) left out; a date
     and time is shown as written, and a number written with a short decimal part keeps it
-    (``22041870213.0`` reads ``<11 digits>.0``: the part that makes it wrong)."""
-    return _IN_MESSAGE.sub(_left_out, text)
+    (``22041870213.0`` reads ``<11 digits>.0``: the part that makes it wrong). Ten digits or more
+    split by other short gaps (a tab, a no-break or thin space, a dash between spaces, a comma, a
+    colon, an escape such as ``\\u200b`` in quoted text) are left out too, unless they are dates,
+    months or times of day."""
+    return _IN_MESSAGE.sub(_left_out, _SPLIT.sub(_split_out, text))
+
+
+_ESCAPE = r"\\(?:x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[tnrfvab])"
+"""A character as ``repr`` or JSON writes it in quoted text (``\\t``, ``\\xa0``, ``\\u2009``)."""
+_SPLIT = re.compile(rf"\d+(?:(?:{_ESCAPE}|[^\w\\]|_){{1,4}}\d+)+")
+"""Runs of digits parted by gaps of one to four characters that are not letters or digits."""
+_PLAIN_GAPS = re.compile(r"\d+(?:[ ./_\-]{1,2}\d+)*")
+"""A run ``IDENTIFIER`` reads as it is (grouped by one or two spaces, dots, dashes, slashes or underscores)."""
+_TIME_WORDS = re.compile(r"\d{4}-\d{2}(?:-\d{2})?(?:[ T]\d{2}:\d{2}(?::\d{2})?)?|\d{1,2}:\d{2}(?::\d{2})?")
+_DATES = re.compile(rf"(?:{_TIME_WORDS.pattern})(?:[^\w\\]{{1,4}}(?:{_TIME_WORDS.pattern}))*")
+"""Dates, months and times of day, one after another (``2022-05, 2022-06``; ``2019-03-01 00:00:00``)."""
+
+
+def _split_out(found: re.Match[str]) -> str:
+    run = found.group()
+    if _PLAIN_GAPS.fullmatch(run) or _DATES.fullmatch(run):
+        return run  # for ``_IN_MESSAGE``, which keeps a date and time and a short decimal part; or dates
+    count = sum(c.isdigit() for c in re.sub(_ESCAPE, "", run))
+    return run if count < 10 else f"<{count} digits>"
 
 
 def _left_out(found: re.Match[str]) -> str:
