@@ -415,6 +415,11 @@ def test_a_what_if_line_is_explained_as_the_auditing_guide_says(tmp_path: Path,
     assert ruleset is None and "replay LOG --archive ARCHIVE --seq N --explain" in str(diagnostics[0])
     ruleset, diagnostics = check_file(base)
     assert ruleset is None and diagnostics[0].suggestion == str(base / "bsu-2022.yaml")
+    loop = tmp_path / "loop"
+    loop.mkdir()
+    (loop / "x.yaml").symlink_to("../loop")  # no folder inside is suggested as the rule file
+    ruleset, diagnostics = check_file(loop)
+    assert ruleset is None and diagnostics[0].suggestion is None and "give a rule file" in str(diagnostics[0])
 
 
 EDITION = load_ruleset("bsu-2022")

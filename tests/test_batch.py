@@ -994,6 +994,7 @@ def test_a_compressed_file_is_refused_once(tmp_path: Path, pack: Callable[[bytes
     packed = tmp_path / f"in.jsonl{suffix}"
     packed.write_bytes(pack(examples))
     (tmp_path / "in.jsonl.plain").write_bytes(examples)
+    (tmp_path / "in.jsonl").unlink()  # batch's input above
     assert main(["evaluate", "bsu-2022", str(packed)]) == 2
     out, err = capsys.readouterr()
     assert f"{packed}: {named}, not text: decompress it first (`{told} {packed} > {tmp_path / 'in.jsonl'}`)" in err
@@ -1007,6 +1008,12 @@ def test_a_compressed_file_is_refused_once(tmp_path: Path, pack: Callable[[bytes
     assert main(["evaluate", "bsu-2022", str(tmp_path / "in.jsonl.plain"), "--log", str(log), "--full-nik"]) == 0
     assert main(["replay", str(log), "--archive", str(archive), "--members", str(packed)]) == 2  # a snapshot
     assert f"{packed}: {named}" in capsys.readouterr().err
+    (tmp_path / "in.jsonl").write_bytes(b"a live file")  # never told to decompress over a file that is there
+    assert main(["evaluate", "bsu-2022", str(packed)]) == 2
+    assert f"`{told} {packed} > {tmp_path / 'in-decompressed.jsonl'}`" in capsys.readouterr().err
+    assert main(["verify", str(packed), "--format", "json"]) == 2  # a script reading the JSON gets JSON
+    out = json.loads(capsys.readouterr().out)
+    assert out["ok"] is False and named in out["error"]["message"]
 
 
 def test_an_empty_bank_name_is_no_channel_in_every_evaluator(tmp_path: Path) -> None:

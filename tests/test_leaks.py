@@ -237,3 +237,16 @@ def test_a_reject_shows_a_spreadsheets_date_time_and_a_decimal_kpjs_decimal_part
     assert [json.loads(line)["message"] for line in (tmp_path / "d.jsonl.rejects.jsonl").open("rb")] == [
         "registered_on: '2019-03-01 00:00:00' is not a date (YYYY-MM-DD)",
         "kpj: '<11 digits>.0' is not 1 to 20 digits (0-9)"]
+
+
+def test_a_file_named_like_a_nik_is_not_shown_whole(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The file a rejected record came from is named in its error line and page, never with a whole NIK
+    in its name, and a direction mark in the name is written as its escape."""
+    from bsu_rules.cli import main
+
+    source = tmp_path / "3204125708940003\u202e.jsonl"
+    source.write_text("x\n", "utf-8")
+    for form in ("json", "text", "html"):
+        assert main(["evaluate", "bsu-2022", str(source), "--format", form]) == 1
+        out, err = capsys.readouterr()
+        assert "3204125708940003" not in out + err and "\u202e" not in out + err and " digits>" in out + err

@@ -306,3 +306,20 @@ def test_a_log_that_is_no_file_is_refused_by_name(capsys: pytest.CaptureFixture[
     assert main(["evaluate", "bsu-2022", EXAMPLES, "--log", os.devnull, "--full-nik"]) == 2
     printed = capsys.readouterr()
     assert printed.out == "" and f"bsu-rules: {os.devnull}: not a regular file" in printed.err
+
+
+def test_a_log_is_verified_and_replayed_from_a_pipe(tmp_path: Path) -> None:
+    """verify and replay read a log given as a pipe (``<(…)``, /dev/stdin) once, as they read a file; with a
+    member snapshot, which reads the log twice, replay asks for a file."""
+    import subprocess
+
+    log, archive = tmp_path / "d.jsonl", tmp_path / "a"
+    assert main(["evaluate", "bsu-2022", EXAMPLES, "--log", str(log), "--full-nik", "--archive", str(archive)]) == 0
+    run = [sys.executable, "-m", "bsu_rules"]
+    for command in (["verify", "/dev/stdin"], ["replay", "/dev/stdin", "--archive", str(archive)]):
+        done = subprocess.run([*run, *command], input=log.read_text("utf-8"), capture_output=True, text=True, cwd=ROOT,
+                              check=False)
+        assert done.returncode == 0 and "16 decisions, chain intact" in done.stdout + done.stderr, done.stderr
+    done = subprocess.run([*run, "replay", "/dev/stdin", "--archive", str(archive), "--members", EXAMPLES],
+                          input=log.read_text("utf-8"), capture_output=True, text=True, cwd=ROOT, check=False)
+    assert done.returncode == 2 and "give it as a file, not a pipe" in done.stderr

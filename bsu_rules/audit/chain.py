@@ -78,10 +78,9 @@ _DECODE = msgspec.json.Decoder(float_hook=_no_float).decode
 def read_log(path: str | Path) -> Iterator[Line]:
     """Every line of a log, parsed; a line that is not a log record carries the reason. A compressed
     log is refused whole (InputError)."""
-    with open(path, "rb") as f:
-        if packed := compressed(f.read(8), str(path)):
+    with open(path, "rb") as f:  # looked at without reading: a pipe (``<(…)``, /dev/stdin) is read once
+        if packed := compressed(f.peek(8)[:8], str(path)):
             raise InputError([(str(path), packed)])
-        f.seek(0)
         yield from read_lines(f)
 
 

@@ -190,6 +190,9 @@ def iter_replay(log: str | Path, archive: str | Path, members: Members | None = 
         raise ArchiveError(f"there is no archive folder {archive}")
     snapshot: dict[str, Member] = {}
     if members is not None:
+        if not Path(log).is_file():
+            raise InputError([(str(log), "with a member snapshot the log is read twice (the inputs it needs, then "
+                                         "its decisions): give it as a file, not a pipe")])
         wanted = {_get(ln.envelope, "decision", "member", "input_sha256") for ln in read_log(log)}
         snapshot = load_members(members, {w for w in wanted if isinstance(w, str)}, notes)
     rulesets: dict[str, RuleSet | ArchiveError] = {}

@@ -24,6 +24,7 @@ from bsu_rules.formatting import format_date
 from bsu_rules.glossary import glossary_for, join
 from bsu_rules.members import Parsed, Record, as_member, parse_line, parse_member, parse_record
 from bsu_rules.members.decode import BadRecord, decode_json
+from bsu_rules.members.model import hide_identifiers, printable
 from bsu_rules.ruleset.editions import in_force_on
 from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.ruleset.schema import Window
@@ -234,7 +235,8 @@ def _error_line(exc: InputError, number: int, place: Place | None) -> str:
     input alone) exactly the service's NDJSON line."""
     if place is None:
         return exc.line(number)
-    return json.dumps({"error": {"record": number, "file": place.file, place.kind: place.number,
+    shown = printable(hide_identifiers(place.file))  # the caller's own name, yet never a NIK or a direction mark
+    return json.dumps({"error": {"record": number, "file": shown, place.kind: place.number,
                                  "field": exc.problems[0][0], "message": str(exc)}}, ensure_ascii=False)
 
 

@@ -137,7 +137,7 @@ def rejected(n: int, error: InputError, record: Any, lang: str, glossary: Glossa
              place: tuple[str, str, int] | None = None) -> str:
     """The lines saying why record ``n`` (as read: a dict, another JSON value, or what could not be read)
     cannot be decided; ``place``: its file, "line" or "item", and its number there, said after ``n``."""
-    at = _AT[lang][place[1]].format(file=printable(place[0]), number=place[2]) if place else ""
+    at = _AT[lang][place[1]].format(file=printable(hide_identifiers(place[0])), number=place[2]) if place else ""
     lines, named = [_HEAD[lang].format(n=n, at=at)], set[tuple[str, str]]()
     for path, message in error.problems:
         if path == "(record)":

@@ -410,6 +410,7 @@ def compressed(head: bytes, path: str) -> str | None:
     what, command, suffix = found
     if path == "-":
         return f"{what}, not text: decompress it first (pipe it through `{command}`)"
-    plain = path[:-len(suffix)] if path.lower().endswith(suffix) and len(path) > len(suffix) else \
-        "{}-decompressed{}".format(*os.path.splitext(path))
+    plain = path[:-len(suffix)] if path.lower().endswith(suffix) and len(path) > len(suffix) else path
+    if plain == path or os.path.lexists(plain):  # never a file that is there already (a live log beside its copy)
+        plain = "{}-decompressed{}".format(*os.path.splitext(plain))
     return f"{what}, not text: decompress it first (`{command} {path} > {plain}`) and pass {plain}"

@@ -96,7 +96,11 @@ def check_file(name: str | Path) -> tuple[RuleSet | None, list[Diagnostic]]:
 def _folder(path: Path) -> Diagnostic:
     """A folder given for a rule file: the rule file in it to give, or, for an archive entry of a
     what-if (a manifest and no rule file), how its decisions are explained."""
-    files = sorted(path.glob("*.y*ml"))
+    try:
+        files = sorted(p for p in path.iterdir()
+                       if p.suffix in (".yaml", ".yml") and p.is_file() and not p.is_symlink())
+    except OSError:  # a folder that cannot be listed
+        files = []
     if len(files) == 1:
         return Diagnostic(str(path), 1, 1, Code.FILE, "this is a folder, not a rule file",
                           suggestion=str(files[0]))
