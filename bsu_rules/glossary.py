@@ -27,7 +27,7 @@ from bsu_rules.nik import PROVINCES
 from bsu_rules.ruleset.editions import bundled_rules
 from bsu_rules.ruleset.expressions import Binary, Call, Cond, ListLit, Lit, Name, Node, ParseError, parse, walk
 from bsu_rules.ruleset.files import RULE_FILE_LIMIT, UnsafePath, read_limited
-from bsu_rules.ruleset.schema import Text
+from bsu_rules.ruleset.schema import Said, Text, Written
 from bsu_rules.ruleset.source import read_yaml
 from bsu_rules.ruleset.types import HISTORIES
 
@@ -46,10 +46,10 @@ class _Model(BaseModel):
 class Label(_Model):
     """What a name reads as, how its value is shown, and what an empty value means."""
 
-    id: str
-    en: str
+    id: Said
+    en: Said
     format: Format = "text"
-    none: Text | None = None
+    none: Written | None = None
 
 
 class GlossaryError(BsuRulesError, ValueError):
@@ -59,15 +59,18 @@ class GlossaryError(BsuRulesError, ValueError):
 
 
 class Glossary(_Model):
+    """The words explanations use; shown to everyone as written, so no entry holds a NIK- or
+    account-like number."""
+
     names: dict[str, Label] = {}
-    values: dict[str, dict[str, Text]] = {}
-    channels: dict[str, Text] = {}
-    channel_reasons: dict[str, Text] = {}  # why the rules pay through a channel other than the recorded bank
-    functions: dict[str, Text] = {}
-    rules: dict[str, Text] = {}
-    legal_basis: dict[str, Text] = {}  # the regulation's full name, as a citation names it
-    steps: dict[str, Text] = {}  # what to bring or update when an input is missing, and who keeps it
-    unknown: dict[str, Text] = {}  # why a function finds nothing in a member history on record, by name/arity
+    values: dict[str, dict[str, Written]] = {}
+    channels: dict[str, Written] = {}
+    channel_reasons: dict[str, Written] = {}  # why the rules pay through a channel other than the recorded bank
+    functions: dict[str, Written] = {}
+    rules: dict[str, Written] = {}
+    legal_basis: dict[str, Written] = {}  # the regulation's full name, as a citation names it
+    steps: dict[str, Written] = {}  # what to bring or update when an input is missing, and who keeps it
+    unknown: dict[str, Written] = {}  # why a function finds nothing in a member history on record, by name/arity
 
     def label(self, name: str, lang: str) -> str:
         """A name as it reads inside a sentence; the name itself if it has no entry."""
@@ -256,8 +259,8 @@ def load_glossary(path: Path | None = None) -> Glossary:
     try:
         return Glossary.model_validate(located.data or {})
     except ValidationError as exc:  # what is wrong and where, never the values read (the file may be anything)
-        found = "; ".join(f"{'.'.join(str(p)[:80] for p in e['loc']) or '(top)'}: {e['msg']}"
-                          for e in exc.errors()[:5])
+        found = "; ".join(f"{'.'.join(str(p)[:80] for p in e['loc']) or '(top)'}: "
+                          f"{e['msg'].removeprefix('Value error, ')}" for e in exc.errors()[:5])
         raise GlossaryError(f"{path}: {hide_identifiers(found)}") from None
 
 

@@ -161,6 +161,28 @@ def test_a_missing_glossary_entry_is_a_check_error(tmp_path: Path) -> None:
     assert load_glossary() is not load_glossary((rules / "glossary" / "glossary.yaml").resolve())
 
 
+@pytest.mark.parametrize("written", ["nama 3204125708940003", "name 3204-1257-0894-0003",
+                                     "nama 32041257\u200b08940003"])
+def test_a_glossary_entry_holding_a_nik_is_a_check_error(tmp_path: Path, written: str) -> None:
+    """Glossary words are shown to everyone as written: a NIK- or account-like number in one is refused
+    when the rule file is checked, as in a rule's own text, never printed by diff or a page."""
+    rules = tmp_path / "rules"
+    (rules / "glossary").mkdir(parents=True)
+    (rules / "tables").mkdir()
+    for table in (ROOT / "rules" / "tables").glob("*"):
+        (rules / "tables" / table.name).write_bytes(table.read_bytes())
+    glossary = (ROOT / "rules" / "glossary" / "glossary.yaml").read_text("utf-8")
+    old = "member.name: {id: nama, en: name, format: text}"
+    assert old in glossary
+    (rules / "glossary" / "glossary.yaml").write_text(glossary.replace(old, f'member.name: {{id: "{written}", en: '
+                                                                          'name, format: text}'), "utf-8")
+    (rules / "bsu-2022.yaml").write_text((ROOT / "rules" / "bsu-2022.yaml").read_text("utf-8"), "utf-8")
+    ruleset, found = check_file(rules / "bsu-2022.yaml")
+    assert ruleset is None and [d.code for d in found] == ["glossary"]
+    assert "names.member.name.id: a number of ten digits or more" in found[0].message
+    assert "3204" not in found[0].message
+
+
 def test_years_are_never_grouped() -> None:
     from bsu_rules.formatting import format_year
 
