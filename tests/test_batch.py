@@ -605,6 +605,11 @@ def test_ignore_unknown_drops_nested_fields_in_parse_member_as_in_batch(tmp_path
     plain = capsys.readouterr().out
     assert main(["evaluate", "bsu-2022", str(tmp_path / "m.jsonl"), "--ignore-unknown"]) == 0  # ... or drops them
     assert capsys.readouterr().out == plain  # the same decision, input hash and all
+    text = json.dumps(extra)[:-1] + ', "note": {"x": ' + "1" * 31 + "}}"  # nothing in a field left out is judged
+    (tmp_path / "m.jsonl").write_text(text + "\n", "utf-8")
+    assert main(["evaluate", "bsu-2022", str(tmp_path / "m.jsonl"), "--ignore-unknown"]) == 0
+    assert capsys.readouterr().out == plain
+    assert batch(tmp_path / "m.jsonl", tmp_path / "n.parquet", ignore_unknown=True).rejected == 0
 
 
 def test_explain_finds_the_row(population: dict[str, Any], tmp_path: Path,

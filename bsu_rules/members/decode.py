@@ -12,7 +12,7 @@ import json
 import os
 import re
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any, BinaryIO
 
 from bsu_rules.errors import InputError
@@ -129,10 +129,13 @@ def _utf8(text: str) -> bool:
     return True
 
 
-def decode_json(data: bytes | str, path: str = "") -> Any:
+def decode_json(data: bytes | str, path: str = "", keep: Callable[[Any], Any] | None = None) -> Any:
     """One JSON value; BadRecord saying why it cannot be read (never echoing it). ``path``: the
-    value's own field (a CSV cell's column), which the BadRecord names where it names a field."""
+    value's own field (a CSV cell's column), which the BadRecord names where it names a field;
+    ``keep``: what of the value is judged (the fields the contract knows, for ``--ignore-unknown``)."""
     value = decode_records(data)
+    if keep is not None:
+        value = keep(value)
     if (bad := unreadable(value, path)) is not None:
         raise bad
     if surrogate(data) and (at := lone_surrogate(value)) is not None:

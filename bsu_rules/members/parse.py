@@ -171,6 +171,11 @@ def _validate(record: Any, ignore_unknown: bool = False) -> Member:
     raise InputError(sorted(problems, key=lambda p: path_order(p[0])))
 
 
+def known_fields(record: Any) -> Any:
+    """A record with the fields the contract does not know left out, at every level (``_known``)."""
+    return _known(record, contract())
+
+
 def _known(value: Any, fields: dict[str, Leaf | Group]) -> Any:
     """An object with the keys the contract does not know left out, at every level (``employer.x``,
     ``wages[0].currency``), as ``batch --ignore-unknown`` leaves them out; other values as given."""
