@@ -10,6 +10,7 @@ from typing import Any
 
 from bsu_rules.audit.chain import Problem, Verification, read_log, verify_log
 from bsu_rules.audit.checkpoints import CheckpointError, load_public_key, verify_checkpoints
+from bsu_rules.cli import _os_error
 from bsu_rules.errors import Code, InputError
 
 _HASH = re.compile(r"[0-9a-fA-F]{64}")
@@ -37,9 +38,7 @@ def run(args: argparse.Namespace) -> int:
         result = verify_log(args.log, args.anchor and args.anchor.lower(), heads)
     except (InputError, OSError) as exc:  # the log cannot be read at all (compressed, missing): said on stderr too
         if args.format == "json":
-            from bsu_rules.cli import _os_error  # the words the command's stderr line uses
-
-            said = _os_error(exc) if isinstance(exc, OSError) else str(exc)
+            said = _os_error(exc) if isinstance(exc, OSError) else str(exc)  # the words of the stderr line
             print(json.dumps({"ok": False, "decisions": 0, "head": None, "problem": None,
                               "error": {"code": Code.FILE, "message": said}}, indent=2))
         raise
