@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import tempfile
 from datetime import date
@@ -480,6 +481,24 @@ def test_a_repeated_line_is_not_counted_as_one_more_identical_decision(tmp_path:
     assert report.chain.problem is not None and report.chain.problem.line == where
     assert main(["replay", str(log), "--archive", str(archive), "--format", "json"]) == 1
     assert json.loads(capsys.readouterr().out)["summary"]["inserted"] == 1
+
+
+@pytest.mark.parametrize("picks", [(0, 1, 1, 1, 2), (0, 0, 1, 2, 2), (0, 1, "edited", 2)])
+def test_every_repeat_of_a_seq_is_inserted_however_many_and_edited_or_not(
+        tmp_path: Path, archive: Path, picks: tuple[int | str, ...], capsys: pytest.CaptureFixture[str]) -> None:
+    """Only the first repeat is where the chain check stops: the later ones, and a copy with only
+    ``recorded_at`` changed (the chain says edited), are inserted too, never one more identical."""
+    log = tmp_path / "d.jsonl"
+    write_log(log, "bsu-2022", RECORDS[:3])
+    lines = log.read_text("utf-8").splitlines(keepends=True)
+    edited = re.sub(r'"recorded_at":"[^"]*"', '"recorded_at":"2026-01-01T00:00:00Z"', lines[1])
+    log.write_text("".join(edited if p == "edited" else lines[int(p)] for p in picks), "utf-8")
+    report = replay(log, archive)
+    assert report.counts["identical"] == 3 and report.counts["inserted"] == len(picks) - 3
+    assert main(["replay", str(log), "--archive", str(archive), "--format", "json"]) == 1
+    assert json.loads(capsys.readouterr().out)["summary"] == report.counts
+    assert main(["replay", str(log), "--archive", str(archive)]) == 1
+    assert re.search(r"^identical +3$", capsys.readouterr().out, re.M)
 
 
 def test_a_rechained_float_is_read_as_python_reads_it(tmp_path: Path, archive: Path) -> None:

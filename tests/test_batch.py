@@ -1334,3 +1334,24 @@ def test_csv_cells_written_as_python_are_told_once_for_the_file(tmp_path: Path,
     assert err.count("written as Python") == 1
     assert f"bsu-rules: {source}: 2 records with history cells written as Python, not JSON (as pandas' to_csv " \
            "writes dicts and lists): write the cells with json.dumps (pandas: df[col] = df[col].map(json.dumps))" in err
+
+
+def test_an_input_that_is_not_a_regular_file_is_refused_at_once(tmp_path: Path,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """A named pipe is refused (exit 2, saying how to make it a file), not waited on for ever: the
+    input is read more than once, and a pipe opened again waits for a writer that has gone."""
+    import threading
+
+    fifo = tmp_path / "members.jsonl"
+    os.mkfifo(fifo)
+    codes: list[int] = []
+    args = ["batch", "bsu-2022", str(fifo), "--out", str(tmp_path / "d.jsonl"), "--quiet"]
+    worker = threading.Thread(target=lambda: codes.append(main(args)), daemon=True)
+    worker.start()
+    worker.join(30)
+    if worker.is_alive():  # let the open waiting on the pipe return, so the thread ends
+        os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+    assert codes == [2]
+    err = capsys.readouterr().err
+    assert f"{fifo}: a named pipe (FIFO): batch reads its input more than once" in err
+    assert "cat ... > members.jsonl" in err and not (tmp_path / "d.jsonl").exists()

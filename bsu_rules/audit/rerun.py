@@ -35,7 +35,7 @@ class Status(StrEnum):
     ENGINE_DRIFT = "engine-drift"  # the engine version differs and so does the result
     MISSING_RULESET = "missing-ruleset"
     MISSING_INPUT = "missing-input"
-    INSERTED = "inserted"  # replays identical, but the chain check says the line is not part of the chain
+    INSERTED = "inserted"  # replays identical, but the line is not part of the chain, or repeats a seq already replayed
     ERROR = "error"  # the line is not a decision, or the replay itself failed
 
 
@@ -199,6 +199,7 @@ def iter_replay(log: str | Path, archive: str | Path, members: Members | None = 
     found, fingerprints = False, set()  # the keys the log's lines were pseudonymised with
     chain = chain if chain is not None else Verifier()
     held: deque[ReplayItem] = deque()  # until the chain has judged their line and the one after
+    seen = _Seqs()  # the seqs replayed identical so far
     for line in read_log(log):
         selected = _selected(line, nik, key, seqs)
         item = _replay_line(line, archive, snapshot, rulesets) if selected else None
@@ -206,12 +207,12 @@ def iter_replay(log: str | Path, archive: str | Path, members: Members | None = 
                   and isinstance((item.logged or {}).get("engine"), str))
         held.extend([item] if item is not None else [])
         while held and (chain.problem is not None or held[0].line <= line.number - 2):
-            yield _in_chain(held.popleft(), chain.problem)
+            yield _once(_in_chain(held.popleft(), chain.problem), seen)
         found = found or selected
         fingerprints.add((line.envelope or {}).get("pseudonym_key"))
     problem = chain.result(log).problem if held else None
     while held:
-        yield _in_chain(held.popleft(), problem)
+        yield _once(_in_chain(held.popleft(), problem), seen)
     if nik is not None and key is not None and not found and key_id(key) not in fingerprints:
         theirs = sorted(f for f in fingerprints if isinstance(f, str))
         if theirs:
@@ -232,6 +233,39 @@ def _in_chain(item: ReplayItem, problem: Problem | None) -> ReplayItem:
         return item
     return replace(item, status=Status.INSERTED, reason="the decision replays identical, but the line is not part "
                    "of the chain (a repeated or inserted line: the chain check says which)")
+
+
+def _once(item: ReplayItem, seen: _Seqs) -> ReplayItem:
+    """``item``, or, if it replays identical but its seq already did on an earlier line (every later
+    repeat, edited or not, wherever the chain check stopped), the same as ``inserted``."""
+    if item.status is not Status.IDENTICAL or not isinstance(item.seq, int) or not seen.add(item.seq):
+        return item
+    return replace(item, status=Status.INSERTED, reason=f"the decision replays identical, but seq {item.seq} "
+                   "already did on an earlier line: this line repeats it (edited or not), so it is not counted "
+                   "as one more identical decision")
+
+
+class _Seqs:
+    """A set of seqs, one bit each (a seq below 1 or past ``BITS`` in a set): a log of millions of
+    decisions takes a few hundred kilobytes."""
+
+    BITS = 1 << 27
+
+    def __init__(self) -> None:
+        self.bits, self.rest = bytearray(), set[int]()
+
+    def add(self, seq: int) -> bool:
+        """Add ``seq``; whether it was there already."""
+        if not 0 < seq <= self.BITS:
+            had = seq in self.rest
+            self.rest.add(seq)
+            return had
+        byte, bit = (seq - 1) >> 3, 1 << ((seq - 1) & 7)
+        if byte >= len(self.bits):  # doubled at least: grown a few times in a whole log
+            self.bits.extend(bytes(max(byte + 1 - len(self.bits), len(self.bits))))
+        had = bool(self.bits[byte] & bit)
+        self.bits[byte] |= bit
+        return had
 
 
 def _get(data: Any, *path: str) -> Any:

@@ -12,10 +12,13 @@ down to a few lines, decoded in Python for a precise message.
 from __future__ import annotations
 
 import csv
+import errno
 import functools
 import io
 import itertools
+import os
 import re
+import stat
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -92,9 +95,23 @@ def _repeated(schema: pa.Schema) -> list[str]:
     return sorted(found)
 
 
+def _kind(mode: int) -> str:
+    """What a path that is not a regular file is, in words."""
+    return "a named pipe (FIFO)" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode) else \
+        "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a regular file"
+
+
 def _whole_file_checks(path: Path) -> None:
-    """InputError (once, for the file) for a compressed file, or (not Parquet) text not in UTF-8."""
+    """InputError (once, for the file) for a path that is not a regular file (a pipe, a device: the
+    input is read more than once, and opening a pipe again waits for ever), a compressed file, or
+    (not Parquet) text not in UTF-8."""
     try:
+        mode = path.stat().st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+        if not stat.S_ISREG(mode):
+            raise InputError([(str(path), f"{_kind(mode)}: batch reads its input more than once, so it needs a "
+                                          f"regular file; save the stream first (cat ... > members{path.suffix})")])
         with path.open("rb") as f:
             head = f.read(8)
     except (FileNotFoundError, PermissionError, IsADirectoryError) as exc:
