@@ -1008,3 +1008,14 @@ def test_a_criterion_failed_for_an_empty_field_says_how_to_fill_it(lang: str) ->
     assert said in render_text(d, rs, lang)
     bpu = rs.plan().decide(parse_member({**RINA_2020, "participant_category": "BPU"}), hints=True)
     assert _steps(render_text(bpu, rs, lang), lang) == []
+
+
+def test_the_count_line_points_where_rejected_records_were_said(tmp_path: Path,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    from bsu_rules.cli import main
+
+    records = tmp_path / "bad.jsonl"
+    records.write_text(json.dumps(EXAMPLES[0]) + '\n{"nik": "12"}\n', "utf-8")
+    for form, told in (("json", "(see the error lines)"), ("text", "(see the paragraphs on them)")):
+        assert main(["evaluate", "bsu-2022", str(records), "--format", form]) == 1
+        assert capsys.readouterr().err.endswith(f"2 read = 1 decided + 1 rejected {told}\n")

@@ -177,7 +177,8 @@ def run(args: argparse.Namespace) -> int:
               + (extra.format(bad=bad, bad_s=_plural(bad)) if bad else ""))
     if shared.niks:
         print(f"bsu-rules: {shared.note()}", file=sys.stderr)
-    print(f"bsu-rules: {tally.line()}" + (" (see the error lines)" if bad else ""), file=sys.stderr)
+    told = "the paragraphs on them" if args.format == "text" else "the error lines"  # where each was said
+    print(f"bsu-rules: {tally.line()}" + (f" (see {told})" if bad else ""), file=sys.stderr)
     return 1 if bad else 0
 
 
