@@ -19,7 +19,7 @@ from bsu_rules.cli.options import ON_HELP, Place, add_reform_options, day, load_
 from bsu_rules.decisions import Decision, Outcome, mask_nik
 from bsu_rules.errors import InputError, OutOfForce
 from bsu_rules.explain import AUDIENCES, render_html, render_text
-from bsu_rules.explain.rejected import rejected
+from bsu_rules.explain.rejected import Said, rejected, rejected_parts
 from bsu_rules.formatting import format_date
 from bsu_rules.glossary import glossary_for, join
 from bsu_rules.members import Parsed, Record, as_member, parse_line, parse_member, parse_record
@@ -257,7 +257,7 @@ def _decide(args: argparse.Namespace, ruleset: RuleSet, decide: Decide,
     progress = Progress(sys.stderr, args.progress)
     held: list[tuple[str, str | None]] = []  # text, and the outcome it counts for (None: rejected)
     page: list[Decision] = []
-    unread: list[str] = []  # the html page's paragraphs on records that cannot be decided
+    unread: list[Said] = []  # what the html page says of each record that cannot be decided
     glossary = glossary_for(ruleset.path)
 
     def emit(text: str, outcome: str | None) -> None:
@@ -295,7 +295,7 @@ def _decide(args: argparse.Namespace, ruleset: RuleSet, decide: Decide,
         except InputError as exc:
             shown = None if args.files == ["-"] else place
             if args.format == "html":  # in the page, in its words, and as its error line on stderr
-                unread.append(rejected(number, exc, record, args.lang, glossary, shown))
+                unread.append(rejected_parts(number, exc, record, args.lang, glossary, shown))
             emit(rejected(number, exc, record, args.lang, glossary, shown) + "\n" if args.format == "text"
                  else _error_line(exc, number, shown), None)
             continue

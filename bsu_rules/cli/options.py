@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple
 from bsu_rules.audit.snapshot import KEY_ENV
 from bsu_rules.errors import InputError
 from bsu_rules.members.decode import (
-    LONE_SURROGATE,
     MAX_RECORD,
     TOO_LARGE,
     BadRecord,
@@ -22,9 +21,8 @@ from bsu_rules.members.decode import (
     continues,
     decode_json,
     decode_records,
-    lone_surrogate,
+    judged,
     surrogate,
-    unreadable,
     wide_encoding,
 )
 from bsu_rules.members.model import hide_identifiers
@@ -159,9 +157,7 @@ def _document(data: bytes, path: str, decode: Callable[[bytes], Any],
         return
     escaped = surrogate(data)
     for record in whole if isinstance(whole, list) else [whole]:
-        bad = unreadable(record) or (BadRecord(LONE_SURROGATE, at) if escaped and (at := lone_surrogate(record))
-                                     is not None else None)  # refused record by record, as JSON lines are
-        yield 1, bad or record, "item"
+        yield 1, judged(record, escaped) or record, "item"  # refused record by record, as JSON lines are
 
 
 def _decoded(line: bytes, decode: Callable[[bytes], Any]) -> Any:

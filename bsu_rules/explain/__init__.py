@@ -12,6 +12,7 @@ from bsu_rules._lazy import lazy
 if TYPE_CHECKING:
     from bsu_rules.decisions import Decision
     from bsu_rules.explain.pages import AUDIENCES, Page, Unpaid, page
+    from bsu_rules.explain.rejected import Said
     from bsu_rules.explain.sentences import Renderer
     from bsu_rules.ruleset.model import RuleSet
 
@@ -33,7 +34,7 @@ def render_text(decision: Decision, ruleset: RuleSet | None, lang: str = "id", a
 
 
 def render_html(decisions: list[Decision], ruleset: RuleSet | None, lang: str = "id",
-                audience: str = "worker", rejected: list[str] | None = None) -> str:
+                audience: str = "worker", rejected: list[Said] | None = None) -> str:
     """Decisions as one self-contained, printable HTML page with the legal citations as footnotes;
     ``rejected``: what the page says of each record that could not be decided (``explain.rejected``)."""
     from bsu_rules.explain.html import to_html  # lazy: pages are for commands that show them

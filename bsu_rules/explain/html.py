@@ -10,6 +10,7 @@ import html
 import re
 
 from bsu_rules.explain.pages import Page
+from bsu_rules.explain.rejected import Said
 from bsu_rules.members.model import printable
 
 _TITLE = {"id": "Keputusan Bantuan Subsidi Gaji/Upah (BSU)", "en": "Wage Subsidy (BSU) decision"}
@@ -36,7 +37,7 @@ def escape(text: str) -> str:
     return html.escape(printable(text))
 
 
-def to_html(pages: list[Page], lang: str, rejected: list[str] | None = None) -> str:
+def to_html(pages: list[Page], lang: str, rejected: list[Said] | None = None) -> str:
     """The pages; then ``rejected``, the paragraphs on records that could not be decided, under one
     heading that counts them (a printed page never shows fewer members than were given, unsaid)."""
     title = _TITLE[lang]
@@ -51,12 +52,10 @@ def to_html(pages: list[Page], lang: str, rejected: list[str] | None = None) -> 
 _REJECTED = {"id": "Catatan yang tidak dapat diputuskan: {n}", "en": "Records that could not be decided: {n}"}
 
 
-def _rejected(paragraphs: list[str], lang: str) -> str:
-    out = ['<section id="rejected">', f"<h2>{escape(_REJECTED[lang].format(n=len(paragraphs)))}</h2>"]
-    for paragraph in paragraphs:
-        head, *items = paragraph.splitlines()
-        out += [f"<p>{escape(head)}</p>", "<ul>",
-                *(f"<li>{escape(item.strip().removeprefix('- '))}</li>" for item in items), "</ul>"]
+def _rejected(said: list[Said], lang: str) -> str:
+    out = ['<section id="rejected">', f"<h2>{escape(_REJECTED[lang].format(n=len(said)))}</h2>"]
+    for head, problems in said:
+        out += [f"<p>{escape(head)}</p>", "<ul>", *(f"<li>{escape(p)}</li>" for p in problems), "</ul>"]
     out.append("</section>")
     return "\n".join(out)
 

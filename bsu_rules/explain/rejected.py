@@ -133,12 +133,23 @@ _DAY_FIRST = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})")
 _MONTH_FIRST = re.compile(r"(\d{1,2})[-/.](\d{4})")
 
 
+Said = tuple[str, list[str]]
+"""Why a record cannot be decided: the heading sentence, and one sentence per problem."""
+
+
 def rejected(n: int, error: InputError, record: Any, lang: str, glossary: Glossary,
              place: tuple[str, str, int] | None = None) -> str:
     """The lines saying why record ``n`` (as read: a dict, another JSON value, or what could not be read)
     cannot be decided; ``place``: its file, "line" or "item", and its number there, said after ``n``."""
+    head, problems = rejected_parts(n, error, record, lang, glossary, place)
+    return "\n".join([head, *(f"  - {p}" for p in problems)])
+
+
+def rejected_parts(n: int, error: InputError, record: Any, lang: str, glossary: Glossary,
+                   place: tuple[str, str, int] | None = None) -> Said:
+    """``rejected`` as its parts, for a page that lays them out itself."""
     at = _AT[lang][place[1]].format(file=printable(hide_identifiers(place[0])), number=place[2]) if place else ""
-    lines, named = [_HEAD[lang].format(n=n, at=at)], set[tuple[str, str]]()
+    lines, named = [], set[tuple[str, str]]()
     for path, message in error.problems:
         if path == "(record)":
             said = _record(message, lang)
@@ -149,11 +160,11 @@ def rejected(n: int, error: InputError, record: Any, lang: str, glossary: Glossa
             said = _SAY[lang][_UNREAD[message]].format(label=_label(path, names, None, lang, glossary), n=MAX_DIGITS)
         else:
             said = _field(path, record, lang, glossary)
-        lines.append(printable(f"  - {said[:1].upper()}{said[1:]}."))  # a key or value never moves the line
+        lines.append(printable(f"{said[:1].upper()}{said[1:]}."))  # a key or value never moves the line
     if error.more:
         said = _SAY[lang]["more"].format(n=error.more)
-        lines.append(f"  - {said[:1].upper()}{said[1:]}.")
-    return "\n".join(lines)
+        lines.append(f"{said[:1].upper()}{said[1:]}.")
+    return _HEAD[lang].format(n=n, at=at), lines
 
 
 def _record(message: str, lang: str) -> str:

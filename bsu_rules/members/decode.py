@@ -136,11 +136,17 @@ def decode_json(data: bytes | str, path: str = "", keep: Callable[[Any], Any] | 
     value = decode_records(data)
     if keep is not None:
         value = keep(value)
-    if (bad := unreadable(value, path)) is not None:
+    if (bad := judged(value, surrogate(data), path)) is not None:
         raise bad
-    if surrogate(data) and (at := lone_surrogate(value)) is not None:
-        raise BadRecord(LONE_SURROGATE, at)
     return value
+
+
+def judged(value: Any, escaped: bool, path: str = "") -> BadRecord | None:
+    """What makes a decoded record unreadable (``unreadable``; with ``escaped``, its text escaping a
+    surrogate, a lone one), or None."""
+    if (bad := unreadable(value, path)) is not None:
+        return bad
+    return BadRecord(LONE_SURROGATE, at) if escaped and (at := lone_surrogate(value)) is not None else None
 
 
 def continues(line: bytes) -> bool:

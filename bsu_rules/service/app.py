@@ -8,7 +8,6 @@ the engine raises reaches a client as a traceback: an unexpected failure is ``50
 from __future__ import annotations
 
 import json
-import re
 import sys
 import threading
 import time
@@ -401,11 +400,8 @@ def _too_large(limits: Limits, head: bytes | bytearray) -> ServiceError:
 def _shown_path(path: str) -> str:
     """A request's path for a message: digits that could be a NIK or an account number, however the
     path splits them (``/v1/32041257/08940003``, ``32041257:08940003``), are left out."""
-    shown = "/".join(map(hide_identifiers, path.split("/")))  # segment by segment: /v1 apart
-    if sum(c.isdigit() for c in re.sub(r"<\d+ digits>", "", shown)) >= 10:  # split where a NIK is not looked for
-        shown = re.sub(r"<\d+ digits>|\d{2,}", lambda run: run.group() if run.group()[0] == "<" else
-                       f"<{len(run.group())} digits>", shown)
-    return shown[:60]
+    head, slash, rest = path.removeprefix("/").partition("/")  # the version apart: its digit is no NIK's
+    return f"/{hide_identifiers(head)}{slash}{hide_identifiers(rest)}"[:60]
 
 
 def _plain_query(request: Request) -> None:
