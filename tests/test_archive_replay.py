@@ -28,6 +28,7 @@ from bsu_rules.audit import (
 )
 from bsu_rules.cli import main
 from bsu_rules.decisions import canonical_json, mask_nik
+from bsu_rules.errors import InputError
 from bsu_rules.ruleset.loader import bundled_rules, check_file
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "members.jsonl"
@@ -295,6 +296,9 @@ def test_a_parquet_or_csv_snapshot_is_refused_as_evaluate_refuses_it(tmp_path: P
     assert err.splitlines() == [f"bsu-rules: {snapshot}: a {kind} file: this command reads JSON (one record or a "
                                 "list) or JSON lines; bsu-rules batch reads Parquet and CSV"]
     assert err.splitlines()[0] in capsys.readouterr().err
+    with pytest.raises(InputError) as raised:  # the Python API reads snapshots as the command line does
+        replay(log, archive, members=snapshot)
+    assert f"bsu-rules: {raised.value}" == err.splitlines()[0]
 
 
 def test_a_nik_asked_of_a_log_written_with_two_keys_says_what_it_cannot_see(tmp_path: Path, archive: Path) -> None:

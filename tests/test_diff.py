@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from bsu_rules.cli import main
-from bsu_rules.cli.options import read_records
 from bsu_rules.diff import compare, decision_dates, flips
+from bsu_rules.members.files import read_records
 from bsu_rules.ruleset.loader import bundled_rules, load_ruleset
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -22,9 +22,9 @@ from hypothesis import strategies as st
 from bsu_rules.batch.generate import write_population
 from bsu_rules.batch.run import run_batch
 from bsu_rules.cli import main
-from bsu_rules.cli.options import read_records
 from bsu_rules.diff import flips
 from bsu_rules.evaluators.scalar import evaluate
+from bsu_rules.members.files import read_records
 from bsu_rules.nik import PROVINCES
 from bsu_rules.report.html import render_html
 from bsu_rules.report.impact import impact

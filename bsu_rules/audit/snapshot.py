@@ -10,7 +10,7 @@ import hashlib
 import hmac
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 import msgspec
 
@@ -18,16 +18,8 @@ from bsu_rules.decisions import mask_nik
 from bsu_rules.errors import InputError
 from bsu_rules.evaluators.scalar import input_hash
 from bsu_rules.members import Member, Record, parse_record
-from bsu_rules.members.decode import (
-    MAX_RECORD,
-    TOO_LARGE,
-    BadRecord,
-    bounded_lines,
-    compressed,
-    decode_json,
-    decode_records,
-    unreadable,
-)
+from bsu_rules.members.decode import BadRecord
+from bsu_rules.members.files import read_placed
 from bsu_rules.ruleset.checker import PLACEHOLDER
 from bsu_rules.ruleset.model import RuleSet
 
@@ -38,14 +30,7 @@ ALWAYS_KEPT = ("nik", "citizenship", "participant_category")
 """Required contract fields: kept in every log line even when no rule reads them."""
 
 
-class Placed(NamedTuple):
-    """A record read from a file by the caller, and where (``file:line``, ``file: record N``)."""
-
-    where: str
-    record: Any
-
-
-Members = str | Path | Iterable[str | Path] | Iterable[Member | dict[str, Any] | Placed] | Mapping[str, Member]
+Members = str | Path | Iterable[str | Path] | Iterable[Member | dict[str, Any]] | Mapping[str, Member]
 
 
 def _key_bytes(key: str | bytes) -> bytes:
@@ -128,9 +113,9 @@ def load_members(members: Members, wanted: set[str] | None = None,
                  skipped: list[str] | None = None) -> dict[str, Member]:
     """Full member records by input hash (only the ``wanted`` hashes, when given).
 
-    ``members`` is a JSON/JSONL file or several, records (dicts or Members, or ``Placed`` records
-    the caller read, as ``replay --members`` reads them as ``evaluate`` does), or a ready mapping. A
-    record that cannot be read or is not valid is left out and said in ``skipped`` (``file:line:
+    ``members`` is a JSON/JSONL file or several (read as ``bsu-rules evaluate`` reads its input:
+    InputError for a Parquet or CSV file), records (dicts or Members), or a ready mapping. A record
+    that cannot be read or is not valid is left out and said in ``skipped`` (``file:line:
     problem``), never a reason to stop: a decision that needs it finds no member.
     """
     if isinstance(members, Mapping):
@@ -138,8 +123,7 @@ def load_members(members: Members, wanted: set[str] | None = None,
     items: Iterable[Any] = [members] if isinstance(members, (str, Path)) else members
     out: dict[str, Member] = {}
     for item in items:
-        placed = _records(item) if isinstance(item, (str, Path)) else [item] if isinstance(item, Placed) \
-            else [("(record)", item)]
+        placed = _records(item) if isinstance(item, (str, Path)) else [("(record)", item)]
         for where, record in placed:
             try:
                 if isinstance(record, BadRecord):
@@ -158,25 +142,8 @@ def load_members(members: Members, wanted: set[str] | None = None,
 
 def _records(path: str | Path) -> Iterable[tuple[str, Any]]:
     """(where, record or the BadRecord saying why it cannot be read) for each record of a file."""
-    with open(path, "rb") as f:
-        head = f.read(1 << 16)
-        if packed := compressed(head, str(path)):
-            raise InputError([(str(path), packed)])
-        f.seek(0)
-        if head.lstrip().removeprefix(b"\xef\xbb\xbf").lstrip()[:1] == b"[":
-            try:
-                data = decode_records(f.read())
-            except BadRecord as exc:
-                yield f"{path}", exc
-                return
-            for i, record in enumerate(data if isinstance(data, list) else [data], 1):
-                yield f"{path}: record {i}", unreadable(record) or record
-            return
-        for number, line in enumerate(bounded_lines(f, MAX_RECORD + 1), 1):
-            if line is None:
-                yield f"{path}:{number}", BadRecord(TOO_LARGE)
-            elif line.strip():
-                try:
-                    yield f"{path}:{number}", decode_json(line.removeprefix(b"\xef\xbb\xbf"))
-                except BadRecord as exc:
-                    yield f"{path}:{number}", exc
+    for _, place, record in read_placed([str(path)]):
+        where = f"{place.file}:{place.number}" if place.kind == "line" else f"{place.file}: record {place.number}"
+        yield where, record
+
+

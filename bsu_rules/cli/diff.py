@@ -8,10 +8,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from bsu_rules.cli.options import day, load, read_records
+from bsu_rules.cli.options import day, load
 from bsu_rules.diff import SECTIONS, compare, decision_dates, flips
 from bsu_rules.diff_text import render_text
 from bsu_rules.errors import InputError
+from bsu_rules.members.files import read_records
 from bsu_rules.testing.cases import RuleSets, load_file
 
 

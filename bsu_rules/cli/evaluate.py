@@ -15,7 +15,7 @@ from typing import Any, TextIO
 from bsu_rules.audit.log import AuditError, DecisionLog
 from bsu_rules.cli.archive import add_evaluate_options, open_audit
 from bsu_rules.cli.exits import interrupted, whole
-from bsu_rules.cli.options import ON_HELP, Place, add_reform_options, day, load_reform, read_placed
+from bsu_rules.cli.options import ON_HELP, add_reform_options, day, load_reform
 from bsu_rules.decisions import Decision, Outcome, mask_nik
 from bsu_rules.errors import InputError, OutOfForce
 from bsu_rules.explain import AUDIENCES, render_html, render_text
@@ -24,6 +24,7 @@ from bsu_rules.formatting import format_date
 from bsu_rules.glossary import glossary_for, join
 from bsu_rules.members import Parsed, Record, as_member, parse_line, parse_member, parse_record
 from bsu_rules.members.decode import BadRecord, decode_json
+from bsu_rules.members.files import Place, read_placed
 from bsu_rules.members.model import hide_identifiers, printable
 from bsu_rules.members.parse import known_fields
 from bsu_rules.ruleset.editions import in_force_on

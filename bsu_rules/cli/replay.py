@@ -5,14 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Iterator
 from typing import Any
 
 from bsu_rules.audit.chain import Verifier
 from bsu_rules.audit.log import AuditError
 from bsu_rules.audit.rerun import ReplayItem, Status, iter_replay, summary, tally, tally_what_if
-from bsu_rules.audit.snapshot import Placed
-from bsu_rules.cli.options import add_key_options, nik, pseudonym_key, read_placed
+from bsu_rules.cli.options import add_key_options, nik, pseudonym_key
 from bsu_rules.explain import render_text
 
 
@@ -43,8 +41,7 @@ def run(args: argparse.Namespace) -> int:
     seen: set[int | None] = set()  # the seqs replayed
     verifier, notes = Verifier(), list[str]()
     try:
-        members = None if args.members is None else snapshot(args.members)
-        for item in iter_replay(args.log, args.archive, members, nik=args.nik, key=key, seqs=args.seq,
+        for item in iter_replay(args.log, args.archive, args.members, nik=args.nik, key=key, seqs=args.seq,
                                 chain=verifier, notes=notes):
             tally([item], counts)
             tally_what_if([item], what_if)
@@ -78,14 +75,6 @@ def run(args: argparse.Namespace) -> int:
         print()
     print(summary(counts, chain, what_if))
     return 0 if ok else 1
-
-
-def snapshot(paths: list[str]) -> Iterator[Placed]:
-    """The records of member snapshot files, read as ``evaluate`` reads its input (InputError, in
-    its words, for a file that is no JSON: Parquet, CSV)."""
-    for _, place, record in read_placed(paths):
-        yield Placed(f"{place.file}:{place.number}" if place.kind == "line" else
-                     f"{place.file}: record {place.number}", record)
 
 
 def describe(item: ReplayItem) -> list[str]:

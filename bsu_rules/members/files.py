@@ -1,0 +1,148 @@
+"""Member records from JSON files (one object or a list) and JSON lines, each with its place.
+
+The one reader of record files for every command and for the Python API (``replay``'s member
+snapshots among them): ``-`` is standard input; a Parquet or CSV file, compressed data or UTF-16
+text is refused with what to do instead.
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+from collections.abc import Callable, Iterator
+from typing import Any, BinaryIO, NamedTuple
+
+from bsu_rules.errors import InputError
+from bsu_rules.members.decode import (
+    MAX_RECORD,
+    TOO_LARGE,
+    BadRecord,
+    compressed,
+    continues,
+    decode_json,
+    decode_records,
+    judged,
+    surrogate,
+    wide_encoding,
+)
+
+MAX_DOCUMENT = 256 << 20
+"""Bytes a JSON document (one object or a list, read whole) may hold."""
+
+
+def read_records(paths: list[str], decode: Callable[[bytes], Any] = decode_json) -> Iterator[tuple[int, Any]]:
+    """Records from JSON files (one object or a list) or JSONL; ``-`` is standard input.
+
+    JSONL is read as a stream, a record at a time, each line read by ``decode``. Yields (record
+    number from 1, record): a JSON line's number is its line in the file (blank lines are skipped
+    but counted, as ``bsu-rules batch`` numbers rows), a listed record's its place in the list, and
+    the count goes on from one file to the next. A record that cannot be decoded yields a BadRecord
+    instead. A file that cannot be read at all, Parquet or CSV among them, raises InputError (once,
+    naming the file).
+    """
+    for number, _, record in read_placed(paths, decode):
+        yield number, record
+
+
+class Place(NamedTuple):
+    """Where in its file a record was read: ``kind`` "line" (of JSON lines) or "item" (of a list)."""
+
+    file: str
+    kind: str
+    number: int
+
+
+def read_placed(paths: list[str], decode: Callable[[bytes], Any] = decode_json) -> Iterator[tuple[int, Place, Any]]:
+    """``read_records``, each record with its place in its own file."""
+    for path in paths:
+        if path.lower().endswith((".parquet", ".csv")):
+            raise InputError([(path, _table("Parquet" if path.lower().endswith(".parquet") else "CSV"))])
+    number = 0
+    for path in paths:
+        stream = _binary_stdin() if path == "-" else open(path, "rb")  # noqa: SIM115
+        at = 0
+        with stream:
+            for moves, record, kind in _records(stream, path, decode):
+                number, at = number + moves, at + moves
+                yield number, Place(path, kind, at), record
+
+
+def _table(kind: str) -> str:
+    return (f"a {kind} file: this command reads JSON (one record or a list) or JSON lines; bsu-rules batch "
+            "reads Parquet and CSV")
+
+
+def _binary_stdin() -> BinaryIO:
+    buffer = getattr(sys.stdin, "buffer", None)
+    return buffer if buffer is not None else io.BytesIO(sys.stdin.read().encode("utf-8"))
+
+
+def _records(f: BinaryIO, path: str, decode: Callable[[bytes], Any]) -> Iterator[tuple[int, Any, str]]:
+    """Each record with how far it moves the count: the lines up to it for a JSON line (blank ones
+    before it included), 1 for a record of a JSON document; and which of the two it is."""
+    first, blank = True, 0
+    while line := f.readline(MAX_RECORD + 1):
+        if first:
+            if packed := compressed(line[:8], path):
+                raise InputError([(path, packed)])
+            if wide := wide_encoding(line):
+                raise InputError([(path, f"the file is {wide} text; save it as UTF-8")])
+            if line.startswith(b"PAR1"):
+                raise InputError([(path, _table("Parquet"))])
+            line = line.removeprefix(b"\xef\xbb\xbf")
+        if len(line) > MAX_RECORD and not line.endswith(b"\n"):
+            if first and line.lstrip()[:1] == b"[":  # a list on one line, as json.dump writes it
+                yield from _document(line + f.read(MAX_DOCUMENT), path, decode)
+                return
+            while (rest := f.readline(MAX_RECORD)) and not rest.endswith(b"\n"):
+                pass
+            first = False
+            yield blank + 1, BadRecord(TOO_LARGE), "line"
+            blank = 0
+            continue
+        if not line.strip():
+            blank += 1
+            continue
+        if first:
+            first = False
+            head = line.lstrip()[:1]
+            if head == b"[" or (head == b"{" and not path.endswith(".jsonl") and continues(line)):
+                yield from _document(line + f.read(MAX_DOCUMENT), path, decode, blank)
+                return
+        yield blank + 1, _decoded(line, decode), "line"
+        blank = 0
+
+
+def _document(data: bytes, path: str, decode: Callable[[bytes], Any],
+              before: int = 0) -> Iterator[tuple[int, Any, str]]:
+    """A whole JSON document: one record, or a list of records, each yielded, or the BadRecord
+    saying why it cannot be read (a list is refused record by record), as ``_records`` yields them.
+    JSON lines whose first line was cut short are read as lines after all (``before``: the blank
+    lines ahead of it); InputError if it is not JSON."""
+    if len(data) > MAX_DOCUMENT:
+        raise InputError([(path, f"a JSON document larger than {MAX_DOCUMENT:,} bytes; use JSONL, one record "
+                                 "per line")])
+    try:
+        whole = decode_records(data)
+    except BadRecord as exc:
+        lines = [line for line in data.splitlines(keepends=True) if line.strip()]
+        if len(lines) < 2 or not lines[1].lstrip().startswith(b"{") or isinstance(_decoded(lines[1], decode),
+                                                                                   BadRecord):
+            raise InputError([(path, str(exc))]) from None
+        # JSON lines, the first one cut short (or wrong) where it looked like a document
+        for line in data.splitlines(keepends=True):
+            before += 1
+            if line.strip():
+                yield before, _decoded(line, decode) if len(line) <= MAX_RECORD else BadRecord(TOO_LARGE), "line"
+                before = 0
+        return
+    escaped = surrogate(data)
+    for record in whole if isinstance(whole, list) else [whole]:
+        yield 1, judged(record, escaped) or record, "item"  # refused record by record, as JSON lines are
+
+
+def _decoded(line: bytes, decode: Callable[[bytes], Any]) -> Any:
+    try:
+        return decode(line)
+    except BadRecord as exc:
+        return exc
