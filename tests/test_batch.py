@@ -781,7 +781,7 @@ def test_a_key_given_twice_is_rejected_as_evaluate_rejects_it(tmp_path: Path,
     rejects = [json.loads(line) for line in (tmp_path / "d.rejects.jsonl").read_text().splitlines()]
     assert [(r["row"], r["message"]) for r in rejects] == [
         (2, "(record): the key `citizenship` appears more than once in one object"),
-        (3, "(record): the key `npp` appears more than once in one object")]
+        (3, "employer: the key `npp` appears more than once in one object")]  # named where it is
     capsys.readouterr()
     main(["evaluate", "bsu-2022", str(tmp_path / "m.jsonl"), "--on", "2022-09-05"])
     said = [json.loads(line) for line in capsys.readouterr().out.splitlines()]

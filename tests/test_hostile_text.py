@@ -149,3 +149,29 @@ def test_a_python_value_json_does_not_have_is_named_with_its_field_never_a_type_
             bsu_rules.evaluate(rs, {**BASE, "deceased_on": value}, on="2022-10-01")
     with pytest.raises(InputError, match=r"^wages\[0\]: has a key that is an integer, not text$"):
         parse_member({**BASE, "wages": [{**BASE["wages"][0], 1: 2}]})
+
+
+def test_what_keeps_a_record_from_being_read_is_named_at_its_field_in_batch_and_evaluate_alike(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    good = json.dumps(BASE)
+    lines = [good.replace('"amount": 3400000', '"amount": NaN'),
+             good[:-1] + ', "employer": {"npp": "JJ041102", "npp": "XY000000"}}',
+             good[:-1] + ', "' + "k" * 5000 + '": 1}',
+             '{"nik": Infinity, "nik": 1}']
+    path = tmp_path / "members.jsonl"
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    expected = [("wages[0].amount", "wages[0].amount: NaN is not a JSON number"),
+                ("employer", "employer: the key `npp` appears more than once in one object"),
+                ("k" * 40 + "…", "k" * 40 + "…: unknown field"),  # a long key cut short
+                ("(record)", "(record): the key `nik` appears more than once in one object")]
+    assert main(["evaluate", "bsu-2022", str(path), "--on", "2022-10-01"]) == 1
+    errors = [json.loads(line)["error"] for line in capsys.readouterr().out.splitlines()]
+    assert [(e["field"], e["message"]) for e in errors] == expected
+    out = tmp_path / "d.jsonl"
+    assert main(["batch", "bsu-2022", str(path), "--out", str(out), "--on", "2022-10-01", "--quiet"]) == 1
+    rejects = [json.loads(line) for line in (tmp_path / "d.jsonl.rejects.jsonl").read_text("utf-8").splitlines()]
+    assert [(r["field"], r["message"]) for r in rejects] == expected
+    assert main(["evaluate", "bsu-2022", str(path), "--on", "2022-10-01", "--format", "text", "--lang", "en"]) == 1
+    said = capsys.readouterr().out
+    assert "  - Wage amount in entry 1 of the wage reports from the employer: NaN is not a JSON number." in said
+    assert "  - Employer: the key npp appears more than once in one object; give each key once." in said

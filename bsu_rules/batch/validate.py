@@ -25,7 +25,7 @@ from bsu_rules.errors import InputError, worded
 from bsu_rules.members import PERIODIC, SECRET, Group, Leaf, contract, duplicate_message, path_order
 from bsu_rules.members.arrow import MEMBER_SCHEMA
 from bsu_rules.members.contract import secret_problem, unheld, wrong_kind
-from bsu_rules.members.decode import TOO_DEEP, TOO_LONG
+from bsu_rules.members.decode import whole
 from bsu_rules.members.model import hide_identifiers, key_path
 
 ROW, REJECT_FIELD, REJECT_MESSAGE = "_row", "_reject_field", "_reject_message"
@@ -200,11 +200,12 @@ def validate(table: pa.Table) -> tuple[pa.Table, pa.Table]:
                                        pa.scalar(None, values.type.field(child).type))
                     _check_leaf(p, inner, leaf, rows, _named(f"{name}.{child}"))
             columns[name] = values
-    if early.size:  # a value found unreadable while reading says no more; an unreadable record (not
-        # an object, too deep to be walked, a number too long: refused whole, as evaluate refuses it) says nothing more
+    if early.size:  # a value found unreadable while reading says no more; an unreadable record (not an
+        # object, too deep to be walked, a number too long, NaN, a key twice: refused whole, as evaluate
+        # refuses it) says nothing more
         held: dict[int, set[str]] = {}
         for r, path, text in found:
-            held.setdefault(r, set()).update((path, "(record)") if text in (TOO_DEEP, TOO_LONG) else (path,))
+            held.setdefault(r, set()).update((path, "(record)") if whole(text) else (path,))
         for k in range(1, len(p.index)):
             keep_k = np.array([not ({"(record)", path} & held.get(int(r), set()))
                                for r, path in zip(p.index[k], p.path[k], strict=True)], dtype=bool)

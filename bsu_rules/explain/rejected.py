@@ -16,7 +16,7 @@ from bsu_rules.errors import InputError
 from bsu_rules.formatting import format_month
 from bsu_rules.glossary import Glossary, join
 from bsu_rules.members.contract import Group, Leaf, contract, leaf_at, secret_slip
-from bsu_rules.members.decode import LONE_SURROGATE, MAX_DIGITS, TOO_LONG
+from bsu_rules.members.decode import LONE_SURROGATE, MAX_DIGITS, TOO_LONG, whole
 from bsu_rules.members.model import MONTH, PERIODIC, REGENCY_CODE, SECRET, hide_identifiers, key_path, printable
 from bsu_rules.members.model import digits as digits_pattern
 from bsu_rules.members.parse import UNKNOWN
@@ -124,6 +124,7 @@ _KINDS = {"id": {"a list": "daftar", "text": "teks", "an integer": "angka", "a d
                  "true/false": "true or false", "null": "null"}}
 _UNREAD = {LONE_SURROGATE: "surrogate", TOO_LONG: "too_long"}
 """Problems of a field of a record that could not be read, and what each is said as."""
+
 _ABSENT = object()
 _PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 _GROUP_PATH = re.compile(r"[a-z_]+(?:\[\d+\]|\.[a-z_]+)*")
@@ -155,9 +156,11 @@ def rejected_parts(n: int, error: InputError, record: Any, lang: str, glossary: 
             said = _record(message, lang)
         elif message == UNKNOWN:
             said = _unknown(_named(path, record, named), lang, glossary)
-        elif message in _UNREAD:  # the record could not be read: no value to look at
+        elif message in _UNREAD or whole(message):  # the record could not be read: no value to look at
             names = [name for name, _ in _PART.findall(path) if name]
-            said = _SAY[lang][_UNREAD[message]].format(label=_label(path, names, None, lang, glossary), n=MAX_DIGITS)
+            label = _label(path, names, None, lang, glossary)
+            said = _SAY[lang][_UNREAD[message]].format(label=label, n=MAX_DIGITS) if message in _UNREAD \
+                else f"{label}: {_record(message, lang)}"  # said as the record's own problem is, after the field
         else:
             said = _field(path, record, lang, glossary)
         lines.append(printable(f"{said[:1].upper()}{said[1:]}."))  # a key or value never moves the line

@@ -50,6 +50,18 @@ refused, whichever reader or caller meets it, before anything walks it."""
 TOO_DEEP = f"nested too deeply (more than {MAX_DEPTH} levels of objects and lists)"
 """Why a deeper record is refused."""
 
+NOT_A_NUMBER = " is not a JSON number"
+"""How the message on ``NaN`` or ``Infinity`` ends."""
+GIVEN_TWICE = "` appears more than once in one object"
+"""How the message on a key given twice ends."""
+
+
+def whole(message: str) -> bool:
+    """Whether a problem found in decoding keeps the whole record from being read, wherever it is
+    named (nothing else is said of the record): all but a lone surrogate, whose text alone is left out."""
+    return message in (TOO_DEEP, TOO_LONG) or message.endswith((NOT_A_NUMBER, GIVEN_TWICE))
+
+
 _ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
 _ESCAPED_SURROGATE_BYTES = re.compile(rb"\\u[dD][89a-fA-F]")
 
@@ -301,15 +313,16 @@ def first_record_ends(text: str) -> bool:
 
 def unreadable(value: Any, path: str = "") -> BadRecord | None:
     """The first ``BadRecord`` inside a value ``decode_records`` gave, in document order (searched
-    without recursion). A number too long is named at its field (``wages[2].amount``; ``path``: the
-    value's own), ``(record)`` when the record is no object."""
+    without recursion), named at the field holding it (``wages[2].amount`` for a number too long or
+    ``NaN``, ``employer`` for a key given twice in it; ``path``: the value's own), ``(record)`` when
+    the record is no object or the record itself gives a key twice."""
     stack = [value]
     while stack:
         item = stack.pop()
         if isinstance(item, BadRecord):
-            if str(item) != TOO_LONG or not (path or isinstance(value, dict)):
+            if not (path or isinstance(value, dict)):
                 return item
-            return BadRecord(TOO_LONG, _place(value, item, path) or "(record)")
+            return BadRecord(str(item), _place(value, item, path) or "(record)")
         if isinstance(item, dict):
             stack.extend(reversed(item.values()))
         elif isinstance(item, list):
@@ -337,7 +350,7 @@ def _number(text: str) -> int | BadRecord:
 
 
 def _constant(text: str) -> BadRecord:
-    return BadRecord(f"{text} is not a JSON number")
+    return BadRecord(f"{text}{NOT_A_NUMBER}")
 
 
 def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any] | BadRecord:
@@ -349,7 +362,7 @@ def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any] | BadRecord:
         for key, value in pairs:
             if key in given:
                 shown = json.dumps(hide_identifiers(key[:40]))[1:-1].replace("`", "'")  # short, no NIK, escaped whole
-                return BadRecord(f"the key `{shown}` appears more than once in one object")
+                return BadRecord(f"the key `{shown}{GIVEN_TWICE}")
             if value is not None:
                 given.add(key)
     return obj

@@ -115,9 +115,11 @@ _HIDDEN = frozenset({"Cc", "Cf", "Zl", "Zp"})  # control and format characters, 
 
 
 def key_path(parent: str, key: str) -> str:
-    """The path of field ``key`` of ``parent`` in a message: an identifier in the key hidden, a control
-    character or direction mark escaped, an empty key written ``""``."""
-    name = printable(hide_identifiers(key)) if key else '""'
+    """The path of field ``key`` of ``parent`` in a message: an identifier in the key hidden, a key
+    longer than 40 characters cut there (``…``), a control character or direction mark escaped, an
+    empty key written ``""``."""
+    hidden = hide_identifiers(key)
+    name = printable(hidden if len(hidden) <= 40 else f"{hidden[:40]}…") if key else '""'
     return f"{parent}.{name}" if parent else name
 
 
