@@ -134,9 +134,12 @@ class _Deferred(_Data):
     if not TYPE_CHECKING:
         def __getattr__(self, name: str) -> Any:
             private = self.__pydantic_private__
-            if name in self._deferred and private is not None:  # built alone: the others may never be read
-                value = self.__dict__[name] = private["recorder"].field(name)
-                return value
+            if name in self._deferred:
+                if private is not None:  # built alone: the others may never be read
+                    value = self.__dict__[name] = private["recorder"].field(name)
+                    return value
+                if name in (values := self.__dict__):  # another thread filled it since this lookup missed
+                    return values[name]
             return super().__getattr__(name)
 
     def model_dump(self, *args: Any, **kwargs: Any) -> dict[str, Any]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import sys
+import threading
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -49,3 +51,31 @@ def test_processes_decide_as_one_process_does() -> None:
     expected = _decide_all(records)
     with ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context("spawn")) as pool:
         assert list(pool.map(_decide_all, [records, records])) == [expected, expected]
+
+
+def test_one_decision_read_by_threads_at_once_is_the_same_decision() -> None:
+    """A decision builds its outcomes when first read; threads reading it at that moment all see them."""
+    ruleset = bsu_rules.load_ruleset("bsu-2022")
+    records = _records()[:16]
+    expected = [bsu_rules.evaluate(ruleset, r, hints=True).to_json() for r in records]
+    errors: list[str] = []
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # threads switch often: the moment the outcomes are built is met
+    try:
+        for rep in range(600):
+            decision = bsu_rules.evaluate(ruleset, records[rep % 16], hints=True)
+
+            def read(d: bsu_rules.Decision = decision, i: int = rep % 16) -> None:
+                try:
+                    hints = [r.hint for r in d.rules]  # outcomes first, as a caller may read them
+                    assert d.to_json() == expected[i] == d.model_dump_json() and len(hints) == 13
+                except (AttributeError, AssertionError) as exc:
+                    errors.append(repr(exc))
+            threads = [threading.Thread(target=read) for _ in range(4)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+    finally:
+        sys.setswitchinterval(interval)
+    assert errors == []
