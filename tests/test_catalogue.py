@@ -127,6 +127,14 @@ def test_received_with_an_unknown_year_is_unknown_not_any_year() -> None:
     assert received(receipts, ["PKH"], None) is None
 
 
+def test_received_by_counts_a_receipt_in_the_year_or_before_never_after() -> None:
+    received_by = FUNCTIONS["received_by"].impl
+    receipts = [ProgramReceipt(program="PKH", year=2021)]
+    assert [received_by(receipts, ["PKH"], y) for y in (2020, 2021, 2022)] == [False, True, True]
+    assert received_by(receipts, ["BPUM"], 2022) is False and received_by([], ["PKH"], 2022) is False
+    assert received_by(receipts, ["PKH"], None) is None and received_by(None, ["PKH"], 2022) is None
+
+
 # --- scalar and columnar agree -----------------------------------------------------------------
 
 

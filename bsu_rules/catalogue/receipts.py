@@ -1,4 +1,4 @@
-"""Programme receipts: ``received``."""
+"""Programme receipts: ``received`` (in a year, or in any) and ``received_by`` (in a year or before it)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from bsu_rules.evaluators.columnar_functions import Val
     from bsu_rules.prove.inputs import AbstractCall
 
-__all__ = ["DEFINITIONS", "received"]
+__all__ = ["DEFINITIONS", "received", "received_by"]
 
 
 def received(
@@ -37,10 +37,24 @@ def received(
     return False
 
 
+def received_by(receipts: Sequence[ProgramReceipt] | None, programs: Sequence[str] | None,
+                year: int | None) -> bool | None:
+    """Whether any receipt is for one of ``programs`` in ``year`` or a year before it (a receipt
+    dated later had not been received then). Unknown when any argument is unknown."""
+    if receipts is None or programs is None or year is None:
+        return None
+    wanted = {str(p) for p in programs}
+    for r in receipts:  # noqa: SIM110  (a loop: no generator made per member)
+        if r.year <= year and str(r.program) in wanted:
+            return True
+    return False
+
+
 # --- columnar -----------------------------------------------------------------------------
 
 
-def _columnar(args: list[Val], out: str) -> Job:
+def _columnar(args: list[Val], out: str, by: bool = False) -> Job:
+    """``received`` (``by``: ``received_by``) over the receipts column."""
     receipts, programs = pl.col(history(args[0])), args[1]
     if not programs.is_const:
         raise NotImplementedError("received(): the columnar evaluator needs a fixed list of programmes")
@@ -52,9 +66,10 @@ def _columnar(args: list[Val], out: str) -> Job:
     year = args[2]
     if year.is_const:
         return Job({out: pl.lit(None, pl.Boolean) if year.const is None else
-                    any_of(receipts, wanted & (field("year") == year.const))})
+                    any_of(receipts, wanted & (field("year") <= year.const if by else field("year") == year.const))})
     y = cf.typed(year)[0]
-    in_year = any_of(receipts.list.eval(pl.when(wanted).then(field("year").cast(pl.Int64))) - y, pl.element() == 0)
+    late = receipts.list.eval(pl.when(wanted).then(field("year").cast(pl.Int64))) - y  # null where not wanted
+    in_year = any_of(late, pl.element() <= 0 if by else pl.element() == 0)
     return Job({out: pl.when(y.is_null()).then(pl.lit(None, pl.Boolean)).otherwise(in_year)})
 
 
@@ -70,6 +85,8 @@ def _realize(rec: Record, call: AbstractCall, value: Realized, others: list[tupl
 
     def matches(r: dict[str, Any], c: AbstractCall) -> bool:
         y = c.args[2] if len(c.args) > 2 else None
+        if c.function.name == "received_by":
+            return r["program"] in c.args[1] and r["year"] <= y
         return r["program"] in c.args[1] and (y is None or r["year"] == y)
     if not value[1]:
         receipts[:] = [r for r in receipts if not matches(r, call)]
@@ -95,4 +112,10 @@ DEFINITIONS = [
              columnar=History(_columnar), inversion=None,
              smt=Abstraction(("receipts", "programs", "year"), _realize),
              optional=1, strict=False, unknown_from=(0, 1, 2)),
+    Function("received_by", ((RECEIPTS,), (list_of(PROGRAMS),), (INT,)), BOOL,
+             "Whether any of the programmes was received in the year or a year before it (a receipt "
+             "dated later had not been received then).", 'received_by(member.program_receipts, ["PKH"], 2021)',
+             scalar=received_by, columnar=History(lambda args, out: _columnar(args, out, by=True)),
+             inversion=None, smt=Abstraction(("receipts", "programs", "year"), _realize),
+             strict=False, unknown_from=(0, 1, 2)),
 ]
