@@ -11,7 +11,7 @@ import pytest
 import bsu_rules
 from bsu_rules.catalogue.identity import bank_key
 from bsu_rules.ruleset.schema import TableRef
-from bsu_rules.ruleset.tables import BOUNDS, TableError, load_table
+from bsu_rules.ruleset.tables import BOUNDS, TableError, load_table, read_table
 
 RULES = Path(__file__).resolve().parents[1] / "rules"
 TABLES = RULES / "tables"
@@ -134,3 +134,28 @@ def test_a_quote_inside_a_plain_cell_opens_no_quoted_cell(tmp_path: Path) -> Non
     (tmp_path / "t.csv").write_text('code,name\n31,Gedung 5\'6" Timur\n3273,"Kota ""Bandung"""\n')
     table = load_table("t", TableRef(file="t.csv", key="code", value="name"), tmp_path)
     assert table.values == {"31": "Gedung 5'6\" Timur", "3273": 'Kota "Bandung"'}
+
+
+def test_every_mistake_in_the_rows_is_told_in_file_order(tmp_path: Path) -> None:
+    """A wrong row does not hide the rows after it, and a `lower` beside a text is told once."""
+    (tmp_path / "t.csv").write_text("code,amount,bound\n31,4641854,exact\n32,,exact\n33,\"3.900.000,00\",exact\n"
+                                    "31,3900000,exact\n34,3900000,exct\n35,abc,lower\n")
+    table, errors = read_table("t", TableRef(file="t.csv", key="code", value="amount", bound="bound"), tmp_path)
+    assert table is None
+    assert [(e.line, e.column) for e in errors] == [(3, 4), (4, 4), (5, 1), (6, 12), (7, 4)]
+    assert ["not a number" in errors[0].message, errors[1].suggestion, "appears twice" in errors[2].message,
+            "exct" in errors[3].message, "not a number" in errors[4].message] == [True, "3900000.00", True, True, True]
+
+
+def test_tables_are_checked_beside_a_schema_error(rules_copy: Path) -> None:
+    """A rule file the schema refuses still has its tables' rows told, all of them, in the same run."""
+    path = rules_copy / "bsu-2022.yaml"
+    path.write_text(path.read_text("utf-8").replace("    value: 3500000\n", "    value: 3.500.000\n", 1))
+    with (rules_copy / "tables" / "minimum-wage-2022.csv").open("a") as f:
+        f.write("3205,Kab. Garut,UMK,,exact,s\n3273,Kota Bandung,UMK,3900000,exact,s\n"
+                "3206,Kab. Sumedang,UMK,3900000,exct,s\n")
+    found = bsu_rules.check_file(path)[1]
+    assert [(Path(d.file).name, d.line) for d in found] == [
+        ("bsu-2022.yaml", 27), ("minimum-wage-2022.csv", 29), ("minimum-wage-2022.csv", 30),
+        ("minimum-wage-2022.csv", 31)]
+
