@@ -159,3 +159,11 @@ def test_tables_are_checked_beside_a_schema_error(rules_copy: Path) -> None:
         ("bsu-2022.yaml", 27), ("minimum-wage-2022.csv", 29), ("minimum-wage-2022.csv", 30),
         ("minimum-wage-2022.csv", 31)]
 
+
+@pytest.mark.parametrize(("cell", "column", "code"), [
+    ("\ufeff3204", 1, "FEFF"), ("3204\u200b", 5, "200B"), ('"3204\u2060"', 6, "2060")])
+def test_an_invisible_character_in_a_key_is_named(tmp_path: Path, cell: str, column: int, code: str) -> None:
+    (tmp_path / "t.csv").write_text(f"code,amount\n31,4641854\n{cell},3841929\n", encoding="utf-8")
+    with pytest.raises(TableError, match=rf"`code` holds an invisible character, U\+{code} .*: delete it") as err:
+        load_table("t", TableRef(file="t.csv", key="code", value="amount"), tmp_path)
+    assert (err.value.line, err.value.column) == (3, column)

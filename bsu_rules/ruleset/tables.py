@@ -6,12 +6,13 @@ import csv
 import hashlib
 import io
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from bsu_rules.members.model import hide_identifiers, holds_identifier
+from bsu_rules.members.model import hide_identifiers, holds_identifier, visible
 from bsu_rules.ruleset.diagnostics import nearest
 from bsu_rules.ruleset.files import Missing, UnsafePath, read_beside
 from bsu_rules.ruleset.schema import TableRef
@@ -228,8 +229,17 @@ class _Rows:
         return None
 
     def _visible(self, row: Row, column: str, line: int) -> str:
-        """The text of a cell, trimmed."""
-        return (row.get(column) or "").strip()
+        """The text of a cell, trimmed; an invisible character in it (U+FEFF, U+200B ...) told and left out."""
+        written = row.get(column) or ""
+        found = next((i for i, c in enumerate(written) if not visible(c) and not CONTROL.match(c)), None)
+        if found is not None:
+            char, start = written[found], self.at(column, line)
+            start += self.lines[line - 1][start - 1:start] == '"'
+            what = unicodedata.name(char, "format character").lower()
+            what += ", a byte order mark" if char == "\ufeff" else ""
+            self.error(f"`{column}` holds an invisible character, U+{ord(char):04X} ({what}): delete it (it is "
+                       "read as part of the cell, so the cell is not what it shows)", line, start + found)
+        return visible(written).strip()
 
     def _value(self, text: str, line: int) -> Decimal | str:
         """A value cell's text, a number if it is one; a mistake in it kept."""
