@@ -167,3 +167,19 @@ def test_an_invisible_character_in_a_key_is_named(tmp_path: Path, cell: str, col
     with pytest.raises(TableError, match=rf"`code` holds an invisible character, U\+{code} .*: delete it") as err:
         load_table("t", TableRef(file="t.csv", key="code", value="amount"), tmp_path)
     assert (err.value.line, err.value.column) == (3, column)
+
+
+@pytest.mark.parametrize(("row", "suggestion"), [
+    ("3204,3841929,50,exact", "3841929.50"), ("3204,3.841.929,5,exact", "3841929.5")])
+def test_a_decimal_comma_that_splits_a_row_is_named(tmp_path: Path, row: str, suggestion: str) -> None:
+    (tmp_path / "t.csv").write_text(f"code,amount,bound\n31,4641854,exact\n{row}\n")
+    with pytest.raises(TableError, match="written with a decimal comma") as err:
+        load_table("t", TableRef(file="t.csv", key="code", value="amount", bound="bound"), tmp_path)
+    assert (err.value.line, err.value.column, err.value.suggestion) == (3, 6, suggestion)
+
+
+def test_a_row_separated_by_semicolons_says_so(tmp_path: Path) -> None:
+    (tmp_path / "t.csv").write_text("code,amount,bound\n31,4641854,exact\n3204;3841929;exact\n")
+    with pytest.raises(TableError, match="separated by `;`: separate them with commas") as err:
+        load_table("t", TableRef(file="t.csv", key="code", value="amount", bound="bound"), tmp_path)
+    assert (err.value.line, err.value.column) == (3, 5)

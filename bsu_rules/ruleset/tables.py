@@ -222,11 +222,33 @@ class _Rows:
         cells = wanted - sum(v is None for k, v in row.items() if k is not None) + len(row.get(None) or [])
         if cells == wanted:
             return row
+        if cells == wanted + 1 and (mended := self._decimal_comma(row, line)) is not None:
+            return mended
+        written = self.lines[line - 1]
+        if cells < wanted and (mark := next((m for m in ";\t" if len(written.split(m)) >= wanted), None)):
+            self.error(f"the cells of this row are separated by {_shown(mark)}: separate them with commas, as in "
+                       "the header", line, written.index(mark) + 1)
+            return None
         fix = "put a text that holds a comma in double quotes, or remove the extra cells" if cells > wanted \
             else "add the missing cells (an empty cell is written as nothing between two commas)"
-        self.error(f"this row has {cells} cells, but the header has {wanted} columns "
+        self.error(f"this row has {cells} cell{'s' * (cells != 1)}, but the header has {wanted} columns "
                    f"({', '.join(self.columns)}): {fix}", line)
         return None
+
+    def _decimal_comma(self, row: Row, line: int) -> Row | None:
+        """A row one cell too long because its value was written with a decimal comma (``3841929,50``),
+        told and mended to the number it means; None if that is not why."""
+        if self.ref.value is None:
+            return None
+        cells = [row.get(c) or "" for c in self.columns] + list(row.get(None) or [])
+        at = self.columns.index(self.ref.value)
+        written = f"{cells[at].strip()},{cells[at + 1].strip()}"
+        if not re.fullmatch(r"[0-9]{1,2}", cells[at + 1].strip()) or (plain := plain_number(written)) is None:
+            return None
+        self.error(f"`{self.ref.value}` is {hide_identifiers(written[:40])}, written with a decimal comma, which "
+                   f"splits it into two cells: write `{plain}` (`.` before decimals)", line,
+                   self.at(self.ref.value, line), plain)
+        return dict(zip(self.columns, [*cells[:at], plain, *cells[at + 2:]], strict=True))
 
     def _visible(self, row: Row, column: str, line: int) -> str:
         """The text of a cell, trimmed; an invisible character in it (U+FEFF, U+200B ...) told and left out."""
