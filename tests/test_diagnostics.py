@@ -479,7 +479,7 @@ ROWS = [
 ]
 
 
-def test_a_table_whose_every_amount_is_written_with_rp_is_told_at_the_first_cell(rules_copy: Path) -> None:
+def test_a_table_whose_every_amount_is_written_with_rp_is_told_at_each_cell(rules_copy: Path) -> None:
     """Every amount `Rp…`: the table would read as text, and the rule file be blamed; it is the cell."""
     table = rules_copy / "tables" / "minimum-wage-2022.csv"
     lines = table.read_text("utf-8").splitlines()
@@ -489,7 +489,8 @@ def test_a_table_whose_every_amount_is_written_with_rp_is_told_at_the_first_cell
         row[column] = "Rp" + row[column]
     table.write_text("\n".join([lines[0], *(",".join(r) for r in rows)]) + "\n", "utf-8")
     _, diagnostics = bsu_rules.check_file(rules_copy / "bsu-2022.yaml")
-    (found,) = diagnostics
+    found = diagnostics[0]  # and each other row after it
+    assert [d.line for d in diagnostics] == list(range(2, len(rows) + 2))
     assert (found.file, found.line) == (str(table), 2) and found.suggestion == rows[0][column].removeprefix("Rp")
     assert "an amount in rupiah is written with digits only" in found.message
 

@@ -11,7 +11,7 @@ import pytest
 import bsu_rules
 from bsu_rules.catalogue.identity import bank_key
 from bsu_rules.ruleset.schema import TableRef
-from bsu_rules.ruleset.tables import BOUNDS, TableError, load_table
+from bsu_rules.ruleset.tables import BOUNDS, TableError, load_table, read_table
 
 RULES = Path(__file__).resolve().parents[1] / "rules"
 TABLES = RULES / "tables"
@@ -134,3 +134,52 @@ def test_a_quote_inside_a_plain_cell_opens_no_quoted_cell(tmp_path: Path) -> Non
     (tmp_path / "t.csv").write_text('code,name\n31,Gedung 5\'6" Timur\n3273,"Kota ""Bandung"""\n')
     table = load_table("t", TableRef(file="t.csv", key="code", value="name"), tmp_path)
     assert table.values == {"31": "Gedung 5'6\" Timur", "3273": 'Kota "Bandung"'}
+
+
+def test_every_mistake_in_the_rows_is_told_in_file_order(tmp_path: Path) -> None:
+    """A wrong row does not hide the rows after it, and a `lower` beside a text is told once."""
+    (tmp_path / "t.csv").write_text("code,amount,bound\n31,4641854,exact\n32,,exact\n33,\"3.900.000,00\",exact\n"
+                                    "31,3900000,exact\n34,3900000,exct\n35,abc,lower\n")
+    table, errors = read_table("t", TableRef(file="t.csv", key="code", value="amount", bound="bound"), tmp_path)
+    assert table is None
+    assert [(e.line, e.column) for e in errors] == [(3, 4), (4, 4), (5, 1), (6, 12), (7, 4)]
+    assert ["not a number" in errors[0].message, errors[1].suggestion, "appears twice" in errors[2].message,
+            "exct" in errors[3].message, "not a number" in errors[4].message] == [True, "3900000.00", True, True, True]
+
+
+def test_tables_are_checked_beside_a_schema_error(rules_copy: Path) -> None:
+    """A rule file the schema refuses still has its tables' rows told, all of them, in the same run."""
+    path = rules_copy / "bsu-2022.yaml"
+    path.write_text(path.read_text("utf-8").replace("    value: 3500000\n", "    value: 3.500.000\n", 1))
+    with (rules_copy / "tables" / "minimum-wage-2022.csv").open("a") as f:
+        f.write("3205,Kab. Garut,UMK,,exact,s\n3273,Kota Bandung,UMK,3900000,exact,s\n"
+                "3206,Kab. Sumedang,UMK,3900000,exct,s\n")
+    found = bsu_rules.check_file(path)[1]
+    assert [(Path(d.file).name, d.line) for d in found] == [
+        ("bsu-2022.yaml", 27), ("minimum-wage-2022.csv", 29), ("minimum-wage-2022.csv", 30),
+        ("minimum-wage-2022.csv", 31)]
+
+
+@pytest.mark.parametrize(("cell", "column", "code"), [
+    ("\ufeff3204", 1, "FEFF"), ("3204\u200b", 5, "200B"), ('"3204\u2060"', 6, "2060")])
+def test_an_invisible_character_in_a_key_is_named(tmp_path: Path, cell: str, column: int, code: str) -> None:
+    (tmp_path / "t.csv").write_text(f"code,amount\n31,4641854\n{cell},3841929\n", encoding="utf-8")
+    with pytest.raises(TableError, match=rf"`code` holds an invisible character, U\+{code} .*: delete it") as err:
+        load_table("t", TableRef(file="t.csv", key="code", value="amount"), tmp_path)
+    assert (err.value.line, err.value.column) == (3, column)
+
+
+@pytest.mark.parametrize(("row", "suggestion"), [
+    ("3204,3841929,50,exact", "3841929.50"), ("3204,3.841.929,5,exact", "3841929.5")])
+def test_a_decimal_comma_that_splits_a_row_is_named(tmp_path: Path, row: str, suggestion: str) -> None:
+    (tmp_path / "t.csv").write_text(f"code,amount,bound\n31,4641854,exact\n{row}\n")
+    with pytest.raises(TableError, match="written with a decimal comma") as err:
+        load_table("t", TableRef(file="t.csv", key="code", value="amount", bound="bound"), tmp_path)
+    assert (err.value.line, err.value.column, err.value.suggestion) == (3, 6, suggestion)
+
+
+def test_a_row_separated_by_semicolons_says_so(tmp_path: Path) -> None:
+    (tmp_path / "t.csv").write_text("code,amount,bound\n31,4641854,exact\n3204;3841929;exact\n")
+    with pytest.raises(TableError, match="separated by `;`: separate them with commas") as err:
+        load_table("t", TableRef(file="t.csv", key="code", value="amount", bound="bound"), tmp_path)
+    assert (err.value.line, err.value.column) == (3, 5)

@@ -34,10 +34,10 @@ from bsu_rules.ruleset.files import RULE_FILE_LIMIT, UnsafePath, read_limited
 from bsu_rules.ruleset.lint import lint
 from bsu_rules.ruleset.misread import misread_values, schema_diagnostics
 from bsu_rules.ruleset.model import CheckedRule, RuleSet
-from bsu_rules.ruleset.schema import Parameter, RuleFile
+from bsu_rules.ruleset.schema import Parameter, RuleFile, TableRef
 from bsu_rules.ruleset.source import Located, read_yaml
 from bsu_rules.ruleset.source import Path as DataPath
-from bsu_rules.ruleset.tables import Table, TableError, load_table
+from bsu_rules.ruleset.tables import Table, read_table
 from bsu_rules.ruleset.types import BOOL, DATE, DECIMAL, INT, MONTH, STR, Type, list_of, unify
 
 
@@ -89,8 +89,44 @@ def check_file(name: str | Path) -> tuple[RuleSet | None, list[Diagnostic]]:
         model = RuleFile.model_validate(located.data)
     except ValidationError as exc:
         found = [d for loc, d in schema_diagnostics(exc, located) if loc[:2] not in misread]
-        return None, _once([*misread.values(), *found])
+        tables = check_tables(_valid_tables(located.data, exc), located, path)[1]  # their rows are told too
+        return None, _once([*misread.values(), *found, *tables])
     return _RuleSetChecker(model, located, path, misread).run()
+
+
+def check_tables(refs: dict[str, TableRef], located: Located, path: Path) -> tuple[dict[str, Table], list[Diagnostic]]:
+    """The tables a rule file names that can be used, and every mistake in the others: in a table
+    file at its row, else at the rule file's reference to it."""
+    tables: dict[str, Table] = {}
+    found: list[Diagnostic] = []
+    for name, ref in refs.items():
+        table, errors = read_table(name, ref, path.parent)
+        if table is not None:
+            tables[name] = table
+        for exc in errors:
+            if exc.line is None:
+                found.append(Diagnostic(located.file, *located.at(("tables", name, "file")), Code.TABLE, str(exc),
+                                        suggestion=exc.suggestion))
+            else:
+                found.append(Diagnostic(str(path.parent / ref.file), exc.line, exc.column, Code.TABLE,
+                                        f"table `{name}`: {exc.message}", suggestion=exc.suggestion))
+    return tables, found
+
+
+def _valid_tables(data: dict[str, Any], exc: ValidationError) -> dict[str, TableRef]:
+    """The table references of a rule file that fails its schema elsewhere: those the schema takes."""
+    raw, wrong = data.get("tables"), [e["loc"][1:2] for e in exc.errors() if e["loc"][:1] == ("tables",)]
+    if not isinstance(raw, dict) or () in wrong:  # the section itself is wrong
+        return {}
+    out = {}
+    for name, ref in raw.items():
+        if (name,) in wrong or not isinstance(name, str):
+            continue
+        try:
+            out[name] = TableRef.model_validate(ref)
+        except ValidationError:
+            continue
+    return out
 
 
 def _folder(path: Path) -> Diagnostic:
@@ -251,18 +287,9 @@ class _RuleSetChecker:
                         severity=Severity.ERROR if path else Severity.WARNING)
 
     def _tables(self) -> dict[str, Table]:
-        out = {}
-        for name, ref in self.model.tables.items():
-            try:
-                out[name] = load_table(name, ref, self.path.parent)
-            except TableError as exc:
-                if exc.line is None:
-                    self.report(("tables", name, "file"), Code.TABLE, str(exc), suggestion=exc.suggestion)
-                else:  # a wrong row: at its line in the table file
-                    self.diagnostics.append(Diagnostic(str(self.path.parent / ref.file), exc.line, exc.column,
-                                                       Code.TABLE, f"table `{name}`: {exc.message}",
-                                                       suggestion=exc.suggestion))
-        return out
+        tables, found = check_tables(self.model.tables, self.located, self.path)
+        self.diagnostics.extend(found)
+        return tables
 
     def _expression(self, at: DataPath, text: str, scope: Scope, rule: str | None,
                     wanted: tuple[Type, ...]) -> Node | None:

@@ -6,11 +6,13 @@ import csv
 import hashlib
 import io
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
-from bsu_rules.members.model import hide_identifiers, holds_identifier
+from bsu_rules.members.model import hide_identifiers, holds_identifier, visible
 from bsu_rules.ruleset.diagnostics import nearest
 from bsu_rules.ruleset.files import Missing, UnsafePath, read_beside
 from bsu_rules.ruleset.schema import TableRef
@@ -64,32 +66,70 @@ class Table:
 
 
 def load_table(name: str, ref: TableRef, base: Path) -> Table:
-    """Read ``ref.file`` relative to ``base``; raise TableError naming the row that is wrong."""
+    """Read ``ref.file`` relative to ``base``; raise the TableError that comes first in the file."""
+    table, errors = read_table(name, ref, base)
+    if table is None:
+        raise errors[0]
+    return table
+
+
+def read_table(name: str, ref: TableRef, base: Path) -> tuple[Table | None, list[TableError]]:
+    """Read ``ref.file`` relative to ``base``: the table, or None and every TableError in file order (a
+    wrong row does not hide the rows after it; a file or header that cannot be read stops there)."""
     try:
         raw = read_beside(base, ref.file)
+        text = _decoded(raw, ref.file)
+    except UnsafePath as exc:
+        return None, [TableError(f"table file `{ref.file}` {exc}", suggestion=_nearest_file(base, ref.file)
+                                 if isinstance(exc, Missing) else None)]
+    except TableError as exc:
+        return None, [exc]
+    errors = _characters(text, ref.file)
+    reader = csv.DictReader(io.StringIO(text))
+    columns = list(reader.fieldnames or [])
+    try:
+        _check_header(columns, ref)
+    except TableError as exc:
+        return None, sorted([*errors, exc], key=_place)
+    rows = _Rows(ref, columns, text.split("\n"))  # lines as the reader counts them
+    for row in reader:
+        rows.read(row, reader.line_num)
+    errors = sorted([*errors, *rows.finish()], key=_place)
+    if errors:
+        return None, errors
+    return Table(name, ref, frozenset(rows.keys), rows.values if ref.value is not None else None, len(rows.keys),
+                 hashlib.sha256(raw).hexdigest(), frozenset(rows.bounds), rows.names), []
+
+
+def _place(error: TableError) -> tuple[int, int]:
+    """Where a mistake is, for telling them in file order (the rule file's reference first)."""
+    return error.line or 0, error.column
+
+
+def _decoded(raw: bytes, file: str) -> str:
+    """The text of a CSV file; TableError if it is not UTF-8 or not CSV the reader can read."""
+    try:
         text = raw.decode("utf-8-sig")
         for _ in csv.reader(io.StringIO(text)):  # a malformed file fails here, before any row is used
             pass
     except csv.Error as exc:
-        raise TableError(f"table file `{ref.file}` is not a readable CSV file ({exc})") from None
-    except UnsafePath as exc:
-        raise TableError(f"table file `{ref.file}` {exc}", suggestion=_nearest_file(base, ref.file)
-                         if isinstance(exc, Missing) else None) from None
+        raise TableError(f"table file `{file}` is not a readable CSV file ({exc})") from None
     except UnicodeDecodeError as exc:
         start = raw.rfind(b"\n", 0, exc.start) + 1
         raise TableError("the file is not UTF-8 text: save it as UTF-8 (in a spreadsheet: CSV UTF-8)",
-                         raw.count(b"\n", 0, exc.start) + 1, file=ref.file,
+                         raw.count(b"\n", 0, exc.start) + 1, file=file,
                          column=len(raw[start:exc.start].decode("utf-8", "replace")) + 1) from None
-    _check_characters(text, ref.file)
-    lines = text.split("\n")  # as the reader counts them
-    reader = csv.DictReader(io.StringIO(text))
-    columns = reader.fieldnames or []
+    return text
+
+
+def _check_header(columns: list[str], ref: TableRef) -> None:
+    """TableError if the header does not hold the columns the rule file reads."""
     if ref.bound is not None and ref.value is None:
         raise TableError(f"table `{ref.file}`: `bound` needs a `value` column")
     if len(columns) == 1 and (mark := next((m for m in ";\t" if m in columns[0]), None)):
-        shown = "a tab" if mark == "\t" else f"`{mark}`"
-        raise TableError(f"the columns are separated by {shown}: separate them with commas (in a spreadsheet: "
-                         "save as CSV, comma-separated)", 1, file=ref.file, column=columns[0].index(mark) + 1)
+        raise TableError(f"the columns are separated by {_shown(mark)}: separate them with commas (in a "
+                         "spreadsheet: save as CSV, comma-separated)", 1, file=ref.file,
+                         column=columns[0].index(mark) + 1)
     for named, column in (("key", ref.key), ("value", ref.value), ("bound", ref.bound)):
         if column is not None and column not in columns:
             if not (all(_NAME.fullmatch(c) for c in columns) and 0 < len(columns) <= 40):
@@ -103,85 +143,180 @@ def load_table(name: str, ref: TableRef, base: Path) -> Table:
                                  "in the rule file)", 1, column, ref.file,
                                  column=sum(len(c) + 1 for c in columns[:columns.index(near)]) + 1)
             raise TableError(f"table `{ref.file}` has no column `{column}` (columns: {', '.join(columns)})")
-    name_column = f"{ref.key.removesuffix('_code')}_name" if ref.key.endswith("_code") else None
-    names: dict[str, str] = {}
-    values: dict[str, Decimal | str] = {}
-    keys: dict[str, int] = {}  # each key and the line it is first on
-    bounds: set[str] = set()
-    texts: list[tuple[int, int, str]] = []  # value cells that are not numbers: line, column, text
 
-    def at(column: str | None) -> int:
-        """The column of a cell of the current row in the file."""
-        return _cell_column(lines[line - 1], columns.index(column)) if column in columns else 1
 
-    for row in reader:
-        line = reader.line_num
-        if broken := next((c for c in _cells(row) if "\r" in c and "\n" not in c), None):  # a lone \r, quoted
-            raise TableError("a line break inside a cell: a cell is one line of text", line, file=ref.file,
-                             column=lines[line - 1].index("\r") + 1)
+def _shown(mark: str) -> str:
+    """A separator as a message names it."""
+    return "a tab" if mark == "\t" else f"`{mark}`"
+
+
+Row = dict[str | None, Any]
+"""A row as csv.DictReader gives it: cells by column name, any beyond the header's under None."""
+
+
+class _Rows:
+    """The rows of one table, read one at a time: what they hold, and every mistake in them."""
+
+    def __init__(self, ref: TableRef, columns: list[str], lines: list[str]) -> None:
+        self.ref, self.columns, self.lines = ref, columns, lines
+        self.errors: list[TableError] = []
+        self.keys: dict[str, int] = {}  # each key and the line it is first on
+        self.values: dict[str, Decimal | str] = {}
+        self.bounds: set[str] = set()
+        self.names: dict[str, str] = {}
+        self.texts: list[tuple[int, int, str]] = []  # value cells that are not numbers: line, column, text
+        self.numbers = 0  # value cells written as numbers
+        self.unbounded: list[tuple[int, int]] = []  # `lower` beside a value that is not a number: line, column
+        self.name_column = f"{ref.key.removesuffix('_code')}_name" if ref.key.endswith("_code") else None
+
+    def error(self, message: str, line: int, column: int = 1, suggestion: str | None = None) -> None:
+        self.errors.append(TableError(message, line, suggestion, self.ref.file, column))
+
+    def at(self, column: str | None, line: int) -> int:
+        """The column of a cell of row ``line`` in the file."""
+        return _cell_column(self.lines[line - 1], self.columns.index(column)) if column in self.columns else 1
+
+    def read(self, row: Row, line: int) -> None:
+        """Take one row, keeping every mistake in it that is not the result of another."""
+        whole = self._whole(row, line)
+        if whole is None:
+            return
+        if (said := next((c for c in self.columns if holds_identifier(whole.get(c) or "")
+                          and not _NUMBER.match((whole.get(c) or "").strip())), None)) is not None:
+            self.error(f"`{said}` holds a number of ten digits or more, as a NIK or an account number does: a "
+                       "table is shown to everyone as written (leave personal numbers out)", line, self.at(said, line))
+            return
+        key = self._visible(whole, self.ref.key, line)
+        if not key:
+            self.error(f"empty key `{self.ref.key}`", line, self.at(self.ref.key, line))
+            return
+        first = self.keys.setdefault(key, line)
+        if first != line:
+            self.error(f"key {hide_identifiers(key[:40])} appears twice (first at line {first})", line,
+                       self.at(self.ref.key, line))
+        value = self._value(self._visible(whole, self.ref.value, line), line) if self.ref.value else None
+        if self.ref.bound:
+            self._bound(self._visible(whole, self.ref.bound, line), value, key, line)
+        if first != line:
+            return
+        if value is not None:
+            self.values[key] = value
+        if self.name_column is not None and (said := (whole.get(self.name_column) or "").strip()):
+            self.names[key] = hide_identifiers(said[:80])
+
+    def _whole(self, row: Row, line: int) -> Row | None:
+        """The row if it is one line with a cell for each column (a decimal comma that split the value in
+        two mended); None, its mistake kept, if it is not."""
+        if next((c for c in _cells(row) if "\r" in c and "\n" not in c), None):  # a lone \r, quoted
+            self.error("a line break inside a cell: a cell is one line of text", line,
+                       self.lines[line - 1].index("\r") + 1)
+            return None
         if broken := next((c for c in _cells(row) if "\n" in c), None):
             start = line - broken.rstrip("\r\n").count("\n")
-            opened = lines[start - 1] if 0 < start <= len(lines) else ""
+            opened = self.lines[start - 1] if 0 < start <= len(self.lines) else ""
             end = "the end of the file" if broken.endswith(("\n", "\r")) else f"line {line}"
-            raise TableError(f"a quote `\"` is not closed: the cell runs on to {end} (close it with another "
-                             '`"`, or remove it)', start, file=ref.file, column=_opening_quote(opened))
-        cells = len(columns) - sum(v is None for k, v in row.items() if k is not None) + len(row.get(None) or [])
-        if cells != len(columns):
-            fix = "put a text that holds a comma in double quotes, or remove the extra cells" if cells > len(columns) \
-                else "add the missing cells (an empty cell is written as nothing between two commas)"
-            raise TableError(f"this row has {cells} cells, but the header has {len(columns)} columns "
-                             f"({', '.join(columns)}): {fix}", line, file=ref.file)
-        if (said := next((c for c in columns if holds_identifier(row.get(c) or "")
-                          and not _NUMBER.match((row.get(c) or "").strip())), None)) is not None:
-            raise TableError(f"`{said}` holds a number of ten digits or more, as a NIK or an account number does: "
-                             "a table is shown to everyone as written (leave personal numbers out)", line,
-                             file=ref.file, column=at(said))
-        key = (row.get(ref.key) or "").strip()
-        if not key:
-            raise TableError(f"empty key `{ref.key}`", line, file=ref.file, column=at(ref.key))
-        if key in keys:
-            raise TableError(f"key {hide_identifiers(key[:40])} appears twice (first at line {keys[key]})", line,
-                             file=ref.file, column=at(ref.key))
-        keys[key] = line
-        if name_column is not None and (said := (row.get(name_column) or "").strip()):
-            names[key] = hide_identifiers(said[:80])
-        if ref.value is not None:
-            text = (row.get(ref.value) or "").strip()
-            value = values[key] = Decimal(text) if _NUMBER.match(text) else text
-            if not isinstance(value, Decimal) and ref.unit == "IDR" and plain_number(text) is None and \
-                    (plain := table_amount(text)) is not None:  # `Rp4641854`, `4641854,-`: the rupiah written in
-                raise TableError(f"`{ref.value}` is {hide_identifiers(repr(text[:40]))}: an amount in rupiah is "
-                                 "written with digits only, `.` before decimals", line, plain,
-                                 ref.file, column=at(ref.value))
-            if not isinstance(value, Decimal):
-                texts.append((line, at(ref.value), text))
-            elif (wide := too_wide(value)) is not None:
-                raise TableError(f"`{ref.value}`: {wide}", line, file=ref.file, column=at(ref.value))
-            elif ref.unit == "IDR" and value < 0:
-                raise TableError(f"`{ref.value}` is {text}: an amount in rupiah is 0 or more", line, file=ref.file,
-                                 column=at(ref.value))
-        if ref.bound is not None:
-            mark = (row.get(ref.bound) or "").strip()
-            if mark not in BOUNDS:
-                raise TableError(f"`{ref.bound}` is {hide_identifiers(repr(mark[:40]))}; write "
-                                 "`exact` or `lower`", line, file=ref.file, column=at(ref.bound))
-            if mark == "lower":
-                if not isinstance(values[key], Decimal):
-                    raise TableError("a lower bound must be a number", line, file=ref.file, column=at(ref.value))
-                bounds.add(key)
-    grouped = [(line, cell, text, plain) for line, cell, text in texts if (plain := plain_number(text)) is not None]
-    if grouped or (texts and len(texts) < len(values)):  # a number column with a cell that is not one
-        line, cell, text, plain = grouped[0] if grouped else (*texts[0], None)
-        shown = hide_identifiers(repr(text[:40]))
-        why = f"a number written with separators: write `{plain}`" if plain else \
-            "not a number as in the other rows: write one with digits only"
-        raise TableError(f"`{ref.value}` is {shown}, {why} (`.` before decimals)", line, plain, ref.file,
-                         column=cell)
-    return Table(name, ref, frozenset(keys), values if ref.value is not None else None, len(keys),
-                 hashlib.sha256(raw).hexdigest(), frozenset(bounds), names)
+            self.error(f"a quote `\"` is not closed: the cell runs on to {end} (close it with another `\"`, or "
+                       "remove it)", start, _opening_quote(opened))
+            return None
+        wanted = len(self.columns)
+        cells = wanted - sum(v is None for k, v in row.items() if k is not None) + len(row.get(None) or [])
+        if cells == wanted:
+            return row
+        if cells == wanted + 1 and (mended := self._decimal_comma(row, line)) is not None:
+            return mended
+        written = self.lines[line - 1]
+        if cells < wanted and (mark := next((m for m in ";\t" if len(written.split(m)) >= wanted), None)):
+            self.error(f"the cells of this row are separated by {_shown(mark)}: separate them with commas, as in "
+                       "the header", line, written.index(mark) + 1)
+            return None
+        fix = "put a text that holds a comma in double quotes, or remove the extra cells" if cells > wanted \
+            else "add the missing cells (an empty cell is written as nothing between two commas)"
+        self.error(f"this row has {cells} cell{'s' * (cells != 1)}, but the header has {wanted} columns "
+                   f"({', '.join(self.columns)}): {fix}", line)
+        return None
+
+    def _decimal_comma(self, row: Row, line: int) -> Row | None:
+        """A row one cell too long because its value was written with a decimal comma (``3841929,50``),
+        told and mended to the number it means; None if that is not why."""
+        if self.ref.value is None:
+            return None
+        cells = [row.get(c) or "" for c in self.columns] + list(row.get(None) or [])
+        at = self.columns.index(self.ref.value)
+        written = f"{cells[at].strip()},{cells[at + 1].strip()}"
+        if not re.fullmatch(r"[0-9]{1,2}", cells[at + 1].strip()) or (plain := plain_number(written)) is None:
+            return None
+        self.error(f"`{self.ref.value}` is {hide_identifiers(written[:40])}, written with a decimal comma, which "
+                   f"splits it into two cells: write `{plain}` (`.` before decimals)", line,
+                   self.at(self.ref.value, line), plain)
+        return dict(zip(self.columns, [*cells[:at], plain, *cells[at + 2:]], strict=True))
+
+    def _visible(self, row: Row, column: str, line: int) -> str:
+        """The text of a cell, trimmed; an invisible character in it (U+FEFF, U+200B ...) told and left out."""
+        written = row.get(column) or ""
+        found = next((i for i, c in enumerate(written) if not visible(c) and not CONTROL.match(c)), None)
+        if found is not None:
+            char, start = written[found], self.at(column, line)
+            start += self.lines[line - 1][start - 1:start] == '"'
+            what = unicodedata.name(char, "format character").lower()
+            what += ", a byte order mark" if char == "\ufeff" else ""
+            self.error(f"`{column}` holds an invisible character, U+{ord(char):04X} ({what}): delete it (it is "
+                       "read as part of the cell, so the cell is not what it shows)", line, start + found)
+        return visible(written).strip()
+
+    def _value(self, text: str, line: int) -> Decimal | str:
+        """A value cell's text, a number if it is one; a mistake in it kept."""
+        column = self.at(self.ref.value, line)
+        if _NUMBER.match(text):
+            self.numbers += 1
+            value = Decimal(text)
+            if (wide := too_wide(value)) is not None:
+                self.error(f"`{self.ref.value}`: {wide}", line, column)
+            elif self.ref.unit == "IDR" and value < 0:
+                self.error(f"`{self.ref.value}` is {text}: an amount in rupiah is 0 or more", line, column)
+            return value
+        if self.ref.unit == "IDR" and plain_number(text) is None and (plain := table_amount(text)) is not None:
+            self.numbers += 1  # `Rp4641854`, `4641854,-`: the rupiah written in
+            self.error(f"`{self.ref.value}` is {hide_identifiers(repr(text[:40]))}: an amount in rupiah is written "
+                       "with digits only, `.` before decimals", line, column, plain)
+            return Decimal(plain)  # told: read as the number it means
+        self.texts.append((line, column, text))
+        return text
+
+    def _bound(self, mark: str, value: Decimal | str | None, key: str, line: int) -> None:
+        """A row's bound cell: `exact` or `lower`, a lower bound beside a number."""
+        if mark not in BOUNDS:
+            self.error(f"`{self.ref.bound}` is {hide_identifiers(repr(mark[:40]))}; write `exact` or `lower`", line,
+                       self.at(self.ref.bound, line))
+        elif mark == "lower" and not isinstance(value, Decimal):
+            self.unbounded.append((line, self.at(self.ref.value, line)))
+        elif mark == "lower":
+            self.bounds.add(key)
+
+    def finish(self) -> list[TableError]:
+        """Every mistake in the rows, those only the whole column shows too."""
+        told = self._texts()
+        for line, column in self.unbounded:
+            if line not in told:
+                self.error("a lower bound must be a number", line, column)
+        return self.errors
+
+    def _texts(self) -> set[int]:
+        """Tell each value cell that is a number written with separators, and, in a column of numbers, each
+        that is not a number; the lines told."""
+        told = set()
+        for line, column, text in self.texts:
+            plain = plain_number(text)
+            if plain is None and not self.numbers:
+                continue
+            why = f"a number written with separators: write `{plain}`" if plain else \
+                "not a number as in the other rows: write one with digits only"
+            self.error(f"`{self.ref.value}` is {hide_identifiers(repr(text[:40]))}, {why} (`.` before decimals)",
+                       line, column, plain)
+            told.add(line)
+        return told
 
 
-def _cells(row: dict[str | None, object]) -> list[str]:
+def _cells(row: Row) -> list[str]:
     """The text of every cell of a row, those beyond the header's columns too."""
     extra = row.get(None)
     return [v for k, v in row.items() if k is not None and isinstance(v, str)] + \
@@ -210,15 +345,21 @@ def _cell_column(line: str, index: int) -> int:
 _SEPARATOR = re.compile("[\u2028\u2029]")  # Unicode's line and paragraph separators: line breaks on a page
 
 
-def _check_characters(text: str, file: str) -> None:
-    """TableError at the first control character (tab and line ends aside): a cell is shown as it is
-    written, to a worker as to an officer. (A line break inside a quoted cell is an unclosed quote to
-    the reader of the rows.)"""
-    if found := CONTROL.search(text) or _SEPARATOR.search(text):
+def _characters(text: str, file: str) -> list[TableError]:
+    """A TableError at the first control character or line separator of each line (tab and line ends
+    aside): a cell is shown as it is written, to a worker as to an officer. (A line break inside a
+    quoted cell is an unclosed quote to the reader of the rows.)"""
+    out, last = [], 0
+    for found in sorted([*CONTROL.finditer(text), *_SEPARATOR.finditer(text)], key=lambda m: m.start()):
         at = found.start()
+        line = text.count("\n", 0, at) + 1
+        if line == last:
+            continue
+        last = line
         what = "line separator" if _SEPARATOR.match(found.group()) else "control character"
-        raise TableError(f"{what} U+{ord(found.group()):04X}: a cell is one line of text without control characters",
-                         text.count("\n", 0, at) + 1, file=file, column=at - (text.rfind("\n", 0, at) + 1) + 1)
+        out.append(TableError(f"{what} U+{ord(found.group()):04X}: a cell is one line of text without control "
+                              "characters", line, file=file, column=at - (text.rfind("\n", 0, at) + 1) + 1))
+    return out
 
 
 def _nearest_file(base: Path, name: str) -> str | None:
