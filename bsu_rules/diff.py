@@ -323,13 +323,14 @@ def flips(old: RuleSet, new: RuleSet, records: Iterable[tuple[int | str, Any]], 
           new_on: date | None = None, examples: int = 3) -> Json:
     """Decide every record under both sides (on the dates ``decision_dates`` gives); count outcome
     pairs and explain each flip, and count the records eligible on both sides but paid through
-    another channel (``channels``)."""
+    another channel (``channels``) or paid another amount (``amounts``, the benefit's total in rupiah)."""
     old_day, new_day = decision_dates(old, new, old_on, new_on)
     old_plan, new_plan = old.plan(old_day), new.plan(new_day)
     pairs: Counter[tuple[str, str]] = Counter()
     groups: dict[tuple[str, str, tuple[str, ...]], Json] = {}
     rejected: list[Json] = []
-    moves: dict[tuple[str | None, str | None], Json] = {}
+    moves: dict[tuple[Any, Any], Json] = {}
+    amounts: dict[tuple[Any, Any], Json] = {}
     for number, record in records:
         try:
             if isinstance(record, Exception):
@@ -341,12 +342,10 @@ def flips(old: RuleSet, new: RuleSet, records: Iterable[tuple[int | str, Any]], 
         a, b = old_plan.decide(member), new_plan.decide(member)
         pairs[(a.outcome.value, b.outcome.value)] += 1
         if a.outcome == b.outcome:
-            if a.outcome is Outcome.ELIGIBLE and a.channel != b.channel:
-                move = moves.setdefault((a.channel, b.channel), {"old": a.channel, "new": b.channel, "count": 0,
-                                                                 "examples": []})
-                move["count"] += 1
-                if len(move["examples"]) < examples:
-                    move["examples"].append({"record": number, "nik": b.member.nik})
+            if a.outcome is Outcome.ELIGIBLE:
+                example = {"record": number, "nik": b.member.nik}
+                _tally(moves, a.channel, b.channel, example, examples)
+                _tally(amounts, _amount(a), _amount(b), example, examples)
             continue
         why = responsible(a, b)
         key = (a.outcome.value, b.outcome.value, tuple(w["rule"] for w in why))
@@ -358,4 +357,25 @@ def flips(old: RuleSet, new: RuleSet, records: Iterable[tuple[int | str, Any]], 
     table = [{"old": o, "new": n, "count": c} for (o, n), c in sorted(pairs.items())]
     return {"decided": sum(pairs.values()), "rejected": rejected, "outcomes": table,
             "flips": sorted(groups.values(), key=lambda g: (-g["count"], g["old"], g["new"], g["rules"])),
-            "channels": sorted(moves.values(), key=lambda m: (-m["count"], m["old"] or "", m["new"] or ""))}
+            "channels": _ranked(moves, ""), "amounts": _ranked(amounts, 0)}
+
+
+def _amount(decision: Decision) -> int | None:
+    """The benefit's total in rupiah (None: none is paid)."""
+    return decision.benefit.amount if decision.benefit else None
+
+
+def _tally(groups: dict[tuple[Any, Any], Json], old: Any, new: Any, example: Json, examples: int) -> None:
+    """Count a member eligible on both sides under the pair ``old`` → ``new`` when they differ, keeping
+    up to ``examples`` of them."""
+    if old == new:
+        return
+    group = groups.setdefault((old, new), {"old": old, "new": new, "count": 0, "examples": []})
+    group["count"] += 1
+    if len(group["examples"]) < examples:
+        group["examples"].append(example)
+
+
+def _ranked(groups: dict[tuple[Any, Any], Json], none: Any) -> list[Json]:
+    """The pairs, the most members first (``none`` stands for a missing value when ordering)."""
+    return sorted(groups.values(), key=lambda g: (-g["count"], g["old"] or none, g["new"] or none))

@@ -168,9 +168,19 @@ def _members(m: dict[str, Any]) -> list[str]:
     lines.append("Paid another way (eligible under both)" + ("" if m["channels"] else ": none"))
     for c in m["channels"]:
         lines.append(f"  {channel_name(c['old'])} → {channel_name(c['new'])}: {c['count']} member(s)")
-        lines += [f"    {ex['nik']} ({_record(ex['record'])})" for ex in c["examples"]]
-        if (more := c["count"] - len(c["examples"])) > 0:
-            lines.append(f"    and {more} more (--examples {c['count']} shows every one)")
+        lines += _examples(c)
+    lines.append("Paid a different amount (eligible under both)" + ("" if m["amounts"] else ": none"))
+    for c in m["amounts"]:
+        lines.append(f"  {_show(c['old'], 'IDR')} → {_show(c['new'], 'IDR')}: {c['count']} member(s)")
+        lines += _examples(c)
+    return lines
+
+
+def _examples(group: dict[str, Any]) -> list[str]:
+    """A group's masked example members, and how many more it has."""
+    lines = [f"    {ex['nik']} ({_record(ex['record'])})" for ex in group["examples"]]
+    if (more := group["count"] - len(group["examples"])) > 0:
+        lines.append(f"    and {more} more (--examples {group['count']} shows every one)")
     return lines
 
 

@@ -78,6 +78,30 @@ def test_members_paid_another_way_are_listed_though_no_decision_flips(tmp_path: 
         "    3215********0002 (record 3)" in out
 
 
+def test_members_paid_a_different_amount_are_counted_though_no_decision_flips(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A larger benefit changes no outcome and no channel: diff --members counts the members paid
+    another amount, with the amounts, in text and JSON, and exits 1."""
+    path = copy_2022(tmp_path)
+    text = path.read_text("utf-8").replace("  amount: 600000\n", "  amount: 750000\n")
+    path.write_text(text.replace("  instalments: [600000]\n", "  instalments: [750000]\n"), "utf-8")
+    old, new = load_ruleset("bsu-2022"), load_ruleset(path)
+    result = flips(old, new, read_records([MEMBERS]))
+    assert result["flips"] == [] and result["channels"] == []
+    (paid,) = result["amounts"]
+    assert (paid["old"], paid["new"], paid["count"]) == (600000, 750000, 5)
+    assert paid["examples"][0] == {"record": 1, "nik": "3204********0003"} and len(paid["examples"]) == 3
+    assert flips(old, old, read_records([MEMBERS]))["amounts"] == []
+    assert main(["diff", "bsu-2022", str(path), "--members", MEMBERS]) == 1
+    out = capsys.readouterr().out
+    assert "Paid a different amount (eligible under both)\n  Rp600.000 → Rp750.000: 5 member(s)\n" \
+        "    3204********0003 (record 1)\n" in out and "and 2 more (--examples 5 shows every one)" in out
+    assert main(["diff", "bsu-2022", str(path), "--members", MEMBERS, "--format", "json"]) == 1
+    assert json.loads(capsys.readouterr().out)["members"]["amounts"] == [paid]
+    assert main(["diff", "bsu-2022", "bsu-2022", "--members", MEMBERS]) == 0
+    assert "Paid a different amount (eligible under both): none" in capsys.readouterr().out
+
+
 def test_lower_ceiling_explains_with_the_new_text(tmp_path: Path) -> None:
     old, new = load_ruleset("bsu-2022"), load_ruleset(copy_2022(tmp_path, ceiling=3450000))
     result = flips(old, new, read_records([MEMBERS]))

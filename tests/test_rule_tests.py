@@ -405,3 +405,23 @@ def test_no_case_of_a_file_with_errors_is_run_or_counted_as_passed(tmp_path: Pat
     out = capsys.readouterr().out
     assert f"error [{code}]" in out
     assert out.splitlines()[-1] == f"0 passed, 0 failed, {cases} not run (their file or rule file has errors)"
+
+
+@pytest.mark.parametrize(("edit", "code"), [
+    ((b'\n    member: {work_regency_code: "3374"', b'\n     member: {work_regency_code: "3374"'), "yaml-syntax"),
+    ((b"\n  - name: ", b"\n  - name: \xff"), "encoding")])
+def test_a_test_file_that_cannot_be_read_is_named_in_the_summary(tmp_path: Path, edit: tuple[bytes, bytes],
+                                                                 code: str,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """A YAML syntax error, or a byte that is not UTF-8: the file's cases cannot be counted, and the
+    summary says the file could not be read rather than `0 passed, 0 failed` alone."""
+    root = Path(__file__).resolve().parents[1] / "rules" / "tests" / "bsu-2022.yaml"
+    (tmp_path / "tests").mkdir()
+    test_file = tmp_path / "tests" / "bsu-2022.yaml"
+    test_file.write_bytes(root.read_bytes().replace(*edit, 1))
+    assert main(["test", str(test_file)]) == 1
+    out = capsys.readouterr().out
+    assert f"error [{code}]" in out
+    assert out.splitlines()[-1] == f"0 passed, 0 failed; {test_file} could not be read, so none of its cases ran"
+    assert main(["test", str(test_file), "--format", "json"]) == 1
+    assert json.loads(capsys.readouterr().out)["unread"] == [str(test_file)]

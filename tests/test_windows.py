@@ -138,3 +138,22 @@ def test_a_sibling_whose_id_holds_a_nik_names_no_edition(rules_copy: Path, examp
     with pytest.raises(bsu_rules.OutOfForce) as refused:
         bsu_rules.evaluate(bsu_rules.load_ruleset(rules_copy / "bsu-2022.yaml"), examples[0], on=date(2020, 1, 1))
     assert refused.value.applies == [] and "3204125708940003" not in str(refused.value)
+
+
+def test_the_bundled_edition_of_the_same_id_is_named_as_the_bundled_file(
+        rules_copy: Path, examples: list[dict[str, Any]], capsys: pytest.CaptureFixture[str]) -> None:
+    """A local bsu-2022 whose start moved later refuses a date the bundled bsu-2022 decides: the refusal
+    says the bsu-2022 to use is the bundled file, not the one given, in the API and in evaluate alike."""
+    own = rules_copy / "bsu-2022.yaml"
+    own.write_text(own.read_text("utf-8").replace("  from: 2022-09-05", "  from: 2022-10-01", 1), "utf-8")
+    bundled = str(ROOT / "rules" / "bsu-2022.yaml")
+    with pytest.raises(bsu_rules.OutOfForce) as refused:
+        bsu_rules.evaluate(bsu_rules.load_ruleset(own), examples[0], on=date(2022, 9, 12))
+    assert refused.value.applies == ["bsu-2022"]
+    assert f"use bsu-2022 (in force from 2022-09-05 until 2025-06-01, in the bundled file {bundled}, not the one " \
+           "given)" in str(refused.value)
+    assert main(["evaluate", str(own), str(EXAMPLES), "--on", "2022-09-12", "--format", "text", "--lang", "en"]) == 2
+    assert f"until 1 June 2025, in the bundled file {bundled}, not the one given)" in capsys.readouterr().err
+    with pytest.raises(bsu_rules.OutOfForce) as elsewhere:  # another edition is named as before
+        bsu_rules.evaluate(bsu_rules.load_ruleset(own), examples[0], on=date(2025, 6, 2))
+    assert "bundled" not in str(elsewhere.value)

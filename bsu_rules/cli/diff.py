@@ -61,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
         print("\n".join(render_text(report)))
     changed = any(report[k] for k in SECTIONS)
     regions = args.symbolic and report["symbolic"]["regions"]
-    moved = args.members and (report["members"]["flips"] or report["members"]["channels"])
+    moved = args.members and any(report["members"][k] for k in ("flips", "channels", "amounts"))
     return 1 if changed or regions or moved else 0
 
 

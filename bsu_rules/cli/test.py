@@ -31,7 +31,8 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "json":
         errors = sum(d.severity == Severity.ERROR for d in report.diagnostics)
         print(json.dumps({
-            "passed": report.passed, "failed": report.failed, "not_run": report.not_run, "errors": errors,
+            "passed": report.passed, "failed": report.failed, "not_run": report.not_run, "unread": report.unread,
+            "errors": errors,
             "rulesets": [{"id": r.id, "version": r.version, "path": str(r.path), "sha256": r.sha256}
                          for r in report.rulesets],
             "diagnostics": json.loads(render(report.diagnostics, "json")),

@@ -24,7 +24,15 @@ from bsu_rules.ruleset.source import read_yaml
 if TYPE_CHECKING:
     from bsu_rules.ruleset.model import RuleSet
 
-__all__ = ["bundled_rules", "in_force_on", "overlapping", "window_text"]
+__all__ = ["Found", "bundled_rules", "in_force_on", "overlapping", "window_text"]
+
+
+class Found(Window):
+    """An edition's window as ``in_force_on`` found it; ``bundled`` is the bundled file it is in when a
+    file beside the rule file has the same id (one not in force that day), so that a reader using their
+    own copy of the edition is not told to use it without being told which file is meant."""
+
+    bundled: Path | None = None
 
 
 def bundled_rules() -> Path:
@@ -34,19 +42,25 @@ def bundled_rules() -> Path:
 
 
 def window_text(window: Window) -> str:
-    """``from 2022-09-05 until 2025-06-01``; an open end says so."""
+    """``from 2022-09-05 until 2025-06-01``; an open end says so, and a window ``in_force_on`` found in
+    a bundled file of an edition a local file also has names that file."""
     start = f"from {window.from_}" if window.from_ else "from the start"
-    return f"{start} until {window.until}" if window.until else f"{start}, with no end date"
+    span = f"{start} until {window.until}" if window.until else f"{start}, with no end date"
+    bundled = window.bundled if isinstance(window, Found) else None
+    return f"{span}, in the bundled file {bundled}, not the one given" if bundled else span
 
 
-def in_force_on(day: date, near: Path | None = None) -> list[tuple[str, Window]]:
+def in_force_on(day: date, near: Path | None = None) -> list[tuple[str, Found]]:
     """The editions in force on ``day``: those in ``near`` (a rule file's folder) first, then the
-    bundled ones; each id once."""
-    out: dict[str, Window] = {}
-    for folder in ([near] if near else []) + [bundled_rules()]:
-        for edition, window in _windows(folder.resolve()):
-            if edition not in out and window.contains(day):
-                out[edition] = window
+    bundled ones; each id once. A bundled edition whose id a file in ``near`` also has names its file."""
+    bundled = bundled_rules().resolve()
+    beside = _windows(near.resolve()) if near and near.resolve() != bundled else ()
+    local = {edition for edition, _, _ in beside}
+    out: dict[str, Found] = {}
+    for edition, window, path in beside + _windows(bundled):
+        if edition not in out and window.contains(day):
+            where = path if path.parent == bundled and edition in local else None
+            out[edition] = Found.model_validate({**window.model_dump(), "bundled": where})
     return sorted(out.items(), key=lambda item: item[1].from_ or date.min)
 
 
@@ -54,14 +68,14 @@ _EDITION: TypeAdapter[str] = TypeAdapter(RuleId)
 """A sibling's ``ruleset`` id, held to the rule file's own rule: one that is not names no edition."""
 
 
-def _windows(folder: Path) -> tuple[tuple[str, Window], ...]:
-    """Each edition and its window, from the rule files in ``folder``. A file a rule set may not read
+def _windows(folder: Path) -> tuple[tuple[str, Window, Path], ...]:
+    """Each edition, its window and its file, from the rule files in ``folder``. A file a rule set may not read
     (``read_beside``: a FIFO, a device, a symbolic link leading out, one too large) is skipped unread."""
     found = []
     for path in sorted(folder.glob("*.yaml")):
         try:
             data = read_yaml(read_beside(folder, path.name, RULE_FILE_LIMIT), str(path)).data
-            found.append((_EDITION.validate_python(data["ruleset"]), Window.model_validate(data["in_force"])))
+            found.append((_EDITION.validate_python(data["ruleset"]), Window.model_validate(data["in_force"]), path))
         except (UnsafePath, YAMLError, KeyError, TypeError, ValidationError):
             continue  # not a readable rule file: it names no edition
     return tuple(found)

@@ -101,6 +101,9 @@ class CaseFile:
     not_run: tuple[str, ...] = ()
     """The names of the cases that cannot run because their file or their rule file has errors
     ("" where a name cannot be read)."""
+    unread: bool = False
+    """The file could not be read as a test file (not readable, not YAML, not a mapping), so how many
+    cases it holds is not known and none of them ran."""
 
 
 class RuleSets:
@@ -166,14 +169,16 @@ def load_file(path: Path, rulesets: RuleSets) -> CaseFile:
     try:
         located = read_yaml(path.read_bytes(), file)  # not UTF-8: a diagnostic at the first bad byte
     except OSError as exc:
-        return CaseFile(path, None, (), (Diagnostic(file, 1, 1, Code.FILE_NOT_FOUND, f"cannot read: {exc}"),))
+        return CaseFile(path, None, (), (Diagnostic(file, 1, 1, Code.FILE_NOT_FOUND, f"cannot read: {exc}"),),
+                        unread=True)
     problems = list(located.diagnostics)
     if located.data is None or has_errors(problems):  # a duplicate key or a tag: no case is run from it
-        return CaseFile(path, None, (), tuple(problems), _names(located))
+        names = _names(located)
+        return CaseFile(path, None, (), tuple(problems), names, unread=located.data is None and not names)
     if not isinstance(located.data, dict):
         problems.append(Diagnostic(file, 1, 1, Code.INVALID_VALUE,
                                    "a test file is a mapping with `ruleset` and `cases`"))
-        return CaseFile(path, None, (), tuple(problems))
+        return CaseFile(path, None, (), tuple(problems), unread=True)
     try:
         header = _Header.model_validate(located.data)
     except ValidationError as exc:

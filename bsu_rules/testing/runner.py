@@ -86,6 +86,8 @@ class Report:
     rulesets: list[RuleSet] = field(default_factory=list)
     not_run: int = 0
     """Cases never run because their file or their rule file has errors."""
+    unread: list[str] = field(default_factory=list)
+    """Test files that could not be read, whose cases (how many is not known) never ran."""
 
     @property
     def passed(self) -> int:
@@ -97,12 +99,14 @@ class Report:
 
     @property
     def ok(self) -> bool:
-        return not self.failed and not self.not_run and not has_errors(self.diagnostics)
+        return not self.failed and not self.not_run and not self.unread and not has_errors(self.diagnostics)
 
     def summary(self) -> str:
-        """``314 passed, 0 failed``, and how many cases were not run, if any."""
+        """``314 passed, 0 failed``, how many cases were not run, if any, and each test file that
+        could not be read (its cases not run, and not counted)."""
         unrun = f", {self.not_run} not run (their file or rule file has errors)" if self.not_run else ""
-        return f"{self.passed} passed, {self.failed} failed{unrun}"
+        unread = "".join(f"; {file} could not be read, so none of its cases ran" for file in self.unread)
+        return f"{self.passed} passed, {self.failed} failed{unrun}{unread}"
 
 
 def show(value: Any) -> str:
@@ -150,6 +154,7 @@ def run_file(loaded: CaseFile, report: Report, keyword: str | None = None, lang:
     """Run the cases of one loaded file into ``report``."""
     report.diagnostics += loaded.diagnostics
     report.not_run += sum(keyword is None or keyword.lower() in name.lower() for name in loaded.not_run)
+    report.unread += [str(loaded.path)] if loaded.unread else []
     if loaded.ruleset is not None and all(r is not loaded.ruleset for r in report.rulesets):
         report.rulesets.append(loaded.ruleset)
     for case in loaded.cases:
