@@ -322,13 +322,32 @@ def test_a_body_that_is_no_request_says_what_to_send(server: httpx.Client, stric
         assert assert_error(server.post(decide, params=bsu, content=empty), 400, "bad-json")["message"].startswith(
             "the body is empty")
     big = json.dumps(json.loads(lines[0]) | {"name": "x" * 3000})
-    streamed = (big[i:i + 500].encode() for i in range(0, len(big), 500))
-    for body in (big.encode(), streamed):  # over by its Content-Length, and as it streams in
-        one = assert_error(strict.post(decide, params=bsu, content=body), 413, "body-too-large")["message"]
-        assert one.startswith("the record is over 2000 bytes") and one.endswith("this one record is too large")
+
+    def streamed(text: str) -> Iterator[bytes]:  # no Content-Length: the body is read up to the limit
+        return (text[i:i + 500].encode() for i in range(0, len(text), 500))
+    one = assert_error(strict.post(decide, params=bsu, content=streamed(big)), 413, "body-too-large")["message"]
+    assert one.startswith("the record is over 2000 bytes") and one.endswith("this one record is too large")
     many = "the body is over 2000 bytes: send fewer records per request"
     for body, expected in ((f"   [{big}]", one), (f"[{lines[0]}, {big}]", many)):  # a list of one too big, of two
-        assert assert_error(strict.post(decide, params=bsu, content=body), 413, "body-too-large")["message"] == expected
+        error = assert_error(strict.post(decide, params=bsu, content=streamed(body)), 413, "body-too-large")
+        assert error["message"] == expected
+
+
+@pytest.mark.parametrize("expect", [b"", b"Expect: 100-continue\r\n"])
+def test_a_body_over_the_limit_by_its_content_length_is_refused_at_once(strict: httpx.Client, expect: bytes) -> None:
+    with socket.create_connection((strict.base_url.host, strict.base_url.port), timeout=10) as s:
+        s.sendall(b"POST /v1/decisions?ruleset=bsu-2022 HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n"
+                  + expect + b"Content-Length: 2000000\r\n\r\n")  # and no body: the answer does not wait for it
+        answer = b""
+        while chunk := s.recv(65536):
+            answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 413 ") and b"connection: close" in head.lower(), answer
+    error = json.loads(body)["error"]
+    assert error["code"] == "body-too-large" and error["message"].startswith("the body is over 2000 bytes by its "
+                                                                            "Content-Length")
+    big = json.dumps(json.loads(EXAMPLES.read_text("utf-8").splitlines()[0]) | {"name": "x" * 3000})
+    assert_error(strict.post("/v1/decisions", params={"ruleset": "bsu-2022"}, content=big), 413, "body-too-large")
 
 
 @pytest.mark.parametrize(("accept", "ndjson"), [

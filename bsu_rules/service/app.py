@@ -87,10 +87,11 @@ class ServiceError(BsuRulesError):
         super().__init__(message)
         self.code = code
         self.status, self.body = status, {"error": {"code": code, "message": message, **where}}
+        self.headers: dict[str, str] = {}
 
 
 def _error(exc: ServiceError, headers: dict[str, str] | None = None) -> JSONResponse:
-    return JSONResponse(exc.body, status_code=exc.status, headers=headers)
+    return JSONResponse(exc.body, status_code=exc.status, headers=headers or exc.headers)
 
 
 _STATUS_CODES = {404: Code.NOT_FOUND, 405: Code.METHOD_NOT_ALLOWED, 413: Code.BODY_TOO_LARGE}
@@ -154,14 +155,13 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None, l
         if refused := not_json(request.headers.get("content-type"), request.headers.get("content-encoding")):
             raise ServiceError(415, Code.UNSUPPORTED_MEDIA_TYPE, refused)
         declared = request.headers.get("content-length")
-        over = declared is not None and declared.isdigit() and int(declared) > limits.max_body_bytes
+        if declared is not None and declared.isdigit() and int(declared) > limits.max_body_bytes:
+            raise _declared_too_large(limits)  # before a byte is read: no 100 Continue, no wait for the body
         body = bytearray()
         async for chunk in request.stream():  # never more than the limit and one chunk
             body += chunk
             if len(body) > limits.max_body_bytes:
                 raise _too_large(limits, body)
-        if over:
-            raise _too_large(limits, body)
         try:
             text = bytes(body).decode("utf-8").removeprefix("\ufeff")  # UTF-8 only, as every input is
         except UnicodeDecodeError as exc:
@@ -395,6 +395,16 @@ def _too_large(limits: Limits, head: bytes | bytearray) -> ServiceError:
                             "most one request may carry (the server's --max-body): this one record is too large")
     return ServiceError(413, Code.BODY_TOO_LARGE, f"the body is over {limits.max_body_bytes} bytes: "
                         "send fewer records per request")
+
+
+def _declared_too_large(limits: Limits) -> ServiceError:
+    """The 413 of a body whose Content-Length is over the limit, answered before any of it is read
+    (so without ``100 Continue``), and the connection closed: the body's bytes would follow."""
+    refused = ServiceError(413, Code.BODY_TOO_LARGE, f"the body is over {limits.max_body_bytes} bytes by its "
+                           "Content-Length, the most one request may carry (the server's --max-body): send fewer "
+                           "records per request (a single record of that size is too large on its own)")
+    refused.headers["Connection"] = "close"
+    return refused
 
 
 def _shown_path(path: str) -> str:
