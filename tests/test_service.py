@@ -333,6 +333,20 @@ def test_a_body_that_is_no_request_says_what_to_send(server: httpx.Client, stric
         assert error["message"] == expected
 
 
+@pytest.mark.parametrize("item", ["null", "true", "-12.5e3", '"\\u00e9"'])
+def test_one_record_over_the_limit_is_too_large_wherever_the_limit_cuts_it(strict: httpx.Client, item: str) -> None:
+    from bsu_rules.members.decode import first_record_ends
+
+    for pad in range(len(item) + 2):  # the limit falls at each place in an item, or between two
+        record = '{"nik": "3204125708940003", "name": "' + "x" * pad + '", "wages": [' + ", ".join([item] * 700) + "]}"
+        assert not first_record_ends(record[:2000]), record[1990:2000]
+        assert first_record_ends(f"[{{}}, {record}"[:2000])
+        body = (record[i:i + 500].encode() for i in range(0, len(record), 500))
+        error = assert_error(strict.post("/v1/decisions", params={"ruleset": "bsu-2022"}, content=body), 413,
+                             "body-too-large")
+        assert error["message"].endswith("this one record is too large"), (record[1990:2000], error)
+
+
 @pytest.mark.parametrize("expect", [b"", b"Expect: 100-continue\r\n"])
 def test_a_body_over_the_limit_by_its_content_length_is_refused_at_once(strict: httpx.Client, expect: bytes) -> None:
     with socket.create_connection((strict.base_url.host, strict.base_url.port), timeout=10) as s:
