@@ -369,6 +369,8 @@ def test_a_body_over_the_limit_by_its_content_length_is_refused_at_once(strict: 
     ("application/json, application/x-ndjson;q=0.5", False), ("application/x-ndjson;q=0.9, */*;q=0.1", True),
     ("*/*", False), ("application/json;q=0", True), ("application/json;q=0, */*;q=0.5", True),
     ("application/json;q=0, application/x-ndjson;q=0", False),
+    ("application/x-ndjson;q=nan", False), ("application/x-ndjson;q=1e9", False), ("application/x-ndjson;q=2", False),
+    ("application/json;q=x", False), ("application/x-ndjson;q=0.5, application/json;q=.9", True),
 ])
 def test_accept_is_read_with_its_q_values(server: httpx.Client, accept: str, ndjson: bool) -> None:
     lines = EXAMPLES.read_text("utf-8").splitlines()[:2]
