@@ -753,6 +753,14 @@ def test_no_query_value_is_echoed_with_a_nik(server: httpx.Client) -> None:
     assert r.status_code == 404 and nik[:8] not in r.text and nik[8:] not in r.text, r.text
 
 
+def test_a_parameter_with_no_name_is_refused(server: httpx.Client) -> None:
+    line = EXAMPLES.read_text("utf-8").splitlines()[0]
+    for query in ("ruleset=bsu-2022&=x", "=&ruleset=bsu-2022"):
+        error = assert_error(server.post(f"/v1/decisions?{query}", content=line), 400, "bad-parameter")
+        assert error["field"] == '""' and "no name" in error["message"] and "this path takes: hints" in error["message"]
+    assert_error(server.get("/healthz?=x"), 400, "bad-parameter")
+
+
 @pytest.mark.parametrize("query", ["ruleset=", "ruleset", "ruleset=%20"])
 def test_an_empty_ruleset_is_a_bad_parameter(server: httpx.Client, query: str) -> None:
     line = EXAMPLES.read_text("utf-8").splitlines()[0]

@@ -422,11 +422,13 @@ def _plain_query(request: Request) -> None:
     route = request.scope.get("route")
     if isinstance(route, APIRoute):
         known = sorted(p.alias for p in route.dependant.query_params)
-        if unknown := next((n for n in names if n not in known), None):
-            hint = nearest(unknown, known)
-            raise ServiceError(400, Code.BAD_PARAMETER, f"`{echo(unknown)}` is not a parameter here"
+        if (unknown := next((n for n in names if n not in known), None)) is not None:  # ``?=x`` too
+            hint = nearest(unknown, known) if unknown else None
+            raise ServiceError(400, Code.BAD_PARAMETER, (f"`{echo(unknown)}` is not a parameter here" if unknown
+                                                         else "a parameter with no name (`=…`) is refused")
                                + (f"; did you mean `{hint}`?" if hint else "")
-                               + f" (this path takes: {', '.join(known) or 'no parameters'})", field=echo(unknown))
+                               + f" (this path takes: {', '.join(known) or 'no parameters'})",
+                               field=echo(unknown) or '""')
     if twice := sorted({n for n in names if names.count(n) > 1}):
         raise ServiceError(400, Code.BAD_PARAMETER, f"{twice[0]}: given more than once", field=twice[0])
     on = request.query_params.get("on")
