@@ -761,6 +761,21 @@ def test_a_parameter_with_no_name_is_refused(server: httpx.Client) -> None:
     assert_error(server.get("/healthz?=x"), 400, "bad-parameter")
 
 
+def test_a_control_character_or_direction_mark_from_the_client_is_escaped(server: httpx.Client) -> None:
+    line = EXAMPLES.read_text("utf-8").splitlines()[0]
+    for query, shown in (("ruleset=%E2%80%AEbsu", "\\u202ebsu"), ("ruleset=%00", "\\x00"),
+                         ("ruleset=bsu-2022&on=%1B%5B31m", "\\x1b[31m"),
+                         ("ruleset=bsu-2022&hints=%E2%80%8F", "\\u200f"),
+                         ("ruleset=bsu-2022&%E2%80%AEon=1", "\\u202eon")):
+        r = server.post(f"/v1/decisions?{query}", content=line)
+        assert r.status_code in (400, 404) and shown in r.json()["error"]["message"], r.text
+        assert not any(c in r.json()["error"]["message"] + r.json()["error"].get("field", "")
+                       for c in "\u202e\x00\x1b\u200f"), r.text
+    r = server.get("/v1/%E2%80%AEx")
+    assert_error(r, 404, "not-found")
+    assert "/v1/\\u202ex" in r.json()["error"]["message"] and "\u202e" not in r.json()["error"]["message"]
+
+
 @pytest.mark.parametrize("query", ["ruleset=", "ruleset", "ruleset=%20"])
 def test_an_empty_ruleset_is_a_bad_parameter(server: httpx.Client, query: str) -> None:
     line = EXAMPLES.read_text("utf-8").splitlines()[0]

@@ -35,7 +35,7 @@ from bsu_rules.explain.rejected import rejected
 from bsu_rules.glossary import glossary_for
 from bsu_rules.members import Member, decision_date, parse_member
 from bsu_rules.members.decode import BadRecord, decode_records, first_record_ends, unreadable
-from bsu_rules.members.model import hide_identifiers
+from bsu_rules.members.model import hide_identifiers, printable
 from bsu_rules.ruleset.diagnostics import nearest
 from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.ruleset.spelling import not_a_date
@@ -409,9 +409,10 @@ def _declared_too_large(limits: Limits) -> ServiceError:
 
 def _shown_path(path: str) -> str:
     """A request's path for a message: digits that could be a NIK or an account number, however the
-    path splits them (``/v1/32041257/08940003``, ``32041257:08940003``), are left out."""
+    path splits them (``/v1/32041257/08940003``, ``32041257:08940003``), are left out; a control
+    character or direction mark is written as its escape."""
     head, slash, rest = path.removeprefix("/").partition("/")  # the version apart: its digit is no NIK's
-    return f"/{hide_identifiers(head)}{slash}{hide_identifiers(rest)}"[:60]
+    return printable(f"/{hide_identifiers(head)}{slash}{hide_identifiers(rest)}"[:60])
 
 
 def _plain_query(request: Request) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 from starlette.routing import BaseRoute, Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from bsu_rules.members.model import hide_identifiers
+from bsu_rules.members.model import hide_identifiers, printable
 
 NDJSON = "application/x-ndjson"
 
@@ -125,6 +125,7 @@ def not_json(media_type: str | None, encoding: str | None) -> str | None:
 
 
 def echo(given: str) -> str:
-    """A value or name from the query, as a message may repeat it: short, and never a NIK or an
-    account number (a long run of digits is told by its length)."""
-    return hide_identifiers(given)[:40]
+    """A value or name from the query, as a message may repeat it: short, never a NIK or an account
+    number (a long run of digits is told by its length), a control character or direction mark
+    written as its escape (``\\u202e``)."""
+    return printable(hide_identifiers(given)[:40])
