@@ -322,13 +322,46 @@ def test_a_body_that_is_no_request_says_what_to_send(server: httpx.Client, stric
         assert assert_error(server.post(decide, params=bsu, content=empty), 400, "bad-json")["message"].startswith(
             "the body is empty")
     big = json.dumps(json.loads(lines[0]) | {"name": "x" * 3000})
-    streamed = (big[i:i + 500].encode() for i in range(0, len(big), 500))
-    for body in (big.encode(), streamed):  # over by its Content-Length, and as it streams in
-        one = assert_error(strict.post(decide, params=bsu, content=body), 413, "body-too-large")["message"]
-        assert one.startswith("the record is over 2000 bytes") and one.endswith("this one record is too large")
+
+    def streamed(text: str) -> Iterator[bytes]:  # no Content-Length: the body is read up to the limit
+        return (text[i:i + 500].encode() for i in range(0, len(text), 500))
+    one = assert_error(strict.post(decide, params=bsu, content=streamed(big)), 413, "body-too-large")["message"]
+    assert one.startswith("the record is over 2000 bytes") and one.endswith("this one record is too large")
     many = "the body is over 2000 bytes: send fewer records per request"
     for body, expected in ((f"   [{big}]", one), (f"[{lines[0]}, {big}]", many)):  # a list of one too big, of two
-        assert assert_error(strict.post(decide, params=bsu, content=body), 413, "body-too-large")["message"] == expected
+        error = assert_error(strict.post(decide, params=bsu, content=streamed(body)), 413, "body-too-large")
+        assert error["message"] == expected
+
+
+@pytest.mark.parametrize("item", ["null", "true", "-12.5e3", '"\\u00e9"'])
+def test_one_record_over_the_limit_is_too_large_wherever_the_limit_cuts_it(strict: httpx.Client, item: str) -> None:
+    from bsu_rules.members.decode import first_record_ends
+
+    for pad in range(len(item) + 2):  # the limit falls at each place in an item, or between two
+        record = '{"nik": "3204125708940003", "name": "' + "x" * pad + '", "wages": [' + ", ".join([item] * 700) + "]}"
+        assert not first_record_ends(record[:2000]), record[1990:2000]
+        assert first_record_ends(f"[{{}}, {record}"[:2000])
+        body = (record[i:i + 500].encode() for i in range(0, len(record), 500))
+        error = assert_error(strict.post("/v1/decisions", params={"ruleset": "bsu-2022"}, content=body), 413,
+                             "body-too-large")
+        assert error["message"].endswith("this one record is too large"), (record[1990:2000], error)
+
+
+@pytest.mark.parametrize("expect", [b"", b"Expect: 100-continue\r\n"])
+def test_a_body_over_the_limit_by_its_content_length_is_refused_at_once(strict: httpx.Client, expect: bytes) -> None:
+    with socket.create_connection((strict.base_url.host, strict.base_url.port), timeout=10) as s:
+        s.sendall(b"POST /v1/decisions?ruleset=bsu-2022 HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n"
+                  + expect + b"Content-Length: 2000000\r\n\r\n")  # and no body: the answer does not wait for it
+        answer = b""
+        while chunk := s.recv(65536):
+            answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 413 ") and b"connection: close" in head.lower(), answer
+    error = json.loads(body)["error"]
+    assert error["code"] == "body-too-large" and error["message"].startswith("the body is over 2000 bytes by its "
+                                                                            "Content-Length")
+    big = json.dumps(json.loads(EXAMPLES.read_text("utf-8").splitlines()[0]) | {"name": "x" * 3000})
+    assert_error(strict.post("/v1/decisions", params={"ruleset": "bsu-2022"}, content=big), 413, "body-too-large")
 
 
 @pytest.mark.parametrize(("accept", "ndjson"), [
@@ -336,6 +369,8 @@ def test_a_body_that_is_no_request_says_what_to_send(server: httpx.Client, stric
     ("application/json, application/x-ndjson;q=0.5", False), ("application/x-ndjson;q=0.9, */*;q=0.1", True),
     ("*/*", False), ("application/json;q=0", True), ("application/json;q=0, */*;q=0.5", True),
     ("application/json;q=0, application/x-ndjson;q=0", False),
+    ("application/x-ndjson;q=nan", False), ("application/x-ndjson;q=1e9", False), ("application/x-ndjson;q=2", False),
+    ("application/json;q=x", False), ("application/x-ndjson;q=0.5, application/json;q=.9", True),
 ])
 def test_accept_is_read_with_its_q_values(server: httpx.Client, accept: str, ndjson: bool) -> None:
     lines = EXAMPLES.read_text("utf-8").splitlines()[:2]
@@ -716,6 +751,29 @@ def test_no_query_value_is_echoed_with_a_nik(server: httpx.Client) -> None:
         assert nik[:8] not in r.text and nik[8:] not in r.text and nik[5:10] not in r.text, r.text
     r = server.post("/v1/decisions", params={"ruleset": f"{nik[:8]}/{nik[8:]}"}, content=line)
     assert r.status_code == 404 and nik[:8] not in r.text and nik[8:] not in r.text, r.text
+
+
+def test_a_parameter_with_no_name_is_refused(server: httpx.Client) -> None:
+    line = EXAMPLES.read_text("utf-8").splitlines()[0]
+    for query in ("ruleset=bsu-2022&=x", "=&ruleset=bsu-2022"):
+        error = assert_error(server.post(f"/v1/decisions?{query}", content=line), 400, "bad-parameter")
+        assert error["field"] == '""' and "no name" in error["message"] and "this path takes: hints" in error["message"]
+    assert_error(server.get("/healthz?=x"), 400, "bad-parameter")
+
+
+def test_a_control_character_or_direction_mark_from_the_client_is_escaped(server: httpx.Client) -> None:
+    line = EXAMPLES.read_text("utf-8").splitlines()[0]
+    for query, shown in (("ruleset=%E2%80%AEbsu", "\\u202ebsu"), ("ruleset=%00", "\\x00"),
+                         ("ruleset=bsu-2022&on=%1B%5B31m", "\\x1b[31m"),
+                         ("ruleset=bsu-2022&hints=%E2%80%8F", "\\u200f"),
+                         ("ruleset=bsu-2022&%E2%80%AEon=1", "\\u202eon")):
+        r = server.post(f"/v1/decisions?{query}", content=line)
+        assert r.status_code in (400, 404) and shown in r.json()["error"]["message"], r.text
+        assert not any(c in r.json()["error"]["message"] + r.json()["error"].get("field", "")
+                       for c in "\u202e\x00\x1b\u200f"), r.text
+    r = server.get("/v1/%E2%80%AEx")
+    assert_error(r, 404, "not-found")
+    assert "/v1/\\u202ex" in r.json()["error"]["message"] and "\u202e" not in r.json()["error"]["message"]
 
 
 @pytest.mark.parametrize("query", ["ruleset=", "ruleset", "ruleset=%20"])

@@ -301,14 +301,36 @@ def first_record_ends(text: str) -> bool:
         return True
     try:
         _DECODER.raw_decode(text, i)
-    except json.JSONDecodeError as exc:  # cut short (at its end, or in a text running to it), or wrong before
-        return exc.pos < len(text.rstrip()) and not exc.msg.startswith("Unterminated string")
+    except json.JSONDecodeError as exc:  # cut short (at its end, or in a text or token running to it), or wrong before
+        return (exc.pos < len(text.rstrip()) and not exc.msg.startswith("Unterminated string")
+                and not _cut_in_token(text, exc))
     except RecursionError:
         try:
             _past(text, i)
         except RecursionError:
             return False
     return True
+
+
+_TOKEN_TAIL = re.compile(r"[-+.\w]*\Z")
+"""The characters of a number or literal (``null``, ``true``, ``NaN``…) the text ends with."""
+_NUMBER_CUT = re.compile(r"-?(?:(?:0|[1-9]\d*)(?:\.\d*)?(?:[eE][-+]?\d*)?)?")
+"""A JSON number, or its beginning."""
+_LITERALS = ("null", "true", "false", "NaN", "Infinity", "-Infinity")
+_ESCAPE_CUT = re.compile(r"\\(?:u[0-9a-fA-F]{0,4})?\Z")
+"""A ``\\uXXXX`` escape the text ends in (or just after: a surrogate's pair may follow)."""
+
+
+def _cut_in_token(text: str, exc: json.JSONDecodeError) -> bool:
+    """Whether a JSON error is the text ending inside a number, a literal or a ``\\u`` escape
+    (``[1, nul``, ``-3.``, ``"\\u00``), not a mistake before its end."""
+    if exc.msg.startswith("Invalid \\uXXXX escape"):
+        return _ESCAPE_CUT.search(text) is not None
+    tail = _TOKEN_TAIL.search(text)
+    assert tail is not None  # it matches the empty end at least
+    if not tail.group() or exc.pos < tail.start() or (exc.pos == tail.start() and exc.msg != "Expecting value"):
+        return False  # a mistake before the end, or a token where a delimiter was due (``[1 2``)
+    return bool(_NUMBER_CUT.fullmatch(tail.group())) or any(word.startswith(tail.group()) for word in _LITERALS)
 
 
 def unreadable(value: Any, path: str = "") -> BadRecord | None:

@@ -35,7 +35,7 @@ from bsu_rules.explain.rejected import rejected
 from bsu_rules.glossary import glossary_for
 from bsu_rules.members import Member, decision_date, parse_member
 from bsu_rules.members.decode import BadRecord, decode_records, first_record_ends, unreadable
-from bsu_rules.members.model import hide_identifiers
+from bsu_rules.members.model import hide_identifiers, printable
 from bsu_rules.ruleset.diagnostics import nearest
 from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.ruleset.spelling import not_a_date
@@ -87,10 +87,11 @@ class ServiceError(BsuRulesError):
         super().__init__(message)
         self.code = code
         self.status, self.body = status, {"error": {"code": code, "message": message, **where}}
+        self.headers: dict[str, str] = {}
 
 
 def _error(exc: ServiceError, headers: dict[str, str] | None = None) -> JSONResponse:
-    return JSONResponse(exc.body, status_code=exc.status, headers=headers)
+    return JSONResponse(exc.body, status_code=exc.status, headers=headers or exc.headers)
 
 
 _STATUS_CODES = {404: Code.NOT_FOUND, 405: Code.METHOD_NOT_ALLOWED, 413: Code.BODY_TOO_LARGE}
@@ -154,14 +155,13 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None, l
         if refused := not_json(request.headers.get("content-type"), request.headers.get("content-encoding")):
             raise ServiceError(415, Code.UNSUPPORTED_MEDIA_TYPE, refused)
         declared = request.headers.get("content-length")
-        over = declared is not None and declared.isdigit() and int(declared) > limits.max_body_bytes
+        if declared is not None and declared.isdigit() and int(declared) > limits.max_body_bytes:
+            raise _declared_too_large(limits)  # before a byte is read: no 100 Continue, no wait for the body
         body = bytearray()
         async for chunk in request.stream():  # never more than the limit and one chunk
             body += chunk
             if len(body) > limits.max_body_bytes:
                 raise _too_large(limits, body)
-        if over:
-            raise _too_large(limits, body)
         try:
             text = bytes(body).decode("utf-8").removeprefix("\ufeff")  # UTF-8 only, as every input is
         except UnicodeDecodeError as exc:
@@ -397,11 +397,22 @@ def _too_large(limits: Limits, head: bytes | bytearray) -> ServiceError:
                         "send fewer records per request")
 
 
+def _declared_too_large(limits: Limits) -> ServiceError:
+    """The 413 of a body whose Content-Length is over the limit, answered before any of it is read
+    (so without ``100 Continue``), and the connection closed: the body's bytes would follow."""
+    refused = ServiceError(413, Code.BODY_TOO_LARGE, f"the body is over {limits.max_body_bytes} bytes by its "
+                           "Content-Length, the most one request may carry (the server's --max-body): send fewer "
+                           "records per request (a single record of that size is too large on its own)")
+    refused.headers["Connection"] = "close"
+    return refused
+
+
 def _shown_path(path: str) -> str:
     """A request's path for a message: digits that could be a NIK or an account number, however the
-    path splits them (``/v1/32041257/08940003``, ``32041257:08940003``), are left out."""
+    path splits them (``/v1/32041257/08940003``, ``32041257:08940003``), are left out; a control
+    character or direction mark is written as its escape."""
     head, slash, rest = path.removeprefix("/").partition("/")  # the version apart: its digit is no NIK's
-    return f"/{hide_identifiers(head)}{slash}{hide_identifiers(rest)}"[:60]
+    return printable(f"/{hide_identifiers(head)}{slash}{hide_identifiers(rest)}"[:60])
 
 
 def _plain_query(request: Request) -> None:
@@ -412,11 +423,13 @@ def _plain_query(request: Request) -> None:
     route = request.scope.get("route")
     if isinstance(route, APIRoute):
         known = sorted(p.alias for p in route.dependant.query_params)
-        if unknown := next((n for n in names if n not in known), None):
-            hint = nearest(unknown, known)
-            raise ServiceError(400, Code.BAD_PARAMETER, f"`{echo(unknown)}` is not a parameter here"
+        if (unknown := next((n for n in names if n not in known), None)) is not None:  # ``?=x`` too
+            hint = nearest(unknown, known) if unknown else None
+            raise ServiceError(400, Code.BAD_PARAMETER, (f"`{echo(unknown)}` is not a parameter here" if unknown
+                                                         else "a parameter with no name (`=…`) is refused")
                                + (f"; did you mean `{hint}`?" if hint else "")
-                               + f" (this path takes: {', '.join(known) or 'no parameters'})", field=echo(unknown))
+                               + f" (this path takes: {', '.join(known) or 'no parameters'})",
+                               field=echo(unknown) or '""')
     if twice := sorted({n for n in names if names.count(n) > 1}):
         raise ServiceError(400, Code.BAD_PARAMETER, f"{twice[0]}: given more than once", field=twice[0])
     on = request.query_params.get("on")

@@ -4,6 +4,7 @@ client's value echoed safely."""
 
 from __future__ import annotations
 
+import re
 import sys
 import traceback
 from collections.abc import Callable
@@ -12,7 +13,7 @@ from pathlib import Path
 from starlette.routing import BaseRoute, Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from bsu_rules.members.model import hide_identifiers
+from bsu_rules.members.model import hide_identifiers, printable
 
 NDJSON = "application/x-ndjson"
 
@@ -89,11 +90,10 @@ def wants_ndjson(accept: str) -> bool:
     weights: dict[str, float] = {}
     for part in accept.split(","):
         kind, *params = [p.strip().lower() for p in part.split(";")]
-        q = next((p.partition("=")[2] for p in params if p.partition("=")[0].strip() == "q"), "1")
-        try:
-            weights[kind] = max(0.0, min(1.0, float(q)))
-        except ValueError:
-            weights[kind] = 0.0  # a q-value that is no number: not asked for
+        q = next((p.partition("=")[2].strip() for p in params if p.partition("=")[0].strip() == "q"), "1")
+        if _QVALUE.fullmatch(q):  # a range whose q-value HTTP does not allow (nan, 1e9, -1) is not read
+            weights[kind] = float(q)
+
     def weight(kind: str) -> float | None:
         return next((weights[k] for k in (kind, "application/*", "*/*") if k in weights), None)
 
@@ -101,6 +101,10 @@ def wants_ndjson(accept: str) -> bool:
     if json_q == 0:  # JSON ruled out: NDJSON, unless it is ruled out too (then JSON, the default)
         return ndjson_q != 0
     return weights.get(NDJSON, 0.0) > 0 and weights[NDJSON] >= (json_q or 0.0)
+
+
+_QVALUE = re.compile(r"0(?:\.\d{0,3})?|1(?:\.0{0,3})?")
+"""A q-value as HTTP allows it: 0 to 1, at most three decimals (RFC 9110, 12.4.2)."""
 
 
 def not_json(media_type: str | None, encoding: str | None) -> str | None:
@@ -121,6 +125,7 @@ def not_json(media_type: str | None, encoding: str | None) -> str | None:
 
 
 def echo(given: str) -> str:
-    """A value or name from the query, as a message may repeat it: short, and never a NIK or an
-    account number (a long run of digits is told by its length)."""
-    return hide_identifiers(given)[:40]
+    """A value or name from the query, as a message may repeat it: short, never a NIK or an account
+    number (a long run of digits is told by its length), a control character or direction mark
+    written as its escape (``\\u202e``)."""
+    return printable(hide_identifiers(given)[:40])
