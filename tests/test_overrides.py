@@ -91,6 +91,16 @@ def test_a_replacement_table_is_read_as_the_rule_files_tables_are(rs2022: RuleSe
     assert said in errors(rs2022, [], ["minimum_wage=mw.csv"])[0]
 
 
+def test_every_wrong_row_of_a_replacement_table_is_told_at_once(rs2022: RuleSet, tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "mw.csv").write_text("area_code,area_name,level,amount,bound,source\n3204,Kab. Bandung,UMK,,exact,x\n"
+                                     "3205,Kab. Garut,UMK,3.900.000,exact,x\n3206,Kab. Sumedang,UMK,3900000,exct,x\n",
+                                     "utf-8")
+    monkeypatch.chdir(tmp_path)
+    said = errors(rs2022, [], ["minimum_wage=mw.csv"])
+    assert [line.split(": ")[0] for line in said] == ["mw.csv:2:23", "mw.csv:3:21", "mw.csv:4:32"], said
+
+
 def test_dated_values_and_benefit(rs2022: RuleSet) -> None:
     rs2021 = load_ruleset("bsu-2021")
     b = reform_of(rs2021, ["benefit.monthly=700000"], []).model.benefit

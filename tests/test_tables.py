@@ -11,11 +11,19 @@ import pytest
 import bsu_rules
 from bsu_rules.catalogue.identity import bank_key
 from bsu_rules.ruleset.schema import TableRef
-from bsu_rules.ruleset.tables import BOUNDS, TableError, load_table, read_table
+from bsu_rules.ruleset.tables import BOUNDS, Table, TableError, read_table
 
 RULES = Path(__file__).resolve().parents[1] / "rules"
 TABLES = RULES / "tables"
 WAGE_TABLES = sorted(TABLES.glob("minimum-wage-*.csv"))
+
+
+def load_table(name: str, ref: TableRef, base: Path) -> Table:
+    """The table, or the TableError that comes first in its file raised."""
+    table, errors = read_table(name, ref, base)
+    if table is None:
+        raise errors[0]
+    return table
 
 
 def rows(path: Path) -> list[dict[str, str]]:

@@ -37,7 +37,7 @@ from bsu_rules.ruleset.model import CheckedRule, RuleSet
 from bsu_rules.ruleset.schema import Benefit, Parameter, RuleFile, Text, benefit_misfit
 from bsu_rules.ruleset.source import read_yaml
 from bsu_rules.ruleset.spelling import as_date, as_month, date_problem, plain_number
-from bsu_rules.ruleset.tables import Table, TableError, load_table
+from bsu_rules.ruleset.tables import Table, read_table
 from bsu_rules.ruleset.types import unify
 
 BENEFIT_KEYS = ("amount", "monthly", "months", "instalments")
@@ -381,15 +381,14 @@ def _table(ruleset: RuleSet, o: Override, base: Path, problems: list[Diagnostic]
         problems.append(_diag(where, Code.UNKNOWN_NAME, f"unknown table `{o.name}` in {ruleset.id}",
                               nearest(o.name, ruleset.tables)))
         return None
-    try:
-        path = (base / o.text).resolve()  # named by the caller, not by a rule file: read from its own folder
-        new = load_table(o.name, old.ref.model_copy(update={"file": path.name}), path.parent)
-        new = replace(new, ref=new.ref.model_copy(update={"file": str(path)}))  # where the archive reads it from
-    except TableError as exc:  # at the row when there is one: `mw.csv:4:1: … (--table minimum_wage=mw.csv)`
-        at = Diagnostic(o.text, exc.line, exc.column, Code.TABLE, f"{exc.message} ({where})",
-                        suggestion=exc.suggestion) if exc.line is not None else _diag(where, Code.TABLE, str(exc))
-        problems.append(at)
+    path = (base / o.text).resolve()  # named by the caller, not by a rule file: read from its own folder
+    new, errors = read_table(o.name, old.ref.model_copy(update={"file": path.name}), path.parent)
+    if new is None:  # every one, at its row when there is one: `mw.csv:4:1: … (--table minimum_wage=mw.csv)`
+        problems.extend(Diagnostic(o.text, exc.line, exc.column, Code.TABLE, f"{exc.message} ({where})",
+                                   suggestion=exc.suggestion) if exc.line is not None
+                        else _diag(where, Code.TABLE, str(exc)) for exc in errors)
         return None
+    new = replace(new, ref=new.ref.model_copy(update={"file": str(path)}))  # where the archive reads it from
     if new.type != old.type:
         problems.append(_diag(where, Code.TYPE_MISMATCH, f"table `{o.name}` holds {_holds(old)} in the rule file; "
                                                       f"{o.text} gives {_holds(new)}"))

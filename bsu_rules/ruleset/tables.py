@@ -65,14 +65,6 @@ class Table:
         return table_of(DECIMAL if numeric else STR)
 
 
-def load_table(name: str, ref: TableRef, base: Path) -> Table:
-    """Read ``ref.file`` relative to ``base``; raise the TableError that comes first in the file."""
-    table, errors = read_table(name, ref, base)
-    if table is None:
-        raise errors[0]
-    return table
-
-
 def read_table(name: str, ref: TableRef, base: Path) -> tuple[Table | None, list[TableError]]:
     """Read ``ref.file`` relative to ``base``: the table, or None and every TableError in file order (a
     wrong row does not hide the rows after it; a file or header that cannot be read stops there)."""
