@@ -52,7 +52,7 @@ CASES = [
     ("bad-format", "{fact.wage:rp} melebihi", "{fact.wage:date} melebihi", "date} melebihi", "rp"),
     ("bad-format", "{param.cutoff_month:month} sebesar", "{param.cutoff_month:number} sebesar",
      "number} sebesar", "month"),
-    ("type-mismatch", "    value: 15\n", "    values: {2022-09-05: 15, 2022-10-01: fifteen}\n",
+    ("type-mismatch", "    value: 2022\n", "    values: {2022-09-05: 2022, 2022-10-01: [BRI]}\n",
      "values: {2022-09-05", None),
     ("invalid-value", "    value: 3500000\n", "    value: 3.500.000\n", "3.500.000", "3500000"),
     ("invalid-value", "  amount: 600000\n  instalments: [600000]", "  amount: 99999999999999999999\n  "
@@ -364,6 +364,32 @@ def test_a_broken_table_file_is_reported_where_it_is_broken(rules_copy: Path, ol
     (found,) = bsu_rules.check_file(rules_copy / "bsu-2022.yaml")[1]
     assert (found.file, found.line, found.column) == (str(table), *_position(text, at)), str(found)
     assert found.code == "table" and says in found.message, str(found)
+
+
+@pytest.mark.parametrize(("old", "new", "code", "at", "suggestion", "says"), [
+    ("  wage_ceiling:\n", "  wage_celing:\n", "unknown-name", "wage_celing:", "wage_ceiling",
+     "parameter `wage_celing` is never used, while `param.wage_ceiling` is used and declared nowhere"),
+    ("    value: 2022\n", '    value: "2022"\n', "invalid-value", '"2022"', "2022",
+     '"2022" is text, but `param.fiscal_year` is passed to `received` as a number: write it without quotes'),
+    ("    value: 15\n", "    value: fifteen\n", "invalid-value", "fifteen", None,
+     "`fifteen` is text, but `param.contribution_due_day` is passed to `arrears_streak` as a number"),
+    ("    value: 15\n", "    values: {2022-09-05: 15, 2022-10-01: fifteen}\n", "invalid-value", "fifteen", None,
+     "write it with digits only"),
+])
+def test_a_parameter_mistake_is_told_once_where_the_parameter_is_written(
+        rules_copy: Path, old: str, new: str, code: str, at: str, suggestion: str | None, says: str) -> None:
+    """A misspelt name (never used, close to a name used and declared nowhere) or a text value of a parameter
+    without a unit passed to a function as a number: one error at the parameter, not one at each use with
+    a suggestion pointing at the typo."""
+    path = rules_copy / "bsu-2022.yaml"
+    text = path.read_text("utf-8")
+    assert old in text, old
+    text = text.replace(old, new, 1)
+    path.write_text(text, "utf-8")
+    _, diagnostics = bsu_rules.check_file(path)
+    assert [(d.code, d.line, d.column, d.suggestion) for d in diagnostics] == [
+        (code, *_position(text, at), suggestion)], [str(d) for d in diagnostics]
+    assert says in diagnostics[0].message
 
 
 def _position(text: str, needle: str) -> tuple[int, int]:

@@ -11,8 +11,10 @@ from pydantic import BaseModel, ValidationError
 from bsu_rules.errors import Code
 from bsu_rules.members.model import IDENTIFIER, hide_identifiers
 from bsu_rules.ruleset import schema
+from bsu_rules.ruleset.checker import PLACEHOLDER, parameter_arguments
 from bsu_rules.ruleset.diagnostics import Diagnostic, nearest
-from bsu_rules.ruleset.schema import PERSONAL_NUMBER, RULE_ID, benefit_misfit, misfit
+from bsu_rules.ruleset.expressions import Name, Node, ParseError, parse, walk
+from bsu_rules.ruleset.schema import PERSONAL_NUMBER, RULE_ID, Kind, benefit_misfit, misfit
 from bsu_rules.ruleset.source import Located, dotted
 from bsu_rules.ruleset.source import Path as DataPath
 from bsu_rules.ruleset.spelling import date_problem, digits_only
@@ -24,8 +26,9 @@ not-a-number and infinity): they would be read as text."""
 
 def misread_values(located: Located) -> dict[DataPath, Diagnostic]:
     """A diagnostic for each parameter or benefit (keyed by its path) written as a number in a form a
-    rule file does not take (``0x355``, ``035000000``, ``.nan``), or a parameter written as a list
-    without its brackets (``BRI, BNI``: one text to YAML), where it is written."""
+    rule file does not take (``0x355``, ``035000000``, ``.nan``), a parameter written as a list
+    without its brackets (``BRI, BNI``: one text to YAML), or a parameter misnamed or written as text
+    where it is used as a number (:func:`misused_parameters`), where it is written."""
     data: dict[str, Any] = located.data
     found: list[tuple[DataPath, DataPath, str | None]] = []  # (what, the value's path, unit)
     params = data.get("parameters")
@@ -42,7 +45,7 @@ def misread_values(located: Located) -> dict[DataPath, Diagnostic]:
         instalments = benefit.get("instalments")
         found += [(("benefit", "instalments"), ("benefit", "instalments", i), "IDR")
                   for i in range(len(instalments) if isinstance(instalments, list) else 0)]
-    out: dict[DataPath, Diagnostic] = {}
+    out = misused_parameters(located)
     for what, at, unit in found:
         value = _lookup(data, at)
         if what in out or not isinstance(value, str) or located.styles.get(at, "'") is not None:
@@ -58,6 +61,77 @@ def misread_values(located: Located) -> dict[DataPath, Diagnostic]:
         out[what] = Diagnostic(located.file, *located.at(at), Code.INVALID_VALUE, f"{dotted(at)}: {problem[0]}",
                                suggestion=problem[1])
     return out
+
+
+def misused_parameters(located: Located) -> dict[DataPath, Diagnostic]:
+    """A diagnostic for each parameter (keyed by its path) whose mistake shows only where it is used, told
+    once where it is written: a name never used, close to a ``param.NAME`` used but never declared (a
+    name mistyped, ``wage_celing``), and a value written as text (``"2022"``, ``fifteen``) of a parameter
+    without a ``unit`` that is passed to a function as a number."""
+    data: dict[str, Any] = located.data
+    params = data.get("parameters")
+    if not isinstance(params, dict):
+        return {}
+    trees, texts = _expressions(data)
+    used = {n.parts[1] for t in trees for n in walk(t) if isinstance(n, Name) and n.parts[0] == "param"
+            and len(n.parts) > 1}
+    used |= {m[1].split(".")[1] for text in texts for m in PLACEHOLDER.finditer(text) if m[1].startswith("param.")}
+    undeclared = sorted(used - set(params))
+    out: dict[DataPath, Diagnostic] = {}
+    for name in params:
+        meant = nearest(name, undeclared) if isinstance(name, str) and _NAME.fullmatch(name) and name not in used \
+            else None  # a name that is none is told by the schema
+        if meant is not None and nearest(meant, map(str, params)) == name:
+            out[("parameters", name)] = Diagnostic(
+                located.file, *located.at(("parameters", name), key=True), Code.UNKNOWN_NAME,
+                f"parameter `{name}` is never used, while `param.{meant}` is used and declared nowhere: the name "
+                "is probably mistyped here", suggestion=meant)
+    numbers = {(name, fn) for t in trees for name, fn, wanted in parameter_arguments(t)
+               if wanted and all(w.numeric for w in wanted)}
+    for name, fn in sorted(numbers):
+        raw = params.get(name)
+        if ("parameters", name) in out or not isinstance(raw, dict) or raw.get("unit") is not None:
+            continue
+        values = raw.get("values")
+        written = [(("parameters", name, "value"), raw.get("value"))] + \
+            [(("parameters", name, "values", k), v) for k, v in (values.items() if isinstance(values, dict) else ())]
+        at, text = next(((at, v) for at, v in written if isinstance(v, str)), ((), None))
+        if text is not None:
+            out[("parameters", name)] = _text_for_number(located, at, name, fn, text)
+    return out
+
+
+_NAME = re.compile(r"[a-z][a-z0-9_]*")
+
+
+def _text_for_number(located: Located, at: DataPath, name: str, fn: str, text: str) -> Diagnostic:
+    """Parameter ``name``'s value ``text`` (at ``at``), passed to function ``fn`` as a number."""
+    shown = hide_identifiers(text[:40])
+    quoted = located.styles.get(at) is not None
+    digits = text.strip() if text.strip().isascii() and text.strip().isdigit() else digits_only(text)
+    how = "without quotes" if quoted and digits == text.strip() else "with digits only"
+    written = f'"{shown}"' if quoted else f"`{shown}`"
+    return Diagnostic(located.file, *located.at(at), Code.INVALID_VALUE,
+                      f"{written} is text, but `param.{name}` is passed to `{fn}` as a number: write it {how}"
+                      + (f" ({digits})" if digits else ""), suggestion=digits)
+
+
+def _expressions(data: dict[str, Any]) -> tuple[list[Node], list[str]]:
+    """The expressions of a rule file as read from YAML that parse (facts, rules, the channel), and its
+    rules' explanations."""
+    texts: list[Any] = list(data["facts"].values()) if isinstance(data.get("facts"), dict) else []
+    rules = [r for r in data.get("rules") or () if isinstance(r, dict)] if isinstance(data.get("rules"), list) else []
+    texts += [r.get(k.value) for r in rules for k in Kind]
+    channel = data.get("channel")
+    texts += [channel.get("expression")] if isinstance(channel, dict) else []
+    trees = []
+    for text in (t for t in texts if isinstance(t, str)):
+        try:
+            trees.append(parse(text))
+        except ParseError:
+            continue
+    explained = [r["explain"].get(lang) for r in rules if isinstance(r.get("explain"), dict) for lang in ("id", "en")]
+    return trees, [t for t in explained if isinstance(t, str)]
 
 
 def misread_number(value: str, unit: str | None) -> tuple[str, str | None] | None:
