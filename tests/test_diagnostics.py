@@ -392,6 +392,33 @@ def test_a_parameter_mistake_is_told_once_where_the_parameter_is_written(
     assert says in diagnostics[0].message
 
 
+@pytest.mark.parametrize(("old", "new", "at", "suggestion", "says"), [
+    ('version: "2022.1"', "version: 2022.10", "2022.10", 'version: "2022.10"',
+     "version: `2022.10` is read as a number (the same number as 2022.1): text is written in quotes"),
+    ('version: "2022.1"', "version: 2022-10-01  # October", "2022-10-01", 'version: "2022-10-01"',
+     "version: `2022-10-01` is read as a date: text is written in quotes"),
+    ('title: {id: "Warga Negara Indonesia (WNI)", en: "Indonesian citizen (WNI)"}',
+     "title: Warga Negara Indonesia (WNI)", "Warga Negara", 'title: {id: "Warga Negara Indonesia (WNI)", en: "…"}',
+     "rules[0].title: `Warga Negara Indonesia (WNI)` is one text: a title is written in both languages"),
+    ("  instalments: [600000]", "  instalments: 600000", "600000\n  source", "instalments: [600000]",
+     "benefit.instalments: `600000` is one value: a list is written in brackets, even of one item"),
+])
+def test_a_value_of_another_shape_is_told_in_plain_words_with_the_line_meant(
+        rules_copy: Path, old: str, new: str, at: str, suggestion: str, says: str) -> None:
+    """A number or a date where text is taken, one text where a title in both languages is, one value where a
+    list is: said in plain words (not pydantic's "Input should be a valid string"), with the line as it
+    should read."""
+    path = rules_copy / "bsu-2022.yaml"
+    text = path.read_text("utf-8")
+    assert old in text, old
+    text = text.replace(old, new, 1)
+    path.write_text(text, "utf-8")
+    _, diagnostics = bsu_rules.check_file(path)
+    assert [(d.code, d.line, d.column, d.suggestion) for d in diagnostics] == [
+        ("invalid-value", *_position(text, at), suggestion)], [str(d) for d in diagnostics]
+    assert says in diagnostics[0].message and "Input should" not in diagnostics[0].message
+
+
 def _position(text: str, needle: str) -> tuple[int, int]:
     index = text.index(needle)
     line = text.count("\n", 0, index) + 1

@@ -3,7 +3,10 @@ take, and schema errors (a name, a date, a parameter's value) with the form prob
 
 from __future__ import annotations
 
+import json
 import re
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -199,6 +202,8 @@ def schema_diagnostics(exc: ValidationError, located: Located) -> list[tuple[Dat
                 loc, msg, fixed = _parameter_problem(located, loc) or (loc, msg, None)
             elif err["type"] == "value_error" and loc[:1] == ("benefit",) and len(loc) >= 2:
                 fixed = (benefit_misfit(str(loc[1]), err["input"]) or (msg, None))[1]
+            elif (shaped := _shape_problem(located, loc, err["type"], err["input"])) is not None:
+                msg, fixed = shaped
             elif err["type"] in ("enum", "literal_error"):
                 choices = re.findall(r"'([^']*)'", str(err["ctx"]["expected"]))
                 shown = hide_identifiers(str(err["input"])[:60])
@@ -219,6 +224,42 @@ def schema_diagnostics(exc: ValidationError, located: Located) -> list[tuple[Dat
                                         msg if named else f"{where}: {msg}",
                                         rule=rule, suggestion=fixed)))
     return _misspelt_once(out)
+
+
+def _shape_problem(located: Located, loc: DataPath, kind: str, value: Any) -> tuple[str, str | None] | None:
+    """A value written in another shape than its key takes, in plain words, with the line as it should
+    read: a number or a date where text is taken (``version: 2022.10``, which YAML reads as 2022.1), a
+    plain text where a text in both languages is (``title: Warga Negara Indonesia``), one value where a
+    list is (``instalments: 600000``); None for any other problem."""
+    key = loc[-1] if loc and isinstance(loc[-1], str) else None
+    written = _written(located, loc)
+    shown = hide_identifiers((written or str(value))[:60])
+    scalar = isinstance(value, int | Decimal | date)
+    if kind == "string_type" and scalar:
+        what = "a date" if isinstance(value, date) else "true or false" if isinstance(value, bool) else "a number"
+        same = written.rstrip("0").rstrip(".") if written and "." in written and written.endswith("0") else None
+        lost = f" (the same number as {same})" if same else ""
+        return f"`{shown}` is read as {what}{lost}: text is written in quotes", \
+            f'{key}: "{written}"' if key and written and shown == written else None
+    if kind in ("model_type", "dict_type") and key in _TEXTS and isinstance(value, str):
+        fixed = json.dumps(value, ensure_ascii=False)
+        return f"`{shown}` is one text: a {key} is written in both languages, `{{id: \"…\", en: \"…\"}}` (Bahasa " \
+            "Indonesia, then English)", f'{key}: {{id: {fixed}, en: "…"}}' if shown == value[:60] == value else None
+    if kind == "list_type" and (scalar or isinstance(value, str)):
+        return f"`{shown}` is one value: a list is written in brackets, even of one item", \
+            f"{key}: [{written}]" if key and written and shown == written else None
+    return None
+
+
+def _written(located: Located, loc: DataPath) -> str | None:
+    """The text of the plain value at ``loc`` as its line writes it, if it is one (not quoted, a list,
+    a mapping or over lines)."""
+    if loc not in located.values or located.styles.get(loc) is not None:
+        return None
+    line, col = located.values[loc]
+    text = located.lines[line - 1][col - 1:] if line <= len(located.lines) else ""
+    text = re.split(r"\s#", text, maxsplit=1)[0].strip()
+    return text if text and text[0] not in "[{'\"|>" and not text.endswith(":") else None
 
 
 def _misspelt_once(found: list[tuple[DataPath, Diagnostic]]) -> list[tuple[DataPath, Diagnostic]]:
