@@ -84,6 +84,12 @@ PLAIN = [
      "    require: fact.arrears <= param.max_arrears_months", "the keys around it use 4"),
     ("yaml-syntax", "    require: fact.arrears", "       require: fact.arrears", "require: fact.arrears",
      "    require: fact.arrears <= param.max_arrears_months", "`require:` is indented 7 spaces"),
+    # a list item without its `- `: told at that line (not "indent the next key by 2", which leads on to another error)
+    ("yaml-syntax", "  - id: citizen\n", "  id: citizen\n", "id: citizen\n", "  - id: citizen",
+     "`id:` is where the `-` of the list items around it is, with the keys after it as deep as theirs: the `- ` "
+     "that starts a list item is missing"),
+    ("yaml-syntax", "  - id: valid-nik\n", "  id: valid-nik\n", "id: valid-nik\n", "  - id: valid-nik",
+     "the `- ` that starts a list item is missing"),
     ("yaml-syntax", "    require: fact.arrears", "\trequire: fact.arrears", "\trequire",
      "    require: fact.arrears <= param.max_arrears_months", "spaces only, never tabs"),
     ("yaml-syntax", 'title: {id: "NIK valid"', "title: {id: NIK: valid", ": valid,",
