@@ -406,6 +406,8 @@ def test_a_parameter_mistake_is_told_once_where_the_parameter_is_written(
     ('title: {id: "Warga Negara Indonesia (WNI)", en: "Indonesian citizen (WNI)"}',
      "title: Warga Negara Indonesia (WNI)", "Warga Negara", 'title: {id: "Warga Negara Indonesia (WNI)", en: "…"}',
      "rules[0].title: `Warga Negara Indonesia (WNI)` is one text: a title is written in both languages"),
+    ("{id: Tahun anggaran, en: Fiscal year}", "{id: 2022, en: Fiscal year}", "2022, en", 'id: "2022"',
+     "parameters.fiscal_year.description.id: `2022` is read as a number"),  # in braces: up to the `,`
     ("  instalments: [600000]", "  instalments: 600000", "600000\n  source", "instalments: [600000]",
      "benefit.instalments: `600000` is one value: a list is written in brackets, even of one item"),
 ])

@@ -83,8 +83,8 @@ def misused_parameters(located: Located) -> dict[DataPath, Diagnostic]:
     out: dict[DataPath, Diagnostic] = {}
     for name in params:
         meant = nearest(name, undeclared) if isinstance(name, str) and _NAME.fullmatch(name) and name not in used \
-            else None  # a name that is none is told by the schema
-        if meant is not None and nearest(meant, map(str, params)) == name:
+            and hide_identifiers(name) == name else None  # a name that is none is told by the schema
+        if meant is not None and hide_identifiers(meant) == meant and nearest(meant, map(str, params)) == name:
             out[("parameters", name)] = Diagnostic(
                 located.file, *located.at(("parameters", name), key=True), Code.UNKNOWN_NAME,
                 f"parameter `{name}` is never used, while `param.{meant}` is used and declared nowhere: the name "
@@ -244,10 +244,10 @@ def _shape_problem(located: Located, loc: DataPath, kind: str, value: Any) -> tu
     if kind in ("model_type", "dict_type") and key in _TEXTS and isinstance(value, str):
         fixed = json.dumps(value, ensure_ascii=False)
         return f"`{shown}` is one text: a {key} is written in both languages, `{{id: \"…\", en: \"…\"}}` (Bahasa " \
-            "Indonesia, then English)", f'{key}: {{id: {fixed}, en: "…"}}' if shown == value[:60] == value else None
+            "Indonesia, then English)", f'{key}: {{id: {fixed}, en: "…"}}' if hide_identifiers(value) == value else None
     if kind == "list_type" and (scalar or isinstance(value, str)):
         return f"`{shown}` is one value: a list is written in brackets, even of one item", \
-            f"{key}: [{written}]" if key and written and shown == written else None
+            f"{key}: [{written}]" if key and written and shown == written and scalar else None
     return None
 
 
@@ -257,8 +257,12 @@ def _written(located: Located, loc: DataPath) -> str | None:
     if loc not in located.values or located.styles.get(loc) is not None:
         return None
     line, col = located.values[loc]
-    text = located.lines[line - 1][col - 1:] if line <= len(located.lines) else ""
-    text = re.split(r"\s#", text, maxsplit=1)[0].strip()
+    whole = located.lines[line - 1] if line <= len(located.lines) else ""
+    text = re.split(r"\s#", whole[col - 1:], maxsplit=1)[0]
+    before = whole[:col - 1]
+    if before.count("{") + before.count("[") > before.count("}") + before.count("]"):  # in `{…}` or `[…]`
+        text = re.split(r"[,}\]]", text, maxsplit=1)[0]
+    text = text.strip()
     return text if text and text[0] not in "[{'\"|>" and not text.endswith(":") else None
 
 
