@@ -52,7 +52,7 @@ CASES = [
     ("bad-format", "{fact.wage:rp} melebihi", "{fact.wage:date} melebihi", "date} melebihi", "rp"),
     ("bad-format", "{param.cutoff_month:month} sebesar", "{param.cutoff_month:number} sebesar",
      "number} sebesar", "month"),
-    ("type-mismatch", "    value: 15\n", "    values: {2022-09-05: 15, 2022-10-01: fifteen}\n",
+    ("type-mismatch", "    value: 2022\n", "    values: {2022-09-05: 2022, 2022-10-01: [BRI]}\n",
      "values: {2022-09-05", None),
     ("invalid-value", "    value: 3500000\n", "    value: 3.500.000\n", "3.500.000", "3500000"),
     ("invalid-value", "  amount: 600000\n  instalments: [600000]", "  amount: 99999999999999999999\n  "
@@ -84,6 +84,12 @@ PLAIN = [
      "    require: fact.arrears <= param.max_arrears_months", "the keys around it use 4"),
     ("yaml-syntax", "    require: fact.arrears", "       require: fact.arrears", "require: fact.arrears",
      "    require: fact.arrears <= param.max_arrears_months", "`require:` is indented 7 spaces"),
+    # a list item without its `- `: told at that line (not "indent the next key by 2", which leads on to another error)
+    ("yaml-syntax", "  - id: citizen\n", "  id: citizen\n", "id: citizen\n", "  - id: citizen",
+     "`id:` is where the `-` of the list items around it is, with the keys after it as deep as theirs: the `- ` "
+     "that starts a list item is missing"),
+    ("yaml-syntax", "  - id: valid-nik\n", "  id: valid-nik\n", "id: valid-nik\n", "  - id: valid-nik",
+     "the `- ` that starts a list item is missing"),
     ("yaml-syntax", "    require: fact.arrears", "\trequire: fact.arrears", "\trequire",
      "    require: fact.arrears <= param.max_arrears_months", "spaces only, never tabs"),
     ("yaml-syntax", 'title: {id: "NIK valid"', "title: {id: NIK: valid", ": valid,",
@@ -364,6 +370,61 @@ def test_a_broken_table_file_is_reported_where_it_is_broken(rules_copy: Path, ol
     (found,) = bsu_rules.check_file(rules_copy / "bsu-2022.yaml")[1]
     assert (found.file, found.line, found.column) == (str(table), *_position(text, at)), str(found)
     assert found.code == "table" and says in found.message, str(found)
+
+
+@pytest.mark.parametrize(("old", "new", "code", "at", "suggestion", "says"), [
+    ("  wage_ceiling:\n", "  wage_celing:\n", "unknown-name", "wage_celing:", "wage_ceiling",
+     "parameter `wage_celing` is never used, while `param.wage_ceiling` is used and declared nowhere"),
+    ("    value: 2022\n", '    value: "2022"\n', "invalid-value", '"2022"', "2022",
+     '"2022" is text, but `param.fiscal_year` is passed to `received` as a number: write it without quotes'),
+    ("    value: 15\n", "    value: fifteen\n", "invalid-value", "fifteen", None,
+     "`fifteen` is text, but `param.contribution_due_day` is passed to `arrears_streak` as a number"),
+    ("    value: 15\n", "    values: {2022-09-05: 15, 2022-10-01: fifteen}\n", "invalid-value", "fifteen", None,
+     "write it with digits only"),
+])
+def test_a_parameter_mistake_is_told_once_where_the_parameter_is_written(
+        rules_copy: Path, old: str, new: str, code: str, at: str, suggestion: str | None, says: str) -> None:
+    """A misspelt name (never used, close to a name used and declared nowhere) or a text value of a parameter
+    without a unit passed to a function as a number: one error at the parameter, not one at each use with
+    a suggestion pointing at the typo."""
+    path = rules_copy / "bsu-2022.yaml"
+    text = path.read_text("utf-8")
+    assert old in text, old
+    text = text.replace(old, new, 1)
+    path.write_text(text, "utf-8")
+    _, diagnostics = bsu_rules.check_file(path)
+    assert [(d.code, d.line, d.column, d.suggestion) for d in diagnostics] == [
+        (code, *_position(text, at), suggestion)], [str(d) for d in diagnostics]
+    assert says in diagnostics[0].message
+
+
+@pytest.mark.parametrize(("old", "new", "at", "suggestion", "says"), [
+    ('version: "2022.1"', "version: 2022.10", "2022.10", 'version: "2022.10"',
+     "version: `2022.10` is read as a number (the same number as 2022.1): text is written in quotes"),
+    ('version: "2022.1"', "version: 2022-10-01  # October", "2022-10-01", 'version: "2022-10-01"',
+     "version: `2022-10-01` is read as a date: text is written in quotes"),
+    ('title: {id: "Warga Negara Indonesia (WNI)", en: "Indonesian citizen (WNI)"}',
+     "title: Warga Negara Indonesia (WNI)", "Warga Negara", 'title: {id: "Warga Negara Indonesia (WNI)", en: "…"}',
+     "rules[0].title: `Warga Negara Indonesia (WNI)` is one text: a title is written in both languages"),
+    ("{id: Tahun anggaran, en: Fiscal year}", "{id: 2022, en: Fiscal year}", "2022, en", 'id: "2022"',
+     "parameters.fiscal_year.description.id: `2022` is read as a number"),  # in braces: up to the `,`
+    ("  instalments: [600000]", "  instalments: 600000", "600000\n  source", "instalments: [600000]",
+     "benefit.instalments: `600000` is one value: a list is written in brackets, even of one item"),
+])
+def test_a_value_of_another_shape_is_told_in_plain_words_with_the_line_meant(
+        rules_copy: Path, old: str, new: str, at: str, suggestion: str, says: str) -> None:
+    """A number or a date where text is taken, one text where a title in both languages is, one value where a
+    list is: said in plain words (not pydantic's "Input should be a valid string"), with the line as it
+    should read."""
+    path = rules_copy / "bsu-2022.yaml"
+    text = path.read_text("utf-8")
+    assert old in text, old
+    text = text.replace(old, new, 1)
+    path.write_text(text, "utf-8")
+    _, diagnostics = bsu_rules.check_file(path)
+    assert [(d.code, d.line, d.column, d.suggestion) for d in diagnostics] == [
+        ("invalid-value", *_position(text, at), suggestion)], [str(d) for d in diagnostics]
+    assert says in diagnostics[0].message and "Input should" not in diagnostics[0].message
 
 
 def _position(text: str, needle: str) -> tuple[int, int]:

@@ -151,3 +151,19 @@ def test_editions_in_force_on_one_day_are_warned_when_checked_together(tmp_path:
     assert capsys.readouterr().out.endswith("1 file: 0 errors, 0 warnings\n")
     bundled = [load_ruleset(p) for p in sorted(bundled_rules().glob("*.yaml"))]
     assert overlapping(bundled) == []  # 2020 and 2021, revoked together on one day, run alongside by design
+
+
+@pytest.mark.parametrize(("banks", "written", "meant"), [("[BRI, BNI, MANDRI, BTN]", "MANDRI", "MANDIRI"),
+                                                       ("[bri, BNI, MANDIRI, BTN]", "bri", "BRI")])
+def test_a_state_bank_that_is_no_code_of_the_bank_table_is_warned(tmp_path: Path, banks: str, written: str,
+                                                                   meant: str) -> None:
+    """`fact.bank in param.state_banks` compares the list with the bank table's canonical codes: a code
+    mistyped there never matches, and its members would quietly be paid another way."""
+    shutil.copytree(bundled_rules(), tmp_path / "rules")
+    path = tmp_path / "rules" / "bsu-2022.yaml"
+    path.write_text(path.read_text("utf-8").replace("value: [BRI, BNI, MANDIRI, BTN]", f"value: {banks}"), "utf-8")
+    (d,) = linted(path)
+    assert (d.code, d.severity, d.suggestion) == (Code.UNKNOWN_VALUE, Severity.WARNING, meant), str(d)
+    assert f"`{written}` of `param.state_banks` is none of the values of `table.banks`" in d.message
+    line = path.read_text("utf-8").splitlines()[d.line - 1]
+    assert line[d.column - 1:].startswith(written)

@@ -61,7 +61,8 @@ class Scope:
     facts: dict[str, str]
     fact_types: dict[str, Type] = field(default_factory=dict)
     broken: frozenset[str] = frozenset()
-    """Names declared with an error already reported where they are declared (not unknown at their uses)."""
+    """Names declared with an error already reported where they are declared (not unknown at their uses,
+    nor a name used whose nearest spelling is one of them: a parameter's name mistyped where it is declared)."""
 
     def names(self) -> dict[str, Type | None]:
         out: dict[str, Type | None] = dict(member_fields())
@@ -84,6 +85,17 @@ def fact_order(facts: dict[str, Node], report: Callable[[str, str], None]) -> li
         for name in sorted(set(cycle)):
             report(name, " -> ".join(f"fact.{c}" for c in cycle))
         return [n for n in facts if n not in set(cycle)]
+
+
+def parameter_arguments(tree: Node) -> list[tuple[str, str, tuple[Type, ...]]]:
+    """Each parameter ``tree`` passes straight to a catalogue function: its name, the function's, and the
+    types that argument takes (``fiscal_year``, ``received``, ``(int,)``)."""
+    out = []
+    for call in (n for n in walk(tree) if isinstance(n, Call) and n.func.dotted in FUNCTIONS):
+        wanted = FUNCTIONS[call.func.dotted].params
+        out += [(a.parts[1], call.func.dotted, wanted[min(i, len(wanted) - 1)]) for i, a in enumerate(call.args)
+                if wanted and isinstance(a, Name) and len(a.parts) == 2 and a.parts[0] == "param"]
+    return out
 
 
 def read_depth(node: Node, facts: dict[str, int]) -> int:
@@ -158,7 +170,8 @@ class TypeChecker:
         if dotted in self.names:
             known = self.names[dotted]
             return known
-        if ".".join(node.parts[:2]) in self.scope.broken:
+        if ".".join(node.parts[:2]) in self.scope.broken or nearest(dotted, [*self.names, *self.scope.broken]) \
+                in self.scope.broken:
             return None
         if "." not in dotted and not nearest(dotted, self.names):  # a bare word: text without its quotes?
             self.report(node.start, "unknown-name", f"unknown name `{dotted}` (text is written in quotes)",

@@ -130,7 +130,8 @@ def _indentation(lines: list[str], line: int, *, allow_own: bool = False) -> Exp
         return None
     item = bool(found.group("dashes"))
     own = _indent(text)
-    if not item and (odd := _under_indented(lines, line, own) or _over_indented(lines, line, own)) is not None:
+    if not item and (odd := _missing_dash(lines, line) or _under_indented(lines, line, own)
+                     or _over_indented(lines, line, own)) is not None:
         return odd
     keys: dict[int, int] = {}  # the indentation of each block open above the line -> the line opening it
     items: dict[int, int] = {}  # the same for lists (the column of their `-`)
@@ -160,6 +161,42 @@ def _indentation(lines: list[str], line: int, *, allow_own: bool = False) -> Exp
                 f"it use {own}: indent it by {own} spaces, like them", " " * own + lines[other][want:])
     return (line + 1, own + 1, f"`{found.group('key')}:` is indented {_spaces(own)}, but the {what} around it "
             f"use {want}: indent it by {want} spaces, like them", " " * want + text[own:])
+
+
+def _missing_dash(lines: list[str], line: int) -> Explained | None:
+    """The key line (``line``, or the one above it) that is a list item whose `- ` is left out: a key with
+    a value at the indentation of the `-` of list items around it that start with that key, the keys after
+    it as deep as those items' keys (``id: citizen``, then ``title:`` as deep as the ``title:`` of
+    ``- id: valid-nik``). A key of another name there is one of an item's keys indented too little."""
+    for n in (line, _content_before(lines, line)):
+        key = _KEY.match(lines[n]) if n is not None else None
+        after = _content_after(lines, n) if n is not None else None
+        if n is None or key is None or after is None or key.group("dashes") or not _has_value(lines[n], key):
+            continue
+        at, keys = _start(key), _indent(lines[after])
+        if keys > at and _item_beside(lines, n, at, keys, key.group("key")):
+            return (n + 1, at + 1, f"`{key.group('key')}:` is where the `-` of the list items around it is, with "
+                    "the keys after it as deep as theirs: the `- ` that starts a list item is missing",
+                    " " * at + "- " + lines[n][at:])
+    return None
+
+
+def _item_beside(lines: list[str], line: int, at: int, keys: int, first: str) -> bool:
+    """Whether a list item whose `-` is at column ``at``, starting with key ``first`` at column ``keys``,
+    is in the block around ``line`` (before or after it, as far as a line less indented than ``at``)."""
+    for step in (-1, 1):
+        n = line + step
+        while 0 <= n < len(lines):
+            text = lines[n]
+            n += step
+            if not text.strip() or text.lstrip().startswith("#") or _indent(text) > at:
+                continue
+            found = _KEY.match(text)
+            if _indent(text) < at or found is None:
+                break
+            if found.group("dashes") and _start(found) == keys and found.group("key") == first:
+                return True
+    return False
 
 
 def _under_indented(lines: list[str], line: int, own: int) -> Explained | None:
@@ -220,6 +257,13 @@ def _spaces(n: int) -> str:
 
 def _content_before(lines: list[str], line: int) -> int | None:
     for n in range(line - 1, -1, -1):
+        if lines[n].strip() and not lines[n].lstrip().startswith("#"):
+            return n
+    return None
+
+
+def _content_after(lines: list[str], line: int) -> int | None:
+    for n in range(line + 1, len(lines)):
         if lines[n].strip() and not lines[n].lstrip().startswith("#"):
             return n
     return None

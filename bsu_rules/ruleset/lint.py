@@ -33,6 +33,9 @@ Each finding has a stable code, the narrowest location known and, where one appl
   is derived from the expression: a member field's pattern or codes in the data contract
   (``work_regency_code``: 4 digits, ``employer.sector``: A-U), a text literal, ``province(...)``
   (2 digits), and ``if``/``coalesce`` of those. Tables looked up with anything else are not checked.
+- ``unknown-value``: a text value of a parameter compared (``in``, ``==``, ``!=``) with what can be a
+  table's value (``fact.bank in param.state_banks``, ``fact.bank`` a ``table.banks.get(...)``) that is
+  none of that table's values (``MANDRI``, ``bri``): it never matches a value looked up there.
 - ``stale-title``: a criterion's title stating an amount or a date the rule set does not hold
   (``stale.py``).
 """
@@ -47,6 +50,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from bsu_rules.catalogue.calendar import month_end
+from bsu_rules.errors import Code
 from bsu_rules.members.model import hide_identifiers
 from bsu_rules.ruleset.checker import PLACEHOLDER
 from bsu_rules.ruleset.diagnostics import Diagnostic, Severity, nearest
@@ -60,7 +64,7 @@ from bsu_rules.ruleset.types import MONTH, too_wide
 Where = tuple[str | int, ...]
 CODES = ("invalid-argument", "division-by-zero", "type-mismatch", "unused", "missing-source", "unknown-source",
          "empty-window", "window-outside", "value-outside", "data-date", "gapped-parameter", "never-fires",
-         "always-fires", "unmatchable-key", "stale-title")
+         "always-fires", "unmatchable-key", "stale-title", "unknown-value")
 _ACTS = {Kind.REQUIRE: "fails", Kind.EXCLUDE: "excludes", Kind.FLAG: "flags", Kind.PRIORITIZE: "prioritises"}
 
 
@@ -68,7 +72,7 @@ def lint(rs: RuleSet) -> list[Diagnostic]:
     """Every warning for a rule set that passed the checker."""
     linter = _Lint(rs)
     for step in (linter.unused, linter.sources, linter.windows, linter.parameters, linter.data_date,
-                 linter.constants, linter.keys, linter.arguments, linter.units):
+                 linter.constants, linter.keys, linter.table_values, linter.arguments, linter.units):
         step()
     stale_titles(rs, linter.warn)
     return linter.out
@@ -317,6 +321,51 @@ class _Lint:
                             self.warn(at, "invalid-argument", f"`{n.func.dotted}`: {text}, got {value}",
                                       offset=arg.start, severity=Severity.ERROR)
                             break
+
+    def table_values(self) -> None:
+        """A parameter's text compared with what can be a table's value, which none of its values is."""
+        seen: set[tuple[Where, str]] = set()
+        for _, tree, rule in self._trees():
+            for n in walk(tree):
+                if not isinstance(n, Binary) or n.op not in ("in", "not in", "==", "!="):
+                    continue
+                sides = [(n.right, n.left)] + ([(n.left, n.right)] if n.op in ("==", "!=") else [])
+                for param, other in sides:
+                    if isinstance(param, Name) and param.parts[0] == "param" and len(param.parts) == 2:
+                        for table in sorted(self._yields(other)):
+                            self._table_value(param.parts[1], table, f"{unparse(n.left)} {n.op} {unparse(n.right)}",
+                                             rule, seen)
+
+    def _table_value(self, name: str, table: str, compared: str, rule: str | None,
+                     seen: set[tuple[Where, str]]) -> None:
+        """Warn of each text of parameter ``name`` that is none of ``table``'s values (``compared``: where)."""
+        param, values = self.rs.model.parameters.get(name), self.rs.tables[table].values
+        if param is None or values is None or self.rs.tables[table].ref.value is None:
+            return
+        known = {v for v in values.values() if isinstance(v, str)}
+        dated = [(("parameters", name, "value"), param.value)] if param.values is None else \
+            [(_value_at(name)(d), v) for d, v in param.values.items()]
+        for at, value in dated:
+            items = [((*at, i), v) for i, v in enumerate(value)] if isinstance(value, list) else [(at, value)]
+            for where, text in items:
+                if isinstance(text, str) and text not in known and (where, table) not in seen:
+                    seen.add((where, table))
+                    self.warn(where, Code.UNKNOWN_VALUE, f"`{hide_identifiers(text[:40])}` of `param.{name}` is none "
+                              f"of the values of `table.{table}` (its column `{self.rs.tables[table].ref.value}`), "
+                              f"which `{compared}` compares it with: it never matches a value looked up there",
+                              rule, suggestion=nearest(text, known))
+
+    def _yields(self, node: Node) -> set[str]:
+        """The tables whose value ``node`` can be (``table.banks.get(...)``, and ``if``, ``coalesce`` and
+        facts of those)."""
+        if isinstance(node, Call) and node.func.parts[0] == "table" and len(node.func.parts) == 3:
+            return {node.func.parts[1]} | self._yields(node.args[1]) if len(node.args) == 2 else set()
+        if isinstance(node, Name) and node.parts[0] == "fact" and len(node.parts) == 2 and \
+                (fact := self.rs.facts.get(node.parts[1])) is not None:
+            return self._yields(fact)
+        parts = [node.then, node.other] if isinstance(node, Cond) else \
+            node.args if isinstance(node, Call) and node.func.dotted == "coalesce" else []
+        return set().union(*(self._yields(p) for p in parts))
 
     def _values(self, folder: Folder, arg: Node) -> list[Any]:
         """The values a constant argument takes: its folded value, or each dated value of a parameter."""

@@ -3,7 +3,10 @@ take, and schema errors (a name, a date, a parameter's value) with the form prob
 
 from __future__ import annotations
 
+import json
 import re
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -11,8 +14,10 @@ from pydantic import BaseModel, ValidationError
 from bsu_rules.errors import Code
 from bsu_rules.members.model import IDENTIFIER, hide_identifiers
 from bsu_rules.ruleset import schema
+from bsu_rules.ruleset.checker import PLACEHOLDER, parameter_arguments
 from bsu_rules.ruleset.diagnostics import Diagnostic, nearest
-from bsu_rules.ruleset.schema import PERSONAL_NUMBER, RULE_ID, benefit_misfit, misfit
+from bsu_rules.ruleset.expressions import Name, Node, ParseError, parse, walk
+from bsu_rules.ruleset.schema import PERSONAL_NUMBER, RULE_ID, Kind, benefit_misfit, misfit
 from bsu_rules.ruleset.source import Located, dotted
 from bsu_rules.ruleset.source import Path as DataPath
 from bsu_rules.ruleset.spelling import date_problem, digits_only
@@ -24,8 +29,9 @@ not-a-number and infinity): they would be read as text."""
 
 def misread_values(located: Located) -> dict[DataPath, Diagnostic]:
     """A diagnostic for each parameter or benefit (keyed by its path) written as a number in a form a
-    rule file does not take (``0x355``, ``035000000``, ``.nan``), or a parameter written as a list
-    without its brackets (``BRI, BNI``: one text to YAML), where it is written."""
+    rule file does not take (``0x355``, ``035000000``, ``.nan``), a parameter written as a list
+    without its brackets (``BRI, BNI``: one text to YAML), or a parameter misnamed or written as text
+    where it is used as a number (:func:`misused_parameters`), where it is written."""
     data: dict[str, Any] = located.data
     found: list[tuple[DataPath, DataPath, str | None]] = []  # (what, the value's path, unit)
     params = data.get("parameters")
@@ -42,7 +48,7 @@ def misread_values(located: Located) -> dict[DataPath, Diagnostic]:
         instalments = benefit.get("instalments")
         found += [(("benefit", "instalments"), ("benefit", "instalments", i), "IDR")
                   for i in range(len(instalments) if isinstance(instalments, list) else 0)]
-    out: dict[DataPath, Diagnostic] = {}
+    out = misused_parameters(located)
     for what, at, unit in found:
         value = _lookup(data, at)
         if what in out or not isinstance(value, str) or located.styles.get(at, "'") is not None:
@@ -58,6 +64,77 @@ def misread_values(located: Located) -> dict[DataPath, Diagnostic]:
         out[what] = Diagnostic(located.file, *located.at(at), Code.INVALID_VALUE, f"{dotted(at)}: {problem[0]}",
                                suggestion=problem[1])
     return out
+
+
+def misused_parameters(located: Located) -> dict[DataPath, Diagnostic]:
+    """A diagnostic for each parameter (keyed by its path) whose mistake shows only where it is used, told
+    once where it is written: a name never used, close to a ``param.NAME`` used but never declared (a
+    name mistyped, ``wage_celing``), and a value written as text (``"2022"``, ``fifteen``) of a parameter
+    without a ``unit`` that is passed to a function as a number."""
+    data: dict[str, Any] = located.data
+    params = data.get("parameters")
+    if not isinstance(params, dict):
+        return {}
+    trees, texts = _expressions(data)
+    used = {n.parts[1] for t in trees for n in walk(t) if isinstance(n, Name) and n.parts[0] == "param"
+            and len(n.parts) > 1}
+    used |= {m[1].split(".")[1] for text in texts for m in PLACEHOLDER.finditer(text) if m[1].startswith("param.")}
+    undeclared = sorted(used - set(params))
+    out: dict[DataPath, Diagnostic] = {}
+    for name in params:
+        meant = nearest(name, undeclared) if isinstance(name, str) and _NAME.fullmatch(name) and name not in used \
+            and hide_identifiers(name) == name else None  # a name that is none is told by the schema
+        if meant is not None and hide_identifiers(meant) == meant and nearest(meant, map(str, params)) == name:
+            out[("parameters", name)] = Diagnostic(
+                located.file, *located.at(("parameters", name), key=True), Code.UNKNOWN_NAME,
+                f"parameter `{name}` is never used, while `param.{meant}` is used and declared nowhere: the name "
+                "is probably mistyped here", suggestion=meant)
+    numbers = {(name, fn) for t in trees for name, fn, wanted in parameter_arguments(t)
+               if wanted and all(w.numeric for w in wanted)}
+    for name, fn in sorted(numbers):
+        raw = params.get(name)
+        if ("parameters", name) in out or not isinstance(raw, dict) or raw.get("unit") is not None:
+            continue
+        values = raw.get("values")
+        written = [(("parameters", name, "value"), raw.get("value"))] + \
+            [(("parameters", name, "values", k), v) for k, v in (values.items() if isinstance(values, dict) else ())]
+        at, text = next(((at, v) for at, v in written if isinstance(v, str)), ((), None))
+        if text is not None:
+            out[("parameters", name)] = _text_for_number(located, at, name, fn, text)
+    return out
+
+
+_NAME = re.compile(r"[a-z][a-z0-9_]*")
+
+
+def _text_for_number(located: Located, at: DataPath, name: str, fn: str, text: str) -> Diagnostic:
+    """Parameter ``name``'s value ``text`` (at ``at``), passed to function ``fn`` as a number."""
+    shown = hide_identifiers(text[:40])
+    quoted = located.styles.get(at) is not None
+    digits = text.strip() if text.strip().isascii() and text.strip().isdigit() else digits_only(text)
+    how = "without quotes" if quoted and digits == text.strip() else "with digits only"
+    written = f'"{shown}"' if quoted else f"`{shown}`"
+    return Diagnostic(located.file, *located.at(at), Code.INVALID_VALUE,
+                      f"{written} is text, but `param.{name}` is passed to `{fn}` as a number: write it {how}"
+                      + (f" ({digits})" if digits else ""), suggestion=digits)
+
+
+def _expressions(data: dict[str, Any]) -> tuple[list[Node], list[str]]:
+    """The expressions of a rule file as read from YAML that parse (facts, rules, the channel), and its
+    rules' explanations."""
+    texts: list[Any] = list(data["facts"].values()) if isinstance(data.get("facts"), dict) else []
+    rules = [r for r in data.get("rules") or () if isinstance(r, dict)] if isinstance(data.get("rules"), list) else []
+    texts += [r.get(k.value) for r in rules for k in Kind]
+    channel = data.get("channel")
+    texts += [channel.get("expression")] if isinstance(channel, dict) else []
+    trees = []
+    for text in (t for t in texts if isinstance(t, str)):
+        try:
+            trees.append(parse(text))
+        except ParseError:
+            continue
+    explained = [r["explain"].get(lang) for r in rules if isinstance(r.get("explain"), dict) for lang in ("id", "en")]
+    return trees, [t for t in explained if isinstance(t, str)]
 
 
 def misread_number(value: str, unit: str | None) -> tuple[str, str | None] | None:
@@ -125,6 +202,8 @@ def schema_diagnostics(exc: ValidationError, located: Located) -> list[tuple[Dat
                 loc, msg, fixed = _parameter_problem(located, loc) or (loc, msg, None)
             elif err["type"] == "value_error" and loc[:1] == ("benefit",) and len(loc) >= 2:
                 fixed = (benefit_misfit(str(loc[1]), err["input"]) or (msg, None))[1]
+            elif (shaped := _shape_problem(located, loc, err["type"], err["input"])) is not None:
+                msg, fixed = shaped
             elif err["type"] in ("enum", "literal_error"):
                 choices = re.findall(r"'([^']*)'", str(err["ctx"]["expected"]))
                 shown = hide_identifiers(str(err["input"])[:60])
@@ -145,6 +224,46 @@ def schema_diagnostics(exc: ValidationError, located: Located) -> list[tuple[Dat
                                         msg if named else f"{where}: {msg}",
                                         rule=rule, suggestion=fixed)))
     return _misspelt_once(out)
+
+
+def _shape_problem(located: Located, loc: DataPath, kind: str, value: Any) -> tuple[str, str | None] | None:
+    """A value written in another shape than its key takes, in plain words, with the line as it should
+    read: a number or a date where text is taken (``version: 2022.10``, which YAML reads as 2022.1), a
+    plain text where a text in both languages is (``title: Warga Negara Indonesia``), one value where a
+    list is (``instalments: 600000``); None for any other problem."""
+    key = loc[-1] if loc and isinstance(loc[-1], str) else None
+    written = _written(located, loc)
+    shown = hide_identifiers((written or str(value))[:60])
+    scalar = isinstance(value, int | Decimal | date)
+    if kind == "string_type" and scalar:
+        what = "a date" if isinstance(value, date) else "true or false" if isinstance(value, bool) else "a number"
+        same = written.rstrip("0").rstrip(".") if written and "." in written and written.endswith("0") else None
+        lost = f" (the same number as {same})" if same else ""
+        return f"`{shown}` is read as {what}{lost}: text is written in quotes", \
+            f'{key}: "{written}"' if key and written and shown == written else None
+    if kind in ("model_type", "dict_type") and key in _TEXTS and isinstance(value, str):
+        fixed = json.dumps(value, ensure_ascii=False)
+        return f"`{shown}` is one text: a {key} is written in both languages, `{{id: \"…\", en: \"…\"}}` (Bahasa " \
+            "Indonesia, then English)", f'{key}: {{id: {fixed}, en: "…"}}' if hide_identifiers(value) == value else None
+    if kind == "list_type" and (scalar or isinstance(value, str)):
+        return f"`{shown}` is one value: a list is written in brackets, even of one item", \
+            f"{key}: [{written}]" if key and written and shown == written and scalar else None
+    return None
+
+
+def _written(located: Located, loc: DataPath) -> str | None:
+    """The text of the plain value at ``loc`` as its line writes it, if it is one (not quoted, a list,
+    a mapping or over lines)."""
+    if loc not in located.values or located.styles.get(loc) is not None:
+        return None
+    line, col = located.values[loc]
+    whole = located.lines[line - 1] if line <= len(located.lines) else ""
+    text = re.split(r"\s#", whole[col - 1:], maxsplit=1)[0]
+    before = whole[:col - 1]
+    if before.count("{") + before.count("[") > before.count("}") + before.count("]"):  # in `{…}` or `[…]`
+        text = re.split(r"[,}\]]", text, maxsplit=1)[0]
+    text = text.strip()
+    return text if text and text[0] not in "[{'\"|>" and not text.endswith(":") else None
 
 
 def _misspelt_once(found: list[tuple[DataPath, Diagnostic]]) -> list[tuple[DataPath, Diagnostic]]:
