@@ -26,6 +26,7 @@ from bsu_rules.errors import InputError
 from bsu_rules.evaluators.scalar import jsonable
 from bsu_rules.glossary import glossary_for, glossary_sha256
 from bsu_rules.members import parse_member
+from bsu_rules.members.decode import BadRecord
 from bsu_rules.ruleset.expressions import parse, unparse
 from bsu_rules.ruleset.files import TABLE_LIMIT, UnsafePath, read_limited
 from bsu_rules.ruleset.model import RuleSet
@@ -333,8 +334,8 @@ def flips(old: RuleSet, new: RuleSet, records: Iterable[tuple[int | str, Any]], 
     amounts: dict[tuple[Any, Any], Json] = {}
     for number, record in records:
         try:
-            if isinstance(record, Exception):
-                raise InputError([("(record)", str(record))])
+            if isinstance(record, BadRecord):
+                raise record.error()  # named at its field, as every reader names it
             member = parse_member(record)
         except InputError as exc:
             rejected.append({"record": number, "error": str(exc)})

@@ -217,11 +217,13 @@ def test_cli_text_and_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
 def test_malformed_records_are_counted_not_lost(tmp_path: Path) -> None:
     members = tmp_path / "members.jsonl"
     first = (ROOT / "examples" / "members.jsonl").read_text("utf-8").splitlines()[0]
-    members.write_text("\n".join([first, "{not json", '{"citizenship": "WNI"}']) + "\n", "utf-8")
+    nan = first.replace('"amount": 3400000', '"amount": NaN', 1)
+    members.write_text("\n".join([first, "{not json", '{"citizenship": "WNI"}', nan]) + "\n", "utf-8")
     rs = load_ruleset("bsu-2022")
     result = flips(rs, rs, read_records([str(members)]))
-    assert result["decided"] == 1 and [r["record"] for r in result["rejected"]] == [2, 3]
+    assert result["decided"] == 1 and [r["record"] for r in result["rejected"]] == [2, 3, 4]
     assert "nik" in result["rejected"][1]["error"]
+    assert result["rejected"][2]["error"] == "wages[0].amount: NaN is not a JSON number"  # as every reader names it
 
 
 def test_members_of_rule_author_cases(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

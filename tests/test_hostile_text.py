@@ -175,3 +175,31 @@ def test_what_keeps_a_record_from_being_read_is_named_at_its_field_in_batch_and_
     said = capsys.readouterr().out
     assert "  - Wage amount in entry 1 of the wage reports from the employer: NaN is not a JSON number." in said
     assert "  - Employer: the key npp appears more than once in one object; give each key once." in said
+
+
+def test_ignore_unknown_leaves_out_what_no_reader_could_judge_in_evaluate_and_batch_alike(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    good = json.dumps(BASE)
+    extras = ['{"a": 1, "a": 2}', "NaN", "1" + "0" * 40, '"\\ud800"', "[" * 70 + "]" * 70]
+    path = tmp_path / "members.jsonl"
+    path.write_text("\n".join(f'{good[:-1]}, "extra": {x}}}' for x in extras) + "\n", "utf-8")
+    assert main(["evaluate", "bsu-2022", str(path), "--on", "2022-10-01", "--ignore-unknown"]) == 1
+    said = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert ["error" in d for d in said] == [False, False, False, False, True]  # too deep: refused by every reader
+    out = tmp_path / "d.jsonl"
+    assert main(["batch", "bsu-2022", str(path), "--out", str(out), "--on", "2022-10-01", "--quiet",
+                 "--ignore-unknown"]) == 1
+    rejects = [json.loads(line) for line in (tmp_path / "d.jsonl.rejects.jsonl").read_text("utf-8").splitlines()]
+    assert [(r["row"], r["field"]) for r in rejects] == [(5, "extra")]
+
+
+def test_a_device_is_refused_as_a_file_of_records_never_read_for_ever(tmp_path: Path) -> None:
+    from bsu_rules.members.files import read_placed
+
+    with pytest.raises(InputError, match="a device, not a file of records"):
+        next(read_placed(["/dev/zero"]))
+    (tmp_path / "log.jsonl").write_text("", "utf-8")
+    with pytest.raises(InputError, match="a device"):  # a member snapshot too
+        bsu_rules.replay(tmp_path / "log.jsonl", tmp_path, members="/dev/zero")
+    with pytest.raises(FileNotFoundError):  # a log that is not there is not called a pipe
+        bsu_rules.replay(tmp_path / "missing.jsonl", tmp_path, members="/dev/zero")

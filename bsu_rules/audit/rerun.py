@@ -7,7 +7,9 @@ record from a member snapshot with the same input hash (needed when the NIK is p
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 from collections import deque
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -190,6 +192,8 @@ def iter_replay(log: str | Path, archive: str | Path, members: Members | None = 
         raise ArchiveError(f"there is no archive folder {archive}")
     snapshot: dict[str, Member] = {}
     if members is not None:
+        if not Path(log).exists():
+            raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), str(log))  # as read_log says it
         if not Path(log).is_file():
             raise InputError([(str(log), "with a member snapshot the log is read twice (the inputs it needs, then "
                                          "its decisions): give it as a file, not a pipe")])

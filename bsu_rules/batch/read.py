@@ -65,6 +65,7 @@ from bsu_rules.members.decode import (
     lone_surrogates,
     wide_encoding,
 )
+from bsu_rules.members.parse import known_fields
 
 NESTED = ("employer", "wages", "contributions", "program_receipts", "bank_account")
 FORMATS = (".parquet", ".jsonl", ".csv")
@@ -463,12 +464,14 @@ def _bounded_lines(f: Any) -> Iterator[bytes]:
 def _decode_line(line: bytes, ignore_unknown: bool) -> Decoded:
     if line == _OVERSIZED:
         return None, [("(record)", TOO_LARGE)]
+    keep = known_fields if ignore_unknown else None  # left out before anything in them is judged, as evaluate does
     try:
-        record = decode_json(line)
+        record = decode_json(line, keep=keep)
     except BadRecord as exc:
         if str(exc) != LONE_SURROGATE or exc.field == "(record)":
             return None, [(exc.field, str(exc))]
-        record, where = lone_surrogates(decode_records(line))  # as text not UTF-8: that value is left out
+        decoded = decode_records(line)
+        record, where = lone_surrogates(keep(decoded) if keep else decoded)  # as text not UTF-8: left out
         found, problems = typed(record, ignore_unknown)
         return found, [(at, LONE_SURROGATE) for at in where] + problems
     return typed(record, ignore_unknown)

@@ -8,6 +8,8 @@ text is refused with what to do instead.
 from __future__ import annotations
 
 import io
+import os
+import stat
 import sys
 from collections.abc import Callable, Iterator
 from typing import Any, BinaryIO, NamedTuple
@@ -57,6 +59,9 @@ def read_placed(paths: list[str], decode: Callable[[bytes], Any] = decode_json) 
     for path in paths:
         if path.lower().endswith((".parquet", ".csv")):
             raise InputError([(path, _table("Parquet" if path.lower().endswith(".parquet") else "CSV"))])
+        if path != "-" and _device(path):
+            raise InputError([(path, "a device, not a file of records: save the records to a file first, or pipe "
+                                     "them in and name the input -")])
     number = 0
     for path in paths:
         stream = _binary_stdin() if path == "-" else open(path, "rb")  # noqa: SIM115
@@ -65,6 +70,15 @@ def read_placed(paths: list[str], decode: Callable[[bytes], Any] = decode_json) 
             for moves, record, kind in _records(stream, path, decode):
                 number, at = number + moves, at + moves
                 yield number, Place(path, kind, at), record
+
+
+def _device(path: str) -> bool:
+    """Whether a path is a device (``/dev/zero`` may never end, nor ever hold a line end)."""
+    try:
+        mode = os.stat(path).st_mode
+    except (OSError, ValueError):
+        return False  # opening it says why
+    return stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
 
 
 def _table(kind: str) -> str:
