@@ -120,8 +120,8 @@ class _Deferred(_Data):
         private = self.__pydantic_private__
         if private is not None:
             values, recorder = self.__dict__, private["recorder"]
-            _set(self, "__dict__", {name: values[name] if name in values else recorder.field(name)
-                                    for name in _ORDER[type(self)]})
+            _set(self, "__dict__", {name: values[name] if name in values else private[name] if name in private
+                                    else recorder.field(name) for name in _ORDER[type(self)]})
             _set_private(self, None)
         if not deep:
             return
@@ -135,9 +135,10 @@ class _Deferred(_Data):
         def __getattr__(self, name: str) -> Any:
             private = self.__pydantic_private__
             if name in self._deferred:
-                if private is not None:  # built alone: the others may never be read
-                    value = self.__dict__[name] = private["recorder"].field(name)
-                    return value
+                if private is not None:  # built alone (the others may never be read) and kept aside: the
+                    if name not in private:  # fields keep their declared order, which their JSON follows
+                        private[name] = private["recorder"].field(name)
+                    return private[name]
                 if name in (values := self.__dict__):  # another thread filled it since this lookup missed
                     return values[name]
             return super().__getattr__(name)
