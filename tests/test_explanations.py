@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from bsu_rules.decisions import Decision
+from bsu_rules.evaluators.scalar import evaluate
 from bsu_rules.explain import AUDIENCES, Renderer, render_html, render_text
 from bsu_rules.glossary import Glossary, load_glossary, missing_entries
 from bsu_rules.members import parse_member
@@ -277,7 +278,7 @@ Perlu diperiksa:
   ! Peserta tercatat sebagai Pegawai Pemerintah dengan Perjanjian Kerja (PPPK); Pasal 3 ayat (2) huruf d \
 mengecualikan PNS, TNI, dan Polri, dan di antara pegawai pemerintah hanya menyebut PNS, sehingga status ini \
 perlu diperiksa petugas.
-      Ini cara program membaca ketentuan yang dirujuk.
+      Ini cara program membaca peraturannya.
 Keterangan: ! perlu diperiksa petugas
 Dasar hukum:
   [1] Pasal 6 ayat (1) Peraturan Menteri Ketenagakerjaan Nomor 10 Tahun 2022."""
@@ -1023,3 +1024,19 @@ def test_the_count_line_points_where_rejected_records_were_said(tmp_path: Path,
     for form, told in (("json", "(see the error lines)"), ("text", "(see the paragraphs on them)")):
         assert main(["evaluate", "bsu-2022", str(records), "--format", form]) == 1
         assert capsys.readouterr().err.endswith(f"2 read = 1 decided + 1 rejected {told}\n")
+
+
+def test_a_worker_who_is_not_eligible_is_not_told_of_a_review_and_no_uncited_provision_is_referred_to() -> None:
+    rs = load_ruleset("bsu-2020")
+    record = {"nik": "3204073012830004", "birth_date": "1983-12-30", "citizenship": "WNI",
+              "participant_category": "PU", "employment_type": "state_enterprise", "work_regency_code": "3204",
+              "registered_on": "2007-10-02", "kpj": "09087712465",
+              "wages": [{"period": "2020-06", "amount": 5_000_000}],
+              "contributions": [{"period": p, "amount": 388_080, "paid_on": f"{p}-13"} for p in ("2020-05", "2020-06")],
+              "program_receipts": [], "bank_account": {"bank": "BRI", "number": "020601019920504"}}
+    ineligible = render_text(evaluate(rs, record, on="2020-09-01"), rs, "en", "worker")
+    assert "✗" in ineligible and "!" not in ineligible  # the review would change nothing
+    eligible = render_text(evaluate(rs, {**record, "wages": [{"period": "2020-06", "amount": 4_000_000}]},
+                                              on="2020-09-01"), rs, "en", "worker")
+    assert "! " in eligible and "This is how the programme reads the regulation." in eligible
+    assert "provision cited" not in eligible  # the review's criterion cites none

@@ -60,6 +60,7 @@ _W: dict[str, dict[str, str]] = {
         "basis_policy": "berdasarkan kebijakan", "basis_interpretation": "berdasarkan penafsiran",
         "worker_policy": "Ini kebijakan program, bukan bunyi pasal peraturan.",
         "worker_interpretation": "Ini cara program membaca ketentuan yang dirujuk.",
+        "worker_interpretation_unsourced": "Ini cara program membaca peraturannya.",
         "moot": "(tidak mengubah hasil, karena syarat lain tidak terpenuhi)",
         "pass": "syarat terpenuhi", "fail": "syarat tidak terpenuhi", "unknown": "belum dapat ditentukan",
         "flagged": "perlu diperiksa petugas", "clear": "tidak perlu diperiksa", "prioritized": "diutamakan",
@@ -90,6 +91,7 @@ _W: dict[str, dict[str, str]] = {
         "basis_policy": "based on policy", "basis_interpretation": "based on interpretation",
         "worker_policy": "This is a policy of the programme, not the wording of a regulation.",
         "worker_interpretation": "This is how the programme reads the provision cited.",
+        "worker_interpretation_unsourced": "This is how the programme reads the regulation.",
         "moot": "(does not change the outcome, as another requirement is not met)",
         "pass": "requirement met", "fail": "requirement not met", "unknown": "cannot be decided yet",
         "flagged": "to be reviewed by an officer", "clear": "no review needed", "prioritized": "given priority",
@@ -332,6 +334,8 @@ class _Context:
     def basis_for_worker(self, r: RuleOutcome) -> list[str]:
         """What a requirement rests on, said in a sentence when it is not the regulation's own words."""
         key = f"worker_{r.basis}"
+        if not r.source and f"{key}_unsourced" in self.w:  # no provision cited: none is referred to
+            key += "_unsourced"
         return [self.w[key]] if key in self.w else []
 
     def page(self, audience: str, facts: list[tuple[str, str]], section: str, lines: list[Line],
@@ -370,7 +374,8 @@ def worker(decision: Decision, ruleset: RuleSet | None, lang: str, unpaid: Unpai
     cannot be decided yet only while it can still change the outcome)."""
     c = _Context(decision, ruleset, lang, unpaid)
     facts = c.dates() + c.payment("worker")  # the benefit's citation is the first footnote
-    shown = _SHOWN_TO_WORKER if decision.outcome.value != "ineligible" else (RuleResult.FAIL, RuleResult.FLAGGED)
+    ineligible = decision.outcome.value == "ineligible"
+    shown = (RuleResult.FAIL,) if ineligible else _SHOWN_TO_WORKER  # a review then changes nothing
     lines: list[Line] = []
     read_out: set[tuple[str, tuple[str, ...]]] = set()
     for r in decision.rules:
