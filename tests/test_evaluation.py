@@ -371,3 +371,12 @@ def test_decide_refuses_what_is_not_a_record_and_takes_the_rest_by_keyword(rs202
         with pytest.raises(TypeError, match="positional"):
             plan.decide(examples[0], extra)  # type: ignore[misc]
     assert plan.decide(examples[0], input_sha256="a" * 64).member.input_sha256 == "a" * 64
+
+
+def test_a_datetime_is_refused_as_a_decision_date_by_plan_as_by_evaluate(rs2022: RuleSet,
+                                                                        examples: list[dict[str, Any]]) -> None:
+    from datetime import datetime
+
+    for decide in (lambda on: rs2022.plan(on), lambda on: bsu_rules.evaluate(rs2022, examples[0], on=on)):
+        with pytest.raises(bsu_rules.InputError, match=r"^on: datetime is not a date \(YYYY-MM-DD\)$"):
+            decide(datetime(2022, 9, 12))
