@@ -48,6 +48,7 @@ from bsu_rules.ruleset.expressions import Call, Name, Node, Unhandled, unparse, 
 from bsu_rules.ruleset.schema import Kind, Rule
 from bsu_rules.ruleset.types import HISTORIES
 from bsu_rules.semantics import DECIDING, EFFECT
+from bsu_rules.unknowns import given_ruleset
 
 if TYPE_CHECKING:
     from bsu_rules.counterfactual import Counterfactuals
@@ -399,8 +400,6 @@ def evaluate(ruleset: RuleSet, record: Member | dict[str, Any], on: date | str |
     """Decide one member record (a dict is validated first; InputError if malformed). ``on`` is a
     date or ``YYYY-MM-DD`` text (InputError otherwise). ``hints``: give each failed criterion its
     counterfactual ``hint`` (None otherwise, and never computed)."""
-    if not hasattr(ruleset, "plan"):
-        raise TypeError(f"evaluate takes a RuleSet, not {type(ruleset).__name__}: load it once with "
-                        f"bsu_rules.load_ruleset({ruleset!r:.60}) and pass that")
-    return ruleset.plan(decision_date(on)).decide(record, hints=hints)  # the input hash is computed when read
+    plan = given_ruleset(ruleset, "evaluate").plan(decision_date(on))
+    return plan.decide(record, hints=hints)  # the input hash is computed when read
 
