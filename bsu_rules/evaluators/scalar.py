@@ -303,11 +303,11 @@ class Plan:
         first (InputError if malformed, or not a record). ``input_sha256``: the record's hash, when the
         caller has it. ``conditions``: each in-force rule's
         condition as another evaluator found it (the durable backend); the trace is built the same way.
-        ``hints``: each failed criterion's counterfactual ``hint`` is found (when first read or
-        serialised); without it every ``hint`` is None and none is ever computed."""
+        ``hints`` (True or False): each failed criterion's counterfactual ``hint`` is found (when first
+        read or serialised); without it every ``hint`` is None and none is ever computed."""
         results: list[RuleResult]
-        if not isinstance(member, (Member, MemberView)):  # a dict validated here
-            member = _record(member)
+        if not isinstance(member, (Member, MemberView)) or type(hints) is not bool:  # a dict validated here
+            member = _record(member, hints)
         if conditions is None and self.core is not None:
             f, results = self.core(member)
         else:
@@ -382,9 +382,13 @@ class Plan:
         return []
 
 
-def _record(value: object) -> Record:
+def _record(value: object, hints: object) -> Record:
     """A record given to ``decide`` validated (InputError if malformed or not a record: a file's
-    name or text is told how files are read)."""
+    name or text is told how files are read); TypeError for ``hints`` other than True or False."""
+    if type(hints) is not bool:  # a text "false" would ask for them
+        raise TypeError(f"hints is True or False, not {type(hints).__name__}")
+    if isinstance(value, (Member, MemberView)):
+        return value
     try:
         return parse_record(value, hashed=False).record
     except InputError as exc:
