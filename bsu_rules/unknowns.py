@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict
 
+from bsu_rules.errors import InputError
+
 if TYPE_CHECKING:  # decisions build their `needed` list here: this module reads them, by value
     from bsu_rules.decisions import Decision
     from bsu_rules.ruleset.model import RuleSet
@@ -53,8 +55,11 @@ def needed(decision: Decision, ruleset: RuleSet | None = None) -> list[Need]:
 
     A criterion may be unknown because a derived value is (``fact.wage``: the wages are given, but not
     for the cut-off month); with the ``ruleset`` the decision was made under, such a value is traced
-    back to the member fields it is computed from.
+    back to the member fields it is computed from (TypeError for anything but a RuleSet; InputError
+    for the rule set of another decision).
     """
+    if ruleset is not None:
+        made_under(decision, ruleset, "needed")
     if decision.outcome != "undetermined":
         return []
     waiting: dict[str, list[tuple[int, Reason]]] = {}
@@ -79,3 +84,28 @@ def inputs(label: str, ruleset: RuleSet | None) -> list[str]:
     if label.startswith("fact.") and label[5:] in ruleset.facts:
         return ruleset.member_reads(ruleset.facts[label[5:]])
     return list(dict.fromkeys(_MEMBER_PATH.findall(label))) or [label]
+
+
+# What the public functions taking a rule set (``evaluate``, ``needed``, ``DecisionLog.record``) check it is.
+
+def given_ruleset(ruleset: object, caller: str) -> RuleSet:
+    """``ruleset`` as ``caller`` takes it: a TypeError for anything but a RuleSet (a rule set id is
+    told to load it once)."""
+    if not hasattr(ruleset, "plan"):
+        raise TypeError(f"{caller} takes a RuleSet, not {type(ruleset).__name__}: load it once with "
+                        f"bsu_rules.load_ruleset({ruleset!r:.60}) and pass that")
+    return ruleset  # type: ignore[return-value]
+
+
+def made_under(decision: object, ruleset: object, caller: str) -> None:
+    """TypeError unless ``decision`` is a Decision and ``ruleset`` a RuleSet (``given_ruleset``);
+    InputError when the decision was made under another rule set (its sha256 differs)."""
+    if not hasattr(decision, "ruleset"):
+        raise TypeError(f"{caller} takes a Decision, not {type(decision).__name__}"
+                        + (" (its JSON): pass the Decision itself" if isinstance(decision, str | bytes) else ""))
+    taken = given_ruleset(ruleset, caller)
+    made = decision.ruleset
+    if made.sha256 != taken.sha256:
+        raise InputError([("ruleset", f"the decision was made under {made.id} {made.version} (sha256 "
+                                      f"{made.sha256[:12]}…), not under this {taken.id} {taken.version} (sha256 "
+                                      f"{taken.sha256[:12]}…): pass the rule set it was made under")])

@@ -565,3 +565,12 @@ def test_replay_says_a_nik_asked_for_is_not_one(tmp_path: Path, archive: Path, c
     err = capsys.readouterr().err
     assert f"argument --nik: not a NIK: a NIK is 16 digits (0-9); {said}" in err
     assert RECORDS[0]["nik"] not in err.replace(" ", "") and "no decision" not in err
+
+
+def test_a_snapshot_path_given_as_bytes_is_a_type_error(tmp_path: Path, archive: Path) -> None:
+    """bytes are not iterated as records (each byte an integer): the path is asked for as text."""
+    log = tmp_path / "p.jsonl"
+    write_log(log, "bsu-2022", RECORDS, key=KEY)
+    for members in (str(EXAMPLES).encode(), [str(EXAMPLES).encode()]):
+        with pytest.raises(TypeError, match=r"^members takes a file's path as a str or a Path, not bytes"):
+            replay(log, archive, members=members)  # type: ignore[arg-type]

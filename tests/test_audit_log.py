@@ -19,7 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from strategies import members
 
-from bsu_rules import load_ruleset, parse_member
+from bsu_rules import InputError, load_ruleset, parse_member
 from bsu_rules.audit import DecisionLog, LogError, entry_hash, kept_fields, key_id, pseudonym, verify_log
 from bsu_rules.audit.chain import canonical_bytes, read_log
 from bsu_rules.audit.snapshot import logged_inputs, project
@@ -175,8 +175,21 @@ def test_a_log_keeps_nik_s_one_way(tmp_path: Path, first: str | None, then: str 
 
 def test_record_refuses_a_mismatched_member(tmp_path: Path) -> None:
     decision = RULESET.plan().decide(parse_member(RECORDS[0]))
-    with pytest.raises(ValueError, match="another member"):
+    with pytest.raises(InputError, match=r"^member: the decision was made for another member record$"):
         DecisionLog(tmp_path / "x.jsonl", full_nik=True).record(decision, RECORDS[1], RULESET)
+
+
+def test_record_refuses_a_decision_or_rule_set_of_another_kind_or_edition(tmp_path: Path) -> None:
+    """A rule set id or a decision's JSON is a TypeError saying what to pass; a decision made under
+    another rule set is an InputError saying so; nothing is logged."""
+    log, decision = DecisionLog(tmp_path / "x.jsonl", full_nik=True), RULESET.plan().decide(parse_member(RECORDS[0]))
+    with pytest.raises(TypeError, match=r"^DecisionLog.record takes a RuleSet, not str: .*load_ruleset\('bsu-2022'\)"):
+        log.record(decision, RECORDS[0], "bsu-2022")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"^DecisionLog.record takes a Decision, not str \(its JSON\)"):
+        log.record(decision.to_json(), RECORDS[0], RULESET)  # type: ignore[arg-type]
+    with pytest.raises(InputError, match=r"^ruleset: the decision was made under bsu-2022 .*, not under this bsu-2021"):
+        log.record(decision, RECORDS[0], load_ruleset("bsu-2021"))
+    assert not (tmp_path / "x.jsonl").exists()
 
 
 @pytest.mark.parametrize("key", [None, KEY])
@@ -192,7 +205,7 @@ def test_a_record_is_logged_alike_as_a_model_a_view_or_a_dict(tmp_path: Path, ke
         logs.append(path.read_bytes())
     assert logs[0] == logs[1] == logs[2]
     assert verify_log(tmp_path / "view.jsonl").decisions == len(RECORDS)
-    with pytest.raises(ValueError, match="another member"):
+    with pytest.raises(InputError, match="another member"):
         DecisionLog(tmp_path / "x.jsonl", full_nik=True).record(plan.decide(parse_member(RECORDS[0])),
                                                  parse_record(RECORDS[1]).record, RULESET)
 

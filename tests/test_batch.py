@@ -265,6 +265,25 @@ def test_decide_batch_is_pure_and_numbers_rows(population: dict[str, Any]) -> No
     assert first["row"].to_pylist() == list(range(1, 301))
 
 
+def test_decide_batch_says_what_it_takes_when_given_a_file_or_a_text_key(tmp_path: Path) -> None:
+    """A file's name, a DataFrame or a RuleSet is a TypeError pointing to what takes it; a text key
+    is told to encode itself."""
+    from bsu_rules import load_ruleset
+
+    table, _ = block(3, 1, malformed=False)
+    files = "a file is decided with run_batch or `bsu-rules batch`"
+    for wrong in ("members.parquet", tmp_path / "members.parquet", table.to_pandas()):
+        with pytest.raises(TypeError, match=rf"^decide_batch takes a pyarrow Table of member rows, not \w+: {files}"):
+            decide_batch("bsu-2022", None, wrong)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"^decide_batch takes a rule file's path or id, or a Plan, not RuleSet: "):
+        decide_batch(load_ruleset("bsu-2022"), None, table)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"^decide_batch's key is bytes, not str: encode it \(key.encode\(\)\)$"):
+        decide_batch("bsu-2022", None, table, key="k")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"^a rule set is named by its id or its file's path .* not bytes: decode it"):
+        load_ruleset(b"bsu-2022")  # type: ignore[arg-type]
+    assert decide_batch("bsu-2022", None, table, key=b"k").num_rows == 3
+
+
 def test_parquet_schema_problems(tmp_path: Path) -> None:
     table, _ = block(200, 3, malformed=False)
     extra = table.append_column("salary", pa.array([None] * 199 + [3_400_000], pa.int64()))

@@ -354,3 +354,29 @@ def test_the_api_takes_what_a_caller_holds_or_says_what_it_needs(rs2022: RuleSet
         rs2022.plan().decide({"nik": "12"})
     with pytest.raises(TypeError, match=r"bsu_rules.load_ruleset\('bsu-2022'\)"):
         bsu_rules.evaluate("bsu-2022", examples[0])  # type: ignore[arg-type]
+
+
+def test_decide_refuses_what_is_not_a_record_and_takes_the_rest_by_keyword(rs2022: RuleSet,
+                                                                           examples: list[dict[str, Any]]) -> None:
+    """Anything but a record is an InputError naming what was given (a file's name is told how files
+    are read), from ``decide`` as from ``evaluate``; the arguments after the record are keywords."""
+    plan = rs2022.plan("2022-09-05")
+    for value, kind in (("m.jsonl", "text"), (Path("m.parquet"), type(Path()).__name__), (b"{}", "bytes"),
+                        ((r for r in examples[:1]), "generator")):
+        for decide in (plan.decide, lambda v: bsu_rules.evaluate(rs2022, v, on="2022-09-05")):
+            with pytest.raises(bsu_rules.InputError, match=rf"^\(record\): expected an object, got {kind}") as caught:
+                decide(value)
+            assert ("bsu-rules evaluate" in str(caught.value)) == (kind != "generator")
+    for extra in ("a" * 64, True):
+        with pytest.raises(TypeError, match="positional"):
+            plan.decide(examples[0], extra)  # type: ignore[misc]
+    assert plan.decide(examples[0], input_sha256="a" * 64).member.input_sha256 == "a" * 64
+
+
+def test_a_datetime_is_refused_as_a_decision_date_by_plan_as_by_evaluate(rs2022: RuleSet,
+                                                                        examples: list[dict[str, Any]]) -> None:
+    from datetime import datetime
+
+    for decide in (lambda on: rs2022.plan(on), lambda on: bsu_rules.evaluate(rs2022, examples[0], on=on)):
+        with pytest.raises(bsu_rules.InputError, match=r"^on: datetime is not a date \(YYYY-MM-DD\)$"):
+            decide(datetime(2022, 9, 12))

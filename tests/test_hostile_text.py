@@ -151,6 +151,25 @@ def test_a_python_value_json_does_not_have_is_named_with_its_field_never_a_type_
         parse_member({**BASE, "wages": [{**BASE["wages"][0], 1: 2}]})
 
 
+def test_a_container_json_does_not_have_is_refused_where_json_has_a_list() -> None:
+    """A tuple, set, generator or dict view is not taken as a list, by the fast path or the model;
+    ``hints`` is True or False, never a value that looks false."""
+    rs = bsu_rules.load_ruleset("bsu-2022")
+    rows = BASE["wages"]
+    for field, value, kind in (("wages", tuple(rows), "tuple"), ("wages", set(), "set"),
+                               ("contributions", frozenset(), "frozenset"), ("wages", (r for r in rows), "generator"),
+                               ("program_receipts", dict(enumerate(rows)).values(), "dict_values")):
+        with pytest.raises(InputError) as caught:
+            bsu_rules.evaluate(rs, {**BASE, field: value}, on="2022-10-01")
+        assert caught.value.problems == [(field, f"expected a list, got {kind}")]
+    plan = rs.plan("2022-10-01")
+    for hints in ("false", 0, None):
+        with pytest.raises(TypeError, match=f"^hints is True or False, not {type(hints).__name__}$"):
+            bsu_rules.evaluate(rs, BASE, on="2022-10-01", hints=hints)  # type: ignore[arg-type]
+        with pytest.raises(TypeError, match=r"^hints is True or False"):
+            plan.decide(parse_member(BASE), hints=hints)  # type: ignore[arg-type]
+
+
 def test_what_keeps_a_record_from_being_read_is_named_at_its_field_in_batch_and_evaluate_alike(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     good = json.dumps(BASE)

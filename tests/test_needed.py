@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from strategies import ANCHORS, members
@@ -71,6 +72,16 @@ def test_an_undetermined_example_names_what_to_ask() -> None:
     assert decision.needed == needs  # the decision itself gives the same list
     record["citizenship"] = "WNA"  # a known failure settles it: nothing more to ask
     assert needed(bsu_rules.evaluate(rs, record), rs) == []
+
+
+def test_needed_refuses_a_rule_set_id_or_the_rule_set_of_another_decision() -> None:
+    rs = bsu_rules.load_ruleset("bsu-2022")
+    record = json.loads((ROOT / "examples" / "members.jsonl").read_text("utf-8").splitlines()[0])
+    decision = bsu_rules.evaluate(rs, {**record, "wages": [{"period": "2022-08", "amount": 3400000}]})
+    with pytest.raises(TypeError, match=r"^needed takes a RuleSet, not str: .*load_ruleset\('bsu-2022'\)"):
+        needed(decision, "bsu-2022")  # type: ignore[arg-type]
+    with pytest.raises(bsu_rules.InputError, match=r"^ruleset: the decision was made under bsu-2022 .* bsu-2020"):
+        needed(decision, bsu_rules.load_ruleset("bsu-2020"))
 
 
 def test_a_derived_value_is_traced_back_to_the_member_field() -> None:

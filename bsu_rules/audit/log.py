@@ -30,10 +30,11 @@ from bsu_rules.audit.chain import GENESIS, MAX_LINE, VERSION, Verifier, canonica
 from bsu_rules.audit.checkpoints import unsigned_writer
 from bsu_rules.audit.snapshot import kept_fields, key_id, logged_inputs, record_json
 from bsu_rules.decisions import Decision
-from bsu_rules.errors import BsuRulesError, Code
+from bsu_rules.errors import BsuRulesError, Code, InputError
 from bsu_rules.members import Member, Record, parse_record
 from bsu_rules.members.decode import bounded_lines
 from bsu_rules.ruleset.model import RuleSet
+from bsu_rules.unknowns import made_under
 
 _ENVELOPE = 512  # bytes of a line besides its decision and inputs (hashes, seq, time), with room to spare
 
@@ -108,15 +109,15 @@ class DecisionLog:
 
         ``member`` is a record as given to ``decide`` (a Member, the view ``parse_record`` gives, or
         a dict, validated here). ``decision_json`` is ``decision.to_json()`` when the caller has
-        made it already.
+        made it already. TypeError for a decision or rule set of another type; InputError for a
+        decision made under another rule set or for another record.
         """
+        made_under(decision, ruleset, "DecisionLog.record")
         if not isinstance(member, (Member, msgspec.Struct)):
             member = parse_record(member).record
-        if decision.ruleset.sha256 != ruleset.sha256:
-            raise ValueError("the decision was made under another rule set")
         data = record_json(member)
         if decision.member.input_sha256 != hashlib.sha256(data).hexdigest():
-            raise ValueError("the decision was made for another member record")
+            raise InputError([("member", "the decision was made for another member record")])
         fields = self._fields.get(ruleset.sha256)
         if fields is None:
             fields = self._fields[ruleset.sha256] = kept_fields(ruleset)

@@ -114,15 +114,19 @@ def load_members(members: Members, wanted: set[str] | None = None,
     """Full member records by input hash (only the ``wanted`` hashes, when given).
 
     ``members`` is a JSON/JSONL file or several (read as ``bsu-rules evaluate`` reads its input:
-    InputError for a Parquet or CSV file), records (dicts or Members), or a ready mapping. A record
-    that cannot be read or is not valid is left out and said in ``skipped`` (``file:line:
-    problem``), never a reason to stop: a decision that needs it finds no member.
+    InputError for a Parquet or CSV file; TypeError for a path as bytes), records (dicts or
+    Members), or a ready mapping. A record that cannot be read or is not valid is left out and said
+    in ``skipped`` (``file:line: problem``), never a reason to stop: a decision that needs it finds
+    no member.
     """
     if isinstance(members, Mapping):
         return dict(members)
-    items: Iterable[Any] = [members] if isinstance(members, (str, Path)) else members
+    items: Iterable[Any] = [members] if isinstance(members, (str, Path, *_BYTES)) else members
     out: dict[str, Member] = {}
     for item in items:
+        if isinstance(item, _BYTES):  # iterated, its bytes would be read as records: numbers
+            raise TypeError(f"members takes a file's path as a str or a Path, not {type(item).__name__}: "
+                            "convert it (os.fsdecode(path))")
         placed = _records(item) if isinstance(item, (str, Path)) else [("(record)", item)]
         for where, record in placed:
             try:
@@ -138,6 +142,9 @@ def load_members(members: Members, wanted: set[str] | None = None,
             if wanted is None or digest in wanted:
                 out[digest] = parsed.member
     return out
+
+
+_BYTES = (bytes, bytearray, memoryview)
 
 
 def _records(path: str | Path) -> Iterable[tuple[str, Any]]:

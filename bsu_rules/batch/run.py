@@ -165,6 +165,20 @@ def record_hashes(members: pa.Table) -> pa.Array:
     return frame.hash_rows(HASH_SEED).to_arrow()
 
 
+def _arguments(rules: object, table: object, key: object) -> None:
+    """TypeError for an argument of another type than ``decide_batch`` takes, saying what to pass."""
+    if not isinstance(rules, Plan | str | os.PathLike):
+        planned = ": a RuleSet gives its Plan with ruleset.plan(on)" if isinstance(rules, RuleSet) else ""
+        raise TypeError(f"decide_batch takes a rule file's path or id, or a Plan, not {type(rules).__name__}{planned}")
+    if not isinstance(table, pa.Table):
+        raise TypeError(f"decide_batch takes a pyarrow Table of member rows, not {type(table).__name__}: a file "
+                        "is decided with run_batch or `bsu-rules batch`; a pandas DataFrame converts with "
+                        "pyarrow.Table.from_pandas(frame, preserve_index=False)")
+    if key is not None and not isinstance(key, bytes):
+        raise TypeError(f"decide_batch's key is bytes, not {type(key).__name__}"
+                        + (": encode it (key.encode())" if isinstance(key, str) else ""))
+
+
 def _plan(plan_or_ruleset_path: Plan | str | Path, on: date | None) -> Plan:
     return plan_or_ruleset_path if isinstance(plan_or_ruleset_path, Plan) else \
         load_plan(str(plan_or_ruleset_path), on)
@@ -209,6 +223,7 @@ def decide_batch(plan_or_ruleset_path: Plan | str | Path, on: date | None, table
     numbers rows from 1 when absent). Pass a rule-file path and a date (the plan is loaded once
     per process) or a ready ``Plan`` (``on`` is then ignored). ``nik_key`` uses ``key``, or this
     process's random key."""
+    _arguments(plan_or_ruleset_path, table, key)
     good, rejects = decide_parts(_plan(plan_or_ruleset_path, on), table, engine, RUN_KEY if key is None else key)
     n, r = good.num_rows, rejects.num_rows
     good = good.append_column("reject_field", pa.nulls(n, pa.string())) \

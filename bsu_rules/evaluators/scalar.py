@@ -12,6 +12,7 @@ fast path are the same code.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -33,12 +34,13 @@ from bsu_rules.decisions import (
     mask_nik,
     mask_typed,
 )
+from bsu_rules.errors import InputError
 from bsu_rules.evaluators.codegen import Core, generate, generate_value, generate_values
 from bsu_rules.evaluators.compile import Env, Facts, Fn, Getter, Value, compile_node, member_getter
 from bsu_rules.evaluators.trace import ENGINE, PlanJson, Recorded, jsonable, show, written
 from bsu_rules.evaluators.whitelist import NotGenerated
 from bsu_rules.explain.sentences import Renderer
-from bsu_rules.members import Member, Record, decision_date, parse_record
+from bsu_rules.members import Member, MemberView, Record, decision_date, parse_record
 from bsu_rules.members import record_hash as input_hash
 from bsu_rules.members.contract import FREE_TEXT
 from bsu_rules.ruleset.checker import reads as names_read
@@ -46,6 +48,7 @@ from bsu_rules.ruleset.expressions import Call, Name, Node, Unhandled, unparse, 
 from bsu_rules.ruleset.schema import Kind, Rule
 from bsu_rules.ruleset.types import HISTORIES
 from bsu_rules.semantics import DECIDING, EFFECT
+from bsu_rules.unknowns import given_ruleset
 
 if TYPE_CHECKING:
     from bsu_rules.counterfactual import Counterfactuals
@@ -294,16 +297,17 @@ class Plan:
             values.append(fact(member, values))
         return values
 
-    def decide(self, member: Record | dict[str, Any], input_sha256: str | None = None,
+    def decide(self, member: Record | dict[str, Any], *, input_sha256: str | None = None,
                conditions: Sequence[bool | None] | None = None, hints: bool = False) -> Decision:
         """The decision with its full trace (read on demand) for a validated record, or a dict validated
-        first (InputError if malformed). ``conditions``: each in-force rule's
+        first (InputError if malformed, or not a record). ``input_sha256``: the record's hash, when the
+        caller has it. ``conditions``: each in-force rule's
         condition as another evaluator found it (the durable backend); the trace is built the same way.
-        ``hints``: each failed criterion's counterfactual ``hint`` is found (when first read or
-        serialised); without it every ``hint`` is None and none is ever computed."""
+        ``hints`` (True or False): each failed criterion's counterfactual ``hint`` is found (when first
+        read or serialised); without it every ``hint`` is None and none is ever computed."""
         results: list[RuleResult]
-        if isinstance(member, dict):  # a record not yet validated (InputError if malformed)
-            member = parse_record(member, hashed=False).record
+        if not isinstance(member, (Member, MemberView)) or type(hints) is not bool:  # a dict validated here
+            member = _record(member, hints)
         if conditions is None and self.core is not None:
             f, results = self.core(member)
         else:
@@ -378,17 +382,28 @@ class Plan:
         return []
 
 
+def _record(value: object, hints: object) -> Record:
+    """A record given to ``decide`` validated (InputError if malformed or not a record: a file's
+    name or text is told how files are read); TypeError for ``hints`` other than True or False."""
+    if type(hints) is not bool:  # a text "false" would ask for them
+        raise TypeError(f"hints is True or False, not {type(hints).__name__}")
+    if isinstance(value, (Member, MemberView)):
+        return value
+    try:
+        return parse_record(value, hashed=False).record
+    except InputError as exc:
+        if not isinstance(value, str | bytes | os.PathLike):
+            raise
+        raise InputError([("(record)", f"{exc.problems[0][1]}: pass one record (a dict); a file of records is "
+                                       "read with `bsu-rules evaluate` or run_batch, or read it first "
+                                       "(json.loads each line)")]) from None
+
+
 def evaluate(ruleset: RuleSet, record: Member | dict[str, Any], on: date | str | None = None,
              hints: bool = False) -> Decision:
     """Decide one member record (a dict is validated first; InputError if malformed). ``on`` is a
     date or ``YYYY-MM-DD`` text (InputError otherwise). ``hints``: give each failed criterion its
     counterfactual ``hint`` (None otherwise, and never computed)."""
-    if not hasattr(ruleset, "plan"):
-        raise TypeError(f"evaluate takes a RuleSet, not {type(ruleset).__name__}: load it once with "
-                        f"bsu_rules.load_ruleset({ruleset!r:.60}) and pass that")
-    plan = ruleset.plan(decision_date(on))
-    if isinstance(record, Member):
-        return plan.decide(record, hints=hints)
-    view, sha256 = parse_record(record, hashed=False)  # the input hash is computed when it is read
-    return plan.decide(view, sha256, None, hints)
+    plan = given_ruleset(ruleset, "evaluate").plan(decision_date(on))
+    return plan.decide(record, hints=hints)  # the input hash is computed when read
 

@@ -6,13 +6,14 @@ import re
 import unicodedata
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
     Field,
+    Strict,
     StrictInt,
     StrictStr,
     ValidationInfo,
@@ -164,6 +165,12 @@ Rupiah = Annotated[StrictInt, Field(ge=0, le=INT64_MAX, description=(
     "JSON Schema's integer allows the first two)"))]
 
 
+T = TypeVar("T")
+JsonList = Annotated[list[T], Strict()]
+"""A list as JSON has it: a tuple, set, generator or dict view is refused (``expected a list, got set``),
+not taken as one."""
+
+
 SECRET = ("nik", "bank_account.number")
 """Fields whose value no message ever shows (a NIK is shown only masked)."""
 PERIODIC = ("wages", "contributions")
@@ -257,9 +264,9 @@ class Member(_Strict):
     registered_on: Day | None = None
     membership_ended_on: Day | None = None
     deceased_on: Day | None = None
-    wages: list[WageReport] | None = None
-    contributions: list[Contribution] | None = None
-    program_receipts: list[ProgramReceipt] | None = None
+    wages: JsonList[WageReport] | None = None
+    contributions: JsonList[Contribution] | None = None
+    program_receipts: JsonList[ProgramReceipt] | None = None
     bank_account: BankAccount | None = None
 
     @field_validator(*PERIODIC)

@@ -45,8 +45,8 @@ class Parsed(NamedTuple):
 
 def _fast(record: Any, hashed: bool = True) -> Parsed | None:
     """The record through the mirror, or None: the model must decide (and name what is wrong)."""
-    if type(record) is not dict:
-        return None
+    if type(record) is not dict or any(type(record.get(name)) not in _LIST_OR_NULL for name in _LISTS):
+        return None  # the mirror would take a tuple or a set as a list
     try:
         struct = msgspec.convert(record, MemberMirror)
         encoded = encode(struct)
@@ -87,6 +87,9 @@ _MONTHS: set[str] = set()  # periods already found to be months
 _sha256 = hashlib.sha256
 _tuple = tuple.__new__
 
+
+_LISTS = tuple(name for name, spec in contract().items() if isinstance(spec, Group) and spec.many)
+_LIST_OR_NULL = (list, type(None))
 
 _DECODE = msgspec.json.Decoder(MemberMirror).decode
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -58,7 +59,12 @@ def load_ruleset(name: str | Path) -> RuleSet:
 
 
 def check_file(name: str | Path) -> tuple[RuleSet | None, list[Diagnostic]]:
-    """Every diagnostic for a rule file, and the RuleSet when there is no error."""
+    """Every diagnostic for a rule file, and the RuleSet when there is no error (TypeError for a
+    name that is neither text nor a path)."""
+    if not isinstance(name, str | os.PathLike):
+        decode = ": decode it (os.fsdecode(name))" if isinstance(name, bytes) else ""
+        raise TypeError(f"a rule set is named by its id or its file's path (a str or a Path), not "
+                        f"{type(name).__name__}{decode}")
     path = resolve(name)
     try:
         raw = read_limited(path, RULE_FILE_LIMIT)

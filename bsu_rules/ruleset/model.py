@@ -81,8 +81,8 @@ class RuleSet:
 
     def plan(self, on: date | str | None = None) -> Plan:
         """The compiled plan for a decision date, a date or ``YYYY-MM-DD`` text (cached; InputError
-        for anything else)."""
-        if not isinstance(on, date) and on is not None:
+        for anything else, a datetime too)."""
+        if type(on) is not date and on is not None:  # a datetime (a date subclass) is refused, as by evaluate
             from bsu_rules.members import decision_date  # lazy: a date is the common case
 
             on = decision_date(on)
