@@ -1040,3 +1040,11 @@ def test_a_worker_who_is_not_eligible_is_not_told_of_a_review_and_no_uncited_pro
                                               on="2020-09-01"), rs, "en", "worker")
     assert "! " in eligible and "This is how the programme reads the regulation." in eligible
     assert "provision cited" not in eligible  # the review's criterion cites none
+
+
+def test_the_key_to_the_symbols_parts_them_with_a_mark_no_symbol_uses() -> None:
+    rs = load_ruleset("bsu-2022")
+    records = (Path(__file__).resolve().parents[1] / "examples" / "members.jsonl").read_text("utf-8").splitlines()
+    page = render_text(evaluate(rs, json.loads(records[14])), rs, "id", "officer")
+    key = next(line for line in page.splitlines() if line.startswith("Keterangan: "))
+    assert "; · tidak diutamakan" in key and " · · " not in key  # "·" is the mark of a criterion not prioritized

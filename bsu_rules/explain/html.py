@@ -87,7 +87,7 @@ def _section(page: Page, n: int) -> str:
     if page.steps:
         out += [f"<h3>{escape(w['next'])}</h3>", "<ul>", *(f"<li>{escape(s)}</li>" for s in page.steps), "</ul>"]
     if page.legend:
-        legend = " · ".join(f"{escape(m)} {escape(t)}" for m, t in page.legend)
+        legend = "; ".join(f"{escape(m)} {escape(t)}" for m, t in page.legend)
         out.append(f'<p class="legend">{escape(w["legend"])}: {legend}</p>')
     if page.notes:
         out.append(f'<div class="notes"><p>{escape(w["notes"])}:</p><ol>')

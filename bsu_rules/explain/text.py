@@ -28,7 +28,7 @@ def to_text(page: Page) -> str:
         out.append(f"{w['next']}:")
         out += [f"  - {step}" for step in page.steps]
     if page.legend:
-        out.append(f"{w['legend']}: " + " · ".join(f"{mark} {word}" for mark, word in page.legend))
+        out.append(f"{w['legend']}: " + "; ".join(f"{mark} {word}" for mark, word in page.legend))  # · is a mark
     if page.notes:
         out.append(f"{w['notes']}:")
         out += [f"  [{i}] {note}." for i, note in enumerate(page.notes, 1)]
