@@ -51,7 +51,7 @@ _W: dict[str, dict[str, str]] = {
         "parts": "dibayarkan dalam {n} tahap: {list}", "monthly": "{rp} per bulan selama {months}",
         "no_channel": "belum dapat ditentukan karena data {} tidak tercatat", "bank_read": "; bank yang tercatat: “{}”",
         "because": ", karena {}", "no_number": ", karena tidak ada nomor rekening yang tercatat",
-        "not_state": ", karena bank yang tercatat, “{}”, bukan bank Himbara penyalur",
+        "not_state": ", karena bank yang tercatat, “{}”, bukan bank milik negara (Himbara) penyalur",
         "unpaid": "tidak dibayarkan untuk {this}, karena NIK yang sama sudah dibayar melalui {paid}: "
                   "satu NIK hanya dibayar satu kali.",
         "this_kpj": "KPJ {}", "this_card": "kartu ini", "paid_row": "baris {} pada berkas yang sama",
@@ -82,7 +82,7 @@ _W: dict[str, dict[str, str]] = {
         "no_channel": "cannot be decided yet because there is no record of the {}",
         "bank_read": "; bank on record: “{}”", "because": ", because {}",
         "no_number": ", because no account number is on record",
-        "not_state": ", because the bank on record, “{}”, is not a Himbara state bank that pays out",
+        "not_state": ", because the bank on record, “{}”, is not one of the state-owned banks (Himbara) that pay out",
         "unpaid": "not paid under {this}, because the same NIK is already paid under {paid}: "
                   "one NIK is paid only once.",
         "this_kpj": "KPJ {}", "this_card": "this card", "paid_row": "row {} of the same file",
