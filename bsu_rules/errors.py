@@ -137,7 +137,14 @@ class Diagnostic:
     field: str | None = dataclasses.field(default=None, compare=False)  # a path inside the record
 
     def __post_init__(self) -> None:
+        from bsu_rules.members.model import hide_identifiers  # lazy: pydantic is not needed to name a code
+
         object.__setattr__(self, "code", Code(self.code))  # an unknown code is a bug: fail here
+        # A NIK or an account number never reaches a message, whichever check wrote it; a suggestion
+        # that holds one is dropped (the hidden text could not be pasted back).
+        object.__setattr__(self, "message", hide_identifiers(self.message))
+        if self.suggestion is not None and hide_identifiers(self.suggestion) != self.suggestion:
+            object.__setattr__(self, "suggestion", None)
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}:{self.column}"

@@ -580,3 +580,23 @@ def test_a_missing_glossary_entry_names_the_file_and_the_entry(rules_copy: Path)
     glossary = rules_copy / "glossary" / "glossary.yaml"
     assert found.message == (f"`param.rounding_step` has no entry under `names` in the glossary {glossary}: "
                              "add `param.rounding_step: {id: …, en: …, format: rp}` there")
+
+
+@pytest.mark.parametrize(("old", "new"), [
+    ("    value: 2022\n", '    value: "3204125708940003"\n'),  # a text passed as a number: the NIK never suggested
+    ("    value: 2022\n", '    value: "0719204418"\n'),  # an account number, the same
+    ('version: "2022.1"', "version: 3204125708940003.10"),  # the number YAML reads, in full
+    ("  instalments: [600000]", "  instalments: [320412570894000]"),  # what the instalments add up to
+])
+def test_no_rule_file_message_or_suggestion_shows_a_nik_or_account_number(
+        rules_copy: Path, capsys: pytest.CaptureFixture[str], old: str, new: str) -> None:
+    """Hidden where a diagnostic is made, whichever check words it: in its text and JSON forms alike."""
+    path = rules_copy / "bsu-2022.yaml"
+    text = path.read_text("utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), "utf-8")
+    _, diagnostics = bsu_rules.check_file(path)
+    assert diagnostics and all(d.severity == Severity.ERROR for d in diagnostics), [str(d) for d in diagnostics]
+    assert main(["check", "--format", "json", str(path)]) == 1 and main(["check", str(path)]) == 1
+    shown = capsys.readouterr().out + "\n".join(str(d) for d in diagnostics)
+    assert not re.search(r"(?<![0-9a-f])\d{10,}(?![0-9a-f])", shown), shown  # a sha256 is not a number

@@ -173,6 +173,28 @@ def test_a_table_override(rs2022: RuleSet, tmp_path: Path) -> None:
     assert reform.overrides == ({"table": "minimum_wage", "sha256": reform.tables["minimum_wage"].sha256},)
 
 
+def test_a_replacement_table_gets_the_warnings_check_gives_a_table(rs2022: RuleSet, tmp_path: Path,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """A bank the rule set names left out, a key no member can match: warned as `check` warns of them in
+    the rule file's own tables; a table as the rule file has it adds no warning."""
+    banks = tmp_path / "banks.csv"
+    written = (ROOT / "rules" / "tables" / "banks.csv").read_text("utf-8")
+    as_written = ROOT / "rules" / "tables" / "banks.csv"
+    assert reform_of(rs2022, [], [f"banks={as_written}"]).warnings == ()  # type: ignore[attr-defined]
+    banks.write_text("".join(line for line in written.splitlines(keepends=True) if not line.startswith("MANDIRI,")))
+    (warned,) = reform_of(rs2022, [], [f"banks={banks}"]).warnings  # type: ignore[attr-defined]
+    assert f"with --table banks={banks}: " in warned and "warning [unknown-value]" in warned
+    assert "`MANDIRI` of `param.state_banks` is none of the values of `table.banks`" in warned
+    umk = tmp_path / "umk.csv"
+    umk.write_text("area_code,amount,bound,source\n3273,4000000,exact,src\n32041,4000000,exact,src\n", "utf-8")
+    (warned,) = reform_of(rs2022, [], [f"minimum_wage={umk}"]).warnings  # type: ignore[attr-defined]
+    assert f"{umk}:3:1: warning [unmatchable-key]" in warned and "key `32041` of `table.minimum_wage`" in warned
+    member = tmp_path / "siti.json"
+    member.write_text(json.dumps(SITI), "utf-8")
+    assert main(["evaluate", "bsu-2022", str(member), "--table", f"banks={banks}"]) == 0
+    assert "bsu-rules: warning: with --table banks=" in capsys.readouterr().err
+
+
 def test_cli_evaluate_and_batch_take_overrides(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     member = tmp_path / "siti.json"
     member.write_text(json.dumps(SITI), "utf-8")

@@ -329,6 +329,25 @@ def test_rule_text_holds_no_identifier_like_number(rules_copy: Path, old: str, n
     assert "ten digits or more" in diagnostics[0].message and "3204125708940003" not in str(diagnostics[0])
 
 
+@pytest.mark.parametrize(("old", "new", "at"), [
+    ("    value: 2022\n", "    value: 3204125708940003\n", "3204125708940003\n"),
+    ("    value: 2022\n", "    values: {2022-09-05: 2022, 2022-10-01: 3204125708940003}\n", "3204125708940003}"),
+    ("  instalments: [600000]", "  instalments: [3204125708940003]", "3204125708940003]"),
+    ("prioritize: not received(", "prioritize: 3204125708940003 > 1 and not received(", "3204125708940003 > 1"),
+    ("prioritize: not received(", "prioritize: 3204125708940003.5 > 1 and not received(", "3204125708940003.5")])
+def test_a_nik_written_as_a_number_is_refused_as_its_text_is(rules_copy: Path, old: str, new: str, at: str) -> None:
+    """A parameter's value, a benefit amount or a literal in an expression of a NIK's 16 digits would go
+    into every decision (``"param.fiscal_year": 3204125708940003``): refused where it is written, never shown."""
+    path = _replace(rules_copy, old, new)
+    ruleset, diagnostics = check_file(path)
+    text = path.read_text("utf-8")
+    errors = [d for d in diagnostics if d.severity.value == "error"]
+    assert ruleset is None and len(errors) == 1, diagnostics
+    line = text[:text.index(at)].count("\n") + 1
+    assert errors[0].line == line and "a number of 16 digits" in errors[0].message, errors
+    assert "names no person" in errors[0].message and "3204125708940003" not in str(errors[0])
+
+
 @pytest.mark.parametrize(("old", "new", "at", "what"), [
     ("  - id: wage-earner", '  - id: "3204125708940003"', (105, 9), "a rule id"),
     ("ruleset: bsu-2022", "ruleset: bsu-3204125708940003", (4, 10), "a rule id"),

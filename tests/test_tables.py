@@ -133,7 +133,27 @@ def test_a_table_cell_is_never_echoed_whole_if_it_looks_like_an_identifier(tmp_p
     (tmp_path / "t.csv").write_text("code,amount,bound\n31,4641854,3204125708940003\n")
     with pytest.raises(TableError) as raised:
         load_table("t", TableRef(file="t.csv", key="code", value="amount", bound="bound"), tmp_path)
-    assert "3204125708940003" not in str(raised.value) and "<16 digits>" in str(raised.value)
+    assert "3204125708940003" not in str(raised.value) and "ten digits or more" in str(raised.value)
+
+
+@pytest.mark.parametrize(("row", "column", "says"), [
+    ("3204125708940003,Kab. X,UMK,5000000,exact,src", 1, "`area_code` holds a number of ten digits or more"),
+    ("3273,3204125708940003,UMK,5000000,exact,src", 6, "`area_name` holds a number of ten digits or more"),
+    ("3273,Kota Bandung,UMK,5000000,exact,0719204418", 37, "`source` holds a number of ten digits or more"),
+    ("3273,Kota Bandung,UMK,3204125708940003,exact,src", 23, "`amount` is a number of 16 digits, as a NIK is"),
+    ("3273,Kota Bandung,UMK,3204125708940003.50,exact,src", 23, "`amount` is a number of 16 digits")])
+def test_a_cell_that_is_only_a_nik_or_account_number_is_an_error_that_does_not_echo_it(
+        tmp_path: Path, row: str, column: int, says: str) -> None:
+    """A table is shown to everyone as written: a key, a name or a source that is only digits is no
+    exception, nor an amount of a NIK's 16 digits (a shorter long amount is one)."""
+    header = "area_code,area_name,level,amount,bound,source\n"
+    (tmp_path / "t.csv").write_text(f"{header}{row}\n")
+    ref = TableRef(file="t.csv", key="area_code", value="amount", bound="bound")
+    table, errors = read_table("minimum_wage", ref, tmp_path)
+    assert table is None and [(e.line, e.column) for e in errors] == [(2, column)], errors
+    assert says in errors[0].message and not any(n in str(errors[0]) for n in ("3204125708940003", "0719204418"))
+    (tmp_path / "t.csv").write_text(f"{header}3273,Kota Bandung,UMK,320412570894,exact,src\n")
+    assert load_table("minimum_wage", ref, tmp_path).values == {"3273": Decimal("320412570894")}
 
 
 def test_a_quote_inside_a_plain_cell_opens_no_quoted_cell(tmp_path: Path) -> None:

@@ -12,7 +12,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from bsu_rules.errors import Code
-from bsu_rules.members.model import IDENTIFIER, hide_identifiers
+from bsu_rules.members.model import IDENTIFIER, hide_identifiers, holds_identifier
 from bsu_rules.ruleset import schema
 from bsu_rules.ruleset.checker import PLACEHOLDER, parameter_arguments
 from bsu_rules.ruleset.diagnostics import Diagnostic, nearest
@@ -99,7 +99,7 @@ def misused_parameters(located: Located) -> dict[DataPath, Diagnostic]:
         written = [(("parameters", name, "value"), raw.get("value"))] + \
             [(("parameters", name, "values", k), v) for k, v in (values.items() if isinstance(values, dict) else ())]
         at, text = next(((at, v) for at, v in written if isinstance(v, str)), ((), None))
-        if text is not None:
+        if text is not None and not holds_identifier(text):  # a NIK-like text: the schema refuses it as such
             out[("parameters", name)] = _text_for_number(located, at, name, fn, text)
     return out
 

@@ -162,8 +162,8 @@ def apply_overrides(ruleset: RuleSet, overrides: list[Override], base_dir: Path 
     warnings = _data_date(ruleset, model, overrides) + _unread(model, overrides)
     reform = Reform(**(same | {"model": model, "sha256": digest, "tables": tables, "rules": rules}), base=ruleset,
                     overrides=tuple(canonical), warnings=warnings)
-    _check(reform, overrides)
-    return reform
+    told = _check(reform, overrides)
+    return replace(reform, warnings=warnings + told, _plans={}) if told else reform
 
 
 def _retitled(base: RuleSet, model: RuleFile, overrides: list[Override]) -> tuple[RuleFile, tuple[CheckedRule, ...]]:
@@ -242,14 +242,21 @@ def _in_order(overrides: list[Override]) -> list[Override]:
     return sorted(overrides, key=lambda o: (o.kind, o.name, o.since or date.min))
 
 
-def _check(reform: Reform, overrides: list[Override]) -> None:
+def _check(reform: Reform, overrides: list[Override]) -> tuple[str, ...]:
     """The load-time checks that read values (a constant argument outside a function's domain, a
     divisor that is always 0), run again with the overrides: what would be an error in the rule
-    file is one here, not a failure in the middle of a run."""
-    found = [d for d in lint(reform) if d.severity is Severity.ERROR]
-    if found:
-        given = ", ".join(o.option for o in overrides)
-        raise RuleSetError([replace(d, message=f"with {given}: {d.message}") for d in found])
+    file is one here, not a failure in the middle of a run. A replaced table also gets the warnings
+    ``check`` gives a table (a key that never matches, a value a parameter names that it lacks):
+    those the rule file as written does not have, returned as text."""
+    found = lint(reform)
+    given = ", ".join(o.option for o in overrides)
+    errors = [d for d in found if d.severity is Severity.ERROR]
+    if errors:
+        raise RuleSetError([replace(d, message=f"with {given}: {d.message}") for d in errors])
+    if reform.base is None or not any(o.kind == "table" for o in overrides):
+        return ()
+    before = {str(d) for d in lint(reform.base)}
+    return tuple(f"with {given}: {d}" for d in found if str(d) not in before)
 
 
 def reform_of(base: RuleSet, sets: list[str], tables: list[str]) -> RuleSet:

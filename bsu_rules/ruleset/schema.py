@@ -36,6 +36,8 @@ def _no_personal_number(text: str) -> str:
         raise ValueError("a text of ten digits or more, as a NIK or an account number is: a rule file is "
                          "published as written, so it names no person (decide on fields such as "
                          "`member.program_receipts`, not on a list of NIKs)")
+    if any(len(whole) == NIK_DIGITS for whole in _WHOLE.findall(_NAMED.sub("", _QUOTED.sub("", text)))):
+        raise ValueError(NIK_NUMBER.replace("16 digits", "16 digits in it", 1))
     if any(holds_identifier(name) for name in _NAMED.findall(_QUOTED.sub("", text))):
         raise ValueError("a name in it holds a number of ten digits or more, as a NIK or an account number does: "
                          "a rule file is published as written, so it names no person (leave personal numbers out)")
@@ -43,6 +45,8 @@ def _no_personal_number(text: str) -> str:
 
 
 _QUOTED = re.compile(r'"[^"]*"|\'[^\']*\'')
+_WHOLE = re.compile(r"(?<![\d.])\d+")
+"""The whole part of a number literal (``3204125708940003`` of ``3204125708940003.5``)."""
 _NAMED = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")
 """A name in an expression (``fact.wage``, ``member.wages``), with the dots between its parts."""
 Expression = Annotated[str, Field(min_length=1, description="An expression in the rule language"),
@@ -164,6 +168,18 @@ class Parameter(_Model):
         return self
 
 
+NIK_DIGITS = 16
+"""How many digits a NIK has: a whole number that long in a rule file is refused as its text is."""
+NIK_NUMBER = "a number of 16 digits, as a NIK is: a rule file is published as written, so it names no person " \
+    "(leave personal numbers out)"
+
+
+def nik_like(value: object) -> bool:
+    """Whether ``value`` is a number whose whole part has a NIK's 16 digits (``3204125708940003``)."""
+    return isinstance(value, int | Decimal) and not isinstance(value, bool) and \
+        (not isinstance(value, Decimal) or value.is_finite()) and len(str(abs(int(value)))) == NIK_DIGITS
+
+
 UNIT_WORDS = {"IDR": "an amount in rupiah", "months": "a number of months", "days": "a number of days"}
 """What a value of each parameter `unit` is, in a message."""
 
@@ -177,6 +193,8 @@ def misfit(value: Scalar | None, unit: str | None) -> tuple[str, str | None] | N
     if any(isinstance(v, str) and holds_identifier(v) for v in (value if isinstance(value, list) else [value])):
         return "a text of ten digits or more, as a NIK or an account number is: a rule file is published as " \
             "written, so it names no person", None
+    if any(nik_like(v) for v in (value if isinstance(value, list) else [value])):
+        return NIK_NUMBER, None
     if isinstance(value, str) and (month := as_month(value)) not in (None, value):
         return f"`{value}`: a month is written YYYY-MM: {month}", month
     if isinstance(value, str) and _MONTHLIKE.fullmatch(value) and not MONTH.fullmatch(value):

@@ -56,7 +56,8 @@ def too_wide(value: object) -> str | None:
         return None
     shown = f"{value:f}" if isinstance(value, Decimal) else str(value)  # never 1E+20 or a float
     if not -INT_LIMIT <= value <= INT_LIMIT:
-        return f"{shown} is larger than the engine computes with exactly (at most {INT_LIMIT:,} either side of 0)"
+        return f"{shown} is larger than the engine computes with exactly (at most 2**63 - 1, about 9.2 x 10**18, " \
+            "either side of 0)"  # the limit in digits would read as an identifier, and be hidden
     exponent = value.as_tuple().exponent if isinstance(value, Decimal) else 0
     if isinstance(exponent, int) and -exponent > DECIMAL_PLACES:
         return f"{shown} has more decimal places than the engine computes with exactly (at most {DECIMAL_PLACES})"
