@@ -324,7 +324,8 @@ def flips(old: RuleSet, new: RuleSet, records: Iterable[tuple[int | str, Any]], 
           new_on: date | None = None, examples: int = 3) -> Json:
     """Decide every record under both sides (on the dates ``decision_dates`` gives); count outcome
     pairs and explain each flip, and count the records eligible on both sides but paid through
-    another channel (``channels``) or paid another amount (``amounts``, the benefit's total in rupiah)."""
+    another channel (``channels``), another amount (``amounts``, the benefit's total in rupiah) or in
+    other instalments (``instalments``)."""
     old_day, new_day = decision_dates(old, new, old_on, new_on)
     old_plan, new_plan = old.plan(old_day), new.plan(new_day)
     pairs: Counter[tuple[str, str]] = Counter()
@@ -332,6 +333,7 @@ def flips(old: RuleSet, new: RuleSet, records: Iterable[tuple[int | str, Any]], 
     rejected: list[Json] = []
     moves: dict[tuple[Any, Any], Json] = {}
     amounts: dict[tuple[Any, Any], Json] = {}
+    instalments: dict[tuple[Any, Any], Json] = {}
     for number, record in records:
         try:
             if isinstance(record, BadRecord):
@@ -347,6 +349,7 @@ def flips(old: RuleSet, new: RuleSet, records: Iterable[tuple[int | str, Any]], 
                 example = {"record": number, "nik": b.member.nik}
                 _tally(moves, a.channel, b.channel, example, examples)
                 _tally(amounts, _amount(a), _amount(b), example, examples)
+                _tally(instalments, *_split(a, b), example, examples)
             continue
         why = responsible(a, b)
         key = (a.outcome.value, b.outcome.value, tuple(w["rule"] for w in why))
@@ -358,12 +361,21 @@ def flips(old: RuleSet, new: RuleSet, records: Iterable[tuple[int | str, Any]], 
     table = [{"old": o, "new": n, "count": c} for (o, n), c in sorted(pairs.items())]
     return {"decided": sum(pairs.values()), "rejected": rejected, "outcomes": table,
             "flips": sorted(groups.values(), key=lambda g: (-g["count"], g["old"], g["new"], g["rules"])),
-            "channels": _ranked(moves, ""), "amounts": _ranked(amounts, 0)}
+            "channels": _ranked(moves, ""), "amounts": _ranked(amounts, 0),
+            "instalments": [g | {k: None if g[k] is None else list(g[k]) for k in ("old", "new")}
+                            for g in _ranked(instalments, ())]}
 
 
 def _amount(decision: Decision) -> int | None:
     """The benefit's total in rupiah (None: none is paid)."""
     return decision.benefit.amount if decision.benefit else None
+
+
+def _split(old: Decision, new: Decision) -> tuple[tuple[int, ...] | None, tuple[int, ...] | None]:
+    """The instalments each side pays, or (None, None) where they differ only as the amount does (one
+    instalment on each side: ``amounts`` tells it)."""
+    a, b = (tuple(d.benefit.instalments) if d.benefit else None for d in (old, new))
+    return (None, None) if a is not None and b is not None and len(a) == len(b) == 1 else (a, b)
 
 
 def _tally(groups: dict[tuple[Any, Any], Json], old: Any, new: Any, example: Json, examples: int) -> None:

@@ -173,7 +173,16 @@ def _members(m: dict[str, Any]) -> list[str]:
     for c in m["amounts"]:
         lines.append(f"  {_show(c['old'], 'IDR')} → {_show(c['new'], 'IDR')}: {c['count']} member(s)")
         lines += _examples(c)
+    lines.append("Paid in other instalments (eligible under both)" + ("" if m.get("instalments") else ": none"))
+    for c in m.get("instalments", []):
+        lines.append(f"  {_paid(c['old'])} → {_paid(c['new'])}: {c['count']} member(s)")
+        lines += _examples(c)
     return lines
+
+
+def _paid(instalments: list[int] | None) -> str:
+    """Instalments as a line shows them: ``Rp300.000 + Rp300.000``."""
+    return " + ".join(_show(i, "IDR") for i in instalments) if instalments else "—"
 
 
 def _examples(group: dict[str, Any]) -> list[str]:

@@ -427,6 +427,33 @@ def test_a_value_of_another_shape_is_told_in_plain_words_with_the_line_meant(
     assert says in diagnostics[0].message and "Input should" not in diagnostics[0].message
 
 
+@pytest.mark.parametrize(("new", "at", "says"), [
+    ("value: {2022: x}", "{2022", "parameters.fiscal_year.value: the value is a mapping: a parameter's value is "
+     "a number, a text, a date, true or false, or a list of texts in brackets (a value that changes on a date "
+     "goes under `values:`, keyed by the date)"),
+    ("value: [BRI, null, MANDIRI, BTN]", "null", "parameters.state_banks.value[1]: an empty item (`null`, or "
+     "nothing between two commas): a list of texts has none; leave it out"),
+    ("value: [BRI, 2, MANDIRI, BTN]", "2, M", "parameters.state_banks.value[1]: `2` is read as a number: text is "
+     "written in quotes"),
+    ("values: {2022-01-01: [BRI, {x: 1}]}", "{x", "parameters.state_banks.values.2022-01-01[1]: the item is a "
+     "mapping: a list of texts holds texts only"),
+])
+def test_a_parameter_value_of_no_shape_it_takes_is_one_error_in_plain_words(rules_copy: Path, new: str, at: str,
+                                                                          says: str) -> None:
+    """A mapping, or a list holding an item that is not text, as a parameter's value: one error, at the value
+    or at the item, in plain words (pydantic gave one for each shape it tried: "Input should be a valid
+    boolean", "… integer", "… date" and more)."""
+    path = rules_copy / "bsu-2022.yaml"
+    text = path.read_text("utf-8")
+    old = "value: 2022\n" if "2022:" in new else "value: [BRI, BNI, MANDIRI, BTN]\n"
+    assert old in text
+    text = text.replace(old, new + "\n", 1)
+    path.write_text(text, "utf-8")
+    _, diagnostics = bsu_rules.check_file(path)
+    assert [(d.code, d.line, d.column, d.message) for d in diagnostics] == [
+        ("invalid-value", *_position(text, at), says)], [str(d) for d in diagnostics]
+
+
 def _position(text: str, needle: str) -> tuple[int, int]:
     index = text.index(needle)
     line = text.count("\n", 0, index) + 1

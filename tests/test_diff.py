@@ -102,6 +102,33 @@ def test_members_paid_a_different_amount_are_counted_though_no_decision_flips(
     assert "Paid a different amount (eligible under both): none" in capsys.readouterr().out
 
 
+def test_members_paid_in_other_instalments_are_counted(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The same total paid in two instalments rather than one: diff --members counts those members, with
+    the instalments, in text and JSON, and exits 1 (it said "Paid a different amount …: none", and 0)."""
+    path = copy_2022(tmp_path)
+    text = path.read_text("utf-8")
+    path.write_text(text.replace("  instalments: [600000]\n", "  instalments: [300000, 300000]\n"), "utf-8")
+    old, new = load_ruleset("bsu-2022"), load_ruleset(path)
+    result = flips(old, new, read_records([MEMBERS]))
+    assert result["flips"] == [] and result["channels"] == [] and result["amounts"] == []
+    (paid,) = result["instalments"]
+    assert (paid["old"], paid["new"], paid["count"]) == ([600000], [300000, 300000], 5)
+    assert flips(old, old, read_records([MEMBERS]))["instalments"] == []
+    assert main(["diff", "bsu-2022", str(path), "--members", MEMBERS]) == 1
+    assert "Paid in other instalments (eligible under both)\n  Rp600.000 → Rp300.000 + Rp300.000: 5 member(s)\n" \
+        "    3204********0003 (record 1)\n" in capsys.readouterr().out
+    assert main(["diff", "bsu-2022", str(path), "--members", MEMBERS, "--format", "json"]) == 1
+    assert json.loads(capsys.readouterr().out)["members"]["instalments"] == [paid]
+
+
+def test_a_single_instalment_following_the_amount_is_told_as_an_amount_only(tmp_path: Path) -> None:
+    path = copy_2022(tmp_path)
+    text = path.read_text("utf-8").replace("  amount: 600000\n", "  amount: 750000\n")
+    path.write_text(text.replace("  instalments: [600000]\n", "  instalments: [750000]\n"), "utf-8")
+    result = flips(load_ruleset("bsu-2022"), load_ruleset(path), read_records([MEMBERS]))
+    assert result["instalments"] == [] and result["amounts"][0]["count"] == 5
+
+
 def test_lower_ceiling_explains_with_the_new_text(tmp_path: Path) -> None:
     old, new = load_ruleset("bsu-2022"), load_ruleset(copy_2022(tmp_path, ceiling=3450000))
     result = flips(old, new, read_records([MEMBERS]))

@@ -101,6 +101,23 @@ def test_every_wrong_row_of_a_replacement_table_is_told_at_once(rs2022: RuleSet,
     assert [line.split(": ")[0] for line in said] == ["mw.csv:2:23", "mw.csv:3:21", "mw.csv:4:32"], said
 
 
+def test_a_replacement_table_is_named_as_given_and_the_table_by_its_name(rs2022: RuleSet, tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """The file as the command line gives it (it was named once resolved: `null` for /dev/stdin, the
+    current folder's name for an empty one), and the table replaced by its name (it was named by the file)."""
+    (tmp_path / "mw.csv").write_text("area_code,area_name,level,amount,bound,source\n3273,Kota Bandung,UMK,1,exact,"
+                                     "x\n", "utf-8")
+    (tmp_path / "folder").mkdir()
+    monkeypatch.chdir(tmp_path / "folder")
+    assert errors(rs2022, [], ["minimum_wage="]) == [
+        "--table minimum_wage=:1:1: error [table]: no table file after `=`: write --table minimum_wage=FILE"]
+    assert errors(rs2022, [], ["minimum_wage=/dev/null"]) == [
+        "--table minimum_wage=/dev/null:1:1: error [table]: table file `/dev/null` is not a regular file"]
+    assert errors(rs2022, [], ["banks=../mw.csv"]) == [
+        "--table banks=../mw.csv:1:1: error [table]: table `banks` (../mw.csv) has no column `alias` (columns: "
+        "area_code, area_name, level, amount, bound, source)"]
+
+
 def test_dated_values_and_benefit(rs2022: RuleSet) -> None:
     rs2021 = load_ruleset("bsu-2021")
     b = reform_of(rs2021, ["benefit.monthly=700000"], []).model.benefit

@@ -425,3 +425,25 @@ def test_a_test_file_that_cannot_be_read_is_named_in_the_summary(tmp_path: Path,
     assert out.splitlines()[-1] == f"0 passed, 0 failed; {test_file} could not be read, so none of its cases ran"
     assert main(["test", str(test_file), "--format", "json"]) == 1
     assert json.loads(capsys.readouterr().out)["unread"] == [str(test_file)]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-32", "utf-32-be"])
+def test_a_test_file_saved_as_utf16_is_unread_and_fails_the_run(tmp_path: Path, encoding: str,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    """A test file saved as UTF-16 or UTF-32 (with or without a byte-order mark), beside one that
+    passes: it is named as unread with what to do, and the run fails (it was skipped, and passed)."""
+    root = Path(__file__).resolve().parents[1] / "rules"
+    shutil.copy(root / "bsu-2022.yaml", tmp_path)
+    shutil.copytree(root / "tables", tmp_path / "tables")
+    (tmp_path / "tests").mkdir()
+    shutil.copy(root / "tests" / "bsu-2022.yaml", tmp_path / "tests")
+    wide = tmp_path / "tests" / "bsu-2022.windows.yaml"
+    wide.write_text("ruleset: bsu-2022\ncases:\n  - name: nobody\n    member: {work_regency_code: \"3374\"}\n"
+                    "    expect: {outcome: eligible}\n", encoding)
+    assert main(["test", str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    width = encoding[:6].upper()
+    assert f"{wide}:1:1: error [encoding]: the file is {width} text: save it as UTF-8" in out
+    assert out.splitlines()[-1].endswith(f"; {wide} could not be read, so none of its cases ran")
+    assert main(["test", str(wide), "--format", "json"]) == 1
+    assert json.loads(capsys.readouterr().out)["unread"] == [str(wide)]

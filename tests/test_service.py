@@ -417,6 +417,17 @@ def test_a_wrong_method_or_path_says_what_there_is(server: httpx.Client) -> None
     assert nik.startswith("no path /v1/<16 digits> here")  # the version's digit is not counted in
 
 
+@pytest.mark.parametrize(("path", "shown"), [
+    ("/32041257/08940003", "/<16 digits>"), ("/3204125/708940003/x", "/<16 digits>/x"),
+    ("/32041257%0008940003", "/<16 digits>"), ("/v1/32041257%0008940003", "/v1/<16 digits>")])
+def test_a_path_not_found_hides_a_nik_split_across_its_segments(server: httpx.Client, path: str, shown: str) -> None:
+    """A NIK parted by the first slash of the path, or by a control character, is left out of the
+    404 message as one parted after the version is (the first segment was hidden apart from the rest)."""
+    message = assert_error(server.get(path), 404, "not-found")["message"]
+    assert message.startswith(f"no path {shown} here")
+    assert "08940003" not in message
+
+
 @pytest.mark.parametrize("path", ["/healthz", "/v1/editions", "/v1/editions/bsu-2022", "/openapi.json"])
 def test_head_is_answered_on_a_get_path(server: httpx.Client, path: str) -> None:
     """A load balancer probes with HEAD: GET's status and headers, no body."""

@@ -61,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
         print("\n".join(render_text(report)))
     changed = any(report[k] for k in SECTIONS)
     regions = args.symbolic and report["symbolic"]["regions"]
-    moved = args.members and any(report["members"][k] for k in ("flips", "channels", "amounts"))
+    moved = args.members and any(report["members"][k] for k in ("flips", "channels", "amounts", "instalments"))
     return 1 if changed or regions or moved else 0
 
 

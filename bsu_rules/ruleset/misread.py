@@ -179,7 +179,7 @@ def _lookup(data: Any, path: DataPath) -> Any:
 def schema_diagnostics(exc: ValidationError, located: Located) -> list[tuple[DataPath, Diagnostic]]:
     """Each validation error in plain words, with the path of the value it is about."""
     out: list[tuple[DataPath, Diagnostic]] = []
-    for err in exc.errors():
+    for err in _value_shapes(exc.errors()):
         loc: DataPath = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
         loc = tuple(p for p in loc if p not in ("str", "int", "bool", "decimal", "date", "list[str]"))
         rule = _rule_id(located, loc)
@@ -202,6 +202,8 @@ def schema_diagnostics(exc: ValidationError, located: Located) -> list[tuple[Dat
                 loc, msg, fixed = _parameter_problem(located, loc) or (loc, msg, None)
             elif err["type"] == "value_error" and loc[:1] == ("benefit",) and len(loc) >= 2:
                 fixed = (benefit_misfit(str(loc[1]), err["input"]) or (msg, None))[1]
+            elif err["type"] == _SHAPE:
+                msg, fixed = _parameter_shape(located, loc, err["input"])
             elif (shaped := _shape_problem(located, loc, err["type"], err["input"])) is not None:
                 msg, fixed = shaped
             elif err["type"] in ("enum", "literal_error"):
@@ -224,6 +226,47 @@ def schema_diagnostics(exc: ValidationError, located: Located) -> list[tuple[Dat
                                         msg if named else f"{where}: {msg}",
                                         rule=rule, suggestion=fixed)))
     return _misspelt_once(out)
+
+
+_SHAPE = "parameter_shape"
+_SCALARS = frozenset({"bool", "int", "decimal", "date", "str", "list[str]"})
+"""How pydantic names, in an error's place, each shape a parameter's value (``schema.Scalar``) takes."""
+
+
+def _value_shapes(errors: list[Any]) -> list[Any]:
+    """``errors`` with those pydantic gives for a parameter's value of no shape it takes (one for each
+    shape tried) made one, of type ``_SHAPE``: at the value, or at its first item that is not text."""
+    out: list[Any] = []
+    seen: set[DataPath] = set()
+    for err in errors:
+        loc = tuple(err["loc"])
+        at = {"value": 3, "values": 4}.get(str(loc[2])) if len(loc) > 3 and loc[0] == "parameters" else None
+        if at is None or len(loc) <= at or loc[at] not in _SCALARS:
+            out.append(err)
+        elif loc[:at] not in seen and len(loc) == at + 1:  # the whole value (each item's error follows)
+            seen.add(loc[:at])
+            value = err["input"]
+            bad = next((i for i, v in enumerate(value) if not isinstance(v, str)), None) \
+                if isinstance(value, list) else None
+            out.append({"loc": loc[:at] + (() if bad is None else (bad,)), "type": _SHAPE, "msg": "",
+                        "input": value if bad is None else value[bad]})
+    return out
+
+
+def _parameter_shape(located: Located, loc: DataPath, value: Any) -> tuple[str, str | None]:
+    """A parameter's value (or, ``loc`` ending in an index, an item of its list) of a shape it does not
+    take, in plain words."""
+    takes = "a parameter's value is a number, a text, a date, true or false, or a list of texts in brackets"
+    if not isinstance(loc[-1], int):
+        dated = " (a value that changes on a date goes under `values:`, keyed by the date)" \
+            if loc[-1] == "value" and isinstance(value, dict) else ""
+        return f"the value is {'a mapping' if isinstance(value, dict) else 'a list'}: {takes}{dated}", None
+    if value is None:
+        return "an empty item (`null`, or nothing between two commas): a list of texts has none; leave it out", None
+    if (shaped := _shape_problem(located, loc, "string_type", value)) is not None:
+        return shaped
+    return f"the item is {'a mapping' if isinstance(value, dict) else 'a list'}: a list of texts holds texts only", \
+        None
 
 
 def _shape_problem(located: Located, loc: DataPath, kind: str, value: Any) -> tuple[str, str | None] | None:

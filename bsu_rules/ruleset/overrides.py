@@ -388,8 +388,11 @@ def _table(ruleset: RuleSet, o: Override, base: Path, problems: list[Diagnostic]
         problems.append(_diag(where, Code.UNKNOWN_NAME, f"unknown table `{o.name}` in {ruleset.id}",
                               nearest(o.name, ruleset.tables)))
         return None
+    if not o.text:
+        problems.append(_diag(where, Code.TABLE, f"no table file after `=`: write --table {o.name}=FILE"))
+        return None
     path = (base / o.text).resolve()  # named by the caller, not by a rule file: read from its own folder
-    new, errors = read_table(o.name, old.ref.model_copy(update={"file": path.name}), path.parent)
+    new, errors = read_table(o.name, old.ref.model_copy(update={"file": path.name}), path.parent, shown=o.text)
     if new is None:  # every one, at its row when there is one: `mw.csv:4:1: … (--table minimum_wage=mw.csv)`
         problems.extend(Diagnostic(o.text, exc.line, exc.column, Code.TABLE, f"{exc.message} ({where})",
                                    suggestion=exc.suggestion) if exc.line is not None

@@ -17,6 +17,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from bsu_rules.errors import Code, Diagnostic
+from bsu_rules.members.decode import wide_encoding
 from bsu_rules.members.model import hide_identifiers
 from bsu_rules.ruleset.layout import explain, negated, tag_problem
 
@@ -84,12 +85,16 @@ def read_yaml(text: str | bytes, file: str) -> Located:
     out = Located(file=file, data=None)
     if isinstance(text, bytes):
         raw = text
+        if wide := wide_encoding(raw[:4]):  # told at once: NUL bytes decode, as control characters
+            out.diagnostics.append(Diagnostic(file, 1, 1, Code.ENCODING, f"the file is {wide} text: save it as UTF-8"))
+            return out
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
             line = raw.count(b"\n", 0, exc.start) + 1
             col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-            out.diagnostics.append(Diagnostic(file, line, col, Code.ENCODING, "the file is not UTF-8 text"))
+            out.diagnostics.append(Diagnostic(file, line, col, Code.ENCODING,
+                                              "the file is not UTF-8 text: save it as UTF-8"))
             return out
     text = text.removeprefix("\ufeff")
     if control := CONTROL.search(text):

@@ -65,25 +65,27 @@ class Table:
         return table_of(DECIMAL if numeric else STR)
 
 
-def read_table(name: str, ref: TableRef, base: Path) -> tuple[Table | None, list[TableError]]:
+def read_table(name: str, ref: TableRef, base: Path, shown: str | None = None) -> tuple[Table | None, list[TableError]]:
     """Read ``ref.file`` relative to ``base``: the table, or None and every TableError in file order (a
-    wrong row does not hide the rows after it; a file or header that cannot be read stops there)."""
+    wrong row does not hide the rows after it; a file or header that cannot be read stops there).
+    ``shown``: the file as messages name it (a path as given on the command line), ``ref.file`` if None."""
+    named = ref if shown is None else ref.model_copy(update={"file": shown})
     try:
         raw = read_beside(base, ref.file)
-        text = _decoded(raw, ref.file)
+        text = _decoded(raw, named.file)
     except UnsafePath as exc:
-        return None, [TableError(f"table file `{ref.file}` {exc}", suggestion=_nearest_file(base, ref.file)
+        return None, [TableError(f"table file `{named.file}` {exc}", suggestion=_nearest_file(base, ref.file)
                                  if isinstance(exc, Missing) else None)]
     except TableError as exc:
         return None, [exc]
-    errors = _characters(text, ref.file)
+    errors = _characters(text, named.file)
     reader = csv.DictReader(io.StringIO(text))
     columns = list(reader.fieldnames or [])
     try:
-        _check_header(columns, ref)
+        _check_header(name, columns, named)
     except TableError as exc:
         return None, sorted([*errors, exc], key=_place)
-    rows = _Rows(ref, columns, text.split("\n"))  # lines as the reader counts them
+    rows = _Rows(named, columns, text.split("\n"))  # lines as the reader counts them
     for row in reader:
         rows.read(row, reader.line_num)
     errors = sorted([*errors, *rows.finish()], key=_place)
@@ -114,10 +116,10 @@ def _decoded(raw: bytes, file: str) -> str:
     return text
 
 
-def _check_header(columns: list[str], ref: TableRef) -> None:
-    """TableError if the header does not hold the columns the rule file reads."""
+def _check_header(name: str, columns: list[str], ref: TableRef) -> None:
+    """TableError if the header of table ``name`` does not hold the columns the rule file reads."""
     if ref.bound is not None and ref.value is None:
-        raise TableError(f"table `{ref.file}`: `bound` needs a `value` column")
+        raise TableError(f"table `{name}` ({ref.file}): `bound` needs a `value` column")
     if len(columns) == 1 and (mark := next((m for m in ";\t" if m in columns[0]), None)):
         raise TableError(f"the columns are separated by {_shown(mark)}: separate them with commas (in a "
                          "spreadsheet: save as CSV, comma-separated)", 1, file=ref.file,
@@ -134,7 +136,7 @@ def _check_header(columns: list[str], ref: TableRef) -> None:
                                  f"name this column `{column}` (or, if the header is right, write `{named}: {near}` "
                                  "in the rule file)", 1, column, ref.file,
                                  column=sum(len(c) + 1 for c in columns[:columns.index(near)]) + 1)
-            raise TableError(f"table `{ref.file}` has no column `{column}` (columns: {', '.join(columns)})")
+            raise TableError(f"table `{name}` ({ref.file}) has no column `{column}` (columns: {', '.join(columns)})")
 
 
 def _shown(mark: str) -> str:

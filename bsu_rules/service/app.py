@@ -8,6 +8,7 @@ the engine raises reaches a client as a traceback: an unexpected failure is ``50
 from __future__ import annotations
 
 import json
+import re
 import sys
 import threading
 import time
@@ -409,10 +410,17 @@ def _declared_too_large(limits: Limits) -> ServiceError:
 
 def _shown_path(path: str) -> str:
     """A request's path for a message: digits that could be a NIK or an account number, however the
-    path splits them (``/v1/32041257/08940003``, ``32041257:08940003``), are left out; a control
-    character or direction mark is written as its escape."""
-    head, slash, rest = path.removeprefix("/").partition("/")  # the version apart: its digit is no NIK's
-    return printable(f"/{hide_identifiers(head)}{slash}{hide_identifiers(rest)}"[:60])
+    path splits them (``/v1/32041257/08940003``, ``/32041257/08940003``, ``32041257%0008940003``), are
+    left out; a control character or direction mark is written as its escape."""
+    shown = printable(path)  # escaped first: ``\x00`` between digits does not part them
+    head, slash, rest = shown.removeprefix("/").partition("/")
+    if _VERSION.fullmatch(head):  # the version apart: its digit is no NIK's
+        return f"/{head}{slash}{hide_identifiers(rest)}"[:60]
+    return hide_identifiers(shown)[:60]  # digits across the first segment and the rest too
+
+
+_VERSION = re.compile(r"v[0-9]{1,2}")
+"""A path's first segment that is an API version (``v1``)."""
 
 
 def _plain_query(request: Request) -> None:

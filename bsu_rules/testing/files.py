@@ -21,8 +21,19 @@ def is_test_file(path: Path) -> bool:
 
     data = read_yaml(raw, str(path)).data
     if data is None:  # a syntax or encoding error: decide by the text, so the error is reported, not skipped
-        return any(line.startswith(b"cases:") for line in raw.splitlines())
+        return any(line.startswith("cases:") for line in _text(raw).splitlines())
     return isinstance(data, dict) and "cases" in data
+
+
+def _text(raw: bytes) -> str:
+    """``raw`` as text in the encoding it is in (UTF-16 or UTF-32 by its marks, else UTF-8), a byte
+    that cannot be decoded replaced: enough to find a ``cases:`` line in a file saved another way."""
+    from bsu_rules.members.decode import wide_encoding
+
+    wide = wide_encoding(raw[:4])
+    if wide and not raw.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")):
+        wide += "-be" if raw[:1] == b"\x00" else "-le"  # no byte-order mark: where the NUL bytes are tells
+    return raw.decode(wide or "utf-8", errors="replace")
 
 
 def find_test_files(path: Path) -> list[Path]:
