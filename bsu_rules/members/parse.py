@@ -45,8 +45,11 @@ class Parsed(NamedTuple):
 
 def _fast(record: Any, hashed: bool = True) -> Parsed | None:
     """The record through the mirror, or None: the model must decide (and name what is wrong)."""
-    if type(record) is not dict or any(type(record.get(name)) not in _LIST_OR_NULL for name in _LISTS):
-        return None  # the mirror would take a tuple or a set as a list
+    if type(record) is not dict:
+        return None
+    for name in _LISTS:  # the mirror would take a tuple or a set as a list (a loop: no generator per record)
+        if type(record.get(name)) not in _LIST_OR_NULL:
+            return None
     try:
         struct = msgspec.convert(record, MemberMirror)
         encoded = encode(struct)
