@@ -16,9 +16,9 @@ from datetime import date
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError
 
 from bsu_rules.errors import BsuRulesError, Code
 from bsu_rules.formatting import format_date, format_month, format_value, format_year, number, rupiah
@@ -58,6 +58,10 @@ class GlossaryError(BsuRulesError, ValueError):
     code = Code.GLOSSARY
 
 
+RegencyCode = Annotated[str, StringConstraints(pattern=r"^[0-9]{4}$")]
+PlaceName = Annotated[str, StringConstraints(min_length=1, max_length=80, pattern=r"^[^0-9]*$")]
+
+
 class Glossary(_Model):
     """The words explanations use; shown to everyone as written, so no entry holds a NIK- or
     account-like number."""
@@ -71,6 +75,7 @@ class Glossary(_Model):
     legal_basis: dict[str, Written] = {}  # the regulation's full name, as a citation names it
     steps: dict[str, Written] = {}  # what to bring or update when an input is missing, and who keeps it
     unknown: dict[str, Written] = {}  # why a function finds nothing in a member history on record, by name/arity
+    places: dict[RegencyCode, PlaceName] = {}  # a regency/city code's name, said where no table names the code
 
     def label(self, name: str, lang: str) -> str:
         """A name as it reads inside a sentence; the name itself if it has no entry."""
@@ -209,12 +214,13 @@ class Places:
     codes: bool = False
 
     @staticmethod
-    def of(ruleset: RuleSet | None, codes: bool = False) -> Places:
-        """The names every table of ``ruleset`` gives, the first table naming a code winning."""
+    def of(ruleset: RuleSet | None, glossary: Glossary, codes: bool = False) -> Places:
+        """The names every table of ``ruleset`` gives, the first table naming a code winning, and the
+        glossary's ``places`` for a code no table names."""
         names: dict[str, str] = {}
         for table in ruleset.tables.values() if ruleset else ():
             names = {**table.names, **names}
-        return Places(names, codes)
+        return Places({**glossary.places, **names}, codes)
 
 
 def regency(code: str, lang: str, places: Places | None = None) -> str:

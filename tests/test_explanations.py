@@ -359,7 +359,7 @@ Tanggal keputusan: 10 Agustus 2021
 Data per: 30 Juni 2021
 Alasan:
   ? Belum dapat ditentukan karena daftar wilayah PPKM level 3 dan 4 dalam Lampiran I yang tersedia belum lengkap \
-dan tidak mencantumkan wilayah 3204 (Provinsi Jawa Barat). [1]
+dan tidak mencantumkan Kabupaten Bandung (Provinsi Jawa Barat). [1]
 Langkah selanjutnya:
   - Daftar wilayah PPKM dalam data program belum lengkap; Anda tidak perlu membawa atau memperbarui apa pun, dan \
 keputusan dibuat kembali setelah data itu lengkap.
@@ -387,7 +387,7 @@ def test_ppkm_table_incomplete_reads_as_a_worker_is_told() -> None:
     assert render_text(decision, case.ruleset, "id") == PPKM_INCOMPLETE_ID
     assert _line(render_text(decision, case.ruleset, "en"), "? ") == (  # the list's gap, never the member's
         "This cannot be decided yet because the available list of PPKM level 3 and 4 areas in Annex I is incomplete "
-        "and does not list area 3204 (Jawa Barat province). [1]")
+        "and does not list Kabupaten Bandung (Jawa Barat province). [1]")
     named = case.ruleset.plan(case.case.on).decide(case.member.model_copy(update={"work_regency_code": "3215"}))
     assert named.outcome.value == "eligible"  # Kab. Karawang is listed: decided, no gap said
 
@@ -551,8 +551,11 @@ def test_a_place_is_read_by_the_name_its_table_gives() -> None:
     assert "Kabupaten/kota tempat bekerja: Kota Bandung (3273, Provinsi Jawa Barat)" in officer
     assert "Regency or city of work: Kota Bandung (3273, Jawa Barat province)" in render_text(ppkm, rs2021, "en",
                                                                                                 "officer")
-    unnamed = rs2021.plan(on).decide(parse_member({**outside, "work_regency_code": "3204"}), hints=True)
-    assert "Kabupaten/kota tempat bekerja: 3204 (Provinsi Jawa Barat)" in render_text(unnamed, rs2021, "id", "officer")
+    listed = rs2021.plan(on).decide(parse_member({**outside, "work_regency_code": "3204"}), hints=True)
+    assert "Kabupaten/kota tempat bekerja: Kabupaten Bandung (3204, Provinsi Jawa Barat)" in \
+        render_text(listed, rs2021, "id", "officer")  # no table names it: the glossary's Kemendagri list does
+    unnamed = rs2021.plan(on).decide(parse_member({**outside, "work_regency_code": "3299"}), hints=True)
+    assert "Kabupaten/kota tempat bekerja: 3299 (Provinsi Jawa Barat)" in render_text(unnamed, rs2021, "id", "officer")
 
 
 def _line(text: str, mark: str) -> str:
@@ -1048,3 +1051,19 @@ def test_the_key_to_the_symbols_parts_them_with_a_mark_no_symbol_uses() -> None:
     page = render_text(evaluate(rs, json.loads(records[14])), rs, "id", "officer")
     key = next(line for line in page.splitlines() if line.startswith("Keterangan: "))
     assert "; · tidak diutamakan" in key and " · · " not in key  # "·" is the mark of a criterion not prioritized
+
+
+def test_a_place_no_table_names_is_said_by_its_kemendagri_name() -> None:
+    glossary = load_glossary()
+    assert len(glossary.places) >= 514 and glossary.places["3204"] == "Kabupaten Bandung"
+    assert glossary.places["9101"] == glossary.places["9301"] == "Kabupaten Merauke"  # before and after 2022
+    rs = load_ruleset("bsu-2021")
+    record = {"nik": "3204125708940003", "citizenship": "WNI", "participant_category": "PU", "kpj": "22041870213",
+              "employment_type": "private", "work_regency_code": "3204", "registered_on": "2017-01-05",
+              "wages": [{"period": "2021-06", "amount": 3_400_000}], "program_receipts": [],
+              "contributions": [{"period": p, "amount": 314_160, "paid_on": f"{p}-12"} for p in ("2021-05", "2021-06")],
+              "employer": {"npp": "JJ041102", "name": "PT X", "sector": "C"}}
+    said = render_text(evaluate(rs, record, on="2021-08-10"), rs, "id", "worker")
+    assert "tidak mencantumkan Kabupaten Bandung (Provinsi Jawa Barat)" in said and "3204 (" not in said
+    with pytest.raises(ValueError):
+        Glossary.model_validate({"places": {"3204": "Kabupaten 3204125708940003"}})  # a name holds no number

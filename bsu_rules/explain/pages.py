@@ -155,7 +155,7 @@ class _Context:
         self.d, self.rs, self.lang, self.w, self.unpaid = decision, ruleset, lang, _W[lang], unpaid
         self.g: Glossary = glossary_for(ruleset.path if ruleset else None)
         self.titles = {c.rule.id: c.rule.title for c in ruleset.rules} if ruleset else {}
-        self.places = Places.of(ruleset, codes=True)  # an officer checks the record by the code
+        self.places = Places.of(ruleset, self.g, codes=True)  # an officer checks the record by the code
         self.params: dict[str, Any] = {k: p.value for k, p in decision.parameters.items()}
         self.notes: list[str] = []
         self.benefit_note: int | None = None
@@ -306,7 +306,7 @@ class _Context:
         that alone would make the member eligible, never one about who the member is. A hint that
         nothing on record could satisfy only states the fact again: it is read where nothing explains.
         A worker waiting for a table row hears the place and the table, not the figure known so far."""
-        unset = row_unset(r.missing, self.read(r), self.lang, self.g, Places.of(self.rs)) \
+        unset = row_unset(r.missing, self.read(r), self.lang, self.g, Places.of(self.rs, self.g)) \
             if not every_hint and r.outcome is RuleResult.UNKNOWN else None
         out = [unset] if unset else [_sentence(getattr(r.explain, self.lang))] if r.explain is not None else []
         restated = r.hint is not None and not r.hint.possible and r.explain is not None

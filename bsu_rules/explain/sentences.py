@@ -143,7 +143,8 @@ class Renderer:
     """Renders the explanation of each criterion of a plan."""
 
     def __init__(self, plan: Plan) -> None:
-        self.plan, self.glossary, self.places = plan, glossary_for(plan.ruleset.path), Places.of(plan.ruleset)
+        self.plan, self.glossary = plan, glossary_for(plan.ruleset.path)
+        self.places = Places.of(plan.ruleset, self.glossary)
         self.sentences = {r.rule.id: _Sentence(r.rule.explain, plan, self.glossary, self.places)
                           for r in plan.rules if r.rule.explain is not None}
         self.unknowns: dict[tuple[tuple[str, ...], tuple[tuple[str, Any], ...]], Text] = {}
