@@ -778,6 +778,9 @@ def test_glossary_says_a_step_for_every_member_field_and_table() -> None:
     assert g.step("member.bank_account.number", "en") == g.step("member.bank_account", "en")
 
 
+GLOSSARY = load_glossary()
+
+
 def _failed_only_for_empty_fields(d: Decision) -> bool:
     failed = [r for r in d.rules if r.outcome.value == "fail" and r.kind in ("require", "exclude")]
     return all(any(k.startswith("member.") and v in (None, "") for k, v in r.values.items()) for r in failed)
@@ -800,7 +803,8 @@ def test_a_decision_not_yet_made_says_what_to_do_next(lang: str) -> None:
             if d.outcome.value == "undetermined":
                 assert steps and all(not INTERNAL.search(s) for s in steps), f"{name} ({audience}, {lang})"
             elif d.outcome.value == "ineligible" and not _failed_only_for_empty_fields(d):
-                assert steps == [], f"{name} ({audience}, {lang})"
+                own = [GLOSSARY.step(f"rules.{f}", lang) for f in d.failed]  # a failed criterion's own step
+                assert steps == [s for s in dict.fromkeys(own) if s is not None], f"{name} ({audience}, {lang})"
         undetermined += d.outcome.value == "undetermined"
     assert undetermined >= 6
     wage = rs.plan().decide(parse_member({k: v for k, v in EXAMPLES[0].items() if k != "wages"}))
@@ -1067,3 +1071,14 @@ def test_a_place_no_table_names_is_said_by_its_kemendagri_name() -> None:
     assert "tidak mencantumkan Kabupaten Bandung (Provinsi Jawa Barat)" in said and "3204 (" not in said
     with pytest.raises(ValueError):
         Glossary.model_validate({"places": {"3204": "Kabupaten 3204125708940003"}})  # a name holds no number
+
+
+def test_a_worker_refused_for_a_nik_on_record_is_told_how_a_mistyped_one_is_corrected() -> None:
+    rs = load_ruleset("bsu-2022")
+    records = (Path(__file__).resolve().parents[1] / "examples" / "members.jsonl").read_text("utf-8").splitlines()
+    refused = evaluate(rs, json.loads(records[15]))  # a NIK whose birth day is 32
+    assert refused.failed == ["valid-nik"]
+    said = render_text(refused, rs, "en", "worker")
+    assert "What to do next:\n  - If the NIK on record is wrong, take the electronic identity card (KTP-el)" in said
+    arrears = render_text(evaluate(rs, json.loads(records[12])), rs, "en", "worker")
+    assert "What to do next" not in arrears  # a later payment never changes a past decision: no step promised

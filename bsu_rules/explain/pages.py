@@ -262,14 +262,16 @@ class _Context:
     def steps(self) -> list[str]:
         """What to bring or update, and who keeps it, for each input an undetermined decision (or an
         eligible one's payment channel, or an ineligible one failed only for fields left empty) waits
-        for, in the glossary's words, each said once."""
+        for, in the glossary's words, each said once; for an ineligible one failed for a value on
+        record, the glossary's step for a failed criterion (``rules.valid-nik``: a mistyped NIK is
+        corrected at a branch office), where it has one."""
         d = self.d
         if d.outcome.value == "undetermined":
             wanted = [n.input for n in needed(d, self.rs)]
         elif d.outcome.value == "eligible" and not d.channel and self.unpaid is None:  # unpaid: no channel to choose
             wanted = [i for label in d.missing for i in inputs(label, self.rs)]
         elif d.outcome.value == "ineligible":
-            wanted = self.left_empty()
+            wanted = self.left_empty() or [f"rules.{r.id}" for r in d.rules if r.outcome is RuleResult.FAIL]
         else:
             return []
         own = self.found_nothing()
