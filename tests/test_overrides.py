@@ -190,6 +190,14 @@ def test_a_table_override(rs2022: RuleSet, tmp_path: Path) -> None:
     assert reform.overrides == ({"table": "minimum_wage", "sha256": reform.tables["minimum_wage"].sha256},)
 
 
+def test_a_set_value_no_table_holds_is_warned_as_check_warns_of_it(rs2022: RuleSet) -> None:
+    warned = reform_of(rs2022, ["state_banks=[bri, BNI, MANDRI, BTN]"], []).warnings  # type: ignore[attr-defined]
+    said = [w for w in warned if "warning [unknown-value]" in w]
+    assert len(said) == 2 and all(w.startswith("with --set state_banks=") for w in said), warned
+    assert "`MANDRI` of `param.state_banks` is none of the values of `table.banks`" in said[1]
+    assert reform_of(rs2022, ["state_banks=[BRI, BNI]"], []).warnings == ()  # type: ignore[attr-defined]
+
+
 def test_a_replacement_table_gets_the_warnings_check_gives_a_table(rs2022: RuleSet, tmp_path: Path,
                                                                    capsys: pytest.CaptureFixture[str]) -> None:
     """A bank the rule set names left out, a key no member can match: warned as `check` warns of them in

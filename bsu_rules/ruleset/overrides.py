@@ -246,17 +246,20 @@ def _check(reform: Reform, overrides: list[Override]) -> tuple[str, ...]:
     """The load-time checks that read values (a constant argument outside a function's domain, a
     divisor that is always 0), run again with the overrides: what would be an error in the rule
     file is one here, not a failure in the middle of a run. A replaced table also gets the warnings
-    ``check`` gives a table (a key that never matches, a value a parameter names that it lacks):
-    those the rule file as written does not have, returned as text."""
+    ``check`` gives a table (a key that never matches, a value a parameter names that it lacks), and
+    a set value a table lacks (``state_banks=[MANDRI]``) its ``unknown-value``: those the rule file as
+    written does not have, returned as text."""
     found = lint(reform)
     given = ", ".join(o.option for o in overrides)
     errors = [d for d in found if d.severity is Severity.ERROR]
     if errors:
         raise RuleSetError([replace(d, message=f"with {given}: {d.message}") for d in errors])
-    if reform.base is None or not any(o.kind == "table" for o in overrides):
+    if reform.base is None:
         return ()
+    tables = any(o.kind == "table" for o in overrides)  # a set value is checked against the tables too
     before = {str(d) for d in lint(reform.base)}
-    return tuple(f"with {given}: {d}" for d in found if str(d) not in before)
+    return tuple(f"with {given}: {d}" for d in found
+                 if str(d) not in before and (tables or d.code is Code.UNKNOWN_VALUE))
 
 
 def reform_of(base: RuleSet, sets: list[str], tables: list[str]) -> RuleSet:
