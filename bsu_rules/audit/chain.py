@@ -21,7 +21,7 @@ from pydantic import ValidationError
 from bsu_rules.decisions import Decision, canonical_json, mask_nik
 from bsu_rules.errors import Code, Diagnostic, InputError
 from bsu_rules.formatting import counted
-from bsu_rules.members.decode import bounded_lines, compressed
+from bsu_rules.members.raw import bounded_lines, compressed
 
 VERSION = 1
 GENESIS = "0" * 64

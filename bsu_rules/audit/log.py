@@ -32,7 +32,7 @@ from bsu_rules.audit.snapshot import kept_fields, key_id, logged_inputs, record_
 from bsu_rules.decisions import Decision
 from bsu_rules.errors import BsuRulesError, Code, InputError
 from bsu_rules.members import Member, Record, parse_record
-from bsu_rules.members.decode import bounded_lines
+from bsu_rules.members.raw import bounded_lines
 from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.unknowns import made_under
 

@@ -57,15 +57,13 @@ from bsu_rules.members.decode import (
     MAX_RECORD,
     TOO_LARGE,
     BadRecord,
-    bounded_lines,
-    compressed,
     continues,
     decode_json,
     decode_records,
     lone_surrogates,
-    wide_encoding,
 )
 from bsu_rules.members.parse import known_fields
+from bsu_rules.members.raw import bounded_lines, compressed, wide_encoding
 
 NESTED = ("employer", "wages", "contributions", "program_receipts", "bank_account")
 FORMATS = (".parquet", ".jsonl", ".csv")

@@ -19,14 +19,13 @@ from bsu_rules.members.decode import (
     MAX_RECORD,
     TOO_LARGE,
     BadRecord,
-    compressed,
     continues,
     decode_json,
     decode_records,
     judged,
     surrogate,
-    wide_encoding,
 )
+from bsu_rules.members.raw import compressed, wide_encoding
 
 MAX_DOCUMENT = 256 << 20
 """Bytes a JSON document (one object or a list, read whole) may hold."""

@@ -17,8 +17,8 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from bsu_rules.errors import Code, Diagnostic
-from bsu_rules.members.decode import wide_encoding
 from bsu_rules.members.model import hide_identifiers
+from bsu_rules.members.raw import wide_encoding
 from bsu_rules.ruleset.layout import explain, negated, tag_problem
 
 Path = tuple[str | int, ...]

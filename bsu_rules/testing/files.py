@@ -28,7 +28,7 @@ def is_test_file(path: Path) -> bool:
 def _text(raw: bytes) -> str:
     """``raw`` as text in the encoding it is in (UTF-16 or UTF-32 by its marks, else UTF-8), a byte
     that cannot be decoded replaced: enough to find a ``cases:`` line in a file saved another way."""
-    from bsu_rules.members.decode import wide_encoding  # lazy: pytest imports this module in every project
+    from bsu_rules.members.raw import wide_encoding  # lazy: pytest imports this module in every project
 
     wide = wide_encoding(raw[:4])
     if wide and not raw.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")):

@@ -1,0 +1,77 @@
+"""A file's bytes before any record in it is decoded: lines read at a bounded length, and text that
+is compressed or not UTF-8 (UTF-16, UTF-32) told by its first bytes, so that it is refused whole."""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+from collections.abc import Iterator
+from typing import BinaryIO
+
+
+def bounded_lines(f: BinaryIO, limit: int) -> Iterator[bytes | None]:
+    """The lines of a binary file, each at most ``limit`` bytes (its newline included); None stands
+    for a longer one, whose rest is skipped without being held (a device such as /dev/zero, which may
+    never end, is read no further)."""
+    try:
+        device = stat.S_ISCHR(os.fstat(f.fileno()).st_mode)
+    except (AttributeError, OSError, ValueError):  # not a file of the system (an in-memory one)
+        device = False
+    while raw := f.readline(limit):
+        if len(raw) < limit or raw.endswith(b"\n"):
+            yield raw
+            continue
+        del raw
+        if device:
+            yield None
+            return
+        while (rest := f.readline(1 << 20)) and not rest.endswith(b"\n"):
+            pass
+        yield None
+
+
+_WIDE = {b"\x00\x00\xfe\xff": "UTF-32", b"\xff\xfe\x00\x00": "UTF-32", b"\xff\xfe": "UTF-16", b"\xfe\xff": "UTF-16"}
+
+
+def wide_encoding(head: bytes) -> str | None:
+    """The UTF-16 or UTF-32 encoding a file starting with ``head`` (its first four bytes or more) is
+    in, by its byte-order mark or, without one, by the NUL bytes such text has around its first
+    ASCII characters (UTF-8 JSON or CSV never holds one): such a file is refused once, whole, not
+    rejected line by line."""
+    found = next((name for bom, name in _WIDE.items() if head.startswith(bom)), None)
+    if found or len(head) < 4:
+        return found
+    text = [b == 9 or b == 10 or b == 13 or 32 <= b < 127 for b in head[:4]]  # an ASCII character
+    zero = [b == 0 for b in head[:4]]
+    if (zero[1:] == [True] * 3 and text[0]) or (zero[:3] == [True] * 3 and text[3]):
+        return "UTF-32"
+    if (zero[1] and zero[3] and text[0] and text[2]) or (zero[0] and zero[2] and text[1] and text[3]):
+        return "UTF-16"
+    return None
+
+
+
+_PACKED = {b"\x1f\x8b": ("a gzip-compressed file", "gunzip -c", ".gz"),
+           b"PK\x03\x04": ("a zip archive", "unzip -p", ".zip"),
+           b"\xfd7zXZ\x00": ("an xz-compressed file", "unxz -c", ".xz"),
+           b"\x28\xb5\x2f\xfd": ("a zstd-compressed file", "unzstd -c", ".zst")}
+_BZIP2 = ("a bzip2-compressed file", "bunzip2 -c", ".bz2")
+
+
+def compressed(head: bytes, path: str) -> str | None:
+    """Why a file starting with ``head`` (its first six bytes or more) is refused whole when it is
+    compressed (gzip, zip, bzip2, xz, zstd, known by their first bytes, which JSON and CSV text never
+    start with), saying how to decompress ``path`` first; None if it is not."""
+    found = next((kind for magic, kind in _PACKED.items() if head.startswith(magic)), None)
+    if found is None and re.match(rb"BZh[1-9]", head):
+        found = _BZIP2
+    if found is None:
+        return None
+    what, command, suffix = found
+    if path == "-":
+        return f"{what}, not text: decompress it first (pipe it through `{command}`)"
+    plain = path[:-len(suffix)] if path.lower().endswith(suffix) and len(path) > len(suffix) else path
+    if plain == path or os.path.lexists(plain):  # never a file that is there already (a live log beside its copy)
+        plain = "{}-decompressed{}".format(*os.path.splitext(plain))
+    return f"{what}, not text: decompress it first (`{command} {path} > {plain}`) and pass {plain}"
