@@ -1023,6 +1023,8 @@ def test_a_compressed_file_is_refused_once(tmp_path: Path, pack: Callable[[bytes
     out, err = capsys.readouterr()
     assert f"{packed}: {named}, not text: decompress it first (`{told} {packed} > {tmp_path / 'in.jsonl'}`)" in err
     assert out == "" and "not UTF-8" not in err
+    assert main(["batch", "bsu-2022", str(packed), "--out", str(tmp_path / "o.jsonl")]) == 2  # named as packed too
+    assert f"{packed}: {named}, not text: decompress it first (`{told} {packed} > " in capsys.readouterr().err
     assert main(["verify", str(packed)]) == 2
     assert f"{packed}: {named}" in capsys.readouterr().err
     assert main(["replay", str(packed), "--archive", str(tmp_path)]) == 2

@@ -124,7 +124,12 @@ def _whole_file_checks(path: Path) -> None:
 def input_format(path: str | Path) -> str:
     suffix = Path(path).suffix.lower()
     if suffix not in FORMATS:
-        raise InputError([(str(path), "the file name must end in .parquet, .jsonl or .csv")])
+        try:  # a compressed member file (`m.jsonl.gz`) is told how to decompress it
+            with open(path, "rb") as f:
+                packed = compressed(f.read(8), str(path))
+        except OSError:
+            packed = None
+        raise InputError([(str(path), packed or "the file name must end in .parquet, .jsonl or .csv")])
     return suffix
 
 
