@@ -142,7 +142,7 @@ def apply_overrides(ruleset: RuleSet, overrides: list[Override], base_dir: Path 
             problems.append(_diag(where, Code.UNKNOWN_NAME, f"unknown parameter `{o.name}` in {ruleset.id}",
                                   nearest(o.name, names)))
             continue
-        new = _parameter(o.name, params[o.name], value, o.since, ruleset, problems)
+        new = _parameter(o, params[o.name], value, ruleset, problems)
         if new is not None:
             params[o.name] = new
             canonical.append({"set": o.name, "since": o.since and o.since.isoformat(), "value": _jsonable(value)})
@@ -309,9 +309,11 @@ def _unit(ruleset: RuleSet, name: str) -> str | None:
     return param.unit if param is not None else None
 
 
-def _parameter(name: str, old: Parameter, value: Any, since: date | None, ruleset: RuleSet,
+def _parameter(given: Override, old: Parameter, value: Any, ruleset: RuleSet,
                problems: list[Diagnostic]) -> Parameter | None:
-    where = Override("set", name, str(value), since).option
+    """The parameter ``old`` holding ``value`` (read from ``given``), or None with its problem told
+    (named by the option as typed)."""
+    name, since, where = given.name, given.since, given.option
     if since is None:
         update: dict[str, Any] = {"value": value, "values": None}
     else:  # a dated value, as `values:` in the file; an undated one holds from the edition's start
