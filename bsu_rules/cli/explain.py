@@ -136,7 +136,8 @@ def undecided(decisions: str, source: str, row: int) -> str:
     """Why row ``row`` of the batch input ``source`` has no decision: a blank line (skipped), past
     the end of the file, or rejected (with the reason, when the reject file at its default place
     has the row)."""
-    from bsu_rules.batch.read import Reader, blank_row  # lazy: the batch extra (pyarrow), needed only here
+    from bsu_rules.batch.read import Reader  # lazy: the batch extra (pyarrow), needed only here
+    from bsu_rules.batch.read_csv import blank_row  # lazy: idem
     from bsu_rules.batch.write import default_rejects  # lazy: idem
 
     suffix, n, blank = Path(source).suffix.lower(), 0, False

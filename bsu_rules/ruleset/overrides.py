@@ -30,7 +30,8 @@ from bsu_rules.catalogue.calendar import month_end
 from bsu_rules.errors import Code, RuleSetError
 from bsu_rules.members.model import hide_identifiers
 from bsu_rules.ruleset.diagnostics import Diagnostic, Severity, nearest
-from bsu_rules.ruleset.lint import data_date_moved, data_date_text, lint, unread_values
+from bsu_rules.ruleset.lint import lint
+from bsu_rules.ruleset.lint_params import data_date_moved, data_date_text, unread_values
 from bsu_rules.ruleset.loader import parameter_type
 from bsu_rules.ruleset.misread import misread_number
 from bsu_rules.ruleset.model import CheckedRule, RuleSet
@@ -200,7 +201,7 @@ def as_written(ruleset: RuleSet) -> RuleSet:
 
 
 def _data_date(base: RuleSet, model: RuleFile, overrides: list[Override]) -> tuple[str, ...]:
-    """A cut-off month (``lint.data_date_moved``) the overrides move away from the month of
+    """A cut-off month (``lint_params.data_date_moved``) the overrides move away from the month of
     ``as_of``: the data are still read as at the old date (arrears, payments)."""
     before = {(name, day) for name, day, _ in data_date_moved(base)}
     given = {o.name: o for o in overrides if o.kind == "set"}

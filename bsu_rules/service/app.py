@@ -3,12 +3,13 @@
 Every error a client sees has one shape, ``{"error": {"code", "message", "record"?, "field"?}}``
 (a malformed record gets the same object as an ``evaluate`` error line, plus a ``code``). Nothing
 the engine raises reaches a client as a traceback: an unexpected failure is ``500 internal``.
+Here are the routes; a request's body and query are read in ``request``, and ``openapi`` holds the
+parts of the OpenAPI description.
 """
 
 from __future__ import annotations
 
 import json
-import re
 import sys
 import threading
 import time
@@ -30,19 +31,19 @@ from starlette.requests import ClientDisconnect
 from bsu_rules._version import __version__
 from bsu_rules.audit.log import AuditError, DecisionLog
 from bsu_rules.decisions import Decision, Outcome
-from bsu_rules.errors import BsuRulesError, Code, InputError, OutOfForce
+from bsu_rules.errors import Code, InputError, OutOfForce
 from bsu_rules.explain import render_text
 from bsu_rules.explain.rejected import rejected
 from bsu_rules.glossary import glossary_for
-from bsu_rules.members import Member, decision_date, parse_member
-from bsu_rules.members.decode import BadRecord, decode_records, first_record_ends, unreadable
-from bsu_rules.members.model import hide_identifiers, printable
+from bsu_rules.members import Member, parse_member
+from bsu_rules.members.decode import BadRecord
 from bsu_rules.ruleset.diagnostics import nearest
 from bsu_rules.ruleset.model import RuleSet
-from bsu_rules.ruleset.spelling import not_a_date
 from bsu_rules.schemas import schema
 from bsu_rules.service.editions import Edition, EditionSummary, edition, summary
-from bsu_rules.service.http import NDJSON, Contained, HeadAsGet, echo, not_json, wants_ndjson
+from bsu_rules.service.http import NDJSON, Contained, HeadAsGet, echo, wants_ndjson
+from bsu_rules.service.openapi import _ERROR_LINE_SCHEMA, _ERROR_SCHEMA, _body, _errors, _one_or_list
+from bsu_rules.service.request import Limits, ServiceError, _plain_query, _shown_path, records
 from bsu_rules.unknowns import Need, needed
 
 
@@ -72,25 +73,6 @@ Page = Callable[[Decision | Rejected], str]
 """What a path answers for a record in place of its JSON (``/v1/explanations``: its page)."""
 
 
-@dataclass(frozen=True)
-class Limits:
-    """What one request may ask for."""
-
-    max_body_bytes: int = 1_048_576
-    max_records: int = 1000
-    max_seconds: float = 10.0
-
-
-class ServiceError(BsuRulesError):
-    """An error a client caused (4xx) or may retry (5xx), in the one error shape."""
-
-    def __init__(self, status: int, code: Code, message: str, **where: Any) -> None:
-        super().__init__(message)
-        self.code = code
-        self.status, self.body = status, {"error": {"code": code, "message": message, **where}}
-        self.headers: dict[str, str] = {}
-
-
 def _error(exc: ServiceError, headers: dict[str, str] | None = None) -> JSONResponse:
     return JSONResponse(exc.body, status_code=exc.status, headers=headers or exc.headers)
 
@@ -98,7 +80,8 @@ def _error(exc: ServiceError, headers: dict[str, str] | None = None) -> JSONResp
 _STATUS_CODES = {404: Code.NOT_FOUND, 405: Code.METHOD_NOT_ALLOWED, 413: Code.BODY_TOO_LARGE}
 
 
-def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None, limits: Limits = Limits()) -> FastAPI:
+def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None,
+               limits: Limits = Limits()) -> FastAPI:  # noqa: B008 (a frozen dataclass)
     """The service for these editions; with ``log``, a decision is answered only once it is logged."""
     by_id = {rs.id: rs for rs in rulesets}
     glossaries = {rs.id: glossary_for(rs.path) for rs in rulesets}  # what a rejected record's page reads
@@ -150,39 +133,6 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None, l
             raise ServiceError(404, Code.UNKNOWN_EDITION, f"no edition `{echo(name)}` here (served: "
                                f"{', '.join(by_id)})" + (f"; did you mean `{hint}`?" if hint else ""), field=field)
         return rs
-
-    async def records(request: Request) -> tuple[list[Any], bool]:
-        """The JSON body (one record, or a list of them) within the limits; and whether it was a list."""
-        if refused := not_json(request.headers.get("content-type"), request.headers.get("content-encoding")):
-            raise ServiceError(415, Code.UNSUPPORTED_MEDIA_TYPE, refused)
-        declared = request.headers.get("content-length")
-        if declared is not None and declared.isdigit() and int(declared) > limits.max_body_bytes:
-            raise _declared_too_large(limits)  # before a byte is read: no 100 Continue, no wait for the body
-        body = bytearray()
-        async for chunk in request.stream():  # never more than the limit and one chunk
-            body += chunk
-            if len(body) > limits.max_body_bytes:
-                raise _too_large(limits, body)
-        try:
-            text = bytes(body).decode("utf-8").removeprefix("\ufeff")  # UTF-8 only, as every input is
-        except UnicodeDecodeError as exc:
-            raise ServiceError(400, Code.BAD_JSON, f"the body is not UTF-8 text (byte {exc.start + 1})") from None
-        if not text.strip():
-            raise ServiceError(400, Code.BAD_JSON, "the body is empty: send a record (a JSON object) or a JSON "
-                               "list of records")
-        try:  # a record holding what no record may (a number too long, NaN, a key twice) is refused alone
-            data = decode_records(text)
-        except BadRecord as exc:
-            said = str(exc).replace("not valid JSON", "the body is not JSON").replace("nested", "the body is nested")
-            if "(Extra data at " in said:  # JSON lines, most likely
-                said += ": send one record (a JSON object) or a JSON list of records, not one record per line"
-            raise ServiceError(400, Code.BAD_JSON, said) from None
-        many = isinstance(data, list)
-        items = [unreadable(item) or item for item in (data if many else [data])]
-        if len(items) > limits.max_records:
-            raise ServiceError(413, Code.TOO_MANY_RECORDS, f"{len(items)} records in one request; at most "
-                               f"{limits.max_records}: split the request")
-        return items, many
 
     async def decide(rs: RuleSet, on: date | None, items: list[Any], hints: bool = False,
                      page: Page | None = None) -> list[tuple[Decision | Rejected, str]]:
@@ -263,7 +213,7 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None, l
                         ) -> Response:
         """Decide one member record (a JSON object) or many (a JSON list): the canonical decision JSON."""
         rs = ruleset_for(ruleset)
-        items, many = await records(request)
+        items, many = await records(request, limits)
         out = await decide(rs, on, items, hints)
         if not many:
             decision, text = out[0]
@@ -286,7 +236,7 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None, l
                            on: Annotated[date | None, Query()] = None) -> PlainTextResponse:
         """Each record's decision as readable text (as ``evaluate --format text``), blank-line separated."""
         rs = ruleset_for(ruleset)
-        items, many = await records(request)
+        items, many = await records(request, limits)
 
         def page(d: Decision | Rejected) -> str:
             if isinstance(d, Rejected):
@@ -306,7 +256,7 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None, l
         """The unknown inputs that could still change each record's outcome, most decisive first, each
         with the criteria (and articles) that wait for it; none once the outcome is settled."""
         rs = ruleset_for(ruleset)
-        items, many = await records(request)
+        items, many = await records(request, limits)
         decided = await decide(rs, on, items)
         out = [text if isinstance(d, Rejected) else Questions(outcome=d.outcome, needed=needed(d, rs)).model_dump_json()
                for d, text in decided]
@@ -385,120 +335,3 @@ def _utf8(text: str) -> str:
     """``text``, once it is known to be writable as UTF-8 (UnicodeEncodeError otherwise)."""
     text.encode("utf-8")
     return text
-
-
-def _too_large(limits: Limits, head: bytes | bytearray) -> ServiceError:
-    """The 413 of a body over the limit, by its first ``max_body_bytes`` and more: a record (alone,
-    or first in a list) that does not end in them is too large on its own; else there are too many."""
-    first = bytes(head[:limits.max_body_bytes]).removeprefix(b"\xef\xbb\xbf").decode("utf-8", "replace")
-    if not first_record_ends(first):
-        return ServiceError(413, Code.BODY_TOO_LARGE, f"the record is over {limits.max_body_bytes} bytes, the "
-                            "most one request may carry (the server's --max-body): this one record is too large")
-    return ServiceError(413, Code.BODY_TOO_LARGE, f"the body is over {limits.max_body_bytes} bytes: "
-                        "send fewer records per request")
-
-
-def _declared_too_large(limits: Limits) -> ServiceError:
-    """The 413 of a body whose Content-Length is over the limit, answered before any of it is read
-    (so without ``100 Continue``), and the connection closed: the body's bytes would follow."""
-    refused = ServiceError(413, Code.BODY_TOO_LARGE, f"the body is over {limits.max_body_bytes} bytes by its "
-                           "Content-Length, the most one request may carry (the server's --max-body): send fewer "
-                           "records per request (a single record of that size is too large on its own)")
-    refused.headers["Connection"] = "close"
-    return refused
-
-
-def _shown_path(path: str) -> str:
-    """A request's path for a message: digits that could be a NIK or an account number, however the
-    path splits them (``/v1/32041257/08940003``, ``/32041257/08940003``, ``32041257%0008940003``), are
-    left out; a control character or direction mark is written as its escape."""
-    shown = printable(path)  # escaped first: ``\x00`` between digits does not part them
-    head, slash, rest = shown.removeprefix("/").partition("/")
-    if _VERSION.fullmatch(head):  # the version apart: its digit is no NIK's
-        return f"/{head}{slash}{hide_identifiers(rest)}"[:60]
-    return hide_identifiers(shown)[:60]  # digits across the first segment and the rest too
-
-
-_VERSION = re.compile(r"v[0-9]{1,2}")
-"""A path's first segment that is an API version (``v1``)."""
-
-
-def _plain_query(request: Request) -> None:
-    """Each query parameter one the path takes, given once, and a decision date as ``YYYY-MM-DD``
-    only (as ``evaluate --on`` takes it): ``?On=…``, ``?ruleset=a&ruleset=b`` or ``?on=1662336000``
-    is a bad parameter, not a guess."""
-    names = [name for name, _ in request.query_params.multi_items()]
-    route = request.scope.get("route")
-    if isinstance(route, APIRoute):
-        known = sorted(p.alias for p in route.dependant.query_params)
-        if (unknown := next((n for n in names if n not in known), None)) is not None:  # ``?=x`` too
-            hint = nearest(unknown, known) if unknown else None
-            raise ServiceError(400, Code.BAD_PARAMETER, (f"`{echo(unknown)}` is not a parameter here" if unknown
-                                                         else "a parameter with no name (`=…`) is refused")
-                               + (f"; did you mean `{hint}`?" if hint else "")
-                               + f" (this path takes: {', '.join(known) or 'no parameters'})",
-                               field=echo(unknown) or '""')
-    if twice := sorted({n for n in names if names.count(n) > 1}):
-        raise ServiceError(400, Code.BAD_PARAMETER, f"{twice[0]}: given more than once", field=twice[0])
-    on = request.query_params.get("on")
-    if on is not None:
-        try:
-            decision_date(on)
-        except InputError:  # 2022-02-30 too: a day the calendar has
-            raise ServiceError(400, Code.BAD_PARAMETER, f"on: {not_a_date(echo(on))}", field="on") from None
-    hints = request.query_params.get("hints")
-    if hints is not None and hints not in ("true", "false"):  # not yes, on, 1 or TRUE, which pydantic would take
-        raise ServiceError(400, Code.BAD_PARAMETER, f"hints: `{echo(hints)}` is neither true nor false "
-                           "(hints takes true or false, in lower case)", field="hints")
-
-
-def _body(description: str) -> dict[str, Any]:
-    member = {"$ref": "#/components/schemas/Member"}
-    return {"requestBody": {"required": True, "description": description + ": one JSON object or a list",
-                            "content": {"application/json": {"schema": {
-                                "oneOf": [member, {"type": "array", "items": member}]}}}}}
-
-
-_ERROR_SCHEMA = {
-    "type": "object", "required": ["error"], "additionalProperties": False,
-    "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {
-        "code": {"type": "string"}, "message": {"type": "string"},
-        "record": {"type": "integer", "description": "the record's number in the request, from 1"},
-        "field": {"type": "string", "description": "the field path or parameter at fault"}}}},
-}
-_ERROR_LINE_SCHEMA = {
-    "type": "object", "required": ["error"], "additionalProperties": False,
-    "description": "a malformed record's line in an NDJSON answer: the error line evaluate prints",
-    "properties": {"error": {"type": "object", "required": ["record", "field", "message"], "properties": {
-        "record": {"type": "integer"}, "field": {"type": "string"}, "message": {"type": "string"}}}},
-}
-_ERROR_REF = {"$ref": "#/components/schemas/Error"}
-_WHY = {
-    400: "a query parameter missing, malformed, repeated or not one the path takes; for a POST, a body that is "
-         "not JSON",
-    404: "no such edition",
-    405: "a method the path does not take (e.g. GET /v1/decisions)",
-    408: "over the time limit",
-    413: "the body or the record count over the limit",
-    415: "a body not sent with Content-Type: application/json, or compressed (a Content-Encoding)",
-    422: "a single record that is malformed, or a decision date outside the edition",
-    500: "an unexpected failure, or (with --log) decisions the decision log could not take",
-    503: "(with --log) the decision log cannot be written: a balancer should send no requests",
-}
-
-
-def _errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """The error answers of a path: these, and those every path may give (400, 405, 500)."""
-    return {status: {"description": _WHY[status], "content": {"application/json": {"schema": _ERROR_REF}}}
-            for status in sorted({400, 405, 500, *statuses})}
-
-
-def _one_or_list(model: str, description: str, ndjson: bool = False) -> dict[str, Any]:
-    """A 200 answer: the model for one record; for a list, a list of the model or error objects."""
-    one = {"$ref": f"#/components/schemas/{model}"}
-    content: dict[str, Any] = {"application/json": {"schema": {
-        "oneOf": [one, {"type": "array", "items": {"oneOf": [one, _ERROR_REF]}}]}}}
-    if ndjson:
-        content[NDJSON] = {"schema": {"type": "string", "description": f"one line per record: its {model} or its "
-                                                                      "ErrorLine"}}
-    return {"description": description, "content": content}

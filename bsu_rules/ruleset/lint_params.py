@@ -1,0 +1,279 @@
+"""Lint's warnings about parameters and tables (``unused``, ``value-outside``, ``gapped-parameter``,
+``data-date``, ``unmatchable-key``, ``unknown-value``; see ``lint``), and the reading of a rule set
+they share with the warnings about rules: what each rule reads, where a finding is written.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from datetime import date, timedelta
+from typing import Any
+
+from bsu_rules.catalogue.calendar import month_end
+from bsu_rules.errors import Code
+from bsu_rules.members.model import hide_identifiers
+from bsu_rules.ruleset.checker import PLACEHOLDER
+from bsu_rules.ruleset.diagnostics import Diagnostic, Severity, nearest
+from bsu_rules.ruleset.expressions import Binary, Call, Cond, Name, Node, unparse, walk
+from bsu_rules.ruleset.folding import Folder, Shape
+from bsu_rules.ruleset.model import RuleSet
+from bsu_rules.ruleset.schema import RuleFile, Window
+from bsu_rules.ruleset.types import MONTH
+
+Where = tuple[str | int, ...]
+
+
+def _open(w: Window) -> tuple[date, date]:
+    return w.from_ or date.min, w.until or date.max
+
+
+class ParamLint:
+    """A rule set being linted, and its warnings about parameters and tables (``lint._Lint`` adds the rest)."""
+
+    def __init__(self, rs: RuleSet) -> None:
+        self.rs, self.loc, self.out = rs, rs.located, list[Diagnostic]()
+        self.edition = rs.model.in_force
+        self._fact_reads: dict[str, set[str]] = {}
+        self._fact_units: dict[str, str | None] = {}
+        self.reads = [self._closure(c.tree) | self._placeholders(i) for i, c in enumerate(rs.rules)]
+
+    def warn(self, at: Where, code: str, message: str, rule: str | None = None, *, key: bool = False,
+             offset: int | None = None, severity: Severity = Severity.WARNING, suggestion: str | None = None) -> None:
+        line, col = self.loc.at(at, key=key) if offset is None else self.loc.expression_at(at, offset)
+        self.out.append(Diagnostic(self.loc.file, line, col, code, message, severity, rule, suggestion=suggestion))
+
+    def _closure(self, tree: Node) -> set[str]:
+        """``kind.name`` of everything a tree reads, through facts."""
+        return self.rs.names_read(tree, self._fact_reads)
+
+    def _fact(self, name: str) -> set[str]:
+        return self.rs.names_read(self.rs.facts[name], self._fact_reads)
+
+    def _placeholders(self, index: int) -> set[str]:
+        explain = self.rs.rules[index].rule.explain
+        out: set[str] = set()
+        for text in (explain.id, explain.en) if explain else ():
+            for match in PLACEHOLDER.finditer(text):
+                name = ".".join(match.group(1).split(".")[:2])
+                out.add(name)
+                if name.startswith("fact.") and name[5:] in self.rs.facts:
+                    out |= self._fact(name[5:])
+        return out
+
+    def unused(self) -> None:
+        used = set().union(*self.reads) if self.reads else set()
+        used |= {n for t in self.rs.facts.values() for n in self._closure(t)}
+        used |= self._closure(self.rs.channel) if self.rs.channel else set()
+        model = self.rs.model
+        for kind, section, names in (("param", "parameters", model.parameters), ("table", "tables", model.tables),
+                                     ("fact", "facts", model.facts)):
+            for name in names:
+                if f"{kind}.{name}" not in used:
+                    self.warn((section, name), "unused", f"`{kind}.{name}` is never used", key=True)
+
+    def parameters(self) -> None:
+        ed, (start, end) = self.edition, _open(self.edition)
+        for name, param in self.rs.model.parameters.items():
+            if param.values is None:
+                continue
+            days = sorted(param.values)
+            at = _value_at(name)
+            for d, why in unread_values(ed, days).items():
+                self.warn(at(d), "value-outside", f"`param.{name}` value dated {d} is never read: {why}", key=True)
+            gaps = [(date.min, days[0] - timedelta(days=1), days[0])]
+            gaps += [(d, days[j + 1] - timedelta(days=1) if j + 1 < len(days) else date.max, d)
+                     for j, d in enumerate(days) if param.values[d] is None]
+            for low, high, key in gaps:
+                low, high = max(low, start), min(high, end)
+                if low > high:
+                    continue
+                readers = [c.rule.id for c, reads in zip(self.rs.rules, self.reads, strict=True)
+                           if f"param.{name}" in reads and _overlaps(c.rule.in_force, low, high)]
+                if self.rs.channel is not None and f"param.{name}" in self._closure(self.rs.channel):
+                    readers.append("channel")
+                if readers:
+                    span = f"before {high + timedelta(days=1)}" if low == date.min else \
+                        f"from {low} onwards" if high == date.max else f"from {low} until {high}"
+                    who = ", ".join(f"`{r}`" for r in readers)
+                    self.warn(at(key), "gapped-parameter", f"`param.{name}` has no value {span}, while {who} "
+                              f"{'read it and are' if len(readers) > 1 else 'reads it and is'} in force",
+                              readers[0] if readers[0] != "channel" else None, key=True)
+
+    def data_date(self) -> None:
+        for name, day, value in data_date_moved(self.rs):
+            at = _value_at(name)(day) if day else ("parameters", name, "value")
+            self.warn(at, "data-date", f"{data_date_text(name, value, self.rs.model.as_of)}; to read them as at "
+                      f"the end of {value}, set `as_of: {month_end(str(value))}`", key=day is not None)
+
+    def _trees(self) -> list[tuple[Where, Node, str | None]]:
+        return self.trees(self.rs)
+
+    @staticmethod
+    def trees(rs: RuleSet) -> list[tuple[Where, Node, str | None]]:
+        """Every expression: where it is written, its tree, and its rule's id (None outside rules)."""
+        trees: list[tuple[Where, Node, str | None]] = [(("rules", i, c.rule.kind.value), c.tree, c.rule.id)
+                                                       for i, c in enumerate(rs.rules)]
+        trees += [(("facts", name), tree, None) for name, tree in rs.facts.items()]
+        return trees + ([(("channel", "expression"), rs.channel, None)] if rs.channel else [])
+
+    def table_values(self) -> None:
+        """A parameter's text compared with what can be a table's value, which none of its values is."""
+        seen: set[tuple[Where, str]] = set()
+        for _, tree, rule in self._trees():
+            for n in walk(tree):
+                if not isinstance(n, Binary) or n.op not in ("in", "not in", "==", "!="):
+                    continue
+                sides = [(n.right, n.left)] + ([(n.left, n.right)] if n.op in ("==", "!=") else [])
+                for param, other in sides:
+                    if isinstance(param, Name) and param.parts[0] == "param" and len(param.parts) == 2:
+                        for table in sorted(self._yields(other)):
+                            self._table_value(param.parts[1], table, f"{unparse(n.left)} {n.op} {unparse(n.right)}",
+                                             rule, seen)
+
+    def _table_value(self, name: str, table: str, compared: str, rule: str | None,
+                     seen: set[tuple[Where, str]]) -> None:
+        """Warn of each text of parameter ``name`` that is none of ``table``'s values (``compared``: where)."""
+        param, values = self.rs.model.parameters.get(name), self.rs.tables[table].values
+        if param is None or values is None or self.rs.tables[table].ref.value is None:
+            return
+        known = {v for v in values.values() if isinstance(v, str)}
+        dated = [(("parameters", name, "value"), param.value)] if param.values is None else \
+            [(_value_at(name)(d), v) for d, v in param.values.items()]
+        for at, value in dated:
+            items = [((*at, i), v) for i, v in enumerate(value)] if isinstance(value, list) else [(at, value)]
+            for where, text in items:
+                if isinstance(text, str) and text not in known and (where, table) not in seen:
+                    seen.add((where, table))
+                    self.warn(where, Code.UNKNOWN_VALUE, f"`{hide_identifiers(text[:40])}` of `param.{name}` is none "
+                              f"of the values of `table.{table}` (its column `{self.rs.tables[table].ref.value}`), "
+                              f"which `{compared}` compares it with: it never matches a value looked up there",
+                              rule, suggestion=nearest(text, known))
+
+    def _yields(self, node: Node) -> set[str]:
+        """The tables whose value ``node`` can be (``table.banks.get(...)``, and ``if``, ``coalesce`` and
+        facts of those)."""
+        if isinstance(node, Call) and node.func.parts[0] == "table" and len(node.func.parts) == 3:
+            return {node.func.parts[1]} | self._yields(node.args[1]) if len(node.args) == 2 else set()
+        if isinstance(node, Name) and node.parts[0] == "fact" and len(node.parts) == 2 and \
+                (fact := self.rs.facts.get(node.parts[1])) is not None:
+            return self._yields(fact)
+        parts = [node.then, node.other] if isinstance(node, Cond) else \
+            node.args if isinstance(node, Call) and node.func.dotted == "coalesce" else []
+        return set().union(*(self._yields(p) for p in parts))
+
+    def keys(self) -> None:
+        trees = [c.tree for c in self.rs.rules] + list(self.rs.facts.values())
+        trees += [self.rs.channel] if self.rs.channel else []
+        lookups: dict[str, list[tuple[str, Shape | None]]] = {}
+        folder = Folder(self.rs)
+        for tree in trees:
+            for n in walk(tree):
+                if isinstance(n, Call) and n.func.parts[0] == "table":
+                    used, looked = n.func.parts[1], n.args[0]
+                elif isinstance(n, Binary) and n.op in ("in", "not in") and isinstance(n.right, Name) \
+                        and n.right.parts[0] == "table":
+                    used, looked = n.right.parts[1], n.left
+                else:
+                    continue
+                lookups.setdefault(used, []).append((unparse(looked), folder.key_shape(looked)))
+        for name, found in sorted(lookups.items()):
+            shapes = [s for _, s in found]
+            table = self.rs.tables.get(name)
+            if table is None or any(s is None for s in shapes):
+                continue
+            rows = _key_positions(self.rs.path.parent / table.ref.file, table.ref.key)
+            how = "; ".join(f"{text} ({', '.join(d for d, _ in s or [])})" for text, s in dict(found).items())
+            rule = next((c.rule.id for c, r in zip(self.rs.rules, self.reads, strict=True) if f"table.{name}" in r),
+                        None)
+            for key in sorted(table.keys):
+                if not any(test(key) for s in shapes for _, test in s or []):
+                    line, col = rows.get(key, self.loc.at(("tables", name, "file")))
+                    file = str(self.rs.path.parent / table.ref.file) if key in rows else self.loc.file
+                    self.out.append(Diagnostic(file, line, col, "unmatchable-key", f"key `{key}` of `table.{name}` "
+                                               f"can never match: the table is looked up with {how}",
+                                               Severity.WARNING, rule))
+
+
+def data_date_moved(rs: RuleSet, model: RuleFile | None = None) -> list[tuple[str, date | None, Any]]:
+    """Each value (name, its date or None, value) of a month parameter read in one call with
+    ``as_of`` (the cut-off month, whose last day ``as_of`` is) that lies in another month than
+    ``as_of``; of ``model`` (a reform's) when given, else of the rule file."""
+    model = model or rs.model
+    month = f"{model.as_of:%Y-%m}"
+    names: set[str] = set()
+    for _, tree, _ in ParamLint.trees(rs):
+        for n in walk(tree):
+            if isinstance(n, Call) and any(isinstance(a, Name) and a.parts == ("as_of",) for a in n.args):
+                names |= {a.parts[1] for a in n.args if isinstance(a, Name) and a.parts[0] == "param"
+                          and len(a.parts) == 2 and rs.param_types.get(a.parts[1]) == MONTH}
+    out: list[tuple[str, date | None, Any]] = []
+    for name in sorted(names):
+        param = model.parameters[name]
+        values: list[tuple[date | None, Any]] = [(None, param.value)] if param.values is None else \
+            list(param.values.items())
+        out += [(name, d, v) for d, v in values if v is not None and str(v) != month]
+    return out
+
+
+def data_date_text(name: str, value: Any, as_of: date) -> str:
+    """What a cut-off month moved away from ``as_of`` means (``check`` and ``impact --set`` say it alike)."""
+    return (f"`param.{name}` is {value}, a month the rule file ties to its data date, but as_of stays {as_of}: "
+            "the data are still read as at that day (payments made by then count)")
+
+
+def unread_values(edition: Window, days: list[date]) -> dict[date, str]:
+    """The dates of a parameter's dated values (``days``, sorted) whose value is never read inside
+    the edition's window, each with why: dated after the edition ends, or replaced before it starts."""
+    start, end = _open(edition)
+    at_start = max((d for d in days if d <= start), default=None)
+    out = {}
+    for j, d in enumerate(days):
+        if d > end:
+            out[d] = f"the edition ends on {edition.until}"
+        elif edition.from_ and d < edition.from_ and d != at_start:
+            out[d] = f"it is replaced on {days[j + 1]}, before the edition starts on {edition.from_}"
+    return out
+
+
+def _value_at(name: str) -> Callable[[date], Where]:
+    return lambda d: ("parameters", name, "values", d.isoformat())
+
+
+def _overlaps(w: Window, low: date, high: date) -> bool:
+    start, end = _open(w)
+    return start <= high and low <= end
+
+
+def _key_positions(path: Any, column: str) -> dict[str, tuple[int, int]]:
+    """Line and column of each key in a CSV file (empty when it cannot be read)."""
+    out = dict[str, tuple[int, int]]()
+    for line, (key, col) in _cells(path, column):
+        out.setdefault(key, (line, col))
+    return out
+
+
+def _cells(path: Any, column: str) -> list[tuple[int, tuple[str, int]]]:
+    """(line, (stripped text, column)) of each cell of ``column`` in a CSV file (none when it cannot
+    be read or has no such column)."""
+    try:
+        text = path.read_text("utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return []
+    lines = text.splitlines()
+    reader = csv.reader(io.StringIO(text))
+    try:
+        header = next(reader, [])
+        if column not in header:
+            return []
+        index, out = header.index(column), list[tuple[int, tuple[str, int]]]()
+        for row in reader:
+            if len(row) > index:
+                before = ",".join(row[:index])
+                raw = lines[reader.line_num - 1] if reader.line_num <= len(lines) else ""
+                col = len(before) + 2 if index and raw.startswith(before + ",") else 1
+                out.append((reader.line_num, (row[index].strip(), col)))
+    except csv.Error:
+        return []
+    return out

@@ -1,0 +1,59 @@
+"""The parts of the service's OpenAPI description: a path's request body, its answers, its errors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bsu_rules.service.http import NDJSON
+
+
+def _body(description: str) -> dict[str, Any]:
+    member = {"$ref": "#/components/schemas/Member"}
+    return {"requestBody": {"required": True, "description": description + ": one JSON object or a list",
+                            "content": {"application/json": {"schema": {
+                                "oneOf": [member, {"type": "array", "items": member}]}}}}}
+
+
+_ERROR_SCHEMA = {
+    "type": "object", "required": ["error"], "additionalProperties": False,
+    "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {
+        "code": {"type": "string"}, "message": {"type": "string"},
+        "record": {"type": "integer", "description": "the record's number in the request, from 1"},
+        "field": {"type": "string", "description": "the field path or parameter at fault"}}}},
+}
+_ERROR_LINE_SCHEMA = {
+    "type": "object", "required": ["error"], "additionalProperties": False,
+    "description": "a malformed record's line in an NDJSON answer: the error line evaluate prints",
+    "properties": {"error": {"type": "object", "required": ["record", "field", "message"], "properties": {
+        "record": {"type": "integer"}, "field": {"type": "string"}, "message": {"type": "string"}}}},
+}
+_ERROR_REF = {"$ref": "#/components/schemas/Error"}
+_WHY = {
+    400: "a query parameter missing, malformed, repeated or not one the path takes; for a POST, a body that is "
+         "not JSON",
+    404: "no such edition",
+    405: "a method the path does not take (e.g. GET /v1/decisions)",
+    408: "over the time limit",
+    413: "the body or the record count over the limit",
+    415: "a body not sent with Content-Type: application/json, or compressed (a Content-Encoding)",
+    422: "a single record that is malformed, or a decision date outside the edition",
+    500: "an unexpected failure, or (with --log) decisions the decision log could not take",
+    503: "(with --log) the decision log cannot be written: a balancer should send no requests",
+}
+
+
+def _errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """The error answers of a path: these, and those every path may give (400, 405, 500)."""
+    return {status: {"description": _WHY[status], "content": {"application/json": {"schema": _ERROR_REF}}}
+            for status in sorted({400, 405, 500, *statuses})}
+
+
+def _one_or_list(model: str, description: str, ndjson: bool = False) -> dict[str, Any]:
+    """A 200 answer: the model for one record; for a list, a list of the model or error objects."""
+    one = {"$ref": f"#/components/schemas/{model}"}
+    content: dict[str, Any] = {"application/json": {"schema": {
+        "oneOf": [one, {"type": "array", "items": {"oneOf": [one, _ERROR_REF]}}]}}}
+    if ndjson:
+        content[NDJSON] = {"schema": {"type": "string", "description": f"one line per record: its {model} or its "
+                                                                      "ErrorLine"}}
+    return {"description": description, "content": content}
