@@ -37,8 +37,8 @@ from bsu_rules.batch.conform import (
     is_text,
     listed,
 )
-from bsu_rules.batch.read_csv import PYTHON_CELL, _csv_block, _csv_rows, _header, blank_row
-from bsu_rules.batch.read_jsonl import _bounded_lines, _decode_text, _json_array, _json_lines
+from bsu_rules.batch.read_csv import PYTHON_CELL, blank_row, csv_block, csv_header, csv_rows
+from bsu_rules.batch.read_jsonl import decode_text, json_array, json_lines, record_lines
 from bsu_rules.batch.validate import REJECT_MESSAGE, ROW
 from bsu_rules.errors import InputError, on_path
 from bsu_rules.members.raw import compressed, wide_encoding
@@ -136,7 +136,7 @@ class Reader:
                 raise InputError([(str(path), f"{field}: {message}") for field, message in exc.problems]) from None
             self.total, self.unit = self.parquet.metadata.num_rows, "rows"
         else:
-            if self.format == ".jsonl" and _json_array(self.path):
+            if self.format == ".jsonl" and json_array(self.path):
                 raise InputError([(str(path), "a JSON array, not JSON lines: write one record per line, or name "
                                               "the file .json for bsu-rules evaluate")])
             self.total, self.unit = self.path.stat().st_size, "B"
@@ -210,7 +210,7 @@ class Reader:
     def _jsonl(self) -> Iterator[Chunk]:
         with self.path.open("rb") as f:
             number = 0
-            while lines := list(itertools.islice(_bounded_lines(f), self.chunk_size)):
+            while lines := list(itertools.islice(record_lines(f), self.chunk_size)):
                 if number == 0:
                     lines[0] = lines[0].removeprefix(b"\xef\xbb\xbf")
                 if not lines[-1].endswith(b"\n"):
@@ -218,7 +218,7 @@ class Reader:
                 kept = [(number + i + 1, line) for i, line in enumerate(lines) if line.strip()]
                 number += len(lines)
                 text = [line for _, line in kept]
-                table = _json_lines(text, functools.partial(_decode_text, text, self.ignore_unknown),
+                table = json_lines(text, functools.partial(decode_text, text, self.ignore_unknown),
                                     self.ignore_unknown)
                 yield Chunk(table.add_column(0, ROW, pa.array([n for n, _ in kept], pa.int64())), f.tell())
 
@@ -228,7 +228,7 @@ class Reader:
             kept = [i for i, r in enumerate(rows) if not blank_row(r)]
             if len(kept) < len(rows):  # blank lines are skipped (counted, as JSONL's are)
                 rows, numbers = [rows[i] for i in kept], numbers[kept]
-            table = _csv_block(header, rows, self.ignore_unknown)
+            table = csv_block(header, rows, self.ignore_unknown)
             self.python_rows += pc.sum(pc.match_substring(table[REJECT_MESSAGE], PYTHON_CELL)).as_py() or 0
             yield Chunk(table.add_column(0, ROW, pa.array(numbers)), done)
 
@@ -241,7 +241,7 @@ class Reader:
                 return
             kept = [(n, r) for n, r in enumerate(records, first) if n in wanted and not blank_row(r)]
             if kept:
-                table = _csv_block(header, [r for _, r in kept], self.ignore_unknown)
+                table = csv_block(header, [r for _, r in kept], self.ignore_unknown)
                 yield table.add_column(0, ROW, pa.array([n for n, _ in kept], pa.int64()))
 
     def csv_records(self) -> Iterator[tuple[list[str], int, list[list[str]], int]]:
@@ -252,10 +252,10 @@ class Reader:
         with self.path.open("rb") as raw, io.TextIOWrapper(raw, encoding="utf-8-sig", errors="surrogateescape",
                                                            newline="") as f:
             reader = csv.reader(f)
-            header = _header(self.path, reader, self.ignore_unknown)
+            header = csv_header(self.path, reader, self.ignore_unknown)
             if header is None:
                 return
             number = 0
-            while rows := _csv_rows(self.path, reader, self.chunk_size):
+            while rows := csv_rows(self.path, reader, self.chunk_size):
                 yield header, number + 1, rows, raw.tell()
                 number += len(rows)

@@ -17,7 +17,7 @@ import polars as pl
 import pyarrow as pa
 
 from bsu_rules.batch.conform import column_problems
-from bsu_rules.batch.read_jsonl import _json_lines
+from bsu_rules.batch.read_jsonl import json_lines
 from bsu_rules.batch.validate import REJECT_FIELD, REJECT_MESSAGE, TEXT_SCHEMA, Decoded, typed
 from bsu_rules.errors import InputError
 from bsu_rules.members.decode import (
@@ -44,7 +44,7 @@ CSV_FIELD_LIMIT = 64 << 20
 rejected on its own (as a JSONL line is)."""
 
 
-def _csv_rows(path: Path, reader: Any, size: int) -> list[list[str]]:
+def csv_rows(path: Path, reader: Any, size: int) -> list[list[str]]:
     """The next rows; InputError (once, for the file) if the text cannot be read as CSV."""
     csv.field_size_limit(CSV_FIELD_LIMIT)
     try:
@@ -65,13 +65,13 @@ def _not_utf8(row: list[str], header: list[str]) -> list[tuple[str, str]]:
             for name, cell in zip(header, row, strict=False) if name and (found := _UNDECODED.search(cell))]
 
 
-def _header(path: Path, reader: Any, ignore_unknown: bool) -> list[str] | None:
+def csv_header(path: Path, reader: Any, ignore_unknown: bool) -> list[str] | None:
     """The header row, checked once for the whole file: the contract's names, each once, the
     required ones present, no unknown ones (unless ignored), a comma as separator. An unnamed column
     (Excel's trailing empty columns) is read, and dropped when its cells are empty (``UNNAMED``).
     None for an empty file: no header, no rows (as an empty JSONL file has no lines); blank lines
     before the header are skipped, as blank lines are everywhere."""
-    while (rows := _csv_rows(path, reader, 1)) and blank_row(rows[0]):
+    while (rows := csv_rows(path, reader, 1)) and blank_row(rows[0]):
         pass
     if not rows:
         return None
@@ -111,7 +111,7 @@ UNNAMED = "a value in a column the header does not name: name the column, or pas
 are read, and dropped, when all their cells are empty)."""
 
 
-def _csv_block(header: list[str], rows: list[list[str]], ignore_unknown: bool) -> pa.Table:
+def csv_block(header: list[str], rows: list[list[str]], ignore_unknown: bool) -> pa.Table:
     """CSV rows as JSON lines (scalars encoded by Polars, history cells spliced in as they are)."""
     width = len(header)
     oversized = {i for i, r in enumerate(rows) if sum(map(len, r)) > MAX_RECORD}
@@ -168,7 +168,7 @@ def _csv_block(header: list[str], rows: list[list[str]], ignore_unknown: bool) -
         found, problems = typed(record, ignore_unknown)
         return found, cells + problems
 
-    table = _json_lines(lines, decode, ignore_unknown)
+    table = json_lines(lines, decode, ignore_unknown)
     extra = [i for i, r in enumerate(rows) if len(r) != width or i in left_out]
     if not ignore_unknown:
         for k, column in zip(header, series, strict=True):

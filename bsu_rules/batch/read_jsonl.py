@@ -34,7 +34,7 @@ from bsu_rules.members.raw import bounded_lines
 BLOCK_LINES = 4096
 
 
-def _json_lines(lines: list[bytes], decode: Callable[[int], Decoded], ignore_unknown: bool) -> pa.Table:
+def json_lines(lines: list[bytes], decode: Callable[[int], Decoded], ignore_unknown: bool) -> pa.Table:
     """Lines (each ending in a newline) as a table: at once if they all fit, else block by block."""
     if not lines:
         return with_rejects(TEXT_SCHEMA.empty_table(), [])
@@ -127,14 +127,14 @@ def _json_block(lines: list[bytes], decode: Callable[[int], Decoded], ignore_unk
     return with_rejects(pa.Table.from_pylist(records, schema=TEXT_SCHEMA), problems)
 
 
-def _decode_text(lines: list[bytes], ignore_unknown: bool, i: int) -> Decoded:
+def decode_text(lines: list[bytes], ignore_unknown: bool, i: int) -> Decoded:
     return _decode_line(lines[i], ignore_unknown)
 
 
 _OVERSIZED = b"\x00\x00bsu-rules: a record over the size limit\x00\x00\n"
 
 
-def _json_array(path: Path) -> bool:
+def json_array(path: Path) -> bool:
     """Whether a JSONL file is one JSON array (refused whole), not JSON lines of which the first
     holds an array (a rejected row): its first line opens an array that goes on past it, or is
     too long for a record, or is the only line of the file."""
@@ -146,7 +146,7 @@ def _json_array(path: Path) -> bool:
         return len(first) > MAX_RECORD or continues(first) or next(lines, None) is None
 
 
-def _bounded_lines(f: Any) -> Iterator[bytes]:
+def record_lines(f: Any) -> Iterator[bytes]:
     """The lines of a binary file, a longer one than a record may be standing as ``_OVERSIZED`` (a
     rejected row)."""
     for line in bounded_lines(f, MAX_RECORD + 1):

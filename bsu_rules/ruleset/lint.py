@@ -51,7 +51,7 @@ from bsu_rules.members.model import hide_identifiers
 from bsu_rules.ruleset.diagnostics import Diagnostic, Severity, nearest
 from bsu_rules.ruleset.expressions import Binary, BoolOp, Call, Cond, Name, Node, Unary, unparse, walk
 from bsu_rules.ruleset.folding import Const, Folder, truth
-from bsu_rules.ruleset.lint_params import ParamLint, Where, _cells
+from bsu_rules.ruleset.lint_params import ParamLint, Where, table_cells
 from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.ruleset.schema import UNIT_WORDS, Basis, Kind
 from bsu_rules.ruleset.stale import stale_titles
@@ -101,8 +101,8 @@ class _Lint(ParamLint):
 
         for name, table in sorted(self.rs.tables.items()):
             file = self.rs.path.parent / table.ref.file
-            keys = dict(_cells(file, table.ref.key))
-            for line, (source, col) in _cells(file, "source"):
+            keys = dict(table_cells(file, table.ref.key))
+            for line, (source, col) in table_cells(file, "source"):
                 if not source:
                     key = hide_identifiers(keys.get(line, ("", 0))[0][:40])
                     self.out.append(Diagnostic(str(file), line, col, "missing-source", f"row `{key}` of "

@@ -249,12 +249,12 @@ def _overlaps(w: Window, low: date, high: date) -> bool:
 def _key_positions(path: Any, column: str) -> dict[str, tuple[int, int]]:
     """Line and column of each key in a CSV file (empty when it cannot be read)."""
     out = dict[str, tuple[int, int]]()
-    for line, (key, col) in _cells(path, column):
+    for line, (key, col) in table_cells(path, column):
         out.setdefault(key, (line, col))
     return out
 
 
-def _cells(path: Any, column: str) -> list[tuple[int, tuple[str, int]]]:
+def table_cells(path: Any, column: str) -> list[tuple[int, tuple[str, int]]]:
     """(line, (stripped text, column)) of each cell of ``column`` in a CSV file (none when it cannot
     be read or has no such column)."""
     try:

@@ -42,8 +42,8 @@ from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.schemas import schema
 from bsu_rules.service.editions import Edition, EditionSummary, edition, summary
 from bsu_rules.service.http import NDJSON, Contained, HeadAsGet, echo, wants_ndjson
-from bsu_rules.service.openapi import _ERROR_LINE_SCHEMA, _ERROR_SCHEMA, _body, _errors, _one_or_list
-from bsu_rules.service.request import Limits, ServiceError, _plain_query, _shown_path, records
+from bsu_rules.service.openapi import ERROR_LINE_SCHEMA, ERROR_SCHEMA, error_responses, one_or_list, request_body
+from bsu_rules.service.request import Limits, ServiceError, plain_query, records, shown_path
 from bsu_rules.unknowns import Need, needed
 
 
@@ -88,7 +88,7 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None,
     log_lock = threading.Lock()  # one writer: requests take turns appending to the log
     app = FastAPI(title="bsu-rules", version=__version__, openapi_url=None, docs_url=None,
                   redoc_url=None, description="Decide and explain BSU (wage subsidy) eligibility.",
-                  dependencies=[Depends(_plain_query)],
+                  dependencies=[Depends(plain_query)],
                   redirect_slashes=False)  # a redirect would be built from the client's Host header
 
     @app.exception_handler(ServiceError)
@@ -105,7 +105,7 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None,
     async def http_error(request: Request, exc: HTTPException) -> JSONResponse:
         code = _STATUS_CODES.get(exc.status_code, Code.HTTP_ERROR)
         headers, message = dict(exc.headers or {}), str(exc.detail)
-        path, method = _shown_path(request.url.path), request.method
+        path, method = shown_path(request.url.path), request.method
         if exc.status_code == 405:
             allowed = [m.strip() for m in headers.get("Allow", "").split(",") if m.strip()]
             allowed += ["HEAD"] if "GET" in allowed and "HEAD" not in allowed else []  # as ``HeadAsGet`` answers it
@@ -199,11 +199,11 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None,
                                        "log; send the request again later") from None
         return out
 
-    @app.post("/v1/decisions", tags=["decisions"], openapi_extra=_body("member records to decide"),
-              responses={200: _one_or_list("Decision", "The decision; for a list of records, each record's "
+    @app.post("/v1/decisions", tags=["decisions"], openapi_extra=request_body("member records to decide"),
+              responses={200: one_or_list("Decision", "The decision; for a list of records, each record's "
                                            "decision or error object, in order; with Accept: " + NDJSON + ", "
                                            "a line per record as evaluate prints it: its decision or its ErrorLine",
-                                           ndjson=True), **_errors(404, 408, 413, 415, 422)})
+                                           ndjson=True), **error_responses(404, 408, 413, 415, 422)})
     async def decisions(request: Request, ruleset: Annotated[str, Query(description="edition id, e.g. bsu-2022")],
                         on: Annotated[date | None, Query(description="decision date (default: the "
                                                                      "latest date the edition describes)")] = None,
@@ -224,10 +224,10 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None,
                                     for d, text in out), media_type=NDJSON)
         return Response("[" + ",".join(text for _, text in out) + "]", media_type="application/json")
 
-    @app.post("/v1/explanations", tags=["decisions"], openapi_extra=_body("member records to explain"),
+    @app.post("/v1/explanations", tags=["decisions"], openapi_extra=request_body("member records to explain"),
               response_class=PlainTextResponse,
               responses={200: {"description": "Each record's page, as evaluate --format text prints it"},
-                         **_errors(404, 408, 413, 415, 422)})
+                         **error_responses(404, 408, 413, 415, 422)})
     async def explanations(request: Request, ruleset: Annotated[str, Query()],
                            lang: Annotated[Literal["id", "en"], Query()] = "id",
                            audience: Annotated[Literal["worker", "officer", "auditor"], Query(
@@ -248,9 +248,10 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None,
             return PlainTextResponse(out[0][1], status_code=422, media_type="application/json")
         return PlainTextResponse("\n\n".join(text for _, text in out) + "\n")
 
-    @app.post("/v1/needed", tags=["decisions"], openapi_extra=_body("member records"),
-              responses={200: _one_or_list("Questions", "What to ask next; for a list of records, each record's "
-                                           "questions or error object, in order"), **_errors(404, 408, 413, 415, 422)})
+    @app.post("/v1/needed", tags=["decisions"], openapi_extra=request_body("member records"),
+              responses={200: one_or_list("Questions", "What to ask next; for a list of records, each record's "
+                                           "questions or error object, in order"),
+                         **error_responses(404, 408, 413, 415, 422)})
     async def questions(request: Request, ruleset: Annotated[str, Query()],
                         on: Annotated[date | None, Query()] = None) -> Response:
         """The unknown inputs that could still change each record's outcome, most decisive first, each
@@ -265,17 +266,17 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None,
                             media_type="application/json")
         return Response("[" + ",".join(out) + "]", media_type="application/json")
 
-    @app.get("/v1/editions", tags=["editions"], responses=_errors())
+    @app.get("/v1/editions", tags=["editions"], responses=error_responses())
     async def editions() -> list[EditionSummary]:
         """The editions this service decides under."""
         return [summary(rs) for rs in by_id.values()]
 
-    @app.get("/v1/editions/{edition_id}", tags=["editions"], responses=_errors(404))
+    @app.get("/v1/editions/{edition_id}", tags=["editions"], responses=error_responses(404))
     async def one_edition(edition_id: str) -> Edition:
         """One edition: its criteria, its parameters with the dates they take effect, the articles cited."""
         return edition(ruleset_for(edition_id, "edition_id"))
 
-    @app.get("/v1/schemas/{name}", tags=["schemas"], responses=_errors())
+    @app.get("/v1/schemas/{name}", tags=["schemas"], responses=error_responses())
     async def schemas(name: Literal["member", "decision", "ruleset"]) -> dict[str, Any]:
         """The JSON Schema of the member record, the decision or the rule file."""
         return schema(name)
@@ -292,7 +293,7 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None,
         said[0] = ""
         return False
 
-    @app.get("/healthz", tags=["service"], responses=_errors(503))
+    @app.get("/healthz", tags=["service"], responses=error_responses(503))
     async def healthz() -> dict[str, Any]:
         """ok, or 503 while the decision log cannot be written (every decision would fail)."""
         if log is not None and await run_in_threadpool(log_broken):
@@ -314,8 +315,8 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None,
                                                 mode="validation" if model is Member else "serialization")
                 components.update(found.pop("$defs", {}))
                 components[model.__name__] = found
-            components["Error"] = _ERROR_SCHEMA
-            components["ErrorLine"] = _ERROR_LINE_SCHEMA
+            components["Error"] = ERROR_SCHEMA
+            components["ErrorLine"] = ERROR_LINE_SCHEMA
             for operation in (o for operations in doc["paths"].values() for o in operations.values()):
                 if "HTTPValidationError" in json.dumps(operation["responses"].get("422", {})):
                     del operation["responses"]["422"]  # a query refused is a 400 bad-parameter, never this

@@ -7,21 +7,21 @@ from typing import Any
 from bsu_rules.service.http import NDJSON
 
 
-def _body(description: str) -> dict[str, Any]:
+def request_body(description: str) -> dict[str, Any]:
     member = {"$ref": "#/components/schemas/Member"}
     return {"requestBody": {"required": True, "description": description + ": one JSON object or a list",
                             "content": {"application/json": {"schema": {
                                 "oneOf": [member, {"type": "array", "items": member}]}}}}}
 
 
-_ERROR_SCHEMA = {
+ERROR_SCHEMA = {
     "type": "object", "required": ["error"], "additionalProperties": False,
     "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {
         "code": {"type": "string"}, "message": {"type": "string"},
         "record": {"type": "integer", "description": "the record's number in the request, from 1"},
         "field": {"type": "string", "description": "the field path or parameter at fault"}}}},
 }
-_ERROR_LINE_SCHEMA = {
+ERROR_LINE_SCHEMA = {
     "type": "object", "required": ["error"], "additionalProperties": False,
     "description": "a malformed record's line in an NDJSON answer: the error line evaluate prints",
     "properties": {"error": {"type": "object", "required": ["record", "field", "message"], "properties": {
@@ -42,13 +42,13 @@ _WHY = {
 }
 
 
-def _errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
+def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """The error answers of a path: these, and those every path may give (400, 405, 500)."""
     return {status: {"description": _WHY[status], "content": {"application/json": {"schema": _ERROR_REF}}}
             for status in sorted({400, 405, 500, *statuses})}
 
 
-def _one_or_list(model: str, description: str, ndjson: bool = False) -> dict[str, Any]:
+def one_or_list(model: str, description: str, ndjson: bool = False) -> dict[str, Any]:
     """A 200 answer: the model for one record; for a list, a list of the model or error objects."""
     one = {"$ref": f"#/components/schemas/{model}"}
     content: dict[str, Any] = {"application/json": {"schema": {

@@ -94,7 +94,7 @@ def _declared_too_large(limits: Limits) -> ServiceError:
     return refused
 
 
-def _shown_path(path: str) -> str:
+def shown_path(path: str) -> str:
     """A request's path for a message: digits that could be a NIK or an account number, however the
     path splits them (``/v1/32041257/08940003``, ``/32041257/08940003``, ``32041257%0008940003``), are
     left out; a control character or direction mark is written as its escape."""
@@ -109,7 +109,7 @@ _VERSION = re.compile(r"v[0-9]{1,2}")
 """A path's first segment that is an API version (``v1``)."""
 
 
-def _plain_query(request: Request) -> None:
+def plain_query(request: Request) -> None:
     """Each query parameter one the path takes, given once, and a decision date as ``YYYY-MM-DD``
     only (as ``evaluate --on`` takes it): ``?On=…``, ``?ruleset=a&ruleset=b`` or ``?on=1662336000``
     is a bad parameter, not a guess."""
