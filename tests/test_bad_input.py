@@ -344,3 +344,28 @@ def test_lines_ending_in_cr_only_are_told_so(tmp_path: Path, capsys: pytest.Capt
     assert main(["evaluate", "bsu-2022", str(_file("two.jsonl", GOODS[0] + " " + GOODS[1] + "\n")(tmp_path))]) == 1
     assert "CR only" not in capsys.readouterr().out
     assert main(["evaluate", "bsu-2022", str(_file("crlf.jsonl", "\r\n".join(GOODS[:3]) + "\r\n")(tmp_path))]) == 0
+
+
+@pytest.mark.parametrize("number", [" ", "-", "n/a"])
+def test_an_account_number_without_a_digit_is_refused_not_paid_to(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                                   rs2022: RuleSet, number: str) -> None:
+    """A blank or a dash is no account: every reader refuses the record at the field, never pays to it
+    (2020 requires an account; later editions pick the bank by its name), and says how to write none."""
+    record = {**GOOD, "bank_account": {"bank": "BRI", "number": number, "holder_name": "Rina"}}
+    says = 'bank_account.number: has no digit: an account number is written in digits; leave it out, or write "", ' \
+           "when there is none"
+    with pytest.raises(InputError) as raised:
+        decide(rs2022, record)
+    assert str(raised.value) == says
+    (tmp_path / "m.jsonl").write_text(json.dumps(record) + "\n", "utf-8")
+    pq.write_table(pa.Table.from_pylist([record]), tmp_path / "m.parquet")
+    for source in ("m.jsonl", "m.parquet"):
+        assert main(["batch", "bsu-2022", str(tmp_path / source), "--out", str(tmp_path / "d.jsonl"), "--quiet"]) == 1
+        assert json.loads((tmp_path / "d.jsonl.rejects.jsonl").read_text())["message"] == says
+    for edition in ("bsu-2020", "bsu-2022"):
+        capsys.readouterr()
+        assert main(["evaluate", edition, str(tmp_path / "m.jsonl"), "--format", "text", "--lang", "en"]) == 1
+        assert "  - Bank account number has no digit: an account number is written in digits; when there is no " \
+               "account, leave it out or empty." in capsys.readouterr().out
+    ok = {**record, "bank_account": {"bank": "BRI", "number": "0123-01 000123", "holder_name": "Rina"}}
+    assert decide(rs2022, ok).channel == "BRI"

@@ -167,7 +167,7 @@ def _matches(values: pa.Array, pattern: str, few: pa.DictionaryArray | None = No
 
 def _describe(path: str, value: object, what: str) -> str:
     if path in SECRET:  # never echo a NIK or an account number: say what is wrong with it
-        return secret_problem(str(value))
+        return secret_problem(path, str(value))
     return f"{_show(value)} {what}"
 
 

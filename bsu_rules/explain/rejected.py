@@ -34,6 +34,8 @@ _SAY: dict[str, dict[str, str]] = {
         "unknown_in": " pada {}", "list": "{label} harus berupa daftar", "object": "{label} harus berupa objek",
         "text": "{label} harus berupa teks", "length": "{label} terdiri atas {n} karakter, seharusnya 16 angka",
         "digit": "{label} memuat karakter selain angka 0-9",
+        "account": "{label} tidak memuat angka: nomor rekening ditulis dengan angka; bila tidak ada rekening, "
+                   "kosongkan atau hapus isinya",
         "scientific": "{label} tampak seperti angka yang diubah spreadsheet (ditulis seperti 3.2E+15): format "
                       "kolomnya sebagai teks dan isi angkanya lagi",
         "space before": "{label} diawali spasi: hapus spasinya",
@@ -64,6 +66,8 @@ _SAY: dict[str, dict[str, str]] = {
         "unknown_in": " of the {}", "list": "{label} must be a list", "object": "{label} must be an object",
         "text": "{label} must be text", "length": "{label} has {n} character{s}, not 16 digits",
         "digit": "{label} has a character that is not a digit 0-9",
+        "account": "{label} has no digit: an account number is written in digits; when there is no account, "
+                   "leave it out or empty",
         "scientific": "{label} looks like a number a spreadsheet rewrote (written as 3.2E+15): format the column "
                       "as text and enter the digits again",
         "space before": "{label} has a space before it: remove it",
@@ -202,6 +206,8 @@ def _field(path: str, record: Any, lang: str, g: Glossary) -> str:
     if path in SECRET:  # never the value: what is wrong with it
         if not isinstance(value, str):
             return w["text"].format(label=label)
+        if path == "bank_account.number":  # the only check it fails is having no digit
+            return w["account"].format(label=label)
         if slip := secret_slip(value):
             return w[slip if slip == "scientific" else f"space {slip}"].format(label=label)
         return w["length"].format(label=label, n=len(value), s="" if len(value) == 1 else "s") if len(value) != 16 \

@@ -228,7 +228,7 @@ def _message(err: Any, path: str) -> str:
     if kind is not None and not of_kind(value, kind):
         return wrong_kind(path, value, kind)
     if path in SECRET:  # never echo a NIK or an account number: say what is wrong with it
-        return secret_problem(value)
+        return secret_problem(path, value)
     if leaf is not None and err["type"] in ("enum", "literal_error"):
         return f"{shown(value)} is not one of {', '.join(leaf.choices)}"
     if leaf is not None and err["type"] in ("greater_than_equal", "less_than_equal"):
