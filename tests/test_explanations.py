@@ -1082,3 +1082,21 @@ def test_a_worker_refused_for_a_nik_on_record_is_told_how_a_mistyped_one_is_corr
     assert "What to do next:\n  - If the NIK on record is wrong, take the electronic identity card (KTP-el)" in said
     arrears = render_text(evaluate(rs, json.loads(records[12])), rs, "en", "worker")
     assert "What to do next" not in arrears  # a later payment never changes a past decision: no step promised
+
+
+@pytest.mark.parametrize("path", [p for p in TEST_FILES if "." not in p.stem], ids=lambda p: p.stem)
+def test_a_membership_not_ended_is_not_said_to_be_active_beside_a_late_registration(path: Path) -> None:
+    """A member registered after the cut-off fails registration; the criterion passed beside it only
+    checks that the membership had not ended, so the officer is not told the membership was active."""
+    case = next(c for c in load_file(path, RuleSets()).cases if c.runnable and c.case is not None
+                and c.case.expect.outcome == "eligible")
+    assert case.ruleset is not None and case.case is not None and case.member is not None
+    plan = case.ruleset.plan(case.case.on)
+    member = case.member.model_copy(update={"registered_on": plan.decide(case.member).on})
+    d = plan.decide(member, hints=True)
+    outcomes = (d.rule("registered-by-cutoff").outcome.value, d.rule("membership-not-ended").outcome.value)
+    assert outcomes == ("fail", "pass")
+    for lang, membership, active in (("id", "Kepesertaan", "aktif"), ("en", "Membership", "active")):
+        page = render_text(d, case.ruleset, lang, "officer")
+        (passed,) = [line for line in page.splitlines() if line.startswith(f"  ✓ {membership} ")]
+        assert active not in passed and ("berakhir" if lang == "id" else "ended") in passed, passed
