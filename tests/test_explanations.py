@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date
+from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
 
@@ -19,6 +19,7 @@ import pytest
 from bsu_rules.decisions import Decision
 from bsu_rules.evaluators.scalar import evaluate
 from bsu_rules.explain import AUDIENCES, Renderer, render_html, render_text
+from bsu_rules.formatting import format_date
 from bsu_rules.glossary import Glossary, load_glossary, missing_entries
 from bsu_rules.members import parse_member
 from bsu_rules.ruleset.loader import bundled_rules, check_file, load_ruleset
@@ -1082,3 +1083,43 @@ def test_a_worker_refused_for_a_nik_on_record_is_told_how_a_mistyped_one_is_corr
     assert "What to do next:\n  - If the NIK on record is wrong, take the electronic identity card (KTP-el)" in said
     arrears = render_text(evaluate(rs, json.loads(records[12])), rs, "en", "worker")
     assert "What to do next" not in arrears  # a later payment never changes a past decision: no step promised
+
+
+@pytest.mark.parametrize("path", [p for p in TEST_FILES if "." not in p.stem], ids=lambda p: p.stem)
+def test_a_membership_not_ended_is_not_said_to_be_active_beside_a_late_registration(path: Path) -> None:
+    """A member registered after the cut-off fails registration; the criterion passed beside it only
+    checks that the membership had not ended, so the officer is not told the membership was active."""
+    case = next(c for c in load_file(path, RuleSets()).cases if c.runnable and c.case is not None
+                and c.case.expect.outcome == "eligible")
+    assert case.ruleset is not None and case.case is not None and case.member is not None
+    plan = case.ruleset.plan(case.case.on)
+    member = case.member.model_copy(update={"registered_on": plan.decide(case.member).on})
+    d = plan.decide(member, hints=True)
+    outcomes = (d.rule("registered-by-cutoff").outcome.value, d.rule("membership-not-ended").outcome.value)
+    assert outcomes == ("fail", "pass")
+    for lang, membership, active in (("id", "Kepesertaan", "aktif"), ("en", "Membership", "active")):
+        page = render_text(d, case.ruleset, lang, "officer")
+        (passed,) = [line for line in page.splitlines() if line.startswith(f"  ✓ {membership} ")]
+        assert active not in passed and ("berakhir" if lang == "id" else "ended") in passed, passed
+
+
+@pytest.mark.parametrize("path", [p for p in TEST_FILES if "." not in p.stem], ids=lambda p: p.stem)
+def test_a_registration_dated_after_the_decision_is_said_as_the_record_gives_it(path: Path) -> None:
+    """A registration date later than the decision date is what the record holds, not an event that
+    happened: no page, and not the decision's sentence, says the participant registered then."""
+    case = next(c for c in load_file(path, RuleSets()).cases if c.runnable and c.case is not None
+                and c.case.expect.outcome == "eligible")
+    assert case.ruleset is not None and case.case is not None and case.member is not None
+    plan = case.ruleset.plan(case.case.on)
+    later = plan.decide(case.member).on + timedelta(days=26)
+    d = plan.decide(case.member.model_copy(update={"registered_on": later}), hints=True)
+    explain = d.rule("registered-by-cutoff").explain
+    assert explain is not None
+    for lang, shown, as_fact in (
+            ("id", "Data mencatat {} sebagai tanggal terdaftar, ", "Peserta terdaftar pada "),
+            ("en", "The record gives {} as the registration date, ", "participant registered on")):
+        shown = shown.format(format_date(later, lang))
+        assert getattr(explain, lang).startswith(shown)
+        for audience in AUDIENCES:
+            page = render_text(d, case.ruleset, lang, audience)
+            assert shown in page and as_fact not in page, audience
