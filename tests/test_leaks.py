@@ -215,6 +215,7 @@ SHA = "ab" * 8 + "9838749862" + "cd" * 19
     (f"archive/{SHA}/bsu-2022.yaml", f"archive/{SHA}/bsu-2022.yaml"),  # a sha256 is no NIK, whatever digits it holds
     (f"3204125708940003 in {SHA}", f"<16 digits> in {SHA}"), ("1" * 64, "<64 digits>"),  # a hash has a letter
     (f"x{SHA}", "xabababababababab<10 digits>" + "cd" * 19),  # 64 hexadecimal digits alone, not inside a word
+    ("3204125708940003" + "a" * 48, "<16 digits>" + "a" * 48),  # a NIK made into a hash's shape
 ])
 def test_a_date_and_time_is_shown_as_written_a_decimal_part_kept_a_grouped_nik_never(text: str, shown: str) -> None:
     """A spreadsheet's date-time reads as written in a message, and a number's short decimal part
