@@ -68,17 +68,8 @@ def hide_identifiers(text: str) -> str:
     (``22041870213.0`` reads ``<11 digits>.0``: the part that makes it wrong). Ten digits or more
     split by other short gaps (a tab, a no-break or thin space, a dash between spaces, a comma, a
     colon, an escape such as ``\\u200b`` in quoted text) are left out too, unless they are dates,
-    months or times of day. A sha256 written as 64 hexadecimal digits (an archive folder, a rule set's
-    hash) is shown whole (``_DIGEST``)."""
-    if _DIGEST.search(text) is None:
-        return _IN_MESSAGE.sub(_left_out, _SPLIT.sub(_split_out, text))
-    parts = _DIGEST.split(text)  # the digests at odd places
-    return "".join(part if i % 2 else hide_identifiers(part) for i, part in enumerate(parts))
-
-
-_DIGEST = re.compile(r"(?<![0-9A-Za-z])((?=[0-9]*[a-f])(?![0-9a-f]*?[0-9]{16})[0-9a-f]{64})(?![0-9A-Za-z])")
-"""A sha256 as hexadecimal text: 64 digits and lowercase letters a-f, alone, with a letter and no run of
-16 digits (a NIK put inside one is still left out)."""
+    months or times of day."""
+    return _IN_MESSAGE.sub(_left_out, _SPLIT.sub(_split_out, text))
 
 
 _ESCAPE = r"\\(?:x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[tnrfvab])"
