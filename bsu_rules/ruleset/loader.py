@@ -144,8 +144,8 @@ def _folder(path: Path) -> Diagnostic:
     except OSError:  # a folder that cannot be listed
         files = []
     if len(files) == 1:
-        return Diagnostic(str(path), 1, 1, Code.FILE, "this is a folder, not a rule file",
-                          suggestion=str(files[0]))
+        return Diagnostic(str(path), 1, 1, Code.FILE, f"this is a folder, not a rule file: give the rule file in it, "
+                          f"`{files[0].name}`", suggestion=str(files[0]))  # a suggestion holding long digits is dropped
     if not files and (path / "manifest.json").is_file():
         return Diagnostic(str(path), 1, 1, Code.FILE, "this is the archive entry of a what-if, which holds no "
                           "rule file: explain its decisions with `bsu-rules replay LOG --archive ARCHIVE --seq N "
