@@ -347,6 +347,19 @@ def test_replay_cli(tmp_path: Path, archive: Path, capsys: pytest.CaptureFixture
     assert "None" not in out
 
 
+@pytest.mark.parametrize("number", ["12345678", "1-2", "ABCD1234EFGH"])
+def test_a_short_account_number_masked_to_stars_in_the_log_replays(tmp_path: Path, archive: Path,
+                                                                   number: str) -> None:
+    """The log masks an account number of eight characters or fewer (or one whose digits are all in its
+    middle) to stars only: the masked record still reads as one with an account, and replays identical."""
+    records = [RECORDS[0] | {"bank_account": RECORDS[0]["bank_account"] | {"number": number}}]
+    log = tmp_path / "d.jsonl"
+    write_log(log, "bsu-2022", records)
+    assert not any(c.isdigit() for c in json.loads(log.read_text("utf-8"))["inputs"]["bank_account"]["number"])
+    report = replay(log, archive)
+    assert report.ok and report.counts["identical"] == 1, report.summary()
+
+
 def test_the_replay_summary_counts_the_what_if_decisions(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """What-if decisions logged beside the programme's are counted apart, per status and per overrides."""
     log, archive, n = tmp_path / "d.jsonl", tmp_path / "a", len(RECORDS)

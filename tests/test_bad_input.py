@@ -346,14 +346,14 @@ def test_lines_ending_in_cr_only_are_told_so(tmp_path: Path, capsys: pytest.Capt
     assert main(["evaluate", "bsu-2022", str(_file("crlf.jsonl", "\r\n".join(GOODS[:3]) + "\r\n")(tmp_path))]) == 0
 
 
-@pytest.mark.parametrize("number", [" ", "-", "n/a"])
+@pytest.mark.parametrize("number", [" ", "-", "n/a", "\n", "\u0661\u0662\u0663", "\uff11"])
 def test_an_account_number_without_a_digit_is_refused_not_paid_to(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                                                    rs2022: RuleSet, number: str) -> None:
     """A blank or a dash is no account: every reader refuses the record at the field, never pays to it
     (2020 requires an account; later editions pick the bank by its name), and says how to write none."""
     record = {**GOOD, "bank_account": {"bank": "BRI", "number": number, "holder_name": "Rina"}}
-    says = 'bank_account.number: has no digit: an account number is written in digits; leave it out, or write "", ' \
-           "when there is none"
+    says = 'bank_account.number: has no digit 0-9: an account number is written in digits; leave it out, or write ' \
+           '"", when there is none'
     with pytest.raises(InputError) as raised:
         decide(rs2022, record)
     assert str(raised.value) == says
@@ -365,7 +365,7 @@ def test_an_account_number_without_a_digit_is_refused_not_paid_to(tmp_path: Path
     for edition in ("bsu-2020", "bsu-2022"):
         capsys.readouterr()
         assert main(["evaluate", edition, str(tmp_path / "m.jsonl"), "--format", "text", "--lang", "en"]) == 1
-        assert "  - Bank account number has no digit: an account number is written in digits; when there is no " \
+        assert "  - Bank account number has no digit 0-9: an account number is written in digits; when there is no " \
                "account, leave it out or empty." in capsys.readouterr().out
     ok = {**record, "bank_account": {"bank": "BRI", "number": "0123-01 000123", "holder_name": "Rina"}}
     assert decide(rs2022, ok).channel == "BRI"

@@ -159,9 +159,11 @@ REGENCY_CODE = f"^(?:{'|'.join(sorted(PROVINCES))})[0-9]{{2}}$"
 where only the province is known)."""
 RegencyCode = Annotated[StrictStr, Field(pattern=REGENCY_CODE, description="regency code: the two digits of a province "
                                                                      "that exists, then two more, such as 3273")]
-ACCOUNT_NUMBER = "^$|[0-9]"
-"""An account number holds a digit (however they are grouped), or is empty: none. A blank or a dash
-is no account, and a record that says so is malformed rather than paid to it."""
+ACCOUNT_NUMBER = r"^([^0-9*]*[0-9*][\s\S]*)?$"
+"""An account number holds a digit 0-9 (however they are grouped) or a ``*`` where one was masked (a
+decision log keeps ``********`` of a short one, and replays it), or is empty: none. A blank or a
+dash is no account, and a record that says so is malformed rather than paid to it. (Written without
+an empty alternative, which Python's ``re`` would let a lone newline match.)"""
 Day = Annotated[date, BeforeValidator(_strict_date), Field(description="A date, YYYY-MM-DD")]
 Rupiah = Annotated[StrictInt, Field(ge=0, le=INT64_MAX, description=(
     "Integer rupiah, written in digits only: 3400000, not 3400000.0, 3.4e6 or \"3400000\" (refused although "
@@ -245,7 +247,8 @@ class ProgramReceipt(_Strict):
 class BankAccount(_Strict):
     bank: StrictStr | None = None
     number: Annotated[StrictStr, Field(pattern=ACCOUNT_NUMBER, description=(
-        "bank account number: its digits (spaces or dashes may group them), or \"\" when there is none"))] | None = None
+        "bank account number: its digits (spaces or dashes may group them; * where masked), or \"\" when there "
+        "is none"))] | None = None
     holder_name: StrictStr | None = None
 
 
