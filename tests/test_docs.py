@@ -100,3 +100,26 @@ def test_the_impact_page_s_wage_limits_are_written_in_both_languages_as_the_page
     shown = "–".join(rupiah(limit) for limit in PLAUSIBLE_WAGE)
     indonesian, english = text.split("\n# Policy impact and data quality\n")
     assert shown in indonesian and shown in english, shown
+
+
+def test_the_resume_offset_the_auditing_guide_quotes_is_the_one_verify_gives(tmp_path: Path,
+                                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    """docs/auditing.md §5 cuts the last 100 bytes of the example log and quotes what `verify` says to
+    truncate to: the log changes with the rule set's hash, so the quoted size must follow it."""
+    import json
+    import re
+
+    from bsu_rules.cli import main
+
+    root = Path(__file__).resolve().parents[1]
+    guide = (root / "docs" / "auditing.md").read_text("utf-8")
+    quoted = set(re.findall(r"truncate -s (\d+) decisions\.jsonl", guide) + re.findall(r'"resume_at": (\d+)', guide))
+    log = tmp_path / "decisions.jsonl"
+    assert main(["evaluate", "bsu-2022", str(root / "examples" / "members.jsonl"), "--log", str(log),
+                 "--full-nik"]) == 0
+    with log.open("r+b") as f:
+        f.truncate(log.stat().st_size - 100)
+    capsys.readouterr()
+    main(["verify", str(log), "--format", "json"])
+    said = json.loads(capsys.readouterr().out)
+    assert quoted == {str(said["problem"]["resume_at"])}, said
