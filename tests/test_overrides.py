@@ -366,10 +366,17 @@ def test_an_override_is_checked_like_the_rule_file_before_anything_is_decided(rs
     assert said in problem and "Value error" not in problem
 
 
-@pytest.mark.parametrize("given", ["wage_ceiling=1e6", "wage_ceiling@2022-10-01=3_500_000.0", "wage_ceiling=-5"])
+@pytest.mark.parametrize("given", ["wage_ceiling=1e6", "wage_ceiling@2022-10-01=3_500_000.0", "wage_ceiling=-5",
+                                   "benefit.amount=abc", "benefit.monthly=700000", "benefit.instalments=[1, 2]"])
 def test_a_wrong_parameter_value_is_named_by_the_option_as_typed(rs2022: RuleSet, given: str) -> None:
     [problem] = errors(rs2022, [given])
     assert problem.startswith(f"--set {given}:1:1: error")  # not the value as read (1E+6, 3500000.0)
+
+
+def test_a_benefit_problem_of_two_options_names_both_as_typed(rs2022: RuleSet) -> None:
+    [problem] = errors(rs2022, ["benefit.amount=1", "benefit.instalments=[2]"])
+    assert problem.startswith("--set benefit.amount=1, --set benefit.instalments=[2]:1:1: error [invalid-value]: "
+                              "instalments add up to 2, not amount 1")
 
 
 def test_a_value_outside_a_function_s_domain_stops_the_command_not_the_run(tmp_path: Path,

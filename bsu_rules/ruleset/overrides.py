@@ -105,7 +105,7 @@ def apply_overrides(ruleset: RuleSet, overrides: list[Override], base_dir: Path 
     overrides = _in_order(overrides)
     problems: list[Diagnostic] = []
     params = dict(ruleset.model.parameters)
-    benefit: dict[str, Any] = {}
+    benefit: dict[str, tuple[Override, Any]] = {}
     tables = dict(ruleset.tables)
     as_of = ruleset.model.as_of
     canonical: list[dict[str, Any]] = []
@@ -127,7 +127,7 @@ def apply_overrides(ruleset: RuleSet, overrides: list[Override], base_dir: Path 
                 msg = "the benefit is not dated" if o.since else f"unknown benefit key `{key}`"
                 problems.append(_diag(where, Code.UNKNOWN_NAME, msg, hint and f"benefit.{hint}"))
                 continue
-            benefit[key] = value
+            benefit[key] = (o, value)
             canonical.append({"set": o.name, "value": _jsonable(value)})
             continue
         if o.name == "as_of":  # the date the data are read as at: a field of the file, set like a parameter
@@ -362,13 +362,16 @@ def _meant(kind: str, value: Any) -> str | None:
     return None
 
 
-def _benefit(old: Benefit, given: dict[str, Any], problems: list[Diagnostic]) -> Benefit | None:
-    data = old.model_dump() | given
+def _benefit(old: Benefit, given: dict[str, tuple[Override, Any]], problems: list[Diagnostic]) -> Benefit | None:
+    """The benefit ``old`` with the keys ``given`` (each with its override), or None with its problem
+    told, named by the option(s) as typed."""
+    values = {key: value for key, (_, value) in given.items()}
+    data = old.model_dump() | values
     if "amount" not in given and ("monthly" in given or "months" in given):
         if data.get("monthly") is None or data.get("months") is None:
-            problems.append(_diag("--set benefit." + next(k for k in given), Code.INVALID_VALUE,
-                                  "benefit.monthly and benefit.months go together (set both, or set "
-                                  "benefit.amount)"))
+            problems.append(_diag(next(given[k][0].option for k in ("monthly", "months") if k in given),
+                                  Code.INVALID_VALUE, "benefit.monthly and benefit.months go together (set both, "
+                                  "or set benefit.amount)"))
             return None
         if isinstance(data["monthly"], int) and isinstance(data["months"], int):
             data["amount"] = data["monthly"] * data["months"]
@@ -379,9 +382,10 @@ def _benefit(old: Benefit, given: dict[str, Any], problems: list[Diagnostic]) ->
     try:
         return Benefit.model_validate(data)
     except ValidationError as exc:
-        where = "--set " + ", ".join(f"benefit.{k}" for k in given)
         first = exc.errors()[0]
-        problem = benefit_misfit(str(first["loc"][0]), first["input"]) if first["loc"] else None
+        key = str(first["loc"][0]) if first["loc"] else None
+        where = given[key][0].option if key in given else ", ".join(o.option for o, _ in given.values())
+        problem = benefit_misfit(key, first["input"]) if key is not None else None
         problems.append(_diag(where, Code.INVALID_VALUE, str(first["msg"]).removeprefix("Value error, "),
                               problem[1] if problem else None))
         return None
