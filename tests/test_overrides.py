@@ -366,10 +366,32 @@ def test_an_override_is_checked_like_the_rule_file_before_anything_is_decided(rs
     assert said in problem and "Value error" not in problem
 
 
-@pytest.mark.parametrize("given", ["wage_ceiling=1e6", "wage_ceiling@2022-10-01=3_500_000.0", "wage_ceiling=-5"])
+@pytest.mark.parametrize("given", ["wage_ceiling=1e6", "wage_ceiling@2022-10-01=3_500_000.0", "wage_ceiling=-5",
+                                   "benefit.amount=abc", "benefit.monthly=700000", "benefit.instalments=[1, 2]"])
 def test_a_wrong_parameter_value_is_named_by_the_option_as_typed(rs2022: RuleSet, given: str) -> None:
     [problem] = errors(rs2022, [given])
     assert problem.startswith(f"--set {given}:1:1: error")  # not the value as read (1E+6, 3500000.0)
+
+
+@pytest.mark.parametrize(("given", "said"), [
+    ("wage_ceiling=[1]", "`wage_ceiling` is an amount in rupiah (a whole number); `[1]` is a list"),
+    ("wage_ceiling@2022-10-01=[1.5]", "`wage_ceiling` is an amount in rupiah (a whole number); `[1.5]` is a list"),
+    ("cutoff_month=[1]", "`cutoff_month` is a month (YYYY-MM); `[1]` is a list"),
+    ("state_banks=[[1]]", "`state_banks` is a list of texts; `[[1]]` holds a list"),
+    ("state_banks=[BRI, 1]", "`state_banks` is a list of texts; `[BRI, 1]` holds a whole number: text is written in "
+                             "quotes"),
+    ("state_banks=[BRI, null]", "`state_banks` is a list of texts; `[BRI, null]` holds an empty item (null)"),
+])
+def test_a_list_holding_more_than_texts_is_refused_in_the_parameter_s_words(rs2022: RuleSet, given: str,
+                                                                           said: str) -> None:
+    [problem] = errors(rs2022, [given])
+    assert problem == f"--set {given}:1:1: error [type-mismatch]: {said}"  # not pydantic's "a valid boolean"
+
+
+def test_a_benefit_problem_of_two_options_names_both_as_typed(rs2022: RuleSet) -> None:
+    [problem] = errors(rs2022, ["benefit.amount=1", "benefit.instalments=[2]"])
+    assert problem.startswith("--set benefit.amount=1, --set benefit.instalments=[2]:1:1: error [invalid-value]: "
+                              "instalments add up to 2, not amount 1")
 
 
 def test_a_value_outside_a_function_s_domain_stops_the_command_not_the_run(tmp_path: Path,

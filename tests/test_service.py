@@ -417,6 +417,18 @@ def test_a_wrong_method_or_path_says_what_there_is(server: httpx.Client) -> None
     assert nik.startswith("no path /v1/<16 digits> here")  # the version's digit is not counted in
 
 
+@pytest.mark.parametrize(("path", "meant"), [
+    ("/v1/editions/bsu-2022/", "/v1/editions/bsu-2022"), ("/v1/editions//", "/v1/editions"),
+    ("/healthz/", "/healthz"), ("/v1/schemas/member/", "/v1/schemas/member"),
+    ("/v1/editions/3204125708940003/", "/v1/editions/{edition_id}")])
+def test_a_path_with_a_trailing_slash_suggests_the_path_without_it(server: httpx.Client, path: str,
+                                                                   meant: str) -> None:
+    """A route's path with a slash after it suggests that path, its parameter kept (not the nearest
+    route by spelling, ``/v1/editions``); the route as declared when the parameter would be hidden."""
+    message = assert_error(server.get(path), 404, "not-found")["message"]
+    assert f"; did you mean {meant}? (the paths: " in message and "08940003" not in message
+
+
 @pytest.mark.parametrize(("path", "shown"), [
     ("/32041257/08940003", "/<16 digits>"), ("/3204125/708940003/x", "/<16 digits>/x"),
     ("/32041257%0008940003", "/<16 digits>"), ("/v1/32041257%0008940003", "/v1/<16 digits>")])

@@ -13,7 +13,7 @@ from bsu_rules.errors import InputError
 from bsu_rules.members import Leaf, contract
 from bsu_rules.members.arrow import MEMBER_SCHEMA
 from bsu_rules.members.contract import unheld
-from bsu_rules.members.model import hide_identifiers, printable
+from bsu_rules.members.model import hide_identifiers, key_path, printable
 from bsu_rules.members.parse import UNKNOWN
 
 Found = list[tuple[np.ndarray, list[str], str]]
@@ -39,7 +39,7 @@ def conform(table: pa.Table, ignore_unknown: bool = False) -> pa.Table:
     for name in table.column_names:
         if name not in TEXT_SCHEMA.names and name not in (ROW, REJECT_FIELD, REJECT_MESSAGE):
             rows = np.flatnonzero(table.column(name).is_valid().to_numpy(zero_copy_only=False))
-            found.append((rows, [name] * rows.size, UNKNOWN))
+            found.append((rows, [key_path("", name)] * rows.size, UNKNOWN))
     problems: list[list[tuple[str, str]] | None] = [None] * n
     for rows, paths, message in found:
         if message != UNKNOWN or not ignore_unknown:
@@ -73,7 +73,7 @@ def _conform(a: pa.Array, target: pa.DataType, path: str, rows: np.ndarray, foun
         for i, name in enumerate(names):
             if name not in target.names:
                 valid = pc.and_(a.is_valid(), pc.struct_field(a, [i]).is_valid()).to_numpy(zero_copy_only=False)
-                found.append((*_places(f"{path}.{name}", rows, items, valid), UNKNOWN))
+                found.append((*_places(key_path(path, name), rows, items, valid), UNKNOWN))  # as JSON names it
         return pa.StructArray.from_arrays(children, names=target.names, mask=a.is_null())
     if pa.types.is_list(target) and (pa.types.is_list(a.type) or pa.types.is_large_list(a.type)):
         lengths = pc.fill_null(pc.list_value_length(a), 0).to_numpy(zero_copy_only=False)

@@ -175,14 +175,15 @@ def parameter_type(param: Parameter) -> Type | None:
     values = [param.value] if param.values is None else [v for v in param.values.values() if v is not None]
     out: Type | None = None
     for value in values:
-        t = _value_type(value)
+        t = value_type(value)
         out = t if out is None else unify(out, t)
         if out is None:
             return None
     return out
 
 
-def _value_type(value: Any) -> Type:
+def value_type(value: Any) -> Type:
+    """The type of one value of a parameter as read (a list is a list of texts)."""
     if isinstance(value, bool):
         return BOOL
     if isinstance(value, int):

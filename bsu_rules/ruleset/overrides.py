@@ -32,14 +32,14 @@ from bsu_rules.members.model import hide_identifiers
 from bsu_rules.ruleset.diagnostics import Diagnostic, Severity, nearest
 from bsu_rules.ruleset.lint import lint
 from bsu_rules.ruleset.lint_params import data_date_moved, data_date_text, unread_values
-from bsu_rules.ruleset.loader import parameter_type
+from bsu_rules.ruleset.loader import parameter_type, value_type
 from bsu_rules.ruleset.misread import misread_number
 from bsu_rules.ruleset.model import CheckedRule, RuleSet
-from bsu_rules.ruleset.schema import Benefit, Parameter, RuleFile, Text, benefit_misfit
+from bsu_rules.ruleset.schema import UNIT_WORDS, Benefit, Parameter, RuleFile, Text, benefit_misfit
 from bsu_rules.ruleset.source import read_yaml
 from bsu_rules.ruleset.spelling import as_date, as_month, date_problem, plain_number
 from bsu_rules.ruleset.tables import Table, read_table
-from bsu_rules.ruleset.types import unify
+from bsu_rules.ruleset.types import Type, unify
 
 BENEFIT_KEYS = ("amount", "monthly", "months", "instalments")
 
@@ -105,7 +105,7 @@ def apply_overrides(ruleset: RuleSet, overrides: list[Override], base_dir: Path 
     overrides = _in_order(overrides)
     problems: list[Diagnostic] = []
     params = dict(ruleset.model.parameters)
-    benefit: dict[str, Any] = {}
+    benefit: dict[str, tuple[Override, Any]] = {}
     tables = dict(ruleset.tables)
     as_of = ruleset.model.as_of
     canonical: list[dict[str, Any]] = []
@@ -127,7 +127,7 @@ def apply_overrides(ruleset: RuleSet, overrides: list[Override], base_dir: Path 
                 msg = "the benefit is not dated" if o.since else f"unknown benefit key `{key}`"
                 problems.append(_diag(where, Code.UNKNOWN_NAME, msg, hint and f"benefit.{hint}"))
                 continue
-            benefit[key] = value
+            benefit[key] = (o, value)
             canonical.append({"set": o.name, "value": _jsonable(value)})
             continue
         if o.name == "as_of":  # the date the data are read as at: a field of the file, set like a parameter
@@ -315,6 +315,10 @@ def _parameter(given: Override, old: Parameter, value: Any, ruleset: RuleSet,
     """The parameter ``old`` holding ``value`` (read from ``given``), or None with its problem told
     (named by the option as typed)."""
     name, since, where = given.name, given.since, given.option
+    wanted = ruleset.param_types.get(name)
+    if isinstance(value, list) and any(not isinstance(item, str) for item in value):  # `[1]`, `[[BRI]]`
+        problems.append(_diag(where, Code.TYPE_MISMATCH, _not_texts(given, old, wanted, value)))
+        return None
     if since is None:
         update: dict[str, Any] = {"value": value, "values": None}
     else:  # a dated value, as `values:` in the file; an undated one holds from the edition's start
@@ -326,7 +330,7 @@ def _parameter(given: Override, old: Parameter, value: Any, ruleset: RuleSet,
     except ValidationError as exc:
         problems.append(_diag(where, Code.INVALID_VALUE, str(exc.errors()[0]["msg"]).removeprefix("Value error, ")))
         return None
-    wanted, got = ruleset.param_types.get(name), parameter_type(new)
+    got = parameter_type(new)
     if wanted is not None and wanted.name == "list" and isinstance(value, str):  # `BRI,BNI`: one text
         listed = hide_identifiers("[" + ", ".join(item.strip() for item in value.split(",")) + "]")
         problems.append(_diag(where, Code.TYPE_MISMATCH, f"`{name}` is a list, and `{hide_identifiers(value)}` one "
@@ -340,6 +344,21 @@ def _parameter(given: Override, old: Parameter, value: Any, ruleset: RuleSet,
                               f"`{said}` is {_KINDS.get(got.name, got.name) if got else 'of mixed kinds'}", meant))
         return None
     return new
+
+
+def _not_texts(given: Override, old: Parameter, wanted: Type | None, value: list[Any]) -> str:
+    """A list holding an item that is not text (``[1]``, ``[[BRI]]``), in words: what the parameter
+    is, and what the list is (for a parameter of one value) or holds."""
+    said = hide_identifiers(given.text[:40])
+    if wanted is not None and wanted.name != "list":
+        kind = _KINDS.get(wanted.name, wanted.name)
+        return f"`{given.name}` is {f'{UNIT_WORDS[old.unit]} ({kind})' if old.unit else kind}; `{said}` is a list"
+    item = next(item for item in value if not isinstance(item, str))
+    if item is None or isinstance(item, list | dict):
+        held = "an empty item (null)" if item is None else "a list" if isinstance(item, list) else "a mapping"
+    else:
+        held = f"{_KINDS[value_type(item).name]}: text is written in quotes"
+    return f"`{given.name}` is a list of texts; `{said}` holds {held}"
 
 
 _KINDS = {"int": "a whole number", "decimal": "a number", "str": "text", "date": "a date (YYYY-MM-DD)",
@@ -362,13 +381,16 @@ def _meant(kind: str, value: Any) -> str | None:
     return None
 
 
-def _benefit(old: Benefit, given: dict[str, Any], problems: list[Diagnostic]) -> Benefit | None:
-    data = old.model_dump() | given
+def _benefit(old: Benefit, given: dict[str, tuple[Override, Any]], problems: list[Diagnostic]) -> Benefit | None:
+    """The benefit ``old`` with the keys ``given`` (each with its override), or None with its problem
+    told, named by the option(s) as typed."""
+    values = {key: value for key, (_, value) in given.items()}
+    data = old.model_dump() | values
     if "amount" not in given and ("monthly" in given or "months" in given):
         if data.get("monthly") is None or data.get("months") is None:
-            problems.append(_diag("--set benefit." + next(k for k in given), Code.INVALID_VALUE,
-                                  "benefit.monthly and benefit.months go together (set both, or set "
-                                  "benefit.amount)"))
+            problems.append(_diag(next(given[k][0].option for k in ("monthly", "months") if k in given),
+                                  Code.INVALID_VALUE, "benefit.monthly and benefit.months go together (set both, "
+                                  "or set benefit.amount)"))
             return None
         if isinstance(data["monthly"], int) and isinstance(data["months"], int):
             data["amount"] = data["monthly"] * data["months"]
@@ -379,9 +401,10 @@ def _benefit(old: Benefit, given: dict[str, Any], problems: list[Diagnostic]) ->
     try:
         return Benefit.model_validate(data)
     except ValidationError as exc:
-        where = "--set " + ", ".join(f"benefit.{k}" for k in given)
         first = exc.errors()[0]
-        problem = benefit_misfit(str(first["loc"][0]), first["input"]) if first["loc"] else None
+        key = str(first["loc"][0]) if first["loc"] else None
+        where = given[key][0].option if key in given else ", ".join(o.option for o, _ in given.values())
+        problem = benefit_misfit(key, first["input"]) if key is not None else None
         problems.append(_diag(where, Code.INVALID_VALUE, str(first["msg"]).removeprefix("Value error, "),
                               problem[1] if problem else None))
         return None

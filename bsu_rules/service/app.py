@@ -80,6 +80,17 @@ def _error(exc: ServiceError, headers: dict[str, str] | None = None) -> JSONResp
 _STATUS_CODES = {404: Code.NOT_FOUND, 405: Code.METHOD_NOT_ALLOWED, 413: Code.BODY_TOO_LARGE}
 
 
+def _without_slash(path: str, routes: list[APIRoute]) -> str | None:
+    """``path`` without its trailing slash(es) when a route serves that (``/v1/editions/bsu-2022/``:
+    ``/v1/editions/bsu-2022``, its path parameter kept; the route's own path when showing it would
+    hide part of it, as a NIK in it)."""
+    bare = path.rstrip("/")
+    route = next((r for r in routes if bare != path and r.path_regex.match(bare)), None)
+    if route is None:
+        return None
+    return bare if shown_path(bare) == bare else route.path
+
+
 def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None,
                limits: Limits = Limits()) -> FastAPI:  # noqa: B008 (a frozen dataclass)
     """The service for these editions; with ``log``, a decision is answered only once it is logged."""
@@ -112,8 +123,9 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None,
             headers["Allow"] = ", ".join(allowed)
             message = f"{path} does not take {method}; it takes {' or '.join(allowed)}"
         elif exc.status_code == 404:
-            served = {route.path: sorted(route.methods or ()) for route in app.routes if isinstance(route, APIRoute)}
-            hint = nearest(request.url.path, served)
+            routes = [route for route in app.routes if isinstance(route, APIRoute)]
+            served = {route.path: sorted(route.methods or ()) for route in routes}
+            hint = _without_slash(request.url.path, routes) or nearest(request.url.path, served)
             message = (f"no path {path} here" + (f"; did you mean {hint}?" if hint else "") + " (the paths: "
                        + ", ".join(f"{' '.join(methods)} {p}" for p, methods in sorted(served.items())) + ")")
         return _error(ServiceError(exc.status_code, code, message), headers)
