@@ -211,3 +211,15 @@ def test_a_row_separated_by_semicolons_says_so(tmp_path: Path) -> None:
     with pytest.raises(TableError, match="separated by `;`: separate them with commas") as err:
         load_table("t", TableRef(file="t.csv", key="code", value="amount", bound="bound"), tmp_path)
     assert (err.value.line, err.value.column) == (3, 5)
+
+
+@pytest.mark.parametrize("amount", ["4.798", '"4.798"', "48.000"])
+def test_a_rupiah_amount_with_a_thousands_dot_is_refused(tmp_path: Path, amount: str) -> None:
+    """``4.798`` (``4.798.312`` cut short) is not read as 4.798 rupiah; ``4791843.90`` stays a number."""
+    (tmp_path / "t.csv").write_text(f"code,amount\n31,4791843.90\n3215,{amount}\n")
+    ref = TableRef(file="t.csv", key="code", value="amount", unit="IDR")
+    with pytest.raises(TableError, match=r"is [0-9.]+: a dot before three digits is a thousands dot") as err:
+        load_table("t", ref, tmp_path)
+    assert (err.value.line, err.value.column, err.value.suggestion) == (3, 6, amount.strip('"').replace(".", ""))
+    (tmp_path / "t.csv").write_text("code,amount\n31,4791843.90\n3215,4798.31\n")
+    assert load_table("t", ref, tmp_path).values == {"31": Decimal("4791843.90"), "3215": Decimal("4798.31")}

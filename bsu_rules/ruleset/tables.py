@@ -21,6 +21,8 @@ from bsu_rules.ruleset.spelling import plain_number, table_amount
 from bsu_rules.ruleset.types import DECIMAL, KEYSET, STR, Type, table_of, too_wide
 
 _NUMBER = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
+_THOUSANDS_DOT = re.compile(r"[0-9]{1,3}\.[0-9]{3}")
+"""An amount such as ``4.798``: in rupiah, a thousands dot (``4.798.312`` cut short), not three decimals."""
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_ .-]{0,39}")  # a header worth repeating in a message
 BOUNDS = ("exact", "lower")
 """What a row of a table's `bound` column may say: a published figure, or a lower bound."""
@@ -269,6 +271,13 @@ class _Rows:
     def _value(self, text: str, line: int) -> Decimal | str:
         """A value cell's text, a number if it is one; a mistake in it kept."""
         column = self.at(self.ref.value, line)
+        if self.ref.unit == "IDR" and _THOUSANDS_DOT.fullmatch(text):
+            self.numbers += 1
+            digits = text.replace(".", "")
+            self.error(f"`{self.ref.value}` is {text}: a dot before three digits is a thousands dot (digits left "
+                       "out?); an amount in rupiah is written whole, with digits only, `.` before decimals", line,
+                       column, digits)
+            return Decimal(digits)  # told: not read as a fraction of a rupiah
         if _NUMBER.match(text):
             self.numbers += 1
             value = Decimal(text)
