@@ -393,3 +393,21 @@ def test_cli_checks_every_output_path_before_deciding_and_leaves_nothing(
         assert capsys.readouterr().err.strip() == f"bsu-rules: {said}"
         assert not decided  # nothing decided before the paths were known to be good
         assert sorted(p.name for p in tmp_path.iterdir()) == ["adir", "hd.html", "m.parquet"]
+
+
+def test_an_against_baseline_takes_lists_and_is_named_and_warned_as_typed(tmp_path: Path,
+                                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    """``--against`` is cut at the commas outside brackets; its problems and warnings name ``--against``."""
+    examples = str(Path(__file__).resolve().parents[1] / "examples" / "members.jsonl")
+    out = ["--out", str(tmp_path / "r.html"), "--quiet"]
+    assert main(["impact", "bsu-2022", examples, "--against", "state_banks=[BRI, BNI],wage_ceiling=3800000",
+                 *out]) == 0
+    assert "what-if --set 'state_banks=[\"BRI\", \"BNI\"]' --set wage_ceiling=3800000: " in capsys.readouterr().err
+    assert main(["impact", "bsu-2022", examples, "--set", "wage_ceiling=4000000", "--against",
+                 "wage_celing=3800000", *out]) == 2
+    assert "--against wage_celing=3800000:1:1: error [unknown-name]" in capsys.readouterr().err
+    assert main(["impact", "bsu-2022", examples, "--against", "state_banks=[BRI BNI BTN]", *out]) == 0
+    assert "warning: with --against state_banks=[BRI BNI BTN]: " in capsys.readouterr().err
+    assert main(["impact", "bsu-2022", examples, "--against", "cutoff_month=2022-06", *out]) == 0
+    assert "--against cutoff_month=2022-06: `param.cutoff_month` is 2022-06" in capsys.readouterr().err
+

@@ -14,7 +14,7 @@ from bsu_rules.evaluators.scalar import evaluate
 from bsu_rules.members import parse_member
 from bsu_rules.ruleset.loader import load_ruleset
 from bsu_rules.ruleset.model import RuleSet
-from bsu_rules.ruleset.overrides import Reform, reform_of
+from bsu_rules.ruleset.overrides import Reform, reform_of, split_assignments
 
 ROOT = Path(__file__).resolve().parents[1]
 SITI = {"nik": "3215014107900001", "citizenship": "WNI", "participant_category": "PU",
@@ -402,3 +402,9 @@ def test_a_value_outside_a_function_s_domain_stops_the_command_not_the_run(tmp_p
     out, err = capsys.readouterr()
     assert out == "" and "with --set rounding=0: `round_up`: a step is positive, got 0" in err
     assert "internal error" not in err
+
+
+def test_against_text_is_cut_at_the_commas_outside_brackets() -> None:
+    assert split_assignments("state_banks=[BRI, BNI],benefit.instalments=[300000, 300000],,x='a,b'") == \
+        ["state_banks=[BRI, BNI]", "benefit.instalments=[300000, 300000]", "x='a,b'"]
+

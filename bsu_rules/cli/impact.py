@@ -12,13 +12,13 @@ from typing import Any
 
 from bsu_rules.cli.batch import Progress, chunk_size, missing_extra
 from bsu_rules.cli.exits import FAILED, OK, REJECTED, interrupted
-from bsu_rules.cli.options import ON_HELP, add_reform_options, day, load_reform, used
+from bsu_rules.cli.options import ON_HELP, add_reform_options, day, reform_from, tell
 from bsu_rules.diff import decision_dates
 from bsu_rules.diff_text import channel_name
 from bsu_rules.errors import on_path
 from bsu_rules.ruleset.loader import load_ruleset
 from bsu_rules.ruleset.model import RuleSet
-from bsu_rules.ruleset.overrides import Reform, reform_of
+from bsu_rules.ruleset.overrides import Reform, reform_of, split_assignments
 
 
 def add(sub: Any) -> None:
@@ -57,19 +57,20 @@ def run(args: argparse.Namespace) -> int:
     targets = {"--out": Path(args.out), **({"--json": Path(args.json)} if args.json else {})}
     writable(targets)
     distinct(args.input, targets)
-    reform = load_reform(args.ruleset, args)
+    reform = reform_from(args.ruleset, args)
     distinct(args.input, targets, reform.files())
     if args.against is None:
         baseline = reform.base if isinstance(reform, Reform) else None
     elif "=" in args.against:
-        baseline = reform_of(load_ruleset(args.ruleset), [s for s in args.against.split(",") if s], [])
+        baseline = reform_of(load_ruleset(args.ruleset), split_assignments(args.against), [], "against")
     else:
         baseline = load_ruleset(args.against)
-    if args.against is not None and baseline is not None:  # named as the reform is: its file and sha256
-        print(f"bsu-rules: baseline {used(baseline)}", file=sys.stderr)
     on, against_on = args.on, args.against_on
     if baseline is not None:
         against_on, on = decision_dates(baseline, reform, against_on, on)
+    tell(reform)
+    if args.against is not None and baseline is not None:  # named as the reform is: its file, sha256, warnings
+        tell(baseline, "baseline")
     _later(reform, on or reform.default_on)
     reader = Reader(args.input, args.chunk_size)
     progress = None if args.quiet else Progress(reader.total, reader.unit, "bsu-rules impact")

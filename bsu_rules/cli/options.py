@@ -119,9 +119,20 @@ def add_reform_options(p: argparse.ArgumentParser) -> None:
 
 def load_reform(name: str, args: argparse.Namespace) -> RuleSet:
     """The rule set named, with the command line's ``--set``/``--table`` overrides applied; named on stderr
-    with its file and sha256 (a reform has its own)."""
-    ruleset = reform_of(load_ruleset(name), getattr(args, "sets", []), getattr(args, "tables", []))
-    print(f"bsu-rules: {used(ruleset)}", file=sys.stderr)
+    with its file and sha256 (a reform has its own), and its warnings."""
+    ruleset = reform_from(name, args)
+    tell(ruleset)
+    return ruleset
+
+
+def reform_from(name: str, args: argparse.Namespace) -> RuleSet:
+    """The rule set named, with the command line's ``--set``/``--table`` overrides applied; told nothing."""
+    return reform_of(load_ruleset(name), getattr(args, "sets", []), getattr(args, "tables", []))
+
+
+def tell(ruleset: RuleSet, side: str = "") -> None:
+    """Name a rule set on stderr (file, sha256, overrides: ``side`` before, such as ``baseline``) and
+    warn of what its overrides leave as it was."""
+    print(f"bsu-rules: {side + ' ' if side else ''}{used(ruleset)}", file=sys.stderr)
     for warning in getattr(ruleset, "warnings", ()):
         print(f"bsu-rules: warning: {warning}", file=sys.stderr)
-    return ruleset

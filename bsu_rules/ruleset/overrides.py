@@ -52,11 +52,22 @@ class Override:
     name: str
     text: str  # the value as written (a file path for a table)
     since: date | None = None
+    flag: str | None = None  # the option it was typed in when not --KIND (``against``)
+
+    @property
+    def assignment(self) -> str:
+        """``NAME[@DATE]=VALUE`` as given."""
+        at = f"@{self.since}" if self.since else ""
+        return f"{self.name}{at}={self.text}"
 
     @property
     def option(self) -> str:
-        at = f"@{self.since}" if self.since else ""
-        return f"--{self.kind} {self.name}{at}={self.text}"
+        """The option as typed (``--set wage_ceiling=4000000``, ``--against wage_ceiling=3800000``)."""
+        return f"--{self.flag or self.kind} {self.assignment}"
+
+    def adding(self, assignment: str) -> str:
+        """How to give ``assignment`` (``as_of=2022-06-30``) beside this override."""
+        return f"add `,{assignment}` to --{self.flag}" if self.flag else f"add --{self.kind} {assignment}"
 
 
 @dataclass(frozen=True, eq=False)
@@ -78,11 +89,13 @@ def override_options(ruleset: RuleSet | None) -> str:
                     for o in getattr(ruleset, "overrides", ()))
 
 
-def parse_override(kind: str, text: str) -> Override:
-    """``NAME[@YYYY-MM-DD]=VALUE`` from the command line; RuleSetError if it has no ``=``."""
+def parse_override(kind: str, text: str, flag: str | None = None) -> Override:
+    """``NAME[@YYYY-MM-DD]=VALUE`` from the command line (typed in ``--FLAG``, else ``--KIND``);
+    RuleSetError if it has no ``=``."""
+    option = f"--{flag or kind}"
     name, sep, value = text.partition("=")
     if not sep or not name.strip():
-        raise RuleSetError([_diag(f"--{kind} {text}", Code.BAD_OVERRIDE, f"expected NAME=VALUE, got `{text}`")])
+        raise RuleSetError([_diag(f"{option} {text}", Code.BAD_OVERRIDE, f"expected NAME=VALUE, got `{text}`")])
     name, at, since = name.strip().partition("@")
     day = None
     if at:
@@ -90,11 +103,30 @@ def parse_override(kind: str, text: str) -> Override:
             day = date.fromisoformat(since)
         except ValueError:
             message, fixed = date_problem(since)
-            raise RuleSetError([_diag(f"--{kind} {text}", Code.BAD_OVERRIDE, message if message.startswith("`")
+            raise RuleSetError([_diag(f"{option} {text}", Code.BAD_OVERRIDE, message if message.startswith("`")
                                       else f"`{since[:40]}` is not a date: {message}", fixed)]) from None
         if kind != "set":
-            raise RuleSetError([_diag(f"--{kind} {text}", Code.BAD_OVERRIDE, "tables are not dated; drop the @DATE")])
-    return Override(kind, name, value.strip(), day)
+            raise RuleSetError([_diag(f"{option} {text}", Code.BAD_OVERRIDE, "tables are not dated; drop the @DATE")])
+    return Override(kind, name, value.strip(), day, flag)
+
+
+def split_assignments(text: str) -> list[str]:
+    """``NAME=VALUE,NAME=VALUE`` cut at the commas outside brackets and quotes (``state_banks=[BRI, BNI]``
+    is one); empty parts left out."""
+    parts, depth, quote, start = [], 0, "", 0
+    for at, char in enumerate(text):
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif char in "[{":
+            depth += 1
+        elif char in "]}":
+            depth = max(depth - 1, 0)
+        elif char == "," and depth == 0:
+            parts.append(text[start:at])
+            start = at + 1
+    return [p for p in (*parts, text[start:]) if p.strip()]
 
 
 def apply_overrides(ruleset: RuleSet, overrides: list[Override], base_dir: Path | None = None) -> RuleSet:
@@ -175,7 +207,8 @@ def _retitled(base: RuleSet, model: RuleFile, overrides: list[Override]) -> tupl
              for o in overrides}
     rules, retitled = [], {}
     for checked in base.rules:
-        changed = [names[n].option.removeprefix("--") for n in sorted(base.names_read(checked.tree) & names.keys())]
+        read = sorted(base.names_read(checked.tree) & names.keys())
+        changed = [f"{names[n].kind} {names[n].assignment}" for n in read]
         title = checked.rule.title
         if changed and title is not None:
             said = ", ".join(changed)
@@ -206,7 +239,7 @@ def _data_date(base: RuleSet, model: RuleFile, overrides: list[Override]) -> tup
     before = {(name, day) for name, day, _ in data_date_moved(base)}
     given = {o.name: o for o in overrides if o.kind == "set"}
     return tuple(f"{given[name].option}: {data_date_text(name, value, model.as_of)}; to read them as at the new "
-                 f"month, add --set as_of={month_end(str(value))}"
+                 f"month, {given[name].adding(f'as_of={month_end(str(value))}')}"
                  for name, day, value in data_date_moved(base, model) if name in given and (name, day) not in before)
 
 
@@ -263,9 +296,10 @@ def _check(reform: Reform, overrides: list[Override]) -> tuple[str, ...]:
                  if str(d) not in before and (tables or d.code is Code.UNKNOWN_VALUE))
 
 
-def reform_of(base: RuleSet, sets: list[str], tables: list[str]) -> RuleSet:
-    """``apply_overrides`` from command-line texts (``--set`` and ``--table`` values)."""
-    return apply_overrides(base, [parse_override("set", t) for t in sets] +
+def reform_of(base: RuleSet, sets: list[str], tables: list[str], flag: str | None = None) -> RuleSet:
+    """``apply_overrides`` from command-line texts (``--set`` and ``--table`` values; the sets typed in
+    ``--FLAG`` when given)."""
+    return apply_overrides(base, [parse_override("set", t, flag) for t in sets] +
                            [parse_override("table", t) for t in tables])
 
 
