@@ -411,3 +411,11 @@ def test_an_against_baseline_takes_lists_and_is_named_and_warned_as_typed(tmp_pa
     assert main(["impact", "bsu-2022", examples, "--against", "cutoff_month=2022-06", *out]) == 0
     assert "--against cutoff_month=2022-06: `param.cutoff_month` is 2022-06" in capsys.readouterr().err
 
+
+def test_a_dated_baseline_value_after_the_baseline_s_date_is_warned(tmp_path: Path,
+                                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    examples = str(Path(__file__).resolve().parents[1] / "examples" / "members.jsonl")
+    assert main(["impact", "bsu-2022", examples, "--against", "wage_ceiling@2022-10-01=3800000", "--against-on",
+                 "2022-09-05", "--out", str(tmp_path / "r.html"), "--quiet"]) == 0
+    assert ("warning: --against wage_ceiling@2022-10-01=3800000 takes effect after the decision date 2022-09-05 and "
+            "is not read in this run; give --against-on 2022-10-01 to read it") in capsys.readouterr().err

@@ -408,3 +408,18 @@ def test_against_text_is_cut_at_the_commas_outside_brackets() -> None:
     assert split_assignments("state_banks=[BRI, BNI],benefit.instalments=[300000, 300000],,x='a,b'") == \
         ["state_banks=[BRI, BNI]", "benefit.instalments=[300000, 300000]", "x='a,b'"]
 
+
+@pytest.mark.parametrize("command", ["evaluate", "batch"])
+def test_a_dated_override_after_the_decision_date_is_warned_by_every_command(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str) -> None:
+    member = tmp_path / "siti.jsonl"
+    member.write_text(json.dumps(SITI) + "\n", "utf-8")
+    out = ["--out", str(tmp_path / "d.parquet"), "--quiet"] if command == "batch" else []
+    if command == "batch":
+        pytest.importorskip("polars")
+    assert main([command, "bsu-2022", str(member), "--set", "wage_ceiling@2022-10-01=4000000", "--on", "2022-09-05",
+                 *out]) == 0
+    assert ("warning: --set wage_ceiling@2022-10-01=4000000 takes effect after the decision date 2022-09-05 and is "
+            "not read in this run; give --on 2022-10-01 to read it") in capsys.readouterr().err
+    assert main([command, "bsu-2022", str(member), "--set", "wage_ceiling@2022-10-01=4000000", *out]) == 0
+    assert "takes effect after" not in capsys.readouterr().err  # the default date reads it

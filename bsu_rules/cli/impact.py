@@ -6,7 +6,6 @@ import argparse
 import json
 import sys
 import time
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +16,6 @@ from bsu_rules.diff import decision_dates
 from bsu_rules.diff_text import channel_name
 from bsu_rules.errors import on_path
 from bsu_rules.ruleset.loader import load_ruleset
-from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.ruleset.overrides import Reform, reform_of, split_assignments
 
 
@@ -68,10 +66,9 @@ def run(args: argparse.Namespace) -> int:
     on, against_on = args.on, args.against_on
     if baseline is not None:
         against_on, on = decision_dates(baseline, reform, against_on, on)
-    tell(reform)
+    tell(reform, on)
     if args.against is not None and baseline is not None:  # named as the reform is: its file, sha256, warnings
-        tell(baseline, "baseline")
-    _later(reform, on or reform.default_on)
+        tell(baseline, against_on, "baseline", "--against-on")
     reader = Reader(args.input, args.chunk_size)
     progress = None if args.quiet else Progress(reader.total, reader.unit, "bsu-rules impact")
     started = time.monotonic()
@@ -115,15 +112,6 @@ def run(args: argparse.Namespace) -> int:
     print(f"report: {args.out}{' · ' + args.json if args.json else ''} · {time.monotonic() - started:.1f} s")
     print(counts.line())
     return REJECTED if counts.rejected else OK
-
-
-def _later(reform: RuleSet, on: date) -> None:
-    """Warn of a dated override that takes effect after the decision date: this report does not read it."""
-    for o in reform.overrides if isinstance(reform, Reform) else ():
-        since = o.get("since")
-        if since and date.fromisoformat(since) > on and reform.model.in_force.contains(date.fromisoformat(since)):
-            print(f"bsu-rules: warning: --set {o['set']}@{since} takes effect after the decision date {on} and "
-                  f"is not read in this report; give --on {since} to measure it", file=sys.stderr)
 
 
 def _write(texts: dict[Path, str]) -> None:

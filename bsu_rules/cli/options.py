@@ -13,7 +13,7 @@ from bsu_rules.audit.snapshot import KEY_ENV
 from bsu_rules.errors import InputError
 from bsu_rules.members.model import hide_identifiers
 from bsu_rules.ruleset.loader import load_ruleset
-from bsu_rules.ruleset.overrides import override_options, reform_of
+from bsu_rules.ruleset.overrides import override_options, reform_of, unread_on
 from bsu_rules.ruleset.spelling import not_a_date
 
 if TYPE_CHECKING:
@@ -119,9 +119,10 @@ def add_reform_options(p: argparse.ArgumentParser) -> None:
 
 def load_reform(name: str, args: argparse.Namespace) -> RuleSet:
     """The rule set named, with the command line's ``--set``/``--table`` overrides applied; named on stderr
-    with its file and sha256 (a reform has its own), and its warnings."""
+    with its file and sha256 (a reform has its own), and its warnings for the decision date ``--on`` (else
+    its default date)."""
     ruleset = reform_from(name, args)
-    tell(ruleset)
+    tell(ruleset, getattr(args, "on", None))
     return ruleset
 
 
@@ -130,9 +131,10 @@ def reform_from(name: str, args: argparse.Namespace) -> RuleSet:
     return reform_of(load_ruleset(name), getattr(args, "sets", []), getattr(args, "tables", []))
 
 
-def tell(ruleset: RuleSet, side: str = "") -> None:
+def tell(ruleset: RuleSet, on: date | None, side: str = "", on_option: str = "--on") -> None:
     """Name a rule set on stderr (file, sha256, overrides: ``side`` before, such as ``baseline``) and
-    warn of what its overrides leave as it was."""
+    warn of what its overrides leave as it was, a dated one the decision date ``on`` (``on_option``;
+    None: the default date) does not read among them."""
     print(f"bsu-rules: {side + ' ' if side else ''}{used(ruleset)}", file=sys.stderr)
-    for warning in getattr(ruleset, "warnings", ()):
+    for warning in (*getattr(ruleset, "warnings", ()), *unread_on(ruleset, on or ruleset.default_on, on_option)):
         print(f"bsu-rules: warning: {warning}", file=sys.stderr)

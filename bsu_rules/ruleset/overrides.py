@@ -77,6 +77,7 @@ class Reform(RuleSet):
     base: RuleSet | None = None
     overrides: tuple[dict[str, Any], ...] = ()  # canonical, in the order applied: what the hash covers
     warnings: tuple[str, ...] = ()  # what the overrides leave as it was that the reader may not expect
+    given: tuple[Override, ...] = ()  # the overrides as typed, in the order applied: what messages name
 
 
 def override_options(ruleset: RuleSet | None) -> str:
@@ -194,7 +195,7 @@ def apply_overrides(ruleset: RuleSet, overrides: list[Override], base_dir: Path 
     model, rules = _retitled(ruleset, model, overrides)
     warnings = _data_date(ruleset, model, overrides) + _unread(model, overrides)
     reform = Reform(**(same | {"model": model, "sha256": digest, "tables": tables, "rules": rules}), base=ruleset,
-                    overrides=tuple(canonical), warnings=warnings)
+                    overrides=tuple(canonical), warnings=warnings, given=tuple(overrides))
     told = _check(reform, overrides)
     return replace(reform, warnings=warnings + told, _plans={}) if told else reform
 
@@ -254,6 +255,14 @@ def _unread(model: RuleFile, overrides: list[Override]) -> tuple[str, ...]:
             if why:
                 out.append(f"{o.option}: the value dated {o.since} is never read: {why}")
     return tuple(out)
+
+
+def unread_on(ruleset: RuleSet, on: date, on_option: str = "--on") -> tuple[str, ...]:
+    """A dated override inside the edition that takes effect after the decision date ``on``: this run
+    never reads it (``on_option``: the option that gives the date)."""
+    return tuple(f"{o.option} takes effect after the decision date {on} and is not read in this run; give "
+                 f"{on_option} {o.since} to read it" for o in getattr(ruleset, "given", ())
+                 if o.since is not None and o.since > on and ruleset.model.in_force.contains(o.since))
 
 
 def _in_order(overrides: list[Override]) -> list[Override]:
