@@ -277,3 +277,15 @@ def test_the_count_line_names_outcomes_as_the_pages_head_them(lang: str, capsys:
     for outcome, count in (("eligible", 5), ("ineligible", 10), ("undetermined", 1)):
         words = " ".join(takewhile(str.isupper, _W[lang][outcome].split(" "))).lower()  # the heading's capitals
         assert f" {count} {words}" in last, (words, last)
+
+
+def test_diff_members_in_parquet_points_to_the_impact_command_that_compares_over_it(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    disguised = tmp_path / "members.jsonl"  # Parquet, whatever its name says
+    disguised.write_bytes(b"PAR1\x15\x04\x15\x80\x01" + b"\x00" * 200 + b"\nPAR1")
+    for path in (tmp_path / "m.parquet", disguised):
+        assert main(["diff", "bsu-2021", "bsu-2022", "--members", str(path), "--old-on", "2021-10-01"]) == 2
+        assert capsys.readouterr().err.splitlines()[-1] == (
+            f"bsu-rules: {path}: a Parquet file: this command reads JSON (one record or a list) or JSON lines; to "
+            f"compare the rule sets over it: bsu-rules impact bsu-2022 {path} --against bsu-2021 --against-on "
+            "2021-10-01 --out impact.html")

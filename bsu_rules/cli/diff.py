@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shlex
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -48,7 +49,8 @@ def run(args: argparse.Namespace) -> int:
     old_on, new_on = decision_dates(old, new, args.old_on or args.on, args.new_on or args.on)
     report = compare(old, new, old_on, new_on)
     if args.members:
-        records = _cases(args.members) if args.members.endswith((".yaml", ".yml")) else read_records([args.members])
+        records = _cases(args.members) if args.members.endswith((".yaml", ".yml")) else \
+            read_records([args.members], tabular=f"to compare the rule sets over it: {_impact(args)}")
         report["members"] = flips(old, new, records, old_on, new_on, max(0, args.examples))
         report["members"]["file"] = args.members
     if args.symbolic:
@@ -81,6 +83,14 @@ def _symbolic(args: argparse.Namespace, old: Any, new: Any, old_on: Any, new_on:
         out["tests"] = {str(path): write(path, new, diff.sides[1].on, old, regions, 1),
                         str(old_path): write(old_path, old, diff.sides[0].on, new, regions, 0)}
     return out
+
+
+def _impact(args: argparse.Namespace) -> str:
+    """The ``impact`` command that compares NEW with OLD over the member file (Parquet or CSV)."""
+    words = ["bsu-rules", "impact", args.new, args.members, "--against", args.old]
+    for option, given in (("--on", args.new_on or args.on), ("--against-on", args.old_on or args.on)):
+        words += [option, given.isoformat()] if given else []
+    return shlex.join([*words, "--out", "impact.html"])
 
 
 def _cases(path: str) -> Iterator[tuple[int | str, Any]]:

@@ -31,7 +31,12 @@ MAX_DOCUMENT = 256 << 20
 """Bytes a JSON document (one object or a list, read whole) may hold."""
 
 
-def read_records(paths: list[str], decode: Callable[[bytes], Any] = decode_json) -> Iterator[tuple[int, Any]]:
+TABULAR = "bsu-rules batch reads Parquet and CSV"
+"""What a command that reads JSON says reads a Parquet or CSV file instead."""
+
+
+def read_records(paths: list[str], decode: Callable[[bytes], Any] = decode_json,
+                 tabular: str = TABULAR) -> Iterator[tuple[int, Any]]:
     """Records from JSON files (one object or a list) or JSONL; ``-`` is standard input.
 
     JSONL is read as a stream, a record at a time, each line read by ``decode``. Yields (record
@@ -39,9 +44,9 @@ def read_records(paths: list[str], decode: Callable[[bytes], Any] = decode_json)
     but counted, as ``bsu-rules batch`` numbers rows), a listed record's its place in the list, and
     the count goes on from one file to the next. A record that cannot be decoded yields a BadRecord
     instead. A file that cannot be read at all, Parquet or CSV among them, raises InputError (once,
-    naming the file).
+    naming the file; ``tabular``: what reads Parquet and CSV instead).
     """
-    for number, _, record in read_placed(paths, decode):
+    for number, _, record in read_placed(paths, decode, tabular):
         yield number, record
 
 
@@ -53,11 +58,12 @@ class Place(NamedTuple):
     number: int
 
 
-def read_placed(paths: list[str], decode: Callable[[bytes], Any] = decode_json) -> Iterator[tuple[int, Place, Any]]:
+def read_placed(paths: list[str], decode: Callable[[bytes], Any] = decode_json,
+                tabular: str = TABULAR) -> Iterator[tuple[int, Place, Any]]:
     """``read_records``, each record with its place in its own file."""
     for path in paths:
         if path.lower().endswith((".parquet", ".csv")):
-            raise InputError([(path, _table("Parquet" if path.lower().endswith(".parquet") else "CSV"))])
+            raise InputError([(path, _table("Parquet" if path.lower().endswith(".parquet") else "CSV", tabular))])
         if path != "-" and _device(path):
             raise InputError([(path, "a device, not a file of records: save the records to a file first, or pipe "
                                      "them in and name the input -")])
@@ -66,7 +72,7 @@ def read_placed(paths: list[str], decode: Callable[[bytes], Any] = decode_json) 
         stream = _binary_stdin() if path == "-" else open(path, "rb")  # noqa: SIM115
         at = 0
         with stream:
-            for moves, record, kind in _records(stream, path, decode):
+            for moves, record, kind in _records(stream, path, decode, tabular):
                 number, at = number + moves, at + moves
                 yield number, Place(path, kind, at), record
 
@@ -80,9 +86,8 @@ def _device(path: str) -> bool:
     return stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
 
 
-def _table(kind: str) -> str:
-    return (f"a {kind} file: this command reads JSON (one record or a list) or JSON lines; bsu-rules batch "
-            "reads Parquet and CSV")
+def _table(kind: str, tabular: str) -> str:
+    return f"a {kind} file: this command reads JSON (one record or a list) or JSON lines; {tabular}"
 
 
 def _binary_stdin() -> BinaryIO:
@@ -90,7 +95,8 @@ def _binary_stdin() -> BinaryIO:
     return buffer if buffer is not None else io.BytesIO(sys.stdin.read().encode("utf-8"))
 
 
-def _records(f: BinaryIO, path: str, decode: Callable[[bytes], Any]) -> Iterator[tuple[int, Any, str]]:
+def _records(f: BinaryIO, path: str, decode: Callable[[bytes], Any],
+             tabular: str) -> Iterator[tuple[int, Any, str]]:
     """Each record with how far it moves the count: the lines up to it for a JSON line (blank ones
     before it included), 1 for a record of a JSON document; and which of the two it is."""
     first, blank = True, 0
@@ -101,7 +107,7 @@ def _records(f: BinaryIO, path: str, decode: Callable[[bytes], Any]) -> Iterator
             if wide := wide_encoding(line):
                 raise InputError([(path, f"the file is {wide} text; save it as UTF-8")])
             if line.startswith(b"PAR1"):
-                raise InputError([(path, _table("Parquet"))])
+                raise InputError([(path, _table("Parquet", tabular))])
             line = line.removeprefix(b"\xef\xbb\xbf")
         if len(line) > MAX_RECORD and not line.endswith(b"\n"):
             if first and line.lstrip()[:1] == b"[":  # a list on one line, as json.dump writes it
