@@ -423,3 +423,12 @@ def test_a_dated_override_after_the_decision_date_is_warned_by_every_command(
             "not read in this run; give --on 2022-10-01 to read it") in capsys.readouterr().err
     assert main([command, "bsu-2022", str(member), "--set", "wage_ceiling@2022-10-01=4000000", *out]) == 0
     assert "takes effect after" not in capsys.readouterr().err  # the default date reads it
+
+
+@pytest.mark.parametrize("given", ["wage_ceiling=4 000 000", "wage_ceiling=4.000.000",
+                                   "wage_ceiling@2022-10-01=4,000,000", "benefit.amount=4 000 000",
+                                   "benefit.amount=4.000.000"])
+def test_an_amount_written_with_separators_gets_the_number_meant(rs2022: RuleSet, given: str) -> None:
+    """A parameter's amount gets the "did you mean" the benefit's gets; thousands apart by spaces too."""
+    assert errors(rs2022, [given])[0].endswith("is text: an amount in rupiah is written with digits only (4000000); "
+                                               "did you mean `4000000`?")

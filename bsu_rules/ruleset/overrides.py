@@ -35,7 +35,7 @@ from bsu_rules.ruleset.lint_params import data_date_moved, data_date_text, unrea
 from bsu_rules.ruleset.loader import parameter_type, value_type
 from bsu_rules.ruleset.misread import misread_number
 from bsu_rules.ruleset.model import CheckedRule, RuleSet
-from bsu_rules.ruleset.schema import UNIT_WORDS, Benefit, Parameter, RuleFile, Text, benefit_misfit
+from bsu_rules.ruleset.schema import UNIT_WORDS, Benefit, Parameter, RuleFile, Text, benefit_misfit, misfit
 from bsu_rules.ruleset.source import read_yaml
 from bsu_rules.ruleset.spelling import as_date, as_month, date_problem, plain_number
 from bsu_rules.ruleset.tables import Table, read_table
@@ -371,7 +371,9 @@ def _parameter(given: Override, old: Parameter, value: Any, ruleset: RuleSet,
     try:
         new = Parameter.model_validate(old.model_dump(by_alias=True) | update)
     except ValidationError as exc:
-        problems.append(_diag(where, Code.INVALID_VALUE, str(exc.errors()[0]["msg"]).removeprefix("Value error, ")))
+        problem = misfit(value, old.unit)  # the value as it should probably be written, as `check` suggests it
+        problems.append(_diag(where, Code.INVALID_VALUE, str(exc.errors()[0]["msg"]).removeprefix("Value error, "),
+                              problem[1] if problem else None))
         return None
     got = parameter_type(new)
     if wanted is not None and wanted.name == "list" and isinstance(value, str):  # `BRI,BNI`: one text

@@ -14,6 +14,8 @@ from decimal import Decimal
 
 GROUPED = re.compile(r"[0-9]{1,3}(\.[0-9]{3})+|[0-9]{1,3}(,[0-9]{3})+")
 """A number written with thousands separators (``3.500.000``, ``3,500,000``): a mistyped number."""
+_SPACED = re.compile(r"[0-9]{1,3}(?:[ \u00a0\u202f][0-9]{3})+")
+"""A number with its thousands separated by spaces (``4 000 000``, a no-break space too)."""
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _RUPIAH = re.compile(r"(?:Rp\.?|IDR)\s*", re.IGNORECASE)
 _MONTHS = {name: n for n, names in enumerate((
@@ -30,13 +32,13 @@ _WORDY_MONTH = re.compile(r"([A-Za-z]+)\.?,?\s+(\d{4})")
 
 
 def digits_only(text: str) -> str | None:
-    """``3500000`` for ``3.500.000``, ``3,500,000``, ``Rp3.500.000`` or ``Rp3.500.000,00``; None for
-    anything else."""
+    """``3500000`` for ``3.500.000``, ``3,500,000``, ``3 500 000``, ``Rp3.500.000`` or ``Rp3.500.000,00``;
+    None for anything else."""
     bare = _RUPIAH.sub("", text.strip(), count=1).strip() if _RUPIAH.match(text.strip()) else text.strip()
     if GROUPED.fullmatch(bare[:-3]) and bare[-3:] in (",00", ".00") and bare[-3] not in bare[:-3]:
         bare = bare[:-3]  # no cents: 3.500.000,00 is 3500000
-    if GROUPED.fullmatch(bare):
-        return re.sub("[.,]", "", bare)
+    if GROUPED.fullmatch(bare) or _SPACED.fullmatch(bare):
+        return re.sub(r"[.,\s]", "", bare)
     return bare if bare != text.strip() and bare.isdigit() else None
 
 
