@@ -167,3 +167,13 @@ def test_a_state_bank_that_is_no_code_of_the_bank_table_is_warned(tmp_path: Path
     assert f"`{written}` of `param.state_banks` is none of the values of `table.banks`" in d.message
     line = path.read_text("utf-8").splitlines()[d.line - 1]
     assert line[d.column - 1:].startswith(written)
+
+
+def test_an_as_of_inside_the_cut_off_month_but_not_its_last_day_is_warned(tmp_path: Path) -> None:
+    shutil.copytree(bundled_rules() / "tables", tmp_path / "tables")
+    path = tmp_path / "bsu-2022.yaml"
+    path.write_text((bundled_rules() / "bsu-2022.yaml").read_text("utf-8").replace("as_of: 2022-07-31", "as_of: "
+                                                                                   "2022-07-15"), "utf-8")
+    (d,) = check_file(path)[1]
+    assert d.code == "data-date" and "but as_of stays 2022-07-15" in d.message
+    assert d.message.endswith("set `as_of: 2022-07-31`")

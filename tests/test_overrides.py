@@ -432,3 +432,26 @@ def test_an_amount_written_with_separators_gets_the_number_meant(rs2022: RuleSet
     """A parameter's amount gets the "did you mean" the benefit's gets; thousands apart by spaces too."""
     assert errors(rs2022, [given])[0].endswith("is text: an amount in rupiah is written with digits only (4000000); "
                                                "did you mean `4000000`?")
+
+
+@pytest.mark.parametrize(("given", "says"), [
+    ("as_of=2022-06-30", "give as_of=2022-07-31 instead, or add --set cutoff_month=2022-06"),
+    ("as_of=2022-07-15", "give as_of=2022-07-31 instead")])
+def test_an_as_of_moved_alone_is_warned_as_check_warns_of_it(rs2022: RuleSet, given: str, says: str) -> None:
+    moved = reform_of(rs2022, [given], [])
+    assert moved.warnings == (  # type: ignore[attr-defined]
+        f"--set {given}: `param.cutoff_month` is 2022-07, a month the rule file ties to its data date, but as_of is "
+        f"set to {given[6:]}: the data are read as at that day (payments made by then count); to read them as at "
+        f"the end of 2022-07, {says}",)
+    assert not reform_of(rs2022, ["as_of=2022-06-30", "cutoff_month=2022-06"], []).warnings  # type: ignore[attr-defined]
+
+
+def test_an_as_of_after_the_decision_date_is_warned(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    member = tmp_path / "siti.json"
+    member.write_text(json.dumps(SITI), "utf-8")
+    sets = ["--set", "as_of=2022-12-31", "--set", "cutoff_month=2022-12"]
+    assert main(["evaluate", "bsu-2022", str(member), *sets, "--on", "2022-09-05"]) == 0
+    assert ("warning: --set as_of=2022-12-31 is after the decision date 2022-09-05: the data are read as at a day "
+            "after the decision") in capsys.readouterr().err
+    assert main(["evaluate", "bsu-2022", str(member), *sets]) == 0  # decided on 2022-12-31 by default
+    assert "after the decision date" not in capsys.readouterr().err

@@ -198,10 +198,9 @@ class ParamLint:
 
 def data_date_moved(rs: RuleSet, model: RuleFile | None = None) -> list[tuple[str, date | None, Any]]:
     """Each value (name, its date or None, value) of a month parameter read in one call with
-    ``as_of`` (the cut-off month, whose last day ``as_of`` is) that lies in another month than
-    ``as_of``; of ``model`` (a reform's) when given, else of the rule file."""
+    ``as_of`` (the cut-off month, whose last day ``as_of`` is) whose last day ``as_of`` is not; of
+    ``model`` (a reform's) when given, else of the rule file."""
     model = model or rs.model
-    month = f"{model.as_of:%Y-%m}"
     names: set[str] = set()
     for _, tree, _ in ParamLint.trees(rs):
         for n in walk(tree):
@@ -213,14 +212,15 @@ def data_date_moved(rs: RuleSet, model: RuleFile | None = None) -> list[tuple[st
         param = model.parameters[name]
         values: list[tuple[date | None, Any]] = [(None, param.value)] if param.values is None else \
             list(param.values.items())
-        out += [(name, d, v) for d, v in values if v is not None and str(v) != month]
+        out += [(name, d, v) for d, v in values if v is not None and month_end(str(v)) != model.as_of]
     return out
 
 
-def data_date_text(name: str, value: Any, as_of: date) -> str:
-    """What a cut-off month moved away from ``as_of`` means (``check`` and ``impact --set`` say it alike)."""
-    return (f"`param.{name}` is {value}, a month the rule file ties to its data date, but as_of stays {as_of}: "
-            "the data are still read as at that day (payments made by then count)")
+def data_date_text(name: str, value: Any, as_of: date, how: str = "stays") -> str:
+    """What a cut-off month away from ``as_of`` means (``check`` and ``impact --set`` say it alike); ``how``
+    as_of is: ``stays`` (the month moved), ``is set to``."""
+    return (f"`param.{name}` is {value}, a month the rule file ties to its data date, but as_of {how} {as_of}: "
+            f"the data are {'still ' * (how == 'stays')}read as at that day (payments made by then count)")
 
 
 def unread_values(edition: Window, days: list[date]) -> dict[date, str]:

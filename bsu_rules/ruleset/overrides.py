@@ -235,13 +235,30 @@ def as_written(ruleset: RuleSet) -> RuleSet:
 
 
 def _data_date(base: RuleSet, model: RuleFile, overrides: list[Override]) -> tuple[str, ...]:
-    """A cut-off month (``lint_params.data_date_moved``) the overrides move away from the month of
-    ``as_of``: the data are still read as at the old date (arrears, payments)."""
+    """A cut-off month (``lint_params.data_date_moved``) the overrides move away from ``as_of``, or an
+    ``as_of`` they move away from the end of the cut-off month: the data are read as at another day
+    (arrears, payments) than the month the rules name."""
     before = {(name, day) for name, day, _ in data_date_moved(base)}
     given = {o.name: o for o in overrides if o.kind == "set"}
-    return tuple(f"{given[name].option}: {data_date_text(name, value, model.as_of)}; to read them as at the new "
-                 f"month, {given[name].adding(f'as_of={month_end(str(value))}')}"
-                 for name, day, value in data_date_moved(base, model) if name in given and (name, day) not in before)
+    out = []
+    for name, day, value in data_date_moved(base, model):
+        end = f"as_of={month_end(str(value))}"
+        month = f"{model.as_of:%Y-%m}"
+        if name in given and (name, day) not in before:
+            out.append(f"{given[name].option}: {data_date_text(name, value, model.as_of)}; to read them as at the "
+                       f"new month, {given[name].adding(end)}")
+        elif "as_of" in given and name not in given:
+            also = "" if month == str(value) else f", or {given['as_of'].adding(f'{name}={month}')}"
+            out.append(f"{given['as_of'].option}: {data_date_text(name, value, model.as_of, 'is set to')}; to read "
+                       f"them as at the end of {value}, give {end} instead{also}")
+    return tuple(out)
+
+
+def _as_of_later(ruleset: RuleSet, on: date, on_option: str) -> tuple[str, ...]:
+    """An ``as_of`` given after the decision date ``on``: the data would be read as at a day to come."""
+    return tuple(f"{o.option} is after the decision date {on}: the data are read as at a day after the decision "
+                 f"(payments not yet made on {on} count); give an as_of on or before {on}, or {on_option} {o.text}"
+                 for o in getattr(ruleset, "given", ()) if o.name == "as_of" and ruleset.model.as_of > on)
 
 
 def _unread(model: RuleFile, overrides: list[Override]) -> tuple[str, ...]:
@@ -259,10 +276,11 @@ def _unread(model: RuleFile, overrides: list[Override]) -> tuple[str, ...]:
 
 def unread_on(ruleset: RuleSet, on: date, on_option: str = "--on") -> tuple[str, ...]:
     """A dated override inside the edition that takes effect after the decision date ``on``: this run
-    never reads it (``on_option``: the option that gives the date)."""
+    never reads it (``on_option``: the option that gives the date); an as_of given after ``on``."""
     return tuple(f"{o.option} takes effect after the decision date {on} and is not read in this run; give "
                  f"{on_option} {o.since} to read it" for o in getattr(ruleset, "given", ())
-                 if o.since is not None and o.since > on and ruleset.model.in_force.contains(o.since))
+                 if o.since is not None and o.since > on and ruleset.model.in_force.contains(o.since)) + \
+        _as_of_later(ruleset, on, on_option)
 
 
 def _in_order(overrides: list[Override]) -> list[Override]:
