@@ -419,3 +419,10 @@ def test_a_dated_baseline_value_after_the_baseline_s_date_is_warned(tmp_path: Pa
                  "2022-09-05", "--out", str(tmp_path / "r.html"), "--quiet"]) == 0
     assert ("warning: --against wage_ceiling@2022-10-01=3800000 takes effect after the decision date 2022-09-05 and "
             "is not read in this run; give --against-on 2022-10-01 to read it") in capsys.readouterr().err
+
+
+def test_a_baseline_that_is_the_reform_is_warned(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    examples = str(Path(__file__).resolve().parents[1] / "examples" / "members.jsonl")
+    assert main(["impact", "bsu-2022", examples, "--set", "wage_ceiling=4000000", "--against", "wage_ceiling=4000000",
+                 "--out", str(tmp_path / "r.html"), "--quiet"]) == 0
+    assert "warning: --against wage_ceiling=4000000 is the rule set measured (sha256 " in capsys.readouterr().err

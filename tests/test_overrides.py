@@ -201,11 +201,12 @@ def test_a_set_value_no_table_holds_is_warned_as_check_warns_of_it(rs2022: RuleS
 def test_a_replacement_table_gets_the_warnings_check_gives_a_table(rs2022: RuleSet, tmp_path: Path,
                                                                    capsys: pytest.CaptureFixture[str]) -> None:
     """A bank the rule set names left out, a key no member can match: warned as `check` warns of them in
-    the rule file's own tables; a table as the rule file has it adds no warning."""
+    the rule file's own tables; a table as the rule file has it adds none, only that it changes nothing."""
     banks = tmp_path / "banks.csv"
     written = (ROOT / "rules" / "tables" / "banks.csv").read_text("utf-8")
     as_written = ROOT / "rules" / "tables" / "banks.csv"
-    assert reform_of(rs2022, [], [f"banks={as_written}"]).warnings == ()  # type: ignore[attr-defined]
+    assert reform_of(rs2022, [], [f"banks={as_written}"]).warnings == (  # type: ignore[attr-defined]
+        f"--table banks={as_written}: the file holds the rows the rule file's table holds; nothing changes",)
     banks.write_text("".join(line for line in written.splitlines(keepends=True) if not line.startswith("MANDIRI,")))
     (warned,) = reform_of(rs2022, [], [f"banks={banks}"]).warnings  # type: ignore[attr-defined]
     assert f"with --table banks={banks}: " in warned and "warning [unknown-value]" in warned
@@ -455,3 +456,18 @@ def test_an_as_of_after_the_decision_date_is_warned(tmp_path: Path, capsys: pyte
             "after the decision") in capsys.readouterr().err
     assert main(["evaluate", "bsu-2022", str(member), *sets]) == 0  # decided on 2022-12-31 by default
     assert "after the decision date" not in capsys.readouterr().err
+
+
+def test_an_override_that_gives_the_rule_file_s_own_value_is_warned(rs2022: RuleSet, tmp_path: Path) -> None:
+    same = tmp_path / "same.csv"
+    same.write_bytes((ROOT / "rules" / "tables" / "minimum-wage-2022.csv").read_bytes())
+    reform = reform_of(rs2022, ["wage_ceiling=3500000", "as_of=2022-07-31", "benefit.amount=600000",
+                                "state_banks=[BRI, BNI, MANDIRI, BTN]"], [f"minimum_wage={same}"])
+    assert set(reform.warnings) == {  # type: ignore[attr-defined]
+        "--set wage_ceiling=3500000: the rule file already has this value; nothing changes",
+        "--set as_of=2022-07-31: the rule file already has this as_of; nothing changes",
+        "--set benefit.amount=600000: the rule file's benefit is already this; nothing changes",
+        "--set state_banks=[BRI, BNI, MANDIRI, BTN]: the rule file already has this value; nothing changes",
+        f"--table minimum_wage={same}: the file holds the rows the rule file's table holds; nothing changes"}
+    changed = reform_of(rs2022, ["wage_ceiling=4000000", "wage_ceiling@2022-10-01=3500000"], [])
+    assert not changed.warnings  # type: ignore[attr-defined]

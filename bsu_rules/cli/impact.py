@@ -69,6 +69,9 @@ def run(args: argparse.Namespace) -> int:
     tell(reform, on)
     if args.against is not None and baseline is not None:  # named as the reform is: its file, sha256, warnings
         tell(baseline, against_on, "baseline", "--against-on")
+    if baseline is not None and (baseline.sha256, against_on) == (reform.sha256, on):
+        print(f"bsu-rules: warning: --against {args.against} is the rule set measured (sha256 {reform.sha256[:12]}), "
+              f"decided on the same date {on}: every difference is 0", file=sys.stderr)
     reader = Reader(args.input, args.chunk_size)
     progress = None if args.quiet else Progress(reader.total, reader.unit, "bsu-rules impact")
     started = time.monotonic()

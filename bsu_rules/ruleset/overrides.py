@@ -142,6 +142,7 @@ def apply_overrides(ruleset: RuleSet, overrides: list[Override], base_dir: Path 
     tables = dict(ruleset.tables)
     as_of = ruleset.model.as_of
     canonical: list[dict[str, Any]] = []
+    unchanged: list[str] = []  # what gives the rule file's own value: warned, as it changes nothing
     for o in overrides:
         where = o.option
         if o.kind == "table":
@@ -149,6 +150,8 @@ def apply_overrides(ruleset: RuleSet, overrides: list[Override], base_dir: Path 
             if table is not None:
                 tables[o.name] = table
                 canonical.append({"table": o.name, "sha256": table.sha256})
+                unchanged += [f"{where}: the file holds the rows the rule file's table holds"] * _same_rows(
+                    ruleset.tables[o.name], table)
             continue
         value = _value(o.text, where, problems, _unit(ruleset, o.name))
         if value is _BAD:
@@ -170,6 +173,7 @@ def apply_overrides(ruleset: RuleSet, overrides: list[Override], base_dir: Path 
                 continue
             as_of = value
             canonical.append({"set": "as_of", "value": value.isoformat()})
+            unchanged += [f"{where}: the rule file already has this as_of"] * (value == ruleset.model.as_of)
             continue
         if o.name not in params:
             names = ["as_of", *params, *(f"benefit.{k}" for k in BENEFIT_KEYS)]
@@ -180,11 +184,14 @@ def apply_overrides(ruleset: RuleSet, overrides: list[Override], base_dir: Path 
         if new is not None:
             params[o.name] = new
             canonical.append({"set": o.name, "since": o.since and o.since.isoformat(), "value": _jsonable(value)})
+            unchanged += [f"{where}: the rule file already has this value"] * _has_already(ruleset, o, value)
     model_changes: dict[str, Any] = {"parameters": params, "as_of": as_of}
     if benefit:
         new_benefit = _benefit(ruleset.model.benefit, benefit, problems)
         if new_benefit is not None:
             model_changes["benefit"] = new_benefit
+            unchanged += [f"{', '.join(o.option for o, _ in benefit.values())}: the rule file's benefit is already "
+                          "this"] * (new_benefit == ruleset.model.benefit)
     if problems:
         raise RuleSetError(problems)
     model = ruleset.model.model_copy(update=model_changes)
@@ -193,11 +200,25 @@ def apply_overrides(ruleset: RuleSet, overrides: list[Override], base_dir: Path 
                                        ensure_ascii=False, separators=(",", ":")).encode("utf-8")).hexdigest()
     same = {f.name: getattr(ruleset, f.name) for f in fields(RuleSet) if f.name != "_plans"}
     model, rules = _retitled(ruleset, model, overrides)
-    warnings = _data_date(ruleset, model, overrides) + _unread(model, overrides)
+    warnings = tuple(f"{u}; nothing changes" for u in unchanged) + _data_date(ruleset, model, overrides) + \
+        _unread(model, overrides)
     reform = Reform(**(same | {"model": model, "sha256": digest, "tables": tables, "rules": rules}), base=ruleset,
                     overrides=tuple(canonical), warnings=warnings, given=tuple(overrides))
     told = _check(reform, overrides)
     return replace(reform, warnings=warnings + told, _plans={}) if told else reform
+
+
+def _has_already(ruleset: RuleSet, given: Override, value: Any) -> bool:
+    """Whether ``given`` is undated and the rule file already has ``value`` on every date (a dated value
+    moves the default decision date, so it may change something even when the rules read the same)."""
+    old = ruleset.model.parameters[given.name]
+    return given.since is None and old.values is None and bool(old.value == value) and \
+        isinstance(old.value, bool) == isinstance(value, bool)  # True is not 1
+
+
+def _same_rows(old: Table, new: Table) -> bool:
+    """Whether two tables hold the same keys, values and bounds (their files may differ in layout)."""
+    return (old.keys, old.values, old.bounds) == (new.keys, new.values, new.bounds)
 
 
 def _retitled(base: RuleSet, model: RuleFile, overrides: list[Override]) -> tuple[RuleFile, tuple[CheckedRule, ...]]:
