@@ -426,3 +426,20 @@ def test_a_baseline_that_is_the_reform_is_warned(tmp_path: Path, capsys: pytest.
     assert main(["impact", "bsu-2022", examples, "--set", "wage_ceiling=4000000", "--against", "wage_ceiling=4000000",
                  "--out", str(tmp_path / "r.html"), "--quiet"]) == 0
     assert "warning: --against wage_ceiling=4000000 is the rule set measured (sha256 " in capsys.readouterr().err
+
+
+def test_a_member_file_that_does_not_reach_the_cut_off_month_is_warned(tmp_path: Path,
+                                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    examples = str(Path(__file__).resolve().parents[1] / "examples" / "members.jsonl")
+    js = tmp_path / "r.json"
+    assert main(["impact", "bsu-2025", examples, "--against", "bsu-2022", "--out", str(tmp_path / "r.html"),
+                 "--json", str(js), "--quiet"]) == 0
+    latest = json.loads(js.read_text("utf-8"))["input"]["latest_month"]
+    assert latest is not None and latest < "2025-04"
+    (warned,) = [line for line in capsys.readouterr().err.splitlines() if "contribution or wage" in line]
+    assert warned == (f"bsu-rules: warning: no member in members.jsonl has a contribution or wage for 2025-04 (the "
+                      f"month bsu-2025 reads its data as at) or later (latest: {latest}): the file may not cover this "
+                      "edition's cut-off month")
+    assert main(["impact", "bsu-2022", examples, "--set", "wage_ceiling=4000000", "--out", str(tmp_path / "r.html"),
+                 "--quiet"]) == 0
+    assert "contribution or wage" not in capsys.readouterr().err

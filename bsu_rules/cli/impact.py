@@ -49,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
         from bsu_rules.batch.run import Counts  # lazy: the impact extra
         from bsu_rules.batch.write import distinct, writable  # lazy: the impact extra
         from bsu_rules.report.html import render_html  # lazy: the impact extra
-        from bsu_rules.report.impact import impact  # lazy: the impact extra
+        from bsu_rules.report.impact import impact, uncovered  # lazy: the impact extra
     except ImportError as exc:
         return missing_extra("impact", exc)
     targets = {"--out": Path(args.out), **({"--json": Path(args.json)} if args.json else {})}
@@ -90,6 +90,8 @@ def run(args: argparse.Namespace) -> int:
     finally:
         if progress is not None:
             progress.close()
+    for warning in uncovered(data):
+        print(f"bsu-rules: warning: {warning}", file=sys.stderr)
     h = data["headline"]
     counts = Counts(read=data["input"]["rows"], decided=h["members"]["reform"], rejected=h["rejected"]["reform"])
     if not counts.holds:

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from bsu_rules._version import __version__
 from bsu_rules.batch.dedupe import prefixes
@@ -68,6 +69,16 @@ def impact(reform: RuleSet, source: str | Path, *, on: date | None = None, basel
         return report
 
 
+def uncovered(report: Json) -> list[str]:
+    """A side whose data month (that of its ``as_of``, the end of its cut-off month) no contribution or
+    wage in the member file reaches: its criteria read months the file does not hold."""
+    latest = report["input"].get("latest_month")
+    months = {side["as_of"][:7]: side["ruleset"] for side in (report["baseline"], report["reform"]) if side}
+    return [f"no member in {report['input']['file']} has a contribution or wage for {month} (the month {ruleset} "
+            f"reads its data as at) or later (latest: {latest or 'none'}): the file may not cover this edition's "
+            "cut-off month" for month, ruleset in sorted(months.items()) if latest is None or latest < month]
+
+
 class _State:
     """What the chunks add up to: per side (``_Side``), and across sides (flips, data quality)."""
 
@@ -81,6 +92,8 @@ class _State:
         self.flip_parts: list[pl.DataFrame] = []
         self.quality: list[pl.DataFrame] = []
         self.causes = Causes(sides[0].plan)
+        self.latest: str | None = None  # the latest month of a contribution or wage in the file
+
 
     def chunk(self, table: pa.Table) -> None:
         self.read += table.num_rows
@@ -88,6 +101,9 @@ class _State:
         self.rejects.update(rejects["field"].to_pylist())
         if members.num_rows == 0:
             return
+        months = [pc.max(pc.struct_field(pc.list_flatten(members[h]), "period")).as_py()
+                  for h in ("contributions", "wages")]
+        self.latest = max((m for m in (*months, self.latest) if m is not None), default=None)
         as_of = self.sides[0].plan.as_of
         used = ["_row", "nik", "birth_date", "work_regency_code", "employer", "wages"]
         frame = pl.from_arrow(members.select(used))
@@ -216,7 +232,8 @@ class _State:
         sides = {side.name: self._side_report(side) for side in self.sides}
         out: Json = {
             "report": "impact", "engine": f"bsu-rules {__version__}", "input": {"file": file_label,
-                                                                                "rows": self.read},
+                                                                                "rows": self.read,
+                                                                                "latest_month": self.latest},
             "reform": describe(reform.plan),
             "baseline": describe(self.sides[1].plan) if len(self.sides) == 2 else None,
             "headline": headline(sides),
