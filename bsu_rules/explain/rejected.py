@@ -34,8 +34,9 @@ _SAY: dict[str, dict[str, str]] = {
         "unknown_in": " pada {}", "list": "{label} harus berupa daftar", "object": "{label} harus berupa objek",
         "text": "{label} harus berupa teks", "length": "{label} terdiri atas {n} karakter, seharusnya 16 angka",
         "digit": "{label} memuat karakter selain angka 0-9",
-        "account": "{label} tidak memuat angka 0-9: nomor rekening ditulis dengan angka; bila tidak ada rekening, "
-                   "kosongkan atau hapus isinya",
+        "account": "{label} tidak memuat satu angka pun, padahal nomor rekening ditulis dengan angka. Bila peserta "
+                   'diketahui tidak punya rekening, isi dengan teks kosong (""); bila nomornya belum diketahui, hapus '
+                   "isian nomor rekening",
         "scientific": "{label} tampak seperti angka yang diubah spreadsheet (ditulis seperti 3.2E+15): format "
                       "kolomnya sebagai teks dan isi angkanya lagi",
         "space before": "{label} diawali spasi: hapus spasinya",
@@ -66,8 +67,9 @@ _SAY: dict[str, dict[str, str]] = {
         "unknown_in": " of the {}", "list": "{label} must be a list", "object": "{label} must be an object",
         "text": "{label} must be text", "length": "{label} has {n} character{s}, not 16 digits",
         "digit": "{label} has a character that is not a digit 0-9",
-        "account": "{label} has no digit 0-9: an account number is written in digits; when there is no account, "
-                   "leave it out or empty",
+        "account": "{label} contains no digit, and an account number is written in digits. If the participant is "
+                   'known to have no account, write it as empty text (""); if the number is not known yet, leave the '
+                   "field out",
         "scientific": "{label} looks like a number a spreadsheet rewrote (written as 3.2E+15): format the column "
                       "as text and enter the digits again",
         "space before": "{label} has a space before it: remove it",

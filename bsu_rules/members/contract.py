@@ -202,7 +202,8 @@ def secret_slip(text: str) -> str | None:
 def secret_problem(path: str, text: str) -> str:
     """What is wrong with a NIK or an account number (``path``), without repeating it."""
     if path == "bank_account.number":  # the only check it fails is having no digit
-        return 'has no digit 0-9: an account number is written in digits; leave it out, or write "", when there is none'
+        return ('has no digit 0-9: an account number is written in digits; write "" when the member has no account, '
+                "or leave it out (or null) when the number is not known")
     if (slip := secret_slip(text)) == "scientific":
         return ("looks like a number a spreadsheet rewrote (written as 3.2E+15): format the column as text and "
                 "enter the digits again")
