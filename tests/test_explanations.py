@@ -655,6 +655,14 @@ def test_a_rejected_record_is_said_in_the_page_s_language(tmp_path: Path, capsys
      '"07-2022" bukan bulan yang ditulis TTTT-BB (misalnya 2022-07); tulis "2022-07".',
      'Wage month in entry 1 of the wage reports from the employer: "07-2022" is not a month written YYYY-MM (such as '
      '2022-07); write "2022-07".'),
+    ({"wages": [{"period": "2022-13", "amount": 1}]}, 'Bulan upah pada isian ke-1 laporan upah dari pemberi kerja: '
+     '"2022-13" bukan bulan yang ada: angka bulan harus 01 sampai 12 (misalnya 2022-07).',
+     'Wage month in entry 1 of the wage reports from the employer: "2022-13" is not a real month: the month must be '
+     '01 to 12 (such as 2022-07).'),
+    ({"wages": [{"period": "0000-07", "amount": 1}]}, 'Bulan upah pada isian ke-1 laporan upah dari pemberi kerja: '
+     '"0000-07" bukan bulan yang ada: tahun 0000 tidak ada.',
+     'Wage month in entry 1 of the wage reports from the employer: "0000-07" is not a real month: there is no year '
+     '0000.'),
     ({"wages": [{"period": "2022-07", "amount": 1}, {"period": "2022-07", "amount": 2}]},
      "Laporan upah dari pemberi kerja untuk bulan Juli 2022 tercatat lebih dari sekali dengan isi yang berbeda.",
      "Wage reports from the employer list July 2022 more than once, with different values."),
@@ -680,7 +688,8 @@ def test_a_rejected_record_is_said_in_the_page_s_language(tmp_path: Path, capsys
      '"" is not a known field of the employer; remove it or correct its spelling.'),
     ({"employer": {"x\u202e": "C"}}, 'Kolom "x\\u202e" tidak dikenal pada pemberi kerja; hapus kolom itu atau '
      'perbaiki ejaannya.', '"x\\u202e" is not a known field of the employer; remove it or correct its spelling.'),
-], ids=["unknown-field", "unknown-nested-field", "sector-case", "not-a-list", "month-order", "month-twice",
+], ids=["unknown-field", "unknown-nested-field", "sector-case", "not-a-list", "month-order", "no-such-month",
+        "no-year-0000", "month-twice",
         "date-order", "grouped-code", "nik-in-a-field", "programme-case", "year-range", "account-number-type",
         "null-required", "nik-as-a-field-name", "empty-field-name", "direction-mark-in-a-name"])
 def test_each_kind_of_problem_is_said_in_words(tmp_path: Path, capsys: pytest.CaptureFixture[str],

@@ -48,6 +48,8 @@ _SAY: dict[str, dict[str, str]] = {
         "low": "{label}: {value}, seharusnya paling sedikit {low}",
         "high": "{label}: {value}, seharusnya paling banyak {high}",
         "month": "{label}: {value} bukan bulan yang ditulis TTTT-BB (misalnya 2022-07)",
+        "no_month": "{label}: {value} bukan bulan yang ada: angka bulan harus 01 sampai 12 (misalnya 2022-07)",
+        "no_year": "{label}: {value} bukan bulan yang ada: tahun 0000 tidak ada",
         "date": "{label}: {value} bukan tanggal yang ditulis TTTT-BB-HH (misalnya 2022-07-31)",
         "digits": "{label}: {value} harus berupa {n} angka (0-9)",
         "digits_range": "{label}: {value} harus berupa {low} sampai {high} angka (0-9)",
@@ -80,6 +82,8 @@ _SAY: dict[str, dict[str, str]] = {
         "low": "{label}: {value}, but it must be at least {low}",
         "high": "{label}: {value}, but it must be at most {high}",
         "month": "{label}: {value} is not a month written YYYY-MM (such as 2022-07)",
+        "no_month": "{label}: {value} is not a real month: the month must be 01 to 12 (such as 2022-07)",
+        "no_year": "{label}: {value} is not a real month: there is no year 0000",
         "date": "{label}: {value} is not a date written YYYY-MM-DD (such as 2022-07-31)",
         "digits": "{label}: {value} must be {n} digits (0-9)",
         "digits_range": "{label}: {value} must be {low} to {high} digits (0-9)",
@@ -138,6 +142,7 @@ _DIGITS = re.compile(r"\^\[0-9\]\{(\d+)(?:,(\d+))?\}\$")
 _LETTER = re.compile(r"\^\[([A-Z])-([A-Z])\]\$")
 _DAY_FIRST = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})")
 _MONTH_FIRST = re.compile(r"(\d{1,2})[-/.](\d{4})")
+_MONTH_SHAPE = re.compile(r"([0-9]{4})-([0-9]{2})")
 
 
 Said = tuple[str, list[str]]
@@ -261,6 +266,8 @@ def _value(leaf: Leaf, value: Any, label: str, names: list[str], lang: str, g: G
         if names[0] in PERIODIC and names[-1] == "period" and MONTH.fullmatch(value):  # a month given twice
             group = g.label(f"member.{names[0]}", lang)
             return w["twice"].format(group=group[:1].upper() + group[1:], month=format_month(value, lang))
+        if shaped := _MONTH_SHAPE.fullmatch(value):  # the form is right: no such month
+            return w["no_month" if not 1 <= int(shaped[2]) <= 12 else "no_year"].format(label=label, value=shown)
         found = _MONTH_FIRST.fullmatch(value)
         return w["month"].format(label=label, value=shown) + _write(
             f"{found[2]}-{int(found[1]):02d}" if found else None, lang)

@@ -15,7 +15,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel
 
-from bsu_rules.members.model import INT64_MAX, MONTH, SECRET, Member, check_month, hide_identifiers
+from bsu_rules.members.model import INT64_MAX, MONTH, NOT_A_MONTH, SECRET, Member, check_month, hide_identifiers
 
 
 def _order(model: type[BaseModel]) -> dict[str, int]:
@@ -38,7 +38,7 @@ class Leaf:
     def mismatch(self) -> str:
         """What a text that fails this field's pattern is not: ``is not 4 digits (0-9)``."""
         if self.kind == "month":
-            return "is not a month (YYYY-MM)"
+            return NOT_A_MONTH
         if self.description:
             return f"is not a {self.description}"
         found = re.fullmatch(r"\^\[0-9\]\{(\d+)(?:,(\d+))?\}\$", self.pattern or "")
