@@ -225,7 +225,7 @@ Alasan:
   ✗ Peserta tercatat meninggal dunia pada 20 Juni 2022; BSU tidak disalurkan kepada peserta yang telah meninggal dunia.
       Ini kebijakan program, bukan bunyi pasal peraturan.
   ✗ Tidak ada tagihan iuran untuk bulan Juli 2022, sehingga kepesertaan aktif pada bulan itu tidak terbukti. [1]
-      Ini cara program membaca ketentuan yang dirujuk.
+      Ini penafsiran atas ketentuan yang dirujuk, bukan bunyi pasalnya.
 Keterangan: ✗ syarat tidak terpenuhi
 Dasar hukum:
   [1] Pasal 3 ayat (2) huruf b Peraturan Menteri Ketenagakerjaan Nomor 10 Tahun 2022."""
@@ -239,7 +239,7 @@ Reasons:
   ✗ The participant is recorded as having died on 20 June 2022; BSU is not paid to a participant who has died.
       This is a policy of the programme, not the wording of a regulation.
   ✗ No contribution is billed for July 2022, so active membership in that month is not shown. [1]
-      This is how the programme reads the provision cited.
+      This is an interpretation of the provision cited, not its wording.
 Key: ✗ requirement not met
 Legal basis:
   [1] Article 3(2)(b) of Regulation of the Minister of Manpower Number 10 of 2022."""
@@ -252,7 +252,7 @@ Data per: 31 Juli 2022
 Alasan:
   ✗ Peserta terdaftar dalam kategori Bukan Penerima Upah (BPU), sedangkan BSU hanya untuk peserta \
 Penerima Upah (PU). [1]
-      Ini cara program membaca ketentuan yang dirujuk.
+      Ini penafsiran atas ketentuan yang dirujuk, bukan bunyi pasalnya.
 Keterangan: ✗ syarat tidak terpenuhi
 Dasar hukum:
   [1] Pasal 3 ayat (2) Peraturan Menteri Ketenagakerjaan Nomor 10 Tahun 2022."""
@@ -279,7 +279,7 @@ Perlu diperiksa:
   ! Peserta tercatat sebagai Pegawai Pemerintah dengan Perjanjian Kerja (PPPK); Pasal 3 ayat (2) huruf d \
 mengecualikan PNS, TNI, dan Polri, dan di antara pegawai pemerintah hanya menyebut PNS, sehingga status ini \
 perlu diperiksa petugas.
-      Ini cara program membaca peraturannya.
+      Ini penafsiran atas peraturannya, bukan bunyi pasalnya.
 Keterangan: ! perlu diperiksa petugas
 Dasar hukum:
   [1] Pasal 6 ayat (1) Peraturan Menteri Ketenagakerjaan Nomor 10 Tahun 2022."""
@@ -291,7 +291,7 @@ Tanggal keputusan: 5 September 2022
 Data per: 31 Juli 2022
 Alasan:
   ✗ Per 31 Juli 2022, iuran tertunggak 3 bulan berturut-turut, lebih dari batas 2 bulan. [1]
-      Ini cara program membaca ketentuan yang dirujuk.
+      Ini penafsiran atas ketentuan yang dirujuk, bukan bunyi pasalnya.
       Peserta akan memenuhi syarat seandainya iuran bulan Juni 2022 telah dibayar paling lambat 31 Juli 2022.
 Keterangan: ✗ syarat tidak terpenuhi
 Dasar hukum:
@@ -1055,7 +1055,7 @@ def test_a_worker_who_is_not_eligible_is_not_told_of_a_review_and_no_uncited_pro
     assert "✗" in ineligible and "!" not in ineligible  # the review would change nothing
     eligible = render_text(evaluate(rs, {**record, "wages": [{"period": "2020-06", "amount": 4_000_000}]},
                                               on="2020-09-01"), rs, "en", "worker")
-    assert "! " in eligible and "This is how the programme reads the regulation." in eligible
+    assert "! " in eligible and "This is an interpretation of the regulation, not its wording." in eligible
     assert "provision cited" not in eligible  # the review's criterion cites none
 
 
