@@ -1023,13 +1023,28 @@ def test_a_criterion_failed_for_an_empty_field_says_how_to_fill_it(lang: str) ->
     expected = [g.step("member.kpj", lang), g.step("member.bank_account", lang)]
     for audience in ("worker", "officer"):
         assert _steps(render_text(d, rs, lang, audience), lang) == expected
-    said = {"id": "Tidak ada nomor rekening bank yang tercatat untuk peserta, padahal BSU 2020 disalurkan ke "
+    said = {"id": "Data mencatat bahwa peserta tidak memiliki rekening bank, padahal BSU 2020 hanya disalurkan ke "
                   "rekening bank peserta. [2]",
-            "en": "No bank account number is on record for the participant, and the 2020 subsidy is paid into the "
-                  "participant's bank account. [2]"}[lang]
+            "en": "The record states that the participant has no bank account, and the 2020 subsidy is paid only "
+                  "into the participant's bank account. [2]"}[lang]
     assert said in render_text(d, rs, lang)
     bpu = rs.plan().decide(parse_member({**RINA_2020, "participant_category": "BPU"}), hints=True)
     assert _steps(render_text(bpu, rs, lang), lang) == []
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_a_blank_account_number_and_a_missing_one_are_told_apart(lang: str) -> None:
+    """2020: "" says the participant has no account (a final no), a missing number that it is not on
+    record (undetermined); read aloud, the two sentences must not sound alike."""
+    rs = load_ruleset("bsu-2020")
+    record = {**RINA_2020, "kpj": "22041870213"}
+    blank = render_text(rs.plan().decide(parse_member(record), hints=True), rs, lang)
+    gone = render_text(rs.plan().decide(parse_member({**record, "bank_account": None}), hints=True), rs, lang)
+    assert {"id": "Data mencatat bahwa peserta tidak memiliki rekening bank",
+            "en": "The record states that the participant has no bank account"}[lang] in blank
+    assert {"id": "Belum dapat ditentukan karena data nomor rekening bank tidak tercatat",
+            "en": "there is no record of the bank account number"}[lang] in gone
+    assert "tidak memiliki rekening" not in gone and "has no bank account" not in gone
 
 
 def test_the_count_line_points_where_rejected_records_were_said(tmp_path: Path,
