@@ -1147,3 +1147,20 @@ def test_a_registration_dated_after_the_decision_is_said_as_the_record_gives_it(
         for audience in AUDIENCES:
             page = render_text(d, case.ruleset, lang, audience)
             assert shown in page and as_fact not in page, audience
+
+
+@pytest.mark.parametrize(("lang", "title", "said"), [
+    ("id", "✗ Kepesertaan tidak berakhir pada atau sebelum 31 Juli 2022",
+     "Kepesertaan tercatat berakhir pada 31 Juli 2022, yaitu pada atau sebelum batas kepesertaan 31 Juli 2022."),
+    ("en", "✗ Membership not ended on or before 31 July 2022",
+     "The record gives 31 July 2022 as the date the membership ended, which is on or before the membership cut-off "
+     "of 31 July 2022."),
+])
+def test_a_membership_ended_on_the_cut_off_day_is_said_without_contradiction(lang: str, title: str, said: str) -> None:
+    """Ended on the cut-off day: the reason names the cut-off as the registration line does, and never
+    says "ended on 31 July, so not active on 31 July", which a worker still at work that day disputes."""
+    rs = load_ruleset("bsu-2022")
+    page = render_text(evaluate(rs, {**EXAMPLES[0], "membership_ended_on": "2022-07-31"}, on="2022-09-05"), rs, lang,
+                       "officer")
+    assert title in page and said in page
+    assert "tidak lagi aktif" not in page and "no longer active" not in page
