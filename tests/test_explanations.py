@@ -399,7 +399,7 @@ def test_the_officer_reads_every_criterion_under_plain_labels() -> None:
     text = render_text(d, rs, "id", "officer")
     marks = re.findall(r"^  (\S) ", text, flags=re.M)
     assert len(marks) == len(d.rules) and marks.count("!") == 1 and "✗" not in marks
-    assert "  ! Status PPPK perlu diperiksa" in text and "Perlu diperiksa: Status PPPK perlu diperiksa" in text
+    assert "  ! Pemeriksaan status PPPK" in text and "Perlu diperiksa: Pemeriksaan status PPPK" in text
     assert "Status pekerjaan: Pegawai Pemerintah dengan Perjanjian Kerja (PPPK)" in text
     assert "Ada tagihan iuran untuk bulan Juli 2022: ya" in text
     assert "Prioritas: 1 dari 1 kriteria prioritas terpenuhi" in text
@@ -1164,3 +1164,18 @@ def test_a_membership_ended_on_the_cut_off_day_is_said_without_contradiction(lan
                        "officer")
     assert title in page and said in page
     assert "tidak lagi aktif" not in page and "no longer active" not in page
+
+
+@pytest.mark.parametrize(("edition", "on", "titles"), [
+    ("bsu-2020", "2020-08-14", ["Pemeriksaan status PPPK", "Pemeriksaan status pegawai BUMN",
+                                "Pemeriksaan status anggota TNI atau Polri"]),
+    ("bsu-2021", "2021-08-10", ["Pemeriksaan status anggota TNI atau Polri"]),
+    ("bsu-2022", "2022-09-05", ["Pemeriksaan status PPPK"]),
+])
+def test_a_review_no_one_needs_is_not_titled_as_needing_it(edition: str, on: str, titles: list[str]) -> None:
+    """A private employee's officer page: a review criterion marked ○ ("tidak perlu diperiksa") is named
+    by the check it is, never "… perlu diperiksa", which the key beside it contradicted aloud."""
+    rs = load_ruleset(edition)
+    text = render_text(evaluate(rs, EXAMPLES[0], on=on), rs, "id", "officer")
+    assert [line for line in text.splitlines() if line.startswith("  ○ ")] == [f"  ○ {t}" for t in titles]
+    assert "○ tidak perlu diperiksa" in text
