@@ -980,7 +980,7 @@ def _eligible(edition: str) -> tuple[RuleSet, date, dict[str, object]]:
     ("bsu-2022", {"number": ""}, "pembayaran tunai melalui kantor PT Pos Indonesia, karena tidak ada nomor rekening "
      "yang tercatat", "cash at a PT Pos Indonesia office, because no account number is on record"),
     ("bsu-2022", {"bank": "BCA"}, "pembayaran tunai melalui kantor PT Pos Indonesia, karena bank yang tercatat, "
-     "“BCA”, bukan bank milik negara (Himbara) penyalur", "cash at a PT Pos Indonesia office, because the bank on "
+     "“BCA”, bukan bank penyalur milik negara (Himbara)", "cash at a PT Pos Indonesia office, because the bank on "
      "record, “BCA”, is not one of the state-owned banks (Himbara) that pay out"),
     ("bsu-2022", {"aceh": True}, "rekening Bank Syariah Indonesia (BSI), karena peserta bekerja di Aceh; bank yang "
      "tercatat: “BRI”", "an account at Bank Syariah Indonesia (BSI), because the participant works in Aceh; bank on "

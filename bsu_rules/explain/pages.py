@@ -51,7 +51,7 @@ _W: dict[str, dict[str, str]] = {
         "parts": "dibayarkan dalam {n} tahap: {list}", "monthly": "{rp} per bulan selama {months}",
         "no_channel": "belum dapat ditentukan karena data {} tidak tercatat", "bank_read": "; bank yang tercatat: “{}”",
         "because": ", karena {}", "no_number": ", karena tidak ada nomor rekening yang tercatat",
-        "not_state": ", karena bank yang tercatat, “{}”, bukan bank milik negara (Himbara) penyalur",
+        "not_state": ", karena bank yang tercatat, “{}”, bukan bank penyalur milik negara (Himbara)",
         "unpaid": "tidak dibayarkan untuk {this}, karena NIK yang sama sudah dibayar melalui {paid}: "
                   "satu NIK hanya dibayar satu kali.",
         "this_kpj": "KPJ {}", "this_card": "kartu ini", "paid_row": "baris {} pada berkas yang sama",
