@@ -1179,3 +1179,15 @@ def test_a_review_no_one_needs_is_not_titled_as_needing_it(edition: str, on: str
     text = render_text(evaluate(rs, EXAMPLES[0], on=on), rs, "id", "officer")
     assert [line for line in text.splitlines() if line.startswith("  ○ ")] == [f"  ○ {t}" for t in titles]
     assert "○ tidak perlu diperiksa" in text
+
+
+@pytest.mark.parametrize(("lang", "title"), [
+    ("id", "✓ Bukan Aparatur Sipil Negara (ASN: PNS atau PPPK), anggota TNI, atau anggota Polri"),
+    ("en", "✓ Not a state civil servant (ASN: PNS or PPPK), soldier (TNI), or police officer (Polri)"),
+])
+def test_the_2025_officer_page_spells_asn_out_as_2021_does(lang: str, title: str) -> None:
+    """"ASN" alone means nothing read aloud: the 2025 title spells it out, as the 2021 one does."""
+    rs = load_ruleset("bsu-2025")
+    record = {**EXAMPLES[0], "wages": [{"period": p, "amount": 3_400_000} for p in ("2025-02", "2025-03", "2025-04")]}
+    text = render_text(evaluate(rs, record, on="2025-06-20"), rs, lang, "officer")
+    assert any(line.startswith(f"  {title} [") for line in text.splitlines()), text
