@@ -264,6 +264,8 @@ Tanggal keputusan: 5 September 2022
 Data per: 31 Juli 2022
 Alasan:
   ✗ Peserta tercatat berstatus Pegawai Negeri Sipil (PNS), yang dikecualikan dari penerima BSU. [1]
+Langkah selanjutnya:
+  - Jika status pekerjaan yang tercatat keliru, minta pemberi kerja membetulkannya di BPJS Ketenagakerjaan.
 Keterangan: ✗ syarat tidak terpenuhi
 Dasar hukum:
   [1] Pasal 3 ayat (2) huruf d Peraturan Menteri Ketenagakerjaan Nomor 10 Tahun 2022."""
@@ -1191,3 +1193,20 @@ def test_the_2025_officer_page_spells_asn_out_as_2021_does(lang: str, title: str
     record = {**EXAMPLES[0], "wages": [{"period": p, "amount": 3_400_000} for p in ("2025-02", "2025-03", "2025-04")]}
     text = render_text(evaluate(rs, record, on="2025-06-20"), rs, lang, "officer")
     assert any(line.startswith(f"  {title} [") for line in text.splitlines()), text
+
+
+@pytest.mark.parametrize(("change", "rule"), [
+    ({"registered_on": "2022-10-03"}, "registered-by-cutoff"),
+    ({"membership_ended_on": "2022-04-15"}, "membership-not-ended"),
+    ({"employment_type": "tni"}, "not-pns-tni-polri"),
+])
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_a_failure_a_wrong_record_may_cause_says_how_to_correct_it(change: dict[str, str], rule: str,
+                                                                    lang: str) -> None:
+    """A registration after the decision date, an ended membership or an excluded employment status may
+    be a data error: the worker hears who corrects the record, as for a NIK."""
+    rs = load_ruleset("bsu-2022")
+    d = rs.plan().decide(parse_member({**EXAMPLES[0], **change}), hints=True)
+    assert d.outcome.value == "ineligible"
+    step = load_glossary().step(f"rules.{rule}", lang)
+    assert step is not None and _steps(render_text(d, rs, lang), lang) == [step]
