@@ -352,8 +352,8 @@ def test_an_account_number_without_a_digit_is_refused_not_paid_to(tmp_path: Path
     """A blank or a dash is no account: every reader refuses the record at the field, never pays to it
     (2020 requires an account; later editions pick the bank by its name), and says how to write none."""
     record = {**GOOD, "bank_account": {"bank": "BRI", "number": number, "holder_name": "Rina"}}
-    says = 'bank_account.number: has no digit 0-9: an account number is written in digits; leave it out, or write ' \
-           '"", when there is none'
+    says = 'bank_account.number: has no digit 0-9: an account number is written in digits; write "" when the member ' \
+           "has no account, or leave it out (or null) when the number is not known"
     with pytest.raises(InputError) as raised:
         decide(rs2022, record)
     assert str(raised.value) == says
@@ -365,7 +365,15 @@ def test_an_account_number_without_a_digit_is_refused_not_paid_to(tmp_path: Path
     for edition in ("bsu-2020", "bsu-2022"):
         capsys.readouterr()
         assert main(["evaluate", edition, str(tmp_path / "m.jsonl"), "--format", "text", "--lang", "en"]) == 1
-        assert "  - Bank account number has no digit 0-9: an account number is written in digits; when there is no " \
-               "account, leave it out or empty." in capsys.readouterr().out
+        out = capsys.readouterr().out  # the two ways to write it decide differently: each is said
+        assert "  - Bank account number contains no digit, and an account number is written in digits. If the " \
+               'participant is known to have no account, write it as empty text (""); if the number is not known ' \
+               "yet, leave the field out." in out
+        assert json.dumps(number) not in out  # the field is secret: its value is never shown
+    capsys.readouterr()
+    assert main(["evaluate", "bsu-2022", str(tmp_path / "m.jsonl"), "--format", "text", "--lang", "id"]) == 1
+    assert "  - Nomor rekening bank tidak memuat satu angka pun, padahal nomor rekening ditulis dengan angka. Bila " \
+           'peserta diketahui tidak punya rekening, isi dengan teks kosong (""); bila nomornya belum diketahui, ' \
+           "hapus isian nomor rekening." in capsys.readouterr().out
     ok = {**record, "bank_account": {"bank": "BRI", "number": "0123-01 000123", "holder_name": "Rina"}}
     assert decide(rs2022, ok).channel == "BRI"

@@ -81,7 +81,8 @@ def test_malformed_records_become_error_lines_and_exit_1(monkeypatch: pytest.Mon
     assert [("error" in line) for line in lines] == [False, True, True, True, False]
     assert lines[1]["error"]["record"] == 2 and "not valid JSON" in lines[1]["error"]["message"]
     assert lines[2]["error"] == {"record": 3, "field": "wages[0].period",  # standard input alone: as the service
-                                 "message": "wages[0].period: '2022-13' is not a month (YYYY-MM)"}
+                                 "message": "wages[0].period: '2022-13' is not a month (YYYY-MM, years 0001-9999, "
+                                            "months 01-12)"}
     assert lines[3]["error"]["field"] == "(record)"
 
 

@@ -59,7 +59,7 @@ def test_a_decision_names_the_bank_text_it_read(rs2022: RuleSet, examples: list[
     assert json.loads(d.to_json())["channel_values"] == d.channel_values
     assert "because the bank on record, “Bank Jago”, is not one of the state-owned banks (Himbara)" in \
         render_text(d, rs2022, "en", "worker")
-    assert "karena bank yang tercatat, “Bank Jago”, bukan bank milik negara (Himbara)" in \
+    assert "karena bank yang tercatat, “Bank Jago”, bukan bank penyalur milik negara (Himbara)" in \
         render_text(d, rs2022, "id", "officer")
     paid_at_bank = bsu_rules.evaluate(rs2022, examples[0])
     assert paid_at_bank.channel == "BRI" and "bank on record" not in render_text(paid_at_bank, rs2022, "en", "worker")

@@ -225,7 +225,7 @@ Alasan:
   ✗ Peserta tercatat meninggal dunia pada 20 Juni 2022; BSU tidak disalurkan kepada peserta yang telah meninggal dunia.
       Ini kebijakan program, bukan bunyi pasal peraturan.
   ✗ Tidak ada tagihan iuran untuk bulan Juli 2022, sehingga kepesertaan aktif pada bulan itu tidak terbukti. [1]
-      Ini cara program membaca ketentuan yang dirujuk.
+      Ini penafsiran atas ketentuan yang dirujuk, bukan bunyi pasalnya.
 Keterangan: ✗ syarat tidak terpenuhi
 Dasar hukum:
   [1] Pasal 3 ayat (2) huruf b Peraturan Menteri Ketenagakerjaan Nomor 10 Tahun 2022."""
@@ -239,7 +239,7 @@ Reasons:
   ✗ The participant is recorded as having died on 20 June 2022; BSU is not paid to a participant who has died.
       This is a policy of the programme, not the wording of a regulation.
   ✗ No contribution is billed for July 2022, so active membership in that month is not shown. [1]
-      This is how the programme reads the provision cited.
+      This is an interpretation of the provision cited, not its wording.
 Key: ✗ requirement not met
 Legal basis:
   [1] Article 3(2)(b) of Regulation of the Minister of Manpower Number 10 of 2022."""
@@ -252,7 +252,7 @@ Data per: 31 Juli 2022
 Alasan:
   ✗ Peserta terdaftar dalam kategori Bukan Penerima Upah (BPU), sedangkan BSU hanya untuk peserta \
 Penerima Upah (PU). [1]
-      Ini cara program membaca ketentuan yang dirujuk.
+      Ini penafsiran atas ketentuan yang dirujuk, bukan bunyi pasalnya.
 Keterangan: ✗ syarat tidak terpenuhi
 Dasar hukum:
   [1] Pasal 3 ayat (2) Peraturan Menteri Ketenagakerjaan Nomor 10 Tahun 2022."""
@@ -264,6 +264,8 @@ Tanggal keputusan: 5 September 2022
 Data per: 31 Juli 2022
 Alasan:
   ✗ Peserta tercatat berstatus Pegawai Negeri Sipil (PNS), yang dikecualikan dari penerima BSU. [1]
+Langkah selanjutnya:
+  - Jika status pekerjaan yang tercatat keliru, minta pemberi kerja membetulkannya di BPJS Ketenagakerjaan.
 Keterangan: ✗ syarat tidak terpenuhi
 Dasar hukum:
   [1] Pasal 3 ayat (2) huruf d Peraturan Menteri Ketenagakerjaan Nomor 10 Tahun 2022."""
@@ -279,7 +281,7 @@ Perlu diperiksa:
   ! Peserta tercatat sebagai Pegawai Pemerintah dengan Perjanjian Kerja (PPPK); Pasal 3 ayat (2) huruf d \
 mengecualikan PNS, TNI, dan Polri, dan di antara pegawai pemerintah hanya menyebut PNS, sehingga status ini \
 perlu diperiksa petugas.
-      Ini cara program membaca peraturannya.
+      Ini penafsiran atas peraturannya, bukan bunyi pasalnya.
 Keterangan: ! perlu diperiksa petugas
 Dasar hukum:
   [1] Pasal 6 ayat (1) Peraturan Menteri Ketenagakerjaan Nomor 10 Tahun 2022."""
@@ -291,7 +293,7 @@ Tanggal keputusan: 5 September 2022
 Data per: 31 Juli 2022
 Alasan:
   ✗ Per 31 Juli 2022, iuran tertunggak 3 bulan berturut-turut, lebih dari batas 2 bulan. [1]
-      Ini cara program membaca ketentuan yang dirujuk.
+      Ini penafsiran atas ketentuan yang dirujuk, bukan bunyi pasalnya.
       Peserta akan memenuhi syarat seandainya iuran bulan Juni 2022 telah dibayar paling lambat 31 Juli 2022.
 Keterangan: ✗ syarat tidak terpenuhi
 Dasar hukum:
@@ -399,7 +401,7 @@ def test_the_officer_reads_every_criterion_under_plain_labels() -> None:
     text = render_text(d, rs, "id", "officer")
     marks = re.findall(r"^  (\S) ", text, flags=re.M)
     assert len(marks) == len(d.rules) and marks.count("!") == 1 and "✗" not in marks
-    assert "  ! Status PPPK perlu diperiksa" in text and "Perlu diperiksa: Status PPPK perlu diperiksa" in text
+    assert "  ! Pemeriksaan status PPPK" in text and "Perlu diperiksa: Pemeriksaan status PPPK" in text
     assert "Status pekerjaan: Pegawai Pemerintah dengan Perjanjian Kerja (PPPK)" in text
     assert "Ada tagihan iuran untuk bulan Juli 2022: ya" in text
     assert "Prioritas: 1 dari 1 kriteria prioritas terpenuhi" in text
@@ -655,6 +657,14 @@ def test_a_rejected_record_is_said_in_the_page_s_language(tmp_path: Path, capsys
      '"07-2022" bukan bulan yang ditulis TTTT-BB (misalnya 2022-07); tulis "2022-07".',
      'Wage month in entry 1 of the wage reports from the employer: "07-2022" is not a month written YYYY-MM (such as '
      '2022-07); write "2022-07".'),
+    ({"wages": [{"period": "2022-13", "amount": 1}]}, 'Bulan upah pada isian ke-1 laporan upah dari pemberi kerja: '
+     '"2022-13" bukan bulan yang ada: angka bulan harus 01 sampai 12 (misalnya 2022-07).',
+     'Wage month in entry 1 of the wage reports from the employer: "2022-13" is not a real month: the month must be '
+     '01 to 12 (such as 2022-07).'),
+    ({"wages": [{"period": "0000-07", "amount": 1}]}, 'Bulan upah pada isian ke-1 laporan upah dari pemberi kerja: '
+     '"0000-07" bukan bulan yang ada: tahun 0000 tidak ada.',
+     'Wage month in entry 1 of the wage reports from the employer: "0000-07" is not a real month: there is no year '
+     '0000.'),
     ({"wages": [{"period": "2022-07", "amount": 1}, {"period": "2022-07", "amount": 2}]},
      "Laporan upah dari pemberi kerja untuk bulan Juli 2022 tercatat lebih dari sekali dengan isi yang berbeda.",
      "Wage reports from the employer list July 2022 more than once, with different values."),
@@ -680,7 +690,8 @@ def test_a_rejected_record_is_said_in_the_page_s_language(tmp_path: Path, capsys
      '"" is not a known field of the employer; remove it or correct its spelling.'),
     ({"employer": {"x\u202e": "C"}}, 'Kolom "x\\u202e" tidak dikenal pada pemberi kerja; hapus kolom itu atau '
      'perbaiki ejaannya.', '"x\\u202e" is not a known field of the employer; remove it or correct its spelling.'),
-], ids=["unknown-field", "unknown-nested-field", "sector-case", "not-a-list", "month-order", "month-twice",
+], ids=["unknown-field", "unknown-nested-field", "sector-case", "not-a-list", "month-order", "no-such-month",
+        "no-year-0000", "month-twice",
         "date-order", "grouped-code", "nik-in-a-field", "programme-case", "year-range", "account-number-type",
         "null-required", "nik-as-a-field-name", "empty-field-name", "direction-mark-in-a-name"])
 def test_each_kind_of_problem_is_said_in_words(tmp_path: Path, capsys: pytest.CaptureFixture[str],
@@ -971,7 +982,7 @@ def _eligible(edition: str) -> tuple[RuleSet, date, dict[str, object]]:
     ("bsu-2022", {"number": ""}, "pembayaran tunai melalui kantor PT Pos Indonesia, karena tidak ada nomor rekening "
      "yang tercatat", "cash at a PT Pos Indonesia office, because no account number is on record"),
     ("bsu-2022", {"bank": "BCA"}, "pembayaran tunai melalui kantor PT Pos Indonesia, karena bank yang tercatat, "
-     "“BCA”, bukan bank milik negara (Himbara) penyalur", "cash at a PT Pos Indonesia office, because the bank on "
+     "“BCA”, bukan bank penyalur milik negara (Himbara)", "cash at a PT Pos Indonesia office, because the bank on "
      "record, “BCA”, is not one of the state-owned banks (Himbara) that pay out"),
     ("bsu-2022", {"aceh": True}, "rekening Bank Syariah Indonesia (BSI), karena peserta bekerja di Aceh; bank yang "
      "tercatat: “BRI”", "an account at Bank Syariah Indonesia (BSI), because the participant works in Aceh; bank on "
@@ -1014,13 +1025,28 @@ def test_a_criterion_failed_for_an_empty_field_says_how_to_fill_it(lang: str) ->
     expected = [g.step("member.kpj", lang), g.step("member.bank_account", lang)]
     for audience in ("worker", "officer"):
         assert _steps(render_text(d, rs, lang, audience), lang) == expected
-    said = {"id": "Tidak ada nomor rekening bank yang tercatat untuk peserta, padahal BSU 2020 disalurkan ke "
+    said = {"id": "Data mencatat bahwa peserta tidak memiliki rekening bank, padahal BSU 2020 hanya disalurkan ke "
                   "rekening bank peserta. [2]",
-            "en": "No bank account number is on record for the participant, and the 2020 subsidy is paid into the "
-                  "participant's bank account. [2]"}[lang]
+            "en": "The record states that the participant has no bank account, and the 2020 subsidy is paid only "
+                  "into the participant's bank account. [2]"}[lang]
     assert said in render_text(d, rs, lang)
     bpu = rs.plan().decide(parse_member({**RINA_2020, "participant_category": "BPU"}), hints=True)
     assert _steps(render_text(bpu, rs, lang), lang) == []
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_a_blank_account_number_and_a_missing_one_are_told_apart(lang: str) -> None:
+    """2020: "" says the participant has no account (a final no), a missing number that it is not on
+    record (undetermined); read aloud, the two sentences must not sound alike."""
+    rs = load_ruleset("bsu-2020")
+    record = {**RINA_2020, "kpj": "22041870213"}
+    blank = render_text(rs.plan().decide(parse_member(record), hints=True), rs, lang)
+    gone = render_text(rs.plan().decide(parse_member({**record, "bank_account": None}), hints=True), rs, lang)
+    assert {"id": "Data mencatat bahwa peserta tidak memiliki rekening bank",
+            "en": "The record states that the participant has no bank account"}[lang] in blank
+    assert {"id": "Belum dapat ditentukan karena data nomor rekening bank tidak tercatat",
+            "en": "there is no record of the bank account number"}[lang] in gone
+    assert "tidak memiliki rekening" not in gone and "has no bank account" not in gone
 
 
 def test_the_count_line_points_where_rejected_records_were_said(tmp_path: Path,
@@ -1046,7 +1072,7 @@ def test_a_worker_who_is_not_eligible_is_not_told_of_a_review_and_no_uncited_pro
     assert "✗" in ineligible and "!" not in ineligible  # the review would change nothing
     eligible = render_text(evaluate(rs, {**record, "wages": [{"period": "2020-06", "amount": 4_000_000}]},
                                               on="2020-09-01"), rs, "en", "worker")
-    assert "! " in eligible and "This is how the programme reads the regulation." in eligible
+    assert "! " in eligible and "This is an interpretation of the regulation, not its wording." in eligible
     assert "provision cited" not in eligible  # the review's criterion cites none
 
 
@@ -1123,3 +1149,64 @@ def test_a_registration_dated_after_the_decision_is_said_as_the_record_gives_it(
         for audience in AUDIENCES:
             page = render_text(d, case.ruleset, lang, audience)
             assert shown in page and as_fact not in page, audience
+
+
+@pytest.mark.parametrize(("lang", "title", "said"), [
+    ("id", "✗ Kepesertaan tidak berakhir pada atau sebelum 31 Juli 2022",
+     "Kepesertaan tercatat berakhir pada 31 Juli 2022, yaitu pada atau sebelum batas kepesertaan 31 Juli 2022."),
+    ("en", "✗ Membership not ended on or before 31 July 2022",
+     "The record gives 31 July 2022 as the date the membership ended, which is on or before the membership cut-off "
+     "of 31 July 2022."),
+])
+def test_a_membership_ended_on_the_cut_off_day_is_said_without_contradiction(lang: str, title: str, said: str) -> None:
+    """Ended on the cut-off day: the reason names the cut-off as the registration line does, and never
+    says "ended on 31 July, so not active on 31 July", which a worker still at work that day disputes."""
+    rs = load_ruleset("bsu-2022")
+    page = render_text(evaluate(rs, {**EXAMPLES[0], "membership_ended_on": "2022-07-31"}, on="2022-09-05"), rs, lang,
+                       "officer")
+    assert title in page and said in page
+    assert "tidak lagi aktif" not in page and "no longer active" not in page
+
+
+@pytest.mark.parametrize(("edition", "on", "titles"), [
+    ("bsu-2020", "2020-08-14", ["Pemeriksaan status PPPK", "Pemeriksaan status pegawai BUMN",
+                                "Pemeriksaan status anggota TNI atau Polri"]),
+    ("bsu-2021", "2021-08-10", ["Pemeriksaan status anggota TNI atau Polri"]),
+    ("bsu-2022", "2022-09-05", ["Pemeriksaan status PPPK"]),
+])
+def test_a_review_no_one_needs_is_not_titled_as_needing_it(edition: str, on: str, titles: list[str]) -> None:
+    """A private employee's officer page: a review criterion marked ○ ("tidak perlu diperiksa") is named
+    by the check it is, never "… perlu diperiksa", which the key beside it contradicted aloud."""
+    rs = load_ruleset(edition)
+    text = render_text(evaluate(rs, EXAMPLES[0], on=on), rs, "id", "officer")
+    assert [line for line in text.splitlines() if line.startswith("  ○ ")] == [f"  ○ {t}" for t in titles]
+    assert "○ tidak perlu diperiksa" in text
+
+
+@pytest.mark.parametrize(("lang", "title"), [
+    ("id", "✓ Bukan Aparatur Sipil Negara (ASN: PNS atau PPPK), anggota TNI, atau anggota Polri"),
+    ("en", "✓ Not a state civil servant (ASN: PNS or PPPK), soldier (TNI), or police officer (Polri)"),
+])
+def test_the_2025_officer_page_spells_asn_out_as_2021_does(lang: str, title: str) -> None:
+    """"ASN" alone means nothing read aloud: the 2025 title spells it out, as the 2021 one does."""
+    rs = load_ruleset("bsu-2025")
+    record = {**EXAMPLES[0], "wages": [{"period": p, "amount": 3_400_000} for p in ("2025-02", "2025-03", "2025-04")]}
+    text = render_text(evaluate(rs, record, on="2025-06-20"), rs, lang, "officer")
+    assert any(line.startswith(f"  {title} [") for line in text.splitlines()), text
+
+
+@pytest.mark.parametrize(("change", "rule"), [
+    ({"registered_on": "2022-10-03"}, "registered-by-cutoff"),
+    ({"membership_ended_on": "2022-04-15"}, "membership-not-ended"),
+    ({"employment_type": "tni"}, "not-pns-tni-polri"),
+])
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_a_failure_a_wrong_record_may_cause_says_how_to_correct_it(change: dict[str, str], rule: str,
+                                                                    lang: str) -> None:
+    """A registration after the decision date, an ended membership or an excluded employment status may
+    be a data error: the worker hears who corrects the record, as for a NIK."""
+    rs = load_ruleset("bsu-2022")
+    d = rs.plan().decide(parse_member({**EXAMPLES[0], **change}), hints=True)
+    assert d.outcome.value == "ineligible"
+    step = load_glossary().step(f"rules.{rule}", lang)
+    assert step is not None and _steps(render_text(d, rs, lang), lang) == [step]

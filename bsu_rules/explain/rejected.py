@@ -34,8 +34,9 @@ _SAY: dict[str, dict[str, str]] = {
         "unknown_in": " pada {}", "list": "{label} harus berupa daftar", "object": "{label} harus berupa objek",
         "text": "{label} harus berupa teks", "length": "{label} terdiri atas {n} karakter, seharusnya 16 angka",
         "digit": "{label} memuat karakter selain angka 0-9",
-        "account": "{label} tidak memuat angka 0-9: nomor rekening ditulis dengan angka; bila tidak ada rekening, "
-                   "kosongkan atau hapus isinya",
+        "account": "{label} tidak memuat satu angka pun, padahal nomor rekening ditulis dengan angka. Bila peserta "
+                   'diketahui tidak punya rekening, isi dengan teks kosong (""); bila nomornya belum diketahui, hapus '
+                   "isian nomor rekening",
         "scientific": "{label} tampak seperti angka yang diubah spreadsheet (ditulis seperti 3.2E+15): format "
                       "kolomnya sebagai teks dan isi angkanya lagi",
         "space before": "{label} diawali spasi: hapus spasinya",
@@ -47,6 +48,8 @@ _SAY: dict[str, dict[str, str]] = {
         "low": "{label}: {value}, seharusnya paling sedikit {low}",
         "high": "{label}: {value}, seharusnya paling banyak {high}",
         "month": "{label}: {value} bukan bulan yang ditulis TTTT-BB (misalnya 2022-07)",
+        "no_month": "{label}: {value} bukan bulan yang ada: angka bulan harus 01 sampai 12 (misalnya 2022-07)",
+        "no_year": "{label}: {value} bukan bulan yang ada: tahun 0000 tidak ada",
         "date": "{label}: {value} bukan tanggal yang ditulis TTTT-BB-HH (misalnya 2022-07-31)",
         "digits": "{label}: {value} harus berupa {n} angka (0-9)",
         "digits_range": "{label}: {value} harus berupa {low} sampai {high} angka (0-9)",
@@ -66,8 +69,9 @@ _SAY: dict[str, dict[str, str]] = {
         "unknown_in": " of the {}", "list": "{label} must be a list", "object": "{label} must be an object",
         "text": "{label} must be text", "length": "{label} has {n} character{s}, not 16 digits",
         "digit": "{label} has a character that is not a digit 0-9",
-        "account": "{label} has no digit 0-9: an account number is written in digits; when there is no account, "
-                   "leave it out or empty",
+        "account": "{label} contains no digit, and an account number is written in digits. If the participant is "
+                   'known to have no account, write it as empty text (""); if the number is not known yet, leave the '
+                   "field out",
         "scientific": "{label} looks like a number a spreadsheet rewrote (written as 3.2E+15): format the column "
                       "as text and enter the digits again",
         "space before": "{label} has a space before it: remove it",
@@ -78,6 +82,8 @@ _SAY: dict[str, dict[str, str]] = {
         "low": "{label}: {value}, but it must be at least {low}",
         "high": "{label}: {value}, but it must be at most {high}",
         "month": "{label}: {value} is not a month written YYYY-MM (such as 2022-07)",
+        "no_month": "{label}: {value} is not a real month: the month must be 01 to 12 (such as 2022-07)",
+        "no_year": "{label}: {value} is not a real month: there is no year 0000",
         "date": "{label}: {value} is not a date written YYYY-MM-DD (such as 2022-07-31)",
         "digits": "{label}: {value} must be {n} digits (0-9)",
         "digits_range": "{label}: {value} must be {low} to {high} digits (0-9)",
@@ -136,6 +142,7 @@ _DIGITS = re.compile(r"\^\[0-9\]\{(\d+)(?:,(\d+))?\}\$")
 _LETTER = re.compile(r"\^\[([A-Z])-([A-Z])\]\$")
 _DAY_FIRST = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})")
 _MONTH_FIRST = re.compile(r"(\d{1,2})[-/.](\d{4})")
+_MONTH_SHAPE = re.compile(r"([0-9]{4})-([0-9]{2})")
 
 
 Said = tuple[str, list[str]]
@@ -259,6 +266,8 @@ def _value(leaf: Leaf, value: Any, label: str, names: list[str], lang: str, g: G
         if names[0] in PERIODIC and names[-1] == "period" and MONTH.fullmatch(value):  # a month given twice
             group = g.label(f"member.{names[0]}", lang)
             return w["twice"].format(group=group[:1].upper() + group[1:], month=format_month(value, lang))
+        if shaped := _MONTH_SHAPE.fullmatch(value):  # the form is right: no such month
+            return w["no_month" if not 1 <= int(shaped[2]) <= 12 else "no_year"].format(label=label, value=shown)
         found = _MONTH_FIRST.fullmatch(value)
         return w["month"].format(label=label, value=shown) + _write(
             f"{found[2]}-{int(found[1]):02d}" if found else None, lang)

@@ -15,7 +15,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel
 
-from bsu_rules.members.model import INT64_MAX, MONTH, SECRET, Member, check_month, hide_identifiers
+from bsu_rules.members.model import INT64_MAX, MONTH, NOT_A_MONTH, SECRET, Member, check_month, hide_identifiers
 
 
 def _order(model: type[BaseModel]) -> dict[str, int]:
@@ -38,7 +38,7 @@ class Leaf:
     def mismatch(self) -> str:
         """What a text that fails this field's pattern is not: ``is not 4 digits (0-9)``."""
         if self.kind == "month":
-            return "is not a month (YYYY-MM)"
+            return NOT_A_MONTH
         if self.description:
             return f"is not a {self.description}"
         found = re.fullmatch(r"\^\[0-9\]\{(\d+)(?:,(\d+))?\}\$", self.pattern or "")
@@ -202,7 +202,8 @@ def secret_slip(text: str) -> str | None:
 def secret_problem(path: str, text: str) -> str:
     """What is wrong with a NIK or an account number (``path``), without repeating it."""
     if path == "bank_account.number":  # the only check it fails is having no digit
-        return 'has no digit 0-9: an account number is written in digits; leave it out, or write "", when there is none'
+        return ('has no digit 0-9: an account number is written in digits; write "" when the member has no account, '
+                "or leave it out (or null) when the number is not known")
     if (slip := secret_slip(text)) == "scientific":
         return ("looks like a number a spreadsheet rewrote (written as 3.2E+15): format the column as text and "
                 "enter the digits again")

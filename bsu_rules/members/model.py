@@ -25,6 +25,8 @@ from bsu_rules.nik import PROVINCES
 
 MONTH = re.compile(r"^([0-9]{3}[1-9]|[0-9]{2}[1-9][0-9]|[0-9][1-9][0-9]{2}|[1-9][0-9]{3})-(0[1-9]|1[0-2])$")
 """A month, YYYY-MM, of a year a date can have (0001-9999; written for RE2 too: no look-ahead)."""
+NOT_A_MONTH = "is not a month (YYYY-MM, years 0001-9999, months 01-12)"
+"""What a text that is no month is, as every reader says it: "2022-13" has the form, but no such month."""
 DAY = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 INT64_MAX = 2**63 - 1
 
@@ -131,7 +133,7 @@ def shown(value: Any) -> str:
 
 def check_month(value: Any) -> Any:
     if not isinstance(value, str) or not MONTH.fullmatch(value):
-        raise ValueError(f"{shown(value)} is not a month (YYYY-MM)")
+        raise ValueError(f"{shown(value)} {NOT_A_MONTH}")
     return value
 
 
