@@ -24,50 +24,27 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
 from bsu_rules.catalogue.calendar import month_end
 from bsu_rules.errors import Code, RuleSetError
-from bsu_rules.members.model import hide_identifiers
 from bsu_rules.ruleset.diagnostics import Diagnostic, Severity, nearest
 from bsu_rules.ruleset.lint import lint
 from bsu_rules.ruleset.lint_params import data_date_moved, data_date_text, unread_values
-from bsu_rules.ruleset.loader import parameter_type, value_type
-from bsu_rules.ruleset.misread import misread_number
 from bsu_rules.ruleset.model import CheckedRule, RuleSet
-from bsu_rules.ruleset.schema import UNIT_WORDS, Benefit, Parameter, RuleFile, Text, benefit_misfit, misfit
-from bsu_rules.ruleset.source import read_yaml
-from bsu_rules.ruleset.spelling import as_date, as_month, date_problem, plain_number
-from bsu_rules.ruleset.tables import Table, read_table
-from bsu_rules.ruleset.types import Type, unify
-
-BENEFIT_KEYS = ("amount", "monthly", "months", "instalments")
-
-
-@dataclass(frozen=True)
-class Override:
-    """One override as given: ``set`` (a parameter or ``benefit.<key>``, optionally from a date) or ``table``."""
-
-    kind: str  # "set" | "table"
-    name: str
-    text: str  # the value as written (a file path for a table)
-    since: date | None = None
-    flag: str | None = None  # the option it was typed in when not --KIND (``against``)
-
-    @property
-    def assignment(self) -> str:
-        """``NAME[@DATE]=VALUE`` as given."""
-        at = f"@{self.since}" if self.since else ""
-        return f"{self.name}{at}={self.text}"
-
-    @property
-    def option(self) -> str:
-        """The option as typed (``--set wage_ceiling=4000000``, ``--against wage_ceiling=3800000``)."""
-        return f"--{self.flag or self.kind} {self.assignment}"
-
-    def adding(self, assignment: str) -> str:
-        """How to give ``assignment`` (``as_of=2022-06-30``) beside this override."""
-        return f"add `,{assignment}` to --{self.flag}" if self.flag else f"add --{self.kind} {assignment}"
+from bsu_rules.ruleset.override_checks import (
+    BAD,
+    BENEFIT_KEYS,
+    Override,
+    checked_benefit,
+    checked_parameter,
+    diag,
+    meant_value,
+    read_value,
+    replacement_table,
+    unit_of,
+)
+from bsu_rules.ruleset.schema import RuleFile, Text
+from bsu_rules.ruleset.spelling import date_problem
+from bsu_rules.ruleset.tables import Table
 
 
 @dataclass(frozen=True, eq=False)
@@ -96,7 +73,7 @@ def parse_override(kind: str, text: str, flag: str | None = None) -> Override:
     option = f"--{flag or kind}"
     name, sep, value = text.partition("=")
     if not sep or not name.strip():
-        raise RuleSetError([_diag(f"{option} {text}", Code.BAD_OVERRIDE, f"expected NAME=VALUE, got `{text}`")])
+        raise RuleSetError([diag(f"{option} {text}", Code.BAD_OVERRIDE, f"expected NAME=VALUE, got `{text}`")])
     name, at, since = name.strip().partition("@")
     day = None
     if at:
@@ -104,10 +81,10 @@ def parse_override(kind: str, text: str, flag: str | None = None) -> Override:
             day = date.fromisoformat(since)
         except ValueError:
             message, fixed = date_problem(since)
-            raise RuleSetError([_diag(f"{option} {text}", Code.BAD_OVERRIDE, message if message.startswith("`")
+            raise RuleSetError([diag(f"{option} {text}", Code.BAD_OVERRIDE, message if message.startswith("`")
                                       else f"`{since[:40]}` is not a date: {message}", fixed)]) from None
         if kind != "set":
-            raise RuleSetError([_diag(f"{option} {text}", Code.BAD_OVERRIDE, "tables are not dated; drop the @DATE")])
+            raise RuleSetError([diag(f"{option} {text}", Code.BAD_OVERRIDE, "tables are not dated; drop the @DATE")])
     return Override(kind, name, value.strip(), day, flag)
 
 
@@ -146,30 +123,30 @@ def apply_overrides(ruleset: RuleSet, overrides: list[Override], base_dir: Path 
     for o in overrides:
         where = o.option
         if o.kind == "table":
-            table = _table(ruleset, o, base_dir or Path.cwd(), problems)
+            table = replacement_table(ruleset, o, base_dir or Path.cwd(), problems)
             if table is not None:
                 tables[o.name] = table
                 canonical.append({"table": o.name, "sha256": table.sha256})
                 unchanged += [f"{where}: the file holds the rows the rule file's table holds"] * _same_rows(
                     ruleset.tables[o.name], table)
             continue
-        value = _value(o.text, where, problems, _unit(ruleset, o.name))
-        if value is _BAD:
+        value = read_value(o.text, where, problems, unit_of(ruleset, o.name))
+        if value is BAD:
             continue
         if o.name.startswith("benefit."):
             key = o.name.removeprefix("benefit.")
             if key not in BENEFIT_KEYS or o.since is not None:
                 hint = nearest(key, BENEFIT_KEYS)
                 msg = "the benefit is not dated" if o.since else f"unknown benefit key `{key}`"
-                problems.append(_diag(where, Code.UNKNOWN_NAME, msg, hint and f"benefit.{hint}"))
+                problems.append(diag(where, Code.UNKNOWN_NAME, msg, hint and f"benefit.{hint}"))
                 continue
             benefit[key] = (o, value)
             canonical.append({"set": o.name, "value": _jsonable(value)})
             continue
         if o.name == "as_of":  # the date the data are read as at: a field of the file, set like a parameter
             if o.since is not None or type(value) is not date:
-                problems.append(_diag(where, Code.INVALID_VALUE, "as_of is one date, written YYYY-MM-DD",
-                                      None if o.since is not None else _meant("date", value)))
+                problems.append(diag(where, Code.INVALID_VALUE, "as_of is one date, written YYYY-MM-DD",
+                                      None if o.since is not None else meant_value("date", value)))
                 continue
             as_of = value
             canonical.append({"set": "as_of", "value": value.isoformat()})
@@ -177,17 +154,17 @@ def apply_overrides(ruleset: RuleSet, overrides: list[Override], base_dir: Path 
             continue
         if o.name not in params:
             names = ["as_of", *params, *(f"benefit.{k}" for k in BENEFIT_KEYS)]
-            problems.append(_diag(where, Code.UNKNOWN_NAME, f"unknown parameter `{o.name}` in {ruleset.id}",
+            problems.append(diag(where, Code.UNKNOWN_NAME, f"unknown parameter `{o.name}` in {ruleset.id}",
                                   nearest(o.name, names)))
             continue
-        new = _parameter(o, params[o.name], value, ruleset, problems)
+        new = checked_parameter(o, params[o.name], value, ruleset, problems)
         if new is not None:
             params[o.name] = new
             canonical.append({"set": o.name, "since": o.since and o.since.isoformat(), "value": _jsonable(value)})
             unchanged += [f"{where}: the rule file already has this value"] * _has_already(ruleset, o, value)
     model_changes: dict[str, Any] = {"parameters": params, "as_of": as_of}
     if benefit:
-        new_benefit = _benefit(ruleset.model.benefit, benefit, problems)
+        new_benefit = checked_benefit(ruleset.model.benefit, benefit, problems)
         if new_benefit is not None:
             model_changes["benefit"] = new_benefit
             unchanged += [f"{', '.join(o.option for o, _ in benefit.values())}: the rule file's benefit is already "
@@ -316,7 +293,7 @@ def _in_order(overrides: list[Override]) -> list[Override]:
         if target in first:
             what = "replace the same table" if o.kind == "table" else \
                 f"both set `{o.name}`" + (f" from {o.since}" if o.since else "")
-            problems.append(_diag(o.option, Code.BAD_OVERRIDE, f"`{first[target].option}` and `{o.option}` {what}: "
+            problems.append(diag(o.option, Code.BAD_OVERRIDE, f"`{first[target].option}` and `{o.option}` {what}: "
                                                                "give it once"))
         first.setdefault(target, o)
     if problems:
@@ -351,179 +328,6 @@ def reform_of(base: RuleSet, sets: list[str], tables: list[str], flag: str | Non
                            [parse_override("table", t) for t in tables])
 
 
-class _Bad:
-    pass
-
-
-_BAD: Any = _Bad()
-
-
-def _diag(where: str, code: Code, message: str, suggestion: str | None = None) -> Diagnostic:
-    """A problem with an override, the option as given: a NIK-like number typed in it is hidden."""
-    return Diagnostic(hide_identifiers(where), 1, 1, code, hide_identifiers(message),
-                      suggestion=suggestion if suggestion is None or hide_identifiers(suggestion) == suggestion
-                      else None)
-
-
-def _value(text: str, where: str, problems: list[Diagnostic], unit: str | None) -> Any:
-    """A value read as the rule file reads one (a YAML scalar or a list); a number YAML reads as text
-    (``04000000``, ``0x355``) is refused in the rule file's words (``unit``: the value's, if any)."""
-    located = read_yaml(text, where)
-    if located.diagnostics or isinstance(located.data, dict):
-        opened = text.lstrip()[:1] == "[" and text.count("[") > text.count("]")
-        problems.append(_diag(where, Code.INVALID_VALUE, f"`{hide_identifiers(text[:40])}` is not a value (a number, "
-                                                      "date, month, text or [list])" +
-                              ("; the list's closing `]` is missing" if opened else ""),
-                              text.rstrip() + "]" if opened and text.count("[") == text.count("]") + 1
-                              and hide_identifiers(text) == text else None))
-        return _BAD
-    if isinstance(located.data, str) and located.styles.get(()) is None and \
-            (misread := misread_number(located.data, unit)) is not None:
-        problems.append(_diag(where, Code.INVALID_VALUE, *misread))
-        return _BAD
-    return located.data
-
-
-def _unit(ruleset: RuleSet, name: str) -> str | None:
-    """The unit of what ``--set NAME`` sets: the parameter's, rupiah for the benefit, None otherwise."""
-    if name.startswith("benefit."):
-        return "IDR"
-    param = ruleset.model.parameters.get(name)
-    return param.unit if param is not None else None
-
-
-def _parameter(given: Override, old: Parameter, value: Any, ruleset: RuleSet,
-               problems: list[Diagnostic]) -> Parameter | None:
-    """The parameter ``old`` holding ``value`` (read from ``given``), or None with its problem told
-    (named by the option as typed)."""
-    name, since, where = given.name, given.since, given.option
-    wanted = ruleset.param_types.get(name)
-    if isinstance(value, list) and any(not isinstance(item, str) for item in value):  # `[1]`, `[[BRI]]`
-        problems.append(_diag(where, Code.TYPE_MISMATCH, _not_texts(given, old, wanted, value)))
-        return None
-    if since is None:
-        update: dict[str, Any] = {"value": value, "values": None}
-    else:  # a dated value, as `values:` in the file; an undated one holds from the edition's start
-        start = ruleset.model.in_force.from_ or ruleset.model.as_of
-        earlier = dict(old.values) if old.values is not None else {min(start, since): old.value}
-        update = {"value": None, "values": earlier | {since: value}}
-    try:
-        new = Parameter.model_validate(old.model_dump(by_alias=True) | update)
-    except ValidationError as exc:
-        problem = misfit(value, old.unit)  # the value as it should probably be written, as `check` suggests it
-        problems.append(_diag(where, Code.INVALID_VALUE, str(exc.errors()[0]["msg"]).removeprefix("Value error, "),
-                              problem[1] if problem else None))
-        return None
-    got = parameter_type(new)
-    if wanted is not None and wanted.name == "list" and isinstance(value, str):  # `BRI,BNI`: one text
-        listed = hide_identifiers("[" + ", ".join(item.strip() for item in value.split(",")) + "]")
-        problems.append(_diag(where, Code.TYPE_MISMATCH, f"`{name}` is a list, and `{hide_identifiers(value)}` one "
-                              f"text: a list is written in brackets, `{listed}` (in quotes for the shell: --set "
-                              f"'{name}={listed}')", listed if hide_identifiers(value) == value else None))
-        return None
-    if wanted is not None and (got is None or unify(wanted, got) != wanted):
-        meant = _meant(wanted.name, value)
-        said = hide_identifiers(str(value)[:40])
-        problems.append(_diag(where, Code.TYPE_MISMATCH, f"`{name}` is {_KINDS.get(wanted.name, wanted.name)}; "
-                              f"`{said}` is {_KINDS.get(got.name, got.name) if got else 'of mixed kinds'}", meant))
-        return None
-    return new
-
-
-def _not_texts(given: Override, old: Parameter, wanted: Type | None, value: list[Any]) -> str:
-    """A list holding an item that is not text (``[1]``, ``[[BRI]]``), in words: what the parameter
-    is, and what the list is (for a parameter of one value) or holds."""
-    said = hide_identifiers(given.text[:40])
-    if wanted is not None and wanted.name != "list":
-        kind = _KINDS.get(wanted.name, wanted.name)
-        return f"`{given.name}` is {f'{UNIT_WORDS[old.unit]} ({kind})' if old.unit else kind}; `{said}` is a list"
-    item = next(item for item in value if not isinstance(item, str))
-    if item is None or isinstance(item, list | dict):
-        held = "an empty item (null)" if item is None else "a list" if isinstance(item, list) else "a mapping"
-    else:
-        held = f"{_KINDS[value_type(item).name]}: text is written in quotes"
-    return f"`{given.name}` is a list of texts; `{said}` holds {held}"
-
-
-_KINDS = {"int": "a whole number", "decimal": "a number", "str": "text", "date": "a date (YYYY-MM-DD)",
-          "month": "a month (YYYY-MM)", "bool": "true or false", "list": "a list in brackets"}
-"""A value's kind in words, as a message names it."""
-
-
-def _meant(kind: str, value: Any) -> str | None:
-    """The value as ``--set`` takes one of ``kind``, when it was written as people write such values
-    elsewhere (``2.022`` for a year, ``2022-07-31`` for a month, ``31/07/2022`` for a date)."""
-    text = value.isoformat() if isinstance(value, date) else str(value)
-    if kind == "month":
-        return text[:7] if isinstance(value, date) else as_month(text)
-    if kind == "date":
-        day = as_date(text)
-        return day.isoformat() if day is not None else None
-    if kind in ("int", "decimal"):
-        number = plain_number(text)
-        return number if number is not None and (kind == "decimal" or "." not in number) else None
-    return None
-
-
-def _benefit(old: Benefit, given: dict[str, tuple[Override, Any]], problems: list[Diagnostic]) -> Benefit | None:
-    """The benefit ``old`` with the keys ``given`` (each with its override), or None with its problem
-    told, named by the option(s) as typed."""
-    values = {key: value for key, (_, value) in given.items()}
-    data = old.model_dump() | values
-    if "amount" not in given and ("monthly" in given or "months" in given):
-        if data.get("monthly") is None or data.get("months") is None:
-            problems.append(_diag(next(given[k][0].option for k in ("monthly", "months") if k in given),
-                                  Code.INVALID_VALUE, "benefit.monthly and benefit.months go together (set both, "
-                                  "or set benefit.amount)"))
-            return None
-        if isinstance(data["monthly"], int) and isinstance(data["months"], int):
-            data["amount"] = data["monthly"] * data["months"]
-    if "instalments" not in given and len(old.instalments) == 1:
-        data["instalments"] = [data["amount"]]
-    elif "instalments" not in given and not old.instalments:
-        del data["instalments"]  # the rule file gives none: still none
-    try:
-        return Benefit.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        key = str(first["loc"][0]) if first["loc"] else None
-        where = given[key][0].option if key in given else ", ".join(o.option for o, _ in given.values())
-        problem = benefit_misfit(key, first["input"]) if key is not None else None
-        problems.append(_diag(where, Code.INVALID_VALUE, str(first["msg"]).removeprefix("Value error, "),
-                              problem[1] if problem else None))
-        return None
-
-
-def _table(ruleset: RuleSet, o: Override, base: Path, problems: list[Diagnostic]) -> Table | None:
-    where = o.option
-    old = ruleset.tables.get(o.name)
-    if old is None:
-        problems.append(_diag(where, Code.UNKNOWN_NAME, f"unknown table `{o.name}` in {ruleset.id}",
-                              nearest(o.name, ruleset.tables)))
-        return None
-    if not o.text:
-        problems.append(_diag(where, Code.TABLE, f"no table file after `=`: write --table {o.name}=FILE"))
-        return None
-    path = (base / o.text).resolve()  # named by the caller, not by a rule file: read from its own folder
-    new, errors = read_table(o.name, old.ref.model_copy(update={"file": path.name}), path.parent, shown=o.text)
-    if new is None:  # every one, at its row when there is one: `mw.csv:4:1: … (--table minimum_wage=mw.csv)`
-        problems.extend(Diagnostic(o.text, exc.line, exc.column, Code.TABLE, f"{exc.message} ({where})",
-                                   suggestion=exc.suggestion) if exc.line is not None
-                        else _diag(where, Code.TABLE, str(exc)) for exc in errors)
-        return None
-    new = replace(new, ref=new.ref.model_copy(update={"file": str(path)}))  # where the archive reads it from
-    if new.type != old.type:
-        problems.append(_diag(where, Code.TYPE_MISMATCH, f"table `{o.name}` holds {_holds(old)} in the rule file; "
-                                                      f"{o.text} gives {_holds(new)}"))
-        return None
-    return new
-
-
-def _holds(table: Table) -> str:
-    """What a table's values are, in a message."""
-    if table.values is None:
-        return "keys without values"
-    return "numbers" if table.type.item is not None and table.type.item.name == "decimal" else "text values"
 
 
 def _jsonable(value: Any) -> Any:

@@ -1,0 +1,232 @@
+"""One override as given on the command line, and its value read and checked as the rule file's.
+
+``Override`` is ``--set NAME[@DATE]=VALUE`` or ``--table NAME=FILE`` as typed (every problem is named
+by the option as typed); ``read_value`` reads a value as the rule file reads one; ``checked_parameter``,
+``checked_benefit`` and ``replacement_table`` give the parameter, benefit or table it makes, or None
+with its problems told in the rule file's words. ``overrides`` applies them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from bsu_rules.errors import Code
+from bsu_rules.members.model import hide_identifiers
+from bsu_rules.ruleset.diagnostics import Diagnostic, nearest
+from bsu_rules.ruleset.loader import parameter_type, value_type
+from bsu_rules.ruleset.misread import misread_number
+from bsu_rules.ruleset.model import RuleSet
+from bsu_rules.ruleset.schema import UNIT_WORDS, Benefit, Parameter, benefit_misfit, misfit
+from bsu_rules.ruleset.source import read_yaml
+from bsu_rules.ruleset.spelling import as_date, as_month, plain_number
+from bsu_rules.ruleset.tables import Table, read_table
+from bsu_rules.ruleset.types import Type, unify
+
+BENEFIT_KEYS = ("amount", "monthly", "months", "instalments")
+
+
+@dataclass(frozen=True)
+class Override:
+    """One override as given: ``set`` (a parameter or ``benefit.<key>``, optionally from a date) or ``table``."""
+
+    kind: str  # "set" | "table"
+    name: str
+    text: str  # the value as written (a file path for a table)
+    since: date | None = None
+    flag: str | None = None  # the option it was typed in when not --KIND (``against``)
+
+    @property
+    def assignment(self) -> str:
+        """``NAME[@DATE]=VALUE`` as given."""
+        at = f"@{self.since}" if self.since else ""
+        return f"{self.name}{at}={self.text}"
+
+    @property
+    def option(self) -> str:
+        """The option as typed (``--set wage_ceiling=4000000``, ``--against wage_ceiling=3800000``)."""
+        return f"--{self.flag or self.kind} {self.assignment}"
+
+    def adding(self, assignment: str) -> str:
+        """How to give ``assignment`` (``as_of=2022-06-30``) beside this override."""
+        return f"add `,{assignment}` to --{self.flag}" if self.flag else f"add --{self.kind} {assignment}"
+
+
+class _Bad:
+    pass
+
+
+BAD: Any = _Bad()
+"""What ``read_value`` gives for a value it could not read (its problem told)."""
+
+
+def diag(where: str, code: Code, message: str, suggestion: str | None = None) -> Diagnostic:
+    """A problem with an override, the option as given: a NIK-like number typed in it is hidden."""
+    return Diagnostic(hide_identifiers(where), 1, 1, code, hide_identifiers(message),
+                      suggestion=suggestion if suggestion is None or hide_identifiers(suggestion) == suggestion
+                      else None)
+
+
+def read_value(text: str, where: str, problems: list[Diagnostic], unit: str | None) -> Any:
+    """A value read as the rule file reads one (a YAML scalar or a list); a number YAML reads as text
+    (``04000000``, ``0x355``) is refused in the rule file's words (``unit``: the value's, if any)."""
+    located = read_yaml(text, where)
+    if located.diagnostics or isinstance(located.data, dict):
+        opened = text.lstrip()[:1] == "[" and text.count("[") > text.count("]")
+        problems.append(diag(where, Code.INVALID_VALUE, f"`{hide_identifiers(text[:40])}` is not a value (a number, "
+                                                      "date, month, text or [list])" +
+                              ("; the list's closing `]` is missing" if opened else ""),
+                              text.rstrip() + "]" if opened and text.count("[") == text.count("]") + 1
+                              and hide_identifiers(text) == text else None))
+        return BAD
+    if isinstance(located.data, str) and located.styles.get(()) is None and \
+            (misread := misread_number(located.data, unit)) is not None:
+        problems.append(diag(where, Code.INVALID_VALUE, *misread))
+        return BAD
+    return located.data
+
+
+def unit_of(ruleset: RuleSet, name: str) -> str | None:
+    """The unit of what ``--set NAME`` sets: the parameter's, rupiah for the benefit, None otherwise."""
+    if name.startswith("benefit."):
+        return "IDR"
+    param = ruleset.model.parameters.get(name)
+    return param.unit if param is not None else None
+
+
+def checked_parameter(given: Override, old: Parameter, value: Any, ruleset: RuleSet,
+               problems: list[Diagnostic]) -> Parameter | None:
+    """The parameter ``old`` holding ``value`` (read from ``given``), or None with its problem told
+    (named by the option as typed)."""
+    name, since, where = given.name, given.since, given.option
+    wanted = ruleset.param_types.get(name)
+    if isinstance(value, list) and any(not isinstance(item, str) for item in value):  # `[1]`, `[[BRI]]`
+        problems.append(diag(where, Code.TYPE_MISMATCH, _not_texts(given, old, wanted, value)))
+        return None
+    if since is None:
+        update: dict[str, Any] = {"value": value, "values": None}
+    else:  # a dated value, as `values:` in the file; an undated one holds from the edition's start
+        start = ruleset.model.in_force.from_ or ruleset.model.as_of
+        earlier = dict(old.values) if old.values is not None else {min(start, since): old.value}
+        update = {"value": None, "values": earlier | {since: value}}
+    try:
+        new = Parameter.model_validate(old.model_dump(by_alias=True) | update)
+    except ValidationError as exc:
+        problem = misfit(value, old.unit)  # the value as it should probably be written, as `check` suggests it
+        problems.append(diag(where, Code.INVALID_VALUE, str(exc.errors()[0]["msg"]).removeprefix("Value error, "),
+                              problem[1] if problem else None))
+        return None
+    got = parameter_type(new)
+    if wanted is not None and wanted.name == "list" and isinstance(value, str):  # `BRI,BNI`: one text
+        listed = hide_identifiers("[" + ", ".join(item.strip() for item in value.split(",")) + "]")
+        problems.append(diag(where, Code.TYPE_MISMATCH, f"`{name}` is a list, and `{hide_identifiers(value)}` one "
+                              f"text: a list is written in brackets, `{listed}` (in quotes for the shell: --set "
+                              f"'{name}={listed}')", listed if hide_identifiers(value) == value else None))
+        return None
+    if wanted is not None and (got is None or unify(wanted, got) != wanted):
+        meant = meant_value(wanted.name, value)
+        said = hide_identifiers(str(value)[:40])
+        problems.append(diag(where, Code.TYPE_MISMATCH, f"`{name}` is {_KINDS.get(wanted.name, wanted.name)}; "
+                              f"`{said}` is {_KINDS.get(got.name, got.name) if got else 'of mixed kinds'}", meant))
+        return None
+    return new
+
+
+def _not_texts(given: Override, old: Parameter, wanted: Type | None, value: list[Any]) -> str:
+    """A list holding an item that is not text (``[1]``, ``[[BRI]]``), in words: what the parameter
+    is, and what the list is (for a parameter of one value) or holds."""
+    said = hide_identifiers(given.text[:40])
+    if wanted is not None and wanted.name != "list":
+        kind = _KINDS.get(wanted.name, wanted.name)
+        return f"`{given.name}` is {f'{UNIT_WORDS[old.unit]} ({kind})' if old.unit else kind}; `{said}` is a list"
+    item = next(item for item in value if not isinstance(item, str))
+    if item is None or isinstance(item, list | dict):
+        held = "an empty item (null)" if item is None else "a list" if isinstance(item, list) else "a mapping"
+    else:
+        held = f"{_KINDS[value_type(item).name]}: text is written in quotes"
+    return f"`{given.name}` is a list of texts; `{said}` holds {held}"
+
+
+_KINDS = {"int": "a whole number", "decimal": "a number", "str": "text", "date": "a date (YYYY-MM-DD)",
+          "month": "a month (YYYY-MM)", "bool": "true or false", "list": "a list in brackets"}
+"""A value's kind in words, as a message names it."""
+
+
+def meant_value(kind: str, value: Any) -> str | None:
+    """The value as ``--set`` takes one of ``kind``, when it was written as people write such values
+    elsewhere (``2.022`` for a year, ``2022-07-31`` for a month, ``31/07/2022`` for a date)."""
+    text = value.isoformat() if isinstance(value, date) else str(value)
+    if kind == "month":
+        return text[:7] if isinstance(value, date) else as_month(text)
+    if kind == "date":
+        day = as_date(text)
+        return day.isoformat() if day is not None else None
+    if kind in ("int", "decimal"):
+        number = plain_number(text)
+        return number if number is not None and (kind == "decimal" or "." not in number) else None
+    return None
+
+
+def checked_benefit(old: Benefit, given: dict[str, tuple[Override, Any]], problems: list[Diagnostic]) -> Benefit | None:
+    """The benefit ``old`` with the keys ``given`` (each with its override), or None with its problem
+    told, named by the option(s) as typed."""
+    values = {key: value for key, (_, value) in given.items()}
+    data = old.model_dump() | values
+    if "amount" not in given and ("monthly" in given or "months" in given):
+        if data.get("monthly") is None or data.get("months") is None:
+            problems.append(diag(next(given[k][0].option for k in ("monthly", "months") if k in given),
+                                  Code.INVALID_VALUE, "benefit.monthly and benefit.months go together (set both, "
+                                  "or set benefit.amount)"))
+            return None
+        if isinstance(data["monthly"], int) and isinstance(data["months"], int):
+            data["amount"] = data["monthly"] * data["months"]
+    if "instalments" not in given and len(old.instalments) == 1:
+        data["instalments"] = [data["amount"]]
+    elif "instalments" not in given and not old.instalments:
+        del data["instalments"]  # the rule file gives none: still none
+    try:
+        return Benefit.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        key = str(first["loc"][0]) if first["loc"] else None
+        where = given[key][0].option if key in given else ", ".join(o.option for o, _ in given.values())
+        problem = benefit_misfit(key, first["input"]) if key is not None else None
+        problems.append(diag(where, Code.INVALID_VALUE, str(first["msg"]).removeprefix("Value error, "),
+                              problem[1] if problem else None))
+        return None
+
+
+def replacement_table(ruleset: RuleSet, o: Override, base: Path, problems: list[Diagnostic]) -> Table | None:
+    where = o.option
+    old = ruleset.tables.get(o.name)
+    if old is None:
+        problems.append(diag(where, Code.UNKNOWN_NAME, f"unknown table `{o.name}` in {ruleset.id}",
+                              nearest(o.name, ruleset.tables)))
+        return None
+    if not o.text:
+        problems.append(diag(where, Code.TABLE, f"no table file after `=`: write --table {o.name}=FILE"))
+        return None
+    path = (base / o.text).resolve()  # named by the caller, not by a rule file: read from its own folder
+    new, errors = read_table(o.name, old.ref.model_copy(update={"file": path.name}), path.parent, shown=o.text)
+    if new is None:  # every one, at its row when there is one: `mw.csv:4:1: … (--table minimum_wage=mw.csv)`
+        problems.extend(Diagnostic(o.text, exc.line, exc.column, Code.TABLE, f"{exc.message} ({where})",
+                                   suggestion=exc.suggestion) if exc.line is not None
+                        else diag(where, Code.TABLE, str(exc)) for exc in errors)
+        return None
+    new = replace(new, ref=new.ref.model_copy(update={"file": str(path)}))  # where the archive reads it from
+    if new.type != old.type:
+        problems.append(diag(where, Code.TYPE_MISMATCH, f"table `{o.name}` holds {_holds(old)} in the rule file; "
+                                                      f"{o.text} gives {_holds(new)}"))
+        return None
+    return new
+
+
+def _holds(table: Table) -> str:
+    """What a table's values are, in a message."""
+    if table.values is None:
+        return "keys without values"
+    return "numbers" if table.type.item is not None and table.type.item.name == "decimal" else "text values"
