@@ -94,7 +94,6 @@ class _State:
         self.causes = Causes(sides[0].plan)
         self.latest: str | None = None  # the latest month of a contribution or wage in the file
 
-
     def chunk(self, table: pa.Table) -> None:
         self.read += table.num_rows
         members, rejects = validate(table)
