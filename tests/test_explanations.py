@@ -934,6 +934,34 @@ def test_a_wage_reported_only_after_the_cut_off_is_not_said_to_be_unrecorded(pat
             f"Ask the employer to report the participant's wage for {month['en']} to BPJS Ketenagakerjaan."]
 
 
+@pytest.mark.parametrize("path", [p for p in TEST_FILES if "." not in p.stem and p.stem != "bsu-2020"],
+                         ids=lambda p: p.stem)
+def test_a_province_without_its_regency_leaves_the_ceiling_unknown(path: Path) -> None:
+    """``3200`` names Jawa Barat only: above Rp3.500.000 the ceiling is Karawang's or none, so the
+    decision waits for the regency, says why and asks the employer for it; within it, it passes."""
+    case = next(c for c in load_file(path, RuleSets()).cases if c.runnable and c.case is not None
+                and c.case.expect.outcome == "eligible")
+    assert case.ruleset is not None and case.case is not None and case.member is not None
+    on = date(2021, 11, 10) if path.stem == "bsu-2021" else case.case.on  # 2021: after the PPKM areas ended
+    plan = case.ruleset.plan(on)
+    month = plan.parameters["cutoff_month"].value
+    from bsu_rules.members import WageReport
+    for amount, outcome in ((9_000_000, "undetermined"), (3_500_000, "eligible")):
+        member = case.member.model_copy(update={"work_regency_code": "3200",
+                                                "wages": [WageReport(period=month, amount=amount)]})
+        d = plan.decide(member, hints=True)
+        assert d.outcome.value == outcome, (amount, d.failed)
+    assert d.rule("wage-ceiling").outcome.value == "pass"
+    d = plan.decide(member.model_copy(update={"wages": [WageReport(period=month, amount=9_000_000)]}))
+    assert d.missing == ["fact.ceiling"] and d.rule("wage-ceiling").outcome.value == "unknown"
+    id_page, en_page = (render_text(d, case.ruleset, lang, "worker") for lang in ("id", "en"))
+    assert "because the record gives only the province of work, not the regency or city, so the local " \
+        "minimum wage is not known." in en_page
+    assert "karena data tempat bekerja hanya mencantumkan provinsinya, tanpa kabupaten/kota" in id_page
+    assert _steps(en_page, "en") == [
+        "Ask the employer to update the regency or city of work with BPJS Ketenagakerjaan; the employer reports it."]
+
+
 def test_the_aid_step_asks_the_worker_which_programmes_they_received() -> None:
     """Read aloud, the step has an object the listener can follow, and names the programmes to mention."""
     rs = load_ruleset("bsu-2022")

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from bsu_rules.catalogue.calendar import add_months, month_end, month_of, month_start
 from bsu_rules.catalogue.contributions import arrears_streak, contribution_billed
-from bsu_rules.catalogue.identity import bank_key, province
+from bsu_rules.catalogue.identity import bank_key, province, regency
 from bsu_rules.catalogue.numbers import round_up
 from bsu_rules.catalogue.receipts import received
 from bsu_rules.catalogue.wages import last_wage
@@ -273,6 +273,13 @@ def test_province() -> None:
     assert province("3215") == "32"
     assert province("1171") == "11"
     assert province(None) is None
+
+
+def test_regency() -> None:
+    assert regency("3215") == "3215"
+    assert regency("3200") is None  # Jawa Barat, the regency not given: which regency is not known
+    assert regency("3201") == "3201" and regency("3100") is None
+    assert regency(None) is None
 
 
 # --- round_up -------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Who and where: ``nik_valid``, ``nik_issue`` (``bsu_rules.nik``), ``province``, ``bank_key``."""
+"""Who and where: ``nik_valid``, ``nik_issue`` (``bsu_rules.nik``), ``province``, ``regency``, ``bank_key``."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from bsu_rules.prove.inputs import AbstractCall
     from bsu_rules.prove.symbols import Strings, Sym
 
-__all__ = ["DEFINITIONS", "bank_key", "nik_issue", "province"]
+__all__ = ["DEFINITIONS", "bank_key", "nik_issue", "province", "regency"]
 
 SPACE = "[ \t\n\r\f\v\u00a0]+"
 """What separates the words of a bank name (the same pattern serves the columnar form)."""
@@ -47,6 +47,18 @@ def province(regency_code: str | None) -> str | None:
     if regency_code is None:
         return None
     return regency_code[:2]
+
+
+def regency(regency_code: str | None) -> str | None:
+    """A regency code as it is, unknown when it names a province only (``3200``: Jawa Barat, the
+    regency not given): which regency's minimum wage or area applies is then not known."""
+    if regency_code is None or regency_code.endswith(PROVINCE_ONLY):
+        return None
+    return regency_code
+
+
+PROVINCE_ONLY = "00"
+"""The last two digits of a regency code that names its province only."""
 
 
 def bank_key(name: str | None) -> str | None:
@@ -167,6 +179,14 @@ def _province_smt(args: list[Sym], strings: Strings) -> Sym:
     return symbols.Sym("str", term, args[0].known)
 
 
+def _regency_smt(args: list[Sym], strings: Strings) -> Sym:
+    code = args[0]
+    province_only = [code.term == strings.codes[text] for text in strings.texts
+                     if len(text) == 4 and text.endswith(PROVINCE_ONLY)]
+    return symbols.Sym("str", code.term, z3.And(code.known, z3.Not(z3.Or(province_only))) if province_only
+                       else code.known)
+
+
 def _realize_nik_valid(rec: Record, call: AbstractCall, value: Realized,
                        others: list[tuple[AbstractCall, Realized]]) -> None:
     if not value[0]:
@@ -205,6 +225,13 @@ DEFINITIONS = [
              columnar=Columnar(lambda t, args: cf.strict(lambda t, e, d: (e[0].str.slice(0, 2), pl.String()),
                                                          guard=False)(t, args)),
              inversion=None, smt=_province_smt),
+    Function("regency", ((STR,),), STR,
+             "A regency code as it is; unknown when it names a province only (`3200`: the regency not given).",
+             "regency(member.work_regency_code)", scalar=regency,
+             columnar=Columnar(lambda t, args: cf.strict(lambda t, e, d: (
+                 pl.when(e[0].str.ends_with(PROVINCE_ONLY)).then(pl.lit(None, pl.String)).otherwise(e[0]),
+                 pl.String()), guard=False)(t, args)),
+             inversion=None, smt=_regency_smt, own_unknown=True),
     Function("bank_key", ((STR,),), STR,
              'A bank name as the bank table keys it: full-width letters read as letters, invisible characters '
              'dropped, upper case, single spaces, punctuation (`. , ( ) / -`) and the words `BANK`, `PT`, `PERSERO`, '

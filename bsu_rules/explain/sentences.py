@@ -199,13 +199,17 @@ class Renderer:
 
     def found_nothing(self, label: str, lang: str) -> str | None:
         """Why a fact is unknown although what it reads is on record, in the glossary's ``unknown`` words
-        for the function computing it (``fact.wage``: no wage reported for the cut-off month or earlier);
-        None when the glossary has none."""
-        tree = self.plan.ruleset.facts.get(label.removeprefix("fact.")) if label.startswith("fact.") else None
+        for the function computing it or a fact it reads (``fact.wage``: no wage reported for the cut-off
+        month or earlier; ``fact.ceiling``: the regency of work not given); None when the glossary has none."""
+        rs = self.plan.ruleset
+        tree = rs.facts.get(label.removeprefix("fact.")) if label.startswith("fact.") else None
         if tree is None:
             return None
         parameters = {k: p.value for k, p in self.plan.parameters.items()}
-        return self.glossary.call_words(self.glossary.unknown, tree, parameters, lang)
+        for node in (tree, *(rs.facts[f] for f in rs.facts_read([tree]))):
+            if (words := self.glossary.call_words(self.glossary.unknown, node, parameters, lang)) is not None:
+                return words
+        return None
 
 
 def _only_rows(missing: list[str]) -> tuple[str, str] | None:

@@ -249,6 +249,8 @@ class Encoder:
         if function.abstract is not None:
             return self._abstract(function, args, node.type)
         result = EXACT[function.name](args, self.strings)
+        if function.own_unknown:  # unknown although its arguments are known (``regency("3200")``): an unknown input
+            self.inputs.unknowns.append(z3.And(*[a.known for a in args], z3.Not(result.known)))
         if function.strict:
             known = z3.And(result.known, *[a.known for a in args])
             if bounded and function.name not in KEEPS_BOUNDS:  # anything else on a bound is unknown

@@ -16,6 +16,7 @@ from typing import Any
 import z3
 
 from bsu_rules.catalogue import FUNCTIONS, Function
+from bsu_rules.catalogue.identity import PROVINCE_ONLY
 from bsu_rules.members import Member
 from bsu_rules.nik import PROVINCES
 from bsu_rules.prove.symbols import TRUE, ProveError, Strings, Sym, Term
@@ -68,15 +69,16 @@ def fits(path: str, text: str) -> bool:
 
 def universe(texts: set[str]) -> Strings:
     """The texts the rules name, and texts standing for "any other value": a regency of each
-    two-digit (province) prefix named, one of the first province not named, a NIK, a number, a
-    word."""
+    two-digit (province) prefix named, one of the first province not named, each of those
+    provinces with its regency not given (``3200``), a NIK, a number, a word."""
     strings = Strings()
     for text in sorted(texts):
         strings.code(text)
     named = {t for t in texts if len(t) == 2 and t.isdigit()}
     prefixes = sorted(named | {next(p for p in sorted(PROVINCES) if p not in named)})
     others = [next(c for c in (f"{p}{n:02d}" for n in range(99, 0, -1)) if c not in texts) for p in prefixes]
-    strings.others = [*others, "3204120101900001", "99999999999", "OTHER"]
+    province_only = [f"{p}{PROVINCE_ONLY}" for p in prefixes if f"{p}{PROVINCE_ONLY}" not in texts]
+    strings.others = [*others, *province_only, "3204120101900001", "99999999999", "OTHER"]
     for text in strings.others:
         strings.code(text)
     strings.frozen = True
@@ -134,6 +136,7 @@ class Inputs:
         if text in self.strings.codes and fits(path, text):
             return self.strings.codes[text]
         others = [t for t in self.strings.others if fits(path, t)]
+        others = [t for t in others if t.endswith(PROVINCE_ONLY) == text.endswith(PROVINCE_ONLY)] or others
         same = [t for t in others if t[:2] == text[:2] and t[:2] in self.strings.codes]
         unnamed = [t for t in others if t[:2] not in self.strings.codes]
         return self.strings.codes[(same or unnamed or others)[0]]
