@@ -89,11 +89,11 @@ def test_a_bound_reads_as_at_least() -> None:
     decision = bsu_rules.evaluate(rs, record)
     officer = {lang: render_text(decision, rs, lang, "officer") for lang in ("id", "en")}
     assert "paling sedikit Rp4.400.000" in officer["id"] and "at least Rp4.400.000" in officer["en"]
-    assert "hanya diketahui paling sedikit Rp4.375.479." in officer["id"]
-    assert "only that it is at least Rp4.375.479 is known." in officer["en"]
+    assert "yang diketahui hanya paling sedikit Rp4.375.479." in officer["id"]
+    assert "only that it is at least Rp4.375.479." in officer["en"]
     worker = {lang: render_text(decision, rs, lang, "worker") for lang in ("id", "en")}
-    assert "angka pasti untuk Kota Surabaya (Provinsi Jawa Timur) dalam daftar upah minimum" in worker["id"]
-    assert "the exact figure for Kota Surabaya (Jawa Timur province) in the list of" in worker["en"]
+    assert "besaran untuk Kota Surabaya (Provinsi Jawa Timur) pada daftar upah minimum" in worker["id"]
+    assert "the figure for Kota Surabaya (Jawa Timur province) in the list of" in worker["en"]
     for text in worker.values():  # the place by the name its table row gives, in plain words
         said = text.split("\n", 1)[1]  # after the heading, which shows the masked NIK
         assert not any(w in said for w in ("table.minimum_wage", "3578", "lower bound", "batas bawah")), text
@@ -106,7 +106,7 @@ def test_a_province_row_s_bound_is_said_by_the_province_s_name_and_claims_no_yea
     decision = bsu_rules.evaluate(rs, record)
     assert decision.rule("wage-ceiling").missing == ["table.minimum_wage[19]"]
     worker = {lang: render_text(decision, rs, lang, "worker") for lang in ("id", "en")}
-    assert "untuk Provinsi Kepulauan Bangka Belitung dalam daftar upah minimum" in worker["id"]
+    assert "untuk Provinsi Kepulauan Bangka Belitung pada daftar upah minimum" in worker["id"]
     assert "for Kepulauan Bangka Belitung province in the list of" in worker["en"]
     assert not any(said in text for text in worker.values() for said in ("19 (", "earlier year", "tahun sebelumnya"))
 

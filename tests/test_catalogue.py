@@ -16,6 +16,7 @@ from bsu_rules.catalogue import FUNCTIONS, Abstraction, Columnar, Function, Hist
 from bsu_rules.members import Contribution, Program, ProgramReceipt, WageReport
 from bsu_rules.months import month_index, month_text
 from bsu_rules.ruleset.expressions import Call, parse
+from bsu_rules.ruleset.loader import load_ruleset
 from bsu_rules.ruleset.types import DECIMAL, HISTORIES, INT, Type
 
 NAMES = sorted(FUNCTIONS)
@@ -31,9 +32,16 @@ VALUES: dict[str, st.SearchStrategy[Any]] = {
     "date": DATES,
     "int": st.integers(1, 31),  # a due day, a positive step, a number of months
     "decimal": st.integers(0, 10**10).map(lambda n: Decimal(n).scaleb(-3)),
-    "str": niks() | BANK_NAMES | st.sampled_from(["3215", "3171", "9999", "0000", "1"]),
+    "str": niks() | BANK_NAMES | st.sampled_from(["3215", "3171", "3200", "3100", "9999", "0000", "1"]),
     "list": st.lists(st.sampled_from(PROGRAMS), max_size=3, unique=True),
+    "table": st.sampled_from([load_ruleset(e).tables[t] for e, t in (("bsu-2022", "minimum_wage"),
+                                                                   ("bsu-2022", "banks"))]),
+    "keyset": st.sampled_from([load_ruleset("bsu-2021").tables["ppkm_areas"]]),
 }
+
+
+WHOLE = ("list", "table", "keyset")
+"""Argument types only ever given whole (a literal, a parameter, a table), never a column."""
 
 
 def _type(options: tuple[Type, ...]) -> st.SearchStrategy[Type]:
@@ -180,11 +188,11 @@ def test_columnar_equals_scalar(name: str, data: st.DataObject) -> None:
     columns: dict[str, Any] = {}
     vals: list[Val] = []
     per_row: list[list[Any]] = []
-    varies = data.draw(st.sampled_from([i for i, t in enumerate(types) if t.name != "list"]))  # all constant: folded
+    varies = data.draw(st.sampled_from([i for i, t in enumerate(types) if t.name not in WHOLE]))  # all constant: folded
     for i, t in enumerate(types):
         value = VALUES[t.name] | st.none()
-        if t.name == "list" or (t not in HISTORIES and i != varies and data.draw(st.booleans(), label=f"constant {i}")):
-            const = data.draw(VALUES[t.name] if t.name == "list" else value)
+        if t.name in WHOLE or (t not in HISTORIES and i != varies and data.draw(st.booleans(), label=f"constant {i}")):
+            const = data.draw(VALUES[t.name] if t.name in WHOLE else value)
             vals.append(Val(t, const=const))
             per_row.append([const] * rows)
             continue

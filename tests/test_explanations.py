@@ -532,20 +532,20 @@ def test_a_place_is_read_by_the_name_its_table_gives() -> None:
     d = rs.plan().decide(parse_member(bandung), hints=True)
     assert d.rule("wage-ceiling").missing == ["table.minimum_wage[3273]"]
     assert _line(render_text(d, rs, "en"), "? ") == (
-        "This cannot be decided yet because the exact figure for Kota Bandung (Jawa Barat province) in the list of "
+        "This cannot be decided yet because the figure for Kota Bandung (Jawa Barat province) in the list of "
         "regency (UMK) and provincial (UMP) minimum wages is not yet in the programme's data. Known so far: the "
         "latest wage reported by the employer is Rp3.800.001 and the wage ceiling that applies is at least "
-        "Rp3.800.000. [1]")
+        "Rp3.800.000. The result depends on that figure. [1]")
     assert _line(render_text(d, rs, "id"), "? ") == (  # the wage and the ceiling a worker compares, as an officer reads
-        "Belum dapat ditentukan karena angka pasti untuk Kota Bandung (Provinsi Jawa Barat) dalam daftar upah minimum "
-        "kabupaten/kota (UMK) dan provinsi (UMP) belum tercatat dalam data program. Yang sudah diketahui: upah "
+        "Belum dapat ditentukan karena besaran untuk Kota Bandung (Provinsi Jawa Barat) pada daftar upah minimum "
+        "kabupaten/kota (UMK) dan provinsi (UMP) belum tercatat di data program. Yang sudah diketahui: upah "
         "terakhir yang dilaporkan pemberi kerja Rp3.800.001 dan batas upah yang berlaku paling sedikit Rp3.800.000. "
-        "[1]")
+        "Hasilnya bergantung pada besaran itu. [1]")
     assert d.rule("wage-ceiling").explain is not None and d.rule("wage-ceiling").explain.en == (
-        "This cannot be decided yet because the exact figure for Kota Bandung (Jawa Barat province) in the list of "
-        "regency (UMK) and provincial (UMP) minimum wages is not known; only that it is at least Rp3.742.276,48 is "
-        "known. Known so far: the latest wage reported by the employer is Rp3.800.001 and the wage ceiling that "
-        "applies is at least Rp3.800.000.")
+        "This cannot be decided yet because the figure for Kota Bandung (Jawa Barat province) in the list of "
+        "regency (UMK) and provincial (UMP) minimum wages is not known exactly, only that it is at least "
+        "Rp3.742.276,48. Known so far: the latest wage reported by the employer is Rp3.800.001 and the wage ceiling "
+        "that applies is at least Rp3.800.000.")
     rs2021 = load_ruleset("bsu-2021")
     on = date(2021, 8, 10)
     outside = {**EXAMPLES[0], "work_regency_code": "3578", "wages": [{"period": "2021-06", "amount": 3_400_000}]}
@@ -955,10 +955,29 @@ def test_a_province_without_its_regency_leaves_the_ceiling_unknown(path: Path) -
     d = plan.decide(member.model_copy(update={"wages": [WageReport(period=month, amount=9_000_000)]}))
     assert d.missing == ["fact.ceiling"] and d.rule("wage-ceiling").outcome.value == "unknown"
     id_page, en_page = (render_text(d, case.ruleset, lang, "worker") for lang in ("id", "en"))
-    assert "because the record gives only the province of work, not the regency or city, so the local " \
-        "minimum wage is not known." in en_page
-    assert "karena data tempat bekerja hanya mencantumkan provinsinya, tanpa kabupaten/kota" in id_page
+    assert "because the record gives only the province of work, not the regency or city needed to read the list " \
+        "of regency (UMK) and provincial (UMP) minimum wages." in en_page
+    assert "karena data tempat bekerja hanya mencantumkan provinsinya, tanpa kabupaten/kota yang diperlukan untuk " \
+        "membaca daftar upah minimum kabupaten/kota (UMK) dan provinsi (UMP)." in id_page
     assert _steps(en_page, "en") == [
+        "Ask the employer to update the regency or city of work with BPJS Ketenagakerjaan; the employer reports it."]
+    dki = plan.decide(member.model_copy(update={"work_regency_code": "3100",  # one row for every DKI regency
+                                                "wages": [WageReport(period=month, amount=9_000_000)]}))
+    assert dki.outcome.value != "undetermined" and dki.rule("wage-ceiling").outcome.value == "fail"
+
+
+def test_a_province_without_its_regency_is_not_looked_for_in_the_ppkm_annex() -> None:
+    """The annex lists regencies: 3300 names the work area the criterion needs, and says why in words."""
+    rs = load_ruleset("bsu-2021")
+    member = {**EXAMPLES[0], "work_regency_code": "3300", "wages": [{"period": "2021-06", "amount": 3_400_000}],
+              "contributions": [{"period": "2021-06", "amount": 100_000, "paid_on": "2021-06-30"}]}
+    d = rs.plan(date(2021, 8, 10)).decide(parse_member(member))
+    ppkm = d.rule("ppkm-area")
+    assert ppkm.outcome.value == "unknown" and ppkm.missing == ["member.work_regency_code"]
+    assert ppkm.explain is not None and ppkm.explain.en == (
+        "This cannot be decided yet because the record gives only the province of work, not the regency or city "
+        "needed to read the list of PPKM level 3 and 4 areas in Annex I.")
+    assert _steps(render_text(d, rs, "en", "worker"), "en") == [
         "Ask the employer to update the regency or city of work with BPJS Ketenagakerjaan; the employer reports it."]
 
 

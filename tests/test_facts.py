@@ -18,6 +18,7 @@ from bsu_rules.catalogue.receipts import received
 from bsu_rules.catalogue.wages import last_wage
 from bsu_rules.members import Contribution, Program, ProgramReceipt, WageReport
 from bsu_rules.months import month_index, month_text
+from bsu_rules.ruleset.loader import load_ruleset
 
 AS_OF = date(2021, 7, 31)
 
@@ -276,10 +277,11 @@ def test_province() -> None:
 
 
 def test_regency() -> None:
-    assert regency("3215") == "3215"
-    assert regency("3200") is None  # Jawa Barat, the regency not given: which regency is not known
-    assert regency("3201") == "3201" and regency("3100") is None
-    assert regency(None) is None
+    umk = load_ruleset("bsu-2022").tables["minimum_wage"]  # Jawa Barat's regencies listed; DKI only as `31`
+    assert regency("3215", umk) == "3215" and regency("3201", umk) == "3201"
+    assert regency("3200", umk) is None  # Jawa Barat, the regency not given: which row applies is not known
+    assert regency("3100", umk) == "3100"  # DKI: every regency reads the province's row
+    assert regency("3300", umk) == "3300" and regency(None, umk) is None
 
 
 # --- round_up -------------------------------------------------------------------------------

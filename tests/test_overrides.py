@@ -212,9 +212,11 @@ def test_a_replacement_table_gets_the_warnings_check_gives_a_table(rs2022: RuleS
     assert f"with --table banks={banks}: " in warned and "warning [unknown-value]" in warned
     assert "`MANDIRI` of `param.state_banks` is none of the values of `table.banks`" in warned
     umk = tmp_path / "umk.csv"
-    umk.write_text("area_code,amount,bound,source\n3273,4000000,exact,src\n32041,4000000,exact,src\n", "utf-8")
-    (warned,) = reform_of(rs2022, [], [f"minimum_wage={umk}"]).warnings  # type: ignore[attr-defined]
+    umk.write_text("area_code,amount,bound,source\n3273,4000000,exact,src\n32041,4000000,exact,src\n"
+                   "3200,4000000,exact,src\n", "utf-8")  # a province without its regency is looked up as unknown
+    warned = "\n".join(reform_of(rs2022, [], [f"minimum_wage={umk}"]).warnings)  # type: ignore[attr-defined]
     assert f"{umk}:3:1: warning [unmatchable-key]" in warned and "key `32041` of `table.minimum_wage`" in warned
+    assert f"{umk}:4:1: warning [unmatchable-key]" in warned and "key `3200` of `table.minimum_wage`" in warned
     member = tmp_path / "siti.json"
     member.write_text(json.dumps(SITI), "utf-8")
     assert main(["evaluate", "bsu-2022", str(member), "--table", f"banks={banks}"]) == 0
@@ -393,6 +395,30 @@ def test_a_benefit_problem_of_two_options_names_both_as_typed(rs2022: RuleSet) -
     [problem] = errors(rs2022, ["benefit.amount=1", "benefit.instalments=[2]"])
     assert problem.startswith("--set benefit.amount=1, --set benefit.instalments=[2]:1:1: error [invalid-value]: "
                               "instalments add up to 2, not amount 1")
+
+
+@pytest.mark.parametrize(("edition", "given", "advice", "fixed"), [
+    ("bsu-2022", ["benefit.instalments=[750000]"], "add --set benefit.amount=750000", ["benefit.amount=750000"]),
+    ("bsu-2025", ["benefit.amount=700000"], "add --set benefit.monthly=350000", ["benefit.monthly=350000"]),
+    ("bsu-2020", ["benefit.months=3"], 'add --set "benefit.instalments=[…]" with 2 instalments of 900000',
+     ["benefit.instalments=[900000, 900000]"]),
+    ("bsu-2020", ["benefit.amount=2000000"],
+     'add --set benefit.monthly=500000 and --set "benefit.instalments=[…]" with 2 instalments of 1000000',
+     ["benefit.monthly=500000", "benefit.instalments=[1000000, 1000000]"]),
+    ("bsu-2020", ["benefit.instalments=[1000000, 1000000]"],
+     "add --set benefit.amount=2000000 and --set benefit.monthly=500000",
+     ["benefit.amount=2000000", "benefit.monthly=500000"]),
+    ("bsu-2025", ["benefit.amount=700001"], "set benefit.monthly and benefit.months to make 700001", None),
+])
+def test_a_benefit_that_does_not_add_up_says_what_makes_it_add_up(edition: str, given: list[str], advice: str,
+                                                                  fixed: list[str] | None) -> None:
+    """The advice is said in words (a list of amounts would be hidden as one long number), and taking
+    it gives a benefit that loads."""
+    rs = load_ruleset(edition)
+    [problem] = errors(rs, given)
+    assert problem.endswith(f": {advice}"), problem
+    if fixed is not None:
+        assert isinstance(reform_of(rs, [*given, *fixed], []), Reform)
 
 
 def test_a_value_outside_a_function_s_domain_stops_the_command_not_the_run(tmp_path: Path,

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from bsu_rules import nik
 from bsu_rules.catalogue.definition import LEFT_OUT, Abstraction, Columnar, Function, LeftOut, Realized, Record
 from bsu_rules.catalogue.optional import cf, pl, symbols, z3
-from bsu_rules.ruleset.types import BOOL, DATE, STR, Type
+from bsu_rules.ruleset.types import BOOL, DATE, DECIMAL, INT, KEYSET, STR, Type, table_of
 
 if TYPE_CHECKING:
     from bsu_rules.evaluators.columnar_functions import Val
@@ -40,6 +40,8 @@ BANK_FOLD: dict[str, str] = {
 _FOLD = str.maketrans(BANK_FOLD)
 _SPACE, _PUNCTUATION, _SPELLED_PT = re.compile(SPACE), re.compile(BANK_PUNCTUATION), re.compile(BANK_SPELLED_PT)
 _VALID_NIK_HEAD, _INVALID_NIK = "320412", "0000000000000000"
+AREAS = (table_of(INT), table_of(DECIMAL), table_of(STR), KEYSET)
+"""A table keyed by area codes, whatever it holds."""
 
 
 def province(regency_code: str | None) -> str | None:
@@ -49,16 +51,26 @@ def province(regency_code: str | None) -> str | None:
     return regency_code[:2]
 
 
-def regency(regency_code: str | None) -> str | None:
-    """A regency code as it is, unknown when it names a province only (``3200``: Jawa Barat, the
-    regency not given): which regency's minimum wage or area applies is then not known."""
-    if regency_code is None or regency_code.endswith(PROVINCE_ONLY):
+def regency(regency_code: str | None, areas: Any) -> str | None:
+    """A regency code as it is, or unknown where it names a province only (``3200``: Jawa Barat, the
+    regency not given) and the table ``areas`` lists a regency of that province: which of its rows
+    applies is then not known. Where the table lists none (DKI Jakarta's ``3100``, every regency under
+    the province's row) the code stays, misses every regency's row and reads the province's."""
+    if regency_code is None or areas is None:
+        return None
+    if regency_code.endswith(PROVINCE_ONLY) and regency_code[:2] in regency_provinces(areas.keys):
         return None
     return regency_code
 
 
 PROVINCE_ONLY = "00"
 """The last two digits of a regency code that names its province only."""
+
+
+@lru_cache(maxsize=64)  # a rule set has few tables
+def regency_provinces(keys: frozenset[str]) -> frozenset[str]:
+    """The provinces of which a table's keys list a regency (four digits, not ending in ``00``)."""
+    return frozenset(k[:2] for k in keys if len(k) == 4 and k.isdigit() and not k.endswith(PROVINCE_ONLY))
 
 
 def bank_key(name: str | None) -> str | None:
@@ -180,11 +192,20 @@ def _province_smt(args: list[Sym], strings: Strings) -> Sym:
 
 
 def _regency_smt(args: list[Sym], strings: Strings) -> Sym:
-    code = args[0]
-    province_only = [code.term == strings.codes[text] for text in strings.texts
-                     if len(text) == 4 and text.endswith(PROVINCE_ONLY)]
-    return symbols.Sym("str", code.term, z3.And(code.known, z3.Not(z3.Or(province_only))) if province_only
-                       else code.known)
+    code, areas = args[0], regency_provinces(args[1].term.keys)
+    unknown = [code.term == strings.codes[text] for text in strings.texts
+               if len(text) == 4 and text.endswith(PROVINCE_ONLY) and text[:2] in areas]
+    return symbols.Sym("str", code.term, z3.And(code.known, z3.Not(z3.Or(unknown))) if unknown else code.known)
+
+
+def _regency_columnar(t: Type, args: list[Val]) -> Val:
+    code, areas = args
+    if code.is_const or areas.const is None:
+        return cf.Val(t, const=None if areas.const is None else regency(code.const, areas.const))
+    expr = cf.typed(code)[0]
+    listed = pl.Series(sorted(regency_provinces(areas.const.keys)), dtype=pl.String).implode()
+    unknown = expr.str.ends_with(PROVINCE_ONLY) & expr.str.slice(0, 2).is_in(listed)
+    return cf.Val(t, expr=pl.when(unknown).then(pl.lit(None, pl.String)).otherwise(expr), dtype=pl.String())
 
 
 def _realize_nik_valid(rec: Record, call: AbstractCall, value: Realized,
@@ -225,13 +246,11 @@ DEFINITIONS = [
              columnar=Columnar(lambda t, args: cf.strict(lambda t, e, d: (e[0].str.slice(0, 2), pl.String()),
                                                          guard=False)(t, args)),
              inversion=None, smt=_province_smt),
-    Function("regency", ((STR,),), STR,
-             "A regency code as it is; unknown when it names a province only (`3200`: the regency not given).",
-             "regency(member.work_regency_code)", scalar=regency,
-             columnar=Columnar(lambda t, args: cf.strict(lambda t, e, d: (
-                 pl.when(e[0].str.ends_with(PROVINCE_ONLY)).then(pl.lit(None, pl.String)).otherwise(e[0]),
-                 pl.String()), guard=False)(t, args)),
-             inversion=None, smt=_regency_smt, own_unknown=True),
+    Function("regency", ((STR,), AREAS), STR,
+             "A regency code as it is; unknown when it names a province only (`3200`: the regency not given) and "
+             "the table lists a regency of that province, since which of its rows applies is then not known.",
+             "regency(member.work_regency_code, table.minimum_wage)", scalar=regency,
+             columnar=Columnar(_regency_columnar), inversion=None, smt=_regency_smt, own_unknown=True),
     Function("bank_key", ((STR,),), STR,
              'A bank name as the bank table keys it: full-width letters read as letters, invisible characters '
              'dropped, upper case, single spaces, punctuation (`. , ( ) / -`) and the words `BANK`, `PT`, `PERSERO`, '

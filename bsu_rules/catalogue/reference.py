@@ -20,7 +20,7 @@ _PLURAL = {"any": "values", "number": "numbers"}
 def _type(t: Type) -> str:
     if t.name == "list" and t.item is not None:
         return f"list of {_type(t.item)}"
-    return "text" if t.name == "str" else t.name
+    return "text" if t.name == "str" else "table" if t.name == "keyset" else t.name
 
 
 def _param(options: tuple[Type, ...]) -> str:
@@ -28,7 +28,7 @@ def _param(options: tuple[Type, ...]) -> str:
         return "any"
     if set(options) == {INT, DECIMAL}:
         return "number"
-    return " or ".join(_type(t) for t in options)
+    return " or ".join(dict.fromkeys(_type(t) for t in options))  # a table of any values is a table
 
 
 def _arguments(f: Function) -> str:

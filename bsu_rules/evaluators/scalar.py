@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 from pydantic import JsonValue
 
+from bsu_rules.catalogue import FUNCTIONS
 from bsu_rules.decisions import (
     PRIVATE,
     Benefit,
@@ -139,6 +140,9 @@ class CompiledRule:
     missing: list[tuple[str, Getter]]  # member fields the condition reads, to name the missing ones
     bound_slots: list[int]  # slots that may hold a lower bound
     incomplete: list[str]  # tables whose silence is unknown
+    unusable: list[tuple[str, Getter, Fn, Call]]
+    # calls in the condition of a function that can be unknown of itself on one member field (``regency``):
+    # the field, its getter, the call and its node, to name a field on record that the call cannot read
 
     @property
     def rule(self) -> Rule:
@@ -250,8 +254,22 @@ class Plan:
             on_true=EFFECT[kind][0], on_false=EFFECT[kind][1], fixed=fixed, trace=trace,
             missing=[(p, member_getter(tuple(p.split(".")[1:]))) for p in self.ruleset.member_reads(checked.tree)],
             bound_slots=[self.env.slots[n] for n in facts if n in self.env.slots] if self.env.bounded else [],
-            incomplete=[f"table.{n.parts[1]}" for n in walk(checked.tree) if isinstance(n, Name)
-                        and n.parts[0] == "table" and tables[n.parts[1]].unlisted_unknown])
+            incomplete=list(dict.fromkeys(f"table.{n.parts[1]}" for n in walk(checked.tree) if isinstance(n, Name)
+                                          and n.parts[0] == "table" and tables[n.parts[1]].unlisted_unknown)),
+            unusable=self._unusable(checked.tree))
+
+    def _unusable(self, tree: Node) -> list[tuple[str, Getter, Fn, Call]]:
+        """The calls in ``tree`` of a function unknown of itself (``own_unknown``) whose one member field is
+        its only argument that varies: ``regency(member.work_regency_code, table.t)``."""
+        found = []
+        for n in walk(tree):
+            if isinstance(n, Call) and (fn := FUNCTIONS.get(n.func.dotted)) is not None and fn.own_unknown:
+                fields = [a for a in n.args if isinstance(a, Name) and a.parts[0] == "member"]
+                others = [a for a in n.args if not (isinstance(a, Name) and a.parts[0] in ("member", "table", "param"))]
+                if len(fields) == 1 and not others:
+                    path = fields[0].dotted
+                    found.append((path, member_getter(tuple(path.split(".")[1:])), compile_node(n, self.env), n))
+        return found
 
     @cached_property
     def renderer(self) -> Renderer:

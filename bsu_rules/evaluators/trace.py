@@ -251,7 +251,8 @@ class Recorded:
         return self.plan.json_parts.columns.values[i](self.row())
 
     def missing(self, i: int, values: dict[str, JsonValue] | None = None) -> list[str]:
-        """What an unknown criterion lacks: member fields, else the table rows known only as lower bounds,
+        """What an unknown criterion lacks: member fields, else a field on record that a call cannot read
+        (``regency``: a province without its regency), else the table rows known only as lower bounds,
         else null values, else incomplete tables."""
         if self.results[i] is not _UNKNOWN:
             return []
@@ -266,6 +267,7 @@ class Recorded:
             nulls = [k for k, v in values.items() if v is None]
             said[i] = list(dict.fromkeys(p for k in nulls for p in self.plan.unset_read(k))) or \
                 [p for p, get in r.missing if get(m) is None] or \
+                [p for p, get, call, _ in r.unusable if call(m, self.facts) is None and get(m) is not None] or \
                 list(rows_in([*read, *(self.facts[s] for s in r.bound_slots)])) or nulls or r.incomplete
             # a parameter the rules leave unset: it alone (unknown for every member, whatever the record
             # holds); a value unknown through a bound: its row

@@ -8,7 +8,7 @@ placeholder without a format is shown as the glossary says (a year as a year, a 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -19,7 +19,7 @@ from bsu_rules.formatting import format_date, format_month, format_value, number
 from bsu_rules.glossary import AT_LEAST, Glossary, Places, glossary_for, join, regency
 from bsu_rules.nik import PROVINCES, NikIssue, describe_nik_issue, nik_issue
 from bsu_rules.ruleset.checker import PLACEHOLDER
-from bsu_rules.ruleset.expressions import Name, walk
+from bsu_rules.ruleset.expressions import Name, Node, walk
 from bsu_rules.ruleset.schema import Text
 
 if TYPE_CHECKING:
@@ -36,10 +36,11 @@ _GAP = {"id": "aturan program belum menetapkan {} untuk tanggal {}",
 _UNLISTED = {"id": "{} yang tersedia belum lengkap", "en": "the available {} is incomplete"}
 _UNLISTED_AREA = {"id": "{1} yang tersedia belum lengkap dan tidak mencantumkan {0}",
                   "en": "the available {1} is incomplete and does not list {0}"}
-_BOUND = {"id": "angka pasti untuk {} dalam {} belum diketahui; hanya diketahui paling sedikit {}",
-          "en": "the exact figure for {} in the {} is not known; only that it is at least {} is known"}
-_ROW_UNSET = {"id": "angka pasti untuk {} dalam {} belum tercatat dalam data program",
-              "en": "the exact figure for {} in the {} is not yet in the programme's data"}
+_BOUND = {"id": "besaran untuk {} pada {} belum diketahui pasti; yang diketahui hanya paling sedikit {}",
+          "en": "the figure for {} in the {} is not known exactly, only that it is at least {}"}
+_ROW_UNSET = {"id": "besaran untuk {} pada {} belum tercatat di data program",
+              "en": "the figure for {} in the {} is not yet in the programme's data"}
+_DEPENDS = {"id": " Hasilnya bergantung pada besaran itu.", "en": " The result depends on that figure."}
 _SO_FAR = {"id": " Yang sudah diketahui: {}.", "en": " Known so far: {}."}
 _SO_FAR_ITEM = {"id": "{} {}", "en": "the {} is {}"}
 _ROW = re.compile(r"^(table\.[a-z0-9_]+)\[(.+)\]$")
@@ -147,17 +148,18 @@ class Renderer:
         self.places = Places.of(plan.ruleset, self.glossary)
         self.sentences = {r.rule.id: _Sentence(r.rule.explain, plan, self.glossary, self.places)
                           for r in plan.rules if r.rule.explain is not None}
-        self.unknowns: dict[tuple[tuple[str, ...], tuple[tuple[str, Any], ...]], Text] = {}
+        self.unknowns: dict[tuple[tuple[str, ...], tuple[tuple[str, Any], ...], tuple[str, ...]], Text] = {}
 
     def explain(self, r: CompiledRule, result: str, member: Any, facts: list[Any], missing: list[str]) -> Text | None:
         if result == "unknown":
             known = _known(r, member, facts) if all(m.startswith("table.") for m in missing) else ()
-            key = (tuple(missing), known)
+            unread = {p: call for p, get, _, call in r.unusable if p in missing and get(member) is not None}
+            key = (tuple(missing), known, tuple(unread))
             text = self.unknowns.get(key)
             if text is None:
                 if len(self.unknowns) >= _REMEMBERED:
                     self.unknowns.clear()
-                text = self.unknowns[key] = trusted(Text, {lang: self.unknown(missing, lang, known)
+                text = self.unknowns[key] = trusted(Text, {lang: self.unknown(missing, lang, known, unread)
                                                            for lang in ("en", "id")})
             return text
         if result not in ("fail", "flagged"):
@@ -165,11 +167,13 @@ class Renderer:
         sentence = self.sentences.get(r.rule.id)
         return None if sentence is None else sentence.render(member, facts)
 
-    def unknown(self, missing: list[str], lang: str, known: tuple[tuple[str, Any], ...] = ()) -> str:
+    def unknown(self, missing: list[str], lang: str, known: tuple[tuple[str, Any], ...] = (),
+                unread: Mapping[str, Node] | None = None) -> str:
         """Why a criterion cannot be decided, naming what is missing in words: a value the rules do not
         set for the decision date, or a table the programme has not completed, is the programme's gap,
         not the member's record. A table's gap names the member's area and what is ``known`` so far
-        (the values the criterion read, from ``_known``)."""
+        (the values the criterion read, from ``_known``). A field on record that a call cannot read
+        (``unread``: the field and the call) is said in the glossary's ``unknown`` words for the call."""
         g, rs = self.glossary, self.plan.ruleset
         if (row := _only_rows(missing)) is not None:
             table, key = row
@@ -190,19 +194,20 @@ class Renderer:
         unset = [m for m in missing if m in gaps]
         unrecorded = [m for m in missing if m not in gaps and not (gaps and m.startswith("fact.")
                                                                   and _reads(rs, m.removeprefix("fact."), gaps))]
-        found_nothing = {m: s for m in unrecorded if (s := self.found_nothing(m, lang)) is not None}
+        found_nothing = {m: s for m in unrecorded if (s := self.found_nothing(m, lang, (unread or {}).get(m)))
+                         is not None}
         unrecorded = [m for m in unrecorded if m not in found_nothing]
         said = [_GAP[lang].format(g.labels(unset, lang), format_date(self.plan.on, lang))] if unset else []
         said += [_UNKNOWN[lang].format(g.labels(unrecorded, lang))] if unrecorded else []
         said += list(dict.fromkeys(found_nothing.values()))
         return _BECAUSE[lang].format(_AND[lang].join(said))
 
-    def found_nothing(self, label: str, lang: str) -> str | None:
+    def found_nothing(self, label: str, lang: str, call: Node | None = None) -> str | None:
         """Why a fact is unknown although what it reads is on record, in the glossary's ``unknown`` words
         for the function computing it or a fact it reads (``fact.wage``: no wage reported for the cut-off
         month or earlier; ``fact.ceiling``: the regency of work not given); None when the glossary has none."""
         rs = self.plan.ruleset
-        tree = rs.facts.get(label.removeprefix("fact.")) if label.startswith("fact.") else None
+        tree = call or (rs.facts.get(label.removeprefix("fact.")) if label.startswith("fact.") else None)
         if tree is None:
             return None
         parameters = {k: p.value for k, p in self.plan.parameters.items()}
@@ -236,7 +241,7 @@ def row_unset(missing: list[str], known: Iterable[tuple[str, Any]], lang: str, g
         return None
     table, key = row
     return _BECAUSE[lang].format(_ROW_UNSET[lang].format(_area(key, lang, places), glossary.label(table, lang))) + \
-        _so_far(known, lang, glossary, places)
+        _so_far(known, lang, glossary, places) + _DEPENDS[lang]
 
 
 _KNOWN_TYPES = (str, int, Decimal, AtLeast)

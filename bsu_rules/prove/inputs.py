@@ -77,7 +77,8 @@ def universe(texts: set[str]) -> Strings:
     named = {t for t in texts if len(t) == 2 and t.isdigit()}
     prefixes = sorted(named | {next(p for p in sorted(PROVINCES) if p not in named)})
     others = [next(c for c in (f"{p}{n:02d}" for n in range(99, 0, -1)) if c not in texts) for p in prefixes]
-    province_only = [f"{p}{PROVINCE_ONLY}" for p in prefixes if f"{p}{PROVINCE_ONLY}" not in texts]
+    regencies = {t[:2] for t in texts if len(t) == 4 and t.isdigit()}  # a province-only code of each named too
+    province_only = [code for p in sorted(set(prefixes) | regencies) if (code := f"{p}{PROVINCE_ONLY}") not in texts]
     strings.others = [*others, *province_only, "3204120101900001", "99999999999", "OTHER"]
     for text in strings.others:
         strings.code(text)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bsu_rules.catalogue import FUNCTIONS, Function
+from bsu_rules.catalogue.identity import PROVINCE_ONLY, regency_provinces
 from bsu_rules.members.contract import leaf_at
 from bsu_rules.ruleset.expressions import Binary, BoolOp, Call, Cond, ListLit, Lit, Name, Node, Unary, Unhandled
 from bsu_rules.ruleset.model import RuleSet
@@ -50,6 +51,12 @@ Abstract = Const | Bools | OneOf | Top
 Shape = list[tuple[str, Callable[[str], bool]]]
 _RESULT_PATTERNS = {"province": (r"[0-9]{2}", "a province code: two digits, such as 32")}
 """Catalogue functions that return codes: the pattern of their result, and it in words."""
+def _regency_key(test: Callable[[str], bool], provinces: frozenset[str]) -> Callable[[str], bool]:
+    """A key shape's test, less the codes ``regency`` gives as unknown (a province of ``provinces``
+    without its regency)."""
+    return lambda k: test(k) and not (k.endswith(PROVINCE_ONLY) and k[:2] in provinces)
+
+
 _NORMALISING = {"bank_key": "bank_key(...), which writes a name in upper case, single spaces and no legal form "
                              "(BANK, PT, PERSERO, TBK): list the key as bank_key writes it"}
 """Catalogue functions that write a text in one normal form: a key they can give is written in it."""
@@ -233,6 +240,11 @@ class Folder:
                 return [(said, lambda k: _apply(fn, [k]) == Const(k))]
             case Call() if node.func.dotted == "coalesce":
                 return self._shapes(node.args)
+            case Call(args=[code, Name(parts=("table", areas))]) if node.func.dotted == "regency":
+                inner = self.key_shape(code)  # the code's own shape, less a province without its regency
+                provinces = regency_provinces(self.rs.tables[areas].keys)
+                return None if inner is None else [(f"{said}, not ending in {PROVINCE_ONLY}",
+                                                    _regency_key(test, provinces)) for said, test in inner]
             case Call():
                 return None
             case Cond():

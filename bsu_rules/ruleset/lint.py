@@ -32,7 +32,8 @@ Each finding has a stable code, the narrowest location known and, where one appl
 - ``unmatchable-key``: a table key that no lookup of the table can produce. A lookup key's shape
   is derived from the expression: a member field's pattern or codes in the data contract
   (``work_regency_code``: 4 digits, ``employer.sector``: A-U), a text literal, ``province(...)``
-  (2 digits), and ``if``/``coalesce`` of those. Tables looked up with anything else are not checked.
+  (2 digits), ``regency(...)`` (its argument's, not ending in 00), and ``if``/``coalesce`` of those.
+  Tables looked up with anything else are not checked.
 - ``unknown-value``: a text value of a parameter compared (``in``, ``==``, ``!=``) with what can be a
   table's value (``fact.bank in param.state_banks``, ``fact.bank`` a ``table.banks.get(...)``) that is
   none of that table's values (``MANDRI``, ``bri``): it never matches a value looked up there.

@@ -195,9 +195,39 @@ def checked_benefit(old: Benefit, given: dict[str, tuple[Override, Any]], proble
         key = str(first["loc"][0]) if first["loc"] else None
         where = given[key][0].option if key in given else ", ".join(o.option for o, _ in given.values())
         problem = benefit_misfit(key, first["input"]) if key is not None else None
-        problems.append(diag(where, Code.INVALID_VALUE, str(first["msg"]).removeprefix("Value error, "),
+        message = str(first["msg"]).removeprefix("Value error, ")
+        advice = _adding_up(data, given) if key is None else None
+        problems.append(diag(where, Code.INVALID_VALUE, f"{message}: {advice}" if advice else message,
                               problem[1] if problem else None))
         return None
+
+
+def _adding_up(data: dict[str, Any], given: dict[str, tuple[Override, Any]]) -> str | None:
+    """What makes a benefit add up again (its amount is monthly x months and the sum of its instalments),
+    keeping what was given; None when a value is not a whole number. Said in words, not as a list of
+    amounts, which a message would hide as one long number."""
+    amount, monthly, months = data.get("amount"), data.get("monthly"), data.get("months")
+    instalments = data.get("instalments") or []
+    if type(amount) is not int or not all(type(v) is int for v in instalments) or \
+            not all(v is None or type(v) is int for v in (monthly, months)):
+        return None
+    said = []
+    if instalments and "instalments" in given and "amount" not in given:
+        amount = sum(instalments)  # the instalments given decide the amount
+        said.append(f"--set benefit.amount={amount}")
+    if monthly is not None and months is not None and monthly * months != amount:
+        if "monthly" in given and "months" in given:
+            amount = monthly * months
+            said = [f"--set benefit.amount={amount}"]
+        elif amount % months:
+            return f"set benefit.monthly and benefit.months to make {amount}"
+        else:
+            said.append(f"--set benefit.monthly={amount // months}")
+    if instalments and sum(instalments) != amount:
+        n = len(instalments)
+        said.append(f"--set \"benefit.instalments=[…]\" with {n} instalments adding up to {amount}" if amount % n
+                    else f"--set \"benefit.instalments=[…]\" with {n} instalment{'s' * (n > 1)} of {amount // n}")
+    return f"add {' and '.join(said)}" if said else None
 
 
 def replacement_table(ruleset: RuleSet, o: Override, base: Path, problems: list[Diagnostic]) -> Table | None:
