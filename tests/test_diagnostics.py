@@ -253,6 +253,16 @@ PLAIN = [
 ]
 
 
+def test_a_table_is_asked_for_in_words_whatever_it_holds(rules_copy: Path) -> None:
+    """Not "table of int or table of decimal or table of str or keyset"."""
+    path = rules_copy / "bsu-2022.yaml"
+    text = path.read_text("utf-8")
+    path.write_text(text.replace("regency(member.work_regency_code, table.minimum_wage)",
+                                 "regency(member.work_regency_code, param.rounding)"), "utf-8")
+    (found,) = [d for d in bsu_rules.check_file(path)[1] if d.severity == Severity.ERROR]
+    assert found.message == "argument 2 of `regency` must be a table (such as table.minimum_wage), not int"
+
+
 @pytest.mark.parametrize(("code", "old", "new", "at", "suggestion", "says"), PLAIN, ids=[c[0] for c in PLAIN])
 def test_plain_messages_with_a_suggestion(rules_copy: Path, code: str, old: str, new: str, at: str | None,
                                           suggestion: str | None, says: str | None) -> None:

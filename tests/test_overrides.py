@@ -409,6 +409,8 @@ def test_a_benefit_problem_of_two_options_names_both_as_typed(rs2022: RuleSet) -
      "add --set benefit.amount=2000000 and --set benefit.monthly=500000",
      ["benefit.amount=2000000", "benefit.monthly=500000"]),
     ("bsu-2025", ["benefit.amount=700001"], "set benefit.monthly and benefit.months to make 700001", None),
+    ("bsu-2022", ["benefit.amount=700000", "benefit.instalments=[300000, 300000]"],  # given: changed, not added
+     "change --set benefit.instalments to 2 instalments of 350000", None),
 ])
 def test_a_benefit_that_does_not_add_up_says_what_makes_it_add_up(edition: str, given: list[str], advice: str,
                                                                   fixed: list[str] | None) -> None:

@@ -21,7 +21,7 @@ from bsu_rules.evaluators.scalar import Plan
 from bsu_rules.members import Member
 from bsu_rules.members.arrow import MEMBER_SCHEMA
 from bsu_rules.report.groups import UNKNOWN
-from bsu_rules.ruleset.expressions import Binary, Call, Name, walk
+from bsu_rules.ruleset.expressions import Binary, Call, Name, Node, walk
 from bsu_rules.ruleset.schema import Kind
 
 DECIDING = (Kind.REQUIRE, Kind.EXCLUDE)
@@ -48,16 +48,22 @@ def table_keys(plan: Plan) -> dict[str, str]:
     for tree in [*(r.checked.tree for r in plan.rules), *rs.facts.values()]:
         for n in walk(tree):
             if isinstance(n, Binary) and n.op in ("in", "not in") and isinstance(n.right, Name) \
-                    and n.right.parts[0] == "table" and isinstance(n.left, Name) and n.left.parts[0] == "member":
-                table, key = n.right.parts[1], n.left.dotted
-            elif isinstance(n, Call) and n.func.parts[0] == "table" and n.args and isinstance(n.args[0], Name) \
-                    and n.args[0].parts[0] == "member":
-                table, key = n.func.parts[1], n.args[0].dotted
+                    and n.right.parts[0] == "table" and (key := _member_key(n.left)):
+                table = n.right.parts[1]
+            elif isinstance(n, Call) and n.func.parts[0] == "table" and n.args and (key := _member_key(n.args[0])):
+                table = n.func.parts[1]
             else:
                 continue
             if rs.tables[table].unlisted_unknown:
                 out.setdefault(f"table.{table}", key)
     return out
+
+
+def _member_key(node: Node) -> str | None:
+    """The member field a table key is: ``member.x``, or ``regency(member.x, table.t)`` (the code as it is)."""
+    if isinstance(node, Call) and node.func.dotted == "regency" and node.args:
+        node = node.args[0]
+    return node.dotted if isinstance(node, Name) and node.parts[0] == "member" else None
 
 
 def path(dotted: str) -> pl.Expr:

@@ -223,11 +223,16 @@ def _adding_up(data: dict[str, Any], given: dict[str, tuple[Override, Any]]) -> 
             return f"set benefit.monthly and benefit.months to make {amount}"
         else:
             said.append(f"--set benefit.monthly={amount // months}")
+    verb = "add"
     if instalments and sum(instalments) != amount:
         n = len(instalments)
-        said.append(f"--set \"benefit.instalments=[…]\" with {n} instalments adding up to {amount}" if amount % n
-                    else f"--set \"benefit.instalments=[…]\" with {n} instalment{'s' * (n > 1)} of {amount // n}")
-    return f"add {' and '.join(said)}" if said else None
+        if "instalments" in given:  # what was given is what to change
+            verb, said = "change", [f"--set benefit.instalments to instalments adding up to {amount}"] if amount % n \
+                else [f"--set benefit.instalments to {n} instalment{'s' * (n > 1)} of {amount // n}"]
+        else:
+            said.append(f"--set \"benefit.instalments=[…]\" with {n} instalments adding up to {amount}" if amount % n
+                        else f"--set \"benefit.instalments=[…]\" with {n} instalment{'s' * (n > 1)} of {amount // n}")
+    return f"{verb} {' and '.join(said)}" if said else None
 
 
 def replacement_table(ruleset: RuleSet, o: Override, base: Path, problems: list[Diagnostic]) -> Table | None:
