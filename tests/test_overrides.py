@@ -423,6 +423,11 @@ def test_a_benefit_that_does_not_add_up_says_what_makes_it_add_up(edition: str, 
         assert isinstance(reform_of(rs, [*given, *fixed], []), Reform)
 
 
+def test_no_advice_past_what_the_engine_computes_with(rs2022: RuleSet) -> None:
+    [problem] = errors(load_ruleset("bsu-2020"), ["benefit.instalments=[9223372036854775807, 1]"])
+    assert problem.endswith("instalments add up to <19 digits>, not amount 2400000")  # 2**63: nothing to add
+
+
 def test_a_value_outside_a_function_s_domain_stops_the_command_not_the_run(tmp_path: Path,
                                                                           capsys: pytest.CaptureFixture[str]) -> None:
     members = tmp_path / "m.jsonl"

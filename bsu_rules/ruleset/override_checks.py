@@ -25,7 +25,7 @@ from bsu_rules.ruleset.schema import UNIT_WORDS, Benefit, Parameter, benefit_mis
 from bsu_rules.ruleset.source import read_yaml
 from bsu_rules.ruleset.spelling import as_date, as_month, plain_number
 from bsu_rules.ruleset.tables import Table, read_table
-from bsu_rules.ruleset.types import Type, unify
+from bsu_rules.ruleset.types import INT_LIMIT, Type, unify
 
 BENEFIT_KEYS = ("amount", "monthly", "months", "instalments")
 
@@ -232,7 +232,7 @@ def _adding_up(data: dict[str, Any], given: dict[str, tuple[Override, Any]]) -> 
         else:
             said.append(f"--set \"benefit.instalments=[…]\" with {n} instalments adding up to {amount}" if amount % n
                         else f"--set \"benefit.instalments=[…]\" with {n} instalment{'s' * (n > 1)} of {amount // n}")
-    return f"{verb} {' and '.join(said)}" if said else None
+    return f"{verb} {' and '.join(said)}" if said and amount <= INT_LIMIT else None  # past 64 bits: no advice
 
 
 def replacement_table(ruleset: RuleSet, o: Override, base: Path, problems: list[Diagnostic]) -> Table | None:
