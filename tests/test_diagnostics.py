@@ -260,7 +260,7 @@ def test_a_table_is_asked_for_in_words_whatever_it_holds(rules_copy: Path) -> No
     path.write_text(text.replace("regency(member.work_regency_code, table.minimum_wage)",
                                  "regency(member.work_regency_code, param.rounding)"), "utf-8")
     (found,) = [d for d in bsu_rules.check_file(path)[1] if d.severity == Severity.ERROR]
-    assert found.message == "argument 2 of `regency` must be a table (such as table.minimum_wage), not int"
+    assert found.message == "argument 2 of `regency` must be a table (`table.<name>`), not int"
 
 
 @pytest.mark.parametrize(("code", "old", "new", "at", "suggestion", "says"), PLAIN, ids=[c[0] for c in PLAIN])

@@ -981,6 +981,19 @@ def test_a_province_without_its_regency_is_not_looked_for_in_the_ppkm_annex() ->
         "Ask the employer to update the regency or city of work with BPJS Ketenagakerjaan; the employer reports it."]
 
 
+def test_a_field_on_record_a_call_cannot_read_is_never_said_to_be_unrecorded(rules_copy: Path) -> None:
+    """Without the glossary's words for the call, the sentence still says the field is on record."""
+    glossary = rules_copy / "glossary" / "glossary.yaml"
+    glossary.write_text("".join(line for line in glossary.read_text("utf-8").splitlines(keepends=True)
+                                if not line.startswith("  regency/2:")), "utf-8")
+    rs = load_ruleset(rules_copy / "bsu-2021.yaml")
+    member = {**EXAMPLES[0], "work_regency_code": "3300", "wages": [{"period": "2021-06", "amount": 3_400_000}],
+              "contributions": [{"period": "2021-06", "amount": 100_000, "paid_on": "2021-06-30"}]}
+    explain = rs.plan(date(2021, 8, 10)).decide(parse_member(member)).rule("ppkm-area").explain
+    assert explain is not None and explain.en == (
+        "This cannot be decided yet because the regency or city of work on record cannot be used for this requirement.")
+
+
 def test_the_aid_step_asks_the_worker_which_programmes_they_received() -> None:
     """Read aloud, the step has an object the listener can follow, and names the programmes to mention."""
     rs = load_ruleset("bsu-2022")

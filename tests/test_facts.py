@@ -282,6 +282,7 @@ def test_regency() -> None:
     assert regency("3200", umk) is None  # Jawa Barat, the regency not given: which row applies is not known
     assert regency("3100", umk) == "3100"  # DKI: every regency reads the province's row
     assert regency("3300", umk) == "3300" and regency(None, umk) is None
+    assert regency("3374050311890100", umk) == "3374050311890100"  # ends in 00, but no area code: as it is
 
 
 # --- round_up -------------------------------------------------------------------------------

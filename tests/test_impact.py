@@ -218,6 +218,43 @@ def test_data_quality_names_what_each_decision_misses(tmp_path: Path, ruleset: s
         assert "<code>table.minimum_wage[3273]</code> Kota Bandung · " in page and words in page
 
 
+def test_a_field_on_record_that_cannot_be_used_is_not_counted_as_empty(tmp_path: Path) -> None:
+    """`3300` names a province only: the PPKM annex needs the regency. The to-do list says the field is
+    filled but unusable, apart from a member whose field is empty."""
+    row = OK | {"wages": [{"period": "2021-06", "amount": 3_000_000}],
+                "contributions": [{"period": "2021-06", "amount": 100, "paid_on": "2021-07-10"}]}
+    rows = [row | {"nik": "3204014107900007", "work_regency_code": "3300"},
+            row | {"nik": "3204014107900008", "work_regency_code": None}]
+    source = tmp_path / "m.jsonl"
+    source.write_text("\n".join(json.dumps(r) for r in rows) + "\n", "utf-8")
+    data = impact(load_ruleset("bsu-2021"), source, on=date(2021, 8, 10))
+    assert [(c["cause"], c["kind"], c["count"]) for c in data["data_quality"]["undetermined"]] == [
+        ("member.work_regency_code", "field", 1), ("member.work_regency_code", "unusable", 1)]
+    assert "on record but not usable (such as a province only)" in render_html(data, "en")
+
+
+@pytest.mark.parametrize("key", ["member.nik", "regency(member.nik, table.ppkm_areas)"])
+def test_a_table_keyed_by_a_nik_never_lists_the_nik(tmp_path: Path, key: str) -> None:
+    """A rule file may look a NIK up in an incomplete table: the keys it lacks are not counted, so
+    no report says the NIK."""
+    root = Path(__file__).resolve().parents[1] / "rules"
+    text = (root / "bsu-2021.yaml").read_text("utf-8").replace(
+        "require: regency(member.work_regency_code, table.ppkm_areas) in table.ppkm_areas", f"require: {key} in "
+        "table.ppkm_areas")
+    for folder in ("tables", "glossary"):
+        (tmp_path / folder).mkdir()
+        for f in (root / folder).iterdir():
+            (tmp_path / folder / f.name).write_bytes(f.read_bytes())
+    (tmp_path / "bsu-2021.yaml").write_text(text, "utf-8")
+    row = OK | {"nik": "3204014107900007", "wages": [{"period": "2021-06", "amount": 3_000_000}],
+                "contributions": [{"period": "2021-06", "amount": 100, "paid_on": "2021-07-10"}]}
+    source = tmp_path / "m.jsonl"
+    source.write_text(json.dumps(row) + "\n", "utf-8")
+    data = impact(load_ruleset(tmp_path / "bsu-2021.yaml"), source, on=date(2021, 8, 10))
+    assert [c["cause"] for c in data["data_quality"]["undetermined"]] == ["table.ppkm_areas"]
+    assert "3204014107900007" not in json.dumps(data) and "3204014107900007" not in render_html(data, "en")
+
+
 def test_cli_writes_html_and_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     source = tmp_path / "m.parquet"
     write_population(source, 3000, seed=2)

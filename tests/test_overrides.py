@@ -411,6 +411,10 @@ def test_a_benefit_problem_of_two_options_names_both_as_typed(rs2022: RuleSet) -
     ("bsu-2025", ["benefit.amount=700001"], "set benefit.monthly and benefit.months to make 700001", None),
     ("bsu-2022", ["benefit.amount=700000", "benefit.instalments=[300000, 300000]"],  # given: changed, not added
      "change --set benefit.instalments to 2 instalments of 350000", None),
+    ("bsu-2021", ["benefit.monthly=300000", "benefit.amount=1000000"],  # both given: not "add" either again
+     "benefit.monthly x benefit.months (600000) must make benefit.amount (1000000): change one of them", None),
+    ("bsu-2021", ["benefit.monthly=250000", "benefit.amount=1000000"], "add --set benefit.months=4",
+     ["benefit.months=4"]),
 ])
 def test_a_benefit_that_does_not_add_up_says_what_makes_it_add_up(edition: str, given: list[str], advice: str,
                                                                   fixed: list[str] | None) -> None:
@@ -421,6 +425,16 @@ def test_a_benefit_that_does_not_add_up_says_what_makes_it_add_up(edition: str, 
     assert problem.endswith(f": {advice}"), problem
     if fixed is not None:
         assert isinstance(reform_of(rs, [*given, *fixed], []), Reform)
+
+
+@pytest.mark.parametrize(("given", "said"), [
+    ("benefit.months=-2", "a benefit is paid for 1 month or more, not -2"),  # not the amount made from it
+    ("benefit.months=0", "a benefit is paid for 1 month or more, not 0"),
+    ("benefit.monthly=-5", "a benefit paid is 1 rupiah or more, not -5"),
+])
+def test_a_benefit_option_is_judged_as_given(given: str, said: str) -> None:
+    [problem] = errors(load_ruleset("bsu-2021"), [given])
+    assert problem == f"--set {given}:1:1: error [invalid-value]: {said}"
 
 
 def test_no_advice_past_what_the_engine_computes_with(rs2022: RuleSet) -> None:

@@ -52,13 +52,15 @@ def province(regency_code: str | None) -> str | None:
 
 
 def regency(regency_code: str | None, areas: Any) -> str | None:
-    """A regency code as it is, or unknown where it names a province only (``3200``: Jawa Barat, the
-    regency not given) and the table ``areas`` lists a regency of that province: which of its rows
-    applies is then not known. Where the table lists none (DKI Jakarta's ``3100``, every regency under
-    the province's row) the code stays, misses every regency's row and reads the province's."""
+    """A regency code as it is, or unknown where it names a province only (four characters ending in
+    ``00``: ``3200`` is Jawa Barat, the regency not given) and the table ``areas`` lists a regency of
+    that province: which of its rows applies is then not known. Where the table lists none (DKI
+    Jakarta's ``3100``, every regency under the province's row) the code stays, misses every
+    regency's row and reads the province's."""
     if regency_code is None or areas is None:
         return None
-    if regency_code.endswith(PROVINCE_ONLY) and regency_code[:2] in regency_provinces(areas.keys):
+    if len(regency_code) == 4 and regency_code.endswith(PROVINCE_ONLY) and \
+            regency_code[:2] in regency_provinces(areas.keys):
         return None
     return regency_code
 
@@ -204,7 +206,7 @@ def _regency_columnar(t: Type, args: list[Val]) -> Val:
         return cf.Val(t, const=None if areas.const is None else regency(code.const, areas.const))
     expr = cf.typed(code)[0]
     listed = pl.Series(sorted(regency_provinces(areas.const.keys)), dtype=pl.String).implode()
-    unknown = expr.str.ends_with(PROVINCE_ONLY) & expr.str.slice(0, 2).is_in(listed)
+    unknown = (expr.str.len_chars() == 4) & expr.str.ends_with(PROVINCE_ONLY) & expr.str.slice(0, 2).is_in(listed)
     return cf.Val(t, expr=pl.when(unknown).then(pl.lit(None, pl.String)).otherwise(expr), dtype=pl.String())
 
 

@@ -31,6 +31,8 @@ LANGS = ("id", "en")
 _BECAUSE = {"id": "Belum dapat ditentukan karena {}.", "en": "This cannot be decided yet because {}."}
 _AND = {"id": ", dan ", "en": ", and "}
 _UNKNOWN = {"id": "data {} tidak tercatat", "en": "there is no record of the {}"}
+_UNUSABLE = {"id": "data {} yang tercatat belum dapat dipakai untuk syarat ini",
+             "en": "the {} on record cannot be used for this requirement"}
 _GAP = {"id": "aturan program belum menetapkan {} untuk tanggal {}",
         "en": "the programme's rules do not yet set the {} for {}"}
 _UNLISTED = {"id": "{} yang tersedia belum lengkap", "en": "the available {} is incomplete"}
@@ -197,8 +199,11 @@ class Renderer:
         found_nothing = {m: s for m in unrecorded if (s := self.found_nothing(m, lang, (unread or {}).get(m)))
                          is not None}
         unrecorded = [m for m in unrecorded if m not in found_nothing]
+        unusable = [m for m in unrecorded if unread and m in unread]  # on record: never "no record of"
+        unrecorded = [m for m in unrecorded if m not in unusable]
         said = [_GAP[lang].format(g.labels(unset, lang), format_date(self.plan.on, lang))] if unset else []
         said += [_UNKNOWN[lang].format(g.labels(unrecorded, lang))] if unrecorded else []
+        said += [_UNUSABLE[lang].format(g.labels(unusable, lang))] if unusable else []
         said += list(dict.fromkeys(found_nothing.values()))
         return _BECAUSE[lang].format(_AND[lang].join(said))
 

@@ -71,6 +71,12 @@ def _relation(function: Function, text: str, ruleset: RuleSet, result: Type) -> 
     return check_text(text, ruleset, {"result": result, "before": result, "other": result, **names, **others})
 
 
+def _condition(holds: Sym) -> Sym:
+    """A rule's condition as a truth: one that is unknown whatever the member (a constant such as
+    ``regency("3200", table.t)``) is a false that is never known."""
+    return Sym("bool", z3.BoolVal(False), FALSE) if holds.kind == "none" else holds
+
+
 @dataclass(frozen=True)
 class RuleSym:
     id: str
@@ -107,7 +113,7 @@ class Encoder:
         self.on = self.plan.on
         self._facts: dict[str, Sym] = {}
         self._defaults: dict[int, Node] = {}  # lookups that are another lookup's default (kept alive)
-        self.rules = [RuleSym(r.id, r.kind, self.encode(r.checked.tree)) for r in self.plan.rules]
+        self.rules = [RuleSym(r.id, r.kind, _condition(self.encode(r.checked.tree))) for r in self.plan.rules]
         self.ineligible = z3.Or([r.fails for r in self.rules] or [FALSE])
         unknown = z3.Or([r.unknown for r in self.rules] or [FALSE])
         self.undetermined = z3.And(z3.Not(self.ineligible), unknown)

@@ -17,6 +17,7 @@ from typing import Any
 import polars as pl
 import pyarrow as pa
 
+from bsu_rules.decisions import PRIVATE
 from bsu_rules.evaluators.scalar import Plan
 from bsu_rules.members import Member
 from bsu_rules.members.arrow import MEMBER_SCHEMA
@@ -54,7 +55,7 @@ def table_keys(plan: Plan) -> dict[str, str]:
                 table = n.func.parts[1]
             else:
                 continue
-            if rs.tables[table].unlisted_unknown:
+            if rs.tables[table].unlisted_unknown and key not in PRIVATE:  # a NIK or account number is never listed
                 out.setdefault(f"table.{table}", key)
     return out
 
@@ -102,7 +103,7 @@ class Causes:
 
     def __init__(self, plan: Plan) -> None:
         self.plan, self.specs, self.table_keys = plan, cause_specs(plan), table_keys(plan)
-        self.counts: dict[str, dict[str, Any]] = {}
+        self.counts: dict[tuple[str, str | None], dict[str, Any]] = {}  # by cause, and kind when not its own
 
     def add(self, decided: pl.DataFrame, members: pa.Table) -> None:
         """A chunk: its decisions (``outcome``, ``province``, ``rule:<id>``) and its member rows."""
@@ -124,8 +125,9 @@ class Causes:
         others = frame.filter(~settled).select("i", "province")
         found = missing(self.plan, members.take(others["i"].to_arrow()))
         for province, (record, lacks) in zip(others["province"], found, strict=True):
-            for cause in lacks:
-                entry = self._entry(cause)
+            for cause in lacks:  # a field on record that a call cannot read (`3200`) is not an empty one
+                unusable = cause.startswith("member.") and _field(record, cause) != UNKNOWN
+                entry = self._entry(cause, "unusable" if unusable else None)
                 entry["count"] += 1
                 entry["province"][province] += 1
                 if cause in self.table_keys:
@@ -134,10 +136,10 @@ class Causes:
     def report(self) -> list[dict[str, Any]]:
         out = []
         tables = self.plan.ruleset.tables
-        for cause, e in self.counts.items():
+        for (cause, unusable), e in self.counts.items():
             row = BOUND_ROW.match(cause)
-            kind = "row" if row else "table" if cause.startswith("table.") else \
-                "field" if cause.startswith("member.") else "value"
+            kind = unusable or ("row" if row else "table" if cause.startswith("table.") else
+                                "field" if cause.startswith("member.") else "value")
             item = {"cause": cause, "kind": kind, "count": e["count"],
                     "by_province": dict(sorted(e["province"].items()))}
             if row and row[2] in tables[row[1]].names:
@@ -146,10 +148,10 @@ class Causes:
                 item["keys"] = [{"key": k, "count": n} for k, n in sorted(e["keys"].items(),
                                                                          key=lambda kv: (-kv[1], kv[0]))]
             out.append(item)
-        return sorted(out, key=lambda c: (-c["count"], c["cause"]))
+        return sorted(out, key=lambda c: (-c["count"], c["cause"], c["kind"]))
 
-    def _entry(self, cause: str) -> dict[str, Any]:
-        return self.counts.setdefault(cause, {"count": 0, "province": Counter(), "keys": Counter()})
+    def _entry(self, cause: str, kind: str | None = None) -> dict[str, Any]:
+        return self.counts.setdefault((cause, kind), {"count": 0, "province": Counter(), "keys": Counter()})
 
 
 def _field(record: dict[str, Any], dotted: str) -> str:

@@ -258,7 +258,7 @@ class _Page:
         out = [f'<h2 id="data-quality">{w["quality"]}</h2><p class="note">{w["quality_note"]}</p>',
                f"<h3>{w['causes']}</h3>"]
         kinds = {"field": w["field_missing"], "row": w["row_bound"], "table": w["table_missing"],
-                 "value": w["value_unknown"]}
+                 "value": w["value_unknown"], "unusable": w["field_unusable"]}
         rows = []
         for i, c in enumerate(q["undetermined"]):
             top = sorted(c["by_province"].items(), key=lambda kv: (-kv[1], kv[0]))[:5]

@@ -38,7 +38,9 @@ WORDS: dict[str, dict[str, str]] = {
         "rejects": "Baris ditolak menurut kolom", "field": "Kolom", "wages": "Upah di luar batas wajar",
         "band": "Batas", "below": "di bawah", "above": "di atas", "nothing": "Tidak ada.",
         "unknown_group": "tidak diketahui", "female": "Perempuan", "male": "Laki-laki",
-        "field_missing": "kolom kosong", "table_missing": "baris tabel tidak ada",
+        "field_missing": "kolom kosong",
+        "field_unusable": "terisi tetapi belum dapat dipakai (misalnya hanya provinsi)",
+        "table_missing": "baris tabel tidak ada",
         "row_bound": "angka pasti belum dikumpulkan (hanya batas bawah)", "value_unknown": "nilai tidak diketahui",
         "engine": "Dibuat oleh", "years": "tahun",
         "channels": "Saluran pembayaran", "channels_note": "Peserta yang dibayar (satu NIK satu pembayaran) "
@@ -78,7 +80,8 @@ WORDS: dict[str, dict[str, str]] = {
         "rejects": "Rejected rows by field", "field": "Field", "wages": "Wages outside plausible bands",
         "band": "Limit", "below": "below", "above": "above", "nothing": "None.",
         "unknown_group": "unknown", "female": "Female", "male": "Male",
-        "field_missing": "field missing", "table_missing": "table row missing",
+        "field_missing": "field missing", "field_unusable": "on record but not usable (such as a province only)",
+        "table_missing": "table row missing",
         "row_bound": "exact figure not collected (only a lower bound)", "value_unknown": "value unknown",
         "engine": "Made by", "years": "years",
         "channels": "Payment channels", "channels_note": "Members paid (one NIK, one payment) by how they "

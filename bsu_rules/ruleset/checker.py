@@ -128,7 +128,7 @@ class TypeChecker:
     def expect(self, node: Node, wanted: tuple[Type, ...], what: str) -> None:
         got = self.check(node)
         if got is not None and wanted and not any(_fits(got, w) for w in wanted):
-            names = " or ".join(dict.fromkeys("a table (such as table.minimum_wage)" if w.name in ("table", "keyset")
+            names = " or ".join(dict.fromkeys("a table (`table.<name>`)" if w.name in ("table", "keyset")
                                               else str(w) for w in wanted))  # a table of whatever it holds
             self.report(node.start, "type-mismatch", f"{what} must be {names}, not {got}", None)
 

@@ -182,8 +182,8 @@ def checked_benefit(old: Benefit, given: dict[str, tuple[Override, Any]], proble
                                   Code.INVALID_VALUE, "benefit.monthly and benefit.months go together (set both, "
                                   "or set benefit.amount)"))
             return None
-        if isinstance(data["monthly"], int) and isinstance(data["months"], int):
-            data["amount"] = data["monthly"] * data["months"]
+        if all(type(data[k]) is int and data[k] > 0 for k in ("monthly", "months")):  # else the model names the
+            data["amount"] = data["monthly"] * data["months"]  # option given, not an amount made from it
     if "instalments" not in given and len(old.instalments) == 1:
         data["instalments"] = [data["amount"]]
     elif "instalments" not in given and not old.instalments:
@@ -203,36 +203,39 @@ def checked_benefit(old: Benefit, given: dict[str, tuple[Override, Any]], proble
 
 
 def _adding_up(data: dict[str, Any], given: dict[str, tuple[Override, Any]]) -> str | None:
-    """What makes a benefit add up again (its amount is monthly x months and the sum of its instalments),
-    keeping what was given; None when a value is not a whole number. Said in words, not as a list of
-    amounts, which a message would hide as one long number."""
+    """What makes a benefit add up again (its amount is monthly x months and the sum of its instalments):
+    the options to add, keeping what was given, else what given to change; None when a value is not a
+    whole number, or past 64 bits. Said in words, not as a list of amounts, which a message would hide
+    as one long number."""
     amount, monthly, months = data.get("amount"), data.get("monthly"), data.get("months")
     instalments = data.get("instalments") or []
     if type(amount) is not int or not all(type(v) is int for v in instalments) or \
             not all(v is None or type(v) is int for v in (monthly, months)):
         return None
-    said = []
+    add, change = [], []
     if instalments and "instalments" in given and "amount" not in given:
         amount = sum(instalments)  # the instalments given decide the amount
-        said.append(f"--set benefit.amount={amount}")
+        add.append(f"--set benefit.amount={amount}")
     if monthly is not None and months is not None and monthly * months != amount:
-        if "monthly" in given and "months" in given:
-            amount = monthly * months
-            said = [f"--set benefit.amount={amount}"]
-        elif amount % months:
-            return f"set benefit.monthly and benefit.months to make {amount}"
+        if "monthly" not in given and months and amount % months == 0:
+            add.append(f"--set benefit.monthly={amount // months}")
+        elif "months" not in given and monthly and amount % monthly == 0:
+            add.append(f"--set benefit.months={amount // monthly}")
+        elif "monthly" in given or "months" in given:
+            return f"benefit.monthly x benefit.months ({monthly * months}) must make benefit.amount ({amount}): " \
+                   "change one of them"
         else:
-            said.append(f"--set benefit.monthly={amount // months}")
-    verb = "add"
+            return f"set benefit.monthly and benefit.months to make {amount}"
     if instalments and sum(instalments) != amount:
         n = len(instalments)
+        each = f"{n} instalments adding up to {amount}" if amount % n else \
+            f"{n} instalment{'s' * (n > 1)} of {amount // n}"
         if "instalments" in given:  # what was given is what to change
-            verb, said = "change", [f"--set benefit.instalments to instalments adding up to {amount}"] if amount % n \
-                else [f"--set benefit.instalments to {n} instalment{'s' * (n > 1)} of {amount // n}"]
+            change.append(f"--set benefit.instalments to {each}")
         else:
-            said.append(f"--set \"benefit.instalments=[…]\" with {n} instalments adding up to {amount}" if amount % n
-                        else f"--set \"benefit.instalments=[…]\" with {n} instalment{'s' * (n > 1)} of {amount // n}")
-    return f"{verb} {' and '.join(said)}" if said and amount <= INT_LIMIT else None  # past 64 bits: no advice
+            add.append(f"--set \"benefit.instalments=[…]\" with {each}")
+    said = ([f"add {' and '.join(add)}"] if add else []) + ([f"change {' and '.join(change)}"] if change else [])
+    return ", and ".join(said) if said and amount <= INT_LIMIT else None  # past 64 bits: no advice
 
 
 def replacement_table(ruleset: RuleSet, o: Override, base: Path, problems: list[Diagnostic]) -> Table | None:

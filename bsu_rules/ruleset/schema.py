@@ -297,15 +297,15 @@ def benefit_misfit(key: str, value: object) -> tuple[str, str | None] | None:
 
 def _benefit_value(value: object, info: ValidationInfo) -> object:
     key = info.field_name or "instalments"
+    if type(value) is int and value <= 0:  # a parameter may be 0: a benefit paid may not
+        raise ValueError(f"a benefit is paid for 1 month or more, not {value}" if key == "months"
+                         else f"a benefit paid is 1 rupiah or more, not {value}")
     problem = benefit_misfit(key, value)
     if problem is not None:
         raise ValueError(problem[0])
-    what = UNIT_WORDS["months" if key == "months" else "IDR"]
     if value is None:
+        what = UNIT_WORDS["months" if key == "months" else "IDR"]
         raise ValueError(f"{what} is needed here, written with digits only")
-    if value == 0:
-        raise ValueError("a benefit is paid for 1 month or more, not 0" if key == "months"
-                         else "a benefit paid is 1 rupiah or more, not 0")
     return value
 
 
