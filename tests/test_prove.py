@@ -297,6 +297,16 @@ def test_a_criterion_that_can_only_be_unknown_is_reported_as_such() -> None:
     assert prover.decide(member).rule("ppkm-area").outcome.value == "unknown"
 
 
+def test_a_criterion_unknown_for_every_member_is_proved_about_not_crashed_on(rules_copy: Path, capsys: Any) -> None:
+    """A condition that folds to unknown (a province-only literal) is a criterion that never decides."""
+    edited = rules_copy / "bsu-2021.yaml"
+    edited.write_text(edited.read_text("utf-8").replace(
+        "require: regency(member.work_regency_code, table.ppkm_areas) in table.ppkm_areas",
+        'require: regency("3200", table.ppkm_areas) == "3200"'), "utf-8")
+    assert main(["prove", str(edited), "--on", "2021-08-10"]) == 1
+    assert "undetermined-only live:ppkm-area" in capsys.readouterr().out
+
+
 def test_symbolic_diff_of_an_edition_with_itself_is_empty() -> None:
     rs = load_ruleset("bsu-2022")
     regions, complete, _ = SymbolicDiff(rs, rs).regions()
