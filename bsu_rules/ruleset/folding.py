@@ -3,10 +3,11 @@
 An abstract value is ``Const`` (the same known value for every member), ``Bools`` (the truth
 values a condition can take; ``None`` is *unknown*), ``OneOf`` (a member field restricted to a
 set of codes, or unknown) or ``TOP`` (anything). Parameters with a single ``value``, literals,
-``as_of`` and tables are constants; member fields and ``decision_date`` are not. Used by the
-linter to find conditions that can never (or always) hold, and table keys no lookup can produce.
-The operators are those of ``bsu_rules.semantics``, applied to constants or over sets of truth
-values (division by zero folds to unknown, as it evaluates).
+``as_of`` and tables (passed whole to a function) are constants; member fields and
+``decision_date`` are not. Used by the linter to find conditions that can never (or always)
+hold, and table keys no lookup can produce. The operators are those of ``bsu_rules.semantics``,
+applied to constants or over sets of truth values (division by zero folds to unknown, as it
+evaluates).
 """
 
 from __future__ import annotations
@@ -199,7 +200,7 @@ class Folder:
         return TOP
 
     def _call(self, node: Call) -> Abstract:
-        args = [self.fold(a) for a in node.args]
+        args = [self._argument(a) for a in node.args]
         if not all(isinstance(a, Const) for a in args):
             return TOP
         values = [a.value for a in args if isinstance(a, Const)]
@@ -211,6 +212,13 @@ class Folder:
             return Const(values[1] if found is None and values[0] is not None else found)
         fn = FUNCTIONS.get(node.func.dotted)
         return TOP if fn is None else _apply(fn, values)
+
+    def _argument(self, node: Node) -> Abstract:
+        """A call's argument folded; a table passed whole (``regency(code, table.minimum_wage)``) is
+        the same table for every member."""
+        if isinstance(node, Name) and node.parts[0] == "table" and len(node.parts) == 2:
+            return Const(self.rs.tables[node.parts[1]])
+        return self.fold(node)
 
     def key_shape(self, node: Node) -> Shape | None:
         """The texts a table key expression can give, as (description, test) pairs; None if unknown."""

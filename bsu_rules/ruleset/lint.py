@@ -22,7 +22,8 @@ Each finding has a stable code, the narrowest location known and, where one appl
   inside the edition while a rule that reads it, directly or through facts, is in force.
 - ``never-fires`` / ``always-fires``: a condition that does not depend on the member enough to
   matter (constant folding, see ``folding.py``): a ``require`` that is never false or never true,
-  an ``exclude``/``flag``/``prioritize`` that is never true or never false (whenever its data is known).
+  an ``exclude``/``flag``/``prioritize`` that is never true or never false (whenever its data is known);
+  a ``require`` or ``exclude`` that is never known (no one can be found eligible while it is in force).
 - ``invalid-argument`` / ``division-by-zero`` (errors): a constant argument outside a function's
   domain (a due day of 32), a divisor that is always 0 (the division would be unknown for everyone).
 - ``literal-too-large`` (an error): a sum, product or negation of constants past what every
@@ -57,6 +58,7 @@ from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.ruleset.schema import UNIT_WORDS, Basis, Kind
 from bsu_rules.ruleset.stale import stale_titles
 from bsu_rules.ruleset.types import too_wide
+from bsu_rules.semantics import DECIDING
 
 CODES = ("invalid-argument", "division-by-zero", "type-mismatch", "unused", "missing-source", "unknown-source",
          "empty-window", "window-outside", "value-outside", "data-date", "gapped-parameter", "never-fires",
@@ -144,7 +146,10 @@ class _Lint(ParamLint):
             rule, seen = checked.rule, truth(folder.fold(checked.tree))
             acting = rule.kind is not Kind.REQUIRE  # the truth value that makes the rule act
             at: Where = ("rules", i, rule.kind.value)
-            if acting not in seen:
+            if seen == {None} and rule.kind in DECIDING:
+                code, text = "never-fires", "this rule is unknown for every member, so while it is in force no " \
+                    "one can be found eligible"
+            elif acting not in seen:
                 code, text = "never-fires", f"this rule never {_ACTS[rule.kind]} anyone"
             elif (not acting) not in seen:
                 code, text = "always-fires", f"this rule {_ACTS[rule.kind]} every member whose data is known"

@@ -16,8 +16,8 @@ from bsu_rules.errors import Code
 from bsu_rules.members.model import hide_identifiers
 from bsu_rules.ruleset.checker import PLACEHOLDER
 from bsu_rules.ruleset.diagnostics import Diagnostic, Severity, nearest
-from bsu_rules.ruleset.expressions import Binary, Call, Cond, Name, Node, unparse, walk
-from bsu_rules.ruleset.folding import Folder, Shape
+from bsu_rules.ruleset.expressions import Binary, Call, Cond, Lit, Name, Node, unparse, walk
+from bsu_rules.ruleset.folding import Const, Folder, Shape, truth
 from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.ruleset.schema import RuleFile, Window
 from bsu_rules.ruleset.types import MONTH
@@ -164,11 +164,10 @@ class ParamLint:
         return set().union(*(self._yields(p) for p in parts))
 
     def keys(self) -> None:
-        trees = [c.tree for c in self.rs.rules] + list(self.rs.facts.values())
-        trees += [self.rs.channel] if self.rs.channel else []
         lookups: dict[str, list[tuple[str, Shape | None]]] = {}
         folder = Folder(self.rs)
-        for tree in trees:
+        for at, tree, rule_id in self._trees():
+            said = at[0] == "rules" and truth(folder.fold(tree)) == {None}  # as never known, by ``constants``
             for n in walk(tree):
                 if isinstance(n, Call) and n.func.parts[0] == "table":
                     used, looked = n.func.parts[1], n.args[0]
@@ -176,6 +175,11 @@ class ParamLint:
                         and n.right.parts[0] == "table":
                     used, looked = n.right.parts[1], n.left
                 else:
+                    continue
+                if not isinstance(looked, Lit) and folder.fold(looked) == Const(None):  # the key, not the rows
+                    if not said:
+                        self.warn(at, "unmatchable-key", f"`{unparse(looked)}` is never known: this lookup of "
+                                  f"`table.{used}` never finds a row, for any member", rule_id, offset=looked.start)
                     continue
                 lookups.setdefault(used, []).append((unparse(looked), folder.key_shape(looked)))
         for name, found in sorted(lookups.items()):
