@@ -532,13 +532,14 @@ def test_a_place_is_read_by_the_name_its_table_gives() -> None:
     d = rs.plan().decide(parse_member(bandung), hints=True)
     assert d.rule("wage-ceiling").missing == ["table.minimum_wage[3273]"]
     assert _line(render_text(d, rs, "en"), "? ") == (
-        "This cannot be decided yet because the figure for Kota Bandung (Jawa Barat province) in the list of "
-        "regency (UMK) and provincial (UMP) minimum wages is not yet in the programme's data. Known so far: the "
+        "This cannot be decided yet because the exact figure for Kota Bandung (Jawa Barat province) in the list "
+        "of regency (UMK) and provincial (UMP) minimum wages is not yet confirmed in the programme's data. Known so "
+        "far: the "
         "latest wage reported by the employer is Rp3.800.001 and the wage ceiling that applies is at least "
         "Rp3.800.000. The result depends on that figure. [1]")
     assert _line(render_text(d, rs, "id"), "? ") == (  # the wage and the ceiling a worker compares, as an officer reads
-        "Belum dapat ditentukan karena besaran untuk Kota Bandung (Provinsi Jawa Barat) pada daftar upah minimum "
-        "kabupaten/kota (UMK) dan provinsi (UMP) belum tercatat di data program. Yang sudah diketahui: upah "
+        "Belum dapat ditentukan karena besaran pasti untuk Kota Bandung (Provinsi Jawa Barat) pada daftar upah "
+        "minimum kabupaten/kota (UMK) dan provinsi (UMP) belum dipastikan di data program. Yang sudah diketahui: upah "
         "terakhir yang dilaporkan pemberi kerja Rp3.800.001 dan batas upah yang berlaku paling sedikit Rp3.800.000. "
         "Hasilnya bergantung pada besaran itu. [1]")
     assert d.rule("wage-ceiling").explain is not None and d.rule("wage-ceiling").explain.en == (

@@ -44,6 +44,7 @@ from bsu_rules.explain.sentences import Renderer
 from bsu_rules.members import Member, MemberView, Record, decision_date, parse_record
 from bsu_rules.members import record_hash as input_hash
 from bsu_rules.members.contract import FREE_TEXT
+from bsu_rules.members.mirror import MemberMirror
 from bsu_rules.ruleset.checker import reads as names_read
 from bsu_rules.ruleset.expressions import Call, Name, Node, Unhandled, unparse, walk
 from bsu_rules.ruleset.schema import Kind, Rule
@@ -60,6 +61,7 @@ __all__ = ["ENGINE", "CompiledRule", "Plan", "Slot", "evaluate", "input_hash", "
 _FAIL, _UNKNOWN = RuleResult.FAIL, RuleResult.UNKNOWN
 _PRIORITIZED, _FLAGGED = RuleResult.PRIORITIZED, RuleResult.FLAGGED
 _ELIGIBLE, _INELIGIBLE, _UNDETERMINED = Outcome.ELIGIBLE, Outcome.INELIGIBLE, Outcome.UNDETERMINED
+_VIEW = MemberMirror  # what the fast path validates a record into: taken without a second look
 
 
 def _blank(value: object) -> bool:
@@ -176,7 +178,6 @@ class Plan:
         self.effects = [(r.on_true, r.on_false) for r in self.rules]
         self.deciding = [i for i, r in enumerate(self.rules) if r.deciding]
         self.flagging = [i for i, r in enumerate(self.rules) if _FLAGGED in (r.on_true, r.on_false)]
-        self.prioritizing = any(_PRIORITIZED in (r.on_true, r.on_false) for r in self.rules)
         self.out_of_force = [c.rule for c in ruleset.rules if not c.rule.in_force.contains(on)]
         self.channel = compile_node(ruleset.channel, self.env) if ruleset.channel else None
         self.core: Core | None = None
@@ -324,8 +325,8 @@ class Plan:
         ``hints`` (True or False): each failed criterion's counterfactual ``hint`` is found (when first
         read or serialised); without it every ``hint`` is None and none is ever computed."""
         results: list[RuleResult]
-        if not isinstance(member, (Member, MemberView)) or type(hints) is not bool:  # a dict validated here
-            member = _record(member, hints)
+        if type(hints) is not bool or (type(member) is not _VIEW and not isinstance(member, (Member, MemberView))):
+            member = _record(member, hints)  # a dict validated here
         if conditions is None and self.core is not None:
             f, results = self.core(member)
         else:
@@ -333,15 +334,15 @@ class Plan:
             held = conditions if conditions is not None else [r.condition(member, f) for r in self.rules]
             results = [on_true if holds else on_false if holds is not None else _UNKNOWN
                        for (on_true, on_false), holds in zip(self.effects, held, strict=True)]
-        failed = _FAIL in results
-        unknown = not failed and _UNKNOWN in results and any(results[i] is _UNKNOWN for i in self.deciding)
-        outcome = _INELIGIBLE if failed else _UNDETERMINED if unknown else _ELIGIBLE
+        seen = set(results)  # one pass, not one per result asked about
+        outcome = _INELIGIBLE if _FAIL in seen else _UNDETERMINED if _UNKNOWN in seen and any(
+            results[i] is _UNKNOWN for i in self.deciding) else _ELIGIBLE
         recorded = Recorded(self, member, f, results, input_sha256, hints)
         recorded.top = top = {
             "outcome": outcome, "ruleset": self.ref, "engine": ENGINE, "on": self.on, "as_of": self.as_of,
             "benefit": self.benefit if outcome is _ELIGIBLE else None,
-            "priority": results.count(_PRIORITIZED) if self.prioritizing else 0,
-            "flags": [self.rules[i].id for i in self.flagging if results[i] is _FLAGGED] if _FLAGGED in results else [],
+            "priority": results.count(_PRIORITIZED) if _PRIORITIZED in seen else 0,
+            "flags": [self.rules[i].id for i in self.flagging if results[i] is _FLAGGED] if _FLAGGED in seen else [],
             "parameters": self.parameters,
         }
         return Decision.recorded(top, recorded)

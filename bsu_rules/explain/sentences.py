@@ -40,8 +40,8 @@ _UNLISTED_AREA = {"id": "{1} yang tersedia belum lengkap dan tidak mencantumkan 
                   "en": "the available {1} is incomplete and does not list {0}"}
 _BOUND = {"id": "besaran untuk {} pada {} belum diketahui pasti; yang diketahui hanya paling sedikit {}",
           "en": "the figure for {} in the {} is not known exactly, only that it is at least {}"}
-_ROW_UNSET = {"id": "besaran untuk {} pada {} belum tercatat di data program",
-              "en": "the figure for {} in the {} is not yet in the programme's data"}
+_ROW_UNSET = {"id": "besaran pasti untuk {} pada {} belum dipastikan di data program",
+              "en": "the exact figure for {} in the {} is not yet confirmed in the programme's data"}
 _DEPENDS = {"id": " Hasilnya bergantung pada besaran itu.", "en": " The result depends on that figure."}
 _SO_FAR = {"id": " Yang sudah diketahui: {}.", "en": " Known so far: {}."}
 _SO_FAR_ITEM = {"id": "{} {}", "en": "the {} is {}"}
