@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import shutil
@@ -501,6 +502,46 @@ def test_a_repeated_line_is_not_counted_as_one_more_identical_decision(tmp_path:
     assert report.chain.problem is not None and report.chain.problem.line == where
     assert main(["replay", str(log), "--archive", str(archive), "--format", "json"]) == 1
     assert json.loads(capsys.readouterr().out)["summary"]["inserted"] == 1
+
+
+@pytest.mark.parametrize("at", [None, 4])  # appended at the end, or in place of line 5
+def test_a_line_from_another_log_is_not_counted_as_an_identical_decision(tmp_path: Path, archive: Path,
+                                                                          at: int | None) -> None:
+    """A decision logged elsewhere replays identical, but the chain does not vouch for it here: a
+    log of 16 decisions never reports 17 identical, nor its fifth when another stands in its place."""
+    log, other = tmp_path / "d.jsonl", tmp_path / "other.jsonl"
+    write_log(log, "bsu-2022", RECORDS)
+    write_log(other, "bsu-2022", [*RECORDS, {**RECORDS[0], "name": "Other"}], on=date(2022, 10, 1))
+    lines, foreign = log.read_text("utf-8").splitlines(keepends=True), other.read_text("utf-8").splitlines(True)
+    if at is None:
+        lines.append(foreign[len(RECORDS)])
+    else:
+        lines[at] = foreign[at]
+    log.write_text("".join(lines), "utf-8")
+    report = replay(log, archive)
+    assert report.counts["identical"] == len(RECORDS) - (at is not None) and report.counts["inserted"] == 1
+    assert [i.line for i in report.items if i.status == "inserted"] == [len(lines) if at is None else at + 1]
+    assert report.chain.problem is not None and report.chain.problem.kind == "rehashed"
+
+
+def test_the_line_after_one_changed_and_re_hashed_still_replays_identical(tmp_path: Path, archive: Path) -> None:
+    """The chain breaks at the line after the rewritten one; that line is the log's own, and is counted so."""
+    log = tmp_path / "d.jsonl"
+    write_log(log, "bsu-2022", RECORDS)
+    lines = log.read_text("utf-8").splitlines(keepends=True)
+    entries = [json.loads(x) for x in lines[:5]]
+    entries[4]["decision"]["outcome"] = "eligible" if entries[4]["decision"]["outcome"] != "eligible" else "ineligible"
+    prev = "0" * 64
+    for e in entries:
+        e["prev"] = prev
+        e["hash"] = prev = hashlib.sha256(canonical_json({k: v for k, v in e.items() if k != "hash"})
+                                          .encode("utf-8")).hexdigest()
+    log.write_text("".join(canonical_json(e) + "\n" for e in entries) + "".join(lines[5:]), "utf-8")
+    report = replay(log, archive)
+    problem = report.chain.problem
+    assert problem is not None and (problem.kind, problem.line, problem.since) == ("rehashed", 6, 5)
+    assert [i.line for i in report.items if i.status != "identical"] == [5]
+    assert report.counts["identical"] == len(RECORDS) - 1 and report.counts["inserted"] == 0
 
 
 @pytest.mark.parametrize("picks", [(0, 1, 1, 1, 2), (0, 0, 1, 2, 2), (0, 1, "edited", 2)])

@@ -285,14 +285,21 @@ def test_a_writer_without_the_signing_key_warns_once_that_it_extends_a_signed_lo
     assert "warning" not in capsys.readouterr().err
 
 
-def test_a_json_error_is_placed_in_its_line(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("line", "said"), [
+    (b'{"nik":"3204125708940003" "bank":"418201004566507"}\n', "expecting ',' delimiter at column 27"),
+    (b'{"nik":"3204125708940003","bank":"418201004566507"\n', "it ends before its record does: cut short?"),
+    (b'{"nik":"3204125708940003","recorded_at":"2022-09\n', "it ends before its record does: cut short?"),
+])
+def test_a_json_error_is_placed_in_its_line(tmp_path: Path, line: bytes, said: str) -> None:
+    """An error inside a line gives its column; one at the line's end (a line cut in the middle of
+    the log, followed by the rest) says the line was cut short, not which character the parser met."""
     log = tmp_path / "d.log"
     assert main(_evaluate(log)) == 0
     lines = log.read_bytes().splitlines(keepends=True)
-    lines[5] = b'{"nik":"3204125708940003","bank":"418201004566507"\n'  # 50 characters, then the newline
+    lines[5] = line
     log.write_bytes(b"".join(lines))
     problem = verify_log(log).problem
-    assert problem is not None and problem.message == "not JSON (expecting ',' delimiter at column 51)"
+    assert problem is not None and problem.message == f"not JSON ({said})"
 
 
 def test_a_control_character_in_a_line_is_placed_once(tmp_path: Path) -> None:

@@ -134,7 +134,9 @@ def load_archived(into: str | Path, sha256: str) -> RuleSet:
         except UnsafePath as exc:
             raise ArchiveError(f"{folder}: {MANIFEST} names {name}, which {exc}") from None
         if hashlib.sha256(data).hexdigest() != digest:
-            raise ArchiveError(f"{folder}: {name} was changed after it was archived")
+            raise ArchiveError(f"{folder}: {name} was changed after it was archived: keep the folder aside as it "
+                               "is (it is evidence), restore it from a copy made when it was archived, or archive the "
+                               "rule set into another folder (bsu-rules archive RULESET --into NEW)")
     ruleset = _load_entry(Path(into), folder, manifest)
     if ruleset.sha256 != sha256:
         raise ArchiveError(f"{folder}: loads with sha256 {ruleset.sha256}, not {sha256}")

@@ -121,8 +121,10 @@ def _why(exc: Exception, raw: bytes) -> str:
     if isinstance(exc, UnicodeDecodeError) or b"\x00" in raw:
         return "not UTF-8 text"
     if isinstance(exc, json.JSONDecodeError):  # past the line's own newline: at its end
-        column = exc.colno if exc.lineno == 1 else len(exc.doc.split("\n", 1)[0]) + 1
-        return f"{exc.msg.lower().removesuffix(' at')} at column {column}"  # "Invalid control character at"
+        line = exc.doc.split("\n", 1)[0]
+        if exc.lineno > 1 or exc.pos >= len(line.rstrip("\r")):
+            return "it ends before its record does: cut short?"
+        return f"{exc.msg.lower().removesuffix(' at')} at column {exc.colno}"  # "Invalid control character at"
     return "a number too long" if "digits" in str(exc) else "unreadable"
 
 

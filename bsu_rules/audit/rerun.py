@@ -203,6 +203,7 @@ def iter_replay(log: str | Path, archive: str | Path, members: Members | None = 
     found, fingerprints = False, set()  # the keys the log's lines were pseudonymised with
     chain = chain if chain is not None else Verifier()
     held: deque[ReplayItem] = deque()  # until the chain has judged their line and the one after
+    last: ReplayItem | None = None  # the item given last
     seen = _Seqs()  # the seqs replayed identical so far
     for line in read_log(log):
         selected = _selected(line, nik, key, seqs)
@@ -211,12 +212,14 @@ def iter_replay(log: str | Path, archive: str | Path, members: Members | None = 
                   and isinstance((item.logged or {}).get("engine"), str))
         held.extend([item] if item is not None else [])
         while held and (chain.problem is not None or held[0].line <= line.number - 2):
-            yield _once(_in_chain(held.popleft(), chain.problem), seen)
+            last = _once(_in_chain(held.popleft(), chain.problem, last), seen)
+            yield last
         found = found or selected
         fingerprints.add((line.envelope or {}).get("pseudonym_key"))
     problem = chain.result(log).problem if held else None
     while held:
-        yield _once(_in_chain(held.popleft(), problem), seen)
+        last = _once(_in_chain(held.popleft(), problem, last), seen)
+        yield last
     if nik is not None and key is not None and not found and key_id(key) not in fingerprints:
         theirs = sorted(f for f in fingerprints if isinstance(f, str))
         if theirs:
@@ -229,14 +232,24 @@ def iter_replay(log: str | Path, archive: str | Path, members: Members | None = 
                          "the NIK cannot be found in them with this key; replay them with that key too")
 
 
-def _in_chain(item: ReplayItem, problem: Problem | None) -> ReplayItem:
+def _in_chain(item: ReplayItem, problem: Problem | None, before: ReplayItem | None) -> ReplayItem:
     """``item``, or, if it replays identical but the chain check says its line is not part of the
-    chain (a repeated or inserted line), the same as ``inserted``: never counted as one more identical decision."""
-    if item.status is not Status.IDENTICAL or problem is None or problem.kind != Code.INSERTED \
+    chain (a repeated or inserted line, or one that does not chain to the line before), the same as
+    ``inserted``: never counted as one more identical decision. A line that does not chain to one
+    the check suspects (``since``) stays identical when that line (``before``, given just before)
+    was replayed and is not: the line before was changed, not this one."""
+    if item.status is not Status.IDENTICAL or problem is None or problem.kind not in _UNCHAINED \
             or problem.line != item.line:
         return item
+    if problem.since is not None and before is not None and before.line == problem.since \
+            and before.status is not Status.IDENTICAL:
+        return item
     return replace(item, status=Status.INSERTED, reason="the decision replays identical, but the line is not part "
-                   "of the chain (a repeated or inserted line: the chain check says which)")
+                   "of the chain (a repeated or inserted line, or one from another log: the chain check says which)")
+
+
+_UNCHAINED = (Code.INSERTED, Code.REHASHED)
+"""What the chain check finds of a line that keeps it out of the chain where it stands."""
 
 
 def _once(item: ReplayItem, seen: _Seqs) -> ReplayItem:
