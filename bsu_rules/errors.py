@@ -52,6 +52,7 @@ class Code(StrEnum):
     TYPE_MISMATCH = "type-mismatch"
     INVALID_ARGUMENT = "invalid-argument"
     DIVISION_BY_ZERO = "division-by-zero"
+    NEVER_KNOWN = "never-known"
     # warnings
     NEVER_FIRES = "never-fires"
     ALWAYS_FIRES = "always-fires"

@@ -179,9 +179,9 @@ def test_an_as_of_inside_the_cut_off_month_but_not_its_last_day_is_warned(tmp_pa
     assert d.message.endswith("set `as_of: 2022-07-31`")
 
 
-def test_a_criterion_never_known_is_warned_once_at_its_condition(tmp_path: Path) -> None:
+def test_a_criterion_never_known_is_an_error_at_the_part_never_known(tmp_path: Path) -> None:
     """A province-only code written as a literal makes the PPKM criterion unknown for every member:
-    ``check`` says so at the condition, and does not blame the table's rows."""
+    ``check`` refuses it where the code is read, and does not blame the table's rows."""
     shutil.copytree(bundled_rules(), tmp_path / "rules")
     path = tmp_path / "rules" / "bsu-2021.yaml"
     text = path.read_text("utf-8")
@@ -189,11 +189,10 @@ def test_a_criterion_never_known_is_warned_once_at_its_condition(tmp_path: Path)
     path.write_text(text.replace(written, 'regency("3200", table.ppkm_areas) in table.ppkm_areas'), "utf-8")
     (d,) = linted(path)
     line = text[:text.index(written)].count("\n") + 1
-    assert (d.code, d.rule, d.file, d.line, d.column) == ("never-fires", "ppkm-area", str(path), line,
-                                                          text.splitlines()[line - 1].index(written) + 1)
-    assert d.message.startswith("this rule is unknown for every member, so while it is in force no one can be "
-                                'found eligible: `regency("3200", table.ppkm_areas) in table.ppkm_areas` is never '
-                                "known")
+    assert (d.code, d.severity, d.rule, d.file, d.line, d.column) == (
+        "never-known", Severity.ERROR, "ppkm-area", str(path), line, text.splitlines()[line - 1].index(written) + 1)
+    assert d.message == ("this rule is unknown for every member, so while it is in force no one can be found "
+                         'eligible: `regency("3200", table.ppkm_areas)` is never known')
 
 
 def test_a_lookup_never_known_in_a_fact_is_warned_at_its_key(tmp_path: Path) -> None:

@@ -48,6 +48,7 @@ class Top:
 
 
 TOP = Top()
+_UNKNOWN = Const(None)
 Abstract = Const | Bools | OneOf | Top
 Shape = list[tuple[str, Callable[[str], bool]]]
 _RESULT_PATTERNS = {"province": (r"[0-9]{2}", "a province code: two digits, such as 32")}
@@ -160,6 +161,8 @@ class Folder:
 
     def _binary(self, node: Binary) -> Abstract:
         left, right = self.fold(node.left), self.fold(node.right)
+        if _UNKNOWN in (left, right):
+            return _UNKNOWN  # every operator is unknown when a side is
         if node.op in ("in", "not in"):
             found = self._contains(left, node.right, right)
             return Bools(negated(truth(found))) if node.op == "not in" else found
@@ -201,6 +204,11 @@ class Folder:
 
     def _call(self, node: Call) -> Abstract:
         args = [self._argument(a) for a in node.args]
+        fn = FUNCTIONS.get(node.func.dotted)
+        deciding = args[:1] if fn is None else args if fn.strict else [args[i] for i in fn.unknown_from or ()
+                                                                          if i < len(args)]
+        if _UNKNOWN in deciding:
+            return _UNKNOWN  # a table looked up with an unknown key, or a function given an unknown it passes on
         if not all(isinstance(a, Const) for a in args):
             return TOP
         values = [a.value for a in args if isinstance(a, Const)]
@@ -210,7 +218,6 @@ class Folder:
                 return TOP  # only a lower bound: not a constant
             found = (table.values or {}).get(values[0]) if values[0] is not None else None
             return Const(values[1] if found is None and values[0] is not None else found)
-        fn = FUNCTIONS.get(node.func.dotted)
         return TOP if fn is None else _apply(fn, values)
 
     def _argument(self, node: Node) -> Abstract:

@@ -22,8 +22,10 @@ Each finding has a stable code, the narrowest location known and, where one appl
   inside the edition while a rule that reads it, directly or through facts, is in force.
 - ``never-fires`` / ``always-fires``: a condition that does not depend on the member enough to
   matter (constant folding, see ``folding.py``): a ``require`` that is never false or never true,
-  an ``exclude``/``flag``/``prioritize`` that is never true or never false (whenever its data is known);
-  a ``require`` or ``exclude`` that is never known (no one can be found eligible while it is in force).
+  an ``exclude``/``flag``/``prioritize`` that is never true or never false (whenever its data is known).
+- ``never-known`` (an error): a ``require`` or ``exclude`` that is unknown for every member (an argument
+  never known, such as a month out of range or a province-only code): while it is in force no one can
+  be found eligible.
 - ``invalid-argument`` / ``division-by-zero`` (errors): a constant argument outside a function's
   domain (a due day of 32), a divisor that is always 0 (the division would be unknown for everyone).
 - ``literal-too-large`` (an error): a sum, product or negation of constants past what every
@@ -51,7 +53,7 @@ from typing import Any
 
 from bsu_rules.members.model import hide_identifiers
 from bsu_rules.ruleset.diagnostics import Diagnostic, Severity, nearest
-from bsu_rules.ruleset.expressions import Binary, BoolOp, Call, Cond, Name, Node, Unary, unparse, walk
+from bsu_rules.ruleset.expressions import Binary, BoolOp, Call, Cond, Lit, Name, Node, Unary, unparse, walk
 from bsu_rules.ruleset.folding import Const, Folder, truth
 from bsu_rules.ruleset.lint_params import ParamLint, Where, table_cells
 from bsu_rules.ruleset.model import RuleSet
@@ -62,7 +64,7 @@ from bsu_rules.semantics import DECIDING
 
 CODES = ("invalid-argument", "division-by-zero", "type-mismatch", "unused", "missing-source", "unknown-source",
          "empty-window", "window-outside", "value-outside", "data-date", "gapped-parameter", "never-fires",
-         "always-fires", "unmatchable-key", "stale-title", "unknown-value")
+         "always-fires", "never-known", "unmatchable-key", "stale-title", "unknown-value")
 _ACTS = {Kind.REQUIRE: "fails", Kind.EXCLUDE: "excludes", Kind.FLAG: "flags", Kind.PRIORITIZE: "prioritises"}
 
 
@@ -147,9 +149,9 @@ class _Lint(ParamLint):
             acting = rule.kind is not Kind.REQUIRE  # the truth value that makes the rule act
             at: Where = ("rules", i, rule.kind.value)
             if seen == {None} and rule.kind in DECIDING:
-                code, text = "never-fires", "this rule is unknown for every member, so while it is in force no " \
-                    "one can be found eligible"
-            elif acting not in seen:
+                self._never_known(at, checked.tree, rule.condition, rule.id, folder)
+                continue
+            if acting not in seen:
                 code, text = "never-fires", f"this rule never {_ACTS[rule.kind]} anyone"
             elif (not acting) not in seen:
                 code, text = "always-fires", f"this rule {_ACTS[rule.kind]} every member whose data is known"
@@ -164,6 +166,14 @@ class _Lint(ParamLint):
             known = " whenever it is known" if None in values and values - {None} else ""
             part = rule.condition[node.start:node.end]
             self.warn(at, code, f"{text}: `{part}` is {always}{known}", rule.id, offset=node.start)
+
+    def _never_known(self, at: Where, tree: Node, condition: str, rule: str, folder: Folder) -> None:
+        """A require or exclude unknown for every member, named by its innermost part that is (an
+        error: while it is in force no one can be found eligible)."""
+        part = [n for n in walk(tree) if not isinstance(n, Lit) and folder.fold(n) == Const(None)][-1]
+        self.warn(at, "never-known", "this rule is unknown for every member, so while it is in force no one can be "
+                  f"found eligible: `{condition[part.start:part.end]}` is never known", rule, offset=part.start,
+                  severity=Severity.ERROR)
 
     def units(self) -> None:
         """Two values of different declared units compared, added or subtracted (a count of days
