@@ -92,6 +92,11 @@ PLAIN = [
      "the `- ` that starts a list item is missing"),
     ("yaml-syntax", "    require: fact.arrears", "\trequire: fact.arrears", "\trequire",
      "    require: fact.arrears <= param.max_arrears_months", "spaces only, never tabs"),
+    # a tab on the first key of a block: as deep as the first keys of the blocks like it, not as its parent's
+    ("yaml-syntax", "    value: 3500000\n", "\tvalue: 3500000\n", "\tvalue", "    value: 3500000",
+     "spaces only, never tabs"),
+    ("yaml-syntax", "    value: 3500000\n", "  \tvalue: 3500000\n", "\tvalue", "    value: 3500000",
+     "spaces only, never tabs"),
     ("yaml-syntax", 'title: {id: "NIK valid"', "title: {id: NIK: valid", ": valid,",
      '    title: {id: "NIK: valid", en: "Valid NIK"}', "must be put in quotes"),
     ("yaml-syntax", "    source: pm-10-2022, Pasal 3 ayat (2) huruf c; Pasal 4", "    source: pm-10-2022: Pasal 4",

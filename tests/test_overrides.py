@@ -415,6 +415,9 @@ def test_a_benefit_problem_of_two_options_names_both_as_typed(rs2022: RuleSet) -
      "benefit.monthly x benefit.months (600000) must make benefit.amount (1000000): change one of them", None),
     ("bsu-2021", ["benefit.monthly=250000", "benefit.amount=1000000"], "add --set benefit.months=4",
      ["benefit.months=4"]),
+    ("bsu-2020", ["benefit.months=3", "benefit.instalments=[900000, 800000]"],  # one amount, said once
+     "benefit.monthly x benefit.months (1800000) must make the amount the instalments add up to (1700000): "
+     "change one of them", None),
 ])
 def test_a_benefit_that_does_not_add_up_says_what_makes_it_add_up(edition: str, given: list[str], advice: str,
                                                                   fixed: list[str] | None) -> None:

@@ -46,7 +46,11 @@ def explain(exc: MarkedYAMLError, lines: list[str]) -> Explained:
     opened = exc.context_mark
     if problem.startswith("found character '\\t'"):
         fixed = text.replace("\t", "    ")
-        moved = _indentation([*lines[:line], fixed], line, allow_own=True)
+        opener = _content_before(lines, line)
+        if opener is not None and "\t" not in text.lstrip(" \t") and _opens_block(lines[opener]):
+            moved: Explained | None = (0, 0, "", " " * _first_child(lines, _indent(lines[opener])) + text.lstrip(" \t"))
+        else:
+            moved = _indentation([*lines[:line], fixed], line, allow_own=True)
         return line + 1, col + 1, "a tab character: YAML is indented with spaces only, never tabs", \
             moved[3] if moved is not None else None
     if problem.startswith("expected <block end>") and found is not None and col <= _start(found):
@@ -244,6 +248,21 @@ def _over_indented(lines: list[str], line: int, own: int) -> Explained | None:
         return None
     return (above + 1, at + 1, f"`{key.group('key')}:` is indented {_spaces(at)}, but the keys around it use "
             f"{own}: indent it by {own} spaces, like them", " " * own + lines[above][at:])
+
+
+def _opens_block(text: str) -> bool:
+    """Whether a line is a key with nothing after its colon: the lines after it are its block."""
+    found = _KEY.match(text)
+    return found is not None and not _has_value(text, found)
+
+
+def _first_child(lines: list[str], parent: int) -> int:
+    """How deep the file indents the first line of a block opened by a key indented ``parent``
+    (the most common, the deeper on a tie; two more when no such block shows it)."""
+    depths = Counter(_indent(lines[after]) for n, text in enumerate(lines) if _indent(text) == parent
+                     and _opens_block(text) and (after := _content_after(lines, n)) is not None
+                     and "\t" not in lines[after] and _indent(lines[after]) > parent)
+    return max(depths, key=lambda d: (depths[d], d)) if depths else parent + 2
 
 
 def _has_value(text: str, found: re.Match[str]) -> bool:

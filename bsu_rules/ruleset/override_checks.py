@@ -212,9 +212,9 @@ def _adding_up(data: dict[str, Any], given: dict[str, tuple[Override, Any]]) -> 
     if type(amount) is not int or not all(type(v) is int for v in instalments) or \
             not all(v is None or type(v) is int for v in (monthly, months)):
         return None
-    add, change = [], []
+    add, change, made = [], [], "benefit.amount"
     if instalments and "instalments" in given and "amount" not in given:
-        amount = sum(instalments)  # the instalments given decide the amount
+        amount, made = sum(instalments), "the amount the instalments add up to"  # the instalments given decide it
         add.append(f"--set benefit.amount={amount}")
     if monthly is not None and months is not None and monthly * months != amount:
         if "monthly" not in given and months and amount % months == 0:
@@ -222,7 +222,7 @@ def _adding_up(data: dict[str, Any], given: dict[str, tuple[Override, Any]]) -> 
         elif "months" not in given and monthly and amount % monthly == 0:
             add.append(f"--set benefit.months={amount // monthly}")
         elif "monthly" in given or "months" in given:
-            return f"benefit.monthly x benefit.months ({monthly * months}) must make benefit.amount ({amount}): " \
+            return f"benefit.monthly x benefit.months ({monthly * months}) must make {made} ({amount}): " \
                    "change one of them"
         else:
             return f"set benefit.monthly and benefit.months to make {amount}"
