@@ -5,7 +5,8 @@ an author who changes ``wage_ceiling`` or ``cutoff_month`` and not the title lea
 contradicts itself ("Registered by 31 July 2022 — cut-off date: 31 January 2026"). Every amount
 in rupiah, day and month a title states must be a value of the rule set: a parameter's (any of
 its dated values), the benefit's, ``as_of``, a window's dates, or the first or last day of a
-month the rule set holds.
+month the rule set holds; an amount a parameter the criterion reads holds on some days of the
+edition only (a dated value replaced during it) is warned of as well: the title is shown on every day.
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ def stale_titles(rs: RuleSet, warn: Warn) -> None:
                      "and benefit): update the title", None)
     for i, checked in enumerate(rs.rules):
         title = checked.rule.title
+        dated = _dated_amounts(rs, rs.names_read(checked.tree))
         for lang in ("id", "en") if title is not None else ():
             text: str = getattr(title, lang)
             for stated, held in _stated(text, amounts, days, months):
@@ -61,6 +63,11 @@ def stale_titles(rs: RuleSet, warn: Warn) -> None:
                          f"the title says {stated}, a value the rule set does not hold (a parameter, the "
                          "benefit, as_of or a window's date): update the title to the value the rule reads",
                          checked.rule.id)
+                elif (name := dated.get(int(re.sub(r"\D", "", stated)))) is not None:
+                    warn(("rules", i, "title", lang), "stale-title",
+                         f"the title says {stated}, which `param.{name}` holds on some days of the edition only: "
+                         "a title is shown on every day; leave the amount out of it, or give each value its own "
+                         "criterion with an `in_force` window", checked.rule.id)
 
 
 def _stated(text: str, amounts: set[int], days: set[date], months: set[tuple[int, int]]
@@ -76,6 +83,23 @@ def _stated(text: str, amounts: set[int], days: set[date], months: set[tuple[int
                 yield m.group(), date(year, month, int(day)) in days
             except ValueError:
                 yield m.group(), False
+
+
+def _dated_amounts(rs: RuleSet, read: set[str]) -> dict[int, str]:
+    """Each amount a parameter in ``read`` holds on some days of the edition but not on others, with
+    the parameter's name."""
+    out: dict[int, str] = {}
+    edition = rs.model.in_force
+    for name, param in rs.model.parameters.items():
+        if f"param.{name}" not in read or not param.values:
+            continue
+        starts = sorted(param.values)
+        inside = [param.values[d] for j, d in enumerate(starts)  # the values in force on a day of the edition
+                  if (edition.until is None or d <= edition.until)
+                  and (edition.from_ is None or j + 1 == len(starts) or starts[j + 1] > edition.from_)]
+        if len(set(map(repr, inside))) > 1:
+            out |= {v: name for v in inside if isinstance(v, int) and not isinstance(v, bool)}
+    return out
 
 
 def _held(rs: RuleSet) -> tuple[set[int], set[date], set[tuple[int, int]]]:
