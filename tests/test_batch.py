@@ -969,6 +969,20 @@ def test_a_csv_record_over_the_size_limit_is_rejected_alone(tmp_path: Path) -> N
     assert reject["row"] == 2 and reject["field"] == "(record)" and "larger than" in reject["message"]
 
 
+@pytest.mark.parametrize("engine", ["scalar", "columnar"])
+def test_a_quote_never_closed_refuses_the_file_at_its_record(tmp_path: Path, engine: str,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    """The rest of the file would be one cell: the members after it were lost, and the count said nothing."""
+    source = tmp_path / "q.csv"
+    source.write_text("nik,citizenship,participant_category,name\n3204125708940003,WNI,PU,Ana\n"
+                      '3204125708940011,WNI,PU,"Budi\n3204125708940029,WNI,PU,Cita\n3204125708940037,WNI,PU,Dewi\n')
+    out = tmp_path / "o.jsonl"
+    assert main(["batch", "bsu-2022", str(source), "--out", str(out), "--engine", engine]) == 2
+    err = capsys.readouterr().err
+    assert f"{source}: not readable CSV: the record at line 3 opens a quote (\") that is never closed" in err
+    assert not out.exists()
+
+
 def test_a_parquet_file_with_a_column_twice_is_refused_by_name(tmp_path: Path,
                                                                capsys: pytest.CaptureFixture[str]) -> None:
     source = tmp_path / "dup.parquet"

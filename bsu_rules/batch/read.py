@@ -251,7 +251,7 @@ class Reader:
         # a byte that is not UTF-8 is kept as a lone surrogate (``_UNDECODED``): its record is rejected, at its cell
         with self.path.open("rb") as raw, io.TextIOWrapper(raw, encoding="utf-8-sig", errors="surrogateescape",
                                                            newline="") as f:
-            reader = csv.reader(f)
+            reader = csv.reader(f, strict=True)  # an unclosed quote is an error, never the rest of the file in one cell
             header = csv_header(self.path, reader, self.ignore_unknown)
             if header is None:
                 return

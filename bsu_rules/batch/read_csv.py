@@ -45,12 +45,33 @@ rejected on its own (as a JSONL line is)."""
 
 
 def csv_rows(path: Path, reader: Any, size: int) -> list[list[str]]:
-    """The next rows; InputError (once, for the file) if the text cannot be read as CSV."""
+    """The next rows; InputError (once, for the file) if the text cannot be read as CSV: a quote never
+    closed is told at the line of the record it opens in (the rest of the file would be one cell)."""
     csv.field_size_limit(CSV_FIELD_LIMIT)
+    rows: list[list[str]] = []
     try:
-        return list(itertools.islice(reader, size))
+        rows.extend(itertools.islice(reader, size))
+        return rows
     except csv.Error as exc:
+        if str(exc) == "unexpected end of data":
+            start = _record_start(path)
+            raise InputError([(str(path), f"not readable CSV: the record at line {start} opens a quote (\") that is "
+                                          "never closed, so the rest of the file would be one cell; close it, or "
+                                          "write a quote inside a cell as two (\"\")")]) from None
         raise InputError([(str(path), f"not readable CSV at line {reader.line_num} ({exc})")]) from None
+
+
+def _record_start(path: Path) -> int:
+    """The line the record that cannot be read starts at (the file read again: only when one cannot)."""
+    last = 0
+    with path.open(encoding="utf-8-sig", errors="surrogateescape", newline="") as f:
+        reader = csv.reader(f, strict=True)
+        try:
+            for _ in reader:
+                last = reader.line_num
+        except csv.Error:
+            pass
+    return last + 1
 
 
 _UNDECODED = re.compile("[\udc80-\udcff]")
