@@ -131,6 +131,12 @@ CASES: list[Case] = [
     ("evaluate: --log a folder",
      lambda tmp: ["evaluate", "bsu-2022", EXAMPLES_FILE, "--log", str(tmp), "--full-nik"], {2},
      "is a folder: give the file the decisions are appended to"),
+    ("evaluate: --log the input, not there yet",
+     lambda tmp: ["evaluate", "bsu-2022", str(tmp / "new.jsonl"), "--log", str(tmp / "new.jsonl"), "--full-nik"],
+     {2}, "new.jsonl is also an input: give the log a path of its own"),
+    ("evaluate: --log the key file", lambda tmp: ["evaluate", "bsu-2022", EXAMPLES_FILE, "--log",
+                                                  str(_file("k.txt", "a key")(tmp)), "--key-file", str(tmp / "k.txt")],
+     {2}, "k.txt is also --key-file: give the log a path of its own"),
     ("evaluate: --archive a file", lambda tmp: ["evaluate", "bsu-2022", EXAMPLES_FILE, "--archive",
                                                 str(_file("a.txt", "x")(tmp))], {2}, "is a file: give the folder"),
     ("evaluate: an impossible date", lambda tmp: ["evaluate", "bsu-2022", "-", "--on", "2022-02-30"], {2}, "date"),
@@ -260,6 +266,20 @@ def test_a_record_nested_too_deeply_is_an_input_error(rs2022: RuleSet, depth: in
     record = {**json.loads(GOODS[0]), "note": note}
     with pytest.raises(InputError, match=r"note: nested too deeply \(more than 64"):
         decide(rs2022, record)
+
+
+@pytest.mark.parametrize(("field", "value", "said"), [
+    ("wages", [{"period": "2022-07", "amount": 10 ** 5000}],
+     "wages[0].amount: a number of about 5001 digits is too large for an amount in rupiah"),
+    ("program_receipts", [{"program": "PKH", "year": -10 ** 5000}],
+     "program_receipts[0].year: a number of about 5001 digits is not from 2000 to 2100"),
+])
+def test_an_integer_past_what_python_writes_is_an_input_error(rs2022: RuleSet, field: str, value: Any,
+                                                              said: str) -> None:
+    """Python refuses to write an integer of over 4 300 digits as text: the message gives its size."""
+    with pytest.raises(InputError) as raised:
+        decide(rs2022, {**json.loads(GOODS[0]), field: value})
+    assert said in str(raised.value)
 
 
 @pytest.mark.parametrize("ignore", [[], ["--ignore-unknown"]])

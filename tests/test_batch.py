@@ -983,6 +983,28 @@ def test_a_quote_never_closed_refuses_the_file_at_its_record(tmp_path: Path, eng
     assert not out.exists()
 
 
+def test_a_json_array_named_jsonl_is_refused_by_batch_and_read_by_evaluate(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = tmp_path / "arr.jsonl"
+    source.write_text(json.dumps([{"nik": "3204125708940003", "citizenship": "WNI", "participant_category": "PU"}]))
+    assert main(["batch", "bsu-2022", str(source), "--out", str(tmp_path / "o.jsonl")]) == 2
+    assert capsys.readouterr().err.endswith(f"bsu-rules: {source}: a JSON array, not JSON lines: write one record per "
+                                            "line (bsu-rules evaluate reads an array too, whatever the file's name)\n")
+    assert main(["evaluate", "bsu-2022", str(source)]) == 0
+    assert capsys.readouterr().err.endswith("1 read = 1 decided + 0 rejected\n")
+
+
+def test_an_output_over_the_key_file_is_refused_before_anything_is_written(tmp_path: Path,
+                                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    """The pseudonyms of every later run hang on that key: it was written over with the decisions."""
+    key = tmp_path / "pseudonym.jsonl"
+    key.write_text("a key\n")
+    examples = str(Path(__file__).resolve().parents[1] / "examples" / "members.jsonl")
+    assert main(["batch", "bsu-2022", examples, "--out", str(key), "--key-file", str(key)]) == 2
+    assert f"bsu-rules: --out: {key} is also --key-file; give each file a path of its own" in capsys.readouterr().err
+    assert key.read_text() == "a key\n"
+
+
 def test_a_parquet_file_with_a_column_twice_is_refused_by_name(tmp_path: Path,
                                                                capsys: pytest.CaptureFixture[str]) -> None:
     source = tmp_path / "dup.parquet"

@@ -137,8 +137,8 @@ class Reader:
             self.total, self.unit = self.parquet.metadata.num_rows, "rows"
         else:
             if self.format == ".jsonl" and json_array(self.path):
-                raise InputError([(str(path), "a JSON array, not JSON lines: write one record per line, or name "
-                                              "the file .json for bsu-rules evaluate")])
+                raise InputError([(str(path), "a JSON array, not JSON lines: write one record per line "
+                                              "(bsu-rules evaluate reads an array too, whatever the file's name)")])
             self.total, self.unit = self.path.stat().st_size, "B"
 
     def __iter__(self) -> Iterator[Chunk]:

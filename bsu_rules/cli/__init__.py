@@ -105,7 +105,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return FAILED
     finally:
         for signum, handler in previous.items():
-            if handler is not None:  # None: a handler not set from Python, which cannot be put back
+            if argv is None:  # the program itself: what is left is to exit, which a late signal must not
+                signal.signal(signum, signal.SIG_IGN)  # turn into a failure (the work is done and said)
+            elif handler is not None:  # None: a handler not set from Python, which cannot be put back
                 signal.signal(signum, handler)
 
 

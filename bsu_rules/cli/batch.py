@@ -11,10 +11,19 @@ import threading
 import time
 import types
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from bsu_rules.cli.exits import FAILED, OK, REJECTED, interrupted, settled
-from bsu_rules.cli.options import ON_HELP, add_key_options, add_reform_options, day, load_reform, pseudonym_key
+from bsu_rules.cli.options import (
+    ON_HELP,
+    add_key_options,
+    add_reform_options,
+    day,
+    key_file,
+    load_reform,
+    pseudonym_key,
+)
 from bsu_rules.formatting import counted
 
 EXTRA = "pip install 'bsu-rules[batch]'"
@@ -163,7 +172,7 @@ def screen(args: argparse.Namespace) -> int:
 
         from bsu_rules.batch.read import Reader  # lazy: the batch extra (polars, pyarrow)
         from bsu_rules.batch.run import Counts, chunk_rows, default_engine, engines, run_batch  # lazy: batch extra
-        from bsu_rules.batch.write import default_rejects, manifest_path, output_format  # lazy: the batch extra
+        from bsu_rules.batch.write import default_rejects, distinct, manifest_path, output_format  # lazy: batch extra
     except ImportError as exc:
         return missing_extra("batch", exc)
     # Arrow's default allocator (mimalloc) gave memory back to the system and took it again for every
@@ -179,6 +188,7 @@ def screen(args: argparse.Namespace) -> int:
     output_format(args.out)
     rejects = args.rejects or str(default_rejects(args.out))
     output_format(rejects)
+    distinct(args.input, {"--out": Path(args.out), "--rejects": Path(rejects)}, key_file(args))  # the key kept
     reader = Reader(args.input, args.chunk_size or chunk_rows(args.engine or default_engine()), args.ignore_unknown)
     counts = Counts()
     progress = None if args.quiet else Progress(reader.total, reader.unit, counts=counts)

@@ -7,6 +7,7 @@ import os
 import re
 import sys
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bsu_rules.audit.snapshot import KEY_ENV
@@ -37,6 +38,20 @@ def add_key_options(p: argparse.ArgumentParser) -> None:
     """``--key-file``: the pseudonymisation key (else the environment variable)."""
     p.add_argument("--key-file", metavar="FILE",
                    help=f"the pseudonymisation key for NIKs (HMAC-SHA256), read from FILE (default: ${KEY_ENV})")
+
+
+def key_file(args: argparse.Namespace) -> dict[str, Path]:
+    """``--key-file``, as a file read (for ``distinct``): none when the key comes from elsewhere."""
+    path = getattr(args, "key_file", None)
+    return {"--key-file": Path(path)} if path else {}
+
+
+def same_file(a: str | Path, b: str | Path) -> bool:
+    """Whether two paths name one file (a link, ``./x`` and ``x``), or would once created."""
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return Path(a).resolve() == Path(b).resolve()
 
 
 def pseudonym_key(args: argparse.Namespace) -> bytes | None:

@@ -48,7 +48,8 @@ class Leaf:
 
     def outside(self, value: int) -> str:
         """What an integer outside this field's range is, its digits hidden if it could be a NIK."""
-        shown = hide_identifiers(str(value))
+        shown = hide_identifiers(str(value)) if value.bit_length() < 14_000 else \
+            f"a number of about {value.bit_length() * 30103 // 100000 + 1} digits"  # past what str() writes
         if self.low == 0 and value < 0:
             return f"{shown} is negative (integer rupiah, 0 or more)"
         if self.high == INT64_MAX:  # an amount: its bound is no figure a person reads
