@@ -784,8 +784,14 @@ def test_explain_a_reform_batch_with_its_overrides(population: dict[str, Any], t
     source, out = population["folder"] / "m.parquet", tmp_path / "d.parquet"
     assert main(["batch", "bsu-2022", str(source), "--out", str(out), "--set", "wage_ceiling=9000000"]) == 1  # rejects
     capsys.readouterr()
+    made = json.loads(manifest_path(out).read_text("utf-8"))["ruleset"]
+    assert (made["base_sha256"], made["overrides"]) == (load_plan("bsu-2022", None).ruleset.sha256,
+                                                        "--set wage_ceiling=9000000")
     assert main(["explain", "bsu-2022", str(out), "--input", str(source), "--row", "1"]) == 2
-    assert "the same --set/--table overrides" in capsys.readouterr().err
+    assert "(and the same overrides the batch used: --set wage_ceiling=9000000)" in capsys.readouterr().err
+    manifest_path(out).unlink()  # without the manifest, what the batch used is not known
+    assert main(["explain", "bsu-2022", str(out), "--input", str(source), "--row", "1"]) == 2
+    assert "(and the same --set/--table overrides, if the batch had any)" in capsys.readouterr().err
     assert main(["explain", "bsu-2022", str(out), "--input", str(source), "--row", "1", "--lang", "en",
                  "--audience", "auditor", "--set", "wage_ceiling=9000000"]) == 0
     assert "param.wage_ceiling = 9000000" in capsys.readouterr().out  # the ceiling read is the reform's

@@ -58,6 +58,7 @@ from bsu_rules.evaluators.scalar import Plan
 from bsu_rules.members.arrow import MEMBER_SCHEMA
 from bsu_rules.ruleset.loader import load_ruleset
 from bsu_rules.ruleset.model import RuleSet
+from bsu_rules.ruleset.overrides import Reform, override_options
 
 REJECTED = "rejected"
 T = TypeVar("T")
@@ -335,7 +336,8 @@ def run_batch(ruleset: str | Path | RuleSet | Callable[[], RuleSet], source: str
             manifest = {
                 "engine": f"bsu-rules {__version__}",
                 "input": {"path": beside(source, finals[2]), "sha256": _result(input_sha256)},
-                "ruleset": {"id": plan.ruleset.id, "version": plan.ruleset.version, "sha256": plan.ruleset.sha256},
+                "ruleset": {"id": plan.ruleset.id, "version": plan.ruleset.version, "sha256": plan.ruleset.sha256,
+                            **_what_if(plan.ruleset)},
                 "on": plan.on.isoformat(),
                 "pseudonym_key": None if key is None else key_id(key),  # which key made nik_key (explain --nik)
                 "counts": {"read": counts.read, "decided": counts.decided, "rejected": counts.rejected,
@@ -417,6 +419,14 @@ WAKE = 0.1
 """Seconds the main thread waits on another thread's work before it looks again: a Ctrl-C or SIGTERM
 is acted on only when the main thread runs, and a signal the system hands to another thread does
 not wake it."""
+
+
+def _what_if(ruleset: RuleSet) -> dict[str, Any]:
+    """A what-if's base rule set and its overrides as options (``--set wage_ceiling=4000000``), for the
+    manifest: which reform made the decisions. Nothing for a rule set as its file has it."""
+    if not isinstance(ruleset, Reform) or ruleset.base is None:
+        return {}
+    return {"base_sha256": ruleset.base.sha256, "overrides": override_options(ruleset)}
 
 
 def _result(future: Future[T]) -> T:

@@ -115,15 +115,21 @@ CSV_CHUNK = 10_000
 reads as batch read it: a byte-order mark, a long cell, a cell not UTF-8 in another row)."""
 
 
-def unfound(decisions: str, secret: bytes | None) -> str:
-    """Why no decision has the NIK's key: another key made the file's (its manifest says which), or
-    the NIK is not in the input or its row was rejected."""
+def _manifest(decisions: str) -> dict[str, Any]:
+    """The manifest beside a decisions file (empty when there is none, or it is not one)."""
     from bsu_rules.batch.write import manifest_path  # lazy: the batch extra (pyarrow), needed only here
 
     try:
-        made = json.loads(manifest_path(decisions).read_text("utf-8")).get("pseudonym_key", "")
-    except (OSError, ValueError, AttributeError):
-        made = ""  # no manifest (or not one): which key is not known
+        found = json.loads(manifest_path(decisions).read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return found if isinstance(found, dict) else {}
+
+
+def unfound(decisions: str, secret: bytes | None) -> str:
+    """Why no decision has the NIK's key: another key made the file's (its manifest says which), or
+    the NIK is not in the input or its row was rejected."""
+    made = _manifest(decisions).get("pseudonym_key") or ""  # no manifest: which key is not known
     given = key_id(secret) if secret else None
     if made and given and made != given:
         return (f"the key given is not the one the batch used for {decisions}: its fingerprint is {given}, "
@@ -208,9 +214,14 @@ def run(args: argparse.Namespace) -> int:
     status = 0
     for found in rows:
         if found["ruleset_sha256"] != ruleset.sha256:
+            made = _manifest(args.decisions).get("ruleset")
+            used = made.get("overrides") if isinstance(made, dict) and made.get("sha256") == found["ruleset_sha256"] \
+                else None
+            said = f"the same overrides the batch used: {used}" if isinstance(used, str) and used else \
+                "the same --set/--table overrides, if the batch had any"
             print(f"bsu-rules: the decisions were made under rule set {found['ruleset_sha256'][:12]}…, "
-                  f"{args.ruleset} is {ruleset.sha256[:12]}…: explain needs the same rule file (and the same "
-                  "--set/--table overrides, if the batch had any)", file=sys.stderr)
+                  f"{args.ruleset} is {ruleset.sha256[:12]}…: explain needs the same rule file (and {said})",
+                  file=sys.stderr)
             return 2
         record = records.get(int(found["row"]))
         nik = str(record.get("nik")) if record is not None else ""
