@@ -297,14 +297,21 @@ def test_a_criterion_that_can_only_be_unknown_is_reported_as_such() -> None:
     assert prover.decide(member).rule("ppkm-area").outcome.value == "unknown"
 
 
-def test_a_criterion_unknown_for_every_member_is_proved_about_not_crashed_on(rules_copy: Path, capsys: Any) -> None:
-    """A condition that folds to unknown (a province-only literal) is a criterion that never decides."""
+@pytest.mark.parametrize(("code", "status", "said"), [
+    ("9100", 1, "refuted    live:ppkm-area: ppkm-area can fail some member"),  # true for every member
+    ("3200", 2, "error [never-known] (rule ppkm-area)"),  # unknown for every member: refused before any proof
+])
+def test_a_constant_criterion_is_proved_about_not_crashed_on(rules_copy: Path, capsys: Any, code: str, status: int,
+                                                             said: str) -> None:
+    """A condition that folds to one value for every member (a literal code) is proved about; one that is
+    unknown for every member is refused as the rule author's mistake it is."""
     edited = rules_copy / "bsu-2021.yaml"
     edited.write_text(edited.read_text("utf-8").replace(
         "require: regency(member.work_regency_code, table.ppkm_areas) in table.ppkm_areas",
-        'require: regency("3200", table.ppkm_areas) == "3200"'), "utf-8")
-    assert main(["prove", str(edited), "--on", "2021-08-10"]) == 1
-    assert "undetermined-only live:ppkm-area" in capsys.readouterr().out
+        f'require: regency("{code}", table.ppkm_areas) == "{code}"'), "utf-8")
+    assert main(["prove", str(edited), "--on", "2021-08-10"]) == status
+    printed = capsys.readouterr()
+    assert said in printed.out + printed.err and "internal error" not in printed.err
 
 
 def test_symbolic_diff_of_an_edition_with_itself_is_empty() -> None:

@@ -106,7 +106,7 @@ def _decoded(raw: bytes, file: str) -> str:
     """The text of a CSV file; TableError if it is not UTF-8 or not CSV the reader can read."""
     try:
         text = raw.decode("utf-8-sig")
-        for _ in csv.reader(io.StringIO(text), strict=True):  # a malformed file (an unclosed quote) fails here
+        for _ in csv.reader(io.StringIO(text)):  # a malformed file fails here, before any row is used
             pass
     except csv.Error as exc:
         raise TableError(f"table file `{file}` is not a readable CSV file ({exc})") from None
