@@ -65,6 +65,16 @@ def test_defects_are_refuted_with_members_the_scalar_evaluator_confirms() -> Non
     assert verdicts["a soldier can be paid"].status == "proved"
 
 
+def test_criteria_that_contradict_each_other_are_refuted_as_paying_nobody(rules_copy: Path) -> None:
+    edited = rules_copy / "bsu-2022.yaml"
+    text = edited.read_text("utf-8")
+    assert Prover(load_ruleset(edited)).some_eligible().status == "proved"
+    edited.write_text(text.replace('require: member.citizenship == "WNI"\n',
+                                   'require: member.citizenship == "WNI" and member.citizenship != "WNI"\n'), "utf-8")
+    verdict = Prover(load_ruleset(edited)).some_eligible()
+    assert (verdict.name, verdict.status, verdict.members) == ("some-eligible", "refuted", [])
+
+
 def test_every_catalogue_function_has_an_encoding() -> None:
     for name, function in FUNCTIONS.items():
         assert (name in EXACT) != (function.abstract is not None), name

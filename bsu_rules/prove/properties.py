@@ -1,6 +1,7 @@
 """The built-in properties of a rule set on a decision date, proved for every member.
 
 - every member gets exactly one outcome, and ``undetermined`` only when some input is unknown;
+- some member can be eligible (criteria that contradict each other pay nobody);
 - monotonicity under each change in ``changes.CHANGES``;
 - every rule in force can fire (no dead rule), and no ``require`` holds for every member.
 """
@@ -71,6 +72,7 @@ class Prover:
     def builtin(self) -> Iterator[Verdict]:
         yield self.one_outcome()
         yield self.undetermined_needs_unknown()
+        yield self.some_eligible()
         for change in CHANGES:
             yield self.monotone(change)
         for rule in self.encoder.rules:
@@ -92,6 +94,13 @@ class Prover:
             return None if outcome == "undetermined" else f"the scalar evaluator says {outcome}"
         return self.check("undetermined-needs-unknown", "undetermined only when some input is unknown", "always",
                           goal, confirm)
+
+    def some_eligible(self) -> Verdict:
+        """A rule set under which no member can be paid (criteria that contradict each other) is refuted here."""
+        def confirm(records: list[Record]) -> str | None:
+            outcome = self.decide(records[0]).outcome.value
+            return None if outcome == "eligible" else f"the scalar evaluator says {outcome}"
+        return self.check("some-eligible", "some member can be eligible", "sometimes", self.encoder.eligible, confirm)
 
     def monotone(self, change: Change) -> Verdict:
         a, b = Inputs(self.strings, "a."), Inputs(self.strings, "b.")
