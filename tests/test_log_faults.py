@@ -270,6 +270,24 @@ def test_a_cut_checkpoint_line_is_dropped_by_the_next_signing_writer(tmp_path: P
     assert main(["verify", str(log), "--public-key", str(public)]) == 0
 
 
+def test_replay_of_a_signed_log_says_its_signatures_are_checked_by_verify(tmp_path: Path,
+                                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    """A log rewritten and re-chained by whoever can write it replays "chain intact": only the
+    signatures tell, and replay says where they are checked."""
+    signing, _ = _keys(tmp_path)
+    log, archive = tmp_path / "s.jsonl", tmp_path / "archive"
+    assert main(_evaluate(log, "--signing-key", str(signing), "--archive", str(archive))) == 0
+    capsys.readouterr()
+    assert main(["replay", str(log), "--archive", str(archive)]) == 0
+    assert f"replay checks its chain, not its signatures; check them with bsu-rules verify {log} --public-key" \
+        in capsys.readouterr().err
+    plain = tmp_path / "plain.jsonl"
+    assert main(_evaluate(plain, "--archive", str(archive))) == 0
+    capsys.readouterr()
+    assert main(["replay", str(plain), "--archive", str(archive)]) == 0
+    assert "signatures" not in capsys.readouterr().err
+
+
 def test_a_writer_without_the_signing_key_warns_once_that_it_extends_a_signed_log(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     signing, public = _keys(tmp_path)

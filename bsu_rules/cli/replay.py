@@ -8,6 +8,7 @@ import sys
 from typing import Any
 
 from bsu_rules.audit.chain import Verifier
+from bsu_rules.audit.checkpoints import checkpoints_path
 from bsu_rules.audit.log import AuditError
 from bsu_rules.audit.rerun import ReplayItem, Status, iter_replay, summary, tally, tally_what_if
 from bsu_rules.cli.options import add_key_options, nik, pseudonym_key
@@ -56,6 +57,9 @@ def run(args: argparse.Namespace) -> int:
     except (AuditError, ValueError) as exc:
         print(f"bsu-rules: {exc}", file=sys.stderr)
         return 2
+    if checkpoints_path(args.log).exists():  # the chain alone is no proof against whoever can rewrite the log
+        notes.append(f"the log is signed ({checkpoints_path(args.log).name}): replay checks its chain, not its "
+                     f"signatures; check them with bsu-rules verify {args.log} --public-key PUBLIC.pem")
     for note in notes:  # a snapshot record left out, lines another key hides
         print(f"bsu-rules: warning: {note}", file=sys.stderr)
     absent = sorted(set(args.seq or ()) - seen)
