@@ -92,6 +92,10 @@ PLAIN = [
      "the `- ` that starts a list item is missing"),
     ("yaml-syntax", "    require: fact.arrears", "\trequire: fact.arrears", "\trequire",
      "    require: fact.arrears <= param.max_arrears_months", "spaces only, never tabs"),
+    # an argument too many is told once, as too many, not also as an argument of no type
+    ("arity", "require: nik_valid(member.nik, member.birth_date)",
+     "require: nik_valid(member.nik, member.birth_date, 3)", "nik_valid(member.nik, member.birth_date, 3)",
+     "nik_valid(member.nik, member.birth_date)", "`nik_valid` takes 1 to 2 arguments, not 3"),
     # a tab on the first key of a block: as deep as the first keys of the blocks like it, not as its parent's
     ("yaml-syntax", "    value: 3500000\n", "\tvalue: 3500000\n", "\tvalue", "    value: 3500000",
      "spaces only, never tabs"),
@@ -287,7 +291,7 @@ def test_plain_messages_with_a_suggestion(rules_copy: Path, code: str, old: str,
     assert found.severity == Severity.ERROR and (found.rule is None) == (code not in ("syntax", "type-mismatch",
                                                                                        "unknown-function",
                                                                                        "unknown-name",
-                                                                                       "unknown-value"))
+                                                                                       "unknown-value", "arity"))
 
 
 def test_a_parameter_used_as_a_month_and_written_as_a_date_is_told_once_at_its_value(rules_copy: Path) -> None:

@@ -431,6 +431,16 @@ def test_a_benefit_that_does_not_add_up_says_what_makes_it_add_up(edition: str, 
 
 
 @pytest.mark.parametrize(("given", "said"), [
+    ("minimum_wage=5", ": `minimum_wage` is a table; replace it with --table minimum_wage=FILE"),
+    ("fact.wage=5", ": `wage` is a fact, worked out from the parameters and tables it reads; set those"),
+    ("citizen=false", ": `citizen` is a criterion; set the parameters it reads, or edit the rule file"),
+])
+def test_a_name_that_is_no_parameter_says_what_it_is(rs2022: RuleSet, given: str, said: str) -> None:
+    [problem] = errors(rs2022, [given])
+    assert problem.endswith(f"unknown parameter `{given.split('=')[0]}` in bsu-2022{said}")
+
+
+@pytest.mark.parametrize(("given", "said"), [
     ("benefit.months=-2", "a benefit is paid for 1 month or more, not -2"),  # not the amount made from it
     ("benefit.months=0", "a benefit is paid for 1 month or more, not 0"),
     ("benefit.monthly=-5", "a benefit paid is 1 rupiah or more, not -5"),

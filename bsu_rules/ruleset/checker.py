@@ -215,6 +215,10 @@ class TypeChecker:
                         fn.example)
         types: list[Type] = []
         for i, arg in enumerate(node.args):
+            if i >= high and not fn.variadic:  # too many, told once (arity): checked, not typed against nothing
+                for extra in node.args[i:]:
+                    self.check(extra)
+                return None
             wanted = fn.params[min(i, len(fn.params) - 1)]
             self.expect(arg, wanted, f"argument {i + 1} of `{name}`")
             if arg.type is None:

@@ -67,6 +67,18 @@ def override_options(ruleset: RuleSet | None) -> str:
                     for o in getattr(ruleset, "overrides", ()))
 
 
+def _not_a_parameter(ruleset: RuleSet, name: str) -> str:
+    """What a name given to ``--set`` is when it is no parameter: a table, a fact or a criterion."""
+    bare = name.split(".", 1)[1] if name.startswith(("table.", "fact.", "param.")) else name
+    if bare in ruleset.tables:
+        return f": `{bare}` is a table; replace it with --table {bare}=FILE"
+    if bare in ruleset.facts:
+        return f": `{bare}` is a fact, worked out from the parameters and tables it reads; set those"
+    if any(c.rule.id == bare for c in ruleset.rules):
+        return f": `{bare}` is a criterion; set the parameters it reads, or edit the rule file"
+    return ""
+
+
 def parse_override(kind: str, text: str, flag: str | None = None) -> Override:
     """``NAME[@YYYY-MM-DD]=VALUE`` from the command line (typed in ``--FLAG``, else ``--KIND``);
     RuleSetError if it has no ``=``."""
@@ -154,8 +166,8 @@ def apply_overrides(ruleset: RuleSet, overrides: list[Override], base_dir: Path 
             continue
         if o.name not in params:
             names = ["as_of", *params, *(f"benefit.{k}" for k in BENEFIT_KEYS)]
-            problems.append(diag(where, Code.UNKNOWN_NAME, f"unknown parameter `{o.name}` in {ruleset.id}",
-                                  nearest(o.name, names)))
+            problems.append(diag(where, Code.UNKNOWN_NAME, f"unknown parameter `{o.name}` in {ruleset.id}"
+                                 f"{_not_a_parameter(ruleset, o.name)}", nearest(o.name, names)))
             continue
         new = checked_parameter(o, params[o.name], value, ruleset, problems)
         if new is not None:
