@@ -43,7 +43,7 @@ from bsu_rules.ruleset.override_checks import (
     unit_of,
 )
 from bsu_rules.ruleset.schema import RuleFile, Text
-from bsu_rules.ruleset.spelling import date_problem
+from bsu_rules.ruleset.spelling import date_problem, not_a_date
 from bsu_rules.ruleset.tables import Table
 
 
@@ -157,7 +157,9 @@ def apply_overrides(ruleset: RuleSet, overrides: list[Override], base_dir: Path 
             continue
         if o.name == "as_of":  # the date the data are read as at: a field of the file, set like a parameter
             if o.since is not None or type(value) is not date:
-                problems.append(diag(where, Code.INVALID_VALUE, "as_of is one date, written YYYY-MM-DD",
+                said = f"as_of: {not_a_date(value)}" if o.since is None and isinstance(value, str) else \
+                    "as_of is one date, written YYYY-MM-DD"  # as the rule file's own as_of is told
+                problems.append(diag(where, Code.INVALID_VALUE, said,
                                       None if o.since is not None else meant_value("date", value)))
                 continue
             as_of = value
