@@ -367,6 +367,16 @@ def test_a_test_file_reads_rules_only_beside_it_or_one_folder_up(tmp_path: Path,
     assert out.out.splitlines()[-1] == "0 passed, 0 failed, 1 not run (their file or rule file has errors)"
 
 
+@pytest.mark.parametrize("ref", ["bsu-2O22", "bsu-2022x"])  # the letter O for a zero; an id with a letter too many
+def test_a_mistyped_rule_set_id_is_told_what_it_meant(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                       ref: str) -> None:
+    test_file = tmp_path / "t.yaml"
+    test_file.write_text(f"ruleset: {ref}\ncases:\n  - name: x\n    member: {BASE}\n"
+                         "    expect: {outcome: ineligible}\n", "utf-8")
+    assert main(["test", str(test_file)]) == 1
+    assert "; did you mean `bsu-2022`?" in capsys.readouterr().out
+
+
 def test_a_rule_file_one_folder_up_is_tested(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     root = Path(__file__).resolve().parents[1] / "rules"
     rules = tmp_path / "rules"

@@ -23,7 +23,7 @@ from bsu_rules.errors import Code, InputError, OutOfForce, RuleSetError
 from bsu_rules.members import BankAccount, Contribution, Employer, Member, ProgramReceipt, WageReport, parse_member
 from bsu_rules.members.model import hide_identifiers
 from bsu_rules.ruleset.diagnostics import Diagnostic, has_errors, nearest
-from bsu_rules.ruleset.loader import load_ruleset, resolve
+from bsu_rules.ruleset.loader import bundled_rules, load_ruleset, resolve
 from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.ruleset.schema import BREAK, RULE_ID, Line, benefit_misfit, misfit
 from bsu_rules.ruleset.source import Located, dotted, read_yaml
@@ -119,7 +119,8 @@ class RuleSets:
         only then among the bundled rule sets."""
         local = confined(ref, test_file) if looks_like_path(ref) else beside(ref, test_file)
         if local is None and looks_like_path(ref):
-            raise RuleSetError([Diagnostic(str(test_file), 1, 1, Code.FILE_NOT_FOUND, _OUTSIDE)])
+            raise RuleSetError([Diagnostic(str(test_file), 1, 1, Code.FILE_NOT_FOUND, _OUTSIDE,
+                                           suggestion=nearest(ref, _rule_ids(test_file)))])
         path = local or resolve(ref)
         key = path.resolve()
         if key not in self._cache:
@@ -135,6 +136,14 @@ class RuleSets:
 
 _OUTSIDE = ("`ruleset:` names a rule file (.yaml) in this test file's folder or the folder above it, or a rule "
            "set by its id (`bsu-2022`): other files are not read")
+
+
+def _rule_ids(test_file: Path) -> list[str]:
+    """The ids a test file's ``ruleset:`` can name: the rule files beside it and one folder up, and the
+    bundled rule sets."""
+    found = [p.stem for folder in (test_file.parent, test_file.parent.parent) for p in sorted(folder.glob("*.yaml"))
+             if p.resolve() != test_file.resolve()]
+    return list(dict.fromkeys([*found, *(p.stem for p in sorted(bundled_rules().glob("*.yaml")))]))
 
 
 def looks_like_path(ref: str) -> bool:
