@@ -240,21 +240,28 @@ class _Lint(ParamLint):
                     if domain is None:
                         continue
                     low, high, text = domain
-                    for value in self._values(folder, arg):
+                    for value, written in self._values(folder, arg):
                         if isinstance(value, int) and (value < low or (high is not None and value > high)):
-                            self.warn(at, "invalid-argument", f"`{n.func.dotted}`: {text}, got {value}",
-                                      offset=arg.start, severity=Severity.ERROR)
+                            if written is None:
+                                self.warn(at, "invalid-argument", f"`{n.func.dotted}`: {text}, got {value}",
+                                          offset=arg.start, severity=Severity.ERROR)
+                            else:  # told where the value is written, which is where it is changed
+                                self.warn(written, "invalid-argument", f"`{n.func.dotted}`: {text}, got {value} "
+                                          f"from `{unparse(arg)}` (in `{unparse(n)}`)", severity=Severity.ERROR)
                             break
 
-    def _values(self, folder: Folder, arg: Node) -> list[Any]:
-        """The values a constant argument takes: its folded value, or each dated value of a parameter."""
+    def _values(self, folder: Folder, arg: Node) -> list[tuple[Any, Where | None]]:
+        """The values a constant argument takes, each with where a parameter's is written (None for
+        a literal): its folded value, or each dated value of a parameter."""
+        param = self.rs.model.parameters.get(arg.parts[1]) if isinstance(arg, Name) and arg.parts[0] == "param" \
+            and len(arg.parts) == 2 else None
         value = folder.fold(arg)
         if isinstance(value, Const):
-            return [value.value]
-        if isinstance(arg, Name) and arg.parts[0] == "param" and len(arg.parts) == 2:
-            param = self.rs.model.parameters.get(arg.parts[1])
-            if param is not None and param.values is not None:
-                return [v for v in param.values.values() if v is not None]
+            return [(value.value, ("parameters", arg.parts[1], "value") if param is not None and isinstance(arg, Name)
+                     else None)]
+        if param is not None and param.values is not None and isinstance(arg, Name):
+            return [(v, ("parameters", arg.parts[1], "values", d.isoformat())) for d, v in param.values.items()
+                    if v is not None]
         return []
 
 
