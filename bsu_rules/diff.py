@@ -287,7 +287,8 @@ def _union(a: Iterable[str], b: Iterable[str]) -> list[str]:
 
 
 def responsible(old: Decision, new: Decision) -> list[Json]:
-    """The criteria whose outcome changed and explain the new outcome (all changed ones if none does)."""
+    """The criteria whose outcome changed and explain the new outcome (all changed ones if none does);
+    for a move to undetermined, also those unknown on both sides, which it still waits for."""
     a = {r.id: r for r in old.rules}
     b = {r.id: r for r in new.rules}
     changed = [rid for rid in _union(a, b) if (a[rid].outcome if rid in a else None)
@@ -301,14 +302,16 @@ def responsible(old: Decision, new: Decision) -> list[Json]:
         picked = [rid for rid in changed if decisive(b.get(rid), fail)]
     elif new.outcome == Outcome.ELIGIBLE:
         picked = [rid for rid in changed if decisive(a.get(rid), fail + unknown)]
-    else:
-        picked = [rid for rid in changed if decisive(b.get(rid), unknown) or decisive(a.get(rid), fail)]
+    else:  # undetermined: also each criterion that was unknown before and still is, which it now waits for
+        picked = [rid for rid in _union(a, b) if (decisive(b.get(rid), unknown) or decisive(a.get(rid), fail))
+                  and (rid in changed or decisive(a.get(rid), unknown))]
+        picked = picked if any(rid in changed for rid in picked) else []
     out = []
     for rid in picked or changed:
         ra, rb = a.get(rid), b.get(rid)
-        out.append({"rule": rid, "change": "added" if ra is None else "removed" if rb is None else "changed",
-                    "old": ra.outcome.value if ra else None, "new": rb.outcome.value if rb else None,
-                    "explain": _explain(ra, rb)})
+        change = "added" if ra is None else "removed" if rb is None else "changed" if rid in changed else "unchanged"
+        out.append({"rule": rid, "change": change, "old": ra.outcome.value if ra else None,
+                    "new": rb.outcome.value if rb else None, "explain": _explain(ra, rb)})
     return out
 
 

@@ -160,7 +160,8 @@ def _members(m: dict[str, Any]) -> list[str]:
         for ex in g["examples"]:
             head = f"    {ex['nik']} ({_record(ex['record'])})"
             for i, why in enumerate(ex["rules"]):
-                state = why["change"] if why["change"] != "changed" else f"{why['old']} → {why['new']}"
+                state = f"{why['old']} → {why['new']}" if why["change"] == "changed" else \
+                    f"still {why['new']}" if why["change"] == "unchanged" else why["change"]
                 lines.append((head if i == 0 else " " * len(head)) + f" {why['rule']}: {state}"
                              + (f" — {why['explain']}" if why["explain"] else ""))
         if (more := g["count"] - len(g["examples"])) > 0:

@@ -129,6 +129,23 @@ def test_a_single_instalment_following_the_amount_is_told_as_an_amount_only(tmp_
     assert result["instalments"] == [] and result["amounts"][0]["count"] == 5
 
 
+def test_a_move_to_undetermined_names_what_it_still_waits_for(tmp_path: Path) -> None:
+    """A higher ceiling lets the wage pass; the member is undetermined, not eligible, because the
+    contributions are not on record: that criterion is named as still unknown."""
+    record = json.loads(Path(MEMBERS).read_text("utf-8").splitlines()[0])
+    record = {k: v for k, v in record.items() if k != "contributions"} | {
+        "wages": [{"period": "2022-07", "amount": 3_900_000}], "work_regency_code": "3374"}
+    source = tmp_path / "m.jsonl"
+    source.write_text(json.dumps(record) + "\n", "utf-8")
+    old, new = load_ruleset("bsu-2022"), load_ruleset(copy_2022(tmp_path, ceiling=4000000))
+    (flip,) = flips(old, new, read_records([str(source)]))["flips"]
+    assert (flip["old"], flip["new"], flip["rules"]) == ("ineligible", "undetermined",
+                                                         ["contribution-billed", "arrears", "wage-ceiling"])
+    whys = {w["rule"]: (w["change"], w["old"], w["new"]) for w in flip["examples"][0]["rules"]}
+    assert whys == {"contribution-billed": ("unchanged", "unknown", "unknown"),
+                    "arrears": ("unchanged", "unknown", "unknown"), "wage-ceiling": ("changed", "fail", "pass")}
+
+
 def test_lower_ceiling_explains_with_the_new_text(tmp_path: Path) -> None:
     old, new = load_ruleset("bsu-2022"), load_ruleset(copy_2022(tmp_path, ceiling=3450000))
     result = flips(old, new, read_records([MEMBERS]))

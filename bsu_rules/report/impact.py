@@ -366,9 +366,10 @@ def _channels(sides: list[Side]) -> list[Json]:
 
 def _responsible(ids: list[str], kinds_a: dict[str, Kind], kinds_b: dict[str, Kind]) -> list[pl.Expr]:
     """The criteria responsible for each flip, as ``diff.responsible`` names them: bit ``j`` of
-    mask ``k`` stands for ``ids[k * _BITS + j]`` (the decisive changed criteria, else all changed)."""
+    mask ``k`` stands for ``ids[k * _BITS + j]`` (the decisive changed criteria, with those still
+    unknown for a move to undetermined; else all changed)."""
     to = pl.col("to")
-    picked, changed = [], []
+    picked, still, changed = [], [], []
     for r in ids:
         a, b = pl.col(f"a:{r}"), pl.col(f"b:{r}")
         ch = a.ne_missing(b)
@@ -380,6 +381,7 @@ def _responsible(ids: list[str], kinds_a: dict[str, Kind], kinds_b: dict[str, Ki
         pick = pl.when(to == "ineligible").then(b_fail).when(to == "eligible").then(a_fail | a_unknown) \
             .otherwise(b_unknown | a_fail)
         picked.append(ch & pick)
+        still.append(~ch & a_unknown & b_unknown & (to == "undetermined"))  # what it still waits for
         changed.append(ch)
 
     def bits(flags: list[pl.Expr]) -> list[pl.Expr]:
@@ -387,8 +389,9 @@ def _responsible(ids: list[str], kinds_a: dict[str, Kind], kinds_b: dict[str, Ki
                 for k in range(0, len(flags), _BITS)]
 
     some = pl.any_horizontal(picked)
+    named = [p | s for p, s in zip(picked, still, strict=True)]
     return [pl.when(some).then(p).otherwise(c).alias(f"m{k}")
-            for k, (p, c) in enumerate(zip(bits(picked), bits(changed), strict=True))]
+            for k, (p, c) in enumerate(zip(bits(named), bits(changed), strict=True))]
 
 
 _BITS = 62
