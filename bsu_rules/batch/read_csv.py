@@ -48,10 +48,8 @@ def csv_rows(path: Path, reader: Any, size: int) -> list[list[str]]:
     """The next rows; InputError (once, for the file) if the text cannot be read as CSV: a quote never
     closed is told at the line of the record it opens in (the rest of the file would be one cell)."""
     csv.field_size_limit(CSV_FIELD_LIMIT)
-    rows: list[list[str]] = []
     try:
-        rows.extend(itertools.islice(reader, size))
-        return rows
+        return list(itertools.islice(reader, size))
     except csv.Error as exc:
         if str(exc) == "unexpected end of data":
             start = _record_start(path)
