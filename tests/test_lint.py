@@ -195,6 +195,16 @@ def test_a_criterion_never_known_is_an_error_at_the_part_never_known(tmp_path: P
                          'eligible: `regency("3200", table.ppkm_areas)` is never known')
 
 
+def test_a_field_never_listed_in_an_incomplete_table_is_never_known(tmp_path: Path) -> None:
+    """No part of the condition is one unknown value: the whole condition is named."""
+    shutil.copytree(bundled_rules(), tmp_path / "rules")
+    path = tmp_path / "rules" / "bsu-2021.yaml"
+    written = "regency(member.work_regency_code, table.ppkm_areas) in table.ppkm_areas"
+    path.write_text(path.read_text("utf-8").replace(written, "member.employment_type in table.ppkm_areas"), "utf-8")
+    [known] = [d for d in linted(path) if d.code == "never-known"]
+    assert known.message.endswith("`member.employment_type in table.ppkm_areas` is never known")
+
+
 def test_a_lookup_never_known_in_a_fact_is_warned_at_its_key(tmp_path: Path) -> None:
     shutil.copytree(bundled_rules(), tmp_path / "rules")
     path = tmp_path / "rules" / "bsu-2022.yaml"

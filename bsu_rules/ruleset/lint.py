@@ -170,7 +170,7 @@ class _Lint(ParamLint):
     def _never_known(self, at: Where, tree: Node, condition: str, rule: str, folder: Folder) -> None:
         """A require or exclude unknown for every member, named by its innermost part that is (an
         error: while it is in force no one can be found eligible)."""
-        part = [n for n in walk(tree) if not isinstance(n, Lit) and folder.fold(n) == Const(None)][-1]
+        part = ([n for n in walk(tree) if not isinstance(n, Lit) and folder.fold(n) == Const(None)] or [tree])[-1]
         self.warn(at, "never-known", "this rule is unknown for every member, so while it is in force no one can be "
                   f"found eligible: `{condition[part.start:part.end]}` is never known", rule, offset=part.start,
                   severity=Severity.ERROR)
