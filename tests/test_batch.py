@@ -989,6 +989,20 @@ def test_a_quote_never_closed_refuses_the_file_at_its_record(tmp_path: Path, eng
     assert not out.exists()
 
 
+@pytest.mark.parametrize("at", [1, 6])  # in the first chunk, or after chunks already decided
+def test_a_quote_out_of_place_is_read_as_it_always_was(tmp_path: Path, at: int) -> None:
+    """A quote inside a cell (`Agus "Gus" S`, `"Agus" ,`) is no unclosed quote: the file is read
+    leniently from where the strict reading stopped, every record once, in order."""
+    rows = [f"32041257089400{i:02d},WNI,PU,Name {i}" for i in range(1, 9)]
+    rows[at - 1] = rows[at - 1].replace(f"Name {at}", 'Agus "Gus" S')
+    rows[at] = rows[at].replace(f"Name {at + 1}", '"Agus"x')
+    source = tmp_path / "m.csv"
+    source.write_text("nik,citizenship,participant_category,name\n" + "\n".join(rows) + "\n")
+    counts = run_batch("bsu-2022", source, tmp_path / "o.parquet", chunk_size=2, engine="scalar")
+    assert counts.line() == "8 read = 8 decided + 0 rejected"
+    assert pl.read_parquet(tmp_path / "o.parquet")["row"].to_list() == list(range(1, 9))
+
+
 def test_a_json_array_named_jsonl_is_refused_by_batch_and_read_by_evaluate(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     source = tmp_path / "arr.jsonl"

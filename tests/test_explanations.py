@@ -1271,3 +1271,21 @@ def test_a_failure_a_wrong_record_may_cause_says_how_to_correct_it(change: dict[
     assert d.outcome.value == "ineligible"
     step = load_glossary().step(f"rules.{rule}", lang)
     assert step is not None and _steps(render_text(d, rs, lang), lang) == [step]
+
+
+def test_a_page_is_refused_for_another_rule_set_and_for_arguments_it_cannot_take() -> None:
+    """Another edition's titles and citations would stand beside this decision's values ("Wage Subsidy
+    2021" over a 2022 cut-off): refused by name, as are a language not written and a decision's JSON."""
+    from bsu_rules.errors import InputError
+
+    rs = load_ruleset("bsu-2022")
+    d = rs.plan().decide(parse_member(EXAMPLES[0]))
+    with pytest.raises(InputError, match=r"the decision was made under bsu-2022 2022\.1"):
+        render_text(d, load_ruleset("bsu-2021"), "en", "officer")
+    with pytest.raises(ValueError, match="unsupported language 'EN'; expected one of id, en"):
+        render_text(d, rs, "EN")
+    with pytest.raises(TypeError, match="render_text takes a Decision, not str"):
+        render_text(d.to_json(), rs)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"render_html takes a list of decisions, not Decision: pass \[decision\]"):
+        render_html(d, rs)  # type: ignore[arg-type]
+    assert render_text(d, rs, "en").startswith("Wage Subsidy 2022")

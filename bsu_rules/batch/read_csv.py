@@ -44,13 +44,20 @@ CSV_FIELD_LIMIT = 64 << 20
 rejected on its own (as a JSONL line is)."""
 
 
+class StrayQuote(Exception):
+    """A strict reader met a quote out of place (``"Agus" Setiawan``): the file is read leniently."""
+
+
 def csv_rows(path: Path, reader: Any, size: int) -> list[list[str]]:
     """The next rows; InputError (once, for the file) if the text cannot be read as CSV: a quote never
-    closed is told at the line of the record it opens in (the rest of the file would be one cell)."""
+    closed is told at the line of the record it opens in (the rest of the file would be one cell).
+    StrayQuote from a strict reader for a quote out of place, which a lenient one reads."""
     csv.field_size_limit(CSV_FIELD_LIMIT)
     try:
         return list(itertools.islice(reader, size))
     except csv.Error as exc:
+        if reader.dialect.strict and str(exc).endswith("expected after '\"'"):
+            raise StrayQuote from None
         if str(exc) == "unexpected end of data":
             start = _record_start(path)
             raise InputError([(str(path), f"not readable CSV: the record at line {start} opens a quote (\") that is "

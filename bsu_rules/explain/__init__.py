@@ -26,10 +26,13 @@ __getattr__, __dir__ = lazy(__name__, _WHERE, globals())
 
 def render_text(decision: Decision, ruleset: RuleSet | None, lang: str = "id", audience: str = "worker",
                 unpaid: Unpaid | None = None) -> str:
-    """A decision as text for an audience (worker, officer, auditor) in a language (id, en)."""
+    """A decision as text for an audience (worker, officer, auditor) in a language (id, en), with the
+    rule set it was made under (InputError for another one: its titles and citations would be another
+    edition's; None: the decision's own words only)."""
     from bsu_rules.explain.pages import page  # lazy: pages are for commands that show them
     from bsu_rules.explain.text import to_text  # lazy: idem
 
+    _checked("render_text", [decision], ruleset, lang)
     return to_text(page(decision, ruleset, lang, audience, unpaid))
 
 
@@ -40,4 +43,22 @@ def render_html(decisions: list[Decision], ruleset: RuleSet | None, lang: str = 
     from bsu_rules.explain.html import to_html  # lazy: pages are for commands that show them
     from bsu_rules.explain.pages import page  # lazy: idem
 
+    if not isinstance(decisions, list | tuple):
+        raise TypeError(f"render_html takes a list of decisions, not {type(decisions).__name__}: pass [decision]")
+    _checked("render_html", decisions, ruleset, lang)
     return to_html([page(d, ruleset, lang, audience) for d in decisions], lang, rejected or [])
+
+
+def _checked(caller: str, decisions: list[Decision], ruleset: RuleSet | None, lang: str) -> None:
+    """ValueError for a language the pages are not written in; TypeError or InputError unless each
+    decision is one, made under ``ruleset`` (when given)."""
+    from bsu_rules.formatting import LANGS  # lazy: idem
+    from bsu_rules.unknowns import made_under  # lazy: idem
+
+    if lang not in LANGS:
+        raise ValueError(f"unsupported language {lang!r}; expected one of {', '.join(LANGS)}")
+    for decision in decisions:
+        if ruleset is not None:
+            made_under(decision, ruleset, caller)
+        elif not hasattr(decision, "ruleset"):
+            raise TypeError(f"{caller} takes a Decision, not {type(decision).__name__}")
