@@ -2,6 +2,6 @@
 
 import sys
 
-from bsu_rules.cli import main
+from bsu_rules.cli import program
 
-sys.exit(main())
+sys.exit(program())

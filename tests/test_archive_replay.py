@@ -542,6 +542,8 @@ def test_the_line_after_one_changed_and_re_hashed_still_replays_identical(tmp_pa
     assert problem is not None and (problem.kind, problem.line, problem.since) == ("rehashed", 6, 5)
     assert [i.line for i in report.items if i.status != "identical"] == [5]
     assert report.counts["identical"] == len(RECORDS) - 1 and report.counts["inserted"] == 0
+    alone = replay(log, archive, seqs=[6])  # the line before is replayed to judge this one, not shown
+    assert [(i.line, i.status) for i in alone.items] == [(6, "identical")]
 
 
 @pytest.mark.parametrize("picks", [(0, 1, 1, 1, 2), (0, 0, 1, 2, 2), (0, 1, "edited", 2)])

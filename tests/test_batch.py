@@ -1023,6 +1023,10 @@ def test_an_output_over_the_key_file_is_refused_before_anything_is_written(tmp_p
     assert main(["batch", "bsu-2022", examples, "--out", str(key), "--key-file", str(key)]) == 2
     assert f"bsu-rules: --out: {key} is also --key-file; give each file a path of its own" in capsys.readouterr().err
     assert key.read_text() == "a key\n"
+    manifest = tmp_path / "d.jsonl.manifest.json"  # the manifest written over it, too
+    manifest.write_text("a key\n")
+    assert main(["batch", "bsu-2022", examples, "--out", str(tmp_path / "d.jsonl"), "--key-file", str(manifest)]) == 2
+    assert f"{manifest} is also --key-file" in capsys.readouterr().err and manifest.read_text() == "a key\n"
 
 
 def test_a_parquet_file_with_a_column_twice_is_refused_by_name(tmp_path: Path,

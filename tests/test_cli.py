@@ -246,11 +246,17 @@ def test_an_interrupted_evaluate_keeps_its_lines_whole_and_says_what_it_did(tmp_
     assert text.endswith("\n") and len([json.loads(line) for line in text.splitlines()]) == 17
 
 
+def test_main_in_a_script_leaves_ctrl_c_as_it_found_it() -> None:
+    previous = signal.getsignal(signal.SIGINT)
+    assert main(["check", str(ROOT / "rules" / "bsu-2022.yaml")]) == 0
+    assert signal.getsignal(signal.SIGINT) is previous
+
+
 def test_a_signal_after_the_work_is_done_changes_nothing(tmp_path: Path) -> None:
     """Once the command has said what it did, a Ctrl-C or SIGTERM before the process is gone leaves its
     exit status as it is, with no traceback from the interpreter's shutdown."""
-    script = ("import os, signal, sys\nfrom bsu_rules.cli import main\n"
-              "sys.argv = ['bsu-rules', 'check', 'rules/bsu-2022.yaml']\ncode = main()\n"
+    script = ("import os, signal, sys\nfrom bsu_rules.cli import program\n"
+              "sys.argv = ['bsu-rules', 'check', 'rules/bsu-2022.yaml']\ncode = program()\n"
               "os.kill(os.getpid(), signal.SIGINT)\nos.kill(os.getpid(), signal.SIGTERM)\nsys.exit(code)\n")
     done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert (done.returncode, "Traceback" in done.stderr, "KeyboardInterrupt" in done.stderr) == (0, False, False)

@@ -217,3 +217,17 @@ def test_a_lookup_never_known_in_a_fact_is_warned_at_its_key(tmp_path: Path) -> 
         ("unmatchable-key", line, text.splitlines()[line - 1].index(written) + 1)]
     assert found[0].message == ('`regency("3200", table.minimum_wage)` is never known: this lookup of '
                                 "`table.minimum_wage` never finds a row, for any member")
+
+
+def test_a_month_in_a_title_is_no_amount_of_a_dated_parameter(tmp_path: Path) -> None:
+    """"Juli 2022" states a month, not the amount 2022 of a parameter dated twice in the edition."""
+    shutil.copytree(bundled_rules(), tmp_path / "rules")
+    path = tmp_path / "rules" / "bsu-2022.yaml"
+    text = path.read_text("utf-8")
+    assert "  fiscal_year:\n    value: 2022\n" in text
+    text = text.replace("  fiscal_year:\n    value: 2022\n",
+                        "  fiscal_year:\n    values: {2022-09-05: 2022, 2022-11-01: 2023}\n")
+    read = "require: contribution_billed(member.contributions, param.cutoff_month)\n"  # titled "… Juli 2022"
+    assert read in text
+    path.write_text(text.replace(read, read.replace(")\n", ") and param.fiscal_year > 0\n")), "utf-8")
+    assert [d.message for d in linted(path) if d.code == "stale-title"] == []

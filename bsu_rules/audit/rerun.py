@@ -11,7 +11,7 @@ import errno
 import json
 import os
 from collections import deque
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
@@ -203,23 +203,30 @@ def iter_replay(log: str | Path, archive: str | Path, members: Members | None = 
     found, fingerprints = False, set()  # the keys the log's lines were pseudonymised with
     chain = chain if chain is not None else Verifier()
     held: deque[ReplayItem] = deque()  # until the chain has judged their line and the one after
-    last: ReplayItem | None = None  # the item given last
+    recent: deque[tuple[Line, ReplayItem | None]] = deque(maxlen=3)  # a chain problem's suspect is among them
     seen = _Seqs()  # the seqs replayed identical so far
+
+    def replayed(number: int) -> ReplayItem | None:
+        """The replay of a line just read, replayed now if it was not asked for (``--seq``, ``--nik``)."""
+        found = next(((ln, it) for ln, it in recent if ln.number == number), None)
+        if found is None:
+            return None
+        return found[1] if found[1] is not None else _replay_line(found[0], archive, snapshot, rulesets)
+
     for line in read_log(log):
         selected = _selected(line, nik, key, seqs)
         item = _replay_line(line, archive, snapshot, rulesets) if selected else None
+        recent.append((line, item))
         chain.add(line, valid=item is not None and item.status is Status.IDENTICAL
                   and isinstance((item.logged or {}).get("engine"), str))
         held.extend([item] if item is not None else [])
         while held and (chain.problem is not None or held[0].line <= line.number - 2):
-            last = _once(_in_chain(held.popleft(), chain.problem, last), seen)
-            yield last
+            yield _once(_in_chain(held.popleft(), chain.problem, replayed), seen)
         found = found or selected
         fingerprints.add((line.envelope or {}).get("pseudonym_key"))
     problem = chain.result(log).problem if held else None
     while held:
-        last = _once(_in_chain(held.popleft(), problem, last), seen)
-        yield last
+        yield _once(_in_chain(held.popleft(), problem, replayed), seen)
     if nik is not None and key is not None and not found and key_id(key) not in fingerprints:
         theirs = sorted(f for f in fingerprints if isinstance(f, str))
         if theirs:
@@ -232,17 +239,18 @@ def iter_replay(log: str | Path, archive: str | Path, members: Members | None = 
                          "the NIK cannot be found in them with this key; replay them with that key too")
 
 
-def _in_chain(item: ReplayItem, problem: Problem | None, before: ReplayItem | None) -> ReplayItem:
+def _in_chain(item: ReplayItem, problem: Problem | None,
+              replayed: Callable[[int], ReplayItem | None]) -> ReplayItem:
     """``item``, or, if it replays identical but the chain check says its line is not part of the
     chain (a repeated or inserted line, or one that does not chain to the line before), the same as
     ``inserted``: never counted as one more identical decision. A line that does not chain to one
-    the check suspects (``since``) stays identical when that line (``before``, given just before)
-    was replayed and is not: the line before was changed, not this one."""
+    the check suspects (``since``) stays identical when that line does not replay identical (it was
+    changed, not this one), whether it was asked for or not."""
     if item.status is not Status.IDENTICAL or problem is None or problem.kind not in _UNCHAINED \
             or problem.line != item.line:
         return item
-    if problem.since is not None and before is not None and before.line == problem.since \
-            and before.status is not Status.IDENTICAL:
+    suspect = replayed(problem.since) if problem.since is not None else None
+    if suspect is not None and suspect.status is not Status.IDENTICAL:
         return item
     return replace(item, status=Status.INSERTED, reason="the decision replays identical, but the line is not part "
                    "of the chain (a repeated or inserted line, or one from another log: the chain check says which)")

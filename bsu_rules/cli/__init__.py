@@ -105,10 +105,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return FAILED
     finally:
         for signum, handler in previous.items():
-            if argv is None:  # the program itself: what is left is to exit, which a late signal must not
-                signal.signal(signum, signal.SIG_IGN)  # turn into a failure (the work is done and said)
-            elif handler is not None:  # None: a handler not set from Python, which cannot be put back
+            if handler is not None:  # None: a handler not set from Python, which cannot be put back
                 signal.signal(signum, handler)
+
+
+def program() -> int:
+    """The ``bsu-rules`` program: ``main``, then only the exit is left, which a Ctrl-C or SIGTERM
+    arriving after the work is done and said must not turn into a failure (or a traceback)."""
+    code = main()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, signal.SIG_IGN)
+    return code
 
 
 if __name__ == "__main__":

@@ -188,7 +188,8 @@ def screen(args: argparse.Namespace) -> int:
     output_format(args.out)
     rejects = args.rejects or str(default_rejects(args.out))
     output_format(rejects)
-    distinct(args.input, {"--out": Path(args.out), "--rejects": Path(rejects)}, key_file(args))  # the key kept
+    distinct(args.input, {"--out": Path(args.out), "--rejects": Path(rejects), "the manifest": manifest_path(args.out)},
+             key_file(args))  # the key kept
     reader = Reader(args.input, args.chunk_size or chunk_rows(args.engine or default_engine()), args.ignore_unknown)
     counts = Counts()
     progress = None if args.quiet else Progress(reader.total, reader.unit, counts=counts)

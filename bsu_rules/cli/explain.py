@@ -219,6 +219,8 @@ def run(args: argparse.Namespace) -> int:
                 else None
             said = f"the same overrides the batch used: {used}" if isinstance(used, str) and used else \
                 "the same --set/--table overrides, if the batch had any"
+            said += "; a table it replaced is named by the sha256 of its file: give the file whose `sha256sum` " \
+                "begins so" if isinstance(used, str) and "--table " in used else ""
             print(f"bsu-rules: the decisions were made under rule set {found['ruleset_sha256'][:12]}…, "
                   f"{args.ruleset} is {ruleset.sha256[:12]}…: explain needs the same rule file (and {said})",
                   file=sys.stderr)

@@ -63,7 +63,7 @@ def stale_titles(rs: RuleSet, warn: Warn) -> None:
                          f"the title says {stated}, a value the rule set does not hold (a parameter, the "
                          "benefit, as_of or a window's date): update the title to the value the rule reads",
                          checked.rule.id)
-                elif (name := dated.get(int(re.sub(r"\D", "", stated)))) is not None:
+                elif _AMOUNT.fullmatch(stated) and (name := dated.get(int(re.sub(r"\D", "", stated)))) is not None:
                     warn(("rules", i, "title", lang), "stale-title",
                          f"the title says {stated}, which `param.{name}` holds on some days of the edition only: "
                          "a title is shown on every day; leave the amount out of it, or give each value its own "
