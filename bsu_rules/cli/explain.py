@@ -39,7 +39,8 @@ def add(sub: Any) -> None:
     which = p.add_mutually_exclusive_group(required=True)
     which.add_argument("--nik", type=nik, help="the member's 16-digit NIK")
     which.add_argument("--row", type=positive_int, help="the row number in the input")
-    p.add_argument("--lang", choices=("id", "en", "both"), default="both")
+    p.add_argument("--lang", choices=("id", "en", "both"), default="both",
+                   help="Bahasa Indonesia, English or both (default both)")
     p.add_argument("--audience", choices=AUDIENCES, default="worker", help="who reads the explanation")
     add_key_options(p)
     add_reform_options(p)  # a batch run with overrides is explained with the same ones

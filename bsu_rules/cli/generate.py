@@ -14,7 +14,8 @@ def add(sub: Any) -> None:
     p: argparse.ArgumentParser = sub.add_parser(
         "generate", help="write a synthetic member population (Parquet, JSONL or CSV)",
         description="Write a realistic, fictional member population, the same for the same --n and --seed. "
-                    "A few rows per 100,000 are deliberately malformed unless --no-malformed. The file appears at "
+                    "From 200 members on, some rows are deliberately malformed (each kind of fault at least once, "
+                    "a few per 100,000 in a large file; none below 200) unless --no-malformed. The file appears at "
                     "--out only when it is complete.")
     p.add_argument("--n", type=members, required=True, help=f"number of members (at most {MAX_MEMBERS:,})")
     p.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
