@@ -246,6 +246,14 @@ def test_an_interrupted_evaluate_keeps_its_lines_whole_and_says_what_it_did(tmp_
     assert text.endswith("\n") and len([json.loads(line) for line in text.splitlines()]) == 17
 
 
+def test_a_member_file_where_the_rule_set_goes_is_told_so(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["evaluate", EXAMPLES]) == 2
+    assert capsys.readouterr().err.endswith(f"bsu-rules: {EXAMPLES} is a member file: the rule set comes first "
+                                            f"(bsu-rules evaluate bsu-2022 {EXAMPLES} ...)\n")
+    assert main(["evaluate", "bsu-2022", EXAMPLES, "--bogus"]) == 2
+    assert "the rule set comes first" not in capsys.readouterr().err
+
+
 def test_main_in_a_script_leaves_ctrl_c_as_it_found_it() -> None:
     previous = signal.getsignal(signal.SIGINT)
     assert main(["check", str(ROOT / "rules" / "bsu-2022.yaml")]) == 0

@@ -53,6 +53,17 @@ def parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     return top
 
 
+def _rule_set_first(arguments: list[str]) -> str | None:
+    """What a usage error means when a member file stands where the rule set goes (``bsu-rules
+    evaluate members.jsonl``: the file was read as the rule set, and no file is left)."""
+    if len(arguments) < 2 or arguments[0] not in ("evaluate", "batch", "impact", "explain"):
+        return None
+    given = arguments[1]
+    if not given.lower().endswith((".json", ".jsonl", ".csv", ".parquet")):
+        return None
+    return f"{given} is a member file: the rule set comes first (bsu-rules {arguments[0]} bsu-2022 {given} ...)"
+
+
 _PLAIN = {errno.ENOSPC: "the disk is full (no space left to write it)",
           errno.EDQUOT: "the disk quota is used up (no space left to write it)",
           errno.EFBIG: "the file is larger than the disk allows"}
@@ -74,6 +85,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         arguments = sys.argv[1:] if argv is None else list(argv)
         args = parser(arguments).parse_args(arguments)
     except SystemExit as exc:  # usage errors, --help, --version
+        if exc.code == FAILED and (hint := _rule_set_first(arguments)):
+            print(f"bsu-rules: {hint}", file=sys.stderr)
         return exc.code if isinstance(exc.code, int) else FAILED
     previous = catch_signals()
     for stream in (sys.stdout, sys.stderr):  # decision JSON and explanations are UTF-8 whatever the locale
