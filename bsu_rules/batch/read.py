@@ -37,7 +37,7 @@ from bsu_rules.batch.conform import (
     is_text,
     listed,
 )
-from bsu_rules.batch.read_csv import PYTHON_CELL, StrayQuote, blank_row, csv_block, csv_header, csv_rows
+from bsu_rules.batch.read_csv import PYTHON_CELL, blank_row, csv_block, csv_header, csv_rows
 from bsu_rules.batch.read_jsonl import decode_text, json_array, json_lines, record_lines
 from bsu_rules.batch.validate import REJECT_MESSAGE, ROW
 from bsu_rules.errors import InputError, on_path
@@ -249,22 +249,15 @@ class Reader:
         (the header, checked once; the number of the first record; the records; the bytes read so
         far, near enough)."""
         # a byte that is not UTF-8 is kept as a lone surrogate (``_UNDECODED``): its record is rejected, at its cell
-        given = 0  # records given so far: a reading again (leniently) goes on after them
-        for strict in (True, False):  # strict: a quote never closed is an error, not the rest of the file in one
-            # cell; a quote out of place (`"Agus" S`) is read as it always was, by reading the file again leniently
-            with self.path.open("rb") as raw, io.TextIOWrapper(raw, encoding="utf-8-sig", errors="surrogateescape",
-                                                               newline="") as f:
-                reader = csv.reader(f, strict=strict)
-                try:
-                    header = csv_header(self.path, reader, self.ignore_unknown)
-                    if header is None:
-                        return
-                    number = 0
-                    while rows := csv_rows(self.path, reader, self.chunk_size):
-                        if number >= given:
-                            yield header, number + 1, rows, raw.tell()
-                            given = number + len(rows)
-                        number += len(rows)
-                    return
-                except StrayQuote:
-                    continue
+        with self.path.open("rb") as raw, io.TextIOWrapper(raw, encoding="utf-8-sig", errors="surrogateescape",
+                                                           newline="") as f:
+            # strict: a quote never closed, or out of place, is an error (read leniently, the records after it
+            # would be cells of one record, and lost)
+            reader = csv.reader(f, strict=True)
+            header = csv_header(self.path, reader, self.ignore_unknown)
+            if header is None:
+                return
+            number = 0
+            while rows := csv_rows(self.path, reader, self.chunk_size):
+                yield header, number + 1, rows, raw.tell()
+                number += len(rows)

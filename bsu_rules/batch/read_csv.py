@@ -44,25 +44,23 @@ CSV_FIELD_LIMIT = 64 << 20
 rejected on its own (as a JSONL line is)."""
 
 
-class StrayQuote(Exception):
-    """A strict reader met a quote out of place (``"Agus" Setiawan``): the file is read leniently."""
-
-
 def csv_rows(path: Path, reader: Any, size: int) -> list[list[str]]:
-    """The next rows; InputError (once, for the file) if the text cannot be read as CSV: a quote never
-    closed is told at the line of the record it opens in (the rest of the file would be one cell).
-    StrayQuote from a strict reader for a quote out of place, which a lenient one reads."""
+    """The next rows; InputError (once, for the file) if the text cannot be read as CSV. A quote never
+    closed, or out of place, is told at the line of the record where the reading broke: read leniently,
+    the records after it would be cells of one record, and lost without a word."""
     csv.field_size_limit(CSV_FIELD_LIMIT)
     try:
         return list(itertools.islice(reader, size))
     except csv.Error as exc:
-        if reader.dialect.strict and str(exc).endswith("expected after '\"'"):
-            raise StrayQuote from None
         if str(exc) == "unexpected end of data":
-            start = _record_start(path)
-            raise InputError([(str(path), f"not readable CSV: the record at line {start} opens a quote (\") that is "
-                                          "never closed, so the rest of the file would be one cell; close it, or "
-                                          "write a quote inside a cell as two (\"\")")]) from None
+            raise InputError([(str(path), f"not readable CSV: the record at line {_record_start(path)} opens a quote "
+                                          "(\") that is never closed, so the rest of the file would be one cell; "
+                                          "close it, or write a quote inside a cell as two (\"\")")]) from None
+        if str(exc).endswith("expected after '\"'"):
+            raise InputError([(str(path), f"not readable CSV: the record at line {_record_start(path)} has a quote "
+                                          "(\") out of place, or one that is never closed before it: a cell holding a "
+                                          "quote is written in quotes, each quote in it doubled (\"Agus \"\"Gus\"\" "
+                                          "S\"), as a spreadsheet saves it")]) from None
         raise InputError([(str(path), f"not readable CSV at line {reader.line_num} ({exc})")]) from None
 
 

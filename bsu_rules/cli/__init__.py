@@ -79,8 +79,10 @@ def _os_error(exc: OSError) -> str:
     return f"{exc.filename}: {said}"
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run a command; the exit status means the same for every command (``exits``), never a traceback."""
+def main(argv: Sequence[str] | None = None, *, last: bool = False) -> int:
+    """Run a command; the exit status means the same for every command (``exits``), never a traceback.
+    ``last``: nothing but the exit follows (``program``), so Ctrl-C and SIGTERM are then ignored, not
+    put back as they were."""
     try:
         arguments = sys.argv[1:] if argv is None else list(argv)
         args = parser(arguments).parse_args(arguments)
@@ -118,18 +120,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return FAILED
     finally:
         for signum, handler in previous.items():
-            if handler is not None:  # None: a handler not set from Python, which cannot be put back
+            if last:  # the work is done and said: a late signal must not turn it into a failure (or a traceback)
+                signal.signal(signum, signal.SIG_IGN)
+            elif handler is not None:  # None: a handler not set from Python, which cannot be put back
                 signal.signal(signum, handler)
 
 
 def program() -> int:
-    """The ``bsu-rules`` program: ``main``, then only the exit is left, which a Ctrl-C or SIGTERM
-    arriving after the work is done and said must not turn into a failure (or a traceback)."""
-    code = main()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, signal.SIG_IGN)
-    return code
+    """The ``bsu-rules`` program: ``main``, after which only the exit is left."""
+    return main(last=True)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(program())
