@@ -56,6 +56,7 @@ class Code(StrEnum):
     # warnings
     NEVER_FIRES = "never-fires"
     ALWAYS_FIRES = "always-fires"
+    WINDOW_OVERLAP = "window-overlap"
     UNMATCHABLE_KEY = "unmatchable-key"
     UNUSED = "unused"
     VALUE_OUTSIDE = "value-outside"

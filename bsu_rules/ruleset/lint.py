@@ -9,6 +9,8 @@ Each finding has a stable code, the narrowest location known and, where one appl
   source (a parameter's, the benefit's, ``in_force``'s, the channel's) starting with a mistyped key.
 - ``empty-window`` (an error): an ``in_force`` window whose ``from`` is after its ``until``.
 - ``window-outside``: a rule in force (partly) outside the edition's window.
+- ``window-overlap``: a rule in force from the day another is in force until (both apply that day;
+  a replacement starts the day after).
 - ``value-outside``: a dated parameter value that is never read: dated after the edition ends, or
   replaced by a later value before the edition starts.
 - ``data-date``: a month read in one call with ``as_of`` (the cut-off month of
@@ -49,6 +51,7 @@ The warnings about parameters and tables are found in ``lint_params.py``, those 
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from typing import Any
 
 from bsu_rules.members.model import hide_identifiers
@@ -64,7 +67,7 @@ from bsu_rules.semantics import DECIDING
 
 CODES = ("invalid-argument", "division-by-zero", "type-mismatch", "unused", "missing-source", "unknown-source",
          "empty-window", "window-outside", "value-outside", "data-date", "gapped-parameter", "never-fires",
-         "always-fires", "never-known", "unmatchable-key", "stale-title", "unknown-value")
+         "always-fires", "never-known", "unmatchable-key", "stale-title", "unknown-value", "window-overlap")
 _ACTS = {Kind.REQUIRE: "fails", Kind.EXCLUDE: "excludes", Kind.FLAG: "flags", Kind.PRIORITIZE: "prioritises"}
 
 
@@ -141,6 +144,22 @@ class _Lint(ParamLint):
                 if ed.until and w.until and w.until > ed.until:
                     self.warn((*at, "until"), "window-outside", f"in force until {w.until}, after the edition "
                               f"ends on {ed.until}; write {ed.until} or leave `until` out", rule.id)
+        self._handovers()
+
+    def _handovers(self) -> None:
+        """A criterion in force from the day another is in force until: both apply that day, where one
+        replacing the other (`until` on one day, `from` on the next) is what is almost always meant."""
+        rules = self.rs.model.rules
+        for i, later in enumerate(rules):
+            day = later.in_force.from_
+            if day is None:
+                continue
+            for earlier in rules:
+                if earlier is not later and earlier.in_force.until == day:
+                    self.warn(("rules", i, "in_force", "from"), "window-overlap", f"in force from {day}, the last "
+                              f"day of `{earlier.id}`: both apply on {day}; if `{later.id}` replaces it, start it "
+                              f"on {day + timedelta(days=1)} (or end `{earlier.id}` on {day - timedelta(days=1)})",
+                              later.id)
 
     def constants(self) -> None:
         folder = Folder(self.rs)
