@@ -35,10 +35,10 @@ from bsu_rules.audit.snapshot import KEY_ENV, key_id
 from bsu_rules.batch import run as batch_run
 from bsu_rules.batch.dedupe import resolve
 from bsu_rules.batch.generate import MALFORMED, TEXT_MALFORMED, block, write_population
+from bsu_rules.batch.paths import manifest_path
 from bsu_rules.batch.read import Reader
 from bsu_rules.batch.run import decide_batch, engines, load_plan, nik_keys, run_batch
 from bsu_rules.batch.validate import TEXT_SCHEMA, unchecked
-from bsu_rules.batch.write import manifest_path
 from bsu_rules.cli import main
 from bsu_rules.decisions import mask_nik
 from bsu_rules.errors import InputError

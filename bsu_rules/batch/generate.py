@@ -25,7 +25,7 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from bsu_rules.batch.write import clean_stale, temporary, writable
+from bsu_rules.batch.paths import clean_stale, temporary, writable
 from bsu_rules.errors import on_path
 from bsu_rules.members.arrow import MEMBER_SCHEMA
 

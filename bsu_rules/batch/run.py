@@ -39,19 +39,11 @@ from bsu_rules._version import __version__
 from bsu_rules.audit.snapshot import key_id
 from bsu_rules.batch.dedupe import HASH_SEED, Repeats, gather, mark, settle
 from bsu_rules.batch.fallback import ScalarTablePlan
+from bsu_rules.batch.paths import beside, clean_stale, default_rejects, distinct, manifest_path, temporary, writable
 from bsu_rules.batch.read import Chunk, Reader
 from bsu_rules.batch.spool import Spool
 from bsu_rules.batch.validate import REJECT_SCHEMA, ROW, unchecked, validate
-from bsu_rules.batch.write import (
-    Writer,
-    beside,
-    clean_stale,
-    default_rejects,
-    distinct,
-    manifest_path,
-    temporary,
-    writable,
-)
+from bsu_rules.batch.write import Writer
 from bsu_rules.decisions import Outcome
 from bsu_rules.errors import on_path
 from bsu_rules.evaluators.scalar import Plan
@@ -280,7 +272,7 @@ def run_batch(ruleset: str | Path | RuleSet | Callable[[], RuleSet], source: str
     given, is kept up to date chunk by chunk (what an interrupted run had done) and returned.
 
     Output and rejects are written to hidden temporary files beside them and renamed into place
-    only when the count line holds, then a manifest (``write.manifest_path``) naming both is moved
+    only when the count line holds, then a manifest (``paths.manifest_path``) naming both is moved
     beside the output, the old one having been removed first: the manifest is the commit point. A
     run that fails or is killed leaves nothing at the final paths (its temporary files are removed
     now, or by the next run for the same output)."""

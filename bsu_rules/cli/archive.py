@@ -11,7 +11,8 @@ from bsu_rules.audit.archive import archive_ruleset
 from bsu_rules.audit.checkpoints import CheckpointError, load_signing_key, signer
 from bsu_rules.audit.log import AuditError, DecisionLog
 from bsu_rules.audit.snapshot import KEY_ENV
-from bsu_rules.cli.options import add_key_options, add_reform_options, key_file, pseudonym_key, same_file
+from bsu_rules.batch.paths import identity
+from bsu_rules.cli.options import add_key_options, add_reform_options, key_file, pseudonym_key
 from bsu_rules.ruleset.loader import load_ruleset
 from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.ruleset.overrides import override_options, reform_of
@@ -88,7 +89,7 @@ def open_audit(args: argparse.Namespace, ruleset: RuleSet) -> DecisionLog | None
     read = [(f, "an input") for f in getattr(args, "files", None) or [] if f != "-"] + \
         [(f, "--key-file") for f in key_file(args).values()]
     for path, what in read if getattr(args, "log", None) else ():
-        if same_file(path, args.log):  # appended to while it is read, or the key written over
+        if identity(path) == identity(args.log):  # appended to while it is read, or the key written over
             raise AuditError(f"--log {args.log} is also {what}: give the log a path of its own")
     if not getattr(args, "log", None):
         for flag in ("pseudonymize_key", "full_nik"):

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from bsu_rules.batch.paths import default_rejects, distinct, manifest_path, output_format
 from bsu_rules.cli.exits import FAILED, OK, REJECTED, interrupted, settled
 from bsu_rules.cli.options import (
     ON_HELP,
@@ -172,7 +173,6 @@ def screen(args: argparse.Namespace) -> int:
 
         from bsu_rules.batch.read import Reader  # lazy: the batch extra (polars, pyarrow)
         from bsu_rules.batch.run import Counts, chunk_rows, default_engine, engines, run_batch  # lazy: batch extra
-        from bsu_rules.batch.write import default_rejects, distinct, manifest_path, output_format  # lazy: batch extra
     except ImportError as exc:
         return missing_extra("batch", exc)
     # Arrow's default allocator (mimalloc) gave memory back to the system and took it again for every

@@ -118,7 +118,7 @@ reads as batch read it: a byte-order mark, a long cell, a cell not UTF-8 in anot
 
 def _manifest(decisions: str) -> dict[str, Any]:
     """The manifest beside a decisions file (empty when there is none, or it is not one)."""
-    from bsu_rules.batch.write import manifest_path  # lazy: the batch extra (pyarrow), needed only here
+    from bsu_rules.batch.paths import manifest_path  # lazy: needed only here
 
     try:
         found = json.loads(manifest_path(decisions).read_text("utf-8"))
@@ -143,9 +143,9 @@ def undecided(decisions: str, source: str, row: int) -> str:
     """Why row ``row`` of the batch input ``source`` has no decision: a blank line (skipped), past
     the end of the file, or rejected (with the reason, when the reject file at its default place
     has the row)."""
+    from bsu_rules.batch.paths import default_rejects  # lazy: idem
     from bsu_rules.batch.read import Reader  # lazy: the batch extra (pyarrow), needed only here
     from bsu_rules.batch.read_csv import blank_row  # lazy: idem
-    from bsu_rules.batch.write import default_rejects  # lazy: idem
 
     suffix, n, blank = Path(source).suffix.lower(), 0, False
     if suffix == ".parquet":

@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bsu_rules.batch.paths import distinct, writable
 from bsu_rules.cli.batch import Progress, chunk_size, missing_extra
 from bsu_rules.cli.exits import FAILED, OK, REJECTED, interrupted
 from bsu_rules.cli.options import ON_HELP, add_reform_options, day, reform_from, tell
@@ -47,7 +48,6 @@ def run(args: argparse.Namespace) -> int:
     try:
         from bsu_rules.batch.read import Reader  # lazy: the impact extra (polars, pyarrow)
         from bsu_rules.batch.run import Counts  # lazy: the impact extra
-        from bsu_rules.batch.write import distinct, writable  # lazy: the impact extra
         from bsu_rules.report.html import render_html  # lazy: the impact extra
         from bsu_rules.report.impact import impact, uncovered  # lazy: the impact extra
     except ImportError as exc:

@@ -46,14 +46,6 @@ def key_file(args: argparse.Namespace) -> dict[str, Path]:
     return {"--key-file": Path(path)} if path else {}
 
 
-def same_file(a: str | Path, b: str | Path) -> bool:
-    """Whether two paths name one file (a link, ``./x`` and ``x``), or would once created."""
-    try:
-        return os.path.samefile(a, b)
-    except OSError:
-        return Path(a).resolve() == Path(b).resolve()
-
-
 def pseudonym_key(args: argparse.Namespace) -> bytes | None:
     """The key from ``--key-file`` (its first line), the environment or (with a warning)
     ``--pseudonymize-key``; InputError for a key that is empty or only spaces."""

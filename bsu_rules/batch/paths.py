@@ -1,0 +1,119 @@
+"""Where a run's files go: output names and formats, the files beside an output (rejects, manifest,
+temporaries), and the checks made before a run writes anything. No Arrow here: commands that only
+check paths (``evaluate --log``) import it without the batch extra."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from bsu_rules.errors import InputError
+
+FORMATS = (".parquet", ".jsonl", ".csv")
+
+
+def output_format(path: str | Path) -> str:
+    suffix = Path(path).suffix.lower()
+    if suffix not in FORMATS:
+        raise InputError([(str(path), "the output name must end in .parquet, .jsonl or .csv")])
+    return suffix
+
+
+def distinct(source: str | Path, targets: dict[str, Path], read: dict[str, Path] | None = None) -> None:
+    """InputError unless the input, the other files read (``read``: the rule file and its tables) and
+    every file a run writes (``targets``, by option) are different files: an output over something
+    read, or two outputs on one path, would destroy what is read or kept."""
+    seen = {identity(Path(source)): "the input"} | {identity(p): what for what, p in (read or {}).items()}
+    for option, path in targets.items():
+        other = seen.setdefault(identity(path), option)
+        if other != option:
+            raise InputError([(option, f"{path} is also {other}; give each file a path of its own")])
+
+
+def writable(targets: dict[str, Path]) -> None:
+    """InputError, naming the path given, unless every file a run writes (``targets``, by option)
+    can be put there: not a folder, in a folder that exists and may be written. Checked before
+    any work is done."""
+    for option, path in targets.items():
+        folder = path.parent
+        if path.is_dir():
+            raise InputError([(str(path), f"is a folder, not a file ({option})")])
+        if not folder.is_dir():
+            raise InputError([(str(path), f"the folder {folder} does not exist ({option})")])
+        if not os.access(folder, os.W_OK | os.X_OK):
+            raise InputError([(str(path), f"the folder {folder} cannot be written ({option})")])
+
+
+def identity(path: str | Path) -> tuple[int, int] | Path:
+    """What names one file whatever the path (a link, ``./x`` and ``x``): its device and inode, else
+    (not there yet) its resolved path."""
+    path = Path(path)
+    try:
+        found = path.stat()
+        return found.st_dev, found.st_ino  # the same file under two names (a link, ./x and x)
+    except OSError:
+        return path.resolve()
+
+
+def default_rejects(output: str | Path) -> Path:
+    """``decisions.parquet`` -> ``decisions.parquet.rejects.jsonl`` beside it (the full name: two
+    outputs that differ only in format never share a rejects file)."""
+    output = Path(output)
+    return output.with_name(f"{output.name}.rejects.jsonl")
+
+
+def manifest_path(output: str | Path) -> Path:
+    """``decisions.parquet`` -> ``decisions.parquet.manifest.json`` beside it."""
+    output = Path(output)
+    return output.with_name(f"{output.name}.manifest.json")
+
+
+PARTIAL = ".partial-"
+
+
+def temporary(final: Path, run: str) -> Path:
+    """Where a run writes ``final`` until it is complete: a hidden file in the same folder (so the
+    rename is atomic), named after the final file and the run."""
+    return final.with_name(f".{final.name}{PARTIAL}{run}{final.suffix}")
+
+
+def clean_stale(final: Path) -> list[Path]:
+    """Remove what killed runs left for ``final`` (their temporary files, named after the run's
+    process: a run still going, here or elsewhere on this machine, keeps its own, and a file not
+    named as a run names its files is not touched); the paths removed."""
+    prefix = f".{final.name}{PARTIAL}"
+    ours = re.compile(re.escape(prefix) + r"([0-9]{1,10})-[0-9a-f]{8}(?:\.[^/]*)?")  # as ``temporary`` names them
+    stale = sorted(path for path in final.parent.glob(f"{glob_escape(prefix)}*")
+                   if (run := ours.fullmatch(path.name)) and not _alive(run[1]))
+    for path in stale:
+        path.unlink(missing_ok=True)
+    return stale
+
+
+def _alive(pid: str) -> bool:
+    """Whether the process numbered ``pid`` is running (not known: assumed so, nothing is removed)."""
+    if int(pid) > 1 << 30:
+        return False
+    if os.name != "posix":
+        return True  # no harmless way to ask: a live run's files are never removed
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process
+        return True
+    return True
+
+
+def beside(path: str | Path, manifest: Path) -> str:
+    """``path`` as the manifest names it: relative to the manifest's folder (wherever the run was
+    started from), or absolute where there is no such path (another drive)."""
+    try:
+        return Path(os.path.relpath(os.path.abspath(path), os.path.abspath(manifest.parent))).as_posix()
+    except ValueError:
+        return os.path.abspath(path)
+
+
+def glob_escape(name: str) -> str:
+    return "".join(f"[{c}]" if c in "*?[" else c for c in name)
