@@ -24,7 +24,8 @@ from bsu_rules.glossary import Glossary, load_glossary, missing_entries
 from bsu_rules.members import parse_member
 from bsu_rules.ruleset.loader import bundled_rules, check_file, load_ruleset
 from bsu_rules.ruleset.model import RuleSet
-from bsu_rules.testing.cases import RuleSets, load_file
+from bsu_rules.testing.cases import load_file
+from bsu_rules.testing.rulesets import RuleSets
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = [json.loads(line) for line in (ROOT / "examples" / "members.jsonl").read_text("utf-8").splitlines()]

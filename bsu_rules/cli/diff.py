@@ -14,7 +14,8 @@ from bsu_rules.diff import SECTIONS, compare, decision_dates, flips
 from bsu_rules.diff_text import render_text
 from bsu_rules.errors import InputError
 from bsu_rules.members.files import read_records
-from bsu_rules.testing.cases import RuleSets, load_file
+from bsu_rules.testing.cases import load_file
+from bsu_rules.testing.rulesets import RuleSets
 
 
 def add(sub: Any) -> None:

@@ -10,13 +10,14 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from bsu_rules.testing.cases import Case, CaseFile, Expect, LoadedCase, RuleSets, load_file
+    from bsu_rules.testing.cases import Case, CaseFile, Expect, LoadedCase, load_file
     from bsu_rules.testing.coverage import Coverage, RuleCoverage, measure, sides
     from bsu_rules.testing.files import find_test_files, is_test_file
+    from bsu_rules.testing.rulesets import RuleSets
     from bsu_rules.testing.runner import CaseResult, Difference, Report, compare, run_case, run_file, run_paths
 
 _WHERE = {
-    **dict.fromkeys(["Case", "CaseFile", "Expect", "LoadedCase", "RuleSets", "load_file"], "cases"),
+    **dict.fromkeys(["Case", "CaseFile", "Expect", "LoadedCase", "load_file"], "cases"), "RuleSets": "rulesets",
     **dict.fromkeys(["Coverage", "RuleCoverage", "measure", "sides"], "coverage"),
     **dict.fromkeys(["find_test_files", "is_test_file"], "files"),
     **dict.fromkeys(["CaseResult", "Difference", "Report", "compare", "run_case", "run_file", "run_paths"], "runner"),

@@ -17,7 +17,8 @@ import pytest
 from bsu_rules.testing.files import SUFFIXES, is_test_file
 
 if TYPE_CHECKING:
-    from bsu_rules.testing.cases import CaseFile, LoadedCase, RuleSets
+    from bsu_rules.testing.cases import CaseFile, LoadedCase
+    from bsu_rules.testing.rulesets import RuleSets
 
 _RULESETS: pytest.StashKey[RuleSets] = pytest.StashKey()
 
@@ -36,7 +37,8 @@ class RuleTestFile(pytest.File):
     """A YAML test file: one item per case, plus one for problems with the file as a whole."""
 
     def collect(self) -> Iterator[pytest.Item]:
-        from bsu_rules.testing.cases import RuleSets, load_file  # lazy: the engine loads with a rule test file
+        from bsu_rules.testing.cases import load_file  # lazy: the engine loads with a rule test file
+        from bsu_rules.testing.rulesets import RuleSets  # lazy: idem
 
         stash = self.config.stash
         if _RULESETS not in stash:

@@ -17,8 +17,9 @@ from bsu_rules.decisions import Decision, Outcome, RuleOutcome, RuleResult
 from bsu_rules.errors import Code, OutOfForce
 from bsu_rules.ruleset.diagnostics import Diagnostic, has_errors
 from bsu_rules.ruleset.model import RuleSet
-from bsu_rules.testing.cases import CaseFile, Expect, LoadedCase, RuleSets, load_file
+from bsu_rules.testing.cases import CaseFile, Expect, LoadedCase, load_file
 from bsu_rules.testing.files import find_test_files, is_test_file
+from bsu_rules.testing.rulesets import RuleSets
 
 
 @dataclass(frozen=True)
