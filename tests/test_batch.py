@@ -1073,7 +1073,27 @@ def test_explain_given_a_members_file_for_the_decisions_says_so(tmp_path: Path,
     garbage.write_text("garbage\n")
     assert main(["explain", "bsu-2022", str(decisions), "--input", str(garbage), "--row", "1"]) == 2
     err = capsys.readouterr().err
+    assert "garbage.jsonl is not the file the batch read" in err and "internal error" not in err
+    manifest_path(decisions).unlink()  # nothing to compare with: the reading tells
+    assert main(["explain", "bsu-2022", str(decisions), "--input", str(garbage), "--row", "1"]) == 2
+    err = capsys.readouterr().err
     assert "a line that is not JSON" in err and "internal error" not in err
+
+
+def test_explain_refuses_an_input_the_batch_did_not_read(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An input edited after the batch would be explained with data that was never decided: the
+    manifest's sha256 tells, and explain refuses it rather than blame the evaluator."""
+    lines = Path(__file__).resolve().parents[1] / "examples" / "members.jsonl"
+    source, edited, decisions = tmp_path / "m.jsonl", tmp_path / "m2.jsonl", tmp_path / "d.parquet"
+    source.write_bytes(lines.read_bytes())
+    edited.write_text(source.read_text("utf-8").replace("4200000", "4100000"), "utf-8")
+    assert main(["batch", "bsu-2022", str(source), "--out", str(decisions), "--quiet"]) == 0
+    capsys.readouterr()
+    assert main(["explain", "bsu-2022", str(decisions), "--input", str(edited), "--row", "5", "--lang", "en"]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and "m2.jsonl is not the file the batch read" in err and "(m.jsonl)" in err
+    assert main(["explain", "bsu-2022", str(decisions), "--input", str(source), "--row", "5", "--lang", "en"]) == 0
+    assert "Row 5 of" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize(("encoding", "named"), [("utf-16", "UTF-16"), ("utf-32", "UTF-32"),

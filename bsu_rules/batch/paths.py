@@ -4,6 +4,7 @@ check paths (``evaluate --log``) import it without the batch extra."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from pathlib import Path
@@ -54,6 +55,15 @@ def identity(path: str | Path) -> tuple[int, int] | Path:
         return found.st_dev, found.st_ino  # the same file under two names (a link, ./x and x)
     except OSError:
         return path.resolve()
+
+
+def file_sha256(path: str | Path) -> str:
+    """The sha256 of a file's bytes, read a megabyte at a time."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        while block := f.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def default_rejects(output: str | Path) -> Path:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import hashlib
 import hmac
 import importlib
 import json
@@ -39,7 +38,16 @@ from bsu_rules._version import __version__
 from bsu_rules.audit.snapshot import key_id
 from bsu_rules.batch.dedupe import HASH_SEED, Repeats, gather, mark, settle
 from bsu_rules.batch.fallback import ScalarTablePlan
-from bsu_rules.batch.paths import beside, clean_stale, default_rejects, distinct, manifest_path, temporary, writable
+from bsu_rules.batch.paths import (
+    beside,
+    clean_stale,
+    default_rejects,
+    distinct,
+    file_sha256,
+    manifest_path,
+    temporary,
+    writable,
+)
 from bsu_rules.batch.read import Chunk, Reader
 from bsu_rules.batch.spool import Spool
 from bsu_rules.batch.validate import REJECT_SCHEMA, ROW, unchecked, validate
@@ -428,14 +436,6 @@ def _result(future: Future[T]) -> T:
             return future.result(timeout=WAKE)
         except TimeoutError:
             continue
-
-
-def file_sha256(path: str | Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        while block := f.read(1 << 20):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 IN_FLIGHT = 2

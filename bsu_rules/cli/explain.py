@@ -127,6 +127,25 @@ def _manifest(decisions: str) -> dict[str, Any]:
     return found if isinstance(found, dict) else {}
 
 
+def other_input(decisions: str, source: str) -> str | None:
+    """Why ``source`` is not the file the batch read, when its manifest records another sha256
+    (None: the same bytes, no manifest to tell, or a file not readable, which the reading says)."""
+    from bsu_rules.batch.paths import file_sha256  # lazy: idem
+
+    read = _manifest(decisions).get("input")
+    recorded = read.get("sha256") if isinstance(read, dict) else None
+    if not isinstance(read, dict) or not isinstance(recorded, str):
+        return None
+    try:
+        given = file_sha256(source)
+    except OSError:
+        return None
+    if given == recorded:
+        return None
+    return (f"{source} is not the file the batch read for {decisions}: its sha256 begins {given[:12]}, the "
+            f"manifest's input ({read.get('path')}) {recorded[:12]}; give that file, unchanged")
+
+
 def unfound(decisions: str, secret: bytes | None) -> str:
     """Why no decision has the NIK's key: another key made the file's (its manifest says which), or
     the NIK is not in the input or its row was rejected."""
@@ -186,6 +205,10 @@ def run(args: argparse.Namespace) -> int:
         return 2
     key = pseudonym(args.nik, secret) if args.nik and secret else None
     ruleset = load_reform(args.ruleset, args)
+    other = other_input(args.decisions, args.input)
+    if other:
+        print(f"bsu-rules: {other}", file=sys.stderr)
+        return 2
     try:
         rows = find_decisions(args.decisions, key, args.row)
     except ValueError as exc:
