@@ -391,6 +391,24 @@ def test_a_broken_table_file_is_reported_where_it_is_broken(rules_copy: Path, ol
     assert found.code == "table" and says in found.message, str(found)
 
 
+@pytest.mark.parametrize(("old", "new", "suggestion"), [
+    ("    key: area_code\n", "    key: area_cod\n", "area_code"),  # letters dropped
+    ("    key: area_code\n", "    key: area_cdoe\n", "area_code"),  # the header's is one of a code and name pair
+    ("    value: amount\n", "    value: amout\n", "amount"),
+])
+def test_a_table_column_mistyped_in_the_rule_file_is_told_there(rules_copy: Path, old: str, new: str,
+                                                                 suggestion: str) -> None:
+    """Not at the table's header, with a fix that would copy the typo into it."""
+    path = rules_copy / "bsu-2022.yaml"
+    text = path.read_text("utf-8").replace(old, new, 1)
+    path.write_text(text, "utf-8")
+    (found,) = bsu_rules.check_file(path)[1]
+    typo = new.split(": ")[1].strip()
+    assert (found.file, found.line, found.column) == (str(path), *_position(text, typo)), str(found)
+    assert found.code == "table" and found.suggestion == suggestion and f"its header has `{suggestion}`" in \
+        found.message, str(found)
+
+
 @pytest.mark.parametrize(("old", "new", "code", "at", "suggestion", "says"), [
     ("  wage_ceiling:\n", "  wage_celing:\n", "unknown-name", "wage_celing:", "wage_ceiling",
      "parameter `wage_celing` is never used, while `param.wage_ceiling` is used and declared nowhere"),

@@ -111,7 +111,7 @@ def check_tables(refs: dict[str, TableRef], located: Located, path: Path) -> tup
             tables[name] = table
         for exc in errors:
             if exc.line is None:
-                found.append(Diagnostic(located.file, *located.at(("tables", name, "file")), Code.TABLE, str(exc),
+                found.append(Diagnostic(located.file, *located.at(("tables", name, exc.at)), Code.TABLE, str(exc),
                                         suggestion=exc.suggestion))
             else:
                 found.append(Diagnostic(str(path.parent / ref.file), exc.line, exc.column, Code.TABLE,

@@ -33,9 +33,10 @@ class TableError(ValueError):
     (None: the rule file's reference to it)."""
 
     def __init__(self, message: str, line: int | None = None, suggestion: str | None = None,
-                 file: str | None = None, column: int = 1) -> None:
+                 file: str | None = None, column: int = 1, at: str = "file") -> None:
         super().__init__(f"{file}:{line}: {message}" if line is not None else message)
         self.message, self.line, self.column, self.suggestion = message, line, column, suggestion
+        self.at = at  # the field of the rule file's reference it is told at, when not in the CSV file
 
 
 @dataclass(frozen=True)
@@ -133,12 +134,24 @@ def _check_header(name: str, columns: list[str], ref: TableRef) -> None:
                                  "the names of the columns on the first line, separated by commas)", 1,
                                  file=ref.file)
             near = nearest(column, columns)
+            if near is not None and _header_right(column, near, columns):
+                raise TableError(f"table `{name}` ({ref.file}) has no column `{column}`; its header has `{near}`: "
+                                 f"write `{named}: {near}`", suggestion=near, at=named)
             if near is not None:  # one of the two is mistyped: the header, most often, where it is written
                 raise TableError(f"the rule file reads a column `{column}`, and the header has `{near}` instead: "
                                  f"name this column `{column}` (or, if the header is right, write `{named}: {near}` "
                                  "in the rule file)", 1, column, ref.file,
                                  column=sum(len(c) + 1 for c in columns[:columns.index(near)]) + 1)
             raise TableError(f"table `{name}` ({ref.file}) has no column `{column}` (columns: {', '.join(columns)})")
+
+
+def _header_right(read: str, near: str, columns: list[str]) -> bool:
+    """Whether the rule file's ``read`` is the mistyped one of it and the header's ``near``: ``read``
+    lacks letters ``near`` has (``area_cod``), or ``near`` is the code column of a code and name pair
+    (``area_code`` beside ``area_name``)."""
+    letters = iter(near)
+    dropped = len(read) < len(near) and all(c in letters for c in read)
+    return dropped or (near.endswith("_code") and f"{near.removesuffix('_code')}_name" in columns)
 
 
 def _shown(mark: str) -> str:
