@@ -124,7 +124,10 @@ def test_a_cut_off_month_moved_without_as_of_is_warned_as_impact_warns(tmp_path:
     text = (bundled_rules() / "bsu-2022.yaml").read_text("utf-8")
     path = tmp_path / "bsu-2022.yaml"
     path.write_text(text.replace("    value: 2022-07\n", "    value: 2022-08\n"), "utf-8")
-    (d,) = check_file(path)[1]
+    d, *titles = check_file(path)[1]
+    # the titles stating July 2022 are stale too, although as_of still holds 31 July: the criteria read the cut-off
+    assert {(t.code, t.rule) for t in titles} == {("stale-title", r) for r in (
+        "registered-by-cutoff", "membership-not-ended", "contribution-billed")}
     assert (d.code, d.line, d.severity) == ("data-date", text[:text.index("value: 2022-07")].count("\n") + 1,
                                             Severity.WARNING)
     assert d.message.endswith("set `as_of: 2022-08-31`")

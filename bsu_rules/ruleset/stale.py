@@ -18,6 +18,7 @@ from datetime import date
 from typing import Any
 
 from bsu_rules.ruleset.model import RuleSet
+from bsu_rules.ruleset.schema import Window
 
 MONTHS = {name: i for names in (
     ("januari", "februari", "maret", "april", "mei", "juni", "juli", "agustus", "september", "oktober",
@@ -54,15 +55,16 @@ def stale_titles(rs: RuleSet, warn: Warn) -> None:
                      "and benefit): update the title", None)
     for i, checked in enumerate(rs.rules):
         title = checked.rule.title
-        dated = _dated_amounts(rs, rs.names_read(checked.tree))
+        read = rs.names_read(checked.tree)
+        dated = _dated_amounts(rs, read)
+        own = _held(rs, read, checked.rule.in_force)
         for lang in ("id", "en") if title is not None else ():
             text: str = getattr(title, lang)
-            for stated, held in _stated(text, amounts, days, months):
+            for stated, held in _stated(text, *own):
                 if not held:
                     warn(("rules", i, "title", lang), "stale-title",
-                         f"the title says {stated}, a value the rule set does not hold (a parameter, the "
-                         "benefit, as_of or a window's date): update the title to the value the rule reads",
-                         checked.rule.id)
+                         f"the title says {stated}, a value the criterion does not read (its parameters, as_of "
+                         "or its window's dates): update the title to the value the rule reads", checked.rule.id)
                 elif _AMOUNT.fullmatch(stated) and (name := dated.get(int(re.sub(r"\D", "", stated)))) is not None:
                     warn(("rules", i, "title", lang), "stale-title",
                          f"the title says {stated}, which `param.{name}` holds on some days of the edition only: "
@@ -102,15 +104,21 @@ def _dated_amounts(rs: RuleSet, read: set[str]) -> dict[int, str]:
     return out
 
 
-def _held(rs: RuleSet) -> tuple[set[int], set[date], set[tuple[int, int]]]:
-    """The amounts, days and months (year, month) the rule set holds."""
+def _held(rs: RuleSet, read: set[str] | None = None, window: Window | None = None
+          ) -> tuple[set[int], set[date], set[tuple[int, int]]]:
+    """The amounts, days and months (year, month) the rule set holds; or (``read``) those a criterion
+    reading these names holds: its parameters' values, ``as_of`` when it reads it, its ``window``'s dates."""
     model = rs.model
-    values: list[Any] = [model.as_of, model.in_force.from_, model.in_force.until]
-    for param in model.parameters.values():
-        values += [param.value, *(param.values or {}).values(), *(param.values or {})]
-    benefit = model.benefit
-    values += [benefit.amount, benefit.monthly, *(benefit.instalments or [])]
-    values += [d for c in rs.rules for d in (c.rule.in_force.from_, c.rule.in_force.until)]
+    values: list[Any] = [model.as_of, model.in_force.from_, model.in_force.until] if read is None else \
+        [model.as_of] if "as_of" in read else []
+    for name, param in model.parameters.items():
+        if read is None or f"param.{name}" in read:
+            values += [param.value, *(param.values or {}).values(), *(param.values or {})]
+    if read is None:
+        benefit = model.benefit
+        values += [benefit.amount, benefit.monthly, *(benefit.instalments or [])]
+    windows = [c.rule.in_force for c in rs.rules] if window is None else [window]
+    values += [d for w in windows for d in (w.from_, w.until)]
     amounts = {v for v in values if isinstance(v, int) and not isinstance(v, bool)}
     days = {v for v in values if isinstance(v, date)}
     months = {(d.year, d.month) for d in days}
