@@ -73,6 +73,20 @@ def test_criteria_that_contradict_each_other_are_refuted_as_paying_nobody(rules_
                                    'require: member.citizenship == "WNI" and member.citizenship != "WNI"\n'), "utf-8")
     verdict = Prover(load_ruleset(edited)).some_eligible()
     assert (verdict.name, verdict.status, verdict.members) == ("some-eligible", "refuted", [])
+    assert verdict.detail == "no member meets `citizen`"
+
+
+def test_paying_nobody_names_the_criteria_no_member_meets_together(rules_copy: Path) -> None:
+    """Neither alone blocks anyone; together they do, and no other criterion is named."""
+    edited = rules_copy / "bsu-2022.yaml"
+    written = 'exclude: member.employment_type in ["pns", "tni", "polri"]\n'
+    text = edited.read_text("utf-8")
+    assert written in text
+    edited.write_text(text.replace(written, written.replace("]\n", '] or member.participant_category == "PU"\n')),
+                      "utf-8")
+    verdict = Prover(load_ruleset(edited)).some_eligible()
+    assert (verdict.status, verdict.detail) == ("refuted", "no member meets `wage-earner` and `not-pns-tni-polri` "
+                                                           "together")
 
 
 def test_every_catalogue_function_has_an_encoding() -> None:

@@ -100,7 +100,34 @@ class Prover:
         def confirm(records: list[Record]) -> str | None:
             outcome = self.decide(records[0]).outcome.value
             return None if outcome == "eligible" else f"the scalar evaluator says {outcome}"
-        return self.check("some-eligible", "some member can be eligible", "sometimes", self.encoder.eligible, confirm)
+        verdict = self.check("some-eligible", "some member can be eligible", "sometimes", self.encoder.eligible,
+                             confirm)
+        if verdict.status == "refuted" and not verdict.detail:
+            blocking = self.blocking()
+            verdict.detail = "no member meets " + (f"`{blocking[0]}`" if len(blocking) == 1 else " and ".join(
+                f"`{r}`" for r in blocking) + " together") if blocking else ""
+        return verdict
+
+    def blocking(self) -> list[str]:
+        """Criteria no member meets together, none of them needed for that (a core of the refutation,
+        made minimal by leaving each out in turn); empty when the solver cannot tell in time."""
+        solver, meets = self.solver(self.inputs), {}
+        for r in self.encoder.rules:
+            if r.kind in (Kind.REQUIRE, Kind.EXCLUDE):
+                meets[r.id] = z3.Bool(f"meets {r.id}")
+                solver.add(z3.Implies(meets[r.id], z3.And(z3.Not(r.fails), z3.Not(r.unknown))))
+        if solver.check(*meets.values()) != z3.unsat:
+            return []
+        found = solver.unsat_core()
+        core = [name for name, p in meets.items() if any(p.eq(c) for c in found)]
+        i = 0
+        while i < len(core):
+            rest = core[:i] + core[i + 1:]
+            if solver.check(*(meets[name] for name in rest)) == z3.unsat:
+                core = rest
+            else:
+                i += 1
+        return core
 
     def monotone(self, change: Change) -> Verdict:
         a, b = Inputs(self.strings, "a."), Inputs(self.strings, "b.")
