@@ -123,3 +123,28 @@ def test_the_resume_offset_the_auditing_guide_quotes_is_the_one_verify_gives(tmp
     main(["verify", str(log), "--format", "json"])
     said = json.loads(capsys.readouterr().out)
     assert quoted == {str(said["problem"]["resume_at"])}, said
+
+
+def test_the_impact_example_is_what_the_commands_shown_make(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """docs/impact.md shows how docs/impact/example.html, example-en.html and example.json are made: run
+    as written, the commands make those files byte for byte (they went stale once: a reform's hash and
+    its flip groups)."""
+    import re
+    import shlex
+
+    pytest.importorskip("polars")
+    from bsu_rules.cli import main
+
+    root = Path(__file__).resolve().parents[1]
+    block = re.search(r"Contoh lengkap:.*?```sh\n(.*?)```", (root / "docs" / "impact.md").read_text("utf-8"), re.S)
+    assert block, "docs/impact.md: no commands after 'Contoh lengkap:'"
+    monkeypatch.chdir(tmp_path)
+    made: list[str] = []
+    for line in block[1].splitlines():
+        argv = shlex.split(line)[1:]
+        assert main(argv) in (0, 1), line  # 1: the generated file has malformed rows, which impact rejects
+        made += [argv[i + 1] for i, arg in enumerate(argv) if arg in ("--out", "--json") and argv[0] == "impact"]
+    assert sorted(made) == ["example-en.html", "example.html", "example.json"], made
+    for name in made:
+        assert (tmp_path / name).read_bytes() == (root / "docs" / "impact" / name).read_bytes(), (
+            f"refresh docs/impact/{name} with the commands in docs/impact.md")
