@@ -148,3 +148,20 @@ def test_the_impact_example_is_what_the_commands_shown_make(tmp_path: Path, monk
     for name in made:
         assert (tmp_path / name).read_bytes() == (root / "docs" / "impact" / name).read_bytes(), (
             f"refresh docs/impact/{name} with the commands in docs/impact.md")
+
+
+def test_the_archive_manifest_the_auditing_guide_shows_is_the_one_archive_writes(tmp_path: Path) -> None:
+    """docs/auditing.md §4 shows the manifest of `bsu-rules archive bsu-2022 --into archive`: every hash in
+    it is the one a run writes today (it went stale once: the rule file's and the glossary's)."""
+    import json
+    import re
+
+    from bsu_rules.cli import main
+
+    guide = (Path(__file__).resolve().parents[1] / "docs" / "auditing.md").read_text("utf-8")
+    shown = re.search(r"It also holds `manifest\.json`:\n\n```json\n(.*?)```", guide, re.S)
+    assert shown, "docs/auditing.md §4: no manifest after 'It also holds `manifest.json`:'"
+    assert main(["archive", "bsu-2022", "--into", str(tmp_path)]) == 0
+    (written,) = tmp_path.glob("*/manifest.json")
+    assert json.loads(shown[1]) == json.loads(written.read_text("utf-8"))
+
