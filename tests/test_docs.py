@@ -165,3 +165,36 @@ def test_the_archive_manifest_the_auditing_guide_shows_is_the_one_archive_writes
     (written,) = tmp_path.glob("*/manifest.json")
     assert json.loads(shown[1]) == json.loads(written.read_text("utf-8"))
 
+
+def test_the_what_if_explained_by_hand_in_the_auditing_guide_is_a_what_if(tmp_path: Path,
+                                                                            monkeypatch: pytest.MonkeyPatch,
+                                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    """docs/auditing.md §7 explains a what-if line of §6's log by hand: the line it selects is there and
+    the page is headed by the simulation's banner (it once selected a line of a log without one)."""
+    import io
+    import json
+    import re
+    import shlex
+    import sys
+
+    from bsu_rules.cli import main
+
+    root = Path(__file__).resolve().parents[1]
+    guide = (root / "docs" / "auditing.md").read_text("utf-8")
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "members.jsonl").write_bytes((root / "examples" / "members.jsonl").read_bytes())
+    for line in re.findall(r"^\$ (bsu-rules evaluate bsu-2022 members\.jsonl .*--log both\.jsonl .*?) > /dev/null$",
+                           guide, re.M):
+        assert main(shlex.split(line)[1:]) == 0, line
+    by_hand = re.search(r"^\$ jq -c 'select\(\.seq == (\d+)\) \| \.inputs' (\S+) \| bsu-rules (evaluate .*--set .*)$",
+                        guide, re.M)
+    assert by_hand, "docs/auditing.md §7: no what-if evaluated by hand"
+    seq, log, command = int(by_hand[1]), by_hand[2], by_hand[3]
+    assert main(["archive", "bsu-2022", "--into", "archive"]) == 0  # the base entry, as §4 archives it
+    lines = [json.loads(x) for x in (tmp_path / log).read_text("utf-8").splitlines()]
+    inputs = [x["inputs"] for x in lines if x["seq"] == seq]
+    assert inputs, f"docs/auditing.md §7: {log} has no seq {seq}"
+    capsys.readouterr()
+    monkeypatch.setattr(sys, "stdin", io.StringIO(json.dumps(inputs[0]) + "\n"))
+    assert main(shlex.split(command)) == 0
+    assert capsys.readouterr().out.splitlines()[1].startswith("WHAT-IF, not a decision of the programme")
