@@ -198,3 +198,23 @@ def test_the_what_if_explained_by_hand_in_the_auditing_guide_is_a_what_if(tmp_pa
     monkeypatch.setattr(sys, "stdin", io.StringIO(json.dumps(inputs[0]) + "\n"))
     assert main(shlex.split(command)) == 0
     assert capsys.readouterr().out.splitlines()[1].startswith("WHAT-IF, not a decision of the programme")
+
+
+@pytest.mark.parametrize("command", ["evaluate", "replay", "serve"])
+def test_the_keys_section_says_what_a_key_on_the_command_line_does(command: str, tmp_path: Path,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    """docs/auditing.md §Keys says evaluate, replay and serve accept --pseudonymize-key, leave it out of
+    --help and warn, quoting the warning (it once said no key is ever read from the command line)."""
+    from bsu_rules.cli import main
+
+    root = Path(__file__).resolve().parents[1]
+    guide = " ".join((root / "docs" / "auditing.md").read_text("utf-8").split())
+    assert "`evaluate`, `replay` and `serve` still accept the pseudonymisation key itself as " \
+           "`--pseudonymize-key KEY`" in guide
+    assert main([command, "--help"]) == 0
+    assert "--pseudonymize-key" not in capsys.readouterr().out
+    if command == "evaluate":
+        assert main(["evaluate", "bsu-2022", str(root / "examples" / "members.jsonl"), "--log",
+                     str(tmp_path / "log.jsonl"), "--pseudonymize-key", "k"]) == 0
+        (warning,) = [line for line in capsys.readouterr().err.splitlines() if "key on the command line" in line]
+        assert f"`{warning}`" in guide
