@@ -218,3 +218,17 @@ def test_the_keys_section_says_what_a_key_on_the_command_line_does(command: str,
                      str(tmp_path / "log.jsonl"), "--pseudonymize-key", "k"]) == 0
         (warning,) = [line for line in capsys.readouterr().err.splitlines() if "key on the command line" in line]
         assert f"`{warning}`" in guide
+
+
+def test_the_batch_option_table_lists_every_option_batch_help_lists(capsys: pytest.CaptureFixture[str]) -> None:
+    """docs/batch.md's option table has a row for each option `batch --help` lists (it once left out --set
+    and --table), and says that --strict, which --help hides, is still accepted."""
+    import re
+
+    from bsu_rules.cli import main
+
+    guide = (Path(__file__).resolve().parents[1] / "docs" / "batch.md").read_text("utf-8")
+    assert main(["batch", "--help"]) == 0
+    listed = set(re.findall(r"^  (--[a-z-]+)", capsys.readouterr().out, re.M)) - {"--help", "--out"}
+    assert listed - set(re.findall(r"^\| `(--[a-z-]+)", guide, re.M)) == set()
+    assert "--strict" not in listed and "`--strict` is still accepted" in guide
