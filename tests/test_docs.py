@@ -232,3 +232,36 @@ def test_the_batch_option_table_lists_every_option_batch_help_lists(capsys: pyte
     listed = set(re.findall(r"^  (--[a-z-]+)", capsys.readouterr().out, re.M)) - {"--help", "--out"}
     assert listed - set(re.findall(r"^\| `(--[a-z-]+)", guide, re.M)) == set()
     assert "--strict" not in listed and "`--strict` is still accepted" in guide
+
+
+def test_the_hashes_the_guides_quote_for_changed_rules_are_the_ones_the_changes_give(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """docs/auditing.md and docs/rule-authoring.md quote the sha256 of bsu-2022 changed in their examples
+    (a raised wage ceiling, a what-if, a rule in force too early): each is what the change gives today
+    (they went stale once, when the rule file's explanations changed)."""
+    import shutil
+
+    import bsu_rules
+    from bsu_rules.cli import main
+
+    root = Path(__file__).resolve().parents[1]
+    auditing = (root / "docs" / "auditing.md").read_text("utf-8")
+    authoring = (root / "docs" / "rule-authoring.md").read_text("utf-8")
+    shutil.copytree(root / "rules", tmp_path / "rules")
+    rule_file = tmp_path / "rules" / "bsu-2022.yaml"
+    original = rule_file.read_text("utf-8")
+
+    def changed(old: str, new: str) -> str:
+        assert original.count(old) == 1, old
+        rule_file.write_text(original.replace(old, new), "utf-8")
+        return bsu_rules.load_ruleset(rule_file).sha256
+
+    pointed = changed("value: 3500000", "value: 4300000")
+    assert f"[{pointed[:12]}]" in auditing and f"'{pointed[:8]}…'" in auditing
+    assert f"sha256 {changed('value: 3500000', 'value: 4000000')}" in authoring
+    flag = '    flag: member.employment_type == "pppk"\n'
+    assert f"sha256 {changed(flag, flag + '    in_force: {from: 2022-09-01}' + chr(10))}" in authoring
+    capsys.readouterr()
+    assert main(["archive", "bsu-2022", "--set", "wage_ceiling=4300000", "--into", str(tmp_path / "a")]) == 0
+    what_if = capsys.readouterr().out.split(" sha256 ")[1][:64]
+    assert f"[{what_if[:12]}] what-if --set wage_ceiling=4300000" in auditing
