@@ -123,3 +123,145 @@ def test_the_resume_offset_the_auditing_guide_quotes_is_the_one_verify_gives(tmp
     main(["verify", str(log), "--format", "json"])
     said = json.loads(capsys.readouterr().out)
     assert quoted == {str(said["problem"]["resume_at"])}, said
+
+
+def test_the_impact_example_is_what_the_commands_shown_make(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """docs/impact.md shows how docs/impact/example.html, example-en.html and example.json are made: run
+    as written, the commands make those files byte for byte (they went stale once: a reform's hash and
+    its flip groups)."""
+    import re
+    import shlex
+
+    pytest.importorskip("polars")
+    from bsu_rules.cli import main
+
+    root = Path(__file__).resolve().parents[1]
+    block = re.search(r"Contoh lengkap:.*?```sh\n(.*?)```", (root / "docs" / "impact.md").read_text("utf-8"), re.S)
+    assert block, "docs/impact.md: no commands after 'Contoh lengkap:'"
+    monkeypatch.chdir(tmp_path)
+    made: list[str] = []
+    for line in block[1].splitlines():
+        argv = shlex.split(line)[1:]
+        assert main(argv) in (0, 1), line  # 1: the generated file has malformed rows, which impact rejects
+        made += [argv[i + 1] for i, arg in enumerate(argv) if arg in ("--out", "--json") and argv[0] == "impact"]
+    assert sorted(made) == ["example-en.html", "example.html", "example.json"], made
+    for name in made:
+        assert (tmp_path / name).read_bytes() == (root / "docs" / "impact" / name).read_bytes(), (
+            f"refresh docs/impact/{name} with the commands in docs/impact.md")
+
+
+def test_the_archive_manifest_the_auditing_guide_shows_is_the_one_archive_writes(tmp_path: Path) -> None:
+    """docs/auditing.md §4 shows the manifest of `bsu-rules archive bsu-2022 --into archive`: every hash in
+    it is the one a run writes today (it went stale once: the rule file's and the glossary's)."""
+    import json
+    import re
+
+    from bsu_rules.cli import main
+
+    guide = (Path(__file__).resolve().parents[1] / "docs" / "auditing.md").read_text("utf-8")
+    shown = re.search(r"It also holds `manifest\.json`:\n\n```json\n(.*?)```", guide, re.S)
+    assert shown, "docs/auditing.md §4: no manifest after 'It also holds `manifest.json`:'"
+    assert main(["archive", "bsu-2022", "--into", str(tmp_path)]) == 0
+    (written,) = tmp_path.glob("*/manifest.json")
+    assert json.loads(shown[1]) == json.loads(written.read_text("utf-8"))
+
+
+def test_the_what_if_explained_by_hand_in_the_auditing_guide_is_a_what_if(tmp_path: Path,
+                                                                            monkeypatch: pytest.MonkeyPatch,
+                                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    """docs/auditing.md §7 explains a what-if line of §6's log by hand: the line it selects is there and
+    the page is headed by the simulation's banner (it once selected a line of a log without one)."""
+    import io
+    import json
+    import re
+    import shlex
+    import sys
+
+    from bsu_rules.cli import main
+
+    root = Path(__file__).resolve().parents[1]
+    guide = (root / "docs" / "auditing.md").read_text("utf-8")
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "members.jsonl").write_bytes((root / "examples" / "members.jsonl").read_bytes())
+    for line in re.findall(r"^\$ (bsu-rules evaluate bsu-2022 members\.jsonl .*--log both\.jsonl .*?) > /dev/null$",
+                           guide, re.M):
+        assert main(shlex.split(line)[1:]) == 0, line
+    by_hand = re.search(r"^\$ jq -c 'select\(\.seq == (\d+)\) \| \.inputs' (\S+) \| bsu-rules (evaluate .*--set .*)$",
+                        guide, re.M)
+    assert by_hand, "docs/auditing.md §7: no what-if evaluated by hand"
+    seq, log, command = int(by_hand[1]), by_hand[2], by_hand[3]
+    assert main(["archive", "bsu-2022", "--into", "archive"]) == 0  # the base entry, as §4 archives it
+    lines = [json.loads(x) for x in (tmp_path / log).read_text("utf-8").splitlines()]
+    inputs = [x["inputs"] for x in lines if x["seq"] == seq]
+    assert inputs, f"docs/auditing.md §7: {log} has no seq {seq}"
+    capsys.readouterr()
+    monkeypatch.setattr(sys, "stdin", io.StringIO(json.dumps(inputs[0]) + "\n"))
+    assert main(shlex.split(command)) == 0
+    assert capsys.readouterr().out.splitlines()[1].startswith("WHAT-IF, not a decision of the programme")
+
+
+@pytest.mark.parametrize("command", ["evaluate", "replay", "serve"])
+def test_the_keys_section_says_what_a_key_on_the_command_line_does(command: str, tmp_path: Path,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    """docs/auditing.md §Keys says evaluate, replay and serve accept --pseudonymize-key, leave it out of
+    --help and warn, quoting the warning (it once said no key is ever read from the command line)."""
+    from bsu_rules.cli import main
+
+    root = Path(__file__).resolve().parents[1]
+    guide = " ".join((root / "docs" / "auditing.md").read_text("utf-8").split())
+    assert "`evaluate`, `replay` and `serve` still accept the pseudonymisation key itself as " \
+           "`--pseudonymize-key KEY`" in guide
+    assert main([command, "--help"]) == 0
+    assert "--pseudonymize-key" not in capsys.readouterr().out
+    if command == "evaluate":
+        assert main(["evaluate", "bsu-2022", str(root / "examples" / "members.jsonl"), "--log",
+                     str(tmp_path / "log.jsonl"), "--pseudonymize-key", "k"]) == 0
+        (warning,) = [line for line in capsys.readouterr().err.splitlines() if "key on the command line" in line]
+        assert f"`{warning}`" in guide
+
+
+def test_the_batch_option_table_lists_every_option_batch_help_lists(capsys: pytest.CaptureFixture[str]) -> None:
+    """docs/batch.md's option table has a row for each option `batch --help` lists (it once left out --set
+    and --table), and says that --strict, which --help hides, is still accepted."""
+    import re
+
+    from bsu_rules.cli import main
+
+    guide = (Path(__file__).resolve().parents[1] / "docs" / "batch.md").read_text("utf-8")
+    assert main(["batch", "--help"]) == 0
+    listed = set(re.findall(r"^  (--[a-z-]+)", capsys.readouterr().out, re.M)) - {"--help", "--out"}
+    assert listed - set(re.findall(r"^\| `(--[a-z-]+)", guide, re.M)) == set()
+    assert "--strict" not in listed and "`--strict` is still accepted" in guide
+
+
+def test_the_hashes_the_guides_quote_for_changed_rules_are_the_ones_the_changes_give(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """docs/auditing.md and docs/rule-authoring.md quote the sha256 of bsu-2022 changed in their examples
+    (a raised wage ceiling, a what-if, a rule in force too early): each is what the change gives today
+    (they went stale once, when the rule file's explanations changed)."""
+    import shutil
+
+    import bsu_rules
+    from bsu_rules.cli import main
+
+    root = Path(__file__).resolve().parents[1]
+    auditing = (root / "docs" / "auditing.md").read_text("utf-8")
+    authoring = (root / "docs" / "rule-authoring.md").read_text("utf-8")
+    shutil.copytree(root / "rules", tmp_path / "rules")
+    rule_file = tmp_path / "rules" / "bsu-2022.yaml"
+    original = rule_file.read_text("utf-8")
+
+    def changed(old: str, new: str) -> str:
+        assert original.count(old) == 1, old
+        rule_file.write_text(original.replace(old, new), "utf-8")
+        return bsu_rules.load_ruleset(rule_file).sha256
+
+    pointed = changed("value: 3500000", "value: 4300000")
+    assert f"[{pointed[:12]}]" in auditing and f"'{pointed[:8]}…'" in auditing
+    assert f"sha256 {changed('value: 3500000', 'value: 4000000')}" in authoring
+    flag = '    flag: member.employment_type == "pppk"\n'
+    assert f"sha256 {changed(flag, flag + '    in_force: {from: 2022-09-01}' + chr(10))}" in authoring
+    capsys.readouterr()
+    assert main(["archive", "bsu-2022", "--set", "wage_ceiling=4300000", "--into", str(tmp_path / "a")]) == 0
+    what_if = capsys.readouterr().out.split(" sha256 ")[1][:64]
+    assert f"[{what_if[:12]}] what-if --set wage_ceiling=4300000" in auditing
