@@ -201,6 +201,16 @@ def test_a_set_value_no_table_holds_is_warned_as_check_warns_of_it(rs2022: RuleS
     assert reform_of(rs2022, ["state_banks=[BRI, BNI]"], []).warnings == ()  # type: ignore[attr-defined]
 
 
+def test_a_title_a_what_if_makes_stale_is_not_warned_with_a_table_or_without(rs2022: RuleSet) -> None:
+    """The what-if cannot change the title, and every page says it is a what-if: warning of it only when a
+    table is replaced as well made the same --set warn or not."""
+    table = ROOT / "rules" / "tables" / "minimum-wage-2022.csv"
+    alone = reform_of(rs2022, ["wage_ceiling=4000000"], []).warnings  # type: ignore[attr-defined]
+    with_table = reform_of(rs2022, ["wage_ceiling=4000000"], [f"minimum_wage={table}"]).warnings  # type: ignore[attr-defined]
+    assert alone == () and not any("stale-title" in w for w in with_table), with_table
+    assert any("nothing changes" in w for w in with_table)
+
+
 def test_a_replacement_table_gets_the_warnings_check_gives_a_table(rs2022: RuleSet, tmp_path: Path,
                                                                    capsys: pytest.CaptureFixture[str]) -> None:
     """A bank the rule set names left out, a key no member can match: warned as `check` warns of them in
