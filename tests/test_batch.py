@@ -1043,6 +1043,22 @@ def test_an_output_over_the_key_file_is_refused_before_anything_is_written(tmp_p
     assert f"{manifest} is also --key-file" in capsys.readouterr().err and manifest.read_text() == "a key\n"
 
 
+def test_an_output_among_the_rule_files_tables_is_refused(rules_copy: Path, tmp_path: Path,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    """Another edition's table, which this run does not read, was written over with its rejects."""
+    table = rules_copy / "tables" / "ppkm-areas-2021.csv"
+    kept = table.read_bytes()
+    examples = str(Path(__file__).resolve().parents[1] / "examples" / "members.jsonl")
+    assert main(["batch", str(rules_copy / "bsu-2022.yaml"), examples, "--out", str(tmp_path / "d.jsonl"),
+                 "--rejects", str(table)]) == 2
+    assert f"--rejects: {table} is in {rules_copy.resolve() / 'tables'}, which holds the rule files' tables" in \
+        capsys.readouterr().err
+    assert table.read_bytes() == kept and not (tmp_path / "d.jsonl").exists()
+    assert main(["impact", str(rules_copy / "bsu-2022.yaml"), examples, "--set", "wage_ceiling=4000000",
+                 "--out", str(rules_copy / "glossary" / "report.html")]) == 2
+    assert "which holds the rule files' glossary" in capsys.readouterr().err
+
+
 def test_a_parquet_file_with_a_column_twice_is_refused_by_name(tmp_path: Path,
                                                                capsys: pytest.CaptureFixture[str]) -> None:
     source = tmp_path / "dup.parquet"

@@ -250,3 +250,25 @@ def test_a_file_named_like_a_nik_is_not_shown_whole(tmp_path: Path, capsys: pyte
         assert main(["evaluate", "bsu-2022", str(source), "--format", form]) == 1
         out, err = capsys.readouterr()
         assert "3204125708940003" not in out + err and "\u202e" not in out + err and " digits>" in out + err
+
+
+def test_a_very_long_digit_run_is_hidden_in_time_proportional_to_its_length() -> None:
+    """Not a benchmark: a guard against a denial of service. Hiding a run took time in the square of
+    its length (50 000 digits: over a minute), so one hostile key in a request held the service."""
+    import time
+
+    from bsu_rules.members.model import hide_identifiers
+
+    for text, hidden in (("k" + "7" * 50_000 + "k", "k<50000 digits>k"), ("1 " * 25_000, "<25000 digits> "),
+                         ("3204\t1257\t0894\t0003!", "<16 digits>!")):
+        started = time.process_time()
+        assert hide_identifiers(text) == hidden
+        assert time.process_time() - started < 5  # about 0.01 s; the quadratic form took 80
+
+
+def test_a_set_value_of_thousands_of_digits_is_too_large_not_unreadable(capsys: pytest.CaptureFixture[str]) -> None:
+    examples = str(Path(__file__).resolve().parents[1] / "examples" / "members.jsonl")
+    assert main(["evaluate", "bsu-2022", examples, "--set", "wage_ceiling=" + "9" * 20_000]) == 2
+    err = capsys.readouterr().err
+    assert "error [literal-too-large]: a number of more than 40 digits, larger than the engine computes" in err
+    assert "9" * 10 not in err

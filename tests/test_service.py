@@ -10,7 +10,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -907,3 +907,29 @@ def test_one_record_over_the_time_limit_is_refused() -> None:
         refused = assert_error(client.post("/v1/decisions", params={"ruleset": "bsu-2022", "hints": "true"},
                                            content=json.dumps(member)), 408, "time-limit")
         assert "histories" in refused["message"]
+
+
+def test_a_body_that_never_arrives_is_answered_408_within_the_time_limit() -> None:
+    """A client that declares a body and sends a few bytes of it held its connection forever."""
+    from bsu_rules.service.request import Limits
+
+    service = _InProcess(limits=Limits(body_seconds=0.3))
+
+    async def trickle() -> AsyncIterator[bytes]:
+        yield b'{"nik"'
+        await asyncio.sleep(30)
+        yield b"}"
+
+    started = time.perf_counter()
+    r = service.post("/v1/decisions?ruleset=bsu-2022", content=trickle())
+    body = assert_error(r, 408, "time-limit")
+    assert time.perf_counter() - started < 5 and "the body did not arrive within 0.3 s (6 bytes had)" in \
+        body["message"]
+
+
+def test_two_content_types_are_refused_whichever_comes_first(server: httpx.Client) -> None:
+    line = EXAMPLES.read_text("utf-8").splitlines()[0]
+    for types in (["text/plain", "application/json"], ["application/json", "text/plain"]):
+        r = server.post("/v1/decisions", params={"ruleset": "bsu-2022"}, content=line,
+                        headers=[("content-type", t) for t in types])
+        assert "2 Content-Type headers" in assert_error(r, 415, "unsupported-media-type")["message"]

@@ -26,10 +26,25 @@ def distinct(source: str | Path, targets: dict[str, Path], read: dict[str, Path]
     every file a run writes (``targets``, by option) are different files: an output over something
     read, or two outputs on one path, would destroy what is read or kept."""
     seen = {identity(Path(source)): "the input"} | {identity(p): what for what, p in (read or {}).items()}
+    rules = (read or {}).get("the rule file")
     for option, path in targets.items():
+        if rules is not None and (held := _rule_data(path, rules)) is not None:
+            raise InputError([(option, f"{path} is in {held}, which holds the rule files' {held.name}; give the "
+                                       "file a path outside it")])
         other = seen.setdefault(identity(path), option)
         if other != option:
             raise InputError([(option, f"{path} is also {other}; give each file a path of its own")])
+
+
+def _rule_data(path: Path, rule_file: Path) -> Path | None:
+    """The ``tables`` or ``glossary`` folder beside ``rule_file`` that ``path`` lies in (None: neither):
+    another edition's table there is read by no run of this one, and would be lost all the same."""
+    folder = rule_file.resolve().parent
+    try:
+        inside = path.resolve().relative_to(folder).parts
+    except ValueError:
+        return None
+    return folder / inside[0] if len(inside) > 1 and inside[0] in ("tables", "glossary") else None
 
 
 def writable(targets: dict[str, Path]) -> None:

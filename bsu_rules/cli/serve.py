@@ -38,6 +38,8 @@ def add(sub: Any) -> None:
                    help="most records in one request (default 1000)")
     p.add_argument("--time-limit", type=_time_limit, default=10.0, metavar="SECONDS",
                    help="most time deciding one request, above 0 (default 10)")
+    p.add_argument("--body-time-limit", type=_time_limit, default=30.0, metavar="SECONDS",
+                   help="most time a request's body may take to arrive, above 0 (default 30)")
     p.set_defaults(run=run)
 
 
@@ -95,7 +97,8 @@ def run(args: argparse.Namespace) -> int:
     except OSError as exc:
         print(f"bsu-rules: cannot listen on {args.host}:{args.port} ({exc.strerror or exc})", file=sys.stderr)
         return 2
-    limits = Limits(max_body_bytes=args.max_body, max_records=args.max_records, max_seconds=args.time_limit)
+    limits = Limits(max_body_bytes=args.max_body, max_records=args.max_records, max_seconds=args.time_limit,
+                    body_seconds=args.body_time_limit)
     app = create_app(rulesets, log=log, limits=limits)
     print(f"bsu-rules serve: listening on http://{args.host}:{args.port} (POST /v1/decisions, GET /openapi.json)",
           file=sys.stderr)

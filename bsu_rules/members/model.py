@@ -79,8 +79,9 @@ _ESCAPE = r"\\(?:x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[tnrfvab])"
 _GAP = "[\\s.,/_:|'\u2019\\-\u00ad\u2010-\u2015\u2212\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]"
 """A character that groups digits: a space of any width, a dot, comma, slash, underscore, colon, bar,
 apostrophe, dash or an invisible one."""
-_SPLIT = re.compile(rf"\d+(?:(?:{_ESCAPE}|{_GAP}){{1,4}}\d+)+")
-"""Runs of digits parted by gaps of one to four such characters."""
+_SPLIT = re.compile(rf"(?<!\d)\d++(?:(?:{_ESCAPE}|{_GAP}){{1,4}}\d++)+")
+"""Runs of digits parted by gaps of one to four such characters (each run taken whole, from its first
+digit: a long run costs time in proportion to its length, not its square)."""
 _PLAIN_GAPS = re.compile(r"\d+(?:[ ./_\-]{1,2}\d+)*")
 """A run ``IDENTIFIER`` reads as it is (grouped by one or two spaces, dots, dashes, slashes or underscores)."""
 _TIME_WORDS = re.compile(r"\d{4}-\d{2}(?:-\d{2})?(?:[ T]\d{2}:\d{2}(?::\d{2})?)?|\d{1,2}:\d{2}(?::\d{2})?")

@@ -75,6 +75,12 @@ def read_value(text: str, where: str, problems: list[Diagnostic], unit: str | No
     """A value read as the rule file reads one (a YAML scalar or a list); a number YAML reads as text
     (``04000000``, ``0x355``) is refused in the rule file's words (``unit``: the value's, if any)."""
     located = read_yaml(text, where)
+    huge = [d for d in located.diagnostics if d.code is Code.LITERAL_TOO_LARGE]
+    if huge:  # told as the rule file tells it, not as "not a value"
+        problems.append(diag(where, Code.LITERAL_TOO_LARGE, f"{huge[0].message}, larger than the engine computes "
+                                                            "with exactly (at most 2**63 - 1, about 9.2 x 10**18, "
+                                                            "either side of 0)"))
+        return BAD
     if located.diagnostics or isinstance(located.data, dict):
         opened = text.lstrip()[:1] == "[" and text.count("[") > text.count("]")
         problems.append(diag(where, Code.INVALID_VALUE, f"`{hide_identifiers(text[:40])}` is not a value (a number, "

@@ -4,6 +4,7 @@ path takes them, and ``ServiceError``, the one error shape a client sees (``{"er
 
 from __future__ import annotations
 
+import asyncio
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -26,7 +27,8 @@ class Limits:
 
     max_body_bytes: int = 1_048_576
     max_records: int = 1000
-    max_seconds: float = 10.0
+    max_seconds: float = 10.0  # deciding
+    body_seconds: float = 30.0  # receiving the body
 
 
 class ServiceError(BsuRulesError):
@@ -41,16 +43,26 @@ class ServiceError(BsuRulesError):
 
 async def records(request: Request, limits: Limits) -> tuple[list[Any], bool]:
     """The JSON body (one record, or a list of them) within ``limits``; and whether it was a list."""
+    if len(types := request.headers.getlist("content-type")) > 1:
+        raise ServiceError(415, Code.UNSUPPORTED_MEDIA_TYPE, f"{len(types)} Content-Type headers: send one, "
+                           "application/json")  # which one a server reads differs: none is taken
     if refused := not_json(request.headers.get("content-type"), request.headers.get("content-encoding")):
         raise ServiceError(415, Code.UNSUPPORTED_MEDIA_TYPE, refused)
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > limits.max_body_bytes:
         raise _declared_too_large(limits)  # before a byte is read: no 100 Continue, no wait for the body
     body = bytearray()
-    async for chunk in request.stream():  # never more than the limit and one chunk
-        body += chunk
-        if len(body) > limits.max_body_bytes:
-            raise _too_large(limits, body)
+    try:
+        async with asyncio.timeout(limits.body_seconds):  # a body that never arrives holds no connection
+            async for chunk in request.stream():  # never more than the limit and one chunk
+                body += chunk
+                if len(body) > limits.max_body_bytes:
+                    raise _too_large(limits, body)
+    except TimeoutError:
+        slow = ServiceError(408, Code.TIME_LIMIT, f"the body did not arrive within {limits.body_seconds:g} s "
+                            f"({len(body)} bytes had): send it whole, at once")
+        slow.headers["Connection"] = "close"
+        raise slow from None
     try:
         text = bytes(body).decode("utf-8").removeprefix("\ufeff")  # UTF-8 only, as every input is
     except UnicodeDecodeError as exc:
