@@ -397,3 +397,16 @@ def test_an_account_number_without_a_digit_is_refused_not_paid_to(tmp_path: Path
            "hapus isian nomor rekening." in capsys.readouterr().out
     ok = {**record, "bank_account": {"bank": "BRI", "number": "0123-01 000123", "holder_name": "Rina"}}
     assert decide(rs2022, ok).channel == "BRI"
+
+
+@pytest.mark.parametrize(("line", "says"), [
+    (b'{"nik": "1"}\x0b', "not valid JSON (Extra data (\\x0b, a control character) at column 13)"),
+    (b'{"nik": "1"}\x00', "not valid JSON (Extra data (\\x00, a control character) at column 13)"),
+    (b'\x00{"nik": "1"}', "not valid JSON (Expecting value (\\x00, a control character) at column 1)"),
+])
+def test_a_control_character_beside_a_whole_record_is_named_not_a_cut(line: bytes, says: str) -> None:
+    from bsu_rules.members.decode import BadRecord, decode_records
+
+    with pytest.raises(BadRecord) as refused:
+        decode_records(line)
+    assert str(refused.value) == says

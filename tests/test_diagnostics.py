@@ -664,3 +664,14 @@ def test_no_rule_file_message_or_suggestion_shows_a_nik_or_account_number(
     assert main(["check", "--format", "json", str(path)]) == 1 and main(["check", str(path)]) == 1
     shown = capsys.readouterr().out + "\n".join(str(d) for d in diagnostics)
     assert not re.search(r"(?<![0-9a-f])\d{10,}(?![0-9a-f])", shown), shown  # a sha256 is not a number
+
+
+@pytest.mark.parametrize("key", ["a" * 2000, '"' + "1" * 30_000 + '"'])
+def test_a_key_longer_than_yaml_reads_is_told_so_not_as_indentation(rules_copy: Path, key: str) -> None:
+    path = rules_copy / "bsu-2022.yaml"
+    text = path.read_text("utf-8").replace("facts:\n", f"facts:\n  {key}: 1\n", 1)
+    path.write_text(text, "utf-8")
+    (found,) = bsu_rules.check_file(path)[1]
+    assert (found.code, found.line, found.column) == ("yaml-syntax", *_position(text, key)), str(found)
+    assert found.message == (f"a key of {len(key):,} characters: YAML reads a key of at most 1,024 as a key; give it "
+                             "a short name") and "1" * 10 not in str(found)

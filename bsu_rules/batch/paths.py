@@ -28,12 +28,12 @@ def distinct(source: str | Path, targets: dict[str, Path], read: dict[str, Path]
     seen = {identity(Path(source)): "the input"} | {identity(p): what for what, p in (read or {}).items()}
     rules = (read or {}).get("the rule file")
     for option, path in targets.items():
-        if rules is not None and (held := _rule_data(path, rules)) is not None:
-            raise InputError([(option, f"{path} is in {held}, which holds the rule files' {held.name}; give the "
-                                       "file a path outside it")])
         other = seen.setdefault(identity(path), option)
         if other != option:
             raise InputError([(option, f"{path} is also {other}; give each file a path of its own")])
+        if rules is not None and (held := _rule_data(path, rules)) is not None:
+            raise InputError([(option, f"{path} is in {held}, which holds the rule files' {held.name}; give the "
+                                       "file a path outside it")])
 
 
 def _rule_data(path: Path, rule_file: Path) -> Path | None:

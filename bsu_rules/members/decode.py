@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from bsu_rules.errors import InputError
-from bsu_rules.members.model import hide_identifiers, key_path
+from bsu_rules.members.model import hide_identifiers, key_path, printable
 
 
 class BadRecord(ValueError):
@@ -178,6 +178,8 @@ def decode_records(data: bytes | str) -> Any:
     long, ``NaN``, a key given twice, nesting too deep) stands as the ``BadRecord`` saying so, for ``unreadable`` to
     find: a list is refused record by record, not whole. BadRecord (raised) if it is not JSON at all."""
     try:
+        if isinstance(data, bytes):  # UTF-8 only: json would read a line with a NUL among its first bytes as UTF-16
+            data = data.decode("utf-8-sig")
         try:
             value = json.loads(data, parse_int=_number, parse_constant=_constant, object_pairs_hook=_object)
         except RecursionError:
@@ -185,15 +187,20 @@ def decode_records(data: bytes | str) -> Any:
             value = _one_by_one(text)
         return _bounded(value, data)
     except json.JSONDecodeError as exc:
-        where = "the end of the record: is it cut short?" if exc.pos >= len(exc.doc.rstrip()) else \
+        where = "the end of the record: is it cut short?" if exc.pos >= len(exc.doc.rstrip(_JSON_SPACE)) else \
             f"line {exc.lineno} column {exc.colno}" if exc.lineno > 1 else f"column {exc.colno}"  # a line's end alike
-        raise BadRecord(f"not valid JSON ({exc.msg.removesuffix(' at')} at {where}){_cr_only(exc)}") from None
+        said = exc.msg.removesuffix(" at")
+        if said in ("Extra data", "Expecting value") and exc.pos < len(exc.doc) and not exc.doc[exc.pos].isprintable():
+            said += f" ({printable(exc.doc[exc.pos])}, a control character)"
+        raise BadRecord(f"not valid JSON ({said} at {where}){_cr_only(exc)}") from None
     except UnicodeDecodeError as exc:
         raise BadRecord(f"not UTF-8 text (byte {exc.start + 1} of the record)") from None
     except RecursionError:
         raise BadRecord(TOO_DEEP) from None
 
 
+_JSON_SPACE = " \t\r\n"
+"""What JSON takes between values (Python's own whitespace has more: a vertical tab, a form feed)."""
 CR_ONLY = ("; the lines end in CR only (old Mac line ends), so the records run together: convert them "
            "(tr '\\r' '\\n' < old.jsonl > new.jsonl)")
 """Added when the text after a record is parted from it by a bare CR."""
