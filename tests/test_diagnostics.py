@@ -418,6 +418,30 @@ def test_a_parameter_mistake_is_told_once_where_the_parameter_is_written(
 
 
 @pytest.mark.parametrize(("old", "new", "at", "suggestion", "says"), [
+    ("    value: 2022\n", "    value: 2022.0\n", "2022.0", "2022",
+     "`param.fiscal_year` is decimal (`2022.0`), but it is used as argument 3 of `received`, which must be int"),
+    ("    value: 2022\n", "    values: {2022-09-05: 2022, 2022-10-01: 2022.0}\n", "2022.0}", "2022",
+     "argument 3 of `received`, which must be int"),
+    ("    value: [BRI, BNI, MANDIRI, BTN]\n", "    value: BRI\n", "BRI\n", "[BRI]",
+     "`param.state_banks` is str (`BRI`), but it is used as the list after `in`, which must be list of str: a list "
+     "is written in brackets, even of one item"),
+])
+def test_a_parameter_value_of_the_wrong_type_is_told_once_at_the_value(
+        rules_copy: Path, old: str, new: str, at: str, suggestion: str, says: str) -> None:
+    """A value of another type than its uses take (a year written `2022.0`, a list of one bank without its
+    brackets): once, at the value, with the value meant, not at each use (`fiscal_year` is read twice)."""
+    path = rules_copy / "bsu-2022.yaml"
+    text = path.read_text("utf-8")
+    assert old in text, old
+    text = text.replace(old, new, 1)
+    path.write_text(text, "utf-8")
+    _, diagnostics = bsu_rules.check_file(path)
+    assert [(d.code, d.line, d.column, d.suggestion) for d in diagnostics] == [
+        ("type-mismatch", *_position(text, at), suggestion)], [str(d) for d in diagnostics]
+    assert says in diagnostics[0].message
+
+
+@pytest.mark.parametrize(("old", "new", "at", "suggestion", "says"), [
     ('version: "2022.1"', "version: 2022.10", "2022.10", 'version: "2022.10"',
      "version: `2022.10` is read as a number (the same number as 2022.1): text is written in quotes"),
     ('version: "2022.1"', "version: 2022-10-01  # October", "2022-10-01", 'version: "2022-10-01"',

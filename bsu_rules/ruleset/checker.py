@@ -44,6 +44,9 @@ from bsu_rules.ruleset.types import (
 )
 
 Report = Callable[[int, str, str, str | None], None]  # offset, code, message, suggestion
+Misused = Callable[[str, tuple[Type, ...], str], bool]
+"""Told of a parameter read directly where its value's type is not taken: its name, the types taken
+there, and the place in words (``argument 3 of `received```); whether it is told at its value."""
 PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_.]*)(?::([a-z]+))?\}")
 FORMATS = ("rp", "date", "month", "number", "nik")
 FORMAT_TYPES = {"rp": (INT, DECIMAL), "date": (DATE,), "month": (MONTH,), "number": (INT, DECIMAL)}
@@ -117,8 +120,10 @@ def parse_checked(text: str, report: Report) -> Node | None:
 class TypeChecker:
     """Assigns a type to every node; reports with offsets into the expression text."""
 
-    def __init__(self, scope: Scope, report: Report) -> None:
-        self.scope, self.report = scope, report
+    def __init__(self, scope: Scope, report: Report, misused: Misused | None = None, text: str = "") -> None:
+        """``misused``: told first of a parameter of the wrong type (a value mistyped is told once, at
+        the value); ``text``: the expression, to quote its parts in suggestions."""
+        self.scope, self.report, self.misused, self.text = scope, report, misused, text
         self.names = scope.names()
 
     def check(self, node: Node) -> Type | None:
@@ -127,10 +132,14 @@ class TypeChecker:
 
     def expect(self, node: Node, wanted: tuple[Type, ...], what: str) -> None:
         got = self.check(node)
-        if got is not None and wanted and not any(_fits(got, w) for w in wanted):
-            names = " or ".join(dict.fromkeys("a table (`table.<name>`)" if w.name in ("table", "keyset")
-                                              else str(w) for w in wanted))  # a table of whatever it holds
-            self.report(node.start, "type-mismatch", f"{what} must be {names}, not {got}", None)
+        if got is not None and wanted and not any(fits(got, w) for w in wanted) and \
+                not self._parameter_misused(node, wanted, what):
+            self.report(node.start, "type-mismatch", f"{what} must be {type_words(wanted)}, not {got}", None)
+
+    def _parameter_misused(self, node: Node, wanted: tuple[Type, ...], what: str) -> bool:
+        """Whether ``node`` is a parameter read directly that ``misused`` tells of at its value."""
+        return self.misused is not None and isinstance(node, Name) and len(node.parts) == 2 and \
+            node.parts[0] == "param" and self.misused(node.parts[1], wanted, what)
 
     def _infer(self, node: Node) -> Type | None:
         match node:
@@ -269,6 +278,8 @@ class TypeChecker:
             return unify(left, right)
         if node.op in ("in", "not in"):
             container = right.item if right.name in ("list", "table") else STR if right == KEYSET else None
+            if container is None and self._parameter_misused(node.right, (list_of(left),), "the list after `in`"):
+                return BOOL
             if container is None or (right.name == "list" and not comparable(left, container)):
                 self.report(node.start, "type-mismatch", f"cannot test a {left} `in` a {right}", None)
             elif right.name == "list":
@@ -305,11 +316,18 @@ def _same_head(value: str, choices: frozenset[str]) -> str | None:
     return found[0] if len(found) == 1 else None
 
 
-def _fits(got: Type, wanted: Type) -> bool:
+def type_words(wanted: tuple[Type, ...]) -> str:
+    """The types a place takes, as a message names them (``int or decimal``; any table as one)."""
+    return " or ".join(dict.fromkeys("a table (`table.<name>`)" if w.name in ("table", "keyset")
+                                     else str(w) for w in wanted))
+
+
+def fits(got: Type, wanted: Type) -> bool:
+    """Whether a value of type ``got`` may be given where ``wanted`` is taken."""
     if got.name == wanted.name and (wanted.item is None or got.item == wanted.item):
         return True
     if got.name == "list" and wanted.name == "list" and got.item and wanted.item:
-        return _fits(got.item, wanted.item)
+        return fits(got.item, wanted.item)
     return got == INT and wanted == DECIMAL
 
 

@@ -20,7 +20,7 @@ from bsu_rules.ruleset.expressions import Name, Node, ParseError, parse, walk
 from bsu_rules.ruleset.schema import PERSONAL_NUMBER, RULE_ID, Kind, benefit_misfit, misfit
 from bsu_rules.ruleset.source import Located, dotted
 from bsu_rules.ruleset.source import Path as DataPath
-from bsu_rules.ruleset.spelling import date_problem, digits_only
+from bsu_rules.ruleset.spelling import bracketed, date_problem, digits_only
 
 _MISREAD = re.compile(r"[-+]?(0x[0-9a-fA-F_]+|0o[0-7_]+|0b[01_]+|0[0-9_]+|\.(nan|NaN|NAN|inf|Inf|INF))")
 """Numbers YAML reads in a form a rule file does not take (hexadecimal, octal, binary, a leading 0,
@@ -164,7 +164,7 @@ def _unbracketed(text: str) -> str | None:
     """``[BRI, BNI]`` for ``BRI, BNI`` (not for a number with thousands separators, ``3,500,000``)."""
     if not _ITEMS.fullmatch(text) or digits_only(text) is not None:
         return None
-    return "[" + ", ".join(item.strip() for item in text.split(",")) + "]"
+    return bracketed(text)
 
 
 def _lookup(data: Any, path: DataPath) -> Any:

@@ -37,13 +37,12 @@ from bsu_rules.ruleset.override_checks import (
     checked_benefit,
     checked_parameter,
     diag,
-    meant_value,
     read_value,
     replacement_table,
     unit_of,
 )
 from bsu_rules.ruleset.schema import RuleFile, Text
-from bsu_rules.ruleset.spelling import date_problem, not_a_date
+from bsu_rules.ruleset.spelling import date_problem, meant_value, not_a_date
 from bsu_rules.ruleset.tables import Table
 
 

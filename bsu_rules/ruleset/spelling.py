@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 GROUPED = re.compile(r"[0-9]{1,3}(\.[0-9]{3})+|[0-9]{1,3}(,[0-9]{3})+")
 """A number written with thousands separators (``3.500.000``, ``3,500,000``): a mistyped number."""
@@ -125,6 +126,32 @@ def as_date(text: str) -> date | None:
         day, name, year = wordy.group(1, 2, 3) if wordy.group(1) else wordy.group(5, 4, 6)
         month = _MONTHS.get(name.lower())
         return _date(int(year), month, int(day)) if month else None
+    return None
+
+
+def bracketed(text: str) -> str:
+    """``[BRI, BNI]`` for ``BRI, BNI`` and ``[BRI]`` for ``BRI``: one text written as the list it was
+    probably meant to be."""
+    return "[" + ", ".join(item.strip() for item in text.split(",")) + "]"
+
+
+def meant_value(kind: str, value: Any) -> str | None:
+    """The value as a parameter of type ``kind`` takes one, when it was written as people write such
+    values elsewhere (``2.022`` or ``2022.0`` for a year, ``2022-07-31`` for a month, ``31/07/2022``
+    for a date, ``BRI`` for a list)."""
+    text = value.isoformat() if isinstance(value, date) else str(value)
+    if kind == "month":
+        return text[:7] if isinstance(value, date) else as_month(text)
+    if kind == "date":
+        day = as_date(text)
+        return day.isoformat() if day is not None else None
+    if kind == "int" and isinstance(value, Decimal) and value.is_finite() and value == value.to_integral_value():
+        return str(int(value))
+    if kind in ("int", "decimal"):
+        number = plain_number(text)
+        return number if number is not None and (kind == "decimal" or "." not in number) else None
+    if kind == "list" and isinstance(value, str):
+        return bracketed(value)
     return None
 
 
