@@ -10,6 +10,7 @@ from datetime import date
 from itertools import pairwise
 
 from bsu_rules.catalogue import FUNCTIONS
+from bsu_rules.catalogue.calendar import month_end, month_start
 from bsu_rules.ruleset.diagnostics import nearest
 from bsu_rules.ruleset.expressions import (
     Binary,
@@ -288,13 +289,49 @@ class TypeChecker:
                 self.report(node.start, "type-mismatch", f"table keys are text, not {left}", None)
             return BOOL
         if not comparable(left, right):
-            self.report(node.start, "type-mismatch", f"cannot compare {left} with {right}", None)
+            at, fix, hint = self._mismatch(node)
+            self.report(at, "type-mismatch", f"cannot compare {left} with {right}{fix}", hint)
         elif node.op in ("<", "<=", ">", ">=") and left.name in ("str", "bool"):
             self.report(node.start, "type-mismatch", f"`{node.op}` does not order {left} values", None)
         else:
             self._check_choices(left, node.right)
             self._check_choices(right, node.left)
         return BOOL
+
+    def _mismatch(self, node: Binary) -> tuple[int, str, str | None]:
+        """Where a comparison of two types that do not mix is told (the side to change: between a date
+        and a month, the one to convert; else a literal, when one side is one), how to fix it in words,
+        and the text meant there."""
+        left, right = node.left, node.right
+        kinds = (left.type.name if left.type else None, right.type.name if right.type else None)
+        if kinds == ("date", "month") and isinstance(right, Lit):
+            last, first = month_end(str(right.value)), month_start(str(right.value))
+            return right.start, f": compare with a day, {last} (the month's last day) or {first} (its first)", \
+                str(last)
+        if kinds == ("date", "month"):
+            month = self._source(right)
+            return right.start, f": compare with month_end({month}) (its last day) or month_start({month}) " \
+                "(its first day)", f"month_end({month})"
+        if kinds == ("month", "date"):
+            day = self._source(right)
+            return right.start, f": compare with month_of({day}) (the month of that day)", f"month_of({day})"
+        literals = [n for n in (left, right) if isinstance(n, Lit)]
+        if len(literals) != 1:
+            return node.start, "", None
+        lit = literals[0]
+        other = (right if lit is left else left).type
+        if isinstance(lit.value, str) and not lit.is_month and other is not None and \
+                (bare := _unquoted(lit.value, other)) is not None:
+            return lit.start, f": write {bare} without quotes", bare
+        quoted = f'"{self._source(lit)}"'
+        if other is not None and other.name == "str" and not isinstance(lit.value, str | bool) and \
+                (other.choices is None or quoted[1:-1] in other.choices):
+            return lit.start, f": text is written in quotes, {quoted}", quoted
+        return lit.start, "", None
+
+    def _source(self, node: Node) -> str:
+        """``node`` as the expression writes it."""
+        return self.text[node.start:node.end] if self.text else unparse(node)
 
     def _check_choices(self, t: Type, other: Node) -> None:
         """Catch a mistyped enum value such as `member.employment_type == "pnss"`."""
@@ -343,6 +380,18 @@ def _hyphenated(node: Binary) -> list[Name] | None:
         return None
     words.insert(0, part)
     return words if all(a.end + 1 == b.start for a, b in pairwise(words)) else None
+
+
+def _unquoted(text: str, wanted: Type) -> str | None:
+    """``text`` (a literal written in quotes) when without them it is a literal of a type comparable with
+    ``wanted`` (``"2"`` for a number, ``"2004-09-05"`` for a date)."""
+    try:
+        tree = parse(text.strip())
+    except ParseError:
+        return None
+    if not isinstance(tree, Lit) or (isinstance(tree.value, str) and not tree.is_month):
+        return None
+    return text.strip() if comparable(_literal_type(tree), wanted) else None
 
 
 def _literal_type(node: Lit) -> Type:
