@@ -185,6 +185,12 @@ PLAIN = [
      "write the date as YYYY-MM-DD (2022-07-31)"),  # a time of day: never read as the date, whatever its zone
     ("invalid-value", "  from: 2022-09-05\n", "  from: 2022-09-05 00:00:00\n", "2022-09-05 00", "2022-09-05",
      "write the date as YYYY-MM-DD (2022-09-05)"),
+    # a month where a day is taken: the day meant (as_of: the day the records are read at, the month's last)
+    ("invalid-value", "as_of: 2022-07-31", "as_of: 2022-07", "2022-07\n", "2022-07-31",
+     "as_of: `2022-07` is a month, but this is the day the member records are read at (the data cut-off), written "
+     "YYYY-MM-DD: for data as at the month's end, 2022-07-31"),
+    ("invalid-value", "    value: 3500000\n", "    values: {2022-09-05: 3500000, 2022-10: 3600000}\n", "2022-10:",
+     "2022-10-01", "`2022-10` is a month: write a day, YYYY-MM-DD (2022-10-01, the month's first day)"),
     ("invalid-value", "    value: 2022-07\n", "    value: Juli 2022\n", "Juli 2022", "2022-07",
      "`Juli 2022`: a month is written YYYY-MM: 2022-07"),
     ("table", "file: tables/minimum-wage-2022.csv", "file: tables/minimum_wage_2022.csv",

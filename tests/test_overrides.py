@@ -67,6 +67,8 @@ def test_overrides_are_checked_like_the_rule_file(rs2022: RuleSet) -> None:
     ("as_of=31/07/2022", "as_of: `31/07/2022` is not a date: write the date as YYYY-MM-DD (2022-07-31); did you mean "
                          "`2022-07-31`?"),
     ("as_of=2022-02-30", "as_of: `2022-02-30` is not a date in the calendar"),  # as the rule file's own as_of
+    ("as_of=2022-06", "as_of: `2022-06` is a month: write a day, YYYY-MM-DD (2022-06-30, the month's last day); "
+                      "did you mean `2022-06-30`?"),  # the data read as at the month's end
     ("state_banks=[BRI,BNI", "`[BRI,BNI` is not a value (a number, date, month, text or [list]); the list's closing "
                              "`]` is missing; did you mean `[BRI,BNI]`?"),
 ])
@@ -168,7 +170,7 @@ def test_the_data_date_moves_with_as_of_and_a_cut_off_moved_alone_is_warned(rs20
     assert both.model.as_of == date(2022, 6, 30) and not both.warnings  # type: ignore[attr-defined]
     assert both.plan(date(2022, 9, 12)).decide(parse_member(member)).rule("arrears").outcome == "pass"
     assert both.sha256 != moved.sha256
-    assert "as_of: `2022-06` is not a date" in errors(rs2022, ["as_of=2022-06"])[0]
+    assert "as_of: `2022-06` is a month" in errors(rs2022, ["as_of=2022-06"])[0]
     assert "as_of is one date" in errors(rs2022, ["as_of=5"])[0]
     assert "did you mean `as_of`" in errors(rs2022, ["as_o=2022-06-30"])[0]
     assert not reform_of(rs2022, ["wage_ceiling=4000000"], []).warnings  # type: ignore[attr-defined]

@@ -42,7 +42,7 @@ from bsu_rules.ruleset.override_checks import (
     unit_of,
 )
 from bsu_rules.ruleset.schema import RuleFile, Text
-from bsu_rules.ruleset.spelling import date_problem, meant_value, not_a_date
+from bsu_rules.ruleset.spelling import date_problem, not_a_date
 from bsu_rules.ruleset.tables import Table
 
 
@@ -156,10 +156,10 @@ def apply_overrides(ruleset: RuleSet, overrides: list[Override], base_dir: Path 
             continue
         if o.name == "as_of":  # the date the data are read as at: a field of the file, set like a parameter
             if o.since is not None or type(value) is not date:
-                said = f"as_of: {not_a_date(value)}" if o.since is None and isinstance(value, str) else \
+                said = f"as_of: {not_a_date(value, last=True)}" if o.since is None and isinstance(value, str) else \
                     "as_of is one date, written YYYY-MM-DD"  # as the rule file's own as_of is told
                 problems.append(diag(where, Code.INVALID_VALUE, said,
-                                      None if o.since is not None else meant_value("date", value)))
+                                      None if o.since is not None else date_problem(str(value), last=True)[1]))
                 continue
             as_of = value
             canonical.append({"set": "as_of", "value": value.isoformat()})

@@ -8,6 +8,7 @@ when the text is not such a value or could be read more than one way.
 
 from __future__ import annotations
 
+import calendar
 import re
 from datetime import date
 from decimal import Decimal
@@ -155,17 +156,22 @@ def meant_value(kind: str, value: Any) -> str | None:
     return None
 
 
-def not_a_date(text: str) -> str:
+def not_a_date(text: str, last: bool = False) -> str:
     """A decision date given as text that is none, said alike by the command line, the service and
     the API: what is wrong, with the date it probably means in brackets (``31/12/2022``:
-    ``write the date as YYYY-MM-DD (2022-12-31)``)."""
-    message = date_problem(text)[0]
+    ``write the date as YYYY-MM-DD (2022-12-31)``; a month as its first day, or its ``last``)."""
+    message = date_problem(text, last)[0]
     return message if message.startswith("`") else f"`{text[:40]}` is not a date: {message}"
 
 
-def date_problem(text: str) -> tuple[str, str | None]:
+def date_problem(text: str, last: bool = False) -> tuple[str, str | None]:
     """What is wrong with a date written as ``text``, and the date as it should be written (None
-    when it cannot be told)."""
+    when it cannot be told); a month (``2022-10``) is meant as its first day, or its ``last``."""
+    if (month := as_month(text)) is not None and as_date(text) is None:
+        year, number = int(month[:4]), int(month[5:])
+        day = date(year, number, calendar.monthrange(year, number)[1] if last else 1)
+        return f"`{text[:40]}` is a month: write a day, YYYY-MM-DD ({day}, the month's " \
+            f"{'last' if last else 'first'} day)", day.isoformat()
     meant = as_date(text)
     if meant is not None:
         numbers = [int(n) for n in re.findall(r"[0-9]+", text)]
