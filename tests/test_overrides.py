@@ -198,8 +198,12 @@ def test_a_table_override(rs2022: RuleSet, tmp_path: Path) -> None:
 def test_a_set_value_no_table_holds_is_warned_as_check_warns_of_it(rs2022: RuleSet) -> None:
     warned = reform_of(rs2022, ["state_banks=[bri, BNI, MANDRI, BTN]"], []).warnings  # type: ignore[attr-defined]
     said = [w for w in warned if "warning [unknown-value]" in w]
-    assert len(said) == 2 and all(w.startswith("with --set state_banks=") for w in said), warned
+    # at the item in the option that gives it, not at the rule file's own value (which is right)
+    assert [w.split(": warning")[0] for w in said] == ["--set state_banks=[bri, BNI, MANDRI, BTN]:1:20",
+                                                      "--set state_banks=[bri, BNI, MANDRI, BTN]:1:30"], warned
     assert "`MANDRI` of `param.state_banks` is none of the values of `table.banks`" in said[1]
+    (dated,) = reform_of(rs2022, ["state_banks@2022-10-01=[BRI, bni]"], []).warnings  # type: ignore[attr-defined]
+    assert dated.startswith("--set state_banks@2022-10-01=[BRI, bni]:1:") and "`bni` of `param.state_banks`" in dated
     assert reform_of(rs2022, ["state_banks=[BRI, BNI]"], []).warnings == ()  # type: ignore[attr-defined]
 
 
@@ -466,7 +470,7 @@ def test_a_value_outside_a_function_s_domain_stops_the_command_not_the_run(tmp_p
     members.write_text(json.dumps(SITI) + "\n")
     assert main(["evaluate", "bsu-2022", str(members), "--set", "rounding=0"]) == 2
     out, err = capsys.readouterr()
-    assert out == "" and "with --set rounding=0: `round_up`: a step is positive, got 0" in err
+    assert out == "" and "--set rounding=0:1:1: error [invalid-argument]: `round_up`: a step is positive, got 0" in err
     assert "internal error" not in err
 
 
