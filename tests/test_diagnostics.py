@@ -185,6 +185,12 @@ PLAIN = [
      "write the date as YYYY-MM-DD (2022-07-31)"),  # a time of day: never read as the date, whatever its zone
     ("invalid-value", "  from: 2022-09-05\n", "  from: 2022-09-05 00:00:00\n", "2022-09-05 00", "2022-09-05",
      "write the date as YYYY-MM-DD (2022-09-05)"),
+    # a month where a day is taken: the day meant (as_of: the day the records are read at, the month's last)
+    ("invalid-value", "as_of: 2022-07-31", "as_of: 2022-07", "2022-07\n", "2022-07-31",
+     "as_of: `2022-07` is a month, but this is the day the member records are read at (the data cut-off), written "
+     "YYYY-MM-DD: for data as at the month's end, 2022-07-31"),
+    ("invalid-value", "    value: 3500000\n", "    values: {2022-09-05: 3500000, 2022-10: 3600000}\n", "2022-10:",
+     "2022-10-01", "`2022-10` is a month: write a day, YYYY-MM-DD (2022-10-01, the month's first day)"),
     ("invalid-value", "    value: 2022-07\n", "    value: Juli 2022\n", "Juli 2022", "2022-07",
      "`Juli 2022`: a month is written YYYY-MM: 2022-07"),
     ("table", "file: tables/minimum-wage-2022.csv", "file: tables/minimum_wage_2022.csv",
@@ -254,6 +260,26 @@ PLAIN = [
     ("unknown-value", '["BSU_TEACHER"]', '["BSU_GURU"]', '"BSU_GURU"', "BSU_TEACHER",
      '"BSU_GURU" is never a value here (values: BPUM, BSU, BSU_TEACHER, PKH, PRAKERJA)'),
     ("unknown-value", '["PRAKERJA", "PKH", "BPUM"]', '["PRAKERJA", "pkh", "BPUM"]', '"pkh"', "PKH", None),
+    # a comparison of two types that do not mix: at the side to change, with it as it is probably meant
+    ("type-mismatch", "require: fact.arrears <= param.max_arrears_months", 'require: fact.arrears <= "2"',
+     '"2"\n    source', "2", "cannot compare int with str: write 2 without quotes"),
+    ("type-mismatch", "require: member.registered_on <= fact.cutoff_day",
+     'require: member.registered_on <= "2004-09-05"', '"2004-09-05"', "2004-09-05",
+     "cannot compare date with str: write 2004-09-05 without quotes"),
+    ("type-mismatch", "require: member.registered_on <= fact.cutoff_day",
+     "require: member.registered_on <= param.cutoff_month", "param.cutoff_month\n", "month_end(param.cutoff_month)",
+     "cannot compare date with month: compare with month_end(param.cutoff_month) (its last day) or "
+     "month_start(param.cutoff_month) (its first day)"),
+    ("type-mismatch", "require: member.registered_on <= fact.cutoff_day",
+     "require: member.registered_on <= 2022-07",
+     "2022-07\n    source: pm-10-2022, Pasal 3 ayat (2) huruf b\n    explain",
+     "2022-07-31",
+     "compare with a day, 2022-07-31 (the month's last day) or 2022-07-01 (its first)"),
+    ("type-mismatch", "require: member.registered_on <= fact.cutoff_day",
+     "require: param.cutoff_month >= member.registered_on", "member.registered_on\n",
+     "month_of(member.registered_on)", "cannot compare month with date: compare with month_of(member.registered_on)"),
+    ("type-mismatch", "require: fact.arrears <= param.max_arrears_months", "require: fact.bank == 360",
+     "360\n", '"360"', "cannot compare str with int: text is written in quotes"),
     # a month written as a date: once, at the value, not at each use
     ("invalid-value", "    value: 2022-07\n", "    value: 2022-07-31\n", "2022-07-31\n    source", "2022-07",
      "`cutoff_month` is a month, written YYYY-MM, not a date"),
@@ -432,6 +458,30 @@ def test_a_parameter_mistake_is_told_once_where_the_parameter_is_written(
     _, diagnostics = bsu_rules.check_file(path)
     assert [(d.code, d.line, d.column, d.suggestion) for d in diagnostics] == [
         (code, *_position(text, at), suggestion)], [str(d) for d in diagnostics]
+    assert says in diagnostics[0].message
+
+
+@pytest.mark.parametrize(("old", "new", "at", "suggestion", "says"), [
+    ("    value: 2022\n", "    value: 2022.0\n", "2022.0", "2022",
+     "`param.fiscal_year` is decimal (`2022.0`), but it is used as argument 3 of `received`, which must be int"),
+    ("    value: 2022\n", "    values: {2022-09-05: 2022, 2022-10-01: 2022.0}\n", "2022.0}", "2022",
+     "argument 3 of `received`, which must be int"),
+    ("    value: [BRI, BNI, MANDIRI, BTN]\n", "    value: BRI\n", "BRI\n", "[BRI]",
+     "`param.state_banks` is str (`BRI`), but it is used as the list after `in`, which must be list of str: a list "
+     "is written in brackets, even of one item"),
+])
+def test_a_parameter_value_of_the_wrong_type_is_told_once_at_the_value(
+        rules_copy: Path, old: str, new: str, at: str, suggestion: str, says: str) -> None:
+    """A value of another type than its uses take (a year written `2022.0`, a list of one bank without its
+    brackets): once, at the value, with the value meant, not at each use (`fiscal_year` is read twice)."""
+    path = rules_copy / "bsu-2022.yaml"
+    text = path.read_text("utf-8")
+    assert old in text, old
+    text = text.replace(old, new, 1)
+    path.write_text(text, "utf-8")
+    _, diagnostics = bsu_rules.check_file(path)
+    assert [(d.code, d.line, d.column, d.suggestion) for d in diagnostics] == [
+        ("type-mismatch", *_position(text, at), suggestion)], [str(d) for d in diagnostics]
     assert says in diagnostics[0].message
 
 

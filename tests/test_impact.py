@@ -444,7 +444,7 @@ def test_an_against_baseline_takes_lists_and_is_named_and_warned_as_typed(tmp_pa
                  "wage_celing=3800000", *out]) == 2
     assert "--against wage_celing=3800000:1:1: error [unknown-name]" in capsys.readouterr().err
     assert main(["impact", "bsu-2022", examples, "--against", "state_banks=[BRI BNI BTN]", *out]) == 0
-    assert "warning: with --against state_banks=[BRI BNI BTN]: " in capsys.readouterr().err
+    assert "warning: --against state_banks=[BRI BNI BTN]:1:24: warning [unknown-value]" in capsys.readouterr().err
     assert main(["impact", "bsu-2022", examples, "--against", "cutoff_month=2022-06", *out]) == 0
     assert "--against cutoff_month=2022-06: `param.cutoff_month` is 2022-06" in capsys.readouterr().err
 

@@ -67,6 +67,8 @@ def test_overrides_are_checked_like_the_rule_file(rs2022: RuleSet) -> None:
     ("as_of=31/07/2022", "as_of: `31/07/2022` is not a date: write the date as YYYY-MM-DD (2022-07-31); did you mean "
                          "`2022-07-31`?"),
     ("as_of=2022-02-30", "as_of: `2022-02-30` is not a date in the calendar"),  # as the rule file's own as_of
+    ("as_of=2022-06", "as_of: `2022-06` is a month: write a day, YYYY-MM-DD (2022-06-30, the month's last day); "
+                      "did you mean `2022-06-30`?"),  # the data read as at the month's end
     ("state_banks=[BRI,BNI", "`[BRI,BNI` is not a value (a number, date, month, text or [list]); the list's closing "
                              "`]` is missing; did you mean `[BRI,BNI]`?"),
 ])
@@ -168,7 +170,7 @@ def test_the_data_date_moves_with_as_of_and_a_cut_off_moved_alone_is_warned(rs20
     assert both.model.as_of == date(2022, 6, 30) and not both.warnings  # type: ignore[attr-defined]
     assert both.plan(date(2022, 9, 12)).decide(parse_member(member)).rule("arrears").outcome == "pass"
     assert both.sha256 != moved.sha256
-    assert "as_of: `2022-06` is not a date" in errors(rs2022, ["as_of=2022-06"])[0]
+    assert "as_of: `2022-06` is a month" in errors(rs2022, ["as_of=2022-06"])[0]
     assert "as_of is one date" in errors(rs2022, ["as_of=5"])[0]
     assert "did you mean `as_of`" in errors(rs2022, ["as_o=2022-06-30"])[0]
     assert not reform_of(rs2022, ["wage_ceiling=4000000"], []).warnings  # type: ignore[attr-defined]
@@ -196,8 +198,12 @@ def test_a_table_override(rs2022: RuleSet, tmp_path: Path) -> None:
 def test_a_set_value_no_table_holds_is_warned_as_check_warns_of_it(rs2022: RuleSet) -> None:
     warned = reform_of(rs2022, ["state_banks=[bri, BNI, MANDRI, BTN]"], []).warnings  # type: ignore[attr-defined]
     said = [w for w in warned if "warning [unknown-value]" in w]
-    assert len(said) == 2 and all(w.startswith("with --set state_banks=") for w in said), warned
+    # at the item in the option that gives it, not at the rule file's own value (which is right)
+    assert [w.split(": warning")[0] for w in said] == ["--set state_banks=[bri, BNI, MANDRI, BTN]:1:20",
+                                                      "--set state_banks=[bri, BNI, MANDRI, BTN]:1:30"], warned
     assert "`MANDRI` of `param.state_banks` is none of the values of `table.banks`" in said[1]
+    (dated,) = reform_of(rs2022, ["state_banks@2022-10-01=[BRI, bni]"], []).warnings  # type: ignore[attr-defined]
+    assert dated.startswith("--set state_banks@2022-10-01=[BRI, bni]:1:") and "`bni` of `param.state_banks`" in dated
     assert reform_of(rs2022, ["state_banks=[BRI, BNI]"], []).warnings == ()  # type: ignore[attr-defined]
 
 
@@ -474,7 +480,7 @@ def test_a_value_outside_a_function_s_domain_stops_the_command_not_the_run(tmp_p
     members.write_text(json.dumps(SITI) + "\n")
     assert main(["evaluate", "bsu-2022", str(members), "--set", "rounding=0"]) == 2
     out, err = capsys.readouterr()
-    assert out == "" and "with --set rounding=0: `round_up`: a step is positive, got 0" in err
+    assert out == "" and "--set rounding=0:1:1: error [invalid-argument]: `round_up`: a step is positive, got 0" in err
     assert "internal error" not in err
 
 

@@ -261,6 +261,23 @@ def test_an_amount_written_another_way_is_told_as_the_rule_file_tells_it(tmp_pat
     assert (found.message, found.suggestion) == (says, suggestion)
 
 
+@pytest.mark.parametrize(("period", "says", "suggestion"), [
+    ('"2022-7"', "member `wages[0].period`: `2022-7`: a month is written YYYY-MM: 2022-07", "2022-07"),
+    ("Juli 2022", "member `wages[0].period`: `Juli 2022`: a month is written YYYY-MM: 2022-07", "2022-07"),
+    ('"2022-13"', "member `wages[0].period`: '2022-13' is not a month (YYYY-MM, years 0001-9999, months 01-12)", None),
+])
+def test_a_month_written_another_way_is_told_as_the_rule_file_tells_it(tmp_path: Path, period: str, says: str,
+                                                                       suggestion: str | None) -> None:
+    path = tmp_path / "months.yaml"
+    member = BASE[:-1] + f", wages: [{{period: {period}, amount: 3500000}}]}}"
+    text = f"ruleset: bsu-2022\ncases:\n  - name: month\n    member: {member}\n    expect: {{outcome: eligible}}\n"
+    path.write_text(text, "utf-8")
+    [found] = [d for c in load_file(path, RuleSets()).cases for d in c.diagnostics]
+    index = text.index(period)
+    assert (found.line, found.column) == (text.count("\n", 0, index) + 1, index - text.rfind("\n", 0, index))
+    assert (found.code, found.message, found.suggestion) == ("invalid-member", says, suggestion)
+
+
 def test_a_mistake_in_a_base_is_told_once_where_it_is_written(tmp_path: Path) -> None:
     path = tmp_path / "bases.yaml"
     big = "3" + "0" * 50

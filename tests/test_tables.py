@@ -60,7 +60,11 @@ def test_a_bound_column_is_checked(tmp_path: Path) -> None:
     ref = TableRef(file="t.csv", key="code", value="amount", bound="bound")
     with pytest.raises(TableError, match="write `exact` or `lower`") as err:
         load_table("t", ref, tmp_path)
-    assert err.value.line == 3
+    assert err.value.line == 3 and err.value.suggestion is None  # `maybe` is like neither
+    (tmp_path / "t.csv").write_text("code,amount,bound\n31,4641854,exact\n3273,3742276.48,lowr\n")
+    with pytest.raises(TableError, match="write `exact` or `lower`") as err:
+        load_table("t", ref, tmp_path)
+    assert (err.value.line, err.value.column, err.value.suggestion) == (3, 17, "lower")
     with pytest.raises(TableError, match="no column `kind`"):
         load_table("t", TableRef(file="t.csv", key="code", value="amount", bound="kind"), tmp_path)
 

@@ -10,6 +10,7 @@ from datetime import date
 from itertools import pairwise
 
 from bsu_rules.catalogue import FUNCTIONS
+from bsu_rules.catalogue.calendar import month_end, month_start
 from bsu_rules.ruleset.diagnostics import nearest
 from bsu_rules.ruleset.expressions import (
     Binary,
@@ -44,6 +45,9 @@ from bsu_rules.ruleset.types import (
 )
 
 Report = Callable[[int, str, str, str | None], None]  # offset, code, message, suggestion
+Misused = Callable[[str, tuple[Type, ...], str], bool]
+"""Told of a parameter read directly where its value's type is not taken: its name, the types taken
+there, and the place in words (``argument 3 of `received```); whether it is told at its value."""
 PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_.]*)(?::([a-z]+))?\}")
 FORMATS = ("rp", "date", "month", "number", "nik")
 FORMAT_TYPES = {"rp": (INT, DECIMAL), "date": (DATE,), "month": (MONTH,), "number": (INT, DECIMAL)}
@@ -117,8 +121,10 @@ def parse_checked(text: str, report: Report) -> Node | None:
 class TypeChecker:
     """Assigns a type to every node; reports with offsets into the expression text."""
 
-    def __init__(self, scope: Scope, report: Report) -> None:
-        self.scope, self.report = scope, report
+    def __init__(self, scope: Scope, report: Report, misused: Misused | None = None, text: str = "") -> None:
+        """``misused``: told first of a parameter of the wrong type (a value mistyped is told once, at
+        the value); ``text``: the expression, to quote its parts in suggestions."""
+        self.scope, self.report, self.misused, self.text = scope, report, misused, text
         self.names = scope.names()
 
     def check(self, node: Node) -> Type | None:
@@ -127,10 +133,14 @@ class TypeChecker:
 
     def expect(self, node: Node, wanted: tuple[Type, ...], what: str) -> None:
         got = self.check(node)
-        if got is not None and wanted and not any(_fits(got, w) for w in wanted):
-            names = " or ".join(dict.fromkeys("a table (`table.<name>`)" if w.name in ("table", "keyset")
-                                              else str(w) for w in wanted))  # a table of whatever it holds
-            self.report(node.start, "type-mismatch", f"{what} must be {names}, not {got}", None)
+        if got is not None and wanted and not any(fits(got, w) for w in wanted) and \
+                not self._parameter_misused(node, wanted, what):
+            self.report(node.start, "type-mismatch", f"{what} must be {type_words(wanted)}, not {got}", None)
+
+    def _parameter_misused(self, node: Node, wanted: tuple[Type, ...], what: str) -> bool:
+        """Whether ``node`` is a parameter read directly that ``misused`` tells of at its value."""
+        return self.misused is not None and isinstance(node, Name) and len(node.parts) == 2 and \
+            node.parts[0] == "param" and self.misused(node.parts[1], wanted, what)
 
     def _infer(self, node: Node) -> Type | None:
         match node:
@@ -269,6 +279,8 @@ class TypeChecker:
             return unify(left, right)
         if node.op in ("in", "not in"):
             container = right.item if right.name in ("list", "table") else STR if right == KEYSET else None
+            if container is None and self._parameter_misused(node.right, (list_of(left),), "the list after `in`"):
+                return BOOL
             if container is None or (right.name == "list" and not comparable(left, container)):
                 self.report(node.start, "type-mismatch", f"cannot test a {left} `in` a {right}", None)
             elif right.name == "list":
@@ -277,13 +289,49 @@ class TypeChecker:
                 self.report(node.start, "type-mismatch", f"table keys are text, not {left}", None)
             return BOOL
         if not comparable(left, right):
-            self.report(node.start, "type-mismatch", f"cannot compare {left} with {right}", None)
+            at, fix, hint = self._mismatch(node)
+            self.report(at, "type-mismatch", f"cannot compare {left} with {right}{fix}", hint)
         elif node.op in ("<", "<=", ">", ">=") and left.name in ("str", "bool"):
             self.report(node.start, "type-mismatch", f"`{node.op}` does not order {left} values", None)
         else:
             self._check_choices(left, node.right)
             self._check_choices(right, node.left)
         return BOOL
+
+    def _mismatch(self, node: Binary) -> tuple[int, str, str | None]:
+        """Where a comparison of two types that do not mix is told (the side to change: between a date
+        and a month, the one to convert; else a literal, when one side is one), how to fix it in words,
+        and the text meant there."""
+        left, right = node.left, node.right
+        kinds = (left.type.name if left.type else None, right.type.name if right.type else None)
+        if kinds == ("date", "month") and isinstance(right, Lit):
+            last, first = month_end(str(right.value)), month_start(str(right.value))
+            return right.start, f": compare with a day, {last} (the month's last day) or {first} (its first)", \
+                str(last)
+        if kinds == ("date", "month"):
+            month = self._source(right)
+            return right.start, f": compare with month_end({month}) (its last day) or month_start({month}) " \
+                "(its first day)", f"month_end({month})"
+        if kinds == ("month", "date"):
+            day = self._source(right)
+            return right.start, f": compare with month_of({day}) (the month of that day)", f"month_of({day})"
+        literals = [n for n in (left, right) if isinstance(n, Lit)]
+        if len(literals) != 1:
+            return node.start, "", None
+        lit = literals[0]
+        other = (right if lit is left else left).type
+        if isinstance(lit.value, str) and not lit.is_month and other is not None and \
+                (bare := _unquoted(lit.value, other)) is not None:
+            return lit.start, f": write {bare} without quotes", bare
+        quoted = f'"{self._source(lit)}"'
+        if other is not None and other.name == "str" and not isinstance(lit.value, str | bool) and \
+                (other.choices is None or quoted[1:-1] in other.choices):
+            return lit.start, f": text is written in quotes, {quoted}", quoted
+        return lit.start, "", None
+
+    def _source(self, node: Node) -> str:
+        """``node`` as the expression writes it."""
+        return self.text[node.start:node.end] if self.text else unparse(node)
 
     def _check_choices(self, t: Type, other: Node) -> None:
         """Catch a mistyped enum value such as `member.employment_type == "pnss"`."""
@@ -305,11 +353,18 @@ def _same_head(value: str, choices: frozenset[str]) -> str | None:
     return found[0] if len(found) == 1 else None
 
 
-def _fits(got: Type, wanted: Type) -> bool:
+def type_words(wanted: tuple[Type, ...]) -> str:
+    """The types a place takes, as a message names them (``int or decimal``; any table as one)."""
+    return " or ".join(dict.fromkeys("a table (`table.<name>`)" if w.name in ("table", "keyset")
+                                     else str(w) for w in wanted))
+
+
+def fits(got: Type, wanted: Type) -> bool:
+    """Whether a value of type ``got`` may be given where ``wanted`` is taken."""
     if got.name == wanted.name and (wanted.item is None or got.item == wanted.item):
         return True
     if got.name == "list" and wanted.name == "list" and got.item and wanted.item:
-        return _fits(got.item, wanted.item)
+        return fits(got.item, wanted.item)
     return got == INT and wanted == DECIMAL
 
 
@@ -325,6 +380,18 @@ def _hyphenated(node: Binary) -> list[Name] | None:
         return None
     words.insert(0, part)
     return words if all(a.end + 1 == b.start for a, b in pairwise(words)) else None
+
+
+def _unquoted(text: str, wanted: Type) -> str | None:
+    """``text`` (a literal written in quotes) when without them it is a literal of a type comparable with
+    ``wanted`` (``"2"`` for a number, ``"2004-09-05"`` for a date)."""
+    try:
+        tree = parse(text.strip())
+    except ParseError:
+        return None
+    if not isinstance(tree, Lit) or (isinstance(tree.value, str) and not tree.is_month):
+        return None
+    return text.strip() if comparable(_literal_type(tree), wanted) else None
 
 
 def _literal_type(node: Lit) -> Type:

@@ -24,9 +24,11 @@ from bsu_rules.ruleset.checker import (
     Scope,
     TypeChecker,
     fact_order,
+    fits,
     parse_checked,
     read_depth,
     reads,
+    type_words,
 )
 from bsu_rules.ruleset.diagnostics import Diagnostic, Severity, has_errors, nearest
 from bsu_rules.ruleset.editions import bundled_rules as bundled_rules  # also served from here
@@ -38,6 +40,7 @@ from bsu_rules.ruleset.model import CheckedRule, RuleSet
 from bsu_rules.ruleset.schema import Parameter, RuleFile, TableRef
 from bsu_rules.ruleset.source import Located, read_yaml
 from bsu_rules.ruleset.source import Path as DataPath
+from bsu_rules.ruleset.spelling import meant_value
 from bsu_rules.ruleset.tables import Table, read_table
 from bsu_rules.ruleset.types import BOOL, DATE, DECIMAL, INT, MONTH, STR, Type, list_of, unify
 
@@ -224,6 +227,7 @@ class _RuleSetChecker:
         self.diagnostics: list[Diagnostic] = list((misread or {}).values())
         self.misread = {str(at[1]) for at in misread or {} if at[0] == "parameters"}
         self.depths: dict[str, int] = {}  # each fact's depth with the facts it reads (``read_depth``)
+        self.misused: set[str] = set()  # parameters told of where their value is written (``_misused``)
 
     def report(self, at: DataPath, code: str, message: str, rule: str | None = None,
                suggestion: str | None = None, offset: int | None = None,
@@ -266,12 +270,36 @@ class _RuleSetChecker:
         self._glossary(ruleset)
         return None if has_errors(self.diagnostics) else ruleset, sorted(self.diagnostics)  # a lint error too
 
+    def _written(self, name: str) -> list[tuple[DataPath, Any]]:
+        """Each value of parameter ``name`` as written, with its path: ``value``, else each of ``values``."""
+        raw = self.located.data["parameters"][name]
+        return [(("parameters", name, "value"), raw.get("value"))] + \
+            [(("parameters", name, "values", k), v) for k, v in (raw.get("values") or {}).items()]
+
+    def _misused(self, name: str, wanted: tuple[Type, ...], what: str) -> bool:
+        """Report parameter ``name``, read where ``wanted`` is taken (``what``), once, at its first value
+        of another type, when that value is one of ``wanted`` mistyped (``2022.0`` for an int, ``BRI``
+        for a list): whether it is (else the use is what is wrong, told there)."""
+        if name in self.misused:
+            return True
+        written = [(at, v) for at, v in self._written(name) if v is not None]
+        at, value = next(((at, v) for at, v in written if not any(fits(value_type(v), w) for w in wanted)),
+                         written[0])
+        meant = next((m for w in wanted if (m := meant_value(w.name, value)) is not None), None)
+        if meant is None:
+            return False
+        self.misused.add(name)
+        got = value_type(value)
+        shown = value.isoformat() if isinstance(value, date) else str(value)
+        bracket = ": a list is written in brackets, even of one item" if wanted[0].name == "list" and got == STR else ""
+        self.report(at, Code.TYPE_MISMATCH, f"`param.{name}` is {got} (`{shown[:40]}`), but it is used as {what}, "
+                    f"which must be {type_words(wanted)}{bracket}", suggestion=meant)
+        return True
+
     def _month_as_date(self, name: str) -> bool:
         """Report each value of month parameter ``name`` written as a date (``2022-07-31``), where it is
         written, once: its uses are not told again. Whether there was one."""
-        raw = self.located.data["parameters"][name]
-        written = [(("parameters", name, "value"), raw.get("value"))] + \
-            [(("parameters", name, "values", k), v) for k, v in (raw.get("values") or {}).items()]
+        written = self._written(name)
         dated = [(at, v) for at, v in written if isinstance(v, date)]
         for at, value in dated:
             self.report(at, Code.INVALID_VALUE, f"`{name}` is a month, written YYYY-MM, not a date",
@@ -305,7 +333,7 @@ class _RuleSetChecker:
 
         tree = parse_checked(text, report)
         if tree is not None:
-            TypeChecker(scope, report).expect(tree, wanted, "this expression")
+            TypeChecker(scope, report, self._misused, text).expect(tree, wanted, "this expression")
         return tree
 
     def _facts(self, scope: Scope) -> dict[str, Node]:
@@ -324,7 +352,7 @@ class _RuleSetChecker:
             def report2(offset: int, code: str, message: str, suggestion: str | None, n: str = name) -> None:
                 self.report(("facts", n), code, message, None, suggestion, offset)
 
-            t = TypeChecker(scope, report2).check(trees[name])
+            t = TypeChecker(scope, report2, self._misused, self.model.facts[name]).check(trees[name])
             if t is not None:
                 scope.fact_types[name] = t
             checked[name] = trees[name]

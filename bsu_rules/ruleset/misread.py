@@ -20,7 +20,7 @@ from bsu_rules.ruleset.expressions import Name, Node, ParseError, parse, walk
 from bsu_rules.ruleset.schema import PERSONAL_NUMBER, RULE_ID, Kind, benefit_misfit, misfit
 from bsu_rules.ruleset.source import Located, dotted
 from bsu_rules.ruleset.source import Path as DataPath
-from bsu_rules.ruleset.spelling import date_problem, digits_only
+from bsu_rules.ruleset.spelling import as_month, bracketed, date_problem, digits_only
 
 _MISREAD = re.compile(r"[-+]?(0x[0-9a-fA-F_]+|0o[0-7_]+|0b[01_]+|0[0-9_]+|\.(nan|NaN|NAN|inf|Inf|INF))")
 """Numbers YAML reads in a form a rule file does not take (hexadecimal, octal, binary, a leading 0,
@@ -164,7 +164,7 @@ def _unbracketed(text: str) -> str | None:
     """``[BRI, BNI]`` for ``BRI, BNI`` (not for a number with thousands separators, ``3,500,000``)."""
     if not _ITEMS.fullmatch(text) or digits_only(text) is not None:
         return None
-    return "[" + ", ".join(item.strip() for item in text.split(",")) + "]"
+    return bracketed(text)
 
 
 def _lookup(data: Any, path: DataPath) -> Any:
@@ -197,7 +197,10 @@ def schema_diagnostics(exc: ValidationError, located: Located) -> list[tuple[Dat
             msg, fixed = str(err["msg"]).removeprefix("Value error, "), None
             if err["type"].startswith("date") and isinstance(err["input"], str | int) \
                     and not isinstance(err["input"], bool):
-                msg, fixed = date_problem(str(err["input"]))
+                msg, fixed = date_problem(str(err["input"]), last=loc[-1:] in (("as_of",), ("until",)))
+                if loc == ("as_of",) and fixed is not None and as_month(str(err["input"])) is not None:
+                    msg = f"`{str(err['input'])[:40]}` is a month, but this is the day the member records are " \
+                        f"read at (the data cut-off), written YYYY-MM-DD: for data as at the month's end, {fixed}"
             elif err["type"] == "value_error" and len(loc) == 2 and loc[0] == "parameters":
                 loc, msg, fixed = _parameter_problem(located, loc) or (loc, msg, None)
             elif err["type"] == "value_error" and loc[:1] == ("benefit",) and len(loc) >= 2:

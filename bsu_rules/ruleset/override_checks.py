@@ -23,7 +23,7 @@ from bsu_rules.ruleset.misread import misread_number
 from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.ruleset.schema import UNIT_WORDS, Benefit, Parameter, benefit_misfit, misfit
 from bsu_rules.ruleset.source import read_yaml
-from bsu_rules.ruleset.spelling import as_date, as_month, plain_number
+from bsu_rules.ruleset.spelling import bracketed, meant_value
 from bsu_rules.ruleset.tables import Table, read_table
 from bsu_rules.ruleset.types import INT_LIMIT, Type, unify
 
@@ -128,7 +128,7 @@ def checked_parameter(given: Override, old: Parameter, value: Any, ruleset: Rule
         return None
     got = parameter_type(new)
     if wanted is not None and wanted.name == "list" and isinstance(value, str):  # `BRI,BNI`: one text
-        listed = hide_identifiers("[" + ", ".join(item.strip() for item in value.split(",")) + "]")
+        listed = hide_identifiers(bracketed(value))
         problems.append(diag(where, Code.TYPE_MISMATCH, f"`{name}` is a list, and `{hide_identifiers(value)}` one "
                               f"text: a list is written in brackets, `{listed}` (in quotes for the shell: --set "
                               f"'{name}={listed}')", listed if hide_identifiers(value) == value else None))
@@ -160,21 +160,6 @@ def _not_texts(given: Override, old: Parameter, wanted: Type | None, value: list
 _KINDS = {"int": "a whole number", "decimal": "a number", "str": "text", "date": "a date (YYYY-MM-DD)",
           "month": "a month (YYYY-MM)", "bool": "true or false", "list": "a list in brackets"}
 """A value's kind in words, as a message names it."""
-
-
-def meant_value(kind: str, value: Any) -> str | None:
-    """The value as ``--set`` takes one of ``kind``, when it was written as people write such values
-    elsewhere (``2.022`` for a year, ``2022-07-31`` for a month, ``31/07/2022`` for a date)."""
-    text = value.isoformat() if isinstance(value, date) else str(value)
-    if kind == "month":
-        return text[:7] if isinstance(value, date) else as_month(text)
-    if kind == "date":
-        day = as_date(text)
-        return day.isoformat() if day is not None else None
-    if kind in ("int", "decimal"):
-        number = plain_number(text)
-        return number if number is not None and (kind == "decimal" or "." not in number) else None
-    return None
 
 
 def checked_benefit(old: Benefit, given: dict[str, tuple[Override, Any]], problems: list[Diagnostic]) -> Benefit | None:

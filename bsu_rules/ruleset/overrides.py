@@ -26,6 +26,7 @@ from typing import Any
 
 from bsu_rules.catalogue.calendar import month_end
 from bsu_rules.errors import Code, RuleSetError
+from bsu_rules.members.model import hide_identifiers
 from bsu_rules.ruleset.diagnostics import Diagnostic, Severity, nearest
 from bsu_rules.ruleset.lint import lint
 from bsu_rules.ruleset.lint_params import data_date_moved, data_date_text, unread_values
@@ -37,12 +38,12 @@ from bsu_rules.ruleset.override_checks import (
     checked_benefit,
     checked_parameter,
     diag,
-    meant_value,
     read_value,
     replacement_table,
     unit_of,
 )
 from bsu_rules.ruleset.schema import RuleFile, Text
+from bsu_rules.ruleset.source import read_yaml
 from bsu_rules.ruleset.spelling import date_problem, not_a_date
 from bsu_rules.ruleset.tables import Table
 
@@ -157,10 +158,10 @@ def apply_overrides(ruleset: RuleSet, overrides: list[Override], base_dir: Path 
             continue
         if o.name == "as_of":  # the date the data are read as at: a field of the file, set like a parameter
             if o.since is not None or type(value) is not date:
-                said = f"as_of: {not_a_date(value)}" if o.since is None and isinstance(value, str) else \
+                said = f"as_of: {not_a_date(value, last=True)}" if o.since is None and isinstance(value, str) else \
                     "as_of is one date, written YYYY-MM-DD"  # as the rule file's own as_of is told
                 problems.append(diag(where, Code.INVALID_VALUE, said,
-                                      None if o.since is not None else meant_value("date", value)))
+                                      None if o.since is not None else date_problem(str(value), last=True)[1]))
                 continue
             as_of = value
             canonical.append({"set": "as_of", "value": value.isoformat()})
@@ -321,19 +322,38 @@ def _check(reform: Reform, overrides: list[Override]) -> tuple[str, ...]:
     file is one here, not a failure in the middle of a run. A replaced table also gets the warnings
     ``check`` gives a table (a key that never matches, a value a parameter names that it lacks), and
     a set value a table lacks (``state_banks=[MANDRI]``) its ``unknown-value``: those the rule file as
-    written does not have, returned as text. A title the overrides make stale is not one: the what-if
-    cannot change it, and says it is one on every page."""
+    written does not have, returned as text; one about a value an option gives is placed in that option.
+    A title the overrides make stale is not one: the what-if cannot change it, and says it is one on
+    every page."""
     found = lint(reform)
     given = ", ".join(o.option for o in overrides)
     errors = [d for d in found if d.severity is Severity.ERROR]
     if errors:
-        raise RuleSetError([replace(d, message=f"with {given}: {d.message}") for d in errors])
+        raise RuleSetError([_on_option(d, reform, overrides) or replace(d, message=f"with {given}: {d.message}")
+                            for d in errors])
     if reform.base is None:
         return ()
     tables = any(o.kind == "table" for o in overrides)  # a set value is checked against the tables too
     before = {str(d) for d in lint(reform.base)}
-    return tuple(f"with {given}: {d}" for d in found if str(d) not in before and d.code is not Code.STALE_TITLE
-                 and (tables or d.code is Code.UNKNOWN_VALUE))  # a what-if's titles are the rule file's: its to fix
+    return tuple(str(moved) if (moved := _on_option(d, reform, overrides)) else f"with {given}: {d}" for d in found
+                 if str(d) not in before and d.code is not Code.STALE_TITLE  # the rule file's to fix
+                 and (tables or d.code is Code.UNKNOWN_VALUE))
+
+
+def _on_option(d: Diagnostic, reform: Reform, overrides: list[Override]) -> Diagnostic | None:
+    """``d`` placed in the ``--set`` that gives the value it is about (at the item, in a list), when the
+    rule file places it at a parameter that option replaces: the file's own value is not what is told
+    of. None for any other."""
+    located = reform.located
+    for o in (o for o in overrides if o.kind == "set" and d.file == located.file):
+        spots = {at: path for path, at in located.values.items() if path[:2] == ("parameters", o.name)}
+        if d.line not in {line for line, _ in spots} | {located.at(("parameters", o.name), key=True)[0]}:
+            continue
+        path = spots.get((d.line, d.column), ())
+        item = read_yaml(o.text, o.option).values.get(path[-1:]) if path and isinstance(path[-1], int) else None
+        column = len(o.option) - len(o.text) + item[1] if item is not None and item[0] == 1 else 1
+        return replace(d, file=hide_identifiers(o.option), line=1, column=column)
+    return None
 
 
 def reform_of(base: RuleSet, sets: list[str], tables: list[str], flag: str | None = None) -> RuleSet:

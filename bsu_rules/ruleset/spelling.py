@@ -8,9 +8,11 @@ when the text is not such a value or could be read more than one way.
 
 from __future__ import annotations
 
+import calendar
 import re
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 GROUPED = re.compile(r"[0-9]{1,3}(\.[0-9]{3})+|[0-9]{1,3}(,[0-9]{3})+")
 """A number written with thousands separators (``3.500.000``, ``3,500,000``): a mistyped number."""
@@ -128,17 +130,48 @@ def as_date(text: str) -> date | None:
     return None
 
 
-def not_a_date(text: str) -> str:
+def bracketed(text: str) -> str:
+    """``[BRI, BNI]`` for ``BRI, BNI`` and ``[BRI]`` for ``BRI``: one text written as the list it was
+    probably meant to be."""
+    return "[" + ", ".join(item.strip() for item in text.split(",")) + "]"
+
+
+def meant_value(kind: str, value: Any) -> str | None:
+    """The value as a parameter of type ``kind`` takes one, when it was written as people write such
+    values elsewhere (``2.022`` or ``2022.0`` for a year, ``2022-07-31`` for a month, ``31/07/2022``
+    for a date, ``BRI`` for a list)."""
+    text = value.isoformat() if isinstance(value, date) else str(value)
+    if kind == "month":
+        return text[:7] if isinstance(value, date) else as_month(text)
+    if kind == "date":
+        day = as_date(text)
+        return day.isoformat() if day is not None else None
+    if kind == "int" and isinstance(value, Decimal) and value.is_finite() and value == value.to_integral_value():
+        return str(int(value))
+    if kind in ("int", "decimal"):
+        number = plain_number(text)
+        return number if number is not None and (kind == "decimal" or "." not in number) else None
+    if kind == "list" and isinstance(value, str):
+        return bracketed(value)
+    return None
+
+
+def not_a_date(text: str, last: bool = False) -> str:
     """A decision date given as text that is none, said alike by the command line, the service and
     the API: what is wrong, with the date it probably means in brackets (``31/12/2022``:
-    ``write the date as YYYY-MM-DD (2022-12-31)``)."""
-    message = date_problem(text)[0]
+    ``write the date as YYYY-MM-DD (2022-12-31)``; a month as its first day, or its ``last``)."""
+    message = date_problem(text, last)[0]
     return message if message.startswith("`") else f"`{text[:40]}` is not a date: {message}"
 
 
-def date_problem(text: str) -> tuple[str, str | None]:
+def date_problem(text: str, last: bool = False) -> tuple[str, str | None]:
     """What is wrong with a date written as ``text``, and the date as it should be written (None
-    when it cannot be told)."""
+    when it cannot be told); a month (``2022-10``) is meant as its first day, or its ``last``."""
+    if (month := as_month(text)) is not None and as_date(text) is None:
+        year, number = int(month[:4]), int(month[5:])
+        day = date(year, number, calendar.monthrange(year, number)[1] if last else 1)
+        return f"`{text[:40]}` is a month: write a day, YYYY-MM-DD ({day}, the month's " \
+            f"{'last' if last else 'first'} day)", day.isoformat()
     meant = as_date(text)
     if meant is not None:
         numbers = [int(n) for n in re.findall(r"[0-9]+", text)]

@@ -311,7 +311,7 @@ class _Rows:
         """A row's bound cell: `exact` or `lower`, a lower bound beside a number."""
         if mark not in BOUNDS:
             self.error(f"`{self.ref.bound}` is {hide_identifiers(repr(mark[:40]))}; write `exact` or `lower`", line,
-                       self.at(self.ref.bound, line))
+                       self.at(self.ref.bound, line), nearest(mark.strip(), BOUNDS))
         elif mark == "lower" and not isinstance(value, Decimal):
             self.unbounded.append((line, self.at(self.ref.value, line)))
         elif mark == "lower":

@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError
 from bsu_rules.decisions import Outcome, RuleResult
 from bsu_rules.errors import Code, InputError, OutOfForce, RuleSetError
 from bsu_rules.members import BankAccount, Contribution, Employer, Member, ProgramReceipt, WageReport, parse_member
-from bsu_rules.members.model import hide_identifiers
+from bsu_rules.members.model import NOT_A_MONTH, hide_identifiers
 from bsu_rules.ruleset.diagnostics import Diagnostic, has_errors, nearest
 from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.ruleset.schema import BREAK, Line, benefit_misfit, misfit
@@ -356,6 +356,9 @@ class _CaseReader:
         elif where[-1:] == ("amount",) and isinstance(written := _lookup(self.located.data, base), str) and \
                 (problem := misfit(written, "IDR")) is not None:
             said, suggestion = f"member `{text}`: {problem[0]}", problem[1]
+        elif NOT_A_MONTH in message and isinstance(written := _lookup(self.located.data, base), str) and \
+                (problem := misfit(written, None)) is not None and problem[1] is not None:  # `2022-7`, `Juli 2022`
+            said, suggestion = f"member `{text}`: {problem[0]}", problem[1]  # as the rule file's month is told
         elif "expected text, got an integer" in message and \
                 isinstance(number := _lookup(self.located.data, base), int) and not isinstance(number, bool):
             said = f"member `{text}` is a number here: write it in quotes, as text (a number loses its leading zeros)"
