@@ -200,6 +200,22 @@ def test_check_of_a_missing_file_or_nothing_is_exit_2(capsys: pytest.CaptureFixt
     assert main(["check", str(tmp_path / "bad.yaml")]) == 1  # an error in a rule file is still 1
 
 
+def test_a_long_value_given_is_cut_with_a_mark_never_through_a_run_of_digits(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The command line cuts what it repeats as the service does (``…``, never half of ``<16 digits>``)."""
+    long = "abcdefghijklmnopqrstuvwxyzabcdefghi3204125708940003"
+    assert main(["evaluate", "bsu-2022", EXAMPLES, "--on", long]) == 2
+    assert "--on: `abcdefghijklmnopqrstuvwxyzabcdefghi…` is not a date" in capsys.readouterr().err
+    assert main(["batch", "bsu-2022", EXAMPLES, "--out", str(tmp_path / "d.parquet"),
+                 "--chunk-size", "3204125708940003"]) == 2
+    assert "--chunk-size: '<16 digits>' is more than 10,000,000 rows a chunk" in capsys.readouterr().err
+    record = json.loads(Path(EXAMPLES).read_text("utf-8").splitlines()[0]) | {long: 1}
+    (tmp_path / "m.jsonl").write_text(json.dumps(record) + "\n", "utf-8")
+    assert main(["evaluate", "bsu-2022", str(tmp_path / "m.jsonl")]) == 1
+    error = json.loads(capsys.readouterr().out)["error"]
+    assert error["field"] == "abcdefghijklmnopqrstuvwxyzabcdefghi…", error
+
+
 def test_a_mistyped_id_names_no_invented_path(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check", "bsu-2023"]) == 2
     out = capsys.readouterr().out

@@ -131,9 +131,11 @@ def as_date(text: str) -> date | None:
 def not_a_date(text: str) -> str:
     """A decision date given as text that is none, said alike by the command line, the service and
     the API: what is wrong, with the date it probably means in brackets (``31/12/2022``:
-    ``write the date as YYYY-MM-DD (2022-12-31)``)."""
+    ``write the date as YYYY-MM-DD (2022-12-31)``); the text repeated ``shortened`` (no NIK in it)."""
+    from bsu_rules.members.model import shortened  # lazy: bsu_rules.members imports this module
+
     message = date_problem(text)[0]
-    return message if message.startswith("`") else f"`{text[:40]}` is not a date: {message}"
+    return message if message.startswith("`") else f"`{shortened(text)}` is not a date: {message}"
 
 
 def date_problem(text: str) -> tuple[str, str | None]:
