@@ -678,8 +678,11 @@ def test_explain_finds_the_row(population: dict[str, Any], tmp_path: Path,
     assert json.loads(manifest_path(out).read_text("utf-8"))["pseudonym_key"] == key_id(b"k3y")
     monkeypatch.setenv(KEY_ENV, "another")  # the batch's key, not this one, made its nik_key: said, with both
     capsys.readouterr()
-    assert main(["explain", "bsu-2022", str(out), "--input", str(source), "--nik", nik]) == 1
-    assert f"its fingerprint is {key_id('another')}, the batch's {key_id(b'k3y')}" in capsys.readouterr().err
+    for which in (["--nik", nik], ["--row", "1"]):  # it could not proceed (2, as replay says it), not unfound (1)
+        assert main(["explain", "bsu-2022", str(out), "--input", str(source), *which]) == 2
+        err = capsys.readouterr().err
+        assert f"the key given is not the one the batch used for {out}: its fingerprint is {key_id('another')}, " \
+            f"the batch's {key_id(b'k3y')}" in err and "is not this member" not in err
 
 
 @pytest.mark.parametrize("suffix", ["csv", "jsonl"])
