@@ -1309,6 +1309,22 @@ def test_an_output_path_that_cannot_be_written_is_refused_before_any_work(
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted({"m.parquet", taken.rstrip("/")} - {"missing"})
 
 
+def test_an_output_folder_is_refused_as_docs_exit_codes_says(tmp_path: Path,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    """The messages docs/exit-codes.md quotes for an --out that is a folder: batch asks for a name
+    ending in its format first, and names a folder that has one; impact names the folder."""
+    members = str(Path(__file__).parents[1] / "examples" / "members.jsonl")
+    for name in ("reports", "decisions.parquet"):
+        (tmp_path / name).mkdir()
+    for command, name, said in (("batch", "reports", "the output name must end in .parquet, .jsonl or .csv"),
+                                ("batch", "decisions.parquet", "is a folder, not a file (--out)"),
+                                ("impact", "reports", "is a folder, not a file (--out)")):
+        assert main([command, "bsu-2022", members, "--out", str(tmp_path / name), "--quiet"]) == 2
+        assert capsys.readouterr().err.strip().endswith(f"bsu-rules: {tmp_path / name}: {said}")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["decisions.parquet", "reports"]
+    assert not any((tmp_path / "reports").iterdir()) and not any((tmp_path / "decisions.parquet").iterdir())
+
+
 def test_a_second_run_to_the_same_output_leaves_a_live_run_alone(population: dict[str, Any], tmp_path: Path) -> None:
     out = tmp_path / "d.parquet"
     live = [tmp_path / f".{name}.partial-{os.getppid()}-0a1b2c3d.parquet"  # a run going on in another process
