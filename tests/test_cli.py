@@ -182,8 +182,42 @@ def test_check_takes_folders_and_globs_and_tells_other_files_apart(capsys: pytes
     assert "is a table, not a rule file" in out and "dictionary" not in out and "RuleFile" not in out
 
 
+def test_check_of_a_missing_file_or_nothing_is_exit_2(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """An unknown rule file is exit 2, as in every command (1 is an error found in a rule file); the
+    diagnostic line stays and the last line says nothing was checked."""
+    missing = str(tmp_path / "nothere.yaml")
+    assert main(["check", missing]) == 2
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith(f"{missing}:1:1: error [file-not-found]: no rule file")
+    assert out[-1] == "nothing was checked: no rule file at the names given"
+    assert main(["check", missing, "--format", "json"]) == 2
+    assert json.loads(capsys.readouterr().out)["diagnostics"][0]["code"] == "file-not-found"
+    assert main(["check", "bsu-2022", missing]) == 2  # the others are still checked
+    assert capsys.readouterr().out.splitlines()[-1] == "2 files: 1 error, 0 warnings"
+    assert main(["check", str(tmp_path)]) == 2  # a folder without rule files: nothing to check
+    assert "no rule files (*.yaml) in folder" in capsys.readouterr().out
+    (tmp_path / "bad.yaml").write_text("ruleset: bsu-2022\n", "utf-8")
+    assert main(["check", str(tmp_path / "bad.yaml")]) == 1  # an error in a rule file is still 1
+
+
+def test_a_long_value_given_is_cut_with_a_mark_never_through_a_run_of_digits(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The command line cuts what it repeats as the service does (``…``, never half of ``<16 digits>``)."""
+    long = "abcdefghijklmnopqrstuvwxyzabcdefghi3204125708940003"
+    assert main(["evaluate", "bsu-2022", EXAMPLES, "--on", long]) == 2
+    assert "--on: `abcdefghijklmnopqrstuvwxyzabcdefghi…` is not a date" in capsys.readouterr().err
+    assert main(["batch", "bsu-2022", EXAMPLES, "--out", str(tmp_path / "d.parquet"),
+                 "--chunk-size", "3204125708940003"]) == 2
+    assert "--chunk-size: '<16 digits>' is more than 10,000,000 rows a chunk" in capsys.readouterr().err
+    record = json.loads(Path(EXAMPLES).read_text("utf-8").splitlines()[0]) | {long: 1}
+    (tmp_path / "m.jsonl").write_text(json.dumps(record) + "\n", "utf-8")
+    assert main(["evaluate", "bsu-2022", str(tmp_path / "m.jsonl")]) == 1
+    error = json.loads(capsys.readouterr().out)["error"]
+    assert error["field"] == "abcdefghijklmnopqrstuvwxyzabcdefghi…", error
+
+
 def test_a_mistyped_id_names_no_invented_path(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["check", "bsu-2023"]) == 1
+    assert main(["check", "bsu-2023"]) == 2
     out = capsys.readouterr().out
     assert out.startswith("bsu-2023:1:1: error [file-not-found]: no rule file `bsu-2023`")
     assert "did you mean `bsu-2025`?" in out and "/" not in out.splitlines()[0]

@@ -152,10 +152,22 @@ def test_cli_coverage_and_fail_under(capsys: pytest.CaptureFixture[str]) -> None
 
 
 def test_cli_missing_path(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    assert main(["test", str(tmp_path / "nope")]) == 1
-    assert "file-not-found" in capsys.readouterr().out
-    assert main(["test", str(tmp_path)]) == 1
-    assert "no-tests" in capsys.readouterr().out
+    """A path that does not exist, or no test file at all, is exit 2 (the run could not proceed),
+    not the 1 of a failing case, and the last line says nothing was tested."""
+    missing = tmp_path / "nope"
+    assert main(["test", str(missing)]) == 2
+    out = capsys.readouterr().out.splitlines()
+    assert "file-not-found" in out[0]
+    assert out[-1] == f"nothing was tested: `{missing}`: no such file or folder"
+    assert main(["test", str(tmp_path)]) == 2
+    out = capsys.readouterr().out.splitlines()
+    assert "no-tests" in out[0] and out[-1].startswith("nothing was tested: no test file at the paths given")
+    assert main(["test", str(Path(__file__).parents[1] / "rules" / "bsu-2022.yaml")]) == 2  # a rule file
+    assert "not-a-test-file" in capsys.readouterr().out
+    assert main(["test", str(fixture("passing")), str(missing)]) == 2  # the cases that exist are run
+    assert capsys.readouterr().out.splitlines()[-1] == \
+        f"5 passed, 0 failed; `{missing}`: no such file or folder, so nothing there was tested"
+    assert main(["test", str(fixture("failing"))]) == 1  # a failing case is still 1
 
 
 PLUGIN = ("-p", "no:bsu_rules", "-p", "bsu_rules.testing.plugin")  # works with or without the entry point

@@ -440,6 +440,35 @@ def test_a_path_not_found_hides_a_nik_split_across_its_segments(server: httpx.Cl
     assert "08940003" not in message
 
 
+ALPHABET = "abcdefghijklmnopqrstuvwxyz"
+
+
+@pytest.mark.parametrize(("value", "shown"), [
+    (ALPHABET + "abcdefghi3204125708940003", ALPHABET + "abcdefghi…"),  # <16 digits> would be cut: left out
+    (ALPHABET + "3204125708940003", ALPHABET + "<16 digits>"),  # 37 characters: whole
+    (ALPHABET + "abcdefghijk123456789" + "3204125708940003", ALPHABET + "abcdefghijk…"),  # 9 digits + 16: one run
+    (ALPHABET + "a" * 24, ALPHABET + "a" * 14 + "…"),
+    ("x" * 38 + "\u202e" + "y", "x" * 38 + "…"),  # its escape would be cut: left out
+])
+def test_a_long_query_value_is_cut_with_a_mark_never_through_a_run_of_digits(server: httpx.Client, value: str,
+                                                                            shown: str) -> None:
+    """A query value repeated in a message is cut to 40 characters, ``…`` where it was cut, never
+    through a ``<16 digits>`` (or an escape), and no ten digits of it are left together."""
+    from bsu_rules.members.model import hide_identifiers
+
+    for params, status, code, said in (({"ruleset": value}, 404, "unknown-edition", f"no edition `{shown}` here"),
+                                       ({"ruleset": "bsu-2022", "on": value}, 400, "bad-parameter",
+                                        f"on: `{shown}` is not a date")):
+        message = assert_error(server.post("/v1/decisions", params=params, content="{}"), status, code)["message"]
+        assert said in message, message
+        assert not re.search(r"<[0-9]+ d(?!igits>)|<[0-9]*…", message) and hide_identifiers(message) == message
+
+
+def test_a_long_path_is_cut_with_a_mark_never_through_a_run_of_digits(server: httpx.Client) -> None:
+    message = assert_error(server.get("/v1/" + "a" * 50 + "3204125708940003"), 404, "not-found")["message"]
+    assert message.startswith("no path /v1/" + "a" * 50 + "… here"), message
+
+
 @pytest.mark.parametrize("path", ["/healthz", "/v1/editions", "/v1/editions/bsu-2022", "/openapi.json"])
 def test_head_is_answered_on_a_get_path(server: httpx.Client, path: str) -> None:
     """A load balancer probes with HEAD: GET's status and headers, no body."""

@@ -13,7 +13,7 @@ from bsu_rules.errors import InputError
 from bsu_rules.members import Leaf, contract
 from bsu_rules.members.arrow import MEMBER_SCHEMA
 from bsu_rules.members.contract import unheld
-from bsu_rules.members.model import hide_identifiers, key_path, printable
+from bsu_rules.members.model import key_path, shortened
 from bsu_rules.members.parse import UNKNOWN
 
 Found = list[tuple[np.ndarray, list[str], str]]
@@ -232,5 +232,5 @@ def _shown(name: str) -> str:
     control character or direction mark escaped."""
     if not name.strip():
         return "an unnamed column"
-    name = printable(hide_identifiers(name if len(name) <= 60 else f"{name[:57]}..."))
+    name = shortened(name, 60)
     return repr(name) if name != name.strip() else name

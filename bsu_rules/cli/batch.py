@@ -26,6 +26,7 @@ from bsu_rules.cli.options import (
     pseudonym_key,
 )
 from bsu_rules.formatting import counted
+from bsu_rules.members.model import shortened
 
 EXTRA = "pip install 'bsu-rules[batch]'"
 
@@ -77,7 +78,7 @@ def at_most(text: str, most: int, what: str) -> int:
     """A positive whole number, at most ``most`` (``what``: the unit, as the message says it)."""
     value = positive_int(text)
     if value > most:
-        raise argparse.ArgumentTypeError(f"{text[:40]!r} is more than {most:,} {what}")
+        raise argparse.ArgumentTypeError(f"{shortened(text)!r} is more than {most:,} {what}")
     return value
 
 

@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from bsu_rules.cli.exits import FAILED, OK, REJECTED
 from bsu_rules.cli.options import used
 from bsu_rules.errors import Code
 from bsu_rules.formatting import counted
@@ -64,13 +65,16 @@ def check_one(name: str) -> tuple[RuleSet | None, list[Diagnostic]]:
 
 
 def run(args: argparse.Namespace) -> int:
-    found, checked = [], []
+    found, checked, missing, empty = [], [], 0, 0
     names = expand(args.rulesets)
     for name in names:
         ruleset, diagnostics = check_one(name)
         found.extend(diagnostics)
         if ruleset is not None:
             checked.append(ruleset)
+        missing += any(d.code == Code.FILE_NOT_FOUND for d in diagnostics)
+        empty += Path(name).is_dir()  # after expand(): a folder without rule files
+    nothing = missing + empty == len(names)
     found += overlapping(checked)
     errors = sum(d.severity == Severity.ERROR for d in found)
     warnings = len(found) - errors
@@ -84,5 +88,8 @@ def run(args: argparse.Namespace) -> int:
             print(render(found))
         for ruleset in checked:
             print(used(ruleset))
-        print(f"{counted(len(names), 'file')}: {counted(errors, 'error')}, {counted(warnings, 'warning')}")
-    return 1 if errors else 0
+        print("nothing was checked: no rule file at the names given" if nothing else
+              f"{counted(len(names), 'file')}: {counted(errors, 'error')}, {counted(warnings, 'warning')}")
+    if missing or nothing:  # a name given is no file, or nothing could be checked: not a finding in a rule file
+        return FAILED
+    return REJECTED if errors else OK

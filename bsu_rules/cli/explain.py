@@ -146,16 +146,15 @@ def other_input(decisions: str, source: str) -> str | None:
             f"manifest's input ({read.get('path')}) {recorded[:12]}; give that file, unchanged")
 
 
-def unfound(decisions: str, secret: bytes | None) -> str:
-    """Why no decision has the NIK's key: another key made the file's (its manifest says which), or
-    the NIK is not in the input or its row was rejected."""
+def other_key(decisions: str, secret: bytes | None) -> str | None:
+    """Why the key given cannot tell the batch's members: another key made the file's ``nik_key``
+    (its manifest says which); None for the same key, no key, or no manifest to tell."""
     made = _manifest(decisions).get("pseudonym_key") or ""  # no manifest: which key is not known
     given = key_id(secret) if secret else None
     if made and given and made != given:
         return (f"the key given is not the one the batch used for {decisions}: its fingerprint is {given}, "
                 f"the batch's {made}")
-    return f"no decision for this NIK in {decisions}: the NIK is not in the input, or its row was rejected " \
-        "(see the reject file)"
+    return None
 
 
 def undecided(decisions: str, source: str, row: int) -> str:
@@ -205,8 +204,8 @@ def run(args: argparse.Namespace) -> int:
         return 2
     key = pseudonym(args.nik, secret) if args.nik and secret else None
     ruleset = load_reform(args.ruleset, args)
-    other = other_input(args.decisions, args.input)
-    if other:
+    other = other_key(args.decisions, secret) or other_input(args.decisions, args.input)
+    if other:  # nothing can be found or checked with it: a usage error
         print(f"bsu-rules: {other}", file=sys.stderr)
         return 2
     try:
@@ -220,7 +219,8 @@ def run(args: argparse.Namespace) -> int:
     if not rows:
         try:
             why = undecided(args.decisions, args.input, args.row) if args.row else \
-                unfound(args.decisions, secret)
+                f"no decision for this NIK in {args.decisions}: the NIK is not in the input, or its row was " \
+                "rejected (see the reject file)"
         except (ValueError, OSError, RecursionError, polars.exceptions.PolarsError):  # Arrow's errors too
             why = f"no decision for row {args.row} in {args.decisions}, and {args.input} is not readable"
         print(f"bsu-rules: {why}", file=sys.stderr)

@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 
 from bsu_rules.audit.snapshot import KEY_ENV
 from bsu_rules.errors import InputError
-from bsu_rules.members.model import hide_identifiers
 from bsu_rules.ruleset.loader import load_ruleset
 from bsu_rules.ruleset.overrides import override_options, reform_of, unread_on
 from bsu_rules.ruleset.spelling import not_a_date
@@ -27,7 +26,7 @@ def day(text: str) -> date:
     try:
         return date.fromisoformat(text) if len(text) == 10 else date.fromisoformat("x")
     except ValueError:
-        raise argparse.ArgumentTypeError(hide_identifiers(not_a_date(text))) from None
+        raise argparse.ArgumentTypeError(not_a_date(text)) from None
 
 
 ON_HELP = ("decision date YYYY-MM-DD (default: the latest date on which the rule file changes something: its "

@@ -6,6 +6,7 @@ import argparse
 import json
 from typing import Any
 
+from bsu_rules.cli.exits import FAILED, OK, REJECTED
 from bsu_rules.cli.options import used
 from bsu_rules.ruleset.diagnostics import Severity, render
 from bsu_rules.testing.coverage import measure
@@ -54,4 +55,6 @@ def run(args: argparse.Namespace) -> int:
             print(coverage.table())
         if under and coverage is not None:
             print(f"rule coverage {coverage.percent:.1f}% is under --fail-under {args.fail_under:g}%")
-    return 0 if report.ok and not under else 1
+    if report.unfound:
+        return FAILED
+    return OK if report.ok and not under else REJECTED

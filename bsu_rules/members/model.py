@@ -118,12 +118,30 @@ def printable(text: str) -> str:
 _HIDDEN = frozenset({"Cc", "Cf", "Zl", "Zp"})  # control and format characters, line and paragraph separators
 
 
+_WHOLE = re.compile(rf"<[0-9]+ digits>|{_ESCAPE}")
+"""What a cut never goes through: a run of digits left out (``<16 digits>``) or an escape (``\\u202e``)."""
+
+
+def shortened(text: str, most: int = 40) -> str:
+    """Text given (a query value, a key, a name) as a message repeats it: a control character or
+    direction mark escaped, every long run of digits left out (``hide_identifiers``), then ``cut``
+    to ``most`` characters."""
+    return cut(hide_identifiers(printable(text)), most)  # escaped first: ``\x00`` does not part digits
+
+
+def cut(shown: str, most: int) -> str:
+    """Text already made safe to show, cut to ``most`` characters and ``…`` put where it was cut,
+    never through a ``<16 digits>`` or an escape (one the cut would go through is left out whole)."""
+    if len(shown) <= most:
+        return shown
+    end = next((m.start() for m in _WHOLE.finditer(shown, 0, most + 20) if m.start() < most < m.end()), most)
+    return f"{shown[:end]}…"
+
+
 def key_path(parent: str, key: str) -> str:
-    """The path of field ``key`` of ``parent`` in a message: an identifier in the key hidden, a key
-    longer than 40 characters cut there (``…``), a control character or direction mark escaped, an
-    empty key written ``""``."""
-    hidden = hide_identifiers(key)
-    name = printable(hidden if len(hidden) <= 40 else f"{hidden[:40]}…") if key else '""'
+    """The path of field ``key`` of ``parent`` in a message: ``shortened`` (an identifier in the key
+    hidden, a key longer than 40 characters cut there, ``…``), an empty key written ``""``."""
+    name = shortened(key) if key else '""'
     return f"{parent}.{name}" if parent else name
 
 

@@ -249,7 +249,7 @@ def decision_date(on: object) -> date | None:
     if day is not None:
         return day
     if isinstance(on, str):
-        raise InputError([("on", hide_identifiers(not_a_date(on)))])
+        raise InputError([("on", not_a_date(on))])
     raise InputError([("on", f"{type(on).__name__} is not a date (YYYY-MM-DD)")])
 
 

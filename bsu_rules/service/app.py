@@ -37,11 +37,12 @@ from bsu_rules.explain.rejected import rejected
 from bsu_rules.glossary import glossary_for
 from bsu_rules.members import Member, parse_member
 from bsu_rules.members.decode import BadRecord
+from bsu_rules.members.model import shortened
 from bsu_rules.ruleset.diagnostics import nearest
 from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.schemas import schema
 from bsu_rules.service.editions import Edition, EditionSummary, edition, summary
-from bsu_rules.service.http import NDJSON, Contained, HeadAsGet, echo, wants_ndjson
+from bsu_rules.service.http import NDJSON, Contained, HeadAsGet, wants_ndjson
 from bsu_rules.service.openapi import ERROR_LINE_SCHEMA, ERROR_SCHEMA, error_responses, one_or_list, request_body
 from bsu_rules.service.request import Limits, ServiceError, plain_query, records, shown_path
 from bsu_rules.unknowns import Need, needed
@@ -142,7 +143,7 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None,
         rs = by_id.get(name)
         if rs is None:
             hint = nearest(name, sorted(by_id))
-            raise ServiceError(404, Code.UNKNOWN_EDITION, f"no edition `{echo(name)}` here (served: "
+            raise ServiceError(404, Code.UNKNOWN_EDITION, f"no edition `{shortened(name)}` here (served: "
                                f"{', '.join(by_id)})" + (f"; did you mean `{hint}`?" if hint else ""), field=field)
         return rs
 

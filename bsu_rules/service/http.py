@@ -1,6 +1,5 @@
 """HTTP below the routes: HEAD answered as GET, every unexpected failure contained in one log line,
-the request's media types read (Accept with its q-values, Content-Type and Content-Encoding), and a
-client's value echoed safely."""
+and the request's media types read (Accept with its q-values, Content-Type and Content-Encoding)."""
 
 from __future__ import annotations
 
@@ -13,7 +12,7 @@ from pathlib import Path
 from starlette.routing import BaseRoute, Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from bsu_rules.members.model import hide_identifiers, printable
+from bsu_rules.members.model import shortened
 
 NDJSON = "application/x-ndjson"
 
@@ -63,7 +62,7 @@ class Contained:
         try:
             await self.app(scope, receive, sending)
         except Exception as exc:  # the one place every failure ends
-            print(f"bsu-rules serve: internal error on {scope['method']} {echo(scope['path'])}: {failure(exc)}",
+            print(f"bsu-rules serve: internal error on {scope['method']} {shortened(scope['path'])}: {failure(exc)}",
                   file=sys.stderr)
             if not started:
                 await self.failed()(scope, receive, send)
@@ -113,19 +112,14 @@ def not_json(media_type: str | None, encoding: str | None) -> str | None:
     types or no type at all to another site without the browser asking it first, and so would push
     decisions into the decision log; curl's ``-d`` sends ``application/x-www-form-urlencoded``."""
     if encoding is not None and encoding.strip().lower() not in ("", "identity"):
-        return f"the body is sent with Content-Encoding `{echo(encoding)}`: send it uncompressed (no Content-Encoding)"
+        return (f"the body is sent with Content-Encoding `{shortened(encoding)}`: send it uncompressed "
+                "(no Content-Encoding)")
     kind, *params = [part.strip().lower() for part in (media_type or "").split(";")]
     charset = [p.partition("=")[2].strip('"') for p in params if p.partition("=")[0].strip() == "charset"]
     if kind == "application/json" and all(c in ("utf-8", "utf8") for c in charset):
         return None
-    given = f"`{echo(media_type)}`" if media_type else "none"
+    given = f"`{shortened(media_type)}`" if media_type else "none"
     fix = ("; curl's -d and --data-binary send that type unless told: add -H 'Content-Type: application/json'"
            if kind == "application/x-www-form-urlencoded" else ": send the header Content-Type: application/json")
     return f"the body must be JSON sent with Content-Type: application/json (UTF-8), not {given}{fix}"
 
-
-def echo(given: str) -> str:
-    """A value or name from the query, as a message may repeat it: short, never a NIK or an account
-    number (a long run of digits is told by its length), a control character or direction mark
-    written as its escape (``\\u202e``)."""
-    return printable(hide_identifiers(given)[:40])

@@ -15,10 +15,10 @@ from fastapi.routing import APIRoute
 from bsu_rules.errors import BsuRulesError, Code, InputError
 from bsu_rules.members import decision_date
 from bsu_rules.members.decode import BadRecord, decode_records, first_record_ends, unreadable
-from bsu_rules.members.model import hide_identifiers, printable
+from bsu_rules.members.model import cut, hide_identifiers, printable, shortened
 from bsu_rules.ruleset.diagnostics import nearest
 from bsu_rules.ruleset.spelling import not_a_date
-from bsu_rules.service.http import echo, not_json
+from bsu_rules.service.http import not_json
 
 
 @dataclass(frozen=True)
@@ -109,12 +109,12 @@ def _declared_too_large(limits: Limits) -> ServiceError:
 def shown_path(path: str) -> str:
     """A request's path for a message: digits that could be a NIK or an account number, however the
     path splits them (``/v1/32041257/08940003``, ``/32041257/08940003``, ``32041257%0008940003``), are
-    left out; a control character or direction mark is written as its escape."""
+    left out; a control character or direction mark is written as its escape; cut to 60 characters."""
     shown = printable(path)  # escaped first: ``\x00`` between digits does not part them
     head, slash, rest = shown.removeprefix("/").partition("/")
     if _VERSION.fullmatch(head):  # the version apart: its digit is no NIK's
-        return f"/{head}{slash}{hide_identifiers(rest)}"[:60]
-    return hide_identifiers(shown)[:60]  # digits across the first segment and the rest too
+        return cut(f"/{head}{slash}{hide_identifiers(rest)}", 60)
+    return cut(hide_identifiers(shown), 60)  # digits across the first segment and the rest too
 
 
 _VERSION = re.compile(r"v[0-9]{1,2}")
@@ -131,11 +131,11 @@ def plain_query(request: Request) -> None:
         known = sorted(p.alias for p in route.dependant.query_params)
         if (unknown := next((n for n in names if n not in known), None)) is not None:  # ``?=x`` too
             hint = nearest(unknown, known) if unknown else None
-            raise ServiceError(400, Code.BAD_PARAMETER, (f"`{echo(unknown)}` is not a parameter here" if unknown
+            raise ServiceError(400, Code.BAD_PARAMETER, (f"`{shortened(unknown)}` is not a parameter here" if unknown
                                                          else "a parameter with no name (`=…`) is refused")
                                + (f"; did you mean `{hint}`?" if hint else "")
                                + f" (this path takes: {', '.join(known) or 'no parameters'})",
-                               field=echo(unknown) or '""')
+                               field=shortened(unknown) or '""')
     if twice := sorted({n for n in names if names.count(n) > 1}):
         raise ServiceError(400, Code.BAD_PARAMETER, f"{twice[0]}: given more than once", field=twice[0])
     on = request.query_params.get("on")
@@ -143,8 +143,8 @@ def plain_query(request: Request) -> None:
         try:
             decision_date(on)
         except InputError:  # 2022-02-30 too: a day the calendar has
-            raise ServiceError(400, Code.BAD_PARAMETER, f"on: {not_a_date(echo(on))}", field="on") from None
+            raise ServiceError(400, Code.BAD_PARAMETER, f"on: {not_a_date(on)}", field="on") from None
     hints = request.query_params.get("hints")
     if hints is not None and hints not in ("true", "false"):  # not yes, on, 1 or TRUE, which pydantic would take
-        raise ServiceError(400, Code.BAD_PARAMETER, f"hints: `{echo(hints)}` is neither true nor false "
+        raise ServiceError(400, Code.BAD_PARAMETER, f"hints: `{shortened(hints)}` is neither true nor false "
                            "(hints takes true or false, in lower case)", field="hints")

@@ -89,6 +89,10 @@ class Report:
     """Cases never run because their file or their rule file has errors."""
     unread: list[str] = field(default_factory=list)
     """Test files that could not be read, whose cases (how many is not known) never ran."""
+    missing: list[str] = field(default_factory=list)
+    """Paths given that do not exist."""
+    files: int = 0
+    """Test files found (their cases run or not)."""
 
     @property
     def passed(self) -> int:
@@ -102,12 +106,24 @@ class Report:
     def ok(self) -> bool:
         return not self.failed and not self.not_run and not self.unread and not has_errors(self.diagnostics)
 
+    @property
+    def unfound(self) -> bool:
+        """A path given does not exist, or no test file was found at all: the run could not proceed."""
+        return bool(self.missing) or not self.files
+
     def summary(self) -> str:
         """``314 passed, 0 failed``, how many cases were not run, if any, and each test file that
-        could not be read (its cases not run, and not counted)."""
+        could not be read (its cases not run, and not counted); ``nothing was tested: ...`` when no
+        test file was found, and each path given that does not exist."""
+        missing = ", ".join(f"`{path}`" for path in self.missing)
+        gone = f"{missing}: no such file or folder" if missing else ""
+        if not self.files:
+            why = gone or "no test file at the paths given (a test file has a top-level `cases:` key)"
+            return f"nothing was tested: {why}"
+        gone = f"; {gone}, so nothing there was tested" if gone else ""
         unrun = f", {self.not_run} not run (their file or rule file has errors)" if self.not_run else ""
         unread = "".join(f"; {file} could not be read, so none of its cases ran" for file in self.unread)
-        return f"{self.passed} passed, {self.failed} failed{unrun}{unread}"
+        return f"{self.passed} passed, {self.failed} failed{unrun}{unread}{gone}"
 
 
 def show(value: Any) -> str:
@@ -137,6 +153,7 @@ def run_paths(paths: Sequence[str | Path], keyword: str | None = None, lang: str
         path = Path(given)
         if not path.exists():
             report.diagnostics.append(Diagnostic(str(path), 1, 1, Code.FILE_NOT_FOUND, "no such file or folder"))
+            report.missing.append(str(path))
             continue
         files = find_test_files(path)
         if path.is_dir() and not files:
@@ -153,6 +170,7 @@ def run_paths(paths: Sequence[str | Path], keyword: str | None = None, lang: str
 
 def run_file(loaded: CaseFile, report: Report, keyword: str | None = None, lang: str = "en") -> None:
     """Run the cases of one loaded file into ``report``."""
+    report.files += 1
     report.diagnostics += loaded.diagnostics
     report.not_run += sum(keyword is None or keyword.lower() in name.lower() for name in loaded.not_run)
     report.unread += [str(loaded.path)] if loaded.unread else []
