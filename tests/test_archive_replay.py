@@ -415,7 +415,7 @@ def test_a_what_if_line_is_explained_as_the_auditing_guide_says(tmp_path: Path,
     """docs/auditing.md §7: a what-if entry has no rule file; its base's, with the manifest's overrides, decides it."""
     guide = (Path(__file__).resolve().parents[1] / "docs" / "auditing.md").read_text("utf-8")
     explain = guide.split("## 7. Explain one decision")[1].split("\n## 8.")[0]
-    assert "A what-if line" in explain and "--seq N --explain" in explain
+    assert "A what-if line" in explain and "--seq 17 --explain" in explain
     log, archive = tmp_path / "d.jsonl", tmp_path / "a"
     assert main(["evaluate", "bsu-2022", str(EXAMPLES), "--set", "wage_ceiling=4300000", "--set", "as_of=2022-07-31",
                  "--log", str(log), "--full-nik", "--archive", str(archive)]) == 0

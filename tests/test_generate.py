@@ -21,6 +21,7 @@ from bsu_rules.batch.read import Reader
 from bsu_rules.batch.validate import validate
 from bsu_rules.cli import main
 from bsu_rules.members import parse_member
+from bsu_rules.members.model import shortened
 from bsu_rules.nik import nik_valid
 
 
@@ -116,7 +117,7 @@ def test_generate_has_a_bound_and_reports_progress(tmp_path: Path, capsys: pytes
 
     for n in ("99999999999999", "100000001"):
         assert main(["generate", "--n", n, "--out", str(tmp_path / "m.parquet")]) == 2
-        assert f"argument --n: '{n}' is more than 100,000,000 members" in capsys.readouterr().err
+        assert f"argument --n: '{shortened(n)}' is more than 100,000,000 members" in capsys.readouterr().err
     slow = generate.block
 
     def block(*a: Any, **k: Any) -> Any:
