@@ -1061,6 +1061,20 @@ def test_an_output_among_the_rule_files_tables_is_refused(rules_copy: Path, tmp_
     assert main(["impact", str(rules_copy / "bsu-2022.yaml"), examples, "--set", "wage_ceiling=4000000",
                  "--out", str(rules_copy / "glossary" / "report.html")]) == 2
     assert "which holds the rule files' glossary" in capsys.readouterr().err
+    other, tests = rules_copy / "bsu-2021.yaml", rules_copy / "tests" / "bsu-2022.yaml"
+    tests.parent.mkdir(exist_ok=True)
+    tests.write_text("ruleset: bsu-2022\ncases: []\n", "utf-8")
+    kept = {p: p.read_bytes() for p in (other, tests)}
+    assert main(["impact", str(rules_copy / "bsu-2022.yaml"), examples, "--set", "wage_ceiling=4000000",
+                 "--out", str(other)]) == 2
+    assert f"{other} is a YAML file in the folder of the rule file bsu-2022.yaml: it may be another rule file" in \
+        capsys.readouterr().err
+    assert main(["impact", str(rules_copy / "bsu-2022.yaml"), examples, "--set", "wage_ceiling=4000000",
+                 "--out", str(tmp_path / "r.html"), "--json", str(tests)]) == 2
+    assert "which holds the rule files' tests; give the output another path" in capsys.readouterr().err
+    assert all(p.read_bytes() == b for p, b in kept.items())
+    assert main(["impact", str(rules_copy / "bsu-2022.yaml"), examples, "--set", "wage_ceiling=4000000",
+                 "--out", str(rules_copy / "report.html")]) == 0  # a new report beside the copy it was made from
 
 
 def test_a_parquet_file_with_a_column_twice_is_refused_by_name(tmp_path: Path,

@@ -716,10 +716,13 @@ def test_no_rule_file_message_or_suggestion_shows_a_nik_or_account_number(
     assert not re.search(r"(?<![0-9a-f])\d{10,}(?![0-9a-f])", shown), shown  # a sha256 is not a number
 
 
-@pytest.mark.parametrize("key", ["a" * 2000, '"' + "1" * 30_000 + '"'])
-def test_a_key_longer_than_yaml_reads_is_told_so_not_as_indentation(rules_copy: Path, key: str) -> None:
+@pytest.mark.parametrize(("key", "block"), [("a" * 2000, False), ('"' + "1" * 30_000 + '"', False), ("x" * 1100, True)])
+def test_a_key_longer_than_yaml_reads_is_told_so_not_as_indentation(rules_copy: Path, key: str, block: bool) -> None:
+    """A key with its value on the line, or one opening a block (``rounding:`` renamed)."""
     path = rules_copy / "bsu-2022.yaml"
-    text = path.read_text("utf-8").replace("facts:\n", f"facts:\n  {key}: 1\n", 1)
+    text = path.read_text("utf-8")
+    text = text.replace("  rounding:\n", f"  {key}:\n", 1) if block else \
+        text.replace("facts:\n", f"facts:\n  {key}: 1\n", 1)
     path.write_text(text, "utf-8")
     (found,) = bsu_rules.check_file(path)[1]
     assert (found.code, found.line, found.column) == ("yaml-syntax", *_position(text, key)), str(found)

@@ -952,7 +952,7 @@ def test_a_body_that_never_arrives_is_answered_408_within_the_time_limit() -> No
     started = time.perf_counter()
     r = service.post("/v1/decisions?ruleset=bsu-2022", content=trickle())
     body = assert_error(r, 408, "time-limit")
-    assert time.perf_counter() - started < 5 and "the body did not arrive within 0.3 s (6 bytes had)" in \
+    assert time.perf_counter() - started < 5 and "the body did not arrive within 0.3 s (6 bytes arrived)" in \
         body["message"]
 
 

@@ -32,19 +32,28 @@ def distinct(source: str | Path, targets: dict[str, Path], read: dict[str, Path]
         if other != option:
             raise InputError([(option, f"{path} is also {other}; give each file a path of its own")])
         if rules is not None and (held := _rule_data(path, rules)) is not None:
-            raise InputError([(option, f"{path} is in {held}, which holds the rule files' {held.name}; give the "
-                                       "file a path outside it")])
+            raise InputError([(option, f"{path} {held}; give the output another path")])
 
 
-def _rule_data(path: Path, rule_file: Path) -> Path | None:
-    """The ``tables`` or ``glossary`` folder beside ``rule_file`` that ``path`` lies in (None: neither):
-    another edition's table there is read by no run of this one, and would be lost all the same."""
+def _rule_data(path: Path, rule_file: Path) -> str | None:
+    """What ``path`` would write over among the rule files beside ``rule_file`` (None: nothing): a file
+    in its ``tables``, ``glossary`` or ``tests`` folder, or a rule file (YAML) in its folder: another
+    edition's, which no run of this one reads, would be lost all the same. A new file beside the rule
+    file (a what-if's report next to the copy it was made from) is left to be written."""
     folder = rule_file.resolve().parent
+    target = path.resolve()
     try:
-        inside = path.resolve().relative_to(folder).parts
+        inside = target.relative_to(folder).parts
     except ValueError:
         return None
-    return folder / inside[0] if len(inside) > 1 and inside[0] in ("tables", "glossary") else None
+    if len(inside) > 1 and inside[0] in _RULE_DATA:
+        return f"is in {folder / inside[0]}, which holds the rule files' {_RULE_DATA[inside[0]]}"
+    if target.suffix.lower() in (".yaml", ".yml") and target.exists():
+        return f"is a YAML file in the folder of the rule file {rule_file.name}: it may be another rule file"
+    return None
+
+
+_RULE_DATA = {"tables": "tables", "glossary": "glossary", "tests": "tests"}
 
 
 def writable(targets: dict[str, Path]) -> None:

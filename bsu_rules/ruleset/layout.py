@@ -67,9 +67,10 @@ def explain(exc: MarkedYAMLError, lines: list[str]) -> Explained:
     if problem.startswith("expected ',' or"):
         return line + 1, col + 1, "a list in brackets is written `[a, b]` and keys in braces `{key: value, " \
             "key: value}`: check the quotes and commas before this point", None
-    if problem == "mapping values are not allowed here" and found is not None and len(found.group("key")) > 1024:
-        return line + 1, _start(found) + 1, f"a key of {len(found.group('key')):,} characters: YAML reads a key of " \
-            "at most 1,024 as a key; give it a short name", None
+    for n in (opened.line if opened is not None else line, line):  # where a simple key is scanned, or read
+        if n < len(lines) and (long := _KEY.match(lines[n])) is not None and len(long.group("key")) > 1024:
+            return n + 1, _start(long) + 1, f"a key of {len(long.group('key')):,} characters: YAML reads a key " \
+                "of at most 1,024 as a key; give it a short name", None
     if problem == "mapping values are not allowed here":
         previous = _content_before(lines, line)
         if found is not None and col < found.end() and previous is not None:  # the key's own `:`

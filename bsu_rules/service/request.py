@@ -59,8 +59,9 @@ async def records(request: Request, limits: Limits) -> tuple[list[Any], bool]:
                 if len(body) > limits.max_body_bytes:
                     raise _too_large(limits, body)
     except TimeoutError:
+        of = f" of {declared}" if declared is not None and declared.isdigit() else ""
         slow = ServiceError(408, Code.TIME_LIMIT, f"the body did not arrive within {limits.body_seconds:g} s "
-                            f"({len(body)} bytes had): send it whole, at once")
+                            f"({len(body)}{of} bytes arrived): send it whole, at once")
         slow.headers["Connection"] = "close"
         raise slow from None
     try:
