@@ -1290,3 +1290,17 @@ def test_a_page_is_refused_for_another_rule_set_and_for_arguments_it_cannot_take
     with pytest.raises(TypeError, match=r"render_html takes a list of decisions, not Decision: pass \[decision\]"):
         render_html(d, rs)  # type: ignore[arg-type]
     assert render_text(d, rs, "en").startswith("Wage Subsidy 2022")
+
+
+@pytest.mark.parametrize(("lang", "says"), [
+    ("en", "Payment: cannot be decided yet because the bank on record, “PT Bank”, names no bank"),
+    ("id", "Penyaluran: belum dapat ditentukan karena bank yang tercatat, “PT Bank”, tidak menyebut nama bank")])
+def test_a_bank_written_as_words_that_name_none_is_said_to_be_on_record(lang: str, says: str) -> None:
+    """Not "there is no record of the bank": the page would contradict the record, and the officer."""
+    rs = load_ruleset("bsu-2022")
+    record = json.loads(json.dumps(EXAMPLES[0]))
+    record["bank_account"]["bank"] = "PT Bank"
+    decision = evaluate(rs, parse_member(record))
+    assert (decision.outcome.value, decision.channel, decision.missing) == ("eligible", None,
+                                                                           ["member.bank_account.bank"])
+    assert says in render_text(decision, rs, lang).splitlines()

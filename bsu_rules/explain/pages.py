@@ -50,6 +50,7 @@ _W: dict[str, dict[str, str]] = {
         "once": "dibayarkan sekaligus", "split": "dibayarkan dalam {n} tahap, masing-masing {each}",
         "parts": "dibayarkan dalam {n} tahap: {list}", "monthly": "{rp} per bulan selama {months}",
         "no_channel": "belum dapat ditentukan karena data {} tidak tercatat", "bank_read": "; bank yang tercatat: “{}”",
+        "no_bank_named": "belum dapat ditentukan karena bank yang tercatat, “{}”, tidak menyebut nama bank",
         "because": ", karena {}", "no_number": ", karena tidak ada nomor rekening yang tercatat",
         "not_state": ", karena bank yang tercatat, “{}”, bukan bank penyalur milik negara (Himbara)",
         "unpaid": "tidak dibayarkan untuk {this}, karena NIK yang sama sudah dibayar melalui {paid}: "
@@ -80,6 +81,7 @@ _W: dict[str, dict[str, str]] = {
         "once": "paid in a single payment", "split": "paid in {n} instalments of {each}",
         "parts": "paid in {n} instalments: {list}", "monthly": "{rp} a month for {months}",
         "no_channel": "cannot be decided yet because there is no record of the {}",
+        "no_bank_named": "cannot be decided yet because the bank on record, “{}”, names no bank",
         "bank_read": "; bank on record: “{}”", "because": ", because {}",
         "no_number": ", because no account number is on record",
         "not_state": ", because the bank on record, “{}”, is not one of the state-owned banks (Himbara) that pay out",
@@ -234,8 +236,11 @@ class _Context:
             text += f", {w['split'].format(n=len(parts), each=rupiah(parts[0]))}"
         else:
             text += f", {w['parts'].format(n=len(parts), list=join([rupiah(p) for p in parts], lang))}"
+        written = d.channel_values.get("member.bank_account.bank")
         if d.channel:
             channel = self.g.channel(d.channel, lang) + self.not_at_the_bank(d.channel)
+        elif d.missing == ["member.bank_account.bank"] and isinstance(written, str) and written.strip():
+            channel = w["no_bank_named"].format(mask_typed(written.strip()))  # "Bank", "PT Bank": on record
         else:
             channel = w["no_channel"].format(self.g.labels(d.missing, lang)) if d.missing else w["unknown"]
         ref = f" [{self.benefit_note}]" if self.benefit_note else ""
