@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from datetime import date
 from typing import Any
 
+from bsu_rules.formatting import format_date, format_month
 from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.ruleset.schema import Window
 
@@ -62,9 +63,11 @@ def stale_titles(rs: RuleSet, warn: Warn) -> None:
             text: str = getattr(title, lang)
             for stated, held in _stated(text, *own):
                 if not held:
+                    meant = _meant(stated, *own, lang)
                     warn(("rules", i, "title", lang), "stale-title",
                          f"the title says {stated}, a value the criterion does not read (its parameters, as_of "
-                         "or its window's dates): update the title to the value the rule reads", checked.rule.id)
+                         "or its window's dates): update the title to the value the rule reads" +
+                         (f": {text.replace(stated, meant)}" if meant else ""), checked.rule.id)
                 elif _AMOUNT.fullmatch(stated) and (name := dated.get(int(re.sub(r"\D", "", stated)))) is not None:
                     warn(("rules", i, "title", lang), "stale-title",
                          f"the title says {stated}, which `param.{name}` holds on some days of the edition only: "
@@ -85,6 +88,24 @@ def _stated(text: str, amounts: set[int], days: set[date], months: set[tuple[int
                 yield m.group(), date(year, month, int(day)) in days
             except ValueError:
                 yield m.group(), False
+
+
+def _meant(stated: str, amounts: set[int], days: set[date], months: set[tuple[int, int]], lang: str) -> str | None:
+    """The one value of its kind a criterion reads that a stale ``stated`` date or month was probably
+    meant to become (a last day of a month for a last day, a first for a first), in the title's
+    language; None when there is not exactly one."""
+    found = _DATE.fullmatch(stated)
+    if found is None:
+        return None
+    if found.group(1) is None:
+        if len(months) != 1:
+            return None
+        (year, month), = months
+        return format_month(f"{year:04d}-{month:02d}", lang)
+    month, year = MONTHS[found.group(2).lower()], int(found.group(3))
+    last = int(found.group(1)) == calendar.monthrange(year, month)[1]
+    alike = sorted(d for d in days if (d.day == calendar.monthrange(d.year, d.month)[1]) == last)
+    return format_date(alike[0], lang) if len(alike) == 1 else None
 
 
 def _dated_amounts(rs: RuleSet, read: set[str]) -> dict[int, str]:
