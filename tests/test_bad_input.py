@@ -410,3 +410,12 @@ def test_a_control_character_beside_a_whole_record_is_named_not_a_cut(line: byte
     with pytest.raises(BadRecord) as refused:
         decode_records(line)
     assert str(refused.value) == says
+
+
+@pytest.mark.parametrize("given", ["\x1c\u2028\n2022-07", "\x1b[2J2022-02-30", "2022-07\u202e"])
+def test_a_date_given_with_control_characters_is_repeated_escaped(given: str) -> None:
+    """A month or impossible date read through surrounding controls reached a client raw (``?on=``, ``--on``)."""
+    from bsu_rules.ruleset.spelling import not_a_date
+
+    said = not_a_date(given)
+    assert said.isprintable() and ("\\x1" in said or "\\u202e" in said), said

@@ -1047,6 +1047,25 @@ def test_an_output_over_the_key_file_is_refused_before_anything_is_written(tmp_p
     assert f"{manifest} is also --key-file" in capsys.readouterr().err and manifest.read_text() == "a key\n"
 
 
+def test_explain_tells_a_manifest_not_the_decisions_own_and_warns_without_one(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    lines = Path(__file__).resolve().parents[1] / "examples" / "members.jsonl"
+    source, other = tmp_path / "m.jsonl", tmp_path / "m3.jsonl"
+    source.write_bytes(lines.read_bytes())
+    other.write_text(source.read_text("utf-8").replace("4200000", "3000000"), "utf-8")  # row 5 becomes eligible
+    decisions, copied = tmp_path / "d.jsonl", tmp_path / "e.jsonl"
+    assert main(["batch", "bsu-2022", str(source), "--out", str(decisions), "--quiet"]) == 0
+    assert main(["batch", "bsu-2022", str(other), "--out", str(copied), "--quiet"]) == 0
+    decisions.write_bytes(copied.read_bytes())  # another run's decisions beside this run's manifest
+    capsys.readouterr()
+    assert main(["explain", "bsu-2022", str(decisions), "--input", str(source), "--row", "5"]) == 2
+    assert f"the manifest beside {decisions} is another run's" in capsys.readouterr().err
+    alone = tmp_path / "alone.jsonl"
+    alone.write_bytes(copied.read_bytes())
+    assert main(["explain", "bsu-2022", str(alone), "--input", str(other), "--row", "5", "--lang", "en"]) == 0
+    assert f"warning: no manifest beside {alone} records the input the batch read" in capsys.readouterr().err
+
+
 def test_an_output_among_the_rule_files_tables_is_refused(rules_copy: Path, tmp_path: Path,
                                                          capsys: pytest.CaptureFixture[str]) -> None:
     """Another edition's table, which this run does not read, was written over with its rejects."""
@@ -1067,8 +1086,7 @@ def test_an_output_among_the_rule_files_tables_is_refused(rules_copy: Path, tmp_
     kept = {p: p.read_bytes() for p in (other, tests)}
     assert main(["impact", str(rules_copy / "bsu-2022.yaml"), examples, "--set", "wage_ceiling=4000000",
                  "--out", str(other)]) == 2
-    assert f"{other} is a YAML file in the folder of the rule file bsu-2022.yaml: it may be another rule file" in \
-        capsys.readouterr().err
+    assert f"{other} is a rule file, or a rule file's tests; give the output another path" in capsys.readouterr().err
     assert main(["impact", str(rules_copy / "bsu-2022.yaml"), examples, "--set", "wage_ceiling=4000000",
                  "--out", str(tmp_path / "r.html"), "--json", str(tests)]) == 2
     assert "which holds the rule files' tests; give the output another path" in capsys.readouterr().err
@@ -1227,7 +1245,7 @@ def test_a_run_never_writes_over_its_rule_file_or_tables(tmp_path: Path, capsys:
     kept = table.read_bytes()
     members = str(Path(__file__).resolve().parents[1] / "examples" / "members.jsonl")
     assert main(["batch", str(rules / "bsu-2022.yaml"), members, "--out", str(table), "--quiet"]) == 2
-    assert "is also table minimum_wage" in capsys.readouterr().err and table.read_bytes() == kept
+    assert "which holds the rule files' tables" in capsys.readouterr().err and table.read_bytes() == kept
     assert sorted(p.name for p in table.parent.iterdir() if p.name.startswith(".")) == []  # nothing left behind
 
 
@@ -1539,3 +1557,22 @@ def test_an_input_that_is_not_a_regular_file_is_refused_at_once(tmp_path: Path,
     err = capsys.readouterr().err
     assert f"{fifo}: a named pipe (FIFO): batch reads its input more than once" in err
     assert "cat ... > members.jsonl" in err and not (tmp_path / "d.jsonl").exists()
+
+
+@pytest.mark.parametrize("command", [
+    ["doc", "{rules}/bsu-2022.yaml", "--out", "{rules}/bsu-2021.yaml"],
+    ["doc", "{rules}/bsu-2022.yaml", "--out", "{rules}/tables/banks.csv"],
+    ["generate", "--n", "10", "--out", "{rules}/tables/minimum-wage-2021.csv"],
+    ["evaluate", "{rules}/bsu-2022.yaml", "{members}", "--log", "{rules}/tables/log.jsonl", "--full-nik"],
+    ["evaluate", "{rules}/bsu-2022.yaml", "{members}", "--log", "{tmp}/l.jsonl", "--archive", "{rules}/glossary/a"],
+    ["archive", "{rules}/bsu-2022.yaml", "--into", "{rules}/tests/a"],
+])
+def test_no_command_writes_among_the_rule_files(rules_copy: Path, tmp_path: Path, command: list[str],
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    """Another edition's rule file or table, which the command does not read, was written over."""
+    members = Path(__file__).resolve().parents[1] / "examples" / "members.jsonl"
+    before = {p: p.read_bytes() for p in rules_copy.rglob("*") if p.is_file()}
+    args = [a.format(rules=rules_copy, members=members, tmp=tmp_path) for a in command]
+    assert main(args) == 2
+    assert "give" in capsys.readouterr().err.splitlines()[-1]
+    assert {p: p.read_bytes() for p in rules_copy.rglob("*") if p.is_file()} == before

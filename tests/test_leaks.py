@@ -260,10 +260,11 @@ def test_a_very_long_digit_run_is_hidden_in_time_proportional_to_its_length() ->
     from bsu_rules.members.model import hide_identifiers
 
     for text, hidden in (("k" + "7" * 50_000 + "k", "k<50000 digits>k"), ("1 " * 25_000, "<25000 digits> "),
-                         ("3204\t1257\t0894\t0003!", "<16 digits>!")):
+                         ("3204\t1257\t0894\t0003!", "<16 digits>!"),
+                         ("2022-05 12:30 " * 40 + "123", "<403 digits>")):  # a month then a time: two readings each
         started = time.process_time()
         assert hide_identifiers(text) == hidden
-        assert time.process_time() - started < 5  # about 0.01 s; the quadratic form took 80
+        assert time.process_time() - started < 5  # about 0.01 s; the quadratic form took 80, the last 2**40 steps
 
 
 def test_a_set_value_of_thousands_of_digits_is_too_large_not_unreadable(capsys: pytest.CaptureFixture[str]) -> None:
@@ -272,3 +273,17 @@ def test_a_set_value_of_thousands_of_digits_is_too_large_not_unreadable(capsys: 
     err = capsys.readouterr().err
     assert "error [literal-too-large]: a number of more than 40 digits, larger than the engine computes" in err
     assert "9" * 10 not in err
+
+
+_NIK_X = "3204125708940003x"
+
+
+@pytest.mark.parametrize("args", [["serve", "--body-time-limit", _NIK_X], ["serve", "--time-limit", _NIK_X],
+                                  ["serve", "--port", _NIK_X],
+                                  ["batch", "bsu-2022", "m.jsonl", "--out", "d.jsonl", "--chunk-size", _NIK_X],
+                                  ["evaluate", "bsu-2022", "m.jsonl", "--on", _NIK_X]])
+def test_an_option_value_holding_a_nik_is_not_repeated_whole(args: list[str],
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert "<16 digits>" in err and "3204125708940003" not in err, err

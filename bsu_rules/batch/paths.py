@@ -26,34 +26,44 @@ def distinct(source: str | Path, targets: dict[str, Path], read: dict[str, Path]
     every file a run writes (``targets``, by option) are different files: an output over something
     read, or two outputs on one path, would destroy what is read or kept."""
     seen = {identity(Path(source)): "the input"} | {identity(p): what for what, p in (read or {}).items()}
-    rules = (read or {}).get("the rule file")
     for option, path in targets.items():
         other = seen.setdefault(identity(path), option)
         if other != option:
             raise InputError([(option, f"{path} is also {other}; give each file a path of its own")])
-        if rules is not None and (held := _rule_data(path, rules)) is not None:
-            raise InputError([(option, f"{path} {held}; give the output another path")])
+    refuse_among_rules(targets)
 
 
-def _rule_data(path: Path, rule_file: Path) -> str | None:
-    """What ``path`` would write over among the rule files beside ``rule_file`` (None: nothing): a file
-    in its ``tables``, ``glossary`` or ``tests`` folder, or a rule file (YAML) in its folder: another
-    edition's, which no run of this one reads, would be lost all the same. A new file beside the rule
-    file (a what-if's report next to the copy it was made from) is left to be written."""
-    folder = rule_file.resolve().parent
-    target = path.resolve()
-    try:
-        inside = target.relative_to(folder).parts
-    except ValueError:
-        return None
-    if len(inside) > 1 and inside[0] in _RULE_DATA:
-        return f"is in {folder / inside[0]}, which holds the rule files' {_RULE_DATA[inside[0]]}"
-    if target.suffix.lower() in (".yaml", ".yml") and target.exists():
-        return f"is a YAML file in the folder of the rule file {rule_file.name}: it may be another rule file"
+def among_rules(path: str | Path) -> str | None:
+    """What writing ``path`` would destroy among rule files (None: nothing): a file in the ``tables``,
+    ``glossary`` or ``tests`` folder of a folder holding a rule file, or a rule or test file itself
+    (YAML whose first lines hold ``ruleset:`` or ``cases:``): another edition's, which no run of this
+    one reads, would be lost all the same. A new file beside a rule file is left to be written."""
+    target = Path(path).resolve()
+    for folder in list(target.parents)[:4]:
+        if folder.name in _RULE_DATA and any(_is_rules(p) for p in folder.parent.glob("*.y*ml")):
+            return f"is in {folder}, which holds the rule files' {folder.name}"
+    if target.suffix.lower() in (".yaml", ".yml") and _is_rules(target):
+        return "is a rule file, or a rule file's tests"
     return None
 
 
-_RULE_DATA = {"tables": "tables", "glossary": "glossary", "tests": "tests"}
+def refuse_among_rules(targets: dict[str, Path]) -> None:
+    """InputError, naming the option, for a file a run writes (``targets``) among rule files."""
+    for option, path in targets.items():
+        if (held := among_rules(path)) is not None:
+            raise InputError([(option, f"{path} {held}; give the output another path")])
+
+
+def _is_rules(path: Path) -> bool:
+    try:
+        with path.open("rb") as f:
+            head = f.read(8192)
+    except OSError:
+        return False
+    return re.search(rb"(?m)^(ruleset|cases):", head) is not None
+
+
+_RULE_DATA = ("tables", "glossary", "tests")
 
 
 def writable(targets: dict[str, Path]) -> None:

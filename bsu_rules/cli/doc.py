@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from bsu_rules.batch.paths import among_rules
 from bsu_rules.cli.check import RULE_FILES
 from bsu_rules.cli.options import load
 from bsu_rules.docgen import render
@@ -72,6 +73,10 @@ def run(args: argparse.Namespace) -> int:
             print(f"refresh with: {refresh}" if refresh else "refresh by running the same command without "
                   "--check", file=sys.stderr)
         return 1 if stale else 0
+    for name in stale:
+        if (held := among_rules(folder / name)) is not None:
+            print(f"bsu-rules: --out: {folder / name} {held}; give the output another path", file=sys.stderr)
+            return 2
     folder.mkdir(parents=True, exist_ok=True)
     for name in stale:
         (folder / name).write_bytes(pages[name].encode("utf-8"))

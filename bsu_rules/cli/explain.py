@@ -128,18 +128,26 @@ def _manifest(decisions: str) -> dict[str, Any]:
 
 
 def other_input(decisions: str, source: str) -> str | None:
-    """Why ``source`` is not the file the batch read, when its manifest records another sha256
-    (None: the same bytes, no manifest to tell, or a file not readable, which the reading says)."""
+    """Why ``source`` is not the file the batch read, or the manifest beside ``decisions`` not its own,
+    by the sha256s the manifest records (None: the same bytes, or a file not readable, which the
+    reading says). Without a manifest nothing can be told: a warning says so."""
     from bsu_rules.batch.paths import file_sha256  # lazy: idem
 
-    read = _manifest(decisions).get("input")
+    made = _manifest(decisions)
+    read, wrote = made.get("input"), made.get("output")
     recorded = read.get("sha256") if isinstance(read, dict) else None
     if not isinstance(read, dict) or not isinstance(recorded, str):
+        print(f"bsu-rules: warning: no manifest beside {decisions} records the input the batch read: that "
+              f"{source} is that file, unchanged, is not checked", file=sys.stderr)
         return None
     try:
-        given = file_sha256(source)
+        given, own = file_sha256(source), file_sha256(decisions)
     except OSError:
         return None
+    kept = wrote.get("sha256") if isinstance(wrote, dict) else None
+    if isinstance(kept, str) and own != kept:
+        return (f"the manifest beside {decisions} is another run's: it records decisions whose sha256 begins "
+                f"{kept[:12]}, and {decisions}'s begins {own[:12]}; keep a batch's output with its own manifest")
     if given == recorded:
         return None
     return (f"{source} is not the file the batch read for {decisions}: its sha256 begins {given[:12]}, the "

@@ -7,6 +7,7 @@ import sys
 import time
 from typing import Any
 
+from bsu_rules.batch.paths import among_rules
 from bsu_rules.cli.batch import Progress, at_most, missing_extra
 
 
@@ -40,6 +41,9 @@ def run(args: argparse.Namespace) -> int:
         from bsu_rules.batch.generate import write_population  # lazy: the generate extra
     except ImportError as exc:
         return missing_extra("generate", exc)
+    if (held := among_rules(args.out)) is not None:
+        print(f"bsu-rules: --out: {args.out} {held}; give the output another path", file=sys.stderr)
+        return 2
     started = time.monotonic()
     progress = None if args.quiet else Progress(args.n, "rows", "bsu-rules generate", doing="written")
     try:

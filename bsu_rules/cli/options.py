@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from bsu_rules.audit.snapshot import KEY_ENV
 from bsu_rules.errors import InputError
+from bsu_rules.members.model import shortened
 from bsu_rules.ruleset.loader import load_ruleset
 from bsu_rules.ruleset.overrides import override_options, reform_of, unread_on
 from bsu_rules.ruleset.spelling import not_a_date
@@ -94,7 +95,7 @@ def seconds(text: str) -> float:
     except ValueError:
         value = -1.0
     if not 0 <= value < float("inf"):  # also refuses NaN
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds (0 or more)")
+        raise argparse.ArgumentTypeError(f"{shortened(text)!r} is not a number of seconds (0 or more)")
     return value
 
 

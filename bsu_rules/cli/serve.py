@@ -13,6 +13,7 @@ from bsu_rules.cli.archive import add_full_nik_option, log_key, warn
 from bsu_rules.cli.batch import positive_int
 from bsu_rules.cli.exits import INTERRUPTED
 from bsu_rules.cli.options import add_key_options, used
+from bsu_rules.members.model import shortened
 from bsu_rules.ruleset.editions import bundled_rules
 from bsu_rules.ruleset.loader import load_ruleset
 
@@ -45,7 +46,7 @@ def add(sub: Any) -> None:
 
 def _port(text: str) -> int:
     if not text.isdigit() or not 1 <= int(text) <= 65535:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a port (1-65535)")
+        raise argparse.ArgumentTypeError(f"{shortened(text)!r} is not a port (1-65535)")
     return int(text)
 
 
@@ -56,7 +57,7 @@ def _time_limit(text: str) -> float:
     except ValueError:
         value = 0.0
     if not 0 < value < float("inf"):  # also refuses NaN
-        raise argparse.ArgumentTypeError(f"{text!r} is not a time limit (a number of seconds above 0)")
+        raise argparse.ArgumentTypeError(f"{shortened(text)!r} is not a time limit (a number of seconds above 0)")
     return value
 
 

@@ -82,11 +82,12 @@ apostrophe, dash or an invisible one."""
 _SPLIT = re.compile(rf"(?<!\d)\d++(?:(?:{_ESCAPE}|{_GAP}){{1,4}}\d++)+")
 """Runs of digits parted by gaps of one to four such characters (each run taken whole, from its first
 digit: a long run costs time in proportion to its length, not its square)."""
-_PLAIN_GAPS = re.compile(r"\d+(?:[ ./_\-]{1,2}\d+)*")
+_PLAIN_GAPS = re.compile(r"\d++(?:[ ./_\-]{1,2}+\d++)*+")
 """A run ``IDENTIFIER`` reads as it is (grouped by one or two spaces, dots, dashes, slashes or underscores)."""
 _TIME_WORDS = re.compile(r"\d{4}-\d{2}(?:-\d{2})?(?:[ T]\d{2}:\d{2}(?::\d{2})?)?|\d{1,2}:\d{2}(?::\d{2})?")
-_DATES = re.compile(rf"(?:{_TIME_WORDS.pattern})(?:{_GAP}{{1,4}}(?:{_TIME_WORDS.pattern}))*")
-"""Dates, months and times of day, one after another (``2022-05, 2022-06``; ``2019-03-01 00:00:00``)."""
+_DATES = re.compile(rf"(?>{_TIME_WORDS.pattern})(?:{_GAP}{{1,4}}+(?>{_TIME_WORDS.pattern}))*+")
+"""Dates, months and times of day, one after another (``2022-05, 2022-06``; ``2019-03-01 00:00:00``); each
+taken whole, as far as it goes (``2022-05 12:30`` is one), so that a list that is not one fails at once."""
 
 
 def _split_out(found: re.Match[str]) -> str:

@@ -173,7 +173,7 @@ def date_problem(text: str, last: bool = False) -> tuple[str, str | None]:
     if (month := as_month(text)) is not None and as_date(text) is None:
         year, number = int(month[:4]), int(month[5:])
         day = date(year, number, calendar.monthrange(year, number)[1] if last else 1)
-        return f"`{text[:40]}` is a month: write a day, YYYY-MM-DD ({day}, the month's " \
+        return f"`{_shown(text)}` is a month: write a day, YYYY-MM-DD ({day}, the month's " \
             f"{'last' if last else 'first'} day)", day.isoformat()
     meant = as_date(text)
     if meant is not None:
@@ -182,7 +182,7 @@ def date_problem(text: str, last: bool = False) -> tuple[str, str | None]:
             numbers[0] != numbers[1] and max(numbers[:2]) <= 12 else ""
         return f"write the date as YYYY-MM-DD ({meant}{read})", meant.isoformat()
     if _ISO_DATE.fullmatch(text):
-        return f"`{text[:40]}` is not a date in the calendar", None
+        return f"`{_shown(text)}` is not a date in the calendar", None
     return "write the date as YYYY-MM-DD, such as 2022-09-05", None
 
 
@@ -195,3 +195,10 @@ def _date(year: int, month: int, day: int) -> date | None:
         return date(year, month, day)
     except ValueError:
         return None
+
+
+def _shown(text: str) -> str:
+    """``text`` as a message repeats it: cut, digits of a NIK hidden, control characters escaped."""
+    from bsu_rules.members.model import shortened  # lazy: bsu_rules.members imports this module
+
+    return shortened(text)
