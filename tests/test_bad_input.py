@@ -403,6 +403,7 @@ def test_an_account_number_without_a_digit_is_refused_not_paid_to(tmp_path: Path
     (b'{"nik": "1"}\x0b', "not valid JSON (Extra data (\\x0b, a control character) at column 13)"),
     (b'{"nik": "1"}\x00', "not valid JSON (Extra data (\\x00, a control character) at column 13)"),
     (b'\x00{"nik": "1"}', "not valid JSON (Expecting value (\\x00, a control character) at column 1)"),
+    (b'\xef\xbb\xbf\xef\xbb\xbf{"nik": "1"}', "not valid JSON (Unexpected byte-order mark (U+FEFF) at column 1)"),
 ])
 def test_a_control_character_beside_a_whole_record_is_named_not_a_cut(line: bytes, says: str) -> None:
     from bsu_rules.members.decode import BadRecord, decode_records

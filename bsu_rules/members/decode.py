@@ -190,7 +190,9 @@ def decode_records(data: bytes | str) -> Any:
         where = "the end of the record: is it cut short?" if exc.pos >= len(exc.doc.rstrip(_JSON_SPACE)) else \
             f"line {exc.lineno} column {exc.colno}" if exc.lineno > 1 else f"column {exc.colno}"  # a line's end alike
         said = exc.msg.removesuffix(" at")
-        if said in ("Extra data", "Expecting value") and exc.pos < len(exc.doc) and not exc.doc[exc.pos].isprintable():
+        if said.startswith("Unexpected UTF-8 BOM"):  # json's own advice is for Python programmers
+            said = "Unexpected byte-order mark (U+FEFF)"
+        elif said in ("Extra data", "Expecting value") and not exc.doc[exc.pos:exc.pos + 1].isprintable():
             said += f" ({printable(exc.doc[exc.pos])}, a control character)"
         raise BadRecord(f"not valid JSON ({said} at {where}){_cr_only(exc)}") from None
     except UnicodeDecodeError as exc:
