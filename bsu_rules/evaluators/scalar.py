@@ -171,6 +171,7 @@ class Plan:
                 self.env.lazy[name] = compile_node(ruleset.facts[name], self.env)
         self.traced: dict[str, Node] = {}  # the node behind each traced label
         self._unset: dict[str, list[str]] = {}  # ``unset_read``, by label
+        self._bounded: dict[str, bool] = {}  # ``may_be_bound``, by label
         hoisted: dict[str, int] = {}  # one slot for each distinct call, however often it is written
         for checked in in_force:
             self._hoist(checked.tree, hoisted)
@@ -381,6 +382,15 @@ class Plan:
             trees = [] if node is None else [node, *(self.ruleset.facts[f] for f in self.ruleset.facts_read([node]))]
             read = {n.dotted for tree in trees for n in walk(tree) if isinstance(n, Name)}
             found = self._unset[label] = sorted(unset & (read | {label}))
+        return found
+
+    def may_be_bound(self, label: str) -> bool:
+        """Whether a traced value may be a lower bound (it reads a table with ``lower`` rows), so that
+        it may be unknown through a bound rather than for want of data."""
+        found = self._bounded.get(label)
+        if found is None:
+            node = self.traced.get(label)
+            found = self._bounded[label] = node is not None and self.ruleset.may_be_bound(node)
         return found
 
     def missing_of(self, recorded: Recorded, outcome: Outcome, channel: str | None) -> list[str]:
