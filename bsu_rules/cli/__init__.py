@@ -9,6 +9,7 @@ import os
 import signal
 import sys
 from collections.abc import Sequence
+from typing import Any, NoReturn
 
 from bsu_rules._version import __version__
 from bsu_rules.cli.exits import FAILED, INTERRUPTED, OK, catch_signals, report_internal_error
@@ -38,11 +39,30 @@ COMMANDS = {  # name -> the one-line help; the module bsu_rules.cli.<name> is im
 }
 
 
+class _Parser(argparse.ArgumentParser):
+    """Options only as written in full (``--key`` is not ``--key-file``: a secret given to it was
+    reported back as a file not found), and a usage error that repeats no key or NIK given."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("allow_abbrev", False)
+        super().__init__(*args, **kwargs)
+
+    def error(self, message: str) -> NoReturn:
+        head, found, given = message.partition("unrecognized arguments: ")
+        if found:
+            from bsu_rules.members.model import hide_identifiers  # lazy: a usage error only
+
+            words = given.split(" ")
+            message = head + found + " ".join("…" if i and "key" in words[i - 1].lower() else hide_identifiers(w)
+                                              for i, w in enumerate(words))
+        super().error(message)
+
+
 def parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     """The argument parser. With ``argv``, only the command it names is loaded (the others are listed
     by name and help); without, every command is."""
     wanted = next((a for a in argv if not a.startswith("-")), None) if argv is not None else None
-    top = argparse.ArgumentParser(prog="bsu-rules", description="Decide, explain and prove BSU eligibility.")
+    top = _Parser(prog="bsu-rules", description="Decide, explain and prove BSU eligibility.")
     top.add_argument("--version", action="version", version=f"bsu-rules {__version__}")
     sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, summary in COMMANDS.items():
