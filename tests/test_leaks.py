@@ -287,3 +287,15 @@ def test_an_option_value_holding_a_nik_is_not_repeated_whole(args: list[str],
     assert main(args) == 2
     err = capsys.readouterr().err
     assert "<16 digits>" in err and "3204125708940003" not in err, err
+
+
+@pytest.mark.parametrize(("args", "secret"), [
+    (["batch", "bsu-2022", "m.jsonl", "--out", "d.jsonl", "--key", "S3cret-Key"], "S3cret-Key"),
+    (["impact", "bsu-2022", "m.jsonl", "--out", "r.html", "--pseudonymize-key", "S3cret-Key"], "S3cret-Key"),
+    (["evaluate", "bsu-2022", "m.jsonl", "--frmat", "3204125708940003"], "3204125708940003")])
+def test_a_key_given_to_an_option_not_taken_is_not_repeated(args: list[str], secret: str,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    """``--key`` was read as ``--key-file`` and the key reported as a file not found."""
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert "unrecognized arguments" in err and secret not in err, err
