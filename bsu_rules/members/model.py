@@ -76,15 +76,19 @@ def hide_identifiers(text: str) -> str:
 
 _ESCAPE = r"\\(?:x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[tnrfvab])"
 """A character as ``repr`` or JSON writes it in quoted text (``\\t``, ``\\xa0``, ``\\u2009``)."""
-_GAP = "[\\s.,/_:|'\u2019\\-\u00ad\u2010-\u2015\u2212\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]"
-"""A character that groups digits: a space of any width, a dot, comma, slash, underscore, colon, bar,
-apostrophe, dash or an invisible one."""
+_GAP = ("[\\s.,/_:;|'*+\u00b7\u2019\\-\u00ad\u2010-\u2015\u2212\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff"
+        "\u0300-\u036f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u2800\u3164\ufe00-\ufe0f\uff0d\uffa0"
+        "\U000e0100-\U000e01ef]")
+"""A character that groups digits: a space of any width, a dot, comma, slash, underscore, colon,
+semicolon, bar, apostrophe, asterisk, plus, middle dot, dash (full-width too), a combining mark, or one
+shown as nothing (a format character, a filler, a variation selector, a blank braille cell)."""
 _SPLIT = re.compile(rf"(?<!\d)\d++(?:(?:{_ESCAPE}|{_GAP}){{1,4}}\d++)+")
 """Runs of digits parted by gaps of one to four such characters (each run taken whole, from its first
 digit: a long run costs time in proportion to its length, not its square)."""
 _PLAIN_GAPS = re.compile(r"\d++(?:[ ./_\-]{1,2}+\d++)*+")
 """A run ``IDENTIFIER`` reads as it is (grouped by one or two spaces, dots, dashes, slashes or underscores)."""
-_TIME_WORDS = re.compile(r"\d{4}-\d{2}(?:-\d{2})?(?:[ T]\d{2}:\d{2}(?::\d{2})?)?|\d{1,2}:\d{2}(?::\d{2})?")
+_CLOCK = r"(?:[01]?[0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9])?"
+_TIME_WORDS = re.compile(rf"[0-9]{{4}}-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12][0-9]|3[01]))?(?:[ T]{_CLOCK})?|{_CLOCK}")
 _DATES = re.compile(rf"(?>{_TIME_WORDS.pattern})(?:{_GAP}{{1,4}}+(?>{_TIME_WORDS.pattern}))*+")
 """Dates, months and times of day, one after another (``2022-05, 2022-06``; ``2019-03-01 00:00:00``); each
 taken whole, as far as it goes (``2022-05 12:30`` is one), so that a list that is not one fails at once."""
