@@ -1064,6 +1064,9 @@ def test_explain_tells_a_manifest_not_the_decisions_own_and_warns_without_one(
     alone.write_bytes(copied.read_bytes())
     assert main(["explain", "bsu-2022", str(alone), "--input", str(other), "--row", "5", "--lang", "en"]) == 0
     assert f"warning: no manifest beside {alone} records the input the batch read" in capsys.readouterr().err
+    manifest_path(alone).write_text('{"input": {"sha2', "utf-8")  # cut short
+    assert main(["explain", "bsu-2022", str(alone), "--input", str(other), "--row", "5", "--lang", "en"]) == 0
+    assert f"warning: the manifest beside {alone} is damaged: that" in capsys.readouterr().err
 
 
 def test_an_output_among_the_rule_files_tables_is_refused(rules_copy: Path, tmp_path: Path,
@@ -1074,11 +1077,10 @@ def test_an_output_among_the_rule_files_tables_is_refused(rules_copy: Path, tmp_
     examples = str(Path(__file__).resolve().parents[1] / "examples" / "members.jsonl")
     assert main(["batch", str(rules_copy / "bsu-2022.yaml"), examples, "--out", str(tmp_path / "d.jsonl"),
                  "--rejects", str(table)]) == 2
-    assert f"--rejects: {table} is in {rules_copy.resolve() / 'tables'}, which holds the rule files' tables" in \
-        capsys.readouterr().err
+    assert f"--rejects: {table} is a table of the rule file {rules_copy / 'bsu-2021.yaml'}" in capsys.readouterr().err
     assert table.read_bytes() == kept and not (tmp_path / "d.jsonl").exists()
     assert main(["impact", str(rules_copy / "bsu-2022.yaml"), examples, "--set", "wage_ceiling=4000000",
-                 "--out", str(rules_copy / "glossary" / "report.html")]) == 2
+                 "--out", str(rules_copy / "glossary" / "glossary.yaml")]) == 2
     assert "which holds the rule files' glossary" in capsys.readouterr().err
     other, tests = rules_copy / "bsu-2021.yaml", rules_copy / "tests" / "bsu-2022.yaml"
     tests.parent.mkdir(exist_ok=True)
@@ -1089,7 +1091,7 @@ def test_an_output_among_the_rule_files_tables_is_refused(rules_copy: Path, tmp_
     assert f"{other} is a rule file, or a rule file's tests; give the output another path" in capsys.readouterr().err
     assert main(["impact", str(rules_copy / "bsu-2022.yaml"), examples, "--set", "wage_ceiling=4000000",
                  "--out", str(tmp_path / "r.html"), "--json", str(tests)]) == 2
-    assert "which holds the rule files' tests; give the output another path" in capsys.readouterr().err
+    assert f"{tests} is a rule file, or a rule file's tests; give the output another path" in capsys.readouterr().err
     assert all(p.read_bytes() == b for p, b in kept.items())
     assert main(["impact", str(rules_copy / "bsu-2022.yaml"), examples, "--set", "wage_ceiling=4000000",
                  "--out", str(rules_copy / "report.html")]) == 0  # a new report beside the copy it was made from
@@ -1245,7 +1247,7 @@ def test_a_run_never_writes_over_its_rule_file_or_tables(tmp_path: Path, capsys:
     kept = table.read_bytes()
     members = str(Path(__file__).resolve().parents[1] / "examples" / "members.jsonl")
     assert main(["batch", str(rules / "bsu-2022.yaml"), members, "--out", str(table), "--quiet"]) == 2
-    assert "which holds the rule files' tables" in capsys.readouterr().err and table.read_bytes() == kept
+    assert "is a table of the rule file" in capsys.readouterr().err and table.read_bytes() == kept
     assert sorted(p.name for p in table.parent.iterdir() if p.name.startswith(".")) == []  # nothing left behind
 
 
@@ -1563,7 +1565,8 @@ def test_an_input_that_is_not_a_regular_file_is_refused_at_once(tmp_path: Path,
     ["doc", "{rules}/bsu-2022.yaml", "--out", "{rules}/bsu-2021.yaml"],
     ["doc", "{rules}/bsu-2022.yaml", "--out", "{rules}/tables/banks.csv"],
     ["generate", "--n", "10", "--out", "{rules}/tables/minimum-wage-2021.csv"],
-    ["evaluate", "{rules}/bsu-2022.yaml", "{members}", "--log", "{rules}/tables/log.jsonl", "--full-nik"],
+    ["evaluate", "{rules}/bsu-2022.yaml", "{members}", "--log", "{rules}/tables/banks.csv", "--full-nik"],
+    ["evaluate", "{rules}/bsu-2022.yaml", "{members}", "--log", "{rules}/decisions.yaml", "--full-nik"],
     ["evaluate", "{rules}/bsu-2022.yaml", "{members}", "--log", "{tmp}/l.jsonl", "--archive", "{rules}/glossary/a"],
     ["archive", "{rules}/bsu-2022.yaml", "--into", "{rules}/tests/a"],
 ])
@@ -1576,3 +1579,31 @@ def test_no_command_writes_among_the_rule_files(rules_copy: Path, tmp_path: Path
     assert main(args) == 2
     assert "give" in capsys.readouterr().err.splitlines()[-1]
     assert {p: p.read_bytes() for p in rules_copy.rglob("*") if p.is_file()} == before
+
+
+def test_rule_files_are_found_by_what_they_hold_and_their_tables_by_the_file_they_name(tmp_path: Path) -> None:
+    """A rule file with a long comment first, a quoted key, a name in capitals; tables in a folder of any
+    name, or reached through a link; a pipe named like YAML is never opened. A new file of another kind
+    beside a rule file, or in an empty tests folder, is left to be written."""
+    import os
+
+    from bsu_rules.batch.guard import among_rules
+
+    rules = Path(__file__).resolve().parents[1] / "rules"
+    text = (rules / "bsu-2022.yaml").read_text("utf-8")
+    layouts = {"long": ("# a note\n" * 2000 + text, "tables"), "quoted": (text.replace("ruleset:", '"ruleset":', 1),
+                                                                      "tables"),
+               "upper": (text, "tables"), "flat": (text.replace("file: tables/", "file: data/"), "data")}
+    for name, (written, folder) in layouts.items():
+        (tmp_path / name / folder).mkdir(parents=True)
+        (tmp_path / name / folder / "banks.csv").write_text("x\n", "utf-8")
+        (tmp_path / name / ("BSU-2022.YAML" if name == "upper" else "bsu-2022.yaml")).write_text(written, "utf-8")
+        assert among_rules(tmp_path / name / folder / "banks.csv"), name
+    (tmp_path / "flat" / "tables").symlink_to(tmp_path / "flat" / "data")
+    assert among_rules(tmp_path / "flat" / "tables" / "banks.csv")
+    assert among_rules(tmp_path / "flat" / "new.yaml")  # serve and check would read it as a rule file
+    assert among_rules(tmp_path / "flat" / "decisions.jsonl") is None
+    (tmp_path / "flat" / "tests").mkdir()
+    assert among_rules(tmp_path / "flat" / "tests" / "decisions.jsonl") is None
+    os.mkfifo(tmp_path / "flat" / "feed.yaml")
+    assert among_rules(tmp_path / "flat" / "tests" / "d.jsonl") is None  # the pipe is not opened: no hang

@@ -9,6 +9,7 @@ import os
 import re
 from pathlib import Path
 
+from bsu_rules.batch.guard import refuse_among_rules
 from bsu_rules.errors import InputError
 
 FORMATS = (".parquet", ".jsonl", ".csv")
@@ -31,39 +32,6 @@ def distinct(source: str | Path, targets: dict[str, Path], read: dict[str, Path]
         if other != option:
             raise InputError([(option, f"{path} is also {other}; give each file a path of its own")])
     refuse_among_rules(targets)
-
-
-def among_rules(path: str | Path) -> str | None:
-    """What writing ``path`` would destroy among rule files (None: nothing): a file in the ``tables``,
-    ``glossary`` or ``tests`` folder of a folder holding a rule file, or a rule or test file itself
-    (YAML whose first lines hold ``ruleset:`` or ``cases:``): another edition's, which no run of this
-    one reads, would be lost all the same. A new file beside a rule file is left to be written."""
-    target = Path(path).resolve()
-    for folder in list(target.parents)[:4]:
-        if folder.name in _RULE_DATA and any(_is_rules(p) for p in folder.parent.glob("*.y*ml")):
-            return f"is in {folder}, which holds the rule files' {folder.name}"
-    if target.suffix.lower() in (".yaml", ".yml") and _is_rules(target):
-        return "is a rule file, or a rule file's tests"
-    return None
-
-
-def refuse_among_rules(targets: dict[str, Path]) -> None:
-    """InputError, naming the option, for a file a run writes (``targets``) among rule files."""
-    for option, path in targets.items():
-        if (held := among_rules(path)) is not None:
-            raise InputError([(option, f"{path} {held}; give the output another path")])
-
-
-def _is_rules(path: Path) -> bool:
-    try:
-        with path.open("rb") as f:
-            head = f.read(8192)
-    except OSError:
-        return False
-    return re.search(rb"(?m)^(ruleset|cases):", head) is not None
-
-
-_RULE_DATA = ("tables", "glossary", "tests")
 
 
 def writable(targets: dict[str, Path]) -> None:

@@ -11,7 +11,8 @@ from bsu_rules.audit.archive import archive_ruleset
 from bsu_rules.audit.checkpoints import CheckpointError, load_signing_key, signer
 from bsu_rules.audit.log import AuditError, DecisionLog
 from bsu_rules.audit.snapshot import KEY_ENV
-from bsu_rules.batch.paths import among_rules, identity
+from bsu_rules.batch.guard import among_rules
+from bsu_rules.batch.paths import identity
 from bsu_rules.cli.options import add_key_options, add_reform_options, key_file, pseudonym_key
 from bsu_rules.ruleset.loader import load_ruleset
 from bsu_rules.ruleset.model import RuleSet
@@ -30,7 +31,7 @@ def add(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    if (held := among_rules(args.into)) is not None:
+    if (held := among_rules(args.into, folder=True)) is not None:
         print(f"bsu-rules: --into {args.into} {held}; give the archive another folder", file=sys.stderr)
         return 2
     for name in args.rulesets:
@@ -83,8 +84,9 @@ def warn(said: str) -> None:
 
 def open_audit(args: argparse.Namespace, ruleset: RuleSet) -> DecisionLog | None:
     """Archive the rule set if asked, and open the decision log if asked."""
-    for option, path in (("--log", getattr(args, "log", None)), ("--archive", getattr(args, "archive", None))):
-        if path and (held := among_rules(path)) is not None:
+    for option, path, folder in (("--log", getattr(args, "log", None), False),
+                                 ("--archive", getattr(args, "archive", None), True)):
+        if path and (held := among_rules(path, folder)) is not None:
             raise AuditError(f"{option} {path} {held}; give it another path")
     if getattr(args, "archive", None):
         if os.path.exists(args.archive) and not os.path.isdir(args.archive):

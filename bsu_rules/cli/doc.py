@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bsu_rules.batch.paths import among_rules
+from bsu_rules.batch.guard import among_rules
 from bsu_rules.cli.check import RULE_FILES
 from bsu_rules.cli.options import load
 from bsu_rules.docgen import render

@@ -137,8 +137,11 @@ def other_input(decisions: str, source: str) -> str | None:
     read, wrote = made.get("input"), made.get("output")
     recorded = read.get("sha256") if isinstance(read, dict) else None
     if not isinstance(read, dict) or not isinstance(recorded, str):
-        print(f"bsu-rules: warning: no manifest beside {decisions} records the input the batch read: that "
-              f"{source} is that file, unchanged, is not checked", file=sys.stderr)
+        from bsu_rules.batch.paths import manifest_path  # lazy: idem
+
+        said = f"the manifest beside {decisions} is damaged" if manifest_path(decisions).exists() else \
+            f"no manifest beside {decisions} records the input the batch read"
+        print(f"bsu-rules: warning: {said}: that {source} is that file, unchanged, is not checked", file=sys.stderr)
         return None
     try:
         given, own = file_sha256(source), file_sha256(decisions)

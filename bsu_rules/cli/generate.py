@@ -7,7 +7,7 @@ import sys
 import time
 from typing import Any
 
-from bsu_rules.batch.paths import among_rules
+from bsu_rules.batch.guard import among_rules
 from bsu_rules.cli.batch import Progress, at_most, missing_extra
 
 

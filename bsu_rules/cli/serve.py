@@ -9,6 +9,7 @@ import sys
 from typing import Any
 
 from bsu_rules.audit.log import AuditError, DecisionLog
+from bsu_rules.batch.guard import among_rules
 from bsu_rules.cli.archive import add_full_nik_option, log_key, warn
 from bsu_rules.cli.batch import positive_int
 from bsu_rules.cli.exits import INTERRUPTED
@@ -84,6 +85,8 @@ def run(args: argparse.Namespace) -> int:
         try:  # a log keeping full NIKs nobody asked for, or a damaged or unwritable one, is refused before
             if os.path.isdir(args.log):
                 raise AuditError(f"--log {args.log} is a folder: give the file the decisions are appended to")
+            if (held := among_rules(args.log)) is not None:
+                raise AuditError(f"--log {args.log} {held}; give it another path")
             key = log_key(args)
             log = DecisionLog(args.log, key=key, full_nik=key is None, batch=args.max_records,  # before it listens
                               warn=warn)
