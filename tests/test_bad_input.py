@@ -400,9 +400,12 @@ def test_an_account_number_without_a_digit_is_refused_not_paid_to(tmp_path: Path
 
 
 @pytest.mark.parametrize(("line", "says"), [
-    (b'{"nik": "1"}\x0b', "not valid JSON (Extra data (\\x0b, a control character) at column 13)"),
-    (b'{"nik": "1"}\x00', "not valid JSON (Extra data (\\x00, a control character) at column 13)"),
-    (b'\x00{"nik": "1"}', "not valid JSON (Expecting value (\\x00, a control character) at column 1)"),
+    (b'{"nik": "1"}\x0b', "not valid JSON (Extra data (U+000B, a character JSON does not take there) at column 13)"),
+    (b'{"nik": "1"}\x00', "not valid JSON (Extra data (U+0000, a character JSON does not take there) at column 13)"),
+    (b'\x00{"nik": "1"}', "not valid JSON (Expecting value (U+0000, a character JSON does not take there) at "
+                          "column 1)"),
+    (b'{"nik": "1"}\xc2\xa0', "not valid JSON (Extra data (U+00A0, a character JSON does not take there) at "
+                              "column 13)"),
     (b'\xef\xbb\xbf\xef\xbb\xbf{"nik": "1"}', "not valid JSON (Unexpected byte-order mark (U+FEFF) at column 1)"),
 ])
 def test_a_control_character_beside_a_whole_record_is_named_not_a_cut(line: bytes, says: str) -> None:

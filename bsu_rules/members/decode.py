@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from bsu_rules.errors import InputError
-from bsu_rules.members.model import hide_identifiers, key_path, printable
+from bsu_rules.members.model import hide_identifiers, key_path
 
 
 class BadRecord(ValueError):
@@ -193,7 +193,7 @@ def decode_records(data: bytes | str) -> Any:
         if said.startswith("Unexpected UTF-8 BOM"):  # json's own advice is for Python programmers
             said = "Unexpected byte-order mark (U+FEFF)"
         elif said in ("Extra data", "Expecting value") and not exc.doc[exc.pos:exc.pos + 1].isprintable():
-            said += f" ({printable(exc.doc[exc.pos])}, a control character)"
+            said += f" (U+{ord(exc.doc[exc.pos]):04X}, a character JSON does not take there)"
         raise BadRecord(f"not valid JSON ({said} at {where}){_cr_only(exc)}") from None
     except UnicodeDecodeError as exc:
         raise BadRecord(f"not UTF-8 text (byte {exc.start + 1} of the record)") from None
