@@ -405,3 +405,21 @@ def test_a_symbolic_diff_of_one_rule_set_names_its_sides_old_and_new(rules_copy:
     quantities = {b["quantity"] for r in regions for b in r["bounds"]}
     assert {"fact.ceiling (old)", "fact.ceiling (new)"} <= quantities
     assert not any("bsu-2022" in q for q in quantities)
+
+
+def test_witnesses_are_not_written_where_their_rule_set_cannot_be_named(rules_copy: Path,
+                                                                        capsys: Any) -> None:
+    """Beside an edited copy named `bsu-2022.yaml`, the old side's `ruleset: bsu-2022` would test the copy:
+    its cases failed against the rule set they were written for. Neither file is written; with the copy
+    renamed both are, and pass."""
+    edited = rules_copy / "bsu-2022.yaml"
+    edited.write_text(edited.read_text("utf-8").replace("    value: 3500000\n", "    value: 4000000\n", 1), "utf-8")
+    inside = rules_copy / "tests" / "w.yaml"
+    inside.parent.mkdir(exist_ok=True)
+    assert main(["diff", "bsu-2022", str(edited), "--symbolic", "--write-tests", str(inside), "--limit", "2"]) == 2
+    err = capsys.readouterr().err
+    assert "cannot name bsu-2022 [5b7dc81b6ce2]" in err and "such as bsu-2022-whatif.yaml" in err
+    assert not list(inside.parent.glob("w*.yaml"))
+    renamed = edited.rename(rules_copy / "whatif.yaml")
+    assert main(["diff", "bsu-2022", str(renamed), "--symbolic", "--write-tests", str(inside), "--limit", "2"]) == 1
+    assert main(["test", str(inside), str(inside.with_name("w.old.yaml"))]) == 0

@@ -9,18 +9,33 @@ from typing import Any
 
 from ruamel.yaml import YAML
 
+from bsu_rules.errors import InputError
 from bsu_rules.prove.regions import Region
 from bsu_rules.prove.verdict import jsonable
 from bsu_rules.ruleset.loader import bundled_rules
 from bsu_rules.ruleset.model import RuleSet
+from bsu_rules.testing.rulesets import beside, confined
 
 
 def reference(ruleset: RuleSet, test_file: Path) -> str:
-    """The bundled id when the file is the bundled one, else a path relative to the test file."""
+    """How a test file at ``test_file`` names ``ruleset``: its bundled id when it is the bundled file, else
+    its path from the test file's folder, which must be that folder or the one above it (where a test
+    file's ``ruleset:`` is looked for). InputError when neither names it: the id would find a rule file
+    of that name beside the test file first, or the path lies elsewhere."""
     bundled = bundled_rules() / f"{ruleset.id}.yaml"
     if bundled.exists() and bundled.resolve() == ruleset.path.resolve():
-        return ruleset.id
-    return os.path.relpath(ruleset.path.resolve(), test_file.resolve().parent)
+        found = beside(ruleset.id, test_file)
+        if found is None or found.resolve() == bundled.resolve():
+            return ruleset.id
+        why = f"{found} is another rule set of that name, which the id would find first (give that copy a " \
+            f"name of its own, such as {ruleset.id}-whatif.yaml)"
+    else:
+        relative = os.path.relpath(ruleset.path.resolve(), test_file.resolve().parent)
+        if confined(relative, test_file) is not None:
+            return relative
+        why = f"a test file names a rule file in its own folder or the one above only, and {ruleset.path} is not"
+    raise InputError([("--write-tests", f"{test_file} cannot name {ruleset.id} [{ruleset.sha256[:12]}]: {why}; "
+                                        "nothing was written")])
 
 
 def write(path: Path, ruleset: RuleSet, on: Any, other: RuleSet, regions: list[Region], side: int) -> int:
@@ -39,8 +54,9 @@ def write(path: Path, ruleset: RuleSet, on: Any, other: RuleSet, regions: list[R
     yaml.default_flow_style = None
     yaml.width = 120
     out = io.StringIO()
-    out.write(f"# Written by `bsu-rules diff --symbolic --write-tests`: one case per region where {other.id}\n"
-              f"# and {ruleset.id} decide differently, expecting what {ruleset.id} decides.\n")
-    yaml.dump({"ruleset": reference(ruleset, path), "cases": cases}, out)
+    this, that = (f"{rs.id} [{rs.sha256[:12]}]" for rs in (ruleset, other))
+    out.write(f"# Written by `bsu-rules diff --symbolic --write-tests`: one case per region where {that}\n"
+              f"# and {this} decide differently, expecting what {this} decides.\n")
+    yaml.dump({"ruleset": reference(ruleset, path), "cases": cases}, out)  # named before: see ``_symbolic``
     path.write_text(out.getvalue(), "utf-8")
     return len(cases)
