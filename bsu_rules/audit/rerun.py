@@ -307,7 +307,8 @@ def _selected(line: Line, nik: str | None, key: str | bytes | None, seqs: Collec
         return True
     if env.get("pseudonym_key") is not None:
         if key is None:
-            raise ValueError("this log pseudonymises NIKs: give the key to find a NIK in it")
+            raise ValueError("this log pseudonymises NIKs: give the key it was written with to find a NIK in it "
+                             "(--key-file or $BSU_RULES_PSEUDONYM_KEY)")
         return bool(_get(env, "inputs", "nik") == pseudonym(nik, key))
     return bool(_get(env, "inputs", "nik") == nik)
 

@@ -106,7 +106,8 @@ def run(args: argparse.Namespace) -> int:
         return f" ({h[key]['difference']:+d})" if data["baseline"] else ""
 
     print(f"eligible {h['eligible']['reform']}{diff('eligible')} · paid {h['paid']['reform']}{diff('paid')} · "
-          f"budget {h['budget']['reform']}{diff('budget')} · undetermined {h['undetermined']['reform']} · "
+          f"budget {h['budget']['reform']}{diff('budget')} · undetermined {h['undetermined']['reform']}"
+          f"{diff('undetermined')} · ineligible {h['ineligible']['reform']}{diff('ineligible')} · "
           f"rejected {h['rejected']['reform']}")
     moves = data["channel_moves"]
     if moves and moves["total"]:
