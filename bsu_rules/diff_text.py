@@ -133,7 +133,8 @@ def _regions(s: dict[str, Any]) -> list[str]:
                 lines.append(f"      {b['quantity']}: any value")
             else:
                 low = "-∞" if b["lowest"] is None else _number(b["lowest"])
-                lines.append(f"      {b['quantity']} in [{low}, {_number(b['highest'])}]")
+                unknown = ", or unknown" if b.get("or_unknown") else ""
+                lines.append(f"      {b['quantity']} in [{low}, {_number(b['highest'])}]{unknown}")
         if r["confirmed"]:
             witness = json.dumps(r["witness"], ensure_ascii=False)
             also = "; ".join(f"{a['rule']} {a['old']} → {a['new']}" for a in r.get("also", []))

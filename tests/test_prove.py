@@ -423,3 +423,19 @@ def test_witnesses_are_not_written_where_their_rule_set_cannot_be_named(rules_co
     renamed = edited.rename(rules_copy / "whatif.yaml")
     assert main(["diff", "bsu-2022", str(renamed), "--symbolic", "--write-tests", str(inside), "--limit", "2"]) == 1
     assert main(["test", str(inside), str(inside.with_name("w.old.yaml"))]) == 0
+
+
+def test_a_region_says_when_a_bounded_quantity_may_also_be_unknown(rules_copy: Path, capsys: Any) -> None:
+    """With the cut-off moved to June, "fact.wage (new) in [4.000.001, ∞]" read as if wages above 4 M
+    became undetermined; the region mostly holds members with no June wage at all."""
+    edited = rules_copy / "bsu-2022.yaml"
+    text = edited.read_text("utf-8").replace("    value: 2022-07\n", "    value: 2022-06\n", 1)
+    edited.write_text(text.replace("    value: 3500000\n", "    value: 4000000\n", 1).replace(
+        "as_of: 2022-07-31", "as_of: 2022-06-30"), "utf-8")
+    assert main(["diff", "bsu-2022", str(edited), "--symbolic", "--limit", "4", "--format", "json"]) == 1
+    regions = {r["words"]: r for r in json.loads(capsys.readouterr().out)["symbolic"]["regions"]}
+    wage = {b["quantity"]: b for b in regions["eligible → undetermined: wage-ceiling pass → unknown"]["bounds"]}
+    assert wage["fact.wage (new)"] == {"quantity": "fact.wage (new)", "lowest": 4_000_001, "highest": None,
+                                       "or_unknown": True}
+    (registered,) = regions["eligible → ineligible: registered-by-cutoff pass → fail"]["bounds"]
+    assert "or_unknown" not in registered  # a registration date that fails is known

@@ -40,7 +40,7 @@ class Region:
     old: str
     new: str
     criteria: list[tuple[str, str, str]]  # (rule id, result under old, result under new)
-    bounds: list[tuple[str, Any, Any]] = field(default_factory=list)  # (quantity, lowest, highest)
+    bounds: list[tuple[str, Any, Any, bool]] = field(default_factory=list)  # (quantity, lowest, highest, or unknown)
     values: list[tuple[str, list[str]]] = field(default_factory=list)  # (member field, the values it can take)
     witness: Record | None = None
     confirmed: bool = False
@@ -54,7 +54,8 @@ class Region:
     def as_json(self) -> dict[str, Any]:
         return {"old": self.old, "new": self.new, "words": self.words(),
                 "criteria": [{"rule": r, "old": a, "new": b} for r, a, b in self.criteria],
-                "bounds": [{"quantity": q, "lowest": _show(lo), "highest": _show(hi)} for q, lo, hi in self.bounds],
+                "bounds": [{"quantity": q, "lowest": _show(lo), "highest": _show(hi)} | ({"or_unknown": True} if also
+                           else {}) for q, lo, hi, also in self.bounds],
                 "values": [{"field": f, "values": v} for f, v in self.values],
                 "witness": jsonable(self.witness), "confirmed": self.confirmed, "note": self.note,
                 "also": [{"rule": r, "old": a, "new": b} for r, a, b in self.also]}
@@ -144,7 +145,13 @@ class SymbolicDiff:
                 if opt.check() != z3.sat:
                     break  # never known in this region
                 ends.append(_value(opt.lower(handle) if goal == "min" else opt.upper(handle), sym))
-            region.bounds.append((label, *ends) if ends else (label, UNKNOWN, UNKNOWN))
+            if not ends:
+                region.bounds.append((label, UNKNOWN, UNKNOWN, False))
+                continue
+            unknown = z3.Solver()  # the same region holds members for whom it is not known at all
+            unknown.set("timeout", self.timeout)
+            region.bounds.append((label, *ends, unknown.check(*self.inputs.domain, constraint, z3.Not(sym.known))
+                                  == z3.sat))
 
     def _values(self, region: Region, constraint: Term) -> None:
         """For each enumerated member field the differing criteria read: the values it can take
