@@ -1607,3 +1607,12 @@ def test_rule_files_are_found_by_what_they_hold_and_their_tables_by_the_file_the
     assert among_rules(tmp_path / "flat" / "tests" / "decisions.jsonl") is None
     os.mkfifo(tmp_path / "flat" / "feed.yaml")
     assert among_rules(tmp_path / "flat" / "tests" / "d.jsonl") is None  # the pipe is not opened: no hang
+
+
+def test_a_table_named_in_braces_is_guarded_too(tmp_path: Path) -> None:
+    from bsu_rules.batch.guard import among_rules
+
+    (tmp_path / "banks.csv").write_text("alias,bank\n", "utf-8")
+    (tmp_path / "mine.yaml").write_text("ruleset: mine\ntables:\n  banks: {key: alias, file: banks.csv, value: bank}\n",
+                                        "utf-8")
+    assert among_rules(tmp_path / "banks.csv") == f"is a table of the rule file {tmp_path / 'mine.yaml'}"

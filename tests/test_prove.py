@@ -439,3 +439,21 @@ def test_a_region_says_when_a_bounded_quantity_may_also_be_unknown(rules_copy: P
                                        "or_unknown": True}
     (registered,) = regions["eligible → ineligible: registered-by-cutoff pass → fail"]["bounds"]
     assert "or_unknown" not in registered  # a registration date that fails is known
+
+
+def test_witnesses_go_beside_the_other_tests_and_write_over_nothing_else(tmp_path: Path, capsys: Any) -> None:
+    """`rules/tests/bsu-2022.yaml` is the edition's tests, not a rule set that hides the bundled one; and a
+    file --write-tests did not write is never written over."""
+    import shutil
+
+    rules = tmp_path / "rules"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "rules", rules)
+    out = rules / "tests" / "witnesses.yaml"
+    for _ in range(2):  # the second run writes over what the first wrote
+        assert main(["diff", "bsu-2021", "bsu-2022", "--symbolic", "--write-tests", str(out), "--limit", "2"]) == 1
+    assert main(["test", str(out), str(out.with_name("witnesses.old.yaml"))]) == 0
+    kept = (rules / "tests" / "bsu-2022.yaml").read_bytes()
+    assert main(["diff", "bsu-2021", "bsu-2022", "--symbolic", "--write-tests", str(rules / "tests" / "bsu-2022.yaml"),
+                 "--limit", "2"]) == 2
+    assert "exists and was not written by --write-tests" in capsys.readouterr().err
+    assert (rules / "tests" / "bsu-2022.yaml").read_bytes() == kept

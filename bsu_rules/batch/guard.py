@@ -10,6 +10,7 @@ folder of the path written and the few above it, along the path as given and as 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path
 
 from bsu_rules.errors import InputError
@@ -17,7 +18,8 @@ from bsu_rules.errors import InputError
 __all__ = ["among_rules", "refuse_among_rules"]
 
 _RULE_KEY = re.compile(rb"""(?m)^["']?(ruleset|cases)["']?[ \t]*:""")
-_TABLE_FILE = re.compile(rb"""(?m)^[ \t]+file:[ \t]*["']?([^"'#\r\n]+?)["']?[ \t]*(?:#.*)?$""")
+_TABLE_FILE = re.compile(rb"""(?m)(?:^[ \t]+|[{,][ \t]*)file:[ \t]*["']?([^"'#,{}\r\n]+?)["']?[ \t]*(?=[,}#\r\n]|$)""")
+"""A table's ``file:``, in a block (``file: tables/banks.csv``) or in braces (``{file: banks.csv, …}``)."""
 _DATA = ("tables", "glossary", "tests")
 _UP = 4  # folders above the path looked at
 _READ = 1 << 20  # bytes of a YAML file read to tell a rule file
@@ -30,7 +32,7 @@ def among_rules(path: str | Path, folder: bool = False) -> str | None:
     rule or test files are read from. A new file of another kind beside a rule file (an analyst's
     report next to the copy it was made from) is left to be written."""
     given = Path(path).absolute()
-    places = [given, given.resolve()]
+    places = list(dict.fromkeys([given, given.resolve()]))
     for target in places:
         inside = target if folder else target.parent
         for above in [inside, *inside.parents][:_UP]:
@@ -59,11 +61,17 @@ def refuse_among_rules(targets: dict[str, Path]) -> None:
 
 
 def _rule_files(folder: Path) -> list[Path]:
+    """The rule and test files of a folder (read once while the folder's entries stay the same: a run
+    checks each of its outputs twice, in the same few folders)."""
     try:
-        entries = list(folder.iterdir())
+        return _listed(folder, folder.stat().st_mtime_ns)
     except OSError:
         return []
-    return [p for p in entries if p.suffix.lower() in (".yaml", ".yml") and _is_rules(p)]
+
+
+@lru_cache(maxsize=256)
+def _listed(folder: Path, _changed: int) -> list[Path]:
+    return [p for p in folder.iterdir() if p.suffix.lower() in (".yaml", ".yml") and _is_rules(p)]
 
 
 def _is_rules(path: Path) -> bool:

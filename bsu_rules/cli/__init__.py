@@ -6,6 +6,7 @@ import argparse
 import errno
 import importlib
 import os
+import re
 import signal
 import sys
 from collections.abc import Sequence
@@ -48,14 +49,22 @@ class _Parser(argparse.ArgumentParser):
         super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> NoReturn:
-        head, found, given = message.partition("unrecognized arguments: ")
-        if found:
-            from bsu_rules.members.model import hide_identifiers  # lazy: a usage error only
+        from bsu_rules.members.model import hide_identifiers  # lazy: a usage error only
 
-            words = given.split(" ")
-            message = head + found + " ".join("…" if i and "key" in words[i - 1].lower() else hide_identifiers(w)
-                                              for i, w in enumerate(words))
-        super().error(message)
+        head, found, given = message.partition("unrecognized arguments: ")
+        if found:  # what follows an option about a key (``--pseudo KEY``, ``--key=KEY``) up to the next option
+            shown, secret = [], False
+            for word in given.split(" "):
+                option = word.startswith("-")
+                name, equals, _ = word.partition("=")
+                secret = (option and _SECRET.search(name) is not None) or (secret and not option)
+                shown.append(f"{name}=…" if option and equals and secret else "…" if secret and not option else word)
+            message = head + found + " ".join(shown)
+        super().error(hide_identifiers(message))
+
+
+_SECRET = re.compile(r"key|secret|pass|token|--pseudo|--sign", re.IGNORECASE)
+"""An option whose value may be a secret: a usage error repeats none of what follows it."""
 
 
 def parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:

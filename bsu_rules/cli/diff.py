@@ -71,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
 def _symbolic(args: argparse.Namespace, old: Any, new: Any, old_on: Any, new_on: Any) -> dict[str, Any]:
     try:
         from bsu_rules.prove.regions import SymbolicDiff  # lazy: the prove extra (z3)
-        from bsu_rules.prove.tests import reference, write  # lazy: the prove extra (z3)
+        from bsu_rules.prove.tests import WRITTEN, reference, write  # lazy: the prove extra (z3)
     except ImportError:
         raise InputError([("--symbolic", "needs z3-solver: pip install 'bsu-rules[prove]'")]) from None
     diff = SymbolicDiff(old, new, old_on, new_on, timeout=int(args.timeout * 1000))
@@ -81,6 +81,10 @@ def _symbolic(args: argparse.Namespace, old: Any, new: Any, old_on: Any, new_on:
     if args.write_tests:
         path = Path(args.write_tests)
         old_path = path.with_name(f"{path.stem}.old{path.suffix or '.yaml'}")
+        for target in (path, old_path):  # written over only when a run of this wrote it
+            if target.exists() and (not target.is_file() or not target.read_bytes().startswith(WRITTEN.encode())):
+                raise InputError([("--write-tests", f"{target} exists and was not written by --write-tests: give "
+                                                    "the witnesses a path of their own")])
         reference(new, path), reference(old, old_path)  # both can be named, or neither file is written
         out["tests"] = {str(path): write(path, new, diff.sides[1].on, old, regions, 1),
                         str(old_path): write(old_path, old, diff.sides[0].on, new, regions, 0)}

@@ -269,10 +269,10 @@ class Recorded:
             said[i] = list(dict.fromkeys(p for k in nulls for p in self.plan.unset_read(k))) or \
                 [p for p, get in r.missing if get(m) is None] or \
                 [p for p, get, call, _ in r.unusable if call(m, self.facts) is None and get(m) is not None] or \
-                [k for k in nulls if rows and not self.plan.may_be_bound(k)] + rows or nulls or r.incomplete
+                [k for k in nulls if rows and not self.plan.may_be_bound(k)] or rows or nulls or r.incomplete
             # a parameter the rules leave unset: it alone (unknown for every member, whatever the record
-            # holds); a value unknown through a bound: its row, after a value unknown for want of data
-            # (no wage reported: the exact figure of the row would not settle it)
+            # holds); a value unknown for want of data (no wage reported: the exact figure of a row known
+            # only as a bound would not settle it), else a value unknown through a bound: its row
         return said[i]
 
     def explain(self, i: int, values: dict[str, JsonValue] | None = None) -> Text | None:

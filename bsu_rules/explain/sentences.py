@@ -179,11 +179,6 @@ class Renderer:
         g, rs = self.glossary, self.plan.ruleset
         if (row := _only_rows(missing)) is not None:
             return _BECAUSE[lang].format(self.bound(*row, lang)) + _so_far(known, lang, g, self.places)
-        rows = [found for m in missing if (found := _ROW.match(m))]
-        if rows:  # a value wanted for want of data first (no wage reported), then the rows known as bounds
-            missing = [m for m in missing if not _ROW.match(m)]
-            before = self.unknown(missing, lang, known, unread).removesuffix(".")
-            return f"{before}{_AND[lang]}{_AND[lang].join(self.bound(r[1], r[2], lang) for r in rows)}."
         tables = [m for m in missing if m.startswith("table.")]
         if tables and len(tables) == len(missing):
             areas = [_area(value, lang, self.places) for label, value in known

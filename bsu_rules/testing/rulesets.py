@@ -4,6 +4,7 @@ each loaded once."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from bsu_rules.errors import Code, RuleSetError
@@ -71,9 +72,18 @@ def confined(ref: str, test_file: Path) -> Path | None:
 
 
 def beside(ruleset_id: str, test_file: Path) -> Path | None:
-    """The rule file ``<id>.yaml`` next to a test file (not the test file itself), or one folder up."""
+    """The rule file ``<id>.yaml`` next to a test file (not the test file itself, nor another test file:
+    ``rules/tests/bsu-2022.yaml`` is the 2022 edition's tests), or one folder up."""
     for folder in (test_file.parent, test_file.parent.parent):
         candidate = folder / f"{ruleset_id}.yaml"
-        if candidate.is_file() and candidate.resolve() != test_file.resolve():
+        if candidate.is_file() and candidate.resolve() != test_file.resolve() and not _holds_cases(candidate):
             return candidate
     return None
+
+
+def _holds_cases(path: Path) -> bool:
+    """Whether a YAML file is a rule-author test file (a top-level ``cases:``)."""
+    try:
+        return re.search(r"(?m)^[\"']?cases[\"']?[ \t]*:", path.read_text("utf-8", "replace")) is not None
+    except OSError:
+        return False
