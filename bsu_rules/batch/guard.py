@@ -35,7 +35,8 @@ def among_rules(path: str | Path, folder: bool = False) -> str | None:
     places = list(dict.fromkeys([given, given.resolve()]))
     for target in places:
         inside = target if folder else target.parent
-        for above in [inside, *inside.parents][:_UP]:
+        chain = [inside, *inside.parents][:_UP]
+        for above in chain:
             rules = _rule_files(above)
             if not rules:
                 continue
@@ -45,7 +46,7 @@ def among_rules(path: str | Path, folder: bool = False) -> str | None:
                 if (reads := next((r for r in rules for t in _tables(r) if t.is_file() and target.samefile(t)),
                                   None)) is not None:
                     return f"is a table of the rule file {reads}"
-            data = next((d for d in [inside, *inside.parents][:_UP] if d.name in _DATA and d.parent == above), None)
+            data = next((d for d in chain if d.name in _DATA and d.parent == above), None)
             if data is not None and (folder or target.exists() or target.suffix.lower() in (".yaml", ".yml")):
                 return f"is in {data}, which holds the rule files' {data.name}"
             if above == inside and (folder or target.suffix.lower() in (".yaml", ".yml")):

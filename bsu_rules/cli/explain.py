@@ -131,14 +131,12 @@ def other_input(decisions: str, source: str) -> str | None:
     """Why ``source`` is not the file the batch read, or the manifest beside ``decisions`` not its own,
     by the sha256s the manifest records (None: the same bytes, or a file not readable, which the
     reading says). Without a manifest nothing can be told: a warning says so."""
-    from bsu_rules.batch.paths import file_sha256  # lazy: idem
+    from bsu_rules.batch.paths import file_sha256, manifest_path  # lazy: idem
 
     made = _manifest(decisions)
     read, wrote = made.get("input"), made.get("output")
     recorded = read.get("sha256") if isinstance(read, dict) else None
     if not isinstance(read, dict) or not isinstance(recorded, str):
-        from bsu_rules.batch.paths import manifest_path  # lazy: idem
-
         said = f"the manifest beside {decisions} is damaged" if manifest_path(decisions).exists() else \
             f"no manifest beside {decisions} records the input the batch read"
         print(f"bsu-rules: warning: {said}: that {source} is that file, unchanged, is not checked", file=sys.stderr)

@@ -265,15 +265,20 @@ class Recorded:
                 values = self.values(i)
             read = self.plan.json_parts.columns.reading[i](self.raw())
             nulls = [k for k, v in values.items() if v is None]
-            rows = list(rows_in([*read, *(self.facts[s] for s in r.bound_slots)]))
             said[i] = list(dict.fromkeys(p for k in nulls for p in self.plan.unset_read(k))) or \
                 [p for p, get in r.missing if get(m) is None] or \
                 [p for p, get, call, _ in r.unusable if call(m, self.facts) is None and get(m) is not None] or \
-                [k for k in nulls if rows and not self.plan.may_be_bound(k)] or rows or nulls or r.incomplete
+                self._wanted(nulls, list(rows_in([*read, *(self.facts[s] for s in r.bound_slots)]))) or \
+                nulls or r.incomplete
             # a parameter the rules leave unset: it alone (unknown for every member, whatever the record
             # holds); a value unknown for want of data (no wage reported: the exact figure of a row known
             # only as a bound would not settle it), else a value unknown through a bound: its row
         return said[i]
+
+    def _wanted(self, nulls: list[str], rows: list[str]) -> list[str]:
+        """Where table rows known only as bounds were read: the values unknown for want of data, else
+        those rows (``[]`` when no such row was read)."""
+        return [k for k in nulls if not self.plan.may_be_bound(k)] or rows if rows else []
 
     def explain(self, i: int, values: dict[str, JsonValue] | None = None) -> Text | None:
         result = self.results[i]

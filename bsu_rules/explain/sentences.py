@@ -178,7 +178,11 @@ class Renderer:
         (``unread``: the field and the call) is said in the glossary's ``unknown`` words for the call."""
         g, rs = self.glossary, self.plan.ruleset
         if (row := _only_rows(missing)) is not None:
-            return _BECAUSE[lang].format(self.bound(*row, lang)) + _so_far(known, lang, g, self.places)
+            table, key = row
+            bound = rs.tables[table.removeprefix("table.")].values or {}
+            at_least = g.show(table, bound[key], lang) if key in bound else "?"
+            return _BECAUSE[lang].format(_BOUND[lang].format(_area(key, lang, self.places), g.label(table, lang),
+                                                             at_least)) + _so_far(known, lang, g, self.places)
         tables = [m for m in missing if m.startswith("table.")]
         if tables and len(tables) == len(missing):
             areas = [_area(value, lang, self.places) for label, value in known
@@ -202,12 +206,6 @@ class Renderer:
         said += [_UNUSABLE[lang].format(g.labels(unusable, lang))] if unusable else []
         said += list(dict.fromkeys(found_nothing.values()))
         return _BECAUSE[lang].format(_AND[lang].join(said))
-
-    def bound(self, table: str, key: str, lang: str) -> str:
-        """That a table row is known only as a lower bound, with the bound and the member's area."""
-        bound = self.plan.ruleset.tables[table.removeprefix("table.")].values or {}
-        at_least = self.glossary.show(table, bound[key], lang) if key in bound else "?"
-        return _BOUND[lang].format(_area(key, lang, self.places), self.glossary.label(table, lang), at_least)
 
     def found_nothing(self, label: str, lang: str, call: Node | None = None) -> str | None:
         """Why a fact is unknown although what it reads is on record, in the glossary's ``unknown`` words

@@ -183,8 +183,7 @@ def decode_records(data: bytes | str) -> Any:
         try:
             value = json.loads(data, parse_int=_number, parse_constant=_constant, object_pairs_hook=_object)
         except RecursionError:
-            text = data.decode(json.detect_encoding(data), "surrogatepass") if isinstance(data, bytes) else data
-            value = _one_by_one(text)
+            value = _one_by_one(data)
         return _bounded(value, data)
     except json.JSONDecodeError as exc:
         where = "the end of the record: is it cut short?" if exc.pos >= len(exc.doc.rstrip(_JSON_SPACE)) else \

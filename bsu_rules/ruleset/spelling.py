@@ -161,10 +161,8 @@ def not_a_date(text: str, last: bool = False) -> str:
     the API: what is wrong, with the date it probably means in brackets (``31/12/2022``:
     ``write the date as YYYY-MM-DD (2022-12-31)``; a month as its first day, or its ``last``); the text
     repeated ``shortened`` (no NIK in it)."""
-    from bsu_rules.members.model import shortened  # lazy: bsu_rules.members imports this module
-
     message = date_problem(text, last)[0]
-    return message if message.startswith("`") else f"`{shortened(text)}` is not a date: {message}"
+    return message if message.startswith("`") else f"`{_shown(text)}` is not a date: {message}"
 
 
 def date_problem(text: str, last: bool = False) -> tuple[str, str | None]:

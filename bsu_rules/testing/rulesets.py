@@ -4,7 +4,6 @@ each loaded once."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from bsu_rules.errors import Code, RuleSetError
@@ -12,6 +11,7 @@ from bsu_rules.ruleset.diagnostics import Diagnostic, nearest
 from bsu_rules.ruleset.loader import bundled_rules, load_ruleset, resolve
 from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.ruleset.schema import RULE_ID
+from bsu_rules.testing.files import is_test_file
 
 
 class RuleSets:
@@ -76,14 +76,7 @@ def beside(ruleset_id: str, test_file: Path) -> Path | None:
     ``rules/tests/bsu-2022.yaml`` is the 2022 edition's tests), or one folder up."""
     for folder in (test_file.parent, test_file.parent.parent):
         candidate = folder / f"{ruleset_id}.yaml"
-        if candidate.is_file() and candidate.resolve() != test_file.resolve() and not _holds_cases(candidate):
+        if candidate.is_file() and candidate.resolve() != test_file.resolve() and not is_test_file(candidate):
             return candidate
     return None
 
-
-def _holds_cases(path: Path) -> bool:
-    """Whether a YAML file is a rule-author test file (a top-level ``cases:``)."""
-    try:
-        return re.search(r"(?m)^[\"']?cases[\"']?[ \t]*:", path.read_text("utf-8", "replace")) is not None
-    except OSError:
-        return False
