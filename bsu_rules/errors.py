@@ -145,11 +145,13 @@ class Diagnostic:
         # A NIK or an account number never reaches a message, whichever check wrote it; a suggestion
         # that holds one is dropped (the hidden text could not be pasted back).
         object.__setattr__(self, "message", hide_identifiers(self.message))
+        object.__setattr__(self, "file", hide_identifiers(self.file))  # a NIK given as a rule file's name
         if self.suggestion is not None and hide_identifiers(self.suggestion) != self.suggestion:
             object.__setattr__(self, "suggestion", None)
 
     def __str__(self) -> str:
-        where = f"{self.file}:{self.line}:{self.column}"
+        where = f"{self.file}:{self.line}:{self.column}" if self.file or self.field is None else \
+            f"record {self.record}, {self.field}" if self.record is not None else self.field
         rule = f" (rule {self.rule})" if self.rule else ""
         hint = f"; did you mean `{self.suggestion}`?" if self.suggestion else ""
         return f"{where}: {self.severity} [{self.code}]{rule}: {self.message}{hint}"

@@ -17,11 +17,13 @@ for (one answer settles them all), then by the first such criterion in the rule 
 from __future__ import annotations
 
 import re
+from pathlib import PurePath
 from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict
 
 from bsu_rules.errors import InputError
+from bsu_rules.members.model import shortened
 
 if TYPE_CHECKING:  # decisions build their `needed` list here: this module reads them, by value
     from bsu_rules.decisions import Decision
@@ -92,8 +94,11 @@ def given_ruleset(ruleset: object, caller: str) -> RuleSet:
     """``ruleset`` as ``caller`` takes it: a TypeError for anything but a RuleSet (a rule set id is
     told to load it once)."""
     if not hasattr(ruleset, "plan"):
-        raise TypeError(f"{caller} takes a RuleSet, not {type(ruleset).__name__}: load it once with "
-                        f"bsu_rules.load_ruleset({ruleset!r:.60}) and pass that")
+        if isinstance(ruleset, (str, PurePath)):
+            named = f"load it once with bsu_rules.load_ruleset({shortened(repr(ruleset), 60)}) and pass that"
+        else:
+            named = "pass the one bsu_rules.load_ruleset(id or path) returns"
+        raise TypeError(f"{caller} takes a RuleSet, not {type(ruleset).__name__}: {named}")
     return ruleset  # type: ignore[return-value]
 
 

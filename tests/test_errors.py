@@ -40,6 +40,9 @@ def test_every_error_is_a_bsu_rules_error_with_a_code() -> None:
 def test_input_and_audit_problems_have_the_diagnostic_shape() -> None:
     [found] = InputError([("member.wages", "an integer is required")]).diagnostics
     assert (found.code, found.field, found.message) == (Code.INVALID_MEMBER, "member.wages", "an integer is required")
+    assert str(found) == "member.wages: error [invalid-member]: an integer is required"  # the field, not ":0:0"
+    assert str(Diagnostic("", 0, 0, Code.INVALID_MEMBER, "m", record=4, field="nik")) == \
+        "record 4, nik: error [invalid-member]: m"
     problem = Problem(3, "edited", "its content does not match its hash")
     assert problem.kind is Code.EDITED and str(problem) == "line 3: edited: its content does not match its hash"
     shown = problem.diagnostic("log.jsonl")
@@ -51,6 +54,8 @@ def test_rule_file_diagnostics_carry_codes() -> None:
     assert diagnostics and all(isinstance(d.code, Code) for d in diagnostics)
     assert diagnostics[0].code is Code.FILE_NOT_FOUND
     assert "[file-not-found]" in str(diagnostics[0])
+    _, [named] = check_file("3204125708940003")  # a NIK given for a rule file is not repeated, in any part
+    assert "3204125708940003" not in str(named) and named.file == "<16 digits>"
 
 
 def test_every_code_written_in_the_package_is_a_code() -> None:

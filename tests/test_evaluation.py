@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pydantic import ValidationError
 
 import bsu_rules
 from bsu_rules.decisions import Outcome
@@ -372,7 +373,60 @@ def test_decide_refuses_what_is_not_a_record_and_takes_the_rest_by_keyword(rs202
     for extra in ("a" * 64, True):
         with pytest.raises(TypeError, match="positional"):
             plan.decide(examples[0], extra)  # type: ignore[misc]
-    assert plan.decide(examples[0], input_sha256="a" * 64).member.input_sha256 == "a" * 64
+    own = plan.decide(examples[0]).member.input_sha256
+    assert plan.decide(examples[0], input_sha256=own).member.input_sha256 == own
+
+
+@pytest.mark.parametrize(("given", "error", "said"), [
+    (123, TypeError, "not int"), ("nothex", ValueError, "not 'nothex'"), ("A" * 64, ValueError, "lower-case"),
+    ("0" * 64, ValueError, "not the sha256 of this record")])
+def test_a_given_input_hash_is_a_hash_and_the_records_own(rs2022: RuleSet, examples: list[dict[str, Any]],
+                                                          given: object, error: type[Exception], said: str) -> None:
+    """What the decision JSON would carry as the record's hash is checked: a value the decision schema
+    refuses is refused here, and a dict's hash, which is computed anyway, must be its own."""
+    with pytest.raises(error, match=said):
+        rs2022.plan("2022-09-05").decide(examples[0], input_sha256=given)  # type: ignore[arg-type]
+
+
+def test_conditions_of_another_length_are_told_as_such(rs2022: RuleSet, examples: list[dict[str, Any]]) -> None:
+    plan = rs2022.plan("2022-09-05")
+    with pytest.raises(ValueError, match=rf"^conditions gives 1 values, one for each of the {len(plan.rules)} rules"):
+        plan.decide(examples[0], conditions=[False])
+
+
+def test_a_validated_member_does_not_change_and_a_changed_copy_is_validated(
+        rs2022: RuleSet, examples: list[dict[str, Any]]) -> None:
+    """A decision reads its record after it is made: a Member's lists refuse changes in place, and a
+    copy with changes is validated as a new record would be."""
+    import pickle
+
+    for member in (bsu_rules.parse_member(examples[0]), bsu_rules.Member.model_validate(examples[0])):
+        decision = bsu_rules.evaluate(rs2022, member, on="2022-09-12")
+        before = decision.model_copy().to_json()
+        for change in (lambda m: m.wages.append(m.wages[0]), lambda m: m.wages.__setitem__(-1, m.wages[0]),
+                       lambda m: m.contributions.clear(), lambda m: m.program_receipts.extend([]),
+                       lambda m: m.wages.sort()):
+            with pytest.raises(TypeError, match="a validated record does not change"):
+                change(member)
+        assert bsu_rules.evaluate(rs2022, member, on="2022-09-12").to_json() == before
+        assert copy.deepcopy(member) == member == pickle.loads(pickle.dumps(member))
+        assert member.model_dump()["wages"] == examples[0]["wages"]
+        with pytest.raises(bsu_rules.InputError, match="^nik: has 3 characters, not 16$"):
+            member.model_copy(update={"nik": "123"})
+        with pytest.raises(bsu_rules.InputError, match=r"^wages\[\d+\]\.period: 2022-05 is repeated with other values"):
+            member.model_copy(update={"wages": [*member.wages, member.wages[0].model_copy(update={"amount": 1})]})
+        richer = member.model_copy(update={"wages": [{"period": "2022-07", "amount": 9_000_000}]})
+        assert bsu_rules.evaluate(rs2022, richer, on="2022-09-12").outcome == "ineligible"
+
+
+def test_a_member_built_directly_never_repeats_its_identifiers(examples: list[dict[str, Any]]) -> None:
+    record = dict(examples[0], nik=examples[0]["nik"] + " ",
+                  bank_account=dict(examples[0]["bank_account"], number=int(examples[0]["bank_account"]["number"])))
+    for build in (lambda: bsu_rules.Member(**record), lambda: bsu_rules.Member.model_validate_json(json.dumps(record))):
+        with pytest.raises(ValidationError) as caught:
+            build()
+        assert examples[0]["nik"] not in str(caught.value)
+        assert examples[0]["bank_account"]["number"] not in str(caught.value)
 
 
 def test_a_datetime_is_refused_as_a_decision_date_by_plan_as_by_evaluate(rs2022: RuleSet,

@@ -80,6 +80,11 @@ def test_needed_refuses_a_rule_set_id_or_the_rule_set_of_another_decision() -> N
     decision = bsu_rules.evaluate(rs, {**record, "wages": [{"period": "2022-08", "amount": 3400000}]})
     with pytest.raises(TypeError, match=r"^needed takes a RuleSet, not str: .*load_ruleset\('bsu-2022'\)"):
         needed(decision, "bsu-2022")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"not str: .*load_ruleset\('<16 digits>'\)") as caught:
+        needed(decision, record["nik"])  # type: ignore[arg-type]  # the arguments mixed up: not repeated
+    assert record["nik"] not in str(caught.value)
+    with pytest.raises(TypeError, match=r"not int: pass the one bsu_rules.load_ruleset\(id or path\) returns"):
+        needed(decision, 3)  # type: ignore[arg-type]  # not told to call load_ruleset(3)
     with pytest.raises(bsu_rules.InputError, match=r"^ruleset: the decision was made under bsu-2022 .* bsu-2020"):
         needed(decision, bsu_rules.load_ruleset("bsu-2020"))
 

@@ -13,6 +13,7 @@ from bsu_rules.catalogue.definition import Abstraction, Function, History, Inver
 from bsu_rules.catalogue.history_columns import STEPS, any_of, field, history, month_of_period
 from bsu_rules.catalogue.optional import cf, deferred, pl
 from bsu_rules.members import Contribution, Member
+from bsu_rules.members.model import replaced
 from bsu_rules.months import month_index, month_text
 from bsu_rules.ruleset.types import BOOL, CONTRIBUTIONS, DATE, INT, MONTH
 
@@ -170,9 +171,9 @@ def _patch(target: int, op: str, args: list[Any], member: Member) -> dict[str, A
 
 def _apply(member: Member, patch: dict[str, Any]) -> Member:
     day, months = date.fromisoformat(str(patch["paid_on"])), patch["periods"]
-    rows = [r.model_copy(update={"paid_on": day}) if isinstance(months, list) and r.period in months else r
+    rows = [replaced(r, paid_on=day) if isinstance(months, list) and r.period in months else r
             for r in member.contributions or []]
-    return member.model_copy(update={"contributions": rows})
+    return replaced(member, contributions=rows)
 
 
 def _phrase(patch: dict[str, Any], bound: str, recorded: str, lang: str) -> str:

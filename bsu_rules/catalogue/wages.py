@@ -9,6 +9,7 @@ from bsu_rules.catalogue.definition import Abstraction, Function, History, Inver
 from bsu_rules.catalogue.history_columns import STEPS, field, history, month_of_period
 from bsu_rules.catalogue.optional import cf, deferred, pl
 from bsu_rules.members import Member, WageReport
+from bsu_rules.members.model import replaced
 from bsu_rules.months import month_index, month_text
 from bsu_rules.ruleset.types import INT, MONTH, WAGES
 
@@ -93,7 +94,7 @@ def _apply(member: Member, patch: dict[str, Any]) -> Member:
     if i >= len(wages) or wages[i].period != patch["period"]:
         raise ValueError(f"wages[{i}] is not the report for {patch['period']}")
     wages[i] = WageReport(period=wages[i].period, amount=int(str(patch["amount"])))
-    return member.model_copy(update={"wages": wages})
+    return replaced(member, wages=wages)
 
 
 def _phrase(patch: dict[str, Any], bound: str, recorded: str, lang: str) -> str:

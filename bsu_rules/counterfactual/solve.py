@@ -25,6 +25,7 @@ from bsu_rules.counterfactual.text import describe
 from bsu_rules.decisions import Change, Hint, RuleOutcome, RuleResult
 from bsu_rules.evaluators.compile import Fn, compile_node, member_getter
 from bsu_rules.members import Citizenship, EmploymentType, Member, ParticipantCategory
+from bsu_rules.members.model import replaced
 from bsu_rules.ruleset.expressions import (
     Binary,
     BoolOp,
@@ -286,7 +287,7 @@ def _set(model: Any, path: list[str], value: Any) -> Any:
     inner = getattr(model, path[0]) if len(path) > 1 else None
     if len(path) > 1 and inner is None:
         raise ValueError(f"`{path[0]}` is not in the record")
-    return model.model_copy(update={path[0]: _set(inner, path[1:], value) if len(path) > 1 else value})
+    return replaced(model, **{path[0]: _set(inner, path[1:], value) if len(path) > 1 else value})
 
 
 # --- per plan ---------------------------------------------------------------------------------

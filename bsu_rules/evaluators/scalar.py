@@ -13,6 +13,7 @@ fast path are the same code.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -45,6 +46,7 @@ from bsu_rules.members import Member, MemberView, Record, decision_date, parse_r
 from bsu_rules.members import record_hash as input_hash
 from bsu_rules.members.contract import FREE_TEXT
 from bsu_rules.members.mirror import MemberMirror
+from bsu_rules.members.model import shortened
 from bsu_rules.ruleset.checker import reads as names_read
 from bsu_rules.ruleset.expressions import Call, Name, Node, Unhandled, unparse, walk
 from bsu_rules.ruleset.schema import Kind, Rule
@@ -326,11 +328,16 @@ class Plan:
         ``hints`` (True or False): each failed criterion's counterfactual ``hint`` is found (when first
         read or serialised); without it every ``hint`` is None and none is ever computed."""
         results: list[RuleResult]
+        if input_sha256 is not None and (type(input_sha256) is not str or _SHA256(input_sha256) is None):
+            raise _not_a_hash(input_sha256)
         if type(hints) is not bool or (type(member) is not _VIEW and not isinstance(member, (Member, MemberView))):
-            member = _record(member, hints)  # a dict validated here
+            member = _record(member, hints, input_sha256)  # a dict validated here
         if conditions is None and self.core is not None:
             f, results = self.core(member)
         else:
+            if conditions is not None and len(conditions) != len(self.rules):
+                raise ValueError(f"conditions gives {len(conditions)} values, one for each of the {len(self.rules)} "
+                                 "rules in force on the decision date")
             f = self.fact_values(member)
             held = conditions if conditions is not None else [r.condition(member, f) for r in self.rules]
             results = [on_true if holds else on_false if holds is not None else _UNKNOWN
@@ -411,21 +418,35 @@ class Plan:
         return []
 
 
-def _record(value: object, hints: object) -> Record:
+_SHA256 = re.compile(r"[0-9a-f]{64}").fullmatch
+
+
+def _not_a_hash(value: object) -> Exception:
+    if type(value) is not str:
+        return TypeError(f"input_sha256 is the record's sha256 as 64 hexadecimal digits, not {type(value).__name__}")
+    return ValueError(f"input_sha256 is the record's sha256 as 64 lower-case hexadecimal digits, not "
+                      f"{shortened(repr(value))}")
+
+
+def _record(value: object, hints: object, input_sha256: str | None = None) -> Record:
     """A record given to ``decide`` validated (InputError if malformed or not a record: a file's
-    name or text is told how files are read); TypeError for ``hints`` other than True or False."""
+    name or text is told how files are read); TypeError for ``hints`` other than True or False;
+    ValueError for an ``input_sha256`` that is not the record's."""
     if type(hints) is not bool:  # a text "false" would ask for them
         raise TypeError(f"hints is True or False, not {type(hints).__name__}")
     if isinstance(value, (Member, MemberView)):
         return value
     try:
-        return parse_record(value, hashed=False).record
+        parsed = parse_record(value, hashed=input_sha256 is not None)
     except InputError as exc:
         if not isinstance(value, str | bytes | os.PathLike):
             raise
         raise InputError([("(record)", f"{exc.problems[0][1]}: pass one record (a dict); a file of records is "
                                        "read with `bsu-rules evaluate` or run_batch, or read it first "
                                        "(json.loads each line)")]) from None
+    if input_sha256 is not None and input_sha256 != (parsed.input_sha256 or input_hash(parsed.record)):
+        raise ValueError("input_sha256 is not the sha256 of this record (leave it out: it is computed)")
+    return parsed.record
 
 
 def evaluate(ruleset: RuleSet, record: Member | dict[str, Any], on: date | str | None = None,

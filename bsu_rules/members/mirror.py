@@ -17,7 +17,7 @@ import msgspec
 from pydantic import BaseModel
 
 from bsu_rules.members.contract import Group, Leaf, contract
-from bsu_rules.members.model import PERIODIC, Member
+from bsu_rules.members.model import PERIODIC, Member, Rows
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,7 @@ def _build(mirror: _Mirror, value: msgspec.Struct) -> Any:
     for name, inner, many in mirror.groups:
         v = data[name]
         if v is not None:
-            data[name] = [_build(inner, x) for x in v] if many else _build(inner, v)
+            data[name] = Rows([_build(inner, x) for x in v]) if many else _build(inner, v)
     obj = _new(mirror.model)
     _put(obj, "__dict__", data)
     _put(obj, "__pydantic_fields_set__", mirror.fields_set)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, NoReturn, Self, TypeVar, cast
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -197,9 +199,27 @@ Rupiah = Annotated[StrictInt, Field(ge=0, le=INT64_MAX, description=(
 
 
 T = TypeVar("T")
-JsonList = Annotated[list[T], Strict()]
+M = TypeVar("M", bound=BaseModel)
+
+
+class Rows(list[T]):
+    """A list of a validated record: read as any list, changed never (a decision reads its record
+    after it is made; a record changed in place would be decided as one thing and traced as another)."""
+
+    def _refuse(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise TypeError("a validated record does not change: build a new one (parse_member, or "
+                        "model_copy(update=...), which validates it)")
+
+    append = extend = insert = pop = remove = clear = sort = reverse = _refuse
+    __setitem__ = __delitem__ = __iadd__ = __imul__ = _refuse
+
+    def __reduce__(self) -> tuple[type[Rows[T]], tuple[list[T]]]:
+        return Rows, (list(self),)  # copied and pickled whole, not item by item
+
+
+JsonList = Annotated[list[T], Strict(), AfterValidator(Rows)]
 """A list as JSON has it: a tuple, set, generator or dict view is refused (``expected a list, got set``),
-not taken as one."""
+not taken as one; kept as ``Rows``."""
 
 
 SECRET = ("nik", "bank_account.number")
@@ -243,7 +263,8 @@ class Program(StrEnum):
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=False, use_enum_values=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=False, use_enum_values=True,
+                              hide_input_in_errors=True)  # a NIK or account number is never repeated
 
 
 class Employer(_Strict):
@@ -319,6 +340,29 @@ class Member(_Strict):
                 raise PydanticCustomError("duplicate_period", "{path}: {message}", {
                     "path": f"{name}[{i}].period",
                     "message": duplicate_message(name, row.period, first[0])})
-        return kept
+        return Rows(kept)
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        """A copy; with ``update``, a new record validated as ``parse_member`` validates one
+        (InputError naming each bad field), where pydantic would take the new values unchecked."""
+        if not update:
+            return super().model_copy(deep=deep)
+        from bsu_rules.members.parse import parse_member  # parse reads this module
+
+        data = {**self.model_dump(), **{name: _plain(value) for name, value in update.items()}}
+        return cast(Self, parse_member(data))
+
+
+def _plain(value: Any) -> Any:
+    """A value given to ``model_copy`` as a record's data: models as dicts, lists item by item."""
+    if isinstance(value, BaseModel):
+        return value.model_dump()
+    return [_plain(v) for v in value] if type(value) in (list, Rows) else value
+
+
+def replaced(model: M, **changes: Any) -> M:
+    """``model`` with ``changes``, not validated again: the engine's own hypothetical records, made
+    from a valid one (a counterfactual's wage, a contribution paid)."""
+    return BaseModel.model_copy(model, update=changes)
 
 
