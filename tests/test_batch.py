@@ -35,7 +35,7 @@ from bsu_rules.audit.snapshot import KEY_ENV, key_id
 from bsu_rules.batch import run as batch_run
 from bsu_rules.batch.dedupe import resolve
 from bsu_rules.batch.generate import MALFORMED, TEXT_MALFORMED, block, write_population
-from bsu_rules.batch.paths import manifest_path
+from bsu_rules.batch.paths import claimed, clean_stale, manifest_path
 from bsu_rules.batch.read import Reader
 from bsu_rules.batch.run import decide_batch, engines, load_plan, nik_keys, run_batch
 from bsu_rules.batch.validate import TEXT_SCHEMA, unchecked
@@ -1385,6 +1385,26 @@ def test_a_second_run_to_the_same_output_leaves_a_live_run_alone(population: dic
         path.write_bytes(b"PAR1 being written")
     run_batch("bsu-2022", population["folder"] / "m.parquet", out, engine="scalar")
     assert all(path.exists() for path in live) and not dead.exists()
+
+
+@pytest.mark.skipif(os.name != "posix", reason="runs are known by their locks where files can be locked")
+def test_a_run_is_known_to_go_on_by_its_lock_not_its_process_number(tmp_path: Path) -> None:
+    """In containers every run may be process 1, and a process number seen from another namespace
+    names another process: the lock a run holds says whether its files are still being written."""
+    final = tmp_path / "d.parquet"
+    elsewhere = f"{os.getpid()}-0a1b2c3d"  # a number that looks alive, of a run killed in another container
+    (tmp_path / f".d.parquet.partial-{elsewhere}.parquet").write_bytes(b"PAR1 half written")
+    (tmp_path / f".d.parquet.partial-{elsewhere}.lock").write_bytes(b"")  # its lock, no longer held
+    going = "99999999-deadbeef"  # a number no process has here: a run going on in another namespace
+    with claimed([final], going):
+        (tmp_path / f".d.parquet.partial-{going}.parquet").write_bytes(b"PAR1 being written")
+        removed = clean_stale(final)
+        assert sorted(p.name for p in removed) == [f".d.parquet.partial-{elsewhere}.lock",
+                                                    f".d.parquet.partial-{elsewhere}.parquet"]
+        assert sorted(p.name for p in tmp_path.iterdir()) == [f".d.parquet.partial-{going}.lock",
+                                                               f".d.parquet.partial-{going}.parquet"]
+    assert [p.name for p in clean_stale(final)] == [f".d.parquet.partial-{going}.parquet"]  # ended: its lock gone
+    assert not list(tmp_path.iterdir())
 
 
 def test_the_manifest_is_the_commit_point(population: dict[str, Any], tmp_path: Path,

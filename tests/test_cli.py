@@ -349,3 +349,33 @@ def test_diff_members_in_parquet_points_to_the_impact_command_that_compares_over
             f"bsu-rules: {path}: a Parquet file: this command reads JSON (one record or a list) or JSON lines; to "
             f"compare the rule sets over it: bsu-rules impact bsu-2022 {path} --against bsu-2021 --against-on "
             "2021-10-01 --out impact.html")
+
+
+def _shell(command: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    """``command`` in bash, ``B`` standing for the ``bsu-rules`` of this checkout."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run(["bash", "-c", f"B() {{ {sys.executable} -m bsu_rules \"$@\"; }}; {command}"],
+                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+
+
+def test_a_closed_output_is_not_success_and_closed_or_full_message_streams_stop_nothing(tmp_path: Path) -> None:
+    members = ROOT / "examples" / "members.jsonl"
+    many = tmp_path / "many.jsonl"
+    many.write_text(members.read_text("utf-8") * 400, "utf-8")  # more than a pipe holds
+    closed = _shell(f"B evaluate bsu-2022 {many} | head -c 10 > /dev/null; echo ${{PIPESTATUS[0]}}", tmp_path)
+    assert closed.stdout.strip() == "141" and "the output was closed before the run ended" in closed.stderr
+    for stderr in ("2>&-", "2>/dev/full"):  # no message is written, and none lands in the output
+        done = _shell(f"B evaluate bsu-2022 {members} {stderr} > out.jsonl; echo $?", tmp_path)
+        lines = (tmp_path / "out.jsonl").read_text("utf-8").splitlines()
+        assert done.stdout.strip() == "0" and len(lines) == 16 and all(line.startswith('{"as_of"') for line in lines)
+        done = _shell(f"B batch bsu-2022 {members} --out d.jsonl {stderr} > /dev/null; echo $?", tmp_path)
+        assert done.stdout.strip() == "0" and len((tmp_path / "d.jsonl").read_text("utf-8").splitlines()) == 16
+    assert _shell("B evaluate bsu-2022 - <&- >&-; echo $?", tmp_path).stdout.strip() == "0"  # nothing to read
+
+
+def test_evaluate_checks_every_input_before_deciding_any(tmp_path: Path) -> None:
+    members = ROOT / "examples" / "members.jsonl"
+    (tmp_path / "folder").mkdir()
+    for other, said in (("nothere.jsonl", "nothere.jsonl: no such file or folder"), ("folder", "folder: is a folder")):
+        done = _shell(f"B evaluate bsu-2022 {members} {other}; echo $?", tmp_path)
+        assert done.stdout.strip() == "2" and said in done.stderr  # not a decision printed before it

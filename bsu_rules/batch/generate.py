@@ -25,7 +25,7 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from bsu_rules.batch.paths import clean_stale, temporary, writable
+from bsu_rules.batch.paths import claimed, clean_stale, temporary, writable
 from bsu_rules.errors import on_path
 from bsu_rules.members.arrow import MEMBER_SCHEMA
 
@@ -301,26 +301,28 @@ def write_population(path: str | Path, n: int, seed: int, malformed: bool = True
         raise ValueError(f"{path}: the output must end in .parquet, .jsonl or .csv")
     writable({"--out": path})
     clean_stale(path)
-    partial = temporary(path, f"{os.getpid()}-{secrets.token_hex(4)}")
+    run = f"{os.getpid()}-{secrets.token_hex(4)}"
+    partial = temporary(path, run)
     made: Counter[str] = Counter()
-    try:
-        with contextlib.ExitStack() as stack:
-            writer = stack.enter_context(pq.ParquetWriter(partial, MEMBER_SCHEMA, compression="zstd")) \
-                if suffix == ".parquet" else None
-            text = None if writer else stack.enter_context(partial.open("wb"))
-            for k in range((n + BLOCK - 1) // BLOCK):
-                table, faults = block(min(BLOCK, n - k * BLOCK), seed, k, malformed)
-                if writer is not None:
-                    faults = [f for f in faults if f.kind in MALFORMED]
-                    writer.write_table(table, row_group_size=BLOCK)
-                elif text is not None:
-                    text.write(_jsonl(table, faults) if suffix == ".jsonl" else _csv(table, faults, header=k == 0))
-                made.update(f.kind for f in faults)
-                if progress is not None:
-                    progress(k * BLOCK + table.num_rows, table.num_rows)
-        os.replace(partial, path)
-    except OSError as exc:  # a full disk: named as the file asked for
-        raise on_path(exc, path) from None
-    finally:
-        partial.unlink(missing_ok=True)
+    with claimed([path], run):
+        try:
+            with contextlib.ExitStack() as stack:
+                writer = stack.enter_context(pq.ParquetWriter(partial, MEMBER_SCHEMA, compression="zstd")) \
+                    if suffix == ".parquet" else None
+                text = None if writer else stack.enter_context(partial.open("wb"))
+                for k in range((n + BLOCK - 1) // BLOCK):
+                    table, faults = block(min(BLOCK, n - k * BLOCK), seed, k, malformed)
+                    if writer is not None:
+                        faults = [f for f in faults if f.kind in MALFORMED]
+                        writer.write_table(table, row_group_size=BLOCK)
+                    elif text is not None:
+                        text.write(_jsonl(table, faults) if suffix == ".jsonl" else _csv(table, faults, header=k == 0))
+                    made.update(f.kind for f in faults)
+                    if progress is not None:
+                        progress(k * BLOCK + table.num_rows, table.num_rows)
+            os.replace(partial, path)
+        except OSError as exc:  # a full disk: named as the file asked for
+            raise on_path(exc, path) from None
+        finally:
+            partial.unlink(missing_ok=True)
     return made

@@ -7,7 +7,14 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # not on Windows: there, a run is known to be going on by its process number
+    fcntl = None  # type: ignore[assignment]
 
 from bsu_rules.batch.guard import refuse_among_rules
 from bsu_rules.errors import InputError
@@ -91,26 +98,70 @@ def temporary(final: Path, run: str) -> Path:
 
 
 def clean_stale(final: Path) -> list[Path]:
-    """Remove what killed runs left for ``final`` (their temporary files, named after the run's
-    process: a run still going, here or elsewhere on this machine, keeps its own, and a file not
-    named as a run names its files is not touched); the paths removed."""
+    """Remove what killed runs left for ``final`` (their temporary files, named after the run: a run
+    still going, here or elsewhere on this machine, keeps its own, and a file not named as a run names
+    its files is not touched); the paths removed."""
     prefix = f".{final.name}{PARTIAL}"
-    ours = re.compile(re.escape(prefix) + r"([0-9]{1,10})-[0-9a-f]{8}(?:\.[^/]*)?")  # as ``temporary`` names them
-    stale = sorted(path for path in final.parent.glob(f"{glob_escape(prefix)}*")
-                   if (run := ours.fullmatch(path.name)) and not _alive(run[1]))
+    ours = re.compile(re.escape(prefix) + r"(([0-9]{1,10})-[0-9a-f]{8})(?:\.[^/]*)?")  # as ``temporary`` names them
+    runs: dict[str, list[Path]] = {}
+    for path in final.parent.glob(f"{glob_escape(prefix)}*"):
+        if run := ours.fullmatch(path.name):
+            runs.setdefault(run[1], []).append(path)
+    stale = sorted(path for run, paths in runs.items() if not _alive(final, run) for path in paths)
     for path in stale:
         path.unlink(missing_ok=True)
     return stale
 
 
-def _alive(pid: str) -> bool:
-    """Whether the process numbered ``pid`` is running (not known: assumed so, nothing is removed)."""
-    if int(pid) > 1 << 30:
+def _lock(final: Path, run: str) -> Path:
+    return temporary(final, run).with_suffix(".lock")
+
+
+@contextmanager
+def claimed(finals: Iterable[Path], run: str) -> Iterator[None]:
+    """Hold ``run``'s claim on its temporary files beside each of ``finals`` while it writes them: a
+    lock file locked for as long as the run lives. Another run asks the lock, not the process number,
+    whether the files are still being written: in containers every run may be process 1, and a
+    process number seen from another namespace names another process."""
+    held: list[tuple[Path, int]] = []
+    try:
+        for final in finals:
+            lock = _lock(final, run)
+            held.append((lock, os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)))
+            if fcntl is not None:
+                fcntl.flock(held[-1][1], fcntl.LOCK_EX)
+        yield
+    finally:
+        for lock, fd in held:
+            lock.unlink(missing_ok=True)
+            os.close(fd)
+
+
+def _alive(final: Path, run: str) -> bool:
+    """Whether ``run`` is still writing ``final`` (not known: assumed so, nothing is removed): by its
+    lock where it has one, else (a run of an earlier version) by its process number."""
+    if fcntl is not None:
+        try:
+            fd = os.open(_lock(final, run), os.O_RDWR)
+        except FileNotFoundError:
+            pass
+        except OSError:
+            return True
+        else:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                return True  # locked: the run is going on
+            finally:
+                os.close(fd)
+            return False
+    pid = int(run.partition("-")[0])
+    if pid > 1 << 30:
         return False
     if os.name != "posix":
         return True  # no harmless way to ask: a live run's files are never removed
     try:
-        os.kill(int(pid), 0)
+        os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except OSError:  # another user's process

@@ -40,6 +40,7 @@ from bsu_rules.batch.dedupe import HASH_SEED, Repeats, gather, mark, settle
 from bsu_rules.batch.fallback import ScalarTablePlan
 from bsu_rules.batch.paths import (
     beside,
+    claimed,
     clean_stale,
     default_rejects,
     distinct,
@@ -298,67 +299,68 @@ def run_batch(ruleset: str | Path | RuleSet | Callable[[], RuleSet], source: str
                                                  *(temporary(f, run_id) for f in finals))
     counts = Counts() if counts is None else counts
     stop = threading.Event()
-    try:
-        # The input is scanned for repeated NIKs (and text is spooled) in the background while the rule
-        # file is loaded and compiled; then one NIK, one payment is settled there while the chunks are
-        # decided, and each chunk is marked and written once the settlement is known.
-        with ThreadPoolExecutor(1, thread_name_prefix="bsu-scan") as scanning:
-            scan = scanning.submit(_scan, reader, spool, progress, stop, counts)
-            try:
-                plan = _ruleset(ruleset).plan(on)
-                distinct(source, {"--out": output, "--rejects": rejects}, plan.ruleset.files())
-                unread = unchecked(table_plan(plan, engine or default_engine()).fields)  # compiled while scanning
-                decide = functools.partial(decide_parts, plan, engine=engine, key=RUN_KEY if key is None else key)
-                settled = scanning.submit(lambda: settle(scan.result().picked, lambda t: decide(t)[0]))
-                input_sha256 = scanning.submit(file_sha256, source)  # for the manifest, meanwhile
-                chunks = reader.chunks(unread) if reader.format == ".parquet" else _result(scan).chunks
-                if reader.format != ".parquet":
-                    progress = None  # reported while spooling
-                outcomes: Counter[str] = Counter()
-                with Writer(out_tmp, DECISION_SCHEMA, DICTIONARY, shown=output) as final, \
-                        Writer(rejects_tmp, REJECT_SCHEMA, shown=rejects) as rejected:
-                    for chunk, (good, bad) in _decided(_reported(chunks, progress), plan, engine, key):
-                        good = mark(good, _result(settled))
-                        for item in pc.value_counts(good["outcome"]).to_pylist():
-                            outcomes[item["values"]] += item["counts"]
-                        final.write(good)
-                        rejected.write(bad)
-                        counts.read += chunk.table.num_rows
-                        counts.decided, counts.rejected = final.rows, rejected.rows
-                counts.duplicates = _result(settled).num_rows
-            except BaseException:
-                stop.set()  # the scan stops at its next batch; the work queued behind it never starts
-                scanning.shutdown(wait=False, cancel_futures=True)
+    with claimed(finals, run_id):
+        try:
+            # The input is scanned for repeated NIKs (and text is spooled) in the background while the rule
+            # file is loaded and compiled; then one NIK, one payment is settled there while the chunks are
+            # decided, and each chunk is marked and written once the settlement is known.
+            with ThreadPoolExecutor(1, thread_name_prefix="bsu-scan") as scanning:
+                scan = scanning.submit(_scan, reader, spool, progress, stop, counts)
+                try:
+                    plan = _ruleset(ruleset).plan(on)
+                    distinct(source, {"--out": output, "--rejects": rejects}, plan.ruleset.files())
+                    unread = unchecked(table_plan(plan, engine or default_engine()).fields)  # compiled while scanning
+                    decide = functools.partial(decide_parts, plan, engine=engine, key=RUN_KEY if key is None else key)
+                    settled = scanning.submit(lambda: settle(scan.result().picked, lambda t: decide(t)[0]))
+                    input_sha256 = scanning.submit(file_sha256, source)  # for the manifest, meanwhile
+                    chunks = reader.chunks(unread) if reader.format == ".parquet" else _result(scan).chunks
+                    if reader.format != ".parquet":
+                        progress = None  # reported while spooling
+                    outcomes: Counter[str] = Counter()
+                    with Writer(out_tmp, DECISION_SCHEMA, DICTIONARY, shown=output) as final, \
+                            Writer(rejects_tmp, REJECT_SCHEMA, shown=rejects) as rejected:
+                        for chunk, (good, bad) in _decided(_reported(chunks, progress), plan, engine, key):
+                            good = mark(good, _result(settled))
+                            for item in pc.value_counts(good["outcome"]).to_pylist():
+                                outcomes[item["values"]] += item["counts"]
+                            final.write(good)
+                            rejected.write(bad)
+                            counts.read += chunk.table.num_rows
+                            counts.decided, counts.rejected = final.rows, rejected.rows
+                    counts.duplicates = _result(settled).num_rows
+                except BaseException:
+                    stop.set()  # the scan stops at its next batch; the work queued behind it never starts
+                    scanning.shutdown(wait=False, cancel_futures=True)
+                    raise
+            counts.outcomes = {**{o.value: outcomes[o.value] for o in Outcome}, "duplicate": counts.duplicates,
+                               "paid": outcomes[Outcome.ELIGIBLE] - counts.duplicates}  # every one, 0 when none
+            if counts.holds:
+                manifest = {
+                    "engine": f"bsu-rules {__version__}",
+                    "input": {"path": beside(source, finals[2]), "sha256": _result(input_sha256)},
+                    "ruleset": {"id": plan.ruleset.id, "version": plan.ruleset.version, "sha256": plan.ruleset.sha256,
+                                **_what_if(plan.ruleset)},
+                    "on": plan.on.isoformat(),
+                    "pseudonym_key": None if key is None else key_id(key),  # which key made nik_key (explain --nik)
+                    "counts": {"read": counts.read, "decided": counts.decided, "rejected": counts.rejected,
+                               "outcomes": dict(sorted(counts.outcomes.items()))},
+                    "output": {"path": beside(output, finals[2]), "sha256": file_sha256(out_tmp)},
+                    "rejects": {"path": beside(rejects, finals[2]), "sha256": file_sha256(rejects_tmp)},
+                }
+                manifest_tmp.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", "utf-8")
+                finals[2].unlink(missing_ok=True)  # the manifest is the commit: without one, the files are not a run
+                try:
+                    for tmp, final_path in ((rejects_tmp, rejects), (out_tmp, output), (manifest_tmp, finals[2])):
+                        os.replace(tmp, final_path)
+                finally:  # a Ctrl-C as the manifest moves: whether it moved
+                    counts.committed = not manifest_tmp.exists() and finals[2].exists()
+        except OSError as exc:  # the spool or the manifest could not be written (a full disk): named as the output
+            if exc.filename is not None and exc.filename not in map(str, (spool, manifest_tmp)):
                 raise
-        counts.outcomes = {**{o.value: outcomes[o.value] for o in Outcome}, "duplicate": counts.duplicates,
-                           "paid": outcomes[Outcome.ELIGIBLE] - counts.duplicates}  # every one, 0 when none
-        if counts.holds:
-            manifest = {
-                "engine": f"bsu-rules {__version__}",
-                "input": {"path": beside(source, finals[2]), "sha256": _result(input_sha256)},
-                "ruleset": {"id": plan.ruleset.id, "version": plan.ruleset.version, "sha256": plan.ruleset.sha256,
-                            **_what_if(plan.ruleset)},
-                "on": plan.on.isoformat(),
-                "pseudonym_key": None if key is None else key_id(key),  # which key made nik_key (explain --nik)
-                "counts": {"read": counts.read, "decided": counts.decided, "rejected": counts.rejected,
-                           "outcomes": dict(sorted(counts.outcomes.items()))},
-                "output": {"path": beside(output, finals[2]), "sha256": file_sha256(out_tmp)},
-                "rejects": {"path": beside(rejects, finals[2]), "sha256": file_sha256(rejects_tmp)},
-            }
-            manifest_tmp.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", "utf-8")
-            finals[2].unlink(missing_ok=True)  # the manifest is the commit: without one, the files are not a run
-            try:
-                for tmp, final_path in ((rejects_tmp, rejects), (out_tmp, output), (manifest_tmp, finals[2])):
-                    os.replace(tmp, final_path)
-            finally:  # a Ctrl-C as the manifest moves: whether it moved
-                counts.committed = not manifest_tmp.exists() and finals[2].exists()
-    except OSError as exc:  # the spool or the manifest could not be written (a full disk): named as the output
-        if exc.filename is not None and exc.filename not in map(str, (spool, manifest_tmp)):
-            raise
-        raise on_path(exc, output) from None
-    finally:
-        for tmp in (spool, out_tmp, rejects_tmp, manifest_tmp):
-            tmp.unlink(missing_ok=True)
+            raise on_path(exc, output) from None
+        finally:
+            for tmp in (spool, out_tmp, rejects_tmp, manifest_tmp):
+                tmp.unlink(missing_ok=True)
     return counts
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import errno
 import importlib
 import os
@@ -13,7 +14,7 @@ from collections.abc import Sequence
 from typing import Any, NoReturn
 
 from bsu_rules._version import __version__
-from bsu_rules.cli.exits import FAILED, INTERRUPTED, OK, catch_signals, report_internal_error
+from bsu_rules.cli.exits import CLOSED, FAILED, INTERRUPTED, catch_signals, report_internal_error
 from bsu_rules.errors import InputError, OutOfForce, RuleSetError
 
 COMMANDS = {  # name -> the one-line help; the module bsu_rules.cli.<name> is imported only when it runs
@@ -119,7 +120,7 @@ def main(argv: Sequence[str] | None = None, *, last: bool = False) -> int:
         if exc.code == FAILED and (hint := _rule_set_first(arguments)):
             print(f"bsu-rules: {hint}", file=sys.stderr)
         return exc.code if isinstance(exc.code, int) else FAILED
-    previous = catch_signals()
+    previous, streams = catch_signals(), _standard_streams()
     for stream in (sys.stdout, sys.stderr):  # decision JSON and explanations are UTF-8 whatever the locale
         if str(getattr(stream, "encoding", "utf-8")).lower().replace("-", "") != "utf8" and \
                 hasattr(stream, "reconfigure"):
@@ -130,9 +131,11 @@ def main(argv: Sequence[str] | None = None, *, last: bool = False) -> int:
     except RuleSetError as exc:
         print(exc, file=sys.stderr)
         return FAILED
-    except BrokenPipeError:  # the reader went away (`| head`): not an error
+    except BrokenPipeError:  # the reader went away (`| head`): what was not read is not done
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # as the Python docs advise
-        return OK
+        print("bsu-rules: the output was closed before the run ended (its reader went away); what it had not "
+              "read is not done", file=sys.stderr)
+        return CLOSED
     except OSError as exc:  # a file that cannot be read or written, named
         print(f"bsu-rules: {_os_error(exc)}", file=sys.stderr)
         return FAILED
@@ -148,11 +151,52 @@ def main(argv: Sequence[str] | None = None, *, last: bool = False) -> int:
         print(report_internal_error(exc), file=sys.stderr)
         return FAILED
     finally:
+        sys.stdin, sys.stdout, sys.stderr = streams
         for signum, handler in previous.items():
             if last:  # the work is done and said: a late signal must not turn it into a failure (or a traceback)
                 signal.signal(signum, signal.SIG_IGN)
             elif handler is not None:  # None: a handler not set from Python, which cannot be put back
                 signal.signal(signum, handler)
+
+
+def _standard_streams() -> tuple[Any, Any, Any]:
+    """The standard streams as they were (to put back), after making them safe for a run: one the
+    caller closed (``2>&-``) is opened on the null device, so that no file the run opens takes its
+    place and no message goes into an output; and one that cannot be written (``2>/dev/full``)
+    never stops the run: the messages are lost, not the work."""
+    given = sys.stdin, sys.stdout, sys.stderr
+    for fd, name in enumerate(("stdin", "stdout", "stderr")):
+        try:
+            os.fstat(fd)
+        except OSError:
+            null = os.open(os.devnull, os.O_RDONLY if fd == 0 else os.O_WRONLY)
+            if null != fd:
+                os.dup2(null, fd)
+                os.close(null)
+            setattr(sys, name, open(fd, "r" if fd == 0 else "w", encoding="utf-8", closefd=False))  # noqa: SIM115
+    if sys.stderr is not None:
+        sys.stderr = _Unfailing(sys.stderr)
+    return given
+
+
+class _Unfailing:
+    """A message stream whose writes never fail: the messages of a run whose stderr is full are lost."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return int(self._stream.write(text))
+        except OSError:
+            return len(text)
+
+    def flush(self) -> None:
+        with contextlib.suppress(OSError):
+            self._stream.flush()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
 
 
 def program() -> int:

@@ -18,6 +18,7 @@ from typing import Any
 
 OK, REJECTED, FAILED = 0, 1, 2
 INTERRUPTED, TERMINATED = 130, 143
+CLOSED = 141  # the output's reader went away (128 + SIGPIPE, as a shell shows a process SIGPIPE ended)
 
 
 class Interrupted(KeyboardInterrupt):

@@ -67,6 +67,8 @@ def read_placed(paths: list[str], decode: Callable[[bytes], Any] = decode_json,
         if path != "-" and _device(path):
             raise InputError([(path, "a device, not a file of records: save the records to a file first, or pipe "
                                      "them in and name the input -")])
+        if path != "-" and (os.path.isdir(path) or not os.path.lexists(path)):
+            open(path, "rb").close()  # the error opening it gives, before any file is read
     number = 0
     for path in paths:
         stream = _binary_stdin() if path == "-" else open(path, "rb")  # noqa: SIM115
