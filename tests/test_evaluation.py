@@ -411,7 +411,7 @@ def test_a_validated_member_does_not_change_and_a_changed_copy_is_validated(
         assert bsu_rules.evaluate(rs2022, member, on="2022-09-12").to_json() == before
         assert copy.deepcopy(member) == member == pickle.loads(pickle.dumps(member))
         assert member.model_dump()["wages"] == examples[0]["wages"]
-        with pytest.raises(bsu_rules.InputError, match="^nik: has 3 characters, not 16$"):
+        with pytest.raises(bsu_rules.InputError, match=r"^nik: has 3 characters, not 16$"):
             member.model_copy(update={"nik": "123"})
         with pytest.raises(bsu_rules.InputError, match=r"^wages\[\d+\]\.period: 2022-05 is repeated with other values"):
             member.model_copy(update={"wages": [*member.wages, member.wages[0].model_copy(update={"amount": 1})]})
