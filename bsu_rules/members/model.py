@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Any, NoReturn, Self, TypeVar, cast
@@ -347,10 +347,13 @@ class Member(_Strict):
         (InputError naming each bad field), where pydantic would take the new values unchecked."""
         if not update:
             return super().model_copy(deep=deep)
-        from bsu_rules.members.parse import parse_member  # parse reads this module
-
         data = {**self.model_dump(), **{name: _plain(value) for name, value in update.items()}}
-        return cast(Self, parse_member(data))
+        return cast(Self, validate(data))
+
+
+validate: Callable[[dict[str, Any]], Member] = lambda data: Member.model_validate(data)
+"""How ``model_copy`` validates a changed record: ``members.parse`` (which reads this module) puts
+``parse_member`` here, for the contract's messages."""
 
 
 def _plain(value: Any) -> Any:

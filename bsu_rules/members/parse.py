@@ -13,6 +13,7 @@ import msgspec
 from pydantic import ValidationError
 
 from bsu_rules.errors import InputError
+from bsu_rules.members import model
 from bsu_rules.members.contract import (
     Group,
     Leaf,
@@ -147,6 +148,9 @@ def parse_member(record: Any, *, ignore_unknown: bool = False) -> Member:
     """Validate one record (a dict or Member); raise InputError naming every bad field path."""
     fast = None if ignore_unknown else _fast(record)
     return fast.member if fast is not None else _validate(record, ignore_unknown)
+
+
+model.validate = parse_member  # how a Member's model_copy(update=...) validates the new record
 
 
 def _validate(record: Any, ignore_unknown: bool = False) -> Member:
