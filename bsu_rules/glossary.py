@@ -332,7 +332,7 @@ def missing_entries(rs: RuleSet, glossary: Glossary, file: str = "the glossary"
                 f"{file}{add(rule.id)}"
         at: DataPath = ("rules", i, rule.kind.value)
         yield from _tree(glossary, checked.tree, at, rule.id, name, file)
-        for label in checked.reads:
+        for label in checked.traced:
             if "(" not in label:
                 yield from name(at, rule.id, label)
     if rs.channel is not None:

@@ -12,6 +12,8 @@ import bsu_rules
 from bsu_rules.cli import main
 from bsu_rules.ruleset.diagnostics import Diagnostic, Severity
 
+ROOT = Path(__file__).resolve().parents[1]
+
 # (code, text in bsu-2022.yaml, replacement, text whose position the diagnostic points at, suggestion)
 CASES = [
     ("yaml-syntax", "ruleset: bsu-2022", "ruleset: [bsu-2022", None, None),
@@ -727,3 +729,45 @@ def test_a_key_longer_than_yaml_reads_is_told_so_not_as_indentation(rules_copy: 
     assert (found.code, found.line, found.column) == ("yaml-syntax", *_position(text, key)), str(found)
     assert found.message == (f"a key of {len(key):,} characters: YAML reads a key of at most 1,024 as a key; give it "
                              "a short name") and "1" * 10 not in str(found)
+
+
+SHOWS = "    shows: [fact.regional_minimum, member.work_regency_code]  # where the ceiling comes from\n"
+
+
+@pytest.mark.parametrize(("shown", "code", "said"), [
+    ("[member.wages]", "invalid-value", "`member.wages` is a history: show a fact computed from it"),
+    ("[fact.wage + 1]", "invalid-value", "`shows` lists names whose values the trace shows"),
+    ("[fact.regional_minimun]", "unknown-name", "fact.regional_minimun")])
+def test_a_shown_name_is_checked_where_it_is_written(rules_copy: Path, shown: str, code: str, said: str) -> None:
+    path = rules_copy / "bsu-2022.yaml"
+    text = path.read_text("utf-8").replace(SHOWS, f"    shows: {shown}\n")
+    path.write_text(text, "utf-8")
+    [found] = [d for d in bsu_rules.check_file(path)[1] if d.severity == Severity.ERROR]
+    assert (found.code, found.rule, found.line) == (code, "wage-ceiling", _position(text, f"shows: {shown}")[0])
+    assert said in found.message
+
+
+def test_what_a_rule_shows_is_traced_and_changes_nothing_else(rules_copy: Path) -> None:
+    """``shows`` adds values to a criterion's trace: the outcome, what it waits for and the explanation
+    are those of the same rule without it, for each edition that shows the ceiling's sources."""
+    members = [json.loads(line) for line in (ROOT / "examples" / "members.jsonl").read_text("utf-8").splitlines()]
+    members += [{**members[0], "work_regency_code": "1571", "wages": [{"period": "2025-04", "amount": 3_700_001}]},
+                {**members[0], "work_regency_code": None, "wages": None}]
+    for edition, on in (("bsu-2021", "2021-09-01"), ("bsu-2022", "2022-09-12"), ("bsu-2025", "2025-06-20")):
+        path = rules_copy / f"{edition}.yaml"
+        assert SHOWS in path.read_text("utf-8")
+        shown = bsu_rules.load_ruleset(path)
+        path.write_text(path.read_text("utf-8").replace(SHOWS, ""), "utf-8")
+        plain = bsu_rules.load_ruleset(path)
+        for record in members:
+            with_shows, without = (json.loads(bsu_rules.evaluate(rs, record, on=on).to_json()) for rs in (shown, plain))
+            for a, b in zip(with_shows["rules"], without["rules"], strict=True):
+                extra = {"fact.regional_minimum", "member.work_regency_code"} if a["id"] == "wage-ceiling" else set()
+                assert extra <= a["values"].keys()
+                assert a["values"] == {**b["values"], **{k: a["values"][k] for k in extra}}
+                assert {k: v for k, v in a.items() if k != "values"} == {k: v for k, v in b.items() if k != "values"}
+            assert {k: v for k, v in with_shows.items() if k not in ("rules", "ruleset")} == \
+                {k: v for k, v in without.items() if k not in ("rules", "ruleset")}
+    jambi = bsu_rules.evaluate(shown, members[-2], on="2025-06-20").rule("wage-ceiling")
+    assert (jambi.outcome, jambi.values["fact.regional_minimum"], jambi.values["member.work_regency_code"]) == \
+        ("fail", "3607223", "1571")

@@ -147,6 +147,8 @@ class CompiledRule:
     unusable: list[tuple[str, Getter, Fn, Call]]
     # calls in the condition of a function that can be unknown of itself on one member field (``regency``):
     # the field, its getter, the call and its node, to name a field on record that the call cannot read
+    shown_only: frozenset[str]  # trace values the rule shows (``shows``) that its condition does not read:
+    # never what it waits for
 
     @property
     def rule(self) -> Rule:
@@ -163,7 +165,8 @@ class Plan:
         self.reads = {name: ruleset.parameter(name, on) for name in model.parameters}
         params: dict[str, Value] = {name: value for name, (value, _) in self.reads.items()}
         in_force = [c for c in ruleset.rules if c.rule.in_force.contains(on)]
-        needed = ruleset.facts_read([c.tree for c in in_force] + ([ruleset.channel] if ruleset.channel else []))
+        needed = ruleset.facts_read([c.tree for c in in_force] + [n for c in in_force for n in c.shown]
+                                    + ([ruleset.channel] if ruleset.channel else []))
         eager = [name for name in ruleset.facts if name in needed]
         self.env = Env(params, ruleset.tables, {name: i for i, name in enumerate(eager)}, model.as_of, on)
         self.slots = [Slot(i, f"fact.{name}", ruleset.facts[name]) for i, name in enumerate(eager)]
@@ -193,7 +196,7 @@ class Plan:
             pass  # rule sets, and nine in ten fuzzed ones, to the generated function)
         self.channel_reads = [(p, member_getter(tuple(p.split(".")[1:])))
                               for p in (ruleset.member_reads(ruleset.channel) if ruleset.channel else [])]
-        self.channel_fixed, self.channel_trace = self._traced(ruleset.channel, names_read(ruleset.channel)) \
+        self.channel_fixed, self.channel_trace = self._traced([ruleset.channel], names_read(ruleset.channel)) \
             if ruleset.channel else ({}, [])
         b = model.benefit
         self.benefit = Benefit(amount=b.amount, monthly=b.monthly, months=b.months, instalments=b.instalments)
@@ -222,11 +225,12 @@ class Plan:
                     self.facts.append(compile_node(node, self.env))
                 self.env.hoisted[id(node)] = hoisted[label]
 
-    def _traced(self, tree: Node, labels: Sequence[str]) -> tuple[dict[str, JsonValue], list[tuple[str, Fn]]]:
-        """What an expression reads (``labels``, as the checker lists them): the values the same for
-        every member (parameters, dates), and a getter for each of the others (identifiers masked)."""
+    def _traced(self, trees: Sequence[Node], labels: Sequence[str]) -> tuple[dict[str, JsonValue],
+                                                                           list[tuple[str, Fn]]]:
+        """What expressions read (``labels``, as the checker lists them): the values the same for every
+        member (parameters, dates), and a getter for each of the others (identifiers masked)."""
         nodes: dict[str, Node] = {}  # the node behind each label
-        for n in walk(tree):
+        for n in (n for tree in trees for n in walk(tree)):
             if isinstance(n, Name):
                 nodes.setdefault(n.dotted, n)
             elif isinstance(n, Call):
@@ -243,7 +247,7 @@ class Plan:
         return fixed, trace
 
     def _compile(self, checked: CheckedRule) -> CompiledRule:
-        fixed, trace = self._traced(checked.tree, checked.reads)
+        fixed, trace = self._traced([checked.tree, *checked.shown], checked.traced)
         facts = self.ruleset.facts_read([checked.tree])
         tables = self.ruleset.tables
         kind = checked.rule.kind
@@ -260,7 +264,8 @@ class Plan:
             bound_slots=[self.env.slots[n] for n in facts if n in self.env.slots] if self.env.bounded else [],
             incomplete=list(dict.fromkeys(f"table.{n.parts[1]}" for n in walk(checked.tree) if isinstance(n, Name)
                                           and n.parts[0] == "table" and tables[n.parts[1]].unlisted_unknown)),
-            unusable=self._unusable(checked.tree))
+            unusable=self._unusable(checked.tree),
+            shown_only=frozenset(checked.traced) - set(checked.reads))
 
     def _unusable(self, tree: Node) -> list[tuple[str, Getter, Fn, Call]]:
         """The calls in ``tree`` of a function unknown of itself (``own_unknown``) whose one member field is

@@ -264,7 +264,7 @@ class Recorded:
             if values is None:
                 values = self.values(i)
             read = self.plan.json_parts.columns.reading[i](self.raw())
-            nulls = [k for k, v in values.items() if v is None]
+            nulls = [k for k, v in values.items() if v is None and k not in r.shown_only]
             said[i] = list(dict.fromkeys(p for k in nulls for p in self.plan.unset_read(k))) or \
                 [p for p, get in r.missing if get(m) is None] or \
                 [p for p, get, call, _ in r.unusable if call(m, self.facts) is None and get(m) is not None] or \

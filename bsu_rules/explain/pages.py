@@ -324,9 +324,11 @@ class _Context:
         return out
 
     def read(self, r: RuleOutcome) -> list[tuple[str, Any]]:
-        """A criterion's known values in the order its condition reads them (as stored, without the rule set)."""
-        order = next((c.reads for c in self.rs.rules if c.rule.id == r.id), ()) if self.rs else ()
-        known = [(k, v) for k, v in r.values.items() if v is not None and not isinstance(v, bool)]
+        """A criterion's known values in the order its condition reads them (as stored, without the rule set;
+        with it, not those the rule only shows)."""
+        checked = next((c for c in self.rs.rules if c.rule.id == r.id), None) if self.rs else None
+        order, shown = (checked.reads, set(checked.traced) - set(checked.reads)) if checked else ((), set())
+        known = [(k, v) for k, v in r.values.items() if v is not None and not isinstance(v, bool) and k not in shown]
         return sorted(known, key=lambda kv: order.index(kv[0]) if kv[0] in order else len(order))
 
     def values(self, r: RuleOutcome) -> list[tuple[str, str]]:

@@ -253,8 +253,9 @@ _KNOWN_TYPES = (str, int, Decimal, AtLeast)
 
 
 def _known(r: CompiledRule, member: Any, facts: list[Any]) -> tuple[tuple[str, Any], ...]:
-    """The values a criterion read that are known (a number, a bound, a code), by label, in reading order."""
-    values = ((label, get(member, facts)) for label, get in r.trace)
+    """The values a criterion's condition read that are known (a number, a bound, a code), by label, in
+    reading order (not those it only shows)."""
+    values = ((label, get(member, facts)) for label, get in r.trace if label not in r.shown_only)
     return tuple((label, v) for label, v in values if isinstance(v, _KNOWN_TYPES) and not isinstance(v, bool))
 
 

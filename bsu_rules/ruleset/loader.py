@@ -37,12 +37,12 @@ from bsu_rules.ruleset.files import RULE_FILE_LIMIT, UnsafePath, read_limited
 from bsu_rules.ruleset.lint import lint
 from bsu_rules.ruleset.misread import misread_values, schema_diagnostics
 from bsu_rules.ruleset.model import CheckedRule, RuleSet
-from bsu_rules.ruleset.schema import Parameter, RuleFile, TableRef
+from bsu_rules.ruleset.schema import Parameter, Rule, RuleFile, TableRef
 from bsu_rules.ruleset.source import Located, read_yaml
 from bsu_rules.ruleset.source import Path as DataPath
 from bsu_rules.ruleset.spelling import meant_value
 from bsu_rules.ruleset.tables import Table, read_table
-from bsu_rules.ruleset.types import BOOL, DATE, DECIMAL, INT, MONTH, STR, Type, list_of, unify
+from bsu_rules.ruleset.types import BOOL, DATE, DECIMAL, HISTORIES, INT, MONTH, STR, Type, list_of, unify
 
 
 def resolve(name: str | Path) -> Path:
@@ -381,9 +381,33 @@ class _RuleSetChecker:
                 self._depth(at, tree, rule.id)
             if rule.explain is not None:
                 self._placeholders(i, rule.id, scope, facts)
+            shown = self._shown(i, rule, scope)
             if tree is not None:
-                out.append(CheckedRule(rule=rule, tree=tree, reads=tuple(reads(tree))))
+                out.append(CheckedRule(rule=rule, tree=tree, reads=tuple(reads(tree)), shown=shown))
         return out
+
+    def _shown(self, index: int, rule: Rule, scope: Scope) -> tuple[Name, ...]:
+        """The names a rule's ``shows`` lists: each a value a trace can show (not a history or a table)."""
+        shown: list[Name] = []
+        for j, text in enumerate(rule.shows):
+            at: DataPath = ("rules", index, "shows", j)
+
+            def report(offset: int, code: str, message: str, suggestion: str | None, at: DataPath = at) -> None:
+                self.report(at, code, message, rule.id, suggestion, offset)
+
+            tree = parse_checked(text, report)
+            if tree is None:
+                continue
+            if not isinstance(tree, Name) or tree.parts[0] not in ("member", "fact", "param", "as_of", "decision_date"):
+                report(0, Code.INVALID_VALUE, "`shows` lists names whose values the trace shows (`fact.x`, `member.y`, "
+                       "`param.z`), not expressions", None)
+                continue
+            TypeChecker(scope, report, self._misused, text).check(tree)
+            if tree.type in HISTORIES:
+                report(0, Code.INVALID_VALUE, f"`{tree.dotted}` is a history: show a fact computed from it", None)
+                continue
+            shown.append(tree)
+        return tuple(shown)
 
     def _placeholders(self, index: int, rule: str, scope: Scope, facts: dict[str, Node]) -> None:
         names = scope.names()

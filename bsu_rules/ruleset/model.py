@@ -24,7 +24,13 @@ if TYPE_CHECKING:
 class CheckedRule:
     rule: Rule
     tree: Node
-    reads: tuple[str, ...]  # names and history calls the condition reads directly (the trace)
+    reads: tuple[str, ...]  # names and history calls the condition reads directly
+    shown: tuple[Name, ...] = ()  # the names the rule's ``shows`` lists
+
+    @property
+    def traced(self) -> tuple[str, ...]:
+        """What a decision's trace gives for the rule: what its condition reads, then what it shows."""
+        return (*self.reads, *(n.dotted for n in self.shown if n.dotted not in self.reads))
 
 
 @dataclass(frozen=True, eq=False)

@@ -270,6 +270,10 @@ class Rule(_Model):
     in_force: Window = Window()
     explain: Written | None = None
     note: Written | None = None
+    shows: list[Expression] = Field(default=[], description=(
+        "Names whose values the criterion's trace shows besides those its condition reads (a fact its "
+        "condition reads through another, such as the minimum wage behind a wage ceiling), so that a "
+        "decision says where a figure comes from"))
 
     @model_validator(mode="after")
     def _one_kind(self) -> Rule:
