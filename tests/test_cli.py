@@ -379,3 +379,37 @@ def test_evaluate_checks_every_input_before_deciding_any(tmp_path: Path) -> None
     for other, said in (("nothere.jsonl", "nothere.jsonl: no such file or folder"), ("folder", "folder: is a folder")):
         done = _shell(f"B evaluate bsu-2022 {members} {other}; echo $?", tmp_path)
         assert done.stdout.strip() == "2" and said in done.stderr  # not a decision printed before it
+
+
+def test_an_interrupted_html_evaluate_with_a_log_counts_only_what_the_log_holds(tmp_path: Path) -> None:
+    """The page is written at the end; what the count line says was decided is what the log has."""
+    log = tmp_path / "log.jsonl"
+    proc = subprocess.Popen([sys.executable, "-m", "bsu_rules", "evaluate", "bsu-2022", "-", "--format", "html",
+                             "--log", str(log), "--full-nik"], cwd=ROOT, stdin=subprocess.PIPE,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    assert proc.stdin is not None and proc.stderr is not None
+    assert proc.stderr.readline().startswith(b"bsu-rules: rule set bsu-2022")
+    proc.stdin.write(Path(EXAMPLES).read_bytes())
+    proc.stdin.flush()  # and left open: the run waits for more, its decisions not yet logged
+    time.sleep(2)
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(timeout=60) == 143
+    err = proc.stderr.read().decode()
+    proc.stdin.close()
+    logged = len(log.read_text("utf-8").splitlines()) if log.exists() else 0
+    assert f"= {logged} decided + 0 rejected so far" in err, err
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="file names as bytes, and /dev/full")
+def test_names_in_another_encoding_and_a_full_output_are_said_in_words(tmp_path: Path) -> None:
+    members = ROOT / "examples" / "members.jsonl"
+    (tmp_path / os.fsdecode(b"m\xff.jsonl")).write_bytes(members.read_bytes())
+    done = _shell("B impact bsu-2022 $'m\\xff.jsonl' --set wage_ceiling=4000000 --out r.html; echo $?", tmp_path)
+    assert done.stdout.strip().endswith("0") and (tmp_path / "r.html").exists()  # the name shown, not a failure
+    done = _shell(f"B batch bsu-2022 {members} --out $'d\\xff.parquet'; echo $?", tmp_path)
+    assert done.stdout.strip().endswith("2") and "internal error" not in done.stderr
+    assert "a file name that is not UTF-8 text" in done.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == [os.fsdecode(b"m\xff.jsonl"), "r.html"]  # nothing left
+    done = _shell(f"B evaluate bsu-2022 {members} > /dev/full; echo $?", tmp_path)
+    assert done.stdout.strip() == "2" and done.stderr.endswith(
+        "bsu-rules: the output could not be written: the disk is full (no space left to write it)\n")

@@ -101,8 +101,10 @@ _PLAIN = {errno.ENOSPC: "the disk is full (no space left to write it)",
 
 def _os_error(exc: OSError) -> str:
     """An operating-system error as ``path: what is wrong``, not ``[Errno 21] Is a directory``."""
-    if exc.filename is None or exc.strerror is None:
+    if exc.strerror is None:
         return str(exc)
+    if exc.filename is None:  # a standard stream (``> /dev/full``): whatever files the run wrote are whole
+        return "the output could not be written: " + _PLAIN.get(exc.errno or 0, exc.strerror.lower())
     said = {IsADirectoryError: "is a folder, not a file", FileExistsError: "already exists (and is not a folder)",
             FileNotFoundError: "no such file or folder", NotADirectoryError: "is not a folder",
             PermissionError: "permission denied"}.get(type(exc)) or _PLAIN.get(exc.errno or 0, exc.strerror.lower())
@@ -147,6 +149,13 @@ def main(argv: Sequence[str] | None = None, *, last: bool = False) -> int:
         print(f"bsu-rules: interrupted{' ' + done if done else ''}", file=sys.stderr, flush=True)
         status: int = getattr(exc, "status", INTERRUPTED)
         return status
+    except UnicodeEncodeError as exc:  # a name in another encoding (Latin-1 on an old share) where one is written
+        if not any("\udc80" <= c <= "\udcff" for c in str(exc.object)):
+            print(report_internal_error(exc), file=sys.stderr)
+            return FAILED
+        print("bsu-rules: a file name that is not UTF-8 text (written in another encoding) cannot be written "
+              "where a name is kept: rename the file", file=sys.stderr)
+        return FAILED
     except Exception as exc:  # a bug: one line, the report in a file
         print(report_internal_error(exc), file=sys.stderr)
         return FAILED

@@ -259,7 +259,8 @@ def _decide(args: argparse.Namespace, ruleset: RuleSet, decide: Decide,
     the run is interrupted."""
     out = sys.stdout
     progress = Progress(sys.stderr, args.progress)
-    held: list[tuple[str, str | None]] = []  # text, and the outcome it counts for (None: rejected)
+    held: list[tuple[str | None, str | None]] = []  # text (None: for the page), and the outcome it counts for
+    # (None: rejected)
     page: list[Decision] = []
     unread: list[Said] = []  # what the html page says of each record that cannot be decided
     glossary = glossary_for(ruleset.path)
@@ -285,7 +286,7 @@ def _decide(args: argparse.Namespace, ruleset: RuleSet, decide: Decide,
     def release() -> None:
         """Print the decisions held until the log had them."""
         with whole():
-            out.write("".join(text + "\n" for text, _ in held))
+            out.write("".join(text + "\n" for text, _ in held if text is not None))
             for _, outcome in held:
                 count(outcome)
             held.clear()
@@ -310,7 +311,10 @@ def _decide(args: argparse.Namespace, ruleset: RuleSet, decide: Decide,
         text = decision.to_json() if args.format == "json" else None
         if args.format == "html":
             page.append(decision)
-            count(decision.outcome.value)
+            if log is None:
+                count(decision.outcome.value)
+            else:
+                held.append((None, decision.outcome.value))  # counted once the log has it
         else:
             emit(text or render_text(decision, ruleset, args.lang, args.audience) + "\n", decision.outcome.value)
         if log is not None and log.record(decision, member, ruleset, text):

@@ -129,7 +129,7 @@ def _write(texts: dict[Path, str]) -> None:
             tmp = path.with_name(f".{path.name}.tmp")
             written[path] = tmp
             try:
-                tmp.write_text(text, "utf-8")
+                tmp.write_text(text, "utf-8", errors="replace")  # a file name in another encoding: shown as ?
             except OSError as exc:  # a full disk: named as the file asked for
                 raise on_path(exc, path) from None
         for path, tmp in written.items():
