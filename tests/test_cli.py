@@ -413,3 +413,21 @@ def test_names_in_another_encoding_and_a_full_output_are_said_in_words(tmp_path:
     done = _shell(f"B evaluate bsu-2022 {members} > /dev/full; echo $?", tmp_path)
     assert done.stdout.strip() == "2" and done.stderr.endswith(
         "bsu-rules: the output could not be written: the disk is full (no space left to write it)\n")
+
+
+def test_one_key_is_one_key_however_it_is_given(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A key file saved with a byte order mark, or a secret made with `echo`, gives the pseudonyms of the key."""
+    import argparse
+
+    from bsu_rules.audit.snapshot import KEY_ENV
+    from bsu_rules.cli.options import pseudonym_key
+
+    given = tmp_path / "k.key"
+    for text in (b"k3y", b"k3y\n", b"\xef\xbb\xbfk3y\r\n# a comment\n"):
+        given.write_bytes(text)
+        assert pseudonym_key(argparse.Namespace(key_file=str(given))) == b"k3y"
+    for value in ("k3y", "k3y\n", "k3y\r\n"):
+        monkeypatch.setenv(KEY_ENV, value)
+        assert pseudonym_key(argparse.Namespace()) == b"k3y"
+    monkeypatch.setenv(KEY_ENV, " k3y ")  # spaces are the key's own
+    assert pseudonym_key(argparse.Namespace()) == b" k3y "

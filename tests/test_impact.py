@@ -480,3 +480,15 @@ def test_a_member_file_that_does_not_reach_the_cut_off_month_is_warned(tmp_path:
     assert main(["impact", "bsu-2022", examples, "--set", "wage_ceiling=4000000", "--out", str(tmp_path / "r.html"),
                  "--quiet"]) == 0
     assert "contribution or wage" not in capsys.readouterr().err
+
+
+def test_impact_runs_without_a_usable_temporary_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """In a container whose /tmp is read-only, the sides spill beside the report, and nothing is left there."""
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "no-such-folder"))
+    out = tmp_path / "report" / "r.html"
+    out.parent.mkdir()
+    members = Path(__file__).resolve().parents[1] / "examples" / "members.jsonl"
+    assert main(["impact", "bsu-2022", str(members), "--set", "wage_ceiling=4000000", "--out", str(out)]) == 0
+    assert sorted(p.name for p in out.parent.iterdir()) == ["r.html"]

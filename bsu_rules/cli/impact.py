@@ -84,7 +84,8 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         data = impact(reform, args.input, on=on, baseline=baseline, baseline_on=against_on,
-                      chunk_size=args.chunk_size, progress=count, file_label=Path(args.input).name)
+                      chunk_size=args.chunk_size, progress=count, file_label=Path(args.input).name,
+                      spill=Path(args.out).parent)
     except KeyboardInterrupt as exc:
         raise interrupted(exc, f"after {read[0]} rows read; no report was written") from None
     finally:

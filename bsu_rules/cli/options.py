@@ -47,8 +47,9 @@ def key_file(args: argparse.Namespace) -> dict[str, Path]:
 
 
 def pseudonym_key(args: argparse.Namespace) -> bytes | None:
-    """The key from ``--key-file`` (its first line), the environment or (with a warning)
-    ``--pseudonymize-key``; InputError for a key that is empty or only spaces."""
+    """The key from ``--key-file`` (its first line, without a byte order mark), the environment (without
+    a line end) or (with a warning) ``--pseudonymize-key``; InputError for a key that is empty or only
+    spaces. However it is given, the same key gives the same pseudonyms."""
     given = getattr(args, "pseudonymize_key", None)
     if given:
         print(f"bsu-rules: warning: a key on the command line can be seen by other users (ps, shell history); "
@@ -60,9 +61,12 @@ def pseudonym_key(args: argparse.Namespace) -> bytes | None:
             first = f.readline(1 << 16)
         if not first:
             raise InputError([(path, "the key file is empty")])
-        return _key(first.rstrip(b"\r\n"), path, "the key (the file's first line)")
-    value = os.environ.get(KEY_ENV)
-    return _key(value.encode("utf-8"), f"${KEY_ENV}", "the key") if value else None
+        return _key(first.removeprefix(_BOM).rstrip(b"\r\n"), path, "the key (the file's first line)")
+    value = os.environ.get(KEY_ENV)  # a line, as in a file: a secret made with `echo` ends with its line end
+    return _key(value.encode("utf-8").rstrip(b"\r\n"), f"${KEY_ENV}", "the key") if value else None
+
+
+_BOM = "\ufeff".encode()  # an editor's mark at the start of a text file, not part of the key
 
 
 def _key(key: bytes, where: str, what: str) -> bytes:

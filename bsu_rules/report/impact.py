@@ -43,11 +43,13 @@ OUTCOMES = ("eligible", "ineligible", "undetermined")
 EXAMPLES = 3
 def impact(reform: RuleSet, source: str | Path, *, on: date | None = None, baseline: RuleSet | None = None,
            baseline_on: date | None = None, chunk_size: int = 250_000,
-           progress: Callable[[int, int], None] | None = None, file_label: str | None = None) -> Json:
+           progress: Callable[[int, int], None] | None = None, file_label: str | None = None,
+           spill: Path | None = None) -> Json:
     """The impact report's data (JSON-ready) for ``reform`` over the members of ``source``; the two
-    sides are decided on the dates ``diff.decision_dates`` gives (one date for a reform of the baseline)."""
+    sides are decided on the dates ``diff.decision_dates`` gives (one date for a reform of the baseline).
+    Each side's decisions are spilled to a temporary folder: the system's, else one in ``spill``."""
     reader = Reader(source, chunk_size)
-    with tempfile.TemporaryDirectory(prefix="bsu-impact-") as tmp:
+    with _spill_folder(spill) as tmp:
         day = on
         if baseline is not None:
             baseline_on, day = decision_dates(baseline, reform, baseline_on, on)
@@ -67,6 +69,15 @@ def impact(reform: RuleSet, source: str | Path, *, on: date | None = None, basel
             diff = render_text(compare(as_written(baseline), as_written(reform), baseline_on, day))[3:]
             report["changes"] = [line for line in diff if not line.endswith(": no change")]
         return report
+
+
+def _spill_folder(spill: Path | None) -> tempfile.TemporaryDirectory[str]:
+    try:
+        return tempfile.TemporaryDirectory(prefix="bsu-impact-")
+    except (FileNotFoundError, PermissionError):  # no usable temporary folder (a read-only /tmp)
+        if spill is None:
+            raise
+        return tempfile.TemporaryDirectory(prefix=".bsu-impact-", dir=spill)
 
 
 def uncovered(report: Json) -> list[str]:
