@@ -436,3 +436,12 @@ def test_a_datetime_is_refused_as_a_decision_date_by_plan_as_by_evaluate(rs2022:
     for decide in (lambda on: rs2022.plan(on), lambda on: bsu_rules.evaluate(rs2022, examples[0], on=on)):
         with pytest.raises(bsu_rules.InputError, match=r"^on: datetime is not a date \(YYYY-MM-DD\)$"):
             decide(datetime(2022, 9, 12))
+
+
+def test_a_read_only_mapping_is_a_record_at_the_top_as_inside(rs2022: RuleSet, examples: list[dict[str, Any]]) -> None:
+    from types import MappingProxyType
+
+    plain = bsu_rules.evaluate(rs2022, examples[0]).to_json()
+    assert bsu_rules.evaluate(rs2022, MappingProxyType(examples[0])).to_json() == plain
+    nested = {**examples[0], "employer": MappingProxyType(examples[0]["employer"])}
+    assert bsu_rules.evaluate(rs2022, MappingProxyType(nested)).to_json() == plain

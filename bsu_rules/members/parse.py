@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import operator
+from collections.abc import Mapping
 from datetime import date, datetime
 from functools import lru_cache
 from typing import Any, NamedTuple
@@ -157,6 +158,8 @@ def _validate(record: Any, ignore_unknown: bool = False) -> Member:
     """The model's validation, and its problems in the contract's words."""
     if isinstance(record, Member):
         return record
+    if isinstance(record, Mapping) and not isinstance(record, dict):
+        record = dict(record)  # a read-only mapping (``MappingProxyType``), taken as its fields are, nested or not
     if not isinstance(record, dict):
         raise InputError([("(record)", wrong_kind("(record)", record, "an object"))])
     try:
