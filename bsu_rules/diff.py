@@ -256,7 +256,8 @@ def _rule_fields(ra: Rule, rb: Rule) -> list[Json]:
     for name in ("title", "explain"):
         ta, tb = getattr(ra, name), getattr(rb, name)
         out += _field(f"{name}.en", ta and ta.en, tb and tb.en) + _field(f"{name}.id", ta and ta.id, tb and tb.id)
-    return out + _field("note", ra.note, rb.note)
+    return out + _field("note", ra.note, rb.note) + _field("shows", ", ".join(ra.shows) or None,
+                                                           ", ".join(rb.shows) or None)
 
 
 def _rules(old: RuleSet, new: RuleSet, old_on: date, new_on: date) -> list[Json]:

@@ -51,6 +51,7 @@ _WORDS: dict[str, dict[str, str]] = {
         "h_key": "Kunci → nilai", "h_rows": "Baris", "h_partial": "Sebagian", "h_expr": "Rumus",
         "amount": "Jumlah", "monthly": "Per bulan", "instalments": "Tahap pembayaran", "expression": "Rumus",
         "partial": "sebagian", "yes": "ya", "no": "tidak", "ended": "tidak berlaku", "none": "—",
+        "shows": "menampilkan juga",
         "months": "{} bulan", "days": "{} hari", "set": "(himpunan kunci)",
         "require": "wajib", "exclude": "pengecualian", "prioritize": "prioritas", "flag": "tandai untuk diperiksa",
         "regulation": "peraturan", "policy": "kebijakan", "interpretation": "penafsiran",
@@ -67,6 +68,7 @@ _WORDS: dict[str, dict[str, str]] = {
         "h_key": "Key → value", "h_rows": "Rows", "h_partial": "Partial", "h_expr": "Expression",
         "amount": "Amount", "monthly": "Per month", "instalments": "Instalments", "expression": "Expression",
         "partial": "partial", "yes": "yes", "no": "no", "ended": "not in force", "none": "—",
+        "shows": "also shows",
         "months": "{} months", "days": "{} days", "set": "(set of keys)",
         "require": "required", "exclude": "excludes", "prioritize": "priority", "flag": "flag for review",
         "regulation": "regulation", "policy": "policy", "interpretation": "interpretation",
@@ -89,7 +91,8 @@ def build(rs: RuleSet, lang: str) -> list[Block]:
     if m.notes:
         out += [Block("h2", (w["notes"],)), Block("p", (_text(m.notes, lang),))]
     rules = tuple((
-        (Code(r.id),), (w[r.kind.value],), (_text(r.title, lang) if r.title else w["none"],), (Code(r.condition),),
+        (Code(r.id),), (w[r.kind.value],), (_text(r.title, lang) if r.title else w["none"],),
+        (Code(r.condition), *((f"; {w['shows']} ", Code(", ".join(r.shows))) if r.shows else ())),
         (r.source or w["none"],), (w[r.basis.value],), (_window(r.in_force, lang, edition=False),),
         (_text(r.note, lang) if r.note else w["none"],),
     ) for r in m.rules)

@@ -737,7 +737,11 @@ SHOWS = "    shows: [fact.regional_minimum, member.work_regency_code]  # where t
 @pytest.mark.parametrize(("shown", "code", "said"), [
     ("[member.wages]", "invalid-value", "`member.wages` is a history: show a fact computed from it"),
     ("[fact.wage + 1]", "invalid-value", "`shows` lists names whose values the trace shows"),
-    ("[fact.regional_minimun]", "unknown-name", "fact.regional_minimun")])
+    ("[fact.regional_minimun]", "unknown-name", "fact.regional_minimun"),
+    ("[param.cutoff-month]", "invalid-value", "not expressions"),
+    ("[table.minimum_wage]", "invalid-value", "`table.minimum_wage` is a table, not a value"),
+    ("[fact.wage, fact.wage]", "invalid-value", "`fact.wage` is listed twice"),
+    ("['fact.wage, fact.ceiling']", "invalid-value", "one name per item")])
 def test_a_shown_name_is_checked_where_it_is_written(rules_copy: Path, shown: str, code: str, said: str) -> None:
     path = rules_copy / "bsu-2022.yaml"
     text = path.read_text("utf-8").replace(SHOWS, f"    shows: {shown}\n")
@@ -745,6 +749,25 @@ def test_a_shown_name_is_checked_where_it_is_written(rules_copy: Path, shown: st
     [found] = [d for d in bsu_rules.check_file(path)[1] if d.severity == Severity.ERROR]
     assert (found.code, found.rule, found.line) == (code, "wage-ceiling", _position(text, f"shows: {shown}")[0])
     assert said in found.message
+    if shown == "[param.cutoff-month]":
+        assert found.suggestion == "param.cutoff_month"
+
+
+def test_a_fact_only_shown_is_used_and_a_change_of_what_is_shown_is_a_change(rules_copy: Path) -> None:
+    path = rules_copy / "bsu-2022.yaml"
+    text = path.read_text("utf-8")
+    path.write_text(text.replace(SHOWS, "    shows: [fact.only_shown]\n").replace(
+        "\nfacts:\n", "\nfacts:\n  only_shown: fact.wage + 1\n", 1), "utf-8")
+    glossary = rules_copy / "glossary" / "glossary.yaml"
+    entry = "  fact.only_shown: {id: upah ditambah satu, en: wage plus one, format: rp}\n"
+    glossary.write_text(glossary.read_text("utf-8").replace("  fact.wage: ", entry + "  fact.wage: ", 1), "utf-8")
+    assert not [d for d in bsu_rules.check_file(path)[1] if d.code == "unused"]  # shown: used
+    from bsu_rules.diff import compare
+
+    old, new = bsu_rules.load_ruleset("bsu-2022"), bsu_rules.load_ruleset(path)
+    changed = [f for r in compare(old, new)["rules"] for f in r.get("fields", []) if f["field"] == "shows"]
+    assert changed == [{"field": "shows", "old": "fact.regional_minimum, member.work_regency_code",
+                        "new": "fact.only_shown"}]
 
 
 def test_what_a_rule_shows_is_traced_and_changes_nothing_else(rules_copy: Path) -> None:

@@ -392,6 +392,9 @@ def test_conditions_of_another_length_are_told_as_such(rs2022: RuleSet, examples
     plan = rs2022.plan("2022-09-05")
     with pytest.raises(ValueError, match=rf"^conditions gives 1 values, one for each of the {len(plan.rules)} rules"):
         plan.decide(examples[0], conditions=[False])
+    for wrong in (["false"] * len(plan.rules), dict.fromkeys(range(len(plan.rules)), True), [1] * len(plan.rules)):
+        with pytest.raises(TypeError, match=r"^conditions is a list of True, False or None"):
+            plan.decide(examples[0], conditions=wrong)  # type: ignore[arg-type]  # "false" would hold
 
 
 def test_a_validated_member_does_not_change_and_a_changed_copy_is_validated(
@@ -405,7 +408,7 @@ def test_a_validated_member_does_not_change_and_a_changed_copy_is_validated(
         before = decision.model_copy().to_json()
         for change in (lambda m: m.wages.append(m.wages[0]), lambda m: m.wages.__setitem__(-1, m.wages[0]),
                        lambda m: m.contributions.clear(), lambda m: m.program_receipts.extend([]),
-                       lambda m: m.wages.sort()):
+                       lambda m: m.wages.sort(), lambda m: m.wages.__init__([])):
             with pytest.raises(TypeError, match="a validated record does not change"):
                 change(member)
         assert bsu_rules.evaluate(rs2022, member, on="2022-09-12").to_json() == before

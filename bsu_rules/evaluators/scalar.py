@@ -340,6 +340,9 @@ class Plan:
         if conditions is None and self.core is not None:
             f, results = self.core(member)
         else:
+            if conditions is not None and (not isinstance(conditions, Sequence) or isinstance(conditions, str) or any(
+                    c is not None and type(c) is not bool for c in conditions)):
+                raise TypeError("conditions is a list of True, False or None (unknown), one for each rule in force")
             if conditions is not None and len(conditions) != len(self.rules):
                 raise ValueError(f"conditions gives {len(conditions)} values, one for each of the {len(self.rules)} "
                                  "rules in force on the decision date")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Any, NoReturn, Self, TypeVar, cast
@@ -205,6 +205,14 @@ M = TypeVar("M", bound=BaseModel)
 class Rows(list[T]):
     """A list of a validated record: read as any list, changed never (a decision reads its record
     after it is made; a record changed in place would be decided as one thing and traced as another)."""
+
+    __slots__ = ("_made",)
+
+    def __init__(self, rows: Iterable[T] = ()) -> None:
+        if getattr(self, "_made", False):  # ``rows.__init__([])``: made once, never again
+            self._refuse()
+        super().__init__(rows)
+        self._made = True
 
     def _refuse(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise TypeError("a validated record does not change: build a new one (parse_member, or "

@@ -37,7 +37,8 @@ class ParamLint:
         self.edition = rs.model.in_force
         self._fact_reads: dict[str, set[str]] = {}
         self._fact_units: dict[str, str | None] = {}
-        self.reads = [self._closure(c.tree) | self._placeholders(i) for i, c in enumerate(rs.rules)]
+        self.reads = [self._closure(c.tree) | self._placeholders(i) | set().union(*map(self._closure, c.shown))
+                      for i, c in enumerate(rs.rules)]  # what a criterion reads, explains or shows
 
     def warn(self, at: Where, code: str, message: str, rule: str | None = None, *, key: bool = False,
              offset: int | None = None, severity: Severity = Severity.WARNING, suggestion: str | None = None) -> None:

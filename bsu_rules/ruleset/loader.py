@@ -387,7 +387,8 @@ class _RuleSetChecker:
         return out
 
     def _shown(self, index: int, rule: Rule, scope: Scope) -> tuple[Name, ...]:
-        """The names a rule's ``shows`` lists: each a value a trace can show (not a history or a table)."""
+        """The names a rule's ``shows`` lists: each a value a trace can show (not a history or a table),
+        once."""
         shown: list[Name] = []
         for j, text in enumerate(rule.shows):
             at: DataPath = ("rules", index, "shows", j)
@@ -395,18 +396,28 @@ class _RuleSetChecker:
             def report(offset: int, code: str, message: str, suggestion: str | None, at: DataPath = at) -> None:
                 self.report(at, code, message, rule.id, suggestion, offset)
 
+            if "," in text:
+                report(0, Code.INVALID_VALUE, "`shows` takes one name per item: write the names as a list, "
+                       f"[{', '.join(p.strip() for p in text.split(','))}]", None)
+                continue
             tree = parse_checked(text, report)
             if tree is None:
                 continue
-            if not isinstance(tree, Name) or tree.parts[0] not in ("member", "fact", "param", "as_of", "decision_date"):
-                report(0, Code.INVALID_VALUE, "`shows` lists names whose values the trace shows (`fact.x`, `member.y`, "
-                       "`param.z`), not expressions", None)
-                continue
-            TypeChecker(scope, report, self._misused, text).check(tree)
-            if tree.type in HISTORIES:
+            if isinstance(tree, Name) and tree.parts[0] == "table":
+                report(0, Code.INVALID_VALUE, f"`{tree.dotted}` is a table, not a value: show the fact that reads "
+                       "it", None)
+            elif not isinstance(tree, Name) or tree.parts[0] not in ("member", "fact", "param", "as_of",
+                                                                     "decision_date"):
+                report(0, Code.INVALID_VALUE, "`shows` lists names whose values the trace shows (`fact.x`, "
+                       "`member.y`, `param.z`), not expressions", nearest(text.replace("-", "_"), scope.names()))
+            elif any(n.dotted == tree.dotted for n in shown):
+                report(0, Code.INVALID_VALUE, f"`{tree.dotted}` is listed twice in `shows`: once is enough", None)
+            elif TypeChecker(scope, report, self._misused, text).check(tree) is None:
+                pass  # an unknown name, told with the name meant
+            elif tree.type in HISTORIES:
                 report(0, Code.INVALID_VALUE, f"`{tree.dotted}` is a history: show a fact computed from it", None)
-                continue
-            shown.append(tree)
+            else:
+                shown.append(tree)
         return tuple(shown)
 
     def _placeholders(self, index: int, rule: str, scope: Scope, facts: dict[str, Node]) -> None:
