@@ -187,7 +187,7 @@ class _Deferred(_Data):
 
 
 class RuleOutcome(_Deferred):
-    """One criterion: what it read, where it comes from, and how it came out."""
+    """One criterion: what it read (and what its rule shows), where it comes from, and how it came out."""
 
     # The engine finds the hint of a failed criterion when it is first read (or serialised).
 

@@ -133,10 +133,11 @@ def main(argv: Sequence[str] | None = None, *, last: bool = False) -> int:
     except RuleSetError as exc:
         print(exc, file=sys.stderr)
         return FAILED
-    except BrokenPipeError:  # the reader went away (`| head`): what was not read is not done
+    except BrokenPipeError as exc:  # the reader went away (`| head`): what was not read is not done
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # as the Python docs advise
-        print("bsu-rules: the output was closed before the run ended (its reader went away); what it had not "
-              "read is not done", file=sys.stderr)
+        done = getattr(exc, "done", "")
+        print(f"bsu-rules: the output was closed before the run ended{' ' + done if done else ''}: its reader "
+              "went away, and what it had not read is not done", file=sys.stderr)
         return CLOSED
     except OSError as exc:  # a file that cannot be read or written, named
         print(f"bsu-rules: {_os_error(exc)}", file=sys.stderr)

@@ -173,6 +173,9 @@ def run(args: argparse.Namespace) -> int:
             sys.stdout.flush()
         raise interrupted(exc, f"after {tally.read} records: {tally.line()} so far; the output is "
                                "incomplete") from None
+    except BrokenPipeError as exc:  # said by ``main``, with what was done
+        setattr(exc, "done", f"after {tally.read} records ({tally.line()} so far)")  # noqa: B010
+        raise
     outcomes, bad = tally.outcomes, tally.rejected
     if args.format == "text":
         words, extra = _SUMMARY[args.lang]

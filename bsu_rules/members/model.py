@@ -274,6 +274,13 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, strict=False, use_enum_values=True,
                               hide_input_in_errors=True)  # a NIK or account number is never repeated
 
+    def __setattr__(self, name: str, value: Any) -> NoReturn:  # pydantic's refusal repeats the value
+        raise TypeError(f"a validated record does not change (`{name}`): build a new one (parse_member, or "
+                        "model_copy(update=...), which validates it)")
+
+    def __delattr__(self, name: str) -> NoReturn:
+        raise TypeError(f"a validated record does not change (`{name}`): build a new one")
+
 
 class Employer(_Strict):
     npp: StrictStr | None = None

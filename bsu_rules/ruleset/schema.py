@@ -270,7 +270,8 @@ class Rule(_Model):
     in_force: Window = Window()
     explain: Written | None = None
     note: Written | None = None
-    shows: list[Expression] = Field(default=[], description=(
+    shows: list[Annotated[str, Field(min_length=1, description="A name: `fact.x`, `member.y` or `param.z`")]] = Field(
+        default=[], description=(
         "Names whose values the criterion's trace shows besides those its condition reads (a fact its "
         "condition reads through another, such as the minimum wage behind a wage ceiling), so that a "
         "decision says where a figure comes from"))

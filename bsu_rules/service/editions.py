@@ -32,6 +32,8 @@ class Criterion(_Out):
     kind: str
     title: Text | None = None
     condition: str
+    shows: list[str] = Field(default=[], description="names a decision's trace gives besides what the condition "
+                                                     "reads (where a figure comes from)")
     source: str | None = None
     basis: Basis
     in_force: Window
@@ -66,8 +68,8 @@ def summary(rs: RuleSet) -> EditionSummary:
 
 def edition(rs: RuleSet) -> Edition:
     m = rs.model
-    criteria = [Criterion(id=r.id, kind=r.kind.value, title=r.title, condition=r.condition, source=r.source,
-                          basis=r.basis, in_force=r.in_force) for r in m.rules]
+    criteria = [Criterion(id=r.id, kind=r.kind.value, title=r.title, condition=r.condition, shows=r.shows,
+                          source=r.source, basis=r.basis, in_force=r.in_force) for r in m.rules]
     parameters = {}
     for name, p in m.parameters.items():
         dated = {None: p.value} if p.values is None else p.values

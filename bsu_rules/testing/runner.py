@@ -253,9 +253,9 @@ def _why(decision: Decision, lang: str) -> str | None:
 
 
 def _explain(rule: RuleOutcome, lang: str) -> str:
-    """A rule's rendered explanation, or the values it read when it has none."""
+    """A rule's rendered explanation, or the values its trace gives when it has none."""
     if rule.explain is not None:
         return str(getattr(rule.explain, lang))
     if rule.values:
-        return "read " + ", ".join(f"{k}={json.dumps(v, ensure_ascii=False)}" for k, v in rule.values.items())
+        return "values " + ", ".join(f"{k}={json.dumps(v, ensure_ascii=False)}" for k, v in rule.values.items())
     return rule.outcome.value
