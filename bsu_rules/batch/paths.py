@@ -13,7 +13,7 @@ from pathlib import Path
 
 try:
     import fcntl
-except ImportError:  # not on Windows: there, a run is known to be going on by its process number
+except ImportError:  # Windows has no fcntl: there a run still writing is known by its process number
     fcntl = None  # type: ignore[assignment]
 
 from bsu_rules.batch.guard import refuse_among_rules
