@@ -265,7 +265,7 @@ class Plan:
             incomplete=list(dict.fromkeys(f"table.{n.parts[1]}" for n in walk(checked.tree) if isinstance(n, Name)
                                           and n.parts[0] == "table" and tables[n.parts[1]].unlisted_unknown)),
             unusable=self._unusable(checked.tree),
-            shown_only=frozenset(checked.traced) - set(checked.reads))
+            shown_only=frozenset(checked.shown_only))
 
     def _unusable(self, tree: Node) -> list[tuple[str, Getter, Fn, Call]]:
         """The calls in ``tree`` of a function unknown of itself (``own_unknown``) whose one member field is

@@ -327,7 +327,7 @@ class _Context:
         """A criterion's known values in the order its condition reads them (as stored, without the rule set;
         with it, not those the rule only shows)."""
         checked = next((c for c in self.rs.rules if c.rule.id == r.id), None) if self.rs else None
-        order, shown = (checked.reads, set(checked.traced) - set(checked.reads)) if checked else ((), set())
+        order, shown = (checked.reads, checked.shown_only) if checked else ((), ())
         known = [(k, v) for k, v in r.values.items() if v is not None and not isinstance(v, bool) and k not in shown]
         return sorted(known, key=lambda kv: order.index(kv[0]) if kv[0] in order else len(order))
 

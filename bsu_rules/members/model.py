@@ -375,7 +375,7 @@ def _plain(value: Any) -> Any:
     """A value given to ``model_copy`` as a record's data: models as dicts, lists item by item."""
     if isinstance(value, BaseModel):
         return value.model_dump()
-    return [_plain(v) for v in value] if type(value) in (list, Rows) else value
+    return [_plain(v) for v in value] if isinstance(value, list) else value
 
 
 def replaced(model: M, **changes: Any) -> M:

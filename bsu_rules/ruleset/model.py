@@ -30,7 +30,12 @@ class CheckedRule:
     @property
     def traced(self) -> tuple[str, ...]:
         """What a decision's trace gives for the rule: what its condition reads, then what it shows."""
-        return (*self.reads, *(n.dotted for n in self.shown if n.dotted not in self.reads))
+        return (*self.reads, *self.shown_only)
+
+    @property
+    def shown_only(self) -> tuple[str, ...]:
+        """What the rule shows that its condition does not read: never what it waits for."""
+        return tuple(dict.fromkeys(n.dotted for n in self.shown if n.dotted not in self.reads))
 
 
 @dataclass(frozen=True, eq=False)
