@@ -2,6 +2,8 @@
 
 Only the YAML composer is used (no object construction): scalars become str, int, bool, None,
 ``date`` or exact ``Decimal`` (never float). Duplicate keys are reported, not silently merged.
+libyaml parses where it can (about twenty times faster); what a plain scalar means is YAML 1.2's
+either way, and a text libyaml refuses is read again by ruamel, whose messages the diagnostics use.
 """
 
 from __future__ import annotations
@@ -12,9 +14,17 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+import yaml
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
+from ruamel.yaml.resolver import VersionedResolver
+from yaml.composer import Composer
+
+try:
+    from yaml.cyaml import CParser
+except ImportError:  # a PyYAML built without libyaml: ruamel reads every text
+    CParser = None
 
 from bsu_rules.errors import Code, Diagnostic
 from bsu_rules.members.model import hide_identifiers
@@ -104,7 +114,7 @@ def read_yaml(text: str | bytes, file: str) -> Located:
         return out
     out.lines = text.splitlines()
     try:
-        root = YAML(typ="safe", pure=True).compose(text)
+        root = _compose(text)
     except MarkedYAMLError as exc:
         line, col, problem, fixed = explain(exc, out.lines)
         fixed = fixed if fixed is None or hide_identifiers(fixed) == fixed else None  # never repeat a NIK
@@ -117,14 +127,57 @@ def read_yaml(text: str | bytes, file: str) -> Located:
         out.diagnostics.append(Diagnostic(file, 1, 1, Code.TOO_DEEP,
                                           f"the YAML is nested deeper than {MAX_DEPTH} levels"))
         return out
-    if isinstance(root, MappingNode):
-        out.written = {str(k.value): len(v.value) for k, v in root.value
-                       if isinstance(k, ScalarNode) and isinstance(v, SequenceNode)}
+    if root is not None and root.id == "mapping":
+        out.written = {str(k.value): len(v.value) for k, v in root.value if k.id == "scalar" and v.id == "sequence"}
     budget = [MAX_NODES]
     out.data = {} if root is None else _convert(root, (), out, budget)
     if budget[0] < 0:
         out.data = None
     return out
+
+
+def _compose(text: str) -> Any:
+    """The node tree of ``text``: libyaml's, else (a directive, or a text it refuses) ruamel's."""
+    if _LIBYAML and not _DIRECTIVE.search(text):
+        try:
+            return _Libyaml(text).get_single_node()
+        except (yaml.YAMLError, RecursionError, UnicodeError, _Empty):
+            pass
+    return YAML(typ="safe", pure=True).compose(text)
+
+
+_LIBYAML = CParser is not None
+_DIRECTIVE = re.compile(r"^%", re.MULTILINE)  # ``%YAML 1.1`` would change what a plain scalar means: ruamel reads it
+_RESOLVER = VersionedResolver()
+_KIND = {yaml.ScalarNode: ScalarNode, yaml.SequenceNode: SequenceNode, yaml.MappingNode: MappingNode}
+
+
+class _Empty(Exception):
+    """An empty value: ruamel reads the text, so that its diagnostics are placed as they always were."""
+
+
+class _Libyaml(Composer, CParser or object):  # type: ignore[misc]
+    """libyaml's events composed into nodes (in Python, so that nesting meets the recursion limit),
+    each implicit tag resolved as ruamel resolves it (YAML 1.2: ``yes`` is text, not true)."""
+
+    def __init__(self, text: str) -> None:
+        CParser.__init__(self, text)
+        Composer.__init__(self)
+
+    def resolve(self, kind: type, value: str | None, implicit: tuple[bool, bool]) -> str:
+        return str(_RESOLVER.resolve(_KIND[kind], value, implicit))
+
+    def compose_scalar_node(self, anchor: str | None) -> Any:
+        node = super().compose_scalar_node(anchor)
+        if node.value == "" and not node.style:
+            raise _Empty  # libyaml places an empty value where it starts, ruamel where the next token does
+        return node
+
+    def descend_resolver(self, parent: Any, index: Any) -> None:
+        """No path-dependent tags (ruamel's safe loader has none either)."""
+
+    def ascend_resolver(self) -> None:
+        """As ``descend_resolver``."""
 
 
 MAX_DEPTH = 32
@@ -146,7 +199,7 @@ def _control(file: str, line: int, col: int, char: str, escaped: bool = False) -
     return Diagnostic(file, line, col, Code.CONTROL_CHARACTER, f"control character U+{code:04X}{written} ({why})")
 
 
-def _plain(node: Node, out: Located) -> bool:
+def _plain(node: Any, out: Located) -> bool:
     """Whether a node is plain data; a YAML tag of anything else (``!custom``, ``!!python/…``) is an
     error where it is written, never silently dropped."""
     tag = str(node.tag)
@@ -163,7 +216,8 @@ def _plain(node: Node, out: Located) -> bool:
     return False
 
 
-def _convert(node: Node, path: Path, out: Located, budget: list[int]) -> Any:
+def _convert(node: Any, path: Path, out: Located, budget: list[int]) -> Any:
+    """``node`` (ruamel's or PyYAML's: they have the same attributes) as plain data."""
     budget[0] -= 1
     if budget[0] < 0:
         if budget[0] == -1:
@@ -179,12 +233,12 @@ def _convert(node: Node, path: Path, out: Located, budget: list[int]) -> Any:
     out.values[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
     if not _plain(node, out):
         return None
-    if isinstance(node, MappingNode):
+    if node.id == "mapping":
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if not _plain(key_node, out):
                 continue
-            key = _scalar(key_node) if isinstance(key_node, ScalarNode) else None
+            key = _scalar(key_node) if key_node.id == "scalar" else None
             key = key.isoformat() if isinstance(key, date) else key
             kpos = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             if not isinstance(key, (str, int)) or isinstance(key, bool):
@@ -204,10 +258,9 @@ def _convert(node: Node, path: Path, out: Located, budget: list[int]) -> Any:
             out.keys[(*path, key)] = kpos
             result[key] = _convert(value_node, (*path, key), out, budget)
         return result
-    if isinstance(node, SequenceNode):
+    if node.id == "sequence":
         return [_convert(item, (*path, i), out, budget) for i, item in enumerate(node.value)]
-    assert isinstance(node, ScalarNode)
-    out.styles[path] = node.style
+    out.styles[path] = node.style or None  # a plain scalar's: None (ruamel), "" (libyaml)
     value = _scalar(node)
     if isinstance(value, str) and (control := CONTROL.search(value)):  # a "\\x1b" escape in quotes
         out.diagnostics.append(_control(out.file, *out.values[path], control.group(), escaped=True))
@@ -220,12 +273,12 @@ def _convert(node: Node, path: Path, out: Located, budget: list[int]) -> Any:
     return value
 
 
-def _scalar(node: ScalarNode) -> Any:
+def _scalar(node: Any) -> Any:
     tag, text = str(node.tag), node.value
     if tag.endswith(":null"):
         return None
     if tag.endswith(":bool"):
-        return text.lower() == "true"
+        return text.lower() in ("true", "yes", "y", "on")  # the last three: YAML 1.1 (a `%YAML 1.1` file)
     if tag.endswith(":int") and _INT.match(text):
         return int(text.replace("_", "")) if len(text) <= MAX_DIGITS else Decimal(0)
     if tag.endswith(":float"):
