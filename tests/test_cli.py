@@ -415,6 +415,17 @@ def test_names_in_another_encoding_and_a_full_output_are_said_in_words(tmp_path:
         "bsu-rules: the output could not be written: the disk is full (no space left to write it)\n")
 
 
+@pytest.mark.skipif(sys.platform != "linux", reason="/dev/full")
+def test_help_and_version_that_cannot_be_written_are_not_success(tmp_path: Path) -> None:
+    for asked in ("--help", "--version", "evaluate --help"):
+        done = _shell(f"B {asked} > /dev/full; echo $?", tmp_path)
+        assert done.stdout.strip() == "2" and done.stderr == \
+            "bsu-rules: the output could not be written: the disk is full (no space left to write it)\n"
+        done = _shell(f"B {asked} >&- 2>&-; echo $?", tmp_path)  # no stream to say it on: said nowhere, not failed
+        assert done.stdout.strip() == "0"
+    assert _shell("B --help | head -c 5; echo \" ${PIPESTATUS[0]}\"", tmp_path).stdout == "usage 0\n"  # read whole
+
+
 def test_one_key_is_one_key_however_it_is_given(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A key file saved with a byte order mark, or a secret made with `echo`, gives the pseudonyms of the key."""
     import argparse

@@ -65,7 +65,7 @@ _LINES = st.one_of(
 
 
 @settings(max_examples=300)
-@pytest.mark.filterwarnings("ignore::ruamel.yaml.error.ReusedAnchorWarning")  # ruamel reads a repeated anchor, and says so
+@pytest.mark.filterwarnings("ignore::ruamel.yaml.error.ReusedAnchorWarning")  # read, and said
 @given(st.lists(st.tuples(st.sampled_from(["", " ", "  ", "    "]), _LINES), max_size=8))
 def test_any_text_reads_the_same(lines: list[tuple[str, str]]) -> None:
     _same("\n".join(indent + line for indent, line in lines) + "\n")

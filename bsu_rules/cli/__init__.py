@@ -50,6 +50,11 @@ class _Parser(argparse.ArgumentParser):
         kwargs.setdefault("allow_abbrev", False)
         super().__init__(*args, **kwargs)
 
+    def _print_message(self, message: str, file: Any = None) -> None:
+        """As argparse's, but a write that fails is not ignored (``--help > /dev/full``)."""
+        if message and (file or sys.stderr) is not None:  # None: no stream at all (``>&- 2>&-``)
+            (file or sys.stderr).write(message)
+
     def error(self, message: str) -> NoReturn:
         from bsu_rules.members.model import hide_identifiers  # lazy: a usage error only
 
@@ -122,7 +127,14 @@ def main(argv: Sequence[str] | None = None, *, last: bool = False) -> int:
     except SystemExit as exc:  # usage errors, --help, --version
         if exc.code == FAILED and (hint := _rule_set_first(arguments)):
             print(f"bsu-rules: {hint}", file=sys.stderr)
+        try:  # --help, --version: what is buffered must reach the output
+            if sys.stdout is not None:  # None: started with it closed (``>&-``); argparse then used stderr
+                sys.stdout.flush()
+        except OSError as error:
+            return _unwritten(error)
         return exc.code if isinstance(exc.code, int) else FAILED
+    except OSError as exc:  # the help or version was not written
+        return _unwritten(exc)
     previous, streams = catch_signals(), _standard_streams()
     for stream in (sys.stdout, sys.stderr):  # decision JSON and explanations are UTF-8 whatever the locale
         if str(getattr(stream, "encoding", "utf-8")).lower().replace("-", "") != "utf8" and \
@@ -168,6 +180,18 @@ def main(argv: Sequence[str] | None = None, *, last: bool = False) -> int:
                 signal.signal(signum, signal.SIG_IGN)
             elif handler is not None:  # None: a handler not set from Python, which cannot be put back
                 signal.signal(signum, handler)
+
+
+def _unwritten(exc: OSError) -> int:
+    """The exit status when the help or version cannot be written: into a full disk (FAILED, said),
+    or to a reader gone away (CLOSED). The rest of it is dropped: the exit does not try again."""
+    with contextlib.suppress(OSError, ValueError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    if isinstance(exc, BrokenPipeError):
+        return CLOSED
+    with contextlib.suppress(OSError):
+        print(f"bsu-rules: {_os_error(exc)}", file=sys.stderr)
+    return FAILED
 
 
 def _standard_streams() -> tuple[Any, Any, Any]:
