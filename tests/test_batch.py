@@ -1407,6 +1407,37 @@ def test_a_run_is_known_to_go_on_by_its_lock_not_its_process_number(tmp_path: Pa
     assert not list(tmp_path.iterdir())
 
 
+@pytest.mark.skipif(os.name != "posix", reason="runs are known by their locks where files can be locked")
+def test_a_cleaner_never_finds_a_run_s_lock_unlocked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A lock is locked before it takes its place: a cleaner that looks while a run takes it finds
+    nothing of the run's to remove, and what a run killed while taking it left is removed."""
+    from bsu_rules.batch import paths
+
+    final, going, locks = tmp_path / "d.parquet", "99999999-deadbeef", []
+    killed = tmp_path / f".d.parquet{paths.CLAIM}12345678-0a1b2c3d-00000000"  # left by a run killed in between
+    killed.write_bytes(b"")
+    os.utime(killed, (0, 0))  # long ago
+    real = paths.fcntl
+
+    class Between:  # a cleaner runs just before each lock is taken
+        LOCK_EX, LOCK_NB = real.LOCK_EX, real.LOCK_NB
+
+        @staticmethod
+        def flock(fd: int, how: int) -> None:
+            if how == real.LOCK_EX:
+                locks.append(sorted(p.name for p in clean_stale(final)))
+            real.flock(fd, how)
+
+    monkeypatch.setattr(paths, "fcntl", Between)
+    with claimed([final], going):
+        monkeypatch.setattr(paths, "fcntl", real)
+        (tmp_path / f".d.parquet.partial-{going}.parquet").write_bytes(b"PAR1 being written")
+        assert clean_stale(final) == []  # the run is known to go on: by its lock, whatever its number
+        assert sorted(p.name for p in tmp_path.iterdir()) == [f".d.parquet.partial-{going}.lock",
+                                                               f".d.parquet.partial-{going}.parquet"]
+    assert locks[0] == [killed.name] and all(not removed for removed in locks[1:])
+
+
 def test_the_manifest_is_the_commit_point(population: dict[str, Any], tmp_path: Path,
                                           monkeypatch: pytest.MonkeyPatch) -> None:
     out, rejects, manifest = (tmp_path / name for name in ("d.parquet", "d.rejects.jsonl", "d.parquet.manifest.json"))

@@ -7,6 +7,8 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import secrets
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -108,6 +110,8 @@ def clean_stale(final: Path) -> list[Path]:
         if run := ours.fullmatch(path.name):
             runs.setdefault(run[1], []).append(path)
     stale = sorted(path for run, paths in runs.items() if not _alive(final, run) for path in paths)
+    stale += [claim for claim in sorted(final.parent.glob(f"{glob_escape(f'.{final.name}{CLAIM}')}*"))
+              if fcntl is not None and _abandoned(claim)]  # a run killed while taking its lock
     for path in stale:
         path.unlink(missing_ok=True)
     return stale
@@ -126,10 +130,7 @@ def claimed(finals: Iterable[Path], run: str) -> Iterator[None]:
     held: list[tuple[Path, int]] = []
     try:
         for final in finals:
-            lock = _lock(final, run)
-            held.append((lock, os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)))
-            if fcntl is not None:
-                fcntl.flock(held[-1][1], fcntl.LOCK_EX)
+            held.append((_lock(final, run), _take(final, run)))
         yield
     finally:
         for lock, fd in held:
@@ -137,24 +138,58 @@ def claimed(finals: Iterable[Path], run: str) -> Iterator[None]:
             os.close(fd)
 
 
+CLAIM = ".claim-"
+
+
+def _take(final: Path, run: str) -> int:
+    """The lock file of ``run`` beside ``final``, open and locked. It is locked under a name of its
+    own and then renamed into place, so that a cleaner never finds it there unlocked (and takes the
+    run for dead)."""
+    if fcntl is None:
+        return os.open(_lock(final, run), os.O_RDWR | os.O_CREAT, 0o600)
+    while True:
+        claim = final.with_name(f".{final.name}{CLAIM}{run}-{secrets.token_hex(4)}")
+        fd = os.open(claim, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        try:
+            os.rename(claim, _lock(final, run))
+            return fd
+        except FileNotFoundError:  # removed by hand before it was locked: again
+            os.close(fd)
+
+
+def _abandoned(claim: Path) -> bool:
+    """Whether a lock being taken was left by a killed run: unlocked for a minute (a run locks it at
+    once; one found before that takes it as it is)."""
+    try:
+        return _held(claim) is False and time.time() - claim.stat().st_mtime > 60
+    except OSError:
+        return False
+
+
+def _held(lock: Path) -> bool | None:
+    """Whether a lock file is locked (its run going on; True too when it cannot be asked); None when
+    there is none."""
+    try:
+        fd = os.open(lock, os.O_RDWR)
+    except FileNotFoundError:
+        return None
+    except OSError:
+        return True
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return True
+    finally:
+        os.close(fd)
+    return False
+
+
 def _alive(final: Path, run: str) -> bool:
     """Whether ``run`` is still writing ``final`` (not known: assumed so, nothing is removed): by its
     lock where it has one, else (a run of an earlier version) by its process number."""
-    if fcntl is not None:
-        try:
-            fd = os.open(_lock(final, run), os.O_RDWR)
-        except FileNotFoundError:
-            pass
-        except OSError:
-            return True
-        else:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except OSError:
-                return True  # locked: the run is going on
-            finally:
-                os.close(fd)
-            return False
+    if fcntl is not None and (held := _held(_lock(final, run))) is not None:
+        return held
     pid = int(run.partition("-")[0])
     if pid > 1 << 30:
         return False
