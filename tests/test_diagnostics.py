@@ -128,6 +128,11 @@ PLAIN = [
      "  id: Bantuan Subsidi Gaji/Upah 2022", "`id:` is indented 4 spaces, but the keys around it use 2"),
     ("yaml-syntax", "  - id: valid-nik\n", "   - id: valid-nik\n", "- id: valid-nik", "  - id: valid-nik",
      "`id:` is indented 3 spaces, but the items around it use 2"),
+    *(("yaml-syntax", "    shows: [fact.regional_minimum, member.work_regency_code]",  # an item that is no key
+       f"    shows:\n      - fact.regional_minimum\n{' ' * at}- member.work_regency_code", "- member.work",
+       "      - member.work_regency_code  # where the ceiling comes from",
+       f"this list item is indented {at} spaces, but the item before it uses 6")
+      for at in (4, 5)),
     ("yaml-syntax", "  - id: valid-nik\n    title", "  - id: valid-nik\n       title", "title: {id: \"NIK",
      '    title: {id: "NIK valid", en: "Valid NIK"}', "`title:` is indented 7 spaces"),
     ("yaml-syntax", "  cutoff_month:\n", " cutoff_month:\n", "cutoff_month:", "  cutoff_month:",

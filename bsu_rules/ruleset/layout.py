@@ -55,6 +55,8 @@ def explain(exc: MarkedYAMLError, lines: list[str]) -> Explained:
             moved[3] if moved is not None else None
     if problem.startswith("expected <block end>") and found is not None and col <= _start(found):
         return _indentation(lines, line) or _raw(line, col, problem)
+    if problem.startswith("expected <block end>") and found is None and (moved := _item_out_of_line(lines, line)):
+        return moved
     if problem.startswith("expected <block end>") and problem.endswith("'<scalar>'") and found is not None:
         return line + 1, col + 1, "the text goes on after its closing quote: put the whole value in quotes " \
             "(in '…' a quote ' is written twice)", _requote(text, found)
@@ -169,6 +171,19 @@ def _indentation(lines: list[str], line: int, *, allow_own: bool = False) -> Exp
                 f"it use {own}: indent it by {own} spaces, like them", " " * own + lines[other][want:])
     return (line + 1, own + 1, f"`{found.group('key')}:` is indented {_spaces(own)}, but the {what} around it "
             f"use {want}: indent it by {want} spaces, like them", " " * want + text[own:])
+
+
+def _item_out_of_line(lines: list[str], line: int) -> Explained | None:
+    """A list item that is not a key (``- member.work_regency_code``) indented otherwise than the item
+    before it, whose list it follows."""
+    text, before = lines[line], _content_before(lines, line)
+    if not text.lstrip(" ").startswith("- ") or before is None or not lines[before].lstrip(" ").startswith("- "):
+        return None
+    own, want = _indent(text), _indent(lines[before])
+    if own == want:
+        return None
+    return (line + 1, own + 1, f"this list item is indented {_spaces(own)}, but the item before it uses {want}: "
+            f"indent it by {want} spaces, like it", " " * want + text[own:])
 
 
 def _missing_dash(lines: list[str], line: int) -> Explained | None:
