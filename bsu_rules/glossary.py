@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -219,8 +220,12 @@ class Places:
         glossary's ``places`` for a code no table names."""
         names: dict[str, str] = {}
         for table in ruleset.tables.values() if ruleset else ():
-            names = {**table.names, **names}
+            names = {**{code: _ABBREVIATED.sub("Kabupaten ", name) for code, name in table.names.items()}, **names}
         return Places({**glossary.places, **names}, codes)
+
+
+_ABBREVIATED = re.compile(r"^Kab\.\s*")
+"""A table's "Kab. Bogor", said as the glossary says a place, and as it is heard: "Kabupaten Bogor"."""
 
 
 def regency(code: str, lang: str, places: Places | None = None) -> str:

@@ -561,6 +561,9 @@ def test_a_place_is_read_by_the_name_its_table_gives() -> None:
         render_text(listed, rs2021, "id", "officer")  # no table names it: the glossary's Kemendagri list does
     unnamed = rs2021.plan(on).decide(parse_member({**outside, "work_regency_code": "3299"}), hints=True)
     assert "Kabupaten/kota tempat bekerja: 3299 (Provinsi Jawa Barat)" in render_text(unnamed, rs2021, "id", "officer")
+    bogor = rs2021.plan(on).decide(parse_member({**outside, "work_regency_code": "3201"}), hints=True)
+    assert "Kabupaten/kota tempat bekerja: Kabupaten Bogor (3201, Provinsi Jawa Barat)" in \
+        render_text(bogor, rs2021, "id", "officer")  # the table's "Kab. Bogor", spelled as every place is, and heard
 
 
 def _line(text: str, mark: str) -> str:
