@@ -54,24 +54,51 @@ _VALUES = ["yes", "no", "on", "Off", "y", "true", "TRUE", "~", "null", "", "0o17
            "-0", "1.5", "1e3", ".inf", ".NaN", "2022-01-01", "2022-1-1", "2022-01-01 10:00:00", "1:30", "'x''y'",
            '"d\\u00e9\\x1b"', "é ü", "a b", "a: b", "a #c", "[1, 2]", "{a: 1, b: [x]}", "[a, {b: c}]", "|", ">-",
            "&a v", "*a", "!!int 3", "!!str 4", "!x y", "! z", "!!binary aGk=", "!!python/name:os.system", "- x",
-           "'multi", "\"q", "@x", "`x", "%x", "? x", "{", "]", "a,b", "-", ":", "#"]
+           "'multi", "\"q", "@x", "`x", "%x", "? x", "{", "]", "a,b", "-", ":", "#", "b\t", "\tb", "|#c", ">-#c", "|2-",
+           ">+", "!!str &y z", "! &y z", "!x &y z", '["b":c]', "['b':c]", "[a:b]", "{a:b}", '{"a":b}', "[a,\n  b]",
+           '"a\\\n  b"', "'a\n  b'", '"\\L"', '"\\ud800"', '"\\U00110000"', "\ufeff", "x\u2028y", "𝔸 b", "é: x",
+           "a \u2029 b", "\r"]
 _LINES = st.one_of(
-    st.builds(lambda k, v: f"{k}: {v}", st.sampled_from(["a", "b", "é", "'k'", '"k"', "1", "-1", "? c", "&k d",
-                                                             "*k", "!!str e", "[f]", "<<"]), st.sampled_from(_VALUES)),
+    st.builds(lambda k, v: f"{k}: {v}", st.sampled_from(["a", "b", "é", "𝔸", "'k'", '"k"', "1", "-1", "? c", "&k d",
+                                                             "*k", "!!str e", "[f]", "<<", "a\t"]),
+              st.sampled_from(_VALUES)),
     st.builds(lambda v: f"- {v}", st.sampled_from(_VALUES)),
     st.builds(lambda k: f"{k}:", st.sampled_from(["a", "b", "c", "- a", "- - b"])),
-    st.sampled_from(["---", "...", "# note", "  continued text", "\tx: 1", "a: b: c", "- a: 1\n  b: 2"]),
+    st.sampled_from(["---", "...", "# note", "  continued text", "\tx: 1", "a: b: c", "- a: 1\n  b: 2", "%YAML 1.1",
+                     "  ", " ", "\ufeff# c", ">", "|", "#"]),
 )
+_BREAKS = st.sampled_from(["\n", "\n", "\n", "\r\n", "\r", "\u2028", "\x85"])
 
 
-@settings(max_examples=300)
+@settings(max_examples=500)
 @pytest.mark.filterwarnings("ignore::ruamel.yaml.error.ReusedAnchorWarning")  # read, and said
-@given(st.lists(st.tuples(st.sampled_from(["", " ", "  ", "    "]), _LINES), max_size=8))
-def test_any_text_reads_the_same(lines: list[tuple[str, str]]) -> None:
-    _same("\n".join(indent + line for indent, line in lines) + "\n")
+@given(st.lists(st.tuples(st.sampled_from(["", " ", "  ", "    "]), _LINES, _BREAKS), max_size=8))
+def test_any_text_reads_the_same(lines: list[tuple[str, str, str]]) -> None:
+    _same("".join(indent + line + end for indent, line, end in lines))
 
 
-@pytest.mark.parametrize("text", ["a: \udcff\n", "a: [" * 2000 + "\n", "- " * 600 + "x\n", "a: b\n\x85c: d\n",
-                                  "a: \ufffe\n", "x: &a [*a]\n", "a: 1\n---\nb: 2\n"])
-def test_what_libyaml_refuses_ruamel_reads_and_tells(text: str) -> None:
+@pytest.mark.filterwarnings("ignore::ruamel.yaml.error.ReusedAnchorWarning")
+@pytest.mark.parametrize("text", [
+    "a: \udcff\n", "a: [" * 2000 + "\n", "- " * 600 + "x\n", "a: b\n\x85c: d\n", "a: \ufffe\n", "x: &a [*a]\n",
+    "a: 1\n---\nb: 2\n",
+    # what libyaml reads otherwise than ruamel: each is read by ruamel alone
+    "a: b\t\n", "a:\tb\n", "- a\t\n", "a\t: b\n", "a: [b]\t\n", "a: |\t\n  x\n",  # a tab
+    "# c\r%YAML 1.1\r---\ra: yes\r", "\r%YAML 1.1\r---\ra: yes\r", "# c\u2028%YAML 1.1\n---\na: yes\n",
+    "k: !!str &y z\n", "k: !x &y z\n", "k: ! &y z\n",  # a tag before an anchor
+    "a: 1\n\ufeff\n", "a: 1\n\ufeff# c\n",  # a byte order mark on a later line
+    "a: >-#c\n  x\n", "a: |#c\n  x\n", "a: >-\n  \n    text\n", ">\n#\n", "|\n...\n",  # block scalars
+    "a: 1\n...\n\n...\n", "a: 1\n...\n# c\n...\n",  # document ends
+    "a: b\u2028c: d\n", "- a\u2028- b\n", "a:\u2028  b\n", 'k: "\\L"\n\n\n\ufeff\n',  # U+2028 and U+2029
+    'a: ["b":c]\n', "a: ['b':c]\n",  # a quoted key glued to its value
+    "[" * 494 + "]" * 494 + "\n", "[" * 40 + "]" * 40 + "\n",  # nesting
+    'a: "\\U00110000"\n', 'a: "x \\ud800"\n',  # escapes that name no character
+])
+def test_what_libyaml_reads_otherwise_ruamel_reads_and_tells(text: str) -> None:
     _same(text)
+
+
+def test_an_escape_that_names_no_character_is_told_where_it_is() -> None:
+    (said,) = _same('ruleset: x\ntitle: "\\U00110000"\n').diagnostics
+    assert (said.line, said.column, said.code) == (2, 9, "yaml-syntax") and "names no character" in said.message
+    (said,) = _same('ruleset: x\ntitle: "a \\ud800"\n').diagnostics
+    assert (said.line, said.column) == (2, 8) and said.message.startswith("half of a character U+D800")
