@@ -57,7 +57,7 @@ _VALUES = ["yes", "no", "on", "Off", "y", "true", "TRUE", "~", "null", "", "0o17
            "'multi", "\"q", "@x", "`x", "%x", "? x", "{", "]", "a,b", "-", ":", "#", "b\t", "\tb", "|#c", ">-#c", "|2-",
            ">+", "!!str &y z", "! &y z", "!x &y z", '["b":c]', "['b':c]", "[a:b]", "{a:b}", '{"a":b}', "[a,\n  b]",
            '"a\\\n  b"', "'a\n  b'", '"\\L"', '"\\ud800"', '"\\U00110000"', "\ufeff", "x\u2028y", "𝔸 b", "é: x",
-           "a \u2029 b", "\r"]
+           "a \u2029 b", "\r", "&x:y v", "&x?y v", "*x: 2", "[*a :c]", "['b' :c]", '{*a: 1}', "&a`b v"]
 _LINES = st.one_of(
     st.builds(lambda k, v: f"{k}: {v}", st.sampled_from(["a", "b", "é", "𝔸", "'k'", '"k"', "1", "-1", "? c", "&k d",
                                                              "*k", "!!str e", "[f]", "<<", "a\t"]),
@@ -90,6 +90,9 @@ def test_any_text_reads_the_same(lines: list[tuple[str, str, str]]) -> None:
     "a: 1\n...\n\n...\n", "a: 1\n...\n# c\n...\n",  # document ends
     "a: b\u2028c: d\n", "- a\u2028- b\n", "a:\u2028  b\n", 'k: "\\L"\n\n\n\ufeff\n',  # U+2028 and U+2029
     'a: ["b":c]\n', "a: ['b':c]\n",  # a quoted key glued to its value
+    'a: ["b" :c]\n', "a: ['b'  :c,  'd' :e]\n", 'a: ["b" :[c]]\n', '- ["b" :c]\n', "- &a x\n- [*a :c]\n",  # ... or
+    "a: &x 1\n*x: 2\n", "- &a x\n- {*a: 1}\n", "- &a x\n- [*a:1]\n",  # an alias glued to a `:`
+    "- &a:b x\n", "- &a?b x\n", "a: &a:b [1]\n", "- &a:b\n  - 1\n", "&a:b a: 1\n", "- &a%b x\n", "- &a@b x\n",
     "[" * 494 + "]" * 494 + "\n", "[" * 40 + "]" * 40 + "\n",  # nesting
     'a: "\\U00110000"\n', 'a: "x \\ud800"\n',  # escapes that name no character
 ])

@@ -160,11 +160,12 @@ def _filled(out: Located, root: Any) -> Located:
 
 
 _LIBYAML = CParser is not None
-_RUAMEL_ONLY = re.compile(r"[\t\r\x85\u2028\u2029\ufeff]|^(?:%|---|\.\.\.)|^ +$|[|>][-+0-9]*#|[\"']:\S"
-                          r"|(?:^|[\s\[\]{},])!(?!=)", re.MULTILINE)
+_RUAMEL_ONLY = re.compile(r"[\t\r\x85\u2028\u2029\ufeff]|^(?:%|---|\.\.\.)|^ +$|[|>][-+0-9]*#|[\"']\s*:\S"
+                          r"|(?:^|[\s\[\]{},])!(?!=)|[&*][^\s,\[\]{}]*[?:%@`]|\*[^\s,\[\]{}]+\s+:\S", re.MULTILINE)
 """What libyaml reads otherwise than ruamel (line breaks and tabs it takes where ruamel does not, a
-directive, document markers, a block scalar's comment or blank first lines, a quoted key glued to its
-value, a tag, which it places before an anchor): such a text is read by ruamel alone."""
+directive, document markers, a block scalar's comment or blank first lines, a quoted key or an alias
+before a `:` glued to its value, a tag, which it places before an anchor, an anchor or alias whose
+name holds one of ``?:%@```, where libyaml ends it): such a text is read by ruamel alone."""
 _NO_CHARACTER = re.compile(r"\\U(?:0*1[1-9A-Fa-f]|0*[2-9A-Fa-f][0-9A-Fa-f])[0-9A-Fa-f]{4}")
 _RESOLVER = VersionedResolver()
 _KIND = {yaml.ScalarNode: ScalarNode, yaml.SequenceNode: SequenceNode, yaml.MappingNode: MappingNode}
