@@ -421,8 +421,10 @@ def test_help_and_version_that_cannot_be_written_are_not_success(tmp_path: Path)
         done = _shell(f"B {asked} > /dev/full; echo $?", tmp_path)
         assert done.stdout.strip() == "2" and done.stderr == \
             "bsu-rules: the output could not be written: the disk is full (no space left to write it)\n"
-        done = _shell(f"B {asked} >&- 2>&-; echo $?", tmp_path)  # no stream to say it on: said nowhere, not failed
-        assert done.stdout.strip() == "0"
+        for nowhere in (">&- 2>&-", ">&- 2>/dev/full"):  # no stream to say it on: said nowhere, not failed
+            assert _shell(f"B {asked} {nowhere}; echo $?", tmp_path).stdout.strip() == "0"
+    for stderr in ("2>/dev/full", ">&- 2>/dev/full"):  # a usage error is one, whether it can be said or not
+        assert _shell(f"B evaluat {stderr}; echo $?", tmp_path).stdout.strip() == "2"
     assert _shell("B --help | head -c 5; echo \" ${PIPESTATUS[0]}\"", tmp_path).stdout == "usage 0\n"  # read whole
 
 

@@ -51,9 +51,16 @@ class _Parser(argparse.ArgumentParser):
         super().__init__(*args, **kwargs)
 
     def _print_message(self, message: str, file: Any = None) -> None:
-        """As argparse's, but a write that fails is not ignored (``--help > /dev/full``)."""
-        if message and (file or sys.stderr) is not None:  # None: no stream at all (``>&- 2>&-``)
-            (file or sys.stderr).write(message)
+        """As argparse's, but the help or version that the output does not take is not ignored
+        (``--help > /dev/full``); what stderr does not take is lost, as every message is then."""
+        stream = file or sys.stderr
+        if not message or stream is None:  # None: no such stream at all (``>&-``)
+            return
+        if stream is sys.stderr:
+            with contextlib.suppress(OSError):
+                stream.write(message)
+        else:
+            stream.write(message)
 
     def error(self, message: str) -> NoReturn:
         from bsu_rules.members.model import hide_identifiers  # lazy: a usage error only
@@ -185,7 +192,7 @@ def main(argv: Sequence[str] | None = None, *, last: bool = False) -> int:
 def _unwritten(exc: OSError) -> int:
     """The exit status when the help or version cannot be written: into a full disk (FAILED, said),
     or to a reader gone away (CLOSED). The rest of it is dropped: the exit does not try again."""
-    with contextlib.suppress(OSError, ValueError):
+    with contextlib.suppress(OSError, ValueError, AttributeError):  # AttributeError: no stdout at all
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     if isinstance(exc, BrokenPipeError):
         return CLOSED
