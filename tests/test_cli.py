@@ -425,6 +425,14 @@ def test_help_and_version_that_cannot_be_written_are_not_success(tmp_path: Path)
             assert _shell(f"B {asked} {nowhere}; echo $?", tmp_path).stdout.strip() == "0"
     for stderr in ("2>/dev/full", ">&- 2>/dev/full"):  # a usage error is one, whether it can be said or not
         assert _shell(f"B evaluat {stderr}; echo $?", tmp_path).stdout.strip() == "2"
+        assert _shell(f"B evaluate m.jsonl {stderr}; echo $?", tmp_path).stdout.strip() == "2"  # with its hint
+    done = _shell("B evaluate bsu-2022 --bogus > out.jsonl 2>&-; echo $?; B --version >&- 2>err.txt", tmp_path)
+    assert done.stdout == "2\n" and (tmp_path / "out.jsonl").read_text() == (tmp_path / "err.txt").read_text() == ""
+    gone = subprocess.Popen([sys.executable, "-m", "bsu_rules", "--help"], cwd=ROOT, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert gone.stdout is not None and gone.stderr is not None
+    gone.stdout.close()  # the reader goes away before the help is written
+    assert gone.wait(timeout=60) == 141 and b"its reader went away" in gone.stderr.read()
     assert _shell("B --help | head -c 5; echo \" ${PIPESTATUS[0]}\"", tmp_path).stdout == "usage 0\n"  # read whole
 
 

@@ -52,15 +52,9 @@ class _Parser(argparse.ArgumentParser):
 
     def _print_message(self, message: str, file: Any = None) -> None:
         """As argparse's, but the help or version that the output does not take is not ignored
-        (``--help > /dev/full``); what stderr does not take is lost, as every message is then."""
-        stream = file or sys.stderr
-        if not message or stream is None:  # None: no such stream at all (``>&-``)
-            return
-        if stream is sys.stderr:
-            with contextlib.suppress(OSError):
-                stream.write(message)
-        else:
-            stream.write(message)
+        (``--help > /dev/full``); stderr never fails (``_standard_streams``)."""
+        if message:
+            (file or sys.stderr).write(message)
 
     def error(self, message: str) -> NoReturn:
         from bsu_rules.members.model import hide_identifiers  # lazy: a usage error only
@@ -128,6 +122,14 @@ def main(argv: Sequence[str] | None = None, *, last: bool = False) -> int:
     """Run a command; the exit status means the same for every command (``exits``), never a traceback.
     ``last``: nothing but the exit follows (``program``), so Ctrl-C and SIGTERM are then ignored, not
     put back as they were."""
+    streams = _standard_streams()  # from the start: a usage message never lands in an output either
+    try:
+        return _command(argv, last)
+    finally:
+        sys.stdin, sys.stdout, sys.stderr = streams
+
+
+def _command(argv: Sequence[str] | None, last: bool) -> int:
     try:
         arguments = sys.argv[1:] if argv is None else list(argv)
         args = parser(arguments).parse_args(arguments)
@@ -135,14 +137,13 @@ def main(argv: Sequence[str] | None = None, *, last: bool = False) -> int:
         if exc.code == FAILED and (hint := _rule_set_first(arguments)):
             print(f"bsu-rules: {hint}", file=sys.stderr)
         try:  # --help, --version: what is buffered must reach the output
-            if sys.stdout is not None:  # None: started with it closed (``>&-``); argparse then used stderr
-                sys.stdout.flush()
+            sys.stdout.flush()
         except OSError as error:
             return _unwritten(error)
         return exc.code if isinstance(exc.code, int) else FAILED
     except OSError as exc:  # the help or version was not written
         return _unwritten(exc)
-    previous, streams = catch_signals(), _standard_streams()
+    previous = catch_signals()
     for stream in (sys.stdout, sys.stderr):  # decision JSON and explanations are UTF-8 whatever the locale
         if str(getattr(stream, "encoding", "utf-8")).lower().replace("-", "") != "utf8" and \
                 hasattr(stream, "reconfigure"):
@@ -181,7 +182,6 @@ def main(argv: Sequence[str] | None = None, *, last: bool = False) -> int:
         print(report_internal_error(exc), file=sys.stderr)
         return FAILED
     finally:
-        sys.stdin, sys.stdout, sys.stderr = streams
         for signum, handler in previous.items():
             if last:  # the work is done and said: a late signal must not turn it into a failure (or a traceback)
                 signal.signal(signum, signal.SIG_IGN)
@@ -190,14 +190,14 @@ def main(argv: Sequence[str] | None = None, *, last: bool = False) -> int:
 
 
 def _unwritten(exc: OSError) -> int:
-    """The exit status when the help or version cannot be written: into a full disk (FAILED, said),
-    or to a reader gone away (CLOSED). The rest of it is dropped: the exit does not try again."""
-    with contextlib.suppress(OSError, ValueError, AttributeError):  # AttributeError: no stdout at all
+    """The exit status when the help or version cannot be written, said: into a full disk (FAILED), or
+    to a reader gone away (CLOSED). The rest of it is dropped: the exit does not try again."""
+    with contextlib.suppress(OSError, ValueError):
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     if isinstance(exc, BrokenPipeError):
+        print("bsu-rules: the output was closed before it was all written: its reader went away", file=sys.stderr)
         return CLOSED
-    with contextlib.suppress(OSError):
-        print(f"bsu-rules: {_os_error(exc)}", file=sys.stderr)
+    print(f"bsu-rules: {_os_error(exc)}", file=sys.stderr)
     return FAILED
 
 
