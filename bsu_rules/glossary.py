@@ -220,12 +220,17 @@ class Places:
         glossary's ``places`` for a code no table names."""
         names: dict[str, str] = {}
         for table in ruleset.tables.values() if ruleset else ():
-            names = {**{code: _ABBREVIATED.sub("Kabupaten ", name) for code, name in table.names.items()}, **names}
+            names = {**{code: spoken(name) for code, name in table.names.items()}, **names}
         return Places({**glossary.places, **names}, codes)
 
 
-_ABBREVIATED = re.compile(r"^Kab\.\s*")
-"""A table's "Kab. Bogor", said as the glossary says a place, and as it is heard: "Kabupaten Bogor"."""
+def spoken(name: str) -> str:
+    """A table's place name as a sentence says it, as the glossary says places and as it is heard:
+    "Kab. Bogor" (or "KAB. BOGOR", "Kab Bogor") is "Kabupaten Bogor" ("Kabupaten BOGOR")."""
+    return _ABBREVIATED.sub("Kabupaten ", name)
+
+
+_ABBREVIATED = re.compile(r"^kab\b\.?\s*", re.IGNORECASE)
 
 
 def regency(code: str, lang: str, places: Places | None = None) -> str:

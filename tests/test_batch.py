@@ -1415,8 +1415,10 @@ def test_a_cleaner_never_finds_a_run_s_lock_unlocked(tmp_path: Path, monkeypatch
 
     final, going, locks = tmp_path / "d.parquet", "99999999-deadbeef", []
     killed = tmp_path / f".d.parquet{paths.CLAIM}12345678-0a1b2c3d-00000000"  # left by a run killed in between
-    killed.write_bytes(b"")
-    os.utime(killed, (0, 0))  # long ago
+    notes = tmp_path / f".d.parquet{paths.CLAIM}notes.txt"  # not named as a run names its claim: never touched
+    for path in (killed, notes):
+        path.write_bytes(b"")
+        os.utime(path, (0, 0))  # long ago
     real = paths.fcntl
 
     class Between:  # a cleaner runs just before each lock is taken
@@ -1433,9 +1435,19 @@ def test_a_cleaner_never_finds_a_run_s_lock_unlocked(tmp_path: Path, monkeypatch
         monkeypatch.setattr(paths, "fcntl", real)
         (tmp_path / f".d.parquet.partial-{going}.parquet").write_bytes(b"PAR1 being written")
         assert clean_stale(final) == []  # the run is known to go on: by its lock, whatever its number
-        assert sorted(p.name for p in tmp_path.iterdir()) == [f".d.parquet.partial-{going}.lock",
+        assert sorted(p.name for p in tmp_path.iterdir()) == [notes.name, f".d.parquet.partial-{going}.lock",
                                                                f".d.parquet.partial-{going}.parquet"]
     assert locks[0] == [killed.name] and all(not removed for removed in locks[1:])
+
+
+def test_a_lock_that_cannot_be_taken_is_told_of_the_file_given(tmp_path: Path,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    name = "a" * (255 - len(".parquet.rejects.jsonl.partial-1234567890-0a1b2c3d.lock") + 20) + ".parquet"
+    members = Path(__file__).resolve().parents[1] / "examples" / "members.jsonl"
+    assert main(["batch", "bsu-2022", str(members), "--out", str(tmp_path / name), "--quiet"]) == 2
+    said = capsys.readouterr().err.splitlines()[-1]
+    assert said.startswith(f"bsu-rules: {tmp_path / name}") and said.endswith(": file name too long")
+    assert ".claim-" not in said and not list(tmp_path.iterdir())  # a hidden name never shown, nothing left
 
 
 def test_the_manifest_is_the_commit_point(population: dict[str, Any], tmp_path: Path,

@@ -110,8 +110,9 @@ def clean_stale(final: Path) -> list[Path]:
         if run := ours.fullmatch(path.name):
             runs.setdefault(run[1], []).append(path)
     stale = sorted(path for run, paths in runs.items() if not _alive(final, run) for path in paths)
+    claims = re.compile(re.escape(f".{final.name}{CLAIM}") + r"[0-9]{1,10}-[0-9a-f]{8}-[0-9a-f]{8}")  # as ``_take``
     stale += [claim for claim in sorted(final.parent.glob(f"{glob_escape(f'.{final.name}{CLAIM}')}*"))
-              if fcntl is not None and _abandoned(claim)]  # a run killed while taking its lock
+              if fcntl is not None and claims.fullmatch(claim.name) and _abandoned(claim)]  # killed taking its lock
     for path in stale:
         path.unlink(missing_ok=True)
     return stale
@@ -149,7 +150,10 @@ def _take(final: Path, run: str) -> int:
         return os.open(_lock(final, run), os.O_RDWR | os.O_CREAT, 0o600)
     while True:
         claim = final.with_name(f".{final.name}{CLAIM}{run}-{secrets.token_hex(4)}")
-        fd = os.open(claim, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            fd = os.open(claim, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
+        except OSError as exc:  # told of the file given (a full disk, a name too long), not of this hidden one
+            raise OSError(exc.errno, exc.strerror, str(final)) from None
         fcntl.flock(fd, fcntl.LOCK_EX)
         try:
             os.rename(claim, _lock(final, run))

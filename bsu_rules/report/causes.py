@@ -19,6 +19,7 @@ import pyarrow as pa
 
 from bsu_rules.decisions import PRIVATE
 from bsu_rules.evaluators.scalar import Plan
+from bsu_rules.glossary import spoken
 from bsu_rules.members import Member
 from bsu_rules.members.arrow import MEMBER_SCHEMA
 from bsu_rules.report.groups import UNKNOWN
@@ -143,7 +144,7 @@ class Causes:
             item = {"cause": cause, "kind": kind, "count": e["count"],
                     "by_province": dict(sorted(e["province"].items()))}
             if row and row[2] in tables[row[1]].names:
-                item["name"] = tables[row[1]].names[row[2]]
+                item["name"] = spoken(tables[row[1]].names[row[2]])
             if e["keys"]:
                 item["keys"] = [{"key": k, "count": n} for k, n in sorted(e["keys"].items(),
                                                                          key=lambda kv: (-kv[1], kv[0]))]
