@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -105,3 +107,12 @@ def test_an_escape_that_names_no_character_is_told_where_it_is() -> None:
     assert (said.line, said.column, said.code) == (2, 9, "yaml-syntax") and "names no character" in said.message
     (said,) = _same('ruleset: x\ntitle: "a \\ud800"\n').diagnostics
     assert (said.line, said.column) == (2, 8) and said.message.startswith("half of a character U+D800")
+
+
+def test_an_anchor_named_again_is_read_without_printing_the_lines_around_it() -> None:
+    """YAML lets an anchor be named again (an alias means the latest); ruamel warned with the lines
+    around it, which in a test file hold NIKs."""
+    text = 'a: &n "3204120101900001"\nb: &n "3204120101900002"\nc: *n\n'
+    code = f"from bsu_rules.ruleset.source import read_yaml; print(read_yaml({text!r}, 'f.yaml').data['c'])"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=RULES.parent, check=True)
+    assert done.stdout == "3204120101900002\n" and done.stderr == ""

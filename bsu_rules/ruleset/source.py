@@ -10,6 +10,7 @@ something to tell, is read by ruamel, whose messages and places the diagnostics 
 from __future__ import annotations
 
 import re
+import warnings
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -17,7 +18,7 @@ from typing import Any
 
 import yaml
 from ruamel.yaml import YAML
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.error import MarkedYAMLError, ReusedAnchorWarning, YAMLError
 from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 from ruamel.yaml.resolver import VersionedResolver
 from yaml.composer import Composer
@@ -160,6 +161,9 @@ def _filled(out: Located, root: Any) -> Located:
 
 
 _LIBYAML = CParser is not None
+warnings.filterwarnings("ignore", category=ReusedAnchorWarning, module=r"ruamel\.yaml\.composer")
+# an anchor named again (YAML allows it: an alias means the latest) is not printed with the lines around it,
+# which in a test file hold NIKs
 _RUAMEL_ONLY = re.compile(r"[\t\r\x85\u2028\u2029\ufeff]|^(?:%|---|\.\.\.)|^ +$|[|>][-+0-9]*#|[\"']\s*:\S"
                           r"|(?:^|[\s\[\]{},])!(?!=)|[&*][^\s,\[\]{}]*[?:%@`]|\*[^\s,\[\]{}]+\s+:\S", re.MULTILINE)
 """What libyaml reads otherwise than ruamel (line breaks and tabs it takes where ruamel does not, a
