@@ -73,13 +73,11 @@ _BREAKS = st.sampled_from(["\n", "\n", "\n", "\r\n", "\r", "\u2028", "\x85"])
 
 
 @settings(max_examples=500)
-@pytest.mark.filterwarnings("ignore::ruamel.yaml.error.ReusedAnchorWarning")  # read, and said
 @given(st.lists(st.tuples(st.sampled_from(["", " ", "  ", "    "]), _LINES, _BREAKS), max_size=8))
 def test_any_text_reads_the_same(lines: list[tuple[str, str, str]]) -> None:
     _same("".join(indent + line + end for indent, line, end in lines))
 
 
-@pytest.mark.filterwarnings("ignore::ruamel.yaml.error.ReusedAnchorWarning")
 @pytest.mark.parametrize("text", [
     "a: \udcff\n", "a: [" * 2000 + "\n", "- " * 600 + "x\n", "a: b\n\x85c: d\n", "a: \ufffe\n", "x: &a [*a]\n",
     "a: 1\n---\nb: 2\n",
