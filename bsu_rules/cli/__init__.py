@@ -130,6 +130,7 @@ def main(argv: Sequence[str] | None = None, *, last: bool = False) -> int:
 
 
 def _command(argv: Sequence[str] | None, last: bool) -> int:
+    """``main`` within its standard streams: the arguments read, then the command run."""
     try:
         arguments = sys.argv[1:] if argv is None else list(argv)
         args = parser(arguments).parse_args(arguments)
