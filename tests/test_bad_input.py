@@ -199,6 +199,8 @@ CASES: list[Case] = [
     ("batch: a record over 1 MiB", batch("m.jsonl", _jsonl(GOODS[0], _record(name="x" * (2 << 20)), GOODS[1])),
      {1}, "2 decided + 1 rejected"),
     ("batch: a 5000-digit number", batch("m.jsonl", _jsonl(GOODS[0], '{"nik": ' + "9" * 5000 + "}")), {1}, ""),
+    ("evaluate: an amount past what a number holds", evaluate("m.jsonl", _jsonl(GOODS[0].replace(
+        '"amount": 3400000', '"amount": 1e400', 1))), {1}, "amount: a number too large to hold (written as 1e400"),
     ("check: a table that is a FIFO", _fifo_table, {1}, "not a regular file"),
     ("check: 80 nested parentheses", _rule((ROOT / "rules" / "bsu-2022.yaml").read_text("utf-8").replace(
         'require: member.citizenship == "WNI"', "require: " + "(" * 80 + "true" + ")" * 80)), {1}, "deeper"),

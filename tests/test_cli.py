@@ -288,6 +288,38 @@ def test_a_member_file_where_the_rule_set_goes_is_told_so(capsys: pytest.Capture
     assert "the rule set comes first" not in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("command", ["evaluate", "batch", "impact", "explain"])
+def test_a_member_file_before_the_rule_set_is_told_so(command: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """Not a rule file that does not parse (the YAML parser's words on a JSON line), but the order."""
+    assert main([command, EXAMPLES, "bsu-2022", "--on", "2022-09-05"]) == 2
+    assert capsys.readouterr().err == (f"bsu-rules: {EXAMPLES} is a member file and bsu-2022 a rule set: the rule set "
+                                       f"comes first (bsu-rules {command} bsu-2022 {EXAMPLES} ...)\n")
+
+
+def test_a_rule_file_warning_is_said_by_every_command_that_loads_it(rules_copy: Path, tmp_path: Path,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    """A table key that reads as DKI's `31` but holds a dotless `ı` drops DKI's row: a warning in `check`,
+    and said again by `evaluate` (and every command that loads the file), not only by `check`."""
+    table = rules_copy / "tables" / "minimum-wage-2022.csv"
+    table.write_text(table.read_text("utf-8").replace("\n31,DKI", "\n3\u0131,DKI", 1), "utf-8")
+    one = tmp_path / "one.jsonl"
+    one.write_text(Path(EXAMPLES).read_text("utf-8").splitlines()[0] + "\n", "utf-8")
+    assert main(["evaluate", str(rules_copy / "bsu-2022.yaml"), str(one)]) == 0
+    err = capsys.readouterr().err
+    assert "warning [unmatchable-key]" in err and "(`\u0131` is U+0131, not an ASCII letter or digit)" in err, err
+    assert main(["evaluate", "bsu-2022", str(one)]) == 0
+    assert "warning" not in capsys.readouterr().err  # the bundled file has none
+
+
+def test_a_rule_file_reached_through_a_link_is_the_file_it_leads_to(rules_copy: Path,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    """`current.yaml` deployed as a link to an edition's file is read as that file, tables beside it."""
+    (rules_copy / "current.yaml").symlink_to("bsu-2022.yaml")
+    assert main(["check", str(rules_copy / "current.yaml")]) == 0
+    out = capsys.readouterr().out
+    assert f"{rules_copy / 'bsu-2022.yaml'} sha256 " in out and "0 errors" in out
+
+
 def test_main_in_a_script_leaves_ctrl_c_as_it_found_it() -> None:
     previous = signal.getsignal(signal.SIGINT)
     assert main(["check", str(ROOT / "rules" / "bsu-2022.yaml")]) == 0

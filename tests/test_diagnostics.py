@@ -497,6 +497,14 @@ def test_a_parameter_value_of_the_wrong_type_is_told_once_at_the_value(
      "parameters.fiscal_year.description.id: `2022` is read as a number"),  # in braces: up to the `,`
     ("  instalments: [600000]", "  instalments: 600000", "600000\n  source", "instalments: [600000]",
      "benefit.instalments: `600000` is one value: a list is written in brackets, even of one item"),
+    # one value where a mapping is: a parameter's, a window's, a benefit's, dated values'
+    ("  wage_ceiling:\n    value: 3500000\n    unit: IDR\n    source: pm-10-2022, Pasal 3 ayat (2) huruf c\n"
+     "    description: {id: Batas upah, en: Wage ceiling}\n", "  wage_ceiling: 3500000\n", "3500000\n",
+     "wage_ceiling: {value: 3500000, source: …}", "`3500000` alone: a parameter is a mapping"),
+    ("    value: 3500000\n", "    values: 3500000\n", "3500000\n", "values: {YYYY-MM-DD: 3500000}",
+     "dated `values` map each date to the value from that date"),
+    ("benefit:\n  amount: 600000\n  instalments: [600000]\n  source: pm-10-2022, Pasal 6 ayat (1)\n",
+     "benefit: 600000\n", "600000\n", "benefit: {amount: 600000}", "`600000` alone: the benefit is a mapping"),
 ])
 def test_a_value_of_another_shape_is_told_in_plain_words_with_the_line_meant(
         rules_copy: Path, old: str, new: str, at: str, suggestion: str, says: str) -> None:
@@ -799,3 +807,41 @@ def test_what_a_rule_shows_is_traced_and_changes_nothing_else(rules_copy: Path) 
     jambi = bsu_rules.evaluate(shown, members[-2], on="2025-06-20").rule("wage-ceiling")
     assert (jambi.outcome, jambi.values["fact.regional_minimum"], jambi.values["member.work_regency_code"]) == \
         ("fail", "3607223", "1571")
+
+
+@pytest.mark.parametrize(("old", "new", "says", "suggestion"), [
+    ('require: member.citizenship == "WNI"', 'require: member.citizenship == "WNI" and True',
+     "unknown name `True` (the language writes `true` in lower case)", "true"),
+    ('require: member.citizenship == "WNI"', 'require: member.citizensh\u0456p == "WNI"',
+     "unexpected character '\u0456', U+0456 CYRILLIC SMALL LETTER BYELORUSSIAN-UKRAINIAN I", None),
+    ('require: member.citizenship == "WNI"', 'require: member.citizenship == "WNI\u200b"',
+     '"WNI\\u200b" is never a value here', "WNI"),
+])
+def test_a_character_that_looks_like_another_is_named(rules_copy: Path, old: str, new: str, says: str,
+                                                       suggestion: str | None) -> None:
+    """What reads as the word meant but is not (Python's `True`, a Cyrillic `і`, an invisible space) is
+    named for what it is, so the author sees the difference."""
+    path = rules_copy / "bsu-2022.yaml"
+    path.write_text(path.read_text("utf-8").replace(old, new, 1), "utf-8")
+    (found,) = bsu_rules.check_file(path)[1]
+    assert says in found.message and found.suggestion == suggestion and found.line == 92, str(found)
+
+
+def test_a_window_written_as_one_date_is_told_as_the_mapping_it_is(rules_copy: Path) -> None:
+    path = rules_copy / "bsu-2022.yaml"
+    text = path.read_text("utf-8")
+    block = text[text.index("in_force:\n"):text.index("\nas_of:") + 1]
+    path.write_text(text.replace(block, "in_force: 2022-09-05\n", 1), "utf-8")
+    (found,) = bsu_rules.check_file(path)[1]
+    assert "`2022-09-05` alone: `in_force` is a mapping" in found.message, str(found)
+    assert found.suggestion == "in_force: {from: 2022-09-05}" and "Input should" not in found.message
+
+
+def test_nesting_too_deep_to_recurse_is_told_at_its_line(rules_copy: Path) -> None:
+    path = rules_copy / "bsu-2022.yaml"
+    text = path.read_text("utf-8")
+    line = text[:text.index("    description: {id: Batas upah")].count("\n") + 1
+    path.write_text(text.replace("    description: {id: Batas upah, en: Wage ceiling}",
+                                 "    description: " + "[" * 1100 + "]" * 1100, 1), "utf-8")
+    (found,) = bsu_rules.check_file(path)[1]
+    assert (found.code, found.line, found.column) == ("too-deep", line, 18 + 32), str(found)

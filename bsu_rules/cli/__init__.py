@@ -101,6 +101,16 @@ def _rule_set_first(arguments: list[str]) -> str | None:
     return f"{given} is a member file: the rule set comes first (bsu-rules {arguments[0]} bsu-2022 {given} ...)"
 
 
+def _swapped(arguments: list[str]) -> str | None:
+    """The member file given before the rule set (``bsu-rules evaluate members.jsonl bsu-2022``), told
+    as such rather than as a rule file that does not parse."""
+    hint = _rule_set_first(arguments)
+    if hint is None or len(arguments) < 3 or not re.fullmatch(r"bsu-\d{4}|.+\.ya?ml", arguments[2], re.IGNORECASE):
+        return None
+    return f"{arguments[1]} is a member file and {arguments[2]} a rule set: the rule set comes first " \
+           f"(bsu-rules {arguments[0]} {arguments[2]} {arguments[1]} ...)"
+
+
 _PLAIN = {errno.ENOSPC: "the disk is full (no space left to write it)",
           errno.EDQUOT: "the disk quota is used up (no space left to write it)",
           errno.EFBIG: "the file is larger than the disk allows"}
@@ -133,6 +143,9 @@ def _command(argv: Sequence[str] | None, last: bool) -> int:
     """``main`` within its standard streams: the arguments read, then the command run."""
     try:
         arguments = sys.argv[1:] if argv is None else list(argv)
+        if swapped := _swapped(arguments):
+            print(f"bsu-rules: {swapped}", file=sys.stderr)
+            return FAILED
         args = parser(arguments).parse_args(arguments)
     except SystemExit as exc:  # usage errors, --help, --version
         if exc.code == FAILED and (hint := _rule_set_first(arguments)):

@@ -74,6 +74,8 @@ def run(args: argparse.Namespace) -> int:
     rulesets = [load_ruleset(name) for name in names]
     for rs in rulesets:
         print(f"bsu-rules serve: {used(rs)}", file=sys.stderr)
+        for warning in rs.warned:
+            print(f"bsu-rules serve: {warning}", file=sys.stderr)
     if twice := sorted({rs.id for rs in rulesets if [r.id for r in rulesets].count(rs.id) > 1}):
         print(f"bsu-rules: {', '.join(twice)} would be served twice: give each edition once", file=sys.stderr)
         return 2

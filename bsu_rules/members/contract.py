@@ -4,6 +4,7 @@ schema, the batch checks and the msgspec mirror are derived from."""
 from __future__ import annotations
 
 import json
+import math
 import re
 import types
 import typing
@@ -219,7 +220,9 @@ def wrong_kind(path: str, value: Any, kind: str) -> str:
     """Why a value of another JSON kind than ``kind`` is refused at ``path``, as every reader says
     it: a scalar shown (never a NIK or account number), an object or list not."""
     text = None
-    if kind in ("text", "an integer") and path not in SECRET:  # text cut, then escaped whole: the quote closed
+    if isinstance(value, float) and math.isinf(value):  # 1e400 is read as infinity: say what may have been written
+        text = "a number too large to hold (written as 1e400 or Infinity, say)"
+    elif kind in ("text", "an integer") and path not in SECRET:  # text cut, then escaped whole: the quote closed
         text = _json(hide_identifiers(value[:40])) if isinstance(value, str) else \
             hide_identifiers((_json(value) or "")[:40])
     return f"{text + ': ' if text else ''}expected {kind}, got {json_kind(value)}"

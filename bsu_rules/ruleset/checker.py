@@ -11,6 +11,7 @@ from itertools import pairwise
 
 from bsu_rules.catalogue import FUNCTIONS
 from bsu_rules.catalogue.calendar import month_end, month_start
+from bsu_rules.members.model import printable
 from bsu_rules.ruleset.diagnostics import nearest
 from bsu_rules.ruleset.expressions import (
     Binary,
@@ -184,6 +185,11 @@ class TypeChecker:
         if ".".join(node.parts[:2]) in self.scope.broken or nearest(dotted, [*self.names, *self.scope.broken]) \
                 in self.scope.broken:
             return None
+        if dotted.lower() in ("true", "false"):  # as Python writes them
+            meant = dotted.lower()
+            self.report(node.start, "unknown-name", f"unknown name `{dotted}` (the language writes `{meant}` in "
+                        "lower case)", meant)
+            return None
         if "." not in dotted and not nearest(dotted, self.names):  # a bare word: text without its quotes?
             self.report(node.start, "unknown-name", f"unknown name `{dotted}` (text is written in quotes)",
                         f'"{dotted}"')
@@ -340,7 +346,7 @@ class TypeChecker:
         literals = other.items if isinstance(other, ListLit) else [other]
         for lit in literals:
             if isinstance(lit, Lit) and isinstance(lit.value, str) and lit.value not in t.choices:
-                self.report(lit.start, "unknown-value", f'"{lit.value}" is never a value here '
+                self.report(lit.start, "unknown-value", f'"{printable(lit.value)}" is never a value here '
                             f"(values: {', '.join(sorted(t.choices))})",
                             nearest(lit.value, t.choices) or _same_head(lit.value, t.choices))
 

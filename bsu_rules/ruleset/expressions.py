@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -205,6 +206,9 @@ def _describe(exc: UnexpectedInput, text: str) -> tuple[str, str | None]:
             return f"`{text[at]}` is a curly quote: write text in straight quotes `\"`", straight
         if text[at] in _SPACES:
             return "a no-break space: type an ordinary space", None
+        if not text[at].isascii():  # a look-alike (Cyrillic `і` for `i`) reads as the letter meant
+            return f"unexpected character {text[at]!r}, U+{ord(text[at]):04X} " \
+                   f"{unicodedata.name(text[at], 'without a name')}: names are ASCII letters, digits and `_`", None
         return f"unexpected character {text[at]!r}", None
     if isinstance(exc, UnexpectedToken):
         return f"unexpected {exc.token.value!r}", None

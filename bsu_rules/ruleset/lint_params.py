@@ -197,8 +197,15 @@ class ParamLint:
                     line, col = rows.get(key, self.loc.at(("tables", name, "file")))
                     file = str(self.rs.path.parent / table.ref.file) if key in rows else self.loc.file
                     self.out.append(Diagnostic(file, line, col, "unmatchable-key", f"key `{key}` of `table.{name}` "
-                                               f"can never match: the table is looked up with {how}",
+                                               f"can never match{_foreign(key)}: the table is looked up with {how}",
                                                Severity.WARNING, rule))
+
+
+def _foreign(key: str) -> str:
+    """Where a key holds a character that is not ASCII (a dotless ``ı`` that reads as ``1``), that character
+    by its code point: it looks like the one meant."""
+    odd = next((c for c in key if not c.isascii()), None)
+    return "" if odd is None else f" (`{odd}` is U+{ord(odd):04X}, not an ASCII letter or digit)"
 
 
 def data_date_moved(rs: RuleSet, model: RuleFile | None = None) -> list[tuple[str, date | None, Any]]:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -46,8 +48,12 @@ from bsu_rules.ruleset.types import BOOL, DATE, DECIMAL, HISTORIES, INT, MONTH, 
 
 
 def resolve(name: str | Path) -> Path:
-    """A path, or a bundled id such as ``bsu-2022``."""
+    """A path, or a bundled id such as ``bsu-2022``. A symbolic link (``current.yaml`` deployed as a
+    link to ``bsu-2025.yaml``) is the file it leads to: its tables are the ones beside that file."""
     path = Path(name)
+    if path.is_symlink():
+        with contextlib.suppress(OSError, RuntimeError):  # a loop or a dead link: reading it says so
+            return path.resolve(strict=True)
     if path.suffix in (".yaml", ".yml") or path.exists():
         return path
     return bundled_rules() / f"{name}.yaml"
@@ -58,7 +64,7 @@ def load_ruleset(name: str | Path) -> RuleSet:
     ruleset, diagnostics = check_file(name)
     if ruleset is None or has_errors(diagnostics):
         raise RuleSetError(sorted(diagnostics))
-    return ruleset
+    return replace(ruleset, warned=tuple(sorted(diagnostics))) if diagnostics else ruleset
 
 
 def check_file(name: str | Path) -> tuple[RuleSet | None, list[Diagnostic]]:

@@ -294,6 +294,30 @@ def _shape_problem(located: Located, loc: DataPath, kind: str, value: Any) -> tu
     if kind == "list_type" and (scalar or isinstance(value, str)):
         return f"`{shown}` is one value: a list is written in brackets, even of one item", \
             f"{key}: [{written}]" if key and written and shown == written and scalar else None
+    if kind in ("model_type", "dict_type") and not isinstance(value, dict):
+        return _mapping_problem(loc, key, shown, written, value)
+    return None
+
+
+def _mapping_problem(loc: DataPath, key: str | None, shown: str, written: str | None,
+                     value: Any) -> tuple[str, str | None] | None:
+    """One value where a mapping is taken: a parameter's bare value, a window's bare date, a benefit's
+    bare amount, dated values written as a list; with the line as it should read."""
+    plain = written if written and shown == written and not isinstance(value, list) else None
+    is_list = isinstance(value, list)
+    what = "a list" if is_list else f"`{shown}`"
+    if len(loc) == 2 and loc[0] == "parameters":
+        return f"{what} alone: a parameter is a mapping, its value under `value:` (or dated `values:`) beside " \
+            "its `source`", f"{key}: {{value: {plain}, source: …}}" if plain else None
+    if loc[-1:] == ("values",) and loc[:1] == ("parameters",):
+        return f"{what}: dated `values` map each date to the value from that date, one a line " \
+            "(`YYYY-MM-DD: value`)", f"values: {{YYYY-MM-DD: {plain}}}" if plain else None
+    if key == "in_force":
+        return f"{what} alone: `in_force` is a mapping of the first day in force and, if it ends, the last", \
+            f"in_force: {{from: {plain}}}" if plain and isinstance(value, date) else None
+    if loc == ("benefit",):
+        return f"{what} alone: the benefit is a mapping, the amount under `amount:`", \
+            f"benefit: {{amount: {plain}}}" if plain else None
     return None
 
 

@@ -8,7 +8,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bsu_rules.errors import OutOfForce
+from bsu_rules.errors import Diagnostic, OutOfForce
 from bsu_rules.ruleset.editions import in_force_on, window_text
 from bsu_rules.ruleset.expressions import Call, Name, Node, walk
 from bsu_rules.ruleset.schema import Parameter, Rule, RuleFile
@@ -52,6 +52,7 @@ class RuleSet:
     channel: Node | None
     located: Located
     _plans: dict[date, Plan] = field(default_factory=dict, repr=False)
+    warned: tuple[Diagnostic, ...] = ()  # the warnings ``check`` gives the file: every command that loads it says them
 
     @property
     def id(self) -> str:

@@ -10,7 +10,6 @@ something to tell, is read by ruamel, whose messages and places the diagnostics 
 from __future__ import annotations
 
 import re
-import warnings
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -18,7 +17,7 @@ from typing import Any
 
 import yaml
 from ruamel.yaml import YAML
-from ruamel.yaml.error import MarkedYAMLError, ReusedAnchorWarning, YAMLError
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 from ruamel.yaml.resolver import VersionedResolver
 from yaml.composer import Composer
@@ -125,7 +124,7 @@ def read_yaml(text: str | bytes, file: str) -> Located:
             if not fast.diagnostics:  # anything to tell is told as it always was: by ruamel, where it places it
                 return fast
     try:
-        root = YAML(typ="safe", pure=True).compose(text)
+        root = _ruamel().compose(text)
     except MarkedYAMLError as exc:
         line, col, problem, fixed = explain(exc, out.lines)
         fixed = fixed if fixed is None or hide_identifiers(fixed) == fixed else None  # never repeat a NIK
@@ -135,7 +134,7 @@ def read_yaml(text: str | bytes, file: str) -> Located:
         out.diagnostics.append(Diagnostic(file, 1, 1, Code.YAML_SYNTAX, type(exc).__name__))
         return out
     except RecursionError:
-        out.diagnostics.append(Diagnostic(file, 1, 1, Code.TOO_DEEP,
+        out.diagnostics.append(Diagnostic(file, *_too_deep_at(text), Code.TOO_DEEP,
                                           f"the YAML is nested deeper than {MAX_DEPTH} levels"))
         return out
     except ValueError:  # "\U00110000": an escape past the last character there is
@@ -147,6 +146,26 @@ def read_yaml(text: str | bytes, file: str) -> Located:
         return out
     return _filled(out, root)
 
+
+
+def _too_deep_at(text: str) -> tuple[int, int]:
+    """Line and column of the bracket that nests a flow collection past ``MAX_DEPTH`` (a text too deep
+    for the parser to recurse into is told there, not at 1:1); 1:1 when the depth is not in brackets."""
+    depth, quote, line, start = 0, "", 1, 0
+    for i, c in enumerate(text):
+        if c == "\n":
+            line, start = line + 1, i + 1
+        elif quote:
+            quote = "" if c == quote else quote
+        elif c in "'\"":
+            quote = c
+        elif c in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return line, i - start + 1
+        elif c in "]}":
+            depth -= 1
+    return 1, 1
 
 def _filled(out: Located, root: Any) -> Located:
     """``out`` with the data of the node tree ``root`` (None: an empty file), where each value is, and
@@ -161,9 +180,16 @@ def _filled(out: Located, root: Any) -> Located:
 
 
 _LIBYAML = CParser is not None
-warnings.filterwarnings("ignore", category=ReusedAnchorWarning, module=r"ruamel\.yaml\.composer")
-# an anchor named again (YAML allows it: an alias means the latest) is not printed with the lines around it,
-# which in a test file hold NIKs
+
+
+def _ruamel() -> YAML:
+    """ruamel's safe reader. An anchor named again (YAML allows it: an alias means the latest) is read
+    without a warning, which would print the lines around it: in a rule test file they hold NIKs."""
+    reader = YAML(typ="safe", pure=True)
+    reader.composer.warn_double_anchors = False
+    return reader
+
+
 _RUAMEL_ONLY = re.compile(r"[\t\r\x85\u2028\u2029\ufeff]|^(?:%|---|\.\.\.)|^ +$|[|>][-+0-9]*#|[\"']\s*:\S"
                           r"|(?:^|[\s\[\]{},])!(?!=)|[&*][^\s,\[\]{}]*[?:%@`]|\*[^\s,\[\]{}]+\s+:\S", re.MULTILINE)
 """What libyaml reads otherwise than ruamel (line breaks and tabs it takes where ruamel does not, a
