@@ -68,7 +68,8 @@ def test_invalid_member_records() -> None:
     found = {case.name: case.diagnostics for case in loaded.cases}
     fraction, = found["money with a fraction"]
     assert (fraction.code, fraction.line, fraction.suggestion) == ("invalid-member", 7, "3500000")
-    assert fraction.message == "an amount in rupiah is written with digits only (3500000), not 3500000.0"
+    assert fraction.message == "member `wages[0].amount`: an amount in rupiah is written with digits only (3500000), " \
+        "not 3500000.0"
     field, = found["field misspelt"]
     assert (field.line, field.column, field.suggestion) == (11, 14, "wages")
     month, = found["bad month"]
@@ -256,7 +257,9 @@ def test_a_date_written_another_way_is_told_as_yyyy_mm_dd(tmp_path: Path) -> Non
      "only (3500000)", "3500000"),
     ("3,5 juta", "600000", "member `wages[0].amount`: in {…} a comma separates entries: `amount: 3,5 juta` reads as "
      "`amount: 3` and a key `5 juta`; an amount in rupiah is written with digits only (3500000)", "3500000"),
-    ("600.000", "600000", "an amount in rupiah is written with digits only (600000), not 600.000", "600000"),  # not 600
+    ("600.000", "600000", "member `wages[0].amount`: an amount in rupiah is written with digits only (600000), not "
+     "600.000", "600000"),  # not 600
+    ("3400000.5", "600000", "member `wages[0].amount`: an amount in rupiah is a whole number, not 3400000.5", None),
     ("3500000", "600.000", "case 2, expect.benefit: an amount in rupiah is written with digits only (600000), not "
      "600.000", "600000"),
 ])

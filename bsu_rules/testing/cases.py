@@ -324,7 +324,8 @@ class _CaseReader:
             return value.isoformat()
         if isinstance(value, Decimal):  # 600.000 is six hundred thousand rupiah, as in the rule file
             message, fixed = misfit(value, "IDR") or (f"`{value}` is not an integer (money is integer rupiah)", None)
-            self.member_at(path, message, fixed)
+            field = path[path.index("member") + 1:] if "member" in path else path[2:]  # a case's member, or a base
+            self.member_at(path, f"member `{dotted(field)}`: {message}", fixed)
         return value
 
     def member_at(self, path: DataPath, message: str, suggestion: str | None = None, key: bool = False) -> None:
