@@ -673,7 +673,7 @@ def test_explain_finds_the_row(population: dict[str, Any], tmp_path: Path,
     assert capsys.readouterr().out.startswith("Row 1 of")
     capsys.readouterr()
     assert main(["explain", "bsu-2022", str(out), "--input", str(source), "--nik", "1" * 16]) == 1
-    assert "the NIK is not in the input, or its row was rejected" in capsys.readouterr().err
+    assert capsys.readouterr().err.endswith(f"no decision for this NIK in {out}: the NIK is not in {source}\n")
     assert main(["explain", "bsu-2022", str(out), "--input", str(source), "--nik", "123"]) == 2
     assert main(["explain", "bsu-2021", str(out), "--input", str(source), "--row", "1"]) == 2
     assert json.loads(manifest_path(out).read_text("utf-8"))["pseudonym_key"] == key_id(b"k3y")
@@ -713,6 +713,36 @@ def test_explain_says_why_a_row_has_no_decision(tmp_path: Path, capsys: pytest.C
     assert said(3).startswith(f"bsu-rules: row 3 of {source} was rejected, not decided: nik: has 3 characters, "
                               "not 16;")
     assert said(5) == f"bsu-rules: {source} has 4 rows: there is no row 5"
+
+
+@pytest.mark.parametrize("suffix", ["csv", "jsonl", "parquet"])
+def test_explain_by_nik_says_why_its_row_was_rejected(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                      monkeypatch: pytest.MonkeyPatch, suffix: str) -> None:
+    """A NIK whose row batch rejected is told as its row is (`--row`), with the reason: the officer asking
+    by NIK does not know the row."""
+    monkeypatch.setenv(KEY_ENV, "k3y")
+    records = [json.loads(line) for line in
+               (Path(__file__).parents[1] / "examples" / "members.jsonl").read_text("utf-8").splitlines()[:3]]
+    records[1]["wages"][0]["period"] = "2022-13"
+    source = tmp_path / f"m.{suffix}"
+    if suffix == "jsonl":
+        source.write_text("".join(json.dumps(r) + "\n" for r in records), "utf-8")
+    elif suffix == "csv":
+        names = list(records[0])
+        with source.open("w", newline="", encoding="utf-8") as f:
+            csv.writer(f).writerows([names, *[[json.dumps(r[k]) if isinstance(r[k], dict | list) else r[k] or ""
+                                               for k in names] for r in records]])
+    else:  # dates as text, which batch reads as dates
+        pl.read_ndjson(io.BytesIO("".join(json.dumps(r) + "\n" for r in records).encode())).write_parquet(source)
+    out = tmp_path / "d.jsonl"
+    assert main(["batch", "bsu-2022", str(source), "--out", str(out), "--quiet"]) == 1
+    capsys.readouterr()
+    assert main(["explain", "bsu-2022", str(out), "--input", str(source), "--nik", records[1]["nik"]]) == 1
+    assert capsys.readouterr().err.splitlines()[-1].startswith(
+        f"bsu-rules: row 2 of {source} was rejected, not decided: wages[0].period: ")
+    assert main(["explain", "bsu-2022", str(out), "--input", str(source), "--nik", "3204125708949999"]) == 1
+    assert capsys.readouterr().err.splitlines()[-1] == \
+        f"bsu-rules: no decision for this NIK in {out}: the NIK is not in {source}"
 
 
 @pytest.mark.parametrize("kind", ["bom", "long cell", "latin-1 cell"])

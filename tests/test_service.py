@@ -311,7 +311,12 @@ def test_errors_have_one_shape(server: httpx.Client) -> None:
                  422, "out-of-force")
     assert_error(server.get(decide), 405, "method-not-allowed")
     assert_error(server.get("/v2/decisions"), 404, "not-found")
-    assert_error(server.get("/v1/schemas/nope"), 400, "bad-parameter")
+    error = assert_error(server.get("/v1/schemas/nope"), 400, "bad-parameter")
+    assert error["message"] == "name: `nope` is not a value here: write `member` or `decision` or `ruleset`"
+    explain = "/v1/explanations"
+    error = assert_error(server.post(explain, params={"ruleset": "bsu-2022", "lang": "fr"}, content=record), 400,
+                         "bad-parameter")  # in the service's words, not pydantic's "Input should be"
+    assert (error["field"], error["message"]) == ("lang", "lang: `fr` is not a value here: write `id` or `en`")
 
 
 def test_a_body_that_is_no_request_says_what_to_send(server: httpx.Client, strict: httpx.Client) -> None:

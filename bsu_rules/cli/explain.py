@@ -8,6 +8,7 @@ scalar evaluator under the same rule file and date, and renders every criterion.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 from datetime import date
@@ -201,6 +202,32 @@ def undecided(decisions: str, source: str, row: int) -> str:
            f"it read another file than {source}"
 
 
+def rows_of(source: str, nik: str) -> list[int]:
+    """The rows of the batch input ``source`` that hold ``nik`` as written, numbered as batch numbers them."""
+    suffix = Path(source).suffix.lower()
+    if suffix == ".parquet":
+        import polars as pl  # lazy: the batch extra
+
+        found = pl.scan_parquet(source).with_row_index("row", offset=1).filter(pl.col("nik") == nik)
+        return [int(r) for r in found.select("row").collect()["row"]]
+    if suffix == ".csv":
+        from bsu_rules.batch.read import Reader  # lazy: the batch extra
+
+        rows = []
+        for header, first, records, _ in Reader(source, CSV_CHUNK, ignore_unknown=True).csv_records():
+            at = header.index("nik") if "nik" in header else None
+            rows += [first + i for i, r in enumerate(records) if at is not None and at < len(r) and r[at] == nik]
+        return rows
+    rows = []
+    with open(source, "rb") as f:
+        for n, line in enumerate(f, 1):
+            if nik.encode() in line:
+                with contextlib.suppress(ValueError, RecursionError):
+                    record = json.loads(line)
+                    rows += [n] if isinstance(record, dict) and record.get("nik") == nik else []
+    return rows
+
+
 def run(args: argparse.Namespace) -> int:
     try:
         import polars
@@ -227,11 +254,12 @@ def run(args: argparse.Namespace) -> int:
         return 2
     if not rows:
         try:
-            why = undecided(args.decisions, args.input, args.row) if args.row else \
-                f"no decision for this NIK in {args.decisions}: the NIK is not in the input, or its row was " \
-                "rejected (see the reject file)"
+            row = args.row or next(iter(rows_of(args.input, args.nik)), None)
+            why = undecided(args.decisions, args.input, row) if row else \
+                f"no decision for this NIK in {args.decisions}: the NIK is not in {args.input}"
         except (ValueError, OSError, RecursionError, polars.exceptions.PolarsError):  # Arrow's errors too
-            why = f"no decision for row {args.row} in {args.decisions}, and {args.input} is not readable"
+            what = f"row {args.row}" if args.row else "this NIK"
+            why = f"no decision for {what} in {args.decisions}, and {args.input} is not readable"
         print(f"bsu-rules: {why}", file=sys.stderr)
         return 1
     try:

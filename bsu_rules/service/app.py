@@ -10,6 +10,7 @@ parts of the OpenAPI description.
 from __future__ import annotations
 
 import json
+import re
 import sys
 import threading
 import time
@@ -111,7 +112,11 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None,
     async def bad_query(request: Request, exc: RequestValidationError) -> JSONResponse:
         first = exc.errors()[0]
         field = ".".join(str(p) for p in first["loc"][1:]) or str(first["loc"][0])
-        return _error(ServiceError(400, Code.BAD_PARAMETER, f"{field}: {first['msg']}", field=field))
+        choices = re.findall(r"'([^']*)'", str(first.get("ctx", {}).get("expected", "")))
+        message = f"{field}: `{shortened(str(first.get('input')))}` is not a value here: write " + \
+            " or ".join(f"`{c}`" for c in choices) if first["type"] in ("literal_error", "enum") and choices \
+            else f"{field}: {first['msg']}"
+        return _error(ServiceError(400, Code.BAD_PARAMETER, message, field=field))
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> JSONResponse:
