@@ -330,9 +330,13 @@ def _hide_digits(text: str) -> str:
 
 def mask_nik(nik: str) -> str:
     """Keep the region (4) and the serial (4) of a NIK, ``3215********0001``; of a shorter identifier
-    (a 10-digit account number) a quarter at each end, so at least half is always hidden."""
-    if len(nik) == 16:  # a NIK: the common case, spelled out
+    (a 10-digit account number) a quarter at each end, so at least half is always hidden. An account
+    number written with spaces or dashes is masked by its digits, not its characters: a stray space
+    never shows one digit more."""
+    if len(nik) == 16 and nik.isdigit():  # a NIK: the common case, spelled out
         return nik[:4] + "********" + nik[12:]
+    if not nik.isdigit():
+        return _hide_digits(nik)
     keep = _kept(len(nik))
     return nik[:keep] + "*" * (len(nik) - 2 * keep) + nik[len(nik) - keep:]
 
