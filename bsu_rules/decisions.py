@@ -335,8 +335,11 @@ def mask_nik(nik: str) -> str:
     never shows one digit more."""
     if len(nik) == 16 and nik.isdigit():  # a NIK: the common case, spelled out
         return nik[:4] + "********" + nik[12:]
-    if not nik.isdigit():
-        return _hide_digits(nik)
+    if not nik.isdigit():  # a masked digit counts as one: masking a masked number gives it back
+        places = [i for i, c in enumerate(nik) if c.isdecimal() or c == "*"]
+        keep = _kept(len(places))
+        hidden = set(places[keep:len(places) - keep])
+        return "".join("*" if i in hidden else c for i, c in enumerate(nik))
     keep = _kept(len(nik))
     return nik[:keep] + "*" * (len(nik) - 2 * keep) + nik[len(nik) - keep:]
 

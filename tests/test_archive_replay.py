@@ -461,6 +461,16 @@ def test_replay_of_a_fresh_log_is_identical(archive: Path, picks: list[int], on:
         assert [i.on for i in report.items] == [on.isoformat()] * len(set(picks))  # a repeat is logged once
 
 
+@pytest.mark.parametrize(("edition", "on"), [("bsu-2020", date(2020, 9, 1)), ("bsu-2021", date(2021, 8, 10)),
+                                          ("bsu-2025", date(2025, 7, 1))])
+def test_a_log_of_every_edition_replays_identical(tmp_path: Path, edition: str, on: date) -> None:
+    """2020's decisions show the account number (masked, as the log keeps it): masked again it is the same."""
+    archive_ruleset(load_ruleset(edition), tmp_path / "archive")
+    write_log(tmp_path / "d.jsonl", edition, RECORDS, on=on)
+    report = replay(tmp_path / "d.jsonl", tmp_path / "archive")
+    assert report.ok and {i.status for i in report.items} == {Status.IDENTICAL}, [i.to_dict() for i in report.items]
+
+
 @pytest.mark.parametrize("hints", [False, True])
 def test_a_log_replays_with_the_hints_it_was_written_with(tmp_path: Path, archive: Path, hints: bool) -> None:
     log = tmp_path / "d.jsonl"

@@ -292,7 +292,8 @@ def test_a_member_file_where_the_rule_set_goes_is_told_so(capsys: pytest.Capture
 def test_a_member_file_before_the_rule_set_is_told_so(command: str, capsys: pytest.CaptureFixture[str]) -> None:
     """Not a rule file that does not parse (the YAML parser's words on a JSON line), but the order."""
     assert main([command, EXAMPLES, "bsu-2022", "--on", "2022-09-05"]) == 2
-    assert capsys.readouterr().err == (f"bsu-rules: {EXAMPLES} is a member file and bsu-2022 a rule set: the rule set "
+    kind = "decisions" if command == "explain" else "member"
+    assert capsys.readouterr().err == (f"bsu-rules: {EXAMPLES} is a {kind} file and bsu-2022 a rule set: the rule set "
                                        f"comes first (bsu-rules {command} bsu-2022 {EXAMPLES} ...)\n")
 
 
@@ -309,6 +310,10 @@ def test_a_rule_file_warning_is_said_by_every_command_that_loads_it(rules_copy: 
     assert "warning [unmatchable-key]" in err and "(`\u0131` is U+0131, not an ASCII letter or digit)" in err, err
     assert main(["evaluate", "bsu-2022", str(one)]) == 0
     assert "warning" not in capsys.readouterr().err  # the bundled file has none
+    for command in (["doc", str(rules_copy / "bsu-2022.yaml")], ["archive", str(rules_copy / "bsu-2022.yaml"),
+                                                                "--into", str(tmp_path / "archive")]):
+        assert main(command) == 0
+        assert "warning [unmatchable-key]" in capsys.readouterr().err, command
 
 
 def test_a_rule_file_reached_through_a_link_is_the_file_it_leads_to(rules_copy: Path,
@@ -318,6 +323,10 @@ def test_a_rule_file_reached_through_a_link_is_the_file_it_leads_to(rules_copy: 
     assert main(["check", str(rules_copy / "current.yaml")]) == 0
     out = capsys.readouterr().out
     assert f"{rules_copy / 'bsu-2022.yaml'} sha256 " in out and "0 errors" in out
+    (rules_copy / "gone.yaml").symlink_to("bsu-2030.yaml")
+    assert main(["check", str(rules_copy / "gone.yaml")]) == 1
+    assert "error [file]: the rule file is a symbolic link to `bsu-2030.yaml`, which leads to no file (not there, " \
+        "or a loop of links)" in capsys.readouterr().out
 
 
 def test_main_in_a_script_leaves_ctrl_c_as_it_found_it() -> None:

@@ -505,9 +505,14 @@ def test_a_parameter_value_of_the_wrong_type_is_told_once_at_the_value(
      "dated `values` map each date to the value from that date"),
     ("benefit:\n  amount: 600000\n  instalments: [600000]\n  source: pm-10-2022, Pasal 6 ayat (1)\n",
      "benefit: 600000\n", "600000\n", "benefit: {amount: 600000}", "`600000` alone: the benefit is a mapping"),
+    ("benefit:\n  amount: 600000\n  instalments: [600000]\n  source: pm-10-2022, Pasal 6 ayat (1)\n",
+     "benefit:\n", "benefit:\n", None, "`benefit:` has no value: the benefit is a mapping"),  # told at the key
+    ("  wage_ceiling:\n    value: 3500000\n    unit: IDR\n    source: pm-10-2022, Pasal 3 ayat (2) huruf c\n"
+     "    description: {id: Batas upah, en: Wage ceiling}\n", "  wage_ceiling: 3.500.000\n", "3.500.000", None,
+     "`3.500.000` alone: a parameter is a mapping"),  # not repeated in a suggestion
 ])
 def test_a_value_of_another_shape_is_told_in_plain_words_with_the_line_meant(
-        rules_copy: Path, old: str, new: str, at: str, suggestion: str, says: str) -> None:
+        rules_copy: Path, old: str, new: str, at: str, suggestion: str | None, says: str) -> None:
     """A number or a date where text is taken, one text where a title in both languages is, one value where a
     list is: said in plain words (not pydantic's "Input should be a valid string"), with the line as it
     should read."""
@@ -816,15 +821,22 @@ def test_what_a_rule_shows_is_traced_and_changes_nothing_else(rules_copy: Path) 
      "unexpected character '\u0456', U+0456 CYRILLIC SMALL LETTER BYELORUSSIAN-UKRAINIAN I", None),
     ('require: member.citizenship == "WNI"', 'require: member.citizenship == "WNI\u200b"',
      '"WNI\\u200b" is never a value here', "WNI"),
+    ("require: fact.arrears <= param", "require: fact.arrears \u2264 param", "unexpected `\u2264`: write `<=`", "<="),
+    ("require: fact.arrears <= param", "require: fact.arrears <= param \u2013 1 +", "unexpected `\u2013`: write `-`",
+     "-"),
+    ("require: fact.arrears <= param", "require: \ufefffact.arrears <= param",
+     "an invisible character, U+FEFF ZERO WIDTH NO-BREAK SPACE: delete it", None),
 ])
 def test_a_character_that_looks_like_another_is_named(rules_copy: Path, old: str, new: str, says: str,
                                                        suggestion: str | None) -> None:
     """What reads as the word meant but is not (Python's `True`, a Cyrillic `і`, an invisible space) is
     named for what it is, so the author sees the difference."""
     path = rules_copy / "bsu-2022.yaml"
-    path.write_text(path.read_text("utf-8").replace(old, new, 1), "utf-8")
+    text = path.read_text("utf-8")
+    path.write_text(text.replace(old, new, 1), "utf-8")
     (found,) = bsu_rules.check_file(path)[1]
-    assert says in found.message and found.suggestion == suggestion and found.line == 92, str(found)
+    line = text[:text.index(old)].count("\n") + 1
+    assert says in found.message and found.suggestion == suggestion and found.line == line, str(found)
 
 
 def test_a_window_written_as_one_date_is_told_as_the_mapping_it_is(rules_copy: Path) -> None:

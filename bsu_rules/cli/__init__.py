@@ -107,7 +107,8 @@ def _swapped(arguments: list[str]) -> str | None:
     hint = _rule_set_first(arguments)
     if hint is None or len(arguments) < 3 or not re.fullmatch(r"bsu-\d{4}|.+\.ya?ml", arguments[2], re.IGNORECASE):
         return None
-    return f"{arguments[1]} is a member file and {arguments[2]} a rule set: the rule set comes first " \
+    kind = "decisions" if arguments[0] == "explain" else "member"
+    return f"{arguments[1]} is a {kind} file and {arguments[2]} a rule set: the rule set comes first " \
            f"(bsu-rules {arguments[0]} {arguments[2]} {arguments[1]} ...)"
 
 

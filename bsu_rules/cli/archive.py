@@ -36,6 +36,8 @@ def run(args: argparse.Namespace) -> int:
         return 2
     for name in args.rulesets:
         ruleset = reform_of(load_ruleset(name), args.sets, args.tables)
+        for warning in ruleset.warned:  # archived as it is, and said
+            print(f"bsu-rules: {warning}", file=sys.stderr)
         try:
             entry = archive_ruleset(ruleset, args.into)
         except AuditError as exc:

@@ -256,7 +256,9 @@ def run(args: argparse.Namespace) -> int:
         try:
             row = args.row or next(iter(rows_of(args.input, args.nik)), None)
             why = undecided(args.decisions, args.input, row) if row else \
-                f"no decision for this NIK in {args.decisions}: the NIK is not in {args.input}"
+                f"no decision for this NIK in {args.decisions}: {args.input} holds it in no row written as 16 " \
+                "digits in quotes; a row holding it written otherwise (a number, a space around it) was rejected " \
+                "(see the reject file)"
         except (ValueError, OSError, RecursionError, polars.exceptions.PolarsError):  # Arrow's errors too
             what = f"row {args.row}" if args.row else "this NIK"
             why = f"no decision for {what} in {args.decisions}, and {args.input} is not readable"

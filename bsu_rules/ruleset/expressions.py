@@ -206,6 +206,11 @@ def _describe(exc: UnexpectedInput, text: str) -> tuple[str, str | None]:
             return f"`{text[at]}` is a curly quote: write text in straight quotes `\"`", straight
         if text[at] in _SPACES:
             return "a no-break space: type an ordinary space", None
+        if text[at] in _TYPESET:  # what a word processor makes of an operator
+            return f"unexpected `{text[at]}`: write `{_TYPESET[text[at]]}`", _TYPESET[text[at]]
+        if unicodedata.category(text[at]) == "Cf":
+            return f"an invisible character, U+{ord(text[at]):04X} " \
+                   f"{unicodedata.name(text[at], 'without a name')}: delete it", None
         if not text[at].isascii():  # a look-alike (Cyrillic `і` for `i`) reads as the letter meant
             return f"unexpected character {text[at]!r}, U+{ord(text[at]):04X} " \
                    f"{unicodedata.name(text[at], 'without a name')}: names are ASCII letters, digits and `_`", None
@@ -217,6 +222,8 @@ def _describe(exc: UnexpectedInput, text: str) -> tuple[str, str | None]:
 
 _WORDS = {"&&": "and", "&": "and", "||": "or", "|": "or", "!": "not"}
 """Operators of other languages, and the words the rule language writes them with."""
+_TYPESET = {"≤": "<=", "≥": ">=", "≠": "!=", "–": "-", "—": "-", "−": "-", "×": "*"}
+"""Operators as typeset text writes them, and as the rule language does."""
 _CURLY = "\u201c\u201d\u201e\u2018\u2019\u00ab\u00bb"
 """Quotes a word processor puts in, where the rule language takes `"`."""
 _SPACES = "\u00a0\u2007\u202f"

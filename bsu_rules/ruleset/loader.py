@@ -18,6 +18,7 @@ from bsu_rules.catalogue import FUNCTIONS
 from bsu_rules.errors import Code, RuleSetError
 from bsu_rules.glossary import FILE as GLOSSARY_FILE
 from bsu_rules.glossary import GlossaryError, glossary_sha256, governing, load_glossary, missing_entries
+from bsu_rules.members.model import hide_identifiers
 from bsu_rules.ruleset.checker import (
     FORMAT_TYPES,
     FORMAT_WORDS,
@@ -80,6 +81,10 @@ def check_file(name: str | Path) -> tuple[RuleSet | None, list[Diagnostic]]:
     except UnsafePath as exc:
         if path.is_dir():
             return None, [_folder(path)]
+        if path.is_symlink():  # a link that leads nowhere, or round in a loop
+            target = hide_identifiers(os.readlink(path))
+            return None, [Diagnostic(str(path), 1, 1, Code.FILE, f"the rule file is a symbolic link to `{target}`, "
+                                     "which leads to no file (not there, or a loop of links)")]
         if path.exists():
             return None, [Diagnostic(str(path), 1, 1, Code.FILE, f"the rule file {exc}")]
         known = sorted(p.stem for p in bundled_rules().glob("*.yaml"))

@@ -225,7 +225,8 @@ def schema_diagnostics(exc: ValidationError, located: Located) -> list[tuple[Dat
                     "(leave personal numbers out)"
             where = hide_identifiers(dotted(loc))
             named = err["type"] in ("string_pattern_mismatch", PERSONAL_NUMBER)
-            out.append((loc, Diagnostic(located.file, *located.at(loc, key=is_key), Code.INVALID_VALUE,
+            empty = err["type"] in ("model_type", "dict_type") and err["input"] is None  # told at its key
+            out.append((loc, Diagnostic(located.file, *located.at(loc, key=is_key or empty), Code.INVALID_VALUE,
                                         msg if named else f"{where}: {msg}",
                                         rule=rule, suggestion=fixed)))
     return _misspelt_once(out)
@@ -303,20 +304,21 @@ def _mapping_problem(loc: DataPath, key: str | None, shown: str, written: str | 
                      value: Any) -> tuple[str, str | None] | None:
     """One value where a mapping is taken: a parameter's bare value, a window's bare date, a benefit's
     bare amount, dated values written as a list; with the line as it should read."""
-    plain = written if written and shown == written and not isinstance(value, list) else None
-    is_list = isinstance(value, list)
-    what = "a list" if is_list else f"`{shown}`"
+    digits_in_text = isinstance(value, str) and any(c.isdigit() for c in value)  # `3.500.000`: not to repeat
+    plain = written if written and shown == written and not isinstance(value, list | None) and not digits_in_text \
+        else None
+    what = f"`{key}:` has no value" if value is None else "a list" if isinstance(value, list) else f"`{shown}` alone"
     if len(loc) == 2 and loc[0] == "parameters":
-        return f"{what} alone: a parameter is a mapping, its value under `value:` (or dated `values:`) beside " \
-            "its `source`", f"{key}: {{value: {plain}, source: …}}" if plain else None
+        return f"{what}: a parameter is a mapping, its value under `value:` (or dated `values:`) beside its " \
+            "`source`", f"{key}: {{value: {plain}, source: …}}" if plain else None
     if loc[-1:] == ("values",) and loc[:1] == ("parameters",):
         return f"{what}: dated `values` map each date to the value from that date, one a line " \
             "(`YYYY-MM-DD: value`)", f"values: {{YYYY-MM-DD: {plain}}}" if plain else None
     if key == "in_force":
-        return f"{what} alone: `in_force` is a mapping of the first day in force and, if it ends, the last", \
+        return f"{what}: `in_force` is a mapping of the first day in force and, if it ends, the last", \
             f"in_force: {{from: {plain}}}" if plain and isinstance(value, date) else None
     if loc == ("benefit",):
-        return f"{what} alone: the benefit is a mapping, the amount under `amount:`", \
+        return f"{what}: the benefit is a mapping, the amount under `amount:`", \
             f"benefit: {{amount: {plain}}}" if plain else None
     return None
 

@@ -150,22 +150,28 @@ def read_yaml(text: str | bytes, file: str) -> Located:
 
 def _too_deep_at(text: str) -> tuple[int, int]:
     """Line and column of the bracket that nests a flow collection past ``MAX_DEPTH`` (a text too deep
-    for the parser to recurse into is told there, not at 1:1); 1:1 when the depth is not in brackets."""
-    depth, quote, line, start = 0, "", 1, 0
-    for i, c in enumerate(text):
-        if c == "\n":
-            line, start = line + 1, i + 1
-        elif quote:
-            quote = "" if c == quote else quote
-        elif c in "'\"":
-            quote = c
-        elif c in "[{":
-            depth += 1
-            if depth > MAX_DEPTH:
-                return line, i - start + 1
-        elif c in "]}":
-            depth -= 1
+    for the parser to recurse into is told there, not at 1:1); 1:1 when the depth is not in brackets.
+    A quote opens a quoted scalar only where a token starts (not the `'` of `Kab. Bandung's`); a comment
+    is skipped."""
+    depth = 0
+    for number, line in enumerate(text.split("\n"), 1):
+        quote, before = "", " "
+        for col, c in enumerate(line, 1):
+            if quote:
+                quote = "" if c == quote else quote
+            elif c in "'\"" and before in " \t[{,:":
+                quote = c
+            elif c == "#" and before in " \t":
+                break
+            elif c in "[{":
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return number, col
+            elif c in "]}":
+                depth -= 1
+            before = c
     return 1, 1
+
 
 def _filled(out: Located, root: Any) -> Located:
     """``out`` with the data of the node tree ``root`` (None: an empty file), where each value is, and
