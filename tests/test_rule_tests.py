@@ -489,3 +489,14 @@ def test_a_test_file_saved_as_utf16_is_unread_and_fails_the_run(tmp_path: Path, 
     assert out.splitlines()[-1].endswith(f"; {wide} could not be read, so none of its cases ran")
     assert main(["test", str(wide), "--format", "json"]) == 1
     assert json.loads(capsys.readouterr().out)["unread"] == [str(wide)]
+
+
+def test_coverage_names_the_file_of_an_id_two_files_share(rules_copy: Path) -> None:
+    """Two files of one id (an analyst's copy beside the bundled one) are told apart by their paths."""
+    from bsu_rules import load_ruleset
+    from bsu_rules.testing.coverage import measure
+
+    bundled, copy = load_ruleset("bsu-2022"), load_ruleset(rules_copy / "bsu-2022.yaml")
+    labels = {r.ruleset for r in measure([bundled, copy], []).rules}
+    assert labels == {f"bsu-2022 ({bundled.path})", f"bsu-2022 ({copy.path})"}
+    assert {r.ruleset for r in measure([copy], []).rules} == {"bsu-2022"}

@@ -122,12 +122,15 @@ def measure(rulesets: Iterable[RuleSet], results: Iterable[CaseResult]) -> Cover
         for outcome in result.decision.rules:
             seen.setdefault((key, outcome.id), set()).add(str(outcome.outcome.value))
     out = []
+    rulesets = list(rulesets)
+    ids = [rs.id for rs in rulesets]
     for ruleset in rulesets:
+        label = ruleset.id if ids.count(ruleset.id) == 1 else f"{ruleset.id} ({ruleset.path})"  # two files, one id
         for checked in ruleset.rules:
             rule = checked.rule
             truth = truth_values(checked.tree, ruleset)
             possible = tuple(s.value for s in sides(rule, ruleset.model.in_force, truth))
             hit = seen.get((str(ruleset.path), rule.id), set())
-            out.append(RuleCoverage(ruleset.id, rule.id, rule.kind.value, possible,
+            out.append(RuleCoverage(label, rule.id, rule.kind.value, possible,
                                     tuple(s for s in possible if s in hit)))
     return Coverage(tuple(out))
