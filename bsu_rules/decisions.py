@@ -320,9 +320,10 @@ def mask_typed(text: str) -> str:
     return _hide_digits(text) if sum(c.isdecimal() for c in text) >= 10 else text
 
 
-def _hide_digits(text: str) -> str:
-    """``text`` with the digits ``mask_nik`` would hide hidden, whatever stands between them."""
-    digits = [i for i, c in enumerate(text) if c.isdecimal()]
+def _hide_digits(text: str, masked: str = "") -> str:
+    """``text`` with the digits ``mask_nik`` would hide hidden, whatever stands between them (a ``masked``
+    character counted as the digit it hides)."""
+    digits = [i for i, c in enumerate(text) if c.isdecimal() or c in masked]
     keep = _kept(len(digits))
     hidden = set(digits[keep:len(digits) - keep])
     return "".join("*" if i in hidden else c for i, c in enumerate(text))
@@ -336,10 +337,7 @@ def mask_nik(nik: str) -> str:
     if len(nik) == 16 and nik.isdigit():  # a NIK: the common case, spelled out
         return nik[:4] + "********" + nik[12:]
     if not nik.isdigit():  # a masked digit counts as one: masking a masked number gives it back
-        places = [i for i, c in enumerate(nik) if c.isdecimal() or c == "*"]
-        keep = _kept(len(places))
-        hidden = set(places[keep:len(places) - keep])
-        return "".join("*" if i in hidden else c for i, c in enumerate(nik))
+        return _hide_digits(nik, masked="*")
     keep = _kept(len(nik))
     return nik[:keep] + "*" * (len(nik) - 2 * keep) + nik[len(nik) - keep:]
 

@@ -116,9 +116,14 @@ def load(name: str) -> RuleSet:
     """Load a rule set (path or bundled id) and say on stderr which file and sha256 it is, and its warnings."""
     ruleset = load_ruleset(name)
     print(f"bsu-rules: {used(ruleset)}", file=sys.stderr)
-    for warning in ruleset.warned:
-        print(f"bsu-rules: {warning}", file=sys.stderr)
+    say_warned(ruleset)
     return ruleset
+
+
+def say_warned(ruleset: RuleSet, who: str = "bsu-rules") -> None:
+    """The warnings ``check`` gives the rule file, on stderr: every command that loads one says them."""
+    for diagnostic in ruleset.warned:
+        print(f"{who}: {diagnostic}", file=sys.stderr)
 
 
 def add_reform_options(p: argparse.ArgumentParser) -> None:
@@ -149,7 +154,6 @@ def tell(ruleset: RuleSet, on: date | None, side: str = "", on_option: str = "--
     warn of what its overrides leave as it was, a dated one the decision date ``on`` (``on_option``;
     None: the default date) does not read among them."""
     print(f"bsu-rules: {side + ' ' if side else ''}{used(ruleset)}", file=sys.stderr)
-    for diagnostic in ruleset.warned:
-        print(f"bsu-rules: {diagnostic}", file=sys.stderr)
+    say_warned(ruleset)
     for warning in (*getattr(ruleset, "warnings", ()), *unread_on(ruleset, on or ruleset.default_on, on_option)):
         print(f"bsu-rules: warning: {warning}", file=sys.stderr)

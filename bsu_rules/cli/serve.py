@@ -13,7 +13,7 @@ from bsu_rules.batch.guard import among_rules
 from bsu_rules.cli.archive import add_full_nik_option, log_key, warn
 from bsu_rules.cli.batch import positive_int
 from bsu_rules.cli.exits import INTERRUPTED
-from bsu_rules.cli.options import add_key_options, used
+from bsu_rules.cli.options import add_key_options, say_warned, used
 from bsu_rules.members.model import shortened
 from bsu_rules.ruleset.editions import bundled_rules
 from bsu_rules.ruleset.loader import load_ruleset
@@ -74,8 +74,7 @@ def run(args: argparse.Namespace) -> int:
     rulesets = [load_ruleset(name) for name in names]
     for rs in rulesets:
         print(f"bsu-rules serve: {used(rs)}", file=sys.stderr)
-        for warning in rs.warned:
-            print(f"bsu-rules serve: {warning}", file=sys.stderr)
+        say_warned(rs, "bsu-rules serve")
     if twice := sorted({rs.id for rs in rulesets if [r.id for r in rulesets].count(rs.id) > 1}):
         print(f"bsu-rules: {', '.join(twice)} would be served twice: give each edition once", file=sys.stderr)
         return 2
