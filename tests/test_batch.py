@@ -125,6 +125,28 @@ def test_rows_picked_for_settling_are_the_rows_a_full_read_gives(population: dic
     assert picked.equals(full.filter(pc.is_in(full["_row"], value_set=rows)))
 
 
+@given(st.integers(0, 30_000_000), st.sampled_from([100_000, 250_000, 1_000_000]))
+def test_a_parquet_file_is_shared_evenly_between_the_workers(rows: int, most: int) -> None:
+    assert batch_run.even_chunks(rows, 5_000) == 5_000  # the scalar engine's chunks: already many
+    size = batch_run.even_chunks(rows, most)
+    parts = -(-rows // size)
+    assert size <= most
+    if rows >= 2 * batch_run.IN_FLIGHT * most:  # more than one round: each worker as many chunks, and full ones
+        assert parts % batch_run.IN_FLIGHT == 0 and size >= most * 2 // 3
+    if 40_000 <= rows <= 2 * most:  # 200 000 rows: two chunks of 100 000, not one
+        assert parts == batch_run.IN_FLIGHT
+
+
+def test_a_default_run_decides_a_small_parquet_file_in_a_chunk_per_worker(
+        population: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    source = population["folder"] / "m.parquet"
+    assert batch_run.open_input(source).chunk_size == 250_000  # too few rows to be worth sharing
+    monkeypatch.setattr(batch_run, "LEAST_CHUNK", 500)
+    assert [c.table.num_rows for c in batch_run.open_input(source)] == [N // 2, N // 2]
+    assert batch_run.open_input(source, chunk_size=97).chunk_size == 97  # as asked
+    assert batch_run.open_input(population["folder"] / "m.jsonl").chunk_size == 250_000  # rows unknown before reading
+
+
 def test_same_output_whatever_the_chunking_and_format(population: dict[str, Any], tmp_path: Path) -> None:
     source = population["folder"] / "m.jsonl"
     batch(source, tmp_path / "one.parquet", chunk_size=100_000)

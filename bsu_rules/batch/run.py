@@ -103,6 +103,28 @@ def chunk_rows(engine: str) -> int:
     return 5_000 if engine == "scalar" else 250_000
 
 
+def open_input(source: str | Path, chunk_size: int | None = None, engine: str | None = None,
+               ignore_unknown: bool = False) -> Reader:
+    """The reader of ``source``, in chunks of ``chunk_size`` rows; by default the engine's
+    (``chunk_rows``), a Parquet file's rows shared evenly between the workers (``even_chunks``)."""
+    reader = Reader(source, chunk_size or chunk_rows(engine or default_engine()), ignore_unknown)
+    if chunk_size is None and reader.unit == "rows":
+        reader.chunk_size = even_chunks(reader.total, reader.chunk_size)
+    return reader
+
+
+def even_chunks(rows: int, most: int) -> int:
+    """Rows per chunk for a file of ``rows`` rows: at most ``most``, the file cut into a multiple of
+    ``IN_FLIGHT`` chunks of about one size so that every worker has one to decide (200 000 rows: two
+    chunks, not one), and at least ``LEAST_CHUNK``, below which a chunk is not worth a worker."""
+    least = LEAST_CHUNK
+    if rows < IN_FLIGHT * least:
+        return most
+    parts = -(-rows // most)
+    parts = -(-parts // IN_FLIGHT) * IN_FLIGHT
+    return min(most, max(least, -(-rows // parts)))
+
+
 @functools.lru_cache(maxsize=8)
 def table_plan(plan: Plan, engine: str) -> TablePlan:
     """The engine's table plan for a plan (built once per plan and engine)."""
@@ -285,7 +307,7 @@ def run_batch(ruleset: str | Path | RuleSet | Callable[[], RuleSet], source: str
     beside the output, the old one having been removed first: the manifest is the commit point. A
     run that fails or is killed leaves nothing at the final paths (its temporary files are removed
     now, or by the next run for the same output)."""
-    reader = reader or Reader(source, chunk_size or chunk_rows(engine or default_engine()), ignore_unknown)
+    reader = reader or open_input(source, chunk_size, engine, ignore_unknown)
     output = Path(output)
     rejects = Path(rejects or default_rejects(output))
     finals = (output, rejects, manifest_path(output))
@@ -442,6 +464,8 @@ def _result(future: Future[T]) -> T:
 
 IN_FLIGHT = 2
 """Chunks decided at once (one per core of a small machine; each holds a chunk's working memory)."""
+LEAST_CHUNK = 20_000
+"""Rows below which a chunk is not shared with another worker: the work would not pay for the chunk."""
 
 
 def _decided(chunks: Iterable[Chunk], plan: Plan, engine: str | None,

@@ -45,7 +45,8 @@ def add(sub: Any) -> None:
     p.add_argument("--rejects", help="malformed rows: .jsonl (default OUT.rejects.jsonl, e.g. "
                    "decisions.parquet.rejects.jsonl), .csv or .parquet")
     p.add_argument("--chunk-size", type=chunk_size, metavar="N",
-                   help="rows per chunk (250000; 5000 with the scalar engine, which is slower)")
+                   help="rows per chunk (250000, a Parquet file's rows shared evenly between the two chunks decided "
+                        "at once; 5000 with the scalar engine, which is slower)")
     p.add_argument("--engine", choices=("columnar", "scalar"), help="columnar (default when installed) or scalar")
     p.add_argument("--ignore-unknown", action="store_true", help="drop fields the contract does not know")
     add_reform_options(p)
@@ -172,8 +173,7 @@ def screen(args: argparse.Namespace) -> int:
     try:
         import pyarrow as pa
 
-        from bsu_rules.batch.read import Reader  # lazy: the batch extra (polars, pyarrow)
-        from bsu_rules.batch.run import Counts, chunk_rows, default_engine, engines, run_batch  # lazy: batch extra
+        from bsu_rules.batch.run import Counts, engines, open_input, run_batch  # lazy: the batch extra
     except ImportError as exc:
         return missing_extra("batch", exc)
     # Arrow's default allocator (mimalloc) gave memory back to the system and took it again for every
@@ -191,7 +191,7 @@ def screen(args: argparse.Namespace) -> int:
     output_format(rejects)
     distinct(args.input, {"--out": Path(args.out), "--rejects": Path(rejects), "the manifest": manifest_path(args.out)},
              key_file(args))  # the key kept
-    reader = Reader(args.input, args.chunk_size or chunk_rows(args.engine or default_engine()), args.ignore_unknown)
+    reader = open_input(args.input, args.chunk_size, args.engine, args.ignore_unknown)
     counts = Counts()
     progress = None if args.quiet else Progress(reader.total, reader.unit, counts=counts)
     started = time.monotonic()
