@@ -7,13 +7,12 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from functools import cache
-from importlib import resources
 from typing import Any
 
-from lark import Lark, Token, Transformer, Tree, v_args
+from lark import Token, Transformer, Tree, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
 
+from bsu_rules.ruleset.grammar import parser
 from bsu_rules.ruleset.spelling import GROUPED
 from bsu_rules.ruleset.types import Type, too_wide
 
@@ -125,12 +124,6 @@ class ParseError(ValueError):
         self.offset, self.suggestion = offset, suggestion
 
 
-@cache
-def _parser() -> Lark:
-    grammar = resources.files("bsu_rules.ruleset").joinpath("grammar.lark").read_text("utf-8")
-    return Lark(grammar, parser="lalr", propagate_positions=True, maybe_placeholders=False)
-
-
 MAX_LENGTH = 4000
 """Characters an expression may have (the longest bundled one has under 300)."""
 MAX_DEPTH = 40
@@ -146,7 +139,7 @@ def parse(text: str) -> Node:
     if len(text) > MAX_LENGTH:
         raise ParseError(f"the expression is longer than {MAX_LENGTH} characters", 0)
     try:
-        tree = _parser().parse(text)
+        tree = parser().parse(text)
     except UnexpectedInput as exc:
         at = len(text) if isinstance(exc, UnexpectedEOF) or getattr(exc, "token", None) == "" else exc.pos_in_stream
         message, hint = _describe(exc, text)
