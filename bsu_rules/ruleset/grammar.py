@@ -3,8 +3,10 @@
 Building the tables from the grammar takes about a tenth of a second, at the start of every
 command that reads a rule file; reading them from ``grammar.tables.json`` takes a hundredth. The
 stored tables are plain JSON (lark's own serialised form, no pickle) and name the sha256 of the
-grammar they were built from: when it is not the grammar's, or lark cannot read them, the parser is
-built as before. After changing the grammar, write them again:
+grammar and the lark version they were built with: when either is not the one here, or the file
+cannot be read as tables, the parser is built as before. Nothing at run time checks what the
+tables say: ``tests/test_grammar_tables.py`` does, parsing every string of the bundled rule files
+(and spliced ones) with both parsers. After changing the grammar or lark, write them again:
 
     python -m bsu_rules.ruleset.grammar
 """
@@ -18,6 +20,7 @@ from importlib import resources
 from importlib.resources.abc import Traversable
 from typing import Any
 
+import lark
 from lark import Lark
 from lark.grammar import Rule
 from lark.lexer import TerminalDef
@@ -39,16 +42,17 @@ def built(grammar: str) -> Lark:
 
 
 def stored(grammar: str, tables: Traversable) -> Lark | None:
-    """The parser from stored tables, or None: none stored, not of this grammar, or unreadable."""
+    """The parser from stored tables, or None: none stored, of another grammar or lark, or unreadable."""
     try:
         data = json.loads(tables.read_bytes(), object_pairs_hook=_numbered)
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):  # RecursionError: JSON nested past the parser's reach
         return None
-    if not isinstance(data, dict) or data.get("grammar_sha256") != _sha256(grammar):
+    if not isinstance(data, dict) or data.get("grammar_sha256") != _sha256(grammar) or \
+            data.get("lark") != lark.__version__:
         return None
     try:
         loaded: Lark = Lark._load_from_dict(data["data"], data["memo"])  # type: ignore[no-untyped-call]
-    except Exception:  # another lark's serialised form: build the parser instead
+    except Exception:  # not tables lark can read: build the parser instead
         return None
     return loaded
 
@@ -62,7 +66,8 @@ def parser() -> Lark:
 def tables_json(grammar: str) -> str:
     """The stored form of the parser built from ``grammar``."""
     data, memo = built(grammar).memo_serialize([TerminalDef, Rule])
-    return json.dumps({"grammar_sha256": _sha256(grammar), "data": data, "memo": memo}, sort_keys=True) + "\n"
+    return json.dumps({"grammar_sha256": _sha256(grammar), "lark": lark.__version__, "data": data, "memo": memo},
+                      sort_keys=True) + "\n"
 
 
 def _sha256(grammar: str) -> str:
