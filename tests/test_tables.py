@@ -183,13 +183,15 @@ def test_tables_are_checked_beside_a_schema_error(rules_copy: Path) -> None:
     """A rule file the schema refuses still has its tables' rows told, all of them, in the same run."""
     path = rules_copy / "bsu-2022.yaml"
     path.write_text(path.read_text("utf-8").replace("    value: 3500000\n", "    value: 3.500.000\n", 1))
-    with (rules_copy / "tables" / "minimum-wage-2022.csv").open("a") as f:
+    table = rules_copy / "tables" / "minimum-wage-2022.csv"
+    last = len(table.read_text("utf-8").splitlines())  # the rows appended below are the lines after it
+    with table.open("a") as f:
         f.write("3205,Kab. Garut,UMK,,exact,s\n3273,Kota Bandung,UMK,3900000,exact,s\n"
                 "3206,Kab. Sumedang,UMK,3900000,exct,s\n")
     found = bsu_rules.check_file(path)[1]
     assert [(Path(d.file).name, d.line) for d in found] == [
-        ("bsu-2022.yaml", 27), ("minimum-wage-2022.csv", 29), ("minimum-wage-2022.csv", 30),
-        ("minimum-wage-2022.csv", 31)]
+        ("bsu-2022.yaml", 27), ("minimum-wage-2022.csv", last + 1), ("minimum-wage-2022.csv", last + 2),
+        ("minimum-wage-2022.csv", last + 3)]
 
 
 @pytest.mark.parametrize(("cell", "column", "code"), [
