@@ -1676,6 +1676,34 @@ def test_an_input_that_is_not_a_regular_file_is_refused_at_once(tmp_path: Path,
     assert "cat ... > members.jsonl" in err and not (tmp_path / "d.jsonl").exists()
 
 
+@pytest.mark.parametrize("which", ["--input", "decisions"])
+def test_explain_refuses_a_pipe_without_waiting_on_it(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                      which: str) -> None:
+    """A named pipe given as the member file or the decisions is said to be one: reading it would
+    wait for a writer for ever (asked by NIK too, where no decision is found and the input is searched)."""
+    import threading
+
+    source = tmp_path / "m.jsonl"
+    source.write_text((Path(__file__).parents[1] / "examples" / "members.jsonl").read_text("utf-8"), "utf-8")
+    out = tmp_path / "d.jsonl"
+    assert main(["batch", "bsu-2022", str(source), "--out", str(out), "--quiet"]) == 0
+    capsys.readouterr()
+    fifo = tmp_path / "feed.jsonl"
+    os.mkfifo(fifo)
+    given = [str(out), "--input", str(fifo)] if which == "--input" else [str(fifo), "--input", str(source)]
+    codes: list[int] = []
+    worker = threading.Thread(target=lambda: codes.append(main(["explain", "bsu-2022", *given, "--row", "2"])),
+                              daemon=True)
+    worker.start()
+    worker.join(30)
+    if worker.is_alive():  # let the open waiting on the pipe return, so the thread ends
+        os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+        worker.join(5)
+    assert codes == [2]
+    assert f"bsu-rules: {fifo}: a named pipe (FIFO): explain reads files the batch wrote and read" \
+        in capsys.readouterr().err
+
+
 @pytest.mark.parametrize("command", [
     ["doc", "{rules}/bsu-2022.yaml", "--out", "{rules}/bsu-2021.yaml"],
     ["doc", "{rules}/bsu-2022.yaml", "--out", "{rules}/tables/banks.csv"],

@@ -367,6 +367,8 @@ def test_a_reform_is_archived_and_replayed(tmp_path: Path, capsys: pytest.Captur
     ("max_arrears_months=-1", "a number of months is 0 or more, not -1"),
     ("benefit.instalments=[]", "instalments is empty"),
     ("wage_ceiling=1e6", "an amount in rupiah is written with digits only (1000000), not 1E+6"),
+    ("wage_ceiling=1e9", "written with digits only (1 and 9 zeros), not 1E+9"),  # ten digits: never shown, as a NIK
+    ("wage_ceiling=2.5e10", "written with digits only (25 and 9 zeros), not 2.5E+10"),
     ("benefit.amount=1e6", "is written with digits only (1000000), not 1E+6"),  # money is money, either way
     ("benefit.amount=600000.0", "is written with digits only (600000)"),
     ("benefit.amount=3.500.000", "`3.500.000` is text: an amount in rupiah is written"),

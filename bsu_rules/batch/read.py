@@ -76,6 +76,16 @@ def _kind(mode: int) -> str:
         "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a regular file"
 
 
+def not_regular(path: str | Path) -> str | None:
+    """What ``path`` is when it names something other than a regular file or a folder (a pipe, a
+    socket, a device: reading one may wait for ever), in words; None otherwise, or when it is missing."""
+    try:
+        mode = os.stat(path).st_mode
+    except (OSError, ValueError):
+        return None
+    return None if stat.S_ISREG(mode) or stat.S_ISDIR(mode) else _kind(mode)
+
+
 def _whole_file_checks(path: Path) -> None:
     """InputError (once, for the file) for a path that is not a regular file (a pipe, a device: the
     input is read more than once, and opening a pipe again waits for ever), a compressed file, or

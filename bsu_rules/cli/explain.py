@@ -233,6 +233,13 @@ def run(args: argparse.Namespace) -> int:
         import polars
     except ImportError as exc:
         return missing_extra("explain", exc)
+    from bsu_rules.batch.read import not_regular  # lazy: the batch extra
+
+    for given in (args.decisions, args.input):
+        if kind := not_regular(given):  # reading one may wait for ever
+            print(f"bsu-rules: {given}: {kind}: explain reads files the batch wrote and read; give those files",
+                  file=sys.stderr)
+            return 2
     secret = pseudonym_key(args)
     if args.nik is not None and secret is None:
         print(f"bsu-rules: --nik needs the key the batch was run with (--key-file or ${KEY_ENV}); "

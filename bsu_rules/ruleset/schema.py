@@ -228,8 +228,18 @@ def _quoted_digits(text: str) -> str | None:
 def _not_digits(value: Decimal, what: str) -> tuple[str, str | None]:
     """Why a number that is not written as digits only does not give a whole amount or count."""
     if value == value.to_integral_value():  # 1e6, 600000.0: whole, but not written as one
-        return f"{what} is written with digits only ({int(value)}), not {value}", str(int(value))
+        digits = str(int(value))
+        return f"{what} is written with digits only ({_spelled(digits)}), not {value}", digits
     return f"{what} is a whole number, not {value}", None
+
+
+def _spelled(digits: str) -> str:
+    """A whole number as a message shows it: as written, or, with ten digits or more (which every message
+    leaves out, as it would a NIK), by its zeros (``1000000000``: 1 and 9 zeros)."""
+    head = digits.rstrip("0")
+    if len(digits) < 10 or len(head) >= 10 or not head:
+        return digits
+    return f"{head} and {len(digits) - len(head)} zeros"
 
 
 _MONTHLIKE = re.compile(r"[0-9]{4}-[0-9]{2}")
