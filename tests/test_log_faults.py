@@ -182,9 +182,43 @@ def test_a_signing_writer_never_signs_over_a_rewritten_log(tmp_path: Path,
     assert main(_evaluate(honest, "--signing-key", str(signing))) == 0
     assert main(_evaluate(honest, "--on", "2022-09-13")) == 0  # appended without the key
     capsys.readouterr()
-    assert main(_evaluate(honest, "--signing-key", str(signing), "--on", "2022-09-14")) == 0
+    before = honest.read_bytes()
+    assert main(_evaluate(honest, "--signing-key", str(signing), "--on", "2022-09-14")) == 2  # not unless asked
+    err = capsys.readouterr().err
+    assert f"decisions after seq {N} are not covered" in err and "--sign-unsigned" in err
+    assert honest.read_bytes() == before
+    assert main(_evaluate(honest, "--signing-key", str(signing), "--on", "2022-09-14", "--sign-unsigned")) == 0
     assert f"decisions after seq {N} are not covered" in capsys.readouterr().err
     assert main(["verify", str(honest), "--public-key", str(public)]) == 0
+    assert main(_evaluate(honest, "--sign-unsigned")) == 2  # it means nothing without the key
+
+
+@pytest.mark.parametrize("how", ["removed", "cut"])
+def test_a_rewritten_tail_whose_checkpoints_are_gone_is_not_signed_over(tmp_path: Path, how: str,
+                                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    """A forger who rewrites the decisions after an earlier checkpoint and removes (or cuts) the later
+    checkpoints leaves a tail no checkpoint covers: the next signing writer refuses it, as it refuses
+    an unsigned tail, rather than vouch for it."""
+    signing, public = _keys(tmp_path)
+    log = tmp_path / "d.log"
+    assert main(_evaluate(log, "--signing-key", str(signing))) == 0
+    assert main(_evaluate(log, "--signing-key", str(signing), "--on", "2022-09-13")) == 0
+    sys.path.insert(0, str(ROOT / "tests"))
+    from test_audit_log import rechain
+
+    entries = [json.loads(line) for line in log.read_text("utf-8").splitlines()]
+    entries[N + 2]["decision"]["outcome"] = "eligible" if entries[N + 2]["decision"]["outcome"] != "eligible" \
+        else "ineligible"
+    log.write_text("".join(rechain(entries)), "utf-8")
+    checkpoints = checkpoints_path(log).read_bytes().splitlines(keepends=True)
+    assert len(checkpoints) == 2  # one for each run: it signs the head once the run's decisions are in
+    checkpoints_path(log).write_bytes(checkpoints[0] + (b"" if how == "removed" else checkpoints[1][:-20]))
+    forged = log.read_bytes()
+    capsys.readouterr()
+    assert main(_evaluate(log, "--signing-key", str(signing), "--on", "2022-09-14")) == 2
+    assert f"decisions after seq {N} are not covered by a signed checkpoint" in capsys.readouterr().err
+    assert log.read_bytes() == forged
+    assert main(["verify", str(log), "--public-key", str(public)]) == 1
 
 
 def test_a_forged_signature_or_another_key_fails(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -251,8 +285,8 @@ def test_a_signed_log_cut_short_is_said_to_be_cut(tmp_path: Path, capsys: pytest
     assert "rewritten" not in out
 
 
-def test_a_cut_checkpoint_line_is_dropped_by_the_next_signing_writer(tmp_path: Path,
-                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_cut_checkpoint_line_is_dropped_by_the_next_writer_that_signs_the_tail(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     signing, public = _keys(tmp_path)
     log = tmp_path / "d.log"
     assert main(_evaluate(log, "--signing-key", str(signing))) == 0
@@ -264,8 +298,10 @@ def test_a_cut_checkpoint_line_is_dropped_by_the_next_signing_writer(tmp_path: P
     assert main(["verify", str(log), "--public-key", str(public)]) == 1
     said = capsys.readouterr().out
     first = whole.index(b"\n") + 1
-    assert "line 2: incomplete" in said and f"truncate -s {first} {checkpoints}" in said
-    assert main(_evaluate(log, "--signing-key", str(signing), "--on", "2022-10-01")) == 0
+    assert "line 2: incomplete" in said and "signs over them only when given --sign-unsigned" in said
+    assert main(_evaluate(log, "--signing-key", str(signing), "--on", "2022-10-01")) == 2  # the tail: checked first
+    assert checkpoints.read_bytes() == whole[:-40]
+    assert main(_evaluate(log, "--signing-key", str(signing), "--on", "2022-10-01", "--sign-unsigned")) == 0
     assert checkpoints.read_bytes().startswith(whole[:first]) and checkpoints.read_bytes().count(b"\n") == 2
     assert main(["verify", str(log), "--public-key", str(public)]) == 0
 

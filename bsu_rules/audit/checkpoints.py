@@ -80,13 +80,14 @@ def load_public_key(path: str | Path) -> Any:
     return key
 
 
-def signer(log: str | Path, private_key: Any, fsync: bool = True,
-           warn: Callable[[str], None] | None = None) -> Callable[[int, str], None]:
+def signer(log: str | Path, private_key: Any, fsync: bool = True, warn: Callable[[str], None] | None = None,
+           unsigned: bool = False) -> Callable[[int, str], None]:
     """A ``DecisionLog`` hook: after each append (under the log's lock), sign the new head.
-    CheckpointError if the log's history is not what this key signed (``vouched``)."""
+    CheckpointError if the log's history is not what this key signed (``vouched``; ``unsigned``: the
+    decisions after its last checkpoint may be signed over)."""
     target = checkpoints_path(log)
     key_id = fingerprint(private_key.public_key())
-    vouched(log, private_key.public_key(), warn)
+    vouched(log, private_key.public_key(), warn, unsigned)
 
     def sign(seq: int, head: str) -> None:
         signature = base64.b64encode(private_key.sign(_message(seq, head))).decode()
@@ -111,15 +112,18 @@ def unsigned_writer(log: str | Path) -> str | None:
     if not path.exists():
         return None
     return (f"{log}: this log is signed ({path.name} is beside it) and this writer has no signing key: the "
-            "decisions it appends are not covered by a signed checkpoint until a writer with --signing-key PEM "
-            f"(`bsu-rules evaluate ... --log {log} --signing-key PEM`) signs the log's head")
+            "decisions it appends are not covered by a signed checkpoint until a writer with the key signs over "
+            f"them, which it does only when told to (`bsu-rules evaluate ... --log {log} --signing-key PEM "
+            "--sign-unsigned`)")
 
 
-def vouched(log: str | Path, public_key: Any, warn: Callable[[str], None] | None = None) -> None:
+def vouched(log: str | Path, public_key: Any, warn: Callable[[str], None] | None = None,
+            unsigned: bool = False) -> None:
     """Before a writer signs a log's head, which vouches for every line before it: CheckpointError
     unless every checkpoint this key made still matches the log (a re-chained, edited or cut log
-    is never signed over) and, for a log that holds decisions, one of them does. Decisions appended
-    after its last checkpoint without the key are said to ``warn``: this signature will cover them."""
+    is never signed over) and, for a log that holds decisions, one of them does. Decisions after its
+    last checkpoint (appended without the key, or their checkpoints removed or cut: the file cannot
+    tell) are refused too, unless ``unsigned``: then they are said to ``warn``, and signed over."""
     from bsu_rules.audit.chain import verify_log  # lazy: only a signing writer reads the log whole
 
     if not Path(log).exists() or not Path(log).stat().st_size:
@@ -132,8 +136,15 @@ def vouched(log: str | Path, public_key: Any, warn: Callable[[str], None] | None
     if found is None:
         return
     if found.startswith("decisions after seq"):
+        if not unsigned:
+            raise CheckpointError(
+                f"{log}: {found}: they were appended by a writer without the signing key, or their checkpoints "
+                "were removed or cut, and a checkpoint would vouch for them; check them first (`bsu-rules verify "
+                "LOG`, `bsu-rules replay LOG`, and against what was printed when they were decided), then give "
+                "--sign-unsigned to sign over them")
         if warn is not None:
-            warn(f"{log}: {found} (appended without --signing-key): the next checkpoint signs them too")
+            warn(f"{log}: {found} (appended without the signing key, or their checkpoints were removed or cut): "
+                 "signed over, as --sign-unsigned asks")
         return
     raise CheckpointError(f"{log}: {found}; a checkpoint signs every line before it, so this log is not signed "
                           "over: check it with `bsu-rules verify LOG --public-key PUB`, and start a new log to "
@@ -174,9 +185,10 @@ def verify_checkpoints(log: str | Path, heads: dict[int, str], head_seq: int, pu
         if number > data.count(b"\n"):
             if cut:
                 break
-            return (f"{path.name} line {number}: incomplete (a signing writer was stopped, or the file was cut); "
-                    "the next run that logs a decision with --signing-key drops it and signs the head; to drop it "
-                    f"now: `truncate -s {whole} {path}`")
+            return (f"{path.name} line {number}: incomplete (a signing writer was stopped, or the file was cut): "
+                    "it proves nothing, and the decisions after the checkpoint before it are not covered; a writer "
+                    "with --signing-key signs over them only when given --sign-unsigned, and then drops the cut "
+                    f"line (from byte {whole})")
         try:
             entry = json.loads(raw)
             seq, head = int(entry["seq"]), str(entry["hash"])

@@ -56,6 +56,9 @@ def add_evaluate_options(p: argparse.ArgumentParser) -> None:
     add_full_nik_option(p)
     p.add_argument("--signing-key", metavar="PEM", help="with --log: sign the chain's head after every append "
                    "(an Ed25519 private key; checkpoints go to LOG.checkpoints)")
+    p.add_argument("--sign-unsigned", action="store_true", help="with --signing-key: sign over the decisions after "
+                   "the log's last checkpoint too (appended without the key, or their checkpoints removed or cut: "
+                   "check them first); without it such a log is refused")
     p.add_argument("--archive", metavar="DIR", help="store the rule set used under DIR/<sha256>/ (for replay)")
 
 
@@ -100,6 +103,8 @@ def open_audit(args: argparse.Namespace, ruleset: RuleSet) -> DecisionLog | None
     for path, what in read if getattr(args, "log", None) else ():
         if identity(path) == identity(args.log):  # appended to while it is read, or the key written over
             raise AuditError(f"--log {args.log} is also {what}: give the log a path of its own")
+    if getattr(args, "sign_unsigned", False) and not getattr(args, "signing_key", None):
+        raise AuditError("--sign-unsigned needs --log and --signing-key")
     if not getattr(args, "log", None):
         for flag in ("pseudonymize_key", "full_nik"):
             if getattr(args, flag, None):
@@ -112,7 +117,8 @@ def open_audit(args: argparse.Namespace, ruleset: RuleSet) -> DecisionLog | None
     sign = None
     if getattr(args, "signing_key", None):
         try:
-            sign = signer(args.log, load_signing_key(args.signing_key), warn=warn)
+            sign = signer(args.log, load_signing_key(args.signing_key), warn=warn,
+                          unsigned=getattr(args, "sign_unsigned", False))
         except CheckpointError as exc:
             raise AuditError(str(exc)) from None
     log = DecisionLog(args.log, key=key, full_nik=key is None, batch=BATCH, signer=sign, warn=warn)

@@ -65,8 +65,9 @@ def run(args: argparse.Namespace) -> int:
         if result.decisions and problem.kind not in (Code.UNSIGNED, Code.UNANCHORED):
             print(f"lines 1-{result.decisions} are intact")
         if resume is not None:
-            print(f"to resume: `truncate -s {resume} {args.log}` (the cut line was never printed), then run again: "
-                  "decisions already in the log are not logged twice")
+            print(f"to resume, if a writer was stopped while writing that line (then it was never printed): "
+                  f"`truncate -s {resume} {args.log}`, then run again: decisions already in the log are not logged "
+                  "twice; a line that was complete and then cut is tampering: keep the file as it is")
     return 0 if result.ok else 1
 
 
