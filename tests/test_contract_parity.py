@@ -136,6 +136,27 @@ def test_a_day_that_is_none_is_rejected_by_batch_as_by_evaluate(tmp_path: Path, 
     assert _batch(chunk.table) == [_scalar(record)] == [("rejected", field)]
 
 
+@pytest.mark.parametrize(("day", "why"), [
+    ("2022-02-29", "is not a date in the calendar (February 2022 has 28 days)"),
+    ("2024-02-30", "is not a date in the calendar (February 2024 has 29 days)"),
+    ("2022-06-31", "is not a date in the calendar (June 2022 has 30 days)"),
+    ("2022-13-01", "is not a date in the calendar (months are 01 to 12)"),
+    ("2022-06-00", "is not a date in the calendar (days start at 01)"),
+    ("0000-01-01", "is not a date in the calendar (there is no year 0000)"),
+    ("1991-5-9", "is not a date (YYYY-MM-DD)"),
+])
+def test_a_day_written_right_but_not_in_the_calendar_is_told_so_alike(tmp_path: Path, day: str, why: str) -> None:
+    """A clerk told that 2022-02-29 "is not a date (YYYY-MM-DD)" would look for a fault in its form."""
+    record = {"nik": "3215014107900001", "citizenship": "WNI", "participant_category": "PU", "birth_date": day}
+    with pytest.raises(InputError) as info:
+        parse_member(record)
+    assert info.value.problems[0] == ("birth_date", f"{day!r} {why}")
+    (tmp_path / "m.jsonl").write_text(json.dumps(record) + "\n", "utf-8")
+    (chunk,) = Reader(tmp_path / "m.jsonl")
+    [row] = decide_batch(PLAN, None, chunk.table, "scalar").to_pylist()
+    assert row["reject_message"] == f"birth_date: {day!r} {why}"
+
+
 def test_an_exact_repeat_counts_once() -> None:
     row = {"period": "2022-06", "amount": 3_000_000}
     member = parse_member({"nik": "3215014107900001", "citizenship": "WNI", "participant_category": "PU",

@@ -26,7 +26,7 @@ from bsu_rules.members import PERIODIC, SECRET, Group, Leaf, contract, duplicate
 from bsu_rules.members.arrow import MEMBER_SCHEMA
 from bsu_rules.members.contract import secret_problem, unheld, wrong_kind
 from bsu_rules.members.decode import whole
-from bsu_rules.members.model import hide_identifiers, key_path
+from bsu_rules.members.model import hide_identifiers, key_path, not_a_day
 
 ROW, REJECT_FIELD, REJECT_MESSAGE = "_row", "_reject_field", "_reject_message"
 
@@ -122,7 +122,7 @@ def _check_leaf(p: _Problems, values: pa.Array, spec: Leaf, rows: np.ndarray, pa
     if spec.kind == "date":
         days, bad = _parse_days(values)
         p.add(rows[bad], lambda i: path(bad[i]),
-              lambda i: f"{_show(values[bad[i]].cast(pa.string()).as_py())} is not a date (YYYY-MM-DD)")
+              lambda i: f"{_show(text := values[bad[i]].cast(pa.string()).as_py())} {not_a_day(text)}")
         return days
     if spec.kind == "int":
         checks = [pc.greater_equal(values, spec.low)] if spec.low is not None else []

@@ -8,6 +8,7 @@ contract (``members.contract``) to say what is wrong. A NIK or an account number
 
 from __future__ import annotations
 
+import calendar
 import json
 import re
 from typing import Any
@@ -17,7 +18,7 @@ from bsu_rules.formatting import format_month
 from bsu_rules.glossary import Glossary, join
 from bsu_rules.members.contract import Group, Leaf, contract, leaf_at, secret_slip
 from bsu_rules.members.decode import LONE_SURROGATE, MAX_DIGITS, TOO_LONG, whole
-from bsu_rules.members.model import MONTH, PERIODIC, REGENCY_CODE, SECRET, hide_identifiers, key_path, printable
+from bsu_rules.members.model import DAY, MONTH, PERIODIC, REGENCY_CODE, SECRET, hide_identifiers, key_path, printable
 from bsu_rules.members.model import digits as digits_pattern
 from bsu_rules.members.parse import UNKNOWN
 from bsu_rules.ruleset.diagnostics import nearest
@@ -51,6 +52,9 @@ _SAY: dict[str, dict[str, str]] = {
         "no_month": "{label}: {value} bukan bulan yang ada: angka bulan harus 01 sampai 12 (misalnya 2022-07)",
         "no_year": "{label}: {value} bukan bulan yang ada: tahun 0000 tidak ada",
         "date": "{label}: {value} bukan tanggal yang ditulis TTTT-BB-HH (misalnya 2022-07-31)",
+        "no_day": "{label}: {value} bukan tanggal yang ada: {why}",
+        "no_day_year": "tahun 0000 tidak ada", "no_day_month": "angka bulan harus 01 sampai 12",
+        "no_day_zero": "tanggal dimulai dari 01", "no_day_days": "{month} hanya punya {n} hari",
         "digits": "{label}: {value} harus berupa {n} angka (0-9)",
         "digits_range": "{label}: {value} harus berupa {low} sampai {high} angka (0-9)",
         "letter": "{label}: {value} harus berupa satu huruf besar, {low} sampai {high}",
@@ -85,6 +89,9 @@ _SAY: dict[str, dict[str, str]] = {
         "no_month": "{label}: {value} is not a real month: the month must be 01 to 12 (such as 2022-07)",
         "no_year": "{label}: {value} is not a real month: there is no year 0000",
         "date": "{label}: {value} is not a date written YYYY-MM-DD (such as 2022-07-31)",
+        "no_day": "{label}: {value} is not a date in the calendar: {why}",
+        "no_day_year": "there is no year 0000", "no_day_month": "the month must be 01 to 12",
+        "no_day_zero": "days start at 01", "no_day_days": "{month} has {n} days",
         "digits": "{label}: {value} must be {n} digits (0-9)",
         "digits_range": "{label}: {value} must be {low} to {high} digits (0-9)",
         "letter": "{label}: {value} must be one capital letter, {low} to {high}",
@@ -272,6 +279,8 @@ def _value(leaf: Leaf, value: Any, label: str, names: list[str], lang: str, g: G
         return w["month"].format(label=label, value=shown) + _write(
             f"{found[2]}-{int(found[1]):02d}" if found else None, lang)
     if leaf.kind == "date":
+        if DAY.fullmatch(value):  # the form is right: no such day
+            return w["no_day"].format(label=label, value=shown, why=_no_day(value, w, lang))
         found = _DAY_FIRST.fullmatch(value)
         return w["date"].format(label=label, value=shown) + _write(
             f"{found[3]}-{int(found[2]):02d}-{int(found[1]):02d}" if found else None, lang)
@@ -294,6 +303,14 @@ def _value(leaf: Leaf, value: Any, label: str, names: list[str], lang: str, g: G
         return w["letter"].format(label=label, value=shown, low=letters[1], high=letters[2]) + _write(
             upper if fits else None, lang)
     return w["invalid"].format(label=label)
+
+
+def _no_day(value: str, w: dict[str, str], lang: str) -> str:
+    """Why ``value``, written YYYY-MM-DD, is no day of the calendar, in the words ``w``."""
+    year, month, day = map(int, value.split("-"))
+    if not year or not 1 <= month <= 12 or not day:
+        return w["no_day_year" if not year else "no_day_month" if not 1 <= month <= 12 else "no_day_zero"]
+    return w["no_day_days"].format(month=format_month(value[:7], lang), n=calendar.monthrange(year, month)[1])
 
 
 def _key_in(box: Any, key: str) -> str | None:

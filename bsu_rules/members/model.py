@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
@@ -172,7 +173,23 @@ def _strict_date(value: Any) -> Any:
             return date.fromisoformat(value)
         except ValueError:
             pass
-    raise ValueError(f"{shown(value)} is not a date (YYYY-MM-DD)")
+    raise ValueError(f"{shown(value)} {not_a_day(value)}")
+
+
+def not_a_day(value: object) -> str:
+    """Why a value is not a date, for a message after the value: not written YYYY-MM-DD, or written
+    so but not in the calendar (``2022-02-30``: the form is right, the day is not)."""
+    if not isinstance(value, str) or not DAY.fullmatch(value):
+        return "is not a date (YYYY-MM-DD)"
+    year, month, day = map(int, value.split("-"))
+    why = "there is no year 0000" if not year else "months are 01 to 12" if not 1 <= month <= 12 else \
+        "days start at 01" if not day else \
+        f"{_MONTH_NAMES[month - 1]} {year} has {calendar.monthrange(year, month)[1]} days"
+    return f"is not a date in the calendar ({why})"
+
+
+_MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+                "November", "December")  # not the locale's: a message is the same on every machine
 
 
 def digits(low: int, high: int | None = None) -> str:
