@@ -176,6 +176,23 @@ def test_the_data_date_moves_with_as_of_and_a_cut_off_moved_alone_is_warned(rs20
     assert not reform_of(rs2022, ["wage_ceiling=4000000"], []).warnings  # type: ignore[attr-defined]
 
 
+def test_a_ceiling_lowered_below_the_rows_a_partial_table_lists_is_warned(rs2022: RuleSet, tmp_path: Path) -> None:
+    """The minimum-wage table lists the areas above the file's ceiling: under a lower one, an area between
+    the two is missing from it, and its workers get the new ceiling, not their own minimum wage."""
+    lowered = reform_of(rs2022, ["wage_ceiling=3000000"], []).warnings  # type: ignore[attr-defined]
+    assert len(lowered) == 1 and lowered[0].startswith("--set wage_ceiling=3000000: below the rule file's 3500000, "
+                                                       "while `fact.regional_minimum > param.wage_ceiling` compares "
+                                                       "it with `table.minimum_wage`, a partial table")
+    assert "--table minimum_wage=FILE" in lowered[0]
+    dated = reform_of(rs2022, ["wage_ceiling@2022-09-01=3400000"], []).warnings  # type: ignore[attr-defined]
+    assert len(dated) == 1 and "wage_ceiling@2022-09-01=3400000: below the rule file's 3500000" in dated[0]
+    table = tmp_path / "umk.csv"  # the rows given: nothing to warn of
+    table.write_text("area_code,amount,bound\n3204,3241929.67,exact\n", "utf-8")
+    assert not reform_of(rs2022, ["wage_ceiling=3000000"], [f"minimum_wage={table}"]).warnings  # type: ignore[attr-defined]
+    assert not any("partial" in w for w in reform_of(rs2022, ["wage_ceiling=3500000"], []).warnings)  # type: ignore[attr-defined]
+    assert not reform_of(rs2022, ["max_arrears_months=0"], []).warnings  # type: ignore[attr-defined]
+
+
 def test_a_criterion_that_reads_what_a_reform_changed_says_so_in_its_title(rs2022: RuleSet) -> None:
     reform = reform_of(rs2022, ["wage_ceiling=4000000", "max_arrears_months=0"], [])
     titles = {c.rule.id: c.rule.title for c in reform.rules}

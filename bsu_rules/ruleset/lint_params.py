@@ -153,16 +153,7 @@ class ParamLint:
                               rule, suggestion=nearest(text, known))
 
     def _yields(self, node: Node) -> set[str]:
-        """The tables whose value ``node`` can be (``table.banks.get(...)``, and ``if``, ``coalesce`` and
-        facts of those)."""
-        if isinstance(node, Call) and node.func.parts[0] == "table" and len(node.func.parts) == 3:
-            return {node.func.parts[1]} | self._yields(node.args[1]) if len(node.args) == 2 else set()
-        if isinstance(node, Name) and node.parts[0] == "fact" and len(node.parts) == 2 and \
-                (fact := self.rs.facts.get(node.parts[1])) is not None:
-            return self._yields(fact)
-        parts = [node.then, node.other] if isinstance(node, Cond) else \
-            node.args if isinstance(node, Call) and node.func.dotted == "coalesce" else []
-        return set().union(*(self._yields(p) for p in parts))
+        return table_yields(self.rs, node)
 
     def keys(self) -> None:
         lookups: dict[str, list[tuple[str, Shape | None]]] = {}
@@ -199,6 +190,37 @@ class ParamLint:
                     self.out.append(Diagnostic(file, line, col, "unmatchable-key", f"key `{key}` of `table.{name}` "
                                                f"can never match{_foreign(key)}: the table is looked up with {how}",
                                                Severity.WARNING, rule))
+
+
+def table_yields(rs: RuleSet, node: Node) -> set[str]:
+    """The tables whose value ``node`` can be (``table.banks.get(...)``, and ``if``, ``coalesce`` and
+    facts of those)."""
+    if isinstance(node, Call) and node.func.parts[0] == "table" and len(node.func.parts) == 3:
+        return {node.func.parts[1]} | table_yields(rs, node.args[1]) if len(node.args) == 2 else set()
+    if isinstance(node, Name) and node.parts[0] == "fact" and len(node.parts) == 2 and \
+            (fact := rs.facts.get(node.parts[1])) is not None:
+        return table_yields(rs, fact)
+    parts = [node.then, node.other] if isinstance(node, Cond) else \
+        node.args if isinstance(node, Call) and node.func.dotted == "coalesce" else []
+    return set().union(*(table_yields(rs, p) for p in parts))
+
+
+def partial_comparisons(rs: RuleSet) -> dict[str, list[tuple[str, str]]]:
+    """Each parameter an expression orders against a value of a partial table (``fact.regional_minimum >
+    param.wage_ceiling``), with each such table and the comparison as written."""
+    out: dict[str, list[tuple[str, str]]] = {}
+    for _, tree, _ in ParamLint.trees(rs):
+        for n in walk(tree):
+            if not isinstance(n, Binary) or n.op not in ("<", "<=", ">", ">="):
+                continue
+            for param, other in ((n.left, n.right), (n.right, n.left)):
+                if isinstance(param, Name) and param.parts[0] == "param" and len(param.parts) == 2:
+                    for table in sorted(table_yields(rs, other)):
+                        if rs.tables[table].ref.partial:
+                            compared = (table, f"{unparse(n.left)} {n.op} {unparse(n.right)}")
+                            found = out.setdefault(param.parts[1], [])
+                            found += [compared] if compared not in found else []
+    return out
 
 
 def _foreign(key: str) -> str:

@@ -21,15 +21,16 @@ import re
 import shlex
 from dataclasses import dataclass, fields, replace
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 from bsu_rules.catalogue.calendar import month_end
 from bsu_rules.errors import Code, RuleSetError
 from bsu_rules.members.model import hide_identifiers
 from bsu_rules.ruleset.diagnostics import Diagnostic, Severity, nearest
 from bsu_rules.ruleset.lint import lint
-from bsu_rules.ruleset.lint_params import data_date_moved, data_date_text, unread_values
+from bsu_rules.ruleset.lint_params import data_date_moved, data_date_text, partial_comparisons, unread_values
 from bsu_rules.ruleset.model import CheckedRule, RuleSet
 from bsu_rules.ruleset.override_checks import (
     BAD,
@@ -193,7 +194,7 @@ def apply_overrides(ruleset: RuleSet, overrides: list[Override], base_dir: Path 
     same = {f.name: getattr(ruleset, f.name) for f in fields(RuleSet) if f.name != "_plans"}
     model, rules = _retitled(ruleset, model, overrides)
     warnings = tuple(f"{u}; nothing changes" for u in unchanged) + _data_date(ruleset, model, overrides) + \
-        _unread(model, overrides)
+        _unread(model, overrides) + _below_partial_table(ruleset, model, overrides)
     reform = Reform(**(same | {"model": model, "sha256": digest, "tables": tables, "rules": rules}), base=ruleset,
                     overrides=tuple(canonical), warnings=warnings, given=tuple(overrides))
     told = _check(reform, overrides)
@@ -265,6 +266,34 @@ def _data_date(base: RuleSet, model: RuleFile, overrides: list[Override]) -> tup
             out.append(f"{given['as_of'].option}: {data_date_text(name, value, model.as_of, 'is set to')}; to read "
                        f"them as at the end of {value}, give {end} instead{also}")
     return tuple(out)
+
+
+def _below_partial_table(base: RuleSet, model: RuleFile, overrides: list[Override]) -> tuple[str, ...]:
+    """A number set below every value the rule file gives it, where it is compared with the values of a
+    partial table the overrides keep: such a table may list only the rows that matter at the file's
+    values (the minimum wages above the wage ceiling), so a row that matters at the new one may be missing."""
+    compared = partial_comparisons(base)
+    replaced = {o.name for o in overrides if o.kind == "table"}
+    out = []
+    for o in overrides:
+        if o.kind != "set" or o.name not in compared:
+            continue
+        written = base.model.parameters[o.name]
+        lowest = min(filter(_number, [written.value] if written.values is None else written.values.values()),
+                     default=None)
+        param = model.parameters[o.name]
+        value = param.value if o.since is None or param.values is None else param.values[o.since]
+        if lowest is None or not _number(value) or value >= lowest:
+            continue
+        out += [f"{o.option}: below the rule file's {lowest}, while `{how}` compares it with `table.{table}`, "
+                f"a partial table that may list only the rows that matter at {lowest}: a row between the two that "
+                f"it leaves out reads as none (an area's own minimum wage unseen); give the rows down to {value} "
+                f"with --table {table}=FILE" for table, how in compared[o.name] if table not in replaced]
+    return tuple(out)
+
+
+def _number(value: object) -> TypeGuard[int | Decimal]:
+    return isinstance(value, int | Decimal) and not isinstance(value, bool)
 
 
 def _as_of_later(ruleset: RuleSet, on: date, on_option: str) -> tuple[str, ...]:
