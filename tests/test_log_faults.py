@@ -384,3 +384,108 @@ def test_a_log_is_verified_and_replayed_from_a_pipe(tmp_path: Path) -> None:
     done = subprocess.run([*run, "replay", "/dev/stdin", "--archive", str(archive), "--members", EXAMPLES],
                           input=log.read_text("utf-8"), capture_output=True, text=True, cwd=ROOT, check=False)
     assert done.returncode == 2 and "give it as a file, not a pipe" in done.stderr
+
+
+def _signing_log(tmp_path: Path, log: Path, unsigned: bool = False,
+                 warned: list[str] | None = None) -> tuple[Any, Any, Any]:
+    """A DecisionLog that signs each decision as it is recorded, the rule set and the records."""
+    from bsu_rules import load_ruleset
+    from bsu_rules.audit.checkpoints import load_signing_key, signer
+    from bsu_rules.audit.log import DecisionLog
+
+    signing, _ = _keys(tmp_path) if not (tmp_path / "signing.pem").exists() else (tmp_path / "signing.pem", None)
+    warn = warned.append if warned is not None else None
+    sign = signer(log, load_signing_key(signing), warn=warn, unsigned=unsigned)
+    writer = DecisionLog(log, full_nik=True, signer=sign, warn=warn)
+    records = [json.loads(line) for line in Path(EXAMPLES).read_text("utf-8").splitlines() if line.strip()]
+    return writer, load_ruleset("bsu-2022"), records
+
+
+def _record(writer: Any, ruleset: Any, record: dict[str, Any]) -> None:
+    from datetime import date
+
+    from bsu_rules.members import parse_member
+
+    member = parse_member(record)
+    writer.record(ruleset.plan(date(2022, 9, 12)).decide(member), member, ruleset)
+
+
+@pytest.mark.parametrize("how", ["rewritten", "appended without the key"])
+def test_a_running_signing_writer_checks_again_what_changed_under_it(tmp_path: Path, how: str) -> None:
+    """A writer checks the checkpoints when it opens the log; a log rewritten (its checkpoints emptied)
+    or appended to by another writer while it runs is checked again before its next signature, and
+    the decisions it was writing are taken back rather than signed over."""
+    log = tmp_path / "d.log"
+    writer, ruleset, records = _signing_log(tmp_path, log)
+    for record in records[:3]:
+        _record(writer, ruleset, record)
+    if how == "rewritten":
+        sys.path.insert(0, str(ROOT / "tests"))
+        from test_audit_log import rechain
+
+        entries = [json.loads(line) for line in log.read_text("utf-8").splitlines()]
+        entries[1]["decision"]["outcome"] = "eligible" if entries[1]["decision"]["outcome"] != "eligible" \
+            else "ineligible"
+        log.write_text("".join(rechain(entries)), "utf-8")
+        checkpoints_path(log).write_bytes(b"")
+    else:
+        from bsu_rules.audit.log import DecisionLog
+
+        other = DecisionLog(log, full_nik=True)
+        _record(other, ruleset, records[3])
+    before = log.read_bytes()
+    with pytest.raises(LogError, match="while this writer ran, the log was changed or another writer appended to it "
+                                       r"\(after seq 3\).*taken back and not printed"):
+        _record(writer, ruleset, records[4])
+    assert log.read_bytes() == before and verify_log(log).ok
+
+
+def test_a_running_writer_told_to_sign_unsigned_lines_signs_another_writers_but_never_a_rewrite(
+        tmp_path: Path) -> None:
+    from bsu_rules.audit.log import DecisionLog
+
+    log, warned = tmp_path / "d.log", list[str]()
+    writer, ruleset, records = _signing_log(tmp_path, log, unsigned=True, warned=warned)
+    _record(writer, ruleset, records[0])
+    _record(DecisionLog(log, full_nik=True), ruleset, records[1])
+    _record(writer, ruleset, records[2])  # the other writer's line is signed over, as asked
+    assert any("decisions after seq 1 are not covered" in w for w in warned)
+    assert main(["verify", str(log), "--public-key", str(tmp_path / "public.pem")]) == 0
+    sys.path.insert(0, str(ROOT / "tests"))
+    from test_audit_log import rechain
+
+    entries = [json.loads(line) for line in log.read_text("utf-8").splitlines()]
+    entries[0]["decision"]["outcome"] = "eligible" if entries[0]["decision"]["outcome"] != "eligible" else "ineligible"
+    log.write_text("".join(rechain(entries)), "utf-8")  # its checkpoints kept: they no longer match
+    with pytest.raises(LogError, match="is not the one signed: the log was rewritten"):
+        _record(writer, ruleset, records[3])
+
+
+def test_a_checkpoints_file_that_is_a_pipe_is_refused_without_waiting(tmp_path: Path,
+                                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    signing, public = _keys(tmp_path)
+    log = tmp_path / "d.log"
+    assert main(_evaluate(log, "--signing-key", str(signing))) == 0
+    checkpoints_path(log).unlink()
+    os.mkfifo(checkpoints_path(log))
+    capsys.readouterr()
+    assert main(["verify", str(log), "--public-key", str(public)]) == 1
+    assert "d.log.checkpoints is not a regular file" in capsys.readouterr().out
+    assert main(_evaluate(log, "--signing-key", str(signing), "--on", "2022-09-13")) == 2
+    assert "d.log.checkpoints is not a regular file" in capsys.readouterr().err
+
+
+def test_a_carriage_return_does_not_end_a_checkpoint_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Lines end at a newline, as the writer counts them: a bare carriage return between two checkpoints
+    makes one line that is no checkpoint, never an incomplete line or two good ones."""
+    signing, public = _keys(tmp_path)
+    log = tmp_path / "d.log"
+    assert main(_evaluate(log, "--signing-key", str(signing))) == 0
+    assert main(_evaluate(log, "--signing-key", str(signing), "--on", "2022-09-13")) == 0
+    first, second = checkpoints_path(log).read_bytes().splitlines()
+    checkpoints_path(log).write_bytes(first + b"\r" + second + b"\n")
+    capsys.readouterr()
+    assert main(["verify", str(log), "--public-key", str(public)]) == 1
+    assert "d.log.checkpoints line 1: not a checkpoint" in capsys.readouterr().out
+    assert main(_evaluate(log, "--signing-key", str(signing), "--on", "2022-09-14", "--sign-unsigned")) == 2
+    assert "line 1: not a checkpoint" in capsys.readouterr().err

@@ -186,6 +186,8 @@ def test_a_ceiling_lowered_below_the_rows_a_partial_table_lists_is_warned(rs2022
     assert "--table minimum_wage=FILE" in lowered[0]
     dated = reform_of(rs2022, ["wage_ceiling@2022-09-01=3400000"], []).warnings  # type: ignore[attr-defined]
     assert len(dated) == 1 and "wage_ceiling@2022-09-01=3400000: below the rule file's 3500000" in dated[0]
+    shipped = str(Path(rs2022.path).parent / "tables" / "minimum-wage-2022.csv")  # the same rows: still partial
+    assert len(reform_of(rs2022, ["wage_ceiling=3000000"], [f"minimum_wage={shipped}"]).warnings) == 2  # type: ignore[attr-defined]
     table = tmp_path / "umk.csv"  # the rows given: nothing to warn of
     table.write_text("area_code,amount,bound\n3204,3241929.67,exact\n", "utf-8")
     assert not reform_of(rs2022, ["wage_ceiling=3000000"], [f"minimum_wage={table}"]).warnings  # type: ignore[attr-defined]
@@ -386,6 +388,7 @@ def test_a_reform_is_archived_and_replayed(tmp_path: Path, capsys: pytest.Captur
     ("wage_ceiling=1e6", "an amount in rupiah is written with digits only (1000000), not 1E+6"),
     ("wage_ceiling=1e9", "written with digits only (1 and 9 zeros), not 1E+9"),  # ten digits: never shown, as a NIK
     ("wage_ceiling=2.5e10", "written with digits only (25 and 9 zeros), not 2.5E+10"),
+    ("wage_ceiling=4181234500.0", "written with digits only (<10 digits>), not <10 digits>.0"),  # not round: hidden
     ("benefit.amount=1e6", "is written with digits only (1000000), not 1E+6"),  # money is money, either way
     ("benefit.amount=600000.0", "is written with digits only (600000)"),
     ("benefit.amount=3.500.000", "`3.500.000` is text: an amount in rupiah is written"),

@@ -17,6 +17,7 @@ import base64
 import hashlib
 import json
 import os
+import stat
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -80,27 +81,44 @@ def load_public_key(path: str | Path) -> Any:
     return key
 
 
+Head = tuple[int, str]
+"""Where a log ends: the seq and hash of its last line (0 and the genesis hash when it is empty)."""
+
+
 def signer(log: str | Path, private_key: Any, fsync: bool = True, warn: Callable[[str], None] | None = None,
-           unsigned: bool = False) -> Callable[[int, str], None]:
-    """A ``DecisionLog`` hook: after each append (under the log's lock), sign the new head.
-    CheckpointError if the log's history is not what this key signed (``vouched``; ``unsigned``: the
-    decisions after its last checkpoint may be signed over)."""
+           unsigned: bool = False) -> Callable[[int, str, Head], None]:
+    """A ``DecisionLog`` hook: after each append (under the log's lock), sign the new head, given
+    where the log ended before the lines just appended. CheckpointError if the log's history is not
+    what this key signed (``vouched``; ``unsigned``: the decisions after its last checkpoint may be
+    signed over), checked when the writer opens the log and again whenever the lines before its
+    append are not those it last vouched for (another writer appended, or the log was changed)."""
     target = checkpoints_path(log)
     key_id = fingerprint(private_key.public_key())
-    vouched(log, private_key.public_key(), warn, unsigned)
+    known = vouched(log, private_key.public_key(), warn, unsigned)
 
-    def sign(seq: int, head: str) -> None:
+    def sign(seq: int, head: str, before: Head) -> None:
+        nonlocal known
+        if before != known:
+            if not unsigned:
+                raise CheckpointError(
+                    f"{log}: while this writer ran, the log was changed or another writer appended to it (after "
+                    f"seq {known[0]}): a checkpoint would vouch for lines this writer did not check; check them "
+                    "(`bsu-rules verify LOG --public-key PUB`), then give --sign-unsigned to sign over them")
+            vouched(log, private_key.public_key(), warn, unsigned)  # the lines just appended are not covered yet
         signature = base64.b64encode(private_key.sign(_message(seq, head))).decode()
         line = json.dumps({"hash": head, "key": key_id, "seq": seq, "signature": signature, "v": VERSION},
                           sort_keys=True, separators=(",", ":")) + "\n"
-        fd = os.open(target, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o644)
+        fd = os.open(target, os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_NONBLOCK, 0o644)
         try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                raise CheckpointError(f"{target}: not a regular file: checkpoints are lines appended to a file")
             _drop_cut_line(fd, target)
             os.write(fd, line.encode())
             if fsync:
                 os.fsync(fd)
         finally:
             os.close(fd)
+        known = (seq, head)
 
     return sign
 
@@ -118,23 +136,25 @@ def unsigned_writer(log: str | Path) -> str | None:
 
 
 def vouched(log: str | Path, public_key: Any, warn: Callable[[str], None] | None = None,
-            unsigned: bool = False) -> None:
+            unsigned: bool = False) -> Head:
     """Before a writer signs a log's head, which vouches for every line before it: CheckpointError
     unless every checkpoint this key made still matches the log (a re-chained, edited or cut log
     is never signed over) and, for a log that holds decisions, one of them does. Decisions after its
     last checkpoint (appended without the key, or their checkpoints removed or cut: the file cannot
-    tell) are refused too, unless ``unsigned``: then they are said to ``warn``, and signed over."""
-    from bsu_rules.audit.chain import verify_log  # lazy: only a signing writer reads the log whole
+    tell) are refused too, unless ``unsigned``: then they are said to ``warn``, and signed over. The
+    log's head, as it was checked."""
+    from bsu_rules.audit.chain import GENESIS, verify_log  # lazy: only a signing writer reads the log whole
 
     if not Path(log).exists() or not Path(log).stat().st_size:
-        return
+        return 0, GENESIS
     heads: dict[int, str] = {}
     chain = verify_log(log, None, heads)
+    here = (chain.head_seq, heads.get(chain.head_seq, GENESIS))
     if not chain.ok:
-        return  # the log itself is refused, in its own words, before anything is signed
+        return here  # the log itself is refused, in its own words, before anything is signed
     found = verify_checkpoints(log, heads, chain.head_seq, public_key, cut=True)  # the signer drops a cut line
     if found is None:
-        return
+        return here
     if found.startswith("decisions after seq"):
         if not unsigned:
             raise CheckpointError(
@@ -145,7 +165,7 @@ def vouched(log: str | Path, public_key: Any, warn: Callable[[str], None] | None
         if warn is not None:
             warn(f"{log}: {found} (appended without the signing key, or their checkpoints were removed or cut): "
                  "signed over, as --sign-unsigned asks")
-        return
+        return here
     raise CheckpointError(f"{log}: {found}; a checkpoint signs every line before it, so this log is not signed "
                           "over: check it with `bsu-rules verify LOG --public-key PUB`, and start a new log to "
                           "sign from now on (a log signed with another key is continued with that key)")
@@ -179,16 +199,11 @@ def verify_checkpoints(log: str | Path, heads: dict[int, str], head_seq: int, pu
     path = checkpoints_path(log)
     if not path.exists():
         return f"no signed checkpoints ({path.name} is missing)"
+    if not stat.S_ISREG(path.stat().st_mode):  # a pipe would be waited on for ever, a device read without end
+        return f"{path.name} is not a regular file: checkpoints are lines appended to a file"
     key_id, signed, data = fingerprint(public_key), 0, path.read_bytes()
-    whole = data.rfind(b"\n") + 1  # where the last complete line ends
-    for number, raw in enumerate(data.splitlines(), 1):
-        if number > data.count(b"\n"):
-            if cut:
-                break
-            return (f"{path.name} line {number}: incomplete (a signing writer was stopped, or the file was cut): "
-                    "it proves nothing, and the decisions after the checkpoint before it are not covered; a writer "
-                    "with --signing-key signs over them only when given --sign-unsigned, and then drops the cut "
-                    f"line (from byte {whole})")
+    *lines, tail = data.split(b"\n")  # lines end at a newline only (a carriage return is inside a line)
+    for number, raw in enumerate(lines, 1):
         try:
             entry = json.loads(raw)
             seq, head = int(entry["seq"]), str(entry["hash"])
@@ -208,6 +223,11 @@ def verify_checkpoints(log: str | Path, heads: dict[int, str], head_seq: int, pu
             return (f"{path.name} line {number}: the log's line with seq {seq} is not the one signed: "
                     "the log was rewritten")
         signed = max(signed, seq)
+    if tail and not cut:
+        return (f"{path.name} line {len(lines) + 1}: incomplete (a signing writer was stopped, or the file was cut): "
+                "it proves nothing, and the decisions after the checkpoint before it are not covered; a writer "
+                "with --signing-key signs over them only when given --sign-unsigned, and then drops the cut "
+                f"line (from byte {len(data) - len(tail)})")
     if signed == 0 and head_seq:
         return "no checkpoint signed with this public key"
     if signed < head_seq:

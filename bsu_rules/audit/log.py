@@ -71,7 +71,7 @@ class DecisionLog:
 
     def __init__(self, path: str | Path, *, key: str | bytes | None = None, full_nik: bool = False, batch: int = 1,
                  fsync: bool = True, clock: Callable[[], datetime] = _now,
-                 signer: Callable[[int, str], None] | None = None,
+                 signer: Callable[[int, str, tuple[int, str]], None] | None = None,
                  warn: Callable[[str], None] | None = None) -> None:
         if (key is None) != full_nik:  # a log keeps a full NIK only when asked to, as the commands' --full-nik
             raise ValueError("give a pseudonymisation key (key=...) or full_nik=True: a decision log keeps a full "
@@ -172,10 +172,14 @@ class DecisionLog:
                 os.ftruncate(fd, left.size)
                 raise LogError(f"{self.path}: could not append ({exc.strerror or exc}); the log still ends at "
                                "its last complete line and these decisions were not printed") from None
+            if self.signer is not None:
+                try:
+                    self.signer(seq, prev, (left.seq, left.head))
+                except BsuRulesError as exc:  # not signed over: take the lines back
+                    os.ftruncate(fd, left.size)
+                    raise LogError(f"{exc}; the decisions of this write were taken back and not printed") from None
             self._logged |= new
             self._left = _End(left.file, os.fstat(fd).st_size, seq, prev, lines[-1].encode("utf-8"))
-            if self.signer is not None:
-                self.signer(seq, prev)
         finally:
             os.close(fd)  # closing releases the lock
         return len(lines)

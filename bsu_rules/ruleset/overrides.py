@@ -194,7 +194,7 @@ def apply_overrides(ruleset: RuleSet, overrides: list[Override], base_dir: Path 
     same = {f.name: getattr(ruleset, f.name) for f in fields(RuleSet) if f.name != "_plans"}
     model, rules = _retitled(ruleset, model, overrides)
     warnings = tuple(f"{u}; nothing changes" for u in unchanged) + _data_date(ruleset, model, overrides) + \
-        _unread(model, overrides) + _below_partial_table(ruleset, model, overrides)
+        _unread(model, overrides) + _below_partial_table(ruleset, model, overrides, tables)
     reform = Reform(**(same | {"model": model, "sha256": digest, "tables": tables, "rules": rules}), base=ruleset,
                     overrides=tuple(canonical), warnings=warnings, given=tuple(overrides))
     told = _check(reform, overrides)
@@ -268,12 +268,14 @@ def _data_date(base: RuleSet, model: RuleFile, overrides: list[Override]) -> tup
     return tuple(out)
 
 
-def _below_partial_table(base: RuleSet, model: RuleFile, overrides: list[Override]) -> tuple[str, ...]:
+def _below_partial_table(base: RuleSet, model: RuleFile, overrides: list[Override],
+                         tables: dict[str, Table]) -> tuple[str, ...]:
     """A number set below every value the rule file gives it, where it is compared with the values of a
-    partial table the overrides keep: such a table may list only the rows that matter at the file's
-    values (the minimum wages above the wage ceiling), so a row that matters at the new one may be missing."""
+    partial table the overrides keep (``tables``: the reform's): such a table may list only the rows that
+    matter at the file's values (the minimum wages above the wage ceiling), so a row that matters at the
+    new one may be missing."""
     compared = partial_comparisons(base)
-    replaced = {o.name for o in overrides if o.kind == "table"}
+    replaced = {name for name, table in tables.items() if not _same_rows(base.tables[name], table)}
     out = []
     for o in overrides:
         if o.kind != "set" or o.name not in compared:

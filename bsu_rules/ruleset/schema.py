@@ -235,9 +235,10 @@ def _not_digits(value: Decimal, what: str) -> tuple[str, str | None]:
 
 def _spelled(digits: str) -> str:
     """A whole number as a message shows it: as written, or, with ten digits or more (which every message
-    leaves out, as it would a NIK), by its zeros (``1000000000``: 1 and 9 zeros)."""
+    leaves out, as it would a NIK or an account number), by its zeros when it is a round figure
+    (``1000000000``: 1 and 9 zeros; ``25000000000``: 25 and 9 zeros)."""
     head = digits.rstrip("0")
-    if len(digits) < 10 or len(head) >= 10 or not head:
+    if len(digits) < 10 or not 0 < len(head) <= 3:
         return digits
     return f"{head} and {len(digits) - len(head)} zeros"
 
