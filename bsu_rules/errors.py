@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import stat
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import date
@@ -240,3 +241,10 @@ def on_path(exc: OSError, path: object) -> OSError:
     if exc.errno is None:
         return exc
     return OSError(exc.errno, os.strerror(exc.errno), str(path))  # FileNotFoundError for ENOENT, and so on
+
+
+def file_kind(mode: int) -> str:
+    """What a path that is not a regular file (its ``st_mode``) is, in words."""
+    return "a named pipe (FIFO)" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode) else \
+        "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "a folder" if stat.S_ISDIR(mode) else \
+        "a special file"

@@ -434,8 +434,9 @@ def test_a_running_signing_writer_checks_again_what_changed_under_it(tmp_path: P
         other = DecisionLog(log, full_nik=True)
         _record(other, ruleset, records[3])
     before = log.read_bytes()
-    with pytest.raises(LogError, match="while this writer ran, the log was changed or another writer appended to it "
-                                       r"\(after seq 3\).*taken back and not printed"):
+    said = "the line with seq 3 is not the one this writer signed: the log was rewritten while it ran" \
+        if how == "rewritten" else r"decisions after seq 3 are not covered .* give --sign-unsigned"
+    with pytest.raises(LogError, match=f"{said}.*the decisions of this write were taken back and not printed"):
         _record(writer, ruleset, records[4])
     assert log.read_bytes() == before and verify_log(log).ok
 
@@ -457,7 +458,7 @@ def test_a_running_writer_told_to_sign_unsigned_lines_signs_another_writers_but_
     entries = [json.loads(line) for line in log.read_text("utf-8").splitlines()]
     entries[0]["decision"]["outcome"] = "eligible" if entries[0]["decision"]["outcome"] != "eligible" else "ineligible"
     log.write_text("".join(rechain(entries)), "utf-8")  # its checkpoints kept: they no longer match
-    with pytest.raises(LogError, match="is not the one signed: the log was rewritten"):
+    with pytest.raises(LogError, match="the line with seq 3 is not the one this writer signed"):
         _record(writer, ruleset, records[3])
 
 
@@ -470,9 +471,9 @@ def test_a_checkpoints_file_that_is_a_pipe_is_refused_without_waiting(tmp_path: 
     os.mkfifo(checkpoints_path(log))
     capsys.readouterr()
     assert main(["verify", str(log), "--public-key", str(public)]) == 1
-    assert "d.log.checkpoints is not a regular file" in capsys.readouterr().out
+    assert "d.log.checkpoints is a named pipe (FIFO), not a regular file" in capsys.readouterr().out
     assert main(_evaluate(log, "--signing-key", str(signing), "--on", "2022-09-13")) == 2
-    assert "d.log.checkpoints is not a regular file" in capsys.readouterr().err
+    assert "d.log.checkpoints is a named pipe (FIFO), not a regular file" in capsys.readouterr().err
 
 
 def test_a_carriage_return_does_not_end_a_checkpoint_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -489,3 +490,60 @@ def test_a_carriage_return_does_not_end_a_checkpoint_line(tmp_path: Path, capsys
     assert "d.log.checkpoints line 1: not a checkpoint" in capsys.readouterr().out
     assert main(_evaluate(log, "--signing-key", str(signing), "--on", "2022-09-14", "--sign-unsigned")) == 2
     assert "line 1: not a checkpoint" in capsys.readouterr().err
+
+
+def test_two_writers_signing_with_one_key_continue_each_others_log(tmp_path: Path) -> None:
+    """Lines another writer appended and signed with the same key are covered: a writer signs after them
+    without being told to, and without a warning."""
+    log, warned = tmp_path / "d.log", list[str]()
+    first, ruleset, records = _signing_log(tmp_path, log, warned=warned)
+    second, _, _ = _signing_log(tmp_path, log, warned=warned)
+    for i, writer in enumerate([first, second, second, first, second, first]):
+        _record(writer, ruleset, records[i])
+    assert not warned and verify_log(log).ok and verify_log(log).decisions == 6
+    assert main(["verify", str(log), "--public-key", str(tmp_path / "public.pem")]) == 0
+
+
+def test_a_checkpoint_that_cannot_be_written_takes_the_decisions_back(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    import bsu_rules.audit.checkpoints as checkpoints
+
+    log = tmp_path / "d.log"
+    writer, ruleset, records = _signing_log(tmp_path, log)
+    _record(writer, ruleset, records[0])
+    before = log.read_bytes()
+
+    def full(fd: int, path: Path) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+    monkeypatch.setattr(checkpoints, "_drop_cut_line", full)
+    with pytest.raises(LogError, match=r"d\.log\.checkpoints: could not append the checkpoint \(No space left on "
+                                       r"device\); the decisions of this write were taken back and not printed"):
+        _record(writer, ruleset, records[1])
+    assert log.read_bytes() == before
+
+
+def test_a_writer_opening_a_log_reads_it_and_its_checkpoints_as_one(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another signing writer that appends and signs between the reading of the log and of its
+    checkpoints would make a checkpoint past the end read as lines cut off: it waits for the reading."""
+    import threading
+
+    import bsu_rules.audit.chain as chain
+
+    log = tmp_path / "d.log"
+    other, ruleset, records = _signing_log(tmp_path, log)
+    _record(other, ruleset, records[0])
+    read, done = chain.verify_log, threading.Event()
+
+    def then_another_writer(*args: Any, **kwargs: Any) -> Any:
+        found = read(*args, **kwargs)
+        worker = threading.Thread(target=lambda: (_record(other, ruleset, records[1]), done.set()), daemon=True)
+        worker.start()
+        worker.join(0.5)  # it waits on the lock while the checkpoints are read
+        return found
+    monkeypatch.setattr(chain, "verify_log", then_another_writer)
+    writer, _, _ = _signing_log(tmp_path, log)  # no "lines were cut off its end"
+    monkeypatch.setattr(chain, "verify_log", read)
+    assert done.wait(10)
+    _record(writer, ruleset, records[2])
+    assert main(["verify", str(log), "--public-key", str(tmp_path / "public.pem")]) == 0

@@ -14,15 +14,17 @@ each against the log and the public key, and that the log's head is covered. Key
 from __future__ import annotations
 
 import base64
+import contextlib
+import fcntl
 import hashlib
 import json
 import os
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from bsu_rules.errors import BsuRulesError, Code
+from bsu_rules.errors import BsuRulesError, Code, file_kind
 
 VERSION = 1
 
@@ -91,36 +93,57 @@ def signer(log: str | Path, private_key: Any, fsync: bool = True, warn: Callable
     where the log ended before the lines just appended. CheckpointError if the log's history is not
     what this key signed (``vouched``; ``unsigned``: the decisions after its last checkpoint may be
     signed over), checked when the writer opens the log and again whenever the lines before its
-    append are not those it last vouched for (another writer appended, or the log was changed)."""
+    append are not those it last signed (another writer appended, or the log was changed)."""
     target = checkpoints_path(log)
-    key_id = fingerprint(private_key.public_key())
-    known = vouched(log, private_key.public_key(), warn, unsigned)
+    public = private_key.public_key()
+    key_id = fingerprint(public)
+    with read_together(log):  # no writer appends or signs while the log and its checkpoints are read
+        known = vouched(log, public, warn, unsigned)
 
     def sign(seq: int, head: str, before: Head) -> None:
         nonlocal known
-        if before != known:
-            if not unsigned:
-                raise CheckpointError(
-                    f"{log}: while this writer ran, the log was changed or another writer appended to it (after "
-                    f"seq {known[0]}): a checkpoint would vouch for lines this writer did not check; check them "
-                    "(`bsu-rules verify LOG --public-key PUB`), then give --sign-unsigned to sign over them")
-            vouched(log, private_key.public_key(), warn, unsigned)  # the lines just appended are not covered yet
+        if before != known:  # the caller holds the log's lock
+            vouched(log, public, warn, unsigned, upto=before, signed=known)
         signature = base64.b64encode(private_key.sign(_message(seq, head))).decode()
         line = json.dumps({"hash": head, "key": key_id, "seq": seq, "signature": signature, "v": VERSION},
                           sort_keys=True, separators=(",", ":")) + "\n"
         fd = os.open(target, os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_NONBLOCK, 0o644)
         try:
             if not stat.S_ISREG(os.fstat(fd).st_mode):
-                raise CheckpointError(f"{target}: not a regular file: checkpoints are lines appended to a file")
+                raise CheckpointError(f"{target}: {file_kind(os.fstat(fd).st_mode)}, not a regular file: "
+                                      "checkpoints are lines appended to a file; put the log's checkpoints back")
             _drop_cut_line(fd, target)
-            os.write(fd, line.encode())
-            if fsync:
-                os.fsync(fd)
+            size = os.fstat(fd).st_size
+            try:
+                os.write(fd, line.encode())
+                if fsync:
+                    os.fsync(fd)
+            except OSError:
+                os.ftruncate(fd, size)  # no checkpoint of lines the log is about to take back
+                raise
         finally:
             os.close(fd)
         known = (seq, head)
 
     return sign
+
+
+@contextlib.contextmanager
+def read_together(log: str | Path) -> Iterator[None]:
+    """The log's shared lock, held while the log and its checkpoints are read together (writers append
+    and sign under its exclusive lock: a checkpoint is never read without the lines it signs);
+    nothing when the log cannot be opened (its reading says why)."""
+    try:
+        fd = os.open(log, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError:
+        yield
+        return
+    try:
+        if stat.S_ISREG(os.fstat(fd).st_mode):
+            fcntl.flock(fd, fcntl.LOCK_SH)
+        yield
+    finally:
+        os.close(fd)  # and the lock with it
 
 
 def unsigned_writer(log: str | Path) -> str | None:
@@ -135,24 +158,31 @@ def unsigned_writer(log: str | Path) -> str | None:
             "--sign-unsigned`)")
 
 
-def vouched(log: str | Path, public_key: Any, warn: Callable[[str], None] | None = None,
-            unsigned: bool = False) -> Head:
+def vouched(log: str | Path, public_key: Any, warn: Callable[[str], None] | None = None, unsigned: bool = False,
+            upto: Head | None = None, signed: Head | None = None) -> Head:
     """Before a writer signs a log's head, which vouches for every line before it: CheckpointError
     unless every checkpoint this key made still matches the log (a re-chained, edited or cut log
     is never signed over) and, for a log that holds decisions, one of them does. Decisions after its
     last checkpoint (appended without the key, or their checkpoints removed or cut: the file cannot
     tell) are refused too, unless ``unsigned``: then they are said to ``warn``, and signed over. The
-    log's head, as it was checked."""
+    log's head, as it was checked. ``upto``: where the log ended before a running writer's lines
+    (those are checked, not the lines the writer has just appended); ``signed``: the head that
+    writer signed last, which must still be in the log (a rewrite is refused, ``unsigned`` or not)."""
     from bsu_rules.audit.chain import GENESIS, verify_log  # lazy: only a signing writer reads the log whole
 
     if not Path(log).exists() or not Path(log).stat().st_size:
         return 0, GENESIS
     heads: dict[int, str] = {}
     chain = verify_log(log, None, heads)
-    here = (chain.head_seq, heads.get(chain.head_seq, GENESIS))
+    end = upto[0] if upto is not None else chain.head_seq
+    here = (end, heads.get(end, GENESIS))
     if not chain.ok:
         return here  # the log itself is refused, in its own words, before anything is signed
-    found = verify_checkpoints(log, heads, chain.head_seq, public_key, cut=True)  # the signer drops a cut line
+    if signed is not None and signed[0] and heads.get(signed[0]) != signed[1]:
+        raise CheckpointError(f"{log}: the line with seq {signed[0]} is not the one this writer signed: the log was "
+                              "rewritten while it ran, and is not signed over; check it with `bsu-rules verify LOG "
+                              "--public-key PUB`")
+    found = verify_checkpoints(log, heads, end, public_key, cut=True)  # the signer drops a cut line
     if found is None:
         return here
     if found.startswith("decisions after seq"):
@@ -166,6 +196,8 @@ def vouched(log: str | Path, public_key: Any, warn: Callable[[str], None] | None
             warn(f"{log}: {found} (appended without the signing key, or their checkpoints were removed or cut): "
                  "signed over, as --sign-unsigned asks")
         return here
+    if "not a regular file" in found:
+        raise CheckpointError(f"{log}: {found}: put the log's checkpoints back")
     raise CheckpointError(f"{log}: {found}; a checkpoint signs every line before it, so this log is not signed "
                           "over: check it with `bsu-rules verify LOG --public-key PUB`, and start a new log to "
                           "sign from now on (a log signed with another key is continued with that key)")
@@ -199,8 +231,8 @@ def verify_checkpoints(log: str | Path, heads: dict[int, str], head_seq: int, pu
     path = checkpoints_path(log)
     if not path.exists():
         return f"no signed checkpoints ({path.name} is missing)"
-    if not stat.S_ISREG(path.stat().st_mode):  # a pipe would be waited on for ever, a device read without end
-        return f"{path.name} is not a regular file: checkpoints are lines appended to a file"
+    if not stat.S_ISREG(mode := path.stat().st_mode):  # a pipe would be waited on for ever, a device read for ever
+        return f"{path.name} is {file_kind(mode)}, not a regular file: checkpoints are lines appended to a file"
     key_id, signed, data = fingerprint(public_key), 0, path.read_bytes()
     *lines, tail = data.split(b"\n")  # lines end at a newline only (a carriage return is inside a line)
     for number, raw in enumerate(lines, 1):

@@ -27,7 +27,7 @@ from typing import Any
 import msgspec
 
 from bsu_rules.audit.chain import GENESIS, MAX_LINE, VERSION, Verifier, canonical_bytes, read_lines
-from bsu_rules.audit.checkpoints import unsigned_writer
+from bsu_rules.audit.checkpoints import checkpoints_path, unsigned_writer
 from bsu_rules.audit.snapshot import kept_fields, key_id, logged_inputs, record_json
 from bsu_rules.decisions import Decision
 from bsu_rules.errors import BsuRulesError, Code, InputError
@@ -175,9 +175,11 @@ class DecisionLog:
             if self.signer is not None:
                 try:
                     self.signer(seq, prev, (left.seq, left.head))
-                except BsuRulesError as exc:  # not signed over: take the lines back
+                except (BsuRulesError, OSError) as exc:  # not signed: take the lines back
                     os.ftruncate(fd, left.size)
-                    raise LogError(f"{exc}; the decisions of this write were taken back and not printed") from None
+                    said = exc if isinstance(exc, BsuRulesError) else \
+                        f"{checkpoints_path(self.path)}: could not append the checkpoint ({exc.strerror or exc})"
+                    raise LogError(f"{said}; the decisions of this write were taken back and not printed") from None
             self._logged |= new
             self._left = _End(left.file, os.fstat(fd).st_size, seq, prev, lines[-1].encode("utf-8"))
         finally:

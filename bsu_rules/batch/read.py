@@ -40,7 +40,7 @@ from bsu_rules.batch.conform import (
 from bsu_rules.batch.read_csv import PYTHON_CELL, blank_row, csv_block, csv_header, csv_rows
 from bsu_rules.batch.read_jsonl import decode_text, json_array, json_lines, record_lines
 from bsu_rules.batch.validate import REJECT_MESSAGE, ROW
-from bsu_rules.errors import InputError, on_path
+from bsu_rules.errors import InputError, file_kind, on_path
 from bsu_rules.members.raw import compressed, wide_encoding
 
 FORMATS = (".parquet", ".jsonl", ".csv")
@@ -70,12 +70,6 @@ def _repeated(schema: pa.Schema) -> list[str]:
     return sorted(found)
 
 
-def _kind(mode: int) -> str:
-    """What a path that is not a regular file is, in words."""
-    return "a named pipe (FIFO)" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode) else \
-        "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a regular file"
-
-
 def not_regular(path: str | Path) -> str | None:
     """What ``path`` is when it names something other than a regular file or a folder (a pipe, a
     socket, a device: reading one may wait for ever), in words; None otherwise, or when it is missing."""
@@ -83,7 +77,7 @@ def not_regular(path: str | Path) -> str | None:
         mode = os.stat(path).st_mode
     except (OSError, ValueError):
         return None
-    return None if stat.S_ISREG(mode) or stat.S_ISDIR(mode) else _kind(mode)
+    return None if stat.S_ISREG(mode) or stat.S_ISDIR(mode) else file_kind(mode)
 
 
 def _whole_file_checks(path: Path) -> None:
@@ -95,7 +89,7 @@ def _whole_file_checks(path: Path) -> None:
         if stat.S_ISDIR(mode):
             raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
         if not stat.S_ISREG(mode):
-            raise InputError([(str(path), f"{_kind(mode)}: batch reads its input more than once, so it needs a "
+            raise InputError([(str(path), f"{file_kind(mode)}: batch reads its input more than once, so it needs a "
                                           f"regular file; save the stream first (cat ... > members{path.suffix})")])
         with path.open("rb") as f:
             head = f.read(8)

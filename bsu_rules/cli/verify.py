@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import re
 import sys
 from typing import Any
 
 from bsu_rules.audit.chain import Problem, Verification, read_log, verify_log
-from bsu_rules.audit.checkpoints import CheckpointError, load_public_key, verify_checkpoints
+from bsu_rules.audit.checkpoints import CheckpointError, load_public_key, read_together, verify_checkpoints
 from bsu_rules.cli import _os_error
 from bsu_rules.errors import Code, InputError
 
@@ -34,23 +35,24 @@ def run(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 2
     heads: dict[int, str] = {}
-    try:
-        result = verify_log(args.log, args.anchor and args.anchor.lower(), heads)
-    except (InputError, OSError) as exc:  # the log cannot be read at all (compressed, missing): said on stderr too
-        if args.format == "json":
-            said = _os_error(exc) if isinstance(exc, OSError) else str(exc)  # the words of the stderr line
-            print(json.dumps({"ok": False, "decisions": 0, "head": None, "problem": None,
-                              "error": {"code": Code.FILE, "message": said}}, indent=2))
-        raise
-    if args.public_key and result.ok:
+    with read_together(args.log) if args.public_key else contextlib.nullcontext():
         try:
-            found = verify_checkpoints(args.log, heads, result.head_seq, load_public_key(args.public_key))
-        except CheckpointError as exc:
-            print(f"bsu-rules: {exc}", file=sys.stderr)
-            return 2
-        if found is not None:
-            result = Verification(result.decisions, result.head_seq, result.head_hash,
-                                  Problem(result.head_seq, Code.UNSIGNED, found))
+            result = verify_log(args.log, args.anchor and args.anchor.lower(), heads)
+        except (InputError, OSError) as exc:  # the log cannot be read at all (compressed, missing): said on stderr
+            if args.format == "json":
+                said = _os_error(exc) if isinstance(exc, OSError) else str(exc)  # the words of the stderr line
+                print(json.dumps({"ok": False, "decisions": 0, "head": None, "problem": None,
+                                  "error": {"code": Code.FILE, "message": said}}, indent=2))
+            raise
+        if args.public_key and result.ok:
+            try:
+                found = verify_checkpoints(args.log, heads, result.head_seq, load_public_key(args.public_key))
+            except CheckpointError as exc:
+                print(f"bsu-rules: {exc}", file=sys.stderr)
+                return 2
+            if found is not None:
+                result = Verification(result.decisions, result.head_seq, result.head_hash,
+                                      Problem(result.head_seq, Code.UNSIGNED, found))
     problem = result.problem
     resume = _resume_at(args.log, problem.line) if problem is not None and problem.kind == "truncated" else None
     if args.format == "json":
