@@ -547,3 +547,19 @@ def test_a_writer_opening_a_log_reads_it_and_its_checkpoints_as_one(tmp_path: Pa
     assert done.wait(10)
     _record(writer, ruleset, records[2])
     assert main(["verify", str(log), "--public-key", str(tmp_path / "public.pem")]) == 0
+
+
+def test_a_running_writer_never_signs_over_a_broken_chain(tmp_path: Path) -> None:
+    from bsu_rules.audit.log import DecisionLog
+
+    log = tmp_path / "d.log"
+    writer, ruleset, records = _signing_log(tmp_path, log, unsigned=True)
+    _record(writer, ruleset, records[0])
+    _record(DecisionLog(log, full_nik=True), ruleset, records[1])
+    lines = log.read_text("utf-8").splitlines(keepends=True)
+    lines[0] = lines[0].replace('"outcome":"', '"outcome":"x', 1)  # edited, the chain left as it was
+    log.write_text("".join(lines), "utf-8")
+    signed = checkpoints_path(log).read_bytes()
+    with pytest.raises(LogError, match="line 1: edited"):
+        _record(writer, ruleset, records[2])
+    assert checkpoints_path(log).read_bytes() == signed

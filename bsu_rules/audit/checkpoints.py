@@ -176,6 +176,8 @@ def vouched(log: str | Path, public_key: Any, warn: Callable[[str], None] | None
     chain = verify_log(log, None, heads)
     end = upto[0] if upto is not None else chain.head_seq
     here = (end, heads.get(end, GENESIS))
+    if not chain.ok and upto is not None:  # changed under a running writer without a re-chaining
+        raise CheckpointError(f"{log}: {chain.problem}: the log is not signed over")
     if not chain.ok:
         return here  # the log itself is refused, in its own words, before anything is signed
     if signed is not None and signed[0] and heads.get(signed[0]) != signed[1]:
