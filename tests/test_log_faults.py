@@ -434,7 +434,7 @@ def test_a_running_signing_writer_checks_again_what_changed_under_it(tmp_path: P
         other = DecisionLog(log, full_nik=True)
         _record(other, ruleset, records[3])
     before = log.read_bytes()
-    said = "the line with seq 3 is not the one this writer signed: the log was rewritten while it ran" \
+    said = "the line with seq 3 is not the one this writer signed: the log was rewritten while this writer ran" \
         if how == "rewritten" else r"decisions after seq 3 are not covered .* give --sign-unsigned"
     with pytest.raises(LogError, match=f"{said}.*the decisions of this write were taken back and not printed"):
         _record(writer, ruleset, records[4])
@@ -563,3 +563,40 @@ def test_a_running_writer_never_signs_over_a_broken_chain(tmp_path: Path) -> Non
     with pytest.raises(LogError, match="line 1: edited"):
         _record(writer, ruleset, records[2])
     assert checkpoints_path(log).read_bytes() == signed
+
+
+def test_a_log_cut_back_under_a_running_writer_is_said_to_be(tmp_path: Path) -> None:
+    log = tmp_path / "d.log"
+    writer, ruleset, records = _signing_log(tmp_path, log)
+    for record in records[:3]:
+        _record(writer, ruleset, record)
+    lines = log.read_bytes().splitlines(keepends=True)
+    log.write_bytes(b"".join(lines[:1]))
+    with pytest.raises(LogError, match="the line with seq 3 is gone: the log was cut back or replaced while this "
+                                       "writer ran"):
+        _record(writer, ruleset, records[3])
+
+
+def test_verify_reads_again_while_a_writer_is_between_its_lines_and_their_checkpoint(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """``verify --public-key`` holds no lock while it reads (an auditor never holds the writers back): a
+    checkpoint not yet written for lines it read is waited for, not reported."""
+    import bsu_rules.cli.verify as verify
+
+    signing, public = _keys(tmp_path)
+    log = tmp_path / "d.log"
+    assert main(_evaluate(log, "--signing-key", str(signing))) == 0
+    signed = checkpoints_path(log).read_bytes()
+    checkpoints_path(log).write_bytes(b"")  # as a writer leaves it between its lines and their checkpoint
+    found = verify.verify_checkpoints
+
+    def then_signed(*args: Any, **kwargs: Any) -> Any:
+        said = found(*args, **kwargs)
+        checkpoints_path(log).write_bytes(signed)  # ... which it then writes
+        return said
+    monkeypatch.setattr(verify, "verify_checkpoints", then_signed)
+    capsys.readouterr()
+    assert main(["verify", str(log), "--public-key", str(public)]) == 0
+    checkpoints_path(log).write_bytes(signed[:signed.index(b"\n") + 1] if signed.count(b"\n") > 1 else b"")
+    monkeypatch.setattr(verify, "verify_checkpoints", found)
+    assert main(["verify", str(log), "--public-key", str(public)]) == 1  # a real gap stays one

@@ -115,7 +115,9 @@ def signer(log: str | Path, private_key: Any, fsync: bool = True, warn: Callable
             _drop_cut_line(fd, target)
             size = os.fstat(fd).st_size
             try:
-                os.write(fd, line.encode())
+                data = line.encode()
+                while data:  # a short write (near a size limit) goes on, and fails there
+                    data = data[os.write(fd, data):]
                 if fsync:
                     os.fsync(fd)
             except OSError:
@@ -181,9 +183,10 @@ def vouched(log: str | Path, public_key: Any, warn: Callable[[str], None] | None
     if not chain.ok:
         return here  # the log itself is refused, in its own words, before anything is signed
     if signed is not None and signed[0] and heads.get(signed[0]) != signed[1]:
-        raise CheckpointError(f"{log}: the line with seq {signed[0]} is not the one this writer signed: the log was "
-                              "rewritten while it ran, and is not signed over; check it with `bsu-rules verify LOG "
-                              "--public-key PUB`")
+        how = "is not the one this writer signed: the log was rewritten" if signed[0] in heads else \
+            "is gone: the log was cut back or replaced"
+        raise CheckpointError(f"{log}: the line with seq {signed[0]} {how} while this writer ran, and is not signed "
+                              f"over; check it with `bsu-rules verify {log} --public-key PUB`")
     found = verify_checkpoints(log, heads, end, public_key, cut=True)  # the signer drops a cut line
     if found is None:
         return here

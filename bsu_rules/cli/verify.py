@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import re
 import sys
@@ -34,8 +33,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"bsu-rules: --anchor takes a head hash (64 hex digits, as `verify` prints it), not {args.anchor[:70]!r}",
               file=sys.stderr)
         return 2
-    heads: dict[int, str] = {}
-    with read_together(args.log) if args.public_key else contextlib.nullcontext():
+    for attempt in range(_READINGS):
+        heads: dict[int, str] = {}
         try:
             result = verify_log(args.log, args.anchor and args.anchor.lower(), heads)
         except (InputError, OSError) as exc:  # the log cannot be read at all (compressed, missing): said on stderr
@@ -44,15 +43,20 @@ def run(args: argparse.Namespace) -> int:
                 print(json.dumps({"ok": False, "decisions": 0, "head": None, "problem": None,
                                   "error": {"code": Code.FILE, "message": said}}, indent=2))
             raise
-        if args.public_key and result.ok:
-            try:
-                found = verify_checkpoints(args.log, heads, result.head_seq, load_public_key(args.public_key))
-            except CheckpointError as exc:
-                print(f"bsu-rules: {exc}", file=sys.stderr)
-                return 2
-            if found is not None:
-                result = Verification(result.decisions, result.head_seq, result.head_hash,
-                                      Problem(result.head_seq, Code.UNSIGNED, found))
+        if not args.public_key or not result.ok:
+            break
+        try:
+            found = verify_checkpoints(args.log, heads, result.head_seq, load_public_key(args.public_key))
+        except CheckpointError as exc:
+            print(f"bsu-rules: {exc}", file=sys.stderr)
+            return 2
+        if found is not None and _MOVING.search(found) and attempt + 1 < _READINGS:
+            with read_together(args.log):  # a writer between its lines and their checkpoint finishes: read again
+                continue
+        if found is not None:
+            result = Verification(result.decisions, result.head_seq, result.head_hash,
+                                  Problem(result.head_seq, Code.UNSIGNED, found))
+        break
     problem = result.problem
     resume = _resume_at(args.log, problem.line) if problem is not None and problem.kind == "truncated" else None
     if args.format == "json":
@@ -71,6 +75,14 @@ def run(args: argparse.Namespace) -> int:
                   f"`truncate -s {resume} {args.log}`, then run again: decisions already in the log are not logged "
                   "twice; a line that was complete and then cut is tampering: keep the file as it is")
     return 0 if result.ok else 1
+
+
+_READINGS = 3
+"""How often a log whose checkpoints and lines disagree as a running writer would leave them (a checkpoint
+past the lines read, lines not yet signed) is read: the log is read without its lock, which would hold
+the writers back for the whole reading."""
+_MOVING = re.compile(r"was signed, but the log ends at seq|^decisions after seq|^no checkpoint signed|"
+                     r"^no signed checkpoints")
 
 
 def _resume_at(log: str, cut: int) -> int:
