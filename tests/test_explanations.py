@@ -679,6 +679,9 @@ def test_a_rejected_record_is_said_in_the_page_s_language(tmp_path: Path, capsys
     ({"registered_on": "2022-02-29"}, 'Tanggal terdaftar sebagai peserta: "2022-02-29" bukan tanggal yang ada: '
      'Februari 2022 hanya punya 28 hari.', 'Date registered as a participant: "2022-02-29" is not a date in the '
      'calendar: February 2022 has 28 days.'),
+    ({"registered_on": "2022-13-01"}, 'Tanggal terdaftar sebagai peserta: "2022-13-01" bukan tanggal yang ada: '
+     'angka bulan harus 01 sampai 12.', 'Date registered as a participant: "2022-13-01" is not a date in the '
+     'calendar: the month must be 01 to 12.'),
     ({"work_regency_code": "32.73"}, 'Kabupaten/kota tempat bekerja: "32.73" harus berupa 4 angka (0-9); tulis "3273".',
      'Regency or city of work: "32.73" must be 4 digits (0-9); write "3273".'),
     ({"work_regency_code": EXAMPLES[0]["nik"]}, 'Kabupaten/kota tempat bekerja: "<16 angka>" harus berupa 4 angka '
@@ -699,8 +702,8 @@ def test_a_rejected_record_is_said_in_the_page_s_language(tmp_path: Path, capsys
     ({"employer": {"x\u202e": "C"}}, 'Kolom "x\\u202e" tidak dikenal pada pemberi kerja; hapus kolom itu atau '
      'perbaiki ejaannya.', '"x\\u202e" is not a known field of the employer; remove it or correct its spelling.'),
 ], ids=["unknown-field", "unknown-nested-field", "sector-case", "not-a-list", "month-order", "no-such-month",
-        "no-year-0000", "month-twice", "date-order", "no-such-day", "grouped-code", "nik-in-a-field", "programme-case",
-        "year-range", "account-number-type",
+        "no-year-0000", "month-twice", "date-order", "no-such-day", "no-such-month-in-a-day", "grouped-code",
+        "nik-in-a-field", "programme-case", "year-range", "account-number-type",
         "null-required", "nik-as-a-field-name", "empty-field-name", "direction-mark-in-a-name"])
 def test_each_kind_of_problem_is_said_in_words(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                                change: dict[str, object], id_said: str, en_said: str) -> None:

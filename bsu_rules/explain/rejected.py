@@ -8,7 +8,6 @@ contract (``members.contract``) to say what is wrong. A NIK or an account number
 
 from __future__ import annotations
 
-import calendar
 import json
 import re
 from typing import Any
@@ -18,7 +17,17 @@ from bsu_rules.formatting import format_month
 from bsu_rules.glossary import Glossary, join
 from bsu_rules.members.contract import Group, Leaf, contract, leaf_at, secret_slip
 from bsu_rules.members.decode import LONE_SURROGATE, MAX_DIGITS, TOO_LONG, whole
-from bsu_rules.members.model import DAY, MONTH, PERIODIC, REGENCY_CODE, SECRET, hide_identifiers, key_path, printable
+from bsu_rules.members.model import (
+    DAY,
+    MONTH,
+    PERIODIC,
+    REGENCY_CODE,
+    SECRET,
+    day_fault,
+    hide_identifiers,
+    key_path,
+    printable,
+)
 from bsu_rules.members.model import digits as digits_pattern
 from bsu_rules.members.parse import UNKNOWN
 from bsu_rules.ruleset.diagnostics import nearest
@@ -307,10 +316,8 @@ def _value(leaf: Leaf, value: Any, label: str, names: list[str], lang: str, g: G
 
 def _no_day(value: str, w: dict[str, str], lang: str) -> str:
     """Why ``value``, written YYYY-MM-DD, is no day of the calendar, in the words ``w``."""
-    year, month, day = map(int, value.split("-"))
-    if not year or not 1 <= month <= 12 or not day:
-        return w["no_day_year" if not year else "no_day_month" if not 1 <= month <= 12 else "no_day_zero"]
-    return w["no_day_days"].format(month=format_month(value[:7], lang), n=calendar.monthrange(year, month)[1])
+    kind, days = day_fault(value) or ("days", 0)
+    return w[f"no_day_{kind}"].format(month=format_month(value[:7], lang) if kind == "days" else "", n=days)
 
 
 def _key_in(box: Any, key: str) -> str | None:

@@ -179,13 +179,23 @@ def _strict_date(value: Any) -> Any:
 def not_a_day(value: object) -> str:
     """Why a value is not a date, for a message after the value: not written YYYY-MM-DD, or written
     so but not in the calendar (``2022-02-30``: the form is right, the day is not)."""
-    if not isinstance(value, str) or not DAY.fullmatch(value):
+    if not isinstance(value, str) or not DAY.fullmatch(value) or (fault := day_fault(value)) is None:
         return "is not a date (YYYY-MM-DD)"
-    year, month, day = map(int, value.split("-"))
-    why = "there is no year 0000" if not year else "months are 01 to 12" if not 1 <= month <= 12 else \
-        "days start at 01" if not day else \
-        f"{_MONTH_NAMES[month - 1]} {year} has {calendar.monthrange(year, month)[1]} days"
+    kind, days = fault
+    why = {"year": "there is no year 0000", "month": "months are 01 to 12", "zero": "days start at 01"}.get(kind) \
+        or f"{_MONTH_NAMES[int(value[5:7]) - 1]} {value[:4]} has {days} days"
     return f"is not a date in the calendar ({why})"
+
+
+def day_fault(value: str) -> tuple[str, int] | None:
+    """What makes ``value``, written YYYY-MM-DD, no day of the calendar: ``year`` (0000), ``month``
+    (not 01-12), ``zero`` (day 00) or ``days`` (past the month's end, with how many days it has); None
+    for a day that is one."""
+    year, month, day = map(int, value.split("-"))
+    if not year or not 1 <= month <= 12 or not day:
+        return ("year" if not year else "month" if not 1 <= month <= 12 else "zero"), 0
+    days = calendar.monthrange(year, month)[1]
+    return ("days", days) if day > days else None
 
 
 _MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
