@@ -35,9 +35,10 @@ from bsu_rules.audit.snapshot import KEY_ENV, key_id
 from bsu_rules.batch import run as batch_run
 from bsu_rules.batch.dedupe import resolve
 from bsu_rules.batch.generate import MALFORMED, TEXT_MALFORMED, block, write_population
+from bsu_rules.batch.niks import mask_niks, nik_keys
 from bsu_rules.batch.paths import claimed, clean_stale, manifest_path
 from bsu_rules.batch.read import Reader
-from bsu_rules.batch.run import decide_batch, engines, load_plan, nik_keys, run_batch
+from bsu_rules.batch.run import decide_batch, engines, load_plan, run_batch
 from bsu_rules.batch.validate import TEXT_SCHEMA, unchecked
 from bsu_rules.cli import main
 from bsu_rules.decisions import mask_nik
@@ -954,7 +955,7 @@ def test_identifiers_are_checked_as_their_patterns_say(values: list[tuple[str, .
 def test_masked_niks_are_as_mask_nik_gives_them() -> None:
     niks = pa.array(["3215014107900001", "1171015203850002", "3175014107900003", None, "1171015203850004"])
     for part in (niks, niks.slice(0, 2), niks.slice(1, 1), niks.slice(2), niks.slice(4)):
-        assert batch_run.mask_niks(part).to_pylist() == [None if n is None else mask_nik(n) for n in part.to_pylist()]
+        assert mask_niks(part).to_pylist() == [None if n is None else mask_nik(n) for n in part.to_pylist()]
 
 
 @pytest.mark.parametrize("clash", [("--out", "in.jsonl"), ("--rejects", "in.jsonl"), ("--rejects", "out.parquet"),

@@ -28,11 +28,21 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from bsu_rules.batch.validate import ROW
+from bsu_rules.members.arrow import MEMBER_SCHEMA
 
 HASH_SEED = 20220905
 """The seed of every 64-bit hash the batch takes (fixed: the same record, the same hash)."""
 RESOLUTION_SCHEMA = pa.schema([("row", pa.int64()), ("duplicate_of", pa.string())])
 KEYS = ("row", "nik_key", "channel", "kpj", "priority", "record_hash")
+
+
+def record_hashes(members: pa.Table) -> pa.Array:
+    """A 64-bit hash of each whole record (Polars, fixed seed: stable within one Polars version)."""
+    if members.num_rows == 0:
+        return pa.array([], pa.uint64())
+    frame = pl.from_arrow(members.select(MEMBER_SCHEMA.names))
+    assert isinstance(frame, pl.DataFrame)
+    return frame.hash_rows(HASH_SEED).to_arrow()
 
 
 def resolve(candidates: pl.DataFrame) -> pl.DataFrame:

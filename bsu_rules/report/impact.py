@@ -23,9 +23,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from bsu_rules._version import __version__
-from bsu_rules.batch.dedupe import prefixes
+from bsu_rules.batch.dedupe import prefixes, record_hashes
+from bsu_rules.batch.niks import mask_niks, nik_keys
 from bsu_rules.batch.read import Reader
-from bsu_rules.batch.run import mask_niks, nik_keys, record_hashes, table_plan
+from bsu_rules.batch.run import table_plan
 from bsu_rules.batch.validate import ROW, validate
 from bsu_rules.diff import compare, decision_dates
 from bsu_rules.diff_text import render_text

@@ -1,0 +1,55 @@
+"""The NIK columns of a decisions file: the NIK masked, and its keyed pseudonym.
+
+Both work on whole Arrow columns (a native HMAC kernel, a byte mask in place), not on one NIK at a
+time: a batch of millions spends no time in Python per row on them.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+
+import numpy as np
+import polars as pl
+import polars_hash as plh
+import pyarrow as pa
+import pyarrow.compute as pc
+
+RUN_KEY = secrets.token_hex(32).encode()
+"""The key ``nik_key`` uses when the caller gives none: random per process (256 bits, as text), so
+the pseudonyms join a run's rows (one NIK, one payment) and mean nothing afterwards; outputs then
+leave ``nik_key`` empty."""
+
+
+def nik_keys(niks: pa.Array | pa.ChunkedArray, key: bytes | None = None) -> pa.Array:
+    """HMAC-SHA256(key, NIK) (hex) of each NIK: a join key that does not show the NIK and cannot be
+    reversed without the key (the pseudonym the decision log uses for the same key).
+
+    Computed by a native kernel (``polars-hash``) over the whole column; a key that is not UTF-8
+    text, which that kernel cannot take, is applied in Python, one NIK at a time."""
+    key = RUN_KEY if key is None else key
+    niks = niks.cast(pa.string())
+    try:
+        text = key.decode("utf-8")
+    except UnicodeDecodeError:
+        digests = [None if nik is None else hmac.new(key, nik.encode(), "sha256").hexdigest()
+                   for nik in niks.to_pylist()]
+        return pa.array(digests, pa.string())
+    frame = pl.DataFrame([pl.Series("nik", niks, dtype=pl.String)])
+    return frame.select(plh.col("nik").chash.hmac_sha256(key=text)).to_series().to_arrow().cast(pa.string())
+
+
+def mask_niks(niks: pa.Array) -> pa.Array:
+    """``3215********0001`` for each 16-digit NIK, as ``decisions.mask_nik`` does for one.
+
+    Valid NIKs are 16 bytes each, laid end to end: their bytes are masked in place in a copy (a
+    tenth of the time of slicing and joining strings, which is kept for anything else)."""
+    if pa.types.is_string(niks.type) and len(niks) and not niks.null_count:
+        offsets = np.frombuffer(niks.buffers()[1], np.int32, len(niks) + 1, niks.offset * 4)
+        if offsets[-1] - offsets[0] == 16 * len(niks) and (np.diff(offsets) == 16).all():
+            data = np.frombuffer(niks.buffers()[2], np.uint8, 16 * len(niks), offsets[0]).reshape(-1, 16).copy()
+            data[:, 4:12] = ord("*")
+            starts = pa.py_buffer(np.arange(0, 16 * len(niks) + 1, 16, dtype=np.int32))
+            return pa.StringArray.from_buffers(len(niks), starts, pa.py_buffer(data))
+    return pc.binary_join_element_wise(pc.utf8_slice_codeunits(niks, 0, 4), pa.scalar("********"),
+                                       pc.utf8_slice_codeunits(niks, 12, 16), pa.scalar(""))
