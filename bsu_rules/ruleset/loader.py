@@ -14,7 +14,6 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from bsu_rules.catalogue import FUNCTIONS
 from bsu_rules.errors import Code, RuleSetError
 from bsu_rules.glossary import FILE as GLOSSARY_FILE
 from bsu_rules.glossary import GlossaryError, glossary_sha256, governing, load_glossary, missing_entries
@@ -40,12 +39,13 @@ from bsu_rules.ruleset.files import RULE_FILE_LIMIT, UnsafePath, read_limited
 from bsu_rules.ruleset.lint import lint
 from bsu_rules.ruleset.misread import misread_values, schema_diagnostics
 from bsu_rules.ruleset.model import CheckedRule, RuleSet
-from bsu_rules.ruleset.schema import Parameter, Rule, RuleFile, TableRef
+from bsu_rules.ruleset.param_types import months_wanted, parameter_type, value_type
+from bsu_rules.ruleset.schema import Rule, RuleFile, TableRef
 from bsu_rules.ruleset.source import Located, read_yaml
 from bsu_rules.ruleset.source import Path as DataPath
 from bsu_rules.ruleset.spelling import meant_value
 from bsu_rules.ruleset.tables import Table, read_table
-from bsu_rules.ruleset.types import BOOL, DATE, DECIMAL, HISTORIES, INT, MONTH, STR, Type, list_of, unify
+from bsu_rules.ruleset.types import BOOL, HISTORIES, STR, Type
 
 
 def resolve(name: str | Path) -> Path:
@@ -183,49 +183,6 @@ def _kind(t: Type | None) -> str:
 def _format_for(t: Type | None) -> str | None:
     """The format that shows a value of type ``t``, if one does."""
     return next((f for f, types in FORMAT_TYPES.items() if t is not None and t in types), None)
-
-
-def parameter_type(param: Parameter) -> Type | None:
-    values = [param.value] if param.values is None else [v for v in param.values.values() if v is not None]
-    out: Type | None = None
-    for value in values:
-        t = value_type(value)
-        out = t if out is None else unify(out, t)
-        if out is None:
-            return None
-    return out
-
-
-def value_type(value: Any) -> Type:
-    """The type of one value of a parameter as read (a list is a list of texts)."""
-    if isinstance(value, bool):
-        return BOOL
-    if isinstance(value, int):
-        return INT
-    if isinstance(value, Decimal):
-        return DECIMAL
-    if isinstance(value, date):
-        return DATE
-    if isinstance(value, list):
-        return list_of(STR)
-    if len(value) == 7 and value[4] == "-" and value[:4].isdigit() and value[5:].isdigit():
-        return MONTH
-    return STR
-
-
-def months_wanted(model: RuleFile) -> set[str]:
-    """The parameters a rule file takes as months: passed where only a month is taken
-    (``last_wage(member.wages, param.cutoff_month)``) or shown as one (``{param.cutoff_month:month}``)."""
-    texts = [*model.facts.values(), *(r.condition for r in model.rules)]
-    out: set[str] = set()
-    for tree in (t for text in texts if (t := parse_checked(text, lambda *_: None)) is not None):
-        for call in (n for n in walk(tree) if isinstance(n, Call) and n.func.dotted in FUNCTIONS):
-            wanted = FUNCTIONS[call.func.dotted].params
-            out |= {a.parts[1] for i, a in enumerate(call.args) if isinstance(a, Name) and len(a.parts) == 2
-                    and a.parts[0] == "param" and wanted and wanted[min(i, len(wanted) - 1)] == (MONTH,)}
-    explained = [getattr(r.explain, lang) for r in model.rules if r.explain is not None for lang in ("id", "en")]
-    return out | {m[1].removeprefix("param.") for text in explained for m in PLACEHOLDER.finditer(text)
-                  if m[2] == "month" and m[1].startswith("param.")}
 
 
 class _RuleSetChecker:

@@ -18,9 +18,9 @@ from pydantic import ValidationError
 from bsu_rules.errors import Code
 from bsu_rules.members.model import hide_identifiers
 from bsu_rules.ruleset.diagnostics import Diagnostic, nearest
-from bsu_rules.ruleset.loader import parameter_type, value_type
 from bsu_rules.ruleset.misread import misread_number
 from bsu_rules.ruleset.model import RuleSet
+from bsu_rules.ruleset.param_types import parameter_type, value_type
 from bsu_rules.ruleset.schema import UNIT_WORDS, Benefit, Parameter, benefit_misfit, misfit
 from bsu_rules.ruleset.source import read_yaml
 from bsu_rules.ruleset.spelling import bracketed, meant_value
