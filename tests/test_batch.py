@@ -696,7 +696,7 @@ def test_explain_finds_the_row(population: dict[str, Any], tmp_path: Path,
     assert capsys.readouterr().out.startswith("Row 1 of")
     capsys.readouterr()
     assert main(["explain", "bsu-2022", str(out), "--input", str(source), "--nik", "1" * 16]) == 1
-    assert f"no decision for this NIK in {out}: {source} holds it in no row" in capsys.readouterr().err
+    assert f"no decision for this NIK in {out}: {source} has no row with this NIK in its nik column" in capsys.readouterr().err
     assert main(["explain", "bsu-2022", str(out), "--input", str(source), "--nik", "123"]) == 2
     assert main(["explain", "bsu-2021", str(out), "--input", str(source), "--row", "1"]) == 2
     assert json.loads(manifest_path(out).read_text("utf-8"))["pseudonym_key"] == key_id(b"k3y")
@@ -764,8 +764,11 @@ def test_explain_by_nik_says_why_its_row_was_rejected(tmp_path: Path, capsys: py
     assert capsys.readouterr().err.splitlines()[-1].startswith(
         f"bsu-rules: row 2 of {source} was rejected, not decided: wages[0].period: ")
     assert main(["explain", "bsu-2022", str(out), "--input", str(source), "--nik", "3204125708949999"]) == 1
+    said = {"jsonl": "has no row with this NIK written as 16 digits in quotes; if a row holds it written otherwise",
+            "csv": "has no row with this NIK as its nik cell; if a row holds it written otherwise",
+            "parquet": "has no row with this NIK in its nik column"}[suffix]
     assert capsys.readouterr().err.splitlines()[-1].startswith(
-        f"bsu-rules: no decision for this NIK in {out}: {source} holds it in no row written as 16 digits in quotes;")
+        f"bsu-rules: no decision for this NIK in {out}: {source} {said}")
 
 
 @pytest.mark.parametrize("kind", ["bom", "long cell", "latin-1 cell"])

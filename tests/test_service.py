@@ -271,6 +271,12 @@ def test_openapi_describes_every_answer(server: httpx.Client) -> None:
         if media == "application/json":  # its references resolved against the document's components
             schema = {**declared[media]["schema"], "components": doc["components"]}
             Draft202012Validator(schema).validate(r.json())
+        elif media == "application/x-ndjson":  # each line against the line's schema
+            schema = {**declared[media]["x-item-schema"], "components": doc["components"]}
+            lines = [json.loads(line) for line in r.text.splitlines()]
+            assert any("error" in line for line in lines) and any("outcome" in line for line in lines)
+            for line in lines:
+                Draft202012Validator(schema).validate(line)
 
     lines = EXAMPLES.read_text("utf-8").splitlines()
     for path in ("/v1/decisions", "/v1/needed"):
@@ -306,7 +312,8 @@ def test_errors_have_one_shape(server: httpx.Client) -> None:
         assert error["message"] == f"on: {said}" and error["field"] == "on"
         with pytest.raises(bsu_rules.InputError, match=f"on: {re.escape(said)}"):  # and the Python API
             bsu_rules.evaluate(bsu_rules.load_ruleset("bsu-2022"), json.loads(record), on=on)
-    assert_error(server.post(decide, content=record), 400, "bad-parameter")
+    missing = assert_error(server.post(decide, content=record), 400, "bad-parameter")
+    assert missing["message"].startswith("ruleset: missing: give an edition (served: bsu-2020, ")
     assert_error(server.post(decide, params={"ruleset": "bsu-2022", "on": "2020-01-01"}, content=record),
                  422, "out-of-force")
     assert_error(server.get(decide), 405, "method-not-allowed")

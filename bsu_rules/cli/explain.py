@@ -228,6 +228,16 @@ def rows_of(source: str, nik: str) -> list[int]:
     return rows
 
 
+def _nowhere(source: str) -> str:
+    """Where a NIK was looked for in ``source`` and not found, and where else it may be: the reject file."""
+    suffix = Path(source).suffix.lower()
+    if suffix == ".parquet":
+        return "has no row with this NIK in its nik column"
+    written = "as its nik cell" if suffix == ".csv" else "written as 16 digits in quotes"
+    return (f"has no row with this NIK {written}; if a row holds it written otherwise (a number, a space around "
+            "it), that row was rejected: see the reject file")
+
+
 def run(args: argparse.Namespace) -> int:
     try:
         import polars
@@ -263,9 +273,7 @@ def run(args: argparse.Namespace) -> int:
         try:
             row = args.row or next(iter(rows_of(args.input, args.nik)), None)
             why = undecided(args.decisions, args.input, row) if row else \
-                f"no decision for this NIK in {args.decisions}: {args.input} holds it in no row written as 16 " \
-                "digits in quotes; a row holding it written otherwise (a number, a space around it) was rejected " \
-                "(see the reject file)"
+                f"no decision for this NIK in {args.decisions}: {args.input} {_nowhere(args.input)}"
         except (ValueError, OSError, RecursionError, polars.exceptions.PolarsError):  # Arrow's errors too
             what = f"row {args.row}" if args.row else "this NIK"
             why = f"no decision for {what} in {args.decisions}, and {args.input} is not readable"

@@ -115,7 +115,8 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None,
         choices = re.findall(r"'([^']*)'", str(first.get("ctx", {}).get("expected", "")))
         message = f"{field}: `{shortened(str(first.get('input')))}` is not a value here: write " + \
             " or ".join(f"`{c}`" for c in choices) if first["type"] in ("literal_error", "enum") and choices \
-            else f"{field}: {first['msg']}"
+            else f"{field}: missing: give an edition (served: {', '.join(by_id)})" \
+            if first["type"] == "missing" and field == "ruleset" else f"{field}: {first['msg']}"
         return _error(ServiceError(400, Code.BAD_PARAMETER, message, field=field))
 
     @app.exception_handler(HTTPException)

@@ -55,5 +55,7 @@ def one_or_list(model: str, description: str, ndjson: bool = False) -> dict[str,
         "oneOf": [one, {"type": "array", "items": {"oneOf": [one, _ERROR_REF]}}]}}}
     if ndjson:
         content[NDJSON] = {"schema": {"type": "string", "description": f"one line per record: its {model} or its "
-                                                                      "ErrorLine"}}
+                                                                      "ErrorLine (each line's schema: x-item-schema)"},
+                           "x-item-schema": {"oneOf": [one, {"$ref": "#/components/schemas/ErrorLine"}]}}
+        # a line's schema, as OpenAPI 3.2's itemSchema gives it; a 3.1 document holds it as an extension
     return {"description": description, "content": content}
