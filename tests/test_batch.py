@@ -696,7 +696,8 @@ def test_explain_finds_the_row(population: dict[str, Any], tmp_path: Path,
     assert capsys.readouterr().out.startswith("Row 1 of")
     capsys.readouterr()
     assert main(["explain", "bsu-2022", str(out), "--input", str(source), "--nik", "1" * 16]) == 1
-    assert f"no decision for this NIK in {out}: {source} has no row with this NIK in its nik column" in capsys.readouterr().err
+    said = f"no decision for this NIK in {out}: {source} has no row with this NIK in its nik column"
+    assert said in capsys.readouterr().err
     assert main(["explain", "bsu-2022", str(out), "--input", str(source), "--nik", "123"]) == 2
     assert main(["explain", "bsu-2021", str(out), "--input", str(source), "--row", "1"]) == 2
     assert json.loads(manifest_path(out).read_text("utf-8"))["pseudonym_key"] == key_id(b"k3y")

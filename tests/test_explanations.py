@@ -210,6 +210,22 @@ def test_an_exclusion_says_that_it_excludes(edition: str, on: str, program: str,
     assert explain is not None and "dikecualikan dari penerima BSU" in explain.id and "excluded from" in explain.en
 
 
+@pytest.mark.parametrize(("edition", "on", "id_heading", "en_heading"), [
+    ("bsu-2021", "2021-08-10", "Dasar hukum dan sumber kebijakan:", "Legal basis and policy sources:"),
+    ("bsu-2022", "2022-09-05", "Dasar hukum:", "Legal basis:")])
+def test_a_policy_s_source_is_not_called_law(edition: str, on: str, id_heading: str, en_heading: str) -> None:
+    """2021 excludes civil servants on an audit finding, not on an article: the notes' heading says a
+    policy source is among them; 2022 excludes them by an article of its regulation."""
+    member = {**EXAMPLES[0], "employment_type": "pns"}
+    ruleset = load_ruleset(edition)
+    decision = ruleset.plan(date.fromisoformat(on)).decide(parse_member(member))
+    for audience in AUDIENCES:
+        for lang, heading in (("id", id_heading), ("en", en_heading)):
+            text = render_text(decision, ruleset, lang, audience).splitlines()
+            assert heading in text, (audience, lang)
+            assert f'<p>{heading}</p>' in render_html([decision], ruleset, lang, audience), (audience, lang)
+
+
 # --- the reviewer's cases, as a worker is told them -------------------------------------------------
 
 def _worker(n: int, lang: str) -> str:
@@ -518,7 +534,9 @@ def test_every_footnote_is_pointed_to_and_numbered_in_reading_order(audience: st
     for name, decision, ruleset in [*decisions(), *extra]:
         for lang in ("id", "en"):
             text = render_text(decision, ruleset, lang, audience)
-            body, _, notes = text.partition("\nDasar hukum:\n" if lang == "id" else "\nLegal basis:\n")
+            heading = re.search(r"\n(?:Dasar hukum(?: dan sumber kebijakan)?|Legal basis(?: and policy sources)?):\n",
+                                text)
+            body, notes = (text[:heading.start()], text[heading.end():]) if heading else (text, "")
             listed = re.findall(r"^  \[(\d+)\] ", notes, flags=re.M)
             pointed = list(dict.fromkeys(re.findall(r" \[(\d+)\]$", body, flags=re.M)))
             assert listed == [str(i) for i in range(1, len(listed) + 1)], f"{name}:\n{text}"

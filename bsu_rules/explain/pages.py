@@ -46,7 +46,8 @@ _W: dict[str, dict[str, str]] = {
         "since": "{} sejak {}", "replaced": "tabel {} diganti",
         "as_of": "Data per", "benefit": "Bantuan", "channel": "Penyaluran", "priority": "Prioritas",
         "flags": "Perlu diperiksa", "reasons": "Alasan", "criteria": "Kriteria", "legend": "Keterangan",
-        "notes": "Dasar hukum", "all_met": "Semua syarat terpenuhi.", "next": "Langkah selanjutnya",
+        "notes": "Dasar hukum", "notes_policy": "Dasar hukum dan sumber kebijakan",
+        "all_met": "Semua syarat terpenuhi.", "next": "Langkah selanjutnya",
         "once": "dibayarkan sekaligus", "split": "dibayarkan dalam {n} tahap, masing-masing {each}",
         "parts": "dibayarkan dalam {n} tahap: {list}", "monthly": "{rp} per bulan selama {months}",
         "no_channel": "belum dapat ditentukan karena data {} tidak tercatat", "bank_read": "; bank yang tercatat: “{}”",
@@ -77,7 +78,8 @@ _W: dict[str, dict[str, str]] = {
         "since": "{} from {}", "replaced": "table {} replaced",
         "as_of": "Data as of", "benefit": "Benefit", "channel": "Payment", "priority": "Priority",
         "flags": "Needs review", "reasons": "Reasons", "criteria": "Criteria", "legend": "Key",
-        "notes": "Legal basis", "all_met": "Every requirement is met.", "next": "What to do next",
+        "notes": "Legal basis", "notes_policy": "Legal basis and policy sources",
+        "all_met": "Every requirement is met.", "next": "What to do next",
         "once": "paid in a single payment", "split": "paid in {n} instalments of {each}",
         "parts": "paid in {n} instalments: {list}", "monthly": "{rp} a month for {months}",
         "no_channel": "cannot be decided yet because there is no record of the {}",
@@ -160,6 +162,7 @@ class _Context:
         self.places = Places.of(ruleset, self.g, codes=True)  # an officer checks the record by the code
         self.params: dict[str, Any] = {k: p.value for k, p in decision.parameters.items()}
         self.notes: list[str] = []
+        self.policy_noted = False
         self.benefit_note: int | None = None
         self.amended = last_amendment(ruleset.model, decision.on) if ruleset else None
 
@@ -167,10 +170,13 @@ class _Context:
         title = self.titles.get(rule_id)
         return getattr(title, self.lang) if title else self.g.rule(rule_id, self.lang)
 
-    def note(self, source: str | None) -> int | None:
+    def note(self, source: str | None, basis: str | None = None) -> int | None:
+        """The footnote number of ``source``; a policy's source (an audit finding) is no law, and the
+        notes' heading then says so."""
         text = cite(source, self.g, self.lang, self.amended)
         if text is None:
             return None
+        self.policy_noted = self.policy_noted or basis == "policy"
         text = _capital(text)
         if text not in self.notes:
             self.notes.append(text)
@@ -352,7 +358,8 @@ class _Context:
         used = {line.mark for line in lines}
         legend = [(mark, self.w[k]) for k, mark in MARKS.items() if mark in used]
         return Page(self.lang, audience, self.d.outcome.value, self.heading(), self.verdict(), facts, section, lines,
-                    legend, self.notes, self.w, steps or [], self.what_if())
+                    legend, self.notes, {**self.w, "notes": self.w["notes_policy"]} if self.policy_noted else self.w,
+                    steps or [], self.what_if())
 
 
 def _about_the_record(r: RuleOutcome) -> bool:
@@ -394,7 +401,7 @@ def worker(decision: Decision, ruleset: RuleSet | None, lang: str, unpaid: Unpai
                 read_out.add((_mark(r), tuple(said)))
                 # what the line rests on when not the regulation's words, then what would help
                 lines.append(Line(_mark(r), c.title(r.id), said[:1] + c.basis_for_worker(r) + said[1:],
-                                  note=c.note(r.source)))  # a footnote only for a line read out
+                                  note=c.note(r.source, r.basis)))  # a footnote only for a line read out
     if not lines and decision.outcome.value == "eligible":
         facts.append((c.w["criteria"], c.w["all_met"]))
     section = c.w["flags"] if decision.outcome.value == "eligible" else c.w["reasons"]
@@ -413,7 +420,7 @@ def officer(decision: Decision, ruleset: RuleSet | None, lang: str, unpaid: Unpa
             sentences = c.sentences(r, every_hint=True)
         if r.outcome is RuleResult.UNKNOWN and decision.outcome.value == "ineligible":
             sentences.append(c.w["moot"])
-        lines.append(Line(_mark(r), c.title(r.id), sentences + c.basis(r), c.values(r), c.note(r.source)))
+        lines.append(Line(_mark(r), c.title(r.id), sentences + c.basis(r), c.values(r), c.note(r.source, r.basis)))
     if decision.flags:
         facts.append((c.w["flags"], join([c.title(f) for f in decision.flags], lang)))
     prio = [r for r in decision.rules if r.kind == "prioritize" and r.outcome is not RuleResult.NOT_IN_FORCE]
@@ -436,7 +443,7 @@ def auditor(decision: Decision, ruleset: RuleSet | None, lang: str, unpaid: Unpa
             details.append("missing: " + ", ".join(r.missing))
         sentences = c.sentences(r, every_hint=True) + details
         raw = [(k, _raw(v)) for k, v in r.values.items()]
-        lines.append(Line(_mark(r), c.title(r.id), sentences, raw, c.note(r.source)))
+        lines.append(Line(_mark(r), c.title(r.id), sentences, raw, c.note(r.source, r.basis)))
     facts += [
         ("outcome", d.outcome.value), ("ruleset", f"{d.ruleset.id} {d.ruleset.version} sha256 {d.ruleset.sha256}"),
         ("engine", d.engine), ("member", f"{d.member.nik} input_sha256 {d.member.input_sha256}"),
