@@ -91,10 +91,13 @@ class Handwritten:
 
 
 def nik_ok(nik: str, born: date | None) -> bool:
-    """The NIK's structure: province, regency, day (women + 40), month, serial, and the birth date."""
-    day, month = int(nik[6:8]), int(nik[8:10])
+    """The NIK's structure: province, regency, day (women + 40) in its month, month, serial, and the birth date."""
+    day, month, yy = int(nik[6:8]), int(nik[8:10]), int(nik[10:12])
     if nik[:2] not in PROVINCES or nik[2:4] == "00" or nik[12:] == "0000" or not 1 <= month <= 12 \
             or not (1 <= day <= 31 or 41 <= day <= 71):
+        return False
+    days = (29 if yy % 4 == 0 else 28) if month == 2 else 30 if month in (4, 6, 9, 11) else 31
+    if (day - 40 if day > 40 else day) > days:  # 30 February: no birth date
         return False
     return born is None or (day - 40 if day > 40 else day, month, int(nik[10:12])) == \
         (born.day, born.month, born.year % 100)

@@ -49,6 +49,10 @@ def outcome() -> tuple[pl.Expr, pl.Expr]:
     nik_ok = (nik.str.contains(r"^[0-9]{16}$") & nik.str.slice(0, 2).is_in(PROVINCES)
               & (nik.str.slice(2, 2) != "00") & (nik.str.slice(12, 4) != "0000") & month.is_between(1, 12)
               & (day.is_between(1, 31) | day.is_between(41, 71)))
+    yy = nik.str.slice(10, 2).cast(pl.Int32, strict=False)
+    days = pl.when(month == 2).then(pl.when(yy % 4 == 0).then(29).otherwise(28)) \
+        .when(month.is_in([4, 6, 9, 11])).then(30).otherwise(31)
+    nik_ok = nik_ok & (day % 40 <= days)  # a day its month has: not 30 February
     nik_ok = nik_ok & (born.is_null() | (((day % 40) == born.dt.day()) & (month == born.dt.month())
                                          & (nik.str.slice(10, 2).cast(pl.Int32, strict=False) == born.dt.year() % 100)))
     period, paid_on = pl.element().struct.field("period"), pl.element().struct.field("paid_on")

@@ -1,4 +1,5 @@
-"""NIK structure check: province, regency, birth date (DDMMYY, women +40 to the day), serial.
+"""NIK structure check: province, regency, birth date (DDMMYY, women +40 to the day, a day the
+month has), serial.
 
 A NIK is 16 digits: province(2) regency(2) district(2) birth date DDMMYY (women add 40 to the
 day) serial(4, from 0001).
@@ -12,7 +13,7 @@ from enum import StrEnum
 from functools import lru_cache
 from types import MappingProxyType
 
-__all__ = ["PROVINCES", "NikIssue", "describe_nik_issue", "nik_issue", "nik_valid"]
+__all__ = ["PROVINCES", "NikIssue", "days_in_month", "describe_nik_issue", "nik_issue", "nik_valid"]
 
 PROVINCES: Mapping[str, str] = MappingProxyType(
     {
@@ -69,6 +70,7 @@ class NikIssue(StrEnum):
     REGENCY = "regency"
     DAY = "day"
     MONTH = "month"
+    DATE = "date"
     SERIAL = "serial"
     BIRTH_DATE_MISMATCH = "birth-date-mismatch"
 
@@ -89,6 +91,8 @@ def nik_issue(nik: str, birth_date: date | None = None) -> NikIssue | None:
         return NikIssue.DAY
     if not 1 <= month <= 12:
         return NikIssue.MONTH
+    if (day - 40 if day > 40 else day) > days_in_month(month, year):
+        return NikIssue.DATE
     if nik[12:16] == "0000":
         return NikIssue.SERIAL
     if birth_date is not None:
@@ -100,6 +104,12 @@ def nik_issue(nik: str, birth_date: date | None = None) -> NikIssue | None:
         ):
             return NikIssue.BIRTH_DATE_MISMATCH
     return None
+
+
+def days_in_month(month: int, yy: int) -> int:
+    """The days of ``month`` in a year ending in ``yy`` (1900 + yy or 2000 + yy): February has 29
+    when either can be a leap year (``00``: 2000 was one), since a NIK does not say the century."""
+    return 29 if month == 2 and yy % 4 == 0 else 28 if month == 2 else 30 if month in (4, 6, 9, 11) else 31
 
 
 @lru_cache(maxsize=32768)  # members share birth dates (about 22 000 in sixty years)
@@ -137,6 +147,10 @@ _MESSAGES: Mapping[NikIssue, Mapping[str, str]] = {
         "id": "angka bulan lahir dalam NIK ({month}) tidak mungkin; seharusnya 01–12",
         "en": "the month of birth in the NIK ({month}) is impossible; it should be 01–12",
     },
+    NikIssue.DATE: {
+        "id": "tanggal lahir dalam NIK (tanggal {birth_day} bulan {month}) tidak ada dalam kalender tahun lahirnya",
+        "en": "the date of birth in the NIK (day {birth_day} of month {month}) does not exist in its year of birth",
+    },
     NikIssue.SERIAL: {
         "id": "nomor urut dalam NIK ({serial}) tidak mungkin; nomor urut dimulai dari 0001",
         "en": "the serial number in the NIK ({serial}) is impossible; serial numbers start at 0001",
@@ -161,6 +175,7 @@ def describe_nik_issue(issue: NikIssue, nik: str, lang: str) -> str:
         province=nik[0:2],
         regency=nik[2:4],
         day=nik[6:8],
+        birth_day=int(nik[6:8]) % 40 if nik[6:8].isdigit() else nik[6:8],
         month=nik[8:10],
         serial=nik[12:16],
     )

@@ -35,6 +35,10 @@ def test_valid_woman_and_man() -> None:
         ("3215017207900001", NikIssue.DAY),
         ("3215014113900001", NikIssue.MONTH),
         ("3215014100900001", NikIssue.MONTH),
+        ("3215013002940001", NikIssue.DATE),  # 30 February
+        ("3215017002940001", NikIssue.DATE),  # 30 February, a woman's
+        ("3215013104940001", NikIssue.DATE),  # 31 April
+        ("3215012902010001", NikIssue.DATE),  # 29 February 1901 or 2001: neither a leap year
         ("3215014107900000", NikIssue.SERIAL),
     ],
 )
@@ -46,6 +50,19 @@ def test_single_issue(nik: str, issue: NikIssue) -> None:
 @pytest.mark.parametrize("day", ["01", "31", "41", "71"])
 def test_day_bounds_are_valid(day: str) -> None:
     assert nik_issue(f"321501{day}07900001") is None
+
+
+@pytest.mark.parametrize("ddmmyy", ["290200", "690200", "290296", "280201", "300494", "311294"])
+def test_a_day_its_month_has_is_valid(ddmmyy: str) -> None:
+    """29 February of a year ending in 00 (2000 was a leap year) or 96; the last day of each month."""
+    assert nik_issue(f"321501{ddmmyy}0001") is None
+
+
+def test_an_impossible_date_is_said_without_a_birth_date() -> None:
+    assert describe_nik_issue(NikIssue.DATE, "3215017002940001", "id") == \
+        "tanggal lahir dalam NIK (tanggal 30 bulan 02) tidak ada dalam kalender tahun lahirnya"
+    assert describe_nik_issue(NikIssue.DATE, "3215013104940001", "en") == \
+        "the date of birth in the NIK (day 31 of month 04) does not exist in its year of birth"
 
 
 @pytest.mark.parametrize(
@@ -140,6 +157,7 @@ def test_issue_codes() -> None:
         "regency",
         "day",
         "month",
+        "date",
         "serial",
         "birth-date-mismatch",
     ]
@@ -190,6 +208,7 @@ def _reference(nik: str, born: date | None) -> NikIssue | None:
     day, month, year = int(nik[6:8]), int(nik[8:10]), int(nik[10:12])
     for issue, bad in [(NikIssue.PROVINCE, nik[:2] not in PROVINCES), (NikIssue.REGENCY, nik[2:4] == "00"),
                        (NikIssue.DAY, not (1 <= day <= 31 or 41 <= day <= 71)), (NikIssue.MONTH, not 1 <= month <= 12),
+                       (NikIssue.DATE, not any(_a_day(century + year, month, day % 40) for century in (1900, 2000))),
                        (NikIssue.SERIAL, nik[12:] == "0000"),
                        (NikIssue.BIRTH_DATE_MISMATCH, born is not None and (day % 40, month, year)
                         != (born.day, born.month, born.year % 100))]:
@@ -212,7 +231,7 @@ def test_the_check_agrees_with_the_field_by_field_reading(born: date, province: 
 
 @pytest.mark.parametrize(("number", "said"), [
     ("3204123208940003", "(32)"), ("3204125713940003", "(13)"), ("3204125708940000", "(0000)"),
-    ("9904125708940003", "(99)"),
+    ("9904125708940003", "(99)"), ("3204123104940003", " 04)"),  # 31 April
 ])
 @pytest.mark.parametrize("edition", ["bsu-2020", "bsu-2021", "bsu-2022", "bsu-2025"])
 def test_a_nik_flaw_is_named_when_the_birth_date_is_unknown(edition: str, number: str, said: str) -> None:
@@ -226,3 +245,11 @@ def test_a_nik_flaw_is_named_when_the_birth_date_is_unknown(edition: str, number
     assert outcome.outcome == "fail" and outcome.explain is not None
     assert said in outcome.explain.id and said in outcome.explain.en
     assert not outcome.explain.en.endswith("valid: unknown") and "tidak diketahui" not in outcome.explain.id
+
+
+def _a_day(year: int, month: int, day: int) -> bool:
+    try:
+        date(year, month, day)
+    except ValueError:
+        return False
+    return True

@@ -122,13 +122,16 @@ def _nik_parts(number: pl.Expr) -> tuple[pl.Expr, list[tuple[pl.Expr, str]], pl.
     one integer (valid only where the NIK is 16 ASCII digits), and its DDMMYY part."""
     whole = number.cast(pl.Int64, strict=False)
     dob = whole // 10**4 % 10**6
-    day, month = dob // 10**4, dob // 100 % 100
+    day, month, yy = dob // 10**4, dob // 100 % 100, dob % 100
+    days = pl.when(month == 2).then(pl.when(yy % 4 == 0).then(29).otherwise(28)) \
+        .when(month.is_in([4, 6, 9, 11])).then(30).otherwise(31)  # ``nik.days_in_month``
     checks = [
         ((whole // 10**14).is_in(pl.Series(sorted(int(p) for p in nik.PROVINCES), dtype=pl.Int64).implode()),
          "province"),
         (whole // 10**12 % 100 != 0, "regency"),
         (day.is_between(1, 31) | day.is_between(41, 71), "day"),
         (month.is_between(1, 12), "month"),
+        (pl.when(day > 40).then(day - 40).otherwise(day) <= days, "date"),
         (whole % 10**4 != 0, "serial"),
     ]
     return number.str.contains(r"^[0-9]{16}$"), checks, dob
@@ -141,7 +144,7 @@ def _birth_matches(birth: pl.Expr, dob: pl.Expr) -> pl.Expr:
         + birth.dt.year().cast(pl.Int64) % 100
 
 
-def _nik_issue_expr(number: pl.Expr, birth: pl.Expr | None) -> pl.Expr:
+def nik_issue_expr(number: pl.Expr, birth: pl.Expr | None) -> pl.Expr:
     """``nik.nik_issue`` per row: the first structural problem, "" when none (null NIK: null)."""
     digits, checks, dob = _nik_parts(number)
     chain = pl.when(number.is_null()).then(pl.lit(None, pl.String)).when(~digits).then(pl.lit("not-16-digits"))
@@ -163,7 +166,7 @@ def _nik_issue_columnar(t: Type, args: list[Val]) -> Val:
     if any(a.is_const and a.const is None for a in args):
         return cf.Val(t, const=None)  # strict
     number, birth = _nik_args(args)
-    expr = _nik_issue_expr(number, birth)
+    expr = nik_issue_expr(number, birth)
     if birth is not None and not args[1].is_const:
         expr = pl.when(birth.is_null()).then(pl.lit(None, pl.String)).otherwise(expr)
     return cf.Val(t, expr=expr, dtype=pl.String())

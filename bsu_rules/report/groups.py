@@ -2,7 +2,7 @@
 
 Province from the work regency code, sector from the employer, a wage band from the latest wage
 report, sex and age band from the NIK (women add 40 to the birth day), and the NIK's structural
-problem, with the same checks and order as ``bsu_rules.nik.nik_issue``.
+problem, by the columnar form of the rules' own ``nik_issue``.
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ from typing import Any
 
 import polars as pl
 
-from bsu_rules.nik import PROVINCES, NikIssue
+from bsu_rules.catalogue.identity import nik_issue_expr
+from bsu_rules.nik import PROVINCES
 
 UNKNOWN = "?"
 DIMENSIONS = ("province", "sector", "wage_band", "sex", "age_band")
@@ -45,23 +46,10 @@ def latest_wage() -> pl.Expr:
 
 
 def nik_issue() -> pl.Expr:
-    """The first structural problem of each NIK (``NikIssue`` value), null when it is valid."""
-    nik, born = pl.col("nik"), pl.col("birth_date")
-    digits = nik.str.contains(r"^[0-9]{16}$").fill_null(False)
-    day, month = nik.str.slice(6, 2).cast(pl.Int32, strict=False), nik.str.slice(8, 2).cast(pl.Int32, strict=False)
-    year = nik.str.slice(10, 2).cast(pl.Int32, strict=False)
-    birth_day = pl.when(day > 40).then(day - 40).otherwise(day)
-    mismatch = born.is_not_null() & ((birth_day != born.dt.day().cast(pl.Int32))
-                                     | (month != born.dt.month().cast(pl.Int32))
-                                     | (year != (born.dt.year() % 100).cast(pl.Int32)))
-    return (pl.when(~digits).then(pl.lit(NikIssue.NOT_16_DIGITS.value))
-            .when(~nik.str.slice(0, 2).is_in(list(PROVINCES))).then(pl.lit(NikIssue.PROVINCE.value))
-            .when(nik.str.slice(2, 2) == "00").then(pl.lit(NikIssue.REGENCY.value))
-            .when(~(day.is_between(1, 31) | day.is_between(41, 71))).then(pl.lit(NikIssue.DAY.value))
-            .when(~month.is_between(1, 12)).then(pl.lit(NikIssue.MONTH.value))
-            .when(nik.str.slice(12, 4) == "0000").then(pl.lit(NikIssue.SERIAL.value))
-            .when(mismatch).then(pl.lit(NikIssue.BIRTH_DATE_MISMATCH.value))
-            .otherwise(pl.lit(None, pl.String)).alias("nik_issue"))
+    """The first structural problem of each NIK (``NikIssue`` value), null when it is valid: the
+    check ``nik_issue(member.nik, member.birth_date)`` makes."""
+    issue = nik_issue_expr(pl.col("nik"), pl.col("birth_date"))
+    return pl.when(issue != "").then(issue).otherwise(pl.lit(None, pl.String)).alias("nik_issue")
 
 
 def attributes(frame: pl.DataFrame, as_of: date) -> pl.DataFrame:

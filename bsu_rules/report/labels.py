@@ -128,6 +128,7 @@ NIK_REASONS = {
     "regency": ("kode kabupaten/kota tidak sah", "invalid regency code"),
     "day": ("tanggal lahir tidak sah", "invalid birth day"),
     "month": ("bulan lahir tidak sah", "invalid birth month"),
+    "date": ("tanggal lahir tidak ada dalam kalender", "birth date not in the calendar"),
     "serial": ("nomor urut tidak sah", "invalid serial number"),
     "birth-date-mismatch": ("tanggal lahir tidak cocok dengan data", "birth date does not match the record"),
 }
