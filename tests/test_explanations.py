@@ -844,8 +844,9 @@ def test_a_decision_not_yet_made_says_what_to_do_next(lang: str) -> None:
             if d.outcome.value == "undetermined":
                 assert steps and all(not INTERNAL.search(s) for s in steps), f"{name} ({audience}, {lang})"
             elif d.outcome.value == "ineligible" and not _failed_only_for_empty_fields(d):
-                own = [GLOSSARY.step(f"rules.{f}", lang) for f in d.failed]  # a failed criterion's own step
-                assert steps == [s for s in dict.fromkeys(own) if s is not None], f"{name} ({audience}, {lang})"
+                own = [GLOSSARY.step(f"rules.{f}", lang) for f in d.failed]  # a failed criterion's own step,
+                expected = list(dict.fromkeys(own)) if None not in own else []  # when corrections alone could help
+                assert steps == expected, f"{name} ({audience}, {lang})"
         undetermined += d.outcome.value == "undetermined"
     assert undetermined >= 6
     wage = rs.plan().decide(parse_member({k: v for k, v in EXAMPLES[0].items() if k != "wages"}))
@@ -1024,18 +1025,46 @@ def test_a_field_on_record_a_call_cannot_read_is_never_said_to_be_unrecorded(rul
 
 
 def test_the_aid_step_asks_the_worker_which_programmes_they_received() -> None:
-    """Read aloud, the step has an object the listener can follow, and names the programmes to mention."""
+    """Read aloud, the step has an object the listener can follow, and names the programme and year whose
+    receipt the decision waits for, not every programme there is (2022 excludes only the teachers'
+    subsidy of 2022; PKH and Kartu Prakerja change only the priority)."""
     rs = load_ruleset("bsu-2022")
     d = rs.plan().decide(parse_member({**EXAMPLES[0], "program_receipts": None}), hints=True)
     assert d.outcome.value == "undetermined"
     assert _steps(render_text(d, rs, "id"), "id") == [
-        "Beri tahu petugas bantuan pemerintah apa saja yang pernah Anda terima (misalnya PKH, Kartu Prakerja, BPUM, "
-        "atau BSU guru), atau bahwa Anda belum pernah menerimanya; petugas akan mencocokkannya dengan data kementerian "
-        "penyalurnya."]
+        "Beri tahu petugas apakah Anda menerima BSU bagi guru dan tenaga kependidikan pada tahun 2022, atau bahwa "
+        "Anda tidak menerimanya; petugas akan mencocokkannya dengan data kementerian penyalurnya."]
     assert _steps(render_text(d, rs, "en", "officer"), "en") == [
-        "Tell an officer which government aid you have received (such as PKH, Kartu Prakerja, BPUM or the teachers' "
-        "wage subsidy), or that you have received none; the officer will check it against the records of the ministry "
-        "that paid it."]
+        "Tell an officer whether you received the wage subsidy for teachers and education staff in 2022, or that you "
+        "did not; the officer will check it against the records of the ministry that paid it."]
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_a_correction_that_alone_cannot_help_is_not_offered(lang: str) -> None:
+    """A civil servant is told how to correct the status on record; a foreign civil servant is not, since
+    the correction alone would not make them eligible."""
+    rs = load_ruleset("bsu-2022")
+    pns = rs.plan().decide(parse_member({**EXAMPLES[0], "employment_type": "pns"}))
+    assert _steps(render_text(pns, rs, lang), lang) == [GLOSSARY.step("rules.not-pns-tni-polri", lang)]
+    foreign = rs.plan().decide(parse_member({**EXAMPLES[0], "employment_type": "pns", "citizenship": "WNA"}))
+    assert foreign.outcome.value == "ineligible" and _steps(render_text(foreign, rs, lang), lang) == []
+
+
+def test_the_aid_steps_of_2020_name_its_two_exclusions() -> None:
+    """2020 excludes Kartu Prakerja and the teachers' subsidy of 2020: one step for each."""
+    rs = load_ruleset("bsu-2020")
+    record = {"nik": "3204073012830004", "birth_date": "1983-12-30", "citizenship": "WNI", "kpj": "09087712465",
+              "participant_category": "PU", "employment_type": "private", "work_regency_code": "3204",
+              "registered_on": "2007-10-02", "wages": [{"period": "2020-06", "amount": 4_000_000}],
+              "contributions": [{"period": p, "amount": 388_080, "paid_on": f"{p}-13"} for p in ("2020-05", "2020-06")],
+              "program_receipts": None, "bank_account": {"bank": "BRI", "number": "020601019920504"}}
+    d = evaluate(rs, record, on="2020-09-01")
+    assert d.outcome.value == "undetermined"
+    assert _steps(render_text(d, rs, "en"), "en") == [
+        f"Tell an officer whether you received {programme} in 2020, or that you did not; the officer will check it "
+        "against the records of the ministry that paid it."
+        for programme in ("the pre-employment card (Kartu Prakerja)",
+                          "the wage subsidy for teachers and education staff")]
 
 
 @pytest.mark.parametrize("lang", ["id", "en"])

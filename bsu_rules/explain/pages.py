@@ -282,11 +282,14 @@ class _Context:
         elif d.outcome.value == "eligible" and not d.channel and self.unpaid is None:  # unpaid: no channel to choose
             wanted = [i for label in d.missing for i in inputs(label, self.rs)]
         elif d.outcome.value == "ineligible":
-            wanted = self.left_empty() or [f"rules.{r.id}" for r in d.rules if r.outcome is RuleResult.FAIL]
+            failed = [f"rules.{r.id}" for r in d.rules if r.outcome is RuleResult.FAIL]
+            correctable = all(self.g.step(i, self.lang) is not None for i in failed)
+            wanted = self.left_empty() or (failed if correctable else [])  # a correction that alone cannot help: none
         else:
             return []
         own = self.found_nothing()
-        return list(dict.fromkeys(s for i in wanted if (s := own.get(i) or self.g.step(i, self.lang)) is not None))
+        steps = (s for i in wanted for s in own.get(i) or [self.g.step(i, self.lang)])
+        return list(dict.fromkeys(s for s in steps if s is not None))
 
     def left_empty(self) -> list[str]:
         """The member fields left empty (absent, or written blank) that every failed requirement failed for
@@ -301,17 +304,23 @@ class _Context:
         waiting = [i for r in undecided for m in r.missing for i in inputs(m, self.rs)]
         return [k for keys in empty for k in keys] + waiting
 
-    def found_nothing(self) -> dict[str, str]:
-        """The step for a fact unknown although what it reads is on record (``fact.wage``: no wage for the
-        cut-off month or earlier), by each member field it reads, in the words of the function computing it."""
+    def found_nothing(self) -> dict[str, list[str]]:
+        """The steps in the words of the function that reads an input, by that input: for a fact unknown
+        although what it reads is on record (``fact.wage``: no wage for the cut-off month or earlier), and
+        for a member field a deciding criterion reads through a call (``received(member.program_receipts,
+        ["BSU_TEACHER"], param.fiscal_year)``: whether the teachers' wage subsidy was received in 2025, not
+        every programme there is)."""
         if self.rs is None:
             return {}
-        own: dict[str, str] = {}
+        own: dict[str, list[str]] = {}
+        trees = {c.rule.id: c.tree for c in self.rs.rules if c.rule.kind in ("require", "exclude")}
         for r in self.d.rules:
             for label in r.missing if r.outcome is RuleResult.UNKNOWN else ():
-                tree = self.rs.facts.get(label.removeprefix("fact.")) if label.startswith("fact.") else None
+                tree = self.rs.facts.get(label.removeprefix("fact.")) if label.startswith("fact.") else \
+                    trees.get(r.id) if label.startswith("member.") else None
                 step = None if tree is None else self.g.call_words(self.g.steps, tree, self.params, self.lang)
-                own.update(dict.fromkeys(inputs(label, self.rs), step) if step else {})
+                for i in inputs(label, self.rs) if step else ():
+                    own.setdefault(i, []).append(step)
         return own
 
     def sentences(self, r: RuleOutcome, *, every_hint: bool) -> list[str]:
