@@ -117,6 +117,20 @@ def test_html_page_of_every_case(audience: str, lang: str) -> None:
             assert not INTERNAL.search(visible) and not SNAKE.search(visible)
 
 
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_an_html_page_is_read_aloud_right(lang: str) -> None:
+    """A screen reader hears each criterion's mark as its words, and on an English page reads each
+    amount in rupiah (written Rp4.950.000 in either language) as Indonesian, not as a decimal."""
+    rs = load_ruleset("bsu-2022")
+    page = render_html([rs.plan().decide(parse_member(EXAMPLES[3]))], rs, lang, "worker")
+    (item,) = re.findall(r'<li><span class="mark" aria-hidden="true">✗</span>(.*?)</li>', page)
+    said = "syarat tidak terpenuhi" if lang == "id" else "requirement not met"
+    assert item.startswith(f'<span class="said">{said}: </span>')
+    amounts = re.findall(r"Rp[0-9.]+", page)
+    marked = re.findall(r'<span lang="id">Rp[0-9.]+</span>', page)
+    assert "Rp4.950.000" in amounts and len(marked) == (0 if lang == "id" else len(amounts))
+
+
 def test_glossary_covers_the_contract() -> None:
     from bsu_rules.members import Citizenship, EmploymentType, ParticipantCategory, Program
 

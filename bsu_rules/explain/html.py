@@ -1,7 +1,9 @@
 """Pages as one self-contained, printable HTML document: no scripts, no external resources.
 
 Each decision is a section (a printed sheet of its own) with the legal citations as numbered
-footnotes; the document's language is the page language, so a screen reader reads it right.
+footnotes; the document's language is the page language, so a screen reader reads it right: an
+amount in rupiah, written the Indonesian way in either language (Rp600.000), is marked as
+Indonesian on an English page, and each criterion's mark (✗, ?) is read as its words.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ dl { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; mar
 dt { font-weight: bold; } dd { margin: 0; }
 ol.criteria { list-style: none; padding-left: 0; } ol.criteria > li { margin: 0 0 .6rem 1.6rem; text-indent: -1.6rem; }
 .mark { display: inline-block; width: 1.6rem; text-indent: 0; font-weight: bold; }
+.said { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 .values { font-size: .9rem; color: #333; text-indent: 0; } .legend { font-size: .9rem; }
 .notes { font-size: .85rem; border-top: 1px solid #999; padding-top: .5rem; }
 @media print { body { margin: 0; max-width: none; } section { page-break-after: always; } }
@@ -35,6 +38,16 @@ ol.criteria { list-style: none; padding-left: 0; } ol.criteria > li { margin: 0 
 def escape(text: str) -> str:
     """Text as HTML, any control or invisible formatting character written out as its escape."""
     return html.escape(printable(text))
+
+
+_RUPIAH = re.compile(r"-?Rp[0-9][0-9.]*(?:,[0-9]+)?")
+
+
+def _said(text: str, lang: str) -> str:
+    """``escape``, and on a page not in Indonesian each rupiah amount marked as Indonesian: a screen
+    reader reading English would read "Rp600.000" as six hundred point zero zero zero."""
+    escaped = escape(text)
+    return escaped if lang == "id" else _RUPIAH.sub(lambda m: f'<span lang="id">{m[0]}</span>', escaped)
 
 
 def to_html(pages: list[Page], lang: str, rejected: list[Said] | None = None) -> str:
@@ -61,11 +74,12 @@ def _rejected(said: list[Said], lang: str) -> str:
 
 
 def _section(page: Page, n: int) -> str:
-    w = page.words
+    w, lang = page.words, page.lang
+    marks = dict(page.legend)  # what each mark means, read in place of the symbol
     out = [f'<section id="d{n}">', f"<h2>{escape(page.heading)}</h2>",
            *([f'<p class="what-if">{escape(page.what_if)}</p>'] if page.what_if else []),
            f'<p class="verdict {page.outcome}">{escape(page.verdict)}</p>', "<dl>"]
-    out += [f"<dt>{escape(k)}</dt><dd>{_ref(escape(v), n)}</dd>" for k, v in page.facts]
+    out += [f"<dt>{escape(k)}</dt><dd>{_ref(_said(v, lang), n)}</dd>" for k, v in page.facts]
     out.append("</dl>")
     if page.lines:
         out += [f"<h3>{escape(page.section)}</h3>", '<ol class="criteria">']
@@ -73,19 +87,20 @@ def _section(page: Page, n: int) -> str:
             ref = f' <sup><a href="#d{n}-n{line.note}">{line.note}</a></sup>' if line.note else ""
             if page.audience == "worker":
                 first, *rest = line.sentences or [line.title]
-                head = escape(first)
+                head = _said(first, lang)
             else:
-                head, rest = f"<strong>{escape(line.title)}</strong>", line.sentences
-            item = [f'<li><span class="mark">{escape(line.mark)}</span>{head}{ref}']
-            item += [f"<br>{escape(s)}" for s in rest]
+                head, rest = f"<strong>{_said(line.title, lang)}</strong>", line.sentences
+            said = f'<span class="said">{escape(marks[line.mark])}: </span>' if line.mark in marks else ""
+            item = [f'<li><span class="mark" aria-hidden="true">{escape(line.mark)}</span>{said}{head}{ref}']
+            item += [f"<br>{_said(s, lang)}" for s in rest]
             if line.values:
                 sep = " = " if page.audience == "auditor" else ": "
-                shown = "; ".join(f"{escape(k)}{sep}{escape(v)}" for k, v in line.values)
+                shown = "; ".join(f"{escape(k)}{sep}{_said(v, lang)}" for k, v in line.values)
                 item.append(f'<div class="values">{shown}</div>')
             out.append("".join(item) + "</li>")
         out.append("</ol>")
     if page.steps:
-        out += [f"<h3>{escape(w['next'])}</h3>", "<ul>", *(f"<li>{escape(s)}</li>" for s in page.steps), "</ul>"]
+        out += [f"<h3>{escape(w['next'])}</h3>", "<ul>", *(f"<li>{_said(s, lang)}</li>" for s in page.steps), "</ul>"]
     if page.legend:
         legend = "; ".join(f"{escape(m)} {escape(t)}" for m, t in page.legend)
         out.append(f'<p class="legend">{escape(w["legend"])}: {legend}</p>')

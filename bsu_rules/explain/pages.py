@@ -288,7 +288,9 @@ class _Context:
         else:
             return []
         own = self.found_nothing()
-        steps = (s for i in wanted for s in own.get(i) or [self.g.step(i, self.lang)])
+        steps: list[str | None] = []
+        for i in wanted:
+            steps += own[i] if i in own else [self.g.step(i, self.lang)]
         return list(dict.fromkeys(s for s in steps if s is not None))
 
     def left_empty(self) -> list[str]:
@@ -319,8 +321,9 @@ class _Context:
                 tree = self.rs.facts.get(label.removeprefix("fact.")) if label.startswith("fact.") else \
                     trees.get(r.id) if label.startswith("member.") else None
                 step = None if tree is None else self.g.call_words(self.g.steps, tree, self.params, self.lang)
-                for i in inputs(label, self.rs) if step else ():
-                    own.setdefault(i, []).append(step)
+                if step is not None:
+                    for i in inputs(label, self.rs):
+                        own.setdefault(i, []).append(step)
         return own
 
     def sentences(self, r: RuleOutcome, *, every_hint: bool) -> list[str]:
