@@ -1064,6 +1064,24 @@ def test_a_correction_that_alone_cannot_help_is_not_offered(lang: str) -> None:
     assert foreign.outcome.value == "ineligible" and _steps(render_text(foreign, rs, lang), lang) == []
 
 
+def test_a_function_s_step_is_only_for_the_field_it_reads(rules_copy: Path) -> None:
+    """A criterion calling ``received`` and reading another field beside it: a member waiting for that
+    other field is told that field's step, not the aid's."""
+    path = rules_copy / "bsu-2022.yaml"
+    text = path.read_text("utf-8")
+    teacher = 'exclude: received(member.program_receipts, ["BSU_TEACHER"], param.fiscal_year)'
+    assert text.count(teacher) == 1
+    path.write_text(text.replace(teacher, teacher + ' and member.employment_type != "private"'), "utf-8")
+    rs = load_ruleset(path)
+    record = {**EXAMPLES[0], "employment_type": None,
+              "program_receipts": [{"program": "BSU_TEACHER", "year": 2022}]}
+    d = rs.plan().decide(parse_member(record))
+    assert d.outcome.value == "undetermined"
+    steps = _steps(render_text(d, rs, "en"), "en")
+    assert GLOSSARY.step("member.employment_type", "en") in steps
+    assert not any("teachers" in s for s in steps)
+
+
 def test_the_aid_steps_of_2020_name_its_two_exclusions() -> None:
     """2020 excludes Kartu Prakerja and the teachers' subsidy of 2020: one step for each."""
     rs = load_ruleset("bsu-2020")

@@ -77,7 +77,7 @@ def _section(page: Page, n: int) -> str:
     w, lang = page.words, page.lang
     marks = dict(page.legend)  # what each mark means, read in place of the symbol
     out = [f'<section id="d{n}">', f"<h2>{escape(page.heading)}</h2>",
-           *([f'<p class="what-if">{escape(page.what_if)}</p>'] if page.what_if else []),
+           *([f'<p class="what-if">{_said(page.what_if, page.lang)}</p>'] if page.what_if else []),
            f'<p class="verdict {page.outcome}">{escape(page.verdict)}</p>', "<dl>"]
     out += [f"<dt>{escape(k)}</dt><dd>{_ref(_said(v, lang), n)}</dd>" for k, v in page.facts]
     out.append("</dl>")

@@ -20,6 +20,7 @@ from bsu_rules.explain.sentences import row_unset
 from bsu_rules.formatting import format_date, rupiah
 from bsu_rules.glossary import Glossary, Places, glossary_for, join, months
 from bsu_rules.members.model import hide_identifiers
+from bsu_rules.ruleset.expressions import Call, Name, Node, walk
 from bsu_rules.unknowns import inputs, needed
 
 if TYPE_CHECKING:
@@ -319,7 +320,7 @@ class _Context:
         for r in self.d.rules:
             for label in r.missing if r.outcome is RuleResult.UNKNOWN else ():
                 tree = self.rs.facts.get(label.removeprefix("fact.")) if label.startswith("fact.") else \
-                    trees.get(r.id) if label.startswith("member.") else None
+                    _reading(trees.get(r.id), label) if label.startswith("member.") else None
                 step = None if tree is None else self.g.call_words(self.g.steps, tree, self.params, self.lang)
                 if step is not None:
                     for i in inputs(label, self.rs):
@@ -372,6 +373,13 @@ class _Context:
         return Page(self.lang, audience, self.d.outcome.value, self.heading(), self.verdict(), facts, section, lines,
                     legend, self.notes, {**self.w, "notes": self.w["notes_policy"]} if self.policy_noted else self.w,
                     steps or [], self.what_if())
+
+
+def _reading(tree: Node | None, label: str) -> Node | None:
+    """The first call in ``tree`` that takes the member field ``label`` itself as an argument: its step
+    is about that field (a condition may call ``received`` and read another field beside it)."""
+    return next((n for n in walk(tree) if isinstance(n, Call) and any(
+        isinstance(a, Name) and a.dotted == label for a in n.args)), None) if tree is not None else None
 
 
 def _about_the_record(r: RuleOutcome) -> bool:
