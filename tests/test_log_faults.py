@@ -238,6 +238,17 @@ def test_a_forged_signature_or_another_key_fails(tmp_path: Path, capsys: pytest.
     assert main(["verify", str(log), "--public-key", str(log)]) == 2  # not a key: could not proceed
 
 
+def test_an_empty_log_is_unsigned_without_a_line_0(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Nothing signed vouches for an empty log (its decisions may all have been removed): verify says so,
+    without pointing at a line the log does not hold."""
+    _, public = _keys(tmp_path)
+    log = tmp_path / "empty.jsonl"
+    log.write_bytes(b"")
+    assert main(["verify", str(log), "--public-key", str(public)]) == 1
+    said = capsys.readouterr().out
+    assert said.startswith(f"{log}: unsigned: no signed checkpoints") and "line 0" not in said
+
+
 def test_a_line_nested_beyond_any_parser_is_a_malformed_line(tmp_path: Path) -> None:
     from bsu_rules.audit import verify_log
 

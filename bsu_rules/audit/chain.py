@@ -168,7 +168,8 @@ class Problem:
         object.__setattr__(self, "kind", Code(self.kind))
 
     def __str__(self) -> str:
-        return f"line {self.line}: {self.kind}: {self.message}"
+        where = f"line {self.line}: " if self.line else ""  # 0: the log holds no line (an empty log, unsigned)
+        return f"{where}{self.kind}: {self.message}"
 
     def diagnostic(self, log: str | Path) -> Diagnostic:
         """The problem in the one error shape: the log file, the line (which is also the record)."""
