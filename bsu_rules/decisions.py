@@ -313,17 +313,18 @@ _TEN_DIGITS = re.compile(r"(?:\D*\d){10}")
 def mask_typed(text: str) -> str:
     """``mask_identifiers``, and then, in text a person typed, the digits ``mask_nik`` would hide when
     ten or more are left however they are grouped (tabs, commas, other spaces, invisible
-    characters): no bank or person name holds ten digits, a NIK or an account number does."""
-    if len(text) < 10 or not _TEN_DIGITS.match(text):
+    characters) and however they are written (``³²⁰⁴``, ``③②⓪④``: what reads as a digit counts as
+    one): no bank or person name holds ten digits, a NIK or an account number does."""
+    if len(text) < 10 or (not _TEN_DIGITS.match(text) if text.isascii() else sum(map(str.isdigit, text)) < 10):
         return text  # most names hold no digit: looked at once, in C
     text = mask_identifiers(text)
-    return _hide_digits(text) if sum(c.isdecimal() for c in text) >= 10 else text
+    return _hide_digits(text) if sum(map(str.isdigit, text)) >= 10 else text
 
 
 def _hide_digits(text: str, masked: str = "") -> str:
     """``text`` with the digits ``mask_nik`` would hide hidden, whatever stands between them (a ``masked``
     character counted as the digit it hides)."""
-    digits = [i for i, c in enumerate(text) if c.isdecimal() or c in masked]
+    digits = [i for i, c in enumerate(text) if c.isdigit() or c in masked]
     keep = _kept(len(digits))
     hidden = set(digits[keep:len(digits) - keep])
     return "".join("*" if i in hidden else c for i, c in enumerate(text))

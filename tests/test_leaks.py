@@ -195,6 +195,38 @@ def test_a_bank_name_with_control_characters_is_shown_never_obeyed(tmp_path: Pat
         assert not any(c in out for c in "\x1b\u202e\u2028") and "Jago\\x1b[2J\\u202eX\\u2028FAKE" in out, out
 
 
+def test_free_text_an_explanation_names_and_digits_written_otherwise_are_masked(rules_copy: Path) -> None:
+    """A rule author may show the bank or the holder's name in an explanation: a NIK typed there with
+    commas or a no-break space is masked as the payment line masks it; so is one written in
+    superscript or circled digits, which read as digits."""
+    import bsu_rules
+    from bsu_rules.explain import render_text
+
+    path = rules_copy / "bsu-2022.yaml"
+    text = path.read_text("utf-8")
+    old = 'en: "The participant is recorded as a {member.citizenship}, and BSU is only for Indonesian citizens (WNI)"'
+    assert text.count(old) == 1
+    path.write_text(text.replace(old, 'en: "{member.citizenship}: {member.bank_account.bank} / '
+                                      '{member.bank_account.holder_name}"'), "utf-8")
+    ruleset = bsu_rules.load_ruleset(path)
+    examples = Path(__file__).resolve().parents[1] / "examples" / "members.jsonl"
+    record = json.loads(examples.read_text("utf-8").splitlines()[0])
+    superscript = "".join("\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079"[int(d)]
+                          for d in "3204125708940003")
+    circled = "".join("\u24ea\u2460\u2461\u2462\u2463\u2464\u2465\u2466\u2467\u2468"[int(d)]
+                      for d in "3204125708940003")
+    for bank, holder in (("BRI 3204,1257,0894,0003", "Rina 3204\u00a01257\u00a00894\u00a00003"),
+                         (f"Bank {superscript}", circled)):
+        typed = {**record, "citizenship": "WNA", "bank_account": {**record["bank_account"], "bank": bank,
+                                                                  "holder_name": holder}}
+        decision = bsu_rules.evaluate(ruleset, typed)
+        said = decision.rule("citizen").explain
+        assert said is not None and said.en.count("*") == 16, said.en  # eight digits hidden in each
+        for shown in [said.en, decision.to_json(), render_text(decision, ruleset, "en", "officer")]:
+            assert bank not in shown and holder not in shown
+            assert "1257" not in shown and superscript[4:12] not in shown and circled[4:12] not in shown
+
+
 @pytest.mark.parametrize(("text", "shown"), [
     ("'2019-03-01 00:00:00' is not a date", "'2019-03-01 00:00:00' is not a date"),
     ("'2019-03-01T08:30' is not a date", "'2019-03-01T08:30' is not a date"),
@@ -215,6 +247,12 @@ def test_a_bank_name_with_control_characters_is_shown_never_obeyed(tmp_path: Pat
     ("3204–1257–0894–0003", "<16 digits>"),
     (repr("3204\u200b125708940003"), "'<16 digits>'"), ('"3204\'1257\'0894\'0003"', '"<16 digits>"'),
     ("periods 2022-05, 2022-06, 2022-07", "periods 2022-05, 2022-06, 2022-07"),  # months one after another
+    ('Citizenship: "3204=1257=0894=0003" is not', 'Citizenship: "<16 digits>" is not'),  # a quoted value: any gap
+    ("kpj: '3204a1257b0894c0003' is not", "kpj: '<16 digits>' is not"),
+    ("kpj: '32041257²8940003' is not", "kpj: '<16 digits>' is not"),  # a superscript two reads as a digit
+    ("no edition `(3204)(1257)(0894)(0003)` here", "no edition `<16 digits>` here"),
+    ("the participant's wage of 2022-07-31 and 2022-08-15 isn't", "the participant's wage of 2022-07-31 and "
+     "2022-08-15 isn't"),  # apostrophes in words quote nothing
 ])
 def test_a_date_and_time_is_shown_as_written_a_decimal_part_kept_a_grouped_nik_never(text: str, shown: str) -> None:
     """A spreadsheet's date-time reads as written in a message, and a number's short decimal part

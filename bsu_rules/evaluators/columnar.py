@@ -374,7 +374,7 @@ def _typed_masked(out: pa.Table) -> pa.Table:
     pays the bank as written), as the scalar evaluator masks it: only a channel with ten digits can
     hold one, and only such rows are looked at."""
     channel = out.column("channel")
-    digits = pc.count_substring_regex(channel, r"\p{Nd}")
+    digits = pc.count_substring_regex(channel, r"[\p{Nd}\p{No}]")  # what reads as a digit: ³ and ③ too
     if not pc.any(pc.greater_equal(digits, 10)).as_py():
         return out
     masked = [v if v is None or n is None or n < 10 else mask_typed(v)

@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from bsu_rules.bounds import AtLeast
-from bsu_rules.decisions import PRIVATE, mask_identifiers, mask_nik, trusted
+from bsu_rules.decisions import PRIVATE, mask_nik, mask_typed, trusted
 from bsu_rules.formatting import format_date, format_month, format_value, number, rupiah
 from bsu_rules.glossary import AT_LEAST, Glossary, Places, glossary_for, join, regency
 from bsu_rules.nik import PROVINCES, NikIssue, describe_nik_issue, nik_issue
@@ -66,7 +66,7 @@ def format_as(value: Any, fmt: str | None, lang: str, member: Any = None, label:
               glossary: Glossary | None = None, places: Places | None = None) -> str:
     """One placeholder value, formatted for a language (by the glossary when no format is given)."""
     if isinstance(value, str):  # an explanation is read aloud: never a whole NIK or account number,
-        value = mask_nik(value) if label in PRIVATE else mask_identifiers(value)  # nor a fact copying one
+        value = mask_nik(value) if label in PRIVATE else mask_typed(value)  # nor free text or a fact holding one
     if value is None and fmt == "nik" and member is not None and (issue := nik_issue(member.nik)) is not None:
         return describe_nik_issue(issue, member.nik, lang)  # unknown for want of a birth date: the NIK's own flaw
     if value is None:

@@ -74,7 +74,7 @@ def hide_identifiers(text: str) -> str:
     split by other short gaps (a tab, a no-break or thin space, a dash between spaces, a comma, a
     colon, an escape such as ``\\u200b`` in quoted text) are left out too, unless they are dates,
     months or times of day."""
-    return _IN_MESSAGE.sub(_left_out, _SPLIT.sub(_split_out, text))
+    return _QUOTED.sub(_quoted_out, _IN_MESSAGE.sub(_left_out, _SPLIT.sub(_split_out, text)))
 
 
 _ESCAPE = r"\\(?:x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[tnrfvab])"
@@ -103,6 +103,26 @@ def _split_out(found: re.Match[str]) -> str:
         return run  # for ``_IN_MESSAGE``, which keeps a date and time and a short decimal part; or dates
     count = sum(c.isdigit() for c in re.sub(_ESCAPE, "", run))
     return run if count < 10 else f"<{count} digits>"
+
+
+_QUOTED = re.compile(r""""(?:[^"\\\n]|\\.)*"|(?<![^\W\d_])'(?:[^'\\\n]|\\.)*'(?![^\W\d_])|`[^`\n]*`""")
+"""A value as a message quotes it: ``"…"``, ``'…'`` (as ``repr`` writes it; not an apostrophe in a word,
+``participant's``) or ```…```."""
+
+
+def _quoted_out(found: re.Match[str]) -> str:
+    """A quoted value holding ten digits or more, whatever parts them (``"3204=1257=0894=0003"``, letters,
+    brackets) and however they are written (``³²⁰⁴``: what reads as a digit counts), as its count of
+    digits; dates, months and times of day stay as written."""
+    quoted = found.group()
+    inner = re.sub(_ESCAPE, "", quoted[1:-1])
+    count = sum(c.isdigit() for c in _WHOLE_RUN.sub("", inner))
+    if count < 10 or _DATES.fullmatch(inner.strip()):
+        return quoted
+    return f"{quoted[0]}<{count} digits>{quoted[-1]}"
+
+
+_WHOLE_RUN = re.compile(r"<[0-9]+ digits>")
 
 
 def _left_out(found: re.Match[str]) -> str:
