@@ -115,14 +115,11 @@ def _quoted_out(found: re.Match[str]) -> str:
     brackets) and however they are written (``³²⁰⁴``: what reads as a digit counts), as its count of
     digits; dates, months and times of day stay as written."""
     quoted = found.group()
-    inner = re.sub(_ESCAPE, "", quoted[1:-1])
-    count = sum(c.isdigit() for c in _WHOLE_RUN.sub("", inner))
+    inner = _WHOLE.sub("", quoted[1:-1])  # an escape parts nothing; a run already left out is not counted again
+    count = sum(c.isdigit() for c in inner)
     if count < 10 or _DATES.fullmatch(inner.strip()):
         return quoted
     return f"{quoted[0]}<{count} digits>{quoted[-1]}"
-
-
-_WHOLE_RUN = re.compile(r"<[0-9]+ digits>")
 
 
 def _left_out(found: re.Match[str]) -> str:
