@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from bsu_rules.catalogue.calendar import add_months
 from bsu_rules.members import Citizenship, EmploymentType, ParticipantCategory, Program
 from bsu_rules.nik import PROVINCES
+from bsu_rules.regencies import REGENCIES as KEMENDAGRI
 
 __all__ = ["ANCHORS", "BANK_NAMES", "WAGES", "members", "niks"]
 
@@ -43,9 +44,11 @@ WAGES = st.one_of(
 )
 """Monthly wages: at, just under or just over a ceiling or a regional minimum wage, or anything."""
 REGENCIES = ["3215", "3216", "3275", "3276", "3201", "3271", "3214", "3273", "3101", "3171", "3175", "3100",
-             "1571", "1501", "1171", "1101", "1100", "2171", "2105", "2101", "2199", "3578", "3672", "3674",
+             "1571", "1501", "1171", "1101", "1100", "2171", "2105", "2101", "2103", "3578", "3672", "3674",
              "7371", "6471", "1471", "1114", "2172", "9171", "9301", "9404", "9502", "9202", "9671", "1971",
-             "3273", "3515", "3399", "1900"]
+             "3273", "3515", "3329", "1900"]
+PLACES = sorted({code for codes in KEMENDAGRI.values() for code in codes} | {f"{p}00" for p in PROVINCES})
+"""Every code the contract takes: each regency and city, each province with its regency not given."""
 BANKS = ["BRI", "BNI", "MANDIRI", "Mandiri", "BTN", "BCA", "BSI", "bri", "", "Bank  bri ", "BANK RAKYAT INDONESIA",
          "Bank Mandiri", "BNI 46", "bni\u00a046", "\tbank\nBTN", "Bank Syariah Indonesia", "Bank Aceh Syariah",
          "Bank Central Asia", "Bank", "bank bank", "Bank Contoh", "Straße"]
@@ -120,8 +123,7 @@ def members(draw: st.DrawFn, cutoff: str | None = None, as_of: date | None = Non
         "name": _maybe(draw, st.sampled_from(["Siti Aminah", "Budi", "Made Wirawan", "BRI"]), 4),
         "birth_date": _iso(birth),
         "employment_type": _maybe(draw, _often(st.just("private"), st.sampled_from([e.value for e in EmploymentType]))),
-        "work_regency_code": _maybe(draw, st.sampled_from(REGENCIES) | st.builds(
-            "{}{:02d}".format, st.sampled_from(sorted(PROVINCES)), st.integers(0, 99))),
+        "work_regency_code": _maybe(draw, st.sampled_from(REGENCIES) | st.sampled_from(PLACES)),
         "employer": _maybe(draw, st.fixed_dictionaries({}, optional={
             "npp": st.just("AA012345"), "name": st.sampled_from(["PT Contoh", "BRI"]),
             "sector": st.none() | st.sampled_from("ABCDEFGHIJKLMNOPQRSTU")})),

@@ -116,7 +116,7 @@ CASES: list[Case] = [
     ("evaluate: full-width regency code", evaluate("m.jsonl", _jsonl(_record(work_regency_code="３２１５"))),
      {1}, "work_regency_code"),
     ("evaluate: a regency code of no province", evaluate("m.jsonl", _jsonl(_record(work_regency_code="9999"))),
-     {1}, "'9999' is not a regency code"),
+     {1}, "'9999' is not a regency or city code of Kemendagri"),
     ("batch: a regency code of no province", batch("m.jsonl", _jsonl(_record(work_regency_code="0012"))), {1},
      "0 decided + 1 rejected"),
     ("evaluate: Arabic-Indic NIK digit", evaluate("m.jsonl", _jsonl(_record(nik="321501410790000٣"))), {1}, "nik"),

@@ -159,7 +159,7 @@ area_code,amount,bound,source
 1571,3607223,exact,Kota Jambi 2025
 3373,3400000,lower,Kota Salatiga (a lower bound under the national ceiling)
 """
-AREAS = ["3578", "3273", "3101", "1971", "1571", "3201", "3373", "3399"]
+AREAS = ["3578", "3273", "3101", "1971", "1571", "3201", "3373", "3329"]
 WAGES = [3_500_000, 3_700_000, 3_800_000, 3_800_001, 4_399_999, 4_400_000, 4_400_001, 5_400_000, 5_400_001]
 
 
@@ -188,7 +188,7 @@ def _member(area: str | None, wage: int | None) -> dict[str, Any]:
     ("1971", 3_700_001, "undetermined"),
     ("1571", 3_700_000, "eligible"),  # an exact row decides both ways
     ("1571", 3_700_001, "ineligible"),
-    ("3399", 3_500_001, "ineligible"),  # no row: the national ceiling
+    ("3329", 3_500_001, "ineligible"),  # no row: the national ceiling
     ("3373", 3_500_000, "eligible"),  # a bound under the national ceiling: the ceiling holds
     ("3373", 3_500_001, "undetermined"),  # above it: whether the minimum wage lifts it is not known
 ])

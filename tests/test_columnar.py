@@ -238,7 +238,7 @@ def test_regional_ceilings(edition: str, regency: str, wage: int, outcome: str) 
 
 def test_the_ppkm_rule_by_decision_date() -> None:
     rs = bsu_rules.load_ruleset("bsu-2021")
-    record = {**BASE, "work_regency_code": "3399"}
+    record = {**BASE, "work_regency_code": "3329"}
     before, after = both(rs.path, [record], date(2021, 11, 7)), both(rs.path, [record], date(2021, 11, 8))
     assert before[0]["rule:ppkm-area"] == "unknown" and "rule:ppkm-area" not in after[0]
 

@@ -23,7 +23,7 @@ def _records() -> list[dict[str, Any]]:
     for i, record in enumerate(base):
         out.append({**record, "wages": [{"period": p, "amount": 3_000_000 + 250_000 * i}
                                         for p in ("2020-06", "2021-06", "2022-07", "2025-04")]})
-        out.append({**record, "work_regency_code": ["3215", "3171", None, "3399"][i % 4]})
+        out.append({**record, "work_regency_code": ["3215", "3171", None, "3329"][i % 4]})
         out.append({k: v for k, v in record.items() if k not in ("contributions", "employment_type")})
     return out
 

@@ -17,11 +17,14 @@ from pathlib import Path
 import pytest
 
 from bsu_rules.decisions import Decision
+from bsu_rules.errors import InputError
 from bsu_rules.evaluators.scalar import evaluate
 from bsu_rules.explain import AUDIENCES, Renderer, render_html, render_text
 from bsu_rules.formatting import format_date
-from bsu_rules.glossary import Glossary, load_glossary, missing_entries
+from bsu_rules.glossary import Glossary, load_glossary, missing_entries, regency
 from bsu_rules.members import parse_member
+from bsu_rules.nik import PROVINCES
+from bsu_rules.regencies import REGENCIES
 from bsu_rules.ruleset.loader import bundled_rules, check_file, load_ruleset
 from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.testing.cases import load_file
@@ -591,8 +594,9 @@ def test_a_place_is_read_by_the_name_its_table_gives() -> None:
     listed = rs2021.plan(on).decide(parse_member({**outside, "work_regency_code": "3204"}), hints=True)
     assert "Kabupaten/kota tempat bekerja: Kabupaten Bandung (3204, Provinsi Jawa Barat)" in \
         render_text(listed, rs2021, "id", "officer")  # no table names it: the glossary's Kemendagri list does
-    unnamed = rs2021.plan(on).decide(parse_member({**outside, "work_regency_code": "3299"}), hints=True)
-    assert "Kabupaten/kota tempat bekerja: 3299 (Provinsi Jawa Barat)" in render_text(unnamed, rs2021, "id", "officer")
+    with pytest.raises(InputError, match="3299' is not a regency or city code of Kemendagri"):
+        parse_member({**outside, "work_regency_code": "3299"})  # a code that names no place: no decision on it
+    assert regency("3299", "id") == "3299 (Provinsi Jawa Barat)"  # a glossary without the code says its digits
     bogor = rs2021.plan(on).decide(parse_member({**outside, "work_regency_code": "3201"}), hints=True)
     assert "Kabupaten/kota tempat bekerja: Kabupaten Bogor (3201, Provinsi Jawa Barat)" in \
         render_text(bogor, rs2021, "id", "officer")  # the table's "Kab. Bogor", spelled as every place is, and heard
@@ -1238,6 +1242,8 @@ def test_a_place_no_table_names_is_said_by_its_kemendagri_name() -> None:
     glossary = load_glossary()
     assert len(glossary.places) >= 514 and glossary.places["3204"] == "Kabupaten Bandung"
     assert glossary.places["9101"] == glossary.places["9301"] == "Kabupaten Merauke"  # before and after 2022
+    assert set(glossary.places) == {code for codes in REGENCIES.values() for code in codes}  # the contract's codes
+    assert list(REGENCIES) == list(PROVINCES)  # each province has its regencies, and no other prefix has any
     rs = load_ruleset("bsu-2021")
     record = {"nik": "3204125708940003", "citizenship": "WNI", "participant_category": "PU", "kpj": "22041870213",
               "employment_type": "private", "work_regency_code": "3204", "registered_on": "2017-01-05",

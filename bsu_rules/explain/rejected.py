@@ -69,8 +69,9 @@ _SAY: dict[str, dict[str, str]] = {
         "letter": "{label}: {value} harus berupa satu huruf besar, {low} sampai {high}",
         "twice": "{group} untuk bulan {month} tercatat lebih dari sekali dengan isi yang berbeda",
         "invalid": "{label} tidak sah", "write": "; tulis {}",
-        "regency": "{label}: {value} bukan kode kabupaten/kota (dua angka kode provinsi yang ada, lalu dua "
-                   "angka lagi, misalnya 3273)", "remove": "; hapus kolom itu atau perbaiki ejaannya",
+        "regency": "{label}: {value} bukan kode kabupaten/kota Kemendagri (misalnya 3273; atau dua angka kode "
+                   "provinsi lalu 00, misalnya 3200, bila kabupaten/kotanya tidak diketahui)",
+        "remove": "; hapus kolom itu atau perbaiki ejaannya",
         "row_month": "{label} untuk bulan {month}", "row": "{label} pada isian ke-{n} {group}",
         "entry": "isian ke-{n} {group}",
         "surrogate": "{label} memuat teks dengan surrogate UTF-16 tunggal (bukan karakter)",
@@ -104,8 +105,8 @@ _SAY: dict[str, dict[str, str]] = {
         "digits": "{label}: {value} must be {n} digits (0-9)",
         "digits_range": "{label}: {value} must be {low} to {high} digits (0-9)",
         "letter": "{label}: {value} must be one capital letter, {low} to {high}",
-        "regency": "{label}: {value} is not a regency code (the two digits of a province that exists, then two "
-                   "more, such as 3273)",
+        "regency": "{label}: {value} is not a regency or city code of Kemendagri (such as 3273; or a "
+                   "province's two digits and 00, such as 3200, where the regency or city is not known)",
         "twice": "{group} list {month} more than once, with different values", "invalid": "{label} is not valid",
         "write": "; write {}", "remove": "; remove it or correct its spelling",
         "row_month": "{label} for {month}", "row": "{label} in entry {n} of the {group}",
@@ -294,7 +295,7 @@ def _value(leaf: Leaf, value: Any, label: str, names: list[str], lang: str, g: G
         return w["date"].format(label=label, value=shown) + _write(
             f"{found[3]}-{int(found[2]):02d}-{int(found[1]):02d}" if found else None, lang)
     regency = leaf.pattern == REGENCY_CODE
-    if regency and re.fullmatch("[0-9]{4}", value):  # four digits, but no province has the first two
+    if regency and re.fullmatch("[0-9]{4}", value):  # four digits that name no place
         return w["regency"].format(label=label, value=shown)
     digits = _DIGITS.fullmatch(digits_pattern(4) if regency else leaf.pattern or "")
     if digits:

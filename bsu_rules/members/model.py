@@ -24,7 +24,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from bsu_rules.nik import PROVINCES
+from bsu_rules.regencies import REGENCIES
 
 MONTH = re.compile(r"^([0-9]{3}[1-9]|[0-9]{2}[1-9][0-9]|[0-9][1-9][0-9]{2}|[1-9][0-9]{3})-(0[1-9]|1[0-2])$")
 """A month, YYYY-MM, of a year a date can have (0001-9999; written for RE2 too: no look-ahead)."""
@@ -226,11 +226,12 @@ def digits(low: int, high: int | None = None) -> str:
 
 Month = Annotated[StrictStr, BeforeValidator(check_month),
                   Field(description="A month, YYYY-MM", json_schema_extra={"pattern": MONTH.pattern})]
-REGENCY_CODE = f"^(?:{'|'.join(sorted(PROVINCES))})[0-9]{{2}}$"
-"""A Kemendagri regency code: a province that exists (``32``), then two digits (``3273``; ``3200``
-where only the province is known)."""
-RegencyCode = Annotated[StrictStr, Field(pattern=REGENCY_CODE, description="regency code: the two digits of a province "
-                                                                     "that exists, then two more, such as 3273")]
+REGENCY_CODE = "^(?:" + "|".join(f"{province}(?:00|{'|'.join(code[2:] for code in codes)})"
+                                 for province, codes in REGENCIES.items()) + ")$"
+"""A Kemendagri regency or city code (``3273``), or a province's code and ``00`` where only the province
+is known (``3200``): a code that names no place (``3299``) would be read against the wrong minimum wage."""
+RegencyCode = Annotated[StrictStr, Field(pattern=REGENCY_CODE, description=(
+    "regency or city code of Kemendagri, such as 3273 (or a province's two digits and 00, such as 3200)"))]
 ACCOUNT_NUMBER = r"^([^0-9*]*[0-9*][\s\S]*)?$"
 """An account number holds a digit 0-9 (however they are grouped) or a ``*`` where one was masked (a
 decision log keeps ``********`` of a short one, and replays it), or is empty: none. A blank or a

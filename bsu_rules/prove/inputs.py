@@ -20,6 +20,7 @@ from bsu_rules.catalogue.identity import PROVINCE_ONLY
 from bsu_rules.members import Member
 from bsu_rules.nik import PROVINCES
 from bsu_rules.prove.symbols import TRUE, ProveError, Strings, Sym, Term
+from bsu_rules.regencies import REGENCIES
 from bsu_rules.ruleset.expressions import Lit, Node, parse, walk
 from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.ruleset.types import HISTORIES, Type, member_fields
@@ -68,15 +69,16 @@ def fits(path: str, text: str) -> bool:
 
 
 def universe(texts: set[str]) -> Strings:
-    """The texts the rules name, and texts standing for "any other value": a regency of each
-    two-digit (province) prefix named, one of the first province not named, each of those
+    """The texts the rules name, and texts standing for "any other value": a regency the rules do not
+    name of each two-digit (province) prefix named, one of the first province not named, each of those
     provinces with its regency not given (``3200``), a NIK, a number, a word."""
     strings = Strings()
     for text in sorted(texts):
         strings.code(text)
     named = {t for t in texts if len(t) == 2 and t.isdigit()}
     prefixes = sorted(named | {next(p for p in sorted(PROVINCES) if p not in named)})
-    others = [next(c for c in (f"{p}{n:02d}" for n in range(99, 0, -1)) if c not in texts) for p in prefixes]
+    others = [code for p in prefixes
+              if (code := next((c for c in reversed(REGENCIES.get(p, ())) if c not in texts), None))]
     regencies = {t[:2] for t in texts if len(t) == 4 and t.isdigit()}  # a province-only code of each named too
     province_only = [code for p in sorted(set(prefixes) | regencies) if (code := f"{p}{PROVINCE_ONLY}") not in texts]
     strings.others = [*others, *province_only, "3204120101900001", "99999999999", "OTHER"]
