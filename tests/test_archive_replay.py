@@ -108,6 +108,31 @@ def test_a_damaged_archive_entry_is_an_error(tmp_path: Path) -> None:
         load_archived(tmp_path / "arch", entry.sha256)
 
 
+@pytest.mark.parametrize(("edit", "says"), [
+    (lambda m: m["overrides"][0].update(value=4300000), "`overrides[0]` is not a value set"),
+    (lambda m: m["overrides"][0].update(since="2022-13-01"), "`overrides[0]` is not a value set"),
+    (lambda m: m["overrides"][0].pop("set"), "`overrides[0]` is not a value set"),
+    (lambda m: m.update(overrides="x"), "`overrides` is not a list"),
+    (lambda m: m["overrides"].append({"table": "minimum_wage", "file": "../../mw.csv"}),
+     "`overrides[1]` replaces a table by no file the entry holds"),
+    (lambda m: m.update(base=5), "`base` is not a rule set hash"),
+    (lambda m: m.update(files=[]), "`files` is not a map"),
+])
+def test_a_what_if_entry_whose_manifest_has_another_shape_is_said_to_be_damaged(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], edit: Any, says: str) -> None:
+    assert main(["archive", "bsu-2022", "--set", "wage_ceiling=4300000", "--into", str(tmp_path)]) == 0
+    what_if = next(p for p in tmp_path.glob("*/manifest.json") if "base" in json.loads(p.read_text("utf-8")))
+    manifest = json.loads(what_if.read_text("utf-8"))
+    edit(manifest)
+    what_if.write_text(json.dumps(manifest), "utf-8")
+    with pytest.raises(ArchiveError, match=re.escape(says)):
+        load_archived(tmp_path, what_if.parent.name)
+    capsys.readouterr()
+    assert main(["archive", "bsu-2022", "--set", "wage_ceiling=4300000", "--into", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert says in err and "internal error" not in err
+
+
 @pytest.mark.parametrize("kind", ["fifo", "symlink-out", "directory", "manifest-fifo"])
 def test_an_entry_file_that_is_not_a_regular_file_inside_the_entry_is_refused_unread(
         tmp_path: Path, archive: Path, kind: str) -> None:
@@ -282,6 +307,20 @@ def test_a_bad_snapshot_record_is_left_out_and_said(tmp_path: Path, archive: Pat
     assert main(["replay", str(log), "--archive", str(archive), "--members", str(snapshot)]) == 0
     err = capsys.readouterr().err
     assert f"warning: {snapshot}:{len(RECORDS) + 2}: (record): not valid JSON" in err and "citizenship" in err
+
+
+def test_a_decision_whose_input_hash_no_snapshot_record_has_is_named(tmp_path: Path, archive: Path,
+                                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    """The replayed decision takes its input hash from the logged one (the log does not hold the whole
+    record): with a snapshot, a line it cannot vouch for is named, not passed over in silence."""
+    log, snapshot = tmp_path / "p.jsonl", tmp_path / "snap.jsonl"
+    write_log(log, "bsu-2022", RECORDS)
+    snapshot.write_text("".join(json.dumps(r) + "\n" for r in RECORDS[1:]), "utf-8")
+    assert main(["replay", str(log), "--archive", str(archive), "--members", str(snapshot)]) == 0
+    err = capsys.readouterr().err
+    assert "1 decision has an input sha256 that no record of the snapshot has (line 1)" in err
+    assert main(["replay", str(log), "--archive", str(archive), "--members", str(EXAMPLES)]) == 0
+    assert "no record of the snapshot" not in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(("name", "kind"), [("snap.parquet", "Parquet"), ("snap.csv", "CSV"), ("snap", "Parquet")])

@@ -367,9 +367,10 @@ def test_a_json_error_is_placed_in_its_line(tmp_path: Path, line: bytes, said: s
     assert problem is not None and problem.message == f"not JSON ({said})"
 
 
-def test_a_control_character_in_a_line_is_placed_once(tmp_path: Path) -> None:
+@pytest.mark.parametrize("control", [b"\t", b"\x00"])  # NUL is UTF-8 too: no encoding problem
+def test_a_control_character_in_a_line_is_placed_once(tmp_path: Path, control: bytes) -> None:
     log = tmp_path / "ctl.jsonl"
-    log.write_bytes(b'{"seq":"a\tb"}\n')
+    log.write_bytes(b'{"seq":"a' + control + b'b"}\n')
     problem = verify_log(log).problem
     assert problem is not None and problem.message == "not JSON (invalid control character at column 10)"
 

@@ -14,6 +14,7 @@ import re
 import shutil
 import tempfile
 from dataclasses import dataclass, replace
+from datetime import date
 from pathlib import Path, PurePosixPath
 from types import SimpleNamespace
 from typing import Any
@@ -121,11 +122,11 @@ def load_archived(into: str | Path, sha256: str) -> RuleSet:
         raise ArchiveError(f"{folder / MANIFEST} {exc}") from None
     except ValueError as exc:
         raise ArchiveError(f"{folder / MANIFEST}: unreadable ({exc})") from None
-    files: dict[str, str] = manifest.get("files", {}) if isinstance(manifest, dict) else {}
-    rule_file = manifest.get("rule_file") if isinstance(manifest, dict) else None
-    reform = isinstance(manifest, dict) and isinstance(manifest.get("base"), str)
-    if not reform and (not isinstance(rule_file, str) or rule_file not in files):
-        raise ArchiveError(f"{folder / MANIFEST}: no rule file named")
+    problem = _shape_problem(manifest)
+    if problem:
+        raise ArchiveError(f"{folder / MANIFEST}: {problem}: the entry is damaged; keep it aside as it is and "
+                           "restore it from a copy, or archive the rule set into another folder")
+    files: dict[str, str] = manifest["files"]
     for name, digest in sorted(files.items()):
         try:
             data = read_beside(folder, _safe(name))
@@ -141,6 +142,46 @@ def load_archived(into: str | Path, sha256: str) -> RuleSet:
     if ruleset.sha256 != sha256:
         raise ArchiveError(f"{folder}: loads with sha256 {ruleset.sha256}, not {sha256}")
     return ruleset
+
+
+def _shape_problem(manifest: Any) -> str | None:
+    """What is wrong with the form of a manifest (None: nothing), before anything in it is used: an entry
+    holds a rule file among its ``files``, or (a what-if) names its ``base`` and its ``overrides``, each a
+    value set (``set``, ``value``, ``since``) or a table replaced by one of its ``files``."""
+    if not isinstance(manifest, dict):
+        return "is not a JSON object"
+    files = manifest.get("files")
+    if not isinstance(files, dict) or not all(isinstance(d, str) for d in files.values()):
+        return "`files` is not a map of file names to sha256s"
+    if "base" not in manifest:
+        rule_file = manifest.get("rule_file")
+        if not isinstance(rule_file, str):
+            return "`rule_file` names no rule file"
+        return None if rule_file in files else f"`rule_file` {json.dumps(rule_file)} is not among its `files`"
+    if not isinstance(manifest["base"], str) or not _SHA.match(manifest["base"]):
+        return "`base` is not a rule set hash (64 hex digits)"
+    overrides = manifest.get("overrides")
+    if not isinstance(overrides, list):
+        return "`overrides` is not a list"
+    for i, spec in enumerate(overrides):
+        at = f"`overrides[{i}]`"
+        if not isinstance(spec, dict):
+            return f"{at} is not an object"
+        if "table" in spec:
+            if not isinstance(spec["table"], str) or not isinstance(spec.get("file"), str) or spec["file"] not in files:
+                return f"{at} replaces a table by no file the entry holds (`table` and `file`, one of its `files`)"
+        elif not (isinstance(spec.get("set"), str) and isinstance(spec.get("value"), str)
+                  and (spec.get("since") is None or _is_day(spec["since"]))):
+            return f"{at} is not a value set (`set` and `value` as text, `since` a date YYYY-MM-DD or null)"
+    return None
+
+
+def _is_day(text: Any) -> bool:
+    try:
+        date.fromisoformat(text)
+    except (TypeError, ValueError):
+        return False
+    return True
 
 
 def _no_manifest(root: Path, folder: Path) -> ArchiveError:

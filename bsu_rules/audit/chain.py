@@ -118,8 +118,11 @@ def _why(exc: Exception, raw: bytes) -> str:
         return "an empty line"
     if isinstance(exc, RecursionError):
         return "nested too deeply"
-    if isinstance(exc, UnicodeDecodeError) or b"\x00" in raw:
+    if isinstance(exc, UnicodeDecodeError):
         return "not UTF-8 text"
+    if b"\x00" in raw:  # a control character, which the parser (guessing UTF-16 from it) does not say
+        at = raw.index(b"\x00")
+        return f"invalid control character at column {len(raw[:at].decode('utf-8', 'replace')) + 1}"
     if isinstance(exc, json.JSONDecodeError):  # past the line's own newline: at its end
         line = exc.doc.split("\n", 1)[0]
         if exc.lineno > 1 or exc.pos >= len(line.rstrip("\r")):

@@ -41,12 +41,15 @@ def run(args: argparse.Namespace) -> int:
     shown: list[Any] = []
     seen: set[int | None] = set()  # the seqs replayed
     verifier, notes = Verifier(), list[str]()
+    unmatched: list[int] = []  # with a snapshot: the lines whose input hash no snapshot record has
     try:
         for item in iter_replay(args.log, args.archive, args.members, nik=args.nik, key=key, seqs=args.seq,
                                 chain=verifier, notes=notes):
             tally([item], counts)
             tally_what_if([item], what_if)
             seen.add(item.seq)
+            if args.members and item.source == "log":
+                unmatched.append(item.line)
             if args.format == "json":
                 shown.append(item.to_dict())
             elif args.all or args.explain or item.status is not Status.IDENTICAL:
@@ -60,6 +63,13 @@ def run(args: argparse.Namespace) -> int:
     if checkpoints_path(args.log).exists():  # the chain alone is no proof against whoever can rewrite the log
         notes.append(f"the log is signed ({checkpoints_path(args.log).name}): replay checks its chain, not its "
                      f"signatures; check them with bsu-rules verify {args.log} --public-key PUBLIC.pem")
+    if unmatched:
+        lines = ", ".join(map(str, unmatched[:5])) + (f" and {len(unmatched) - 5} more" if len(unmatched) > 5 else "")
+        many = len(unmatched) > 1
+        notes.append(f"{len(unmatched)} decision{'s have' if many else ' has'} an input sha256 that no record of "
+                     f"the snapshot has (line{'s' if many else ''} {lines}): decided again from the logged inputs, "
+                     f"with the logged input sha256, which the log cannot vouch for (it does not hold the whole "
+                     f"record)")
     for note in notes:  # a snapshot record left out, lines another key hides
         print(f"bsu-rules: warning: {note}", file=sys.stderr)
     absent = sorted(set(args.seq or ()) - seen)
