@@ -19,7 +19,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
 
 from bsu_rules.errors import BsuRulesError, Code
 from bsu_rules.formatting import format_date, format_month, format_value, format_year, number, rupiah
@@ -53,6 +53,21 @@ class Label(_Model):
     none: Written | None = None
 
 
+class Amendment(_Model):
+    """A later regulation that changed a regulation's text, from the day it took effect."""
+
+    by: str
+    from_: date = Field(alias="from")
+
+
+class Regulation(Written):
+    """A regulation's full name, as a citation names it, and the amendments of its text by date: a
+    decision dated on or after the first that applies the text as it was first written cites it as
+    the text before that amendment."""
+
+    amended: tuple[Amendment, ...] = ()
+
+
 class GlossaryError(BsuRulesError, ValueError):
     """The glossary file itself is malformed."""
 
@@ -73,10 +88,20 @@ class Glossary(_Model):
     channel_reasons: dict[str, Written] = {}  # why the rules pay through a channel other than the recorded bank
     functions: dict[str, Written] = {}
     rules: dict[str, Written] = {}
-    legal_basis: dict[str, Written] = {}  # the regulation's full name, as a citation names it
+    legal_basis: dict[str, Regulation] = {}  # the regulation's full name, as a citation names it
     steps: dict[str, Written] = {}  # what to bring or update when an input is missing, and who keeps it
     unknown: dict[str, Written] = {}  # why a function finds nothing in a member history on record, by name/arity
     places: dict[RegencyCode, PlaceName] = {}  # a regency/city code's name, said where no table names the code
+
+    @model_validator(mode="after")
+    def _amendments_are_known(self) -> Glossary:
+        for key, regulation in self.legal_basis.items():
+            for amendment in regulation.amended:
+                if amendment.by not in self.legal_basis:
+                    raise ValueError(f"legal_basis.{key}.amended: `{amendment.by}` is no key of `legal_basis`")
+            if [a.from_ for a in regulation.amended] != sorted(a.from_ for a in regulation.amended):
+                raise ValueError(f"legal_basis.{key}.amended: list the amendments by date")
+        return self
 
     def label(self, name: str, lang: str) -> str:
         """A name as it reads inside a sentence; the name itself if it has no entry."""

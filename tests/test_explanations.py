@@ -500,6 +500,31 @@ def test_a_decision_cites_the_text_as_amended_on_its_date(on: str, id_words: str
             assert words in render_text(d, rs, lang, audience)
 
 
+@pytest.mark.parametrize(("on", "amended"), [("2021-07-27", False), ("2021-07-28", True), ("2022-09-04", True)])
+def test_a_decision_on_the_text_as_first_written_says_so_once_it_was_amended(on: str, amended: bool) -> None:
+    """16/2021 rewrote Pasal 3 ayat (2) of 14/2020 from 28 July 2021: a 2020-edition decision made
+    since cites the letters of the text it applies, as they read before that amendment."""
+    rs = load_ruleset("bsu-2020")
+    member = parse_member({**EXAMPLES[0], "wages": [{"period": "2020-06", "amount": 3_400_000}]})
+    d = rs.plan(date.fromisoformat(on)).decide(member)
+    for lang, words in (("id", "Nomor 14 Tahun 2020 sebelum diubah dengan Peraturan Menteri Ketenagakerjaan Nomor 16 "
+                                "Tahun 2021"),
+                        ("en", "Number 14 of 2020 as it read before its amendment by Regulation of the Minister of "
+                               "Manpower Number 16 of 2021")):
+        page = render_text(d, rs, lang, "officer")
+        assert (words in page) is amended and ("14 Tahun 2020" in page or "14 of 2020" in page)
+
+
+def test_a_glossary_amendment_names_a_regulation_it_knows_in_date_order() -> None:
+    entry = {"id": "Permenaker 14/2020", "en": "Regulation 14 of 2020"}
+    with pytest.raises(ValueError, match="`pm-99-2021` is no key of `legal_basis`"):
+        Glossary.model_validate({"legal_basis": {"pm-14-2020": {**entry, "amended": [
+            {"by": "pm-99-2021", "from": "2021-07-28"}]}}})
+    with pytest.raises(ValueError, match="list the amendments by date"):
+        Glossary.model_validate({"legal_basis": {"a": {**entry, "amended": [
+            {"by": "a", "from": "2021-11-08"}, {"by": "a", "from": "2021-07-28"}]}}})
+
+
 def test_an_html_page_with_a_malformed_record_stays_a_page(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from bsu_rules.cli import main
 

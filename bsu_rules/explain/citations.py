@@ -4,7 +4,9 @@ or in English "Article 3(2)(c) and Article 4 of Regulation of the Minister of Ma
 2022". Regulation names come from the glossary; remarks in parentheses are the rule author's and
 are left to the auditor's view. A text cited "as amended" (``Permenaker 14/2020 sebagaimana diubah``)
 is cited as last amended on the decision date: by the regulation that last began or ended a
-criterion's force by then (``last_amendment``), when that is a later one than the rule names.
+criterion's force by then (``last_amendment``), when that is a later one than the rule names. A text
+cited as first written, by a decision dated when the glossary says an amendment of it had taken
+effect, is cited as it read before that amendment ("sebelum diubah dengan …").
 """
 
 from __future__ import annotations
@@ -53,9 +55,12 @@ def last_amendment(model: RuleFile, on: date) -> str | None:
     return max((c for c in changes if c[1]), default=(None, None))[1]
 
 
-def cite(source: str | None, glossary: Glossary, lang: str, last: str | None = None) -> str | None:
+def cite(source: str | None, glossary: Glossary, lang: str, last: str | None = None,
+         on: date | None = None) -> str | None:
     """The full citation of a ``source``, or None when it names no known legal basis; a text cited as
-    amended is cited as ``last`` amended by that legal-basis key, when it is another than the source's."""
+    amended is cited as ``last`` amended by that legal-basis key, when it is another than the source's;
+    a text cited as it was first written, by a decision ``on`` a day an amendment of it had taken
+    effect, is cited as the text before that amendment."""
     if not source:
         return None
     groups: list[tuple[str, list[str], str | None]] = []  # (key, pinpoints, amended regulation key)
@@ -76,12 +81,18 @@ def cite(source: str | None, glossary: Glossary, lang: str, last: str | None = N
         else:
             groups.append((key, [pin] if pin else [], base))
     last = last if last in glossary.legal_basis else None
-    return "; ".join(_group(key, pins, base, glossary, lang, last) for key, pins, base in groups)
+    return "; ".join(_group(key, pins, base, glossary, lang, last, on) for key, pins, base in groups)
 
 
-def _group(key: str, pins: list[str], base: str | None, glossary: Glossary, lang: str, last: str | None) -> str:
+def _group(key: str, pins: list[str], base: str | None, glossary: Glossary, lang: str, last: str | None,
+           on: date | None) -> str:
     name = str(getattr(glossary.legal_basis[key], lang))
-    if base is not None:
+    first = next((a.by for a in glossary.legal_basis[key].amended if on is not None and a.from_ <= on), None)
+    if base is None and first is not None:  # the text as it was before it was amended
+        by = str(getattr(glossary.legal_basis[first], lang))
+        name = f"{name} sebelum diubah dengan {by}" if lang == "id" else \
+            f"{name} as it read before its amendment by {by}"
+    elif base is not None:
         amended = str(getattr(glossary.legal_basis[base], lang))
         if last is not None and last not in (key, base):
             latest = str(getattr(glossary.legal_basis[last], lang))

@@ -174,7 +174,7 @@ class _Context:
     def note(self, source: str | None, basis: str | None = None) -> int | None:
         """The footnote number of ``source``; a policy's source (an audit finding) is no law, and the
         notes' heading then says so."""
-        text = cite(source, self.g, self.lang, self.amended)
+        text = cite(source, self.g, self.lang, self.amended, self.d.on)
         if text is None:
             return None
         self.policy_noted = self.policy_noted or basis == "policy"
