@@ -1169,13 +1169,23 @@ def _eligible(edition: str) -> tuple[RuleSet, date, dict[str, object]]:
     ("bsu-2021", {"number": ""}, "rekening yang dibukakan secara kolektif bagi pekerja, karena tidak ada nomor "
      "rekening yang tercatat", "an account opened collectively for the worker, because no account number is on "
      "record"),
+    ("bsu-2021", {"aceh": True, "number": ""}, "rekening Bank Syariah Indonesia (BSI), karena peserta bekerja di "
+     "Aceh; tidak ada nomor rekening yang tercatat, jadi rekening itu dibukakan bagi pekerja", "an account at Bank "
+     "Syariah Indonesia (BSI), because the participant works in Aceh; no account number is on record, so that "
+     "account is opened for the worker"),
+    ("bsu-2021", {"aceh": True, "account": None}, "rekening Bank Syariah Indonesia (BSI), karena peserta bekerja di "
+     "Aceh", "an account at Bank Syariah Indonesia (BSI), because the participant works in Aceh"),
 ])
 def test_the_payment_line_says_why_the_bank_on_record_is_not_used(edition: str, change: dict[str, object],
                                                                  id_said: str, en_said: str) -> None:
     rs, on, record = _eligible(edition)
-    account = {"bank": "BRI", "number": "418201004566507", "holder_name": "x"}
-    account.update({k: v for k, v in change.items() if k != "aceh"})
+    account: dict[str, object] | None = {"bank": "BRI", "number": "418201004566507", "holder_name": "x"}
+    account.update({k: v for k, v in change.items() if k not in ("aceh", "account")})
+    if "account" in change:  # no account on record at all: Aceh's reason still holds
+        account = None
     record = {**record, "bank_account": account, **({"work_regency_code": "1171"} if "aceh" in change else {})}
+    if "aceh" in change and edition == "bsu-2021":  # Banda Aceh is no PPKM area: decided once that criterion ended
+        on = max(on, date(2021, 11, 8))
     d = rs.plan(on).decide(parse_member(record))
     assert d.outcome.value == "eligible", d
     for audience in ("worker", "officer"):

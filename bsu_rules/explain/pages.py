@@ -54,6 +54,7 @@ _W: dict[str, dict[str, str]] = {
         "no_channel": "belum dapat ditentukan karena data {} tidak tercatat", "bank_read": "; bank yang tercatat: “{}”",
         "no_bank_named": "belum dapat ditentukan karena bank yang tercatat, “{}”, tidak menyebut nama bank",
         "because": ", karena {}", "no_number": ", karena tidak ada nomor rekening yang tercatat",
+        "opened": "; tidak ada nomor rekening yang tercatat, jadi rekening itu dibukakan bagi pekerja",
         "not_state": ", karena bank yang tercatat, “{}”, bukan bank penyalur milik negara (Himbara)",
         "unpaid": "tidak dibayarkan untuk {this}, karena NIK yang sama sudah dibayar melalui {paid}: "
                   "satu NIK hanya dibayar satu kali.",
@@ -87,6 +88,7 @@ _W: dict[str, dict[str, str]] = {
         "no_bank_named": "cannot be decided yet because the bank on record, “{}”, names no bank",
         "bank_read": "; bank on record: “{}”", "because": ", because {}",
         "no_number": ", because no account number is on record",
+        "opened": "; no account number is on record, so that account is opened for the worker",
         "not_state": ", because the bank on record, “{}”, is not one of the state-owned banks (Himbara) that pay out",
         "unpaid": "not paid under {this}, because the same NIK is already paid under {paid}: "
                   "one NIK is paid only once.",
@@ -259,12 +261,17 @@ class _Context:
         w, read = self.w, self.d.channel_values  # the bank as the record writes it, and as the rules read it
         written = read.get("member.bank_account.bank", read.get("fact.bank"))
         bank = read.get("fact.bank", written)
-        if not isinstance(written, str) or not written.strip() or bank == channel:
+        on_record = isinstance(written, str) and bool(written.strip())
+        if bank == channel and on_record:
+            return ""
+        reason = self.g.channel_reasons.get(channel)
+        if reason is not None:  # the channel's own reason (Aceh), whatever account the record names, or none
+            why = w["because"].format(getattr(reason, self.lang))
+            return why + (w["opened"] if bank == "" else w["bank_read"].format(mask_typed(written.strip()))
+                          if on_record and bank else "")
+        if not on_record:
             return ""
         shown = mask_typed(written.strip())
-        reason = self.g.channel_reasons.get(channel)
-        if reason is not None:
-            return w["because"].format(getattr(reason, self.lang)) + (w["bank_read"].format(shown) if bank else "")
         if bank == "":  # the rules read no bank: the record has no account number
             return w["no_number"]
         state = read.get("param.state_banks")
