@@ -103,7 +103,8 @@ def test_warnings_carry_rule_ids_and_severity() -> None:
 def test_messages_say_what_to_do() -> None:
     diagnostics = linted(FIXTURES / "unmatchable-key.yaml")
     by_key = {d.message.split("`")[1]: d.message for d in diagnostics}
-    assert "a regency code: the two digits of a province" in by_key["3l16"], by_key["3l16"]
+    assert "(a regency or city code of Kemendagri such as 3273, or a province's two digits and 00 such as 3200)" \
+        in by_key["3l16"], by_key["3l16"]
     assert "a province code: two digits, such as 32" in by_key["3l16"] and "\\d" not in by_key["3l16"]
     assert "one of A, B" in by_key["Z"]
     diagnostics = linted(FIXTURES / "unknown-source.yaml")

@@ -231,7 +231,7 @@ REGENCY_CODE = "^(?:" + "|".join(f"{province}(?:00|{'|'.join(code[2:] for code i
 """A Kemendagri regency or city code (``3273``), or a province's code and ``00`` where only the province
 is known (``3200``): a code that names no place (``3299``) would be read against the wrong minimum wage."""
 RegencyCode = Annotated[StrictStr, Field(pattern=REGENCY_CODE, description=(
-    "regency or city code of Kemendagri, such as 3273 (or a province's two digits and 00, such as 3200)"))]
+    "regency or city code of Kemendagri such as 3273, or a province's two digits and 00 such as 3200"))]
 ACCOUNT_NUMBER = r"^([^0-9*]*[0-9*][\s\S]*)?$"
 """An account number holds a digit 0-9 (however they are grouped) or a ``*`` where one was masked (a
 decision log keeps ``********`` of a short one, and replays it), or is empty: none. A blank or a
