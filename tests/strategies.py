@@ -139,6 +139,9 @@ def members(draw: st.DrawFn, cutoff: str | None = None, as_of: date | None = Non
             "bank": BANK_NAMES | st.none(), "number": st.sampled_from(["012301000123456", ""]) | st.none(),
         }, optional={"holder_name": st.just("Siti Aminah")}), 6),
     }
+    registered, ended = optional["registered_on"], optional["membership_ended_on"]
+    if registered and ended and ended < registered:  # a membership cannot end before it begins: both days kept
+        optional["registered_on"], optional["membership_ended_on"] = ended, registered
     for key, value in optional.items():  # an absent field and a null field both mean unknown
         if value is not None or draw(st.booleans()):
             record[key] = value

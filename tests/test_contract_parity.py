@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import json
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -155,6 +156,28 @@ def test_a_day_written_right_but_not_in_the_calendar_is_told_so_alike(tmp_path: 
     (chunk,) = Reader(tmp_path / "m.jsonl")
     [row] = decide_batch(PLAN, None, chunk.table, "scalar").to_pylist()
     assert row["reject_message"] == f"birth_date: {day!r} {why}"
+
+
+@pytest.mark.parametrize(("extra", "field", "message"), [
+    ({}, "membership_ended_on", "'2017-01-01' is before registered_on, '2018-02-05': a membership cannot end "
+     "before it begins"),
+    ({"citizenship": "X"}, "citizenship", None),  # another field wrong: that one alone is said, as the model says it
+])
+def test_a_membership_ended_before_it_began_is_refused_alike(tmp_path: Path, extra: dict[str, Any], field: str,
+                                                           message: str | None) -> None:
+    """The record contradicts itself: no decision (ineligible for an ended membership, before) rests on it."""
+    record = {"nik": "3215014107900001", "citizenship": "WNI", "participant_category": "PU",
+              "registered_on": "2018-02-05", "membership_ended_on": "2017-01-01", **extra}
+    with pytest.raises(InputError) as info:
+        parse_member(record)
+    assert [p[0] for p in info.value.problems] == [field]
+    assert message is None or info.value.problems[0][1] == message
+    (tmp_path / "m.jsonl").write_text(json.dumps(record) + "\n", "utf-8")
+    (chunk,) = Reader(tmp_path / "m.jsonl")
+    [row] = decide_batch(PLAN, None, chunk.table, "scalar").to_pylist()
+    assert row["reject_field"] == field and row["reject_message"] == str(info.value)
+    if not extra:  # ended on the day it began: a record that holds together
+        assert parse_member({**record, "membership_ended_on": "2018-02-05"}).membership_ended_on == date(2018, 2, 5)
 
 
 def test_an_exact_repeat_counts_once() -> None:

@@ -330,6 +330,8 @@ def members(draw: st.DrawFn, edition: str, on: date | None = None) -> Member:
         "program_receipts": [{"program": p.value, "year": draw(st.sampled_from([as_of.year, as_of.year - 1]))}
                              for p in draw(st.lists(st.sampled_from(list(Program)), max_size=2))],
     }
+    if record["membership_ended_on"] and record["membership_ended_on"] < record["registered_on"]:  # no such record
+        record["registered_on"], record["membership_ended_on"] = record["membership_ended_on"], record["registered_on"]
     return parse_member(record)
 
 

@@ -682,6 +682,18 @@ def _rejected(tmp_path: Path, capsys: pytest.CaptureFixture[str], lines: list[st
     return [line for line in capsys.readouterr().out.splitlines() if line.startswith(("  - ", "Catatan", "Record"))]
 
 
+@pytest.mark.parametrize(("lang", "said"), [
+    ("id", "  - Tanggal kepesertaan berakhir: 1 Januari 2017 lebih awal dari tanggal terdaftar sebagai peserta, "
+           "5 Februari 2018; kepesertaan tidak dapat berakhir sebelum dimulai."),
+    ("en", "  - Date the membership ended: 1 January 2017 is before the date registered as a participant, "
+           "5 February 2018; a membership cannot end before it begins."),
+])
+def test_a_membership_ended_before_it_began_is_said_by_both_dates(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                                  lang: str, said: str) -> None:
+    record = {**EXAMPLES[0], "registered_on": "2018-02-05", "membership_ended_on": "2017-01-01"}
+    assert _rejected(tmp_path, capsys, [json.dumps(record)], lang)[1:] == [said]
+
+
 def test_a_rejected_record_is_said_in_the_page_s_language(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Each problem with the field in words and the value to write, never a parser's text or a path; the
     JSON error line is as before (machines read it)."""

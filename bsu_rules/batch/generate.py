@@ -97,6 +97,12 @@ def _cat(parts: list[pl.Series], separator: str = "") -> pl.Series:
     return pl.select(pl.concat_str(parts, separator=separator)).to_series()
 
 
+def _not_before(registered: np.ndarray, ended: np.ndarray) -> np.ndarray:
+    """End days drawn, each one before its registration reflected after it (a membership cannot end
+    before it begins, and the contract refuses a record that says so)."""
+    return np.where(ended < registered, 2 * registered - ended, ended)
+
+
 def _dates(days: np.ndarray, null: np.ndarray | None = None) -> pl.Series:
     out = pl.Series(days.astype(np.int32)).cast(pl.Date)
     return out if null is None else _nulls(out, null)
@@ -211,8 +217,8 @@ def block(n: int, seed: int, k: int = 0, malformed: bool = True) -> tuple[pa.Tab
         "citizenship": pl.Series(np.where(rng.random(n) < 0.995, "WNI", "WNA")),
         "participant_category": category, "employment_type": _pick(rng, EMPLOYMENT, n),
         "work_regency_code": codes.gather(region), "employer": employer, "registered_on": _dates(registered),
-        "membership_ended_on": _dates(rng.integers(_days("2019-01-01"), _days("2023-06-30"), n),
-                                      rng.random(n) >= 0.02),
+        "membership_ended_on": _dates(_not_before(registered, rng.integers(_days("2019-01-01"), _days("2023-06-30"),
+                                                                           n)), rng.random(n) >= 0.02),
         "deceased_on": _dates(rng.integers(_days("2020-01-01"), _days("2022-12-31"), n), rng.random(n) >= 0.003),
     })
     flat = _break(flat, kinds)

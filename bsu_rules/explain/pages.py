@@ -261,17 +261,15 @@ class _Context:
         w, read = self.w, self.d.channel_values  # the bank as the record writes it, and as the rules read it
         written = read.get("member.bank_account.bank", read.get("fact.bank"))
         bank = read.get("fact.bank", written)
-        on_record = isinstance(written, str) and bool(written.strip())
-        if bank == channel and on_record:
+        shown = mask_typed(written.strip()) if isinstance(written, str) and written.strip() else None
+        if bank == channel and shown is not None:
             return ""
         reason = self.g.channel_reasons.get(channel)
         if reason is not None:  # the channel's own reason (Aceh), whatever account the record names, or none
             why = w["because"].format(getattr(reason, self.lang))
-            return why + (w["opened"] if bank == "" else w["bank_read"].format(mask_typed(written.strip()))
-                          if on_record and bank else "")
-        if not on_record:
+            return why + (w["opened"] if bank == "" else w["bank_read"].format(shown) if shown and bank else "")
+        if shown is None:
             return ""
-        shown = mask_typed(written.strip())
         if bank == "":  # the rules read no bank: the record has no account number
             return w["no_number"]
         state = read.get("param.state_banks")

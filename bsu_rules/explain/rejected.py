@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date
 from typing import Any
 
 from bsu_rules.errors import InputError
-from bsu_rules.formatting import format_month
+from bsu_rules.formatting import format_date, format_month
 from bsu_rules.glossary import Glossary, join
 from bsu_rules.members.contract import Group, Leaf, contract, leaf_at, secret_slip
 from bsu_rules.members.decode import LONE_SURROGATE, MAX_DIGITS, TOO_LONG, whole
 from bsu_rules.members.model import (
     DAY,
+    ENDED_BEFORE_REGISTERED,
     MONTH,
     PERIODIC,
     REGENCY_CODE,
@@ -68,6 +70,8 @@ _SAY: dict[str, dict[str, str]] = {
         "digits_range": "{label}: {value} harus berupa {low} sampai {high} angka (0-9)",
         "letter": "{label}: {value} harus berupa satu huruf besar, {low} sampai {high}",
         "twice": "{group} untuk bulan {month} tercatat lebih dari sekali dengan isi yang berbeda",
+        "ended": "{label}: {ended} lebih awal dari {registered_label}, {registered}; kepesertaan tidak dapat "
+                 "berakhir sebelum dimulai",
         "invalid": "{label} tidak sah", "write": "; tulis {}",
         "regency": "{label}: {value} bukan kode kabupaten/kota Kemendagri (misalnya 3273; atau dua angka kode "
                    "provinsi lalu 00, misalnya 3200, bila kabupaten/kotanya tidak diketahui)",
@@ -108,6 +112,8 @@ _SAY: dict[str, dict[str, str]] = {
         "regency": "{label}: {value} is not a regency or city code of Kemendagri (such as 3273; or a "
                    "province's two digits and 00, such as 3200, where the regency or city is not known)",
         "twice": "{group} list {month} more than once, with different values", "invalid": "{label} is not valid",
+        "ended": "{label}: {ended} is before the {registered_label}, {registered}; a membership cannot end before "
+                 "it begins",
         "write": "; write {}", "remove": "; remove it or correct its spelling",
         "row_month": "{label} for {month}", "row": "{label} in entry {n} of the {group}",
         "entry": "entry {n} of the {group}",
@@ -184,6 +190,11 @@ def rejected_parts(n: int, error: InputError, record: Any, lang: str, glossary: 
             said = _record(message, lang)
         elif message == UNKNOWN:
             said = _unknown(_named(path, record, named), lang, glossary)
+        elif message.endswith(ENDED_BEFORE_REGISTERED) and isinstance(record, dict):  # two fields disagree
+            said = _SAY[lang]["ended"].format(
+                label=glossary.label("member.membership_ended_on", lang),
+                registered_label=glossary.label("member.registered_on", lang),
+                ended=_day(record.get("membership_ended_on"), lang), registered=_day(record.get("registered_on"), lang))
         elif message in _UNREAD or whole(message):  # the record could not be read: no value to look at
             names = [name for name, _ in _PART.findall(path) if name]
             label = _label(path, names, None, lang, glossary)
@@ -196,6 +207,14 @@ def rejected_parts(n: int, error: InputError, record: Any, lang: str, glossary: 
         said = _SAY[lang]["more"].format(n=error.more)
         lines.append(f"{said[:1].upper()}{said[1:]}.")
     return _HEAD[lang].format(n=n, at=at), lines
+
+
+def _day(value: Any, lang: str) -> str:
+    """A date of the record as a sentence says it (as written, where it is no date)."""
+    try:
+        return format_date(value if isinstance(value, date) else date.fromisoformat(value), lang)
+    except (TypeError, ValueError):
+        return _quote(value, lang)
 
 
 def _record(message: str, lang: str) -> str:

@@ -21,6 +21,7 @@ from pydantic import (
     StrictStr,
     ValidationInfo,
     field_validator,
+    model_validator,
 )
 from pydantic_core import PydanticCustomError
 
@@ -243,6 +244,21 @@ Rupiah = Annotated[StrictInt, Field(ge=0, le=INT64_MAX, description=(
     "JSON Schema's integer allows the first two)"))]
 
 
+ENDED_BEFORE_REGISTERED = "a membership cannot end before it begins"
+"""The end of what the contract says of a membership recorded as ended before it was registered."""
+
+
+def ended_before_registered(registered: date | None, ended: date | None) -> bool:
+    """Whether a record's membership ended before it was registered (the one contradiction between
+    two fields of a record the contract refuses)."""
+    return registered is not None and ended is not None and ended < registered
+
+
+def ended_message(ended: date, registered: date) -> str:
+    """``membership_ended_on``'s problem, in the same words by every reader."""
+    return f"'{ended.isoformat()}' is before registered_on, '{registered.isoformat()}': {ENDED_BEFORE_REGISTERED}"
+
+
 T = TypeVar("T")
 M = TypeVar("M", bound=BaseModel)
 
@@ -401,6 +417,16 @@ class Member(_Strict):
                     "path": f"{name}[{i}].period",
                     "message": duplicate_message(name, row.period, first[0])})
         return Rows(kept)
+
+    @model_validator(mode="after")
+    def _ends_after_it_begins(self) -> Self:
+        """A membership recorded as ended before it was registered: the record contradicts itself, and
+        no decision on it would rest on the record."""
+        if ended_before_registered(self.registered_on, self.membership_ended_on):
+            raise PydanticCustomError("contradiction", "{path}: {message}", {
+                "path": "membership_ended_on",
+                "message": ended_message(self.membership_ended_on, self.registered_on)})  # type: ignore[arg-type]
+        return self
 
     def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
         """A copy; with ``update``, a new record validated as ``parse_member`` validates one

@@ -29,7 +29,17 @@ from bsu_rules.members.contract import (
 )
 from bsu_rules.members.decode import LONE_SURROGATE, TOO_DEEP, lone_surrogate, too_deep
 from bsu_rules.members.mirror import MemberMirror, Record, as_member, encode
-from bsu_rules.members.model import DAY, MONTH, PERIODIC, SECRET, Member, hide_identifiers, key_path, shown
+from bsu_rules.members.model import (
+    DAY,
+    MONTH,
+    PERIODIC,
+    SECRET,
+    Member,
+    ended_before_registered,
+    hide_identifiers,
+    key_path,
+    shown,
+)
 from bsu_rules.ruleset.spelling import not_a_date
 
 
@@ -65,6 +75,8 @@ def _fast(record: Any, hashed: bool = True) -> Parsed | None:
 def _hashed(struct: Any, encoded: bytes | None) -> Parsed | None:
     """The view, and the sha256 of ``encoded``, once each history's periods are months given once
     each (the mirror leaves their form to this one pass); None: the model decides."""
+    if ended_before_registered(struct.registered_on, struct.membership_ended_on):
+        return None  # the model says what contradicts what
     for get in _HISTORIES:
         rows = get(struct)
         if rows:
@@ -177,7 +189,7 @@ def _validate(record: Any, ignore_unknown: bool = False) -> Member:
         if ignore_unknown and e["type"] == "extra_forbidden":
             continue
         loc = tuple(e["loc"])[:-1] if e["type"] == "invalid_key" else tuple(e["loc"])  # the object's path
-        path = e["ctx"]["path"] if e["type"] == "duplicate_period" else _path(loc)
+        path = e["ctx"]["path"] if e["type"] in _CUSTOM else _path(loc)
         problems[path, _message(e, path)] = None
     if not problems:
         return _validate(_known(record, contract()))
@@ -212,6 +224,8 @@ def _path(loc: tuple[int | str, ...]) -> str:
     return out or "(record)"
 
 
+_CUSTOM = ("duplicate_period", "contradiction")
+"""The model's own problems, each with its path and message."""
 UNKNOWN = "unknown field"
 """The message of a key the contract does not have."""
 
@@ -222,7 +236,7 @@ def _message(err: Any, path: str) -> str:
         return UNKNOWN
     if err["type"] == "missing":
         return "required field is missing"
-    if err["type"] == "duplicate_period":
+    if err["type"] in _CUSTOM:
         return str(err["ctx"]["message"])
     if err["type"] == "invalid_key":
         return f"has a key that is {json_kind(err['input'])}, not text"
