@@ -28,7 +28,7 @@ from bsu_rules.nik import PROVINCES
 from bsu_rules.ruleset.editions import bundled_rules
 from bsu_rules.ruleset.expressions import Binary, Call, Cond, ListLit, Lit, Name, Node, ParseError, parse, walk
 from bsu_rules.ruleset.files import RULE_FILE_LIMIT, UnsafePath, read_limited
-from bsu_rules.ruleset.schema import Said, Text, Written
+from bsu_rules.ruleset.schema import Day, Said, Text, Written
 from bsu_rules.ruleset.source import read_yaml
 from bsu_rules.ruleset.types import HISTORIES
 
@@ -57,7 +57,7 @@ class Amendment(_Model):
     """A later regulation that changed a regulation's text, from the day it took effect."""
 
     by: str
-    from_: date = Field(alias="from")
+    from_: Day = Field(alias="from")
 
 
 class Regulation(Written):
@@ -99,6 +99,9 @@ class Glossary(_Model):
             for amendment in regulation.amended:
                 if amendment.by not in self.legal_basis:
                     raise ValueError(f"legal_basis.{key}.amended: `{amendment.by}` is no key of `legal_basis`")
+                if amendment.by == key:
+                    raise ValueError(f"legal_basis.{key}.amended: a regulation is amended by another one, not by "
+                                     f"`{key}` itself")
             if [a.from_ for a in regulation.amended] != sorted(a.from_ for a in regulation.amended):
                 raise ValueError(f"legal_basis.{key}.amended: list the amendments by date")
         return self

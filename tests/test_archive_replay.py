@@ -133,6 +133,25 @@ def test_a_what_if_entry_whose_manifest_has_another_shape_is_said_to_be_damaged(
     assert says in err and "internal error" not in err
 
 
+@pytest.mark.parametrize("damage", ["deep", "itself"])
+def test_a_manifest_nested_too_deeply_or_made_from_itself_is_a_damaged_entry(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], damage: str) -> None:
+    assert main(["archive", "bsu-2022", "--set", "wage_ceiling=4300000", "--into", str(tmp_path)]) == 0
+    what_if = next(p for p in tmp_path.glob("*/manifest.json") if "base" in json.loads(p.read_text("utf-8")))
+    if damage == "deep":
+        what_if.write_text("[" * 5000, "utf-8")
+    else:
+        manifest = json.loads(what_if.read_text("utf-8"))
+        what_if.write_text(json.dumps({**manifest, "base": what_if.parent.name}), "utf-8")
+    says = "unreadable (nested too deeply)" if damage == "deep" else "is made from this entry itself"
+    with pytest.raises(ArchiveError, match=re.escape(says)):
+        load_archived(tmp_path, what_if.parent.name)
+    capsys.readouterr()
+    assert main(["archive", "bsu-2022", "--set", "wage_ceiling=4300000", "--into", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert says in err and "internal error" not in err
+
+
 @pytest.mark.parametrize("kind", ["fifo", "symlink-out", "directory", "manifest-fifo"])
 def test_an_entry_file_that_is_not_a_regular_file_inside_the_entry_is_refused_unread(
         tmp_path: Path, archive: Path, kind: str) -> None:

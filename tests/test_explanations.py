@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
@@ -515,14 +516,33 @@ def test_a_decision_on_the_text_as_first_written_says_so_once_it_was_amended(on:
         assert (words in page) is amended and ("14 Tahun 2020" in page or "14 of 2020" in page)
 
 
+def test_an_edition_that_began_with_the_amended_text_does_not_cite_the_text_before_it(tmp_path: Path) -> None:
+    """A 2021 rule file citing an article of 14/2020 bare applies it as 16/2021 amended it."""
+    shutil.copytree(ROOT / "rules", tmp_path / "rules")
+    path = tmp_path / "rules" / "bsu-2021.yaml"
+    text = path.read_text("utf-8")
+    old = "source: pm-16-2021, Pasal 3B Permenaker 14/2020 sebagaimana diubah"
+    assert old in text
+    path.write_text(text.replace(old, "source: pm-14-2020, Pasal 3 ayat (2) huruf a"), "utf-8")
+    rs = load_ruleset(path)
+    d = rs.plan(date(2021, 9, 1)).decide(parse_member({**EXAMPLES[0], "work_regency_code": "3204"}))
+    page = render_text(d, rs, "en", "auditor")
+    assert "Article 3(2)(a) of Regulation of the Minister of Manpower Number 14 of 2020" in page
+    assert "as it read before" not in page
+
+
 def test_a_glossary_amendment_names_a_regulation_it_knows_in_date_order() -> None:
     entry = {"id": "Permenaker 14/2020", "en": "Regulation 14 of 2020"}
+    with pytest.raises(ValueError, match="not by `a` itself"):
+        Glossary.model_validate({"legal_basis": {"a": {**entry, "amended": [{"by": "a", "from": "2021-07-28"}]}}})
+    with pytest.raises(ValueError, match="write the date as YYYY-MM-DD"):  # not seconds since 1970
+        Glossary.model_validate({"legal_basis": {"a": {**entry, "amended": [{"by": "b", "from": 0}]}, "b": entry}})
     with pytest.raises(ValueError, match="`pm-99-2021` is no key of `legal_basis`"):
         Glossary.model_validate({"legal_basis": {"pm-14-2020": {**entry, "amended": [
             {"by": "pm-99-2021", "from": "2021-07-28"}]}}})
     with pytest.raises(ValueError, match="list the amendments by date"):
         Glossary.model_validate({"legal_basis": {"a": {**entry, "amended": [
-            {"by": "a", "from": "2021-11-08"}, {"by": "a", "from": "2021-07-28"}]}}})
+            {"by": "b", "from": "2021-11-08"}, {"by": "b", "from": "2021-07-28"}]}, "b": entry}})
 
 
 def test_an_html_page_with_a_malformed_record_stays_a_page(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -1182,9 +1202,10 @@ def _eligible(edition: str) -> tuple[RuleSet, date, dict[str, object]]:
      "rekening yang tercatat", "an account opened collectively for the worker, because no account number is on "
      "record"),
     ("bsu-2021", {"aceh": True, "number": ""}, "rekening Bank Syariah Indonesia (BSI), karena peserta bekerja di "
-     "Aceh; tidak ada nomor rekening yang tercatat, jadi rekening itu dibukakan bagi pekerja", "an account at Bank "
-     "Syariah Indonesia (BSI), because the participant works in Aceh; no account number is on record, so that "
-     "account is opened for the worker"),
+     "Aceh; tidak ada nomor rekening yang tercatat", "an account at Bank Syariah Indonesia (BSI), because the "
+     "participant works in Aceh; no account number is on record"),
+    ("bsu-2022", {"aceh": True, "bank": ""}, "rekening Bank Syariah Indonesia (BSI), karena peserta bekerja di "
+     "Aceh", "an account at Bank Syariah Indonesia (BSI), because the participant works in Aceh"),  # a number, no bank
     ("bsu-2021", {"aceh": True, "account": None}, "rekening Bank Syariah Indonesia (BSI), karena peserta bekerja di "
      "Aceh", "an account at Bank Syariah Indonesia (BSI), because the participant works in Aceh"),
 ])

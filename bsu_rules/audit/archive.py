@@ -104,10 +104,11 @@ def archive_ruleset(ruleset: RuleSet, into: str | Path) -> Archived:
     return Archived(ruleset.sha256, target, target / manifest.get("rule_file", MANIFEST), True)
 
 
-def load_archived(into: str | Path, sha256: str) -> RuleSet:
+def load_archived(into: str | Path, sha256: str, _made_from: tuple[str, ...] = ()) -> RuleSet:
     """The archived rule set with this hash, checked file by file and by its content hash.
 
     MissingRuleSet if there is no such entry; ArchiveError if the entry no longer matches.
+    (``_made_from``: the what-if entries being loaded that this one is the base of.)
     """
     if not _SHA.match(sha256):
         raise MissingRuleSet(f"{sha256!r} is not a rule set hash (64 hex digits)")
@@ -122,6 +123,8 @@ def load_archived(into: str | Path, sha256: str) -> RuleSet:
         raise ArchiveError(f"{folder / MANIFEST} {exc}") from None
     except ValueError as exc:
         raise ArchiveError(f"{folder / MANIFEST}: unreadable ({exc})") from None
+    except RecursionError:
+        raise ArchiveError(f"{folder / MANIFEST}: unreadable (nested too deeply)") from None
     problem = _shape_problem(manifest)
     if problem:
         raise ArchiveError(f"{folder / MANIFEST}: {problem}: the entry is damaged; keep it aside as it is and "
@@ -138,7 +141,7 @@ def load_archived(into: str | Path, sha256: str) -> RuleSet:
             raise ArchiveError(f"{folder}: {name} was changed after it was archived: keep the folder aside as it "
                                "is (it is evidence), restore it from a copy made when it was archived, or archive the "
                                "rule set into another folder (bsu-rules archive RULESET --into NEW)")
-    ruleset = _load_entry(Path(into), folder, manifest)
+    ruleset = _load_entry(Path(into), folder, manifest, (*_made_from, sha256))
     if ruleset.sha256 != sha256:
         raise ArchiveError(f"{folder}: loads with sha256 {ruleset.sha256}, not {sha256}")
     return ruleset
@@ -192,7 +195,7 @@ def _no_manifest(root: Path, folder: Path) -> ArchiveError:
                         f"--into {root}, or evaluate --archive {root})")
 
 
-def _load_entry(root: Path, folder: Path, manifest: dict[str, Any]) -> RuleSet:
+def _load_entry(root: Path, folder: Path, manifest: dict[str, Any], loading: tuple[str, ...] = ()) -> RuleSet:
     """The rule set of an entry: its rule file, or (a reform) its base with the overrides applied."""
     if "base" not in manifest:
         ruleset = _load(folder / _safe(manifest["rule_file"]))
@@ -201,7 +204,11 @@ def _load_entry(root: Path, folder: Path, manifest: dict[str, Any]) -> RuleSet:
             return replace(ruleset, sha256=legacy, _plans={})  # part of the hash: named the old way
         return ruleset
     try:
-        base = load_archived(root, manifest["base"])
+        if manifest["base"] in loading:  # a what-if made from itself, or from one made from it
+            raise ArchiveError(f"{folder / MANIFEST}: `base` {manifest['base'][:12]}… is made from this entry "
+                               f"itself ({' -> '.join(sha[:12] for sha in (*loading, manifest['base']))}): the "
+                               "entry is damaged; keep it aside as it is and restore it from a copy")
+        base = load_archived(root, manifest["base"], loading)
     except MissingRuleSet:
         what_if = _what_if(manifest)
         raise MissingBase(f"rule set {folder.name} is a what-if made from rule set {manifest['base']}, which is not "

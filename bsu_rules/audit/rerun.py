@@ -343,7 +343,9 @@ def _replay_line(line: Line, archive: str | Path, snapshot: dict[str, Member],
         try:
             member, source = parse_record(env["inputs"]).record, "log"
         except InputError as exc:
-            return ReplayItem(n, Status.ERROR, reason=f"the logged inputs do not validate: {exc}", **head)
+            return ReplayItem(n, Status.ERROR, reason=f"the logged inputs, which the decision was made on, do not "
+                              f"validate under the contract of this engine (one that refuses what an earlier one "
+                              f"took, such as a regency code that names no place, or a line edited): {exc}", **head)
     try:
         new = ruleset.plan(date.fromisoformat(on)).decide(member, input_sha256=digest, hints=_hinted(old))
     except (OutOfForce, ValueError) as exc:

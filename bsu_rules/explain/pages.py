@@ -54,7 +54,7 @@ _W: dict[str, dict[str, str]] = {
         "no_channel": "belum dapat ditentukan karena data {} tidak tercatat", "bank_read": "; bank yang tercatat: “{}”",
         "no_bank_named": "belum dapat ditentukan karena bank yang tercatat, “{}”, tidak menyebut nama bank",
         "because": ", karena {}", "no_number": ", karena tidak ada nomor rekening yang tercatat",
-        "opened": "; tidak ada nomor rekening yang tercatat, jadi rekening itu dibukakan bagi pekerja",
+        "no_number_too": "; tidak ada nomor rekening yang tercatat",
         "not_state": ", karena bank yang tercatat, “{}”, bukan bank penyalur milik negara (Himbara)",
         "unpaid": "tidak dibayarkan untuk {this}, karena NIK yang sama sudah dibayar melalui {paid}: "
                   "satu NIK hanya dibayar satu kali.",
@@ -88,7 +88,7 @@ _W: dict[str, dict[str, str]] = {
         "no_bank_named": "cannot be decided yet because the bank on record, “{}”, names no bank",
         "bank_read": "; bank on record: “{}”", "because": ", because {}",
         "no_number": ", because no account number is on record",
-        "opened": "; no account number is on record, so that account is opened for the worker",
+        "no_number_too": "; no account number is on record",
         "not_state": ", because the bank on record, “{}”, is not one of the state-owned banks (Himbara) that pay out",
         "unpaid": "not paid under {this}, because the same NIK is already paid under {paid}: "
                   "one NIK is paid only once.",
@@ -176,7 +176,8 @@ class _Context:
     def note(self, source: str | None, basis: str | None = None) -> int | None:
         """The footnote number of ``source``; a policy's source (an audit finding) is no law, and the
         notes' heading then says so."""
-        text = cite(source, self.g, self.lang, self.amended, self.d.on)
+        text = cite(source, self.g, self.lang, self.amended, self.d.on,
+                    self.rs.model.in_force.from_ if self.rs else None)
         if text is None:
             return None
         self.policy_noted = self.policy_noted or basis == "policy"
@@ -267,7 +268,9 @@ class _Context:
         reason = self.g.channel_reasons.get(channel)
         if reason is not None:  # the channel's own reason (Aceh), whatever account the record names, or none
             why = w["because"].format(getattr(reason, self.lang))
-            return why + (w["opened"] if bank == "" else w["bank_read"].format(shown) if shown and bank else "")
+            if shown is None:  # no bank written: nothing more is known of the account
+                return why
+            return why + (w["no_number_too"] if bank == "" else w["bank_read"].format(shown))  # "": no number
         if shown is None:
             return ""
         if bank == "":  # the rules read no bank: the record has no account number

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Literal
@@ -20,8 +20,10 @@ Scalar = bool | int | Decimal | date | str | list[str]
 
 
 def _day(value: object) -> object:
-    """A date is written YYYY-MM-DD: pydantic would also read a time of day at midnight as the date."""
-    if isinstance(value, str) and not _ISO_DAY.fullmatch(value):
+    """A date is written YYYY-MM-DD: pydantic would also read a time of day at midnight as the date,
+    and a number as seconds since 1970 (``from: 0`` as 1 January 1970)."""
+    if isinstance(value, datetime) or not isinstance(value, (str, date)) or \
+            (isinstance(value, str) and not _ISO_DAY.fullmatch(value)):
         raise PydanticCustomError("date_parsing", "write the date as YYYY-MM-DD")
     return value
 
