@@ -180,6 +180,25 @@ def test_a_membership_ended_before_it_began_is_refused_alike(tmp_path: Path, ext
         assert parse_member({**record, "membership_ended_on": "2018-02-05"}).membership_ended_on == date(2018, 2, 5)
 
 
+@pytest.mark.parametrize(("field", "value", "write"), [
+    ("work_regency_code", " 3273", "; write 3273"), ("work_regency_code", "３２７３", "; write 3273"),
+    ("work_regency_code", "32 73\n", "; write 3273"), ("work_regency_code", "3299", ""),
+    ("kpj", "2204 187", "; write 2204187"),
+    ("kpj", " 22041870213", ""),  # never a number a message hides
+])
+def test_a_code_written_with_spaces_or_wide_digits_is_told_what_to_write_alike(tmp_path: Path, field: str, value: str,
+                                                                              write: str) -> None:
+    record = {"nik": "3215014107900001", "citizenship": "WNI", "participant_category": "PU", field: value}
+    with pytest.raises(InputError) as info:
+        parse_member(record)
+    [(path, message)] = info.value.problems
+    assert path == field and message.endswith(write or ("(0-9)" if field == "kpj" else "such as 3200"))
+    (tmp_path / "m.jsonl").write_text(json.dumps(record) + "\n", "utf-8")
+    (chunk,) = Reader(tmp_path / "m.jsonl")
+    [row] = decide_batch(PLAN, None, chunk.table, "scalar").to_pylist()
+    assert row["reject_message"] == str(info.value)
+
+
 def test_an_exact_repeat_counts_once() -> None:
     row = {"period": "2022-06", "amount": 3_000_000}
     member = parse_member({"nik": "3215014107900001", "citizenship": "WNI", "participant_category": "PU",

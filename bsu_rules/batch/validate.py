@@ -137,11 +137,12 @@ def _check_leaf(p: _Problems, values: pa.Array, spec: Leaf, rows: np.ndarray, pa
         ok, what = pc.is_in(values, pa.array(spec.choices)), "is not one of " + ", ".join(spec.choices)
     elif spec.pattern is not None:
         few = encoded if encoded is not None else pc.dictionary_encode(values) if spec.kind == "month" else None
-        ok, what = _matches(values, spec.pattern, few), spec.mismatch
+        ok, what = _matches(values, spec.pattern, few), ""
     else:
         return values
     bad = _false(pc.or_(ok, values.is_null()))
-    p.add(rows[bad], lambda i: path(bad[i]), lambda i: _describe(path(bad[i]), values[bad[i]].as_py(), what))
+    p.add(rows[bad], lambda i: path(bad[i]),
+          lambda i: _describe(path(bad[i]), text := values[bad[i]].as_py(), what or spec.mismatched(text)))
     return values
 
 

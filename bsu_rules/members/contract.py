@@ -8,6 +8,7 @@ import math
 import re
 import types
 import typing
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from enum import Enum
@@ -46,6 +47,15 @@ class Leaf:
         if found:
             return f"is not {found[1]}{' to ' + found[2] if found[2] else ''} digits (0-9)"
         return f"does not match {self.pattern}"
+
+    def mismatched(self, value: object) -> str:
+        """``mismatch``, and the text to write where the value is one written with spaces around it or
+        between its digits, or with full-width digits (`` 3273``, ``３２７３`` -> ``3273``)."""
+        if not isinstance(value, str) or self.pattern is None or self.kind != "text":
+            return self.mismatch
+        plain = re.sub(r"[\s.]", "", unicodedata.normalize("NFKC", value))
+        fits = plain != value and re.fullmatch(self.pattern, plain) and hide_identifiers(plain) == plain
+        return self.mismatch + (f"; write {plain}" if fits else "")  # never a number a message hides
 
     def outside(self, value: int) -> str:
         """What an integer outside this field's range is, its digits hidden if it could be a NIK."""

@@ -255,7 +255,7 @@ def _message(err: Any, path: str) -> str:
     if leaf is not None and err["type"] in ("greater_than_equal", "less_than_equal"):
         return leaf.outside(value)
     if leaf is not None and err["type"] == "string_pattern_mismatch":
-        return f"{shown(value)} {leaf.mismatch}"  # as the batch checks say it
+        return f"{shown(value)} {leaf.mismatched(value)}"  # as the batch checks say it
     msg = str(err["msg"]).removeprefix("Value error, ")
     if err["type"] in ("string_pattern_mismatch", "int_type", "int_parsing"):
         return f"{shown(value) if isinstance(value, str) else hide_identifiers(repr(value)[:40])}: {msg}"
