@@ -777,6 +777,12 @@ def test_a_rejected_record_is_said_in_the_page_s_language(tmp_path: Path, capsys
      'calendar: the month must be 01 to 12.'),
     ({"work_regency_code": "32.73"}, 'Kabupaten/kota tempat bekerja: "32.73" harus berupa 4 angka (0-9); tulis "3273".',
      'Regency or city of work: "32.73" must be 4 digits (0-9); write "3273".'),
+    ({"work_regency_code": "３２７３"}, 'Kabupaten/kota tempat bekerja: "３２７３" harus berupa 4 angka (0-9); '
+     'tulis "3273".',
+     'Regency or city of work: "３２７３" must be 4 digits (0-9); write "3273".'),  # as the JSON line says it
+    ({"kpj": "22041870213.0"}, 'Nomor kartu peserta BPJS Ketenagakerjaan (KPJ): "<11 angka>.0" harus berupa 1 sampai '
+     '20 angka (0-9).', 'BPJS Ketenagakerjaan participant card number (KPJ): "<11 digits>.0" must be 1 to 20 digits '
+     '(0-9).'),  # no "write" of a number the page hides
     ({"work_regency_code": EXAMPLES[0]["nik"]}, 'Kabupaten/kota tempat bekerja: "<16 angka>" harus berupa 4 angka '
      "(0-9).", 'Regency or city of work: "<16 digits>" must be 4 digits (0-9).'),
     ({"program_receipts": [{"program": "pkh", "year": 2022}]},
@@ -796,6 +802,7 @@ def test_a_rejected_record_is_said_in_the_page_s_language(tmp_path: Path, capsys
      'perbaiki ejaannya.', '"x\\u202e" is not a known field of the employer; remove it or correct its spelling.'),
 ], ids=["unknown-field", "unknown-nested-field", "sector-case", "not-a-list", "month-order", "no-such-month",
         "no-year-0000", "month-twice", "date-order", "no-such-day", "no-such-month-in-a-day", "grouped-code",
+        "full-width-code", "spreadsheet-kpj",
         "nik-in-a-field", "programme-case", "year-range", "account-number-type",
         "null-required", "nik-as-a-field-name", "empty-field-name", "direction-mark-in-a-name"])
 def test_each_kind_of_problem_is_said_in_words(tmp_path: Path, capsys: pytest.CaptureFixture[str],

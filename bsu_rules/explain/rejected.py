@@ -16,7 +16,7 @@ from typing import Any
 from bsu_rules.errors import InputError
 from bsu_rules.formatting import format_date, format_month
 from bsu_rules.glossary import Glossary, join
-from bsu_rules.members.contract import Group, Leaf, contract, leaf_at, secret_slip
+from bsu_rules.members.contract import Group, Leaf, contract, leaf_at, secret_slip, written_as
 from bsu_rules.members.decode import LONE_SURROGATE, MAX_DIGITS, TOO_LONG, whole
 from bsu_rules.members.model import (
     DAY,
@@ -318,13 +318,9 @@ def _value(leaf: Leaf, value: Any, label: str, names: list[str], lang: str, g: G
         return w["regency"].format(label=label, value=shown)
     digits = _DIGITS.fullmatch(digits_pattern(4) if regency else leaf.pattern or "")
     if digits:
-        whole = re.sub(r"\.0+$", "", value.strip())  # a spreadsheet's 22041870213.0 is 22041870213
-        plain = re.sub(r"[\s.,-]", "", whole)
-        fits = plain.isascii() and plain.isdigit() and (int(digits[1]) <= len(plain) <= int(digits[2] or digits[1])) \
-            and (not regency or re.fullmatch(REGENCY_CODE, plain) is not None)
         said = w["digits_range"].format(label=label, value=shown, low=digits[1], high=digits[2]) if digits[2] else \
             w["digits"].format(label=label, value=shown, n=digits[1])
-        return said + _write(plain if fits else None, lang)
+        return said + _write(written_as(value, leaf.pattern), lang)  # what every reader says to write
     letters = _LETTER.fullmatch(leaf.pattern or "")
     if letters:
         upper = value.strip().upper()

@@ -51,11 +51,8 @@ class Leaf:
     def mismatched(self, value: object) -> str:
         """``mismatch``, and the text to write where the value is one written with spaces around it or
         between its digits, or with full-width digits (`` 3273``, ``３２７３`` -> ``3273``)."""
-        if not isinstance(value, str) or self.pattern is None or self.kind != "text":
-            return self.mismatch
-        plain = re.sub(r"[\s.]", "", unicodedata.normalize("NFKC", value))
-        fits = plain != value and re.fullmatch(self.pattern, plain) and hide_identifiers(plain) == plain
-        return self.mismatch + (f"; write {plain}" if fits else "")  # never a number a message hides
+        meant = written_as(value, self.pattern) if isinstance(value, str) and self.kind == "text" else None
+        return self.mismatch + (f"; write {meant}" if meant else "")
 
     def outside(self, value: int) -> str:
         """What an integer outside this field's range is, its digits hidden if it could be a NIK."""
@@ -66,6 +63,16 @@ class Leaf:
         if self.high == INT64_MAX:  # an amount: its bound is no figure a person reads
             return f"{shown} is too large for an amount in rupiah"
         return f"{shown} is not from {self.low} to {self.high}"
+
+
+def written_as(value: str, pattern: str | None) -> str | None:
+    """The code a text means where it is the code written with spaces, full-width digits, dots,
+    commas or dashes between its digits, or a spreadsheet's ``.0`` (`` 3273``, ``３２７３``, ``32.73``,
+    ``22041870213.0``), and is no number a message hides; else None."""
+    whole = re.sub(r"\.0+$", "", unicodedata.normalize("NFKC", value).strip())
+    plain = re.sub(r"[\s.,-]", "", whole)
+    fits = pattern is not None and plain != value and plain.isascii() and re.fullmatch(pattern, plain) is not None
+    return plain if fits and hide_identifiers(plain) == plain else None
 
 
 @dataclass(frozen=True)

@@ -392,7 +392,8 @@ class Member(_Strict):
     work_regency_code: RegencyCode | None = None
     employer: Employer | None = None
     registered_on: Day | None = None
-    membership_ended_on: Day | None = None
+    membership_ended_on: Annotated[Day | None, Field(description=(
+        "A date, YYYY-MM-DD: the day the membership ended (null: it has not); not before registered_on"))] = None
     deceased_on: Day | None = None
     wages: JsonList[WageReport] | None = None
     contributions: JsonList[Contribution] | None = None
