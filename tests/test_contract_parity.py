@@ -185,7 +185,7 @@ def test_a_membership_ended_before_it_began_is_refused_alike(tmp_path: Path, ext
     ("work_regency_code", "32 73\n", "; write 3273"), ("work_regency_code", "3299", ""),
     ("kpj", "2204 187", "; write 2204187"), ("kpj", "12345678.0", "; write 12345678"),
     ("work_regency_code", "320.0", ""),  # 320, not 3200: a spreadsheet's .0 is no digit
-    ("kpj", " 22041870213", ""),  # never a number a message hides
+    ("kpj", " 22041870213", "; write <11 digits>"),  # what to drop, the number hidden as everywhere
 ])
 def test_a_code_written_with_spaces_or_wide_digits_is_told_what_to_write_alike(tmp_path: Path, field: str, value: str,
                                                                               write: str) -> None:

@@ -781,8 +781,8 @@ def test_a_rejected_record_is_said_in_the_page_s_language(tmp_path: Path, capsys
      'tulis "3273".',
      'Regency or city of work: "３２７３" must be 4 digits (0-9); write "3273".'),  # as the JSON line says it
     ({"kpj": "22041870213.0"}, 'Nomor kartu peserta BPJS Ketenagakerjaan (KPJ): "<11 angka>.0" harus berupa 1 sampai '
-     '20 angka (0-9).', 'BPJS Ketenagakerjaan participant card number (KPJ): "<11 digits>.0" must be 1 to 20 digits '
-     '(0-9).'),  # no "write" of a number the page hides
+     '20 angka (0-9); tulis "<11 angka>".', 'BPJS Ketenagakerjaan participant card number (KPJ): "<11 digits>.0" must '
+     'be 1 to 20 digits (0-9); write "<11 digits>".'),  # what to drop, the number hidden
     ({"work_regency_code": EXAMPLES[0]["nik"]}, 'Kabupaten/kota tempat bekerja: "<16 angka>" harus berupa 4 angka '
      "(0-9).", 'Regency or city of work: "<16 digits>" must be 4 digits (0-9).'),
     ({"program_receipts": [{"program": "pkh", "year": 2022}]},

@@ -281,7 +281,7 @@ def test_a_reject_shows_a_spreadsheets_date_time_and_a_decimal_kpjs_decimal_part
     assert main(["batch", "bsu-2022", str(tmp_path / "m.csv"), "--out", str(tmp_path / "d.jsonl"), "--quiet"]) == 1
     assert [json.loads(line)["message"] for line in (tmp_path / "d.jsonl.rejects.jsonl").open("rb")] == [
         "registered_on: '2019-03-01 00:00:00' is not a date (YYYY-MM-DD)",
-        "kpj: '<11 digits>.0' is not 1 to 20 digits (0-9)"]
+        "kpj: '<11 digits>.0' is not 1 to 20 digits (0-9); write <11 digits>"]  # as the page says it
 
 
 def test_a_file_named_like_a_nik_is_not_shown_whole(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

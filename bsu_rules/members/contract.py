@@ -52,7 +52,7 @@ class Leaf:
         """``mismatch``, and the text to write where the value is one written with spaces around it or
         between its digits, or with full-width digits (`` 3273``, ``３２７３`` -> ``3273``)."""
         meant = written_as(value, self.pattern) if isinstance(value, str) and self.kind == "text" else None
-        return self.mismatch + (f"; write {meant}" if meant else "")
+        return self.mismatch + (f"; write {hide_identifiers(meant)}" if meant else "")
 
     def outside(self, value: int) -> str:
         """What an integer outside this field's range is, its digits hidden if it could be a NIK."""
@@ -68,11 +68,12 @@ class Leaf:
 def written_as(value: str, pattern: str | None) -> str | None:
     """The code a text means where it is the code written with spaces, full-width digits, dots,
     commas or dashes between its digits, or a spreadsheet's ``.0`` (`` 3273``, ``３２７３``, ``32.73``,
-    ``22041870213.0``), and is no number a message hides; else None."""
+    ``22041870213.0``); else None. A message says it as it says any number (``<11 digits>``: what
+    to drop is still told)."""
     whole = re.sub(r"\.0+$", "", unicodedata.normalize("NFKC", value).strip())
     plain = re.sub(r"[\s.,-]", "", whole)
     fits = pattern is not None and plain != value and plain.isascii() and re.fullmatch(pattern, plain) is not None
-    return plain if fits and hide_identifiers(plain) == plain else None
+    return plain if fits else None
 
 
 @dataclass(frozen=True)
