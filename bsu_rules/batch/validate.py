@@ -134,15 +134,17 @@ def _check_leaf(p: _Problems, values: pa.Array, spec: Leaf, rows: np.ndarray, pa
         p.add(rows[bad], lambda i: path(bad[i]), lambda i: spec.outside(values[bad[i]].as_py()))
         return values
     if spec.kind == "enum":
-        ok, what = pc.is_in(values, pa.array(spec.choices)), "is not one of " + ", ".join(spec.choices)
+        choices = "is not one of " + ", ".join(spec.choices)
+        ok = pc.is_in(values, pa.array(spec.choices))
+        what: Callable[[object], str] = lambda _: choices
     elif spec.pattern is not None:
         few = encoded if encoded is not None else pc.dictionary_encode(values) if spec.kind == "month" else None
-        ok, what = _matches(values, spec.pattern, few), ""
+        ok, what = _matches(values, spec.pattern, few), spec.mismatched
     else:
         return values
     bad = _false(pc.or_(ok, values.is_null()))
     p.add(rows[bad], lambda i: path(bad[i]),
-          lambda i: _describe(path(bad[i]), text := values[bad[i]].as_py(), what or spec.mismatched(text)))
+          lambda i: _describe(path(bad[i]), value := values[bad[i]].as_py(), what(value)))
     return values
 
 

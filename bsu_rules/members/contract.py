@@ -49,8 +49,8 @@ class Leaf:
         return f"does not match {self.pattern}"
 
     def mismatched(self, value: object) -> str:
-        """``mismatch``, and the text to write where the value is one written with spaces around it or
-        between its digits, or with full-width digits (`` 3273``, ``３２７３`` -> ``3273``)."""
+        """``mismatch``, and the text to write where the value means one that fits (``written_as``:
+        `` 3273`` or ``３２７３`` -> ``; write 3273``)."""
         meant = written_as(value, self.pattern) if isinstance(value, str) and self.kind == "text" else None
         return self.mismatch + (f"; write {hide_identifiers(meant)}" if meant else "")
 
