@@ -185,6 +185,8 @@ def test_a_membership_ended_before_it_began_is_refused_alike(tmp_path: Path, ext
     ("work_regency_code", "32 73\n", "; write 3273"), ("work_regency_code", "3299", ""),
     ("kpj", "2204 187", "; write 2204187"), ("kpj", "12345678.0", "; write 12345678"),
     ("work_regency_code", "320.0", ""),  # 320, not 3200: a spreadsheet's .0 is no digit
+    ("kpj", "1.5", ""), ("kpj", "12,5", ""),  # a fraction, not the code 15 or 125
+    ("kpj", "x" * 41, "(0-9)"),  # a long value quoted cut, and said to be cut
     ("kpj", " 22041870213", "; write <11 digits>"),  # what to drop, the number hidden as everywhere
 ])
 def test_a_code_written_with_spaces_or_wide_digits_is_told_what_to_write_alike(tmp_path: Path, field: str, value: str,
@@ -194,6 +196,7 @@ def test_a_code_written_with_spaces_or_wide_digits_is_told_what_to_write_alike(t
         parse_member(record)
     [(path, message)] = info.value.problems
     assert path == field and message.endswith(write or ("(0-9)" if field == "kpj" else "such as 3200"))
+    assert ("…" in message) == (len(value) > 40)
     (tmp_path / "m.jsonl").write_text(json.dumps(record) + "\n", "utf-8")
     (chunk,) = Reader(tmp_path / "m.jsonl")
     [row] = decide_batch(PLAN, None, chunk.table, "scalar").to_pylist()

@@ -206,6 +206,19 @@ def test_a_criterion_that_reads_what_a_reform_changed_says_so_in_its_title(rs202
     assert "(reform:" not in str(next(c.rule.title for c in rs2022.rules if c.rule.id == "arrears"))
 
 
+def test_a_figure_a_title_quotes_is_the_reforms_where_it_holds_one_in_its_place(rs2022: RuleSet) -> None:
+    titles = {c.rule.id: c.rule.title for c in reform_of(rs2022, ["wage_ceiling=4000000", "cutoff_month=2022-06",
+                                                                   "as_of=2022-06-30"], []).rules}
+    assert titles["wage-ceiling"].id.startswith("Upah paling banyak Rp4.000.000 atau")  # type: ignore[union-attr]
+    assert titles["wage-ceiling"].en.startswith("Wage at most Rp4.000.000 or")  # type: ignore[union-attr]
+    registered = titles["registered-by-cutoff"]
+    assert registered.en.startswith("Registered as a participant by 30 June 2022 (reform")  # type: ignore[union-attr]
+    assert registered.id.startswith("Terdaftar sebagai peserta paling lambat 30 Juni 2022 (simulasi")  # type: ignore[union-attr]
+    assert titles["contribution-billed"].en.startswith("Contribution billed for June 2022 (")  # type: ignore[union-attr]
+    dated = {c.rule.id: c.rule.title for c in reform_of(rs2022, ["wage_ceiling@2023-01-01=3400000"], []).rules}
+    assert dated["wage-ceiling"].en.startswith("Wage at most Rp3.500.000 or")  # type: ignore[union-attr]  # both held
+
+
 def test_a_table_override(rs2022: RuleSet, tmp_path: Path) -> None:
     table = tmp_path / "umk.csv"
     table.write_text("area_code,amount,bound\n3273,4000000,exact\n", "utf-8")

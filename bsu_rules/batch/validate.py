@@ -26,7 +26,7 @@ from bsu_rules.members import PERIODIC, SECRET, Group, Leaf, contract, duplicate
 from bsu_rules.members.arrow import MEMBER_SCHEMA
 from bsu_rules.members.contract import secret_problem, unheld, wrong_kind
 from bsu_rules.members.decode import whole
-from bsu_rules.members.model import ended_message, hide_identifiers, key_path, not_a_day
+from bsu_rules.members.model import clipped, ended_message, hide_identifiers, key_path, not_a_day
 
 ROW, REJECT_FIELD, REJECT_MESSAGE = "_row", "_reject_field", "_reject_message"
 
@@ -70,7 +70,7 @@ def _false(mask: pa.Array) -> np.ndarray:
 
 
 def _show(value: object) -> str:
-    return repr(value) if not isinstance(value, str) else repr(value[:40])
+    return repr(value) if not isinstance(value, str) else repr(clipped(value))
 
 
 FIRST_DAY, LAST_DAY = pa.scalar(date.min, pa.date32()), pa.scalar(date.max, pa.date32())

@@ -25,6 +25,7 @@ from bsu_rules.members.model import (
     PERIODIC,
     REGENCY_CODE,
     SECRET,
+    clipped,
     day_fault,
     hide_identifiers,
     key_path,
@@ -415,7 +416,7 @@ def _write(suggestion: object, lang: str) -> str:
 
 def _quote(value: Any, lang: str = "en") -> str:
     """A value as written in the record, quoted; a long run of digits (a NIK in the wrong field) left out."""
-    text = json.dumps(value[:40], ensure_ascii=False) if isinstance(value, str) else \
-        json.dumps(value, ensure_ascii=False, default=str)[:42]  # text cut before it is quoted: the quote closed
+    text = json.dumps(clipped(value), ensure_ascii=False) if isinstance(value, str) else \
+        clipped(json.dumps(value, ensure_ascii=False, default=str))  # text cut before it is quoted: the quote closed
     hidden = hide_identifiers(text)
     return hidden.replace(" digits>", " angka>") if lang == "id" else hidden

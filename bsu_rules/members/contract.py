@@ -17,7 +17,16 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel
 
-from bsu_rules.members.model import INT64_MAX, MONTH, NOT_A_MONTH, SECRET, Member, check_month, hide_identifiers
+from bsu_rules.members.model import (
+    INT64_MAX,
+    MONTH,
+    NOT_A_MONTH,
+    SECRET,
+    Member,
+    check_month,
+    clipped,
+    hide_identifiers,
+)
 
 
 def _order(model: type[BaseModel]) -> dict[str, int]:
@@ -65,12 +74,18 @@ class Leaf:
         return f"{shown} is not from {self.low} to {self.high}"
 
 
+_DECIMAL_POINT = re.compile(r"[.,](?![0-9]{2})")
+"""A dot or comma not followed by two digits: not one that groups a code's digits (``32.73``)."""
+
+
 def written_as(value: str, pattern: str | None) -> str | None:
     """The code a text means where it is the code written with spaces, full-width digits, dots,
     commas or dashes between its digits, or a spreadsheet's ``.0`` (`` 3273``, ``３２７３``, ``32.73``,
-    ``22041870213.0``); else None. A message says it as it says any number (``<11 digits>``: what
-    to drop is still told)."""
+    ``22041870213.0``); else None (``1.5`` is a fraction, not ``15``). A message says it as it says any
+    number (``<11 digits>``: what to drop is still told)."""
     whole = re.sub(r"\.0+$", "", unicodedata.normalize("NFKC", value).strip())
+    if _DECIMAL_POINT.search(whole):  # ``1.5`` is a fraction, not the code 15
+        return None
     plain = re.sub(r"[\s.,-]", "", whole)
     fits = pattern is not None and plain != value and plain.isascii() and re.fullmatch(pattern, plain) is not None
     return plain if fits else None
@@ -241,8 +256,8 @@ def wrong_kind(path: str, value: Any, kind: str) -> str:
     if isinstance(value, float) and math.isinf(value):  # 1e400 is read as infinity: say what may have been written
         text = "a number too large to hold (written as 1e400 or Infinity, say)"
     elif kind in ("text", "an integer") and path not in SECRET:  # text cut, then escaped whole: the quote closed
-        text = _json(hide_identifiers(value[:40])) if isinstance(value, str) else \
-            hide_identifiers((_json(value) or "")[:40])
+        text = _json(hide_identifiers(clipped(value))) if isinstance(value, str) else \
+            hide_identifiers(clipped(_json(value) or ""))
     return f"{text + ': ' if text else ''}expected {kind}, got {json_kind(value)}"
 
 

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from bsu_rules.errors import InputError
-from bsu_rules.members.model import hide_identifiers, key_path
+from bsu_rules.members.model import key_path, shortened
 
 
 class BadRecord(ValueError):
@@ -389,7 +389,7 @@ def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any] | BadRecord:
         given: set[str] = set()
         for key, value in pairs:
             if key in given:
-                shown = json.dumps(hide_identifiers(key[:40]))[1:-1].replace("`", "'")  # short, no NIK, escaped whole
+                shown = shortened(key).replace("`", "'")  # short, no NIK, hidden characters escaped
                 return BadRecord(f"the key `{shown}{GIVEN_TWICE}")
             if value is not None:
                 given.add(key)

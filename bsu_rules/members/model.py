@@ -164,6 +164,11 @@ def cut(shown: str, most: int) -> str:
     return f"{shown[:end]}…"
 
 
+def clipped(text: str, most: int = 40) -> str:
+    """The first ``most`` characters of a value a message quotes, ``…`` where more was cut off."""
+    return text if len(text) <= most else f"{text[:most]}…"
+
+
 def key_path(parent: str, key: str) -> str:
     """The path of field ``key`` of ``parent`` in a message: ``shortened`` (an identifier in the key
     hidden, a key longer than 40 characters cut there, ``…``), an empty key written ``""``."""
@@ -172,8 +177,8 @@ def key_path(parent: str, key: str) -> str:
 
 
 def shown(value: Any) -> str:
-    """A text value as a message quotes it: its first 40 characters, quoted (the quote closed), no NIK."""
-    return hide_identifiers(repr(value[:40])) if isinstance(value, str) else type(value).__name__
+    """A text value as a message quotes it: ``clipped``, quoted (the quote closed), no NIK."""
+    return hide_identifiers(repr(clipped(value))) if isinstance(value, str) else type(value).__name__
 
 
 def check_month(value: Any) -> Any:

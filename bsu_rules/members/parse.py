@@ -35,6 +35,7 @@ from bsu_rules.members.model import (
     PERIODIC,
     SECRET,
     Member,
+    clipped,
     ended_before_registered,
     hide_identifiers,
     key_path,
@@ -258,7 +259,7 @@ def _message(err: Any, path: str) -> str:
         return f"{shown(value)} {leaf.mismatched(value)}"  # as the batch checks say it
     msg = str(err["msg"]).removeprefix("Value error, ")
     if err["type"] in ("string_pattern_mismatch", "int_type", "int_parsing"):
-        return f"{shown(value) if isinstance(value, str) else hide_identifiers(repr(value)[:40])}: {msg}"
+        return f"{shown(value) if isinstance(value, str) else hide_identifiers(clipped(repr(value)))}: {msg}"
     return msg
 
 

@@ -54,7 +54,7 @@ import re
 from datetime import timedelta
 from typing import Any
 
-from bsu_rules.members.model import hide_identifiers
+from bsu_rules.members.model import clipped, hide_identifiers
 from bsu_rules.ruleset.diagnostics import Diagnostic, Severity, nearest
 from bsu_rules.ruleset.expressions import Binary, BoolOp, Call, Cond, Lit, Name, Node, Unary, unparse, walk
 from bsu_rules.ruleset.folding import Const, Folder, truth
@@ -112,7 +112,7 @@ class _Lint(ParamLint):
             keys = dict(table_cells(file, table.ref.key))
             for line, (source, col) in table_cells(file, "source"):
                 if not source:
-                    key = hide_identifiers(keys.get(line, ("", 0))[0][:40])
+                    key = hide_identifiers(clipped(keys.get(line, ("", 0))[0]))
                     self.out.append(Diagnostic(str(file), line, col, "missing-source", f"row `{key}` of "
                                                f"`table.{name}` has an empty `source`: say where its figure comes "
                                                "from (the regulation, or the published list)", Severity.WARNING))

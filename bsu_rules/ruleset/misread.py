@@ -12,7 +12,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from bsu_rules.errors import Code
-from bsu_rules.members.model import IDENTIFIER, hide_identifiers, holds_identifier
+from bsu_rules.members.model import IDENTIFIER, clipped, hide_identifiers, holds_identifier
 from bsu_rules.ruleset import schema
 from bsu_rules.ruleset.checker import PLACEHOLDER, parameter_arguments
 from bsu_rules.ruleset.diagnostics import Diagnostic, nearest
@@ -109,7 +109,7 @@ _NAME = re.compile(r"[a-z][a-z0-9_]*")
 
 def _text_for_number(located: Located, at: DataPath, name: str, fn: str, text: str) -> Diagnostic:
     """Parameter ``name``'s value ``text`` (at ``at``), passed to function ``fn`` as a number."""
-    shown = hide_identifiers(text[:40])
+    shown = hide_identifiers(clipped(text))
     quoted = located.styles.get(at) is not None
     digits = text.strip() if text.strip().isascii() and text.strip().isdigit() else digits_only(text)
     how = "without quotes" if quoted and digits == text.strip() else "with digits only"
@@ -199,7 +199,7 @@ def schema_diagnostics(exc: ValidationError, located: Located) -> list[tuple[Dat
                     and not isinstance(err["input"], bool):
                 msg, fixed = date_problem(str(err["input"]), last=loc[-1:] in (("as_of",), ("until",)))
                 if loc == ("as_of",) and fixed is not None and as_month(str(err["input"])) is not None:
-                    msg = f"`{str(err['input'])[:40]}` is a month, but this is the day the member records are " \
+                    msg = f"`{clipped(str(err['input']))}` is a month, but this is the day the member records are " \
                         f"read at (the data cut-off), written YYYY-MM-DD: for data as at the month's end, {fixed}"
             elif err["type"] == "value_error" and len(loc) == 2 and loc[0] == "parameters":
                 loc, msg, fixed = _parameter_problem(located, loc) or (loc, msg, None)

@@ -46,6 +46,7 @@ from bsu_rules.ruleset.override_checks import (
 from bsu_rules.ruleset.schema import RuleFile, Text
 from bsu_rules.ruleset.source import read_yaml
 from bsu_rules.ruleset.spelling import date_problem, not_a_date
+from bsu_rules.ruleset.stale import restated, values_held
 from bsu_rules.ruleset.tables import Table
 
 
@@ -216,8 +217,8 @@ def _same_rows(old: Table, new: Table) -> bool:
 
 def _retitled(base: RuleSet, model: RuleFile, overrides: list[Override]) -> tuple[RuleFile, tuple[CheckedRule, ...]]:
     """The rules whose criterion reads an overridden parameter or table (directly or through facts),
-    their titles saying what changed: a title that quotes a figure ("at most Rp3.500.000") must not
-    pass for the reform's."""
+    their titles saying what changed: a figure a title quotes ("at most Rp3.500.000") is put as the
+    reform's where the reform holds one in its place, and the options follow the title."""
     names = {o.name if o.name == "as_of" else f"{'table' if o.kind == 'table' else 'param'}.{o.name}": o
              for o in overrides}
     rules, retitled = [], {}
@@ -227,7 +228,10 @@ def _retitled(base: RuleSet, model: RuleFile, overrides: list[Override]) -> tupl
         title = checked.rule.title
         if changed and title is not None:
             said = ", ".join(changed)
-            shown = Text.model_construct(id=f"{title.id} (simulasi: {said})", en=f"{title.en} (reform: {said})")
+            names_read, window = base.names_read(checked.tree), [checked.rule.in_force]
+            before, after = values_held(base.model, names_read, window), values_held(model, names_read, window)
+            shown = Text.model_construct(id=f"{restated(title.id, 'id', before, after)} (simulasi: {said})",
+                                         en=f"{restated(title.en, 'en', before, after)} (reform: {said})")
             rule = checked.rule.model_copy(update={"title": shown})  # the options as given: not the file's text
             retitled[checked.rule.id] = rule
             checked = replace(checked, rule=rule)

@@ -19,7 +19,7 @@ from typing import Any
 
 from bsu_rules.formatting import format_date, format_month
 from bsu_rules.ruleset.model import RuleSet
-from bsu_rules.ruleset.schema import Window
+from bsu_rules.ruleset.schema import RuleFile, Window
 
 MONTHS = {name: i for names in (
     ("januari", "februari", "maret", "april", "mei", "juni", "juli", "agustus", "september", "oktober",
@@ -44,7 +44,7 @@ def stale_titles(rs: RuleSet, warn: Warn) -> None:
     does not hold; and of a year the edition's own title states that none of its dates or parameters
     hold (a copy of the 2022 file made for 2023 would head every letter "... 2022"), unless it dates
     a regulation the title cites ("Nomor 10 Tahun 2022", "No. 10/2022")."""
-    amounts, days, months = _held(rs)
+    amounts, days, months = values_held(rs.model, None, [c.rule.in_force for c in rs.rules])
     years = {y for y, _ in months} | {a for a in amounts if 1900 <= a <= 2100}
     for lang in ("id", "en"):
         heading: str = getattr(rs.model.title, lang)
@@ -58,7 +58,7 @@ def stale_titles(rs: RuleSet, warn: Warn) -> None:
         title = checked.rule.title
         read = rs.names_read(checked.tree)
         dated = _dated_amounts(rs, read)
-        own = _held(rs, read, checked.rule.in_force)
+        own = values_held(rs.model, read, [checked.rule.in_force])
         for lang in ("id", "en") if title is not None else ():
             text: str = getattr(title, lang)
             for stated, held in _stated(text, *own):
@@ -125,11 +125,41 @@ def _dated_amounts(rs: RuleSet, read: set[str]) -> dict[int, str]:
     return out
 
 
-def _held(rs: RuleSet, read: set[str] | None = None, window: Window | None = None
-          ) -> tuple[set[int], set[date], set[tuple[int, int]]]:
-    """The amounts, days and months (year, month) the rule set holds; or (``read``) those a criterion
-    reading these names holds: its parameters' values, ``as_of`` when it reads it, its ``window``'s dates."""
-    model = rs.model
+Held = tuple[set[int], set[date], set[tuple[int, int]]]
+"""Amounts, days and months (year, month)."""
+
+
+def restated(text: str, lang: str, before: Held, after: Held) -> str:
+    """``text`` (a criterion's title) with each amount, day or month it states that ``before`` holds and
+    ``after`` does not put as the one value of its kind ``after`` holds in its place ("Rp3.500.000"
+    becomes "Rp4.000.000", "31 Juli 2022" becomes "30 Juni 2022"); left as stated where there is not
+    exactly one."""
+    new_amounts = after[0] - before[0]
+    if len(new_amounts) == 1:
+        (amount,) = new_amounts
+        text = _AMOUNT.sub(lambda m: _amount_as(m, amount, before[0], after[0]), text)
+    gained = (new_amounts, after[1] - before[1], after[2] - before[2])
+    for m in reversed(list(_DATE.finditer(text))):
+        stated = m.group()
+        if dict(_stated(stated, *before)).get(stated) and not dict(_stated(stated, *after)).get(stated):
+            meant = _meant(stated, *gained, lang)
+            text = text[:m.start()] + meant + text[m.end():] if meant else text
+    return text
+
+
+def _amount_as(m: re.Match[str], amount: int, before: set[int], after: set[int]) -> str:
+    """The amount ``m`` states, or ``amount`` written as it is written where ``m``'s value is no longer held."""
+    old = int(re.sub(r"[.,]", "", m.group(1)))
+    if old not in before or old in after:
+        return m.group()
+    mark = next((c for c in m.group(1) if c in ".,"), "")
+    digits = f"{amount:,}".replace(",", mark) if mark else str(amount)
+    return m.group()[:m.start(1) - m.start()] + digits
+
+
+def values_held(model: RuleFile, read: set[str] | None, windows: list[Window]) -> Held:
+    """The amounts, days and months the rule file holds; or (``read``) those a criterion reading these
+    names holds: its parameters' values, ``as_of`` when it reads it, its ``windows``' dates."""
     values: list[Any] = [model.as_of, model.in_force.from_, model.in_force.until] if read is None else \
         [model.as_of] if "as_of" in read else []
     for name, param in model.parameters.items():
@@ -138,7 +168,6 @@ def _held(rs: RuleSet, read: set[str] | None = None, window: Window | None = Non
     if read is None:
         benefit = model.benefit
         values += [benefit.amount, benefit.monthly, *(benefit.instalments or [])]
-    windows = [c.rule.in_force for c in rs.rules] if window is None else [window]
     values += [d for w in windows for d in (w.from_, w.until)]
     amounts = {v for v in values if isinstance(v, int) and not isinstance(v, bool)}
     days = {v for v in values if isinstance(v, date)}
