@@ -69,6 +69,21 @@ def test_a_bound_column_is_checked(tmp_path: Path) -> None:
         load_table("t", TableRef(file="t.csv", key="code", value="amount", bound="kind"), tmp_path)
 
 
+def test_a_column_named_twice_or_no_rows_is_refused(tmp_path: Path) -> None:
+    """A reader keeps one of two cells of one name, and a table of no rows finds nothing: both would
+    decide silently (every ceiling from the other column, or the flat ceiling everywhere)."""
+    ref = TableRef(file="t.csv", key="code", value="amount")
+    (tmp_path / "t.csv").write_text("code,amount,source,amount\n3215,4798312,UMK,3000000\n")
+    with pytest.raises(TableError, match=r"the column `amount` is named twice \(columns 2 and 4\)") as err:
+        load_table("t", ref, tmp_path)
+    assert (err.value.line, err.value.column) == (1, 20)
+    for header in ("code,amount\n", "code,amount\n\n", "code,amount"):
+        (tmp_path / "t.csv").write_text(header)
+        with pytest.raises(TableError, match="table `t` \\(t.csv\\) has no rows") as err:
+            load_table("t", ref, tmp_path)
+        assert err.value.line is None  # told at the rule file's reference
+
+
 @pytest.mark.parametrize(("amount", "fits", "says"), [
     ("9223372036854775807", True, ""), ("-9223372036854775807.5", False, "larger"),
     ("99999999999999999999", False, "larger"), ("9999999999999999999999999999999999.9999", False, "larger"),

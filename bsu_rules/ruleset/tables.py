@@ -12,7 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from bsu_rules.members.model import hide_identifiers, holds_identifier, visible
+from bsu_rules.members.model import clipped, hide_identifiers, holds_identifier, visible
 from bsu_rules.ruleset.diagnostics import nearest
 from bsu_rules.ruleset.files import Missing, UnsafePath, read_beside
 from bsu_rules.ruleset.schema import NIK_DIGITS, TableRef
@@ -92,6 +92,9 @@ def read_table(name: str, ref: TableRef, base: Path, shown: str | None = None) -
     for row in reader:
         rows.read(row, reader.line_num)
     errors = sorted([*errors, *rows.finish()], key=_place)
+    if not rows.keys and not errors:  # every lookup would find nothing: a ceiling of 0, no bank known
+        errors = [TableError(f"table `{name}` ({named.file}) has no rows: only its header was read (a file "
+                             "saved before its rows were filled in, or the wrong sheet?)")]
     if errors:
         return None, errors
     return Table(name, ref, frozenset(rows.keys), rows.values if ref.value is not None else None, len(rows.keys),
@@ -127,6 +130,11 @@ def _check_header(name: str, columns: list[str], ref: TableRef) -> None:
         raise TableError(f"the columns are separated by {_shown(mark)}: separate them with commas (in a "
                          "spreadsheet: save as CSV, comma-separated)", 1, file=ref.file,
                          column=columns[0].index(mark) + 1)
+    for i, twice in enumerate(columns):
+        if twice and twice in columns[:i]:  # a reader would keep one of the two cells and drop the other unseen
+            raise TableError(f"the column `{twice}` is named twice (columns {columns.index(twice) + 1} and "
+                             f"{i + 1}): give each column its own name, or remove the one not meant", 1,
+                             file=ref.file, column=sum(len(c) + 1 for c in columns[:i]) + 1)
     for named, column in (("key", ref.key), ("value", ref.value), ("bound", ref.bound)):
         if column is not None and column not in columns:
             if not (all(_NAME.fullmatch(c) for c in columns) and 0 < len(columns) <= 40):
@@ -301,7 +309,7 @@ class _Rows:
             return value
         if self.ref.unit == "IDR" and plain_number(text) is None and (plain := table_amount(text)) is not None:
             self.numbers += 1  # `Rp4641854`, `4641854,-`: the rupiah written in
-            self.error(f"`{self.ref.value}` is {hide_identifiers(repr(text[:40]))}: an amount in rupiah is written "
+            self.error(f"`{self.ref.value}` is {hide_identifiers(repr(clipped(text)))}: an amount in rupiah is written "
                        "with digits only, `.` before decimals", line, column, plain)
             return Decimal(plain)  # told: read as the number it means
         self.texts.append((line, column, text))
@@ -335,7 +343,7 @@ class _Rows:
                 continue
             why = f"a number written with separators: write `{plain}`" if plain else \
                 "not a number as in the other rows: write one with digits only"
-            self.error(f"`{self.ref.value}` is {hide_identifiers(repr(text[:40]))}, {why} (`.` before decimals)",
+            self.error(f"`{self.ref.value}` is {hide_identifiers(repr(clipped(text)))}, {why} (`.` before decimals)",
                        line, column, plain)
             told.add(line)
         return told
