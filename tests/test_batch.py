@@ -240,6 +240,20 @@ def test_one_nik_one_payment_whatever_the_nik_columns_text_type(population: dict
     assert pl.read_parquet(tmp_path / "b.parquet").equals(pl.read_parquet(tmp_path / "a.parquet"))
 
 
+def test_a_nik_in_the_kpj_column_is_written_masked(tmp_path: Path) -> None:
+    """The decisions file shows no NIK in full, in its own column or in another's (the KPJ, and the
+    KPJ another row is told it was paid under)."""
+    first = json.loads((Path(__file__).resolve().parents[1] / "examples" / "members.jsonl").read_text("utf-8")
+                       .splitlines()[0])
+    rows = [first | {"kpj": "3204125708940003"}, first | {"kpj": "99999999999"}]
+    (tmp_path / "m.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows), "utf-8")
+    assert main(["batch", "bsu-2022", str(tmp_path / "m.jsonl"), "--out", str(tmp_path / "d.jsonl"),
+                 "--quiet"]) == 0
+    written = (tmp_path / "d.jsonl").read_text("utf-8")
+    assert "3204125708940003" not in written and written.count('"3204********0003"') == 4, written  # 2 NIKs, KPJ, paid
+    assert '"99999999999"' in written  # a KPJ of the usual length as written
+
+
 def test_who_is_paid() -> None:
     rows = pl.DataFrame({"row": [1, 2, 3, 4, 5, 6, 7], "nik_key": ["a", "a", "a", "b", "b", "c", "c"],
                          "kpj": ["30", "10", "20", "50", "50", None, "90"], "priority": [1, 0, 1, 1, 1, 1, 1],
