@@ -22,6 +22,7 @@ CASES = [
     ("unknown-key", "    source: pm-10-2022, Pasal 5\n", "    sourc: pm-10-2022, Pasal 5\n", "sourc:", "source"),
     ("missing-key", "as_of: 2022-07-31\n", "", None, None),
     ("invalid-value", "  from: 2022-09-05\n", "  from: 2022-09-35\n", "2022-09-35", None),
+    ("invalid-value", "\nfacts:\n", "\nfacts:\n  if: fact.wage\n", "if: fact", None),  # a word of the language
     ("unknown-name", "require: fact.wage <= param.wage_ceiling", "require: fact.wage <= param.wage_cieling",
      "param.wage_cieling", "param.wage_ceiling"),
     ("unknown-name", "last_wage(member.wages,", "last_wage(member.wage,", "member.wage,", "member.wages"),
@@ -54,6 +55,8 @@ CASES = [
     ("bad-format", "{fact.wage:rp} melebihi", "{fact.wage:date} melebihi", "date} melebihi", "rp"),
     ("bad-format", "{param.cutoff_month:month} sebesar", "{param.cutoff_month:number} sebesar",
      "number} sebesar", "month"),
+    ("bad-format", "{param.cutoff_month:month} sebesar", "{member.wages} sebesar", "member.wages} sebesar", None),
+    ("bad-format", "{param.cutoff_month:month} sebesar", "{table.banks} sebesar", "table.banks} sebesar", None),
     ("type-mismatch", "    value: 2022\n", "    values: {2022-09-05: 2022, 2022-10-01: [BRI]}\n",
      "values: {2022-09-05", None),
     ("invalid-value", "    value: 3500000\n", "    value: 3.500.000\n", "3.500.000", "3500000"),

@@ -150,6 +150,26 @@ def test_the_impact_example_is_what_the_commands_shown_make(tmp_path: Path, monk
             f"refresh docs/impact/{name} with the commands in docs/impact.md")
 
 
+def test_the_channel_moves_the_impact_guide_quotes_are_what_impact_prints(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch,
+                                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    """docs/impact.md quotes what a misspelt `state_banks` prints on 20 000 generated members, in both
+    languages (it went stale once, when the generator changed)."""
+    import re
+
+    pytest.importorskip("polars")
+    from bsu_rules.cli import main
+
+    text = (Path(__file__).resolve().parents[1] / "docs" / "impact.md").read_text("utf-8")
+    quoted = re.findall(r"`(paid another way [^`]*)`", text)
+    assert len(quoted) == 2 and len(set(quoted)) == 1, quoted
+    monkeypatch.chdir(tmp_path)
+    assert main(["generate", "--n", "20000", "--seed", "1", "--no-malformed", "--out", "m.parquet"]) == 0
+    assert main(["impact", "bsu-2022", "m.parquet", "--set", "state_banks=[bri, bni, mandiri, btn]",
+                 "--out", "sb.html"]) == 0
+    assert quoted[0] in capsys.readouterr().out
+
+
 def test_the_archive_manifest_the_auditing_guide_shows_is_the_one_archive_writes(tmp_path: Path) -> None:
     """docs/auditing.md §4 shows the manifest of `bsu-rules archive bsu-2022 --into archive`: every hash in
     it is the one a run writes today (it went stale once: the rule file's and the glossary's)."""

@@ -162,6 +162,8 @@ class _Page:
             examples = "<br>".join(f"{escape(e['nik'])} ({w['row']} {e['row']}, {escape(e['province'])})"
                                    for e in g["examples"])
             rules = "<br>".join(self.rule(r) for r in g["rules"] if r)
+            if g["still_unknown"]:  # not a cause: what the member now waits for, unknown on both sides
+                rules += f'<br><i>{w["still_unknown"]}</i><br>' + "<br>".join(self.rule(r) for r in g["still_unknown"])
             rows.append(f"<tr><td>{words[g['from']]}</td><td>{words[g['to']]}</td><td>{rules}</td>"
                         f'<td class="n">{self.num(g["count"], f"flips.groups.{i}.count")}</td>'
                         f'<td class="hash">{examples}</td></tr>')

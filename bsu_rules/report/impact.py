@@ -99,7 +99,7 @@ class _State:
         self.read = 0
         self.rejects: Counter[str] = Counter()
         self.all_keys: list[np.ndarray] = []
-        self.flips: dict[tuple[str, str, str], Json] = {}
+        self.flips: dict[tuple[str, str, str, str], Json] = {}
         self.moves: dict[tuple[str | None, str | None], Json] = {}  # eligible on both sides, paid another way
         self.flip_parts: list[pl.DataFrame] = []
         self.quality: list[pl.DataFrame] = []
@@ -205,16 +205,21 @@ class _State:
             pl.Series("i", where), new["row"].gather(idx), new["province"].gather(idx),
             base["outcome"].gather(idx).alias("from"), new["outcome"].gather(idx).alias("to"),
             *results(base, b_fixed, "a"), *results(new, r_fixed, "b")])
-        masks = _responsible(ids, b_side.kinds(), r_side.kinds())
-        frame = frame.select("i", "row", "province", "from", "to", *masks)
+        masks, waits = _responsible(ids, b_side.kinds(), r_side.kinds())
+        frame = frame.select("i", "row", "province", "from", "to", *masks, *waits)
         self.flip_parts.append(frame.group_by("province", "from", "to").len())
-        by = ["from", "to", *(m.meta.output_name() for m in masks)]
+        by = ["from", "to", *(m.meta.output_name() for m in [*masks, *waits])]
+
+        def named(bits: list[int]) -> list[str]:
+            return [r for k, b in enumerate(bits) for j, r in enumerate(ids[k * _BITS:(k + 1) * _BITS])
+                    if int(b) >> j & 1]
+
         for key, group in frame.group_by(by, maintain_order=True):
             old, to, *bits = key
-            rules = [r for k, b in enumerate(bits) for j, r in enumerate(ids[k * _BITS:(k + 1) * _BITS])
-                     if int(b) >> j & 1]
-            entry = self.flips.setdefault((str(old), str(to), "+".join(rules)), {
-                "from": str(old), "to": str(to), "rules": rules, "count": 0, "examples": []})
+            rules, still = named(bits[:len(masks)]), named(bits[len(masks):])
+            entry = self.flips.setdefault((str(old), str(to), "+".join(rules), "+".join(still)), {
+                "from": str(old), "to": str(to), "rules": rules, "still_unknown": still, "count": 0,
+                "examples": []})
             entry["count"] += group.height
             room = EXAMPLES - len(entry["examples"])
             if room > 0:
@@ -308,7 +313,8 @@ class _State:
         return {"total": sum(m["count"] for m in moves), "moves": moves}
 
     def _flip_report(self) -> Json:
-        groups = sorted(self.flips.values(), key=lambda g: (-g["count"], g["from"], g["to"], g["rules"]))
+        groups = sorted(self.flips.values(), key=lambda g: (-g["count"], g["from"], g["to"], g["rules"],
+                                                            g["still_unknown"]))
         by_province: list[Json] = []
         if self.flip_parts:
             p = pl.concat(self.flip_parts).group_by("province", "from", "to").agg(pl.col("len").sum())
@@ -376,10 +382,11 @@ def _channels(sides: list[Side]) -> list[Json]:
     return out
 
 
-def _responsible(ids: list[str], kinds_a: dict[str, Kind], kinds_b: dict[str, Kind]) -> list[pl.Expr]:
-    """The criteria responsible for each flip, as ``diff.responsible`` names them: bit ``j`` of
-    mask ``k`` stands for ``ids[k * _BITS + j]`` (the decisive changed criteria, with those still
-    unknown for a move to undetermined; else all changed)."""
+def _responsible(ids: list[str], kinds_a: dict[str, Kind], kinds_b: dict[str, Kind]
+                 ) -> tuple[list[pl.Expr], list[pl.Expr]]:
+    """The criteria responsible for each flip, as ``diff.responsible`` names them (the decisive changed
+    criteria; else all changed), and apart from them, for a move to undetermined, those unknown on
+    both sides that the member still waits for: bit ``j`` of mask ``k`` stands for ``ids[k * _BITS + j]``."""
     to = pl.col("to")
     picked, still, changed = [], [], []
     for r in ids:
@@ -401,9 +408,9 @@ def _responsible(ids: list[str], kinds_a: dict[str, Kind], kinds_b: dict[str, Ki
                 for k in range(0, len(flags), _BITS)]
 
     some = pl.any_horizontal(picked)
-    named = [p | s for p, s in zip(picked, still, strict=True)]
-    return [pl.when(some).then(p).otherwise(c).alias(f"m{k}")
-            for k, (p, c) in enumerate(zip(bits(named), bits(changed), strict=True))]
+    return ([pl.when(some).then(p).otherwise(c).alias(f"m{k}")
+             for k, (p, c) in enumerate(zip(bits(picked), bits(changed), strict=True))],
+            [pl.when(some).then(w).otherwise(0).alias(f"w{k}") for k, w in enumerate(bits(still))])
 
 
 _BITS = 62

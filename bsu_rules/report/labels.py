@@ -23,6 +23,7 @@ WORDS: dict[str, dict[str, str]] = {
         "unknown": "Tidak diketahui",
         "flips": "Perubahan keputusan", "flips_note": "Peserta yang keputusannya berubah dari pembanding ke "
         "reformasi, menurut kriteria penyebabnya (contoh dengan NIK tersamar).",
+        "still_unknown": "masih menunggu, tidak berubah:",
         "from": "Dari", "to": "Ke", "count": "Jumlah", "examples": "Contoh", "row": "baris",
         "flips_province": "Perubahan menurut provinsi", "to_eligible": "Menjadi memenuhi syarat",
         "from_eligible": "Tidak lagi memenuhi syarat", "other": "Lainnya", "net": "Bersih",
@@ -65,6 +66,7 @@ WORDS: dict[str, dict[str, str]] = {
         "unknown": "Unknown",
         "flips": "Flips", "flips_note": "Members whose decision changes from the baseline to the reform, by the "
         "criterion responsible (examples with masked NIK).",
+        "still_unknown": "still waiting for, unchanged:",
         "from": "From", "to": "To", "count": "Count", "examples": "Examples", "row": "row",
         "flips_province": "Flips by province", "to_eligible": "Become eligible", "from_eligible": "No longer eligible",
         "other": "Other", "net": "Net",

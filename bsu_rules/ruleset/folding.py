@@ -3,11 +3,11 @@
 An abstract value is ``Const`` (the same known value for every member), ``Bools`` (the truth
 values a condition can take; ``None`` is *unknown*), ``OneOf`` (a member field restricted to a
 set of codes, or unknown) or ``TOP`` (anything). Parameters with a single ``value``, literals,
-``as_of`` and tables (passed whole to a function) are constants; member fields and
-``decision_date`` are not. Used by the linter to find conditions that can never (or always)
-hold, and table keys no lookup can produce. The operators are those of ``bsu_rules.semantics``,
-applied to constants or over sets of truth values (division by zero folds to unknown, as it
-evaluates).
+``as_of`` and tables (passed whole to a function) are constants; member fields are not, and
+``decision_date`` is a ``Span``, a day within the edition's window. Used by the linter to find
+conditions that can never (or always) hold, and table keys no lookup can produce. The operators
+are those of ``bsu_rules.semantics``, applied to constants or over sets of truth values (division
+by zero folds to unknown, as it evaluates).
 """
 
 from __future__ import annotations
@@ -15,8 +15,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
+from bsu_rules.bounds import MIRROR
 from bsu_rules.catalogue import FUNCTIONS, Function
 from bsu_rules.catalogue.identity import PROVINCE_ONLY, regency_provinces
 from bsu_rules.members.contract import leaf_at
@@ -43,13 +45,34 @@ class OneOf:
 
 
 @dataclass(frozen=True)
+class Span:
+    """One of the days from ``low`` to ``high`` (None: no bound on that side): the decision date,
+    which is always within the edition's window."""
+
+    low: date | None
+    high: date | None
+
+    def compared(self, op: str, day: Any) -> Abstract:
+        """``self op day`` over every day of the span (an ordering is monotone: its two ends settle it)."""
+        if not isinstance(day, date) or op not in MIRROR:
+            return TOP
+        if op in ("==", "!="):
+            inside = (self.low is None or self.low <= day) and (self.high is None or day <= self.high)
+            equal = {True} if inside and self.low == self.high == day else {True, False} if inside else {False}
+            return Bools(frozenset(equal if op == "==" else {not e for e in equal}))
+        first = binary(op, self.low, day) if self.low is not None else op in ("<", "<=")
+        last = binary(op, self.high, day) if self.high is not None else op in (">", ">=")
+        return Bools(frozenset({first, last}))
+
+
+@dataclass(frozen=True)
 class Top:
     pass
 
 
 TOP = Top()
 _UNKNOWN = Const(None)
-Abstract = Const | Bools | OneOf | Top
+Abstract = Const | Bools | OneOf | Span | Top
 Shape = list[tuple[str, Callable[[str], bool]]]
 _RESULT_PATTERNS = {"province": (r"[0-9]{2}", "a province code: two digits, such as 32")}
 """Catalogue functions that return codes: the pattern of their result, and it in words."""
@@ -142,6 +165,9 @@ class Folder:
             return self.facts[name]
         if kind == "as_of":
             return Const(self.rs.model.as_of)
+        if kind == "decision_date":
+            edition = self.rs.model.in_force
+            return Span(edition.from_, edition.until)
         if kind == "member" and node.type is not None and node.type.choices is not None:
             return OneOf(node.type.choices)
         return TOP  # a member field, a table or the decision date: not one value for every member
@@ -166,6 +192,10 @@ class Folder:
         if node.op in ("in", "not in"):
             found = self._contains(left, node.right, right)
             return Bools(negated(truth(found))) if node.op == "not in" else found
+        if isinstance(left, Span) and isinstance(right, Const):
+            return left.compared(node.op, right.value)
+        if isinstance(right, Span) and isinstance(left, Const):
+            return right.compared(MIRROR[node.op], left.value) if node.op in MIRROR else TOP
         if isinstance(left, Const) and isinstance(right, Const):
             try:
                 return Const(binary(node.op, left.value, right.value))

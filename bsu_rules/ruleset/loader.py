@@ -406,6 +406,10 @@ class _RuleSetChecker:
                 if name not in names:
                     self.report(at, Code.UNKNOWN_NAME, f"unknown name `{name}` in the explanation", rule,
                                 nearest(name, names), match.start(1))
+                elif (kind := names[name]) is not None and (kind in HISTORIES or kind.name in ("table", "keyset")):
+                    whole = "a history" if kind in HISTORIES else "a whole table"
+                    self.report(at, Code.BAD_FORMAT, f"`{name}` is {whole}, which has no form to be read out: "
+                                "show a fact computed from it, such as `fact.wage`", rule, None, match.start(1))
                 elif fmt is not None and fmt not in FORMATS:
                     self.report(at, Code.BAD_FORMAT, f"unknown format `:{fmt}` (use {', '.join(FORMATS)})",
                                 rule, nearest(fmt, FORMATS), match.start(2))

@@ -17,7 +17,7 @@ from bsu_rules.ruleset import schema
 from bsu_rules.ruleset.checker import PLACEHOLDER, parameter_arguments
 from bsu_rules.ruleset.diagnostics import Diagnostic, nearest
 from bsu_rules.ruleset.expressions import Name, Node, ParseError, parse, walk
-from bsu_rules.ruleset.schema import PERSONAL_NUMBER, RULE_ID, Kind, benefit_misfit, misfit
+from bsu_rules.ruleset.schema import LANGUAGE_WORD, PERSONAL_NUMBER, RULE_ID, WORDS, Kind, benefit_misfit, misfit
 from bsu_rules.ruleset.source import Located, dotted
 from bsu_rules.ruleset.source import Path as DataPath
 from bsu_rules.ruleset.spelling import as_month, bracketed, date_problem, digits_only
@@ -218,13 +218,16 @@ def schema_diagnostics(exc: ValidationError, located: Located) -> list[tuple[Dat
                 fixed = nearest(str(err["input"]), choices)
             elif err["type"] == "string_pattern_mismatch":
                 msg, fixed = _name_problem(str(err["input"]), str(err["ctx"]["pattern"]))
+            elif err["type"] == LANGUAGE_WORD:
+                msg = f"`{err['input']}` is a word of the rule language ({', '.join(WORDS)}) and cannot be a " \
+                    "name: it could be defined, never read; choose another"
             elif err["type"] == PERSONAL_NUMBER:
                 what = err["ctx"]["what"]
                 msg = f"`{_shown(str(err['input']))}` cannot be {what}: it holds a number of ten digits or more, " \
                     f"as a NIK or an account number does, and {what} is repeated in every decision as written " \
                     "(leave personal numbers out)"
             where = hide_identifiers(dotted(loc))
-            named = err["type"] in ("string_pattern_mismatch", PERSONAL_NUMBER)
+            named = err["type"] in ("string_pattern_mismatch", PERSONAL_NUMBER, LANGUAGE_WORD)
             empty = err["type"] in ("model_type", "dict_type") and err["input"] is None  # told at its key
             out.append((loc, Diagnostic(located.file, *located.at(loc, key=is_key or empty), Code.INVALID_VALUE,
                                         msg if named else f"{where}: {msg}",

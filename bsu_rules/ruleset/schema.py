@@ -67,7 +67,21 @@ def _no_number_in(what: str) -> Callable[[str], str]:
 
 PERSONAL_NUMBER = "personal_number"
 """The error type of a name holding a NIK- or account-like number (``misread`` words it)."""
-Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$"), AfterValidator(_no_number_in("a name"))]
+WORDS = ("and", "or", "not", "if", "else", "in", "true", "false")
+"""The words of the expression language (``grammar.lark``): a fact, parameter or table so named could
+be defined but never read."""
+LANGUAGE_WORD = "language_word"
+"""The error type of a name that is one of ``WORDS`` (``misread`` words it)."""
+
+
+def _not_a_word(name: str) -> str:
+    if name in WORDS:
+        raise PydanticCustomError(LANGUAGE_WORD, "a word of the rule language")
+    return name
+
+
+Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$"), AfterValidator(_not_a_word),
+                       AfterValidator(_no_number_in("a name"))]
 RULE_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
 RuleId = Annotated[str, Field(pattern=f"^{RULE_ID.pattern}$"), AfterValidator(_no_number_in("a rule id"))]
 
