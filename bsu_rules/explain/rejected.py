@@ -52,6 +52,8 @@ _SAY: dict[str, dict[str, str]] = {
                    "isian nomor rekening",
         "scientific": "{label} tampak seperti angka yang diubah spreadsheet (ditulis seperti 3.2E+15): format "
                       "kolomnya sebagai teks dan isi angkanya lagi",
+        "hidden": "{label} memuat karakter yang tidak tampak (misalnya spasi lebar nol) di antara angkanya: "
+                  "hapus karakter itu",
         "space before": "{label} diawali spasi: hapus spasinya",
         "space after": "{label} diakhiri spasi: hapus spasinya",
         "space before and after": "{label} diawali dan diakhiri spasi: hapus spasinya",
@@ -93,6 +95,8 @@ _SAY: dict[str, dict[str, str]] = {
                    "field out",
         "scientific": "{label} looks like a number a spreadsheet rewrote (written as 3.2E+15): format the column "
                       "as text and enter the digits again",
+        "hidden": "{label} has a character that is not shown (a zero-width space or a control character) among its "
+                  "digits: remove it",
         "space before": "{label} has a space before it: remove it",
         "space after": "{label} has a space after it: remove it",
         "space before and after": "{label} has a space before and after it: remove it",
@@ -253,7 +257,7 @@ def _field(path: str, record: Any, lang: str, g: Glossary) -> str:
         if path == "bank_account.number":  # the only check it fails is having no digit
             return w["account"].format(label=label)
         if slip := secret_slip(value):
-            return w[slip if slip == "scientific" else f"space {slip}"].format(label=label)
+            return w[slip if slip in ("scientific", "hidden") else f"space {slip}"].format(label=label)
         return w["length"].format(label=label, n=len(value), s="" if len(value) == 1 else "s") if len(value) != 16 \
             else w["digit"].format(label=label)
     return _value(spec, value, label, names, lang, g)

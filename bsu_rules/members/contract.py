@@ -224,13 +224,17 @@ _SCIENTIFIC = re.compile(r"[0-9](?:[.,][0-9]+)?[eE]\+?[0-9]+")
 def secret_slip(text: str) -> str | None:
     """How a NIK or an account number of digits was changed on its way, if in a known way:
     ``scientific`` (a spreadsheet wrote the number as 3.2E+15), ``before``, ``after`` or ``before
-    and after`` (a space around its 16 digits); None otherwise."""
+    and after`` (a space around its 16 digits), ``hidden`` (a character not shown, such as a zero-width
+    space, among them); None otherwise."""
     if _SCIENTIFIC.fullmatch(text.strip()):
         return "scientific"
     bare = text.strip()
     if bare != text and len(bare) == 16 and bare.isascii() and bare.isdigit():
         return " and ".join(side for side, spaced in (("before", text[0].isspace()), ("after", text[-1].isspace()))
                             if spaced)
+    shown = "".join(c for c in text if unicodedata.category(c) not in ("Cc", "Cf"))
+    if shown != text and len(shown) == 16 and shown.isascii() and shown.isdigit():
+        return "hidden"
     return None
 
 
@@ -242,6 +246,9 @@ def secret_problem(path: str, text: str) -> str:
     if (slip := secret_slip(text)) == "scientific":
         return ("looks like a number a spreadsheet rewrote (written as 3.2E+15): format the column as text and "
                 "enter the digits again")
+    if slip == "hidden":
+        return "has a character that is not shown (a zero-width space or a control character) among its digits: " \
+            "remove it"
     if slip:
         return f"has a space {slip} it: remove it"
     if len(text) != 16:
