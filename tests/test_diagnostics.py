@@ -367,6 +367,9 @@ def test_a_rule_id_is_explained_with_its_lower_case_form(rules_copy: Path) -> No
     (found,) = bsu_rules.check_file(path)[1]
     assert (found.code, found.suggestion) == ("invalid-value", "citizen"), str(found)
     assert found.message.startswith("`Citizen` cannot be a rule id: a rule id is lower-case letters"), str(found)
+    path.write_text(path.read_text("utf-8").replace("  - id: Citizen\n", "  - id: citiz\u0435n\n", 1), "utf-8")
+    (found,) = bsu_rules.check_file(path)[1]  # a Cyrillic letter drawn as e: named, and read as the e it looks like
+    assert found.suggestion == "citizen" and "(`\u0435` is Cyrillic Small Letter Ie, not a letter a-z)" in found.message
 
 
 @pytest.mark.parametrize(("old", "new", "rule"), [
@@ -454,6 +457,9 @@ def test_a_table_column_mistyped_in_the_rule_file_is_told_there(rules_copy: Path
      "`fifteen` is text, but `param.contribution_due_day` is passed to `arrears_streak` as a number"),
     ("    value: 15\n", "    values: {2022-09-05: 15, 2022-10-01: fifteen}\n", "invalid-value", "fifteen", None,
      "write it with digits only"),
+    ("    value: 15\n", "    value: 015\n", "invalid-value", "015", "15", "write it without its leading 0 (15)"),
+    ("    value: 15\n", '    value: "015"\n', "invalid-value", '"015"', "15",
+     "write it without quotes and without its leading 0 (15)"),
 ])
 def test_a_parameter_mistake_is_told_once_where_the_parameter_is_written(
         rules_copy: Path, old: str, new: str, code: str, at: str, suggestion: str | None, says: str) -> None:

@@ -54,7 +54,7 @@ FORMATS = ("rp", "date", "month", "number", "nik")
 FORMAT_TYPES = {"rp": (INT, DECIMAL), "date": (DATE,), "month": (MONTH,), "number": (INT, DECIMAL)}
 """The types each format shows (``nik`` shows only a fact that is a ``nik_issue`` call)."""
 FORMAT_WORDS = {"rp": "an amount", "date": "a date", "month": "a month", "number": "a number",
-                "nik": "a NIK's problem, from a fact written `nik_issue(...)`,"}
+                "nik": "a NIK's problem (from a fact written `nik_issue(...)`)"}
 
 
 @dataclass

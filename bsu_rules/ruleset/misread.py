@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -113,6 +114,8 @@ def _text_for_number(located: Located, at: DataPath, name: str, fn: str, text: s
     quoted = located.styles.get(at) is not None
     digits = text.strip() if text.strip().isascii() and text.strip().isdigit() else digits_only(text)
     how = "without quotes" if quoted and digits == text.strip() else "with digits only"
+    if digits and len(digits) > 1 and digits.startswith("0"):  # `015`: YAML reads no leading 0 as a number
+        digits, how = digits.lstrip("0") or "0", f"{'without quotes and ' if quoted else ''}without its leading 0"
     written = f'"{shown}"' if quoted else f"`{shown}`"
     return Diagnostic(located.file, *located.at(at), Code.INVALID_VALUE,
                       f"{written} is text, but `param.{name}` is passed to `{fn}` as a number: write it {how}"
@@ -217,7 +220,8 @@ def schema_diagnostics(exc: ValidationError, located: Located) -> list[tuple[Dat
                 msg = f"`{shown}` is not a value here: write {listed}"
                 fixed = nearest(str(err["input"]), choices)
             elif err["type"] == "string_pattern_mismatch":
-                msg, fixed = _name_problem(str(err["input"]), str(err["ctx"]["pattern"]))
+                msg, fixed = _name_problem(str(err["input"]), str(err["ctx"]["pattern"]),
+                                           "a rule-set id" if loc == ("ruleset",) else None)
             elif err["type"] == LANGUAGE_WORD:
                 msg = f"`{err['input']}` is a word of the rule language ({', '.join(WORDS)}) and cannot be a " \
                     "name: it could be defined, never read; choose another"
@@ -348,13 +352,22 @@ def _misspelt_once(found: list[tuple[DataPath, Diagnostic]]) -> list[tuple[DataP
     return [(loc, d) for loc, d in found if not (d.code == Code.MISSING_KEY and loc in meant)]
 
 
-def _name_problem(name: str, pattern: str) -> tuple[str, str | None]:
-    """What is wrong with a name or a rule id, and how it is probably meant."""
-    joiner, what = ("_", "a name") if "_" in pattern else ("-", "a rule id")
-    meant = re.sub(f"[^a-z0-9{joiner}]+", joiner, name.lower()).strip(joiner)
+_LOOKALIKES = str.maketrans("аеорсухіјѕАВЕКМНОРСТХІЈЅοαικνρΑΒΕΗΙΚΜΝΟΡΤΥΧΖ",
+                            "aeopcyxijsabekmhopctxijsoaikvpabehikmnoptyxz")
+"""Cyrillic and Greek letters drawn as a Latin one (a name pasted from a document in another script)."""
+
+
+def _name_problem(name: str, pattern: str, what: str | None = None) -> tuple[str, str | None]:
+    """What is wrong with a name or a rule id (``what``: the thing named, as a message says it), and
+    how it is probably meant."""
+    joiner = "_" if "_" in pattern else "-"
+    what = what or ("a name" if joiner == "_" else "a rule id")
+    meant = re.sub(f"[^a-z0-9{joiner}]+", joiner, name.translate(_LOOKALIKES).lower()).strip(joiner)
     starts = "a letter or a digit" if joiner == "-" else "a letter"
+    foreign = next((c for c in name if c.isalpha() and not c.isascii()), None)
+    told = f" (`{foreign}` is {unicodedata.name(foreign, 'a letter').title()}, not a letter a-z)" if foreign else ""
     message = f"`{_shown(name)}` cannot be {what}: {what} is lower-case letters, digits and `{joiner}`, " \
-        f"starting with {starts}"
+        f"starting with {starts}{told}"
     return message, meant if meant and re.fullmatch(pattern, meant) else None
 
 
