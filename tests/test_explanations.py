@@ -788,6 +788,14 @@ def test_a_rejected_record_is_said_in_the_page_s_language(tmp_path: Path, capsys
     ({"program_receipts": [{"program": "pkh", "year": 2022}]},
      'Program bantuan pada isian ke-1 bantuan pemerintah yang pernah diterima: "pkh" tidak dikenal; tulis "PKH".',
      'Aid programme in entry 1 of the government aid received: "pkh" is not a known value; write "PKH".'),
+    ({"program_receipts": [{"program": "KIP", "year": 2022}]},
+     'Program bantuan pada isian ke-1 bantuan pemerintah yang pernah diterima: "KIP" tidak dikenal; yang dikenal: '
+     '"PKH" (Program Keluarga Harapan (PKH)), "PRAKERJA" (Kartu Prakerja), "BPUM" (Banpres Produktif Usaha Mikro '
+     '(BPUM)), "BSU" (Bantuan Subsidi Gaji/Upah (BSU)), atau "BSU_TEACHER" (BSU bagi guru dan tenaga kependidikan).',
+     'Aid programme in entry 1 of the government aid received: "KIP" is not a known value; known values: "PKH" (the '
+     'Family Hope Programme (PKH)), "PRAKERJA" (the pre-employment card (Kartu Prakerja)), "BPUM" (presidential aid '
+     'for micro enterprises (BPUM)), "BSU" (the wage subsidy (BSU)), or "BSU_TEACHER" (the wage subsidy for teachers '
+     'and education staff).'),  # each code with its words: read aloud, a code alone says nothing
     ({"program_receipts": [{"program": "PKH", "year": 1999}]}, "Tahun penerimaan bantuan pada isian ke-1 bantuan "
      "pemerintah yang pernah diterima: 1999, seharusnya paling sedikit 2000.", "Year the aid was received in entry 1 "
      "of the government aid received: 1999, but it must be at least 2000."),
@@ -803,7 +811,7 @@ def test_a_rejected_record_is_said_in_the_page_s_language(tmp_path: Path, capsys
 ], ids=["unknown-field", "unknown-nested-field", "sector-case", "not-a-list", "month-order", "no-such-month",
         "no-year-0000", "month-twice", "date-order", "no-such-day", "no-such-month-in-a-day", "grouped-code",
         "full-width-code", "spreadsheet-kpj",
-        "nik-in-a-field", "programme-case", "year-range", "account-number-type",
+        "nik-in-a-field", "programme-case", "programme-codes", "year-range", "account-number-type",
         "null-required", "nik-as-a-field-name", "empty-field-name", "direction-mark-in-a-name"])
 def test_each_kind_of_problem_is_said_in_words(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                                change: dict[str, object], id_said: str, en_said: str) -> None:

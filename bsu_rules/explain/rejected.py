@@ -293,7 +293,9 @@ def _value(leaf: Leaf, value: Any, label: str, names: list[str], lang: str, g: G
     if leaf.kind == "enum":
         hint = nearest(value, leaf.choices) if isinstance(value, str) else None
         said = w["choice"].format(label=label, value=shown)
-        return said + (_write(hint, lang) or w["choices"].format(join([_quote(c) for c in leaf.choices], lang, "or")))
+        field = "member." + ".".join(names)  # each code with its words: what a code such as `state_enterprise` means
+        known = [f"{_quote(c)} ({word})" if (word := g.word(c, lang, field)) else _quote(c) for c in leaf.choices]
+        return said + (_write(hint, lang) or w["choices"].format(join(known, lang, "or")))
     if leaf.kind == "int":
         if type(value) is not int:
             return w["whole"].format(label=label, value=shown) + _write(_whole(value), lang)
