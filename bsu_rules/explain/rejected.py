@@ -324,6 +324,8 @@ def _value(leaf: Leaf, value: Any, label: str, names: list[str], lang: str, g: G
     if regency and re.fullmatch("[0-9]{4}", value):  # four digits that name no place
         return w["regency"].format(label=label, value=shown)
     digits = _DIGITS.fullmatch(digits_pattern(4) if regency else leaf.pattern or "")
+    if digits and secret_slip(value) == "scientific":  # as a NIK's: the digits a spreadsheet kept are not all
+        return w["scientific"].format(label=label)
     if digits:
         said = w["digits_range"].format(label=label, value=shown, low=digits[1], high=digits[2]) if digits[2] else \
             w["digits"].format(label=label, value=shown, n=digits[1])

@@ -60,6 +60,8 @@ class Leaf:
     def mismatched(self, value: object) -> str:
         """``mismatch``, and the text to write where the value means one that fits (``written_as``:
         `` 3273`` or ``３２７３`` -> ``; write 3273``)."""
+        if self.kind == "text" and isinstance(value, str) and _SCIENTIFIC.fullmatch(value.strip()):
+            return f"{self.mismatch}; it {REWRITTEN}"
         meant = written_as(value, self.pattern) if isinstance(value, str) and self.kind == "text" else None
         return self.mismatch + (f"; write {hide_identifiers(meant)}" if meant else "")
 
@@ -218,6 +220,8 @@ def of_kind(value: Any, kind: str) -> bool:
     return json_kind(value) == kind
 
 
+REWRITTEN = "looks like a number a spreadsheet rewrote (written as 3.2E+15): format the column as text and enter " \
+    "the digits again"
 _SCIENTIFIC = re.compile(r"[0-9](?:[.,][0-9]+)?[eE]\+?[0-9]+")
 
 
@@ -244,8 +248,7 @@ def secret_problem(path: str, text: str) -> str:
         return ('has no digit 0-9: an account number is written in digits; write "" when the member has no account, '
                 "or leave it out (or null) when the number is not known")
     if (slip := secret_slip(text)) == "scientific":
-        return ("looks like a number a spreadsheet rewrote (written as 3.2E+15): format the column as text and "
-                "enter the digits again")
+        return REWRITTEN
     if slip == "hidden":
         return "has a character that is not shown (a zero-width space or a control character) among its digits: " \
             "remove it"
