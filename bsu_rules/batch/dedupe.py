@@ -27,6 +27,7 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from bsu_rules.batch.niks import mask_long_numbers
 from bsu_rules.batch.validate import ROW
 from bsu_rules.members.arrow import MEMBER_SCHEMA
 
@@ -133,11 +134,14 @@ def settle(picked: pa.Table | None, decide: Decide) -> pa.Table:
 
 
 def mark(decisions: pa.Table, resolution: pa.Table) -> pa.Table:
-    """The same with ``resolution``'s rows marked: ``duplicate_of`` set, benefit and channel null."""
+    """The same as it is written: ``resolution``'s rows marked (``duplicate_of`` set, benefit and channel
+    null), and a KPJ that is a NIK or an account number in the wrong column hidden (``mask_long_numbers``)
+    in ``kpj`` and ``duplicate_of``, once the ranking has read it as written."""
     where = pc.index_in(decisions["row"], value_set=resolution["row"])
     duplicate = where.is_valid()
     out = decisions
-    for name, value in (("duplicate_of", pc.take(resolution["duplicate_of"], where)),
+    for name, value in (("kpj", mask_long_numbers(decisions["kpj"])),
+                        ("duplicate_of", mask_long_numbers(pc.take(resolution["duplicate_of"], where))),
                         ("benefit", pc.if_else(duplicate, pa.scalar(None, pa.int64()), decisions["benefit"])),
                         ("channel", pc.if_else(duplicate, pa.scalar(None, pa.string()), decisions["channel"]))):
         out = out.set_column(out.schema.get_field_index(name), name, value)
