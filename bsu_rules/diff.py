@@ -333,7 +333,7 @@ def flips(old: RuleSet, new: RuleSet, records: Iterable[tuple[int | str, Any]], 
     old_day, new_day = decision_dates(old, new, old_on, new_on)
     old_plan, new_plan = old.plan(old_day), new.plan(new_day)
     pairs: Counter[tuple[str, str]] = Counter()
-    groups: dict[tuple[str, str, tuple[str, ...]], Json] = {}
+    groups: dict[tuple[str, str, tuple[str, ...], tuple[str, ...]], Json] = {}
     rejected: list[Json] = []
     moves: dict[tuple[Any, Any], Json] = {}
     amounts: dict[tuple[Any, Any], Json] = {}
@@ -356,15 +356,18 @@ def flips(old: RuleSet, new: RuleSet, records: Iterable[tuple[int | str, Any]], 
                 _tally(instalments, *_split(a, b), example, examples)
             continue
         why = responsible(a, b)
-        key = (a.outcome.value, b.outcome.value, tuple(w["rule"] for w in why))
-        group = groups.setdefault(key, {"old": key[0], "new": key[1], "rules": list(key[2]), "count": 0,
-                                        "examples": []})
+        cause = tuple(w["rule"] for w in why if w["change"] != "unchanged")
+        waits = tuple(w["rule"] for w in why if w["change"] == "unchanged")  # still unknown: not a cause
+        group = groups.setdefault((a.outcome.value, b.outcome.value, cause, waits), {
+            "old": a.outcome.value, "new": b.outcome.value, "rules": list(cause), "still_unknown": list(waits),
+            "count": 0, "examples": []})
         group["count"] += 1
         if len(group["examples"]) < examples:
             group["examples"].append({"record": number, "nik": b.member.nik, "rules": why})
     table = [{"old": o, "new": n, "count": c} for (o, n), c in sorted(pairs.items())]
     return {"decided": sum(pairs.values()), "rejected": rejected, "outcomes": table,
-            "flips": sorted(groups.values(), key=lambda g: (-g["count"], g["old"], g["new"], g["rules"])),
+            "flips": sorted(groups.values(), key=lambda g: (-g["count"], g["old"], g["new"], g["rules"],
+                                                            g["still_unknown"])),
             "channels": _ranked(moves, ""), "amounts": _ranked(amounts, 0),
             "instalments": [g | {k: None if g[k] is None else list(g[k]) for k in ("old", "new")}
                             for g in _ranked(instalments, ())]}

@@ -157,7 +157,9 @@ def _members(m: dict[str, Any]) -> list[str]:
         lines.append("  " + a.ljust(width) + "".join(str(counts.get((a, b), 0)).rjust(width) for b in OUTCOMES))
     lines.append("Flips" + ("" if m["flips"] else ": none"))
     for g in m["flips"]:
-        lines.append(f"  {g['old']} → {g['new']}: {g['count']} member(s), because of {', '.join(g['rules']) or '—'}")
+        waits = f"; still waiting for, unchanged: {', '.join(g['still_unknown'])}" if g["still_unknown"] else ""
+        lines.append(f"  {g['old']} → {g['new']}: {g['count']} member(s), because of {', '.join(g['rules']) or '—'}"
+                     + waits)
         for ex in g["examples"]:
             head = f"    {ex['nik']} ({_record(ex['record'])})"
             for i, why in enumerate(ex["rules"]):
