@@ -215,6 +215,11 @@ def test_a_figure_a_title_quotes_is_the_reforms_where_it_holds_one_in_its_place(
     assert registered.en.startswith("Registered as a participant by 30 June 2022 (reform")  # type: ignore[union-attr]
     assert registered.id.startswith("Terdaftar sebagai peserta paling lambat 30 Juni 2022 (simulasi")  # type: ignore[union-attr]
     assert titles["contribution-billed"].en.startswith("Contribution billed for June 2022 (")  # type: ignore[union-attr]
+    counted = {c.rule.id: c.rule.title for c in reform_of(rs2022, ["max_arrears_months=1"], []).rules}
+    assert counted["arrears"].en.startswith("At most 1 month of unpaid")  # type: ignore[union-attr]
+    assert counted["arrears"].id.startswith("Tunggakan iuran paling lama 1 bulan")  # type: ignore[union-attr]
+    both = {c.rule.id: c.rule.title for c in reform_of(rs2022, ["wage_ceiling=100000", "rounding=50000"], []).rules}
+    assert both["wage-ceiling"].en.startswith("Wage at most Rp100.000 or")  # type: ignore[union-attr]  # each its own
     dated = {c.rule.id: c.rule.title for c in reform_of(rs2022, ["wage_ceiling@2023-01-01=3400000"], []).rules}
     assert dated["wage-ceiling"].en.startswith("Wage at most Rp3.500.000 or")  # type: ignore[union-attr]  # both held
 

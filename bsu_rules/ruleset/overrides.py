@@ -46,7 +46,7 @@ from bsu_rules.ruleset.override_checks import (
 from bsu_rules.ruleset.schema import RuleFile, Text
 from bsu_rules.ruleset.source import read_yaml
 from bsu_rules.ruleset.spelling import date_problem, not_a_date
-from bsu_rules.ruleset.stale import restated, values_held
+from bsu_rules.ruleset.stale import restated
 from bsu_rules.ruleset.tables import Table
 
 
@@ -228,10 +228,9 @@ def _retitled(base: RuleSet, model: RuleFile, overrides: list[Override]) -> tupl
         title = checked.rule.title
         if changed and title is not None:
             said = ", ".join(changed)
-            names_read, window = base.names_read(checked.tree), [checked.rule.in_force]
-            before, after = values_held(base.model, names_read, window), values_held(model, names_read, window)
-            shown = Text.model_construct(id=f"{restated(title.id, 'id', before, after)} (simulasi: {said})",
-                                         en=f"{restated(title.en, 'en', before, after)} (reform: {said})")
+            changes = _changes(base.model, model, base.names_read(checked.tree))
+            shown = Text.model_construct(id=f"{restated(title.id, 'id', changes)} (simulasi: {said})",
+                                         en=f"{restated(title.en, 'en', changes)} (reform: {said})")
             rule = checked.rule.model_copy(update={"title": shown})  # the options as given: not the file's text
             retitled[checked.rule.id] = rule
             checked = replace(checked, rule=rule)
@@ -239,6 +238,27 @@ def _retitled(base: RuleSet, model: RuleFile, overrides: list[Override]) -> tupl
     if retitled:
         model = model.model_copy(update={"rules": [retitled.get(r.id, r) for r in model.rules]})
     return model, tuple(rules)
+
+
+def _changes(old: RuleFile, new: RuleFile, read: set[str]) -> dict[Any, Any]:
+    """Each value a parameter in ``read`` (or ``as_of``, when read) held for the whole edition, mapped
+    to the one the what-if gives it; a value two parameters held and the what-if sets apart is left
+    out (a title stating it says which it means no more than the figure does)."""
+    pairs: list[tuple[Any, Any]] = [(old.as_of, new.as_of)] if "as_of" in read else []
+    for name, param in old.parameters.items():
+        given = new.parameters[name]
+        if f"param.{name}" in read and param.values is None and given.values is None:
+            pairs.append((param.value, given.value))
+    out: dict[Any, Any] = {}
+    for before, after in pairs:
+        if isinstance(before, list | dict) or repr(before) == repr(after):
+            continue
+        key = (type(before), before)
+        out[key] = after if out.get(key, after) == after else _AMBIGUOUS
+    return {key[1]: value for key, value in out.items() if value is not _AMBIGUOUS}
+
+
+_AMBIGUOUS = object()
 
 
 def as_written(ruleset: RuleSet) -> RuleSet:

@@ -44,7 +44,7 @@ def stale_titles(rs: RuleSet, warn: Warn) -> None:
     does not hold; and of a year the edition's own title states that none of its dates or parameters
     hold (a copy of the 2022 file made for 2023 would head every letter "... 2022"), unless it dates
     a regulation the title cites ("Nomor 10 Tahun 2022", "No. 10/2022")."""
-    amounts, days, months = values_held(rs.model, None, [c.rule.in_force for c in rs.rules])
+    amounts, days, months = _held(rs.model, None, [c.rule.in_force for c in rs.rules])
     years = {y for y, _ in months} | {a for a in amounts if 1900 <= a <= 2100}
     for lang in ("id", "en"):
         heading: str = getattr(rs.model.title, lang)
@@ -58,7 +58,7 @@ def stale_titles(rs: RuleSet, warn: Warn) -> None:
         title = checked.rule.title
         read = rs.names_read(checked.tree)
         dated = _dated_amounts(rs, read)
-        own = values_held(rs.model, read, [checked.rule.in_force])
+        own = _held(rs.model, read, [checked.rule.in_force])
         for lang in ("id", "en") if title is not None else ():
             text: str = getattr(title, lang)
             for stated, held in _stated(text, *own):
@@ -127,37 +127,70 @@ def _dated_amounts(rs: RuleSet, read: set[str]) -> dict[int, str]:
 
 Held = tuple[set[int], set[date], set[tuple[int, int]]]
 """Amounts, days and months (year, month)."""
+_COUNT = re.compile(r"\b(\d{1,4}) (bulan|months?|hari|days?)\b", re.IGNORECASE)
+"""A count of months or days a title states ("2 bulan", "2 months")."""
 
 
-def restated(text: str, lang: str, before: Held, after: Held) -> str:
-    """``text`` (a criterion's title) with each amount, day or month it states that ``before`` holds and
-    ``after`` does not put as the one value of its kind ``after`` holds in its place ("Rp3.500.000"
-    becomes "Rp4.000.000", "31 Juli 2022" becomes "30 Juni 2022"); left as stated where there is not
-    exactly one."""
-    new_amounts = after[0] - before[0]
-    if len(new_amounts) == 1:
-        (amount,) = new_amounts
-        text = _AMOUNT.sub(lambda m: _amount_as(m, amount, before[0], after[0]), text)
-    gained = (new_amounts, after[1] - before[1], after[2] - before[2])
-    for m in reversed(list(_DATE.finditer(text))):
-        stated = m.group()
-        if dict(_stated(stated, *before)).get(stated) and not dict(_stated(stated, *after)).get(stated):
-            meant = _meant(stated, *gained, lang)
-            text = text[:m.start()] + meant + text[m.end():] if meant else text
-    return text
+def restated(text: str, lang: str, changes: dict[Any, Any]) -> str:
+    """``text`` (a criterion's title) with each figure it states that ``changes`` maps (a value a
+    parameter the criterion reads held, or ``as_of``, to the value a what-if gives it) put as the new
+    one, in one pass: "Rp3.500.000" becomes "Rp4.000.000", "2 months" "1 month", "Juli 2022" "Juni
+    2022", and "31 Juli 2022" "30 Juni 2022" when the month changed (the first or last day of a month
+    stays the first or last). A figure no change maps is left as stated."""
+    found = [(m, _amount_restated) for m in _AMOUNT.finditer(text)] + \
+        [(m, _count_restated) for m in _COUNT.finditer(text)] + [(m, _date_restated) for m in _DATE.finditer(text)]
+    out, at = [], 0
+    for m, restate in sorted(found, key=lambda f: f[0].start()):
+        if m.start() >= at:
+            out += [text[at:m.start()], restate(m, changes, lang)]
+            at = m.end()
+    return "".join([*out, text[at:]])
 
 
-def _amount_as(m: re.Match[str], amount: int, before: set[int], after: set[int]) -> str:
-    """The amount ``m`` states, or ``amount`` written as it is written where ``m``'s value is no longer held."""
-    old = int(re.sub(r"[.,]", "", m.group(1)))
-    if old not in before or old in after:
+def _number(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _amount_restated(m: re.Match[str], changes: dict[Any, Any], lang: str) -> str:
+    new = changes.get(int(re.sub(r"[.,]", "", m.group(1))))
+    if not _number(new):
         return m.group()
     mark = next((c for c in m.group(1) if c in ".,"), "")
-    digits = f"{amount:,}".replace(",", mark) if mark else str(amount)
-    return m.group()[:m.start(1) - m.start()] + digits
+    return m.group()[:m.start(1) - m.start()] + (f"{new:,}".replace(",", mark) if mark else str(new))
 
 
-def values_held(model: RuleFile, read: set[str] | None, windows: list[Window]) -> Held:
+def _count_restated(m: re.Match[str], changes: dict[Any, Any], lang: str) -> str:
+    new, unit = changes.get(int(m.group(1))), m.group(2)
+    if not _number(new):
+        return m.group()
+    if unit.lower() in ("month", "months", "day", "days"):  # English: one month, two months
+        unit = unit.rstrip("sS") + ("" if new == 1 else "s")
+    return f"{new} {unit}"
+
+
+def _date_restated(m: re.Match[str], changes: dict[Any, Any], lang: str) -> str:
+    day, month, year = m.group(1), MONTHS[m.group(2).lower()], int(m.group(3))
+    new_month = changes.get(f"{year:04d}-{month:02d}")
+    if day is None:
+        return format_month(new_month, lang) if isinstance(new_month, str) else m.group()
+    try:
+        stated = date(year, month, int(day))
+    except ValueError:
+        return m.group()
+    if isinstance(new_day := changes.get(stated), date):
+        return format_date(new_day, lang)
+    if not (isinstance(new_month, str) and _YEAR_MONTH.match(new_month)):
+        return m.group()
+    y, mo = int(new_month[:4]), int(new_month[5:])
+    last = calendar.monthrange(y, mo)[1]
+    if stated.day == 1:
+        return format_date(date(y, mo, 1), lang)
+    if stated.day == calendar.monthrange(year, month)[1]:
+        return format_date(date(y, mo, last), lang)
+    return m.group()
+
+
+def _held(model: RuleFile, read: set[str] | None, windows: list[Window]) -> Held:
     """The amounts, days and months the rule file holds; or (``read``) those a criterion reading these
     names holds: its parameters' values, ``as_of`` when it reads it, its ``windows``' dates."""
     values: list[Any] = [model.as_of, model.in_force.from_, model.in_force.until] if read is None else \
