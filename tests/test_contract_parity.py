@@ -185,7 +185,8 @@ def test_a_membership_ended_before_it_began_is_refused_alike(tmp_path: Path, ext
     ("work_regency_code", "32 73\n", "; write 3273"), ("work_regency_code", "3299", ""),
     ("kpj", "2204 187", "; write 2204187"), ("kpj", "12345678.0", "; write 12345678"),
     ("work_regency_code", "320.0", ""),  # 320, not 3200: a spreadsheet's .0 is no digit
-    ("kpj", "1.5", ""), ("kpj", "12,5", ""),  # a fraction, not the code 15 or 125
+    ("kpj", "1.5", ""), ("kpj", "12,5", ""), ("kpj", "1.50", ""), ("kpj", "12,50", ""),  # fractions, not codes
+    ("kpj", "22.041.870.213", "; write <11 digits>"),  # thousands grouped
     ("kpj", "2.2041870213E+10", "; it looks like a number a spreadsheet rewrote (written as 3.2E+15): format the "
      "column as text and enter the digits again"),
     ("kpj", "x" * 41, "(0-9)"),  # a long value quoted cut, and said to be cut

@@ -21,6 +21,7 @@ from bsu_rules.members.model import (
     INT64_MAX,
     MONTH,
     NOT_A_MONTH,
+    REGENCY_CODE,
     SECRET,
     Member,
     check_month,
@@ -76,18 +77,17 @@ class Leaf:
         return f"{shown} is not from {self.low} to {self.high}"
 
 
-_DECIMAL_POINT = re.compile(r"[.,](?![0-9]{2})")
-"""A dot or comma not followed by two digits: not one that groups a code's digits (``32.73``)."""
 
 
 def written_as(value: str, pattern: str | None) -> str | None:
     """The code a text means where it is the code written with spaces, full-width digits, dots,
     commas or dashes between its digits, or a spreadsheet's ``.0`` (`` 3273``, ``３２７３``, ``32.73``,
-    ``22041870213.0``); else None (``1.5`` is a fraction, not ``15``). A message says it as it says any
+    ``22041870213.0``); else None (``1.50`` is a fraction, not ``150``). A message says it as it says any
     number (``<11 digits>``: what to drop is still told)."""
     whole = re.sub(r"\.0+$", "", unicodedata.normalize("NFKC", value).strip())
-    if _DECIMAL_POINT.search(whole):  # ``1.5`` is a fraction, not the code 15
-        return None
+    groups = [sum(c.isdigit() for c in part) for part in re.split(r"[.,]", whole)[1:]]
+    if groups and not (all(n == 3 for n in groups) or (pattern == REGENCY_CODE and all(n == 2 for n in groups))):
+        return None  # dots and commas group thousands (``22.041.870.213``) or a code's pairs (``32.73``): not ``1.50``
     plain = re.sub(r"[\s.,-]", "", whole)
     fits = pattern is not None and plain != value and plain.isascii() and re.fullmatch(pattern, plain) is not None
     return plain if fits else None
