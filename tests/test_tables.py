@@ -77,6 +77,10 @@ def test_a_column_named_twice_or_no_rows_is_refused(tmp_path: Path) -> None:
     with pytest.raises(TableError, match=r"the column `amount` is named twice \(columns 2 and 4\)") as err:
         load_table("t", ref, tmp_path)
     assert (err.value.line, err.value.column) == (1, 20)
+    (tmp_path / "t.csv").write_text('"code","amount","source","amount"\n3215,4798312,UMK,3000000\n')
+    with pytest.raises(TableError, match="named twice") as err:
+        load_table("t", ref, tmp_path)
+    assert (err.value.line, err.value.column) == (1, 26)  # where the second "amount" is written, quotes and all
     for header in ("code,amount\n", "code,amount\n\n", "code,amount"):
         (tmp_path / "t.csv").write_text(header)
         with pytest.raises(TableError, match=r"table `t` \(t\.csv\) has no rows") as err:

@@ -85,7 +85,7 @@ def read_table(name: str, ref: TableRef, base: Path, shown: str | None = None) -
     reader = csv.DictReader(io.StringIO(text))
     columns = list(reader.fieldnames or [])
     try:
-        _check_header(name, columns, named)
+        _check_header(name, columns, named, text.split("\n", 1)[0])
     except TableError as exc:
         return None, sorted([*errors, exc], key=_place)
     rows = _Rows(named, columns, text.split("\n"))  # lines as the reader counts them
@@ -122,8 +122,9 @@ def _decoded(raw: bytes, file: str) -> str:
     return text
 
 
-def _check_header(name: str, columns: list[str], ref: TableRef) -> None:
-    """TableError if the header of table ``name`` does not hold the columns the rule file reads."""
+def _check_header(name: str, columns: list[str], ref: TableRef, header: str) -> None:
+    """TableError if the header of table ``name`` (its first line, ``header``) does not hold the columns
+    the rule file reads, or names one twice."""
     if ref.bound is not None and ref.value is None:
         raise TableError(f"table `{name}` ({ref.file}): `bound` needs a `value` column")
     if len(columns) == 1 and (mark := next((m for m in ";\t" if m in columns[0]), None)):
@@ -134,7 +135,7 @@ def _check_header(name: str, columns: list[str], ref: TableRef) -> None:
         if twice and twice in columns[:i]:  # a reader would keep one of the two cells and drop the other unseen
             raise TableError(f"the column `{twice}` is named twice (columns {columns.index(twice) + 1} and "
                              f"{i + 1}): give each column its own name, or remove the one not meant", 1,
-                             file=ref.file, column=sum(len(c) + 1 for c in columns[:i]) + 1)
+                             file=ref.file, column=_field_start(header, i))
     for named, column in (("key", ref.key), ("value", ref.value), ("bound", ref.bound)):
         if column is not None and column not in columns:
             if not (all(_NAME.fullmatch(c) for c in columns) and 0 < len(columns) <= 40):
@@ -149,8 +150,21 @@ def _check_header(name: str, columns: list[str], ref: TableRef) -> None:
                 raise TableError(f"the rule file reads a column `{column}`, and the header has `{near}` instead: "
                                  f"name this column `{column}` (or, if the header is right, write `{named}: {near}` "
                                  "in the rule file)", 1, column, ref.file,
-                                 column=sum(len(c) + 1 for c in columns[:columns.index(near)]) + 1)
+                                 column=_field_start(header, columns.index(near)))
             raise TableError(f"table `{name}` ({ref.file}) has no column `{column}` (columns: {', '.join(columns)})")
+
+
+def _field_start(line: str, index: int) -> int:
+    """The column (from 1) where field ``index`` of a CSV line starts, a comma inside quotes not parting fields."""
+    field, quoted = 0, False
+    for i, c in enumerate(line):
+        if field == index:
+            return i + 1
+        if c == '"':
+            quoted = not quoted
+        elif c == "," and not quoted:
+            field += 1
+    return len(line) + 1
 
 
 def _header_right(read: str, near: str, columns: list[str]) -> bool:
