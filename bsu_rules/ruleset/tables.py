@@ -135,7 +135,7 @@ def _check_header(name: str, columns: list[str], ref: TableRef, header: str) -> 
         if twice and twice in columns[:i]:  # a reader would keep one of the two cells and drop the other unseen
             raise TableError(f"the column `{twice}` is named twice (columns {columns.index(twice) + 1} and "
                              f"{i + 1}): give each column its own name, or remove the one not meant", 1,
-                             file=ref.file, column=_field_start(header, i))
+                             file=ref.file, column=_cell_column(header, i))
     for named, column in (("key", ref.key), ("value", ref.value), ("bound", ref.bound)):
         if column is not None and column not in columns:
             if not (all(_NAME.fullmatch(c) for c in columns) and 0 < len(columns) <= 40):
@@ -150,21 +150,8 @@ def _check_header(name: str, columns: list[str], ref: TableRef, header: str) -> 
                 raise TableError(f"the rule file reads a column `{column}`, and the header has `{near}` instead: "
                                  f"name this column `{column}` (or, if the header is right, write `{named}: {near}` "
                                  "in the rule file)", 1, column, ref.file,
-                                 column=_field_start(header, columns.index(near)))
+                                 column=_cell_column(header, columns.index(near)))
             raise TableError(f"table `{name}` ({ref.file}) has no column `{column}` (columns: {', '.join(columns)})")
-
-
-def _field_start(line: str, index: int) -> int:
-    """The column (from 1) where field ``index`` of a CSV line starts, a comma inside quotes not parting fields."""
-    field, quoted = 0, False
-    for i, c in enumerate(line):
-        if field == index:
-            return i + 1
-        if c == '"':
-            quoted = not quoted
-        elif c == "," and not quoted:
-            field += 1
-    return len(line) + 1
 
 
 def _header_right(read: str, near: str, columns: list[str]) -> bool:
