@@ -77,8 +77,6 @@ class Leaf:
         return f"{shown} is not from {self.low} to {self.high}"
 
 
-
-
 def written_as(value: str, pattern: str | None) -> str | None:
     """The code a text means where it is the code written with spaces, full-width digits, dots,
     commas or dashes between its digits, or a spreadsheet's ``.0`` (`` 3273``, ``３２７３``, ``32.73``,

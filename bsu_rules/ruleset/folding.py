@@ -170,7 +170,7 @@ class Folder:
             return Span(edition.from_, edition.until)
         if kind == "member" and node.type is not None and node.type.choices is not None:
             return OneOf(node.type.choices)
-        return TOP  # a member field, a table or the decision date: not one value for every member
+        return TOP  # a member field or a table: not one value for every member
 
     def _cond(self, node: Cond) -> Abstract:
         test = truth(self.fold(node.test))

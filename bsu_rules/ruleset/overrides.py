@@ -218,7 +218,7 @@ def _same_rows(old: Table, new: Table) -> bool:
 def _retitled(base: RuleSet, model: RuleFile, overrides: list[Override]) -> tuple[RuleFile, tuple[CheckedRule, ...]]:
     """The rules whose criterion reads an overridden parameter or table (directly or through facts),
     their titles saying what changed: a figure a title quotes ("at most Rp3.500.000") is put as the
-    reform's where the reform holds one in its place, and the options follow the title."""
+    what-if gives it (``stale.restated``), and the options follow the title."""
     names = {o.name if o.name == "as_of" else f"{'table' if o.kind == 'table' else 'param'}.{o.name}": o
              for o in overrides}
     rules, retitled = [], {}
@@ -240,6 +240,9 @@ def _retitled(base: RuleSet, model: RuleFile, overrides: list[Override]) -> tupl
     return model, tuple(rules)
 
 
+_AMBIGUOUS = object()
+
+
 def _changes(old: RuleFile, new: RuleFile, read: set[str]) -> dict[Any, Any]:
     """Each value a parameter in ``read`` (or ``as_of``, when read) held for the whole edition, mapped
     to the one the what-if gives it; a value two parameters held and the what-if sets apart is left
@@ -256,9 +259,6 @@ def _changes(old: RuleFile, new: RuleFile, read: set[str]) -> dict[Any, Any]:
         key = (type(before), before)
         out[key] = after if out.get(key, after) == after else _AMBIGUOUS
     return {key[1]: value for key, value in out.items() if value is not _AMBIGUOUS}
-
-
-_AMBIGUOUS = object()
 
 
 def as_written(ruleset: RuleSet) -> RuleSet:
