@@ -330,6 +330,13 @@ def _hide_digits(text: str, masked: str = "") -> str:
     return "".join("*" if i in hidden else c for i, c in enumerate(text))
 
 
+def mask_kpj(kpj: str) -> str:
+    """A KPJ as every output shows it: as it is, unless it has 12 characters or more (a KPJ has 11
+    digits: a longer one is a NIK or an account number written in its place), then with all but its
+    first and last four hidden, ``3204********0003``."""
+    return kpj if len(kpj) < 12 else f"{kpj[:4]}********{kpj[-4:]}"
+
+
 def mask_nik(nik: str) -> str:
     """Keep the region (4) and the serial (4) of a NIK, ``3215********0001``; of a shorter identifier
     (a 10-digit account number) a quarter at each end, so at least half is always hidden. An account

@@ -350,3 +350,15 @@ def test_a_key_given_to_an_option_not_taken_is_not_repeated(args: list[str], sec
     assert main(args) == 2
     err = capsys.readouterr().err
     assert "error:" in err and secret not in err, err
+
+
+def test_a_nik_in_the_kpj_field_is_traced_masked(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The 2020 edition reads the KPJ (`has-kpj`): a NIK written there is traced as the batch file
+    shows it, while a KPJ of 11 digits is traced as it is."""
+    first = json.loads((Path(__file__).resolve().parents[1] / "examples" / "members.jsonl").read_text("utf-8")
+                       .splitlines()[0])
+    for kpj, shown in (("3204125708940003", "3204********0003"), ("22041870213", "22041870213")):
+        (tmp_path / "m.jsonl").write_text(json.dumps(first | {"kpj": kpj}) + "\n", "utf-8")
+        assert main(["evaluate", "bsu-2020", str(tmp_path / "m.jsonl"), "--on", "2020-09-10"]) in (0, 1)
+        out = capsys.readouterr().out
+        assert f'"member.kpj":"{shown}"' in out.replace(" ", "") and (kpj == shown or kpj not in out), out

@@ -3,7 +3,8 @@
 Among the eligible decisions of one NIK, the one paid is the first in this order, whatever the
 input order: one whose payment ``channel`` is decided before one whose channel cannot be decided
 yet (a payable record is never passed over for one that cannot be paid), then highest
-``priority``, then lowest ``kpj`` (as text; a missing KPJ last), then lowest
+``priority``, then lowest ``kpj`` as the decisions show it (as text; one masked, a NIK or an account
+number written in its place, after every KPJ, and a missing KPJ last), then lowest
 ``record_hash`` (a hash of the whole input record), then lowest ``row`` (only records identical in
 every field reach it, and then the choice makes no difference). The others keep ``outcome =
 eligible`` (the rules hold for them) but get ``duplicate_of`` = the paid KPJ, or ``row:N`` (the paid
@@ -27,7 +28,6 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from bsu_rules.batch.niks import mask_long_numbers
 from bsu_rules.batch.validate import ROW
 from bsu_rules.members.arrow import MEMBER_SCHEMA
 
@@ -48,9 +48,10 @@ def record_hashes(members: pa.Table) -> pa.Array:
 
 def resolve(candidates: pl.DataFrame) -> pl.DataFrame:
     """Eligible rows (``KEYS`` columns) -> ``row``, ``duplicate_of`` for every row not paid."""
-    ranked = candidates.sort([pl.col("nik_key"), pl.col("channel").is_null(), pl.col("priority"), pl.col("kpj"),
-                              pl.col("record_hash"), pl.col("row")],
-                             descending=[False, False, True, False, False, False], nulls_last=True).with_columns(
+    masked = pl.col("kpj").str.contains("*", literal=True)  # a NIK or account number in its place: no KPJ
+    ranked = candidates.sort([pl.col("nik_key"), pl.col("channel").is_null(), pl.col("priority"), masked,
+                              pl.col("kpj"), pl.col("record_hash"), pl.col("row")],
+                             descending=[False, False, True, False, False, False, False], nulls_last=True).with_columns(
         pl.col("kpj").first().over("nik_key").alias("paid_kpj"),
         pl.col("row").first().over("nik_key").alias("paid_row"))
     kpj = pl.col("paid_kpj")
@@ -134,14 +135,11 @@ def settle(picked: pa.Table | None, decide: Decide) -> pa.Table:
 
 
 def mark(decisions: pa.Table, resolution: pa.Table) -> pa.Table:
-    """The same as it is written: ``resolution``'s rows marked (``duplicate_of`` set, benefit and channel
-    null), and a KPJ that is a NIK or an account number in the wrong column hidden (``mask_long_numbers``)
-    in ``kpj`` and ``duplicate_of``, once the ranking has read it as written."""
+    """The same with ``resolution``'s rows marked: ``duplicate_of`` set, benefit and channel null."""
     where = pc.index_in(decisions["row"], value_set=resolution["row"])
     duplicate = where.is_valid()
     out = decisions
-    for name, value in (("kpj", mask_long_numbers(decisions["kpj"])),
-                        ("duplicate_of", mask_long_numbers(pc.take(resolution["duplicate_of"], where))),
+    for name, value in (("duplicate_of", pc.take(resolution["duplicate_of"], where)),
                         ("benefit", pc.if_else(duplicate, pa.scalar(None, pa.int64()), decisions["benefit"])),
                         ("channel", pc.if_else(duplicate, pa.scalar(None, pa.string()), decisions["channel"]))):
         out = out.set_column(out.schema.get_field_index(name), name, value)

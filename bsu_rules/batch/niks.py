@@ -56,9 +56,8 @@ def mask_niks(niks: pa.Array) -> pa.Array:
 
 
 def mask_long_numbers(values: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
-    """Each value of 12 characters or more with all but its first and last four hidden (``3204********0003``,
-    ``1234********2345``): a KPJ has 11 digits, and one longer is a NIK or an account number written in the
-    wrong column, which the decisions file never shows in full; a KPJ of 11 digits or fewer, and
-    ``row:N``, are written as they are."""
+    """Each KPJ of 12 characters or more with all but its first and last four hidden (``3204********0003``,
+    ``1234********2345``), as ``decisions.mask_kpj`` hides one: a KPJ has 11 digits, and one longer is a NIK
+    or an account number written in the wrong column, which no output shows in full."""
     long = pc.greater_equal(pc.utf8_length(values), 12)
     return pc.if_else(long, pc.utf8_replace_slice(values, 4, -4, "********"), values)

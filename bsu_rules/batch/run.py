@@ -35,7 +35,7 @@ from bsu_rules._version import __version__
 from bsu_rules.audit.snapshot import key_id
 from bsu_rules.batch.dedupe import Repeats, gather, mark, record_hashes, settle
 from bsu_rules.batch.fallback import ScalarTablePlan
-from bsu_rules.batch.niks import RUN_KEY, mask_niks, nik_keys
+from bsu_rules.batch.niks import RUN_KEY, mask_long_numbers, mask_niks, nik_keys
 from bsu_rules.batch.paths import (
     beside,
     claimed,
@@ -176,7 +176,7 @@ def decide_parts(plan: Plan, table: pa.Table, engine: str | None = None, key: by
     eligible = pc.equal(decided["outcome"], "eligible")
     niks = members["nik"].combine_chunks()
     columns: dict[str, Any] = {
-        "row": members[ROW], "nik": mask_niks(niks), "kpj": members["kpj"],
+        "row": members[ROW], "nik": mask_niks(niks), "kpj": mask_long_numbers(members["kpj"]),
         "nik_key": nik_keys(niks, key) if key is not None else pa.nulls(n, pa.string()),
         **{c: decided[c] for c in ("outcome", "failed", "unknown", "priority", "flags")},
         "benefit": pc.if_else(eligible, decided["benefit"], pa.scalar(None, pa.int64())),

@@ -33,6 +33,7 @@ from bsu_rules.decisions import (
     RuleOutcome,
     RuleResult,
     RuleSetRef,
+    mask_kpj,
     mask_nik,
     mask_typed,
 )
@@ -80,6 +81,18 @@ def _written_masked(value: Value) -> bytes:
     return orjson.dumps(_masked(value))
 
 
+KPJ = "member.kpj"
+"""Traced as ``mask_kpj`` shows it: a NIK written in its place is never kept whole."""
+
+
+def _kpj(value: Value) -> str:
+    return mask_kpj(str(value))
+
+
+def _written_kpj(value: Value) -> bytes:
+    return orjson.dumps(_kpj(value))
+
+
 def _mask_text(value: Value) -> str:
     """A text that may carry an identifier (typed by a person, or computed from one) as a trace shows it."""
     return mask_typed(str(value))
@@ -95,6 +108,8 @@ def _conversion(label: str, node: Node, how: str, tainted: bool) -> Callable[[An
     every identifier-like run of digits in a text computed from one (``tainted``).
     None: the value already is what is asked for."""
     kind = node.type.name if node.type is not None else None
+    if label == KPJ:
+        return _written_kpj if how == "written" else _kpj
     if how == "written":
         return _written_masked if label in PRIVATE else _written_mask_text if tainted \
             else orjson.dumps if kind in ("str", "bool", "month", "date") else written
@@ -111,6 +126,8 @@ def _private(label: str, get: Fn, tainted: bool) -> Fn:
     """Identifiers read by a rule, and texts computed from them, are traced masked."""
     if label in PRIVATE:
         return lambda m, f: None if (v := get(m, f)) is None else _masked(v)
+    if label == KPJ:
+        return lambda m, f: None if (v := get(m, f)) is None else _kpj(v)
     if tainted:
         return lambda m, f: None if (v := get(m, f)) is None else _mask_text(v)
     return get

@@ -24,7 +24,7 @@ import pyarrow.compute as pc
 
 from bsu_rules._version import __version__
 from bsu_rules.batch.dedupe import prefixes, record_hashes
-from bsu_rules.batch.niks import mask_niks, nik_keys
+from bsu_rules.batch.niks import mask_long_numbers, mask_niks, nik_keys
 from bsu_rules.batch.read import Reader
 from bsu_rules.batch.run import table_plan
 from bsu_rules.batch.validate import ROW, validate
@@ -164,7 +164,7 @@ class _State:
             idx = pa.array(eligible)
             spill = pa.table({
                 "outcome": pa.repeat("eligible", eligible.size), "row": members[ROW].take(idx),
-                "nik_key": keys.take(idx), "kpj": members["kpj"].take(idx),
+                "nik_key": keys.take(idx), "kpj": mask_long_numbers(members["kpj"].take(idx)),
                 "priority": s["priority"].to_arrow().take(idx).cast(pa.int32()),
                 "record_hash": hashes.take(idx), "channel": s["channel"].to_arrow().take(idx).cast(pa.string()),
                 **{d: s[d].to_arrow().take(idx).cast(pa.string()) for d in DIMENSIONS}}, schema=SPILL)
