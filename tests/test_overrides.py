@@ -220,6 +220,8 @@ def test_a_figure_a_title_quotes_is_the_reforms_where_it_holds_one_in_its_place(
     assert counted["arrears"].id.startswith("Tunggakan iuran paling lama 1 bulan")  # type: ignore[union-attr]
     both = {c.rule.id: c.rule.title for c in reform_of(rs2022, ["wage_ceiling=100000", "rounding=50000"], []).rules}
     assert both["wage-ceiling"].en.startswith("Wage at most Rp100.000 or")  # type: ignore[union-attr]  # each its own
+    whole = {c.rule.id: c.rule.title for c in reform_of(rs2022, ["max_arrears_months@2022-01-01=1"], []).rules}
+    assert whole["arrears"].en.startswith("At most 1 month of")  # type: ignore[union-attr]  # dated before the edition
     dated = {c.rule.id: c.rule.title for c in reform_of(rs2022, ["wage_ceiling@2023-01-01=3400000"], []).rules}
     assert dated["wage-ceiling"].en.startswith("Wage at most Rp3.500.000 or")  # type: ignore[union-attr]  # both held
 
@@ -590,3 +592,13 @@ def test_an_override_that_gives_the_rule_file_s_own_value_is_warned(rs2022: Rule
         f"--table minimum_wage={same}: the file holds the rows the rule file's table holds; nothing changes"}
     changed = reform_of(rs2022, ["wage_ceiling=4000000", "wage_ceiling@2022-10-01=3500000"], [])
     assert not changed.warnings  # type: ignore[attr-defined]
+
+
+def test_a_figure_two_parameters_hold_is_left_when_one_of_them_changes(rules_copy: Path) -> None:
+    """The title's Rp3.500.000 could be either's: it is left as written, the options saying what changed."""
+    path = rules_copy / "bsu-2022.yaml"
+    text = path.read_text("utf-8")
+    path.write_text(text.replace("  rounding:\n    value: 100000", "  rounding:\n    value: 3500000", 1), "utf-8")
+    reform = reform_of(load_ruleset(path), ["wage_ceiling=4000000"], [])
+    title = next(c.rule.title for c in reform.rules if c.rule.id == "wage-ceiling")
+    assert title is not None and title.en.startswith("Wage at most Rp3.500.000 or"), title

@@ -43,7 +43,7 @@ from bsu_rules.ruleset.override_checks import (
     replacement_table,
     unit_of,
 )
-from bsu_rules.ruleset.schema import RuleFile, Text
+from bsu_rules.ruleset.schema import RuleFile, Text, Window
 from bsu_rules.ruleset.source import read_yaml
 from bsu_rules.ruleset.spelling import date_problem, not_a_date
 from bsu_rules.ruleset.stale import restated
@@ -249,16 +249,28 @@ def _changes(old: RuleFile, new: RuleFile, read: set[str]) -> dict[Any, Any]:
     out (a title stating it says which it means no more than the figure does)."""
     pairs: list[tuple[Any, Any]] = [(old.as_of, new.as_of)] if "as_of" in read else []
     for name, param in old.parameters.items():
-        given = new.parameters[name]
-        if f"param.{name}" in read and param.values is None and given.values is None:
-            pairs.append((param.value, given.value))
+        before, after = _throughout(param, old.in_force), _throughout(new.parameters[name], new.in_force)
+        if f"param.{name}" in read and before is not _AMBIGUOUS and after is not _AMBIGUOUS:
+            pairs.append((before, after))
     out: dict[Any, Any] = {}
-    for before, after in pairs:
-        if isinstance(before, list | dict) or repr(before) == repr(after):
-            continue
-        key = (type(before), before)
-        out[key] = after if out.get(key, after) == after else _AMBIGUOUS
-    return {key[1]: value for key, value in out.items() if value is not _AMBIGUOUS}
+    for before, after in pairs:  # one left as it was counts: the figure may be its
+        if not isinstance(before, list | dict):
+            key = (type(before), before)
+            out[key] = after if repr(out.get(key, after)) == repr(after) else _AMBIGUOUS
+    return {key[1]: value for key, value in out.items() if value is not _AMBIGUOUS and repr(value) != repr(key[1])}
+
+
+def _throughout(param: Any, edition: Window) -> Any:
+    """The one value ``param`` holds on every day of the ``edition`` (a dated value from before it
+    counts), or ``_AMBIGUOUS``."""
+    if param.values is None:
+        return param.value
+    starts = sorted(param.values)
+    inside = [param.values[d] for j, d in enumerate(starts)
+              if (edition.until is None or d <= edition.until)
+              and (edition.from_ is None or j + 1 == len(starts) or starts[j + 1] > edition.from_)]
+    first = edition.from_ is None or starts[0] <= edition.from_  # no day of the edition before its first value
+    return inside[0] if first and len(inside) == 1 else _AMBIGUOUS
 
 
 def as_written(ruleset: RuleSet) -> RuleSet:
