@@ -16,7 +16,7 @@ from typing import Any
 from bsu_rules.errors import InputError
 from bsu_rules.formatting import format_date, format_month
 from bsu_rules.glossary import Glossary, join
-from bsu_rules.members.contract import Group, Leaf, contract, leaf_at, secret_slip, written_as
+from bsu_rules.members.contract import Group, Leaf, contract, leaf_at, secret_slip, unseen, written_as
 from bsu_rules.members.decode import LONE_SURROGATE, MAX_DIGITS, TOO_LONG, whole
 from bsu_rules.members.model import (
     DAY,
@@ -326,6 +326,8 @@ def _value(leaf: Leaf, value: Any, label: str, names: list[str], lang: str, g: G
     digits = _DIGITS.fullmatch(digits_pattern(4) if regency else leaf.pattern or "")
     if digits and secret_slip(value) == "scientific":  # as a NIK's: the digits a spreadsheet kept are not all
         return w["scientific"].format(label=label)
+    if digits and unseen(value, leaf.pattern):
+        return w["hidden"].format(label=label)
     if digits:
         said = w["digits_range"].format(label=label, value=shown, low=digits[1], high=digits[2]) if digits[2] else \
             w["digits"].format(label=label, value=shown, n=digits[1])

@@ -60,9 +60,12 @@ class Leaf:
 
     def mismatched(self, value: object) -> str:
         """``mismatch``, and the text to write where the value means one that fits (``written_as``:
-        `` 3273`` or ``３２７３`` -> ``; write 3273``)."""
+        `` 3273`` or ``３２７３`` -> ``; write 3273``); or what happened to a value that fits once a
+        spreadsheet's rewriting or a character not shown is undone."""
         if self.kind == "text" and isinstance(value, str) and _SCIENTIFIC.fullmatch(value.strip()):
-            return f"{self.mismatch}; it {REWRITTEN}"
+            return REWRITTEN  # what it is, not what it is not: its digits look right
+        if self.kind == "text" and isinstance(value, str) and unseen(value, self.pattern):
+            return HIDDEN
         meant = written_as(value, self.pattern) if isinstance(value, str) and self.kind == "text" else None
         return self.mismatch + (f"; write {hide_identifiers(meant)}" if meant else "")
 
@@ -223,6 +226,16 @@ REWRITTEN = "looks like a number a spreadsheet rewrote (written as 3.2E+15): for
 _SCIENTIFIC = re.compile(r"[0-9](?:[.,][0-9]+)?[eE]\+?[0-9]+")
 
 
+HIDDEN = "has a character that is not shown (a zero-width space or a control character) among its digits: remove it"
+
+
+def unseen(value: str, pattern: str | None) -> bool:
+    """Whether ``value`` fits ``pattern`` once the characters that are not shown (control and format
+    characters: a zero-width space, a NUL) are taken out of it."""
+    shown = "".join(c for c in value if unicodedata.category(c) not in ("Cc", "Cf"))
+    return shown != value and pattern is not None and re.fullmatch(pattern, shown) is not None
+
+
 def secret_slip(text: str) -> str | None:
     """How a NIK or an account number of digits was changed on its way, if in a known way:
     ``scientific`` (a spreadsheet wrote the number as 3.2E+15), ``before``, ``after`` or ``before
@@ -234,8 +247,7 @@ def secret_slip(text: str) -> str | None:
     if bare != text and len(bare) == 16 and bare.isascii() and bare.isdigit():
         return " and ".join(side for side, spaced in (("before", text[0].isspace()), ("after", text[-1].isspace()))
                             if spaced)
-    shown = "".join(c for c in text if unicodedata.category(c) not in ("Cc", "Cf"))
-    if shown != text and len(shown) == 16 and shown.isascii() and shown.isdigit():
+    if unseen(text, "[0-9]{16}"):
         return "hidden"
     return None
 
@@ -248,8 +260,7 @@ def secret_problem(path: str, text: str) -> str:
     if (slip := secret_slip(text)) == "scientific":
         return REWRITTEN
     if slip == "hidden":
-        return "has a character that is not shown (a zero-width space or a control character) among its digits: " \
-            "remove it"
+        return HIDDEN
     if slip:
         return f"has a space {slip} it: remove it"
     if len(text) != 16:
