@@ -685,3 +685,19 @@ def test_a_snapshot_path_given_as_bytes_is_a_type_error(tmp_path: Path, archive:
     for members in (str(EXAMPLES).encode(), [str(EXAMPLES).encode()]):
         with pytest.raises(TypeError, match=r"^members takes a file's path as a str or a Path, not bytes"):
             replay(log, archive, members=members)  # type: ignore[arg-type]
+
+
+def test_a_value_an_older_engine_logged_whole_is_reported_masked() -> None:
+    """A 2020 decision logged before a NIK in the KPJ field was masked in the trace replays as different;
+    the report says what changed without repeating the number."""
+    import bsu_rules
+    from bsu_rules.audit.rerun import compare
+
+    first = json.loads(EXAMPLES.read_text("utf-8").splitlines()[0]) | {"kpj": "3204125708940003"}
+    decision = bsu_rules.evaluate(load_ruleset("bsu-2020"), first, on="2020-09-10")
+    logged = json.loads(decision.to_json())
+    for rule in logged["rules"]:
+        if "member.kpj" in (rule.get("values") or {}):
+            rule["values"]["member.kpj"] = "3204125708940003"  # as the engine traced it before
+    criteria, _ = compare(logged, decision)
+    assert criteria and "3204125708940003" not in json.dumps([(c.old, c.new) for c in criteria])

@@ -189,6 +189,7 @@ def test_a_membership_ended_before_it_began_is_refused_alike(tmp_path: Path, ext
     ("kpj", "22.041.870.213", "; write <11 digits>"),  # thousands grouped
     ("kpj", "2.2041870213E+10", "' looks like a number a spreadsheet rewrote (written as 3.2E+15): format the "
      "column as text and enter the digits again"),
+    ("kpj", "22041870213\t", "; write <11 digits>"),  # a tab is a space, told as one
     ("kpj", "22041\u200b870213", "' has a character that is not shown (a zero-width space or a control character) "
      "among its digits: remove it"),
     ("kpj", "x" * 41, "(0-9)"),  # a long value quoted cut, and said to be cut

@@ -23,7 +23,7 @@ from pydantic import ValidationError
 from bsu_rules.audit.archive import ArchiveError, MissingBase, load_archived
 from bsu_rules.audit.chain import Line, Problem, Verification, Verifier, canonical_bytes, read_log
 from bsu_rules.audit.snapshot import Members, key_id, load_members, pseudonym
-from bsu_rules.decisions import Decision
+from bsu_rules.decisions import Decision, mask_identifiers
 from bsu_rules.errors import Code, InputError, OutOfForce
 from bsu_rules.evaluators.scalar import ENGINE
 from bsu_rules.members import Member, Record, parse_record
@@ -400,11 +400,20 @@ def _differences(before: dict[str, Any], after: dict[str, Any]
         if _unlike(a, b):
             keys = sorted(set(a or {}) | set(b or {}))
             changed = tuple(k for k in keys if _unlike((a or {}).get(k), (b or {}).get(k)))
-            criteria.append(CriterionChange(str(rid), a, b, changed))
+            criteria.append(CriterionChange(str(rid), _shown(a), _shown(b), changed))
     fields: dict[str, tuple[Any, Any]] = {}
     for k in sorted((set(before) | set(after)) - {"rules", "engine"} - (LATER_FIELDS - set(before))):
         _diff(k, before.get(k), after.get(k), fields)
     return tuple(criteria), fields
+
+
+def _shown(rule: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A criterion as a replay report shows it: a value it read that holds a NIK or an account number
+    (one an older engine logged whole) masked."""
+    values = (rule or {}).get("values")
+    if not isinstance(values, dict):
+        return rule
+    return {**(rule or {}), "values": {k: mask_identifiers(v) if isinstance(v, str) else v for k, v in values.items()}}
 
 
 def _diff(path: str, a: Any, b: Any, out: dict[str, tuple[Any, Any]]) -> None:

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from bsu_rules.bounds import MIRROR
 from bsu_rules.catalogue import FUNCTIONS, Inversion
 from bsu_rules.counterfactual.text import describe
-from bsu_rules.decisions import Change, Hint, RuleOutcome, RuleResult
+from bsu_rules.decisions import Change, Hint, RuleOutcome, RuleResult, mask_typed
 from bsu_rules.evaluators.compile import Fn, compile_node, member_getter
 from bsu_rules.members import Citizenship, EmploymentType, Member, ParticipantCategory
 from bsu_rules.members.model import replaced
@@ -75,6 +75,8 @@ class _Term:
 
 def _change(field: str, subject: str, **values: Any) -> Change:
     values = {k: _sorted(v) for k, v in values.items()}  # canonical: every dict with sorted keys
+    if isinstance(values.get("current"), str):  # what is on record: a NIK or account number in it masked
+        values["current"] = mask_typed(values["current"])
     return Change.model_construct(field=field, subject=subject, **values)  # engine-made, JSON-safe values
 
 

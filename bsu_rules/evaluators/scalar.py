@@ -229,7 +229,7 @@ class Plan:
         """Whether a traced text may carry a NIK or an account number: free text a person typed, or a
         text computed from it or from a NIK or account number (a fact copying one)."""
         return label not in PRIVATE and node.type is not None and node.type.name == "str" and \
-            not (PRIVATE | FREE_TEXT).isdisjoint([label, *self.ruleset.member_reads(node)])
+            not (PRIVATE | FREE_TEXT | {KPJ}).isdisjoint([label, *self.ruleset.member_reads(node)])
 
     def _hoist(self, tree: Node, hoisted: dict[str, int]) -> None:
         """Give each call over a member history a slot, computed once per member and traced from it."""

@@ -231,8 +231,9 @@ HIDDEN = "has a character that is not shown (a zero-width space or a control cha
 
 def unseen(value: str, pattern: str | None) -> bool:
     """Whether ``value`` fits ``pattern`` once the characters that are not shown (control and format
-    characters: a zero-width space, a NUL) are taken out of it."""
-    shown = "".join(c for c in value if unicodedata.category(c) not in ("Cc", "Cf"))
+    characters other than spaces: a zero-width space, a NUL; a tab or a line break is a space, told
+    as one) are taken out of it."""
+    shown = "".join(c for c in value if c.isspace() or unicodedata.category(c) not in ("Cc", "Cf"))
     return shown != value and pattern is not None and re.fullmatch(pattern, shown) is not None
 
 

@@ -219,12 +219,14 @@ def _retitled(base: RuleSet, model: RuleFile, overrides: list[Override]) -> tupl
     """The rules whose criterion reads an overridden parameter or table (directly or through facts),
     their titles saying what changed: a figure a title quotes ("at most Rp3.500.000") is put as the
     what-if gives it (``stale.restated``), and the options follow the title."""
-    names = {o.name if o.name == "as_of" else f"{'table' if o.kind == 'table' else 'param'}.{o.name}": o
-             for o in overrides}
+    names: dict[str, list[Override]] = {}  # a parameter may be given several dated values
+    for o in overrides:
+        names.setdefault(o.name if o.name == "as_of" else f"{'table' if o.kind == 'table' else 'param'}.{o.name}",
+                         []).append(o)
     rules, retitled = [], {}
     for checked in base.rules:
         read = sorted(base.names_read(checked.tree) & names.keys())
-        changed = [f"{names[n].kind} {names[n].assignment}" for n in read]
+        changed = [f"{o.kind} {o.assignment}" for n in read for o in names[n]]
         title = checked.rule.title
         if changed and title is not None:
             said = ", ".join(changed)
