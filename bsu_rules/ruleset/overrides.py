@@ -43,7 +43,7 @@ from bsu_rules.ruleset.override_checks import (
     replacement_table,
     unit_of,
 )
-from bsu_rules.ruleset.schema import RuleFile, Text, Window
+from bsu_rules.ruleset.schema import Parameter, RuleFile, Text, Window
 from bsu_rules.ruleset.source import read_yaml
 from bsu_rules.ruleset.spelling import date_problem, not_a_date
 from bsu_rules.ruleset.stale import restated
@@ -262,16 +262,11 @@ def _changes(old: RuleFile, new: RuleFile, read: set[str]) -> dict[Any, Any]:
     return {key[1]: value for key, value in out.items() if value is not _AMBIGUOUS and repr(value) != repr(key[1])}
 
 
-def _throughout(param: Any, edition: Window) -> Any:
+def _throughout(param: Parameter, edition: Window) -> Any:
     """The one value ``param`` holds on every day of the ``edition`` (a dated value from before it
     counts), or ``_AMBIGUOUS``."""
-    if param.values is None:
-        return param.value
-    starts = sorted(param.values)
-    inside = [param.values[d] for j, d in enumerate(starts)
-              if (edition.until is None or d <= edition.until)
-              and (edition.from_ is None or j + 1 == len(starts) or starts[j + 1] > edition.from_)]
-    first = edition.from_ is None or starts[0] <= edition.from_  # no day of the edition before its first value
+    inside = param.within(edition)
+    first = param.values is None or edition.from_ is None or min(param.values) <= edition.from_  # no day without one
     return inside[0] if first and len(inside) == 1 else _AMBIGUOUS
 
 

@@ -183,6 +183,14 @@ class Parameter(_Model):
                 raise ValueError(problem[0])
         return self
 
+    def within(self, window: Window) -> list[Scalar | None]:
+        """The values in force on some day of ``window``, in date order (``value`` when undated)."""
+        if self.values is None:
+            return [self.value]
+        starts = sorted(self.values)
+        return [self.values[d] for j, d in enumerate(starts) if (window.until is None or d <= window.until)
+                and (window.from_ is None or j + 1 == len(starts) or starts[j + 1] > window.from_)]
+
 
 NIK_DIGITS = 16
 """How many digits a NIK has: a whole number that long in a rule file is refused as its text is."""

@@ -116,10 +116,7 @@ def _dated_amounts(rs: RuleSet, read: set[str]) -> dict[int, str]:
     for name, param in rs.model.parameters.items():
         if f"param.{name}" not in read or not param.values:
             continue
-        starts = sorted(param.values)
-        inside = [param.values[d] for j, d in enumerate(starts)  # the values in force on a day of the edition
-                  if (edition.until is None or d <= edition.until)
-                  and (edition.from_ is None or j + 1 == len(starts) or starts[j + 1] > edition.from_)]
+        inside = param.within(edition)
         if len(set(map(repr, inside))) > 1:
             out |= {v: name for v in inside if isinstance(v, int) and not isinstance(v, bool)}
     return out
