@@ -14,7 +14,6 @@ from decimal import Decimal
 from functools import cache, lru_cache
 
 from babel import Locale
-from babel.dates import format_date as _babel_date
 from babel.numbers import get_decimal_symbol, get_group_symbol
 
 LANGS = ("id", "en")
@@ -94,19 +93,24 @@ def rupiah(amount: int | Decimal) -> str:
     return ("-Rp" if negative else "Rp") + text
 
 
-@lru_cache(maxsize=4096)
+@cache
+def _month_names(lang: str) -> tuple[str, ...]:
+    """The long month names of a locale (CLDR's, read once), January first: Babel's ``MMMM``."""
+    wide = Locale.parse(_lang(lang)).months["format"]["wide"]
+    return tuple(wide[m] for m in range(1, 13))
+
+
 def format_date(day: date, lang: str) -> str:
-    """Day, long month name, year: "1 Juli 2021" (id) / "1 July 2021" (en)."""
-    return _babel_date(day, "d MMMM y", locale=_lang(lang))
+    """Day, long month name, year: "1 Juli 2021" (id) / "1 July 2021" (en), as Babel's
+    ``d MMMM y`` writes them (no padding, the year's own digits) in both languages."""
+    return f"{day.day} {_month_names(lang)[day.month - 1]} {day.year}"
 
 
-@lru_cache(maxsize=256)
 def format_year(year: int, lang: str) -> str:
     """A year as the locale writes it, never grouped: 2022 -> "2022" (not "2.022"); one no calendar
     date holds (20223, 0, -1) as its digits."""
-    if not date.min.year <= year <= date.max.year:
-        return str(year)
-    return _babel_date(date(year, 1, 1), "y", locale=_lang(lang))
+    _lang(lang)
+    return str(year)
 
 
 @lru_cache(maxsize=1024)
@@ -115,8 +119,7 @@ def format_month(month: str, lang: str) -> str:
     match = _MONTH.match(month)
     if match is None:
         raise ValueError(f"{month!r} is not a month (YYYY-MM)")
-    first = date(int(match[1]), int(match[2]), 1)
-    return _babel_date(first, "MMMM y", locale=_lang(lang))
+    return f"{_month_names(lang)[int(match[2]) - 1]} {int(match[1])}"
 
 
 def format_value(value: object, lang: str) -> str:

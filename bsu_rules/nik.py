@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 from enum import StrEnum
-from functools import lru_cache
 from types import MappingProxyType
 
 __all__ = ["PROVINCES", "NikIssue", "days_in_month", "describe_nik_issue", "nik_issue", "nik_valid"]
@@ -84,9 +83,10 @@ def nik_issue(nik: str, birth_date: date | None = None) -> NikIssue | None:
         return NikIssue.PROVINCE
     if nik[2:4] == "00":
         return NikIssue.REGENCY
-    if birth_date is not None and nik[6:12] in _birth_codes(birth_date):  # a real day and month, and a match
-        return NikIssue.SERIAL if nik[12:16] == "0000" else None
     day, month, year = int(nik[6:8]), int(nik[8:10]), int(nik[10:12])
+    if birth_date is not None and month == birth_date.month and year == birth_date.year % 100 and (
+            day in (birth_date.day, birth_date.day + 40)):  # a real day and month, and a match
+        return NikIssue.SERIAL if nik[12:16] == "0000" else None
     if not (1 <= day <= 31 or 41 <= day <= 71):
         return NikIssue.DAY
     if not 1 <= month <= 12:
@@ -110,13 +110,6 @@ def days_in_month(month: int, yy: int) -> int:
     """The days of ``month`` in a year ending in ``yy`` (1900 + yy or 2000 + yy): February has 29
     when either can be a leap year (``00``: 2000 was one), since a NIK does not say the century."""
     return 29 if month == 2 and yy % 4 == 0 else 28 if month == 2 else 30 if month in (4, 6, 9, 11) else 31
-
-
-@lru_cache(maxsize=32768)  # members share birth dates (about 22 000 in sixty years)
-def _birth_codes(birth_date: date) -> tuple[str, str]:
-    """The DDMMYY a NIK holds for a man and for a woman born on ``birth_date``."""
-    month_year = f"{birth_date.month:02d}{birth_date.year % 100:02d}"
-    return f"{birth_date.day:02d}{month_year}", f"{birth_date.day + 40:02d}{month_year}"
 
 
 def nik_valid(nik: str | None, birth_date: date | None = None) -> bool | None:

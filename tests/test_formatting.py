@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bsu_rules.formatting import format_date, format_month, format_value, number, rupiah
+from bsu_rules.formatting import format_date, format_month, format_value, format_year, number, rupiah
 
 
 @pytest.mark.parametrize(
@@ -92,6 +92,17 @@ def test_number_en_matches_python_grouping(value: int) -> None:
 )
 def test_format_date(day: date, lang: str, expected: str) -> None:
     assert format_date(day, lang) == expected
+
+
+@given(st.dates(), st.sampled_from(["id", "en"]))
+def test_dates_are_written_as_babel_writes_them(day: date, lang: str) -> None:
+    """Month names are read from the locale once; every date, month and year comes out as Babel's own
+    patterns write it."""
+    from babel.dates import format_date as babel_date
+
+    assert format_date(day, lang) == babel_date(day, "d MMMM y", locale=lang)
+    assert format_month(day.isoformat()[:7], lang) == babel_date(day, "MMMM y", locale=lang)
+    assert format_year(day.year, lang) == babel_date(day, "y", locale=lang)
 
 
 @pytest.mark.parametrize(

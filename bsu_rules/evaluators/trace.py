@@ -295,19 +295,18 @@ class Recorded:
     def outcomes(self) -> list[RuleOutcome]:
         """Each in-force criterion's outcome object; a failed one finds its hint (if asked for) when it is read."""
         each: list[dict[str, Any]] = []
-        add, results, row = each.append, self.results, self.row()
+        results, row = self.results, self.row()
         for i, (static, mapping) in enumerate(self.plan.json_parts.outcome_parts):
             result = results[i]
             fields = static.copy()  # the outcome's fields in declared order, those of the rule filled in
             fields["outcome"] = result
+            values = fields["values"] = mapping(row)
             if result in _QUIET:
-                fields["values"] = mapping(row)
                 fields["missing"] = []
             else:
-                values = fields["values"] = mapping(row)
                 fields["missing"] = self.missing(i, values)
                 fields["explain"] = self.explain(i, values)
-            add(fields)
+            each.append(fields)
         out = trusted_outcomes(each)
         if self.with_hints and self.failed:
             for i, fields in enumerate(each):
