@@ -326,10 +326,16 @@ SLIPS = [("3.20412570894E+15", "nik: looks like a number a spreadsheet rewrote (
          (" " + GOOD["nik"] + " ", "nik: has a space before and after it: remove it"),
          (" 12345", "nik: has 6 characters, not 16"),
          (GOOD["nik"][:8] + "\u200b" + GOOD["nik"][8:], "nik: has a character that is not shown (a zero-width space or "
-                                                      "a control character) among its digits: remove it")]
+                                                      "a control character) among its digits: remove it"),
+         (GOOD["nik"][:8] + " \u200b" + GOOD["nik"][8:], "nik: has a character that is not shown (a zero-width space "
+                                                        "or a control character) among its digits: remove it"),
+         ("".join(chr(0x0660 + int(c)) for c in GOOD["nik"]), "nik: is written in digits other than 0-9 "
+                                                             "(Arabic-Indic or full-width digits, for instance): write "
+                                                             "it with 0-9")]
 
 
-@pytest.mark.parametrize(("nik", "says"), SLIPS, ids=["scientific", "before", "after", "both", "short", "hidden"])
+@pytest.mark.parametrize(("nik", "says"), SLIPS, ids=["scientific", "before", "after", "both", "short", "hidden",
+                                                      "hidden-and-space", "other-digits"])
 def test_a_nik_a_spreadsheet_or_a_space_changed_is_told_so_alike(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                                                   rs2022: RuleSet, nik: str, says: str) -> None:
     """In evaluate, batch (JSON lines and CSV) and the API, the NIK never shown."""
@@ -370,14 +376,23 @@ def test_lines_ending_in_cr_only_are_told_so(tmp_path: Path, capsys: pytest.Capt
     assert main(["evaluate", "bsu-2022", str(_file("crlf.jsonl", "\r\n".join(GOODS[:3]) + "\r\n")(tmp_path))]) == 0
 
 
+OTHER_DIGITS = {"en": "is written in digits other than 0-9 (Arabic-Indic or full-width digits, for instance): write "
+                       "it with 0-9",
+                "id": "ditulis dengan angka selain 0-9 (misalnya angka beraksara Arab atau angka lebar penuh): tulis "
+                      "dengan angka 0-9"}
+
+
 @pytest.mark.parametrize("number", [" ", "-", "n/a", "\n", "\u0661\u0662\u0663", "\uff11"])
 def test_an_account_number_without_a_digit_is_refused_not_paid_to(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                                                    rs2022: RuleSet, number: str) -> None:
     """A blank or a dash is no account: every reader refuses the record at the field, never pays to it
-    (2020 requires an account; later editions pick the bank by its name), and says how to write none."""
+    (2020 requires an account; later editions pick the bank by its name), and says how to write none;
+    digits of another script are told as such."""
     record = {**GOOD, "bank_account": {"bank": "BRI", "number": number, "holder_name": "Rina"}}
-    says = 'bank_account.number: has no digit 0-9: an account number is written in digits; write "" when the member ' \
-           "has no account, or leave it out (or null) when the number is not known"
+    other = not number.isascii()
+    says = "bank_account.number: " + (OTHER_DIGITS["en"] if other else 'has no digit 0-9: an account number is '
+                                      'written in digits; write "" when the member has no account, or leave it out '
+                                      "(or null) when the number is not known")
     with pytest.raises(InputError) as raised:
         decide(rs2022, record)
     assert str(raised.value) == says
@@ -390,15 +405,17 @@ def test_an_account_number_without_a_digit_is_refused_not_paid_to(tmp_path: Path
         capsys.readouterr()
         assert main(["evaluate", edition, str(tmp_path / "m.jsonl"), "--format", "text", "--lang", "en"]) == 1
         out = capsys.readouterr().out  # the two ways to write it decide differently: each is said
-        assert "  - Bank account number contains no digit, and an account number is written in digits. If the " \
-               'participant is known to have no account, write it as empty text (""); if the number is not known ' \
-               "yet, leave the field out." in out
+        assert (f"  - Bank account number {OTHER_DIGITS['en']}." if other else
+                "  - Bank account number contains no digit, and an account number is written in digits. If the "
+                'participant is known to have no account, write it as empty text (""); if the number is not known '
+                "yet, leave the field out.") in out
         assert json.dumps(number) not in out  # the field is secret: its value is never shown
     capsys.readouterr()
     assert main(["evaluate", "bsu-2022", str(tmp_path / "m.jsonl"), "--format", "text", "--lang", "id"]) == 1
-    assert "  - Nomor rekening bank tidak memuat satu angka pun, padahal nomor rekening ditulis dengan angka. Bila " \
-           'peserta diketahui tidak punya rekening, isi dengan teks kosong (""); bila nomornya belum diketahui, ' \
-           "hapus isian nomor rekening." in capsys.readouterr().out
+    assert (f"  - Nomor rekening bank {OTHER_DIGITS['id']}." if other else
+            "  - Nomor rekening bank tidak memuat satu angka pun, padahal nomor rekening ditulis dengan angka. Bila "
+            'peserta diketahui tidak punya rekening, isi dengan teks kosong (""); bila nomornya belum diketahui, '
+            "hapus isian nomor rekening.") in capsys.readouterr().out
     ok = {**record, "bank_account": {"bank": "BRI", "number": "0123-01 000123", "holder_name": "Rina"}}
     assert decide(rs2022, ok).channel == "BRI"
 

@@ -180,6 +180,9 @@ def test_a_membership_ended_before_it_began_is_refused_alike(tmp_path: Path, ext
         assert parse_member({**record, "membership_ended_on": "2018-02-05"}).membership_ended_on == date(2018, 2, 5)
 
 
+OTHER = "' is written in digits other than 0-9 (Arabic-Indic or full-width digits, for instance): write it with 0-9"
+
+
 @pytest.mark.parametrize(("field", "value", "write"), [
     ("work_regency_code", " 3273", "; write 3273"), ("work_regency_code", "３２７３", "; write 3273"),
     ("work_regency_code", "32 73\n", "; write 3273"), ("work_regency_code", "3299", ""),
@@ -192,6 +195,11 @@ def test_a_membership_ended_before_it_began_is_refused_alike(tmp_path: Path, ext
     ("kpj", "22041870213\t", "; write <11 digits>"),  # a tab is a space, told as one
     ("kpj", "22041\u200b870213", "' has a character that is not shown (a zero-width space or a control character) "
      "among its digits: remove it"),
+    ("kpj", "22041 \u200b870213", "' has a character that is not shown (a zero-width space or a control character) "
+     "among its digits: remove it"),  # the hidden character first, then the space
+    ("kpj", "\u0662\u0662\u0660\u0664\u0661\u0668\u0667\u0660\u0662\u0661\u0663", OTHER),  # Arabic-Indic
+    ("kpj", "２２０４１８７０２１３", OTHER),  # full-width, the number "; write" would hide
+    ("work_regency_code", "\u0663\u0662\u0667\u0663", OTHER),
     ("kpj", "x" * 41, "(0-9)"),  # a long value quoted cut, and said to be cut
     ("kpj", " 22041870213", "; write <11 digits>"),  # what to drop, the number hidden as everywhere
 ])

@@ -16,9 +16,19 @@ from typing import Any
 from bsu_rules.errors import InputError
 from bsu_rules.formatting import format_date, format_month
 from bsu_rules.glossary import Glossary, join
-from bsu_rules.members.contract import Group, Leaf, contract, leaf_at, secret_slip, unseen, written_as
+from bsu_rules.members.contract import (
+    Group,
+    Leaf,
+    contract,
+    in_other_digits,
+    leaf_at,
+    secret_slip,
+    unseen,
+    written_as,
+)
 from bsu_rules.members.decode import LONE_SURROGATE, MAX_DIGITS, TOO_LONG, whole
 from bsu_rules.members.model import (
+    ACCOUNT_NUMBER,
     DAY,
     ENDED_BEFORE_REGISTERED,
     MONTH,
@@ -54,6 +64,8 @@ _SAY: dict[str, dict[str, str]] = {
                       "kolomnya sebagai teks dan isi angkanya lagi",
         "hidden": "{label} memuat karakter yang tidak tampak (misalnya spasi lebar nol) di antara angkanya: "
                   "hapus karakter itu",
+        "other digits": "{label} ditulis dengan angka selain 0-9 (misalnya angka beraksara Arab atau angka lebar "
+                        "penuh): tulis dengan angka 0-9",
         "space before": "{label} diawali spasi: hapus spasinya",
         "space after": "{label} diakhiri spasi: hapus spasinya",
         "space before and after": "{label} diawali dan diakhiri spasi: hapus spasinya",
@@ -97,6 +109,8 @@ _SAY: dict[str, dict[str, str]] = {
                       "as text and enter the digits again",
         "hidden": "{label} has a character that is not shown (a zero-width space or a control character) among its "
                   "digits: remove it",
+        "other digits": "{label} is written in digits other than 0-9 (Arabic-Indic or full-width digits, for "
+                        "instance): write it with 0-9",
         "space before": "{label} has a space before it: remove it",
         "space after": "{label} has a space after it: remove it",
         "space before and after": "{label} has a space before and after it: remove it",
@@ -254,10 +268,10 @@ def _field(path: str, record: Any, lang: str, g: Glossary) -> str:
     if path in SECRET:  # never the value: what is wrong with it
         if not isinstance(value, str):
             return w["text"].format(label=label)
-        if path == "bank_account.number":  # the only check it fails is having no digit
-            return w["account"].format(label=label)
+        if path == "bank_account.number":  # the only check it fails is having no digit 0-9
+            return w["other digits" if in_other_digits(value, ACCOUNT_NUMBER) else "account"].format(label=label)
         if slip := secret_slip(value):
-            return w[slip if slip in ("scientific", "hidden") else f"space {slip}"].format(label=label)
+            return w[slip if slip in ("scientific", "hidden", "other digits") else f"space {slip}"].format(label=label)
         return w["length"].format(label=label, n=len(value), s="" if len(value) == 1 else "s") if len(value) != 16 \
             else w["digit"].format(label=label)
     return _value(spec, value, label, names, lang, g)
@@ -328,10 +342,13 @@ def _value(leaf: Leaf, value: Any, label: str, names: list[str], lang: str, g: G
         return w["scientific"].format(label=label)
     if digits and unseen(value, leaf.pattern):
         return w["hidden"].format(label=label)
+    meant = written_as(value, leaf.pattern)
+    if digits and (meant is None or hide_identifiers(meant) != meant) and in_other_digits(value, leaf.pattern):
+        return w["other digits"].format(label=label)  # as every reader says it (``Leaf.mismatched``)
     if digits:
         said = w["digits_range"].format(label=label, value=shown, low=digits[1], high=digits[2]) if digits[2] else \
             w["digits"].format(label=label, value=shown, n=digits[1])
-        return said + _write(written_as(value, leaf.pattern), lang)  # what every reader says to write
+        return said + _write(meant, lang)  # what every reader says to write
     letters = _LETTER.fullmatch(leaf.pattern or "")
     if letters:
         upper = value.strip().upper()

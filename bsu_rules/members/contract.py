@@ -18,6 +18,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel
 
 from bsu_rules.members.model import (
+    ACCOUNT_NUMBER,
     INT64_MAX,
     MONTH,
     NOT_A_MONTH,
@@ -67,6 +68,9 @@ class Leaf:
         if self.kind == "text" and isinstance(value, str) and unseen(value, self.pattern):
             return HIDDEN
         meant = written_as(value, self.pattern) if isinstance(value, str) and self.kind == "text" else None
+        if (meant is None or hide_identifiers(meant) != meant) and self.kind == "text" and isinstance(value, str) \
+                and in_other_digits(value, self.pattern):
+            return OTHER_DIGITS  # a KPJ the hint would hide, or digits NFKC leaves as they are (``١٢``)
         return self.mismatch + (f"; write {hide_identifiers(meant)}" if meant else "")
 
     def outside(self, value: int) -> str:
@@ -227,23 +231,38 @@ _SCIENTIFIC = re.compile(r"[0-9](?:[.,][0-9]+)?[eE]\+?[0-9]+")
 
 
 HIDDEN = "has a character that is not shown (a zero-width space or a control character) among its digits: remove it"
+OTHER_DIGITS = "is written in digits other than 0-9 (Arabic-Indic or full-width digits, for instance): write it " \
+    "with 0-9"
+
+
+def in_other_digits(value: str, pattern: str | None) -> bool:
+    """Whether ``value`` fits ``pattern`` once each digit of another script (``١``, ``３``) is written
+    0-9, and holds such a digit."""
+    if value.isascii() or pattern is None:
+        return False
+    plain = "".join(str(unicodedata.decimal(c)) if c.isdecimal() else c for c in value)
+    return plain != value and re.fullmatch(pattern, plain) is not None
 
 
 def unseen(value: str, pattern: str | None) -> bool:
     """Whether ``value`` fits ``pattern`` once the characters that are not shown (control and format
     characters other than spaces: a zero-width space, a NUL; a tab or a line break is a space, told
-    as one) are taken out of it."""
+    as one) are taken out of it, or would then fit it as written another way (a space left among its
+    digits: that is told next, once the hidden character is gone)."""
     shown = "".join(c for c in value if c.isspace() or unicodedata.category(c) not in ("Cc", "Cf"))
-    return shown != value and pattern is not None and re.fullmatch(pattern, shown) is not None
+    return shown != value and pattern is not None and (re.fullmatch(pattern, shown) is not None
+                                                        or written_as(shown, pattern) is not None)
 
 
 def secret_slip(text: str) -> str | None:
     """How a NIK or an account number of digits was changed on its way, if in a known way:
-    ``scientific`` (a spreadsheet wrote the number as 3.2E+15), ``before``, ``after`` or ``before
-    and after`` (a space around its 16 digits), ``hidden`` (a character not shown, such as a zero-width
-    space, among them); None otherwise."""
+    ``scientific`` (a spreadsheet wrote the number as 3.2E+15), ``other digits`` (``٣٢٠٤…``), ``before``,
+    ``after`` or ``before and after`` (a space around its 16 digits), ``hidden`` (a character not shown,
+    such as a zero-width space, among them); None otherwise."""
     if _SCIENTIFIC.fullmatch(text.strip()):
         return "scientific"
+    if in_other_digits(text, "[0-9]{16}"):
+        return "other digits"
     bare = text.strip()
     if bare != text and len(bare) == 16 and bare.isascii() and bare.isdigit():
         return " and ".join(side for side, spaced in (("before", text[0].isspace()), ("after", text[-1].isspace()))
@@ -255,13 +274,17 @@ def secret_slip(text: str) -> str | None:
 
 def secret_problem(path: str, text: str) -> str:
     """What is wrong with a NIK or an account number (``path``), without repeating it."""
-    if path == "bank_account.number":  # the only check it fails is having no digit
+    if path == "bank_account.number":  # the only check it fails is having no digit 0-9
+        if in_other_digits(text, ACCOUNT_NUMBER):
+            return OTHER_DIGITS
         return ('has no digit 0-9: an account number is written in digits; write "" when the member has no account, '
                 "or leave it out (or null) when the number is not known")
     if (slip := secret_slip(text)) == "scientific":
         return REWRITTEN
     if slip == "hidden":
         return HIDDEN
+    if slip == "other digits":
+        return OTHER_DIGITS
     if slip:
         return f"has a space {slip} it: remove it"
     if len(text) != 16:
