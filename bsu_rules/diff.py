@@ -62,7 +62,9 @@ def _field(name: str, old: Any, new: Any, unit: str | None = None) -> list[Json]
 
 
 def _json(value: Any) -> Any:
-    """``jsonable``, keeping a mapping (a parameter's dated values) a mapping."""
+    """``jsonable``, keeping a mapping (a parameter's dated values, a glossary amendment) a mapping, in a list too."""
+    if isinstance(value, list):
+        return [_json(v) for v in value]
     return {k: _json(v) for k, v in value.items()} if isinstance(value, dict) else jsonable(value)
 
 
@@ -109,7 +111,8 @@ def _glossary(old: RuleSet, new: RuleSet) -> list[Json]:
     explanations that read it are part of a decision."""
     if glossary_sha256(old.path) == glossary_sha256(new.path):
         return []
-    a, b = (_flat(glossary_for(rs.path).model_dump(mode="json", exclude_none=True)) for rs in (old, new))
+    a, b = (_flat(glossary_for(rs.path).model_dump(mode="json", by_alias=True, exclude_none=True,
+                                                   exclude_defaults=True)) for rs in (old, new))  # as written
     return [f for key in sorted(set(a) | set(b)) for f in _field(f"glossary.{key}", a.get(key), b.get(key))]
 
 

@@ -23,9 +23,12 @@ def _show(value: Any, unit: str | None = None) -> str:
         return "—"
     if isinstance(value, dict) and set(value) == {"at_least"}:
         return f"at least {_show(value['at_least'], unit)} (a lower bound)"
-    if isinstance(value, dict):  # dated values: each from its date until the next
+    if isinstance(value, dict) and all(map(_ISO_DAY.fullmatch, value)):  # dated values: each from its date on
         return ", ".join(f"from {_day(d)}: {_show(v, unit) if v is not None else 'no value (ended)'}"
                          for d, v in value.items())
+    if isinstance(value, dict):  # an entry in the file's words (a glossary amendment: by pm-5-2025 from 2 June 2025)
+        return " ".join(f"{k} {_day(v) if isinstance(v, str) and _ISO_DAY.fullmatch(v) else _show(v, unit)}"
+                        for k, v in value.items())
     if isinstance(value, list):
         return ", ".join(_show(v, unit) for v in value)
     if unit == "IDR" and isinstance(value, int) and not isinstance(value, bool):
@@ -36,6 +39,7 @@ def _show(value: Any, unit: str | None = None) -> str:
 
 
 _AMOUNT = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def _day(text: str) -> str:

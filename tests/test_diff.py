@@ -358,3 +358,26 @@ def test_a_glossary_change_is_a_change(tmp_path: Path, capsys: pytest.CaptureFix
     assert f"sha256 {old_rs.sha256[:12]}" in out and f"sha256 {new_rs.sha256[:12]}" in out
     assert "~ glossary.channels.BRI.en: an account at Bank Rakyat Indonesia (BRI) → an account at Bank BRI" in out
     assert compare(old_rs, load_ruleset(copy_2022(tmp_path / "plain")))["glossary"] == []
+
+
+def test_a_glossary_amendment_is_told_as_written(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An amendment added to a legal basis, and a new legal basis, are told in the file's words (``from``, not a
+    field name of the engine; a date as a date): JSON data, not Python text; a default left unwritten is no change."""
+    new = copy_2022(tmp_path)
+    shutil.copytree(bundled_rules() / "glossary", tmp_path / "glossary")
+    words = tmp_path / "glossary" / "glossary.yaml"
+    amended = "    amended: [{by: pm-5-2025, from: 2025-06-02}]\n  pm-5-2025:"
+    text = words.read_text("utf-8")
+    assert text.count(amended) == 1
+    words.write_text(text.replace(amended, "    amended: [{by: pm-contoh, from: 2022-11-01}, {by: pm-5-2025, from: "
+                                           "2025-06-02}]\n  pm-contoh:\n    id: Peraturan Contoh\n    en: Example "
+                                           "Regulation\n  pm-5-2025:"), "utf-8")
+    found = compare(load_ruleset("bsu-2022"), load_ruleset(new))["glossary"]
+    assert found == [
+        {"field": "glossary.legal_basis.pm-10-2022.amended", "old": [{"by": "pm-5-2025", "from": "2025-06-02"}],
+         "new": [{"by": "pm-contoh", "from": "2022-11-01"}, {"by": "pm-5-2025", "from": "2025-06-02"}]},
+        {"field": "glossary.legal_basis.pm-contoh.en", "old": None, "new": "Example Regulation"},
+        {"field": "glossary.legal_basis.pm-contoh.id", "old": None, "new": "Peraturan Contoh"}]
+    assert main(["diff", "bsu-2022", str(new)]) == 1
+    assert "~ glossary.legal_basis.pm-10-2022.amended: by pm-5-2025 from 2 June 2025 → by pm-contoh from 1 November " \
+           "2022, by pm-5-2025 from 2 June 2025\n" in capsys.readouterr().out

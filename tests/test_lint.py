@@ -114,6 +114,27 @@ def test_messages_say_what_to_do() -> None:
     assert not any("old_rounding" in d.message for d in diagnostics)
 
 
+@pytest.mark.parametrize(("source", "code", "severity", "says", "suggestion"), [
+    ("pm-10-2022", "missing-source", Severity.WARNING, "`pm-10-2022` names the regulation but no article", None),
+    ("pm-10-2O22, Pasal 3 ayat (2) huruf d", "unknown-source", Severity.ERROR, "no page could cite", "pm-10-2022"),
+    ("pm-cotoh, Pasal 1", "unknown-source", Severity.ERROR, "no page could cite", None),
+])
+def test_a_criterion_cites_an_article_of_a_known_regulation(tmp_path: Path, source: str, code: str, severity: Severity,
+                                                            says: str, suggestion: str | None) -> None:
+    """A refusal cites the article its criterion names: one citing the whole regulation is warned, and one whose
+    legal-basis key is unknown (the page would cite nothing) is refused, at the source."""
+    shutil.copytree(bundled_rules() / "tables", tmp_path / "tables")
+    shutil.copytree(bundled_rules() / "glossary", tmp_path / "glossary")
+    text = (bundled_rules() / "bsu-2022.yaml").read_text("utf-8")
+    old = "    source: pm-10-2022, Pasal 3 ayat (2) huruf d\n"
+    assert text.count(old) == 1
+    (tmp_path / "bsu-2022.yaml").write_text(text.replace(old, f"    source: {source}\n"), "utf-8")
+    [d] = check_file(tmp_path / "bsu-2022.yaml")[1]
+    line = text[:text.index(old)].count("\n") + 1
+    assert (d.code, d.severity, d.line, d.column, d.rule) == (code, severity, line, 13, "not-pns-tni-polri")
+    assert says in d.message and d.suggestion == suggestion
+
+
 @pytest.mark.parametrize("path", sorted(bundled_rules().glob("*.yaml")), ids=lambda p: p.stem)
 def test_bundled_rule_files_are_clean(path: Path) -> None:
     _, diagnostics = check_file(path)

@@ -88,15 +88,21 @@ class _Lint(ParamLint):
     def sources(self) -> None:
         for i, checked in enumerate(self.rs.rules):
             rule = checked.rule
+            key, _, article = (rule.source or "").partition(",")
             if rule.basis == Basis.REGULATION and not rule.source:
                 self.warn(("rules", i), "missing-source", "a rule whose basis is `regulation` needs a `source` "
                           "citing the article (or set `basis: policy` / `interpretation`)", rule.id)
+            elif rule.basis == Basis.REGULATION and not article.strip() and key.strip() in self.rs.model.legal_basis:
+                self.warn(("rules", i, "source"), "missing-source", f"`{key.strip()}` names the regulation but no "
+                          f"article: a refusal would cite the whole regulation; write `{key.strip()}, Pasal …`",
+                          rule.id)
             for at, source in ((("rules", i, "source"), rule.source), (("rules", i, "in_force", "source"),
                                                                         rule.in_force.source)):
                 key = (source or "").split(",")[0].strip()
                 if source and self.rs.model.legal_basis and key not in self.rs.model.legal_basis:
-                    self.warn(at, "unknown-source", f"`{key}` is not a key of `legal_basis`", rule.id,
-                              suggestion=nearest(key, self.rs.model.legal_basis))
+                    self.warn(at, "unknown-source", f"`{key}` is not a key of `legal_basis`, so no page could cite "
+                              "this rule's legal basis", rule.id, suggestion=nearest(key, self.rs.model.legal_basis),
+                              severity=Severity.ERROR)
         model = self.rs.model  # elsewhere a source may be free text: only a key mistyped is told
         others: list[tuple[Where, str | None]] = [(("parameters", n, "source"), p.source)
                                                   for n, p in model.parameters.items()]
