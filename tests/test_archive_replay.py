@@ -108,6 +108,38 @@ def test_a_damaged_archive_entry_is_an_error(tmp_path: Path) -> None:
         load_archived(tmp_path / "arch", entry.sha256)
 
 
+@pytest.mark.parametrize(("key", "value"), [("ruleset", "bsu-2021"), ("version", "2021.1"), ("sha256", "e" * 64),
+                                            ("glossary", "0" * 64)])
+def test_a_manifest_edited_after_archiving_is_an_error(tmp_path: Path, capsys: pytest.CaptureFixture[str], key: str,
+                                                       value: str) -> None:
+    """What the manifest says of its entry (the rule set, its version, its hash, its glossary's) is checked
+    against the entry: an auditor reads it, so it cannot say another rule set than the one that loads."""
+    entry = archive_ruleset(load_ruleset(copy_rules(tmp_path / "rules")), tmp_path / "arch")
+    manifest = json.loads((entry.folder / "manifest.json").read_text("utf-8"))
+    (entry.folder / "manifest.json").write_text(json.dumps({**manifest, key: value}), "utf-8")
+    with pytest.raises(ArchiveError, match=rf"manifest.json says `{key}` '{value}', not '.*': it was changed after "
+                                           "it was archived"):
+        load_archived(tmp_path / "arch", entry.sha256)
+    assert main(["archive", str(tmp_path / "rules" / "bsu-2022.yaml"), "--into", str(tmp_path / "arch")]) == 2
+    assert "it was changed after it was archived" in capsys.readouterr().err
+
+
+def test_a_rule_file_read_from_an_archive_entry_is_checked_as_the_entry(tmp_path: Path,
+                                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    """Evaluating the archived rule file by its path (the auditing guide's by-hand explanation) checks the
+    entry as replay does: an edited archived file is refused, never decided as if it were the entry."""
+    entry = archive_ruleset(load_ruleset(copy_rules(tmp_path / "rules")), tmp_path / "arch")
+    member = tmp_path / "m.jsonl"
+    member.write_text(EXAMPLES.read_text("utf-8").splitlines()[0] + "\n", "utf-8")
+    assert main(["evaluate", str(entry.rule_file), str(member)]) == 0
+    capsys.readouterr()
+    entry.rule_file.write_text(entry.rule_file.read_text("utf-8").replace("value: 3500000", "value: 4300000"),
+                               "utf-8")
+    assert main(["evaluate", str(entry.rule_file), str(member), "--format", "text"]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and "bsu-2022.yaml was changed after it was archived" in err
+
+
 @pytest.mark.parametrize(("edit", "says"), [
     (lambda m, _: {**m, "overrides": [{**m["overrides"][0], "value": 4300000}]}, "`overrides[0]` is not a value set"),
     (lambda m, _: {**m, "overrides": [{**m["overrides"][0], "since": "2022-13-01"}]},

@@ -144,7 +144,24 @@ def load_archived(into: str | Path, sha256: str, _made_from: tuple[str, ...] = (
     ruleset = _load_entry(Path(into), folder, manifest, (*_made_from, sha256))
     if ruleset.sha256 != sha256:
         raise ArchiveError(f"{folder}: loads with sha256 {ruleset.sha256}, not {sha256}")
+    found: dict[str, str | None] = {"sha256": sha256, "ruleset": ruleset.id, "version": ruleset.version}
+    if "glossary" in manifest:
+        found["glossary"] = glossary_sha256(ruleset.path)
+    if wrong := [f"`{key}` {manifest.get(key)!r}, not {value!r}" for key, value in found.items()
+                 if manifest.get(key) != value]:
+        raise ArchiveError(f"{folder / MANIFEST} says {', '.join(wrong)}: it was changed after it was archived: "
+                           "keep the folder aside as it is (it is evidence), restore it from a copy made when it was "
+                           "archived, or archive the rule set into another folder (bsu-rules archive RULESET --into "
+                           "NEW)")
     return ruleset
+
+
+def check_entry(ruleset: RuleSet) -> None:
+    """A rule file read from inside an archive entry (a folder named by a rule set's hash, with its
+    manifest) is the entry: checked as ``replay`` checks it, ArchiveError if anything in it changed."""
+    folder = ruleset.path.parent
+    if _SHA.match(folder.name) and (folder / MANIFEST).is_file():
+        load_archived(folder.parent, folder.name)
 
 
 def _shape_problem(manifest: Any) -> str | None:

@@ -16,7 +16,7 @@ from typing import Any, NoReturn
 
 from bsu_rules._version import __version__
 from bsu_rules.cli.exits import CLOSED, FAILED, INTERRUPTED, catch_signals, report_internal_error
-from bsu_rules.errors import InputError, OutOfForce, RuleSetError
+from bsu_rules.errors import BsuRulesError, InputError, OutOfForce, RuleSetError
 
 COMMANDS = {  # name -> the one-line help; the module bsu_rules.cli.<name> is imported only when it runs
     # deciding and rule authoring
@@ -178,7 +178,7 @@ def _command(argv: Sequence[str] | None, last: bool) -> int:
     except OSError as exc:  # a file that cannot be read or written, named
         print(f"bsu-rules: {_os_error(exc)}", file=sys.stderr)
         return FAILED
-    except (InputError, OutOfForce) as exc:
+    except (InputError, OutOfForce, BsuRulesError) as exc:  # the last: an archive entry found changed, say
         print(f"bsu-rules: {exc}", file=sys.stderr)
         return FAILED
     except KeyboardInterrupt as exc:  # Ctrl-C or SIGTERM (``exits.Interrupted``)

@@ -112,9 +112,18 @@ def used(ruleset: RuleSet) -> str:
     return f"{used(base)}; what-if {override_options(ruleset)}: sha256 {ruleset.sha256}"
 
 
+def read_ruleset(name: str) -> RuleSet:
+    """A rule set (path or bundled id); one read from inside an archive entry is checked as the entry."""
+    ruleset = load_ruleset(name)
+    from bsu_rules.audit.archive import check_entry  # lazy: --help and schema never read the archive code
+
+    check_entry(ruleset)
+    return ruleset
+
+
 def load(name: str) -> RuleSet:
     """Load a rule set (path or bundled id) and say on stderr which file and sha256 it is, and its warnings."""
-    ruleset = load_ruleset(name)
+    ruleset = read_ruleset(name)
     print(f"bsu-rules: {used(ruleset)}", file=sys.stderr)
     say_warned(ruleset)
     return ruleset
@@ -146,7 +155,7 @@ def load_reform(name: str, args: argparse.Namespace) -> RuleSet:
 
 def reform_from(name: str, args: argparse.Namespace) -> RuleSet:
     """The rule set named, with the command line's ``--set``/``--table`` overrides applied; told nothing."""
-    return reform_of(load_ruleset(name), getattr(args, "sets", []), getattr(args, "tables", []))
+    return reform_of(read_ruleset(name), getattr(args, "sets", []), getattr(args, "tables", []))
 
 
 def tell(ruleset: RuleSet, on: date | None, side: str = "", on_option: str = "--on") -> None:
