@@ -733,3 +733,22 @@ def test_a_value_an_older_engine_logged_whole_is_reported_masked() -> None:
             rule["values"]["member.kpj"] = "3204125708940003"  # as the engine traced it before
     criteria, _ = compare(logged, decision)
     assert criteria and "3204125708940003" not in json.dumps([(c.old, c.new) for c in criteria])
+
+
+def test_replay_told_a_file_as_its_archive_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    log = tmp_path / "log.jsonl"
+    log.write_text("", "utf-8")
+    assert main(["replay", str(log), "--archive", str(EXAMPLES)]) == 2
+    assert f"{EXAMPLES} is a file, not an archive folder" in capsys.readouterr().err
+    assert main(["replay", str(log), "--archive", str(tmp_path / "none")]) == 2
+    assert f"there is no archive folder {tmp_path / 'none'}" in capsys.readouterr().err
+
+
+def test_a_key_given_for_nothing_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A key file a run would not read (no log to write, no NIK to find) is refused, so a mistyped path is seen."""
+    log = tmp_path / "log.jsonl"
+    log.write_text("", "utf-8")
+    assert main(["evaluate", "bsu-2022", str(EXAMPLES), "--key-file", str(tmp_path / "nofile")]) == 2
+    assert "--key-file needs --log" in capsys.readouterr().err
+    assert main(["replay", str(log), "--archive", str(tmp_path), "--key-file", str(tmp_path / "nofile")]) == 2
+    assert "--key-file needs --nik" in capsys.readouterr().err

@@ -189,7 +189,8 @@ def iter_replay(log: str | Path, archive: str | Path, members: Members | None = 
     without ``notes`` one stops the replay) and, for a ``nik``, the lines another key pseudonymised.
     """
     if not Path(archive).is_dir():
-        raise ArchiveError(f"there is no archive folder {archive}")
+        raise ArchiveError(f"{archive} is a file, not an archive folder" if Path(archive).exists() else
+                           f"there is no archive folder {archive}")
     snapshot: dict[str, Member] = {}
     if members is not None:
         if not Path(log).exists():

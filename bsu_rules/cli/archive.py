@@ -106,7 +106,7 @@ def open_audit(args: argparse.Namespace, ruleset: RuleSet) -> DecisionLog | None
     if getattr(args, "sign_unsigned", False) and not getattr(args, "signing_key", None):
         raise AuditError("--sign-unsigned needs --log and --signing-key")
     if not getattr(args, "log", None):
-        for flag in ("pseudonymize_key", "full_nik"):
+        for flag in ("pseudonymize_key", "key_file", "full_nik"):
             if getattr(args, flag, None):
                 raise AuditError(f"--{flag.replace('_', '-')} needs --log")
         return None

@@ -35,6 +35,9 @@ def add(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     """Replay one line at a time, verifying the chain in the same reading: only what is printed is
     kept (a log of millions fits in memory)."""
+    for flag in ("key_file", "pseudonymize_key") if not args.nik else ():
+        if getattr(args, flag, None):  # a key given for nothing: a mistyped path would pass unseen
+            raise AuditError(f"--{flag.replace('_', '-')} needs --nik (the key finds a member's lines)")
     key = pseudonym_key(args) if args.nik else None
     counts = {s.value: 0 for s in Status}
     what_if: dict[str, dict[str, int]] = {}  # the what-if decisions among them

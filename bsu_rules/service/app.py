@@ -100,7 +100,8 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None,
     glossaries = {rs.id: glossary_for(rs.path) for rs in rulesets}  # what a rejected record's page reads
     log_lock = threading.Lock()  # one writer: requests take turns appending to the log
     app = FastAPI(title="bsu-rules", version=__version__, openapi_url=None, docs_url=None,
-                  redoc_url=None, description="Decide and explain BSU (wage subsidy) eligibility.",
+                  redoc_url=None, description="Decide and explain BSU (wage subsidy) eligibility. Every GET path "
+                  "also answers HEAD (the same status and headers, no body); GET /openapi.json gives this document.",
                   dependencies=[Depends(plain_query)],
                   redirect_slashes=False)  # a redirect would be built from the client's Host header
 
