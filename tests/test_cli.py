@@ -493,3 +493,17 @@ def test_one_key_is_one_key_however_it_is_given(tmp_path: Path, monkeypatch: pyt
         assert pseudonym_key(argparse.Namespace()) == b"k3y"
     monkeypatch.setenv(KEY_ENV, " k3y ")  # spaces are the key's own
     assert pseudonym_key(argparse.Namespace()) == b" k3y "
+
+
+def test_ctrl_c_while_the_command_loads_is_said_in_one_line(monkeypatch: pytest.MonkeyPatch,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    """Before a command's own handlers are set (its modules still loading), Ctrl-C is said, never a traceback."""
+    import bsu_rules.cli as cli
+
+    def interrupted(arguments: list[str]) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "parser", interrupted)
+    assert cli.main(["batch", "bsu-2022", "x.parquet", "--out", "y.parquet"]) == 130
+    err = capsys.readouterr().err
+    assert err == "bsu-rules: interrupted before the command began: nothing was read or written\n"

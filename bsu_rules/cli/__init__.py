@@ -158,6 +158,9 @@ def _command(argv: Sequence[str] | None, last: bool) -> int:
         return exc.code if isinstance(exc.code, int) else FAILED
     except OSError as exc:  # the help or version was not written
         return _unwritten(exc)
+    except KeyboardInterrupt:  # Ctrl-C while the command's modules load: nothing was begun
+        print("bsu-rules: interrupted before the command began: nothing was read or written", file=sys.stderr)
+        return INTERRUPTED
     previous = catch_signals()
     for stream in (sys.stdout, sys.stderr):  # decision JSON and explanations are UTF-8 whatever the locale
         if str(getattr(stream, "encoding", "utf-8")).lower().replace("-", "") != "utf8" and \
