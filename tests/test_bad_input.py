@@ -444,3 +444,27 @@ def test_a_date_given_with_control_characters_is_repeated_escaped(given: str) ->
 
     said = not_a_date(given)
     assert said.isprintable() and ("\\x1" in said or "\\u202e" in said), said
+
+
+@pytest.mark.parametrize("number", ["4.18201E+14", "4.18201004566507E+14", "418201004566507.0", " 4.18201e14 "])
+def test_an_account_number_a_spreadsheet_rewrote_is_refused_not_paid_to(tmp_path: Path,
+                                                                         capsys: pytest.CaptureFixture[str],
+                                                                         rs2022: RuleSet, number: str) -> None:
+    """A long number a spreadsheet wrote as 4.18201E+14 (its digits past the sixth lost) or with a ``.0`` names
+    no account: every reader refuses it at the field, as it refuses a NIK so rewritten, and never pays to it."""
+    record = {**GOOD, "bank_account": {"bank": "BRI", "number": number, "holder_name": "Rina"}}
+    says = "bank_account.number: looks like a number a spreadsheet rewrote (written as 3.2E+15): format the " \
+           "column as text and enter the digits again"
+    with pytest.raises(InputError) as raised:
+        decide(rs2022, record)
+    assert str(raised.value) == says
+    (tmp_path / "m.jsonl").write_text(json.dumps(record) + "\n", "utf-8")
+    pq.write_table(pa.Table.from_pylist([record]), tmp_path / "m.parquet")
+    for source in ("m.jsonl", "m.parquet"):
+        assert main(["batch", "bsu-2020", str(tmp_path / source), "--out", str(tmp_path / "d.jsonl"), "--quiet"]) == 1
+        assert json.loads((tmp_path / "d.jsonl.rejects.jsonl").read_text())["message"] == says
+    capsys.readouterr()
+    assert main(["evaluate", "bsu-2020", str(tmp_path / "m.jsonl"), "--format", "text", "--lang", "en"]) == 1
+    assert "  - Bank account number looks like a number a spreadsheet rewrote" in capsys.readouterr().out
+    masked = {**record, "bank_account": {"bank": "BRI", "number": "4182*******6507", "holder_name": "Rina"}}
+    assert decide(rs2022, masked).channel == "BRI"  # a masked number, as a log keeps it, is still read

@@ -140,6 +140,8 @@ def _check_leaf(p: _Problems, values: pa.Array, spec: Leaf, rows: np.ndarray, pa
     elif spec.pattern is not None:
         few = encoded if encoded is not None else pc.dictionary_encode(values) if spec.kind == "month" else None
         ok, what = _matches(values, spec.pattern, few), spec.mismatched
+        if spec.refused is not None:  # a shape the pattern lets through, refused all the same (said by ``_describe``)
+            ok = pc.and_(ok, pc.invert(pc.match_substring_regex(values, f"^(?:{spec.refused})$")))
     else:
         return values
     bad = _false(pc.or_(ok, values.is_null()))

@@ -34,6 +34,7 @@ from bsu_rules.members.model import (
     MONTH,
     PERIODIC,
     REGENCY_CODE,
+    REWRITTEN_NUMBER,
     SECRET,
     clipped,
     day_fault,
@@ -268,8 +269,10 @@ def _field(path: str, record: Any, lang: str, g: Glossary) -> str:
     if path in SECRET:  # never the value: what is wrong with it
         if not isinstance(value, str):
             return w["text"].format(label=label)
-        if path == "bank_account.number":  # the only check it fails is having no digit 0-9
-            return w["other digits" if in_other_digits(value, ACCOUNT_NUMBER) else "account"].format(label=label)
+        if path == "bank_account.number":  # the checks it fails: a spreadsheet's rewriting, having no digit 0-9
+            said = "scientific" if re.fullmatch(REWRITTEN_NUMBER, value) else \
+                "other digits" if in_other_digits(value, ACCOUNT_NUMBER) else "account"
+            return w[said].format(label=label)
         if slip := secret_slip(value):
             return w[slip if slip in ("scientific", "hidden", "other digits") else f"space {slip}"].format(label=label)
         return w["length"].format(label=label, n=len(value), s="" if len(value) == 1 else "s") if len(value) != 16 \

@@ -23,8 +23,10 @@ from bsu_rules.members.model import (
     MONTH,
     NOT_A_MONTH,
     REGENCY_CODE,
+    REWRITTEN_NUMBER,
     SECRET,
     Member,
+    Refused,
     check_month,
     clipped,
     hide_identifiers,
@@ -46,6 +48,7 @@ class Leaf:
     low: int | None = None
     high: int | None = None
     description: str | None = None
+    refused: str | None = None  # a shape a value that fits ``pattern`` is still refused as (``model.Refused``)
 
     @property
     def mismatch(self) -> str:
@@ -147,7 +150,8 @@ def _spec(annotation: Any, required: bool) -> Leaf | Group:
         return Leaf("int", required, low=low, high=high, description=description)
     if check_month in checks:
         return Leaf("month", required, pattern=MONTH.pattern, description=description)
-    return Leaf("text", required, pattern=pattern, description=description)
+    refused = next((m.shape for m in meta if isinstance(m, Refused)), None)
+    return Leaf("text", required, pattern=pattern, description=description, refused=refused)
 
 
 _ITEM_MODELS = {name: spec.model for name, spec in contract().items() if isinstance(spec, Group)}
@@ -274,7 +278,9 @@ def secret_slip(text: str) -> str | None:
 
 def secret_problem(path: str, text: str) -> str:
     """What is wrong with a NIK or an account number (``path``), without repeating it."""
-    if path == "bank_account.number":  # the only check it fails is having no digit 0-9
+    if path == "bank_account.number":  # the checks it fails: a spreadsheet's rewriting, having no digit 0-9
+        if re.fullmatch(REWRITTEN_NUMBER, text):
+            return REWRITTEN
         if in_other_digits(text, ACCOUNT_NUMBER):
             return OTHER_DIGITS
         return ('has no digit 0-9: an account number is written in digits; write "" when the member has no account, '

@@ -58,6 +58,8 @@ def _leaf(leaf: Leaf) -> Any:
         return str
     # pydantic's $ ends the text; Python's also matches before a final newline
     pattern = leaf.pattern.removesuffix("$") + r"\Z"
+    if leaf.refused is not None:  # what the pattern lets through but the model refuses: left to the model
+        pattern = rf"^(?!(?:{leaf.refused})\Z)" + pattern.removeprefix("^")
     return Annotated[str, msgspec.Meta(pattern=pattern)]
 
 

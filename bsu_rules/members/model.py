@@ -6,6 +6,7 @@ import calendar
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Any, NoReturn, Self, TypeVar, cast
@@ -243,6 +244,23 @@ ACCOUNT_NUMBER = r"^([^0-9*]*[0-9*][\s\S]*)?$"
 decision log keeps ``********`` of a short one, and replays it), or is empty: none. A blank or a
 dash is no account, and a record that says so is malformed rather than paid to it. (Written without
 an empty alternative, which Python's ``re`` would let a lone newline match.)"""
+REWRITTEN_NUMBER = r"\s*(?:[0-9](?:[.,][0-9]+)?[eE]\+?[0-9]+|[0-9]+[.,]0)\s*"
+"""A number a spreadsheet rewrote: ``4.18201E+14`` (its digits past the sixth lost) or ``418201004566507.0``."""
+
+
+@dataclass(frozen=True)
+class Refused:
+    """What a value that fits its field's pattern is still refused as, by every reader (``shape``, whole)."""
+
+    shape: str
+
+
+def _not_rewritten(text: str) -> str:
+    if re.fullmatch(REWRITTEN_NUMBER, text):
+        raise PydanticCustomError("rewritten_number", "looks like a number a spreadsheet rewrote")
+    return text
+
+
 Day = Annotated[date, BeforeValidator(_strict_date), Field(description="A date, YYYY-MM-DD")]
 Rupiah = Annotated[StrictInt, Field(ge=0, le=INT64_MAX, description=(
     "Integer rupiah, written in digits only: 3400000, not 3400000.0, 3.4e6 or \"3400000\" (refused although "
@@ -376,7 +394,9 @@ class BankAccount(_Strict):
     bank: StrictStr | None = None
     number: Annotated[StrictStr, Field(pattern=ACCOUNT_NUMBER, description=(
         "bank account number: its digits (spaces or dashes may group them; * where masked), or \"\" when there "
-        "is none"))] | None = None
+        "is none; not as a spreadsheet rewrites a long number (4.18201E+14, 418201004566507.0)"),
+        json_schema_extra={"not": {"pattern": f"^{REWRITTEN_NUMBER}$"}}),
+        Refused(REWRITTEN_NUMBER), AfterValidator(_not_rewritten)] | None = None
     holder_name: StrictStr | None = None
 
 
