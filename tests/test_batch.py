@@ -1793,3 +1793,31 @@ def test_a_table_named_in_braces_is_guarded_too(tmp_path: Path) -> None:
     (tmp_path / "mine.yaml").write_text("ruleset: mine\ntables:\n  banks: {key: alias, file: banks.csv, value: bank}\n",
                                         "utf-8")
     assert among_rules(tmp_path / "banks.csv") == f"is a table of the rule file {tmp_path / 'mine.yaml'}"
+
+
+@pytest.mark.parametrize("field", ["name", "bank_account.holder_name"])
+def test_a_parquet_name_not_utf8_is_decided_and_explained(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                          field: str) -> None:
+    """Free text the rules neither read nor check is not read from a Parquet file: bytes that are not UTF-8 there
+    change no decision, and ``explain`` explains that row (the bad byte shown as U+FFFD) as batch decided it."""
+    records = [json.loads(line) for line in
+               (Path(__file__).parents[1] / "examples" / "members.jsonl").read_text("utf-8").splitlines()]
+    table = pa.Table.from_pylist(records)
+    top, _, child = field.partition(".")
+    column = table[top].combine_chunks()
+    texts = column.field(child) if child else column
+    data = [(t or "").encode() for t in texts.to_pylist()]
+    data[3] += b"\xe9"
+    offsets = np.cumsum([0] + [len(d) for d in data]).astype(np.int32)
+    broken = pa.Array.from_buffers(pa.string(), len(data), [None, pa.py_buffer(offsets.tobytes()),
+                                                            pa.py_buffer(b"".join(data))])
+    if child:
+        broken = pa.StructArray.from_arrays([broken if f.name == child else column.field(f.name)
+                                             for f in column.type], fields=list(column.type), mask=column.is_null())
+    pq.write_table(table.set_column(table.schema.get_field_index(top), top, broken), tmp_path / "m.parquet")
+    assert main(["batch", "bsu-2022", str(tmp_path / "m.parquet"), "--out", str(tmp_path / "d.parquet")]) == 0
+    assert "16 read = 16 decided + 0 rejected" in capsys.readouterr().out
+    assert main(["explain", "bsu-2022", str(tmp_path / "d.parquet"), "--input", str(tmp_path / "m.parquet"),
+                 "--row", "4", "--lang", "en"]) == 0
+    out = capsys.readouterr().out
+    assert "Row 4 of" in out and "batch outcome: not eligible" in out

@@ -81,6 +81,35 @@ def find_decisions(path: str, nik_key: str | None = None, row: int | None = None
     return frame.filter(wanted).collect().sort("row").to_dicts()
 
 
+def _record(row: Any) -> dict[str, Any]:
+    """A Parquet row (a one-row Arrow table) as a record; text whose bytes are not UTF-8, which the batch
+    leaves unread in a free-text field the rules do not read (a name), with each bad byte as U+FFFD."""
+    import pyarrow as pa  # lazy: the batch extra
+
+    try:
+        record: dict[str, Any] = row.to_pylist()[0]
+        return record
+    except UnicodeDecodeError:
+        def raw(t: pa.DataType) -> pa.DataType:  # each text type as bytes, however deep
+            if pa.types.is_struct(t):
+                return pa.struct([f.with_type(raw(f.type)) for f in t])
+            if pa.types.is_list(t) or pa.types.is_large_list(t):
+                of = t.value_field.with_type(raw(t.value_type))
+                return pa.large_list(of) if pa.types.is_large_list(t) else pa.list_(of)
+            return pa.large_binary() if pa.types.is_large_string(t) else pa.binary() if pa.types.is_string(t) else t
+
+        def text(value: Any) -> Any:
+            if isinstance(value, bytes):
+                return value.decode("utf-8", "replace")
+            if isinstance(value, dict):
+                return {k: text(v) for k, v in value.items()}
+            return [text(v) for v in value] if isinstance(value, list) else value
+
+        decoded: dict[str, Any] = text(row.cast(pa.schema([f.with_type(raw(f.type)) for f in row.schema]))
+                                       .to_pylist()[0])
+        return decoded
+
+
 def records_at(path: str, rows: set[int]) -> dict[int, dict[str, Any]]:
     """The input records at these row numbers (numbered as ``batch`` numbers them)."""
     suffix = Path(path).suffix.lower()
@@ -94,7 +123,7 @@ def records_at(path: str, rows: set[int]) -> dict[int, dict[str, Any]]:
             inside = sorted(r for r in rows if first <= r < first + size)
             if inside:
                 table = parquet.read_row_group(group)
-                found |= {r: {k: v for k, v in table.slice(r - first, 1).to_pylist()[0].items() if v is not None}
+                found |= {r: {k: v for k, v in _record(table.slice(r - first, 1)).items() if v is not None}
                           for r in inside}
             first += size
     elif suffix == ".jsonl":
