@@ -65,6 +65,8 @@ MALFORMED = ("nik-15-digits", "nik-letter", "bad-month", "negative-wage", "bad-c
 TEXT_MALFORMED = ("float-wage", "unknown-field", "bad-date", "nik-number", "not-json")
 """Faults of text files only: JSON types, field names and syntax (CSV: ``nik-number`` is a row
 with one cell too many, ``not-json`` a history cell that is not JSON)."""
+CSV_NAMES = {"nik-number": "extra-cell"}
+"""A fault's name in a CSV file's summary, where it is another fault."""
 
 
 @dataclass(frozen=True)
@@ -323,7 +325,7 @@ def write_population(path: str | Path, n: int, seed: int, malformed: bool = True
                         writer.write_table(table, row_group_size=BLOCK)
                     elif text is not None:
                         text.write(_jsonl(table, faults) if suffix == ".jsonl" else _csv(table, faults, header=k == 0))
-                    made.update(f.kind for f in faults)
+                    made.update(CSV_NAMES.get(f.kind, f.kind) if suffix == ".csv" else f.kind for f in faults)
                     if progress is not None:
                         progress(k * BLOCK + table.num_rows, table.num_rows)
             os.replace(partial, path)
