@@ -29,7 +29,7 @@ from bsu_rules.audit import (
 )
 from bsu_rules.cli import main
 from bsu_rules.decisions import canonical_json, mask_nik
-from bsu_rules.errors import InputError
+from bsu_rules.errors import InputError, RuleSetError
 from bsu_rules.members.model import hide_identifiers
 from bsu_rules.ruleset.loader import bundled_rules, check_file
 
@@ -125,7 +125,8 @@ def test_a_manifest_edited_after_archiving_is_an_error(tmp_path: Path, capsys: p
 
 
 def test_a_rule_file_read_from_an_archive_entry_is_checked_as_the_entry(tmp_path: Path,
-                                                                        capsys: pytest.CaptureFixture[str]) -> None:
+                                                                        capsys: pytest.CaptureFixture[str],
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     """Evaluating the archived rule file by its path (the auditing guide's by-hand explanation) checks the
     entry as replay does: an edited archived file is refused, never decided as if it were the entry."""
     entry = archive_ruleset(load_ruleset(copy_rules(tmp_path / "rules")), tmp_path / "arch")
@@ -138,6 +139,14 @@ def test_a_rule_file_read_from_an_archive_entry_is_checked_as_the_entry(tmp_path
     assert main(["evaluate", str(entry.rule_file), str(member), "--format", "text"]) == 2
     out, err = capsys.readouterr()
     assert out == "" and "bsu-2022.yaml was changed after it was archived" in err
+    (tmp_path / "link").symlink_to(entry.folder)  # the entry reached another way: by a link, from inside it
+    assert main(["evaluate", str(tmp_path / "link" / "bsu-2022.yaml"), str(member)]) == 2
+    monkeypatch.chdir(entry.folder)
+    for command in (["evaluate", "bsu-2022.yaml", str(member)], ["serve", "bsu-2022.yaml", "--port", "1"],
+                    ["impact", "bsu-2022", str(member), "--against", "bsu-2022.yaml", "--out",
+                     str(tmp_path / "i.html")]):
+        assert main(command) == 2
+        assert "bsu-2022.yaml was changed after it was archived" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(("edit", "says"), [
@@ -752,3 +761,23 @@ def test_a_key_given_for_nothing_is_refused(tmp_path: Path, capsys: pytest.Captu
     assert "--key-file needs --log" in capsys.readouterr().err
     assert main(["replay", str(log), "--archive", str(tmp_path), "--key-file", str(tmp_path / "nofile")]) == 2
     assert "--key-file needs --nik" in capsys.readouterr().err
+
+
+def test_an_entry_archived_before_a_check_became_an_error_still_loads(tmp_path: Path,
+                                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    """An entry decided as it was archived: a finding a later check calls an error (a criterion citing an
+    unknown legal-basis key, once a warning) is only a warning when the entry is loaded, by replay or by the
+    path of its rule file, so its decisions can still be replayed; the same file outside an archive is refused."""
+    rules = copy_rules(tmp_path / "rules")
+    text = rules.read_text("utf-8")
+    old = "    source: pm-10-2022, Pasal 3 ayat (2) huruf d\n"
+    assert text.count(old) == 1
+    rules.write_text(text.replace(old, "    source: pm-cotoh, Pasal 1\n"), "utf-8")
+    with pytest.raises(RuleSetError, match="unknown-source"):
+        load_ruleset(rules)
+    entry = archive_ruleset(load_ruleset(rules, archived=True), tmp_path / "arch")  # as an earlier engine did
+    assert load_archived(tmp_path / "arch", entry.sha256).sha256 == entry.sha256
+    member = tmp_path / "m.jsonl"
+    member.write_text(EXAMPLES.read_text("utf-8").splitlines()[0] + "\n", "utf-8")
+    assert main(["evaluate", str(entry.rule_file), str(member)]) == 0
+    assert "warning [unknown-source]" in capsys.readouterr().err

@@ -446,7 +446,9 @@ def test_a_date_given_with_control_characters_is_repeated_escaped(given: str) ->
     assert said.isprintable() and ("\\x1" in said or "\\u202e" in said), said
 
 
-@pytest.mark.parametrize("number", ["4.18201E+14", "4.18201004566507E+14", "418201004566507.0", " 4.18201e14 "])
+@pytest.mark.parametrize("number", ["4.18201E+14", "4.18201004566507E+14", "418201004566507.0", " 4.18201e14 ",
+                                    "418201004566507.00", "418201004566507,00", "4.18201E+14\u00a0",
+                                    "\u20034.18201E+14", "4.18201E+14\x0b", "4.18201E+14\u200b"])
 def test_an_account_number_a_spreadsheet_rewrote_is_refused_not_paid_to(tmp_path: Path,
                                                                          capsys: pytest.CaptureFixture[str],
                                                                          rs2022: RuleSet, number: str) -> None:
@@ -460,11 +462,18 @@ def test_an_account_number_a_spreadsheet_rewrote_is_refused_not_paid_to(tmp_path
     assert str(raised.value) == says
     (tmp_path / "m.jsonl").write_text(json.dumps(record) + "\n", "utf-8")
     pq.write_table(pa.Table.from_pylist([record]), tmp_path / "m.parquet")
-    for source in ("m.jsonl", "m.parquet"):
+    with (tmp_path / "m.csv").open("w", newline="") as f:
+        writer = csv.DictWriter(f, list(record))
+        writer.writeheader()
+        writer.writerow({k: json.dumps(v) if isinstance(v, dict | list) else "" if v is None else v
+                         for k, v in record.items()})
+    for source in ("m.jsonl", "m.parquet", "m.csv"):
         assert main(["batch", "bsu-2020", str(tmp_path / source), "--out", str(tmp_path / "d.jsonl"), "--quiet"]) == 1
         assert json.loads((tmp_path / "d.jsonl.rejects.jsonl").read_text())["message"] == says
     capsys.readouterr()
     assert main(["evaluate", "bsu-2020", str(tmp_path / "m.jsonl"), "--format", "text", "--lang", "en"]) == 1
     assert "  - Bank account number looks like a number a spreadsheet rewrote" in capsys.readouterr().out
-    masked = {**record, "bank_account": {"bank": "BRI", "number": "4182*******6507", "holder_name": "Rina"}}
-    assert decide(rs2022, masked).channel == "BRI"  # a masked number, as a log keeps it, is still read
+    for kept in ("4182*******6507", "0012345678,0", "12.345.678.0"):  # masked as a log keeps it; grouped
+        assert decide(rs2022, {**record, "bank_account": {**record["bank_account"], "number": kept}}).channel == "BRI"
+    with pytest.raises(InputError):  # a rewritten number masked as a log keeps it: refused when replayed
+        decide(rs2022, {**record, "bank_account": {**record["bank_account"], "number": "*.*****E+**"}})

@@ -1822,9 +1822,3 @@ def test_a_parquet_name_not_utf8_is_decided_and_explained(tmp_path: Path, capsys
     out = capsys.readouterr().out
     assert "Row 4 of" in out and "batch outcome: not eligible" in out
 
-
-def test_generate_names_each_fault_as_its_file_holds_it(tmp_path: Path) -> None:
-    """A CSV file has no JSON types: its "nik-number" row is a row with a cell too many, and is named so."""
-    assert "nik-number" in write_population(tmp_path / "m.jsonl", 2000, 1)
-    made = write_population(tmp_path / "m.csv", 2000, 1)
-    assert "extra-cell" in made and "nik-number" not in made

@@ -25,7 +25,7 @@ from bsu_rules.evaluators.scalar import ENGINE
 from bsu_rules.glossary import FILE as GLOSSARY_FILE
 from bsu_rules.glossary import glossary_sha256, governing
 from bsu_rules.ruleset.files import RULE_FILE_LIMIT, TABLE_LIMIT, Missing, UnsafePath, read_beside
-from bsu_rules.ruleset.loader import content_hash, load_ruleset
+from bsu_rules.ruleset.loader import content_hash, load_ruleset, resolve
 from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.ruleset.overrides import Reform, archive_entry, from_archive, override_options
 
@@ -156,12 +156,19 @@ def load_archived(into: str | Path, sha256: str, _made_from: tuple[str, ...] = (
     return ruleset
 
 
-def check_entry(ruleset: RuleSet) -> None:
-    """A rule file read from inside an archive entry (a folder named by a rule set's hash, with its
-    manifest) is the entry: checked as ``replay`` checks it, ArchiveError if anything in it changed."""
-    folder = ruleset.path.parent
-    if _SHA.match(folder.name) and (folder / MANIFEST).is_file():
-        load_archived(folder.parent, folder.name)
+def archived_entry(name: str | Path) -> RuleSet | None:
+    """The rule set of the archive entry whose rule file ``name`` is (a file in a folder named by a rule set's
+    hash, beside its manifest, however the path leads there), loaded and checked as ``replay`` loads it:
+    ArchiveError if anything in it changed; None for a rule file in no entry."""
+    try:
+        path = resolve(name).resolve()
+        folder = path.parent
+        if not (_SHA.fullmatch(folder.name) and (folder / MANIFEST).is_file()):
+            return None
+        named = json.loads(read_beside(folder, MANIFEST, RULE_FILE_LIMIT)).get("rule_file")
+    except (OSError, RuntimeError, ValueError, AttributeError, UnsafePath, Missing):
+        return None  # no entry's manifest that can be read: the file is loaded (and told) as any other
+    return load_archived(folder.parent, folder.name) if named == path.name else None
 
 
 def _shape_problem(manifest: Any) -> str | None:
@@ -254,7 +261,7 @@ def _what_if(manifest: dict[str, Any]) -> str:
 
 def _load(path: Path) -> RuleSet:
     try:
-        return load_ruleset(path)
+        return load_ruleset(path, archived=True)
     except RuleSetError as exc:
         raise ArchiveError(f"{path} does not load:\n{exc}") from None
 

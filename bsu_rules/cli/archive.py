@@ -13,8 +13,14 @@ from bsu_rules.audit.log import AuditError, DecisionLog
 from bsu_rules.audit.snapshot import KEY_ENV
 from bsu_rules.batch.guard import among_rules
 from bsu_rules.batch.paths import identity
-from bsu_rules.cli.options import add_key_options, add_reform_options, key_file, pseudonym_key, say_warned
-from bsu_rules.ruleset.loader import load_ruleset
+from bsu_rules.cli.options import (
+    add_key_options,
+    add_reform_options,
+    key_file,
+    pseudonym_key,
+    read_ruleset,
+    say_warned,
+)
 from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.ruleset.overrides import override_options, reform_of
 
@@ -35,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"bsu-rules: --into {args.into} {held}; give the archive another folder", file=sys.stderr)
         return 2
     for name in args.rulesets:
-        ruleset = reform_of(load_ruleset(name), args.sets, args.tables)
+        ruleset = reform_of(read_ruleset(name), args.sets, args.tables)
         say_warned(ruleset)  # archived as it is, and said
         try:
             entry = archive_ruleset(ruleset, args.into)

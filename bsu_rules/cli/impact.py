@@ -12,11 +12,10 @@ from typing import Any
 from bsu_rules.batch.paths import distinct, writable
 from bsu_rules.cli.batch import Progress, chunk_size, missing_extra
 from bsu_rules.cli.exits import FAILED, OK, REJECTED, interrupted
-from bsu_rules.cli.options import ON_HELP, add_reform_options, day, reform_from, tell
+from bsu_rules.cli.options import ON_HELP, add_reform_options, day, read_ruleset, reform_from, tell
 from bsu_rules.diff import decision_dates
 from bsu_rules.diff_text import channel_name
 from bsu_rules.errors import on_path
-from bsu_rules.ruleset.loader import load_ruleset
 from bsu_rules.ruleset.overrides import Reform, reform_of, split_assignments
 
 
@@ -60,9 +59,9 @@ def run(args: argparse.Namespace) -> int:
     if args.against is None:
         baseline = reform.base if isinstance(reform, Reform) else None
     elif "=" in args.against:
-        baseline = reform_of(load_ruleset(args.ruleset), split_assignments(args.against), [], "against")
+        baseline = reform_of(read_ruleset(args.ruleset), split_assignments(args.against), [], "against")
     else:
-        baseline = load_ruleset(args.against)
+        baseline = read_ruleset(args.against)
     on, against_on = args.on, args.against_on
     if baseline is not None:
         against_on, on = decision_dates(baseline, reform, against_on, on)

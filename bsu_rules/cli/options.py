@@ -113,12 +113,12 @@ def used(ruleset: RuleSet) -> str:
 
 
 def read_ruleset(name: str) -> RuleSet:
-    """A rule set (path or bundled id); one read from inside an archive entry is checked as the entry."""
-    ruleset = load_ruleset(name)
-    from bsu_rules.audit.archive import check_entry  # lazy: --help and schema never read the archive code
+    """A rule set (path or bundled id); the rule file of an archive entry is the entry, checked as replay
+    checks it."""
+    from bsu_rules.audit.archive import archived_entry  # lazy: --help and schema never read the archive code
 
-    check_entry(ruleset)
-    return ruleset
+    entry = archived_entry(name)
+    return entry if entry is not None else load_ruleset(name)
 
 
 def load(name: str) -> RuleSet:

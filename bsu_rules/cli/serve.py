@@ -13,10 +13,9 @@ from bsu_rules.batch.guard import among_rules
 from bsu_rules.cli.archive import add_full_nik_option, log_key, warn
 from bsu_rules.cli.batch import positive_int
 from bsu_rules.cli.exits import INTERRUPTED
-from bsu_rules.cli.options import add_key_options, say_warned, used
+from bsu_rules.cli.options import add_key_options, read_ruleset, say_warned, used
 from bsu_rules.members.model import shortened
 from bsu_rules.ruleset.editions import bundled_rules
-from bsu_rules.ruleset.loader import load_ruleset
 
 SERVE_EXTRA = "pip install 'bsu-rules[serve]'"
 
@@ -71,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"bsu-rules serve needs the serve extra ({exc.name} is not installed): {SERVE_EXTRA}", file=sys.stderr)
         return 2
     names = args.rulesets or sorted(p.stem for p in bundled_rules().glob("*.yaml"))
-    rulesets = [load_ruleset(name) for name in names]
+    rulesets = [read_ruleset(name) for name in names]
     for rs in rulesets:
         print(f"bsu-rules serve: {used(rs)}", file=sys.stderr)
         say_warned(rs, "bsu-rules serve")

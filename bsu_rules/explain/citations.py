@@ -16,11 +16,11 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from bsu_rules.glossary import Glossary
+from bsu_rules.ruleset.sources import source_parts
 
 if TYPE_CHECKING:
     from bsu_rules.ruleset.schema import RuleFile
 
-_REMARK = re.compile(r"\s*\((?![0-9]{1,2}\)|[a-z]\))[^()]*\)")
 _AMENDED = re.compile(r"^(?P<pin>.*?)\s*Permenaker (?P<no>\d+)/(?P<year>\d{4}) sebagaimana diubah$")
 _EN = [
     (re.compile(r" huruf ([a-z]) dan ([a-z])\b"), r"(\1) and (\2)"),
@@ -65,9 +65,7 @@ def cite(source: str | None, glossary: Glossary, lang: str, last: str | None = N
     if not source:
         return None
     groups: list[tuple[str, list[str], str | None]] = []  # (key, pinpoints, amended regulation key)
-    for part in (p.strip() for p in _REMARK.sub("", source).split(";")):
-        key, _, pin = part.partition(",")
-        key, pin = key.strip(), pin.strip()
+    for part, key, pin in source_parts(source):
         if key not in glossary.legal_basis:
             if not groups:
                 return None

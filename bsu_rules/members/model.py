@@ -244,8 +244,11 @@ ACCOUNT_NUMBER = r"^([^0-9*]*[0-9*][\s\S]*)?$"
 decision log keeps ``********`` of a short one, and replays it), or is empty: none. A blank or a
 dash is no account, and a record that says so is malformed rather than paid to it. (Written without
 an empty alternative, which Python's ``re`` would let a lone newline match.)"""
-REWRITTEN_NUMBER = r"\s*(?:[0-9](?:[.,][0-9]+)?[eE]\+?[0-9]+|[0-9]+[.,]0)\s*"
-"""A number a spreadsheet rewrote: ``4.18201E+14`` (its digits past the sixth lost) or ``418201004566507.0``."""
+_AROUND = "[" + "".join(c for c in map(chr, range(0x3001)) if c.isspace()) + "\u00ad\u200b-\u200f\u2060\ufeff]*"
+"""Spaces of any kind and characters not shown, written out: Arrow's regular expressions take ``\\s`` as ASCII only."""
+REWRITTEN_NUMBER = f"{_AROUND}(?:[0-9*](?:[.,][0-9*]+)?[eE]\\+?[0-9*]+|[1-9*][0-9*]*[.,]00?){_AROUND}"
+"""A number a spreadsheet rewrote: ``4.18201E+14`` (its digits past the sixth lost), ``418201004566507.0`` or
+``.00``; masked as a decision log keeps it (``*.*****E+**``) too. A number it rewrote never starts with 0."""
 
 
 @dataclass(frozen=True)

@@ -61,6 +61,7 @@ from bsu_rules.ruleset.folding import Const, Folder, truth
 from bsu_rules.ruleset.lint_params import ParamLint, Where, table_cells
 from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.ruleset.schema import UNIT_WORDS, Basis, Kind
+from bsu_rules.ruleset.sources import source_parts
 from bsu_rules.ruleset.stale import stale_titles
 from bsu_rules.ruleset.types import too_wide
 from bsu_rules.semantics import DECIDING
@@ -88,18 +89,19 @@ class _Lint(ParamLint):
     def sources(self) -> None:
         for i, checked in enumerate(self.rs.rules):
             rule = checked.rule
-            key, _, article = (rule.source or "").partition(",")
+            known = self.rs.model.legal_basis
+            parts = source_parts(rule.source or "")
             if rule.basis == Basis.REGULATION and not rule.source:
                 self.warn(("rules", i), "missing-source", "a rule whose basis is `regulation` needs a `source` "
                           "citing the article (or set `basis: policy` / `interpretation`)", rule.id)
-            elif rule.basis == Basis.REGULATION and not article.strip() and key.strip() in self.rs.model.legal_basis:
-                self.warn(("rules", i, "source"), "missing-source", f"`{key.strip()}` names the regulation but no "
-                          f"article: a refusal would cite the whole regulation; write `{key.strip()}, Pasal …`",
-                          rule.id)
+            elif rule.basis == Basis.REGULATION and all(key in known and not pin for _, key, pin in parts):
+                key = parts[0][1]
+                self.warn(("rules", i, "source"), "missing-source", f"`{key}` names the regulation but no "
+                          f"article: a refusal would cite the whole regulation; write `{key}, Pasal …`", rule.id)
             for at, source in ((("rules", i, "source"), rule.source), (("rules", i, "in_force", "source"),
                                                                         rule.in_force.source)):
-                key = (source or "").split(",")[0].strip()
-                if source and self.rs.model.legal_basis and key not in self.rs.model.legal_basis:
+                key = source_parts(source)[0][1] if source else ""  # the key a page cites it by, as it reads it
+                if source and known and key not in known:
                     self.warn(at, "unknown-source", f"`{key}` is not a key of `legal_basis`, so no page could cite "
                               "this rule's legal basis", rule.id, suggestion=nearest(key, self.rs.model.legal_basis),
                               severity=Severity.ERROR)

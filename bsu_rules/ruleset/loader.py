@@ -60,17 +60,19 @@ def resolve(name: str | Path) -> Path:
     return bundled_rules() / f"{name}.yaml"
 
 
-def load_ruleset(name: str | Path) -> RuleSet:
-    """Load and check a rule file; raise RuleSetError with every diagnostic if it has errors."""
-    ruleset, diagnostics = check_file(name)
+def load_ruleset(name: str | Path, *, archived: bool = False) -> RuleSet:
+    """Load and check a rule file; raise RuleSetError with every diagnostic if it has errors.
+    ``archived``: the file of an archive entry, which decided when it was archived: what the checks
+    made since then call an error in a rule set that loads (a lint finding) is only a warning."""
+    ruleset, diagnostics = check_file(name, archived=archived)
     if ruleset is None or has_errors(diagnostics):
         raise RuleSetError(sorted(diagnostics))
     return replace(ruleset, warned=tuple(sorted(diagnostics))) if diagnostics else ruleset
 
 
-def check_file(name: str | Path) -> tuple[RuleSet | None, list[Diagnostic]]:
+def check_file(name: str | Path, *, archived: bool = False) -> tuple[RuleSet | None, list[Diagnostic]]:
     """Every diagnostic for a rule file, and the RuleSet when there is no error (TypeError for a
-    name that is neither text nor a path)."""
+    name that is neither text nor a path; ``archived``: as ``load_ruleset``)."""
     if not isinstance(name, str | os.PathLike):
         decode = ": decode it (os.fsdecode(name))" if isinstance(name, bytes) else ""
         raise TypeError(f"a rule set is named by its id or its file's path (a str or a Path), not "
@@ -111,7 +113,7 @@ def check_file(name: str | Path) -> tuple[RuleSet | None, list[Diagnostic]]:
         found = [d for loc, d in schema_diagnostics(exc, located) if loc[:2] not in misread]
         tables = check_tables(_valid_tables(located.data, exc), located, path)[1]  # their rows are told too
         return None, _once([*misread.values(), *found, *tables])
-    return _RuleSetChecker(model, located, path, misread).run()
+    return _RuleSetChecker(model, located, path, misread, archived).run()
 
 
 def check_tables(refs: dict[str, TableRef], located: Located, path: Path) -> tuple[dict[str, Table], list[Diagnostic]]:
@@ -190,8 +192,8 @@ class _RuleSetChecker:
     RuleSet, collecting every diagnostic on the way."""
 
     def __init__(self, model: RuleFile, located: Located, path: Path,
-                 misread: dict[DataPath, Diagnostic] | None = None) -> None:
-        self.model, self.located, self.path = model, located, path
+                 misread: dict[DataPath, Diagnostic] | None = None, archived: bool = False) -> None:
+        self.model, self.located, self.path, self.archived = model, located, path, archived
         self.diagnostics: list[Diagnostic] = list((misread or {}).values())
         self.misread = {str(at[1]) for at in misread or {} if at[0] == "parameters"}
         self.depths: dict[str, int] = {}  # each fact's depth with the facts it reads (``read_depth``)
@@ -234,8 +236,11 @@ class _RuleSetChecker:
         ruleset = RuleSet(model=m, path=self.path, sha256=self._hash(tables), tables=tables,
                           param_types=params, facts=facts, rules=tuple(rules), channel=channel,
                           located=self.located)
+        built = len(self.diagnostics)
         self.diagnostics.extend(lint(ruleset))
         self._glossary(ruleset)
+        if self.archived:  # the entry decided as it is: a finding of a check made later does not stop its replay
+            self.diagnostics[built:] = [replace(d, severity=Severity.WARNING) for d in self.diagnostics[built:]]
         return None if has_errors(self.diagnostics) else ruleset, sorted(self.diagnostics)  # a lint error too
 
     def _written(self, name: str) -> list[tuple[DataPath, Any]]:

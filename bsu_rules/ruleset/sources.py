@@ -1,0 +1,19 @@
+"""How a rule file's ``source`` is read: the parts a page cites, each a legal-basis key and its pinpoint."""
+
+from __future__ import annotations
+
+import re
+
+REMARK = re.compile(r"\s*\((?![0-9]{1,2}\)|[a-z]\))[^()]*\)")
+"""A remark in brackets, left out of a citation: not a pinpoint's ``(2)`` or ``(d)``."""
+
+
+def source_parts(source: str) -> list[tuple[str, str, str]]:
+    """Each part of a source as a page cites it, ``(part, key, pinpoint)``: remarks left out, parts split at
+    ``;``, a part's key before its first ``,`` (``pm-10-2022, Pasal 3; Pasal 4`` -> the key, then a part
+    whose "key" is no key: a page cites it as a further pinpoint of the key before)."""
+    out = []
+    for part in (p.strip() for p in REMARK.sub("", source).split(";")):
+        key, _, pin = part.partition(",")
+        out.append((part, key.strip(), pin.strip()))
+    return out
