@@ -381,3 +381,14 @@ def test_a_glossary_amendment_is_told_as_written(tmp_path: Path, capsys: pytest.
     assert main(["diff", "bsu-2022", str(new)]) == 1
     assert "~ glossary.legal_basis.pm-10-2022.amended: by pm-5-2025 from 2 June 2025 → by pm-contoh from 1 November " \
            "2022, by pm-5-2025 from 2 June 2025\n" in capsys.readouterr().out
+
+
+def test_a_glossary_value_changed_to_its_default_is_told_as_the_new_value(tmp_path: Path) -> None:
+    new = copy_2022(tmp_path)
+    shutil.copytree(bundled_rules() / "glossary", tmp_path / "glossary")
+    words = tmp_path / "glossary" / "glossary.yaml"
+    old = "member.birth_date: {id: tanggal lahir, en: date of birth, format: date}"
+    assert words.read_text("utf-8").count(old) == 1
+    words.write_text(words.read_text("utf-8").replace(old, old.replace("format: date", "format: text")), "utf-8")
+    assert compare(load_ruleset("bsu-2022"), load_ruleset(new))["glossary"] == [
+        {"field": "glossary.names.member.birth_date.format", "old": "date", "new": "text"}]
