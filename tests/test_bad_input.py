@@ -329,13 +329,16 @@ SLIPS = [("3.20412570894E+15", "nik: looks like a number a spreadsheet rewrote (
                                                       "a control character) among its digits: remove it"),
          (GOOD["nik"][:8] + " \u200b" + GOOD["nik"][8:], "nik: has a character that is not shown (a zero-width space "
                                                         "or a control character) among its digits: remove it"),
+         ("".join(chr(0xFF10 + int(c)) for c in GOOD["nik"]) + " ", "nik: is written in digits other than 0-9 "
+                                                                    "(Arabic-Indic or full-width digits, for "
+                                                                    "instance): write it with 0-9"),
          ("".join(chr(0x0660 + int(c)) for c in GOOD["nik"]), "nik: is written in digits other than 0-9 "
                                                              "(Arabic-Indic or full-width digits, for instance): write "
                                                              "it with 0-9")]
 
 
 @pytest.mark.parametrize(("nik", "says"), SLIPS, ids=["scientific", "before", "after", "both", "short", "hidden",
-                                                      "hidden-and-space", "other-digits"])
+                                                      "hidden-and-space", "wide-and-space", "other-digits"])
 def test_a_nik_a_spreadsheet_or_a_space_changed_is_told_so_alike(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                                                   rs2022: RuleSet, nik: str, says: str) -> None:
     """In evaluate, batch (JSON lines and CSV) and the API, the NIK never shown."""

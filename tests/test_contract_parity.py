@@ -199,6 +199,8 @@ OTHER = "' is written in digits other than 0-9 (Arabic-Indic or full-width digit
      "among its digits: remove it"),  # the hidden character first, then the space
     ("kpj", "\u0662\u0662\u0660\u0664\u0661\u0668\u0667\u0660\u0662\u0661\u0663", OTHER),  # Arabic-Indic
     ("kpj", "２２０４１８７０２１３", OTHER),  # full-width, the number "; write" would hide
+    ("kpj", " ２２０４１８７０２１３", OTHER),  # and a space: told next
+    ("work_regency_code", " ３２７３", "; write 3273"),  # a code "; write" shows whole
     ("work_regency_code", "\u0663\u0662\u0667\u0663", OTHER),
     ("kpj", "x" * 41, "(0-9)"),  # a long value quoted cut, and said to be cut
     ("kpj", " 22041870213", "; write <11 digits>"),  # what to drop, the number hidden as everywhere

@@ -241,11 +241,11 @@ OTHER_DIGITS = "is written in digits other than 0-9 (Arabic-Indic or full-width 
 
 def in_other_digits(value: str, pattern: str | None) -> bool:
     """Whether ``value`` fits ``pattern`` once each digit of another script (``١``, ``３``) is written
-    0-9, and holds such a digit."""
+    0-9 (and a space around or among them, told next, is taken out), and holds such a digit."""
     if value.isascii() or pattern is None:
         return False
     plain = "".join(str(unicodedata.decimal(c)) if c.isdecimal() else c for c in value)
-    return plain != value and re.fullmatch(pattern, plain) is not None
+    return plain != value and (re.fullmatch(pattern, plain) is not None or written_as(plain, pattern) is not None)
 
 
 def unseen(value: str, pattern: str | None) -> bool:
