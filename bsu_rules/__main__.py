@@ -1,7 +1,19 @@
-"""``python -m bsu_rules`` runs the command line."""
+"""``python -m bsu_rules`` and the ``bsu-rules`` program: the command line, started so that Ctrl-C
+while its modules load is said in one line too."""
+
+from __future__ import annotations
 
 import sys
 
-from bsu_rules.cli import program
 
-sys.exit(program())
+def program() -> int:
+    try:
+        from bsu_rules.cli import program as command_line  # lazy: a Ctrl-C while it loads is caught here
+    except KeyboardInterrupt:
+        print("bsu-rules: interrupted before the command began: nothing was read or written", file=sys.stderr)
+        return 130
+    return command_line()
+
+
+if __name__ == "__main__":
+    sys.exit(program())
