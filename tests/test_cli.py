@@ -507,3 +507,21 @@ def test_ctrl_c_while_the_command_loads_is_said_in_one_line(monkeypatch: pytest.
     assert cli.main(["batch", "bsu-2022", "x.parquet", "--out", "y.parquet"]) == 130
     err = capsys.readouterr().err
     assert err == "bsu-rules: interrupted before the command began: nothing was read or written\n"
+
+
+def test_ctrl_c_while_the_command_line_itself_loads_is_said_in_one_line(monkeypatch: pytest.MonkeyPatch,
+                                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    """The program's first step (``bsu_rules.__main__``) loads the command line inside the same guard."""
+    import importlib.abc
+
+    from bsu_rules.__main__ import program
+
+    class Interrupting(importlib.abc.MetaPathFinder):
+        def find_spec(self, name: str, *args: object) -> None:
+            if name == "bsu_rules.cli":
+                raise KeyboardInterrupt
+
+    monkeypatch.delitem(sys.modules, "bsu_rules.cli")
+    monkeypatch.setattr(sys, "meta_path", [Interrupting(), *sys.meta_path])
+    assert program() == 130
+    assert capsys.readouterr().err == "bsu-rules: interrupted before the command began: nothing was read or written\n"
