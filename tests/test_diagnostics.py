@@ -501,7 +501,7 @@ def test_a_parameter_value_of_the_wrong_type_is_told_once_at_the_value(
      "version: `2022-10-01` is read as a date: text is written in quotes"),
     ('title: {id: "Warga Negara Indonesia (WNI)", en: "Indonesian citizen (WNI)"}',
      "title: Warga Negara Indonesia (WNI)", "Warga Negara", 'title: {id: "Warga Negara Indonesia (WNI)", en: "…"}',
-     "rules[0].title: `Warga Negara Indonesia (WNI)` is one text: a title is written in both languages"),
+     "title: `Warga Negara Indonesia (WNI)` is one text: a title is written in both languages"),  # (rule citizen)
     ("{id: Tahun anggaran, en: Fiscal year}", "{id: 2022, en: Fiscal year}", "2022, en", 'id: "2022"',
      "parameters.fiscal_year.description.id: `2022` is read as a number"),  # in braces: up to the `,`
     ("  instalments: [600000]", "  instalments: 600000", "600000\n  source", "instalments: [600000]",

@@ -230,7 +230,8 @@ def schema_diagnostics(exc: ValidationError, located: Located) -> list[tuple[Dat
                 msg = f"`{_shown(str(err['input']))}` cannot be {what}: it holds a number of ten digits or more, " \
                     f"as a NIK or an account number does, and {what} is repeated in every decision as written " \
                     "(leave personal numbers out)"
-            where = hide_identifiers(dotted(loc))
+            where = hide_identifiers(dotted(loc[2:] if rule and loc[:1] == ("rules",) and len(loc) > 2 else loc))
+            # a criterion's field by its own path: its id is said beside it, not its place counted from 0
             named = err["type"] in ("string_pattern_mismatch", PERSONAL_NUMBER, LANGUAGE_WORD)
             empty = err["type"] in ("model_type", "dict_type") and err["input"] is None  # told at its key
             out.append((loc, Diagnostic(located.file, *located.at(loc, key=is_key or empty), Code.INVALID_VALUE,
