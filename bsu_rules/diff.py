@@ -111,11 +111,14 @@ def _glossary(old: RuleSet, new: RuleSet) -> list[Json]:
     explanations that read it are part of a decision."""
     if glossary_sha256(old.path) == glossary_sha256(new.path):
         return []
-    a, b = (_flat(glossary_for(rs.path).model_dump(mode="json", by_alias=True, exclude_none=True))
-            for rs in (old, new))  # in the file's words (``from``, not the model's ``from_``)
-    both = set(a) & set(b)  # an empty default on one side only (a new entry's `amended: []`) was not written
-    return [f for key in sorted(set(a) | set(b)) if key in both or a.get(key, b.get(key)) not in ([], {})
-            for f in _field(f"glossary.{key}", a.get(key), b.get(key))]
+    def words(rs: RuleSet, defaults: bool) -> Json:  # in the file's words (``from``, not the model's ``from_``)
+        return _flat(glossary_for(rs.path).model_dump(mode="json", by_alias=True, exclude_none=True,
+                                                      exclude_defaults=not defaults))
+
+    a, b = words(old, True), words(new, True)
+    written = set(words(old, False)) | set(words(new, False))  # a default on one side only (a new entry's
+    return [f for key in sorted(set(a) | set(b)) if (key in a and key in b) or key in written  # `amended: []`):
+            for f in _field(f"glossary.{key}", a.get(key), b.get(key))]  # not written, so no change
 
 
 def _flat(data: Any, prefix: str = "") -> Json:

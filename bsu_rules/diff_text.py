@@ -19,7 +19,7 @@ def _side(s: dict[str, Any]) -> str:
 
 
 def _show(value: Any, unit: str | None = None) -> str:
-    if value is None:
+    if value is None or value == [] or value == {}:
         return "—"
     if isinstance(value, dict) and set(value) == {"at_least"}:
         return f"at least {_show(value['at_least'], unit)} (a lower bound)"

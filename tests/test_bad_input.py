@@ -451,15 +451,17 @@ def test_a_date_given_with_control_characters_is_repeated_escaped(given: str) ->
 
 @pytest.mark.parametrize("number", ["4.18201E+14", "4.18201004566507E+14", "418201004566507.0", " 4.18201e14 ",
                                     "418201004566507.00", "418201004566507,00", "4.18201E+14\u00a0",
-                                    "\u20034.18201E+14", "4.18201E+14\x0b", "4.18201E+14\u200b"])
+                                    "\u20034.18201E+14", "4.18201E+14\x0b", "4.18201E+14\u200b",
+                                    "418,201,004,566,507.00", "418.201.004.566.507,00", "Rp 418201004566507.00",
+                                    "418201004566507.000"])
 def test_an_account_number_a_spreadsheet_rewrote_is_refused_not_paid_to(tmp_path: Path,
                                                                          capsys: pytest.CaptureFixture[str],
                                                                          rs2022: RuleSet, number: str) -> None:
     """A long number a spreadsheet wrote as 4.18201E+14 (its digits past the sixth lost) or with a ``.0`` names
     no account: every reader refuses it at the field, as it refuses a NIK so rewritten, and never pays to it."""
     record = {**GOOD, "bank_account": {"bank": "BRI", "number": number, "holder_name": "Rina"}}
-    says = "bank_account.number: looks like a number a spreadsheet rewrote (written as 3.2E+15): format the " \
-           "column as text and enter the digits again"
+    says = "bank_account.number: looks like a number a spreadsheet rewrote (written as 4.18201E+14, or with " \
+           "decimals such as .00): format the column as text and enter the digits again"
     with pytest.raises(InputError) as raised:
         decide(rs2022, record)
     assert str(raised.value) == says
@@ -476,7 +478,7 @@ def test_an_account_number_a_spreadsheet_rewrote_is_refused_not_paid_to(tmp_path
     capsys.readouterr()
     assert main(["evaluate", "bsu-2020", str(tmp_path / "m.jsonl"), "--format", "text", "--lang", "en"]) == 1
     assert "  - Bank account number looks like a number a spreadsheet rewrote" in capsys.readouterr().out
-    for kept in ("4182*******6507", "0012345678,0", "12.345.678.0"):  # masked as a log keeps it; grouped
+    for kept in ("4182*******6507", "0012345678,0", "12.345.678.0", "0123-01-000123-30-1"):  # masked; grouped
         assert decide(rs2022, {**record, "bank_account": {**record["bank_account"], "number": kept}}).channel == "BRI"
     with pytest.raises(InputError):  # a rewritten number masked as a log keeps it: refused when replayed
         decide(rs2022, {**record, "bank_account": {**record["bank_account"], "number": "*.*****E+**"}})

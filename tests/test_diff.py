@@ -392,3 +392,21 @@ def test_a_glossary_value_changed_to_its_default_is_told_as_the_new_value(tmp_pa
     words.write_text(words.read_text("utf-8").replace(old, old.replace("format: date", "format: text")), "utf-8")
     assert compare(load_ruleset("bsu-2022"), load_ruleset(new))["glossary"] == [
         {"field": "glossary.names.member.birth_date.format", "old": "date", "new": "text"}]
+
+
+def test_an_emptied_glossary_list_is_told_as_none(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    new = copy_2022(tmp_path)
+    shutil.copytree(bundled_rules() / "glossary", tmp_path / "glossary")
+    words = tmp_path / "glossary" / "glossary.yaml"
+    amended = "    amended: [{by: pm-5-2025, from: 2025-06-02}]\n"
+    assert words.read_text("utf-8").count(amended) == 1
+    words.write_text(words.read_text("utf-8").replace(amended, "").replace(
+        "  member.birth_date: {", "  member.nickname: {id: nama panggilan, en: nickname}\n  member.birth_date: {"),
+        "utf-8")
+    assert compare(load_ruleset("bsu-2022"), load_ruleset(new))["glossary"] == [
+        {"field": "glossary.legal_basis.pm-10-2022.amended", "old": [{"by": "pm-5-2025", "from": "2025-06-02"}],
+         "new": []},
+        {"field": "glossary.names.member.nickname.en", "old": None, "new": "nickname"},
+        {"field": "glossary.names.member.nickname.id", "old": None, "new": "nama panggilan"}]  # no default `format`
+    assert main(["diff", "bsu-2022", str(new)]) == 1
+    assert "~ glossary.legal_basis.pm-10-2022.amended: by pm-5-2025 from 2 June 2025 → —\n" in capsys.readouterr().out

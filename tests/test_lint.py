@@ -121,6 +121,11 @@ def test_messages_say_what_to_do() -> None:
     ("pm-10-2022 (Permenaker 10/2022); bpjs-tk", "missing-source", Severity.WARNING, "but no article", None),
     ("pm-10-2022 (catatan), Pasal 3; Pasal 4", None, None, "", None),  # read as a page cites it: no finding
     ("pm-10-2022; bpjs-tk, keanggotaan", None, None, "", None),
+    ("pm-10-2022;", "missing-source", Severity.WARNING, "but no article", None),  # an empty part is none
+    ("pm-10-2022, Pasal 3 ayat (2a)", None, None, "", None),  # an inserted paragraph is a pinpoint, not a remark
+    ("pm-10-2022, Pasal 3; pm-10-2O22, Pasal 4", "unknown-source", Severity.ERROR, "`pm-10-2O22` is not a key",
+     "pm-10-2022"),  # a mistyped key is not cited as an article
+    ("(lihat pm-10-2022, Pasal 3)", "unknown-source", Severity.ERROR, "cites no legal-basis key", None),
 ])
 def test_a_criterion_cites_an_article_of_a_known_regulation(tmp_path: Path, source: str, code: str | None,
                                                             severity: Severity | None, says: str,

@@ -158,17 +158,21 @@ def load_archived(into: str | Path, sha256: str, _made_from: tuple[str, ...] = (
 
 def archived_entry(name: str | Path) -> RuleSet | None:
     """The rule set of the archive entry whose rule file ``name`` is (a file in a folder named by a rule set's
-    hash, beside its manifest, however the path leads there), loaded and checked as ``replay`` loads it:
-    ArchiveError if anything in it changed; None for a rule file in no entry."""
+    hash, beside a manifest, however the path leads there), loaded and checked as ``replay`` loads it:
+    ArchiveError if anything in it changed or it is damaged, or if the file is not the entry's rule file;
+    None for a rule file in no entry."""
     try:
         path = resolve(name).resolve()
-        folder = path.parent
-        if not (_SHA.fullmatch(folder.name) and (folder / MANIFEST).is_file()):
-            return None
-        named = json.loads(read_beside(folder, MANIFEST, RULE_FILE_LIMIT)).get("rule_file")
-    except (OSError, RuntimeError, ValueError, AttributeError, UnsafePath, Missing):
-        return None  # no entry's manifest that can be read: the file is loaded (and told) as any other
-    return load_archived(folder.parent, folder.name) if named == path.name else None
+    except (OSError, RuntimeError):
+        return None  # a loop of links, or no such file: loading it says so
+    folder = path.parent
+    if not (_SHA.fullmatch(folder.name) and (folder / MANIFEST).exists()):
+        return None
+    entry = load_archived(folder.parent, folder.name)
+    if entry.path.name != path.name:
+        raise ArchiveError(f"{path} is not the rule file of the archive entry {folder} ({entry.path.name} is): an "
+                           "entry is never changed after it is archived; keep the folder aside as it is")
+    return entry
 
 
 def _shape_problem(manifest: Any) -> str | None:

@@ -65,6 +65,8 @@ _SAY: dict[str, dict[str, str]] = {
                       "kolomnya sebagai teks dan isi angkanya lagi",
         "hidden": "{label} memuat karakter yang tidak tampak (misalnya spasi lebar nol) di antara angkanya: "
                   "hapus karakter itu",
+        "account rewritten": "{label} tampak seperti angka yang diubah spreadsheet (ditulis seperti 4.18201E+14, "
+                             "atau dengan desimal seperti ,00): format kolomnya sebagai teks dan isi angkanya lagi",
         "other digits": "{label} ditulis dengan angka selain 0-9 (misalnya angka beraksara Arab atau angka lebar "
                         "penuh): tulis dengan angka 0-9",
         "space before": "{label} diawali spasi: hapus spasinya",
@@ -110,6 +112,8 @@ _SAY: dict[str, dict[str, str]] = {
                       "as text and enter the digits again",
         "hidden": "{label} has a character that is not shown (a zero-width space or a control character) among its "
                   "digits: remove it",
+        "account rewritten": "{label} looks like a number a spreadsheet rewrote (written as 4.18201E+14, or with "
+                             "decimals such as .00): format the column as text and enter the digits again",
         "other digits": "{label} is written in digits other than 0-9 (Arabic-Indic or full-width digits, for "
                         "instance): write it with 0-9",
         "space before": "{label} has a space before it: remove it",
@@ -270,7 +274,7 @@ def _field(path: str, record: Any, lang: str, g: Glossary) -> str:
         if not isinstance(value, str):
             return w["text"].format(label=label)
         if path == "bank_account.number":  # the checks it fails: a spreadsheet's rewriting, having no digit 0-9
-            said = "scientific" if re.fullmatch(REWRITTEN_NUMBER, value) else \
+            said = "account rewritten" if re.fullmatch(REWRITTEN_NUMBER, value) else \
                 "other digits" if in_other_digits(value, ACCOUNT_NUMBER) else "account"
             return w[said].format(label=label)
         if slip := secret_slip(value):

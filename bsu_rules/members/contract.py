@@ -231,6 +231,8 @@ def of_kind(value: Any, kind: str) -> bool:
 
 REWRITTEN = "looks like a number a spreadsheet rewrote (written as 3.2E+15): format the column as text and enter " \
     "the digits again"
+ACCOUNT_REWRITTEN = "looks like a number a spreadsheet rewrote (written as 4.18201E+14, or with decimals such as " \
+    ".00): format the column as text and enter the digits again"
 _SCIENTIFIC = re.compile(r"[0-9](?:[.,][0-9]+)?[eE]\+?[0-9]+")
 
 
@@ -280,7 +282,7 @@ def secret_problem(path: str, text: str) -> str:
     """What is wrong with a NIK or an account number (``path``), without repeating it."""
     if path == "bank_account.number":  # the checks it fails: a spreadsheet's rewriting, having no digit 0-9
         if re.fullmatch(REWRITTEN_NUMBER, text):
-            return REWRITTEN
+            return ACCOUNT_REWRITTEN
         if in_other_digits(text, ACCOUNT_NUMBER):
             return OTHER_DIGITS
         return ('has no digit 0-9: an account number is written in digits; write "" when the member has no account, '

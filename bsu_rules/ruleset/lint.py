@@ -94,16 +94,24 @@ class _Lint(ParamLint):
             if rule.basis == Basis.REGULATION and not rule.source:
                 self.warn(("rules", i), "missing-source", "a rule whose basis is `regulation` needs a `source` "
                           "citing the article (or set `basis: policy` / `interpretation`)", rule.id)
-            elif rule.basis == Basis.REGULATION and all(key in known and not pin for _, key, pin in parts):
+            elif rule.basis == Basis.REGULATION and parts and all(key in known and not pin for _, key, pin in parts):
                 key = parts[0][1]
                 self.warn(("rules", i, "source"), "missing-source", f"`{key}` names the regulation but no "
                           f"article: a refusal would cite the whole regulation; write `{key}, Pasal …`", rule.id)
             for at, source in ((("rules", i, "source"), rule.source), (("rules", i, "in_force", "source"),
                                                                         rule.in_force.source)):
-                key = source_parts(source)[0][1] if source else ""  # the key a page cites it by, as it reads it
-                if source and known and key not in known:
+                if not source or not known:
+                    continue
+                cited = source_parts(source)  # as a page reads it
+                if not cited:  # wholly in brackets, or only `;`
+                    self.warn(at, "unknown-source", f"`{clipped(source)}` cites no legal-basis key a page could "
+                              "read (what is in brackets is a remark)", rule.id, severity=Severity.ERROR)
+                # the key a page cites it by; a later part's first word near a key: that key mistyped, not a pinpoint
+                wrong = [key for n, (_, key, _) in enumerate(cited)
+                         if key not in known and (n == 0 or nearest(key, known) is not None)]
+                for key in wrong[:1]:
                     self.warn(at, "unknown-source", f"`{key}` is not a key of `legal_basis`, so no page could cite "
-                              "this rule's legal basis", rule.id, suggestion=nearest(key, self.rs.model.legal_basis),
+                              "this rule's legal basis", rule.id, suggestion=nearest(key, known),
                               severity=Severity.ERROR)
         model = self.rs.model  # elsewhere a source may be free text: only a key mistyped is told
         others: list[tuple[Where, str | None]] = [(("parameters", n, "source"), p.source)

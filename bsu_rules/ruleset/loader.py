@@ -60,10 +60,14 @@ def resolve(name: str | Path) -> Path:
     return bundled_rules() / f"{name}.yaml"
 
 
+ONCE_WARNINGS = frozenset({"unknown-source"})
+"""The codes of findings that were warnings in earlier versions and are errors now: an archive entry may hold one."""
+
+
 def load_ruleset(name: str | Path, *, archived: bool = False) -> RuleSet:
     """Load and check a rule file; raise RuleSetError with every diagnostic if it has errors.
-    ``archived``: the file of an archive entry, which decided when it was archived: what the checks
-    made since then call an error in a rule set that loads (a lint finding) is only a warning."""
+    ``archived``: the file of an archive entry, which decided when it was archived: a finding that was then
+    a warning (``ONCE_WARNINGS``) is one still."""
     ruleset, diagnostics = check_file(name, archived=archived)
     if ruleset is None or has_errors(diagnostics):
         raise RuleSetError(sorted(diagnostics))
@@ -239,8 +243,9 @@ class _RuleSetChecker:
         built = len(self.diagnostics)
         self.diagnostics.extend(lint(ruleset))
         self._glossary(ruleset)
-        if self.archived:  # the entry decided as it is: a finding of a check made later does not stop its replay
-            self.diagnostics[built:] = [replace(d, severity=Severity.WARNING) for d in self.diagnostics[built:]]
+        if self.archived:  # the entry decided as it is: what was a warning when it was archived does not stop it
+            self.diagnostics[built:] = [replace(d, severity=Severity.WARNING) if d.code in ONCE_WARNINGS else d
+                                        for d in self.diagnostics[built:]]
         return None if has_errors(self.diagnostics) else ruleset, sorted(self.diagnostics)  # a lint error too
 
     def _written(self, name: str) -> list[tuple[DataPath, Any]]:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-REMARK = re.compile(r"\s*\((?![0-9]{1,2}\)|[a-z]\))[^()]*\)")
-"""A remark in brackets, left out of a citation: not a pinpoint's ``(2)`` or ``(d)``."""
+REMARK = re.compile(r"\s*\((?![0-9]{1,2}[a-z]?\)|[a-z]\))[^()]*\)")
+"""A remark in brackets, left out of a citation: not a pinpoint's ``(2)``, ``(2a)`` or ``(d)``."""
 
 
 def source_parts(source: str) -> list[tuple[str, str, str]]:
@@ -14,6 +14,7 @@ def source_parts(source: str) -> list[tuple[str, str, str]]:
     whose "key" is no key: a page cites it as a further pinpoint of the key before)."""
     out = []
     for part in (p.strip() for p in REMARK.sub("", source).split(";")):
-        key, _, pin = part.partition(",")
-        out.append((part, key.strip(), pin.strip()))
+        if part:  # ``pm-10-2022;``: nothing after the last ``;``
+            key, _, pin = part.partition(",")
+            out.append((part, key.strip(), pin.strip()))
     return out
