@@ -781,3 +781,19 @@ def test_an_entry_archived_before_a_check_became_an_error_still_loads(tmp_path: 
     member.write_text(EXAMPLES.read_text("utf-8").splitlines()[0] + "\n", "utf-8")
     assert main(["evaluate", str(entry.rule_file), str(member)]) == 0
     assert "warning [unknown-source]" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("damage", "says"), [
+    (lambda folder: (folder / "manifest.json").write_text("{", "utf-8"), "manifest.json: unreadable"),
+    (lambda folder: (folder / "manifest.json").write_text("[]", "utf-8"), "is not a JSON object"),
+    (lambda folder: shutil.copy(folder / "bsu-2022.yaml", folder / "other.yaml"), "is not the rule file of the"),
+])
+def test_a_rule_file_in_a_damaged_entry_is_refused_by_its_path(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                               damage: Any, says: str) -> None:
+    """A rule file in a folder shaped as an entry is read as the entry, whatever is wrong with it: never
+    decided on as a file of its own."""
+    entry = archive_ruleset(load_ruleset(copy_rules(tmp_path / "rules")), tmp_path / "arch")
+    damage(entry.folder)
+    rule_file = entry.folder / ("other.yaml" if "rule file" in says else "bsu-2022.yaml")
+    assert main(["evaluate", str(rule_file), str(EXAMPLES)]) == 2
+    assert says in capsys.readouterr().err
