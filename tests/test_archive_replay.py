@@ -32,6 +32,7 @@ from bsu_rules.decisions import canonical_json, mask_nik
 from bsu_rules.errors import InputError, RuleSetError
 from bsu_rules.members.model import hide_identifiers
 from bsu_rules.ruleset.loader import bundled_rules, check_file
+from bsu_rules.ruleset.overrides import reform_of
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "members.jsonl"
 RECORDS = [json.loads(line) for line in EXAMPLES.read_text("utf-8").splitlines() if line.strip()]
@@ -797,3 +798,21 @@ def test_a_rule_file_in_a_damaged_entry_is_refused_by_its_path(tmp_path: Path, c
     rule_file = entry.folder / ("other.yaml" if "rule file" in says else "bsu-2022.yaml")
     assert main(["evaluate", str(rule_file), str(EXAMPLES)]) == 2
     assert says in capsys.readouterr().err
+
+
+def test_a_what_if_entry_or_a_folder_without_its_manifest_is_never_read_as_a_rule_file(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A what-if entry has no rule file of its own: a file put in its folder is refused, not decided as the
+    what-if; a hash-named folder without its manifest is a damaged entry; a file that is not there is not found."""
+    ruleset = reform_of(load_ruleset(copy_rules(tmp_path / "rules")), ["wage_ceiling=4300000"], [])
+    entry = archive_ruleset(ruleset, tmp_path / "arch")
+    stray = entry.folder / "bsu-2022.yaml"
+    assert main(["evaluate", str(stray), str(EXAMPLES)]) == 2
+    assert "file-not-found" in capsys.readouterr().err
+    shutil.copy(bundled_rules() / "bsu-2022.yaml", stray)
+    assert main(["evaluate", str(stray), str(EXAMPLES)]) == 2
+    assert "is a what-if, which has no rule file of its own" in capsys.readouterr().err
+    plain = archive_ruleset(load_ruleset(copy_rules(tmp_path / "rules")), tmp_path / "arch2")
+    (plain.folder / "manifest.json").unlink()
+    assert main(["evaluate", str(plain.rule_file), str(EXAMPLES)]) == 2
+    assert "has no manifest.json" in capsys.readouterr().err

@@ -116,8 +116,12 @@ def test_messages_say_what_to_do() -> None:
 
 @pytest.mark.parametrize(("source", "code", "severity", "says", "suggestion"), [
     ("pm-10-2022", "missing-source", Severity.WARNING, "`pm-10-2022` names the regulation but no article", None),
-    ("pm-10-2O22, Pasal 3 ayat (2) huruf d", "unknown-source", Severity.ERROR, "no page could cite", "pm-10-2022"),
-    ("pm-cotoh, Pasal 1", "unknown-source", Severity.ERROR, "no page could cite", None),
+    ("pm-10-2O22, Pasal 3 ayat (2) huruf d", "unknown-source", Severity.ERROR, "this file's `legal_basis`",
+     "pm-10-2022"),
+    ("pm-cotoh, Pasal 1", "unknown-source", Severity.ERROR, "`pm-cotoh` is not a key of this file's", None),
+    ("pm-10-2022, Pasal 3; uu-24-2011, Pasal 15", "unknown-source", Severity.ERROR, "`uu-24-2011` is not a key",
+     None),  # a page would cite it as an article of pm-10-2022
+    ("pm-10-2022, Pasal 3; Lampiran I", None, None, "", None),
     ("pm-10-2022 (Permenaker 10/2022); bpjs-tk", "missing-source", Severity.WARNING, "but no article", None),
     ("pm-10-2022 (catatan), Pasal 3; Pasal 4", None, None, "", None),  # read as a page cites it: no finding
     ("pm-10-2022; bpjs-tk, keanggotaan", None, None, "", None),

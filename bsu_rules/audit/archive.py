@@ -158,20 +158,25 @@ def load_archived(into: str | Path, sha256: str, _made_from: tuple[str, ...] = (
 
 def archived_entry(name: str | Path) -> RuleSet | None:
     """The rule set of the archive entry whose rule file ``name`` is (a file in a folder named by a rule set's
-    hash, beside a manifest, however the path leads there), loaded and checked as ``replay`` loads it:
-    ArchiveError if anything in it changed or it is damaged, or if the file is not the entry's rule file;
-    None for a rule file in no entry."""
+    hash, however the path leads there), loaded and checked as ``replay`` loads it: ArchiveError if anything
+    in the entry changed or it is damaged, or if the file is not the entry's rule file (a what-if entry has
+    none); None for a file in no such folder, or none at all (loading it says so)."""
     try:
         path = resolve(name).resolve()
     except (OSError, RuntimeError):
-        return None  # a loop of links, or no such file: loading it says so
+        return None  # a loop of links: loading it says so
     folder = path.parent
-    if not (_SHA.fullmatch(folder.name) and (folder / MANIFEST).exists()):
+    if not _SHA.fullmatch(folder.name) or not path.exists():
         return None
-    entry = load_archived(folder.parent, folder.name)
-    if entry.path.name != path.name:
-        raise ArchiveError(f"{path} is not the rule file of the archive entry {folder} ({entry.path.name} is): an "
-                           "entry is never changed after it is archived; keep the folder aside as it is")
+    entry = load_archived(folder.parent, folder.name)  # a folder without its manifest: damaged, said so
+    manifest = json.loads(read_beside(folder, MANIFEST, RULE_FILE_LIMIT))
+    if "base" in manifest:
+        raise ArchiveError(f"{path}: the archive entry {folder} is a what-if, which has no rule file of its own: "
+                           "explain its decisions with bsu-rules replay --explain, or with its base rule file and "
+                           "the overrides its manifest names")
+    if manifest["rule_file"] != path.name:
+        raise ArchiveError(f"{path} is not the rule file of the archive entry {folder} ({manifest['rule_file']} "
+                           "is), and an entry holds nothing else: keep the folder aside as it is")
     return entry
 
 

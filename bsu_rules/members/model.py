@@ -246,11 +246,12 @@ dash is no account, and a record that says so is malformed rather than paid to i
 an empty alternative, which Python's ``re`` would let a lone newline match.)"""
 _AROUND = "[" + "".join(c for c in map(chr, range(0x3001)) if c.isspace()) + "\u00ad\u200b-\u200f\u2060\ufeff]*"
 """Spaces of any kind and characters not shown, written out: Arrow's regular expressions take ``\\s`` as ASCII only."""
-REWRITTEN_NUMBER = (f"{_AROUND}(?:Rp\\.? ?)?(?:[0-9*](?:[.,][0-9*]+)?[eE]\\+?[0-9*]+|[1-9*][0-9*]*[.,]0+"
-                    f"|[1-9*][0-9*]?[0-9*]?(?:[,. ][0-9*]{{3}})+[.,]00){_AROUND}")
+REWRITTEN_NUMBER = (f"{_AROUND}(?:(?:[Rr][Pp]\\.?|IDR){_AROUND})?(?:[0-9*](?:[.,][0-9*]+)?[eE]\\+?[0-9*]+"
+                    f"|[1-9*][0-9*]*[.,]0+|[1-9*][0-9*]?[0-9*]?(?:[,. \u00a0\u202f][0-9*]{{3}})+[.,]00?){_AROUND}")
 """A number a spreadsheet rewrote: ``4.18201E+14`` (its digits past the sixth lost), or given decimals,
-``418201004566507.0``, ``418,201,004,566,507.00``, ``418.201.004.566.507,00`` (Rp before it in a currency
-format); masked as a decision log keeps it (``*.*****E+**``) too. A number it rewrote never starts with 0."""
+``418201004566507.0``, ``418,201,004,566,507.00``, ``418.201.004.566.507,0`` (Rp or IDR before it in a
+currency format); masked as a decision log keeps it (``*.*****E+**``) too. A number it rewrote never starts
+with 0; three decimals after groups (``123.456.000``) are a group of thousands, not decimals."""
 
 
 @dataclass(frozen=True)

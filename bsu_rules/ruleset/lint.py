@@ -69,6 +69,8 @@ from bsu_rules.semantics import DECIDING
 CODES = ("invalid-argument", "division-by-zero", "type-mismatch", "unused", "missing-source", "unknown-source",
          "empty-window", "window-outside", "value-outside", "data-date", "gapped-parameter", "never-fires",
          "always-fires", "never-known", "unmatchable-key", "stale-title", "unknown-value", "window-overlap")
+_KEY_SHAPED = re.compile(r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)+")
+"""A legal-basis key's shape (``pm-10-2022``, ``bpjs-tk``): a pinpoint such as ``Pasal 4`` is not."""
 _ACTS = {Kind.REQUIRE: "fails", Kind.EXCLUDE: "excludes", Kind.FLAG: "flags", Kind.PRIORITIZE: "prioritises"}
 
 
@@ -106,13 +108,14 @@ class _Lint(ParamLint):
                 if not cited:  # wholly in brackets, or only `;`
                     self.warn(at, "unknown-source", f"`{clipped(source)}` cites no legal-basis key a page could "
                               "read (what is in brackets is a remark)", rule.id, severity=Severity.ERROR)
-                # the key a page cites it by; a later part's first word near a key: that key mistyped, not a pinpoint
+                # the key a page cites it by; a later part led by a word shaped as a key (`uu-24-2011`): a key
+                # this file does not list, which a page would cite as an article of the regulation before it
                 wrong = [key for n, (_, key, _) in enumerate(cited)
-                         if key not in known and (n == 0 or nearest(key, known) is not None)]
+                         if key not in known and (n == 0 or _KEY_SHAPED.fullmatch(key))]
                 for key in wrong[:1]:
-                    self.warn(at, "unknown-source", f"`{key}` is not a key of `legal_basis`, so no page could cite "
-                              "this rule's legal basis", rule.id, suggestion=nearest(key, known),
-                              severity=Severity.ERROR)
+                    self.warn(at, "unknown-source", f"`{key}` is not a key of this file's `legal_basis`: list it there "
+                              "with the regulation's name, or correct it (a page cites a rule's legal basis by it)",
+                              rule.id, suggestion=nearest(key, known), severity=Severity.ERROR)
         model = self.rs.model  # elsewhere a source may be free text: only a key mistyped is told
         others: list[tuple[Where, str | None]] = [(("parameters", n, "source"), p.source)
                                                   for n, p in model.parameters.items()]
