@@ -41,3 +41,27 @@ def test_examples_agree_rule_by_rule(examples: list[dict[str, Any]]) -> None:
         member = bsu_rules.parse_member(record)
         facts = dp.plan.fact_values(member)
         assert dp.conditions(member) == [r.condition(member, facts) for r in dp.plan.rules]
+
+
+@pytest.mark.parametrize("dropped", [1, 3])
+def test_an_answer_durable_rules_drops_is_asked_again(monkeypatch: pytest.MonkeyPatch,
+                                                      examples: list[dict[str, Any]], dropped: int) -> None:
+    """durable_rules' engine now and then drops an action (its error 307): the member is posted again, under a
+    new session, and decided alike; an answer missing every time is said, never guessed."""
+    import bsu_rules.evaluators.durable as durable
+
+    dp, member = durable_plan("bsu-2022", None), bsu_rules.parse_member(examples[0])
+    real, sids = durable.get_state, []
+
+    def losing(name: str, sid: str) -> dict[str, Any]:
+        state: dict[str, Any] = real(name, sid)
+        sids.append(sid)
+        return {k: v for k, v in state.items() if k != "r0"} if len(sids) <= dropped else state
+
+    monkeypatch.setattr(durable, "get_state", losing)
+    if dropped < durable._TRIES:
+        assert dp.decide(member).to_json() == dp.plan.decide(member).to_json()
+        assert len(sids) == dropped + 1 == len(set(sids))  # a new session each time
+    else:
+        with pytest.raises(durable.DurableShortfall, match=f"gave no answer for {dp.plan.rules[0].id} .3 tries"):
+            dp.decide(member)

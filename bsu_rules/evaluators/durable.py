@@ -184,28 +184,36 @@ class DurablePlan:
         return conditions, t.leaves
 
     def conditions(self, member: Member) -> list[bool | None]:
-        """Each in-force rule's condition as durable_rules decides it."""
+        """Each in-force rule's condition as durable_rules decides it. Its engine now and then drops an
+        action ("Could not complete and start action, error code: 307"), so a member whose answers are not
+        all given is posted again, under a new session, up to ``_TRIES`` times in all."""
         facts = self.plan.fact_values(member)
-        sid = f"{self.name}-{next(self._sids)}"
         events = []
         for i, leaves in enumerate(self.leaves):
-            event: dict[str, Any] = {"sid": sid, "c": i}
+            event: dict[str, Any] = {"c": i}
             for leaf in leaves:
                 value = _post(leaf.fn(member, facts), leaf.kind)
                 if value is not None:
                     event[leaf.name] = value
             events.append(event)
-        post_batch(self.name, events)  # its return value is sometimes None: read the state itself
-        state = get_state(self.name, sid)
-        delete_state(self.name, sid)
-        answers = [state.get(f"r{i}") for i in range(len(self.leaves))]
-        if None in answers:
-            lost = [self.plan.rules[i].id for i, a in enumerate(answers) if a is None]
-            raise DurableShortfall(f"durable_rules gave no answer for {', '.join(lost)} (sid {sid})")
-        return [{"H": True, "F": False, "U": None}[a] for a in answers]
+        for _ in range(_TRIES):
+            sid = f"{self.name}-{next(self._sids)}"
+            post_batch(self.name, [{"sid": sid, **e} for e in events])  # its return value is sometimes None:
+            state = get_state(self.name, sid)  # read the state itself
+            delete_state(self.name, sid)
+            answers = [state.get(f"r{i}") for i in range(len(self.leaves))]
+            if None not in answers:
+                return [{"H": True, "F": False, "U": None}[a] for a in answers]
+        lost = [self.plan.rules[i].id for i, a in enumerate(answers) if a is None]
+        raise DurableShortfall(f"durable_rules gave no answer for {', '.join(lost)} ({_TRIES} tries, the last "
+                               f"sid {sid})")
 
     def decide(self, member: Member, hints: bool = False) -> Decision:
         return self.plan.decide(member, conditions=self.conditions(member), hints=hints)
+
+
+_TRIES = 3
+"""How many times a member is posted before durable_rules' missing answers are said (``DurableShortfall``)."""
 
 
 def _register(name: str, rules: list[tuple[tuple[Any, Any, Any], list[_Leaf]]], first: int = 0) -> bool:
