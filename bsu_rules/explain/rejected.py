@@ -19,8 +19,8 @@ from bsu_rules.glossary import Glossary, join
 from bsu_rules.members.contract import (
     Group,
     Leaf,
+    account_slip,
     contract,
-    in_other_digits,
     leaf_at,
     secret_slip,
     unseen,
@@ -28,13 +28,11 @@ from bsu_rules.members.contract import (
 )
 from bsu_rules.members.decode import LONE_SURROGATE, MAX_DIGITS, TOO_LONG, whole
 from bsu_rules.members.model import (
-    ACCOUNT_NUMBER,
     DAY,
     ENDED_BEFORE_REGISTERED,
     MONTH,
     PERIODIC,
     REGENCY_CODE,
-    REWRITTEN_NUMBER,
     SECRET,
     clipped,
     day_fault,
@@ -273,10 +271,8 @@ def _field(path: str, record: Any, lang: str, g: Glossary) -> str:
     if path in SECRET:  # never the value: what is wrong with it
         if not isinstance(value, str):
             return w["text"].format(label=label)
-        if path == "bank_account.number":  # the checks it fails: a spreadsheet's rewriting, having no digit 0-9
-            said = "account rewritten" if re.fullmatch(REWRITTEN_NUMBER, value) else \
-                "other digits" if in_other_digits(value, ACCOUNT_NUMBER) else "account"
-            return w[said].format(label=label)
+        if path == "bank_account.number":  # as ``secret_problem`` says it
+            return w[account_slip(value) or "account"].format(label=label)
         if slip := secret_slip(value):
             return w[slip if slip in ("scientific", "hidden", "other digits") else f"space {slip}"].format(label=label)
         return w["length"].format(label=label, n=len(value), s="" if len(value) == 1 else "s") if len(value) != 16 \
@@ -350,7 +346,7 @@ def _value(leaf: Leaf, value: Any, label: str, names: list[str], lang: str, g: G
     if digits and unseen(value, leaf.pattern):
         return w["hidden"].format(label=label)
     meant = written_as(value, leaf.pattern)
-    if digits and (meant is None or hide_identifiers(meant) != meant) and in_other_digits(value, leaf.pattern):
+    if digits and leaf.in_other_digits(value, meant):
         return w["other digits"].format(label=label)  # as every reader says it (``Leaf.mismatched``)
     if digits:
         said = w["digits_range"].format(label=label, value=shown, low=digits[1], high=digits[2]) if digits[2] else \

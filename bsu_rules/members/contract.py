@@ -71,10 +71,14 @@ class Leaf:
         if self.kind == "text" and isinstance(value, str) and unseen(value, self.pattern):
             return HIDDEN
         meant = written_as(value, self.pattern) if isinstance(value, str) and self.kind == "text" else None
-        if (meant is None or hide_identifiers(meant) != meant) and self.kind == "text" and isinstance(value, str) \
-                and in_other_digits(value, self.pattern):
-            return OTHER_DIGITS  # a KPJ the hint would hide, or digits NFKC leaves as they are (``١٢``)
+        if self.kind == "text" and isinstance(value, str) and self.in_other_digits(value, meant):
+            return OTHER_DIGITS
         return self.mismatch + (f"; write {hide_identifiers(meant)}" if meant else "")
+
+    def in_other_digits(self, value: str, meant: str | None) -> bool:
+        """Whether ``value`` is told as written in other digits: it fits once they are 0-9, and the text to
+        write (``meant``) would not say so plainly (a KPJ the hint would hide, or ``١٢``, which NFKC leaves)."""
+        return (meant is None or hide_identifiers(meant) != meant) and in_other_digits(value, self.pattern)
 
     def outside(self, value: int) -> str:
         """What an integer outside this field's range is, its digits hidden if it could be a NIK."""
@@ -278,13 +282,19 @@ def secret_slip(text: str) -> str | None:
     return None
 
 
+def account_slip(text: str) -> str | None:
+    """What an account number the contract refuses is, besides one with no digit 0-9 (None): ``account
+    rewritten`` (a spreadsheet's ``4.18201E+14`` or ``.00``) or ``other digits`` (``١٢٣``)."""
+    if re.fullmatch(REWRITTEN_NUMBER, text):
+        return "account rewritten"
+    return "other digits" if in_other_digits(text, ACCOUNT_NUMBER) else None
+
+
 def secret_problem(path: str, text: str) -> str:
     """What is wrong with a NIK or an account number (``path``), without repeating it."""
-    if path == "bank_account.number":  # the checks it fails: a spreadsheet's rewriting, having no digit 0-9
-        if re.fullmatch(REWRITTEN_NUMBER, text):
-            return ACCOUNT_REWRITTEN
-        if in_other_digits(text, ACCOUNT_NUMBER):
-            return OTHER_DIGITS
+    if path == "bank_account.number":
+        if (slip := account_slip(text)) is not None:
+            return ACCOUNT_REWRITTEN if slip == "account rewritten" else OTHER_DIGITS
         return ('has no digit 0-9: an account number is written in digits; write "" when the member has no account, '
                 "or leave it out (or null) when the number is not known")
     if (slip := secret_slip(text)) == "scientific":

@@ -240,12 +240,11 @@ class _RuleSetChecker:
         ruleset = RuleSet(model=m, path=self.path, sha256=self._hash(tables), tables=tables,
                           param_types=params, facts=facts, rules=tuple(rules), channel=channel,
                           located=self.located)
-        built = len(self.diagnostics)
         self.diagnostics.extend(lint(ruleset))
         self._glossary(ruleset)
         if self.archived:  # the entry decided as it is: what was a warning when it was archived does not stop it
-            self.diagnostics[built:] = [replace(d, severity=Severity.WARNING) if d.code in ONCE_WARNINGS else d
-                                        for d in self.diagnostics[built:]]
+            self.diagnostics = [replace(d, severity=Severity.WARNING) if d.code in ONCE_WARNINGS else d
+                                for d in self.diagnostics]
         return None if has_errors(self.diagnostics) else ruleset, sorted(self.diagnostics)  # a lint error too
 
     def _written(self, name: str) -> list[tuple[DataPath, Any]]:
