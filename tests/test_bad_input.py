@@ -319,8 +319,8 @@ def test_batch_lists_fifty_problems_of_a_record_and_counts_the_rest(tmp_path: Pa
     assert rejects[1]["message"].endswith("; and 29950 more problems") and len(rejects[1]["message"]) < 8000
 
 
-SLIPS = [("3.20412570894E+15", "nik: looks like a number a spreadsheet rewrote (written as 3.2E+15): format the "
-                               "column as text and enter the digits again"),
+SLIPS = [("3.20412570894E+15", "nik: looks like a number a spreadsheet rewrote in scientific notation (with E+): "
+                               "format the column as text and enter the digits again"),
          (" " + GOOD["nik"], "nik: has a space before it: remove it"),
          (GOOD["nik"] + "\t", "nik: has a space after it: remove it"),
          (" " + GOOD["nik"] + " ", "nik: has a space before and after it: remove it"),

@@ -190,8 +190,8 @@ OTHER = "' is written in digits other than 0-9 (Arabic-Indic or full-width digit
     ("work_regency_code", "320.0", ""),  # 320, not 3200: a spreadsheet's .0 is no digit
     ("kpj", "1.5", ""), ("kpj", "12,5", ""), ("kpj", "1.50", ""), ("kpj", "12,50", ""),  # fractions, not codes
     ("kpj", "22.041.870.213", "; write <11 digits>"),  # thousands grouped
-    ("kpj", "2.2041870213E+10", "' looks like a number a spreadsheet rewrote (written as 3.2E+15): format the "
-     "column as text and enter the digits again"),
+    ("kpj", "2.2041870213E+10", "' looks like a number a spreadsheet rewrote in scientific notation (with E+): "
+     "format the column as text and enter the digits again"),
     ("kpj", "22041870213\t", "; write <11 digits>"),  # a tab is a space, told as one
     ("kpj", "22041\u200b870213", "' has a character that is not shown (a zero-width space or a control character) "
      "among its digits: remove it"),

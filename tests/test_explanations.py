@@ -474,6 +474,12 @@ def test_the_guide_shows_the_three_audiences_of_one_member() -> None:
     ("pm-16-2021, Pasal 3 ayat (2) huruf d; Lampiran I (dihapus oleh pm-21-2021 mulai 8 November 2021)", "en",
      "Article 3(2)(d) and Annex I of Regulation of the Minister of Manpower Number 16 of 2021"),
     ("pm-16-2021 (penyaluran melalui Bank Himbara)", "id", "Peraturan Menteri Ketenagakerjaan Nomor 16 Tahun 2021"),
+    ("pm-10-2022, Pasal 3, ayat (2); Pasal 4, ayat (1), huruf a", "en",  # commas a rule author may write
+     "Article 3(2) and Article 4(1)(a) of Regulation of the Minister of Manpower Number 10 of 2022"),
+    ("pm-10-2022, Pasal 3; Pasal 4, ayat (1)", "id",
+     "Pasal 3 dan Pasal 4 ayat (1) Peraturan Menteri Ketenagakerjaan Nomor 10 Tahun 2022"),
+    ("pm-10-2022, Pasal 3; pm-10-2022", "en",  # the key again, with no pinpoint: nothing more to cite
+     "Article 3 of Regulation of the Minister of Manpower Number 10 of 2022"),
     ("bpjs-tk", "id", "ketentuan kepesertaan BPJS Ketenagakerjaan"),
     ("a source that names no legal basis", "id", None),
     (None, "en", None),

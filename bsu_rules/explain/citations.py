@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from bsu_rules.ruleset.schema import RuleFile
 
 _AMENDED = re.compile(r"^(?P<pin>.*?)\s*Permenaker (?P<no>\d+)/(?P<year>\d{4}) sebagaimana diubah$")
+_SUBDIVISION = re.compile(r"\s*,\s*(?=(?:ayat|huruf)\b)")
 _EN = [
     (re.compile(r" huruf ([a-z]) dan ([a-z])\b"), r"(\1) and (\2)"),
     (re.compile(r"Pasal (\w+)"), r"Article \1"),
@@ -33,7 +34,9 @@ _EN = [
 
 
 def pinpoint(text: str, lang: str) -> str:
-    """An article reference in the citation language: "Pasal 3 ayat (2) huruf a" -> "Article 3(2)(a)"."""
+    """An article reference in the citation language: "Pasal 3 ayat (2) huruf a" -> "Article 3(2)(a)" (a
+    comma before ``ayat`` or ``huruf``, "Pasal 3, ayat (2)", as none)."""
+    text = _SUBDIVISION.sub(" ", text)
     if lang == "id":
         return text
     for pattern, repl in _EN:
@@ -76,7 +79,7 @@ def cite(source: str | None, glossary: Glossary, lang: str, last: str | None = N
             pin, base = amended["pin"], f"pm-{amended['no']}-{amended['year']}"
             base = base if base in glossary.legal_basis else None
         if groups and groups[-1][0] == key and groups[-1][2] == base:
-            groups[-1][1].append(pin)
+            groups[-1][1].extend([pin] if pin else [])  # ``…; pm-10-2022``: the key again, no pinpoint
         else:
             groups.append((key, [pin] if pin else [], base))
     last = last if last in glossary.legal_basis else None

@@ -59,7 +59,7 @@ _SAY: dict[str, dict[str, str]] = {
         "account": "{label} tidak memuat satu angka pun, padahal nomor rekening ditulis dengan angka. Bila peserta "
                    'diketahui tidak punya rekening, isi dengan teks kosong (""); bila nomornya belum diketahui, hapus '
                    "isian nomor rekening",
-        "scientific": "{label} tampak seperti angka yang diubah spreadsheet (ditulis seperti 3.2E+15): format "
+        "scientific": "{label} tampak seperti angka yang diubah spreadsheet ke notasi ilmiah (dengan E+): format "
                       "kolomnya sebagai teks dan isi angkanya lagi",
         "hidden": "{label} memuat karakter yang tidak tampak (misalnya spasi lebar nol) di antara angkanya: "
                   "hapus karakter itu",
@@ -106,8 +106,8 @@ _SAY: dict[str, dict[str, str]] = {
         "account": "{label} contains no digit, and an account number is written in digits. If the participant is "
                    'known to have no account, write it as empty text (""); if the number is not known yet, leave the '
                    "field out",
-        "scientific": "{label} looks like a number a spreadsheet rewrote (written as 3.2E+15): format the column "
-                      "as text and enter the digits again",
+        "scientific": "{label} looks like a number a spreadsheet rewrote in scientific notation (with E+): format "
+                      "the column as text and enter the digits again",
         "hidden": "{label} has a character that is not shown (a zero-width space or a control character) among its "
                   "digits: remove it",
         "account rewritten": "{label} looks like a number a spreadsheet rewrote (written as 4.18201E+14, or with "

@@ -233,8 +233,8 @@ def of_kind(value: Any, kind: str) -> bool:
     return json_kind(value) == kind
 
 
-REWRITTEN = "looks like a number a spreadsheet rewrote (written as 3.2E+15): format the column as text and enter " \
-    "the digits again"
+REWRITTEN = "looks like a number a spreadsheet rewrote in scientific notation (with E+): format the column as " \
+    "text and enter the digits again"
 ACCOUNT_REWRITTEN = "looks like a number a spreadsheet rewrote (written as 4.18201E+14, or with decimals such as " \
     ".00): format the column as text and enter the digits again"
 _SCIENTIFIC = re.compile(r"[0-9](?:[.,][0-9]+)?[eE]\+?[0-9]+")
@@ -266,9 +266,9 @@ def unseen(value: str, pattern: str | None) -> bool:
 
 def secret_slip(text: str) -> str | None:
     """How a NIK or an account number of digits was changed on its way, if in a known way:
-    ``scientific`` (a spreadsheet wrote the number as 3.2E+15), ``other digits`` (``٣٢٠٤…``), ``before``,
-    ``after`` or ``before and after`` (a space around its 16 digits), ``hidden`` (a character not shown,
-    such as a zero-width space, among them); None otherwise."""
+    ``scientific`` (a spreadsheet wrote the number in scientific notation, 3.2E+15), ``other digits``
+    (``٣٢٠٤…``), ``before``, ``after`` or ``before and after`` (a space around its 16 digits), ``hidden``
+    (a character not shown, such as a zero-width space, among them); None otherwise."""
     if _SCIENTIFIC.fullmatch(text.strip()):
         return "scientific"
     if in_other_digits(text, "[0-9]{16}"):
