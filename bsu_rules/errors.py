@@ -69,6 +69,7 @@ class Code(StrEnum):
     UNKNOWN_SOURCE = "unknown-source"
     EMPTY_WINDOW = "empty-window"
     WINDOW_OUTSIDE = "window-outside"
+    UNLIKELY_AMOUNT = "unlikely-amount"
     # overrides given on the command line
     BAD_OVERRIDE = "bad-override"
     # rule-author test files

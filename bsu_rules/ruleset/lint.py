@@ -44,6 +44,8 @@ Each finding has a stable code, the narrowest location known and, where one appl
   none of that table's values (``MANDRI``, ``bri``): it never matches a value looked up there.
 - ``stale-title``: a criterion's title stating an amount or a date the rule set does not hold
   (``stale.py``).
+- ``unlikely-amount``: an amount in a table of rupiah (``unit: IDR``) more than five times over or under
+  the table's middle amount (its median): a digit too many or too few.
 
 The warnings about parameters and tables are found in ``lint_params.py``, those about rules here.
 """
@@ -68,7 +70,8 @@ from bsu_rules.semantics import DECIDING
 
 CODES = ("invalid-argument", "division-by-zero", "type-mismatch", "unused", "missing-source", "unknown-source",
          "empty-window", "window-outside", "value-outside", "data-date", "gapped-parameter", "never-fires",
-         "always-fires", "never-known", "unmatchable-key", "stale-title", "unknown-value", "window-overlap")
+         "always-fires", "never-known", "unmatchable-key", "stale-title", "unknown-value", "window-overlap",
+         "unlikely-amount")
 _KEY_SHAPED = re.compile(r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)+")
 """A legal-basis key's shape (``pm-10-2022``, ``bpjs-tk``): a pinpoint such as ``Pasal 4`` is not."""
 _ACTS = {Kind.REQUIRE: "fails", Kind.EXCLUDE: "excludes", Kind.FLAG: "flags", Kind.PRIORITIZE: "prioritises"}
@@ -78,7 +81,7 @@ def lint(rs: RuleSet) -> list[Diagnostic]:
     """Every warning for a rule set that passed the checker."""
     linter = _Lint(rs)
     for step in (linter.unused, linter.sources, linter.windows, linter.parameters, linter.data_date,
-                 linter.constants, linter.keys, linter.table_values, linter.arguments, linter.units):
+                 linter.constants, linter.keys, linter.table_values, linter.amounts, linter.arguments, linter.units):
         step()
     stale_titles(rs, linter.warn)
     return linter.out

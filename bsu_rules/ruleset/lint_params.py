@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import csv
 import io
+import statistics
 from collections.abc import Callable
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 from bsu_rules.catalogue.calendar import month_end
@@ -190,6 +192,34 @@ class ParamLint:
                     self.out.append(Diagnostic(file, line, col, "unmatchable-key", f"key `{key}` of `table.{name}` "
                                                f"can never match{_foreign(key)}: the table is looked up with {how}",
                                                Severity.WARNING, rule))
+
+
+    def amounts(self) -> None:
+        """An amount in rupiah far from the others of its table: a digit too many or too few (``47983120``
+        among minimum wages of about 4 800 000 gives a ceiling ten times too high, and passes every other check)."""
+        for name, table in sorted(self.rs.tables.items()):
+            amounts = {k: v for k, v in (table.values or {}).items() if isinstance(v, Decimal) and v > 0}
+            if table.ref.unit != "IDR" or len(amounts) < 3:
+                continue
+            middle = statistics.median(amounts.values())
+            file = self.rs.path.parent / table.ref.file
+            cells = {k: at for at, (k, _) in table_cells(file, table.ref.key)}
+            columns = dict(table_cells(file, str(table.ref.value)))
+            for key, value in sorted(amounts.items()):
+                if value > middle * _FAR or value * _FAR < middle:
+                    line = cells.get(key)
+                    col = columns[line][1] if line in columns else 1
+                    far = "over five times" if value > middle else "under a fifth of"
+                    slip = "a digit too many" if value > middle else "a digit too few"
+                    self.out.append(Diagnostic(
+                        str(file) if line else self.loc.file, line or self.loc.at(("tables", name, "file"))[0], col,
+                        Code.UNLIKELY_AMOUNT, f"`{table.ref.value}` of row `{hide_identifiers(key[:40])}` of "
+                        f"`table.{name}` is {value}, {far} the table's middle amount ({middle}): {slip}?",
+                        Severity.WARNING))
+
+
+_FAR = 5
+"""How many times over (or under) the middle amount of its table an amount may be before it looks mistyped."""
 
 
 def table_yields(rs: RuleSet, node: Node) -> set[str]:
