@@ -187,7 +187,9 @@ def _value(value: Any, unit: str | None, lang: str) -> str:
     return str(value)
 
 
-_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_<>|"})
+_MD_SPECIAL = str.maketrans({**{c: "\\" + c for c in "\\`*_[]|"}, "<": "&lt;", ">": "&gt;", "&": "&amp;"})
+"""Text from a rule file written as text in Markdown: no emphasis, link (``[a](javascript:…)``) or HTML tag;
+``<`` as an entity, which every Markdown reader shows as written (Python-Markdown keeps the ``\\`` of ``\\<``)."""
 
 
 def _md(parts: Inline, *, cell: bool = False) -> str:

@@ -12,7 +12,7 @@ import dataclasses
 import json
 import os
 import stat
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date
 from enum import StrEnum
@@ -225,15 +225,22 @@ class OutOfForce(BsuRulesError, ValueError):
 
     code = Code.OUT_OF_FORCE
 
-    def __init__(self, ruleset: str, window: str, day: date, applies: list[tuple[str, str]]) -> None:
-        """``window`` and the second item of each ``applies`` pair are windows as text."""
+    def __init__(self, ruleset: str, window: str, day: date, applies: list[tuple[str, str]],
+                 here: str = "") -> None:
+        """``window`` and the second item of each ``applies`` pair are windows as text; ``here``: where the
+        editions named are all those served (" here": a service's)."""
         self.ruleset, self.day, self.applies = ruleset, day, [edition for edition, _ in applies]
+        self.window, self._pairs = window, applies
         if applies:
             names = "; ".join(f"{edition} (in force {w})" for edition, w in applies)
             instead = f"on that date use {names}"
         else:
-            instead = "no edition is in force on that date"
+            instead = f"no edition{' served' + here if here else ''} is in force on that date"
         super().__init__(f"{ruleset} is in force {window}; a decision dated {day} cannot use it: {instead}")
+
+    def among(self, served: Collection[str], here: str) -> OutOfForce:
+        """The same refusal naming only the editions ``served`` (``here``: where they are served)."""
+        return OutOfForce(self.ruleset, self.window, self.day, [p for p in self._pairs if p[0] in served], here)
 
 
 def on_path(exc: OSError, path: object) -> OSError:

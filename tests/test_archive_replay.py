@@ -813,6 +813,29 @@ def test_a_what_if_entry_or_a_folder_without_its_manifest_is_never_read_as_a_rul
     assert main(["evaluate", str(stray), str(EXAMPLES)]) == 2
     assert "is a what-if, which has no rule file of its own" in capsys.readouterr().err
     plain = archive_ruleset(load_ruleset(copy_rules(tmp_path / "rules")), tmp_path / "arch2")
-    (plain.folder / "manifest.json").unlink()
+    (plain.folder / "manifest.json").unlink()  # what is left is still the rule set its folder's name says
+    assert main(["evaluate", str(plain.rule_file), str(EXAMPLES)]) != 2
+    assert plain.folder.name in capsys.readouterr().err
+    text = plain.rule_file.read_text("utf-8")
+    plain.rule_file.write_text(text.replace("value: 3500000", "value: 9500000", 1), "utf-8")  # edited as well
     assert main(["evaluate", str(plain.rule_file), str(EXAMPLES)]) == 2
-    assert "has no manifest.json" in capsys.readouterr().err
+    said = capsys.readouterr().err
+    assert "has no manifest.json, and the file is not the rule set that hash names" in said
+    assert "remove" not in said  # perhaps never an entry: nothing is to be deleted on the tool's word
+
+
+def test_rule_tests_in_an_archive_entry_run_against_the_entry_as_archived(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``bsu-rules test`` loads a rule set as every deciding command does: tests put in an entry run against the
+    entry as archived, and one whose rule file was edited since is refused, not tested as edited."""
+    entry = archive_ruleset(load_ruleset(copy_rules(tmp_path / "rules")), tmp_path / "arch")
+    (entry.folder / "tests").mkdir()
+    shutil.copy(bundled_rules() / "tests" / "bsu-2022.yaml", entry.folder / "tests" / "t.yaml")
+    assert main(["test", str(entry.folder / "tests" / "t.yaml")]) == 0
+    capsys.readouterr()
+    text = entry.rule_file.read_text("utf-8")
+    entry.rule_file.write_text(text.replace("value: 3500000", "value: 3000000", 1), "utf-8")
+    assert main(["test", str(entry.folder / "tests" / "t.yaml")]) == 1
+    out = capsys.readouterr()
+    assert "was changed after it was archived" in out.out + out.err
+    assert "\n0 passed, 0 failed" in out.out + out.err

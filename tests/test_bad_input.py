@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Callable
@@ -449,12 +450,28 @@ def test_a_date_given_with_control_characters_is_repeated_escaped(given: str) ->
     assert said.isprintable() and ("\\x1" in said or "\\u202e" in said), said
 
 
+def test_every_character_not_shown_may_stand_around_a_rewritten_account_number() -> None:
+    """What counts as not shown around a number (spaces, control and format characters) is what ``unseen``
+    takes out of one: a NUL or a bidi mark pasted around ``4.18201E+14`` does not make it an account."""
+    import unicodedata
+
+    from bsu_rules.members.model import REWRITTEN_NUMBER
+
+    unshown = [c for c in map(chr, range(0x10000)) if c.isspace() or unicodedata.category(c) in ("Cc", "Cf")]
+    assert len(unshown) > 120
+    assert [c for c in unshown if not re.fullmatch(REWRITTEN_NUMBER, f"{c}4.18201E+14{c}")] == []
+
+
 @pytest.mark.parametrize("number", ["4.18201E+14", "4.18201004566507E+14", "418201004566507.0", " 4.18201e14 ",
                                     "418201004566507.00", "418201004566507,00", "4.18201E+14\u00a0",
                                     "\u20034.18201E+14", "4.18201E+14\x0b", "4.18201E+14\u200b",
                                     "418,201,004,566,507.00", "418.201.004.566.507,00", "Rp 418201004566507.00",
                                     "418201004566507.000", "418,201,004,566,507.0", "IDR 418201004566507.00",
-                                    "Rp\u00a0418.201.004.566.507,00", "418\u00a0201\u00a0004\u00a0566\u00a0507,00"])
+                                    "Rp\u00a0418.201.004.566.507,00", "418\u00a0201\u00a0004\u00a0566\u00a0507,00",
+                                    "\u202a4.18201E+14\u202c", "4.18201E+14\x00", "418201004566507.00\u061c",
+                                    "\u034f4.18201E+14\x7f", "Rp 418.201.004.566.507", "idr 418201004566507",
+                                    "418,201,004,566,507.000", "418.201.004.566.507,000", "0.00",
+                                    "418\u2009201\u2009004\u2009566\u2009507,00"])
 def test_an_account_number_a_spreadsheet_rewrote_is_refused_not_paid_to(tmp_path: Path,
                                                                          capsys: pytest.CaptureFixture[str],
                                                                          rs2022: RuleSet, number: str) -> None:
@@ -479,7 +496,8 @@ def test_an_account_number_a_spreadsheet_rewrote_is_refused_not_paid_to(tmp_path
     capsys.readouterr()
     assert main(["evaluate", "bsu-2020", str(tmp_path / "m.jsonl"), "--format", "text", "--lang", "en"]) == 1
     assert "  - Bank account number looks like a number a spreadsheet rewrote" in capsys.readouterr().out
-    for kept in ("4182*******6507", "0012345678,0", "123.456.000", "0123-01-000123-30-1"):  # masked; grouped
+    for kept in ("4182*******6507", "0012345678,0", "123.456.000", "12.345.678.0",  # masked; grouped all alike
+                 "0123-01-000123-30-1"):
         assert decide(rs2022, {**record, "bank_account": {**record["bank_account"], "number": kept}}).channel == "BRI"
     with pytest.raises(InputError):  # a rewritten number masked as a log keeps it: refused when replayed
         decide(rs2022, {**record, "bank_account": {**record["bank_account"], "number": "*.*****E+**"}})

@@ -57,6 +57,8 @@ CASES = [
      "number} sebesar", "month"),
     ("bad-format", "{param.cutoff_month:month} sebesar", "{member.wages} sebesar", "member.wages} sebesar", None),
     ("bad-format", "{param.cutoff_month:month} sebesar", "{table.banks} sebesar", "table.banks} sebesar", None),
+    ("bad-format", "The NIK is not valid: {fact.nik_issue:nik}", "The NIK is not valid: {fact.nik_issue}",
+     "fact.nik_issue}\"", "{fact.nik_issue:nik}"),  # a code a worker cannot read
     ("type-mismatch", "    value: 2022\n", "    values: {2022-09-05: 2022, 2022-10-01: [BRI]}\n",
      "values: {2022-09-05", None),
     ("invalid-value", "    value: 3500000\n", "    value: 3.500.000\n", "3.500.000", "3500000"),

@@ -60,7 +60,10 @@ def test_html_escapes_everything(tmp_path: Path) -> None:
     assert page.startswith("<!DOCTYPE html>") and page.endswith("</html>\n")
     assert "<script>" not in page and "&lt;script&gt;x&lt;/script&gt;" in page
     assert "1 &lt; 2" in page
-    assert "\\<b\\>A & B\\</b\\>" in render(load_ruleset(path), "id", "md")
+    assert "&lt;b&gt;A &amp; B&lt;/b&gt;" in render(load_ruleset(path), "id", "md")  # shown as written by any reader
+    linked = path.read_text("utf-8").replace("<script>x</script>", "[a](javascript:alert(1))")
+    path.write_text(linked, "utf-8")
+    assert "\\[a\\](javascript:alert(1))" in render(load_ruleset(path), "en", "md")  # text, never a live link
 
 
 def test_an_invisible_character_is_written_out_on_the_page(tmp_path: Path) -> None:

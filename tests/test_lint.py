@@ -130,6 +130,18 @@ def test_messages_say_what_to_do() -> None:
     ("pm-10-2022, Pasal 3; pm-10-2O22, Pasal 4", "unknown-source", Severity.ERROR, "`pm-10-2O22` is not a key",
      "pm-10-2022"),  # a mistyped key is not cited as an article
     ("(lihat pm-10-2022, Pasal 3)", "unknown-source", Severity.ERROR, "cites no legal-basis key", None),
+    # a later part a page would cite as an article of the regulation before it
+    ("pm-10-2022, Pasal 3; uu-24-2011 Pasal 15", "unknown-source", Severity.ERROR, "`uu-24-2011` is not a key", None),
+    ("pm-10-2022, Pasal 3; pm 10-2022, Pasal 4", "unknown-source", Severity.ERROR, "`pm 10-2022` is not a key",
+     "pm-10-2022"),
+    ("pm-10-2022, Pasal 3; pm-1O-2022 Pasal 4", "unknown-source", Severity.ERROR, "`pm-1O-2022` is not a key",
+     "pm-10-2022"),
+    ("pm-10-2022, Pasal 3; UU 24/2011, Pasal 15", "unknown-source", Severity.ERROR, "`UU 24/2011` is not a key",
+     None),
+    ("pm-10-2022, Pasal 3; bpjs-tk Pasal 2", "unknown-source", Severity.ERROR, "write a comma after the key",
+     "bpjs-tk, Pasal 2"),
+    ("pm-10-2022 Pasal 3", "unknown-source", Severity.ERROR, "write a comma after the key", "pm-10-2022, Pasal 3"),
+    ("pm-10-2022, Pasal 3; ayat (4); Penjelasan Pasal 3", None, None, "", None),
 ])
 def test_a_criterion_cites_an_article_of_a_known_regulation(tmp_path: Path, source: str, code: str | None,
                                                             severity: Severity | None, says: str,
@@ -256,7 +268,7 @@ def test_a_lookup_never_known_in_a_fact_is_warned_at_its_key(tmp_path: Path) -> 
     text = path.read_text("utf-8")
     written = "regency(member.work_regency_code, table.minimum_wage)"
     path.write_text(text.replace(written, 'regency("3200", table.minimum_wage)'), "utf-8")
-    found = [d for d in linted(path) if d.file == str(path)]
+    found = [d for d in linted(path) if d.file == str(path) and "more rows of" not in d.message]  # its key alone
     line = text[:text.index(written)].count("\n") + 1
     assert [(d.code, d.line, d.column) for d in found] == [
         ("unmatchable-key", line, text.splitlines()[line - 1].index(written) + 1)]
@@ -276,3 +288,42 @@ def test_a_month_in_a_title_is_no_amount_of_a_dated_parameter(tmp_path: Path) ->
     assert read in text
     path.write_text(text.replace(read, read.replace(")\n", ") and param.fiscal_year > 0\n")), "utf-8")
     assert [d.message for d in linted(path) if d.code == "stale-title"] == []
+
+
+@pytest.mark.parametrize(("edition", "edits"), [
+    ("bsu-2025", {"  - id: citizen\n": "  - id: citizen\n    in_force: {until: 9999-12-31}\n"}),  # "no end"
+    ("bsu-2022", {"  - id: citizen\n": "  - id: citizen\n    in_force: {until: 9999-12-31}\n",
+                  "  - id: wage-earner\n": "  - id: wage-earner\n    in_force: {from: 9999-12-31}\n"}),
+    ("bsu-2022", {"  - id: citizen\n": "  - id: citizen\n    in_force: {until: 0001-01-01}\n",
+                  "  - id: wage-earner\n": "  - id: wage-earner\n    in_force: {from: 0001-01-01}\n"}),
+    ("bsu-2022", {"    value: 3500000\n": "    values: {0001-01-01: 3500000}\n"}),  # "from the start"
+])
+def test_the_first_and_last_days_of_the_calendar_load_and_decide(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], edition: str, edits: dict[str, str]) -> None:
+    """A date at either end of the calendar (an author's "no end" or "from the start") is checked and decided
+    with, never a day past it computed (an OverflowError before)."""
+    shutil.copytree(bundled_rules() / "tables", tmp_path / "tables")
+    shutil.copytree(bundled_rules() / "glossary", tmp_path / "glossary")
+    text = (bundled_rules() / f"{edition}.yaml").read_text("utf-8")
+    for old, new in edits.items():
+        assert text.count(old) == 1
+        text = text.replace(old, new)
+    (tmp_path / f"{edition}.yaml").write_text(text, "utf-8")
+    assert not any(d.severity == Severity.ERROR for d in check_file(tmp_path / f"{edition}.yaml")[1])
+    examples = Path(__file__).resolve().parents[1] / "examples" / "members.jsonl"
+    assert main(["evaluate", str(tmp_path / f"{edition}.yaml"), str(examples)]) in (0, 1)
+    assert main(["evaluate", "bsu-2022", str(examples), "--set", "wage_ceiling@0001-01-01=4000000"]) in (0, 1)
+    assert "internal error" not in capsys.readouterr().err
+
+
+def test_a_warning_about_many_rows_of_a_table_is_told_at_ten_and_counts_the_rest(tmp_path: Path) -> None:
+    """A table exported wrong warns at its first rows' lines and counts the rest in one more warning at the
+    table's `file:`: half a million rows do not give half a million lines."""
+    shutil.copy(FIXTURES / "unmatchable-key.yaml", tmp_path / "r.yaml")
+    shutil.copytree(FIXTURES / "tables", tmp_path / "tables")
+    rows = [f"9{n:02d}X,Area {n},{4000000 + n}" for n in range(25)]  # no key has a regency code's shape
+    (tmp_path / "tables" / "minimum-wage.csv").write_text("area_code,area_name,amount\n" + "\n".join(rows) + "\n")
+    told = [d for d in linted(tmp_path / "r.yaml") if d.code == "unmatchable-key" and "minimum_wage" in d.message]
+    assert [d.line for d in told if d.file.endswith("minimum-wage.csv")] == list(range(2, 12))
+    [rest] = [d for d in told if d.file == str(tmp_path / "r.yaml")]
+    assert rest.message.startswith("15 more rows of `table.minimum_wage` can never match either")

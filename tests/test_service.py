@@ -326,6 +326,17 @@ def test_errors_have_one_shape(server: httpx.Client) -> None:
     assert (error["field"], error["message"]) == ("lang", "lang: `fr` is not a value here: write `id` or `en`")
 
 
+def test_a_date_out_of_force_names_only_an_edition_served_here(server: httpx.Client, strict: httpx.Client) -> None:
+    """The edition to use instead is one the client can ask this service for: a service of bsu-2022 alone does
+    not send a request dated in 2025 to bsu-2025, which it would answer with 404."""
+    record = EXAMPLES.read_text("utf-8").splitlines()[0]
+    dated = {"ruleset": "bsu-2022", "on": "2025-07-01"}
+    every = assert_error(server.post("/v1/decisions", params=dated, content=record), 422, "out-of-force")["message"]
+    assert every.endswith("on that date use bsu-2025 (in force from 2025-06-02, with no end date)")
+    alone = assert_error(strict.post("/v1/decisions", params=dated, content=record), 422, "out-of-force")["message"]
+    assert alone.endswith("cannot use it: no edition served here is in force on that date")
+
+
 def test_a_body_that_is_no_request_says_what_to_send(server: httpx.Client, strict: httpx.Client) -> None:
     lines = EXAMPLES.read_text("utf-8").splitlines()
     decide, bsu = "/v1/decisions", {"ruleset": "bsu-2022"}

@@ -160,7 +160,9 @@ def archived_entry(name: str | Path) -> RuleSet | None:
     """The rule set of the archive entry whose rule file ``name`` is (a file in a folder named by a rule set's
     hash, however the path leads there), loaded and checked as ``replay`` loads it: ArchiveError if anything
     in the entry changed or it is damaged, or if the file is not the entry's rule file (a what-if entry has
-    none); None for a file in no such folder, or none at all (loading it says so)."""
+    none); None for a file in no such folder, or none at all (loading it says so). A folder so named
+    without a manifest is an entry that lost it, unless the rule file in it is the rule set the name says:
+    then it is that rule set, whatever holds it."""
     try:
         path = resolve(name).resolve()
     except (OSError, RuntimeError):
@@ -168,15 +170,23 @@ def archived_entry(name: str | Path) -> RuleSet | None:
     folder = path.parent
     if not _SHA.fullmatch(folder.name) or not path.exists():
         return None
-    entry = load_archived(folder.parent, folder.name)  # a folder without its manifest: damaged, said so
+    if not (folder / MANIFEST).exists():
+        ruleset = load_ruleset(path)
+        if ruleset.sha256 == folder.name:
+            return ruleset
+        raise ArchiveError(f"{path}: its folder is named by a rule set's hash, as an archive entry is, but has no "
+                           f"{MANIFEST}, and the file is not the rule set that hash names: an archive entry that "
+                           "lost its manifest is damaged (keep it aside as it is, and archive the rule set again); "
+                           "a rule file that is not archived is given from a folder of another name")
+    entry = load_archived(folder.parent, folder.name)
     manifest = json.loads(read_beside(folder, MANIFEST, RULE_FILE_LIMIT))
     if "base" in manifest:
         raise ArchiveError(f"{path}: the archive entry {folder} is a what-if, which has no rule file of its own: "
                            "explain its decisions with bsu-rules replay --explain, or with its base rule file and "
                            "the overrides its manifest names")
     if manifest["rule_file"] != path.name:
-        raise ArchiveError(f"{path} is not the rule file of the archive entry {folder} ({manifest['rule_file']} "
-                           "is), and an entry holds nothing else: keep the folder aside as it is")
+        raise ArchiveError(f"{path} is not the rule file of the archive entry {folder}: give its rule file, "
+                           f"{folder / manifest['rule_file']}")
     return entry
 
 

@@ -244,14 +244,28 @@ ACCOUNT_NUMBER = r"^([^0-9*]*[0-9*][\s\S]*)?$"
 decision log keeps ``********`` of a short one, and replays it), or is empty: none. A blank or a
 dash is no account, and a record that says so is malformed rather than paid to it. (Written without
 an empty alternative, which Python's ``re`` would let a lone newline match.)"""
-_AROUND = "[" + "".join(c for c in map(chr, range(0x3001)) if c.isspace()) + "\u00ad\u200b-\u200f\u2060\ufeff]*"
-"""Spaces of any kind and characters not shown, written out: Arrow's regular expressions take ``\\s`` as ASCII only."""
-REWRITTEN_NUMBER = (f"{_AROUND}(?:(?:[Rr][Pp]\\.?|IDR){_AROUND})?(?:[0-9*](?:[.,][0-9*]+)?[eE]\\+?[0-9*]+"
-                    f"|[1-9*][0-9*]*[.,]0+|[1-9*][0-9*]?[0-9*]?(?:[,. \u00a0\u202f][0-9*]{{3}})+[.,]00?){_AROUND}")
-"""A number a spreadsheet rewrote: ``4.18201E+14`` (its digits past the sixth lost), or given decimals,
-``418201004566507.0``, ``418,201,004,566,507.00``, ``418.201.004.566.507,0`` (Rp or IDR before it in a
-currency format); masked as a decision log keeps it (``*.*****E+**``) too. A number it rewrote never starts
-with 0; three decimals after groups (``123.456.000``) are a group of thousands, not decimals."""
+_NOT_SHOWN = ((0x00, 0x20), (0x7F, 0xA0), (0xAD, 0xAD), (0x34F, 0x34F), (0x600, 0x605), (0x61C, 0x61C),
+              (0x6DD, 0x6DD), (0x70F, 0x70F), (0x890, 0x891), (0x8E2, 0x8E2), (0x115F, 0x1160), (0x1680, 0x1680),
+              (0x17B4, 0x17B5), (0x180B, 0x180F), (0x2000, 0x200F), (0x2028, 0x202F), (0x205F, 0x206F),
+              (0x2800, 0x2800), (0x3000, 0x3000), (0x3164, 0x3164), (0xFE00, 0xFE0F), (0xFEFF, 0xFEFF),
+              (0xFFA0, 0xFFA0), (0xFFF9, 0xFFFB))
+"""Spaces of any kind and the characters of the Basic Multilingual Plane not shown (control and format
+characters, fillers, variation selectors, the combining grapheme joiner, a blank braille cell): what may
+stand around a number copied or exported with it. Written out (Arrow's ``\\s`` is ASCII only), and in the
+BMP only (a JSON Schema's pattern is read without Unicode mode in some validators)."""
+_AROUND = "[" + "".join(chr(a) if a == b else f"{chr(a)}-{chr(b)}" for a, b in _NOT_SHOWN) + "]*"
+_SPACES = " \u00a0\u2009\u202f"  # the spaces a spreadsheet groups digits by
+_GROUPS = "[1-9*][0-9*]?[0-9*]?(?:{}[0-9*]{{3}})+{}0+"  # groups marked one way, then decimals the other
+REWRITTEN_NUMBER = (f"{_AROUND}(?:(?:[Rr][Pp]\\.?|[Ii][Dd][Rr]){_AROUND}[0-9*][0-9*.,{_SPACES}]*"
+                    f"|[0-9*](?:[.,][0-9*]+)?[eE]\\+?[0-9*]+|[1-9*][0-9*]*[.,]0+|0[.,]0+"
+                    f"|{_GROUPS.format(',', '[.]')}|{_GROUPS.format('[.]', ',')}"
+                    f"|{_GROUPS.format(f'[{_SPACES}]', '[.,]')}){_AROUND}")
+"""A number a spreadsheet rewrote: ``4.18201E+14`` (its digits past the sixth lost), in a currency format
+(``Rp 418.201.004.566.507``, ``IDR …``), or given decimals: ``418201004566507.0``, ``0.00``,
+``418,201,004,566,507.00``, ``418.201.004.566.507,0`` (groups and decimals marked as a locale marks them,
+each by its own sign); masked as a decision log keeps it (``*.*****E+**``) too. A number it rewrote never
+starts with 0 (``0012345678.00`` was text); groups all marked alike (``123.456.000``, ``12.345.678.0``) are
+groups, not decimals."""
 
 
 @dataclass(frozen=True)

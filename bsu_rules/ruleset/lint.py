@@ -53,7 +53,8 @@ The warnings about parameters and tables are found in ``lint_params.py``, those 
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from collections.abc import Iterable
+from datetime import date, timedelta
 from typing import Any
 
 from bsu_rules.members.model import clipped, hide_identifiers
@@ -74,6 +75,33 @@ CODES = ("invalid-argument", "division-by-zero", "type-mismatch", "unused", "mis
          "unlikely-amount")
 _KEY_SHAPED = re.compile(r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)+")
 """A legal-basis key's shape (``pm-10-2022``, ``bpjs-tk``): a pinpoint such as ``Pasal 4`` is not."""
+_PINPOINT = re.compile(r"(?:Pasal|Lampiran|Penjelasan|Bab|Bagian|ayat|huruf|angka)\b", re.IGNORECASE)
+"""How a further article of the regulation cited before starts (``Pasal 4``, ``Lampiran I``)."""
+
+
+def _miscited(key: str, known: Iterable[str], first: bool) -> tuple[str, str | None] | None:
+    """What is wrong with the key of a source's part (the text before its first comma), and what was
+    meant, if a page would not cite it as written: the first part names no listed key; a later part is
+    neither a further article of the regulation before it (led by ``Pasal``, ``Lampiran``, ``ayat`` …)
+    nor a listed key, and a page would cite it as one (``; pm-10-2022 Pasal 4`` without its comma,
+    ``; uu-24-2011, Pasal 15`` not listed, ``; UU 24/2011, Pasal 15``)."""
+    if key in known:
+        return None
+    word = re.split(r"[\s(]", key, maxsplit=1)[0]
+    if word in known:
+        fixed = f"{word}, {key[len(word):].strip()}"
+        return (f"`{clipped(key)}`: write a comma after the key, `{fixed}` (a page cites the text after the comma "
+                "as the article)"), fixed
+    near = nearest(word, known)
+    if not first and near is None and _PINPOINT.match(key):
+        return None
+    shown = word if near is not None or _KEY_SHAPED.fullmatch(word) else key
+    why = " (a page cites a rule's legal basis by it)" if first else "; a part after `;` is a further article of " \
+        "the regulation before it (`Pasal 4`) or another regulation's key and article (`uu-24-2011, Pasal 15`)"
+    return (f"`{clipped(shown)}` is not a key of this file's `legal_basis`: list it there with the regulation's "
+            f"name, or correct it{why}"), near or nearest(key, known)
+
+
 _ACTS = {Kind.REQUIRE: "fails", Kind.EXCLUDE: "excludes", Kind.FLAG: "flags", Kind.PRIORITIZE: "prioritises"}
 
 
@@ -111,14 +139,9 @@ class _Lint(ParamLint):
                 if not cited:  # wholly in brackets, or only `;`
                     self.warn(at, "unknown-source", f"`{clipped(source)}` cites no legal-basis key a page could "
                               "read (what is in brackets is a remark)", rule.id, severity=Severity.ERROR)
-                # the key a page cites it by; a later part led by a word shaped as a key (`uu-24-2011`): a key
-                # this file does not list, which a page would cite as an article of the regulation before it
-                wrong = [key for n, (_, key, _) in enumerate(cited)
-                         if key not in known and (n == 0 or _KEY_SHAPED.fullmatch(key))]
-                for key in wrong[:1]:
-                    self.warn(at, "unknown-source", f"`{key}` is not a key of this file's `legal_basis`: list it there "
-                              "with the regulation's name, or correct it (a page cites a rule's legal basis by it)",
-                              rule.id, suggestion=nearest(key, known), severity=Severity.ERROR)
+                for text, near in [miscited for n, (_, key, _) in enumerate(cited)
+                                   if (miscited := _miscited(key, known, first=n == 0)) is not None][:1]:
+                    self.warn(at, "unknown-source", text, rule.id, suggestion=near, severity=Severity.ERROR)
         model = self.rs.model  # elsewhere a source may be free text: only a key mistyped is told
         others: list[tuple[Where, str | None]] = [(("parameters", n, "source"), p.source)
                                                   for n, p in model.parameters.items()]
@@ -132,12 +155,14 @@ class _Lint(ParamLint):
         for name, table in sorted(self.rs.tables.items()):
             file = self.rs.path.parent / table.ref.file
             keys = dict(table_cells(file, table.ref.key))
+            told = []
             for line, (source, col) in table_cells(file, "source"):
                 if not source:
                     key = hide_identifiers(clipped(keys.get(line, ("", 0))[0]))
-                    self.out.append(Diagnostic(str(file), line, col, "missing-source", f"row `{key}` of "
-                                               f"`table.{name}` has an empty `source`: say where its figure comes "
-                                               "from (the regulation, or the published list)", Severity.WARNING))
+                    told.append(Diagnostic(str(file), line, col, "missing-source", f"row `{key}` of `table.{name}` "
+                                           "has an empty `source`: say where its figure comes from (the regulation, "
+                                           "or the published list)", Severity.WARNING))
+            self.rows_told(name, told, "have an empty `source` too")
 
     def windows(self) -> None:
         ed = self.edition
@@ -178,10 +203,11 @@ class _Lint(ParamLint):
                 continue
             for earlier in rules:
                 if earlier is not later and earlier.in_force.until == day:
+                    fixes = ([f"start it on {day + timedelta(days=1)}"] if day < date.max else []) + \
+                        ([f"end `{earlier.id}` on {day - timedelta(days=1)}"] if day > date.min else [])
                     self.warn(("rules", i, "in_force", "from"), "window-overlap", f"in force from {day}, the last "
-                              f"day of `{earlier.id}`: both apply on {day}; if `{later.id}` replaces it, start it "
-                              f"on {day + timedelta(days=1)} (or end `{earlier.id}` on {day - timedelta(days=1)})",
-                              later.id)
+                              f"day of `{earlier.id}`: both apply on {day}; if `{later.id}` replaces it, "
+                              f"{' (or '.join(fixes)}{')' * (len(fixes) - 1)}", later.id)
 
     def constants(self) -> None:
         folder = Folder(self.rs)

@@ -85,7 +85,7 @@ class ParamLint:
             at = _value_at(name)
             for d, why in unread_values(ed, days).items():
                 self.warn(at(d), "value-outside", f"`param.{name}` value dated {d} is never read: {why}", key=True)
-            gaps = [(date.min, days[0] - timedelta(days=1), days[0])]
+            gaps = [(date.min, days[0] - timedelta(days=1), days[0])] if days[0] > date.min else []
             gaps += [(d, days[j + 1] - timedelta(days=1) if j + 1 < len(days) else date.max, d)
                      for j, d in enumerate(days) if param.values[d] is None]
             for low, high, key in gaps:
@@ -185,14 +185,26 @@ class ParamLint:
             how = "; ".join(f"{text} ({', '.join(d for d, _ in s or [])})" for text, s in dict(found).items())
             rule = next((c.rule.id for c, r in zip(self.rs.rules, self.reads, strict=True) if f"table.{name}" in r),
                         None)
+            told = []
             for key in sorted(table.keys):
                 if not any(test(key) for s in shapes for _, test in s or []):
                     line, col = rows.get(key, self.loc.at(("tables", name, "file")))
                     file = str(self.rs.path.parent / table.ref.file) if key in rows else self.loc.file
-                    self.out.append(Diagnostic(file, line, col, "unmatchable-key", f"key `{key}` of `table.{name}` "
-                                               f"can never match{_foreign(key)}: the table is looked up with {how}",
-                                               Severity.WARNING, rule))
+                    told.append(Diagnostic(file, line, col, "unmatchable-key", f"key `{key}` of `table.{name}` "
+                                           f"can never match{_foreign(key)}: the table is looked up with {how}",
+                                           Severity.WARNING, rule))
+            self.rows_told(name, told, "can never match either")
 
+    def rows_told(self, table: str, found: list[Diagnostic], what: str) -> None:
+        """A warning about rows of a table, each at its line up to ``ROWS_TOLD`` of them, the rest counted in one
+        more at the table's ``file`` (a table of half a million rows exported wrong is not half a million lines)."""
+        self.out += found[:ROWS_TOLD]
+        if len(found) > ROWS_TOLD:
+            line, col = self.loc.at(("tables", table, "file"))
+            first = found[0]
+            self.out.append(Diagnostic(self.loc.file, line, col, first.code, f"{len(found) - ROWS_TOLD:,} more rows "
+                                       f"of `table.{table}` {what} (the first {ROWS_TOLD} are told at their lines)",
+                                       Severity.WARNING, first.rule))
 
     def amounts(self) -> None:
         """An amount in rupiah far from the others of its table: a digit too many or too few (``47983120``
@@ -205,19 +217,23 @@ class ParamLint:
             file = self.rs.path.parent / table.ref.file
             cells = {k: at for at, (k, _) in table_cells(file, table.ref.key)}
             columns = dict(table_cells(file, str(table.ref.value)))
+            told = []
             for key, value in sorted(amounts.items()):
                 if value > middle * _FAR or value * _FAR < middle:
                     line = cells.get(key)
                     col = columns[line][1] if line in columns else 1
                     far = "over five times" if value > middle else "under a fifth of"
                     slip = "a digit too many" if value > middle else "a digit too few"
-                    self.out.append(Diagnostic(
+                    told.append(Diagnostic(
                         str(file) if line else self.loc.file, line or self.loc.at(("tables", name, "file"))[0], col,
                         Code.UNLIKELY_AMOUNT, f"`{table.ref.value}` of row `{hide_identifiers(key[:40])}` of "
                         f"`table.{name}` is {value}, {far} the table's middle amount ({middle}): {slip}?",
                         Severity.WARNING))
+            self.rows_told(name, told, "are that far from it too")
 
 
+ROWS_TOLD = 10
+"""How many rows of a table one warning is told at, each at its own line."""
 _FAR = 5
 """How many times over (or under) the middle amount of its table an amount may be before it looks mistyped."""
 

@@ -419,6 +419,10 @@ class _RuleSetChecker:
                     whole = "a history" if kind in HISTORIES else "a whole table"
                     self.report(at, Code.BAD_FORMAT, f"`{name}` is {whole}, which has no form to be read out: "
                                 "show a fact computed from it, such as `fact.wage`", rule, None, match.start(1))
+                elif fmt is None and self._shows("nik", name, names[name], facts):
+                    self.report(at, Code.BAD_FORMAT, f"`{name}` is a NIK's problem as a code (`birth-date-mismatch`), "
+                                f"which a worker cannot read: show it as `{{{name}:nik}}`, which says it in words",
+                                rule, f"{{{name}:nik}}", match.start(1))
                 elif fmt is not None and fmt not in FORMATS:
                     self.report(at, Code.BAD_FORMAT, f"unknown format `:{fmt}` (use {', '.join(FORMATS)})",
                                 rule, nearest(fmt, FORMATS), match.start(2))

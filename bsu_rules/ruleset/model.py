@@ -69,7 +69,7 @@ class RuleSet:
         until = self.model.in_force.until
         days = [self.model.in_force.from_, self.model.as_of]
         for rule in self.model.rules:
-            days += [rule.in_force.from_, rule.in_force.until and _next_day(rule.in_force.until)]
+            days += [rule.in_force.from_, rule.in_force.until and _next_day(rule.in_force.until)]  # None: never
         for param in self.model.parameters.values():
             days += [d for d in param.values or {} if until is None or d <= until]
         known = [d for d in days if d is not None]
@@ -167,5 +167,6 @@ class RuleSet:
         return out
 
 
-def _next_day(day: date) -> date:
-    return day + timedelta(days=1)
+def _next_day(day: date) -> date | None:
+    """The day after ``day``; None after the last day of the calendar (``until: 9999-12-31``: no end)."""
+    return day + timedelta(days=1) if day < date.max else None

@@ -16,5 +16,5 @@ def source_parts(source: str) -> list[tuple[str, str, str]]:
     for part in (p.strip() for p in REMARK.sub("", source).split(";")):
         if part:  # ``pm-10-2022;``: nothing after the last ``;``
             key, _, pin = part.partition(",")
-            out.append((part, key.strip(), pin.strip()))
+            out.append((part, key.strip(), pin.strip(" ,")))  # `pm-10-2022,, Pasal 3`: one comma meant
     return out

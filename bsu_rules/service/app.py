@@ -176,8 +176,8 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None,
         that fails has logged nothing."""
         try:
             plan = rs.plan(on)
-        except OutOfForce as exc:
-            raise ServiceError(422, Code.OUT_OF_FORCE, str(exc), field="on") from None
+        except OutOfForce as exc:  # naming only the editions a client can ask for here
+            raise ServiceError(422, Code.OUT_OF_FORCE, str(exc.among(by_id, " here")), field="on") from None
         deadline = time.monotonic() + limits.max_seconds
         out: list[tuple[Decision | Rejected, str]] = []
         decided: list[tuple[Decision, Member, str]] = []

@@ -33,13 +33,24 @@ class RuleSets:
         key = path.resolve()
         if key not in self._cache:
             try:
-                self._cache[key] = load_ruleset(local or ref)
+                self._cache[key] = _load(local or ref, test_file)
             except RuleSetError as exc:
                 self._cache[key] = exc
         found = self._cache[key]
         if isinstance(found, RuleSetError):
             raise found
         return found
+
+
+def _load(ref: str | Path, test_file: Path) -> RuleSet:
+    """A rule set as every command that decides loads it: the rule file of an archive entry is the entry."""
+    from bsu_rules.audit.archive import ArchiveError, archived_entry  # lazy: most tests use no archive
+
+    try:
+        entry = archived_entry(ref)
+    except ArchiveError as exc:
+        raise RuleSetError([Diagnostic(str(test_file), 1, 1, Code.RULESET_ERROR, str(exc))]) from None
+    return entry if entry is not None else load_ruleset(ref)
 
 
 _OUTSIDE = ("`ruleset:` names a rule file (.yaml) in this test file's folder or the folder above it, or a rule "
