@@ -359,9 +359,13 @@ def test_prove_command_text_and_exit_status(capsys: Any) -> None:
 def test_a_property_that_is_not_true_or_false_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "p.yaml"
     path.write_text("ruleset: bsu-2022\nproperties:\n  - name: wage\n    always: fact.wage\n")
-    with pytest.raises(ProveError, match=r"p\.yaml:4:13: property 'wage': `fact\.wage` is int; a property is "
+    with pytest.raises(ProveError, match=r"p\.yaml:4:13: property 'wage': `fact\.wage` is a number; a property is "
                        "true or false"):
         load(path, load_ruleset("bsu-2022"))
+    path.write_text('ruleset: bsu-2022\nproperties:\n  - name: one\n    sometimes: member.nik == "3204125708940003"\n')
+    with pytest.raises(ProveError, match=r"p\.yaml:3:5: property 1: a text of ten digits or more") as raised:
+        load(path, load_ruleset("bsu-2022"))  # published beside the rules: it names no person, nor repeats one
+    assert "3204125708940003" not in str(raised.value)
     path.write_text("ruleset: bsu-2022\nproperties:\n  - name: typo\n    always: param.wage_celing > 0\n")
     with pytest.raises(ProveError, match=r"p\.yaml:4:13: .*did you mean `param\.wage_ceiling`"):
         load(path, load_ruleset("bsu-2022"))

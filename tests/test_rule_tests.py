@@ -363,7 +363,9 @@ NIK = "3204125708940003"
     ('name: ok\n    base: "3204125708940009"', f"bases:\n  worker: {BASE}\n", "case 1, base: a number of ten"),
     ("name: ok\n    base: worker", f'bases:\n  "{NIK}": {BASE}\n', "bases.<16 digits>: a number of ten"),
     (f'name: ok\n    member: {BASE}\n    "x{NIK}": 1', "", "unknown key `x<16 digits>`"),
-    (f'name: ok\n    member: {BASE}\n    expect:\n      rules: {{"{NIK}": pass}}', "", "has no rule `<16 digits>`")])
+    (f'name: ok\n    member: {BASE}\n    expect:\n      rules: {{"{NIK}": pass}}', "", "has no rule `<16 digits>`"),
+    (f'name: ok\n    member: {BASE}\n    expect:\n      channel: "{NIK}"', "", "expect.channel: a number of ten"),
+    (f'name: ok\n    member: {BASE}\n    expect:\n      missing: ["{NIK}"]', "", "expect.missing[0]: a number of ten")])
 @pytest.mark.parametrize("fmt", ["text", "json"])
 def test_a_nik_in_a_case_or_base_name_is_refused_and_never_shown(
         tmp_path: Path, capsys: pytest.CaptureFixture[str], case: str, bases: str, says: str, fmt: str) -> None:

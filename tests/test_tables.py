@@ -187,6 +187,15 @@ def test_a_quote_inside_a_plain_cell_opens_no_quoted_cell(tmp_path: Path) -> Non
     assert table.values == {"31": "Gedung 5'6\" Timur", "3273": 'Kota "Bandung"'}
 
 
+def test_a_cell_past_the_reader_s_limit_is_told_at_its_line(tmp_path: Path) -> None:
+    """A cell longer than the CSV reader takes (a quote left open swallows the rows after it) is told at the
+    line it ends on, in words, not as the csv module's "field larger than field limit"."""
+    (tmp_path / "t.csv").write_text("code,name\n31,Jakarta\n32," + "x" * 140_000 + "\n")
+    with pytest.raises(TableError) as raised:
+        load_table("t", TableRef(file="t.csv", key="code", value="name"), tmp_path)
+    assert raised.value.line == 3 and "a cell longer than 131,072 characters" in raised.value.message
+
+
 def test_every_mistake_in_the_rows_is_told_in_file_order(tmp_path: Path) -> None:
     """A wrong row does not hide the rows after it, and a `lower` beside a text is told once."""
     (tmp_path / "t.csv").write_text("code,amount,bound\n31,4641854,exact\n32,,exact\n33,\"3.900.000,00\",exact\n"

@@ -30,7 +30,9 @@ from bsu_rules.prove.realize import Record
 from bsu_rules.prove.symbols import TRUE, ProveError, Sym
 from bsu_rules.prove.verdict import Verdict
 from bsu_rules.ruleset.expressions import Lit, Name, Node, ParseError
+from bsu_rules.ruleset.loader import in_words
 from bsu_rules.ruleset.model import RuleSet
+from bsu_rules.ruleset.schema import no_personal_number
 from bsu_rules.ruleset.source import read_yaml
 from bsu_rules.ruleset.types import BOOL
 
@@ -73,15 +75,19 @@ def load(path: Path, ruleset: RuleSet) -> list[Property]:
             raise ProveError(f"{path}:{line}: property {i} needs a `name` and exactly one of `always` or "
                              "`sometimes`")
         text, where = str(item[forms[0]]), ("properties", i - 1, forms[0])
+        try:  # published beside the rule file, and repeated by `prove`: a property names no person either
+            no_personal_number(item["name"])
+            no_personal_number(text)
+        except ValueError as exc:
+            raise ProveError(f"{path}:{line}: property {i}: {exc}") from None
         try:
             tree = check_text(text, ruleset, dict.fromkeys(OUTCOMES, BOOL))
         except (ParseError, ProveError) as exc:
             at = "{}:{}".format(*located.expression_at(where, exc.offset)) if exc.offset is not None else line
             raise ProveError(f"{path}:{at}: property {item['name']!r}: {exc}") from None
         if tree.type != BOOL:
-            shown = tree.type.name if tree.type is not None else "of no known type"
             raise ProveError("{}:{}:{}: property {!r}: `{}` is {}; a property is true or false".format(
-                path, *located.at(where), item["name"], text, shown))
+                path, *located.at(where), item["name"], text, in_words(tree.type)))
         out.append(Property(item["name"], forms[0], text, tree))
     return out
 

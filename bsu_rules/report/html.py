@@ -16,6 +16,7 @@ from bsu_rules.formatting import format_date, number, rupiah
 from bsu_rules.report.groups import DIMENSIONS
 from bsu_rules.report.labels import OUTCOME_WORDS, WORDS, group_name, nik_reason
 from bsu_rules.report.svg import Bar, bar_chart
+from bsu_rules.ruleset.overrides import override_option
 
 Json = dict[str, Any]
 _CSS = """
@@ -105,7 +106,7 @@ class _Page:
             s = d[side]
             if s is None:
                 continue
-            overrides = ", ".join(_override_text(o) for o in s["overrides"]) or w["none"]
+            overrides = " ".join(map(override_option, s["overrides"])) or w["none"]
             base = f' · {w["base"]} <span class="hash">{s["base_sha256"]}</span>' if s["base_sha256"] else ""
             rows.append(
                 f"<tr><td><b>{w[side]}</b></td><td>{escape(s['title'][self.lang])} ({escape(s['ruleset'])} "
@@ -304,15 +305,6 @@ class _Page:
                        f'<td class="n">{self.num(it["count"], f"{path}.{i}.count")}</td></tr>'
                        for i, it in enumerate(items))
         return f"<h3>{title}</h3><table><tr><th>{head}</th><th class=\"n\">{self.w['count']}</th></tr>{rows}</table>"
-
-
-def _override_text(o: Json) -> str:
-    if "table" in o:
-        return f"--table {o['table']} (sha256 {o['sha256'][:12]}…)"
-    value = o["value"]
-    shown = next(iter(value.values())) if isinstance(value, dict) else value
-    since = f"@{o['since']}" if o.get("since") else ""
-    return f"--set {o['set']}{since}={shown}"
 
 
 def _day(text: str) -> Any:

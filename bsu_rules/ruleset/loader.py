@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from bsu_rules.catalogue.calendar import month_of
 from bsu_rules.errors import Code, RuleSetError
 from bsu_rules.glossary import FILE as GLOSSARY_FILE
 from bsu_rules.glossary import GlossaryError, glossary_sha256, governing, load_glossary, missing_entries
@@ -179,7 +180,7 @@ def _once(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     return sorted({(str(d), d.code): d for d in diagnostics}.values())
 
 
-def _kind(t: Type | None) -> str:
+def in_words(t: Type | None) -> str:
     """A value's type in words: `a number`, `a date`, `text` ..."""
     words = {"int": "a number", "decimal": "a number", "date": "a date", "month": "a month", "str": "text",
              "bool": "true or false"}
@@ -280,7 +281,7 @@ class _RuleSetChecker:
         dated = [(at, v) for at, v in written if isinstance(v, date)]
         for at, value in dated:
             self.report(at, Code.INVALID_VALUE, f"`{name}` is a month, written YYYY-MM, not a date",
-                        suggestion=f"{value:%Y-%m}")
+                        suggestion=month_of(value))
         return bool(dated)
 
     def _glossary(self, ruleset: RuleSet) -> None:
@@ -428,7 +429,7 @@ class _RuleSetChecker:
                                 rule, nearest(fmt, FORMATS), match.start(2))
                 elif fmt is not None and not self._shows(fmt, name, names[name], facts):
                     self.report(at, Code.BAD_FORMAT, f"`:{fmt}` shows {FORMAT_WORDS[fmt]}, and `{name}` is "
-                                f"{_kind(names[name])}", rule, _format_for(names[name]), match.start(2))
+                                f"{in_words(names[name])}", rule, _format_for(names[name]), match.start(2))
 
     @staticmethod
     def _shows(fmt: str, name: str, t: Type | None, facts: dict[str, Node]) -> bool:

@@ -25,7 +25,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeGuard
 
-from bsu_rules.catalogue.calendar import month_end
+from bsu_rules.catalogue.calendar import month_end, month_of
 from bsu_rules.errors import Code, RuleSetError
 from bsu_rules.members.model import hide_identifiers
 from bsu_rules.ruleset.diagnostics import Diagnostic, Severity, nearest
@@ -64,10 +64,14 @@ def override_options(ruleset: RuleSet | None) -> str:
     """The overrides a reform was made with, as options quoted for a shell (``--set wage_ceiling=4200000
     --set 'state_banks=["BRI"]'``), a replaced table by the sha256 of its file (``--table
     minimum_wage=<sha256 1a2b3c4d5e6f>``); "" for a rule set as its file has it."""
-    return " ".join(f"--table {o['table']}=<sha256 {o['sha256'][:12]}>" if "table" in o else
-                    "--set " + shlex.quote(f"{o['set']}{'@' + o['since'] if o.get('since') else ''}="
-                                           f"{_text(o['value'])}")
-                    for o in getattr(ruleset, "overrides", ()))
+    return " ".join(map(override_option, getattr(ruleset, "overrides", ())))
+
+
+def override_option(o: dict[str, Any]) -> str:
+    """One override as the option that makes it, quoted for a shell (see ``override_options``)."""
+    if "table" in o:
+        return f"--table {o['table']}=<sha256 {o['sha256'][:12]}>"
+    return "--set " + shlex.quote(f"{o['set']}{'@' + o['since'] if o.get('since') else ''}={_text(o['value'])}")
 
 
 def _not_a_parameter(ruleset: RuleSet, name: str) -> str:
@@ -290,7 +294,7 @@ def _data_date(base: RuleSet, model: RuleFile, overrides: list[Override]) -> tup
     out = []
     for name, day, value in data_date_moved(base, model):
         end = f"as_of={month_end(str(value))}"
-        month = f"{model.as_of:%Y-%m}"
+        month = month_of(model.as_of)
         if name in given and (name, day) not in before:
             out.append(f"{given[name].option}: {data_date_text(name, value, model.as_of)}; to read them as at the "
                        f"new month, {given[name].adding(end)}")

@@ -31,7 +31,7 @@ def _day(value: object) -> object:
 _ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 Day = Annotated[date, BeforeValidator(_day)]
 """A date in a rule file."""
-def _no_personal_number(text: str) -> str:
+def no_personal_number(text: str) -> str:
     """An expression is published as written (``doc``, the service's editions): no text in it holds a
     NIK- or account-like number."""
     if any(holds_identifier(quoted) for quoted in _QUOTED.findall(text)):
@@ -52,7 +52,7 @@ _WHOLE = re.compile(r"(?<![\d.])\d+")
 _NAMED = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")
 """A name in an expression (``fact.wage``, ``member.wages``), with the dots between its parts."""
 Expression = Annotated[str, Field(min_length=1, description="An expression in the rule language"),
-                       AfterValidator(_no_personal_number)]
+                       AfterValidator(no_personal_number)]
 
 
 def _no_number_in(what: str) -> Callable[[str], str]:

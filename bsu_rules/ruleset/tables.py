@@ -110,9 +110,14 @@ def _decoded(raw: bytes, file: str) -> str:
     """The text of a CSV file; TableError if it is not UTF-8 or not CSV the reader can read."""
     try:
         text = raw.decode("utf-8-sig")
-        for _ in csv.reader(io.StringIO(text)):  # a malformed file fails here, before any row is used
+        reader = csv.reader(io.StringIO(text))
+        for _ in reader:  # a malformed file fails here, before any row is used
             pass
     except csv.Error as exc:
+        if "field limit" in str(exc):  # the line it was found on: where the cell ends (or the file does)
+            raise TableError(f"a cell longer than {csv.field_size_limit():,} characters ends on this line: a "
+                             "table's cell is a key, a name, an amount or a source (a quote left open?)",
+                             reader.line_num, file=file) from None
         raise TableError(f"table file `{file}` is not a readable CSV file ({exc})") from None
     except UnicodeDecodeError as exc:
         start = raw.rfind(b"\n", 0, exc.start) + 1

@@ -47,13 +47,13 @@ class Expect(_Model):
     names the edition the refusal must point to."""
 
     outcome: Outcome | Literal["refused"]
-    applies: list[str] | str | None = None
+    applies: list[Line] | Line | None = None  # texts a failed case repeats: no NIK- or account-like number
     rules: dict[str, RuleResult] = {}
     benefit: StrictInt | None = None
-    channel: str | None = None
+    channel: Line | None = None
     priority: StrictInt | None = None
-    flags: list[str] | None = None
-    missing: list[str] | None = None
+    flags: list[Line] | None = None
+    missing: list[Line] | None = None
 
 
 class Case(_Model):
