@@ -29,7 +29,7 @@ from bsu_rules.ruleset.editions import bundled_rules
 from bsu_rules.ruleset.expressions import Binary, Call, Cond, ListLit, Lit, Name, Node, ParseError, parse, walk
 from bsu_rules.ruleset.files import RULE_FILE_LIMIT, UnsafePath, read_limited
 from bsu_rules.ruleset.schema import Day, Said, Text, Written
-from bsu_rules.ruleset.source import read_yaml
+from bsu_rules.ruleset.source import Located, read_yaml
 from bsu_rules.ruleset.types import HISTORIES
 
 if TYPE_CHECKING:
@@ -69,9 +69,11 @@ class Regulation(Written):
 
 
 class GlossaryError(BsuRulesError, ValueError):
-    """The glossary file itself is malformed."""
+    """The glossary file itself is malformed; ``invalid``: its values that are not what the schema takes, and
+    where they are in it (told at their lines by ``check``)."""
 
     code = Code.GLOSSARY
+    invalid: tuple[ValidationError, Located] | None = None
 
 
 RegencyCode = Annotated[str, StringConstraints(pattern=r"^[0-9]{4}$")]
@@ -305,7 +307,9 @@ def load_glossary(path: Path | None = None) -> Glossary:
     except ValidationError as exc:  # what is wrong and where, never the values read (the file may be anything)
         found = "; ".join(f"{'.'.join(str(p)[:80] for p in e['loc']) or '(top)'}: "
                           f"{e['msg'].removeprefix('Value error, ')}" for e in exc.errors()[:5])
-        raise GlossaryError(f"{path}: {hide_identifiers(found)}") from None
+        error = GlossaryError(f"{path}: {hide_identifiers(found)}")
+        error.invalid = exc, located
+        raise error from None
 
 
 def governing(rule_file: Path) -> Path | None:

@@ -182,6 +182,30 @@ def test_a_missing_glossary_entry_is_a_check_error(tmp_path: Path) -> None:
     assert load_glossary() is not load_glossary((rules / "glossary" / "glossary.yaml").resolve())
 
 
+@pytest.mark.parametrize(("old", "new", "says", "suggestion"), [
+    ("\nchannels:", "\nchanels:", "unknown key `chanels`", "channels"),
+    ("member.name: {id: nama, en: name, format: text}", "member.name: {id: nama, en: name, format: txt}",
+     "names.member.name.format: `txt` is not a value here", "text"),
+])
+def test_a_glossary_mistake_is_told_at_its_line_in_the_glossary(tmp_path: Path, old: str, new: str, says: str,
+                                                                 suggestion: str) -> None:
+    """A key or value the glossary's schema does not take is told where it is in the glossary, in the words a
+    rule file's mistake is told (not at the rule file's first line in pydantic's)."""
+    shutil.copytree(ROOT / "rules" / "tables", tmp_path / "tables")
+    (tmp_path / "glossary").mkdir()
+    glossary = (ROOT / "rules" / "glossary" / "glossary.yaml").read_text("utf-8")
+    assert glossary.count(old) == 1
+    (tmp_path / "glossary" / "glossary.yaml").write_text(glossary.replace(old, new), "utf-8")
+    shutil.copy(ROOT / "rules" / "bsu-2022.yaml", tmp_path / "bsu-2022.yaml")
+    [found] = check_file(tmp_path / "bsu-2022.yaml")[1]
+    line = glossary[:glossary.index(old) + (old[0] == "\n")].count("\n") + 1
+    assert (found.file, found.line) == (str(tmp_path / "glossary" / "glossary.yaml"), line)
+    assert says in found.message and found.suggestion == suggestion
+    (tmp_path / "glossary" / "glossary.yaml").write_text("- names\n", "utf-8")
+    [found] = check_file(tmp_path / "bsu-2022.yaml")[1]
+    assert (found.line, found.column) == (1, 1) and found.message.startswith("the file holds a list, not keys")
+
+
 @pytest.mark.parametrize("written", ["nama 3204125708940003", "name 3204-1257-0894-0003",
                                      "nama 32041257\u200b08940003"])
 def test_a_glossary_entry_holding_a_nik_is_a_check_error(tmp_path: Path, written: str) -> None:
@@ -199,7 +223,9 @@ def test_a_glossary_entry_holding_a_nik_is_a_check_error(tmp_path: Path, written
                                                                           'name, format: text}'), "utf-8")
     (rules / "bsu-2022.yaml").write_text((ROOT / "rules" / "bsu-2022.yaml").read_text("utf-8"), "utf-8")
     ruleset, found = check_file(rules / "bsu-2022.yaml")
-    assert ruleset is None and [d.code for d in found] == ["glossary"]
+    line = glossary[:glossary.index(old)].count("\n") + 1
+    assert ruleset is None and [(d.code, d.file, d.line) for d in found] == [
+        ("invalid-value", str(rules / "glossary" / "glossary.yaml"), line)]  # at its line in the glossary
     assert "names.member.name.id: a number of ten digits or more" in found[0].message
     assert "3204" not in found[0].message
 

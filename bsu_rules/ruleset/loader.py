@@ -17,7 +17,7 @@ from pydantic import ValidationError
 from bsu_rules.catalogue.calendar import month_of
 from bsu_rules.errors import Code, RuleSetError
 from bsu_rules.glossary import FILE as GLOSSARY_FILE
-from bsu_rules.glossary import GlossaryError, glossary_sha256, governing, load_glossary, missing_entries
+from bsu_rules.glossary import Glossary, GlossaryError, glossary_sha256, governing, load_glossary, missing_entries
 from bsu_rules.members.model import hide_identifiers
 from bsu_rules.ruleset.checker import (
     FORMAT_TYPES,
@@ -291,7 +291,10 @@ class _RuleSetChecker:
             path = governing(self.path)
             glossary = load_glossary(path.resolve() if path else None)
         except GlossaryError as exc:
-            self.report((), Code.GLOSSARY, str(exc))
+            if exc.invalid is not None:  # at its lines in the glossary, in the words a rule file's are told
+                self.diagnostics.extend(d for _, d in schema_diagnostics(*exc.invalid, root=Glossary))
+            else:
+                self.report((), Code.GLOSSARY, str(exc))
             return
         where = f"the glossary {path}" if path else \
             f"the bundled glossary, which this file's pages read (copy it to {GLOSSARY_FILE} beside the file)"

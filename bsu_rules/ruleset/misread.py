@@ -8,7 +8,8 @@ import re
 import unicodedata
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from types import UnionType
+from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
@@ -179,16 +180,23 @@ def _lookup(data: Any, path: DataPath) -> Any:
     return data
 
 
-def schema_diagnostics(exc: ValidationError, located: Located) -> list[tuple[DataPath, Diagnostic]]:
-    """Each validation error in plain words, with the path of the value it is about."""
+def schema_diagnostics(exc: ValidationError, located: Located,
+                       root: type[BaseModel] = schema.RuleFile) -> list[tuple[DataPath, Diagnostic]]:
+    """Each validation error in plain words, with the path of the value it is about (in a file of ``root``:
+    a rule file, or a glossary)."""
     out: list[tuple[DataPath, Diagnostic]] = []
     for err in _value_shapes(exc.errors()):
         loc: DataPath = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
         loc = tuple(p for p in loc if p not in ("str", "int", "bool", "decimal", "date", "list[str]"))
         rule = _rule_id(located, loc)
+        if not loc and err["type"] in ("model_type", "dict_type"):
+            keys, held = ", ".join(f"`{k}:`" for k in _fields_at(root, ())), _kind_of(err["input"])
+            out.append((loc, Diagnostic(located.file, 1, 1, Code.INVALID_VALUE,
+                                        f"the file holds {held}, not keys with their values ({keys})")))
+            continue
         if err["type"] == "extra_forbidden":
             key = str(loc[-1])
-            fields = _siblings(err, loc)
+            fields = _siblings(err, loc) if root is schema.RuleFile else _fields_at(root, loc[:-1])
             out.append((loc, Diagnostic(located.file, *located.at(loc, key=True), Code.UNKNOWN_KEY,
                                         f"unknown key `{key}`", rule=rule, suggestion=nearest(key, fields))))
         elif err["type"] == "missing":
@@ -407,6 +415,34 @@ def _siblings(err: Any, loc: DataPath) -> list[str]:
     if len(loc) == 1:
         model = schema.RuleFile
     return [f.alias or n for n, f in model.model_fields.items()]
+
+
+def _fields_at(root: type[BaseModel], path: DataPath) -> list[str]:
+    """The keys a mapping at ``path`` of a ``root`` model takes (none when it is no model's)."""
+    t: Any = root
+    for part in path:
+        t = _unwrapped(t)
+        if isinstance(t, type) and issubclass(t, BaseModel):
+            field = next((f for n, f in t.model_fields.items() if part in (n, f.alias)), None)
+            t = field.annotation if field is not None else None
+        elif get_origin(t) in (dict, list, tuple):
+            t = get_args(t)[-1 if get_origin(t) is dict else 0]
+        else:
+            return []
+    t = _unwrapped(t)
+    return [f.alias or n for n, f in t.model_fields.items()] if isinstance(t, type) and issubclass(t, BaseModel) \
+        else []
+
+
+def _unwrapped(t: Any) -> Any:
+    """A type without its ``Annotated`` and ``None`` (``X | None``: X)."""
+    while get_origin(t) is Annotated or isinstance(t, UnionType) or get_origin(t) is Union:
+        t = get_args(t)[0] if get_origin(t) is Annotated else next(a for a in get_args(t) if a is not type(None))
+    return t
+
+
+def _kind_of(value: Any) -> str:
+    return "a list" if isinstance(value, list) else "nothing" if value is None else "a single value"
 
 
 def _rule_id(located: Located, loc: DataPath) -> str | None:
