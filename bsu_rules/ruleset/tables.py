@@ -285,6 +285,8 @@ class _Rows:
     def _visible(self, row: Row, column: str, line: int) -> str:
         """The text of a cell, trimmed; an invisible character in it (U+FEFF, U+200B ...) told and left out."""
         written = row.get(column) or ""
+        if written.isascii():  # no character shown as nothing: the common case, looked at once, in C
+            return written.strip()
         found = next((i for i, c in enumerate(written) if not visible(c) and not CONTROL.match(c)), None)
         if found is not None:
             char, start = written[found], self.at(column, line)
