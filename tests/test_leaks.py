@@ -247,6 +247,8 @@ def test_free_text_an_explanation_names_and_digits_written_otherwise_are_masked(
     ("3204–1257–0894–0003", "<16 digits>"),
     (repr("3204\u200b125708940003"), "'<16 digits>'"), ('"3204\'1257\'0894\'0003"', '"<16 digits>"'),
     ("periods 2022-05, 2022-06, 2022-07", "periods 2022-05, 2022-06, 2022-07"),  # months one after another
+    ("`2022-09-05@2022-09-06` is not a date", "`2022-09-05@2022-09-06` is not a date"),  # a --set NAME@DATE slip
+    ("`3204@1257@0894@0003` is not", "`<16 digits>` is not"),
     ('Citizenship: "3204=1257=0894=0003" is not', 'Citizenship: "<16 digits>" is not'),  # a quoted value: any gap
     ("kpj: '3204a1257b0894c0003' is not", "kpj: '<16 digits>' is not"),
     ("kpj: '32041257²8940003' is not", "kpj: '<16 digits>' is not"),  # a superscript two reads as a digit

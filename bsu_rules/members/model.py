@@ -94,9 +94,10 @@ _PLAIN_GAPS = re.compile(r"\d++(?:[ ./_\-]{1,2}+\d++)*+")
 """A run ``IDENTIFIER`` reads as it is (grouped by one or two spaces, dots, dashes, slashes or underscores)."""
 _CLOCK = r"(?:[01]?[0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9])?"
 _TIME_WORDS = re.compile(rf"[0-9]{{4}}-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12][0-9]|3[01]))?(?:[ T]{_CLOCK})?|{_CLOCK}")
-_DATES = re.compile(rf"(?>{_TIME_WORDS.pattern})(?:{_GAP}{{1,4}}+(?>{_TIME_WORDS.pattern}))*+")
-"""Dates, months and times of day, one after another (``2022-05, 2022-06``; ``2019-03-01 00:00:00``); each
-taken whole, as far as it goes (``2022-05 12:30`` is one), so that a list that is not one fails at once."""
+_DATES = re.compile(rf"(?>{_TIME_WORDS.pattern})(?:(?:{_GAP}|@){{1,4}}+(?>{_TIME_WORDS.pattern}))*+")
+"""Dates, months and times of day, one after another (``2022-05, 2022-06``; ``2019-03-01 00:00:00``; a
+mistyped ``--set NAME@2022-09-05@2022-09-06``); each taken whole, as far as it goes (``2022-05 12:30`` is
+one), so that a list that is not one fails at once."""
 
 
 def _split_out(found: re.Match[str]) -> str:
