@@ -12,7 +12,7 @@ import dataclasses
 import json
 import os
 import stat
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import date
 from enum import StrEnum
@@ -238,9 +238,10 @@ class OutOfForce(BsuRulesError, ValueError):
             instead = f"no edition{' served' + here if here else ''} is in force on that date"
         super().__init__(f"{ruleset} is in force {window}; a decision dated {day} cannot use it: {instead}")
 
-    def among(self, served: Collection[str], here: str) -> OutOfForce:
-        """The same refusal naming only the editions ``served`` (``here``: where they are served)."""
-        return OutOfForce(self.ruleset, self.window, self.day, [p for p in self._pairs if p[0] in served], here)
+    def instead(self, applies: list[tuple[str, str]], here: str) -> OutOfForce:
+        """The same refusal naming the editions ``applies`` (each with its window) in place of those found: the
+        ones served ``here`` (a service's, of whatever file, never a path on its machine)."""
+        return OutOfForce(self.ruleset, self.window, self.day, applies, here)
 
 
 def on_path(exc: OSError, path: object) -> OSError:

@@ -226,7 +226,7 @@ def test_an_entry_folder_without_its_manifest_is_said_to_be_damaged(tmp_path: Pa
     sha = load_ruleset("bsu-2022").sha256
     shutil.copytree(archive / sha, arch / sha)
     (arch / sha / "manifest.json").unlink()
-    damaged = f"{arch / sha}: a damaged archive entry: the folder is there but has no manifest.json; remove the folder"
+    damaged = f"{arch / sha}: a damaged archive entry: the folder is there but has no manifest.json; move the folder"
     for command in (["archive", "bsu-2022", "--into", str(arch)],
                     ["evaluate", "bsu-2022", str(EXAMPLES), "--archive", str(arch)]):
         assert main(command) == 2

@@ -506,6 +506,16 @@ def test_the_guide_shows_the_three_audiences_of_one_member() -> None:
      "Pasal 3 dan Pasal 4 ayat (1) Peraturan Menteri Ketenagakerjaan Nomor 10 Tahun 2022"),
     ("pm-10-2022, Pasal 3; pm-10-2022", "en",  # the key again, with no pinpoint: nothing more to cite
      "Article 3 of Regulation of the Minister of Manpower Number 10 of 2022"),
+    ("pm-5-2025, Pasal 3 ayat (2) huruf d Permenaker 10/2022 sebagaimana diubah; pm-5-2025", "en",
+     "Article 3(2)(d) of Regulation of the Minister of Manpower Number 10 of 2022 as amended by Regulation of the "
+     "Minister of Manpower Number 5 of 2025"),
+    ("pm-5-2025, Penjelasan Pasal 3", "en", "Elucidation of Article 3 of Regulation of the Minister of Manpower "
+     "Number 5 of 2025"),  # every pinpoint word check takes has its English
+    ("pm-10-2022, Pasal 3; ayat (4); Pasal 4 ayat (1) sampai ayat (3); pasal 5 angka 2; Paragraf 2", "en",
+     "Article 3 and paragraph (4) and Article 4(1) to (3) and Article 5 point 2 and Paragraph 2 of Regulation of "
+     "the Minister of Manpower Number 10 of 2022"),
+    ("pm-10-2022, Lampiran huruf A; Bab II; Bagian Kedua", "en", "Annex letter A and Chapter II and Part Kedua of "
+     "Regulation of the Minister of Manpower Number 10 of 2022"),
     ("bpjs-tk", "id", "ketentuan kepesertaan BPJS Ketenagakerjaan"),
     ("a source that names no legal basis", "id", None),
     (None, "en", None),

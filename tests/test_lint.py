@@ -141,7 +141,11 @@ def test_messages_say_what_to_do() -> None:
     ("pm-10-2022, Pasal 3; bpjs-tk Pasal 2", "unknown-source", Severity.ERROR, "write a comma after the key",
      "bpjs-tk, Pasal 2"),
     ("pm-10-2022 Pasal 3", "unknown-source", Severity.ERROR, "write a comma after the key", "pm-10-2022, Pasal 3"),
-    ("pm-10-2022, Pasal 3; ayat (4); Penjelasan Pasal 3", None, None, "", None),
+    ("pm-10-2022, Pasal 3; ayat (4); Penjelasan Pasal 3; Paragraf 2", None, None, "", None),
+    ("pm-10-2022, Pasal 3; Pasal 15 UU 24/2011", "unknown-source", Severity.ERROR,
+     "names a regulation inside an article", None),  # cited as an article of pm-10-2022 otherwise
+    ("pm-10-2022, Pasal 3 Permenaker 5/2025", "unknown-source", Severity.ERROR, "names a regulation inside", None),
+    ("pm-10-2022, Pasal 3; Pasal-4", "unknown-source", Severity.ERROR, "`Pasal-4` is not a key", None),
 ])
 def test_a_criterion_cites_an_article_of_a_known_regulation(tmp_path: Path, source: str, code: str | None,
                                                             severity: Severity | None, says: str,

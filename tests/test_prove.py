@@ -366,6 +366,9 @@ def test_a_property_that_is_not_true_or_false_is_refused(tmp_path: Path) -> None
     with pytest.raises(ProveError, match=r"p\.yaml:3:5: property 1: a text of ten digits or more") as raised:
         load(path, load_ruleset("bsu-2022"))  # published beside the rules: it names no person, nor repeats one
     assert "3204125708940003" not in str(raised.value)
+    path.write_text('ruleset: bsu-2022\nproperties:\n  - name: "NIK 3204-1257-0894-0003 paid"\n    always: true\n')
+    with pytest.raises(ProveError, match=r"p\.yaml:3:5: property 1: a number of ten digits or more"):
+        load(path, load_ruleset("bsu-2022"))  # a name is text shown as written, however its digits are grouped
     path.write_text("ruleset: bsu-2022\nproperties:\n  - name: typo\n    always: param.wage_celing > 0\n")
     with pytest.raises(ProveError, match=r"p\.yaml:4:13: .*did you mean `param\.wage_ceiling`"):
         load(path, load_ruleset("bsu-2022"))

@@ -327,14 +327,17 @@ def test_errors_have_one_shape(server: httpx.Client) -> None:
 
 
 def test_a_date_out_of_force_names_only_an_edition_served_here(server: httpx.Client, strict: httpx.Client) -> None:
-    """The edition to use instead is one the client can ask this service for: a service of bsu-2022 alone does
-    not send a request dated in 2025 to bsu-2025, which it would answer with 404."""
+    """The edition to use instead is one the client can ask this service for, as it serves it: a service without
+    bsu-2025 does not send a request dated in 2025 there (it would answer 404), nor names a bundled file."""
     record = EXAMPLES.read_text("utf-8").splitlines()[0]
     dated = {"ruleset": "bsu-2022", "on": "2025-07-01"}
     every = assert_error(server.post("/v1/decisions", params=dated, content=record), 422, "out-of-force")["message"]
     assert every.endswith("on that date use bsu-2025 (in force from 2025-06-02, with no end date)")
     alone = assert_error(strict.post("/v1/decisions", params=dated, content=record), 422, "out-of-force")["message"]
-    assert alone.endswith("cannot use it: no edition served here is in force on that date")
+    assert alone.endswith("on that date use lint-gapped-parameter (in force from 2022-09-05, with no end date)")
+    early = {"ruleset": "bsu-2022", "on": "2021-01-01"}
+    none = assert_error(strict.post("/v1/decisions", params=early, content=record), 422, "out-of-force")["message"]
+    assert none.endswith("cannot use it: no edition served here is in force on that date")
 
 
 def test_a_body_that_is_no_request_says_what_to_send(server: httpx.Client, strict: httpx.Client) -> None:

@@ -176,8 +176,9 @@ def archived_entry(name: str | Path) -> RuleSet | None:
             return ruleset
         raise ArchiveError(f"{path}: its folder is named by a rule set's hash, as an archive entry is, but has no "
                            f"{MANIFEST}, and the file is not the rule set that hash names: an archive entry that "
-                           "lost its manifest is damaged (keep it aside as it is, and archive the rule set again); "
-                           "a rule file that is not archived is given from a folder of another name")
+                           f"lost its manifest is damaged (move the folder out of {folder.parent} as it is, and "
+                           "archive the rule set again); a rule file that is not archived is given from a folder of "
+                           "another name")
     entry = load_archived(folder.parent, folder.name)
     manifest = json.loads(read_beside(folder, MANIFEST, RULE_FILE_LIMIT))
     if "base" in manifest:
@@ -234,8 +235,8 @@ def _no_manifest(root: Path, folder: Path) -> ArchiveError:
     """An entry folder without its manifest: damaged (an archive run stopped part-way, or a copy), never
     read as a missing entry nor written over."""
     return ArchiveError(f"{folder}: a damaged archive entry: the folder is there but has no {MANIFEST}; "
-                        f"remove the folder, then archive the rule set again (bsu-rules archive RULESET "
-                        f"--into {root}, or evaluate --archive {root})")
+                        f"move the folder out of {root} as it is (it may be evidence), then archive the rule set "
+                        f"again (bsu-rules archive RULESET --into {root}, or evaluate --archive {root})")
 
 
 def _load_entry(root: Path, folder: Path, manifest: dict[str, Any], loading: tuple[str, ...] = ()) -> RuleSet:

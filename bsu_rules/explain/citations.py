@@ -16,21 +16,30 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from bsu_rules.glossary import Glossary
-from bsu_rules.ruleset.sources import source_parts
+from bsu_rules.ruleset.sources import AMENDED, source_parts
 
 if TYPE_CHECKING:
     from bsu_rules.ruleset.schema import RuleFile
 
-_AMENDED = re.compile(r"^(?P<pin>.*?)\s*Permenaker (?P<no>\d+)/(?P<year>\d{4}) sebagaimana diubah$")
 _SUBDIVISION = re.compile(r"\s*,\s*(?=(?:ayat|huruf)\b)")
-_EN = [
-    (re.compile(r" huruf ([a-z]) dan ([a-z])\b"), r"(\1) and (\2)"),
-    (re.compile(r"Pasal (\w+)"), r"Article \1"),
-    (re.compile(r" ayat \((\d+)\)"), r"(\1)"),
-    (re.compile(r" huruf ([a-z])\b"), r"(\1)"),
-    (re.compile(r"Lampiran (\w+)"), r"Annex \1"),
-    (re.compile(r" dan "), " and "),
-]
+_EN = [(re.compile(pattern, re.IGNORECASE), repl) for pattern, repl in (
+    (r"^ayat \((\w+)\)", r"paragraph (\1)"),  # a further paragraph or point of the article before
+    (r"^huruf ((?-i:[a-z]))\b", r"point (\1)"),
+    (r" huruf ((?-i:[a-z])) dan ((?-i:[a-z]))\b", r"(\1) and (\2)"),
+    (r" sampai(?: dengan)? ayat \((\w+)\)", r" to (\1)"),
+    (r"\bPenjelasan\s+", "Elucidation of "),
+    (r"\bPasal (\w+)", r"Article \1"),
+    (r" ayat \((\w+)\)", r"(\1)"),
+    (r" huruf ((?-i:[a-z]))\b", r"(\1)"),
+    (r"\bhuruf ((?-i:[A-Z]))\b", r"letter \1"),  # an annex's part: `Lampiran huruf A`
+    (r"\bangka (\w+)", r"point \1"),
+    (r"\bLampiran (\w+)", r"Annex \1"),
+    (r"\bBab (\w+)", r"Chapter \1"),
+    (r"\bBagian (\w+)", r"Part \1"),
+    (r"\bParagraf (\w+)", r"Paragraph \1"),
+    (r" sampai(?: dengan)? ", " to "),
+    (r" dan ", " and "),
+)]
 
 
 def pinpoint(text: str, lang: str) -> str:
@@ -74,12 +83,14 @@ def cite(source: str | None, glossary: Glossary, lang: str, last: str | None = N
                 return None
             key, pin = groups[-1][0], part
         base = None
-        amended = _AMENDED.match(pin)
+        amended = AMENDED.match(pin)
         if amended:
             pin, base = amended["pin"], f"pm-{amended['no']}-{amended['year']}"
             base = base if base in glossary.legal_basis else None
+        if not pin and any(g[0] == key for g in groups):
+            continue  # ``…; pm-10-2022``: the key again, no pinpoint
         if groups and groups[-1][0] == key and groups[-1][2] == base:
-            groups[-1][1].extend([pin] if pin else [])  # ``…; pm-10-2022``: the key again, no pinpoint
+            groups[-1][1].append(pin)
         else:
             groups.append((key, [pin] if pin else [], base))
     last = last if last in glossary.legal_basis else None

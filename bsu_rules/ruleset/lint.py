@@ -64,7 +64,7 @@ from bsu_rules.ruleset.folding import Const, Folder, truth
 from bsu_rules.ruleset.lint_params import ParamLint, Where, table_cells
 from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.ruleset.schema import UNIT_WORDS, Basis, Kind
-from bsu_rules.ruleset.sources import source_parts
+from bsu_rules.ruleset.sources import AMENDED, OTHER_REGULATION, source_parts
 from bsu_rules.ruleset.stale import stale_titles
 from bsu_rules.ruleset.types import too_wide
 from bsu_rules.semantics import DECIDING
@@ -75,7 +75,7 @@ CODES = ("invalid-argument", "division-by-zero", "type-mismatch", "unused", "mis
          "unlikely-amount")
 _KEY_SHAPED = re.compile(r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)+")
 """A legal-basis key's shape (``pm-10-2022``, ``bpjs-tk``): a pinpoint such as ``Pasal 4`` is not."""
-_PINPOINT = re.compile(r"(?:Pasal|Lampiran|Penjelasan|Bab|Bagian|ayat|huruf|angka)\b", re.IGNORECASE)
+_PINPOINT = re.compile(r"(?:Pasal|Lampiran|Penjelasan|Bab|Bagian|Paragraf|ayat|huruf|angka)\s+\S", re.IGNORECASE)
 """How a further article of the regulation cited before starts (``Pasal 4``, ``Lampiran I``)."""
 
 
@@ -100,6 +100,16 @@ def _miscited(key: str, known: Iterable[str], first: bool) -> tuple[str, str | N
         "the regulation before it (`Pasal 4`) or another regulation's key and article (`uu-24-2011, Pasal 15`)"
     return (f"`{clipped(shown)}` is not a key of this file's `legal_basis`: list it there with the regulation's "
             f"name, or correct it{why}"), near or nearest(key, known)
+
+
+def _regulation_inside(pinpoint: str) -> tuple[str, None] | None:
+    """A regulation named inside a pinpoint (``Pasal 15 UU 24/2011``), unless as the text the part's regulation
+    amends (``… Permenaker 14/2020 sebagaimana diubah``): a page would cite it as an article of the part's."""
+    if not OTHER_REGULATION.search(pinpoint) or AMENDED.match(pinpoint):
+        return None
+    return (f"`{clipped(pinpoint)}` names a regulation inside an article, which a page would cite as an article "
+            "of the regulation before it: cite another regulation by its key and article (`uu-24-2011, Pasal 15`), "
+            "listed in `legal_basis`"), None
 
 
 _ACTS = {Kind.REQUIRE: "fails", Kind.EXCLUDE: "excludes", Kind.FLAG: "flags", Kind.PRIORITIZE: "prioritises"}
@@ -139,8 +149,9 @@ class _Lint(ParamLint):
                 if not cited:  # wholly in brackets, or only `;`
                     self.warn(at, "unknown-source", f"`{clipped(source)}` cites no legal-basis key a page could "
                               "read (what is in brackets is a remark)", rule.id, severity=Severity.ERROR)
-                for text, near in [miscited for n, (_, key, _) in enumerate(cited)
-                                   if (miscited := _miscited(key, known, first=n == 0)) is not None][:1]:
+                for text, near in [miscited for n, (_, key, pin) in enumerate(cited)
+                                   if (miscited := _miscited(key, known, first=n == 0)
+                                       or _regulation_inside(key if key not in known else pin)) is not None][:1]:
                     self.warn(at, "unknown-source", text, rule.id, suggestion=near, severity=Severity.ERROR)
         model = self.rs.model  # elsewhere a source may be free text: only a key mistyped is told
         others: list[tuple[Where, str | None]] = [(("parameters", n, "source"), p.source)

@@ -227,6 +227,10 @@ def schema_diagnostics(exc: ValidationError, located: Located,
                     else "".join(f"`{c}`" for c in choices)
                 msg = f"`{shown}` is not a value here: write {listed}"
                 fixed = nearest(str(err["input"]), choices)
+            elif err["type"] == "string_pattern_mismatch" and root is not schema.RuleFile:
+                pattern = str(err["ctx"]["pattern"])
+                msg = f"`{hide_identifiers(clipped(str(err['input'])))}` " + _FORMS.get(
+                    pattern, f"does not have the form taken here (the pattern {pattern})")
             elif err["type"] == "string_pattern_mismatch":
                 msg, fixed = _name_problem(str(err["input"]), str(err["ctx"]["pattern"]),
                                            "a rule-set id" if loc == ("ruleset",) else None)
@@ -415,6 +419,11 @@ def _siblings(err: Any, loc: DataPath) -> list[str]:
     if len(loc) == 1:
         model = schema.RuleFile
     return [f.alias or n for n, f in model.model_fields.items()]
+
+
+_FORMS = {"^[0-9]{4}$": "is not a regency or city code: write its 4 digits, such as 3273",
+          "^[^0-9]*$": "holds a digit: a place's name is written in words"}
+"""What a glossary's patterns take, in words."""
 
 
 def _fields_at(root: type[BaseModel], path: DataPath) -> list[str]:

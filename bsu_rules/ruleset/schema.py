@@ -103,14 +103,15 @@ class Kind(StrEnum):
     FLAG = "flag"
 
 
-def _no_identifier(text: str) -> str:
+def shown_as_written(text: str) -> str:
+    """Text shown to everyone as written: ValueError if it holds a NIK- or account-like number."""
     if holds_identifier(text):
         raise ValueError("a number of ten digits or more, as a NIK or an account number is: this text is shown "
                          "to everyone as written (leave personal numbers out)")
     return text
 
 
-Said = Annotated[str, AfterValidator(_no_identifier)]
+Said = Annotated[str, AfterValidator(shown_as_written)]
 """Text shown as written (an explanation, a note): it holds no NIK- or account-like number."""
 
 
@@ -134,7 +135,7 @@ BREAK = re.compile(r"[\r\n\v\f\x85\u2028\u2029]")
 def _one_line(text: str) -> str:
     if BREAK.search(text):
         raise ValueError("a line break: this text is shown on one line (write it on one line)")
-    return _no_identifier(text)
+    return shown_as_written(text)
 
 
 Line = Annotated[str, AfterValidator(_one_line)]

@@ -40,6 +40,7 @@ from bsu_rules.members import Member, parse_member
 from bsu_rules.members.decode import BadRecord
 from bsu_rules.members.model import shortened
 from bsu_rules.ruleset.diagnostics import nearest
+from bsu_rules.ruleset.editions import window_text
 from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.schemas import schema
 from bsu_rules.service.editions import Edition, EditionSummary, edition, summary
@@ -176,8 +177,10 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None,
         that fails has logged nothing."""
         try:
             plan = rs.plan(on)
-        except OutOfForce as exc:  # naming only the editions a client can ask for here
-            raise ServiceError(422, Code.OUT_OF_FORCE, str(exc.among(by_id, " here")), field="on") from None
+        except OutOfForce as exc:  # naming only the editions a client can ask for here, as served here
+            served = [(other.id, window_text(other.model.in_force)) for other in by_id.values()
+                      if other.model.in_force.contains(exc.day)]
+            raise ServiceError(422, Code.OUT_OF_FORCE, str(exc.instead(served, " here")), field="on") from None
         deadline = time.monotonic() + limits.max_seconds
         out: list[tuple[Decision | Rejected, str]] = []
         decided: list[tuple[Decision, Member, str]] = []
