@@ -512,10 +512,15 @@ def test_the_guide_shows_the_three_audiences_of_one_member() -> None:
     ("pm-5-2025, Penjelasan Pasal 3", "en", "Elucidation of Article 3 of Regulation of the Minister of Manpower "
      "Number 5 of 2025"),  # every pinpoint word check takes has its English
     ("pm-10-2022, Pasal 3; ayat (4); Pasal 4 ayat (1) sampai ayat (3); pasal 5 angka 2; Paragraf 2", "en",
-     "Article 3 and paragraph (4) and Article 4(1) to (3) and Article 5 point 2 and Paragraph 2 of Regulation of "
-     "the Minister of Manpower Number 10 of 2022"),
-    ("pm-10-2022, Lampiran huruf A; Bab II; Bagian Kedua", "en", "Annex letter A and Chapter II and Part Kedua of "
+     "Article 3 and paragraph (4) and Article 4(1) to (3) and Article 5 number 2 and Paragraph 2 of Regulation "
+     "of the Minister of Manpower Number 10 of 2022"),
+    ("pm-10-2022, Lampiran huruf A; Bab II; Bagian Kedua", "en", "Annex letter A and Chapter II and Part Two of "
      "Regulation of the Minister of Manpower Number 10 of 2022"),
+    ("pm-10-2022, Pasal 3 ayat (1) dan ayat (2) huruf a sampai dengan huruf d; Penjelasan Umum", "en",
+     "Article 3(1) and (2)(a) to (d) and General Elucidation of Regulation of the Minister of Manpower Number 10 of "
+     "2022"),
+    ("pm-10-2022, Pasal 3 tentang upah", "en",  # words not read as articles: cited as written, never garbled
+     "Pasal 3 tentang upah of Regulation of the Minister of Manpower Number 10 of 2022"),
     ("bpjs-tk", "id", "ketentuan kepesertaan BPJS Ketenagakerjaan"),
     ("a source that names no legal basis", "id", None),
     (None, "en", None),

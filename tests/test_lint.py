@@ -124,7 +124,7 @@ def test_messages_say_what_to_do() -> None:
     ("pm-10-2022, Pasal 3; Lampiran I", None, None, "", None),
     ("pm-10-2022 (Permenaker 10/2022); bpjs-tk", "missing-source", Severity.WARNING, "but no article", None),
     ("pm-10-2022 (catatan), Pasal 3; Pasal 4", None, None, "", None),  # read as a page cites it: no finding
-    ("pm-10-2022; bpjs-tk, keanggotaan", None, None, "", None),
+    ("pm-10-2022; bpjs-tk, Pasal 1", None, None, "", None),
     ("pm-10-2022;", "missing-source", Severity.WARNING, "but no article", None),  # an empty part is none
     ("pm-10-2022, Pasal 3 ayat (2a)", None, None, "", None),  # an inserted paragraph is a pinpoint, not a remark
     ("pm-10-2022, Pasal 3; pm-10-2O22, Pasal 4", "unknown-source", Severity.ERROR, "`pm-10-2O22` is not a key",
@@ -146,6 +146,12 @@ def test_messages_say_what_to_do() -> None:
      "names a regulation inside an article", None),  # cited as an article of pm-10-2022 otherwise
     ("pm-10-2022, Pasal 3 Permenaker 5/2025", "unknown-source", Severity.ERROR, "names a regulation inside", None),
     ("pm-10-2022, Pasal 3; Pasal-4", "unknown-source", Severity.ERROR, "`Pasal-4` is not a key", None),
+    ("pm-10-2022, Pasal 3; Pasal 15, UU 24/2011", "unknown-source", Severity.ERROR, "names a regulation", None),
+    ("pm-10-2022, Pasal 3; Pasal 2 bpjs-tk", "unknown-source", Severity.ERROR, "names a regulation", None),
+    ("pm-10-2022, Pasal 3 Undang-undang Nomor 24 Tahun 2011", "unknown-source", Severity.ERROR, "names a regulation",
+     None),
+    ("pm-10-2022, Pasal 3 tentang upah", "unknown-source", Severity.WARNING, "a page in English cites it as written",
+     None),
 ])
 def test_a_criterion_cites_an_article_of_a_known_regulation(tmp_path: Path, source: str, code: str | None,
                                                             severity: Severity | None, says: str,

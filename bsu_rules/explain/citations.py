@@ -11,46 +11,22 @@ effect, is cited as it read before that amendment ("sebelum diubah dengan …").
 
 from __future__ import annotations
 
-import re
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from bsu_rules.glossary import Glossary
-from bsu_rules.ruleset.sources import AMENDED, source_parts
+from bsu_rules.ruleset.sources import AMENDED, SUBDIVISION, english_pinpoint, source_parts
 
 if TYPE_CHECKING:
     from bsu_rules.ruleset.schema import RuleFile
 
-_SUBDIVISION = re.compile(r"\s*,\s*(?=(?:ayat|huruf)\b)")
-_EN = [(re.compile(pattern, re.IGNORECASE), repl) for pattern, repl in (
-    (r"^ayat \((\w+)\)", r"paragraph (\1)"),  # a further paragraph or point of the article before
-    (r"^huruf ((?-i:[a-z]))\b", r"point (\1)"),
-    (r" huruf ((?-i:[a-z])) dan ((?-i:[a-z]))\b", r"(\1) and (\2)"),
-    (r" sampai(?: dengan)? ayat \((\w+)\)", r" to (\1)"),
-    (r"\bPenjelasan\s+", "Elucidation of "),
-    (r"\bPasal (\w+)", r"Article \1"),
-    (r" ayat \((\w+)\)", r"(\1)"),
-    (r" huruf ((?-i:[a-z]))\b", r"(\1)"),
-    (r"\bhuruf ((?-i:[A-Z]))\b", r"letter \1"),  # an annex's part: `Lampiran huruf A`
-    (r"\bangka (\w+)", r"point \1"),
-    (r"\bLampiran (\w+)", r"Annex \1"),
-    (r"\bBab (\w+)", r"Chapter \1"),
-    (r"\bBagian (\w+)", r"Part \1"),
-    (r"\bParagraf (\w+)", r"Paragraph \1"),
-    (r" sampai(?: dengan)? ", " to "),
-    (r" dan ", " and "),
-)]
-
 
 def pinpoint(text: str, lang: str) -> str:
     """An article reference in the citation language: "Pasal 3 ayat (2) huruf a" -> "Article 3(2)(a)" (a
-    comma before ``ayat`` or ``huruf``, "Pasal 3, ayat (2)", as none)."""
-    text = _SUBDIVISION.sub(" ", text)
-    if lang == "id":
-        return text
-    for pattern, repl in _EN:
-        text = pattern.sub(repl, text)
-    return text
+    comma before ``ayat`` or ``huruf``, "Pasal 3, ayat (2)", as none). In English, one that is not read whole as
+    articles, paragraphs, points, annexes, chapters and parts (``english_pinpoint``) is cited as written."""
+    text = SUBDIVISION.sub(" ", text)
+    return text if lang == "id" else english_pinpoint(text) or text
 
 
 def last_amendment(model: RuleFile, on: date) -> str | None:

@@ -32,7 +32,7 @@ from bsu_rules.prove.verdict import Verdict
 from bsu_rules.ruleset.expressions import Lit, Name, Node, ParseError
 from bsu_rules.ruleset.loader import in_words
 from bsu_rules.ruleset.model import RuleSet
-from bsu_rules.ruleset.schema import no_personal_number, shown_as_written
+from bsu_rules.ruleset.schema import no_personal_number, one_line
 from bsu_rules.ruleset.source import read_yaml
 from bsu_rules.ruleset.types import BOOL
 
@@ -76,7 +76,7 @@ def load(path: Path, ruleset: RuleSet) -> list[Property]:
                              "`sometimes`")
         text, where = str(item[forms[0]]), ("properties", i - 1, forms[0])
         try:  # published beside the rule file, and repeated by `prove`: a property names no person either
-            shown_as_written(item["name"])
+            one_line(item["name"])  # a line of its own in `prove`'s report: it forges none
             no_personal_number(text)
         except ValueError as exc:
             raise ProveError(f"{path}:{line}: property {i}: {exc}") from None

@@ -64,7 +64,7 @@ from bsu_rules.ruleset.folding import Const, Folder, truth
 from bsu_rules.ruleset.lint_params import ParamLint, Where, table_cells
 from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.ruleset.schema import UNIT_WORDS, Basis, Kind
-from bsu_rules.ruleset.sources import AMENDED, OTHER_REGULATION, source_parts
+from bsu_rules.ruleset.sources import AMENDED, OTHER_REGULATION, english_pinpoint, source_parts
 from bsu_rules.ruleset.stale import stale_titles
 from bsu_rules.ruleset.types import too_wide
 from bsu_rules.semantics import DECIDING
@@ -102,12 +102,18 @@ def _miscited(key: str, known: Iterable[str], first: bool) -> tuple[str, str | N
             f"name, or correct it{why}"), near or nearest(key, known)
 
 
-def _regulation_inside(pinpoint: str) -> tuple[str, None] | None:
-    """A regulation named inside a pinpoint (``Pasal 15 UU 24/2011``), unless as the text the part's regulation
-    amends (``… Permenaker 14/2020 sebagaimana diubah``): a page would cite it as an article of the part's."""
-    if not OTHER_REGULATION.search(pinpoint) or AMENDED.match(pinpoint):
+def _article(pinpoint: str) -> str:
+    """A pinpoint without the text the part's regulation amends (``… Permenaker 14/2020 sebagaimana diubah``)."""
+    amended = AMENDED.match(pinpoint)
+    return amended["pin"] if amended else pinpoint
+
+
+def _regulation_inside(article: str, known: Iterable[str]) -> tuple[str, None] | None:
+    """A regulation named inside an article (``Pasal 15 UU 24/2011``, ``Pasal 2 bpjs-tk``; ``_article``: but for
+    the text the part's regulation amends): a page would cite it as an article of the part's regulation."""
+    if not OTHER_REGULATION.search(article) and not set(re.split(r"[\s,;()]+", article)) & set(known):
         return None
-    return (f"`{clipped(pinpoint)}` names a regulation inside an article, which a page would cite as an article "
+    return (f"`{clipped(article)}` names a regulation inside an article, which a page would cite as an article "
             "of the regulation before it: cite another regulation by its key and article (`uu-24-2011, Pasal 15`), "
             "listed in `legal_basis`"), None
 
@@ -149,10 +155,17 @@ class _Lint(ParamLint):
                 if not cited:  # wholly in brackets, or only `;`
                     self.warn(at, "unknown-source", f"`{clipped(source)}` cites no legal-basis key a page could "
                               "read (what is in brackets is a remark)", rule.id, severity=Severity.ERROR)
-                for text, near in [miscited for n, (_, key, pin) in enumerate(cited)
-                                   if (miscited := _miscited(key, known, first=n == 0)
-                                       or _regulation_inside(key if key not in known else pin)) is not None][:1]:
+                # each part's article: after its key, or the whole part where it names none (`; Pasal 4`)
+                articles = [_article(pin if key in known else part) for part, key, pin in cited]
+                wrong = [found for n, ((_, key, _), article) in enumerate(zip(cited, articles, strict=True))
+                         if (found := _miscited(key, known, first=n == 0) or _regulation_inside(article, known))]
+                unread = [article for article in articles if article and english_pinpoint(article) is None]
+                for text, near in wrong[:1]:
                     self.warn(at, "unknown-source", text, rule.id, suggestion=near, severity=Severity.ERROR)
+                for article in unread[:1] if not wrong else []:
+                    self.warn(at, "unknown-source", f"`{clipped(article)}` is not read as articles (`Pasal`, `ayat`, "
+                              "`huruf`, `angka`, `Lampiran`, `Bab`, `Bagian`, `Paragraf`, `Penjelasan`, joined by "
+                              "`dan` or `sampai`): a page in English cites it as written, in Indonesian", rule.id)
         model = self.rs.model  # elsewhere a source may be free text: only a key mistyped is told
         others: list[tuple[Where, str | None]] = [(("parameters", n, "source"), p.source)
                                                   for n, p in model.parameters.items()]

@@ -132,13 +132,14 @@ class Written(Text):
 BREAK = re.compile(r"[\r\n\v\f\x85\u2028\u2029]")
 
 
-def _one_line(text: str) -> str:
+def one_line(text: str) -> str:
+    """Text shown on one line, as written: ValueError if it holds a line break or a NIK- or account-like number."""
     if BREAK.search(text):
         raise ValueError("a line break: this text is shown on one line (write it on one line)")
     return shown_as_written(text)
 
 
-Line = Annotated[str, AfterValidator(_one_line)]
+Line = Annotated[str, AfterValidator(one_line)]
 """Text shown on one line (a title, a source, a name): a line break in it could forge a line of a page,
 and it is shown as written, so it holds no NIK- or account-like number."""
 
