@@ -472,7 +472,8 @@ def test_every_character_not_shown_may_stand_around_a_rewritten_account_number()
                                     "\u034f4.18201E+14\x7f", "Rp 418.201.004.566.507", "idr 418201004566507",
                                     "418,201,004,566,507.000", "418.201.004.566.507,000", "0.00",
                                     "418\u2009201\u2009004\u2009566\u2009507,00", "Rp 418.201.004.566.507,-",
-                                    "418.201.004.566.507 IDR", "418.201.004.566.507,-", "Rp 418.201.004.566.507."])
+                                    "418.201.004.566.507 IDR", "418.201.004.566.507,-", "Rp 418.201.004.566.507.",
+                                    "Rp. 418.201.004.566.507.-", "418.201.004.566.507 ,-", "418.201.004.566.507 IDR."])
 def test_an_account_number_a_spreadsheet_rewrote_is_refused_not_paid_to(tmp_path: Path,
                                                                          capsys: pytest.CaptureFixture[str],
                                                                          rs2022: RuleSet, number: str) -> None:

@@ -519,6 +519,11 @@ def test_the_guide_shows_the_three_audiences_of_one_member() -> None:
     ("pm-10-2022, Pasal 3 ayat (1) dan ayat (2) huruf a sampai dengan huruf d; Penjelasan Umum", "en",
      "Article 3(1) and (2)(a) to (d) and General Elucidation of Regulation of the Minister of Manpower Number 10 of "
      "2022"),
+    ("pm-10-2022, Pasal 3 ayat (2) huruf a, huruf b dan huruf c; Penjelasan ayat (2)", "en",
+     "Article 3(2)(a), (b) and (c) and Elucidation of paragraph (2) of Regulation of the Minister of Manpower "
+     "Number 10 of 2022"),  # a list's comma kept, a comma before a deeper part read as none
+    ("pm-10-2022, Pasal 3, ayat (1), ayat (2), dan ayat (3)", "id",
+     "Pasal 3 ayat (1), ayat (2), dan ayat (3) Peraturan Menteri Ketenagakerjaan Nomor 10 Tahun 2022"),
     ("pm-10-2022, Pasal 3 tentang upah", "en",  # words not read as articles: cited as written, never garbled
      "Pasal 3 tentang upah of Regulation of the Minister of Manpower Number 10 of 2022"),
     ("bpjs-tk", "id", "ketentuan kepesertaan BPJS Ketenagakerjaan"),

@@ -152,6 +152,9 @@ def test_messages_say_what_to_do() -> None:
      None),
     ("pm-10-2022, Pasal 3 tentang upah", "unknown-source", Severity.WARNING, "a page in English cites it as written",
      None),
+    ("pm-10-2022, Pasal 3 Permenaker 99/2020 sebagaimana diubah", "unknown-source", Severity.ERROR,
+     "cites the text of `pm-99-2020`, which `legal_basis` does not list", None),
+    ("pm-10-2022, Pasal 3 Peraturan Menteri ini", "unknown-source", Severity.WARNING, "cites it as written", None),
 ])
 def test_a_criterion_cites_an_article_of_a_known_regulation(tmp_path: Path, source: str, code: str | None,
                                                             severity: Severity | None, says: str,

@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from bsu_rules.glossary import Glossary
-from bsu_rules.ruleset.sources import AMENDED, SUBDIVISION, english_pinpoint, source_parts
+from bsu_rules.ruleset.sources import AMENDED, english_pinpoint, source_parts, subdivided
 
 if TYPE_CHECKING:
     from bsu_rules.ruleset.schema import RuleFile
@@ -25,7 +25,7 @@ def pinpoint(text: str, lang: str) -> str:
     """An article reference in the citation language: "Pasal 3 ayat (2) huruf a" -> "Article 3(2)(a)" (a
     comma before ``ayat`` or ``huruf``, "Pasal 3, ayat (2)", as none). In English, one that is not read whole as
     articles, paragraphs, points, annexes, chapters and parts (``english_pinpoint``) is cited as written."""
-    text = SUBDIVISION.sub(" ", text)
+    text = subdivided(text)
     return text if lang == "id" else english_pinpoint(text) or text
 
 

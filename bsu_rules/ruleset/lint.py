@@ -108,14 +108,19 @@ def _article(pinpoint: str) -> str:
     return amended["pin"] if amended else pinpoint
 
 
-def _regulation_inside(article: str, known: Iterable[str]) -> tuple[str, None] | None:
-    """A regulation named inside an article (``Pasal 15 UU 24/2011``, ``Pasal 2 bpjs-tk``; ``_article``: but for
-    the text the part's regulation amends): a page would cite it as an article of the part's regulation."""
+def _regulation_inside(pinpoint: str, known: Iterable[str]) -> tuple[str, None] | None:
+    """A regulation named inside an article (``Pasal 15 UU 24/2011``, ``Pasal 2 bpjs-tk``), but for the text the
+    part's regulation amends, which must be listed (a page names it by its key): a page would cite it as an
+    article of the part's regulation."""
+    if (amended := AMENDED.match(pinpoint)) and (text := f"pm-{amended['no']}-{amended['year']}") not in known:
+        return (f"`{clipped(pinpoint)}` cites the text of `{text}`, which `legal_basis` does not list: list it there "
+                "with the regulation's name (a page names the text amended by it)"), None
+    article = _article(pinpoint)
     if not OTHER_REGULATION.search(article) and not set(re.split(r"[\s,;()]+", article)) & set(known):
         return None
     return (f"`{clipped(article)}` names a regulation inside an article, which a page would cite as an article "
             "of the regulation before it: cite another regulation by its key and article (`uu-24-2011, Pasal 15`), "
-            "listed in `legal_basis`"), None
+            "listed in `legal_basis`, and a text it amends as `Pasal 3 Permenaker 14/2020 sebagaimana diubah`"), None
 
 
 _ACTS = {Kind.REQUIRE: "fails", Kind.EXCLUDE: "excludes", Kind.FLAG: "flags", Kind.PRIORITIZE: "prioritises"}
@@ -156,10 +161,11 @@ class _Lint(ParamLint):
                     self.warn(at, "unknown-source", f"`{clipped(source)}` cites no legal-basis key a page could "
                               "read (what is in brackets is a remark)", rule.id, severity=Severity.ERROR)
                 # each part's article: after its key, or the whole part where it names none (`; Pasal 4`)
-                articles = [_article(pin if key in known else part) for part, key, pin in cited]
-                wrong = [found for n, ((_, key, _), article) in enumerate(zip(cited, articles, strict=True))
-                         if (found := _miscited(key, known, first=n == 0) or _regulation_inside(article, known))]
-                unread = [article for article in articles if article and english_pinpoint(article) is None]
+                written = [pin if key in known else part for part, key, pin in cited]
+                wrong = [found for n, ((_, key, _), text) in enumerate(zip(cited, written, strict=True))
+                         if (found := _miscited(key, known, first=n == 0) or _regulation_inside(text, known))]
+                unread = [article for text in written if (article := _article(text))
+                          and english_pinpoint(article) is None]
                 for text, near in wrong[:1]:
                     self.warn(at, "unknown-source", text, rule.id, suggestion=near, severity=Severity.ERROR)
                 for article in unread[:1] if not wrong else []:

@@ -8,12 +8,12 @@ REMARK = re.compile(r"\s*\((?![0-9]{1,2}[a-z]?\)|[a-z]\))[^()]*\)")
 """A remark in brackets, left out of a citation: not a pinpoint's ``(2)``, ``(2a)`` or ``(d)``."""
 
 
-AMENDED = re.compile(r"^(?P<pin>.*?)\s*Permenaker (?:Nomor )?(?P<no>\d+)(?:/| Tahun )(?P<year>\d{4}) "
-                     r"sebagaimana (?:telah )?diubah$", re.IGNORECASE)
+AMENDED = re.compile(r"^(?P<pin>.*?)\s*(?:Permenaker|Peraturan Menteri Ketenagakerjaan) (?:Nomor |No\.\s?)?"
+                     r"(?P<no>\d+)(?:/| Tahun )(?P<year>\d{4}) sebagaimana (?:telah )?diubah$", re.IGNORECASE)
 """A pinpoint in a text cited as amended by the part's regulation (``Pasal 3 Permenaker 14/2020 sebagaimana
 diubah``)."""
-OTHER_REGULATION = re.compile(r"(?:UU|PP|Perpres|Perppu|Permen\w*|Kepmen\w*|Keputusan|Peraturan(?! ini\b)|"
-                              r"Undang-Undang)(?![a-z])|Nomor \d+ Tahun \d{4}|(?<![0-9])\d+/\d{4}(?![0-9])",
+OTHER_REGULATION = re.compile(r"(?:UU|PP|Perpres|Perppu|Permen\w*|Kepmen\w*|Keputusan|Peraturan(?:\s+Menteri)?+|"
+                              r"Undang-Undang)(?!\s+ini\b)(?![a-z])|Nomor \d+ Tahun \d{4}|(?<![0-9])\d+/\d{4}(?![0-9])",
                               re.IGNORECASE)
 """A regulation named inside a pinpoint (``Pasal 15 UU 24/2011``), which a page would cite as an article of the
 part's regulation: another regulation is cited by its key (``uu-24-2011, Pasal 15``)."""
@@ -31,8 +31,17 @@ def source_parts(source: str) -> list[tuple[str, str, str]]:
     return out
 
 
-SUBDIVISION = re.compile(r"\s*,\s*(?=(?:ayat|huruf)\b)")
-"""A comma before ``ayat`` or ``huruf`` (``Pasal 3, ayat (2)``), read as none."""
+SUBDIVISION = re.compile(r"((?:Pasal|Lampiran)\s+[^\s,]+)\s*,\s*(?=(?:ayat|huruf)\b)"
+                         r"|(ayat\s*\(\w+\))\s*,\s*(?=huruf\b)", re.IGNORECASE)
+"""A comma before a deeper part of the same article (``Pasal 3, ayat (2)``, ``ayat (2), huruf a``), read as
+none: not the comma of a list (``huruf a, huruf b dan huruf c``)."""
+
+
+def subdivided(text: str) -> str:
+    """``text`` without the commas ``SUBDIVISION`` finds."""
+    return SUBDIVISION.sub(lambda m: (m.group(1) or m.group(2)) + " ", text)
+
+
 _NUMBER = re.compile(r"[0-9]+[A-Z]?|[IVXLC]+")  # an article's or annex's number: 3, 3A, II
 _PART = re.compile(r"\(([0-9]+[a-z]?)\)")  # a paragraph's: (2), (2a)
 _ORDINALS = {"kesatu": "One", "pertama": "One", "kedua": "Two", "ketiga": "Three", "keempat": "Four",
@@ -46,8 +55,8 @@ _UNITS = {"pasal": ("Article", _NUMBER), "bab": ("Chapter", _NUMBER), "paragraf"
 def english_pinpoint(text: str) -> str | None:
     """``text`` read as Indonesian pinpoint words and written in English (``Pasal 4 ayat (1) sampai dengan ayat
     (3)``: ``Article 4(1) to (3)``); None if a word of it is not one of them."""
-    words, out, after = SUBDIVISION.sub(" ", text).split(), "", "start"  # after a start, a unit, or a join
-    i = 0
+    words = subdivided(text).replace(",", " , ").split()
+    out, after, i = "", "start", 0  # after: the start (or ``Penjelasan``), a unit, a join word, or a list's comma
 
     def take(pattern: re.Pattern[str]) -> str | None:
         nonlocal i
@@ -58,11 +67,11 @@ def english_pinpoint(text: str) -> str | None:
         return found.group(found.lastindex or 0)
 
     while i < len(words):
-        word, lower = words[i], words[i].lower()
-        if lower == "penjelasan":
+        word, lower, glued = words[i], words[i].lower(), False
+        if lower == "penjelasan" and after == "start" and not out:
             umum = i + 1 < len(words) and words[i + 1].lower() == "umum"
             i += umum
-            piece, after = ("General Elucidation" if umum else "Elucidation of"), "join" if not umum else "unit"
+            piece, after = ("General Elucidation", "unit") if umum else ("Elucidation of", "start")
         elif lower in _UNITS:
             name, pattern = _UNITS[lower]
             if (number := take(pattern)) is None:
@@ -76,34 +85,32 @@ def english_pinpoint(text: str) -> str | None:
                 return None
             i += 1
             piece, after = f"Part {_ORDINALS[words[i].lower()]}", "unit"
-        elif lower == "ayat" or (_PART.fullmatch(word) and after == "join"):
-            number = take(_PART) if lower == "ayat" else _PART.fullmatch(word).group(1)  # type: ignore[union-attr]
-            if number is None:
+        elif lower in ("ayat", "huruf") or (after in ("join", "comma") and (_PART.fullmatch(word)
+                                                                           or re.fullmatch(r"[a-z]", word))):
+            found = take(_PART if lower == "ayat" else re.compile(r"[a-zA-Z]")) if lower in ("ayat", "huruf") \
+                else word.strip("()")
+            if found is None:
                 return None
-            out += f"({number})" if after == "unit" else f" ({number})" if after == "join" else f"paragraph ({number})"
-            after, i = "unit", i + 1
-            continue
-        elif lower == "huruf" or (re.fullmatch(r"[a-z]", word) and after == "join"):
-            letter = take(re.compile(r"[a-zA-Z]")) if lower == "huruf" else word
-            if letter is None:
-                return None
-            if letter.isupper():
-                piece = f"letter {letter}"
+            if found.isupper():  # an annex's part: `Lampiran huruf A`
+                piece = f"letter {found}"
             else:
-                out += f"({letter})" if after == "unit" else f" ({letter})" if after == "join" else f"point ({letter})"
-                after, i = "unit", i + 1
-                continue
+                glued = after == "unit"
+                piece = f"({found})" if after != "start" else \
+                    f"{'paragraph' if lower == 'ayat' else 'point'} ({found})"
             after = "unit"
         elif lower == "angka":
             if (number := take(re.compile(r"[0-9]+"))) is None:
                 return None
             piece, after = f"number {number}", "unit"
-        elif lower in _JOINS and after == "unit":
+        elif word == "," and after == "unit":
+            out, after, i = out + ",", "comma", i + 1
+            continue
+        elif lower in _JOINS and after in ("unit", "comma"):
             if lower == "sampai" and i + 1 < len(words) and words[i + 1].lower() == "dengan":
                 i += 1
             piece, after = _JOINS[lower], "join"
         else:
             return None
-        out += (" " if out else "") + piece
+        out += ("" if glued or not out else " ") + piece
         i += 1
     return out if after == "unit" else None
