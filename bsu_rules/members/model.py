@@ -258,10 +258,11 @@ _AROUND = "[" + "".join(chr(a) if a == b else f"{chr(a)}-{chr(b)}" for a, b in _
 _SPACES = " \u00a0\u2009\u202f"  # the spaces a spreadsheet groups digits by
 _GROUPS = "[1-9*][0-9*]?[0-9*]?(?:{}[0-9*]{{3}})+{}0+"  # groups marked one way, then decimals the other
 _CURRENCY, _DIGITS = "(?:[Rr][Pp]|[Ii][Dd][Rr])\\.?", f"[0-9*](?:[0-9*.,{_SPACES}]*[0-9*])?"
-_AMOUNT = f"{_DIGITS}(?:[{_SPACES}]?[.,]-|[.,])?"
-# an amount ends with a digit (or ``,-``, ``.``, ``,``), so no space is both its own and what stands around it: each
-# character is tried a bounded number of times, never every split of a run of spaces (quadratic)
-REWRITTEN_NUMBER = (f"{_AROUND}(?:{_CURRENCY}{_AROUND}{_AMOUNT}|{_AMOUNT}{_AROUND}{_CURRENCY}|{_DIGITS}[{_SPACES}]?[.,]-"
+_DASHED = f"[{_SPACES}]?[.,]-"  # ``…,-``, ``… .-``: rupiah without cents
+_AMOUNT = f"{_DIGITS}(?:{_DASHED}|[.,])?"
+# an amount ends with a digit (or ``,-``, ``.``, ``,``), so no space is both its own and what stands around it:
+# each character is tried a bounded number of times, never every split of a run of spaces (quadratic)
+REWRITTEN_NUMBER = (f"{_AROUND}(?:{_CURRENCY}{_AROUND}{_AMOUNT}|{_AMOUNT}{_AROUND}{_CURRENCY}|{_DIGITS}{_DASHED}"
                     f"|[0-9*](?:[.,][0-9*]+)?[eE]\\+?[0-9*]+|[1-9*][0-9*]*[.,]0+|0[.,]0+"
                     f"|{_GROUPS.format(',', '[.]')}|{_GROUPS.format('[.]', ',')}"
                     f"|{_GROUPS.format(f'[{_SPACES}]', '[.,]')}){_AROUND}")
