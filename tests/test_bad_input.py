@@ -480,8 +480,8 @@ def test_an_account_number_a_spreadsheet_rewrote_is_refused_not_paid_to(tmp_path
     """A long number a spreadsheet wrote as 4.18201E+14 (its digits past the sixth lost) or with a ``.0`` names
     no account: every reader refuses it at the field, as it refuses a NIK so rewritten, and never pays to it."""
     record = {**GOOD, "bank_account": {"bank": "BRI", "number": number, "holder_name": "Rina"}}
-    says = "bank_account.number: looks like a number a spreadsheet rewrote (written as 4.18201E+14, or with " \
-           "decimals such as .00): format the column as text and enter the digits again"
+    says = "bank_account.number: looks like a number a spreadsheet rewrote (written as 4.18201E+14, as money such " \
+           "as Rp …,-, or with decimals such as .00): format the column as text and enter the digits again"
     with pytest.raises(InputError) as raised:
         decide(rs2022, record)
     assert str(raised.value) == says

@@ -64,7 +64,8 @@ _SAY: dict[str, dict[str, str]] = {
         "hidden": "{label} memuat karakter yang tidak tampak (misalnya spasi lebar nol) di antara angkanya: "
                   "hapus karakter itu",
         "account rewritten": "{label} tampak seperti angka yang diubah spreadsheet (ditulis seperti 4.18201E+14, "
-                             "atau dengan desimal seperti ,00): format kolomnya sebagai teks dan isi angkanya lagi",
+                             "sebagai uang seperti Rp …,-, atau dengan desimal seperti ,00): format kolomnya sebagai "
+                             "teks dan isi angkanya lagi",
         "other digits": "{label} ditulis dengan angka selain 0-9 (misalnya angka beraksara Arab atau angka lebar "
                         "penuh): tulis dengan angka 0-9",
         "space before": "{label} diawali spasi: hapus spasinya",
@@ -110,8 +111,9 @@ _SAY: dict[str, dict[str, str]] = {
                       "the column as text and enter the digits again",
         "hidden": "{label} has a character that is not shown (a zero-width space or a control character) among its "
                   "digits: remove it",
-        "account rewritten": "{label} looks like a number a spreadsheet rewrote (written as 4.18201E+14, or with "
-                             "decimals such as .00): format the column as text and enter the digits again",
+        "account rewritten": "{label} looks like a number a spreadsheet rewrote (written as 4.18201E+14, as money "
+                             "such as Rp …,-, or with decimals such as .00): format the column as text and enter the "
+                             "digits again",
         "other digits": "{label} is written in digits other than 0-9 (Arabic-Indic or full-width digits, for "
                         "instance): write it with 0-9",
         "space before": "{label} has a space before it: remove it",

@@ -235,8 +235,8 @@ def of_kind(value: Any, kind: str) -> bool:
 
 REWRITTEN = "looks like a number a spreadsheet rewrote in scientific notation (with E+): format the column as " \
     "text and enter the digits again"
-ACCOUNT_REWRITTEN = "looks like a number a spreadsheet rewrote (written as 4.18201E+14, or with decimals such as " \
-    ".00): format the column as text and enter the digits again"
+ACCOUNT_REWRITTEN = "looks like a number a spreadsheet rewrote (written as 4.18201E+14, as money such as Rp …,-, " \
+    "or with decimals such as .00): format the column as text and enter the digits again"
 _SCIENTIFIC = re.compile(r"[0-9](?:[.,][0-9]+)?[eE]\+?[0-9]+")
 
 
