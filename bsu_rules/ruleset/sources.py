@@ -1,4 +1,5 @@
-"""How a rule file's ``source`` is read: the parts a page cites, each a legal-basis key and its pinpoint."""
+"""How a rule file's ``source`` is read: the parts a page cites, each a legal-basis key and its pinpoint, and
+the pinpoint in English."""
 
 from __future__ import annotations
 
@@ -44,6 +45,7 @@ def subdivided(text: str) -> str:
 
 _NUMBER = re.compile(r"[0-9]+[A-Z]?|[IVXLC]+")  # an article's or annex's number: 3, 3A, II
 _PART = re.compile(r"\(([0-9]+[a-z]?)\)")  # a paragraph's: (2), (2a)
+_LETTER, _POINT = re.compile(r"[a-zA-Z]"), re.compile(r"[0-9]+")  # a point's (an annex part's in capitals); a number's
 _ORDINALS = {"kesatu": "One", "pertama": "One", "kedua": "Two", "ketiga": "Three", "keempat": "Four",
              "kelima": "Five", "keenam": "Six", "ketujuh": "Seven", "kedelapan": "Eight", "kesembilan": "Nine",
              "kesepuluh": "Ten"}
@@ -87,7 +89,7 @@ def english_pinpoint(text: str) -> str | None:
             piece, after = f"Part {_ORDINALS[words[i].lower()]}", "unit"
         elif lower in ("ayat", "huruf") or (after in ("join", "comma") and (_PART.fullmatch(word)
                                                                            or re.fullmatch(r"[a-z]", word))):
-            found = take(_PART if lower == "ayat" else re.compile(r"[a-zA-Z]")) if lower in ("ayat", "huruf") \
+            found = take(_PART if lower == "ayat" else _LETTER) if lower in ("ayat", "huruf") \
                 else word.strip("()")
             if found is None:
                 return None
@@ -99,7 +101,7 @@ def english_pinpoint(text: str) -> str | None:
                     f"{'paragraph' if lower == 'ayat' else 'point'} ({found})"
             after = "unit"
         elif lower == "angka":
-            if (number := take(re.compile(r"[0-9]+"))) is None:
+            if (number := take(_POINT)) is None:
                 return None
             piece, after = f"number {number}", "unit"
         elif word == "," and after == "unit":
