@@ -191,6 +191,13 @@ def archived_entry(name: str | Path) -> RuleSet | None:
     return entry
 
 
+def entry_or_file(name: str | Path) -> RuleSet:
+    """A rule set by path or bundled id, as every command that decides loads one: the rule file of an archive
+    entry is the entry (``archived_entry``), any other is loaded as it is."""
+    entry = archived_entry(name)
+    return entry if entry is not None else load_ruleset(name)
+
+
 def _shape_problem(manifest: Any) -> str | None:
     """What is wrong with the form of a manifest (None: nothing), before anything in it is used: an entry
     holds a rule file among its ``files``, or (a what-if) names its ``base`` and its ``overrides``, each a

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 from bsu_rules.audit.snapshot import KEY_ENV
 from bsu_rules.errors import InputError
 from bsu_rules.members.model import shortened
-from bsu_rules.ruleset.loader import load_ruleset
 from bsu_rules.ruleset.overrides import override_options, reform_of, unread_on
 from bsu_rules.ruleset.spelling import not_a_date
 
@@ -115,10 +114,9 @@ def used(ruleset: RuleSet) -> str:
 def read_ruleset(name: str) -> RuleSet:
     """A rule set (path or bundled id); the rule file of an archive entry is the entry, checked as replay
     checks it."""
-    from bsu_rules.audit.archive import archived_entry  # lazy: --help and schema never read the archive code
+    from bsu_rules.audit.archive import entry_or_file  # lazy: --help and schema never read the archive code
 
-    entry = archived_entry(name)
-    return entry if entry is not None else load_ruleset(name)
+    return entry_or_file(name)
 
 
 def load(name: str) -> RuleSet:

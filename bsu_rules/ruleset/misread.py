@@ -196,7 +196,7 @@ def schema_diagnostics(exc: ValidationError, located: Located,
             continue
         if err["type"] == "extra_forbidden":
             key = str(loc[-1])
-            fields = _siblings(err, loc) if root is schema.RuleFile else _fields_at(root, loc[:-1])
+            fields = _fields_at(root, loc[:-1])
             out.append((loc, Diagnostic(located.file, *located.at(loc, key=True), Code.UNKNOWN_KEY,
                                         f"unknown key `{key}`", rule=rule, suggestion=nearest(key, fields))))
         elif err["type"] == "missing":
@@ -405,20 +405,6 @@ def _parameter_problem(located: Located, loc: DataPath) -> tuple[DataPath, str, 
 
 _TEXTS = frozenset({"title", "description", "note", "notes", "explain"})
 """The keys whose value is a text in both languages (``schema.Text``)."""
-
-
-def _siblings(err: Any, loc: DataPath) -> list[str]:
-    models: dict[str, type[BaseModel]] = {
-        "rules": schema.Rule, "parameters": schema.Parameter, "tables": schema.TableRef,
-        "benefit": schema.Benefit, "channel": schema.Channel, "in_force": schema.Window,
-    }
-    parent = next((str(p) for p in reversed(loc[:-1]) if isinstance(p, str) and p in models), None)
-    model: type[BaseModel] = models.get(parent or "", schema.RuleFile)
-    if len(loc) >= 2 and loc[-2] in _TEXTS and loc[-3:-2] not in (("parameters",), ("tables",), ("facts",)):
-        model = schema.Text  # a title, a description, a note: `id` and `en`
-    if len(loc) == 1:
-        model = schema.RuleFile
-    return [f.alias or n for n, f in model.model_fields.items()]
 
 
 _FORMS = {"^[0-9]{4}$": "is not a regency or city code: write its 4 digits, such as 3273",

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from bsu_rules.errors import Code, RuleSetError
 from bsu_rules.ruleset.diagnostics import Diagnostic, nearest
-from bsu_rules.ruleset.loader import bundled_rules, load_ruleset, resolve
+from bsu_rules.ruleset.loader import bundled_rules, resolve
 from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.ruleset.schema import RULE_ID
 from bsu_rules.testing.files import is_test_file
@@ -44,13 +44,12 @@ class RuleSets:
 
 def _load(ref: str | Path, test_file: Path) -> RuleSet:
     """A rule set as every command that decides loads it: the rule file of an archive entry is the entry."""
-    from bsu_rules.audit.archive import ArchiveError, archived_entry  # lazy: most tests use no archive
+    from bsu_rules.audit.archive import ArchiveError, entry_or_file  # lazy: most tests use no archive
 
     try:
-        entry = archived_entry(ref)
+        return entry_or_file(ref)
     except ArchiveError as exc:
         raise RuleSetError([Diagnostic(str(test_file), 1, 1, Code.RULESET_ERROR, str(exc))]) from None
-    return entry if entry is not None else load_ruleset(ref)
 
 
 _OUTSIDE = ("`ruleset:` names a rule file (.yaml) in this test file's folder or the folder above it, or a rule "
