@@ -110,6 +110,7 @@ class Code(StrEnum):
     UNKNOWN_EDITION = "unknown-edition"
     NOT_FOUND = "not-found"
     LOG_UNAVAILABLE = "log-unavailable"
+    BUSY = "busy"
     METHOD_NOT_ALLOWED = "method-not-allowed"
     HTTP_ERROR = "http-error"
     INTERNAL = "internal"

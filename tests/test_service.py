@@ -597,6 +597,28 @@ def test_a_query_parameter_is_given_once_and_a_date_as_a_date(server: httpx.Clie
         assert error["field"] == field
 
 
+def test_a_connection_must_send_its_head_in_time_and_connections_are_capped(tmp_path: Path) -> None:
+    """A client holding connections without sending a request (or sending its head a line at a time)
+    cannot take the service: such a connection is closed (answered 408 if part of a head came), and those
+    above the cap are answered 503."""
+    with (tmp_path / "stderr").open("w") as stderr, \
+            serving("bsu-2022", "--head-time-limit", "1", "--max-connections", "3", stderr=stderr) as client:
+        port = int(str(client.base_url).rsplit(":", 1)[1].rstrip("/"))
+        idle, slow = socket.create_connection(("127.0.0.1", port)), socket.create_connection(("127.0.0.1", port))
+        slow.sendall(b"GET /healthz HTTP/1.1\r\n")
+        extra = [socket.create_connection(("127.0.0.1", port)) for _ in range(2)]
+        for held in (idle, slow, *extra):
+            held.settimeout(10)
+        assert extra[-1].recv(200).startswith(b"HTTP/1.1 503")  # the fourth connection
+        answer = slow.recv(1000)
+        assert answer.startswith(b"HTTP/1.1 408") and b'"time-limit"' in answer
+        assert slow.recv(10) == b"" and idle.recv(10) == b""  # closed
+        for held in (idle, slow, *extra):
+            held.close()
+        assert client.get("/healthz").status_code == 200
+    assert _said(tmp_path / "stderr") == []
+
+
 @pytest.mark.parametrize(("options", "said"), [
     (["bsu-2022", "bsu-2022"], "would be served twice"),
     (["bsu-2022", "--port", "99999"], "is not a port"),
@@ -604,6 +626,8 @@ def test_a_query_parameter_is_given_once_and_a_date_as_a_date(server: httpx.Clie
     (["bsu-2022", "--time-limit", "0"], "is not a time limit"),
     (["bsu-2022", "--time-limit", "-1"], "is not a time limit"),
     (["bsu-2022", "--key-file", "k"], "needs --log"),
+    (["bsu-2022", "--head-time-limit", "0"], "is not a time limit"),
+    (["bsu-2022", "--max-connections", "0"], "0"),
 ])
 def test_serve_refuses_to_start_on_a_bad_option(options: list[str], said: str) -> None:
     done = subprocess.run([sys.executable, "-m", "bsu_rules", "serve", *options], capture_output=True, text=True,

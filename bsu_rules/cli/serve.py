@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import os
 import socket
 import sys
@@ -41,6 +42,11 @@ def add(sub: Any) -> None:
                    help="most time deciding one request, above 0 (default 10)")
     p.add_argument("--body-time-limit", type=_time_limit, default=30.0, metavar="SECONDS",
                    help="most time a request's body may take to arrive, above 0 (default 30)")
+    p.add_argument("--head-time-limit", type=_time_limit, default=10.0, metavar="SECONDS",
+                   help="most time a request's line and headers may take to arrive, above 0 (default 10)")
+    p.add_argument("--max-connections", type=positive_int, default=1000, metavar="N",
+                   help="most connections held at once; more are answered 503 (default 1000, lowered to "
+                   "what the process's open-file limit allows)")
     p.set_defaults(run=run)
 
 
@@ -66,6 +72,7 @@ def run(args: argparse.Namespace) -> int:
         import uvicorn  # lazy: the serve extra
 
         from bsu_rules.service import Limits, create_app  # lazy: the serve extra (fastapi)
+        from bsu_rules.service.connections import LoopFaults, connection_cap, guarded_protocol
     except ImportError as exc:
         print(f"bsu-rules serve needs the serve extra ({exc.name} is not installed): {SERVE_EXTRA}", file=sys.stderr)
         return 2
@@ -106,7 +113,13 @@ def run(args: argparse.Namespace) -> int:
     app = create_app(rulesets, log=log, limits=limits)
     print(f"bsu-rules serve: listening on http://{args.host}:{args.port} (POST /v1/decisions, GET /openapi.json)",
           file=sys.stderr)
+    protocol = guarded_protocol(args.head_time_limit, connection_cap(args.max_connections))
     server = uvicorn.Server(uvicorn.Config(app, host=args.host, port=args.port, log_level="warning",
-                                           access_log=False))
-    server.run()
+                                           access_log=False, http=protocol))
+
+    async def serve() -> None:
+        asyncio.get_running_loop().set_exception_handler(LoopFaults())
+        await server.serve()
+
+    asyncio.run(serve())
     return INTERRUPTED if server.should_exit and server.started else 0
