@@ -445,6 +445,28 @@ def test_a_short_account_number_masked_to_stars_in_the_log_replays(tmp_path: Pat
     assert report.ok and report.counts["identical"] == 1, report.summary()
 
 
+@pytest.mark.parametrize("edition", ["bsu-2020", "bsu-2022"])
+def test_a_full_nik_log_keeps_no_account_number_typed_elsewhere(tmp_path: Path, edition: str) -> None:
+    """A log keeping full NIKs keeps an account number or a NIK typed in the bank's name, or written as the
+    KPJ, masked as the decision shows it; and replays identical."""
+    typed = [("Bank BRI no. rek 0123-01-000123-45-6", "22041870213"), ("BCA 418201004566507", "418201004566507"),
+             ("3374050311890007", "3374050311890007")]
+    records = [RECORDS[0] | {"kpj": kpj, "bank_account": RECORDS[0]["bank_account"] | {"bank": bank}}
+               for bank, kpj in typed]
+    log, archive = tmp_path / "d.jsonl", tmp_path / "a"
+    on = "2020-09-01" if edition == "bsu-2020" else "2022-09-05"
+    (tmp_path / "in.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records), "utf-8")
+    assert main(["evaluate", edition, str(tmp_path / "in.jsonl"), "--on", on, "--log", str(log), "--full-nik",
+                 "--archive", str(archive)]) == 0
+    text = log.read_text("utf-8")
+    assert RECORDS[0]["nik"] in text  # asked for
+    for bank, kpj in typed:
+        assert bank not in text and (len(kpj) < 12 or kpj not in text)
+    assert '"kpj":"22041870213"' in text or edition == "bsu-2022"  # a KPJ's own 11 digits: kept
+    report = replay(log, archive)
+    assert report.ok and report.counts["identical"] == len(records), report.summary()
+
+
 def test_the_replay_summary_counts_the_what_if_decisions(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """What-if decisions logged beside the programme's are counted apart, per status and per overrides."""
     log, archive, n = tmp_path / "d.jsonl", tmp_path / "a", len(RECORDS)

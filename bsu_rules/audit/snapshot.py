@@ -14,7 +14,7 @@ from typing import Any
 
 import msgspec
 
-from bsu_rules.decisions import mask_nik
+from bsu_rules.decisions import mask_kpj, mask_nik, mask_typed
 from bsu_rules.errors import InputError
 from bsu_rules.evaluators.scalar import input_hash
 from bsu_rules.members import Member, Record, parse_record
@@ -95,18 +95,36 @@ def record_json(record: Record) -> bytes:
 
 def logged_inputs(record: dict[str, Any], paths: Iterable[tuple[str, ...]], key: str | bytes | None) -> dict[str, Any]:
     """What a log line keeps of a (JSON-dumped, validated) record: the read fields, a kept bank
-    account number masked as a decision masks it (which keeps what rules can ask of it: whether it
-    is empty, its length, so a replay from the line decides the same). With a key, the NIK's
+    account number, KPJ and any identifier typed in a text masked as a decision masks them (which keeps
+    what rules can ask of them: whether they are empty, an account number's length, so a replay from the
+    line decides the same). With a key, the NIK's
     pseudonym alone: such a decision is replayed from a member snapshot, never from the line, and
     the other fields with the decision's input hash would confirm a guessed NIK (the masked NIK and
     the birth date leave two digits and the sex to guess)."""
     if key is not None:
         return {"nik": pseudonym(record["nik"], key)}
     inputs = project(record, paths)
+    number = None
     account = inputs.get("bank_account")
     if isinstance(account, dict) and isinstance(account.get("number"), str) and account["number"]:
-        inputs["bank_account"] = account | {"number": mask_nik(account["number"])}
+        number = mask_nik(account["number"])
+    inputs = {k: v if k == "nik" else mask_kpj(v) if k == "kpj" and isinstance(v, str) else _typed_masked(v)
+              for k, v in inputs.items()}
+    if number is not None:
+        inputs["bank_account"]["number"] = number
     return inputs
+
+
+def _typed_masked(value: Any) -> Any:
+    """``value`` with every text in it as a decision shows typed text (``mask_typed``): an account number or
+    a NIK written in a bank's or a person's name is never kept whole."""
+    if isinstance(value, str):
+        return mask_typed(value)
+    if isinstance(value, dict):
+        return {k: _typed_masked(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_typed_masked(v) for v in value]
+    return value
 
 
 def load_members(members: Members, wanted: set[str] | None = None,

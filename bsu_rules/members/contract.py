@@ -57,7 +57,8 @@ class Leaf:
             return NOT_A_MONTH
         if self.description:
             return f"is not a {self.description}"
-        found = re.fullmatch(r"\^\[0-9\]\{(\d+)(?:,(\d+))?\}\$", self.pattern or "")
+        found = re.match(r"\^(?:\(\?:)?\[0-9\]\{(\d+)(?:,(\d+))?\}[$|]", self.pattern or "")  # its digits
+        # (a KPJ's other form is the masked one a decision log keeps)
         if found:
             return f"is not {found[1]}{' to ' + found[2] if found[2] else ''} digits (0-9)"
         return f"does not match {self.pattern}"
