@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -95,7 +96,10 @@ def test_a_decision_is_logged_as_printed(tmp_path: Path, capsys: pytest.CaptureF
 
 
 def test_a_killed_writer_is_resumed_as_verify_says(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    log = tmp_path / "d.log"
+    """The command verify prints, pasted into a shell, cuts that log (a path with a space too) and no other."""
+    (tmp_path / "BSU 2022").mkdir()
+    log, other = tmp_path / "BSU 2022" / "d.log", tmp_path / "2022"
+    other.write_bytes(b"an intact file")
     assert main(_evaluate(log)) == 0
     data = log.read_bytes()
     log.write_bytes(data[:-300])  # killed in the middle of the last line
@@ -103,9 +107,10 @@ def test_a_killed_writer_is_resumed_as_verify_says(tmp_path: Path, capsys: pytes
     with pytest.raises(LogError, match="truncated"):
         audit_log.DecisionLog(log, full_nik=True).writable()
     assert main(["verify", str(log)]) == 1
-    hint = capsys.readouterr().out
-    size = int(hint.split("truncate -s ")[1].split()[0])
-    os.truncate(log, size)
+    command = capsys.readouterr().out.split("`truncate -s ")[1].split("`")[0]
+    subprocess.run(f"truncate -s {command}", shell=True, check=True, cwd=tmp_path)
+    size = log.stat().st_size
+    assert other.read_bytes() == b"an intact file" and sorted(p.name for p in tmp_path.iterdir()) == ["2022", "BSU 2022"]
     assert main(_evaluate(log)) == 0
     assert verify_log(log).decisions == N and log.read_bytes()[:size] == data[:size]
 
@@ -326,7 +331,7 @@ def test_replay_of_a_signed_log_says_its_signatures_are_checked_by_verify(tmp_pa
     assert main(_evaluate(log, "--signing-key", str(signing), "--archive", str(archive))) == 0
     capsys.readouterr()
     assert main(["replay", str(log), "--archive", str(archive)]) == 0
-    assert f"replay checks its chain, not its signatures; check them with bsu-rules verify {log} --public-key" \
+    assert f"replay checks its chain, not its signatures; check them with `bsu-rules verify {log} --public-key" \
         in capsys.readouterr().err
     plain = tmp_path / "plain.jsonl"
     assert main(_evaluate(plain, "--archive", str(archive))) == 0

@@ -19,6 +19,7 @@ import fcntl
 import hashlib
 import json
 import os
+import shlex
 import stat
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -186,7 +187,7 @@ def vouched(log: str | Path, public_key: Any, warn: Callable[[str], None] | None
         how = "is not the one this writer signed: the log was rewritten" if signed[0] in heads else \
             "is gone: the log was cut back or replaced"
         raise CheckpointError(f"{log}: the line with seq {signed[0]} {how} while this writer ran, and is not signed "
-                              f"over; check it with `bsu-rules verify {log} --public-key PUB`")
+                              f"over; check it with `bsu-rules verify {shlex.quote(str(log))} --public-key PUB`")
     found = verify_checkpoints(log, heads, end, public_key, cut=True)  # the signer drops a cut line
     if found is None:
         return here

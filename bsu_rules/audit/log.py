@@ -17,6 +17,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import os
+import shlex
 import stat
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -254,7 +255,8 @@ class DecisionLog:
                     break
         problem = verifier.result(self.path).problem or f"line {verifier.seq + 1}: not an intact log record"
         return LogError(f"{self.path}: {problem}; the log was not continued (its chain is broken): "
-                        f"`bsu-rules verify {self.path}` says more, and how to resume after a cut last line")
+                        f"`bsu-rules verify {shlex.quote(str(self.path))}` says more, and how to resume after a cut "
+                        "last line")
 
     def close(self) -> None:
         self.flush()

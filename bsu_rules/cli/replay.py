@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shlex
 import sys
 from typing import Any
 
@@ -65,7 +66,8 @@ def run(args: argparse.Namespace) -> int:
         return 2
     if checkpoints_path(args.log).exists():  # the chain alone is no proof against whoever can rewrite the log
         notes.append(f"the log is signed ({checkpoints_path(args.log).name}): replay checks its chain, not its "
-                     f"signatures; check them with bsu-rules verify {args.log} --public-key PUBLIC.pem")
+                     f"signatures; check them with `bsu-rules verify {shlex.quote(str(args.log))} --public-key "
+                     "PUBLIC.pem`")
     if unmatched:
         lines = ", ".join(map(str, unmatched[:5])) + (f" and {len(unmatched) - 5} more" if len(unmatched) > 5 else "")
         many = len(unmatched) > 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import shlex
 import sys
 from typing import Any
 
@@ -72,8 +73,9 @@ def run(args: argparse.Namespace) -> int:
             print(f"lines 1-{result.decisions} are intact")
         if resume is not None:
             print(f"to resume, if a writer was stopped while writing that line (then it was never printed): "
-                  f"`truncate -s {resume} {args.log}`, then run again: decisions already in the log are not logged "
-                  "twice; a line that was complete and then cut is tampering: keep the file as it is")
+                  f"`truncate -s {resume} {shlex.quote(str(args.log))}`, then run again: decisions already in the "
+                  "log are not logged twice; a line that was complete and then cut is tampering: keep the file as "
+                  "it is")
     return 0 if result.ok else 1
 
 

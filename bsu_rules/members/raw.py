@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 import stat
 from collections.abc import Iterator
 from typing import BinaryIO
@@ -74,4 +75,5 @@ def compressed(head: bytes, path: str) -> str | None:
     plain = path[:-len(suffix)] if path.lower().endswith(suffix) and len(path) > len(suffix) else path
     if plain == path or os.path.lexists(plain):  # never a file that is there already (a live log beside its copy)
         plain = "{}-decompressed{}".format(*os.path.splitext(plain))
-    return f"{what}, not text: decompress it first (`{command} {path} > {plain}`) and pass {plain}"
+    return (f"{what}, not text: decompress it first (`{command} {shlex.quote(path)} > {shlex.quote(plain)}`) "
+            f"and pass {plain}")
