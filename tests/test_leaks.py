@@ -255,6 +255,9 @@ def test_free_text_an_explanation_names_and_digits_written_otherwise_are_masked(
     ("no edition `(3204)(1257)(0894)(0003)` here", "no edition `<16 digits>` here"),
     ("the participant's wage of 2022-07-31 and 2022-08-15 isn't", "the participant's wage of 2022-07-31 and "
      "2022-08-15 isn't"),  # apostrophes in words quote nothing
+    ("birth_date: '1994-08-17T00:00:00.000Z' is not", "birth_date: '1994-08-17T00:00:00.000Z' is not"),  # JavaScript
+    ("'1994/08/17 00:00:00' is not", "'1994/08/17 00:00:00' is not"), ("'17-08-1994 00:00' x", "'17-08-1994 00:00' x"),
+    ("'2022-09-05 00:00:00.3204125708940003'", "'<30 digits>'"),  # at most six digits after a second
 ])
 def test_a_date_and_time_is_shown_as_written_a_decimal_part_kept_a_grouped_nik_never(text: str, shown: str) -> None:
     """A spreadsheet's date-time reads as written in a message, and a number's short decimal part
@@ -364,3 +367,14 @@ def test_a_nik_in_the_kpj_field_is_traced_masked(tmp_path: Path, capsys: pytest.
         assert main(["evaluate", "bsu-2020", str(tmp_path / "m.jsonl"), "--on", "2020-09-10"]) in (0, 1)
         out = capsys.readouterr().out
         assert f'"member.kpj":"{shown}"' in out.replace(" ", "") and (kpj == shown or kpj not in out), out
+
+
+@pytest.mark.parametrize("gap", list("=#~&\"\\%@!?()[]{}x"))
+def test_a_value_or_key_a_message_repeats_unquoted_shows_no_nik_whatever_parts_it(gap: str) -> None:
+    """A query value, a path, a key: repeated bare (quoted by the message around it afterwards), ten digits or
+    more in it are said as their count, whatever parts them; a date and time as JavaScript writes it stays."""
+    from bsu_rules.members.model import key_path, shortened
+
+    nik = gap.join(["3204", "1257", "0894", "0003"])
+    assert shortened(nik) == "<16 digits>" and "1257" not in key_path("employer", nik)
+    assert shortened("2022-09-05T00:00:00Z") == "2022-09-05T00:00:00Z" and shortened("bsu-2022") == "bsu-2022"

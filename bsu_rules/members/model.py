@@ -60,10 +60,13 @@ def holds_identifier(text: str) -> bool:
     return IDENTIFIER.search(visible(text)) is not None
 
 
-_AS_WRITTEN = (r"(?<![0-9]:)[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])[ T](?:[01][0-9]|2[0-3])"
-               r":[0-5][0-9](?::[0-5][0-9])?(?![ ./_\-:]{0,2}\d)")
+_MONTH, _DAY = r"(?:0[1-9]|1[0-2])", r"(?:0[1-9]|[12][0-9]|3[01])"
+_DAY_FIRST = rf"{_DAY}-{_MONTH}-[0-9]{{4}}|{_DAY}/{_MONTH}/[0-9]{{4}}"
+_AS_WRITTEN = (rf"(?<![0-9]:)(?:[0-9]{{4}}-{_MONTH}-{_DAY}|[0-9]{{4}}/{_MONTH}/{_DAY}|{_DAY_FIRST})"
+               r"[ T](?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9])?(?![ ./_\-:]{0,2}\d)")
 """What a message shows as written although it is ten digits or more: a date and time of day
-(``2019-03-01 00:00:00``, as a spreadsheet writes a date; at most 14 digits, never a NIK's 16)."""
+(``2019-03-01 00:00:00``, as a spreadsheet writes a date, or ``01/03/2019 00:00``; at most 14 digits,
+never a NIK's 16)."""
 _IN_MESSAGE = re.compile(r"(?<!\d)(?<!\d[ ./_\-])(?<!\d[ ./_\-]{2})(?!" + _AS_WRITTEN + ")" + IDENTIFIER.pattern)
 """``IDENTIFIER`` from the first digit of a run, unless the run is written as ``_AS_WRITTEN``."""
 _DECIMAL = re.compile(r"(\d+)\.(\d{1,2})")
@@ -92,12 +95,15 @@ _SPLIT = re.compile(rf"(?<!\d)\d++(?:(?:{_ESCAPE}|{_GAP}){{1,4}}\d++)+")
 digit: a long run costs time in proportion to its length, not its square)."""
 _PLAIN_GAPS = re.compile(r"\d++(?:[ ./_\-]{1,2}+\d++)*+")
 """A run ``IDENTIFIER`` reads as it is (grouped by one or two spaces, dots, dashes, slashes or underscores)."""
-_CLOCK = r"(?:[01]?[0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9])?"
-_TIME_WORDS = re.compile(rf"[0-9]{{4}}-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12][0-9]|3[01]))?(?:[ T]{_CLOCK})?|{_CLOCK}")
+_CLOCK = r"(?:[01]?[0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9](?:\.[0-9]{1,6})?)?(?:Z|[+-](?:[01][0-9]|2[0-3]):?[0-5][0-9])?"
+_TIME_WORDS = re.compile(rf"(?:{_DAY_FIRST}|[0-9]{{4}}-{_MONTH}(?:-{_DAY})?|[0-9]{{4}}/{_MONTH}(?:/{_DAY})?)"
+                         rf"(?:[ T]{_CLOCK})?|{_CLOCK}")
 _DATES = re.compile(rf"(?>{_TIME_WORDS.pattern})(?:(?:{_GAP}|@){{1,4}}+(?>{_TIME_WORDS.pattern}))*+")
 """Dates, months and times of day, one after another (``2022-05, 2022-06``; ``2019-03-01 00:00:00``; a
-mistyped ``--set NAME@2022-09-05@2022-09-06``); each taken whole, as far as it goes (``2022-05 12:30`` is
-one), so that a list that is not one fails at once."""
+mistyped ``--set NAME@2022-09-05@2022-09-06``; a date as JavaScript writes it, ``2019-03-01T00:00:00.000Z``,
+or day first, ``01/03/2019 00:00``); each taken whole, as far as it goes (``2022-05 12:30`` is one), so
+that a list that is not one fails at once. (Months, days and hours in range, six digits at most after a
+second: no NIK or account number fits.)"""
 
 
 def _split_out(found: re.Match[str]) -> str:
@@ -118,11 +124,15 @@ def _quoted_out(found: re.Match[str]) -> str:
     brackets) and however they are written (``³²⁰⁴``: what reads as a digit counts), as its count of
     digits; dates, months and times of day stay as written."""
     quoted = found.group()
-    inner = _WHOLE.sub("", quoted[1:-1])  # an escape parts nothing; a run already left out is not counted again
+    count = _hidden_count(quoted[1:-1])
+    return quoted if count is None else f"{quoted[0]}<{count} digits>{quoted[-1]}"
+
+
+def _hidden_count(value: str) -> int | None:
+    """The count of digits a value is said as, when it holds ten or more and is not dates; else None."""
+    inner = _WHOLE.sub("", value)  # an escape parts nothing; a run already left out is not counted again
     count = sum(c.isdigit() for c in inner)
-    if count < 10 or _DATES.fullmatch(inner.strip()):
-        return quoted
-    return f"{quoted[0]}<{count} digits>{quoted[-1]}"
+    return None if count < 10 or _DATES.fullmatch(inner.strip()) else count
 
 
 def _left_out(found: re.Match[str]) -> str:
@@ -152,9 +162,12 @@ _WHOLE = re.compile(rf"<[0-9]+ digits>|{_ESCAPE}")
 
 def shortened(text: str, most: int = 40) -> str:
     """Text given (a query value, a key, a name) as a message repeats it: a control character or
-    direction mark escaped, every long run of digits left out (``hide_identifiers``), then ``cut``
-    to ``most`` characters."""
-    return cut(hide_identifiers(printable(text)), most)  # escaped first: ``\x00`` does not part digits
+    direction mark escaped, every long run of digits left out (``hide_identifiers``), and the whole
+    value said as its count of digits when ten or more are left whatever parts them, as a quoted value
+    is (``3204=1257=0894=0003``), then ``cut`` to ``most`` characters."""
+    shown = hide_identifiers(printable(text))  # escaped first: ``\x00`` does not part digits
+    count = _hidden_count(shown)
+    return cut(shown if count is None else f"<{count} digits>", most)
 
 
 def cut(shown: str, most: int) -> str:
