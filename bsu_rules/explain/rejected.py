@@ -17,6 +17,7 @@ from bsu_rules.errors import InputError
 from bsu_rules.formatting import format_date, format_month
 from bsu_rules.glossary import Glossary, join
 from bsu_rules.members.contract import (
+    DIGIT_RANGE,
     Group,
     Leaf,
     account_slip,
@@ -185,7 +186,6 @@ _UNREAD = {LONE_SURROGATE: "surrogate", TOO_LONG: "too_long"}
 _ABSENT = object()
 _PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 _GROUP_PATH = re.compile(r"[a-z_]+(?:\[\d+\]|\.[a-z_]+)*")
-_DIGITS = re.compile(r"\^\[0-9\]\{(\d+)(?:,(\d+))?\}\$")
 _LETTER = re.compile(r"\^\[([A-Z])-([A-Z])\]\$")
 _DAY_FIRST = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})")
 _MONTH_FIRST = re.compile(r"(\d{1,2})[-/.](\d{4})")
@@ -342,7 +342,7 @@ def _value(leaf: Leaf, value: Any, label: str, names: list[str], lang: str, g: G
     regency = leaf.pattern == REGENCY_CODE
     if regency and re.fullmatch("[0-9]{4}", value):  # four digits that name no place
         return w["regency"].format(label=label, value=shown)
-    digits = _DIGITS.fullmatch(digits_pattern(4) if regency else leaf.pattern or "")
+    digits = DIGIT_RANGE.match(digits_pattern(4) if regency else leaf.pattern or "")
     if digits and secret_slip(value) == "scientific":  # as a NIK's: the digits a spreadsheet kept are not all
         return w["scientific"].format(label=label)
     if digits and unseen(value, leaf.pattern):

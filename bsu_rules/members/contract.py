@@ -37,6 +37,11 @@ def _order(model: type[BaseModel]) -> dict[str, int]:
     return {name: i for i, name in enumerate(model.model_fields)}
 
 
+DIGIT_RANGE = re.compile(r"\^(?:\(\?:)?\[0-9\]\{(\d+)(?:,(\d+))?\}[$|]")
+"""The digits a pattern of digits takes, ``^[0-9]{4}$``, ``^[0-9]{1,20}$``, as its first form (a KPJ's other
+is the masked one a decision log keeps)."""
+
+
 @dataclass(frozen=True)
 class Leaf:
     """A scalar field as every reader checks it. ``kind``: text, enum, month, date or int."""
@@ -57,8 +62,7 @@ class Leaf:
             return NOT_A_MONTH
         if self.description:
             return f"is not a {self.description}"
-        found = re.match(r"\^(?:\(\?:)?\[0-9\]\{(\d+)(?:,(\d+))?\}[$|]", self.pattern or "")  # its digits
-        # (a KPJ's other form is the masked one a decision log keeps)
+        found = DIGIT_RANGE.match(self.pattern or "")
         if found:
             return f"is not {found[1]}{' to ' + found[2] if found[2] else ''} digits (0-9)"
         return f"does not match {self.pattern}"
