@@ -30,6 +30,7 @@ from bsu_rules.ruleset.expressions import Binary, Call, Cond, ListLit, Lit, Name
 from bsu_rules.ruleset.files import RULE_FILE_LIMIT, UnsafePath, read_limited
 from bsu_rules.ruleset.schema import Day, Said, Text, Written
 from bsu_rules.ruleset.source import Located, read_yaml
+from bsu_rules.ruleset.sources import amended_text, source_parts
 from bsu_rules.ruleset.types import HISTORIES
 
 if TYPE_CHECKING:
@@ -339,6 +340,29 @@ def glossary_sha256(rule_file: Path) -> str | None:
         return hashlib.sha256(read_limited(path.resolve(), RULE_FILE_LIMIT)).hexdigest()
     except (GlossaryError, UnsafePath, OSError):
         return None
+
+
+def misamended(rs: RuleSet, glossary: Glossary) -> Iterator[tuple[DataPath, str, str]]:
+    """(where, rule id, message) for each source citing a text as amended by its part's regulation when
+    ``glossary`` records no such amendment (``pm-14-2020, … Permenaker 14/2020 sebagaimana diubah``: a
+    regulation amending itself; an audit report amending one): a page would state it."""
+    for i, checked in enumerate(rs.rules):
+        rule = checked.rule
+        for at, source in ((("rules", i, "source"), rule.source), (("rules", i, "in_force", "source"),
+                                                                    rule.in_force.source)):
+            key = None
+            for part, first, pin in source_parts(source or ""):
+                key, pin = (first, pin) if first in rs.model.legal_basis else (key, part)
+                amended = amended_text(pin)
+                text = glossary.legal_basis.get(amended.key) if amended else None
+                if amended is None or text is None or key is None or key in (a.by for a in text.amended):
+                    continue
+                by = ", ".join(f"`{a.by}`" for a in text.amended)
+                yield at, rule.id, (f"cites `{amended.key}` as amended by `{key}`, which the glossary does not "
+                                    "record: " + (f"`{amended.key}` is amended by {by}" if by else
+                                                  f"`{amended.key}` has no `amended` entry") +
+                                    " (cite the article of the regulation itself, or the amended text under "
+                                    "the key of a regulation that amends it)")
 
 
 def missing_entries(rs: RuleSet, glossary: Glossary, file: str = "the glossary"

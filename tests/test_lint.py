@@ -154,7 +154,19 @@ def test_messages_say_what_to_do() -> None:
      None),
     ("pm-10-2022, Pasal 3 Permenaker 99/2020 sebagaimana diubah", "unknown-source", Severity.ERROR,
      "cites the text of `pm-99-2020`, which `legal_basis` does not list", None),
-    ("pm-10-2022, Pasal 3 Peraturan Menteri ini", "unknown-source", Severity.WARNING, "cites it as written", None),
+    ("pm-10-2022, Pasal 3 Peraturan Menteri ini", None, None, "", None),  # cited as `Pasal 3` of the key's
+    ("pm-10-2022, Pasal 3 Undang-Undang ini", "unknown-source", Severity.ERROR, "names a regulation", None),
+    ("pm-10-2022, Pasal 3 sebagaimana diubah dan Pasal 4", "unknown-source", Severity.WARNING, "cites it as written",
+     None),
+    ("pm-10-2022, Pasal 3 Permenaker 10/2022 sebagaimana diubah", "unknown-source", Severity.ERROR,
+     "cites `pm-10-2022` as amended by `pm-10-2022`, which the glossary does not record", None),  # by itself
+    ("bpjs-tk, Pasal 3 Permenaker 10/2022 sebagaimana diubah", "unknown-source", Severity.ERROR,
+     "`pm-10-2022` is amended by `pm-5-2025`", None),
+    ("pm-10-2022, Pasal 3 Permenaker 14/2020 sebagaimana diubah dan Pasal 4", "unknown-source", Severity.ERROR,
+     "goes on after the text it amends", None),
+    ("pm-10-2022, Pasal" + " " * 30_000 + "3", None, None, "", None),  # in time linear in the spaces
+    ("pm-10-2022, Pasal 1, angka 5", None, None, "", None), ("pm-10-2022, Pasal 3, (2)", "unknown-source",
+                                                            Severity.WARNING, "cites it as written", None),
 ])
 def test_a_criterion_cites_an_article_of_a_known_regulation(tmp_path: Path, source: str, code: str | None,
                                                             severity: Severity | None, says: str,

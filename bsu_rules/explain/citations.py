@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from bsu_rules.glossary import Glossary
-from bsu_rules.ruleset.sources import AMENDED, english_pinpoint, source_parts, subdivided
+from bsu_rules.ruleset.sources import amended_text, english_pinpoint, source_parts, subdivided
 
 if TYPE_CHECKING:
     from bsu_rules.ruleset.schema import RuleFile
@@ -59,10 +59,9 @@ def cite(source: str | None, glossary: Glossary, lang: str, last: str | None = N
                 return None
             key, pin = groups[-1][0], part
         base = None
-        amended = AMENDED.match(pin)
+        amended = amended_text(pin)
         if amended:
-            pin, base = amended["pin"], f"pm-{amended['no']}-{amended['year']}"
-            base = base if base in glossary.legal_basis else None
+            pin, base = amended.pin, amended.key if amended.key in glossary.legal_basis else None
         if not pin and any(g[0] == key for g in groups):
             continue  # ``…; pm-10-2022``: the key again, no pinpoint
         if groups and groups[-1][0] == key and groups[-1][2] == base:

@@ -64,7 +64,7 @@ from bsu_rules.ruleset.folding import Const, Folder, truth
 from bsu_rules.ruleset.lint_params import ParamLint, Where, table_cells
 from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.ruleset.schema import UNIT_WORDS, Basis, Kind
-from bsu_rules.ruleset.sources import AMENDED, OTHER_REGULATION, english_pinpoint, source_parts
+from bsu_rules.ruleset.sources import OTHER_REGULATION, amended_text, english_pinpoint, source_parts
 from bsu_rules.ruleset.stale import stale_titles
 from bsu_rules.ruleset.types import too_wide
 from bsu_rules.semantics import DECIDING
@@ -104,20 +104,26 @@ def _miscited(key: str, known: Iterable[str], first: bool) -> tuple[str, str | N
 
 def _article(pinpoint: str) -> str:
     """A pinpoint without the text the part's regulation amends (``… Permenaker 14/2020 sebagaimana diubah``)."""
-    amended = AMENDED.match(pinpoint)
-    return amended["pin"] if amended else pinpoint
+    amended = amended_text(pinpoint)
+    return amended.pin if amended else pinpoint
 
 
-def _regulation_inside(pinpoint: str, known: Iterable[str]) -> tuple[str, None] | None:
+def _regulation_inside(pinpoint: str, known: Iterable[str]) -> tuple[str, str | None] | None:
     """A regulation named inside an article (``Pasal 15 UU 24/2011``, ``Pasal 2 bpjs-tk``), but for the text the
     part's regulation amends, which must be listed (a page names it by its key): a page would cite it as an
     article of the part's regulation."""
-    if (amended := AMENDED.match(pinpoint)) and (text := f"pm-{amended['no']}-{amended['year']}") not in known:
-        return (f"`{clipped(pinpoint)}` cites the text of `{text}`, which `legal_basis` does not list: list it there "
-                "with the regulation's name (a page names the text amended by it)"), None
+    if (amended := amended_text(pinpoint)) and amended.key not in known:
+        listed = [k for k in known if k.startswith("pm-") and k.endswith(amended.key[-5:])]
+        return (f"`{clipped(pinpoint)}` cites the text of `{amended.key}`, which `legal_basis` does not list: list "
+                "it there with the regulation's name (a page names the text amended by it)"), \
+            nearest(amended.key, listed) if listed else None
     article = _article(pinpoint)
     if not OTHER_REGULATION.search(article) and not set(re.split(r"[\s,;()]+", article)) & set(known):
         return None
+    if re.search(r"\bsebagaimana\b", article, re.IGNORECASE):
+        return (f"`{clipped(article)}` goes on after the text it amends: the amended text ends the part; write "
+                "the articles first (`Pasal 3 dan Pasal 4 Permenaker 14/2020 sebagaimana diubah`), or give the "
+                "next one a part of its own after `;`"), None
     return (f"`{clipped(article)}` names a regulation inside an article, which a page would cite as an article "
             "of the regulation before it: cite another regulation by its key and article (`uu-24-2011, Pasal 15`), "
             "listed in `legal_basis`, and a text it amends as `Pasal 3 Permenaker 14/2020 sebagaimana diubah`"), None

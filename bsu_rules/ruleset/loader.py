@@ -17,7 +17,15 @@ from pydantic import ValidationError
 from bsu_rules.catalogue.calendar import month_of
 from bsu_rules.errors import Code, RuleSetError
 from bsu_rules.glossary import FILE as GLOSSARY_FILE
-from bsu_rules.glossary import Glossary, GlossaryError, glossary_sha256, governing, load_glossary, missing_entries
+from bsu_rules.glossary import (
+    Glossary,
+    GlossaryError,
+    glossary_sha256,
+    governing,
+    load_glossary,
+    misamended,
+    missing_entries,
+)
 from bsu_rules.members.model import hide_identifiers
 from bsu_rules.ruleset.checker import (
     FORMAT_TYPES,
@@ -301,6 +309,8 @@ class _RuleSetChecker:
         for at, rule, message in missing_entries(ruleset, glossary, where):
             self.report(at, Code.NO_GLOSSARY_ENTRY, message, rule,
                         severity=Severity.ERROR if path else Severity.WARNING)
+        for at, rule, message in misamended(ruleset, glossary):
+            self.report(at, Code.UNKNOWN_SOURCE, message, rule)
 
     def _tables(self) -> dict[str, Table]:
         tables, found = check_tables(self.model.tables, self.located, self.path)
