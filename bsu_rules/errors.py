@@ -63,6 +63,7 @@ class Code(StrEnum):
     VALUE_OUTSIDE = "value-outside"
     DATA_DATE = "data-date"
     OVERLAPPING_EDITIONS = "overlapping-editions"
+    DUPLICATE_EDITION = "duplicate-edition"
     GAPPED_PARAMETER = "gapped-parameter"
     STALE_TITLE = "stale-title"
     MISSING_SOURCE = "missing-source"

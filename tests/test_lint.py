@@ -235,6 +235,21 @@ def test_editions_in_force_on_one_day_are_warned_when_checked_together(tmp_path:
     assert overlapping(bundled) == []  # 2020 and 2021, revoked together on one day, run alongside by design
 
 
+def test_a_copied_edition_that_keeps_the_id_it_was_copied_from_is_refused_when_checked_together(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A 2026 file copied from 2025 with its `ruleset:` line left as it was would be decided, and tested, as
+    bsu-2025."""
+    folder = tmp_path / "rules"
+    shutil.copytree(bundled_rules(), folder)
+    text = (folder / "bsu-2025.yaml").read_text("utf-8")
+    (folder / "bsu-2026.yaml").write_text(text.replace("  from: 2025-06-02\n", "  from: 2026-06-01\n"), "utf-8")
+    assert main(["check", str(folder)]) == 1
+    line = text[:text.index("ruleset: bsu-2025")].count("\n") + 1
+    assert f"bsu-2026.yaml:{line}:10: error [duplicate-edition]: `ruleset: bsu-2025` is also the id of " \
+        f"{folder / 'bsu-2025.yaml'}" in capsys.readouterr().out
+    assert main(["check", str(folder / "bsu-2026.yaml")]) == 0  # alone: no other file to meet
+
+
 @pytest.mark.parametrize(("banks", "written", "meant"), [("[BRI, BNI, MANDRI, BTN]", "MANDRI", "MANDIRI"),
                                                        ("[bri, BNI, MANDIRI, BTN]", "bri", "BRI")])
 def test_a_state_bank_that_is_no_code_of_the_bank_table_is_warned(tmp_path: Path, banks: str, written: str,

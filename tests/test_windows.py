@@ -140,20 +140,19 @@ def test_a_sibling_whose_id_holds_a_nik_names_no_edition(rules_copy: Path, examp
     assert refused.value.applies == [] and "3204125708940003" not in str(refused.value)
 
 
-def test_the_bundled_edition_of_the_same_id_is_named_as_the_bundled_file(
+def test_a_folders_own_copy_of_an_edition_replaces_the_bundled_one(
         rules_copy: Path, examples: list[dict[str, Any]], capsys: pytest.CaptureFixture[str]) -> None:
-    """A local bsu-2022 whose start moved later refuses a date the bundled bsu-2022 decides: the refusal
-    says the bsu-2022 to use is the bundled file, not the one given, in the API and in evaluate alike."""
-    own = rules_copy / "bsu-2022.yaml"
-    own.write_text(own.read_text("utf-8").replace("  from: 2022-09-05", "  from: 2022-10-01", 1), "utf-8")
-    bundled = str(ROOT / "rules" / "bsu-2022.yaml")
+    """An edition the folder ended (or started later) is not brought back from the package on the days the
+    folder's copy leaves out: the refusal names the folder's editions only, as its tests resolve them."""
+    own = rules_copy / "bsu-2025.yaml"
+    own.write_text(own.read_text("utf-8").replace("  from: 2025-06-02\n", "  from: 2025-06-02\n  until: 2026-05-31\n",
+                                                  1), "utf-8")
     with pytest.raises(bsu_rules.OutOfForce) as refused:
-        bsu_rules.evaluate(bsu_rules.load_ruleset(own), examples[0], on=date(2022, 9, 12))
-    assert refused.value.applies == ["bsu-2022"]
-    assert f"use bsu-2022 (in force from 2022-09-05 until 2025-06-01, in the bundled file {bundled}, not the one " \
-           "given)" in str(refused.value)
-    assert main(["evaluate", str(own), str(EXAMPLES), "--on", "2022-09-12", "--format", "text", "--lang", "en"]) == 2
-    assert f"until 1 June 2025, in the bundled file {bundled}, not the one given)" in capsys.readouterr().err
-    with pytest.raises(bsu_rules.OutOfForce) as elsewhere:  # another edition is named as before
-        bsu_rules.evaluate(bsu_rules.load_ruleset(own), examples[0], on=date(2025, 6, 2))
-    assert "bundled" not in str(elsewhere.value)
+        bsu_rules.evaluate(bsu_rules.load_ruleset(own), examples[0], on=date(2026, 7, 1))
+    assert refused.value.applies == [] and "no edition is in force on that date" in str(refused.value)
+    later = own.read_text("utf-8").replace("ruleset: bsu-2025", "ruleset: bsu-2026", 1).replace(
+        "  from: 2025-06-02\n  until: 2026-05-31\n", "  from: 2026-06-01\n", 1)
+    (rules_copy / "bsu-2026.yaml").write_text(later, "utf-8")
+    assert main(["evaluate", str(own), str(EXAMPLES), "--on", "2026-07-01", "--format", "text", "--lang", "en"]) == 2
+    said = capsys.readouterr().err
+    assert "use bsu-2026 (in force from 1 June 2026 with no end date)" in said and "use bsu-2025" not in said

@@ -27,7 +27,7 @@ from bsu_rules.members.decode import BadRecord, decode_json
 from bsu_rules.members.files import Place, read_placed
 from bsu_rules.members.model import hide_identifiers, printable
 from bsu_rules.members.parse import known_fields
-from bsu_rules.ruleset.editions import Found, in_force_on
+from bsu_rules.ruleset.editions import in_force_on
 from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.ruleset.schema import Window
 
@@ -112,12 +112,10 @@ def _plural(count: int) -> str:
 _REFUSED = {
     "id": {"refused": "{ruleset} berlaku {window}; keputusan bertanggal {day} tidak dapat memakainya: {instead}",
            "use": "pada tanggal itu gunakan {}", "none": "tidak ada edisi yang berlaku pada tanggal itu",
-           "edition": "{} (berlaku {})", "from": "sejak {}", "until": "sampai {}", "open": "tanpa batas akhir",
-           "bundled": ", dalam berkas bawaan {}, bukan yang diberikan"},
+           "edition": "{} (berlaku {})", "from": "sejak {}", "until": "sampai {}", "open": "tanpa batas akhir"},
     "en": {"refused": "{ruleset} is in force {window}; a decision dated {day} cannot use it: {instead}",
            "use": "on that date use {}", "none": "no edition is in force on that date",
-           "edition": "{} (in force {})", "from": "from {}", "until": "until {}", "open": "with no end date",
-           "bundled": ", in the bundled file {}, not the one given"},
+           "edition": "{} (in force {})", "from": "from {}", "until": "until {}", "open": "with no end date"},
 }
 """A decision date outside the rule set's window, as text output says it (the JSON error keeps its ISO dates)."""
 
@@ -129,8 +127,7 @@ def refused(ruleset: RuleSet, exc: OutOfForce, lang: str) -> str:
     def window(span: Window) -> str:
         start = w["from"].format(format_date(span.from_, lang)) if span.from_ else ""
         end = w["until"].format(format_date(span.until, lang)) if span.until else w["open"]
-        bundled = span.bundled if isinstance(span, Found) else None
-        return f"{start} {end}".strip() + (w["bundled"].format(bundled) if bundled else "")
+        return f"{start} {end}".strip()
 
     applies = [w["edition"].format(edition, window(span))
                for edition, span in in_force_on(exc.day, ruleset.path.parent)]

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from pydantic import TypeAdapter, ValidationError
 from ruamel.yaml.error import YAMLError
 
-from bsu_rules.errors import Diagnostic, Severity
+from bsu_rules.errors import Code, Diagnostic, Severity
 from bsu_rules.ruleset.files import RULE_FILE_LIMIT, UnsafePath, read_beside
 from bsu_rules.ruleset.schema import RuleId, Window
 from bsu_rules.ruleset.source import read_yaml
@@ -24,15 +24,7 @@ from bsu_rules.ruleset.source import read_yaml
 if TYPE_CHECKING:
     from bsu_rules.ruleset.model import RuleSet
 
-__all__ = ["Found", "bundled_rules", "in_force_on", "overlapping", "window_text"]
-
-
-class Found(Window):
-    """An edition's window as ``in_force_on`` found it; ``bundled`` is the bundled file it is in when a
-    file beside the rule file has the same id (one not in force that day), so that a reader using their
-    own copy of the edition is not told to use it without being told which file is meant."""
-
-    bundled: Path | None = None
+__all__ = ["bundled_rules", "in_force_on", "overlapping", "same_id", "window_text"]
 
 
 def bundled_rules() -> Path:
@@ -42,25 +34,22 @@ def bundled_rules() -> Path:
 
 
 def window_text(window: Window) -> str:
-    """``from 2022-09-05 until 2025-06-01``; an open end says so, and a window ``in_force_on`` found in
-    a bundled file of an edition a local file also has names that file."""
+    """``from 2022-09-05 until 2025-06-01``; an open end says so."""
     start = f"from {window.from_}" if window.from_ else "from the start"
-    span = f"{start} until {window.until}" if window.until else f"{start}, with no end date"
-    bundled = window.bundled if isinstance(window, Found) else None
-    return f"{span}, in the bundled file {bundled}, not the one given" if bundled else span
+    return f"{start} until {window.until}" if window.until else f"{start}, with no end date"
 
 
-def in_force_on(day: date, near: Path | None = None) -> list[tuple[str, Found]]:
-    """The editions in force on ``day``: those in ``near`` (a rule file's folder) first, then the
-    bundled ones; each id once. A bundled edition whose id a file in ``near`` also has names its file."""
+def in_force_on(day: date, near: Path | None = None) -> list[tuple[str, Window]]:
+    """The editions in force on ``day``: those in ``near`` (a rule file's folder), then the bundled ones whose
+    id no file there has (a folder's own copy of an edition replaces the bundled one, as for its tests:
+    an edition it ended is not brought back from the package)."""
     bundled = bundled_rules().resolve()
     beside = _windows(near.resolve()) if near and near.resolve() != bundled else ()
     local = {edition for edition, _, _ in beside}
-    out: dict[str, Found] = {}
+    out: dict[str, Window] = {}
     for edition, window, path in beside + _windows(bundled):
-        if edition not in out and window.contains(day):
-            where = path if path.parent == bundled and edition in local else None
-            out[edition] = Found.model_validate({**window.model_dump(), "bundled": where})
+        if edition not in out and window.contains(day) and (path.parent != bundled or edition not in local):
+            out[edition] = window
     return sorted(out.items(), key=lambda item: item[1].from_ or date.min)
 
 
@@ -103,6 +92,23 @@ def overlapping(rulesets: list[RuleSet]) -> list[Diagnostic]:
                                   f"{a.id} ({a.located.file}, in force {window_text(wa)}) and {b.id} "
                                   f"({b.located.file}, in force {window_text(wb)}) are both in force {span}: a "
                                   f"decision dated then could be made under either{fix}", Severity.WARNING))
+    return out
+
+
+def same_id(rulesets: list[RuleSet]) -> list[Diagnostic]:
+    """An error for each file declaring the id of another file checked with it (a copy of an edition whose
+    ``ruleset:`` line was not changed): a decision under either would carry the same id, and a test naming
+    it would test the file named after it only."""
+    first: dict[str, RuleSet] = {}
+    out = []
+    for rs in rulesets:
+        other = first.setdefault(rs.id, rs)
+        if other is not rs and other.path.resolve() != rs.path.resolve():
+            line, col = rs.located.at(("ruleset",))
+            out.append(Diagnostic(rs.located.file, line, col, Code.DUPLICATE_EDITION,
+                                  f"`ruleset: {rs.id}` is also the id of {other.located.file}: give each edition "
+                                  f"an id of its own and name its file after it (a test naming `{rs.id}` reads "
+                                  f"{rs.id}.yaml only)", Severity.ERROR))
     return out
 
 
