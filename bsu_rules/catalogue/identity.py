@@ -34,6 +34,8 @@ BANK_FOLD: dict[str, str] = {
                     "\u205f\u3000\u0085\x1c\x1d\x1e\x1f", " "),  # the other spaces and separators Python splits on
     **dict.fromkeys("\u00ad\u180e\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2060\u2066\u2067"
                     "\u2068\u2069\ufeff", ""),  # soft hyphen, zero-width and direction characters: invisible
+    **dict.fromkeys([chr(c) for c in (*range(0x00, 0x09), *range(0x0E, 0x1C), *range(0x7F, 0x85), *range(0x86, 0xA0))],
+                    ""),  # control characters (a damaged export's NUL): not shown, so not part of the name
     "\u0130": "I", "\u0131": "i",  # dotted capital I, dotless small i (a Turkish keyboard): MANDİRİ is MANDIRI
 }
 """Characters a bank name may be written with that are another character, or none, to a reader."""
