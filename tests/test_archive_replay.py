@@ -467,6 +467,23 @@ def test_a_full_nik_log_keeps_no_account_number_typed_elsewhere(tmp_path: Path, 
     assert report.ok and report.counts["identical"] == len(records), report.summary()
 
 
+def test_a_log_written_ignoring_unknown_fields_replays_from_its_own_input(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`evaluate --ignore-unknown` decided the records without their unknown fields: `replay --ignore-unknown`
+    reads the same input so, and finds every member; without it replay says to give it."""
+    given = tmp_path / "in.jsonl"
+    given.write_text("".join(json.dumps(r | {"extra_field": "x"}) + "\n" for r in RECORDS), "utf-8")
+    log, archive, key = tmp_path / "d.jsonl", tmp_path / "a", tmp_path / "k"
+    key.write_text(KEY, "utf-8")
+    assert main(["evaluate", "bsu-2022", str(given), "--ignore-unknown", "--log", str(log), "--key-file", str(key),
+                 "--archive", str(archive)]) == 0
+    capsys.readouterr()
+    assert main(["replay", str(log), "--archive", str(archive), "--members", str(given)]) == 1
+    assert "replay with --ignore-unknown" in capsys.readouterr().err
+    report = replay(log, archive, given, ignore_unknown=True)
+    assert report.ok and report.counts["identical"] == len(RECORDS), report.summary()
+
+
 def test_the_replay_summary_counts_the_what_if_decisions(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """What-if decisions logged beside the programme's are counted apart, per status and per overrides."""
     log, archive, n = tmp_path / "d.jsonl", tmp_path / "a", len(RECORDS)

@@ -170,23 +170,27 @@ def _of_them(by: dict[str, int]) -> str:
 
 
 def replay(log: str | Path, archive: str | Path, members: Members | None = None, *,
-           nik: str | None = None, key: str | bytes | None = None, seqs: Collection[int] | None = None) -> ReplayReport:
+           nik: str | None = None, key: str | bytes | None = None, seqs: Collection[int] | None = None,
+           ignore_unknown: bool = False) -> ReplayReport:
     """Replay a whole log (or the decisions for one ``nik``, or some ``seqs``) against ``archive``."""
     chain, notes = Verifier(), list[str]()
-    items = list(iter_replay(log, archive, members, nik=nik, key=key, seqs=seqs, chain=chain, notes=notes))
+    items = list(iter_replay(log, archive, members, nik=nik, key=key, seqs=seqs, chain=chain, notes=notes,
+                             ignore_unknown=ignore_unknown))
     return ReplayReport(items, chain.result(log), notes)
 
 
 def iter_replay(log: str | Path, archive: str | Path, members: Members | None = None, *,
                 nik: str | None = None, key: str | bytes | None = None,
                 seqs: Collection[int] | None = None, chain: Verifier | None = None,
-                notes: list[str] | None = None) -> Iterator[ReplayItem]:
+                notes: list[str] | None = None, ignore_unknown: bool = False) -> Iterator[ReplayItem]:
     """Replay items one by one (for logs too large to hold every replayed decision).
 
     ``chain``, if given, is handed every line as it is read: once the items are consumed,
     ``chain.result(log)`` is the log's verification, from the same single reading. ``notes``, if
     given, receives what the items do not say: snapshot records left out (unreadable or invalid;
     without ``notes`` one stops the replay) and, for a ``nik``, the lines another key pseudonymised.
+    ``ignore_unknown``: the snapshot read as ``evaluate --ignore-unknown`` read it (the fields the contract does
+    not know left out), for a log that command wrote.
     """
     if not Path(archive).is_dir():
         raise ArchiveError(f"{archive} is a file, not an archive folder" if Path(archive).exists() else
@@ -199,7 +203,7 @@ def iter_replay(log: str | Path, archive: str | Path, members: Members | None = 
             raise InputError([(str(log), "with a member snapshot the log is read twice (the inputs it needs, then "
                                          "its decisions): give it as a file, not a pipe")])
         wanted = {_get(ln.envelope, "decision", "member", "input_sha256") for ln in read_log(log)}
-        snapshot = load_members(members, {w for w in wanted if isinstance(w, str)}, notes)
+        snapshot = load_members(members, {w for w in wanted if isinstance(w, str)}, notes, ignore_unknown)
     rulesets: dict[str, RuleSet | ArchiveError] = {}
     found, fingerprints = False, set()  # the keys the log's lines were pseudonymised with
     chain = chain if chain is not None else Verifier()

@@ -17,9 +17,10 @@ import msgspec
 from bsu_rules.decisions import mask_kpj, mask_nik, mask_typed
 from bsu_rules.errors import InputError
 from bsu_rules.evaluators.scalar import input_hash
-from bsu_rules.members import Member, Record, parse_record
-from bsu_rules.members.decode import BadRecord
+from bsu_rules.members import Member, Parsed, Record, parse_member, parse_record
+from bsu_rules.members.decode import BadRecord, decode_json
 from bsu_rules.members.files import read_placed
+from bsu_rules.members.parse import read_known
 from bsu_rules.ruleset.checker import PLACEHOLDER
 from bsu_rules.ruleset.model import RuleSet
 
@@ -128,14 +129,15 @@ def _typed_masked(value: Any) -> Any:
 
 
 def load_members(members: Members, wanted: set[str] | None = None,
-                 skipped: list[str] | None = None) -> dict[str, Member]:
+                 skipped: list[str] | None = None, ignore_unknown: bool = False) -> dict[str, Member]:
     """Full member records by input hash (only the ``wanted`` hashes, when given).
 
     ``members`` is a JSON/JSONL file or several (read as ``bsu-rules evaluate`` reads its input:
     InputError for a Parquet or CSV file; TypeError for a path as bytes), records (dicts or
     Members), or a ready mapping. A record that cannot be read or is not valid is left out and said
     in ``skipped`` (``file:line: problem``), never a reason to stop: a decision that needs it finds
-    no member.
+    no member. ``ignore_unknown``: the fields the contract does not know are left out, as
+    ``evaluate --ignore-unknown`` leaves them out.
     """
     if isinstance(members, Mapping):
         return dict(members)
@@ -145,12 +147,13 @@ def load_members(members: Members, wanted: set[str] | None = None,
         if isinstance(item, _BYTES):  # iterated, its bytes would be read as records: numbers
             raise TypeError(f"members takes a file's path as a str or a Path, not {type(item).__name__}: "
                             "convert it (os.fsdecode(path))")
-        placed = _records(item) if isinstance(item, (str, Path)) else [("(record)", item)]
+        placed = _records(item, ignore_unknown) if isinstance(item, (str, Path)) else [("(record)", item)]
         for where, record in placed:
             try:
                 if isinstance(record, BadRecord):
                     raise record.error()
-                parsed = parse_record(record)
+                parsed = Parsed(parse_member(record, ignore_unknown=True), None) if ignore_unknown \
+                    else parse_record(record)
             except InputError as exc:
                 if skipped is None:
                     raise
@@ -165,9 +168,9 @@ def load_members(members: Members, wanted: set[str] | None = None,
 _BYTES = (bytes, bytearray, memoryview)
 
 
-def _records(path: str | Path) -> Iterable[tuple[str, Any]]:
+def _records(path: str | Path, ignore_unknown: bool = False) -> Iterable[tuple[str, Any]]:
     """(where, record or the BadRecord saying why it cannot be read) for each record of a file."""
-    for _, place, record in read_placed([str(path)]):
+    for _, place, record in read_placed([str(path)], read_known if ignore_unknown else decode_json):
         where = f"{place.file}:{place.number}" if place.kind == "line" else f"{place.file}: record {place.number}"
         yield where, record
 

@@ -26,7 +26,7 @@ from bsu_rules.members import Parsed, Record, as_member, parse_line, parse_membe
 from bsu_rules.members.decode import BadRecord, decode_json
 from bsu_rules.members.files import Place, read_placed
 from bsu_rules.members.model import hide_identifiers, printable
-from bsu_rules.members.parse import known_fields
+from bsu_rules.members.parse import read_known
 from bsu_rules.ruleset.editions import in_force_on
 from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.ruleset.schema import Window
@@ -235,12 +235,6 @@ def _line(line: bytes) -> Any:
     return parse_line(line) or decode_json(line)
 
 
-def _line_known(line: bytes) -> Any:
-    """``_line`` for ``--ignore-unknown``: the fields the contract does not know are left out before
-    anything in them is judged (a number too long in one rejects nothing), as batch leaves them out."""
-    return parse_line(line) or decode_json(line, keep=known_fields)
-
-
 def _error_line(exc: InputError, number: int, place: Place | None) -> str:
     """The error line for record ``number`` (counted over all the files), with its file and its line
     there (for a record of a JSON list, its place in the list: ``item``); without ``place`` (standard
@@ -291,7 +285,7 @@ def _decide(args: argparse.Namespace, ruleset: RuleSet, decide: Decide,
                 count(outcome)
             held.clear()
 
-    for number, place, record in read_placed(args.files, _line_known if args.ignore_unknown else _line):
+    for number, place, record in read_placed(args.files, read_known if args.ignore_unknown else _line):
         try:
             if isinstance(record, BadRecord):
                 raise record.error()

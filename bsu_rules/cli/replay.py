@@ -22,6 +22,8 @@ def add(sub: Any) -> None:
     p.add_argument("--archive", required=True, metavar="DIR", help="the rule archive (see `bsu-rules archive`)")
     p.add_argument("--members", nargs="+", metavar="SNAPSHOT",
                    help="full member records (JSONL), matched to decisions by input sha256")
+    p.add_argument("--ignore-unknown", action="store_true",
+                   help="read the snapshot as evaluate --ignore-unknown read it (for a log that command wrote)")
     p.add_argument("--nik", type=nik, help="replay only the decisions about this NIK (16 digits)")
     p.add_argument("--seq", type=int, action="append", metavar="N", help="replay only the line with this seq")
     p.add_argument("--pseudonymize-key", metavar="KEY", help=argparse.SUPPRESS)  # shows in ps: warned about
@@ -48,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
     unmatched: list[int] = []  # with a snapshot: the lines whose input hash no snapshot record has
     try:
         for item in iter_replay(args.log, args.archive, args.members, nik=args.nik, key=key, seqs=args.seq,
-                                chain=verifier, notes=notes):
+                                chain=verifier, notes=notes, ignore_unknown=args.ignore_unknown):
             tally([item], counts)
             tally_what_if([item], what_if)
             seen.add(item.seq)
@@ -75,6 +77,9 @@ def run(args: argparse.Namespace) -> int:
                      f"the snapshot has (line{'s' if many else ''} {lines}): decided again from the logged inputs, "
                      f"with the logged input sha256, which the log cannot vouch for (it does not hold the whole "
                      f"record)")
+    if not args.ignore_unknown and any(note.endswith(": unknown field") for note in notes):
+        notes.append("snapshot records were left out for fields the contract does not know: if the log was "
+                     "written by `evaluate --ignore-unknown`, replay with --ignore-unknown")
     for note in notes:  # a snapshot record left out, lines another key hides
         print(f"bsu-rules: warning: {note}", file=sys.stderr)
     absent = sorted(set(args.seq or ()) - seen)

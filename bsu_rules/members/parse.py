@@ -27,7 +27,7 @@ from bsu_rules.members.contract import (
     secret_problem,
     wrong_kind,
 )
-from bsu_rules.members.decode import LONE_SURROGATE, TOO_DEEP, lone_surrogate, too_deep
+from bsu_rules.members.decode import LONE_SURROGATE, TOO_DEEP, decode_json, lone_surrogate, too_deep
 from bsu_rules.members.mirror import MemberMirror, Record, as_member, encode
 from bsu_rules.members.model import (
     DAY,
@@ -195,6 +195,12 @@ def _validate(record: Any, ignore_unknown: bool = False) -> Member:
     if not problems:
         return _validate(_known(record, contract()))
     raise InputError(sorted(problems, key=lambda p: path_order(p[0])))
+
+
+def read_known(line: bytes) -> Any:
+    """A JSONL record with the fields the contract does not know left out before anything in them is judged
+    (a number too long in one rejects nothing), as batch leaves them out (``--ignore-unknown``)."""
+    return parse_line(line) or decode_json(line, keep=known_fields)
 
 
 def known_fields(record: Any) -> Any:
