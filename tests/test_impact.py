@@ -489,6 +489,29 @@ def test_a_member_file_that_does_not_reach_the_cut_off_month_is_warned(tmp_path:
     assert "contribution or wage" not in capsys.readouterr().err
 
 
+def test_a_member_file_few_of_whose_members_reach_the_cut_off_month_is_warned(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A file extracted for July, a few early payers' August in it: moving the cut-off to August is warned, as
+    the others are decided as if they had paid nothing; the counts are in the JSON."""
+    records = [json.loads(line) for line in (Path(__file__).resolve().parents[1] / "examples" /
+                                             "members.jsonl").read_text("utf-8").splitlines() if line.strip()]
+    early = dict(records[0], contributions=[*records[0]["contributions"],
+                                            {"period": "2022-08", "amount": 314160, "paid_on": "2022-08-20"}])
+    given, js = tmp_path / "m.jsonl", tmp_path / "r.json"
+    given.write_text("".join(json.dumps(r) + "\n" for r in [early, *records[1:]]), "utf-8")
+    assert main(["impact", "bsu-2022", str(given), "--set", "cutoff_month=2022-08", "--set", "as_of=2022-08-31",
+                 "--out", str(tmp_path / "r.html"), "--json", str(js), "--quiet"]) == 0
+    warned = [line for line in capsys.readouterr().err.splitlines() if "contribution or wage" in line]
+    held = json.loads(js.read_text("utf-8"))["input"]
+    reach = sum(any(e["period"] >= "2022-08" for e in [*(r.get("contributions") or []), *(r.get("wages") or [])])
+                for r in [early, *records[1:]])
+    assert held["reaching"]["2022-08"] == reach and 0 < 2 * reach < held["with_data"] < 2 * held["reaching"]["2022-07"]
+    assert warned == [f"bsu-rules: warning: only {reach} of the {held['with_data']} members in m.jsonl with a "
+                      "contribution or wage have one for 2022-08 (the month bsu-2022 reads its data as at) or later: "
+                      "the file may not cover this edition's cut-off month, and the others are decided as if they had "
+                      "none"]
+
+
 def test_impact_runs_without_a_usable_temporary_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """In a container whose /tmp is read-only, the sides spill beside the report, and nothing is left there."""
     import tempfile

@@ -110,7 +110,8 @@ def test_a_killed_writer_is_resumed_as_verify_says(tmp_path: Path, capsys: pytes
     command = capsys.readouterr().out.split("`truncate -s ")[1].split("`")[0]
     subprocess.run(f"truncate -s {command}", shell=True, check=True, cwd=tmp_path)
     size = log.stat().st_size
-    assert other.read_bytes() == b"an intact file" and sorted(p.name for p in tmp_path.iterdir()) == ["2022", "BSU 2022"]
+    assert other.read_bytes() == b"an intact file"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["2022", "BSU 2022"]
     assert main(_evaluate(log)) == 0
     assert verify_log(log).decisions == N and log.read_bytes()[:size] == data[:size]
 

@@ -16,6 +16,7 @@ from bsu_rules.cli.options import ON_HELP, add_reform_options, day, read_ruleset
 from bsu_rules.diff import decision_dates
 from bsu_rules.diff_text import channel_name
 from bsu_rules.errors import on_path
+from bsu_rules.formatting import rupiah
 from bsu_rules.ruleset.overrides import Reform, reform_of, split_assignments
 
 
@@ -103,10 +104,13 @@ def run(args: argparse.Namespace) -> int:
                if args.json else {})})
 
     def diff(key: str) -> str:
-        return f" ({h[key]['difference']:+d})" if data["baseline"] else ""
+        if not data["baseline"]:
+            return ""
+        change = h[key]["difference"]
+        return f" ({'+' if change >= 0 else ''}{rupiah(change) if key == 'budget' else change})"
 
     print(f"eligible {h['eligible']['reform']}{diff('eligible')} · paid {h['paid']['reform']}{diff('paid')} · "
-          f"budget {h['budget']['reform']}{diff('budget')} · undetermined {h['undetermined']['reform']}"
+          f"budget {rupiah(h['budget']['reform'])}{diff('budget')} · undetermined {h['undetermined']['reform']}"
           f"{diff('undetermined')} · ineligible {h['ineligible']['reform']}{diff('ineligible')} · "
           f"rejected {h['rejected']['reform']}")
     moves = data["channel_moves"]

@@ -83,12 +83,23 @@ def _spill_folder(spill: Path | None) -> tempfile.TemporaryDirectory[str]:
 
 def uncovered(report: Json) -> list[str]:
     """A side whose data month (that of its ``as_of``, the end of its cut-off month) no contribution or
-    wage in the member file reaches: its criteria read months the file does not hold."""
-    latest = report["input"].get("latest_month")
+    wage in the member file reaches, or those of fewer than half the members with any: its criteria read
+    months the file does not hold (a file extracted for an earlier cut-off, a few early payers in it)."""
+    given = report["input"]
+    latest, held, file = given.get("latest_month"), given.get("with_data", 0), given["file"]
     months = {side["as_of"][:7]: side["ruleset"] for side in (report["baseline"], report["reform"]) if side}
-    return [f"no member in {report['input']['file']} has a contribution or wage for {month} (the month {ruleset} "
-            f"reads its data as at) or later (latest: {latest or 'none'}): the file may not cover this edition's "
-            "cut-off month" for month, ruleset in sorted(months.items()) if latest is None or latest < month]
+    out = []
+    for month, ruleset in sorted(months.items()):
+        reached = given.get("reaching", {}).get(month, 0)
+        if latest is None or latest < month:
+            out.append(f"no member in {file} has a contribution or wage for {month} (the month {ruleset} reads its "
+                       f"data as at) or later (latest: {latest or 'none'}): the file may not cover this edition's "
+                       "cut-off month")
+        elif 2 * reached < held:
+            out.append(f"only {reached:,} of the {held:,} members in {file} with a contribution or wage have one for "
+                       f"{month} (the month {ruleset} reads its data as at) or later: the file may not cover this "
+                       "edition's cut-off month, and the others are decided as if they had none")
+    return out
 
 
 class _State:
@@ -105,6 +116,9 @@ class _State:
         self.quality: list[pl.DataFrame] = []
         self.causes = Causes(sides[0].plan)
         self.latest: str | None = None  # the latest month of a contribution or wage in the file
+        self.data_months = sorted({side.plan.as_of.isoformat()[:7] for side in sides})
+        self.with_data = 0  # members with a contribution or wage
+        self.reaching = dict.fromkeys(self.data_months, 0)  # of them, those with one in each data month or later
 
     def chunk(self, table: pa.Table) -> None:
         self.read += table.num_rows
@@ -115,6 +129,7 @@ class _State:
         months = [pc.max(pc.struct_field(pc.list_flatten(members[h]), "period")).as_py()
                   for h in ("contributions", "wages")]
         self.latest = max((m for m in (*months, self.latest) if m is not None), default=None)
+        self._reach(members)
         as_of = self.sides[0].plan.as_of
         used = ["_row", "nik", "birth_date", "work_regency_code", "employer", "wages"]
         frame = pl.from_arrow(members.select(used))
@@ -241,6 +256,18 @@ class _State:
             # spares beyond those shown: a row found later not to be paid is left out (``_move_report``)
             entry["examples"] += _examples(group.head(EXAMPLES + _SPARE - len(entry["examples"])), niks)
 
+    def _reach(self, members: pa.Table) -> None:
+        """Count the members with a contribution or wage, and of them those whose latest is in or after each
+        side's data month."""
+        frame = pl.from_arrow(members.select(["contributions", "wages"]))
+        assert isinstance(frame, pl.DataFrame)
+        latest = frame.select(pl.max_horizontal(
+            pl.col(h).list.eval(pl.element().struct.field("period")).list.max() for h in ("contributions", "wages")))
+        column = latest.to_series()
+        self.with_data += int(column.is_not_null().sum())
+        for month in self.data_months:
+            self.reaching[month] += int((column >= month).sum())
+
     # --- the report ---------------------------------------------------------------------------
 
     def report(self, file_label: str) -> Json:
@@ -249,7 +276,9 @@ class _State:
         out: Json = {
             "report": "impact", "engine": f"bsu-rules {__version__}", "input": {"file": file_label,
                                                                                 "rows": self.read,
-                                                                                "latest_month": self.latest},
+                                                                                "latest_month": self.latest,
+                                                                                "with_data": self.with_data,
+                                                                                "reaching": self.reaching},
             "reform": describe(reform.plan),
             "baseline": describe(self.sides[1].plan) if len(self.sides) == 2 else None,
             "headline": headline(sides),
