@@ -14,7 +14,7 @@ from bsu_rules.evaluators.scalar import evaluate
 from bsu_rules.members import parse_member
 from bsu_rules.ruleset.loader import load_ruleset
 from bsu_rules.ruleset.model import RuleSet
-from bsu_rules.ruleset.overrides import Reform, reform_of, split_assignments
+from bsu_rules.ruleset.overrides import Reform, parse_override, reform_of, split_assignments
 
 ROOT = Path(__file__).resolve().parents[1]
 SITI = {"nik": "3215014107900001", "citizenship": "WNI", "participant_category": "PU",
@@ -602,3 +602,16 @@ def test_a_figure_two_parameters_hold_is_left_when_one_of_them_changes(rules_cop
     reform = reform_of(load_ruleset(path), ["wage_ceiling=4000000"], [])
     title = next(c.rule.title for c in reform.rules if c.rule.id == "wage-ceiling")
     assert title is not None and title.en.startswith("Wage at most Rp3.500.000 or"), title
+
+
+@pytest.mark.parametrize("given", ["wage_ceiling=4000000,rounding=50000", "wage_ceiling=4000000; rounding=50000",
+                                   "wage_ceiling=4000000 rounding=50000"])
+def test_two_assignments_in_one_set_are_told_to_take_one_set_each(given: str) -> None:
+    """`--against` takes `A=1,B=2`; `--set` one value: the form copied from one to the other is told so, in
+    full, not read as a number holding an identifier."""
+    with pytest.raises(RuleSetError) as told:
+        parse_override("set", given)
+    [d] = told.value.diagnostics
+    assert "--set sets one value: give each its own --set" in d.message
+    assert d.suggestion == "--set wage_ceiling=4000000 --set rounding=50000"
+    assert parse_override("set", "state_banks=[BRI, BNI]").text == "[BRI, BNI]"

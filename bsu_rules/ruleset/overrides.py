@@ -93,6 +93,10 @@ def parse_override(kind: str, text: str, flag: str | None = None) -> Override:
     name, sep, value = text.partition("=")
     if not sep or not name.strip():
         raise RuleSetError([diag(f"{option} {text}", Code.BAD_OVERRIDE, f"expected NAME=VALUE, got `{text}`")])
+    if not value.lstrip().startswith(("[", "{", "'", '"')) and (more := _MORE.split(value.strip())) and len(more) > 1:
+        each = " ".join(f"{option} {part}" for part in [f"{name.strip()}={more[0]}", *_NAMED.findall(value)])
+        raise RuleSetError([diag(f"{option} {text}", Code.BAD_OVERRIDE, f"{option} sets one value: give each its "
+                                 f"own {option}", each)])
     name, at, since = name.strip().partition("@")
     day = None
     if at:
@@ -105,6 +109,11 @@ def parse_override(kind: str, text: str, flag: str | None = None) -> Override:
         if kind != "set":
             raise RuleSetError([diag(f"{option} {text}", Code.BAD_OVERRIDE, "tables are not dated; drop the @DATE")])
     return Override(kind, name, value.strip(), day, flag)
+
+
+_MORE = re.compile(r"\s*[,;\s]\s*(?=[A-Za-z_][\w.]*(?:@[0-9-]+)?=)")
+"""Where a value goes on with another assignment (``4000000,rounding=50000``: the form ``--against`` takes)."""
+_NAMED = re.compile(r"(?<=[,;\s])\s*([A-Za-z_][\w.]*(?:@[0-9-]+)?=[^,;\s]*)")
 
 
 def split_assignments(text: str) -> list[str]:
