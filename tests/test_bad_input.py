@@ -322,6 +322,8 @@ def test_batch_lists_fifty_problems_of_a_record_and_counts_the_rest(tmp_path: Pa
 
 SLIPS = [("3.20412570894E+15", "nik: looks like a number a spreadsheet rewrote in scientific notation (with E+): "
                                "format the column as text and enter the digits again"),
+         (GOOD["nik"] + ".0", "nik: looks like a number a spreadsheet rewrote with decimals (.0): format the column as "
+                              "text and enter the digits again"),
          (" " + GOOD["nik"], "nik: has a space before it: remove it"),
          (GOOD["nik"] + "\t", "nik: has a space after it: remove it"),
          (" " + GOOD["nik"] + " ", "nik: has a space before and after it: remove it"),
@@ -338,7 +340,7 @@ SLIPS = [("3.20412570894E+15", "nik: looks like a number a spreadsheet rewrote i
                                                              "it with 0-9")]
 
 
-@pytest.mark.parametrize(("nik", "says"), SLIPS, ids=["scientific", "before", "after", "both", "short", "hidden",
+@pytest.mark.parametrize(("nik", "says"), SLIPS, ids=["scientific", "decimals", "before", "after", "both", "short", "hidden",
                                                       "hidden-and-space", "wide-and-space", "other-digits"])
 def test_a_nik_a_spreadsheet_or_a_space_changed_is_told_so_alike(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                                                   rs2022: RuleSet, nik: str, says: str) -> None:

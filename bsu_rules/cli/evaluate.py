@@ -181,7 +181,8 @@ def run(args: argparse.Namespace) -> int:
               + (extra.format(bad=bad, bad_s=_plural(bad)) if bad else ""))
     if shared.niks:
         print(f"bsu-rules: {shared.note()}", file=sys.stderr)
-    told = "the paragraphs on them" if args.format == "text" else "the error lines"  # where each was said
+    told = {"text": "the paragraphs on them", "html": "the page's records that could not be decided, and the error "
+            "lines"}.get(args.format, "the error lines")  # where each was said
     print(f"bsu-rules: {tally.line()}" + (f" (see {told})" if bad else ""), file=sys.stderr)
     return 1 if bad else 0
 

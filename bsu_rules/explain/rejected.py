@@ -62,6 +62,8 @@ _SAY: dict[str, dict[str, str]] = {
                    "isian nomor rekening",
         "scientific": "{label} tampak seperti angka yang diubah spreadsheet ke notasi ilmiah (dengan E+): format "
                       "kolomnya sebagai teks dan isi angkanya lagi",
+        "decimals": "{label} tampak seperti angka yang diubah spreadsheet dengan desimal (.0): format kolomnya "
+                    "sebagai teks dan isi angkanya lagi",
         "hidden": "{label} memuat karakter yang tidak tampak (misalnya spasi lebar nol) di antara angkanya: "
                   "hapus karakter itu",
         "account rewritten": "{label} tampak seperti angka yang diubah spreadsheet (ditulis seperti 4.18201E+14, "
@@ -110,6 +112,8 @@ _SAY: dict[str, dict[str, str]] = {
                    "field out",
         "scientific": "{label} looks like a number a spreadsheet rewrote in scientific notation (with E+): format "
                       "the column as text and enter the digits again",
+        "decimals": "{label} looks like a number a spreadsheet rewrote with decimals (.0): format the column as "
+                    "text and enter the digits again",
         "hidden": "{label} has a character that is not shown (a zero-width space or a control character) among its "
                   "digits: remove it",
         "account rewritten": "{label} looks like a number a spreadsheet rewrote (written as 4.18201E+14, as money "
@@ -276,7 +280,8 @@ def _field(path: str, record: Any, lang: str, g: Glossary) -> str:
         if path == "bank_account.number":  # as ``secret_problem`` says it
             return w[account_slip(value) or "account"].format(label=label)
         if slip := secret_slip(value):
-            return w[slip if slip in ("scientific", "hidden", "other digits") else f"space {slip}"].format(label=label)
+            return w[slip if slip in ("scientific", "decimals", "hidden", "other digits") else f"space {slip}"].format(
+                label=label)
         return w["length"].format(label=label, n=len(value), s="" if len(value) == 1 else "s") if len(value) != 16 \
             else w["digit"].format(label=label)
     return _value(spec, value, label, names, lang, g)

@@ -242,7 +242,10 @@ REWRITTEN = "looks like a number a spreadsheet rewrote in scientific notation (w
     "text and enter the digits again"
 ACCOUNT_REWRITTEN = "looks like a number a spreadsheet rewrote (written as 4.18201E+14, as money such as Rp …,-, " \
     "or with decimals such as .00): format the column as text and enter the digits again"
+DECIMALS = "looks like a number a spreadsheet rewrote with decimals (.0): format the column as text and enter the " \
+    "digits again"
 _SCIENTIFIC = re.compile(r"[0-9](?:[.,][0-9]+)?[eE]\+?[0-9]+")
+_DECIMALS = re.compile(r"[0-9]{16}[.,]0+")
 
 
 HIDDEN = "has a character that is not shown (a zero-width space or a control character) among its digits: remove it"
@@ -271,11 +274,14 @@ def unseen(value: str, pattern: str | None) -> bool:
 
 def secret_slip(text: str) -> str | None:
     """How a NIK or an account number of digits was changed on its way, if in a known way:
-    ``scientific`` (a spreadsheet wrote the number in scientific notation, 3.2E+15), ``other digits``
+    ``scientific`` (a spreadsheet wrote the number in scientific notation, 3.2E+15), ``decimals`` (with a
+    decimal part of zeros, ``3204125708940003.0``), ``other digits``
     (``٣٢٠٤…``), ``before``, ``after`` or ``before and after`` (a space around its 16 digits), ``hidden``
     (a character not shown, such as a zero-width space, among them); None otherwise."""
     if _SCIENTIFIC.fullmatch(text.strip()):
         return "scientific"
+    if _DECIMALS.fullmatch(text.strip()):
+        return "decimals"
     if in_other_digits(text, "[0-9]{16}"):
         return "other digits"
     bare = text.strip()
@@ -304,6 +310,8 @@ def secret_problem(path: str, text: str) -> str:
                 "or leave it out (or null) when the number is not known")
     if (slip := secret_slip(text)) == "scientific":
         return REWRITTEN
+    if slip == "decimals":
+        return DECIMALS
     if slip == "hidden":
         return HIDDEN
     if slip == "other digits":
