@@ -367,3 +367,17 @@ def test_a_warning_about_many_rows_of_a_table_is_told_at_ten_and_counts_the_rest
     assert [d.line for d in told if d.file.endswith("minimum-wage.csv")] == list(range(2, 12))
     [rest] = [d for d in told if d.file == str(tmp_path / "r.yaml")]
     assert rest.message.startswith("15 more rows of `table.minimum_wage` can never match either")
+
+
+@pytest.mark.parametrize(("written", "stale"), [("2022-07-31", False), ("2022-06-30", True)])
+def test_a_date_the_criterion_states_itself_is_a_value_it_reads(tmp_path: Path, written: str, stale: bool) -> None:
+    """"Terdaftar paling lambat 31 Juli 2022" over `registered_on <= 2022-07-31` is not stale; over another date
+    it is."""
+    shutil.copytree(bundled_rules(), tmp_path / "rules")
+    path = tmp_path / "rules" / "bsu-2022.yaml"
+    text = path.read_text("utf-8")
+    read = "require: member.registered_on <= fact.cutoff_day\n"
+    assert read in text
+    path.write_text(text.replace(read, f"require: member.registered_on <= {written}\n"), "utf-8")
+    told = [d for d in linted(path) if d.code == "stale-title"]
+    assert bool(told) == stale and all(d.rule == "registered-by-cutoff" for d in told)

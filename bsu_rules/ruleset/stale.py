@@ -18,6 +18,7 @@ from datetime import date
 from typing import Any
 
 from bsu_rules.formatting import format_date, format_month
+from bsu_rules.ruleset.expressions import Lit, Node, walk
 from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.ruleset.schema import RuleFile, Window
 
@@ -59,6 +60,8 @@ def stale_titles(rs: RuleSet, warn: Warn) -> None:
         read = rs.names_read(checked.tree)
         dated = _dated_amounts(rs, read)
         own = _held(rs.model, read, [checked.rule.in_force])
+        for tree in (checked.tree, *(rs.facts[f] for f in rs.facts_read([checked.tree]))):
+            _add_literals(tree, *own)  # a value the criterion states itself (`registered_on <= 2022-07-31`)
         for lang in ("id", "en") if title is not None else ():
             text: str = getattr(title, lang)
             for stated, held in _stated(text, *own):
@@ -73,6 +76,19 @@ def stale_titles(rs: RuleSet, warn: Warn) -> None:
                          f"the title says {stated}, which `param.{name}` holds on some days of the edition only: "
                          "a title is shown on every day; leave the amount out of it, or give each value its own "
                          "criterion with an `in_force` window", checked.rule.id)
+
+
+def _add_literals(tree: Node, amounts: set[int], days: set[date], months: set[tuple[int, int]]) -> None:
+    for node in walk(tree):
+        if isinstance(node, Lit):
+            value = node.value
+            if isinstance(value, date):
+                days.add(value)
+                months.add((value.year, value.month))
+            elif isinstance(value, int) and not isinstance(value, bool):
+                amounts.add(value)
+            elif node.is_month and isinstance(value, str) and (found := _YEAR_MONTH.match(value)):
+                months.add((int(found[1]), int(found[2])))
 
 
 def _stated(text: str, amounts: set[int], days: set[date], months: set[tuple[int, int]]
