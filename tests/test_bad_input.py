@@ -340,8 +340,8 @@ SLIPS = [("3.20412570894E+15", "nik: looks like a number a spreadsheet rewrote i
                                                              "it with 0-9")]
 
 
-@pytest.mark.parametrize(("nik", "says"), SLIPS, ids=["scientific", "decimals", "before", "after", "both", "short", "hidden",
-                                                      "hidden-and-space", "wide-and-space", "other-digits"])
+@pytest.mark.parametrize(("nik", "says"), SLIPS, ids=["scientific", "decimals", "before", "after", "both", "short",
+                                                      "hidden", "hidden-and-space", "wide-and-space", "other-digits"])
 def test_a_nik_a_spreadsheet_or_a_space_changed_is_told_so_alike(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                                                   rs2022: RuleSet, nik: str, says: str) -> None:
     """In evaluate, batch (JSON lines and CSV) and the API, the NIK never shown."""

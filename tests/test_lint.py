@@ -209,9 +209,9 @@ def test_a_cut_off_month_moved_without_as_of_is_warned_as_impact_warns(tmp_path:
             "Terdaftar sebagai peserta paling lambat 31 Agustus 2022"} <= said, said
     assert (d.code, d.line, d.severity) == ("data-date", text[:text.index("value: 2022-07")].count("\n") + 1,
                                             Severity.WARNING)
-    assert d.message.endswith("set `as_of: 2022-08-31`")
+    assert d.message.endswith("set `as_of: 2022-08-31` (its last day); if as_of is, set the month to 2022-07")
     (said,) = reform_of(load_ruleset("bsu-2022"), ["cutoff_month=2022-08"], []).warnings  # type: ignore[attr-defined]
-    assert said.startswith("--set cutoff_month=2022-08: " + d.message.split("; ")[0] + "; ")
+    assert said.startswith("--set cutoff_month=2022-08: " + d.message.split(" but as_of")[0] + " but as_of stays")
 
 
 def test_editions_in_force_on_one_day_are_warned_when_checked_together(tmp_path: Path,
@@ -272,8 +272,9 @@ def test_an_as_of_inside_the_cut_off_month_but_not_its_last_day_is_warned(tmp_pa
     path.write_text((bundled_rules() / "bsu-2022.yaml").read_text("utf-8").replace("as_of: 2022-07-31", "as_of: "
                                                                                    "2022-07-15"), "utf-8")
     (d,) = check_file(path)[1]
-    assert d.code == "data-date" and "but as_of stays 2022-07-15" in d.message
-    assert d.message.endswith("set `as_of: 2022-07-31`")
+    assert d.code == "data-date" and "but as_of is 2022-07-15" in d.message
+    assert d.message.endswith("if the month is the one meant, set `as_of: 2022-07-31` (its last day); if as_of is, "
+                              "set the month to 2022-07")
 
 
 def test_a_criterion_never_known_is_an_error_at_the_part_never_known(tmp_path: Path) -> None:

@@ -107,8 +107,10 @@ class ParamLint:
     def data_date(self) -> None:
         for name, day, value in data_date_moved(self.rs):
             at = _value_at(name)(day) if day else ("parameters", name, "value")
-            self.warn(at, "data-date", f"{data_date_text(name, value, self.rs.model.as_of)}; to read them as at "
-                      f"the end of {value}, set `as_of: {month_end(str(value))}`", key=day is not None)
+            as_of = self.rs.model.as_of
+            self.warn(at, "data-date", f"{data_date_text(name, value, as_of, 'is')}; if the month is the one meant, "
+                      f"set `as_of: {month_end(str(value))}` (its last day); if as_of is, set the month to "
+                      f"{as_of.isoformat()[:7]}", key=day is not None)
 
     def _trees(self) -> list[tuple[Where, Node, str | None]]:
         return self.trees(self.rs)
