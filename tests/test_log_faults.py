@@ -618,3 +618,29 @@ def test_verify_reads_again_while_a_writer_is_between_its_lines_and_their_checkp
     checkpoints_path(log).write_bytes(signed[:signed.index(b"\n") + 1] if signed.count(b"\n") > 1 else b"")
     monkeypatch.setattr(verify, "verify_checkpoints", found)
     assert main(["verify", str(log), "--public-key", str(public)]) == 1  # a real gap stays one
+
+
+def test_a_log_an_editor_saved_is_told_what_the_editor_changed(tmp_path: Path,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    """A BOM or Windows line ends make a line non-canonical, and verify says that is what they are."""
+    log = tmp_path / "d.log"
+    assert main(_evaluate(log)) == 0
+    data = log.read_bytes()
+    for changed, said in ((b"\xef\xbb\xbf" + data, "a byte order mark (BOM) before it"),
+                          (data.replace(b"\n", b"\r\n"), "a Windows line end (CRLF)")):
+        log.write_bytes(changed)
+        capsys.readouterr()
+        assert main(["verify", str(log)]) == 1
+        assert (f"line 1: reformatted: its content matches its hash but the line is not in canonical form: {said}, "
+                "as an editor saving the file adds") in capsys.readouterr().out
+
+
+def test_the_private_key_given_as_the_public_one_is_told_so(tmp_path: Path,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    signing, _ = _keys(tmp_path)
+    log = tmp_path / "s.jsonl"
+    assert main(_evaluate(log, "--signing-key", str(signing))) == 0
+    capsys.readouterr()
+    assert main(["verify", str(log), "--public-key", str(signing)]) != 0
+    said = capsys.readouterr()
+    assert "not a PEM public key: it is the private key (keep it secret)" in said.out + said.err

@@ -337,6 +337,17 @@ class _Gap:
                                            f"{missing:,} {_verb(missing, 'be')} nowhere in the log")
 
 
+def _reformatted(raw: bytes, canonical: bytes) -> str:
+    """How a line differs from its canonical form, when in a way an editor saving it would make it."""
+    how = [said for said, found in (("a byte order mark (BOM) before it", raw.startswith(b"\xef\xbb\xbf")),
+                                    ("a Windows line end (CRLF)", raw.endswith(b"\r\n")))
+           if found]
+    rest = raw.removeprefix(b"\xef\xbb\xbf").removesuffix(b"\r\n").removesuffix(b"\n") + b"\n"
+    if how and rest == canonical:
+        return f": {' and '.join(how)}, as an editor saving the file adds (the decision itself is unchanged)"
+    return f" (its spacing, key order or escapes differ{', and ' + ' and '.join(how) if how else ''})"
+
+
 def _verb(n: int, verb: str) -> str:
     """The verb agreeing with ``n`` things: is/are, comes/come."""
     if verb == "be":
@@ -354,7 +365,8 @@ def _check(cur: Line, before: Line | None, after: Line | None, seq: int, prev: s
     if body is None or hashlib.sha256(body).hexdigest() != env["hash"]:
         return Problem(n, Code.EDITED, "its content does not match its hash")
     if cur.raw != (canonical_bytes(env, cur.plain) or b"") + b"\n":
-        return Problem(n, Code.REFORMATTED, "its content matches its hash but the line is not in canonical form")
+        return Problem(n, Code.REFORMATTED, "its content matches its hash but the line is not in canonical form"
+                       + _reformatted(cur.raw, (canonical_bytes(env, cur.plain) or b"") + b"\n"))
     bef = before.envelope if before is not None else None
     if before is not None and cur.raw == before.raw:
         return Problem(n, Code.INSERTED, f"seq {env['seq']} where {seq} was expected: {_repeats(before.number)}")

@@ -76,9 +76,13 @@ def load_public_key(path: str | Path) -> Any:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey  # lazy: the audit extra
 
     try:
-        key = _crypto().load_pem_public_key(Path(path).read_bytes())
+        data = Path(path).read_bytes()
+        key = _crypto().load_pem_public_key(data)
     except (ValueError, TypeError):
-        raise CheckpointError(f"{path}: not a PEM public key") from None
+        private = b"PRIVATE KEY-----" in data
+        raise CheckpointError(f"{path}: not a PEM public key" + (
+            ": it is the private key (keep it secret); give the public key made from it (`openssl pkey -in KEY "
+            "-pubout`)" if private else "")) from None
     if not isinstance(key, Ed25519PublicKey):
         raise CheckpointError(f"{path}: not an Ed25519 key")
     return key
