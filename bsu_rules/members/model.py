@@ -273,17 +273,20 @@ BMP only (a JSON Schema's pattern is read without Unicode mode in some validator
 _AROUND = "[" + "".join(chr(a) if a == b else f"{chr(a)}-{chr(b)}" for a, b in _NOT_SHOWN) + "]*"
 _SPACES = " \u00a0\u2009\u202f"  # the spaces a spreadsheet groups digits by
 _GROUPS = "[1-9*][0-9*]?[0-9*]?(?:{}[0-9*]{{3}})+{}0+"  # groups marked one way, then decimals the other
-_CURRENCY, _DIGITS = "(?:[Rr][Pp]|[Ii][Dd][Rr])\\.?", f"[0-9*](?:[0-9*.,{_SPACES}]*[0-9*])?"
-_DASHED = f"[{_SPACES}]?[.,]-"  # ``…,-``, ``… .-``: rupiah without cents
+_CURRENCY = "(?:[Rr][Pp]|[Ii][Dd][Rr]|[Rr][Uu][Pp][Ii][Aa][Hh])\\.?"
+_DIGITS = f"[0-9*](?:[0-9*.,{_SPACES}]*[0-9*])?"
+_DASHED = f"[{_SPACES}]*[.,][{_SPACES}]?[-\u2013\u2014]+[.]?"  # ``…,-``, ``… .-``, ``…, --``: rupiah without cents
 _AMOUNT = f"{_DIGITS}(?:{_DASHED}|[.,])?"
 # an amount ends with a digit (or ``,-``, ``.``, ``,``), so no space is both its own and what stands around it:
 # each character is tried a bounded number of times, never every split of a run of spaces (quadratic)
-REWRITTEN_NUMBER = (f"{_AROUND}(?:{_CURRENCY}{_AROUND}{_AMOUNT}|{_AMOUNT}{_AROUND}{_CURRENCY}|{_DIGITS}{_DASHED}"
+REWRITTEN_NUMBER = (f"{_AROUND}(?:{_CURRENCY}{_AROUND}{_AMOUNT}(?:{_AROUND}{_CURRENCY})?|{_AMOUNT}{_AROUND}{_CURRENCY}"
+                    f"|{_DIGITS}{_DASHED}"
                     f"|[0-9*](?:[.,][0-9*]+)?[eE]\\+?[0-9*]+|[1-9*][0-9*]*[.,]0+|0[.,]0+"
                     f"|{_GROUPS.format(',', '[.]')}|{_GROUPS.format('[.]', ',')}"
                     f"|{_GROUPS.format(f'[{_SPACES}]', '[.,]')}){_AROUND}")
 """A number a spreadsheet rewrote: ``4.18201E+14`` (its digits past the sixth lost), in a currency format
-(``Rp 418.201.004.566.507``, ``… IDR``, ``…,-``), or given decimals: ``418201004566507.0``, ``0.00``,
+(``Rp 418.201.004.566.507``, ``… IDR``, ``… rupiah``, ``…,-``, ``… , --``, ``Rp …,00 IDR``), or given
+decimals: ``418201004566507.0``, ``0.00``,
 ``418,201,004,566,507.00``, ``418.201.004.566.507,0`` (groups and decimals marked as a locale marks them,
 each by its own sign); masked as a decision log keeps it (``*.*****E+**``) too. A number it rewrote never
 starts with 0 (``0012345678.00`` was text); two groups or more all marked alike (``123.456.000``,
@@ -436,7 +439,8 @@ class BankAccount(_Strict):
     bank: StrictStr | None = None
     number: Annotated[StrictStr, Field(pattern=ACCOUNT_NUMBER, description=(
         "bank account number: its digits (spaces or dashes may group them; * where masked), or \"\" when there "
-        "is none; not as a spreadsheet rewrites a long number (4.18201E+14, 418201004566507.0)"),
+        "is none; not as a spreadsheet rewrites a long number (4.18201E+14, 418201004566507.0, "
+        "Rp 418.201.004.566.507,-)"),
         json_schema_extra={"not": {"pattern": f"^{REWRITTEN_NUMBER}$"}}),
         Refused(REWRITTEN_NUMBER), AfterValidator(_not_rewritten)] | None = None
     holder_name: StrictStr | None = None
