@@ -164,6 +164,8 @@ PLAIN = [
      "an amount in rupiah is written with digits only (600000), not 600.000"),
     ("invalid-value", "    value: 3500000\n", "    value: Rp3.500.000,00\n", "Rp3.500.000,00", "3500000",
      "written with digits only (3500000)"),
+    ("invalid-value", "    value: 3500000\n", "    value: !!float 3500000\n", "!!float 3500000", "3500000",
+     "an amount in rupiah is a whole number, written 3500000 without a tag (not `!!float 3500000`)"),
     # a text for an amount: once, at the value, not as a type error wherever the parameter is used
     ("invalid-value", "    value: 3500000\n", "    value: 3,5 juta\n", "3,5 juta", "3500000",
      "`3,5 juta` is text: an amount in rupiah is written with digits only (3500000)"),

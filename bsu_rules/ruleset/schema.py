@@ -255,6 +255,8 @@ def _not_digits(value: Decimal, what: str) -> tuple[str, str | None]:
     """Why a number that is not written as digits only does not give a whole amount or count."""
     if value == value.to_integral_value():  # 1e6, 600000.0: whole, but not written as one
         digits = str(int(value))
+        if digits == str(value):  # a whole number read as a decimal one: a YAML tag made it so
+            return f"{what} is a whole number, written {digits} without a tag (not `!!float {digits}`)", digits
         return f"{what} is written with digits only ({_spelled(digits)}), not {value}", digits
     return f"{what} is a whole number, not {value}", None
 
