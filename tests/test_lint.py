@@ -382,3 +382,11 @@ def test_a_date_the_criterion_states_itself_is_a_value_it_reads(tmp_path: Path, 
     path.write_text(text.replace(read, f"require: member.registered_on <= {written}\n"), "utf-8")
     told = [d for d in linted(path) if d.code == "stale-title"]
     assert bool(told) == stale and all(d.rule == "registered-by-cutoff" for d in told)
+
+
+def test_a_table_key_a_spreadsheet_wrote_as_a_number_is_told_the_key_meant(tmp_path: Path) -> None:
+    shutil.copytree(bundled_rules(), tmp_path / "rules")
+    table = tmp_path / "rules" / "tables" / "minimum-wage-2022.csv"
+    table.write_text(table.read_text("utf-8").replace("\n3273,", "\n3273.0,"), "utf-8")
+    [d] = [d for d in linted(tmp_path / "rules" / "bsu-2022.yaml") if d.code == "unmatchable-key"]
+    assert d.suggestion == "3273" and "a spreadsheet may have written it as a number" in d.message

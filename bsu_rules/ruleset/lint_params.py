@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import statistics
 from collections.abc import Callable
 from datetime import date, timedelta
@@ -192,9 +193,12 @@ class ParamLint:
                 if not any(test(key) for s in shapes for _, test in s or []):
                     line, col = rows.get(key, self.loc.at(("tables", name, "file")))
                     file = str(self.rs.path.parent / table.ref.file) if key in rows else self.loc.file
+                    meant = re.sub(r"[.,]0+$", "", key.strip())  # `3204.0`: a spreadsheet's number
+                    meant = meant if meant != key and any(test(meant) for s in shapes for _, test in s or []) else None
                     told.append(Diagnostic(file, line, col, "unmatchable-key", f"key `{key}` of `table.{name}` "
-                                           f"can never match{_foreign(key)}: the table is looked up with {how}",
-                                           Severity.WARNING, rule))
+                                           f"can never match{_foreign(key)}: the table is looked up with {how}"
+                                           + (" (a spreadsheet may have written it as a number: format the column "
+                                              "as text)" if meant else ""), Severity.WARNING, rule, meant))
             self.rows_told(name, told, "can never match either")
 
     def rows_told(self, table: str, found: list[Diagnostic], what: str) -> None:
