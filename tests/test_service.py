@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import re
@@ -616,6 +617,37 @@ def test_a_connection_must_send_its_head_in_time_and_connections_are_capped(tmp_
         for held in (idle, slow, *extra):
             held.close()
         assert client.get("/healthz").status_code == 200
+        # a declared body the answer did not read, then a byte now and then; answers never read
+        unread = socket.create_connection(("127.0.0.1", port))
+        unread.sendall(b"POST /v1/decisions?ruleset=bsu-2022 HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\n"
+                       b"Content-Length: 1000\r\n\r\n")
+        unread.settimeout(10)
+        assert unread.recv(200).startswith(b"HTTP/1.1 415")
+        deaf = socket.socket()
+        deaf.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 2048)
+        deaf.connect(("127.0.0.1", port))
+        deaf.setblocking(False)
+        try:
+            for _ in range(300):
+                deaf.send(b"GET /openapi.json HTTP/1.1\r\nHost: x\r\n\r\n")
+        except BlockingIOError:
+            pass
+        with contextlib.suppress(OSError):  # closed a second after its answer: no request was coming
+            for _ in range(4):
+                time.sleep(0.4)
+                unread.sendall(b"x")
+        unread.settimeout(3)
+        with contextlib.suppress(ConnectionResetError):
+            while unread.recv(65536):  # the rest of its answer, then its end
+                pass
+        time.sleep(1.5)  # the deaf one dropped a second after its answers stopped being read
+        deaf.setblocking(True)
+        deaf.settimeout(5)
+        with contextlib.suppress(ConnectionResetError):  # its end comes (a held one would time out)
+            while deaf.recv(65536):
+                pass
+        for held in (unread, deaf):
+            held.close()
     assert _said(tmp_path / "stderr") == []
 
 

@@ -37,17 +37,21 @@ def _answer(status: int, reason: str, code: Code, message: str) -> bytes:
 
 
 def guarded_protocol(head_seconds: float, max_connections: int) -> type[H11Protocol]:
-    """uvicorn's h11 protocol, closing a connection whose request head has not arrived within
-    ``head_seconds`` (with a 408 when part of it came; a connection sending nothing is closed as an idle
-    one is) and refusing connections above ``max_connections`` (503)."""
+    """uvicorn's h11 protocol with every connection that is not being answered timed: one whose next request
+    has not begun within ``head_seconds`` of its opening or of its last answer is closed (with a 408 when part
+    of a head came; an idle one, or one whose answered request's body still trickles in, without a word), and
+    one whose answer the client stops reading for ``head_seconds`` is dropped. Connections above
+    ``max_connections`` are answered 503."""
     late = _answer(408, "Request Timeout", Code.TIME_LIMIT,
                    f"the request's head (its line and headers) did not arrive within {head_seconds:g} s")
     full = _answer(503, "Service Unavailable", Code.BUSY,
                    f"the service holds {max_connections} connections, its most: try again shortly")
 
     class Guarded(H11Protocol):
-        _head: asyncio.TimerHandle | None = None
-        _begun = False  # whether a byte of the awaited head has come
+        _idle: asyncio.TimerHandle | None = None  # between answers: until the next request begins
+        _stalled: asyncio.TimerHandle | None = None  # while the client reads none of an answer
+        _begun = False  # whether a byte has come since the timer started
+        _answering: object = None  # the request cycle being answered
 
         def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
             super().connection_made(transport)
@@ -55,39 +59,61 @@ def guarded_protocol(head_seconds: float, max_connections: int) -> type[H11Proto
                 transport.write(full)
                 transport.close()
             else:
-                self._wait_for_head()
+                self._wait()
 
         def data_received(self, data: bytes) -> None:
             self._begun = True
             super().data_received(data)
-            if self._head is not None and self.conn.their_state is not h11.IDLE:
-                self._stop_waiting()  # the head is in: the body has its own limit
+            self._answer_begun()
 
         def on_response_complete(self) -> None:
-            super().on_response_complete()
-            if not self.transport.is_closing() and self.conn.their_state is h11.IDLE:
-                self._wait_for_head()  # a kept-alive connection: the next head in time too
+            super().on_response_complete()  # may begin a request that came in the same packet
+            if not self.transport.is_closing() and not self._answer_begun():
+                self._wait()
+
+        def pause_writing(self) -> None:
+            super().pause_writing()
+            self._cancel("_stalled")
+            self._stalled = self.loop.call_later(head_seconds, self.transport.abort)
+
+        def resume_writing(self) -> None:
+            self._cancel("_stalled")
+            super().resume_writing()
 
         def connection_lost(self, exc: Exception | None) -> None:
-            self._stop_waiting()
+            self._cancel("_idle")
+            self._cancel("_stalled")
             super().connection_lost(exc)
 
-        def _wait_for_head(self) -> None:
-            self._stop_waiting()
+        def _answer_begun(self) -> bool:
+            """Whether a request began since the last look (its body and its answer have their own limits)."""
+            cycle = self.cycle
+            if cycle is None or cycle is self._answering or cycle.response_complete:
+                return False
+            self._answering = cycle
+            self._cancel("_idle")
+            return True
+
+        def _wait(self) -> None:
+            self._cancel("_idle")
             self._begun = False
-            self._head = self.loop.call_later(head_seconds, self._head_late)
+            self._idle = self.loop.call_later(head_seconds, self._late)
 
-        def _stop_waiting(self) -> None:
-            if self._head is not None:
-                self._head.cancel()
-                self._head = None
+        def _cancel(self, timer: str) -> None:
+            handle = getattr(self, timer)
+            if handle is not None:
+                handle.cancel()
+                setattr(self, timer, None)
 
-        def _head_late(self) -> None:
-            self._head = None
-            if not self.transport.is_closing() and self.conn.their_state is h11.IDLE:
-                if self._begun:
+        def _late(self) -> None:
+            self._idle = None
+            if not self.transport.is_closing():
+                if self._begun and self.conn.their_state is h11.IDLE:
                     self.transport.write(late)
-                self.transport.close()
+                if self.transport.get_write_buffer_size() > len(late):
+                    self.transport.abort()  # answers the client does not read: closing would wait for them
+                else:
+                    self.transport.close()
 
     return Guarded
 
