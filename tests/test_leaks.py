@@ -257,7 +257,8 @@ def test_free_text_an_explanation_names_and_digits_written_otherwise_are_masked(
      "2022-08-15 isn't"),  # apostrophes in words quote nothing
     ("birth_date: '1994-08-17T00:00:00.000Z' is not", "birth_date: '1994-08-17T00:00:00.000Z' is not"),  # JavaScript
     ("'1994/08/17 00:00:00' is not", "'1994/08/17 00:00:00' is not"), ("'17-08-1994 00:00' x", "'17-08-1994 00:00' x"),
-    ("'2022-09-05 00:00:00.3204125708940003'", "'<30 digits>'"),  # at most six digits after a second
+    ("'2022-09-05 00:00:00.3204125708940003'", "'<30 digits>'"),  # a fraction of zeros only after a second
+    ("'3:20:41.257089 4:00:03'", "'<16 digits>'"), ("'3204-10-25T08:40:00.03'", "'<16 digits>'"),
 ])
 def test_a_date_and_time_is_shown_as_written_a_decimal_part_kept_a_grouped_nik_never(text: str, shown: str) -> None:
     """A spreadsheet's date-time reads as written in a message, and a number's short decimal part
@@ -378,3 +379,4 @@ def test_a_value_or_key_a_message_repeats_unquoted_shows_no_nik_whatever_parts_i
     nik = gap.join(["3204", "1257", "0894", "0003"])
     assert shortened(nik) == "<16 digits>" and "1257" not in key_path("employer", nik)
     assert shortened("2022-09-05T00:00:00Z") == "2022-09-05T00:00:00Z" and shortened("bsu-2022") == "bsu-2022"
+    assert shortened("3:20:41.257089 4:00:03") == "<16 digits>"  # no fraction after a bare time

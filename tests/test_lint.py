@@ -165,7 +165,8 @@ def test_messages_say_what_to_do() -> None:
     ("pm-10-2022, Pasal 3 Permenaker 14/2020 sebagaimana diubah dan Pasal 4", "unknown-source", Severity.ERROR,
      "goes on after the text it amends", None),
     ("pm-10-2022, Pasal" + " " * 30_000 + "3", None, None, "", None),  # in time linear in the spaces
-    ("pm-10-2022, Pasal 1, angka 5", None, None, "", None), ("pm-10-2022, Pasal 3, (2)", "unknown-source",
+    ("pm-10-2022, Pasal 1, angka 5", None, None, "", None), ("pm-10-2022, Bab II, Pasal 4", None, None, "", None),
+    ("pm-10-2022, Lampiran II, Bagian Kedua", None, None, "", None), ("pm-10-2022, Pasal 3, (2)", "unknown-source",
                                                             Severity.WARNING, "cites it as written", None),
 ])
 def test_a_criterion_cites_an_article_of_a_known_regulation(tmp_path: Path, source: str, code: str | None,

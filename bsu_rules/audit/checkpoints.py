@@ -161,8 +161,8 @@ def unsigned_writer(log: str | Path) -> str | None:
         return None
     return (f"{log}: this log is signed ({path.name} is beside it) and this writer has no signing key: the "
             "decisions it appends are not covered by a signed checkpoint until a writer with the key signs over "
-            f"them, which it does only when told to (`bsu-rules evaluate ... --log {log} --signing-key PEM "
-            "--sign-unsigned`)")
+            f"them, which it does only when told to (`bsu-rules evaluate ... --log {shlex.quote(str(log))} "
+            "--signing-key PEM --sign-unsigned`)")
 
 
 def vouched(log: str | Path, public_key: Any, warn: Callable[[str], None] | None = None, unsigned: bool = False,

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from bsu_rules import nik
 from bsu_rules.catalogue.definition import LEFT_OUT, Abstraction, Columnar, Function, LeftOut, Realized, Record
 from bsu_rules.catalogue.optional import cf, pl, symbols, z3
+from bsu_rules.members.model import NOT_SHOWN
 from bsu_rules.ruleset.types import BOOL, DATE, DECIMAL, INT, KEYSET, STR, Type, table_of
 
 if TYPE_CHECKING:
@@ -29,13 +30,10 @@ BANK_FORM_WORDS = frozenset({"BANK", "PT", "PERSERO", "TBK"})
 BANK_SPELLED_PT = r"\bP[ .]*\.[ .]*T\b"
 """"P.T." or "P. T.": the legal form ``PT`` spelled with dots (upper case), read as ``PT`` before punctuation."""
 BANK_FOLD: dict[str, str] = {
+    **{chr(c): "" for a, b in (*NOT_SHOWN, (0xE0000, 0xE007F), (0xE0100, 0xE01EF)) for c in range(a, b + 1)},
+    # not shown (control and format characters, fillers, variation selectors, tags): not part of the name
+    **{chr(c): " " for a, b in NOT_SHOWN for c in range(a, b + 1) if chr(c).isspace()},  # spaces of any kind
     **{chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)},  # full-width forms: ＢＲＩ is BRI
-    **dict.fromkeys("\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f"
-                    "\u205f\u3000\u0085\x1c\x1d\x1e\x1f", " "),  # the other spaces and separators Python splits on
-    **dict.fromkeys("\u00ad\u180e\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2060\u2066\u2067"
-                    "\u2068\u2069\ufeff", ""),  # soft hyphen, zero-width and direction characters: invisible
-    **dict.fromkeys([chr(c) for c in (*range(0x00, 0x09), *range(0x0E, 0x1C), *range(0x7F, 0x85), *range(0x86, 0xA0))],
-                    ""),  # control characters (a damaged export's NUL): not shown, so not part of the name
     "\u0130": "I", "\u0131": "i",  # dotted capital I, dotless small i (a Turkish keyboard): MANDİRİ is MANDIRI
 }
 """Characters a bank name may be written with that are another character, or none, to a reader."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import glob
 import json
+import shlex
 from pathlib import Path
 from typing import Any
 
@@ -58,7 +59,7 @@ def check_one(name: str) -> tuple[RuleSet | None, list[Diagnostic]]:
         except UnsafePath:
             data = None  # too large or unreadable: check_file says so, before reading it
         if isinstance(data, dict) and "cases" in data and "rules" not in data:
-            problem = f"`{name}` is a rule test file, not a rule file: run `bsu-rules test {name}`"
+            problem = f"`{name}` is a rule test file, not a rule file: run `bsu-rules test {shlex.quote(name)}`"
     if problem is not None:
         return None, [Diagnostic(name, 1, 1, Code.NOT_A_RULE_FILE, problem)]
     return check_file(name)

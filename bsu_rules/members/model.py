@@ -95,9 +95,12 @@ _SPLIT = re.compile(rf"(?<!\d)\d++(?:(?:{_ESCAPE}|{_GAP}){{1,4}}\d++)+")
 digit: a long run costs time in proportion to its length, not its square)."""
 _PLAIN_GAPS = re.compile(r"\d++(?:[ ./_\-]{1,2}+\d++)*+")
 """A run ``IDENTIFIER`` reads as it is (grouped by one or two spaces, dots, dashes, slashes or underscores)."""
-_CLOCK = r"(?:[01]?[0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9](?:\.[0-9]{1,6})?)?(?:Z|[+-](?:[01][0-9]|2[0-3]):?[0-5][0-9])?"
-_TIME_WORDS = re.compile(rf"(?:{_DAY_FIRST}|[0-9]{{4}}-{_MONTH}(?:-{_DAY})?|[0-9]{{4}}/{_MONTH}(?:/{_DAY})?)"
-                         rf"(?:[ T]{_CLOCK})?|{_CLOCK}")
+_CLOCK = r"(?:[01]?[0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9])?"
+_STAMP = r"(?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9](?:\.0{1,6})?)?(?:Z|[+-](?:[01][0-9]|2[0-3]):?[0-5][0-9])?"
+"""A time of day after a date, as JavaScript writes it (``T00:00:00.000Z``): a fraction of zeros and a time
+zone; never after a bare time, and no other fraction (digits there could carry a NIK's)."""
+_TIME_WORDS = re.compile(rf"(?:{_DAY_FIRST}|[0-9]{{4}}-{_MONTH}-{_DAY}|[0-9]{{4}}/{_MONTH}/{_DAY})(?:[ T]{_STAMP})?"
+                         rf"|[0-9]{{4}}-{_MONTH}|[0-9]{{4}}/{_MONTH}|{_CLOCK}")
 _DATES = re.compile(rf"(?>{_TIME_WORDS.pattern})(?:(?:{_GAP}|@){{1,4}}+(?>{_TIME_WORDS.pattern}))*+")
 """Dates, months and times of day, one after another (``2022-05, 2022-06``; ``2019-03-01 00:00:00``; a
 mistyped ``--set NAME@2022-09-05@2022-09-06``; a date as JavaScript writes it, ``2019-03-01T00:00:00.000Z``,
@@ -261,7 +264,7 @@ ACCOUNT_NUMBER = r"^([^0-9*]*[0-9*][\s\S]*)?$"
 decision log keeps ``********`` of a short one, and replays it), or is empty: none. A blank or a
 dash is no account, and a record that says so is malformed rather than paid to it. (Written without
 an empty alternative, which Python's ``re`` would let a lone newline match.)"""
-_NOT_SHOWN = ((0x00, 0x20), (0x7F, 0xA0), (0xAD, 0xAD), (0x34F, 0x34F), (0x600, 0x605), (0x61C, 0x61C),
+NOT_SHOWN = ((0x00, 0x20), (0x7F, 0xA0), (0xAD, 0xAD), (0x34F, 0x34F), (0x600, 0x605), (0x61C, 0x61C),
               (0x6DD, 0x6DD), (0x70F, 0x70F), (0x890, 0x891), (0x8E2, 0x8E2), (0x115F, 0x1160), (0x1680, 0x1680),
               (0x17B4, 0x17B5), (0x180B, 0x180F), (0x2000, 0x200F), (0x2028, 0x202F), (0x205F, 0x206F),
               (0x2800, 0x2800), (0x3000, 0x3000), (0x3164, 0x3164), (0xFE00, 0xFE0F), (0xFEFF, 0xFEFF),
@@ -270,7 +273,7 @@ _NOT_SHOWN = ((0x00, 0x20), (0x7F, 0xA0), (0xAD, 0xAD), (0x34F, 0x34F), (0x600, 
 characters, fillers, variation selectors, the combining grapheme joiner, a blank braille cell): what may
 stand around a number copied or exported with it. Written out (Arrow's ``\\s`` is ASCII only), and in the
 BMP only (a JSON Schema's pattern is read without Unicode mode in some validators)."""
-_AROUND = "[" + "".join(chr(a) if a == b else f"{chr(a)}-{chr(b)}" for a, b in _NOT_SHOWN) + "]*"
+_AROUND = "[" + "".join(chr(a) if a == b else f"{chr(a)}-{chr(b)}" for a, b in NOT_SHOWN) + "]*"
 _SPACES = " \u00a0\u2009\u202f"  # the spaces a spreadsheet groups digits by
 _GROUPS = "[1-9*][0-9*]?[0-9*]?(?:{}[0-9*]{{3}})+{}0+"  # groups marked one way, then decimals the other
 _CURRENCY = "(?:[Rr][Pp]|[Ii][Dd][Rr]|[Rr][Uu][Pp][Ii][Aa][Hh])\\.?"

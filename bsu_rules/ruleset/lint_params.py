@@ -193,8 +193,8 @@ class ParamLint:
                 if not any(test(key) for s in shapes for _, test in s or []):
                     line, col = rows.get(key, self.loc.at(("tables", name, "file")))
                     file = str(self.rs.path.parent / table.ref.file) if key in rows else self.loc.file
-                    meant = re.sub(r"[.,]0+$", "", key.strip())  # `3204.0`: a spreadsheet's number
-                    meant = meant if meant != key and any(test(meant) for s in shapes for _, test in s or []) else None
+                    whole = re.sub(r"[.,]0+$", "", key.strip())  # `3204.0`: a spreadsheet's number
+                    meant = whole if whole != key and any(test(whole) for s in shapes for _, test in s or []) else None
                     told.append(Diagnostic(file, line, col, "unmatchable-key", f"key `{key}` of `table.{name}` "
                                            f"can never match{_foreign(key)}: the table is looked up with {how}"
                                            + (" (a spreadsheet may have written it as a number: format the column "

@@ -93,7 +93,8 @@ def parse_override(kind: str, text: str, flag: str | None = None) -> Override:
     name, sep, value = text.partition("=")
     if not sep or not name.strip():
         raise RuleSetError([diag(f"{option} {text}", Code.BAD_OVERRIDE, f"expected NAME=VALUE, got `{text}`")])
-    if not value.lstrip().startswith(("[", "{", "'", '"')) and (more := _MORE.split(value.strip())) and len(more) > 1:
+    more = _MORE.split(value.strip()) if kind == "set" and not value.lstrip().startswith(("[", "{", "'", '"')) else []
+    if len(more) > 1:
         each = " ".join(f"{option} {part}" for part in [f"{name.strip()}={more[0]}", *_NAMED.findall(value)])
         raise RuleSetError([diag(f"{option} {text}", Code.BAD_OVERRIDE, f"{option} sets one value: give each its "
                                  f"own {option}", each)])
@@ -111,9 +112,10 @@ def parse_override(kind: str, text: str, flag: str | None = None) -> Override:
     return Override(kind, name, value.strip(), day, flag)
 
 
-_MORE = re.compile(r"\s*[,;\s]\s*(?=[A-Za-z_][\w.]*(?:@[0-9-]+)?=)")
-"""Where a value goes on with another assignment (``4000000,rounding=50000``: the form ``--against`` takes)."""
-_NAMED = re.compile(r"(?<=[,;\s])\s*([A-Za-z_][\w.]*(?:@[0-9-]+)?=[^,;\s]*)")
+_MORE = re.compile(r"(?<![,;\s])[,;\s]+(?=[A-Za-z_][\w.]*+(?:@[0-9-]++)?=)")
+"""Where a value goes on with another assignment (``4000000,rounding=50000``: the form ``--against`` takes);
+looked for from the first of a run of separators only (linear in the value's length)."""
+_NAMED = re.compile(r"(?<![,;\s])[,;\s]+([A-Za-z_][\w.]*+(?:@[0-9-]++)?=[^,;\s]*)")
 
 
 def split_assignments(text: str) -> list[str]:

@@ -76,6 +76,8 @@ _ORDINALS = {"kesatu": "One", "pertama": "One", "kedua": "Two", "ketiga": "Three
 _JOINS = {"dan": "and", "sampai": "to", "s.d.": "to", "s/d": "to", "jo.": "in conjunction with",
           "juncto": "in conjunction with"}
 _UNITS = {"pasal": ("Article", _NUMBER), "bab": ("Chapter", _NUMBER), "paragraf": ("Paragraph", _NUMBER)}
+_DEPTH = {"umum": 0, "lampiran": 1, "bab": 2, "bagian": 3, "paragraf": 4, "pasal": 5, "ayat": 6, "huruf": 7,
+          "angka": 8}  # how deep each kind of unit lies in a regulation (or its annex)
 
 
 def english_pinpoint(text: str) -> str | None:
@@ -142,11 +144,11 @@ def english_pinpoint(text: str) -> str | None:
         if kind:  # a unit: deeper than the one before it, or after a comma one of the kinds already cited
             if listed in ("comma", "join") and kind in chain:
                 del chain[chain.index(kind):]
-            elif listed == "comma":
+            elif listed == "comma" and not (lower == kind and chain and _DEPTH[kind] > _DEPTH[chain[-1]]):
                 return None  # ``Pasal 3, (2)``: a list's comma between parts of different kinds
             elif listed == "join":
                 chain = []
-            chain.append(kind)
+            chain.append(kind)  # (a comma before a deeper part named in words, ``Bab II, Pasal 4``, is none)
         out += ("" if glued or not out else " ") + piece
         i += 1
     return out if after == "unit" else None
