@@ -72,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
         import uvicorn  # lazy: the serve extra
 
         from bsu_rules.service import Limits, create_app  # lazy: the serve extra (fastapi)
-        from bsu_rules.service.connections import LoopFaults, connection_cap, guarded_protocol
+        from bsu_rules.service.connections import LoopFaults, connection_cap, guarded_protocol  # lazy: idem (uvicorn)
     except ImportError as exc:
         print(f"bsu-rules serve needs the serve extra ({exc.name} is not installed): {SERVE_EXTRA}", file=sys.stderr)
         return 2
