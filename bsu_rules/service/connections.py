@@ -9,8 +9,10 @@ keep-alive timeout only after a first response.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import resource
+import struct
 import sys
 import time
 from typing import Any
@@ -19,6 +21,14 @@ import h11
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from bsu_rules.errors import Code
+
+try:  # the system's count of bytes sent but not yet read by the peer (Linux: SIOCOUTQ)
+    import fcntl
+    import termios
+
+    _OUTQ: int | None = termios.TIOCOUTQ
+except (ImportError, AttributeError):  # elsewhere the transport's buffer alone shows progress
+    _OUTQ = None
 
 _SPARE_FILES = 64  # files the process keeps for itself (the decision log, rule files, stdio) under its limit
 
@@ -40,8 +50,8 @@ def guarded_protocol(head_seconds: float, max_connections: int) -> type[H11Proto
     """uvicorn's h11 protocol with every connection that is not being answered timed: one whose next request
     has not begun within ``head_seconds`` of its opening or of its last answer is closed (with a 408 when part
     of a head came; an idle one, or one whose answered request's body still trickles in, without a word), and
-    one whose answer the client stops reading for ``head_seconds`` is dropped. Connections above
-    ``max_connections`` are answered 503."""
+    one whose client reads none of its answer for ``head_seconds`` is dropped (a slow reader is not). Connections
+    above ``max_connections`` are answered 503."""
     late = _answer(408, "Request Timeout", Code.TIME_LIMIT,
                    f"the request's head (its line and headers) did not arrive within {head_seconds:g} s")
     full = _answer(503, "Service Unavailable", Code.BUSY,
@@ -49,7 +59,8 @@ def guarded_protocol(head_seconds: float, max_connections: int) -> type[H11Proto
 
     class Guarded(H11Protocol):
         _idle: asyncio.TimerHandle | None = None  # between answers: until the next request begins
-        _stalled: asyncio.TimerHandle | None = None  # while the client reads none of an answer
+        _stalled: asyncio.TimerHandle | None = None  # while an answer waits to be read
+        _left = 0  # how much of it waited at the last look
         _begun = False  # whether a byte has come since the timer started
         _answering: object = None  # the request cycle being answered
 
@@ -70,15 +81,40 @@ def guarded_protocol(head_seconds: float, max_connections: int) -> type[H11Proto
             super().on_response_complete()  # may begin a request that came in the same packet
             if not self.transport.is_closing() and not self._answer_begun():
                 self._wait()
+            self._watch_reading()  # an answer still going out, closing or not
 
         def pause_writing(self) -> None:
             super().pause_writing()
-            self._cancel("_stalled")
-            self._stalled = self.loop.call_later(head_seconds, self.transport.abort)
+            self._watch_reading()
 
-        def resume_writing(self) -> None:
-            self._cancel("_stalled")
-            super().resume_writing()
+        def _watch_reading(self) -> None:
+            if self._stalled is None and self.transport.get_write_buffer_size() > 0:
+                self._left = self._unread()
+                self._stalled = self.loop.call_later(head_seconds, self._reading)
+
+        def _unread(self) -> int:
+            """What waits for the client: in the transport's buffer, and in the system's send queue (where a
+            slow reader's progress shows first)."""
+            queued = 0
+            sock = self.transport.get_extra_info("socket")
+            if _OUTQ is not None and sock is not None:
+                with contextlib.suppress(OSError, ValueError):
+                    queued = struct.unpack("i", fcntl.ioctl(sock.fileno(), _OUTQ, b"\0\0\0\0"))[0]
+            return self.transport.get_write_buffer_size() + queued
+
+        def _reading(self) -> None:
+            """Drop the connection if the client read none of what waits for it since the last look (while
+            the app adds nothing to it: writing paused, or the answer complete)."""
+            self._stalled = None
+            if self.transport.get_write_buffer_size() == 0:
+                return
+            left = self._unread()
+            adding = not self.flow.write_paused and self.cycle is not None and not self.cycle.response_complete
+            if left < self._left or adding:
+                self._left = left
+                self._stalled = self.loop.call_later(head_seconds, self._reading)
+            else:
+                self.transport.abort()
 
         def connection_lost(self, exc: Exception | None) -> None:
             self._cancel("_idle")
@@ -107,13 +143,12 @@ def guarded_protocol(head_seconds: float, max_connections: int) -> type[H11Proto
 
         def _late(self) -> None:
             self._idle = None
-            if not self.transport.is_closing():
+            if self.transport.get_write_buffer_size() > 0:
+                self._wait()  # an answer still going out: its reading is watched (``_reading``)
+            elif not self.transport.is_closing():
                 if self._begun and self.conn.their_state is h11.IDLE:
                     self.transport.write(late)
-                if self.transport.get_write_buffer_size() > len(late):
-                    self.transport.abort()  # answers the client does not read: closing would wait for them
-                else:
-                    self.transport.close()
+                self.transport.close()
 
     return Guarded
 
