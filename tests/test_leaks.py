@@ -259,6 +259,8 @@ def test_free_text_an_explanation_names_and_digits_written_otherwise_are_masked(
     ("'1994/08/17 00:00:00' is not", "'1994/08/17 00:00:00' is not"), ("'17-08-1994 00:00' x", "'17-08-1994 00:00' x"),
     ("'2022-09-05 00:00:00.3204125708940003'", "'<30 digits>'"),  # a fraction of zeros only after a second
     ("'3:20:41.257089 4:00:03'", "'<16 digits>'"), ("'3204-10-25T08:40:00.03'", "'<16 digits>'"),
+    ("'3204-10-25T08:40:00+00:03'", "'<18 digits>'"), ("'3204-10-25 08:40, 00:03'", "'<16 digits>'"),  # a time:
+    ("on 3204-10-25T08:40:00+00:03 x", "on <18 digits> x"),  # 16 digits or more only when it is midnight
 ])
 def test_a_date_and_time_is_shown_as_written_a_decimal_part_kept_a_grouped_nik_never(text: str, shown: str) -> None:
     """A spreadsheet's date-time reads as written in a message, and a number's short decimal part

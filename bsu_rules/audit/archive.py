@@ -11,6 +11,7 @@ import hashlib
 import json
 import os
 import re
+import shlex
 import shutil
 import tempfile
 from dataclasses import dataclass, replace
@@ -243,7 +244,8 @@ def _no_manifest(root: Path, folder: Path) -> ArchiveError:
     read as a missing entry nor written over."""
     return ArchiveError(f"{folder}: a damaged archive entry: the folder is there but has no {MANIFEST}; "
                         f"move the folder out of {root} as it is (it may be evidence), then archive the rule set "
-                        f"again (bsu-rules archive RULESET --into {root}, or evaluate --archive {root})")
+                        f"again (`bsu-rules archive RULESET --into {shlex.quote(str(root))}`, or evaluate --archive "
+                        f"{shlex.quote(str(root))})")
 
 
 def _load_entry(root: Path, folder: Path, manifest: dict[str, Any], loading: tuple[str, ...] = ()) -> RuleSet:
@@ -264,7 +266,7 @@ def _load_entry(root: Path, folder: Path, manifest: dict[str, Any], loading: tup
         what_if = _what_if(manifest)
         raise MissingBase(f"rule set {folder.name} is a what-if made from rule set {manifest['base']}, which is not "
                           f"in the archive {root}: copy that entry too, or archive the base rule set (bsu-rules "
-                          f"archive RULESET --into {root})", what_if) from None
+                          f"archive RULESET --into {shlex.quote(str(root))})", what_if) from None
     try:
         return from_archive(base, manifest.get("overrides", []), folder)
     except RuleSetError as exc:

@@ -90,9 +90,9 @@ _GAP = ("[\\s.,/_:;|'*+\u00b7\u2019\\-\u00ad\u2010-\u2015\u2212\u200b-\u200f\u20
 """A character that groups digits: a space of any width, a dot, comma, slash, underscore, colon,
 semicolon, bar, apostrophe, asterisk, plus, middle dot, dash (full-width too), a combining mark, or one
 shown as nothing (a format character, a filler, a variation selector, a blank braille cell)."""
-_SPLIT = re.compile(rf"(?<!\d)\d++(?:(?:{_ESCAPE}|{_GAP}){{1,4}}\d++)+")
-"""Runs of digits parted by gaps of one to four such characters (each run taken whole, from its first
-digit: a long run costs time in proportion to its length, not its square)."""
+_SPLIT = re.compile(rf"(?<!\d)\d++(?:(?:{_ESCAPE}|{_GAP}|T){{1,4}}\d++)+")
+"""Runs of digits parted by gaps of one to four such characters, or the ``T`` of a date and time (each run taken
+whole, from its first digit: a long run costs time in proportion to its length, not its square)."""
 _PLAIN_GAPS = re.compile(r"\d++(?:[ ./_\-]{1,2}+\d++)*+")
 """A run ``IDENTIFIER`` reads as it is (grouped by one or two spaces, dots, dashes, slashes or underscores)."""
 _CLOCK = r"(?:[01]?[0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9])?"
@@ -109,9 +109,22 @@ that a list that is not one fails at once. (Months, days and hours in range, six
 second: no NIK or account number fits.)"""
 
 
+def _dates(text: str) -> bool:
+    """Whether ``text`` is dates, months and times of day (``_DATES``) that cannot be a NIK's digits written so:
+    with a time of day in them other than midnight, fewer than 16 digits (``3204-10-25 08:40, 00:03`` is one)."""
+    if not _DATES.fullmatch(text):
+        return False
+    if ":" not in text or sum(c.isdigit() for c in text) < 16:
+        return True
+    return not any(c in "123456789" for c in _DAY_DIGITS.sub("", text))  # ``…T00:00:00.000Z``
+
+
+_DAY_DIGITS = re.compile(r"[0-9]{4}[-/][0-9]{2}(?:[-/][0-9]{2})?|[0-9]{2}[-/][0-9]{2}[-/][0-9]{4}")
+
+
 def _split_out(found: re.Match[str]) -> str:
     run = found.group()
-    if _PLAIN_GAPS.fullmatch(run) or _DATES.fullmatch(run):
+    if _PLAIN_GAPS.fullmatch(run) or _dates(run):
         return run  # for ``_IN_MESSAGE``, which keeps a date and time and a short decimal part; or dates
     count = sum(c.isdigit() for c in re.sub(_ESCAPE, "", run))
     return run if count < 10 else f"<{count} digits>"
@@ -135,7 +148,7 @@ def _hidden_count(value: str) -> int | None:
     """The count of digits a value is said as, when it holds ten or more and is not dates; else None."""
     inner = _WHOLE.sub("", value)  # an escape parts nothing; a run already left out is not counted again
     count = sum(c.isdigit() for c in inner)
-    return None if count < 10 or _DATES.fullmatch(inner.strip()) else count
+    return None if count < 10 or _dates(inner.strip()) else count
 
 
 def _left_out(found: re.Match[str]) -> str:
