@@ -261,6 +261,9 @@ def test_free_text_an_explanation_names_and_digits_written_otherwise_are_masked(
     ("'3:20:41.257089 4:00:03'", "'<16 digits>'"), ("'3204-10-25T08:40:00.03'", "'<16 digits>'"),
     ("'3204-10-25T08:40:00+00:03'", "'<18 digits>'"), ("'3204-10-25 08:40, 00:03'", "'<16 digits>'"),  # a time:
     ("on 3204-10-25T08:40:00+00:03 x", "on <18 digits> x"),  # 16 digits or more only when it is midnight
+    ("'1994-08-16T17:00:00.000Z' x", "'1994-08-16T17:00:00.000Z' x"),  # 14 digits and a fraction of zeros
+    ("'3204-12-25, 0894-10-03'", "'<16 digits>'"), ("on 3204-12-25@0894-10-03", "on <16 digits>"),  # years
+    # 1900-2099 only, in 16 digits or more
 ])
 def test_a_date_and_time_is_shown_as_written_a_decimal_part_kept_a_grouped_nik_never(text: str, shown: str) -> None:
     """A spreadsheet's date-time reads as written in a message, and a number's short decimal part

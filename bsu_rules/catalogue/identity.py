@@ -30,8 +30,8 @@ BANK_FORM_WORDS = frozenset({"BANK", "PT", "PERSERO", "TBK"})
 BANK_SPELLED_PT = r"\bP[ .]*\.[ .]*T\b"
 """"P.T." or "P. T.": the legal form ``PT`` spelled with dots (upper case), read as ``PT`` before punctuation."""
 BANK_FOLD: dict[str, str] = {
-    **{chr(c): "" for a, b in (*NOT_SHOWN, (0x1BCA0, 0x1BCA3), (0x1D173, 0x1D17A), (0xE0000, 0xE007F),
-                               (0xE0100, 0xE01EF)) for c in range(a, b + 1)},
+    **{chr(c): "" for a, b in (*NOT_SHOWN, (0x110BD, 0x110BD), (0x110CD, 0x110CD), (0x13430, 0x1343F),
+                               (0x1BCA0, 0x1BCA3), (0x1D173, 0x1D17A), (0xE0000, 0xE0FFF)) for c in range(a, b + 1)},
     # not shown (control and format characters, variation selectors, tags): not part of the name
     **{chr(c): " " for a, b in NOT_SHOWN for c in range(a, b + 1) if chr(c).isspace()},  # spaces of any kind
     **dict.fromkeys("\u2800\u115f\u1160\u3164\uffa0", " "),  # what shows as a space: a blank braille cell, fillers

@@ -90,8 +90,8 @@ _GAP = ("[\\s.,/_:;|'*+\u00b7\u2019\\-\u00ad\u2010-\u2015\u2212\u200b-\u200f\u20
 """A character that groups digits: a space of any width, a dot, comma, slash, underscore, colon,
 semicolon, bar, apostrophe, asterisk, plus, middle dot, dash (full-width too), a combining mark, or one
 shown as nothing (a format character, a filler, a variation selector, a blank braille cell)."""
-_SPLIT = re.compile(rf"(?<!\d)\d++(?:(?:{_ESCAPE}|{_GAP}|T){{1,4}}\d++)+")
-"""Runs of digits parted by gaps of one to four such characters, or the ``T`` of a date and time (each run taken
+_SPLIT = re.compile(rf"(?<!\d)\d++(?:(?:{_ESCAPE}|{_GAP}|[T@]){{1,4}}\d++)+")
+"""Runs of digits parted by gaps of one to four such characters, or the ``T`` of a date and time, or an ``@`` (each run taken
 whole, from its first digit: a long run costs time in proportion to its length, not its square)."""
 _PLAIN_GAPS = re.compile(r"\d++(?:[ ./_\-]{1,2}+\d++)*+")
 """A run ``IDENTIFIER`` reads as it is (grouped by one or two spaces, dots, dashes, slashes or underscores)."""
@@ -111,15 +111,20 @@ second: no NIK or account number fits.)"""
 
 def _dates(text: str) -> bool:
     """Whether ``text`` is dates, months and times of day (``_DATES``) that cannot be a NIK's digits written so:
-    with a time of day in them other than midnight, fewer than 16 digits (``3204-10-25 08:40, 00:03`` is one)."""
+    with 16 digits or more (a fraction of zeros not counted), years 1900-2099 only, and a time of day in them
+    only at midnight (``3204-10-25 08:40, 00:03`` and ``3204-12-25, 0894-10-03`` are NIKs)."""
     if not _DATES.fullmatch(text):
         return False
-    if ":" not in text or sum(c.isdigit() for c in text) < 16:
+    if sum(c.isdigit() for c in _ZERO_FRACTION.sub("", text)) < 16:
         return True
-    return not any(c in "123456789" for c in _DAY_DIGITS.sub("", text))  # ``…T00:00:00.000Z``
+    if any(not year.startswith(("19", "20")) for year in _YEARS.findall(text)):
+        return False
+    return ":" not in text or not any(c in "123456789" for c in _DAY_DIGITS.sub("", text))  # ``…T00:00:00.000Z``
 
 
 _DAY_DIGITS = re.compile(r"[0-9]{4}[-/][0-9]{2}(?:[-/][0-9]{2})?|[0-9]{2}[-/][0-9]{2}[-/][0-9]{4}")
+_YEARS = re.compile(r"[0-9]{4}(?=[-/])|(?<=[-/])[0-9]{4}")
+_ZERO_FRACTION = re.compile(r"\.0+(?![0-9])")
 
 
 def _split_out(found: re.Match[str]) -> str:

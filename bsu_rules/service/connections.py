@@ -60,11 +60,12 @@ def guarded_protocol(head_seconds: float, max_connections: int) -> type[H11Proto
     class Guarded(H11Protocol):
         _idle: asyncio.TimerHandle | None = None  # between answers: until the next request begins
         _stalled: asyncio.TimerHandle | None = None  # while an answer waits to be read
-        _left = 0  # how much of it waited at the last look
+        _read = 0  # how much the client had taken at the last look
         _begun = False  # whether a byte has come since the timer started
         _answering: object = None  # the request cycle being answered
 
         def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+            transport = _Counted(transport)  # type: ignore[assignment]  # what was written, for progress
             super().connection_made(transport)
             if len(self.connections) > max_connections:
                 transport.write(full)
@@ -89,8 +90,12 @@ def guarded_protocol(head_seconds: float, max_connections: int) -> type[H11Proto
 
         def _watch_reading(self) -> None:
             if self._stalled is None and self.transport.get_write_buffer_size() > 0:
-                self._left = self._unread()
+                self._read = self._delivered()
                 self._stalled = self.loop.call_later(head_seconds, self._reading)
+
+        def _delivered(self) -> int:
+            """How much of what was written the client has taken."""
+            return self.transport.written - self._unread()  # type: ignore[attr-defined, no-any-return]
 
         def _unread(self) -> int:
             """What waits for the client: in the transport's buffer, and in the system's send queue (where a
@@ -106,12 +111,12 @@ def guarded_protocol(head_seconds: float, max_connections: int) -> type[H11Proto
             """Drop the connection if the client read none of what waits for it since the last look (while
             the app adds nothing to it: writing paused, or the answer complete)."""
             self._stalled = None
-            if self.transport.get_write_buffer_size() == 0:
+            if self._unread() == 0:
                 return
-            left = self._unread()
+            delivered = self._delivered()
             adding = not self.flow.write_paused and self.cycle is not None and not self.cycle.response_complete
-            if left < self._left or adding:
-                self._left = left
+            if delivered > self._read or adding:
+                self._read = delivered
                 self._stalled = self.loop.call_later(head_seconds, self._reading)
             else:
                 self.transport.abort()
@@ -143,7 +148,7 @@ def guarded_protocol(head_seconds: float, max_connections: int) -> type[H11Proto
 
         def _late(self) -> None:
             self._idle = None
-            if self.transport.get_write_buffer_size() > 0:
+            if self._unread() > 0:
                 self._wait()  # an answer still going out: its reading is watched (``_reading``)
             elif not self.transport.is_closing():
                 if self._begun and self.conn.their_state is h11.IDLE:
@@ -151,6 +156,20 @@ def guarded_protocol(head_seconds: float, max_connections: int) -> type[H11Proto
                 self.transport.close()
 
     return Guarded
+
+
+class _Counted:
+    """A transport that counts the bytes written to it (all else is the transport's own)."""
+
+    def __init__(self, transport: asyncio.Transport) -> None:
+        self._transport, self.written = transport, 0
+
+    def write(self, data: bytes | bytearray | memoryview) -> None:
+        self.written += len(data)
+        self._transport.write(data)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._transport, name)
 
 
 class LoopFaults:
