@@ -360,7 +360,9 @@ def test_round_up_properties(amount: int | Decimal, step: int) -> None:
     # a direction mark, a separator Python splits on, a Turkish keyboard's İ: still the bank (was paid via PT Pos)
     ("Bank BRI\u200e", "BRI"), ("\u202eBank BNI\u202c", "BNI"), ("Bank BRI\x85", "BRI"), ("Bank\x1cBTN", "BTN"),
     ("BANK MANDİRİ", "MANDIRI"), ("mandırı", "MANDIRI"), ("\u2066BRI\u2069", "BRI"),
-    ("Bank\u2800BRI", "BRI"), ("Bank\u3164BRI", "BRI"), ("BRI\U0001d173", "BRI"), ("BRI\u2061", "BRI"), ("BRI\ufe0f", "BRI"), ("B\u034fRI", "BRI"), ("BRI\u3164", "BRI"), ("BRI\U000e0001", "BRI"),
+    ("Bank\u2800BRI", "BRI"), ("Bank\u3164BRI", "BRI"), ("BRI\U0001d173", "BRI"), ("BRI\u2061", "BRI"),
+    ("BRI\ufe0f", "BRI"), ("B\u034fRI", "BRI"), ("BRI\u3164", "BRI"), ("BRI\U000e0001", "BRI"),
+    ("BRI\U00013430", "BRI"),
     ("BRI\x00", "BRI"), ("B\x00RI", "BRI"), ("BRI\x01", "BRI"), ("BRI\x7f", "BRI"), ("BRI\x9f", "BRI"),  # a damaged
     # export's control characters: not shown, not part of the name (was paid via PT Pos)
 ])

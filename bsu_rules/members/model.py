@@ -91,8 +91,8 @@ _GAP = ("[\\s.,/_:;|'*+\u00b7\u2019\\-\u00ad\u2010-\u2015\u2212\u200b-\u200f\u20
 semicolon, bar, apostrophe, asterisk, plus, middle dot, dash (full-width too), a combining mark, or one
 shown as nothing (a format character, a filler, a variation selector, a blank braille cell)."""
 _SPLIT = re.compile(rf"(?<!\d)\d++(?:(?:{_ESCAPE}|{_GAP}|[T@]){{1,4}}\d++)+")
-"""Runs of digits parted by gaps of one to four such characters, or the ``T`` of a date and time, or an ``@`` (each run taken
-whole, from its first digit: a long run costs time in proportion to its length, not its square)."""
+"""Runs of digits parted by gaps of one to four such characters, the ``T`` of a date and time or an ``@`` (each
+run taken whole, from its first digit: a long run costs time in proportion to its length, not its square)."""
 _PLAIN_GAPS = re.compile(r"\d++(?:[ ./_\-]{1,2}+\d++)*+")
 """A run ``IDENTIFIER`` reads as it is (grouped by one or two spaces, dots, dashes, slashes or underscores)."""
 _CLOCK = r"(?:[01]?[0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9])?"
