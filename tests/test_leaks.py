@@ -261,7 +261,8 @@ def test_free_text_an_explanation_names_and_digits_written_otherwise_are_masked(
     ("'3:20:41.257089 4:00:03'", "'<16 digits>'"), ("'3204-10-25T08:40:00.03'", "'<16 digits>'"),
     ("'3204-10-25T08:40:00+00:03'", "'<18 digits>'"), ("'3204-10-25 08:40, 00:03'", "'<16 digits>'"),  # a time:
     ("on 3204-10-25T08:40:00+00:03 x", "on <18 digits> x"),  # 16 digits or more only when it is midnight
-    ("'1994-08-16T17:00:00.000Z' x", "'1994-08-16T17:00:00.000Z' x"),  # 14 digits and a fraction of zeros
+    ("'1994-08-16T17:00:00Z' x", "'1994-08-16T17:00:00Z' x"), ("'1971-05-12T08:41:09.00'", "'<16 digits>'"),
+    ("'9999-12-31T00:00:00+00:00'", "'9999-12-31T00:00:00+00:00'"),  # a placeholder at midnight
     ("'3204-12-25, 0894-10-03'", "'<16 digits>'"), ("on 3204-12-25@0894-10-03", "on <16 digits>"),  # years
     # 1900-2099 only, in 16 digits or more
 ])

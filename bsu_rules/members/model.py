@@ -111,20 +111,20 @@ second: no NIK or account number fits.)"""
 
 def _dates(text: str) -> bool:
     """Whether ``text`` is dates, months and times of day (``_DATES``) that cannot be a NIK's digits written so:
-    with 16 digits or more (a fraction of zeros not counted), years 1900-2099 only, and a time of day in them
-    only at midnight (``3204-10-25 08:40, 00:03`` and ``3204-12-25, 0894-10-03`` are NIKs)."""
+    with 16 digits or more, years 1899-2099 (or a placeholder, 0001 or 9999) and no time but midnight
+    (``3204-10-25 08:40, 00:03``, ``3204-12-25, 0894-10-03`` and ``1971-05-12T08:41:09.00`` are NIKs)."""
     if not _DATES.fullmatch(text):
         return False
-    if sum(c.isdigit() for c in _ZERO_FRACTION.sub("", text)) < 16:
+    if sum(c.isdigit() for c in text) < 16:
         return True
-    if any(not year.startswith(("19", "20")) for year in _YEARS.findall(text)):
+    days = [m.group() for m in _DAY_DIGITS.finditer(text)]
+    years = [day[:4] if day[4] in "-/" else day[-4:] for day in days]
+    if any(not ("1899" <= year <= "2099" or year in ("0001", "9999")) for year in years):
         return False
     return ":" not in text or not any(c in "123456789" for c in _DAY_DIGITS.sub("", text))  # ``…T00:00:00.000Z``
 
 
 _DAY_DIGITS = re.compile(r"[0-9]{4}[-/][0-9]{2}(?:[-/][0-9]{2})?|[0-9]{2}[-/][0-9]{2}[-/][0-9]{4}")
-_YEARS = re.compile(r"[0-9]{4}(?=[-/])|(?<=[-/])[0-9]{4}")
-_ZERO_FRACTION = re.compile(r"\.0+(?![0-9])")
 
 
 def _split_out(found: re.Match[str]) -> str:

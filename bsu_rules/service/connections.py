@@ -89,7 +89,7 @@ def guarded_protocol(head_seconds: float, max_connections: int) -> type[H11Proto
             self._watch_reading()
 
         def _watch_reading(self) -> None:
-            if self._stalled is None and self.transport.get_write_buffer_size() > 0:
+            if self._stalled is None and self._unread() > 0:
                 self._read = self._delivered()
                 self._stalled = self.loop.call_later(head_seconds, self._reading)
 
