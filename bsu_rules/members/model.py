@@ -105,8 +105,8 @@ _DATES = re.compile(rf"(?>{_TIME_WORDS.pattern})(?:(?:{_GAP}|@){{1,4}}+(?>{_TIME
 """Dates, months and times of day, one after another (``2022-05, 2022-06``; ``2019-03-01 00:00:00``; a
 mistyped ``--set NAME@2022-09-05@2022-09-06``; a date as JavaScript writes it, ``2019-03-01T00:00:00.000Z``,
 or day first, ``01/03/2019 00:00``); each taken whole, as far as it goes (``2022-05 12:30`` is one), so
-that a list that is not one fails at once. (Months, days and hours in range, six digits at most after a
-second: no NIK or account number fits.)"""
+that a list that is not one fails at once. (Months, days and hours in range, a fraction only of zeros; whether
+a run of them may be shown whole is ``_dates``'s to say: a NIK fits some.)"""
 
 
 def _dates(text: str) -> bool:
