@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol, Self, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
-from bsu_rules.members.model import IDENTIFIER
+from bsu_rules.members.redact import IDENTIFIER
 from bsu_rules.ruleset.schema import Text
 from bsu_rules.unknowns import Need, needed
 

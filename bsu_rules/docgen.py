@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from bsu_rules.formatting import format_date, format_month, format_value, number, rupiah
-from bsu_rules.members.model import printable
+from bsu_rules.members.redact import printable
 from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.ruleset.schema import Parameter, Text, Window
 

@@ -143,7 +143,7 @@ class Diagnostic:
     field: str | None = dataclasses.field(default=None, compare=False)  # a path inside the record
 
     def __post_init__(self) -> None:
-        from bsu_rules.members.model import hide_identifiers  # lazy: pydantic is not needed to name a code
+        from bsu_rules.members.redact import hide_identifiers  # lazy: pydantic is not needed to name a code
 
         object.__setattr__(self, "code", Code(self.code))  # an unknown code is a bug: fail here
         # A NIK or an account number never reaches a message, whichever check wrote it; a suggestion

@@ -23,7 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 
 from bsu_rules.errors import BsuRulesError, Code
 from bsu_rules.formatting import format_date, format_month, format_value, format_year, number, rupiah
-from bsu_rules.members.model import hide_identifiers
+from bsu_rules.members.redact import hide_identifiers
 from bsu_rules.nik import PROVINCES
 from bsu_rules.ruleset.editions import bundled_rules
 from bsu_rules.ruleset.expressions import Binary, Call, Cond, ListLit, Lit, Name, Node, ParseError, parse, walk

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel, ConfigDict
 
 from bsu_rules.errors import InputError
-from bsu_rules.members.model import shortened
+from bsu_rules.members.redact import shortened
 
 if TYPE_CHECKING:  # decisions build their `needed` list here: this module reads them, by value
     from bsu_rules.decisions import Decision

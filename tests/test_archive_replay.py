@@ -30,7 +30,7 @@ from bsu_rules.audit import (
 from bsu_rules.cli import main
 from bsu_rules.decisions import canonical_json, mask_nik
 from bsu_rules.errors import InputError, RuleSetError
-from bsu_rules.members.model import hide_identifiers
+from bsu_rules.members.redact import hide_identifiers
 from bsu_rules.ruleset.loader import bundled_rules, check_file
 from bsu_rules.ruleset.overrides import reform_of
 

@@ -21,7 +21,7 @@ from bsu_rules.batch.read import Reader
 from bsu_rules.batch.validate import validate
 from bsu_rules.cli import main
 from bsu_rules.members import parse_member
-from bsu_rules.members.model import shortened
+from bsu_rules.members.redact import shortened
 from bsu_rules.nik import nik_valid
 
 

@@ -270,7 +270,7 @@ def test_a_date_and_time_is_shown_as_written_a_decimal_part_kept_a_grouped_nik_n
     """A spreadsheet's date-time reads as written in a message, and a number's short decimal part
     (what makes ``22041870213.0`` wrong) is kept; the digits of a NIK or account number, however
     grouped, and a decimal with a long part, are still left out."""
-    from bsu_rules.members.model import hide_identifiers
+    from bsu_rules.members.redact import hide_identifiers
 
     assert hide_identifiers(text) == shown
 
@@ -314,7 +314,7 @@ def test_a_very_long_digit_run_is_hidden_in_time_proportional_to_its_length() ->
     its length (50 000 digits: over a minute), so one hostile key in a request held the service."""
     import time
 
-    from bsu_rules.members.model import hide_identifiers
+    from bsu_rules.members.redact import hide_identifiers
 
     for text, hidden in (("k" + "7" * 50_000 + "k", "k<50000 digits>k"), ("1 " * 25_000, "<25000 digits> "),
                          ("3204\t1257\t0894\t0003!", "<16 digits>!"),
@@ -380,7 +380,7 @@ def test_a_nik_in_the_kpj_field_is_traced_masked(tmp_path: Path, capsys: pytest.
 def test_a_value_or_key_a_message_repeats_unquoted_shows_no_nik_whatever_parts_it(gap: str) -> None:
     """A query value, a path, a key: repeated bare (quoted by the message around it afterwards), ten digits or
     more in it are said as their count, whatever parts them; a date and time as JavaScript writes it stays."""
-    from bsu_rules.members.model import key_path, shortened
+    from bsu_rules.members.redact import key_path, shortened
 
     nik = gap.join(["3204", "1257", "0894", "0003"])
     assert shortened(nik) == "<16 digits>" and "1257" not in key_path("employer", nik)

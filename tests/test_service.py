@@ -482,7 +482,7 @@ def test_a_long_query_value_is_cut_with_a_mark_never_through_a_run_of_digits(ser
                                                                             shown: str) -> None:
     """A query value repeated in a message is cut to 40 characters, ``…`` where it was cut, never
     through a ``<16 digits>`` (or an escape), and no ten digits of it are left together."""
-    from bsu_rules.members.model import hide_identifiers
+    from bsu_rules.members.redact import hide_identifiers
 
     for params, status, code, said in (({"ruleset": value}, 404, "unknown-edition", f"no edition `{shown}` here"),
                                        ({"ruleset": "bsu-2022", "on": value}, 400, "bad-parameter",

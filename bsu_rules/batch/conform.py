@@ -13,8 +13,8 @@ from bsu_rules.errors import InputError
 from bsu_rules.members import Leaf, contract
 from bsu_rules.members.arrow import MEMBER_SCHEMA
 from bsu_rules.members.contract import unheld
-from bsu_rules.members.model import key_path, shortened
 from bsu_rules.members.parse import UNKNOWN
+from bsu_rules.members.redact import key_path, shortened
 
 Found = list[tuple[np.ndarray, list[str], str]]
 """Rows with a problem in a column: the rows, the field path in each (``wages[2].currency``) and the

@@ -26,7 +26,8 @@ from bsu_rules.members import PERIODIC, SECRET, Group, Leaf, contract, duplicate
 from bsu_rules.members.arrow import MEMBER_SCHEMA
 from bsu_rules.members.contract import secret_problem, unheld, wrong_kind
 from bsu_rules.members.decode import whole
-from bsu_rules.members.model import clipped, ended_message, hide_identifiers, key_path, not_a_day
+from bsu_rules.members.model import ended_message, not_a_day
+from bsu_rules.members.redact import clipped, hide_identifiers, key_path
 
 ROW, REJECT_FIELD, REJECT_MESSAGE = "_row", "_reject_field", "_reject_message"
 

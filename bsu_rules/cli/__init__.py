@@ -57,7 +57,7 @@ class _Parser(argparse.ArgumentParser):
             (file or sys.stderr).write(message)
 
     def error(self, message: str) -> NoReturn:
-        from bsu_rules.members.model import hide_identifiers  # lazy: a usage error only
+        from bsu_rules.members.redact import hide_identifiers  # lazy: a usage error only
 
         head, found, given = message.partition("unrecognized arguments: ")
         if found:  # what follows an option about a key (``--pseudo KEY``, ``--key=KEY``) up to the next option

@@ -26,7 +26,7 @@ from bsu_rules.cli.options import (
     pseudonym_key,
 )
 from bsu_rules.formatting import counted
-from bsu_rules.members.model import shortened
+from bsu_rules.members.redact import shortened
 
 EXTRA = "pip install 'bsu-rules[batch]'"
 

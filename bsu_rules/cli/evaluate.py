@@ -25,8 +25,8 @@ from bsu_rules.glossary import glossary_for, join
 from bsu_rules.members import Parsed, Record, as_member, parse_line, parse_member, parse_record
 from bsu_rules.members.decode import BadRecord, decode_json
 from bsu_rules.members.files import Place, read_placed
-from bsu_rules.members.model import hide_identifiers, printable
 from bsu_rules.members.parse import read_known
+from bsu_rules.members.redact import hide_identifiers, printable
 from bsu_rules.ruleset.editions import in_force_on
 from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.ruleset.schema import Window

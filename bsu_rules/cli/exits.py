@@ -95,7 +95,7 @@ def report_internal_error(exc: BaseException) -> str:
     """Write the traceback to a private file (each NIK or account number in it hidden: a message
     may quote a record) and return the line to print."""
     try:
-        from bsu_rules.members.model import hide_identifiers  # lazy: only a failing run needs it
+        from bsu_rules.members.redact import hide_identifiers  # lazy: only a failing run needs it
     except Exception:  # the failure may be this import's: the report is written all the same
         def hide_identifiers(text: str) -> str:
             return text

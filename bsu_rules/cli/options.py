@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from bsu_rules.audit.snapshot import KEY_ENV
 from bsu_rules.errors import InputError
-from bsu_rules.members.model import shortened
+from bsu_rules.members.redact import shortened
 from bsu_rules.ruleset.overrides import override_options, reform_of, unread_on
 from bsu_rules.ruleset.spelling import not_a_date
 

@@ -47,7 +47,7 @@ from bsu_rules.members import Member, MemberView, Record, decision_date, parse_r
 from bsu_rules.members import record_hash as input_hash
 from bsu_rules.members.contract import FREE_TEXT
 from bsu_rules.members.mirror import MemberMirror
-from bsu_rules.members.model import shortened
+from bsu_rules.members.redact import shortened
 from bsu_rules.ruleset.checker import reads as names_read
 from bsu_rules.ruleset.expressions import Call, Name, Node, Unhandled, unparse, walk
 from bsu_rules.ruleset.schema import Kind, Rule

@@ -13,7 +13,7 @@ import re
 
 from bsu_rules.explain.pages import Page
 from bsu_rules.explain.rejected import Said
-from bsu_rules.members.model import printable
+from bsu_rules.members.redact import printable
 
 _TITLE = {"id": "Keputusan Bantuan Subsidi Gaji/Upah (BSU)", "en": "Wage Subsidy (BSU) decision"}
 _STYLE = """

@@ -19,7 +19,7 @@ from bsu_rules.explain.citations import cite, last_amendment
 from bsu_rules.explain.sentences import row_unset
 from bsu_rules.formatting import format_date, rupiah
 from bsu_rules.glossary import Glossary, Places, glossary_for, join, months
-from bsu_rules.members.model import hide_identifiers
+from bsu_rules.members.redact import hide_identifiers
 from bsu_rules.ruleset.expressions import Call, Name, Node, walk
 from bsu_rules.unknowns import inputs, needed
 

@@ -28,21 +28,10 @@ from bsu_rules.members.contract import (
     written_as,
 )
 from bsu_rules.members.decode import LONE_SURROGATE, MAX_DIGITS, TOO_LONG, whole
-from bsu_rules.members.model import (
-    DAY,
-    ENDED_BEFORE_REGISTERED,
-    MONTH,
-    PERIODIC,
-    REGENCY_CODE,
-    SECRET,
-    clipped,
-    day_fault,
-    hide_identifiers,
-    key_path,
-    printable,
-)
+from bsu_rules.members.model import DAY, ENDED_BEFORE_REGISTERED, MONTH, PERIODIC, REGENCY_CODE, SECRET, day_fault
 from bsu_rules.members.model import digits as digits_pattern
 from bsu_rules.members.parse import UNKNOWN
+from bsu_rules.members.redact import clipped, hide_identifiers, key_path, printable
 from bsu_rules.ruleset.diagnostics import nearest
 from bsu_rules.ruleset.spelling import GROUPED
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bsu_rules.explain.pages import Page
-from bsu_rules.members.model import printable
+from bsu_rules.members.redact import printable
 
 
 def to_text(page: Page) -> str:

@@ -1,6 +1,7 @@
 """The input data contract: a member record as other services send it.
 
 - ``model``: the strict pydantic models, the one source of the contract;
+- ``redact``: what a message may show of a value given: every NIK- or account-like number left out;
 - ``contract``: the same fields as data (``Leaf``, ``Group``), what the other forms derive from;
 - ``mirror``: the contract as msgspec structs, the fast path's validation;
 - ``parse``: validating a record (the mirror, else the model naming every problem) and its hash;

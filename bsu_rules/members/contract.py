@@ -28,9 +28,8 @@ from bsu_rules.members.model import (
     Member,
     Refused,
     check_month,
-    clipped,
-    hide_identifiers,
 )
+from bsu_rules.members.redact import clipped, hide_identifiers
 
 
 def _order(model: type[BaseModel]) -> dict[str, int]:

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from bsu_rules.errors import InputError
-from bsu_rules.members.model import key_path, shortened
+from bsu_rules.members.redact import key_path, shortened
 
 
 class BadRecord(ValueError):

@@ -29,18 +29,8 @@ from bsu_rules.members.contract import (
 )
 from bsu_rules.members.decode import LONE_SURROGATE, TOO_DEEP, decode_json, lone_surrogate, too_deep
 from bsu_rules.members.mirror import MemberMirror, Record, as_member, encode
-from bsu_rules.members.model import (
-    DAY,
-    MONTH,
-    PERIODIC,
-    SECRET,
-    Member,
-    clipped,
-    ended_before_registered,
-    hide_identifiers,
-    key_path,
-    shown,
-)
+from bsu_rules.members.model import DAY, MONTH, PERIODIC, SECRET, Member, ended_before_registered
+from bsu_rules.members.redact import clipped, hide_identifiers, key_path, shown
 from bsu_rules.ruleset.spelling import not_a_date
 
 

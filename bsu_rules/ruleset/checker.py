@@ -11,7 +11,7 @@ from itertools import pairwise
 
 from bsu_rules.catalogue import FUNCTIONS
 from bsu_rules.catalogue.calendar import month_end, month_start
-from bsu_rules.members.model import printable
+from bsu_rules.members.redact import printable
 from bsu_rules.ruleset.diagnostics import nearest
 from bsu_rules.ruleset.expressions import (
     Binary,

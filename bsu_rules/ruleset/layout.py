@@ -12,7 +12,7 @@ from collections import Counter
 
 from ruamel.yaml.error import MarkedYAMLError
 
-from bsu_rules.members.model import hide_identifiers
+from bsu_rules.members.redact import hide_identifiers
 
 _KEY = re.compile(r"^(?P<indent> *)(?P<dashes>(?:- +)*)(?P<key>[A-Za-z_][\w-]*|\"[^\"]*\"|'[^']*') *:(?: |$)")
 NEGATION = re.compile(r"!\s*(\(|[a-z_]+[.(])")

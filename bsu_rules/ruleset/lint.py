@@ -57,7 +57,7 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any
 
-from bsu_rules.members.model import clipped, hide_identifiers
+from bsu_rules.members.redact import clipped, hide_identifiers
 from bsu_rules.ruleset.diagnostics import Diagnostic, Severity, nearest
 from bsu_rules.ruleset.expressions import Binary, BoolOp, Call, Cond, Lit, Name, Node, Unary, unparse, walk
 from bsu_rules.ruleset.folding import Const, Folder, truth

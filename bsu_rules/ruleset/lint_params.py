@@ -16,7 +16,7 @@ from typing import Any
 
 from bsu_rules.catalogue.calendar import month_end
 from bsu_rules.errors import Code
-from bsu_rules.members.model import hide_identifiers
+from bsu_rules.members.redact import hide_identifiers
 from bsu_rules.ruleset.checker import PLACEHOLDER
 from bsu_rules.ruleset.diagnostics import Diagnostic, Severity, nearest
 from bsu_rules.ruleset.expressions import Binary, Call, Cond, Lit, Name, Node, unparse, walk

@@ -26,7 +26,7 @@ from bsu_rules.glossary import (
     misamended,
     missing_entries,
 )
-from bsu_rules.members.model import hide_identifiers
+from bsu_rules.members.redact import hide_identifiers
 from bsu_rules.ruleset.checker import (
     FORMAT_TYPES,
     FORMAT_WORDS,

@@ -14,7 +14,7 @@ from typing import Annotated, Any, Union, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 
 from bsu_rules.errors import Code
-from bsu_rules.members.model import IDENTIFIER, clipped, hide_identifiers, holds_identifier
+from bsu_rules.members.redact import IDENTIFIER, clipped, hide_identifiers, holds_identifier
 from bsu_rules.ruleset import schema
 from bsu_rules.ruleset.checker import PLACEHOLDER, parameter_arguments
 from bsu_rules.ruleset.diagnostics import Diagnostic, nearest

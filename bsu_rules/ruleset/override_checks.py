@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from bsu_rules.errors import Code
-from bsu_rules.members.model import hide_identifiers
+from bsu_rules.members.redact import hide_identifiers
 from bsu_rules.ruleset.diagnostics import Diagnostic, nearest
 from bsu_rules.ruleset.misread import misread_number
 from bsu_rules.ruleset.model import RuleSet

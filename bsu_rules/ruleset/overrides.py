@@ -27,7 +27,7 @@ from typing import Any, TypeGuard
 
 from bsu_rules.catalogue.calendar import month_end, month_of
 from bsu_rules.errors import Code, RuleSetError
-from bsu_rules.members.model import hide_identifiers
+from bsu_rules.members.redact import hide_identifiers
 from bsu_rules.ruleset.diagnostics import Diagnostic, Severity, nearest
 from bsu_rules.ruleset.lint import lint
 from bsu_rules.ruleset.lint_params import data_date_moved, data_date_text, partial_comparisons, unread_values

@@ -12,7 +12,8 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, model_validator
 from pydantic_core import PydanticCustomError
 
-from bsu_rules.members.model import MONTH, holds_identifier
+from bsu_rules.members.model import MONTH
+from bsu_rules.members.redact import holds_identifier
 from bsu_rules.ruleset.spelling import amount_in_words, as_month, digits_only
 from bsu_rules.ruleset.types import too_wide
 

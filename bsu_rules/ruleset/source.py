@@ -28,8 +28,8 @@ except ImportError:  # a PyYAML built without libyaml: ruamel reads every text
     CParser = None
 
 from bsu_rules.errors import Code, Diagnostic
-from bsu_rules.members.model import hide_identifiers
 from bsu_rules.members.raw import wide_encoding
+from bsu_rules.members.redact import hide_identifiers
 from bsu_rules.ruleset.layout import explain, negated, tag_problem
 
 Path = tuple[str | int, ...]

@@ -197,6 +197,6 @@ def _date(year: int, month: int, day: int) -> date | None:
 
 def _shown(text: str) -> str:
     """``text`` as a message repeats it: cut, digits of a NIK hidden, control characters escaped."""
-    from bsu_rules.members.model import shortened  # lazy: bsu_rules.members imports this module
+    from bsu_rules.members.redact import shortened  # lazy: bsu_rules.members imports this module
 
     return shortened(text)

@@ -12,7 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from bsu_rules.members.model import clipped, hide_identifiers, holds_identifier, visible
+from bsu_rules.members.redact import clipped, hide_identifiers, holds_identifier, visible
 from bsu_rules.ruleset.diagnostics import nearest
 from bsu_rules.ruleset.files import Missing, UnsafePath, read_beside
 from bsu_rules.ruleset.schema import NIK_DIGITS, TableRef

@@ -38,7 +38,7 @@ from bsu_rules.explain.rejected import rejected
 from bsu_rules.glossary import glossary_for
 from bsu_rules.members import Member, parse_member
 from bsu_rules.members.decode import BadRecord
-from bsu_rules.members.model import shortened
+from bsu_rules.members.redact import shortened
 from bsu_rules.ruleset.diagnostics import nearest
 from bsu_rules.ruleset.editions import window_text
 from bsu_rules.ruleset.model import RuleSet

@@ -12,7 +12,7 @@ from pathlib import Path
 from starlette.routing import BaseRoute, Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from bsu_rules.members.model import shortened
+from bsu_rules.members.redact import shortened
 
 NDJSON = "application/x-ndjson"
 

@@ -15,7 +15,7 @@ from fastapi.routing import APIRoute
 from bsu_rules.errors import BsuRulesError, Code, InputError
 from bsu_rules.members import decision_date
 from bsu_rules.members.decode import BadRecord, decode_records, first_record_ends, unreadable
-from bsu_rules.members.model import cut, hide_identifiers, printable, shortened
+from bsu_rules.members.redact import cut, hide_identifiers, printable, shortened
 from bsu_rules.ruleset.diagnostics import nearest
 from bsu_rules.ruleset.spelling import not_a_date
 from bsu_rules.service.http import not_json

@@ -21,7 +21,8 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError
 from bsu_rules.decisions import Outcome, RuleResult
 from bsu_rules.errors import Code, InputError, OutOfForce, RuleSetError
 from bsu_rules.members import BankAccount, Contribution, Employer, Member, ProgramReceipt, WageReport, parse_member
-from bsu_rules.members.model import NOT_A_MONTH, hide_identifiers
+from bsu_rules.members.model import NOT_A_MONTH
+from bsu_rules.members.redact import hide_identifiers
 from bsu_rules.ruleset.diagnostics import Diagnostic, has_errors, nearest
 from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.ruleset.schema import BREAK, Line, benefit_misfit, misfit

@@ -1,0 +1,188 @@
+"""What a message may show of a value someone gave: every NIK- or account-like run of digits left
+out (``<16 digits>``), control and direction characters escaped, long values cut."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+IDENTIFIER = re.compile(r"\d(?:[ ./_\-]{0,2}\d){9,}")
+"""A NIK or an account number, wherever it was put: ten or more digits of any script, which may be
+grouped by one or two spaces, dots, dashes, slashes or underscores (``3204 1257 0894 0003``,
+``3204/1257/0894/0003``, ``３２０４…``)."""
+
+
+_FILLERS = re.compile("[\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u3164\ufe00-\ufe0f\uffa0\U000e0100-\U000e01ef]")
+"""Characters shown as nothing that are not format characters: fillers and variation selectors."""
+
+
+def visible(text: str) -> str:
+    """``text`` without the characters shown as nothing: format characters (Unicode category Cf: U+00AD,
+    U+200B-U+200D, U+2060, U+FEFF …) and fillers (U+034F, U+115F, U+3164 …)."""
+    if text.isascii():
+        return text
+    return "".join(c for c in _FILLERS.sub("", text) if unicodedata.category(c) != "Cf")
+
+
+def holds_identifier(text: str) -> bool:
+    """Whether ``text`` holds a NIK- or account-like number (``IDENTIFIER``) as a reader sees it: an
+    invisible character between its digits (``32041257\u206008940003``) does not break the run."""
+    return IDENTIFIER.search(visible(text)) is not None
+
+
+_MONTH, _DAY = r"(?:0[1-9]|1[0-2])", r"(?:0[1-9]|[12][0-9]|3[01])"
+_DAY_FIRST = rf"{_DAY}-{_MONTH}-[0-9]{{4}}|{_DAY}/{_MONTH}/[0-9]{{4}}"
+_AS_WRITTEN = (rf"(?<![0-9]:)(?:[0-9]{{4}}-{_MONTH}-{_DAY}|[0-9]{{4}}/{_MONTH}/{_DAY}|{_DAY_FIRST})"
+               r"[ T](?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9])?(?![ ./_\-:]{0,2}\d)")
+"""What a message shows as written although it is ten digits or more: a date and time of day
+(``2019-03-01 00:00:00``, as a spreadsheet writes a date, or ``01/03/2019 00:00``; at most 14 digits,
+never a NIK's 16)."""
+_IN_MESSAGE = re.compile(r"(?<!\d)(?<!\d[ ./_\-])(?<!\d[ ./_\-]{2})(?!" + _AS_WRITTEN + ")" + IDENTIFIER.pattern)
+"""``IDENTIFIER`` from the first digit of a run, unless the run is written as ``_AS_WRITTEN``."""
+_DECIMAL = re.compile(r"(\d+)\.(\d{1,2})")
+
+
+def hide_identifiers(text: str) -> str:
+    """Text for a message with every long run of digits (a NIK in the wrong column) left out; a date
+    and time is shown as written, and a number written with a short decimal part keeps it
+    (``22041870213.0`` reads ``<11 digits>.0``: the part that makes it wrong). Ten digits or more
+    split by other short gaps (a tab, a no-break or thin space, a dash between spaces, a comma, a
+    colon, an escape such as ``\\u200b`` in quoted text) are left out too, unless they are dates,
+    months or times of day."""
+    return _QUOTED.sub(_quoted_out, _IN_MESSAGE.sub(_left_out, _SPLIT.sub(_split_out, text)))
+
+
+_ESCAPE = r"\\(?:x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[tnrfvab])"
+"""A character as ``repr`` or JSON writes it in quoted text (``\\t``, ``\\xa0``, ``\\u2009``)."""
+_GAP = ("[\\s.,/_:;|'*+\u00b7\u2019\\-\u00ad\u2010-\u2015\u2212\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff"
+        "\u0300-\u036f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u2800\u3164\ufe00-\ufe0f\uff0d\uffa0"
+        "\U000e0100-\U000e01ef]")
+"""A character that groups digits: a space of any width, a dot, comma, slash, underscore, colon,
+semicolon, bar, apostrophe, asterisk, plus, middle dot, dash (full-width too), a combining mark, or one
+shown as nothing (a format character, a filler, a variation selector, a blank braille cell)."""
+_SPLIT = re.compile(rf"(?<!\d)\d++(?:(?:{_ESCAPE}|{_GAP}|[T@]){{1,4}}\d++)+")
+"""Runs of digits parted by gaps of one to four such characters, the ``T`` of a date and time or an ``@`` (each
+run taken whole, from its first digit: a long run costs time in proportion to its length, not its square)."""
+_PLAIN_GAPS = re.compile(r"\d++(?:[ ./_\-]{1,2}+\d++)*+")
+"""A run ``IDENTIFIER`` reads as it is (grouped by one or two spaces, dots, dashes, slashes or underscores)."""
+_CLOCK = r"(?:[01]?[0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9])?"
+_STAMP = r"(?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9](?:\.0{1,6})?)?(?:Z|[+-](?:[01][0-9]|2[0-3]):?[0-5][0-9])?"
+"""A time of day after a date, as JavaScript writes it (``T00:00:00.000Z``): a fraction of zeros and a time
+zone; never after a bare time, and no other fraction (digits there could carry a NIK's)."""
+_TIME_WORDS = re.compile(rf"(?:{_DAY_FIRST}|[0-9]{{4}}-{_MONTH}-{_DAY}|[0-9]{{4}}/{_MONTH}/{_DAY})(?:[ T]{_STAMP})?"
+                         rf"|[0-9]{{4}}-{_MONTH}|[0-9]{{4}}/{_MONTH}|{_CLOCK}")
+_DATES = re.compile(rf"(?>{_TIME_WORDS.pattern})(?:(?:{_GAP}|@){{1,4}}+(?>{_TIME_WORDS.pattern}))*+")
+"""Dates, months and times of day, one after another (``2022-05, 2022-06``; ``2019-03-01 00:00:00``; a
+mistyped ``--set NAME@2022-09-05@2022-09-06``; a date as JavaScript writes it, ``2019-03-01T00:00:00.000Z``,
+or day first, ``01/03/2019 00:00``); each taken whole, as far as it goes (``2022-05 12:30`` is one), so
+that a list that is not one fails at once. (Months, days and hours in range, a fraction only of zeros; whether
+a run of them may be shown whole is ``_dates``'s to say: a NIK fits some.)"""
+
+
+def _dates(text: str) -> bool:
+    """Whether ``text`` is dates, months and times of day (``_DATES``) that cannot be a NIK's digits written so:
+    with 16 digits or more, years 1899-2099 (or a placeholder, 0001 or 9999) and no time but midnight
+    (``3204-10-25 08:40, 00:03``, ``3204-12-25, 0894-10-03`` and ``1971-05-12T08:41:09.00`` are NIKs)."""
+    if not _DATES.fullmatch(text):
+        return False
+    if sum(c.isdigit() for c in text) < 16:
+        return True
+    days = [m.group() for m in _DAY_DIGITS.finditer(text)]
+    years = [day[:4] if day[4] in "-/" else day[-4:] for day in days]
+    if any(not ("1899" <= year <= "2099" or year in ("0001", "9999")) for year in years):
+        return False
+    return ":" not in text or not any(c in "123456789" for c in _DAY_DIGITS.sub("", text))  # ``…T00:00:00.000Z``
+
+
+_DAY_DIGITS = re.compile(r"[0-9]{4}[-/][0-9]{2}(?:[-/][0-9]{2})?|[0-9]{2}[-/][0-9]{2}[-/][0-9]{4}")
+
+
+def _split_out(found: re.Match[str]) -> str:
+    run = found.group()
+    if _PLAIN_GAPS.fullmatch(run) or _dates(run):
+        return run  # for ``_IN_MESSAGE``, which keeps a date and time and a short decimal part; or dates
+    count = sum(c.isdigit() for c in re.sub(_ESCAPE, "", run))
+    return run if count < 10 else f"<{count} digits>"
+
+
+_QUOTED = re.compile(r""""(?:[^"\\\n]|\\.)*"|(?<![^\W\d_])'(?:[^'\\\n]|\\.)*'(?![^\W\d_])|`[^`\n]*`""")
+"""A value as a message quotes it: ``"…"``, ``'…'`` (as ``repr`` writes it; not an apostrophe in a word,
+``participant's``) or ```…```."""
+
+
+def _quoted_out(found: re.Match[str]) -> str:
+    """A quoted value holding ten digits or more, whatever parts them (``"3204=1257=0894=0003"``, letters,
+    brackets) and however they are written (``³²⁰⁴``: what reads as a digit counts), as its count of
+    digits; dates, months and times of day stay as written."""
+    quoted = found.group()
+    count = _hidden_count(quoted[1:-1])
+    return quoted if count is None else f"{quoted[0]}<{count} digits>{quoted[-1]}"
+
+
+def _hidden_count(value: str) -> int | None:
+    """The count of digits a value is said as, when it holds ten or more and is not dates; else None."""
+    inner = _WHOLE.sub("", value)  # an escape parts nothing; a run already left out is not counted again
+    count = sum(c.isdigit() for c in inner)
+    return None if count < 10 or _dates(inner.strip()) else count
+
+
+def _left_out(found: re.Match[str]) -> str:
+    run = found.group()
+    if decimal := _DECIMAL.fullmatch(run):
+        whole, fraction = decimal.groups()
+        return run if len(whole) < 10 else f"<{len(whole)} digits>.{fraction}"
+    return f"<{sum(c.isdigit() for c in run)} digits>"
+
+
+def printable(text: str) -> str:
+    """``text`` with every control or invisible formatting character (an escape sequence, a direction
+    mark, a line separator) written out as its escape (``\\x1b``): a record's free text reaches a page
+    as data, never as commands to a terminal or a reordering of the line."""
+    if text.isprintable():
+        return text
+    return "".join(c.encode("unicode_escape").decode("ascii") if unicodedata.category(c) in _HIDDEN else c
+                   for c in text)
+
+
+_HIDDEN = frozenset({"Cc", "Cf", "Zl", "Zp"})  # control and format characters, line and paragraph separators
+
+
+_WHOLE = re.compile(rf"<[0-9]+ digits>|{_ESCAPE}")
+"""What a cut never goes through: a run of digits left out (``<16 digits>``) or an escape (``\\u202e``)."""
+
+
+def shortened(text: str, most: int = 40) -> str:
+    """Text given (a query value, a key, a name) as a message repeats it: a control character or
+    direction mark escaped, every long run of digits left out (``hide_identifiers``), and the whole
+    value said as its count of digits when ten or more are left whatever parts them, as a quoted value
+    is (``3204=1257=0894=0003``), then ``cut`` to ``most`` characters."""
+    shown = hide_identifiers(printable(text))  # escaped first: ``\x00`` does not part digits
+    count = _hidden_count(shown)
+    return cut(shown if count is None else f"<{count} digits>", most)
+
+
+def cut(shown: str, most: int) -> str:
+    """Text already made safe to show, cut to ``most`` characters and ``…`` put where it was cut,
+    never through a ``<16 digits>`` or an escape (one the cut would go through is left out whole)."""
+    if len(shown) <= most:
+        return shown
+    end = next((m.start() for m in _WHOLE.finditer(shown, 0, most + 20) if m.start() < most < m.end()), most)
+    return f"{shown[:end]}…"
+
+
+def clipped(text: str, most: int = 40) -> str:
+    """The first ``most`` characters of a value a message quotes, ``…`` where more was cut off."""
+    return text if len(text) <= most else f"{text[:most]}…"
+
+
+def key_path(parent: str, key: str) -> str:
+    """The path of field ``key`` of ``parent`` in a message: ``shortened`` (an identifier in the key
+    hidden, a key longer than 40 characters cut there, ``…``), an empty key written ``""``."""
+    name = shortened(key) if key else '""'
+    return f"{parent}.{name}" if parent else name
+
+
+def shown(value: Any) -> str:
+    """A text value as a message quotes it: ``clipped``, quoted (the quote closed), no NIK."""
+    return hide_identifiers(repr(clipped(value))) if isinstance(value, str) else type(value).__name__
