@@ -7,6 +7,8 @@ diagnostic in another file (a table).
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 import shutil
 from pathlib import Path
@@ -90,6 +92,25 @@ def test_a_bank_alias_not_written_as_bank_key_writes_it_can_never_match(tmp_path
     found = [d for d in linted(tmp_path / "rules" / "bsu-2022.yaml") if d.code == "unmatchable-key"]
     assert [(Path(d.file).name, d.message.split(" of ")[0]) for d in found] == [("banks.csv", "key `Bank BRI`")]
     assert "list the key as bank_key writes it" in found[0].message
+
+
+def test_a_table_that_says_nowhere_where_its_figures_come_from_is_warned(tmp_path: Path) -> None:
+    """A table needs a `source:` or a `source` column: either is enough, neither is warned at the table."""
+    shutil.copytree(bundled_rules(), tmp_path / "rules")
+    path = tmp_path / "rules" / "bsu-2022.yaml"
+    text = path.read_text("utf-8")
+    lines = text.splitlines(keepends=True)
+    (at,) = [n for n, line in enumerate(lines) if line.startswith("    source: Published UMK/UMP 2022")]
+    path.write_text("".join(lines[:at] + lines[at + 1:]), "utf-8")
+    assert not [d for d in linted(path) if d.code == "missing-source"]  # each row has its source
+    table = tmp_path / "rules" / "tables" / "minimum-wage-2022.csv"
+    rows = list(csv.reader(io.StringIO(table.read_text("utf-8"))))
+    with table.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f, lineterminator="\n").writerows(row[:-1] for row in rows)  # the `source` column, last, cut
+    (found,) = [d for d in linted(path) if d.code == "missing-source"]
+    assert (found.line, found.column) == (text.splitlines().index("  minimum_wage:") + 1, 3)
+    assert "`table.minimum_wage` says nowhere where its figures come from" in found.message
+    assert "`tables/minimum-wage-2022.csv`" in found.message and found.severity == Severity.WARNING
 
 
 def test_warnings_carry_rule_ids_and_severity() -> None:

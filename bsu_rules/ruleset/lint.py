@@ -191,8 +191,13 @@ class _Lint(ParamLint):
         for name, table in sorted(self.rs.tables.items()):
             file = self.rs.path.parent / table.ref.file
             keys = dict(table_cells(file, table.ref.key))
+            sources = table_cells(file, "source")
+            if not table.ref.source and not sources:
+                self.warn(("tables", name), "missing-source", f"`table.{name}` says nowhere where its figures come "
+                          f"from: give it `source:` (the regulation, or the published list it copies), or a `source` "
+                          f"column in `{table.ref.file}`, so that an auditor can check its figures", key=True)
             told = []
-            for line, (source, col) in table_cells(file, "source"):
+            for line, (source, col) in sources:
                 if not source:
                     key = hide_identifiers(clipped(keys.get(line, ("", 0))[0]))
                     told.append(Diagnostic(str(file), line, col, "missing-source", f"row `{key}` of `table.{name}` "
