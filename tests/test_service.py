@@ -965,6 +965,23 @@ def test_bytes_that_are_not_http_are_refused_as_documented(server: httpx.Client)
         assert body == b"Invalid HTTP request received."
 
 
+def test_a_request_target_in_absolute_form_is_read_as_its_path(server: httpx.Client) -> None:
+    """``GET http://host/path`` (as a proxy sends it) is the path's answer, its query read too."""
+    def status(target: bytes) -> tuple[bytes, bytes]:
+        with socket.create_connection((server.base_url.host, server.base_url.port)) as s:
+            s.sendall(b"GET " + target + b" HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n")
+            answer = b""
+            while chunk := s.recv(65536):
+                answer += chunk
+        head, _, body = answer.partition(b"\r\n\r\n")
+        return head.split(b" ")[1], body
+
+    assert status(b"http://test/healthz") == status(b"/healthz") and status(b"/healthz")[0] == b"200"
+    assert status(b"HTTPS://test:8000/v1/editions/bsu-2022") == status(b"/v1/editions/bsu-2022")
+    assert status(b"http://test/v1/editions?x=1")[0] == b"400"  # the query is the request's
+    assert status(b"http://test")[0] == b"404" and b"no path / here" in status(b"http://test")[1]
+
+
 def test_a_log_cut_back_under_the_service_gets_the_decisions_it_lost(tmp_path: Path) -> None:
     """A decision is answered only once it is in the log: a log cut by another hand is read again (and
     refused while its last line is cut), not trusted to hold what the service remembers writing."""

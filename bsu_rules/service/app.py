@@ -44,7 +44,7 @@ from bsu_rules.ruleset.editions import window_text
 from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.schemas import schema
 from bsu_rules.service.editions import Edition, EditionSummary, edition, summary
-from bsu_rules.service.http import NDJSON, Contained, HeadAsGet, wants_ndjson
+from bsu_rules.service.http import NDJSON, Contained, HeadAsGet, OriginForm, wants_ndjson
 from bsu_rules.service.openapi import ERROR_LINE_SCHEMA, ERROR_SCHEMA, error_responses, one_or_list, request_body
 from bsu_rules.service.request import Limits, ServiceError, plain_query, records, shown_path
 from bsu_rules.unknowns import Need, needed
@@ -350,6 +350,7 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None,
 
     app.openapi = openapi  # type: ignore[method-assign]
     app.add_middleware(HeadAsGet, routes=app.routes)
+    app.add_middleware(OriginForm)
     app.add_middleware(Contained, failed=lambda: _error(ServiceError(500, Code.INTERNAL, "the service failed on "
                                                                      "this request; it was logged")))
     return app

@@ -17,6 +17,24 @@ from bsu_rules.members.redact import shortened
 NDJSON = "application/x-ndjson"
 
 
+_ABSOLUTE = re.compile(r"/?https?://[^/?#]*(/[^#]*)?", re.IGNORECASE)
+_ABSOLUTE_RAW = re.compile(_ABSOLUTE.pattern.encode("ascii"), re.IGNORECASE)
+
+
+class OriginForm:
+    """A request target in absolute form (``GET http://host/healthz``, as a proxy sends it) read as its
+    path, as HTTP/1.1 has a server accept it; the ``Host`` header is left as it came."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and (absolute := _ABSOLUTE.fullmatch(scope["path"])):
+            raw = _ABSOLUTE_RAW.fullmatch(scope.get("raw_path") or b"")
+            scope = {**scope, "path": absolute.group(1) or "/", "raw_path": (raw and raw.group(1)) or b"/"}
+        await self.app(scope, receive, send)
+
+
 class HeadAsGet:
     """HEAD on a path that takes GET answered as GET is, without the body (a load balancer probes
     with HEAD); on any other path it is refused as any method the path does not take."""
