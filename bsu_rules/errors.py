@@ -58,6 +58,7 @@ class Code(StrEnum):
     NEVER_FIRES = "never-fires"
     ALWAYS_FIRES = "always-fires"
     WINDOW_OVERLAP = "window-overlap"
+    PLACE_MISMATCH = "place-mismatch"
     UNMATCHABLE_KEY = "unmatchable-key"
     UNUSED = "unused"
     VALUE_OUTSIDE = "value-outside"

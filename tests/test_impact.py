@@ -193,7 +193,7 @@ def bandung(nik: str, **more: Any) -> dict[str, Any]:
         bandung("3273014107900002"), bandung("3273014107900003", employment_type=None),
         OK | {"nik": "2171014107900004", "work_regency_code": "2171",
               "wages": [{"period": "2022-07", "amount": 4_200_001}]},
-        OK | {"nik": "2102014107900008", "work_regency_code": "2102",
+        OK | {"nik": "2101014107900008", "work_regency_code": "2101",
               "wages": [{"period": "2022-07", "amount": 3_700_001}]},
         OK | {"nik": "3215014107900005", "wages": []}, OK | {"nik": "3215014107900006", "employment_type": None}]),
     ("bsu-2021", "2021-08-10", [  # an area the incomplete PPKM table does not list
@@ -218,7 +218,7 @@ def test_data_quality_names_what_each_decision_misses(tmp_path: Path, ruleset: s
     bound = causes["table.minimum_wage[3273]"]
     assert (bound["kind"], bound["name"], bound["count"], bound["by_province"]) == ("row", "Kota Bandung", 2, {"32": 2})
     assert causes["table.minimum_wage[2171]"]["name"] == "Kota Batam"
-    assert causes["table.minimum_wage[2102]"]["name"] == "Kabupaten Bintan"  # as the decisions say it (not "Kab.")
+    assert causes["table.minimum_wage[2101]"]["name"] == "Kabupaten Bintan"  # as the decisions say it (not "Kab.")
     assert causes["member.employment_type"]["count"] == 2 and causes["fact.wage"]["kind"] == "value"
     for lang, words in (("id", "hanya batas bawah"), ("en", "only a lower bound")):
         page = render_html(data, lang)

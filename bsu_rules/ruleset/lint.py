@@ -62,6 +62,7 @@ from bsu_rules.ruleset.diagnostics import Diagnostic, Severity, nearest
 from bsu_rules.ruleset.expressions import Binary, BoolOp, Call, Cond, Lit, Name, Node, Unary, unparse, walk
 from bsu_rules.ruleset.folding import Const, Folder, truth
 from bsu_rules.ruleset.lint_params import ParamLint, Where, table_cells
+from bsu_rules.ruleset.lint_places import misplaced
 from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.ruleset.schema import UNIT_WORDS, Basis, Kind
 from bsu_rules.ruleset.sources import OTHER_REGULATION, amended_text, english_pinpoint, source_parts
@@ -72,7 +73,7 @@ from bsu_rules.semantics import DECIDING
 CODES = ("invalid-argument", "division-by-zero", "type-mismatch", "unused", "missing-source", "unknown-source",
          "empty-window", "window-outside", "value-outside", "data-date", "gapped-parameter", "never-fires",
          "always-fires", "never-known", "unmatchable-key", "stale-title", "unknown-value", "window-overlap",
-         "unlikely-amount")
+         "unlikely-amount", "place-mismatch")
 _KEY_SHAPED = re.compile(r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)+")
 """A legal-basis key's shape (``pm-10-2022``, ``bpjs-tk``): a pinpoint such as ``Pasal 4`` is not."""
 _PINPOINT = re.compile(r"(?:Pasal|Lampiran|Penjelasan|Bab|Bagian|Paragraf|ayat|huruf|angka)\s+\S", re.IGNORECASE)
@@ -139,7 +140,7 @@ def lint(rs: RuleSet) -> list[Diagnostic]:
                  linter.constants, linter.keys, linter.table_values, linter.amounts, linter.arguments, linter.units):
         step()
     stale_titles(rs, linter.warn)
-    return linter.out
+    return linter.out + misplaced(rs)
 
 
 class _Lint(ParamLint):

@@ -68,6 +68,11 @@ class Table:
         return table_of(DECIMAL if numeric else STR)
 
 
+def name_column(key: str) -> str | None:
+    """The column naming a key column's codes (``area_name`` beside ``area_code``), if the key is codes."""
+    return f"{key.removesuffix('_code')}_name" if key.endswith("_code") else None
+
+
 def read_table(name: str, ref: TableRef, base: Path, shown: str | None = None) -> tuple[Table | None, list[TableError]]:
     """Read ``ref.file`` relative to ``base``: the table, or None and every TableError in file order (a
     wrong row does not hide the rows after it; a file or header that cannot be read stops there).
@@ -190,7 +195,7 @@ class _Rows:
         self.texts: list[tuple[int, int, str]] = []  # value cells that are not numbers: line, column, text
         self.numbers = 0  # value cells written as numbers
         self.unbounded: list[tuple[int, int]] = []  # `lower` beside a value that is not a number: line, column
-        self.name_column = f"{ref.key.removesuffix('_code')}_name" if ref.key.endswith("_code") else None
+        self.name_column = name_column(ref.key)
 
     def error(self, message: str, line: int, column: int = 1, suggestion: str | None = None) -> None:
         self.errors.append(TableError(message, line, suggestion, self.ref.file, column))

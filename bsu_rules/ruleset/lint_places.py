@@ -1,0 +1,61 @@
+"""The ``place-mismatch`` warning: a table row whose place name is not the place its code is.
+
+A record's ``work_regency_code`` is a Kemendagri code, as the glossary's ``places`` names them. A row
+keyed by a code from another list (BPS numbers some regencies otherwise: Kabupaten Bintan is Kemendagri
+2101 and BPS 2102, Kabupaten Aceh Tamiang 1116 and 1114) gives its figure to the wrong place, and its
+name, read out in explanations, says so.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from bsu_rules.errors import Code
+from bsu_rules.glossary import GlossaryError, governing, load_glossary, spoken
+from bsu_rules.members.redact import hide_identifiers
+from bsu_rules.nik import PROVINCES
+from bsu_rules.ruleset.diagnostics import Diagnostic, Severity
+from bsu_rules.ruleset.lint_params import table_cells
+from bsu_rules.ruleset.model import RuleSet
+from bsu_rules.ruleset.tables import name_column
+
+_NOT_NAME = re.compile(r"[^a-z]|\b(?:kabupaten|kota|provinsi|administrasi|adm)\b")
+"""What two spellings of one place may differ by: spaces and punctuation (``Tanjungpinang``), and the
+words for its kind (``Kota Administrasi Jakarta Pusat``, ``Kab. Kepulauan Seribu``)."""
+
+
+def misplaced(rs: RuleSet) -> list[Diagnostic]:
+    """A warning at each row of a table naming codes (``area_name`` beside ``area_code``) whose name is
+    not what the glossary calls its code; none where the glossary cannot be read (the loader says why)."""
+    try:
+        path = governing(rs.path)
+        places: Mapping[str, str] = {**PROVINCES, **load_glossary(path.resolve() if path else None).places}
+    except GlossaryError:
+        return []
+    codes = {_bare(name): code for code, name in places.items()}
+    found = []
+    for name, table in sorted(rs.tables.items()):
+        column_named = name_column(table.ref.key)
+        if column_named is None:
+            continue
+        file = rs.path.parent / table.ref.file
+        keys = dict(table_cells(file, table.ref.key))
+        for at, (said, _) in table_cells(file, column_named):
+            key, column = keys.get(at, ("", 1))
+            place = places.get(key)
+            if place is None or not said or _bare(spoken(said)) == _bare(place):
+                continue
+            other = codes.get(_bare(spoken(said)))
+            where = f"; {places[other]} is {other}" if other else ""
+            found.append(Diagnostic(
+                str(file), at, column, Code.PLACE_MISMATCH,
+                f"row `{key}` of `table.{name}` is named {hide_identifiers(said[:80])}, but Kemendagri code {key} is "
+                f"{place} (the glossary's `places`){where}: a code from another list (BPS numbers some regencies "
+                "otherwise) gives the row's figure to the wrong place", Severity.WARNING,
+                suggestion=other))
+    return found
+
+
+def _bare(name: str) -> str:
+    return _NOT_NAME.sub("", name.casefold())
