@@ -166,6 +166,8 @@ CASES: list[Case] = [
     ("batch: a CSV of a header alone", batch("m.csv", HEADER + "\n"), {0}, "the file is empty"),
     ("batch: a CSV of blank lines", batch("m.csv", "\n \r\n\n"), {0}, "m.csv: the file is empty: it holds no member"),
     ("batch: an empty JSONL", batch("m.jsonl", b""), {0}, "m.jsonl: the file is empty: it holds no member record"),
+    ("batch: a Parquet file of no bytes", batch("m.parquet", b""), {0}, "m.parquet: the file is empty: it holds no "
+     "member record"),
     ("batch: a space before a header name", batch("m.csv", " " + HEADER + "\n3215014107900001,WNI,PU,[]\n"), {2},
      "' nik' (a name has a space before or after it: write nik)"),
     ("batch: a pandas index column", batch("m.csv", "," + HEADER + "\n0,3215014107900001,WNI,PU,[]\n"), {2},

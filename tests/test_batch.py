@@ -1557,6 +1557,23 @@ def test_the_manifest_is_the_commit_point(population: dict[str, Any], tmp_path: 
     assert moved == [rejects] and not manifest.exists()  # the new rejects beside the old decisions: not a run
 
 
+@pytest.mark.parametrize("suffix", ["parquet", "jsonl", "csv"])
+def test_an_input_replaced_while_it_is_read_commits_nothing(population: dict[str, Any], tmp_path: Path,
+                                                             suffix: str) -> None:
+    """The file is read more than once (its NIKs, the rows sharing one, its sha256): a file moved into its
+    place meanwhile would settle one NIK, one payment from other rows than those decided."""
+    source, out = tmp_path / f"in.{suffix}", tmp_path / "d.parquet"
+    source.write_bytes((population["folder"] / f"m.{suffix}").read_bytes())
+    reader = batch_run.open_input(source)
+    (tmp_path / "other").write_bytes(source.read_bytes())
+    os.replace(tmp_path / "other", source)  # the same bytes, another file: an export moved into place
+    with pytest.raises(InputError, match="replaced or changed while it was read"):
+        run_batch("bsu-2022", source, out, reader=reader)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [source.name]  # nothing written, nothing left behind
+    run_batch("bsu-2022", source, out)  # opened after the move: a run as any other
+    assert out.exists() and manifest_path(out).exists()
+
+
 def test_evaluate_and_batch_number_a_jsonl_record_by_its_line(tmp_path: Path,
                                                               capsys: pytest.CaptureFixture[str]) -> None:
     good = (Path(__file__).parents[1] / "examples" / "members.jsonl").read_text("utf-8").splitlines()[0]

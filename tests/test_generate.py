@@ -107,6 +107,9 @@ def test_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert len((tmp_path / "m.jsonl").read_text().splitlines()) == 300
     assert main(["generate", "--n", "10", "--out", str(tmp_path / "m.txt")]) == 2
     assert ".parquet, .jsonl or .csv" in capsys.readouterr().err
+    for seed in ("-1", "x"):
+        assert main(["generate", "--n", "10", "--seed", seed, "--out", str(tmp_path / "s.jsonl")]) == 2
+        assert f"argument --seed: '{seed}' is not a whole number of 0 or more" in capsys.readouterr().err
     assert Counter(write_population(tmp_path / "small.parquet", 100, 1)) == Counter()  # too few rows to break
 
 

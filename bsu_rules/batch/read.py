@@ -41,6 +41,7 @@ from bsu_rules.batch.read_csv import PYTHON_CELL, blank_row, csv_block, csv_head
 from bsu_rules.batch.read_jsonl import decode_text, json_array, json_lines, record_lines
 from bsu_rules.batch.validate import REJECT_MESSAGE, ROW
 from bsu_rules.errors import InputError, file_kind, on_path
+from bsu_rules.members.arrow import MEMBER_SCHEMA
 from bsu_rules.members.raw import compressed, wide_encoding
 
 FORMATS = (".parquet", ".jsonl", ".csv")
@@ -113,6 +114,24 @@ def input_format(path: str | Path) -> str:
     return suffix
 
 
+def _no_rows() -> pa.BufferReader:
+    """A Parquet file of the contract's columns and no rows: what a file of no bytes is read as (an empty
+    input is a run of no members, in any format)."""
+    sink = pa.BufferOutputStream()
+    pq.write_table(MEMBER_SCHEMA.empty_table(), sink)
+    return pa.BufferReader(sink.getvalue())
+
+
+def _identity(path: Path) -> tuple[int, ...] | None:
+    """What tells a file from the one it is replaced or rewritten by: device, inode, size and modification
+    time (None once it is gone)."""
+    try:
+        found = path.stat()
+    except OSError:
+        return None
+    return found.st_dev, found.st_ino, found.st_size, found.st_mtime_ns
+
+
 class Reader:
     """Chunks of one input file; ``total`` and ``unit`` describe progress (rows or bytes)."""
 
@@ -122,9 +141,10 @@ class Reader:
         """CSV records read so far whose history cells are written as Python (``PYTHON_CELL``)."""
         self.format = input_format(path)
         _whole_file_checks(self.path)
+        self.identity = _identity(self.path)
         if self.format == ".parquet":
             try:
-                self.parquet = pq.ParquetFile(self.path)
+                self.parquet = pq.ParquetFile(self.path if self.identity is None or self.identity[2] else _no_rows())
             except (FileNotFoundError, PermissionError, IsADirectoryError) as exc:
                 raise on_path(exc, path) from None
             except (pa.ArrowException, OSError):
@@ -148,6 +168,15 @@ class Reader:
     def __iter__(self) -> Iterator[Chunk]:
         return self.chunks()
 
+    def unchanged(self) -> None:
+        """InputError unless the file is still the one opened: the file is read more than once (its NIKs, the
+        rows that share one, its sha256), so a file replaced or rewritten meanwhile (an export moved into place)
+        would settle one NIK, one payment and name the input from another file than the one decided."""
+        if _identity(self.path) != self.identity:
+            raise InputError([(str(self.path), "the file was replaced or changed while it was read (an export "
+                                               "still being written?): nothing was written; run again once it "
+                                               "is complete")])
+
     def chunks(self, unread: Collection[str] = ()) -> Iterator[Chunk]:
         """The chunks. A Parquet file's contract fields named in ``unread`` (dotted paths, from
         ``validate.unchecked``) are not read but null (their types are still checked): free text
@@ -161,9 +190,10 @@ class Reader:
         one column (nothing when it is absent or not text: the rows say so when read in full). It
         opens the file again, so that it can run while the chunks are read."""
         schema = self.parquet.schema_arrow
-        if not is_text(schema.field("nik").type if "nik" in schema.names else pa.null()):
+        if not is_text(schema.field("nik").type if "nik" in schema.names else pa.null()) or not self.total:
             return
         first = 1
+        self.unchanged()
         try:
             for batch in pq.ParquetFile(self.path).iter_batches(batch_size=self.chunk_size, columns=["nik"]):
                 rows = np.arange(first, first + batch.num_rows, dtype=np.int64)
@@ -182,6 +212,7 @@ class Reader:
         a typical run: 0.7 CPU-s per 1M members instead of 1.7 for the whole file), then the
         rows take the file's own Arrow types and are conformed as a full read would; a file
         Polars cannot read that way is read in full."""
+        self.unchanged()
         try:
             frame = pl.scan_parquet(self.path).with_row_index(ROW, offset=1) \
                 .filter(pl.col(ROW).is_in(pl.Series(rows, dtype=pl.UInt32).implode())).collect()

@@ -299,6 +299,8 @@ def run_batch(ruleset: str | Path | RuleSet | Callable[[], RuleSet], source: str
                             counts.read += chunk.table.num_rows
                             counts.decided, counts.rejected = final.rows, rejected.rows
                     counts.duplicates = _result(settled).num_rows
+                    _result(input_sha256)
+                    reader.unchanged()  # every read done: from the file opened, or nothing is committed
                 except BaseException:
                     stop.set()  # the scan stops at its next batch; the work queued behind it never starts
                     scanning.shutdown(wait=False, cancel_futures=True)

@@ -179,7 +179,8 @@ def _command(argv: Sequence[str] | None, last: bool) -> int:
               "went away, and what it had not read is not done", file=sys.stderr)
         return CLOSED
     except OSError as exc:  # a file that cannot be read or written, named
-        print(f"bsu-rules: {_os_error(exc)}", file=sys.stderr)
+        done = getattr(exc, "done", "")
+        print(f"bsu-rules: {_os_error(exc)}{' ' + done if done else ''}", file=sys.stderr)
         return FAILED
     except (InputError, OutOfForce, BsuRulesError) as exc:  # the last: an archive entry found changed, say
         print(f"bsu-rules: {exc}", file=sys.stderr)

@@ -173,6 +173,11 @@ def run(args: argparse.Namespace) -> int:
     except BrokenPipeError as exc:  # said by ``main``, with what was done
         setattr(exc, "done", f"after {tally.read} records ({tally.line()} so far)")  # noqa: B010
         raise
+    except OSError as exc:
+        if exc.filename is None:  # standard output not written (a full disk): said by ``main``, with what was done
+            setattr(exc, "done", f"after {tally.read} records ({tally.line()} so far)"  # noqa: B010
+                                 + ("; the last line written may be cut short" if tally.read else ""))
+        raise
     outcomes, bad = tally.outcomes, tally.rejected
     if args.format == "text":
         words, extra = _SUMMARY[args.lang]

@@ -9,6 +9,7 @@ from typing import Any
 
 from bsu_rules.batch.guard import among_rules
 from bsu_rules.cli.batch import Progress, at_most, missing_extra
+from bsu_rules.members.redact import shortened
 
 
 def add(sub: Any) -> None:
@@ -19,7 +20,7 @@ def add(sub: Any) -> None:
                     "a few per 100,000 in a large file; none below 200) unless --no-malformed. The file appears at "
                     "--out only when it is complete.")
     p.add_argument("--n", type=members, required=True, help=f"number of members (at most {MAX_MEMBERS:,})")
-    p.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    p.add_argument("--seed", type=seed, default=1, help="random seed, a whole number of 0 or more (default 1)")
     p.add_argument("--out", required=True, help="file to write: .parquet, .jsonl or .csv")
     p.add_argument("--no-malformed", action="store_true", help="only rows that follow the member contract")
     p.add_argument("--quiet", action="store_true", help="no progress on stderr")
@@ -34,6 +35,17 @@ on a mistyped ``--n`` that would run for days."""
 def members(text: str) -> int:
     """A ``--n``: a positive whole number, at most ``MAX_MEMBERS``."""
     return at_most(text, MAX_MEMBERS, "members (the most one file is written with)")
+
+
+def seed(text: str) -> int:
+    """A ``--seed``: a whole number of 0 or more (what numpy seeds a generator with)."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{shortened(text)!r} is not a whole number of 0 or more")
+    return value
 
 
 def run(args: argparse.Namespace) -> int:
