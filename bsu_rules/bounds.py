@@ -11,12 +11,13 @@ against it.
 from __future__ import annotations
 
 import math
-import operator
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
+
+from bsu_rules.semantics import add, floor_div, multiply, subtract
 
 __all__ = ["MIRROR", "AtLeast", "arithmetic", "call", "compare", "rows_in"]
 
@@ -60,13 +61,13 @@ def arithmetic(op: str, a: Any, b: Any) -> AtLeast | None:
     x, y = (v.value if isinstance(v, AtLeast) else v for v in (a, b))
     a_bound, b_bound = isinstance(a, AtLeast), isinstance(b, AtLeast)
     if op == "+":
-        return AtLeast(x + y, rows)
+        return AtLeast(add(x, y), rows)
     if op == "-" and not b_bound:
-        return AtLeast(x - y, rows)
+        return AtLeast(subtract(x, y), rows)
     if op == "*" and x >= 0 and y >= 0:
-        return AtLeast(x * y, rows)
+        return AtLeast(multiply(x, y), rows)
     if op == "//" and a_bound and not b_bound and y > 0:
-        return AtLeast(operator.floordiv(x, y), rows)
+        return AtLeast(floor_div(x, y), rows)
     return None
 
 

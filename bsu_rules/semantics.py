@@ -12,6 +12,7 @@ against the truth tables generated from them (``truth_table``).
 
 from __future__ import annotations
 
+import decimal
 import operator
 from collections.abc import Callable, Iterable
 from collections.abc import Set as AbstractSet
@@ -71,14 +72,38 @@ def strict(args: Iterable[Any]) -> bool:
     return all(a is not None for a in args)
 
 
+EXACT = decimal.Context(prec=decimal.MAX_PREC, Emax=decimal.MAX_EMAX, Emin=decimal.MIN_EMIN,
+                        traps=[decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow])
+"""Decimal arithmetic as the language means it: exact (no rounding to 28 digits), and the same whatever
+``decimal`` context the calling program or thread has set."""
+
+
+def add(a: Any, b: Any) -> Any:
+    return a + b if type(a) is int and type(b) is int else EXACT.add(a, b)
+
+
+def subtract(a: Any, b: Any) -> Any:
+    return a - b if type(a) is int and type(b) is int else EXACT.subtract(a, b)
+
+
+def multiply(a: Any, b: Any) -> Any:
+    return a * b if type(a) is int and type(b) is int else EXACT.multiply(a, b)
+
+
 def floor_div(a: Any, b: Any) -> Any:
-    """Integer division; by zero it is unknown (the checker rejects a constant zero divisor)."""
-    return None if b == 0 else operator.floordiv(a, b)
+    """Integer division, rounded down (towards minus infinity) for integers and decimals alike, as the prover
+    and the columnar evaluator divide; by zero it is unknown (the checker rejects a constant zero divisor)."""
+    if b == 0:
+        return None
+    if type(a) is int and type(b) is int:
+        return a // b
+    quotient = EXACT.divide_int(a, b)  # towards zero
+    if EXACT.multiply(quotient, b) != a and (a < 0) != (b < 0):
+        quotient = EXACT.subtract(quotient, 1)
+    return quotient
 
 
-ARITHMETIC: dict[str, Callable[[Any, Any], Any]] = {
-    "+": operator.add, "-": operator.sub, "*": operator.mul, "//": floor_div,
-}
+ARITHMETIC: dict[str, Callable[[Any, Any], Any]] = {"+": add, "-": subtract, "*": multiply, "//": floor_div}
 COMPARISON: dict[str, Callable[[Any, Any], Any]] = {
     "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge,
     "==": operator.eq, "!=": operator.ne,

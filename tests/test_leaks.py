@@ -376,6 +376,24 @@ def test_a_nik_in_the_kpj_field_is_traced_masked(tmp_path: Path, capsys: pytest.
         assert f'"member.kpj":"{shown}"' in out.replace(" ", "") and (kpj == shown or kpj not in out), out
 
 
+@pytest.mark.parametrize(("given", "shown"), [
+    ("1971-05-12, 08-11-0001", "<16 digits>"),  # NIK 1971051208110001 as two dates (serial 0001: a placeholder year)
+    ("1901-03-03, 02-04-9999", "<16 digits>"),
+    ("1971-05-12, 08-11-2001", "<16 digits>"),  # a serial that reads as a year
+    ("4182-01 0:04 5665-07", "<15 digits>"),  # account 418201004566507 as months and a time of day
+    ("06:01 7388-12", "<10 digits>"), ("07:19 2:04 4:18", "<10 digits>"),
+    ("\\u3204\\u1257\\u0894\\u0003", "<12 digits>"),  # escapes typed by the client (\\u0003 is a control's)
+    ("\\U32041257\\U08940003", "<16 digits>"),
+    ("2022-06-12, 2022-07-12", "2022-06-12, 2022-07-12"), ("9999-12-31T00:00:00+00:00", "9999-12-31T00:00:00+00:00"),
+    ("2019-03-01 00:00:00", "2019-03-01 00:00:00"), ("12:30", "12:30"),
+])
+def test_dates_and_times_are_shown_unless_their_digits_could_be_a_nik_or_an_account_number(given: str,
+                                                                                           shown: str) -> None:
+    from bsu_rules.members.redact import shortened
+
+    assert shortened(given) == shown
+
+
 @pytest.mark.parametrize("gap", list("=#~&\"\\%@!?()[]{}x"))
 def test_a_value_or_key_a_message_repeats_unquoted_shows_no_nik_whatever_parts_it(gap: str) -> None:
     """A query value, a path, a key: repeated bare (quoted by the message around it afterwards), ten digits or

@@ -3,12 +3,14 @@ zero, and every pass over the tree failing loudly on a node kind it does not kno
 
 from __future__ import annotations
 
+import decimal
 import importlib.util
 import itertools
 import re
 import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +39,7 @@ from bsu_rules.semantics import (
     Truth,
     binary,
     decisive,
+    floor_div,
     k_and,
     k_if,
     k_not,
@@ -257,6 +260,33 @@ def test_scalar_and_durable_division_by_zero_is_unknown(division: RuleSet) -> No
         for june, want in ((0, "unknown"), (1_000_000, "pass")):
             d = decide(bsu_rules.parse_member(_wages(june)))
             assert [str(r.outcome) for r in d.rules] == [want, want]
+
+
+FLOORED = [  # a negative quotient rounded down (towards minus infinity) whether its operands are whole or decimal
+    ("whole", Kind.REQUIRE, "(0 - last_wage(member.wages, 2022-07) - 1) // 1000000 == -4"),
+    ("decimal", Kind.REQUIRE, "(0 - last_wage(member.wages, 2022-07) - 0.5) // 1000000 == -4"),
+    ("exact", Kind.REQUIRE, "last_wage(member.wages, 2022-07) * 1.000000000000000001 * 1.000000000000000001 > "
+                            "last_wage(member.wages, 2022-07) * 1.000000000000000002"),
+]
+
+
+def test_division_rounds_down_and_decimals_are_exact_in_every_evaluator(tmp_path: Path) -> None:
+    """``-3000001 // 1000000`` and ``-3000000.5 // 1000000`` are both -4 (Python's Decimal // would give -3), and
+    decimal arithmetic keeps every digit whatever ``decimal`` context the caller has set (28 digits would lose
+    the 3.4e-30 that makes the last rule hold)."""
+    rs = bsu_rules.load_ruleset(rule_file(tmp_path, "floored", FLOORED))
+    plan, member = rs.plan(), bsu_rules.parse_member(_wages(1_000_000))
+    want = ["pass", "pass", "pass"]
+    assert [str(r.outcome) for r in plan.decide(member).rules] == want
+    table = ColumnarPlan(plan).decide(members_to_arrow([_wages(1_000_000)]))
+    assert [table.column(f"rule:{rule_id}")[0].as_py() for rule_id, _, _ in FLOORED[:2]] == want[:2]
+    with decimal.localcontext(prec=6):  # a caller's own context changes nothing
+        assert [str(r.outcome) for r in rs.plan().decide(member).rules] == want
+    if HAS_DURABLE:
+        from bsu_rules.evaluators.durable import DurablePlan
+
+        assert [str(r.outcome) for r in DurablePlan(plan).decide(member).rules] == want
+    assert floor_div(Decimal("-7"), 2) == floor_div(-7, 2) == -4 and floor_div(Decimal("7.5"), -2) == -4
 
 
 def test_folding_follows_the_core(division: RuleSet) -> None:

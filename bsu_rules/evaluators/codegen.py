@@ -42,6 +42,7 @@ from bsu_rules.ruleset.expressions import (
     Unhandled,
 )
 from bsu_rules.ruleset.tables import Table
+from bsu_rules.ruleset.types import INT
 from bsu_rules.semantics import ARITHMETIC, COMPARISON, k_if
 
 Core = Callable[[Any], tuple[list[Value], list[Any]]]
@@ -275,8 +276,8 @@ class _Writer:
                 return out
             return self.assign(f"{self.const(member_of)}({x}, {xs}, {negate!r})")
         out, a = self.temp(), self.value(node.left)
-        apply = (f"{{}} {_INFIX[node.op]} {{}}" if node.op in _INFIX
-                 else f"{self.const(ARITHMETIC[node.op])}({{}}, {{}})")
+        inline = node.op in COMPARISON or (node.op in _INFIX and node.type == INT)  # decimals: exact, as semantics
+        apply = (f"{{}} {_INFIX[node.op]} {{}}" if inline else f"{self.const(ARITHMETIC[node.op])}({{}}, {{}})")
         settle = bounds.compare if node.op in COMPARISON else bounds.arithmetic
 
         def known() -> None:

@@ -66,7 +66,7 @@ from bsu_rules.ruleset.expressions import (
 from bsu_rules.ruleset.schema import Kind
 from bsu_rules.ruleset.tables import Table
 from bsu_rules.ruleset.types import HISTORIES, Type
-from bsu_rules.semantics import ARITHMETIC, COMPARISON
+from bsu_rules.semantics import COMPARISON
 
 if TYPE_CHECKING:
     from bsu_rules.evaluators.scalar import Plan
@@ -74,6 +74,11 @@ if TYPE_CHECKING:
 __all__ = ["ColumnarPlan"]
 
 _TEXT, _TEXTS = pa.string(), pa.list_(pa.string())
+
+
+_COLUMNS = {"+": operator.add, "-": operator.sub, "*": operator.mul}
+"""``+``, ``-`` and ``*`` on columns: exact on Polars' decimals and 128-bit integers (``semantics.ARITHMETIC``
+computes on values)."""
 
 
 class _Item:
@@ -209,20 +214,17 @@ class _Compiler:
             target = pl.Decimal(38, sum(d.scale or 0 if isinstance(d, pl.Decimal) else 0
                                         for d in (typed(left)[1], typed(right)[1])))
             return Val(node.type, expr=a.cast(target) * b.cast(target), dtype=target)
-        if node.op == "//" and isinstance(dtype, pl.Decimal):  # as Python's Decimal //: towards zero
-            b = pl.when(b != 0).then(b)  # by zero: unknown (Polars would raise for decimals)
-            q = a // b
-            return Val(node.type, expr=pl.when((q * b != a) & ((a < 0) != (b < 0))).then(q + 1).otherwise(q),
-                       dtype=dtype)
+        if node.op == "//" and isinstance(dtype, pl.Decimal):  # rounded down, as semantics.floor_div
+            return Val(node.type, expr=a // pl.when(b != 0).then(b), dtype=dtype)  # by zero: unknown (Polars raises)
         if node.op == "//":  # Polars' integer // floors, and is null (unknown) by zero: semantics.floor_div
             return Val(node.type, expr=a // b, dtype=dtype)
         if dtype.is_integer():  # Polars would wrap around: computed in 128 bits, a row past 64 marked
-            wide = ARITHMETIC[node.op](a.cast(pl.Int128), b.cast(pl.Int128))
+            wide = _COLUMNS[node.op](a.cast(pl.Int128), b.cast(pl.Int128))
             name = f"overflow~{len(self.overflows)}"
             self.overflows.append(name)
             self.items.append(_Item({name: (wide > _INT64_MAX) | (wide < -_INT64_MAX - 1)}))
             return Val(node.type, expr=wide.cast(pl.Int64, strict=False), dtype=pl.Int64())
-        return Val(node.type, expr=ARITHMETIC[node.op](a, b), dtype=dtype)
+        return Val(node.type, expr=_COLUMNS[node.op](a, b), dtype=dtype)
 
     def contains(self, left: Val, right: Val, negate: bool) -> pl.Expr:
         if bounded.has_bound(left):

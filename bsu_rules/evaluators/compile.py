@@ -32,7 +32,7 @@ from bsu_rules.ruleset.expressions import (
     walk,
 )
 from bsu_rules.ruleset.tables import Table
-from bsu_rules.semantics import COMPARISON, OPERATORS, contains, k_and, k_if, k_not, k_or
+from bsu_rules.semantics import COMPARISON, EXACT, OPERATORS, contains, k_and, k_if, k_not, k_or
 
 Value = (bool | int | str | date | Decimal | AtLeast | Table | BaseModel | tuple["Value", ...]
          | list[BaseModel] | None)
@@ -145,7 +145,7 @@ def neg(v: Value) -> Value:
     """``-v`` of a known number."""
     if not isinstance(v, (int, Decimal)):
         raise TypeError(f"cannot negate {type(v).__name__}")  # the checker types the operand a number
-    return -v
+    return -v if type(v) is int else EXACT.minus(v)  # a decimal's ``-`` would round to the caller's context
 
 
 def member_of(x: Value, xs: Value, negate: bool) -> Value:

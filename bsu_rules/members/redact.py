@@ -7,6 +7,8 @@ import re
 import unicodedata
 from typing import Any
 
+from bsu_rules.nik import nik_issue
+
 IDENTIFIER = re.compile(r"\d(?:[ ./_\-]{0,2}\d){9,}")
 """A NIK or an account number, wherever it was put: ten or more digits of any script, which may be
 grouped by one or two spaces, dots, dashes, slashes or underscores (``3204 1257 0894 0003``,
@@ -54,6 +56,7 @@ def hide_identifiers(text: str) -> str:
 
 
 _ESCAPE = r"\\(?:x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[tnrfvab])"
+_ESCAPE_RE = re.compile(_ESCAPE)
 """A character as ``repr`` or JSON writes it in quoted text (``\\t``, ``\\xa0``, ``\\u2009``)."""
 _GAP = ("[\\s.,/_:;|'*+\u00b7\u2019\\-\u00ad\u2010-\u2015\u2212\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff"
         "\u0300-\u036f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u2800\u3164\ufe00-\ufe0f\uff0d\uffa0"
@@ -81,18 +84,29 @@ a run of them may be shown whole is ``_dates``'s to say: a NIK fits some.)"""
 
 
 def _dates(text: str) -> bool:
-    """Whether ``text`` is dates, months and times of day (``_DATES``) that cannot be a NIK's digits written so:
-    with 16 digits or more, years 1899-2099 (or a placeholder, 0001 or 9999) and no time but midnight
-    (``3204-10-25 08:40, 00:03``, ``3204-12-25, 0894-10-03`` and ``1971-05-12T08:41:09.00`` are NIKs)."""
+    """Whether ``text`` is dates, months and times of day (``_DATES``) that cannot be a NIK's or an account
+    number's digits written so: from ten digits on, years 1899-2099 (or a placeholder, 0001 or 9999) and no
+    time of day but after a date (``4182-01 0:04 5665-07`` is an account number); from 16 digits on, also no
+    time but midnight and no 16 digits in a row that make a NIK (``3204-10-25 08:40, 00:03`` and
+    ``1971-05-12, 08-11-0001`` are NIKs)."""
     if not _DATES.fullmatch(text):
         return False
-    if sum(c.isdigit() for c in text) < 16:
+    digits = "".join(c for c in text if c.isdigit())
+    if len(digits) < 10:
         return True
     days = [m.group() for m in _DAY_DIGITS.finditer(text)]
     years = [day[:4] if day[4] in "-/" else day[-4:] for day in days]
-    if any(not ("1899" <= year <= "2099" or year in ("0001", "9999")) for year in years):
+    if any(not ("1899" <= year <= "2099" or year in ("0001", "9999")) for year in years) or \
+            any(_BARE_CLOCK.fullmatch(m.group()) for m in _TIME_WORDS.finditer(text)):
+        return False
+    if len(digits) < 16:
+        return True
+    if any(nik_issue(digits[i:i + 16]) is None for i in range(len(digits) - 15)):
         return False
     return ":" not in text or not any(c in "123456789" for c in _DAY_DIGITS.sub("", text))  # ``…T00:00:00.000Z``
+
+
+_BARE_CLOCK = re.compile(_CLOCK)
 
 
 _DAY_DIGITS = re.compile(r"[0-9]{4}[-/][0-9]{2}(?:[-/][0-9]{2})?|[0-9]{2}[-/][0-9]{2}[-/][0-9]{4}")
@@ -102,8 +116,24 @@ def _split_out(found: re.Match[str]) -> str:
     run = found.group()
     if _PLAIN_GAPS.fullmatch(run) or _dates(run):
         return run  # for ``_IN_MESSAGE``, which keeps a date and time and a short decimal part; or dates
-    count = sum(c.isdigit() for c in re.sub(_ESCAPE, "", run))
+    count = _digits(run)
     return run if count < 10 else f"<{count} digits>"
+
+
+def _digits(text: str) -> int:
+    """The digits of ``text``, an escape's among them unless it stands for a character shown as an escape (a
+    control or format character, a space other than ASCII's): a client may type ``\\u3204\\u1257`` itself."""
+    return sum(c.isdigit() for c in _ESCAPE_RE.sub(_unless_hidden, text))
+
+
+def _unless_hidden(found: re.Match[str]) -> str:
+    escape = found.group()
+    code = int(escape[2:], 16) if escape[1] in "xuU" else 0
+    return escape if code > 0x10FFFF or unicodedata.category(chr(code)) not in _ESCAPED else ""
+
+
+_ESCAPED = frozenset({"Cc", "Cf", "Zl", "Zp", "Zs"})
+"""The characters a message writes as escapes (``printable``, ``repr``): their escapes' digits are not a value's."""
 
 
 _QUOTED = re.compile(r""""(?:[^"\\\n]|\\.)*"|(?<![^\W\d_])'(?:[^'\\\n]|\\.)*'(?![^\W\d_])|`[^`\n]*`""")
@@ -121,9 +151,10 @@ def _quoted_out(found: re.Match[str]) -> str:
 
 
 def _hidden_count(value: str) -> int | None:
-    """The count of digits a value is said as, when it holds ten or more and is not dates; else None."""
-    inner = _WHOLE.sub("", value)  # an escape parts nothing; a run already left out is not counted again
-    count = sum(c.isdigit() for c in inner)
+    """The count of digits a value is said as, when it holds ten or more and is not dates; else None (an
+    escape's digits count: a client may type ``\u3204\u1257`` itself, and a backslash is shown as typed)."""
+    inner = _LEFT_OUT.sub("", value)  # a run already left out is not counted again
+    count = _digits(inner)
     return None if count < 10 or _dates(inner.strip()) else count
 
 
@@ -148,7 +179,8 @@ def printable(text: str) -> str:
 _HIDDEN = frozenset({"Cc", "Cf", "Zl", "Zp"})  # control and format characters, line and paragraph separators
 
 
-_WHOLE = re.compile(rf"<[0-9]+ digits>|{_ESCAPE}")
+_LEFT_OUT = re.compile(r"<[0-9]+ digits>")
+_WHOLE = re.compile(rf"{_LEFT_OUT.pattern}|{_ESCAPE}")
 """What a cut never goes through: a run of digits left out (``<16 digits>``) or an escape (``\\u202e``)."""
 
 

@@ -30,6 +30,10 @@ try:  # the system's count of bytes sent but not yet read by the peer (Linux: SI
 except (ImportError, AttributeError):  # elsewhere the transport's buffer alone shows progress
     _OUTQ = None
 
+_BACKLOG = 1 << 20
+"""Bytes waiting for a client that has read none of them, beyond which the answer still being written does not
+count as progress: a client that sends requests one after another and reads nothing would otherwise be answered
+for as long as the system's send queue grows (a minute and a half, 3 MB a connection)."""
 _SPARE_FILES = 64  # files the process keeps for itself (the decision log, rule files, stdio) under its limit
 
 
@@ -109,12 +113,13 @@ def guarded_protocol(head_seconds: float, max_connections: int) -> type[H11Proto
 
         def _reading(self) -> None:
             """Drop the connection if the client read none of what waits for it since the last look (while
-            the app adds nothing to it: writing paused, or the answer complete)."""
+            the app adds nothing to it: writing paused, the answer complete, or ``_BACKLOG`` waiting)."""
             self._stalled = None
             if self._unread() == 0:
                 return
             delivered = self._delivered()
-            adding = not self.flow.write_paused and self.cycle is not None and not self.cycle.response_complete
+            adding = not self.flow.write_paused and self.cycle is not None and not self.cycle.response_complete \
+                and self._unread() < _BACKLOG  # not answers piled up behind pipelined requests it never reads
             if delivered > self._read or adding:
                 self._read = delivered
                 self._stalled = self.loop.call_later(head_seconds, self._reading)
