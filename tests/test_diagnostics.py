@@ -391,6 +391,19 @@ def test_a_mistyped_language_key_is_one_error_with_the_key_meant(rules_copy: Pat
     assert (found.line, found.column) == _position(text, "eng:")
 
 
+@pytest.mark.parametrize("blank", ['""', '" "', '"."'])
+def test_a_title_or_explanation_of_no_words_is_refused_where_it_is_written(rules_copy: Path, blank: str) -> None:
+    """A refused worker would be given "✗ ." as the reason, a criterion no name on the officer's page."""
+    path = rules_copy / "bsu-2022.yaml"
+    text = path.read_text("utf-8")
+    old = 'title: {id: "Warga Negara Indonesia (WNI)", en:'
+    assert old in text
+    path.write_text(text := text.replace(old, f"title: {{id: {blank}, en:", 1), "utf-8")
+    (found,) = bsu_rules.check_file(path)[1]
+    assert (found.code, found.rule) == ("invalid-value", "citizen") and "title.id: no words" in found.message
+    assert (found.line, found.column) == _position(text, blank + ", en:")
+
+
 def test_a_rule_repeated_through_an_alias_is_reported_once(rules_copy: Path) -> None:
     path = rules_copy / "bsu-2022.yaml"
     rule = '  - &dup {id: no-teacher-subsidy, title: {id: a, en: b}, flag: "true", basis: policy}\n  - *dup\n'

@@ -67,6 +67,9 @@ def test_a_bound_column_is_checked(tmp_path: Path) -> None:
     assert (err.value.line, err.value.column, err.value.suggestion) == (3, 17, "lower")
     with pytest.raises(TableError, match="no column `kind`"):
         load_table("t", TableRef(file="t.csv", key="code", value="amount", bound="kind"), tmp_path)
+    (tmp_path / "t.csv").write_text(",".join(["code", "amount", *(f"c{i}" for i in range(28))]) + "\n31,1\n")
+    with pytest.raises(TableError, match=r"\(columns: code, amount, c0, .*, c9 and 18 more\)$"):
+        load_table("t", TableRef(file="t.csv", key="code", value="amount", bound="kind"), tmp_path)  # named briefly
 
 
 def test_a_column_named_twice_or_no_rows_is_refused(tmp_path: Path) -> None:

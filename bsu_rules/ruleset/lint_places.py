@@ -14,7 +14,6 @@ from collections.abc import Mapping
 from bsu_rules.errors import Code
 from bsu_rules.glossary import GlossaryError, governing, load_glossary, spoken
 from bsu_rules.members.redact import hide_identifiers
-from bsu_rules.nik import PROVINCES
 from bsu_rules.ruleset.diagnostics import Diagnostic, Severity
 from bsu_rules.ruleset.lint_params import table_cells
 from bsu_rules.ruleset.model import RuleSet
@@ -30,7 +29,8 @@ def misplaced(rs: RuleSet) -> list[Diagnostic]:
     not what the glossary calls its code; none where the glossary cannot be read (the loader says why)."""
     try:
         path = governing(rs.path)
-        places: Mapping[str, str] = {**PROVINCES, **load_glossary(path.resolve() if path else None).places}
+        places: Mapping[str, str] = load_glossary(path.resolve() if path else None).places  # regencies: a
+        # province's code is the same in every list (and its name often shortened: DKI, Kepri)
     except GlossaryError:
         return []
     codes = {_bare(name): code for code, name in places.items()}

@@ -105,7 +105,11 @@ class Kind(StrEnum):
 
 
 def shown_as_written(text: str) -> str:
-    """Text shown to everyone as written: ValueError if it holds a NIK- or account-like number."""
+    """Text shown to everyone as written: ValueError if it holds a NIK- or account-like number, or no word
+    (``""``, ``"."``: a refused worker would be given no reason, a criterion no name)."""
+    if not any(c.isalnum() for c in text):
+        raise ValueError("no words: this text is shown or read out to people as written (write it, or leave the "
+                         "key out where it may be left out)")
     if holds_identifier(text):
         raise ValueError("a number of ten digits or more, as a NIK or an account number is: this text is shown "
                          "to everyone as written (leave personal numbers out)")

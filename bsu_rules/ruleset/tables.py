@@ -141,9 +141,10 @@ def _check_header(name: str, columns: list[str], ref: TableRef, header: str) -> 
         raise TableError(f"the columns are separated by {_shown(mark)}: separate them with commas (in a "
                          "spreadsheet: save as CSV, comma-separated)", 1, file=ref.file,
                          column=columns[0].index(mark) + 1)
+    first: dict[str, int] = {}
     for i, twice in enumerate(columns):
-        if twice and twice in columns[:i]:  # a reader would keep one of the two cells and drop the other unseen
-            raise TableError(f"the column `{twice}` is named twice (columns {columns.index(twice) + 1} and "
+        if twice and first.setdefault(twice, i) != i:  # a reader would keep one of the two cells and drop the other
+            raise TableError(f"the column `{twice}` is named twice (columns {first[twice] + 1} and "
                              f"{i + 1}): give each column its own name, or remove the one not meant", 1,
                              file=ref.file, column=_cell_column(header, i))
     for named, column in (("key", ref.key), ("value", ref.value), ("bound", ref.bound)):
@@ -161,7 +162,9 @@ def _check_header(name: str, columns: list[str], ref: TableRef, header: str) -> 
                                  f"name this column `{column}` (or, if the header is right, write `{named}: {near}` "
                                  "in the rule file)", 1, column, ref.file,
                                  column=_cell_column(header, columns.index(near)))
-            raise TableError(f"table `{name}` ({ref.file}) has no column `{column}` (columns: {', '.join(columns)})")
+            listed = ", ".join(c[:40] for c in columns[:12]) + (f" and {len(columns) - 12:,} more"
+                                                                 if len(columns) > 12 else "")
+            raise TableError(f"table `{name}` ({ref.file}) has no column `{column}` (columns: {listed})")
 
 
 def _header_right(read: str, near: str, columns: list[str]) -> bool:
