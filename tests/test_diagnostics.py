@@ -87,6 +87,9 @@ CASES = [
 # Mistakes a hand-edited file often holds: (code, old, new, text the diagnostic points at, suggestion,
 # text its message holds). One diagnostic only: nothing is reported again where a broken name is used.
 PLAIN = [
+    ("invalid-value", "    partial: true\n", "    partial: ya\n", "ya\n", "partial: true", "`ya` is not true or false"),
+    ("invalid-value", "    partial: true\n", "    partial: tidak\n", "tidak\n", "partial: false",
+     "write `true` or `false`"),
     ("yaml-syntax", "    require: fact.arrears", "   require: fact.arrears", "require: fact.arrears",
      "    require: fact.arrears <= param.max_arrears_months", "the keys around it use 4"),
     ("yaml-syntax", "    require: fact.arrears", "       require: fact.arrears", "require: fact.arrears",

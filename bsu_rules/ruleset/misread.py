@@ -308,6 +308,10 @@ def _shape_problem(located: Located, loc: DataPath, kind: str, value: Any) -> tu
         lost = f" (the same number as {same})" if same else ""
         return f"`{shown}` is read as {what}{lost}: text is written in quotes", \
             f'{key}: "{written}"' if key and written and shown == written else None
+    if kind in ("bool_parsing", "bool_type"):
+        yes = str(value).strip().lower() in ("ya", "y", "yes", "benar", "1", "on", "iya")
+        return f"`{shown}` is not true or false: write `true` or `false` (not ya/tidak or yes/no)", \
+            f"{key}: {'true' if yes else 'false'}" if key else None
     if kind in ("model_type", "dict_type") and key in _TEXTS and isinstance(value, str):
         fixed = json.dumps(value, ensure_ascii=False)
         return f"`{shown}` is one text: a {key} is written in both languages, `{{id: \"…\", en: \"…\"}}` (Bahasa " \
