@@ -144,13 +144,17 @@ class Diagnostic:
     field: str | None = dataclasses.field(default=None, compare=False)  # a path inside the record
 
     def __post_init__(self) -> None:
-        from bsu_rules.members.redact import hide_identifiers  # lazy: pydantic is not needed to name a code
+        from bsu_rules.members.redact import (  # lazy: pydantic is not needed to name a code
+            hidden_path,
+            hide_identifiers,
+        )
 
         object.__setattr__(self, "code", Code(self.code))  # an unknown code is a bug: fail here
         # A NIK or an account number never reaches a message, whichever check wrote it; a suggestion
         # that holds one is dropped (the hidden text could not be pasted back).
         object.__setattr__(self, "message", hide_identifiers(self.message))
-        object.__setattr__(self, "file", hide_identifiers(self.file))  # a NIK given as a rule file's name
+        # a NIK given as a rule file's name; an option's text (``--set …``) is the caller's command line
+        object.__setattr__(self, "file", (hide_identifiers if self.file.startswith("--") else hidden_path)(self.file))
         if self.suggestion is not None and hide_identifiers(self.suggestion) != self.suggestion:
             object.__setattr__(self, "suggestion", None)
 

@@ -384,6 +384,8 @@ def test_a_nik_in_the_kpj_field_is_traced_masked(tmp_path: Path, capsys: pytest.
     ("06:01 7388-12", "<10 digits>"), ("07:19 2:04 4:18", "<10 digits>"),
     ("\\u3204\\u1257\\u0894\\u0003", "<12 digits>"),  # escapes typed by the client (\\u0003 is a control's)
     ("\\U32041257\\U08940003", "<16 digits>"),
+    ("3\\x204\\x1257\\x08\\x94\\x00\\x03", "<16 digits>"),  # typed escapes of controls and spaces: digits all the same
+    ("06\\x01738812", "<10 digits>"), ("\x1b[2J2022-02-30", "\\x1b[2J2022-02-30"),  # a real control: no digit
     ("2022-06-12, 2022-07-12", "2022-06-12, 2022-07-12"), ("9999-12-31T00:00:00+00:00", "9999-12-31T00:00:00+00:00"),
     ("2019-03-01 00:00:00", "2019-03-01 00:00:00"), ("12:30", "12:30"),
 ])
@@ -392,6 +394,18 @@ def test_dates_and_times_are_shown_unless_their_digits_could_be_a_nik_or_an_acco
     from bsu_rules.members.redact import shortened
 
     assert shortened(given) == shown
+
+
+@pytest.mark.parametrize(("path", "shown"), [
+    ("/tmp/3204=1257=0894=0003.jsonl", "/tmp/<16 digits>"), ("/v1/x/³²⁰⁴¹²⁵⁷⁰⁸⁹⁴⁰⁰⁰³", "/v1/x/<16 digits>"),
+    ("/32041/25708/94000/3", "/<16 digits>"), ("rules/bsu-2022.yaml", "rules/bsu-2022.yaml"),
+    ("/data/2022-09-05/m.jsonl", "/data/2022-09-05/m.jsonl"),
+])
+def test_a_file_name_or_path_shows_no_nik_however_its_digits_are_written(path: str, shown: str) -> None:
+    from bsu_rules.members.redact import hidden_path
+    from bsu_rules.service.request import shown_path
+
+    assert hidden_path(path) == shown and shown_path(path) == shown
 
 
 @pytest.mark.parametrize("gap", list("=#~&\"\\%@!?()[]{}x"))

@@ -465,3 +465,23 @@ def test_witnesses_go_beside_the_other_tests_and_write_over_nothing_else(tmp_pat
                  "--limit", "2"]) == 2
     assert "exists and was not written by --write-tests" in capsys.readouterr().err
     assert (rules / "tests" / "bsu-2022.yaml").read_bytes() == kept
+
+
+def test_a_division_by_zero_is_unknown_to_the_prover_as_to_the_evaluator(tmp_path: Path) -> None:
+    """A wage of 0 divides by zero: the criterion is unknown with every input known, so "undetermined only
+    when some input is unknown" is refuted, by a member the evaluator decides undetermined."""
+    import shutil
+
+    from bsu_rules.ruleset.editions import bundled_rules
+
+    shutil.copytree(bundled_rules(), tmp_path / "rules")
+    path = tmp_path / "rules" / "bsu-2022.yaml"
+    text = path.read_text("utf-8")
+    old = 'require: member.citizenship == "WNI"\n'
+    assert old in text
+    path.write_text(text.replace(old, 'require: member.citizenship == "WNI" and 7000000 // fact.wage >= 1\n', 1),
+                    "utf-8")
+    ruleset = load_ruleset(path)
+    (verdict,) = [v for v in Prover(ruleset).builtin() if v.name == "undetermined-needs-unknown"]
+    assert verdict.status == "refuted" and verdict.outcomes == ["undetermined"]
+    assert verdict.members[0]["wages"][-1]["amount"] == 0  # the wage divided by

@@ -495,6 +495,8 @@ def test_a_long_query_value_is_cut_with_a_mark_never_through_a_run_of_digits(ser
 def test_a_long_path_is_cut_with_a_mark_never_through_a_run_of_digits(server: httpx.Client) -> None:
     message = assert_error(server.get("/v1/" + "a" * 50 + "3204125708940003"), 404, "not-found")["message"]
     assert message.startswith("no path /v1/" + "a" * 50 + "… here"), message
+    message = assert_error(server.get("/v1/b/" + "a" * 50 + "/3204125708940003"), 404, "not-found")["message"]
+    assert message.startswith("no path /v1/b/" + "a" * 50 + "/… here"), message  # cut before <16 digits>
 
 
 @pytest.mark.parametrize("path", ["/healthz", "/v1/editions", "/v1/editions/bsu-2022", "/openapi.json"])
@@ -980,6 +982,8 @@ def test_a_request_target_in_absolute_form_is_read_as_its_path(server: httpx.Cli
     assert status(b"HTTPS://test:8000/v1/editions/bsu-2022") == status(b"/v1/editions/bsu-2022")
     assert status(b"http://test/v1/editions?x=1")[0] == b"400"  # the query is the request's
     assert status(b"http://test")[0] == b"404" and b"no path / here" in status(b"http://test")[1]
+    for path in (b"/http://test/healthz", b"/http%3A//test/v1/editions"):  # a path, not a target to rewrite
+        assert status(path)[0] == b"404", path
 
 
 def test_a_log_cut_back_under_the_service_gets_the_decisions_it_lost(tmp_path: Path) -> None:

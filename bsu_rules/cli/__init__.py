@@ -126,7 +126,9 @@ def _os_error(exc: OSError) -> str:
     said = {IsADirectoryError: "is a folder, not a file", FileExistsError: "already exists (and is not a folder)",
             FileNotFoundError: "no such file or folder", NotADirectoryError: "is not a folder",
             PermissionError: "permission denied"}.get(type(exc)) or _PLAIN.get(exc.errno or 0, exc.strerror.lower())
-    return f"{exc.filename}: {said}"
+    from bsu_rules.members.redact import hidden_path  # lazy: an error only
+
+    return f"{hidden_path(str(exc.filename))}: {said}"  # the caller's own name, yet never a NIK
 
 
 def main(argv: Sequence[str] | None = None, *, last: bool = False) -> int:

@@ -26,7 +26,7 @@ from bsu_rules.members import Parsed, Record, as_member, parse_line, parse_membe
 from bsu_rules.members.decode import BadRecord, decode_json
 from bsu_rules.members.files import Place, read_placed
 from bsu_rules.members.parse import read_known
-from bsu_rules.members.redact import hide_identifiers, printable
+from bsu_rules.members.redact import hidden_path
 from bsu_rules.ruleset.editions import in_force_on
 from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.ruleset.schema import Window
@@ -247,7 +247,7 @@ def _error_line(exc: InputError, number: int, place: Place | None) -> str:
     input alone) exactly the service's NDJSON line."""
     if place is None:
         return exc.line(number)
-    shown = printable(hide_identifiers(place.file))  # the caller's own name, yet never a NIK or a direction mark
+    shown = hidden_path(place.file)  # the caller's own name, yet never a NIK or a direction mark
     return json.dumps({"error": {"record": number, "file": shown, place.kind: place.number,
                                  "field": exc.problems[0][0], "message": str(exc)}}, ensure_ascii=False)
 

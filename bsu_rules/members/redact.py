@@ -4,6 +4,7 @@ out (``<16 digits>``), control and direction characters escaped, long values cut
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
 from typing import Any
 
@@ -56,7 +57,7 @@ def hide_identifiers(text: str) -> str:
 
 
 _ESCAPE = r"\\(?:x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[tnrfvab])"
-_ESCAPE_RE = re.compile(_ESCAPE)
+_OURS = re.compile(r"(?<!\\)" + _ESCAPE)
 """A character as ``repr`` or JSON writes it in quoted text (``\\t``, ``\\xa0``, ``\\u2009``)."""
 _GAP = ("[\\s.,/_:;|'*+\u00b7\u2019\\-\u00ad\u2010-\u2015\u2212\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff"
         "\u0300-\u036f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u2800\u3164\ufe00-\ufe0f\uff0d\uffa0"
@@ -116,14 +117,16 @@ def _split_out(found: re.Match[str]) -> str:
     run = found.group()
     if _PLAIN_GAPS.fullmatch(run) or _dates(run):
         return run  # for ``_IN_MESSAGE``, which keeps a date and time and a short decimal part; or dates
+    every = sum(c.isdigit() for c in run)  # escapes' too: unquoted, ``\\x20`` may be what a client typed
     count = _digits(run)
-    return run if count < 10 else f"<{count} digits>"
+    return run if every < 10 else f"<{count if count >= 10 else every} digits>"
 
 
 def _digits(text: str) -> int:
-    """The digits of ``text``, an escape's among them unless it stands for a character shown as an escape (a
-    control or format character, a space other than ASCII's): a client may type ``\\u3204\\u1257`` itself."""
-    return sum(c.isdigit() for c in _ESCAPE_RE.sub(_unless_hidden, text))
+    """The digits of ``text`` as written, not those of an escape ``repr`` or ``printable`` writes for a character
+    (a control or format character, a space other than ASCII's); an escape ``repr`` shows after a backslash
+    (``\\\\x20``) is what a client typed, and its digits count."""
+    return sum(c.isdigit() for c in _OURS.sub(_unless_hidden, text))
 
 
 def _unless_hidden(found: re.Match[str]) -> str:
@@ -179,7 +182,7 @@ def printable(text: str) -> str:
 _HIDDEN = frozenset({"Cc", "Cf", "Zl", "Zp"})  # control and format characters, line and paragraph separators
 
 
-_LEFT_OUT = re.compile(r"<[0-9]+ digits>")
+_LEFT_OUT = re.compile(r"<([0-9]+) digits>")
 _WHOLE = re.compile(rf"{_LEFT_OUT.pattern}|{_ESCAPE}")
 """What a cut never goes through: a run of digits left out (``<16 digits>``) or an escape (``\\u202e``)."""
 
@@ -191,7 +194,17 @@ def shortened(text: str, most: int = 40) -> str:
     is (``3204=1257=0894=0003``), then ``cut`` to ``most`` characters."""
     shown = hide_identifiers(printable(text))  # escaped first: ``\x00`` does not part digits
     count = _hidden_count(shown)
+    typed = sum(c.isdigit() for c in text)  # as given: a control character is no digit, a typed ``\x20`` two
+    left = typed - sum(int(m.group(1)) for m in _LEFT_OUT.finditer(shown))  # those not already left out
+    if count is None and left >= 10 and not _dates(visible(text).strip()):
+        count = typed
     return cut(shown if count is None else f"<{count} digits>", most)
+
+
+def hidden_path(path: str) -> str:
+    """A file name or a request's path as a message names it: each part between slashes ``shortened`` (not
+    cut), then runs of digits across the parts left out (``/32041/25708/94000/3``)."""
+    return hide_identifiers("/".join(shortened(part, sys.maxsize) for part in path.split("/")))
 
 
 def cut(shown: str, most: int) -> str:

@@ -215,6 +215,7 @@ class Encoder:
             return Sym(kind, x - y, known, bound=bound)
         if node.op == "*":
             return Sym(kind, x * y, known, bound=bound)
+        known = z3.And(known, y != 0)  # by zero: unknown, as semantics.floor_div
         if kind == "real":
             return Sym("int", z3.ToInt(x / y), known, bound=bound)
         return Sym("int", z3.If(y > 0, x / y, (-x) / (-y)), known, bound=bound)  # Python floors; z3 is Euclidean

@@ -19,9 +19,12 @@ from bsu_rules.ruleset.lint_params import table_cells
 from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.ruleset.tables import name_column
 
-_NOT_NAME = re.compile(r"[^a-z]|\b(?:kabupaten|kota|provinsi|administrasi|adm)\b")
-"""What two spellings of one place may differ by: spaces and punctuation (``Tanjungpinang``), and the
-words for its kind (``Kota Administrasi Jakarta Pusat``, ``Kab. Kepulauan Seribu``)."""
+_NOT_NAME = re.compile(r"\b(?:administrasi|adm)\b|[^a-z]")
+"""What two spellings of one place may differ by: spaces and punctuation (``Tanjungpinang``), and the word
+``Administrasi`` (``Kota Administrasi Jakarta Pusat``, ``Kab. Kepulauan Seribu``)."""
+_KIND = re.compile(r"^(?:kabupaten|kota)(?=[a-z])")
+"""A regency's or a city's kind, which tells Kabupaten Bekasi (3216) from Kota Bekasi (3275): compared where
+the table's name says it."""
 
 
 def misplaced(rs: RuleSet) -> list[Diagnostic]:
@@ -44,9 +47,9 @@ def misplaced(rs: RuleSet) -> list[Diagnostic]:
         for at, (said, _) in table_cells(file, column_named):
             key, column = keys.get(at, ("", 1))
             place = places.get(key)
-            if place is None or not said or _bare(spoken(said)) == _bare(place):
+            if place is None or not said or _same(_bare(spoken(said)), _bare(place)):
                 continue
-            other = codes.get(_bare(spoken(said)))
+            other = next((code for bare, code in codes.items() if _same(_bare(spoken(said)), bare)), None)
             where = f"; {places[other]} is {other}" if other else ""
             found.append(Diagnostic(
                 str(file), at, column, Code.PLACE_MISMATCH,
@@ -59,3 +62,8 @@ def misplaced(rs: RuleSet) -> list[Diagnostic]:
 
 def _bare(name: str) -> str:
     return _NOT_NAME.sub("", name.casefold())
+
+
+def _same(said: str, place: str) -> bool:
+    """Whether a table's name (bare) is the glossary's place (bare): with its kind where it says one."""
+    return said == place if _KIND.match(said) else said == _KIND.sub("", place)

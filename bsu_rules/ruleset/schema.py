@@ -13,7 +13,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from pydantic_core import PydanticCustomError
 
 from bsu_rules.members.model import MONTH
-from bsu_rules.members.redact import holds_identifier
+from bsu_rules.members.redact import holds_identifier, visible
 from bsu_rules.ruleset.spelling import amount_in_words, as_month, digits_only
 from bsu_rules.ruleset.types import too_wide
 
@@ -107,7 +107,7 @@ class Kind(StrEnum):
 def shown_as_written(text: str) -> str:
     """Text shown to everyone as written: ValueError if it holds a NIK- or account-like number, or no word
     (``""``, ``"."``: a refused worker would be given no reason, a criterion no name)."""
-    if not any(c.isalnum() for c in text):
+    if not any(c.isalnum() for c in visible(text)):  # a Hangul filler (U+3164) is shown as nothing
         raise ValueError("no words: this text is shown or read out to people as written (write it, or leave the "
                          "key out where it may be left out)")
     if holds_identifier(text):

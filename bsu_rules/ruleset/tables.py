@@ -162,9 +162,13 @@ def _check_header(name: str, columns: list[str], ref: TableRef, header: str) -> 
                                  f"name this column `{column}` (or, if the header is right, write `{named}: {near}` "
                                  "in the rule file)", 1, column, ref.file,
                                  column=_cell_column(header, columns.index(near)))
-            listed = ", ".join(c[:40] for c in columns[:12]) + (f" and {len(columns) - 12:,} more"
-                                                                 if len(columns) > 12 else "")
-            raise TableError(f"table `{name}` ({ref.file}) has no column `{column}` (columns: {listed})")
+            raise TableError(f"table `{name}` ({ref.file}) has no column `{column}` (columns: {_listed(columns)})")
+
+
+def _listed(columns: list[str]) -> str:
+    """A header's columns as a message names them: the first twelve, and how many more."""
+    more = f" and {len(columns) - 12:,} more" if len(columns) > 12 else ""
+    return ", ".join(c[:40] for c in columns[:12]) + more
 
 
 def _header_right(read: str, near: str, columns: list[str]) -> bool:
@@ -272,7 +276,7 @@ class _Rows:
         fix = "put a text that holds a comma in double quotes, or remove the extra cells" if cells > wanted \
             else "add the missing cells (an empty cell is written as nothing between two commas)"
         self.error(f"this row has {cells} cell{'s' * (cells != 1)}, but the header has {wanted} columns "
-                   f"({', '.join(self.columns)}): {fix}", line)
+                   f"({_listed(self.columns)}): {fix}", line)
         return None
 
     def _decimal_comma(self, row: Row, line: int) -> Row | None:

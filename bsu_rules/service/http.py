@@ -8,6 +8,7 @@ import sys
 import traceback
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import unquote
 
 from starlette.routing import BaseRoute, Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -17,8 +18,9 @@ from bsu_rules.members.redact import shortened
 NDJSON = "application/x-ndjson"
 
 
-_ABSOLUTE = re.compile(r"/?https?://[^/?#]*(/[^#]*)?", re.IGNORECASE)
-_ABSOLUTE_RAW = re.compile(_ABSOLUTE.pattern.encode("ascii"), re.IGNORECASE)
+_ABSOLUTE = re.compile(rb"https?://[^/?#]*(/[^#]*)?", re.IGNORECASE)
+"""A request target as the request line wrote it, in absolute form: a scheme first, never a ``/`` (a path
+``/http://…`` is a path, whatever a gateway in front decided by its prefix)."""
 
 
 class OriginForm:
@@ -29,9 +31,9 @@ class OriginForm:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and (absolute := _ABSOLUTE.fullmatch(scope["path"])):
-            raw = _ABSOLUTE_RAW.fullmatch(scope.get("raw_path") or b"")
-            scope = {**scope, "path": absolute.group(1) or "/", "raw_path": (raw and raw.group(1)) or b"/"}
+        if scope["type"] == "http" and (absolute := _ABSOLUTE.fullmatch(scope.get("raw_path") or b"")):
+            raw = absolute.group(1) or b"/"
+            scope = {**scope, "path": unquote(raw.decode("latin-1")), "raw_path": raw}
         await self.app(scope, receive, send)
 
 

@@ -15,7 +15,7 @@ from fastapi.routing import APIRoute
 from bsu_rules.errors import BsuRulesError, Code, InputError
 from bsu_rules.members import decision_date
 from bsu_rules.members.decode import BadRecord, decode_records, first_record_ends, unreadable
-from bsu_rules.members.redact import cut, hide_identifiers, printable, shortened
+from bsu_rules.members.redact import cut, hidden_path, shortened
 from bsu_rules.ruleset.diagnostics import nearest
 from bsu_rules.ruleset.spelling import not_a_date
 from bsu_rules.service.http import not_json
@@ -111,11 +111,10 @@ def shown_path(path: str) -> str:
     """A request's path for a message: digits that could be a NIK or an account number, however the
     path splits them (``/v1/32041257/08940003``, ``/32041257/08940003``, ``32041257%0008940003``), are
     left out; a control character or direction mark is written as its escape; cut to 60 characters."""
-    shown = printable(path)  # escaped first: ``\x00`` between digits does not part them
-    head, slash, rest = shown.removeprefix("/").partition("/")
+    head, slash, rest = path.removeprefix("/").partition("/")
     if _VERSION.fullmatch(head):  # the version apart: its digit is no NIK's
-        return cut(f"/{head}{slash}{hide_identifiers(rest)}", 60)
-    return cut(hide_identifiers(shown), 60)  # digits across the first segment and the rest too
+        return cut(f"/{head}{slash}{hidden_path(rest)}", 60)
+    return cut(hidden_path(path), 60)  # digits across the first segment and the rest too
 
 
 _VERSION = re.compile(r"v[0-9]{1,2}")
