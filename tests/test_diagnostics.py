@@ -394,7 +394,7 @@ def test_a_mistyped_language_key_is_one_error_with_the_key_meant(rules_copy: Pat
     assert (found.line, found.column) == _position(text, "eng:")
 
 
-@pytest.mark.parametrize("blank", ['""', '" "', '"."'])
+@pytest.mark.parametrize("blank", ['""', '" "', '"."', '"\u3164"'])  # U+3164, a Hangul filler: shown as nothing
 def test_a_title_or_explanation_of_no_words_is_refused_where_it_is_written(rules_copy: Path, blank: str) -> None:
     """A refused worker would be given "✗ ." as the reason, a criterion no name on the officer's page."""
     path = rules_copy / "bsu-2022.yaml"

@@ -289,6 +289,17 @@ def test_division_rounds_down_and_decimals_are_exact_in_every_evaluator(tmp_path
     assert floor_div(Decimal("-7"), 2) == floor_div(-7, 2) == -4 and floor_div(Decimal("7.5"), -2) == -4
 
 
+def test_a_product_past_38_decimal_places_is_decided_exactly_by_the_columnar_evaluator(tmp_path: Path) -> None:
+    """Polars' decimals hold 38 digits: a product of three 18-place decimals is decided in Python, as it
+    says, not refused when the plan is built."""
+    wide = "last_wage(member.wages, 2022-07) * 1.123456789012345678 * 1.123456789012345678 * 1.123456789012345678"
+    rs = bsu_rules.load_ruleset(rule_file(tmp_path, "wide", [("wide", Kind.REQUIRE, f"{wide} > 4254000")]))
+    rows = [_wages(1_000_000) | {"wages": [{"period": "2022-07", "amount": pay}]} for pay in (3_000_000, 3_100_000)]
+    table = ColumnarPlan(rs.plan()).decide(members_to_arrow(rows))
+    assert table.column("rule:wide").to_pylist() == ["fail", "pass"]  # 4253930.33… and 4395728.01…
+    assert [str(rs.plan().decide(bsu_rules.parse_member(r)).rules[0].outcome) for r in rows] == ["fail", "pass"]
+
+
 def test_folding_follows_the_core(division: RuleSet) -> None:
     folder = Folder(division)
     for op, a, b in itertools.product(list(ARITHMETIC) + list(COMPARISON), (-7, 0, 3), (-2, 0, 3)):

@@ -211,8 +211,10 @@ class _Compiler:
         assert node.type is not None
         (a, b), dtype = common(left, right)
         if node.op == "*" and isinstance(dtype, pl.Decimal):  # exact: the product's scale is the sum
-            target = pl.Decimal(38, sum(d.scale or 0 if isinstance(d, pl.Decimal) else 0
-                                        for d in (typed(left)[1], typed(right)[1])))
+            scale = sum(d.scale or 0 if isinstance(d, pl.Decimal) else 0 for d in (typed(left)[1], typed(right)[1]))
+            if scale > _DIGITS:
+                raise _TooWide
+            target = pl.Decimal(_DIGITS, scale)
             return Val(node.type, expr=a.cast(target) * b.cast(target), dtype=target)
         if node.op == "//" and isinstance(dtype, pl.Decimal):  # rounded down, as semantics.floor_div
             return Val(node.type, expr=a // pl.when(b != 0).then(b), dtype=dtype)  # by zero: unknown (Polars raises)
@@ -318,6 +320,14 @@ def _literal_list(v: Val, item: Type) -> pl.Series:
     return pl.Series(values, dtype=dtype_of(item, max(values, key=scale_of, default=None)))
 
 
+class _TooWide(Exception):
+    """A product whose decimal places pass Polars' 38 digits: the plan is decided in Python, exactly."""
+
+
+_DIGITS = 38
+"""The most digits a Polars decimal holds."""
+
+
 class ColumnarPlan:
     """A Plan compiled to Polars expressions; ``decide`` takes and returns Arrow tables."""
 
@@ -325,10 +335,14 @@ class ColumnarPlan:
         self.plan = plan
         c = _Compiler(plan)
         conds: list[tuple[str, Kind, Val]] = []
-        for i, rule in enumerate(plan.rules):
-            v = c.compile(rule.checked.tree)
-            conds.append((rule.rule.id, rule.kind, v if v.is_const else c.column(f"cond:{i}", v)))
-        channel = c.compile(plan.ruleset.channel) if plan.ruleset.channel is not None else None
+        self._exact_only = False
+        try:
+            for i, rule in enumerate(plan.rules):
+                v = c.compile(rule.checked.tree)
+                conds.append((rule.rule.id, rule.kind, v if v.is_const else c.column(f"cond:{i}", v)))
+            channel = c.compile(plan.ruleset.channel) if plan.ruleset.channel is not None else None
+        except _TooWide:  # every chunk decided by the scalar evaluator (``decide``)
+            self._exact_only, conds, channel, c = True, [], None, _Compiler(plan)
         self._waves = _waves(c.items)
         self._overflows = c.overflows
         self._outputs = Outputs(conds, plan.benefit.amount, channel)
@@ -337,6 +351,8 @@ class ColumnarPlan:
         self._reads = [n for n in MEMBER_SCHEMA.names if n in read] or MEMBER_SCHEMA.names[:1]
         tops = {path.split(".")[0] for path in c.paths}
         self.fields = frozenset(c.paths | {n for n in self._reads if n not in tops})
+        if self._exact_only:  # the scalar evaluator reads whole records
+            self._reads, self.fields = MEMBER_SCHEMA.names, frozenset(MEMBER_SCHEMA.names)
         """The member fields ``decide`` reads (``nik``, ``wages``, ``bank_account.bank``): a table may
         leave the others out or null."""
         self.schema = pa.schema([("outcome", _TEXT), ("failed", _TEXTS), ("unknown", _TEXTS),
@@ -352,6 +368,10 @@ class ColumnarPlan:
         members = table.select(self._reads)  # only the fields the rules read are converted
         if members.num_rows == 0:
             return schema.empty_table()
+        if self._exact_only:
+            from bsu_rules.batch.fallback import ScalarTablePlan  # lazy: only such a plan needs it
+
+            return ScalarTablePlan(self.plan).decide(table, rule_columns)
         frame = pl.from_arrow(members.combine_chunks() if members.column(0).num_chunks > 1 else members)
         assert isinstance(frame, pl.DataFrame)
         try:
