@@ -151,7 +151,8 @@ def test_encoding_and_control_characters(rules_copy: Path) -> None:
     assert ruleset is not None
 
 
-@pytest.mark.parametrize(("escape", "code"), [("\\x1b[2J", "U+001B"), ("\\u202e", "U+202E"), ("\\x00", "U+0000")])
+@pytest.mark.parametrize(("escape", "code"), [("\\x1b[2J", "U+001B"), ("\\u202e", "U+202E"), ("\\x00", "U+0000"),
+                                             ("\\U000e0041", "U+E0041")])
 def test_control_characters_written_as_escapes(rules_copy: Path, escape: str, code: str) -> None:
     """A double-quoted ``"\\x1b[2J"`` is a control character once YAML reads it: refused where it is
     written (a value, or a key), never printed to a terminal or a worker's page."""
@@ -261,7 +262,8 @@ def test_a_table_cell_is_one_line_without_control_characters(rules_copy: Path, c
     ('title: {id: "NIK valid"', 'title: {id: "NIK valid\\u2028FAKE"'),
     ("source: pm-10-2022, Pasal 3 ayat (2) huruf b", 'source: "pm-10-2022\\nFAKE LINE"'),
     ('version: "2022.1"', 'version: "2022.1\\rFAKE"'),
-    ("  - id: valid-nik\n", '  - id: "valid-nik\\r\\nFAKE"\n')])
+    ("  - id: valid-nik\n", '  - id: "valid-nik\\r\\nFAKE"\n'),
+    ('en: "The participant is recorded', 'en: "The participant\\rELIGIBLE is recorded')])
 def test_a_one_line_text_holds_no_line_break(rules_copy: Path, old: str, new: str) -> None:
     """A title, a source, a version or an id is shown on one line: a line break could forge the next
     line of an officer's page or of `check`'s own output."""

@@ -107,6 +107,9 @@ class Kind(StrEnum):
 def shown_as_written(text: str) -> str:
     """Text shown to everyone as written: ValueError if it holds a NIK- or account-like number, or no word
     (``""``, ``"."``: a refused worker would be given no reason, a criterion no name)."""
+    if "\r" in text:
+        raise ValueError("a carriage return (`\\r`): a terminal would write the rest of the text over the start of "
+                         "its line (write a line break as a new line)")
     if not any(c.isalnum() for c in visible(text)):  # a Hangul filler (U+3164) is shown as nothing
         raise ValueError("no words: this text is shown or read out to people as written (write it, or leave the "
                          "key out where it may be left out)")

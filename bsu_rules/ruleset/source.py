@@ -247,15 +247,24 @@ CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u2
 characters (a lone surrogate, as an escape such as ``"\\ud800"`` makes one)."""
 
 
+_UNSEEN = re.compile("[\U000e0000-\U000e007f]")
+"""In a value or a key, what a rule file cannot hold besides control characters: tag characters (shown as
+nothing, they carry hidden text); the other characters shown as nothing are written out as escapes where text
+is shown, or named by the expression parser."""
+
+
 def _control(file: str, line: int, col: int, char: str, escaped: bool = False) -> Diagnostic:
     """A control character in a rule file, written as it is or (``escaped``) as a ``"\\x1b"`` escape."""
     code = ord(char)
     half = 0xD800 <= code <= 0xDFFF
     why = "a lone surrogate: not text" if half else \
-        "an invisible direction mark: it could reorder the text a worker is shown" if code > 0x9F else \
+        "an invisible direction mark: it could reorder the text a worker is shown" if 0x202A <= code <= 0x2069 \
+        or code in (0x61C, 0x200E, 0x200F) else \
+        "a character shown as nothing: the text a worker is shown would hide it" if code > 0x9F else \
         "only tab and line breaks may appear"
     written = f" written as the escape `{char.encode('unicode_escape').decode()}`" if escaped else ""
-    what = "half of a character" if half else "control character"
+    what = "half of a character" if half else "control character" if code <= 0x9F or 0x202A <= code <= 0x2069 \
+        or code in (0x61C, 0x200E, 0x200F) else "invisible character"
     return Diagnostic(file, line, col, Code.CONTROL_CHARACTER, f"{what} U+{code:04X}{written} ({why})")
 
 
@@ -305,7 +314,7 @@ def _convert(node: Any, path: Path, out: Located, budget: list[int]) -> Any:
                 out.diagnostics.append(Diagnostic(out.file, *kpos, Code.BAD_KEY, "keys must be plain text"))
                 continue
             key = str(key)
-            if control := CONTROL.search(key):
+            if control := CONTROL.search(key) or _UNSEEN.search(key):
                 out.diagnostics.append(_control(out.file, *kpos, control.group(), escaped=True))
                 continue
             if key in result:
@@ -322,7 +331,7 @@ def _convert(node: Any, path: Path, out: Located, budget: list[int]) -> Any:
         return [_convert(item, (*path, i), out, budget) for i, item in enumerate(node.value)]
     out.styles[path] = node.style or None  # a plain scalar's: None (ruamel), "" (libyaml)
     value = _scalar(node)
-    if isinstance(value, str) and (control := CONTROL.search(value)):  # a "\\x1b" escape in quotes
+    if isinstance(value, str) and (control := CONTROL.search(value) or _UNSEEN.search(value)):  # "\\x1b" in quotes
         out.diagnostics.append(_control(out.file, *out.values[path], control.group(), escaped=True))
         return None
     too_long = isinstance(value, (int, Decimal)) and not isinstance(value, bool) and len(node.value) > MAX_DIGITS
