@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import re
 import stat
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
@@ -125,6 +126,10 @@ class Severity(StrEnum):
     WARNING = "warning"
 
 
+_OPTION = re.compile(r"--[a-z][a-z-]* ")
+"""A diagnostic's place that is an option as typed (``--set wage_ceiling@2022-10-01=4000000``), not a file."""
+
+
 @dataclass(frozen=True, order=True)
 class Diagnostic:
     """One problem, located in a file (line, column) or in a record (``record``, ``field``).
@@ -154,7 +159,7 @@ class Diagnostic:
         # that holds one is dropped (the hidden text could not be pasted back).
         object.__setattr__(self, "message", hide_identifiers(self.message))
         # a NIK given as a rule file's name; an option's text (``--set …``) is the caller's command line
-        object.__setattr__(self, "file", (hide_identifiers if self.file.startswith("--") else hidden_path)(self.file))
+        object.__setattr__(self, "file", (hide_identifiers if _OPTION.match(self.file) else hidden_path)(self.file))
         if self.suggestion is not None and hide_identifiers(self.suggestion) != self.suggestion:
             object.__setattr__(self, "suggestion", None)
 

@@ -386,6 +386,7 @@ def test_a_nik_in_the_kpj_field_is_traced_masked(tmp_path: Path, capsys: pytest.
     ("\\U32041257\\U08940003", "<16 digits>"),
     ("3\\x204\\x1257\\x08\\x94\\x00\\x03", "<16 digits>"),  # typed escapes of controls and spaces: digits all the same
     ("06\\x01738812", "<10 digits>"), ("\x1b[2J2022-02-30", "\\x1b[2J2022-02-30"),  # a real control: no digit
+    ("<9 digits>3\\x204\\x1257a\\x08\\x94\\x00\\x03", "<17 digits>"),  # a mark the client typed hides nothing
     ("2022-06-12, 2022-07-12", "2022-06-12, 2022-07-12"), ("9999-12-31T00:00:00+00:00", "9999-12-31T00:00:00+00:00"),
     ("2019-03-01 00:00:00", "2019-03-01 00:00:00"), ("12:30", "12:30"),
 ])
@@ -397,9 +398,13 @@ def test_dates_and_times_are_shown_unless_their_digits_could_be_a_nik_or_an_acco
 
 
 @pytest.mark.parametrize(("path", "shown"), [
-    ("/tmp/3204=1257=0894=0003.jsonl", "/tmp/<16 digits>"), ("/v1/x/³²⁰⁴¹²⁵⁷⁰⁸⁹⁴⁰⁰⁰³", "/v1/x/<16 digits>"),
-    ("/32041/25708/94000/3", "/<16 digits>"), ("rules/bsu-2022.yaml", "rules/bsu-2022.yaml"),
-    ("/data/2022-09-05/m.jsonl", "/data/2022-09-05/m.jsonl"),
+    ("/tmp/3204=1257=0894=0003.jsonl", "/tmp/<16 digits>"), ("/x/³²⁰⁴¹²⁵⁷⁰⁸⁹⁴⁰⁰⁰³", "/x/<16 digits>"),
+    ("/32041/25708/94000/3", "/<16 digits>"),
+    ("rules/bsu-2022.yaml", "rules/bsu-2022.yaml"),
+    ("/data/2022-09-05/m.jsonl", "/data/2022-09-05/m.jsonl"), ("/x/a3204b/1257c/0894d/0003", "/x/<4 digits>/<4 digits>/"
+                                                                                   "<4 digits>/<4 digits>"),
+    ("bsu-2022-members-2022-10-01.jsonl", "bsu-2022-members-2022-10-01.jsonl"),  # a year and a date: shown
+    ("/tmp/1971-05-12_08-11-2001.jsonl", "/tmp/<16 digits>.jsonl"),  # dates that make a NIK's 16 digits
 ])
 def test_a_file_name_or_path_shows_no_nik_however_its_digits_are_written(path: str, shown: str) -> None:
     from bsu_rules.members.redact import hidden_path
@@ -418,3 +423,20 @@ def test_a_value_or_key_a_message_repeats_unquoted_shows_no_nik_whatever_parts_i
     assert shortened(nik) == "<16 digits>" and "1257" not in key_path("employer", nik)
     assert shortened("2022-09-05T00:00:00Z") == "2022-09-05T00:00:00Z" and shortened("bsu-2022") == "bsu-2022"
     assert shortened("3:20:41.257089 4:00:03") == "<16 digits>"  # no fraction after a bare time
+
+
+@pytest.mark.parametrize("amount", ["a3204b1257c0894d0003", "3204=1257=0894=0003", "(3204)[1257]{0894}<0003>",
+                                    "\\u3204\\u1257\\u0894\\u0003", "x4182y0100z4566w507"])
+def test_text_given_for_an_amount_is_said_without_its_digits(amount: str) -> None:
+    """A NIK or an account number in an amount's place (a shifted column), however parted, is said as its count
+    of digits by every reader: the model's message, as the batch validation's."""
+    import bsu_rules
+    from bsu_rules.members import parse_record
+
+    first = json.loads((Path(__file__).resolve().parents[1] / "examples" / "members.jsonl").read_text("utf-8")
+                       .splitlines()[0])
+    record = first | {"wages": [{"period": "2022-07", "amount": amount}]}
+    with pytest.raises(bsu_rules.InputError) as refused:
+        parse_record(record)
+    message = str(refused.value)
+    assert "wages[0].amount: \"<1" in message and "expected an integer" in message, message

@@ -329,8 +329,8 @@ def wrong_kind(path: str, value: Any, kind: str) -> str:
     if isinstance(value, float) and math.isinf(value):  # 1e400 is read as infinity: say what may have been written
         text = "a number too large to hold (written as 1e400 or Infinity, say)"
     elif kind in ("text", "an integer") and path not in SECRET:  # text cut, then escaped whole: the quote closed
-        text = _json(hide_identifiers(clipped(value))) if isinstance(value, str) else \
-            hide_identifiers(clipped(_json(value) or ""))
+        text = hide_identifiers(_json(clipped(value)) or "") if isinstance(value, str) else \
+            hide_identifiers(clipped(_json(value) or ""))  # quoted first: a quoted value is said whole
     return f"{text + ': ' if text else ''}expected {kind}, got {json_kind(value)}"
 
 

@@ -4,7 +4,6 @@ out (``<16 digits>``), control and direction characters escaped, long values cut
 from __future__ import annotations
 
 import re
-import sys
 import unicodedata
 from typing import Any
 
@@ -102,7 +101,7 @@ def _dates(text: str) -> bool:
         return False
     if len(digits) < 16:
         return True
-    if any(nik_issue(digits[i:i + 16]) is None for i in range(len(digits) - 15)):
+    if _holds_nik(digits):
         return False
     return ":" not in text or not any(c in "123456789" for c in _DAY_DIGITS.sub("", text))  # ``…T00:00:00.000Z``
 
@@ -195,16 +194,37 @@ def shortened(text: str, most: int = 40) -> str:
     shown = hide_identifiers(printable(text))  # escaped first: ``\x00`` does not part digits
     count = _hidden_count(shown)
     typed = sum(c.isdigit() for c in text)  # as given: a control character is no digit, a typed ``\x20`` two
-    left = typed - sum(int(m.group(1)) for m in _LEFT_OUT.finditer(shown))  # those not already left out
+    left = typed - _marked(shown) + _marked(text)  # those not left out here (a mark the client typed: no)
     if count is None and left >= 10 and not _dates(visible(text).strip()):
         count = typed
     return cut(shown if count is None else f"<{count} digits>", most)
 
 
 def hidden_path(path: str) -> str:
-    """A file name or a request's path as a message names it: each part between slashes ``shortened`` (not
-    cut), then runs of digits across the parts left out (``/32041/25708/94000/3``)."""
-    return hide_identifiers("/".join(shortened(part, sys.maxsize) for part in path.split("/")))
+    """A file name or a request's path as a message names it: where its digits, however parted (``a3204b/1257c…``,
+    ``3204=1257=…``, ``³²⁰⁴…``), are ten or more besides years and dates (``bsu-2022-members-2022-10-01.jsonl``
+    stays), or hold a NIK's, every part holding a digit is said as its count of digits."""
+    every = "".join(c for c in path if c.isdigit())
+    if sum(c.isdigit() for c in _DATED.sub("", path)) < 10 and not _holds_nik(every):
+        return hide_identifiers(printable(path))
+    parts = hide_identifiers(printable(path)).split("/")  # a run across parts said whole first
+    return "/".join(f"<{_marked(part) + n} digits>" if (n := sum(c.isdigit() for c in _LEFT_OUT.sub("", part)))
+                    else part for part in parts)
+
+
+_DATED = re.compile(r"(?<![0-9])(?:18|19|20)[0-9]{2}(?:[-_.](?:0[1-9]|1[0-2])(?:[-_.](?:0[1-9]|[12][0-9]|3[01]))?)?"
+                    r"(?![0-9])")
+"""A year from 1800 to 2099, alone or with its month and day, as file names hold them (``2022-10-01``)."""
+
+
+def _holds_nik(digits: str) -> bool:
+    """Whether 16 digits in a row of ``digits`` make a structurally valid NIK."""
+    return any(nik_issue(digits[i:i + 16]) is None for i in range(len(digits) - 15))
+
+
+def _marked(text: str) -> int:
+    """The digits ``<N digits>`` marks in ``text`` say were left out."""
+    return sum(int(m.group(1)) for m in _LEFT_OUT.finditer(text))
 
 
 def cut(shown: str, most: int) -> str:

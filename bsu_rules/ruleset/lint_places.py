@@ -22,9 +22,9 @@ from bsu_rules.ruleset.tables import name_column
 _NOT_NAME = re.compile(r"\b(?:administrasi|adm)\b|[^a-z]")
 """What two spellings of one place may differ by: spaces and punctuation (``Tanjungpinang``), and the word
 ``Administrasi`` (``Kota Administrasi Jakarta Pusat``, ``Kab. Kepulauan Seribu``)."""
-_KIND = re.compile(r"^(?:kabupaten|kota)(?=[a-z])")
-"""A regency's or a city's kind, which tells Kabupaten Bekasi (3216) from Kota Bekasi (3275): compared where
-the table's name says it."""
+_KIND = re.compile(r"^(?:kabupaten|kota)\s+", re.IGNORECASE)
+"""A regency's or a city's kind, a word of its own, which tells Kabupaten Bekasi (3216) from Kota Bekasi
+(3275): compared where the table's name says it (``Kotabaru`` is a name, not a kind)."""
 
 
 def misplaced(rs: RuleSet) -> list[Diagnostic]:
@@ -36,7 +36,6 @@ def misplaced(rs: RuleSet) -> list[Diagnostic]:
         # province's code is the same in every list (and its name often shortened: DKI, Kepri)
     except GlossaryError:
         return []
-    codes = {_bare(name): code for code, name in places.items()}
     found = []
     for name, table in sorted(rs.tables.items()):
         column_named = name_column(table.ref.key)
@@ -47,9 +46,9 @@ def misplaced(rs: RuleSet) -> list[Diagnostic]:
         for at, (said, _) in table_cells(file, column_named):
             key, column = keys.get(at, ("", 1))
             place = places.get(key)
-            if place is None or not said or _same(_bare(spoken(said)), _bare(place)):
+            if place is None or not said or _same(spoken(said), place):
                 continue
-            other = next((code for bare, code in codes.items() if _same(_bare(spoken(said)), bare)), None)
+            other = next((code for code, known in places.items() if _same(spoken(said), known)), None)
             where = f"; {places[other]} is {other}" if other else ""
             found.append(Diagnostic(
                 str(file), at, column, Code.PLACE_MISMATCH,
@@ -65,5 +64,5 @@ def _bare(name: str) -> str:
 
 
 def _same(said: str, place: str) -> bool:
-    """Whether a table's name (bare) is the glossary's place (bare): with its kind where it says one."""
-    return said == place if _KIND.match(said) else said == _KIND.sub("", place)
+    """Whether a table's name is the glossary's place: with its kind where the name says one."""
+    return _bare(said) == _bare(place if _KIND.match(said) else _KIND.sub("", place))
