@@ -153,8 +153,8 @@ def _quoted_out(found: re.Match[str]) -> str:
 
 
 def _hidden_count(value: str) -> int | None:
-    """The count of digits a value is said as, when it holds ten or more and is not dates; else None (an
-    escape's digits count: a client may type ``\u3204\u1257`` itself, and a backslash is shown as typed)."""
+    """The count of digits a value is said as, when it holds ten or more and is not dates; else None (the
+    digits of an escape count as ``_digits`` says)."""
     inner = _LEFT_OUT.sub("", value)  # a run already left out is not counted again
     count = _digits(inner)
     return None if count < 10 or _dates(inner.strip()) else count
@@ -204,12 +204,11 @@ def hidden_path(path: str) -> str:
     """A file name or a request's path as a message names it: where its digits, however parted (``a3204b/1257c…``,
     ``3204=1257=…``, ``³²⁰⁴…``), are ten or more besides years and dates (``bsu-2022-members-2022-10-01.jsonl``
     stays), or hold a NIK's, every part holding a digit is said as its count of digits."""
-    every = "".join(c for c in path if c.isdigit())
-    if sum(c.isdigit() for c in _DATED.sub("", path)) < 10 and not _holds_nik(every):
-        return hide_identifiers(printable(path))
-    parts = hide_identifiers(printable(path)).split("/")  # a run across parts said whole first
+    shown = hide_identifiers(printable(path))  # a run across parts said whole first
+    if sum(c.isdigit() for c in _DATED.sub("", path)) < 10 and not _holds_nik("".join(filter(str.isdigit, path))):
+        return shown
     return "/".join(f"<{_marked(part) + n} digits>" if (n := sum(c.isdigit() for c in _LEFT_OUT.sub("", part)))
-                    else part for part in parts)
+                    else part for part in shown.split("/"))
 
 
 _DATED = re.compile(r"(?<![0-9])(?:18|19|20)[0-9]{2}(?:[-_.](?:0[1-9]|1[0-2])(?:[-_.](?:0[1-9]|[12][0-9]|3[01]))?)?"
