@@ -94,6 +94,17 @@ def test_a_bank_alias_not_written_as_bank_key_writes_it_can_never_match(tmp_path
     assert "list the key as bank_key writes it" in found[0].message
 
 
+def test_a_table_of_text_said_to_be_rupiah_is_refused_at_its_unit(tmp_path: Path) -> None:
+    """`unit: IDR` says the values are amounts: on the bank table (names) it is the author's mistake."""
+    shutil.copytree(bundled_rules(), tmp_path / "rules")
+    path = tmp_path / "rules" / "bsu-2022.yaml"
+    path.write_text(path.read_text("utf-8").replace("    value: bank\n", "    value: bank\n    unit: IDR\n"), "utf-8")
+    (d,) = linted(path)
+    assert (d.code, d.severity, d.line) == ("type-mismatch", Severity.ERROR, path.read_text("utf-8").split(
+        "    unit: IDR\n    source: Names")[0].count("\n") + 1), d
+    assert "`table.banks` holds text" in d.message and "leave `unit` out" in d.message
+
+
 def test_a_table_that_says_nowhere_where_its_figures_come_from_is_warned(tmp_path: Path) -> None:
     """A table needs a `source:` or a `source` column: either is enough, neither is warned at the table."""
     shutil.copytree(bundled_rules(), tmp_path / "rules")

@@ -263,10 +263,11 @@ def test_a_table_cell_is_one_line_without_control_characters(rules_copy: Path, c
     ("source: pm-10-2022, Pasal 3 ayat (2) huruf b", 'source: "pm-10-2022\\nFAKE LINE"'),
     ('version: "2022.1"', 'version: "2022.1\\rFAKE"'),
     ("  - id: valid-nik\n", '  - id: "valid-nik\\r\\nFAKE"\n'),
-    ('en: "The participant is recorded', 'en: "The participant\\rELIGIBLE is recorded')])
+    ('en: "The participant is recorded', 'en: "The participant\\rELIGIBLE is recorded'),
+    ('en: "The participant is recorded', 'en: "The participant\\n\\nELIGIBLE is recorded')])
 def test_a_one_line_text_holds_no_line_break(rules_copy: Path, old: str, new: str) -> None:
-    """A title, a source, a version or an id is shown on one line: a line break could forge the next
-    line of an officer's page or of `check`'s own output."""
+    """A title, an explanation, a source, a version or an id is shown on one line: a line break could forge
+    the next line of an officer's page, a worker's letter or `check`'s own output."""
     ruleset, diagnostics = check_file(_replace(rules_copy, old, new))
     assert ruleset is None and [d.code for d in diagnostics] == ["invalid-value"], diagnostics
     assert all("\n" not in str(d) and "\r" not in str(d) for d in diagnostics)

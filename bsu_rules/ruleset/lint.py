@@ -3,8 +3,8 @@
 Each finding has a stable code, the narrowest location known and, where one applies, the rule id:
 
 - ``unused``: a parameter, table or fact that nothing reads.
-- ``missing-source``: a rule with ``basis: regulation`` and no ``source``; a table row with an empty
-  ``source`` cell (where the table has that column).
+- ``missing-source``: a rule with ``basis: regulation`` and no ``source``; a benefit with no ``source``; a
+  table with no source, or a row with an empty ``source`` cell (where the table has that column).
 - ``unknown-source``: a rule source whose first part is not a key of ``legal_basis``, or another
   source (a parameter's, the benefit's, ``in_force``'s, the channel's) starting with a mistyped key.
 - ``empty-window`` (an error): an ``in_force`` window whose ``from`` is after its ``until``.
@@ -180,6 +180,9 @@ class _Lint(ParamLint):
                               "`huruf`, `angka`, `Lampiran`, `Bab`, `Bagian`, `Paragraf`, `Penjelasan`, joined by "
                               "`dan` or `sampai`): a page in English cites it as written, in Indonesian", rule.id)
         model = self.rs.model  # elsewhere a source may be free text: only a key mistyped is told
+        if not model.benefit.source:
+            self.warn(("benefit",), "missing-source", "the benefit cites no regulation: give it `source:` (the "
+                      "article setting the amount), so that a letter and an auditor can check it", key=True)
         others: list[tuple[Where, str | None]] = [(("parameters", n, "source"), p.source)
                                                   for n, p in model.parameters.items()]
         others += [(("in_force", "source"), model.in_force.source), (("benefit", "source"), model.benefit.source)]
@@ -191,6 +194,10 @@ class _Lint(ParamLint):
 
         for name, table in sorted(self.rs.tables.items()):
             file = self.rs.path.parent / table.ref.file
+            if table.ref.unit == "IDR" and table.values and any(isinstance(v, str) for v in table.values.values()):
+                self.warn(("tables", name, "unit"), "type-mismatch", f"`table.{name}` holds text (`{table.ref.value}`"
+                          f" is not a number in every row), and `unit: IDR` says its values are amounts in rupiah: "
+                          "leave `unit` out", severity=Severity.ERROR)
             keys = dict(table_cells(file, table.ref.key))
             sources = table_cells(file, "source")
             if not table.ref.source and not sources:

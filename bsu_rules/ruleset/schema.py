@@ -143,7 +143,8 @@ BREAK = re.compile(r"[\r\n\v\f\x85\u2028\u2029]")
 def one_line(text: str) -> str:
     """Text shown on one line, as written: ValueError if it holds a line break or a NIK- or account-like number."""
     if BREAK.search(text):
-        raise ValueError("a line break: this text is shown on one line (write it on one line)")
+        raise ValueError("a line break: this text is shown on one line (write it on one line; a YAML block "
+                         "`>-` folds the lines of a long text into one)")
     return shown_as_written(text)
 
 
@@ -153,7 +154,8 @@ and it is shown as written, so it holds no NIK- or account-like number."""
 
 
 class Title(Text):
-    """A title in both languages, each on one line."""
+    """A title or an explanation in both languages, each on one line (an explanation is a sentence of a
+    worker's letter, and may be read out)."""
 
     en: Line
     id: Line
@@ -315,7 +317,7 @@ class Rule(_Model):
     source: Line | None = None
     basis: Basis = Basis.REGULATION
     in_force: Window = Window()
-    explain: Written | None = None
+    explain: Title | None = None
     note: Written | None = None
     shows: list[Annotated[str, Field(min_length=1, description="A name: `fact.x`, `member.y` or `param.z`")]] = Field(
         default=[], description=(
