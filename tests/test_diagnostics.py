@@ -222,6 +222,15 @@ PLAIN = [
      "the comparison is written `<=`"),
     ("syntax", "fact.wage <= param.wage_ceiling or", "fact.wage >= 1.000.000 or", "1.000.000", "1000000",
      "numbers are written with digits only (1000000)"),
+    # a number or a date as people write them, inside an expression
+    ("syntax", "fact.wage <= param.wage_ceiling or", "fact.wage <= Rp3.500.000 or", "Rp3.500.000 or fact", "3500000",
+     "`Rp3.500.000`: numbers are written with digits only (3500000)"),
+    ("syntax", "fact.wage <= param.wage_ceiling or", "fact.wage <= 3,5 juta or", "3,5 juta or fact", "3500000",
+     "`3,5 juta`: numbers are written with digits only (3500000)"),
+    ("unknown-name", "fact.wage <= param.wage_ceiling or", "fact.wage <= Rp3500000 or", "Rp3500000 or fact", "3500000",
+     "unknown name `Rp3500000`: an amount is written with digits only (3500000)"),
+    ("syntax", "require: member.registered_on <= fact.cutoff_day", "require: member.registered_on <= 31/07/2022",
+     "31/07/2022\n", "2022-07-31", "`31/07/2022`: dates are written YYYY-MM-DD (2022-07-31)"),
     # what another language, a word processor or a keyboard writes, in the rule file's own words
     ("syntax", "fact.wage <= param.wage_ceiling or", "fact.wage <= param.wage_ceiling &&", "&& ", "and",
      "unexpected `&&`: write `and`"),

@@ -29,6 +29,7 @@ from bsu_rules.ruleset.expressions import (
     unparse,
     walk,
 )
+from bsu_rules.ruleset.spelling import amount_in_words
 from bsu_rules.ruleset.types import (
     BOOL,
     DATE,
@@ -189,6 +190,10 @@ class TypeChecker:
             meant = dotted.lower()
             self.report(node.start, "unknown-name", f"unknown name `{dotted}` (the language writes `{meant}` in "
                         "lower case)", meant)
+            return None
+        if (amount := amount_in_words(dotted)) is not None:  # Rp3500000
+            self.report(node.start, "unknown-name", f"unknown name `{dotted}`: an amount is written with digits "
+                        f"only ({amount})", amount)
             return None
         if "." not in dotted and not nearest(dotted, self.names):  # a bare word: text without its quotes?
             self.report(node.start, "unknown-name", f"unknown name `{dotted}` (text is written in quotes)",

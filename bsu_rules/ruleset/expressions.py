@@ -13,7 +13,7 @@ from lark import Token, Transformer, Tree, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
 
 from bsu_rules.ruleset.grammar import parser
-from bsu_rules.ruleset.spelling import GROUPED
+from bsu_rules.ruleset.spelling import GROUPED, amount_in_words, as_date, digits_only
 from bsu_rules.ruleset.types import Type, too_wide
 
 
@@ -143,7 +143,7 @@ def parse(text: str) -> Node:
     except UnexpectedInput as exc:
         at = len(text) if isinstance(exc, UnexpectedEOF) or getattr(exc, "token", None) == "" else exc.pos_in_stream
         message, hint = _describe(exc, text)
-        raise _grouped_number(text, at or 0) or ParseError(message, max(0, at or 0), hint) from None
+        raise _written_number(text, at or 0) or ParseError(message, max(0, at or 0), hint) from None
     _check_depth(tree)
     try:
         node = _Build().transform(tree)
@@ -223,18 +223,26 @@ _SPACES = "\u00a0\u2007\u202f"
 """No-break spaces: they look like a space, but are not one."""
 
 
-_NUMBER_RUN = re.compile(r"[0-9][0-9.,]*")
+_AS_PEOPLE_WRITE = re.compile(r"(?:(?:Rp\.?|IDR)\s*)?[0-9][0-9.,/-]*(?:\s*(?:juta|jt|ribu|rb|miliar|milyar|"
+                              r"thousand|million|billion)\b\.?)?", re.IGNORECASE)
+"""A number or a date as people write it (``Rp3.500.000``, ``3,5 juta``, ``31/07/2022``): read at a syntax error."""
 
 
-def _grouped_number(text: str, at: int) -> ParseError | None:
-    """A ParseError for a number with thousands separators (``1.000.000``) around offset ``at``."""
-    for found in _NUMBER_RUN.finditer(text):
-        number = found.group().rstrip(".,")
-        if found.start() <= at < found.start() + len(number) + 1 and GROUPED.fullmatch(number) \
-                and (found.start() == 0 or not (text[found.start() - 1].isalnum() or text[found.start() - 1] == "_")):
-            digits = re.sub("[.,]", "", number)
-            return ParseError(f"`{number}`: numbers are written with digits only ({digits}), `.` only before "
-                              "decimals", found.start(), digits)
+def _written_number(text: str, at: int) -> ParseError | None:
+    """A ParseError for a number or a date written as people write it (``1.000.000``, ``Rp3.500.000``,
+    ``3,5 juta``, ``31/07/2022``) where the expression cannot be read, at offset ``at``, with its form in
+    the rule language."""
+    for found in _AS_PEOPLE_WRITE.finditer(text):
+        written, start = found.group().rstrip(".,/-"), found.start()
+        inside_a_name = start and (text[start - 1].isalnum() or text[start - 1] in "_.")
+        if not start <= at <= start + len(written) or inside_a_name:
+            continue
+        if (day := as_date(written)) is not None and not re.search("[A-Za-z]", written) and str(day) != written:
+            return ParseError(f"`{written}`: dates are written YYYY-MM-DD ({day})", start, day.isoformat())
+        if GROUPED.fullmatch(written) or (amount_in_words(written) or digits_only(written)) is not None:
+            digits = amount_in_words(written) or digits_only(written) or re.sub("[.,]", "", written)
+            return ParseError(f"`{written}`: numbers are written with digits only ({digits}), `.` only before "
+                              "decimals", start, digits)
     return None
 
 
