@@ -1574,6 +1574,28 @@ def test_an_input_replaced_while_it_is_read_commits_nothing(population: dict[str
     assert out.exists() and manifest_path(out).exists()
 
 
+def test_an_input_rewritten_in_place_with_its_time_restored_commits_nothing(population: dict[str, Any],
+                                                                             tmp_path: Path) -> None:
+    """The same size, the same inode, the modification time put back: its change time still moves."""
+    import time
+
+    source, out = tmp_path / "in.jsonl", tmp_path / "d.parquet"
+    source.write_bytes((population["folder"] / "m.jsonl").read_bytes())
+    reader = batch_run.open_input(source)
+    before = source.stat()
+    time.sleep(0.01)
+    with source.open("r+b") as f:  # one digit of a wage changed, in place
+        data = f.read()
+        at = data.index(b'"amount": ') + len(b'"amount": ')
+        f.seek(at)
+        f.write(b"9" if data[at:at + 1] != b"9" else b"8")
+    os.utime(source, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert (source.stat().st_size, source.stat().st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    with pytest.raises(InputError, match="replaced or changed while it was read"):
+        run_batch("bsu-2022", source, out, reader=reader)
+    assert not out.exists()
+
+
 def test_evaluate_and_batch_number_a_jsonl_record_by_its_line(tmp_path: Path,
                                                               capsys: pytest.CaptureFixture[str]) -> None:
     good = (Path(__file__).parents[1] / "examples" / "members.jsonl").read_text("utf-8").splitlines()[0]

@@ -123,13 +123,13 @@ def _no_rows() -> pa.BufferReader:
 
 
 def _identity(path: Path) -> tuple[int, ...] | None:
-    """What tells a file from the one it is replaced or rewritten by: device, inode, size and modification
-    time (None once it is gone)."""
+    """What tells a file from the one it is replaced or rewritten by: device, inode, size, modification time
+    and change time (which a rewrite sets, whatever modification time it restores; None once it is gone)."""
     try:
         found = path.stat()
     except OSError:
         return None
-    return found.st_dev, found.st_ino, found.st_size, found.st_mtime_ns
+    return found.st_dev, found.st_ino, found.st_size, found.st_mtime_ns, found.st_ctime_ns
 
 
 class Reader:
