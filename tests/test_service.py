@@ -653,6 +653,24 @@ def test_a_connection_must_send_its_head_in_time_and_connections_are_capped(tmp_
     assert _said(tmp_path / "stderr") == []
 
 
+def test_a_flood_of_garbage_requests_is_said_once_a_second(tmp_path: Path) -> None:
+    """Any client can send bytes that are not HTTP as often as it likes: the server's warning is not
+    written once for each (it would fill the operator's log), and the service keeps answering."""
+    with (tmp_path / "stderr").open("w") as stderr, serving("bsu-2022", stderr=stderr) as client:
+        port = int(str(client.base_url).rsplit(":", 1)[1].rstrip("/"))
+        for _ in range(40):
+            with socket.create_connection(("127.0.0.1", port)) as garbage:
+                garbage.settimeout(10)
+                garbage.sendall(b"\x00\x01 not http\r\n\r\n")
+                with contextlib.suppress(OSError):
+                    while garbage.recv(1000):
+                        pass
+        assert client.get("/healthz").status_code == 200
+    said = _said(tmp_path / "stderr")
+    assert 1 <= sum("Invalid HTTP request received." in line for line in said) <= 3, said
+    assert all("Traceback" not in line for line in said)
+
+
 @pytest.mark.parametrize(("options", "said"), [
     (["bsu-2022", "bsu-2022"], "would be served twice"),
     (["bsu-2022", "--port", "99999"], "is not a port"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import os
 import socket
 import sys
@@ -72,7 +73,12 @@ def run(args: argparse.Namespace) -> int:
         import uvicorn  # lazy: the serve extra
 
         from bsu_rules.service import Limits, create_app  # lazy: the serve extra (fastapi)
-        from bsu_rules.service.connections import LoopFaults, connection_cap, guarded_protocol  # lazy: idem (uvicorn)
+        from bsu_rules.service.connections import (  # lazy: idem (uvicorn)
+            LoopFaults,
+            QuietRepeats,
+            connection_cap,
+            guarded_protocol,
+        )
     except ImportError as exc:
         print(f"bsu-rules serve needs the serve extra ({exc.name} is not installed): {SERVE_EXTRA}", file=sys.stderr)
         return 2
@@ -116,6 +122,7 @@ def run(args: argparse.Namespace) -> int:
     protocol = guarded_protocol(args.head_time_limit, connection_cap(args.max_connections))
     server = uvicorn.Server(uvicorn.Config(app, host=args.host, port=args.port, log_level="warning",
                                            access_log=False, http=protocol))
+    logging.getLogger("uvicorn.error").addFilter(QuietRepeats())  # once its logging is configured
 
     async def serve() -> None:
         asyncio.get_running_loop().set_exception_handler(LoopFaults())

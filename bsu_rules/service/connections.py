@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import logging
 import resource
 import struct
 import sys
@@ -177,20 +178,44 @@ class _Counted:
         return getattr(self._transport, name)
 
 
+class _OncePerSecond:
+    """Whether a line may be said now: each the first time, then at most once a second."""
+
+    def __init__(self) -> None:
+        self.said: dict[str, float] = {}
+
+    def __call__(self, line: str) -> bool:
+        now = time.monotonic()
+        if now - self.said.get(line, -1.0) < 1.0:
+            return False
+        if len(self.said) >= 100:
+            self.said.clear()
+        self.said[line] = now
+        return True
+
+
 class LoopFaults:
     """The event loop's exception handler: each kind of fault said in one line on stderr, at most once a
     second (a refused ``accept`` is retried many times a second while the process is out of files)."""
 
     def __init__(self) -> None:
-        self.said: dict[str, float] = {}
+        self.sayable = _OncePerSecond()
 
     def __call__(self, loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
         message = str(context.get("message") or "event loop fault")
         exc = context.get("exception")
         line = f"{message}: {type(exc).__name__}: {exc}" if exc is not None else message
-        now = time.monotonic()
-        if now - self.said.get(line, -1.0) >= 1.0:
-            if len(self.said) >= 100:
-                self.said.clear()
-            self.said[line] = now
+        if self.sayable(line):
             print(f"bsu-rules serve: {line}", file=sys.stderr, flush=True)
+
+
+class QuietRepeats(logging.Filter):
+    """The HTTP server's own warnings (``Invalid HTTP request received.``, which any client can cause as
+    often as it likes) each at most once a second."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sayable = _OncePerSecond()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return self.sayable(record.getMessage())
