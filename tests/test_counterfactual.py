@@ -114,7 +114,7 @@ def test_a_foreign_national_is_told_plainly() -> None:
 
 
 def test_a_death_cannot_be_helped() -> None:
-    hint = hint_of(decide(11), "not-deceased")
+    hint = hint_of(decide(11), "not-deceased-by-cutoff")
     assert not hint.possible
     assert hint.text.en == ("The participant is recorded as having died on 20 June 2022; BSU is not paid to a "
                             "participant who has died.")
@@ -385,6 +385,7 @@ def test_applying_a_hint_flips_that_criterion_and_the_bound_is_tight(
 
 
 SOLVABLE = {"wage-ceiling", "arrears", "wage-earner", "citizen", "registered-by-cutoff", "not-deceased",
+            "not-deceased-by-cutoff",
             "membership-not-ended", "no-teacher-subsidy", "no-prakerja", "ppkm-area", "not-pns",
             "not-pns-tni-polri", "not-asn", "not-asn-tni-polri"}
 

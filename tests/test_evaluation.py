@@ -29,7 +29,7 @@ EXPECTED = [  # examples/README.md, line by line
     ("eligible", []), ("eligible", []), ("eligible", []), ("ineligible", ["wage-ceiling"]),
     ("ineligible", ["wage-ceiling"]), ("ineligible", ["not-pns-tni-polri"]), ("ineligible", ["not-pns-tni-polri"]),
     ("eligible", []), ("ineligible", ["wage-earner"]), ("ineligible", ["citizen"]),
-    ("ineligible", ["not-deceased", "contribution-billed"]),
+    ("ineligible", ["not-deceased-by-cutoff", "contribution-billed"]),
     ("ineligible", ["registered-by-cutoff", "contribution-billed"]), ("ineligible", ["arrears"]),
     ("undetermined", []), ("eligible", []), ("ineligible", ["valid-nik"]),
 ]
@@ -293,7 +293,7 @@ def test_static_unknown_analysis_matches_the_contract(rs2022: RuleSet) -> None:
 
     can = {c.rule.id: may_be_unknown(c.tree, rs2022) for c in rs2022.rules}
     assert not can["citizen"] and not can["valid-nik"] and not can["wage-earner"]
-    assert not can["not-deceased"] and not can["membership-not-ended"]
+    assert not can["not-deceased"] and not can["not-deceased-by-cutoff"] and not can["membership-not-ended"]
     assert can["wage-ceiling"] and can["arrears"] and can["registered-by-cutoff"]
 
 

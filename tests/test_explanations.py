@@ -283,8 +283,9 @@ TIDAK MEMENUHI SYARAT sebagai penerima BSU
 Tanggal keputusan: 5 September 2022
 Data per: 31 Juli 2022
 Alasan:
-  ✗ Peserta tercatat meninggal dunia pada 20 Juni 2022; BSU tidak disalurkan kepada peserta yang telah meninggal dunia.
-      Ini kebijakan program, bukan bunyi pasal peraturan.
+  ✗ Peserta tercatat meninggal dunia pada 20 Juni 2022, yaitu pada atau sebelum batas kepesertaan 31 Juli 2022; \
+peserta yang telah meninggal dunia tidak lagi aktif. [1]
+      Ini penafsiran atas ketentuan yang dirujuk, bukan bunyi pasalnya.
   ✗ Tidak ada tagihan iuran untuk bulan Juli 2022, sehingga kepesertaan aktif pada bulan itu tidak terbukti. [1]
       Ini penafsiran atas ketentuan yang dirujuk, bukan bunyi pasalnya.
 Keterangan: ✗ syarat tidak terpenuhi
@@ -297,8 +298,9 @@ NOT ELIGIBLE to receive BSU
 Decision date: 5 September 2022
 Data as of: 31 July 2022
 Reasons:
-  ✗ The participant is recorded as having died on 20 June 2022; BSU is not paid to a participant who has died.
-      This is a policy of the programme, not the wording of a regulation.
+  ✗ The participant is recorded as having died on 20 June 2022, which is on or before the \
+membership cut-off of 31 July 2022; a participant who has died is no longer active. [1]
+      This is an interpretation of the provision cited, not its wording.
   ✗ No contribution is billed for July 2022, so active membership in that month is not shown. [1]
       This is an interpretation of the provision cited, not its wording.
 Key: ✗ requirement not met

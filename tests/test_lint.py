@@ -236,7 +236,7 @@ def test_a_cut_off_month_moved_without_as_of_is_warned_as_impact_warns(tmp_path:
     d, *titles = check_file(path)[1]
     # the titles stating July 2022 are stale too, although as_of still holds 31 July: the criteria read the cut-off
     assert {(t.code, t.rule) for t in titles} == {("stale-title", r) for r in (
-        "registered-by-cutoff", "membership-not-ended", "contribution-billed")}
+        "registered-by-cutoff", "membership-not-ended", "not-deceased-by-cutoff", "contribution-billed")}
     said = {t.message.rsplit("reads: ", 1)[-1] for t in titles}  # each title as it should now read
     assert {"Registered as a participant by 31 August 2022", "Contribution billed for August 2022",
             "Terdaftar sebagai peserta paling lambat 31 Agustus 2022"} <= said, said
