@@ -97,9 +97,20 @@ def compare(old: RuleSet, new: RuleSet, old_on: date | None = None, new_on: date
     old_day, new_day = decision_dates(old, new, old_on, new_on)
     check_on(old, old_day)
     check_on(new, new_day)
-    return {"old": _side(old, old_day), "new": _side(new, new_day), "metadata": _metadata(old, new),
-            "parameters": _parameters(old, new, old_day, new_day), "tables": _tables(old, new),
-            "facts": _facts(old, new), "rules": _rules(old, new, old_day, new_day), "glossary": _glossary(old, new)}
+    return {"old": _side(old, old_day), "new": _side(new, new_day), "warnings": _unversioned(old, new),
+            "metadata": _metadata(old, new), "parameters": _parameters(old, new, old_day, new_day),
+            "tables": _tables(old, new), "facts": _facts(old, new), "rules": _rules(old, new, old_day, new_day),
+            "glossary": _glossary(old, new)}
+
+
+def _unversioned(old: RuleSet, new: RuleSet) -> list[str]:
+    """Two rule sets that differ under one id and version: a forgotten version bump (a decision log and a
+    replay report then tell them apart only by their sha256)."""
+    if old.sha256 == new.sha256 or (old.id, old.version) != (new.id, new.version) or \
+            getattr(old, "base", None) is not None or getattr(new, "base", None) is not None:
+        return []  # the same, or told apart by their version, or a what-if (named by its overrides)
+    return [f"the two rule sets differ but both are {old.id} {old.version}: give the changed one a new `version`, "
+            "so that the decisions of each are told apart by more than their sha256"]
 
 
 SECTIONS = ("metadata", "parameters", "tables", "facts", "rules", "glossary")

@@ -62,7 +62,7 @@ def _yes(flag: bool | None) -> str:
 def render_text(report: dict[str, Any]) -> list[str]:
     """The report as readable lines (English)."""
     old, new = report["old"], report["new"]
-    lines = [f"old: {_side(old)}", f"new: {_side(new)}", ""]
+    lines = [f"old: {_side(old)}", f"new: {_side(new)}", *(f"warning: {w}" for w in report.get("warnings", [])), ""]
     lines.append("Metadata" + ("" if report["metadata"] else ": no change"))
     lines += [f"  {_fields([f])}" for f in report["metadata"]]
     lines.append("Parameters" + ("" if report["parameters"] else ": no change"))

@@ -275,6 +275,27 @@ def test_an_archive_written_before_the_glossary_was_hashed_replays_identical() -
     assert report.ok and report.counts["identical"] == 3, report.summary()
 
 
+def test_a_replay_report_shows_what_a_line_holds_as_data_with_identifiers_masked(
+        tmp_path: Path, archive: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An edited line cannot draw a clean report over the real one with terminal escapes, nor put a NIK
+    or an account number whole into the report (text or JSON): the log keeps them, the report masks."""
+    log, nik, account = tmp_path / "d.jsonl", "3204125708940003", "418201004566507"
+    write_log(log, "bsu-2022", RECORDS[:3])
+
+    def edit(d: dict[str, Any]) -> None:
+        d["member"]["nik"] = "\x1b[2K\rstatus identical\x1b[8m" + nik
+        d["channel"], d["outcome"] = account, "eligible"
+        d["ruleset"]["version"] = "2022.1\x9b8m"
+    rewrite(log, edit)
+    assert main(["replay", str(log), "--archive", str(archive)]) == 1
+    text = capsys.readouterr().out
+    assert "\x1b" not in text and "\x9b" not in text and "\r" not in text and "\\x1b[2K" in text
+    assert nik not in text and account not in text and "3204********0003" in text
+    assert main(["replay", str(log), "--archive", str(archive), "--format", "json"]) == 1
+    data = capsys.readouterr().out
+    assert nik not in data and account not in data and "different" in data
+
+
 def test_replay_reports_exactly_the_changed_criteria(tmp_path: Path, archive: Path) -> None:
     log = tmp_path / "d.jsonl"
     write_log(log, "bsu-2022", RECORDS)

@@ -658,3 +658,37 @@ def test_a_line_that_does_not_belong_is_inserted_wherever_it_stands(log: Path, t
     assert said["next to it"] == "seq 4 where 5 was expected: it repeats line 4"
     assert said["at the end"] == "seq 4 where 17 was expected: it repeats line 4"
     assert said["from another log"].startswith("seq 4 where 17 was expected: it is no line of this log")
+
+
+@pytest.mark.parametrize(("change", "says"), [
+    ({"note": {"nik": "3204073012830004"}}, "a key it does not have: note"),
+    ({"v": True}, "log format version true is not supported"),
+    ({"recorded_at": "yesterday"}, "recorded_at 'yesterday' is not a date and time with its zone"),
+    ({"recorded_at": "2022-09-05T08:00:00"}, "is not a date and time with its zone"),
+    ({"pseudonym_key": 5}, "wrong type: pseudonym_key"),
+    ({"pseudonym_key": "3204073012830004x"}, "wrong type: pseudonym_key")])
+def test_every_envelope_key_is_checked_even_in_a_rechained_log(tmp_path: Path, log: Path, change: dict[str, Any],
+                                                               says: str) -> None:
+    """A writer's bug or a forger's line that adds a key (a full NIK beside the pseudonyms) or writes one
+    of another type is no log record, even where its chain holds."""
+    entries = envelopes(log)
+    entries[2] = {**entries[2], **change}
+    forged = tmp_path / "forged.jsonl"
+    forged.write_text("".join(rechain(entries)), "utf-8")
+    result = verify_log(forged)
+    assert not result.ok and result.problem is not None and result.problem.line == 3, result
+    assert says in result.problem.message and "3204073012830004" not in str(result.problem)
+
+
+def test_a_key_written_twice_is_an_edit_not_a_reformatting(tmp_path: Path, log: Path) -> None:
+    """The hash covers the last value of a key written twice; a reader keeping the first reads another
+    decision: named as the edit it is, not as spacing."""
+    lines = log.read_text("utf-8").splitlines(keepends=True)
+    env = json.loads(lines[4])
+    outcome = env["decision"]["outcome"]
+    other = "eligible" if outcome != "eligible" else "ineligible"
+    lines[4] = lines[4].replace(f'"outcome":"{outcome}"', f'"outcome":"{other}","outcome":"{outcome}"', 1)
+    (tmp_path / "twice.jsonl").write_text("".join(lines), "utf-8")
+    result = verify_log(tmp_path / "twice.jsonl")
+    assert result.problem is not None and (result.problem.line, result.problem.kind) == (5, "edited"), result
+    assert "the key `outcome` is written twice in one object" in result.problem.message

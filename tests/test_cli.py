@@ -15,6 +15,7 @@ import pytest
 
 from bsu_rules.cli import main
 from bsu_rules.explain.pages import _W
+from bsu_rules.ruleset.loader import bundled_rules
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = str(ROOT / "examples" / "members.jsonl")
@@ -327,6 +328,18 @@ def test_a_rule_file_reached_through_a_link_is_the_file_it_leads_to(rules_copy: 
     assert main(["check", str(rules_copy / "gone.yaml")]) == 1
     assert "error [file]: the rule file is a symbolic link to `bsu-2030.yaml`, which leads to no file (not there, " \
         "or a loop of links)" in capsys.readouterr().out
+
+
+def test_a_bundled_id_is_the_bundled_edition_whatever_the_working_folder_holds(
+        rules_copy: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """A file or a folder named `bsu-2022` where the command runs does not stand in for the edition: the
+    same documented command decides the same everywhere (`./bsu-2022` names the local one)."""
+    (rules_copy / "bsu-2022.yaml").rename(rules_copy / "bsu-2022")  # an edited copy saved without its suffix
+    monkeypatch.chdir(rules_copy)
+    assert main(["check", "bsu-2022"]) == 0
+    assert f"{bundled_rules() / 'bsu-2022.yaml'} sha256 " in capsys.readouterr().out
+    assert main(["check", "./bsu-2022"]) == 0
+    assert "bsu-2022 sha256 " in capsys.readouterr().out
 
 
 def test_main_in_a_script_leaves_ctrl_c_as_it_found_it() -> None:

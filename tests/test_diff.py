@@ -410,3 +410,19 @@ def test_an_emptied_glossary_list_is_told_as_none(tmp_path: Path, capsys: pytest
         {"field": "glossary.names.member.nickname.id", "old": None, "new": "nama panggilan"}]  # no default `format`
     assert main(["diff", "bsu-2022", str(new)]) == 1
     assert "~ glossary.legal_basis.pm-10-2022.amended: by pm-5-2025 from 2 June 2025 → —\n" in capsys.readouterr().out
+
+
+def test_two_different_rule_sets_under_one_version_are_warned(tmp_path: Path,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    """A version bump forgotten: a log and a replay report tell the two apart only by their sha256."""
+    shutil.copytree(bundled_rules(), tmp_path / "rules")
+    path = tmp_path / "rules" / "bsu-2022.yaml"
+    path.write_text(path.read_text("utf-8").replace("value: 3500000", "value: 4000000", 1), "utf-8")
+    assert main(["diff", "bsu-2022", str(path)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out[2].startswith("warning: the two rule sets differ but both are bsu-2022 2022.1: give the changed one")
+    path.write_text(path.read_text("utf-8").replace('version: "2022.1"', 'version: "2022.2"'), "utf-8")
+    assert main(["diff", "bsu-2022", str(path)]) == 1
+    assert "warning:" not in capsys.readouterr().out
+    assert main(["diff", "bsu-2022", "bsu-2022", "--new-on", "2022-11-01"]) in (0, 1)
+    assert "warning:" not in capsys.readouterr().out  # one rule set on two dates

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -22,6 +24,7 @@ from bsu_rules.decisions import Decision, canonical_json, mask_nik
 from bsu_rules.errors import Code, Diagnostic, InputError
 from bsu_rules.formatting import counted
 from bsu_rules.members.raw import bounded_lines, compressed
+from bsu_rules.members.redact import shortened
 
 VERSION = 1
 GENESIS = "0" * 64
@@ -146,13 +149,30 @@ def _shape_error(env: Any) -> str | None:
     missing = [k for k in FIELDS if k not in env]
     if missing:
         return f"not a log record (missing {', '.join(missing)})"
+    if isinstance(env["v"], bool) or env["v"] != VERSION:  # 1.0: the hash tells it was edited
+        return f"log format version {shortened(json.dumps(env['v']))} is not supported (expected {VERSION})"
+    if extra := sorted(k for k in env if k not in FIELDS):
+        return f"not a log record (a key it does not have: {', '.join(shortened(k) for k in extra[:3])})"
     types = {"decision": dict, "inputs": dict, "seq": int, "prev": str, "hash": str, "recorded_at": str}
     wrong = [k for k, t in types.items() if not isinstance(env[k], t) or isinstance(env[k], bool)]
+    if not (env["pseudonym_key"] is None or (isinstance(env["pseudonym_key"], str) and _KEY_ID(env["pseudonym_key"]))):
+        wrong.append("pseudonym_key")
     if wrong:
         return f"not a log record (wrong type: {', '.join(wrong)})"
-    if env["v"] != VERSION:
-        return f"log format version {env['v']!r} is not supported (expected {VERSION})"
+    if not _moment(env["recorded_at"]):
+        return f"not a log record (recorded_at {shortened(env['recorded_at'])!r} is not a date and time with its zone)"
     return None
+
+
+_KEY_ID = re.compile("[0-9a-f]{16}").fullmatch  # a key's public fingerprint (``key_id``)
+
+
+def _moment(text: str) -> bool:
+    """Whether ``text`` is a date and time with its offset from UTC (as a writer records it)."""
+    try:
+        return datetime.fromisoformat(text).tzinfo is not None
+    except ValueError:
+        return False
 
 
 @dataclass(frozen=True)
@@ -337,6 +357,26 @@ class _Gap:
                                            f"{missing:,} {_verb(missing, 'be')} nowhere in the log")
 
 
+def _twice(raw: bytes) -> str | None:
+    """A key written twice in one object of a line (the writer never does; a decoder keeps the last)."""
+    found: list[str] = []
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        kept = dict(items)
+        seen: set[str] = set()
+        for key, _ in items if len(kept) < len(items) else ():
+            if key in seen:
+                found.append(key)
+                break
+            seen.add(key)
+        return kept
+    try:
+        json.loads(raw.removeprefix(b"\xef\xbb\xbf"), object_pairs_hook=pairs)
+    except (ValueError, RecursionError):
+        return None
+    return found[0] if found else None
+
+
 def _reformatted(raw: bytes, canonical: bytes) -> str:
     """How a line differs from its canonical form, when in a way an editor saving it would make it."""
     how = [said for said, found in (("a byte order mark (BOM) before it", raw.startswith(b"\xef\xbb\xbf")),
@@ -365,6 +405,9 @@ def _check(cur: Line, before: Line | None, after: Line | None, seq: int, prev: s
     if body is None or hashlib.sha256(body).hexdigest() != env["hash"]:
         return Problem(n, Code.EDITED, "its content does not match its hash")
     if cur.raw != (canonical_bytes(env, cur.plain) or b"") + b"\n":
+        if (twice := _twice(cur.raw)) is not None:
+            return Problem(n, Code.EDITED, f"the key `{shortened(twice)}` is written twice in one object: its hash "
+                           "covers only the last value, and a reader keeping the first reads another decision")
         return Problem(n, Code.REFORMATTED, "its content matches its hash but the line is not in canonical form"
                        + _reformatted(cur.raw, (canonical_bytes(env, cur.plain) or b"") + b"\n"))
     bef = before.envelope if before is not None else None

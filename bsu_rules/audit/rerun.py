@@ -325,11 +325,11 @@ def _replay_line(line: Line, archive: str | Path, snapshot: dict[str, Member],
         return ReplayItem(n, Status.ERROR, reason=line.error or "not a log record")
     old: dict[str, Any] = env["decision"]
     sha, on, digest = _get(old, "ruleset", "sha256"), old.get("on"), _get(old, "member", "input_sha256")
-    head = dict(seq=env.get("seq"), nik=_get(old, "member", "nik"), on=on, engine=old.get("engine"),
-                old_outcome=old.get("outcome"), logged=old)
+    head = dict(seq=env.get("seq"), nik=_masked(_get(old, "member", "nik")), on=_masked(on),
+                engine=_masked(old.get("engine")), old_outcome=_masked(old.get("outcome")), logged=old)
     if not (isinstance(sha, str) and isinstance(on, str) and isinstance(digest, str)):
         return ReplayItem(n, Status.ERROR, reason="the decision names no rule set, date or input hash", **head)
-    head["ruleset"] = sha
+    head["ruleset"] = _masked(sha)
     if sha not in rulesets:
         try:
             rulesets[sha] = load_archived(archive, sha)
@@ -343,7 +343,8 @@ def _replay_line(line: Line, archive: str | Path, snapshot: dict[str, Member],
     source = "snapshot"
     if member is None:
         if env.get("pseudonym_key") is not None:
-            return ReplayItem(n, Status.MISSING_INPUT, reason=f"the NIK is pseudonymised (key {env['pseudonym_key']})"
+            return ReplayItem(n, Status.MISSING_INPUT, reason=f"the NIK is pseudonymised (key "
+                              f"{_masked(str(env['pseudonym_key']))})"
                               f"; a member snapshot with input sha256 {digest} is needed", rules=ruleset, **head)
         try:
             member, source = parse_record(env["inputs"]).record, "log"
@@ -353,8 +354,8 @@ def _replay_line(line: Line, archive: str | Path, snapshot: dict[str, Member],
                               f"took, such as a regency code that names no place, or a line edited): {exc}", **head)
     try:
         new = ruleset.plan(date.fromisoformat(on)).decide(member, input_sha256=digest, hints=_hinted(old))
-    except (OutOfForce, ValueError) as exc:
-        return ReplayItem(n, Status.ERROR, reason=str(exc), **head)
+    except (OutOfForce, ValueError) as exc:  # a logged date that is none: said as the log holds it, masked
+        return ReplayItem(n, Status.ERROR, reason=_masked(str(exc)), **head)
     criteria, fields = compare(old, new, line.plain)
     status = Status.IDENTICAL if not criteria and not fields else \
         Status.ENGINE_DRIFT if old.get("engine") != ENGINE else Status.DIFFERENT
@@ -413,12 +414,22 @@ def _differences(before: dict[str, Any], after: dict[str, Any]
 
 
 def _shown(rule: dict[str, Any] | None) -> dict[str, Any] | None:
-    """A criterion as a replay report shows it: a value it read that holds a NIK or an account number
-    (one an older engine logged whole) masked."""
-    values = (rule or {}).get("values")
-    if not isinstance(values, dict):
-        return rule
-    return {**(rule or {}), "values": {k: mask_identifiers(v) if isinstance(v, str) else v for k, v in values.items()}}
+    """A criterion as a replay report shows it: a text in it that holds a NIK or an account number (one an
+    older engine logged whole, or a line edited) masked."""
+    shown: dict[str, Any] | None = _masked(rule)
+    return shown
+
+
+def _masked(value: Any) -> Any:
+    """Logged data as a report shows it: every NIK- or account-like run of digits in its texts masked (a
+    report is pasted into tickets; the log is what keeps a number whole)."""
+    if isinstance(value, str):
+        return mask_identifiers(value)
+    if isinstance(value, dict):
+        return {_masked(k) if isinstance(k, str) else k: _masked(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_masked(v) for v in value]
+    return value
 
 
 def _diff(path: str, a: Any, b: Any, out: dict[str, tuple[Any, Any]]) -> None:
@@ -426,7 +437,7 @@ def _diff(path: str, a: Any, b: Any, out: dict[str, tuple[Any, Any]]) -> None:
         for k in sorted(set(a) | set(b)):
             _diff(f"{path}.{k}", a.get(k), b.get(k), out)
     elif _unlike(a, b):
-        out[path] = (a, b)
+        out[_masked(path)] = (_masked(a), _masked(b))
 
 
 def _unlike(a: Any, b: Any) -> bool:

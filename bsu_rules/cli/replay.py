@@ -13,7 +13,9 @@ from bsu_rules.audit.checkpoints import checkpoints_path
 from bsu_rules.audit.log import AuditError
 from bsu_rules.audit.rerun import ReplayItem, Status, iter_replay, summary, tally, tally_what_if
 from bsu_rules.cli.options import add_key_options, nik, pseudonym_key
+from bsu_rules.decisions import mask_identifiers
 from bsu_rules.explain import render_text
+from bsu_rules.members.redact import printable
 
 
 def add(sub: Any) -> None:
@@ -102,7 +104,12 @@ def run(args: argparse.Namespace) -> int:
 
 
 def describe(item: ReplayItem) -> list[str]:
-    """A replayed decision and its differences, as indented lines."""
+    """A replayed decision and its differences, as indented lines: what the log holds is data, its control
+    characters written out (an edited line cannot draw a clean report over the real one)."""
+    return [printable(line) for line in _described(item)]
+
+
+def _described(item: ReplayItem) -> list[str]:
     if item.logged is None:  # not even a log record: nothing of a decision to show
         return [f"line {item.line}: {item.status}: a damaged line, not a decision", f"  {item.reason}"]
     logged = item.logged
@@ -136,8 +143,9 @@ def describe(item: ReplayItem) -> list[str]:
 
 
 def _text(value: Any) -> str:
-    """A logged name, date or masked NIK as written, or ? where the line has none."""
-    return value if isinstance(value, str) and value else "?"
+    """A logged name, date or masked NIK as written (a NIK or an account number in it masked), or ? where the
+    line has none."""
+    return mask_identifiers(value) if isinstance(value, str) and value else "?"
 
 
 def _show(value: Any) -> str:

@@ -67,7 +67,8 @@ def impact(reform: RuleSet, source: str | Path, *, on: date | None = None, basel
         report = state.report(file_label or Path(source).name)
         if baseline is not None:  # what the reform changes, as ``diff`` lists it
             assert baseline_on is not None and day is not None
-            diff = render_text(compare(as_written(baseline), as_written(reform), baseline_on, day))[3:]
+            diff = render_text(compare(as_written(baseline), as_written(reform), baseline_on, day))
+            diff = diff[diff.index("") + 1:]  # the changes, after the two sides and any warning
             report["changes"] = [line for line in diff if not line.endswith(": no change")]
         return report
 

@@ -58,9 +58,13 @@ from bsu_rules.ruleset.types import BOOL, HISTORIES, STR, Type
 
 
 def resolve(name: str | Path) -> Path:
-    """A path, or a bundled id such as ``bsu-2022``. A symbolic link (``current.yaml`` deployed as a
-    link to ``bsu-2025.yaml``) is the file it leads to: its tables are the ones beside that file."""
+    """A path, or a bundled id such as ``bsu-2022``. A bare bundled id is the bundled edition whatever the
+    working folder holds (a file or folder named ``bsu-2022`` there is ``./bsu-2022``). A symbolic link
+    (``current.yaml`` deployed as a link to ``bsu-2025.yaml``) is the file it leads to: its tables are the
+    ones beside that file."""
     path = Path(name)
+    if isinstance(name, str) and path.name == name and (bundled := bundled_rules() / f"{name}.yaml").is_file():
+        return bundled
     if path.is_symlink():
         with contextlib.suppress(OSError, RuntimeError):  # a loop or a dead link: reading it says so
             return path.resolve(strict=True)
