@@ -296,6 +296,22 @@ def test_a_replay_report_shows_what_a_line_holds_as_data_with_identifiers_masked
     assert nik not in data and account not in data and "different" in data
 
 
+def test_logged_inputs_larger_than_a_member_record_are_refused_before_they_are_walked(tmp_path: Path,
+                                                                                    archive: Path) -> None:
+    """A line under the log's line limit may still hold inputs no member record can be (1 MiB): it is an
+    error at once, not minutes and gigabytes spent validating a forged array."""
+    log = tmp_path / "d.jsonl"
+    write_log(log, "bsu-2022", RECORDS[:2])
+    lines = log.read_text("utf-8").splitlines()
+    env = json.loads(lines[1])
+    env["inputs"]["junk"] = [0] * 600_000
+    env["hash"] = hashlib.sha256(canonical_json({k: v for k, v in env.items() if k != "hash"}).encode()).hexdigest()
+    log.write_text(lines[0] + "\n" + canonical_json(env) + "\n", "utf-8")
+    report = replay(log, archive)
+    item = report.items[1]
+    assert item.status.value == "error" and "larger than a member record may be (1,048,576 bytes)" in item.reason
+
+
 def test_replay_reports_exactly_the_changed_criteria(tmp_path: Path, archive: Path) -> None:
     log = tmp_path / "d.jsonl"
     write_log(log, "bsu-2022", RECORDS)

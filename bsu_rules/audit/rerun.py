@@ -18,6 +18,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+import orjson
 from pydantic import ValidationError
 
 from bsu_rules.audit.archive import ArchiveError, MissingBase, load_archived
@@ -27,6 +28,7 @@ from bsu_rules.decisions import Decision, mask_identifiers
 from bsu_rules.errors import Code, InputError, OutOfForce
 from bsu_rules.evaluators.scalar import ENGINE
 from bsu_rules.members import Member, Record, parse_record
+from bsu_rules.members.decode import MAX_RECORD
 from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.ruleset.overrides import override_options
 
@@ -346,6 +348,9 @@ def _replay_line(line: Line, archive: str | Path, snapshot: dict[str, Member],
             return ReplayItem(n, Status.MISSING_INPUT, reason=f"the NIK is pseudonymised (key "
                               f"{_masked(str(env['pseudonym_key']))})"
                               f"; a member snapshot with input sha256 {digest} is needed", rules=ruleset, **head)
+        if len(line.raw) > MAX_RECORD and _size(env["inputs"]) > MAX_RECORD:  # told before it is walked
+            return ReplayItem(n, Status.ERROR, reason=f"the logged inputs are larger than a member record may be "
+                              f"({MAX_RECORD:,} bytes): no decision was made on them", **head)
         try:
             member, source = parse_record(env["inputs"]).record, "log"
         except InputError as exc:
@@ -418,6 +423,14 @@ def _shown(rule: dict[str, Any] | None) -> dict[str, Any] | None:
     older engine logged whole, or a line edited) masked."""
     shown: dict[str, Any] | None = _masked(rule)
     return shown
+
+
+def _size(data: Any) -> int:
+    """The length of ``data`` as JSON."""
+    try:
+        return len(orjson.dumps(data))
+    except (orjson.JSONEncodeError, TypeError):  # an integer past 64 bits
+        return len(json.dumps(data))
 
 
 def _masked(value: Any) -> Any:
