@@ -64,9 +64,12 @@ SHA256 = r"^[0-9a-f]{64}$"
 
 
 class RuleSetRef(_Data):
-    id: str
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     sha256: str = Field(pattern=SHA256)
-    version: str
+    version: str = Field(pattern=r"^[^\x00-\x1f\x7f-\x9f\u2028\u2029]+$")
+    what_if: str | None = Field(default=None, exclude_if=lambda value: value is None, description=(
+        "The overrides a what-if decision was made under (`--set wage_ceiling=4300000`): it is no decision of "
+        "the programme. Absent from the programme's decisions."))
 
 
 class MemberRef(_Data):

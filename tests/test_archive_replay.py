@@ -544,6 +544,25 @@ def test_the_replay_summary_counts_the_what_if_decisions(tmp_path: Path, capsys:
         in report.summary()
 
 
+def test_a_what_if_decision_says_so_itself_and_one_logged_before_it_did_replays_identical(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A consumer of the output or of the log tells a simulation from the programme's decision without the
+    archive; the programme's decisions hold no `what_if`; a what-if logged without it replays as before."""
+    log, archive = tmp_path / "d.jsonl", tmp_path / "a"
+    member = tmp_path / "m.jsonl"
+    member.write_text(EXAMPLES.read_text("utf-8").splitlines()[4] + "\n", "utf-8")
+    for sets in ([], ["--set", "wage_ceiling=4300000"]):
+        assert main(["evaluate", "bsu-2022", str(member), *sets, "--log", str(log), "--full-nik",
+                     "--archive", str(archive)]) == 0
+    printed = [json.loads(line)["ruleset"] for line in capsys.readouterr().out.splitlines()]
+    assert "what_if" not in printed[0] and printed[1]["what_if"] == "--set wage_ceiling=4300000"
+    assert [e["decision"]["ruleset"].get("what_if") for e in map(json.loads, log.read_text("utf-8").splitlines())] \
+        == [None, "--set wage_ceiling=4300000"]
+    rewrite(log, lambda d: d["ruleset"].pop("what_if", None))  # as an engine before this field logged it
+    report = replay(log, archive)
+    assert report.ok and report.counts["identical"] == 2, report.summary()
+
+
 def test_a_what_if_whose_base_is_not_archived_is_still_named_what_if(tmp_path: Path,
                                                                     capsys: pytest.CaptureFixture[str]) -> None:
     log, archive, n = tmp_path / "d.jsonl", tmp_path / "a", len(RECORDS)

@@ -692,3 +692,18 @@ def test_a_key_written_twice_is_an_edit_not_a_reformatting(tmp_path: Path, log: 
     result = verify_log(tmp_path / "twice.jsonl")
     assert result.problem is not None and (result.problem.line, result.problem.kind) == (5, "edited"), result
     assert "the key `outcome` is written twice in one object" in result.problem.message
+
+
+@pytest.mark.parametrize(("field", "value"), [("version", "2022.1\x1b[8m"), ("id", "bsu-2022\x9b8m"),
+                                              ("id", "BSU 2022")])
+def test_a_rule_set_named_with_terminal_escapes_is_no_decision(tmp_path: Path, log: Path, field: str,
+                                                                value: str) -> None:
+    """A decision's rule set is an id and a line of printable text: a rechained line that hides escapes there
+    (to draw over a report) is invalid, not intact."""
+    entries = envelopes(log)
+    entries[2]["decision"]["ruleset"][field] = value
+    forged = tmp_path / "forged.jsonl"
+    forged.write_text("".join(rechain(entries)), "utf-8")
+    result = verify_log(forged)
+    assert result.problem is not None and (result.problem.line, result.problem.kind) == (3, "invalid"), result
+    assert "\x1b" not in str(result.problem) and "\x9b" not in str(result.problem)

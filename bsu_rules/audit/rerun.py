@@ -377,7 +377,8 @@ def _hinted(logged: dict[str, Any]) -> bool:
 
 LATER_FIELDS = frozenset({"channel_values"})
 """Decision fields added after decisions were first logged: a logged decision without one is
-compared without it (what the channel read is new information, not a different decision)."""
+compared without it (what the channel read is new information, not a different decision). So is a
+what-if's ``ruleset.what_if``: its archive entry names the same overrides."""
 
 
 def compare(old: dict[str, Any], new: Decision,
@@ -388,6 +389,9 @@ def compare(old: dict[str, Any], new: Decision,
     ``plain``: ``old`` holds no float (see ``canonical_bytes``).
     """
     text = new.to_json()
+    ruleset = old.get("ruleset")
+    if isinstance(ruleset, dict) and "what_if" not in ruleset and new.ruleset.what_if is not None:
+        old = {**old, "ruleset": {**ruleset, "what_if": new.ruleset.what_if}}  # logged before decisions said it
     if canonical_bytes({**old, "engine": new.engine}, plain) == text.encode("utf-8"):
         return (), {}
     after = json.loads(text)

@@ -217,7 +217,8 @@ class Plan:
             if ruleset.channel else ({}, [])
         b = model.benefit
         self.benefit = Benefit(amount=b.amount, monthly=b.monthly, months=b.months, instalments=b.instalments)
-        self.ref = RuleSetRef(id=ruleset.id, version=ruleset.version, sha256=ruleset.sha256)
+        self.ref = RuleSetRef(id=ruleset.id, version=ruleset.version, sha256=ruleset.sha256,
+                              what_if=ruleset.what_if or None)
         self.parameters = {name: ParameterRead(value=jsonable(v), since=since)
                            for name, (v, since) in sorted(self.reads.items())}
         self.skipped = [RuleOutcome(id=r.id, kind=r.kind.value, outcome=RuleResult.NOT_IN_FORCE,  # cited for its dates

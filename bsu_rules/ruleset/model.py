@@ -62,6 +62,12 @@ class RuleSet:
     def version(self) -> str:
         return self.model.version
 
+    @property
+    def what_if(self) -> str:
+        """The overrides a what-if was made under, as options (``--set wage_ceiling=4300000``); "" for a rule
+        set as its file has it."""
+        return ""
+
     @cached_property
     def default_on(self) -> date:
         """The latest date the file describes: used when a decision date is not given. A value

@@ -59,6 +59,10 @@ class Reform(RuleSet):
     warnings: tuple[str, ...] = ()  # what the overrides leave as it was that the reader may not expect
     given: tuple[Override, ...] = ()  # the overrides as typed, in the order applied: what messages name
 
+    @property
+    def what_if(self) -> str:
+        return override_options(self)
+
 
 def override_options(ruleset: RuleSet | None) -> str:
     """The overrides a reform was made with, as options quoted for a shell (``--set wage_ceiling=4200000
