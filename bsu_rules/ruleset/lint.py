@@ -338,11 +338,13 @@ class _Lint(ParamLint):
                    ("round_up", 1): (1, None, "a step is positive")}
         folder = Folder(self.rs)
         for at, tree, _ in self._trees():
+            wide = [(n, said) for n in walk(tree) if isinstance(n, Binary | Unary) and n.op != "not"
+                    and isinstance(v := folder.fold(n), Const) and (said := too_wide(v.value)) is not None]
+            for grown, said in wide:  # every evaluator would not compute it alike; told where it first grows too wide
+                if not any(m is not grown and any(m is x for x in walk(grown)) for m, _ in wide):
+                    self.warn(at, "literal-too-large", f"`{unparse(grown)}` {said.split(' ', 1)[1]}",
+                              offset=grown.start, severity=Severity.ERROR)
             for n in walk(tree):
-                if isinstance(n, Binary | Unary) and n.op != "not" and isinstance(v := folder.fold(n), Const) \
-                        and (wide := too_wide(v.value)) is not None:  # every evaluator would not compute it alike
-                    self.warn(at, "literal-too-large", f"`{unparse(n)}` {wide.split(' ', 1)[1]}",
-                              offset=n.start, severity=Severity.ERROR)
                 if isinstance(n, Binary) and n.op == "//" and folder.fold(n.right) == Const(0):
                     divisor = unparse(n.right)
                     fix = f"give `{divisor}` a value other than 0" if isinstance(n.right, Name) else \
