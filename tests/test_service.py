@@ -115,6 +115,33 @@ class _InProcess:
 
 
 
+def test_requests_decide_in_turn_and_one_kept_waiting_past_the_limit_is_told_busy() -> None:
+    """Requests deciding side by side share one core and each would run to its time limit, none answered:
+    they decide in turn, the limit running from a request's turn, and one that waits longer than the limit
+    is answered 503 at once, to retry."""
+    from bsu_rules import load_ruleset
+    from bsu_rules.service import Limits, create_app
+
+    record = json.loads(EXAMPLES.read_text("utf-8").splitlines()[0])
+    heavy = {**record, "wages": [{"period": "x", "amount": "y"}] * 12_000}  # checking it holds the turn a while
+    app = create_app([load_ruleset("bsu-2022")], limits=Limits(max_seconds=0.3))
+
+    async def both() -> list[httpx.Response]:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client:
+            async def later() -> httpx.Response:
+                await asyncio.sleep(0.05)
+                return await client.post("/v1/decisions", params={"ruleset": "bsu-2022"}, json=record)
+            return list(await asyncio.gather(
+                client.post("/v1/decisions", params={"ruleset": "bsu-2022"}, json=heavy), later()))
+    first, second = asyncio.run(both())
+    assert_error(first, 408, "time-limit")
+    busy = assert_error(second, 503, "busy")
+    assert "deciding other requests" in busy["message"] and second.headers["retry-after"] == "1"
+    single = _InProcess(limits=Limits(max_seconds=0.3)).post("/v1/decisions", params={"ruleset": "bsu-2022"},
+                                                             json=record)
+    assert single.status_code == 200  # alone, the same record is decided at once
+
+
 def test_decisions_are_the_cli_bytes(server: httpx.Client) -> None:
     expected = cli("evaluate", "bsu-2022", str(EXAMPLES)).splitlines()
     lines = EXAMPLES.read_text("utf-8").splitlines()
@@ -295,7 +322,7 @@ def test_openapi_describes_every_answer(server: httpx.Client) -> None:
     check("get", "/v1/schemas/{name}", server.get("/v1/schemas/members"))
     for path, operations in doc["paths"].items():
         for method, operation in operations.items():
-            assert {"400", "405", "500"} <= set(operation["responses"]), (method, path)
+            assert {"400", "405", "408", "500", "503"} <= set(operation["responses"]), (method, path)
     assert "HTTPValidationError" not in doc["components"]["schemas"]
 
 
@@ -653,6 +680,29 @@ def test_a_connection_must_send_its_head_in_time_and_connections_are_capped(tmp_
     assert _said(tmp_path / "stderr") == []
 
 
+def test_a_request_framed_two_ways_is_refused_and_its_connection_closed(server: httpx.Client) -> None:
+    """Content-Length and Transfer-Encoding both given: a front end framing by the first would pass the
+    chunked end and a second request as one body; the service answers once and closes (no smuggling)."""
+    port = int(str(server.base_url).rsplit(":", 1)[1].rstrip("/"))
+    tail = b"0\r\n\r\nGET /v1/editions/bsu-2022 HTTP/1.1\r\nHost: x\r\n\r\n"
+    request = (b"POST /v1/decisions?ruleset=bsu-2022 HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+               b"Content-Length: %d\r\nTransfer-Encoding: chunked\r\n\r\n" % len(tail)) + tail
+    with socket.create_connection(("127.0.0.1", port)) as s:
+        s.settimeout(10)
+        s.sendall(request)
+        answer = b""
+        while chunk := s.recv(65536):  # the end comes: the connection is closed
+            answer += chunk
+    assert answer.count(b"HTTP/1.1 ") == 1 and answer.startswith(b"HTTP/1.1 400"), answer
+    assert b"both Content-Length and Transfer-Encoding" in answer
+
+
+def test_a_method_is_repeated_as_any_value_a_client_sent_is(server: httpx.Client) -> None:
+    error = assert_error(server.request("3204125708940003", "/healthz"), 405, "method-not-allowed")
+    assert "3204125708940003" not in error["message"] and "<16 digits>" in error["message"]
+    assert len(assert_error(server.request("A" * 3000, "/healthz"), 405, "method-not-allowed")["message"]) < 200
+
+
 def test_a_flood_of_garbage_requests_is_said_once_a_second(tmp_path: Path) -> None:
     """Any client can send bytes that are not HTTP as often as it likes: the server's warning is not
     written once for each (it would fill the operator's log), and the service keeps answering."""
@@ -666,7 +716,11 @@ def test_a_flood_of_garbage_requests_is_said_once_a_second(tmp_path: Path) -> No
                     while garbage.recv(1000):
                         pass
         assert client.get("/healthz").status_code == 200
+        upgrade = {"Upgrade": "websocket", "Connection": "Upgrade", "Sec-WebSocket-Version": "13",
+                   "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ=="}
+        assert client.get("/healthz", headers=upgrade).status_code == 200  # answered as the request it also is
     said = _said(tmp_path / "stderr")
+    assert not [line for line in said if "upgrade" in line.lower() or "WebSocket" in line], said  # no advice
     assert 1 <= sum("Invalid HTTP request received." in line for line in said) <= 3, said
     assert all("Traceback" not in line for line in said)
 

@@ -121,7 +121,7 @@ def run(args: argparse.Namespace) -> int:
           file=sys.stderr)
     protocol = guarded_protocol(args.head_time_limit, connection_cap(args.max_connections))
     server = uvicorn.Server(uvicorn.Config(app, host=args.host, port=args.port, log_level="warning",
-                                           access_log=False, http=protocol))
+                                           access_log=False, http=protocol, ws="none"))
     logging.getLogger("uvicorn.error").addFilter(QuietRepeats())  # once its logging is configured
 
     async def serve() -> None:

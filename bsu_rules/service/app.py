@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any, Literal
 
+import anyio
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
@@ -44,7 +45,7 @@ from bsu_rules.ruleset.editions import window_text
 from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.schemas import schema
 from bsu_rules.service.editions import Edition, EditionSummary, edition, summary
-from bsu_rules.service.http import NDJSON, Contained, HeadAsGet, OriginForm, wants_ndjson
+from bsu_rules.service.http import NDJSON, Contained, HeadAsGet, OneFraming, OriginForm, wants_ndjson
 from bsu_rules.service.openapi import ERROR_LINE_SCHEMA, ERROR_SCHEMA, error_responses, one_or_list, request_body
 from bsu_rules.service.request import Limits, ServiceError, plain_query, records, shown_path
 from bsu_rules.unknowns import Need, needed
@@ -130,7 +131,7 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None,
             allowed = [m.strip() for m in headers.get("Allow", "").split(",") if m.strip()]
             allowed += ["HEAD"] if "GET" in allowed and "HEAD" not in allowed else []  # as ``HeadAsGet`` answers it
             headers["Allow"] = ", ".join(allowed)
-            message = f"{path} does not take {method}; it takes {' or '.join(allowed)}"
+            message = f"{path} does not take {shortened(method)}; it takes {' or '.join(allowed)}"
         elif exc.status_code == 404:
             routes = [route for route in app.routes if isinstance(route, APIRoute)]
             served = {route.path: sorted(route.methods or ()) for route in routes}
@@ -155,11 +156,31 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None,
                                f"{', '.join(by_id)})" + (f"; did you mean `{hint}`?" if hint else ""), field=field)
         return rs
 
+    deciding = anyio.CapacityLimiter(1)  # the process's one core of Python: requests decide in turn
+
     async def decide(rs: RuleSet, on: date | None, items: list[Any], hints: bool = False,
                      page: Page | None = None) -> list[tuple[Decision | Rejected, str]]:
-        """Decided in a thread: a record with long histories takes a large part of a second, and the event
-        loop keeps answering other requests (``/healthz``) meanwhile."""
-        return await run_in_threadpool(decide_all, rs, on, items, hints, page)
+        """Decided in a thread, one request at a time: the event loop keeps answering other requests
+        (``/healthz``) meanwhile, and a request's time limit runs from its turn. Requests deciding side by
+        side would share one core, each run to its limit and none be answered; one that waits longer than
+        the time limit for its turn is answered ``503 busy`` instead."""
+        turned = False
+        try:
+            deciding.acquire_nowait()
+            turned = True
+        except anyio.WouldBlock:
+            with anyio.move_on_after(limits.max_seconds):
+                await deciding.acquire()
+                turned = True
+        if not turned:
+            error = ServiceError(503, Code.BUSY, f"the service has been deciding other requests for "
+                                 f"{limits.max_seconds:g} s: try again shortly")
+            error.headers["Retry-After"] = "1"
+            raise error
+        try:
+            return await run_in_threadpool(decide_all, rs, on, items, hints, page)
+        finally:
+            deciding.release()
 
     said = [""]  # the log's fault last said on standard error
 
@@ -351,6 +372,8 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None,
     app.openapi = openapi  # type: ignore[method-assign]
     app.add_middleware(HeadAsGet, routes=app.routes)
     app.add_middleware(OriginForm)
+    app.add_middleware(OneFraming, refused=lambda why: _error(ServiceError(400, Code.HTTP_ERROR, why),
+                                                              {"connection": "close"}))
     app.add_middleware(Contained, failed=lambda: _error(ServiceError(500, Code.INTERNAL, "the service failed on "
                                                                      "this request; it was logged")))
     return app

@@ -69,6 +69,10 @@ def guarded_protocol(head_seconds: float, max_connections: int) -> type[H11Proto
         _begun = False  # whether a byte has come since the timer started
         _answering: object = None  # the request cycle being answered
 
+        def _unsupported_upgrade_warning(self) -> None:
+            pass  # an upgrade asked for (a WebSocket) is answered as the ordinary request it also is: nothing
+            # to tell the operator, whom uvicorn would advise to install a WebSocket library the service never uses
+
         def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
             transport = _Counted(transport)  # type: ignore[assignment]  # what was written, for progress
             super().connection_made(transport)

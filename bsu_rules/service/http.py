@@ -1,5 +1,6 @@
-"""HTTP below the routes: HEAD answered as GET, every unexpected failure contained in one log line,
-and the request's media types read (Accept with its q-values, Content-Type and Content-Encoding)."""
+"""HTTP below the routes: a request framed two ways refused, HEAD answered as GET, every unexpected failure
+contained in one log line, and the request's media types read (Accept with its q-values, Content-Type and
+Content-Encoding)."""
 
 from __future__ import annotations
 
@@ -34,6 +35,23 @@ class OriginForm:
         if scope["type"] == "http" and (absolute := _ABSOLUTE.fullmatch(scope.get("raw_path") or b"")):
             raw = absolute.group(1) or b"/"
             scope = {**scope, "path": unquote(raw.decode("latin-1")), "raw_path": raw}
+        await self.app(scope, receive, send)
+
+
+class OneFraming:
+    """A request that gives both Content-Length and Transfer-Encoding answered ``400`` and its connection
+    closed, as HTTP/1.1 asks: a front end framing its body by the one and this server by the other would
+    read the rest of it as another request (request smuggling)."""
+
+    def __init__(self, app: ASGIApp, refused: Callable[[str], ASGIApp]) -> None:
+        self.app, self.refused = app, refused  # ``refused``: the 400 response to send, closing the connection
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            names = {name.lower() for name, _ in scope.get("headers", ())}
+            if b"content-length" in names and b"transfer-encoding" in names:
+                return await self.refused("the request gives both Content-Length and Transfer-Encoding: "
+                                          "send one of them")(scope, receive, send)
         await self.app(scope, receive, send)
 
 
@@ -82,7 +100,8 @@ class Contained:
         try:
             await self.app(scope, receive, sending)
         except Exception as exc:  # the one place every failure ends
-            print(f"bsu-rules serve: internal error on {scope['method']} {shortened(scope['path'])}: {failure(exc)}",
+            print(f"bsu-rules serve: internal error on {shortened(scope['method'])} {shortened(scope['path'])}: "
+                  f"{failure(exc)}",
                   file=sys.stderr)
             if not started:
                 await self.failed()(scope, receive, send)

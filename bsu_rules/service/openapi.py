@@ -33,19 +33,22 @@ _WHY = {
          "not JSON",
     404: "no such edition",
     405: "a method the path does not take (e.g. GET /v1/decisions)",
-    408: "over the time limit",
+    408: "over a time limit: the request's head or body did not arrive in time, or deciding took too long",
     413: "the body or the record count over the limit",
     415: "a body not sent with Content-Type: application/json, or compressed (a Content-Encoding)",
     422: "a single record that is malformed, or a decision date outside the edition",
     500: "an unexpected failure, or (with --log) decisions the decision log could not take",
-    503: "(with --log) the decision log cannot be written: a balancer should send no requests",
+    503: "busy, try again (Retry-After): the service holds its most connections, or has been deciding other "
+         "requests for the time limit; (with --log, /healthz) the decision log cannot be written: a balancer "
+         "should send no requests",
 }
 
 
 def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """The error answers of a path: these, and those every path may give (400, 405, 500)."""
+    """The error answers of a path: these, and those every path may give (400, 405, 408 for a request head
+    that does not arrive in time, 500, 503 when the service holds its most connections)."""
     return {status: {"description": _WHY[status], "content": {"application/json": {"schema": _ERROR_REF}}}
-            for status in sorted({400, 405, 500, *statuses})}
+            for status in sorted({400, 405, 408, 500, 503, *statuses})}
 
 
 def one_or_list(model: str, description: str, ndjson: bool = False) -> dict[str, Any]:
