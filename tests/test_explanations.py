@@ -570,6 +570,22 @@ def test_a_decision_on_the_text_as_first_written_says_so_once_it_was_amended(on:
         assert (words in page) is amended and ("14 Tahun 2020" in page or "14 of 2020" in page)
 
 
+@pytest.mark.parametrize(("taken", "en_words"), [
+    (frozenset({"pm-10-2022"}), "Number 10 of 2022 as it read before its amendment by Regulation of the Minister of "
+                                "Manpower Number 5 of 2025"),
+    (frozenset({"pm-10-2022", "pm-5-2025"}), "Number 10 of 2022 as amended by Regulation of the Minister of Manpower "
+                                             "Number 5 of 2025")])
+def test_an_edition_that_takes_the_amendment_in_cites_the_text_as_amended(taken: frozenset[str],
+                                                                           en_words: str) -> None:
+    """An amendment the glossary dates, made while an edition is in force: an edition that lists the amending
+    regulation among its legal bases applies the amended text (the guide's recipe for a dated amendment) and
+    cites it so, not as it read before; one that does not keeps citing the text it applies, as it read."""
+    from bsu_rules.explain.citations import cite
+
+    text = cite("pm-10-2022, Pasal 4", load_glossary(), "en", None, date(2025, 6, 10), date(2022, 9, 5), taken)
+    assert text is not None and en_words in text, text
+
+
 def test_an_edition_that_began_with_the_amended_text_does_not_cite_the_text_before_it(tmp_path: Path) -> None:
     """A 2021 rule file citing an article of 14/2020 bare applies it as 16/2021 amended it."""
     shutil.copytree(ROOT / "rules", tmp_path / "rules")

@@ -489,6 +489,24 @@ def test_a_member_file_that_does_not_reach_the_cut_off_month_is_warned(tmp_path:
     assert "contribution or wage" not in capsys.readouterr().err
 
 
+def test_a_member_file_that_begins_after_an_earlier_editions_cut_off_month_is_warned(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Compared against an earlier edition, a file extracted for a later cut-off holds nothing for the earlier
+    one's months: its baseline of 0 eligible is an artefact of the file, and said so."""
+    records = [json.loads(line) for line in (Path(__file__).resolve().parents[1] / "examples" /
+                                             "members.jsonl").read_text("utf-8").splitlines() if line.strip()]
+    js = tmp_path / "r.json"
+    (tmp_path / "m.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records), "utf-8")
+    assert main(["impact", "bsu-2022", str(tmp_path / "m.jsonl"), "--against", "bsu-2021", "--out",
+                 str(tmp_path / "r.html"), "--json", str(js), "--quiet"]) == 0
+    held = json.loads(js.read_text("utf-8"))["input"]
+    assert held["earliest_month"] > "2021-06" and held["preceding"]["2021-06"] == 0
+    (warned,) = [line for line in capsys.readouterr().err.splitlines() if "contribution or wage" in line]
+    assert warned == (f"bsu-rules: warning: no member in m.jsonl has a contribution or wage for 2021-06 (the month "
+                      f"bsu-2021 reads its data as at) or earlier (earliest: {held['earliest_month']}): the file may "
+                      "not cover this edition's cut-off month")
+
+
 def test_a_member_file_few_of_whose_members_reach_the_cut_off_month_is_warned(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A file extracted for July, a few early payers' August in it: moving the cut-off to August is warned, as

@@ -697,6 +697,13 @@ def test_a_request_framed_two_ways_is_refused_and_its_connection_closed(server: 
     assert b"both Content-Length and Transfer-Encoding" in answer
 
 
+def test_an_edition_for_a_year_with_none_names_the_one_in_force_then(server: httpx.Client) -> None:
+    error = assert_error(server.post("/v1/decisions", params={"ruleset": "bsu-2024"}, content="{}"), 404,
+                         "unknown-edition")
+    assert "none is for 2024: bsu-2022 is in force then" in error["message"]
+    assert error["message"].endswith("did you mean `bsu-2022`?")
+
+
 def test_a_method_is_repeated_as_any_value_a_client_sent_is(server: httpx.Client) -> None:
     error = assert_error(server.request("3204125708940003", "/healthz"), 405, "method-not-allowed")
     assert "3204125708940003" not in error["message"] and "<16 digits>" in error["message"]

@@ -44,12 +44,13 @@ def last_amendment(model: RuleFile, on: date) -> str | None:
 
 
 def cite(source: str | None, glossary: Glossary, lang: str, last: str | None = None,
-         on: date | None = None, since: date | None = None) -> str | None:
+         on: date | None = None, since: date | None = None, taken: frozenset[str] = frozenset()) -> str | None:
     """The full citation of a ``source``, or None when it names no known legal basis; a text cited as
     amended is cited as ``last`` amended by that legal-basis key, when it is another than the source's;
     a text cited as it was first written, by a decision ``on`` a day an amendment of it had taken
     effect, of an edition in force ``since`` a day before that amendment (an edition that began with
-    the amended text applies it), is cited as the text before that amendment."""
+    the amended text applies it), is cited as the text before that amendment, unless the edition takes
+    the amendment in (it is among ``taken``, its legal-basis keys): then as amended by it."""
     if not source:
         return None
     groups: list[tuple[str, list[str], str | None]] = []  # (key, pinpoints, amended regulation key)
@@ -69,14 +70,19 @@ def cite(source: str | None, glossary: Glossary, lang: str, last: str | None = N
         else:
             groups.append((key, [pin] if pin else [], base))
     last = last if last in glossary.legal_basis else None
-    return "; ".join(_group(key, pins, base, glossary, lang, last, on, since) for key, pins, base in groups)
+    return "; ".join(_group(key, pins, base, glossary, lang, last, on, since, taken) for key, pins, base in groups)
 
 
 def _group(key: str, pins: list[str], base: str | None, glossary: Glossary, lang: str, last: str | None,
-           on: date | None, since: date | None) -> str:
+           on: date | None, since: date | None, taken: frozenset[str]) -> str:
     name = str(getattr(glossary.legal_basis[key], lang))
-    first = next((a.by for a in glossary.legal_basis[key].amended
-                  if on is not None and since is not None and since < a.from_ <= on), None)
+    amendments = [a.by for a in glossary.legal_basis[key].amended
+                  if on is not None and since is not None and since < a.from_ <= on]
+    if base is None and (applied := [a for a in amendments if a in taken]):  # the edition applies the amended text
+        by = str(getattr(glossary.legal_basis[applied[-1]], lang))
+        name = f"{name} sebagaimana telah diubah dengan {by}" if lang == "id" else f"{name} as amended by {by}"
+        amendments = []
+    first = amendments[0] if amendments else None
     if base is None and first is not None:  # the text as it was before it was amended
         by = str(getattr(glossary.legal_basis[first], lang))
         name = f"{name} sebelum diubah dengan {by}" if lang == "id" else \

@@ -177,7 +177,8 @@ class _Context:
         """The footnote number of ``source``; a policy's source (an audit finding) is no law, and the
         notes' heading then says so."""
         text = cite(source, self.g, self.lang, self.amended, self.d.on,
-                    self.rs.model.in_force.from_ if self.rs else None)
+                    self.rs.model.in_force.from_ if self.rs else None,
+                    frozenset(self.rs.model.legal_basis) if self.rs else frozenset())
         if text is None:
             return None
         self.policy_noted = self.policy_noted or basis == "policy"

@@ -87,19 +87,23 @@ def uncovered(report: Json) -> list[str]:
     wage in the member file reaches, or those of fewer than half the members with any: its criteria read
     months the file does not hold (a file extracted for an earlier cut-off, a few early payers in it)."""
     given = report["input"]
-    latest, held, file = given.get("latest_month"), given.get("with_data", 0), given["file"]
+    latest, earliest, held, file = given.get("latest_month"), given.get("earliest_month"), given.get("with_data", 0), \
+        given["file"]
     months = {side["as_of"][:7]: side["ruleset"] for side in (report["baseline"], report["reform"]) if side}
     out = []
     for month, ruleset in sorted(months.items()):
-        reached = given.get("reaching", {}).get(month, 0)
-        if latest is None or latest < month:
-            out.append(f"no member in {file} has a contribution or wage for {month} (the month {ruleset} reads its "
-                       f"data as at) or later (latest: {latest or 'none'}): the file may not cover this edition's "
-                       "cut-off month")
-        elif 2 * reached < held:
-            out.append(f"only {reached:,} of the {held:,} members in {file} with a contribution or wage have one for "
-                       f"{month} (the month {ruleset} reads its data as at) or later: the file may not cover this "
-                       "edition's cut-off month, and the others are decided as if they had none")
+        for when, end, count in (("later", latest, "reaching"), ("earlier", earliest, "preceding")):
+            found = given.get(count, {}).get(month, 0)
+            if end is None or (end < month if when == "later" else end > month):
+                out.append(f"no member in {file} has a contribution or wage for {month} (the month {ruleset} reads "
+                           f"its data as at) or {when} ({'latest' if when == 'later' else 'earliest'}: "
+                           f"{end or 'none'}): the file may not cover this edition's cut-off month")
+                break
+            if 2 * found < held:
+                out.append(f"only {found:,} of the {held:,} members in {file} with a contribution or wage have one "
+                           f"for {month} (the month {ruleset} reads its data as at) or {when}: the file may not cover "
+                           "this edition's cut-off month, and the others are decided as if they had none")
+                break
     return out
 
 
@@ -117,9 +121,11 @@ class _State:
         self.quality: list[pl.DataFrame] = []
         self.causes = Causes(sides[0].plan)
         self.latest: str | None = None  # the latest month of a contribution or wage in the file
+        self.earliest: str | None = None  # and the earliest
         self.data_months = sorted({side.plan.as_of.isoformat()[:7] for side in sides})
         self.with_data = 0  # members with a contribution or wage
         self.reaching = dict.fromkeys(self.data_months, 0)  # of them, those with one in each data month or later
+        self.preceding = dict.fromkeys(self.data_months, 0)  # and those with one in each data month or earlier
 
     def chunk(self, table: pa.Table) -> None:
         self.read += table.num_rows
@@ -127,9 +133,11 @@ class _State:
         self.rejects.update(rejects["field"].to_pylist())
         if members.num_rows == 0:
             return
-        months = [pc.max(pc.struct_field(pc.list_flatten(members[h]), "period")).as_py()
-                  for h in ("contributions", "wages")]
-        self.latest = max((m for m in (*months, self.latest) if m is not None), default=None)
+        ends = [pc.min_max(pc.struct_field(pc.list_flatten(members[h]), "period")) for h in ("contributions", "wages")]
+        highs = [e["max"].as_py() for e in ends] + [self.latest]
+        lows = [e["min"].as_py() for e in ends] + [self.earliest]
+        self.latest = max((m for m in highs if m is not None), default=None)
+        self.earliest = min((m for m in lows if m is not None), default=None)
         self._reach(members)
         as_of = self.sides[0].plan.as_of
         used = ["_row", "nik", "birth_date", "work_regency_code", "employer", "wages"]
@@ -262,12 +270,14 @@ class _State:
         side's data month."""
         frame = pl.from_arrow(members.select(["contributions", "wages"]))
         assert isinstance(frame, pl.DataFrame)
-        latest = frame.select(pl.max_horizontal(
-            pl.col(h).list.eval(pl.element().struct.field("period")).list.max() for h in ("contributions", "wages")))
-        column = latest.to_series()
-        self.with_data += int(column.is_not_null().sum())
+        periods = [pl.col(h).list.eval(pl.element().struct.field("period")) for h in ("contributions", "wages")]
+        ends = frame.select(pl.max_horizontal(p.list.max() for p in periods).alias("latest"),
+                            pl.min_horizontal(p.list.min() for p in periods).alias("earliest"))
+        latest, earliest = ends["latest"], ends["earliest"]
+        self.with_data += int(latest.is_not_null().sum())
         for month in self.data_months:
-            self.reaching[month] += int((column >= month).sum())
+            self.reaching[month] += int((latest >= month).sum())
+            self.preceding[month] += int((earliest <= month).sum())
 
     # --- the report ---------------------------------------------------------------------------
 
@@ -278,8 +288,10 @@ class _State:
             "report": "impact", "engine": f"bsu-rules {__version__}", "input": {"file": file_label,
                                                                                 "rows": self.read,
                                                                                 "latest_month": self.latest,
+                                                                                "earliest_month": self.earliest,
                                                                                 "with_data": self.with_data,
-                                                                                "reaching": self.reaching},
+                                                                                "reaching": self.reaching,
+                                                                                "preceding": self.preceding},
             "reform": describe(reform.plan),
             "baseline": describe(self.sides[1].plan) if len(self.sides) == 2 else None,
             "headline": headline(sides),

@@ -8,6 +8,8 @@ that applies instead. Only ``ruleset`` and ``in_force`` are read from each file 
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from datetime import date, timedelta
 from importlib import resources
 from pathlib import Path
@@ -24,7 +26,8 @@ from bsu_rules.ruleset.source import read_yaml
 if TYPE_CHECKING:
     from bsu_rules.ruleset.model import RuleSet
 
-__all__ = ["bundled_rules", "in_force_on", "overlapping", "same_id", "window_text"]
+__all__ = ["bundled_rules", "in_force_during", "in_force_on", "none_for_year", "overlapping", "same_id",
+           "window_text"]
 
 
 def bundled_rules() -> Path:
@@ -51,6 +54,26 @@ def in_force_on(day: date, near: Path | None = None) -> list[tuple[str, Window]]
         if edition not in out and window.contains(day) and (path.parent != bundled or edition not in local):
             out[edition] = window
     return sorted(out.items(), key=lambda item: item[1].from_ or date.min)
+
+
+def in_force_during(name: str, editions: Iterable[tuple[str, Window]] | None = None) -> list[tuple[str, Window]]:
+    """For an id that names a year no edition has (``bsu-2023``), the editions (by default the bundled ones) in
+    force in that year, earliest first: the ones a decision dated then is made under."""
+    found = re.fullmatch(r"[a-z0-9-]*-([0-9]{4})", name)
+    if found is None:
+        return []
+    year = int(found.group(1))
+    if editions is None:
+        editions = [(edition, window) for edition, window, _ in _windows(bundled_rules().resolve())]
+    return sorted(((edition, window) for edition, window in editions
+                   if edition != name and _open_window(window)[0] <= date(year, 12, 31)
+                   and _open_window(window)[1] >= date(year, 1, 1)), key=lambda item: item[1].from_ or date.min)
+
+
+def none_for_year(name: str, then: list[tuple[str, Window]]) -> str:
+    """What a message adds for an id of a year with no edition of its own (``in_force_during``)."""
+    return f"; none is for {name[-4:]}: " + ", ".join(f"{edition} is in force then ({window_text(window)})"
+                                                       for edition, window in then) if then else ""
 
 
 _EDITION: TypeAdapter[str] = TypeAdapter(RuleId)

@@ -43,6 +43,7 @@ from bsu_rules.ruleset.checker import (
 )
 from bsu_rules.ruleset.diagnostics import Diagnostic, Severity, has_errors, nearest
 from bsu_rules.ruleset.editions import bundled_rules as bundled_rules  # also served from here
+from bsu_rules.ruleset.editions import in_force_during, none_for_year
 from bsu_rules.ruleset.expressions import MAX_GROUPED_DEPTH, Call, Name, Node, walk
 from bsu_rules.ruleset.files import RULE_FILE_LIMIT, UnsafePath, read_limited
 from bsu_rules.ruleset.lint import lint
@@ -107,10 +108,12 @@ def check_file(name: str | Path, *, archived: bool = False) -> tuple[RuleSet | N
         if path.exists():
             return None, [Diagnostic(str(path), 1, 1, Code.FILE, f"the rule file {exc}")]
         known = sorted(p.stem for p in bundled_rules().glob("*.yaml"))
-        hint = nearest(str(name), known)
+        then = in_force_during(str(name)) if Path(name).name == str(name) else []
+        hint = then[0][0] if then else nearest(str(name), known)  # for a year with no edition: the one in force
+        said = none_for_year(str(name), then)
         where = str(path) if path == Path(name) else str(name)  # an id: not the path it was looked for at
         return None, [Diagnostic(where, 1, 1, Code.FILE_NOT_FOUND,
-                                 f"no rule file `{name}` (bundled: {', '.join(known)})", suggestion=hint)]
+                                 f"no rule file `{name}` (bundled: {', '.join(known)}){said}", suggestion=hint)]
     located = read_yaml(raw, str(path))
     if located.diagnostics:
         return None, _once(located.diagnostics)

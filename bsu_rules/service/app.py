@@ -41,7 +41,7 @@ from bsu_rules.members import Member, parse_member
 from bsu_rules.members.decode import BadRecord
 from bsu_rules.members.redact import shortened
 from bsu_rules.ruleset.diagnostics import nearest
-from bsu_rules.ruleset.editions import window_text
+from bsu_rules.ruleset.editions import in_force_during, none_for_year, window_text
 from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.schemas import schema
 from bsu_rules.service.editions import Edition, EditionSummary, edition, summary
@@ -151,9 +151,11 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None,
                                f"{', '.join(by_id)})", field=field)
         rs = by_id.get(name)
         if rs is None:
-            hint = nearest(name, sorted(by_id))
+            then = in_force_during(name, [(e, r.model.in_force) for e, r in by_id.items()])
+            hint = then[0][0] if then else nearest(name, sorted(by_id))  # for a year with no edition: one in force
             raise ServiceError(404, Code.UNKNOWN_EDITION, f"no edition `{shortened(name)}` here (served: "
-                               f"{', '.join(by_id)})" + (f"; did you mean `{hint}`?" if hint else ""), field=field)
+                               f"{', '.join(by_id)}){none_for_year(name, then)}"
+                               + (f"; did you mean `{hint}`?" if hint else ""), field=field)
         return rs
 
     deciding = anyio.CapacityLimiter(1)  # the process's one core of Python: requests decide in turn
