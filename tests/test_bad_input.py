@@ -510,3 +510,23 @@ def test_an_account_number_a_spreadsheet_rewrote_is_refused_not_paid_to(tmp_path
         assert decide(rs2022, {**record, "bank_account": {**record["bank_account"], "number": kept}}).channel == "BRI"
     with pytest.raises(InputError):  # a rewritten number masked as a log keeps it: refused when replayed
         decide(rs2022, {**record, "bank_account": {**record["bank_account"], "number": "*.*****E+**"}})
+
+
+@pytest.mark.parametrize("written", ["3.5e6", "3.4E+6", "3500000.0", "35e5"])
+def test_a_decimal_amount_is_quoted_as_the_record_wrote_it(written: str, tmp_path: Path,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    """A wage written ``3.5e6`` is refused quoting ``3.5e6`` (the text to search the file for), not the
+    ``3500000.0`` Python reads it as; in text and JSON, from evaluate and from batch."""
+    line = _record(wages=[{"period": "2022-07", "amount": 0}]).replace('"amount": 0', f'"amount": {written}')
+    members = tmp_path / "m.jsonl"
+    members.write_bytes(_jsonl(line))
+    meant = f"; write {round(float(written))}"
+    assert main(["evaluate", "bsu-2022", str(members)]) == 1
+    said = json.loads(capsys.readouterr().out)["error"]["message"]
+    assert said == f"wages[0].amount: {written}: expected an integer, got a decimal number"
+    assert main(["evaluate", "bsu-2022", str(members), "--format", "text", "--lang", "en"]) == 1
+    assert f"Wage amount for July 2022: {written} must be a whole number written in digits only{meant}." \
+        in capsys.readouterr().out
+    assert main(["batch", "bsu-2022", str(members), "--out", str(tmp_path / "d.jsonl")]) == 1
+    rejected = json.loads((tmp_path / "d.jsonl.rejects.jsonl").read_text("utf-8"))
+    assert rejected["message"] == said

@@ -360,7 +360,7 @@ Alasan:
       Peserta akan memenuhi syarat seandainya iuran bulan Juni 2022 telah dibayar paling lambat 31 Juli 2022.
 Keterangan: ✗ syarat tidak terpenuhi
 Dasar hukum:
-  [1] Pasal 3 ayat (2) huruf b Peraturan Menteri Ketenagakerjaan Nomor 10 Tahun 2022; ketentuan kepesertaan BPJS Ketenagakerjaan."""
+  [1] Pasal 3 ayat (2) huruf b Peraturan Menteri Ketenagakerjaan Nomor 10 Tahun 2022; ketentuan kepesertaan BPJS Ketenagakerjaan."""  # noqa: E501
 
 REGIONAL_CEILING_ID = """\
 Bantuan Subsidi Gaji/Upah 2022 · Peserta dengan NIK 3171********0001

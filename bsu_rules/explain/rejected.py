@@ -27,7 +27,7 @@ from bsu_rules.members.contract import (
     unseen,
     written_as,
 )
-from bsu_rules.members.decode import LONE_SURROGATE, MAX_DIGITS, TOO_LONG, whole
+from bsu_rules.members.decode import LONE_SURROGATE, MAX_DIGITS, TOO_LONG, Written, whole
 from bsu_rules.members.model import DAY, ENDED_BEFORE_REGISTERED, MONTH, PERIODIC, REGENCY_CODE, SECRET, day_fault
 from bsu_rules.members.model import digits as digits_pattern
 from bsu_rules.members.parse import UNKNOWN
@@ -442,7 +442,9 @@ def _write(suggestion: object, lang: str) -> str:
 
 def _quote(value: Any, lang: str = "en") -> str:
     """A value as written in the record, quoted; a long run of digits (a NIK in the wrong field) left out."""
-    text = json.dumps(clipped(value), ensure_ascii=False) if isinstance(value, str) else \
-        clipped(json.dumps(value, ensure_ascii=False, default=str))  # text cut before it is quoted: the quote closed
+    if isinstance(value, str):
+        text = json.dumps(clipped(value), ensure_ascii=False)  # text cut before it is quoted: the quote closed
+    else:
+        text = clipped(value.text if isinstance(value, Written) else json.dumps(value, ensure_ascii=False, default=str))
     hidden = hide_identifiers(text)
     return hidden.replace(" digits>", " angka>") if lang == "id" else hidden

@@ -17,6 +17,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel
 
+from bsu_rules.members.decode import Written
 from bsu_rules.members.model import (
     ACCOUNT_NUMBER,
     INT64_MAX,
@@ -213,7 +214,8 @@ def leaf_at(path: str) -> Leaf | None:
 
 def json_kind(value: Any) -> str:
     """A JSON value's kind in a message's words: ``an object``, ``text``, ``null`` ..."""
-    return _KINDS.get(type(value), type(value).__name__)
+    kind = _KINDS.get(type(value))
+    return kind if kind is not None else "a decimal number" if isinstance(value, float) else type(value).__name__
 
 
 _KINDS = {dict: "an object", list: "a list", str: "text", bool: "true/false", float: "a decimal number",
@@ -335,7 +337,10 @@ def wrong_kind(path: str, value: Any, kind: str) -> str:
 
 
 def _json(value: Any) -> str | None:
-    """A value as JSON, or None for one JSON cannot hold (a numpy integer, a Decimal, a datetime)."""
+    """A value as JSON (a decimal number as the record wrote it), or None for one JSON cannot hold (a
+    numpy integer, a Decimal, a datetime)."""
+    if isinstance(value, Written):
+        return value.text
     try:
         return json.dumps(value)
     except (TypeError, ValueError):

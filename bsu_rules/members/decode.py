@@ -181,7 +181,8 @@ def decode_records(data: bytes | str) -> Any:
         if isinstance(data, bytes):  # UTF-8 only: json would read a line with a NUL among its first bytes as UTF-16
             data = data.decode("utf-8-sig")
         try:
-            value = json.loads(data, parse_int=_number, parse_constant=_constant, object_pairs_hook=_object)
+            value = json.loads(data, parse_int=_number, parse_float=Written, parse_constant=_constant,
+                               object_pairs_hook=_object)
         except RecursionError:
             value = _one_by_one(data)
         return _bounded(value, data)
@@ -377,6 +378,19 @@ def _number(text: str) -> int | BadRecord:
     return BadRecord(TOO_LONG) if len(text.lstrip("-")) > MAX_DIGITS else int(text)
 
 
+class Written(float):
+    """A JSON number with a fraction or an exponent, remembering how the record wrote it: no field
+    takes one, and the message refusing ``3.5e6`` quotes that, not Python's ``3500000.0``."""
+
+    __slots__ = ("text",)
+    text: str
+
+    def __new__(cls, text: str) -> Written:
+        number = super().__new__(cls, text)
+        number.text = text
+        return number
+
+
 def _constant(text: str) -> BadRecord:
     return BadRecord(f"{text}{NOT_A_NUMBER}")
 
@@ -396,4 +410,5 @@ def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any] | BadRecord:
     return obj
 
 
-_DECODER = json.JSONDecoder(parse_int=_number, parse_constant=_constant, object_pairs_hook=_object)
+_DECODER = json.JSONDecoder(parse_int=_number, parse_float=Written, parse_constant=_constant,
+                            object_pairs_hook=_object)
