@@ -7,6 +7,7 @@ import json
 import re
 import shutil
 import tempfile
+import unicodedata
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -148,6 +149,32 @@ def test_a_rule_file_read_from_an_archive_entry_is_checked_as_the_entry(tmp_path
                      str(tmp_path / "i.html")]):
         assert main(command) == 2
         assert "bsu-2022.yaml was changed after it was archived" in capsys.readouterr().err
+
+
+def test_an_entry_archived_with_an_explanation_over_two_lines_still_loads(tmp_path: Path,
+                                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    """An explanation written over two lines was taken before explanations had to be one line: its entry
+    decided so and loads as it is (replay reads it), while the same file outside an archive is refused."""
+    entry = archive_ruleset(load_ruleset(copy_rules(tmp_path / "rules")), tmp_path / "arch")
+    text = entry.rule_file.read_text("utf-8")
+    said = "The participant is recorded as a {member.citizenship}, and BSU is only for Indonesian citizens (WNI)"
+    assert f'      en: "{said}"' in text
+    entry.rule_file.write_text(text.replace(f'      en: "{said}"', "      en: |-\n        " + said.replace(
+        ", and", ",\n        and")), "utf-8")
+    sha = load_ruleset(entry.rule_file, archived=True).sha256  # the entry as an older version archived it
+    manifest = json.loads((entry.folder / "manifest.json").read_text("utf-8"))
+    manifest["files"][entry.rule_file.name] = hashlib.sha256(entry.rule_file.read_bytes()).hexdigest()
+    manifest["sha256"] = sha
+    (entry.folder / "manifest.json").write_text(json.dumps(manifest), "utf-8")
+    entry.folder.rename(entry.folder.parent / sha)
+    loaded = load_archived(tmp_path / "arch", sha)
+    member = parse_member({**json.loads(EXAMPLES.read_text("utf-8").splitlines()[0]), "citizenship": "WNA"})
+    explained = loaded.plan(None).decide(member).rule("citizen").explain
+    assert explained is not None and "(WNA),\nand BSU" in explained.en
+    outside = tmp_path / "rules" / "bsu-2022.yaml"
+    outside.write_text((entry.folder.parent / sha / entry.rule_file.name).read_text("utf-8"), "utf-8")
+    assert main(["check", str(outside)]) == 1
+    assert "explain.en: a line break" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize(("edit", "says"), [
@@ -294,6 +321,45 @@ def test_a_replay_report_shows_what_a_line_holds_as_data_with_identifiers_masked
     assert main(["replay", str(log), "--archive", str(archive), "--format", "json"]) == 1
     data = capsys.readouterr().out
     assert nik not in data and account not in data and "different" in data
+
+
+@pytest.mark.parametrize("where", ["id", "nik", "value", "key", "explain", "channel"])
+@pytest.mark.parametrize("written", [3204125708940003, 3204125708940003.0, "3204,1257,0894,0003",
+                                     "3204:1257:0894:0003", "3204\t1257\t0894\t0003", "3204 - 1257 - 0894 - 0003",
+                                     "3204\u00a01257\u00a00894\u00a00003", "3204\u200b1257\u200b0894\u200b0003",
+                                     "3\u03012\u03010\u03014\u03011257 0894 0003", "³²⁰⁴¹²⁵⁷⁰⁸⁹⁴⁰⁰⁰³",
+                                     "③②⓪④①②⑤⑦⓪⑧⑨④⓪⓪⓪③"])
+def test_a_nik_an_edited_line_puts_anywhere_in_any_form_is_not_reported_whole(
+        tmp_path: Path, archive: Path, capsys: pytest.CaptureFixture[str], where: str, written: Any) -> None:
+    """A NIK written as a number, grouped by commas, colons, tabs or invisible spaces, or in digits of other
+    forms, as a criterion's id, a member's NIK, a traced value or its key, an explanation or the channel:
+    neither report shows its digits whole (nor ``verify``'s)."""
+    log = tmp_path / "d.jsonl"
+    write_log(log, "bsu-2022", RECORDS[:2])
+    text = written if isinstance(written, str) else str(written)
+
+    def edit(d: dict[str, Any]) -> None:
+        rule = d["rules"][1]
+        if where == "id":
+            rule["id"] = text
+        elif where == "nik":
+            d["member"]["nik"] = written
+        elif where == "value":
+            rule["values"]["member.nik"] = written
+        elif where == "key":
+            rule["values"][text] = 1
+        elif where == "explain":
+            rule["explain"] = {"en": f"x {text}", "id": "y"}
+        else:
+            d["channel"] = written
+    rewrite(log, edit)
+    said = ""
+    for argv in (["replay", str(log), "--archive", str(archive)], ["verify", str(log)],
+                 ["replay", str(log), "--archive", str(archive), "--format", "json"]):
+        main(argv)
+        said += capsys.readouterr().out
+    digits = "".join(str(unicodedata.digit(c)) for c in said if unicodedata.digit(c, None) is not None)
+    assert "3204125708940003" not in digits and "different" in said
 
 
 def test_logged_inputs_larger_than_a_member_record_are_refused_before_they_are_walked(tmp_path: Path,
@@ -760,7 +826,8 @@ def test_a_rechained_float_is_read_as_python_reads_it(tmp_path: Path, archive: P
     assert "1e+16" in log.read_text("utf-8") and "not a valid decision" in str(verify_log(log))
     report = replay(log, archive)
     assert {i.status for i in report.items} == {Status.DIFFERENT}
-    assert all(i.fields["priority"][0] == 1e16 for i in report.items)
+    # read as the integer 10**16, which a report shows as it shows any number of ten digits or more: masked
+    assert all(i.fields["priority"][0] == "1000*********0000" for i in report.items)
 
 
 @pytest.mark.parametrize("sha256", ["../archive/" + "a" * 64, "A" * 64, "a" * 63])

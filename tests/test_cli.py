@@ -229,6 +229,16 @@ def test_a_mistyped_id_names_no_invented_path(capsys: pytest.CaptureFixture[str]
     assert "/" not in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("name", ["bsu-0000", "myrules-2023", "x-9999"])
+def test_an_id_of_no_edition_s_name_or_no_year_is_not_found_plainly(name: str,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    """Only a bundled edition's name with another year is told the edition in force then: another name is
+    no edition of that year, and year 0000 no year at all (it once ended in an internal error)."""
+    assert main(["evaluate", name, EXAMPLES]) == 2
+    err = capsys.readouterr().err
+    assert f"no rule file `{name}`" in err and "none is for" not in err and "internal error" not in err
+
+
 def test_text_output_ends_with_a_summary(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["evaluate", "bsu-2022", EXAMPLES, "--format", "text", "--lang", "en"]) == 0
     captured = capsys.readouterr()

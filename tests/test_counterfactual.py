@@ -121,6 +121,14 @@ def test_a_death_cannot_be_helped() -> None:
     assert "tidak ada perubahan data" not in hint.text.id
 
 
+def test_a_field_a_condition_reads_twice_is_one_change() -> None:
+    """``not-deceased`` reads the death date twice (after the cut-off, by the decision date): its hint
+    names the field once."""
+    hint = plan("bsu-2022").decide(parse_member({**EXAMPLES[0], "deceased_on": "2022-08-01"}), hints=True) \
+        .rule("not-deceased").hint
+    assert hint is not None and [c.field for c in hint.changes] == ["member.deceased_on"]
+
+
 def test_a_non_wage_earner_is_told_the_category_that_passes() -> None:
     hint = hint_of(decide(9), "wage-earner")
     (change,) = hint.changes

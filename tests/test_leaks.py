@@ -397,6 +397,9 @@ def test_dates_and_times_are_shown_unless_their_digits_could_be_a_nik_or_an_acco
     assert shortened(given) == shown
 
 
+_SHA = "ad1f7c6ddb99068a007e0619b018be839b6dde13c9d3e7739836ff894237ac51"  # 41 of its 64 characters are digits
+
+
 @pytest.mark.parametrize(("path", "shown"), [
     ("/tmp/3204=1257=0894=0003.jsonl", "/tmp/<16 digits>"), ("/x/³²⁰⁴¹²⁵⁷⁰⁸⁹⁴⁰⁰⁰³", "/x/<16 digits>"),
     ("/32041/25708/94000/3", "/<16 digits>"),
@@ -411,6 +414,18 @@ def test_a_file_name_or_path_shows_no_nik_however_its_digits_are_written(path: s
     from bsu_rules.service.request import shown_path
 
     assert hidden_path(path) == shown and shown_path(path) == shown
+
+
+@pytest.mark.parametrize(("path", "shown"), [
+    (f"/tmp/d6/arch/{_SHA}/custom-2022.yaml", f"/tmp/d6/arch/{_SHA}/custom-2022.yaml"),
+    (f"/arch/{_SHA}/3204125708940003.yaml", "/arch/<57 digits>"),
+])
+def test_an_archive_entry_s_folder_named_by_its_sha256_is_shown(path: str, shown: str) -> None:
+    """A sha256 holds no one's number: a message names the archived rule file readably (it once said
+    ``/tmp/<1 digits>/arch/<41 digits>/<4 digits>``), and a NIK beside it is still left out."""
+    from bsu_rules.members.redact import hidden_path
+
+    assert hidden_path(path) == shown
 
 
 @pytest.mark.parametrize("gap", list("=#~&\"\\%@!?()[]{}x"))

@@ -702,6 +702,9 @@ def test_an_edition_for_a_year_with_none_names_the_one_in_force_then(server: htt
                          "unknown-edition")
     assert "none is for 2024: bsu-2022 is in force then" in error["message"]
     assert error["message"].endswith("did you mean `bsu-2022`?")
+    for name in ("bsu-0000", "foo-2024"):
+        r = server.get(f"/v1/editions/{name}")
+        assert "none is for" not in assert_error(r, 404, "unknown-edition")["message"]
 
 
 def test_a_method_is_repeated_as_any_value_a_client_sent_is(server: httpx.Client) -> None:

@@ -20,7 +20,7 @@ import msgspec
 import orjson
 from pydantic import ValidationError
 
-from bsu_rules.decisions import Decision, canonical_json, mask_nik
+from bsu_rules.decisions import Decision, canonical_json, mask_identifiers, mask_nik
 from bsu_rules.errors import Code, Diagnostic, InputError
 from bsu_rules.formatting import counted
 from bsu_rules.members.raw import bounded_lines, compressed
@@ -159,11 +159,15 @@ def _shape_error(env: Any) -> str | None:
         wrong.append("pseudonym_key")
     if wrong:
         return f"not a log record (wrong type: {', '.join(wrong)})"
+    if not 1 <= env["seq"] <= MAX_SEQ:  # a NIK put there is not repeated, nor counted from in the messages after
+        return f"not a log record (seq {shortened(str(env['seq']))} is not a line's number, 1 to {MAX_SEQ:,})"
     if not _moment(env["recorded_at"]):
         return f"not a log record (recorded_at {shortened(env['recorded_at'])!r} is not a date and time with its zone)"
     return None
 
 
+MAX_SEQ = 10 ** 12
+"""The largest ``seq`` a line may have: a trillion decisions, a petabyte of log."""
 _KEY_ID = re.compile("[0-9a-f]{16}").fullmatch  # a key's public fingerprint (``key_id``)
 
 
@@ -412,18 +416,18 @@ def _check(cur: Line, before: Line | None, after: Line | None, seq: int, prev: s
                        + _reformatted(cur.raw, (canonical_bytes(env, cur.plain) or b"") + b"\n"))
     bef = before.envelope if before is not None else None
     if before is not None and cur.raw == before.raw:
-        return Problem(n, Code.INSERTED, f"seq {env['seq']} where {seq} was expected: {_repeats(before.number)}")
+        return Problem(n, Code.INSERTED, f"seq {_seq(env['seq'])} where {seq} was expected: {_repeats(before.number)}")
     if env["prev"] != prev and before is not None and bef is not None and env["prev"] == bef["prev"]:
         return Problem(before.number, Code.INSERTED, f"line {n} continues the chain from the line before "
                                                   f"line {before.number}, which is not part of the chain")
     if env["seq"] > seq:
         nxt = after.envelope if after is not None and after.error is None else None
         if nxt is not None and nxt["seq"] == seq:
-            return Problem(n, Code.REORDERED, f"seq {env['seq']} where {seq} was expected, and line {n + 1} "
+            return Problem(n, Code.REORDERED, f"seq {_seq(env['seq'])} where {seq} was expected, and line {n + 1} "
                                            f"has seq {seq}: this line is out of order")
-        return Problem(n, Code.REMOVED, f"seq {env['seq']} where {seq} was expected")  # ``_Gap`` says more
+        return Problem(n, Code.REMOVED, f"seq {_seq(env['seq'])} where {seq} was expected")  # ``_Gap`` says more
     if env["seq"] < seq:  # the lines before are the chain up to here: this one is extra
-        return Problem(n, Code.INSERTED, f"seq {env['seq']} where {seq} was expected: {_EXTRA}")
+        return Problem(n, Code.INSERTED, f"seq {_seq(env['seq'])} where {seq} was expected: {_EXTRA}")
     if env["prev"] != prev:
         nxt = after.envelope if after is not None and after.error is None else None
         if before is None or (nxt is not None and nxt["prev"] != env["hash"]):
@@ -439,6 +443,11 @@ def _check(cur: Line, before: Line | None, after: Line | None, seq: int, prev: s
 
 _EXTRA = "it is not part of the chain here (a copy of an earlier line, or a line from another log)"
 _FOREIGN = "it is no line of this log (its hash is that of none: a line from another log, or forged)"
+
+
+def _seq(number: int) -> str:
+    """A line's ``seq`` as a message says it: a NIK- or account-like number put there (an edited line) masked."""
+    return mask_identifiers(str(number))
 
 
 def _repeats(line: int) -> str:

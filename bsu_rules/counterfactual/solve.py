@@ -330,6 +330,7 @@ class Counterfactuals:
     def _hint(self, i: int, member: Member, facts: list[Any], found: tuple[bool, list[Change]],
               alone: bool) -> Hint | None:
         possible, changes = found
+        changes = [c for k, c in enumerate(changes) if c not in changes[:k]]  # a field a condition reads twice: once
         sufficient = False
         if possible:  # confirmed by applying; "eligible" only if no criterion reading the fields then fails
             fields, rule = {c.field for c in changes}, self.plan.rules[i]

@@ -205,10 +205,15 @@ def hidden_path(path: str) -> str:
     ``3204=1257=…``, ``³²⁰⁴…``), are ten or more besides years and dates (``bsu-2022-members-2022-10-01.jsonl``
     stays), or hold a NIK's, every part holding a digit is said as its count of digits."""
     shown = hide_identifiers(printable(path))  # a run across parts said whole first
-    if sum(c.isdigit() for c in _DATED.sub("", path)) < 10 and not _holds_nik("".join(filter(str.isdigit, path))):
-        return shown
+    counted = _HASHED.sub("", path)  # an archive entry's folder, named by its sha256, holds no one's number
+    if sum(c.isdigit() for c in _DATED.sub("", counted)) < 10 and not _holds_nik("".join(filter(str.isdigit, counted))):
+        return printable(path) if counted != path else shown
     return "/".join(f"<{_marked(part) + n} digits>" if (n := sum(c.isdigit() for c in _LEFT_OUT.sub("", part)))
-                    else part for part in shown.split("/"))
+                    and not _HASHED.fullmatch(part) else part for part in shown.split("/"))
+
+
+_HASHED = re.compile(r"(?<![^/])[0-9a-f]{64}(?![^/])")
+"""A part of a path that is a sha256 in hexadecimal (an archive entry's folder)."""
 
 
 _DATED = re.compile(r"(?<![0-9])(?:18|19|20)[0-9]{2}(?:[-_.](?:0[1-9]|1[0-2])(?:[-_.](?:0[1-9]|[12][0-9]|3[01]))?)?"

@@ -57,16 +57,18 @@ def in_force_on(day: date, near: Path | None = None) -> list[tuple[str, Window]]
 
 
 def in_force_during(name: str, editions: Iterable[tuple[str, Window]] | None = None) -> list[tuple[str, Window]]:
-    """For an id that names a year no edition has (``bsu-2023``), the editions (by default the bundled ones) in
-    force in that year, earliest first: the ones a decision dated then is made under."""
-    found = re.fullmatch(r"[a-z0-9-]*-([0-9]{4})", name)
-    if found is None:
+    """For an id that names a year no edition has (``bsu-2023``), the editions (by default the bundled ones) of
+    the same name with another year (``bsu-``), in force in that year, earliest first: the ones a decision dated
+    then is made under. ``myrules-2023`` is no edition's name with another year: nothing."""
+    found = re.fullmatch(r"([a-z0-9-]*-)([0-9]{4})", name)
+    if found is None or found[2] == "0000":
         return []
-    year = int(found.group(1))
+    year = int(found[2])
     if editions is None:
         editions = [(edition, window) for edition, window, _ in _windows(bundled_rules().resolve())]
     return sorted(((edition, window) for edition, window in editions
-                   if edition != name and _open_window(window)[0] <= date(year, 12, 31)
+                   if edition != name and re.fullmatch(re.escape(found[1]) + "[0-9]{4}", edition)
+                   and _open_window(window)[0] <= date(year, 12, 31)
                    and _open_window(window)[1] >= date(year, 1, 1)), key=lambda item: item[1].from_ or date.min)
 
 

@@ -50,7 +50,7 @@ from bsu_rules.ruleset.lint import lint
 from bsu_rules.ruleset.misread import misread_values, schema_diagnostics
 from bsu_rules.ruleset.model import CheckedRule, RuleSet
 from bsu_rules.ruleset.param_types import months_wanted, parameter_type, value_type
-from bsu_rules.ruleset.schema import Rule, RuleFile, TableRef
+from bsu_rules.ruleset.schema import ARCHIVED, Rule, RuleFile, TableRef
 from bsu_rules.ruleset.source import Located, read_yaml
 from bsu_rules.ruleset.source import Path as DataPath
 from bsu_rules.ruleset.spelling import meant_value
@@ -128,7 +128,7 @@ def check_file(name: str | Path, *, archived: bool = False) -> tuple[RuleSet | N
                                  "(`ruleset: bsu-2022`, `version: \"2022.1\"`, `rules:` ...)")]
     misread = misread_values(located)
     try:
-        model = RuleFile.model_validate(located.data)
+        model = RuleFile.model_validate(located.data, context={ARCHIVED: True} if archived else None)
     except ValidationError as exc:
         found = [d for loc, d in schema_diagnostics(exc, located) if loc[:2] not in misread]
         tables = check_tables(_valid_tables(located.data, exc), located, path)[1]  # their rows are told too

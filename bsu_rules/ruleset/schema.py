@@ -154,11 +154,41 @@ and it is shown as written, so it holds no NIK- or account-like number."""
 
 
 class Title(Text):
-    """A title or an explanation in both languages, each on one line (an explanation is a sentence of a
-    worker's letter, and may be read out)."""
+    """A title in both languages, each on one line."""
 
     en: Line
     id: Line
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def version_text(text: str) -> str:
+    """A rule set's version: one line with no control character (a decision records it as it is)."""
+    if found := _CONTROL.search(text):
+        raise ValueError(f"a control character (U+{ord(found.group()):04X}): a version is written into every "
+                         "decision as it is; write letters, digits and dots only (`2022.2`)")
+    return one_line(text)
+
+
+ARCHIVED = "archived"
+"""The validation context key set for a rule file read from an archive entry (``load_ruleset(archived=True)``)."""
+
+
+def sentence(text: str, info: ValidationInfo) -> str:
+    """``one_line``, but for an archive entry's file: an explanation written over several lines was taken
+    when it was archived, and its logged decisions hold it so."""
+    if BREAK.search(text) and info.context is not None and info.context.get(ARCHIVED):
+        return shown_as_written(text)
+    return one_line(text)
+
+
+class Explanation(Text):
+    """A criterion's explanation in both languages, each on one line: a sentence of a worker's letter,
+    which may be read out."""
+
+    en: Annotated[str, AfterValidator(sentence)]
+    id: Annotated[str, AfterValidator(sentence)]
 
 
 class Window(_Model):
@@ -317,7 +347,7 @@ class Rule(_Model):
     source: Line | None = None
     basis: Basis = Basis.REGULATION
     in_force: Window = Window()
-    explain: Title | None = None
+    explain: Explanation | None = None
     note: Written | None = None
     shows: list[Annotated[str, Field(min_length=1, description="A name: `fact.x`, `member.y` or `param.z`")]] = Field(
         default=[], description=(
@@ -398,7 +428,7 @@ class RuleFile(_Model):
     """A whole rule file: one edition of the programme."""
 
     ruleset: RuleId
-    version: Line
+    version: Annotated[str, AfterValidator(version_text)]
     title: Title
     legal_basis: dict[str, Line] = {}
     in_force: Window
