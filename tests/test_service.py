@@ -641,7 +641,7 @@ def test_a_connection_must_send_its_head_in_time_and_connections_are_capped(tmp_
             held.settimeout(10)
         assert extra[-1].recv(200).startswith(b"HTTP/1.1 503")  # the fourth connection
         answer = slow.recv(1000)
-        assert answer.startswith(b"HTTP/1.1 408") and b'"time-limit"' in answer
+        assert answer.startswith(b"HTTP/1.1 408") and b'{"error":{"code":"time-limit","message":' in answer
         assert slow.recv(10) == b"" and idle.recv(10) == b""  # closed
         for held in (idle, slow, *extra):
             held.close()

@@ -46,7 +46,8 @@ def connection_cap(wanted: int) -> int:
 
 def _answer(status: int, reason: str, code: Code, message: str) -> bytes:
     """An answer written below the app, in the service's one error shape."""
-    body = json.dumps({"error": {"code": code.value, "message": message}}).encode()
+    body = json.dumps({"error": {"code": code.value, "message": message}}, ensure_ascii=False,
+                      separators=(",", ":")).encode()  # written as the app writes its answers
     return (f"HTTP/1.1 {status} {reason}\r\ncontent-type: application/json\r\nconnection: close\r\n"
             f"content-length: {len(body)}\r\n\r\n").encode() + body
 
