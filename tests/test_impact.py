@@ -105,6 +105,9 @@ def test_report_numbers_are_sums_of_batch_decisions(tmp_path_factory: pytest.Tem
             assert report["funnel"][side]["steps"][-1]["remaining"] == totals["eligible"] + totals["undetermined"]
     pair = decided["baseline"].join(decided["reform"], on="row", suffix="_r")
     assert report["flips"]["total"] == pair.filter(pl.col("outcome") != pl.col("outcome_r")).height
+    assert report["record_moves"]["total"] == pair.filter(
+        (pl.col("outcome") == "eligible") & pl.col("duplicate_of").is_null() & (pl.col("outcome_r") == "eligible")
+        & pl.col("duplicate_of_r").is_not_null()).height
     assert report["headline"]["budget"]["difference"] == \
         report["headline"]["budget"]["reform"] - report["headline"]["budget"]["baseline"]
 
@@ -540,3 +543,34 @@ def test_impact_runs_without_a_usable_temporary_folder(tmp_path: Path, monkeypat
     members = Path(__file__).resolve().parents[1] / "examples" / "members.jsonl"
     assert main(["impact", "bsu-2022", str(members), "--set", "wage_ceiling=4000000", "--out", str(out)]) == 0
     assert sorted(p.name for p in out.parent.iterdir()) == ["r.html"]
+
+
+def test_a_payment_that_moves_to_another_record_of_the_same_nik_is_shown(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Two records of one NIK (two KPJ): the baseline pays the one without a PKH receipt this fiscal year
+    (it has priority); a reform counting receipts of 2021 gives both priority, and the lower KPJ is paid.
+    The count of paid members does not change, yet the payment goes to another record's account: the report
+    counts it, as the batch decisions of both sides show it."""
+    record = json.loads((Path(__file__).resolve().parents[1] / "examples" / "members.jsonl").read_text("utf-8")
+                        .splitlines()[0])
+    with_pkh = {**record, "kpj": "11111111111", "program_receipts": [{"program": "PKH", "year": 2022}]}
+    without = {**record, "kpj": "22222222222", "program_receipts": []}
+    source = tmp_path / "m.jsonl"
+    source.write_text("".join(json.dumps(r) + "\n" for r in (with_pkh, without)), "utf-8")
+    reform = reform_of(BASE, ["fiscal_year=2021"], [])
+    report = impact(reform, source, baseline=BASE, chunk_size=1)
+    decided = {side: batch_sums(ruleset, source, tmp_path, side)[0].sort("row")
+               for side, ruleset in (("reform", reform), ("baseline", BASE))}
+    paid = {side: d.filter(pl.col("duplicate_of").is_null() & (pl.col("outcome") == "eligible"))["row"].to_list()
+            for side, d in decided.items()}
+    assert paid == {"baseline": [2], "reform": [1]}  # the same count, row 2's payment now row 1's
+    assert report["record_moves"] == {"total": 1, "examples": [{"row": 2, "province": "32"}]}
+    assert report["channel_moves"]["total"] == 0 and report["flips"]["total"] == 0
+    page = render_html(report, "en")
+    assert 'Paid under another record of the same NIK (<span data-json="record_moves.total">1</span>)' in page
+    assert "<p>row 2 (32)</p>" in page
+    assert impact(BASE, source)["record_moves"] is None
+    capsys.readouterr()
+    assert main(["impact", "bsu-2022", str(source), "--set", "fiscal_year=2021", "--out",
+                 str(tmp_path / "r.html")]) == 0
+    assert "paid under another record of the same NIK 1\n" in capsys.readouterr().out

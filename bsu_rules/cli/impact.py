@@ -119,6 +119,8 @@ def run(args: argparse.Namespace) -> int:
                           for m in moves["moves"][:3])
         more = f", and {len(moves['moves']) - 3} more" if len(moves["moves"]) > 3 else ""
         print(f"paid another way {moves['total']} ({shown}{more})")
+    if data["record_moves"] and data["record_moves"]["total"]:
+        print(f"paid under another record of the same NIK {data['record_moves']['total']}")
     print(f"report: {args.out}{' · ' + args.json if args.json else ''} · {time.monotonic() - started:.1f} s")
     print(counts.line())
     return REJECTED if counts.rejected else OK

@@ -212,8 +212,14 @@ class _Page:
                           f'<td class="hash">{examples}</td></tr>')
         table = (f"<table><tr><th>{w['from']}</th><th>{w['to']}</th><th class=\"n\">{w['count']}</th>"
                  f"<th>{w['examples']}</th></tr>{''.join(listed)}</table>" if listed else f"<p>{w['nothing']}</p>")
-        return (f'{out}<h3>{w["moves"]} ({self.num(moves["total"], "channel_moves.total")})</h3>'
+        out += (f'<h3>{w["moves"]} ({self.num(moves["total"], "channel_moves.total")})</h3>'
                 f'<p class="note">{w["moves_note"]}</p>{table}')
+        records = d.get("record_moves")
+        if records is None:
+            return out
+        shown = ", ".join(f"{w['row']} {e['row']} ({escape(e['province'])})" for e in records["examples"])
+        return (f'{out}<h3>{w["record_moves"]} ({self.num(records["total"], "record_moves.total")})</h3>'
+                f'<p class="note">{w["record_moves_note"]}</p>' + (f"<p>{shown}</p>" if shown else ""))
 
     def channel(self, name: str | None) -> str:
         return escape(self.w["no_channel"]) if name is None else f"<code>{escape(name)}</code>" if name \

@@ -300,6 +300,7 @@ class _State:
             "flips": self._flip_report() if len(self.sides) == 2 else None,
             "channels": _channels(self.sides),
             "channel_moves": self._move_report() if len(self.sides) == 2 else None,
+            "record_moves": self._record_move_report() if len(self.sides) == 2 else None,
             "data_quality": self._quality_report(),
         }
         return out
@@ -353,6 +354,17 @@ class _State:
             if m["count"]:
                 moves.append(m | {"examples": [e for e in m["examples"] if e["row"] not in gone][:EXAMPLES]})
         return {"total": sum(m["count"] for m in moves), "moves": moves}
+
+    def _record_move_report(self) -> Json:
+        """The payments that move between the records of one NIK (two employers, two KPJ): rows paid under
+        the baseline, eligible under the reform too, whose NIK the reform pays under another of its rows
+        (its priority or channel ranks them otherwise): the same count paid, to another record's account."""
+        reform, base = self.sides
+        kept = unpaid_rows(base)["row"]
+        lost = unpaid_rows(reform).filter(~pl.col("row").is_in(kept.implode()))  # paid under the baseline, if eligible
+        moved = lost.join(spilled_channels(base, set(lost["row"].to_list())).select("row"), on="row").sort("row")
+        return {"total": moved.height, "examples": [{"row": r, "province": p} for r, p in
+                                                    moved.select("row", "province").head(EXAMPLES).iter_rows()]}
 
     def _flip_report(self) -> Json:
         groups = sorted(self.flips.values(), key=lambda g: (-g["count"], g["from"], g["to"], g["rules"],

@@ -50,6 +50,10 @@ WORDS: dict[str, dict[str, str]] = {
         "no_channel": "belum dapat dipilih (data kurang)", "blank_channel": "belum ada (nama bank kosong)",
         "moves": "Pindah saluran pembayaran", "moves_note": "Peserta yang dibayar pada pembanding dan pada "
         "reformasi (satu NIK satu pembayaran), tetapi melalui saluran lain (contoh dengan NIK tersamar).",
+        "record_moves": "Pindah ke catatan lain dengan NIK yang sama",
+        "record_moves_note": "Catatan yang dibayar pada pembanding dan tetap memenuhi syarat pada reformasi, "
+        "tetapi NIK-nya dibayar melalui catatan lain (KPJ lain): jumlah yang dibayar sama, ke rekening catatan "
+        "lain itu (contoh: nomor baris dan provinsi).",
     },
     "en": {
         "title": "Policy impact report", "reform": "Reform", "baseline": "Baseline", "difference": "Difference",
@@ -92,6 +96,10 @@ WORDS: dict[str, dict[str, str]] = {
         "no_channel": "cannot be chosen yet (data missing)", "blank_channel": "none yet (bank name blank)",
         "moves": "Paid another way", "moves_note": "Members paid under both the baseline and the reform "
         "(one NIK, one payment) but through another channel (examples with masked NIK).",
+        "record_moves": "Paid under another record of the same NIK",
+        "record_moves_note": "Records paid under the baseline, still eligible under the reform, whose NIK the "
+        "reform pays under another of its records (another KPJ): the same amount, to that record's account "
+        "(examples: row number and province).",
     },
 }
 
