@@ -5,13 +5,14 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import unicodedata
 from datetime import date
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol, Self, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
-from bsu_rules.members.redact import IDENTIFIER
+from bsu_rules.members.redact import IDENTIFIER, hide_identifiers
 from bsu_rules.ruleset.schema import Text
 from bsu_rules.unknowns import Need, needed
 
@@ -322,6 +323,22 @@ def mask_typed(text: str) -> str:
         return text  # most names hold no digit: looked at once, in C
     text = mask_identifiers(text)
     return _hide_digits(text) if sum(map(str.isdigit, text)) >= 10 else text
+
+
+def mask_logged(text: str) -> str:
+    """A text read from a log line (which whoever can write the log may have edited) as a report shows it: a NIK
+    or an account number masked as a decision masks one (``3204********0003``), one grouped otherwise (commas,
+    colons, tabs, other spaces, invisible characters) left out (``hide_identifiers``), and in a text holding
+    digits of other forms (``³²⁰⁴``, ``③``) or marks over digits, every digit ``mask_typed`` hides: no text of
+    a decision holds such characters, an edited line may."""
+    shown = hide_identifiers(mask_identifiers(text))
+    if shown.isascii() or not any(unicodedata.category(c) in _OTHER_FORMS for c in shown):
+        return shown
+    return mask_typed(shown)
+
+
+_OTHER_FORMS = frozenset({"No", "Mn", "Me"})
+"""Unicode categories of digits in other forms (superscript, circled) and of marks over a character."""
 
 
 def _hide_digits(text: str, masked: str = "") -> str:

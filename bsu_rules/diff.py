@@ -30,7 +30,7 @@ from bsu_rules.members.decode import BadRecord
 from bsu_rules.ruleset.expressions import parse, unparse
 from bsu_rules.ruleset.files import TABLE_LIMIT, UnsafePath, read_limited
 from bsu_rules.ruleset.model import RuleSet
-from bsu_rules.ruleset.schema import Parameter, Rule, Window
+from bsu_rules.ruleset.schema import Parameter, Rule, Text, Window
 from bsu_rules.ruleset.tables import Table
 
 Json = dict[str, Any]
@@ -97,10 +97,13 @@ def compare(old: RuleSet, new: RuleSet, old_on: date | None = None, new_on: date
     old_day, new_day = decision_dates(old, new, old_on, new_on)
     check_on(old, old_day)
     check_on(new, new_day)
-    return {"old": _side(old, old_day), "new": _side(new, new_day), "warnings": _unversioned(old, new),
-            "metadata": _metadata(old, new), "parameters": _parameters(old, new, old_day, new_day),
-            "tables": _tables(old, new), "facts": _facts(old, new), "rules": _rules(old, new, old_day, new_day),
-            "glossary": _glossary(old, new)}
+    report = {"old": _side(old, old_day), "new": _side(new, new_day), "warnings": _unversioned(old, new),
+              "metadata": _metadata(old, new), "parameters": _parameters(old, new, old_day, new_day),
+              "tables": _tables(old, new), "facts": _facts(old, new), "rules": _rules(old, new, old_day, new_day),
+              "glossary": _glossary(old, new)}
+    if old.sha256 != new.sha256 and not any(report[k] for k in SECTIONS):  # never "no change" for two rule sets
+        report["metadata"] = _field("sha256", old.sha256, new.sha256)  # that differ in what no section lists
+    return report
 
 
 def _unversioned(old: RuleSet, new: RuleSet) -> list[str]:
@@ -146,10 +149,13 @@ def _metadata(old: RuleSet, new: RuleSet) -> list[Json]:
     a, b = old.model, new.model
     out = _field("ruleset", a.ruleset, b.ruleset) + _field("version", a.version, b.version)
     out += _field("title.id", a.title.id, b.title.id) + _field("title.en", a.title.en, b.title.en)
-    out += _field("in_force", window_text(a.in_force), window_text(b.in_force)) + _field("as_of", a.as_of, b.as_of)
+    out += _field("in_force", window_text(a.in_force), window_text(b.in_force))
+    out += _field("in_force.basis", a.in_force.basis.value, b.in_force.basis.value)
+    out += _field("in_force.source", a.in_force.source, b.in_force.source)
+    out += _texts("in_force.note", a.in_force.note, b.in_force.note) + _field("as_of", a.as_of, b.as_of)
     for key in sorted(set(a.legal_basis) | set(b.legal_basis)):
         out += _field(f"legal_basis.{key}", a.legal_basis.get(key), b.legal_basis.get(key))
-    out += _field("notes", a.notes and a.notes.en, b.notes and b.notes.en)
+    out += _texts("notes", a.notes, b.notes)
     for key in ("amount", "monthly", "instalments"):
         out += _field(f"benefit.{key}", getattr(a.benefit, key), getattr(b.benefit, key), "IDR")
     out += _field("benefit.months", a.benefit.months, b.benefit.months)
@@ -157,7 +163,13 @@ def _metadata(old: RuleSet, new: RuleSet) -> list[Json]:
     ca, cb = a.channel, b.channel
     out += _expression("channel.expression", ca.expression if ca else None, cb.expression if cb else None)
     out += _field("channel.source", ca and ca.source, cb and cb.source)
+    out += _field("channel.basis", ca and ca.basis.value, cb and cb.basis.value)
     return out
+
+
+def _texts(name: str, a: Text | None, b: Text | None) -> list[Json]:
+    """A text of both languages (a note, a description) compared in each: ``name.en``, ``name.id``."""
+    return _field(f"{name}.en", a and a.en, b and b.en) + _field(f"{name}.id", a and a.id, b and b.id)
 
 
 def _canon(text: str) -> str:
@@ -185,6 +197,7 @@ def _parameters(old: RuleSet, new: RuleSet, old_on: date, new_on: date) -> list[
             continue
         fields = _field("values", _values(pa), _values(pb)) + _field("unit", pa.unit, pb.unit)
         fields += _field("source", pa.source, pb.source) + _field("basis", pa.basis.value, pb.basis.value)
+        fields += _texts("description", pa.description, pb.description)
         read = _field("on", old.parameter(name, old_on)[0], new.parameter(name, new_on)[0])
         if fields or read:
             out.append(entry | {"change": "changed", "fields": fields + read})
@@ -203,8 +216,9 @@ def _tables(old: RuleSet, new: RuleSet) -> list[Json]:
             continue
         ra, rb = ta.ref, tb.ref
         fields = _field("file", _file(old, name, ta), _file(new, name, tb)) + \
-            [f for k in ("key", "value", "source", "partial") for f in _field(k, getattr(ra, k), getattr(rb, k))] + \
-            _field("sha256", ta.sha256, tb.sha256)
+            [f for k in ("key", "value", "source", "partial", "unlisted", "bound", "unit")
+             for f in _field(k, getattr(ra, k), getattr(rb, k))] + \
+            _texts("description", ra.description, rb.description) + _field("sha256", ta.sha256, tb.sha256)
         va, vb = _rows(ta), _rows(tb)
         ca, cb = _cells(old, ta), _cells(new, tb)
         changed = []
@@ -275,7 +289,7 @@ def _rule_fields(ra: Rule, rb: Rule) -> list[Json]:
     for name in ("title", "explain"):
         ta, tb = getattr(ra, name), getattr(rb, name)
         out += _field(f"{name}.en", ta and ta.en, tb and tb.en) + _field(f"{name}.id", ta and ta.id, tb and tb.id)
-    return out + _field("note", ra.note, rb.note) + _field("shows", ", ".join(ra.shows) or None,
+    return out + _texts("note", ra.note, rb.note) + _field("shows", ", ".join(ra.shows) or None,
                                                            ", ".join(rb.shows) or None)
 
 

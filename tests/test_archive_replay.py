@@ -161,13 +161,13 @@ def test_an_entry_archived_with_an_explanation_over_two_lines_still_loads(tmp_pa
     assert f'      en: "{said}"' in text
     entry.rule_file.write_text(text.replace(f'      en: "{said}"', "      en: |-\n        " + said.replace(
         ", and", ",\n        and")), "utf-8")
-    sha = load_ruleset(entry.rule_file, archived=True).sha256  # the entry as an older version archived it
+    sha = load_ruleset(entry.rule_file, logged=True).sha256  # the entry as an older version archived it
     manifest = json.loads((entry.folder / "manifest.json").read_text("utf-8"))
     manifest["files"][entry.rule_file.name] = hashlib.sha256(entry.rule_file.read_bytes()).hexdigest()
     manifest["sha256"] = sha
     (entry.folder / "manifest.json").write_text(json.dumps(manifest), "utf-8")
     entry.folder.rename(entry.folder.parent / sha)
-    loaded = load_archived(tmp_path / "arch", sha)
+    loaded = load_archived(tmp_path / "arch", sha, logged=True)
     member = parse_member({**json.loads(EXAMPLES.read_text("utf-8").splitlines()[0]), "citizenship": "WNA"})
     explained = loaded.plan(None).decide(member).rule("citizen").explain
     assert explained is not None and "(WNA),\nand BSU" in explained.en
@@ -175,6 +175,14 @@ def test_an_entry_archived_with_an_explanation_over_two_lines_still_loads(tmp_pa
     outside.write_text((entry.folder.parent / sha / entry.rule_file.name).read_text("utf-8"), "utf-8")
     assert main(["check", str(outside)]) == 1
     assert "explain.en: a line break" in capsys.readouterr().out
+    # deciding with it anew (by its path in the entry, or archiving it again) is writing under today's rules:
+    # a folder anyone can make does not let a file in that `check` refuses
+    member_file = tmp_path / "m.jsonl"
+    member_file.write_text(EXAMPLES.read_text("utf-8").splitlines()[0] + "\n", "utf-8")
+    for command in (["evaluate", str(tmp_path / "arch" / sha / entry.rule_file.name), str(member_file)],
+                    ["archive", str(tmp_path / "arch" / sha / entry.rule_file.name), "--into", str(tmp_path / "a2")]):
+        assert main(command) == 2
+        assert "explain.en: a line break" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(("edit", "says"), [
@@ -323,7 +331,8 @@ def test_a_replay_report_shows_what_a_line_holds_as_data_with_identifiers_masked
     assert nik not in data and account not in data and "different" in data
 
 
-@pytest.mark.parametrize("where", ["id", "nik", "value", "key", "explain", "channel"])
+@pytest.mark.parametrize("where", ["id", "nik", "value", "key", "explain", "channel", "version", "ruleset", "sha256",
+                                   "extra key"])
 @pytest.mark.parametrize("written", [3204125708940003, 3204125708940003.0, "3204,1257,0894,0003",
                                      "3204:1257:0894:0003", "3204\t1257\t0894\t0003", "3204 - 1257 - 0894 - 0003",
                                      "3204\u00a01257\u00a00894\u00a00003", "3204\u200b1257\u200b0894\u200b0003",
@@ -350,6 +359,12 @@ def test_a_nik_an_edited_line_puts_anywhere_in_any_form_is_not_reported_whole(
             rule["values"][text] = 1
         elif where == "explain":
             rule["explain"] = {"en": f"x {text}", "id": "y"}
+        elif where in ("version", "sha256"):
+            d["ruleset"][where] = text
+        elif where == "ruleset":
+            d["ruleset"]["id"] = text
+        elif where == "extra key":  # named by the invalid decision's first error
+            d["benefit"][text] = 1
         else:
             d["channel"] = written
     rewrite(log, edit)
@@ -359,7 +374,28 @@ def test_a_nik_an_edited_line_puts_anywhere_in_any_form_is_not_reported_whole(
         main(argv)
         said += capsys.readouterr().out
     digits = "".join(str(unicodedata.digit(c)) for c in said if unicodedata.digit(c, None) is not None)
-    assert "3204125708940003" not in digits and "different" in said
+    assert "3204125708940003" not in digits and ("different" in said or "missing-ruleset" in said)
+
+
+@pytest.mark.parametrize("seq", [1234567890, 418201004566507, 3204125708940003])
+def test_an_account_number_or_a_nik_put_in_seq_is_no_line_s_number(tmp_path: Path, archive: Path, seq: int,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    """A seq has at most nine digits (a billion decisions): ten or more, an account number's or a NIK's, is no
+    line's number, said by its count of digits; it was repeated, and counted from, in the messages."""
+    log = tmp_path / "d.jsonl"
+    write_log(log, "bsu-2022", RECORDS[:3])
+    lines = log.read_text("utf-8").splitlines()
+    env = json.loads(lines[1])
+    env["seq"] = seq
+    env["hash"] = entry_hash(env)
+    log.write_text("\n".join([lines[0], canonical_json(env), lines[2]]) + "\n", "utf-8")
+    said = ""
+    for argv in (["verify", str(log)], ["replay", str(log), "--archive", str(archive), "--format", "json"],
+                 ["replay", str(log), "--archive", str(archive)]):
+        main(argv)
+        said += capsys.readouterr().out
+    assert f"seq <{len(str(seq))} digits> is not a line's number, 1 to 999,999,999" in said
+    assert str(seq) not in said and f"{seq:,}" not in said and str(seq)[:9] not in said
 
 
 def test_logged_inputs_larger_than_a_member_record_are_refused_before_they_are_walked(tmp_path: Path,

@@ -530,3 +530,15 @@ def test_a_decimal_amount_is_quoted_as_the_record_wrote_it(written: str, tmp_pat
     assert main(["batch", "bsu-2022", str(members), "--out", str(tmp_path / "d.jsonl")]) == 1
     rejected = json.loads((tmp_path / "d.jsonl.rejects.jsonl").read_text("utf-8"))
     assert rejected["message"] == said
+
+
+def test_a_decimal_amount_whose_exponent_parts_a_nik_is_not_quoted_as_written(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``3204.1257e-08940003`` holds a NIK's sixteen digits split by its exponent: quoted as Python reads it."""
+    line = _record(wages=[{"period": "2022-07", "amount": 0}]).replace('"amount": 0',
+                                                                      '"amount": 3204.1257e-08940003')
+    members = tmp_path / "m.jsonl"
+    members.write_bytes(_jsonl(line))
+    assert main(["evaluate", "bsu-2022", str(members)]) == 1
+    out = capsys.readouterr().out
+    assert "wages[0].amount: 0.0: expected an integer" in out and "1257" not in out

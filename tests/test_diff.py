@@ -426,3 +426,32 @@ def test_two_different_rule_sets_under_one_version_are_warned(tmp_path: Path,
     assert "warning:" not in capsys.readouterr().out
     assert main(["diff", "bsu-2022", "bsu-2022", "--new-on", "2022-11-01"]) in (0, 1)
     assert "warning:" not in capsys.readouterr().out  # one rule set on two dates
+
+
+@pytest.mark.parametrize(("old", "new", "section", "field"), [
+    ("    id: Tanggal mulai berlaku hanya", "    id: Tanggal berlaku hanya", "metadata", "in_force.note.id"),
+    ("  basis: interpretation\n  note:", "  basis: regulation\n  note:", "metadata", "in_force.basis"),
+    ("description: {id: Pembulatan ke atas upah minimum,", "description: {id: Pembulatan upah minimum,",
+     "parameters", "description.id"),
+    ("    bound: bound\n", "    bound: bound\n    unlisted: unknown\n", "tables", "unlisted"),
+])
+def test_a_change_in_either_language_or_in_a_table_s_meaning_is_listed(tmp_path: Path, old: str, new: str,
+                                                                         section: str, field: str) -> None:
+    """An Indonesian note, an edition's basis, a description or what a table's unlisted key means changes the
+    rule set (its sha256): the comparison lists it, never "no change" (only the English notes and the
+    window's dates were compared)."""
+    path = copy_2022(tmp_path)
+    text = path.read_text("utf-8")
+    assert text.count(old) == 1, old
+    path.write_text(text.replace(old, new), "utf-8")
+    report = compare(load_ruleset("bsu-2022"), load_ruleset(path))
+    entries = report[section] if section == "metadata" else report[section][0]["fields"]
+    assert field in [f["field"] for f in entries], report[section]
+
+
+def test_two_rule_sets_that_differ_in_what_no_section_lists_are_never_no_change() -> None:
+    from dataclasses import replace
+
+    bundled = load_ruleset("bsu-2022")
+    report = compare(bundled, replace(bundled, sha256="f" * 64, _plans={}))
+    assert report["metadata"] == [{"field": "sha256", "old": bundled.sha256, "new": "f" * 64}]

@@ -419,6 +419,8 @@ def test_a_file_name_or_path_shows_no_nik_however_its_digits_are_written(path: s
 @pytest.mark.parametrize(("path", "shown"), [
     (f"/tmp/d6/arch/{_SHA}/custom-2022.yaml", f"/tmp/d6/arch/{_SHA}/custom-2022.yaml"),
     (f"/arch/{_SHA}/3204125708940003.yaml", "/arch/<57 digits>"),
+    ("/tmp/3204125708940003" + "a" * 48 + "/m.jsonl", "/tmp/<16 digits>" + "a" * 48 + "/m.jsonl"),  # no sha256's
+    ("/tmp/" + "a" * 56 + "32041257/08940003.jsonl", "/tmp/" + "a" * 56 + "<16 digits>.jsonl"),  # one across
 ])
 def test_an_archive_entry_s_folder_named_by_its_sha256_is_shown(path: str, shown: str) -> None:
     """A sha256 holds no one's number: a message names the archived rule file readably (it once said

@@ -105,11 +105,13 @@ def archive_ruleset(ruleset: RuleSet, into: str | Path) -> Archived:
     return Archived(ruleset.sha256, target, target / manifest.get("rule_file", MANIFEST), True)
 
 
-def load_archived(into: str | Path, sha256: str, _made_from: tuple[str, ...] = ()) -> RuleSet:
+def load_archived(into: str | Path, sha256: str, _made_from: tuple[str, ...] = (), *, logged: bool = False) -> RuleSet:
     """The archived rule set with this hash, checked file by file and by its content hash.
 
-    MissingRuleSet if there is no such entry; ArchiveError if the entry no longer matches.
-    (``_made_from``: the what-if entries being loaded that this one is the base of.)
+    MissingRuleSet if there is no such entry; ArchiveError if the entry no longer matches. ``logged``: loaded
+    to replay the decisions logged under it, so a text its rule file wrote as the rules then allowed (an
+    explanation over several lines) is read as it decided. (``_made_from``: the what-if entries being loaded
+    that this one is the base of.)
     """
     if not _SHA.match(sha256):
         raise MissingRuleSet(f"{sha256!r} is not a rule set hash (64 hex digits)")
@@ -142,7 +144,7 @@ def load_archived(into: str | Path, sha256: str, _made_from: tuple[str, ...] = (
             raise ArchiveError(f"{folder}: {name} was changed after it was archived: keep the folder aside as it "
                                "is (it is evidence), restore it from a copy made when it was archived, or archive the "
                                "rule set into another folder (bsu-rules archive RULESET --into NEW)")
-    ruleset = _load_entry(Path(into), folder, manifest, (*_made_from, sha256))
+    ruleset = _load_entry(Path(into), folder, manifest, (*_made_from, sha256), logged)
     if ruleset.sha256 != sha256:
         raise ArchiveError(f"{folder}: loads with sha256 {ruleset.sha256}, not {sha256}")
     found: dict[str, str | None] = {"sha256": sha256, "ruleset": ruleset.id, "version": ruleset.version}
@@ -248,10 +250,11 @@ def _no_manifest(root: Path, folder: Path) -> ArchiveError:
                         f"{shlex.quote(str(root))})")
 
 
-def _load_entry(root: Path, folder: Path, manifest: dict[str, Any], loading: tuple[str, ...] = ()) -> RuleSet:
+def _load_entry(root: Path, folder: Path, manifest: dict[str, Any], loading: tuple[str, ...] = (),
+                logged: bool = False) -> RuleSet:
     """The rule set of an entry: its rule file, or (a reform) its base with the overrides applied."""
     if "base" not in manifest:
-        ruleset = _load(folder / _safe(manifest["rule_file"]))
+        ruleset = _load(folder / _safe(manifest["rule_file"]), logged)
         legacy = content_hash(ruleset.located, ruleset.tables, None, legacy=True)
         if "glossary" not in manifest and manifest.get("sha256") == legacy:  # archived before the glossary was
             return replace(ruleset, sha256=legacy, _plans={})  # part of the hash: named the old way
@@ -261,7 +264,7 @@ def _load_entry(root: Path, folder: Path, manifest: dict[str, Any], loading: tup
             raise ArchiveError(f"{folder / MANIFEST}: `base` {manifest['base'][:12]}… is made from this entry "
                                f"itself ({' -> '.join(sha[:12] for sha in (*loading, manifest['base']))}): the "
                                "entry is damaged; keep it aside as it is and restore it from a copy")
-        base = load_archived(root, manifest["base"], loading)
+        base = load_archived(root, manifest["base"], loading, logged=logged)
     except MissingRuleSet:
         what_if = _what_if(manifest)
         raise MissingBase(f"rule set {folder.name} is a what-if made from rule set {manifest['base']}, which is not "
@@ -288,9 +291,9 @@ def _what_if(manifest: dict[str, Any]) -> str:
     return override_options(SimpleNamespace(overrides=overrides))  # type: ignore[arg-type]
 
 
-def _load(path: Path) -> RuleSet:
+def _load(path: Path, logged: bool = False) -> RuleSet:
     try:
-        return load_ruleset(path, archived=True)
+        return load_ruleset(path, archived=True, logged=logged)
     except RuleSetError as exc:
         raise ArchiveError(f"{path} does not load:\n{exc}") from None
 

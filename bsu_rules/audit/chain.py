@@ -20,7 +20,7 @@ import msgspec
 import orjson
 from pydantic import ValidationError
 
-from bsu_rules.decisions import Decision, canonical_json, mask_identifiers, mask_nik
+from bsu_rules.decisions import Decision, canonical_json, mask_logged, mask_nik
 from bsu_rules.errors import Code, Diagnostic, InputError
 from bsu_rules.formatting import counted
 from bsu_rules.members.raw import bounded_lines, compressed
@@ -166,8 +166,9 @@ def _shape_error(env: Any) -> str | None:
     return None
 
 
-MAX_SEQ = 10 ** 12
-"""The largest ``seq`` a line may have: a trillion decisions, a petabyte of log."""
+MAX_SEQ = 999_999_999
+"""The largest ``seq`` a line may have (a billion decisions, terabytes of log): nine digits, fewer than any
+NIK's or account number's, so that a number put there is never repeated, nor counted from, in a message."""
 _KEY_ID = re.compile("[0-9a-f]{16}").fullmatch  # a key's public fingerprint (``key_id``)
 
 
@@ -416,18 +417,18 @@ def _check(cur: Line, before: Line | None, after: Line | None, seq: int, prev: s
                        + _reformatted(cur.raw, (canonical_bytes(env, cur.plain) or b"") + b"\n"))
     bef = before.envelope if before is not None else None
     if before is not None and cur.raw == before.raw:
-        return Problem(n, Code.INSERTED, f"seq {_seq(env['seq'])} where {seq} was expected: {_repeats(before.number)}")
+        return Problem(n, Code.INSERTED, f"seq {env['seq']} where {seq} was expected: {_repeats(before.number)}")
     if env["prev"] != prev and before is not None and bef is not None and env["prev"] == bef["prev"]:
         return Problem(before.number, Code.INSERTED, f"line {n} continues the chain from the line before "
                                                   f"line {before.number}, which is not part of the chain")
     if env["seq"] > seq:
         nxt = after.envelope if after is not None and after.error is None else None
         if nxt is not None and nxt["seq"] == seq:
-            return Problem(n, Code.REORDERED, f"seq {_seq(env['seq'])} where {seq} was expected, and line {n + 1} "
+            return Problem(n, Code.REORDERED, f"seq {env['seq']} where {seq} was expected, and line {n + 1} "
                                            f"has seq {seq}: this line is out of order")
-        return Problem(n, Code.REMOVED, f"seq {_seq(env['seq'])} where {seq} was expected")  # ``_Gap`` says more
+        return Problem(n, Code.REMOVED, f"seq {env['seq']} where {seq} was expected")  # ``_Gap`` says more
     if env["seq"] < seq:  # the lines before are the chain up to here: this one is extra
-        return Problem(n, Code.INSERTED, f"seq {_seq(env['seq'])} where {seq} was expected: {_EXTRA}")
+        return Problem(n, Code.INSERTED, f"seq {env['seq']} where {seq} was expected: {_EXTRA}")
     if env["prev"] != prev:
         nxt = after.envelope if after is not None and after.error is None else None
         if before is None or (nxt is not None and nxt["prev"] != env["hash"]):
@@ -445,11 +446,6 @@ _EXTRA = "it is not part of the chain here (a copy of an earlier line, or a line
 _FOREIGN = "it is no line of this log (its hash is that of none: a line from another log, or forged)"
 
 
-def _seq(number: int) -> str:
-    """A line's ``seq`` as a message says it: a NIK- or account-like number put there (an edited line) masked."""
-    return mask_identifiers(str(number))
-
-
 def _repeats(line: int) -> str:
     return f"it repeats line {line}"
 
@@ -462,7 +458,7 @@ def _decision_problem(n: int, env: dict[str, Any], valid: bool) -> Problem | Non
             if not isinstance(exc, ValidationError):
                 return Problem(n, Code.INVALID, "the decision is not a valid decision (NaN or Infinity)")
             first = exc.errors(include_input=False, include_url=False)[0]  # where and what, never the value
-            where = ".".join(str(p) for p in first["loc"]) or "(decision)"
+            where = mask_logged(".".join(str(p) for p in first["loc"])) or "(decision)"  # a key is data too
             errors = counted(exc.error_count(), "error")
             return Problem(n, Code.INVALID, f"the decision is not a valid decision ({errors}; "
                                             f"first: {where}: {first['msg']})")

@@ -10,7 +10,6 @@ from __future__ import annotations
 import errno
 import json
 import os
-import unicodedata
 from collections import deque
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -25,12 +24,11 @@ from pydantic import ValidationError
 from bsu_rules.audit.archive import ArchiveError, MissingBase, load_archived
 from bsu_rules.audit.chain import Line, Problem, Verification, Verifier, canonical_bytes, read_log
 from bsu_rules.audit.snapshot import Members, key_id, load_members, pseudonym
-from bsu_rules.decisions import Decision, mask_identifiers, mask_typed
+from bsu_rules.decisions import Decision, mask_logged
 from bsu_rules.errors import Code, InputError, OutOfForce
 from bsu_rules.evaluators.scalar import ENGINE
 from bsu_rules.members import Member, Record, parse_record
 from bsu_rules.members.decode import MAX_RECORD
-from bsu_rules.members.redact import hide_identifiers
 from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.ruleset.overrides import override_options
 
@@ -336,12 +334,13 @@ def _replay_line(line: Line, archive: str | Path, snapshot: dict[str, Member],
     head["ruleset"] = _masked(sha)
     if sha not in rulesets:
         try:
-            rulesets[sha] = load_archived(archive, sha)
+            rulesets[sha] = load_archived(archive, sha, logged=True)
         except ArchiveError as exc:
             rulesets[sha] = exc
     ruleset = rulesets[sha]
     if isinstance(ruleset, ArchiveError):
-        return ReplayItem(n, Status.MISSING_RULESET, reason="; ".join(str(ruleset).splitlines()), **head,
+        why = mask_logged("; ".join(str(ruleset).splitlines()))  # names the logged hash, which an edit may fill
+        return ReplayItem(n, Status.MISSING_RULESET, reason=why, **head,
                           overrides=ruleset.what_if if isinstance(ruleset, MissingBase) else "")
     member: Record | None = snapshot.get(digest)
     source = "snapshot"
@@ -417,8 +416,8 @@ def _differences(before: dict[str, Any], after: dict[str, Any]
         if _unlike(a, b):
             keys = sorted(set(a or {}) | set(b or {}))
             changed = tuple(k for k in keys if _unlike((a or {}).get(k), (b or {}).get(k)))
-            criteria.append(CriterionChange(_masked_text(str(rid)), _shown(a), _shown(b),
-                                            tuple(map(_masked_text, changed))))
+            criteria.append(CriterionChange(mask_logged(str(rid)), _shown(a), _shown(b),
+                                            tuple(map(mask_logged, changed))))
     fields: dict[str, tuple[Any, Any]] = {}
     for k in sorted((set(before) | set(after)) - {"rules", "engine"} - (LATER_FIELDS - set(before))):
         _diff(k, before.get(k), after.get(k), fields)
@@ -445,31 +444,15 @@ def _masked(value: Any) -> Any:
     and its keys, and a number of ten digits or more (one written in place of a text) as masked text (a
     report is pasted into tickets; the log is what keeps a number whole)."""
     if isinstance(value, str):
-        return _masked_text(value)
+        return mask_logged(value)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        shown = _masked_text(text := str(value))
+        shown = mask_logged(text := str(value))
         return value if shown == text else shown
     if isinstance(value, dict):
         return {_masked(k) if isinstance(k, str) else k: _masked(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_masked(v) for v in value]
     return value
-
-
-def _masked_text(text: str) -> str:
-    """A logged text as a report shows it: a NIK or an account number masked as a decision masks one
-    (``3204********0003``), then one grouped otherwise (commas, colons, tabs, other spaces, invisible
-    characters: ``hide_identifiers``) left out, then, in a text holding digits of other forms
-    (``³²⁰⁴``, ``③``) or marks over digits, every digit ``mask_typed`` hides: no text of a decision
-    holds such characters, an edited line may."""
-    shown = hide_identifiers(mask_identifiers(text))
-    if shown.isascii() or not any(unicodedata.category(c) in _OTHER_FORMS for c in shown):
-        return shown
-    return mask_typed(shown)
-
-
-_OTHER_FORMS = frozenset({"No", "Mn", "Me"})
-"""Unicode categories of digits in other forms (superscript, circled) and of marks over a character."""
 
 
 def _diff(path: str, a: Any, b: Any, out: dict[str, tuple[Any, Any]]) -> None:

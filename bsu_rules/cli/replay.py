@@ -13,7 +13,7 @@ from bsu_rules.audit.checkpoints import checkpoints_path
 from bsu_rules.audit.log import AuditError
 from bsu_rules.audit.rerun import ReplayItem, Status, iter_replay, summary, tally, tally_what_if
 from bsu_rules.cli.options import add_key_options, nik, pseudonym_key
-from bsu_rules.decisions import mask_identifiers
+from bsu_rules.decisions import mask_logged
 from bsu_rules.explain import render_text
 from bsu_rules.members.redact import printable
 
@@ -145,7 +145,7 @@ def _described(item: ReplayItem) -> list[str]:
 def _text(value: Any) -> str:
     """A logged name, date or masked NIK as written (a NIK or an account number in it masked), or ? where the
     line has none."""
-    return mask_identifiers(value) if isinstance(value, str) and value else "?"
+    return mask_logged(value) if isinstance(value, str) and value else "?"
 
 
 def _show(value: Any) -> str:

@@ -444,7 +444,9 @@ def _quote(value: Any, lang: str = "en") -> str:
     """A value as written in the record, quoted; a long run of digits (a NIK in the wrong field) left out."""
     if isinstance(value, str):
         text = json.dumps(clipped(value), ensure_ascii=False)  # text cut before it is quoted: the quote closed
+    elif isinstance(value, Written):
+        text = clipped(value.shown)
     else:
-        text = clipped(value.text if isinstance(value, Written) else json.dumps(value, ensure_ascii=False, default=str))
+        text = clipped(json.dumps(value, ensure_ascii=False, default=str))
     hidden = hide_identifiers(text)
     return hidden.replace(" digits>", " angka>") if lang == "id" else hidden

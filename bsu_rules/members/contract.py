@@ -340,7 +340,7 @@ def _json(value: Any) -> str | None:
     """A value as JSON (a decimal number as the record wrote it), or None for one JSON cannot hold (a
     numpy integer, a Decimal, a datetime)."""
     if isinstance(value, Written):
-        return value.text
+        return value.shown
     try:
         return json.dumps(value)
     except (TypeError, ValueError):

@@ -390,6 +390,12 @@ class Written(float):
         number.text = text
         return number
 
+    @property
+    def shown(self) -> str:
+        """How a message quotes it: as written, unless that holds ten digits or more (a NIK's, perhaps, split by
+        an exponent: ``3204.1257e-08940003``); then as Python reads it, whose long runs are hidden as any are."""
+        return self.text if sum(c.isdigit() for c in self.text) < 10 else json.dumps(float(self))
+
 
 def _constant(text: str) -> BadRecord:
     return BadRecord(f"{text}{NOT_A_NUMBER}")

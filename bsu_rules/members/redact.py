@@ -204,16 +204,33 @@ def hidden_path(path: str) -> str:
     """A file name or a request's path as a message names it: where its digits, however parted (``a3204b/1257c…``,
     ``3204=1257=…``, ``³²⁰⁴…``), are ten or more besides years and dates (``bsu-2022-members-2022-10-01.jsonl``
     stays), or hold a NIK's, every part holding a digit is said as its count of digits."""
+    hashes = [found for found in _HASHED.finditer(path) if not _near_identifier(path, found)]
+    if not hashes:
+        return _hidden_parts(path)
+    pieces, start = [], 0  # each hash said as it is, the rest of the path as any path is
+    for found in hashes:
+        pieces += [_hidden_parts(path[start:found.start()]), found.group()]
+        start = found.end()
+    return "".join(pieces) + _hidden_parts(path[start:])
+
+
+def _hidden_parts(path: str) -> str:
     shown = hide_identifiers(printable(path))  # a run across parts said whole first
-    counted = _HASHED.sub("", path)  # an archive entry's folder, named by its sha256, holds no one's number
-    if sum(c.isdigit() for c in _DATED.sub("", counted)) < 10 and not _holds_nik("".join(filter(str.isdigit, counted))):
-        return printable(path) if counted != path else shown
+    if sum(c.isdigit() for c in _DATED.sub("", path)) < 10 and not _holds_nik("".join(filter(str.isdigit, path))):
+        return shown
     return "/".join(f"<{_marked(part) + n} digits>" if (n := sum(c.isdigit() for c in _LEFT_OUT.sub("", part)))
-                    and not _HASHED.fullmatch(part) else part for part in shown.split("/"))
+                    else part for part in shown.split("/"))
 
 
 _HASHED = re.compile(r"(?<![^/])[0-9a-f]{64}(?![^/])")
-"""A part of a path that is a sha256 in hexadecimal (an archive entry's folder)."""
+"""A part of a path that is a sha256 in hexadecimal (an archive entry's folder): no one's number, unless ten
+digits of one stand in it or run into it from the parts beside it (``_near_identifier``)."""
+
+
+def _near_identifier(path: str, found: re.Match[str]) -> bool:
+    """Whether a NIK- or account-like run of digits (``IDENTIFIER``) lies in the part ``found``, or runs into it
+    across a slash: then the part is a path's part like any other."""
+    return any(m.start() < found.end() + 1 and found.start() - 1 < m.end() for m in IDENTIFIER.finditer(path))
 
 
 _DATED = re.compile(r"(?<![0-9])(?:18|19|20)[0-9]{2}(?:[-_.](?:0[1-9]|1[0-2])(?:[-_.](?:0[1-9]|[12][0-9]|3[01]))?)?"

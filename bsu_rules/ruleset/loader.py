@@ -50,7 +50,7 @@ from bsu_rules.ruleset.lint import lint
 from bsu_rules.ruleset.misread import misread_values, schema_diagnostics
 from bsu_rules.ruleset.model import CheckedRule, RuleSet
 from bsu_rules.ruleset.param_types import months_wanted, parameter_type, value_type
-from bsu_rules.ruleset.schema import ARCHIVED, Rule, RuleFile, TableRef
+from bsu_rules.ruleset.schema import LOGGED, Rule, RuleFile, TableRef
 from bsu_rules.ruleset.source import Located, read_yaml
 from bsu_rules.ruleset.source import Path as DataPath
 from bsu_rules.ruleset.spelling import meant_value
@@ -78,19 +78,21 @@ ONCE_WARNINGS = frozenset({"unknown-source"})
 """The codes of findings that were warnings in earlier versions and are errors now: an archive entry may hold one."""
 
 
-def load_ruleset(name: str | Path, *, archived: bool = False) -> RuleSet:
+def load_ruleset(name: str | Path, *, archived: bool = False, logged: bool = False) -> RuleSet:
     """Load and check a rule file; raise RuleSetError with every diagnostic if it has errors.
     ``archived``: the file of an archive entry, which decided when it was archived: a finding that was then
-    a warning (``ONCE_WARNINGS``) is one still."""
-    ruleset, diagnostics = check_file(name, archived=archived)
+    a warning (``ONCE_WARNINGS``) is one still. ``logged``: an archived file read to replay the decisions logged
+    under it: a text written as the rules then allowed (an explanation over several lines) is read as it is."""
+    ruleset, diagnostics = check_file(name, archived=archived or logged, logged=logged)
     if ruleset is None or has_errors(diagnostics):
         raise RuleSetError(sorted(diagnostics))
     return replace(ruleset, warned=tuple(sorted(diagnostics))) if diagnostics else ruleset
 
 
-def check_file(name: str | Path, *, archived: bool = False) -> tuple[RuleSet | None, list[Diagnostic]]:
+def check_file(name: str | Path, *, archived: bool = False, logged: bool = False
+               ) -> tuple[RuleSet | None, list[Diagnostic]]:
     """Every diagnostic for a rule file, and the RuleSet when there is no error (TypeError for a
-    name that is neither text nor a path; ``archived``: as ``load_ruleset``)."""
+    name that is neither text nor a path; ``archived``, ``logged``: as ``load_ruleset``)."""
     if not isinstance(name, str | os.PathLike):
         decode = ": decode it (os.fsdecode(name))" if isinstance(name, bytes) else ""
         raise TypeError(f"a rule set is named by its id or its file's path (a str or a Path), not "
@@ -128,7 +130,7 @@ def check_file(name: str | Path, *, archived: bool = False) -> tuple[RuleSet | N
                                  "(`ruleset: bsu-2022`, `version: \"2022.1\"`, `rules:` ...)")]
     misread = misread_values(located)
     try:
-        model = RuleFile.model_validate(located.data, context={ARCHIVED: True} if archived else None)
+        model = RuleFile.model_validate(located.data, context={LOGGED: True} if logged else None)
     except ValidationError as exc:
         found = [d for loc, d in schema_diagnostics(exc, located) if loc[:2] not in misread]
         tables = check_tables(_valid_tables(located.data, exc), located, path)[1]  # their rows are told too

@@ -171,14 +171,15 @@ def version_text(text: str) -> str:
     return one_line(text)
 
 
-ARCHIVED = "archived"
-"""The validation context key set for a rule file read from an archive entry (``load_ruleset(archived=True)``)."""
+LOGGED = "logged"
+"""The validation context key set for an archive entry's file read to replay the decisions logged under it
+(``load_ruleset(logged=True)``)."""
 
 
 def sentence(text: str, info: ValidationInfo) -> str:
-    """``one_line``, but for an archive entry's file: an explanation written over several lines was taken
-    when it was archived, and its logged decisions hold it so."""
-    if BREAK.search(text) and info.context is not None and info.context.get(ARCHIVED):
+    """``one_line``, but for an archive entry's file read to replay its logged decisions: an explanation
+    written over several lines was taken when it was archived, and those decisions hold it so."""
+    if BREAK.search(text) and info.context is not None and info.context.get(LOGGED):
         return shown_as_written(text)
     return one_line(text)
 
