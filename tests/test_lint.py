@@ -140,7 +140,7 @@ def test_messages_say_what_to_do() -> None:
     assert "a province code: two digits, such as 32" in by_key["3l16"] and "\\d" not in by_key["3l16"]
     assert "one of A, B" in by_key["Z"]
     diagnostics = linted(FIXTURES / "unknown-source.yaml")
-    assert {d.suggestion for d in diagnostics} == {"pm-1"}  # a mistyped key; a source in words is no key
+    assert {d.suggestion for d in diagnostics} == {"pm-1", None}  # a mistyped key; the benefit in words: no key
     diagnostics = linted(FIXTURES / "gapped-parameter.yaml")
     assert any("from 2022-11-01 onwards" in d.message for d in diagnostics)
     assert not any("old_rounding" in d.message for d in diagnostics)
@@ -220,6 +220,20 @@ def test_a_criterion_cites_an_article_of_a_known_regulation(tmp_path: Path, sour
     line = text[:text.index(old)].count("\n") + 1
     assert (d.code, d.severity, d.line, d.column, d.rule) == (code, severity, line, 13, "not-pns-tni-polri")
     assert says in d.message and d.suggestion == suggestion
+
+
+def test_a_benefit_cited_in_free_text_is_warned_its_letter_would_cite_nothing(tmp_path: Path) -> None:
+    """A letter cites the benefit's article by its regulation's key: a source written as free text
+    (``Permenaker 10/2022 Pasal 6 ayat (1)``) cites nothing there, and `check` says so."""
+    shutil.copytree(bundled_rules() / "tables", tmp_path / "tables")
+    text = (bundled_rules() / "bsu-2022.yaml").read_text("utf-8")
+    old = "  source: pm-10-2022, Pasal 6 ayat (1)\n"
+    assert text.count(old) == 1
+    (tmp_path / "bsu-2022.yaml").write_text(text.replace(old, "  source: Permenaker 10/2022 Pasal 6 ayat (1)\n"),
+                                            "utf-8")
+    [d] = check_file(tmp_path / "bsu-2022.yaml")[1]
+    assert (d.code, d.severity, d.line) == ("unknown-source", Severity.WARNING, text[:text.index(old)].count("\n") + 1)
+    assert "`Permenaker` is not a key of `legal_basis`" in d.message and "`pm-10-2022, Pasal 6 ayat (1)`" in d.message
 
 
 @pytest.mark.parametrize("path", sorted(bundled_rules().glob("*.yaml")), ids=lambda p: p.stem)

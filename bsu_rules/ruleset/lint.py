@@ -191,6 +191,11 @@ class _Lint(ParamLint):
             key = re.split(r"[\s,;(]", source or "", maxsplit=1)[0]
             if key and key not in model.legal_basis and (near := nearest(key, model.legal_basis)) is not None:
                 self.warn(where, "unknown-source", f"`{key}` is not a key of `legal_basis`", suggestion=near)
+            elif key and key not in model.legal_basis and where == ("benefit", "source"):  # a letter cites it
+                self.warn(where, "unknown-source", f"`{clipped(key)}` is not a key of `legal_basis`: an eligible "
+                          "worker's letter cites the benefit's article by its regulation's key, and cites nothing "
+                          f"for this; write the key first (`{next(iter(model.legal_basis), 'pm-10-2022')}, "
+                          "Pasal 6 ayat (1)`)")
 
         for name, table in sorted(self.rs.tables.items()):
             file = self.rs.path.parent / table.ref.file
