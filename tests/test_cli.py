@@ -443,7 +443,9 @@ def test_a_closed_output_is_not_success_and_closed_or_full_message_streams_stop_
 def test_evaluate_checks_every_input_before_deciding_any(tmp_path: Path) -> None:
     members = ROOT / "examples" / "members.jsonl"
     (tmp_path / "folder").mkdir()
-    for other, said in (("nothere.jsonl", "nothere.jsonl: no such file or folder"), ("folder", "folder: is a folder")):
+    (tmp_path / "cut.json").write_text('{"nik": "3204125708940003", "name": \n', "utf-8")  # a document cut short
+    for other, said in (("nothere.jsonl", "nothere.jsonl: no such file or folder"), ("folder", "folder: is a folder"),
+                        ("cut.json", "cut.json: not valid JSON")):
         done = _shell(f"B evaluate bsu-2022 {members} {other}; echo $?", tmp_path)
         assert done.stdout.strip() == "2" and said in done.stderr  # not a decision printed before it
 

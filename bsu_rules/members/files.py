@@ -69,6 +69,9 @@ def read_placed(paths: list[str], decode: Callable[[bytes], Any] = decode_json,
                                      "them in and name the input -")])
         if path != "-" and (os.path.isdir(path) or not os.path.lexists(path)):
             open(path, "rb").close()  # the error opening it gives, before any file is read
+        if path != "-" and os.path.isfile(path):  # a file no record of which can be read (not JSON, compressed,
+            with open(path, "rb") as f:  # Parquet …) stops the run before any other file's record is decided
+                next(_records(f, path, decode, tabular), None)  # (a pipe is read once: as it comes)
     number = 0
     for path in paths:
         stream = _binary_stdin() if path == "-" else open(path, "rb")  # noqa: SIM115
