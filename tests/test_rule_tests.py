@@ -136,6 +136,8 @@ def test_cli_exit_codes_and_summary(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["test", str(fixture("unknown-rule"))]) == 1
     assert main(["test", str(fixture("passing")), "-k", "CEILING"]) == 0
     assert "2 passed, 0 failed" in capsys.readouterr().out.splitlines()
+    assert main(["test", str(fixture("passing")), "-k", "CIELING"]) == 2  # a mistyped filter tests nothing
+    assert "no case's name contains `CIELING`: nothing was tested" in capsys.readouterr().err
 
 
 def test_cli_coverage_and_fail_under(capsys: pytest.CaptureFixture[str]) -> None:

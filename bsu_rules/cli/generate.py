@@ -18,7 +18,9 @@ def add(sub: Any) -> None:
         description="Write a realistic, fictional member population, the same for the same --n and --seed. "
                     "From 200 members on, some rows are deliberately malformed (each kind of fault at least once, "
                     "a few per 100,000 in a large file; none below 200) unless --no-malformed. The file appears at "
-                    "--out only when it is complete.")
+                    "--out only when it is complete. The members are those of the 2022 edition: wages and "
+                    "contributions up to July 2022, its cut-off month (bsu-2022); under another edition none has "
+                    "the contribution its cut-off month needs.")
     p.add_argument("--n", type=members, required=True, help=f"number of members (at most {MAX_MEMBERS:,})")
     p.add_argument("--seed", type=seed, default=1, help="random seed, a whole number of 0 or more (default 1)")
     p.add_argument("--out", required=True, help="file to write: .parquet, .jsonl or .csv")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from typing import Any
 
 from bsu_rules.cli.exits import FAILED, OK, REJECTED
@@ -56,5 +57,8 @@ def run(args: argparse.Namespace) -> int:
         if under and coverage is not None:
             print(f"rule coverage {coverage.percent:.1f}% is under --fail-under {args.fail_under:g}%")
     if report.unfound:
+        return FAILED
+    if args.keyword is not None and not report.results and not report.not_run:  # a mistyped filter tests nothing
+        print(f"bsu-rules: no case's name contains `{args.keyword}`: nothing was tested", file=sys.stderr)
         return FAILED
     return OK if report.ok and not under else REJECTED
