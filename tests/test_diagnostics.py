@@ -604,6 +604,20 @@ def _position(text: str, needle: str) -> tuple[int, int]:
     return line, index - (text.rfind("\n", 0, index) + 1) + 1
 
 
+@pytest.mark.parametrize("written", ["31/07/2022", "2022-07-31 ", "31 Juli 2022"])
+def test_a_month_parameter_written_as_a_day_of_it_is_told_once_where_it_is_written(rules_copy: Path,
+                                                                                    written: str) -> None:
+    """`cutoff_month: 31/07/2022` is one mistake: told at the value with the month meant, not at each of the
+    eight places that read it (it was: at each of them, and not where it was written)."""
+    path = rules_copy / "bsu-2022.yaml"
+    text = path.read_text("utf-8").replace("    value: 2022-07\n", f"    value: {written}\n", 1)
+    path.write_text(text, "utf-8")
+    ruleset, diagnostics = bsu_rules.check_file(path)
+    assert ruleset is None and len(diagnostics) == 1, [str(d) for d in diagnostics]
+    [d] = diagnostics
+    assert (d.line, d.suggestion) == (text[:text.index(f"value: {written}")].count("\n") + 1, "2022-07"), str(d)
+
+
 @pytest.mark.parametrize(("code", "old", "new", "at", "suggestion"), CASES, ids=[c[0] for c in CASES])
 def test_each_code_points_at_the_mistake(rules_copy: Path, code: str, old: str, new: str, at: str | None,
                                          suggestion: str | None) -> None:

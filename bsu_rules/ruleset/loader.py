@@ -433,7 +433,7 @@ class _RuleSetChecker:
                             f"{', '.join(FORMATS)})", rule, None, stray)
             for match in PLACEHOLDER.finditer(text):
                 name, fmt = match.group(1), match.group(2)
-                if name in scope.broken:
+                if name in scope.broken or name.removeprefix("param.") in self.misused:  # told once, where written
                     continue
                 if name not in names:
                     self.report(at, Code.UNKNOWN_NAME, f"unknown name `{name}` in the explanation", rule,

@@ -142,7 +142,10 @@ def meant_value(kind: str, value: Any) -> str | None:
     for a date, ``BRI`` for a list)."""
     text = value.isoformat() if isinstance(value, date) else str(value)
     if kind == "month":
-        return text[:7] if isinstance(value, date) else as_month(text)
+        if isinstance(value, date):
+            return text[:7]
+        day = as_date(text)  # a day of the month meant (``31/07/2022``)
+        return as_month(text) or (None if day is None else f"{day.year:04d}-{day.month:02d}")
     if kind == "date":
         day = as_date(text)
         return day.isoformat() if day is not None else None
