@@ -231,7 +231,13 @@ PLAIN = [
      "unknown name `Rp3500000`: an amount is written with digits only (3500000)"),
     ("syntax", "require: member.registered_on <= fact.cutoff_day", "require: member.registered_on <= 31/07/2022",
      "31/07/2022\n", "2022-07-31", "`31/07/2022`: dates are written YYYY-MM-DD (2022-07-31)"),
+    ("syntax", "fact.wage <= param.wage_ceiling or", "fact.wage <= 3_500_000 or", None, "3500000",
+     "`3_500_000`: numbers are written with digits only (3500000)"),
     # what another language, a word processor or a keyboard writes, in the rule file's own words
+    ("syntax", "fact.wage <= param.wage_ceiling or", "fact.wage <= param.wage_ceiling atau", "atau fact", "or",
+     "unexpected `atau`: the rule language writes `or`"),
+    ("syntax", "fact.wage <= param.wage_ceiling or", "fact.wage <= param.wage_ceiling AND", "AND fact", "and",
+     "unexpected `AND`: the rule language writes `and`"),
     ("syntax", "fact.wage <= param.wage_ceiling or", "fact.wage <= param.wage_ceiling &&", "&& ", "and",
      "unexpected `&&`: write `and`"),
     ("syntax", "fact.wage <= param.wage_ceiling or", "fact.wage <= param.wage_ceiling ||", "|| ", "or",

@@ -209,12 +209,24 @@ def _describe(exc: UnexpectedInput, text: str) -> tuple[str, str | None]:
                    f"{unicodedata.name(text[at], 'without a name')}: names are ASCII letters, digits and `_`", None
         return f"unexpected character {text[at]!r}", None
     if isinstance(exc, UnexpectedToken):
-        return f"unexpected {exc.token.value!r}", None
+        value = str(exc.token.value)
+        if (word := _SPOKEN.get(value) or _SPOKEN.get(value.lower())) is not None:
+            return f"unexpected `{value}`: the rule language writes `{word}`", word
+        at = exc.token.start_pos or 0
+        if (grouped := next((m for m in _UNDERSCORED.finditer(text) if m.start() <= at <= m.end()), None)) is not None:
+            digits = grouped.group().replace("_", "")
+            return f"`{grouped.group()}`: numbers are written with digits only ({digits})", digits
+        return f"unexpected {value!r}", None
     return "cannot parse the expression", None
 
 
 _WORDS = {"&&": "and", "&": "and", "||": "or", "|": "or", "!": "not"}
 """Operators of other languages, and the words the rule language writes them with."""
+_SPOKEN = {"atau": "or", "dan": "and", "tidak": "not", "bukan": "not", "benar": "true", "salah": "false",
+           "AND": "and", "OR": "or", "NOT": "not", "True": "true", "False": "false", "TRUE": "true", "FALSE": "false"}
+"""Words for the operators and truth values in Bahasa Indonesia, or spelt as another language spells them."""
+_UNDERSCORED = re.compile(r"[0-9]+(?:_[0-9]+)+")
+"""A number grouped with underscores, as Python allows (``3_500_000``)."""
 _TYPESET = {"≤": "<=", "≥": ">=", "≠": "!=", "–": "-", "—": "-", "−": "-", "×": "*"}
 """Operators as typeset text writes them, and as the rule language does."""
 _CURLY = "\u201c\u201d\u201e\u2018\u2019\u00ab\u00bb"
