@@ -181,6 +181,7 @@ def test_a_membership_ended_before_it_began_is_refused_alike(tmp_path: Path, ext
 
 
 OTHER = "' is written in digits other than 0-9 (Arabic-Indic or full-width digits, for instance): write it with 0-9"
+ALONE = "; write its digits alone, without the spaces, dashes or dots between or around them"
 
 
 @pytest.mark.parametrize(("field", "value", "write"), [
@@ -189,10 +190,10 @@ OTHER = "' is written in digits other than 0-9 (Arabic-Indic or full-width digit
     ("kpj", "2204 187", "; write 2204187"), ("kpj", "12345678.0", "; write 12345678"),
     ("work_regency_code", "320.0", ""),  # 320, not 3200: a spreadsheet's .0 is no digit
     ("kpj", "1.5", ""), ("kpj", "12,5", ""), ("kpj", "1.50", ""), ("kpj", "12,50", ""),  # fractions, not codes
-    ("kpj", "22.041.870.213", "; write <11 digits>"),  # thousands grouped
+    ("kpj", "22.041.870.213", ALONE),  # thousands grouped
     ("kpj", "2.2041870213E+10", "' looks like a number a spreadsheet rewrote in scientific notation (with E+): "
      "format the column as text and enter the digits again"),
-    ("kpj", "22041870213\t", "; write <11 digits>"),  # a tab is a space, told as one
+    ("kpj", "22041870213\t", ALONE),  # a tab is a space, told as one
     ("kpj", "22041\u200b870213", "' has a character that is not shown (a zero-width space or a control character) "
      "among its digits: remove it"),
     ("kpj", "22041 \u200b870213", "' has a character that is not shown (a zero-width space or a control character) "
@@ -203,7 +204,7 @@ OTHER = "' is written in digits other than 0-9 (Arabic-Indic or full-width digit
     ("work_regency_code", " ３２７３", "; write 3273"),  # a code "; write" shows whole
     ("work_regency_code", "\u0663\u0662\u0667\u0663", OTHER),
     ("kpj", "x" * 41, "(0-9)"),  # a long value quoted cut, and said to be cut
-    ("kpj", " 22041870213", "; write <11 digits>"),  # what to drop, the number hidden as everywhere
+    ("kpj", " 22041870213", ALONE),  # what to drop: the number to write would be hidden
 ])
 def test_a_code_written_with_spaces_or_wide_digits_is_told_what_to_write_alike(tmp_path: Path, field: str, value: str,
                                                                               write: str) -> None:

@@ -24,6 +24,7 @@ from bsu_rules.members.contract import (
     contract,
     leaf_at,
     secret_slip,
+    separated,
     unseen,
     written_as,
 )
@@ -77,6 +78,7 @@ _SAY: dict[str, dict[str, str]] = {
         "no_day_zero": "tanggal dimulai dari 01", "no_day_days": "{month} hanya punya {n} hari",
         "digits": "{label}: {value} harus berupa {n} angka (0-9)",
         "digits_range": "{label}: {value} harus berupa {low} sampai {high} angka (0-9)",
+        "digits_alone": "; tulis angkanya saja, tanpa spasi, tanda hubung atau titik di antara atau di sekitarnya",
         "letter": "{label}: {value} harus berupa satu huruf besar, {low} sampai {high}",
         "twice": "{group} untuk bulan {month} tercatat lebih dari sekali dengan isi yang berbeda",
         "ended": "{label}: {ended} lebih awal dari {registered_label}, {registered}; kepesertaan tidak dapat "
@@ -126,6 +128,7 @@ _SAY: dict[str, dict[str, str]] = {
         "no_day_zero": "days start at 01", "no_day_days": "{month} has {n} days",
         "digits": "{label}: {value} must be {n} digits (0-9)",
         "digits_range": "{label}: {value} must be {low} to {high} digits (0-9)",
+        "digits_alone": "; write its digits alone, without the spaces, dashes or dots between or around them",
         "letter": "{label}: {value} must be one capital letter, {low} to {high}",
         "regency": "{label}: {value} is not a regency or city code of Kemendagri (such as 3273; or a "
                    "province's two digits and 00, such as 3200, where the regency or city is not known)",
@@ -347,6 +350,8 @@ def _value(leaf: Leaf, value: Any, label: str, names: list[str], lang: str, g: G
     if digits:
         said = w["digits_range"].format(label=label, value=shown, low=digits[1], high=digits[2]) if digits[2] else \
             w["digits"].format(label=label, value=shown, n=digits[1])
+        if meant is not None and hide_identifiers(meant) != meant and separated(value, meant):  # hidden too
+            return said + w["digits_alone"]
         return said + _write(meant, lang)  # what every reader says to write
     letters = _LETTER.fullmatch(leaf.pattern or "")
     if letters:

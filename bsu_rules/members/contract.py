@@ -78,7 +78,10 @@ class Leaf:
         meant = written_as(value, self.pattern) if isinstance(value, str) and self.kind == "text" else None
         if self.kind == "text" and isinstance(value, str) and self.in_other_digits(value, meant):
             return OTHER_DIGITS
-        return self.mismatch + (f"; write {hide_identifiers(meant)}" if meant else "")
+        if meant is not None and isinstance(value, str) and hide_identifiers(meant) != meant \
+                and separated(value, meant):
+            return f"{self.mismatch}; write its digits alone, without the spaces, dashes or dots between or around them"
+        return self.mismatch + (f"; write {meant}" if meant else "")
 
     def in_other_digits(self, value: str, meant: str | None) -> bool:
         """Whether ``value`` is told as written in other digits: it fits once they are 0-9, and the text to
@@ -94,6 +97,12 @@ class Leaf:
         if self.high == INT64_MAX:  # an amount: its bound is no figure a person reads
             return f"{shown} is too large for an amount in rupiah"
         return f"{shown} is not from {self.low} to {self.high}"
+
+
+def separated(value: str, meant: str) -> bool:
+    """Whether a code written ``value`` is ``meant`` with only characters between or around its digits (spaces,
+    dashes, dots): told so where the code itself, a NIK's or an account number's length, is not repeated."""
+    return "".join(c for c in value if c.isascii() and c.isdigit()) == meant
 
 
 def written_as(value: str, pattern: str | None) -> str | None:
