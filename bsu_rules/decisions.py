@@ -74,7 +74,10 @@ class RuleSetRef(_Data):
 
 
 class MemberRef(_Data):
-    input_sha256: str = Field(pattern=SHA256)
+    input_sha256: str = Field(pattern=SHA256, description=(
+        "The sha256 of the validated record as compact JSON (contract field order, nulls left out); in a "
+        "decision logged (and so printed or answered) with a pseudonymisation key, HMAC-SHA256(key, the same "
+        "bytes), which no one without the key can check a guessed NIK against."))
     nik: str
 
 

@@ -17,14 +17,16 @@ from datetime import date
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, NoReturn
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
+from pydantic_core import PydanticCustomError
 
 from bsu_rules.errors import BsuRulesError, Code
 from bsu_rules.formatting import format_date, format_month, format_value, format_year, number, rupiah
 from bsu_rules.members.redact import hide_identifiers
 from bsu_rules.nik import PROVINCES
+from bsu_rules.ruleset.diagnostics import nearest
 from bsu_rules.ruleset.editions import bundled_rules
 from bsu_rules.ruleset.expressions import Binary, Call, Cond, ListLit, Lit, Name, Node, ParseError, parse, walk
 from bsu_rules.ruleset.files import RULE_FILE_LIMIT, UnsafePath, read_limited
@@ -81,6 +83,14 @@ RegencyCode = Annotated[str, StringConstraints(pattern=r"^[0-9]{4}$")]
 PlaceName = Annotated[str, StringConstraints(min_length=1, max_length=80, pattern=r"^[^0-9]*$")]
 
 
+def _invalid(where: tuple[str, int, str], value: str, message: str) -> NoReturn:
+    """A glossary amendment's problem at ``legal_basis.KEY.amended.N.FIELD``, where a file shows it."""
+    key, n, field = where
+    raise ValidationError.from_exception_data("Glossary", [{
+        "type": PydanticCustomError("value_error", "{message}", {"message": message}),
+        "loc": ("legal_basis", key, "amended", n, field), "input": value}])
+
+
 class Glossary(_Model):
     """The words explanations use; shown to everyone as written, so no entry holds a NIK- or
     account-like number."""
@@ -98,15 +108,19 @@ class Glossary(_Model):
 
     @model_validator(mode="after")
     def _amendments_are_known(self) -> Glossary:
+        """Each amendment names another regulation listed, in date order; told at the amendment's own
+        value (a check of the whole file would otherwise be placed at its first line)."""
         for key, regulation in self.legal_basis.items():
-            for amendment in regulation.amended:
+            for n, amendment in enumerate(regulation.amended):
                 if amendment.by not in self.legal_basis:
-                    raise ValueError(f"legal_basis.{key}.amended: `{amendment.by}` is no key of `legal_basis`")
+                    near = nearest(amendment.by, [k for k in self.legal_basis if k != key])
+                    _invalid((key, n, "by"), amendment.by, f"`{amendment.by}` is no key of `legal_basis`: list it "
+                             "there with the regulation's name" + (f"; did you mean `{near}`?" if near else ""))
                 if amendment.by == key:
-                    raise ValueError(f"legal_basis.{key}.amended: a regulation is amended by another one, not by "
-                                     f"`{key}` itself")
-            if [a.from_ for a in regulation.amended] != sorted(a.from_ for a in regulation.amended):
-                raise ValueError(f"legal_basis.{key}.amended: list the amendments by date")
+                    _invalid((key, n, "by"), key, f"a regulation is amended by another one, not by `{key}` itself")
+                if n and amendment.from_ < regulation.amended[n - 1].from_:
+                    _invalid((key, n, "from"), str(amendment.from_), "list the amendments by date: this one is "
+                             f"older than the one before it ({regulation.amended[n - 1].from_})")
         return self
 
     def label(self, name: str, lang: str) -> str:

@@ -54,7 +54,7 @@ def write_log(path: Path, rule_file: str | Path, records: list[dict[str, Any]], 
     with DecisionLog(path, key=key, full_nik=key is None, batch=7) as log:
         for record in records:
             member = parse_member(record)
-            log.record(plan.decide(member, hints=hints), member, ruleset)
+            log.record(plan.decide(member, hints=hints, input_sha256=log.input_hash(member)), member, ruleset)
 
 
 def rewrite(path: Path, change: Any) -> None:
@@ -464,7 +464,9 @@ def test_pseudonymised_log_replays_from_a_member_snapshot(tmp_path: Path, archiv
     without = replay(log, archive)
     assert {i.status for i in without.items} == {Status.MISSING_INPUT}
     assert "pseudonymised" in without.items[0].reason
-    report = replay(log, archive, members=EXAMPLES)
+    keyless = replay(log, archive, members=EXAMPLES)  # the input hashes are keyed: no record matches without it
+    assert {i.status for i in keyless.items} == {Status.MISSING_INPUT} and "with that key" in keyless.items[0].reason
+    report = replay(log, archive, members=EXAMPLES, key=KEY)
     assert report.ok and {i.source for i in report.items} == {"snapshot"}
     one = replay(log, archive, members=EXAMPLES, nik=RECORDS[4]["nik"], key=KEY)
     assert [i.seq for i in one.items] == [5]
@@ -483,7 +485,7 @@ def test_a_bad_snapshot_record_is_left_out_and_said(tmp_path: Path, archive: Pat
     write_log(log, "bsu-2022", RECORDS, key=KEY)
     bad = '{"nik": "3204073012830099", "citizenship": null, "participant_category": "PU"}'
     snapshot.write_text(EXAMPLES.read_text("utf-8") + bad + "\nnot json\n", "utf-8")
-    report = replay(log, archive, members=snapshot)
+    report = replay(log, archive, members=snapshot, key=KEY)
     assert report.ok and report.counts["identical"] == len(RECORDS)
     lines = [f"{snapshot}:{len(RECORDS) + 1}", f"{snapshot}:{len(RECORDS) + 2}"]
     assert [n.split(": ")[0] for n in report.notes] == lines
@@ -618,8 +620,10 @@ def test_a_log_written_ignoring_unknown_fields_replays_from_its_own_input(
                  "--archive", str(archive)]) == 0
     capsys.readouterr()
     assert main(["replay", str(log), "--archive", str(archive), "--members", str(given)]) == 1
+    assert "give the key it was written with (--key-file" in capsys.readouterr().err
+    assert main(["replay", str(log), "--archive", str(archive), "--members", str(given), "--key-file", str(key)]) == 1
     assert "replay with --ignore-unknown" in capsys.readouterr().err
-    report = replay(log, archive, given, ignore_unknown=True)
+    report = replay(log, archive, given, key=KEY, ignore_unknown=True)
     assert report.ok and report.counts["identical"] == len(RECORDS), report.summary()
 
 
@@ -737,7 +741,7 @@ def test_replay_of_a_fresh_log_is_identical(archive: Path, picks: list[int], on:
     with tempfile.TemporaryDirectory() as tmp:
         log = Path(tmp) / "d.jsonl"
         write_log(log, "bsu-2022", [RECORDS[i] for i in picks], on=on, key=key, hints=hints)
-        report = replay(log, archive, members=EXAMPLES if key else None)
+        report = replay(log, archive, members=EXAMPLES if key else None, key=key)
         assert report.ok, [i.to_dict() for i in report.differences]
         assert [i.on for i in report.items] == [on.isoformat()] * len(set(picks))  # a repeat is logged once
 
@@ -906,6 +910,7 @@ def test_replay_says_when_an_asked_seq_or_nik_is_not_in_the_log(tmp_path: Path, 
     (RECORDS[0]["nik"] + "1", "the value given has 17 characters"),
     (" ".join([RECORDS[0]["nik"][:8], RECORDS[0]["nik"][8:]]), "write it without spaces, dots or dashes"),
     (RECORDS[0]["nik"][:15] + "x", "the value given has a character that is not a digit"),
+    ("3204********0003", "the value given is a NIK as decisions mask it: give the whole NIK"),
 ])
 def test_replay_says_a_nik_asked_for_is_not_one(tmp_path: Path, archive: Path, capsys: pytest.CaptureFixture[str],
                                                 given: str, said: str) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import hmac
 import json
 import multiprocessing
 import os
@@ -25,7 +26,7 @@ from bsu_rules.audit.chain import canonical_bytes, read_log
 from bsu_rules.audit.snapshot import logged_inputs, project
 from bsu_rules.cli import main
 from bsu_rules.decisions import canonical_json, mask_nik
-from bsu_rules.members import parse_record
+from bsu_rules.members import parse_record, record_hash
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "members.jsonl"
 RECORDS = [json.loads(line) for line in EXAMPLES.read_text("utf-8").splitlines() if line.strip()]
@@ -38,7 +39,7 @@ def write_log(path: Path, records: list[dict[str, Any]] = RECORDS, key: str | No
     with DecisionLog(path, key=key, full_nik=key is None, batch=batch) as log:
         for record in records:
             member = parse_member(record)
-            log.record(plan.decide(member), member, RULESET)
+            log.record(plan.decide(member, input_sha256=log.input_hash(member)), member, RULESET)
 
 
 def envelopes(path: Path) -> list[dict[str, Any]]:
@@ -139,7 +140,8 @@ def test_with_a_key_the_log_keeps_the_nik_s_pseudonym_alone(tmp_path: Path) -> N
     assert ("bank_account", "number") in kept_fields(ruleset)
     with DecisionLog(path, key=KEY) as log:
         for record in RECORDS:
-            log.record(ruleset.plan().decide(parse_member(record)), record, ruleset)
+            member = parse_member(record)
+            log.record(ruleset.plan().decide(member, input_sha256=log.input_hash(member)), record, ruleset)
     text = path.read_text("utf-8")
     for env, record in zip(envelopes(path), RECORDS, strict=True):
         assert env["inputs"] == {"nik": pseudonym(record["nik"], KEY)}
@@ -201,7 +203,8 @@ def test_a_record_is_logged_alike_as_a_model_a_view_or_a_dict(tmp_path: Path, ke
         with DecisionLog(path, key=key, full_nik=key is None, clock=clock, batch=5) as log_:
             for record in RECORDS:
                 given_ = {"model": parse_member(record), "view": parse_record(record).record, "dict": record}[form]
-                log_.record(plan.decide(parse_member(record)), given_, RULESET)
+                member = parse_member(record)
+                log_.record(plan.decide(member, input_sha256=log_.input_hash(member)), given_, RULESET)
         logs.append(path.read_bytes())
     assert logs[0] == logs[1] == logs[2]
     assert verify_log(tmp_path / "view.jsonl").decisions == len(RECORDS)
@@ -478,7 +481,12 @@ def test_evaluate_with_log_prints_the_same(tmp_path: Path, capsys: pytest.Captur
     monkeypatch.setenv("BSU_RULES_PSEUDONYM_KEY", KEY)
     path = tmp_path / "cli.jsonl"
     assert main(["evaluate", "bsu-2022", str(EXAMPLES), "--log", str(path)]) == 0
-    assert capsys.readouterr().out == plain
+    keyed = capsys.readouterr().out
+    assert [envelope["decision"] for envelope in envelopes(path)] == [json.loads(line) for line in keyed.splitlines()]
+    for line, before, record in zip(keyed.splitlines(), plain.splitlines(), RECORDS, strict=True):
+        member = parse_member(record)  # the same decisions, but for the keyed input hash: no guess can be checked
+        digest = hmac.new(KEY.encode(), member.model_dump_json(exclude_none=True).encode(), "sha256").hexdigest()
+        assert line == before.replace(record_hash(member), digest) != before
     assert envelopes(path)[0]["inputs"]["nik"] == pseudonym(RECORDS[0]["nik"], KEY)
     assert main(["evaluate", "bsu-2022", str(EXAMPLES), "--pseudonymize-key", "k"]) == 2
     path.write_bytes(path.read_bytes()[:-10])

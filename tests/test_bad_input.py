@@ -99,6 +99,8 @@ CASES: list[Case] = [
      "5 read = 4 decided + 1 rejected"),
     ("evaluate: a first line cut short, not .jsonl", evaluate("m.txt", _jsonl(GOODS[0][:50], *GOODS[1:])), {1},
      "5 read = 4 decided + 1 rejected"),
+    ("evaluate: a lone line cut short, not .jsonl", evaluate("m.txt", _jsonl(GOODS[0][:50])), {1},
+     "1 read = 0 decided + 1 rejected"),  # a record, as in a .jsonl file: not a failed run without a count
     ("evaluate: a record printed with indents", evaluate("m.json", json.dumps(GOOD, indent=2)), {0},
      "1 read = 1 decided"),
     ("evaluate: a list over 1 MiB on one line", evaluate("m.json", json.dumps([GOOD] * 1500)), {0},

@@ -302,6 +302,15 @@ def test_a_member_file_where_the_rule_set_goes_is_told_so(capsys: pytest.Capture
     assert "the rule set comes first" not in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(("given", "told"), [(["--set", "wage_ceiling", "4300000"], "--set wage_ceiling=4300000"),
+                                            (["--table", "minimum_wage", "my table.csv"],
+                                             "--table 'minimum_wage=my table.csv'")])
+def test_an_override_written_as_two_words_is_told_how_it_is_written(capsys: pytest.CaptureFixture[str],
+                                                                    given: list[str], told: str) -> None:
+    assert main(["evaluate", "bsu-2022", EXAMPLES, *given]) == 2
+    assert capsys.readouterr().err.endswith(f"bsu-rules: {given[0]} takes NAME=VALUE as one word: {told}\n")
+
+
 @pytest.mark.parametrize("command", ["evaluate", "batch", "impact", "explain"])
 def test_a_member_file_before_the_rule_set_is_told_so(command: str, capsys: pytest.CaptureFixture[str]) -> None:
     """Not a rule file that does not parse (the YAML parser's words on a JSON line), but the order."""

@@ -216,6 +216,8 @@ PLAIN = [
      "tables/minimum-wage-2022.csv", "not found"),
     ("table", "file: tables/minimum-wage-2022.csv", "file: tables/nothing-like-it.csv", "tables/nothing", None,
      "not found"),
+    ("syntax", "require: nik_valid(member.nik, member.birth_date)", "require: nik_valid(member.nik, member.birth_date",
+     "(member.nik, member.birth_date\n", None, "this `(` is never closed: close it with `)`"),  # where it opens
     ("syntax", "fact.wage <= param.wage_ceiling or", "fact.wage => param.wage_ceiling or", "=> param", ">=",
      "the comparison is written `>=`"),
     ("syntax", "fact.wage <= param.wage_ceiling or", "fact.wage =< param.wage_ceiling or", "=< param", "<=",

@@ -45,6 +45,27 @@ def found(path: Path) -> set[tuple[str, str, int, int | None]]:
     return {(d.code, d.file, d.line, d.column) for d in linted(path)}
 
 
+@pytest.mark.parametrize(("amended", "column", "said"), [
+    ("[{by: pm-5-2025, from: 2025-06-02}, {by: pm-5-2O25, from: 2025-07-01}]", 55,
+     "amended[1].by: `pm-5-2O25` is no key of `legal_basis`: list it there with the regulation's name; did you "
+     "mean `pm-5-2025`?"),
+    ("[{by: pm-10-2022, from: 2025-06-02}]", 20, "amended[0].by: a regulation is amended by another one"),
+    ("[{by: pm-5-2025, from: 2025-06-02}, {by: pm-5-2025, from: 2024-01-01}]", 72,
+     "amended[1].from: list the amendments by date: this one is older than the one before it (2025-06-02)"),
+])
+def test_a_glossary_amendment_s_mistake_is_told_at_its_value(tmp_path: Path, amended: str, column: int,
+                                                             said: str) -> None:
+    shutil.copytree(bundled_rules(), tmp_path, dirs_exist_ok=True)
+    glossary = tmp_path / "glossary" / "glossary.yaml"
+    lines = glossary.read_text("utf-8").splitlines()
+    (number,) = [n for n, line in enumerate(lines, 1) if line == "    amended: [{by: pm-5-2025, from: 2025-06-02}]"]
+    lines[number - 1] = f"    amended: {amended}"
+    glossary.write_text("\n".join(lines) + "\n", "utf-8")
+    (d,) = check_file(tmp_path / "bsu-2022.yaml")[1]
+    assert (d.line, d.column, d.code) == (number, column, Code.INVALID_VALUE)
+    assert d.message.startswith(f"legal_basis.pm-10-2022.{said}")
+
+
 def test_a_file_without_a_glossary_is_checked_against_the_bundled_one(tmp_path: Path) -> None:
     """Its pages read the bundled glossary: a citation or a name it lacks is warned, not lost unsaid."""
     shutil.copytree(bundled_rules() / "tables", tmp_path / "tables")

@@ -847,6 +847,22 @@ def test_a_record_no_page_could_quote_is_rejected_alone(server: httpx.Client, ba
     assert decided.status_code == 200 and "outcome" in decided.json()[0] and "error" in decided.json()[1]
 
 
+def test_a_pseudonymising_log_s_decisions_are_answered_as_logged_with_the_keyed_input_hash(tmp_path: Path) -> None:
+    """A sparse record's plain input hash would confirm a guess of its NIK's hidden digits: with a key, the
+    answer and the log carry the keyed hash, and the answer is the decision the log holds."""
+    from bsu_rules.audit import input_hash
+    from bsu_rules.members import parse_record, record_hash
+
+    path = tmp_path / "d.jsonl"
+    client = _InProcess(log=DecisionLog(path, key="kunci-layanan"))
+    record = {"nik": "3204073012830004", "citizenship": "WNI", "participant_category": "PU"}
+    r = client.post("/v1/decisions", params={"ruleset": "bsu-2022"}, json=[record])
+    assert r.status_code == 200, r.text
+    member = parse_record(record).record
+    assert r.json()[0]["member"]["input_sha256"] == input_hash(member, "kunci-layanan") != record_hash(member)
+    assert [json.loads(line)["decision"] for line in path.read_text("utf-8").splitlines()] == r.json()
+
+
 def test_a_request_whose_pages_fail_logs_none_of_its_decisions(tmp_path: Path,
                                                                monkeypatch: pytest.MonkeyPatch) -> None:
     """A decision is logged only with the answer that carries it: a page that cannot be written fails the

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -70,6 +71,21 @@ def test_a_bound_column_is_checked(tmp_path: Path) -> None:
     (tmp_path / "t.csv").write_text(",".join(["code", "amount", *(f"c{i}" for i in range(28))]) + "\n31,1\n")
     with pytest.raises(TableError, match=r"\(columns: code, amount, c0, .*, c9 and 18 more\)$"):
         load_table("t", TableRef(file="t.csv", key="code", value="amount", bound="kind"), tmp_path)  # named briefly
+
+
+@pytest.mark.parametrize(("header", "said", "column"), [
+    ("code,amount ,source", "the column name `amount ` has a space after it: remove it, so the header names `amount`",
+     6),
+    ("code, amount,source", "the column name ` amount` has a space before it", 6),
+    ("code,amount,source ", "the column name `source ` has a space after it", 13),  # one not read is named too
+])
+def test_a_column_name_with_a_space_around_it_is_told_at_the_header(tmp_path: Path, header: str, said: str,
+                                                                    column: int) -> None:
+    """A name is read as written: the rule file's `value: amount ` would lose its space to YAML."""
+    (tmp_path / "t.csv").write_text(f"{header}\n3215,4798312,UMK\n")
+    with pytest.raises(TableError, match=re.escape(said)) as err:
+        load_table("t", TableRef(file="t.csv", key="code", value="amount"), tmp_path)
+    assert (err.value.line, err.value.column) == (1, column)
 
 
 def test_a_column_named_twice_or_no_rows_is_refused(tmp_path: Path) -> None:

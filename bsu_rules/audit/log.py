@@ -29,7 +29,7 @@ import msgspec
 
 from bsu_rules.audit.chain import GENESIS, MAX_LINE, VERSION, Verifier, canonical_bytes, read_lines
 from bsu_rules.audit.checkpoints import checkpoints_path, unsigned_writer
-from bsu_rules.audit.snapshot import kept_fields, key_id, logged_inputs, record_json
+from bsu_rules.audit.snapshot import input_hash, json_hash, kept_fields, key_id, logged_inputs, record_json
 from bsu_rules.decisions import Decision
 from bsu_rules.errors import BsuRulesError, Code, InputError
 from bsu_rules.members import Member, Record, parse_record
@@ -59,8 +59,9 @@ class DecisionLog:
 
     ``record`` buffers a decision and writes the buffer when it holds ``batch`` decisions
     (1: every decision is on disk when ``record`` returns). With ``key``, the NIK kept in the
-    inputs is replaced by its pseudonym (HMAC-SHA256). Use as a context manager, or call
-    ``flush``/``close``.
+    inputs is replaced by its pseudonym (HMAC-SHA256), and a decision logged carries the keyed hash
+    of its record: decide with ``input_sha256=log.input_hash(member)``. Use as a context manager, or
+    call ``flush``/``close``.
 
     A decision already in the log, its JSON byte for byte, is not logged again. The log is read
     whole, its chain checked, the first time it is used, and again whenever it is not as this writer
@@ -104,6 +105,11 @@ class DecisionLog:
             self._read(os.O_RDONLY)
         return _digest(decision_json or decision.to_json()) in self._logged
 
+    def input_hash(self, member: Record) -> str:
+        """The ``input_sha256`` a decision about the validated record ``member`` carries in this log:
+        HMAC-SHA256 of the record under the log's key, else its sha256 (``bsu_rules.audit.input_hash``)."""
+        return input_hash(member, self.key)
+
     def record(self, decision: Decision, member: Record | dict[str, Any], ruleset: RuleSet,
                decision_json: str | None = None) -> bool:
         """Add one decision (made for ``member`` under ``ruleset``); True when the buffer was written.
@@ -117,8 +123,12 @@ class DecisionLog:
         if not isinstance(member, (Member, msgspec.Struct)):
             member = parse_record(member).record
         data = record_json(member)
-        if decision.member.input_sha256 != hashlib.sha256(data).hexdigest():
-            raise InputError([("member", "the decision was made for another member record")])
+        if decision.member.input_sha256 != json_hash(data, self.key):
+            raise InputError([("member", "the decision was made for another member record" if self.key is None
+                               or decision.member.input_sha256 != hashlib.sha256(data).hexdigest() else
+                               "a log that pseudonymises NIKs keeps decisions that carry the keyed hash of their "
+                               "record, which no one without the key can check a guessed NIK against: decide with "
+                               "input_sha256=log.input_hash(member)")])
         fields = self._fields.get(ruleset.sha256)
         if fields is None:
             fields = self._fields[ruleset.sha256] = kept_fields(ruleset)

@@ -187,8 +187,10 @@ def iter_replay(log: str | Path, archive: str | Path, members: Members | None = 
                 notes: list[str] | None = None, ignore_unknown: bool = False) -> Iterator[ReplayItem]:
     """Replay items one by one (for logs too large to hold every replayed decision).
 
-    ``chain``, if given, is handed every line as it is read: once the items are consumed,
-    ``chain.result(log)`` is the log's verification, from the same single reading. ``notes``, if
+    ``key``: the key a pseudonymised log was written with: it finds a ``nik``'s lines, and the snapshot's
+    records by the keyed input hash such a log's decisions carry. ``chain``, if given, is handed every line
+    as it is read: once the items are consumed, ``chain.result(log)`` is the log's verification, from the
+    same single reading. ``notes``, if
     given, receives what the items do not say: snapshot records left out (unreadable or invalid;
     without ``notes`` one stops the replay) and, for a ``nik``, the lines another key pseudonymised.
     ``ignore_unknown``: the snapshot read as ``evaluate --ignore-unknown`` read it (the fields the contract does
@@ -205,7 +207,7 @@ def iter_replay(log: str | Path, archive: str | Path, members: Members | None = 
             raise InputError([(str(log), "with a member snapshot the log is read twice (the inputs it needs, then "
                                          "its decisions): give it as a file, not a pipe")])
         wanted = {_get(ln.envelope, "decision", "member", "input_sha256") for ln in read_log(log)}
-        snapshot = load_members(members, {w for w in wanted if isinstance(w, str)}, notes, ignore_unknown)
+        snapshot = load_members(members, {w for w in wanted if isinstance(w, str)}, notes, ignore_unknown, key)
     rulesets: dict[str, RuleSet | ArchiveError] = {}
     found, fingerprints = False, set()  # the keys the log's lines were pseudonymised with
     chain = chain if chain is not None else Verifier()
@@ -347,8 +349,9 @@ def _replay_line(line: Line, archive: str | Path, snapshot: dict[str, Member],
     if member is None:
         if env.get("pseudonym_key") is not None:
             return ReplayItem(n, Status.MISSING_INPUT, reason=f"the NIK is pseudonymised (key "
-                              f"{_masked(str(env['pseudonym_key']))})"
-                              f"; a member snapshot with input sha256 {digest} is needed", rules=ruleset, **head)
+                              f"{_masked(str(env['pseudonym_key']))}): the member snapshot holding the record "
+                              f"with input hash {digest} is needed, with that key (its input hash is keyed)",
+                              rules=ruleset, **head)
         if len(line.raw) > MAX_RECORD and _size(env["inputs"]) > MAX_RECORD:  # told before it is walked
             return ReplayItem(n, Status.ERROR, reason=f"the logged inputs are larger than a member record may be "
                               f"({MAX_RECORD:,} bytes): no decision was made on them", **head)

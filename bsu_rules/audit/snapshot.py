@@ -16,7 +16,6 @@ import msgspec
 
 from bsu_rules.decisions import mask_kpj, mask_nik, mask_typed
 from bsu_rules.errors import InputError
-from bsu_rules.evaluators.scalar import input_hash
 from bsu_rules.members import Member, Parsed, Record, parse_member, parse_record
 from bsu_rules.members.decode import BadRecord, decode_json
 from bsu_rules.members.files import read_placed
@@ -94,6 +93,21 @@ def record_json(record: Record) -> bytes:
     return msgspec.json.encode(record)
 
 
+def input_hash(record: Record, key: str | bytes | None = None) -> str:
+    """The ``input_sha256`` of a decision about ``record``: the sha256 of its JSON (``record_json``), or,
+    for a decision logged with a pseudonymisation ``key``, HMAC-SHA256(key, that JSON), which nobody
+    without the key can check a guessed NIK against (a record of a few fields, all of them shown by its
+    decision but the NIK's middle digits, would otherwise give the NIK away in a few million guesses)."""
+    return json_hash(record_json(record), key)
+
+
+def json_hash(data: bytes, key: str | bytes | None) -> str:
+    """``input_hash`` of a record already written as its JSON (``record_json``)."""
+    if key is None:
+        return hashlib.sha256(data).hexdigest()
+    return hmac.new(_key_bytes(key), data, hashlib.sha256).hexdigest()
+
+
 def logged_inputs(record: dict[str, Any], paths: Iterable[tuple[str, ...]], key: str | bytes | None) -> dict[str, Any]:
     """What a log line keeps of a (JSON-dumped, validated) record: the read fields, a kept bank
     account number, KPJ and any identifier typed in a text masked as a decision masks them (which keeps
@@ -128,9 +142,10 @@ def _typed_masked(value: Any) -> Any:
     return value
 
 
-def load_members(members: Members, wanted: set[str] | None = None,
-                 skipped: list[str] | None = None, ignore_unknown: bool = False) -> dict[str, Member]:
-    """Full member records by input hash (only the ``wanted`` hashes, when given).
+def load_members(members: Members, wanted: set[str] | None = None, skipped: list[str] | None = None,
+                 ignore_unknown: bool = False, key: str | bytes | None = None) -> dict[str, Member]:
+    """Full member records by input hash (only the ``wanted`` hashes, when given); with a pseudonymisation
+    ``key``, by the hash a decision logged with it carries too (``input_hash``).
 
     ``members`` is a JSON/JSONL file or several (read as ``bsu-rules evaluate`` reads its input:
     InputError for a Parquet or CSV file; TypeError for a path as bytes), records (dicts or
@@ -159,9 +174,11 @@ def load_members(members: Members, wanted: set[str] | None = None,
                     raise
                 skipped.append(f"{where}: {exc}")
                 continue
-            digest = parsed.input_sha256 or input_hash(parsed.member)
-            if wanted is None or digest in wanted:
-                out[digest] = parsed.member
+            digests = [parsed.input_sha256 or input_hash(parsed.member)]
+            digests += [input_hash(parsed.member, key)] if key is not None else []
+            for digest in digests:
+                if wanted is None or digest in wanted:
+                    out[digest] = parsed.member
     return out
 
 

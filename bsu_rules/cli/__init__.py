@@ -9,6 +9,7 @@ import gc
 import importlib
 import os
 import re
+import shlex
 import signal
 import sys
 from collections.abc import Sequence
@@ -112,6 +113,14 @@ def _swapped(arguments: list[str]) -> str | None:
            f"(bsu-rules {arguments[0]} {arguments[2]} {arguments[1]} ...)"
 
 
+def _spaced_override(arguments: list[str]) -> str | None:
+    """``--set wage_ceiling 4300000`` (argparse: ``unrecognized arguments: 4300000``) told how it is written."""
+    for option, name, value in zip(arguments, arguments[1:], arguments[2:], strict=False):
+        if option in ("--set", "--table") and "=" not in name and not value.startswith("-"):
+            return f"{option} takes NAME=VALUE as one word: {option} {shlex.quote(f'{name}={value}')}"
+    return None
+
+
 _PLAIN = {errno.ENOSPC: "the disk is full (no space left to write it)",
           errno.EDQUOT: "the disk quota is used up (no space left to write it)",
           errno.EFBIG: "the file is larger than the disk allows"}
@@ -151,7 +160,7 @@ def _command(argv: Sequence[str] | None, last: bool) -> int:
             return FAILED
         args = parser(arguments).parse_args(arguments)
     except SystemExit as exc:  # usage errors, --help, --version
-        if exc.code == FAILED and (hint := _rule_set_first(arguments)):
+        if exc.code == FAILED and (hint := _rule_set_first(arguments) or _spaced_override(arguments)):
             print(f"bsu-rules: {hint}", file=sys.stderr)
         try:  # --help, --version: what is buffered must reach the output
             sys.stdout.flush()

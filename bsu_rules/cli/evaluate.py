@@ -156,7 +156,7 @@ def run(args: argparse.Namespace) -> int:
                   "(durable_rules builds on Python 3.12 and older)", file=sys.stderr)
             return 2
         durable = DurablePlan(plan)
-        decide = lambda member, sha256: durable.decide(as_member(member), hints)
+        decide = lambda member, sha256: durable.decide(as_member(member), hints, sha256)
         stops = (AuditError, DurableShortfall)
     tally, shared = Tally(), SharedNiks()
     try:
@@ -305,7 +305,7 @@ def _decide(args: argparse.Namespace, ruleset: RuleSet, decide: Decide,
                  else _error_line(exc, number, shown), None)
             continue
         progress.tick(number)
-        decision = decide(member, sha256)
+        decision = decide(member, log.input_hash(member) if log is not None and log.key is not None else sha256)
         if decision.outcome is Outcome.ELIGIBLE:
             shared.add(_NIK(member), number)
         text = decision.to_json() if args.format == "json" else None

@@ -80,6 +80,9 @@ def nik(text: str) -> str:
         return text
     if _sixteen_digits(re.sub(r"[\s.\-]", "", text)):
         why = "write it without spaces, dots or dashes"
+    elif len(text) == 16 and re.fullmatch(r"\d{4}\*{8}\d{4}", text):
+        why = ("the value given is a NIK as decisions mask it: give the whole NIK (a masked one names thousands "
+               "of people)")
     elif len(text) != 16:
         why = f"the value given has {len(text)} characters"
     else:

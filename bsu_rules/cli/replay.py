@@ -12,6 +12,7 @@ from bsu_rules.audit.chain import Verifier
 from bsu_rules.audit.checkpoints import checkpoints_path
 from bsu_rules.audit.log import AuditError
 from bsu_rules.audit.rerun import ReplayItem, Status, iter_replay, summary, tally, tally_what_if
+from bsu_rules.audit.snapshot import KEY_ENV
 from bsu_rules.cli.options import add_key_options, nik, pseudonym_key
 from bsu_rules.decisions import mask_logged
 from bsu_rules.explain import render_text
@@ -23,7 +24,8 @@ def add(sub: Any) -> None:
     p.add_argument("log", metavar="LOG", help="a decision log (JSONL) written with evaluate --log")
     p.add_argument("--archive", required=True, metavar="DIR", help="the rule archive (see `bsu-rules archive`)")
     p.add_argument("--members", nargs="+", metavar="SNAPSHOT",
-                   help="full member records (JSONL), matched to decisions by input sha256")
+                   help="full member records (JSONL), matched to decisions by input hash (a pseudonymised log's "
+                        "with its key: --key-file)")
     p.add_argument("--ignore-unknown", action="store_true",
                    help="read the snapshot as evaluate --ignore-unknown read it (for a log that command wrote)")
     p.add_argument("--nik", type=nik, help="replay only the decisions about this NIK (16 digits)")
@@ -40,16 +42,18 @@ def add(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     """Replay one line at a time, verifying the chain in the same reading: only what is printed is
     kept (a log of millions fits in memory)."""
-    for flag in ("key_file", "pseudonymize_key") if not args.nik else ():
+    for flag in ("key_file", "pseudonymize_key") if not (args.nik or args.members) else ():
         if getattr(args, flag, None):  # a key given for nothing: a mistyped path would pass unseen
-            raise AuditError(f"--{flag.replace('_', '-')} needs --nik (the key finds a member's lines)")
-    key = pseudonym_key(args) if args.nik else None
+            raise AuditError(f"--{flag.replace('_', '-')} needs --nik or --members (the key finds a member's "
+                             "lines, and a snapshot's records by the keyed hash a pseudonymised log keeps)")
+    key = pseudonym_key(args) if args.nik or args.members else None
     counts = {s.value: 0 for s in Status}
     what_if: dict[str, dict[str, int]] = {}  # the what-if decisions among them
     shown: list[Any] = []
     seen: set[int | None] = set()  # the seqs replayed
     verifier, notes = Verifier(), list[str]()
     unmatched: list[int] = []  # with a snapshot: the lines whose input hash no snapshot record has
+    keyless = 0  # with a snapshot and no key: the pseudonymised decisions no snapshot record was found for
     try:
         for item in iter_replay(args.log, args.archive, args.members, nik=args.nik, key=key, seqs=args.seq,
                                 chain=verifier, notes=notes, ignore_unknown=args.ignore_unknown):
@@ -58,6 +62,8 @@ def run(args: argparse.Namespace) -> int:
             seen.add(item.seq)
             if args.members and item.source == "log":
                 unmatched.append(item.line)
+            keyless += args.members is not None and key is None and item.status is Status.MISSING_INPUT \
+                and "pseudonymised" in item.reason
             if args.format == "json":
                 shown.append(item.to_dict())
             elif args.all or args.explain or item.status is not Status.IDENTICAL:
@@ -79,6 +85,10 @@ def run(args: argparse.Namespace) -> int:
                      f"the snapshot has (line{'s' if many else ''} {lines}): decided again from the logged inputs, "
                      f"with the logged input sha256, which the log cannot vouch for (it does not hold the whole "
                      f"record)")
+    if keyless:
+        notes.append(f"{keyless} pseudonymised decision{'s' if keyless > 1 else ''} found no snapshot record: such "
+                     f"a log's decisions carry the keyed hash of their record; give the key it was written with "
+                     f"(--key-file or ${KEY_ENV})")
     if not args.ignore_unknown and any(note.endswith(": unknown field") for note in notes):
         notes.append("snapshot records were left out for fields the contract does not know: if the log was "
                      "written by `evaluate --ignore-unknown`, replay with --ignore-unknown")

@@ -208,8 +208,8 @@ class DurablePlan:
         raise DurableShortfall(f"durable_rules gave no answer for {', '.join(lost)} ({_TRIES} tries, the last "
                                f"sid {sid})")
 
-    def decide(self, member: Member, hints: bool = False) -> Decision:
-        return self.plan.decide(member, conditions=self.conditions(member), hints=hints)
+    def decide(self, member: Member, hints: bool = False, input_sha256: str | None = None) -> Decision:
+        return self.plan.decide(member, conditions=self.conditions(member), hints=hints, input_sha256=input_sha256)
 
 
 _TRIES = 3

@@ -143,6 +143,8 @@ def parse(text: str) -> Node:
     except UnexpectedInput as exc:
         at = len(text) if isinstance(exc, UnexpectedEOF) or getattr(exc, "token", None) == "" else exc.pos_in_stream
         message, hint = _describe(exc, text)
+        if message == _TOO_EARLY and (opened := _unclosed(text)) is not None:  # told where it opens, not at the end
+            message, at = f"this `{text[opened]}` is never closed: close it with `{_CLOSE[text[opened]]}`", opened
         raise _written_number(text, at or 0) or ParseError(message, max(0, at or 0), hint) from None
     _check_depth(tree)
     try:
@@ -179,10 +181,28 @@ def _check_depth(tree: Tree[Token]) -> None:
         stack.extend((child, depth + 1) for child in node.children if isinstance(child, Tree))
 
 
+_TOO_EARLY = "the expression ends too early"
+_CLOSE = {"(": ")", "[": "]"}
+
+
+def _unclosed(text: str) -> int | None:
+    """Where the last bracket left open starts (outside quoted text), if one is."""
+    opened: list[int] = []
+    quoted = False
+    for i, char in enumerate(text):
+        if char == '"':
+            quoted = not quoted
+        elif not quoted and char in _CLOSE:
+            opened.append(i)
+        elif not quoted and char in ")]" and opened:
+            opened.pop()
+    return opened[-1] if opened else None
+
+
 def _describe(exc: UnexpectedInput, text: str) -> tuple[str, str | None]:
     """What is wrong, and the operator or text as it should probably be written."""
     if isinstance(exc, UnexpectedEOF) or (isinstance(exc, UnexpectedToken) and exc.token.type == "$END"):
-        return "the expression ends too early", None
+        return _TOO_EARLY, None
     if isinstance(exc, UnexpectedCharacters):
         at = exc.pos_in_stream or 0
         if text[at] == "=" and text[at + 1:at + 2] in ("<", ">"):

@@ -44,6 +44,8 @@ Each finding has a stable code, the narrowest location known and, where one appl
   none of that table's values (``MANDRI``, ``bri``): it never matches a value looked up there.
 - ``stale-title``: a criterion's title stating an amount or a date the rule set does not hold
   (``stale.py``).
+- ``ruleset-name``: a rule set id that is its file's name but for case or punctuation (``bsu2022`` in
+  ``bsu-2022.yaml``): commands find the file by one name, decisions and archives name it by the other.
 - ``unlikely-amount``: an amount in a table of rupiah (``unit: IDR``) more than five times over or under
   the table's middle amount (its median): a digit too many or too few.
 
@@ -73,7 +75,7 @@ from bsu_rules.semantics import DECIDING
 CODES = ("invalid-argument", "division-by-zero", "type-mismatch", "unused", "missing-source", "unknown-source",
          "empty-window", "window-outside", "value-outside", "data-date", "gapped-parameter", "never-fires",
          "always-fires", "never-known", "unmatchable-key", "stale-title", "unknown-value", "window-overlap",
-         "unlikely-amount", "place-mismatch")
+         "unlikely-amount", "place-mismatch", "ruleset-name")
 _KEY_SHAPED = re.compile(r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)+")
 """A legal-basis key's shape (``pm-10-2022``, ``bpjs-tk``): a pinpoint such as ``Pasal 4`` is not."""
 _PINPOINT = re.compile(r"(?:Pasal|Lampiran|Penjelasan|Bab|Bagian|Paragraf|ayat|huruf|angka)\s+\S", re.IGNORECASE)
@@ -130,13 +132,18 @@ def _regulation_inside(pinpoint: str, known: Iterable[str]) -> tuple[str, str | 
             "listed in `legal_basis`, and a text it amends as `Pasal 3 Permenaker 14/2020 sebagaimana diubah`"), None
 
 
+def _folded(name: str) -> str:
+    """A name without case or punctuation: ``bsu2022``, ``BSU_2022`` and ``bsu-2022`` alike."""
+    return re.sub(r"[\W_]+", "", name).casefold()
+
+
 _ACTS = {Kind.REQUIRE: "fails", Kind.EXCLUDE: "excludes", Kind.FLAG: "flags", Kind.PRIORITIZE: "prioritises"}
 
 
 def lint(rs: RuleSet) -> list[Diagnostic]:
     """Every warning for a rule set that passed the checker."""
     linter = _Lint(rs)
-    for step in (linter.unused, linter.sources, linter.windows, linter.parameters, linter.data_date,
+    for step in (linter.name, linter.unused, linter.sources, linter.windows, linter.parameters, linter.data_date,
                  linter.constants, linter.keys, linter.table_values, linter.amounts, linter.arguments, linter.units):
         step()
     stale_titles(rs, linter.warn)
@@ -146,6 +153,13 @@ def lint(rs: RuleSet) -> list[Diagnostic]:
 class _Lint(ParamLint):
     """The warnings about rules: their sources and windows, conditions that never or always act,
     arguments and units."""
+
+    def name(self) -> None:
+        given, stem = self.rs.model.ruleset, self.rs.path.stem
+        if given != stem and _folded(given) == _folded(stem):
+            self.warn(("ruleset",), "ruleset-name", f"the rule set is `{clipped(given)}` and its file "
+                      f"`{clipped(stem)}`: a command given `{clipped(stem)}` reads this file, and a decision, an "
+                      f"archive and `diff` name it `{clipped(given)}`; write the same name in both", suggestion=stem)
 
     def sources(self) -> None:
         for i, checked in enumerate(self.rs.rules):

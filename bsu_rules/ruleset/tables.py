@@ -141,6 +141,11 @@ def _check_header(name: str, columns: list[str], ref: TableRef, header: str) -> 
         raise TableError(f"the columns are separated by {_shown(mark)}: separate them with commas (in a "
                          "spreadsheet: save as CSV, comma-separated)", 1, file=ref.file,
                          column=columns[0].index(mark) + 1)
+    for i, spaced in enumerate(columns):
+        if spaced != spaced.strip() and spaced.strip():  # read as written: ``amount `` is not ``amount``
+            raise TableError(f"the column name `{spaced}` has a space {'before' if spaced[0].isspace() else 'after'} "
+                             f"it: remove it, so the header names `{spaced.strip()}`", 1, file=ref.file,
+                             column=_cell_column(header, i))
     first: dict[str, int] = {}
     for i, twice in enumerate(columns):
         if twice and first.setdefault(twice, i) != i:  # a reader would keep one of the two cells and drop the other
