@@ -126,6 +126,10 @@ CASES: list[Case] = [
     ("evaluate: a date as a number", evaluate("m.jsonl", _jsonl(_record(registered_on=0))), {1}, "registered_on"),
     ("evaluate: 2**63 rupiah", evaluate("m.jsonl", _jsonl(_record(wages=[{"period": "2022-07", "amount": 2**63}]))),
      {1}, "wages[0].amount"),
+    ("evaluate: a NIK in a wage's place", evaluate("m.jsonl", _jsonl(_record(wages=[
+        {"period": "2022-07", "amount": 3204125708940003}]))), {1}, "wages[0].amount: <16 digits> is too large"),
+    ("evaluate: the largest amount", evaluate("m.jsonl", _jsonl(_record(wages=[
+        {"period": "2022-07", "amount": 9_999_999_999}]))), {0}, "1 read = 1 decided"),  # ineligible, decided
     ("evaluate: a period twice, different rows", evaluate("m.jsonl", _jsonl(_record(wages=[
         {"period": "2022-07", "amount": 1}, {"period": "2022-07", "amount": 2}]))), {1}, "wages[1].period"),
     ("evaluate: an empty file", evaluate("m.jsonl", b""), {0}, ""),

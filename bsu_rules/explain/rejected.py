@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any
 
 from bsu_rules.errors import InputError
-from bsu_rules.formatting import format_date, format_month
+from bsu_rules.formatting import format_date, format_month, rupiah
 from bsu_rules.glossary import Glossary, join
 from bsu_rules.members.contract import (
     DIGIT_RANGE,
@@ -29,7 +29,16 @@ from bsu_rules.members.contract import (
     written_as,
 )
 from bsu_rules.members.decode import LONE_SURROGATE, MAX_DIGITS, TOO_LONG, Written, whole
-from bsu_rules.members.model import DAY, ENDED_BEFORE_REGISTERED, MONTH, PERIODIC, REGENCY_CODE, SECRET, day_fault
+from bsu_rules.members.model import (
+    DAY,
+    ENDED_BEFORE_REGISTERED,
+    MAX_RUPIAH,
+    MONTH,
+    PERIODIC,
+    REGENCY_CODE,
+    SECRET,
+    day_fault,
+)
 from bsu_rules.members.model import digits as digits_pattern
 from bsu_rules.members.parse import UNKNOWN
 from bsu_rules.members.redact import clipped, hide_identifiers, key_path, printable
@@ -318,7 +327,8 @@ def _value(leaf: Leaf, value: Any, label: str, names: list[str], lang: str, g: G
         if leaf.low is not None and value < leaf.low:
             return w["low"].format(label=label, value=shown, low=leaf.low)
         if leaf.high is not None and value > leaf.high:
-            return w["high"].format(label=label, value=shown, high=leaf.high)
+            return w["high"].format(label=label, value=shown, high=rupiah(leaf.high) if leaf.high == MAX_RUPIAH
+                                    else leaf.high)
     if not isinstance(value, str):
         return w["text"].format(label=label)
     if leaf.kind == "month":

@@ -20,7 +20,7 @@ from pydantic import BaseModel
 from bsu_rules.members.decode import Written
 from bsu_rules.members.model import (
     ACCOUNT_NUMBER,
-    INT64_MAX,
+    MAX_RUPIAH,
     MONTH,
     NOT_A_MONTH,
     REGENCY_CODE,
@@ -94,8 +94,9 @@ class Leaf:
             f"a number of about {value.bit_length() * 30103 // 100000 + 1} digits"  # past what str() writes
         if self.low == 0 and value < 0:
             return f"{shown} is negative (integer rupiah, 0 or more)"
-        if self.high == INT64_MAX:  # an amount: its bound is no figure a person reads
-            return f"{shown} is too large for an amount in rupiah"
+        if self.high == MAX_RUPIAH:
+            return f"{shown} is too large for an amount in rupiah (ten digits at most: a NIK, a KPJ or an account " \
+                   "number in its place?)"
         return f"{shown} is not from {self.low} to {self.high}"
 
 

@@ -34,6 +34,10 @@ NOT_A_MONTH = "is not a month (YYYY-MM, years 0001-9999, months 01-12)"
 """What a text that is no month is, as every reader says it: "2022-13" has the form, but no such month."""
 DAY = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 INT64_MAX = 2**63 - 1
+MAX_RUPIAH = 9_999_999_999
+"""The largest amount a record may give (Rp9.999.999.999, ten digits): no monthly wage or contribution comes
+near it, and a NIK, a KPJ or an account number pasted in an amount's place, which every explanation would
+show, is refused instead."""
 
 
 def check_month(value: Any) -> Any:
@@ -147,9 +151,10 @@ def _not_rewritten(text: str) -> str:
 
 
 Day = Annotated[date, BeforeValidator(_strict_date), Field(description="A date, YYYY-MM-DD")]
-Rupiah = Annotated[StrictInt, Field(ge=0, le=INT64_MAX, description=(
+Rupiah = Annotated[StrictInt, Field(ge=0, le=MAX_RUPIAH, description=(
     "Integer rupiah, written in digits only: 3400000, not 3400000.0, 3.4e6 or \"3400000\" (refused although "
-    "JSON Schema's integer allows the first two)"))]
+    "JSON Schema's integer allows the first two); at most 9999999999, which no wage or contribution comes near "
+    "(a NIK or an account number in its place is refused)"))]
 
 
 ENDED_BEFORE_REGISTERED = "a membership cannot end before it begins"
