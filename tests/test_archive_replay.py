@@ -465,7 +465,14 @@ def test_pseudonymised_log_replays_from_a_member_snapshot(tmp_path: Path, archiv
     assert {i.status for i in without.items} == {Status.MISSING_INPUT}
     assert "pseudonymised" in without.items[0].reason
     keyless = replay(log, archive, members=EXAMPLES)  # the input hashes are keyed: no record matches without it
-    assert {i.status for i in keyless.items} == {Status.MISSING_INPUT} and "with that key" in keyless.items[0].reason
+    assert {i.status for i in keyless.items} == {Status.MISSING_INPUT} and "and the key" in keyless.items[0].reason
+    assert keyless.notes == [f"16 pseudonymised decisions found no snapshot record: such a log's decisions carry the "
+                             f"keyed hash of their record; give the key it was written with, fingerprint "
+                             f"{key_id(KEY)} (--key-file or $BSU_RULES_PSEUDONYM_KEY)"]
+    wrong = replay(log, archive, members=EXAMPLES, key="another")  # a stale key is named, as --nik names it
+    assert wrong.notes == [f"16 pseudonymised decisions found no snapshot record: they were written with the key of "
+                           f"fingerprint {key_id(KEY)}, and the key given is {key_id('another')}; give the key they "
+                           "were written with"]
     report = replay(log, archive, members=EXAMPLES, key=KEY)
     assert report.ok and {i.source for i in report.items} == {"snapshot"}
     one = replay(log, archive, members=EXAMPLES, nik=RECORDS[4]["nik"], key=KEY)
@@ -620,7 +627,7 @@ def test_a_log_written_ignoring_unknown_fields_replays_from_its_own_input(
                  "--archive", str(archive)]) == 0
     capsys.readouterr()
     assert main(["replay", str(log), "--archive", str(archive), "--members", str(given)]) == 1
-    assert "give the key it was written with (--key-file" in capsys.readouterr().err
+    assert f"give the key it was written with, fingerprint {key_id(KEY)} (--key-file" in capsys.readouterr().err
     assert main(["replay", str(log), "--archive", str(archive), "--members", str(given), "--key-file", str(key)]) == 1
     assert "replay with --ignore-unknown" in capsys.readouterr().err
     report = replay(log, archive, given, key=KEY, ignore_unknown=True)

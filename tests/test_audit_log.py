@@ -495,6 +495,17 @@ def test_evaluate_with_log_prints_the_same(tmp_path: Path, capsys: pytest.Captur
     assert captured.out == "" and "truncated" in captured.err
 
 
+@pytest.mark.parametrize(("key", "warned"), [("rahasia", True), ("x" * 15, True), ("x" * 16, False)])
+def test_a_short_key_is_warned_of(tmp_path: Path, capsys: pytest.CaptureFixture[str], key: str, warned: bool) -> None:
+    """Every line carries the key's fingerprint: a short key can be guessed offline, and with it every NIK."""
+    (tmp_path / "k").write_text(key, "utf-8")
+    assert main(["evaluate", "bsu-2022", str(EXAMPLES), "--log", str(tmp_path / "l.jsonl"), "--key-file",
+                 str(tmp_path / "k")]) == 0
+    err = capsys.readouterr().err
+    assert (f"the key is {len(key)} bytes: every log line carries its fingerprint" in err) is warned
+    assert key not in err
+
+
 def test_a_writer_reads_the_log_between_appends(tmp_path: Path) -> None:
     """Another writer's append in progress (its line half-written, under its lock) is waited for,
     not taken for a truncated log."""

@@ -101,6 +101,8 @@ CASES: list[Case] = [
      "5 read = 4 decided + 1 rejected"),
     ("evaluate: a lone line cut short, not .jsonl", evaluate("m.txt", _jsonl(GOODS[0][:50])), {1},
      "1 read = 0 decided + 1 rejected"),  # a record, as in a .jsonl file: not a failed run without a count
+    ("evaluate: a list on one line cut short", evaluate("m.txt", json.dumps([GOOD] * 3)[:-30]), {2},
+     "not valid JSON"),  # its records are not one rejected record
     ("evaluate: a record printed with indents", evaluate("m.json", json.dumps(GOOD, indent=2)), {0},
      "1 read = 1 decided"),
     ("evaluate: a list over 1 MiB on one line", evaluate("m.json", json.dumps([GOOD] * 1500)), {0},

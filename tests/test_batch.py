@@ -31,7 +31,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from bsu_rules.audit.snapshot import KEY_ENV, key_id
+from bsu_rules.audit.snapshot import KEY_ENV, input_hash, key_id
 from bsu_rules.batch import run as batch_run
 from bsu_rules.batch.dedupe import resolve
 from bsu_rules.batch.generate import MALFORMED, TEXT_MALFORMED, block, write_population
@@ -721,8 +721,11 @@ def test_explain_finds_the_row(population: dict[str, Any], tmp_path: Path,
     assert f"Row {dup['row']} of" in text and f"paid under {paid}" in text
     assert "MEMENUHI SYARAT sebagai penerima BSU" in text and "ELIGIBLE to receive BSU" in text
     assert text.count(f"NIK {nik[:4]}********{nik[-4:]}\nELIGIBLE") == 2  # both KPJ of the NIK
-    assert main(["explain", "bsu-2022", str(out), "--input", str(source), "--row", "1", "--lang", "en"]) == 0
-    assert capsys.readouterr().out.startswith("Row 1 of")
+    assert main(["explain", "bsu-2022", str(out), "--input", str(source), "--row", "1", "--lang", "en",
+                 "--audience", "auditor"]) == 0
+    page = capsys.readouterr().out
+    member = parse_member(pq.read_table(source).slice(0, 1).to_pylist()[0])
+    assert page.startswith("Row 1 of") and f"input_sha256 {input_hash(member, 'k3y')}" in page  # keyed, as its NIK
     capsys.readouterr()
     assert main(["explain", "bsu-2022", str(out), "--input", str(source), "--nik", "1" * 16]) == 1
     said = f"no decision for this NIK in {out}: {source} has no row with this NIK in its nik column"

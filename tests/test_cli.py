@@ -308,7 +308,10 @@ def test_a_member_file_where_the_rule_set_goes_is_told_so(capsys: pytest.Capture
 def test_an_override_written_as_two_words_is_told_how_it_is_written(capsys: pytest.CaptureFixture[str],
                                                                     given: list[str], told: str) -> None:
     assert main(["evaluate", "bsu-2022", EXAMPLES, *given]) == 2
-    assert capsys.readouterr().err.endswith(f"bsu-rules: {given[0]} takes NAME=VALUE as one word: {told}\n")
+    form = "NAME=FILE" if given[0] == "--table" else "NAME=VALUE"
+    assert capsys.readouterr().err.endswith(f"bsu-rules: {given[0]} takes {form} as one word: {told}\n")
+    assert main(["evaluate", "bsu-2022", given[0], given[1], given[2], EXAMPLES]) == 2  # its value read as a file
+    assert f"write it as one word, `{given[0]} {given[1]}=…`" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("command", ["evaluate", "batch", "impact", "explain"])

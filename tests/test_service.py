@@ -1040,7 +1040,7 @@ def test_a_client_gone_mid_body_is_routine(tmp_path: Path) -> None:
 
 
 def test_a_log_damaged_while_serving_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("BSU_RULES_PSEUDONYM_KEY", "demo-key")
+    monkeypatch.setenv("BSU_RULES_PSEUDONYM_KEY", "demo-key-long-enough-not-to-be-warned-of")
     log, stderr = tmp_path / "d.jsonl", tmp_path / "stderr.txt"
     first, second = EXAMPLES.read_text("utf-8").splitlines()[:2]
     with stderr.open("wb") as err, serving("bsu-2022", "--log", str(log), stderr=err) as client:

@@ -105,9 +105,10 @@ class DecisionLog:
             self._read(os.O_RDONLY)
         return _digest(decision_json or decision.to_json()) in self._logged
 
-    def input_hash(self, member: Record) -> str:
-        """The ``input_sha256`` a decision about the validated record ``member`` carries in this log:
-        HMAC-SHA256 of the record under the log's key, else its sha256 (``bsu_rules.audit.input_hash``)."""
+    def input_hash(self, member: Record | dict[str, Any]) -> str:
+        """The ``input_sha256`` a decision about the record ``member`` (validated, or a dict validated here)
+        carries in this log: HMAC-SHA256 of the record under the log's key, else its sha256
+        (``bsu_rules.audit.input_hash``)."""
         return input_hash(member, self.key)
 
     def record(self, decision: Decision, member: Record | dict[str, Any], ruleset: RuleSet,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import errno
 import json
 import os
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -23,7 +23,7 @@ from pydantic import ValidationError
 
 from bsu_rules.audit.archive import ArchiveError, MissingBase, load_archived
 from bsu_rules.audit.chain import Line, Problem, Verification, Verifier, canonical_bytes, read_log
-from bsu_rules.audit.snapshot import Members, key_id, load_members, pseudonym
+from bsu_rules.audit.snapshot import KEY_ENV, Members, key_id, load_members, pseudonym
 from bsu_rules.decisions import Decision, mask_logged
 from bsu_rules.errors import Code, InputError, OutOfForce
 from bsu_rules.evaluators.scalar import ENGINE
@@ -210,6 +210,7 @@ def iter_replay(log: str | Path, archive: str | Path, members: Members | None = 
         snapshot = load_members(members, {w for w in wanted if isinstance(w, str)}, notes, ignore_unknown, key)
     rulesets: dict[str, RuleSet | ArchiveError] = {}
     found, fingerprints = False, set()  # the keys the log's lines were pseudonymised with
+    unmatched: Counter[object] = Counter()  # with a snapshot: the lines no record was found for, by their key
     chain = chain if chain is not None else Verifier()
     held: deque[ReplayItem] = deque()  # until the chain has judged their line and the one after
     recent: deque[tuple[Line, ReplayItem | None]] = deque(maxlen=3)  # a chain problem's suspect is among them
@@ -233,9 +234,13 @@ def iter_replay(log: str | Path, archive: str | Path, members: Members | None = 
             yield _once(_in_chain(held.popleft(), chain.problem, replayed), seen)
         found = found or selected
         fingerprints.add((line.envelope or {}).get("pseudonym_key"))
+        if members is not None and item is not None and item.status is Status.MISSING_INPUT:
+            unmatched[(line.envelope or {}).get("pseudonym_key")] += 1
     problem = chain.result(log).problem if held else None
     while held:
         yield _once(_in_chain(held.popleft(), problem, replayed), seen)
+    if notes is not None:
+        notes.extend(_unmatched_keys(unmatched, key))
     if nik is not None and key is not None and not found and key_id(key) not in fingerprints:
         theirs = sorted(f for f in fingerprints if isinstance(f, str))
         if theirs:
@@ -246,6 +251,22 @@ def iter_replay(log: str | Path, archive: str | Path, members: Members | None = 
         if others:
             notes.append(f"some lines were pseudonymised with another key (fingerprint {', '.join(others)}): "
                          "the NIK cannot be found in them with this key; replay them with that key too")
+
+
+def _unmatched_keys(unmatched: Counter[object], key: str | bytes | None) -> list[str]:
+    """What a snapshot replay of pseudonymised lines that found no record says of the key: none was
+    given, or another key wrote them (their input hashes are keyed: no record can match without it)."""
+    given = key_id(key) if key is not None else None
+    said = []
+    for fingerprint, count in sorted(((f, c) for f, c in unmatched.items() if isinstance(f, str)), key=str):
+        lines = f"{count} pseudonymised decision{'s' if count > 1 else ''} found no snapshot record"
+        if given is None:
+            said.append(f"{lines}: such a log's decisions carry the keyed hash of their record; give the key it "
+                        f"was written with, fingerprint {fingerprint} (--key-file or ${KEY_ENV})")
+        elif given != fingerprint:
+            said.append(f"{lines}: they were written with the key of fingerprint {fingerprint}, and the key given "
+                        f"is {given}; give the key they were written with")
+    return said
 
 
 def _in_chain(item: ReplayItem, problem: Problem | None,
@@ -350,7 +371,7 @@ def _replay_line(line: Line, archive: str | Path, snapshot: dict[str, Member],
         if env.get("pseudonym_key") is not None:
             return ReplayItem(n, Status.MISSING_INPUT, reason=f"the NIK is pseudonymised (key "
                               f"{_masked(str(env['pseudonym_key']))}): the member snapshot holding the record "
-                              f"with input hash {digest} is needed, with that key (its input hash is keyed)",
+                              f"with input hash {digest} is needed, and the key the log was written with",
                               rules=ruleset, **head)
         if len(line.raw) > MAX_RECORD and _size(env["inputs"]) > MAX_RECORD:  # told before it is walked
             return ReplayItem(n, Status.ERROR, reason=f"the logged inputs are larger than a member record may be "

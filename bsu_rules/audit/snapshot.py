@@ -93,11 +93,14 @@ def record_json(record: Record) -> bytes:
     return msgspec.json.encode(record)
 
 
-def input_hash(record: Record, key: str | bytes | None = None) -> str:
+def input_hash(record: Record | dict[str, Any], key: str | bytes | None = None) -> str:
     """The ``input_sha256`` of a decision about ``record``: the sha256 of its JSON (``record_json``), or,
     for a decision logged with a pseudonymisation ``key``, HMAC-SHA256(key, that JSON), which nobody
     without the key can check a guessed NIK against (a record of a few fields, all of them shown by its
-    decision but the NIK's middle digits, would otherwise give the NIK away in a few million guesses)."""
+    decision but the NIK's middle digits, would otherwise give the NIK away in a few million guesses).
+    A record given as a dict is validated first (InputError if it is not a valid record)."""
+    if not isinstance(record, (Member, msgspec.Struct)):
+        record = parse_record(record).record
     return json_hash(record_json(record), key)
 
 
@@ -175,7 +178,7 @@ def load_members(members: Members, wanted: set[str] | None = None, skipped: list
                 skipped.append(f"{where}: {exc}")
                 continue
             digests = [parsed.input_sha256 or input_hash(parsed.member)]
-            digests += [input_hash(parsed.member, key)] if key is not None else []
+            digests += [input_hash(parsed.record, key)] if key is not None else []
             for digest in digests:
                 if wanted is None or digest in wanted:
                     out[digest] = parsed.member

@@ -117,7 +117,8 @@ def _spaced_override(arguments: list[str]) -> str | None:
     """``--set wage_ceiling 4300000`` (argparse: ``unrecognized arguments: 4300000``) told how it is written."""
     for option, name, value in zip(arguments, arguments[1:], arguments[2:], strict=False):
         if option in ("--set", "--table") and "=" not in name and not value.startswith("-"):
-            return f"{option} takes NAME=VALUE as one word: {option} {shlex.quote(f'{name}={value}')}"
+            form = "NAME=FILE" if option == "--table" else "NAME=VALUE"
+            return f"{option} takes {form} as one word: {option} {shlex.quote(f'{name}={value}')}"
     return None
 
 

@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from bsu_rules.audit.snapshot import KEY_ENV, key_id, pseudonym
+from bsu_rules.audit.snapshot import KEY_ENV, input_hash, key_id, pseudonym
 from bsu_rules.cli.batch import missing_extra, positive_int
 from bsu_rules.cli.options import add_key_options, add_reform_options, load_reform, nik, pseudonym_key
 from bsu_rules.decisions import mask_nik
@@ -340,8 +340,9 @@ def run(args: argparse.Namespace) -> int:
             print(f"bsu-rules: row {found['row']} of {args.input} is not this member: "
                   "is it the file the batch read?", file=sys.stderr)
             return 1
-        decision = ruleset.plan(date.fromisoformat(found["on"])).decide(parse_member(record, ignore_unknown=True),
-                                                                       hints=True)
+        member = parse_member(record, ignore_unknown=True)
+        decision = ruleset.plan(date.fromisoformat(found["on"])).decide(  # keyed as the batch's NIKs: see auditing
+            member, hints=True, input_sha256=input_hash(member, secret) if secret else None)
         unpaid = Unpaid(found.get("kpj") or None, found["duplicate_of"]) if found.get("duplicate_of") else None
         for lang in langs:
             head, not_paid = _HEAD[lang]

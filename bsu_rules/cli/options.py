@@ -71,7 +71,15 @@ _BOM = "\ufeff".encode()  # an editor's mark at the start of a text file, not pa
 def _key(key: bytes, where: str, what: str) -> bytes:
     if not key.strip():
         raise InputError([(where, f"{what} is empty or only spaces")])
+    if len(key) < SHORT_KEY:
+        print(f"bsu-rules: warning: {where}: the key is {len(key)} bytes: every log line carries its fingerprint, "
+              f"against which a short or guessable key can be tried offline, and with it the pseudonyms and input "
+              f"hashes it protects; use {SHORT_KEY} random bytes or more (openssl rand -hex 32)", file=sys.stderr)
     return key
+
+
+SHORT_KEY = 16
+"""A key shorter than this (in bytes) is warned of: guessed, it gives away every NIK a log hides."""
 
 
 def nik(text: str) -> str:

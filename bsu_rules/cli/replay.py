@@ -12,7 +12,6 @@ from bsu_rules.audit.chain import Verifier
 from bsu_rules.audit.checkpoints import checkpoints_path
 from bsu_rules.audit.log import AuditError
 from bsu_rules.audit.rerun import ReplayItem, Status, iter_replay, summary, tally, tally_what_if
-from bsu_rules.audit.snapshot import KEY_ENV
 from bsu_rules.cli.options import add_key_options, nik, pseudonym_key
 from bsu_rules.decisions import mask_logged
 from bsu_rules.explain import render_text
@@ -53,7 +52,6 @@ def run(args: argparse.Namespace) -> int:
     seen: set[int | None] = set()  # the seqs replayed
     verifier, notes = Verifier(), list[str]()
     unmatched: list[int] = []  # with a snapshot: the lines whose input hash no snapshot record has
-    keyless = 0  # with a snapshot and no key: the pseudonymised decisions no snapshot record was found for
     try:
         for item in iter_replay(args.log, args.archive, args.members, nik=args.nik, key=key, seqs=args.seq,
                                 chain=verifier, notes=notes, ignore_unknown=args.ignore_unknown):
@@ -62,8 +60,6 @@ def run(args: argparse.Namespace) -> int:
             seen.add(item.seq)
             if args.members and item.source == "log":
                 unmatched.append(item.line)
-            keyless += args.members is not None and key is None and item.status is Status.MISSING_INPUT \
-                and "pseudonymised" in item.reason
             if args.format == "json":
                 shown.append(item.to_dict())
             elif args.all or args.explain or item.status is not Status.IDENTICAL:
@@ -85,10 +81,6 @@ def run(args: argparse.Namespace) -> int:
                      f"the snapshot has (line{'s' if many else ''} {lines}): decided again from the logged inputs, "
                      f"with the logged input sha256, which the log cannot vouch for (it does not hold the whole "
                      f"record)")
-    if keyless:
-        notes.append(f"{keyless} pseudonymised decision{'s' if keyless > 1 else ''} found no snapshot record: such "
-                     f"a log's decisions carry the keyed hash of their record; give the key it was written with "
-                     f"(--key-file or ${KEY_ENV})")
     if not args.ignore_unknown and any(note.endswith(": unknown field") for note in notes):
         notes.append("snapshot records were left out for fields the contract does not know: if the log was "
                      "written by `evaluate --ignore-unknown`, replay with --ignore-unknown")

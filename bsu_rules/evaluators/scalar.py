@@ -471,7 +471,8 @@ def _record(value: object, hints: object, input_sha256: str | None = None) -> Re
                                        "read with `bsu-rules evaluate` or run_batch, or read it first "
                                        "(json.loads each line)")]) from None
     if input_sha256 is not None and input_sha256 != (parsed.input_sha256 or input_hash(parsed.record)):
-        raise ValueError("input_sha256 is not the sha256 of this record (leave it out: it is computed)")
+        raise ValueError("input_sha256 is not the sha256 of this record (leave it out: it is computed; a log's keyed "
+                         "hash, log.input_hash(member), goes with the validated record, parse_member(record))")
     return parsed.record
 
 

@@ -141,7 +141,7 @@ def _document(data: bytes, path: str, decode: Callable[[bytes], Any],
               before: int = 0) -> Iterator[tuple[int, Any, str]]:
     """A whole JSON document: one record, or a list of records, each yielded, or the BadRecord
     saying why it cannot be read (a list is refused record by record), as ``_records`` yields them.
-    JSON lines whose first line was cut short, or one line alone not in a ``.json`` file, are read as
+    JSON lines whose first line was cut short, or one record alone not in a ``.json`` file, are read as
     lines after all (``before``: the blank lines ahead of it); InputError if it is not JSON."""
     if len(data) > MAX_DOCUMENT:
         raise InputError([(path, f"a JSON document larger than {MAX_DOCUMENT:,} bytes; use JSONL, one record "
@@ -150,11 +150,12 @@ def _document(data: bytes, path: str, decode: Callable[[bytes], Any],
         whole = decode_records(data)
     except BadRecord as exc:
         lines = [line for line in data.splitlines(keepends=True) if line.strip()]
-        if (len(lines) < 2 and path.lower().endswith(".json")) or (len(lines) >= 2 and (
+        lone = path.lower().endswith(".json") or not data.lstrip().startswith(b"{")  # a list on one line is many
+        if (len(lines) < 2 and lone) or (len(lines) >= 2 and (
                 not lines[1].lstrip().startswith(b"{") or isinstance(_decoded(lines[1], decode), BadRecord))):
             raise InputError([(path, str(exc))]) from None
-        # JSON lines, the first one cut short (or wrong) where it looked like a document; or one line alone
-        # (on standard input, in a file not named .json), a record cut short: rejected as a line of JSON lines is
+        # JSON lines, the first one cut short (or wrong) where it looked like a document; or one record alone
+        # (on standard input, in a file not named .json), cut short: rejected as a line of JSON lines is
         for line in data.splitlines(keepends=True):
             before += 1
             if line.strip():

@@ -186,17 +186,26 @@ _CLOSE = {"(": ")", "[": "]"}
 
 
 def _unclosed(text: str) -> int | None:
-    """Where the last bracket left open starts (outside quoted text), if one is."""
+    """Where the last bracket left open starts (outside quoted text), if one is and the expression does not
+    end on an operator (``(a and``: what is missing is its right side, not only the bracket)."""
+    if _DANGLING.search(text):
+        return None
     opened: list[int] = []
-    quoted = False
+    quote = ""
     for i, char in enumerate(text):
-        if char == '"':
-            quoted = not quoted
-        elif not quoted and char in _CLOSE:
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "\"'":
+            quote = char
+        elif char in _CLOSE:
             opened.append(i)
-        elif not quoted and char in ")]" and opened:
+        elif char in ")]" and opened:
             opened.pop()
     return opened[-1] if opened else None
+
+
+_DANGLING = re.compile(r"(?:\b(?:and|or|not|in)|[-+*/<>=!])\s*$")
+"""An expression that ends on an operator, its right side missing."""
 
 
 def _describe(exc: UnexpectedInput, text: str) -> tuple[str, str | None]:

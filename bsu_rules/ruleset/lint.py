@@ -66,7 +66,7 @@ from bsu_rules.ruleset.folding import Const, Folder, truth
 from bsu_rules.ruleset.lint_params import ParamLint, Where, table_cells
 from bsu_rules.ruleset.lint_places import misplaced
 from bsu_rules.ruleset.model import RuleSet
-from bsu_rules.ruleset.schema import UNIT_WORDS, Basis, Kind
+from bsu_rules.ruleset.schema import RULE_ID, UNIT_WORDS, Basis, Kind
 from bsu_rules.ruleset.sources import OTHER_REGULATION, amended_text, english_pinpoint, source_parts
 from bsu_rules.ruleset.stale import stale_titles
 from bsu_rules.ruleset.types import too_wide
@@ -157,9 +157,12 @@ class _Lint(ParamLint):
     def name(self) -> None:
         given, stem = self.rs.model.ruleset, self.rs.path.stem
         if given != stem and _folded(given) == _folded(stem):
+            valid = RULE_ID.fullmatch(stem) is not None  # else the file is to be renamed, not the id
             self.warn(("ruleset",), "ruleset-name", f"the rule set is `{clipped(given)}` and its file "
                       f"`{clipped(stem)}`: a command given `{clipped(stem)}` reads this file, and a decision, an "
-                      f"archive and `diff` name it `{clipped(given)}`; write the same name in both", suggestion=stem)
+                      f"archive and `diff` name it `{clipped(given)}`; write the same name in both"
+                      + ("" if valid else f" (name the file `{clipped(given)}{self.rs.path.suffix}`)"),
+                      suggestion=stem if valid else None)
 
     def sources(self) -> None:
         for i, checked in enumerate(self.rs.rules):

@@ -96,7 +96,10 @@ def parse_override(kind: str, text: str, flag: str | None = None) -> Override:
     option = f"--{flag or kind}"
     name, sep, value = text.partition("=")
     if not sep or not name.strip():
-        raise RuleSetError([diag(f"{option} {text}", Code.BAD_OVERRIDE, f"expected NAME=VALUE, got `{text}`")])
+        form = "NAME=FILE" if kind == "table" else "NAME=VALUE"
+        alone = not sep and _NAME_ONLY.fullmatch(text.strip())
+        said = f"; write it as one word, `{option} {text.strip()}=…`" if alone else ""
+        raise RuleSetError([diag(f"{option} {text}", Code.BAD_OVERRIDE, f"expected {form}, got `{text}`{said}")])
     more = _MORE.split(value.strip()) if kind == "set" and not value.lstrip().startswith(("[", "{", "'", '"')) else []
     if len(more) > 1:
         each = " ".join(f"{option} {part}" for part in [f"{name.strip()}={more[0]}", *_NAMED.findall(value)])
@@ -119,6 +122,8 @@ def parse_override(kind: str, text: str, flag: str | None = None) -> Override:
 _MORE = re.compile(r"(?<![,;\s])[,;\s]+(?=[A-Za-z_][\w.]*+(?:@[0-9-]++)?=)")
 """Where a value goes on with another assignment (``4000000,rounding=50000``: the form ``--against`` takes);
 looked for from the first of a run of separators only (linear in the value's length)."""
+_NAME_ONLY = re.compile(r"[A-Za-z_][\w.]*(?:@[0-9-]+)?")
+"""A name alone (``wage_ceiling``, ``benefit.amount@2022-10-01``): its value was given as the next word."""
 _NAMED = re.compile(r"(?<![,;\s])[,;\s]+([A-Za-z_][\w.]*+(?:@[0-9-]++)?=[^,;\s]*)")
 
 
