@@ -420,10 +420,11 @@ def test_a_parquet_date_outside_years_1_to_9999_rejects_its_row(tmp_path: Path,
     pq.write_table(table, tmp_path / "m.parquet")
     counts = batch(tmp_path / "m.parquet", tmp_path / "d.parquet")
     assert (counts.read, counts.decided, counts.rejected) == (3, 1, 2)
+    said = "a day outside the years 0001 to 9999 is no date a record can give (a number that is not a day, " \
+        "stored as one?)"
     assert (tmp_path / "d.rejects.jsonl").read_text("utf-8") == (
-        '{"row":1,"field":"contributions[0].paid_on","message":"contributions[0].paid_on: \'10183-09-21\' is not a '
-        'date (YYYY-MM-DD)"}\n{"row":2,"field":"registered_on","message":"registered_on: \'-0221-09-04\' is not a '
-        'date (YYYY-MM-DD)"}\n')
+        f'{{"row":1,"field":"contributions[0].paid_on","message":"contributions[0].paid_on: {said}"}}\n'
+        f'{{"row":2,"field":"registered_on","message":"registered_on: {said}"}}\n')  # not in Arrow's words
     batch(good, tmp_path / "old.parquet")  # decided: explained from the file with the dates Python cannot hold
     manifest_path(tmp_path / "old.parquet").unlink()  # which would refuse that file as not the one the batch read
     assert main(["explain", "bsu-2022", str(tmp_path / "old.parquet"), "--input", str(tmp_path / "m.parquet"),

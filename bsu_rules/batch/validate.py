@@ -122,8 +122,12 @@ def _check_leaf(p: _Problems, values: pa.Array, spec: Leaf, rows: np.ndarray, pa
         p.add(rows[missing], lambda i: path(missing[i]), lambda i: "required field is missing")
     if spec.kind == "date":
         days, bad = _parse_days(values)
-        p.add(rows[bad], lambda i: path(bad[i]),
-              lambda i: f"{_show(text := values[bad[i]].cast(pa.string()).as_py())} {not_a_day(text)}")
+        if pa.types.is_date32(values.type):  # a day Arrow holds and Python has none for (its text is Arrow's own)
+            p.add(rows[bad], lambda i: path(bad[i]), lambda i: "a day outside the years 0001 to 9999 is no date a "
+                  "record can give (a number that is not a day, stored as one?)")
+        else:
+            p.add(rows[bad], lambda i: path(bad[i]),
+                  lambda i: f"{_show(text := values[bad[i]].cast(pa.string()).as_py())} {not_a_day(text)}")
         return days
     if spec.kind == "int":
         checks = [pc.greater_equal(values, spec.low)] if spec.low is not None else []
