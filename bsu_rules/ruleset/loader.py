@@ -308,8 +308,10 @@ class _RuleSetChecker:
             path = governing(self.path)
             glossary = load_glossary(path.resolve() if path else None)
         except GlossaryError as exc:
-            if exc.invalid is not None:  # at its lines in the glossary, in the words a rule file's are told
-                self.diagnostics.extend(d for _, d in schema_diagnostics(*exc.invalid, root=Glossary))
+            if exc.invalid is not None:  # at its lines in the glossary, in the words a rule file's are told,
+                shown = str(path) if path else None  # its path as the rule file's is given, not resolved
+                self.diagnostics.extend(replace(d, file=shown or d.file)
+                                        for _, d in schema_diagnostics(*exc.invalid, root=Glossary))
             else:
                 self.report((), Code.GLOSSARY, str(exc))
             return
