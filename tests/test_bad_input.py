@@ -125,6 +125,9 @@ CASES: list[Case] = [
     ("batch: a regency code of no province", batch("m.jsonl", _jsonl(_record(work_regency_code="0012"))), {1},
      "0 decided + 1 rejected"),
     ("evaluate: Arabic-Indic NIK digit", evaluate("m.jsonl", _jsonl(_record(nik="321501410790000٣"))), {1}, "nik"),
+    ("evaluate: a timestamp for a date", evaluate("m.jsonl", _jsonl(_record(
+        registered_on="2021-03-02T08:00:00+07:00"))), {1},
+     "registered_on: '<18 digits>' is a date and a time: write the date alone, YYYY-MM-DD (2021-03-02)"),
     ("evaluate: a date as a number", evaluate("m.jsonl", _jsonl(_record(registered_on=0))), {1}, "registered_on"),
     ("evaluate: 2**63 rupiah", evaluate("m.jsonl", _jsonl(_record(wages=[{"period": "2022-07", "amount": 2**63}]))),
      {1}, "wages[0].amount"),

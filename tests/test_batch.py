@@ -432,6 +432,14 @@ def test_a_parquet_date_outside_years_1_to_9999_rejects_its_row(tmp_path: Path,
     assert "m.parquet: a date outside the years 0001-9999" in capsys.readouterr().err
 
 
+def test_a_timestamp_for_a_date_is_told_its_date_as_evaluate_tells_it(tmp_path: Path) -> None:
+    record = json.loads((Path(__file__).parents[1] / "examples" / "members.jsonl").read_text("utf-8").splitlines()[0])
+    (tmp_path / "m.jsonl").write_text(json.dumps(record | {"registered_on": "2021-03-02 08:00"}) + "\n", "utf-8")
+    assert batch(tmp_path / "m.jsonl", tmp_path / "d.parquet").rejected == 1
+    assert json.loads((tmp_path / "d.rejects.jsonl").read_text("utf-8"))["message"] == (
+        "registered_on: '2021-03-02 08:00' is a date and a time: write the date alone, YYYY-MM-DD (2021-03-02)")
+
+
 def test_a_number_of_more_than_30_digits_is_named_at_its_field(tmp_path: Path,
                                                                capsys: pytest.CaptureFixture[str]) -> None:
     """By evaluate and by batch, from JSON lines and from a CSV JSON cell alike, never its digits;

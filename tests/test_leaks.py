@@ -292,7 +292,7 @@ def test_a_reject_shows_a_spreadsheets_date_time_and_a_decimal_kpjs_decimal_part
     (tmp_path / "m.csv").write_text("\n".join(",".join(r) for r in [names, *rows]) + "\n", "utf-8")
     assert main(["batch", "bsu-2022", str(tmp_path / "m.csv"), "--out", str(tmp_path / "d.jsonl"), "--quiet"]) == 1
     assert [json.loads(line)["message"] for line in (tmp_path / "d.jsonl.rejects.jsonl").open("rb")] == [
-        "registered_on: '2019-03-01 00:00:00' is not a date (YYYY-MM-DD)",
+        "registered_on: '2019-03-01 00:00:00' is a date and a time: write the date alone, YYYY-MM-DD (2019-03-01)",
         "kpj: '<11 digits>.0' is not 1 to 20 digits (0-9); write <11 digits>"]  # as the page says it
 
 

@@ -37,6 +37,7 @@ from bsu_rules.members.model import (
     PERIODIC,
     REGENCY_CODE,
     SECRET,
+    TIMED,
     day_fault,
 )
 from bsu_rules.members.model import digits as digits_pattern
@@ -343,9 +344,10 @@ def _value(leaf: Leaf, value: Any, label: str, names: list[str], lang: str, g: G
     if leaf.kind == "date":
         if DAY.fullmatch(value):  # the form is right: no such day
             return w["no_day"].format(label=label, value=shown, why=_no_day(value, w, lang))
-        found = _DAY_FIRST.fullmatch(value)
+        found, timed = _DAY_FIRST.fullmatch(value), TIMED.match(value)  # a timestamp's date: the part before T
         return w["date"].format(label=label, value=shown) + _write(
-            f"{found[3]}-{int(found[2]):02d}-{int(found[1]):02d}" if found else None, lang)
+            f"{found[3]}-{int(found[2]):02d}-{int(found[1]):02d}" if found else
+            timed[1] if timed and day_fault(timed[1]) is None else None, lang)
     regency = leaf.pattern == REGENCY_CODE
     if regency and re.fullmatch("[0-9]{4}", value):  # four digits that name no place
         return w["regency"].format(label=label, value=shown)

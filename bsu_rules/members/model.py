@@ -61,12 +61,18 @@ def _strict_date(value: Any) -> Any:
 def not_a_day(value: object) -> str:
     """Why a value is not a date, for a message after the value: not written YYYY-MM-DD, or written
     so but not in the calendar (``2022-02-30``: the form is right, the day is not)."""
+    if isinstance(value, str) and (timed := TIMED.match(value)) and day_fault(timed.group(1)) is None:
+        return f"is a date and a time: write the date alone, YYYY-MM-DD ({timed.group(1)})"
     if not isinstance(value, str) or not DAY.fullmatch(value) or (fault := day_fault(value)) is None:
         return "is not a date (YYYY-MM-DD)"
     kind, days = fault
     why = {"year": "there is no year 0000", "month": "months are 01 to 12", "zero": "days start at 01"}.get(kind) \
         or f"{_MONTH_NAMES[int(value[5:7]) - 1]} {value[:4]} has {days} days"
     return f"is not a date in the calendar ({why})"
+
+
+TIMED = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2})[T ][0-9]{2}:[0-9]{2}")
+"""A date with its time of day (ISO 8601, as a database exports a timestamp): the date is the part before ``T``."""
 
 
 def day_fault(value: str) -> tuple[str, int] | None:
