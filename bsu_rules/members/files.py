@@ -150,9 +150,11 @@ def _document(data: bytes, path: str, decode: Callable[[bytes], Any],
         whole = decode_records(data)
     except BadRecord as exc:
         lines = [line for line in data.splitlines(keepends=True) if line.strip()]
-        lone = path.lower().endswith(".json") or not data.lstrip().startswith(b"{")  # a list on one line is many
-        if (len(lines) < 2 and lone) or (len(lines) >= 2 and (
-                not lines[1].lstrip().startswith(b"{") or isinstance(_decoded(lines[1], decode), BadRecord))):
+        if len(lines) < 2:  # one record cut short, read as a line; a list on one line (many records) is not one
+            as_lines = not path.lower().endswith(".json") and data.lstrip().startswith(b"{")
+        else:  # the second line a record: JSON lines after all
+            as_lines = lines[1].lstrip().startswith(b"{") and not isinstance(_decoded(lines[1], decode), BadRecord)
+        if not as_lines:
             raise InputError([(path, str(exc))]) from None
         # JSON lines, the first one cut short (or wrong) where it looked like a document; or one record alone
         # (on standard input, in a file not named .json), cut short: rejected as a line of JSON lines is
