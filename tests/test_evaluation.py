@@ -229,6 +229,38 @@ def test_byte_identical_under_any_timezone_and_hash_seed() -> None:
     assert len(outputs) == 1 and outputs.pop().count("\n") == len(EXPECTED)
 
 
+UNKNOWN_TWICE = """
+import json, sys, bsu_rules
+rs = bsu_rules.load_ruleset(sys.argv[1])
+print(bsu_rules.evaluate(rs, json.loads(sys.argv[2])).to_json())
+"""
+
+
+def test_an_unknown_fact_reading_two_unknown_facts_is_explained_the_same_under_any_hash_seed(
+        rules_copy: Path, examples: list[dict[str, Any]]) -> None:
+    # fact.headroom reads the ceiling (unknown: a province-only place of work) and the wage (unknown:
+    # no wage up to the cut-off): both have glossary `unknown` words, and one is said, every run the same
+    path = rules_copy / "bsu-2022.yaml"
+    text = path.read_text("utf-8").replace(
+        "  cutoff_day: month_end(param.cutoff_month)\n",
+        "  cutoff_day: month_end(param.cutoff_month)\n  headroom: fact.ceiling - fact.wage\n", 1)
+    path.write_text(text.replace("require: fact.wage <= param.wage_ceiling or fact.wage <= fact.ceiling",
+                                 "require: fact.headroom >= 0", 1), "utf-8")
+    glossary = rules_copy / "glossary" / "glossary.yaml"
+    glossary.write_text(glossary.read_text("utf-8").replace(
+        "\nnames:\n", "\nnames:\n  fact.headroom: {id: sisa batas upah, en: room under the ceiling}\n", 1), "utf-8")
+    record = {**examples[0], "work_regency_code": "3200", "wages": [{"period": "2022-09", "amount": 3_400_000}]}
+    outputs = set()
+    for seed in ("0", "1", "2", "3", "4", "5"):
+        run = subprocess.run([sys.executable, "-c", UNKNOWN_TWICE, str(path), json.dumps(record)],
+                             env={**os.environ, "PYTHONHASHSEED": seed}, capture_output=True, text=True, check=True)
+        outputs.add(run.stdout)
+    assert len(outputs) == 1
+    decision = json.loads(outputs.pop())
+    assert decision["outcome"] == "undetermined" and "fact.headroom" in str(decision["missing"])
+    assert "belum ada upah yang dilaporkan" in json.dumps(decision, ensure_ascii=False)  # the nearest: the wage
+
+
 wages = st.integers(min_value=0, max_value=8_000_000)
 
 

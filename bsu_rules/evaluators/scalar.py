@@ -182,8 +182,8 @@ class Plan:
         self.reads = {name: ruleset.parameter(name, on) for name in model.parameters}
         params: dict[str, Value] = {name: value for name, (value, _) in self.reads.items()}
         in_force = [c for c in ruleset.rules if c.rule.in_force.contains(on)]
-        needed = ruleset.facts_read([c.tree for c in in_force] + [n for c in in_force for n in c.shown]
-                                    + ([ruleset.channel] if ruleset.channel else []))
+        needed = set(ruleset.facts_read([c.tree for c in in_force] + [n for c in in_force for n in c.shown]
+                                        + ([ruleset.channel] if ruleset.channel else [])))
         eager = [name for name in ruleset.facts if name in needed]
         self.env = Env(params, ruleset.tables, {name: i for i, name in enumerate(eager)}, model.as_of, on)
         self.slots = [Slot(i, f"fact.{name}", ruleset.facts[name]) for i, name in enumerate(eager)]

@@ -121,16 +121,17 @@ class RuleSet:
             applies = [(edition, window_text(w)) for edition, w in in_force_on(day, self.path.parent)]
             raise OutOfForce(self.id, window_text(self.model.in_force), day, applies)
 
-    def facts_read(self, trees: list[Node]) -> set[str]:
-        """Facts the trees read, directly or through other facts."""
-        out: set[str] = set()
+    def facts_read(self, trees: list[Node]) -> list[str]:
+        """Facts the trees read, directly or through other facts, nearest first, each once: the order
+        is the reading order, never a hash order, so what is said from it is the same on every run."""
+        out: dict[str, None] = {}
         todo = list(trees)
-        while todo:
-            for n in walk(todo.pop()):
+        for tree in todo:  # grows as facts are found: breadth first
+            for n in walk(tree):
                 if isinstance(n, Name) and n.parts[0] == "fact" and n.parts[1] not in out:
-                    out.add(n.parts[1])
+                    out[n.parts[1]] = None
                     todo.append(self.facts[n.parts[1]])
-        return out
+        return list(out)
 
     def names_read(self, tree: Node, _facts: dict[str, set[str]] | None = None) -> set[str]:
         """``kind.name`` of everything a tree reads (``param.x``, ``table.t``, ``member.f``,
