@@ -114,7 +114,7 @@ def members(draw: st.DrawFn, cutoff: str | None = None, as_of: date | None = Non
     else:
         decided = [as_of + timedelta(days=40)]
     events = st.sampled_from([as_of, *decided]).flatmap(lambda d: _day(d, 3, 3)) | _day(as_of, 900, 200)
-    birth = _maybe(draw, st.dates(date(1955, 1, 1), date(2006, 12, 31)), 6)
+    birth = _maybe(draw, st.dates(date(1955, 1, 1), date(2004, 12, 31)), 6)  # before any registration drawn
     record: dict[str, Any] = {
         "nik": draw(niks(birth)),
         "citizenship": draw(_often(st.just("WNI"), st.sampled_from([c.value for c in Citizenship]), 8)),

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import copy
 import json
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -158,16 +157,26 @@ def test_a_day_written_right_but_not_in_the_calendar_is_told_so_alike(tmp_path: 
     assert row["reject_message"] == f"birth_date: {day!r} {why}"
 
 
-@pytest.mark.parametrize(("extra", "field", "message"), [
-    ({}, "membership_ended_on", "'2017-01-01' is before registered_on, '2018-02-05': a membership cannot end "
+ENDED = {"registered_on": "2018-02-05", "membership_ended_on": "2017-01-01"}
+BORN_LATE = {"registered_on": "2018-02-05", "birth_date": "2030-01-01"}  # born after registering
+DIED_UNBORN = {"birth_date": "1990-07-01", "deceased_on": "1989-12-31"}
+
+
+@pytest.mark.parametrize(("dates", "extra", "field", "message"), [
+    (ENDED, {}, "membership_ended_on", "'2017-01-01' is before registered_on, '2018-02-05': a membership cannot end "
      "before it begins"),
-    ({"citizenship": "X"}, "citizenship", None),  # another field wrong: that one alone is said, as the model says it
+    (BORN_LATE, {}, "birth_date", "'2030-01-01' is after registered_on, '2018-02-05': no one is registered before "
+     "being born"),
+    (DIED_UNBORN, {}, "birth_date", "'1990-07-01' is after deceased_on, '1989-12-31': no one dies before being born"),
+    ({**ENDED, "birth_date": "2030-01-01"}, {}, "membership_ended_on", None),  # two broken: the first said, by all
+    (ENDED, {"citizenship": "X"}, "citizenship", None),  # another field wrong: that one alone is said, as the model
+    (BORN_LATE, {"citizenship": "X"}, "citizenship", None),
 ])
-def test_a_membership_ended_before_it_began_is_refused_alike(tmp_path: Path, extra: dict[str, Any], field: str,
-                                                           message: str | None) -> None:
-    """The record contradicts itself: no decision (ineligible for an ended membership, before) rests on it."""
-    record = {"nik": "3215014107900001", "citizenship": "WNI", "participant_category": "PU",
-              "registered_on": "2018-02-05", "membership_ended_on": "2017-01-01", **extra}
+def test_a_record_whose_dates_contradict_each_other_is_refused_alike(
+        tmp_path: Path, dates: dict[str, str], extra: dict[str, Any], field: str, message: str | None) -> None:
+    """The record contradicts itself: no decision (ineligible for an ended membership, or eligible for a
+    member born in 2030, before) rests on it."""
+    record = {"nik": "3215014107900001", "citizenship": "WNI", "participant_category": "PU", **dates, **extra}
     with pytest.raises(InputError) as info:
         parse_member(record)
     assert [p[0] for p in info.value.problems] == [field]
@@ -176,8 +185,14 @@ def test_a_membership_ended_before_it_began_is_refused_alike(tmp_path: Path, ext
     (chunk,) = Reader(tmp_path / "m.jsonl")
     [row] = decide_batch(PLAN, None, chunk.table, "scalar").to_pylist()
     assert row["reject_field"] == field and row["reject_message"] == str(info.value)
-    if not extra:  # ended on the day it began: a record that holds together
-        assert parse_member({**record, "membership_ended_on": "2018-02-05"}).membership_ended_on == date(2018, 2, 5)
+
+
+@pytest.mark.parametrize("dates", [{"registered_on": "2018-02-05", "membership_ended_on": "2018-02-05"},
+                                   {"birth_date": "2000-01-01", "registered_on": "2000-01-01"},
+                                   {"birth_date": "2000-01-01", "deceased_on": "2000-01-01"}])
+def test_two_dates_on_one_day_hold_together(dates: dict[str, str]) -> None:
+    record = parse_member({"nik": "3215014107900001", "citizenship": "WNI", "participant_category": "PU", **dates})
+    assert {name: getattr(record, name).isoformat() for name in dates} == dates
 
 
 OTHER = "' is written in digits other than 0-9 (Arabic-Indic or full-width digits, for instance): write it with 0-9"

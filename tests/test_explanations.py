@@ -772,15 +772,21 @@ def _rejected(tmp_path: Path, capsys: pytest.CaptureFixture[str], lines: list[st
     return [line for line in capsys.readouterr().out.splitlines() if line.startswith(("  - ", "Catatan", "Record"))]
 
 
-@pytest.mark.parametrize(("lang", "said"), [
-    ("id", "  - Tanggal kepesertaan berakhir: 1 Januari 2017 lebih awal dari tanggal terdaftar sebagai peserta, "
-           "5 Februari 2018; kepesertaan tidak dapat berakhir sebelum dimulai."),
-    ("en", "  - Date the membership ended: 1 January 2017 is before the date registered as a participant, "
-           "5 February 2018; a membership cannot end before it begins."),
+@pytest.mark.parametrize(("lang", "dates", "said"), [
+    ("id", {"membership_ended_on": "2017-01-01"},
+     "  - Tanggal kepesertaan berakhir: 1 Januari 2017 lebih awal dari tanggal terdaftar sebagai peserta, "
+     "5 Februari 2018; kepesertaan tidak dapat berakhir sebelum dimulai."),
+    ("en", {"membership_ended_on": "2017-01-01"},
+     "  - Date the membership ended: 1 January 2017 is before the date registered as a participant, "
+     "5 February 2018; a membership cannot end before it begins."),
+    ("id", {"birth_date": "2030-01-01"}, "  - Tanggal lahir: 1 Januari 2030 lebih lambat dari tanggal terdaftar "
+     "sebagai peserta, 5 Februari 2018; tidak seorang pun terdaftar sebelum lahir."),
+    ("en", {"birth_date": "1994-08-17", "deceased_on": "1990-01-01"}, "  - Date of birth: 17 August 1994 is after "
+     "the date of death, 1 January 1990; no one dies before being born."),
 ])
-def test_a_membership_ended_before_it_began_is_said_by_both_dates(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                                                  lang: str, said: str) -> None:
-    record = {**EXAMPLES[0], "registered_on": "2018-02-05", "membership_ended_on": "2017-01-01"}
+def test_two_dates_that_contradict_each_other_are_said_by_both(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                               lang: str, dates: dict[str, str], said: str) -> None:
+    record = {**EXAMPLES[0], "registered_on": "2018-02-05", **dates}
     assert _rejected(tmp_path, capsys, [json.dumps(record)], lang)[1:] == [said]
 
 

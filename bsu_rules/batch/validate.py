@@ -26,7 +26,7 @@ from bsu_rules.members import PERIODIC, SECRET, Group, Leaf, contract, duplicate
 from bsu_rules.members.arrow import MEMBER_SCHEMA
 from bsu_rules.members.contract import secret_problem, unheld, wrong_kind
 from bsu_rules.members.decode import whole
-from bsu_rules.members.model import ended_message, not_a_day
+from bsu_rules.members.model import ORDERS, not_a_day, order_message
 from bsu_rules.members.redact import clipped, hide_identifiers, key_path
 
 ROW, REJECT_FIELD, REJECT_MESSAGE = "_row", "_reject_field", "_reject_message"
@@ -223,25 +223,19 @@ def validate(table: pa.Table) -> tuple[pa.Table, pa.Table]:
             p.path[k] = [x for x, kept in zip(p.path[k], keep_k, strict=True) if kept]
             p.message[k] = [x for x, kept in zip(p.message[k], keep_k, strict=True) if kept]
     bad = np.unique(np.concatenate(p.index)) if p.index else np.zeros(0, dtype=np.int64)
-    contradicting = _ended_before_registered(columns, bad)  # as the model: only once every field is valid
-    if contradicting.size:
-        ended, registered = columns["membership_ended_on"], columns["registered_on"]
-        p.add(contradicting, _named("membership_ended_on"),
-              lambda i: ended_message(ended[contradicting[i]].as_py(), registered[contradicting[i]].as_py()))
-        bad = np.union1d(bad, contradicting)
+    for order in ORDERS:  # as the model: only once every field is valid, and the first one a record breaks
+        first, then = columns[order.first], columns[order.then]
+        rows = np.flatnonzero(pc.fill_null(pc.less(then, first), False).to_numpy(zero_copy_only=False))
+        if (contradicting := rows[~np.isin(rows, bad)]).size:
+            said = [order_message(order, first[r].as_py(), then[r].as_py()) for r in contradicting]
+            p.add(contradicting, _named(order.at), said.__getitem__)
+            bad = np.union1d(bad, contradicting)
     keep = np.ones(n, dtype=bool)
     keep[bad] = False
     members = pa.table(columns).cast(MEMBER_SCHEMA).add_column(0, ROW, table[ROW])
     if bad.size:
         members = members.filter(pa.array(keep))
     return members, _rejects(p, table[ROW].to_numpy())
-
-
-def _ended_before_registered(columns: dict[str, pa.Array], bad: np.ndarray) -> np.ndarray:
-    """The rows, of those not ``bad``, whose membership ended before it was registered."""
-    ended = pc.less(columns["membership_ended_on"], columns["registered_on"])
-    rows = np.flatnonzero(pc.fill_null(ended, False).to_numpy(zero_copy_only=False))
-    return rows[~np.isin(rows, bad)]
 
 
 def utf8_only(table: pa.Table) -> pa.Table:

@@ -31,13 +31,14 @@ from bsu_rules.members.contract import (
 from bsu_rules.members.decode import LONE_SURROGATE, MAX_DIGITS, TOO_LONG, Written, whole
 from bsu_rules.members.model import (
     DAY,
-    ENDED_BEFORE_REGISTERED,
     MAX_RUPIAH,
     MONTH,
+    ORDERS,
     PERIODIC,
     REGENCY_CODE,
     SECRET,
     TIMED,
+    Order,
     day_fault,
 )
 from bsu_rules.members.model import digits as digits_pattern
@@ -91,8 +92,11 @@ _SAY: dict[str, dict[str, str]] = {
         "digits_alone": "; tulis angkanya saja, tanpa spasi, tanda hubung atau titik di antara atau di sekitarnya",
         "letter": "{label}: {value} harus berupa satu huruf besar, {low} sampai {high}",
         "twice": "{group} untuk bulan {month} tercatat lebih dari sekali dengan isi yang berbeda",
-        "ended": "{label}: {ended} lebih awal dari {registered_label}, {registered}; kepesertaan tidak dapat "
-                 "berakhir sebelum dimulai",
+        "before": "{label}: {value} lebih awal dari {other_label}, {other}",
+        "after": "{label}: {value} lebih lambat dari {other_label}, {other}",
+        "membership_ended_on": "; kepesertaan tidak dapat berakhir sebelum dimulai",
+        "registered_on": "; tidak seorang pun terdaftar sebelum lahir",
+        "deceased_on": "; tidak seorang pun meninggal sebelum lahir",
         "invalid": "{label} tidak sah", "write": "; tulis {}",
         "regency": "{label}: {value} bukan kode kabupaten/kota Kemendagri (misalnya 3273; atau dua angka kode "
                    "provinsi lalu 00, misalnya 3200, bila kabupaten/kotanya tidak diketahui)",
@@ -143,8 +147,11 @@ _SAY: dict[str, dict[str, str]] = {
         "regency": "{label}: {value} is not a regency or city code of Kemendagri (such as 3273; or a "
                    "province's two digits and 00, such as 3200, where the regency or city is not known)",
         "twice": "{group} list {month} more than once, with different values", "invalid": "{label} is not valid",
-        "ended": "{label}: {ended} is before the {registered_label}, {registered}; a membership cannot end before "
-                 "it begins",
+        "before": "{label}: {value} is before the {other_label}, {other}",
+        "after": "{label}: {value} is after the {other_label}, {other}",
+        "membership_ended_on": "; a membership cannot end before it begins",
+        "registered_on": "; no one is registered before being born",
+        "deceased_on": "; no one dies before being born",
         "write": "; write {}", "remove": "; remove it or correct its spelling",
         "row_month": "{label} for {month}", "row": "{label} in entry {n} of the {group}",
         "entry": "entry {n} of the {group}",
@@ -220,11 +227,11 @@ def rejected_parts(n: int, error: InputError, record: Any, lang: str, glossary: 
             said = _record(message, lang)
         elif message == UNKNOWN:
             said = _unknown(_named(path, record, named), lang, glossary)
-        elif message.endswith(ENDED_BEFORE_REGISTERED) and isinstance(record, dict):  # two fields disagree
-            said = _SAY[lang]["ended"].format(
-                label=glossary.label("member.membership_ended_on", lang),
-                registered_label=glossary.label("member.registered_on", lang),
-                ended=_day(record.get("membership_ended_on"), lang), registered=_day(record.get("registered_on"), lang))
+        elif (order := _order(path, message)) is not None and isinstance(record, dict):  # two fields disagree
+            other = order.then if path == order.first else order.first
+            said = _SAY[lang]["before" if path == order.then else "after"].format(
+                label=glossary.label(f"member.{path}", lang), other_label=glossary.label(f"member.{other}", lang),
+                value=_day(record.get(path), lang), other=_day(record.get(other), lang)) + _SAY[lang][order.then]
         elif message in _UNREAD or whole(message):  # the record could not be read: no value to look at
             names = [name for name, _ in _PART.findall(path) if name]
             label = _label(path, names, None, lang, glossary)
@@ -237,6 +244,11 @@ def rejected_parts(n: int, error: InputError, record: Any, lang: str, glossary: 
         said = _SAY[lang]["more"].format(n=error.more)
         lines.append(f"{said[:1].upper()}{said[1:]}.")
     return _HEAD[lang].format(n=n, at=at), lines
+
+
+def _order(path: str, message: str) -> Order | None:
+    """The order of two dates a problem at ``path`` says the record breaks, if it is one."""
+    return next((o for o in ORDERS if o.at == path and message.endswith(o.reason)), None)
 
 
 def _day(value: Any, lang: str) -> str:

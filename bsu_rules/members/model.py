@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Annotated, Any, NoReturn, Self, TypeVar, cast
+from typing import Annotated, Any, NamedTuple, NoReturn, Self, TypeVar, cast
 
 from pydantic import (
     AfterValidator,
@@ -163,19 +163,38 @@ Rupiah = Annotated[StrictInt, Field(ge=0, le=MAX_RUPIAH, description=(
     "(a NIK or an account number in its place is refused)"))]
 
 
-ENDED_BEFORE_REGISTERED = "a membership cannot end before it begins"
-"""The end of what the contract says of a membership recorded as ended before it was registered."""
+class Order(NamedTuple):
+    """Two dates of a record in the order life gives them: a record holding ``then`` before ``first``
+    contradicts itself, and is refused at ``at`` (the one of the two the contract names)."""
+
+    first: str
+    then: str
+    at: str
+    reason: str
 
 
-def ended_before_registered(registered: date | None, ended: date | None) -> bool:
-    """Whether a record's membership ended before it was registered (the one contradiction between
-    two fields of a record the contract refuses)."""
-    return registered is not None and ended is not None and ended < registered
+ORDERS = (
+    Order("registered_on", "membership_ended_on", "membership_ended_on", "a membership cannot end before it begins"),
+    Order("birth_date", "registered_on", "birth_date", "no one is registered before being born"),
+    Order("birth_date", "deceased_on", "birth_date", "no one dies before being born"),
+)
+"""The contradictions between two fields of a record the contract refuses, the first found said."""
 
 
-def ended_message(ended: date, registered: date) -> str:
-    """``membership_ended_on``'s problem, in the same words by every reader."""
-    return f"'{ended.isoformat()}' is before registered_on, '{registered.isoformat()}': {ENDED_BEFORE_REGISTERED}"
+def out_of_order(record: object) -> tuple[Order, date, date] | None:
+    """The first ``ORDERS`` a record (a ``Member``, or a view with its fields) breaks, with its two dates."""
+    for order in ORDERS:
+        first, then = getattr(record, order.first), getattr(record, order.then)
+        if first is not None and then is not None and then < first:
+            return order, first, then
+    return None
+
+
+def order_message(order: Order, first: date, then: date) -> str:
+    """The problem at ``order.at``, in the same words by every reader."""
+    if order.at == order.then:
+        return f"'{then.isoformat()}' is before {order.first}, '{first.isoformat()}': {order.reason}"
+    return f"'{first.isoformat()}' is after {order.then}, '{then.isoformat()}': {order.reason}"
 
 
 T = TypeVar("T")
@@ -307,7 +326,8 @@ class Member(_Strict):
     nik: Annotated[StrictStr, Field(pattern=digits(16), description="16-digit NIK")]
     kpj: Annotated[StrictStr, Field(pattern=KPJ)] | None = None
     name: StrictStr | None = None
-    birth_date: Day | None = None
+    birth_date: Annotated[Day | None, Field(description=(
+        "A date, YYYY-MM-DD: the day of birth; not after registered_on or deceased_on"))] = None
     citizenship: Citizenship
     participant_category: ParticipantCategory
     employment_type: EmploymentType | None = None
@@ -342,13 +362,12 @@ class Member(_Strict):
         return Rows(kept)
 
     @model_validator(mode="after")
-    def _ends_after_it_begins(self) -> Self:
-        """A membership recorded as ended before it was registered: the record contradicts itself, and
-        no decision on it would rest on the record."""
-        if ended_before_registered(self.registered_on, self.membership_ended_on):
+    def _dates_in_order(self) -> Self:
+        """A membership recorded as ended before it was registered, a member born after being registered
+        or after dying: the record contradicts itself, and no decision on it would rest on the record."""
+        if (found := out_of_order(self)) is not None:
             raise PydanticCustomError("contradiction", "{path}: {message}", {
-                "path": "membership_ended_on",
-                "message": ended_message(self.membership_ended_on, self.registered_on)})  # type: ignore[arg-type]
+                "path": found[0].at, "message": order_message(*found)})
         return self
 
     def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:

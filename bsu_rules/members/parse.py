@@ -29,7 +29,7 @@ from bsu_rules.members.contract import (
 )
 from bsu_rules.members.decode import LONE_SURROGATE, TOO_DEEP, decode_json, lone_surrogate, too_deep
 from bsu_rules.members.mirror import MemberMirror, Record, as_member, encode
-from bsu_rules.members.model import DAY, MONTH, PERIODIC, SECRET, Member, ended_before_registered
+from bsu_rules.members.model import DAY, MONTH, PERIODIC, SECRET, Member, out_of_order
 from bsu_rules.members.redact import clipped, hide_identifiers, key_path, shown
 from bsu_rules.ruleset.spelling import not_a_date
 
@@ -66,7 +66,7 @@ def _fast(record: Any, hashed: bool = True) -> Parsed | None:
 def _hashed(struct: Any, encoded: bytes | None) -> Parsed | None:
     """The view, and the sha256 of ``encoded``, once each history's periods are months given once
     each (the mirror leaves their form to this one pass); None: the model decides."""
-    if ended_before_registered(struct.registered_on, struct.membership_ended_on):
+    if out_of_order(struct) is not None:
         return None  # the model says what contradicts what
     for get in _HISTORIES:
         rows = get(struct)
