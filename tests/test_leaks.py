@@ -457,3 +457,51 @@ def test_text_given_for_an_amount_is_said_without_its_digits(amount: str) -> Non
         parse_record(record)
     message = str(refused.value)
     assert "wages[0].amount: \"<1" in message and "expected an integer" in message, message
+
+
+NIK = "3204125708940003"
+
+
+def test_a_nik_in_a_file_name_or_an_argument_is_never_shown_whole_by_any_command(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Every message, summary, manifest and report names a file the caller called after a NIK, and a
+    NIK given as a row number, by its count of digits (the sha256s name the files)."""
+    members = tmp_path / f"m{NIK}.jsonl"
+    members.write_text((Path(__file__).resolve().parents[1] / "examples" / "members.jsonl").read_text("utf-8"))
+    out = tmp_path / f"u{NIK}.parquet"
+    runs = [(["batch", "bsu-2022", str(members), "--out", str(out)], 0),
+            (["batch", "bsu-2022", str(members), "--out", str(tmp_path / f"nowhere{NIK}" / "x.parquet")], 2),
+            (["explain", "bsu-2022", str(out), "--input", str(members), "--row", "1", "--lang", "en"], 0),
+            (["explain", "bsu-2022", str(out), "--input", str(members), "--row", NIK], 1),
+            (["impact", "bsu-2022", str(members), "--set", "wage_ceiling=4000000", "--out",
+              str(tmp_path / f"i{NIK}.html"), "--json", str(tmp_path / f"i{NIK}.json")], 0),
+            (["evaluate", "bsu-2022", str(members), "--log", str(tmp_path / f"log{NIK}.jsonl"), "--full-nik"], 0),
+            (["verify", str(tmp_path / f"log{NIK}.jsonl")], 0)]
+    for arguments, status in runs:
+        assert main(arguments) == status, arguments
+        said = capsys.readouterr()
+        assert NIK not in said.err, arguments
+        if arguments[0] in ("batch", "explain", "impact"):  # evaluate's output: the decisions, NIKs in full as asked
+            assert NIK not in said.out and "<16 digits>" in said.out + said.err, arguments
+    for written in (f"u{NIK}.parquet.manifest.json", f"i{NIK}.html", f"i{NIK}.json"):
+        text = (tmp_path / written).read_text("utf-8")
+        named = "&lt;16 digits&gt;" if written.endswith(".html") else "<16 digits>"
+        assert NIK not in text and named in text, written
+
+
+def test_a_nik_is_found_in_a_batch_run_without_a_key_through_its_input(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The batch kept no ``nik_key``: the NIK is looked for in the input it read (its manifest says which),
+    and a key given anyway changes nothing; it was said to be rejected, or in another file."""
+    members = Path(__file__).resolve().parents[1] / "examples" / "members.jsonl"
+    out = tmp_path / "d.parquet"
+    monkeypatch.delenv(KEY_ENV, raising=False)
+    assert main(["batch", "bsu-2022", str(members), "--out", str(out), "--quiet"]) == 0
+    (tmp_path / "key").write_text("a key the batch never used, long enough", "utf-8")
+    for key in ([], ["--key-file", str(tmp_path / "key")]):
+        capsys.readouterr()
+        assert main(["explain", "bsu-2022", str(out), "--input", str(members), "--nik", NIK, "--lang", "en", *key]) == 0
+        said = capsys.readouterr().out
+        assert said.startswith(f"Row 1 of {members}") and "3204********0003" in said
+    assert main(["explain", "bsu-2022", str(out), "--input", str(members), "--nik", "3204120000000001"]) == 1
+    assert "has no row with this NIK" in capsys.readouterr().err

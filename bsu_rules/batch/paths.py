@@ -210,11 +210,14 @@ def _alive(final: Path, run: str) -> bool:
 
 def beside(path: str | Path, manifest: Path) -> str:
     """``path`` as the manifest names it: relative to the manifest's folder (wherever the run was
-    started from), or absolute where there is no such path (another drive)."""
+    started from), or absolute where there is no such path (another drive); a NIK or an account
+    number in it said as its count of digits (the manifest names the files, the sha256s tell them)."""
+    from bsu_rules.members.redact import hidden_path  # lazy: only a run's end needs it
+
     try:
-        return Path(os.path.relpath(os.path.abspath(path), os.path.abspath(manifest.parent))).as_posix()
+        return hidden_path(Path(os.path.relpath(os.path.abspath(path), os.path.abspath(manifest.parent))).as_posix())
     except ValueError:
-        return os.path.abspath(path)
+        return hidden_path(os.path.abspath(path))
 
 
 def glob_escape(name: str) -> str:

@@ -173,6 +173,7 @@ def _command(argv: Sequence[str] | None, last: bool) -> int:
     except KeyboardInterrupt:  # Ctrl-C while the command's modules load: nothing was begun
         print("bsu-rules: interrupted before the command began: nothing was read or written", file=sys.stderr)
         return INTERRUPTED
+    _hide_given(arguments, records_out=args.command in ("evaluate", "example"))
     previous = catch_signals()
     for stream in (sys.stdout, sys.stderr):  # decision JSON and explanations are UTF-8 whatever the locale
         if str(getattr(stream, "encoding", "utf-8")).lower().replace("-", "") != "utf8" and \
@@ -250,6 +251,33 @@ def _standard_streams() -> tuple[Any, Any, Any]:
     if sys.stderr is not None:
         sys.stderr = _Unfailing(sys.stderr)
     return given
+
+
+def _hide_given(arguments: list[str], records_out: bool) -> None:
+    """Every message names a NIK or an account number the caller gave on the command line (in a file
+    name, to ``--row``) by its count of digits, wherever the message comes from; so does the standard
+    output, unless it carries records (``evaluate``'s decisions, asked for with their NIKs in full)."""
+    from bsu_rules.members.redact import given_identifiers  # lazy: most runs are given none
+
+    if hidden := given_identifiers(arguments):
+        sys.stderr = _Hiding(sys.stderr, hidden)
+        if not records_out:
+            sys.stdout = _Hiding(sys.stdout, hidden)
+
+
+class _Hiding:
+    """A stream that writes each of ``hidden``'s texts as its pair says it."""
+
+    def __init__(self, stream: Any, hidden: list[tuple[str, str]]) -> None:
+        self._stream, self._hidden = stream, hidden
+
+    def write(self, text: str) -> int:
+        for given, shown in self._hidden:
+            text = text.replace(given, shown)
+        return int(self._stream.write(text))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
 
 
 class _Unfailing:

@@ -48,8 +48,8 @@ def add(sub: Any) -> None:
     p.set_defaults(run=run)
 
 
-def find_decisions(path: str, nik_key: str | None = None, row: int | None = None) -> list[dict[str, Any]]:
-    """Decision rows of a batch output with this ``nik_key`` or this ``row``."""
+def find_decisions(path: str, nik_key: str | None = None, rows: list[int] | None = None) -> list[dict[str, Any]]:
+    """Decision rows of a batch output with this ``nik_key``, or at these input ``rows``."""
     import polars as pl
 
     suffix = Path(path).suffix.lower()
@@ -77,7 +77,7 @@ def find_decisions(path: str, nik_key: str | None = None, row: int | None = None
         raise ValueError(f"{path} is not a decisions file written by `bsu-rules batch` (it has no "
                          f"{', '.join(sorted(lacking))} column); give the batch's output, then --input its members")
     frame = frame.with_columns(pl.col("row").cast(pl.Int64), pl.col("on").cast(pl.String))
-    wanted = pl.col("nik_key") == nik_key if nik_key else pl.col("row") == row
+    wanted = pl.col("nik_key") == nik_key if nik_key else pl.col("row").is_in(rows or [])
     return frame.filter(wanted).collect().sort("row").to_dicts()
 
 
@@ -279,8 +279,10 @@ def run(args: argparse.Namespace) -> int:
             print(f"bsu-rules: {given}: {kind}: explain reads files the batch wrote and read; give those files",
                   file=sys.stderr)
             return 2
-    secret = pseudonym_key(args)
-    if args.nik is not None and secret is None:
+    made = _manifest(args.decisions)
+    unkeyed = "pseudonym_key" in made and made["pseudonym_key"] is None  # the batch kept no nik_key to find
+    secret = None if unkeyed else pseudonym_key(args)  # a NIK is then found in the input, by the row it is on
+    if args.nik is not None and secret is None and not unkeyed:
         print(f"bsu-rules: --nik needs the key the batch was run with (--key-file or ${KEY_ENV}); "
               "or use --row", file=sys.stderr)
         return 2
@@ -291,7 +293,13 @@ def run(args: argparse.Namespace) -> int:
         print(f"bsu-rules: {other}", file=sys.stderr)
         return 2
     try:
-        rows = find_decisions(args.decisions, key, args.row)
+        wanted = [args.row] if args.row else None if key else rows_of(args.input, args.nik)
+    except (ValueError, OSError, RecursionError, polars.exceptions.PolarsError):  # Arrow's errors too
+        print(f"bsu-rules: {args.input}: not a readable file of that kind; give the member file the batch read",
+              file=sys.stderr)
+        return 2
+    try:
+        rows = find_decisions(args.decisions, key, wanted)
     except ValueError as exc:
         print(f"bsu-rules: {exc}", file=sys.stderr)
         return 2

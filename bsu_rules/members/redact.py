@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from typing import Any
 
 from bsu_rules.nik import nik_issue
@@ -212,6 +213,18 @@ def hidden_path(path: str) -> str:
         pieces += [_hidden_parts(path[start:found.start()]), found.group()]
         start = found.end()
     return "".join(pieces) + _hidden_parts(path[start:])
+
+
+def given_identifiers(arguments: Sequence[str]) -> list[tuple[str, str]]:
+    """Each command-line argument, each part of one (a folder, a file name, what follows ``=``) and each run
+    of ten digits or more in one, that ``hidden_path`` says otherwise (a NIK in a file name, a number given
+    to ``--row``), with how it says it; the longest first, so that a path is said whole before its parts."""
+    found: dict[str, str] = {}
+    for argument in arguments:
+        for part in (argument, *re.split(r"[/\\=]", argument), *re.findall(r"[0-9]{10,}", argument)):
+            if part and (shown := hidden_path(part)) != part:
+                found[part] = shown
+    return sorted(found.items(), key=lambda item: -len(item[0]))
 
 
 def _hidden_parts(path: str) -> str:

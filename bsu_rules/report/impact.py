@@ -31,6 +31,7 @@ from bsu_rules.batch.validate import ROW, validate
 from bsu_rules.diff import compare, decision_dates
 from bsu_rules.diff_text import render_text
 from bsu_rules.members.arrow import MEMBER_SCHEMA
+from bsu_rules.members.redact import hidden_path
 from bsu_rules.report.causes import DECIDING, Causes
 from bsu_rules.report.groups import DIMENSIONS, PLAUSIBLE_WAGE, attributes
 from bsu_rules.report.sides import SPILL, Side, spilled_channels, unpaid, unpaid_rows
@@ -64,7 +65,7 @@ def impact(reform: RuleSet, source: str | Path, *, on: date | None = None, basel
                 progress(chunk.done, chunk.table.num_rows)
         for side in sides:
             side.writer.close()
-        report = state.report(file_label or Path(source).name)
+        report = state.report(hidden_path(file_label or Path(source).name))  # the report names no one
         if baseline is not None:  # what the reform changes, as ``diff`` lists it
             assert baseline_on is not None and day is not None
             diff = render_text(compare(as_written(baseline), as_written(reform), baseline_on, day))
