@@ -329,9 +329,9 @@ def run(args: argparse.Namespace) -> int:
     status = 0
     for found in rows:
         if found["ruleset_sha256"] != ruleset.sha256:
-            made = _manifest(args.decisions).get("ruleset")
-            used = made.get("overrides") if isinstance(made, dict) and made.get("sha256") == found["ruleset_sha256"] \
-                else None
+            recorded = made.get("ruleset")
+            used = recorded.get("overrides") if isinstance(recorded, dict) and \
+                recorded.get("sha256") == found["ruleset_sha256"] else None
             said = f"the same overrides the batch used: {used}" if isinstance(used, str) and used else \
                 "the same --set/--table overrides, if the batch had any"
             said += "; a table it replaced is named by the sha256 of its file: give the file whose `sha256sum` " \
