@@ -221,10 +221,15 @@ def given_identifiers(arguments: Sequence[str]) -> list[tuple[str, str]]:
     to ``--row``), with how it says it; the longest first, so that a path is said whole before its parts."""
     found: dict[str, str] = {}
     for argument in arguments:
-        for part in (argument, *re.split(r"[/\\=]", argument), *re.findall(r"[0-9]{10,}", argument)):
-            if part and (shown := hidden_path(part)) != part:
+        for part in (argument, *re.split(r"[/\\=]", argument)):
+            if part and not _SHA256.fullmatch(part) and (shown := hidden_path(part)) != part:  # ``--anchor`` kept
                 found[part] = shown
+                found |= {run: hidden_path(run) for run in re.findall(r"[0-9]{10,}", part)}
     return sorted(found.items(), key=lambda item: -len(item[0]))
+
+
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+"""A sha256 given as an argument (``verify --anchor``): a hash the caller quotes, said as it is."""
 
 
 def _hidden_parts(path: str) -> str:
