@@ -184,8 +184,8 @@ ORDERS = (
 def out_of_order(record: object) -> tuple[Order, date, date] | None:
     """The first ``ORDERS`` a record (a ``Member``, or a view with its fields) breaks, with its two dates."""
     for order in ORDERS:
-        first, then = getattr(record, order.first), getattr(record, order.then)
-        if first is not None and then is not None and then < first:
+        if (then := getattr(record, order.then)) is not None and (first := getattr(record, order.first)) is not None \
+                and then < first:  # the later date first: an event date is most often none
             return order, first, then
     return None
 
