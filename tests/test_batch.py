@@ -778,6 +778,10 @@ def test_explain_says_why_a_row_has_no_decision(tmp_path: Path, capsys: pytest.C
     assert said(3).startswith(f"bsu-rules: row 3 of {source} was rejected, not decided: nik: has 3 characters, "
                               "not 16;")
     assert said(5) == f"bsu-rules: {source} has 4 rows: there is no row 5"
+    for decisions, members, wrong in ((tmp_path / "none.jsonl", source, "DECISIONS"), (out, tmp_path, "--input"),
+                                      (out, tmp_path / "none.jsonl", "--input")):
+        assert main(["explain", "bsu-2022", str(decisions), "--input", str(members), "--row", "1"]) == 2
+        assert f"({wrong}): explain reads files the batch wrote and read" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("suffix", ["csv", "jsonl", "parquet"])
@@ -1785,7 +1789,8 @@ def test_explain_refuses_a_pipe_without_waiting_on_it(tmp_path: Path, capsys: py
         os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
         worker.join(5)
     assert codes == [2]
-    assert f"bsu-rules: {fifo}: a named pipe (FIFO): explain reads files the batch wrote and read" \
+    named = "--input" if which == "--input" else "DECISIONS"
+    assert f"bsu-rules: {fifo}: a named pipe (FIFO) ({named}): explain reads files the batch wrote and read" \
         in capsys.readouterr().err
 
 

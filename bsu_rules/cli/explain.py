@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -274,10 +275,11 @@ def run(args: argparse.Namespace) -> int:
         return missing_extra("explain", exc)
     from bsu_rules.batch.read import not_regular  # lazy: the batch extra
 
-    for given in (args.decisions, args.input):
-        if kind := not_regular(given):  # reading one may wait for ever
-            print(f"bsu-rules: {given}: {kind}: explain reads files the batch wrote and read; give those files",
-                  file=sys.stderr)
+    for given, option in ((args.decisions, "DECISIONS"), (args.input, "--input")):
+        if kind := not_regular(given) or (None if os.path.isfile(given) else
+                                          "a folder" if os.path.isdir(given) else "no such file or folder"):
+            print(f"bsu-rules: {given}: {kind} ({option}): explain reads files the batch wrote and read; give "
+                  "those files", file=sys.stderr)
             return 2
     made = _manifest(args.decisions)
     unkeyed = "pseudonym_key" in made and made["pseudonym_key"] is None  # the batch kept no nik_key to find
