@@ -87,6 +87,13 @@ CASES = [
 # Mistakes a hand-edited file often holds: (code, old, new, text the diagnostic points at, suggestion,
 # text its message holds). One diagnostic only: nothing is reported again where a broken name is used.
 PLAIN = [
+    # a dotted name is matched within its namespace: a name that only shares `member.` is no suggestion
+    ("unknown-name", 'require: member.citizenship == "WNI"', 'require: member.__class__ == "WNI"', "member.__class__",
+     None, "unknown name `member.__class__`"),
+    ("unknown-name", 'require: member.citizenship == "WNI"', 'require: membr.citizenship == "WNI"', "membr.",
+     "member.citizenship", None),
+    ("unknown-name", 'require: member.citizenship == "WNI"', 'require: member.bank_acount.bank == "WNI"',
+     "member.bank_acount", "member.bank_account.bank", None),
     ("invalid-value", "    partial: true\n", "    partial: ya\n", "ya\n", "partial: true", "`ya` is not true or false"),
     ("invalid-value", "    partial: true\n", "    partial: tidak\n", "tidak\n", "partial: false",
      "write `true` or `false`"),

@@ -12,7 +12,7 @@ from itertools import pairwise
 from bsu_rules.catalogue import FUNCTIONS
 from bsu_rules.catalogue.calendar import month_end, month_start
 from bsu_rules.members.redact import printable
-from bsu_rules.ruleset.diagnostics import nearest
+from bsu_rules.ruleset.diagnostics import nearest, nearest_name
 from bsu_rules.ruleset.expressions import (
     Binary,
     BoolOp,
@@ -199,7 +199,7 @@ class TypeChecker:
             self.report(node.start, "unknown-name", f"unknown name `{dotted}` (text is written in quotes)",
                         f'"{dotted}"')
             return None
-        self.report(node.start, "unknown-name", f"unknown name `{dotted}`", nearest(dotted, self.names))
+        self.report(node.start, "unknown-name", f"unknown name `{dotted}`", nearest_name(dotted, self.names))
         return None
 
     def _list(self, node: ListLit) -> Type | None:

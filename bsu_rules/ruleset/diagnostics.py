@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from bsu_rules.errors import Code, Diagnostic, Severity
 
-__all__ = ["Code", "Diagnostic", "Severity", "has_errors", "nearest", "render"]
+__all__ = ["Code", "Diagnostic", "Severity", "has_errors", "nearest", "nearest_name", "render"]
 
 
 def nearest(word: str, candidates: Iterable[str]) -> str | None:
@@ -24,6 +24,21 @@ def nearest(word: str, candidates: Iterable[str]) -> str | None:
         return same[0]
     matches = difflib.get_close_matches(word, pool, n=1, cutoff=0.6)
     return matches[0] if matches else None
+
+
+def nearest_name(dotted: str, names: Iterable[str]) -> str | None:
+    """The closest known name to a mistyped dotted one: within its own namespace, by its last part,
+    when that namespace is known (``member.wage``: ``member.wages``; ``member.__class__``: none, not a
+    name that merely shares ``member.``), else by the whole name (``membr.wages``)."""
+    pool = set(names)
+    space, dot, last = dotted.rpartition(".")
+    if not dot:
+        return nearest(dotted, pool)
+    tails = {n[len(space) + 1:]: n for n in pool if n.rpartition(".")[0] == space}
+    if not tails:
+        return nearest(dotted, pool)
+    meant = nearest(last, tails)
+    return None if meant is None else tails[meant]
 
 
 def render(diagnostics: Iterable[Diagnostic], fmt: str = "text") -> str:

@@ -41,7 +41,7 @@ from bsu_rules.ruleset.checker import (
     reads,
     type_words,
 )
-from bsu_rules.ruleset.diagnostics import Diagnostic, Severity, has_errors, nearest
+from bsu_rules.ruleset.diagnostics import Diagnostic, Severity, has_errors, nearest, nearest_name
 from bsu_rules.ruleset.editions import bundled_rules as bundled_rules  # also served from here
 from bsu_rules.ruleset.editions import in_force_during, none_for_year
 from bsu_rules.ruleset.expressions import MAX_GROUPED_DEPTH, Call, Name, Node, walk
@@ -439,7 +439,7 @@ class _RuleSetChecker:
                     continue
                 if name not in names:
                     self.report(at, Code.UNKNOWN_NAME, f"unknown name `{name}` in the explanation", rule,
-                                nearest(name, names), match.start(1))
+                                nearest_name(name, names), match.start(1))
                 elif (kind := names[name]) is not None and (kind in HISTORIES or kind.name in ("table", "keyset")):
                     whole = "a history" if kind in HISTORIES else "a whole table"
                     self.report(at, Code.BAD_FORMAT, f"`{name}` is {whole}, which has no form to be read out: "
