@@ -63,6 +63,18 @@ def test_diagnostics(name: str, code: str, where: tuple[int, int], suggestion: s
     assert found[0].file == str(fixture(name))
 
 
+def test_a_case_name_used_twice_is_told_whatever_else_is_wrong_with_either_case(tmp_path: Path) -> None:
+    """The first case's misspelt outcome hid the name from the check; a duplicate hid the second's member mistake."""
+    path = tmp_path / "t.yaml"
+    path.write_text(f"ruleset: bsu-2022\ncases:\n  - name: x\n    member: {BASE}\n    expect: {{outcome: eligble}}\n"
+                    "  - name: x\n    member: {nik: \"1\"}\n    expect: {outcome: eligible}\n")
+    first, second = load_file(path, RuleSets()).cases
+    assert [d.code for d in first.diagnostics] == ["invalid-value"]
+    codes = {(d.code, d.line) for d in second.diagnostics}
+    assert ("duplicate-case", 6) in codes and ("invalid-member", 7) in codes, codes
+    assert "first at line 3" in next(d.message for d in second.diagnostics if d.code == "duplicate-case")
+
+
 def test_invalid_member_records() -> None:
     loaded = load_file(fixture("invalid-member"), RuleSets())
     found = {case.name: case.diagnostics for case in loaded.cases}

@@ -230,6 +230,8 @@ class _CaseReader:
 
     def read(self, first: dict[str, int]) -> LoadedCase:
         name, line = self.name, self.located.at(self.at)[0]
+        twice = first.get(name)  # the line of a case of the same name before it: told whatever else is wrong
+        first.setdefault(name, line)
         try:
             case = Case.model_validate(self.raw)
         except ValidationError as exc:
@@ -237,12 +239,9 @@ class _CaseReader:
             if partial is not None:  # its member still built: a mistake in its base is told in this run too
                 self.member(partial)
             self.problems[:0] = _schema(exc, self.located, self.at)
+            self.tell_twice(twice)
             self.tell_elsewhere()
             return LoadedCase(self.located.file, line, name, self.ruleset, diagnostics=tuple(self.problems))
-        if name in first:
-            self.report(("name",), Code.DUPLICATE_CASE,
-                        f"case name `{name}` is used twice (first at line {first[name]})")
-        first.setdefault(name, line)
         self.check_expect(case)
         if case.on is not None and case.expect.outcome != "refused":
             try:
@@ -250,8 +249,14 @@ class _CaseReader:
             except OutOfForce as exc:
                 self.report(("on",), Code.OUT_OF_FORCE, f"{exc} (a case that expects this says `outcome: refused`)")
         member = self.member(case)
+        self.tell_twice(twice)
         self.tell_elsewhere()
         return LoadedCase(self.located.file, line, name, self.ruleset, case, member, tuple(self.problems))
+
+    def tell_twice(self, first_line: int | None) -> None:
+        if first_line is not None:
+            self.report(("name",), Code.DUPLICATE_CASE,
+                        f"case name `{self.name}` is used twice (first at line {first_line})")
 
     def tell_elsewhere(self) -> None:
         """At the case, each mistake it uses that is told elsewhere (in its base, or by the file's reading)."""
