@@ -644,3 +644,21 @@ def test_the_private_key_given_as_the_public_one_is_told_so(tmp_path: Path,
     assert main(["verify", str(log), "--public-key", str(signing)]) != 0
     said = capsys.readouterr()
     assert "not a PEM public key: it is the private key (keep it secret)" in said.out + said.err
+
+
+@pytest.mark.parametrize("kind", ["device", "huge"])
+def test_a_key_file_that_is_a_device_or_huge_is_refused_without_reading_it(tmp_path: Path, kind: str,
+                                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    """/dev/zero as a key was read until memory ran out."""
+    key = Path("/dev/zero") if kind == "device" else tmp_path / "big.pem"
+    if kind == "huge":
+        with key.open("wb") as f:
+            f.truncate(1 << 30)  # sparse: a gigabyte of nothing on disk
+    log = tmp_path / "d.jsonl"
+    assert main(_evaluate(log)) == 0
+    capsys.readouterr()
+    assert main(["verify", str(log), "--public-key", str(key)]) == 2
+    assert main(_evaluate(tmp_path / "s.jsonl", "--signing-key", str(key))) == 2
+    said = capsys.readouterr().err
+    told = "a device, not a regular file" if kind == "device" else "larger than 65,536 bytes"
+    assert said.count(told) == 2 and "internal error" not in said, said

@@ -59,12 +59,29 @@ def fingerprint(public_key: Any) -> str:
     return hashlib.sha256(raw).hexdigest()[:16]
 
 
+MAX_KEY_BYTES = 65_536  # a PEM Ed25519 key is about 120 bytes
+
+
+def _key_bytes(path: str | Path) -> bytes:
+    """A key file's bytes, read only from a regular file of at most ``MAX_KEY_BYTES`` (a device or a huge
+    file is refused, never read into memory)."""
+    with open(path, "rb") as f:
+        mode = os.fstat(f.fileno()).st_mode
+        if not stat.S_ISREG(mode):
+            raise CheckpointError(f"{path}: {file_kind(mode)}, not a regular file: give the PEM file of the key")
+        data = f.read(MAX_KEY_BYTES + 1)
+    if len(data) > MAX_KEY_BYTES:
+        raise CheckpointError(f"{path}: larger than {MAX_KEY_BYTES:,} bytes, so not a PEM key (one is a few "
+                              "hundred bytes): give the PEM file of the key")
+    return data
+
+
 def load_signing_key(path: str | Path) -> Any:
     """An Ed25519 private key from a PEM file (never echoing it)."""
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey  # lazy: the audit extra
 
     try:
-        key = _crypto().load_pem_private_key(Path(path).read_bytes(), password=None)
+        key = _crypto().load_pem_private_key(_key_bytes(path), password=None)
     except (ValueError, TypeError):
         raise CheckpointError(f"{path}: not an unencrypted PEM private key") from None
     if not isinstance(key, Ed25519PrivateKey):
@@ -76,7 +93,7 @@ def load_public_key(path: str | Path) -> Any:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey  # lazy: the audit extra
 
     try:
-        data = Path(path).read_bytes()
+        data = _key_bytes(path)
         key = _crypto().load_pem_public_key(data)
     except (ValueError, TypeError):
         private = b"PRIVATE KEY-----" in data
