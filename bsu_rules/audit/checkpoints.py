@@ -63,11 +63,11 @@ MAX_KEY_BYTES = 65_536  # a PEM Ed25519 key is about 120 bytes
 
 
 def _key_bytes(path: str | Path) -> bytes:
-    """A key file's bytes, read only from a regular file of at most ``MAX_KEY_BYTES`` (a device or a huge
-    file is refused, never read into memory)."""
+    """A key file's bytes, at most ``MAX_KEY_BYTES`` of them: a device or a huge file is refused, never read
+    into memory; a pipe (``--signing-key <(vault read …)``, a key never written to disk) is read as a file."""
     with open(path, "rb") as f:
         mode = os.fstat(f.fileno()).st_mode
-        if not stat.S_ISREG(mode):
+        if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
             raise CheckpointError(f"{path}: {file_kind(mode)}, not a regular file: give the PEM file of the key")
         data = f.read(MAX_KEY_BYTES + 1)
     if len(data) > MAX_KEY_BYTES:
