@@ -495,7 +495,7 @@ def test_evaluate_with_log_prints_the_same(tmp_path: Path, capsys: pytest.Captur
     assert captured.out == "" and "truncated" in captured.err
 
 
-@pytest.mark.parametrize(("key", "warned"), [("rahasia", True), ("x" * 15, True), ("x" * 16, False)])
+@pytest.mark.parametrize(("key", "warned"), [("rahasia", True), ("x" * 15, True), ("kunci-acak-16-b!", False)])
 def test_a_short_key_is_warned_of(tmp_path: Path, capsys: pytest.CaptureFixture[str], key: str, warned: bool) -> None:
     """Every line carries the key's fingerprint: a short key can be guessed offline, and with it every NIK."""
     (tmp_path / "k").write_text(key, "utf-8")
@@ -504,6 +504,23 @@ def test_a_short_key_is_warned_of(tmp_path: Path, capsys: pytest.CaptureFixture[
     err = capsys.readouterr().err
     assert (f"the key is {len(key)} bytes: every log line carries its fingerprint" in err) is warned
     assert key not in err
+    assert ("warning" in err) is warned
+
+
+@pytest.mark.parametrize(("key", "said"), [(b"\x00" * 64, "64 bytes of only 1 distinct value (0x00)"),
+                                           (b"abab" * 8, "32 bytes of only 2 distinct values (0x61, 0x62)")])
+def test_a_key_of_one_repeated_byte_is_warned_of_and_a_device_refused(tmp_path: Path, key: bytes, said: str,
+                                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    """A key of NUL bytes, or of one or two characters repeated, is as guessable as a short one;
+    `--key-file /dev/zero` (65 536 NUL bytes) is refused as the device it is."""
+    (tmp_path / "k").write_bytes(key)
+    log = str(tmp_path / "l.jsonl")
+    assert main(["evaluate", "bsu-2022", str(EXAMPLES), "--log", log, "--key-file", str(tmp_path / "k")]) == 0
+    assert f"the key is {said}: it is guessed at once" in capsys.readouterr().err
+    assert main(["evaluate", "bsu-2022", str(EXAMPLES), "--log", log, "--key-file", "/dev/zero"]) == 2
+    assert "/dev/zero: a device, not a regular file: give the file holding the key" in capsys.readouterr().err
+    with pytest.raises(TypeError, match="a pseudonymisation key is str or bytes, not int"):
+        DecisionLog(tmp_path / "api.jsonl", key=123)  # type: ignore[arg-type]
 
 
 def test_a_writer_reads_the_log_between_appends(tmp_path: Path) -> None:

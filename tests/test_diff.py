@@ -270,6 +270,21 @@ def test_malformed_records_are_counted_not_lost(tmp_path: Path) -> None:
     assert result["rejected"][2]["error"] == "wages[0].amount: NaN is not a JSON number"  # as every reader names it
 
 
+@pytest.mark.parametrize("form", ["text", "json"])
+def test_a_rejected_member_record_is_exit_status_1_even_with_no_change(tmp_path: Path, form: str,
+                                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    """Status 0 says every record was decided (docs/exit-codes.md): identical rule sets over a file
+    with a malformed record give 1, and say how many were rejected."""
+    members = tmp_path / "members.jsonl"
+    first = (ROOT / "examples" / "members.jsonl").read_text("utf-8").splitlines()[0]
+    members.write_text(first + "\n{not json\n", "utf-8")
+    assert main(["diff", "bsu-2022", "bsu-2022", "--members", str(members), "--format", form]) == 1
+    out = capsys.readouterr().out
+    assert ("1 decided, 1 rejected" in out) if form == "text" else len(json.loads(out)["members"]["rejected"]) == 1
+    members.write_text(first + "\n", "utf-8")
+    assert main(["diff", "bsu-2022", "bsu-2022", "--members", str(members), "--format", form]) == 0
+
+
 def test_members_of_rule_author_cases(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     cases = bundled_rules() / "tests" / "bsu-2022.yaml"
     if not cases.exists():

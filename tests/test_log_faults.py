@@ -381,6 +381,20 @@ def test_a_control_character_in_a_line_is_placed_once(tmp_path: Path, control: b
     assert problem is not None and problem.message == "not JSON (invalid control character at column 10)"
 
 
+@pytest.mark.parametrize(("line", "said"), [
+    (b"\x00" * 10, "only NUL bytes, which a file system leaves where a write was lost (a crash or a power cut)"),
+    (b"\x00\x00{}", "invalid control character at column 1"),  # leading NULs: the parser guesses UTF-16
+    (b"\x00caf\xe9", "not UTF-8 text")])
+def test_a_line_with_nul_bytes_at_its_start_is_told_as_such_not_as_another_encoding(tmp_path: Path, line: bytes,
+                                                                                  said: str) -> None:
+    log = tmp_path / "d.log"
+    assert main(_evaluate(log)) == 0
+    lines = log.read_bytes().splitlines(keepends=True)
+    log.write_bytes(b"".join([*lines[:2], line + b"\n", *lines[3:]]))
+    problem = verify_log(log).problem
+    assert problem is not None and problem.message == f"not JSON ({said})"
+
+
 def test_a_log_that_is_no_file_is_refused_by_name(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["evaluate", "bsu-2022", EXAMPLES, "--log", os.devnull, "--full-nik"]) == 2
     printed = capsys.readouterr()

@@ -157,6 +157,11 @@ def test_cli_coverage_and_fail_under(capsys: pytest.CaptureFixture[str]) -> None
     assert "TOTAL" in capsys.readouterr().out
     assert main(["test", str(fixture("coverage")), "--fail-under", "50"]) == 1
     assert "under --fail-under 50%" in capsys.readouterr().out
+    assert main(["test", str(fixture("coverage")), "--fail-under", "50%"]) == 1  # as the message writes it
+    capsys.readouterr()
+    for given in ("nan", "101", "-1", "inf"):  # NaN: no coverage is under it, so the gate never closed
+        assert main(["test", str(fixture("coverage")), "--fail-under", given]) == 2
+        assert f"'{given}' is not a percentage from 0 to 100" in capsys.readouterr().err
     assert main(["test", str(fixture("failing")), "--format", "json", "--coverage"]) == 1
     data = json.loads(capsys.readouterr().out)
     assert (data["passed"], data["failed"], data["coverage"]["sides"]) == (0, 1, 36)
@@ -379,7 +384,9 @@ NIK = "3204125708940003"
     (f'name: ok\n    member: {BASE}\n    "x{NIK}": 1', "", "unknown key `x<16 digits>`"),
     (f'name: ok\n    member: {BASE}\n    expect:\n      rules: {{"{NIK}": pass}}', "", "has no rule `<16 digits>`"),
     (f'name: ok\n    member: {BASE}\n    expect:\n      channel: "{NIK}"', "", "expect.channel: a number of ten"),
-    (f'name: ok\n    member: {BASE}\n    expect:\n      missing: ["{NIK}"]', "", "expect.missing[0]: a number of ten")])
+    (f'name: ok\n    member: {BASE}\n    expect:\n      missing: ["{NIK}"]', "", "expect.missing[0]: a number of ten"),
+    (f'name: ok\n    member: {BASE}\n    expect:\n      benefit: {NIK}', "", "expect.benefit: a number of ten digits"),
+    (f'name: ok\n    member: {BASE}\n    expect:\n      priority: {NIK}', "", "expect.priority: a number of ten")])
 @pytest.mark.parametrize("fmt", ["text", "json"])
 def test_a_nik_in_a_case_or_base_name_is_refused_and_never_shown(
         tmp_path: Path, capsys: pytest.CaptureFixture[str], case: str, bases: str, says: str, fmt: str) -> None:
@@ -483,6 +490,37 @@ def test_a_test_file_that_cannot_be_read_is_named_in_the_summary(tmp_path: Path,
     assert out.splitlines()[-1] == f"0 passed, 0 failed; {test_file} could not be read, so none of its cases ran"
     assert main(["test", str(test_file), "--format", "json"]) == 1
     assert json.loads(capsys.readouterr().out)["unread"] == [str(test_file)]
+
+
+@pytest.mark.parametrize("kind", ["device", "link to a device", "fifo", "huge"])
+def test_a_test_file_is_read_only_from_a_regular_file_within_a_limit(tmp_path: Path, kind: str,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """`/dev/zero`, a FIFO or a file of gigabytes given to `test` or `diff --members` is refused by
+    what it is, not read until memory runs out (a MemoryError, an internal error) or forever."""
+    import os
+
+    from bsu_rules.ruleset.files import TEST_FILE_LIMIT
+
+    path = tmp_path / "cases.yaml"
+    if kind == "device":
+        path = Path("/dev/zero")
+    elif kind == "link to a device":
+        path.symlink_to("/dev/zero")
+    elif kind == "fifo":
+        os.mkfifo(path)
+    else:
+        with path.open("wb") as f:
+            f.write(b"ruleset: bsu-2022\ncases:\n")
+            f.truncate(TEST_FILE_LIMIT + 1)  # sparse: no disk used
+    said = ("larger than the limit of 4,194,304 bytes: split its cases into files of their own" if kind == "huge"
+            else "not a regular file: give the YAML file of the cases")
+    assert main(["test", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert f"{path}:1:1: error [file]: the test file is {said}" in out
+    assert out.splitlines()[-1] == f"0 passed, 0 failed; {path} could not be read, so none of its cases ran"
+    if kind != "device":  # `diff --members` reads a test file by its suffix
+        assert main(["diff", "bsu-2022", "bsu-2022", "--members", str(path)]) == 2
+        assert said in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-32", "utf-32-be"])

@@ -121,11 +121,13 @@ def _why(exc: Exception, raw: bytes) -> str:
         return "an empty line"
     if isinstance(exc, RecursionError):
         return "nested too deeply"
-    if isinstance(exc, UnicodeDecodeError):
+    if not raw.rstrip(b"\r\n").strip(b"\x00"):
+        return "only NUL bytes, which a file system leaves where a write was lost (a crash or a power cut)"
+    if raw.decode("utf-8", "replace").encode() != raw:  # by the bytes: with a NUL the parser guesses UTF-16 or 32
         return "not UTF-8 text"
     if b"\x00" in raw:  # a control character, which the parser (guessing UTF-16 from it) does not say
         at = raw.index(b"\x00")
-        return f"invalid control character at column {len(raw[:at].decode('utf-8', 'replace')) + 1}"
+        return f"invalid control character at column {len(raw[:at].decode('utf-8')) + 1}"
     if isinstance(exc, json.JSONDecodeError):  # past the line's own newline: at its end
         line = exc.doc.split("\n", 1)[0]
         if exc.lineno > 1 or exc.pos >= len(line.rstrip("\r")):

@@ -34,6 +34,8 @@ Members = str | Path | Iterable[str | Path] | Iterable[Member | dict[str, Any]] 
 
 
 def _key_bytes(key: str | bytes) -> bytes:
+    if not isinstance(key, str | bytes):
+        raise TypeError(f"a pseudonymisation key is str or bytes, not {type(key).__name__}")
     data = key.encode("utf-8") if isinstance(key, str) else key
     if not data.strip():
         raise ValueError("the pseudonymisation key is empty or only spaces")

@@ -22,7 +22,8 @@ def add(sub: Any) -> None:
     p: argparse.ArgumentParser = sub.add_parser(
         "diff", help="compare two rule files, or one at two dates, and the decisions they give",
         description="Compare OLD and NEW (paths or bundled ids; give the same file twice with --old-on and "
-                    "--new-on to compare two dates). Exit status: 0 no difference, 1 differences.")
+                    "--new-on to compare two dates). Exit status: 0 no difference, 1 differences or a "
+                    "--members record rejected.")
     p.add_argument("old", metavar="OLD", help="a rule file path or a bundled id such as bsu-2021")
     p.add_argument("new", metavar="NEW", help="a rule file path or a bundled id")
     p.add_argument("--on", type=day, metavar="DATE",
@@ -64,7 +65,8 @@ def run(args: argparse.Namespace) -> int:
         print("\n".join(render_text(report)))
     changed = any(report[k] for k in SECTIONS)
     regions = args.symbolic and report["symbolic"]["regions"]
-    moved = args.members and any(report["members"][k] for k in ("flips", "channels", "amounts", "instalments"))
+    moved = args.members and any(report["members"][k] for k in ("flips", "channels", "amounts", "instalments",
+                                                                 "rejected"))
     return 1 if changed or regions or moved else 0
 
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import stat
 import sys
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bsu_rules.audit.snapshot import KEY_ENV
-from bsu_rules.errors import InputError
+from bsu_rules.errors import InputError, file_kind
 from bsu_rules.members.redact import shortened
 from bsu_rules.ruleset.overrides import override_options, reform_of, unread_on
 from bsu_rules.ruleset.spelling import not_a_date
@@ -57,6 +58,9 @@ def pseudonym_key(args: argparse.Namespace) -> bytes | None:
     path = getattr(args, "key_file", None)
     if path:
         with open(path, "rb") as f:
+            mode = os.fstat(f.fileno()).st_mode
+            if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):  # /dev/zero: 65 536 NUL bytes anyone can guess
+                raise InputError([(path, f"{file_kind(mode)}, not a regular file: give the file holding the key")])
             first = f.readline(1 << 16)
         if not first:
             raise InputError([(path, "the key file is empty")])
@@ -75,11 +79,18 @@ def _key(key: bytes, where: str, what: str) -> bytes:
         print(f"bsu-rules: warning: {where}: the key is {len(key)} bytes: every log line carries its fingerprint, "
               f"against which a short or guessable key can be tried offline, and with it the pseudonyms and input "
               f"hashes it protects; use {SHORT_KEY} random bytes or more (openssl rand -hex 32)", file=sys.stderr)
+    elif len(distinct := set(key)) < FEW_BYTE_VALUES:
+        print(f"bsu-rules: warning: {where}: the key is {len(key)} bytes of only {len(distinct)} distinct "
+              f"value{'s' if len(distinct) > 1 else ''} ({', '.join(f'0x{b:02x}' for b in sorted(distinct))}): it is "
+              f"guessed at once, and with it the pseudonyms and input hashes it protects; use random bytes "
+              f"(openssl rand -hex 32)", file=sys.stderr)
     return key
 
 
 SHORT_KEY = 16
 """A key shorter than this (in bytes) is warned of: guessed, it gives away every NIK a log hides."""
+FEW_BYTE_VALUES = 4
+"""A key of fewer distinct byte values is warned of (one repeated byte: ``/dev/zero``, ``aaaa…``)."""
 
 
 def nik(text: str) -> str:
@@ -110,6 +121,17 @@ def seconds(text: str) -> float:
         value = -1.0
     if not 0 <= value < float("inf"):  # also refuses NaN
         raise argparse.ArgumentTypeError(f"{shortened(text)!r} is not a number of seconds (0 or more)")
+    return value
+
+
+def percent(text: str) -> float:
+    """A percentage from 0 to 100, for argparse (NaN, which no coverage is under, refused)."""
+    try:
+        value = float(text.removesuffix("%"))
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 100:  # also refuses NaN
+        raise argparse.ArgumentTypeError(f"{shortened(text)!r} is not a percentage from 0 to 100")
     return value
 
 

@@ -8,7 +8,7 @@ import sys
 from typing import Any
 
 from bsu_rules.cli.exits import FAILED, OK, REJECTED
-from bsu_rules.cli.options import used
+from bsu_rules.cli.options import percent, used
 from bsu_rules.ruleset.diagnostics import Severity, render
 from bsu_rules.testing.coverage import measure
 from bsu_rules.testing.runner import run_paths
@@ -19,7 +19,7 @@ def add(sub: Any) -> None:
         "test", help="run rule-author test cases (YAML files with a top-level `cases:` key)")
     p.add_argument("paths", nargs="+", metavar="PATH", help="test files, or folders to search (e.g. rules/)")
     p.add_argument("--coverage", action="store_true", help="report which sides of each rule the cases reach")
-    p.add_argument("--fail-under", type=float, metavar="PERCENT", help="fail if rule coverage is below PERCENT")
+    p.add_argument("--fail-under", type=percent, metavar="PERCENT", help="fail if rule coverage is below PERCENT")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.add_argument("-k", dest="keyword", metavar="SUBSTRING", help="only cases whose name contains SUBSTRING")
     p.add_argument("--lang", choices=("en", "id"), default="en", help="language of explanations")

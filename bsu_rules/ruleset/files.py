@@ -15,6 +15,8 @@ RULE_FILE_LIMIT = 1 << 20
 """Bytes a rule file may hold (1 MiB; the bundled ones are under 20 KiB)."""
 TABLE_LIMIT = 16 << 20
 """Bytes a table file may hold (16 MiB: every regency of Indonesia fits many times over)."""
+TEST_FILE_LIMIT = 4 << 20
+"""Bytes a rule-author test file may hold (4 MiB: some ten thousand cases; the bundled ones are under 40 KiB)."""
 
 
 class UnsafePath(ValueError):

@@ -16,7 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt, ValidationError
 
 from bsu_rules.decisions import Outcome, RuleResult
 from bsu_rules.errors import Code, InputError, OutOfForce, RuleSetError
@@ -24,6 +24,7 @@ from bsu_rules.members import BankAccount, Contribution, Employer, Member, Progr
 from bsu_rules.members.model import NOT_A_MONTH
 from bsu_rules.members.redact import hide_identifiers
 from bsu_rules.ruleset.diagnostics import Diagnostic, has_errors, nearest
+from bsu_rules.ruleset.files import TEST_FILE_LIMIT, Missing, UnsafePath, read_limited
 from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.ruleset.schema import BREAK, Line, benefit_misfit, misfit
 from bsu_rules.ruleset.source import Located, dotted, read_yaml
@@ -41,6 +42,17 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def _shown_number(value: int) -> int:
+    """A number a failed case repeats as written: none of a NIK's or an account number's ten digits or more."""
+    if abs(value) >= 10 ** 9:
+        raise ValueError("a number of ten digits or more, as a NIK or an account number is: a failed case shows it "
+                         "as written (leave personal numbers out)")
+    return value
+
+
+ShownInt = Annotated[StrictInt, AfterValidator(_shown_number)]
+
+
 class Expect(_Model):
     """What a case expects; only ``outcome`` is required. ``benefit: null`` means not eligible.
 
@@ -50,9 +62,9 @@ class Expect(_Model):
     outcome: Outcome | Literal["refused"]
     applies: list[Line] | Line | None = None  # texts a failed case repeats: no NIK- or account-like number
     rules: dict[str, RuleResult] = {}
-    benefit: StrictInt | None = None
+    benefit: ShownInt | None = None
     channel: Line | None = None
-    priority: StrictInt | None = None
+    priority: ShownInt | None = None
     flags: list[Line] | None = None
     missing: list[Line] | None = None
 
@@ -111,10 +123,13 @@ def load_file(path: Path, rulesets: RuleSets) -> CaseFile:
     """Read and check a test file; nothing here raises on bad content."""
     file = str(path)
     try:
-        located = read_yaml(path.read_bytes(), file)  # not UTF-8: a diagnostic at the first bad byte
-    except OSError as exc:
-        return CaseFile(path, None, (), (Diagnostic(file, 1, 1, Code.FILE_NOT_FOUND, f"cannot read: {exc}"),),
-                        unread=True)
+        located = read_yaml(read_limited(path.resolve(), TEST_FILE_LIMIT), file)  # not UTF-8: told at its byte
+    except UnsafePath as exc:
+        said = str(exc)
+        hint = ": split its cases into files of their own" if said.startswith("is larger") else \
+            ": give the YAML file of the cases" if said == "is not a regular file" else ""
+        code = Code.FILE_NOT_FOUND if isinstance(exc, Missing) else Code.FILE
+        return CaseFile(path, None, (), (Diagnostic(file, 1, 1, code, f"the test file {said}{hint}"),), unread=True)
     problems = list(located.diagnostics)
     if located.data is None or has_errors(problems):  # a duplicate key or a tag: no case is run from it
         names = _names(located)
@@ -192,7 +207,8 @@ def _schema(exc: ValidationError, located: Located, prefix: DataPath) -> list[Di
             if err["type"].startswith("date") and isinstance(err["input"], str | int) \
                     and not isinstance(err["input"], bool):
                 message, fixed = date_problem(str(err["input"]))
-            elif loc[-2:] == ("expect", "benefit") and (problem := benefit_misfit("amount", err["input"])):
+            elif loc[-2:] == ("expect", "benefit") and type(err["input"]) is not int \
+                    and (problem := benefit_misfit("amount", err["input"])):
                 message, fixed = problem  # 600.000: six hundred thousand, as in the rule file
             out.append(Diagnostic(located.file, *located.at(loc, key=is_key), Code.INVALID_VALUE,
                                   f"{_where(loc)}: {message}", suggestion=fixed))

@@ -12,17 +12,32 @@ SUFFIXES = (".yaml", ".yml")
 
 
 def is_test_file(path: Path) -> bool:
-    """A YAML file with a top-level ``cases:`` key (rule files have none)."""
+    """A YAML file with a top-level ``cases:`` key (rule files have none). Only a regular file is read,
+    and one larger than a test file may be only by its beginning: ``load_file`` tells its size."""
+    from bsu_rules.ruleset.files import TEST_FILE_LIMIT, UnsafePath, read_limited  # lazy, as below
+
     try:
-        raw = path.read_bytes()
-    except OSError:
-        return False
+        raw = read_limited(path.resolve(), TEST_FILE_LIMIT)
+    except UnsafePath:
+        return path.is_file() and _has_cases_line(_head(path))
     from bsu_rules.ruleset.source import read_yaml  # lazy: pytest imports this module in every project
 
     data = read_yaml(raw, str(path)).data
     if data is None:  # a syntax or encoding error: decide by the text, so the error is reported, not skipped
-        return any(line.startswith("cases:") for line in _text(raw).splitlines())
+        return _has_cases_line(raw)
     return isinstance(data, dict) and "cases" in data
+
+
+def _has_cases_line(raw: bytes) -> bool:
+    return any(line.startswith("cases:") for line in _text(raw).splitlines())
+
+
+def _head(path: Path) -> bytes:
+    try:
+        with path.open("rb") as f:
+            return f.read(1 << 16)
+    except OSError:
+        return b""
 
 
 def _text(raw: bytes) -> str:

@@ -159,7 +159,7 @@ def run_paths(paths: Sequence[str | Path], keyword: str | None = None, lang: str
         if path.is_dir() and not files:
             report.diagnostics.append(Diagnostic(str(path), 1, 1, Code.NO_TESTS,
                                                  "no test files here (a test file has a top-level `cases:` key)"))
-        elif not path.is_dir() and not is_test_file(path):
+        elif path.is_file() and not is_test_file(path):  # a device or FIFO: load_file says it is none
             report.diagnostics.append(Diagnostic(str(path), 1, 1, Code.NOT_A_TEST_FILE,
                                                  "not a test file: it has no top-level `cases:` key"))
             continue
