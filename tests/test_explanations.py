@@ -1033,8 +1033,9 @@ def test_a_worker_who_is_not_eligible_hears_only_what_decided_it(lang: str) -> N
     officer = render_text(d, rs, lang, "officer")
     moot = {"id": "(tidak mengubah hasil, karena syarat lain tidak terpenuhi)",
             "en": "(does not change the outcome, as another requirement is not met)"}[lang]
-    (unknown,) = [i for i, line in enumerate(officer.splitlines()) if line.startswith("  ? ")]
-    assert officer.splitlines()[unknown + 2] == "      " + moot
+    unknown = [i for i, line in enumerate(officer.splitlines()) if line.startswith("  ? ")]
+    assert len(unknown) == 2  # the wage ceiling, and the check of a wage of Rp0: neither known without a wage
+    assert officer.splitlines()[unknown[0] + 2] == "      " + moot
     assert moot not in render_text(rs.plan().decide(parse_member(EXAMPLES[13])), rs, lang, "officer")
 
 
@@ -1487,14 +1488,15 @@ def test_a_membership_ended_on_the_cut_off_day_is_said_without_contradiction(lan
     ("bsu-2020", "2020-08-14", ["Pemeriksaan status PPPK", "Pemeriksaan status pegawai BUMN",
                                 "Pemeriksaan status anggota TNI atau Polri"]),
     ("bsu-2021", "2021-08-10", ["Pemeriksaan status anggota TNI atau Polri"]),
-    ("bsu-2022", "2022-09-05", ["Pemeriksaan status PPPK"]),
+    ("bsu-2022", "2022-09-05", ["Pemeriksaan status PPPK", "Pemeriksaan upah Rp0"]),
 ])
 def test_a_review_no_one_needs_is_not_titled_as_needing_it(edition: str, on: str, titles: list[str]) -> None:
     """A private employee's officer page: a review criterion marked ○ ("tidak perlu diperiksa") is named
     by the check it is, never "… perlu diperiksa", which the key beside it contradicted aloud."""
     rs = load_ruleset(edition)
     text = render_text(evaluate(rs, EXAMPLES[0], on=on), rs, "id", "officer")
-    assert [line for line in text.splitlines() if line.startswith("  ○ ")] == [f"  ○ {t}" for t in titles]
+    assert [re.sub(r" \[\d+\]$", "", line) for line in text.splitlines() if line.startswith("  ○ ")] == \
+        [f"  ○ {t}" for t in titles]  # without its footnote
     assert "○ tidak perlu diperiksa" in text
 
 
@@ -1574,3 +1576,20 @@ def test_a_wage_not_reported_is_named_before_a_bound_row_it_would_not_settle() -
     assert said.id.startswith("Belum dapat ditentukan karena belum ada upah yang dilaporkan pemberi kerja")
     record["wages"] = [{"period": "2022-07", "amount": 4_300_000}]  # reported, above the bound: now the row is missing
     assert evaluate(rs, parse_member(record)).missing == ["table.minimum_wage[2171]"]
+
+
+@pytest.mark.parametrize(("lang", "said"), [
+    ("en", "Priority: not given priority (Priority for those without Kartu Prakerja, PKH, or BPUM): those given "
+           "priority are paid first [2]"),
+    ("id", "Prioritas: tidak diutamakan (Diutamakan yang belum menerima Kartu Prakerja, PKH, atau BPUM): peserta "
+           "yang diutamakan dibayar lebih dahulu [2]")])
+def test_a_worker_given_no_priority_hears_that_others_are_paid_first(lang: str, said: str) -> None:
+    """Pasal 5 10/2022 puts those without other aid first: an eligible PKH recipient is told so, not only
+    "every requirement is met" and an amount, which promised a payment the order may not reach."""
+    rs = load_ruleset("bsu-2022")
+    member = {**EXAMPLES[0], "program_receipts": [{"program": "PKH", "year": 2022}]}
+    decision = rs.plan().decide(parse_member(member), hints=True)
+    assert decision.outcome.value == "eligible" and decision.rule("no-other-aid").outcome.value == "not_prioritized"
+    assert said in render_text(decision, rs, lang, "worker").splitlines()
+    plain = rs.plan().decide(parse_member(EXAMPLES[0]), hints=True)
+    assert plain.outcome.value == "eligible" and "Prior" not in render_text(plain, rs, lang, "worker")

@@ -61,6 +61,7 @@ _W: dict[str, dict[str, str]] = {
         "this_kpj": "KPJ {}", "this_card": "kartu ini", "paid_row": "baris {} pada berkas yang sama",
         "paid_other": "data kepesertaan lain",
         "prio": "{met} dari {all} kriteria prioritas terpenuhi", "prio_unknown": ", {n} belum dapat ditentukan",
+        "later": "tidak diutamakan ({}): peserta yang diutamakan dibayar lebih dahulu",
         "basis_policy": "berdasarkan kebijakan", "basis_interpretation": "berdasarkan penafsiran",
         "worker_policy": "Ini kebijakan program, bukan bunyi pasal peraturan.",
         "worker_interpretation": "Ini penafsiran atas ketentuan yang dirujuk, bukan bunyi pasalnya.",
@@ -95,6 +96,7 @@ _W: dict[str, dict[str, str]] = {
         "this_kpj": "KPJ {}", "this_card": "this card", "paid_row": "row {} of the same file",
         "paid_other": "another membership record",
         "prio": "{met} of {all} priority criteria met", "prio_unknown": ", {n} not yet known",
+        "later": "not given priority ({}): those given priority are paid first",
         "basis_policy": "based on policy", "basis_interpretation": "based on interpretation",
         "worker_policy": "This is a policy of the programme, not the wording of a regulation.",
         "worker_interpretation": "This is an interpretation of the provision cited, not its wording.",
@@ -419,6 +421,10 @@ def worker(decision: Decision, ruleset: RuleSet | None, lang: str, unpaid: Unpai
     cannot be decided yet only while it can still change the outcome)."""
     c = _Context(decision, ruleset, lang, unpaid)
     facts = c.dates() + c.payment("worker")  # the benefit's citation is the first footnote
+    for r in decision.rules if decision.outcome.value == "eligible" and unpaid is None else ():
+        if r.outcome is RuleResult.NOT_PRIORITIZED:  # paid, but after those given priority
+            note = c.note(r.source, r.basis)
+            facts.append((c.w["priority"], c.w["later"].format(c.title(r.id)) + (f" [{note}]" if note else "")))
     ineligible = decision.outcome.value == "ineligible"
     shown = (RuleResult.FAIL,) if ineligible else _SHOWN_TO_WORKER  # a review then changes nothing
     lines: list[Line] = []
