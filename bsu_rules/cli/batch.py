@@ -23,6 +23,7 @@ from bsu_rules.cli.options import (
     day,
     key_file,
     load_reform,
+    positive_int,
     pseudonym_key,
 )
 from bsu_rules.formatting import counted
@@ -54,16 +55,6 @@ def add(sub: Any) -> None:
     p.add_argument("--quiet", action="store_true", help="no progress on stderr")
     add_key_options(p)
     p.set_defaults(run=run)
-
-
-def positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"{shortened(text)!r} is not a positive whole number")
-    return value
 
 
 MAX_CHUNK = 10_000_000

@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from bsu_rules.audit.snapshot import KEY_ENV, input_hash, key_id, pseudonym
-from bsu_rules.cli.batch import missing_extra, positive_int
-from bsu_rules.cli.options import add_key_options, add_reform_options, load_reform, nik, pseudonym_key
+from bsu_rules.cli.batch import missing_extra
+from bsu_rules.cli.options import add_key_options, add_reform_options, load_reform, nik, positive_int, pseudonym_key
 from bsu_rules.decisions import mask_nik
 from bsu_rules.errors import InputError
 from bsu_rules.explain import AUDIENCES, Unpaid, render_text

@@ -124,6 +124,17 @@ def seconds(text: str) -> float:
     return value
 
 
+def positive_int(text: str) -> int:
+    """A whole number of 1 or more, in the digits 0-9 (``int`` would also take ``٣`` or ``１``)."""
+    try:
+        value = int(text) if text.isascii() else 0
+    except ValueError:
+        value = 0
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"{shortened(text)!r} is not a positive whole number")
+    return value
+
+
 def percent(text: str) -> float:
     """A percentage from 0 to 100, for argparse (NaN, which no coverage is under, refused)."""
     try:

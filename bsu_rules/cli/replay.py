@@ -12,7 +12,7 @@ from bsu_rules.audit.chain import Verifier
 from bsu_rules.audit.checkpoints import checkpoints_path
 from bsu_rules.audit.log import AuditError
 from bsu_rules.audit.rerun import ReplayItem, Status, iter_replay, summary, tally, tally_what_if
-from bsu_rules.cli.options import add_key_options, nik, pseudonym_key
+from bsu_rules.cli.options import add_key_options, nik, positive_int, pseudonym_key
 from bsu_rules.decisions import mask_logged
 from bsu_rules.explain import render_text
 from bsu_rules.members.redact import printable
@@ -28,7 +28,7 @@ def add(sub: Any) -> None:
     p.add_argument("--ignore-unknown", action="store_true",
                    help="read the snapshot as evaluate --ignore-unknown read it (for a log that command wrote)")
     p.add_argument("--nik", type=nik, help="replay only the decisions about this NIK (16 digits)")
-    p.add_argument("--seq", type=int, action="append", metavar="N", help="replay only the line with this seq")
+    p.add_argument("--seq", type=positive_int, action="append", metavar="N", help="replay only the line with this seq")
     p.add_argument("--pseudonymize-key", metavar="KEY", help=argparse.SUPPRESS)  # shows in ps: warned about
     add_key_options(p)
     p.add_argument("--all", action="store_true", help="list identical decisions too")

@@ -13,9 +13,8 @@ from typing import Any
 from bsu_rules.audit.log import AuditError, DecisionLog
 from bsu_rules.batch.guard import among_rules
 from bsu_rules.cli.archive import add_full_nik_option, log_key, warn
-from bsu_rules.cli.batch import positive_int
 from bsu_rules.cli.exits import INTERRUPTED
-from bsu_rules.cli.options import add_key_options, read_ruleset, say_warned, used
+from bsu_rules.cli.options import add_key_options, positive_int, read_ruleset, say_warned, used
 from bsu_rules.members.redact import shortened
 from bsu_rules.ruleset.editions import bundled_rules
 
