@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bsu_rules.ruleset.files import TEST_FILE_LIMIT, UnsafePath, read_limited
+
 SUFFIXES = (".yaml", ".yml")
 
 
 def is_test_file(path: Path) -> bool:
     """A YAML file with a top-level ``cases:`` key (rule files have none). Only a regular file is read,
     and one larger than a test file may be only by its beginning: ``load_file`` tells its size."""
-    from bsu_rules.ruleset.files import TEST_FILE_LIMIT, UnsafePath, read_limited  # lazy: as below
-
     try:
         raw = read_limited(path.resolve(), TEST_FILE_LIMIT)
     except UnsafePath:
