@@ -27,6 +27,15 @@ class Missing(UnsafePath):
     """The file a rule set names is not there."""
 
 
+def followed(path: Path) -> Path:
+    """The file a symbolic link leads to; ``path`` itself when it is no link, or one that leads nowhere
+    (not there, or a loop): reading it then says so."""
+    try:
+        return path.resolve(strict=True) if path.is_symlink() else path
+    except (OSError, RuntimeError):
+        return path
+
+
 def read_limited(path: Path, limit: int) -> bytes:
     """The bytes of a regular file of at most ``limit`` bytes; UnsafePath otherwise.
 

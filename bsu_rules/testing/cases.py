@@ -24,7 +24,7 @@ from bsu_rules.members import BankAccount, Contribution, Employer, Member, Progr
 from bsu_rules.members.model import NOT_A_MONTH
 from bsu_rules.members.redact import hide_identifiers
 from bsu_rules.ruleset.diagnostics import Diagnostic, has_errors, nearest
-from bsu_rules.ruleset.files import TEST_FILE_LIMIT, Missing, UnsafePath, read_limited
+from bsu_rules.ruleset.files import TEST_FILE_LIMIT, Missing, UnsafePath, followed, read_limited
 from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.ruleset.schema import BREAK, Line, benefit_misfit, misfit
 from bsu_rules.ruleset.source import Located, dotted, read_yaml
@@ -123,9 +123,10 @@ def load_file(path: Path, rulesets: RuleSets) -> CaseFile:
     """Read and check a test file; nothing here raises on bad content."""
     file = str(path)
     try:
-        located = read_yaml(read_limited(path.resolve(), TEST_FILE_LIMIT), file)  # not UTF-8: told at its byte
+        located = read_yaml(read_limited(followed(path), TEST_FILE_LIMIT), file)  # not UTF-8: told at its byte
     except UnsafePath as exc:
-        said = str(exc)
+        said = "is a symbolic link that leads to no file (not there, or a loop of links)" \
+            if path.is_symlink() and followed(path) == path else str(exc)
         hint = ": split its cases into files of their own" if said.startswith("is larger") else \
             ": give the YAML file of the cases" if said == "is not a regular file" else ""
         code = Code.FILE_NOT_FOUND if isinstance(exc, Missing) else Code.FILE
