@@ -686,18 +686,21 @@ def test_a_place_is_read_by_the_name_its_table_gives() -> None:
         "This cannot be decided yet because the exact figure for Kota Bandung (Jawa Barat province) in the list "
         "of regency (UMK) and provincial (UMP) minimum wages is not yet confirmed in the programme's data. Known so "
         "far: the "
-        "latest wage reported by the employer is Rp3.800.001 and the wage ceiling that applies is at least "
-        "Rp3.800.000. The result depends on that figure. [1]")
+        "latest wage reported by the employer is Rp3.800.001, the wage ceiling that applies is at least "
+        "Rp3.800.000, and the lowest wage ceiling anywhere in the province of work is Rp3.500.000. The result "
+        "depends on that figure. [1]")
     assert _line(render_text(d, rs, "id"), "? ") == (  # the wage and the ceiling a worker compares, as an officer reads
         "Belum dapat ditentukan karena besaran pasti untuk Kota Bandung (Provinsi Jawa Barat) pada daftar upah "
         "minimum kabupaten/kota (UMK) dan provinsi (UMP) belum dipastikan di data program. Yang sudah diketahui: upah "
-        "terakhir yang dilaporkan pemberi kerja Rp3.800.001 dan batas upah yang berlaku paling sedikit Rp3.800.000. "
+        "terakhir yang dilaporkan pemberi kerja Rp3.800.001, batas upah yang berlaku paling sedikit Rp3.800.000, dan "
+        "batas upah terendah di provinsi tempat bekerja Rp3.500.000. "
         "Hasilnya bergantung pada besaran itu. [1]")
     assert d.rule("wage-ceiling").explain is not None and d.rule("wage-ceiling").explain.en == (
         "This cannot be decided yet because the figure for Kota Bandung (Jawa Barat province) in the list of "
         "regency (UMK) and provincial (UMP) minimum wages is not known exactly, only that it is at least "
-        "Rp3.742.276,48. Known so far: the latest wage reported by the employer is Rp3.800.001 and the wage ceiling "
-        "that applies is at least Rp3.800.000.")
+        "Rp3.742.276,48. Known so far: the latest wage reported by the employer is Rp3.800.001, the wage ceiling "
+        "that applies is at least Rp3.800.000, and the lowest wage ceiling anywhere in the province of work is "
+        "Rp3.500.000.")
     rs2021 = load_ruleset("bsu-2021")
     on = date(2021, 8, 10)
     outside = {**EXAMPLES[0], "work_regency_code": "3578", "wages": [{"period": "2021-06", "amount": 3_400_000}]}
@@ -1579,10 +1582,12 @@ def test_a_wage_not_reported_is_named_before_a_bound_row_it_would_not_settle() -
 
 
 @pytest.mark.parametrize(("lang", "said"), [
-    ("en", "Priority: not given priority (Priority for those without Kartu Prakerja, PKH, or BPUM): those given "
-           "priority are paid first [2]"),
-    ("id", "Prioritas: tidak diutamakan (Diutamakan yang belum menerima Kartu Prakerja, PKH, atau BPUM): peserta "
-           "yang diutamakan dibayar lebih dahulu [2]")])
+    ("en", "Priority: not given priority (Priority for those without Kartu Prakerja, PKH, or BPUM), as the record "
+           "shows: recorded as receiving the pre-employment card (Kartu Prakerja), the Family Hope Programme (PKH), "
+           "or presidential aid for micro enterprises (BPUM) in 2022. Those given priority are paid first. [2]"),
+    ("id", "Prioritas: tidak diutamakan (Diutamakan yang belum menerima Kartu Prakerja, PKH, atau BPUM), karena data "
+           "peserta: tercatat menerima Kartu Prakerja, Program Keluarga Harapan (PKH), atau Banpres Produktif Usaha "
+           "Mikro (BPUM) pada tahun 2022. Peserta yang diutamakan dibayar lebih dahulu. [2]")])
 def test_a_worker_given_no_priority_hears_that_others_are_paid_first(lang: str, said: str) -> None:
     """Pasal 5 10/2022 puts those without other aid first: an eligible PKH recipient is told so, not only
     "every requirement is met" and an amount, which promised a payment the order may not reach."""
@@ -1593,3 +1598,19 @@ def test_a_worker_given_no_priority_hears_that_others_are_paid_first(lang: str, 
     assert said in render_text(decision, rs, lang, "worker").splitlines()
     plain = rs.plan().decide(parse_member(EXAMPLES[0]), hints=True)
     assert plain.outcome.value == "eligible" and "Prior" not in render_text(plain, rs, lang, "worker")
+
+
+def test_a_priority_resting_on_an_interpretation_says_so_to_the_worker() -> None:
+    """2021's sector priority maps the regulation's sectors to KBLI by the project's reading: the worker
+    hears what the record shows and that the line is an interpretation, as every other line says."""
+    rs = load_ruleset("bsu-2021")
+    member = {**EXAMPLES[0], "employer": {**EXAMPLES[0]["employer"], "sector": "P"},
+              "wages": [{"period": p, "amount": 3_400_000} for p in ("2021-04", "2021-05", "2021-06")],
+              "contributions": [{"period": p, "amount": 200_000, "paid_on": f"{p}-20"}
+                                for p in ("2021-04", "2021-05", "2021-06")]}
+    decision = evaluate(rs, member, on="2021-11-10")
+    assert decision.outcome.value == "eligible", decision.outcome
+    (line,) = [line for line in render_text(decision, rs, "en").splitlines() if line.startswith("Priority: ")]
+    assert line.startswith("Priority: not given priority (Priority for the hardest-hit sectors), as the record shows: "
+                           "employer's business sector: education. Those given priority are paid first. This is an "
+                           "interpretation of the provision cited, not its wording. [")

@@ -61,7 +61,8 @@ _W: dict[str, dict[str, str]] = {
         "this_kpj": "KPJ {}", "this_card": "kartu ini", "paid_row": "baris {} pada berkas yang sama",
         "paid_other": "data kepesertaan lain",
         "prio": "{met} dari {all} kriteria prioritas terpenuhi", "prio_unknown": ", {n} belum dapat ditentukan",
-        "later": "tidak diutamakan ({}): peserta yang diutamakan dibayar lebih dahulu",
+        "later": "tidak diutamakan ({title}), karena data peserta: {why}. "
+                 "Peserta yang diutamakan dibayar lebih dahulu.",
         "basis_policy": "berdasarkan kebijakan", "basis_interpretation": "berdasarkan penafsiran",
         "worker_policy": "Ini kebijakan program, bukan bunyi pasal peraturan.",
         "worker_interpretation": "Ini penafsiran atas ketentuan yang dirujuk, bukan bunyi pasalnya.",
@@ -96,7 +97,7 @@ _W: dict[str, dict[str, str]] = {
         "this_kpj": "KPJ {}", "this_card": "this card", "paid_row": "row {} of the same file",
         "paid_other": "another membership record",
         "prio": "{met} of {all} priority criteria met", "prio_unknown": ", {n} not yet known",
-        "later": "not given priority ({}): those given priority are paid first",
+        "later": "not given priority ({title}), as the record shows: {why}. Those given priority are paid first.",
         "basis_policy": "based on policy", "basis_interpretation": "based on interpretation",
         "worker_policy": "This is a policy of the programme, not the wording of a regulation.",
         "worker_interpretation": "This is an interpretation of the provision cited, not its wording.",
@@ -366,6 +367,18 @@ class _Context:
         return [(_capital(g.describe(k, self.params, lang)), g.show(k, v, lang, self.places))
                 for k, v in r.values.items()]
 
+    def later(self, r: RuleOutcome) -> str:
+        """Why a priority criterion puts an eligible worker after others, in words: what the record shows
+        (a fact it states, such as having received PKH, or a value, such as the employer's sector),
+        what the criterion rests on when not the regulation's words, and its article."""
+        g, lang = self.g, self.lang
+        why = [g.describe(k, self.params, lang) if v is True else f"{g.describe(k, self.params, lang)}: "
+               f"{g.show(k, v, lang, self.places)}" for k, v in r.values.items()
+               if not k.startswith("param.") and v is not None and v is not False]
+        text = self.w["later"].format(title=self.title(r.id), why="; ".join(why) or "-")
+        note = self.note(r.source, r.basis)
+        return " ".join([text, *self.basis_for_worker(r)]) + (f" [{note}]" if note else "")
+
     def basis(self, r: RuleOutcome) -> list[str]:
         key = f"basis_{r.basis}"
         return [f"({self.w[key]})"] if key in self.w else []
@@ -423,8 +436,7 @@ def worker(decision: Decision, ruleset: RuleSet | None, lang: str, unpaid: Unpai
     facts = c.dates() + c.payment("worker")  # the benefit's citation is the first footnote
     for r in decision.rules if decision.outcome.value == "eligible" and unpaid is None else ():
         if r.outcome is RuleResult.NOT_PRIORITIZED:  # paid, but after those given priority
-            note = c.note(r.source, r.basis)
-            facts.append((c.w["priority"], c.w["later"].format(c.title(r.id)) + (f" [{note}]" if note else "")))
+            facts.append((c.w["priority"], c.later(r)))
     ineligible = decision.outcome.value == "ineligible"
     shown = (RuleResult.FAIL,) if ineligible else _SHOWN_TO_WORKER  # a review then changes nothing
     lines: list[Line] = []
