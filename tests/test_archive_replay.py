@@ -910,7 +910,7 @@ def test_replay_says_when_an_asked_seq_or_nik_is_not_in_the_log(tmp_path: Path, 
     err = capsys.readouterr().err
     assert "has seq 99" in err and "has seq 3" not in err
     assert main(["replay", str(log), "--archive", str(archive), "--seq", "3"]) == 0
-    for seq in ("\u0663", "\uff13", "0", "-3"):  # Arabic-Indic and full-width 3: digits 0-9 only, as --nik
+    for seq in ("\u0663", "\uff13", "0", "-3", "+3", "0_3"):  # Arabic-Indic and full-width 3: digits 0-9 only, as --nik
         assert main(["replay", str(log), "--archive", str(archive), "--seq", seq]) == 2
         assert "is not a positive whole number" in capsys.readouterr().err
 

@@ -23,7 +23,7 @@ from strategies import members
 from bsu_rules import InputError, load_ruleset, parse_member
 from bsu_rules.audit import DecisionLog, LogError, entry_hash, kept_fields, key_id, pseudonym, verify_log
 from bsu_rules.audit.chain import canonical_bytes, read_log
-from bsu_rules.audit.snapshot import logged_inputs, project
+from bsu_rules.audit.snapshot import KEY_ENV, logged_inputs, project
 from bsu_rules.cli import main
 from bsu_rules.decisions import canonical_json, mask_nik
 from bsu_rules.members import parse_record, record_hash
@@ -743,3 +743,47 @@ def test_a_rule_set_named_with_terminal_escapes_is_no_decision(tmp_path: Path, l
     result = verify_log(forged)
     assert result.problem is not None and (result.problem.line, result.problem.kind) == (3, "invalid"), result
     assert "\x1b" not in str(result.problem) and "\x9b" not in str(result.problem)
+
+
+def test_a_key_file_that_is_the_standard_input_the_members_come_from_is_refused(tmp_path: Path) -> None:
+    """`cat m.jsonl | evaluate - --key-file /dev/stdin` took the first record as the key, and the count
+    line no longer added up to the records given; a key piped in with the members in a file still works."""
+    import subprocess
+    import sys
+
+    members = EXAMPLES.read_bytes()
+    command = [sys.executable, "-m", "bsu_rules", "evaluate", "bsu-2022"]
+    both = subprocess.run([*command, "-", "--log", str(tmp_path / "a.jsonl"), "--key-file", "/dev/stdin"],
+                          input=members, capture_output=True, check=False)
+    assert both.returncode == 2 and both.stdout == b""
+    assert b"/dev/stdin: standard input, which the members are read from (`-`)" in both.stderr
+    piped = subprocess.run([*command, str(EXAMPLES), "--log", str(tmp_path / "b.jsonl"), "--key-file", "/dev/stdin"],
+                           input=b"k3y-random-abcdef0123\n", capture_output=True, check=False)
+    assert piped.returncode == 0 and b"16 read = 16 decided + 0 rejected" in piped.stderr
+
+
+def test_a_key_is_taken_whole_or_refused_and_the_same_bytes_however_given(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch,
+                                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    """A first line over 64 KiB was cut short without a word (another key than the environment's);
+    bytes that are not UTF-8 in the environment were blamed on a file name; a str key to run_batch
+    failed deep in the first chunk."""
+    from bsu_rules.batch.run import run_batch
+
+    long_key = tmp_path / "long.key"
+    long_key.write_bytes(b"ab" * 40_000 + b"\n")
+    assert main(["evaluate", "bsu-2022", str(EXAMPLES), "--log", str(tmp_path / "a.jsonl"), "--key-file",
+                 str(long_key)]) == 2
+    assert "the key's first line is longer than 65,536 bytes" in capsys.readouterr().err
+    raw = b"k\xffey-random-abcdef0123"
+    (tmp_path / "raw.key").write_bytes(raw)
+    assert main(["evaluate", "bsu-2022", str(EXAMPLES), "--log", str(tmp_path / "f.jsonl"), "--key-file",
+                 str(tmp_path / "raw.key")]) == 0
+    monkeypatch.setenv(KEY_ENV, os.fsdecode(raw))
+    assert main(["evaluate", "bsu-2022", str(EXAMPLES), "--log", str(tmp_path / "e.jsonl")]) == 0
+    capsys.readouterr()
+    assert envelopes(tmp_path / "f.jsonl")[0]["pseudonym_key"] == envelopes(tmp_path / "e.jsonl")[0]["pseudonym_key"]
+    counts = run_batch("bsu-2022", EXAMPLES, tmp_path / "o.parquet", key="kunci-acak-16-b!")
+    assert counts.decided == 16
+    with pytest.raises(TypeError, match="a pseudonymisation key is str or bytes, not int"):
+        run_batch("bsu-2022", EXAMPLES, tmp_path / "p.parquet", key=123)  # type: ignore[arg-type]

@@ -566,3 +566,19 @@ def test_ctrl_c_while_the_command_line_itself_loads_is_said_in_one_line(monkeypa
     monkeypatch.setattr(sys, "meta_path", [Interrupting(), *sys.meta_path])
     assert program() == 130
     assert capsys.readouterr().err == "bsu-rules: interrupted before the command began: nothing was read or written\n"
+
+
+@pytest.mark.parametrize("option", ["--log", "--key-file", "--table", "input"])
+def test_a_loop_of_symbolic_links_is_named_not_an_internal_error(tmp_path: Path, option: str,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    """``Path.resolve`` raises RuntimeError on a loop (Python 3.11, 3.12), from wherever a path is read."""
+    loop = tmp_path / "loop.jsonl"
+    loop.symlink_to(loop.name)
+    given = {"--log": [EXAMPLES, "--log", str(loop), "--full-nik"],
+             "--key-file": [EXAMPLES, "--log", str(tmp_path / "ok.jsonl"), "--key-file", str(loop)],
+             "--table": [EXAMPLES, "--table", f"minimum_wage={loop}"], "input": [str(loop)]}[option]
+    assert main(["evaluate", "bsu-2022", *given]) == 2
+    err = capsys.readouterr().err
+    said = "too many levels of symbolic links" if option == "input" else \
+        "a symbolic link that leads round a loop of links, to no file"  # the system's words, where it reads one
+    assert f"bsu-rules: {loop}: {said}" in err and "internal error" not in err, err

@@ -159,6 +159,8 @@ def test_cli_coverage_and_fail_under(capsys: pytest.CaptureFixture[str]) -> None
     assert "under --fail-under 50%" in capsys.readouterr().out
     assert main(["test", str(fixture("coverage")), "--fail-under", "50%"]) == 1  # as the message writes it
     capsys.readouterr()
+    assert main(["test", str(fixture("coverage")), "--fail-under", "46.2"]) == 1  # 46.15…%: never "46.2% under 46.2%"
+    assert "rule coverage 46.15% is under --fail-under 46.2%" in capsys.readouterr().out
     for given in ("nan", "101", "-1", "inf"):  # NaN: no coverage is under it, so the gate never closed
         assert main(["test", str(fixture("coverage")), "--fail-under", given]) == 2
         assert f"'{given}' is not a percentage from 0 to 100" in capsys.readouterr().err
@@ -527,6 +529,21 @@ def test_a_test_file_is_read_only_from_a_regular_file_within_a_limit(tmp_path: P
         assert said in capsys.readouterr().err
 
 
+def test_a_test_file_too_large_is_told_however_far_down_its_cases_begin(tmp_path: Path,
+                                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    """A folder's test file over the limit whose `cases:` comes after megabytes of comments was skipped
+    without a word, and `test rules/` passed without running its cases."""
+    from bsu_rules.ruleset.files import TEST_FILE_LIMIT
+
+    (tmp_path / "tests").mkdir()
+    big = tmp_path / "tests" / "big.yaml"
+    big.write_bytes(b"ruleset: bsu-2022\n" + b"# x\n" * (TEST_FILE_LIMIT // 4) + b"cases:\n  - name: x\n")
+    assert main(["test", str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    assert f"{big}:1:1: error [file]: the test file is larger than the limit" in out
+    assert out.splitlines()[-1] == f"0 passed, 0 failed; {big} could not be read, so none of its cases ran"
+
+
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-32", "utf-32-be"])
 def test_a_test_file_saved_as_utf16_is_unread_and_fails_the_run(tmp_path: Path, encoding: str,
                                                                 capsys: pytest.CaptureFixture[str]) -> None:
@@ -558,3 +575,14 @@ def test_coverage_names_the_file_of_an_id_two_files_share(rules_copy: Path) -> N
     labels = {r.ruleset for r in measure([bundled, copy], []).rules}
     assert labels == {f"bsu-2022 ({bundled.path})", f"bsu-2022 ({copy.path})"}
     assert {r.ruleset for r in measure([copy], []).rules} == {"bsu-2022"}
+
+
+def test_a_file_reached_by_two_paths_is_run_once(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A folder and a file in it, the same file twice, or a link to it: each case is counted once."""
+    rules = Path(__file__).resolve().parents[1] / "rules"
+    cases = rules / "tests" / "bsu-2022.yaml"
+    (tmp_path / "link.yaml").symlink_to(cases)
+    assert main(["test", str(rules)]) == 0
+    alone = capsys.readouterr().out.splitlines()[-1]
+    assert main(["test", str(rules), str(rules / "tests"), str(cases), str(tmp_path / "link.yaml")]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == alone

@@ -33,10 +33,15 @@ ALWAYS_KEPT = ("nik", "citizenship", "participant_category")
 Members = str | Path | Iterable[str | Path] | Iterable[Member | dict[str, Any]] | Mapping[str, Member]
 
 
-def _key_bytes(key: str | bytes) -> bytes:
+def key_bytes(key: str | bytes) -> bytes:
+    """A pseudonymisation key as bytes (text as UTF-8); TypeError or ValueError for one that is none."""
     if not isinstance(key, str | bytes):
         raise TypeError(f"a pseudonymisation key is str or bytes, not {type(key).__name__}")
-    data = key.encode("utf-8") if isinstance(key, str) else key
+    try:
+        data = key.encode("utf-8") if isinstance(key, str) else key
+    except UnicodeEncodeError:  # a lone surrogate, as os.environ gives for bytes that are not UTF-8
+        raise ValueError("the pseudonymisation key is text that is not UTF-8 (a lone surrogate): give it as "
+                         "bytes") from None
     if not data.strip():
         raise ValueError("the pseudonymisation key is empty or only spaces")
     return data
@@ -44,12 +49,12 @@ def _key_bytes(key: str | bytes) -> bytes:
 
 def pseudonym(nik: str, key: str | bytes) -> str:
     """The pseudonym a log stores for ``nik``: HMAC-SHA256(key, nik) as 64 hex digits."""
-    return hmac.new(_key_bytes(key), nik.encode("utf-8"), hashlib.sha256).hexdigest()
+    return hmac.new(key_bytes(key), nik.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 def key_id(key: str | bytes) -> str:
     """A public fingerprint of a key (16 hex digits), so an auditor knows which key a log used."""
-    return hmac.new(_key_bytes(key), b"bsu-rules key id", hashlib.sha256).hexdigest()[:16]
+    return hmac.new(key_bytes(key), b"bsu-rules key id", hashlib.sha256).hexdigest()[:16]
 
 
 def kept_fields(ruleset: RuleSet) -> list[tuple[str, ...]]:
@@ -110,7 +115,7 @@ def json_hash(data: bytes, key: str | bytes | None) -> str:
     """``input_hash`` of a record already written as its JSON (``record_json``)."""
     if key is None:
         return hashlib.sha256(data).hexdigest()
-    return hmac.new(_key_bytes(key), data, hashlib.sha256).hexdigest()
+    return hmac.new(key_bytes(key), data, hashlib.sha256).hexdigest()
 
 
 def logged_inputs(record: dict[str, Any], paths: Iterable[tuple[str, ...]], key: str | bytes | None) -> dict[str, Any]:

@@ -32,7 +32,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from bsu_rules._version import __version__
-from bsu_rules.audit.snapshot import key_id
+from bsu_rules.audit.snapshot import key_bytes, key_id
 from bsu_rules.batch.dedupe import Repeats, gather, mark, record_hashes, settle
 from bsu_rules.batch.fallback import ScalarTablePlan
 from bsu_rules.batch.niks import RUN_KEY, mask_long_numbers, mask_niks, nik_keys
@@ -245,7 +245,7 @@ def run_batch(ruleset: str | Path | RuleSet | Callable[[], RuleSet], source: str
               on: date | None = None, rejects: str | Path | None = None, chunk_size: int | None = None,
               engine: str | None = None, ignore_unknown: bool = False,
               progress: Callable[[int, int], None] | None = None, reader: Reader | None = None,
-              key: bytes | None = None, counts: Counts | None = None) -> Counts:
+              key: str | bytes | None = None, counts: Counts | None = None) -> Counts:
     """Decide every member of ``source`` into ``output``; malformed rows go to ``rejects``. With
     ``key``, ``nik_key`` holds HMAC-SHA256(key, NIK); without, it is empty. ``ruleset`` may be a
     function that loads it: it is then loaded while the input is being scanned. ``counts``, when
@@ -256,6 +256,7 @@ def run_batch(ruleset: str | Path | RuleSet | Callable[[], RuleSet], source: str
     beside the output, the old one having been removed first: the manifest is the commit point. A
     run that fails or is killed leaves nothing at the final paths (its temporary files are removed
     now, or by the next run for the same output)."""
+    key = None if key is None else key_bytes(key)  # a wrong one told now, not deep in the first chunk
     reader = reader or open_input(source, chunk_size, engine, ignore_unknown)
     output = Path(output)
     rejects = Path(rejects or default_rejects(output))

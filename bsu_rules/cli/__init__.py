@@ -141,6 +141,10 @@ def _os_error(exc: OSError) -> str:
     return f"{hidden_path(str(exc.filename))}: {said}"  # the caller's own name, yet never a NIK
 
 
+_LOOP = re.compile(r"Symlink loop from '(.*)'", re.S)
+"""What ``Path.resolve`` says of a loop of symbolic links."""
+
+
 def main(argv: Sequence[str] | None = None, *, last: bool = False) -> int:
     """Run a command; the exit status means the same for every command (``exits``), never a traceback.
     ``last``: nothing but the exit follows (``program``), so Ctrl-C and SIGTERM are then ignored, not
@@ -203,6 +207,16 @@ def _command(argv: Sequence[str] | None, last: bool) -> int:
         print(f"bsu-rules: interrupted{' ' + done if done else ''}", file=sys.stderr, flush=True)
         status: int = getattr(exc, "status", INTERRUPTED)
         return status
+    except RuntimeError as exc:  # Path.resolve() on a loop of symbolic links (Python 3.11, 3.12), wherever called
+        looped = _LOOP.fullmatch(str(exc))
+        if looped is None:
+            print(report_internal_error(exc), file=sys.stderr)
+            return FAILED
+        from bsu_rules.members.redact import hidden_path  # lazy: an error only
+
+        print(f"bsu-rules: {hidden_path(looped[1])}: a symbolic link that leads round a loop of links, to no file",
+              file=sys.stderr)
+        return FAILED
     except UnicodeEncodeError as exc:  # a name in another encoding (Latin-1 on an old share) where one is written
         if not any("\udc80" <= c <= "\udcff" for c in str(exc.object)):
             print(report_internal_error(exc), file=sys.stderr)

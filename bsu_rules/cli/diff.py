@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from bsu_rules.cli.options import day, load
+from bsu_rules.cli.options import day, load, seconds
 from bsu_rules.diff import SECTIONS, compare, decision_dates, flips
 from bsu_rules.diff_text import render_text
 from bsu_rules.errors import InputError
@@ -41,7 +41,7 @@ def add(sub: Any) -> None:
                    help="with --symbolic: write each region's witness as a rule-author test case of NEW to FILE "
                         "(and of OLD to FILE with .old before the suffix)")
     p.add_argument("--limit", type=int, default=40, metavar="N", help="with --symbolic: at most N regions")
-    p.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS", help="with --symbolic: per solver call")
+    p.add_argument("--timeout", type=seconds, default=60.0, metavar="SECONDS", help="with --symbolic: per solver call")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(run=run)
 

@@ -61,12 +61,31 @@ def pseudonym_key(args: argparse.Namespace) -> bytes | None:
             mode = os.fstat(f.fileno()).st_mode
             if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):  # /dev/zero: 65 536 NUL bytes anyone can guess
                 raise InputError([(path, f"{file_kind(mode)}, not a regular file: give the file holding the key")])
+            if _reads_standard_input(args) and _same_file(f.fileno(), 0):  # the first record would be the key
+                raise InputError([(path, "standard input, which the members are read from (`-`): give the key "
+                                         "in a file of its own")])
             first = f.readline(1 << 16)
+            if len(first) == 1 << 16 and not first.endswith(b"\n") and f.read(1):  # cut short: another key
+                raise InputError([(path, "the key's first line is longer than 65,536 bytes: a key is a line of "
+                                         "some 32 to 64 characters (openssl rand -hex 32)")])
         if not first:
             raise InputError([(path, "the key file is empty")])
         return _key(first.removeprefix(_BOM).rstrip(b"\r\n"), path, "the key (the file's first line)")
     value = os.environ.get(KEY_ENV)  # a line, as in a file: a secret made with `echo` ends with its line end
-    return _key(value.encode("utf-8").rstrip(b"\r\n"), f"${KEY_ENV}", "the key") if value else None
+    return _key(os.fsencode(value).rstrip(b"\r\n"), f"${KEY_ENV}", "the key") if value else None  # its bytes, as given
+
+
+def _reads_standard_input(args: argparse.Namespace) -> bool:
+    given = [*(getattr(args, "files", None) or ()), getattr(args, "input", None), getattr(args, "members", None)]
+    return "-" in given
+
+
+def _same_file(fd: int, other: int) -> bool:
+    try:
+        a, b = os.fstat(fd), os.fstat(other)
+    except OSError:  # no standard input at all
+        return False
+    return (a.st_dev, a.st_ino) == (b.st_dev, b.st_ino)
 
 
 _BOM = "\ufeff".encode()  # an editor's mark at the start of a text file, not part of the key
@@ -125,9 +144,9 @@ def seconds(text: str) -> float:
 
 
 def positive_int(text: str) -> int:
-    """A whole number of 1 or more, in the digits 0-9 (``int`` would also take ``٣`` or ``１``)."""
+    """A whole number of 1 or more, in the digits 0-9 only (``int`` would also take ``٣``, ``+5`` or ``1_6``)."""
     try:
-        value = int(text) if text.isascii() else 0
+        value = int(text) if text.isascii() and text.isdigit() else 0
     except ValueError:
         value = 0
     if value <= 0:

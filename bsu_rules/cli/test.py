@@ -55,7 +55,9 @@ def run(args: argparse.Namespace) -> int:
             print()
             print(coverage.table())
         if under and coverage is not None:
-            print(f"rule coverage {coverage.percent:.1f}% is under --fail-under {args.fail_under:g}%")
+            shown = next(f"{coverage.percent:.{n}f}" for n in (1, 2, 4, 8, 17)  # 38.46, never "38.5% under 38.5%"
+                         if float(f"{coverage.percent:.{n}f}") < args.fail_under or n == 17)
+            print(f"rule coverage {shown}% is under --fail-under {args.fail_under:g}%")
     if report.unfound:
         return FAILED
     if args.keyword is not None and not report.results and not report.not_run:  # a mistyped filter tests nothing

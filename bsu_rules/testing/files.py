@@ -15,12 +15,12 @@ SUFFIXES = (".yaml", ".yml")
 
 def is_test_file(path: Path) -> bool:
     """A YAML file with a top-level ``cases:`` key (rule files have none). Only a regular file is read:
-    one larger than a test file may be is judged by its beginning, one that cannot be read is taken
+    one larger than a test file may be is judged by a line ``cases:`` in it, one that cannot be read is taken
     for a test file; ``load_file`` then tells why it cannot be run."""
     try:
         raw = read_limited(followed(path), TEST_FILE_LIMIT)
     except UnsafePath as exc:
-        return path.is_file() and (_has_cases_line(_head(path)) if str(exc).startswith("is larger") else True)
+        return path.is_file() and (_cases_line_anywhere(path) if str(exc).startswith("is larger") else True)
     from bsu_rules.ruleset.source import read_yaml  # lazy: pytest imports this module in every project
 
     data = read_yaml(raw, str(path)).data
@@ -33,12 +33,19 @@ def _has_cases_line(raw: bytes) -> bool:
     return any(line.startswith("cases:") for line in _text(raw).splitlines())
 
 
-def _head(path: Path) -> bytes:
+def _cases_line_anywhere(path: Path) -> bool:
+    """Whether a file too large to read whole has a line starting ``cases:``, read a MiB at a time: a
+    test file that large is told (by ``load_file``), never skipped for where its cases begin."""
     try:
         with path.open("rb") as f:
-            return f.read(1 << 16)
-    except OSError:  # gone since: load_file would say so, but nothing says it is a test file
-        return b""
+            tail = b"\n"
+            while chunk := f.read(1 << 20):
+                if b"\ncases:" in tail + chunk:
+                    return True
+                tail = chunk[-len(b"\ncases:"):]
+    except OSError:  # gone since: nothing says it is a test file
+        return False
+    return False
 
 
 def _text(raw: bytes) -> str:

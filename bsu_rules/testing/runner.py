@@ -8,6 +8,7 @@ loaded once; decisions go through the public API (``ruleset.plan(on).decide(memb
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -148,7 +149,7 @@ def _problem(d: Diagnostic) -> str:
 
 def run_paths(paths: Sequence[str | Path], keyword: str | None = None, lang: str = "en") -> Report:
     """Run every test file at or under ``paths``; ``keyword`` keeps cases whose name contains it."""
-    report, rulesets = Report(), RuleSets()
+    report, rulesets, seen = Report(), RuleSets(), set[str]()
     for given in paths:
         path = Path(given)
         if not path.exists():
@@ -164,7 +165,9 @@ def run_paths(paths: Sequence[str | Path], keyword: str | None = None, lang: str
                                                  "not a test file: it has no top-level `cases:` key"))
             continue
         for file in files:
-            run_file(load_file(file, rulesets), report, keyword, lang)
+            if (real := os.path.realpath(file)) not in seen:  # a folder and a file in it: each case once
+                seen.add(real)
+                run_file(load_file(file, rulesets), report, keyword, lang)
     return report
 
 
