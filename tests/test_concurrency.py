@@ -68,7 +68,7 @@ def test_one_decision_read_by_threads_at_once_is_the_same_decision() -> None:
             def read(d: bsu_rules.Decision = decision) -> None:
                 try:
                     hints = [r.hint for r in d.rules]  # outcomes first, as a caller may read them
-                    assert d.to_json() and d.model_dump_json() and len(hints) == 14
+                    assert d.to_json() and d.model_dump_json() and len(hints) == len(ruleset.model.rules) == 15
                 except (AttributeError, AssertionError) as exc:
                     errors.append(repr(exc))
             threads = [threading.Thread(target=read) for _ in range(4)]

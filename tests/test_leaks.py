@@ -505,3 +505,23 @@ def test_a_nik_is_found_in_a_batch_run_without_a_key_through_its_input(
         assert said.startswith(f"Row 1 of {members}") and "3204********0003" in said
     assert main(["explain", "bsu-2022", str(out), "--input", str(members), "--nik", "3204120000000001"]) == 1
     assert "has no row with this NIK" in capsys.readouterr().err
+
+
+_DIGITS_IN_HASH = "0daa1c94f868ba7640836623185fc2d3a1fdf8f2eac23db9098c8d811894e67e"  # 13 digits in a row
+
+
+@pytest.mark.parametrize("mask", ["hide_identifiers", "mask_logged", "mask_identifiers", "mask_typed"])
+def test_a_sha256_holding_a_long_run_of_digits_is_said_as_it_is(mask: str) -> None:
+    """A sixth of all sha256s hold ten decimal digits in a row: a rule set's hash was shown
+    `0daa1c94f868ba764*******185fc…` by replay and `…ba<13 digits>fc…` on the rule set line. A NIK
+    inside a hash, or digits running into one, are still left out."""
+    from bsu_rules import decisions
+    from bsu_rules.members import redact
+
+    shown = getattr(redact, mask, None) or getattr(decisions, mask)
+    assert _DIGITS_IN_HASH in shown(f"rule set {_DIGITS_IN_HASH}")
+    nik_in_hash = _DIGITS_IN_HASH[:14] + "3204125708940003" + _DIGITS_IN_HASH[30:]
+    for text in (f"sha {nik_in_hash}", f"{_DIGITS_IN_HASH[:-8]}12345678 09876543"):
+        assert not re.search(r"3204.?1257.?0894.?0003|1234.?5678.?.?0987.?6543", shown(text)), shown(text)
+    assert redact.hidden_path(f"/tmp/arch/{_DIGITS_IN_HASH}/bsu-2022.yaml") == \
+        f"/tmp/arch/{_DIGITS_IN_HASH}/bsu-2022.yaml"

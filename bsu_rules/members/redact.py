@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from bsu_rules.nik import nik_issue
@@ -52,8 +52,35 @@ def hide_identifiers(text: str) -> str:
     (``22041870213.0`` reads ``<11 digits>.0``: the part that makes it wrong). Ten digits or more
     split by other short gaps (a tab, a no-break or thin space, a dash between spaces, a comma, a
     colon, an escape such as ``\\u200b`` in quoted text) are left out too, unless they are dates,
-    months or times of day."""
+    months or times of day. A sha256 is said as it is (``beside_hashes``)."""
+    return beside_hashes(_hide_identifiers, text)
+
+
+def _hide_identifiers(text: str) -> str:
     return _QUOTED.sub(_quoted_out, _IN_MESSAGE.sub(_left_out, _SPLIT.sub(_split_out, text)))
+
+
+_HEX = re.compile(r"(?<![0-9A-Za-z])[0-9a-f]{64}(?![0-9A-Za-z])")
+"""A sha256 in hexadecimal, a word of its own (a rule set's, a decision's, an input's hash)."""
+_STAND_IN = "\ue000"
+"""What stands for a hash while the text beside it is masked: no digit, and nothing a mask matches."""
+
+
+def beside_hashes(mask: Callable[[str], str], text: str) -> str:
+    """``mask`` applied to ``text`` with each sha256 in it kept as it is: a sixth of all hashes hold ten
+    decimal digits in a row, which are no one's number, unless sixteen of them make a NIK, or digits
+    stand just beside the hash (a number may run into it): then the hash is masked as any text is.
+    Should ``mask`` leave out a hash's place, the whole text is masked."""
+    hashes = [m.group() for m in _HEX.finditer(text) if not _holds_nik("".join(c if c.isdigit() else " "
+                                                                              for c in m.group()))
+              and not any(c.isdigit() for c in text[max(0, m.start() - 3):m.start()] + text[m.end():m.end() + 3])]
+    if not hashes or _STAND_IN in text:
+        return mask(text)
+    shown = mask(_HEX.sub(lambda m: _STAND_IN if m.group() in hashes else m.group(), text))
+    if shown.count(_STAND_IN) != len(hashes):
+        return mask(text)
+    kept = iter(hashes)
+    return re.sub(_STAND_IN, lambda _: next(kept), shown)
 
 
 _ESCAPE = r"\\(?:x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[tnrfvab])"
@@ -246,9 +273,12 @@ digits of one stand in it or run into it from the parts beside it (``_near_ident
 
 
 def _near_identifier(path: str, found: re.Match[str]) -> bool:
-    """Whether a NIK- or account-like run of digits (``IDENTIFIER``) lies in the part ``found``, or runs into it
-    across a slash: then the part is a path's part like any other."""
-    return any(m.start() < found.end() + 1 and found.start() - 1 < m.end() for m in IDENTIFIER.finditer(path))
+    """Whether a NIK-like run of digits lies in the part ``found``, or a NIK- or account-like run
+    (``IDENTIFIER``) runs into it across a slash: then the part is a path's part like any other. A run
+    within the hash that makes no NIK is the hash's own (``beside_hashes``)."""
+    return any(m.start() < found.end() + 1 and found.start() - 1 < m.end()
+               and not (found.start() <= m.start() and m.end() <= found.end() and not _holds_nik(m.group()))
+               for m in IDENTIFIER.finditer(path))
 
 
 _DATED = re.compile(r"(?<![0-9])(?:18|19|20)[0-9]{2}(?:[-_.](?:0[1-9]|1[0-2])(?:[-_.](?:0[1-9]|[12][0-9]|3[01]))?)?"
