@@ -362,7 +362,8 @@ def flips(old: RuleSet, new: RuleSet, records: Iterable[tuple[int | str, Any]], 
     """Decide every record under both sides (on the dates ``decision_dates`` gives); count outcome
     pairs and explain each flip, and count the records eligible on both sides but paid through
     another channel (``channels``), another amount (``amounts``, the benefit's total in rupiah) or in
-    other instalments (``instalments``)."""
+    other instalments (``instalments``), or held for other reviews before payment (``reviews``: the
+    flags raised)."""
     old_day, new_day = decision_dates(old, new, old_on, new_on)
     old_plan, new_plan = old.plan(old_day), new.plan(new_day)
     pairs: Counter[tuple[str, str]] = Counter()
@@ -371,6 +372,7 @@ def flips(old: RuleSet, new: RuleSet, records: Iterable[tuple[int | str, Any]], 
     moves: dict[tuple[Any, Any], Json] = {}
     amounts: dict[tuple[Any, Any], Json] = {}
     instalments: dict[tuple[Any, Any], Json] = {}
+    reviews: dict[tuple[Any, Any], Json] = {}
     for number, record in records:
         try:
             if isinstance(record, BadRecord):
@@ -387,6 +389,7 @@ def flips(old: RuleSet, new: RuleSet, records: Iterable[tuple[int | str, Any]], 
                 _tally(moves, a.channel, b.channel, example, examples)
                 _tally(amounts, _amount(a), _amount(b), example, examples)
                 _tally(instalments, *_split(a, b), example, examples)
+                _tally(reviews, tuple(a.flags), tuple(b.flags), example, examples)
             continue
         why = responsible(a, b)
         cause = tuple(w["rule"] for w in why if w["change"] != "unchanged")
@@ -403,7 +406,8 @@ def flips(old: RuleSet, new: RuleSet, records: Iterable[tuple[int | str, Any]], 
                                                             g["still_unknown"])),
             "channels": _ranked(moves, ""), "amounts": _ranked(amounts, 0),
             "instalments": [g | {k: None if g[k] is None else list(g[k]) for k in ("old", "new")}
-                            for g in _ranked(instalments, ())]}
+                            for g in _ranked(instalments, ())],
+            "reviews": [g | {"old": list(g["old"]), "new": list(g["new"])} for g in _ranked(reviews, ())]}
 
 
 def _amount(decision: Decision) -> int | None:

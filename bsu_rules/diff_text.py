@@ -185,6 +185,11 @@ def _members(m: dict[str, Any]) -> list[str]:
     for c in m.get("instalments", []):
         lines.append(f"  {_paid(c['old'])} → {_paid(c['new'])}: {c['count']} member(s)")
         lines += _examples(c)
+    lines.append("Reviewed otherwise before payment (eligible under both)" + ("" if m.get("reviews") else ": none"))
+    for c in m.get("reviews", []):
+        lines.append(f"  {', '.join(c['old']) or 'no review'} → {', '.join(c['new']) or 'no review'}: "
+                     f"{c['count']} member(s)")
+        lines += _examples(c)
     return lines
 
 

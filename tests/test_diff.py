@@ -477,3 +477,22 @@ def test_a_solver_time_limit_that_is_no_number_of_seconds_is_a_usage_error(timeo
                                                                           capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["diff", "bsu-2021", "bsu-2022", "--symbolic", "--timeout", timeout]) == 2  # not an internal error
     assert f"'{timeout}' is not a number of seconds (0 or more)" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("form", ["text", "json"])
+def test_a_member_held_for_another_review_is_a_change(tmp_path: Path, form: str,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    """A flag that now holds a payment for an officer's review changes no outcome, channel or amount,
+    and `diff --members` said nothing and exited 0."""
+    shutil.copytree(bundled_rules() / "glossary", tmp_path / "glossary")
+    path = copy_2022(tmp_path)
+    path.write_text(path.read_text("utf-8").replace("    flag: fact.wage == 0\n",
+                                                    "    flag: fact.wage == 0 or fact.wage == 3400000\n"), "utf-8")
+    assert main(["diff", "bsu-2022", str(path), "--members", MEMBERS, "--format", form]) == 1
+    out = capsys.readouterr().out
+    if form == "text":
+        assert "Reviewed otherwise before payment (eligible under both)\n  no review → zero-wage-review: 1 member(s)\n" \
+               "    3204********0003 (record 1)" in out
+    else:
+        (review,) = json.loads(out)["members"]["reviews"]
+        assert (review["old"], review["new"], review["count"]) == ([], ["zero-wage-review"], 1)

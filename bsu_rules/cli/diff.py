@@ -66,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
     changed = any(report[k] for k in SECTIONS)
     regions = args.symbolic and report["symbolic"]["regions"]
     moved = args.members and any(report["members"][k] for k in ("flips", "channels", "amounts", "instalments",
-                                                                 "rejected"))
+                                                                 "reviews", "rejected"))
     return 1 if changed or regions or moved else 0
 
 
