@@ -491,8 +491,8 @@ def test_a_member_held_for_another_review_is_a_change(tmp_path: Path, form: str,
     assert main(["diff", "bsu-2022", str(path), "--members", MEMBERS, "--format", form]) == 1
     out = capsys.readouterr().out
     if form == "text":
-        assert "Reviewed otherwise before payment (eligible under both)\n  no review → zero-wage-review: 1 member(s)\n" \
-               "    3204********0003 (record 1)" in out
+        assert "Reviewed otherwise before payment (eligible under both)\n" \
+               "  no review → zero-wage-review: 1 member(s)\n    3204********0003 (record 1)" in out
     else:
         (review,) = json.loads(out)["members"]["reviews"]
         assert (review["old"], review["new"], review["count"]) == ([], ["zero-wage-review"], 1)

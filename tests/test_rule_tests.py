@@ -161,7 +161,7 @@ def test_cli_coverage_and_fail_under(capsys: pytest.CaptureFixture[str]) -> None
     capsys.readouterr()
     assert main(["test", str(fixture("coverage")), "--fail-under", "46.2"]) == 1  # 46.15…%: never "46.2% under 46.2%"
     assert "rule coverage 46.15% is under --fail-under 46.2%" in capsys.readouterr().out
-    for given in ("nan", "101", "-1", "inf"):  # NaN: no coverage is under it, so the gate never closed
+    for given in ("nan", "101", "-1", "inf", "\uff13\uff18"):  # NaN: no coverage is under it, the gate never closed
         assert main(["test", str(fixture("coverage")), "--fail-under", given]) == 2
         assert f"'{given}' is not a percentage from 0 to 100" in capsys.readouterr().err
     assert main(["test", str(fixture("failing")), "--format", "json", "--coverage"]) == 1

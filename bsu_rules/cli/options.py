@@ -157,7 +157,7 @@ def positive_int(text: str) -> int:
 def percent(text: str) -> float:
     """A percentage from 0 to 100, for argparse (NaN, which no coverage is under, refused)."""
     try:
-        value = float(text.removesuffix("%"))
+        value = float(text.removesuffix("%")) if text.isascii() else -1.0  # float() takes "３８" too
     except ValueError:
         value = -1.0
     if not 0 <= value <= 100:  # also refuses NaN
