@@ -344,10 +344,14 @@ def _below_partial_table(base: RuleSet, model: RuleFile, overrides: list[Overrid
         value = param.value if o.since is None or param.values is None else param.values[o.since]
         if lowest is None or not _number(value) or value >= lowest:
             continue
+        told: dict[str, str] = {}  # once a table, by the plainest comparison that reads it
+        for table, how in compared[o.name]:
+            if table not in replaced and len(how) < len(told.get(table, how + " ")):
+                told[table] = how
         out += [f"{o.option}: below the rule file's {lowest}, while `{how}` compares it with `table.{table}`, "
                 f"a partial table that may list only the rows that matter at {lowest}: a row between the two that "
                 f"it leaves out reads as none (an area's own minimum wage unseen); give the rows down to {value} "
-                f"with --table {table}=FILE" for table, how in compared[o.name] if table not in replaced]
+                f"with --table {table}=FILE" for table, how in told.items()]
     return tuple(out)
 
 
@@ -417,8 +421,9 @@ def _check(reform: Reform, overrides: list[Override]) -> tuple[str, ...]:
     given = ", ".join(o.option for o in overrides)
     errors = [d for d in found if d.severity is Severity.ERROR]
     if errors:
-        raise RuleSetError([_on_option(d, reform, overrides) or replace(d, message=f"with {given}: {d.message}")
-                            for d in errors])
+        placed = [_on_option(d, reform, overrides) or replace(d, message=f"with {given}: {d.message}") for d in errors]
+        once = {(d.file, d.line, d.column, d.code, d.message.split(" (in `")[0]): d for d in reversed(placed)}
+        raise RuleSetError(list(reversed(once.values())))  # one value read at two places: told once, the first
     if reform.base is None:
         return ()
     tables = any(o.kind == "table" for o in overrides)  # a set value is checked against the tables too
