@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol, Self, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
-from bsu_rules.members.redact import IDENTIFIER, beside_hashes, hide_identifiers
+from bsu_rules.members.redact import IDENTIFIER, hide_identifiers
 from bsu_rules.ruleset.schema import Text
 from bsu_rules.unknowns import Need, needed
 
@@ -311,7 +311,7 @@ PRIVATE = frozenset({"member.nik", "member.bank_account.number"})
 def mask_identifiers(text: str) -> str:
     """``text`` with every NIK- or account-like run of digits masked as ``mask_nik`` masks a NIK:
     for a value that may carry one although it is not the field itself (a fact copying it)."""
-    return beside_hashes(lambda rest: IDENTIFIER.sub(lambda m: _hide_digits(m.group()), rest), text)
+    return IDENTIFIER.sub(lambda m: _hide_digits(m.group()), text)
 
 
 _TEN_DIGITS = re.compile(r"(?:\D*\d){10}")
@@ -324,8 +324,8 @@ def mask_typed(text: str) -> str:
     one): no bank or person name holds ten digits, a NIK or an account number does."""
     if len(text) < 10 or (not _TEN_DIGITS.match(text) if text.isascii() else sum(map(str.isdigit, text)) < 10):
         return text  # most names hold no digit: looked at once, in C
-    return beside_hashes(lambda rest: _hide_digits(rest) if sum(map(str.isdigit, rest)) >= 10 else rest,
-                         mask_identifiers(text))
+    text = mask_identifiers(text)
+    return _hide_digits(text) if sum(map(str.isdigit, text)) >= 10 else text
 
 
 def mask_logged(text: str) -> str:

@@ -389,7 +389,7 @@ def flips(old: RuleSet, new: RuleSet, records: Iterable[tuple[int | str, Any]], 
                 _tally(moves, a.channel, b.channel, example, examples)
                 _tally(amounts, _amount(a), _amount(b), example, examples)
                 _tally(instalments, *_split(a, b), example, examples)
-                _tally(reviews, tuple(a.flags), tuple(b.flags), example, examples)
+                _tally(reviews, tuple(sorted(a.flags)), tuple(sorted(b.flags)), example, examples)  # as sets
             continue
         why = responsible(a, b)
         cause = tuple(w["rule"] for w in why if w["change"] != "unchanged")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import re
 from collections import Counter, deque
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -29,6 +30,7 @@ from bsu_rules.errors import Code, InputError, OutOfForce
 from bsu_rules.evaluators.scalar import ENGINE
 from bsu_rules.members import Member, Record, parse_record
 from bsu_rules.members.decode import MAX_RECORD
+from bsu_rules.members.redact import beside_hashes
 from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.ruleset.overrides import override_options
 
@@ -362,7 +364,8 @@ def _replay_line(line: Line, archive: str | Path, snapshot: dict[str, Member],
             rulesets[sha] = exc
     ruleset = rulesets[sha]
     if isinstance(ruleset, ArchiveError):
-        why = mask_logged("; ".join(str(ruleset).splitlines()))  # names the logged hash, which an edit may fill
+        said = "; ".join(str(ruleset).splitlines())  # names the logged hash, which an edit may fill, and the archive's
+        why = beside_hashes(mask_logged, said, [sha, *re.findall(r"[0-9a-f]{64}", said)])
         return ReplayItem(n, Status.MISSING_RULESET, reason=why, **head,
                           overrides=ruleset.what_if if isinstance(ruleset, MissingBase) else "")
     member: Record | None = snapshot.get(digest)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from bsu_rules.nik import nik_issue
@@ -52,35 +52,31 @@ def hide_identifiers(text: str) -> str:
     (``22041870213.0`` reads ``<11 digits>.0``: the part that makes it wrong). Ten digits or more
     split by other short gaps (a tab, a no-break or thin space, a dash between spaces, a comma, a
     colon, an escape such as ``\\u200b`` in quoted text) are left out too, unless they are dates,
-    months or times of day. A sha256 is said as it is (``beside_hashes``)."""
-    return beside_hashes(_hide_identifiers, text)
-
-
-def _hide_identifiers(text: str) -> str:
+    months or times of day."""
     return _QUOTED.sub(_quoted_out, _IN_MESSAGE.sub(_left_out, _SPLIT.sub(_split_out, text)))
 
 
-_HEX = re.compile(r"(?<![0-9A-Za-z])[0-9a-f]{64}(?![0-9A-Za-z])")
-"""A sha256 in hexadecimal, a word of its own (a rule set's, a decision's, an input's hash)."""
 _STAND_IN = "\ue000"
 """What stands for a hash while the text beside it is masked: no digit, and nothing a mask matches."""
 
 
-def beside_hashes(mask: Callable[[str], str], text: str) -> str:
-    """``mask`` applied to ``text`` with each sha256 in it kept as it is: a sixth of all hashes hold ten
-    decimal digits in a row, which are no one's number, unless sixteen of them make a NIK, or digits
-    stand just beside the hash (a number may run into it): then the hash is masked as any text is.
-    Should ``mask`` leave out a hash's place, the whole text is masked."""
-    hashes = [m.group() for m in _HEX.finditer(text) if not _holds_nik("".join(c if c.isdigit() else " "
-                                                                              for c in m.group()))
-              and not any(c.isdigit() for c in text[max(0, m.start() - 3):m.start()] + text[m.end():m.end() + 3])]
-    if not hashes or _STAND_IN in text:
+def beside_hashes(mask: Callable[[str], str], text: str, hashes: Iterable[str]) -> str:
+    """``mask`` applied to ``text`` with ``hashes``, sha256s the engine made (a rule set's, as a log or an
+    archive names it), kept as they are where each stands alone: a sixth of all hashes hold ten
+    decimal digits in a row, no one's number. A value that is no sha256, or holds a NIK's sixteen
+    digits, is masked as any text is; so is all of it, should ``mask`` leave out a hash's place. Only
+    for text the engine writes about its hashes: a member's text holding a 64-hexadecimal word is
+    masked as any text."""
+    kept = [h for h in dict.fromkeys(hashes) if _SHA256.fullmatch(h) and not _holds_nik(h)]
+    words = re.compile("|".join(rf"(?<![0-9A-Za-z]){h}(?![0-9A-Za-z])" for h in kept)) if kept else None
+    found = list(words.finditer(text)) if words else []
+    if not found or _STAND_IN in text:
         return mask(text)
-    shown = mask(_HEX.sub(lambda m: _STAND_IN if m.group() in hashes else m.group(), text))
-    if shown.count(_STAND_IN) != len(hashes):
+    shown = mask(words.sub(_STAND_IN, text)) if words else text
+    if shown.count(_STAND_IN) != len(found):
         return mask(text)
-    kept = iter(hashes)
-    return re.sub(_STAND_IN, lambda _: next(kept), shown)
+    said = iter(m.group() for m in found)
+    return re.sub(_STAND_IN, lambda _: next(said), shown)
 
 
 _ESCAPE = r"\\(?:x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[tnrfvab])"
