@@ -68,11 +68,11 @@ def beside_hashes(mask: Callable[[str], str], text: str, hashes: Iterable[str]) 
     for text the engine writes about its hashes: a member's text holding a 64-hexadecimal word is
     masked as any text."""
     kept = [h for h in dict.fromkeys(hashes) if _SHA256.fullmatch(h) and not _holds_nik(h)]
-    words = re.compile("|".join(rf"(?<![0-9A-Za-z]){h}(?![0-9A-Za-z])" for h in kept)) if kept else None
-    found = list(words.finditer(text)) if words else []
+    words = re.compile("|".join(rf"(?<![0-9A-Za-z]){h}(?![0-9A-Za-z])" for h in kept) or "(?!)")
+    found = list(words.finditer(text))
     if not found or _STAND_IN in text:
         return mask(text)
-    shown = mask(words.sub(_STAND_IN, text)) if words else text
+    shown = mask(words.sub(_STAND_IN, text))
     if shown.count(_STAND_IN) != len(found):
         return mask(text)
     said = iter(m.group() for m in found)
