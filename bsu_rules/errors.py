@@ -265,8 +265,13 @@ def on_path(exc: OSError, path: object) -> OSError:
     return OSError(exc.errno, os.strerror(exc.errno), str(path))  # FileNotFoundError for ENOENT, and so on
 
 
+def is_device(mode: int) -> bool:
+    """Whether a ``st_mode`` is a character or block device's (``/dev/zero``: it may never end)."""
+    return stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+
+
 def file_kind(mode: int) -> str:
     """What a path that is not a regular file (its ``st_mode``) is, in words."""
     return "a named pipe (FIFO)" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode) else \
-        "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "a folder" if stat.S_ISDIR(mode) else \
+        "a device" if is_device(mode) else "a folder" if stat.S_ISDIR(mode) else \
         "a special file"

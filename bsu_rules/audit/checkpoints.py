@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from bsu_rules.errors import BsuRulesError, Code, file_kind
+from bsu_rules.errors import BsuRulesError, Code, file_kind, is_device
 
 VERSION = 1
 
@@ -67,7 +67,7 @@ def _key_bytes(path: str | Path) -> bytes:
     into memory; a pipe (``--signing-key <(vault read …)``, a key never written to disk) is read as a file."""
     with open(path, "rb") as f:
         mode = os.fstat(f.fileno()).st_mode
-        if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        if is_device(mode):
             raise CheckpointError(f"{path}: {file_kind(mode)}, not a regular file: give the PEM file of the key")
         data = f.read(MAX_KEY_BYTES + 1)
     if len(data) > MAX_KEY_BYTES:

@@ -5,14 +5,13 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import stat
 import sys
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bsu_rules.audit.snapshot import KEY_ENV
-from bsu_rules.errors import InputError, file_kind
+from bsu_rules.errors import InputError, file_kind, is_device
 from bsu_rules.members.redact import shortened
 from bsu_rules.ruleset.overrides import override_options, reform_of, unread_on
 from bsu_rules.ruleset.spelling import not_a_date
@@ -59,7 +58,7 @@ def pseudonym_key(args: argparse.Namespace) -> bytes | None:
     if path:
         with open(path, "rb") as f:
             mode = os.fstat(f.fileno()).st_mode
-            if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):  # /dev/zero: 65 536 NUL bytes anyone can guess
+            if is_device(mode):  # /dev/zero: 65 536 NUL bytes anyone can guess
                 raise InputError([(path, f"{file_kind(mode)}, not a regular file: give the file holding the key")])
             if _reads_standard_input(args) and _same_file(f.fileno(), 0):  # the first record would be the key
                 raise InputError([(path, "standard input, which the members are read from (`-`): give the key "

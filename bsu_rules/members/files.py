@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import io
 import os
-import stat
 import sys
 from collections.abc import Callable, Iterator
 from typing import Any, BinaryIO, NamedTuple
 
-from bsu_rules.errors import InputError
+from bsu_rules.errors import InputError, is_device
 from bsu_rules.members.decode import (
     MAX_RECORD,
     TOO_LARGE,
@@ -88,7 +87,7 @@ def _device(path: str) -> bool:
         mode = os.stat(path).st_mode
     except (OSError, ValueError):
         return False  # opening it says why
-    return stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+    return is_device(mode)
 
 
 def _table(kind: str, tabular: str) -> str:

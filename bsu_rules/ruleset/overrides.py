@@ -346,7 +346,7 @@ def _below_partial_table(base: RuleSet, model: RuleFile, overrides: list[Overrid
             continue
         told: dict[str, str] = {}  # once a table, by the plainest comparison that reads it
         for table, how in compared[o.name]:
-            if table not in replaced and len(how) < len(told.get(table, how + " ")):
+            if table not in replaced and (table not in told or len(how) < len(told[table])):
                 told[table] = how
         out += [f"{o.option}: below the rule file's {lowest}, while `{how}` compares it with `table.{table}`, "
                 f"a partial table that may list only the rows that matter at {lowest}: a row between the two that "
@@ -422,8 +422,10 @@ def _check(reform: Reform, overrides: list[Override]) -> tuple[str, ...]:
     errors = [d for d in found if d.severity is Severity.ERROR]
     if errors:
         placed = [_on_option(d, reform, overrides) or replace(d, message=f"with {given}: {d.message}") for d in errors]
-        once = {(d.file, d.line, d.column, d.code, d.message.split(" (in `")[0]): d for d in reversed(placed)}
-        raise RuleSetError(list(reversed(once.values())))  # one value read at two places: told once, the first
+        once: dict[tuple[object, ...], Diagnostic] = {}  # one value read at two places: told once, the first
+        for d in placed:
+            once.setdefault((d.file, d.line, d.column, d.code, d.message.split(" (in `")[0]), d)
+        raise RuleSetError(list(once.values()))
     if reform.base is None:
         return ()
     tables = any(o.kind == "table" for o in overrides)  # a set value is checked against the tables too
