@@ -80,10 +80,10 @@ def test_functions_keep_what_the_bound_tells() -> None:
         bounds.call("round_up", [low, 0])
 
 
-def test_a_bound_reads_as_at_least() -> None:
+def test_a_bound_reads_as_at_least(bounded_rules: Path) -> None:
     assert format_as(AtLeast(4400000, ROWS), "rp", "id") == "paling sedikit Rp4.400.000"
     assert format_as(AtLeast(4400000, ROWS), "rp", "en") == "at least Rp4.400.000"
-    rs = bsu_rules.load_ruleset("bsu-2025")
+    rs = bsu_rules.load_ruleset(bounded_rules / "bsu-2025.yaml")  # Kota Surabaya at least its 2022 UMK
     record = {"nik": "3578014107900001", "citizenship": "WNI", "participant_category": "PU",
               "work_regency_code": "3578", "wages": [{"period": "2025-04", "amount": 4_400_001}]}
     decision = bsu_rules.evaluate(rs, record)
@@ -99,8 +99,8 @@ def test_a_bound_reads_as_at_least() -> None:
         assert not any(w in said for w in ("table.minimum_wage", "3578", "lower bound", "batas bawah")), text
 
 
-def test_a_province_row_s_bound_is_said_by_the_province_s_name_and_claims_no_year() -> None:
-    rs = bsu_rules.load_ruleset("bsu-2025")
+def test_a_province_row_s_bound_is_said_by_the_province_s_name_and_claims_no_year(bounded_rules: Path) -> None:
+    rs = bsu_rules.load_ruleset(bounded_rules / "bsu-2025.yaml")  # Kepulauan Bangka Belitung's UMP as a bound
     record = {"nik": "1971014107900001", "citizenship": "WNI", "participant_category": "PU",
               "work_regency_code": "1971", "wages": [{"period": "2025-04", "amount": 3_700_001}]}
     decision = bsu_rules.evaluate(rs, record)

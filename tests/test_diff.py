@@ -297,25 +297,31 @@ def test_members_of_rule_author_cases(tmp_path: Path, capsys: pytest.CaptureFixt
     assert all(isinstance(e["record"], str) for f in members["flips"] for e in f["examples"])
 
 
-def test_a_row_that_stops_being_a_lower_bound_is_a_change(tmp_path: Path) -> None:
+def _bandung_2022(tmp_path: Path, row: str) -> Path:
+    """bsu-2022 in ``tmp_path`` with Kota Bandung's minimum-wage row ``row`` (amount,bound)."""
     path = copy_2022(tmp_path)
     table = tmp_path / "tables" / "minimum-wage-2022.csv"
     text = table.read_text("utf-8")
-    assert "3273,Kota Bandung,UMK,3742276.48,lower" in text
-    table.write_text(text.replace("3273,Kota Bandung,UMK,3742276.48,lower", "3273,Kota Bandung,UMK,3742276.48,exact"))
-    [entry] = compare(load_ruleset("bsu-2022"), load_ruleset(path))["tables"]
+    assert "3273,Kota Bandung,UMK,3774860.78,exact," in text
+    table.write_text(text.replace("3273,Kota Bandung,UMK,3774860.78,exact,", f"3273,Kota Bandung,UMK,{row},"), "utf-8")
+    return path
+
+
+def test_a_row_that_stops_being_a_lower_bound_is_a_change(tmp_path: Path) -> None:
+    old = _bandung_2022(tmp_path / "old", "3742276.48,lower")
+    new = _bandung_2022(tmp_path / "new", "3742276.48,exact")
+    [entry] = compare(load_ruleset(old), load_ruleset(new))["tables"]
     assert entry["rows"]["changed"] == [{"key": "3273", "old": {"at_least": "3742276.48"}, "new": "3742276.48",
                                          "columns": []}]
 
 
 def test_a_table_s_amounts_read_as_rupiah(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A table in rupiah (`unit: IDR`) shows its changed amounts as amounts, a lower bound as one."""
-    path = copy_2022(tmp_path)
-    wages = tmp_path / "tables" / "minimum-wage-2022.csv"
-    text = wages.read_text("utf-8").replace("4641854", "4641855")
-    wages.write_text(text.replace("3273,Kota Bandung,UMK,3742276.48,lower", "3273,Kota Bandung,UMK,3774860.78,exact"),
-                     "utf-8")
-    assert main(["diff", "bsu-2022", str(path)]) == 1
+    old = _bandung_2022(tmp_path / "old", "3742276.48,lower")
+    new = copy_2022(tmp_path / "new")
+    wages = tmp_path / "new" / "tables" / "minimum-wage-2022.csv"
+    wages.write_text(wages.read_text("utf-8").replace("4641854", "4641855"), "utf-8")
+    assert main(["diff", str(old), str(new)]) == 1
     out = capsys.readouterr().out
     assert "      ~ 31: Rp4.641.854 → Rp4.641.855\n" in out
     assert "      ~ 3273: at least Rp3.742.276,48 (a lower bound) → Rp3.774.860,78\n" in out
