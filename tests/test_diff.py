@@ -256,6 +256,10 @@ def test_cli_text_and_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     assert main(["diff", "bsu-2022", "bsu-2022"]) == 0
     assert main(["diff", "bsu-2022", "bsu-2022", "--on", "2020-01-01"]) == 2
     assert "a decision dated 2020-01-01 cannot use it" in capsys.readouterr().err
+    for option, value, said in (("--examples", "-1", "is not a whole number (0 or more)"),  # was taken as none
+                                ("--limit", "0", "is not a positive whole number")):
+        assert main(["diff", "bsu-2022", new, "--members", MEMBERS, option, value]) == 2
+        assert f"argument {option}: '{value}' {said}" in capsys.readouterr().err
 
 
 def test_malformed_records_are_counted_not_lost(tmp_path: Path) -> None:

@@ -44,8 +44,10 @@ def batch_sums(ruleset: RuleSet, source: Path, tmp: Path, name: str) -> tuple[pl
     counts = run_batch(ruleset, source, out, rejects=tmp / f"{name}.rejects.jsonl", chunk_size=7)
     d = pl.read_parquet(out)
     totals = {o: d.filter(pl.col("outcome") == o).height for o in ("eligible", "ineligible", "undetermined")}
-    totals |= {"members": d.height, "paid": d.filter(pl.col("benefit").is_not_null()).height,
-               "budget": int(d["benefit"].sum() or 0), "rejected": counts.rejected, "unpaid": counts.duplicates}
+    paid = pl.col("benefit").is_not_null()
+    totals |= {"members": d.height, "paid": d.filter(paid).height, "budget": int(d["benefit"].sum() or 0),
+               "held": d.filter(paid & (pl.col("flags").list.len() > 0)).height,  # an officer reviews them first
+               "rejected": counts.rejected, "unpaid": counts.duplicates}
     return d, totals
 
 
@@ -81,7 +83,7 @@ def test_report_numbers_are_sums_of_batch_decisions(tmp_path_factory: pytest.Tem
     for side, ruleset in (("reform", REFORM), ("baseline", BASE)):
         d, totals = batch_sums(ruleset, source, tmp, side)
         decided[side] = d
-        for key in ("members", "eligible", "ineligible", "undetermined", "paid", "budget", "rejected"):
+        for key in ("members", "eligible", "ineligible", "undetermined", "paid", "held", "budget", "rejected"):
             assert report["headline"][key][side] == totals[key], (side, key)
         assert report["data_quality"]["duplicate_nik"]["unpaid"][side] == totals["unpaid"]
         # every decision carries the hash of the rule set it was made under
@@ -110,6 +112,23 @@ def test_report_numbers_are_sums_of_batch_decisions(tmp_path_factory: pytest.Tem
         & pl.col("duplicate_of_r").is_not_null()).height
     assert report["headline"]["budget"]["difference"] == \
         report["headline"]["budget"]["reform"] - report["headline"]["budget"]["baseline"]
+
+
+def test_members_an_officer_reviews_before_payment_are_counted_among_those_paid(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An eligible member with a flag (PPPK, 2022) is paid only after an officer's review: counted once per
+    NIK paid, never for a row another record of the NIK is paid under, never for an ineligible member."""
+    pppk = OK | {"employment_type": "pppk"}
+    rows = [pppk, pppk | {"kpj": "90000000001"}, pppk | {"nik": "3215014107900002", "citizenship": "WNA"},
+            OK | {"nik": "3215014107900003"}]
+    source = tmp_path / "m.jsonl"
+    source.write_text("\n".join(json.dumps(r) for r in rows) + "\n", "utf-8")
+    report = impact(BASE, source)
+    assert (report["headline"]["paid"]["reform"], report["headline"]["held"]["reform"]) == (2, 1)
+    assert main(["impact", "bsu-2022", str(source), "--out", str(tmp_path / "r.html")]) == 0
+    assert "eligible 3 · paid 2 (an officer reviews 1 first) · " in capsys.readouterr().out
+    page = (tmp_path / "r.html").read_text("utf-8")
+    assert 'id="headline-held"' in page and "Di antaranya diperiksa petugas dahulu" in page
 
 
 def test_payment_channels_and_moves_are_those_of_batch(tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from bsu_rules.cli.options import day, load, seconds
+from bsu_rules.cli.options import count, day, load, positive_int, seconds
 from bsu_rules.diff import SECTIONS, compare, decision_dates, flips
 from bsu_rules.diff_text import render_text
 from bsu_rules.errors import InputError
@@ -33,14 +33,14 @@ def add(sub: Any) -> None:
     p.add_argument("--new-on", "--on-new", type=day, metavar="DATE", help="decision date for NEW (overrides --on)")
     p.add_argument("--members", metavar="FILE", help="member records (JSON or JSONL) to decide under both sides, "
                    "or a rule-author test file (YAML): the member of each of its cases")
-    p.add_argument("--examples", type=int, default=3, metavar="N", help="example records per flip (default 3)")
+    p.add_argument("--examples", type=count, default=3, metavar="N", help="example records per flip (default 3)")
     p.add_argument("--symbolic", action="store_true",
                    help="also find, for every possible member, the regions where the two decide differently "
                         "(needs the prove extra)")
     p.add_argument("--write-tests", metavar="FILE",
                    help="with --symbolic: write each region's witness as a rule-author test case of NEW to FILE "
                         "(and of OLD to FILE with .old before the suffix)")
-    p.add_argument("--limit", type=int, default=40, metavar="N", help="with --symbolic: at most N regions")
+    p.add_argument("--limit", type=positive_int, default=40, metavar="N", help="with --symbolic: at most N regions")
     p.add_argument("--timeout", type=seconds, default=60.0, metavar="SECONDS", help="with --symbolic: per solver call")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(run=run)

@@ -109,7 +109,9 @@ def run(args: argparse.Namespace) -> int:
         change = h[key]["difference"]
         return f" ({'+' if change >= 0 else ''}{rupiah(change) if key == 'budget' else change})"
 
-    print(f"eligible {h['eligible']['reform']}{diff('eligible')} · paid {h['paid']['reform']}{diff('paid')} · "
+    held = f" (an officer reviews {h['held']['reform']}{diff('held')} first)" \
+        if h["held"]["reform"] or (data["baseline"] and h["held"]["baseline"]) else ""
+    print(f"eligible {h['eligible']['reform']}{diff('eligible')} · paid {h['paid']['reform']}{diff('paid')}{held} · "
           f"budget {rupiah(h['budget']['reform'])}{diff('budget')} · undetermined {h['undetermined']['reform']}"
           f"{diff('undetermined')} · ineligible {h['ineligible']['reform']}{diff('ineligible')} · "
           f"rejected {h['rejected']['reform']}")

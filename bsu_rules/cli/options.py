@@ -144,13 +144,16 @@ def seconds(text: str) -> float:
 
 def positive_int(text: str) -> int:
     """A whole number of 1 or more, in the digits 0-9 only (``int`` would also take ``٣``, ``+5`` or ``1_6``)."""
-    try:
-        value = int(text) if text.isascii() and text.isdigit() else 0
-    except ValueError:
-        value = 0
-    if value <= 0:
+    if not (text.isascii() and text.isdigit()) or int(text) == 0:
         raise argparse.ArgumentTypeError(f"{shortened(text)!r} is not a positive whole number")
-    return value
+    return int(text)
+
+
+def count(text: str) -> int:
+    """A whole number of 0 or more, in the digits 0-9 only (``-1`` was taken as none)."""
+    if not (text.isascii() and text.isdigit()):
+        raise argparse.ArgumentTypeError(f"{shortened(text)!r} is not a whole number (0 or more)")
+    return int(text)
 
 
 def percent(text: str) -> float:

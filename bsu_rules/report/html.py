@@ -126,7 +126,7 @@ class _Page:
         h = d["headline"]
         compare = d["baseline"] is not None
         cards = []
-        for key in ("members", "eligible", "paid", "budget", "undetermined", "ineligible", "rejected"):
+        for key in ("members", "eligible", "paid", "held", "budget", "undetermined", "ineligible", "rejected"):
             show = self.rp if key == "budget" else self.num
             sub = ""
             if compare:

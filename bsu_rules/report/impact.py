@@ -152,10 +152,11 @@ class _State:
         decided = {}
         for side in self.sides:
             d = table_plan(side.plan, "columnar").decide(members.select(MEMBER_SCHEMA.names))
-            columns = ["outcome", "priority", "channel", *(f"rule:{r}" for r, _ in side.rules)]
+            columns = ["outcome", "priority", "channel", "flags", *(f"rule:{r}" for r, _ in side.rules)]
             out = pl.from_arrow(d.select(columns))
             assert isinstance(out, pl.DataFrame)
-            s = pl.concat([attrs, out], how="horizontal")
+            held = (pl.col("flags").list.len() > 0).alias("held")  # a flag raised: an officer reviews it first
+            s = pl.concat([attrs, out.with_columns(held).drop("flags")], how="horizontal")
             decided[side.name] = s
             self._side(side, s, members, keys, hashes)
         self._quality(attrs, decided["reform"], members)
@@ -167,6 +168,7 @@ class _State:
         side.add("groups", s.group_by(DIMENSIONS).agg(  # every combination once; each dimension at the end
             pl.len().alias("members"),
             *((pl.col("outcome") == o).sum().alias(o) for o in OUTCOMES),
+            ((pl.col("outcome") == "eligible") & pl.col("held")).sum().alias("held"),
             *((pl.col(f"rule:{r}") == "fail").sum().alias(f"fail:{r}") for r, k in side.rules if k in DECIDING),
         ), list(DIMENSIONS))
         deciding = [r for r, k in side.rules if k in DECIDING]
@@ -192,6 +194,7 @@ class _State:
                 "nik_key": keys.take(idx), "kpj": mask_long_numbers(members["kpj"].take(idx)),
                 "priority": s["priority"].to_arrow().take(idx).cast(pa.int32()),
                 "record_hash": hashes.take(idx), "channel": s["channel"].to_arrow().take(idx).cast(pa.string()),
+                "held": s["held"].to_arrow().take(idx),
                 **{d: s[d].to_arrow().take(idx).cast(pa.string()) for d in DIMENSIONS}}, schema=SPILL)
             side.writer.write_table(spill)
             side.keys.add(spill)
@@ -308,7 +311,7 @@ class _State:
 
     def _side_report(self, side: Side) -> Json:
         amount = side.plan.benefit.amount
-        lost_by = unpaid(side)
+        lost_by, held_lost = unpaid(side), unpaid(side, held=True)
         groups: dict[str, list[Json]] = {}
         combined = side.total("groups")
         for dim in DIMENSIONS:
@@ -323,9 +326,10 @@ class _State:
                 paid = row["eligible"] - lost.get(row["key"], 0)
                 rows.append({"key": row["key"], "members": row["members"], "eligible": row["eligible"],
                              "ineligible": row["ineligible"], "undetermined": row["undetermined"],
-                             "paid": paid, "budget": paid * amount, "fails": fails})
+                             "paid": paid, "budget": paid * amount, "fails": fails,
+                             "held": row["held"] - held_lost.get(dim, {}).get(row["key"], 0)})
             groups[dim] = rows
-        totals = {o: sum(r[o] for r in groups["province"]) for o in (*OUTCOMES, "members", "paid")}
+        totals = {o: sum(r[o] for r in groups["province"]) for o in (*OUTCOMES, "members", "paid", "held")}
         totals["rejected"] = sum(self.rejects.values())
         f = side.total("funnel")
         funnel = []

@@ -15,7 +15,8 @@ WORDS: dict[str, dict[str, str]] = {
         "input": "Data peserta", "rows": "baris",
         "headline": "Ringkasan", "members": "Peserta diputus", "members_short": "Peserta",
         "paid_short": "Dibayar", "eligible": "Memenuhi syarat",
-        "paid": "Dibayar (satu NIK satu pembayaran)", "budget": "Anggaran", "undetermined": "Belum dapat diputus",
+        "paid": "Dibayar (satu NIK satu pembayaran)", "held": "Di antaranya diperiksa petugas dahulu",
+        "budget": "Anggaran", "undetermined": "Belum dapat diputus",
         "ineligible": "Tidak memenuhi syarat", "rejected": "Baris ditolak",
         "funnel": "Corong kriteria", "funnel_note": "Peserta yang tersisa setelah setiap kriteria, menurut urutan "
         "aturan; gagal = gagal kriteria ini, gagal sendiri = hanya gagal kriteria ini.",
@@ -62,7 +63,8 @@ WORDS: dict[str, dict[str, str]] = {
         "on": "Decision date", "as_of": "Data as of", "input": "Member data", "rows": "rows",
         "headline": "Headline", "members": "Members decided", "members_short": "Members",
         "paid_short": "Paid", "eligible": "Eligible",
-        "paid": "Paid (one NIK, one payment)", "budget": "Budget", "undetermined": "Undetermined",
+        "paid": "Paid (one NIK, one payment)", "held": "Of whom an officer reviews first",
+        "budget": "Budget", "undetermined": "Undetermined",
         "ineligible": "Ineligible", "rejected": "Rows rejected",
         "funnel": "Criteria funnel", "funnel_note": "Members remaining after each criterion, in the edition's "
         "order; fail = fail this criterion, fail only = fail this criterion and no other.",

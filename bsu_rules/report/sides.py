@@ -22,7 +22,7 @@ from bsu_rules.ruleset.schema import Kind
 
 SPILL = pa.schema([("outcome", pa.string()), ("row", pa.int64()), ("nik_key", pa.string()), ("kpj", pa.string()),
                    ("priority", pa.int32()), ("record_hash", pa.uint64()), ("channel", pa.string()),
-                   *((d, pa.string()) for d in DIMENSIONS)])
+                   ("held", pa.bool_()), *((d, pa.string()) for d in DIMENSIONS)])
 
 
 @dataclass
@@ -81,9 +81,12 @@ def spilled_channels(side: Side, rows: set[int]) -> pl.DataFrame:
     return frame if frame is not None else pl.DataFrame(schema={"row": pl.Int64, "channel": pl.String})
 
 
-def unpaid(side: Side) -> dict[str, dict[str, int]]:
-    """Eligible rows not paid because their NIK is paid under another row, counted by group."""
+def unpaid(side: Side, held: bool = False) -> dict[str, dict[str, int]]:
+    """Eligible rows not paid because their NIK is paid under another row, counted by group (``held``:
+    only those held for an officer's review, a flag raised)."""
     rows = unpaid_rows(side)
+    if held:
+        rows = rows.filter(pl.col("held"))
     return {d: dict(rows.group_by(d).len().iter_rows()) for d in (*DIMENSIONS, "channel")}
 
 
@@ -93,11 +96,12 @@ def unpaid_rows(side: Side) -> pl.DataFrame:
         repeated = side.keys.repeated()
         found = _spill_rows(side, lambda batch: pa.array(np.isin(prefixes(batch["nik_key"]), repeated))) \
             if repeated.size else None
-        frame = pl.DataFrame(schema={"row": pl.Int64, **dict.fromkeys((*DIMENSIONS, "channel"), pl.String)})
+        frame = pl.DataFrame(schema={"row": pl.Int64, **dict.fromkeys((*DIMENSIONS, "channel"), pl.String),
+                                     "held": pl.Boolean})
         if found is not None:
             rows = pl.from_arrow(found)
             assert isinstance(rows, pl.DataFrame)
             lost = resolve(rows.select(list(KEYS)))
-            frame = rows.join(lost.select("row"), on="row").select("row", *DIMENSIONS, "channel")
+            frame = rows.join(lost.select("row"), on="row").select("row", *DIMENSIONS, "channel", "held")
         side.unpaid_rows = frame
     return side.unpaid_rows

@@ -49,7 +49,7 @@ def describe(plan: Plan) -> Json:
 
 def headline(sides: dict[str, Json]) -> Json:
     out: Json = {}
-    for key in ("members", "eligible", "paid", "budget", "undetermined", "ineligible", "rejected"):
+    for key in ("members", "eligible", "paid", "held", "budget", "undetermined", "ineligible", "rejected"):
         values = {}
         for name, s in sides.items():
             t = s["totals"]
