@@ -46,6 +46,8 @@ from bsu_rules.errors import InputError
 from bsu_rules.members import parse_member
 from bsu_rules.members.arrow import MEMBER_SCHEMA
 from bsu_rules.members.model import REGENCY_CODE
+from bsu_rules.report.impact import impact
+from bsu_rules.ruleset.loader import load_ruleset
 
 N = 2500
 # the field a reject names for each kind of fault (CSV: nik-number is a row with a cell too many)
@@ -203,6 +205,23 @@ def test_one_nik_one_payment_whatever_the_input_order(population: dict[str, Any]
     assert not dups.filter(pl.col("duplicate_of") == pl.col("kpj")).height  # never the row's own KPJ
 
 
+@pytest.mark.parametrize("engine", ["scalar", "columnar"])
+def test_one_nik_one_payment_pays_a_record_no_officer_must_review_first(examples: list[dict[str, Any]],
+                                                                        tmp_path: Path, engine: str) -> None:
+    """Two employers report one worker: the record with the lower KPJ reports a wage of Rp0 (flagged for
+    review), the other a wage. The NIK's one payment goes to the record paid at once, and ``impact`` agrees."""
+    clean = examples[0] | {"kpj": "22000000002"}
+    zero = clean | {"kpj": "11000000001", "wages": [w | {"amount": 0} for w in clean["wages"]]}
+    source = tmp_path / "m.jsonl"
+    source.write_text("".join(json.dumps(r) + "\n" for r in (zero, clean)), "utf-8")
+    batch(source, tmp_path / "d.parquet", engine=engine)
+    d = pl.read_parquet(tmp_path / "d.parquet").sort("row")
+    assert d["flags"].to_list() == [["zero-wage-review"], []] and d["outcome"].to_list() == ["eligible"] * 2
+    assert d["duplicate_of"].to_list() == ["22000000002", None] and d["benefit"].to_list() == [None, 600_000]
+    report = impact(load_ruleset("bsu-2022"), source)
+    assert (report["headline"]["paid"]["reform"], report["headline"]["held"]["reform"]) == (1, 0)
+
+
 TEXT_TYPES = [pa.string(), pa.large_string(), pa.string_view(), pa.binary(), pa.large_binary(), pa.int64(),
               pa.float64()]
 
@@ -270,15 +289,18 @@ def test_a_nik_in_the_kpj_column_is_written_masked(tmp_path: Path) -> None:
 
 
 def test_who_is_paid() -> None:
-    rows = pl.DataFrame({"row": [1, 2, 3, 4, 5, 6, 7], "nik_key": ["a", "a", "a", "b", "b", "c", "c"],
-                         "kpj": ["30", "10", "20", "50", "50", None, "90"], "priority": [1, 0, 1, 1, 1, 1, 1],
-                         "record_hash": [5, 1, 9, 8, 2, 1, 1], "channel": ["BRI"] * 7},
+    rows = pl.DataFrame({"row": [1, 2, 3, 4, 5, 6, 7, 8, 9], "nik_key": ["a", "a", "a", "b", "b", "c", "c", "f", "f"],
+                         "kpj": ["30", "10", "20", "50", "50", None, "90", "60", "70"],
+                         "priority": [1, 0, 1, 1, 1, 1, 1, 1, 0], "record_hash": [5, 1, 9, 8, 2, 1, 1, 1, 2],
+                         "channel": ["BRI"] * 9, "held": [False] * 7 + [True, False]},
                         schema_overrides={"record_hash": pl.UInt64, "priority": pl.Int32})
     result = resolve(rows)
     # a: priority first (rows 1, 3), then the lower KPJ (20); b: same KPJ, the lower record hash (row 5), named
-    # by its row (its KPJ is row 4's own); c: a KPJ before none
+    # by its row (its KPJ is row 4's own); c: a KPJ before none; f: a record no officer must review first, before
+    # priority
     assert result.to_dicts() == [{"row": 1, "duplicate_of": "20"}, {"row": 2, "duplicate_of": "20"},
-                                 {"row": 4, "duplicate_of": "row:5"}, {"row": 6, "duplicate_of": "90"}]
+                                 {"row": 4, "duplicate_of": "row:5"}, {"row": 6, "duplicate_of": "90"},
+                                 {"row": 8, "duplicate_of": "70"}]
     assert resolve(rows.reverse()).equals(result)
 
 
@@ -286,7 +308,7 @@ def test_a_paid_kpj_another_row_holds_too_is_named_by_row() -> None:
     """d: row 9 is paid; its KPJ 40 is row 10's too, so row 8 (no KPJ) is told the paid row, not a KPJ
     that names two rows (row 10 would read 'not paid under KPJ 40' beside it)."""
     rows = pl.DataFrame({"row": [8, 9, 10], "nik_key": ["d"] * 3, "kpj": [None, "40", "40"], "priority": [1, 1, 1],
-                         "record_hash": [1, 2, 3], "channel": ["POS"] * 3},
+                         "record_hash": [1, 2, 3], "channel": ["POS"] * 3, "held": [False] * 3},
                         schema_overrides={"record_hash": pl.UInt64, "priority": pl.Int32})
     assert resolve(rows).to_dicts() == [{"row": 8, "duplicate_of": "row:9"}, {"row": 10, "duplicate_of": "row:9"}]
 
@@ -295,7 +317,7 @@ def test_a_record_that_can_be_paid_is_paid_before_one_that_cannot(tmp_path: Path
     """Of two eligible records of one NIK, the one whose payment channel is decided is paid, whatever
     the priority, the KPJ or the order: the other (no bank account on record) could not be paid."""
     rows = pl.DataFrame({"row": [1, 2], "nik_key": ["e", "e"], "kpj": ["10", "20"], "priority": [1, 0],
-                         "record_hash": [1, 2], "channel": [None, "BRI"]},
+                         "record_hash": [1, 2], "channel": [None, "BRI"], "held": [False, True]},
                         schema_overrides={"record_hash": pl.UInt64, "priority": pl.Int32, "channel": pl.String})
     assert resolve(rows).to_dicts() == [{"row": 1, "duplicate_of": "20"}]
     assert resolve(rows.reverse()).to_dicts() == [{"row": 1, "duplicate_of": "20"}]

@@ -23,7 +23,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from bsu_rules.batch.conform import conform
-from bsu_rules.batch.dedupe import KEYS, RESOLUTION_SCHEMA, mark, resolve
+from bsu_rules.batch.dedupe import KEYS, RESOLUTION_SCHEMA, held, mark, resolve
 from bsu_rules.batch.run import BATCH_SCHEMA, REJECTED, decide_batch
 from bsu_rules.batch.validate import ROW
 
@@ -53,6 +53,16 @@ def decide_frame(members: Any, ruleset: str | Path, on: date | None = None,
                                   meta=_empty(BATCH_SCHEMA), align_dataframes=False)
 
 
+_KEYS = pa.schema([pa.field("held", pa.bool_()) if k == "held" else BATCH_SCHEMA.field(k) for k in KEYS])
+
+
+def _keys_partition(frame: pd.DataFrame) -> pd.DataFrame:
+    """The ranking keys of a partition's eligible rows (a flag list becomes ``held``: the shuffle takes no lists)."""
+    decided = pa.Table.from_pandas(frame, preserve_index=False).cast(BATCH_SCHEMA)
+    eligible = held(decided.filter(pc.equal(decided["outcome"], "eligible"))).select(list(KEYS))
+    return eligible.to_pandas(types_mapper=pd.ArrowDtype)
+
+
 def _resolve_partition(frame: pd.DataFrame) -> pd.DataFrame:
     keys = pl.from_arrow(pa.Table.from_pandas(frame, preserve_index=False))
     assert isinstance(keys, pl.DataFrame)
@@ -68,7 +78,7 @@ def _apply_partition(frame: pd.DataFrame, resolution: pd.DataFrame) -> pd.DataFr
 
 def settle(decided: Any) -> Any:
     """One NIK, one payment over all partitions (see ``dedupe``)."""
-    keys: Any = decided[decided["outcome"] == "eligible"][list(KEYS)]
+    keys: Any = decided.map_partitions(_keys_partition, meta=_empty(_KEYS))
     resolution: Any = keys.shuffle("nik_key").map_partitions(_resolve_partition, meta=_empty(RESOLUTION_SCHEMA))
     small: Any = resolution.compute()
     return decided.map_partitions(_apply_partition, small, meta=_empty(BATCH_SCHEMA))

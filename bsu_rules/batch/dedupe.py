@@ -2,11 +2,12 @@
 
 Among the eligible decisions of one NIK, the one paid is the first in this order, whatever the
 input order: one whose payment ``channel`` is decided before one whose channel cannot be decided
-yet (a payable record is never passed over for one that cannot be paid), then highest
-``priority``, then lowest ``kpj`` as the decisions show it (as text; one masked, a NIK or an account
-number written in its place, after every KPJ, and a missing KPJ last), then lowest
-``record_hash`` (a hash of the whole input record), then lowest ``row`` (only records identical in
-every field reach it, and then the choice makes no difference). The others keep ``outcome =
+yet (a payable record is never passed over for one that cannot be paid), then one with no
+``flags`` before one an officer must review first (a record paid at once is not passed over for one
+held for review), then highest ``priority``, then lowest ``kpj`` as the decisions show it (as text;
+one masked, a NIK or an account number written in its place, after every KPJ, and a missing KPJ
+last), then lowest ``record_hash`` (a hash of the whole input record), then lowest ``row`` (only
+records identical in every field reach it, and then the choice makes no difference). The others keep ``outcome =
 eligible`` (the rules hold for them) but get ``duplicate_of`` = the paid KPJ, or ``row:N`` (the paid
 row) when it has none, the same KPJ as this row, or one another row of the NIK holds too (a KPJ
 that names no one row), and no benefit or channel.
@@ -34,7 +35,7 @@ from bsu_rules.members.arrow import MEMBER_SCHEMA
 HASH_SEED = 20220905
 """The seed of every 64-bit hash the batch takes (fixed: the same record, the same hash)."""
 RESOLUTION_SCHEMA = pa.schema([("row", pa.int64()), ("duplicate_of", pa.string())])
-KEYS = ("row", "nik_key", "channel", "kpj", "priority", "record_hash")
+KEYS = ("row", "nik_key", "channel", "held", "kpj", "priority", "record_hash")
 
 
 def record_hashes(members: pa.Table) -> pa.Array:
@@ -46,12 +47,18 @@ def record_hashes(members: pa.Table) -> pa.Array:
     return frame.hash_rows(HASH_SEED).to_arrow()
 
 
+def held(decisions: pa.Table) -> pa.Table:
+    """``decisions`` with ``held``: whether an officer reviews the row before payment (a flag raised)."""
+    return decisions.append_column("held", pc.greater(pc.list_value_length(decisions["flags"]), 0))
+
+
 def resolve(candidates: pl.DataFrame) -> pl.DataFrame:
     """Eligible rows (``KEYS`` columns) -> ``row``, ``duplicate_of`` for every row not paid."""
     masked = pl.col("kpj").str.contains("*", literal=True)  # a NIK or account number in its place: no KPJ
-    ranked = candidates.sort([pl.col("nik_key"), pl.col("channel").is_null(), pl.col("priority"), masked,
-                              pl.col("kpj"), pl.col("record_hash"), pl.col("row")],
-                             descending=[False, False, True, False, False, False, False], nulls_last=True).with_columns(
+    ranked = candidates.sort([pl.col("nik_key"), pl.col("channel").is_null(), pl.col("held"), pl.col("priority"),
+                              masked, pl.col("kpj"), pl.col("record_hash"), pl.col("row")],
+                             descending=[False, False, False, True, False, False, False, False],
+                             nulls_last=True).with_columns(
         pl.col("kpj").first().over("nik_key").alias("paid_kpj"),
         pl.col("row").first().over("nik_key").alias("paid_row"))
     kpj = pl.col("paid_kpj")
@@ -127,7 +134,7 @@ def settle(picked: pa.Table | None, decide: Decide) -> pa.Table:
     if picked is None:
         return RESOLUTION_SCHEMA.empty_table()
     decided = decide(picked)
-    eligible = decided.filter(pc.equal(decided["outcome"], "eligible")).select(list(KEYS))
+    eligible = held(decided.filter(pc.equal(decided["outcome"], "eligible"))).select(list(KEYS))
     frame = pl.from_arrow(eligible)
     assert isinstance(frame, pl.DataFrame)
     out = resolve(frame).to_arrow()

@@ -155,8 +155,7 @@ class _State:
             columns = ["outcome", "priority", "channel", "flags", *(f"rule:{r}" for r, _ in side.rules)]
             out = pl.from_arrow(d.select(columns))
             assert isinstance(out, pl.DataFrame)
-            held = (pl.col("flags").list.len() > 0).alias("held")  # a flag raised: an officer reviews it first
-            s = pl.concat([attrs, out.with_columns(held).drop("flags")], how="horizontal")
+            s = pl.concat([attrs, out], how="horizontal")
             decided[side.name] = s
             self._side(side, s, members, keys, hashes)
         self._quality(attrs, decided["reform"], members)
@@ -168,7 +167,7 @@ class _State:
         side.add("groups", s.group_by(DIMENSIONS).agg(  # every combination once; each dimension at the end
             pl.len().alias("members"),
             *((pl.col("outcome") == o).sum().alias(o) for o in OUTCOMES),
-            ((pl.col("outcome") == "eligible") & pl.col("held")).sum().alias("held"),
+            ((pl.col("outcome") == "eligible") & (pl.col("flags").list.len() > 0)).sum().alias("held"),
             *((pl.col(f"rule:{r}") == "fail").sum().alias(f"fail:{r}") for r, k in side.rules if k in DECIDING),
         ), list(DIMENSIONS))
         deciding = [r for r, k in side.rules if k in DECIDING]
@@ -194,7 +193,7 @@ class _State:
                 "nik_key": keys.take(idx), "kpj": mask_long_numbers(members["kpj"].take(idx)),
                 "priority": s["priority"].to_arrow().take(idx).cast(pa.int32()),
                 "record_hash": hashes.take(idx), "channel": s["channel"].to_arrow().take(idx).cast(pa.string()),
-                "held": s["held"].to_arrow().take(idx),
+                "held": pc.greater(pc.list_value_length(s["flags"].to_arrow().take(idx)), 0),
                 **{d: s[d].to_arrow().take(idx).cast(pa.string()) for d in DIMENSIONS}}, schema=SPILL)
             side.writer.write_table(spill)
             side.keys.add(spill)

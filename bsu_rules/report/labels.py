@@ -19,7 +19,8 @@ WORDS: dict[str, dict[str, str]] = {
         "budget": "Anggaran", "undetermined": "Belum dapat diputus",
         "ineligible": "Tidak memenuhi syarat", "rejected": "Baris ditolak",
         "funnel": "Corong kriteria", "funnel_note": "Peserta yang tersisa setelah setiap kriteria, menurut urutan "
-        "aturan; gagal = gagal kriteria ini, gagal sendiri = hanya gagal kriteria ini.",
+        "aturan; gagal = gagal kriteria ini, gagal sendiri = hanya gagal kriteria ini, tidak diketahui = kriteria "
+        "ini belum dapat diputus; ketiganya dihitung dari semua peserta, bukan hanya yang tersisa.",
         "criterion": "Kriteria", "remaining": "Tersisa", "fail": "Gagal", "fail_only": "Gagal sendiri",
         "unknown": "Tidak diketahui",
         "flips": "Perubahan keputusan", "flips_note": "Peserta yang keputusannya berubah dari pembanding ke "
@@ -67,7 +68,8 @@ WORDS: dict[str, dict[str, str]] = {
         "budget": "Budget", "undetermined": "Undetermined",
         "ineligible": "Ineligible", "rejected": "Rows rejected",
         "funnel": "Criteria funnel", "funnel_note": "Members remaining after each criterion, in the edition's "
-        "order; fail = fail this criterion, fail only = fail this criterion and no other.",
+        "order; fail = fail this criterion, fail only = fail this criterion and no other, unknown = this "
+        "criterion cannot be decided yet; the three count every member, not only those remaining.",
         "criterion": "Criterion", "remaining": "Remaining", "fail": "Fail", "fail_only": "Fail only",
         "unknown": "Unknown",
         "flips": "Flips", "flips_note": "Members whose decision changes from the baseline to the reform, by the "
