@@ -220,6 +220,10 @@ def test_one_nik_one_payment_pays_a_record_no_officer_must_review_first(examples
     assert d["duplicate_of"].to_list() == ["22000000002", None] and d["benefit"].to_list() == [None, 600_000]
     report = impact(load_ruleset("bsu-2022"), source)
     assert (report["headline"]["paid"]["reform"], report["headline"]["held"]["reform"]) == (1, 0)
+    source.write_text("".join(json.dumps(r | {"employment_type": "pppk"}) + "\n" for r in (zero, clean)), "utf-8")
+    counts = batch(source, tmp_path / "e.parquet", engine=engine)  # both flagged: the lower KPJ paid, and held
+    assert (counts.outcomes["paid"], counts.outcomes["held"], counts.outcomes["duplicate"]) == (1, 1, 1)
+    assert pl.read_parquet(tmp_path / "e.parquet").sort("row")["duplicate_of"].to_list() == [None, "11000000001"]
 
 
 TEXT_TYPES = [pa.string(), pa.large_string(), pa.string_view(), pa.binary(), pa.large_binary(), pa.int64(),
@@ -1074,8 +1078,8 @@ def test_the_manifest_counts_every_outcome_even_none(tmp_path: Path) -> None:
     (tmp_path / "m.csv").write_text("nik,citizenship,participant_category\n3215014107900001,WNA,PU\n", "utf-8")
     counts = batch(tmp_path / "m.csv", tmp_path / "d.parquet")
     written = json.loads(manifest_path(tmp_path / "d.parquet").read_text("utf-8"))["counts"]
-    assert written["outcomes"] == counts.outcomes == {"duplicate": 0, "eligible": 0, "ineligible": 1, "paid": 0,
-                                                      "undetermined": 0}
+    assert written["outcomes"] == counts.outcomes == {"duplicate": 0, "eligible": 0, "held": 0, "ineligible": 1,
+                                                      "paid": 0, "undetermined": 0}
     assert written["decided"] == sum(counts.outcomes[o] for o in ("eligible", "ineligible", "undetermined"))
 
 

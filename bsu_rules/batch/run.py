@@ -295,6 +295,7 @@ def run_batch(ruleset: str | Path | RuleSet | Callable[[], RuleSet], source: str
                             good = mark(good, _result(settled))
                             for item in pc.value_counts(good["outcome"]).to_pylist():
                                 outcomes[item["values"]] += item["counts"]
+                            outcomes["held"] += _held(good)
                             final.write(good)
                             rejected.write(bad)
                             counts.read += chunk.table.num_rows
@@ -307,7 +308,8 @@ def run_batch(ruleset: str | Path | RuleSet | Callable[[], RuleSet], source: str
                     scanning.shutdown(wait=False, cancel_futures=True)
                     raise
             counts.outcomes = {**{o.value: outcomes[o.value] for o in Outcome}, "duplicate": counts.duplicates,
-                               "paid": outcomes[Outcome.ELIGIBLE] - counts.duplicates}  # every one, 0 when none
+                               "paid": outcomes[Outcome.ELIGIBLE] - counts.duplicates,  # every one, 0 when none
+                               "held": outcomes["held"]}
             if counts.holds:
                 manifest = {
                     "engine": f"bsu-rules {__version__}",
@@ -337,6 +339,13 @@ def run_batch(ruleset: str | Path | RuleSet | Callable[[], RuleSet], source: str
                 tmp.unlink(missing_ok=True)
     return counts
 
+
+
+def _held(decisions: pa.Table) -> int:
+    """The rows paid (eligible, not another record's duplicate) whom an officer reviews first (a flag raised)."""
+    paid = pc.and_(pc.equal(decisions["outcome"], "eligible"), pc.is_null(decisions["duplicate_of"]))
+    flagged = pc.greater(pc.list_value_length(decisions["flags"]), 0)
+    return int(pc.sum(pc.and_(paid, flagged)).as_py() or 0)
 
 DICTIONARY = ["outcome", "failed", "unknown", "priority", "flags", "benefit", "channel", "duplicate_of",
               "ruleset_sha256", "on"]

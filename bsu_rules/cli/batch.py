@@ -209,7 +209,8 @@ def _said(counts: Any, source: str, out: str, rejects: str, manifest: Any, secon
     o = counts.outcomes
     if counts.read == 0 and counts.holds:
         print(f"bsu-rules: {source}: the file is empty: it holds no member record", file=sys.stderr)
-    print(f"eligible {o.get('eligible', 0)} (paid {o.get('paid', 0)}, same NIK paid elsewhere "
+    held = f", an officer reviews {o['held']} of them first" if o.get("held") else ""
+    print(f"eligible {o.get('eligible', 0)} (paid {o.get('paid', 0)}{held}, same NIK paid elsewhere "
           f"{o.get('duplicate', 0)}) · ineligible {o.get('ineligible', 0)} · undetermined {o.get('undetermined', 0)}")
     if not counts.holds:
         print(counts.line())
