@@ -7,10 +7,10 @@ yet (a payable record is never passed over for one that cannot be paid), then on
 held for review), then highest ``priority``, then lowest ``kpj`` as the decisions show it (as text;
 one masked, a NIK or an account number written in its place, after every KPJ, and a missing KPJ
 last), then lowest ``record_hash`` (a hash of the whole input record), then lowest ``row`` (only
-records identical in every field reach it, and then the choice makes no difference). The others keep ``outcome =
-eligible`` (the rules hold for them) but get ``duplicate_of`` = the paid KPJ, or ``row:N`` (the paid
-row) when it has none, the same KPJ as this row, or one another row of the NIK holds too (a KPJ
-that names no one row), and no benefit or channel.
+records identical in every field reach it, and then the choice makes no difference). The others
+keep ``outcome = eligible`` (the rules hold for them) but get ``duplicate_of`` = the paid KPJ, or
+``row:N`` (the paid row) when it has none, the same KPJ as this row, or one another row of the NIK
+holds too (a KPJ that names no one row), and no benefit or channel.
 
 A run settles this before it writes anything (``settle``): ``Repeats`` finds the rows whose NIK
 occurs more than once in the input (16 bytes a row while it looks: a row number and a 64-bit hash
