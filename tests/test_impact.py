@@ -125,6 +125,7 @@ def test_members_an_officer_reviews_before_payment_are_counted_among_those_paid(
     source.write_text("\n".join(json.dumps(r) for r in rows) + "\n", "utf-8")
     report = impact(BASE, source)
     assert (report["headline"]["paid"]["reform"], report["headline"]["held"]["reform"]) == (2, 1)
+    assert [(r["key"], r["paid"], r["held"]) for r in report["breakdowns"]["province"]] == [("32", 2, 1)]
     assert main(["impact", "bsu-2022", str(source), "--out", str(tmp_path / "r.html")]) == 0
     assert "eligible 3 · paid 2 (an officer reviews 1 first) · " in capsys.readouterr().out
     page = (tmp_path / "r.html").read_text("utf-8")

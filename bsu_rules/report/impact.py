@@ -362,7 +362,8 @@ class _State:
     def _record_move_report(self) -> Json:
         """The payments that move between the records of one NIK (two employers, two KPJ): rows paid under
         the baseline, eligible under the reform too, whose NIK the reform pays under another of its rows
-        (its priority or channel ranks them otherwise): the same count paid, to another record's account."""
+        (its channel, a flag for review or its priority ranks them otherwise): the same count paid, to another
+        record's account."""
         reform, base = self.sides
         kept = unpaid_rows(base)["row"]
         lost = unpaid_rows(reform).filter(~pl.col("row").is_in(kept.implode()))  # paid under the baseline, if eligible

@@ -72,14 +72,15 @@ def breakdowns(sides: dict[str, Json]) -> Json:
             driver = max(r["fails"].items(), key=lambda kv: (kv[1], -list(r["fails"]).index(kv[0])),
                          default=(None, 0))
             item = {"key": r["key"], "members": r["members"], "eligible": r["eligible"], "paid": r["paid"],
+                    "held": r["held"],
                     "budget": r["budget"], "undetermined": r["undetermined"], "ineligible": excluded,
                     "eligible_rate": ratio(r["eligible"], r["members"]),
                     "exclusion_rate": ratio(excluded, r["members"]),
                     "driver": driver[0] if driver[1] else None, "driver_fails": driver[1]}
             b = base_rows.get(r["key"])
             if base is not None:
-                item["baseline"] = {k: (b or {}).get(k, 0) for k in ("members", "eligible", "paid", "budget")}
-                item["difference"] = {k: item[k] - item["baseline"][k] for k in ("eligible", "paid", "budget")}
+                item["baseline"] = {k: (b or {}).get(k, 0) for k in ("members", "eligible", "paid", "held", "budget")}
+                item["difference"] = {k: item[k] - item["baseline"][k] for k in ("eligible", "paid", "held", "budget")}
             rows.append(item)
         known = [r for r in rows if r["key"] != UNKNOWN and r["members"]]
         best = max(known, key=lambda r: Decimal(r["eligible"]) / r["members"], default=None)
