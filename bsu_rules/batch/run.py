@@ -33,7 +33,7 @@ import pyarrow.compute as pc
 
 from bsu_rules._version import __version__
 from bsu_rules.audit.snapshot import key_bytes, key_id
-from bsu_rules.batch.dedupe import Repeats, gather, mark, record_hashes, settle
+from bsu_rules.batch.dedupe import Repeats, gather, held, mark, record_hashes, settle
 from bsu_rules.batch.fallback import ScalarTablePlan
 from bsu_rules.batch.niks import RUN_KEY, mask_long_numbers, mask_niks, nik_keys
 from bsu_rules.batch.paths import (
@@ -344,8 +344,7 @@ def run_batch(ruleset: str | Path | RuleSet | Callable[[], RuleSet], source: str
 def _held(decisions: pa.Table) -> int:
     """The rows paid (eligible, not another record's duplicate) whom an officer reviews first (a flag raised)."""
     paid = pc.and_(pc.equal(decisions["outcome"], "eligible"), pc.is_null(decisions["duplicate_of"]))
-    flagged = pc.greater(pc.list_value_length(decisions["flags"]), 0)
-    return int(pc.sum(pc.and_(paid, flagged)).as_py() or 0)
+    return int(pc.sum(pc.and_(paid, held(decisions)["held"])).as_py() or 0)
 
 DICTIONARY = ["outcome", "failed", "unknown", "priority", "flags", "benefit", "channel", "duplicate_of",
               "ruleset_sha256", "on"]

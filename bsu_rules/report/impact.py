@@ -23,7 +23,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from bsu_rules._version import __version__
-from bsu_rules.batch.dedupe import prefixes, record_hashes
+from bsu_rules.batch.dedupe import held, prefixes, record_hashes
 from bsu_rules.batch.niks import mask_long_numbers, mask_niks, nik_keys
 from bsu_rules.batch.read import Reader
 from bsu_rules.batch.run import table_plan
@@ -152,8 +152,8 @@ class _State:
         decided = {}
         for side in self.sides:
             d = table_plan(side.plan, "columnar").decide(members.select(MEMBER_SCHEMA.names))
-            columns = ["outcome", "priority", "channel", "flags", *(f"rule:{r}" for r, _ in side.rules)]
-            out = pl.from_arrow(d.select(columns))
+            columns = ["outcome", "priority", "channel", "held", *(f"rule:{r}" for r, _ in side.rules)]
+            out = pl.from_arrow(held(d).select(columns))
             assert isinstance(out, pl.DataFrame)
             s = pl.concat([attrs, out], how="horizontal")
             decided[side.name] = s
@@ -167,7 +167,7 @@ class _State:
         side.add("groups", s.group_by(DIMENSIONS).agg(  # every combination once; each dimension at the end
             pl.len().alias("members"),
             *((pl.col("outcome") == o).sum().alias(o) for o in OUTCOMES),
-            ((pl.col("outcome") == "eligible") & (pl.col("flags").list.len() > 0)).sum().alias("held"),
+            ((pl.col("outcome") == "eligible") & pl.col("held")).sum().alias("held"),
             *((pl.col(f"rule:{r}") == "fail").sum().alias(f"fail:{r}") for r, k in side.rules if k in DECIDING),
         ), list(DIMENSIONS))
         deciding = [r for r, k in side.rules if k in DECIDING]
@@ -193,7 +193,7 @@ class _State:
                 "nik_key": keys.take(idx), "kpj": mask_long_numbers(members["kpj"].take(idx)),
                 "priority": s["priority"].to_arrow().take(idx).cast(pa.int32()),
                 "record_hash": hashes.take(idx), "channel": s["channel"].to_arrow().take(idx).cast(pa.string()),
-                "held": pc.greater(pc.list_value_length(s["flags"].to_arrow().take(idx)), 0),
+                "held": s["held"].to_arrow().take(idx),
                 **{d: s[d].to_arrow().take(idx).cast(pa.string()) for d in DIMENSIONS}}, schema=SPILL)
             side.writer.write_table(spill)
             side.keys.add(spill)
