@@ -19,7 +19,7 @@ from typing import Any
 
 from bsu_rules.semantics import add, floor_div, multiply, subtract
 
-__all__ = ["MIRROR", "AtLeast", "arithmetic", "call", "compare", "rows_in"]
+__all__ = ["MIRROR", "AtLeast", "arithmetic", "call", "compare", "row", "rows_in"]
 
 Number = int | Decimal
 
@@ -88,6 +88,15 @@ def call(name: str, args: Sequence[Any]) -> Any:
             return min(exact)
         return AtLeast(low, rows)
     return None
+
+
+def row(table: Any, key: str, default: Any = None) -> Any:
+    """``table.<name>.get(key, default)`` as the engine reads it: a row marked ``lower`` as an
+    :class:`AtLeast` naming the row."""
+    value = (table.values or {}).get(key)
+    if value is None:
+        return default
+    return AtLeast(value, (f"table.{table.name}[{key}]",)) if key in table.bounds else value
 
 
 def rows_in(values: Sequence[Any]) -> tuple[str, ...]:

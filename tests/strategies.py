@@ -46,7 +46,7 @@ WAGES = st.one_of(
 REGENCIES = ["3215", "3216", "3275", "3276", "3201", "3271", "3214", "3273", "3101", "3171", "3175", "3100",
              "1571", "1501", "1171", "1101", "1100", "2171", "2105", "2101", "2103", "3578", "3672", "3674",
              "7371", "6471", "1471", "1114", "2172", "9171", "9301", "9404", "9502", "9202", "9671", "1971",
-             "3273", "3515", "3329", "1900"]
+             "3273", "3515", "3329", "1900", "3200", "9100", "2100"]
 PLACES = sorted({code for codes in KEMENDAGRI.values() for code in codes} | {f"{p}00" for p in PROVINCES})
 """Every code the contract takes: each regency and city, each province with its regency not given."""
 BANKS = ["BRI", "BNI", "MANDIRI", "Mandiri", "BTN", "BCA", "BSI", "bri", "", "Bank  bri ", "BANK RAKYAT INDONESIA",

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 import bsu_rules
 from bsu_rules import bounds
 from bsu_rules.bounds import AtLeast
+from bsu_rules.catalogue.identity import highest_for
 from bsu_rules.explain import render_text
 from bsu_rules.explain.sentences import format_as
 
@@ -134,6 +135,7 @@ facts:
     else param.wage_ceiling
   headroom: fact.ceiling - fact.wage
   lowest: min(fact.regional_minimum, 4000000)
+  highest: highest_for(member.work_regency_code, table.minimum_wage, 0)
 rules:
   - id: wage-ceiling
     require: fact.wage <= param.wage_ceiling or fact.wage <= fact.ceiling
@@ -148,6 +150,8 @@ rules:
     prioritize: fact.lowest < 4000000 or fact.regional_minimum == 4375479
   - id: unit
     prioritize: fact.regional_minimum // 1000 > 4000 and fact.regional_minimum - 1 != 4375478
+  - id: highest
+    flag: fact.wage > fact.highest
 benefit: {amount: 600000}
 """
 TABLE = """\
@@ -159,7 +163,7 @@ area_code,amount,bound,source
 1571,3607223,exact,Kota Jambi 2025
 3373,3400000,lower,Kota Salatiga (a lower bound under the national ceiling)
 """
-AREAS = ["3578", "3273", "3101", "1971", "1571", "3201", "3373", "3329"]
+AREAS = ["3578", "3273", "3101", "1971", "1571", "3201", "3373", "3329", "3500", "3200", "1500", "3100", "1900", "3300"]
 WAGES = [3_500_000, 3_700_000, 3_800_000, 3_800_001, 4_399_999, 4_400_000, 4_400_001, 5_400_000, 5_400_001]
 
 
@@ -202,6 +206,23 @@ def test_bound_rows_decide_what_they_settle(probe: bsu_rules.RuleSet, area: str,
         ceiling = {"3578": {"at_least": 4400000}, "3273": {"at_least": 3800000}, "19": {"at_least": 3700000},
                    "3373": None}[row]  # at least 3 400 000 under a 3 500 000 ceiling: no bound on the ceiling
         assert d.rule("wage-ceiling").values["fact.ceiling"] == ceiling
+
+
+@pytest.mark.parametrize(("area", "highest", "rows"), [
+    ("3578", AtLeast(4375479, ()), ["3578"]),  # a regency known: its own row, a bound
+    ("1571", Decimal("3607223"), []),
+    ("1971", AtLeast(3623653, ()), ["19"]),  # no row of its own: the province's
+    ("3329", 0, []),  # no row at all: the default
+    ("3500", AtLeast(4375479, ()), ["3578"]),  # a province only: the highest of its rows, any of which may apply
+    ("1500", Decimal("3607223"), []),  # the default (no row for the province itself) is lower
+    ("3300", AtLeast(3400000, ()), ["3373"]),
+    ("3100", Decimal("5396761"), []),  # DKI lists no regency: every one reads the province's row
+])
+def test_highest_for_is_the_most_a_code_can_read(probe: bsu_rules.RuleSet, area: str, highest: Any,
+                                                  rows: list[str]) -> None:
+    got = highest_for(area, probe.tables["minimum_wage"], 0)
+    assert got == highest and type(got) is type(highest)
+    assert (got.rows if isinstance(got, AtLeast) else ()) == tuple(f"table.minimum_wage[{r}]" for r in rows)
 
 
 def test_a_missing_wage_is_named_before_the_table_row(probe: bsu_rules.RuleSet) -> None:

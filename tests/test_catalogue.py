@@ -17,7 +17,7 @@ from bsu_rules.members import Contribution, Program, ProgramReceipt, WageReport
 from bsu_rules.months import month_index, month_text
 from bsu_rules.ruleset.expressions import Call, parse
 from bsu_rules.ruleset.loader import load_ruleset
-from bsu_rules.ruleset.types import DECIMAL, HISTORIES, INT, Type
+from bsu_rules.ruleset.types import DECIMAL, HISTORIES, INT, STR, Type
 
 NAMES = sorted(FUNCTIONS)
 MONTHS = st.integers(month_index("2021-09"), month_index("2022-09")).map(month_text)
@@ -44,6 +44,13 @@ WHOLE = ("list", "table", "keyset")
 """Argument types only ever given whole (a literal, a parameter, a table), never a column."""
 
 
+def _whole(t: Type) -> st.SearchStrategy[Any]:
+    """A value given whole: a table of the type asked for, where one is bundled."""
+    if t.name != "table":
+        return VALUES[t.name]
+    return VALUES["table"].filter(lambda table: table.type == t) if t.item in (DECIMAL, STR) else VALUES["table"]
+
+
 def _type(options: tuple[Type, ...]) -> st.SearchStrategy[Type]:
     return st.sampled_from(options) if options else st.just(INT)
 
@@ -56,7 +63,7 @@ def _signature(f: Function) -> st.SearchStrategy[list[Type]]:
 
 def _call(f: Function) -> st.SearchStrategy[list[Any]]:
     """Known arguments for a call of ``f``."""
-    return _signature(f).flatmap(lambda types: st.tuples(*[VALUES[t.name] for t in types]).map(list))
+    return _signature(f).flatmap(lambda types: st.tuples(*[_whole(t) for t in types]).map(list))
 
 
 def _outcome(f: Function, args: list[Any]) -> tuple[str, Any]:
@@ -192,7 +199,7 @@ def test_columnar_equals_scalar(name: str, data: st.DataObject) -> None:
     for i, t in enumerate(types):
         value = VALUES[t.name] | st.none()
         if t.name in WHOLE or (t not in HISTORIES and i != varies and data.draw(st.booleans(), label=f"constant {i}")):
-            const = data.draw(VALUES[t.name] if t.name in WHOLE else value)
+            const = data.draw(_whole(t) if t.name in WHOLE else value)
             vals.append(Val(t, const=const))
             per_row.append([const] * rows)
             continue

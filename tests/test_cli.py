@@ -103,8 +103,10 @@ def test_text_output_in_both_languages(capsys: pytest.CaptureFixture[str]) -> No
     main(["evaluate", "bsu-2022", EXAMPLES, "--format", "text", "--lang", "id"])
     bahasa = capsys.readouterr().out
     assert "NOT ELIGIBLE to receive BSU" in english and "TIDAK MEMENUHI SYARAT sebagai penerima BSU" in bahasa
-    assert "up to July 2022, Rp4.950.000, is above the wage ceiling of Rp4.700.000" in english
-    assert "sebesar Rp4.950.000 melebihi batas upah Rp4.700.000" in bahasa
+    assert "up to July 2022, Rp4.950.000, is above the highest wage ceiling that can apply to the participant, " \
+        "Rp4.700.000" in english
+    assert "sebesar Rp4.950.000 melebihi batas upah tertinggi yang dapat berlaku bagi peserta, yaitu Rp4.700.000" \
+        in bahasa
     assert "Article 3(2)(c) and Article 4 of Regulation of the Minister of Manpower Number 10 of 2022" in english
     assert "Pasal 3 ayat (2) huruf c dan Pasal 4 Peraturan Menteri Ketenagakerjaan Nomor 10 Tahun 2022" in bahasa
     assert "pm-10-2022" not in english + bahasa and "fact." not in english + bahasa

@@ -57,7 +57,7 @@ def test_flips_counted_on_the_examples(tmp_path: Path) -> None:
     (why,) = example["rules"]
     assert (why["change"], why["old"], why["new"]) == ("changed", "fail", "pass")
     assert why["explain"] == ("was: The latest wage the employer reported up to July 2022, Rp4.200.000, is above the "
-                              "wage ceiling of Rp3.500.000 that applies to the participant")
+                              "highest wage ceiling that can apply to the participant, Rp3.500.000")
 
 
 def test_members_paid_another_way_are_listed_though_no_decision_flips(tmp_path: Path,
@@ -153,8 +153,8 @@ def test_lower_ceiling_explains_with_the_new_text(tmp_path: Path) -> None:
     assert (flip["old"], flip["new"], flip["rules"]) == ("eligible", "ineligible", ["wage-ceiling"])
     assert flip["examples"][0]["nik"] == "3374********0007"  # record 2: exactly Rp3.500.000
     assert flip["examples"][0]["rules"][0]["explain"] == ("The latest wage the employer reported up to July 2022, "
-                                                          "Rp3.500.000, is above the wage ceiling of Rp3.450.000 that "
-                                                          "applies to the participant")
+                                                          "Rp3.500.000, is above the highest wage ceiling that can "
+                                                          "apply to the participant, Rp3.450.000")
 
 
 ADDED = """

@@ -93,9 +93,10 @@ def test_failure_is_explained_in_both_languages(rs2022: RuleSet, examples: list[
     explain = bsu_rules.evaluate(rs2022, examples[3]).rule("wage-ceiling").explain
     assert explain is not None
     assert explain.id == ("Upah terakhir yang dilaporkan pemberi kerja sampai dengan bulan Juli 2022 sebesar "
-                          "Rp4.950.000 melebihi batas upah Rp4.700.000 yang berlaku bagi peserta")
-    assert explain.en == ("The latest wage the employer reported up to July 2022, Rp4.950.000, is above the wage "
-                          "ceiling of Rp4.700.000 that applies to the participant")
+                          "Rp4.950.000 melebihi batas upah tertinggi yang dapat berlaku bagi peserta, yaitu "
+                          "Rp4.700.000")
+    assert explain.en == ("The latest wage the employer reported up to July 2022, Rp4.950.000, is above the highest "
+                          "wage ceiling that can apply to the participant, Rp4.700.000")
 
 
 def test_undetermined_names_the_missing_field(rs2022: RuleSet, examples: list[dict[str, Any]]) -> None:
@@ -244,8 +245,8 @@ def test_an_unknown_fact_reading_two_unknown_facts_is_explained_the_same_under_a
     text = path.read_text("utf-8").replace(
         "  cutoff_day: month_end(param.cutoff_month)\n",
         "  cutoff_day: month_end(param.cutoff_month)\n  headroom: fact.ceiling - fact.wage\n", 1)
-    path.write_text(text.replace("require: fact.wage <= param.wage_ceiling or fact.wage <= fact.ceiling",
-                                 "require: fact.headroom >= 0", 1), "utf-8")
+    path.write_text(text.replace("require: fact.wage <= param.wage_ceiling or (fact.wage <= fact.ceiling and "
+                                 "fact.wage <= fact.highest_ceiling)", "require: fact.headroom >= 0", 1), "utf-8")
     glossary = rules_copy / "glossary" / "glossary.yaml"
     glossary.write_text(glossary.read_text("utf-8").replace(
         "\nnames:\n", "\nnames:\n  fact.headroom: {id: sisa batas upah, en: room under the ceiling}\n", 1), "utf-8")

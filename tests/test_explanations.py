@@ -21,7 +21,7 @@ from bsu_rules.decisions import Decision
 from bsu_rules.errors import InputError
 from bsu_rules.evaluators.scalar import evaluate
 from bsu_rules.explain import AUDIENCES, Renderer, render_html, render_text
-from bsu_rules.formatting import format_date
+from bsu_rules.formatting import format_date, rupiah
 from bsu_rules.glossary import Glossary, load_glossary, missing_entries, regency
 from bsu_rules.members import parse_member
 from bsu_rules.nik import PROVINCES
@@ -369,7 +369,7 @@ Tanggal keputusan: 5 September 2022
 Data per: 31 Juli 2022
 Alasan:
   ✗ Upah terakhir yang dilaporkan pemberi kerja sampai dengan bulan Juli 2022 sebesar Rp4.950.000 melebihi batas \
-upah Rp4.700.000 yang berlaku bagi peserta. [1]
+upah tertinggi yang dapat berlaku bagi peserta, yaitu Rp4.700.000. [1]
       Peserta akan memenuhi syarat seandainya upah yang dilaporkan pemberi kerja untuk bulan Juli 2022 paling banyak \
 Rp4.700.000 (yang tercatat: Rp4.950.000).
 Keterangan: ✗ syarat tidak terpenuhi
@@ -382,8 +382,8 @@ NOT ELIGIBLE to receive BSU
 Decision date: 5 September 2022
 Data as of: 31 July 2022
 Reasons:
-  ✗ The latest wage the employer reported up to July 2022, Rp4.950.000, is above the wage ceiling of Rp4.700.000 \
-that applies to the participant. [1]
+  ✗ The latest wage the employer reported up to July 2022, Rp4.950.000, is above the highest wage ceiling that can \
+apply to the participant, Rp4.700.000. [1]
       The participant would be eligible if the wage the employer reported for July 2022 had been at most Rp4.700.000 \
 (on record: Rp4.950.000).
 Key: ✗ requirement not met
@@ -1138,7 +1138,8 @@ def test_a_wage_reported_only_after_the_cut_off_is_not_said_to_be_unrecorded(pat
                          ids=lambda p: p.stem)
 def test_a_province_without_its_regency_leaves_the_ceiling_unknown(path: Path) -> None:
     """``3200`` names Jawa Barat only: above Rp3.500.000 the ceiling is Karawang's or none, so the
-    decision waits for the regency, says why and asks the employer for it; within it, it passes."""
+    decision waits for the regency, says why and asks the employer for it; within it, it passes; above
+    every ceiling of the province it fails, and the sentence says the highest that can apply."""
     case = next(c for c in load_file(path, RuleSets()).cases if c.runnable and c.case is not None
                 and c.case.expect.outcome == "eligible")
     assert case.ruleset is not None and case.case is not None and case.member is not None
@@ -1146,13 +1147,18 @@ def test_a_province_without_its_regency_leaves_the_ceiling_unknown(path: Path) -
     plan = case.ruleset.plan(on)
     month = plan.parameters["cutoff_month"].value
     from bsu_rules.members import WageReport
-    for amount, outcome in ((9_000_000, "undetermined"), (3_500_000, "eligible")):
+    for amount, outcome in ((9_000_000, "ineligible"), (4_500_000, "undetermined"), (3_500_000, "eligible")):
         member = case.member.model_copy(update={"work_regency_code": "3200",
                                                 "wages": [WageReport(period=month, amount=amount)]})
         d = plan.decide(member, hints=True)
         assert d.outcome.value == outcome, (amount, d.failed)
     assert d.rule("wage-ceiling").outcome.value == "pass"
-    d = plan.decide(member.model_copy(update={"wages": [WageReport(period=month, amount=9_000_000)]}))
+    above = plan.decide(member.model_copy(update={"wages": [WageReport(period=month, amount=9_000_000)]}))
+    highest = above.rule("wage-ceiling").values["fact.highest_ceiling"]
+    assert above.failed == ["wage-ceiling"] and highest in (4_800_000, 4_900_000, 5_700_000)
+    assert above.rule("wage-ceiling").explain.en.endswith(  # type: ignore[union-attr]
+        f"is above the highest wage ceiling that can apply to the participant, {rupiah(highest)}")
+    d = plan.decide(member.model_copy(update={"wages": [WageReport(period=month, amount=4_500_000)]}))
     assert d.missing == ["fact.ceiling"] and d.rule("wage-ceiling").outcome.value == "unknown"
     id_page, en_page = (render_text(d, case.ruleset, lang, "worker") for lang in ("id", "en"))
     assert "because the record gives only the province of work, not the regency or city needed to read the list " \

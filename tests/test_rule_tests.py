@@ -170,7 +170,7 @@ def test_cli_coverage_and_fail_under(capsys: pytest.CaptureFixture[str]) -> None
     assert data["cases"][0]["differences"][0] == {
         "criterion": "outcome", "expected": "eligible", "actual": "ineligible",
         "explanation": "wage-ceiling: The latest wage the employer reported up to July 2022, Rp4.200.000, is above "
-                       "the wage ceiling of Rp3.500.000 that applies to the participant"}
+                       "the highest wage ceiling that can apply to the participant, Rp3.500.000"}
 
 
 def test_cli_missing_path(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

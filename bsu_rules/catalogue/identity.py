@@ -8,7 +8,8 @@ from datetime import date
 from functools import lru_cache, reduce
 from typing import TYPE_CHECKING, Any
 
-from bsu_rules import nik
+from bsu_rules import bounds, nik
+from bsu_rules.bounds import AtLeast
 from bsu_rules.catalogue.definition import LEFT_OUT, Abstraction, Columnar, Function, LeftOut, Realized, Record
 from bsu_rules.catalogue.optional import cf, pl, symbols, z3
 from bsu_rules.members.model import NOT_SHOWN
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
     from bsu_rules.prove.inputs import AbstractCall
     from bsu_rules.prove.symbols import Strings, Sym
 
-__all__ = ["DEFINITIONS", "bank_key", "nik_issue", "province", "regency"]
+__all__ = ["DEFINITIONS", "bank_key", "highest_for", "nik_issue", "province", "regency"]
 
 SPACE = "[ \t\n\r\f\v\u00a0]+"
 """What separates the words of a bank name (the same pattern serves the columnar form)."""
@@ -75,6 +76,30 @@ PROVINCE_ONLY = "00"
 def regency_provinces(keys: frozenset[str]) -> frozenset[str]:
     """The provinces of which a table's keys list a regency (four digits, not ending in ``00``)."""
     return frozenset(k[:2] for k in keys if len(k) == 4 and k.isdigit() and not k.endswith(PROVINCE_ONLY))
+
+
+def highest_for(regency_code: str | None, areas: Any, default: Any) -> Any:
+    """The most ``areas.get(regency(code, areas), areas.get(province(code), default))`` can be: that
+    value where the regency is known; for a code naming only a province whose regencies the table lists
+    (``3200``), the highest of the province's rows (and the default, where the province has no row of
+    its own), since any of them may apply. "At least" that where a row it may read is only a lower bound."""
+    if regency_code is None or areas is None or default is None:
+        return None
+    prefix = regency_code[:2]
+    if regency(regency_code, areas) is not None:
+        return bounds.row(areas, regency_code, bounds.row(areas, prefix, default))
+    values = [bounds.row(areas, key) for key in province_keys(areas.keys)[prefix]]
+    values += [] if prefix in areas.keys else [default]
+    return bounds.call("max", values) if any(isinstance(v, AtLeast) for v in values) else max(values)
+
+
+@lru_cache(maxsize=64)  # a rule set has few tables
+def province_keys(keys: frozenset[str]) -> dict[str, tuple[str, ...]]:
+    """A table's keys by province (their first two characters), in order."""
+    provinces: dict[str, tuple[str, ...]] = {}
+    for key in sorted(keys):
+        provinces[key[:2]] = (*provinces.get(key[:2], ()), key)
+    return provinces
 
 
 def bank_key(name: str | None) -> str | None:
@@ -210,9 +235,76 @@ def _regency_columnar(t: Type, args: list[Val]) -> Val:
     if code.is_const or areas.const is None:
         return cf.Val(t, const=None if areas.const is None else regency(code.const, areas.const))
     expr = cf.typed(code)[0]
-    listed = pl.Series(sorted(regency_provinces(areas.const.keys)), dtype=pl.String).implode()
-    unknown = (expr.str.len_chars() == 4) & expr.str.ends_with(PROVINCE_ONLY) & expr.str.slice(0, 2).is_in(listed)
-    return cf.Val(t, expr=pl.when(unknown).then(pl.lit(None, pl.String)).otherwise(expr), dtype=pl.String())
+    return cf.Val(t, expr=pl.when(_province_only(expr, areas.const.keys)).then(pl.lit(None, pl.String))
+                  .otherwise(expr), dtype=pl.String())
+
+
+def _highest_columnar(t: Type, args: list[Val]) -> Val:
+    code, areas, default = args
+    if areas.const is None or any(a.is_const and a.const is None for a in (code, default)):
+        return cf.Val(t, const=None)
+    table, c = areas.const, cf.typed(code)[0]
+    prefix = c.str.slice(0, 2)
+    values = table.values  # a table is never empty
+    peaks = {p: max(values[k] for k in keys) for p, keys in province_keys(table.keys).items()}
+    target = cf.common(cf.Val(t, const=max(values.values(), key=cf.scale_of)), default)[1]
+    d = cf.typed(default)[0].cast(target)
+
+    def lookup(key: pl.Expr, mapping: dict[str, Any]) -> pl.Expr:
+        return key.replace_strict(pl.Series(list(mapping), dtype=pl.String), pl.Series(list(mapping.values()),
+                                  dtype=target), default=None, return_dtype=target)
+    own, prov, peak = lookup(c, values), lookup(prefix, values), lookup(prefix, peaks)
+    only = _province_only(c, table.keys)
+    found = pl.when(only).then(pl.when(prov.is_null()).then(pl.max_horizontal(peak, d)).otherwise(peak)) \
+        .otherwise(pl.coalesce(own, prov, d))
+    bound = None
+    if table.bounds or default.bound is not None:  # what ``bounds`` makes of the rows read, row by row
+        def marked(key: pl.Expr, keys: list[str]) -> pl.Expr:
+            return key.is_in(pl.Series(sorted(keys), dtype=pl.String).implode())
+        d_bound = default.bound if default.bound is not None else pl.lit(False)
+        peak_bound = marked(prefix, [p for p, keys in province_keys(table.keys).items()
+                                     if any(k in table.bounds for k in keys)])
+        bound = pl.when(only).then(peak_bound | (prov.is_null() & d_bound)) \
+            .when(own.is_not_null()).then(marked(c, list(table.bounds))) \
+            .when(prov.is_not_null()).then(marked(prefix, list(table.bounds))).otherwise(d_bound)
+    for a in (code, default):
+        if not a.is_const:
+            found = pl.when(cf.typed(a)[0].is_null()).then(pl.lit(None, target)).otherwise(found)
+    return cf.Val(t, expr=found, dtype=target, bound=bound)
+
+
+def _province_only(code: pl.Expr, keys: frozenset[str]) -> pl.Expr:
+    """Rows whose code names only a province of which ``keys`` list a regency (``regency`` is unknown)."""
+    listed = pl.Series(sorted(regency_provinces(keys)), dtype=pl.String).implode()
+    return (code.str.len_chars() == 4) & code.str.ends_with(PROVINCE_ONLY) & code.str.slice(0, 2).is_in(listed)
+
+
+def _highest_smt(args: list[Sym], strings: Strings) -> Sym:
+    code, areas, default = args
+    table = areas.term
+    rows = {k: symbols.lift(v, None, strings) for k, v in (table.values or {}).items()}
+    real = default.kind == "real" or any(r.kind == "real" for r in rows.values())
+
+    def term_of(s: Sym) -> Any:
+        return z3.ToReal(s.term) if real and s.kind == "int" else s.term
+    fallback = term_of(default)
+    term, bound = fallback, default.bound
+    for text in strings.texts:  # the reading of each code, as ``highest_for`` reads it
+        prefix = text[:2]
+        if regency(text, table) is not None:
+            key = text if text in rows else prefix if prefix in rows else None
+            if key is None:
+                continue  # the default
+            value, marked = term_of(rows[key]), z3.BoolVal(key in table.bounds)
+        else:
+            keys = province_keys(table.keys)[prefix]
+            value = term_of(symbols.lift(max(table.values[k] for k in keys), None, strings))
+            marked = z3.BoolVal(any(k in table.bounds for k in keys))
+            if prefix not in rows:
+                value, marked = z3.If(fallback > value, fallback, value), symbols.either(marked, default.bound)
+        hit = code.term == strings.codes[text]
+        term, bound = z3.If(hit, value, term), symbols.choose(hit, marked, bound)
+    return symbols.Sym("real" if real else default.kind, term, z3.And(code.known, default.known), bound=bound)
 
 
 def _realize_nik_valid(rec: Record, call: AbstractCall, value: Realized,
@@ -258,6 +350,13 @@ DEFINITIONS = [
              "the table lists a regency of that province, since which of its rows applies is then not known.",
              "regency(member.work_regency_code, table.minimum_wage)", scalar=regency,
              columnar=Columnar(_regency_columnar), inversion=None, smt=_regency_smt, own_unknown=True),
+    Function("highest_for", ((STR,), (table_of(DECIMAL),), (INT, DECIMAL)), DECIMAL,
+             "The most a table of areas can give for a regency code: what it gives where the regency is known (the "
+             "regency's row, else the province's, else the default); for a code naming only a province whose "
+             "regencies the table lists (`3200`), the highest of the province's rows, since any may apply. At least "
+             "that where a row it may read is only a lower bound.",
+             "highest_for(member.work_regency_code, table.minimum_wage, 0)", scalar=highest_for,
+             columnar=Columnar(_highest_columnar), inversion=None, smt=_highest_smt),
     Function("bank_key", ((STR,),), STR,
              'A bank name as the bank table keys it: full-width letters read as letters, invisible characters '
              'dropped, upper case, single spaces, punctuation (`. , ( ) / -`) and the words `BANK`, `PT`, `PERSERO`, '

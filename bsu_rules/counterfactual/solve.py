@@ -2,11 +2,11 @@
 
 Conditions are analysed once per plan on the checked tree, never searched: a comparison between a
 side that depends on one member field (directly or through facts) and a side that does not is
-inverted exactly; ``or`` takes the cheapest side, ``and`` every failing conjunct, ``exclude`` the
-negation. Recorded facts (citizenship, registration, death, ...) are beyond any change. Each hint
-is confirmed by applying it, once for each value it names where it names several to choose from
-(a value another criterion excludes is not named); a shape that cannot be solved gets no hint,
-never a wrong one.
+inverted exactly; ``or`` takes the cheapest side, ``and`` every failing conjunct (of bounds on
+one value, the tightest), ``exclude`` the negation. Recorded facts (citizenship, registration,
+death, ...) are beyond any change. Each hint is confirmed by applying it, once for each value it
+names where it names several to choose from (a value another criterion excludes is not named); a
+shape that cannot be solved gets no hint, never a wrong one.
 """
 
 from __future__ import annotations
@@ -137,7 +137,8 @@ class _Analyser:
             if (every and stuck) or (not every and found and len(stuck) == len(found)):
                 return False, [n for x in stuck for n in x[1]]
             if every:
-                return None if any(x is None for x in found) else (True, [n for x in found if x for n in x[1]])
+                return None if any(x is None for x in found) else \
+                    (True, _tightest([n for x in found if x for n in x[1]]))
             options = [x[1] for x in found if x is not None and x[0]]
             return (True, _cheapest(options)) if options else None
         return solve
@@ -182,6 +183,24 @@ class _Analyser:
     def _fixed(deps: list[str]) -> Solver:
         getters = [(d, member_getter(tuple(d.split(".")[1:]))) for d in deps]
         return lambda m, f: (False, [_change(d, d, current=_json(g(m))) for d, g in getters])
+
+
+def _tightest(changes: list[Change]) -> list[Change]:
+    """Bounds on one value that must all hold, as the tightest of them: the wage at most Rp4.200.000
+    and at most Rp4.900.000 is one change, at most Rp4.200.000."""
+    out: list[Change] = []
+    for c in changes:
+        same = next((i for i, o in enumerate(out) if (o.field, o.subject, o.op) == (c.field, c.subject, c.op)
+                     and c.op in ("<=", ">=")), None)
+        if same is None:
+            out.append(c)
+            continue
+        new, old = c.required, out[same].required  # whole rupiah, or a day written YYYY-MM-DD
+        lower = new < old if isinstance(new, int) and isinstance(old, int) else \
+            new < old if isinstance(new, str) and isinstance(old, str) else None
+        if lower is not None and lower == (c.op == "<="):
+            out[same] = c
+    return out
 
 
 def _cheapest(options: list[list[Change]]) -> list[Change]:

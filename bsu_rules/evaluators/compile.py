@@ -266,12 +266,7 @@ def _call(node: Call, env: Env) -> Fn:
 def table_values(table: Table) -> dict[Value, Value]:
     """What ``table.t(key, …)`` gives for each listed key: its value, or an ``AtLeast`` for a row that
     holds a lower bound."""
-    values: dict[Value, Value] = {k: v for k, v in (table.values or {}).items()}
-    for key in table.bounds:
-        found = values[key]
-        assert isinstance(found, (int, Decimal))
-        values[key] = AtLeast(found, (f"table.{table.name}[{key}]",))
-    return values
+    return {k: bounds.row(table, k) for k in table.values or {}}
 
 
 def _lookup(table: Table, key_of: Fn, default: Fn) -> Fn:

@@ -229,9 +229,19 @@ def _only_rows(missing: list[str]) -> tuple[str, str] | None:
 
 
 def _so_far(known: Iterable[tuple[str, Any]], lang: str, g: Glossary, places: Places) -> str:
-    """The facts a criterion read that are known, as a sentence ("" if none)."""
-    said = [_SO_FAR_ITEM[lang].format(g.label(label, lang), format_as(value, None, lang, None, label, g, places))
-            for label, value in known if label.startswith("fact.")]
+    """The facts a criterion read that are known, as a sentence ("" if none); a lower bound the same as one
+    said before it ("the highest wage ceiling that can apply is at least Rp3.800.000" after "the wage ceiling
+    that applies is at least Rp3.800.000") tells nothing more and is left out."""
+    said, bounds = [], []
+    for label, value in known:
+        if not label.startswith("fact."):
+            continue
+        if isinstance(value, AtLeast) or (isinstance(value, dict) and "at_least" in value):  # decided, or as stored
+            if (at_least := value.value if isinstance(value, AtLeast) else value["at_least"]) in bounds:
+                continue
+            bounds.append(at_least)
+        shown = format_as(value, None, lang, None, label, g, places)
+        said.append(_SO_FAR_ITEM[lang].format(g.label(label, lang), shown))
     return _SO_FAR[lang].format(join(said, lang)) if said else ""
 
 

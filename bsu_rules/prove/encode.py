@@ -256,6 +256,8 @@ class Encoder:
         if function.abstract is not None:
             return self._abstract(function, args, node.type)
         result = EXACT[function.name](args, self.strings)
+        if result.may_be_bound and not bounded:  # a row known only as a lower bound, read whole: an unknown input
+            self.inputs.unknowns.append(z3.And(result.known, *[a.known for a in args], result.bound))
         if function.own_unknown:  # unknown although its arguments are known (``regency("3200")``): an unknown input
             self.inputs.unknowns.append(z3.And(*[a.known for a in args], z3.Not(result.known)))
         if function.strict:

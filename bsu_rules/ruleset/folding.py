@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from bsu_rules.bounds import MIRROR
+from bsu_rules.bounds import MIRROR, AtLeast
 from bsu_rules.catalogue import FUNCTIONS, Function
 from bsu_rules.catalogue.identity import PROVINCE_ONLY, regency_provinces
 from bsu_rules.members.contract import leaf_at
@@ -309,8 +309,9 @@ def _apply(fn: Function, values: list[Any]) -> Abstract:
     if fn.strict and not strict(values):
         return Const(None)
     try:
-        return Const(fn.impl(*values))
+        value = fn.impl(*values)
     except (TypeError, ValueError, ArithmeticError, AttributeError):
         return TOP
+    return TOP if isinstance(value, AtLeast) else Const(value)  # only a lower bound: not a constant
 
 
