@@ -12,7 +12,7 @@ shape that cannot be solved gets no hint, never a wrong one.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -21,11 +21,11 @@ from typing import TYPE_CHECKING, Any
 
 from bsu_rules.bounds import MIRROR
 from bsu_rules.catalogue import FUNCTIONS, Inversion
+from bsu_rules.counterfactual.apply import apply_changes
 from bsu_rules.counterfactual.text import describe
 from bsu_rules.decisions import Change, Hint, RuleOutcome, RuleResult, mask_typed
 from bsu_rules.evaluators.compile import Fn, compile_node, member_getter
 from bsu_rules.members import Citizenship, EmploymentType, Member, ParticipantCategory
-from bsu_rules.members.model import replaced
 from bsu_rules.ruleset.expressions import (
     Binary,
     BoolOp,
@@ -41,7 +41,7 @@ from bsu_rules.ruleset.expressions import (
 )
 from bsu_rules.ruleset.schema import Kind, Text
 from bsu_rules.ruleset.tables import Table
-from bsu_rules.ruleset.types import DATE, INT, Type, member_fields
+from bsu_rules.ruleset.types import DATE, INT, Type
 from bsu_rules.semantics import NEGATED
 
 if TYPE_CHECKING:
@@ -53,7 +53,6 @@ FIXED = frozenset({"member.citizenship", "member.registered_on", "member.members
 """Recorded facts of a member's history: no change to the record can alter them."""
 
 _ORDER = {str(v.value): i for e in (Citizenship, ParticipantCategory, EmploymentType) for i, v in enumerate(e)}
-_INVERSIONS = {f.inversion.field: f.inversion for f in FUNCTIONS.values() if f.inversion is not None}
 
 
 Found = tuple[bool, list[Change]] | None  # (a change can help, the changes) or None: no hint
@@ -279,36 +278,6 @@ def _alternatives(c: Change) -> list[Any] | None:
     if c.op == "in" and isinstance(c.required, list) and isinstance(c.patch, dict) and "set" in c.patch:
         return list(c.required)
     return None
-
-
-# --- applying a hint --------------------------------------------------------------------------
-
-
-def apply_hint(member: Member, hint: Hint) -> Member:
-    """The member record with the hint's changes made (ValueError if no change can help)."""
-    return apply_changes(member, hint.changes)
-
-
-def apply_changes(member: Member, changes: Sequence[Change]) -> Member:
-    """Make each change's patch (wage report, contributions paid, or a field set); ValueError if one has none."""
-    for c in changes:
-        patch = c.patch
-        if not isinstance(patch, dict):
-            raise ValueError(f"`{c.field}` cannot be changed")
-        if c.field in _INVERSIONS:
-            member = _INVERSIONS[c.field].apply(member, patch)
-        else:
-            value = patch["set"]
-            is_day = member_fields().get(c.field) == DATE and isinstance(value, str)
-            member = _set(member, c.field.split(".")[1:], date.fromisoformat(str(value)) if is_day else value)
-    return member
-
-
-def _set(model: Any, path: list[str], value: Any) -> Any:
-    inner = getattr(model, path[0]) if len(path) > 1 else None
-    if len(path) > 1 and inner is None:
-        raise ValueError(f"`{path[0]}` is not in the record")
-    return replaced(model, **{path[0]: _set(inner, path[1:], value) if len(path) > 1 else value})
 
 
 # --- per plan ---------------------------------------------------------------------------------
