@@ -339,6 +339,17 @@ def test_a_table_is_asked_for_in_words_whatever_it_holds(rules_copy: Path) -> No
     assert found.message == "argument 2 of `regency` must be a table (`table.<name>`), not int"
 
 
+def test_a_table_of_numbers_is_asked_for_as_one(rules_copy: Path) -> None:
+    """``highest_for`` reads the highest of numbers: a table of bank names is named as what it is not."""
+    path = rules_copy / "bsu-2022.yaml"
+    text = path.read_text("utf-8")
+    path.write_text(text.replace("highest_for(member.work_regency_code, table.minimum_wage, 0)",
+                                 "highest_for(member.work_regency_code, table.banks, 0)", 1), "utf-8")
+    (found,) = [d for d in bsu_rules.check_file(path)[1] if d.severity == Severity.ERROR]
+    assert found.message == "argument 2 of `highest_for` must be a table of numbers (`table.<name>`, such as " \
+        "`table.minimum_wage`), not table of str"
+
+
 @pytest.mark.parametrize(("code", "old", "new", "at", "suggestion", "says"), PLAIN, ids=[c[0] for c in PLAIN])
 def test_plain_messages_with_a_suggestion(rules_copy: Path, code: str, old: str, new: str, at: str | None,
                                           suggestion: str | None, says: str | None) -> None:

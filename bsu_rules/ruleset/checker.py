@@ -365,9 +365,13 @@ def _same_head(value: str, choices: frozenset[str]) -> str | None:
 
 
 def type_words(wanted: tuple[Type, ...]) -> str:
-    """The types a place takes, as a message names them (``int or decimal``; any table as one)."""
-    return " or ".join(dict.fromkeys("a table (`table.<name>`)" if w.name in ("table", "keyset")
-                                     else str(w) for w in wanted))
+    """The types a place takes, as a message names them (``int or decimal``; any table as one, a table
+    of numbers alone as that)."""
+    numbers = len(wanted) == 1 and wanted[0].name == "table" and wanted[0].item is not None \
+        and wanted[0].item.numeric
+    return "a table of numbers (`table.<name>`, such as `table.minimum_wage`)" if numbers else \
+        " or ".join(dict.fromkeys("a table (`table.<name>`)" if w.name in ("table", "keyset") else str(w)
+                                  for w in wanted))
 
 
 def fits(got: Type, wanted: Type) -> bool:
