@@ -1588,6 +1588,22 @@ def test_a_wage_not_reported_is_named_before_a_bound_row_it_would_not_settle(bou
     assert evaluate(rs, parse_member(record)).missing == ["table.minimum_wage[2171]"]
 
 
+def test_a_province_without_its_regency_waits_for_the_regency_not_for_a_bound_row(bounded_rules: Path) -> None:
+    """``3200`` with Kota Bandung's row a lower bound: the highest ceiling of Jawa Barat is "at least" one,
+    but no figure of the table decides Rp4.200.001 there; the regency does, and the employer is asked for it."""
+    rs = load_ruleset(bounded_rules / "bsu-2022.yaml")
+    record = {**EXAMPLES[0], "work_regency_code": "3200",
+              "wages": [{**w, "amount": 4_200_001} for w in EXAMPLES[0]["wages"]]}
+    decision = evaluate(rs, parse_member(record))
+    assert (decision.outcome.value, decision.missing) == ("undetermined", ["fact.ceiling"])
+    assert decision.rule("wage-ceiling").values["fact.highest_ceiling"] == {"at_least": 4_900_000}
+    said = decision.rule("wage-ceiling").explain
+    assert said is not None and said.en.startswith(
+        "This cannot be decided yet because the record gives only the province of work, not the regency or city")
+    record["work_regency_code"] = "3273"  # Kota Bandung itself: its row is what is missing
+    assert evaluate(rs, parse_member(record)).missing == ["table.minimum_wage[3273]"]
+
+
 @pytest.mark.parametrize(("lang", "said"), [
     ("en", "Priority: not given priority (Priority for those without Kartu Prakerja, PKH, or BPUM), as the record "
            "shows: recorded as receiving the pre-employment card (Kartu Prakerja), the Family Hope Programme (PKH), "

@@ -166,6 +166,8 @@ class CompiledRule:
     # the field, its getter, the call and its node, to name a field on record that the call cannot read
     shown_only: frozenset[str]  # trace values the rule shows (``shows``) that its condition does not read:
     # never what it waits for
+    unusable_in: dict[str, list[tuple[str, Getter, Fn, Call]]]  # with lower bounds in the plan: the facts
+    # read whose value such a call can leave unknown, with those calls (a gap in the record, not a bound)
 
     @property
     def rule(self) -> Rule:
@@ -283,13 +285,16 @@ class Plan:
             incomplete=list(dict.fromkeys(f"table.{n.parts[1]}" for n in walk(checked.tree) if isinstance(n, Name)
                                           and n.parts[0] == "table" and tables[n.parts[1]].unlisted_unknown)),
             unusable=self._unusable(checked.tree),
-            shown_only=frozenset(checked.shown_only))
+            shown_only=frozenset(checked.shown_only),
+            unusable_in={f"fact.{n}": calls for n in facts if self.env.bounded and (calls := self._unusable(
+                *(self.ruleset.facts[f] for f in [n, *self.ruleset.facts_read([self.ruleset.facts[n]])])))})
 
-    def _unusable(self, tree: Node) -> list[tuple[str, Getter, Fn, Call]]:
-        """The calls in ``tree`` of a function unknown of itself (``own_unknown``) whose one member field is
+    def _unusable(self, *trees: Node) -> list[tuple[str, Getter, Fn, Call]]:
+        """The calls in ``trees`` of a function unknown of itself (``own_unknown``) whose one member field is
         its only argument that varies: ``regency(member.work_regency_code, table.t)``."""
         found = []
-        for n in walk(tree):
+        for n in (n for tree in trees for n in walk(tree)):
+
             if isinstance(n, Call) and (fn := FUNCTIONS.get(n.func.dotted)) is not None and fn.own_unknown:
                 fields = [a for a in n.args if isinstance(a, Name) and a.parts[0] == "member"]
                 others = [a for a in n.args if not (isinstance(a, Name) and a.parts[0] in ("member", "table", "param"))]

@@ -37,7 +37,7 @@ from bsu_rules.members import Record, as_member, record_hash
 from bsu_rules.ruleset.schema import Text
 
 if TYPE_CHECKING:
-    from bsu_rules.evaluators.scalar import Plan
+    from bsu_rules.evaluators.scalar import CompiledRule, Plan
 
 ENGINE = f"bsu-rules {__version__}"
 _PLAIN = (type(None), bool, int, str)
@@ -268,17 +268,21 @@ class Recorded:
             said[i] = list(dict.fromkeys(p for k in nulls for p in self.plan.unset_read(k))) or \
                 [p for p, get in r.missing if get(m) is None] or \
                 [p for p, get, call, _ in r.unusable if call(m, self.facts) is None and get(m) is not None] or \
-                self._wanted(nulls, list(rows_in([*read, *(self.facts[s] for s in r.bound_slots)]))) or \
+                self._wanted(r, nulls, list(rows_in([*read, *(self.facts[s] for s in r.bound_slots)]))) or \
                 nulls or r.incomplete
             # a parameter the rules leave unset: it alone (unknown for every member, whatever the record
             # holds); a value unknown for want of data (no wage reported: the exact figure of a row known
             # only as a bound would not settle it), else a value unknown through a bound: its row
         return said[i]
 
-    def _wanted(self, nulls: list[str], rows: list[str]) -> list[str]:
-        """Where table rows known only as bounds were read: the values unknown for want of data, else
+    def _wanted(self, r: CompiledRule, nulls: list[str], rows: list[str]) -> list[str]:
+        """Where table rows known only as bounds were read: the values unknown for want of data (one no
+        bound can reach, or one a call left unknown on a field on record: ``regency`` of ``3200``), else
         those rows (``[]`` when no such row was read)."""
-        return [k for k in nulls if not self.plan.may_be_bound(k)] or rows if rows else []
+        m = self.member
+        return [k for k in nulls if not self.plan.may_be_bound(k) or any(
+            call(m, self.facts) is None and get(m) is not None for _, get, call, _ in r.unusable_in.get(k, ()))] \
+            or rows if rows else []
 
     def explain(self, i: int, values: dict[str, JsonValue] | None = None) -> Text | None:
         result = self.results[i]
