@@ -217,12 +217,36 @@ def test_bound_rows_decide_what_they_settle(probe: bsu_rules.RuleSet, area: str,
     ("1500", Decimal("3607223"), []),  # the default (no row for the province itself) is lower
     ("3300", AtLeast(3400000, ()), ["3373"]),
     ("3100", Decimal("5396761"), []),  # DKI lists no regency: every one reads the province's row
+    (None, AtLeast(5396761, ()), ["19", "3273", "3373", "3578"]),  # no code: any row may apply, bounds too
 ])
-def test_highest_for_is_the_most_a_code_can_read(probe: bsu_rules.RuleSet, area: str, highest: Any,
+def test_highest_for_is_the_most_a_code_can_read(probe: bsu_rules.RuleSet, area: str | None, highest: Any,
                                                   rows: list[str]) -> None:
     got = highest_for(area, probe.tables["minimum_wage"], 0)
     assert got == highest and type(got) is type(highest)
     assert (got.rows if isinstance(got, AtLeast) else ()) == tuple(f"table.minimum_wage[{r}]" for r in rows)
+
+
+@pytest.mark.parametrize(("area", "wage", "outcome"), [
+    ("9404", 5_100_000, "eligible"),  # Kab. Mimika: its own exact UMK, a ceiling of Rp5.100.000
+    ("9404", 5_100_001, "ineligible"),  # above it, whatever the province's own figure turns out to be
+    ("9401", 4_300_000, "eligible"),  # Kab. Nabire reads the province's row: at least Rp4.300.000
+    ("9401", 4_300_001, "undetermined"),
+    ("9400", 5_100_001, "undetermined"),  # the province only: its own row may be the highest
+])
+def test_a_regency_s_exact_row_decides_under_a_province_known_only_as_a_bound(
+        tmp_path: Path, area: str, wage: int, outcome: str) -> None:
+    """2025, Papua Tengah's UMP known only as a lower bound: Kab. Mimika's own exact UMK still decides
+    its ceiling both ways (a wage above it was undetermined, read against the province's bound)."""
+    rules = tmp_path / "rules"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "rules", rules, ignore=shutil.ignore_patterns("tests"))
+    table = rules / "tables" / "minimum-wage-2025.csv"
+    text = table.read_text("utf-8")
+    assert "\n94,Papua Tengah,UMP,4285847,exact," in text
+    table.write_text(text.replace("\n94,Papua Tengah,UMP,4285847,exact,", "\n94,Papua Tengah,UMP,4285847,lower,"),
+                     "utf-8")
+    rs = bsu_rules.load_ruleset(rules / "bsu-2025.yaml")
+    d = bsu_rules.evaluate(rs, _member(area, wage))
+    assert d.rule("wage-ceiling").outcome.value == {"eligible": "pass", "ineligible": "fail"}.get(outcome, "unknown")
 
 
 def test_a_missing_wage_is_named_before_the_table_row(probe: bsu_rules.RuleSet) -> None:

@@ -245,8 +245,10 @@ def test_an_unknown_fact_reading_two_unknown_facts_is_explained_the_same_under_a
     text = path.read_text("utf-8").replace(
         "  cutoff_day: month_end(param.cutoff_month)\n",
         "  cutoff_day: month_end(param.cutoff_month)\n  headroom: fact.ceiling - fact.wage\n", 1)
-    path.write_text(text.replace("require: fact.wage <= param.wage_ceiling or (fact.wage <= fact.ceiling and "
-                                 "fact.wage <= fact.highest_ceiling)", "require: fact.headroom >= 0", 1), "utf-8")
+    require = ("require: fact.wage <= param.wage_ceiling or ((fact.wage <= fact.ceiling or fact.wage <= "
+               "fact.province_ceiling) and fact.wage <= fact.highest_ceiling)")
+    assert require in text
+    path.write_text(text.replace(require, "require: fact.headroom >= 0", 1), "utf-8")
     glossary = rules_copy / "glossary" / "glossary.yaml"
     glossary.write_text(glossary.read_text("utf-8").replace(
         "\nnames:\n", "\nnames:\n  fact.headroom: {id: sisa batas upah, en: room under the ceiling}\n", 1), "utf-8")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import operator
 import re
+from collections.abc import Iterable
 from datetime import date
 from functools import lru_cache, reduce
 from typing import TYPE_CHECKING, Any
@@ -82,14 +83,18 @@ def highest_for(regency_code: str | None, areas: Any, default: Any) -> Any:
     """The most ``areas.get(regency(code, areas), areas.get(province(code), default))`` can be: that
     value where the regency is known; for a code naming only a province whose regencies the table lists
     (``3200``), the highest of the province's rows (and the default, where the province has no row of
-    its own), since any of them may apply. "At least" that where a row it may read is only a lower bound."""
-    if regency_code is None or areas is None or default is None:
+    its own), since any of them may apply; for an unknown code, the highest of every row and the
+    default. "At least" that where a row it may read is only a lower bound."""
+    if areas is None or default is None:
         return None
-    prefix = regency_code[:2]
-    if regency(regency_code, areas) is not None:
-        return bounds.row(areas, regency_code, bounds.row(areas, prefix, default))
-    values = [bounds.row(areas, key) for key in province_keys(areas.keys)[prefix]]
-    values += [] if prefix in areas.keys else [default]
+    if regency_code is None:
+        keys: Iterable[str] = sorted(areas.keys)  # the bound rows named in order
+    elif regency(regency_code, areas) is not None:
+        return bounds.row(areas, regency_code, bounds.row(areas, regency_code[:2], default))
+    else:
+        keys = province_keys(areas.keys)[regency_code[:2]]
+    values = [bounds.row(areas, key) for key in keys]
+    values += [] if regency_code is not None and regency_code[:2] in areas.keys else [default]
     return bounds.call("max", values) if any(isinstance(v, AtLeast) for v in values) else max(values)
 
 
@@ -241,9 +246,10 @@ def _regency_columnar(t: Type, args: list[Val]) -> Val:
 
 def _highest_columnar(t: Type, args: list[Val]) -> Val:
     code, areas, default = args
-    if areas.const is None or any(a.is_const and a.const is None for a in (code, default)):
+    if areas.const is None or (default.is_const and default.const is None):
         return cf.Val(t, const=None)
-    table, c = areas.const, cf.typed(code)[0]
+    table = areas.const
+    c = pl.lit(None, pl.String) if code.is_const and code.const is None else cf.typed(code)[0]
     prefix = c.str.slice(0, 2)
     values = table.values  # a table is never empty
     peaks = {p: max(values[k] for k in keys) for p, keys in province_keys(table.keys).items()}
@@ -255,7 +261,8 @@ def _highest_columnar(t: Type, args: list[Val]) -> Val:
                                   dtype=target), default=None, return_dtype=target)
     own, prov, peak = lookup(c, values), lookup(prefix, values), lookup(prefix, peaks)
     only = _province_only(c, table.keys)
-    found = pl.when(only).then(pl.when(prov.is_null()).then(pl.max_horizontal(peak, d)).otherwise(peak)) \
+    found = pl.when(c.is_null()).then(pl.max_horizontal(pl.lit(max(values.values()), target), d)) \
+        .when(only).then(pl.when(prov.is_null()).then(pl.max_horizontal(peak, d)).otherwise(peak)) \
         .otherwise(pl.coalesce(own, prov, d))
     bound = None
     if table.bounds or default.bound is not None:  # what ``bounds`` makes of the rows read, row by row
@@ -264,12 +271,12 @@ def _highest_columnar(t: Type, args: list[Val]) -> Val:
         d_bound = default.bound if default.bound is not None else pl.lit(False)
         peak_bound = marked(prefix, [p for p, keys in province_keys(table.keys).items()
                                      if any(k in table.bounds for k in keys)])
-        bound = pl.when(only).then(peak_bound | (prov.is_null() & d_bound)) \
+        bound = pl.when(c.is_null()).then(pl.lit(bool(table.bounds)) | d_bound) \
+            .when(only).then(peak_bound | (prov.is_null() & d_bound)) \
             .when(own.is_not_null()).then(marked(c, list(table.bounds))) \
             .when(prov.is_not_null()).then(marked(prefix, list(table.bounds))).otherwise(d_bound)
-    for a in (code, default):
-        if not a.is_const:
-            found = pl.when(cf.typed(a)[0].is_null()).then(pl.lit(None, target)).otherwise(found)
+    if not default.is_const:
+        found = pl.when(cf.typed(default)[0].is_null()).then(pl.lit(None, target)).otherwise(found)
     return cf.Val(t, expr=found, dtype=target, bound=bound)
 
 
@@ -304,7 +311,11 @@ def _highest_smt(args: list[Sym], strings: Strings) -> Sym:
                 value, marked = z3.If(fallback > value, fallback, value), symbols.either(marked, default.bound)
         hit = code.term == strings.codes[text]
         term, bound = z3.If(hit, value, term), symbols.choose(hit, marked, bound)
-    return symbols.Sym("real" if real else default.kind, term, z3.And(code.known, default.known), bound=bound)
+    if table.values:  # an unknown code: the highest of every row and the default
+        peak = term_of(symbols.lift(max(table.values.values()), None, strings))
+        term = z3.If(code.known, term, z3.If(fallback > peak, fallback, peak))
+        bound = symbols.choose(code.known, bound, symbols.either(z3.BoolVal(bool(table.bounds)), default.bound))
+    return symbols.Sym("real" if real else default.kind, term, default.known, bound=bound)
 
 
 def _realize_nik_valid(rec: Record, call: AbstractCall, value: Realized,
@@ -353,10 +364,12 @@ DEFINITIONS = [
     Function("highest_for", ((STR,), (table_of(DECIMAL),), (INT, DECIMAL)), DECIMAL,
              "The most a table of areas can give for a regency code: what it gives where the regency is known (the "
              "regency's row, else the province's, else the default); for a code naming only a province whose "
-             "regencies the table lists (`3200`), the highest of the province's rows, since any may apply. At least "
-             "that where a row it may read is only a lower bound.",
+             "regencies the table lists (`3200`), the highest of the province's rows, since any may apply; for an "
+             "unknown code, the highest of every row and the default. At least that where a row it may read is only "
+             "a lower bound.",
              "highest_for(member.work_regency_code, table.minimum_wage, 0)", scalar=highest_for,
-             columnar=Columnar(_highest_columnar), inversion=None, smt=_highest_smt),
+             columnar=Columnar(_highest_columnar), inversion=None, smt=_highest_smt,
+             strict=False, unknown_from=(1, 2)),
     Function("bank_key", ((STR,),), STR,
              'A bank name as the bank table keys it: full-width letters read as letters, invisible characters '
              'dropped, upper case, single spaces, punctuation (`. , ( ) / -`) and the words `BANK`, `PT`, `PERSERO`, '
