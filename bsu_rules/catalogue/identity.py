@@ -311,10 +311,9 @@ def _highest_smt(args: list[Sym], strings: Strings) -> Sym:
                 value, marked = z3.If(fallback > value, fallback, value), symbols.either(marked, default.bound)
         hit = code.term == strings.codes[text]
         term, bound = z3.If(hit, value, term), symbols.choose(hit, marked, bound)
-    if table.values:  # an unknown code: the highest of every row and the default
-        peak = term_of(symbols.lift(max(table.values.values()), None, strings))
-        term = z3.If(code.known, term, z3.If(fallback > peak, fallback, peak))
-        bound = symbols.choose(code.known, bound, symbols.either(z3.BoolVal(bool(table.bounds)), default.bound))
+    peak = term_of(symbols.lift(max(table.values.values()), None, strings))  # an unknown code: the highest
+    term = z3.If(code.known, term, z3.If(fallback > peak, fallback, peak))  # of every row and the default
+    bound = symbols.choose(code.known, bound, symbols.either(z3.BoolVal(bool(table.bounds)), default.bound))
     return symbols.Sym("real" if real else default.kind, term, default.known, bound=bound)
 
 
