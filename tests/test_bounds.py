@@ -162,8 +162,11 @@ area_code,amount,bound,source
 19,3623653,lower,Bangka Belitung (lower bound)
 1571,3607223,exact,Kota Jambi 2025
 3373,3400000,lower,Kota Salatiga (a lower bound under the national ceiling)
+14,3508776,exact,Riau 2025
+1406,3370000,lower,Kab. Rokan Hulu (a lower bound under its province's row)
 """
-AREAS = ["3578", "3273", "3101", "1971", "1571", "3201", "3373", "3329", "3500", "3200", "1500", "3100", "1900", "3300"]
+AREAS = ["3578", "3273", "3101", "1971", "1571", "3201", "3373", "3329", "3500", "3200", "1500", "3100", "1900", "3300",
+         "1406", "1400"]
 WAGES = [3_500_000, 3_700_000, 3_800_000, 3_800_001, 4_399_999, 4_400_000, 4_400_001, 5_400_000, 5_400_001]
 
 
@@ -217,7 +220,9 @@ def test_bound_rows_decide_what_they_settle(probe: bsu_rules.RuleSet, area: str,
     ("1500", Decimal("3607223"), []),  # the default (no row for the province itself) is lower
     ("3300", AtLeast(3400000, ()), ["3373"]),
     ("3100", Decimal("5396761"), []),  # DKI lists no regency: every one reads the province's row
-    (None, AtLeast(5396761, ()), ["19", "3273", "3373", "3578"]),  # no code: any row may apply, bounds too
+    (None, AtLeast(5396761, ()), ["1406", "19", "3273", "3373", "3578"]),  # no code: any row, bounds too
+    ("1406", AtLeast(3508776, ()), ["1406"]),  # its own bound, but at least its province's row
+    ("1400", AtLeast(3508776, ()), ["1406"]),
 ])
 def test_highest_for_is_the_most_a_code_can_read(probe: bsu_rules.RuleSet, area: str | None, highest: Any,
                                                   rows: list[str]) -> None:
@@ -237,16 +242,35 @@ def test_a_regency_s_exact_row_decides_under_a_province_known_only_as_a_bound(
         tmp_path: Path, area: str, wage: int, outcome: str) -> None:
     """2025, Papua Tengah's UMP known only as a lower bound: Kab. Mimika's own exact UMK still decides
     its ceiling both ways (a wage above it was undetermined, read against the province's bound)."""
+    rs = _edited_2025(tmp_path, "\n94,Papua Tengah,UMP,4285847,exact,", "\n94,Papua Tengah,UMP,4285847,lower,")
+    d = bsu_rules.evaluate(rs, _member(area, wage))
+    assert d.rule("wage-ceiling").outcome.value == {"eligible": "pass", "ineligible": "fail"}.get(outcome, "unknown")
+
+
+@pytest.mark.parametrize(("area", "wage", "outcome"), [
+    ("1406", 3_600_000, "eligible"),  # within Riau's own ceiling, which no regency of Riau is below
+    ("1406", 3_600_001, "undetermined"),  # above it: Kab. Rokan Hulu's own figure decides
+    ("1400", 3_600_000, "eligible"),
+])
+def test_a_regency_s_bound_row_under_its_province_s_row_is_at_least_the_province_s(
+        tmp_path: Path, area: str, wage: int, outcome: str) -> None:
+    """2025, Kab. Rokan Hulu known only as "at least Rp3.370.000" (under Riau's UMP 3.508.776): a wage within
+    Riau's ceiling passes whichever the regency's figure, as for a record naming only the province."""
+    d = bsu_rules.evaluate(_edited_2025(tmp_path, "\n1406,Kab. Rokan Hulu,UMK,3579380.61,exact,",
+                                        "\n1406,Kab. Rokan Hulu,UMK,3370000,lower,"), _member(area, wage))
+    assert d.rule("wage-ceiling").outcome.value == {"eligible": "pass", "ineligible": "fail"}.get(outcome, "unknown")
+    assert d.rule("wage-ceiling").missing == ([] if outcome == "eligible" else ["table.minimum_wage[1406]"])
+
+
+def _edited_2025(tmp_path: Path, old: str, new: str) -> bsu_rules.RuleSet:
+    """The 2025 edition with one row of its minimum-wage table edited (``old`` must be there)."""
     rules = tmp_path / "rules"
     shutil.copytree(Path(__file__).resolve().parents[1] / "rules", rules, ignore=shutil.ignore_patterns("tests"))
     table = rules / "tables" / "minimum-wage-2025.csv"
     text = table.read_text("utf-8")
-    assert "\n94,Papua Tengah,UMP,4285847,exact," in text
-    table.write_text(text.replace("\n94,Papua Tengah,UMP,4285847,exact,", "\n94,Papua Tengah,UMP,4285847,lower,"),
-                     "utf-8")
-    rs = bsu_rules.load_ruleset(rules / "bsu-2025.yaml")
-    d = bsu_rules.evaluate(rs, _member(area, wage))
-    assert d.rule("wage-ceiling").outcome.value == {"eligible": "pass", "ineligible": "fail"}.get(outcome, "unknown")
+    assert old in text
+    table.write_text(text.replace(old, new), "utf-8")
+    return bsu_rules.load_ruleset(rules / "bsu-2025.yaml")
 
 
 def test_a_missing_wage_is_named_before_the_table_row(probe: bsu_rules.RuleSet) -> None:

@@ -1359,22 +1359,6 @@ def test_a_criterion_failed_for_an_empty_field_says_how_to_fill_it(lang: str) ->
 
 
 @pytest.mark.parametrize("lang", ["id", "en"])
-def test_a_wage_above_every_ceiling_is_no_reason_to_report_the_work_area(lang: str) -> None:
-    """No work area on record and a wage above every ceiling in the country: the wage ceiling fails
-    whatever the area, so the worker is not sent to the employer for it (the criterion only shows the
-    code); with a wage an area's ceiling may allow, the decision waits for the area and says so."""
-    rs = load_ruleset("bsu-2022")
-    record = {k: v for k, v in EXAMPLES[0].items() if k != "work_regency_code"}
-    above = rs.plan().decide(parse_member({**record, "wages": [{"period": "2022-07", "amount": 4_900_001}]}),
-                             hints=True)
-    assert above.outcome.value == "ineligible" and above.failed == ["wage-ceiling"]
-    assert _steps(render_text(above, rs, lang), lang) == []
-    within = rs.plan().decide(parse_member({**record, "wages": [{"period": "2022-07", "amount": 4_900_000}]}))
-    assert within.outcome.value == "undetermined"
-    assert _steps(render_text(within, rs, lang), lang) == [GLOSSARY.step("member.work_regency_code", lang)]
-
-
-@pytest.mark.parametrize("lang", ["id", "en"])
 def test_a_blank_account_number_and_a_missing_one_are_told_apart(lang: str) -> None:
     """2020: "" says the participant has no account (a final no), a missing number that it is not on
     record (undetermined); read aloud, the two sentences must not sound alike."""

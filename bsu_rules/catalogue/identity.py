@@ -84,13 +84,19 @@ def highest_for(regency_code: str | None, areas: Any, default: Any) -> Any:
     value where the regency is known; for a code naming only a province whose regencies the table lists
     (``3200``), the highest of the province's rows (and the default, where the province has no row of
     its own), since any of them may apply; for an unknown code, the highest of every row and the
-    default. "At least" that where a row it may read is only a lower bound."""
+    default. "At least" that where a row it may read is only a lower bound; a regency's own row known
+    only so is at least its province's row too (no regency's minimum wage is below its province's)."""
     if areas is None or default is None:
         return None
     if regency_code is None:
         keys: Iterable[str] = sorted(areas.keys)  # the bound rows named in order
     elif regency(regency_code, areas) is not None:
-        return bounds.row(areas, regency_code, bounds.row(areas, regency_code[:2], default))
+        above = bounds.row(areas, regency_code[:2], default)
+        own = bounds.row(areas, regency_code, above)
+        if isinstance(own, AtLeast) and own is not above:
+            floor = above.value if isinstance(above, AtLeast) else above
+            return AtLeast(max(own.value, floor), own.rows)
+        return own
     else:
         keys = province_keys(areas.keys)[regency_code[:2]]
     values = [bounds.row(areas, key) for key in keys]
@@ -261,9 +267,13 @@ def _highest_columnar(t: Type, args: list[Val]) -> Val:
                                   dtype=target), default=None, return_dtype=target)
     own, prov, peak = lookup(c, values), lookup(prefix, values), lookup(prefix, peaks)
     only = _province_only(c, table.keys)
+    read = pl.coalesce(own, prov, d)
+    if table.bounds:  # a regency's own row known only as a bound: at least its province's row too
+        own_bound = c.is_in(pl.Series(sorted(table.bounds), dtype=pl.String).implode())
+        read = pl.when(own_bound).then(pl.max_horizontal(own, pl.coalesce(prov, d))).otherwise(read)
     found = pl.when(c.is_null()).then(pl.max_horizontal(pl.lit(max(values.values()), target), d)) \
         .when(only).then(pl.when(prov.is_null()).then(pl.max_horizontal(peak, d)).otherwise(peak)) \
-        .otherwise(pl.coalesce(own, prov, d))
+        .otherwise(read)
     bound = None
     if table.bounds or default.bound is not None:  # what ``bounds`` makes of the rows read, row by row
         def marked(key: pl.Expr, keys: list[str]) -> pl.Expr:
@@ -303,6 +313,9 @@ def _highest_smt(args: list[Sym], strings: Strings) -> Sym:
             if key is None:
                 continue  # the default
             value, marked = term_of(rows[key]), z3.BoolVal(key in table.bounds)
+            if key == text and key in table.bounds:  # at least its province's row too
+                floor = term_of(rows[prefix]) if prefix in rows else fallback
+                value = z3.If(floor > value, floor, value)
         else:
             keys = province_keys(table.keys)[prefix]
             value = term_of(symbols.lift(max(table.values[k] for k in keys), None, strings))
@@ -365,7 +378,8 @@ DEFINITIONS = [
              "regency's row, else the province's, else the default); for a code naming only a province whose "
              "regencies the table lists (`3200`), the highest of the province's rows, since any may apply; for an "
              "unknown code, the highest of every row and the default. At least that where a row it may read is only "
-             "a lower bound.",
+             "a lower bound, and a regency's own row known only so is at least its province's row too (no regency's "
+             "minimum wage is below its province's).",
              "highest_for(member.work_regency_code, table.minimum_wage, 0)", scalar=highest_for,
              columnar=Columnar(_highest_columnar), inversion=None, smt=_highest_smt,
              strict=False, unknown_from=(1, 2)),

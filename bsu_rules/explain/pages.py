@@ -25,7 +25,7 @@ from bsu_rules.unknowns import inputs, needed
 
 if TYPE_CHECKING:
     from bsu_rules.decisions import Decision, RuleOutcome
-    from bsu_rules.ruleset.model import CheckedRule, RuleSet
+    from bsu_rules.ruleset.model import RuleSet
 
 AUDIENCES = ("worker", "officer", "auditor")
 MARKS = {"pass": "✓", "fail": "✗", "unknown": "?", "flagged": "!", "clear": "○", "prioritized": "+",
@@ -309,11 +309,9 @@ class _Context:
     def left_empty(self) -> list[str]:
         """The member fields left empty (absent, or written blank) that every failed requirement failed for
         (2020: no KPJ, an empty account number), then the inputs an undecided one waits for; [] when one
-        failed for a value on record, which no step can change. A field a requirement only shows is not one
-        it failed for (a wage above every ceiling anywhere fails whatever the work area left empty)."""
+        failed for a value on record, which no step can change."""
         deciding = [r for r in self.d.rules if r.kind in ("require", "exclude")]
-        empty = [[k for k, v in r.values.items() if k.startswith("member.") and v in (None, "")
-                  and k not in self.shown_only(r)]
+        empty = [[k for k, v in r.values.items() if k.startswith("member.") and v in (None, "")]
                  for r in deciding if r.outcome is RuleResult.FAIL]
         if not empty or not all(empty):
             return []
@@ -356,19 +354,10 @@ class _Context:
                 out.append(hint)
         return out
 
-    def checked(self, r: RuleOutcome) -> CheckedRule | None:
-        """The criterion's checked rule, where the rule set is at hand."""
-        return next((c for c in self.rs.rules if c.rule.id == r.id), None) if self.rs else None
-
-    def shown_only(self, r: RuleOutcome) -> tuple[str, ...]:
-        """What a criterion only shows (``shows``), not reads; () without the rule set."""
-        checked = self.checked(r)
-        return checked.shown_only if checked else ()
-
     def read(self, r: RuleOutcome) -> list[tuple[str, Any]]:
         """A criterion's known values in the order its condition reads them (as stored, without the rule set;
         with it, not those the rule only shows)."""
-        checked = self.checked(r)
+        checked = next((c for c in self.rs.rules if c.rule.id == r.id), None) if self.rs else None
         order, shown = (checked.reads, checked.shown_only) if checked else ((), ())
         known = [(k, v) for k, v in r.values.items() if v is not None and not isinstance(v, bool) and k not in shown]
         return sorted(known, key=lambda kv: order.index(kv[0]) if kv[0] in order else len(order))
