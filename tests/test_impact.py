@@ -479,6 +479,27 @@ def test_an_against_baseline_takes_lists_and_is_named_and_warned_as_typed(tmp_pa
     assert "--against cutoff_month=2022-06: `param.cutoff_month` is 2022-06" in capsys.readouterr().err
 
 
+def test_a_repeated_against_applies_every_override_and_an_amount_with_commas_is_diagnosed(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``--against`` given twice, as its own error message suggests for two overrides, applies both whatever
+    their order (it kept only the last); ``3,800,000`` is said to be written without separators (it was cut
+    at its commas: "expected NAME=VALUE, got `800`"); a rule set and overrides together are refused."""
+    examples = str(Path(__file__).resolve().parents[1] / "examples" / "members.jsonl")
+    report = tmp_path / "r.json"
+    out = ["--out", str(tmp_path / "r.html"), "--json", str(report), "--quiet", "--set", "wage_ceiling=4000000"]
+    seen = []
+    for pair in (["wage_ceiling=3800000", "cutoff_month=2022-06"], ["cutoff_month=2022-06", "wage_ceiling=3800000"]):
+        assert main(["impact", "bsu-2022", examples, "--against", pair[0], "--against", pair[1], *out]) == 0
+        seen.append(json.loads(report.read_text("utf-8"))["baseline"]["overrides"])
+    assert seen[0] == seen[1] and {o["set"] for o in seen[0]} == {"wage_ceiling", "cutoff_month"}
+    capsys.readouterr()
+    assert main(["impact", "bsu-2022", examples, "--against", "wage_ceiling=3,800,000", *out]) == 2
+    assert "`3,800,000` is text: an amount in rupiah is written with digits only (3800000)" in capsys.readouterr().err
+    assert main(["impact", "bsu-2022", examples, "--against", "bsu-2021", "--against", "wage_ceiling=3800000",
+                 *out]) == 2
+    assert "the baseline is one rule set, or overrides of RULESET" in capsys.readouterr().err
+
+
 def test_a_dated_baseline_value_after_the_baseline_s_date_is_warned(tmp_path: Path,
                                                                      capsys: pytest.CaptureFixture[str]) -> None:
     examples = str(Path(__file__).resolve().parents[1] / "examples" / "members.jsonl")

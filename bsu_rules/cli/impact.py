@@ -15,8 +15,9 @@ from bsu_rules.cli.exits import FAILED, OK, REJECTED, interrupted
 from bsu_rules.cli.options import ON_HELP, add_reform_options, day, read_ruleset, reform_from, tell
 from bsu_rules.diff import decision_dates
 from bsu_rules.diff_text import channel_name
-from bsu_rules.errors import on_path
+from bsu_rules.errors import Code, RuleSetError, on_path
 from bsu_rules.formatting import rupiah
+from bsu_rules.ruleset.override_checks import diag
 from bsu_rules.ruleset.overrides import Reform, reform_of, split_assignments
 
 
@@ -30,9 +31,9 @@ def add(sub: Any) -> None:
     p.add_argument("input", help="members: .parquet, .jsonl or .csv (histories as JSON cells)")
     p.add_argument("--on", type=day, help=ON_HELP)
     add_reform_options(p)
-    p.add_argument("--against", metavar="RULESET_OR_SETS",
+    p.add_argument("--against", metavar="RULESET_OR_SETS", action="append",
                    help="the baseline: another rule set (path or id), or overrides of RULESET written "
-                        "NAME=VALUE[,NAME=VALUE] (default: RULESET without --set/--table)")
+                        "NAME=VALUE[,NAME=VALUE], --against repeated for more (default: RULESET without --set/--table)")
     p.add_argument("--against-on", type=day, metavar="DATE", help="decision date of the baseline (default: "
                    "for the same rule set, the reform's date: --on, else the later of the two latest dates; "
                    "for another edition, its latest date)")
@@ -57,12 +58,18 @@ def run(args: argparse.Namespace) -> int:
     distinct(args.input, targets)
     reform = reform_from(args.ruleset, args)
     distinct(args.input, targets, reform.files())
-    if args.against is None:
+    given: list[str] = args.against or []
+    args.against = " ".join(given) or None  # as typed, for the messages
+    if not given:
         baseline = reform.base if isinstance(reform, Reform) else None
-    elif "=" in args.against:
-        baseline = reform_of(read_ruleset(args.ruleset), split_assignments(args.against), [], "against")
+    elif all("=" in each for each in given):  # every --against an override: all of them
+        baseline = reform_of(read_ruleset(args.ruleset), [a for each in given for a in split_assignments(each)], [],
+                             "against")
+    elif len(given) == 1:
+        baseline = read_ruleset(given[0])
     else:
-        baseline = read_ruleset(args.against)
+        raise RuleSetError([diag(f"--against {args.against}", Code.BAD_OVERRIDE, "the baseline is one rule set, or "
+                                 "overrides of RULESET (NAME=VALUE, --against repeated for more), not both")])
     on, against_on = args.on, args.against_on
     if baseline is not None:
         against_on, on = decision_dates(baseline, reform, against_on, on)

@@ -129,7 +129,8 @@ _NAMED = re.compile(r"(?<![,;\s])[,;\s]+([A-Za-z_][\w.]*+(?:@[0-9-]++)?=[^,;\s]*
 
 def split_assignments(text: str) -> list[str]:
     """``NAME=VALUE,NAME=VALUE`` cut at the commas outside brackets and quotes (``state_banks=[BRI, BNI]``
-    is one); empty parts left out."""
+    is one) and before a ``NAME=`` only (``wage_ceiling=3,800,000`` is one, for its value to be told
+    what is wrong with it); empty parts left out."""
     parts, depth, quote, start = [], 0, "", 0
     for at, char in enumerate(text):
         if quote:
@@ -143,7 +144,13 @@ def split_assignments(text: str) -> list[str]:
         elif char == "," and depth == 0:
             parts.append(text[start:at])
             start = at + 1
-    return [p for p in (*parts, text[start:]) if p.strip()]
+    joined: list[str] = []
+    for part in (*parts, text[start:]):
+        if joined and "=" not in part and part.strip():
+            joined[-1] += "," + part
+        else:
+            joined.append(part)
+    return [p for p in joined if p.strip()]
 
 
 def apply_overrides(ruleset: RuleSet, overrides: list[Override], base_dir: Path | None = None) -> RuleSet:
