@@ -500,6 +500,15 @@ def test_a_repeated_against_applies_every_override_and_an_amount_with_commas_is_
     assert "the baseline is one rule set, or overrides of RULESET" in capsys.readouterr().err
 
 
+def test_an_html_report_is_not_written_under_a_json_name(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    examples = str(Path(__file__).resolve().parents[1] / "examples" / "members.jsonl")
+    assert main(["impact", "bsu-2022", examples, "--set", "wage_ceiling=4000000", "--out", str(tmp_path / "r.json"),
+                 "--quiet"]) == 2
+    assert "--out is the HTML report (such as report.html); give --json FILE for the numbers" in \
+        capsys.readouterr().err
+    assert not list(tmp_path.iterdir())
+
+
 def test_a_dated_baseline_value_after_the_baseline_s_date_is_warned(tmp_path: Path,
                                                                      capsys: pytest.CaptureFixture[str]) -> None:
     examples = str(Path(__file__).resolve().parents[1] / "examples" / "members.jsonl")

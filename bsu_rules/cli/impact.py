@@ -15,7 +15,7 @@ from bsu_rules.cli.exits import FAILED, OK, REJECTED, interrupted
 from bsu_rules.cli.options import ON_HELP, add_reform_options, day, read_ruleset, reform_from, tell
 from bsu_rules.diff import decision_dates
 from bsu_rules.diff_text import channel_name
-from bsu_rules.errors import Code, RuleSetError, on_path
+from bsu_rules.errors import Code, InputError, RuleSetError, on_path
 from bsu_rules.formatting import rupiah
 from bsu_rules.ruleset.override_checks import diag
 from bsu_rules.ruleset.overrides import Reform, reform_of, split_assignments
@@ -54,6 +54,9 @@ def run(args: argparse.Namespace) -> int:
     except ImportError as exc:
         return missing_extra("impact", exc)
     targets = {"--out": Path(args.out), **({"--json": Path(args.json)} if args.json else {})}
+    if targets["--out"].suffix.lower() == ".json":  # the page written under the name of its numbers
+        raise InputError([(args.out, "--out is the HTML report (such as report.html); give --json FILE for the "
+                                     "numbers")])
     writable(targets)
     distinct(args.input, targets)
     reform = reform_from(args.ruleset, args)
