@@ -47,6 +47,7 @@ def test_a_reform_changes_decisions_and_is_named_by_its_own_hash(rs2022: RuleSet
 
 def test_overrides_are_checked_like_the_rule_file(rs2022: RuleSet) -> None:
     assert "did you mean `wage_ceiling`" in errors(rs2022, ["wage_celing=4000000"])[0]
+    assert "did you mean `wage_ceiling`" in errors(rs2022, ["batas_upah=4000000"])[0]  # its description, as a name
     assert "[invalid-value]: `lots` is text: an amount in rupiah" in errors(rs2022, ["wage_ceiling=lots"])[0]
     assert "[type-mismatch]" in errors(rs2022, ["cutoff_month=2022-08-01"])[0]  # a date where a month is
     assert "did you mean `benefit.monthly`" in errors(rs2022, ["benefit.montly=1"])[0]

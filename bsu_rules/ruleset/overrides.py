@@ -127,6 +127,14 @@ _NAME_ONLY = re.compile(r"[A-Za-z_][\w.]*(?:@[0-9-]+)?")
 _NAMED = re.compile(r"(?<![,;\s])[,;\s]+([A-Za-z_][\w.]*+(?:@[0-9-]++)?=[^,;\s]*)")
 
 
+def _described_as(ruleset: RuleSet, name: str) -> str | None:
+    """The parameter whose description, in either language, is ``name`` written as words (``batas_upah``
+    for the one described "Batas upah")."""
+    words = " ".join(name.replace("_", " ").replace("-", " ").split()).casefold()
+    return next((p for p, param in ruleset.model.parameters.items() if param.description is not None and
+                 words in (param.description.id.casefold(), param.description.en.casefold())), None)
+
+
 def split_assignments(text: str) -> list[str]:
     """``NAME=VALUE,NAME=VALUE`` cut at the commas outside brackets and quotes (``state_banks=[BRI, BNI]``
     is one) and before a ``NAME=`` only (``wage_ceiling=3,800,000`` is one, for its value to be told
@@ -203,7 +211,8 @@ def apply_overrides(ruleset: RuleSet, overrides: list[Override], base_dir: Path 
         if o.name not in params:
             names = ["as_of", *params, *(f"benefit.{k}" for k in BENEFIT_KEYS)]
             problems.append(diag(where, Code.UNKNOWN_NAME, f"unknown parameter `{o.name}` in {ruleset.id}"
-                                 f"{_not_a_parameter(ruleset, o.name)}", nearest(o.name, names)))
+                                 f"{_not_a_parameter(ruleset, o.name)}",
+                                 nearest(o.name, names) or _described_as(ruleset, o.name)))
             continue
         new = checked_parameter(o, params[o.name], value, ruleset, problems)
         if new is not None:
