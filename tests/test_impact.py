@@ -518,6 +518,20 @@ def test_a_dated_baseline_value_after_the_baseline_s_date_is_warned(tmp_path: Pa
             "is not read in this run; give --against-on 2022-10-01 to read it") in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(("options", "reform_on", "baseline_on"), [
+    (["--against-on", "2022-10-01"], "2022-09-05", "2022-10-01"),  # the baseline's date is the baseline's alone
+    (["--on", "2022-10-01"], "2022-10-01", "2022-10-01"),  # the reform's is the baseline's too
+    (["--on", "2022-10-01", "--against-on", "2022-09-20"], "2022-10-01", "2022-09-20")])
+def test_each_side_is_decided_on_the_date_given_for_it(tmp_path: Path, options: list[str], reform_on: str,
+                                                       baseline_on: str) -> None:
+    examples = str(Path(__file__).resolve().parents[1] / "examples" / "members.jsonl")
+    numbers = tmp_path / "r.json"
+    assert main(["impact", "bsu-2022", examples, "--set", "wage_ceiling=4000000", *options, "--out",
+                 str(tmp_path / "r.html"), "--json", str(numbers), "--quiet"]) == 0
+    report = json.loads(numbers.read_text("utf-8"))
+    assert (report["reform"]["on"], report["baseline"]["on"]) == (reform_on, baseline_on)
+
+
 def test_a_baseline_that_is_the_reform_is_warned(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     examples = str(Path(__file__).resolve().parents[1] / "examples" / "members.jsonl")
     assert main(["impact", "bsu-2022", examples, "--set", "wage_ceiling=4000000", "--against", "wage_ceiling=4000000",

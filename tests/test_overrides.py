@@ -576,8 +576,15 @@ def test_an_as_of_after_the_decision_date_is_warned(tmp_path: Path, capsys: pyte
     assert main(["evaluate", "bsu-2022", str(member), *sets, "--on", "2022-09-05"]) == 0
     assert ("warning: --set as_of=2022-12-31 is after the decision date 2022-09-05: the data are read as at a day "
             "after the decision") in capsys.readouterr().err
-    assert main(["evaluate", "bsu-2022", str(member), *sets]) == 0  # decided on 2022-12-31 by default
-    assert "after the decision date" not in capsys.readouterr().err
+    assert main(["evaluate", "bsu-2022", str(member), *sets]) == 0  # an as_of moves no decision date
+    out, err = capsys.readouterr()
+    assert json.loads(out)["on"] == "2022-09-05"
+    assert "after the decision date 2022-09-05" in err and "or --on 2022-12-31" in err
+    # past the edition's end the warning suggests no date the edition refuses
+    assert main(["evaluate", "bsu-2022", str(member), "--set", "as_of=2030-01-31"]) == 0
+    out, err = capsys.readouterr()
+    assert json.loads(out)["on"] == "2022-09-05"
+    assert "give an as_of on or before 2022-09-05\n" in err and "--on 2030" not in err
 
 
 def test_an_override_that_gives_the_rule_file_s_own_value_is_warned(rs2022: RuleSet, tmp_path: Path) -> None:

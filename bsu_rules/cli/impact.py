@@ -13,7 +13,6 @@ from bsu_rules.batch.paths import distinct, writable
 from bsu_rules.cli.batch import Progress, chunk_size, missing_extra
 from bsu_rules.cli.exits import FAILED, OK, REJECTED, interrupted
 from bsu_rules.cli.options import ON_HELP, add_reform_options, day, read_ruleset, reform_from, tell
-from bsu_rules.diff import decision_dates
 from bsu_rules.diff_text import channel_name
 from bsu_rules.errors import Code, InputError, RuleSetError, on_path
 from bsu_rules.formatting import rupiah
@@ -50,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
         from bsu_rules.batch.read import Reader  # lazy: the impact extra (polars, pyarrow)
         from bsu_rules.batch.run import Counts  # lazy: the impact extra
         from bsu_rules.report.html import render_html  # lazy: the impact extra
-        from bsu_rules.report.impact import impact, uncovered  # lazy: the impact extra
+        from bsu_rules.report.impact import impact, side_dates, uncovered  # lazy: the impact extra
     except ImportError as exc:
         return missing_extra("impact", exc)
     targets = {"--out": Path(args.out), **({"--json": Path(args.json)} if args.json else {})}
@@ -75,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
                                  "overrides of RULESET (NAME=VALUE, --against repeated for more), not both")])
     on, against_on = args.on, args.against_on
     if baseline is not None:
-        against_on, on = decision_dates(baseline, reform, against_on, on)
+        against_on, on = side_dates(baseline, reform, against_on, on)
     tell(reform, on)
     if args.against is not None and baseline is not None:  # named as the reform is: its file, sha256, warnings
         tell(baseline, against_on, "baseline", "--against-on")

@@ -43,18 +43,27 @@ from bsu_rules.ruleset.schema import Kind
 Json = dict[str, Any]
 OUTCOMES = ("eligible", "ineligible", "undetermined")
 EXAMPLES = 3
+def side_dates(baseline: RuleSet, reform: RuleSet, baseline_on: date | None, on: date | None) -> tuple[date, date]:
+    """The baseline's and the reform's decision dates, as ``diff.decision_dates`` gives them, except that a
+    date given for the baseline alone is its own: the reform keeps the date it has without one, so that a
+    baseline moved in time measures the calendar too."""
+    if on is None and baseline_on is not None:
+        on = decision_dates(baseline, reform)[1]
+    return decision_dates(baseline, reform, baseline_on, on)
+
+
 def impact(reform: RuleSet, source: str | Path, *, on: date | None = None, baseline: RuleSet | None = None,
            baseline_on: date | None = None, chunk_size: int = 250_000,
            progress: Callable[[int, int], None] | None = None, file_label: str | None = None,
            spill: Path | None = None) -> Json:
     """The impact report's data (JSON-ready) for ``reform`` over the members of ``source``; the two
-    sides are decided on the dates ``diff.decision_dates`` gives (one date for a reform of the baseline).
+    sides are decided on the dates ``side_dates`` gives (one date for a reform of the baseline by default).
     Each side's decisions are spilled to a temporary folder: the system's, else one in ``spill``."""
     reader = Reader(source, chunk_size)
     with _spill_folder(spill) as tmp:
         day = on
         if baseline is not None:
-            baseline_on, day = decision_dates(baseline, reform, baseline_on, on)
+            baseline_on, day = side_dates(baseline, reform, baseline_on, on)
         sides = [Side("reform", reform.plan(day), Path(tmp, "reform.arrow"))]
         if baseline is not None:
             sides.append(Side("baseline", baseline.plan(baseline_on), Path(tmp, "baseline.arrow")))

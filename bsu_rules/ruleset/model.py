@@ -71,9 +71,10 @@ class RuleSet:
     @cached_property
     def default_on(self) -> date:
         """The latest date the file describes: used when a decision date is not given. A value
-        dated after the edition ends is never read (``value-outside``): it moves nothing."""
+        dated after the edition ends is never read (``value-outside``): it moves nothing; nor does an
+        ``as_of`` a what-if sets (the data read as at another day: a decision date is not moved by it)."""
         until = self.model.in_force.until
-        days = [self.model.in_force.from_, self.model.as_of]
+        days = [self.model.in_force.from_, (getattr(self, "base", None) or self).model.as_of]
         for rule in self.model.rules:
             days += [rule.in_force.from_, rule.in_force.until and _next_day(rule.in_force.until)]  # None: never
         for param in self.model.parameters.values():

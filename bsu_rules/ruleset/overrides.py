@@ -377,9 +377,11 @@ def _number(value: object) -> TypeGuard[int | Decimal]:
 
 def _as_of_later(ruleset: RuleSet, on: date, on_option: str) -> tuple[str, ...]:
     """An ``as_of`` given after the decision date ``on``: the data would be read as at a day to come."""
+    as_of = ruleset.model.as_of
+    later = f", or {on_option} {as_of}" if ruleset.model.in_force.contains(as_of) else ""  # never a date refused
     return tuple(f"{o.option} is after the decision date {on}: the data are read as at a day after the decision "
-                 f"(payments not yet made on {on} count); give an as_of on or before {on}, or {on_option} {o.text}"
-                 for o in getattr(ruleset, "given", ()) if o.name == "as_of" and ruleset.model.as_of > on)
+                 f"(payments not yet made on {on} count); give an as_of on or before {on}{later}"
+                 for o in getattr(ruleset, "given", ()) if o.name == "as_of" and as_of > on)
 
 
 def _unread(model: RuleFile, overrides: list[Override]) -> tuple[str, ...]:
