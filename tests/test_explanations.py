@@ -1637,3 +1637,32 @@ def test_a_priority_resting_on_an_interpretation_says_so_to_the_worker() -> None
     assert line.startswith("Priority: not given priority (Priority for the hardest-hit sectors), as the record shows: "
                            "employer's business sector: education. Those given priority are paid first. This is an "
                            "interpretation of the provision cited, not its wording. [")
+
+
+@pytest.mark.parametrize(("wage", "outcome", "step"), [(9_000_000, "ineligible", False),
+                                                       (4_000_000, "undetermined", True)])
+def test_a_worker_with_no_work_area_is_asked_for_it_only_where_it_could_change_the_outcome(
+        wage: int, outcome: str, step: bool) -> None:
+    """Above every wage ceiling in the country (Rp4.900.000 in 2022) no regency could help: no step asks for it."""
+    rs = load_ruleset("bsu-2022")
+    record = {k: v for k, v in EXAMPLES[0].items() if k != "work_regency_code"}
+    record["wages"] = [{**w, "amount": wage} for w in record["wages"]]
+    decision = evaluate(rs, record)
+    assert decision.outcome.value == outcome
+    said = render_text(decision, rs, "en", "worker")
+    assert ("update the regency or city of work" in said) is step
+
+
+@pytest.mark.parametrize(("edition", "rule", "field", "told"), [
+    ("bsu-2020", "has-kpj", "member.kpj", True),  # known(member.kpj): absent is an answer of its own
+    ("bsu-2022", "not-deceased", "member.deceased_on", True),  # happened_by: no date recorded, not happened
+    ("bsu-2022", "wage-ceiling", "member.work_regency_code", False),  # highest_for: every area at once
+    ("bsu-2022", "wage-ceiling", "member.wages", False),  # read strictly: unknown, never false, when absent
+    ("bsu-2022", "valid-nik", "member.kpj", False)])  # not read at all
+def test_a_criterion_reads_an_absent_field_as_an_answer_only_through_the_functions_that_do(
+        edition: str, rule: str, field: str, told: bool) -> None:
+    from bsu_rules.ruleset.nullability import reads_absence
+
+    rs = load_ruleset(edition)
+    tree = next(c.tree for c in rs.rules if c.rule.id == rule)
+    assert reads_absence(tree, field, rs) is told

@@ -108,8 +108,11 @@ class Function:
     Unknown-handling: ``strict``, an unknown argument makes the result unknown; otherwise the
     result is unknown exactly when an argument listed in ``unknown_from`` is (``None``: only when
     every argument is, as ``coalesce``), and ``own_unknown`` lets it be unknown even when every
-    argument is known. ``optional``: how many trailing parameters may be left out; ``variadic``:
-    the last parameter repeats. ``returns`` None: the common type of the arguments."""
+    argument is known; of the arguments read when unknown, those in ``unknown_as_every`` are read as
+    every value they could take at once, the result bounding each (``highest_for``'s code), the others
+    as a value of their own (``known``, ``coalesce``). ``optional``: how many trailing parameters may
+    be left out; ``variadic``: the last parameter repeats. ``returns`` None: the common type of the
+    arguments."""
 
     name: str
     params: tuple[tuple[Type, ...], ...]
@@ -125,6 +128,7 @@ class Function:
     strict: bool = True
     unknown_from: tuple[int, ...] | None = None
     own_unknown: bool = False
+    unknown_as_every: tuple[int, ...] = ()
     keeps_bounds: bool = False  # on a lower bound gives what the bound still tells (``bsu_rules.bounds``)
 
     @property

@@ -382,7 +382,7 @@ DEFINITIONS = [
              "minimum wage is below its province's).",
              "highest_for(member.work_regency_code, table.minimum_wage, 0)", scalar=highest_for,
              columnar=Columnar(_highest_columnar), inversion=None, smt=_highest_smt,
-             strict=False, unknown_from=(1, 2)),
+             strict=False, unknown_from=(1, 2), unknown_as_every=(0,)),
     Function("bank_key", ((STR,),), STR,
              'A bank name as the bank table keys it: full-width letters read as letters, invisible characters '
              'dropped, upper case, single spaces, punctuation (`. , ( ) / -`) and the words `BANK`, `PT`, `PERSERO`, '

@@ -21,6 +21,7 @@ from bsu_rules.formatting import format_date, rupiah
 from bsu_rules.glossary import Glossary, Places, glossary_for, join, months
 from bsu_rules.members.redact import hide_identifiers
 from bsu_rules.ruleset.expressions import Call, Name, Node, walk
+from bsu_rules.ruleset.nullability import reads_absence
 from bsu_rules.unknowns import inputs, needed
 
 if TYPE_CHECKING:
@@ -309,9 +310,12 @@ class _Context:
     def left_empty(self) -> list[str]:
         """The member fields left empty (absent, or written blank) that every failed requirement failed for
         (2020: no KPJ, an empty account number), then the inputs an undecided one waits for; [] when one
-        failed for a value on record, which no step can change."""
+        failed for a value on record, which no step can change, or whatever value an absent field is given
+        (no work area and a wage above every ceiling in the country: ``nullability.reads_absence``)."""
         deciding = [r for r in self.d.rules if r.kind in ("require", "exclude")]
-        empty = [[k for k, v in r.values.items() if k.startswith("member.") and v in (None, "")]
+        rs, trees = self.rs, {c.rule.id: c.tree for c in self.rs.rules} if self.rs is not None else {}
+        empty = [[k for k, v in r.values.items() if k.startswith("member.") and v in (None, "") and (
+                  v == "" or rs is None or r.id not in trees or reads_absence(trees[r.id], k, rs))]
                  for r in deciding if r.outcome is RuleResult.FAIL]
         if not empty or not all(empty):
             return []

@@ -12,7 +12,19 @@ from functools import cache
 
 from bsu_rules.catalogue import FUNCTIONS, Function
 from bsu_rules.members import Member
-from bsu_rules.ruleset.expressions import Binary, BoolOp, Call, Cond, ListLit, Lit, Name, Node, Unary, Unhandled
+from bsu_rules.ruleset.expressions import (
+    Binary,
+    BoolOp,
+    Call,
+    Cond,
+    ListLit,
+    Lit,
+    Name,
+    Node,
+    Unary,
+    Unhandled,
+    walk,
+)
 from bsu_rules.ruleset.folding import chosen, connected, negated
 from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.semantics import Truth
@@ -42,6 +54,36 @@ def function_unknown(fn: Function, args: list[bool]) -> bool:
     if fn.strict or fn.unknown_from is None:
         return any(args)
     return any(args[i] for i in fn.unknown_from if i < len(args))
+
+
+def reads_absence(node: Node, field: str, ruleset: RuleSet) -> bool:
+    """Whether ``node`` reads the member field ``field`` left unknown as a value of its own: through an
+    argument a function gives a known result for when it is unknown (``known(member.kpj)``, ``coalesce``,
+    ``happened_by``'s event date), other than one read as every value it could take (``highest_for``'s
+    code). Anywhere else an unknown field leaves what reads it unknown, or bounds every value it could
+    take: a condition false with the field unknown is false whichever value it is given."""
+    match node:
+        case Name(parts=("fact", name, *_)):
+            return reads_absence(ruleset.facts[name], field, ruleset)
+        case Call(func=Name(parts=(name,))) if name in FUNCTIONS:
+            fn = FUNCTIONS[name]
+            told = () if fn.strict else range(len(node.args)) if fn.unknown_from is None else \
+                [i for i in range(len(node.args)) if i not in fn.unknown_from]
+            return any(_reads(node.args[i], field, ruleset) for i in told if i not in fn.unknown_as_every) or \
+                any(reads_absence(a, field, ruleset) for a in node.args)
+        case _:
+            return any(reads_absence(child, field, ruleset) for child in node.children())
+
+
+def _reads(node: Node, field: str, ruleset: RuleSet) -> bool:
+    """Whether ``node`` reads ``field`` (or a part of it, or what holds it), directly or through facts."""
+    for n in walk(node):
+        if isinstance(n, Name) and n.parts[0] == "fact" and _reads(ruleset.facts[n.parts[1]], field, ruleset):
+            return True
+        if isinstance(n, Name) and (n.dotted == field or field.startswith(n.dotted + ".") or
+                                    n.dotted.startswith(field + ".")):
+            return True
+    return False
 
 
 def _may_be_zero(node: Node, ruleset: RuleSet) -> bool:
