@@ -148,20 +148,24 @@ class Diagnostic:
     suggestion: str | None = dataclasses.field(default=None, compare=False)
     record: int | None = dataclasses.field(default=None, compare=False)  # 1-based place in its input
     field: str | None = dataclasses.field(default=None, compare=False)  # a path inside the record
+    typed: bool = dataclasses.field(default=False, compare=False, repr=False)  # about an override as typed
 
     def __post_init__(self) -> None:
         from bsu_rules.members.redact import (  # lazy: pydantic is not needed to name a code
             hidden_path,
             hide_identifiers,
+            hide_typed,
         )
 
         object.__setattr__(self, "code", Code(self.code))  # an unknown code is a bug: fail here
         # A NIK or an account number never reaches a message, whichever check wrote it; a suggestion
-        # that holds one is dropped (the hidden text could not be pasted back).
-        object.__setattr__(self, "message", hide_identifiers(self.message))
+        # that holds one is dropped (the hidden text could not be pasted back). In a problem with an
+        # override (``typed``) each value the caller typed is masked on its own.
+        hide = hide_typed if self.typed else hide_identifiers
+        object.__setattr__(self, "message", hide(self.message))
         # a NIK given as a rule file's name; an option's text (``--set …``) is the caller's command line
-        object.__setattr__(self, "file", (hide_identifiers if _OPTION.match(self.file) else hidden_path)(self.file))
-        if self.suggestion is not None and hide_identifiers(self.suggestion) != self.suggestion:
+        object.__setattr__(self, "file", (hide if _OPTION.match(self.file) else hidden_path)(self.file))
+        if self.suggestion is not None and hide(self.suggestion) != self.suggestion:
             object.__setattr__(self, "suggestion", None)
 
     def __str__(self) -> str:
@@ -172,7 +176,7 @@ class Diagnostic:
         return f"{where}: {self.severity} [{self.code}]{rule}: {self.message}{hint}"
 
     def to_dict(self) -> dict[str, object]:
-        return {k: v for k, v in asdict(self).items() if v is not None}
+        return {k: v for k, v in asdict(self).items() if v is not None and k != "typed"}
 
 
 class BsuRulesError(Exception):

@@ -7,10 +7,13 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bsu_rules.audit.snapshot import KEY_ENV
 from bsu_rules.batch.generate import write_population
 from bsu_rules.cli import main
+from bsu_rules.members.redact import hide_typed
 
 
 def _secrets(path: Path) -> set[str]:
@@ -536,3 +539,12 @@ def test_a_number_inside_a_word_that_looks_like_a_hash_is_masked(mask: str, text
 
     shown = (getattr(redact, mask, None) or getattr(decisions, mask))(text)
     assert "418201004566507" not in shown and not re.search(r"320412.{0,4}5708940003", shown), shown
+
+
+@given(nik=st.from_regex(r"[1-9][0-9]{15}", fullmatch=True), sep=st.sampled_from(["", " ", "-", ".", "=", "/", "_"]),
+       template=st.sampled_from(["wage_ceiling={}", "wage_ceiling@{}=5", "wage_ceiling@2022-10-01={}",
+                                 "state_banks=[BRI, {}]", "{}=5", "`{}` is text", "as_of={}"]))
+def test_a_nik_typed_in_an_override_is_hidden_however_it_is_grouped(nik: str, sep: str, template: str) -> None:
+    """``hide_typed`` parts an override's values (a date and an amount are not one long number), never a NIK."""
+    text = template.format(sep.join(nik[i:i + 4] for i in range(0, 16, 4)))
+    assert nik not in re.sub(r"\D", "", hide_typed(text))

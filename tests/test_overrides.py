@@ -623,3 +623,26 @@ def test_two_assignments_in_one_set_are_told_to_take_one_set_each(given: str) ->
     assert "--set sets one value: give each its own --set" in d.message
     assert d.suggestion == "--set wage_ceiling=4000000 --set rounding=50000"
     assert parse_override("set", "state_banks=[BRI, BNI]").text == "[BRI, BNI]"
+
+
+@pytest.mark.parametrize(("sets", "said"), [
+    (["wage_ceiling@2022-10-01=4000000", "wage_ceiling@2022-10-01=4100000"],
+     "--set wage_ceiling@2022-10-01=4100000:1:1: error [bad-override]: `--set wage_ceiling@2022-10-01=4000000` and "
+     "`--set wage_ceiling@2022-10-01=4100000` both set `wage_ceiling` from 2022-10-01: give it once"),
+    (["wage_ceiling@01-10-2022=4000000"], "--set wage_ceiling@01-10-2022=4000000:1:1: error [bad-override]: "
+                                          "`01-10-2022` is not a date"),
+    (["benefit.instalments=[300000, 200000]"], "--set benefit.instalments=[300000, 200000]:1:1: error "
+                                               "[invalid-value]: instalments add up to 500000"),
+    # a NIK typed as a value stays hidden, however it is grouped
+    (["state_banks=[3204125708940003]"], "--set state_banks=[<16 digits>]:1:1: error [type-mismatch]"),
+    (["wage_ceiling=3204 1257 0894 0003"], "--set wage_ceiling=<16 digits>:1:1: error [invalid-value]"),
+    (["wage_ceiling=3204=1257=0894=0003"], "`<16 digits>` is text"),
+    (["3204125708940003=5"], "--set <16 digits>=5:1:1: error [unknown-name]: unknown parameter `<16 digits>`")])
+def test_an_override_s_values_are_told_as_typed_and_a_nik_in_one_is_hidden(
+        sets: list[str], said: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """The digits of a date and an amount, or of a list's amounts, are not read as one long number."""
+    member = str(ROOT / "examples" / "members.jsonl")
+    assert main(["evaluate", "bsu-2022", member, *(a for s in sets for a in ("--set", s))]) == 2
+    err = capsys.readouterr().err
+    assert said in err
+    assert "3204125708940003" not in err.replace(" ", "").replace("=", "")

@@ -56,6 +56,33 @@ def hide_identifiers(text: str) -> str:
     return _QUOTED.sub(_quoted_out, _IN_MESSAGE.sub(_left_out, _SPLIT.sub(_split_out, text)))
 
 
+_VALUE_MARKS = re.compile(r"(\[|\]|,(?=[^\[\]]*\])|(?<=[^\W\d])[=@]|(?<=\d{4}-\d\d-\d\d)=|(?<=\d\d[-/]\d\d[-/]\d{4})=)")
+"""What parts the values of an override as typed: the ``@`` and ``=`` after a name, the ``=`` after a date
+(``NAME@DATE=VALUE``), a list's brackets and the commas inside them; never an ``=`` or a comma between
+digits outside a list (``3204=1257=0894=0003`` is one value, hidden where a message quotes it)."""
+
+
+def hide_typed(text: str) -> str:
+    """An override the caller typed (``--set wage_ceiling@2022-10-01=4000000``), or a message about one,
+    with each value masked on its own (``hide_identifiers``): a NIK or an account number typed as a value
+    is left out, while a date and an amount beside it (``2022-10-01=4000000``) or the amounts of a list
+    (``[300000, 200000]``) are not read as one long number; a word holding ten digits or more whatever
+    parts them (``3204=1257=0894=0003``) is left out, as a quoted value is."""
+    parts = _VALUE_MARKS.split(text)
+    for i in range(2, len(parts), 2):  # NAME@DATE=VALUE: the date ends at its `=`, however it is written
+        if parts[i - 1] == "@" and "=" in parts[i] and not parts[i].partition("=")[0].isdigit():  # digits: one run
+            parts[i:i + 1] = list(parts[i].partition("="))
+    return "".join(_WORD.sub(_word_out, hide_identifiers(part)) for part in parts)
+
+
+_WORD = re.compile(r"\S+")
+
+
+def _word_out(found: re.Match[str]) -> str:
+    count = _hidden_count(found.group())
+    return found.group() if count is None else f"<{count} digits>"
+
+
 _STAND_IN = "\ue000"
 """What stands for a hash while the text beside it is masked: no digit, and nothing a mask matches."""
 
@@ -243,7 +270,13 @@ def given_identifiers(arguments: Sequence[str]) -> list[tuple[str, str]]:
     of ten digits or more in one, that ``hidden_path`` says otherwise (a NIK in a file name, a number given
     to ``--row``), with how it says it; the longest first, so that a path is said whole before its parts."""
     found: dict[str, str] = {}
-    for argument in arguments:
+    for before, argument in zip(["", *arguments], arguments, strict=False):
+        option, equals, value = argument.partition("=")
+        typed = value if equals and option in _OVERRIDES else argument if before in _OVERRIDES else ""
+        if "=" in typed:  # an override, not a path: each value masked on its own (``hide_typed``)
+            if (shown := hide_typed(typed)) != typed:
+                found[typed] = shown
+            continue
         for part in (argument, *re.split(r"[/\\=]", argument)):
             if part and not _SHA256.fullmatch(part) and (shown := hidden_path(part)) != part:  # ``--anchor`` kept
                 found[part] = shown
@@ -251,6 +284,8 @@ def given_identifiers(arguments: Sequence[str]) -> list[tuple[str, str]]:
     return sorted(found.items(), key=lambda item: -len(item[0]))
 
 
+_OVERRIDES = ("--set", "--against")
+"""The options given an override as typed (``NAME=VALUE``; ``--against`` a rule set's path too)."""
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 """A sha256 given as an argument (``verify --anchor``): a hash the caller quotes, said as it is."""
 

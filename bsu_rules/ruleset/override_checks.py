@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from bsu_rules.errors import Code
-from bsu_rules.members.redact import hide_identifiers
+from bsu_rules.members.redact import hide_typed
 from bsu_rules.ruleset.diagnostics import Diagnostic, nearest
 from bsu_rules.ruleset.misread import misread_number
 from bsu_rules.ruleset.model import RuleSet
@@ -64,11 +64,10 @@ BAD: Any = _Bad()
 """What ``read_value`` gives for a value it could not read (its problem told)."""
 
 
-def diag(where: str, code: Code, message: str, suggestion: str | None = None) -> Diagnostic:
-    """A problem with an override, the option as given: a NIK-like number typed in it is hidden."""
-    return Diagnostic(hide_identifiers(where), 1, 1, code, hide_identifiers(message),
-                      suggestion=suggestion if suggestion is None or hide_identifiers(suggestion) == suggestion
-                      else None)
+def diag(where: str, code: Code, message: str, suggestion: str | None = None, *, typed: bool = True) -> Diagnostic:
+    """A problem with an override, the option as given: a NIK-like number typed as a value is hidden
+    (``typed``; else, for a message quoting a file, any the message holds)."""
+    return Diagnostic(where, 1, 1, code, message, suggestion=suggestion, typed=typed)
 
 
 def read_value(text: str, where: str, problems: list[Diagnostic], unit: str | None) -> Any:
@@ -83,11 +82,11 @@ def read_value(text: str, where: str, problems: list[Diagnostic], unit: str | No
         return BAD
     if located.diagnostics or isinstance(located.data, dict):
         opened = text.lstrip()[:1] == "[" and text.count("[") > text.count("]")
-        problems.append(diag(where, Code.INVALID_VALUE, f"`{hide_identifiers(text[:40])}` is not a value (a number, "
+        problems.append(diag(where, Code.INVALID_VALUE, f"`{hide_typed(text[:40])}` is not a value (a number, "
                                                       "date, month, text or [list])" +
                               ("; the list's closing `]` is missing" if opened else ""),
                               text.rstrip() + "]" if opened and text.count("[") == text.count("]") + 1
-                              and hide_identifiers(text) == text else None))
+                              and hide_typed(text) == text else None))
         return BAD
     if isinstance(located.data, str) and located.styles.get(()) is None and \
             (misread := misread_number(located.data, unit)) is not None:
@@ -128,14 +127,14 @@ def checked_parameter(given: Override, old: Parameter, value: Any, ruleset: Rule
         return None
     got = parameter_type(new)
     if wanted is not None and wanted.name == "list" and isinstance(value, str):  # `BRI,BNI`: one text
-        listed = hide_identifiers(bracketed(value))
-        problems.append(diag(where, Code.TYPE_MISMATCH, f"`{name}` is a list, and `{hide_identifiers(value)}` one "
+        listed = hide_typed(bracketed(value))
+        problems.append(diag(where, Code.TYPE_MISMATCH, f"`{name}` is a list, and `{hide_typed(value)}` one "
                               f"text: a list is written in brackets, `{listed}` (in quotes for the shell: --set "
-                              f"'{name}={listed}')", listed if hide_identifiers(value) == value else None))
+                              f"'{name}={listed}')", listed if hide_typed(value) == value else None))
         return None
     if wanted is not None and (got is None or unify(wanted, got) != wanted):
         meant = meant_value(wanted.name, value)
-        said = hide_identifiers(str(value)[:40])
+        said = hide_typed(str(value)[:40])
         problems.append(diag(where, Code.TYPE_MISMATCH, f"`{name}` is {_KINDS.get(wanted.name, wanted.name)}; "
                               f"`{said}` is {_KINDS.get(got.name, got.name) if got else 'of mixed kinds'}", meant))
         return None
@@ -145,7 +144,7 @@ def checked_parameter(given: Override, old: Parameter, value: Any, ruleset: Rule
 def _not_texts(given: Override, old: Parameter, wanted: Type | None, value: list[Any]) -> str:
     """A list holding an item that is not text (``[1]``, ``[[BRI]]``), in words: what the parameter
     is, and what the list is (for a parameter of one value) or holds."""
-    said = hide_identifiers(given.text[:40])
+    said = hide_typed(given.text[:40])
     if wanted is not None and wanted.name != "list":
         kind = _KINDS.get(wanted.name, wanted.name)
         return f"`{given.name}` is {f'{UNIT_WORDS[old.unit]} ({kind})' if old.unit else kind}; `{said}` is a list"
@@ -244,7 +243,7 @@ def replacement_table(ruleset: RuleSet, o: Override, base: Path, problems: list[
     if new is None:  # every one, at its row when there is one: `mw.csv:4:1: … (--table minimum_wage=mw.csv)`
         problems.extend(Diagnostic(o.text, exc.line, exc.column, Code.TABLE, f"{exc.message} ({where})",
                                    suggestion=exc.suggestion) if exc.line is not None
-                        else diag(where, Code.TABLE, str(exc)) for exc in errors)
+                        else diag(where, Code.TABLE, str(exc), typed=False) for exc in errors)
         return None
     new = replace(new, ref=new.ref.model_copy(update={"file": str(path)}))  # where the archive reads it from
     if new.type != old.type:

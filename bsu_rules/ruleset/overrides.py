@@ -27,7 +27,6 @@ from typing import Any, TypeGuard
 
 from bsu_rules.catalogue.calendar import month_end, month_of
 from bsu_rules.errors import Code, RuleSetError
-from bsu_rules.members.redact import hide_identifiers
 from bsu_rules.ruleset.diagnostics import Diagnostic, Severity, nearest
 from bsu_rules.ruleset.lint import lint
 from bsu_rules.ruleset.lint_params import data_date_moved, data_date_text, partial_comparisons, unread_values
@@ -465,7 +464,7 @@ def _on_option(d: Diagnostic, reform: Reform, overrides: list[Override]) -> Diag
         path = spots.get((d.line, d.column), ())
         item = read_yaml(o.text, o.option).values.get(path[-1:]) if path and isinstance(path[-1], int) else None
         column = len(o.option) - len(o.text) + item[1] if item is not None and item[0] == 1 else 1
-        return replace(d, file=hide_identifiers(o.option), line=1, column=column)
+        return replace(d, file=o.option, line=1, column=column, typed=True)  # each value typed masked on its own
     return None
 
 
