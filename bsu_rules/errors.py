@@ -73,6 +73,7 @@ class Code(StrEnum):
     EMPTY_WINDOW = "empty-window"
     WINDOW_OUTSIDE = "window-outside"
     UNLIKELY_AMOUNT = "unlikely-amount"
+    BELOW_PROVINCE = "below-province"
     RULESET_NAME = "ruleset-name"
     # overrides given on the command line
     BAD_OVERRIDE = "bad-override"

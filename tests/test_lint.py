@@ -458,3 +458,14 @@ def test_a_table_key_a_spreadsheet_wrote_as_a_number_is_told_the_key_meant(tmp_p
     table.write_text(table.read_text("utf-8").replace("\n3273,", "\n3273.0,"), "utf-8")
     [d] = [d for d in linted(tmp_path / "rules" / "bsu-2022.yaml") if d.code == "unmatchable-key"]
     assert d.suggestion == "3273" and "a spreadsheet may have written it as a number" in d.message
+
+
+def test_a_replacement_table_with_a_regency_below_its_province_is_warned(tmp_path: Path) -> None:
+    """An analyst's ``--table`` is checked as the rule file's own table is."""
+    rows = (bundled_rules() / "tables" / "minimum-wage-2022.csv").read_text("utf-8")
+    table = tmp_path / "mw.csv"
+    table.write_text(rows + "9104,Kab. Nabire,UMK,3400000,exact,an analyst's row\n", "utf-8")
+    reform = reform_of(load_ruleset("bsu-2022"), [], [f"minimum_wage={table}"])
+    said = [w for w in reform.warnings if "[below-province]" in w]  # type: ignore[attr-defined]
+    assert len(said) == 1 and "row `9104` of `table.minimum_wage` is 3400000, below its province's row `91` " \
+        "(3561932)" in said[0]

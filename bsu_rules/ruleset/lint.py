@@ -46,6 +46,8 @@ Each finding has a stable code, the narrowest location known and, where one appl
   (``stale.py``).
 - ``ruleset-name``: a rule set id that is its file's name but for case or punctuation (``bsu2022`` in
   ``bsu-2022.yaml``): commands find the file by one name, decisions and archives name it by the other.
+- ``below-province``: a regency's exact amount below its province's row in a table ``highest_for`` reads
+  (a regency's minimum wage is set at or above its province's).
 - ``unlikely-amount``: an amount in a table of rupiah (``unit: IDR``) more than five times over or under
   the table's middle amount (its median): a digit too many or too few.
 
@@ -75,7 +77,7 @@ from bsu_rules.semantics import DECIDING
 CODES = ("invalid-argument", "division-by-zero", "type-mismatch", "unused", "missing-source", "unknown-source",
          "empty-window", "window-outside", "value-outside", "data-date", "gapped-parameter", "never-fires",
          "always-fires", "never-known", "unmatchable-key", "stale-title", "unknown-value", "window-overlap",
-         "unlikely-amount", "place-mismatch", "ruleset-name")
+         "unlikely-amount", "below-province", "place-mismatch", "ruleset-name")
 _KEY_SHAPED = re.compile(r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)+")
 """A legal-basis key's shape (``pm-10-2022``, ``bpjs-tk``): a pinpoint such as ``Pasal 4`` is not."""
 _PINPOINT = re.compile(r"(?:Pasal|Lampiran|Penjelasan|Bab|Bagian|Paragraf|ayat|huruf|angka)\s+\S", re.IGNORECASE)
@@ -144,7 +146,8 @@ def lint(rs: RuleSet) -> list[Diagnostic]:
     """Every warning for a rule set that passed the checker."""
     linter = _Lint(rs)
     for step in (linter.name, linter.unused, linter.sources, linter.windows, linter.parameters, linter.data_date,
-                 linter.constants, linter.keys, linter.table_values, linter.amounts, linter.arguments, linter.units):
+                 linter.constants, linter.keys, linter.table_values, linter.amounts, linter.floors,
+                 linter.arguments, linter.units):
         step()
     stale_titles(rs, linter.warn)
     return linter.out + misplaced(rs)

@@ -237,6 +237,37 @@ class ParamLint:
                         Severity.WARNING))
             self.rows_told(name, told, "are that far from it too")
 
+    def floors(self) -> None:
+        """A regency's exact amount below its province's row in a table ``highest_for`` reads (a table of
+        minimum wages): a regency's is set at or above its province's, which the rule files' reading of a
+        record with no regency assumes, so a wage between the two would be decided on a row that cannot be
+        right (Kab. Rokan Hulu at 3 370 000 under Riau's 3 508 776)."""
+        trees = [*self.rs.facts.values(), *(c.tree for c in self.rs.rules)]
+        read = sorted({a.parts[1] for t in trees for n in walk(t) if isinstance(n, Call) and n.func.dotted ==
+                       "highest_for" for a in n.args[1:2] if isinstance(a, Name) and a.parts[0] == "table"})
+        for name in read:
+            table = self.rs.tables[name]
+            values = table.values or {}
+            below = [(k, v, p) for k, v in sorted(values.items()) if len(k) == 4 and k.isdigit() and
+                     not k.endswith("00") and k not in table.bounds and isinstance(v, Decimal) and
+                     isinstance(p := values.get(k[:2]), Decimal) and v < p]
+            if not below:
+                continue
+            file = self.rs.path.parent / table.ref.file
+            cells = {k: at for at, (k, _) in table_cells(file, table.ref.key)}
+            columns = dict(table_cells(file, str(table.ref.value)))
+            told = []
+            for key, value, province in below:
+                line = cells.get(key)
+                told.append(Diagnostic(
+                    str(file) if line else self.loc.file, line or self.loc.at(("tables", name, "file"))[0],
+                    columns[line][1] if line in columns else 1, Code.BELOW_PROVINCE,
+                    f"`{table.ref.value}` of row `{key}` of `table.{name}` is {value}, below its province's row "
+                    f"`{key[:2]}` ({province}): a regency's minimum wage is set at or above its province's, so one "
+                    "of the two rows is probably wrong (a wage between them is decided on the regency's)",
+                    Severity.WARNING))
+            self.rows_told(name, told, "are below their province's row too")
+
 
 ROWS_TOLD = 10
 """How many rows of a table one warning is told at, each at its own line."""
