@@ -43,6 +43,8 @@ from bsu_rules.ruleset.schema import Kind
 Json = dict[str, Any]
 OUTCOMES = ("eligible", "ineligible", "undetermined")
 EXAMPLES = 3
+
+
 def side_dates(baseline: RuleSet, reform: RuleSet, baseline_on: date | None, on: date | None) -> tuple[date, date]:
     """The baseline's and the reform's decision dates, as ``diff.decision_dates`` gives them, except that a
     date given for the baseline alone is its own: the reform keeps the date it has without one, so that a
