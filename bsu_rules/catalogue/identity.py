@@ -265,26 +265,26 @@ def _highest_columnar(t: Type, args: list[Val]) -> Val:
     def lookup(key: pl.Expr, mapping: dict[str, Any]) -> pl.Expr:
         return key.replace_strict(pl.Series(list(mapping), dtype=pl.String), pl.Series(list(mapping.values()),
                                   dtype=target), default=None, return_dtype=target)
+
+    def marked(key: pl.Expr, keys: Iterable[str]) -> pl.Expr:
+        return key.is_in(pl.Series(sorted(keys), dtype=pl.String).implode())
     own, prov, peak = lookup(c, values), lookup(prefix, values), lookup(prefix, peaks)
-    only = _province_only(c, table.keys)
+    only, own_bound = _province_only(c, table.keys), marked(c, table.bounds)
     read = pl.coalesce(own, prov, d)
     if table.bounds:  # a regency's own row known only as a bound: at least its province's row too
-        own_bound = c.is_in(pl.Series(sorted(table.bounds), dtype=pl.String).implode())
         read = pl.when(own_bound).then(pl.max_horizontal(own, pl.coalesce(prov, d))).otherwise(read)
     found = pl.when(c.is_null()).then(pl.max_horizontal(pl.lit(max(values.values()), target), d)) \
         .when(only).then(pl.when(prov.is_null()).then(pl.max_horizontal(peak, d)).otherwise(peak)) \
         .otherwise(read)
     bound = None
     if table.bounds or default.bound is not None:  # what ``bounds`` makes of the rows read, row by row
-        def marked(key: pl.Expr, keys: list[str]) -> pl.Expr:
-            return key.is_in(pl.Series(sorted(keys), dtype=pl.String).implode())
         d_bound = default.bound if default.bound is not None else pl.lit(False)
         peak_bound = marked(prefix, [p for p, keys in province_keys(table.keys).items()
                                      if any(k in table.bounds for k in keys)])
         bound = pl.when(c.is_null()).then(pl.lit(bool(table.bounds)) | d_bound) \
             .when(only).then(peak_bound | (prov.is_null() & d_bound)) \
-            .when(own.is_not_null()).then(marked(c, list(table.bounds))) \
-            .when(prov.is_not_null()).then(marked(prefix, list(table.bounds))).otherwise(d_bound)
+            .when(own.is_not_null()).then(own_bound) \
+            .when(prov.is_not_null()).then(marked(prefix, table.bounds)).otherwise(d_bound)
     if not default.is_const:
         found = pl.when(cf.typed(default)[0].is_null()).then(pl.lit(None, target)).otherwise(found)
     return cf.Val(t, expr=found, dtype=target, bound=bound)
