@@ -220,6 +220,8 @@ ALONE = "; write its digits alone, without the spaces, dashes or dots between or
     ("work_regency_code", "\u0663\u0662\u0667\u0663", OTHER),
     ("kpj", "x" * 41, "(0-9)"),  # a long value quoted cut, and said to be cut
     ("kpj", " 22041870213", ALONE),  # what to drop: the number to write would be hidden
+    ("kpj", "3215014107900001.0", "; write <16 digits>"),  # a spreadsheet's .0 after a NIK: the NIK hidden
+    ("kpj", "22041870213.0", "; write <11 digits>"),
 ])
 def test_a_code_written_with_spaces_or_wide_digits_is_told_what_to_write_alike(tmp_path: Path, field: str, value: str,
                                                                               write: str) -> None:

@@ -9,6 +9,7 @@ the function-local imports of ``bsu_rules`` modules must not close a cycle eithe
 from __future__ import annotations
 
 import ast
+import re
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -219,3 +220,13 @@ def test_help_the_language_and_the_pytest_plugin_load_no_command_and_no_evaluato
     loaded = out.strip().splitlines()[-1]
     for heavy in ("bsu_rules.cli.evaluate", "bsu_rules.evaluators", "bsu_rules.decisions", "polars", "pydantic"):
         assert heavy not in loaded, loaded
+
+
+def test_every_name_the_api_reference_shows_at_the_root_is_importable_from_it() -> None:
+    """docs/api.md: "Everything public is importable from ``bsu_rules``" (a ``Diagnostic`` a caller is given too)."""
+    import bsu_rules
+
+    reference = (ROOT / "docs" / "api.md").read_text("utf-8")
+    names = re.findall(r"^::: bsu_rules\.([A-Za-z_]+)$", reference, re.MULTILINE)
+    assert "Diagnostic" in names and {n for n in names if n not in bsu_rules.__all__} == set()
+    assert all(getattr(bsu_rules, n) is not None for n in names)

@@ -548,3 +548,19 @@ def test_a_nik_typed_in_an_override_is_hidden_however_it_is_grouped(nik: str, se
     """``hide_typed`` parts an override's values (a date and an amount are not one long number), never a NIK."""
     text = template.format(sep.join(nik[i:i + 4] for i in range(0, 16, 4)))
     assert nik not in re.sub(r"\D", "", hide_typed(text))
+
+
+@pytest.mark.parametrize("written", ["3215014107900001.0", "3215014107900001.00", " 3215014107900001.0",
+                                     "3215014107900001,0", "3215014107900001 ", "３２１５０１４１０７９０００１"])
+@pytest.mark.parametrize("field", ["kpj", "work_regency_code", "nik", "name"])
+def test_a_rejected_field_s_message_hides_a_number_in_it_however_it_is_written(field: str, written: str) -> None:
+    """The library's message is the service's and the JSON line's: its hint to write the digits hides them too."""
+    from bsu_rules.errors import InputError
+    from bsu_rules.members import parse_member
+
+    record = {"nik": "3204125708940003", "citizenship": "WNI", "participant_category": "PU", field: written}
+    try:
+        parse_member(record)
+    except InputError as exc:
+        said = str(exc) + "".join(m for _, m in exc.problems)
+        assert "3215014107900001" not in said and "3204125708940003" not in said

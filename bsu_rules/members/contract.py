@@ -81,7 +81,7 @@ class Leaf:
         if meant is not None and isinstance(value, str) and hide_identifiers(meant) != meant \
                 and separated(value, meant):
             return f"{self.mismatch}; write its digits alone, without the spaces, dashes or dots between or around them"
-        return self.mismatch + (f"; write {meant}" if meant else "")
+        return self.mismatch + (f"; write {hide_identifiers(meant)}" if meant else "")  # `<16 digits>`: drop the rest
 
     def in_other_digits(self, value: str, meant: str | None) -> bool:
         """Whether ``value`` is told as written in other digits: it fits once they are 0-9, and the text to
