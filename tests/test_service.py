@@ -1164,3 +1164,12 @@ def test_two_content_types_are_refused_whichever_comes_first(server: httpx.Clien
         r = server.post("/v1/decisions", params={"ruleset": "bsu-2022"}, content=line,
                         headers=[("content-type", t) for t in types])
         assert "2 Content-Type headers" in assert_error(r, 415, "unsupported-media-type")["message"]
+
+
+def test_the_guide_s_answer_for_an_unknown_edition_is_the_service_s(server: httpx.Client) -> None:
+    """docs/service.md shows a client the body it will be given (a client's handling is built from it)."""
+    guide = (ROOT / "docs" / "service.md").read_text("utf-8")
+    shown = next(line for line in guide.splitlines() if line.startswith('{"error":{"code":"unknown-edition"'))
+    answer = server.post("/v1/decisions", params={"ruleset": "bsu-2023"}, content=b"{}",
+                         headers={"content-type": "application/json"})
+    assert answer.status_code == 404 and answer.text == shown
