@@ -285,3 +285,37 @@ def test_the_hashes_the_guides_quote_for_changed_rules_are_the_ones_the_changes_
     assert main(["archive", "bsu-2022", "--set", "wage_ceiling=4300000", "--into", str(tmp_path / "a")]) == 0
     what_if = capsys.readouterr().out.split(" sha256 ")[1][:64]
     assert f"[{what_if[:12]}] what-if --set wage_ceiling=4300000" in auditing
+
+
+def test_the_diagnostics_the_authoring_guide_shows_are_the_ones_check_prints(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """docs/rule-authoring.md's real output of `check` on a broken copy of bsu-2022 keeps its lines and
+    columns as the rule file moves (they went one line stale once)."""
+    import shutil
+
+    from bsu_rules.cli import main
+
+    root = Path(__file__).resolve().parents[1]
+    authoring = (root / "docs" / "rule-authoring.md").read_text("utf-8")
+    shutil.copytree(root / "rules", tmp_path / "rules")
+    rule_file = tmp_path / "rules" / "bsu-2022.yaml"
+    original = rule_file.read_text("utf-8")
+    flag = '    flag: member.employment_type == "pppk"\n'
+    for edits in ([("fact.wage <= param.wage_ceiling or", "fact.wage <= param.wage_celing or"),
+                   ('"tni", "polri"]', '"tni", "polisi"]')],
+                  [(flag, flag + "    in_force: {from: 2022-09-01}\n")], [("value: 3500000", "value: 4000000")]):
+        text = original
+        for before, after in edits:
+            assert text.count(before) == 1, before
+            text = text.replace(before, after)
+        rule_file.write_text(text, "utf-8")
+        main(["check", str(rule_file)])
+        said = [line.replace(str(rule_file), "rules/bsu-2022.yaml") for line in capsys.readouterr().out.splitlines()
+                if line.startswith(str(rule_file))]
+        assert said
+        for line in said:
+            if "[stale-title]" in line:
+                at = line.split(":")[1]
+                assert f"`stale-title`, baris {at};" in authoring and f"`stale-title`, line {at};" in authoring
+            else:
+                assert line in authoring
