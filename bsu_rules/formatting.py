@@ -106,6 +106,11 @@ def format_date(day: date, lang: str) -> str:
     return f"{day.day} {_month_names(lang)[day.month - 1]} {day.year}"
 
 
+def format_day_month(day: int, month: int, lang: str) -> str:
+    """A day and a month of no given year: "30 Februari" (id) / "30 February" (en)."""
+    return f"{day} {_month_names(lang)[month - 1]}"
+
+
 def format_year(year: int, lang: str) -> str:
     """A year as the locale writes it, never grouped: 2022 -> "2022" (not "2.022"); one no calendar
     date holds (20223, 0, -1) as its digits."""

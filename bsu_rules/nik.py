@@ -141,8 +141,8 @@ _MESSAGES: Mapping[NikIssue, Mapping[str, str]] = {
         "en": "the month of birth in the NIK ({month}) is impossible; it should be 01–12",
     },
     NikIssue.DATE: {
-        "id": "tanggal lahir dalam NIK (tanggal {birth_day} bulan {month}) tidak ada dalam kalender tahun lahirnya",
-        "en": "the date of birth in the NIK (day {birth_day} of month {month}) does not exist in its year of birth",
+        "id": "tanggal lahir dalam NIK ({day_month}) tidak ada dalam kalender tahun lahirnya",
+        "en": "the date of birth in the NIK ({day_month}) does not exist in its year of birth",
     },
     NikIssue.SERIAL: {
         "id": "nomor urut dalam NIK ({serial}) tidak mungkin; nomor urut dimulai dari 0001",
@@ -158,17 +158,22 @@ _MESSAGES: Mapping[NikIssue, Mapping[str, str]] = {
 def describe_nik_issue(issue: NikIssue, nik: str, lang: str) -> str:
     """A short clause naming the invalid part of ``nik``; lang "id" or "en". It shows no more of the
     NIK than its mask does (the region code and the last four digits) and never a birth date: at
-    most an impossible day or month number, which is no date."""
+    most an impossible day or month number, or a day and month that make no date (30 February)."""
     templates = _MESSAGES[NikIssue(issue)]
     if lang not in templates:
         raise ValueError(f"unsupported language {lang!r} (expected 'id' or 'en')")
     masked = nik[:4] + "*" * (len(nik) - 8) + nik[-4:] if len(nik) > 8 else "*" * len(nik)
+    day_month = ""
+    if NikIssue(issue) is NikIssue.DATE:  # a day and a month that each exist, never together (30 February)
+        from bsu_rules.formatting import format_day_month  # lazy: Babel's month names, for this message only
+
+        day_month = format_day_month(int(nik[6:8]) % 40, int(nik[8:10]), lang)
     return templates[lang].format(
+        day_month=day_month,
         nik=masked,
         province=nik[0:2],
         regency=nik[2:4],
         day=nik[6:8],
-        birth_day=int(nik[6:8]) % 40 if nik[6:8].isdigit() else nik[6:8],
         month=nik[8:10],
         serial=nik[12:16],
     )
