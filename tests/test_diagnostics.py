@@ -936,3 +936,28 @@ def test_nesting_too_deep_to_recurse_is_told_at_its_line(rules_copy: Path) -> No
                                  "    description: " + "[" * 1100 + "]" * 1100, 1), "utf-8")
     (found,) = bsu_rules.check_file(path)[1]
     assert (found.code, found.line, found.column) == ("too-deep", line, 18 + 32), str(found)
+
+
+@pytest.mark.parametrize("written", ["0003204125708940003 > 0", "fact.wage * 0.3204125708940003 < 10000000",
+                                     "fact.wage < 4798312.3204125708940003"])
+def test_a_nik_in_a_number_s_leading_zeros_or_decimals_is_refused(rules_copy: Path, written: str) -> None:
+    """A number carries a NIK however it is padded: zeros before it, or as the decimals of an amount."""
+    path = rules_copy / "bsu-2022.yaml"
+    text = path.read_text("utf-8")
+    assert text.count('    require: member.citizenship == "WNI"\n') == 1
+    path.write_text(text.replace('    require: member.citizenship == "WNI"\n',
+                                 f'    require: member.citizenship == "WNI" and {written}\n'), "utf-8")
+    (found,) = bsu_rules.check_file(path)[1]
+    assert (found.code, found.rule) == ("invalid-value", "citizen") and "16 digits in it, as a NIK is" in found.message
+    assert "3204125708940003" not in str(found)
+
+
+def test_a_parameter_value_carrying_a_nik_in_its_decimals_is_refused(rules_copy: Path) -> None:
+    path = rules_copy / "bsu-2022.yaml"
+    text = path.read_text("utf-8")
+    assert text.count("  max_arrears_months:") == 1
+    path.write_text(text.replace("  max_arrears_months:", "  shadow: {value: 0.3204125708940003, source: "
+                                 "\"pm-10-2022, Pasal 3\"}\n  max_arrears_months:"), "utf-8")
+    found = [d for d in bsu_rules.check_file(path)[1] if d.severity == "error"]
+    assert [d.code for d in found] == ["invalid-value"] and "16 digits, as a NIK is" in found[0].message, found
+    assert "3204125708940003" not in str(found[0])

@@ -184,7 +184,10 @@ def test_a_table_cell_is_never_echoed_whole_if_it_looks_like_an_identifier(tmp_p
     ("3273,3204125708940003,UMK,5000000,exact,src", 6, "`area_name` holds a number of ten digits or more"),
     ("3273,Kota Bandung,UMK,5000000,exact,0719204418", 37, "`source` holds a number of ten digits or more"),
     ("3273,Kota Bandung,UMK,3204125708940003,exact,src", 23, "`amount` is a number of 16 digits, as a NIK is"),
-    ("3273,Kota Bandung,UMK,3204125708940003.50,exact,src", 23, "`amount` is a number of 16 digits")])
+    ("3273,Kota Bandung,UMK,3204125708940003.50,exact,src", 23, "`amount` is a number of 16 digits"),
+    ("3273,Kota Bandung,UMK,0003204125708940003,exact,src", 23, "`amount` is a number of 16 digits"),  # zeros first
+    ("3273,Kota Bandung,UMK,4798312.3204125708940003,exact,src", 23, "`amount` is a number of 16 digits"),  # decimals
+    ("3273,BANK 3204125708,UMK,5000000,exact,src", 6, "`area_name` holds a number of ten digits or more")])
 def test_a_cell_that_is_only_a_nik_or_account_number_is_an_error_that_does_not_echo_it(
         tmp_path: Path, row: str, column: int, says: str) -> None:
     """A table is shown to everyone as written: a key, a name or a source that is only digits is no
@@ -282,3 +285,11 @@ def test_a_rupiah_amount_with_a_thousands_dot_is_refused(tmp_path: Path, amount:
     assert (err.value.line, err.value.column, err.value.suggestion) == (3, 6, amount.strip('"').replace(".", ""))
     (tmp_path / "t.csv").write_text("code,amount\n31,4791843.90\n3215,4798.31\n")
     assert load_table("t", ref, tmp_path).values == {"31": Decimal("4791843.90"), "3215": Decimal("4798.31")}
+
+
+def test_a_text_value_holding_an_account_like_number_is_told_as_text(tmp_path: Path) -> None:
+    """A value column of texts (the banks' names) is not said to hold "a number of 16 digits"."""
+    (tmp_path / "t.csv").write_text("alias,bank\nXYZ,BANK 1234567890\n")
+    table, errors = read_table("banks", TableRef(file="t.csv", key="alias", value="bank"), tmp_path)
+    assert table is None and "`bank` holds a number of ten digits or more" in errors[0].message
+    assert "1234567890" not in str(errors[0])

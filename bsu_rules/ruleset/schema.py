@@ -39,7 +39,7 @@ def no_personal_number(text: str) -> str:
         raise ValueError("a text of ten digits or more, as a NIK or an account number is: a rule file is "
                          "published as written, so it names no person (decide on fields such as "
                          "`member.program_receipts`, not on a list of NIKs)")
-    if any(len(whole) == NIK_DIGITS for whole in _WHOLE.findall(_NAMED.sub("", _QUOTED.sub("", text)))):
+    if any(nik_shaped(number) for number in _NUMBER.findall(_NAMED.sub("", _QUOTED.sub("", text)))):
         raise ValueError(NIK_NUMBER.replace("16 digits", "16 digits in it", 1))
     if any(holds_identifier(name) for name in _NAMED.findall(_QUOTED.sub("", text))):
         raise ValueError("a name in it holds a number of ten digits or more, as a NIK or an account number does: "
@@ -48,8 +48,8 @@ def no_personal_number(text: str) -> str:
 
 
 _QUOTED = re.compile(r'"[^"]*"|\'[^\']*\'')
-_WHOLE = re.compile(r"(?<![\d.])\d+")
-"""The whole part of a number literal (``3204125708940003`` of ``3204125708940003.5``)."""
+_NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+)?")
+"""A number literal (``3204125708940003.5``)."""
 _NAMED = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")
 """A name in an expression (``fact.wage``, ``member.wages``), with the dots between its parts."""
 Expression = Annotated[str, Field(min_length=1, description="An expression in the rule language"),
@@ -242,9 +242,18 @@ NIK_NUMBER = "a number of 16 digits, as a NIK is: a rule file is published as wr
 
 
 def nik_like(value: object) -> bool:
-    """Whether ``value`` is a number whose whole part has a NIK's 16 digits (``3204125708940003``)."""
+    """Whether ``value`` is a number that carries a NIK's 16 digits (``nik_shaped``)."""
     return isinstance(value, int | Decimal) and not isinstance(value, bool) and \
-        (not isinstance(value, Decimal) or value.is_finite()) and len(str(abs(int(value)))) == NIK_DIGITS
+        (not isinstance(value, Decimal) or value.is_finite()) and \
+        nik_shaped(str(value) if isinstance(value, int) else format(value, "f"))
+
+
+def nik_shaped(written: str) -> bool:
+    """Whether a number as written carries a NIK's 16 digits: its whole part has exactly 16 once its
+    leading zeros are left out (``3204125708940003``, ``0003204125708940003``), or its decimal part 16
+    or more (``4798312.3204125708940003``); an amount has neither."""
+    whole, _, decimals = written.strip().lstrip("+-").partition(".")
+    return len(whole.lstrip("0")) == NIK_DIGITS or len(decimals.lstrip("0")) >= NIK_DIGITS
 
 
 UNIT_WORDS = {"IDR": "an amount in rupiah", "months": "a number of months", "days": "a number of days"}

@@ -15,7 +15,7 @@ from typing import Any
 from bsu_rules.members.redact import clipped, hide_identifiers, holds_identifier, visible
 from bsu_rules.ruleset.diagnostics import nearest
 from bsu_rules.ruleset.files import Missing, UnsafePath, read_beside
-from bsu_rules.ruleset.schema import NIK_DIGITS, TableRef
+from bsu_rules.ruleset.schema import TableRef, nik_shaped
 from bsu_rules.ruleset.source import CONTROL
 from bsu_rules.ruleset.spelling import plain_number, table_amount
 from bsu_rules.ruleset.types import DECIMAL, KEYSET, STR, Type, table_of, too_wide
@@ -222,7 +222,8 @@ class _Rows:
         if whole is None:
             return
         if (said := next((c for c in self.columns if self._personal(c, whole.get(c) or "")), None)) is not None:
-            what = "is a number of 16 digits, as a NIK is" if said == self.ref.value else \
+            what = "is a number of 16 digits, as a NIK is" if said == self.ref.value and \
+                _NUMBER.match((whole.get(said) or "").strip()) else \
                 "holds a number of ten digits or more, as a NIK or an account number does"
             self.error(f"`{said}` {what}: a table is shown to everyone as written (leave personal numbers out)",
                        line, self.at(said, line))
@@ -247,11 +248,11 @@ class _Rows:
 
     def _personal(self, column: str, text: str) -> bool:
         """Whether a cell holds a NIK- or account-like number: ten digits or more anywhere (a key, a name, a
-        source), but in the value column only a number whose whole part has a NIK's 16 digits (an amount
-        may be long)."""
+        source), but in the value column only a number that carries a NIK's 16 digits (``nik_shaped``: an
+        amount may be long)."""
         if column != self.ref.value or not _NUMBER.match(text.strip()):
             return holds_identifier(text)
-        return len(text.strip().lstrip("-").partition(".")[0]) == NIK_DIGITS
+        return nik_shaped(text)
 
     def _whole(self, row: Row, line: int) -> Row | None:
         """The row if it is one line with a cell for each column (a decimal comma that split the value in
