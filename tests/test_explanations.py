@@ -1432,8 +1432,8 @@ def test_a_worker_refused_for_a_nik_on_record_is_told_how_a_mistyped_one_is_corr
     refused = evaluate(rs, json.loads(records[15]))  # a NIK whose birth day is 32
     assert refused.failed == ["valid-nik"]
     said = render_text(refused, rs, "en", "worker")
-    assert "What to do next:\n  - If the NIK or the date of birth on record is wrong, take the electronic identity card " \
-        "(KTP-el)" in said
+    assert "What to do next:\n  - If the NIK or the date of birth on record is wrong, take the electronic " \
+        "identity card (KTP-el)" in said
     arrears = render_text(evaluate(rs, json.loads(records[12])), rs, "en", "worker")
     assert "What to do next" not in arrears  # a later payment never changes a past decision: no step promised
 
