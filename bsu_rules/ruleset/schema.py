@@ -250,10 +250,10 @@ def nik_like(value: object) -> bool:
 
 def nik_shaped(written: str) -> bool:
     """Whether a number as written carries a NIK's 16 digits: its whole part has exactly 16 once its
-    leading zeros are left out (``3204125708940003``, ``0003204125708940003``), or its decimal part 16
-    or more (``4798312.3204125708940003``); an amount has neither."""
+    leading zeros are left out (``3204125708940003``, ``0003204125708940003``), or its decimals do, with
+    or without the zeros after them (``4798312.3204125708940003``); an amount has neither."""
     whole, _, decimals = written.strip().lstrip("+-").partition(".")
-    return len(whole.lstrip("0")) == NIK_DIGITS or len(decimals.lstrip("0")) >= NIK_DIGITS
+    return NIK_DIGITS in (len(whole.lstrip("0")), len(decimals.lstrip("0")), len(decimals.strip("0")))
 
 
 UNIT_WORDS = {"IDR": "an amount in rupiah", "months": "a number of months", "days": "a number of days"}
