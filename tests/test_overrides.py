@@ -646,3 +646,10 @@ def test_an_override_s_values_are_told_as_typed_and_a_nik_in_one_is_hidden(
     err = capsys.readouterr().err
     assert said in err
     assert "3204125708940003" not in err.replace(" ", "").replace("=", "")
+
+
+def test_a_nik_given_as_an_override_is_refused_for_what_the_run_writes(rs2022: RuleSet) -> None:
+    """Nothing on the command line is published; the decisions and reports of the run would carry it."""
+    (said,) = errors(rs2022, ["wage_ceiling=3204125708940003"])
+    assert "a what-if's values are written into every decision and report it makes" in said
+    assert "published" not in said and "3204125708940003" not in said

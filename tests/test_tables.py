@@ -293,3 +293,12 @@ def test_a_text_value_holding_an_account_like_number_is_told_as_text(tmp_path: P
     table, errors = read_table("banks", TableRef(file="t.csv", key="alias", value="bank"), tmp_path)
     assert table is None and "`bank` holds a number of ten digits or more" in errors[0].message
     assert "1234567890" not in str(errors[0])
+
+
+def test_a_file_whose_lines_end_with_a_carriage_return_alone_is_told_how_to_save_it(tmp_path: Path) -> None:
+    """Excel's "CSV (Macintosh)": told in words at the file, not as the csv module's advice to a programmer."""
+    (tmp_path / "t.csv").write_bytes(b"code,amount\r31,4641854\r3273,3742277\r")
+    with pytest.raises(TableError) as raised:
+        load_table("t", TableRef(file="t.csv", key="code", value="amount"), tmp_path)
+    assert raised.value.line == 1 and "carriage return alone" in str(raised.value)
+    assert "universal-newline" not in str(raised.value)

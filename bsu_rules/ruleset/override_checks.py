@@ -66,8 +66,15 @@ BAD: Any = _Bad()
 
 def diag(where: str, code: Code, message: str, suggestion: str | None = None, *, typed: bool = True) -> Diagnostic:
     """A problem with an override, the option as given: a NIK-like number typed as a value is hidden
-    (``typed``; else, for a message quoting a file, any the message holds)."""
+    (``typed``; else, for a message quoting a file, any the message holds). A value refused as a rule
+    file's would be is told why on the command line: nothing is published, but the run's outputs carry it."""
+    message = message.replace(_PUBLISHED, "a what-if's values are written into every decision and report it "
+                                          "makes, which name no person")
     return Diagnostic(where, 1, 1, code, message, suggestion=suggestion, typed=typed)
+
+
+_PUBLISHED = "a rule file is published as written, so it names no person"
+"""Why a rule file refuses a NIK-like value (``schema.NIK_NUMBER``), as the schema's checks say it."""
 
 
 def read_value(text: str, where: str, problems: list[Diagnostic], unit: str | None) -> Any:

@@ -123,6 +123,9 @@ def _decoded(raw: bytes, file: str) -> str:
             raise TableError(f"a cell longer than {csv.field_size_limit():,} characters ends on this line: a "
                              "table's cell is a key, a name, an amount or a source (a quote left open?)",
                              reader.line_num, file=file) from None
+        if "\r" in text and "\n" not in text:  # the csv module: "… open the file in universal-newline mode?"
+            raise TableError("its lines end with a carriage return alone, as \"CSV (Macintosh)\" saves them: save the "
+                             "file as \"CSV UTF-8 (Comma delimited)\"", 1, file=file) from None
         raise TableError(f"table file `{file}` is not a readable CSV file ({exc})") from None
     except UnicodeDecodeError as exc:
         start = raw.rfind(b"\n", 0, exc.start) + 1
