@@ -961,3 +961,18 @@ def test_a_parameter_value_carrying_a_nik_in_its_decimals_is_refused(rules_copy:
     found = [d for d in bsu_rules.check_file(path)[1] if d.severity == "error"]
     assert [d.code for d in found] == ["invalid-value"] and "16 digits, as a NIK is" in found[0].message, found
     assert "3204125708940003" not in str(found[0])
+
+
+@pytest.mark.parametrize(("written", "meant"), [("٣٥٠٠٠٠٠", "3500000"), ("３５００００0", "3500000"),
+                                                ("3５00000", "3500000")])
+def test_a_number_in_digits_other_than_0_to_9_is_a_syntax_error_with_the_number_meant(
+        rules_copy: Path, written: str, meant: str) -> None:
+    """A published rule reads as it computes: `٣٥٠٠٠٠٠` is not read as 3500000 behind the reader's back."""
+    path = rules_copy / "bsu-2022.yaml"
+    text = path.read_text("utf-8")
+    assert text.count("require: fact.wage <= param.wage_ceiling or") == 1
+    path.write_text(text.replace("require: fact.wage <= param.wage_ceiling or", f"require: fact.wage <= {written} or"),
+                    "utf-8")
+    (found,) = bsu_rules.check_file(path)[1]
+    assert (found.code, found.rule, found.suggestion) == ("syntax", "wage-ceiling", meant), str(found)
+    assert found.message == f"`{written}` is written in digits other than 0-9: write {meant}"

@@ -319,3 +319,21 @@ def test_the_diagnostics_the_authoring_guide_shows_are_the_ones_check_prints(
                 assert f"`stale-title`, baris {at};" in authoring and f"`stale-title`, line {at};" in authoring
             else:
                 assert line in authoring
+
+
+def test_the_language_guide_s_check_output_is_what_check_prints(tmp_path: Path,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    import shutil
+
+    from bsu_rules.cli import main
+
+    root = Path(__file__).resolve().parents[1]
+    shutil.copytree(root / "rules", tmp_path / "rules")
+    rule_file = tmp_path / "rules" / "bsu-2022.yaml"
+    text = rule_file.read_text("utf-8")
+    assert text.count("fact.wage <= param.wage_ceiling or") == 1
+    rule_file.write_text(text.replace("fact.wage <= param.wage_ceiling or", "fact.wage <= param.wage_cieling or"),
+                         "utf-8")
+    main(["check", str(rule_file)])
+    (said,) = [line for line in capsys.readouterr().out.splitlines() if line.startswith(str(rule_file))]
+    assert said.replace(str(rule_file), "rules/bsu-2022.yaml") in LANGUAGE

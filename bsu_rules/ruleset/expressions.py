@@ -145,7 +145,8 @@ def parse(text: str) -> Node:
         message, hint = _describe(exc, text)
         if message == _TOO_EARLY and (opened := _unclosed(text)) is not None:  # told where it opens, not at the end
             message, at = f"this `{text[opened]}` is never closed: close it with `{_CLOSE[text[opened]]}`", opened
-        raise _written_number(text, at or 0) or ParseError(message, max(0, at or 0), hint) from None
+        raise _other_digits(text, at or 0) or _written_number(text, at or 0) or \
+            ParseError(message, max(0, at or 0), hint) from None
     _check_depth(tree)
     try:
         node = _Build().transform(tree)
@@ -267,6 +268,22 @@ _SPACES = "\u00a0\u2007\u202f"
 _AS_PEOPLE_WRITE = re.compile(r"(?:(?:Rp\.?|IDR)\s*)?[0-9][0-9.,/-]*(?:\s*(?:juta|jt|ribu|rb|miliar|milyar|"
                               r"thousand|million|billion)\b\.?)?", re.IGNORECASE)
 """A number or a date as people write it (``Rp3.500.000``, ``3,5 juta``, ``31/07/2022``): read at a syntax error."""
+
+
+_OTHER_DIGITS = re.compile(r"\d*(?![0-9])\d\d*")
+"""A run of digits with one other than 0-9 (Arabic-Indic ``٣٥``, full-width ``3５``): a number is written
+with 0-9."""
+
+
+def _other_digits(text: str, at: int) -> ParseError | None:
+    """A ParseError for a number written in digits other than 0-9 at offset ``at``, with it in 0-9 (a
+    reader of the published rule could not tell what it computes)."""
+    for found in _OTHER_DIGITS.finditer(text):
+        if found.start() <= at < found.end():
+            digits = "".join(str(int(c)) for c in found.group())
+            return ParseError(f"`{found.group()}` is written in digits other than 0-9: write {digits}",
+                              found.start(), digits)
+    return None
 
 
 def _written_number(text: str, at: int) -> ParseError | None:
