@@ -1648,10 +1648,15 @@ def test_a_worker_with_no_work_area_is_asked_for_it_only_where_it_could_change_t
     rs = load_ruleset("bsu-2022")
     record = {k: v for k, v in EXAMPLES[0].items() if k != "work_regency_code"}
     record["wages"] = [{**w, "amount": wage} for w in record["wages"]]
-    decision = evaluate(rs, record)
+    decision = evaluate(rs, record, hints=True)
     assert decision.outcome.value == outcome
     said = render_text(decision, rs, "en", "worker")
     assert ("update the regency or city of work" in said) is step
+    # the limit a refused worker hears is the one of every area, the regency not being on record
+    assert ("at most Rp3.500.000 (on record: Rp9.000.000), whatever the regency or city of work (not on record)."
+            in said) is not step
+    assert ("apa pun kabupaten/kota tempat bekerja (tidak tercatat)." in render_text(decision, rs, "id", "worker")) \
+        is not step
 
 
 @pytest.mark.parametrize(("edition", "rule", "field", "told"), [

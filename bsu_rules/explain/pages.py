@@ -21,7 +21,7 @@ from bsu_rules.formatting import format_date, rupiah
 from bsu_rules.glossary import Glossary, Places, glossary_for, join, months
 from bsu_rules.members.redact import hide_identifiers
 from bsu_rules.ruleset.expressions import Call, Name, Node, walk
-from bsu_rules.ruleset.nullability import reads_absence
+from bsu_rules.ruleset.nullability import reads_absence, reads_field
 from bsu_rules.unknowns import inputs, needed
 
 if TYPE_CHECKING:
@@ -60,7 +60,7 @@ _W: dict[str, dict[str, str]] = {
         "unpaid": "tidak dibayarkan untuk {this}, karena NIK yang sama sudah dibayar melalui {paid}: "
                   "satu NIK hanya dibayar satu kali.",
         "this_kpj": "KPJ {}", "this_card": "kartu ini", "paid_row": "baris {} pada berkas yang sama",
-        "paid_other": "data kepesertaan lain",
+        "paid_other": "data kepesertaan lain", "whatever": ", apa pun {} (tidak tercatat)",
         "prio": "{met} dari {all} kriteria prioritas terpenuhi", "prio_unknown": ", {n} belum dapat ditentukan",
         "later": "tidak diutamakan ({title}), karena data peserta: {why}. "
                  "Peserta yang diutamakan dibayar lebih dahulu.",
@@ -96,7 +96,7 @@ _W: dict[str, dict[str, str]] = {
         "unpaid": "not paid under {this}, because the same NIK is already paid under {paid}: "
                   "one NIK is paid only once.",
         "this_kpj": "KPJ {}", "this_card": "this card", "paid_row": "row {} of the same file",
-        "paid_other": "another membership record",
+        "paid_other": "another membership record", "whatever": ", whatever the {} (not on record)",
         "prio": "{met} of {all} priority criteria met", "prio_unknown": ", {n} not yet known",
         "later": "not given priority ({title}), as the record shows: {why}. Those given priority are paid first.",
         "basis_policy": "based on policy", "basis_interpretation": "based on interpretation",
@@ -353,10 +353,21 @@ class _Context:
         out = [unset] if unset else [_sentence(getattr(r.explain, self.lang))] if r.explain is not None else []
         restated = r.hint is not None and not r.hint.possible and r.explain is not None
         if r.hint is not None and not restated and (every_hint or _about_the_record(r)):
-            hint = _sentence(getattr(r.hint.text, self.lang))
+            hint = _sentence(getattr(r.hint.text, self.lang).rstrip(".") + self.whatever(r))
             if hint not in out:
                 out.append(hint)
         return out
+
+    def whatever(self, r: RuleOutcome) -> str:
+        """For a failed criterion's hint, the fields it holds whatever they are, not on record (no work area: the
+        limit is the one of every area, not the highest the explanation names); "" where there are none."""
+        checked = next((c for c in self.rs.rules if c.rule.id == r.id), None) if self.rs else None
+        if checked is None or self.rs is None or r.outcome is not RuleResult.FAIL:
+            return ""
+        tree = checked.tree
+        absent = [k for k, v in r.values.items() if k.startswith("member.") and v is None and
+                  reads_field(tree, k, self.rs) and not reads_absence(tree, k, self.rs)]
+        return self.w["whatever"].format(self.g.labels(absent, self.lang)) if absent else ""
 
     def read(self, r: RuleOutcome) -> list[tuple[str, Any]]:
         """A criterion's known values in the order its condition reads them (as stored, without the rule set;

@@ -69,16 +69,16 @@ def reads_absence(node: Node, field: str, ruleset: RuleSet) -> bool:
             fn = FUNCTIONS[name]
             told = () if fn.strict else range(len(node.args)) if fn.unknown_from is None else \
                 [i for i in range(len(node.args)) if i not in fn.unknown_from]
-            return any(_reads(node.args[i], field, ruleset) for i in told if i not in fn.unknown_as_every) or \
+            return any(reads_field(node.args[i], field, ruleset) for i in told if i not in fn.unknown_as_every) or \
                 any(reads_absence(a, field, ruleset) for a in node.args)
         case _:
             return any(reads_absence(child, field, ruleset) for child in node.children())
 
 
-def _reads(node: Node, field: str, ruleset: RuleSet) -> bool:
+def reads_field(node: Node, field: str, ruleset: RuleSet) -> bool:
     """Whether ``node`` reads ``field`` (or a part of it, or what holds it), directly or through facts."""
     for n in walk(node):
-        if isinstance(n, Name) and n.parts[0] == "fact" and _reads(ruleset.facts[n.parts[1]], field, ruleset):
+        if isinstance(n, Name) and n.parts[0] == "fact" and reads_field(ruleset.facts[n.parts[1]], field, ruleset):
             return True
         if isinstance(n, Name) and (n.dotted == field or field.startswith(n.dotted + ".") or
                                     n.dotted.startswith(field + ".")):
