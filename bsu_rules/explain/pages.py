@@ -26,7 +26,7 @@ from bsu_rules.unknowns import inputs, needed
 
 if TYPE_CHECKING:
     from bsu_rules.decisions import Decision, RuleOutcome
-    from bsu_rules.ruleset.model import RuleSet
+    from bsu_rules.ruleset.model import CheckedRule, RuleSet
 
 AUDIENCES = ("worker", "officer", "auditor")
 MARKS = {"pass": "✓", "fail": "✗", "unknown": "?", "flagged": "!", "clear": "○", "prioritized": "+",
@@ -313,9 +313,8 @@ class _Context:
         failed for a value on record, which no step can change, or whatever value an absent field is given
         (no work area and a wage above every ceiling in the country: ``nullability.reads_absence``)."""
         deciding = [r for r in self.d.rules if r.kind in ("require", "exclude")]
-        rs, trees = self.rs, {c.rule.id: c.tree for c in self.rs.rules} if self.rs is not None else {}
         empty = [[k for k, v in r.values.items() if k.startswith("member.") and v in (None, "") and (
-                  v == "" or rs is None or r.id not in trees or reads_absence(trees[r.id], k, rs))]
+                  v == "" or self.rs is None or (c := self.checked(r.id)) is None or reads_absence(c.tree, k, self.rs))]
                  for r in deciding if r.outcome is RuleResult.FAIL]
         if not empty or not all(empty):
             return []
@@ -358,10 +357,14 @@ class _Context:
                 out.append(hint)
         return out
 
+    def checked(self, rule_id: str) -> CheckedRule | None:
+        """The rule set's criterion of that id, as checked (None for a page built without the rule set)."""
+        return next((c for c in self.rs.rules if c.rule.id == rule_id), None) if self.rs is not None else None
+
     def whatever(self, r: RuleOutcome) -> str:
         """For a failed criterion's hint, the fields it holds whatever they are, not on record (no work area: the
         limit is the one of every area, not the highest the explanation names); "" where there are none."""
-        checked = next((c for c in self.rs.rules if c.rule.id == r.id), None) if self.rs else None
+        checked = self.checked(r.id)
         if checked is None or self.rs is None or r.outcome is not RuleResult.FAIL:
             return ""
         tree = checked.tree
@@ -372,7 +375,7 @@ class _Context:
     def read(self, r: RuleOutcome) -> list[tuple[str, Any]]:
         """A criterion's known values in the order its condition reads them (as stored, without the rule set;
         with it, not those the rule only shows)."""
-        checked = next((c for c in self.rs.rules if c.rule.id == r.id), None) if self.rs else None
+        checked = self.checked(r.id)
         order, shown = (checked.reads, checked.shown_only) if checked else ((), ())
         known = [(k, v) for k, v in r.values.items() if v is not None and not isinstance(v, bool) and k not in shown]
         return sorted(known, key=lambda kv: order.index(kv[0]) if kv[0] in order else len(order))
