@@ -158,6 +158,18 @@ PLAIN = [
      "a space is needed after the `:` of `id:`"),
     ("yaml-syntax", '    require: member.citizenship == "WNI"', '    require: "member.citizenship" == "WNI"',
      '== "WNI"', """    require: '"member.citizenship" == "WNI"'""", "the text goes on after its closing quote"),
+    # a value that YAML reads as something else before more text: a list, an alias, a quoted text and an operator
+    ("yaml-syntax", '    require: member.participant_category == "PU"',
+     '    require: [member.participant_category] == ["PU"]', '== ["PU"]',
+     """    require: '[member.participant_category] == ["PU"]'""", "YAML reads a value starting with `[` as a list"),
+    ("yaml-syntax", '    require: member.participant_category == "PU"', '    require: *member.participant_category',
+     "*member", "    require: '*member.participant_category'", "YAML reads a value starting with `*` as an alias"),
+    ("yaml-syntax", '    require: member.participant_category == "PU"',
+     '    require: "PU" * 1 == member.participant_category', '* 1 ==',
+     """    require: '"PU" * 1 == member.participant_category'""", "the text goes on after its closing quote"),
+    ("yaml-syntax", "    shows: [fact.regional_minimum, member.work_regency_code]",
+     "    shows: [fact.regional_minimum] member.work_regency_code", "member.work_regency_code  #", None,
+     "the value goes on after its closing `]`: a list ends there"),
     ("yaml-syntax", '      id: "Peserta tercatat sebagai {member.citizenship}, sedangkan',
      '      id: "Peserta "tercatat" sebagai {member.citizenship}, sedangkan', 'tercatat" sebagai',
      "      id: 'Peserta \"tercatat\" sebagai {member.citizenship}, sedangkan BSU hanya diberikan kepada Warga "

@@ -57,9 +57,9 @@ def explain(exc: MarkedYAMLError, lines: list[str]) -> Explained:
         return _indentation(lines, line) or _raw(line, col, problem)
     if problem.startswith("expected <block end>") and found is None and (moved := _item_out_of_line(lines, line)):
         return moved
-    if problem.startswith("expected <block end>") and problem.endswith("'<scalar>'") and found is not None:
-        return line + 1, col + 1, "the text goes on after its closing quote: put the whole value in quotes " \
-            "(in '…' a quote ' is written twice)", _requote(text, found)
+    if found is not None and ((problem.startswith("expected <block end>") and problem.endswith("'<scalar>'")) or
+                              context in _SCANNING or problem.startswith("found undefined alias")):
+        return _goes_on(text, found, line, col - (context in _SCANNING), problem)  # at the `*` or `&`
     if problem.startswith("expected ',' or") and opened is not None and opened.line != line:
         bracket = "}" if "'}'" in problem else "]"
         return (opened.line + 1, opened.column + 1,
@@ -88,6 +88,31 @@ def explain(exc: MarkedYAMLError, lines: list[str]) -> Explained:
         return (opened.line + 1, opened.column + 1,
                 f"this quoted text is not closed: end it with `{quote}` on the same line", None)
     return _raw(line, col, problem or context or "invalid YAML")
+
+
+_SCANNING = ("while scanning an alias", "while scanning an anchor")
+
+
+def _goes_on(text: str, found: re.Match[str], line: int, col: int, problem: str) -> Explained:
+    """A value YAML reads as a quoted text, a list or a mapping, or an alias (``*``) or anchor (``&``),
+    followed by more text: an expression that starts with one (``"PU" == member.x``, ``[1] == x``, ``*x``)."""
+    value = text[found.end():].lstrip()
+    first = value[:1]
+    if first in "\"'":
+        return line + 1, col + 1, "the text goes on after its closing quote: put the whole value in quotes " \
+            "(in '…' a quote ' is written twice)", _requote(text, found)
+    what = {"[": "a list", "{": "a mapping", "*": "an alias (a reference to another value)",
+            "&": "an anchor (a name for the value)"}.get(first)
+    if what is None:
+        return _raw(line, col, problem)
+    if first in "[{" and found.group("key") not in _EXPRESSIONS:  # a list or mapping meant, and more after it
+        closing = "]" if first == "[" else "}"
+        return line + 1, col + 1, f"the value goes on after its closing `{closing}`: {what} ends there (a comment " \
+            "is written after ` #`)", None
+    fixed = None if " #" in value else text[:found.end()].rstrip() + " '" + value.rstrip().replace("'", "''") + "'"
+    start = len(text) - len(value) if first in "*&" else col  # an alias is told where it starts
+    return line + 1, start + 1, f"YAML reads a value starting with `{first}` as {what}, not as text: put the " \
+        "whole value in quotes (in '…' a quote ' is written twice)", fixed
 
 
 def tag_problem(tag: str, written: str = "") -> str:
