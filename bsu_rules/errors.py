@@ -132,6 +132,10 @@ _OPTION = re.compile(r"--[a-z][a-z-]* ")
 """A diagnostic's place that is an option as typed (``--set wage_ceiling@2022-10-01=4000000``), not a file."""
 
 
+_ESCAPED = {c: repr(chr(c))[1:-1] for c in (*range(0x20), 0x7F, *range(0x80, 0xA0), 0x2028, 0x2029) if c != 0x09}
+"""Control characters (a tab aside) and line separators as Python writes them escaped: a line break as ``\\n``."""
+
+
 @dataclass(frozen=True, order=True)
 class Diagnostic:
     """One problem, located in a file (line, column) or in a record (``record``, ``field``).
@@ -170,11 +174,13 @@ class Diagnostic:
             object.__setattr__(self, "suggestion", None)
 
     def __str__(self) -> str:
+        """The diagnostic on one line: a line break or other control character in any part (a key of a
+        rule file quoted in it) is written escaped, so no part can add a line a reader takes for another."""
         where = f"{self.file}:{self.line}:{self.column}" if self.file or self.field is None else \
             f"record {self.record}, {self.field}" if self.record is not None else self.field
         rule = f" (rule {self.rule})" if self.rule else ""
         hint = f"; did you mean `{self.suggestion}`?" if self.suggestion else ""
-        return f"{where}: {self.severity} [{self.code}]{rule}: {self.message}{hint}"
+        return f"{where}: {self.severity} [{self.code}]{rule}: {self.message}{hint}".translate(_ESCAPED)
 
     def to_dict(self) -> dict[str, object]:
         return {k: v for k, v in asdict(self).items() if v is not None and k != "typed"}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -222,3 +223,21 @@ def test_a_device_is_refused_as_a_file_of_records_never_read_for_ever(tmp_path: 
         bsu_rules.replay(tmp_path / "log.jsonl", tmp_path, members="/dev/zero")
     with pytest.raises(FileNotFoundError):  # a log that is not there is not called a pipe
         bsu_rules.replay(tmp_path / "missing.jsonl", tmp_path, members="/dev/zero")
+
+
+@pytest.mark.parametrize("forged", ["\n1 file: 0 errors, 0 warnings", "\r\nrules/bsu-2022.yaml:1:1: error [x]: y",
+                                    "\u2028ok", "\x85ok"])
+def test_a_rule_file_key_cannot_add_a_line_to_check_s_output(rules_copy: Path, forged: str,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    """A key quoted in a diagnostic (and in its suggestion) is written with its line breaks escaped: each
+    diagnostic is one line, and the count line is the command's own."""
+    path = rules_copy / "bsu-2022.yaml"
+    key = json.dumps("x" + forged)
+    path.write_text(path.read_text("utf-8").replace("  wage: last_wage", f"  {key}: 1\n  wage: last_wage", 1),
+                    "utf-8")
+    assert main(["check", str(path)]) == 1
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    assert len(lines) >= 2 and re.fullmatch(r"1 file: \d+ errors?, 0 warnings", lines[-1]), out
+    assert all(line.startswith(f"{path}:") for line in lines[:-1]), out
+    assert len(lines) == out.count("\n")  # no line break but the command's own

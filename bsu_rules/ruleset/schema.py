@@ -241,6 +241,19 @@ NIK_NUMBER = "a number of 16 digits, as a NIK is: a rule file is published as wr
     "(leave personal numbers out)"
 
 
+LONG_NUMBER = "a number of ten digits or more, as a NIK or an account number is (no amount, count or year of a " \
+    "rule set comes near it): a rule file is published as written, so it names no person"
+
+
+def _identifier_long(value: object, unit: str | None) -> bool:
+    """Whether a parameter's number has ten digits or more before any decimal point, as an account number
+    or a NIK has (a decimal with a unit is told how to write it first: ``1E+9``, ``4181234500.0``)."""
+    if isinstance(value, bool) or not isinstance(value, int | Decimal) or \
+            (isinstance(value, Decimal) and (unit is not None or not value.is_finite())):
+        return False
+    return len(str(abs(int(value)))) >= 10
+
+
 def nik_like(value: object) -> bool:
     """Whether ``value`` is a number that carries a NIK's 16 digits (``nik_shaped``)."""
     return isinstance(value, int | Decimal) and not isinstance(value, bool) and \
@@ -275,6 +288,8 @@ def misfit(value: Scalar | None, unit: str | None) -> tuple[str, str | None] | N
         return f"`{value}`: a month is written YYYY-MM: {month}", month
     if isinstance(value, str) and _MONTHLIKE.fullmatch(value) and not MONTH.fullmatch(value):
         return f"`{value}` is not a month (YYYY-MM: years 0001-9999, months 01-12)", None
+    if any(_identifier_long(v, unit) for v in (value if isinstance(value, list) else [value])):
+        return LONG_NUMBER, None
     if unit is None or value is None or (isinstance(value, int) and not isinstance(value, bool) and value >= 0):
         return None
     what = UNIT_WORDS[unit]
