@@ -128,8 +128,12 @@ class _Analyser:
             found: list[Found] = []
             for value, solver in parts:
                 v = value(m, f)
-                if v is None and every:
-                    return None
+                if v is None and every:  # unknown: only a change that settles it whatever is unknown will do
+                    settled = solver(m, f) if solver else None  # (an `or` made true by a known operand)
+                    if settled is None or not settled[0]:
+                        return None
+                    found.append(settled)
+                    continue
                 if v is not want:
                     found.append(solver(m, f) if solver else None)
             stuck = [x for x in found if x is not None and not x[0]]
