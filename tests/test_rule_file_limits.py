@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 from pathlib import Path
 
 import pytest
 
+from bsu_rules.cli import main
 from bsu_rules.ruleset.loader import check_file
 from bsu_rules.ruleset.source import MAX_NODES
 
 SECRET = "TOPSECRET-CONTENT-7f3a"
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def _codes(path: Path) -> list[tuple[str, str]]:
@@ -390,3 +393,44 @@ def test_a_table_cell_is_plain_text_or_a_plain_number(rules_copy: Path, table: s
     ruleset, diagnostics = check_file(rules_copy / "bsu-2022.yaml")
     assert ruleset is None and diagnostics[0].file == str(path) and says in diagnostics[0].message, diagnostics
     assert "3204125708940003" not in str(diagnostics[0])
+
+
+@pytest.mark.parametrize("command", [["check"], ["test"], ["doc", "--all"]])
+def test_a_folder_scan_does_not_follow_a_link_out_of_the_folder(rules_copy: Path, tmp_path: Path, command: list[str],
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    """A `*.yaml` in a rules folder (or its tests) that links to a file elsewhere on the machine is an error
+    naming the link, never read: its lines would otherwise be printed as unknown keys."""
+    secret = tmp_path / "shadow"
+    secret.write_text(f"{SECRET}: x\ncases: []\nruleset: bsu-2022\n", "utf-8")
+    (rules_copy / "tests").mkdir()
+    shutil.copy(ROOT / "rules" / "tests" / "bsu-2022.yaml", rules_copy / "tests")
+    (rules_copy / "secrets.yaml").symlink_to(secret)
+    (rules_copy / "tests" / "more.yaml").symlink_to(secret)
+    (rules_copy / "current.yaml").symlink_to("bsu-2022.yaml")  # a link inside the folder is read
+    extra = ["--out", str(tmp_path / "pages")] if command[0] == "doc" else []
+    assert main([*command, str(rules_copy), *extra]) != 0
+    out = capsys.readouterr()
+    assert SECRET not in out.out + out.err
+    assert f"{rules_copy / 'secrets.yaml'}" in out.out + out.err
+    assert "is a symbolic link that leads out of the folder" in out.out + out.err
+    if command[0] == "test":
+        assert f"{rules_copy / 'tests' / 'more.yaml'}:1:1: error [file]" in out.out
+    (rules_copy / "secrets.yaml").unlink()
+    (rules_copy / "tests" / "more.yaml").unlink()
+    assert main([*command, str(rules_copy), *extra]) == 0, out  # without the links the same folder passes
+    capsys.readouterr()
+
+
+def test_a_test_file_does_not_find_its_rule_file_through_a_link_out(rules_copy: Path, tmp_path: Path,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    secret = tmp_path / "shadow"
+    secret.write_text(f"{SECRET}: x\n", "utf-8")
+    (rules_copy / "secrets.yaml").symlink_to(secret)
+    (rules_copy / "tests").mkdir()
+    test_file = rules_copy / "tests" / "t.yaml"
+    test_file.write_text("ruleset: secrets\ncases:\n  - name: x\n    member: {nik: '3201010101900001'}\n"
+                         "    expect: {outcome: ineligible}\n", "utf-8")
+    assert main(["test", str(test_file)]) == 1
+    out = capsys.readouterr()
+    assert SECRET not in out.out + out.err
+    assert "error [unknown-ruleset]: no rule file `secrets`" in out.out

@@ -15,7 +15,7 @@ from bsu_rules.errors import Code
 from bsu_rules.formatting import counted
 from bsu_rules.ruleset.diagnostics import Diagnostic, Severity, render
 from bsu_rules.ruleset.editions import overlapping, same_id
-from bsu_rules.ruleset.files import RULE_FILE_LIMIT, UnsafePath, read_limited
+from bsu_rules.ruleset.files import RULE_FILE_LIMIT, UnsafePath, leads_out, read_limited, scan
 from bsu_rules.ruleset.loader import check_file
 from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.ruleset.source import read_yaml
@@ -31,17 +31,21 @@ def add(sub: Any) -> None:
     p.set_defaults(run=run)
 
 
-def expand(names: list[str]) -> list[str]:
-    """Folders become the rule files directly in them; a glob the shell left alone is expanded."""
+def expand(names: list[str]) -> tuple[list[str], list[Diagnostic]]:
+    """Folders become the rule files directly in them, each link leading out of the folder an error
+    instead (never read); a glob the shell left alone is expanded."""
     out: list[str] = []
+    refused: list[Diagnostic] = []
     for name in names:
         if Path(name).is_dir():
-            out += sorted(str(p) for pattern in RULE_FILES for p in Path(name).glob(pattern)) or [name]
+            inside, links = scan(Path(name), RULE_FILES)
+            out += [str(p) for p in inside] or ([] if links else [name])
+            refused += [Diagnostic(str(p), 1, 1, Code.FILE, f"the rule file {leads_out(name)}") for p in links]
         elif not Path(name).exists() and glob.has_magic(name):
             out += sorted(glob.glob(name)) or [name]
         else:
             out.append(name)
-    return out
+    return out, refused
 
 
 def check_one(name: str) -> tuple[RuleSet | None, list[Diagnostic]]:
@@ -66,8 +70,9 @@ def check_one(name: str) -> tuple[RuleSet | None, list[Diagnostic]]:
 
 
 def run(args: argparse.Namespace) -> int:
-    found, checked, missing, empty = [], [], 0, 0
-    names = expand(args.rulesets)
+    checked, missing, empty = [], 0, 0
+    names, refused = expand(args.rulesets)
+    found = list(refused)
     for name in names:
         ruleset, diagnostics = check_one(name)
         found.extend(diagnostics)
@@ -75,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
             checked.append(ruleset)
         missing += any(d.code == Code.FILE_NOT_FOUND for d in diagnostics)
         empty += Path(name).is_dir()  # after expand(): a folder without rule files
-    nothing = missing + empty == len(names)
+    nothing = missing + empty == len(names) and not refused
     found += same_id(checked) + overlapping(checked)
     errors = sum(d.severity == Severity.ERROR for d in found)
     warnings = len(found) - errors
@@ -89,8 +94,9 @@ def run(args: argparse.Namespace) -> int:
             print(render(found))
         for ruleset in checked:
             print(used(ruleset))
+        files = counted(len(names) + len(refused), "file")
         print("nothing was checked: no rule file at the names given" if nothing else
-              f"{counted(len(names), 'file')}: {counted(errors, 'error')}, {counted(warnings, 'warning')}")
+              f"{files}: {counted(errors, 'error')}, {counted(warnings, 'warning')}")
     if missing or nothing:  # a name given is no file, or nothing could be checked: not a finding in a rule file
         return FAILED
     return REJECTED if errors else OK

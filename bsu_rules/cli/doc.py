@@ -14,6 +14,7 @@ from bsu_rules.docgen import render
 from bsu_rules.formatting import counted
 from bsu_rules.interpretations import interpretation_pages
 from bsu_rules.ruleset.editions import bundled_rules
+from bsu_rules.ruleset.files import leads_out, scan
 
 REFRESH = "python -m bsu_rules doc --all rules/ --out docs/editions"
 REFRESH_INTERPRETATIONS = "python -m bsu_rules doc --interpretations --out docs"
@@ -49,7 +50,11 @@ def run(args: argparse.Namespace) -> int:
         pages = interpretation_pages((args.lang,) if args.lang else ("id", "en"), args.format)
         folder = Path(args.out or "docs")
     elif args.all:
-        rule_files = _rule_files(args.ruleset)
+        rule_files, refused = _rule_files(args.ruleset)
+        for why in refused:
+            print(f"bsu-rules: {why}", file=sys.stderr)
+        if refused:
+            return 2
         if not rule_files:
             args.parser.error(f"no rule files (*.yaml) in folder `{args.ruleset}`")
         langs = (args.lang,) if args.lang else ("id", "en")
@@ -85,12 +90,13 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _rule_files(folder: str | None) -> list[Path]:
+def _rule_files(folder: str | None) -> tuple[list[Path], list[str]]:
     """The rule files of ``folder``; without one, those of ./rules (the copy being edited) if it
-    holds any, else the bundled ones."""
+    holds any, else the bundled ones. Apart: why each link leading out of the folder is not read."""
     if folder is None:
         folder = "rules" if any(Path("rules").glob(RULE_FILES[0])) else str(bundled_rules())
-    return sorted(p for pattern in RULE_FILES for p in Path(folder).glob(pattern) if p.is_file())
+    inside, links = scan(Path(folder), RULE_FILES)
+    return [p for p in inside if p.is_file()], [f"{link} {leads_out(folder)}" for link in links]
 
 
 def _read(path: Path) -> str | None:

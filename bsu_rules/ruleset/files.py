@@ -36,6 +36,30 @@ def followed(path: Path) -> Path:
         return path
 
 
+def scan(folder: Path, patterns: tuple[str, ...], *, below: bool = False) -> tuple[list[Path], list[Path]]:
+    """The files in ``folder`` (``below``: in it and its subfolders) matching ``patterns``, sorted, and
+    apart from them those that are symbolic links leading out of it: a file found by listing a folder
+    is read only inside it, whatever its link leads to (a link that leads nowhere is kept: reading it
+    says so)."""
+    root = folder.resolve()
+    found = sorted({p for pattern in patterns for p in (folder.rglob(pattern) if below else folder.glob(pattern))})
+    inside: list[Path] = []
+    out: list[Path] = []
+    for path in found:
+        try:
+            real = path.resolve(strict=True)
+        except (OSError, RuntimeError):
+            real = root
+        (inside if real.is_relative_to(root) else out).append(path)
+    return inside, out
+
+
+def leads_out(folder: Path | str) -> str:
+    """Why a file found in ``folder`` is not read: its symbolic link leads out of it."""
+    return (f"is a symbolic link that leads out of the folder `{folder}`: a file found in a folder is read only "
+            "inside it (give the file's own path to read it)")
+
+
 def read_limited(path: Path, limit: int) -> bytes:
     """The bytes of a regular file of at most ``limit`` bytes; UnsafePath otherwise.
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bsu_rules.ruleset.files import TEST_FILE_LIMIT, UnsafePath, followed, read_limited
+from bsu_rules.ruleset.files import TEST_FILE_LIMIT, UnsafePath, followed, read_limited, scan
 
 SUFFIXES = (".yaml", ".yml")
 
@@ -60,9 +60,19 @@ def _text(raw: bytes) -> str:
 
 
 def find_test_files(path: Path) -> list[Path]:
-    """Test files under a folder (sorted), skipping hidden folders; a file is returned as is."""
+    """Test files under a folder (sorted), skipping hidden folders and links leading out of it (never
+    read: ``links_out`` lists them); a file is returned as is."""
     if not path.is_dir():
         return [path]
-    found = [p for p in sorted(path.rglob("*")) if p.suffix in SUFFIXES and p.is_file()
-             and not any(part.startswith(".") for part in p.relative_to(path).parts)]
-    return [p for p in found if is_test_file(p)]
+    return [p for p in _scan(path)[0] if p.is_file() and is_test_file(p)]
+
+
+def links_out(path: Path) -> list[Path]:
+    """The YAML files under a folder that are symbolic links leading out of it: not read as test files."""
+    return _scan(path)[1] if path.is_dir() else []
+
+
+def _scan(path: Path) -> tuple[list[Path], list[Path]]:
+    inside, out = scan(path, tuple(f"*{suffix}" for suffix in SUFFIXES), below=True)
+    hidden = {p for p in inside + out if any(part.startswith(".") for part in p.relative_to(path).parts)}
+    return [p for p in inside if p not in hidden], [p for p in out if p not in hidden]

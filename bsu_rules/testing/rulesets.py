@@ -8,6 +8,7 @@ from pathlib import Path
 
 from bsu_rules.errors import Code, RuleSetError
 from bsu_rules.ruleset.diagnostics import Diagnostic, nearest
+from bsu_rules.ruleset.files import scan
 from bsu_rules.ruleset.loader import bundled_rules, resolve
 from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.ruleset.schema import RULE_ID
@@ -59,7 +60,7 @@ _OUTSIDE = ("`ruleset:` names a rule file (.yaml) in this test file's folder or 
 def _rule_ids(test_file: Path) -> list[str]:
     """The ids a test file's ``ruleset:`` can name: the rule files beside it and one folder up, and the
     bundled rule sets."""
-    found = [p.stem for folder in (test_file.parent, test_file.parent.parent) for p in sorted(folder.glob("*.yaml"))
+    found = [p.stem for folder in (test_file.parent, test_file.parent.parent) for p in scan(folder, ("*.yaml",))[0]
              if p.resolve() != test_file.resolve()]
     return list(dict.fromkeys([*found, *(p.stem for p in sorted(bundled_rules().glob("*.yaml")))]))
 
@@ -86,7 +87,8 @@ def beside(ruleset_id: str, test_file: Path) -> Path | None:
     ``rules/tests/bsu-2022.yaml`` is the 2022 edition's tests), or one folder up."""
     for folder in (test_file.parent, test_file.parent.parent):
         candidate = folder / f"{ruleset_id}.yaml"
-        if candidate.is_file() and candidate.resolve() != test_file.resolve() and not is_test_file(candidate):
+        if candidate.is_file() and candidate in scan(folder, (candidate.name,))[0] \
+                and candidate.resolve() != test_file.resolve() and not is_test_file(candidate):
             return candidate
     return None
 

@@ -17,9 +17,10 @@ from typing import Any
 from bsu_rules.decisions import Decision, Outcome, RuleOutcome, RuleResult
 from bsu_rules.errors import Code, OutOfForce
 from bsu_rules.ruleset.diagnostics import Diagnostic, has_errors
+from bsu_rules.ruleset.files import leads_out
 from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.testing.cases import CaseFile, Expect, LoadedCase, load_file
-from bsu_rules.testing.files import find_test_files, is_test_file
+from bsu_rules.testing.files import find_test_files, is_test_file, links_out
 from bsu_rules.testing.rulesets import RuleSets
 
 
@@ -157,6 +158,8 @@ def run_paths(paths: Sequence[str | Path], keyword: str | None = None, lang: str
             report.missing.append(str(path))
             continue
         files = find_test_files(path)
+        for link in links_out(path):  # never read: it may be any file on the machine
+            report.diagnostics.append(Diagnostic(str(link), 1, 1, Code.FILE, f"the file {leads_out(path)}"))
         if path.is_dir() and not files:
             report.diagnostics.append(Diagnostic(str(path), 1, 1, Code.NO_TESTS,
                                                  "no test files here (a test file has a top-level `cases:` key)"))
