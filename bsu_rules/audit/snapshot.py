@@ -16,10 +16,10 @@ import msgspec
 
 from bsu_rules.decisions import mask_kpj, mask_nik, mask_typed
 from bsu_rules.errors import InputError
-from bsu_rules.members import Member, Parsed, Record, parse_member, parse_record
+from bsu_rules.members import Member, Record, parse_record
 from bsu_rules.members.decode import BadRecord, decode_json
 from bsu_rules.members.files import read_placed
-from bsu_rules.members.parse import read_known
+from bsu_rules.members.parse import parse_read, read_known
 from bsu_rules.ruleset.checker import PLACEHOLDER
 from bsu_rules.ruleset.model import RuleSet
 
@@ -177,8 +177,7 @@ def load_members(members: Members, wanted: set[str] | None = None, skipped: list
             try:
                 if isinstance(record, BadRecord):
                     raise record.error()
-                parsed = Parsed(parse_member(record, ignore_unknown=True), None) if ignore_unknown \
-                    else parse_record(record)
+                parsed = parse_read(record, ignore_unknown)
             except InputError as exc:
                 if skipped is None:
                     raise

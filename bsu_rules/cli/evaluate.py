@@ -22,10 +22,10 @@ from bsu_rules.explain import AUDIENCES, render_html, render_text
 from bsu_rules.explain.rejected import Said, rejected, rejected_parts
 from bsu_rules.formatting import format_date
 from bsu_rules.glossary import glossary_for, join
-from bsu_rules.members import Parsed, Record, as_member, parse_line, parse_member, parse_record
+from bsu_rules.members import Record, as_member, parse_line
 from bsu_rules.members.decode import BadRecord, decode_json
 from bsu_rules.members.files import Place, read_placed
-from bsu_rules.members.parse import read_known
+from bsu_rules.members.parse import parse_read, read_known
 from bsu_rules.members.redact import hidden_path
 from bsu_rules.ruleset.editions import in_force_on
 from bsu_rules.ruleset.model import RuleSet
@@ -295,8 +295,7 @@ def _decide(args: argparse.Namespace, ruleset: RuleSet, decide: Decide,
         try:
             if isinstance(record, BadRecord):
                 raise record.error()
-            member, sha256 = record if isinstance(record, Parsed) else \
-                Parsed(parse_member(record, ignore_unknown=True), None) if args.ignore_unknown else parse_record(record)
+            member, sha256 = parse_read(record, args.ignore_unknown)
         except InputError as exc:
             shown = None if args.files == ["-"] else place
             if args.format == "html":  # in the page, in its words, and as its error line on stderr

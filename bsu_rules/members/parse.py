@@ -141,6 +141,14 @@ def parse_record(record: Any, *, hashed: bool = True) -> Parsed:
     return _fast(record, hashed) or Parsed(_validate(record), None)
 
 
+def parse_read(record: Any, ignore_unknown: bool = False) -> Parsed:
+    """A record as ``read_placed`` gave it (already Parsed where the fast reader settled it) parsed:
+    ``parse_record``, or with ``ignore_unknown`` the fields the contract does not know left out."""
+    if isinstance(record, Parsed):
+        return record
+    return Parsed(parse_member(record, ignore_unknown=True), None) if ignore_unknown else parse_record(record)
+
+
 def record_hash(record: Record) -> str:
     """sha256 of a validated record as compact JSON (contract field order, nulls left out)."""
     if isinstance(record, msgspec.Struct):
