@@ -31,9 +31,10 @@ CASES = [
      "contribution_billed(member.contributions)", "contribution_billed(member.contributions)", None),
     ("type-mismatch", "require: fact.arrears <= param.max_arrears_months",
      "require: fact.arrears <= param.cutoff_month", "fact.arrears <= param.cutoff_month", None),
-    ("syntax", 'require: member.citizenship == "WNI"', "require: fact.wage <= 9223372036854775808",
-     "9223372036854775808", None),
-    ("syntax", 'require: member.citizenship == "WNI"', "require: fact.wage <= 1" + "1" * 39, "1111", None),
+    ("invalid-value", 'require: member.citizenship == "WNI"', "require: fact.wage <= 9223372036854775808",
+     "fact.wage <= 9223372036854775808", None),  # ten digits or more: refused before the engine's limit is
+    ("invalid-value", 'require: member.citizenship == "WNI"', "require: fact.wage <= 1" + "1" * 39,
+     "fact.wage <= 1111", None),
     ("syntax", 'require: member.citizenship == "WNI"', "require: fact.wage <= 0." + "0" * 18 + "1",
      "0.0000000000000000001", None),
     ("type-mismatch", 'require: member.citizenship == "WNI"', "require: member.citizenship",
@@ -962,6 +963,20 @@ def test_a_nik_in_a_number_s_leading_zeros_or_decimals_is_refused(rules_copy: Pa
     (found,) = bsu_rules.check_file(path)[1]
     assert (found.code, found.rule) == ("invalid-value", "citizen") and "16 digits in it, as a NIK is" in found.message
     assert "3204125708940003" not in str(found)
+
+
+@pytest.mark.parametrize(("written", "refused"), [("fact.wage < 4182010045", True), ("fact.wage < 0418201004566", True),
+                                                  ("fact.wage < 999999999", False)])
+def test_an_account_number_s_length_in_an_expression_is_refused(rules_copy: Path, written: str, refused: bool) -> None:
+    """A number of ten digits or more is no amount a rule set uses: written in an expression, `doc` would
+    publish it, and a decision quotes the criterion."""
+    path = rules_copy / "bsu-2022.yaml"
+    text = path.read_text("utf-8")
+    path.write_text(text.replace('    require: member.citizenship == "WNI"\n',
+                                 f'    require: member.citizenship == "WNI" and {written}\n'), "utf-8")
+    errors = [d for d in bsu_rules.check_file(path)[1] if d.severity == "error"]
+    assert [(d.code, d.rule) for d in errors] == ([("invalid-value", "citizen")] if refused else []), errors
+    assert not refused or ("ten digits or more in it" in errors[0].message and "418201" not in str(errors[0]))
 
 
 def test_a_parameter_value_carrying_a_nik_in_its_decimals_is_refused(rules_copy: Path) -> None:

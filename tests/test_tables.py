@@ -136,6 +136,23 @@ def test_an_amount_in_rupiah_is_never_negative(tmp_path: Path) -> None:
     assert load_table("t", TableRef(file="t.csv", key="code", value="amount"), tmp_path).values  # no unit: any number
 
 
+@pytest.mark.parametrize(("amount", "refused"), [("4182010045", True), ("418201004566507", True),
+                                                 ("999999999.99", False)])
+def test_an_amount_in_rupiah_of_ten_digits_is_refused_unshown(tmp_path: Path, amount: str, refused: bool) -> None:
+    """No minimum wage comes near Rp1.000.000.000: ten digits in a rupiah column are an account number,
+    which every decision reading the row would publish. A column of another unit keeps long numbers."""
+    (tmp_path / "t.csv").write_text(f"code,amount\n31,4641854\n3273,{amount}\n")
+    ref = TableRef(file="t.csv", key="code", value="amount", unit="IDR")
+    if not refused:
+        assert load_table("t", ref, tmp_path).values["3273"] == Decimal(amount)
+        return
+    with pytest.raises(TableError, match="ten digits or more, as an account number is") as err:
+        load_table("t", ref, tmp_path)
+    assert (err.value.line, err.value.column) == (3, len("3273,") + 1) and amount not in str(err.value)
+    assert load_table("t", TableRef(file="t.csv", key="code", value="amount"), tmp_path).values["3273"] == \
+        Decimal(amount)
+
+
 def test_bank_aliases() -> None:
     """Keys are normalised as ``bank_key`` normalises a name; every canonical code is its own alias
     and is a Himbara member in every row or in none."""

@@ -39,8 +39,11 @@ def no_personal_number(text: str) -> str:
         raise ValueError("a text of ten digits or more, as a NIK or an account number is: a rule file is "
                          "published as written, so it names no person (decide on fields such as "
                          "`member.program_receipts`, not on a list of NIKs)")
-    if any(nik_shaped(number) for number in _NUMBER.findall(_NAMED.sub("", _QUOTED.sub("", text)))):
+    numbers = _NUMBER.findall(_NAMED.sub("", _QUOTED.sub("", text)))
+    if any(nik_shaped(number) for number in numbers):
         raise ValueError(NIK_NUMBER.replace("16 digits", "16 digits in it", 1))
+    if any(len(number.partition(".")[0].lstrip("0")) >= 10 for number in numbers):
+        raise ValueError(LONG_NUMBER.replace("ten digits or more", "ten digits or more in it", 1))
     if any(holds_identifier(name) for name in _NAMED.findall(_QUOTED.sub("", text))):
         raise ValueError("a name in it holds a number of ten digits or more, as a NIK or an account number does: "
                          "a rule file is published as written, so it names no person (leave personal numbers out)")

@@ -28,6 +28,10 @@ BOUNDS = ("exact", "lower")
 """What a row of a table's `bound` column may say: a published figure, or a lower bound."""
 
 
+_TEN_DIGITS = Decimal(10**9)
+"""The least whole part of ten digits: an amount in rupiah that long is an account number mistyped."""
+
+
 class TableError(ValueError):
     """A table that cannot be used: ``line`` (and ``column``) is where in the CSV file it is wrong
     (None: the rule file's reference to it)."""
@@ -335,6 +339,10 @@ class _Rows:
                 self.error(f"`{self.ref.value}`: {wide}", line, column)
             elif self.ref.unit == "IDR" and value < 0:
                 self.error(f"`{self.ref.value}` is {text}: an amount in rupiah is 0 or more", line, column)
+            elif self.ref.unit == "IDR" and value >= _TEN_DIGITS:  # shown in every decision that reads it
+                self.error(f"`{self.ref.value}` is a number of ten digits or more, as an account number is (no "
+                           "amount in rupiah of a rule set comes near it): a table is shown to everyone as written "
+                           "(leave personal numbers out)", line, column)
             return value
         if self.ref.unit == "IDR" and plain_number(text) is None and (plain := table_amount(text)) is not None:
             self.numbers += 1  # `Rp4641854`, `4641854,-`: the rupiah written in
