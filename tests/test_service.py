@@ -738,11 +738,15 @@ def test_a_flood_of_garbage_requests_is_said_once_a_second(tmp_path: Path) -> No
 @pytest.mark.parametrize(("options", "said"), [
     (["bsu-2022", "bsu-2022"], "would be served twice"),
     (["bsu-2022", "--port", "99999"], "is not a port"),
-    (["bsu-2022", "--time-limit", "nan"], "is not a time limit (a number of seconds above 0)"),
+    (["bsu-2022", "--time-limit", "nan"], "is not a time limit (a number of seconds above 0, 3600 at most)"),
     (["bsu-2022", "--time-limit", "0"], "is not a time limit"),
     (["bsu-2022", "--time-limit", "-1"], "is not a time limit"),
     (["bsu-2022", "--key-file", "k"], "needs --log"),
     (["bsu-2022", "--head-time-limit", "0"], "is not a time limit"),
+    (["bsu-2022", "--head-time-limit", "1e308"], "is not a time limit (a number of seconds above 0, 3600 at most)"),
+    (["bsu-2022", "--body-time-limit", "3600.5"], "is not a time limit"),
+    (["bsu-2022", "--max-body", "3204125708940003"], "'<16 digits>' is more than 1 GiB"),
+    (["bsu-2022", "--max-records", "1000001"], "is more than a million records"),
     (["bsu-2022", "--max-connections", "0"], "0"),
 ])
 def test_serve_refuses_to_start_on_a_bad_option(options: list[str], said: str) -> None:

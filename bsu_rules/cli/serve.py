@@ -8,6 +8,7 @@ import logging
 import os
 import socket
 import sys
+from collections.abc import Callable
 from typing import Any
 
 from bsu_rules.audit.log import AuditError, DecisionLog
@@ -34,16 +35,17 @@ def add(sub: Any) -> None:
     p.add_argument("--pseudonymize-key", metavar="KEY", help=argparse.SUPPRESS)  # shows in ps: warned about
     add_key_options(p)
     add_full_nik_option(p)
-    p.add_argument("--max-body", type=positive_int, default=1_048_576, metavar="BYTES",
-                   help="largest request body (default 1 MiB)")
-    p.add_argument("--max-records", type=positive_int, default=1000, metavar="N",
-                   help="most records in one request (default 1000)")
+    p.add_argument("--max-body", type=_at_most(_GIB, "1 GiB"), default=1_048_576, metavar="BYTES",
+                   help="largest request body, 1 GiB at most (default 1 MiB)")
+    p.add_argument("--max-records", type=_at_most(1_000_000, "a million records"), default=1000, metavar="N",
+                   help="most records in one request, a million at most (default 1000)")
     p.add_argument("--time-limit", type=_time_limit, default=10.0, metavar="SECONDS",
-                   help="most time deciding one request, above 0 (default 10)")
+                   help="most time deciding one request, above 0 and an hour at most (default 10)")
     p.add_argument("--body-time-limit", type=_time_limit, default=30.0, metavar="SECONDS",
-                   help="most time a request's body may take to arrive, above 0 (default 30)")
+                   help="most time a request's body may take to arrive, above 0 and an hour at most (default 30)")
     p.add_argument("--head-time-limit", type=_time_limit, default=10.0, metavar="SECONDS",
-                   help="most time a request's line and headers may take to arrive, above 0 (default 10)")
+                   help="most time a request's line and headers may take to arrive, above 0 and an hour at most "
+                   "(default 10)")
     p.add_argument("--max-connections", type=positive_int, default=1000, metavar="N",
                    help="most connections held at once; more are answered 503 (default 1000, lowered to "
                    "what the process's open-file limit allows)")
@@ -57,14 +59,30 @@ def _port(text: str) -> int:
 
 
 def _time_limit(text: str) -> float:
-    """A number of seconds above 0: with 0, every request would be over the limit."""
+    """A number of seconds above 0, an hour at most: with 0, every request would be over the limit; with
+    ``1e308``, a client sending nothing would hold a connection for ever, which the limit is there to stop."""
     try:
         value = float(text)
     except ValueError:
         value = 0.0
-    if not 0 < value < float("inf"):  # also refuses NaN
-        raise argparse.ArgumentTypeError(f"{shortened(text)!r} is not a time limit (a number of seconds above 0)")
+    if not 0 < value <= _HOUR:  # also refuses NaN
+        raise argparse.ArgumentTypeError(f"{shortened(text)!r} is not a time limit (a number of seconds above 0, "
+                                         f"{_HOUR} at most)")
     return value
+
+
+_HOUR = 3600
+_GIB = 1 << 30
+
+
+def _at_most(most: int, what: str) -> Callable[[str], int]:
+    """``positive_int`` of ``most`` at most, said as ``what`` (a body of petabytes would be read into memory)."""
+    def parse(text: str) -> int:
+        value = positive_int(text)
+        if value > most:
+            raise argparse.ArgumentTypeError(f"{shortened(text)!r} is more than {what}")
+        return value
+    return parse
 
 
 def run(args: argparse.Namespace) -> int:
