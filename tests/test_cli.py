@@ -231,6 +231,28 @@ def test_a_mistyped_id_names_no_invented_path(capsys: pytest.CaptureFixture[str]
     assert "/" not in capsys.readouterr().err
 
 
+def test_a_year_before_every_edition_is_told_the_first(capsys: pytest.CaptureFixture[str]) -> None:
+    """`bsu-2019`: nothing was in force that year; the hint is the first edition, not the nearest spelling."""
+    assert main(["check", "bsu-2019"]) == 2
+    assert "; none is for 2019: the first edition is bsu-2020 (from 2020-08-14 until " in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(("typed", "meant"), [("mine/bsu-2022.yml", "mine/bsu-2022.yaml"),
+                                              ("mine/bsu2022.yaml", "mine/bsu-2022.yaml"),
+                                              ("mine/bsu-2022", "mine/bsu-2022.yaml"),
+                                              ("elsewhere/bsu-2022.yml", "bsu-2022")])
+def test_a_mistyped_path_is_told_the_rule_file_beside_it(rules_copy: Path, monkeypatch: pytest.MonkeyPatch,
+                                                         capsys: pytest.CaptureFixture[str], typed: str,
+                                                         meant: str) -> None:
+    """An edited copy's path mistyped is told that copy, not the bundled edition (which decides otherwise);
+    a folder with no rule file near it leaves the bundled one as the hint."""
+    rules_copy.rename(rules_copy.parent / "mine")
+    (rules_copy.parent / "elsewhere").mkdir()
+    monkeypatch.chdir(rules_copy.parent)
+    assert main(["check", typed]) == 2
+    assert capsys.readouterr().out.splitlines()[0].endswith(f"; did you mean `{meant}`?")
+
+
 @pytest.mark.parametrize("name", ["bsu-0000", "myrules-2023", "x-9999"])
 def test_an_id_of_no_edition_s_name_or_no_year_is_not_found_plainly(name: str,
                                                                     capsys: pytest.CaptureFixture[str]) -> None:

@@ -59,23 +59,29 @@ def in_force_on(day: date, near: Path | None = None) -> list[tuple[str, Window]]
 def in_force_during(name: str, editions: Iterable[tuple[str, Window]] | None = None) -> list[tuple[str, Window]]:
     """For an id that names a year no edition has (``bsu-2023``), the editions (by default the bundled ones) of
     the same name with another year (``bsu-``), in force in that year, earliest first: the ones a decision dated
-    then is made under. ``myrules-2023`` is no edition's name with another year: nothing."""
+    then is made under; for a year before all of them (``bsu-2019``), the first. ``myrules-2023`` is no
+    edition's name with another year: nothing."""
     found = re.fullmatch(r"([a-z0-9-]*-)([0-9]{4})", name)
     if found is None or found[2] == "0000":
         return []
     year = int(found[2])
     if editions is None:
         editions = [(edition, window) for edition, window, _ in _windows(bundled_rules().resolve())]
-    return sorted(((edition, window) for edition, window in editions
-                   if edition != name and re.fullmatch(re.escape(found[1]) + "[0-9]{4}", edition)
-                   and _open_window(window)[0] <= date(year, 12, 31)
-                   and _open_window(window)[1] >= date(year, 1, 1)), key=lambda item: item[1].from_ or date.min)
+    named = sorted(((edition, window) for edition, window in editions
+                    if edition != name and re.fullmatch(re.escape(found[1]) + "[0-9]{4}", edition)),
+                   key=lambda item: item[1].from_ or date.min)
+    then = [(edition, window) for edition, window in named if _open_window(window)[0] <= date(year, 12, 31)
+            and _open_window(window)[1] >= date(year, 1, 1)]
+    return then or [first for first in named[:1] if _open_window(first[1])[0] > date(year, 12, 31)]
 
 
 def none_for_year(name: str, then: list[tuple[str, Window]]) -> str:
     """What a message adds for an id of a year with no edition of its own (``in_force_during``)."""
-    return f"; none is for {name[-4:]}: " + ", ".join(f"{edition} is in force then ({window_text(window)})"
-                                                       for edition, window in then) if then else ""
+    year = name[-4:]
+    if len(then) == 1 and then[0][1].from_ is not None and then[0][1].from_.year > int(year):
+        return f"; none is for {year}: the first edition is {then[0][0]} ({window_text(then[0][1])})"
+    return f"; none is for {year}: " + ", ".join(f"{edition} is in force then ({window_text(window)})"
+                                                  for edition, window in then) if then else ""
 
 
 _EDITION: TypeAdapter[str] = TypeAdapter(RuleId)

@@ -110,8 +110,11 @@ def check_file(name: str | Path, *, archived: bool = False, logged: bool = False
         if path.exists():
             return None, [Diagnostic(str(path), 1, 1, Code.FILE, f"the rule file {exc}")]
         known = sorted(p.stem for p in bundled_rules().glob("*.yaml"))
-        then = in_force_during(str(name)) if Path(name).name == str(name) else []
-        hint = then[0][0] if then else nearest(str(name), known)  # for a year with no edition: the one in force
+        bare = Path(name).name == str(name) and Path(name).suffix not in (".yaml", ".yml")
+        then = in_force_during(str(name)) if bare else []
+        # for a year with no edition: the one in force; for a path: the rule file beside it, not a bundled one
+        hint = then[0][0] if then else nearest(str(name), known) if bare else \
+            _beside(Path(name)) or nearest(Path(name).stem, known)
         said = none_for_year(str(name), then)
         where = str(path) if path == Path(name) else str(name)  # an id: not the path it was looked for at
         return None, [Diagnostic(where, 1, 1, Code.FILE_NOT_FOUND,
@@ -136,6 +139,18 @@ def check_file(name: str | Path, *, archived: bool = False, logged: bool = False
         tables = check_tables(_valid_tables(located.data, exc), located, path)[1]  # their rows are told too
         return None, _once([*misread.values(), *found, *tables])
     return _RuleSetChecker(model, located, path, misread, archived).run()
+
+
+def _beside(path: Path) -> str | None:
+    """For the path of a rule file that is not there, the one beside it probably meant: its name with the
+    other suffix (``.yml`` for ``.yaml``), or the nearest name in its folder."""
+    try:
+        files = sorted(p.name for p in path.parent.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+    except OSError:  # no such folder, or one that cannot be listed
+        return None
+    stem = path.stem if path.suffix in (".yaml", ".yml") else path.name
+    meant = next((f for f in (f"{stem}.yaml", f"{stem}.yml") if f in files), None) or nearest(path.name, files)
+    return str(path.parent / meant) if meant else None
 
 
 def check_tables(refs: dict[str, TableRef], located: Located, path: Path) -> tuple[dict[str, Table], list[Diagnostic]]:
