@@ -143,6 +143,9 @@ CASES: list[Case] = [
     ("evaluate: --log a folder",
      lambda tmp: ["evaluate", "bsu-2022", EXAMPLES_FILE, "--log", str(tmp), "--full-nik"], {2},
      "is a folder: give the file the decisions are appended to"),
+    ("evaluate: --log in a folder not there, archived before",
+     lambda tmp: ["evaluate", "bsu-2022", EXAMPLES_FILE, "--log", str(tmp / "nodir" / "d.jsonl"), "--full-nik",
+                  "--archive", str(tmp / "archive")], {2}, "nodir does not exist (--log): make it"),
     ("evaluate: --log the input, not there yet",
      lambda tmp: ["evaluate", "bsu-2022", str(tmp / "new.jsonl"), "--log", str(tmp / "new.jsonl"), "--full-nik"],
      {2}, "new.jsonl is also an input: give the log a path of its own"),
@@ -553,3 +556,9 @@ def test_a_decimal_amount_whose_exponent_parts_a_nik_is_not_quoted_as_written(
     assert main(["evaluate", "bsu-2022", str(members)]) == 1
     out = capsys.readouterr().out
     assert "wages[0].amount: 0.0: expected an integer" in out and "1257" not in out
+
+
+def test_a_log_that_cannot_be_made_stops_the_run_before_it_archives(tmp_path: Path) -> None:
+    assert main(["evaluate", "bsu-2022", EXAMPLES_FILE, "--log", str(tmp_path / "nodir" / "d.jsonl"), "--full-nik",
+                 "--archive", str(tmp_path / "archive")]) == 2
+    assert not (tmp_path / "archive").exists()

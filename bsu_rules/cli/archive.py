@@ -92,18 +92,27 @@ def warn(said: str) -> None:
     print(f"bsu-rules: warning: {said}", file=sys.stderr)
 
 
+def check_log_path(log: str) -> None:
+    """AuditError unless ``--log`` can be a decision log: a file (not a folder), in a folder that exists,
+    not among rule files (checked before anything is archived or decided)."""
+    if (held := among_rules(log)) is not None:
+        raise AuditError(f"--log {log} {held}; give it another path")
+    if os.path.isdir(log):
+        raise AuditError(f"--log {log} is a folder: give the file the decisions are appended to")
+    if not os.path.isdir(parent := os.path.dirname(log) or "."):
+        raise AuditError(f"{log}: the folder {parent} does not exist (--log): make it, or give another path")
+
+
 def open_audit(args: argparse.Namespace, ruleset: RuleSet) -> DecisionLog | None:
     """Archive the rule set if asked, and open the decision log if asked."""
-    for option, path, folder in (("--log", getattr(args, "log", None), False),
-                                 ("--archive", getattr(args, "archive", None), True)):
-        if path and (held := among_rules(path, folder)) is not None:
-            raise AuditError(f"{option} {path} {held}; give it another path")
+    if getattr(args, "log", None):
+        check_log_path(args.log)
+    if getattr(args, "archive", None) and (held := among_rules(args.archive, True)) is not None:
+        raise AuditError(f"--archive {args.archive} {held}; give it another path")
     if getattr(args, "archive", None):
         if os.path.exists(args.archive) and not os.path.isdir(args.archive):
             raise AuditError(f"--archive {args.archive} is a file: give the folder the rule sets are kept in")
         archive_ruleset(ruleset, args.archive)
-    if getattr(args, "log", None) and os.path.isdir(args.log):
-        raise AuditError(f"--log {args.log} is a folder: give the file the decisions are appended to")
     read = [(f, "an input") for f in getattr(args, "files", None) or [] if f != "-"] + \
         [(f, "--key-file") for f in key_file(args).values()]
     for path, what in read if getattr(args, "log", None) else ():

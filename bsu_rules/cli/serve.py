@@ -5,15 +5,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-import os
 import socket
 import sys
 from collections.abc import Callable
 from typing import Any
 
 from bsu_rules.audit.log import AuditError, DecisionLog
-from bsu_rules.batch.guard import among_rules
-from bsu_rules.cli.archive import add_full_nik_option, log_key, warn
+from bsu_rules.cli.archive import add_full_nik_option, check_log_path, log_key, warn
 from bsu_rules.cli.exits import INTERRUPTED
 from bsu_rules.cli.options import add_key_options, positive_int, read_ruleset, say_warned, used
 from bsu_rules.members.redact import shortened
@@ -113,10 +111,7 @@ def run(args: argparse.Namespace) -> int:
     log = None
     if args.log:
         try:  # a log keeping full NIKs nobody asked for, or a damaged or unwritable one, is refused before
-            if os.path.isdir(args.log):
-                raise AuditError(f"--log {args.log} is a folder: give the file the decisions are appended to")
-            if (held := among_rules(args.log)) is not None:
-                raise AuditError(f"--log {args.log} {held}; give it another path")
+            check_log_path(args.log)
             key = log_key(args)
             log = DecisionLog(args.log, key=key, full_nik=key is None, batch=args.max_records,  # before it listens
                               warn=warn)
