@@ -137,7 +137,7 @@ CASES: list[Case] = [
         {"period": "2022-07", "amount": 9_999_999_999}]))), {0}, "1 read = 1 decided"),  # ineligible, decided
     ("evaluate: a period twice, different rows", evaluate("m.jsonl", _jsonl(_record(wages=[
         {"period": "2022-07", "amount": 1}, {"period": "2022-07", "amount": 2}]))), {1}, "wages[1].period"),
-    ("evaluate: an empty file", evaluate("m.jsonl", b""), {0}, ""),
+    ("evaluate: an empty file", evaluate("m.jsonl", b""), {0}, "m.jsonl: the file is empty: no member record in it"),
     ("evaluate: binary garbage", evaluate("m.jsonl", bytes(range(256)) * 40), {1}, "not"),
     ("evaluate: a folder", lambda tmp: ["evaluate", "bsu-2022", str(tmp)], {2}, "is a folder, not a file"),
     ("evaluate: --log a folder",

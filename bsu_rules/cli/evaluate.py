@@ -168,14 +168,14 @@ def run(args: argparse.Namespace) -> int:
     except KeyboardInterrupt as exc:
         with whole():
             sys.stdout.flush()
-        raise interrupted(exc, f"after {tally.read} records: {tally.line()} so far; the output is "
+        raise interrupted(exc, f"after {tally.read} record{_plural(tally.read)}: {tally.line()} so far; the output is "
                                "incomplete") from None
     except BrokenPipeError as exc:  # said by ``main``, with what was done
-        setattr(exc, "done", f"after {tally.read} records ({tally.line()} so far)")  # noqa: B010
+        setattr(exc, "done", f"after {tally.read} record{_plural(tally.read)} ({tally.line()} so far)")  # noqa: B010
         raise
     except OSError as exc:
         if exc.filename is None:  # standard output not written (a full disk): said by ``main``, with what was done
-            setattr(exc, "done", f"after {tally.read} records ({tally.line()} so far)"  # noqa: B010
+            setattr(exc, "done", f"after {tally.read} record{_plural(tally.read)} ({tally.line()} so far)"  # noqa: B010
                                  + ("; the last line written may be cut short" if tally.read else ""))
         raise
     outcomes, bad = tally.outcomes, tally.rejected
@@ -186,6 +186,10 @@ def run(args: argparse.Namespace) -> int:
               + (extra.format(bad=bad, bad_s=_plural(bad)) if bad else ""))
     if shared.niks:
         print(f"bsu-rules: {shared.note()}", file=sys.stderr)
+    if tally.read == 0 and args.files != ["-"]:  # the wrong file saved, or not yet written: said, as batch says it
+        named = ", ".join(hidden_path(f) for f in args.files)
+        print(f"bsu-rules: {named}: {'the file is' if len(args.files) == 1 else 'the files are'} empty: no member "
+              "record in it", file=sys.stderr)
     told = {"text": "the paragraphs on them", "html": "the page's records that could not be decided, and the error "
             "lines"}.get(args.format, "the error lines")  # where each was said
     print(f"bsu-rules: {tally.line()}" + (f" (see {told})" if bad else ""), file=sys.stderr)

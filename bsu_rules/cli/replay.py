@@ -28,7 +28,8 @@ def add(sub: Any) -> None:
     p.add_argument("--ignore-unknown", action="store_true",
                    help="read the snapshot as evaluate --ignore-unknown read it (for a log that command wrote)")
     p.add_argument("--nik", type=nik, help="replay only the decisions about this NIK (16 digits)")
-    p.add_argument("--seq", type=positive_int, action="append", metavar="N", help="replay only the line with this seq")
+    p.add_argument("--seq", type=positive_int, action="append", metavar="N",
+                   help="replay only the line with this seq (repeatable: --seq 3 --seq 5)")
     p.add_argument("--pseudonymize-key", metavar="KEY", help=argparse.SUPPRESS)  # shows in ps: warned about
     add_key_options(p)
     p.add_argument("--all", action="store_true", help="list identical decisions too")
