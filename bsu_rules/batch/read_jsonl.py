@@ -29,7 +29,7 @@ from bsu_rules.members.decode import (
     lone_surrogates,
 )
 from bsu_rules.members.parse import known_fields
-from bsu_rules.members.raw import bounded_lines
+from bsu_rules.members.raw import bounded_lines, csv_header
 
 BLOCK_LINES = 4096
 
@@ -144,6 +144,14 @@ def json_array(path: Path) -> bool:
         if first[:1] != b"[":
             return False
         return len(first) > MAX_RECORD or continues(first) or next(lines, None) is None
+
+
+def csv_text(path: Path) -> bool:
+    """Whether a JSONL file is CSV text, its first line a header naming ``nik`` (refused whole: every row
+    would be rejected as not JSON)."""
+    with path.open("rb") as f:
+        first = next((line for line in iter(lambda: f.readline(MAX_RECORD + 1), b"") if line.strip()), b"")
+    return csv_header(first)
 
 
 def record_lines(f: Any) -> Iterator[bytes]:

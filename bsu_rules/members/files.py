@@ -24,7 +24,7 @@ from bsu_rules.members.decode import (
     judged,
     surrogate,
 )
-from bsu_rules.members.raw import compressed, wide_encoding
+from bsu_rules.members.raw import compressed, csv_header, wide_encoding
 
 MAX_DOCUMENT = 256 << 20
 """Bytes a JSON document (one object or a list, read whole) may hold."""
@@ -128,6 +128,9 @@ def _records(f: BinaryIO, path: str, decode: Callable[[bytes], Any],
             continue
         if first:
             first = False
+            if csv_header(line):
+                raise InputError([(path, _table("CSV", tabular).replace("a CSV file", "CSV text (its first line "
+                                                                          "is a header naming nik)", 1))])
             head = line.lstrip()[:1]
             if head == b"[" or (head == b"{" and not path.endswith(".jsonl") and continues(line)):
                 yield from _document(line + f.read(MAX_DOCUMENT), path, decode, blank)

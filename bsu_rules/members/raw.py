@@ -77,3 +77,12 @@ def compressed(head: bytes, path: str) -> str | None:
         plain = "{}-decompressed{}".format(*os.path.splitext(plain))
     return (f"{what}, not text: decompress it first (`{command} {shlex.quote(path)} > {shlex.quote(plain)}`) "
             f"and pass {plain}")
+
+
+def csv_header(line: bytes) -> bool:
+    """Whether a file's first line is a CSV header naming the contract's ``nik`` (``nik,citizenship,…``):
+    CSV text saved under a JSON name, or piped in, which would otherwise be rejected line by line."""
+    text = line.removeprefix(b"\xef\xbb\xbf").strip()
+    if text[:1] in (b"{", b"[") or b"," not in text:
+        return False
+    return b"nik" in (cell.strip().strip(b'"').strip().lower() for cell in text.split(b","))
