@@ -43,6 +43,7 @@ from bsu_rules.batch.validate import REJECT_MESSAGE, ROW
 from bsu_rules.errors import InputError, file_kind, on_path
 from bsu_rules.members.arrow import MEMBER_SCHEMA
 from bsu_rules.members.raw import compressed, wide_encoding
+from bsu_rules.members.redact import hidden_path
 
 FORMATS = (".parquet", ".jsonl", ".csv")
 
@@ -104,6 +105,13 @@ def _whole_file_checks(path: Path) -> None:
 
 def input_format(path: str | Path) -> str:
     suffix = Path(path).suffix.lower()
+    if Path(path).is_dir():
+        try:
+            found = sorted(p for p in Path(path).iterdir() if p.suffix.lower() in FORMATS and p.is_file())
+        except OSError:
+            found = []
+        such = f", such as {hidden_path(str(found[0]))}" if found else ""
+        raise InputError([(str(path), f"is a folder, not a file: give a member file (.parquet, .jsonl or .csv){such}")])
     if suffix not in FORMATS:
         try:  # a compressed member file (`m.jsonl.gz`) is told how to decompress it
             with open(path, "rb") as f:
