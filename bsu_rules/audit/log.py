@@ -265,6 +265,9 @@ class DecisionLog:
                 if verifier.done:
                     break
         problem = verifier.result(self.path).problem or f"line {verifier.seq + 1}: not an intact log record"
+        if left.seq == 0 and str(problem).startswith("line 1: malformed: not a log record"):  # no log at all
+            return LogError(f"{self.path}: {problem}: the file is no decision log (decisions `evaluate` printed, or a "
+                            "member file?); --log appends to a log, or starts one in a new file")
         return LogError(f"{self.path}: {problem}; the log was not continued (its chain is broken): "
                         f"`bsu-rules verify {shlex.quote(str(self.path))}` says more, and how to resume after a cut "
                         "last line")
