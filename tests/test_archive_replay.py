@@ -1060,3 +1060,26 @@ def test_rule_tests_in_an_archive_entry_run_against_the_entry_as_archived(
     out = capsys.readouterr()
     assert "was changed after it was archived" in out.out + out.err
     assert "\n0 passed, 0 failed" in out.out + out.err
+
+
+@pytest.mark.parametrize(("part", "value", "said"), [
+    ("member", "3204125708940003", "the decision's NIK is not masked, in a log that keeps none"),
+    ("inputs", "3204125708940003", "the NIK in the inputs is not a pseudonym"),
+])
+def test_a_pseudonymised_log_holding_a_full_nik_is_not_intact(tmp_path: Path, part: str, value: str,
+                                                              said: str) -> None:
+    """A log written with a key keeps no NIK: one put back (and the chain re-hashed) is invalid, named."""
+    log = tmp_path / "d.jsonl"
+    write_log(log, "bsu-2022", RECORDS[:2], key=KEY)
+    prev, lines = "0" * 64, []
+    for line in log.read_text("utf-8").splitlines():
+        env = json.loads(line)
+        if env["seq"] == 2:
+            (env["decision"]["member"] if part == "member" else env["inputs"])["nik"] = value
+        env["prev"] = prev
+        env["hash"] = prev = entry_hash(env)
+        lines.append(canonical_json(env) + "\n")
+    log.write_text("".join(lines), "utf-8")
+    problem = verify_log(log).problem
+    assert problem is not None and (problem.kind, problem.line) == ("invalid", 2) and said in problem.message
+    assert "3204125708940003" not in str(problem)

@@ -482,11 +482,11 @@ def test_two_rule_sets_that_differ_in_what_no_section_lists_are_never_no_change(
     assert report["metadata"] == [{"field": "sha256", "old": bundled.sha256, "new": "f" * 64}]
 
 
-@pytest.mark.parametrize("timeout", ["nan", "inf", "-1"])
+@pytest.mark.parametrize("timeout", ["nan", "inf", "-1", "1e308", "86400.5", "0.0004", "0"])
 def test_a_solver_time_limit_that_is_no_number_of_seconds_is_a_usage_error(timeout: str,
                                                                           capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["diff", "bsu-2021", "bsu-2022", "--symbolic", "--timeout", timeout]) == 2  # not an internal error
-    assert f"'{timeout}' is not a number of seconds (0 or more)" in capsys.readouterr().err
+    assert f"'{timeout}' is not a time limit (a number of seconds from 0.001 to 86400)" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("form", ["text", "json"])

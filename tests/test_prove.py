@@ -485,3 +485,37 @@ def test_a_division_by_zero_is_unknown_to_the_prover_as_to_the_evaluator(tmp_pat
     (verdict,) = [v for v in Prover(ruleset).builtin() if v.name == "undetermined-needs-unknown"]
     assert verdict.status == "refuted" and verdict.outcomes == ["undetermined"]
     assert verdict.members[0]["wages"][-1]["amount"] == 0  # the wage divided by
+
+
+def test_a_property_file_names_no_person_in_its_messages(tmp_path: Path) -> None:
+    """The rule set it names and an unknown key are repeated as `prove` repeats any text: no long digits."""
+    path = tmp_path / "p.yaml"
+    path.write_text('ruleset: "3204125708940003"\nproperties:\n  - name: a\n    always: eligible\n')
+    with pytest.raises(ProveError, match="written for `<16 digits>`, not bsu-2022"):
+        load(path, load_ruleset("bsu-2022"))
+    path.write_text('ruleset: bsu-2022\nproperties:\n  - name: a\n    always: eligible\n    "418201004566507": 1\n'
+                    "    7: 2\n")
+    with pytest.raises(ProveError, match="unknown key `") as raised:
+        load(path, load_ruleset("bsu-2022"))
+    assert "418201004566507" not in str(raised.value)
+
+
+@pytest.mark.parametrize("target", ["outside", "/dev/zero"])
+def test_the_property_file_beside_a_rule_file_is_read_only_inside_its_folder(
+        rules_copy: Path, tmp_path: Path, target: str, capsys: pytest.CaptureFixture[str]) -> None:
+    secret = tmp_path / "secret.conf"
+    secret.write_text("db_password: hunter2: x\n", "utf-8")
+    (rules_copy / "tests").mkdir(exist_ok=True)
+    (rules_copy / "tests" / "bsu-2022.properties.yaml").symlink_to(secret if target == "outside" else target)
+    assert main(["prove", str(rules_copy / "bsu-2022.yaml"), "--timeout", "5"]) == 2
+    said = capsys.readouterr().err
+    assert "hunter2" not in said and "the property file leads outside the rule file's folder" in said
+
+
+def test_a_property_file_that_is_no_regular_file_is_refused_unread(tmp_path: Path,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    import os
+
+    os.mkfifo(tmp_path / "fifo")  # reading it would wait for a writer for ever
+    assert main(["prove", "bsu-2022", "--properties", str(tmp_path / "fifo")]) == 2
+    assert "the property file is not a regular file" in capsys.readouterr().err

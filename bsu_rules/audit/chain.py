@@ -469,6 +469,15 @@ def _decision_problem(n: int, env: dict[str, Any], valid: bool) -> Problem | Non
         return Problem(n, Code.INVALID, "the inputs have no NIK")
     plain, member = env["pseudonym_key"] is None, env["decision"].get("member")
     shown = member.get("nik") if isinstance(member, dict) else None  # a valid decision always has one
-    if (mask_nik(nik) != shown) if plain else len(nik) != 64:
-        return Problem(n, Code.INVALID, "the NIK in the inputs does not match the decision")
+    if plain:
+        return Problem(n, Code.INVALID, "the NIK in the inputs does not match the decision") \
+            if mask_nik(nik) != shown else None
+    if _PSEUDONYM.fullmatch(nik) is None:
+        return Problem(n, Code.INVALID, "the NIK in the inputs is not a pseudonym (64 hexadecimal digits), in a log "
+                                        "that keeps none")
+    if not isinstance(shown, str) or mask_nik(shown) != shown:  # masking a masked NIK gives it back
+        return Problem(n, Code.INVALID, "the decision's NIK is not masked, in a log that keeps none")
     return None
+
+
+_PSEUDONYM = re.compile(r"[0-9a-f]{64}")

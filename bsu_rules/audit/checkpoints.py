@@ -50,7 +50,7 @@ def _crypto() -> Any:
         from cryptography.hazmat.primitives import serialization  # lazy: the audit extra
     except ImportError as exc:
         raise CheckpointError("signed checkpoints need the cryptography package: "
-                              "pip install 'bsu-rules[audit]'") from exc
+                              "pip install '.[audit]' in the project's folder") from exc
     return serialization
 
 

@@ -29,7 +29,7 @@ from bsu_rules.cli.options import (
 from bsu_rules.formatting import counted
 from bsu_rules.members.redact import shortened
 
-EXTRA = "pip install 'bsu-rules[batch]'"
+EXTRA = "pip install '.[batch]' in the project's folder"
 
 
 def add(sub: Any) -> None:

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from bsu_rules.cli.options import count, day, load, positive_int, seconds
+from bsu_rules.cli.options import count, day, load, positive_int, solver_timeout
 from bsu_rules.diff import SECTIONS, compare, decision_dates, flips
 from bsu_rules.diff_text import render_text
 from bsu_rules.errors import InputError
@@ -41,7 +41,8 @@ def add(sub: Any) -> None:
                    help="with --symbolic: write each region's witness as a rule-author test case of NEW to FILE "
                         "(and of OLD to FILE with .old before the suffix)")
     p.add_argument("--limit", type=positive_int, default=40, metavar="N", help="with --symbolic: at most N regions")
-    p.add_argument("--timeout", type=seconds, default=60.0, metavar="SECONDS", help="with --symbolic: per solver call")
+    p.add_argument("--timeout", type=solver_timeout, default=60_000, metavar="SECONDS",
+                   help="with --symbolic: per solver call, 0.001 to 86400 (default 60)")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(run=run)
 
@@ -75,8 +76,8 @@ def _symbolic(args: argparse.Namespace, old: Any, new: Any, old_on: Any, new_on:
         from bsu_rules.prove.regions import SymbolicDiff  # lazy: the prove extra (z3)
         from bsu_rules.prove.tests import WRITTEN, reference, write  # lazy: the prove extra (z3)
     except ImportError:
-        raise InputError([("--symbolic", "needs z3-solver: pip install 'bsu-rules[prove]'")]) from None
-    diff = SymbolicDiff(old, new, old_on, new_on, timeout=int(args.timeout * 1000))
+        raise InputError([("--symbolic", "needs z3-solver: pip install '.[prove]' in the project's folder")]) from None
+    diff = SymbolicDiff(old, new, old_on, new_on, timeout=args.timeout)
     regions, complete, seconds = diff.regions(max(1, args.limit))
     out: dict[str, Any] = {"regions": [r.as_json() for r in regions], "complete": complete,  # witnesses made up: whole
                            "seconds": seconds}

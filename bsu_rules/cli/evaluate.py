@@ -152,8 +152,8 @@ def run(args: argparse.Namespace) -> int:
         try:
             from bsu_rules.evaluators.durable import DurablePlan, DurableShortfall  # lazy: the durable extra
         except ImportError:
-            print("bsu-rules: --engine durable needs the durable extra: pip install 'bsu-rules[durable]' "
-                  "(durable_rules builds on Python 3.12 and older)", file=sys.stderr)
+            print("bsu-rules: --engine durable needs the durable extra: pip install '.[durable]' in the project's "
+                  "folder (durable_rules builds on Python 3.12 and older)", file=sys.stderr)
             return 2
         durable = DurablePlan(plan)
         decide = lambda member, sha256: durable.decide(as_member(member), hints, sha256)

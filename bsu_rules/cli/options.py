@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import re
 import sys
@@ -131,15 +132,20 @@ def _sixteen_digits(text: str) -> bool:
     return len(text) == 16 and text.isascii() and text.isdigit()
 
 
-def seconds(text: str) -> float:
-    """A number of seconds, 0 or more, for argparse (NaN, infinity and negatives refused)."""
+def solver_timeout(text: str) -> int:
+    """A solver's time limit per call, given in seconds (a thousandth to a day), as whole milliseconds for
+    argparse: the solver holds 32 bits of them, and reads 0 as no limit at all."""
     try:
         value = float(text)
     except ValueError:
         value = -1.0
-    if not 0 <= value < float("inf"):  # also refuses NaN
-        raise argparse.ArgumentTypeError(f"{shortened(text)!r} is not a number of seconds (0 or more)")
-    return value
+    if not 0.001 <= value <= _DAY:  # also refuses NaN
+        raise argparse.ArgumentTypeError(f"{shortened(text)!r} is not a time limit (a number of seconds from 0.001 "
+                                         f"to {_DAY})")
+    return math.ceil(value * 1000)
+
+
+_DAY = 86400
 
 
 def positive_int(text: str) -> int:

@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bsu_rules.cli.options import day, load, seconds
+from bsu_rules.cli.options import day, load, solver_timeout
 
 
 def add(sub: Any) -> None:
@@ -25,7 +25,8 @@ def add(sub: Any) -> None:
     p.add_argument("ruleset", metavar="RULESET", help="a rule file path or a bundled id such as bsu-2022")
     p.add_argument("--on", type=day, metavar="DATE", help="decision date (default: the latest date it describes)")
     p.add_argument("--properties", metavar="FILE", help="a property file (default: the rule set's, if present)")
-    p.add_argument("--timeout", type=seconds, default=60.0, metavar="SECONDS", help="per solver call (default 60)")
+    p.add_argument("--timeout", type=solver_timeout, default=60_000, metavar="SECONDS",
+                   help="per solver call, 0.001 to 86400 (default 60)")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(run=run)
 
@@ -37,14 +38,16 @@ def run(args: argparse.Namespace) -> int:
         from bsu_rules.prove.symbols import ProveError  # lazy: the prove extra
         from bsu_rules.prove.verdict import UNDETERMINED_ONLY  # lazy: the prove extra
     except ImportError:
-        print("bsu-rules: proofs need z3-solver: pip install 'bsu-rules[prove]'", file=sys.stderr)
+        print("bsu-rules: proofs need z3-solver: pip install '.[prove]' in the project's folder", file=sys.stderr)
         return 2
     start = time.perf_counter()
     ruleset = load(args.ruleset)
     try:
         path = Path(args.properties) if args.properties else authored.path_for(ruleset)
-        props = authored.load(path, ruleset) if args.properties or path.exists() else []
-        prover = Prover(ruleset, args.on, [p.tree for p in props], timeout=int(args.timeout * 1000))
+        beside = not args.properties  # the rule set's own: read only inside its folder
+        props = authored.load(path, ruleset, beside=beside) if not beside or path.exists() or path.is_symlink() \
+            else []
+        prover = Prover(ruleset, args.on, [p.tree for p in props], timeout=args.timeout)
         verdicts = [*prover.builtin(), *(authored.check(prover, p) for p in props)]
     except ProveError as exc:
         print(f"bsu-rules: {exc}", file=sys.stderr)

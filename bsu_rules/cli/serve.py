@@ -17,7 +17,7 @@ from bsu_rules.cli.options import add_key_options, positive_int, read_ruleset, s
 from bsu_rules.members.redact import shortened
 from bsu_rules.ruleset.editions import bundled_rules
 
-SERVE_EXTRA = "pip install 'bsu-rules[serve]'"
+SERVE_EXTRA = "pip install '.[serve]' in the project's folder"
 
 
 def add(sub: Any) -> None:

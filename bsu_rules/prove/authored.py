@@ -24,12 +24,14 @@ import z3
 
 from bsu_rules.evaluators.compile import compile_node
 from bsu_rules.members import parse_member
+from bsu_rules.members.redact import shortened
 from bsu_rules.prove.encode import check_text
 from bsu_rules.prove.properties import Prover
 from bsu_rules.prove.realize import Record
 from bsu_rules.prove.symbols import TRUE, ProveError, Sym
 from bsu_rules.prove.verdict import Verdict
 from bsu_rules.ruleset.expressions import Lit, Name, Node, ParseError
+from bsu_rules.ruleset.files import RULE_FILE_LIMIT, UnsafePath, followed, read_beside, read_limited
 from bsu_rules.ruleset.loader import in_words
 from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.ruleset.schema import no_personal_number, one_line
@@ -53,23 +55,31 @@ def path_for(ruleset: RuleSet) -> Path:
     return ruleset.path.parent / "tests" / f"{ruleset.id}{SUFFIX}"
 
 
-def load(path: Path, ruleset: RuleSet) -> list[Property]:
-    """Read and type-check a property file (safe YAML); ProveError names what is wrong."""
-    located = read_yaml(path.read_bytes(), str(path))
+def load(path: Path, ruleset: RuleSet, *, beside: bool = False) -> list[Property]:
+    """Read and type-check a property file (safe YAML, a regular file within the rule file limit; ``beside``:
+    the rule set's own, ``path_for``, read only inside the rule file's folder); ProveError names what is wrong."""
+    try:
+        raw = read_beside(ruleset.path.parent, path.relative_to(ruleset.path.parent).as_posix(), RULE_FILE_LIMIT) \
+            if beside else read_limited(followed(path), RULE_FILE_LIMIT)
+    except UnsafePath as exc:
+        raise ProveError(f"{path}: the property file {exc}") from None
+    located = read_yaml(raw, str(path))
     data = located.data
     if located.diagnostics:
         raise ProveError("; ".join(str(d) for d in located.diagnostics))
     if not isinstance(data, dict) or not isinstance(data.get("properties"), list):
         raise ProveError(f"{path}: expected `ruleset:` and a list of `properties:`")
     if data.get("ruleset") != ruleset.id:
-        raise ProveError(f"{path}: written for {data.get('ruleset')}, not {ruleset.id}")
+        written = f"`{shortened(data['ruleset'])}`" if isinstance(data.get("ruleset"), str) else "no rule set id"
+        raise ProveError(f"{path}: written for {written}, not {ruleset.id}")
     out = []
     for i, item in enumerate(data["properties"], 1):
         forms = [f for f in ("always", "sometimes") if isinstance(item, dict) and f in item]
         line = "{}:{}".format(*located.at(("properties", i - 1)))
-        extra = sorted(set(item) - {"name", "always", "sometimes"}) if isinstance(item, dict) else []
+        extra = sorted(set(item) - {"name", "always", "sometimes"}, key=str) if isinstance(item, dict) else []
         if extra:
-            raise ProveError(f"{path}:{line}: property {i}: unknown key `{extra[0]}` (a property has `name` and "
+            raise ProveError(f"{path}:{line}: property {i}: unknown key `{shortened(str(extra[0]))}` (a property "
+                             "has `name` and "
                              "`always` or `sometimes`)")
         if len(forms) != 1 or not isinstance(item.get("name"), str):
             raise ProveError(f"{path}:{line}: property {i} needs a `name` and exactly one of `always` or "
