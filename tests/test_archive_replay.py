@@ -1083,3 +1083,18 @@ def test_a_pseudonymised_log_holding_a_full_nik_is_not_intact(tmp_path: Path, pa
     problem = verify_log(log).problem
     assert problem is not None and (problem.kind, problem.line) == ("invalid", 2) and said in problem.message
     assert "3204125708940003" not in str(problem)
+
+
+def test_replay_names_the_rule_set_by_its_whole_hash(tmp_path: Path, archive: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    """The hash an auditor opens `archive/<sha256>/` with: kept whole though ten of its digits stand in a row
+    (bsu-2022's `…fcaff4325458865b1cc…`), in the report's rows, its JSON and its text."""
+    log = tmp_path / "d.jsonl"
+    write_log(log, "bsu-2022", RECORDS[:2])
+    sha = load_ruleset("bsu-2022").sha256
+    assert re.search(r"[0-9]{10}", sha)  # the case at hand: a run a NIK-like mask would hide
+    assert {item.ruleset for item in replay(log, archive).items} == {sha}
+    assert main(["replay", str(log), "--archive", str(archive), "--format", "json"]) == 0
+    assert {d["ruleset"] for d in json.loads(capsys.readouterr().out)["decisions"]} == {sha}
+    assert main(["replay", str(log), "--archive", str(archive), "--all"]) == 0
+    assert f"[{sha[:12]}]" in capsys.readouterr().out

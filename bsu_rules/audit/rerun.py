@@ -356,7 +356,7 @@ def _replay_line(line: Line, archive: str | Path, snapshot: dict[str, Member],
                 engine=_masked(old.get("engine")), old_outcome=_masked(old.get("outcome")), logged=old)
     if not (isinstance(sha, str) and isinstance(on, str) and isinstance(digest, str)):
         return ReplayItem(n, Status.ERROR, reason="the decision names no rule set, date or input hash", **head)
-    head["ruleset"] = _masked(sha)
+    head["ruleset"] = beside_hashes(mask_logged, sha, [sha])  # a sha256 as logged: the archive folder's name
     if sha not in rulesets:
         try:
             rulesets[sha] = load_archived(archive, sha, logged=True)

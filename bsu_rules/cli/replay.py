@@ -117,7 +117,7 @@ def _described(item: ReplayItem) -> list[str]:
         return [f"line {item.line}: {item.status}: a damaged line, not a decision", f"  {item.reason}"]
     logged = item.logged
     rs = logged.get("ruleset") if isinstance(logged.get("ruleset"), dict) else {}
-    name = f"{_text(rs.get('id'))} {_text(rs.get('version'))} [{_text(item.ruleset)[:12]}]" if rs else "?"
+    name = f"{_text(rs.get('id'))} {_text(rs.get('version'))} [{(item.ruleset or '?')[:12]}]" if rs else "?"
     if what_if := item.what_if:  # a simulation logged: never read as the programme's decision
         name += f" what-if {what_if}"
     seq = item.seq if isinstance(item.seq, int) else "?"
