@@ -155,6 +155,13 @@ _MESSAGES: Mapping[NikIssue, Mapping[str, str]] = {
 }
 
 
+_NEVER_A_DATE = {
+    "id": "tanggal lahir dalam NIK ({day_month}) tidak ada dalam kalender tahun mana pun",
+    "en": "the date of birth in the NIK ({day_month}) does not exist in any year",
+}
+"""``NikIssue.DATE`` for a day past the month's end in every year (31 April); 29 February is told by its year."""
+
+
 def describe_nik_issue(issue: NikIssue, nik: str, lang: str) -> str:
     """A short clause naming the invalid part of ``nik``; lang "id" or "en". It shows no more of the
     NIK than its mask does (the region code and the last four digits) and never a birth date: at
@@ -167,7 +174,10 @@ def describe_nik_issue(issue: NikIssue, nik: str, lang: str) -> str:
     if NikIssue(issue) is NikIssue.DATE:  # a day and a month that each exist, never together (30 February)
         from bsu_rules.formatting import format_day_month  # lazy: Babel's month names, for this message only
 
-        day_month = format_day_month(int(nik[6:8]) % 40, int(nik[8:10]), lang)
+        day, month = int(nik[6:8]) % 40, int(nik[8:10])
+        day_month = format_day_month(day, month, lang)
+        if day > days_in_month(month, 0):  # a year ending in 00 has every day any year has
+            templates = _NEVER_A_DATE
     return templates[lang].format(
         day_month=day_month,
         nik=masked,

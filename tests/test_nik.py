@@ -61,9 +61,12 @@ def test_a_day_its_month_has_is_valid(ddmmyy: str) -> None:
 def test_an_impossible_date_is_said_without_a_birth_date() -> None:
     """A day and a month read aloud by name, as every other date of a page (no year: no one's birth date)."""
     assert describe_nik_issue(NikIssue.DATE, "3215017002940001", "id") == \
-        "tanggal lahir dalam NIK (30 Februari) tidak ada dalam kalender tahun lahirnya"
+        "tanggal lahir dalam NIK (30 Februari) tidak ada dalam kalender tahun mana pun"
     assert describe_nik_issue(NikIssue.DATE, "3215013104940001", "en") == \
-        "the date of birth in the NIK (31 April) does not exist in its year of birth"
+        "the date of birth in the NIK (31 April) does not exist in any year"
+    # only 29 February depends on the year: 2001 and 1901 were no leap years
+    assert describe_nik_issue(NikIssue.DATE, "3215016902010001", "en") == \
+        "the date of birth in the NIK (29 February) does not exist in its year of birth"
 
 
 @pytest.mark.parametrize(
