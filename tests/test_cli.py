@@ -606,3 +606,14 @@ def test_a_loop_of_symbolic_links_is_named_not_an_internal_error(tmp_path: Path,
     said = "too many levels of symbolic links" if option == "input" else \
         "a symbolic link that leads round a loop of links, to no file"  # the system's words, where it reads one
     assert f"bsu-rules: {loop}: {said}" in err and "internal error" not in err, err
+
+
+def test_an_unknown_option_is_told_by_its_command_keeping_a_key_hidden(capsys: pytest.CaptureFixture[str]) -> None:
+    """The command's own usage, which lists the options it has (the top-level one does not); a key
+    typed after a mistyped option is never repeated."""
+    assert main(["verify", "x.jsonl", "--bogus"]) == 2
+    err = capsys.readouterr().err
+    assert "usage: bsu-rules verify" in err and "bsu-rules verify: error: unrecognized arguments: --bogus" in err
+    assert main(["evaluate", "bsu-2022", EXAMPLES, "--pseudonym-key", "s3cr3t-value", "--key=s3cr3t2"]) == 2
+    err = capsys.readouterr().err
+    assert "bsu-rules evaluate: error: unrecognized arguments: --pseudonym-key … --key=…" in err and "s3cr3t" not in err

@@ -91,6 +91,13 @@ def parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     return top
 
 
+def _command_parser(top: argparse.ArgumentParser, command: str) -> argparse.ArgumentParser:
+    """The parser of one command of ``top``."""
+    commands = next(a for a in top._actions if isinstance(a, argparse._SubParsersAction))
+    chosen: argparse.ArgumentParser = commands.choices[command]
+    return chosen
+
+
 def _rule_set_first(arguments: list[str]) -> str | None:
     """What a usage error means when a member file stands where the rule set goes (``bsu-rules
     evaluate members.jsonl``: the file was read as the rule set, and no file is left)."""
@@ -163,7 +170,10 @@ def _command(argv: Sequence[str] | None, last: bool) -> int:
         if swapped := _swapped(arguments):
             print(f"bsu-rules: {swapped}", file=sys.stderr)
             return FAILED
-        args = parser(arguments).parse_args(arguments)
+        top = parser(arguments)
+        args, extra = top.parse_known_args(arguments)
+        if extra:  # told by the command's own parser: its usage lists the options it has
+            _command_parser(top, args.command).error(f"unrecognized arguments: {' '.join(extra)}")
     except SystemExit as exc:  # usage errors, --help, --version
         if exc.code == FAILED and (hint := _rule_set_first(arguments) or _spaced_override(arguments)):
             print(f"bsu-rules: {hint}", file=sys.stderr)
