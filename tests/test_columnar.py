@@ -87,7 +87,7 @@ rules:
   - id: scaled
     flag: 'fact.scaled > 1400000'
   - id: product
-    flag: 'fact.product > 18000000000000'
+    flag: 'fact.product > 18 * 1000000 * 1000000'
   - id: lowest
     prioritize: 'fact.lowest < fact.highest'
   - id: ppkm
@@ -278,9 +278,9 @@ def test_an_if_with_an_unknown_test(tmp_path: Path) -> None:
 def test_a_whole_number_past_64_bits_is_exact_as_in_python(tmp_path: Path) -> None:
     """Polars wraps an Int64 product around; a chunk with a row past 64 bits is decided exactly."""
     path = write_rules(tmp_path, "mini", mini("""\
-        - {id: annual, require: 'fact.wage * 12 <= 42000000000000000'}
+        - {id: annual, require: 'fact.wage * 12 <= 42 * 100000000 * 10000000'}
         - {id: positive, require: 'fact.wage * 3000 >= 0'}
-        """, facts="wage: last_wage(member.wages, param.cutoff_month) * 1000000000\n"))  # an amount has ten digits
+        """, facts="wage: last_wage(member.wages, param.cutoff_month) * 100000000 * 10\n"))  # an amount has ten digits
     huge = {**BASE, "wages": [{"period": "2022-07", "amount": 1537228672}]}
     fine = {**BASE, "wages": [{"period": "2022-07", "amount": 3_400_000}]}
     rows = both(path, [fine, huge, fine])
@@ -292,10 +292,11 @@ def test_a_whole_number_past_64_bits_is_exact_as_in_python(tmp_path: Path) -> No
 def test_rounding_and_decimals_past_64_bits_are_exact_as_in_python(tmp_path: Path) -> None:
     """``round_up`` with a step near 64 bits, or a decimal product past 38 digits: the same as Python."""
     path = write_rules(tmp_path, "mini", mini("""\
-        - {id: near, require: 'round_up(fact.wage + 0.5, 4611686018427387904) == 4611686018427387904'}
-        - {id: past, require: 'round_up(fact.wage, 6000000000000000000) > 6000000000000000000'}
+        - id: near
+          require: 'round_up(fact.wage + 0.5, 65536 * 65536 * 65536 * 16384) == 65536 * 65536 * 65536 * 16384'
+        - {id: past, require: 'round_up(fact.wage, 6 * 100000000 * 100000000 * 100) > 6 * 100000000 * 100000000 * 100'}
         - {id: product, require: '(fact.wage + 0.000000000000000001) * (fact.wage + 0.5) > 0'}
-        """, facts="wage: last_wage(member.wages, param.cutoff_month) * 1000000000\n"))
+        """, facts="wage: last_wage(member.wages, param.cutoff_month) * 100000000 * 10\n"))
     fine = {**BASE, "wages": [{"period": "2022-07", "amount": 3_400_000}]}
     huge = {**BASE, "wages": [{"period": "2022-07", "amount": 7_000_000_000}]}
     rows = both(path, [fine, fine])

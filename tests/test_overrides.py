@@ -73,8 +73,10 @@ def test_overrides_are_checked_like_the_rule_file(rs2022: RuleSet) -> None:
                       "did you mean `2022-06-30`?"),  # the data read as at the month's end
     ("state_banks=[BRI,BNI", "`[BRI,BNI` is not a value (a number, date, month, text or [list]); the list's closing "
                              "`]` is missing; did you mean `[BRI,BNI]`?"),
-    ("wage_ceiling=null", "`null` is no value: a what-if gives a number, date, month, text or [list]"),
-    ("state_banks=~", "`~` is no value: a what-if gives a number, date, month, text or [list]"),
+    ("wage_ceiling=null", "`null` is no value: a what-if gives a number, date, month, text or [list] (a parameter is "
+                          "left unset from a date on with NAME@YYYY-MM-DD=null)"),
+    ("state_banks=~", "`~` is no value: a what-if gives a number, date, month, text or [list] (a parameter is left "
+                      "unset from a date on with NAME@YYYY-MM-DD=null)"),
 ])
 def test_a_value_of_the_wrong_kind_is_named_in_words_with_the_value_meant(rs2022: RuleSet, given: str,
                                                                           said: str) -> None:

@@ -139,7 +139,7 @@ def test_literal_size_is_bounded(rules_copy: Path, literal: str) -> None:
 def test_expression_number_size_is_bounded(rules_copy: Path) -> None:
     problems = _codes(_replace(rules_copy, "require: member.citizenship == \"WNI\"",
                                f"require: member.registered_on <= {'9' * 500}"))
-    assert "more than 40 digits" in problems[0][1]
+    assert "a number of ten digits or more in it" in problems[0][1]
 
 
 def test_encoding_and_control_characters(rules_copy: Path) -> None:
@@ -312,8 +312,9 @@ def test_a_chain_of_facts_is_bounded_as_one_expression(rules_copy: Path) -> None
     assert rows == [plan.decide(bsu_rules.parse_member(r)).outcome.value for r in records] and pa
 
 
-@pytest.mark.parametrize("bound", ["9223372036854775807 + 1", "9223372036854775807 * 2", "-9223372036854775807 - 2",
-                                   " * ".join(["9"] * 22)])
+@pytest.mark.parametrize("bound", ["999999999 * 999999999 * 9 + 999999999 * 999999999 * 9",
+                                   "999999999 * 999999999 * 999999999", "-999999999 * 999999999 * 99",
+                                   " * ".join(["9"] * 22)])  # each literal under ten digits: no account number
 def test_constants_that_add_up_past_64_bits_are_refused(rules_copy: Path, bound: str) -> None:
     """Each literal fits, their sum does not: refused at load (the columnar evaluator would stop)."""
     _, diagnostics = check_file(_replace(rules_copy, "require: fact.arrears <= param.max_arrears_months",

@@ -87,10 +87,6 @@ def read_value(text: str, where: str, problems: list[Diagnostic], unit: str | No
                                                             "with exactly (at most 2**63 - 1, about 9.2 x 10**18, "
                                                             "either side of 0)"))
         return BAD
-    if located.data is None and not located.diagnostics and text.strip():  # `null`, `~`: YAML's nothing
-        problems.append(diag(where, Code.INVALID_VALUE, f"`{hide_typed(text.strip()[:40])}` is no value: a what-if "
-                                                      "gives a number, date, month, text or [list]"))
-        return BAD
     if located.diagnostics or isinstance(located.data, dict):
         opened = text.lstrip()[:1] == "[" and text.count("[") > text.count("]")
         problems.append(diag(where, Code.INVALID_VALUE, f"`{hide_typed(text[:40])}` is not a value (a number, "

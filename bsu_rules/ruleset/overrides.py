@@ -27,6 +27,7 @@ from typing import Any, TypeGuard
 
 from bsu_rules.catalogue.calendar import month_end, month_of
 from bsu_rules.errors import Code, RuleSetError
+from bsu_rules.members.redact import hide_typed
 from bsu_rules.ruleset.diagnostics import Diagnostic, Severity, nearest
 from bsu_rules.ruleset.lint import lint
 from bsu_rules.ruleset.lint_params import data_date_moved, data_date_text, partial_comparisons, unread_values
@@ -185,6 +186,11 @@ def apply_overrides(ruleset: RuleSet, overrides: list[Override], base_dir: Path 
             continue
         value = read_value(o.text, where, problems, unit_of(ruleset, o.name))
         if value is BAD:
+            continue
+        if value is None and o.since is None:  # `null`, `~`: unset only from a date on
+            problems.append(diag(where, Code.INVALID_VALUE, f"`{hide_typed(o.text.strip()[:40])}` is no value: a "
+                                 "what-if gives a number, date, month, text or [list] (a parameter is left unset "
+                                 "from a date on with NAME@YYYY-MM-DD=null)"))
             continue
         if o.name.startswith("benefit."):
             key = o.name.removeprefix("benefit.")
