@@ -66,9 +66,11 @@ class Amendment(_Model):
 class Regulation(Written):
     """A regulation's full name, as a citation names it, and the amendments of its text by date: a
     decision dated on or after the first that applies the text as it was first written cites it as
-    the text before that amendment."""
+    the text before that amendment. ``articles_unconfirmed``: the article numbers the rule files cite of
+    it could not be checked against its text; every citation of an article of it says so."""
 
     amended: tuple[Amendment, ...] = ()
+    articles_unconfirmed: bool = False
 
 
 class GlossaryError(BsuRulesError, ValueError):

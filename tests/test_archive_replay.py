@@ -1091,10 +1091,13 @@ def test_replay_names_the_rule_set_by_its_whole_hash(tmp_path: Path, archive: Pa
     (bsu-2022's `…fcaff4325458865b1cc…`), in the report's rows, its JSON and its text."""
     log = tmp_path / "d.jsonl"
     write_log(log, "bsu-2022", RECORDS[:2])
-    sha = load_ruleset("bsu-2022").sha256
-    assert re.search(r"[0-9]{10}", sha)  # the case at hand: a run a NIK-like mask would hide
-    assert {item.ruleset for item in replay(log, archive).items} == {sha}
-    assert main(["replay", str(log), "--archive", str(archive), "--format", "json"]) == 0
+    sha = "0123456789" + load_ruleset("bsu-2022").sha256[10:]  # a run a NIK-like mask would hide, as 1 in 6 has
+    rewrite(log, lambda d: d["ruleset"].update(sha256=sha))
+    shutil.copytree(archive, tmp_path / "archive")
+    entry = next(p for p in (tmp_path / "archive").iterdir() if p.is_dir())
+    entry.rename(entry.with_name(sha))  # the archive as it would hold a rule set of that hash
+    assert {item.ruleset for item in replay(log, tmp_path / "archive").items} == {sha}
+    assert main(["replay", str(log), "--archive", str(tmp_path / "archive"), "--format", "json"]) == 1
     assert {d["ruleset"] for d in json.loads(capsys.readouterr().out)["decisions"]} == {sha}
-    assert main(["replay", str(log), "--archive", str(archive), "--all"]) == 0
+    assert main(["replay", str(log), "--archive", str(tmp_path / "archive"), "--all"]) == 1
     assert f"[{sha[:12]}]" in capsys.readouterr().out

@@ -99,4 +99,6 @@ def _group(key: str, pins: list[str], base: str | None, glossary: Glossary, lang
     if not pins:
         return name
     joined = (" dan " if lang == "id" else " and ").join(pinpoint(p, lang) for p in pins)
-    return f"{joined} {name}" if lang == "id" else f"{joined} of {name}"
+    unsure = "" if not glossary.legal_basis[key].articles_unconfirmed else \
+        " (penomoran pasalnya belum dapat dipastikan)" if lang == "id" else " (its article numbering is not confirmed)"
+    return f"{joined} {name}{unsure}" if lang == "id" else f"{joined} of {name}{unsure}"
