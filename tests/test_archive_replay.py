@@ -1101,3 +1101,14 @@ def test_replay_names_the_rule_set_by_its_whole_hash(tmp_path: Path, archive: Pa
     assert {d["ruleset"] for d in json.loads(capsys.readouterr().out)["decisions"]} == {sha}
     assert main(["replay", str(log), "--archive", str(tmp_path / "archive"), "--all"]) == 1
     assert f"[{sha[:12]}]" in capsys.readouterr().out
+
+
+def test_a_forged_input_hash_is_repeated_masked(tmp_path: Path, archive: Path) -> None:
+    """A pseudonymised decision's input hash is named in the reason a snapshot is needed: a real sha256 as
+    logged, anything else (a NIK put there, and the chain re-hashed) masked as any logged text."""
+    log = tmp_path / "d.jsonl"
+    write_log(log, "bsu-2022", RECORDS[:2], key=KEY)
+    rewrite(log, lambda d: d["member"].update(input_sha256="NIK 3204125708940003 acct 418201004566507"))
+    reasons = [item.reason for item in replay(log, archive).items]
+    assert reasons and all("input hash" in r and "3204125708940003" not in r and "418201004566507" not in r
+                           for r in reasons), reasons

@@ -617,3 +617,16 @@ def test_an_unknown_option_is_told_by_its_command_keeping_a_key_hidden(capsys: p
     assert main(["evaluate", "bsu-2022", EXAMPLES, "--pseudonym-key", "s3cr3t-value", "--key=s3cr3t2"]) == 2
     err = capsys.readouterr().err
     assert "bsu-rules evaluate: error: unrecognized arguments: --pseudonym-key … --key=…" in err and "s3cr3t" not in err
+
+
+@pytest.mark.parametrize("argv", [["evaluate", "3204125708940003.jsonl", "bsu-2022"],
+                                  ["evaluate", "3204125708940003.jsonl"],
+                                  ["impact", "bsu-2022", "m.parquet", "--set", "wage_ceiling", "418201004566507",
+                                   "--out", "r.html"]])
+def test_a_usage_hint_repeats_no_number_the_usage_error_hid(argv: list[str],
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "3204125708940003" not in err and "418201004566507" not in err
+    assert "the rule set comes first (bsu-rules evaluate bsu-2022 <16 digits>.jsonl ...)" in err or \
+        "--set takes NAME=VALUE as one word: --set wage_ceiling=<15 digits>" in err

@@ -127,3 +127,17 @@ def test_all_documents_the_edited_rule_files_and_names_them(rules_copy: Path, tm
     with pytest.raises(SystemExit):
         main(["doc", "--all", str(tmp_path), "--out", str(out)])
     assert "no rule files" in capsys.readouterr().err
+
+
+def test_all_never_writes_through_a_link_among_the_pages(rules_copy: Path, tmp_path: Path,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    """A page committed as a symbolic link (to ~/.bashrc, to a FIFO) is refused, named, and left as it is."""
+    victim = tmp_path / "victim.txt"
+    victim.write_text("VICTIM", "utf-8")
+    out = tmp_path / "pages"
+    out.mkdir()
+    (out / "bsu-2022.id.md").symlink_to(victim)
+    for check in ([], ["--check"]):
+        assert main(["doc", "--all", str(rules_copy), "--out", str(out), *check]) == 2
+        assert "bsu-2022.id.md is a symbolic link or not a regular file" in capsys.readouterr().err
+    assert victim.read_text("utf-8") == "VICTIM"

@@ -374,7 +374,8 @@ def _replay_line(line: Line, archive: str | Path, snapshot: dict[str, Member],
         if env.get("pseudonym_key") is not None:
             return ReplayItem(n, Status.MISSING_INPUT, reason=f"the NIK is pseudonymised (key "
                               f"{_masked(str(env['pseudonym_key']))}): the member snapshot holding the record "
-                              f"with input hash {digest} is needed, and the key the log was written with",
+                              f"with input hash {beside_hashes(mask_logged, digest, [digest])} is needed, and the "
+                              "key the log was written with",
                               rules=ruleset, **head)
         if len(line.raw) > MAX_RECORD and _size(env["inputs"]) > MAX_RECORD:  # told before it is walked
             return ReplayItem(n, Status.ERROR, reason=f"the logged inputs are larger than a member record may be "

@@ -91,6 +91,13 @@ def parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     return top
 
 
+def _hidden(said: str) -> str:
+    """A hint that repeats what was typed, as the usage error before it says it: no NIK or account number."""
+    from bsu_rules.members.redact import hide_identifiers  # lazy: a usage error only
+
+    return hide_identifiers(said)
+
+
 def _command_parser(top: argparse.ArgumentParser, command: str) -> argparse.ArgumentParser:
     """The parser of one command of ``top``."""
     commands = next(a for a in top._actions if isinstance(a, argparse._SubParsersAction))
@@ -103,9 +110,9 @@ def _rule_set_first(arguments: list[str]) -> str | None:
     evaluate members.jsonl``: the file was read as the rule set, and no file is left)."""
     if len(arguments) < 2 or arguments[0] not in ("evaluate", "batch", "impact", "explain"):
         return None
-    given = arguments[1]
-    if not given.lower().endswith((".json", ".jsonl", ".csv", ".parquet")):
+    if not arguments[1].lower().endswith((".json", ".jsonl", ".csv", ".parquet")):
         return None
+    given = _hidden(arguments[1])
     return f"{given} is a member file: the rule set comes first (bsu-rules {arguments[0]} bsu-2022 {given} ...)"
 
 
@@ -116,8 +123,9 @@ def _swapped(arguments: list[str]) -> str | None:
     if hint is None or len(arguments) < 3 or not re.fullmatch(r"bsu-\d{4}|.+\.ya?ml", arguments[2], re.IGNORECASE):
         return None
     kind = "decisions" if arguments[0] == "explain" else "member"
-    return f"{arguments[1]} is a {kind} file and {arguments[2]} a rule set: the rule set comes first " \
-           f"(bsu-rules {arguments[0]} {arguments[2]} {arguments[1]} ...)"
+    given, rules = _hidden(arguments[1]), _hidden(arguments[2])
+    return f"{given} is a {kind} file and {rules} a rule set: the rule set comes first " \
+           f"(bsu-rules {arguments[0]} {rules} {given} ...)"
 
 
 def _spaced_override(arguments: list[str]) -> str | None:
@@ -125,7 +133,7 @@ def _spaced_override(arguments: list[str]) -> str | None:
     for option, name, value in zip(arguments, arguments[1:], arguments[2:], strict=False):
         if option in ("--set", "--table") and "=" not in name and not value.startswith("-"):
             form = "NAME=FILE" if option == "--table" else "NAME=VALUE"
-            return f"{option} takes {form} as one word: {option} {shlex.quote(f'{name}={value}')}"
+            return f"{option} takes {form} as one word: {option} {_hidden(shlex.quote(f'{name}={value}'))}"
     return None
 
 

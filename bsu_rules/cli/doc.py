@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,7 @@ from bsu_rules.docgen import render
 from bsu_rules.formatting import counted
 from bsu_rules.interpretations import interpretation_pages
 from bsu_rules.ruleset.editions import bundled_rules
-from bsu_rules.ruleset.files import leads_out, scan
+from bsu_rules.ruleset.files import TABLE_LIMIT, UnsafePath, leads_out, read_limited, scan
 
 REFRESH = "python -m bsu_rules doc --all rules/ --out docs/editions"
 REFRESH_INTERPRETATIONS = "python -m bsu_rules doc --interpretations --out docs"
@@ -69,6 +70,11 @@ def run(args: argparse.Namespace) -> int:
             sys.stdout.write(text)
             return 0
         folder, pages = Path(args.out).parent, {Path(args.out).name: text}
+    for name in pages:  # never read or written through: a link committed among the pages could lead anywhere
+        if (folder / name).is_symlink() or ((folder / name).exists() and not (folder / name).is_file()):
+            print(f"bsu-rules: --out: {folder / name} is a symbolic link or not a regular file: remove it, and a "
+                  "page is written there", file=sys.stderr)
+            return 2
     stale = [name for name, text in pages.items() if _read(folder / name) != text]
     if args.check:
         for name in stale:
@@ -84,7 +90,7 @@ def run(args: argparse.Namespace) -> int:
             return 2
     folder.mkdir(parents=True, exist_ok=True)
     for name in stale:
-        (folder / name).write_bytes(pages[name].encode("utf-8"))
+        _write(folder / name, pages[name].encode("utf-8"))
     print(f"{counted(len(pages), 'page')} in {folder}: {len(stale)} written, {len(pages) - len(stale)} unchanged",
           file=sys.stderr)
     return 0
@@ -99,8 +105,16 @@ def _rule_files(folder: str | None) -> tuple[list[Path], list[str]]:
     return [p for p in inside if p.is_file()], [f"{link} {leads_out(folder)}" for link in links]
 
 
+def _write(path: Path, data: bytes) -> None:
+    """Write a page, never through a symbolic link put there since it was checked."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0), 0o644)
+    with os.fdopen(fd, "wb") as f:
+        f.write(data)
+
+
 def _read(path: Path) -> str | None:
+    """A page already written (a regular file, as large as a page may be), or None."""
     try:
-        return path.read_bytes().decode("utf-8")
-    except OSError:
+        return read_limited(path, TABLE_LIMIT).decode("utf-8")
+    except (UnsafePath, UnicodeDecodeError):
         return None
