@@ -240,7 +240,8 @@ def test_a_year_before_every_edition_is_told_the_first(capsys: pytest.CaptureFix
 @pytest.mark.parametrize(("typed", "meant"), [("mine/bsu-2022.yml", "mine/bsu-2022.yaml"),
                                               ("mine/bsu2022.yaml", "mine/bsu-2022.yaml"),
                                               ("mine/bsu-2022", "mine/bsu-2022.yaml"),
-                                              ("elsewhere/bsu-2022.yml", "bsu-2022")])
+                                              ("elsewhere/bsu-2022.yml", "bsu-2022"),
+                                              ("mines/bsu-2022.yaml", "mine/bsu-2022.yaml")])
 def test_a_mistyped_path_is_told_the_rule_file_beside_it(rules_copy: Path, monkeypatch: pytest.MonkeyPatch,
                                                          capsys: pytest.CaptureFixture[str], typed: str,
                                                          meant: str) -> None:

@@ -75,6 +75,9 @@ def test_overrides_are_checked_like_the_rule_file(rs2022: RuleSet) -> None:
                              "`]` is missing; did you mean `[BRI,BNI]`?"),
     ("wage_ceiling=null", "`null` is no value: a what-if gives a number, date, month, text or [list] (a parameter is "
                           "left unset from a date on with NAME@YYYY-MM-DD=null)"),
+    ("wage_ceiling@2022-09-05=null", "`wage_ceiling` unset from 2022-09-05, on or before the edition's start "
+                                     "(2022-09-05), has no value on any day the edition covers: give a date after "
+                                     "2022-09-05"),
     ("state_banks=~", "`~` is no value: a what-if gives a number, date, month, text or [list] (a parameter is left "
                       "unset from a date on with NAME@YYYY-MM-DD=null)"),
 ])

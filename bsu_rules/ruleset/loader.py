@@ -113,9 +113,10 @@ def check_file(name: str | Path, *, archived: bool = False, logged: bool = False
         bare = Path(name).name == str(name) and Path(name).suffix not in (".yaml", ".yml")
         then = in_force_during(str(name)) if bare else []
         # for a year with no edition: the one in force; for a path: the rule file beside it, not a bundled one
+        folder = Path(name).parent
         hint = then[0][0] if then else nearest(str(name), known) if bare else \
-            _beside(Path(name)) or nearest(Path(name).stem, known)
-        said = none_for_year(str(name), then)
+            _beside(Path(name)) or (nearest(Path(name).stem, known) if folder.is_dir() else None)
+        said = none_for_year(str(name), then) + ("" if bare or folder.is_dir() else f"; there is no folder `{folder}`")
         where = str(path) if path == Path(name) else str(name)  # an id: not the path it was looked for at
         return None, [Diagnostic(where, 1, 1, Code.FILE_NOT_FOUND,
                                  f"no rule file `{name}` (bundled: {', '.join(known)}){said}", suggestion=hint)]
@@ -143,10 +144,19 @@ def check_file(name: str | Path, *, archived: bool = False, logged: bool = False
 
 def _beside(path: Path) -> str | None:
     """For the path of a rule file that is not there, the one beside it probably meant: its name with the
-    other suffix (``.yml`` for ``.yaml``), or the nearest name in its folder."""
+    other suffix (``.yml`` for ``.yaml``), or the nearest name in its folder (or in the folder nearest its
+    folder's name, when that is not there)."""
+    if not path.parent.is_dir():  # the folder mistyped too (`myrule/` for `myrules/`): the one beside it meant
+        try:
+            near = nearest(path.parent.name, [p.name for p in path.parent.parent.iterdir() if p.is_dir()])
+        except OSError:
+            near = None
+        if near is None:
+            return None
+        path = path.parent.parent / near / path.name
     try:
         files = sorted(p.name for p in path.parent.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
-    except OSError:  # no such folder, or one that cannot be listed
+    except OSError:  # a folder that cannot be listed
         return None
     stem = path.stem if path.suffix in (".yaml", ".yml") else path.name
     meant = next((f for f in (f"{stem}.yaml", f"{stem}.yml") if f in files), None) or nearest(path.name, files)

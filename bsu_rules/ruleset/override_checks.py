@@ -123,6 +123,11 @@ def checked_parameter(given: Override, old: Parameter, value: Any, ruleset: Rule
         update: dict[str, Any] = {"value": value, "values": None}
     else:  # a dated value, as `values:` in the file; an undated one holds from the edition's start
         start = ruleset.model.in_force.from_ or ruleset.model.as_of
+        if value is None and since <= start:
+            problems.append(diag(where, Code.INVALID_VALUE, f"`{name}` unset from {since}, on or before the "
+                                 f"edition's start ({start}), has no value on any day the edition covers: give a "
+                                 f"date after {start}"))
+            return None
         earlier = dict(old.values) if old.values is not None else {min(start, since): old.value}
         update = {"value": None, "values": earlier | {since: value}}
     try:
