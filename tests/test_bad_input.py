@@ -153,6 +153,13 @@ CASES: list[Case] = [
     ("evaluate: --log a member file", lambda tmp: ["evaluate", "bsu-2022", EXAMPLES_FILE, "--full-nik", "--log",
                                                    str(_file("m.jsonl", Path(EXAMPLES_FILE).read_text("utf-8"))(tmp))],
      {2}, "the file is no decision log (decisions `evaluate` printed, or a member file?)"),
+    ("evaluate: --log empty", lambda tmp: ["evaluate", "bsu-2022", EXAMPLES_FILE, "--log", ""], {2},
+     "--log is empty: give the file the decisions are appended to"),
+    ("evaluate: --archive empty", lambda tmp: ["evaluate", "bsu-2022", EXAMPLES_FILE, "--archive", " "], {2},
+     "--archive is empty: give the folder"),
+    ("evaluate: --log a CSV file", lambda tmp: ["evaluate", "bsu-2022", EXAMPLES_FILE, "--full-nik", "--log",
+                                                str(_file("m.csv", f"{HEADER}\n3215014107900001,WNI,PU,[]\n")(tmp))],
+     {2}, "m.csv: line 1: malformed: not JSON (expecting value at column 1): the file is no decision log"),
     ("evaluate: --log in a folder not there, archived before",
      lambda tmp: ["evaluate", "bsu-2022", EXAMPLES_FILE, "--log", str(tmp / "nodir" / "d.jsonl"), "--full-nik",
                   "--archive", str(tmp / "archive")], {2}, "nodir does not exist (--log): make it"),
@@ -572,3 +579,18 @@ def test_a_log_that_cannot_be_made_stops_the_run_before_it_archives(tmp_path: Pa
     assert main(["evaluate", "bsu-2022", EXAMPLES_FILE, "--log", str(tmp_path / "nodir" / "d.jsonl"), "--full-nik",
                  "--archive", str(tmp_path / "archive")]) == 2
     assert not (tmp_path / "archive").exists()
+
+
+def test_a_log_whose_first_line_lost_a_field_is_a_broken_chain(tmp_path: Path,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    """A log record edited on line 1 is still a log: told as a broken chain (verify says more), not as no log."""
+    log = tmp_path / "d.jsonl"
+    assert main(["evaluate", "bsu-2022", EXAMPLES_FILE, "--full-nik", "--log", str(log)]) == 0
+    lines = log.read_text("utf-8").splitlines()
+    first = json.loads(lines[0])
+    del first["recorded_at"]
+    log.write_text("\n".join([json.dumps(first), *lines[1:]]) + "\n", "utf-8")
+    capsys.readouterr()
+    assert main(["evaluate", "bsu-2022", EXAMPLES_FILE, "--full-nik", "--log", str(log)]) == 2
+    err = capsys.readouterr().err
+    assert "the log was not continued (its chain is broken)" in err and "no decision log" not in err

@@ -747,6 +747,7 @@ def test_a_flood_of_garbage_requests_is_said_once_a_second(tmp_path: Path) -> No
     (["bsu-2022", "--body-time-limit", "3600.5"], "is not a time limit"),
     (["bsu-2022", "--max-body", "3204125708940003"], "'<16 digits>' is more than 1 GiB"),
     (["bsu-2022", "--max-records", "1000001"], "is more than a million records"),
+    (["bsu-2022", "--log", ""], "--log is empty"),  # `--log "$LOG"`, LOG unset: no audit trail, silently
     (["bsu-2022", "--max-connections", "0"], "0"),
 ])
 def test_serve_refuses_to_start_on_a_bad_option(options: list[str], said: str) -> None:

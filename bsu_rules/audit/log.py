@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import json
 import os
 import shlex
 import stat
@@ -265,7 +266,7 @@ class DecisionLog:
                 if verifier.done:
                     break
         problem = verifier.result(self.path).problem or f"line {verifier.seq + 1}: not an intact log record"
-        if left.seq == 0 and str(problem).startswith("line 1: malformed: not a log record"):  # no log at all
+        if left.seq == 0 and _no_log(fd):  # a member file, printed decisions, a CSV or Parquet file
             return LogError(f"{self.path}: {problem}: the file is no decision log (decisions `evaluate` printed, or a "
                             "member file?); --log appends to a log, or starts one in a new file")
         return LogError(f"{self.path}: {problem}; the log was not continued (its chain is broken): "
@@ -284,6 +285,21 @@ class DecisionLog:
 
 _START = b'{"decision":'
 _KEY_AT = b',"pseudonym_key":'
+
+
+def _no_log(fd: int) -> bool:
+    """Whether a file's first line is no log record at all: not a JSON object with any of a log record's
+    ``seq``, ``prev`` and ``hash`` (a first line cut short by a writer killed while writing it is one)."""
+    with os.fdopen(os.dup(fd), "rb") as f:
+        f.seek(0)
+        first = f.readline(1 << 20)
+        if not first.endswith(b"\n") and not f.read(1):  # one line, not ended: perhaps a log's first, cut
+            return False
+    try:
+        data = json.loads(first)
+    except ValueError:
+        return True
+    return not isinstance(data, dict) or not {"seq", "prev", "hash"} & data.keys()
 
 
 @dataclass(frozen=True)

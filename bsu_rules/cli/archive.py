@@ -95,6 +95,8 @@ def warn(said: str) -> None:
 def check_log_path(log: str) -> None:
     """AuditError unless ``--log`` can be a decision log: a file (not a folder), in a folder that exists,
     not among rule files (checked before anything is archived or decided)."""
+    if not log.strip():  # `--log "$LOG"` with LOG unset: no audit trail, silently, but for this
+        raise AuditError("--log is empty: give the file the decisions are appended to")
     if (held := among_rules(log)) is not None:
         raise AuditError(f"--log {log} {held}; give it another path")
     if os.path.isdir(log):
@@ -105,8 +107,10 @@ def check_log_path(log: str) -> None:
 
 def open_audit(args: argparse.Namespace, ruleset: RuleSet) -> DecisionLog | None:
     """Archive the rule set if asked, and open the decision log if asked."""
-    if getattr(args, "log", None):
+    if getattr(args, "log", None) is not None:
         check_log_path(args.log)
+    if getattr(args, "archive", None) is not None and not args.archive.strip():
+        raise AuditError("--archive is empty: give the folder the rule sets are kept in")
     if getattr(args, "archive", None) and (held := among_rules(args.archive, True)) is not None:
         raise AuditError(f"--archive {args.archive} {held}; give it another path")
     if getattr(args, "archive", None):

@@ -105,6 +105,9 @@ def run(args: argparse.Namespace) -> int:
     if twice := sorted({rs.id for rs in rulesets if [r.id for r in rulesets].count(rs.id) > 1}):
         print(f"bsu-rules: {', '.join(twice)} would be served twice: give each edition once", file=sys.stderr)
         return 2
+    if args.log is not None and not args.log.strip():
+        print("bsu-rules: --log is empty: give the file the decisions are appended to", file=sys.stderr)
+        return 2
     if (args.pseudonymize_key or args.key_file or args.full_nik) and not args.log:
         print(f"bsu-rules: {'--full-nik' if args.full_nik else 'a pseudonymisation key'} needs --log", file=sys.stderr)
         return 2
