@@ -966,7 +966,9 @@ def test_a_nik_in_a_number_s_leading_zeros_or_decimals_is_refused(rules_copy: Pa
 
 
 @pytest.mark.parametrize(("written", "refused"), [("fact.wage < 4182010045", True), ("fact.wage < 0418201004566", True),
-                                                  ("fact.wage < 999999999", False)])
+                                                  ("fact.wage < 4798312.4182010045665", True),
+                                                  ("fact.wage < 999999999", False),
+                                                  ("fact.wage < 3742276.480000000000", False)])
 def test_an_account_number_s_length_in_an_expression_is_refused(rules_copy: Path, written: str, refused: bool) -> None:
     """A number of ten digits or more is no amount a rule set uses: written in an expression, `doc` would
     publish it, and a decision quotes the criterion."""

@@ -42,7 +42,7 @@ def no_personal_number(text: str) -> str:
     numbers = _NUMBER.findall(_NAMED.sub("", _QUOTED.sub("", text)))
     if any(nik_shaped(number) for number in numbers):
         raise ValueError(NIK_NUMBER.replace("16 digits", "16 digits in it", 1))
-    if any(len(number.partition(".")[0].lstrip("0")) >= 10 for number in numbers):
+    if any(long_digits(number) for number in numbers):
         raise ValueError(LONG_NUMBER.replace("ten digits or more", "ten digits or more in it", 1))
     if any(holds_identifier(name) for name in _NAMED.findall(_QUOTED.sub("", text))):
         raise ValueError("a name in it holds a number of ten digits or more, as a NIK or an account number does: "
@@ -249,12 +249,20 @@ LONG_NUMBER = "a number of ten digits or more, as a NIK or an account number is 
 
 
 def _identifier_long(value: object, unit: str | None) -> bool:
-    """Whether a parameter's number has ten digits or more before any decimal point, as an account number
-    or a NIK has (a decimal with a unit is told how to write it first: ``1E+9``, ``4181234500.0``)."""
+    """Whether a parameter's number carries ten digits or more (``long_digits``), as an account number or a
+    NIK has (a decimal with a unit is told how to write it first: ``1E+9``, ``4181234500.0``)."""
     if isinstance(value, bool) or not isinstance(value, int | Decimal) or \
             (isinstance(value, Decimal) and (unit is not None or not value.is_finite())):
         return False
-    return len(str(abs(int(value)))) >= 10
+    return long_digits(str(value) if isinstance(value, int) else format(value, "f"))
+
+
+def long_digits(written: str) -> bool:
+    """Whether a number as written carries ten digits or more: in its whole part (its leading zeros left out)
+    or in its decimals (the zeros around them left out), where an account number or a NIK may be put
+    (``4798312.418201004566507``); no amount, count or rate of a rule set has as many."""
+    whole, _, decimals = written.strip().lstrip("+-").partition(".")
+    return len(whole.lstrip("0")) >= 10 or len(decimals.strip("0")) >= 10
 
 
 def nik_like(value: object) -> bool:

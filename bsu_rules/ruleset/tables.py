@@ -15,7 +15,7 @@ from typing import Any
 from bsu_rules.members.redact import clipped, hide_identifiers, holds_identifier, visible
 from bsu_rules.ruleset.diagnostics import nearest
 from bsu_rules.ruleset.files import Missing, UnsafePath, read_beside
-from bsu_rules.ruleset.schema import TableRef, nik_shaped
+from bsu_rules.ruleset.schema import TableRef, long_digits, nik_shaped
 from bsu_rules.ruleset.source import CONTROL
 from bsu_rules.ruleset.spelling import plain_number, table_amount
 from bsu_rules.ruleset.types import DECIMAL, KEYSET, STR, Type, table_of, too_wide
@@ -26,10 +26,6 @@ _THOUSANDS_DOT = re.compile(r"[0-9]{1,3}\.[0-9]{3}")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_ .-]{0,39}")  # a header worth repeating in a message
 BOUNDS = ("exact", "lower")
 """What a row of a table's `bound` column may say: a published figure, or a lower bound."""
-
-
-_TEN_DIGITS = Decimal(10**9)
-"""The least whole part of ten digits: an amount in rupiah that long is an account number mistyped."""
 
 
 class TableError(ValueError):
@@ -339,10 +335,10 @@ class _Rows:
                 self.error(f"`{self.ref.value}`: {wide}", line, column)
             elif self.ref.unit == "IDR" and value < 0:
                 self.error(f"`{self.ref.value}` is {text}: an amount in rupiah is 0 or more", line, column)
-            elif self.ref.unit == "IDR" and value >= _TEN_DIGITS:  # shown in every decision that reads it
-                self.error(f"`{self.ref.value}` is a number of ten digits or more, as an account number is (no "
-                           "amount in rupiah of a rule set comes near it): a table is shown to everyone as written "
-                           "(leave personal numbers out)", line, column)
+            elif self.ref.unit == "IDR" and long_digits(format(value, "f")):  # shown in every decision reading it
+                self.error(f"`{self.ref.value}` holds ten digits or more (before or after its decimal point), as "
+                           "an account number does (no amount in rupiah of a rule set has as many): a table is shown "
+                           "to everyone as written (leave personal numbers out)", line, column)
             return value
         if self.ref.unit == "IDR" and plain_number(text) is None and (plain := table_amount(text)) is not None:
             self.numbers += 1  # `Rp4641854`, `4641854,-`: the rupiah written in
