@@ -1065,6 +1065,8 @@ def test_rule_tests_in_an_archive_entry_run_against_the_entry_as_archived(
 @pytest.mark.parametrize(("part", "value", "said"), [
     ("member", "3204125708940003", "the decision's NIK is not masked, in a log that keeps none"),
     ("inputs", "3204125708940003", "the NIK in the inputs is not a pseudonym"),
+    ("kpj", "3204125708940003", "inputs.kpj holds a NIK, in a log that keeps none"),
+    ("flags", "see 3204125708940003", "decision.flags[0] holds a NIK, in a log that keeps none"),
 ])
 def test_a_pseudonymised_log_holding_a_full_nik_is_not_intact(tmp_path: Path, part: str, value: str,
                                                               said: str) -> None:
@@ -1074,7 +1076,11 @@ def test_a_pseudonymised_log_holding_a_full_nik_is_not_intact(tmp_path: Path, pa
     prev, lines = "0" * 64, []
     for line in log.read_text("utf-8").splitlines():
         env = json.loads(line)
-        if env["seq"] == 2:
+        if env["seq"] == 2 and part == "kpj":
+            env["inputs"]["kpj"] = value
+        elif env["seq"] == 2 and part == "flags":
+            env["decision"]["flags"] = [value]
+        elif env["seq"] == 2:
             (env["decision"]["member"] if part == "member" else env["inputs"])["nik"] = value
         env["prev"] = prev
         env["hash"] = prev = entry_hash(env)

@@ -25,6 +25,7 @@ from bsu_rules.errors import Code, Diagnostic, InputError
 from bsu_rules.formatting import counted
 from bsu_rules.members.raw import bounded_lines, compressed
 from bsu_rules.members.redact import shortened
+from bsu_rules.nik import nik_issue
 
 VERSION = 1
 GENESIS = "0" * 64
@@ -477,7 +478,25 @@ def _decision_problem(n: int, env: dict[str, Any], valid: bool) -> Problem | Non
                                         "that keeps none")
     if not isinstance(shown, str) or mask_nik(shown) != shown:  # masking a masked NIK gives it back
         return Problem(n, Code.INVALID, "the decision's NIK is not masked, in a log that keeps none")
+    if (found := _nik_in(env["decision"], "decision") or _nik_in(env["inputs"], "inputs")) is not None:
+        return Problem(n, Code.INVALID, f"{mask_logged(found)} holds a NIK, in a log that keeps none")
     return None
+
+
+_SIXTEEN = re.compile(r"(?<![0-9])[0-9]{16}(?![0-9])")
+
+
+def _nik_in(value: Any, at: str) -> str | None:
+    """Where in a pseudonymised line's ``value`` a text or number holds sixteen digits in a row that make a
+    valid NIK (a sha256 aside: a hash is hexadecimal, the engine's own), or None."""
+    if isinstance(value, dict):
+        return next((w for k, v in value.items() if (w := _nik_in(v, f"{at}.{k}")) is not None), None)
+    if isinstance(value, list):
+        return next((w for i, v in enumerate(value) if (w := _nik_in(v, f"{at}[{i}]")) is not None), None)
+    text = str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+    if not isinstance(text, str) or _PSEUDONYM.fullmatch(text):
+        return None
+    return at if any(nik_issue(m) is None for m in _SIXTEEN.findall(text)) else None
 
 
 _PSEUDONYM = re.compile(r"[0-9a-f]{64}")
