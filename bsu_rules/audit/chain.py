@@ -83,7 +83,7 @@ def read_log(path: str | Path) -> Iterator[Line]:
     """Every line of a log, parsed; a line that is not a log record carries the reason. A compressed
     log is refused whole (InputError)."""
     with open(path, "rb") as f:  # looked at without reading: a pipe (``<(…)``, /dev/stdin) is read once
-        if packed := compressed(f.peek(8)[:8], str(path)):
+        if packed := compressed(f.peek(64)[:64], str(path)):
             raise InputError([(str(path), packed)])
         yield from read_lines(f)
 

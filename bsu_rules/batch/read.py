@@ -94,7 +94,7 @@ def _whole_file_checks(path: Path) -> None:
             raise InputError([(str(path), f"{file_kind(mode)}: batch reads its input more than once, so it needs a "
                                           f"regular file; save the stream first (cat ... > members{path.suffix})")])
         with path.open("rb") as f:
-            head = f.read(8)
+            head = f.read(64)
     except (FileNotFoundError, PermissionError, IsADirectoryError) as exc:
         raise on_path(exc, path) from None
     if packed := compressed(head, str(path)):
@@ -115,7 +115,7 @@ def input_format(path: str | Path) -> str:
     if suffix not in FORMATS:
         try:  # a compressed member file (`m.jsonl.gz`) is told how to decompress it
             with open(path, "rb") as f:
-                packed = compressed(f.read(8), str(path))
+                packed = compressed(f.read(64), str(path))
         except OSError:
             packed = None
         raise InputError([(str(path), packed or "the file name must end in .parquet, .jsonl or .csv")])

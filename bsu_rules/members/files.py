@@ -106,7 +106,7 @@ def _records(f: BinaryIO, path: str, decode: Callable[[bytes], Any],
     first, blank = True, 0
     while line := f.readline(MAX_RECORD + 1):
         if first:
-            if packed := compressed(line[:8], path):
+            if packed := compressed(line[:64], path):
                 raise InputError([(path, packed)])
             if wide := wide_encoding(line):
                 raise InputError([(path, f"the file is {wide} text; save it as UTF-8")])

@@ -53,6 +53,17 @@ def wide_encoding(head: bytes) -> str | None:
 
 
 
+def workbook(head: bytes, path: str) -> bool:
+    """Whether a file starting with ``head`` is an Excel or OpenDocument workbook: an old ``.xls`` (OLE2), or a
+    zip whose first part names one (``[Content_Types].xml``, ``mimetype``) or whose name ends in a
+    workbook's suffix."""
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return True
+    return head.startswith(b"PK\x03\x04") and (
+        b"[Content_Types].xml" in head[:64] or head[30:38] == b"mimetype" or
+        path.lower().endswith((".xlsx", ".xlsm", ".xls", ".ods")))
+
+
 _PACKED = {b"\x1f\x8b": ("a gzip-compressed file", "gunzip -c", ".gz"),
            b"PK\x03\x04": ("a zip archive", "unzip -p", ".zip"),
            b"\xfd7zXZ\x00": ("an xz-compressed file", "unxz -c", ".xz"),
@@ -61,9 +72,13 @@ _BZIP2 = ("a bzip2-compressed file", "bunzip2 -c", ".bz2")
 
 
 def compressed(head: bytes, path: str) -> str | None:
-    """Why a file starting with ``head`` (its first six bytes or more) is refused whole when it is
-    compressed (gzip, zip, bzip2, xz, zstd, known by their first bytes, which JSON and CSV text never
-    start with), saying how to decompress ``path`` first; None if it is not."""
+    """Why a file starting with ``head`` (its first six bytes or more; a workbook is told by its first 64)
+    is refused whole when it is compressed (gzip, zip, bzip2, xz, zstd, known by their first bytes, which
+    JSON and CSV text never start with), saying how to decompress ``path`` first, or when it is a
+    spreadsheet workbook, saying to save it as CSV; None if it is not."""
+    if workbook(head, path):
+        return ("a spreadsheet workbook, not text: save it from the spreadsheet as CSV (\"CSV UTF-8\", comma "
+                "separated) and give that file to bsu-rules batch")
     found = next((kind for magic, kind in _PACKED.items() if head.startswith(magic)), None)
     if found is None and re.match(rb"BZh[1-9]", head):
         found = _BZIP2
