@@ -599,3 +599,12 @@ def test_a_log_whose_first_line_lost_a_field_is_a_broken_chain(tmp_path: Path,
     assert main(["evaluate", "bsu-2022", EXAMPLES_FILE, "--full-nik", "--log", str(log)]) == 2
     err = capsys.readouterr().err
     assert "the log was not continued (its chain is broken)" in err and "no decision log" not in err
+
+
+def test_a_folder_of_parts_is_not_answered_with_one_part(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A dataset written in parts: following a hint to one part would decide a fraction of the members."""
+    for n in range(3):
+        (tmp_path / f"part-0000{n}.jsonl").write_text(Path(EXAMPLES_FILE).read_text("utf-8"), "utf-8")
+    assert main(["batch", "bsu-2022", str(tmp_path), "--out", str(tmp_path / "d.parquet")]) == 2
+    err = capsys.readouterr().err
+    assert "is a folder of 3 member files (part-00000.jsonl …), not a file" in err and "such as" not in err

@@ -110,6 +110,10 @@ def input_format(path: str | Path) -> str:
             found = sorted(p for p in Path(path).iterdir() if p.suffix.lower() in FORMATS and p.is_file())
         except OSError:
             found = []
+        if len(found) > 1:  # a dataset written in parts (Spark, Dask): one part is a fraction of the members
+            raise InputError([(str(path), f"is a folder of {len(found)} member files ({hidden_path(found[0].name)} "
+                                          "…), not a file: the command reads one file; join the parts into one "
+                                          "first, or run it on each")])
         such = f", such as {hidden_path(str(found[0]))}" if found else ""
         raise InputError([(str(path), f"is a folder, not a file: give a member file (.parquet, .jsonl or .csv){such}")])
     if suffix not in FORMATS:
