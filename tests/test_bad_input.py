@@ -148,6 +148,8 @@ CASES: list[Case] = [
      "is a folder: give the file the decisions are appended to"),
     ("evaluate: CSV saved as .jsonl", evaluate("m.jsonl", f"\ufeff{HEADER}\n3215014107900001,WNI,PU,[]\n"), {2},
      "m.jsonl: CSV text (its first line is a header naming nik): this command reads JSON"),
+    ("evaluate: semicolon CSV saved as .jsonl", evaluate("m.jsonl", "nik;citizenship\n3215014107900001;WNI\n"), {2},
+     "m.jsonl: CSV text (its first line is a header naming nik)"),
     ("batch: CSV saved as .jsonl", batch("m.jsonl", '"nik","citizenship"\n3215014107900001,WNI\n'), {2},
      "not JSON lines: name the file .csv"),
     ("evaluate: --log a member file", lambda tmp: ["evaluate", "bsu-2022", EXAMPLES_FILE, "--full-nik", "--log",

@@ -95,9 +95,11 @@ def compressed(head: bytes, path: str) -> str | None:
 
 
 def csv_header(line: bytes) -> bool:
-    """Whether a file's first line is a CSV header naming the contract's ``nik`` (``nik,citizenship,…``):
-    CSV text saved under a JSON name, or piped in, which would otherwise be rejected line by line."""
+    """Whether a file's first line is a CSV header naming the contract's ``nik`` (``nik,citizenship,…``, or
+    separated by ``;`` or tabs): CSV text saved under a JSON name, or piped in, which would otherwise be
+    rejected line by line."""
     text = line.removeprefix(b"\xef\xbb\xbf").strip()
-    if text[:1] in (b"{", b"[") or b"," not in text:
+    if text[:1] in (b"{", b"["):
         return False
-    return b"nik" in (cell.strip().strip(b'"').strip().lower() for cell in text.split(b","))
+    return any(b"nik" in (cell.strip().strip(b'"').strip().lower() for cell in text.split(mark))
+               for mark in (b",", b";", b"\t") if mark in text)  # Excel in some locales writes `;`
