@@ -4,6 +4,7 @@ the documented exit status, and never a traceback (nor an internal error)."""
 from __future__ import annotations
 
 import csv
+import io
 import json
 import os
 import re
@@ -610,3 +611,15 @@ def test_a_folder_of_parts_is_not_answered_with_one_part(tmp_path: Path, capsys:
     assert main(["batch", "bsu-2022", str(tmp_path), "--out", str(tmp_path / "d.parquet")]) == 2
     err = capsys.readouterr().err
     assert "is a folder of 3 member files (part-00000.jsonl …), not a file" in err and "such as" not in err
+
+
+def test_each_empty_input_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """A monthly run over two exports, one of them empty, says which; so does empty standard input."""
+    (tmp_path / "feb.jsonl").write_bytes(b"\n\n")
+    assert main(["evaluate", "bsu-2022", EXAMPLES_FILE, str(tmp_path / "feb.jsonl")]) == 0
+    err = capsys.readouterr().err
+    assert "feb.jsonl: the file is empty: no member record in it" in err and "members.jsonl: the file" not in err
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    assert main(["evaluate", "bsu-2022", "-"]) == 0
+    assert "standard input held no member record" in capsys.readouterr().err

@@ -186,10 +186,10 @@ def run(args: argparse.Namespace) -> int:
               + (extra.format(bad=bad, bad_s=_plural(bad)) if bad else ""))
     if shared.niks:
         print(f"bsu-rules: {shared.note()}", file=sys.stderr)
-    if tally.read == 0 and args.files != ["-"]:  # the wrong file saved, or not yet written: said, as batch says it
-        named = ", ".join(hidden_path(f) for f in args.files)
-        print(f"bsu-rules: {named}: {'the file is' if len(args.files) == 1 else 'the files are'} empty: no member "
-              "record in it", file=sys.stderr)
+    for empty in dict.fromkeys(f for f in args.files if f not in tally.files):  # the wrong file saved, an export
+        said = "standard input held no member record" if empty == "-" else \
+            f"{hidden_path(empty)}: the file is empty: no member record in it"  # that failed: said, as batch says it
+        print(f"bsu-rules: {said}", file=sys.stderr)
     told = {"text": "the paragraphs on them", "html": "the page's records that could not be decided, and the error "
             "lines"}.get(args.format, "the error lines")  # where each was said
     print(f"bsu-rules: {tally.line()}" + (f" (see {told})" if bad else ""), file=sys.stderr)
@@ -230,6 +230,8 @@ class Tally:
 
     outcomes: Counter[str] = field(default_factory=Counter)
     rejected: int = 0
+    files: set[str] = field(default_factory=set)
+    """The inputs a record was read from: any other given held none."""
 
     @property
     def read(self) -> int:
@@ -296,6 +298,7 @@ def _decide(args: argparse.Namespace, ruleset: RuleSet, decide: Decide,
             held.clear()
 
     for number, place, record in read_placed(args.files, read_known if args.ignore_unknown else _line):
+        tally.files.add(place.file)
         try:
             if isinstance(record, BadRecord):
                 raise record.error()
