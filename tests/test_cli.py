@@ -631,3 +631,23 @@ def test_a_usage_hint_repeats_no_number_the_usage_error_hid(argv: list[str],
     assert "3204125708940003" not in err and "418201004566507" not in err
     assert "the rule set comes first (bsu-rules evaluate bsu-2022 <16 digits>.jsonl ...)" in err or \
         "--set takes NAME=VALUE as one word: --set wage_ceiling=<15 digits>" in err
+
+
+@pytest.mark.parametrize(("name", "said"), [
+    ("m.csv", "this is CSV text naming nik (member records), not a rule file: the rule set comes first"),
+    ("m.jsonl", "this is JSON naming nik (member records), not a rule file"),
+    ("m.parquet", "this is a Parquet file (member records?), not a rule file"),
+])
+def test_a_member_file_in_the_rule_file_s_place_is_told_as_such(tmp_path: Path, name: str, said: str,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    """Not in YAML's words (`this file holds a single value`, `not UTF-8`): the member file was given first."""
+    path = tmp_path / name
+    record = Path(EXAMPLES).read_text("utf-8").splitlines()[0]
+    if path.suffix == ".csv":
+        path.write_text("nik,citizenship,participant_category\n3215014107900001,WNI,PU\n", "utf-8")
+    elif path.suffix == ".jsonl":
+        path.write_text(record + "\n", "utf-8")
+    else:
+        path.write_bytes(b"PAR1" + b"\x00" * 32 + b"PAR1")
+    assert main(["evaluate", str(path), EXAMPLES]) == 2
+    assert said in capsys.readouterr().err

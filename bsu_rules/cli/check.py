@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import glob
 import json
-import shlex
 from pathlib import Path
 from typing import Any
 
@@ -15,10 +14,9 @@ from bsu_rules.errors import Code
 from bsu_rules.formatting import counted
 from bsu_rules.ruleset.diagnostics import Diagnostic, Severity, render
 from bsu_rules.ruleset.editions import overlapping, same_id
-from bsu_rules.ruleset.files import RULE_FILE_LIMIT, UnsafePath, leads_out, read_limited, scan
+from bsu_rules.ruleset.files import leads_out, scan
 from bsu_rules.ruleset.loader import check_file
 from bsu_rules.ruleset.model import RuleSet
-from bsu_rules.ruleset.source import read_yaml
 
 RULE_FILES = ("*.yaml", "*.yml")
 
@@ -57,13 +55,6 @@ def check_one(name: str) -> tuple[RuleSet | None, list[Diagnostic]]:
     elif path.suffix.lower() in (".csv", ".tsv"):
         problem = (f"`{name}` is a table, not a rule file: a table is checked with the rule file that names it "
                    "under `tables:` (bsu-rules check <rule file>)")
-    elif path.is_file() and path.suffix.lower() in (".yaml", ".yml"):
-        try:
-            data = read_yaml(read_limited(path, RULE_FILE_LIMIT), name).data  # not UTF-8: check_file says where
-        except UnsafePath:
-            data = None  # too large or unreadable: check_file says so, before reading it
-        if isinstance(data, dict) and "cases" in data and "rules" not in data:
-            problem = f"`{name}` is a rule test file, not a rule file: run `bsu-rules test {shlex.quote(name)}`"
     if problem is not None:
         return None, [Diagnostic(name, 1, 1, Code.NOT_A_RULE_FILE, problem)]
     return check_file(name)

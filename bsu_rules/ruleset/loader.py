@@ -6,6 +6,7 @@ import contextlib
 import hashlib
 import json
 import os
+import shlex
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
@@ -26,7 +27,8 @@ from bsu_rules.glossary import (
     misamended,
     missing_entries,
 )
-from bsu_rules.members.redact import hide_identifiers
+from bsu_rules.members.raw import csv_header
+from bsu_rules.members.redact import hidden_path, hide_identifiers
 from bsu_rules.ruleset.checker import (
     FORMAT_TYPES,
     FORMAT_WORDS,
@@ -120,7 +122,13 @@ def check_file(name: str | Path, *, archived: bool = False, logged: bool = False
         where = str(path) if path == Path(name) else str(name)  # an id: not the path it was looked for at
         return None, [Diagnostic(where, 1, 1, Code.FILE_NOT_FOUND,
                                  f"no rule file `{name}` (bundled: {', '.join(known)}){said}", suggestion=hint)]
+    if (kind := _members(raw)) is not None:  # the member file given first, or in the rule file's place
+        return None, [Diagnostic(str(path), 1, 1, Code.NOT_A_RULE_FILE, f"this is {kind}, not a rule file: the "
+                                 f"rule set comes first (bsu-rules evaluate bsu-2022 {hidden_path(str(name))})")]
     located = read_yaml(raw, str(path))
+    if isinstance(located.data, dict) and "cases" in located.data and "rules" not in located.data:
+        return None, [Diagnostic(str(path), 1, 1, Code.NOT_A_RULE_FILE, "this is a rule test file, not a rule "
+                                 f"file: run `bsu-rules test {shlex.quote(hidden_path(str(name)))}`")]
     if located.diagnostics:
         return None, _once(located.diagnostics)
     if not located.values:  # nothing but blank lines and comments
@@ -140,6 +148,18 @@ def check_file(name: str | Path, *, archived: bool = False, logged: bool = False
         tables = check_tables(_valid_tables(located.data, exc), located, path)[1]  # their rows are told too
         return None, _once([*misread.values(), *found, *tables])
     return _RuleSetChecker(model, located, path, misread, archived).run()
+
+
+def _members(raw: bytes) -> str | None:
+    """What member file ``raw`` is (Parquet, CSV naming ``nik``, JSON records naming ``nik``), or None."""
+    if raw.startswith(b"PAR1"):
+        return "a Parquet file (member records?)"
+    first = next((line for line in raw.removeprefix(b"\xef\xbb\xbf").splitlines() if line.strip()), b"")
+    if csv_header(first):
+        return "CSV text naming nik (member records)"
+    if first.lstrip()[:1] in (b"{", b"[") and b'"nik"' in first:
+        return "JSON naming nik (member records)"
+    return None
 
 
 def _beside(path: Path) -> str | None:
