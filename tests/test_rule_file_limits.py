@@ -435,3 +435,14 @@ def test_a_test_file_does_not_find_its_rule_file_through_a_link_out(rules_copy: 
     out = capsys.readouterr()
     assert SECRET not in out.out + out.err
     assert "error [unknown-ruleset]: no rule file `secrets`" in out.out
+
+
+def test_a_glob_the_tool_expands_does_not_follow_a_link_out(rules_copy: Path, tmp_path: Path,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    secret = tmp_path / "shadow"
+    secret.write_text(f"{SECRET}: x\n", "utf-8")
+    (rules_copy / "secrets.yaml").symlink_to(secret)
+    assert main(["check", str(rules_copy / "*.yaml")]) == 1  # quoted: the shell left the glob alone
+    out = capsys.readouterr().out
+    assert SECRET not in out
+    assert f"{rules_copy / 'secrets.yaml'}:1:1: error [file]: the rule file is a symbolic link" in out

@@ -39,11 +39,23 @@ def expand(names: list[str]) -> tuple[list[str], list[Diagnostic]]:
             inside, links = scan(Path(name), RULE_FILES)
             out += [str(p) for p in inside] or ([] if links else [name])
             refused += [Diagnostic(str(p), 1, 1, Code.FILE, f"the rule file {leads_out(name)}") for p in links]
-        elif not Path(name).exists() and glob.has_magic(name):
-            out += sorted(glob.glob(name)) or [name]
+        elif not Path(name).exists() and glob.has_magic(name):  # a folder listed, as above
+            found = sorted(glob.glob(name))
+            outside = [p for p in found if not _inside(Path(p))]
+            out += [p for p in found if p not in outside] or ([] if outside else [name])
+            refused += [Diagnostic(p, 1, 1, Code.FILE, f"the rule file {leads_out(Path(p).parent)}") for p in outside]
         else:
             out.append(name)
     return out, refused
+
+
+def _inside(path: Path) -> bool:
+    """Whether a file a glob found is in its folder once links are followed (one leading nowhere is: reading
+    it says so)."""
+    try:
+        return path.resolve(strict=True).is_relative_to(path.parent.resolve())
+    except (OSError, RuntimeError):
+        return True
 
 
 def check_one(name: str) -> tuple[RuleSet | None, list[Diagnostic]]:
