@@ -223,6 +223,18 @@ def test_pytest_plugin_reports_file_problems(pytester: pytest.Pytester) -> None:
     result.stdout.fnmatch_lines(["tests/bad.yaml:3:1: error ?unknown-key?: unknown key `basis`; did you mean `bases`?"])
 
 
+def test_pytest_plugin_fails_a_test_file_linked_from_outside_unread(pytester: pytest.Pytester,
+                                                                    tmp_path: Path) -> None:
+    secret = tmp_path / "secret.yaml"
+    secret.write_text("SECRETKEY-7f3a: 1\ncases: []\n", "utf-8")
+    pytester.mkdir("tests")
+    pytester.path.joinpath("tests", "x.yaml").symlink_to(secret)
+    result = pytester.runpytest(*PLUGIN)
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["tests/x.yaml:1:1: error ?file?: the file is a symbolic link that leads out of *"])
+    assert "SECRETKEY" not in result.stdout.str()
+
+
 def test_the_edited_rule_file_is_the_one_tested(rules_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """The rule-authoring guide's worked example gives what the guide promises: `ruleset: bsu-2022` in
     rules/tests/ means rules/bsu-2022.yaml beside it, not the bundled copy."""

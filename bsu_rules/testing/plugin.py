@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from bsu_rules.ruleset.files import leads_out, scan
 from bsu_rules.testing.files import SUFFIXES, is_test_file
 
 if TYPE_CHECKING:
@@ -24,9 +25,15 @@ _RULESETS: pytest.StashKey[RuleSets] = pytest.StashKey()
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
-    if file_path.suffix in SUFFIXES and file_path.parent.name == "tests" and is_test_file(file_path):
+    if file_path.suffix in SUFFIXES and file_path.parent.name == "tests" and \
+            (_leads_out(file_path) or is_test_file(file_path)):  # a link out: failed, never read
         return RuleTestFile.from_parent(parent, path=file_path)
     return None
+
+
+def _leads_out(path: Path) -> bool:
+    """Whether a file found in its folder is a symbolic link leading out of it (``ruleset.files.scan``)."""
+    return path in scan(path.parent, (path.name,))[1]
 
 
 class CaseFailed(Exception):
@@ -44,6 +51,15 @@ class RuleTestFile(pytest.File):
         if _RULESETS not in stash:
             stash[_RULESETS] = RuleSets()
         shown = self.path.relative_to(Path.cwd()) if self.path.is_relative_to(Path.cwd()) else self.path
+        if _leads_out(self.path):
+            from bsu_rules.errors import Code
+            from bsu_rules.ruleset.diagnostics import Diagnostic
+            from bsu_rules.testing.cases import CaseFile
+
+            said = Diagnostic(str(shown), 1, 1, Code.FILE, f"the file {leads_out(self.path.parent)}")
+            yield RuleCase.from_parent(self, name="(file)", casefile=CaseFile(shown, None, (), (said,), unread=True),
+                                       case=None)
+            return
         loaded = load_file(shown, stash[_RULESETS])
         if loaded.diagnostics:
             yield RuleCase.from_parent(self, name="(file)", casefile=loaded, case=None)
