@@ -1678,6 +1678,24 @@ def test_a_worker_with_no_work_area_is_asked_for_it_only_where_it_could_change_t
         is not step
 
 
+@pytest.mark.parametrize(("code", "told"), [("3200", True), ("3273", False), ("3100", False)])
+def test_a_work_area_naming_only_the_province_is_told_the_limit_holds_whatever_the_regency(code: str,
+                                                                                         told: bool) -> None:
+    """`3200` above every Jawa Barat ceiling: the hint's Rp3.500.000 is lower than the highest ceiling the
+    explanation names because the regency is not on record, and the page says so (`3273` names it; DKI's
+    `3100` has one ceiling for the whole province)."""
+    rs = load_ruleset("bsu-2022")
+    record = {**EXAMPLES[0], "work_regency_code": code}
+    record["wages"] = [{**w, "amount": 9_000_000} for w in record["wages"]]
+    decision = evaluate(rs, record, hints=True)
+    assert decision.outcome.value == "ineligible"
+    said = {lang: render_text(decision, rs, lang, "worker") for lang in ("en", "id")}
+    assert (", whatever the regency or city of work in that province (the record gives only the province)."
+            in said["en"]) is told
+    assert (", apa pun kabupaten/kota tempat bekerja di provinsi itu (yang tercatat hanya provinsinya)."
+            in said["id"]) is told
+
+
 @pytest.mark.parametrize(("edition", "rule", "field", "told"), [
     ("bsu-2020", "has-kpj", "member.kpj", True),  # known(member.kpj): absent is an answer of its own
     ("bsu-2022", "not-deceased", "member.deceased_on", True),  # happened_by: no date recorded, not happened

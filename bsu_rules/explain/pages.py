@@ -61,6 +61,7 @@ _W: dict[str, dict[str, str]] = {
                   "satu NIK hanya dibayar satu kali.",
         "this_kpj": "KPJ {}", "this_card": "kartu ini", "paid_row": "baris {} pada berkas yang sama",
         "paid_other": "data kepesertaan lain", "whatever": ", apa pun {} (tidak tercatat)",
+        "whatever_in": ", apa pun {} di provinsi itu (yang tercatat hanya provinsinya)",
         "prio": "{met} dari {all} kriteria prioritas terpenuhi", "prio_unknown": ", {n} belum dapat ditentukan",
         "later": "tidak diutamakan ({title}), karena data peserta: {why}. "
                  "Peserta yang diutamakan dibayar lebih dahulu.",
@@ -97,6 +98,7 @@ _W: dict[str, dict[str, str]] = {
                   "one NIK is paid only once.",
         "this_kpj": "KPJ {}", "this_card": "this card", "paid_row": "row {} of the same file",
         "paid_other": "another membership record", "whatever": ", whatever the {} (not on record)",
+        "whatever_in": ", whatever the {} in that province (the record gives only the province)",
         "prio": "{met} of {all} priority criteria met", "prio_unknown": ", {n} not yet known",
         "later": "not given priority ({title}), as the record shows: {why}. Those given priority are paid first.",
         "basis_policy": "based on policy", "basis_interpretation": "based on interpretation",
@@ -370,7 +372,12 @@ class _Context:
         tree = checked.tree
         absent = [k for k, v in r.values.items() if k.startswith("member.") and v is None and
                   reads_field(tree, k, self.rs) and not reads_absence(tree, k, self.rs)]
-        return self.w["whatever"].format(self.g.labels(absent, self.lang)) if absent else ""
+        if absent:
+            return self.w["whatever"].format(self.g.labels(absent, self.lang))
+        unsure = any(v is None for k, v in r.values.items() if k.startswith("fact."))  # a figure its regency sets
+        provinces = [k for k, v in r.values.items() if unsure and isinstance(v, str) and v.endswith("00") and
+                     (entry := self.g.names.get(k)) is not None and entry.format == "regency"]
+        return self.w["whatever_in"].format(self.g.labels(provinces, self.lang)) if provinces else ""
 
     def read(self, r: RuleOutcome) -> list[tuple[str, Any]]:
         """A criterion's known values in the order its condition reads them (as stored, without the rule set;
