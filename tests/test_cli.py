@@ -651,3 +651,10 @@ def test_a_member_file_in_the_rule_file_s_place_is_told_as_such(tmp_path: Path, 
         path.write_bytes(b"PAR1" + b"\x00" * 32 + b"PAR1")
     assert main(["evaluate", str(path), EXAMPLES]) == 2
     assert said in capsys.readouterr().err
+
+
+def test_records_piped_without_a_dash_are_told_to_give_one(tmp_path: Path) -> None:
+    done = subprocess.run([sys.executable, "-m", "bsu_rules", "evaluate", "bsu-2022"], input=b"{}\n",
+                          capture_output=True, timeout=60, check=False)
+    assert done.returncode == 2
+    assert b"to read the records piped in, give - as the file: bsu-rules evaluate bsu-2022 -" in done.stderr

@@ -128,6 +128,18 @@ def _swapped(arguments: list[str]) -> str | None:
            f"(bsu-rules {arguments[0]} {rules} {given} ...)"
 
 
+def _piped(arguments: list[str]) -> str | None:
+    """``… | bsu-rules evaluate bsu-2022``: the records piped in, and no ``-`` to read them."""
+    if len(arguments) != 2 or arguments[0] != "evaluate" or arguments[1].startswith("-"):
+        return None
+    try:
+        piped = not sys.stdin.isatty()
+    except (AttributeError, OSError, ValueError):
+        return None
+    return f"to read the records piped in, give - as the file: bsu-rules evaluate {_hidden(arguments[1])} -" \
+        if piped else None
+
+
 def _spaced_override(arguments: list[str]) -> str | None:
     """``--set wage_ceiling 4300000`` (argparse: ``unrecognized arguments: 4300000``) told how it is written."""
     for option, name, value in zip(arguments, arguments[1:], arguments[2:], strict=False):
@@ -183,7 +195,8 @@ def _command(argv: Sequence[str] | None, last: bool) -> int:
         if extra:  # told by the command's own parser: its usage lists the options it has
             _command_parser(top, args.command).error(f"unrecognized arguments: {' '.join(extra)}")
     except SystemExit as exc:  # usage errors, --help, --version
-        if exc.code == FAILED and (hint := _rule_set_first(arguments) or _spaced_override(arguments)):
+        if exc.code == FAILED and (hint := _rule_set_first(arguments) or _spaced_override(arguments) or
+                                   _piped(arguments)):
             print(f"bsu-rules: {hint}", file=sys.stderr)
         try:  # --help, --version: what is buffered must reach the output
             sys.stdout.flush()
