@@ -14,7 +14,7 @@ from bsu_rules.errors import Code
 from bsu_rules.formatting import counted
 from bsu_rules.ruleset.diagnostics import Diagnostic, Severity, render
 from bsu_rules.ruleset.editions import overlapping, same_id
-from bsu_rules.ruleset.files import leads_out, scan
+from bsu_rules.ruleset.files import leads_out, outside, scan
 from bsu_rules.ruleset.loader import check_file
 from bsu_rules.ruleset.model import RuleSet
 
@@ -41,21 +41,12 @@ def expand(names: list[str]) -> tuple[list[str], list[Diagnostic]]:
             refused += [Diagnostic(str(p), 1, 1, Code.FILE, f"the rule file {leads_out(name)}") for p in links]
         elif not Path(name).exists() and glob.has_magic(name):  # a folder listed, as above
             found = sorted(glob.glob(name))
-            outside = [p for p in found if not _inside(Path(p))]
-            out += [p for p in found if p not in outside] or ([] if outside else [name])
-            refused += [Diagnostic(p, 1, 1, Code.FILE, f"the rule file {leads_out(Path(p).parent)}") for p in outside]
+            links = [Path(p) for p in found if outside(Path(p), Path(p).parent)]
+            out += [p for p in found if Path(p) not in links] or ([] if links else [name])
+            refused += [Diagnostic(str(p), 1, 1, Code.FILE, f"the rule file {leads_out(p.parent)}") for p in links]
         else:
             out.append(name)
     return out, refused
-
-
-def _inside(path: Path) -> bool:
-    """Whether a file a glob found is in its folder once links are followed (one leading nowhere is: reading
-    it says so)."""
-    try:
-        return path.resolve(strict=True).is_relative_to(path.parent.resolve())
-    except (OSError, RuntimeError):
-        return True
 
 
 def check_one(name: str) -> tuple[RuleSet | None, list[Diagnostic]]:

@@ -41,17 +41,18 @@ def scan(folder: Path, patterns: tuple[str, ...], *, below: bool = False) -> tup
     apart from them those that are symbolic links leading out of it: a file found by listing a folder
     is read only inside it, whatever its link leads to (a link that leads nowhere is kept: reading it
     says so)."""
-    root = folder.resolve()
     found = sorted({p for pattern in patterns for p in (folder.rglob(pattern) if below else folder.glob(pattern))})
-    inside: list[Path] = []
-    out: list[Path] = []
-    for path in found:
-        try:
-            real = path.resolve(strict=True)
-        except (OSError, RuntimeError):
-            real = root
-        (inside if real.is_relative_to(root) else out).append(path)
-    return inside, out
+    out = [path for path in found if outside(path, folder)]
+    return [path for path in found if path not in out], out
+
+
+def outside(path: Path, folder: Path) -> bool:
+    """Whether ``path``, found in ``folder``, leads out of it once symbolic links are followed (one that leads
+    nowhere does not: reading it says so)."""
+    try:
+        return not path.resolve(strict=True).is_relative_to(folder.resolve())
+    except (OSError, RuntimeError):
+        return False
 
 
 def leads_out(folder: Path | str) -> str:

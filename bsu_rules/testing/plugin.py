@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from bsu_rules.ruleset.files import leads_out, scan
+from bsu_rules.ruleset.files import leads_out, outside
 from bsu_rules.testing.files import SUFFIXES, is_test_file
 
 if TYPE_CHECKING:
@@ -33,7 +33,7 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Col
 
 def _leads_out(path: Path) -> bool:
     """Whether a file found in its folder is a symbolic link leading out of it (``ruleset.files.scan``)."""
-    return path in scan(path.parent, (path.name,))[1]
+    return outside(path, path.parent)
 
 
 class CaseFailed(Exception):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from bsu_rules.errors import Code, RuleSetError
 from bsu_rules.ruleset.diagnostics import Diagnostic, nearest
-from bsu_rules.ruleset.files import scan
+from bsu_rules.ruleset.files import outside, scan
 from bsu_rules.ruleset.loader import bundled_rules, resolve
 from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.ruleset.schema import RULE_ID
@@ -87,7 +87,7 @@ def beside(ruleset_id: str, test_file: Path) -> Path | None:
     ``rules/tests/bsu-2022.yaml`` is the 2022 edition's tests), or one folder up."""
     for folder in (test_file.parent, test_file.parent.parent):
         candidate = folder / f"{ruleset_id}.yaml"
-        if candidate.is_file() and candidate in scan(folder, (candidate.name,))[0] \
+        if candidate.is_file() and not outside(candidate, folder) \
                 and candidate.resolve() != test_file.resolve() and not is_test_file(candidate):
             return candidate
     return None
