@@ -634,7 +634,8 @@ def test_a_usage_hint_repeats_no_number_the_usage_error_hid(argv: list[str],
 
 
 @pytest.mark.parametrize(("name", "said"), [
-    ("m.csv", "this is CSV text naming nik (member records), not a rule file: the rule set comes first"),
+    ("m.csv", "this is CSV text naming nik (member records), not a rule file: a command that decides takes the "
+              "rule set first"),
     ("m.jsonl", "this is JSON naming nik (member records), not a rule file"),
     ("m.parquet", "this is a Parquet file (member records?), not a rule file"),
 ])

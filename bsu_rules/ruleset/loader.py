@@ -123,8 +123,9 @@ def check_file(name: str | Path, *, archived: bool = False, logged: bool = False
         return None, [Diagnostic(where, 1, 1, Code.FILE_NOT_FOUND,
                                  f"no rule file `{name}` (bundled: {', '.join(known)}){said}", suggestion=hint)]
     if (kind := _members(raw)) is not None:  # the member file given first, or in the rule file's place
-        return None, [Diagnostic(str(path), 1, 1, Code.NOT_A_RULE_FILE, f"this is {kind}, not a rule file: the "
-                                 f"rule set comes first (bsu-rules evaluate bsu-2022 {hidden_path(str(name))})")]
+        return None, [Diagnostic(str(path), 1, 1, Code.NOT_A_RULE_FILE, f"this is {kind}, not a rule file: a "
+                                 "command that decides takes the rule set first (bsu-rules evaluate bsu-2022 "
+                                 f"{hidden_path(str(name))})")]
     located = read_yaml(raw, str(path))
     if isinstance(located.data, dict) and "cases" in located.data and "rules" not in located.data:
         return None, [Diagnostic(str(path), 1, 1, Code.NOT_A_RULE_FILE, "this is a rule test file, not a rule "
@@ -154,7 +155,7 @@ def _members(raw: bytes) -> str | None:
     """What member file ``raw`` is (Parquet, CSV naming ``nik``, JSON records naming ``nik``), or None."""
     if raw.startswith(b"PAR1"):
         return "a Parquet file (member records?)"
-    first = next((line for line in raw.removeprefix(b"\xef\xbb\xbf").splitlines() if line.strip()), b"")
+    first = next((line for line in raw[:1 << 16].removeprefix(b"\xef\xbb\xbf").splitlines() if line.strip()), b"")
     if csv_header(first):
         return "CSV text naming nik (member records)"
     if first.lstrip()[:1] in (b"{", b"[") and b'"nik"' in first:
