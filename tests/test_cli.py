@@ -618,6 +618,9 @@ def test_an_unknown_option_is_told_by_its_command_keeping_a_key_hidden(capsys: p
     assert main(["evaluate", "bsu-2022", EXAMPLES, "--pseudonym-key", "s3cr3t-value", "--key=s3cr3t2"]) == 2
     err = capsys.readouterr().err
     assert "bsu-rules evaluate: error: unrecognized arguments: --pseudonym-key … --key=…" in err and "s3cr3t" not in err
+    assert main(["evaluate", "bsu-2022", EXAMPLES, "--pseudonym-key", "-s3cr3t", "--bogus"]) == 2  # a key led by -
+    err = capsys.readouterr().err
+    assert "unrecognized arguments: --pseudonym-key … --bogus" in err and "s3cr3t" not in err
 
 
 @pytest.mark.parametrize("argv", [["evaluate", "3204125708940003.jsonl", "bsu-2022"],

@@ -62,11 +62,12 @@ class _Parser(argparse.ArgumentParser):
 
         head, found, given = message.partition("unrecognized arguments: ")
         if found:  # what follows an option about a key (``--pseudo KEY``, ``--key=KEY``) up to the next option
-            shown, secret = [], False
+            shown, secret, named = [], False, False
             for word in given.split(" "):
-                option = word.startswith("-")
+                option = word.startswith("-") and not named  # the word after a key's option is the key, `-x…` too
                 name, equals, _ = word.partition("=")
                 secret = (option and _SECRET.search(name) is not None) or (secret and not option)
+                named = option and secret and not equals
                 shown.append(f"{name}=…" if option and equals and secret else "…" if secret and not option else word)
             message = head + found + " ".join(shown)
         super().error(hide_identifiers(message))
