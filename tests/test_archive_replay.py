@@ -1067,6 +1067,7 @@ def test_rule_tests_in_an_archive_entry_run_against_the_entry_as_archived(
     ("inputs", "3204125708940003", "the NIK in the inputs is not a pseudonym"),
     ("kpj", "3204125708940003", "inputs.kpj holds a NIK, in a log that keeps none"),
     ("flags", "see 3204125708940003", "decision.flags[0] holds a NIK, in a log that keeps none"),
+    ("deep", "3204125708940003", "holds a NIK, in a log that keeps none"),  # nested deeper than a recursive walk goes
 ])
 def test_a_pseudonymised_log_holding_a_full_nik_is_not_intact(tmp_path: Path, part: str, value: str,
                                                               said: str) -> None:
@@ -1080,6 +1081,11 @@ def test_a_pseudonymised_log_holding_a_full_nik_is_not_intact(tmp_path: Path, pa
             env["inputs"]["kpj"] = value
         elif env["seq"] == 2 and part == "flags":
             env["decision"]["flags"] = [value]
+        elif env["seq"] == 2 and part == "deep":
+            nested: Any = value
+            for _ in range(900):
+                nested = [nested]
+            env["inputs"]["extra"] = nested
         elif env["seq"] == 2:
             (env["decision"]["member"] if part == "member" else env["inputs"])["nik"] = value
         env["prev"] = prev

@@ -662,3 +662,13 @@ def test_records_piped_without_a_dash_are_told_to_give_one(tmp_path: Path) -> No
                           capture_output=True, timeout=60, check=False)
     assert done.returncode == 2
     assert b"to read the records piped in, give - as the file: bsu-rules evaluate bsu-2022 -" in done.stderr
+
+
+def test_a_rule_file_whose_first_line_names_member_fields_is_a_rule_file(rules_copy: Path,
+                                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    """A comment listing the fields read (`nik, birth_date`) looks like a CSV header: the file is YAML with
+    rules, and is read as the rule file it is."""
+    path = rules_copy / "bsu-2022.yaml"
+    path.write_text("# Member fields read: wages, contributions, nik, birth_date\n" + path.read_text("utf-8"), "utf-8")
+    assert main(["check", str(path)]) == 0
+    assert "0 errors" in capsys.readouterr().out

@@ -442,7 +442,7 @@ def _check(cur: Line, before: Line | None, after: Line | None, seq: int, prev: s
         return Problem(n, Code.REHASHED, f"its prev does not match the hash of line {before.number}{chained}: "
                        f"either line {before.number} was changed and re-hashed, or {rest} come"
                        f"{'s' if nxt is None else ''} from another log", since=before.number)
-    return _decision_problem(n, env, valid)
+    return _decision_problem(n, env, valid, cur.raw)
 
 
 _EXTRA = "it is not part of the chain here (a copy of an earlier line, or a line from another log)"
@@ -453,7 +453,7 @@ def _repeats(line: int) -> str:
     return f"it repeats line {line}"
 
 
-def _decision_problem(n: int, env: dict[str, Any], valid: bool) -> Problem | None:
+def _decision_problem(n: int, env: dict[str, Any], valid: bool, raw: bytes) -> Problem | None:
     if not valid:
         try:  # strictly, as JSON: an amount written "600000" or 600000.0 is not a decision's
             Decision.model_validate_json(json.dumps(env["decision"], allow_nan=False), strict=True)
@@ -478,25 +478,40 @@ def _decision_problem(n: int, env: dict[str, Any], valid: bool) -> Problem | Non
                                         "that keeps none")
     if not isinstance(shown, str) or mask_nik(shown) != shown:  # masking a masked NIK gives it back
         return Problem(n, Code.INVALID, "the decision's NIK is not masked, in a log that keeps none")
-    if (found := _nik_in(env["decision"], "decision") or _nik_in(env["inputs"], "inputs")) is not None:
+    if _LONG_RUN.search(raw) and (found := _nik_in(env["decision"], "decision") or
+                                  _nik_in(env["inputs"], "inputs")) is not None:  # a line without such a run: none
         return Problem(n, Code.INVALID, f"{mask_logged(found)} holds a NIK, in a log that keeps none")
     return None
 
 
 _SIXTEEN = re.compile(r"(?<![0-9])[0-9]{16}(?![0-9])")
+_LONG_RUN = re.compile(rb"[0-9]{16}")
 
 
 def _nik_in(value: Any, at: str) -> str | None:
-    """Where in a pseudonymised line's ``value`` a text or number holds sixteen digits in a row that make a
-    valid NIK (a sha256 aside: a hash is hexadecimal, the engine's own), or None."""
-    if isinstance(value, dict):
-        return next((w for k, v in value.items() if (w := _nik_in(v, f"{at}.{k}")) is not None), None)
-    if isinstance(value, list):
-        return next((w for i, v in enumerate(value) if (w := _nik_in(v, f"{at}[{i}]")) is not None), None)
-    text = str(value) if isinstance(value, int) and not isinstance(value, bool) else value
-    if not isinstance(text, str) or _PSEUDONYM.fullmatch(text):
-        return None
-    return at if any(nik_issue(m) is None for m in _SIXTEEN.findall(text)) else None
+    """Where in a pseudonymised line's ``value`` a key, text or number holds sixteen digits in a row that
+    make a valid NIK (a sha256 aside: a hash is hexadecimal, the engine's own), or None. Walked without
+    recursion: an edited line may nest as deep as it likes."""
+    stack: list[tuple[Any, str]] = [(value, at)]
+    while stack:
+        item, where = stack.pop()
+        if isinstance(item, dict):
+            for key, inner in item.items():
+                if _holds_nik(key):
+                    return f"{where} (a key)"
+                stack.append((inner, f"{where}.{key}"))
+        elif isinstance(item, list):
+            stack.extend((inner, f"{where}[{i}]") for i, inner in enumerate(item))
+        elif _holds_nik(item):
+            return where
+    return None
+
+
+def _holds_nik(value: Any) -> bool:
+    text = value if isinstance(value, str) else str(value) if isinstance(value, int | float) else None
+    if text is None or isinstance(value, bool) or _PSEUDONYM.fullmatch(text):
+        return False
+    return any(nik_issue(m) is None for m in _SIXTEEN.findall(text))
 
 
 _PSEUDONYM = re.compile(r"[0-9a-f]{64}")

@@ -122,11 +122,12 @@ def check_file(name: str | Path, *, archived: bool = False, logged: bool = False
         where = str(path) if path == Path(name) else str(name)  # an id: not the path it was looked for at
         return None, [Diagnostic(where, 1, 1, Code.FILE_NOT_FOUND,
                                  f"no rule file `{name}` (bundled: {', '.join(known)}){said}", suggestion=hint)]
-    if (kind := _members(raw)) is not None:  # the member file given first, or in the rule file's place
-        return None, [Diagnostic(str(path), 1, 1, Code.NOT_A_RULE_FILE, f"this is {kind}, not a rule file: a "
-                                 "command that decides takes the rule set first (bsu-rules evaluate bsu-2022 "
-                                 f"{hidden_path(str(name))})")]
-    located = read_yaml(raw, str(path))
+    located = read_yaml(raw, str(path)) if not raw.startswith(b"PAR1") else None  # Parquet: not YAML at all
+    ruled = located is not None and isinstance(located.data, dict) and {"rules", "ruleset"} & located.data.keys()
+    if located is None or (not ruled and _members(raw) is not None):  # a member file given first, or in its place
+        return None, [Diagnostic(str(path), 1, 1, Code.NOT_A_RULE_FILE, f"this is {_members(raw)}, not a rule "
+                                 "file: a command that decides takes the rule set first (bsu-rules evaluate "
+                                 f"bsu-2022 {hidden_path(str(name))})")]
     if isinstance(located.data, dict) and "cases" in located.data and "rules" not in located.data:
         return None, [Diagnostic(str(path), 1, 1, Code.NOT_A_RULE_FILE, "this is a rule test file, not a rule "
                                  f"file: run `bsu-rules test {shlex.quote(hidden_path(str(name)))}`")]
