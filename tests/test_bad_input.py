@@ -158,9 +158,9 @@ CASES: list[Case] = [
      {2}, "the file is no decision log (decisions `evaluate` printed, or a member file?)"),
     ("batch: an Excel workbook", batch("m.xlsx", b"PK\x03\x04\x14\x00\x00\x00\x08\x00" + b"\x00" * 20
                                        + b"[Content_Types].xml" + b"\x00" * 40), {2},
-     "m.xlsx: a spreadsheet workbook, not text: save it from the spreadsheet as CSV"),
+     "m.xlsx: a spreadsheet workbook or another office document, not text: save the members from the spreadsheet"),
     ("batch: an old Excel workbook saved as .csv", batch("m.csv", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64),
-     {2}, "m.csv: a spreadsheet workbook, not text"),
+     {2}, "m.csv: a spreadsheet workbook or another office document, not text"),
     ("evaluate: --log empty", lambda tmp: ["evaluate", "bsu-2022", EXAMPLES_FILE, "--log", ""], {2},
      "--log is empty: give the file the decisions are appended to"),
     ("evaluate: --archive empty", lambda tmp: ["evaluate", "bsu-2022", EXAMPLES_FILE, "--archive", " "], {2},

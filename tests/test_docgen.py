@@ -141,3 +141,12 @@ def test_all_never_writes_through_a_link_among_the_pages(rules_copy: Path, tmp_p
         assert main(["doc", "--all", str(rules_copy), "--out", str(out), *check]) == 2
         assert "bsu-2022.id.md is a symbolic link or not a regular file" in capsys.readouterr().err
     assert victim.read_text("utf-8") == "VICTIM"
+
+
+def test_all_refuses_an_output_folder_that_is_a_link(rules_copy: Path, tmp_path: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (tmp_path / "pages").symlink_to(elsewhere, target_is_directory=True)
+    assert main(["doc", "--all", str(rules_copy), "--out", str(tmp_path / "pages")]) == 2
+    assert "is a symbolic link: give the folder itself" in capsys.readouterr().err and not any(elsewhere.iterdir())

@@ -11,6 +11,7 @@ import os
 import re
 import shlex
 import signal
+import stat
 import sys
 from collections.abc import Sequence
 from typing import Any, NoReturn
@@ -64,7 +65,8 @@ class _Parser(argparse.ArgumentParser):
         if found:  # what follows an option about a key (``--pseudo KEY``, ``--key=KEY``) up to the next option
             shown, secret, named = [], False, False
             for word in given.split(" "):
-                option = word.startswith("-") and not named  # the word after a key's option is the key, `-x…` too
+                option = word.startswith(("-", "\u2013", "\u2014")) and not named  # a dash a word processor made
+                # counts as one; the word after a key's option is the key, `-x…` too
                 name, equals, _ = word.partition("=")
                 secret = (option and _SECRET.search(name) is not None) or (secret and not option)
                 named = option and secret and not equals
@@ -133,8 +135,9 @@ def _piped(arguments: list[str]) -> str | None:
     """``… | bsu-rules evaluate bsu-2022``: the records piped in, and no ``-`` to read them."""
     if len(arguments) != 2 or arguments[0] != "evaluate" or arguments[1].startswith("-"):
         return None
-    try:
-        piped = not sys.stdin.isatty()
+    try:  # a pipe, or a file with something in it (not a terminal, nor cron's /dev/null)
+        mode = os.fstat(sys.stdin.fileno())
+        piped = stat.S_ISFIFO(mode.st_mode) or (stat.S_ISREG(mode.st_mode) and mode.st_size > 0)
     except (AttributeError, OSError, ValueError):
         return None
     return f"to read the records piped in, give - as the file: bsu-rules evaluate {_hidden(arguments[1])} -" \

@@ -70,6 +70,9 @@ def run(args: argparse.Namespace) -> int:
             sys.stdout.write(text)
             return 0
         folder, pages = Path(args.out).parent, {Path(args.out).name: text}
+    if folder.is_symlink():  # as a page that is a link: it could lead anywhere
+        print(f"bsu-rules: --out: {folder} is a symbolic link: give the folder itself", file=sys.stderr)
+        return 2
     for name in pages:  # never read or written through: a link committed among the pages could lead anywhere
         if (folder / name).is_symlink() or ((folder / name).exists() and not (folder / name).is_file()):
             print(f"bsu-rules: --out: {folder / name} is a symbolic link or not a regular file: remove it, and a "

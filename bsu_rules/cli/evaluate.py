@@ -217,7 +217,8 @@ class SharedNiks:
 
     def note(self) -> str:
         n = len(self.niks)
-        shown = "; ".join(f"{masked} in records {', '.join(map(str, numbers))}"
+        shown = "; ".join(f"{masked} in records {', '.join(map(str, numbers[:self.SHOWN]))}"
+                          + (f" and {len(numbers) - self.SHOWN} more" if len(numbers) > self.SHOWN else "")
                           for masked, numbers in list(self.niks.values())[:self.SHOWN])
         more = f"; {n - self.SHOWN} more" if n > self.SHOWN else ""
         return (f"one NIK, one payment: {n} NIK{_plural(n)} eligible in more than one record ({shown}{more}); "

@@ -77,8 +77,8 @@ def compressed(head: bytes, path: str) -> str | None:
     JSON and CSV text never start with), saying how to decompress ``path`` first, or when it is a
     spreadsheet workbook, saying to save it as CSV; None if it is not."""
     if workbook(head, path):
-        return ("a spreadsheet workbook, not text: save it from the spreadsheet as CSV (\"CSV UTF-8\", comma "
-                "separated) and give that file to bsu-rules batch")
+        return ("a spreadsheet workbook or another office document, not text: save the members from the "
+                "spreadsheet as CSV (\"CSV UTF-8\", comma separated) and give that file to bsu-rules batch")
     found = next((kind for magic, kind in _PACKED.items() if head.startswith(magic)), None)
     if found is None and re.match(rb"BZh[1-9]", head):
         found = _BZIP2
