@@ -689,3 +689,14 @@ def test_a_ten_digit_number_is_refused_in_a_rule_file_as_in_a_what_if(rules_copy
     ruleset, diagnostics = check_file(path)
     assert ruleset is None and [d.code for d in diagnostics] == ["invalid-value"], diagnostics
     assert "a number of ten digits or more" in diagnostics[0].message and "4182010045" not in str(diagnostics[0])
+
+
+def test_an_unlikely_amount_names_the_middle_amount_in_whole_rupiah(tmp_path: Path,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """The median of amounts with decimals (`4223999.295`) is no account number to hide: said as whole rupiah."""
+    table = (ROOT / "rules" / "tables" / "minimum-wage-2022.csv").read_text("utf-8").replace("4798312", "47983120")
+    (tmp_path / "mw.csv").write_text(table, "utf-8")
+    assert main(["evaluate", "bsu-2022", str(ROOT / "examples" / "members.jsonl"), "--table",
+                 f"minimum_wage={tmp_path / 'mw.csv'}"]) == 0
+    err = capsys.readouterr().err
+    assert "is 47983120, over five times the table's middle amount (" in err and "digits>)" not in err

@@ -233,7 +233,7 @@ class ParamLint:
                     told.append(Diagnostic(
                         str(file) if line else self.loc.file, line or self.loc.at(("tables", name, "file"))[0], col,
                         Code.UNLIKELY_AMOUNT, f"`{table.ref.value}` of row `{hide_identifiers(key[:40])}` of "
-                        f"`table.{name}` is {value}, {far} the table's middle amount ({middle}): {slip}?",
+                        f"`table.{name}` is {value}, {far} the table's middle amount ({round(middle)}): {slip}?",
                         Severity.WARNING))
             self.rows_told(name, told, "are that far from it too")
 
