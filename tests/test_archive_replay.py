@@ -1065,6 +1065,7 @@ def test_rule_tests_in_an_archive_entry_run_against_the_entry_as_archived(
 @pytest.mark.parametrize(("part", "value", "said"), [
     ("member", "3204125708940003", "the decision's NIK is not masked, in a log that keeps none"),
     ("inputs", "3204125708940003", "the NIK in the inputs is not a pseudonym"),
+    ("inputs", "3204125708940003" + "0" * 48, "inputs.nik holds a NIK"),  # shaped as a pseudonym, all digits
     ("kpj", "3204125708940003", "inputs.kpj holds a NIK, in a log that keeps none"),
     ("flags", "see 3204125708940003", "decision.flags[0] holds a NIK, in a log that keeps none"),
     ("deep", "3204125708940003", "holds a NIK, in a log that keeps none"),  # nested deeper than a recursive walk goes

@@ -484,7 +484,7 @@ def _decision_problem(n: int, env: dict[str, Any], valid: bool, raw: bytes) -> P
     return None
 
 
-_SIXTEEN = re.compile(r"(?<![0-9])[0-9]{16}(?![0-9])")
+_SIXTEEN = re.compile(r"[0-9]{16,}")
 _LONG_RUN = re.compile(rb"[0-9]{16}")
 
 
@@ -509,9 +509,9 @@ def _nik_in(value: Any, at: str) -> str | None:
 
 def _holds_nik(value: Any) -> bool:
     text = value if isinstance(value, str) else str(value) if isinstance(value, int | float) else None
-    if text is None or isinstance(value, bool) or _PSEUDONYM.fullmatch(text):
-        return False
-    return any(nik_issue(m) is None for m in _SIXTEEN.findall(text))
+    if text is None or isinstance(value, bool) or (_PSEUDONYM.fullmatch(text) and not text.isdigit()):
+        return False  # a sha256 of 64 decimal digits is never one the engine made
+    return any(nik_issue(run[i:i + 16]) is None for run in _SIXTEEN.findall(text) for i in range(len(run) - 15))
 
 
 _PSEUDONYM = re.compile(r"[0-9a-f]{64}")
