@@ -52,9 +52,9 @@ class RuleTestFile(pytest.File):
             stash[_RULESETS] = RuleSets()
         shown = self.path.relative_to(Path.cwd()) if self.path.is_relative_to(Path.cwd()) else self.path
         if _leads_out(self.path):
-            from bsu_rules.errors import Code
-            from bsu_rules.ruleset.diagnostics import Diagnostic
-            from bsu_rules.testing.cases import CaseFile
+            from bsu_rules.errors import Code  # lazy: a file linked from outside only
+            from bsu_rules.ruleset.diagnostics import Diagnostic  # lazy: idem
+            from bsu_rules.testing.cases import CaseFile  # lazy: idem
 
             said = Diagnostic(str(shown), 1, 1, Code.FILE, f"the file {leads_out(self.path.parent)}")
             yield RuleCase.from_parent(self, name="(file)", casefile=CaseFile(shown, None, (), (said,), unread=True),
