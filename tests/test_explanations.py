@@ -495,10 +495,10 @@ def test_the_guide_shows_the_three_audiences_of_one_member() -> None:
      "Article 3(2)(b) and (d) of Regulation of the Minister of Manpower Number 14 of 2020"),
     ("pm-5-2025, Pasal 3 ayat (2) huruf a Permenaker 10/2022 sebagaimana diubah", "id",
      "Pasal 3 ayat (2) huruf a Peraturan Menteri Ketenagakerjaan Nomor 10 Tahun 2022 sebagaimana telah diubah "
-     "dengan Peraturan Menteri Ketenagakerjaan Nomor 5 Tahun 2025 (penomoran pasalnya belum dapat dipastikan)"),
+     "dengan Peraturan Menteri Ketenagakerjaan Nomor 5 Tahun 2025 (nomor pasal belum dapat dipastikan)"),
     ("pm-5-2025, Pasal 6 ayat (1) Permenaker 10/2022 sebagaimana diubah (Rp300.000 x 2 bulan)", "en",
      "Article 6(1) of Regulation of the Minister of Manpower Number 10 of 2022 as amended by Regulation of the "
-     "Minister of Manpower Number 5 of 2025 (its article numbering is not confirmed)"),
+     "Minister of Manpower Number 5 of 2025 (article number not confirmed)"),
     ("pm-16-2021, Pasal 3 ayat (2) huruf d; Lampiran I (dihapus oleh pm-21-2021 mulai 8 November 2021)", "en",
      "Article 3(2)(d) and Annex I of Regulation of the Minister of Manpower Number 16 of 2021"),
     ("pm-16-2021 (penyaluran melalui Bank Himbara)", "id", "Peraturan Menteri Ketenagakerjaan Nomor 16 Tahun 2021"),
@@ -510,9 +510,9 @@ def test_the_guide_shows_the_three_audiences_of_one_member() -> None:
      "Article 3 of Regulation of the Minister of Manpower Number 10 of 2022"),
     ("pm-5-2025, Pasal 3 ayat (2) huruf d Permenaker 10/2022 sebagaimana diubah; pm-5-2025", "en",
      "Article 3(2)(d) of Regulation of the Minister of Manpower Number 10 of 2022 as amended by Regulation of the "
-     "Minister of Manpower Number 5 of 2025 (its article numbering is not confirmed)"),
+     "Minister of Manpower Number 5 of 2025 (article number not confirmed)"),
     ("pm-5-2025, Penjelasan Pasal 3", "en", "Elucidation of Article 3 of Regulation of the Minister of Manpower "
-     "Number 5 of 2025 (its article numbering is not confirmed)"),  # every pinpoint word check takes has its English
+     "Number 5 of 2025 (article number not confirmed)"),  # every pinpoint word check takes has its English
     ("pm-10-2022, Pasal 3; ayat (4); Pasal 4 ayat (1) sampai ayat (3); pasal 5 angka 2; Paragraf 2", "en",
      "Article 3 and paragraph (4) and Article 4(1) to (3) and Article 5 number 2 and Paragraph 2 of Regulation "
      "of the Minister of Manpower Number 10 of 2022"),
@@ -589,10 +589,10 @@ def test_an_edition_that_takes_the_amendment_in_cites_the_text_as_amended(taken:
 @pytest.mark.parametrize(("source", "lang", "said"), [
     ("pm-5-2025, Pasal 5 Permenaker 10/2022 sebagaimana diubah", "en",
      "Article 5 of Regulation of the Minister of Manpower Number 10 of 2022 as amended by Regulation of the Minister "
-     "of Manpower Number 5 of 2025 (its article numbering is not confirmed)"),
+     "of Manpower Number 5 of 2025 (article number not confirmed)"),
     ("pm-5-2025, Pasal 3 ayat (2) huruf a Permenaker 10/2022 sebagaimana diubah; bpjs-tk", "id",
      "Pasal 3 ayat (2) huruf a Peraturan Menteri Ketenagakerjaan Nomor 10 Tahun 2022 sebagaimana telah diubah dengan "
-     "Peraturan Menteri Ketenagakerjaan Nomor 5 Tahun 2025 (penomoran pasalnya belum dapat dipastikan); ketentuan "
+     "Peraturan Menteri Ketenagakerjaan Nomor 5 Tahun 2025 (nomor pasal belum dapat dipastikan); ketentuan "
      "kepesertaan BPJS Ketenagakerjaan"),
     ("pm-5-2025", "en", "Regulation of the Minister of Manpower Number 5 of 2025"),  # no article cited: nothing unsure
     ("pm-10-2022, Pasal 5", "en", "Article 5 of Regulation of the Minister of Manpower Number 10 of 2022"),

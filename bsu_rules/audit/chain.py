@@ -223,7 +223,7 @@ class Verification:
     def __str__(self) -> str:
         if self.problem is not None:
             return str(self.problem)
-        return f"{self.decisions} decisions, chain intact"
+        return f"{self.decisions} decision{'' if self.decisions == 1 else 's'}, chain intact"
 
 
 class Verifier:

@@ -100,5 +100,5 @@ def _group(key: str, pins: list[str], base: str | None, glossary: Glossary, lang
         return name
     joined = (" dan " if lang == "id" else " and ").join(pinpoint(p, lang) for p in pins)
     unsure = "" if not glossary.legal_basis[key].articles_unconfirmed else \
-        " (penomoran pasalnya belum dapat dipastikan)" if lang == "id" else " (its article numbering is not confirmed)"
+        " (nomor pasal belum dapat dipastikan)" if lang == "id" else " (article number not confirmed)"
     return f"{joined} {name}{unsure}" if lang == "id" else f"{joined} of {name}{unsure}"
