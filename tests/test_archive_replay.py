@@ -1125,3 +1125,16 @@ def test_a_forged_input_hash_is_repeated_masked(tmp_path: Path, archive: Path) -
     reasons = [item.reason for item in replay(log, archive).items]
     assert reasons and all("input hash" in r and "3204125708940003" not in r and "418201004566507" not in r
                            for r in reasons), reasons
+
+
+def test_a_missing_snapshot_record_asks_for_the_key_only_when_it_was_not_given(tmp_path: Path, archive: Path) -> None:
+    log = tmp_path / "d.jsonl"
+    write_log(log, "bsu-2022", RECORDS[:1], key=KEY)
+    (reason,) = [item.reason for item in replay(log, archive).items]
+    assert reason.endswith("is needed, and the key the log was written with")
+    (reason,) = [item.reason for item in replay(log, archive, key=KEY).items]
+    assert reason.endswith("is needed (give it with --members)")
+    other = tmp_path / "other.jsonl"
+    other.write_text(json.dumps(RECORDS[1]) + "\n", "utf-8")
+    (reason,) = [item.reason for item in replay(log, archive, other, key=KEY).items]
+    assert reason.endswith("is needed (the snapshot given holds no such record)")

@@ -217,17 +217,19 @@ def iter_replay(log: str | Path, archive: str | Path, members: Members | None = 
     held: deque[ReplayItem] = deque()  # until the chain has judged their line and the one after
     recent: deque[tuple[Line, ReplayItem | None]] = deque(maxlen=3)  # a chain problem's suspect is among them
     seen = _Seqs()  # the seqs replayed identical so far
+    keyed = key_id(key) if key is not None else None  # the fingerprint of the key given
+    given = members is not None  # a snapshot given, whether or not it holds what a line needs
 
     def replayed(number: int) -> ReplayItem | None:
         """The replay of a line just read, replayed now if it was not asked for (``--seq``, ``--nik``)."""
         found = next(((ln, it) for ln, it in recent if ln.number == number), None)
         if found is None:
             return None
-        return found[1] if found[1] is not None else _replay_line(found[0], archive, snapshot, rulesets)
+        return found[1] if found[1] is not None else _replay_line(found[0], archive, snapshot, rulesets, keyed, given)
 
     for line in read_log(log):
         selected = _selected(line, nik, key, seqs)
-        item = _replay_line(line, archive, snapshot, rulesets) if selected else None
+        item = _replay_line(line, archive, snapshot, rulesets, keyed, given) if selected else None
         recent.append((line, item))
         chain.add(line, valid=item is not None and item.status is Status.IDENTICAL
                   and isinstance((item.logged or {}).get("engine"), str))
@@ -346,7 +348,9 @@ def _selected(line: Line, nik: str | None, key: str | bytes | None, seqs: Collec
 
 
 def _replay_line(line: Line, archive: str | Path, snapshot: dict[str, Member],
-                 rulesets: dict[str, RuleSet | ArchiveError]) -> ReplayItem:
+                 rulesets: dict[str, RuleSet | ArchiveError], keyed: str | None = None,
+                 given: bool = False) -> ReplayItem:
+    """One line replayed; ``keyed``: the fingerprint of the key given, ``given``: whether a snapshot was."""
     env, n = line.envelope, line.number
     if env is None or line.error is not None:
         return ReplayItem(n, Status.ERROR, reason=line.error or "not a log record")
@@ -374,8 +378,10 @@ def _replay_line(line: Line, archive: str | Path, snapshot: dict[str, Member],
         if env.get("pseudonym_key") is not None:
             return ReplayItem(n, Status.MISSING_INPUT, reason=f"the NIK is pseudonymised (key "
                               f"{_masked(str(env['pseudonym_key']))}): the member snapshot holding the record "
-                              f"with input hash {beside_hashes(mask_logged, digest, [digest])} is needed, and the "
-                              "key the log was written with",
+                              f"with input hash {beside_hashes(mask_logged, digest, [digest])} is needed"
+                              + (", and the key the log was written with" if keyed != env["pseudonym_key"] else
+                                 " (the snapshot given holds no such record)" if given else
+                                 " (give it with --members)"),
                               rules=ruleset, **head)
         if len(line.raw) > MAX_RECORD and _size(env["inputs"]) > MAX_RECORD:  # told before it is walked
             return ReplayItem(n, Status.ERROR, reason=f"the logged inputs are larger than a member record may be "
