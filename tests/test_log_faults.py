@@ -676,3 +676,24 @@ def test_a_key_file_that_is_a_device_or_huge_is_refused_without_reading_it(tmp_p
     said = capsys.readouterr().err
     told = "a device, not a regular file" if kind == "device" else "larger than 65,536 bytes"
     assert said.count(told) == 2 and "internal error" not in said, said
+
+
+def test_a_rechained_forgery_is_told_at_the_signed_line_it_changed(tmp_path: Path,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """Checkpoints at seq 16 and 32, line 5 forged and the chain re-hashed: told at line 16, the first signed
+    line that no longer matches (the change is at or before it), not at the log's end."""
+    signing, public = _keys(tmp_path)
+    log = tmp_path / "d.log"
+    assert main(_evaluate(log, "--signing-key", str(signing))) == 0
+    assert main(_evaluate(log, "--signing-key", str(signing), "--on", "2022-09-13")) == 0
+    sys.path.insert(0, str(ROOT / "tests"))
+    from test_audit_log import rechain
+
+    entries = [json.loads(line) for line in log.read_text("utf-8").splitlines()]
+    assert len(entries) == 32
+    entries[4]["decision"]["outcome"] = "eligible"
+    log.write_text("".join(rechain(entries)), "utf-8")
+    capsys.readouterr()
+    assert main(["verify", str(log), "--public-key", str(public), "--format", "json"]) == 1
+    problem = json.loads(capsys.readouterr().out)["problem"]
+    assert problem["line"] == 16 and "seq 16 is not the one signed" in problem["message"], problem

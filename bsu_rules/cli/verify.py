@@ -54,9 +54,10 @@ def run(args: argparse.Namespace) -> int:
         if found is not None and _MOVING.search(found) and attempt + 1 < _READINGS:
             with read_together(args.log):  # a writer between its lines and their checkpoint finishes: read again
                 continue
-        if found is not None:
+        if found is not None:  # told at the signed line that no longer matches, if that is it (line = seq, intact)
+            changed = _REWRITTEN.search(found)
             result = Verification(result.decisions, result.head_seq, result.head_hash,
-                                  Problem(result.head_seq, Code.UNSIGNED, found))
+                                  Problem(int(changed[1]) if changed else result.head_seq, Code.UNSIGNED, found))
         break
     problem = result.problem
     resume = _resume_at(args.log, problem.line) if problem is not None and problem.kind == "truncated" else None
@@ -83,6 +84,7 @@ _READINGS = 3
 """How often a log whose checkpoints and lines disagree as a running writer would leave them (a checkpoint
 past the lines read, lines not yet signed) is read: the log is read without its lock, which would hold
 the writers back for the whole reading."""
+_REWRITTEN = re.compile(r"the log's line with seq ([0-9]+) is not the one signed")
 _MOVING = re.compile(r"was signed, but the log ends at seq|^decisions after seq|^no checkpoint signed|"
                      r"^no signed checkpoints")
 
