@@ -199,23 +199,35 @@ def test_a_signing_writer_never_signs_over_a_rewritten_log(tmp_path: Path,
     assert main(_evaluate(honest, "--sign-unsigned")) == 2  # it means nothing without the key
 
 
+def _signed_twice(tmp_path: Path) -> tuple[Path, Path, Path]:
+    """A log of two signed runs (checkpoints at seq N and 2N): the signing key, the public key, the log."""
+    signing, public = _keys(tmp_path)
+    log = tmp_path / "d.log"
+    assert main(_evaluate(log, "--signing-key", str(signing))) == 0
+    assert main(_evaluate(log, "--signing-key", str(signing), "--on", "2022-09-13")) == 0
+    return signing, public, log
+
+
+def _forge(log: Path, index: int) -> None:
+    """Flip the outcome of the line at ``index`` (from 0) and re-hash the chain, as a forger who knows the
+    format but not the key would."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    from test_audit_log import rechain
+
+    entries = [json.loads(line) for line in log.read_text("utf-8").splitlines()]
+    decision = entries[index]["decision"]
+    decision["outcome"] = "eligible" if decision["outcome"] != "eligible" else "ineligible"
+    log.write_text("".join(rechain(entries)), "utf-8")
+
+
 @pytest.mark.parametrize("how", ["removed", "cut"])
 def test_a_rewritten_tail_whose_checkpoints_are_gone_is_not_signed_over(tmp_path: Path, how: str,
                                                                         capsys: pytest.CaptureFixture[str]) -> None:
     """A forger who rewrites the decisions after an earlier checkpoint and removes (or cuts) the later
     checkpoints leaves a tail no checkpoint covers: the next signing writer refuses it, as it refuses
     an unsigned tail, rather than vouch for it."""
-    signing, public = _keys(tmp_path)
-    log = tmp_path / "d.log"
-    assert main(_evaluate(log, "--signing-key", str(signing))) == 0
-    assert main(_evaluate(log, "--signing-key", str(signing), "--on", "2022-09-13")) == 0
-    sys.path.insert(0, str(ROOT / "tests"))
-    from test_audit_log import rechain
-
-    entries = [json.loads(line) for line in log.read_text("utf-8").splitlines()]
-    entries[N + 2]["decision"]["outcome"] = "eligible" if entries[N + 2]["decision"]["outcome"] != "eligible" \
-        else "ineligible"
-    log.write_text("".join(rechain(entries)), "utf-8")
+    signing, public, log = _signed_twice(tmp_path)
+    _forge(log, N + 2)
     checkpoints = checkpoints_path(log).read_bytes().splitlines(keepends=True)
     assert len(checkpoints) == 2  # one for each run: it signs the head once the run's decisions are in
     checkpoints_path(log).write_bytes(checkpoints[0] + (b"" if how == "removed" else checkpoints[1][:-20]))
@@ -682,17 +694,9 @@ def test_a_rechained_forgery_is_told_at_the_signed_line_it_changed(tmp_path: Pat
                                                                    capsys: pytest.CaptureFixture[str]) -> None:
     """Checkpoints at seq 16 and 32, line 5 forged and the chain re-hashed: told at line 16, the first signed
     line that no longer matches (the change is at or before it), not at the log's end."""
-    signing, public = _keys(tmp_path)
-    log = tmp_path / "d.log"
-    assert main(_evaluate(log, "--signing-key", str(signing))) == 0
-    assert main(_evaluate(log, "--signing-key", str(signing), "--on", "2022-09-13")) == 0
-    sys.path.insert(0, str(ROOT / "tests"))
-    from test_audit_log import rechain
-
-    entries = [json.loads(line) for line in log.read_text("utf-8").splitlines()]
-    assert len(entries) == 32
-    entries[4]["decision"]["outcome"] = "eligible"
-    log.write_text("".join(rechain(entries)), "utf-8")
+    _, public, log = _signed_twice(tmp_path)
+    assert len(log.read_text("utf-8").splitlines()) == 32
+    _forge(log, 4)
     capsys.readouterr()
     assert main(["verify", str(log), "--public-key", str(public), "--format", "json"]) == 1
     problem = json.loads(capsys.readouterr().out)["problem"]
