@@ -6,7 +6,6 @@ import contextlib
 import hashlib
 import json
 import os
-import shlex
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
@@ -27,8 +26,6 @@ from bsu_rules.glossary import (
     misamended,
     missing_entries,
 )
-from bsu_rules.members.raw import csv_header
-from bsu_rules.members.redact import hidden_path, hide_identifiers
 from bsu_rules.ruleset.checker import (
     FORMAT_TYPES,
     FORMAT_WORDS,
@@ -45,10 +42,10 @@ from bsu_rules.ruleset.checker import (
 )
 from bsu_rules.ruleset.diagnostics import Diagnostic, Severity, has_errors, nearest, nearest_name
 from bsu_rules.ruleset.editions import bundled_rules as bundled_rules  # also served from here
-from bsu_rules.ruleset.editions import in_force_during, none_for_year
 from bsu_rules.ruleset.expressions import MAX_GROUPED_DEPTH, Call, Name, Node, walk
 from bsu_rules.ruleset.files import RULE_FILE_LIMIT, UnsafePath, read_limited
 from bsu_rules.ruleset.lint import lint
+from bsu_rules.ruleset.misplaced import another_file, unreadable
 from bsu_rules.ruleset.misread import misread_values, schema_diagnostics
 from bsu_rules.ruleset.model import CheckedRule, RuleSet
 from bsu_rules.ruleset.param_types import months_wanted, parameter_type, value_type
@@ -103,34 +100,10 @@ def check_file(name: str | Path, *, archived: bool = False, logged: bool = False
     try:
         raw = read_limited(path, RULE_FILE_LIMIT)
     except UnsafePath as exc:
-        if path.is_dir():
-            return None, [_folder(path)]
-        if path.is_symlink():  # a link that leads nowhere, or round in a loop
-            target = hide_identifiers(os.readlink(path))
-            return None, [Diagnostic(str(path), 1, 1, Code.FILE, f"the rule file is a symbolic link to `{target}`, "
-                                     "which leads to no file (not there, or a loop of links)")]
-        if path.exists():
-            return None, [Diagnostic(str(path), 1, 1, Code.FILE, f"the rule file {exc}")]
-        known = sorted(p.stem for p in bundled_rules().glob("*.yaml"))
-        bare = Path(name).name == str(name) and Path(name).suffix not in (".yaml", ".yml")
-        then = in_force_during(str(name)) if bare else []
-        # for a year with no edition: the one in force; for a path: the rule file beside it, not a bundled one
-        folder = Path(name).parent
-        hint = then[0][0] if then else nearest(str(name), known) if bare else \
-            _beside(Path(name)) or (nearest(Path(name).stem, known) if folder.is_dir() else None)
-        said = none_for_year(str(name), then) + ("" if bare or folder.is_dir() else f"; there is no folder `{folder}`")
-        where = str(path) if path == Path(name) else str(name)  # an id: not the path it was looked for at
-        return None, [Diagnostic(where, 1, 1, Code.FILE_NOT_FOUND,
-                                 f"no rule file `{name}` (bundled: {', '.join(known)}){said}", suggestion=hint)]
-    located = read_yaml(raw, str(path)) if not raw.startswith(b"PAR1") else None  # Parquet: not YAML at all
-    ruled = located is not None and isinstance(located.data, dict) and {"rules", "ruleset"} & located.data.keys()
-    if located is None or (not ruled and _members(raw) is not None):  # a member file given first, or in its place
-        return None, [Diagnostic(str(path), 1, 1, Code.NOT_A_RULE_FILE, f"this is {_members(raw)}, not a rule "
-                                 "file: a command that decides takes the rule set first (bsu-rules evaluate "
-                                 f"bsu-2022 {hidden_path(str(name))})")]
-    if isinstance(located.data, dict) and "cases" in located.data and "rules" not in located.data:
-        return None, [Diagnostic(str(path), 1, 1, Code.NOT_A_RULE_FILE, "this is a rule test file, not a rule "
-                                 f"file: run `bsu-rules test {shlex.quote(hidden_path(str(name)))}`")]
+        return None, [unreadable(name, path, exc)]
+    located = read_yaml(raw, str(path))
+    if (other := another_file(raw, located.data, name, path)) is not None:  # a member or test file in its place
+        return None, [other]
     if located.diagnostics:
         return None, _once(located.diagnostics)
     if not located.values:  # nothing but blank lines and comments
@@ -150,39 +123,6 @@ def check_file(name: str | Path, *, archived: bool = False, logged: bool = False
         tables = check_tables(_valid_tables(located.data, exc), located, path)[1]  # their rows are told too
         return None, _once([*misread.values(), *found, *tables])
     return _RuleSetChecker(model, located, path, misread, archived).run()
-
-
-def _members(raw: bytes) -> str | None:
-    """What member file ``raw`` is (Parquet, CSV naming ``nik``, JSON records naming ``nik``), or None."""
-    if raw.startswith(b"PAR1"):
-        return "a Parquet file (member records?)"
-    first = next((line for line in raw[:1 << 16].removeprefix(b"\xef\xbb\xbf").splitlines() if line.strip()), b"")
-    if csv_header(first):
-        return "CSV text naming nik (member records)"
-    if first.lstrip()[:1] in (b"{", b"[") and b'"nik"' in first:
-        return "JSON naming nik (member records)"
-    return None
-
-
-def _beside(path: Path) -> str | None:
-    """For the path of a rule file that is not there, the one beside it probably meant: its name with the
-    other suffix (``.yml`` for ``.yaml``), or the nearest name in its folder (or in the folder nearest its
-    folder's name, when that is not there)."""
-    if not path.parent.is_dir():  # the folder mistyped too (`myrule/` for `myrules/`): the one beside it meant
-        try:
-            near = nearest(path.parent.name, [p.name for p in path.parent.parent.iterdir() if p.is_dir()])
-        except OSError:
-            near = None
-        if near is None:
-            return None
-        path = path.parent.parent / near / path.name
-    try:
-        files = sorted(p.name for p in path.parent.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
-    except OSError:  # a folder that cannot be listed
-        return None
-    stem = path.stem if path.suffix in (".yaml", ".yml") else path.name
-    meant = next((f for f in (f"{stem}.yaml", f"{stem}.yml") if f in files), None) or nearest(path.name, files)
-    return str(path.parent / meant) if meant else None
 
 
 def check_tables(refs: dict[str, TableRef], located: Located, path: Path) -> tuple[dict[str, Table], list[Diagnostic]]:
@@ -218,25 +158,6 @@ def _valid_tables(data: dict[str, Any], exc: ValidationError) -> dict[str, Table
         except ValidationError:
             continue
     return out
-
-
-def _folder(path: Path) -> Diagnostic:
-    """A folder given for a rule file: the rule file in it to give, or, for an archive entry of a
-    what-if (a manifest and no rule file), how its decisions are explained."""
-    try:
-        files = sorted(p for p in path.iterdir()
-                       if p.suffix in (".yaml", ".yml") and p.is_file() and not p.is_symlink())
-    except OSError:  # a folder that cannot be listed
-        files = []
-    if len(files) == 1:
-        return Diagnostic(str(path), 1, 1, Code.FILE, f"this is a folder, not a rule file: give the rule file in it, "
-                          f"`{files[0].name}`", suggestion=str(files[0]))  # a suggestion holding long digits is dropped
-    if not files and (path / "manifest.json").is_file():
-        return Diagnostic(str(path), 1, 1, Code.FILE, "this is the archive entry of a what-if, which holds no "
-                          "rule file: explain its decisions with `bsu-rules replay LOG --archive ARCHIVE --seq N "
-                          "--explain`, or give the rule file of the entry it was made from with the `--set`/`--table` "
-                          "options its manifest.json lists")
-    return Diagnostic(str(path), 1, 1, Code.FILE, "this is a folder, not a rule file: give a rule file (.yaml) in it")
 
 
 def _once(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
