@@ -24,8 +24,7 @@ from bsu_rules.decisions import Decision, canonical_json, mask_logged, mask_nik
 from bsu_rules.errors import Code, Diagnostic, InputError
 from bsu_rules.formatting import counted
 from bsu_rules.members.raw import bounded_lines, compressed
-from bsu_rules.members.redact import shortened
-from bsu_rules.nik import nik_issue
+from bsu_rules.members.redact import holds_nik, shortened
 
 VERSION = 1
 GENESIS = "0" * 64
@@ -497,21 +496,21 @@ def _nik_in(value: Any, at: str) -> str | None:
         item, where = stack.pop()
         if isinstance(item, dict):
             for key, inner in item.items():
-                if _holds_nik(key):
+                if _nik_held(key):
                     return f"{where} (a key)"
                 stack.append((inner, f"{where}.{key}"))
         elif isinstance(item, list):
             stack.extend((inner, f"{where}[{i}]") for i, inner in enumerate(item))
-        elif _holds_nik(item):
+        elif _nik_held(item):
             return where
     return None
 
 
-def _holds_nik(value: Any) -> bool:
+def _nik_held(value: Any) -> bool:
     text = value if isinstance(value, str) else str(value) if isinstance(value, int | float) else None
     if text is None or isinstance(value, bool) or (_PSEUDONYM.fullmatch(text) and not text.isdigit()):
         return False  # a sha256 of 64 decimal digits is never one the engine made
-    return any(nik_issue(run[i:i + 16]) is None for run in _SIXTEEN.findall(text) for i in range(len(run) - 15))
+    return any(holds_nik(run) for run in _SIXTEEN.findall(text))
 
 
 _PSEUDONYM = re.compile(r"[0-9a-f]{64}")

@@ -94,7 +94,7 @@ def beside_hashes(mask: Callable[[str], str], text: str, hashes: Iterable[str]) 
     digits, is masked as any text is; so is all of it, should ``mask`` leave out a hash's place. Only
     for text the engine writes about its hashes: a member's text holding a 64-hexadecimal word is
     masked as any text."""
-    kept = [h for h in dict.fromkeys(hashes) if _SHA256.fullmatch(h) and not _holds_nik(h)]
+    kept = [h for h in dict.fromkeys(hashes) if _SHA256.fullmatch(h) and not holds_nik(h)]
     words = re.compile("|".join(rf"(?<![0-9A-Za-z]){h}(?![0-9A-Za-z])" for h in kept) or "(?!)")
     found = list(words.finditer(text))
     if not found or _STAND_IN in text:
@@ -152,7 +152,7 @@ def _dates(text: str) -> bool:
         return False
     if len(digits) < 16:
         return True
-    if _holds_nik(digits):
+    if holds_nik(digits):
         return False
     return ":" not in text or not any(c in "123456789" for c in _DAY_DIGITS.sub("", text))  # ``…T00:00:00.000Z``
 
@@ -292,7 +292,7 @@ _SHA256 = re.compile(r"[0-9a-f]{64}")
 
 def _hidden_parts(path: str) -> str:
     shown = hide_identifiers(printable(path))  # a run across parts said whole first
-    if sum(c.isdigit() for c in _DATED.sub("", path)) < 10 and not _holds_nik("".join(filter(str.isdigit, path))):
+    if sum(c.isdigit() for c in _DATED.sub("", path)) < 10 and not holds_nik("".join(filter(str.isdigit, path))):
         return shown
     return "/".join(f"<{_marked(part) + n} digits>" if (n := sum(c.isdigit() for c in _LEFT_OUT.sub("", part)))
                     else part for part in shown.split("/"))
@@ -308,7 +308,7 @@ def _near_identifier(path: str, found: re.Match[str]) -> bool:
     (``IDENTIFIER``) runs into it across a slash: then the part is a path's part like any other. A run
     within the hash that makes no NIK is the hash's own (``beside_hashes``)."""
     return any(m.start() < found.end() + 1 and found.start() - 1 < m.end()
-               and not (found.start() <= m.start() and m.end() <= found.end() and not _holds_nik(m.group()))
+               and not (found.start() <= m.start() and m.end() <= found.end() and not holds_nik(m.group()))
                for m in IDENTIFIER.finditer(path))
 
 
@@ -317,7 +317,7 @@ _DATED = re.compile(r"(?<![0-9])(?:18|19|20)[0-9]{2}(?:[-_.](?:0[1-9]|1[0-2])(?:
 """A year from 1800 to 2099, alone or with its month and day, as file names hold them (``2022-10-01``)."""
 
 
-def _holds_nik(digits: str) -> bool:
+def holds_nik(digits: str) -> bool:
     """Whether 16 digits in a row of ``digits`` make a structurally valid NIK."""
     return any(nik_issue(digits[i:i + 16]) is None for i in range(len(digits) - 15))
 
