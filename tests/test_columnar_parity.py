@@ -115,3 +115,16 @@ def test_large_shuffled_batches(path: Path, data: st.DataObject, rng: Any) -> No
     decided = columnar.decide(members_to_arrow([records[i] for i in picks])).to_pylist()
     for i, got in zip(picks, decided, strict=True):
         assert got == want[i], f"{path.stem}: row of {records[i]}"
+
+
+def test_province_only_codes_read_alike() -> None:
+    """A province-only code is decided alike: DKI's ``3100`` in a PPKM area (all six listed), Jawa
+    Tengah's ``3300`` unknown there, in one batch with regencies."""
+    path = RULES / "bsu-2021.yaml"
+    records = [{**record, "work_regency_code": code} for record in [
+        {"nik": "3171012501900001", "birth_date": "1990-01-25", "citizenship": "WNI", "participant_category": "PU",
+         "employment_type": "private", "registered_on": "2019-01-01", "program_receipts": [],
+         "wages": [{"period": "2021-06", "amount": 3000000}]}] for code in ("3100", "3300", "3171", "3200")]
+    plan = plans(path, date(2021, 8, 10))[0]
+    assert [expected(plan, r)["rule:ppkm-area"] for r in records] == ["pass", "unknown", "pass", "unknown"]
+    assert_parity(path, date(2021, 8, 10), records)

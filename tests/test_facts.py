@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import dataclasses
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -283,6 +284,24 @@ def test_regency() -> None:
     assert regency("3100", umk) == "3100"  # DKI: every regency reads the province's row
     assert regency("3300", umk) == "3300" and regency(None, umk) is None
     assert regency("3374050311890100", umk) == "3374050311890100"  # ends in 00, but no area code: as it is
+
+
+def test_regency_of_a_province_whose_regencies_all_read_alike() -> None:
+    """A code naming a province only reads as its regencies do when the table lists every one of them
+    alike: DKI Jakarta's six are all PPKM areas in 2021, so ``3100`` is in the list whichever it is."""
+    areas = load_ruleset("bsu-2021").tables["ppkm_areas"]
+    assert regency("3100", areas) == "3101"
+    assert regency("3200", areas) is None  # Jawa Barat: some of its regencies are not listed
+    one_short = dataclasses.replace(areas, keys=areas.keys - {"3175"})
+    assert regency("3100", one_short) is None
+    umk = load_ruleset("bsu-2022").tables["minimum_wage"]
+    six = dict.fromkeys(("3101", "3171", "3172", "3173", "3174", "3175"), Decimal("4641854"))
+    same = dataclasses.replace(umk, keys=umk.keys | frozenset(six), values={**(umk.values or {}), **six})
+    assert regency("3100", same) == "3101"
+    unequal = dataclasses.replace(same, values={**(same.values or {}), "3175": Decimal("4641855")})
+    assert regency("3100", unequal) is None  # which row applies changes the value
+    bound = dataclasses.replace(same, bounds=same.bounds | {"3172"})
+    assert regency("3100", bound) is None  # a lower bound may hide a different value
 
 
 # --- round_up -------------------------------------------------------------------------------

@@ -339,6 +339,21 @@ def test_a_constant_criterion_is_proved_about_not_crashed_on(rules_copy: Path, c
     assert said in printed.out + printed.err and "internal error" not in printed.err
 
 
+def test_a_province_whose_regencies_a_table_lists_alike_is_proved_in_it(tmp_path: Path, capsys: Any) -> None:
+    """The solver reads ``regency`` as the evaluators do: DKI's ``3100`` is in 2021's PPKM annex (all six
+    DKI areas are listed), Jawa Tengah's ``3300`` is unknown there (some of its regencies are not)."""
+    properties = tmp_path / "p.yaml"
+    properties.write_text(
+        "ruleset: bsu-2021\nproperties:\n"
+        "  - name: dki\n    always: coalesce(member.work_regency_code, '') != '3100' or "
+        "regency(member.work_regency_code, table.ppkm_areas) in table.ppkm_areas\n"
+        "  - name: jateng\n    always: coalesce(member.work_regency_code, '') != '3300' or "
+        "not known(regency(member.work_regency_code, table.ppkm_areas) in table.ppkm_areas)\n", "utf-8")
+    main(["prove", "bsu-2021", "--on", "2021-08-10", "--properties", str(properties)])
+    out = capsys.readouterr().out
+    assert "proved     dki:" in out and "proved     jateng:" in out
+
+
 def test_symbolic_diff_of_an_edition_with_itself_is_empty() -> None:
     rs = load_ruleset("bsu-2022")
     regions, complete, _ = SymbolicDiff(rs, rs).regions()

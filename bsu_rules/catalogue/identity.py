@@ -14,6 +14,7 @@ from bsu_rules.bounds import AtLeast
 from bsu_rules.catalogue.definition import LEFT_OUT, Abstraction, Columnar, Function, LeftOut, Realized, Record
 from bsu_rules.catalogue.optional import cf, pl, symbols, z3
 from bsu_rules.members.model import NOT_SHOWN
+from bsu_rules.regencies import REGENCIES
 from bsu_rules.ruleset.types import BOOL, DATE, DECIMAL, INT, KEYSET, STR, Type, table_of
 
 if TYPE_CHECKING:
@@ -56,17 +57,35 @@ def province(regency_code: str | None) -> str | None:
 
 
 def regency(regency_code: str | None, areas: Any) -> str | None:
-    """A regency code as it is, or unknown where it names a province only (four characters ending in
-    ``00``: ``3200`` is Jawa Barat, the regency not given) and the table ``areas`` lists a regency of
-    that province: which of its rows applies is then not known. Where the table lists none (DKI
-    Jakarta's ``3100``, every regency under the province's row) the code stays, misses every
-    regency's row and reads the province's."""
+    """A regency code as it is, or, where it names a province only (four characters ending in ``00``:
+    ``3200`` is Jawa Barat, the regency not given) and the table ``areas`` lists a regency of that
+    province, the regency whose row any of them would read (``alike``), else unknown: which of its rows
+    applies is then not known. Where the table lists none (DKI Jakarta's ``3100`` in a minimum-wage
+    table, every regency under the province's row) the code stays, misses every regency's row and
+    reads the province's."""
     if regency_code is None or areas is None:
         return None
-    if len(regency_code) == 4 and regency_code.endswith(PROVINCE_ONLY) and \
-            regency_code[:2] in regency_provinces(areas.keys):
-        return None
+    if names_province(regency_code, areas):
+        return alike(areas, regency_code[:2])
     return regency_code
+
+
+def names_province(regency_code: str, areas: Any) -> bool:
+    """Whether a regency code names only a province of which the table ``areas`` lists a regency."""
+    return len(regency_code) == 4 and regency_code.endswith(PROVINCE_ONLY) and \
+        regency_code[:2] in regency_provinces(areas.keys)
+
+
+def alike(areas: Any, province: str) -> str | None:
+    """The first regency of a province where the table ``areas`` lists every one (``REGENCIES``) and
+    each reads the same (one value, none only a lower bound): whichever is the member's, it reads as
+    that one does (DKI Jakarta's six in 2021's PPKM areas); else None."""
+    codes = REGENCIES.get(province, ())
+    if not codes or not areas.keys.issuperset(codes) or not areas.bounds.isdisjoint(codes):
+        return None
+    if areas.values is not None and len({areas.values[c] for c in codes}) > 1:
+        return None
+    return codes[0]
 
 
 PROVINCE_ONLY = "00"
@@ -90,7 +109,7 @@ def highest_for(regency_code: str | None, areas: Any, default: Any) -> Any:
         return None
     if regency_code is None:
         keys: Iterable[str] = sorted(areas.keys)  # the bound rows named in order
-    elif regency(regency_code, areas) is not None:
+    elif not names_province(regency_code, areas):
         above = bounds.row(areas, regency_code[:2], default)
         own = bounds.row(areas, regency_code, above)
         if isinstance(own, AtLeast) and own is not above:
@@ -235,18 +254,27 @@ def _province_smt(args: list[Sym], strings: Strings) -> Sym:
 
 
 def _regency_smt(args: list[Sym], strings: Strings) -> Sym:
-    code, areas = args[0], regency_provinces(args[1].term.keys)
-    unknown = [code.term == strings.codes[text] for text in strings.texts
-               if len(text) == 4 and text.endswith(PROVINCE_ONLY) and text[:2] in areas]
-    return symbols.Sym("str", code.term, z3.And(code.known, z3.Not(z3.Or(unknown))) if unknown else code.known)
+    code, table = args[0], args[1].term
+    term, unknown = code.term, []
+    for text in strings.texts:
+        if names_province(text, table):
+            same, hit = alike(table, text[:2]), code.term == strings.codes[text]
+            if same is None:
+                unknown.append(hit)
+            else:  # a table key: among the texts
+                term = z3.If(hit, strings.codes[same], term)
+    return symbols.Sym("str", term, z3.And(code.known, z3.Not(z3.Or(unknown))) if unknown else code.known)
 
 
 def _regency_columnar(t: Type, args: list[Val]) -> Val:
     code, areas = args
     if code.is_const or areas.const is None:
         return cf.Val(t, const=None if areas.const is None else regency(code.const, areas.const))
-    expr = cf.typed(code)[0]
-    return cf.Val(t, expr=pl.when(_province_only(expr, areas.const.keys)).then(pl.lit(None, pl.String))
+    expr, table = cf.typed(code)[0], areas.const
+    same = {f"{p}{PROVINCE_ONLY}": one for p in sorted(regency_provinces(table.keys)) if (one := alike(table, p))}
+    if same:
+        expr = expr.replace(list(same), list(same.values()))
+    return cf.Val(t, expr=pl.when(_province_only(expr, table.keys)).then(pl.lit(None, pl.String))
                   .otherwise(expr), dtype=pl.String())
 
 
@@ -308,7 +336,7 @@ def _highest_smt(args: list[Sym], strings: Strings) -> Sym:
     term, bound = fallback, default.bound
     for text in strings.texts:  # the reading of each code, as ``highest_for`` reads it
         prefix = text[:2]
-        if regency(text, table) is not None:
+        if not names_province(text, table):
             key = text if text in rows else prefix if prefix in rows else None
             if key is None:
                 continue  # the default
@@ -369,8 +397,10 @@ DEFINITIONS = [
                                                          guard=False)(t, args)),
              inversion=None, smt=_province_smt),
     Function("regency", ((STR,), AREAS), STR,
-             "A regency code as it is; unknown when it names a province only (`3200`: the regency not given) and "
-             "the table lists a regency of that province, since which of its rows applies is then not known.",
+             "A regency code as it is; for a code naming a province only (`3200`: the regency not given) of which "
+             "the table lists a regency: the first of the province's regencies where the table lists every one of "
+             "them with one value (DKI Jakarta's six PPKM areas in 2021: any of them reads alike), else unknown, "
+             "since which of its rows applies is then not known.",
              "regency(member.work_regency_code, table.minimum_wage)", scalar=regency,
              columnar=Columnar(_regency_columnar), inversion=None, smt=_regency_smt, own_unknown=True),
     Function("highest_for", ((STR,), (table_of(DECIMAL),), (INT, DECIMAL)), DECIMAL,
