@@ -639,7 +639,8 @@ def test_a_connection_must_send_its_head_in_time_and_connections_are_capped(tmp_
         extra = [socket.create_connection(("127.0.0.1", port)) for _ in range(2)]
         for held in (idle, slow, *extra):
             held.settimeout(10)
-        assert extra[-1].recv(200).startswith(b"HTTP/1.1 503")  # the fourth connection
+        busy = extra[-1].recv(300)  # the fourth connection, told when to try again as a busy app tells it
+        assert busy.startswith(b"HTTP/1.1 503") and b"\r\nretry-after: 1\r\n" in busy
         answer = slow.recv(1000)
         assert answer.startswith(b"HTTP/1.1 408") and b'{"error":{"code":"time-limit","message":' in answer
         assert slow.recv(10) == b"" and idle.recv(10) == b""  # closed
@@ -997,7 +998,7 @@ def test_a_parameter_with_no_name_is_refused(server: httpx.Client) -> None:
     line = EXAMPLES.read_text("utf-8").splitlines()[0]
     for query in ("ruleset=bsu-2022&=x", "=&ruleset=bsu-2022"):
         error = assert_error(server.post(f"/v1/decisions?{query}", content=line), 400, "bad-parameter")
-        assert error["field"] == '""' and "no name" in error["message"] and "this path takes: hints" in error["message"]
+        assert error["field"] == "" and "no name" in error["message"] and "this path takes: hints" in error["message"]
     assert_error(server.get("/healthz?=x"), 400, "bad-parameter")
 
 
@@ -1014,6 +1015,16 @@ def test_a_control_character_or_direction_mark_from_the_client_is_escaped(server
     r = server.get("/v1/%E2%80%AEx")
     assert_error(r, 404, "not-found")
     assert "/v1/\\u202ex" in r.json()["error"]["message"] and "\u202e" not in r.json()["error"]["message"]
+
+
+def test_parameters_parted_by_a_semicolon_are_told_so(server: httpx.Client) -> None:
+    """``;`` between parameters (an old form some clients send) makes one value of them: its digits are
+    hidden (ten in all), and the message still names the edition meant and the separator."""
+    line = EXAMPLES.read_text("utf-8").splitlines()[0]
+    error = assert_error(server.post("/v1/decisions?ruleset=bsu-2022;on=2022-10-01", content=line), 404,
+                         "unknown-edition")
+    assert "`<12 digits>`" in error["message"] and "did you mean `bsu-2022`?" in error["message"]
+    assert error["message"].endswith("query parameters are separated by `&`, not `;`")
 
 
 @pytest.mark.parametrize("query", ["ruleset=", "ruleset", "ruleset=%20"])

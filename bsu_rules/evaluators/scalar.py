@@ -455,8 +455,10 @@ _SHA256 = re.compile(r"[0-9a-f]{64}").fullmatch
 def _not_a_hash(value: object) -> Exception:
     if type(value) is not str:
         return TypeError(f"input_sha256 is the record's sha256 as 64 hexadecimal digits, not {type(value).__name__}")
+    fault = "written in upper case: give it in lower case" if _SHA256(value.lower()) else \
+        f"{len(value)} characters" if len(value) != 64 else "a character that is not 0-9 or a-f"
     return ValueError(f"input_sha256 is the record's sha256 as 64 lower-case hexadecimal digits, not "
-                      f"{shortened(repr(value))}")
+                      f"{shortened(repr(value))} ({fault})")
 
 
 def _record(value: object, hints: object, input_sha256: str | None = None) -> Record:

@@ -152,10 +152,13 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None,
         rs = by_id.get(name)
         if rs is None:
             then = in_force_during(name, [(e, r.model.in_force) for e, r in by_id.items()])
-            hint = then[0][0] if then else nearest(name, sorted(by_id))  # for a year with no edition: one in force
+            hint = then[0][0] if then else nearest(name, sorted(by_id)) or next(  # for a year: one in force
+                (e for e in sorted(by_id) if name.startswith(e) and not name[len(e)].isalnum()), None)  # bsu-2022;on=
             raise ServiceError(404, Code.UNKNOWN_EDITION, f"no edition `{shortened(name)}` here (served: "
                                f"{', '.join(by_id)}){none_for_year(name, then)}"
-                               + (f"; did you mean `{hint}`?" if hint else ""), field=field)
+                               + (f"; did you mean `{hint}`?" if hint else "")
+                               + ("; query parameters are separated by `&`, not `;`" if ";" in name else ""),
+                               field=field)
         return rs
 
     deciding = anyio.CapacityLimiter(1)  # the process's one core of Python: requests decide in turn

@@ -44,12 +44,14 @@ def connection_cap(wanted: int) -> int:
     return wanted if soft == resource.RLIM_INFINITY else max(1, min(wanted, soft - _SPARE_FILES))
 
 
-def _answer(status: int, reason: str, code: Code, message: str) -> bytes:
-    """An answer written below the app, in the service's one error shape."""
+def _answer(status: int, reason: str, code: Code, message: str, retry: bool = False) -> bytes:
+    """An answer written below the app, in the service's one error shape (``retry``: with ``Retry-After: 1``,
+    as the app's own 503 has)."""
     body = json.dumps({"error": {"code": code.value, "message": message}}, ensure_ascii=False,
                       separators=(",", ":")).encode()  # written as the app writes its answers
     return (f"HTTP/1.1 {status} {reason}\r\ncontent-type: application/json\r\nconnection: close\r\n"
-            f"content-length: {len(body)}\r\n\r\n").encode() + body
+            + ("retry-after: 1\r\n" if retry else "")
+            + f"content-length: {len(body)}\r\n\r\n").encode() + body
 
 
 def guarded_protocol(head_seconds: float, max_connections: int) -> type[H11Protocol]:
@@ -61,7 +63,7 @@ def guarded_protocol(head_seconds: float, max_connections: int) -> type[H11Proto
     late = _answer(408, "Request Timeout", Code.TIME_LIMIT,
                    f"the request's head (its line and headers) did not arrive within {head_seconds:g} s")
     full = _answer(503, "Service Unavailable", Code.BUSY,
-                   f"the service holds {max_connections} connections, its most: try again shortly")
+                   f"the service holds {max_connections} connections, its most: try again shortly", retry=True)
 
     class Guarded(H11Protocol):
         _idle: asyncio.TimerHandle | None = None  # between answers: until the next request begins

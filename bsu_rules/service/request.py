@@ -135,7 +135,7 @@ def plain_query(request: Request) -> None:
                                                          else "a parameter with no name (`=…`) is refused")
                                + (f"; did you mean `{hint}`?" if hint else "")
                                + f" (this path takes: {', '.join(known) or 'no parameters'})",
-                               field=shortened(unknown) or '""')
+                               field=shortened(unknown))
     if twice := sorted({n for n in names if names.count(n) > 1}):
         raise ServiceError(400, Code.BAD_PARAMETER, f"{twice[0]}: given more than once", field=twice[0])
     on = request.query_params.get("on")
