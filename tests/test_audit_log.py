@@ -762,6 +762,20 @@ def test_a_key_file_that_is_the_standard_input_the_members_come_from_is_refused(
     assert piped.returncode == 0 and b"16 read = 16 decided + 0 rejected" in piped.stderr
 
 
+@pytest.mark.parametrize("command", ["evaluate", "batch"])
+def test_a_key_file_that_is_the_input_itself_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                        command: str) -> None:
+    """`--key-file m.jsonl` with `m.jsonl` the input made a member's record (a NIK, an account) the key,
+    known to all who hold the input: refused, however the two paths are written."""
+    members = tmp_path / "m.jsonl"
+    members.write_bytes(EXAMPLES.read_bytes())
+    out = ["--log", str(tmp_path / "log.jsonl")] if command == "evaluate" else ["--out", str(tmp_path / "o.parquet")]
+    assert main([command, "bsu-2022", str(members), *out, "--key-file", f"{tmp_path}/./m.jsonl"]) == 2
+    said = capsys.readouterr()
+    assert "also the input: give the key in a file of its own" in said.err and "3578" not in said.err + said.out
+    assert not (tmp_path / "log.jsonl").exists() and not (tmp_path / "o.parquet").exists()
+
+
 def test_a_key_is_taken_whole_or_refused_and_the_same_bytes_however_given(tmp_path: Path,
                                                                        monkeypatch: pytest.MonkeyPatch,
                                                                        capsys: pytest.CaptureFixture[str]) -> None:

@@ -13,6 +13,7 @@ import json
 import lzma
 import os
 import re
+import stat
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -1472,20 +1473,31 @@ def test_a_header_is_shown_without_identifiers_and_never_cut_mid_word(tmp_path: 
     assert re.search(r"does_not_know_\d+ and \d+ more \(rename them", err)
 
 
-@pytest.mark.parametrize("taken", ["d.parquet", "d.parquet.rejects.jsonl", "d.parquet.manifest.json", "missing/"])
+@pytest.mark.parametrize("taken", ["d.parquet", "d.parquet.rejects.jsonl", "d.parquet.manifest.json", "missing/",
+                                   "fifo", "file/"])
 def test_an_output_path_that_cannot_be_written_is_refused_before_any_work(
         tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, taken: str) -> None:
+    """A folder, a named pipe (a reader would wait on it for ever once a file took its place), a missing
+    folder or a file where the folder goes: refused, and nothing made or replaced."""
     write_population(tmp_path / "m.parquet", 20, 1, malformed=False)
-    out = tmp_path / ("missing/d.parquet" if taken == "missing/" else "d.parquet")
-    if taken != "missing/":
+    out = tmp_path / {"missing/": "missing/d.parquet", "file/": "file/d.parquet"}.get(taken, "d.parquet")
+    if taken == "fifo":
+        os.mkfifo(out)
+    elif taken == "file/":
+        out.parent.write_text("a file", "utf-8")
+    elif taken != "missing/":
         (tmp_path / taken).mkdir()
     monkeypatch.setattr(batch_run, "decide_parts", None)  # never reached
     assert main(["batch", "bsu-2022", str(tmp_path / "m.parquet"), "--out", str(out), "--quiet"]) == 2
     err = capsys.readouterr().err
-    said = f"{tmp_path / taken}: is a folder, not a file" if taken != "missing/" else \
-        f"{out}: the folder {out.parent} does not exist (--out)"
+    said = {"missing/": f"{out}: the folder {out.parent} does not exist (--out)",
+            "file/": f"{out}: the folder {out.parent} is a file, not a folder (--out)",
+            "fifo": f"{out}: is a named pipe (FIFO), not a regular file"}.get(
+        taken, f"{tmp_path / taken}: is a folder, not a file")
     assert said in err and ".partial-" not in err
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted({"m.parquet", taken.rstrip("/")} - {"missing"})
+    made = {"missing/": set(), "file/": {"file"}, "fifo": {"d.parquet"}}.get(taken, {taken})
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted({"m.parquet", *made})
+    assert taken != "fifo" or stat.S_ISFIFO(out.stat().st_mode)
 
 
 def test_an_output_folder_is_refused_as_docs_exit_codes_says(tmp_path: Path,

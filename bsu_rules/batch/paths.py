@@ -8,6 +8,7 @@ import hashlib
 import os
 import re
 import secrets
+import stat
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -19,7 +20,7 @@ except ImportError:  # Windows has no fcntl: there a run still writing is known 
     fcntl = None  # type: ignore[assignment]
 
 from bsu_rules.batch.guard import refuse_among_rules
-from bsu_rules.errors import InputError
+from bsu_rules.errors import InputError, file_kind
 
 FORMATS = (".parquet", ".jsonl", ".csv")
 
@@ -49,10 +50,18 @@ def writable(targets: dict[str, Path]) -> None:
     any work is done."""
     for option, path in targets.items():
         folder = path.parent
-        if path.is_dir():
+        try:
+            mode: int | None = path.stat().st_mode
+        except OSError:  # not there yet
+            mode = None
+        if mode is not None and stat.S_ISDIR(mode):
             raise InputError([(str(path), f"is a folder, not a file ({option})")])
+        if mode is not None and not stat.S_ISREG(mode):  # the run's file would take its place: a reader hangs
+            raise InputError([(str(path), f"is {file_kind(mode)}, not a regular file: the run puts a file of "
+                                          f"its own in its place; give a file's path ({option})")])
         if not folder.is_dir():
-            raise InputError([(str(path), f"the folder {folder} does not exist ({option})")])
+            said = "is a file, not a folder" if folder.exists() else "does not exist"
+            raise InputError([(str(path), f"the folder {folder} {said} ({option})")])
         if not os.access(folder, os.W_OK | os.X_OK):
             raise InputError([(str(path), f"the folder {folder} cannot be written ({option})")])
 

@@ -64,6 +64,9 @@ def pseudonym_key(args: argparse.Namespace) -> bytes | None:
             if _reads_standard_input(args) and _same_file(f.fileno(), 0):  # the first record would be the key
                 raise InputError([(path, "standard input, which the members are read from (`-`): give the key "
                                          "in a file of its own")])
+            if any(_is_file(f.fileno(), given) for given in _inputs(args)):  # the same, named as the input
+                raise InputError([(path, "also the input: give the key in a file of its own (its first line is a "
+                                         "record, known to all who hold the input)")])
             first = f.readline(1 << 16)
             if len(first) == 1 << 16 and not first.endswith(b"\n") and f.read(1):  # cut short: another key
                 raise InputError([(path, "the key's first line is longer than 65,536 bytes: a key is a line of "
@@ -75,9 +78,23 @@ def pseudonym_key(args: argparse.Namespace) -> bytes | None:
     return _key(os.fsencode(value).rstrip(b"\r\n"), f"${KEY_ENV}", "the key") if value else None  # its bytes, as given
 
 
-def _reads_standard_input(args: argparse.Namespace) -> bool:
+def _inputs(args: argparse.Namespace) -> list[str]:
+    """The inputs a command names (records, members, logs): ``-`` for standard input."""
     given = [*(getattr(args, "files", None) or ()), getattr(args, "input", None), getattr(args, "members", None)]
-    return "-" in given
+    return [g for g in given if isinstance(g, str)]
+
+
+def _reads_standard_input(args: argparse.Namespace) -> bool:
+    return "-" in _inputs(args)
+
+
+def _is_file(fd: int, path: str) -> bool:
+    """Whether ``path`` names the file open as ``fd`` (not ``-``; a path that cannot be looked at is not)."""
+    try:
+        a, b = os.fstat(fd), os.stat(path)
+    except (OSError, ValueError):
+        return False
+    return path != "-" and (a.st_dev, a.st_ino) == (b.st_dev, b.st_ino)
 
 
 def _same_file(fd: int, other: int) -> bool:
