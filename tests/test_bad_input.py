@@ -369,6 +369,7 @@ SLIPS = [("3.20412570894E+15", "nik: looks like a number a spreadsheet rewrote i
          (GOOD["nik"] + "\t", "nik: has a space after it: remove it"),
          (" " + GOOD["nik"] + " ", "nik: has a space before and after it: remove it"),
          (" 12345", "nik: has 6 characters, not 16"),
+         ("'" + GOOD["nik"], "nik: starts with an apostrophe, a spreadsheet's mark for text: remove it"),
          (GOOD["nik"][:8] + "\u200b" + GOOD["nik"][8:], "nik: has a character that is not shown (a zero-width space or "
                                                       "a control character) among its digits: remove it"),
          (GOOD["nik"][:8] + " \u200b" + GOOD["nik"][8:], "nik: has a character that is not shown (a zero-width space "
@@ -382,7 +383,8 @@ SLIPS = [("3.20412570894E+15", "nik: looks like a number a spreadsheet rewrote i
 
 
 @pytest.mark.parametrize(("nik", "says"), SLIPS, ids=["scientific", "decimals", "before", "after", "both", "short",
-                                                      "hidden", "hidden-and-space", "wide-and-space", "other-digits"])
+                                                      "apostrophe", "hidden", "hidden-and-space", "wide-and-space",
+                                                      "other-digits"])
 def test_a_nik_a_spreadsheet_or_a_space_changed_is_told_so_alike(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                                                   rs2022: RuleSet, nik: str, says: str) -> None:
     """In evaluate, batch (JSON lines and CSV) and the API, the NIK never shown."""

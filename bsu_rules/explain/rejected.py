@@ -72,6 +72,7 @@ _SAY: dict[str, dict[str, str]] = {
                              "teks dan isi angkanya lagi",
         "other digits": "{label} ditulis dengan angka selain 0-9 (misalnya angka beraksara Arab atau angka lebar "
                         "penuh): tulis dengan angka 0-9",
+        "apostrophe": "{label} diawali tanda petik, tanda teks dari lembar kerja: hapus tanda petiknya",
         "space before": "{label} diawali spasi: hapus spasinya",
         "space after": "{label} diakhiri spasi: hapus spasinya",
         "space before and after": "{label} diawali dan diakhiri spasi: hapus spasinya",
@@ -126,6 +127,7 @@ _SAY: dict[str, dict[str, str]] = {
                              "digits again",
         "other digits": "{label} is written in digits other than 0-9 (Arabic-Indic or full-width digits, for "
                         "instance): write it with 0-9",
+        "apostrophe": "{label} starts with an apostrophe, a spreadsheet's mark for text: remove it",
         "space before": "{label} has a space before it: remove it",
         "space after": "{label} has a space after it: remove it",
         "space before and after": "{label} has a space before and after it: remove it",
@@ -294,7 +296,8 @@ def _field(path: str, record: Any, lang: str, g: Glossary) -> str:
         if path == "bank_account.number":  # as ``secret_problem`` says it
             return w[account_slip(value) or "account"].format(label=label)
         if slip := secret_slip(value):
-            return w[slip if slip in ("scientific", "decimals", "hidden", "other digits") else f"space {slip}"].format(
+            return w[slip if slip in ("scientific", "decimals", "hidden", "other digits", "apostrophe")
+                     else f"space {slip}"].format(
                 label=label)
         return w["length"].format(label=label, n=len(value), s="" if len(value) == 1 else "s") if len(value) != 16 \
             else w["digit"].format(label=label)

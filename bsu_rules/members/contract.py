@@ -260,6 +260,8 @@ _DECIMALS = re.compile(r"[0-9]{16}[.,]0+")
 
 
 HIDDEN = "has a character that is not shown (a zero-width space or a control character) among its digits: remove it"
+APOSTROPHE = "starts with an apostrophe, a spreadsheet's mark for text: remove it"
+_APOSTROPHE = re.compile(r"['\u2018\u2019][0-9]{16}")
 OTHER_DIGITS = "is written in digits other than 0-9 (Arabic-Indic or full-width digits, for instance): write it " \
     "with 0-9"
 
@@ -286,13 +288,16 @@ def unseen(value: str, pattern: str | None) -> bool:
 def secret_slip(text: str) -> str | None:
     """How a NIK or an account number of digits was changed on its way, if in a known way:
     ``scientific`` (a spreadsheet wrote the number in scientific notation, 3.2E+15), ``decimals`` (with a
-    decimal part of zeros, ``3204125708940003.0``), ``other digits``
+    decimal part of zeros, ``3204125708940003.0``), ``apostrophe`` (a spreadsheet's mark for text before
+    its 16 digits, ``'3204125708940003``), ``other digits``
     (``٣٢٠٤…``), ``before``, ``after`` or ``before and after`` (a space around its 16 digits), ``hidden``
     (a character not shown, such as a zero-width space, among them); None otherwise."""
     if _SCIENTIFIC.fullmatch(text.strip()):
         return "scientific"
     if _DECIMALS.fullmatch(text.strip()):
         return "decimals"
+    if _APOSTROPHE.fullmatch(text):
+        return "apostrophe"
     if in_other_digits(text, "[0-9]{16}"):
         return "other digits"
     bare = text.strip()
@@ -325,6 +330,8 @@ def secret_problem(path: str, text: str) -> str:
         return DECIMALS
     if slip == "hidden":
         return HIDDEN
+    if slip == "apostrophe":
+        return APOSTROPHE
     if slip == "other digits":
         return OTHER_DIGITS
     if slip:
