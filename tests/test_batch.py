@@ -1916,3 +1916,25 @@ def test_a_parquet_name_not_utf8_is_decided_and_explained(tmp_path: Path, capsys
     out = capsys.readouterr().out
     assert "Row 4 of" in out and "batch outcome: not eligible" in out
 
+
+
+@pytest.mark.parametrize("suffix", [".parquet", ".jsonl"])
+def test_a_field_no_record_holds_is_warned_once(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                suffix: str) -> None:
+    """An export that left out the wages column decides every member undetermined on the wage ceiling: the
+    run says why, once; an event date (null: no such event) and a field held by some record are not warned."""
+    write_population(tmp_path / "m.parquet", 300, 1, malformed=False)
+    table = pq.read_table(tmp_path / "m.parquet").drop(["wages"])
+    source = tmp_path / f"no-wages{suffix}"
+    if suffix == ".parquet":
+        pq.write_table(table, source)
+    else:
+        source.write_text("".join(json.dumps({k: v for k, v in r.items() if v is not None}, default=str) + "\n"
+                                  for r in table.to_pylist()), "utf-8")
+    assert main(["batch", "bsu-2022", str(source), "--out", str(tmp_path / "d.parquet"), "--quiet"]) == 0
+    err = capsys.readouterr().err
+    assert err.count("warning") == 1 and f"{source}: no record holds wages (the column is missing or empty)" in err
+    assert pc.sum(pc.equal(pq.read_table(tmp_path / "d.parquet")["outcome"], "eligible")).as_py() in (None, 0)
+    assert main(["batch", "bsu-2022", str(tmp_path / "m.parquet"), "--out", str(tmp_path / "e.parquet"),
+                 "--quiet"]) == 0
+    assert "warning" not in capsys.readouterr().err

@@ -55,6 +55,7 @@ from bsu_rules.decisions import Outcome
 from bsu_rules.errors import on_path
 from bsu_rules.evaluators.scalar import Plan
 from bsu_rules.members.arrow import MEMBER_SCHEMA
+from bsu_rules.members.model import EVENT_DATES
 from bsu_rules.ruleset.loader import load_ruleset
 from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.ruleset.overrides import Reform, override_options
@@ -224,6 +225,9 @@ class Counts:
     """Whether the manifest is in place: the run's files are complete, whatever comes after."""
     spooled: int | None = None
     """A text input's rows parsed so far, before any is decided (None: a Parquet input, read as decided)."""
+    blank: list[str] = field(default_factory=list)
+    """The fields the rules read that no row read held (null or absent in every one): unknown for every
+    record, and every criterion reading them with it (an event date, whose null means no event, never)."""
 
     @property
     def holds(self) -> bool:
@@ -281,7 +285,8 @@ def run_batch(ruleset: str | Path | RuleSet | Callable[[], RuleSet], source: str
                 try:
                     plan = _ruleset(ruleset).plan(on)
                     distinct(source, {"--out": output, "--rejects": rejects}, plan.ruleset.files())
-                    unread = unchecked(table_plan(plan, engine or default_engine()).fields)  # compiled while scanning
+                    read_fields = table_plan(plan, engine or default_engine()).fields  # compiled while scanning
+                    unread, held = unchecked(read_fields), sorted({f.split(".")[0] for f in read_fields} - EVENT_DATES)
                     decide = functools.partial(decide_parts, plan, engine=engine, key=RUN_KEY if key is None else key)
                     settled = scanning.submit(lambda: settle(scan.result().picked, lambda t: decide(t)[0]))
                     input_sha256 = scanning.submit(file_sha256, source)  # for the manifest, meanwhile
@@ -289,6 +294,7 @@ def run_batch(ruleset: str | Path | RuleSet | Callable[[], RuleSet], source: str
                     if reader.format != ".parquet":
                         progress = None  # reported while spooling
                     outcomes: Counter[str] = Counter()
+                    nulls: Counter[str] = Counter()  # of the fields read, in the rows read
                     with Writer(out_tmp, DECISION_SCHEMA, DICTIONARY, shown=output) as final, \
                             Writer(rejects_tmp, REJECT_SCHEMA, shown=rejects) as rejected:
                         for chunk, (good, bad) in _decided(_reported(chunks, progress), plan, engine, key):
@@ -299,8 +305,10 @@ def run_batch(ruleset: str | Path | RuleSet | Callable[[], RuleSet], source: str
                             final.write(good)
                             rejected.write(bad)
                             counts.read += chunk.table.num_rows
+                            nulls.update({name: chunk.table.column(name).null_count for name in held})
                             counts.decided, counts.rejected = final.rows, rejected.rows
                     counts.duplicates = _result(settled).num_rows
+                    counts.blank = [name for name in held if counts.read and nulls[name] == counts.read]
                     _result(input_sha256)
                     reader.unchanged()  # every read done: from the file opened, or nothing is committed
                 except BaseException:

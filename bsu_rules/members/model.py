@@ -316,6 +316,10 @@ class BankAccount(_Strict):
     holder_name: StrictStr | None = None
 
 
+EVENT_DATES = frozenset({"membership_ended_on", "deceased_on"})
+"""The member's event dates: null means no such event is recorded, not unknown."""
+
+
 class Member(_Strict):
     """One BPJS Ketenagakerjaan participant. Absent or null = unknown; an empty list = none.
 
