@@ -700,3 +700,61 @@ def test_an_unlikely_amount_names_the_middle_amount_in_whole_rupiah(tmp_path: Pa
                  f"minimum_wage={tmp_path / 'mw.csv'}"]) == 0
     err = capsys.readouterr().err
     assert "is 47983120, over five times the table's middle amount (" in err and "digits>)" not in err
+
+
+PPKM_WORKER = {**SITI, "nik": "1171014107900001", "work_regency_code": "1171",  # Kota Banda Aceh, not listed
+               "wages": [{"period": "2021-06", "amount": 3_000_000}],
+               "contributions": [{"period": "2021-06", "amount": 100, "paid_on": "2021-06-10"}]}
+
+
+def test_a_table_read_as_complete_for_a_run_decides_what_it_does_not_list(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """2021's PPKM table is incomplete (`unlisted: unknown`): a replacement keeps that, and a code it does not
+    list stays undetermined; `--set table.ppkm_areas.unlisted=absent` reads it as complete (the rule file's
+    own advice), in the reform's hash, its banner, both evaluators and the archive."""
+    base, on = load_ruleset("bsu-2021"), date(2021, 8, 10)
+    replaced = reform_of(base, [], [f"ppkm_areas={ROOT / 'rules/tables/ppkm-areas-2021.csv'}"])
+    complete = reform_of(base, ["table.ppkm_areas.unlisted=absent"], [])
+    assert complete.sha256 not in (base.sha256, replaced.sha256)
+    member = parse_member(PPKM_WORKER)
+    assert replaced.plan(on).decide(member).rule("ppkm-area").outcome.value == "unknown"
+    assert complete.plan(on).decide(member).rule("ppkm-area").outcome.value == "fail"
+    assert base.tables["ppkm_areas"].unlisted_unknown  # the rule set itself is untouched
+    records, log, archive = tmp_path / "m.jsonl", tmp_path / "d.jsonl", tmp_path / "a"
+    records.write_text(json.dumps(PPKM_WORKER) + "\n", "utf-8")
+    given = ["--on", "2021-08-10", "--set", "table.ppkm_areas.unlisted=absent"]
+    assert main(["evaluate", "bsu-2021", str(records), *given, "--format", "text", "--lang", "en"]) == 0
+    out, err = capsys.readouterr()
+    assert "(list of PPKM level 3 and 4 areas in Annex I: a code it does not list is not in it)" in out
+    assert "what-if --set table.ppkm_areas.unlisted=absent: sha256 " in err
+    assert main(["batch", "bsu-2021", str(records), *given, "--out", str(tmp_path / "o.parquet"), "--quiet"]) == 0
+    import pyarrow.parquet as pq
+
+    assert pq.read_table(tmp_path / "o.parquet").select(["outcome", "failed"]).to_pylist() == [
+        {"outcome": "ineligible", "failed": ["ppkm-area"]}]
+    assert main(["evaluate", "bsu-2021", str(records), *given, "--log", str(log), "--full-nik",
+                 "--archive", str(archive)]) == 0
+    from bsu_rules.audit.rerun import replay
+
+    report = replay(log, archive)
+    assert report.ok and report.counts["identical"] == 1, report.summary()
+
+
+@pytest.mark.parametrize(("given", "said"), [
+    ("table.ppkm_area.unlisted=absent", "unknown table `ppkm_area` in bsu-2021; did you mean "
+                                        "`table.ppkm_areas.unlisted`?"),
+    ("table.ppkm_areas.partial=false", "a table is replaced with --table ppkm_areas=FILE"),
+    ("table.ppkm_areas.unlisted@2021-09-01=absent", "undated"),
+    ("table.ppkm_areas.unlisted=complete", "is `absent` (a key the table does not list is not in it) or `unknown`")])
+def test_what_a_table_does_not_list_is_set_only_as_absent_or_unknown(given: str, said: str) -> None:
+    (error,) = errors(load_ruleset("bsu-2021"), [given])
+    assert said in error
+
+
+def test_a_list_parameter_set_empty_is_shown_as_none(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    member = tmp_path / "siti.json"
+    member.write_text(json.dumps(SITI), "utf-8")
+    for lang, none in (("en", "= none)"), ("id", "= tidak ada)")):
+        assert main(["evaluate", "bsu-2022", str(member), "--set", "state_banks=[]", "--format", "text",
+                     "--lang", lang]) in (0, 1)
+        assert capsys.readouterr().out.splitlines()[1].endswith(none)

@@ -224,8 +224,8 @@ def say_warned(ruleset: RuleSet, who: str = "bsu-rules") -> None:
 def add_reform_options(p: argparse.ArgumentParser) -> None:
     """``--set NAME[@DATE]=VALUE`` and ``--table NAME=FILE``: a reform without editing the rule file."""
     p.add_argument("--set", action="append", default=[], metavar="NAME[@DATE]=VALUE", dest="sets",
-                   help="override a parameter (or benefit.amount/monthly/months/instalments) for this run; from DATE "
-                        "if given")
+                   help="override a parameter (or benefit.amount/monthly/months/instalments, or "
+                        "table.NAME.unlisted=absent|unknown) for this run; from DATE if given")
     p.add_argument("--table", action="append", default=[], metavar="NAME=FILE", dest="tables",
                    help="replace a table by a CSV file with the same columns for this run")
 

@@ -46,6 +46,8 @@ _W: dict[str, dict[str, str]] = {
         "subject": "Peserta dengan NIK {}", "programme": "Program", "date": "Tanggal keputusan",
         "what_if": "SIMULASI, bukan keputusan program: aturan diubah untuk perhitungan ini ({})",
         "since": "{} sejak {}", "replaced": "tabel {} diganti",
+        "unlisted_absent": "{}: kode yang tidak tercantum tidak termasuk di dalamnya",
+        "unlisted_unknown": "{}: kode yang tidak tercantum belum diketahui (tabel tidak lengkap)", "none": "tidak ada",
         "as_of": "Data per", "benefit": "Bantuan", "channel": "Penyaluran", "priority": "Prioritas",
         "flags": "Perlu diperiksa", "reasons": "Alasan", "criteria": "Kriteria", "legend": "Keterangan",
         "notes": "Dasar hukum", "notes_policy": "Dasar hukum dan sumber kebijakan",
@@ -82,6 +84,8 @@ _W: dict[str, dict[str, str]] = {
         "subject": "Participant with NIK {}", "programme": "Programme", "date": "Decision date",
         "what_if": "WHAT-IF, not a decision of the programme: the rules were changed for this run ({})",
         "since": "{} from {}", "replaced": "table {} replaced",
+        "unlisted_absent": "{}: a code it does not list is not in it",
+        "unlisted_unknown": "{}: a code it does not list is unknown (the table is incomplete)", "none": "none",
         "as_of": "Data as of", "benefit": "Benefit", "channel": "Payment", "priority": "Priority",
         "flags": "Needs review", "reasons": "Reasons", "criteria": "Criteria", "legend": "Key",
         "notes": "Legal basis", "notes_policy": "Legal basis and policy sources",
@@ -207,6 +211,10 @@ class _Context:
             if "table" in o:
                 said.append(self.w["replaced"].format(self.g.label(f"table.{o['table']}", self.lang)))
                 continue
+            if o["set"].startswith("table."):  # ``table.NAME.unlisted``
+                table = self.g.label(o["set"].rsplit(".", 1)[0], self.lang)
+                said.append(self.w[f"unlisted_{o['value']}"].format(table))
+                continue
             change = f"{self._override_label(o['set'])} = {self._override_value(o['set'], o['value'])}"
             said.append(self.w["since"].format(change, format_date(date.fromisoformat(o["since"]), self.lang))
                         if o.get("since") else change)
@@ -224,7 +232,7 @@ class _Context:
                 ", ".join(map(rupiah, value)) if isinstance(value, list) else rupiah(value)
         else:
             shown = self.g.show(name if name == "as_of" else f"param.{name}", value, self.lang, self.places)
-        return hide_identifiers(shown)
+        return hide_identifiers(shown or self.w["none"])  # an empty list: none
 
     def verdict(self) -> str:
         text = self.w[self.d.outcome.value]

@@ -75,6 +75,8 @@ def override_option(o: dict[str, Any]) -> str:
     """One override as the option that makes it, quoted for a shell (see ``override_options``)."""
     if "table" in o:
         return f"--table {o['table']}=<sha256 {o['sha256'][:12]}>"
+    if o["set"].startswith("table."):
+        return f"--set {o['set']}={o['value']}"
     return "--set " + shlex.quote(f"{o['set']}{'@' + o['since'] if o.get('since') else ''}={_text(o['value'])}")
 
 
@@ -174,6 +176,7 @@ def apply_overrides(ruleset: RuleSet, overrides: list[Override], base_dir: Path 
     as_of = ruleset.model.as_of
     canonical: list[dict[str, Any]] = []
     unchanged: list[str] = []  # what gives the rule file's own value: warned, as it changes nothing
+    reading: dict[str, tuple[Override, str]] = {}  # a table's ``unlisted``, by table
     for o in overrides:
         where = o.option
         if o.kind == "table":
@@ -181,8 +184,14 @@ def apply_overrides(ruleset: RuleSet, overrides: list[Override], base_dir: Path 
             if table is not None:
                 tables[o.name] = table
                 canonical.append({"table": o.name, "sha256": table.sha256})
-                unchanged += [f"{where}: the file holds the rows the rule file's table holds"] * _same_rows(
-                    ruleset.tables[o.name], table)
+                unchanged += [f"{where}: the file holds the rows the rule file's table holds"] * (_same_rows(
+                    ruleset.tables[o.name], table) and o.name not in reading)  # sets come first (``_in_order``)
+            continue
+        if o.name.startswith("table."):  # what a key the table does not list means in this run
+            unlisted = _unlisted(ruleset, o, problems)
+            if unlisted is not None:
+                reading[o.name.split(".")[1]] = (o, unlisted)
+                canonical.append({"set": o.name, "value": unlisted})
             continue
         value = read_value(o.text, where, problems, unit_of(ruleset, o.name))
         if value is BAD:
@@ -224,6 +233,10 @@ def apply_overrides(ruleset: RuleSet, overrides: list[Override], base_dir: Path 
             params[o.name] = new
             canonical.append({"set": o.name, "since": o.since and o.since.isoformat(), "value": _jsonable(value)})
             unchanged += [f"{where}: the rule file already has this value"] * _has_already(ruleset, o, value)
+    for name, (o, unlisted) in reading.items():  # on the table the run reads: the rule file's, or its replacement
+        tables[name] = replace(tables[name], ref=tables[name].ref.model_copy(update={"unlisted": unlisted}))
+        unchanged += [f"{o.option}: the rule file's table already reads so"] * (
+            ruleset.tables[name].ref.unlisted == unlisted)
     model_changes: dict[str, Any] = {"parameters": params, "as_of": as_of}
     if benefit:
         new_benefit = checked_benefit(ruleset.model.benefit, benefit, problems)
@@ -245,6 +258,32 @@ def apply_overrides(ruleset: RuleSet, overrides: list[Override], base_dir: Path 
                     overrides=tuple(canonical), warnings=warnings, given=tuple(overrides))
     told = _check(reform, overrides)
     return replace(reform, warnings=warnings + told, _plans={}) if told else reform
+
+
+UNLISTED = ("absent", "unknown")
+"""What a key a table does not list may mean (a table's ``unlisted``)."""
+
+
+def _unlisted(ruleset: RuleSet, o: Override, problems: list[Diagnostic]) -> str | None:
+    """``--set table.NAME.unlisted=absent`` (a replacement that lists every key: one it does not list is not
+    in it) or ``=unknown`` (an incomplete one); None, with the problem, for anything else."""
+    _, name, key = (*o.name.split(".", 2), "", "")[:3]
+    value = o.text.strip().strip("'\"")
+    if name not in ruleset.tables:
+        near = nearest(name, ruleset.tables)
+        problems.append(diag(o.option, Code.UNKNOWN_NAME, f"unknown table `{name}` in {ruleset.id}",
+                             near and f"table.{near}.unlisted"))
+    elif key != "unlisted" or o.since is not None:
+        problems.append(diag(o.option, Code.BAD_OVERRIDE, f"a table is replaced with --table {name}=FILE; --set "
+                             f"table.{name}.unlisted=absent (or unknown), undated, says what a key it does not "
+                             "list means"))
+    elif value not in UNLISTED:
+        problems.append(diag(o.option, Code.INVALID_VALUE, f"table.{name}.unlisted is `absent` (a key the table "
+                             "does not list is not in it) or `unknown` (the table is incomplete), not "
+                             f"`{hide_typed(value[:40])}`", nearest(value, UNLISTED)))
+    else:
+        return value
+    return None
 
 
 def _has_already(ruleset: RuleSet, given: Override, value: Any) -> bool:
