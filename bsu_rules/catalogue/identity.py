@@ -288,6 +288,8 @@ def _highest_columnar(t: Type, args: list[Val]) -> Val:
     values = table.values  # a table is never empty
     peaks = {p: max(values[k] for k in keys) for p, keys in province_keys(table.keys).items()}
     target = cf.common(cf.Val(t, const=max(values.values(), key=cf.scale_of)), default)[1]
+    if default.is_const and not code.is_const:
+        return _highest_by_code(t, c, table, default.const, target)
     d = cf.typed(default)[0].cast(target)
 
     def lookup(key: pl.Expr, mapping: dict[str, Any]) -> pl.Expr:
@@ -316,6 +318,31 @@ def _highest_columnar(t: Type, args: list[Val]) -> Val:
     if not default.is_const:
         found = pl.when(cf.typed(default)[0].is_null()).then(pl.lit(None, target)).otherwise(found)
     return cf.Val(t, expr=found, dtype=target, bound=bound)
+
+
+def _highest_by_code(t: Type, code: pl.Expr, table: Any, default: Any, target: Any) -> Val:
+    """``highest_for`` of a code column and a constant default: the scalar function's answer for each distinct
+    code (a column holds a few hundred at most; each worked out once per plan), looked up row by row."""
+    found: dict[str | None, Any] = {}
+
+    def read(codes: Any, bound: bool) -> Any:
+        distinct = codes.unique().to_list()
+        if len(found) + len(distinct) > 65_536:  # codes no contract allows: kept from growing without end
+            found.clear()
+        for each in distinct:
+            if each not in found:
+                found[each] = highest_for(each, table, default)
+        said = [found[each] for each in distinct]
+        mapped = [isinstance(v, AtLeast) for v in said] if bound else \
+            [v.value if isinstance(v, AtLeast) else v for v in said]
+        dtype = pl.Boolean() if bound else target
+        return codes.replace_strict(pl.Series(distinct, dtype=pl.String), pl.Series(mapped, dtype=dtype, strict=False),
+                                    return_dtype=dtype)
+
+    value = code.map_batches(lambda codes: read(codes, False), return_dtype=target)
+    bound = code.map_batches(lambda codes: read(codes, True), return_dtype=pl.Boolean()) \
+        if table.bounds or isinstance(default, AtLeast) else None
+    return cf.Val(t, expr=value, dtype=target, bound=bound)
 
 
 def _province_only(code: pl.Expr, keys: frozenset[str]) -> pl.Expr:
