@@ -323,16 +323,15 @@ def _highest_columnar(t: Type, args: list[Val]) -> Val:
 def _highest_by_code(t: Type, code: pl.Expr, table: Any, default: Any, target: Any) -> Val:
     """``highest_for`` of a code column and a constant default: the scalar function's answer for each distinct
     code (a column holds a few hundred at most; each worked out once per plan), looked up row by row."""
-    found: dict[str | None, Any] = {}
+    kept: list[dict[str | None, Any]] = [{}]  # replaced, never cleared: two chunks are decided at once
 
     def read(codes: Any, bound: bool) -> Any:
         distinct = codes.unique().to_list()
+        found = kept[0]
         if len(found) + len(distinct) > 65_536:  # codes no contract allows: kept from growing without end
-            found.clear()
-        for each in distinct:
-            if each not in found:
-                found[each] = highest_for(each, table, default)
-        said = [found[each] for each in distinct]
+            found = kept[0] = {}
+        said = [found[each] if each in found else found.setdefault(each, highest_for(each, table, default))
+                for each in distinct]
         mapped = [isinstance(v, AtLeast) for v in said] if bound else \
             [v.value if isinstance(v, AtLeast) else v for v in said]
         dtype = pl.Boolean() if bound else target
