@@ -198,3 +198,19 @@ def test_nested_conditionals_grow_the_code_linearly(tmp_path: Path) -> None:
     assert len(plan.core.source.splitlines()) < 400  # type: ignore[attr-defined]  # each branch written once
     for member in EXAMPLES:
         assert plan.core(member) == closures(plan, member)
+
+
+def test_a_field_or_a_call_computed_where_it_can_be_read_is_not_computed_again(tmp_path: Path) -> None:
+    """2022's wage ceiling reads the work area and its province in several facts: each is read once where every
+    later reading can use it, and the highest ceiling (`highest_for`, a dozen lookups) is worked out once; a
+    value computed inside one branch is never read in another."""
+    source: str = bsu_rules.load_ruleset("bsu-2022").plan(date(2022, 9, 5)).core.source  # type: ignore[union-attr]
+    top = [line for line in source.splitlines() if line.startswith("    ") and not line.startswith("     ")]
+    assert sum("= m.work_regency_code" in line for line in top) == 1
+    calls = re.findall(r"= (K\d+\(t\d+, K\d+, K\d+\))", source)  # highest_for(code, table, 0) among them
+    assert calls and len(set(calls)) == len(calls)  # none written twice with the same arguments
+    arms = " else ".join(f'"{i}" if member.employer.sector == "{chr(65 + i)}"' for i in range(4))
+    plan = _citizen_rule(tmp_path, f'({arms} else member.employer.sector) == member.citizenship').plan(date(2022, 9, 5))
+    assert plan.core is not None
+    for member in EXAMPLES:
+        assert plan.core(member) == closures(plan, member)

@@ -74,6 +74,7 @@ class _Writer:
         self.depth = 1
         self.temps = 0
         self.ready = 0  # slots below this one are computed: reading one is reading its local
+        self.scopes: list[dict[tuple[object, ...], str]] = [{}]  # what is computed, by block: read, not redone
 
     def const(self, value: object) -> str:
         if value is None or value is True or value is False:
@@ -98,8 +99,18 @@ class _Writer:
         if self.depth >= MAX_NESTING:
             raise TooDeep(f"the generated code would nest more than {MAX_NESTING} blocks")
         self.depth += 1
+        self.scopes.append({})  # what the block computes holds only in it
         body()
+        self.scopes.pop()
         self.depth -= 1
+
+    def computed(self, key: tuple[object, ...]) -> str | None:
+        """The name already holding the value ``key`` stands for, where the current block can read it."""
+        return next((scope[key] for scope in reversed(self.scopes) if key in scope), None)
+
+    def remember(self, key: tuple[object, ...], held: str) -> str:
+        self.scopes[-1][key] = held
+        return held
 
     def value(self, node: Node) -> str:
         """Emit what computes ``node``; the name (or constant) holding its value."""
@@ -144,9 +155,12 @@ class _Writer:
         if kind == "member":
             if any(part not in FIELDS for part in rest):
                 raise UnsafeCode(f"{node.dotted} is not a field of the member contract")
-            held = self.assign(f"m.{rest[0]}")  # a contract field: checked just above
-            for part in rest[1:]:
-                held = self.assign(f"None if {held} is None else {held}.{part}")
+            held = self.computed(("member", rest[0])) or \
+                self.remember(("member", rest[0]), self.assign(f"m.{rest[0]}"))  # a contract field: checked above
+            for i, part in enumerate(rest[1:], 2):
+                key = ("member", *rest[:i])
+                held = self.computed(key) or self.remember(key, self.assign(f"None if {held} is None else "
+                                                                            f"{held}.{part}"))
             return held
         if kind == "fact":
             slot = self.env.slots.get(rest[0])
@@ -301,13 +315,16 @@ class _Writer:
             first(node.args)
             return out
         args = [self.value(a) for a in node.args]
+        key = ("call", fn.name, *args)  # a catalogue function gives the same value for the same arguments
+        if (held := self.computed(key)) is not None:
+            return held
         impl = f"{self.const(fn.impl)}({', '.join(args)})"
         if not fn.strict:
-            return self.assign(impl)
+            return self.remember(key, self.assign(impl))
         out = self.temp()
         self.strict(out, list(zip(args, node.args, strict=True)), impl,
                     f"{self.const(bounds.call)}({self.const(fn.name)}, [{', '.join(args)}])")
-        return out
+        return self.remember(key, out)
 
     def _lookup(self, table: Table, args: list[Node]) -> str:
         values = table_values(table)
