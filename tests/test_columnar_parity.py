@@ -128,3 +128,39 @@ def test_province_only_codes_read_alike() -> None:
     plan = plans(path, date(2021, 8, 10))[0]
     assert [expected(plan, r)["rule:ppkm-area"] for r in records] == ["pass", "unknown", "pass", "unknown"]
     assert_parity(path, date(2021, 8, 10), records)
+
+
+def test_the_highest_ceiling_reads_a_province_as_its_alike_regencies_and_an_incomplete_table_as_unknown(
+        tmp_path: Path) -> None:
+    """`highest_for` follows `regency`: DKI's `3100`, with all six DKI rows alike and the province's own row
+    only a bound, is decided as each DKI regency; with `unlisted: unknown` an unlisted regency's highest
+    ceiling is unknown, not the default. Scalar and columnar alike."""
+    from bsu_rules.ruleset.overrides import reform_of
+
+    table = tmp_path / "mw.csv"
+    lines = (RULES / "tables" / "minimum-wage-2022.csv").read_text("utf-8").splitlines()
+    header = lines[0].split(",")
+    rows = [line.split(",") for line in lines[1:]]
+    for r in rows:
+        if r[0] == "31":
+            r[header.index("bound")] = "lower"
+    rows += [[{"area_code": c, "bound": "exact"}.get(h, "4641854" if h == "amount" else "x") for h in header]
+             for c in ("3101", "3171", "3172", "3173", "3174", "3175")]
+    table.write_text("\n".join(",".join(r) for r in [header, *rows]) + "\n", "utf-8")
+    base = bsu_rules.load_ruleset(RULES / "bsu-2022.yaml")
+    on = date(2022, 9, 5)
+    worker = {"nik": "3171012501900001", "birth_date": "1990-01-25", "citizenship": "WNI",
+              "participant_category": "PU", "employment_type": "private", "registered_on": "2019-01-01",
+              "program_receipts": [], "contributions": [{"period": "2022-07", "paid_on": "2022-07-10"}],
+              "wages": [{"period": "2022-07", "amount": 4_800_000}]}
+    dki = [{**worker, "work_regency_code": c} for c in ("3100", "3101", "3171", "3175")]
+    for reform, records, outcomes in (
+            (reform_of(base, [], [f"minimum_wage={table}"]), dki, ["fail"] * 4),
+            (reform_of(base, ["table.minimum_wage.unlisted=unknown"], []),
+             [{**worker, "work_regency_code": c} for c in ("3204", "3215", "3200")], ["unknown", "pass", "unknown"])):
+        plan = reform.plan(on)
+        assert [plan.decide(parse_member(r)).rule("wage-ceiling").outcome.value for r in records] == outcomes
+        decided = ColumnarPlan(plan).decide(members_to_arrow(records)).to_pylist()
+        for record, got in zip(records, decided, strict=True):
+            want = expected(plan, record)
+            assert {k: got[k] for k in want} == want, record

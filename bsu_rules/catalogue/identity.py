@@ -104,14 +104,19 @@ def highest_for(regency_code: str | None, areas: Any, default: Any) -> Any:
     (``3200``), the highest of the province's rows (and the default, where the province has no row of
     its own), since any of them may apply; for an unknown code, the highest of every row and the
     default. "At least" that where a row it may read is only a lower bound; a regency's own row known
-    only so is at least its province's row too (no regency's minimum wage is below its province's)."""
+    only so is at least its province's row too (no regency's minimum wage is below its province's). A
+    province-only code of which the table lists every regency alike reads as that regency (``regency``).
+    Of a table whose unlisted keys are unknown, only a listed regency's value is known."""
     if areas is None or default is None:
         return None
+    known = None if regency_code is None else regency(regency_code, areas)
+    if areas.unlisted_unknown and (known is None or known not in areas.keys):
+        return None  # ``get`` of a key the table does not list is unknown
     if regency_code is None:
         keys: Iterable[str] = sorted(areas.keys)  # the bound rows named in order
-    elif not names_province(regency_code, areas):
-        above = bounds.row(areas, regency_code[:2], default)
-        own = bounds.row(areas, regency_code, above)
+    elif known is not None:
+        above = bounds.row(areas, known[:2], default)
+        own = bounds.row(areas, known, above)
         if isinstance(own, AtLeast) and own is not above:
             floor = above.value if isinstance(above, AtLeast) else above
             return AtLeast(max(own.value, floor), own.rows)
@@ -270,12 +275,15 @@ def _regency_columnar(t: Type, args: list[Val]) -> Val:
     code, areas = args
     if code.is_const or areas.const is None:
         return cf.Val(t, const=None if areas.const is None else regency(code.const, areas.const))
-    expr, table = cf.typed(code)[0], areas.const
-    same = {f"{p}{PROVINCE_ONLY}": one for p in sorted(regency_provinces(table.keys)) if (one := alike(table, p))}
-    if same:
-        expr = expr.replace(list(same), list(same.values()))
+    expr, table = _alike_read(cf.typed(code)[0], areas.const), areas.const
     return cf.Val(t, expr=pl.when(_province_only(expr, table.keys)).then(pl.lit(None, pl.String))
                   .otherwise(expr), dtype=pl.String())
+
+
+def _alike_read(code: pl.Expr, table: Any) -> pl.Expr:
+    """A code column with each province-only code the table reads as one of its regencies (``alike``) as that."""
+    same = {f"{p}{PROVINCE_ONLY}": one for p in sorted(regency_provinces(table.keys)) if (one := alike(table, p))}
+    return code.replace(list(same), list(same.values())) if same else code
 
 
 def _highest_columnar(t: Type, args: list[Val]) -> Val:
@@ -283,7 +291,7 @@ def _highest_columnar(t: Type, args: list[Val]) -> Val:
     if areas.const is None or (default.is_const and default.const is None):
         return cf.Val(t, const=None)
     table = areas.const
-    c = pl.lit(None, pl.String) if code.is_const and code.const is None else cf.typed(code)[0]
+    c = pl.lit(None, pl.String) if code.is_const and code.const is None else _alike_read(cf.typed(code)[0], table)
     prefix = c.str.slice(0, 2)
     values = table.values  # a table is never empty
     peaks = {p: max(values[k] for k in keys) for p, keys in province_keys(table.keys).items()}
@@ -315,6 +323,9 @@ def _highest_columnar(t: Type, args: list[Val]) -> Val:
             .when(only).then(peak_bound | (prov.is_null() & d_bound)) \
             .when(own.is_not_null()).then(own_bound) \
             .when(prov.is_not_null()).then(marked(prefix, table.bounds)).otherwise(d_bound)
+    if table.unlisted_unknown:  # only a listed regency's value is known
+        found = pl.when(c.is_in(pl.Series(sorted(table.keys), dtype=pl.String).implode()) & ~only.fill_null(False)) \
+            .then(found).otherwise(pl.lit(None, target))
     if not default.is_const:
         found = pl.when(cf.typed(default)[0].is_null()).then(pl.lit(None, target)).otherwise(found)
     return cf.Val(t, expr=found, dtype=target, bound=bound)
@@ -360,14 +371,17 @@ def _highest_smt(args: list[Sym], strings: Strings) -> Sym:
         return z3.ToReal(s.term) if real and s.kind == "int" else s.term
     fallback = term_of(default)
     term, bound = fallback, default.bound
+    listed = []  # the codes whose value a table with unlisted keys unknown gives
     for text in strings.texts:  # the reading of each code, as ``highest_for`` reads it
-        prefix = text[:2]
-        if not names_province(text, table):
-            key = text if text in rows else prefix if prefix in rows else None
+        prefix, known = text[:2], regency(text, table)
+        if known is not None and known in table.keys:
+            listed.append(code.term == strings.codes[text])
+        if known is not None:
+            key = known if known in rows else prefix if prefix in rows else None
             if key is None:
                 continue  # the default
             value, marked = term_of(rows[key]), z3.BoolVal(key in table.bounds)
-            if key == text and key in table.bounds:  # at least its province's row too
+            if key == known and key in table.bounds:  # at least its province's row too
                 floor = term_of(rows[prefix]) if prefix in rows else fallback
                 value = z3.If(floor > value, floor, value)
         else:
@@ -381,7 +395,9 @@ def _highest_smt(args: list[Sym], strings: Strings) -> Sym:
     peak = term_of(symbols.lift(max(table.values.values()), None, strings))  # an unknown code: the highest
     term = z3.If(code.known, term, z3.If(fallback > peak, fallback, peak))  # of every row and the default
     bound = symbols.choose(code.known, bound, symbols.either(z3.BoolVal(bool(table.bounds)), default.bound))
-    return symbols.Sym("real" if real else default.kind, term, default.known, bound=bound)
+    known_term = z3.And(default.known, code.known, z3.Or(listed)) if table.unlisted_unknown and listed else \
+        z3.BoolVal(False) if table.unlisted_unknown else default.known
+    return symbols.Sym("real" if real else default.kind, term, known_term, bound=bound)
 
 
 def _realize_nik_valid(rec: Record, call: AbstractCall, value: Realized,
