@@ -776,6 +776,18 @@ def test_a_key_file_that_is_the_input_itself_is_refused(tmp_path: Path, capsys: 
     assert not (tmp_path / "log.jsonl").exists() and not (tmp_path / "o.parquet").exists()
 
 
+def test_replay_refuses_a_key_file_that_is_its_snapshot(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    members, log, key = tmp_path / "m.jsonl", tmp_path / "log.jsonl", tmp_path / "key.txt"
+    members.write_bytes(EXAMPLES.read_bytes())
+    key.write_text(KEY + "\n", "utf-8")
+    assert main(["evaluate", "bsu-2022", str(members), "--log", str(log), "--key-file", str(key),
+                 "--archive", str(tmp_path / "a")]) == 0
+    capsys.readouterr()
+    assert main(["replay", str(log), "--archive", str(tmp_path / "a"), "--members", str(members),
+                 "--key-file", str(members)]) == 2
+    assert "also the input: give the key in a file of its own" in capsys.readouterr().err
+
+
 def test_a_key_is_taken_whole_or_refused_and_the_same_bytes_however_given(tmp_path: Path,
                                                                        monkeypatch: pytest.MonkeyPatch,
                                                                        capsys: pytest.CaptureFixture[str]) -> None:

@@ -370,6 +370,7 @@ SLIPS = [("3.20412570894E+15", "nik: looks like a number a spreadsheet rewrote i
          (" " + GOOD["nik"] + " ", "nik: has a space before and after it: remove it"),
          (" 12345", "nik: has 6 characters, not 16"),
          ("'" + GOOD["nik"], "nik: starts with an apostrophe, a spreadsheet's mark for text: remove it"),
+         (" '" + GOOD["nik"] + " ", "nik: starts with an apostrophe, a spreadsheet's mark for text: remove it"),
          (GOOD["nik"][:8] + "\u200b" + GOOD["nik"][8:], "nik: has a character that is not shown (a zero-width space or "
                                                       "a control character) among its digits: remove it"),
          (GOOD["nik"][:8] + " \u200b" + GOOD["nik"][8:], "nik: has a character that is not shown (a zero-width space "
@@ -383,7 +384,8 @@ SLIPS = [("3.20412570894E+15", "nik: looks like a number a spreadsheet rewrote i
 
 
 @pytest.mark.parametrize(("nik", "says"), SLIPS, ids=["scientific", "decimals", "before", "after", "both", "short",
-                                                      "apostrophe", "hidden", "hidden-and-space", "wide-and-space",
+                                                      "apostrophe", "apostrophe-and-spaces", "hidden",
+                                                      "hidden-and-space", "wide-and-space",
                                                       "other-digits"])
 def test_a_nik_a_spreadsheet_or_a_space_changed_is_told_so_alike(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                                                   rs2022: RuleSet, nik: str, says: str) -> None:

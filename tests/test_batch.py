@@ -1933,8 +1933,24 @@ def test_a_field_no_record_holds_is_warned_once(tmp_path: Path, capsys: pytest.C
                                   for r in table.to_pylist()), "utf-8")
     assert main(["batch", "bsu-2022", str(source), "--out", str(tmp_path / "d.parquet"), "--quiet"]) == 0
     err = capsys.readouterr().err
-    assert err.count("warning") == 1 and f"{source}: no record holds wages (the column is missing or empty)" in err
+    assert err.count("warning") == 1
+    assert f"{source}: no record holds wages (the column is missing or empty): every member is decided without it" \
+        in err
     assert pc.sum(pc.equal(pq.read_table(tmp_path / "d.parquet")["outcome"], "eligible")).as_py() in (None, 0)
     assert main(["batch", "bsu-2022", str(tmp_path / "m.parquet"), "--out", str(tmp_path / "e.parquet"),
                  "--quiet"]) == 0
     assert "warning" not in capsys.readouterr().err
+
+
+def test_a_required_field_or_a_run_that_decided_nothing_is_not_warned_as_a_blank_field(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A file without `citizenship` has every row rejected, and says so; a file of lines that are not JSON
+    decides nothing: neither is a field every member is decided without."""
+    record = json.loads((Path(__file__).parents[1] / "examples" / "members.jsonl").read_text("utf-8").splitlines()[0])
+    del record["citizenship"]
+    (tmp_path / "a.jsonl").write_text(json.dumps(record) + "\n", "utf-8")
+    (tmp_path / "b.jsonl").write_text("{not json\n" * 3, "utf-8")
+    for name in ("a", "b"):
+        assert main(["batch", "bsu-2022", str(tmp_path / f"{name}.jsonl"), "--out", str(tmp_path / f"{name}.parquet"),
+                     "--quiet"]) == 1
+        assert "warning" not in capsys.readouterr().err

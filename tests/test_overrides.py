@@ -720,6 +720,10 @@ def test_a_table_read_as_complete_for_a_run_decides_what_it_does_not_list(
     assert replaced.plan(on).decide(member).rule("ppkm-area").outcome.value == "unknown"
     assert complete.plan(on).decide(member).rule("ppkm-area").outcome.value == "fail"
     assert base.tables["ppkm_areas"].unlisted_unknown  # the rule set itself is untouched
+    bundled = reform_of(base, ["table.ppkm_areas.unlisted=absent"],
+                        [f"ppkm_areas={ROOT / 'rules/tables/ppkm-areas-2021.csv'}"])
+    assert any("the file holds the rows the rule file's table holds; only --set table.ppkm_areas.unlisted=absent "
+               "changes" in w for w in bundled.warnings)  # the partial list given as if whole: told
     records, log, archive = tmp_path / "m.jsonl", tmp_path / "d.jsonl", tmp_path / "a"
     records.write_text(json.dumps(PPKM_WORKER) + "\n", "utf-8")
     given = ["--on", "2021-08-10", "--set", "table.ppkm_areas.unlisted=absent"]

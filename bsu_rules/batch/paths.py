@@ -60,7 +60,11 @@ def writable(targets: dict[str, Path]) -> None:
             raise InputError([(str(path), f"is {file_kind(mode)}, not a regular file: the run puts a file of "
                                           f"its own in its place; give a file's path ({option})")])
         if not folder.is_dir():
-            said = "is a file, not a folder" if folder.exists() else "does not exist"
+            try:
+                kind = folder.stat().st_mode
+                said = f"is {'a file' if stat.S_ISREG(kind) else file_kind(kind)}, not a folder"
+            except OSError:
+                said = "does not exist"
             raise InputError([(str(path), f"the folder {folder} {said} ({option})")])
         if not os.access(folder, os.W_OK | os.X_OK):
             raise InputError([(str(path), f"the folder {folder} cannot be written ({option})")])

@@ -54,6 +54,7 @@ from bsu_rules.batch.write import Writer
 from bsu_rules.decisions import Outcome
 from bsu_rules.errors import on_path
 from bsu_rules.evaluators.scalar import Plan
+from bsu_rules.members import contract
 from bsu_rules.members.arrow import MEMBER_SCHEMA
 from bsu_rules.members.model import EVENT_DATES
 from bsu_rules.ruleset.loader import load_ruleset
@@ -226,8 +227,9 @@ class Counts:
     spooled: int | None = None
     """A text input's rows parsed so far, before any is decided (None: a Parquet input, read as decided)."""
     blank: list[str] = field(default_factory=list)
-    """The fields the rules read that no row read held (null or absent in every one): unknown for every
-    record, and every criterion reading them with it (an event date, whose null means no event, never)."""
+    """The optional fields the rules read that no row read held (null or absent in every one), when some
+    row was decided: every member decided without it (never an event date, whose null means no event;
+    a required field missing rejects its row)."""
 
     @property
     def holds(self) -> bool:
@@ -286,7 +288,7 @@ def run_batch(ruleset: str | Path | RuleSet | Callable[[], RuleSet], source: str
                     plan = _ruleset(ruleset).plan(on)
                     distinct(source, {"--out": output, "--rejects": rejects}, plan.ruleset.files())
                     read_fields = table_plan(plan, engine or default_engine()).fields  # compiled while scanning
-                    unread, held = unchecked(read_fields), sorted({f.split(".")[0] for f in read_fields} - EVENT_DATES)
+                    unread, held = unchecked(read_fields), sorted({f.split(".")[0] for f in read_fields} - OPTIONAL_NOT)
                     decide = functools.partial(decide_parts, plan, engine=engine, key=RUN_KEY if key is None else key)
                     settled = scanning.submit(lambda: settle(scan.result().picked, lambda t: decide(t)[0]))
                     input_sha256 = scanning.submit(file_sha256, source)  # for the manifest, meanwhile
@@ -308,7 +310,7 @@ def run_batch(ruleset: str | Path | RuleSet | Callable[[], RuleSet], source: str
                             nulls.update({name: chunk.table.column(name).null_count for name in held})
                             counts.decided, counts.rejected = final.rows, rejected.rows
                     counts.duplicates = _result(settled).num_rows
-                    counts.blank = [name for name in held if counts.read and nulls[name] == counts.read]
+                    counts.blank = [name for name in held if counts.decided and nulls[name] == counts.read]
                     _result(input_sha256)
                     reader.unchanged()  # every read done: from the file opened, or nothing is committed
                 except BaseException:
@@ -353,6 +355,10 @@ def _held(decisions: pa.Table) -> int:
     """The rows paid (eligible, not another record's duplicate) whom an officer reviews first (a flag raised)."""
     paid = pc.and_(pc.equal(decisions["outcome"], "eligible"), pc.is_null(decisions["duplicate_of"]))
     return int(pc.sum(pc.and_(paid, held(decisions)["held"])).as_py() or 0)
+
+OPTIONAL_NOT = EVENT_DATES | {name for name, spec in contract().items() if spec.required}
+"""Fields whose absence from every record ``Counts.blank`` does not tell: an event date (null: no event),
+a required field (its row is rejected, and told so)."""
 
 DICTIONARY = ["outcome", "failed", "unknown", "priority", "flags", "benefit", "channel", "duplicate_of",
               "ruleset_sha256", "on"]

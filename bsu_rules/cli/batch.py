@@ -210,8 +210,8 @@ def _said(counts: Any, source: str, out: str, rejects: str, manifest: Any, secon
     if counts.read == 0 and counts.holds:
         print(f"bsu-rules: {source}: the file is empty: it holds no member record", file=sys.stderr)
     for name in counts.blank:  # a column left out of an export: every decision reading it waits on it
-        print(f"bsu-rules: warning: {source}: no record holds {name} (the column is missing or empty): it is unknown "
-              "for every member, and so is every criterion that reads it", file=sys.stderr)
+        print(f"bsu-rules: warning: {source}: no record holds {name} (the column is missing or empty): every member "
+              "is decided without it, and a criterion that needs it is unknown", file=sys.stderr)
     held = f", an officer reviews {o['held']} of them first" if o.get("held") else ""
     print(f"eligible {o.get('eligible', 0)} (paid {o.get('paid', 0)}{held}, same NIK paid elsewhere "
           f"{o.get('duplicate', 0)}) · ineligible {o.get('ineligible', 0)} · undetermined {o.get('undetermined', 0)}")

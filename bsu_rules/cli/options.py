@@ -80,8 +80,8 @@ def pseudonym_key(args: argparse.Namespace) -> bytes | None:
 
 def _inputs(args: argparse.Namespace) -> list[str]:
     """The inputs a command names (records, members, logs): ``-`` for standard input."""
-    given = [*(getattr(args, "files", None) or ()), getattr(args, "input", None), getattr(args, "members", None)]
-    return [g for g in given if isinstance(g, str)]
+    given = [getattr(args, name, None) for name in ("files", "input", "members")]
+    return [g for each in given for g in (each if isinstance(each, list) else [each]) if isinstance(g, str)]
 
 
 def _reads_standard_input(args: argparse.Namespace) -> bool:

@@ -296,7 +296,7 @@ def secret_slip(text: str) -> str | None:
         return "scientific"
     if _DECIMALS.fullmatch(text.strip()):
         return "decimals"
-    if _APOSTROPHE.fullmatch(text):
+    if _APOSTROPHE.fullmatch(text.strip()):
         return "apostrophe"
     if in_other_digits(text, "[0-9]{16}"):
         return "other digits"

@@ -177,6 +177,7 @@ def apply_overrides(ruleset: RuleSet, overrides: list[Override], base_dir: Path 
     canonical: list[dict[str, Any]] = []
     unchanged: list[str] = []  # what gives the rule file's own value: warned, as it changes nothing
     reading: dict[str, tuple[Override, str]] = {}  # a table's ``unlisted``, by table
+    kept: list[str] = []  # a table replaced by its own rows whose ``unlisted`` changes: warned too
     for o in overrides:
         where = o.option
         if o.kind == "table":
@@ -184,8 +185,14 @@ def apply_overrides(ruleset: RuleSet, overrides: list[Override], base_dir: Path 
             if table is not None:
                 tables[o.name] = table
                 canonical.append({"table": o.name, "sha256": table.sha256})
-                unchanged += [f"{where}: the file holds the rows the rule file's table holds"] * (_same_rows(
-                    ruleset.tables[o.name], table) and o.name not in reading)  # sets come first (``_in_order``)
+                if _same_rows(ruleset.tables[o.name], table) and o.name in reading:  # sets come first (``_in_order``)
+                    reads_as = reading[o.name]
+                    kept.append(f"{where}: the file holds the rows the rule file's table holds; only "
+                                f"{reads_as[0].option} changes, and every key the file does not list is read as "
+                                f"{reads_as[1]}")
+                else:
+                    unchanged += [f"{where}: the file holds the rows the rule file's table holds"] * _same_rows(
+                        ruleset.tables[o.name], table)
             continue
         if o.name.startswith("table."):  # what a key the table does not list means in this run
             unlisted = _unlisted(ruleset, o, problems)
@@ -252,8 +259,9 @@ def apply_overrides(ruleset: RuleSet, overrides: list[Override], base_dir: Path 
                                        ensure_ascii=False, separators=(",", ":")).encode("utf-8")).hexdigest()
     same = {f.name: getattr(ruleset, f.name) for f in fields(RuleSet) if f.name != "_plans"}
     model, rules = _retitled(ruleset, model, overrides)
-    warnings = tuple(f"{u}; nothing changes" for u in unchanged) + _data_date(ruleset, model, overrides) + \
-        _unread(model, overrides) + _below_partial_table(ruleset, model, overrides, tables)
+    warnings = tuple(f"{u}; nothing changes" for u in unchanged) + tuple(kept) + \
+        _data_date(ruleset, model, overrides) + _unread(model, overrides) + \
+        _below_partial_table(ruleset, model, overrides, tables)
     reform = Reform(**(same | {"model": model, "sha256": digest, "tables": tables, "rules": rules}), base=ruleset,
                     overrides=tuple(canonical), warnings=warnings, given=tuple(overrides))
     told = _check(reform, overrides)

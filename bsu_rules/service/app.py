@@ -157,7 +157,8 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None,
             raise ServiceError(404, Code.UNKNOWN_EDITION, f"no edition `{shortened(name)}` here (served: "
                                f"{', '.join(by_id)}){none_for_year(name, then)}"
                                + (f"; did you mean `{hint}`?" if hint else "")
-                               + ("; query parameters are separated by `&`, not `;`" if ";" in name else ""),
+                               + ("; query parameters are separated by `&`, not `;`" if ";" in name and
+                                  field == "ruleset" else ""),
                                field=field)
         return rs
 
