@@ -813,3 +813,15 @@ def test_a_key_is_taken_whole_or_refused_and_the_same_bytes_however_given(tmp_pa
     assert counts.decided == 16
     with pytest.raises(TypeError, match="a pseudonymisation key is str or bytes, not int"):
         run_batch("bsu-2022", EXAMPLES, tmp_path / "p.parquet", key=123)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("given", ["folder", "missing.jsonl"])
+def test_a_run_refused_before_its_first_decision_leaves_no_empty_log(tmp_path: Path, given: str) -> None:
+    (tmp_path / "folder").mkdir()
+    log = tmp_path / "log.jsonl"
+    assert main(["evaluate", "bsu-2022", str(tmp_path / given), "--log", str(log), "--full-nik"]) != 0
+    assert not log.exists()
+    write_log(log)  # a log that was there stays, whatever the run
+    kept = log.read_bytes()
+    assert main(["evaluate", "bsu-2022", str(tmp_path / given), "--log", str(log), "--full-nik"]) != 0
+    assert log.read_bytes() == kept

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import operator
+import os
 import sys
 import time
 from collections import Counter
@@ -105,6 +107,13 @@ _SUMMARY = {
 plural); the notes on stderr are for the operator and stay in English."""
 
 
+def _unmade(fresh: object, args: argparse.Namespace) -> None:
+    """The log this run made, removed where it stayed empty (a run refused before its first decision)."""
+    with contextlib.suppress(OSError):
+        if fresh and os.path.getsize(args.log) == 0:
+            os.unlink(args.log)
+
+
 def _plural(count: int) -> str:
     return "" if count == 1 else "s"
 
@@ -159,12 +168,17 @@ def run(args: argparse.Namespace) -> int:
         decide = lambda member, sha256: durable.decide(as_member(member), hints, sha256)
         stops = (AuditError, DurableShortfall)
     tally, shared = Tally(), SharedNiks()
+    fresh = getattr(args, "log", None) and not os.path.lexists(args.log)  # a log this run would make
     try:
         log = open_audit(args, ruleset)
         _decide(args, ruleset, decide, log, tally, shared)
     except stops as exc:
+        _unmade(fresh, args)
         print(f"bsu-rules: {exc}", file=sys.stderr)
         return 2
+    except InputError:  # an input refused before any decision: the log made for it is no log
+        _unmade(fresh, args)
+        raise
     except KeyboardInterrupt as exc:
         with whole():
             sys.stdout.flush()
@@ -174,6 +188,7 @@ def run(args: argparse.Namespace) -> int:
         setattr(exc, "done", f"after {tally.read} record{_plural(tally.read)} ({tally.line()} so far)")  # noqa: B010
         raise
     except OSError as exc:
+        _unmade(fresh, args)  # an input that cannot be read (a folder, a missing file) before any decision
         if exc.filename is None:  # standard output not written (a full disk): said by ``main``, with what was done
             setattr(exc, "done", f"after {tally.read} record{_plural(tally.read)} ({tally.line()} so far)"  # noqa: B010
                                  + ("; the last line written may be cut short" if tally.read else ""))
