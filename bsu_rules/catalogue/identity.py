@@ -451,7 +451,9 @@ DEFINITIONS = [
              "regencies the table lists (`3200`), the highest of the province's rows, since any may apply; for an "
              "unknown code, the highest of every row and the default. At least that where a row it may read is only "
              "a lower bound, and a regency's own row known only so is at least its province's row too (no regency's "
-             "minimum wage is below its province's).",
+             "minimum wage is below its province's). A province-only code of which the table lists every regency alike "
+             "reads as that regency; of a table whose unlisted keys are unknown, only a listed regency's value is "
+             "known.",
              "highest_for(member.work_regency_code, table.minimum_wage, 0)", scalar=highest_for,
              columnar=Columnar(_highest_columnar), inversion=None, smt=_highest_smt,
              strict=False, unknown_from=(1, 2), unknown_as_every=(0,)),
