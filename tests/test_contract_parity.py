@@ -271,6 +271,7 @@ WORDED = [
     _with(wages=[{"period": "2022-05", "amount": -3204125708940003}]),
     _with(wages=[{"period": "2022-05", "amount": 2**63}]), _with(program_receipts=[{"program": "PKH", "year": 2**31}]),
     _with(employer={"sector": "C", "x\u202e": 1}),  # a direction mark in a key: escaped, never reorders a line
+    _with(employment_tipe="private", employer={"Sector": "C"}, wages=[{"period": "2022-07", "amount": 1, "amout": 1}]),
     '{"nik": "3171014107900001"',  # cut short: said at its end, whether or not a newline follows
 ]
 
@@ -292,3 +293,6 @@ def test_evaluate_says_each_problem_as_batch_does(tmp_path: Path, capsys: pytest
     assert "amount: <19 digits> is too large for an amount in rupiah" in messages
     assert '"": unknown field' in messages and 'employer."": unknown field' in messages
     assert "employer.x\\u202e: unknown field" in messages and "\u202e" not in messages
+    for typed, meant in [("employment_tipe", "employment_type"), ("employer.Sector", "sector"),
+                         ("wages[0].amout", "amount")]:  # a field name mistyped: the one meant, named
+        assert f"{typed}: unknown field (did you mean {meant}?)" in messages

@@ -84,6 +84,7 @@ def test_invalid_member_records() -> None:
         "not 3500000.0"
     field, = found["field misspelt"]
     assert (field.line, field.column, field.suggestion) == (11, 14, "wages")
+    assert field.message.endswith(": unknown field")  # the field meant is the suggestion, said once
     month, = found["bad month"]
     assert month.line == 15 and "`wages[0].period`: '2022-13' is not a month" in month.message
     assert all(not case.runnable for case in loaded.cases)

@@ -12,9 +12,9 @@ from bsu_rules.batch.validate import REJECT_FIELD, REJECT_MESSAGE, ROW, TEXT_SCH
 from bsu_rules.errors import InputError
 from bsu_rules.members import Leaf, contract
 from bsu_rules.members.arrow import MEMBER_SCHEMA
-from bsu_rules.members.contract import unheld
-from bsu_rules.members.parse import UNKNOWN
+from bsu_rules.members.contract import UNKNOWN, unheld
 from bsu_rules.members.redact import key_path, shortened
+from bsu_rules.ruleset.diagnostics import nearest
 
 Found = list[tuple[np.ndarray, list[str], str]]
 """Rows with a problem in a column: the rows, the field path in each (``wages[2].currency``) and the
@@ -199,7 +199,9 @@ def column_problems(names: list[str], ignore_unknown: bool, where: str) -> list[
     if missing:
         problems.append(f"{where} lacks the required column(s) {', '.join(missing)}")
     if unknown and (cased or not ignore_unknown):
-        hint = "rename them, or pass --ignore-unknown"
+        meant = [f"{to} for {_shown(name)}" for name in unknown[:20] if (to := nearest(name, known))]
+        hint = f"did you mean {', '.join(meant)}? rename them, or pass --ignore-unknown" if meant else \
+            "rename them, or pass --ignore-unknown"
         if cased:
             others = "; rename the others, or pass --ignore-unknown" if len(cased) < len(unknown) else ""
             hint = f"{_misnamed(cased)}: write {listed([n.strip().lower() for n in cased])}{others}"

@@ -24,7 +24,7 @@ from bsu_rules.batch import utf8
 from bsu_rules.errors import InputError, worded
 from bsu_rules.members import PERIODIC, SECRET, Group, Leaf, contract, duplicate_message, path_order
 from bsu_rules.members.arrow import MEMBER_SCHEMA
-from bsu_rules.members.contract import secret_problem, unheld, wrong_kind
+from bsu_rules.members.contract import UNKNOWN, hinted, secret_problem, unheld, wrong_kind
 from bsu_rules.members.decode import whole
 from bsu_rules.members.model import ORDERS, not_a_day, order_message
 from bsu_rules.members.redact import clipped, hide_identifiers, key_path
@@ -377,8 +377,8 @@ def _rejects(p: _Problems, row_numbers: np.ndarray) -> pa.Table:
     for k in order:  # a NIK or account number typed into the wrong column, or as a key, is hidden
         by_row.setdefault(int(row_numbers[index[k]]), []).append((paths[k], messages[k]))
     rows = list(by_row)
-    shown = [[(hide_identifiers(path), hide_identifiers(text)) for path, text in by_row[r][:InputError.MAX_PROBLEMS]]
-             + by_row[r][InputError.MAX_PROBLEMS:] for r in rows]  # those past the cap are only counted
+    shown = [[(hide_identifiers(path), hide_identifiers(text)) for path, text in found[:InputError.MAX_PROBLEMS]]
+             + found[InputError.MAX_PROBLEMS:] for found in map(hinted, by_row.values())]  # the rest only counted
     return pa.table([pa.array(rows, pa.int64()), pa.array([found[0][0] for found in shown]),
                      pa.array([worded(found) for found in shown])], schema=REJECT_SCHEMA)
 
@@ -388,7 +388,7 @@ def with_rejects(table: pa.Table, problems: list[list[tuple[str, str]] | None]) 
     if not any(problems):
         nulls = pa.nulls(table.num_rows, pa.string())
         return table.append_column(REJECT_FIELD, nulls).append_column(REJECT_MESSAGE, nulls)
-    problems = [sorted(p, key=lambda found: path_order(found[0])) if p else None for p in problems]
+    problems = [hinted(sorted(p, key=lambda found: path_order(found[0]))) if p else None for p in problems]
     fields = [p[0][0] if p else None for p in problems]
     messages = ["; ".join(f"{path}: {msg}" for path, msg in p) if p else None for p in problems]
     return table.append_column(REJECT_FIELD, pa.array(fields, pa.string())).append_column(
@@ -420,7 +420,7 @@ def typed(value: Any, ignore_unknown: bool, t: pa.DataType | None = None, path: 
             where = key_path(path, key)
             if key not in known:
                 if not ignore_unknown:
-                    problems.append((where, "unknown field"))
+                    problems.append((where, UNKNOWN))
                 continue
             if item is None:
                 continue

@@ -82,7 +82,7 @@ def run(args: argparse.Namespace) -> int:
                      f"the snapshot has (line{'s' if many else ''} {lines}): decided again from the logged inputs, "
                      f"with the logged input sha256, which the log cannot vouch for (it does not hold the whole "
                      f"record)")
-    if not args.ignore_unknown and any(note.endswith(": unknown field") for note in notes):
+    if not args.ignore_unknown and any(": unknown field" in note for note in notes):
         notes.append("snapshot records were left out for fields the contract does not know: if the log was "
                      "written by `evaluate --ignore-unknown`, replay with --ignore-unknown")
     for note in notes:  # a snapshot record left out, lines another key hides

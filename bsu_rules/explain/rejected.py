@@ -22,6 +22,7 @@ from bsu_rules.members.contract import (
     Leaf,
     account_slip,
     contract,
+    is_unknown,
     leaf_at,
     secret_slip,
     separated,
@@ -42,7 +43,6 @@ from bsu_rules.members.model import (
     day_fault,
 )
 from bsu_rules.members.model import digits as digits_pattern
-from bsu_rules.members.parse import UNKNOWN
 from bsu_rules.members.redact import clipped, hide_identifiers, key_path, printable
 from bsu_rules.ruleset.diagnostics import nearest
 from bsu_rules.ruleset.spelling import GROUPED
@@ -227,7 +227,7 @@ def rejected_parts(n: int, error: InputError, record: Any, lang: str, glossary: 
     for path, message in error.problems:
         if path == "(record)":
             said = _record(message, lang)
-        elif message == UNKNOWN:
+        elif is_unknown(message):
             said = _unknown(_named(path, record, named), lang, glossary)
         elif (order := _order(path, message)) is not None and isinstance(record, dict):  # two fields disagree
             other = order.then if path == order.first else order.first

@@ -17,6 +17,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel
 
+from bsu_rules.errors import InputError
 from bsu_rules.members.decode import Written
 from bsu_rules.members.model import (
     ACCOUNT_NUMBER,
@@ -31,6 +32,7 @@ from bsu_rules.members.model import (
     check_month,
 )
 from bsu_rules.members.redact import clipped, hide_identifiers
+from bsu_rules.ruleset.diagnostics import nearest
 
 
 def _order(model: type[BaseModel]) -> dict[str, int]:
@@ -214,12 +216,43 @@ def unheld(path: str, value: int) -> str:
         f"{hide_identifiers(str(value))} is out of range"
 
 
+def spec_at(path: str) -> Leaf | Group | None:
+    """What a field path names (``wages[2].period``, ``employer``; ``""``: the record), if anything."""
+    spec: Leaf | Group | None = Group(Member, False, True)
+    for part in re.sub(r"\[\d+\]", "", path).split(".") if path else ():
+        spec = spec.fields.get(part) if isinstance(spec, Group) else None
+    return spec
+
+
 def leaf_at(path: str) -> Leaf | None:
     """The leaf a field path names (``wages[2].period``, ``employer.sector``), if it names one."""
-    spec: Leaf | Group | None = Group(Member, False, True)
-    for part in re.sub(r"\[\d+\]", "", path).split("."):
-        spec = spec.fields.get(part) if isinstance(spec, Group) else None
+    spec = spec_at(path)
     return spec if isinstance(spec, Leaf) else None
+
+
+UNKNOWN = "unknown field"
+"""The message of a key the contract does not have (``hinted`` adds the field meant)."""
+
+
+def hinted(problems: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """``problems`` with the message of each unknown field among those a message shows (the first
+    ``InputError.MAX_PROBLEMS``) naming the field meant, when one is close: ``employment_tipe:
+    unknown field (did you mean employment_type?)``."""
+    shown = [(path, _meant(path) if message == UNKNOWN else message)
+             for path, message in problems[:InputError.MAX_PROBLEMS]]
+    return shown + problems[InputError.MAX_PROBLEMS:]
+
+
+def is_unknown(message: str) -> bool:
+    """Whether a problem's message says its key is not in the contract (hinted or not)."""
+    return message.startswith(UNKNOWN)
+
+
+def _meant(path: str) -> str:
+    parent, _, key = path.rpartition(".")
+    group = spec_at(parent)
+    meant = nearest(key, group.fields) if isinstance(group, Group) else None
+    return f"{UNKNOWN} (did you mean {meant}?)" if meant else UNKNOWN
 
 
 def json_kind(value: Any) -> str:
@@ -237,9 +270,7 @@ def kind_at(path: str) -> str | None:
     history's entry ``wages[2]`` is ``an object``), or None for a path it does not have."""
     if path == "(record)" or path.endswith("]"):
         return "an object"
-    spec: Leaf | Group | None = Group(Member, False, True)
-    for part in re.sub(r"\[\d+\]", "", path).split("."):
-        spec = spec.fields.get(part) if isinstance(spec, Group) else None
+    spec = spec_at(path)
     if isinstance(spec, Group):
         return "a list" if spec.many else "an object"
     return None if spec is None else "an integer" if spec.kind == "int" else "text"

@@ -16,9 +16,11 @@ from pydantic import ValidationError
 from bsu_rules.errors import InputError
 from bsu_rules.members import model
 from bsu_rules.members.contract import (
+    UNKNOWN,
     Group,
     Leaf,
     contract,
+    hinted,
     json_kind,
     kind_at,
     leaf_at,
@@ -192,7 +194,7 @@ def _validate(record: Any, ignore_unknown: bool = False) -> Member:
         problems[path, _message(e, path)] = None
     if not problems:
         return _validate(_known(record, contract()))
-    raise InputError(sorted(problems, key=lambda p: path_order(p[0])))
+    raise InputError(hinted(sorted(problems, key=lambda p: path_order(p[0]))))
 
 
 def read_known(line: bytes) -> Any:
@@ -231,8 +233,6 @@ def _path(loc: tuple[int | str, ...]) -> str:
 
 _CUSTOM = ("duplicate_period", "contradiction")
 """The model's own problems, each with its path and message."""
-UNKNOWN = "unknown field"
-"""The message of a key the contract does not have."""
 
 
 def _message(err: Any, path: str) -> str:

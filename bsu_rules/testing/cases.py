@@ -21,6 +21,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt, Va
 from bsu_rules.decisions import Outcome, RuleResult
 from bsu_rules.errors import Code, InputError, OutOfForce, RuleSetError
 from bsu_rules.members import BankAccount, Contribution, Employer, Member, ProgramReceipt, WageReport, parse_member
+from bsu_rules.members.contract import UNKNOWN, is_unknown
 from bsu_rules.members.model import NOT_A_MONTH
 from bsu_rules.members.redact import hide_identifiers
 from bsu_rules.ruleset.diagnostics import Diagnostic, has_errors, nearest
@@ -369,12 +370,13 @@ class _CaseReader:
         where = _split(text)
         head = str(where[0]) if where else ""
         base: DataPath = origin[head] + where[1:] if head in origin else (*self.at, "member")
+        message = UNKNOWN if is_unknown(message) else message  # the field meant is this case's suggestion
         said, suggestion = f"member `{text}`: {message}", None
-        if message == "unknown field" and (split := _split_amount(self.located.data, base)) is not None:
+        if message == UNKNOWN and (split := _split_amount(self.located.data, base)) is not None:
             base, said, suggestion = split[0], f"member `{text.rsplit('.', 1)[0]}.{split[0][-1]}`: {split[1]}", \
                 split[2]
             message = ""  # told at the amount's value, not at the key
-        elif message == "unknown field" and where:
+        elif message == UNKNOWN and where:
             model: type[BaseModel] = Member if len(where) == 1 else _NESTED.get(head, Member)
             suggestion = _suggest(str(where[-1]), list(model.model_fields))
         elif where[-1:] == ("amount",) and isinstance(written := _lookup(self.located.data, base), str) and \
@@ -388,7 +390,7 @@ class _CaseReader:
             said = f"member `{text}` is a number here: write it in quotes, as text (a number loses its leading zeros)"
             quoted = f'"{number}"'
             suggestion = quoted if hide_identifiers(quoted) == quoted else None  # never repeat a NIK
-        self.member_at(base, said, suggestion, key=message == "unknown field")
+        self.member_at(base, said, suggestion, key=message == UNKNOWN)
 
 
 def _member_part(raw: Any, exc: ValidationError) -> Case | None:
