@@ -744,6 +744,29 @@ def test_a_table_read_as_complete_for_a_run_decides_what_it_does_not_list(
     assert report.ok and report.counts["identical"] == 1, report.summary()
 
 
+def test_a_minimum_wage_table_read_as_incomplete_is_the_programme_s_gap_not_the_record_s() -> None:
+    """Read as incomplete, 2022's minimum-wage table leaves a wage above Rp3.500.000 in a regency it does not
+    list (Kab. Bandung, 3204) undetermined for want of the table, not of the record: the decision names the
+    table and the area, and the worker is told nothing is theirs to bring. A code naming only the province
+    (3200) still lacks the record's regency."""
+    from bsu_rules.explain import render_text
+
+    incomplete = reform_of(load_ruleset("bsu-2022"), ["table.minimum_wage.unlisted=unknown"], [])
+    plan = incomplete.plan(date(2022, 9, 5))
+    above = {"wages": [{"period": "2022-07", "amount": 3_600_000}]}
+    unlisted = plan.decide(parse_member({**SITI, **above, "work_regency_code": "3204"}))
+    rule = unlisted.rule("wage-ceiling")
+    assert (unlisted.outcome.value, rule.missing, unlisted.missing) == (
+        "undetermined", ["table.minimum_wage"], ["table.minimum_wage"])
+    assert rule.explain is not None and "is incomplete and does not list Kabupaten Bandung" in rule.explain.en
+    assert "tidak mencantumkan Kabupaten Bandung" in rule.explain.id
+    told = render_text(unlisted, incomplete, "en")
+    assert "you need not bring or update anything" in told and "regency or city of work" not in told
+    province = plan.decide(parse_member({**SITI, **above, "work_regency_code": "3200"})).rule("wage-ceiling")
+    assert "table.minimum_wage" not in province.missing and province.explain is not None
+    assert "the record gives only the province of work" in province.explain.en
+
+
 @pytest.mark.parametrize(("given", "said"), [
     ("table.ppkm_area.unlisted=absent", "unknown table `ppkm_area` in bsu-2021; did you mean "
                                         "`table.ppkm_areas.unlisted`?"),

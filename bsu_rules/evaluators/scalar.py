@@ -161,6 +161,8 @@ class CompiledRule:
     missing: list[tuple[str, Getter]]  # member fields the condition reads, to name the missing ones
     bound_slots: list[int]  # slots that may hold a lower bound
     incomplete: list[str]  # tables whose silence is unknown
+    incomplete_in: dict[str, tuple[list[str], list[tuple[str, Getter, Fn, Call]]]]  # the facts read that read
+    # such a table, with it and the calls that can leave them unknown on a field on record (``_unusable``)
     unusable: list[tuple[str, Getter, Fn, Call]]
     # calls in the condition of a function that can be unknown of itself on one member field (``regency``):
     # the field, its getter, the call and its node, to name a field on record that the call cannot read
@@ -269,7 +271,6 @@ class Plan:
     def _compile(self, checked: CheckedRule) -> CompiledRule:
         fixed, trace = self._traced([checked.tree, *checked.shown], checked.traced)
         facts = self.ruleset.facts_read([checked.tree])
-        tables = self.ruleset.tables
         kind = checked.rule.kind
         return CompiledRule(
             checked=checked, id=checked.rule.id, kind=kind, deciding=kind in DECIDING,
@@ -282,12 +283,26 @@ class Plan:
             on_true=EFFECT[kind][0], on_false=EFFECT[kind][1], fixed=fixed, trace=trace,
             missing=[(p, member_getter(tuple(p.split(".")[1:]))) for p in self.ruleset.member_reads(checked.tree)],
             bound_slots=[self.env.slots[n] for n in facts if n in self.env.slots] if self.env.bounded else [],
-            incomplete=list(dict.fromkeys(f"table.{n.parts[1]}" for n in walk(checked.tree) if isinstance(n, Name)
-                                          and n.parts[0] == "table" and tables[n.parts[1]].unlisted_unknown)),
+            incomplete=self._incomplete(checked.tree),
+            incomplete_in={f"fact.{n}": (found, self._unusable(*trees)) for n in facts
+                           if (found := self._incomplete(*(trees := self._fact_trees(n))))},
             unusable=self._unusable(checked.tree),
             shown_only=frozenset(checked.shown_only),
-            unusable_in={f"fact.{n}": calls for n in facts if self.env.bounded and (calls := self._unusable(
-                *(self.ruleset.facts[f] for f in [n, *self.ruleset.facts_read([self.ruleset.facts[n]])])))})
+            unusable_in={f"fact.{n}": calls for n in facts if self.env.bounded and
+                         (calls := self._unusable(*self._fact_trees(n)))})
+
+    def _fact_trees(self, name: str) -> list[Node]:
+        """A fact's expression and those of the facts it reads."""
+        return [self.ruleset.facts[f] for f in [name, *self.ruleset.facts_read([self.ruleset.facts[name]])]]
+
+    def _incomplete(self, *trees: Node) -> list[str]:
+        """The tables whose silence is unknown (``unlisted: unknown``) that ``trees`` read: named (``in
+        table.t``, ``regency(…, table.t)``) or looked up (``table.t.get(…)``)."""
+        tables = self.ruleset.tables
+        names = (n.func if isinstance(n, Call) else n for tree in trees for n in walk(tree)
+                 if isinstance(n, Name | Call))
+        return list(dict.fromkeys(f"table.{n.parts[1]}" for n in names
+                                  if n.parts[0] == "table" and tables[n.parts[1]].unlisted_unknown))
 
     def _unusable(self, *trees: Node) -> list[tuple[str, Getter, Fn, Call]]:
         """The calls in ``trees`` of a function unknown of itself (``own_unknown``) whose one member field is

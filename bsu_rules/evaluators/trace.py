@@ -253,7 +253,8 @@ class Recorded:
     def missing(self, i: int, values: dict[str, JsonValue] | None = None) -> list[str]:
         """What an unknown criterion lacks: member fields, else a field on record that a call cannot read
         (``regency``: a province without its regency), else the table rows known only as lower bounds,
-        else null values, else incomplete tables."""
+        else the incomplete tables that leave the null values unknown, else null values, else incomplete
+        tables."""
         if self.results[i] is not _UNKNOWN:
             return []
         said = self._missing
@@ -269,11 +270,23 @@ class Recorded:
                 [p for p, get in r.missing if get(m) is None] or \
                 [p for p, get, call, _ in r.unusable if call(m, self.facts) is None and get(m) is not None] or \
                 self._wanted(r, nulls, list(rows_in([*read, *(self.facts[s] for s in r.bound_slots)]))) or \
-                nulls or r.incomplete
+                self._unlisted(r, nulls) or nulls or r.incomplete
             # a parameter the rules leave unset: it alone (unknown for every member, whatever the record
             # holds); a value unknown for want of data (no wage reported: the exact figure of a row known
             # only as a bound would not settle it), else a value unknown through a bound: its row
         return said[i]
+
+    def _unlisted(self, r: CompiledRule, nulls: list[str]) -> list[str]:
+        """The incomplete tables that leave every unknown value unknown: each a fact reading such a table
+        that no call of it left unknown on a field on record (``regency`` of ``3200``), so it lacks the
+        table's row for the member's key ([] when any is unknown otherwise)."""
+        m, found = self.member, []
+        for k in nulls:
+            tables, calls = r.incomplete_in.get(k, ((), ()))
+            if not tables or any(call(m, self.facts) is None and get(m) is not None for _, get, call, _ in calls):
+                return []
+            found += tables
+        return list(dict.fromkeys(found))
 
     def _wanted(self, r: CompiledRule, nulls: list[str], rows: list[str]) -> list[str]:
         """Where table rows known only as bounds were read: the values unknown for want of data (one no

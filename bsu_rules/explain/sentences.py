@@ -154,7 +154,8 @@ class Renderer:
 
     def explain(self, r: CompiledRule, result: str, member: Any, facts: list[Any], missing: list[str]) -> Text | None:
         if result == "unknown":
-            known = _known(r, member, facts) if all(m.startswith("table.") for m in missing) else ()
+            tables = all(m.startswith("table.") for m in missing)  # a table's gap: name the member's area
+            known = _known(r, member, facts, shown=_only_rows(missing) is None) if tables else ()
             unread = {p: call for p, get, _, call in r.unusable if p in missing and get(member) is not None}
             key = (tuple(missing), known, tuple(unread))
             text = self.unknowns.get(key)
@@ -262,10 +263,10 @@ def row_unset(missing: list[str], known: Iterable[tuple[str, Any]], lang: str, g
 _KNOWN_TYPES = (str, int, Decimal, AtLeast)
 
 
-def _known(r: CompiledRule, member: Any, facts: list[Any]) -> tuple[tuple[str, Any], ...]:
+def _known(r: CompiledRule, member: Any, facts: list[Any], shown: bool = False) -> tuple[tuple[str, Any], ...]:
     """The values a criterion's condition read that are known (a number, a bound, a code), by label, in
-    reading order (not those it only shows)."""
-    values = ((label, get(member, facts)) for label, get in r.trace if label not in r.shown_only)
+    reading order (and those it only shows, if ``shown``: the work area a table lacks)."""
+    values = ((label, get(member, facts)) for label, get in r.trace if shown or label not in r.shown_only)
     return tuple((label, v) for label, v in values if isinstance(v, _KNOWN_TYPES) and not isinstance(v, bool))
 
 
