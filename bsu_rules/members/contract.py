@@ -252,7 +252,7 @@ def _meant(path: str) -> str:
     parent, _, key = path.rpartition(".")
     group = spec_at(parent)
     meant = nearest(key, group.fields) if isinstance(group, Group) else None
-    return f"{UNKNOWN} (did you mean {meant}?)" if meant else UNKNOWN
+    return f"{UNKNOWN} (did you mean {meant}?)" if meant and meant != key else UNKNOWN  # a key with a dot in it
 
 
 def json_kind(value: Any) -> str:
