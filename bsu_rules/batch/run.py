@@ -106,11 +106,19 @@ def chunk_rows(engine: str) -> int:
 def open_input(source: str | Path, chunk_size: int | None = None, engine: str | None = None,
                ignore_unknown: bool = False) -> Reader:
     """The reader of ``source``, in chunks of ``chunk_size`` rows; by default the engine's
-    (``chunk_rows``), a Parquet file's rows shared evenly between the workers (``even_chunks``)."""
+    (``chunk_rows``), a Parquet file's rows shared evenly between the workers (``even_chunks``), a
+    text file's at most ``TEXT_CHUNK``."""
     reader = Reader(source, chunk_size or chunk_rows(engine or default_engine()), ignore_unknown)
-    if chunk_size is None and reader.unit == "rows":
-        reader.chunk_size = even_chunks(reader.total, reader.chunk_size)
+    if chunk_size is None:
+        reader.chunk_size = even_chunks(reader.total, reader.chunk_size) if reader.unit == "rows" else \
+            min(reader.chunk_size, TEXT_CHUNK)
     return reader
+
+
+TEXT_CHUNK = 50_000
+"""The most rows of a JSONL or CSV chunk by default: parsing text in Python holds several times its
+size in objects (400 000 JSON lines: 0.70 GB peak against 1.23 GB with chunks of 250 000, 800 000
+CSV records 1.29 GB against 2.36 GB), and progress moves every few seconds; the time was no worse."""
 
 
 def even_chunks(rows: int, most: int) -> int:
