@@ -148,7 +148,7 @@ def test_a_default_run_decides_a_small_parquet_file_in_a_chunk_per_worker(
     monkeypatch.setattr(batch_run, "LEAST_CHUNK", 500)
     assert [c.table.num_rows for c in batch_run.open_input(source)] == [N // 2, N // 2]
     assert batch_run.open_input(source, chunk_size=97).chunk_size == 97  # as asked
-    assert batch_run.open_input(population["folder"] / "m.jsonl").chunk_size == batch_run.TEXT_CHUNK  # text: rows unknown before reading
+    assert batch_run.open_input(population["folder"] / "m.jsonl").chunk_size == batch_run.TEXT_CHUNK  # text
 
 
 def test_same_output_whatever_the_chunking_and_format(population: dict[str, Any], tmp_path: Path) -> None:
