@@ -68,6 +68,7 @@ class Code(StrEnum):
     DUPLICATE_EDITION = "duplicate-edition"
     GAPPED_PARAMETER = "gapped-parameter"
     STALE_TITLE = "stale-title"
+    STALE_EXPLAIN = "stale-explain"
     MISSING_SOURCE = "missing-source"
     UNKNOWN_SOURCE = "unknown-source"
     EMPTY_WINDOW = "empty-window"

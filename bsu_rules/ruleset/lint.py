@@ -44,6 +44,8 @@ Each finding has a stable code, the narrowest location known and, where one appl
   none of that table's values (``MANDRI``, ``bri``): it never matches a value looked up there.
 - ``stale-title``: a criterion's title stating an amount or a date the rule set does not hold
   (``stale.py``).
+- ``stale-explain``: a criterion's explanation showing a member field, fact or parameter the criterion
+  neither reads nor shows (``stale.py``).
 - ``ruleset-name``: a rule set id that is its file's name but for case or punctuation (``bsu2022`` in
   ``bsu-2022.yaml``): commands find the file by one name, decisions and archives name it by the other.
 - ``below-province``: a regency's exact amount below its province's row in a table ``highest_for`` reads
@@ -70,14 +72,14 @@ from bsu_rules.ruleset.lint_places import misplaced
 from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.ruleset.schema import RULE_ID, UNIT_WORDS, Basis, Kind
 from bsu_rules.ruleset.sources import OTHER_REGULATION, amended_text, english_pinpoint, source_parts
-from bsu_rules.ruleset.stale import stale_titles
+from bsu_rules.ruleset.stale import stale_explanations, stale_titles
 from bsu_rules.ruleset.types import too_wide
 from bsu_rules.semantics import DECIDING
 
 CODES = ("invalid-argument", "division-by-zero", "type-mismatch", "unused", "missing-source", "unknown-source",
          "empty-window", "window-outside", "value-outside", "data-date", "gapped-parameter", "never-fires",
-         "always-fires", "never-known", "unmatchable-key", "stale-title", "unknown-value", "window-overlap",
-         "unlikely-amount", "below-province", "place-mismatch", "ruleset-name")
+         "always-fires", "never-known", "unmatchable-key", "stale-title", "stale-explain", "unknown-value",
+         "window-overlap", "unlikely-amount", "below-province", "place-mismatch", "ruleset-name")
 _KEY_SHAPED = re.compile(r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)+")
 """A legal-basis key's shape (``pm-10-2022``, ``bpjs-tk``): a pinpoint such as ``Pasal 4`` is not."""
 _PINPOINT = re.compile(r"(?:Pasal|Lampiran|Penjelasan|Bab|Bagian|Paragraf|ayat|huruf|angka)\s+\S", re.IGNORECASE)
@@ -150,6 +152,7 @@ def lint(rs: RuleSet) -> list[Diagnostic]:
                  linter.arguments, linter.units):
         step()
     stale_titles(rs, linter.warn)
+    stale_explanations(rs, linter.warn)
     return linter.out + misplaced(rs)
 
 

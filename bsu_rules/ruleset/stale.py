@@ -7,6 +7,10 @@ in rupiah, day and month a title states must be a value of the rule set: a param
 its dated values), the benefit's, ``as_of``, a window's dates, or the first or last day of a
 month the rule set holds; an amount a parameter the criterion reads holds on some days of the
 edition only (a dated value replaced during it) is warned of as well: the title is shown on every day.
+
+``stale-explain``: a criterion's explanation showing a member field, fact or parameter that the
+criterion neither reads nor shows (a condition rewritten, its old reason left): it would tell a worker
+why they failed in words about something else.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from datetime import date
 from typing import Any
 
 from bsu_rules.formatting import format_date, format_month
+from bsu_rules.ruleset.checker import PLACEHOLDER
 from bsu_rules.ruleset.expressions import Lit, Node, walk
 from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.ruleset.schema import RuleFile, Window
@@ -76,6 +81,35 @@ def stale_titles(rs: RuleSet, warn: Warn) -> None:
                          f"the title says {stated}, which `param.{name}` holds on some days of the edition only: "
                          "a title is shown on every day; leave the amount out of it, or give each value its own "
                          "criterion with an `in_force` window", checked.rule.id)
+
+
+def stale_explanations(rs: RuleSet, warn: Warn) -> None:
+    """Warn (at the explanation, with the rule id) of each ``member.``, ``fact.`` or ``param.`` placeholder
+    naming what the criterion does not read (its condition, through its facts) nor show (``shows``); a
+    fact of what it reads (``nik_issue(member.nik, member.birth_date)`` beside ``nik_valid`` of both) is read."""
+    for i, checked in enumerate(rs.rules):
+        explain = checked.rule.explain
+        if explain is None:
+            continue
+        read = rs.names_read(checked.tree)
+        for shown in checked.shown:
+            read |= {".".join(shown.parts[:2]), *rs.names_read(shown)}
+        for lang in ("id", "en"):
+            for name in dict.fromkeys(m[1] for m in PLACEHOLDER.finditer(getattr(explain, lang))):
+                if name.startswith(("member.", "fact.", "param.")) and not _read(rs, name, read):
+                    warn(("rules", i, "explain", lang), "stale-explain",
+                         f"the explanation shows `{name}`, which the criterion does not read (its condition, "
+                         "through its facts) nor show (`shows`): a reason about something else, told to a worker "
+                         "who failed for another; update the explanation to the condition", checked.rule.id)
+
+
+def _read(rs: RuleSet, name: str, read: set[str]) -> bool:
+    kind, own = name.split(".")[:2]
+    if f"{kind}.{own}" in read:
+        return True
+    fact = rs.facts.get(own) if kind == "fact" else None
+    inputs = {n for n in rs.names_read(fact) if n.startswith(("member.", "param."))} if fact is not None else set()
+    return bool(inputs) and inputs <= read
 
 
 def _add_literals(tree: Node, amounts: set[int], days: set[date], months: set[tuple[int, int]]) -> None:
