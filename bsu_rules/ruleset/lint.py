@@ -3,8 +3,8 @@
 Each finding has a stable code, the narrowest location known and, where one applies, the rule id:
 
 - ``unused``: a parameter, table or fact that nothing reads.
-- ``missing-source``: a rule with ``basis: regulation`` and no ``source``; a benefit with no ``source``; a
-  table with no source, or a row with an empty ``source`` cell (where the table has that column).
+- ``missing-source``: a rule or a parameter with ``basis: regulation`` and no ``source``; a benefit with
+  no ``source``; a table with no source, or a row with an empty ``source`` cell (where the table has that column).
 - ``unknown-source``: a rule source whose first part is not a key of ``legal_basis``, or another
   source (a parameter's, the benefit's, ``in_force``'s, the channel's) starting with a mistyped key.
 - ``empty-window`` (an error): an ``in_force`` window whose ``from`` is after its ``until``.
@@ -206,6 +206,11 @@ class _Lint(ParamLint):
         if not model.benefit.source:
             self.warn(("benefit",), "missing-source", "the benefit cites no regulation: give it `source:` (the "
                       "article setting the amount), so that a letter and an auditor can check it", key=True)
+        for name, parameter in model.parameters.items():
+            if parameter.basis == Basis.REGULATION and not parameter.source:
+                self.warn(("parameters", name), "missing-source", f"`param.{name}` rests on the regulation (its "
+                          "`basis`, by default) but cites no article: give it `source:` (the article setting it), "
+                          "or `basis: policy` / `interpretation`", key=True)
         others: list[tuple[Where, str | None]] = [(("parameters", n, "source"), p.source)
                                                   for n, p in model.parameters.items()]
         others += [(("in_force", "source"), model.in_force.source), (("benefit", "source"), model.benefit.source)]
