@@ -484,6 +484,8 @@ TABLE_EDITS = [
     ("Kab. Karawang", "Kab. \xffKarawang", "\xffKarawang", "the file is not UTF-8 text: save it as UTF-8"),
     ("level,amount,", "level,amont,", "amont", "the rule file reads a column `amount`, and the header has `amont` "
      "instead: name this column `amount`"),  # the header mistyped: not the rule file told to follow it
+    ("level,amount,", "level,ammount,", "ammount", "the rule file reads a column `amount`, and the header has "
+     "`ammount` instead: name this column `amount`"),  # a letter typed twice in the header
 ]
 
 

@@ -181,11 +181,12 @@ def _listed(columns: list[str]) -> str:
 
 def _header_right(read: str, near: str, columns: list[str]) -> bool:
     """Whether the rule file's ``read`` is the mistyped one of it and the header's ``near``: ``read``
-    lacks letters ``near`` has (``area_cod``), or ``near`` is the code column of a code and name pair
-    (``area_code`` beside ``area_name``)."""
+    lacks letters ``near`` has (``area_cod``), but for a letter typed twice in the header (``ammount``),
+    or ``near`` is the code column of a code and name pair (``area_code`` beside ``area_name``)."""
     letters = iter(near)
     dropped = len(read) < len(near) and all(c in letters for c in read)
-    return dropped or (near.endswith("_code") and f"{near.removesuffix('_code')}_name" in columns)
+    doubled = any(near[k] == near[k - 1] and near[:k] + near[k + 1:] == read for k in range(1, len(near)))
+    return (dropped and not doubled) or (near.endswith("_code") and f"{near.removesuffix('_code')}_name" in columns)
 
 
 def _shown(mark: str) -> str:
