@@ -484,6 +484,9 @@ TABLE_EDITS = [
     ("Kab. Karawang", "Kab. \xffKarawang", "\xffKarawang", "the file is not UTF-8 text: save it as UTF-8"),
     ("level,amount,", "level,amont,", "amont", "the rule file reads a column `amount`, and the header has `amont` "
      "instead: name this column `amount`"),  # the header mistyped: not the rule file told to follow it
+    ("level,amount,", "amount,level,", "UMP", "`amount` is 'UMP', not an amount in rupiah (nor in the 29 rows after "
+     "it), though the rule file says `unit: IDR`, and `level` holds a number in each row: does the header "
+     "name"),  # two columns swapped in the header
     ("level,amount,", "level,ammount,", "ammount", "the rule file reads a column `amount`, and the header has "
      "`ammount` instead: name this column `amount`"),  # a letter typed twice in the header
 ]

@@ -210,6 +210,7 @@ class _Rows:
         self.names: dict[str, str] = {}
         self.texts: list[tuple[int, int, str]] = []  # value cells that are not numbers: line, column, text
         self.numbers = 0  # value cells written as numbers
+        self.numbers_in: dict[str, int] = {}  # rows whose value cell is text: where another column holds a number
         self.unbounded: list[tuple[int, int]] = []  # `lower` beside a value that is not a number: line, column
         self.name_column = name_column(ref.key)
 
@@ -241,6 +242,10 @@ class _Rows:
             self.error(f"key {hide_identifiers(key[:40])} appears twice (first at line {first})", line,
                        self.at(self.ref.key, line))
         value = self._value(self._visible(whole, self.ref.value, line), line) if self.ref.value else None
+        if isinstance(value, str) and self.ref.unit == "IDR":
+            for column in self.columns:
+                if column not in (self.ref.key, self.ref.value) and _NUMBER.match((whole.get(column) or "").strip()):
+                    self.numbers_in[column] = self.numbers_in.get(column, 0) + 1
         if self.ref.bound:
             self._bound(self._visible(whole, self.ref.bound, line), value, key, line)
         if first != line:
@@ -369,8 +374,16 @@ class _Rows:
 
     def _texts(self) -> set[int]:
         """Tell each value cell that is a number written with separators, and, in a column of numbers, each
-        that is not a number; the lines told."""
+        that is not a number; in a column of rupiah (``unit: IDR``) holding no number, the first; the lines told."""
         told = set()
+        swapped = [c for c, n in self.numbers_in.items() if n == len(self.texts)]
+        if self.ref.unit == "IDR" and not self.numbers and self.texts and swapped:
+            line, column, text = self.texts[0]
+            more = f" (nor in the {len(self.texts) - 1} rows after it)" if len(self.texts) > 1 else ""
+            self.error(f"`{self.ref.value}` is {hide_identifiers(repr(clipped(text)))}, not an amount in rupiah{more}, "
+                       f"though the rule file says `unit: IDR`, and `{swapped[0]}` holds a number in each row: does "
+                       "the header name the columns in the order the rows hold them?", line, column)
+            return {line}
         for line, column, text in self.texts:
             plain = plain_number(text)
             if plain is None and not self.numbers:
