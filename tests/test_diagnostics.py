@@ -187,6 +187,8 @@ PLAIN = [
      "an amount in rupiah is written with digits only (600000), not 600.000"),
     ("invalid-value", "    value: 3500000\n", "    value: Rp3.500.000,00\n", "Rp3.500.000,00", "3500000",
      "written with digits only (3500000)"),
+    ("invalid-value", "    value: 3500000\n", "    value: 3,500,000.0\n", "3,500,000.0", "3500000",
+     "written with digits only (3500000)"),  # as a spreadsheet in English shows it
     ("invalid-value", "    value: 3500000\n", "    value: !!float 3500000\n", "!!float 3500000", "3500000",
      "an amount in rupiah is a whole number, written 3500000 without a tag (not `!!float 3500000`)"),
     # a text for an amount: once, at the value, not as a type error wherever the parameter is used
@@ -484,6 +486,8 @@ TABLE_EDITS = [
     ("Kab. Karawang", "Kab. \xffKarawang", "\xffKarawang", "the file is not UTF-8 text: save it as UTF-8"),
     ("level,amount,", "level,amont,", "amont", "the rule file reads a column `amount`, and the header has `amont` "
      "instead: name this column `amount`"),  # the header mistyped: not the rule file told to follow it
+    ("3273,Kota Bandung,UMK,3774860.78", "3273,Kota Bandung,UMK,3 774 860.78", "3 774 860.78",
+     "an amount in rupiah is written with digits only"),  # a space between thousands
     ("level,amount,", "amount,level,", "UMP", "`amount` is 'UMP', not an amount in rupiah (nor in the 29 rows after "
      "it), though the rule file says `unit: IDR`, and `level` holds a number in each row: does the header "
      "name"),  # two columns swapped in the header

@@ -34,14 +34,18 @@ _WORDY_MONTH = re.compile(r"([A-Za-z]+)\.?,?\s+(\d{4})")
 
 
 def digits_only(text: str) -> str | None:
-    """``3500000`` for ``3.500.000``, ``3,500,000``, ``3 500 000``, ``Rp3.500.000`` or ``Rp3.500.000,00``;
-    None for anything else."""
+    """``3500000`` for ``3.500.000``, ``3,500,000``, ``3 500 000``, ``Rp3.500.000``, ``Rp3.500.000,00`` or
+    ``3,500,000.0``; None for anything else."""
     bare = _RUPIAH.sub("", text.strip(), count=1).strip() if _RUPIAH.match(text.strip()) else text.strip()
-    if GROUPED.fullmatch(bare[:-3]) and bare[-3:] in (",00", ".00") and bare[-3] not in bare[:-3]:
-        bare = bare[:-3]  # no cents: 3.500.000,00 is 3500000
+    if (cents := _NO_CENTS.fullmatch(bare)) and GROUPED.fullmatch(cents[1]) and cents[2] not in cents[1]:
+        bare = cents[1]  # no cents: 3.500.000,00 is 3500000
     if GROUPED.fullmatch(bare) or _SPACED.fullmatch(bare):
         return re.sub(r"[.,\s]", "", bare)
     return bare if bare != text.strip() and bare.isdigit() else None
+
+
+_NO_CENTS = re.compile(r"(.+)([.,])0{1,2}")
+_SPACED_AMOUNT = re.compile(rf"({_SPACED.pattern})(?:[.,]([0-9]{{1,2}}))?")
 
 
 _SCALES = {"ribu": 3, "rb": 3, "thousand": 3, "juta": 6, "jt": 6, "million": 6, "miliar": 9, "milyar": 9,
@@ -68,6 +72,8 @@ def table_amount(text: str) -> str | None:
     bare = _RUPIAH.sub("", bare, count=1).strip() if _RUPIAH.match(bare) else bare
     if re.fullmatch(r"[0-9]+(?:\.[0-9]+)?", bare):
         return bare if bare != text.strip() else None
+    if spaced := _SPACED_AMOUNT.fullmatch(bare):  # 3 272 668: a space between thousands
+        return re.sub(r"\s", "", spaced[1]) + (f".{spaced[2]}" if spaced[2] else "")
     return plain_number(bare)
 
 
