@@ -50,6 +50,8 @@ Report = Callable[[int, str, str, str | None], None]  # offset, code, message, s
 Misused = Callable[[str, tuple[Type, ...], str], bool]
 """Told of a parameter read directly where its value's type is not taken: its name, the types taken
 there, and the place in words (``argument 3 of `received```); whether it is told at its value."""
+_DECLARED = {"param": ("parameter", "parameters"), "table": ("table", "tables"), "fact": ("fact", "facts")}
+"""Where a rule file declares a name of each kind it reads."""
 PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_.]*)(?::([a-z]+))?\}")
 FORMATS = ("rp", "date", "month", "number", "nik")
 FORMAT_TYPES = {"rp": (INT, DECIMAL), "date": (DATE,), "month": (MONTH,), "number": (INT, DECIMAL)}
@@ -199,7 +201,10 @@ class TypeChecker:
             self.report(node.start, "unknown-name", f"unknown name `{dotted}` (text is written in quotes)",
                         f'"{dotted}"')
             return None
-        self.report(node.start, "unknown-name", f"unknown name `{dotted}`", nearest_name(dotted, self.names))
+        declared = _DECLARED.get(node.parts[0]) if len(node.parts) == 2 else None  # where a new one goes
+        self.report(node.start, "unknown-name", f"unknown name `{dotted}`" + (
+            f" (a new {declared[0]} is declared under `{declared[1]}:`)" if declared else ""),
+            nearest_name(dotted, self.names))
         return None
 
     def _list(self, node: ListLit) -> Type | None:
