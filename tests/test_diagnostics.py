@@ -491,6 +491,8 @@ TABLE_EDITS = [
      "instead: name this column `amount`"),  # the header mistyped: not the rule file told to follow it
     ("3273,Kota Bandung,UMK,3774860.78", "3273,Kota Bandung,UMK,3 774 860.78", "3 774 860.78",
      "an amount in rupiah is written with digits only"),  # a space between thousands
+    ("bound,source\n", "bound\n", "area_code", "the header names 5 columns (area_code, area_name, level, amount, "
+     "bound), but every row has 6 cells: name the missing column in the header"),  # once, not at each row
     ("level,amount,", "amount,level,", "UMP", "`amount` is 'UMP', not an amount in rupiah (nor in the 29 rows after "
      "it), though the rule file says `unit: IDR`, and `level` holds a number in each row: does the header "
      "name"),  # two columns swapped in the header

@@ -212,6 +212,8 @@ class _Rows:
         self.numbers = 0  # value cells written as numbers
         self.numbers_in: dict[str, int] = {}  # rows whose value cell is text: where another column holds a number
         self.unbounded: list[tuple[int, int]] = []  # `lower` beside a value that is not a number: line, column
+        self.widths: dict[int, list[TableError]] = {}  # rows of another number of cells than the header, by it
+        self.rows = 0
         self.name_column = name_column(ref.key)
 
     def error(self, message: str, line: int, column: int = 1, suggestion: str | None = None) -> None:
@@ -223,6 +225,7 @@ class _Rows:
 
     def read(self, row: Row, line: int) -> None:
         """Take one row, keeping every mistake in it that is not the result of another."""
+        self.rows += 1
         whole = self._whole(row, line)
         if whole is None:
             return
@@ -292,6 +295,7 @@ class _Rows:
             else "add the missing cells (an empty cell is written as nothing between two commas)"
         self.error(f"this row has {cells} cell{'s' * (cells != 1)}, but the header has {wanted} columns "
                    f"({_listed(self.columns)}): {fix}", line)
+        self.widths.setdefault(cells, []).append(self.errors[-1])
         return None
 
     def _decimal_comma(self, row: Row, line: int) -> Row | None:
@@ -365,7 +369,14 @@ class _Rows:
             self.bounds.add(key)
 
     def finish(self) -> list[TableError]:
-        """Every mistake in the rows, those only the whole column shows too."""
+        """Every mistake in the rows, those only the whole column shows too; every row of one other number
+        of cells than the header is the header's mistake, told once."""
+        if len(self.widths) == 1 and self.rows > 1 and len(uneven := next(iter(self.widths.values()))) == self.rows:
+            cells, wanted = next(iter(self.widths)), len(self.columns)
+            self.errors = [e for e in self.errors if e not in uneven]
+            self.error(f"the header names {wanted} columns ({_listed(self.columns)}), but every row has {cells} "
+                       f"cells: {'name the missing column' if cells > wanted else 'remove the column no row has'} "
+                       "in the header", 1)
         told = self._texts()
         for line, column in self.unbounded:
             if line not in told:
