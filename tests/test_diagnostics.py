@@ -289,9 +289,8 @@ PLAIN = [
     # one name, not `param.fiscal` minus `year` (and no advice to quote `year`)
     ("unknown-name", "param.fiscal_year)\n    basis: policy", "param.fiscal-year)\n    basis: policy",
      "param.fiscal-year", "param.fiscal_year", "unknown name `param.fiscal-year`: a name joins its words with `_`"),
-    ("unknown-name", "fact.arrears <= param.max_arrears_months", "fact.arrears <= param.grace_months",
-     "param.grace_months", "param.max_arrears_months",
-     "unknown name `param.grace_months` (a new parameter is declared under `parameters:`)"),
+    ("unknown-name", "fact.arrears <= param.max_arrears_months", "fact.arrears <= param.cap",
+     "param.cap", None, "unknown name `param.cap` (a new parameter is declared under `parameters:`)"),
     ("type-mismatch", "    value: 2\n    unit: months", "    value: 60\n    unit: days",
      "fact.arrears <= param.max_arrears_months", None,
      "`fact.arrears` is a number of months and `param.max_arrears_months` a number of days"),

@@ -452,6 +452,16 @@ def test_a_date_the_criterion_states_itself_is_a_value_it_reads(tmp_path: Path, 
     assert bool(told) == stale and all(d.rule == "registered-by-cutoff" for d in told)
 
 
+def test_a_stale_amount_in_a_title_is_told_the_amount_the_criterion_reads(tmp_path: Path) -> None:
+    """The one amount of as many digits the criterion reads (the ceiling, not the rounding), as the title writes it."""
+    shutil.copytree(bundled_rules(), tmp_path / "rules")
+    path = tmp_path / "rules" / "bsu-2022.yaml"
+    path.write_text(path.read_text("utf-8").replace("value: 3500000", "value: 4000000", 1), "utf-8")
+    told = sorted(d.message.rsplit(": ", 1)[1] for d in linted(path) if d.code == "stale-title")
+    assert told == ["Upah paling banyak Rp4.000.000 atau batas upah minimum setempat",
+                    "Wage at most Rp4.000.000 or the local minimum-wage ceiling"]
+
+
 @pytest.mark.parametrize(("condition", "stale"), [
     ('member.employment_type in ["pns", "tni", "polri"]', False),
     ("fact.wage < 1000000", True),  # rewritten, its old reason (the employment status) left

@@ -201,10 +201,10 @@ class TypeChecker:
             self.report(node.start, "unknown-name", f"unknown name `{dotted}` (text is written in quotes)",
                         f'"{dotted}"')
             return None
-        declared = _DECLARED.get(node.parts[0]) if len(node.parts) == 2 else None  # where a new one goes
+        meant = nearest_name(dotted, self.names)
+        declared = _DECLARED.get(node.parts[0]) if len(node.parts) == 2 and meant is None else None  # a new one
         self.report(node.start, "unknown-name", f"unknown name `{dotted}`" + (
-            f" (a new {declared[0]} is declared under `{declared[1]}:`)" if declared else ""),
-            nearest_name(dotted, self.names))
+            f" (a new {declared[0]} is declared under `{declared[1]}:`)" if declared else ""), meant)
         return None
 
     def _list(self, node: ListLit) -> Type | None:

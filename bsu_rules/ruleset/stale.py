@@ -141,9 +141,18 @@ def _stated(text: str, amounts: set[int], days: set[date], months: set[tuple[int
 
 
 def _meant(stated: str, amounts: set[int], days: set[date], months: set[tuple[int, int]], lang: str) -> str | None:
-    """The one value of its kind a criterion reads that a stale ``stated`` date or month was probably
-    meant to become (a last day of a month for a last day, a first for a first), in the title's
-    language; None when there is not exactly one."""
+    """The one value of its kind a criterion reads that a stale ``stated`` amount, date or month was
+    probably meant to become (an amount of as many digits, written as the title writes it; a last day
+    of a month for a last day, a first for a first), in the title's language; None when there is not
+    exactly one."""
+    if (amount := _AMOUNT.fullmatch(stated)) is not None:
+        width = len(re.sub(r"\D", "", amount[1]))
+        large = [a for a in amounts if len(str(a)) == width]
+        if len(large) != 1:
+            return None
+        grouped = re.search(r"[.,]", amount[1])
+        digits = f"{large[0]:,}".replace(",", grouped[0]) if grouped else str(large[0])
+        return stated[:amount.start(1)] + digits
     found = _DATE.fullmatch(stated)
     if found is None:
         return None
