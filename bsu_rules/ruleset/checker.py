@@ -201,10 +201,10 @@ class TypeChecker:
             self.report(node.start, "unknown-name", f"unknown name `{dotted}` (text is written in quotes)",
                         f'"{dotted}"')
             return None
-        meant = nearest_name(dotted, self.names)
-        declared = _DECLARED.get(node.parts[0]) if len(node.parts) == 2 and meant is None else None  # a new one
+        near = nearest_name(dotted, self.names)
+        declared = _DECLARED.get(node.parts[0]) if len(node.parts) == 2 and near is None else None  # a new one
         self.report(node.start, "unknown-name", f"unknown name `{dotted}`" + (
-            f" (a new {declared[0]} is declared under `{declared[1]}:`)" if declared else ""), meant)
+            f" (a new {declared[0]} is declared under `{declared[1]}:`)" if declared else ""), near)
         return None
 
     def _list(self, node: ListLit) -> Type | None:
