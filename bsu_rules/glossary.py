@@ -390,8 +390,11 @@ def missing_entries(rs: RuleSet, glossary: Glossary, file: str = "the glossary"
     def add(entry: str) -> str:
         return f": add `{entry}: {{id: …, en: …}}` there"
 
+    told: set[str] = set()  # a name is told once, where it is first met (its declaration, when it has one)
+
     def name(at: DataPath, rule: str | None, label: str) -> Iterator[tuple[DataPath, str | None, str]]:
-        if label not in glossary.names:
+        if label not in glossary.names and label not in told:
+            told.add(label)
             shown = _format_of(rs, label)
             entry = f"{label}: {{id: …, en: …{f', format: {shown}' if shown else ''}}}"
             yield at, rule, f"`{label}` has no entry under `names` in {file}: add `{entry}` there"

@@ -23,6 +23,21 @@ settings.register_profile("ci", deadline=None, derandomize=True, database=None, 
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 
+LONGEST = ("test_prove.py::test_symbolic_diff_2021_2022", "test_rule_file_fuzz.py::test_mutants",
+           "test_impact.py::test_report_numbers", "test_prove.py::test_witnesses_go",
+           "test_prove.py::test_prove_command",
+           "test_prove.py::test_the_encoding_decides", "test_decide_fast.py::test_without_hints",
+           "test_decide_fast.py::test_generated_members", "test_codegen.py::test_the_generated_functions_mean")
+"""The longest tests (half a minute to a few minutes each on a busy two-core machine), longest first: they run
+first, so that the test workers end together rather than one waiting for the other's last long test."""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def rank(item: pytest.Item) -> int:
+        return next((i for i, name in enumerate(LONGEST) if name in item.nodeid), len(LONGEST))
+    items.sort(key=rank)  # stable: the others as collected
+
+
 @pytest.fixture(scope="session")
 def rs2022() -> RuleSet:
     return bsu_rules.load_ruleset("bsu-2022")

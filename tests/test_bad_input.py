@@ -380,13 +380,24 @@ SLIPS = [("3.20412570894E+15", "nik: looks like a number a spreadsheet rewrote i
                                                                     "instance): write it with 0-9"),
          ("".join(chr(0x0660 + int(c)) for c in GOOD["nik"]), "nik: is written in digits other than 0-9 "
                                                              "(Arabic-Indic or full-width digits, for instance): write "
-                                                             "it with 0-9")]
+                                                             "it with 0-9"),
+         (" ".join(GOOD["nik"][i:i + 4] for i in range(0, 16, 4)), "nik: is written in groups (spaces or punctuation "
+                                                                  "between its digits): write its 16 digits only"),
+         (GOOD["nik"][:6] + ".\t" + GOOD["nik"][6:12] + "\u00a0" + GOOD["nik"][12:],
+          "nik: is written in groups (spaces or punctuation between its digits): write its 16 digits only"),
+         (" ".join(GOOD["nik"][i:i + 4] for i in range(0, 16, 4)) + "1", "nik: is written in groups (spaces or "
+                                                                        "punctuation between its digits) and has 17 "
+                                                                        "digits, not 16"),
+         (GOOD["nik"][:8] + "O" + GOOD["nik"][9:], "nik: has a character that is not a digit 0-9 at position 9 (the "
+                                                   "letter O, typed for the digit 0?)"),
+         (GOOD["nik"][:15] + "#", "nik: has a character that is not a digit 0-9 at position 16")]
 
 
 @pytest.mark.parametrize(("nik", "says"), SLIPS, ids=["scientific", "decimals", "before", "after", "both", "short",
                                                       "apostrophe", "apostrophe-and-spaces", "hidden",
                                                       "hidden-and-space", "wide-and-space",
-                                                      "other-digits"])
+                                                      "other-digits", "grouped", "mixed-separators", "grouped-17",
+                                                      "letter-o", "stray"])
 def test_a_nik_a_spreadsheet_or_a_space_changed_is_told_so_alike(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                                                   rs2022: RuleSet, nik: str, says: str) -> None:
     """In evaluate, batch (JSON lines and CSV) and the API, the NIK never shown."""

@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # (code, text in bsu-2022.yaml, replacement, text whose position the diagnostic points at, suggestion)
 CASES = [
     ("yaml-syntax", "ruleset: bsu-2022", "ruleset: [bsu-2022", None, None),
-    ("duplicate-key", 'version: "2022.2"', 'version: "2022.1"\nversion: "2022.2"', 'version: "2022.2"', None),
+    ("duplicate-key", 'version: "2022.3"', 'version: "2022.1"\nversion: "2022.3"', 'version: "2022.3"', None),
     ("unknown-key", "as_of: 2022-07-31", "as_off: 2022-07-31", "as_off", "as_of"),
     ("unknown-key", "    source: pm-10-2022, Pasal 5\n", "    sourc: pm-10-2022, Pasal 5\n", "sourc:", "source"),
     ("missing-key", "as_of: 2022-07-31\n", "", None, None),
@@ -49,15 +49,15 @@ CASES = [
      "contribution-billed\n    title: {id: \"Tunggakan", None),
     ("table", "file: tables/minimum-wage-2022.csv", "file: tables/minimum-wage-2023.csv",
      "tables/minimum-wage-2023", None),
-    ("bad-format", "{fact.wage:rp} melebihi", "{fact.wage:rpp} melebihi", "rpp} melebihi", "rp"),
+    ("bad-format", "{fact.wage:rp}, upah", "{fact.wage:rpp}, upah", "rpp}, upah", "rp"),
     ("bad-format", "a {member.citizenship}, and", "a {member.citizenship:rp}, and", "rp}, and", None),
     ("bad-format", "a {member.citizenship}, and", "a {member.citizenship:date}, and", "date}, and", None),
     ("bad-format", "a {member.citizenship}, and", "a {member.citizenship:nik}, and", "nik}, and", None),
-    ("bad-format", "{fact.wage:rp} melebihi", "{fact.wage:date} melebihi", "date} melebihi", "rp"),
-    ("bad-format", "{param.cutoff_month:month} sebesar", "{param.cutoff_month:number} sebesar",
-     "number} sebesar", "month"),
-    ("bad-format", "{param.cutoff_month:month} sebesar", "{member.wages} sebesar", "member.wages} sebesar", None),
-    ("bad-format", "{param.cutoff_month:month} sebesar", "{table.banks} sebesar", "table.banks} sebesar", None),
+    ("bad-format", "{fact.wage:rp}, upah", "{fact.wage:date}, upah", "date}, upah", "rp"),
+    ("bad-format", "{param.cutoff_month:month}, sebesar", "{param.cutoff_month:number}, sebesar",
+     "number}, sebesar", "month"),
+    ("bad-format", "{param.cutoff_month:month}, sebesar", "{member.wages}, sebesar", "member.wages}, sebesar", None),
+    ("bad-format", "{param.cutoff_month:month}, sebesar", "{table.banks}, sebesar", "table.banks}, sebesar", None),
     ("bad-format", "The NIK is not valid: {fact.nik_issue:nik}", "The NIK is not valid: {fact.nik_issue}",
      "fact.nik_issue}\"", "{fact.nik_issue:nik}"),  # a code a worker cannot read
     ("type-mismatch", "    value: 2022\n", "    values: {2022-09-05: 2022, 2022-10-01: [BRI]}\n",
@@ -70,12 +70,12 @@ CASES = [
      None),
     ("invalid-value", "    value: 2022-07\n", "    value: 2022-13\n", "2022-13", None),
     ("syntax", "{fact.highest_ceiling:rp}", "{fact.highest_ceiling:rp", '{fact.highest_ceiling:rp"', None),
-    ("invalid-value", 'version: "2022.2"', 'version: !custom "2022.1"', "!custom", None),
+    ("invalid-value", 'version: "2022.3"', 'version: !custom "2022.1"', "!custom", None),
     ("unknown-value", 'exclude: member.employment_type in ["pns", "tni", "polri"]',
      'exclude: member.employment_type in ["PNS", "tni", "polri"]', '"PNS"', "pns"),
     ("unknown-name", 'require: member.citizenship == "WNI"', "require: member.citizenship == WNI", "WNI\n",
      '"WNI"'),
-    ("invalid-value", 'version: "2022.2"', 'version: !!python/object/apply:os.system ["true"]', "!!python", None),
+    ("invalid-value", 'version: "2022.3"', 'version: !!python/object/apply:os.system ["true"]', "!!python", None),
     ("unknown-name", 'require: member.participant_category == "PU"',  # a block over lines: the name's own line
      'require: |\n      member.participant_category == "PU"\n        and member.categry != "x"', "member.categry",
      None),
@@ -144,9 +144,9 @@ PLAIN = [
      "  id: Bantuan Subsidi Gaji/Upah 2022", "`id:` is indented 4 spaces, but the keys around it use 2"),
     ("yaml-syntax", "  - id: valid-nik\n", "   - id: valid-nik\n", "- id: valid-nik", "  - id: valid-nik",
      "`id:` is indented 3 spaces, but the items around it use 2"),
-    *(("yaml-syntax", "    shows: [fact.regional_minimum, member.work_regency_code]",  # an item that is no key
-       f"    shows:\n      - fact.regional_minimum\n{' ' * at}- member.work_regency_code", "- member.work",
-       "      - member.work_regency_code  # where the ceiling comes from",
+    *(("yaml-syntax", "    shows: [fact.wage_month, fact.regional_minimum, member.work_regency_code]",  # no key
+       f"    shows:\n      - fact.wage_month\n      - fact.regional_minimum\n{' ' * at}- member.work_regency_code",
+       "- member.work", "      - member.work_regency_code  # the wage's month; where the ceiling comes from",
        f"this list item is indented {at} spaces, but the item before it uses 6")
       for at in (4, 5)),
     ("yaml-syntax", "  - id: valid-nik\n    title", "  - id: valid-nik\n       title", "title: {id: \"NIK",
@@ -168,8 +168,9 @@ PLAIN = [
     ("yaml-syntax", '    require: member.participant_category == "PU"',
      '    require: "PU" * 1 == member.participant_category', '* 1 ==',
      """    require: '"PU" * 1 == member.participant_category'""", "the text goes on after its closing quote"),
-    ("yaml-syntax", "    shows: [fact.regional_minimum, member.work_regency_code]",
-     "    shows: [fact.regional_minimum] member.work_regency_code", "member.work_regency_code  #", None,
+    ("yaml-syntax", "    shows: [fact.wage_month, fact.regional_minimum, member.work_regency_code]",
+     "    shows: [fact.wage_month, fact.regional_minimum] member.work_regency_code", "member.work_regency_code  #",
+     None,
      "the value goes on after its closing `]`: a list ends there"),
     ("yaml-syntax", '      id: "Peserta tercatat sebagai {member.citizenship}, sedangkan',
      '      id: "Peserta "tercatat" sebagai {member.citizenship}, sedangkan', 'tercatat" sebagai',
@@ -296,7 +297,7 @@ PLAIN = [
      "`fact.arrears` is a number of months and `param.max_arrears_months` a number of days"),
     ("unknown-function", "require: member.registered_on <= fact.cutoff_day",
      "require: age(member.birth_date) <= 5", "age(member.birth_date)", None,
-     "the functions are add_months, arrears_streak"),
+     "the functions are add_months, arrears_first_month, arrears_last_month, arrears_streak"),
     # a list without its brackets: one text to YAML, told at the value, not as a type error where it is used
     ("invalid-value", "value: [BRI, BNI, MANDIRI, BTN]", "value: BRI, BNI, MANDIRI, BTN", "BRI, BNI, MANDIRI, BTN\n",
      "[BRI, BNI, MANDIRI, BTN]",
@@ -321,7 +322,7 @@ PLAIN = [
     ("unknown-value", '["PRAKERJA", "PKH", "BPUM"]', '["PRAKERJA", "pkh", "BPUM"]', '"pkh"', "PKH", None),
     # a comparison of two types that do not mix: at the side to change, with it as it is probably meant
     ("type-mismatch", "require: fact.arrears <= param.max_arrears_months", 'require: fact.arrears <= "2"',
-     '"2"\n    source', "2", "cannot compare int with str: write 2 without quotes"),
+     '"2"\n    shows', "2", "cannot compare int with str: write 2 without quotes"),
     ("type-mismatch", "require: member.registered_on <= fact.cutoff_day",
      'require: member.registered_on <= "2004-09-05"', '"2004-09-05"', "2004-09-05",
      "cannot compare date with str: write 2004-09-05 without quotes"),
@@ -536,7 +537,7 @@ def test_a_table_column_mistyped_in_the_rule_file_is_told_there(rules_copy: Path
     ("    value: 2022\n", '    value: "2022"\n', "invalid-value", '"2022"', "2022",
      '"2022" is text, but `param.fiscal_year` is passed to `received` as a number: write it without quotes'),
     ("    value: 15\n", "    value: fifteen\n", "invalid-value", "fifteen", None,
-     "`fifteen` is text, but `param.contribution_due_day` is passed to `arrears_streak` as a number"),
+     "`fifteen` is text, but `param.contribution_due_day` is passed to `arrears_first_month` as a number"),
     ("    value: 15\n", "    values: {2022-09-05: 15, 2022-10-01: fifteen}\n", "invalid-value", "fifteen", None,
      "write it with digits only"),
     ("    value: 15\n", "    value: 015\n", "invalid-value", "015", "15", "write it without its leading 0 (15)"),
@@ -577,9 +578,9 @@ def test_a_parameter_value_of_the_wrong_type_is_told_once_at_the_value(
 
 
 @pytest.mark.parametrize(("old", "new", "at", "suggestion", "says"), [
-    ('version: "2022.2"', "version: 2022.10", "2022.10", 'version: "2022.10"',
+    ('version: "2022.3"', "version: 2022.10", "2022.10", 'version: "2022.10"',
      "version: `2022.10` is read as a number (the same number as 2022.1): text is written in quotes"),
-    ('version: "2022.2"', "version: 2022-10-01  # October", "2022-10-01", 'version: "2022-10-01"',
+    ('version: "2022.3"', "version: 2022-10-01  # October", "2022-10-01", 'version: "2022-10-01"',
      "version: `2022-10-01` is read as a date: text is written in quotes"),
     ('title: {id: "Warga Negara Indonesia (WNI)", en: "Indonesian citizen (WNI)"}',
      "title: Warga Negara Indonesia (WNI)", "Warga Negara", 'title: {id: "Warga Negara Indonesia (WNI)", en: "…"}',
@@ -694,7 +695,7 @@ def test_each_code_points_at_the_mistake(rules_copy: Path, code: str, old: str, 
 def test_load_raises_with_every_diagnostic(rules_copy: Path) -> None:
     path = rules_copy / "bsu-2022.yaml"
     text = path.read_text("utf-8").replace("param.wage_ceiling or", "param.wage_cieling or")
-    path.write_text(text.replace("as_of, param", "as_off, param"), "utf-8")
+    path.write_text(text.replace("as_of, param", "as_off, param", 1), "utf-8")
     with pytest.raises(bsu_rules.RuleSetError) as info:
         bsu_rules.load_ruleset(path)
     codes = [d.code for d in info.value.diagnostics]  # type: ignore[attr-defined]
@@ -711,7 +712,7 @@ def test_unknown_bundled_id_suggests_the_nearest() -> None:
 
 def test_check_cli_json(rules_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = rules_copy / "bsu-2022.yaml"
-    path.write_text(path.read_text("utf-8").replace("as_of, param", "as_off, param"), "utf-8")
+    path.write_text(path.read_text("utf-8").replace("as_of, param", "as_off, param", 1), "utf-8")
     assert main(["check", str(path), "--format", "json"]) == 1
     report = json.loads(capsys.readouterr().out)
     assert report["errors"] == 1
@@ -823,7 +824,7 @@ def test_a_missing_glossary_entry_names_the_file_and_the_entry(rules_copy: Path)
 @pytest.mark.parametrize(("old", "new"), [
     ("    value: 2022\n", '    value: "3204125708940003"\n'),  # a text passed as a number: the NIK never suggested
     ("    value: 2022\n", '    value: "0719204418"\n'),  # an account number, the same
-    ('version: "2022.2"', "version: 3204125708940003.10"),  # the number YAML reads, in full
+    ('version: "2022.3"', "version: 3204125708940003.10"),  # the number YAML reads, in full
     ("  instalments: [600000]", "  instalments: [320412570894000]"),  # what the instalments add up to
 ])
 def test_no_rule_file_message_or_suggestion_shows_a_nik_or_account_number(
@@ -854,7 +855,8 @@ def test_a_key_longer_than_yaml_reads_is_told_so_not_as_indentation(rules_copy: 
                              "a short name") and "1" * 10 not in str(found)
 
 
-SHOWS = "    shows: [fact.regional_minimum, member.work_regency_code]  # where the ceiling comes from\n"
+SHOWS = ("    shows: [fact.wage_month, fact.regional_minimum, member.work_regency_code]  # the wage's month; where the "
+         "ceiling comes from\n")
 
 
 @pytest.mark.parametrize(("shown", "code", "said"), [
@@ -889,7 +891,7 @@ def test_a_fact_only_shown_is_used_and_a_change_of_what_is_shown_is_a_change(rul
 
     old, new = bsu_rules.load_ruleset("bsu-2022"), bsu_rules.load_ruleset(path)
     changed = [f for r in compare(old, new)["rules"] for f in r.get("fields", []) if f["field"] == "shows"]
-    assert changed == [{"field": "shows", "old": "fact.regional_minimum, member.work_regency_code",
+    assert changed == [{"field": "shows", "old": "fact.wage_month, fact.regional_minimum, member.work_regency_code",
                         "new": "fact.only_shown"}]
 
 
@@ -908,7 +910,8 @@ def test_what_a_rule_shows_is_traced_and_changes_nothing_else(rules_copy: Path) 
         for record in members:
             with_shows, without = (json.loads(bsu_rules.evaluate(rs, record, on=on).to_json()) for rs in (shown, plain))
             for a, b in zip(with_shows["rules"], without["rules"], strict=True):
-                extra = {"fact.regional_minimum", "member.work_regency_code"} if a["id"] == "wage-ceiling" else set()
+                extra = {"fact.wage_month", "fact.regional_minimum", "member.work_regency_code"} \
+                    if a["id"] == "wage-ceiling" else set()
                 assert extra <= a["values"].keys()
                 assert a["values"] == {**b["values"], **{k: a["values"][k] for k in extra}}
                 assert {k: v for k, v in a.items() if k != "values"} == {k: v for k, v in b.items() if k != "values"}

@@ -56,8 +56,8 @@ def test_flips_counted_on_the_examples(tmp_path: Path) -> None:
     assert example["record"] == 5 and example["nik"] == "3204********0004"
     (why,) = example["rules"]
     assert (why["change"], why["old"], why["new"]) == ("changed", "fail", "pass")
-    assert why["explain"] == ("was: The latest wage the employer reported up to July 2022, Rp4.200.000, is above the "
-                              "highest wage ceiling that can apply to the participant, Rp3.500.000")
+    assert why["explain"] == ("was: The wage for July 2022, Rp4.200.000, the latest the employer reported up to July "
+                              "2022, is above the highest wage ceiling that can apply to the participant, Rp3.500.000")
 
 
 def test_members_paid_another_way_are_listed_though_no_decision_flips(tmp_path: Path,
@@ -152,9 +152,10 @@ def test_lower_ceiling_explains_with_the_new_text(tmp_path: Path) -> None:
     (flip,) = result["flips"]
     assert (flip["old"], flip["new"], flip["rules"]) == ("eligible", "ineligible", ["wage-ceiling"])
     assert flip["examples"][0]["nik"] == "3374********0007"  # record 2: exactly Rp3.500.000
-    assert flip["examples"][0]["rules"][0]["explain"] == ("The latest wage the employer reported up to July 2022, "
-                                                          "Rp3.500.000, is above the highest wage ceiling that can "
-                                                          "apply to the participant, Rp3.450.000")
+    assert flip["examples"][0]["rules"][0]["explain"] == ("The wage for July 2022, Rp3.500.000, the latest the "
+                                                          "employer reported up to July 2022, is above the highest "
+                                                          "wage ceiling that can apply to the participant, "
+                                                          "Rp3.450.000")
 
 
 ADDED = """
@@ -445,8 +446,8 @@ def test_two_different_rule_sets_under_one_version_are_warned(tmp_path: Path,
     path.write_text(path.read_text("utf-8").replace("value: 3500000", "value: 4000000", 1), "utf-8")
     assert main(["diff", "bsu-2022", str(path)]) == 1
     out = capsys.readouterr().out.splitlines()
-    assert out[2].startswith("warning: the two rule sets differ but both are bsu-2022 2022.2: give the changed one")
-    path.write_text(path.read_text("utf-8").replace('version: "2022.2"', 'version: "2022.3"'), "utf-8")
+    assert out[2].startswith("warning: the two rule sets differ but both are bsu-2022 2022.3: give the changed one")
+    path.write_text(path.read_text("utf-8").replace('version: "2022.3"', 'version: "2022.9"'), "utf-8")
     assert main(["diff", "bsu-2022", str(path)]) == 1
     assert "warning:" not in capsys.readouterr().out
     assert main(["diff", "bsu-2022", "bsu-2022", "--new-on", "2022-11-01"]) in (0, 1)

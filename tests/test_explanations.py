@@ -173,12 +173,13 @@ def test_a_missing_glossary_entry_is_a_check_error(tmp_path: Path) -> None:
     assert {(rule, message) for _, rule, message in errors} >= {
         ("pppk-review", f"rule id `pppk-review` has no entry under `rules` in {where}" + add.format("pppk-review")),
         (None, f"`fact.arrears` has no entry under `names` in {where}" + add.format("fact.arrears")),
-        ("arrears", f"`fact.arrears` has no entry under `names` in {where}" + add.format("fact.arrears")),
         (None, f"legal-basis key `bpjs-tk` has no entry under `legal_basis` in {where}" + add.format("bpjs-tk")),
         (None, f"payment channel `POS` has no entry under `channels` in {where}" + add.format("POS")),
         ("no-other-aid", f"value `PKH` has no entry under `values` in {where}: add `PKH: {{id: …, en: …}}` there, "
          "below the field it is compared with"),
     }
+    told = f"`fact.arrears` has no entry under `names` in {where}" + add.format("fact.arrears")
+    assert [e for e in errors if "`fact.arrears`" in e[2]] == [("no-glossary-entry", None, told)]  # once: declared
     assert load_glossary() is not load_glossary((rules / "glossary" / "glossary.yaml").resolve())
 
 
@@ -355,7 +356,8 @@ TIDAK MEMENUHI SYARAT sebagai penerima BSU
 Tanggal keputusan: 5 September 2022
 Data per: 31 Juli 2022
 Alasan:
-  ✗ Per 31 Juli 2022, iuran tertunggak 3 bulan berturut-turut, lebih dari batas 2 bulan. [1]
+  ✗ Per 31 Juli 2022, iuran 3 bulan bertagihan berturut-turut belum dibayar, dari bulan April 2022 sampai dengan Juni \
+2022, lebih dari batas 2 bulan. [1]
       Ini penafsiran atas ketentuan yang dirujuk, bukan bunyi pasalnya.
       Peserta akan memenuhi syarat seandainya iuran bulan Juni 2022 telah dibayar paling lambat 31 Juli 2022.
 Keterangan: ✗ syarat tidak terpenuhi
@@ -368,8 +370,8 @@ TIDAK MEMENUHI SYARAT sebagai penerima BSU
 Tanggal keputusan: 5 September 2022
 Data per: 31 Juli 2022
 Alasan:
-  ✗ Upah terakhir yang dilaporkan pemberi kerja sampai dengan bulan Juli 2022 sebesar Rp4.950.000 melebihi batas \
-upah tertinggi yang dapat berlaku bagi peserta, yaitu Rp4.700.000. [1]
+  ✗ Upah bulan Juli 2022 sebesar Rp4.950.000, upah terakhir yang dilaporkan pemberi kerja sampai dengan bulan Juli \
+2022, melebihi batas upah tertinggi yang dapat berlaku bagi peserta, yaitu Rp4.700.000. [1]
       Peserta akan memenuhi syarat seandainya upah yang dilaporkan pemberi kerja untuk bulan Juli 2022 paling banyak \
 Rp4.700.000 (yang tercatat: Rp4.950.000).
 Keterangan: ✗ syarat tidak terpenuhi
@@ -382,8 +384,8 @@ NOT ELIGIBLE to receive BSU
 Decision date: 5 September 2022
 Data as of: 31 July 2022
 Reasons:
-  ✗ The latest wage the employer reported up to July 2022, Rp4.950.000, is above the highest wage ceiling that can \
-apply to the participant, Rp4.700.000. [1]
+  ✗ The wage for July 2022, Rp4.950.000, the latest the employer reported up to July 2022, is above the highest wage \
+ceiling that can apply to the participant, Rp4.700.000. [1]
       The participant would be eligible if the wage the employer reported for July 2022 had been at most Rp4.700.000 \
 (on record: Rp4.950.000).
 Key: ✗ requirement not met
@@ -443,6 +445,33 @@ telah diubah dengan Peraturan Menteri Ketenagakerjaan Nomor 16 Tahun 2021."""
         "regional-ceiling-en", "missing-wage-id", "missing-wage-en"])
 def test_reviewer_cases_read_as_a_worker_is_told(n: int, lang: str, expected: str) -> None:
     assert _worker(n, lang) == expected
+
+
+@pytest.mark.parametrize(("n", "lang", "reason"), [
+    (13, "id", "Per 30 April 2025, iuran 4 bulan bertagihan berturut-turut belum dibayar, dari bulan April 2022 sampai "
+               "dengan Juli 2022, lebih dari batas 2 bulan. [2]"),
+    (13, "en", "As of 30 April 2025, the contributions of 4 months billed in a row are unpaid, from April 2022 to July "
+               "2022, more than the limit of 2 months. [2]"),
+    (5, "id", "Upah bulan Juli 2022 sebesar Rp4.200.000, upah terakhir yang dilaporkan pemberi kerja sampai dengan "
+              "bulan April 2025, melebihi batas upah tertinggi yang dapat berlaku bagi peserta, yaitu "
+              "Rp3.800.000. [2]"),
+    (5, "en", "The wage for July 2022, Rp4.200.000, the latest the employer reported up to April 2025, is above the "
+              "highest wage ceiling that can apply to the participant, Rp3.800.000. [2]"),
+])
+def test_old_data_is_dated_where_it_decides(n: int, lang: str, reason: str) -> None:
+    """A wage or arrears three years old decides a 2025 case: the worker hears the months they are for, never
+    only the cut-off (which would make a 2022 report read as current), and the decision carries those months."""
+    rs = load_ruleset("bsu-2025")
+    d = rs.plan(date(2025, 7, 1)).decide(parse_member(EXAMPLES[n - 1]), hints=True)
+    assert reason in [line[4:] for line in render_text(d, rs, lang).splitlines() if line.startswith("  ✗ ")]
+    if n == 13:
+        assert d.rule("arrears").values["fact.arrears_from"] == "2022-04"
+        assert d.rule("arrears").values["fact.arrears_to"] == "2022-07"
+    else:
+        assert d.rule("wage-ceiling").values["fact.wage_month"] == "2022-07"
+        officer = render_text(d, rs, lang, "officer")
+        assert ("Bulan upah terakhir yang dilaporkan: Juli 2022" if lang == "id"
+                else "Month of the latest wage reported: July 2022") in officer
 
 
 def test_ppkm_table_incomplete_reads_as_a_worker_is_told() -> None:
@@ -1566,7 +1595,7 @@ def test_a_page_is_refused_for_another_rule_set_and_for_arguments_it_cannot_take
 
     rs = load_ruleset("bsu-2022")
     d = rs.plan().decide(parse_member(EXAMPLES[0]))
-    with pytest.raises(InputError, match=r"the decision was made under bsu-2022 2022\.2"):
+    with pytest.raises(InputError, match=r"the decision was made under bsu-2022 2022\.3"):
         render_text(d, load_ruleset("bsu-2021"), "en", "officer")
     with pytest.raises(ValueError, match="unsupported language 'EN'; expected one of id, en"):
         render_text(d, rs, "EN")

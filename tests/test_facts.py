@@ -12,11 +12,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bsu_rules.catalogue.calendar import add_months, month_end, month_of, month_start
-from bsu_rules.catalogue.contributions import arrears_streak, contribution_billed
+from bsu_rules.catalogue.contributions import (
+    arrears_first_month,
+    arrears_last_month,
+    arrears_streak,
+    contribution_billed,
+)
 from bsu_rules.catalogue.identity import bank_key, province, regency
 from bsu_rules.catalogue.numbers import round_up
 from bsu_rules.catalogue.receipts import received
-from bsu_rules.catalogue.wages import last_wage
+from bsu_rules.catalogue.wages import last_wage, last_wage_month
 from bsu_rules.members import Contribution, Program, ProgramReceipt, WageReport
 from bsu_rules.months import month_index, month_text
 from bsu_rules.ruleset.loader import load_ruleset
@@ -94,6 +99,14 @@ def test_last_wage_ties_take_last_in_list_order() -> None:
         WageReport(period="2021-05", amount=3),
     ]
     assert last_wage(wages, "2021-06") == 2
+
+
+def test_last_wage_month_is_the_month_of_the_report_last_wage_reads() -> None:
+    wages = [WageReport(period="2021-03", amount=1), WageReport(period="2021-07", amount=2),
+             WageReport(period="2021-05", amount=3), WageReport(period="2021-05", amount=4)]
+    assert [last_wage_month(wages, m) for m in ("2021-06", "2021-04", "2021-09", "2021-02")] == \
+        ["2021-05", "2021-03", "2021-07", None]
+    assert last_wage_month(None, "2021-06") is None and last_wage_month(wages, None) is None
 
 
 def test_last_wage_unknown() -> None:
@@ -419,3 +432,19 @@ def test_month_index_orders_as_the_text(a: str, b: str) -> None:
 def test_month_index_rejects_non_months(bad: str) -> None:
     with pytest.raises(ValueError):
         month_index(bad)
+
+
+def test_the_months_of_a_streak_are_those_it_counts() -> None:
+    """The first and last month of the arrears ``arrears_streak`` counts: a month with no bill inside it, a month
+    paid late (after the date) inside it, a month with a paid and an unpaid row outside it."""
+    rows = [_c("2019-01"), _c("2019-02", "2019-03-01"), _c("2019-03"), _c("2019-05"), _c("2019-06", "2030-02-01"),
+            _c("2021-06")]
+    args = ("2021-06", date(2021, 7, 20), 15)  # June 2021 due by 15 July: the count starts there
+    assert arrears_streak(rows, *args) == 4  # June 2021, June, May and March 2019; February paid ends it
+    assert (arrears_first_month(rows, *args), arrears_last_month(rows, *args)) == ("2019-03", "2021-06")
+    rows[-1] = _c("2021-06", "2021-07-01")  # the latest month due paid: no streak, no months
+    assert arrears_streak(rows, *args) == 0
+    assert arrears_first_month(rows, *args) is None and arrears_last_month(rows, *args) is None
+    assert arrears_first_month(None, *args) is None and arrears_last_month(rows, None, LATE, 15) is None
+    both = [_c("2021-04"), _c("2021-05"), _c("2021-05", "2021-06-01")]  # May paid by one of its rows
+    assert (arrears_streak(both, "2021-05", LATE, 15), arrears_last_month(both, "2021-05", LATE, 15)) == (0, None)

@@ -387,10 +387,10 @@ def test_an_impact_against_another_file_names_both_files_on_stderr(tmp_path: Pat
         assert main(["impact", str(edited), examples, "--against", against, "--out", str(tmp_path / "r.html"),
                      "--quiet"]) == 0
         err = capsys.readouterr().err.splitlines()
-        assert f"bsu-rules: baseline rule set bsu-2022 2022.2: {bundled.path} sha256 {bundled.sha256}" in err, err
+        assert f"bsu-rules: baseline rule set bsu-2022 2022.3: {bundled.path} sha256 {bundled.sha256}" in err, err
     assert main(["impact", str(edited), examples, "--against", "wage_ceiling=3800000", "--out",
                  str(tmp_path / "r.html"), "--quiet"]) == 0
-    assert any(line.startswith("bsu-rules: baseline rule set bsu-2022 2022.2: ") and
+    assert any(line.startswith("bsu-rules: baseline rule set bsu-2022 2022.3: ") and
                "what-if --set wage_ceiling=3800000: sha256 " in line for line in capsys.readouterr().err.splitlines())
 
 

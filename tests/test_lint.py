@@ -477,7 +477,7 @@ def test_an_explanation_about_what_the_criterion_does_not_read_is_stale(tmp_path
     assert read in text
     path.write_text(text.replace(read, f"exclude: {condition}\n"), "utf-8")
     told = [d for d in linted(path) if d.code == "stale-explain"]
-    assert [(d.rule, d.line) for d in told] == ([("not-pns-tni-polri", 196), ("not-pns-tni-polri", 197)]
+    assert [(d.rule, d.line) for d in told] == ([("not-pns-tni-polri", 203), ("not-pns-tni-polri", 204)]
                                                 if stale else [])
     assert all("shows `member.employment_type`, which the criterion does not read" in d.message for d in told)
 

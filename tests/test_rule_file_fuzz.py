@@ -21,7 +21,7 @@ SEED = 20221105
 RULE_MUTANTS = 200
 """Per rule file."""
 TABLE_MUTANTS = 80
-"""Per table (each loaded with every rule file that uses it)."""
+"""Per table (each loaded with one of the rule files that use it, in turn: they declare it alike)."""
 
 NASTY = [
     b"*a", b"&a ", b"<<: *a\n", b"\x00", b"\xff", b"\xc3", b"\x1b[2J", b"\x7f", b"\xef\xbb\xbf", b"(" * 60,
@@ -87,7 +87,7 @@ def test_mutants_give_a_diagnostic_or_load(tmp_path: Path, name: str) -> None:
     original = target.read_bytes()
     for i in range(count):
         target.write_bytes(mutate(original, rng))
-        for rule_file in loaded:
+        for rule_file in loaded if name.endswith(".yaml") else [loaded[i % len(loaded)]]:
             try:
                 ruleset, diagnostics = check_file(rule_file)
             except Exception as exc:  # the property under test: nothing escapes as an exception
@@ -103,6 +103,6 @@ def test_mutants_give_a_diagnostic_or_load(tmp_path: Path, name: str) -> None:
                     crashes.append(f"{name} mutant {i} (plan): {type(exc).__name__}: {exc}"[:300])
             outcomes["loaded" if ruleset is not None else "diagnostic"] += 1
     assert not crashes, "\n".join(crashes[:20])
-    assert outcomes["loaded"] + outcomes["diagnostic"] == count * len(loaded)
+    assert outcomes["loaded"] + outcomes["diagnostic"] == count
     assert outcomes["generated"] > 0.9 * outcomes["loaded"]  # the plans that loaded run generated code
     assert outcomes["diagnostic"] > 0 and outcomes["loaded"] > 0  # the mutants reach both ends

@@ -263,7 +263,7 @@ def test_editions(server: httpx.Client, strict: httpx.Client) -> None:
     assert "pm-10-2022" in one["articles"]
     ceiling = next(c for c in one["criteria"] if c["id"] == "wage-ceiling")
     assert ceiling["kind"] == "require" and ceiling["source"].startswith("pm-10-2022")
-    assert ceiling["shows"] == ["fact.regional_minimum", "member.work_regency_code"]  # the edition in full
+    assert ceiling["shows"] == ["fact.wage_month", "fact.regional_minimum", "member.work_regency_code"]  # in full
     dated = strict.get("/v1/editions/lint-gapped-parameter").json()["parameters"]["wage_ceiling"]
     assert dated["values"] == [{"from": "2022-09-05", "value": 3500000}, {"from": "2022-11-01", "value": None}]
     error = assert_error(server.get("/v1/editions/bsu-2023"), 404, "unknown-edition")

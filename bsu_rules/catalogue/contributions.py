@@ -1,16 +1,16 @@
-"""Contributions: ``contribution_billed`` and ``arrears_streak``."""
+"""Contributions: ``contribution_billed``, ``arrears_streak`` and the months its streak spans."""
 
 from __future__ import annotations
 
 import operator
 from calendar import isleap
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from functools import lru_cache, reduce
 from typing import TYPE_CHECKING, Any
 
 from bsu_rules.catalogue.definition import Abstraction, Function, History, Inversion, Job, Realized, Record
-from bsu_rules.catalogue.history_columns import STEPS, any_of, field, history, month_of_period
+from bsu_rules.catalogue.history_columns import STEPS, any_of, field, history, month_of_period, period_of_month
 from bsu_rules.catalogue.optional import cf, deferred, pl
 from bsu_rules.members import Contribution, Member
 from bsu_rules.members.model import replaced
@@ -25,7 +25,8 @@ else:
     formatting = deferred("bsu_rules.formatting")
     glossary = deferred("bsu_rules.glossary")
 
-__all__ = ["DEFINITIONS", "arrears_start", "arrears_streak", "contribution_billed"]
+__all__ = ["DEFINITIONS", "arrears_first_month", "arrears_last_month", "arrears_start", "arrears_streak",
+           "contribution_billed"]
 
 _DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
@@ -54,11 +55,35 @@ def arrears_streak(
     payment window is not in arrears. Only billed months count: a month with no bill neither adds
     to the streak nor ends it (a bill left unpaid before a gap is still owed). 0 when the latest
     billed month due is paid, or none is billed."""
+    run = _unpaid_run(contributions, month, as_of, due_day)
+    return None if run is None else len(run)
+
+
+def arrears_first_month(contributions: Sequence[Contribution] | None, month: str | None, as_of: date | None,
+                        due_day: int | None) -> str | None:
+    """The earliest month of the streak ``arrears_streak`` counts; None when it counts none (or is unknown)."""
+    run = _unpaid_run(contributions, month, as_of, due_day)
+    return run[-1] if run else None
+
+
+def arrears_last_month(contributions: Sequence[Contribution] | None, month: str | None, as_of: date | None,
+                       due_day: int | None) -> str | None:
+    """The latest month of the streak ``arrears_streak`` counts; None when it counts none (or is unknown)."""
+    run = _unpaid_run(contributions, month, as_of, due_day)
+    return run[0] if run else None
+
+
+def _unpaid_run(contributions: Sequence[Contribution] | None, month: str | None, as_of: date | None,
+                due_day: int | None) -> list[str] | None:
+    """The months of the streak ``arrears_streak`` counts, the latest first (None: unknown)."""
     if contributions is None or month is None or as_of is None or due_day is None:
         return None
     start = arrears_start(month, as_of, due_day)
+    for row in contributions:  # the usual case: the latest month due is paid
+        if row.period == start and (day := row.paid_on) is not None and day <= as_of:
+            return []
     paid: dict[str, bool] = {}  # each billed period due by then: whether it was paid in time
-    for row in contributions:  # one pass; any row paid in time pays its period
+    for row in contributions:  # any row paid in time pays its period
         if row.period > start:
             continue
         day = row.paid_on
@@ -66,14 +91,12 @@ def arrears_streak(
             paid[row.period] = True
         else:
             paid.setdefault(row.period, False)
-    if paid.get(start):  # the usual case: the latest month due is paid
-        return 0
-    streak = 0
+    run: list[str] = []
     for period in sorted(paid, reverse=True):
         if paid[period]:
             break
-        streak += 1
-    return streak
+        run.append(period)
+    return run
 
 
 @lru_cache(maxsize=256)  # a plan asks the same question of every member
@@ -114,13 +137,9 @@ def _arrears_columnar(args: list[Val], out: str) -> Job:
     if any(a.is_const and a.const is None for a in (month, as_of, due)):
         return Job({out: pl.lit(None, pl.Int64)})
     if not (month.is_const and as_of.is_const and due.is_const):  # per row: every member counted exactly
-        m, day, d = cf.typed(month)[0], cf.typed(as_of)[0], cf.typed(due)[0]
-        now = day.dt.year().cast(pl.Int32) * 12 + day.dt.month().cast(pl.Int32) - 1
-        latest = pl.when(pl.min_horizontal(d, day.dt.month_end().dt.day()) < day.dt.day()).then(now - 1) \
-            .otherwise(now - 2)
-        begin = pl.when(m.is_not_null() & (d >= 1) & (d <= 31)).then(pl.min_horizontal(m, latest))  # min ignores nulls
+        begin, day = _begin(month, as_of, due)
         return Job({out: pl.when(begin.is_null() | day.is_null()).then(pl.lit(None, pl.Int64))
-                    .otherwise(_streak(contributions, begin, day))})
+                    .otherwise(_run(contributions, begin, day).list.n_unique().cast(pl.Int64))})
     start = month_index(arrears_start(month.const, as_of.const, due.const))
     paid = field("paid_on").is_not_null() & (field("paid_on") <= as_of.const)
 
@@ -136,24 +155,52 @@ def _arrears_columnar(args: list[Val], out: str) -> Job:
         todo = df.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("i"), pl.col(column).alias("c")) \
             .filter(~stops_paid.fill_null(True))
         if todo.height:  # no bill at the month the run reached, or a run of STEPS or more: count exactly
-            exact = todo.select(_streak(pl.col("c"), pl.lit(start, pl.Int32), pl.lit(as_of.const, pl.Date)))
+            run = _run(pl.col("c"), pl.lit(start, pl.Int32), pl.lit(as_of.const, pl.Date))
+            exact = todo.select(run.list.n_unique().cast(pl.Int64))
             value = value.scatter(todo.get_column("i"), exact.to_series())
         return value
     return Job(first, finish)
 
 
-def _streak(contributions: pl.Expr, begin: pl.Expr, day: pl.Expr) -> pl.Expr:
-    """``arrears_streak`` exactly, from the latest month due (``begin``, a month index) and the date:
-    each billed month due is coded 2 × (months before ``begin``) + 1 when unpaid; the streak is the
-    number of distinct months before the first one paid."""
+def _begin(month: Val, as_of: Val, due: Val) -> tuple[pl.Expr, pl.Expr]:
+    """``arrears_start`` per row, as a month index (null where unknown or the due day is out of range),
+    and the date."""
+    m, day, d = cf.typed(month)[0], cf.typed(as_of)[0], cf.typed(due)[0]
+    now = day.dt.year().cast(pl.Int32) * 12 + day.dt.month().cast(pl.Int32) - 1
+    latest = pl.when(pl.min_horizontal(d, day.dt.month_end().dt.day()) < day.dt.day()).then(now - 1) \
+        .otherwise(now - 2)
+    return pl.when(m.is_not_null() & (d >= 1) & (d <= 31)).then(pl.min_horizontal(m, latest)), day  # min ignores nulls
+
+
+def _run(contributions: pl.Expr, begin: pl.Expr, day: pl.Expr) -> pl.Expr:
+    """The months of ``arrears_streak``'s streak, each as months before ``begin`` (the latest month due, a month
+    index), repeats kept: each billed month due is coded 2 × (months before ``begin``) + 1 when unpaid; the streak
+    is the distinct months before the first one paid."""
     e = pl.element()
     before = (contributions.list.eval(month_of_period(field("period"))) - begin).cast(pl.List(pl.Int64)) * -2
     unpaid = (contributions.list.eval(field("paid_on").cast(pl.Int32)) - day.cast(pl.Int32)) \
         .list.eval((e > 0).fill_null(True).cast(pl.Int64))
     due = (before + unpaid).list.eval(e.filter(e >= 0))
     first_paid = e.filter(e % 2 == 0).min() // 2
-    return due.list.eval((e // 2).filter(first_paid.is_null() | (e // 2 < first_paid)).n_unique()) \
-        .list.first().cast(pl.Int64)
+    return due.list.eval((e // 2).filter(first_paid.is_null() | (e // 2 < first_paid)))
+
+
+def _end_columnar(earliest: bool) -> Callable[[list[Val], str], Job]:
+    """``arrears_first_month`` (``earliest``) or ``arrears_last_month`` per member, every member counted exactly."""
+    def build(args: list[Val], out: str) -> Job:
+        contributions, month, as_of, due = pl.col(history(args[0])), args[1], args[2], args[3]
+        if any(a.is_const and a.const is None for a in (month, as_of, due)):
+            return Job({out: pl.lit(None, pl.String)})
+        if month.is_const and as_of.is_const and due.is_const:
+            begin = pl.lit(month_index(arrears_start(month.const, as_of.const, due.const)), pl.Int32)
+            day = pl.lit(as_of.const, pl.Date)
+        else:
+            begin, day = _begin(month, as_of, due)
+        run = _run(contributions, begin, day)
+        back = run.list.max() if earliest else run.list.min()
+        return Job({out: pl.when(begin.is_null() | day.is_null()).then(pl.lit(None, pl.String))
+                    .otherwise(period_of_month(begin - back))})
+    return build
 
 
 # --- counterfactual -----------------------------------------------------------------------
@@ -229,6 +276,11 @@ def _realize_arrears(rec: Record, call: AbstractCall, value: Realized,
     rows.sort(key=lambda r: r["period"])
 
 
+def _realize_nothing(rec: Record, call: AbstractCall, value: Realized,
+                     others: list[tuple[AbstractCall, Realized]]) -> None:
+    """The months of a streak follow from the contributions ``arrears_streak`` chose."""
+
+
 DEFINITIONS = [
     Function("contribution_billed", ((CONTRIBUTIONS,), (MONTH,)), BOOL,
              "Whether a contribution was billed for the month.",
@@ -246,4 +298,13 @@ DEFINITIONS = [
              smt=Abstraction(("contributions", "month", "day", "due_day"), _realize_arrears, ("result >= 0",),
                              (("pay_contribution", "result <= before"),)),
              strict=False, unknown_from=(0, 1, 2, 3)),
+    *(Function(f"arrears_{end}_month", ((CONTRIBUTIONS,), (MONTH,), (DATE,), (INT,)), MONTH,
+               f"The {which} month of the streak `arrears_streak` counts (unknown when it counts none): an "
+               f"explanation names the months in arrears by it and `arrears_{other}_month`.",
+               f"arrears_{end}_month(member.contributions, param.cutoff_month, as_of, param.contribution_due_day)",
+               scalar=scalar, columnar=History(_end_columnar(end == "first")), inversion=None,
+               smt=Abstraction(("contributions", "month", "day", "due_day"), _realize_nothing, ("result <= month",)),
+               strict=False, unknown_from=(0, 1, 2, 3), own_unknown=True)
+      for end, which, other, scalar in (("first", "earliest", "last", arrears_first_month),
+                                        ("last", "latest", "first", arrears_last_month))),
 ]

@@ -18,7 +18,7 @@ from bsu_rules.catalogue.optional import pl
 if TYPE_CHECKING:
     from bsu_rules.evaluators.columnar_functions import Val
 
-__all__ = ["STEPS", "any_of", "field", "history", "month_of_period"]
+__all__ = ["STEPS", "any_of", "field", "history", "month_of_period", "period_of_month"]
 
 STEPS = 3
 """Months (from the month back) that history calls test for every member at once."""
@@ -38,6 +38,11 @@ def any_of(lists: pl.Expr, test: pl.Expr) -> pl.Expr:
 def month_of_period(period: pl.Expr) -> pl.Expr:
     """A "YYYY-MM" period as a month index."""
     return period.str.slice(0, 4).cast(pl.Int32) * 12 + period.str.slice(5, 2).cast(pl.Int32) - 1
+
+
+def period_of_month(index: pl.Expr) -> pl.Expr:
+    """A month index as a "YYYY-MM" period (``month_of_period`` undone)."""
+    return pl.format("{}-{}", (index // 12).cast(pl.String).str.zfill(4), (index % 12 + 1).cast(pl.String).str.zfill(2))
 
 
 def history(v: Val) -> str:

@@ -1,4 +1,4 @@
-"""Wage reports: ``last_wage``."""
+"""Wage reports: ``last_wage`` and the month it is for, ``last_wage_month``."""
 
 from __future__ import annotations
 
@@ -20,7 +20,16 @@ if TYPE_CHECKING:
 else:
     formatting = deferred("bsu_rules.formatting")
 
-__all__ = ["DEFINITIONS", "last_wage"]
+__all__ = ["DEFINITIONS", "last_wage", "last_wage_month"]
+
+
+def _latest(wages: Sequence[WageReport], month: str) -> WageReport | None:
+    """The latest wage report with period <= ``month`` (ties: last in list order)."""
+    latest: WageReport | None = None
+    for report in wages:
+        if report.period <= month and (latest is None or report.period >= latest.period):
+            latest = report
+    return latest
 
 
 def last_wage(wages: Sequence[WageReport] | None, month: str | None) -> int | None:
@@ -29,11 +38,18 @@ def last_wage(wages: Sequence[WageReport] | None, month: str | None) -> int | No
     None if wages or month is unknown, or no report is at or before ``month``."""
     if wages is None or month is None:
         return None
-    latest: WageReport | None = None
-    for report in wages:
-        if report.period <= month and (latest is None or report.period >= latest.period):
-            latest = report
+    latest = _latest(wages, month)
     return None if latest is None else latest.amount
+
+
+def last_wage_month(wages: Sequence[WageReport] | None, month: str | None) -> str | None:
+    """The month (period) of the report ``last_wage`` reads: what an explanation dates the wage by.
+
+    None exactly when ``last_wage`` is."""
+    if wages is None or month is None:
+        return None
+    latest = _latest(wages, month)
+    return None if latest is None else latest.period
 
 
 # --- columnar -----------------------------------------------------------------------------
@@ -41,13 +57,18 @@ def last_wage(wages: Sequence[WageReport] | None, month: str | None) -> int | No
 _POSITION = 2**32  # key: month distance * 2**32 + position in the list
 
 
-def _last_wage_at(wages: pl.Expr, month: pl.Expr) -> pl.Expr:
-    """The amount of the latest report at or before ``month`` (ties: the last in the list)."""
+def _latest_at(wages: pl.Expr, month: pl.Expr) -> pl.Expr:
+    """The latest report at or before ``month`` (ties: the last in the list), as a struct."""
     e = pl.element()
     diff = (wages.list.eval(month_of_period(field("period"))) - month).cast(pl.List(pl.Int64))
     key = diff * _POSITION + pl.int_ranges(0, wages.list.len())
     best = key.list.agg(e.filter(e < _POSITION).max())
-    return wages.list.get(best & (_POSITION - 1), null_on_oob=True).struct.field("amount")
+    return wages.list.get(best & (_POSITION - 1), null_on_oob=True)
+
+
+def _last_wage_at(wages: pl.Expr, month: pl.Expr) -> pl.Expr:
+    """The amount of the latest report at or before ``month``."""
+    return _latest_at(wages, month).struct.field("amount")
 
 
 def _columnar(args: list[Val], out: str) -> Job:
@@ -72,6 +93,15 @@ def _columnar(args: list[Val], out: str) -> Job:
             value = value.scatter(rest.get_column("i"), found)
         return value
     return Job({out: pl.coalesce([reported(k) for k in range(STEPS)])}, finish)
+
+
+def _month_columnar(args: list[Val], out: str) -> Job:
+    wages, month = pl.col(history(args[0])), args[1]
+    if month.is_const and month.const is None:
+        return Job({out: pl.lit(None, pl.String)})
+    m = pl.lit(month_index(month.const), pl.Int32) if month.is_const else cf.typed(month)[0]
+    return Job({out: pl.when(m.is_null()).then(pl.lit(None, pl.String))
+                .otherwise(_latest_at(wages, m).struct.field("period"))})
 
 
 # --- counterfactual -----------------------------------------------------------------------
@@ -117,6 +147,11 @@ def _realize(rec: Record, call: AbstractCall, value: Realized, others: list[tupl
         wages.sort(key=lambda w: w["period"])
 
 
+def _realize_nothing(rec: Record, call: AbstractCall, value: Realized,
+                     others: list[tuple[AbstractCall, Realized]]) -> None:
+    """``last_wage_month`` follows from the reports ``last_wage`` chose."""
+
+
 DEFINITIONS = [
     Function("last_wage", ((WAGES,), (MONTH,)), INT,
              "The last wage reported for a month at or before the given month.",
@@ -124,5 +159,12 @@ DEFINITIONS = [
              inversion=Inversion("member.wages", 2, _patch, _apply, _phrase),
              smt=Abstraction(("wages", "month"), _realize, ("result >= 0",), (("raise_wage", "result >= before"),),
                              ("not (known(result) and month <= other_month) or known(other)",)),
+             strict=False, unknown_from=(0, 1), own_unknown=True),
+    Function("last_wage_month", ((WAGES,), (MONTH,)), MONTH,
+             "The month of the wage `last_wage` reads: the latest month at or before the given month that has a "
+             "wage report (unknown exactly when `last_wage` is). An explanation dates the wage by it.",
+             "last_wage_month(member.wages, param.cutoff_month)", scalar=last_wage_month,
+             columnar=History(_month_columnar), inversion=None,
+             smt=Abstraction(("wages", "month"), _realize_nothing, ("result <= month",)),
              strict=False, unknown_from=(0, 1), own_unknown=True),
 ]

@@ -74,6 +74,7 @@ class _Writer:
         self.depth = 1
         self.temps = 0
         self.ready = 0  # slots below this one are computed: reading one is reading its local
+        self.given_slots = False  # the function is given the slots (``f``): it may read a fact no condition reads
         self.scopes: list[dict[tuple[object, ...], str]] = [{}]  # what is computed, by block: read, not redone
 
     def const(self, value: object) -> str:
@@ -164,6 +165,9 @@ class _Writer:
             return held
         if kind == "fact":
             slot = self.env.slots.get(rest[0])
+            if slot is None and rest[0] in self.env.lazy_trees and self.given_slots:  # computed where it is read
+                return self.computed(("fact", rest[0])) or \
+                    self.remember(("fact", rest[0]), self.value(self.env.lazy_trees[rest[0]]))
             if slot is None or slot >= self.ready:
                 raise Unhandled(node, "the code generator")  # a slot not computed yet: the closures decide
             return f"s{slot}"
@@ -364,7 +368,7 @@ def generate(env: Env, slots: list[Node], rules: list[tuple[Node, object, object
 def generate_value(env: Env, slots: int, node: Node) -> Callable[[Any, list[Value]], Value]:
     """A function of a member and its ``slots`` computed fact slots giving the value of ``node``."""
     w = _Writer(env)
-    w.ready = slots
+    w.ready, w.given_slots = slots, True
     if slots:
         w.emit(f"{''.join(f's{i}, ' for i in range(slots))}= f")
     w.emit(f"return {w.value(node)}")
@@ -378,7 +382,7 @@ def generate_values(env: Env, slots: int, nodes: list[tuple[Node, Callable[[Any]
     in a list; a node's function, when given, is applied to its value unless that is None (given
     as ``none`` then)."""
     w = _Writer(env)
-    w.ready = slots
+    w.ready, w.given_slots = slots, True
     if slots:
         w.emit(f"{''.join(f's{i}, ' for i in range(slots))}= f")
     names = []

@@ -53,6 +53,7 @@ class Env:
         self.params, self.tables, self.slots = params, tables, slots
         self.hoisted: dict[int, int] = {}  # id(call node) -> slot computed once per member
         self.lazy: dict[str, Fn] = {}  # facts no condition reads: computed only when asked for
+        self.lazy_trees: dict[str, Node] = {}  # and their trees (the code generator writes them where they are read)
         self.dates: dict[str, date] = {"as_of": as_of, "decision_date": on}
         self.bounded = any(t.bounds for t in tables.values())  # some value may be a lower bound
 

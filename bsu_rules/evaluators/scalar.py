@@ -186,15 +186,15 @@ class Plan:
         self.reads = {name: ruleset.parameter(name, on) for name in model.parameters}
         params: dict[str, Value] = {name: value for name, (value, _) in self.reads.items()}
         in_force = [c for c in ruleset.rules if c.rule.in_force.contains(on)]
-        needed = set(ruleset.facts_read([c.tree for c in in_force] + [n for c in in_force for n in c.shown]
-                                        + ([ruleset.channel] if ruleset.channel else [])))
+        needed = set(ruleset.facts_read([c.tree for c in in_force] + ([ruleset.channel] if ruleset.channel else [])))
         eager = [name for name in ruleset.facts if name in needed]
         self.env = Env(params, ruleset.tables, {name: i for i, name in enumerate(eager)}, model.as_of, on)
         self.slots = [Slot(i, f"fact.{name}", ruleset.facts[name]) for i, name in enumerate(eager)]
         self.facts: list[Fn] = [compile_node(ruleset.facts[name], self.env) for name in eager]
-        for name in ruleset.facts:  # facts only explanations read are computed when one is rendered
+        for name in ruleset.facts:  # facts only explanations and traces read (``shows``) are computed when read
             if name not in needed:
                 self.env.lazy[name] = compile_node(ruleset.facts[name], self.env)
+                self.env.lazy_trees[name] = ruleset.facts[name]
         self.traced: dict[str, Node] = {}  # the node behind each traced label
         self._unset: dict[str, list[str]] = {}  # ``unset_read``, by label
         self._bounded: dict[str, bool] = {}  # ``may_be_bound``, by label

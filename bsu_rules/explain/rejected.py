@@ -26,6 +26,7 @@ from bsu_rules.members.contract import (
     leaf_at,
     secret_slip,
     separated,
+    stray,
     unseen,
     written_as,
 )
@@ -57,7 +58,14 @@ _SAY: dict[str, dict[str, str]] = {
         "missing": "{label} belum diisi", "unknown": "kolom {value} tidak dikenal{where}",
         "unknown_in": " pada {}", "list": "{label} harus berupa daftar", "object": "{label} harus berupa objek",
         "text": "{label} harus berupa teks", "length": "{label} terdiri atas {n} karakter, seharusnya 16 angka",
-        "digit": "{label} memuat karakter selain angka 0-9",
+        "digit": "{label} memuat karakter selain angka 0-9 pada urutan ke-{at}",
+        "not digits": "{label} memuat karakter selain angka 0-9",
+        "lookalike": "{label} memuat karakter selain angka 0-9 pada urutan ke-{at} (huruf {letter}, mungkin maksudnya "
+                     "angka {digit})",
+        "grouped": "{label} ditulis berkelompok (dengan spasi atau tanda baca di antara angkanya): tulis "
+                   "16 angkanya saja, tanpa pemisah",
+        "grouped count": "{label} ditulis berkelompok (dengan spasi atau tanda baca di antara angkanya) dan "
+                         "terdiri atas {n} angka, seharusnya 16",
         "account": "{label} tidak memuat satu angka pun, padahal nomor rekening ditulis dengan angka. Bila peserta "
                    'diketahui tidak punya rekening, isi dengan teks kosong (""); bila nomornya belum diketahui, hapus '
                    "isian nomor rekening",
@@ -112,7 +120,14 @@ _SAY: dict[str, dict[str, str]] = {
         "missing": "{label} is missing", "unknown": "{value} is not a known field{where}",
         "unknown_in": " of the {}", "list": "{label} must be a list", "object": "{label} must be an object",
         "text": "{label} must be text", "length": "{label} has {n} character{s}, not 16 digits",
-        "digit": "{label} has a character that is not a digit 0-9",
+        "digit": "{label} has a character that is not a digit 0-9 at position {at}",
+        "not digits": "{label} has a character that is not a digit 0-9",
+        "lookalike": "{label} has a character that is not a digit 0-9 at position {at} (the letter {letter}, typed "
+                     "for the digit {digit}?)",
+        "grouped": "{label} is written in groups (spaces or punctuation between its digits): write its 16 digits "
+                   "only",
+        "grouped count": "{label} is written in groups (spaces or punctuation between its digits) and has {n} digits, "
+                         "not 16",
         "account": "{label} contains no digit, and an account number is written in digits. If the participant is "
                    'known to have no account, write it as empty text (""); if the number is not known yet, leave the '
                    "field out",
@@ -295,12 +310,17 @@ def _field(path: str, record: Any, lang: str, g: Glossary) -> str:
             return w["text"].format(label=label)
         if path == "bank_account.number":  # as ``secret_problem`` says it
             return w[account_slip(value) or "account"].format(label=label)
-        if slip := secret_slip(value):
-            return w[slip if slip in ("scientific", "decimals", "hidden", "other digits", "apostrophe")
+        if (slip := secret_slip(value)) == "grouped" and (n := sum("0" <= c <= "9" for c in value)) != 16:
+            return w["grouped count"].format(label=label, n=n)
+        if slip:
+            return w[slip if slip in ("scientific", "decimals", "hidden", "other digits", "apostrophe", "grouped")
                      else f"space {slip}"].format(
                 label=label)
-        return w["length"].format(label=label, n=len(value), s="" if len(value) == 1 else "s") if len(value) != 16 \
-            else w["digit"].format(label=label)
+        if len(value) != 16:
+            return w["length"].format(label=label, n=len(value), s="" if len(value) == 1 else "s")
+        at, digit = stray(value)
+        return w["lookalike" if digit else "digit" if at else "not digits"].format(
+            label=label, at=at, letter=value[at - 1], digit=digit)
     return _value(spec, value, label, names, lang, g)
 
 

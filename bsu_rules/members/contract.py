@@ -295,6 +295,10 @@ APOSTROPHE = "starts with an apostrophe, a spreadsheet's mark for text: remove i
 _APOSTROPHE = re.compile(r"['\u2018\u2019][0-9]{16}")
 OTHER_DIGITS = "is written in digits other than 0-9 (Arabic-Indic or full-width digits, for instance): write it " \
     "with 0-9"
+GROUPED = "is written in groups (spaces or punctuation between its digits): write its 16 digits only"
+_GROUPED = re.compile(r"[0-9]+(?:[\s.,_\-]+[0-9]+)+")
+_LOOKALIKE = {"O": "0", "o": "0", "I": "1", "l": "1"}
+"""Letters typed for the digit they look like."""
 
 
 def in_other_digits(value: str, pattern: str | None) -> bool:
@@ -321,8 +325,9 @@ def secret_slip(text: str) -> str | None:
     ``scientific`` (a spreadsheet wrote the number in scientific notation, 3.2E+15), ``decimals`` (with a
     decimal part of zeros, ``3204125708940003.0``), ``apostrophe`` (a spreadsheet's mark for text before
     its 16 digits, ``'3204125708940003``), ``other digits``
-    (``٣٢٠٤…``), ``before``, ``after`` or ``before and after`` (a space around its 16 digits), ``hidden``
-    (a character not shown, such as a zero-width space, among them); None otherwise."""
+    (``٣٢٠٤…``), ``before``, ``after`` or ``before and after`` (a space around its 16 digits), ``grouped``
+    (digits in groups, ``3215 0125 0286 0002`` as printed on a card, however many), ``hidden`` (a character
+    not shown, such as a zero-width space, among them); None otherwise."""
     if _SCIENTIFIC.fullmatch(text.strip()):
         return "scientific"
     if _DECIMALS.fullmatch(text.strip()):
@@ -335,9 +340,18 @@ def secret_slip(text: str) -> str | None:
     if bare != text and len(bare) == 16 and bare.isascii() and bare.isdigit():
         return " and ".join(side for side, spaced in (("before", text[0].isspace()), ("after", text[-1].isspace()))
                             if spaced)
+    if _GROUPED.fullmatch(bare):
+        return "grouped"
     if unseen(text, "[0-9]{16}"):
         return "hidden"
     return None
+
+
+def stray(text: str) -> tuple[int, str | None]:
+    """Where the first character that is not a digit 0-9 is (counted from 1; 0 when there is none) and,
+    when it is a letter typed for the digit it looks like (O for 0), that digit."""
+    at = next((i for i, c in enumerate(text) if not "0" <= c <= "9"), -1)
+    return at + 1, _LOOKALIKE.get(text[at]) if at >= 0 else None
 
 
 def account_slip(text: str) -> str | None:
@@ -365,11 +379,17 @@ def secret_problem(path: str, text: str) -> str:
         return APOSTROPHE
     if slip == "other digits":
         return OTHER_DIGITS
+    if slip == "grouped":
+        digits = sum("0" <= c <= "9" for c in text)
+        return GROUPED if digits == 16 else GROUPED.replace(": write its 16 digits only", f" and has {digits} digits, "
+                                                                                         "not 16")
     if slip:
         return f"has a space {slip} it: remove it"
     if len(text) != 16:
         return f"has {len(text)} character{'' if len(text) == 1 else 's'}, not 16"
-    return "has a character that is not a digit 0-9"
+    at, digit = stray(text)
+    return "has a character that is not a digit 0-9" + (f" at position {at}" if at else "") + (
+        f" (the letter {text[at - 1]}, typed for the digit {digit}?)" if digit else "")
 
 
 def wrong_kind(path: str, value: Any, kind: str) -> str:
