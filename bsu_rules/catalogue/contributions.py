@@ -9,7 +9,7 @@ from datetime import date
 from functools import lru_cache, reduce
 from typing import TYPE_CHECKING, Any
 
-from bsu_rules.catalogue.definition import Abstraction, Function, History, Inversion, Job, Realized, Record
+from bsu_rules.catalogue.definition import Abstraction, Function, History, Inversion, Job, Realized, Record, follows
 from bsu_rules.catalogue.history_columns import STEPS, any_of, field, history, month_of_period, period_of_month
 from bsu_rules.catalogue.optional import cf, deferred, pl
 from bsu_rules.members import Contribution, Member
@@ -276,11 +276,6 @@ def _realize_arrears(rec: Record, call: AbstractCall, value: Realized,
     rows.sort(key=lambda r: r["period"])
 
 
-def _realize_nothing(rec: Record, call: AbstractCall, value: Realized,
-                     others: list[tuple[AbstractCall, Realized]]) -> None:
-    """The months of a streak follow from the contributions ``arrears_streak`` chose."""
-
-
 DEFINITIONS = [
     Function("contribution_billed", ((CONTRIBUTIONS,), (MONTH,)), BOOL,
              "Whether a contribution was billed for the month.",
@@ -303,7 +298,7 @@ DEFINITIONS = [
                f"explanation names the months in arrears by it and `arrears_{other}_month`.",
                f"arrears_{end}_month(member.contributions, param.cutoff_month, as_of, param.contribution_due_day)",
                scalar=scalar, columnar=History(_end_columnar(end == "first")), inversion=None,
-               smt=Abstraction(("contributions", "month", "day", "due_day"), _realize_nothing, ("result <= month",)),
+               smt=Abstraction(("contributions", "month", "day", "due_day"), follows, ("result <= month",)),
                strict=False, unknown_from=(0, 1, 2, 3), own_unknown=True)
       for end, which, other, scalar in (("first", "earliest", "last", arrears_first_month),
                                         ("last", "latest", "first", arrears_last_month))),

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from bsu_rules.prove.inputs import AbstractCall
     from bsu_rules.prove.symbols import Strings, Sym
 
-__all__ = ["LEFT_OUT", "Abstraction", "Columnar", "Function", "History", "Inversion", "Job", "LeftOut"]
+__all__ = ["LEFT_OUT", "Abstraction", "Columnar", "Function", "History", "Inversion", "Job", "LeftOut", "follows"]
 
 
 class _LeftOut(Enum):
@@ -81,6 +81,12 @@ class Inversion:
     patch: Callable[[int, str, list[Any], Member], dict[str, Any] | None]
     apply: Callable[[Member, dict[str, Any]], Member]
     phrase: Callable[[dict[str, Any], str, str, str], str]
+
+
+def follows(rec: Record, call: AbstractCall, value: Realized, others: list[tuple[AbstractCall, Realized]]) -> None:
+    """The ``realize`` of a function shown beside another over the same inputs (``nik_issue`` beside
+    ``nik_valid``, ``last_wage_month`` beside ``last_wage``): its value follows from the record the other's
+    realize made, so it edits nothing."""
 
 
 @dataclass(frozen=True)

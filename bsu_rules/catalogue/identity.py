@@ -11,7 +11,16 @@ from typing import TYPE_CHECKING, Any
 
 from bsu_rules import bounds, nik
 from bsu_rules.bounds import AtLeast
-from bsu_rules.catalogue.definition import LEFT_OUT, Abstraction, Columnar, Function, LeftOut, Realized, Record
+from bsu_rules.catalogue.definition import (
+    LEFT_OUT,
+    Abstraction,
+    Columnar,
+    Function,
+    LeftOut,
+    Realized,
+    Record,
+    follows,
+)
 from bsu_rules.catalogue.optional import cf, pl, symbols, z3
 from bsu_rules.members.model import NOT_SHOWN
 from bsu_rules.regencies import REGENCIES
@@ -416,11 +425,6 @@ def _realize_bank_key(rec: Record, call: AbstractCall, value: Realized,
         account["bank"] = value[1]  # a key is its own bank_key
 
 
-def _realize_nothing(rec: Record, call: AbstractCall, value: Realized,
-                     others: list[tuple[AbstractCall, Realized]]) -> None:
-    """``nik_issue`` follows from the NIK ``nik_valid`` chose."""
-
-
 DEFINITIONS = [
     Function("nik_valid", ((STR,), (DATE,)), BOOL,
              "Whether a NIK is structurally valid (and matches the birth date, when known).",
@@ -431,7 +435,7 @@ DEFINITIONS = [
              'The first structural problem of a NIK (`province`, `day`, …), or `""` if none.',
              "nik_issue(member.nik, member.birth_date)", scalar=nik_issue, columnar=Columnar(_nik_issue_columnar),
              inversion=None, optional=1,
-             smt=Abstraction(("nik", "birth_date"), _realize_nothing,
+             smt=Abstraction(("nik", "birth_date"), follows,
                              ('(result == "") == nik_valid(nik, birth_date)',))),
     Function("province", ((STR,),), STR, "The province code (first two digits) of a regency code.",
              "province(member.work_regency_code)", scalar=province,

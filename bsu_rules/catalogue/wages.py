@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from bsu_rules.catalogue.definition import Abstraction, Function, History, Inversion, Job, Realized, Record
+from bsu_rules.catalogue.definition import Abstraction, Function, History, Inversion, Job, Realized, Record, follows
 from bsu_rules.catalogue.history_columns import STEPS, field, history, month_of_period
 from bsu_rules.catalogue.optional import cf, deferred, pl
 from bsu_rules.members import Member, WageReport
@@ -147,11 +147,6 @@ def _realize(rec: Record, call: AbstractCall, value: Realized, others: list[tupl
         wages.sort(key=lambda w: w["period"])
 
 
-def _realize_nothing(rec: Record, call: AbstractCall, value: Realized,
-                     others: list[tuple[AbstractCall, Realized]]) -> None:
-    """``last_wage_month`` follows from the reports ``last_wage`` chose."""
-
-
 DEFINITIONS = [
     Function("last_wage", ((WAGES,), (MONTH,)), INT,
              "The last wage reported for a month at or before the given month.",
@@ -165,6 +160,6 @@ DEFINITIONS = [
              "wage report (unknown exactly when `last_wage` is). An explanation dates the wage by it.",
              "last_wage_month(member.wages, param.cutoff_month)", scalar=last_wage_month,
              columnar=History(_month_columnar), inversion=None,
-             smt=Abstraction(("wages", "month"), _realize_nothing, ("result <= month",)),
+             smt=Abstraction(("wages", "month"), follows, ("result <= month",)),
              strict=False, unknown_from=(0, 1), own_unknown=True),
 ]

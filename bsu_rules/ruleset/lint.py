@@ -367,9 +367,11 @@ class _Lint(ParamLint):
     def arguments(self) -> None:
         """Constant arguments outside a function's domain, and constant zero divisors: an error here,
         not an unknown (or a failure) for every member."""
-        domains = {("arrears_streak", 3): (1, 31, "a due day is 1-31"),
-                   ("round_up", 1): (1, None, "a step is positive")}
+        domains: dict[tuple[str, int], tuple[int, int | None, str]] = {
+            **{(name, 3): (1, 31, "a due day is 1-31") for name in ARREARS},
+            ("round_up", 1): (1, None, "a step is positive")}
         folder = Folder(self.rs)
+        told: set[object] = set()  # where a parameter's value is written: told once, at its first use
         for at, tree, _ in self._trees():
             wide = [(n, said) for n in walk(tree) if isinstance(n, Binary | Unary) and n.op != "not"
                     and isinstance(v := folder.fold(n), Const) and (said := too_wide(v.value)) is not None]
@@ -396,7 +398,8 @@ class _Lint(ParamLint):
                             if written is None:
                                 self.warn(at, "invalid-argument", f"`{n.func.dotted}`: {text}, got {value}",
                                           offset=arg.start, severity=Severity.ERROR)
-                            else:  # told where the value is written, which is where it is changed
+                            elif written not in told:  # told where the value is written, where it is changed
+                                told.add(written)
                                 self.warn(written, "invalid-argument", f"`{n.func.dotted}`: {text}, got {value} "
                                           f"from `{unparse(arg)}` (in `{unparse(n)}`)", severity=Severity.ERROR)
                             break
@@ -416,5 +419,7 @@ class _Lint(ParamLint):
         return []
 
 
+ARREARS = ("arrears_streak", "arrears_first_month", "arrears_last_month")
+"""The functions of an arrears streak: each counts it from a due day (1-31)."""
 _RESULT_UNITS = {"arrears_streak": "months", "last_wage": "IDR"}
 """The unit of the catalogue functions whose result has one (a count of months, an amount)."""
