@@ -22,6 +22,7 @@ from bsu_rules.members.contract import (
     Leaf,
     account_slip,
     contract,
+    digits_in,
     is_unknown,
     leaf_at,
     secret_slip,
@@ -310,7 +311,7 @@ def _field(path: str, record: Any, lang: str, g: Glossary) -> str:
             return w["text"].format(label=label)
         if path == "bank_account.number":  # as ``secret_problem`` says it
             return w[account_slip(value) or "account"].format(label=label)
-        if (slip := secret_slip(value)) == "grouped" and (n := sum("0" <= c <= "9" for c in value)) != 16:
+        if (slip := secret_slip(value)) == "grouped" and (n := digits_in(value)) != 16:
             return w["grouped count"].format(label=label, n=n)
         if slip:
             return w[slip if slip in ("scientific", "decimals", "hidden", "other digits", "apostrophe", "grouped")

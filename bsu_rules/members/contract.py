@@ -296,6 +296,7 @@ _APOSTROPHE = re.compile(r"['\u2018\u2019][0-9]{16}")
 OTHER_DIGITS = "is written in digits other than 0-9 (Arabic-Indic or full-width digits, for instance): write it " \
     "with 0-9"
 GROUPED = "is written in groups (spaces or punctuation between its digits): write its 16 digits only"
+GROUPED_COUNT = "is written in groups (spaces or punctuation between its digits) and has {n} digits, not 16"
 _GROUPED = re.compile(r"[0-9]+(?:[\s.,_\-]+[0-9]+)+")
 _LOOKALIKE = {"O": "0", "o": "0", "I": "1", "l": "1"}
 """Letters typed for the digit they look like."""
@@ -347,6 +348,11 @@ def secret_slip(text: str) -> str | None:
     return None
 
 
+def digits_in(text: str) -> int:
+    """How many digits 0-9 a text holds (a NIK written in groups: how many it was given)."""
+    return sum("0" <= c <= "9" for c in text)
+
+
 def stray(text: str) -> tuple[int, str | None]:
     """Where the first character that is not a digit 0-9 is (counted from 1; 0 when there is none) and,
     when it is a letter typed for the digit it looks like (O for 0), that digit."""
@@ -380,9 +386,7 @@ def secret_problem(path: str, text: str) -> str:
     if slip == "other digits":
         return OTHER_DIGITS
     if slip == "grouped":
-        digits = sum("0" <= c <= "9" for c in text)
-        return GROUPED if digits == 16 else GROUPED.replace(": write its 16 digits only", f" and has {digits} digits, "
-                                                                                         "not 16")
+        return GROUPED if (n := digits_in(text)) == 16 else GROUPED_COUNT.format(n=n)
     if slip:
         return f"has a space {slip} it: remove it"
     if len(text) != 16:
