@@ -69,6 +69,7 @@ class Code(StrEnum):
     GAPPED_PARAMETER = "gapped-parameter"
     STALE_TITLE = "stale-title"
     STALE_EXPLAIN = "stale-explain"
+    MISSING_EXPLAIN = "missing-explain"
     MISSING_SOURCE = "missing-source"
     UNKNOWN_SOURCE = "unknown-source"
     EMPTY_WINDOW = "empty-window"

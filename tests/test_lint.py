@@ -37,8 +37,10 @@ def expectations(path: Path) -> set[tuple[str, str, int, int | None]]:
 
 def linted(path: Path) -> list[Diagnostic]:
     """A fixture's diagnostics, less the names the bundled glossary lacks (the fixtures have no glossary
-    beside them: ``test_a_file_without_a_glossary_is_checked_against_the_bundled_one``)."""
-    return [d for d in check_file(path)[1] if d.code != Code.NO_GLOSSARY_ENTRY]
+    beside them: ``test_a_file_without_a_glossary_is_checked_against_the_bundled_one``), and a rule's missing
+    explanation but in the fixture of that code (the others' rules, written for their own code, explain nothing)."""
+    return [d for d in check_file(path)[1] if d.code != Code.NO_GLOSSARY_ENTRY
+            and (d.code != Code.MISSING_EXPLAIN or path.stem == Code.MISSING_EXPLAIN)]
 
 
 def found(path: Path) -> set[tuple[str, str, int, int | None]]:

@@ -46,6 +46,8 @@ Each finding has a stable code, the narrowest location known and, where one appl
   (``stale.py``).
 - ``stale-explain``: a criterion's explanation showing a member field, fact or parameter the criterion
   neither reads nor shows (``stale.py``).
+- ``missing-explain``: a ``require``, ``exclude`` or ``flag`` criterion with no ``explain``: a member it
+  refuses or flags is told its title only, not why.
 - ``ruleset-name``: a rule set id that is its file's name but for case or punctuation (``bsu2022`` in
   ``bsu-2022.yaml``): commands find the file by one name, decisions and archives name it by the other.
 - ``below-province``: a regency's exact amount below its province's row in a table ``highest_for`` reads
@@ -78,8 +80,8 @@ from bsu_rules.semantics import DECIDING
 
 CODES = ("invalid-argument", "division-by-zero", "type-mismatch", "unused", "missing-source", "unknown-source",
          "empty-window", "window-outside", "value-outside", "data-date", "gapped-parameter", "never-fires",
-         "always-fires", "never-known", "unmatchable-key", "stale-title", "stale-explain", "unknown-value",
-         "window-overlap", "unlikely-amount", "below-province", "place-mismatch", "ruleset-name")
+         "always-fires", "never-known", "unmatchable-key", "stale-title", "stale-explain", "missing-explain",
+         "unknown-value", "window-overlap", "unlikely-amount", "below-province", "place-mismatch", "ruleset-name")
 _KEY_SHAPED = re.compile(r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)+")
 """A legal-basis key's shape (``pm-10-2022``, ``bpjs-tk``): a pinpoint such as ``Pasal 4`` is not."""
 _PINPOINT = re.compile(r"(?:Pasal|Lampiran|Penjelasan|Bab|Bagian|Paragraf|ayat|huruf|angka)\s+\S", re.IGNORECASE)
@@ -147,8 +149,8 @@ _ACTS = {Kind.REQUIRE: "fails", Kind.EXCLUDE: "excludes", Kind.FLAG: "flags", Ki
 def lint(rs: RuleSet) -> list[Diagnostic]:
     """Every warning for a rule set that passed the checker."""
     linter = _Lint(rs)
-    for step in (linter.name, linter.unused, linter.sources, linter.windows, linter.parameters, linter.data_date,
-                 linter.constants, linter.keys, linter.table_values, linter.amounts, linter.floors,
+    for step in (linter.name, linter.unused, linter.sources, linter.explanations, linter.windows, linter.parameters,
+                 linter.data_date, linter.constants, linter.keys, linter.table_values, linter.amounts, linter.floors,
                  linter.arguments, linter.units):
         step()
     stale_titles(rs, linter.warn)
@@ -245,6 +247,15 @@ class _Lint(ParamLint):
                                            "has an empty `source`: say where its figure comes from (the regulation, "
                                            "or the published list)", Severity.WARNING))
             self.rows_told(name, told, "have an empty `source` too")
+
+    def explanations(self) -> None:
+        for i, checked in enumerate(self.rs.rules):
+            rule = checked.rule
+            if rule.explain is None and rule.kind is not Kind.PRIORITIZE:
+                read = next((n.dotted for n in walk(checked.tree) if isinstance(n, Name)), "fact.wage")
+                self.warn(("rules", i), "missing-explain", f"this rule {_ACTS[rule.kind]} a member without saying "
+                          "why: the member is told its title only; give it `explain:` with `id` and `en`, naming "
+                          f"what it read (`{{{read}}}`)", rule.id, key=True)
 
     def windows(self) -> None:
         ed = self.edition
