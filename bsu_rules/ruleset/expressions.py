@@ -7,6 +7,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from lark import Token, Transformer, Tree, v_args
@@ -138,6 +139,13 @@ def parse(text: str) -> Node:
     """Parse one expression; raise ParseError with the offset of the problem."""
     if len(text) > MAX_LENGTH:
         raise ParseError(f"the expression is longer than {MAX_LENGTH} characters", 0)
+    return _fresh(_built(text))
+
+
+@lru_cache(maxsize=2048)
+def _built(text: str) -> Node:
+    """The tree of an expression, built once per text (a rule set's expressions are parsed by several
+    passes, and again each time it is loaded); never handed out: ``parse`` gives a copy of it."""
     try:
         tree = parser().parse(text)
     except UnexpectedInput as exc:
@@ -157,6 +165,14 @@ def parse(text: str) -> Node:
     assert isinstance(node, Node)
     _check_grouped_depth(node)
     return node
+
+
+def _fresh(node: Node) -> Node:
+    """A copy of a tree, node by node (the checker types each node in place; values and names are immutable)."""
+    copy = object.__new__(type(node))
+    vars(copy).update({k: _fresh(v) if isinstance(v, Node) else [_fresh(n) for n in v] if isinstance(v, list) else v
+                       for k, v in vars(node).items()})
+    return copy
 
 
 def _check_grouped_depth(root: Node) -> None:
