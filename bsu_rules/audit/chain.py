@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -21,7 +22,7 @@ import orjson
 from pydantic import ValidationError
 
 from bsu_rules.decisions import Decision, canonical_json, mask_logged, mask_nik
-from bsu_rules.errors import Code, Diagnostic, InputError
+from bsu_rules.errors import Code, Diagnostic, InputError, is_device
 from bsu_rules.formatting import counted
 from bsu_rules.members.raw import bounded_lines, compressed
 from bsu_rules.members.redact import holds_nik, shortened
@@ -80,8 +81,10 @@ _DECODE = msgspec.json.Decoder(float_hook=_no_float).decode
 
 def read_log(path: str | Path) -> Iterator[Line]:
     """Every line of a log, parsed; a line that is not a log record carries the reason. A compressed
-    log is refused whole (InputError)."""
+    log is refused whole (InputError), and so is a device (``/dev/zero`` may never end, nor hold a line end)."""
     with open(path, "rb") as f:  # looked at without reading: a pipe (``<(…)``, /dev/stdin) is read once
+        if is_device(os.fstat(f.fileno()).st_mode):
+            raise InputError([(str(path), "a device, not a decision log: save the log to a file first")])
         if packed := compressed(f.peek(64)[:64], str(path)):
             raise InputError([(str(path), packed)])
         yield from read_lines(f)

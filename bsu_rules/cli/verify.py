@@ -71,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         print(f"{args.log}: {problem}")
         if result.decisions and problem.kind not in (Code.UNSIGNED, Code.UNANCHORED):
-            print(f"lines 1-{result.decisions} are intact")
+            print("line 1 is intact" if result.decisions == 1 else f"lines 1-{result.decisions} are intact")
         if resume is not None:
             print(f"to resume, if a writer was stopped while writing that line (then it was never printed): "
                   f"`truncate -s {resume} {shlex.quote(str(args.log))}`, then run again: decisions already in the "
