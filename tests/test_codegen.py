@@ -214,3 +214,25 @@ def test_a_field_or_a_call_computed_where_it_can_be_read_is_not_computed_again(t
     assert plan.core is not None
     for member in EXAMPLES:
         assert plan.core(member) == closures(plan, member)
+
+
+@pytest.mark.parametrize("failures", [1, 99])
+def test_a_disturbed_syntax_tree_counter_retries_then_falls_back_to_closures(monkeypatch: pytest.MonkeyPatch,
+                                                                           failures: int) -> None:
+    """CPython 3.11 raises SystemError ("AST constructor recursion depth mismatch") when another thread
+    converts a syntax tree meanwhile: the plan is compiled again, or decides with closures, never fails."""
+    real, left = ast.parse, [failures]
+
+    def disturbed(text: str) -> ast.Module:
+        if left[0]:
+            left[0] -= 1
+            raise SystemError("AST constructor recursion depth mismatch (before=168, after=112)")
+        return real(text)
+
+    monkeypatch.setattr("bsu_rules.evaluators.codegen.ast.parse", disturbed)
+    rs = bsu_rules.load_ruleset("bsu-2022")
+    plan = Plan(rs, rs.default_on)
+    assert (plan.core is not None) == (failures == 1)
+    member = parse_member(json.loads((Path(__file__).resolve().parents[1] / "examples" / "members.jsonl")
+                                     .read_text("utf-8").splitlines()[0]))
+    assert plan.decide(member).to_json() == rs.plan().decide(member).to_json()

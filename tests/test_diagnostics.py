@@ -358,6 +358,20 @@ def test_a_table_is_asked_for_in_words_whatever_it_holds(rules_copy: Path) -> No
     assert found.message == "argument 2 of `regency` must be a table (`table.<name>`), not int"
 
 
+@pytest.mark.parametrize(("old", "new"), [("file: tables/minimum-wage-2022.csv", "file:"),
+                                           ('version: "2022.3"', "version: null")])
+def test_a_key_with_no_value_is_told_so_at_its_key(rules_copy: Path, old: str, new: str) -> None:
+    path = rules_copy / "bsu-2022.yaml"
+    text = path.read_text("utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), "utf-8")
+    (found,) = [d for d in bsu_rules.check_file(path)[1] if d.severity == Severity.ERROR]
+    line = text[:text.index(old)].count("\n") + 1
+    assert (found.line, found.message.split(": ", 1)[1]) == (line, "no value is written (nothing after the colon, "
+                                                                   "or `null`): write one, or leave the key out "
+                                                                   "where it may be left out")
+
+
 def test_a_table_of_numbers_is_asked_for_as_one(rules_copy: Path) -> None:
     """``highest_for`` reads the highest of numbers: a table of bank names is named as what it is not."""
     path = rules_copy / "bsu-2022.yaml"

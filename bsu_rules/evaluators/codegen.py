@@ -51,6 +51,7 @@ Core = Callable[[Any], tuple[list[Value], list[Any]]]
 _MEMBERSHIP = {"in": "in", "not in": "not in"}
 _INFIX = {"+": "+", "-": "-", "*": "*", "<": "<", "<=": "<=", ">": ">", ">=": ">=", "==": "==", "!=": "!="}
 _COMPILING = threading.Lock()  # CPython 3.11 converts ASTs with a counter threads share: one at a time
+_ATTEMPTS = 3  # where a thread outside the lock moved the counter all the same ("recursion depth mismatch")
 
 
 class TooDeep(NotGenerated):
@@ -399,12 +400,18 @@ def generate_values(env: Env, slots: int, nodes: list[tuple[Node, Callable[[Any]
 def _compiled(w: _Writer, params: str) -> Any:
     text = f"def core({params}):\n" + "\n".join(w.lines) + "\n"
     with _COMPILING:
-        try:
-            tree = ast.parse(text)
-            check(tree, w.constants)
-            code = compile(tree, "<bsu-rules plan>", "exec")
-        except (SyntaxError, RecursionError, MemoryError) as exc:  # never for a tree the tests know
-            raise NotGenerated(f"the generated code does not compile: {type(exc).__name__}") from None
+        for attempt in range(_ATTEMPTS):
+            try:
+                tree = ast.parse(text)
+                check(tree, w.constants)
+                code = compile(tree, "<bsu-rules plan>", "exec")
+                break
+            except SystemError:  # CPython 3.11's shared counter, moved by another thread's ast.parse (a library's)
+                if attempt == _ATTEMPTS - 1:
+                    raise NotGenerated("the generated code could not be compiled (another thread was converting "
+                                       "Python syntax trees): the plan decides with closures") from None
+            except (SyntaxError, RecursionError, MemoryError) as exc:  # never for a tree the tests know
+                raise NotGenerated(f"the generated code does not compile: {type(exc).__name__}") from None
     namespace: dict[str, Any] = {"__builtins__": {}, **w.constants}
     exec(code, namespace)  # checked just above
     function = namespace["core"]

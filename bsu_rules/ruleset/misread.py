@@ -245,7 +245,7 @@ def schema_diagnostics(exc: ValidationError, located: Located,
             where = hide_identifiers(dotted(loc[2:] if rule and loc[:1] == ("rules",) and len(loc) > 2 else loc))
             # a criterion's field by its own path: its id is said beside it, not its place counted from 0
             named = err["type"] in ("string_pattern_mismatch", PERSONAL_NUMBER, LANGUAGE_WORD)
-            empty = err["type"] in ("model_type", "dict_type") and err["input"] is None  # told at its key
+            empty = err["type"].endswith("_type") and err["input"] is None  # told at its key
             out.append((loc, Diagnostic(located.file, *located.at(loc, key=is_key or empty), Code.INVALID_VALUE,
                                         msg if named else f"{where}: {msg}",
                                         rule=rule, suggestion=fixed)))
@@ -302,6 +302,9 @@ def _shape_problem(located: Located, loc: DataPath, kind: str, value: Any) -> tu
     written = _written(located, loc)
     shown = hide_identifiers((written or str(value))[:60])
     scalar = isinstance(value, int | Decimal | date)
+    if value is None and kind.endswith("_type") and kind not in ("model_type", "dict_type"):
+        return "no value is written (nothing after the colon, or `null`): write one, or leave the key out where " \
+            "it may be left out", None
     if kind == "string_type" and scalar:
         what = "a date" if isinstance(value, date) else "true or false" if isinstance(value, bool) else "a number"
         same = written.rstrip("0").rstrip(".") if written and "." in written and written.endswith("0") else None
