@@ -8,6 +8,7 @@ import json
 import time
 from collections import Counter
 from datetime import date
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -638,3 +639,56 @@ def test_a_payment_that_moves_to_another_record_of_the_same_nik_is_shown(
     assert main(["impact", "bsu-2022", str(source), "--set", "fiscal_year=2021", "--out",
                  str(tmp_path / "r.html")]) == 0
     assert "paid under another record of the same NIK 1\n" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(("options", "kind", "side"), [
+    (["--set", "wage_ceiling=3000000"], "partial-table", "reform"),  # rows below the file's ceiling not collected
+    (["--set", "cutoff_month=2022-06"], "data-date", "reform"),  # the data still read as at 31 July
+    (["--set", "wage_ceiling@2020-01-01=4000000"], "early", "reform"),  # a year before the edition: read from its start
+    (["--set", "wage_ceiling=3500000"], "no-change", "reform"),  # the rule file's own value
+    (["--set", "wage_ceiling=4000000", "--against", "wage_ceiling=3000000"], "partial-table", "baseline"),
+    (["--set", "wage_ceiling=4000000", "--against", "wage_ceiling=4000000"], "same", None),
+])
+def test_a_what_ifs_warnings_travel_with_its_report(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                    options: list[str], kind: str, side: str | None) -> None:
+    """What the command warns of on stderr is on the report's first screen and in its JSON too, in both
+    languages: a number handed on never loses its caveat."""
+    examples = str(Path(__file__).resolve().parents[1] / "examples" / "members.jsonl")
+    js = tmp_path / "r.json"
+    for lang in ("id", "en"):
+        html = tmp_path / f"r-{lang}.html"
+        main(["impact", "bsu-2022", examples, *options, "--out", str(html), "--json", str(js), "--lang", lang,
+              "--quiet"])
+        err = capsys.readouterr().err
+        told = json.loads(js.read_text("utf-8"))["warnings"]
+        assert [(t["kind"], t["side"]) for t in told] == [(kind, side)]
+        said = told[0]["text"].removeprefix("the baseline")  # on stderr named as typed: `--against …`
+        assert f"warning: {'--against ' + options[-1] if kind == 'same' else ''}{said}" in err  # the very words
+        page = html.read_text("utf-8")
+        box = page[page.index('<section class="warnings"'):page.index("</section>")]
+        assert ("Peringatan" if lang == "id" else "Warnings") in box and escape(told[0]["text"]) in box
+        assert page.index('id="warnings"') < page.index('id="headline-members"')  # before any number
+    main(["impact", "bsu-2022", examples, "--set", "wage_ceiling=4000000", "--out", str(tmp_path / "q.html"),
+          "--json", str(js), "--quiet"])
+    assert json.loads(js.read_text("utf-8"))["warnings"] == []
+    assert 'class="warnings"' not in (tmp_path / "q.html").read_text("utf-8")
+
+
+@pytest.mark.parametrize("content", ["", "\n\n", "nik,citizenship,participant_category\n"])
+@pytest.mark.parametrize("suffix", [".csv", ".jsonl"])
+def test_an_empty_member_file_is_said_and_writes_no_report(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                           content: str, suffix: str) -> None:
+    """A report of no one measures nothing: the file is said to be empty (as ``batch`` says it), no report
+    is written, and the status is not 0; the cut-off-month warning, about a file of members, is not given."""
+    if suffix == ".jsonl" and "," in content:
+        content = ""
+    given = tmp_path / f"empty{suffix}"
+    given.write_text(content, "utf-8")
+    html = tmp_path / "r.html"
+    assert main(["impact", "bsu-2022", str(given), "--set", "wage_ceiling=4000000", "--out", str(html),
+                 "--quiet"]) == 2
+    out, err = capsys.readouterr()
+    assert f"{given}: the file is empty: it holds no member record; there is nothing to measure and no report " \
+           "was written" in err
+    assert "contribution or wage" not in err and out.splitlines() == ["0 read = 0 decided + 0 rejected"]
+    assert not html.exists()

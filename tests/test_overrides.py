@@ -185,6 +185,19 @@ def test_the_data_date_moves_with_as_of_and_a_cut_off_moved_alone_is_warned(rs20
     assert not reform_of(rs2022, ["wage_ceiling=4000000"], []).warnings  # type: ignore[attr-defined]
 
 
+def test_a_value_dated_before_the_edition_starts_is_warned_as_read_from_its_first_day(rs2022: RuleSet) -> None:
+    """A year mistyped (2020 for 2023) makes a dated value the edition's own from its first day: said, as a
+    value dated after the edition ends is; one dated on the first day, or inside the edition, is not."""
+    (early,) = reform_of(rs2022, ["wage_ceiling@2020-01-01=4000000"], []).warnings  # type: ignore[attr-defined]
+    assert early.kind == "early" and early == (
+        "--set wage_ceiling@2020-01-01=4000000: dated 2020-01-01, before the edition starts on 2022-09-05: it is "
+        "read from the edition's first day, as a value without a date would be; if another date was meant, give it")
+    for day in ("2022-09-05", "2022-10-01"):
+        assert not reform_of(rs2022, [f"wage_ceiling@{day}=4000000"], []).warnings  # type: ignore[attr-defined]
+    (late,) = reform_of(rs2022, ["wage_ceiling@2030-01-01=4000000"], []).warnings  # type: ignore[attr-defined]
+    assert late.kind == "unread"
+
+
 def test_a_ceiling_lowered_below_the_rows_a_partial_table_lists_is_warned(rs2022: RuleSet, tmp_path: Path) -> None:
     """The minimum-wage table lists the areas above the file's ceiling: under a lower one, an area between
     the two is missing from it, and its workers get the new ceiling, not their own minimum wage."""
@@ -194,7 +207,8 @@ def test_a_ceiling_lowered_below_the_rows_a_partial_table_lists_is_warned(rs2022
                                                        "it with `table.minimum_wage`, a partial table")
     assert "--table minimum_wage=FILE" in lowered[0]
     dated = reform_of(rs2022, ["wage_ceiling@2022-09-01=3400000"], []).warnings  # type: ignore[attr-defined]
-    assert len(dated) == 1 and "wage_ceiling@2022-09-01=3400000: below the rule file's 3500000" in dated[0]
+    assert [w.kind for w in dated] == ["early", "partial-table"]  # 1 September: read from the edition's 5th
+    assert "wage_ceiling@2022-09-01=3400000: below the rule file's 3500000" in dated[1]
     shipped = str(Path(rs2022.path).parent / "tables" / "minimum-wage-2022.csv")  # the same rows: still partial
     assert len(reform_of(rs2022, ["wage_ceiling=3000000"], [f"minimum_wage={shipped}"]).warnings) == 2  # type: ignore[attr-defined]
     table = tmp_path / "umk.csv"  # the rows given: nothing to warn of

@@ -49,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
         from bsu_rules.batch.read import Reader  # lazy: the impact extra (polars, pyarrow)
         from bsu_rules.batch.run import Counts  # lazy: the impact extra
         from bsu_rules.report.html import render_html  # lazy: the impact extra
-        from bsu_rules.report.impact import impact, side_dates, uncovered  # lazy: the impact extra
+        from bsu_rules.report.impact import impact, same_sides, side_dates  # lazy: the impact extra
     except ImportError as exc:
         return missing_extra("impact", exc)
     targets = {"--out": Path(args.out), **({"--json": Path(args.json)} if args.json else {})}
@@ -78,9 +78,8 @@ def run(args: argparse.Namespace) -> int:
     tell(reform, on)
     if args.against is not None and baseline is not None:  # named as the reform is: its file, sha256, warnings
         tell(baseline, against_on, "baseline", "--against-on")
-    if baseline is not None and (baseline.sha256, against_on) == (reform.sha256, on):
-        print(f"bsu-rules: warning: --against {args.against} is the rule set measured (sha256 {reform.sha256[:12]}), "
-              f"decided on the same date {on}: every difference is 0", file=sys.stderr)
+    if baseline is not None and (same := same_sides(reform, on, baseline, against_on, f"--against {args.against}")):
+        print(f"bsu-rules: warning: {same}", file=sys.stderr)
     reader = Reader(args.input, args.chunk_size)
     progress = None if args.quiet else Progress(reader.total, reader.unit, "bsu-rules impact")
     started = time.monotonic()
@@ -100,8 +99,14 @@ def run(args: argparse.Namespace) -> int:
     finally:
         if progress is not None:
             progress.close()
-    for warning in uncovered(data):
-        print(f"bsu-rules: warning: {warning}", file=sys.stderr)
+    if data["input"]["rows"] == 0:  # a report of no one measures nothing: not handed on as if it did
+        print(f"bsu-rules: {args.input}: the file is empty: it holds no member record; there is nothing to measure "
+              "and no report was written", file=sys.stderr)
+        print(Counts(read=0, decided=0, rejected=0).line())
+        return FAILED
+    for warning in data["warnings"]:  # the others were said before the run
+        if warning["kind"] == "coverage":
+            print(f"bsu-rules: warning: {warning['text']}", file=sys.stderr)
     h = data["headline"]
     counts = Counts(read=data["input"]["rows"], decided=h["members"]["reform"], rejected=h["rejected"]["reform"])
     if not counts.holds:

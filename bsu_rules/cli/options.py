@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from bsu_rules.audit.snapshot import KEY_ENV
 from bsu_rules.errors import InputError, file_kind, is_device
 from bsu_rules.members.redact import shortened
-from bsu_rules.ruleset.overrides import override_options, reform_of, unread_on
+from bsu_rules.ruleset.overrides import override_options, reform_of, told
 from bsu_rules.ruleset.spelling import not_a_date
 
 if TYPE_CHECKING:
@@ -249,6 +249,5 @@ def tell(ruleset: RuleSet, on: date | None, side: str = "", on_option: str = "--
     warn of what its overrides leave as it was, a dated one the decision date ``on`` (``on_option``;
     None: the default date) does not read among them."""
     print(f"bsu-rules: {side + ' ' if side else ''}{used(ruleset)}", file=sys.stderr)
-    say_warned(ruleset)
-    for warning in (*getattr(ruleset, "warnings", ()), *unread_on(ruleset, on or ruleset.default_on, on_option)):
-        print(f"bsu-rules: warning: {warning}", file=sys.stderr)
+    for warning in told(ruleset, on or ruleset.default_on, on_option):
+        print(f"bsu-rules: {'' if warning.kind == 'rule-file' else 'warning: '}{warning}", file=sys.stderr)

@@ -14,7 +14,7 @@ from typing import Any
 
 from bsu_rules.formatting import format_date, number, rupiah
 from bsu_rules.report.groups import DIMENSIONS
-from bsu_rules.report.labels import OUTCOME_WORDS, WORDS, group_name, nik_reason
+from bsu_rules.report.labels import OUTCOME_WORDS, WARNING_KINDS, WORDS, group_name, nik_reason
 from bsu_rules.report.svg import Bar, bar_chart
 from bsu_rules.ruleset.overrides import override_option
 
@@ -34,6 +34,8 @@ td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 .card .big{font-size:22px;font-weight:600}.card .sub{font-size:12.5px;color:#52606b}
 .up{color:#1b7a3a}.down{color:#b3261e}svg.chart text{font-size:12px;fill:#1d2a33}
 svg.chart{max-width:100%;height:auto}.warn{color:#b3261e;font-weight:600}
+.warnings{border:2px solid #b3261e;border-radius:6px;padding:2px 14px;margin:12px 0;background:#fdf3f2}
+.warnings h2{border:none;margin:10px 0 4px;color:#b3261e}.warnings .detail{font-size:13px;color:#52606b}
 """
 
 
@@ -89,7 +91,7 @@ class _Page:
     def render(self) -> str:
         d, w = self.data, self.w
         title = f"{w['title']}: {d['reform']['ruleset']} {d['reform']['version']}"
-        body = [f"<h1>{escape(title)}</h1>", self.meta(), self.headline(), self.funnel()]
+        body = [f"<h1>{escape(title)}</h1>", self.warnings(), self.meta(), self.headline(), self.funnel()]
         if d["flips"] is not None:
             body.append(self.flips())
         body += [self.channels(), self.breakdowns(), self.quality(),
@@ -98,6 +100,19 @@ class _Page:
                 f'<meta name="viewport" content="width=device-width, initial-scale=1">'
                 f"<title>{escape(title)}</title><style>{_CSS}</style></head>"
                 f"<body><main>{''.join(body)}</main></body></html>\n")
+
+    def warnings(self) -> str:
+        """What the command warned of, first: a number never travels without its caveat."""
+        w, told = self.w, self.data.get("warnings") or []
+        if not told:
+            return ""
+        english = ' lang="en"' if self.lang != "en" else ""  # the detail is as the command printed it
+        items = "".join(
+            f"<li><b>{escape(WARNING_KINDS[t['kind']][self.lang != 'id'])}</b>"
+            f"{' (' + w[t['side']] + ')' if t['side'] else ''}<br>"
+            f'<span{english} class="detail">{escape(t["text"])}</span></li>' for t in told)
+        return (f'<section class="warnings" id="warnings"><h2>{w["warnings"]}</h2>'
+                f'<p class="note">{w["warnings_note"]}</p><ul>{items}</ul></section>')
 
     def meta(self) -> str:
         d, w = self.data, self.w

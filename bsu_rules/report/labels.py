@@ -8,6 +8,9 @@ from bsu_rules.nik import PROVINCES
 WORDS: dict[str, dict[str, str]] = {
     "id": {
         "title": "Laporan dampak kebijakan", "reform": "Reformasi", "baseline": "Pembanding",
+        "warnings": "Peringatan", "warnings_note": "Baca angka laporan ini bersama peringatan berikut. Setiap "
+        "peringatan diberi judul dalam bahasa Indonesia; rinciannya seperti yang dicetak perintah, dalam bahasa "
+        "Inggris.",
         "difference": "Selisih", "ruleset": "Aturan", "sha256": "sha256", "base": "Dasar",
         "overrides": "Perubahan",
         "changes": "Perubahan aturan (keluaran bsu-rules diff, dalam bahasa Inggris)", "none": "tidak ada",
@@ -59,6 +62,8 @@ WORDS: dict[str, dict[str, str]] = {
     },
     "en": {
         "title": "Policy impact report", "reform": "Reform", "baseline": "Baseline", "difference": "Difference",
+        "warnings": "Warnings", "warnings_note": "Read the numbers of this report with these warnings, as the "
+        "command printed them.",
         "ruleset": "Rule set", "sha256": "sha256", "base": "Base", "overrides": "Overrides",
         "changes": "Rule changes (diff)", "none": "none",
         "on": "Decision date", "as_of": "Data as of", "input": "Member data", "rows": "rows",
@@ -106,6 +111,26 @@ WORDS: dict[str, dict[str, str]] = {
         "(examples: row number and province).",
     },
 }
+
+WARNING_KINDS = {
+    "no-change": ("Perubahan yang tidak mengubah apa pun", "An override that changes nothing"),
+    "data-date": ("Data dibaca per hari lain daripada bulan batas yang dinilai",
+                  "The data are read as at another day than the cut-off month"),
+    "unread": ("Nilai bertanggal yang tidak dibaca dalam laporan ini", "A dated value this report does not read"),
+    "early": ("Nilai bertanggal sebelum edisi berlaku: dibaca sejak hari pertama edisi; periksa tahunnya",
+              "A value dated before the edition starts: read from its first day; check the year"),
+    "partial-table": ("Tabel yang tidak lengkap untuk nilai baru: baris yang tidak ada dibaca sebagai tidak ada, "
+                      "sehingga angka bisa keliru",
+                      "A partial table for the new value: a row it leaves out reads as none, so the numbers may "
+                      "be wrong"),
+    "table": ("Tabel pengganti atau nilai baru yang perlu diperiksa", "A replaced table or a new value to check"),
+    "rule-file": ("Peringatan pemeriksaan berkas aturan", "A warning from checking the rule file"),
+    "same": ("Reformasi dan pembanding sama: setiap selisih 0", "The reform and the baseline are the same: every "
+             "difference is 0"),
+    "coverage": ("Data peserta mungkin tidak mencakup bulan batas edisi ini",
+                 "The member file may not cover this edition's cut-off month"),
+}
+"""A warning's kind (``bsu_rules.ruleset.warned.Kind``) in a sentence, in Bahasa Indonesia and English."""
 
 OUTCOME_WORDS = {
     "id": {"eligible": "memenuhi syarat", "ineligible": "tidak memenuhi syarat", "undetermined": "belum diputus"},

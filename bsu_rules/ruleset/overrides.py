@@ -48,6 +48,7 @@ from bsu_rules.ruleset.source import read_yaml
 from bsu_rules.ruleset.spelling import date_problem, not_a_date
 from bsu_rules.ruleset.stale import restated
 from bsu_rules.ruleset.tables import Table
+from bsu_rules.ruleset.warned import Warned
 
 
 @dataclass(frozen=True, eq=False)
@@ -56,7 +57,7 @@ class Reform(RuleSet):
 
     base: RuleSet | None = None
     overrides: tuple[dict[str, Any], ...] = ()  # canonical, in the order applied: what the hash covers
-    warnings: tuple[str, ...] = ()  # what the overrides leave as it was that the reader may not expect
+    warnings: tuple[Warned, ...] = ()  # what the overrides leave as it was that the reader may not expect
     given: tuple[Override, ...] = ()  # the overrides as typed, in the order applied: what messages name
 
     @property
@@ -259,13 +260,13 @@ def apply_overrides(ruleset: RuleSet, overrides: list[Override], base_dir: Path 
                                        ensure_ascii=False, separators=(",", ":")).encode("utf-8")).hexdigest()
     same = {f.name: getattr(ruleset, f.name) for f in fields(RuleSet) if f.name != "_plans"}
     model, rules = _retitled(ruleset, model, overrides)
-    warnings = tuple(f"{u}; nothing changes" for u in unchanged) + tuple(kept) + \
-        _data_date(ruleset, model, overrides) + _unread(model, overrides) + \
-        _below_partial_table(ruleset, model, overrides, tables)
+    warnings = tuple(Warned(f"{u}; nothing changes", "no-change") for u in unchanged) + \
+        tuple(Warned(k, "no-change") for k in kept) + _data_date(ruleset, model, overrides) + \
+        _unread(model, overrides) + _below_partial_table(ruleset, model, overrides, tables)
     reform = Reform(**(same | {"model": model, "sha256": digest, "tables": tables, "rules": rules}), base=ruleset,
                     overrides=tuple(canonical), warnings=warnings, given=tuple(overrides))
-    told = _check(reform, overrides)
-    return replace(reform, warnings=warnings + told, _plans={}) if told else reform
+    checked = _check(reform, overrides)
+    return replace(reform, warnings=warnings + checked, _plans={}) if checked else reform
 
 
 UNLISTED = ("absent", "unknown")
@@ -373,7 +374,7 @@ def as_written(ruleset: RuleSet) -> RuleSet:
                    rules=tuple(replace(c, rule=written.get(c.rule.id, c.rule)) for c in ruleset.rules), _plans={})
 
 
-def _data_date(base: RuleSet, model: RuleFile, overrides: list[Override]) -> tuple[str, ...]:
+def _data_date(base: RuleSet, model: RuleFile, overrides: list[Override]) -> tuple[Warned, ...]:
     """A cut-off month (``lint_params.data_date_moved``) the overrides move away from ``as_of``, or an
     ``as_of`` they move away from the end of the cut-off month: the data are read as at another day
     (arrears, payments) than the month the rules name."""
@@ -384,17 +385,17 @@ def _data_date(base: RuleSet, model: RuleFile, overrides: list[Override]) -> tup
         end = f"as_of={month_end(str(value))}"
         month = month_of(model.as_of)
         if name in given and (name, day) not in before:
-            out.append(f"{given[name].option}: {data_date_text(name, value, model.as_of)}; to read them as at the "
-                       f"new month, {given[name].adding(end)}")
+            out.append(Warned(f"{given[name].option}: {data_date_text(name, value, model.as_of)}; to read them as "
+                              f"at the new month, {given[name].adding(end)}", "data-date"))
         elif "as_of" in given and name not in given:
             also = "" if month == str(value) else f", or {given['as_of'].adding(f'{name}={month}')}"
-            out.append(f"{given['as_of'].option}: {data_date_text(name, value, model.as_of, 'is set to')}; to read "
-                       f"them as at the end of {value}, give {end} instead{also}")
+            out.append(Warned(f"{given['as_of'].option}: {data_date_text(name, value, model.as_of, 'is set to')}; "
+                              f"to read them as at the end of {value}, give {end} instead{also}", "data-date"))
     return tuple(out)
 
 
 def _below_partial_table(base: RuleSet, model: RuleFile, overrides: list[Override],
-                         tables: dict[str, Table]) -> tuple[str, ...]:
+                         tables: dict[str, Table]) -> tuple[Warned, ...]:
     """A number set below every value the rule file gives it, where it is compared with the values of a
     partial table the overrides keep (``tables``: the reform's): such a table may list only the rows that
     matter at the file's values (the minimum wages above the wage ceiling), so a row that matters at the
@@ -416,10 +417,10 @@ def _below_partial_table(base: RuleSet, model: RuleFile, overrides: list[Overrid
         for table, how in compared[o.name]:
             if table not in replaced and (table not in told or len(how) < len(told[table])):
                 told[table] = how
-        out += [f"{o.option}: below the rule file's {lowest}, while `{how}` compares it with `table.{table}`, "
-                f"a partial table that may list only the rows that matter at {lowest}: a row between the two that "
-                f"it leaves out reads as none (an area's own minimum wage unseen); give the rows down to {value} "
-                f"with --table {table}=FILE" for table, how in told.items()]
+        out += [Warned(f"{o.option}: below the rule file's {lowest}, while `{how}` compares it with `table.{table}`, "
+                       f"a partial table that may list only the rows that matter at {lowest}: a row between the two "
+                       f"that it leaves out reads as none (an area's own minimum wage unseen); give the rows down to "
+                       f"{value} with --table {table}=FILE", "partial-table") for table, how in told.items()]
     return tuple(out)
 
 
@@ -427,33 +428,47 @@ def _number(value: object) -> TypeGuard[int | Decimal]:
     return isinstance(value, int | Decimal) and not isinstance(value, bool)
 
 
-def _as_of_later(ruleset: RuleSet, on: date, on_option: str) -> tuple[str, ...]:
+def _as_of_later(ruleset: RuleSet, on: date, on_option: str) -> tuple[Warned, ...]:
     """An ``as_of`` given after the decision date ``on``: the data would be read as at a day to come."""
     as_of = ruleset.model.as_of
     later = f", or {on_option} {as_of}" if ruleset.model.in_force.contains(as_of) else ""  # never a date refused
-    return tuple(f"{o.option} is after the decision date {on}: the data are read as at a day after the decision "
-                 f"(payments not yet made on {on} count); give an as_of on or before {on}{later}"
+    return tuple(Warned(f"{o.option} is after the decision date {on}: the data are read as at a day after the "
+                        f"decision (payments not yet made on {on} count); give an as_of on or before {on}{later}",
+                        "data-date")
                  for o in getattr(ruleset, "given", ()) if o.name == "as_of" and as_of > on)
 
 
-def _unread(model: RuleFile, overrides: list[Override]) -> tuple[str, ...]:
+def _unread(model: RuleFile, overrides: list[Override]) -> tuple[Warned, ...]:
     """A dated value given on the command line that is never read inside the edition's window, as
-    the rule file's ``value-outside`` warning says of one written in the file."""
+    the rule file's ``value-outside`` warning says of one written in the file; one dated before the
+    edition starts that is read from its first day, as an undated value would be (a year mistyped)."""
     out = []
+    start = model.in_force.from_
     for o in overrides:
         param = model.parameters.get(o.name)
         if o.kind == "set" and o.since is not None and param is not None and param.values is not None:
             why = unread_values(model.in_force, sorted(param.values)).get(o.since)
             if why:
-                out.append(f"{o.option}: the value dated {o.since} is never read: {why}")
+                out.append(Warned(f"{o.option}: the value dated {o.since} is never read: {why}", "unread"))
+            elif start is not None and o.since < start:
+                out.append(Warned(f"{o.option}: dated {o.since}, before the edition starts on {start}: it is read "
+                                  "from the edition's first day, as a value without a date would be; if another "
+                                  "date was meant, give it", "early"))
     return tuple(out)
 
 
-def unread_on(ruleset: RuleSet, on: date, on_option: str = "--on") -> tuple[str, ...]:
+def told(ruleset: RuleSet, on: date, on_option: str = "--on") -> tuple[Warned, ...]:
+    """Every warning about deciding under ``ruleset`` on ``on``: the rule file's own (those ``check``
+    gives it), its overrides', and ``unread_on``'s."""
+    return tuple(Warned(str(d), "rule-file") for d in ruleset.warned) + getattr(ruleset, "warnings", ()) + \
+        unread_on(ruleset, on, on_option)
+
+
+def unread_on(ruleset: RuleSet, on: date, on_option: str = "--on") -> tuple[Warned, ...]:
     """A dated override inside the edition that takes effect after the decision date ``on``: this run
     never reads it (``on_option``: the option that gives the date); an as_of given after ``on``."""
-    return tuple(f"{o.option} takes effect after the decision date {on} and is not read in this run; give "
-                 f"{on_option} {o.since} to read it" for o in getattr(ruleset, "given", ())
+    return tuple(Warned(f"{o.option} takes effect after the decision date {on} and is not read in this run; give "
+                        f"{on_option} {o.since} to read it", "unread") for o in getattr(ruleset, "given", ())
                  if o.since is not None and o.since > on and ruleset.model.in_force.contains(o.since)) + \
         _as_of_later(ruleset, on, on_option)
 
@@ -478,7 +493,7 @@ def _in_order(overrides: list[Override]) -> list[Override]:
     return sorted(overrides, key=lambda o: (o.kind, o.name, o.since or date.min))
 
 
-def _check(reform: Reform, overrides: list[Override]) -> tuple[str, ...]:
+def _check(reform: Reform, overrides: list[Override]) -> tuple[Warned, ...]:
     """The load-time checks that read values (a constant argument outside a function's domain, a
     divisor that is always 0), run again with the overrides: what would be an error in the rule
     file is one here, not a failure in the middle of a run. A replaced table also gets the warnings
@@ -500,7 +515,8 @@ def _check(reform: Reform, overrides: list[Override]) -> tuple[str, ...]:
         return ()
     tables = any(o.kind == "table" for o in overrides)  # a set value is checked against the tables too
     before = {str(d) for d in lint(reform.base)}
-    return tuple(str(moved) if (moved := _on_option(d, reform, overrides)) else f"with {given}: {d}" for d in found
+    return tuple(Warned(str(moved) if (moved := _on_option(d, reform, overrides)) else f"with {given}: {d}", "table")
+                 for d in found
                  if str(d) not in before and d.code is not Code.STALE_TITLE  # the rule file's to fix
                  and (tables or d.code is Code.UNKNOWN_VALUE))
 
