@@ -227,14 +227,24 @@ def _tables(old: RuleSet, new: RuleSet) -> list[Json]:
             columns = [{"column": c, "old": a.get(c), "new": b.get(c)} for c in _union(a, b)
                        if c not in (ra.key, ra.value, ra.bound, rb.key, rb.value, rb.bound) and a.get(c) != b.get(c)]
             if va[k] != vb[k] or columns:
-                changed.append({"key": k, "old": jsonable(va[k]), "new": jsonable(vb[k]), "columns": columns})
-        rows = {"added": [{"key": k, "value": jsonable(vb[k])} for k in sorted(set(vb) - set(va))],
-                "removed": [{"key": k, "value": jsonable(va[k])} for k in sorted(set(va) - set(vb))],
+                changed.append({"key": k, **_named(b or a), "old": jsonable(va[k]), "new": jsonable(vb[k]),
+                                "columns": columns})
+        rows = {"added": [{"key": k, **_named(cb.get(k, {})), "value": jsonable(vb[k])}
+                          for k in sorted(set(vb) - set(va))],
+                "removed": [{"key": k, **_named(ca.get(k, {})), "value": jsonable(va[k])}
+                            for k in sorted(set(va) - set(vb))],
                 "changed": changed}
         if fields or any(rows.values()):
             out.append({"name": name, "change": "changed", "fields": fields, "rows": rows}
                        | ({"unit": rb.unit} if rb.unit else {}))
     return out
+
+
+def _named(cells: dict[str, str]) -> Json:
+    """A row's name (its ``name`` or ``…_name`` cell: ``area_name``, ``regency_name``), when its file gives
+    one: a reader of ``+ 1271`` needs ``Kota Medan``."""
+    name = next((v for c, v in cells.items() if (c == "name" or c.endswith("_name")) and v), None)
+    return {"name": name} if name else {}
 
 
 def _file(rs: RuleSet, name: str, table: Table) -> str:

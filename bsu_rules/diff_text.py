@@ -82,12 +82,12 @@ def render_text(report: dict[str, Any]) -> list[str]:
         fields = [f for f in t["fields"] if f["field"] != "sha256"]
         lines.append(f"  ~ {t['name']}: {counts}" + (f"; {_fields(fields)}" if fields else ""))
         unit = t.get("unit")
-        lines += [f"      + {r['key']}: {_show(r['value'], unit)}" for r in rows["added"]]
-        lines += [f"      - {r['key']}: {_show(r['value'], unit)}" for r in rows["removed"]]
+        lines += [f"      + {_row(r)}: {_show(r['value'], unit)}" for r in rows["added"]]
+        lines += [f"      - {_row(r)}: {_show(r['value'], unit)}" for r in rows["removed"]]
         for r in rows["changed"]:
             value = [f"{_show(r['old'], unit)} → {_show(r['new'], unit)}"] if r["old"] != r["new"] else []
             cells = [f"{c['column']}: {_show(c['old'])} → {_show(c['new'])}" for c in r["columns"]]
-            lines.append(f"      ~ {r['key']}: {'; '.join(value + cells)}")
+            lines.append(f"      ~ {_row(r)}: {'; '.join(value + cells)}")
         if not fields and not any(rows.values()):
             lines.append("      the same rows: the file differs only in row order, quoting or spacing")
     lines.append("Facts" + ("" if report["facts"] else ": no change"))
@@ -204,6 +204,11 @@ def _examples(group: dict[str, Any]) -> list[str]:
     if (more := group["count"] - len(group["examples"])) > 0:
         lines.append(f"    and {more} more (--examples {group['count']} shows every one)")
     return lines
+
+
+def _row(row: dict[str, Any]) -> str:
+    """A table row by its key, and its name when the file gives one: ``1271 (Kota Medan)``."""
+    return f"{row['key']} ({row['name']})" if row.get("name") else str(row["key"])
 
 
 def channel_name(channel: str | None) -> str:

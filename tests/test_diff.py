@@ -187,16 +187,20 @@ def test_rules_in_only_one_file(tmp_path: Path) -> None:
     assert explain.startswith("was: The participant is recorded as a civil servant")
 
 
-def test_table_rows_by_key(tmp_path: Path) -> None:
+def test_table_rows_by_key(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = copy_2022(tmp_path)
     csv = tmp_path / "tables" / "minimum-wage-2022.csv"
     lines = csv.read_text("utf-8").splitlines()
     lines = [line.replace("4641854", "4700000") for line in lines if not line.startswith("3215,")]
     csv.write_text("\n".join([*lines, "9999,Test,UMK,3600000,exact,test"]) + "\n", "utf-8")
     (table,) = compare(load_ruleset("bsu-2022"), load_ruleset(path))["tables"]
-    assert table["rows"]["added"] == [{"key": "9999", "value": "3600000"}]
-    assert table["rows"]["removed"] == [{"key": "3215", "value": "4798312"}]
-    assert table["rows"]["changed"] == [{"key": "31", "old": "4641854", "new": "4700000", "columns": []}]
+    assert table["rows"]["added"] == [{"key": "9999", "name": "Test", "value": "3600000"}]  # the area named
+    assert table["rows"]["removed"] == [{"key": "3215", "name": "Kab. Karawang", "value": "4798312"}]
+    assert table["rows"]["changed"] == [{"key": "31", "name": "DKI Jakarta", "old": "4641854", "new": "4700000",
+                                         "columns": []}]
+    assert main(["diff", "bsu-2022", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert "      + 9999 (Test): Rp3.600.000\n" in out and "      - 3215 (Kab. Karawang): Rp4.798.312\n" in out
 
 
 def test_every_changed_column_of_a_table_row(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -209,16 +213,17 @@ def test_every_changed_column_of_a_table_row(tmp_path: Path, capsys: pytest.Capt
     banks.write_text(banks.read_text("utf-8").replace("BRI,BRI,yes", "BRI,BRI,no", 1), "utf-8")
     wage, bank = compare(load_ruleset("bsu-2022"), load_ruleset(path))["tables"]
     assert [r["key"] for r in wage["rows"]["changed"]] == ["31", "3215"]
-    assert wage["rows"]["changed"][1] == {"key": "3215", "old": "4798312", "new": "4798312", "columns": [
+    assert wage["rows"]["changed"][1] == {"key": "3215", "name": "Kab. Purwakarta", "old": "4798312", "new": "4798312",
+                                          "columns": [
         {"column": "area_name", "old": "Kab. Karawang", "new": "Kab. Purwakarta"}]}
     assert bank["rows"]["changed"] == [{"key": "BRI", "old": "BRI", "new": "BRI", "columns": [
         {"column": "himbara", "old": "yes", "new": "no"}]}]
     assert main(["diff", "bsu-2022", str(path)]) == 1
     out = capsys.readouterr().out
     assert "  ~ minimum_wage: rows +0 -0 ~2\n" in out and "  ~ banks: rows +0 -0 ~1\n" in out
-    assert "      ~ 3215: area_name: Kab. Karawang → Kab. Purwakarta\n" in out
+    assert "      ~ 3215 (Kab. Purwakarta): area_name: Kab. Karawang → Kab. Purwakarta\n" in out
     assert "      ~ BRI: himbara: yes → no\n" in out
-    assert "~ 31: source: published UMP 2022 DKI Jakarta" in out and "→ annex 3 UMP" in out
+    assert "~ 31 (DKI Jakarta): source: published UMP 2022 DKI Jakarta" in out and "→ annex 3 UMP" in out
 
 
 def test_dated_values_read_as_dates_and_amounts(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -316,8 +321,8 @@ def test_a_row_that_stops_being_a_lower_bound_is_a_change(tmp_path: Path) -> Non
     old = _bandung_2022(tmp_path / "old", "3742276.48,lower")
     new = _bandung_2022(tmp_path / "new", "3742276.48,exact")
     [entry] = compare(load_ruleset(old), load_ruleset(new))["tables"]
-    assert entry["rows"]["changed"] == [{"key": "3273", "old": {"at_least": "3742276.48"}, "new": "3742276.48",
-                                         "columns": []}]
+    assert entry["rows"]["changed"] == [{"key": "3273", "name": "Kota Bandung", "old": {"at_least": "3742276.48"},
+                                         "new": "3742276.48", "columns": []}]
 
 
 def test_a_table_s_amounts_read_as_rupiah(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -328,8 +333,8 @@ def test_a_table_s_amounts_read_as_rupiah(tmp_path: Path, capsys: pytest.Capture
     wages.write_text(wages.read_text("utf-8").replace("4641854", "4641855"), "utf-8")
     assert main(["diff", str(old), str(new)]) == 1
     out = capsys.readouterr().out
-    assert "      ~ 31: Rp4.641.854 → Rp4.641.855\n" in out
-    assert "      ~ 3273: at least Rp3.742.276,48 (a lower bound) → Rp3.774.860,78\n" in out
+    assert "      ~ 31 (DKI Jakarta): Rp4.641.854 → Rp4.641.855\n" in out
+    assert "      ~ 3273 (Kota Bandung): at least Rp3.742.276,48 (a lower bound) → Rp3.774.860,78\n" in out
 
 
 MEMBER = {"nik": "3204014107900001", "citizenship": "WNI", "participant_category": "PU", "employment_type": "private",

@@ -437,7 +437,15 @@ def test_an_impact_between_two_files_says_what_changed(tmp_path: Path, rules_cop
     assert "  benefit.amount: Rp600.000 → Rp700.000" in changes
     assert not any(line.endswith("no change") for line in changes)
     page = html.read_text("utf-8")
-    assert "Rule changes (diff)" in page and "wage_ceiling: values: Rp3.500.000 → Rp4.000.000" in page
+    assert "The full list (bsu-rules diff)" in page and "wage_ceiling: values: Rp3.500.000 → Rp4.000.000" in page
+    said = json.loads(js.read_text("utf-8"))["change_summary"]  # the changes that decide, in words, first
+    assert said == [{"what": "benefit.amount", "old": 600000, "new": 700000},
+                    {"what": "parameter", "name": "wage_ceiling", "title": {"id": "Batas upah", "en": "Wage ceiling"},
+                     "unit": "IDR", "change": "value", "old": 3500000, "new": 4000000}]
+    assert "<li>Benefit: Rp600.000 → Rp700.000</li><li>Wage ceiling <code>wage_ceiling</code>: Rp3.500.000 → " \
+           "Rp4.000.000</li>" in page
+    assert main(["impact", str(edited), examples, "--against", "bsu-2022", "--out", str(html), "--quiet"]) == 0
+    assert "<li>Besar bantuan: Rp600.000 → Rp700.000</li>" in html.read_text("utf-8")
     assert main(["impact", "bsu-2022", examples, "--out", str(html), "--json", str(js), "--quiet"]) == 0
     assert json.loads(js.read_text("utf-8")).get("changes") is None  # no baseline: nothing to compare
 
@@ -633,7 +641,7 @@ def test_a_payment_that_moves_to_another_record_of_the_same_nik_is_shown(
     assert report["channel_moves"]["total"] == 0 and report["flips"]["total"] == 0
     page = render_html(report, "en")
     assert 'Paid under another record of the same NIK (<span data-json="record_moves.total">1</span>)' in page
-    assert "<p>row 2 (32)</p>" in page
+    assert "<p>row 2, works in 32 Jawa Barat</p>" in page
     assert impact(BASE, source)["record_moves"] is None
     capsys.readouterr()
     assert main(["impact", "bsu-2022", str(source), "--set", "fiscal_year=2021", "--out",
@@ -692,3 +700,20 @@ def test_an_empty_member_file_is_said_and_writes_no_report(tmp_path: Path, capsy
            "was written" in err
     assert "contribution or wage" not in err and out.splitlines() == ["0 read = 0 decided + 0 rejected"]
     assert not html.exists()
+
+
+def test_channels_and_examples_are_named_in_words(tmp_path: Path) -> None:
+    """A payment channel is named as the decision pages name it (not a bare ``POS``), and an example's
+    work province by its name (a bare ``13`` beside a NIK of Jakarta read as an error)."""
+    source = tmp_path / "m.parquet"
+    write_population(source, 400, seed=5)
+    report = impact(reform_of(BASE, ["wage_ceiling=4000000"], []), source, baseline=BASE)
+    names = report["channel_names"]
+    assert names["POS"] == {"id": "pembayaran tunai melalui kantor PT Pos Indonesia",
+                            "en": "cash at a PT Pos Indonesia office"}
+    assert set(names) == {c["channel"] for c in report["channels"]} - {None, ""}
+    page = render_html(report, "id")
+    assert "Pembayaran tunai melalui kantor PT Pos Indonesia <code>POS</code>" in page
+    example = report["flips"]["groups"][0]["examples"][0]
+    province = f"{example['province']} {PROVINCES[example['province']]}"
+    assert f"{example['nik']} (baris {example['row']}, bekerja di {province})" in page

@@ -12,9 +12,10 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from html import escape
 from typing import Any
 
-from bsu_rules.formatting import format_date, number, rupiah
+from bsu_rules.formatting import format_date, format_value, number, rupiah
+from bsu_rules.glossary import months
 from bsu_rules.report.groups import DIMENSIONS
-from bsu_rules.report.labels import OUTCOME_WORDS, WARNING_KINDS, WORDS, group_name, nik_reason
+from bsu_rules.report.labels import CHANGE_WORDS, OUTCOME_WORDS, WARNING_KINDS, WORDS, group_name, nik_reason
 from bsu_rules.report.svg import Bar, bar_chart
 from bsu_rules.ruleset.overrides import override_option
 
@@ -130,11 +131,44 @@ class _Page:
                 f'{w["sha256"]} <span class="hash">{s["sha256"]}</span>{base}<br>'
                 f"{w['overrides']}: {escape(overrides)}</td></tr>")
         if d.get("changes") is not None:
-            listed = escape("\n".join(d["changes"])) if d["changes"] else w["none"]
-            rows.append(f'<tr><td><b>{w["changes"]}</b></td><td><pre class="changes">{listed}</pre></td></tr>')
+            rows.append(f'<tr><td><b>{w["changes"]}</b></td><td>{self.changes()}</td></tr>')
         rows.append(f"<tr><td><b>{w['input']}</b></td><td>{escape(d['input']['file'])} · "
                     f"{self.num(d['input']['rows'], 'input.rows')} {w['rows']}</td></tr>")
         return f'<table class="meta">{"".join(rows)}</table>'
+
+    def changes(self) -> str:
+        """What the reform changes, one line each in the page's language, the full ``diff`` folded below."""
+        w, d = self.w, self.data
+        if not d["changes"]:
+            return escape(w["none"])
+        said = [self.change(c) for c in d.get("change_summary") or []]
+        listed = f"<ul>{''.join(f'<li>{c}</li>' for c in said)}</ul>" if said else escape(w["no_material"])
+        return (f'{listed}<details><summary>{escape(w["changes_full"])}</summary>'
+                f'<pre class="changes" lang="en">{escape(chr(10).join(d["changes"]))}</pre></details>')
+
+    def change(self, c: Json) -> str:
+        cw, lang = CHANGE_WORDS[self.lang], self.lang
+        what = c["what"]
+        if what in ("as_of", "benefit.amount", "benefit.months"):
+            unit = {"benefit.amount": "IDR", "benefit.months": "months"}.get(what)
+            return f"{cw[what]}: {_shown(c['old'], unit, lang)} → {_shown(c['new'], unit, lang)}"
+        if what == "channel":
+            return escape(cw["channel"])
+        if what == "fact":
+            return f"{cw['fact.' + c['change']]}: <code>{escape(c['name'])}</code>"
+        name = f"<code>{escape(c['rule'] if what == 'criterion' else c['name'])}</code>"
+        name = f"{escape(c['title'][lang])} {name}" if c["title"] else name
+        if what == "criterion":
+            return f"{cw['criterion.' + c['change']]}: {name}"
+        if what == "parameter":
+            if c["change"] == "value":
+                return f"{name}: {_shown(c['old'], c['unit'], lang)} → {_shown(c['new'], c['unit'], lang)}"
+            return f"{name}: {cw['parameter.' + c['change']]}"
+        if c["change"] != "rows":
+            return f"{name}: {cw['table.' + c['change']]}"
+        parts = [cw[f"rows.{k}"].format(number(c[k], lang)) for k in ("changed", "added", "removed") if c[k]]
+        parts += [cw[f"unlisted.{c['unlisted']}"]] if c["unlisted"] else []
+        return f"{name}: {escape(', '.join(parts))}"
 
     def headline(self) -> str:
         d, w = self.data, self.w
@@ -175,8 +209,7 @@ class _Page:
         words = OUTCOME_WORDS[self.lang]
         rows = []
         for i, g in enumerate(f["groups"]):
-            examples = "<br>".join(f"{escape(e['nik'])} ({w['row']} {e['row']}, {escape(e['province'])})"
-                                   for e in g["examples"])
+            examples = "<br>".join(f"{escape(e['nik'])} ({self.where(e)})" for e in g["examples"])
             rules = "<br>".join(self.rule(r) for r in g["rules"] if r)
             if g["still_unknown"]:  # not a cause: what the member now waits for, unknown on both sides
                 rules += f'<br><i>{w["still_unknown"]}</i><br>' + "<br>".join(self.rule(r) for r in g["still_unknown"])
@@ -220,8 +253,7 @@ class _Page:
             return out
         listed = []
         for i, m in enumerate(moves["moves"]):
-            examples = "<br>".join(f"{escape(e['nik'])} ({w['row']} {e['row']}, {escape(e['province'])})"
-                                   for e in m["examples"])
+            examples = "<br>".join(f"{escape(e['nik'])} ({self.where(e)})" for e in m["examples"])
             listed.append(f"<tr><td>{self.channel(m['from'])}</td><td>{self.channel(m['to'])}</td>"
                           f'<td class="n">{self.num(m["count"], f"channel_moves.moves.{i}.count")}</td>'
                           f'<td class="hash">{examples}</td></tr>')
@@ -232,13 +264,23 @@ class _Page:
         records = d.get("record_moves")
         if records is None:
             return out
-        shown = ", ".join(f"{w['row']} {e['row']} ({escape(e['province'])})" for e in records["examples"])
+        shown = "; ".join(self.where(e) for e in records["examples"])
         return (f'{out}<h3>{w["record_moves"]} ({self.num(records["total"], "record_moves.total")})</h3>'
                 f'<p class="note">{w["record_moves_note"]}</p>' + (f"<p>{shown}</p>" if shown else ""))
 
+    def where(self, example: Json) -> str:
+        """An example member's row and the province of its work place, named (not a bare code beside a NIK
+        whose own code may name another province)."""
+        return (f"{self.w['row']} {example['row']}, {self.w['works_in']} "
+                f"{escape(group_name('province', example['province'], self.lang))}")
+
     def channel(self, name: str | None) -> str:
-        return escape(self.w["no_channel"]) if name is None else f"<code>{escape(name)}</code>" if name \
-            else escape(self.w["blank_channel"])
+        """A payment channel in words (as a decision page names it) and by its code."""
+        if not name:
+            return escape(self.w["no_channel" if name is None else "blank_channel"])
+        said = (self.data.get("channel_names") or {}).get(name)
+        return f"{escape(_capital(said[self.lang]))} <code>{escape(name)}</code>" if said else \
+            f"<code>{escape(name)}</code>"
 
     def breakdowns(self) -> str:
         w, d = self.w, self.data
@@ -326,6 +368,33 @@ class _Page:
                        f'<td class="n">{self.num(it["count"], f"{path}.{i}.count")}</td></tr>'
                        for i, it in enumerate(items))
         return f"<h3>{title}</h3><table><tr><th>{head}</th><th class=\"n\">{self.w['count']}</th></tr>{rows}</table>"
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _shown(value: Any, unit: str | None, lang: str) -> str:
+    """A value of a rule file as the JSON holds it, for people: rupiah, months, a date or a month."""
+    if value is None:
+        return "—"
+    if isinstance(value, list):
+        return ", ".join(_shown(v, unit, lang) for v in value)
+    if unit == "IDR" and isinstance(value, int | str) and not isinstance(value, bool):
+        try:
+            return rupiah(Decimal(value) if isinstance(value, str) else value)
+        except ArithmeticError:
+            return escape(str(value))
+    if unit == "months" and isinstance(value, int) and not isinstance(value, bool):
+        return months(value, lang)
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        try:
+            return format_date(date.fromisoformat(value), lang)
+        except ValueError:
+            pass
+    if isinstance(value, int) and not isinstance(value, bool):  # a year, a day of the month: no separators
+        return f"{value} {'hari' if lang == 'id' else 'days'}" if unit == "days" else str(value)
+    return escape(format_value(value, lang))
 
 
 def _day(text: str) -> Any:

@@ -30,9 +30,11 @@ from bsu_rules.batch.run import table_plan
 from bsu_rules.batch.validate import ROW, validate
 from bsu_rules.diff import compare, decision_dates
 from bsu_rules.diff_text import render_text
+from bsu_rules.glossary import Glossary, glossary_for
 from bsu_rules.members.arrow import MEMBER_SCHEMA
 from bsu_rules.members.redact import hidden_path, hide_identifiers
 from bsu_rules.report.causes import DECIDING, Causes
+from bsu_rules.report.changes import summary
 from bsu_rules.report.groups import DIMENSIONS, PLAUSIBLE_WAGE, attributes
 from bsu_rules.report.sides import SPILL, Side, spilled_channels, unpaid, unpaid_rows
 from bsu_rules.report.summary import breakdowns, describe, first_int, headline, in_order
@@ -80,11 +82,23 @@ def impact(reform: RuleSet, source: str | Path, *, on: date | None = None, basel
         report = state.report(hidden_path(file_label or Path(source).name))  # the report names no one
         if baseline is not None:  # what the reform changes, as ``diff`` lists it
             assert baseline_on is not None and day is not None
-            diff = render_text(compare(as_written(baseline), as_written(reform), baseline_on, day))
+            old, new = as_written(baseline), as_written(reform)
+            compared = compare(old, new, baseline_on, day)
+            report["change_summary"] = summary(compared, old, new)
+            diff = render_text(compared)
             diff = diff[diff.index("") + 1:]  # the changes, after the two sides and any warning
             report["changes"] = [line for line in diff if not line.endswith(": no change")]
         report["warnings"] = _warnings(report, reform, day or reform.default_on, baseline, baseline_on)
+        report["channel_names"] = _channel_names(report, glossary_for(reform.path))
         return report
+
+
+def _channel_names(report: Json, glossary: Glossary) -> Json:
+    """Each payment channel the report names, as the decision pages name it (``rekening Bank Rakyat
+    Indonesia (BRI)``, ``pembayaran tunai melalui kantor PT Pos Indonesia``), in both languages."""
+    moves = (report["channel_moves"] or {}).get("moves", [])
+    codes = {c["channel"] for c in report["channels"]} | {m[k] for m in moves for k in ("from", "to")}
+    return {code: {lang: glossary.channel(code, lang) for lang in ("id", "en")} for code in sorted(codes - {None, ""})}
 
 
 def _warnings(report: Json, reform: RuleSet, on: date, baseline: RuleSet | None,

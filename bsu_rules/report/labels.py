@@ -13,7 +13,9 @@ WORDS: dict[str, dict[str, str]] = {
         "Inggris.",
         "difference": "Selisih", "ruleset": "Aturan", "sha256": "sha256", "base": "Dasar",
         "overrides": "Perubahan",
-        "changes": "Perubahan aturan (keluaran bsu-rules diff, dalam bahasa Inggris)", "none": "tidak ada",
+        "changes": "Perubahan aturan", "changes_full": "Rincian lengkap (keluaran bsu-rules diff, dalam bahasa "
+        "Inggris), termasuk sumber dan teks", "no_material": "tidak ada perubahan nilai, tabel, kriteria, fakta, "
+        "manfaat atau saluran (lihat rincian)", "none": "tidak ada", "works_in": "bekerja di",
         "on": "Tanggal keputusan", "as_of": "Data per",
         "input": "Data peserta", "rows": "baris",
         "headline": "Ringkasan", "members": "Peserta diputus", "members_short": "Peserta",
@@ -58,14 +60,16 @@ WORDS: dict[str, dict[str, str]] = {
         "record_moves": "Pindah ke catatan lain dengan NIK yang sama",
         "record_moves_note": "Catatan yang dibayar pada pembanding dan tetap memenuhi syarat pada reformasi, "
         "tetapi NIK-nya dibayar melalui catatan lain (KPJ lain): jumlah yang dibayar sama, ke rekening catatan "
-        "lain itu (contoh: nomor baris dan provinsi).",
+        "lain itu (contoh: nomor baris dan provinsi tempat kerja).",
     },
     "en": {
         "title": "Policy impact report", "reform": "Reform", "baseline": "Baseline", "difference": "Difference",
         "warnings": "Warnings", "warnings_note": "Read the numbers of this report with these warnings, as the "
         "command printed them.",
         "ruleset": "Rule set", "sha256": "sha256", "base": "Base", "overrides": "Overrides",
-        "changes": "Rule changes (diff)", "none": "none",
+        "changes": "Rule changes", "changes_full": "The full list (bsu-rules diff), sources and texts included",
+        "no_material": "no change of a value, table, criterion, fact, the benefit or the channel (see the full "
+        "list)", "none": "none", "works_in": "works in",
         "on": "Decision date", "as_of": "Data as of", "input": "Member data", "rows": "rows",
         "headline": "Headline", "members": "Members decided", "members_short": "Members",
         "paid_short": "Paid", "eligible": "Eligible",
@@ -108,7 +112,7 @@ WORDS: dict[str, dict[str, str]] = {
         "record_moves": "Paid under another record of the same NIK",
         "record_moves_note": "Records paid under the baseline, still eligible under the reform, whose NIK the "
         "reform pays under another of its records (another KPJ): the same amount, to that record's account "
-        "(examples: row number and province).",
+        "(examples: row number and province of work).",
     },
 }
 
@@ -131,6 +135,38 @@ WARNING_KINDS = {
                  "The member file may not cover this edition's cut-off month"),
 }
 """A warning's kind (``bsu_rules.ruleset.warned.Kind``) in a sentence, in Bahasa Indonesia and English."""
+
+CHANGE_WORDS = {
+    "id": {
+        "as_of": "Data dibaca per", "benefit.amount": "Besar bantuan", "benefit.months": "Lama bantuan",
+        "channel": "Cara memilih saluran pembayaran diubah (lihat rincian)",
+        "parameter.added": "parameter baru", "parameter.removed": "parameter dihapus",
+        "parameter.dated": "nilai bertanggalnya diubah (sama pada tanggal keputusan)",
+        "table.added": "tabel baru", "table.removed": "tabel dihapus", "rows.changed": "{} baris berubah nilainya",
+        "rows.added": "{} baris ditambah", "rows.removed": "{} baris dihapus",
+        "unlisted.absent": "kode yang tidak tercantum dibaca sebagai tidak ada",
+        "unlisted.unknown": "kode yang tidak tercantum dibaca sebagai belum diketahui",
+        "criterion.added": "Kriteria baru", "criterion.removed": "Kriteria dihapus",
+        "criterion.in-force": "Kriteria mulai berlaku", "criterion.not-in-force": "Kriteria tidak berlaku lagi",
+        "criterion.condition": "Syarat kriteria diubah", "fact.added": "Fakta baru",
+        "fact.removed": "Fakta dihapus", "fact.changed": "Cara menghitung fakta diubah",
+    },
+    "en": {
+        "as_of": "Data read as of", "benefit.amount": "Benefit", "benefit.months": "Months of benefit",
+        "channel": "How the payment channel is chosen changes (see the full list)",
+        "parameter.added": "a new parameter", "parameter.removed": "removed",
+        "parameter.dated": "its dated values change (the same on the decision date)",
+        "table.added": "a new table", "table.removed": "removed", "rows.changed": "{} rows change value",
+        "rows.added": "{} rows added", "rows.removed": "{} rows removed",
+        "unlisted.absent": "a code it does not list reads as not in it",
+        "unlisted.unknown": "a code it does not list reads as not known yet",
+        "criterion.added": "A new criterion", "criterion.removed": "A criterion removed",
+        "criterion.in-force": "A criterion now in force", "criterion.not-in-force": "A criterion no longer in force",
+        "criterion.condition": "A criterion's condition changes", "fact.added": "A new fact",
+        "fact.removed": "A fact removed", "fact.changed": "How a fact is worked out changes",
+    },
+}
+"""The words of the report's summary of rule changes (``report.changes``)."""
 
 OUTCOME_WORDS = {
     "id": {"eligible": "memenuhi syarat", "ineligible": "tidak memenuhi syarat", "undetermined": "belum diputus"},
