@@ -512,3 +512,17 @@ def test_a_member_held_for_another_review_is_a_change(tmp_path: Path, form: str,
     else:
         (review,) = json.loads(out)["members"]["reviews"]
         assert (review["old"], review["new"], review["count"]) == ([], ["zero-wage-review"], 1)
+
+
+def test_a_symbolic_search_says_how_far_it_is_while_it_runs(monkeypatch: pytest.MonkeyPatch,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    """Two editions take the solver a minute or more: a line on stderr says every few seconds how many
+    regions it has found, so that a long search is not mistaken for a hung one."""
+    pytest.importorskip("z3")
+    import bsu_rules.cli.diff as command
+
+    monkeypatch.setattr(command, "EVERY", 0.01)
+    assert main(["diff", "bsu-2021", "bsu-2022", "--symbolic", "--limit", "1", "--format", "json"]) == 1
+    said = [line for line in capsys.readouterr().err.splitlines() if line.startswith("bsu-rules diff --symbolic: ")]
+    assert said and said[-1].split(",")[0] in ("bsu-rules diff --symbolic: 0 of at most 1 regions found",
+                                               "bsu-rules diff --symbolic: 1 of at most 1 regions found")

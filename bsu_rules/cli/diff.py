@@ -5,10 +5,14 @@ from __future__ import annotations
 import argparse
 import json
 import shlex
+import sys
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from bsu_rules.cli.batch import EVERY
 from bsu_rules.cli.options import count, day, load, positive_int, solver_timeout
 from bsu_rules.diff import SECTIONS, compare, decision_dates, flips
 from bsu_rules.diff_text import render_text
@@ -78,7 +82,8 @@ def _symbolic(args: argparse.Namespace, old: Any, new: Any, old_on: Any, new_on:
     except ImportError:
         raise InputError([("--symbolic", "needs z3-solver: pip install '.[prove]' in the project's folder")]) from None
     diff = SymbolicDiff(old, new, old_on, new_on, timeout=args.timeout)
-    regions, complete, seconds = diff.regions(max(1, args.limit))
+    with _Searching(max(1, args.limit)) as searching:
+        regions, complete, seconds = diff.regions(max(1, args.limit), searching.found)
     out: dict[str, Any] = {"regions": [r.as_json() for r in regions], "complete": complete,  # witnesses made up: whole
                            "seconds": seconds}
     if args.write_tests:
@@ -92,6 +97,32 @@ def _symbolic(args: argparse.Namespace, old: Any, new: Any, old_on: Any, new_on:
         out["tests"] = {str(path): write(path, new, diff.sides[1].on, old, regions, 1),
                         str(old_path): write(old_path, old, diff.sides[0].on, new, regions, 0)}
     return out
+
+
+class _Searching:
+    """While the solver searches (a minute or more for two editions), a line on stderr every ``EVERY``
+    seconds: how many regions it has found so far, and for how long it has searched."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit, self.count, self.start = limit, 0, time.monotonic()
+        self.stop = threading.Event()
+        self.timer = threading.Thread(target=self._say, name="bsu-progress", daemon=True)
+
+    def found(self, count: int) -> None:
+        self.count = count
+
+    def _say(self) -> None:
+        while not self.stop.wait(EVERY):
+            print(f"bsu-rules diff --symbolic: {self.count} of at most {self.limit} regions found, "
+                  f"{time.monotonic() - self.start:.0f} s", file=sys.stderr, flush=True)
+
+    def __enter__(self) -> _Searching:
+        self.timer.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.stop.set()
+        self.timer.join()
 
 
 def _impact(args: argparse.Namespace) -> str:

@@ -10,6 +10,7 @@ minimising); once found it is excluded and the search goes on, so when it ends (
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -84,8 +85,9 @@ class SymbolicDiff:
         return z3.And(self.sides[0].outcome(o1), self.sides[1].outcome(o2),
                       *[z3.And(self.status[(0, r)][a], self.status[(1, r)][b]) for r, a, b in criteria])
 
-    def regions(self, limit: int = 40) -> tuple[list[Region], bool, float]:
-        """The regions (at most ``limit``), whether the list is complete, and the seconds taken."""
+    def regions(self, limit: int = 40, told: Callable[[int], None] | None = None) -> tuple[list[Region], bool, float]:
+        """The regions (at most ``limit``), whether the list is complete, and the seconds taken; ``told``
+        hears how many are found after each."""
         start = time.perf_counter()
         found: list[Region] = []
         blocks: list[Term] = []
@@ -110,6 +112,8 @@ class SymbolicDiff:
                     self._values(region, constraint)
                     self._witness(region, constraint)
                     found.append(region)
+                    if told is not None:
+                        told(len(found))
         complete = len(found) < limit
         return found, complete, round(time.perf_counter() - start, 3)
 
