@@ -352,6 +352,14 @@ def test_render_is_deterministic_and_bilingual(tmp_path: Path) -> None:
     assert 'lang="id"' in render_html(data) and 'lang="en"' in render_html(data, "en")
     with pytest.raises(ValueError):
         render_html(data, "fr")
+    page = render_html(data, "en")  # a higher ceiling: more eligible (green), fewer ineligible (green too)
+    h = data["headline"]
+    assert h["eligible"]["difference"] > 0 > h["ineligible"]["difference"]
+    for key in ("eligible", "ineligible"):
+        card = page[page.index(f'id="headline-{key}"'):]
+        assert card.index('<span class="good">') < card.index("</div></div>")
+    budget = page[page.index('id="headline-budget"'):]
+    assert budget.index('<span class="">') < budget.index("</div></div>")  # neither good nor bad news as such
 
 
 def test_a_dated_reform_is_measured_on_one_date_with_its_baseline(tmp_path: Path,

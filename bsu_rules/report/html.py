@@ -33,7 +33,7 @@ td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 .cards{display:flex;flex-wrap:wrap;gap:10px;margin:10px 0}
 .card{border:1px solid #dde2e6;border-radius:6px;padding:8px 12px;min-width:150px}
 .card .big{font-size:22px;font-weight:600}.card .sub{font-size:12.5px;color:#52606b}
-.up{color:#1b7a3a}.down{color:#b3261e}svg.chart text{font-size:12px;fill:#1d2a33}
+.good{color:#1b7a3a}.bad{color:#b3261e}svg.chart text{font-size:12px;fill:#1d2a33}
 svg.chart{max-width:100%;height:auto}.warn{color:#b3261e;font-weight:600}
 .warnings{border:2px solid #b3261e;border-radius:6px;padding:2px 14px;margin:12px 0;background:#fdf3f2}
 .warnings h2{border:none;margin:10px 0 4px;color:#b3261e}.warnings .detail{font-size:13px;color:#52606b}
@@ -180,7 +180,8 @@ class _Page:
             sub = ""
             if compare:
                 diff = h[key]["difference"]
-                cls = "up" if diff > 0 else "down" if diff < 0 else ""
+                better = diff * _BETTER_UP.get(key, 0)  # green where more members are paid, red where fewer
+                cls = "good" if better > 0 else "bad" if better < 0 else ""
                 sub = (f'<div class="sub">{w["baseline"]} {show(h[key]["baseline"], f"headline.{key}.baseline")}'
                        f' · <span class="{cls}">{w["difference"]} '
                        f'{show(diff, f"headline.{key}.difference", signed=True)}</span></div>')
@@ -368,6 +369,11 @@ class _Page:
                        f'<td class="n">{self.num(it["count"], f"{path}.{i}.count")}</td></tr>'
                        for i, it in enumerate(items))
         return f"<h3>{title}</h3><table><tr><th>{head}</th><th class=\"n\">{self.w['count']}</th></tr>{rows}</table>"
+
+
+_BETTER_UP = {"eligible": 1, "paid": 1, "undetermined": -1, "ineligible": -1, "rejected": -1}
+"""Which way a headline figure's difference is good news for the members (green) or bad (red); the
+others (members decided, those reviewed first, the budget) are left uncoloured: neither way is."""
 
 
 def _capital(text: str) -> str:
