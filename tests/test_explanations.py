@@ -433,8 +433,9 @@ Langkah selanjutnya:
 keputusan dibuat kembali setelah data itu lengkap.
 Keterangan: ? belum dapat ditentukan
 Dasar hukum:
-  [1] Pasal 3 ayat (2) huruf d dan Lampiran I Peraturan Menteri Ketenagakerjaan Nomor 14 Tahun 2020 sebagaimana \
-telah diubah dengan Peraturan Menteri Ketenagakerjaan Nomor 16 Tahun 2021."""
+  [1] Pasal 3 ayat (2) huruf d Peraturan Menteri Ketenagakerjaan Nomor 14 Tahun 2020 sebagaimana telah diubah \
+dengan Peraturan Menteri Ketenagakerjaan Nomor 16 Tahun 2021; Lampiran I Peraturan Menteri Ketenagakerjaan Nomor 16 \
+Tahun 2021."""
 
 
 @pytest.mark.parametrize(("n", "lang", "expected"), [
@@ -1686,6 +1687,25 @@ def test_a_priority_resting_on_an_interpretation_says_so_to_the_worker() -> None
     assert line.startswith("Priority: not given priority (Priority for the hardest-hit sectors), as the record shows: "
                            "employer's business sector: education. Those given priority are paid first. This is an "
                            "interpretation of the provision cited, not its wording. [")
+
+
+def test_a_priority_that_cannot_be_decided_is_said_with_what_the_record_lacks() -> None:
+    """An employer's sector not on record leaves 2021's sector priority unknown: the worker hears that
+    whether they are given priority is not yet known and why, not nothing, as if the order were settled."""
+    rs = load_ruleset("bsu-2021")
+    member = {**EXAMPLES[0], "employer": {**EXAMPLES[0]["employer"], "sector": None},
+              "wages": [{"period": p, "amount": 3_400_000} for p in ("2021-04", "2021-05", "2021-06")],
+              "contributions": [{"period": p, "amount": 200_000, "paid_on": f"{p}-20"}
+                                for p in ("2021-04", "2021-05", "2021-06")]}
+    decision = evaluate(rs, member, on="2021-11-10")
+    assert decision.outcome.value == "eligible" and decision.rule("priority-sector").outcome.value == "unknown"
+    said = {lang: [line for line in render_text(decision, rs, lang).splitlines() if line.startswith("Prior")]
+            for lang in ("en", "id")}
+    assert said["en"][0].startswith("Priority: not yet known whether given priority (Priority for the hardest-hit "
+                                    "sectors), as there is no record of the employer's business sector. Those given "
+                                    "priority are paid first. This is an interpretation")
+    assert said["id"][0].startswith("Prioritas: belum dapat ditentukan apakah diutamakan (Diutamakan sektor usaha "
+                                    "yang terdampak), karena data sektor usaha pemberi kerja tidak tercatat.")
 
 
 @pytest.mark.parametrize(("wage", "outcome", "step"), [(9_000_000, "ineligible", False),

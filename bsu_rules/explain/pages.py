@@ -67,6 +67,8 @@ _W: dict[str, dict[str, str]] = {
         "prio": "{met} dari {all} kriteria prioritas terpenuhi", "prio_unknown": ", {n} belum dapat ditentukan",
         "later": "tidak diutamakan ({title}), karena data peserta: {why}. "
                  "Peserta yang diutamakan dibayar lebih dahulu.",
+        "later_unknown": "belum dapat ditentukan apakah diutamakan ({title}), karena data {missing} tidak "
+                         "tercatat. Peserta yang diutamakan dibayar lebih dahulu.",
         "basis_policy": "berdasarkan kebijakan", "basis_interpretation": "berdasarkan penafsiran",
         "worker_policy": "Ini kebijakan program, bukan bunyi pasal peraturan.",
         "worker_interpretation": "Ini penafsiran atas ketentuan yang dirujuk, bukan bunyi pasalnya.",
@@ -105,6 +107,8 @@ _W: dict[str, dict[str, str]] = {
         "whatever_in": ", whatever the {} in that province (the record gives only the province)",
         "prio": "{met} of {all} priority criteria met", "prio_unknown": ", {n} not yet known",
         "later": "not given priority ({title}), as the record shows: {why}. Those given priority are paid first.",
+        "later_unknown": "not yet known whether given priority ({title}), as there is no record of the {missing}. "
+                         "Those given priority are paid first.",
         "basis_policy": "based on policy", "basis_interpretation": "based on interpretation",
         "worker_policy": "This is a policy of the programme, not the wording of a regulation.",
         "worker_interpretation": "This is an interpretation of the provision cited, not its wording.",
@@ -402,13 +406,15 @@ class _Context:
 
     def later(self, r: RuleOutcome) -> str:
         """Why a priority criterion puts an eligible worker after others, in words: what the record shows
-        (a fact it states, such as having received PKH, or a value, such as the employer's sector),
-        what the criterion rests on when not the regulation's words, and its article."""
+        (a fact it states, such as having received PKH, or a value, such as the employer's sector) or,
+        when it cannot be decided, what the record lacks; what the criterion rests on when not the
+        regulation's words, and its article."""
         g, lang = self.g, self.lang
         why = [g.describe(k, self.params, lang) if v is True else f"{g.describe(k, self.params, lang)}: "
                f"{g.show(k, v, lang, self.places)}" for k, v in r.values.items()
                if not k.startswith("param.") and v is not None and v is not False]
-        text = self.w["later"].format(title=self.title(r.id), why="; ".join(why) or "-")
+        text = self.w["later"].format(title=self.title(r.id), why="; ".join(why) or "-") if not r.missing else \
+            self.w["later_unknown"].format(title=self.title(r.id), missing=g.labels(r.missing, lang))
         note = self.note(r.source, r.basis)
         return " ".join([text, *self.basis_for_worker(r)]) + (f" [{note}]" if note else "")
 
@@ -468,8 +474,8 @@ def worker(decision: Decision, ruleset: RuleSet | None, lang: str, unpaid: Unpai
     c = _Context(decision, ruleset, lang, unpaid)
     facts = c.dates() + c.payment("worker")  # the benefit's citation is the first footnote
     for r in decision.rules if decision.outcome.value == "eligible" and unpaid is None else ():
-        if r.outcome is RuleResult.NOT_PRIORITIZED:  # paid, but after those given priority
-            facts.append((c.w["priority"], c.later(r)))
+        if r.outcome is RuleResult.NOT_PRIORITIZED or (r.kind == "prioritize" and r.outcome is RuleResult.UNKNOWN):
+            facts.append((c.w["priority"], c.later(r)))  # paid after those given priority, or perhaps: said why
     ineligible = decision.outcome.value == "ineligible"
     shown = (RuleResult.FAIL,) if ineligible else _SHOWN_TO_WORKER  # a review then changes nothing
     lines: list[Line] = []
