@@ -454,6 +454,11 @@ def test_an_impact_between_two_files_says_what_changed(tmp_path: Path, rules_cop
            "Rp4.000.000</li>" in page
     assert main(["impact", str(edited), examples, "--against", "bsu-2022", "--out", str(html), "--quiet"]) == 0
     assert "<li>Besar bantuan: Rp600.000 → Rp700.000</li>" in html.read_text("utf-8")
+    told = json.loads(js.read_text("utf-8"))["warnings"]  # the copy kept its version: as diff warns, so does impact
+    assert [(t["kind"], t["side"]) for t in told] == [("rule-file", "reform")] * 2 + [("version", None)]
+    assert told[0]["text"].startswith("bsu-2022.yaml:")  # its folder left out: the same report from any folder
+    assert "warning [stale-title] (rule wage-ceiling): the title says Rp3.500.000" in told[0]["text"]
+    assert told[2]["text"].startswith("the two rule sets differ but both are bsu-2022 2022.3: give the changed one")
     assert main(["impact", "bsu-2022", examples, "--out", str(html), "--json", str(js), "--quiet"]) == 0
     assert json.loads(js.read_text("utf-8")).get("changes") is None  # no baseline: nothing to compare
 
@@ -724,3 +729,32 @@ def test_channels_and_examples_are_named_in_words(tmp_path: Path) -> None:
     example = report["flips"]["groups"][0]["examples"][0]
     province = f"{example['province']} {PROVINCES[example['province']]}"
     assert f"{example['nik']} (baris {example['row']}, bekerja di {province})" in page
+
+
+def test_the_summary_of_changes_names_what_can_move_a_decision_on_the_dates_compared(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A criterion and its table in force on neither side's decision date (2021's PPKM areas, ended on
+    7 November 2021) move no decision there and are not in the summary, only in the full list; every
+    part of the benefit is (2020's instalments); a baseline date without a baseline is an error."""
+    examples = str(Path(__file__).resolve().parents[1] / "examples" / "members.jsonl")
+    js, html = tmp_path / "r.json", tmp_path / "r.html"
+    assert main(["impact", "bsu-2022", examples, "--against", "bsu-2021", "--out", str(html), "--json", str(js),
+                 "--quiet"]) in (0, 1)
+    data = json.loads(js.read_text("utf-8"))
+    assert data["baseline"]["on"] > "2021-11-07"
+    said = {(c["what"], c.get("rule") or c.get("name")) for c in data["change_summary"]}
+    assert ("criterion", "ppkm-area") not in said and ("table", "ppkm_areas") not in said
+    assert any("ppkm-area" in line for line in data["changes"])  # the full list still has it
+    assert ("criterion", "not-pns-tni-polri") in said and ("table", "minimum_wage") in said
+    (wages,) = [c for c in data["change_summary"] if c.get("name") == "minimum_wage"]
+    assert wages["changed"] == len(wages["rows"]) + wages["more"] and "DKI Jakarta" in wages["rows"]
+    assert main(["impact", "bsu-2020", examples, "--on", "2020-09-01", "--set",
+                 "benefit.instalments=[600000, 600000, 600000, 600000]", "--out", str(html), "--json", str(js),
+                 "--quiet"]) in (0, 1)
+    (paid,) = [c for c in json.loads(js.read_text("utf-8"))["change_summary"] if c["what"] == "benefit.instalments"]
+    assert (paid["old"], paid["new"]) == ([1200000, 1200000], [600000] * 4)
+    assert "<li>Termin pembayaran: Rp1.200.000, Rp1.200.000 → Rp600.000, Rp600.000, Rp600.000, Rp600.000</li>" \
+        in html.read_text("utf-8")
+    capsys.readouterr()
+    assert main(["impact", "bsu-2022", examples, "--against-on", "2022-10-01", "--out", str(html)]) == 2
+    assert "--against-on: dates the baseline, and there is none" in capsys.readouterr().err

@@ -73,6 +73,9 @@ def run(args: argparse.Namespace) -> int:
         raise RuleSetError([diag(f"--against {args.against}", Code.BAD_OVERRIDE, "the baseline is one rule set, or "
                                  "overrides of RULESET (NAME=VALUE, --against repeated for more), not both")])
     on, against_on = args.on, args.against_on
+    if baseline is None and against_on is not None:  # nothing to date: said, not silently dropped
+        raise InputError([("--against-on", "dates the baseline, and there is none: give --against, or --set/--table "
+                                           "for a reform of RULESET measured against RULESET")])
     if baseline is not None:
         against_on, on = side_dates(baseline, reform, against_on, on)
     tell(reform, on)
@@ -105,7 +108,7 @@ def run(args: argparse.Namespace) -> int:
         print(Counts(read=0, decided=0, rejected=0).line())
         return FAILED
     for warning in data["warnings"]:  # the others were said before the run
-        if warning["kind"] == "coverage":
+        if warning["kind"] in ("coverage", "version"):
             print(f"bsu-rules: warning: {warning['text']}", file=sys.stderr)
     h = data["headline"]
     counts = Counts(read=data["input"]["rows"], decided=h["members"]["reform"], rejected=h["rejected"]["reform"])

@@ -149,8 +149,8 @@ class _Page:
     def change(self, c: Json) -> str:
         cw, lang = CHANGE_WORDS[self.lang], self.lang
         what = c["what"]
-        if what in ("as_of", "benefit.amount", "benefit.months"):
-            unit = {"benefit.amount": "IDR", "benefit.months": "months"}.get(what)
+        if what == "as_of" or what.startswith("benefit."):
+            unit = "months" if what == "benefit.months" else None if what == "as_of" else "IDR"
             return f"{cw[what]}: {_shown(c['old'], unit, lang)} → {_shown(c['new'], unit, lang)}"
         if what == "channel":
             return escape(cw["channel"])
@@ -164,10 +164,11 @@ class _Page:
             if c["change"] == "value":
                 return f"{name}: {_shown(c['old'], c['unit'], lang)} → {_shown(c['new'], c['unit'], lang)}"
             return f"{name}: {cw['parameter.' + c['change']]}"
-        if c["change"] != "rows":
-            return f"{name}: {cw['table.' + c['change']]}"
-        parts = [cw[f"rows.{k}"].format(number(c[k], lang)) for k in ("changed", "added", "removed") if c[k]]
-        parts += [cw[f"unlisted.{c['unlisted']}"]] if c["unlisted"] else []
+        counted = ", ".join(cw.get(f"rows.{k}.one" if c[k] == 1 else "", cw[f"rows.{k}"]).format(number(c[k], lang))
+                            for k in ("changed", "added", "removed") if c[k])
+        if c["rows"]:  # the areas, after all the counts
+            counted += f" ({', '.join(c['rows'])}{cw['more'].format(number(c['more'], lang)) if c['more'] else ''})"
+        parts = [counted] * bool(counted) + ([cw[f"unlisted.{c['unlisted']}"]] if c["unlisted"] else [])
         return f"{name}: {escape(', '.join(parts))}"
 
     def headline(self) -> str:

@@ -10,6 +10,7 @@ number of the report is a sum over the batch decisions of the same file (a prope
 
 from __future__ import annotations
 
+import os
 import tempfile
 from collections import Counter
 from collections.abc import Callable
@@ -80,15 +81,17 @@ def impact(reform: RuleSet, source: str | Path, *, on: date | None = None, basel
         for side in sides:
             side.writer.close()
         report = state.report(hidden_path(file_label or Path(source).name))  # the report names no one
+        unversioned: list[str] = []
         if baseline is not None:  # what the reform changes, as ``diff`` lists it
             assert baseline_on is not None and day is not None
             old, new = as_written(baseline), as_written(reform)
             compared = compare(old, new, baseline_on, day)
             report["change_summary"] = summary(compared, old, new)
+            unversioned = compared["warnings"]  # a version not bumped: carried with the other warnings
             diff = render_text(compared)
             diff = diff[diff.index("") + 1:]  # the changes, after the two sides and any warning
             report["changes"] = [line for line in diff if not line.endswith(": no change")]
-        report["warnings"] = _warnings(report, reform, day or reform.default_on, baseline, baseline_on)
+        report["warnings"] = _warnings(report, reform, day or reform.default_on, baseline, baseline_on, unversioned)
         report["channel_names"] = _channel_names(report, glossary_for(reform.path))
         return report
 
@@ -101,16 +104,27 @@ def _channel_names(report: Json, glossary: Glossary) -> Json:
     return {code: {lang: glossary.channel(code, lang) for lang in ("id", "en")} for code in sorted(codes - {None, ""})}
 
 
-def _warnings(report: Json, reform: RuleSet, on: date, baseline: RuleSet | None,
-              baseline_on: date | None) -> list[Json]:
+def _warnings(report: Json, reform: RuleSet, on: date, baseline: RuleSet | None, baseline_on: date | None,
+              unversioned: list[str]) -> list[Json]:
     """What the command warns of, carried by the report so that its numbers never travel without it: each
-    side's warnings (``told``), two sides that are one, a member file that may not cover a cut-off month."""
+    side's warnings (``told``), two sides that are one, a member file that may not cover a cut-off month,
+    two files under one version (``unversioned``, as ``diff`` warns of them)."""
     found: list[tuple[str | None, Warned]] = [("reform", w) for w in told(reform, on)]
     if baseline is not None and baseline_on is not None:
         found += [("baseline", w) for w in told(baseline, baseline_on, "--against-on")]
         found += [(None, w) for w in [same_sides(reform, on, baseline, baseline_on)] if w]
     found += [(None, w) for w in uncovered(report)]
-    return [{"kind": w.kind, "side": side, "text": hide_identifiers(w)} for side, w in found]
+    found += [(None, Warned(w, "version")) for w in unversioned]
+    folders = {f"{folder}{os.sep}" for rs in (reform, baseline) if rs is not None  # the same report from any folder
+               for folder in (rs.path.parent, rs.path.resolve().parent) if folder.is_absolute()}
+    return [{"kind": w.kind, "side": side, "text": hide_identifiers(_relative(w, folders))} for side, w in found]
+
+
+def _relative(text: str, folders: set[str]) -> str:
+    """``text`` with each rule file's folder left out of the paths it names (``bsu-2022.yaml:190:17``)."""
+    for folder in sorted(folders, key=len, reverse=True):
+        text = text.replace(folder, "")
+    return text
 
 
 def same_sides(reform: RuleSet, on: date, baseline: RuleSet, baseline_on: date,

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Literal
 
 Kind = Literal["no-change", "data-date", "unread", "early", "partial-table", "table", "rule-file", "same",
-               "coverage"]
+               "coverage", "version"]
 """What a warning is about, for a reader of another language: an override that changes nothing; data read
 as at another day than the cut-off month; a dated value never read; one dated before the edition starts;
 a partial table compared with a lowered value; a replaced table or a new value ``check`` warns of; the rule
-file's own warning; two sides that are one; a member file that may not cover the cut-off month."""
+file's own warning; two sides that are one; a member file that may not cover the cut-off month; two
+rule files that differ under one id and version."""
 
 
 class Warned(str):
