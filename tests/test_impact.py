@@ -677,7 +677,8 @@ def test_a_what_ifs_warnings_travel_with_its_report(tmp_path: Path, capsys: pyte
     examples = str(Path(__file__).resolve().parents[1] / "examples" / "members.jsonl")
     js, html = tmp_path / "r.json", tmp_path / "r.html"
     main(["impact", "bsu-2022", examples, *options, "--out", str(html), "--json", str(js), "--quiet"])
-    err = capsys.readouterr().err
+    out, err = capsys.readouterr()
+    assert f"report: {html} · {js} · 1 warning at its top · " in out  # where the report is named
     data = json.loads(js.read_text("utf-8"))
     told = data["warnings"]
     assert [(t["kind"], t["side"]) for t in told] == [(kind, side)]

@@ -15,7 +15,7 @@ from bsu_rules.cli.exits import FAILED, OK, REJECTED, interrupted
 from bsu_rules.cli.options import ON_HELP, add_reform_options, day, read_ruleset, reform_from, tell
 from bsu_rules.diff_text import channel_name
 from bsu_rules.errors import Code, InputError, RuleSetError, on_path
-from bsu_rules.formatting import rupiah
+from bsu_rules.formatting import counted, rupiah
 from bsu_rules.ruleset.override_checks import diag
 from bsu_rules.ruleset.overrides import Reform, reform_of, split_assignments
 
@@ -140,7 +140,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"paid another way {moves['total']} ({shown}{more})")
     if data["record_moves"] and data["record_moves"]["total"]:
         print(f"paid under another record of the same NIK {data['record_moves']['total']}")
-    print(f"report: {args.out}{' · ' + args.json if args.json else ''} · {time.monotonic() - started:.1f} s")
+    warned = f" · {counted(len(data['warnings']), 'warning')} at its top" if data["warnings"] else ""  # they travel
+    print(f"report: {args.out}{' · ' + args.json if args.json else ''}{warned} · {time.monotonic() - started:.1f} s")
     print(counts.line())
     return REJECTED if counts.rejected else OK
 
