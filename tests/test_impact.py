@@ -686,8 +686,12 @@ def test_a_what_ifs_warnings_travel_with_its_report(tmp_path: Path, capsys: pyte
     assert f"warning: {'--against ' + options[-1] if kind == 'same' else ''}{said}" in err  # the very words
     for lang, page in (("id", html.read_text("utf-8")), ("en", render_html(data, "en"))):
         box = page[page.index('<section class="warnings"'):page.index("</section>")]
-        assert ("Peringatan" if lang == "id" else "Warnings") in box and escape(told[0]["text"]) in box
+        shown = told[0].get("text_id", told[0]["text"]) if lang == "id" else told[0]["text"]  # Indonesian if written
+        assert ("Peringatan" if lang == "id" else "Warnings") in box and escape(shown) in box
         assert page.index('id="warnings"') < page.index('id="headline-members"')  # before any number
+    if kind == "partial-table":  # the caveat that moves numbers most is written in Indonesian too
+        assert told[0]["text_id"].endswith(" dengan --table minimum_wage=BERKAS") and "tabel tidak lengkap" in \
+            told[0]["text_id"]
     if kind == "no-change":  # once: a report with nothing to warn of has no box
         main(["impact", "bsu-2022", examples, "--set", "wage_ceiling=4000000", "--out", str(html), "--json", str(js),
               "--quiet"])

@@ -107,13 +107,18 @@ class _Page:
         w, told = self.w, self.data.get("warnings") or []
         if not told:
             return ""
-        english = ' lang="en"' if self.lang != "en" else ""  # the detail is as the command printed it
         items = "".join(
             f"<li><b>{escape(WARNING_KINDS[t['kind']][self.lang != 'id'])}</b>"
-            f"{' (' + w[t['side']] + ')' if t['side'] else ''}<br>"
-            f'<span{english} class="detail">{escape(t["text"])}</span></li>' for t in told)
+            f"{' (' + w[t['side']] + ')' if t['side'] else ''}<br>{self.detail(t)}</li>" for t in told)
         return (f'<section class="warnings" id="warnings"><h2>{w["warnings"]}</h2>'
                 f'<p class="note">{w["warnings_note"]}</p><ul>{items}</ul></section>')
+
+    def detail(self, told: Json) -> str:
+        """A warning's text in the page's language where it is written in it, else as the command printed it."""
+        if self.lang == "id" and told.get("text_id"):
+            return f'<span class="detail">{escape(told["text_id"])}</span>'
+        english = ' lang="en"' if self.lang != "en" else ""
+        return f'<span{english} class="detail">{escape(told["text"])}</span>'
 
     def meta(self) -> str:
         d, w = self.data, self.w

@@ -31,6 +31,7 @@ from bsu_rules.batch.run import table_plan
 from bsu_rules.batch.validate import ROW, validate
 from bsu_rules.diff import compare, decision_dates
 from bsu_rules.diff_text import render_text
+from bsu_rules.formatting import number
 from bsu_rules.glossary import Glossary, glossary_for
 from bsu_rules.members.arrow import MEMBER_SCHEMA
 from bsu_rules.members.redact import hidden_path, hide_identifiers
@@ -117,7 +118,9 @@ def _warnings(report: Json, reform: RuleSet, on: date, baseline: RuleSet | None,
     found += [(None, Warned(w, "version")) for w in unversioned]
     folders = {f"{folder}{os.sep}" for rs in (reform, baseline) if rs is not None  # the same report from any folder
                for folder in (rs.path.parent, rs.path.resolve().parent) if folder.is_absolute()}
-    return [{"kind": w.kind, "side": side, "text": hide_identifiers(_relative(w, folders))} for side, w in found]
+    return [{"kind": w.kind, "side": side, "text": hide_identifiers(_relative(w, folders))}
+            | ({"text_id": hide_identifiers(_relative(w.indonesian, folders))} if w.indonesian else {})
+            for side, w in found]
 
 
 def _relative(text: str, folders: set[str]) -> str:
@@ -162,13 +165,22 @@ def uncovered(report: Json) -> list[Warned]:
             if end is None or (end < month if when == "later" else end > month):
                 out.append(Warned(f"no member in {file} has a contribution or wage for {month} (the month {ruleset} "
                                   f"reads its data as at) or {when} ({'latest' if when == 'later' else 'earliest'}: "
-                                  f"{end or 'none'}): the file may not cover this edition's cut-off month", "coverage"))
+                                  f"{end or 'none'}): the file may not cover this edition's cut-off month", "coverage",
+                                  f"tidak ada peserta di {file} yang memiliki iuran atau upah untuk {month} "
+                                  f"(bulan data {ruleset}) atau {'sesudahnya' if when == 'later' else 'sebelumnya'} ("
+                                  f"{'terakhir' if when == 'later' else 'pertama'}: {end or 'tidak ada'}): berkas "
+                                  "mungkin tidak mencakup bulan batas edisi ini"))
                 break
             if 2 * found < held:
                 out.append(Warned(f"only {found:,} of the {held:,} members in {file} with a contribution or wage have "
                                   f"one for {month} (the month {ruleset} reads its data as at) or {when}: the file may "
                                   "not cover this edition's cut-off month, and the others are decided as if they had "
-                                  "none", "coverage"))
+                                  "none", "coverage",
+                                  f"hanya {number(found, 'id')} dari {number(held, 'id')} peserta di {file} yang "
+                                  f"memiliki iuran atau upah yang memilikinya untuk {month} (bulan data {ruleset}) "
+                                  f"atau {'sesudahnya' if when == 'later' else 'sebelumnya'}: berkas mungkin tidak "
+                                  "mencakup bulan batas edisi ini, dan peserta lain diputus seolah-olah tidak "
+                                  "memilikinya"))
                 break
     return out
 

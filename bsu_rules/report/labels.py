@@ -9,8 +9,8 @@ WORDS: dict[str, dict[str, str]] = {
     "id": {
         "title": "Laporan dampak kebijakan", "reform": "Reformasi", "baseline": "Pembanding",
         "warnings": "Peringatan", "warnings_note": "Baca angka laporan ini bersama peringatan berikut. Setiap "
-        "peringatan diberi judul dalam bahasa Indonesia; rinciannya seperti yang dicetak perintah, dalam bahasa "
-        "Inggris.",
+        "peringatan diberi judul dalam bahasa Indonesia; rinciannya dalam bahasa Indonesia bila tersedia, selain itu "
+        "seperti yang dicetak perintah, dalam bahasa Inggris.",
         "difference": "Selisih", "ruleset": "Aturan", "sha256": "sha256", "base": "Dasar",
         "overrides": "Perubahan",
         "changes": "Perubahan aturan", "changes_full": "Rincian lengkap (keluaran bsu-rules diff, dalam bahasa "

@@ -420,7 +420,13 @@ def _below_partial_table(base: RuleSet, model: RuleFile, overrides: list[Overrid
         out += [Warned(f"{o.option}: below the rule file's {lowest}, while `{how}` compares it with `table.{table}`, "
                        f"a partial table that may list only the rows that matter at {lowest}: a row between the two "
                        f"that it leaves out reads as none (an area's own minimum wage unseen); give the rows down to "
-                       f"{value} with --table {table}=FILE", "partial-table") for table, how in told.items()]
+                       f"{value} with --table {table}=FILE", "partial-table",
+                       f"{o.option}: di bawah {lowest} pada berkas aturan, sedangkan `{how}` membandingkannya dengan "
+                       f"`table.{table}`, tabel tidak lengkap yang mungkin hanya memuat baris yang penting pada "
+                       f"{lowest}: baris di antara keduanya yang tidak dimuatnya dibaca sebagai tidak ada (upah "
+                       f"minimum wilayah itu tidak terlihat); berikan baris sampai {value} dengan "
+                       f"--table {table}=BERKAS")
+                for table, how in told.items()]
     return tuple(out)
 
 

@@ -14,11 +14,13 @@ rule files that differ under one id and version."""
 
 
 class Warned(str):
-    """A warning's text (it is a ``str``: printed and compared as one), with its ``kind``."""
+    """A warning's text (it is a ``str``: printed and compared as one), with its ``kind`` and, where it
+    is written in Bahasa Indonesia too, that text (``indonesian``) for a report in that language."""
 
     kind: Kind
+    indonesian: str | None
 
-    def __new__(cls, text: str, kind: Kind) -> Warned:
+    def __new__(cls, text: str, kind: Kind, indonesian: str | None = None) -> Warned:
         told = super().__new__(cls, text)
-        told.kind = kind
+        told.kind, told.indonesian = kind, indonesian
         return told
