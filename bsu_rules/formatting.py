@@ -147,6 +147,11 @@ def format_value(value: object, lang: str) -> str:
     return str(value)
 
 
+def capital(text: str) -> str:
+    """``text`` with its first letter a capital (the rest as written: ``BSI`` stays ``BSI``)."""
+    return text[:1].upper() + text[1:]
+
+
 def counted(n: int, noun: str) -> str:
     """``1 file``, ``2 files``: an English count with its noun (Indonesian nouns have no plural)."""
     return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"

@@ -49,7 +49,8 @@ def run(args: argparse.Namespace) -> int:
         from bsu_rules.batch.read import Reader  # lazy: the impact extra (polars, pyarrow)
         from bsu_rules.batch.run import Counts  # lazy: the impact extra
         from bsu_rules.report.html import render_html  # lazy: the impact extra
-        from bsu_rules.report.impact import impact, same_sides, side_dates  # lazy: the impact extra
+        from bsu_rules.report.impact import impact, side_dates  # lazy: the impact extra
+        from bsu_rules.report.warnings import same_sides  # lazy: with the report
     except ImportError as exc:
         return missing_extra("impact", exc)
     targets = {"--out": Path(args.out), **({"--json": Path(args.json)} if args.json else {})}

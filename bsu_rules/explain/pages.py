@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from bsu_rules.decisions import RuleResult, mask_typed
 from bsu_rules.explain.citations import cite, last_amendment
 from bsu_rules.explain.sentences import row_unset
-from bsu_rules.formatting import format_date, rupiah
+from bsu_rules.formatting import capital, format_date, rupiah
 from bsu_rules.glossary import Glossary, Places, glossary_for, join, months
 from bsu_rules.members.redact import hide_identifiers
 from bsu_rules.ruleset.expressions import Call, Name, Node, walk
@@ -196,7 +196,7 @@ class _Context:
         if text is None:
             return None
         self.policy_noted = self.policy_noted or basis == "policy"
-        text = _capital(text)
+        text = capital(text)
         if text not in self.notes:
             self.notes.append(text)
         return self.notes.index(text) + 1
@@ -250,7 +250,7 @@ class _Context:
     def payment(self, audience: str) -> list[tuple[str, str]]:
         d, w, lang = self.d, self.w, self.lang
         if self.unpaid is not None:  # eligible, but no benefit and no channel: the NIK is paid elsewhere
-            return [(w["benefit"], _capital(self.unpaid.said(lang, audience)))]
+            return [(w["benefit"], capital(self.unpaid.said(lang, audience)))]
         if d.benefit is None:
             return []
         b = d.benefit
@@ -401,7 +401,7 @@ class _Context:
 
     def values(self, r: RuleOutcome) -> list[tuple[str, str]]:
         g, lang = self.g, self.lang
-        return [(_capital(g.describe(k, self.params, lang)), g.show(k, v, lang, self.places))
+        return [(capital(g.describe(k, self.params, lang)), g.show(k, v, lang, self.places))
                 for k, v in r.values.items()]
 
     def later(self, r: RuleOutcome) -> str:
@@ -461,8 +461,6 @@ def _sentence(text: str) -> str:
     return text if text.endswith((".", "!", "?")) else text + "."
 
 
-def _capital(text: str) -> str:
-    return text[:1].upper() + text[1:]
 
 
 _SHOWN_TO_WORKER = (RuleResult.FAIL, RuleResult.UNKNOWN, RuleResult.FLAGGED)
@@ -501,7 +499,7 @@ def officer(decision: Decision, ruleset: RuleSet | None, lang: str, unpaid: Unpa
     lines = []
     for r in decision.rules:
         if r.outcome is RuleResult.NOT_IN_FORCE:
-            sentences = [_sentence(_capital(c.w["not_in_force"]))]
+            sentences = [_sentence(capital(c.w["not_in_force"]))]
         else:
             sentences = c.sentences(r, every_hint=True)
         if r.outcome is RuleResult.UNKNOWN and decision.outcome.value == "ineligible":

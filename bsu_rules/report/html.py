@@ -12,7 +12,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from html import escape
 from typing import Any
 
-from bsu_rules.formatting import format_date, format_value, number, rupiah
+from bsu_rules.formatting import capital, format_date, format_value, number, rupiah
 from bsu_rules.glossary import months
 from bsu_rules.report.groups import DIMENSIONS
 from bsu_rules.report.labels import CHANGE_WORDS, OUTCOME_WORDS, WARNING_KINDS, WORDS, group_name, nik_reason
@@ -286,7 +286,7 @@ class _Page:
         if not name:
             return escape(self.w["no_channel" if name is None else "blank_channel"])
         said = (self.data.get("channel_names") or {}).get(name)
-        return f"{escape(_capital(said[self.lang]))} <code>{escape(name)}</code>" if said else \
+        return f"{escape(capital(said[self.lang]))} <code>{escape(name)}</code>" if said else \
             f"<code>{escape(name)}</code>"
 
     def breakdowns(self) -> str:
@@ -382,8 +382,6 @@ _BETTER_UP = {"eligible": 1, "paid": 1, "undetermined": -1, "ineligible": -1, "r
 others (members decided, those reviewed first, the budget) are left uncoloured: neither way is."""
 
 
-def _capital(text: str) -> str:
-    return text[:1].upper() + text[1:]
 
 
 def _shown(value: Any, unit: str | None, lang: str) -> str:

@@ -10,7 +10,6 @@ number of the report is a sum over the batch decisions of the same file (a prope
 
 from __future__ import annotations
 
-import os
 import tempfile
 from collections import Counter
 from collections.abc import Callable
@@ -31,19 +30,18 @@ from bsu_rules.batch.run import table_plan
 from bsu_rules.batch.validate import ROW, validate
 from bsu_rules.diff import compare, decision_dates
 from bsu_rules.diff_text import render_text
-from bsu_rules.formatting import number
 from bsu_rules.glossary import Glossary, glossary_for
 from bsu_rules.members.arrow import MEMBER_SCHEMA
-from bsu_rules.members.redact import hidden_path, hide_identifiers
+from bsu_rules.members.redact import hidden_path
 from bsu_rules.report.causes import DECIDING, Causes
 from bsu_rules.report.changes import summary
 from bsu_rules.report.groups import DIMENSIONS, PLAUSIBLE_WAGE, attributes
 from bsu_rules.report.sides import SPILL, Side, spilled_channels, unpaid, unpaid_rows
 from bsu_rules.report.summary import breakdowns, describe, first_int, headline, in_order
+from bsu_rules.report.warnings import warnings
 from bsu_rules.ruleset.model import RuleSet
-from bsu_rules.ruleset.overrides import as_written, told
+from bsu_rules.ruleset.overrides import as_written
 from bsu_rules.ruleset.schema import Kind
-from bsu_rules.ruleset.warned import Warned
 
 Json = dict[str, Any]
 OUTCOMES = ("eligible", "ineligible", "undetermined")
@@ -92,7 +90,7 @@ def impact(reform: RuleSet, source: str | Path, *, on: date | None = None, basel
             diff = render_text(compared)
             diff = diff[diff.index("") + 1:]  # the changes, after the two sides and any warning
             report["changes"] = [line for line in diff if not line.endswith(": no change")]
-        report["warnings"] = _warnings(report, reform, day or reform.default_on, baseline, baseline_on, unversioned)
+        report["warnings"] = warnings(report, reform, day or reform.default_on, baseline, baseline_on, unversioned)
         report["channel_names"] = _channel_names(report, glossary_for(reform.path))
         return report
 
@@ -105,40 +103,6 @@ def _channel_names(report: Json, glossary: Glossary) -> Json:
     return {code: {lang: glossary.channel(code, lang) for lang in ("id", "en")} for code in sorted(codes - {None, ""})}
 
 
-def _warnings(report: Json, reform: RuleSet, on: date, baseline: RuleSet | None, baseline_on: date | None,
-              unversioned: list[str]) -> list[Json]:
-    """What the command warns of, carried by the report so that its numbers never travel without it: each
-    side's warnings (``told``), two sides that are one, a member file that may not cover a cut-off month,
-    two files under one version (``unversioned``, as ``diff`` warns of them)."""
-    found: list[tuple[str | None, Warned]] = [("reform", w) for w in told(reform, on)]
-    if baseline is not None and baseline_on is not None:
-        found += [("baseline", w) for w in told(baseline, baseline_on, "--against-on")]
-        found += [(None, w) for w in [same_sides(reform, on, baseline, baseline_on)] if w]
-    found += [(None, w) for w in uncovered(report)]
-    found += [(None, Warned(w, "version")) for w in unversioned]
-    folders = {f"{folder}{os.sep}" for rs in (reform, baseline) if rs is not None  # the same report from any folder
-               for folder in (rs.path.parent, rs.path.resolve().parent) if folder.is_absolute()}
-    return [{"kind": w.kind, "side": side, "text": hide_identifiers(_relative(w, folders))}
-            | ({"text_id": hide_identifiers(_relative(w.indonesian, folders))} if w.indonesian else {})
-            for side, w in found]
-
-
-def _relative(text: str, folders: set[str]) -> str:
-    """``text`` with each rule file's folder left out of the paths it names (``bsu-2022.yaml:190:17``)."""
-    for folder in sorted(folders, key=len, reverse=True):
-        text = text.replace(folder, "")
-    return text
-
-
-def same_sides(reform: RuleSet, on: date, baseline: RuleSet, baseline_on: date,
-               named: str = "the baseline") -> Warned | None:
-    """A baseline (``named``) that is the reform decided on the same date: every difference is 0."""
-    if (baseline.sha256, baseline_on) != (reform.sha256, on):
-        return None
-    return Warned(f"{named} is the rule set measured (sha256 {reform.sha256[:12]}), decided on the same date {on}: "
-                  "every difference is 0", "same")
-
-
 def _spill_folder(spill: Path | None) -> tempfile.TemporaryDirectory[str]:
     try:
         return tempfile.TemporaryDirectory(prefix="bsu-impact-")
@@ -146,43 +110,6 @@ def _spill_folder(spill: Path | None) -> tempfile.TemporaryDirectory[str]:
         if spill is None:
             raise
         return tempfile.TemporaryDirectory(prefix=".bsu-impact-", dir=spill)
-
-
-def uncovered(report: Json) -> list[Warned]:
-    """A side whose data month (that of its ``as_of``, the end of its cut-off month) no contribution or
-    wage in the member file reaches, or those of fewer than half the members with any: its criteria read
-    months the file does not hold (a file extracted for an earlier cut-off, a few early payers in it)."""
-    given = report["input"]
-    latest, earliest, held, file = given.get("latest_month"), given.get("earliest_month"), given.get("with_data", 0), \
-        given["file"]
-    months = {side["as_of"][:7]: side["ruleset"] for side in (report["baseline"], report["reform"]) if side}
-    out: list[Warned] = []
-    if not given["rows"]:  # no member at all: the file is empty, not extracted for another month
-        return out
-    for month, ruleset in sorted(months.items()):
-        for when, end, count in (("later", latest, "reaching"), ("earlier", earliest, "preceding")):
-            found = given.get(count, {}).get(month, 0)
-            if end is None or (end < month if when == "later" else end > month):
-                out.append(Warned(f"no member in {file} has a contribution or wage for {month} (the month {ruleset} "
-                                  f"reads its data as at) or {when} ({'latest' if when == 'later' else 'earliest'}: "
-                                  f"{end or 'none'}): the file may not cover this edition's cut-off month", "coverage",
-                                  f"tidak ada peserta di {file} yang memiliki iuran atau upah untuk {month} "
-                                  f"(bulan data {ruleset}) atau {'sesudahnya' if when == 'later' else 'sebelumnya'} ("
-                                  f"{'terakhir' if when == 'later' else 'pertama'}: {end or 'tidak ada'}): berkas "
-                                  "mungkin tidak mencakup bulan batas edisi ini"))
-                break
-            if 2 * found < held:
-                out.append(Warned(f"only {found:,} of the {held:,} members in {file} with a contribution or wage have "
-                                  f"one for {month} (the month {ruleset} reads its data as at) or {when}: the file may "
-                                  "not cover this edition's cut-off month, and the others are decided as if they had "
-                                  "none", "coverage",
-                                  f"hanya {number(found, 'id')} dari {number(held, 'id')} peserta di {file} yang "
-                                  f"memiliki iuran atau upah yang memilikinya untuk {month} (bulan data {ruleset}) "
-                                  f"atau {'sesudahnya' if when == 'later' else 'sebelumnya'}: berkas mungkin tidak "
-                                  "mencakup bulan batas edisi ini, dan peserta lain diputus seolah-olah tidak "
-                                  "memilikinya"))
-                break
-    return out
 
 
 class _State:
