@@ -382,8 +382,6 @@ _BETTER_UP = {"eligible": 1, "paid": 1, "undetermined": -1, "ineligible": -1, "r
 others (members decided, those reviewed first, the budget) are left uncoloured: neither way is."""
 
 
-
-
 def _shown(value: Any, unit: str | None, lang: str) -> str:
     """A value of a rule file as the JSON holds it, for people: rupiah, months, a date or a month."""
     if value is None:
