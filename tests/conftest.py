@@ -57,25 +57,14 @@ def rules_copy(tmp_path: Path) -> Path:
     return target
 
 
-
-LOWER = {"2022": {"3273": "3742276.48", "2171": "4150930", "2101": "3648714"},
-         "2025": {"3578": "4375479", "19": "3623653"}}
-"""Minimum-wage rows as they stood before their edition's figures were collected: an earlier figure
-as a lower bound (Kota Bandung, Kota Batam and Kab. Bintan their 2021 UMK in 2022; Kota Surabaya its
-2022 UMK and Kepulauan Bangka Belitung a lower reading of its UMP in 2025)."""
-
-
 @pytest.fixture(scope="session")
-def bounded_rules(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A copy of rules/ whose minimum-wage rows ``LOWER`` are known only as lower bounds."""
-    target = tmp_path_factory.mktemp("bounded") / "rules"
+def exact_rules(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of rules/ whose minimum-wage rows are all exact (each lower bound read as the figure): where
+    no row is a bound, a wage above every ceiling an area can have is decided."""
+    target = tmp_path_factory.mktemp("exact") / "rules"
     shutil.copytree(ROOT / "rules", target, ignore=shutil.ignore_patterns("tests"))
-    for year, rows in LOWER.items():
-        table = target / "tables" / f"minimum-wage-{year}.csv"
-        lines = table.read_text("utf-8").splitlines()
-        for i, line in enumerate(lines):
-            code, name, level, *_ = line.split(",")
-            if code in rows:
-                lines[i] = f"{code},{name},{level},{rows[code]},lower,lower bound: an earlier figure"
-        table.write_text("\n".join(lines) + "\n", "utf-8")
+    for table in (target / "tables").glob("minimum-wage-*.csv"):
+        text = table.read_text("utf-8")
+        assert ",lower," in text or "2021" in table.name, table
+        table.write_text(text.replace(",lower,", ",exact,"), "utf-8")
     return target

@@ -12,6 +12,7 @@ from hypothesis import find, given
 from hypothesis import strategies as st
 from strategies import BANK_NAMES, niks
 
+from bsu_rules.bounds import AtLeast
 from bsu_rules.catalogue import FUNCTIONS, Abstraction, Columnar, Function, History, Inversion
 from bsu_rules.members import Contribution, Program, ProgramReceipt, WageReport
 from bsu_rules.months import month_index, month_text
@@ -178,6 +179,8 @@ def _scalar(f: Function, args: list[Any]) -> Any:
 
 
 def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, AtLeast) or isinstance(b, AtLeast):  # both bounds, of the same value (the rows named aside)
+        return isinstance(a, AtLeast) and isinstance(b, AtLeast) and _same(a.value, b.value)
     if isinstance(a, (int, Decimal)) and isinstance(b, (int, Decimal)) and not isinstance(a, bool):
         return Decimal(a) == Decimal(b)
     return bool(a == b)
@@ -222,6 +225,10 @@ def test_columnar_equals_scalar(name: str, data: st.DataObject) -> None:
     else:
         built = columnar.build(result_type, vals)
         got = [built.const] * rows if built.is_const else frame.with_columns(built.expr.alias("_r"))["_r"].to_list()
+        if built.bound is not None:  # a value known only as a lower bound: its flag in a column of its own
+            flags = frame.select(built.bound.alias("_b"))["_b"].to_list()
+            flags = flags * rows if len(flags) == 1 else flags  # a constant flag: one for every row
+            got = [AtLeast(v, ()) if flag and v is not None else v for v, flag in zip(got, flags, strict=True)]
     if result_type.name == "month":
         got = [v if v is None or isinstance(v, str) else month_text(v) for v in got]
     want = [_scalar(f, [arg[r] for arg in per_row]) for r in range(rows)]

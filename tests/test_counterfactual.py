@@ -80,16 +80,18 @@ def test_wage_above_the_ceiling_names_the_exact_bound(n: int, ceiling: int) -> N
     ("bsu-2022", "3200", 5_000_000, 3_500_000),  # Jawa Barat has no row of its own: the rule's ceiling
 ])
 def test_a_province_only_work_area_is_told_the_ceiling_that_settles_it(edition: str, code: str, wage: int,
-                                                                       ceiling: int) -> None:
-    """A record naming only the province fails above the highest ceiling of its regencies; its hint is the
-    ceiling that holds whichever regency it is (the province's own), not one that leaves it undetermined."""
+                                                                       ceiling: int, exact_rules: Path) -> None:
+    """A record naming only the province fails above the highest ceiling of its regencies (where none of
+    them is a bound); its hint is the ceiling that holds whichever regency it is (the province's own), not
+    one that leaves it undetermined."""
     record = {**EXAMPLES[0], "work_regency_code": code,
               "wages": [{**w, "amount": wage} for w in EXAMPLES[0]["wages"]]}
     member = parse_member(record)
-    hint = hint_of(plan(edition).decide(member, hints=True), "wage-ceiling")
+    rules = load_ruleset(exact_rules / f"{edition}.yaml").plan()
+    hint = hint_of(rules.decide(member, hints=True), "wage-ceiling")
     (change,) = hint.changes
     assert (change.current, change.required) == (wage, ceiling)
-    assert plan(edition).decide(apply_hint(member, hint)).outcome is Outcome.ELIGIBLE
+    assert rules.decide(apply_hint(member, hint)).outcome is Outcome.ELIGIBLE
 
 
 def test_arrears_names_the_month_to_pay_and_the_day() -> None:

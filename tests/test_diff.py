@@ -312,8 +312,8 @@ def _bandung_2022(tmp_path: Path, row: str) -> Path:
     path = copy_2022(tmp_path)
     table = tmp_path / "tables" / "minimum-wage-2022.csv"
     text = table.read_text("utf-8")
-    assert "3273,Kota Bandung,UMK,3774860.78,exact," in text
-    table.write_text(text.replace("3273,Kota Bandung,UMK,3774860.78,exact,", f"3273,Kota Bandung,UMK,{row},"), "utf-8")
+    assert "3273,Kota Bandung,UMK,3742276.48,lower," in text
+    table.write_text(text.replace("3273,Kota Bandung,UMK,3742276.48,lower,", f"3273,Kota Bandung,UMK,{row},"), "utf-8")
     return path
 
 
@@ -327,8 +327,8 @@ def test_a_row_that_stops_being_a_lower_bound_is_a_change(tmp_path: Path) -> Non
 
 def test_a_table_s_amounts_read_as_rupiah(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A table in rupiah (`unit: IDR`) shows its changed amounts as amounts, a lower bound as one."""
-    old = _bandung_2022(tmp_path / "old", "3742276.48,lower")
-    new = copy_2022(tmp_path / "new")
+    old = copy_2022(tmp_path / "old")
+    new = _bandung_2022(tmp_path / "new", "3774860.78,exact")
     wages = tmp_path / "new" / "tables" / "minimum-wage-2022.csv"
     wages.write_text(wages.read_text("utf-8").replace("4641854", "4641855"), "utf-8")
     assert main(["diff", str(old), str(new)]) == 1
@@ -451,8 +451,8 @@ def test_two_different_rule_sets_under_one_version_are_warned(tmp_path: Path,
     path.write_text(path.read_text("utf-8").replace("value: 3500000", "value: 4000000", 1), "utf-8")
     assert main(["diff", "bsu-2022", str(path)]) == 1
     out = capsys.readouterr().out.splitlines()
-    assert out[2].startswith("warning: the two rule sets differ but both are bsu-2022 2022.3: give the changed one")
-    path.write_text(path.read_text("utf-8").replace('version: "2022.3"', 'version: "2022.9"'), "utf-8")
+    assert out[2].startswith("warning: the two rule sets differ but both are bsu-2022 2022.4: give the changed one")
+    path.write_text(path.read_text("utf-8").replace('version: "2022.4"', 'version: "2022.9"'), "utf-8")
     assert main(["diff", "bsu-2022", str(path)]) == 1
     assert "warning:" not in capsys.readouterr().out
     assert main(["diff", "bsu-2022", "bsu-2022", "--new-on", "2022-11-01"]) in (0, 1)

@@ -724,9 +724,9 @@ def test_every_footnote_is_pointed_to_and_numbered_in_reading_order(audience: st
             assert pointed == listed, f"{name} ({audience}, {lang}):\n{text}"
 
 
-def test_a_place_is_read_by_the_name_its_table_gives(bounded_rules: Path) -> None:
+def test_a_place_is_read_by_the_name_its_table_gives() -> None:
     """A worker hears "Kota Bandung", not a regency code; an officer reads the name and the code."""
-    rs = load_ruleset(bounded_rules / "bsu-2022.yaml")  # Kota Bandung known only as its 2021 figure, a lower bound
+    rs = load_ruleset("bsu-2022")  # Kota Bandung known only as its 2021 figure, a lower bound
     bandung = {**EXAMPLES[0], "work_regency_code": "3273",
                "wages": [{**w, "amount": 3_800_001} for w in EXAMPLES[0]["wages"]]}
     d = rs.plan().decide(parse_member(bandung), hints=True)
@@ -1185,15 +1185,17 @@ def test_a_wage_reported_only_after_the_cut_off_is_not_said_to_be_unrecorded(pat
 
 @pytest.mark.parametrize("path", [p for p in TEST_FILES if "." not in p.stem and p.stem != "bsu-2020"],
                          ids=lambda p: p.stem)
-def test_a_province_without_its_regency_leaves_the_ceiling_unknown(path: Path) -> None:
+def test_a_province_without_its_regency_leaves_the_ceiling_unknown(path: Path, exact_rules: Path) -> None:
     """``3200`` names Jawa Barat only: above Rp3.500.000 the ceiling is Karawang's or none, so the
     decision waits for the regency, says why and asks the employer for it; within it, it passes; above
-    every ceiling of the province it fails, and the sentence says the highest that can apply."""
+    every ceiling of the province it fails (where no row of it is a bound), and the sentence says the
+    highest that can apply."""
     case = next(c for c in load_file(path, RuleSets()).cases if c.runnable and c.case is not None
                 and c.case.expect.outcome == "eligible")
     assert case.ruleset is not None and case.case is not None and case.member is not None
     on = date(2021, 11, 10) if path.stem == "bsu-2021" else case.case.on  # 2021: after the PPKM areas ended
-    plan = case.ruleset.plan(on)
+    rs = load_ruleset(exact_rules / path.name)
+    plan = rs.plan(on)
     month = plan.parameters["cutoff_month"].value
     from bsu_rules.members import WageReport
     for amount, outcome in ((9_000_000, "ineligible"), (4_500_000, "undetermined"), (3_500_000, "eligible")):
@@ -1209,7 +1211,7 @@ def test_a_province_without_its_regency_leaves_the_ceiling_unknown(path: Path) -
         f"is above the highest wage ceiling that can apply to the participant, {rupiah(highest)}")
     d = plan.decide(member.model_copy(update={"wages": [WageReport(period=month, amount=4_500_000)]}))
     assert d.missing == ["fact.ceiling"] and d.rule("wage-ceiling").outcome.value == "unknown"
-    id_page, en_page = (render_text(d, case.ruleset, lang, "worker") for lang in ("id", "en"))
+    id_page, en_page = (render_text(d, rs, lang, "worker") for lang in ("id", "en"))
     assert "because the record gives only the province of work, not the regency or city needed to read the list " \
         "of regency (UMK) and provincial (UMP) minimum wages." in en_page
     assert "karena data tempat bekerja hanya mencantumkan provinsinya, tanpa kabupaten/kota yang diperlukan untuk " \
@@ -1312,11 +1314,11 @@ def test_the_aid_steps_of_2020_name_its_two_exclusions() -> None:
 
 @pytest.mark.parametrize("lang", ["id", "en"])
 def test_a_minimum_wage_not_yet_complete_promises_no_one_s_action_and_reads_no_sen_to_the_worker(
-        lang: str, bounded_rules: Path) -> None:
+        lang: str) -> None:
     """The step says the programme's data is incomplete, nothing is to be brought, and the decision is
     made again once it is complete; the worker does not hear the lower bound (Rp3.742.276,48), the
     officer and the auditor still read it."""
-    rs = load_ruleset(bounded_rules / "bsu-2022.yaml")
+    rs = load_ruleset("bsu-2022")
     bandung = {**EXAMPLES[0], "work_regency_code": "3273",
                "wages": [{**w, "amount": 3_800_001} for w in EXAMPLES[0]["wages"]]}
     d = rs.plan().decide(parse_member(bandung), hints=True)
@@ -1596,7 +1598,7 @@ def test_a_page_is_refused_for_another_rule_set_and_for_arguments_it_cannot_take
 
     rs = load_ruleset("bsu-2022")
     d = rs.plan().decide(parse_member(EXAMPLES[0]))
-    with pytest.raises(InputError, match=r"the decision was made under bsu-2022 2022\.3"):
+    with pytest.raises(InputError, match=r"the decision was made under bsu-2022 2022\.4"):
         render_text(d, load_ruleset("bsu-2021"), "en", "officer")
     with pytest.raises(ValueError, match="unsupported language 'EN'; expected one of id, en"):
         render_text(d, rs, "EN")
@@ -1621,10 +1623,10 @@ def test_a_bank_written_as_words_that_name_none_is_said_to_be_on_record(lang: st
     assert says in render_text(decision, rs, lang).splitlines()
 
 
-def test_a_wage_not_reported_is_named_before_a_bound_row_it_would_not_settle(bounded_rules: Path) -> None:
+def test_a_wage_not_reported_is_named_before_a_bound_row_it_would_not_settle() -> None:
     """A Kota Batam worker (its 2022 minimum known only as a lower bound) with no wage reported by the
     cut-off: the exact figure of the row would not decide it, and the decision blamed the row alone."""
-    rs = load_ruleset(bounded_rules / "bsu-2022.yaml")
+    rs = load_ruleset("bsu-2022")
     record = json.loads(json.dumps(EXAMPLES[0]))
     record["work_regency_code"] = "2171"
     record["wages"] = [{"period": "2022-08", "amount": 4_200_000}]
@@ -1638,10 +1640,10 @@ def test_a_wage_not_reported_is_named_before_a_bound_row_it_would_not_settle(bou
     assert evaluate(rs, parse_member(record)).missing == ["table.minimum_wage[2171]"]
 
 
-def test_a_province_without_its_regency_waits_for_the_regency_not_for_a_bound_row(bounded_rules: Path) -> None:
+def test_a_province_without_its_regency_waits_for_the_regency_not_for_a_bound_row() -> None:
     """``3200`` with Kota Bandung's row a lower bound: the highest ceiling of Jawa Barat is "at least" one,
     but no figure of the table decides Rp4.200.001 there; the regency does, and the employer is asked for it."""
-    rs = load_ruleset(bounded_rules / "bsu-2022.yaml")
+    rs = load_ruleset("bsu-2022")
     record = {**EXAMPLES[0], "work_regency_code": "3200",
               "wages": [{**w, "amount": 4_200_001} for w in EXAMPLES[0]["wages"]]}
     decision = evaluate(rs, parse_member(record))
@@ -1711,9 +1713,10 @@ def test_a_priority_that_cannot_be_decided_is_said_with_what_the_record_lacks() 
 @pytest.mark.parametrize(("wage", "outcome", "step"), [(9_000_000, "ineligible", False),
                                                        (4_000_000, "undetermined", True)])
 def test_a_worker_with_no_work_area_is_asked_for_it_only_where_it_could_change_the_outcome(
-        wage: int, outcome: str, step: bool) -> None:
-    """Above every wage ceiling in the country (Rp4.900.000 in 2022) no regency could help: no step asks for it."""
-    rs = load_ruleset("bsu-2022")
+        wage: int, outcome: str, step: bool, exact_rules: Path) -> None:
+    """Above every wage ceiling in the country (Rp4.900.000 in 2022, where no row is a bound) no regency
+    could help: no step asks for it."""
+    rs = load_ruleset(exact_rules / "bsu-2022.yaml")
     record = {k: v for k, v in EXAMPLES[0].items() if k != "work_regency_code"}
     record["wages"] = [{**w, "amount": wage} for w in record["wages"]]
     decision = evaluate(rs, record, hints=True)
@@ -1728,12 +1731,12 @@ def test_a_worker_with_no_work_area_is_asked_for_it_only_where_it_could_change_t
 
 
 @pytest.mark.parametrize(("code", "told"), [("3200", True), ("3273", False), ("3100", False)])
-def test_a_work_area_naming_only_the_province_is_told_the_limit_holds_whatever_the_regency(code: str,
-                                                                                         told: bool) -> None:
-    """`3200` above every Jawa Barat ceiling: the hint's Rp3.500.000 is lower than the highest ceiling the
-    explanation names because the regency is not on record, and the page says so (`3273` names it; DKI's
-    `3100` has one ceiling for the whole province)."""
-    rs = load_ruleset("bsu-2022")
+def test_a_work_area_naming_only_the_province_is_told_the_limit_holds_whatever_the_regency(
+        code: str, told: bool, exact_rules: Path) -> None:
+    """`3200` above every Jawa Barat ceiling (where no row is a bound): the hint's Rp3.500.000 is lower than
+    the highest ceiling the explanation names because the regency is not on record, and the page says so
+    (`3273` names it; DKI's `3100` has one ceiling for the whole province)."""
+    rs = load_ruleset(exact_rules / "bsu-2022.yaml")
     record = {**EXAMPLES[0], "work_regency_code": code}
     record["wages"] = [{**w, "amount": 9_000_000} for w in record["wages"]]
     decision = evaluate(rs, record, hints=True)

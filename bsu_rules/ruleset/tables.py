@@ -212,6 +212,7 @@ class _Rows:
         self.numbers = 0  # value cells written as numbers
         self.numbers_in: dict[str, int] = {}  # rows whose value cell is text: where another column holds a number
         self.unbounded: list[tuple[int, int]] = []  # `lower` beside a value that is not a number: line, column
+        self.marks: list[tuple[int, str]] = []  # bound cells neither `exact` nor `lower`: line, text
         self.widths: dict[int, list[TableError]] = {}  # rows of another number of cells than the header, by it
         self.rows = 0
         self.name_column = name_column(ref.key)
@@ -361,8 +362,7 @@ class _Rows:
     def _bound(self, mark: str, value: Decimal | str | None, key: str, line: int) -> None:
         """A row's bound cell: `exact` or `lower`, a lower bound beside a number."""
         if mark not in BOUNDS:
-            self.error(f"`{self.ref.bound}` is {hide_identifiers(repr(mark[:40]))}; write `exact` or `lower`", line,
-                       self.at(self.ref.bound, line), nearest(mark.strip(), BOUNDS))
+            self.marks.append((line, mark))
         elif mark == "lower" and not isinstance(value, Decimal):
             self.unbounded.append((line, self.at(self.ref.value, line)))
         elif mark == "lower":
@@ -377,15 +377,20 @@ class _Rows:
             self.error(f"the header names {wanted} columns ({_listed(self.columns)}), but every row has {cells} "
                        f"cells: {'name the missing column' if cells > wanted else 'remove the column no row has'} "
                        "in the header", 1)
-        told = self._texts()
+        told, swapped = self._texts()
+        for line, mark in self.marks:
+            if not (swapped == self.ref.bound and line in told):  # the header's order told, not each row's mark
+                self.error(f"`{self.ref.bound}` is {hide_identifiers(repr(mark[:40]))}; write `exact` or `lower`",
+                           line, self.at(self.ref.bound, line), nearest(mark.strip(), BOUNDS))
         for line, column in self.unbounded:
             if line not in told:
                 self.error("a lower bound must be a number", line, column)
         return self.errors
 
-    def _texts(self) -> set[int]:
+    def _texts(self) -> tuple[set[int], str | None]:
         """Tell each value cell that is a number written with separators, and, in a column of numbers, each
-        that is not a number; in a column of rupiah (``unit: IDR``) holding no number, the first; the lines told."""
+        that is not a number; in a column of rupiah (``unit: IDR``) holding no number, the first, with the
+        column that holds the numbers (the header's order swapped); the lines told, and that column."""
         told = set()
         swapped = [c for c, n in self.numbers_in.items() if n == len(self.texts)]
         if self.ref.unit == "IDR" and not self.numbers and self.texts and swapped:
@@ -394,7 +399,7 @@ class _Rows:
             self.error(f"`{self.ref.value}` is {hide_identifiers(repr(clipped(text)))}, not an amount in rupiah{more}, "
                        f"though the rule file says `unit: IDR`, and `{swapped[0]}` holds a number in each row: does "
                        "the header name the columns in the order the rows hold them?", line, column)
-            return {line}
+            return {line for line, _, _ in self.texts}, swapped[0]  # every row's value told at once
         for line, column, text in self.texts:
             plain = plain_number(text)
             if plain is None and not self.numbers:
@@ -404,7 +409,7 @@ class _Rows:
             self.error(f"`{self.ref.value}` is {hide_identifiers(repr(clipped(text)))}, {why} (`.` before decimals)",
                        line, column, plain)
             told.add(line)
-        return told
+        return told, None
 
 
 def _cells(row: Row) -> list[str]:
