@@ -10,11 +10,9 @@ against it.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from fractions import Fraction
 from typing import Any
 
 from bsu_rules.semantics import add, floor_div, multiply, subtract
@@ -78,7 +76,8 @@ def call(name: str, args: Sequence[Any]) -> Any:
         amount, step = args[0].value, args[1]
         if step <= 0:
             raise ValueError(f"step must be positive, got {step}")
-        return AtLeast(math.ceil(Fraction(amount) / step) * step, rows)
+        numerator, denominator = (amount, 1) if isinstance(amount, int) else amount.as_integer_ratio()
+        return AtLeast(-(-numerator // (denominator * step)) * step, rows)  # as ``round_up``: exact, in integers
     if name == "max":
         return AtLeast(max(v.value if isinstance(v, AtLeast) else v for v in args), rows)
     if name == "min":

@@ -109,6 +109,21 @@ def _citizen_rule(tmp_path: Path, condition: str) -> RuleSet:
     return ruleset
 
 
+def test_a_bound_is_looked_for_only_where_a_table_with_bound_rows_is_read() -> None:
+    """2022's minimum-wage table has lower-bound rows: the ceiling it gives is checked for a bound before it
+    is compared; the wage and the arrears, read from the member alone, are compared as they are."""
+    from bsu_rules.bounds import AtLeast
+
+    plan = bsu_rules.load_ruleset("bsu-2022").plan(date(2022, 9, 5))
+    assert plan.core is not None
+    source: str = plan.core.source  # type: ignore[attr-defined]
+    at_least = next(name for name, value in plan.core.__globals__.items() if value is AtLeast)
+    checked = set(re.findall(rf"\(([st][0-9]+)\) is {at_least}", source))
+    slot = {s.label: f"s{s.index}" for s in plan.slots}
+    assert slot["fact.regional_minimum"] in checked and slot["fact.ceiling"] in checked
+    assert slot["fact.wage"] not in checked and slot["fact.arrears"] not in checked
+
+
 def _injected(tmp_path: Path) -> RuleSet:
     """The 2022 rule file with Python code in the string literals of one condition."""
     attempts = " or ".join(f'member.name == "{s}"' for s in INJECTIONS[:-2])

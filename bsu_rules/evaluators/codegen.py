@@ -183,10 +183,12 @@ class _Writer:
         return held not in self.constants and held not in ("True", "False")
 
     def may_be_bound(self, held: str, node: Node) -> bool:
-        """Whether a value may be a lower bound: a constant that is one, or a number of a plan with bounds."""
+        """Whether a value may be a lower bound: a constant that is one, or a number that reads a table with
+        lower-bound rows."""
         if held in self.constants:
             return isinstance(self.constants[held], AtLeast)
-        return self.env.bounded and held not in ("None", "True", "False") and (node.type is None or node.type.numeric)
+        return held not in ("None", "True", "False") and (node.type is None or node.type.numeric) and \
+            self.env.may_read_bound(node)
 
     def unless_none(self, out: str, held: str, then: Callable[[], None]) -> None:
         """``out`` is unknown when ``held`` is; else what ``then`` emits (evaluated only then)."""

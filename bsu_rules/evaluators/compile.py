@@ -49,13 +49,27 @@ class Env:
     """What names mean in one plan: parameter values, tables, fact slots, the as_of date."""
 
     def __init__(self, params: dict[str, Value], tables: dict[str, Table], slots: dict[str, int],
-                 as_of: date, on: date) -> None:
+                 as_of: date, on: date, reads_bound: Callable[[Node], bool] | None = None) -> None:
         self.params, self.tables, self.slots = params, tables, slots
         self.hoisted: dict[int, int] = {}  # id(call node) -> slot computed once per member
         self.lazy: dict[str, Fn] = {}  # facts no condition reads: computed only when asked for
         self.lazy_trees: dict[str, Node] = {}  # and their trees (the code generator writes them where they are read)
         self.dates: dict[str, date] = {"as_of": as_of, "decision_date": on}
         self.bounded = any(t.bounds for t in tables.values())  # some value may be a lower bound
+        self._reads_bound = reads_bound
+        self._read: dict[int, tuple[Node, bool]] = {}
+
+    def may_read_bound(self, node: Node) -> bool:
+        """Whether a value of ``node`` may be a lower bound: it reads a table with ``lower`` rows, itself or
+        through facts (every value may be, where no reader of the rule set is given)."""
+        if not self.bounded:
+            return False
+        if self._reads_bound is None:
+            return True
+        found = self._read.get(id(node))
+        if found is None:  # the node kept beside its answer: its id is not reused while the plan lives
+            found = self._read[id(node)] = (node, self._reads_bound(node))
+        return found[1]
 
 
 def member_getter(path: tuple[str, ...]) -> Getter:

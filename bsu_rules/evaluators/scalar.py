@@ -188,7 +188,8 @@ class Plan:
         in_force = [c for c in ruleset.rules if c.rule.in_force.contains(on)]
         needed = set(ruleset.facts_read([c.tree for c in in_force] + ([ruleset.channel] if ruleset.channel else [])))
         eager = [name for name in ruleset.facts if name in needed]
-        self.env = Env(params, ruleset.tables, {name: i for i, name in enumerate(eager)}, model.as_of, on)
+        self.env = Env(params, ruleset.tables, {name: i for i, name in enumerate(eager)}, model.as_of, on,
+                       ruleset.may_be_bound)
         self.slots = [Slot(i, f"fact.{name}", ruleset.facts[name]) for i, name in enumerate(eager)]
         self.facts: list[Fn] = [compile_node(ruleset.facts[name], self.env) for name in eager]
         for name in ruleset.facts:  # facts only explanations and traces read (``shows``) are computed when read
