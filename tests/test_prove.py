@@ -361,7 +361,7 @@ def test_symbolic_diff_of_an_edition_with_itself_is_empty() -> None:
 
 
 def test_prove_command_text_and_exit_status(capsys: Any) -> None:
-    assert main(["prove", "bsu-2025"]) == 0
+    assert main(["prove", "bsu-2020"]) == 0  # every edition's properties are proved above; here, the command
     text = capsys.readouterr().out
     assert "properties proved" in text and "monotone-pay_contribution" in text
     assert main(["prove", str(FIXTURES / "defects.yaml")]) == 1
