@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from bsu_rules.semantics import add, floor_div, multiply, subtract
+from bsu_rules.semantics import add, ceil_to, floor_div, multiply, subtract
 
 __all__ = ["MIRROR", "AtLeast", "arithmetic", "call", "compare", "row", "rows_in"]
 
@@ -76,8 +76,7 @@ def call(name: str, args: Sequence[Any]) -> Any:
         amount, step = args[0].value, args[1]
         if step <= 0:
             raise ValueError(f"step must be positive, got {step}")
-        numerator, denominator = (amount, 1) if isinstance(amount, int) else amount.as_integer_ratio()
-        return AtLeast(-(-numerator // (denominator * step)) * step, rows)  # as ``round_up``: exact, in integers
+        return AtLeast(ceil_to(amount, step), rows)
     if name == "max":
         return AtLeast(max(v.value if isinstance(v, AtLeast) else v for v in args), rows)
     if name == "min":

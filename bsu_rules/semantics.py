@@ -90,6 +90,12 @@ def multiply(a: Any, b: Any) -> Any:
     return a * b if type(a) is int and type(b) is int else EXACT.multiply(a, b)
 
 
+def ceil_to(amount: int | decimal.Decimal, step: int) -> int:
+    """The smallest multiple of a positive ``step`` at or above ``amount``, exactly, in integers."""
+    numerator, denominator = (amount, 1) if isinstance(amount, int) else amount.as_integer_ratio()
+    return -(-numerator // (denominator * step)) * step
+
+
 def floor_div(a: Any, b: Any) -> Any:
     """Integer division, rounded down (towards minus infinity) for integers and decimals alike, as the prover
     and the columnar evaluator divide; by zero it is unknown (the checker rejects a constant zero divisor)."""

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from bsu_rules.catalogue.definition import Columnar, Encoding, Function
 from bsu_rules.catalogue.optional import cf, pl, symbols, z3
 from bsu_rules.ruleset.types import DECIMAL, INT, Type
+from bsu_rules.semantics import ceil_to
 
 if TYPE_CHECKING:
     from bsu_rules.evaluators.columnar_functions import Val
@@ -27,8 +28,7 @@ def round_up(amount: int | Decimal | None, step: int | None) -> int | None:
         return None
     if isinstance(amount, float):
         raise TypeError("money must be int or Decimal, never float")
-    numerator, denominator = (amount, 1) if isinstance(amount, int) else amount.as_integer_ratio()
-    return -(-numerator // (denominator * step)) * step
+    return ceil_to(amount, step)
 
 
 # --- columnar -----------------------------------------------------------------------------
