@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import time
 from collections import Counter
 from datetime import date
@@ -667,6 +668,10 @@ def test_a_payment_that_moves_to_another_record_of_the_same_nik_is_shown(
     (["--set", "cutoff_month=2022-06"], "data-date", "reform"),  # the data still read as at 31 July
     (["--set", "wage_ceiling@2020-01-01=4000000"], "early", "reform"),  # a year before the edition: read from its start
     (["--set", "wage_ceiling=3500000"], "no-change", "reform"),  # the rule file's own value
+    (["--set", "benefit.amount=600000"], "no-change", "reform"),
+    (["--set", "as_of=2022-06-30"], "data-date", "reform"),  # read as at a day before the cut-off month's end
+    (["--set", "wage_ceiling@2030-01-01=4000000"], "unread", "reform"),  # after the edition ends
+    (["--on", "2022-09-05", "--set", "wage_ceiling@2022-12-01=4000000"], "unread", "reform"),  # after the date
     (["--set", "wage_ceiling=4000000", "--against", "wage_ceiling=3000000"], "partial-table", "baseline"),
     (["--set", "wage_ceiling=4000000", "--against", "wage_ceiling=4000000"], "same", None),
 ])
@@ -689,9 +694,11 @@ def test_a_what_ifs_warnings_travel_with_its_report(tmp_path: Path, capsys: pyte
         shown = told[0].get("text_id", told[0]["text"]) if lang == "id" else told[0]["text"]  # Indonesian if written
         assert ("Peringatan" if lang == "id" else "Warnings") in box and escape(shown) in box
         assert page.index('id="warnings"') < page.index('id="headline-members"')  # before any number
-    if kind == "partial-table":  # the caveat that moves numbers most is written in Indonesian too
-        assert told[0]["text_id"].endswith(" dengan --table minimum_wage=BERKAS") and "tabel tidak lengkap" in \
-            told[0]["text_id"]
+    said_id = told[0]["text_id"]  # every what-if warning is written in Indonesian too: no English word in it
+    assert said_id.startswith("pembanding " if kind == "same" else "--") and \
+        not re.search(r"\b(the|is|are|of|and|to|give|add)\b", said_id), said_id
+    if kind == "partial-table":  # the caveat that moves numbers most
+        assert said_id.endswith(" dengan --table minimum_wage=BERKAS") and "tabel tidak lengkap" in said_id
     if kind == "no-change":  # once: a report with nothing to warn of has no box
         main(["impact", "bsu-2022", examples, "--set", "wage_ceiling=4000000", "--out", str(html), "--json", str(js),
               "--quiet"])

@@ -47,7 +47,9 @@ def same_sides(reform: RuleSet, on: date, baseline: RuleSet, baseline_on: date,
     if (baseline.sha256, baseline_on) != (reform.sha256, on):
         return None
     return Warned(f"{named} is the rule set measured (sha256 {reform.sha256[:12]}), decided on the same date {on}: "
-                  "every difference is 0", "same")
+                  "every difference is 0", "same",
+                  f"{'pembanding' if named == 'the baseline' else named} adalah aturan yang diukur (sha256 "
+                  f"{reform.sha256[:12]}), diputus pada tanggal yang sama {on}: setiap selisihnya 0")
 
 
 def uncovered(report: Json) -> list[Warned]:
@@ -78,8 +80,8 @@ def uncovered(report: Json) -> list[Warned]:
                                   f"one for {month} (the month {ruleset} reads its data as at) or {when}: the file may "
                                   "not cover this edition's cut-off month, and the others are decided as if they had "
                                   "none", "coverage",
-                                  f"hanya {number(found, 'id')} dari {number(held, 'id')} peserta di {file} yang "
-                                  f"memiliki iuran atau upah yang memilikinya untuk {month} (bulan data {ruleset}) "
+                                  f"dari {number(held, 'id')} peserta di {file} yang memiliki iuran atau upah, hanya "
+                                  f"{number(found, 'id')} yang memilikinya untuk {month} (bulan data {ruleset}) "
                                   f"atau {'sesudahnya' if when == 'later' else 'sebelumnya'}: berkas mungkin tidak "
                                   "mencakup bulan batas edisi ini, dan peserta lain diputus seolah-olah tidak "
                                   "memilikinya"))

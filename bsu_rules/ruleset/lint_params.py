@@ -333,24 +333,31 @@ def data_date_moved(rs: RuleSet, model: RuleFile | None = None) -> list[tuple[st
     return out
 
 
-def data_date_text(name: str, value: Any, as_of: date, how: str = "stays") -> str:
+def data_date_text(name: str, value: Any, as_of: date, how: str = "stays", lang: str = "en") -> str:
     """What a cut-off month away from ``as_of`` means (``check`` and ``impact --set`` say it alike); ``how``
-    as_of is: ``stays`` (the month moved), ``is set to``."""
+    as_of is: ``stays`` (the month moved), ``is set to``; in English or (``id``, the two a what-if says)
+    Bahasa Indonesia."""
+    if lang == "id":
+        return (f"`param.{name}` bernilai {value}, bulan yang oleh berkas aturan dikaitkan dengan tanggal datanya, "
+                f"tetapi as_of {'tetap' if how == 'stays' else 'diberi nilai'} {as_of}: data "
+                f"{'masih ' * (how == 'stays')}dibaca per hari itu (pembayaran sampai hari itu dihitung)")
     return (f"`param.{name}` is {value}, a month the rule file ties to its data date, but as_of {how} {as_of}: "
             f"the data are {'still ' * (how == 'stays')}read as at that day (payments made by then count)")
 
 
-def unread_values(edition: Window, days: list[date]) -> dict[date, str]:
+def unread_values(edition: Window, days: list[date], lang: str = "en") -> dict[date, str]:
     """The dates of a parameter's dated values (``days``, sorted) whose value is never read inside
-    the edition's window, each with why: dated after the edition ends, or replaced before it starts."""
+    the edition's window, each with why (in English or, ``id``, Bahasa Indonesia): dated after the
+    edition ends, or replaced before it starts."""
     start, end = _open(edition)
     at_start = max((d for d in days if d <= start), default=None)
     out = {}
     for j, d in enumerate(days):
         if d > end:
-            out[d] = f"the edition ends on {edition.until}"
+            out[d] = f"edisi berakhir pada {edition.until}" if lang == "id" else f"the edition ends on {edition.until}"
         elif edition.from_ and d < edition.from_ and d != at_start:
-            out[d] = f"it is replaced on {days[j + 1]}, before the edition starts on {edition.from_}"
+            out[d] = f"nilai itu diganti pada {days[j + 1]}, sebelum edisi mulai berlaku pada {edition.from_}" \
+                if lang == "id" else f"it is replaced on {days[j + 1]}, before the edition starts on {edition.from_}"
     return out
 
 

@@ -51,8 +51,12 @@ class Override:
         """The option as typed (``--set wage_ceiling=4000000``, ``--against wage_ceiling=3800000``)."""
         return f"--{self.flag or self.kind} {self.assignment}"
 
-    def adding(self, assignment: str) -> str:
-        """How to give ``assignment`` (``as_of=2022-06-30``) beside this override."""
+    def adding(self, assignment: str, lang: str = "en") -> str:
+        """How to give ``assignment`` (``as_of=2022-06-30``) beside this override, in English or (``id``)
+        Bahasa Indonesia."""
+        if lang == "id":
+            return f"tambahkan `,{assignment}` pada --{self.flag}" if self.flag else \
+                f"tambahkan --{self.kind} {assignment}"
         return f"add `,{assignment}` to --{self.flag}" if self.flag else f"add --{self.kind} {assignment}"
 
 

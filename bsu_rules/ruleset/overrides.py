@@ -176,9 +176,10 @@ def apply_overrides(ruleset: RuleSet, overrides: list[Override], base_dir: Path 
     tables = dict(ruleset.tables)
     as_of = ruleset.model.as_of
     canonical: list[dict[str, Any]] = []
-    unchanged: list[str] = []  # what gives the rule file's own value: warned, as it changes nothing
+    unchanged: list[tuple[str, str]] = []  # what gives the rule file's own value (English, Indonesian): warned,
+    # as it changes nothing
     reading: dict[str, tuple[Override, str]] = {}  # a table's ``unlisted``, by table
-    kept: list[str] = []  # a table replaced by its own rows whose ``unlisted`` changes: warned too
+    kept: list[Warned] = []  # a table replaced by its own rows whose ``unlisted`` changes: warned too
     for o in overrides:
         where = o.option
         if o.kind == "table":
@@ -188,12 +189,16 @@ def apply_overrides(ruleset: RuleSet, overrides: list[Override], base_dir: Path 
                 canonical.append({"table": o.name, "sha256": table.sha256})
                 if _same_rows(ruleset.tables[o.name], table) and o.name in reading:  # sets come first (``_in_order``)
                     reads_as = reading[o.name]
-                    kept.append(f"{where}: the file holds the rows the rule file's table holds; only "
-                                f"{reads_as[0].option} changes, and every key the file does not list is read as "
-                                f"{reads_as[1]}")
+                    kept.append(Warned(f"{where}: the file holds the rows the rule file's table holds; only "
+                                       f"{reads_as[0].option} changes, and every key the file does not list is read "
+                                       f"as {reads_as[1]}", "no-change",
+                                       f"{where}: berkas itu memuat baris yang sama dengan tabel berkas aturan; hanya "
+                                       f"{reads_as[0].option} yang berubah, dan setiap kode yang tidak dimuat berkas "
+                                       f"itu dibaca sebagai {reads_as[1]}"))
                 else:
-                    unchanged += [f"{where}: the file holds the rows the rule file's table holds"] * _same_rows(
-                        ruleset.tables[o.name], table)
+                    unchanged += [(f"{where}: the file holds the rows the rule file's table holds",
+                                   f"{where}: berkas itu memuat baris yang sama dengan tabel berkas aturan")] * \
+                        _same_rows(ruleset.tables[o.name], table)
             continue
         if o.name.startswith("table."):  # what a key the table does not list means in this run
             unlisted = _unlisted(ruleset, o, problems)
@@ -228,7 +233,8 @@ def apply_overrides(ruleset: RuleSet, overrides: list[Override], base_dir: Path 
                 continue
             as_of = value
             canonical.append({"set": "as_of", "value": value.isoformat()})
-            unchanged += [f"{where}: the rule file already has this as_of"] * (value == ruleset.model.as_of)
+            unchanged += [(f"{where}: the rule file already has this as_of",
+                           f"{where}: berkas aturan sudah memakai as_of ini")] * (value == ruleset.model.as_of)
             continue
         if o.name not in params:
             names = ["as_of", *params, *(f"benefit.{k}" for k in BENEFIT_KEYS)]
@@ -240,18 +246,22 @@ def apply_overrides(ruleset: RuleSet, overrides: list[Override], base_dir: Path 
         if new is not None:
             params[o.name] = new
             canonical.append({"set": o.name, "since": o.since and o.since.isoformat(), "value": _jsonable(value)})
-            unchanged += [f"{where}: the rule file already has this value"] * _has_already(ruleset, o, value)
+            unchanged += [(f"{where}: the rule file already has this value",
+                           f"{where}: berkas aturan sudah memakai nilai ini")] * _has_already(ruleset, o, value)
     for name, (o, unlisted) in reading.items():  # on the table the run reads: the rule file's, or its replacement
         tables[name] = replace(tables[name], ref=tables[name].ref.model_copy(update={"unlisted": unlisted}))
-        unchanged += [f"{o.option}: the rule file's table already reads so"] * (
+        unchanged += [(f"{o.option}: the rule file's table already reads so",
+                       f"{o.option}: tabel berkas aturan sudah dibaca demikian")] * (
             ruleset.tables[name].ref.unlisted == unlisted)
     model_changes: dict[str, Any] = {"parameters": params, "as_of": as_of}
     if benefit:
         new_benefit = checked_benefit(ruleset.model.benefit, benefit, problems)
         if new_benefit is not None:
             model_changes["benefit"] = new_benefit
-            unchanged += [f"{', '.join(o.option for o, _ in benefit.values())}: the rule file's benefit is already "
-                          "this"] * (new_benefit == ruleset.model.benefit)
+            given = ", ".join(o.option for o, _ in benefit.values())
+            unchanged += [(f"{given}: the rule file's benefit is already this",
+                           f"{given}: bantuan pada berkas aturan sudah sebesar ini")] * (
+                new_benefit == ruleset.model.benefit)
     if problems:
         raise RuleSetError(problems)
     model = ruleset.model.model_copy(update=model_changes)
@@ -260,8 +270,8 @@ def apply_overrides(ruleset: RuleSet, overrides: list[Override], base_dir: Path 
                                        ensure_ascii=False, separators=(",", ":")).encode("utf-8")).hexdigest()
     same = {f.name: getattr(ruleset, f.name) for f in fields(RuleSet) if f.name != "_plans"}
     model, rules = _retitled(ruleset, model, overrides)
-    warnings = tuple(Warned(f"{u}; nothing changes", "no-change") for u in unchanged) + \
-        tuple(Warned(k, "no-change") for k in kept) + _data_date(ruleset, model, overrides) + \
+    warnings = tuple(Warned(f"{en}; nothing changes", "no-change", f"{id_}; tidak ada yang berubah")
+                     for en, id_ in unchanged) + tuple(kept) + _data_date(ruleset, model, overrides) + \
         _unread(model, overrides) + _below_partial_table(ruleset, model, overrides, tables)
     reform = Reform(**(same | {"model": model, "sha256": digest, "tables": tables, "rules": rules}), base=ruleset,
                     overrides=tuple(canonical), warnings=warnings, given=tuple(overrides))
@@ -385,12 +395,19 @@ def _data_date(base: RuleSet, model: RuleFile, overrides: list[Override]) -> tup
         end = f"as_of={month_end(str(value))}"
         month = month_of(model.as_of)
         if name in given and (name, day) not in before:
-            out.append(Warned(f"{given[name].option}: {data_date_text(name, value, model.as_of)}; to read them as "
-                              f"at the new month, {given[name].adding(end)}", "data-date"))
+            o = given[name]
+            out.append(Warned(f"{o.option}: {data_date_text(name, value, model.as_of)}; to read them as at the new "
+                              f"month, {o.adding(end)}", "data-date",
+                              f"{o.option}: {data_date_text(name, value, model.as_of, lang='id')}; untuk membacanya "
+                              f"per bulan yang baru, {o.adding(end, 'id')}"))
         elif "as_of" in given and name not in given:
-            also = "" if month == str(value) else f", or {given['as_of'].adding(f'{name}={month}')}"
-            out.append(Warned(f"{given['as_of'].option}: {data_date_text(name, value, model.as_of, 'is set to')}; "
-                              f"to read them as at the end of {value}, give {end} instead{also}", "data-date"))
+            o = given["as_of"]
+            also = ("", "") if month == str(value) else (f", or {o.adding(f'{name}={month}')}",
+                                                         f", atau {o.adding(f'{name}={month}', 'id')}")
+            out.append(Warned(f"{o.option}: {data_date_text(name, value, model.as_of, 'is set to')}; to read them as "
+                              f"at the end of {value}, give {end} instead{also[0]}", "data-date",
+                              f"{o.option}: {data_date_text(name, value, model.as_of, 'is set to', 'id')}; untuk "
+                              f"membacanya per akhir bulan {value}, berikan {end} sebagai gantinya{also[1]}"))
     return tuple(out)
 
 
@@ -437,10 +454,13 @@ def _number(value: object) -> TypeGuard[int | Decimal]:
 def _as_of_later(ruleset: RuleSet, on: date, on_option: str) -> tuple[Warned, ...]:
     """An ``as_of`` given after the decision date ``on``: the data would be read as at a day to come."""
     as_of = ruleset.model.as_of
-    later = f", or {on_option} {as_of}" if ruleset.model.in_force.contains(as_of) else ""  # never a date refused
+    inside = ruleset.model.in_force.contains(as_of)  # never suggests a date the command refuses
     return tuple(Warned(f"{o.option} is after the decision date {on}: the data are read as at a day after the "
-                        f"decision (payments not yet made on {on} count); give an as_of on or before {on}{later}",
-                        "data-date")
+                        f"decision (payments not yet made on {on} count); give an as_of on or before {on}"
+                        f"{f', or {on_option} {as_of}' * inside}", "data-date",
+                        f"{o.option} jatuh sesudah tanggal keputusan {on}: data dibaca per hari sesudah keputusan "
+                        f"(pembayaran yang belum dilakukan pada {on} ikut dihitung); berikan as_of pada atau sebelum "
+                        f"{on}{f', atau {on_option} {as_of}' * inside}")
                  for o in getattr(ruleset, "given", ()) if o.name == "as_of" and as_of > on)
 
 
@@ -455,11 +475,16 @@ def _unread(model: RuleFile, overrides: list[Override]) -> tuple[Warned, ...]:
         if o.kind == "set" and o.since is not None and param is not None and param.values is not None:
             why = unread_values(model.in_force, sorted(param.values)).get(o.since)
             if why:
-                out.append(Warned(f"{o.option}: the value dated {o.since} is never read: {why}", "unread"))
+                out.append(Warned(f"{o.option}: the value dated {o.since} is never read: {why}", "unread",
+                                  f"{o.option}: nilai bertanggal {o.since} tidak pernah dibaca: "
+                                  f"{unread_values(model.in_force, sorted(param.values), 'id')[o.since]}"))
             elif start is not None and o.since < start:
                 out.append(Warned(f"{o.option}: dated {o.since}, before the edition starts on {start}: it is read "
                                   "from the edition's first day, as a value without a date would be; if another "
-                                  "date was meant, give it", "early"))
+                                  "date was meant, give it", "early",
+                                  f"{o.option}: bertanggal {o.since}, sebelum edisi mulai berlaku pada {start}: nilai "
+                                  "itu dibaca sejak hari pertama edisi, seperti nilai tanpa tanggal; jika yang "
+                                  "dimaksud tanggal lain, berikan tanggal itu"))
     return tuple(out)
 
 
@@ -474,7 +499,9 @@ def unread_on(ruleset: RuleSet, on: date, on_option: str = "--on") -> tuple[Warn
     """A dated override inside the edition that takes effect after the decision date ``on``: this run
     never reads it (``on_option``: the option that gives the date); an as_of given after ``on``."""
     return tuple(Warned(f"{o.option} takes effect after the decision date {on} and is not read in this run; give "
-                        f"{on_option} {o.since} to read it", "unread") for o in getattr(ruleset, "given", ())
+                        f"{on_option} {o.since} to read it", "unread",
+                        f"{o.option} berlaku sesudah tanggal keputusan {on} dan tidak dibaca dalam perhitungan ini; "
+                        f"berikan {on_option} {o.since} untuk membacanya") for o in getattr(ruleset, "given", ())
                  if o.since is not None and o.since > on and ruleset.model.in_force.contains(o.since)) + \
         _as_of_later(ruleset, on, on_option)
 
