@@ -529,6 +529,17 @@ def test_a_broken_table_file_is_reported_where_it_is_broken(rules_copy: Path, ol
     assert found.code == "table" and says in found.message, str(found)
 
 
+def test_an_amount_with_decimals_under_a_swapped_header_is_not_taken_for_a_nik(rules_copy: Path) -> None:
+    """Makassar's 3880136.865 (ten digits with its decimals) lands in `bound` when the header swaps `amount`
+    and `bound`: the swap is the one mistake told, not a personal number in that row."""
+    table = rules_copy / "tables" / "minimum-wage-2025.csv"
+    text = table.read_text("utf-8")
+    assert ",3880136.865," in text
+    table.write_text(text.replace("amount,bound,", "bound,amount,", 1), "utf-8")
+    (found,) = bsu_rules.check_file(rules_copy / "bsu-2025.yaml")[1]
+    assert "does the header name the columns in the order the rows hold them?" in found.message, str(found)
+
+
 @pytest.mark.parametrize(("old", "new", "suggestion"), [
     ("    key: area_code\n", "    key: area_cod\n", "area_code"),  # letters dropped
     ("    key: area_code\n", "    key: area_cdoe\n", "area_code"),  # the header's is one of a code and name pair

@@ -261,9 +261,11 @@ class _Rows:
 
     def _personal(self, column: str, text: str) -> bool:
         """Whether a cell holds a NIK- or account-like number: ten digits or more anywhere (a key, a name, a
-        source), but in the value column only a number that carries a NIK's 16 digits (``nik_shaped``: an
-        amount may be long)."""
-        if column != self.ref.value or not _NUMBER.match(text.strip()):
+        source), but in the value column, or written with decimals in any (an amount in the wrong column:
+        Makassar's 3880136.865 under a header that swaps two columns), only a number that carries a NIK's
+        16 digits (``nik_shaped``: an amount may be long)."""
+        number = _NUMBER.match(text.strip())
+        if number is None or (column != self.ref.value and number.group(1) is None):
             return holds_identifier(text)
         return nik_shaped(text)
 
