@@ -218,15 +218,20 @@ def test_a_ceiling_lowered_below_the_rows_a_partial_table_lists_is_warned(rs2022
     assert not reform_of(rs2022, ["max_arrears_months=0"], []).warnings  # type: ignore[attr-defined]
 
 
-def test_a_criterion_that_reads_what_a_reform_changed_says_so_in_its_title(rs2022: RuleSet) -> None:
+def test_a_criterion_that_reads_what_a_reform_changed_says_so_in_its_title(rs2022: RuleSet, tmp_path: Path) -> None:
     reform = reform_of(rs2022, ["wage_ceiling=4000000", "max_arrears_months=0"], [])
     titles = {c.rule.id: c.rule.title for c in reform.rules}
-    assert titles["wage-ceiling"].en.endswith("(reform: set wage_ceiling=4000000)")  # type: ignore[union-attr]
+    assert titles["wage-ceiling"].en.endswith("(what-if: set wage_ceiling=4000000)")  # type: ignore[union-attr]
     assert titles["wage-ceiling"].id.endswith("(simulasi: set wage_ceiling=4000000)")  # type: ignore[union-attr]
-    assert titles["arrears"].en.endswith("(reform: set max_arrears_months=0)")  # type: ignore[union-attr]
+    assert titles["arrears"].en.endswith("(what-if: set max_arrears_months=0)")  # type: ignore[union-attr]
     assert titles["citizen"] == next(c.rule.title for c in rs2022.rules if c.rule.id == "citizen")
     assert [r.title for r in reform.model.rules] == list(titles.values())
-    assert "(reform:" not in str(next(c.rule.title for c in rs2022.rules if c.rule.id == "arrears"))
+    assert "(what-if:" not in str(next(c.rule.title for c in rs2022.rules if c.rule.id == "arrears"))
+    table = tmp_path / "mw.csv"  # a replaced table is named, not its file: a page is printed
+    table.write_text("area_code,amount,bound\n3204,3241929.67,exact\n", "utf-8")
+    replaced = {c.rule.id: c.rule.title for c in reform_of(rs2022, [], [f"minimum_wage={table}"]).rules}
+    assert replaced["wage-ceiling"].id.endswith("(simulasi: table minimum_wage)")  # type: ignore[union-attr]
+    assert str(tmp_path) not in str(replaced["wage-ceiling"])
 
 
 def test_a_figure_a_title_quotes_is_the_reforms_where_it_holds_one_in_its_place(rs2022: RuleSet) -> None:
@@ -235,7 +240,7 @@ def test_a_figure_a_title_quotes_is_the_reforms_where_it_holds_one_in_its_place(
     assert titles["wage-ceiling"].id.startswith("Upah paling banyak Rp4.000.000 atau")  # type: ignore[union-attr]
     assert titles["wage-ceiling"].en.startswith("Wage at most Rp4.000.000 or")  # type: ignore[union-attr]
     registered = titles["registered-by-cutoff"]
-    assert registered.en.startswith("Registered as a participant by 30 June 2022 (reform")  # type: ignore[union-attr]
+    assert registered.en.startswith("Registered as a participant by 30 June 2022 (what-if")  # type: ignore[union-attr]
     assert registered.id.startswith("Terdaftar sebagai peserta paling lambat 30 Juni 2022 (simulasi")  # type: ignore[union-attr]
     assert titles["contribution-billed"].en.startswith("Contribution billed for June 2022 (")  # type: ignore[union-attr]
     counted = {c.rule.id: c.rule.title for c in reform_of(rs2022, ["max_arrears_months=1"], []).rules}

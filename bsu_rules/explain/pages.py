@@ -52,6 +52,7 @@ _W: dict[str, dict[str, str]] = {
         "flags": "Perlu diperiksa", "reasons": "Alasan", "criteria": "Kriteria", "legend": "Keterangan",
         "notes": "Dasar hukum", "notes_policy": "Dasar hukum dan sumber kebijakan",
         "all_met": "Semua syarat terpenuhi.", "next": "Langkah selanjutnya",
+        "then": "Jika data itu dibetulkan, keputusan juga memerlukan langkah ini: {}",
         "once": "dibayarkan sekaligus", "split": "dibayarkan dalam {n} tahap, masing-masing {each}",
         "parts": "dibayarkan dalam {n} tahap: {list}", "monthly": "{rp} per bulan selama {months}",
         "no_channel": "belum dapat ditentukan karena data {} tidak tercatat", "bank_read": "; bank yang tercatat: “{}”",
@@ -92,6 +93,7 @@ _W: dict[str, dict[str, str]] = {
         "flags": "Needs review", "reasons": "Reasons", "criteria": "Criteria", "legend": "Key",
         "notes": "Legal basis", "notes_policy": "Legal basis and policy sources",
         "all_met": "Every requirement is met.", "next": "What to do next",
+        "then": "If the record is corrected, the decision also needs this: {}",
         "once": "paid in a single payment", "split": "paid in {n} instalments of {each}",
         "parts": "paid in {n} instalments: {list}", "monthly": "{rp} a month for {months}",
         "no_channel": "cannot be decided yet because there is no record of the {}",
@@ -303,7 +305,9 @@ class _Context:
         eligible one's payment channel, or an ineligible one failed only for fields left empty) waits
         for, in the glossary's words, each said once; for an ineligible one failed for a value on
         record, the glossary's step for a failed criterion (``rules.valid-nik``: a mistyped NIK is
-        corrected at a branch office), where it has one."""
+        corrected at a branch office), where it has one, and then those of the inputs its undecided
+        criteria wait for: a correction that leaves one unknown does not make the member eligible, and
+        the worker hears both at once, not one a call."""
         d = self.d
         if d.outcome.value == "undetermined":
             wanted = [n.input for n in needed(d, self.rs)]
@@ -312,9 +316,16 @@ class _Context:
         elif d.outcome.value == "ineligible":
             failed = [f"rules.{r.id}" for r in d.rules if r.outcome is RuleResult.FAIL]
             correctable = all(self.g.step(i, self.lang) is not None for i in failed)
-            wanted = self.left_empty() or (failed if correctable else [])  # a correction that alone cannot help: none
+            wanted = self.left_empty()
+            if not wanted and correctable:  # else no correction helps
+                then = self.w["then"]  # what is still missing matters only once the record is corrected
+                return self._said(failed) + [then.format(s[:1].lower() + s[1:]) for s in self._said(self.waiting())]
         else:
             return []
+        return self._said(wanted)
+
+    def _said(self, wanted: list[str]) -> list[str]:
+        """The step of each input, in the words of the function that reads it where it has them, each once."""
         own = self.found_nothing()
         steps: list[str | None] = []
         for i in wanted:
@@ -332,9 +343,12 @@ class _Context:
                  for r in deciding if r.outcome is RuleResult.FAIL]
         if not empty or not all(empty):
             return []
-        undecided = [r for r in deciding if r.outcome is RuleResult.UNKNOWN]
-        waiting = [i for r in undecided for m in r.missing for i in inputs(m, self.rs)]
-        return [k for keys in empty for k in keys] + waiting
+        return [k for keys in empty for k in keys] + self.waiting()
+
+    def waiting(self) -> list[str]:
+        """The inputs the undecided deciding criteria wait for."""
+        return [i for r in self.d.rules if r.kind in ("require", "exclude") and r.outcome is RuleResult.UNKNOWN
+                for m in r.missing for i in inputs(m, self.rs)]
 
     def found_nothing(self) -> dict[str, list[str]]:
         """The steps in the words of the function that reads an input, by that input: for a fact unknown

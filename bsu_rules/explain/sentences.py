@@ -40,7 +40,7 @@ _UNLISTED_AREA = {"id": "{1} yang tersedia belum lengkap dan tidak mencantumkan 
                   "en": "the available {1} is incomplete and does not list {0}"}
 _BOUND = {"id": "besaran untuk {} pada {} belum diketahui pasti; yang diketahui hanya paling sedikit {}",
           "en": "the figure for {} in the {} is not known exactly, only that it is at least {}"}
-_ROW_UNSET = {"id": "besaran pasti untuk {} pada {} belum dipastikan di data program",
+_ROW_UNSET = {"id": "besaran untuk {} pada {} dalam data program belum pasti",
               "en": "the exact figure for {} in the {} is not yet confirmed in the programme's data"}
 _DEPENDS = {"id": " Hasilnya bergantung pada besaran itu.", "en": " The result depends on that figure."}
 _SO_FAR = {"id": " Yang sudah diketahui: {}.", "en": " Known so far: {}."}
@@ -232,7 +232,9 @@ def _only_rows(missing: list[str]) -> tuple[str, str] | None:
 def _so_far(known: Iterable[tuple[str, Any]], lang: str, g: Glossary, places: Places) -> str:
     """The facts a criterion read that are known, as a sentence ("" if none); a lower bound the same as one
     said before it ("the highest wage ceiling that can apply is at least Rp3.800.000" after "the wage ceiling
-    that applies is at least Rp3.800.000") tells nothing more and is left out."""
+    that applies is at least Rp3.800.000"), or a figure not above one ("the lowest wage ceiling in the
+    province is Rp3.500.000": a floor under a ceiling already known to be higher), tells nothing more and
+    is left out."""
     said, bounds = [], []
     for label, value in known:
         if not label.startswith("fact."):
@@ -241,9 +243,22 @@ def _so_far(known: Iterable[tuple[str, Any]], lang: str, g: Glossary, places: Pl
             if (at_least := value.value if isinstance(value, AtLeast) else value["at_least"]) in bounds:
                 continue
             bounds.append(at_least)
+        elif (number := _number(value)) is not None and not isinstance(value, str) and any(
+                number <= floor for b in bounds if (floor := _number(b)) is not None):
+            continue
         shown = format_as(value, None, lang, None, label, g, places)
         said.append(_SO_FAR_ITEM[lang].format(g.label(label, lang), shown))
     return _SO_FAR[lang].format(join(said, lang)) if said else ""
+
+
+def _number(value: Any) -> int | Decimal | None:
+    """A bound's figure as a number (a stored trace writes a decimal as text)."""
+    if isinstance(value, int | Decimal) and not isinstance(value, bool):
+        return value
+    try:
+        return Decimal(value) if isinstance(value, str) else None
+    except ArithmeticError:
+        return None
 
 
 def row_unset(missing: list[str], known: Iterable[tuple[str, Any]], lang: str, glossary: Glossary,

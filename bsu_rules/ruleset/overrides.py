@@ -329,13 +329,14 @@ def _retitled(base: RuleSet, model: RuleFile, overrides: list[Override]) -> tupl
     rules, retitled = [], {}
     for checked in base.rules:
         read = sorted(base.names_read(checked.tree) & names.keys())
-        changed = [f"{o.kind} {o.assignment}" for n in read for o in names[n]]
+        changed = [f"table {o.name}" if o.kind == "table" else f"set {o.assignment}"  # a table by its name: a page
+                   for n in read for o in names[n]]  # is printed, and the file's path is the analyst's
         title = checked.rule.title
         if changed and title is not None:
             said = ", ".join(changed)
             changes = _changes(base.model, model, base.names_read(checked.tree))
             shown = Text.model_construct(id=f"{restated(title.id, 'id', changes)} (simulasi: {said})",
-                                         en=f"{restated(title.en, 'en', changes)} (reform: {said})")
+                                         en=f"{restated(title.en, 'en', changes)} (what-if: {said})")
             rule = checked.rule.model_copy(update={"title": shown})  # the options as given: not the file's text
             retitled[checked.rule.id] = rule
             checked = replace(checked, rule=rule)
