@@ -198,11 +198,12 @@ class BsuRulesError(Exception):
         return [Diagnostic("", 0, 0, self.code, str(self))]
 
 
-def worded(problems: Sequence[tuple[str, str]]) -> str:
+def worded(problems: Sequence[tuple[str, str]], beyond: int = 0) -> str:
     """Problems as one message, ``path: problem; ...``: the first ``InputError.MAX_PROBLEMS``, then
-    ``and N more problems`` (the wording of every reject, whichever entry point writes it)."""
+    ``and N more problems`` (the wording of every reject, whichever entry point writes it), ``beyond``:
+    problems found after those given, counted but never worded."""
     limit = InputError.MAX_PROBLEMS
-    more = len(problems) - limit
+    more = len(problems) + beyond - limit
     return "; ".join(f"{path}: {message}" for path, message in problems[:limit]) \
         + (f"; and {more} more problems" if more > 0 else "")
 
@@ -217,9 +218,12 @@ class InputError(BsuRulesError, ValueError):
     """Problems one error lists; ``more`` counts the rest (a record of 60 000 unknown keys gets a
     message of 50 and ``and 59950 more problems``, not a megabyte)."""
 
-    def __init__(self, problems: list[tuple[str, str]]) -> None:
-        self.problems, self.more = problems[:self.MAX_PROBLEMS], max(0, len(problems) - self.MAX_PROBLEMS)
-        super().__init__(worded(problems))
+    def __init__(self, problems: list[tuple[str, str]], beyond: int = 0) -> None:
+        """``beyond``: problems found after ``problems``, counted in ``more`` but not worded (a record of
+        500 000 bad entries is told in the time its first few take)."""
+        self.problems = problems[:self.MAX_PROBLEMS]
+        self.more = max(0, len(problems) + beyond - self.MAX_PROBLEMS)
+        super().__init__(worded(problems, beyond))
 
     @property
     def diagnostics(self) -> list[Diagnostic]:

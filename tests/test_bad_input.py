@@ -21,6 +21,7 @@ import pytest
 from bsu_rules import InputError, RuleSet
 from bsu_rules import evaluate as decide
 from bsu_rules.cli import main
+from bsu_rules.members import parse_record
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES_FILE = str(ROOT / "examples" / "members.jsonl")
@@ -359,6 +360,18 @@ def test_batch_lists_fifty_problems_of_a_record_and_counts_the_rest(tmp_path: Pa
     assert [r["message"].count(": ") for r in rejects] == [50, 50]
     assert rejects[0]["message"].endswith("k49: unknown field; and 59950 more problems")
     assert rejects[1]["message"].endswith("; and 29950 more problems") and len(rejects[1]["message"]) < 8000
+
+
+def test_a_record_of_thousands_of_bad_entries_lists_fifty_and_counts_every_other() -> None:
+    """Past the problems a message can show, the rest are counted, not worded one by one: the count is
+    that of every problem, and a lone surrogate deep in a long list is still found where it is."""
+    with pytest.raises(InputError) as caught:
+        parse_record({**GOOD, "wages": [0] * 3_000})
+    assert str(caught.value).endswith("wages[49]: expected an object, got an integer; and 2950 more problems")
+    assert caught.value.more == 2_950 and len(caught.value.problems) == 50
+    with pytest.raises(InputError) as caught:
+        parse_record({**GOOD, "wages": [0] * 2_000 + [{"period": "2022-07\ud800", "amount": 1}]})
+    assert [p for p, _ in caught.value.problems] == ["wages[2000].period"]
 
 
 SLIPS = [("3.20412570894E+15", "nik: looks like a number a spreadsheet rewrote in scientific notation (with E+): "

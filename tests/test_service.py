@@ -123,7 +123,7 @@ def test_requests_decide_in_turn_and_one_kept_waiting_past_the_limit_is_told_bus
     from bsu_rules.service import Limits, create_app
 
     record = json.loads(EXAMPLES.read_text("utf-8").splitlines()[0])
-    heavy = {**record, "wages": [{"period": "x", "amount": "y"}] * 12_000}  # checking it holds the turn a while
+    heavy = {**record, "wages": [{"period": "x", "amount": "y"}] * 30_000}  # checking it holds the turn a while
     app = create_app([load_ruleset("bsu-2022")], limits=Limits(max_seconds=0.3))
 
     async def both() -> list[httpx.Response]:
@@ -1151,9 +1151,10 @@ def test_one_record_over_the_time_limit_is_refused() -> None:
     member["wages"] = [{"period": m, "amount": 3400000} for m in months]
     member["contributions"] = [{"period": m, "amount": 100, "paid_on": "1900-01-01"} for m in months]
     with serving("bsu-2022", "--time-limit", "0.001", "--max-body", str(4 << 20)) as client:
-        refused = assert_error(client.post("/v1/decisions", params={"ruleset": "bsu-2022", "hints": "true"},
-                                           content=json.dumps(member)), 408, "time-limit")
-        assert "histories" in refused["message"]
+        answer = client.post("/v1/decisions", params={"ruleset": "bsu-2022", "hints": "true"},
+                             content=json.dumps(member))
+        refused = assert_error(answer, 408, "time-limit")
+        assert "histories" in refused["message"] and answer.headers["connection"] == "close"  # as every 408
 
 
 def test_a_body_that_never_arrives_is_answered_408_within_the_time_limit() -> None:

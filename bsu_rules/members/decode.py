@@ -108,8 +108,29 @@ def _bounded(value: Any, data: bytes | str) -> Any:
 def lone_surrogate(value: Any) -> str | None:
     """Where a decoded record first holds text that cannot be written as UTF-8 (``name``,
     ``wages[0].period``; ``(record)`` for a key that cannot, or a record that is no object), or None."""
-    where = lone_surrogates(value)[1]
-    return None if not where else where[0] if isinstance(value, dict) and where[0] else "(record)"
+    where = _first_lone(value, "")
+    return None if where is None else where if isinstance(value, dict) and where else "(record)"
+
+
+def _first_lone(value: Any, path: str) -> str | None:
+    """Where ``lone_surrogates`` finds its first text, found without copying the value (a list of half a
+    million numbers is looked through, not rebuilt)."""
+    if isinstance(value, str):
+        return None if _utf8(value) else path
+    if isinstance(value, list):
+        for i, item in enumerate(value):
+            if isinstance(item, _TEXT_OR_NESTS) and (at := _first_lone(item, f"{path}[{i}]")) is not None:
+                return at
+    elif isinstance(value, dict):
+        if not all(_utf8(key) for key in value if isinstance(key, str)):
+            return path
+        for key, item in value.items():
+            if isinstance(item, _TEXT_OR_NESTS) and (at := _first_lone(item, key_path(path, str(key)))) is not None:
+                return at
+    return None
+
+
+_TEXT_OR_NESTS = (str, dict, list)
 
 
 def lone_surrogates(value: Any, path: str = "") -> tuple[Any, list[str]]:

@@ -213,8 +213,8 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None,
         decided: list[tuple[Decision, Member, str]] = []
         for number, record in enumerate(items, 1):
             if number > 1 and time.monotonic() > deadline:
-                raise ServiceError(408, Code.TIME_LIMIT, f"deciding took longer than {limits.max_seconds:g} s "
-                                   f"(stopped at record {number}): send fewer records per request")
+                raise _too_long(f"deciding took longer than {limits.max_seconds:g} s (stopped at record {number}): "
+                                "send fewer records per request")
             try:
                 if isinstance(record, BadRecord):
                     raise record.error()
@@ -229,11 +229,11 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None,
             out.append((decision, text if page is None else _utf8(page(decision))))
             decided.append((decision, member, text))
         if time.monotonic() > deadline:  # the last record, or the only one, counts too
-            raise ServiceError(408, Code.TIME_LIMIT, f"deciding took longer than {limits.max_seconds:g} s: "
-                               + ("send fewer records per request" if len(items) > 1 else
-                                  "the record has too many problems to check within the limit"
-                                  if isinstance(out[-1][0], Rejected) else
-                                  "the record's histories are too long to decide within the limit"))
+            raise _too_long(f"deciding took longer than {limits.max_seconds:g} s: "
+                            + ("send fewer records per request" if len(items) > 1 else
+                               "the record has too many problems to check within the limit"
+                               if isinstance(out[-1][0], Rejected) else
+                               "the record's histories are too long to decide within the limit"))
         if log is not None:
             with log_lock:  # all of the request's decisions are written and synced, or none is
                 try:
@@ -270,7 +270,8 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None,
             decision, text = out[0]
             return Response(text, status_code=422 if isinstance(decision, Rejected) else 200,
                             media_type="application/json")
-        if wants_ndjson(request.headers.get("accept", "")):  # exactly what evaluate prints, error lines included
+        if wants_ndjson(", ".join(request.headers.getlist("accept"))):  # two Accept lines are one list; NDJSON: exactly
+            # what evaluate prints, error lines included
             return Response("".join((d.error.line(d.number) if isinstance(d, Rejected) else text) + "\n"
                                     for d, text in out), media_type=NDJSON)
         return Response("[" + ",".join(text for _, text in out) + "]", media_type="application/json")
@@ -390,3 +391,10 @@ def _utf8(text: str) -> str:
     """``text``, once it is known to be writable as UTF-8 (UnicodeEncodeError otherwise)."""
     text.encode("utf-8")
     return text
+
+
+def _too_long(message: str) -> ServiceError:
+    """A 408 for a request that took too long to decide, closing its connection as every 408 does."""
+    error = ServiceError(408, Code.TIME_LIMIT, message)
+    error.headers["Connection"] = "close"
+    return error
