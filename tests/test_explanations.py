@@ -1686,12 +1686,12 @@ def test_a_province_without_its_regency_waits_for_the_regency_not_for_a_bound_ro
 
 
 @pytest.mark.parametrize(("lang", "said"), [
-    ("en", "Priority: not given priority (Priority for those without Kartu Prakerja, PKH, or BPUM), as the record "
-           "shows: recorded as receiving the pre-employment card (Kartu Prakerja), the Family Hope Programme (PKH), "
-           "or presidential aid for micro enterprises (BPUM) in 2022. Those given priority are paid first. [2]"),
-    ("id", "Prioritas: tidak diutamakan (Diutamakan yang belum menerima Kartu Prakerja, PKH, atau BPUM), karena data "
-           "peserta: tercatat menerima Kartu Prakerja, Program Keluarga Harapan (PKH), atau Banpres Produktif Usaha "
-           "Mikro (BPUM) pada tahun 2022. Peserta yang diutamakan dibayar lebih dahulu. [2]")])
+    ("en", "Priority: not given priority, since the participant is recorded as receiving the pre-employment card "
+           "(Kartu Prakerja), the Family Hope Programme (PKH), or presidential aid for micro enterprises (BPUM) in "
+           "2022. Priority for those without Kartu Prakerja, PKH, or BPUM; those given priority are paid first. [2]"),
+    ("id", "Prioritas: tidak diutamakan, karena peserta tercatat menerima Kartu Prakerja, Program Keluarga Harapan "
+           "(PKH), atau Banpres Produktif Usaha Mikro (BPUM) pada tahun 2022. Diutamakan yang belum menerima Kartu "
+           "Prakerja, PKH, atau BPUM, dan peserta yang diutamakan dibayar lebih dahulu. [2]")])
 def test_a_worker_given_no_priority_hears_that_others_are_paid_first(lang: str, said: str) -> None:
     """Pasal 5 10/2022 puts those without other aid first: an eligible PKH recipient is told so, not only
     "every requirement is met" and an amount, which promised a payment the order may not reach."""
@@ -1715,9 +1715,9 @@ def test_a_priority_resting_on_an_interpretation_says_so_to_the_worker() -> None
     decision = evaluate(rs, member, on="2021-11-10")
     assert decision.outcome.value == "eligible", decision.outcome
     (line,) = [line for line in render_text(decision, rs, "en").splitlines() if line.startswith("Priority: ")]
-    assert line.startswith("Priority: not given priority (Priority for the hardest-hit sectors), as the record shows: "
-                           "employer's business sector: education. Those given priority are paid first. This is an "
-                           "interpretation of the provision cited, not its wording. [")
+    assert line.startswith("Priority: not given priority, since the employer's business sector on record is "
+                           "education. Priority for the hardest-hit sectors; those given priority are paid first. "
+                           "This is an interpretation of the provision cited, not its wording. [")
 
 
 def test_a_priority_that_cannot_be_decided_is_said_with_what_the_record_lacks() -> None:
@@ -1732,11 +1732,11 @@ def test_a_priority_that_cannot_be_decided_is_said_with_what_the_record_lacks() 
     assert decision.outcome.value == "eligible" and decision.rule("priority-sector").outcome.value == "unknown"
     said = {lang: [line for line in render_text(decision, rs, lang).splitlines() if line.startswith("Prior")]
             for lang in ("en", "id")}
-    assert said["en"][0].startswith("Priority: not yet known whether given priority (Priority for the hardest-hit "
-                                    "sectors), as there is no record of the employer's business sector. Those given "
-                                    "priority are paid first. This is an interpretation")
-    assert said["id"][0].startswith("Prioritas: belum dapat ditentukan apakah diutamakan (Diutamakan sektor usaha "
-                                    "yang terdampak), karena data sektor usaha pemberi kerja tidak tercatat.")
+    assert said["en"][0].startswith("Priority: not yet known whether the participant is given priority, as there is "
+                                    "no record of the employer's business sector. Priority for the hardest-hit "
+                                    "sectors; those given priority are paid first. This is an interpretation")
+    assert said["id"][0].startswith("Prioritas: belum dapat ditentukan apakah peserta diutamakan, karena data sektor "
+                                    "usaha pemberi kerja tidak tercatat. Diutamakan sektor usaha yang terdampak, dan")
 
 
 @pytest.mark.parametrize(("wage", "outcome", "step"), [(9_000_000, "ineligible", False),

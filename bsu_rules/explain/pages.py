@@ -66,10 +66,10 @@ _W: dict[str, dict[str, str]] = {
         "paid_other": "data kepesertaan lain", "whatever": ", apa pun {} (tidak tercatat)",
         "whatever_in": ", apa pun {} di provinsi itu (yang tercatat hanya provinsinya)",
         "prio": "{met} dari {all} kriteria prioritas terpenuhi", "prio_unknown": ", {n} belum dapat ditentukan",
-        "later": "tidak diutamakan ({title}), karena data peserta: {why}. "
-                 "Peserta yang diutamakan dibayar lebih dahulu.",
-        "later_unknown": "belum dapat ditentukan apakah diutamakan ({title}), karena data {missing} tidak "
-                         "tercatat. Peserta yang diutamakan dibayar lebih dahulu.",
+        "later": "tidak diutamakan, karena {why}. {title}, dan peserta yang diutamakan dibayar lebih dahulu.",
+        "later_unknown": "belum dapat ditentukan apakah peserta diutamakan, karena data {missing} tidak tercatat. "
+                         "{title}, dan peserta yang diutamakan dibayar lebih dahulu.",
+        "later_fact": "peserta {}", "later_value": "{} yang tercatat adalah {}",
         "basis_policy": "berdasarkan kebijakan", "basis_interpretation": "berdasarkan penafsiran",
         "worker_policy": "Ini kebijakan program, bukan bunyi pasal peraturan.",
         "worker_interpretation": "Ini penafsiran atas ketentuan yang dirujuk, bukan bunyi pasalnya.",
@@ -108,9 +108,10 @@ _W: dict[str, dict[str, str]] = {
         "paid_other": "another membership record", "whatever": ", whatever the {} (not on record)",
         "whatever_in": ", whatever the {} in that province (the record gives only the province)",
         "prio": "{met} of {all} priority criteria met", "prio_unknown": ", {n} not yet known",
-        "later": "not given priority ({title}), as the record shows: {why}. Those given priority are paid first.",
-        "later_unknown": "not yet known whether given priority ({title}), as there is no record of the {missing}. "
-                         "Those given priority are paid first.",
+        "later": "not given priority, since {why}. {title}; those given priority are paid first.",
+        "later_unknown": "not yet known whether the participant is given priority, as there is no record of the "
+                         "{missing}. {title}; those given priority are paid first.",
+        "later_fact": "the participant is {}", "later_value": "the {} on record is {}",
         "basis_policy": "based on policy", "basis_interpretation": "based on interpretation",
         "worker_policy": "This is a policy of the programme, not the wording of a regulation.",
         "worker_interpretation": "This is an interpretation of the provision cited, not its wording.",
@@ -424,10 +425,10 @@ class _Context:
         when it cannot be decided, what the record lacks; what the criterion rests on when not the
         regulation's words, and its article."""
         g, lang = self.g, self.lang
-        why = [g.describe(k, self.params, lang) if v is True else f"{g.describe(k, self.params, lang)}: "
-               f"{g.show(k, v, lang, self.places)}" for k, v in r.values.items()
-               if not k.startswith("param.") and v is not None and v is not False]
-        text = self.w["later"].format(title=self.title(r.id), why="; ".join(why) or "-") if not r.missing else \
+        why = [self.w["later_fact"].format(g.describe(k, self.params, lang)) if v is True else
+               self.w["later_value"].format(g.describe(k, self.params, lang), g.show(k, v, lang, self.places))
+               for k, v in r.values.items() if not k.startswith("param.") and v is not None and v is not False]
+        text = self.w["later"].format(title=self.title(r.id), why=join(why, lang) or "-") if not r.missing else \
             self.w["later_unknown"].format(title=self.title(r.id), missing=g.labels(r.missing, lang))
         note = self.note(r.source, r.basis)
         return " ".join([text, *self.basis_for_worker(r)]) + (f" [{note}]" if note else "")
