@@ -337,6 +337,11 @@ def test_a_what_if_decision_says_so_first_and_names_its_base(tmp_path: Path,
                          "--lang", lang, "--audience", audience]) == 0
             out, err = capsys.readouterr()
             assert out.splitlines()[1].startswith(says), out
+            cited = {"id": "Pasal 6 ayat (1) Peraturan Menteri Ketenagakerjaan Nomor 10 Tahun 2022; jumlahnya diubah "
+                           "dalam simulasi ini, bukan jumlah dalam pasal itu.",
+                     "en": "Article 6(1) of Regulation of the Minister of Manpower Number 10 of 2022; the amount was "
+                           "changed for this what-if, and is not the article's."}[lang]
+            assert f"  [1] {cited}" in out.splitlines(), out  # the article never vouches for a simulated amount
     assert f"{base.path} sha256 {base.sha256}; what-if --set benefit.amount=700000 --set 'benefit.instalments=" \
         "[700000]' --set wage_ceiling=4000000: sha256 " in err
     assert main(["evaluate", "bsu-2022", str(member), "--set", "wage_ceiling=4000000", "--format", "html"]) == 0
@@ -344,6 +349,16 @@ def test_a_what_if_decision_says_so_first_and_names_its_base(tmp_path: Path,
     assert main(["evaluate", "bsu-2022", str(member), "--format", "text"]) == 0  # the file itself: no such line
     out, err = capsys.readouterr()
     assert "SIMULASI" not in out and "what-if" not in err and f"sha256 {base.sha256}\n" in err
+
+
+def test_a_what_if_value_dated_before_the_edition_is_said_from_the_edition_s_first_day(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """It is read from 5 September 2022 (and warned of): the banner says so, not the day typed."""
+    member = tmp_path / "siti.json"
+    member.write_text(json.dumps(SITI), "utf-8")
+    assert main(["evaluate", "bsu-2022", str(member), "--set", "wage_ceiling@2022-09-01=4000000", "--format", "text",
+                 "--lang", "id"]) == 0
+    assert "(batas upah dalam peraturan = Rp4.000.000 sejak 5 September 2022)" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize("year", ["20223", "0", "-1"])

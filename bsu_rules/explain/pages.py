@@ -53,6 +53,7 @@ _W: dict[str, dict[str, str]] = {
         "notes": "Dasar hukum", "notes_policy": "Dasar hukum dan sumber kebijakan",
         "all_met": "Semua syarat terpenuhi.", "next": "Langkah selanjutnya",
         "then": "Jika data itu dibetulkan, keputusan juga memerlukan langkah ini: {}",
+        "simulated": "; jumlahnya diubah dalam simulasi ini, bukan jumlah dalam pasal itu",
         "once": "dibayarkan sekaligus", "split": "dibayarkan dalam {n} tahap, masing-masing {each}",
         "parts": "dibayarkan dalam {n} tahap: {list}", "monthly": "{rp} per bulan selama {months}",
         "no_channel": "belum dapat ditentukan karena data {} tidak tercatat", "bank_read": "; bank yang tercatat: “{}”",
@@ -94,6 +95,7 @@ _W: dict[str, dict[str, str]] = {
         "notes": "Legal basis", "notes_policy": "Legal basis and policy sources",
         "all_met": "Every requirement is met.", "next": "What to do next",
         "then": "If the record is corrected, the decision also needs this: {}",
+        "simulated": "; the amount was changed for this what-if, and is not the article's",
         "once": "paid in a single payment", "split": "paid in {n} instalments of {each}",
         "parts": "paid in {n} instalments: {list}", "monthly": "{rp} a month for {months}",
         "no_channel": "cannot be decided yet because there is no record of the {}",
@@ -190,16 +192,16 @@ class _Context:
         title = self.titles.get(rule_id)
         return getattr(title, self.lang) if title else self.g.rule(rule_id, self.lang)
 
-    def note(self, source: str | None, basis: str | None = None) -> int | None:
-        """The footnote number of ``source``; a policy's source (an audit finding) is no law, and the
-        notes' heading then says so."""
+    def note(self, source: str | None, basis: str | None = None, also: str = "") -> int | None:
+        """The footnote number of ``source`` (``also``: said after its citation); a policy's source (an
+        audit finding) is no law, and the notes' heading then says so."""
         text = cite(source, self.g, self.lang, self.amended, self.d.on,
                     self.rs.model.in_force.from_ if self.rs else None,
                     frozenset(self.rs.model.legal_basis) if self.rs else frozenset())
         if text is None:
             return None
         self.policy_noted = self.policy_noted or basis == "policy"
-        text = capital(text)
+        text = capital(text + also)
         if text not in self.notes:
             self.notes.append(text)
         return self.notes.index(text) + 1
@@ -223,8 +225,10 @@ class _Context:
                 said.append(self.w[f"unlisted_{o['value']}"].format(table))
                 continue
             change = f"{self._override_label(o['set'])} = {self._override_value(o['set'], o['value'])}"
-            said.append(self.w["since"].format(change, format_date(date.fromisoformat(o["since"]), self.lang))
-                        if o.get("since") else change)
+            start = self.rs.model.in_force.from_ if self.rs else None  # a value dated earlier is read from it
+            since = date.fromisoformat(o["since"]) if o.get("since") else None
+            said.append(self.w["since"].format(change, format_date(max(since, start) if start else since, self.lang))
+                        if since else change)
         return self.w["what_if"].format("; ".join(said))
 
     def _override_label(self, name: str) -> str:
@@ -257,7 +261,9 @@ class _Context:
         if d.benefit is None:
             return []
         b = d.benefit
-        self.benefit_note = self.note(self.rs.model.benefit.source) if self.rs else None
+        simulated = any(o.get("set", "").startswith("benefit.") for o in getattr(self.rs, "overrides", ()))
+        self.benefit_note = self.note(self.rs.model.benefit.source, also=w["simulated"] if simulated else "") \
+            if self.rs else None  # a citation never vouches for an amount a what-if gave
         text = rupiah(b.amount)
         if b.monthly and b.months:
             text += f" ({w['monthly'].format(rp=rupiah(b.monthly), months=months(b.months, lang))})"
