@@ -665,6 +665,38 @@ def test_the_replay_summary_counts_the_what_if_decisions(tmp_path: Path, capsys:
         in report.summary()
 
 
+def test_a_what_if_whose_own_entry_is_missing_is_counted_as_what_if_from_what_it_says(tmp_path: Path) -> None:
+    """Its decision says it is a simulation (`ruleset.what_if`): a lost entry never makes it read as one of
+    the programme's decisions whose rules were lost; a hash with a line end after it is no hash."""
+    log, archive, n = tmp_path / "d.jsonl", tmp_path / "a", len(RECORDS)
+    for sets in ([], ["--set", "wage_ceiling=4300000"]):
+        assert main(["evaluate", "bsu-2022", str(EXAMPLES), *sets, "--log", str(log), "--full-nik",
+                     "--archive", str(archive)]) == 0
+    reform = reform_of(load_ruleset("bsu-2022"), ["wage_ceiling=4300000"], [])
+    shutil.rmtree(archive / reform.sha256)
+    report = replay(log, archive)
+    assert report.counts["missing-ruleset"] == n and report.what_if == {
+        "missing-ruleset": {"--set wage_ceiling=4300000": n}}, report.summary()
+    assert f"({n} of them what-if: --set wage_ceiling=4300000)" in report.summary()
+    base = load_ruleset("bsu-2022").sha256
+    with pytest.raises(ArchiveError, match="not a rule set hash"):
+        load_archived(archive, base + "\n")
+
+
+def test_a_key_fingerprint_with_a_long_run_of_digits_is_named_whole(tmp_path: Path,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """The auditor fetches the key by its fingerprint: one with ten digits in a row is not masked as a NIK."""
+    secret = next(k for k in (f"a-test-key-of-some-length-{i}" for i in range(10_000))
+                  if re.search(r"[0-9]{10}", key_id(k)))
+    key, log, archive = tmp_path / "k.txt", tmp_path / "d.jsonl", tmp_path / "a"
+    key.write_text(secret, "utf-8")
+    assert main(["evaluate", "bsu-2022", str(EXAMPLES), "--log", str(log), "--key-file", str(key),
+                 "--archive", str(archive)]) == 0
+    capsys.readouterr()
+    report = replay(log, archive)
+    assert all(f"(key {key_id(secret)})" in i.reason for i in report.items), report.items[0].reason
+
+
 def test_a_what_if_decision_says_so_itself_and_one_logged_before_it_did_replays_identical(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A consumer of the output or of the log tells a simulation from the programme's decision without the

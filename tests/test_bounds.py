@@ -93,7 +93,7 @@ def test_a_bound_reads_as_at_least() -> None:
     assert "yang diketahui hanya paling sedikit Rp4.375.479." in officer["id"]
     assert "only that it is at least Rp4.375.479." in officer["en"]
     worker = {lang: render_text(decision, rs, lang, "worker") for lang in ("id", "en")}
-    assert "besaran pasti untuk Kota Surabaya (Provinsi Jawa Timur) pada daftar upah minimum" in worker["id"]
+    assert "besaran untuk Kota Surabaya (Provinsi Jawa Timur) pada daftar upah minimum" in worker["id"]
     assert "the exact figure for Kota Surabaya (Jawa Timur province) in the list of" in worker["en"]
     for text in worker.values():  # the place by the name its table row gives, in plain words
         said = text.split("\n", 1)[1]  # after the heading, which shows the masked NIK

@@ -31,7 +31,7 @@ from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.ruleset.overrides import Reform, archive_entry, from_archive, override_options
 
 MANIFEST = "manifest.json"
-_SHA = re.compile(r"^[0-9a-f]{64}$")
+_SHA = re.compile(r"[0-9a-f]{64}")  # fullmatch only: `$` takes a line end
 
 
 class ArchiveError(AuditError):
@@ -113,7 +113,7 @@ def load_archived(into: str | Path, sha256: str, _made_from: tuple[str, ...] = (
     explanation over several lines) is read as it decided. (``_made_from``: the what-if entries being loaded
     that this one is the base of.)
     """
-    if not _SHA.match(sha256):
+    if not _SHA.fullmatch(sha256):
         raise MissingRuleSet(f"{sha256!r} is not a rule set hash (64 hex digits)")
     folder = Path(into) / sha256
     try:
@@ -215,7 +215,7 @@ def _shape_problem(manifest: Any) -> str | None:
         if not isinstance(rule_file, str):
             return "`rule_file` names no rule file"
         return None if rule_file in files else f"`rule_file` {json.dumps(rule_file)} is not among its `files`"
-    if not isinstance(manifest["base"], str) or not _SHA.match(manifest["base"]):
+    if not isinstance(manifest["base"], str) or not _SHA.fullmatch(manifest["base"]):
         return "`base` is not a rule set hash (64 hex digits)"
     overrides = manifest.get("overrides")
     if not isinstance(overrides, list):

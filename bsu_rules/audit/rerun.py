@@ -370,14 +370,16 @@ def _replay_line(line: Line, archive: str | Path, snapshot: dict[str, Member],
     if isinstance(ruleset, ArchiveError):
         said = "; ".join(str(ruleset).splitlines())  # names the logged hash, which an edit may fill, and the archive's
         why = beside_hashes(mask_logged, said, [sha, *re.findall(r"[0-9a-f]{64}", said)])
+        logged = _get(old, "ruleset", "what_if")  # what the decision says of itself, when its entry cannot
         return ReplayItem(n, Status.MISSING_RULESET, reason=why, **head,
-                          overrides=ruleset.what_if if isinstance(ruleset, MissingBase) else "")
+                          overrides=ruleset.what_if if isinstance(ruleset, MissingBase) else
+                          _masked(logged) if isinstance(logged, str) else "")
     member: Record | None = snapshot.get(digest)
     source = "snapshot"
     if member is None:
         if env.get("pseudonym_key") is not None:
             return ReplayItem(n, Status.MISSING_INPUT, reason=f"the NIK is pseudonymised (key "
-                              f"{_masked(str(env['pseudonym_key']))}): the member snapshot holding the record "
+                              f"{_fingerprint(env['pseudonym_key'])}): the member snapshot holding the record "
                               f"with input hash {beside_hashes(mask_logged, digest, [digest])} is needed"
                               + (", and the key the log was written with" if keyed != env["pseudonym_key"] else
                                  " (the snapshot given holds no such record)" if given else
@@ -471,6 +473,16 @@ def _size(data: Any) -> int:
         return len(orjson.dumps(data))
     except (orjson.JSONEncodeError, TypeError):  # an integer past 64 bits
         return len(json.dumps(data))
+
+
+def _fingerprint(value: Any) -> str:
+    """A logged key fingerprint as said: whole when it is one (16 hexadecimal digits, a letter among them:
+    the auditor fetches the key by it), else masked as any logged text."""
+    text = str(value)
+    return text if _FINGERPRINT.fullmatch(text) and not text.isdigit() else str(_masked(text))
+
+
+_FINGERPRINT = re.compile(r"[0-9a-f]{16}")
 
 
 def _masked(value: Any) -> Any:

@@ -47,7 +47,7 @@ def add(sub: Any) -> None:
                    "decisions.parquet.rejects.jsonl), .csv or .parquet")
     p.add_argument("--chunk-size", type=chunk_size, metavar="N",
                    help="rows per chunk (250000, a Parquet file's rows shared evenly between the two chunks decided "
-                        "at once; 5000 with the scalar engine, which is slower)")
+                        "at once; 50000 for a JSONL or CSV file; 5000 with the scalar engine, which is slower)")
     p.add_argument("--engine", choices=("columnar", "scalar"), help="columnar (default when installed) or scalar")
     p.add_argument("--ignore-unknown", action="store_true", help="drop fields the contract does not know")
     add_reform_options(p)
