@@ -204,7 +204,7 @@ def _validate(record: Any, ignore_unknown: bool = False) -> Member:
 _WORDED = 20 * InputError.MAX_PROBLEMS
 """Problems of one record worded and ordered before the rest are only counted: a message shows the first
 ``MAX_PROBLEMS`` in the contract's order, which the model's order of validation follows (a record of
-500 000 bad wage entries is told in milliseconds, not in half a minute)."""
+500 000 bad wage entries is told in the seconds the model takes to find them, not half a minute more)."""
 
 
 def read_known(line: bytes) -> Any:
