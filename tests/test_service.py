@@ -1025,6 +1025,10 @@ def test_parameters_parted_by_a_semicolon_are_told_so(server: httpx.Client) -> N
                          "unknown-edition")
     assert "`<12 digits>`" in error["message"] and "did you mean `bsu-2022`?" in error["message"]
     assert error["message"].endswith("query parameters are separated by `&`, not `;`")
+    error = assert_error(server.post("/v1/decisions?ruleset=bsu-2022?on=2022-10-01", content=line), 404,
+                         "unknown-edition")  # a second `?`: a client that appended a query to one
+    assert "did you mean `bsu-2022`?" in error["message"] and error["message"].endswith(
+        "query parameters are separated by `&`: a second `?` is read as part of the value")
 
 
 @pytest.mark.parametrize("query", ["ruleset=", "ruleset", "ruleset=%20"])

@@ -158,7 +158,9 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None,
                                f"{', '.join(by_id)}){none_for_year(name, then)}"
                                + (f"; did you mean `{hint}`?" if hint else "")
                                + ("; query parameters are separated by `&`, not `;`" if ";" in name and
-                                  field == "ruleset" else ""),
+                                  field == "ruleset" else "")
+                               + ("; query parameters are separated by `&`: a second `?` is read as part of the "
+                                  "value" if "?" in name and field == "ruleset" else ""),
                                field=field)
         return rs
 
