@@ -10,6 +10,7 @@ import multiprocessing
 import os
 import re
 import threading
+from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
@@ -316,6 +317,15 @@ def _rehash(lines: list[str]) -> list[str]:
     return [*rechain(entries[:5]), *lines[5:]]
 
 
+def _relabelled(seq: int) -> Callable[[list[str]], list[str]]:
+    """Line 6's seq changed and the line re-hashed: no decision is missing or out of order."""
+    def change(lines: list[str]) -> list[str]:
+        env = {**json.loads(lines[5]), "seq": seq}
+        env["hash"] = entry_hash(env)
+        return [*lines[:5], canonical_json(env) + "\n", *lines[6:]]
+    return change
+
+
 def _invalid(lines: list[str]) -> list[str]:
     entries = [json.loads(x) for x in lines]
     entries[4]["decision"]["outcome"] = "maybe"
@@ -338,6 +348,9 @@ TAMPERING = {
     "forged insert": (_forged_insert, 7, "inserted"),
     "edited and re-hashed": (_rehash, 6, "rehashed"),  # where the chain breaks; line 5 is named as suspect
     "not a decision, re-hashed": (_invalid, 5, "invalid"),
+    "seq relabelled, re-hashed": (_relabelled(7), 6, "rehashed"),  # not "removed": it chains to line 5
+    "seq relabelled far, re-hashed": (_relabelled(999_999), 6, "rehashed"),
+    "seq relabelled back, re-hashed": (_relabelled(2), 6, "rehashed"),
     "reformatted": (lambda ls: [*ls[:3], json.dumps(json.loads(ls[3]), sort_keys=True) + "\n", *ls[4:]], 4,
                     "reformatted"),
     "truncated": (lambda ls: [*ls[:-1], ls[-1][:300]], 16, "truncated"),

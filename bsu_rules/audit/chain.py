@@ -426,6 +426,9 @@ def _check(cur: Line, before: Line | None, after: Line | None, seq: int, prev: s
     if env["prev"] != prev and before is not None and bef is not None and env["prev"] == bef["prev"]:
         return Problem(before.number, Code.INSERTED, f"line {n} continues the chain from the line before "
                                                   f"line {before.number}, which is not part of the chain")
+    if env["seq"] != seq and env["prev"] == prev:  # no line is missing or extra before it: it chains here
+        return Problem(n, Code.REHASHED, f"seq {shortened(str(env['seq']))} where {seq} was expected, though it "
+                       "chains to the line before: its seq was changed and the line re-hashed")
     if env["seq"] > seq:
         nxt = after.envelope if after is not None and after.error is None else None
         if nxt is not None and nxt["seq"] == seq:
