@@ -26,6 +26,7 @@ from bsu_rules.audit import (
     entry_hash,
     key_id,
     load_archived,
+    pseudonym,
     verify_log,
 )
 from bsu_rules.cli import main
@@ -681,6 +682,37 @@ def test_a_what_if_whose_own_entry_is_missing_is_counted_as_what_if_from_what_it
     base = load_ruleset("bsu-2022").sha256
     with pytest.raises(ArchiveError, match="not a rule set hash"):
         load_archived(archive, base + "\n")
+
+
+@pytest.mark.parametrize("keyed", [False, True])
+def test_a_line_whose_inputs_are_not_its_snapshot_record_is_named(tmp_path: Path, keyed: bool) -> None:
+    """A forger who rebuilds the chain may put another NIK (the same mask, other hidden digits) or another key's
+    fingerprint in a line: the snapshot record its input hash names shows it, and the line is not identical."""
+    log, archive, members = tmp_path / "d.jsonl", tmp_path / "a", tmp_path / "m.jsonl"
+    members.write_text("".join(json.dumps(r) + "\n" for r in RECORDS[:3]), "utf-8")
+    key = tmp_path / "k.txt"
+    key.write_text(KEY, "utf-8")
+    who = ["--key-file", str(key)] if keyed else ["--full-nik"]
+    assert main(["evaluate", "bsu-2022", str(members), "--log", str(log), *who, "--archive", str(archive)]) == 0
+    lines = [json.loads(x) for x in log.read_text("utf-8").splitlines()]
+    nik = RECORDS[1]["nik"]
+    other = nik[:4] + ("99" if nik[4:6] != "99" else "98") + nik[6:]  # the same mask: 3204********0004
+    lines[1]["inputs"]["nik"] = pseudonym(other, KEY) if keyed else other
+    if keyed:
+        lines[2]["pseudonym_key"] = key_id("another key")
+    prev, out = "0" * 64, []
+    for env in lines:
+        env["prev"] = prev
+        env["hash"] = prev = entry_hash(env)
+        out.append(canonical_json(env) + "\n")
+    log.write_text("".join(out), "utf-8")
+    report = replay(log, archive, members, key=KEY if keyed else None)
+    assert [i.status for i in report.items] == [Status.IDENTICAL, Status.ERROR, Status.ERROR if keyed else
+                                                Status.IDENTICAL], report.summary()
+    assert "another NIK than the snapshot's record" in report.items[1].reason and other not in report.items[1].reason
+    if keyed:
+        assert f"pseudonymised with key {key_id('another key')}, but its input hash is keyed with the key given" \
+            in report.items[2].reason
 
 
 def test_a_key_fingerprint_with_a_long_run_of_digits_is_named_whole(tmp_path: Path,

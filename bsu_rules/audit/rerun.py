@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 import json
+import operator
 import os
 import re
 from collections import Counter, deque
@@ -225,11 +226,12 @@ def iter_replay(log: str | Path, archive: str | Path, members: Members | None = 
         found = next(((ln, it) for ln, it in recent if ln.number == number), None)
         if found is None:
             return None
-        return found[1] if found[1] is not None else _replay_line(found[0], archive, snapshot, rulesets, keyed, given)
+        return found[1] if found[1] is not None else \
+            _replay_line(found[0], archive, snapshot, rulesets, keyed, given, key)
 
     for line in read_log(log):
         selected = _selected(line, nik, key, seqs)
-        item = _replay_line(line, archive, snapshot, rulesets, keyed, given) if selected else None
+        item = _replay_line(line, archive, snapshot, rulesets, keyed, given, key) if selected else None
         recent.append((line, item))
         chain.add(line, valid=item is not None and item.status is Status.IDENTICAL
                   and isinstance((item.logged or {}).get("engine"), str))
@@ -349,8 +351,9 @@ def _selected(line: Line, nik: str | None, key: str | bytes | None, seqs: Collec
 
 def _replay_line(line: Line, archive: str | Path, snapshot: dict[str, Member],
                  rulesets: dict[str, RuleSet | ArchiveError], keyed: str | None = None,
-                 given: bool = False) -> ReplayItem:
-    """One line replayed; ``keyed``: the fingerprint of the key given, ``given``: whether a snapshot was."""
+                 given: bool = False, key: str | bytes | None = None) -> ReplayItem:
+    """One line replayed; ``keyed``: the fingerprint of the key given (``key``), ``given``: whether a
+    snapshot was."""
     env, n = line.envelope, line.number
     if env is None or line.error is not None:
         return ReplayItem(n, Status.ERROR, reason=line.error or "not a log record")
@@ -394,6 +397,8 @@ def _replay_line(line: Line, archive: str | Path, snapshot: dict[str, Member],
             return ReplayItem(n, Status.ERROR, reason=f"the logged inputs, which the decision was made on, do not "
                               f"validate under the contract of this engine (one that refuses what an earlier one "
                               f"took, such as a regency code that names no place, or a line edited): {exc}", **head)
+    if source == "snapshot" and (forged := _not_the_record(env, member, keyed, key)) is not None:
+        return ReplayItem(n, Status.ERROR, reason=forged, **head)
     try:
         new = ruleset.plan(date.fromisoformat(on)).decide(member, input_sha256=digest, hints=_hinted(old))
     except (OutOfForce, ValueError) as exc:  # a logged date that is none: said as the log holds it, masked
@@ -403,6 +408,29 @@ def _replay_line(line: Line, archive: str | Path, snapshot: dict[str, Member],
         Status.ENGINE_DRIFT if old.get("engine") != ENGINE else Status.DIFFERENT
     return ReplayItem(n, status, source=source, new_outcome=new.outcome.value, criteria=criteria, fields=fields,
                       replayed=new, rules=ruleset, **head)
+
+
+def _not_the_record(env: dict[str, Any], member: Record, keyed: str | None, key: str | bytes | None) -> str | None:
+    """Why a line cannot be about the snapshot record its input hash names (None if it can): it names
+    another NIK (or pseudonym), or another key than the one its keyed hash was made with; only a line
+    edited and its chain rebuilt says so."""
+    claimed = env.get("pseudonym_key")
+    if claimed is not None and keyed is not None and claimed != keyed:
+        return (f"the line says its NIK was pseudonymised with key {_fingerprint(claimed)}, but its input hash is "
+                f"keyed with the key given ({keyed}): the line was edited and its chain rebuilt")
+    if claimed is None:
+        kept = _NIK(member)
+    elif key is None:  # a line from before hashes were keyed: its pseudonym needs the key
+        return None
+    else:
+        kept = pseudonym(_NIK(member), key)
+    if _get(env, "inputs", "nik") != kept:
+        return ("the logged inputs name another NIK than the snapshot's record with the decision's input hash: "
+                "the line was edited and its chain rebuilt")
+    return None
+
+
+_NIK = operator.attrgetter("nik")
 
 
 def _hinted(logged: dict[str, Any]) -> bool:
