@@ -21,7 +21,8 @@ from bsu_rules import bounds
 from bsu_rules.bounds import AtLeast
 from bsu_rules.catalogue.identity import highest_for
 from bsu_rules.explain import render_text
-from bsu_rules.explain.sentences import format_as
+from bsu_rules.explain.sentences import _so_far, format_as, tabled_facts
+from bsu_rules.glossary import Places, glossary_for
 
 try:
     from test_columnar_parity import expected
@@ -79,6 +80,16 @@ def test_functions_keep_what_the_bound_tells() -> None:
     assert bounds.call("province", [low]) is None
     with pytest.raises(ValueError, match="step"):
         bounds.call("round_up", [low, 0])
+
+
+def test_known_so_far_leaves_out_a_table_s_floor_under_a_bound_never_the_member_s_figure() -> None:
+    """Read after a bound of Rp3.800.000, the province's Rp3.500.000 tells nothing; a wage of Rp3.700.000
+    read in the same place is the member's own figure and is said."""
+    rs = bsu_rules.load_ruleset("bsu-2022")
+    g, places = glossary_for(rs.path), Places.of(rs, glossary_for(rs.path))
+    known = [("fact.ceiling", AtLeast(3_800_000, ROWS)), ("fact.wage", 3_700_000), ("fact.province_ceiling", 3_500_000)]
+    said = _so_far(known, "en", g, places, tabled_facts(rs))
+    assert "Rp3.700.000" in said and "Rp3.800.000" in said and "Rp3.500.000" not in said, said
 
 
 def test_a_bound_reads_as_at_least() -> None:

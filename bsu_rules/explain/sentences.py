@@ -151,6 +151,7 @@ class Renderer:
         self.sentences = {r.rule.id: _Sentence(r.rule.explain, plan, self.glossary, self.places)
                           for r in plan.rules if r.rule.explain is not None}
         self.unknowns: dict[tuple[tuple[str, ...], tuple[tuple[str, Any], ...], tuple[str, ...]], Text] = {}
+        self.tabled = tabled_facts(plan.ruleset)
 
     def explain(self, r: CompiledRule, result: str, member: Any, facts: list[Any], missing: list[str]) -> Text | None:
         if result == "unknown":
@@ -183,7 +184,8 @@ class Renderer:
             bound = rs.tables[table.removeprefix("table.")].values or {}
             at_least = g.show(table, bound[key], lang) if key in bound else "?"
             return _BECAUSE[lang].format(_BOUND[lang].format(_area(key, lang, self.places), g.label(table, lang),
-                                                             at_least)) + _so_far(known, lang, g, self.places)
+                                                             at_least)) + _so_far(known, lang, g, self.places,
+                                                                                  self.tabled)
         tables = [m for m in missing if m.startswith("table.")]
         if tables and len(tables) == len(missing):
             areas = [_area(value, lang, self.places) for label, value in known
@@ -229,12 +231,13 @@ def _only_rows(missing: list[str]) -> tuple[str, str] | None:
     return (rows[0][1], rows[0][2]) if rows and len(rows) == len(missing) else None
 
 
-def _so_far(known: Iterable[tuple[str, Any]], lang: str, g: Glossary, places: Places) -> str:
+def _so_far(known: Iterable[tuple[str, Any]], lang: str, g: Glossary, places: Places,
+            tabled: frozenset[str] = frozenset()) -> str:
     """The facts a criterion read that are known, as a sentence ("" if none); a lower bound the same as one
     said before it ("the highest wage ceiling that can apply is at least Rp3.800.000" after "the wage ceiling
-    that applies is at least Rp3.800.000"), or a figure not above one ("the lowest wage ceiling in the
-    province is Rp3.500.000": a floor under a ceiling already known to be higher), tells nothing more and
-    is left out."""
+    that applies is at least Rp3.800.000"), or a figure read from a table (``tabled``: such facts) not above
+    one ("the lowest wage ceiling in the province is Rp3.500.000": a floor under a ceiling already known to
+    be higher), tells nothing more and is left out; a figure of the member's (the wage) is always said."""
     said, bounds = [], []
     for label, value in known:
         if not label.startswith("fact."):
@@ -243,7 +246,7 @@ def _so_far(known: Iterable[tuple[str, Any]], lang: str, g: Glossary, places: Pl
             if (at_least := value.value if isinstance(value, AtLeast) else value["at_least"]) in bounds:
                 continue
             bounds.append(at_least)
-        elif (number := _number(value)) is not None and not isinstance(value, str) and any(
+        elif label in tabled and (number := _number(value)) is not None and not isinstance(value, str) and any(
                 number <= floor for b in bounds if (floor := _number(b)) is not None):
             continue
         shown = format_as(value, None, lang, None, label, g, places)
@@ -261,8 +264,16 @@ def _number(value: Any) -> int | Decimal | None:
         return None
 
 
+def tabled_facts(rs: RuleSet | None) -> frozenset[str]:
+    """The facts (``fact.NAME``) computed from a table, directly or through other facts."""
+    if rs is None:
+        return frozenset()
+    return frozenset(f"fact.{name}" for name, tree in rs.facts.items()
+                     if any(read.startswith("table.") for read in rs.names_read(tree)))
+
+
 def row_unset(missing: list[str], known: Iterable[tuple[str, Any]], lang: str, glossary: Glossary,
-              places: Places) -> str | None:
+              places: Places, tabled: frozenset[str] = frozenset()) -> str | None:
     """Why a criterion waiting only for a table row the programme has not completed cannot be decided,
     as a worker hears it: the place, the table and the ``known`` facts, not the row's figure known so
     far (a lower bound, perhaps with sen, that the officer reads in the decision's sentence); None for
@@ -272,7 +283,7 @@ def row_unset(missing: list[str], known: Iterable[tuple[str, Any]], lang: str, g
         return None
     table, key = row
     return _BECAUSE[lang].format(_ROW_UNSET[lang].format(_area(key, lang, places), glossary.label(table, lang))) + \
-        _so_far(known, lang, glossary, places) + _DEPENDS[lang]
+        _so_far(known, lang, glossary, places, tabled) + _DEPENDS[lang]
 
 
 _KNOWN_TYPES = (str, int, Decimal, AtLeast)
