@@ -1092,6 +1092,22 @@ def test_a_worker_who_is_not_eligible_hears_only_what_decided_it(lang: str) -> N
     assert moot not in render_text(rs.plan().decide(parse_member(EXAMPLES[13])), rs, lang, "officer")
 
 
+@pytest.mark.parametrize(("lang", "said"), [
+    ("id", "Penyaluran: belum dapat ditentukan karena data kabupaten/kota tempat bekerja tidak tercatat; bantuan "
+           "disalurkan melalui rekening Bank Syariah Indonesia (BSI) bila peserta bekerja di Aceh"),
+    ("en", "Payment: cannot be decided yet because there is no record of the regency or city of work; the benefit "
+           "is paid through an account at Bank Syariah Indonesia (BSI) when the participant works in Aceh")])
+def test_a_channel_waiting_for_the_work_area_says_why_the_place_matters(lang: str, said: str) -> None:
+    """The rules pay through BSI in Aceh (the glossary's channel reason): a worker asked for the work area hears
+    why; one waiting for a bank account, which no place decides, does not."""
+    rs = load_ruleset("bsu-2022")
+    d = rs.plan().decide(parse_member({**EXAMPLES[0], "work_regency_code": None}))
+    assert d.outcome.value == "eligible" and d.channel is None and d.missing == ["member.work_regency_code"]
+    assert said in render_text(d, rs, lang).splitlines()
+    bank = rs.plan().decide(parse_member({k: v for k, v in EXAMPLES[0].items() if k != "bank_account"}))
+    assert "BSI" not in render_text(bank, rs, lang)
+
+
 def test_an_eligible_worker_without_a_bank_on_record_is_told_what_to_do() -> None:
     rs = load_ruleset("bsu-2022")
     d = rs.plan().decide(parse_member({k: v for k, v in EXAMPLES[0].items() if k != "bank_account"}))

@@ -20,7 +20,7 @@ from bsu_rules.explain.sentences import row_unset, tabled_facts
 from bsu_rules.formatting import capital, format_date, rupiah
 from bsu_rules.glossary import Glossary, Places, glossary_for, join, months
 from bsu_rules.members.redact import hide_identifiers
-from bsu_rules.ruleset.expressions import Call, Name, Node, walk
+from bsu_rules.ruleset.expressions import Call, Cond, Lit, Name, Node, walk
 from bsu_rules.ruleset.nullability import reads_absence, reads_field
 from bsu_rules.unknowns import inputs, needed
 
@@ -54,6 +54,7 @@ _W: dict[str, dict[str, str]] = {
         "all_met": "Semua syarat terpenuhi.", "next": "Langkah selanjutnya",
         "then": "Jika data itu dibetulkan, keputusan juga memerlukan langkah ini: {}",
         "simulated": "; jumlahnya diubah dalam simulasi ini, bukan jumlah dalam pasal itu",
+        "depends": "; bantuan disalurkan melalui {} bila {}",
         "once": "dibayarkan sekaligus", "split": "dibayarkan dalam {n} tahap, masing-masing {each}",
         "parts": "dibayarkan dalam {n} tahap: {list}", "monthly": "{rp} per bulan selama {months}",
         "no_channel": "belum dapat ditentukan karena data {} tidak tercatat", "bank_read": "; bank yang tercatat: “{}”",
@@ -96,6 +97,7 @@ _W: dict[str, dict[str, str]] = {
         "all_met": "Every requirement is met.", "next": "What to do next",
         "then": "If the record is corrected, the decision also needs this: {}",
         "simulated": "; the amount was changed for this what-if, and is not the article's",
+        "depends": "; the benefit is paid through {} when {}",
         "once": "paid in a single payment", "split": "paid in {n} instalments of {each}",
         "parts": "paid in {n} instalments: {list}", "monthly": "{rp} a month for {months}",
         "no_channel": "cannot be decided yet because there is no record of the {}",
@@ -280,9 +282,23 @@ class _Context:
         elif d.missing == ["member.bank_account.bank"] and isinstance(written, str) and written.strip():
             channel = w["no_bank_named"].format(mask_typed(written.strip()))  # "Bank", "PT Bank": on record
         else:
-            channel = w["no_channel"].format(self.g.labels(d.missing, lang)) if d.missing else w["unknown"]
+            channel = w["no_channel"].format(self.g.labels(d.missing, lang)) + self.depends(d.missing) \
+                if d.missing else w["unknown"]
         ref = f" [{self.benefit_note}]" if self.benefit_note else ""
         return [(w["benefit"], text + ref), (w["channel"], channel)]
+
+    def depends(self, missing: list[str]) -> str:
+        """Why an input the channel waits for matters, where the glossary gives a channel's reason: the
+        channel the rules choose when a condition reading that input holds ("BSI" for a work area in Aceh)."""
+        rs = self.rs
+        if rs is None or rs.channel is None:
+            return ""
+        said = [self.w["depends"].format(self.g.channel(n.then.value, self.lang),
+                                         getattr(self.g.channel_reasons[n.then.value], self.lang))
+                for n in walk(rs.channel)
+                if isinstance(n, Cond) and isinstance(n.then, Lit) and n.then.value in self.g.channel_reasons
+                and set(rs.member_reads(n.test)) & set(missing)]
+        return "".join(dict.fromkeys(said))
 
     def not_at_the_bank(self, channel: str) -> str:
         """Why a worker is paid otherwise than at the bank their record names ("" when paid there): the
