@@ -230,7 +230,8 @@ def test_a_criterion_that_reads_what_a_reform_changed_says_so_in_its_title(rs202
     table = tmp_path / "mw.csv"  # a replaced table is named, not its file: a page is printed
     table.write_text("area_code,amount,bound\n3204,3241929.67,exact\n", "utf-8")
     replaced = {c.rule.id: c.rule.title for c in reform_of(rs2022, [], [f"minimum_wage={table}"]).rules}
-    assert replaced["wage-ceiling"].id.endswith("(simulasi: table minimum_wage)")  # type: ignore[union-attr]
+    assert replaced["wage-ceiling"].id.endswith("(simulasi: tabel minimum_wage)")  # type: ignore[union-attr]
+    assert replaced["wage-ceiling"].en.endswith("(what-if: table minimum_wage)")  # type: ignore[union-attr]
     assert str(tmp_path) not in str(replaced["wage-ceiling"])
 
 

@@ -329,14 +329,15 @@ def _retitled(base: RuleSet, model: RuleFile, overrides: list[Override]) -> tupl
     rules, retitled = [], {}
     for checked in base.rules:
         read = sorted(base.names_read(checked.tree) & names.keys())
-        changed = [f"table {o.name}" if o.kind == "table" else f"set {o.assignment}"  # a table by its name: a page
-                   for n in read for o in names[n]]  # is printed, and the file's path is the analyst's
+        given = [o for n in read for o in names[n]]
         title = checked.rule.title
-        if changed and title is not None:
-            said = ", ".join(changed)
+        if given and title is not None:
+            said = {lang: ", ".join(f"{word} {o.name}" if o.kind == "table" else f"set {o.assignment}"
+                                    for o in given)  # a table by its name: a page is printed, the file is the analyst's
+                    for lang, word in (("id", "tabel"), ("en", "table"))}
             changes = _changes(base.model, model, base.names_read(checked.tree))
-            shown = Text.model_construct(id=f"{restated(title.id, 'id', changes)} (simulasi: {said})",
-                                         en=f"{restated(title.en, 'en', changes)} (what-if: {said})")
+            shown = Text.model_construct(id=f"{restated(title.id, 'id', changes)} (simulasi: {said['id']})",
+                                         en=f"{restated(title.en, 'en', changes)} (what-if: {said['en']})")
             rule = checked.rule.model_copy(update={"title": shown})  # the options as given: not the file's text
             retitled[checked.rule.id] = rule
             checked = replace(checked, rule=rule)
