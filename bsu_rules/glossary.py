@@ -30,7 +30,7 @@ from bsu_rules.ruleset.diagnostics import nearest
 from bsu_rules.ruleset.editions import bundled_rules
 from bsu_rules.ruleset.expressions import Binary, Call, Cond, ListLit, Lit, Name, Node, ParseError, parse, walk
 from bsu_rules.ruleset.files import RULE_FILE_LIMIT, UnsafePath, read_limited
-from bsu_rules.ruleset.schema import Day, Said, Text, Written
+from bsu_rules.ruleset.schema import Day, Key, Said, Text, Written
 from bsu_rules.ruleset.source import Located, read_yaml
 from bsu_rules.ruleset.sources import amended_text, source_parts
 from bsu_rules.ruleset.types import HISTORIES
@@ -97,15 +97,15 @@ class Glossary(_Model):
     """The words explanations use; shown to everyone as written, so no entry holds a NIK- or
     account-like number."""
 
-    names: dict[str, Label] = {}
-    values: dict[str, dict[str, Written]] = {}
-    channels: dict[str, Written] = {}
-    channel_reasons: dict[str, Written] = {}  # why the rules pay through a channel other than the recorded bank
-    functions: dict[str, Written] = {}
-    rules: dict[str, Written] = {}
-    legal_basis: dict[str, Regulation] = {}  # the regulation's full name, as a citation names it
-    steps: dict[str, Written] = {}  # what to bring or update when an input is missing, and who keeps it
-    unknown: dict[str, Written] = {}  # why a function finds nothing in a member history on record, by name/arity
+    names: dict[Key, Label] = {}
+    values: dict[Key, dict[Key, Written]] = {}
+    channels: dict[Key, Written] = {}
+    channel_reasons: dict[Key, Written] = {}  # why the rules pay through a channel other than the recorded bank
+    functions: dict[Key, Written] = {}
+    rules: dict[Key, Written] = {}
+    legal_basis: dict[Key, Regulation] = {}  # the regulation's full name, as a citation names it
+    steps: dict[Key, Written] = {}  # what to bring or update when an input is missing, and who keeps it
+    unknown: dict[Key, Written] = {}  # why a function finds nothing in a member history on record, by name/arity
     places: dict[RegencyCode, PlaceName] = {}  # a regency/city code's name, said where no table names the code
 
     @model_validator(mode="after")

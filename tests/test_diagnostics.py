@@ -436,6 +436,24 @@ def test_a_nik_in_an_expression_is_refused_and_never_repeated(rules_copy: Path) 
     assert "as a NIK or an account number is" in found.message and "3204125708940003" not in str(found)
 
 
+@pytest.mark.parametrize(("file", "after", "line"), [
+    ("bsu-2022.yaml", "legal_basis:\n", "  bpjs-3273012345678901: Peraturan BPJS\n"),  # `doc` prints the keys
+    ("glossary/glossary.yaml", "\nrules:\n", "  x-3273012345678901: {id: x, en: y}\n"),
+    ("glossary/glossary.yaml", "  member.citizenship:\n", "    \"3273012345678901\": {id: x, en: y}\n"),
+])
+def test_a_nik_in_a_key_is_refused_where_it_is(rules_copy: Path, file: str, after: str, line: str) -> None:
+    """A key is published as its text is: a legal-basis key, a glossary entry's key."""
+    path = rules_copy / file
+    text = path.read_text("utf-8")
+    assert text.count(after) >= 1
+    text = text.replace(after, after + line, 1)
+    path.write_text(text, "utf-8")
+    found = bsu_rules.check_file(rules_copy / "bsu-2022.yaml")[1]
+    said = [d for d in found if d.file == str(path)]
+    assert said and "cannot be a key: it holds a number of ten digits or more" in said[0].message, found
+    assert said[0].line == text[:text.index(line)].count("\n") + 1 and "3273012345678901" not in str(said[0])
+
+
 def test_a_rule_id_is_explained_with_its_lower_case_form(rules_copy: Path) -> None:
     path = rules_copy / "bsu-2022.yaml"
     path.write_text(path.read_text("utf-8").replace("  - id: citizen\n", "  - id: Citizen\n", 1), "utf-8")

@@ -239,9 +239,9 @@ def schema_diagnostics(exc: ValidationError, located: Located,
                     "name: it could be defined, never read; choose another"
             elif err["type"] == PERSONAL_NUMBER:
                 what = err["ctx"]["what"]
+                shown = "shown to everyone as written" if what == "a key" else "repeated in every decision as written"
                 msg = f"`{_shown(str(err['input']))}` cannot be {what}: it holds a number of ten digits or more, " \
-                    f"as a NIK or an account number does, and {what} is repeated in every decision as written " \
-                    "(leave personal numbers out)"
+                    f"as a NIK or an account number does, and {what} is {shown} (leave personal numbers out)"
             where = hide_identifiers(dotted(loc[2:] if rule and loc[:1] == ("rules",) and len(loc) > 2 else loc))
             # a criterion's field by its own path: its id is said beside it, not its place counted from 0
             named = err["type"] in ("string_pattern_mismatch", PERSONAL_NUMBER, LANGUAGE_WORD)

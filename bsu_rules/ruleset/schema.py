@@ -88,6 +88,8 @@ Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$"), AfterValidator(
                        AfterValidator(_no_number_in("a name"))]
 RULE_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
 RuleId = Annotated[str, Field(pattern=f"^{RULE_ID.pattern}$"), AfterValidator(_no_number_in("a rule id"))]
+Key = Annotated[str, AfterValidator(_no_number_in("a key"))]
+"""A key shown as written (a legal-basis key, a glossary entry's): it holds no NIK- or account-like number."""
 
 
 class _Model(BaseModel):
@@ -466,7 +468,7 @@ class RuleFile(_Model):
     ruleset: RuleId
     version: Annotated[str, AfterValidator(version_text)]
     title: Title
-    legal_basis: dict[str, Line] = {}
+    legal_basis: dict[Key, Line] = {}
     in_force: Window
     as_of: Day
     parameters: dict[Identifier, Parameter] = {}
