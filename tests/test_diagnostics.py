@@ -454,6 +454,19 @@ def test_a_nik_in_a_key_is_refused_where_it_is(rules_copy: Path, file: str, afte
     assert said[0].line == text[:text.index(line)].count("\n") + 1 and "3273012345678901" not in str(said[0])
 
 
+@pytest.mark.parametrize("values", ["    values: {}\n", "    values:\n      2022-09-05: null\n"])
+def test_a_parameter_whose_values_give_none_is_said_to_have_none(rules_copy: Path, values: str) -> None:
+    """Nothing mixes types where no value is given: `values: {}`, or only the null that ends one."""
+    path = rules_copy / "bsu-2022.yaml"
+    text = path.read_text("utf-8")
+    head = text.index("  wage_ceiling:\n")
+    at = text.index("    value: 3500000\n", head)
+    path.write_text(text[:at] + values + text[at + len("    value: 3500000\n"):], "utf-8")
+    (found,) = bsu_rules.check_file(path)[1]
+    assert (found.code, found.message) == ("invalid-value", "`param.wage_ceiling` has no value: `values` gives none "
+                                           "(a null only ends a value given before it): give a dated value"), str(found)
+
+
 def test_a_rule_id_is_explained_with_its_lower_case_form(rules_copy: Path) -> None:
     path = rules_copy / "bsu-2022.yaml"
     path.write_text(path.read_text("utf-8").replace("  - id: citizen\n", "  - id: Citizen\n", 1), "utf-8")

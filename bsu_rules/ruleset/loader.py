@@ -205,7 +205,10 @@ class _RuleSetChecker:
             if (name.endswith("_month") or name in months) and self._month_as_date(name):
                 continue
             t = parameter_type(param)
-            if t is None:
+            if t is None and param.values is not None and all(v is None for v in param.values.values()):
+                self.report(("parameters", name, "values"), Code.INVALID_VALUE, f"`param.{name}` has no value: "
+                            "`values` gives none (a null only ends a value given before it): give a dated value")
+            elif t is None:
                 self.report(("parameters", name), Code.TYPE_MISMATCH, f"the values of `param.{name}` mix types")
             else:
                 params[name] = t
