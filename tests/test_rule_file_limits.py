@@ -78,6 +78,17 @@ def test_table_size_limit(rules_copy: Path, monkeypatch: pytest.MonkeyPatch) -> 
     assert "larger than the limit" in _codes(_with_table(rules_copy, "tables/minimum-wage-2022.csv"))[0][1]
 
 
+def test_the_tables_of_a_rule_file_have_a_budget_in_all(rules_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each table under its own limit, many of them (or one file named by many) still load in seconds: past the
+    budget a table is refused at its reference, unread."""
+    monkeypatch.setattr("bsu_rules.ruleset.loader.TABLES_LIMIT", 8_000)  # the 2022 tables: 5 376 and 6 248 bytes
+    found = check_file(rules_copy / "bsu-2022.yaml")[1]
+    said = [d for d in found if "in all with table" in d.message]
+    assert len(said) == 1 and said[0].code == "table" and said[0].file == str(rules_copy / "bsu-2022.yaml"), found
+    text = (rules_copy / "bsu-2022.yaml").read_text("utf-8")
+    assert said[0].line == text[:text.index("    file: tables/banks.csv")].count("\n") + 1, str(said[0])
+
+
 def test_table_not_utf8(rules_copy: Path) -> None:
     (rules_copy / "tables" / "latin.csv").write_bytes(b"area_code,amount\n32\xe9,1\n")
     assert "not UTF-8" in _codes(_with_table(rules_copy, "tables/latin.csv"))[0][1]

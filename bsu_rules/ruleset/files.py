@@ -13,8 +13,12 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 
 RULE_FILE_LIMIT = 1 << 20
 """Bytes a rule file may hold (1 MiB; the bundled ones are under 20 KiB)."""
-TABLE_LIMIT = 16 << 20
-"""Bytes a table file may hold (16 MiB: every regency of Indonesia fits many times over)."""
+TABLE_LIMIT = 2 << 20
+"""Bytes a table file may hold (2 MiB: every regency of Indonesia with a source for each fits many times
+over; the bundled ones are under 20 KiB, and checking a table takes about a second a MiB)."""
+TABLES_LIMIT = 4 << 20
+"""Bytes the tables of one rule file may hold in all (a file named by two tables counts twice): loading
+a rule set stays a matter of seconds, however many tables it names."""
 TEST_FILE_LIMIT = 4 << 20
 """Bytes a rule-author test file may hold (4 MiB: some ten thousand cases; the bundled ones are under 40 KiB)."""
 

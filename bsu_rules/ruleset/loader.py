@@ -6,6 +6,7 @@ import contextlib
 import hashlib
 import json
 import os
+import stat
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
@@ -43,7 +44,7 @@ from bsu_rules.ruleset.checker import (
 from bsu_rules.ruleset.diagnostics import Diagnostic, Severity, has_errors, nearest, nearest_name
 from bsu_rules.ruleset.editions import bundled_rules as bundled_rules  # also served from here
 from bsu_rules.ruleset.expressions import MAX_GROUPED_DEPTH, Call, Name, Node, walk
-from bsu_rules.ruleset.files import RULE_FILE_LIMIT, UnsafePath, read_limited
+from bsu_rules.ruleset.files import RULE_FILE_LIMIT, TABLES_LIMIT, UnsafePath, read_limited
 from bsu_rules.ruleset.lint import lint
 from bsu_rules.ruleset.misplaced import another_file, unreadable
 from bsu_rules.ruleset.misread import misread_values, schema_diagnostics
@@ -130,7 +131,15 @@ def check_tables(refs: dict[str, TableRef], located: Located, path: Path) -> tup
     file at its row, else at the rule file's reference to it."""
     tables: dict[str, Table] = {}
     found: list[Diagnostic] = []
+    spent = 0  # bytes of the tables read so far
     for name, ref in refs.items():
+        spent += _size(path.parent, ref.file)
+        if spent > TABLES_LIMIT:
+            found.append(Diagnostic(located.file, *located.at(("tables", name, "file")), Code.TABLE,
+                                    f"the tables of this rule file hold more than {TABLES_LIMIT >> 20} MiB in all "
+                                    f"with table `{name}`: a rule set is loaded every time it decides, so its tables "
+                                    "stay small (keep only the rows the rules read)"))
+            continue
         table, errors = read_table(name, ref, path.parent)
         if table is not None:
             tables[name] = table
@@ -142,6 +151,18 @@ def check_tables(refs: dict[str, TableRef], located: Located, path: Path) -> tup
                 found.append(Diagnostic(str(path.parent / ref.file), exc.line, exc.column, Code.TABLE,
                                         f"table `{name}`: {exc.message}", suggestion=exc.suggestion))
     return tables, found
+
+
+def _size(folder: Path, name: str) -> int:
+    """The bytes of a regular file a rule file names in its folder (0 for anything else, or a name that
+    leads out of the folder: reading it says what is wrong, and nothing outside is looked at)."""
+    if Path(name).is_absolute() or ".." in Path(name).parts:
+        return 0
+    try:
+        found = (folder / name).stat()
+    except (OSError, ValueError):
+        return 0
+    return found.st_size if stat.S_ISREG(found.st_mode) else 0
 
 
 def _valid_tables(data: dict[str, Any], exc: ValidationError) -> dict[str, TableRef]:
