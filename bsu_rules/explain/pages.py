@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from bsu_rules.decisions import RuleResult, mask_typed
 from bsu_rules.explain.citations import cite, last_amendment
-from bsu_rules.explain.sentences import row_unset, tabled_facts
+from bsu_rules.explain.sentences import row_unset
 from bsu_rules.formatting import capital, format_date, rupiah
 from bsu_rules.glossary import Glossary, Places, glossary_for, join, months
 from bsu_rules.members.redact import hide_identifiers
@@ -398,8 +398,8 @@ class _Context:
         that alone would make the member eligible, never one about who the member is. A hint that
         nothing on record could satisfy only states the fact again: it is read where nothing explains.
         A worker waiting for a table row hears the place and the table, not the figure known so far."""
-        unset = row_unset(r.missing, self.read(r), self.lang, self.g, Places.of(self.rs, self.g),
-                          tabled_facts(self.rs)) if not every_hint and r.outcome is RuleResult.UNKNOWN else None
+        unset = row_unset(r.missing, self.read(r), self.lang, self.g, Places.of(self.rs, self.g), self.rs) \
+            if not every_hint and r.outcome is RuleResult.UNKNOWN else None
         out = [unset] if unset else [_sentence(getattr(r.explain, self.lang))] if r.explain is not None else []
         restated = r.hint is not None and not r.hint.possible and r.explain is not None
         if r.hint is not None and not restated and (every_hint or _about_the_record(r)):

@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable, Mapping
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from bsu_rules.bounds import AtLeast
@@ -151,7 +152,11 @@ class Renderer:
         self.sentences = {r.rule.id: _Sentence(r.rule.explain, plan, self.glossary, self.places)
                           for r in plan.rules if r.rule.explain is not None}
         self.unknowns: dict[tuple[tuple[str, ...], tuple[tuple[str, Any], ...], tuple[str, ...]], Text] = {}
-        self.tabled = tabled_facts(plan.ruleset)
+
+    @cached_property
+    def tabled(self) -> frozenset[str]:
+        """``tabled_facts`` of the plan's rule set, found when a bound is first explained."""
+        return tabled_facts(self.plan.ruleset)
 
     def explain(self, r: CompiledRule, result: str, member: Any, facts: list[Any], missing: list[str]) -> Text | None:
         if result == "unknown":
@@ -273,7 +278,7 @@ def tabled_facts(rs: RuleSet | None) -> frozenset[str]:
 
 
 def row_unset(missing: list[str], known: Iterable[tuple[str, Any]], lang: str, glossary: Glossary,
-              places: Places, tabled: frozenset[str] = frozenset()) -> str | None:
+              places: Places, rs: RuleSet | None = None) -> str | None:
     """Why a criterion waiting only for a table row the programme has not completed cannot be decided,
     as a worker hears it: the place, the table and the ``known`` facts, not the row's figure known so
     far (a lower bound, perhaps with sen, that the officer reads in the decision's sentence); None for
@@ -283,7 +288,7 @@ def row_unset(missing: list[str], known: Iterable[tuple[str, Any]], lang: str, g
         return None
     table, key = row
     return _BECAUSE[lang].format(_ROW_UNSET[lang].format(_area(key, lang, places), glossary.label(table, lang))) + \
-        _so_far(known, lang, glossary, places, tabled) + _DEPENDS[lang]
+        _so_far(known, lang, glossary, places, tabled_facts(rs)) + _DEPENDS[lang]
 
 
 _KNOWN_TYPES = (str, int, Decimal, AtLeast)
