@@ -7,6 +7,7 @@ import json
 import re
 import shutil
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ from strategies import ANCHORS, members
 
 import bsu_rules
 from bsu_rules.decisions import RuleResult
-from bsu_rules.evaluators.codegen import generate
+from bsu_rules.evaluators.codegen import REMEMBERED, generate, remembered
 from bsu_rules.evaluators.compile import compile_node
 from bsu_rules.evaluators.scalar import Plan, jsonable
 from bsu_rules.evaluators.whitelist import FIELDS, UnsafeCode, check
@@ -71,6 +72,8 @@ def test_the_generated_functions_mean_what_the_closures_mean(edition: str, data:
         assert columns.read_shown(member, facts) == [jsonable(v) for v in row]  # as the trace shows it
         assert hasattr(columns.read_written, "source")
         assert columns.read_written(member, facts) == [orjson.dumps(jsonable(v)) for v in row]  # as JSON text
+        assert hasattr(columns.read_fields, "source")
+        assert columns.read_fields(member, facts) == columns._from_row(member, facts)  # each criterion's values
 
 
 def test_the_text_holds_nothing_from_the_rule_file() -> None:
@@ -164,6 +167,8 @@ def test_code_in_a_rule_file_is_a_value_never_code(tmp_path: Path) -> None:
     ("def core(m):\n    return [m.wages[0]], ()\n", "indexes"),
     ("def core(m):\n    import os\n    return [], ()\n", "Import"),
     ("def core(m):\n    return [K0(m)(m)], ()\n", "calls"),
+    ("def core(m):\n    return [{**m.employer}], ()\n", "dict whose keys"),
+    ("def core(m):\n    return [{m.nik: 0}], ()\n", "dict whose keys"),
 ])
 def test_the_whitelist_refuses_what_the_generator_never_writes(text: str, why: str) -> None:
     with pytest.raises(UnsafeCode, match=re.escape(why)):
@@ -222,13 +227,33 @@ def test_a_field_or_a_call_computed_where_it_can_be_read_is_not_computed_again(t
     source: str = bsu_rules.load_ruleset("bsu-2022").plan(date(2022, 9, 5)).core.source  # type: ignore[union-attr]
     top = [line for line in source.splitlines() if line.startswith("    ") and not line.startswith("     ")]
     assert sum("= m.work_regency_code" in line for line in top) == 1
-    calls = re.findall(r"= (K\d+\(t\d+, K\d+, K\d+\))", source)  # highest_for(code, table, 0) among them
-    assert calls and len(set(calls)) == len(calls)  # none written twice with the same arguments
+    calls = re.findall(r"= (K\d+\(t\d+(?:, K\d+)*\))", "\n".join(top))  # highest_for(code, table, 0) among them
+    assert len(calls) > 3 and len(set(calls)) == len(calls)  # none written twice with the same arguments
     arms = " else ".join(f'"{i}" if member.employer.sector == "{chr(65 + i)}"' for i in range(4))
     plan = _citizen_rule(tmp_path, f'({arms} else member.employer.sector) == member.citizenship').plan(date(2022, 9, 5))
     assert plan.core is not None
     for member in EXAMPLES:
         assert plan.core(member) == closures(plan, member)
+
+
+def test_a_function_of_few_values_is_remembered_for_each_value_and_type() -> None:
+    """``regency``, ``highest_for``, ``round_up`` and ``bank_key`` are called with the one argument that is
+    not a constant; each value is worked out once, an equal value of another type on its own."""
+    source: str = bsu_rules.load_ruleset("bsu-2022").plan(date(2022, 9, 5)).core.source  # type: ignore[union-attr]
+    assert re.search(r"= K\d+\(t\d+\)\n", source)  # highest_for(code, table, 0) given the code alone
+    seen: list[Any] = []
+
+    def fn(a: Any, b: Any) -> Any:
+        seen.append(a)
+        return type(a).__name__, a + b
+
+    call = remembered(fn, [None, 1], 0)
+    assert [call(1), call(1), call(Decimal(1)), call(True)] == [("int", 2), ("int", 2), ("Decimal", 2), ("bool", 2)]
+    assert seen == [1, Decimal(1), True]
+    assert remembered(lambda a: len(a), [None], 0)([1, 2]) == 2  # a list cannot be a key: computed
+    for i in range(REMEMBERED + 5):
+        call(i)
+    assert call(REMEMBERED + 4) == ("int", REMEMBERED + 5) and seen.count(REMEMBERED + 4) == 1
 
 
 @pytest.mark.parametrize("failures", [1, 99])

@@ -11,6 +11,7 @@ import copy
 import gc
 import io
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,7 @@ from bsu_rules.errors import InputError
 from bsu_rules.evaluators.scalar import input_hash
 from bsu_rules.members import Member, Parsed, as_member, parse_line, parse_member, parse_record
 from bsu_rules.members.decode import BadRecord, decode_json
+from bsu_rules.members.model import ACCOUNT_NUMBER, PLAIN_NUMBER, REWRITTEN_NUMBER
 
 ROOT = Path(__file__).resolve().parents[1]
 EDITIONS = sorted(p.stem for p in (ROOT / "rules").glob("bsu-*.yaml"))
@@ -208,6 +210,35 @@ def test_the_mirror_reads_patterns_as_the_model_does(text: str) -> None:
     record = {**EXAMPLES[0], "nik": text}
     with pytest.raises(InputError, match="nik"):
         parse_record(record)
+
+
+ACCOUNT_NUMBERS = ["", "0012345678", "****5678", "1234 5678 90", "123-456-789", "4.18201E+14", "418201004566507.0",
+                   "Rp 418.201.004.566.507,-", "418,201,004,566,507.00", "12345678\n", "-", " ", "٣٢٠٤",
+                   "1234567890123456"]
+
+
+@pytest.mark.parametrize("number", ACCOUNT_NUMBERS)
+def test_the_mirror_takes_an_account_number_as_the_model_does(number: str) -> None:
+    """Plain digits take the mirror's short branch; every other form its full pattern: both as the model."""
+    record = {**EXAMPLES[0], "bank_account": {"bank": "BRI", "number": number}}
+    try:
+        model: Member | None = Member.model_validate(record)
+    except ValidationError:
+        model = None
+    if model is None:
+        with pytest.raises(InputError, match=r"bank_account\.number"):
+            parse_record(record)
+        return
+    parsed = parse_record(record)
+    assert as_member(parsed.record) == model
+    assert parsed.input_sha256 is not None or re.fullmatch(PLAIN_NUMBER, number) is None  # plain: the mirror took it
+
+
+@SETTINGS
+@given(st.from_regex(f"\\A{PLAIN_NUMBER}\\Z"))
+def test_a_plain_account_number_fits_and_is_never_a_rewritten_one(number: str) -> None:
+    assert re.fullmatch(ACCOUNT_NUMBER, number) and not re.fullmatch(REWRITTEN_NUMBER, number)
+    assert Member.model_validate({**EXAMPLES[0], "bank_account": {"number": number}}).bank_account is not None
 
 
 def test_progress_goes_to_stderr_once_a_second_after_two(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -136,6 +136,8 @@ class Function:
     own_unknown: bool = False
     unknown_as_every: tuple[int, ...] = ()
     keeps_bounds: bool = False  # on a lower bound gives what the bound still tells (``bsu_rules.bounds``)
+    remembered: bool = False  # few distinct values reach it (an area code, a bank's name, a table's figure): the
+    # generated code keeps its result for each value of the one argument a call does not give as a constant
 
     @property
     def impl(self) -> Scalar:

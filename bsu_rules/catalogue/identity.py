@@ -448,7 +448,7 @@ DEFINITIONS = [
              "them with one value (DKI Jakarta's six PPKM areas in 2021: any of them reads alike), else unknown, "
              "since which of its rows applies is then not known.",
              "regency(member.work_regency_code, table.minimum_wage)", scalar=regency,
-             columnar=Columnar(_regency_columnar), inversion=None, smt=_regency_smt, own_unknown=True),
+             columnar=Columnar(_regency_columnar), inversion=None, smt=_regency_smt, own_unknown=True, remembered=True),
     Function("highest_for", ((STR,), (table_of(DECIMAL),), (INT, DECIMAL)), DECIMAL,
              "The most a table of areas can give for a regency code: what it gives where the regency is known (the "
              "regency's row, else the province's, else the default); for a code naming only a province whose "
@@ -460,7 +460,7 @@ DEFINITIONS = [
              "known.",
              "highest_for(member.work_regency_code, table.minimum_wage, 0)", scalar=highest_for,
              columnar=Columnar(_highest_columnar), inversion=None, smt=_highest_smt,
-             strict=False, unknown_from=(1, 2), unknown_as_every=(0,)),
+             strict=False, unknown_from=(1, 2), unknown_as_every=(0,), remembered=True),
     Function("bank_key", ((STR,),), STR,
              'A bank name as the bank table keys it: full-width letters read as letters, invisible characters '
              'dropped, upper case, single spaces, punctuation (`. , ( ) / -`) and the words `BANK`, `PT`, `PERSERO`, '
@@ -469,5 +469,5 @@ DEFINITIONS = [
              "bank_key(member.bank_account.bank)", scalar=bank_key,
              columnar=Columnar(lambda t, args: cf.strict(lambda t, e, d: (_bank_key_expr(e[0]), pl.String()),
                                                          guard=False)(t, args)),
-             inversion=None, smt=Abstraction(("name",), _realize_bank_key)),
+             inversion=None, smt=Abstraction(("name",), _realize_bank_key), remembered=True),
 ]

@@ -96,7 +96,7 @@ DEFINITIONS = [
     Function("round_up", (NUMBER, (INT,)), INT, "Round up to the next multiple of a step, exactly (also decimals); "
              "unknown for a step under 1.",
              "round_up(4798312, 100000)", scalar=round_up, columnar=Columnar(_round_up_columnar),
-             inversion=None, smt=_round_up_smt, keeps_bounds=True),
+             inversion=None, smt=_round_up_smt, keeps_bounds=True, remembered=True),
     Function("min", (NUMBER, NUMBER), None, "The smallest of the numbers.", "min(fact.wage, 5000000)",
              scalar=min, columnar=_extreme_columnar(False), inversion=None, smt=_extreme_smt(smallest=True),
              variadic=True, keeps_bounds=True),

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import ast
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from bsu_rules import bounds
@@ -325,7 +325,12 @@ class _Writer:
         key = ("call", fn.name, *args)  # a catalogue function gives the same value for the same arguments
         if (held := self.computed(key)) is not None:
             return held
-        impl = f"{self.const(fn.impl)}({', '.join(args)})"
+        varying = [i for i, a in enumerate(args) if a not in self.constants and a not in ("None", "True", "False")]
+        if fn.remembered and len(varying) == 1:
+            at = varying[0]
+            impl = f"{self.const(remembered(fn.impl, [self.constants.get(a) for a in args], at))}({args[at]})"
+        else:
+            impl = f"{self.const(fn.impl)}({', '.join(args)})"
         if not fn.strict:
             return self.remember(key, self.assign(impl))
         out = self.temp()
@@ -343,6 +348,30 @@ class _Writer:
         self.emit(f"elif {key} in {rows}: {out} = {rows}[{key}]")
         self.block("else:", lambda: self.emit(f"{out} = {self.value(args[1])}"))
         return out
+
+
+REMEMBERED = 4096
+"""Results a remembering call site keeps (all are forgotten at once when it holds more)."""
+
+
+def remembered(fn: Callable[..., Any], args: list[Any], at: int) -> Callable[[Any], Any]:
+    """``fn`` of ``args`` with argument ``at`` given: its result kept for each value (and type) given
+    there, for a function of its arguments' values alone (``Function.remembered``)."""
+    before, after = args[:at], args[at + 1:]
+    kept: dict[tuple[type, Any], Any] = {}
+
+    def call(value: Any) -> Any:
+        key = (value.__class__, value)
+        try:
+            return kept[key]
+        except KeyError:
+            if len(kept) >= REMEMBERED:
+                kept.clear()
+            result = kept[key] = fn(*before, value, *after)
+            return result
+        except TypeError:  # a value that cannot be a key (a list): computed each time
+            return fn(*before, value, *after)
+    return call
 
 
 def generate(env: Env, slots: list[Node], rules: list[tuple[Node, object, object, object]]) -> Core:
@@ -379,11 +408,19 @@ def generate_value(env: Env, slots: int, node: Node) -> Callable[[Any, list[Valu
     return value
 
 
+GROUP, NEW_LIST = object(), object()
+"""In a frame of ``generate_values``: where its group's dict goes, and where a new empty list does."""
+
+
 def generate_values(env: Env, slots: int, nodes: list[tuple[Node, Callable[[Any], Any] | None]],
-                    none: object = None) -> Callable[[Any, list[Value]], list[Any]]:
+                    none: object = None, groups: Sequence[Sequence[tuple[str, int]]] | None = None,
+                    fixed: Sequence[object] = (), frames: Sequence[dict[str, object]] | None = None,
+                    ) -> Callable[[Any, list[Value]], list[Any]]:
     """A function of a member and its ``slots`` computed fact slots giving the value of each node,
     in a list; a node's function, when given, is applied to its value unless that is None (given
-    as ``none`` then)."""
+    as ``none`` then). With ``groups``: a dict for each group instead, its keys given with the index
+    of their value (a node's, or past the nodes one of ``fixed``); with ``frames`` too, each group's
+    dict is the value at ``GROUP`` in a copy of its frame (a new list at each ``NEW_LIST``)."""
     w = _Writer(env)
     w.ready, w.given_slots = slots, True
     if slots:
@@ -394,7 +431,16 @@ def generate_values(env: Env, slots: int, nodes: list[tuple[Node, Callable[[Any]
         if then is not None:
             name = w.assign(f"{w.const(none)} if {name} is None else {w.const(then)}({name})")
         names.append(name)
-    w.emit(f"return [{''.join(n + ', ' for n in names)}]")
+    if groups is None:
+        w.emit(f"return [{''.join(n + ', ' for n in names)}]")
+    else:
+        names += [w.const(value) for value in fixed]
+        dicts = ["{" + "".join(f"{w.const(key)}: {names[i]}, " for key, i in group) + "}" for group in groups]
+        if frames is not None:
+            dicts = ["{" + "".join(f"{w.const(key)}: " + (held if value is GROUP else "[]" if value is NEW_LIST
+                                                           else w.const(value)) + ", " for key, value in frame.items())
+                     + "}" for frame, held in zip(frames, dicts, strict=True)]
+        w.emit("return [" + "".join(d + ", " for d in dicts) + "]")
     values: Callable[[Any, list[Value]], list[Any]] = _compiled(w, "m, f")
     return values
 

@@ -20,7 +20,6 @@ from datetime import date
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-import orjson
 from pydantic import JsonValue
 
 from bsu_rules.catalogue import FUNCTIONS
@@ -40,7 +39,7 @@ from bsu_rules.decisions import (
 from bsu_rules.errors import InputError
 from bsu_rules.evaluators.codegen import Core, generate, generate_value, generate_values
 from bsu_rules.evaluators.compile import Env, Facts, Fn, Getter, Value, compile_node, member_getter
-from bsu_rules.evaluators.trace import ENGINE, PlanJson, Recorded, jsonable, show, written
+from bsu_rules.evaluators.trace import ENGINE, PlanJson, Recorded, json_text, jsonable, show, written
 from bsu_rules.evaluators.whitelist import NotGenerated
 from bsu_rules.explain.sentences import Renderer
 from bsu_rules.members import Member, MemberView, Record, decision_date, parse_record
@@ -78,7 +77,7 @@ def _masked(value: Value) -> str:
 
 
 def _written_masked(value: Value) -> bytes:
-    return orjson.dumps(_masked(value))
+    return json_text(_masked(value))
 
 
 KPJ = "member.kpj"
@@ -90,7 +89,7 @@ def _kpj(value: Value) -> str:
 
 
 def _written_kpj(value: Value) -> bytes:
-    return orjson.dumps(_kpj(value))
+    return json_text(_kpj(value))
 
 
 def _mask_text(value: Value) -> str:
@@ -99,7 +98,7 @@ def _mask_text(value: Value) -> str:
 
 
 def _written_mask_text(value: Value) -> bytes:
-    return orjson.dumps(_mask_text(value))
+    return json_text(_mask_text(value))
 
 
 def _conversion(label: str, node: Node, how: str, tainted: bool) -> Callable[[Any], Any] | None:
@@ -112,7 +111,7 @@ def _conversion(label: str, node: Node, how: str, tainted: bool) -> Callable[[An
         return _written_kpj if how == "written" else _kpj
     if how == "written":
         return _written_masked if label in PRIVATE else _written_mask_text if tainted \
-            else orjson.dumps if kind in ("str", "bool", "month", "date") else written
+            else json_text if kind in ("str", "bool", "month", "date") else written
     if label in PRIVATE:
         return _masked
     if tainted:
@@ -357,6 +356,22 @@ class Plan:
             return lambda m, f: [convert(get(m, f)) for get in getters]
         return lambda m, f: [get(m, f) for get in getters]
 
+    def grouped_reader(self, labels: list[str], groups: list[list[tuple[str, int]]], fixed: list[Any],
+                       frames: list[dict[str, object]] | None = None,
+                       ) -> Callable[[Record, Facts], list[dict[str, Any]]] | None:
+        """``reader(labels, …, "shown")`` giving, for each group, a dict of its keys and the value at
+        each one's index (a label's, or past them one of ``fixed``) placed in a copy of its frame
+        (``generate_values``), in one generated function; None where it cannot be generated."""
+        if self.core is None:
+            return None
+        try:
+            return generate_values(self.env, len(self.slots), [
+                (self.traced[label], _conversion(label, self.traced[label], "shown",
+                                                 self._tainted(label, self.traced[label]))) for label in labels],
+                groups=groups, fixed=fixed, frames=frames)
+        except (Unhandled, NotGenerated, RecursionError):  # the closures read it
+            return None
+
     def fact_values(self, member: Record) -> Facts:
         values: Facts = []
         for fact in self.facts:
@@ -411,20 +426,24 @@ class Plan:
 
     def channel_values(self, member: Record, f: Facts) -> dict[str, JsonValue]:
         """The values the channel rule read for an eligible member, as a criterion's ``values``."""
-        labels, read, order = self._channel_reader
-        values = dict(zip(labels, read(member, f), strict=True))
-        values.update(self.channel_fixed)
-        return {label: values[label] for label in order}
+        values: dict[str, JsonValue] = self._channel_reader(member, f)[0]
+        return values
 
     @cached_property
-    def _channel_reader(self) -> tuple[list[str], Callable[[Record, Facts], list[Any]], list[str]]:
-        """The labels the channel rule reads from a member, their reader (as a trace shows them), and
-        every label it reads in sorted order. A NIK or account number is left out: the channel only
-        asks whether there is one, and a payment file needs no trace of it."""
+    def _channel_reader(self) -> Callable[[Record, Facts], list[dict[str, Any]]]:
+        """The values the channel rule reads, in sorted order, as a trace shows them (in a list of one).
+        A NIK or account number is left out: the channel only asks whether there is one, and a payment
+        file needs no trace of it."""
         trace = [(label, get) for label, get in self.channel_trace if label not in PRIVATE]
         labels = [label for label, _ in trace]
+        index = {label: i for i, label in enumerate([*labels, *self.channel_fixed])}
+        group = [(label, index[label]) for label in sorted(index)]
+        fixed = list(self.channel_fixed.values())
+        generated = self.grouped_reader(labels, [group], fixed)
+        if generated is not None:
+            return generated
         read = self.reader(labels, [get for _, get in trace], "shown")
-        return labels, read, sorted([*labels, *self.channel_fixed])
+        return lambda m, f: [{label: row[i] for label, i in group} for row in [read(m, f) + fixed]]
 
     def unset_read(self, label: str) -> list[str]:
         """The parameters without a value on the decision date that a traced value reads, directly or

@@ -5,7 +5,7 @@ else a decision carries is derived from that record only when it is read: the va
 criterion read, its explanation, the counterfactual hint of a failed criterion when hints were
 asked for (``Decision.rules``), the input hash (``Decision.member``), and the canonical JSON, byte
 for byte the JSON of the decision model. Each traced label is read once per member (``Columns``);
-the JSON is the plan's template (``PlanJson``) with the member's parts written in by orjson.
+the JSON is the plan's template (``PlanJson``) with the member's parts written in (``json_text``).
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from bsu_rules.decisions import (
     trusted,
     trusted_outcomes,
 )
+from bsu_rules.evaluators.codegen import GROUP, NEW_LIST
 from bsu_rules.evaluators.compile import Facts, Fn, Value
 from bsu_rules.members import Record, as_member, record_hash
 from bsu_rules.ruleset.schema import Text
@@ -71,9 +72,15 @@ def show(value: Any) -> JsonValue:
     return value if t in _PLAIN_TYPES else value.isoformat() if t is date else jsonable(value)
 
 
+json_text: Callable[[Any], bytes] = msgspec.json.Encoder().encode
+"""A value as JSON text, byte for byte as orjson writes it (and an integer past 64 bits, which orjson
+refuses). A decision's parts are written with it: orjson cuts each text from a buffer of 1 KiB, which
+costs about twenty times as much once the dozens of parts of a decision are kept until they are joined."""
+
+
 def written(value: Any) -> bytes:
-    """A traced value as JSON text (orjson writes the plain ones as ``jsonable`` would)."""
-    return orjson.dumps(value if type(value) in _NATIVE else jsonable(value))
+    """A traced value as JSON text (the plain ones are written as ``jsonable`` would give them)."""
+    return json_text(value if type(value) in _NATIVE else jsonable(value))
 
 
 Row = list[Any]
@@ -136,6 +143,20 @@ class Columns:
         self.values = [_mapping(tuple(label for label, _, _ in r.columns), [index[label] for label, _, _ in r.columns])
                        for r in plan.rules]
         self.reading = [_pick([index[label] for label, _ in r.trace]) for r in plan.rules]
+        self.statics = [r.static for r in plan.rules]
+        self.read_fields = plan.grouped_reader(list(index)[:len(self.getters)], [
+            [(label, index[label]) for label, _, _ in r.columns] for r in plan.rules], self.fixed,
+            [{**static, "missing": NEW_LIST, "values": GROUP} for static in self.statics]) or self._from_row
+
+    def _from_row(self, member: Record, facts: Facts) -> list[dict[str, Any]]:
+        """``read_fields`` where it could not be generated: each criterion's ``values`` picked from the
+        member's row."""
+        row, fields = self.read_shown(member, facts) + self.fixed, []
+        for static, mapping in zip(self.statics, self.values, strict=True):
+            each = static.copy()
+            each["missing"], each["values"] = [], mapping(row)
+            fields.append(each)
+        return fields
 
 
 class PlanJson:
@@ -145,7 +166,6 @@ class PlanJson:
 
     def __init__(self, plan: Plan) -> None:
         self.columns = Columns(plan)
-        self.outcome_parts = list(zip([r.static for r in plan.rules], self.columns.values, strict=True))
         self.template: list[bytes] | None
         try:
             self.template, self.holes = self._template(plan)
@@ -196,15 +216,15 @@ def _head(pieces: tuple[bytes, ...], explain: bytes, hint: bytes, missing: bytes
 _NO_TOP: dict[str, Any] = {}  # a record's top fields before its decision is made
 _TOP = 8  # benefit, channel (and what it read), flags, input hash, nik, missing, outcome, priority
 _NULL, _EMPTY, _ENGINE = b"null", b"[]", orjson.dumps(ENGINE)
-_NATIVE = frozenset({type(None), bool, int, str, date})  # orjson writes these as ``jsonable`` would
+_NATIVE = frozenset({type(None), bool, int, str, date})  # written as ``jsonable`` would give them
 _OUTCOME = {o: orjson.dumps(o.value) for o in (*Outcome, *RuleResult)}
 
 
 class Recorded:
     """One decision as the engine made it: the member, its fact slots and each criterion's result."""
 
-    __slots__ = ("_channel", "_explained", "_hints", "_missing", "_raw", "_row", "facts", "member", "plan", "results",
-                 "sha256", "top", "with_hints")
+    __slots__ = ("_channel", "_explained", "_fields", "_hints", "_missing", "_raw", "facts", "member", "plan",
+                 "results", "sha256", "top", "with_hints")
 
     def __init__(self, plan: Plan, member: Record, facts: Facts, results: list[RuleResult],
                  input_sha256: str | None, hints: bool) -> None:
@@ -212,7 +232,7 @@ class Recorded:
         self.sha256, self.with_hints = input_sha256, hints
         self.top: dict[str, Any] = _NO_TOP
         self._raw: Row | None = None
-        self._row: Row | None = None
+        self._fields: list[dict[str, Any]] | None = None  # each in-force criterion's outcome fields, as read
         self._missing: dict[int, list[str]] | None = None  # built when an unknown criterion is first explained
         self._explained: dict[int, Text | None] | None = None
         self._hints: _Hints | None = None
@@ -238,17 +258,17 @@ class Recorded:
             self._raw = self.plan.json_parts.columns.read(self.member, self.facts)
         return self._raw
 
-    def row(self) -> Row:
-        """Every traced value as the trace shows it (JSON data), the fixed ones last."""
-        if self._row is None:
-            columns = self.plan.json_parts.columns
-            shown = columns.read_shown(self.member, self.facts) if self._raw is None else list(map(show, self._raw))
-            self._row = shown + columns.fixed
-        return self._row
+    def fields(self) -> list[dict[str, Any]]:
+        """Each in-force criterion's outcome fields in declared order: the values it read as its trace
+        shows them, its outcome, explanation and what it misses still to be filled in."""
+        if self._fields is None:
+            self._fields = self.plan.json_parts.columns.read_fields(self.member, self.facts)
+        return self._fields
 
     def values(self, i: int) -> dict[str, JsonValue]:
         """The values criterion ``i`` read, as its trace shows them."""
-        return self.plan.json_parts.columns.values[i](self.row())
+        values: dict[str, JsonValue] = self.fields()[i]["values"]
+        return values
 
     def missing(self, i: int, values: dict[str, JsonValue] | None = None) -> list[str]:
         """What an unknown criterion lacks: member fields, else a field on record that a call cannot read
@@ -311,19 +331,14 @@ class Recorded:
 
     def outcomes(self) -> list[RuleOutcome]:
         """Each in-force criterion's outcome object; a failed one finds its hint (if asked for) when it is read."""
-        each: list[dict[str, Any]] = []
-        results, row = self.results, self.row()
-        for i, (static, mapping) in enumerate(self.plan.json_parts.outcome_parts):
-            result = results[i]
-            fields = static.copy()  # the outcome's fields in declared order, those of the rule filled in
-            fields["outcome"] = result
-            values = fields["values"] = mapping(row)
-            if result in _QUIET:
-                fields["missing"] = []
-            else:
+        results, each = self.results, self.fields()
+        self._fields = None  # the outcomes' own from now on: read again if asked for
+        for i, fields in enumerate(each):
+            result = fields["outcome"] = results[i]
+            if result not in _QUIET:
+                values = fields["values"]
                 fields["missing"] = self.missing(i, values)
                 fields["explain"] = self.explain(i, values)
-            each.append(fields)
         out = trusted_outcomes(each)
         if self.with_hints and self.failed:
             for i, fields in enumerate(each):
@@ -363,12 +378,12 @@ class Recorded:
         return self.outcomes() + self.plan.skipped
 
     def to_json(self) -> str | None:
-        """The canonical JSON, the plan's template filled in (None where orjson cannot say a value:
-        the model then does)."""
+        """The canonical JSON, the plan's template filled in (None where a value cannot be written as
+        JSON text: the model then says it)."""
         parts, top = self.plan.json_parts, self.top
         if parts.template is None:
             return None
-        dumps = orjson.dumps
+        dumps = json_text
         hints = self.hints() if self.with_hints and self.failed else None
         try:
             channel, missing, read = self.paid()
@@ -394,7 +409,7 @@ class Recorded:
             text = parts.template.copy()
             text[1::2] = parts.holes(holes)
             return b"".join(text).decode("utf-8")
-        except (orjson.JSONEncodeError, TypeError):
+        except (msgspec.EncodeError, TypeError):
             return None
 
 

@@ -2,7 +2,7 @@
 
 The generator writes only what this module allows: one function ``core(m)`` or ``core(m, f)``;
 the node types below; the names ``m``, ``f``, ``core``, ``s<n>``, ``t<n>`` and the ``K<n>`` it
-bound; attributes that are member contract fields; calls and indexing only of ``K`` names; and
+bound; attributes that are member contract fields; calls, indexing and dict keys only of ``K`` names; and
 no literal but ``None``, ``True`` and ``False``. Anything else is ``UnsafeCode``, never compiled.
 """
 
@@ -20,7 +20,7 @@ __all__ = ["FIELDS", "NotGenerated", "UnsafeCode", "check"]
 _INFIX_NODES = (ast.Add, ast.Sub, ast.Mult, ast.Lt, ast.LtE, ast.Gt, ast.GtE, ast.Eq, ast.NotEq)
 _SAFE_NODES = (ast.Module, ast.FunctionDef, ast.arguments, ast.arg, ast.Assign, ast.If, ast.Return, ast.Name,
                ast.Load, ast.Store, ast.Attribute, ast.Call, ast.Compare, ast.Is, ast.IsNot, ast.In, ast.NotIn,
-               ast.BinOp, ast.UnaryOp, ast.Not, ast.BoolOp, ast.Or, ast.And, ast.IfExp, ast.Tuple, ast.List,
+               ast.BinOp, ast.UnaryOp, ast.Not, ast.BoolOp, ast.Or, ast.And, ast.IfExp, ast.Tuple, ast.List, ast.Dict,
                ast.Subscript, ast.Constant, *_INFIX_NODES)
 _SAFE_NAME = re.compile(r"(m|f|core|[stK][0-9]+)\Z")
 
@@ -63,6 +63,8 @@ def check(tree: ast.Module, constants: dict[str, object]) -> None:
             raise UnsafeCode(f"generated code holds the literal {node.value!r}")
         if isinstance(node, ast.Call) and not (isinstance(node.func, ast.Name) and node.func.id.startswith("K")):
             raise UnsafeCode("generated code calls something that is not a generated constant")
+        if isinstance(node, ast.Dict) and not all(isinstance(key, ast.Name) for key in node.keys):
+            raise UnsafeCode("generated code builds a dict whose keys are not generated constants")
         if isinstance(node, ast.Subscript) and not (isinstance(node.value, ast.Name)
                                                     and node.value.id.startswith("K")):
             raise UnsafeCode("generated code indexes something that is not a generated constant")

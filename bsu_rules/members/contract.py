@@ -56,6 +56,7 @@ class Leaf:
     high: int | None = None
     description: str | None = None
     refused: str | None = None  # a shape a value that fits ``pattern`` is still refused as (``model.Refused``)
+    plain: str | None = None  # a form that fits ``pattern`` and is never ``refused`` (``Refused.never``)
 
     @property
     def mismatch(self) -> str:
@@ -171,8 +172,9 @@ def _spec(annotation: Any, required: bool) -> Leaf | Group:
         return Leaf("int", required, low=low, high=high, description=description)
     if check_month in checks:
         return Leaf("month", required, pattern=MONTH.pattern, description=description)
-    refused = next((m.shape for m in meta if isinstance(m, Refused)), None)
-    return Leaf("text", required, pattern=pattern, description=description, refused=refused)
+    refused = next((m for m in meta if isinstance(m, Refused)), None)
+    return Leaf("text", required, pattern=pattern, description=description,
+                refused=None if refused is None else refused.shape, plain=None if refused is None else refused.never)
 
 
 _ITEM_MODELS = {name: spec.model for name, spec in contract().items() if isinstance(spec, Group)}

@@ -60,6 +60,8 @@ def _leaf(leaf: Leaf) -> Any:
     pattern = leaf.pattern.removesuffix("$") + r"\Z"
     if leaf.refused is not None:  # what the pattern lets through but the model refuses: left to the model
         pattern = rf"^(?!(?:{leaf.refused})\Z)" + pattern.removeprefix("^")
+        if leaf.plain is not None:  # tried first: the refused shape's long pattern only for what is not plain
+            pattern = rf"^(?:(?:{leaf.plain})\Z|{pattern.removeprefix('^')})"
     return Annotated[str, msgspec.Meta(pattern=pattern)]
 
 

@@ -111,6 +111,9 @@ ACCOUNT_NUMBER = r"^([^0-9*]*[0-9*][\s\S]*)?$"
 decision log keeps ``********`` of a short one, and replays it), or is empty: none. A blank or a
 dash is no account, and a record that says so is malformed rather than paid to it. (Written without
 an empty alternative, which Python's ``re`` would let a lone newline match.)"""
+PLAIN_NUMBER = "[0-9*]*"
+"""An account number as most are written, digits only (or ``*`` where masked), or none: never a number a
+spreadsheet rewrote (each of its forms has a sign, a letter or a space)."""
 NOT_SHOWN = ((0x00, 0x20), (0x7F, 0xA0), (0xAD, 0xAD), (0x34F, 0x34F), (0x600, 0x605), (0x61C, 0x61C),
               (0x6DD, 0x6DD), (0x70F, 0x70F), (0x890, 0x891), (0x8E2, 0x8E2), (0x115F, 0x1160), (0x1680, 0x1680),
               (0x17B4, 0x17B5), (0x180B, 0x180F), (0x2000, 0x200F), (0x2028, 0x202F), (0x205F, 0x206F),
@@ -145,9 +148,12 @@ starts with 0 (``0012345678.00`` was text); two groups or more all marked alike 
 
 @dataclass(frozen=True)
 class Refused:
-    """What a value that fits its field's pattern is still refused as, by every reader (``shape``, whole)."""
+    """What a value that fits its field's pattern is still refused as, by every reader (``shape``, whole).
+    ``never``: a form most values take that fits the pattern and is never of that shape (a reader may
+    accept it without trying the shape)."""
 
     shape: str
+    never: str | None = None
 
 
 def _not_rewritten(text: str) -> str:
@@ -312,7 +318,7 @@ class BankAccount(_Strict):
         "is none; not as a spreadsheet rewrites a long number (4.18201E+14, 418201004566507.0, "
         "Rp 418.201.004.566.507,-)"),
         json_schema_extra={"not": {"pattern": f"^{REWRITTEN_NUMBER}$"}}),
-        Refused(REWRITTEN_NUMBER), AfterValidator(_not_rewritten)] | None = None
+        Refused(REWRITTEN_NUMBER, never=PLAIN_NUMBER), AfterValidator(_not_rewritten)] | None = None
     holder_name: StrictStr | None = None
 
 
