@@ -72,8 +72,8 @@ def test_the_generated_functions_mean_what_the_closures_mean(edition: str, data:
         assert columns.read_shown(member, facts) == [jsonable(v) for v in row]  # as the trace shows it
         assert hasattr(columns.read_written, "source")
         assert columns.read_written(member, facts) == [orjson.dumps(jsonable(v)) for v in row]  # as JSON text
-        assert hasattr(columns.read_fields, "source")
-        assert columns.read_fields(member, facts) == columns._from_row(member, facts)  # each criterion's values
+        assert hasattr(columns.read_values, "source")
+        assert columns.read_values(member, facts) == columns._from_row(member, facts)  # each criterion's values
 
 
 def test_the_text_holds_nothing_from_the_rule_file() -> None:

@@ -408,19 +408,13 @@ def generate_value(env: Env, slots: int, node: Node) -> Callable[[Any, list[Valu
     return value
 
 
-GROUP, NEW_LIST = object(), object()
-"""In a frame of ``generate_values``: where its group's dict goes, and where a new empty list does."""
-
-
 def generate_values(env: Env, slots: int, nodes: list[tuple[Node, Callable[[Any], Any] | None]],
                     none: object = None, groups: Sequence[Sequence[tuple[str, int]]] | None = None,
-                    fixed: Sequence[object] = (), frames: Sequence[dict[str, object]] | None = None,
-                    ) -> Callable[[Any, list[Value]], list[Any]]:
+                    fixed: Sequence[object] = ()) -> Callable[[Any, list[Value]], list[Any]]:
     """A function of a member and its ``slots`` computed fact slots giving the value of each node,
     in a list; a node's function, when given, is applied to its value unless that is None (given
     as ``none`` then). With ``groups``: a dict for each group instead, its keys given with the index
-    of their value (a node's, or past the nodes one of ``fixed``); with ``frames`` too, each group's
-    dict is the value at ``GROUP`` in a copy of its frame (a new list at each ``NEW_LIST``)."""
+    of their value (a node's, or past the nodes one of ``fixed``)."""
     w = _Writer(env)
     w.ready, w.given_slots = slots, True
     if slots:
@@ -435,12 +429,8 @@ def generate_values(env: Env, slots: int, nodes: list[tuple[Node, Callable[[Any]
         w.emit(f"return [{''.join(n + ', ' for n in names)}]")
     else:
         names += [w.const(value) for value in fixed]
-        dicts = ["{" + "".join(f"{w.const(key)}: {names[i]}, " for key, i in group) + "}" for group in groups]
-        if frames is not None:
-            dicts = ["{" + "".join(f"{w.const(key)}: " + (held if value is GROUP else "[]" if value is NEW_LIST
-                                                           else w.const(value)) + ", " for key, value in frame.items())
-                     + "}" for frame, held in zip(frames, dicts, strict=True)]
-        w.emit("return [" + "".join(d + ", " for d in dicts) + "]")
+        w.emit("return [" + "".join("{" + "".join(f"{w.const(key)}: {names[i]}, " for key, i in group) + "}, "
+                                    for group in groups) + "]")
     values: Callable[[Any, list[Value]], list[Any]] = _compiled(w, "m, f")
     return values
 

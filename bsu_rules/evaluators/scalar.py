@@ -356,19 +356,18 @@ class Plan:
             return lambda m, f: [convert(get(m, f)) for get in getters]
         return lambda m, f: [get(m, f) for get in getters]
 
-    def grouped_reader(self, labels: list[str], groups: list[list[tuple[str, int]]], fixed: list[Any],
-                       frames: list[dict[str, object]] | None = None,
-                       ) -> Callable[[Record, Facts], list[dict[str, Any]]] | None:
+    def grouped_reader(self, labels: list[str], groups: list[list[tuple[str, int]]],
+                       fixed: list[Any]) -> Callable[[Record, Facts], list[dict[str, Any]]] | None:
         """``reader(labels, …, "shown")`` giving, for each group, a dict of its keys and the value at
-        each one's index (a label's, or past them one of ``fixed``) placed in a copy of its frame
-        (``generate_values``), in one generated function; None where it cannot be generated."""
+        each one's index (a label's, or past them one of ``fixed``), in one generated function; None
+        where it cannot be generated."""
         if self.core is None:
             return None
         try:
             return generate_values(self.env, len(self.slots), [
                 (self.traced[label], _conversion(label, self.traced[label], "shown",
                                                  self._tainted(label, self.traced[label]))) for label in labels],
-                groups=groups, fixed=fixed, frames=frames)
+                groups=groups, fixed=fixed)
         except (Unhandled, NotGenerated, RecursionError):  # the closures read it
             return None
 

@@ -32,7 +32,6 @@ from bsu_rules.decisions import (
     trusted,
     trusted_outcomes,
 )
-from bsu_rules.evaluators.codegen import GROUP, NEW_LIST
 from bsu_rules.evaluators.compile import Facts, Fn, Value
 from bsu_rules.members import Record, as_member, record_hash
 from bsu_rules.ruleset.schema import Text
@@ -143,20 +142,14 @@ class Columns:
         self.values = [_mapping(tuple(label for label, _, _ in r.columns), [index[label] for label, _, _ in r.columns])
                        for r in plan.rules]
         self.reading = [_pick([index[label] for label, _ in r.trace]) for r in plan.rules]
-        self.statics = [r.static for r in plan.rules]
-        self.read_fields = plan.grouped_reader(list(index)[:len(self.getters)], [
-            [(label, index[label]) for label, _, _ in r.columns] for r in plan.rules], self.fixed,
-            [{**static, "missing": NEW_LIST, "values": GROUP} for static in self.statics]) or self._from_row
+        self.read_values = plan.grouped_reader(list(index)[:len(self.getters)], [
+            [(label, index[label]) for label, _, _ in r.columns] for r in plan.rules], self.fixed) or self._from_row
 
-    def _from_row(self, member: Record, facts: Facts) -> list[dict[str, Any]]:
-        """``read_fields`` where it could not be generated: each criterion's ``values`` picked from the
+    def _from_row(self, member: Record, facts: Facts) -> list[dict[str, JsonValue]]:
+        """``read_values`` where it could not be generated: each criterion's ``values`` picked from the
         member's row."""
-        row, fields = self.read_shown(member, facts) + self.fixed, []
-        for static, mapping in zip(self.statics, self.values, strict=True):
-            each = static.copy()
-            each["missing"], each["values"] = [], mapping(row)
-            fields.append(each)
-        return fields
+        row = self.read_shown(member, facts) + self.fixed
+        return [mapping(row) for mapping in self.values]
 
 
 class PlanJson:
@@ -166,6 +159,7 @@ class PlanJson:
 
     def __init__(self, plan: Plan) -> None:
         self.columns = Columns(plan)
+        self.statics = [r.static for r in plan.rules]
         self.template: list[bytes] | None
         try:
             self.template, self.holes = self._template(plan)
@@ -223,7 +217,7 @@ _OUTCOME = {o: orjson.dumps(o.value) for o in (*Outcome, *RuleResult)}
 class Recorded:
     """One decision as the engine made it: the member, its fact slots and each criterion's result."""
 
-    __slots__ = ("_channel", "_explained", "_fields", "_hints", "_missing", "_raw", "facts", "member", "plan",
+    __slots__ = ("_channel", "_explained", "_hints", "_missing", "_raw", "_values", "facts", "member", "plan",
                  "results", "sha256", "top", "with_hints")
 
     def __init__(self, plan: Plan, member: Record, facts: Facts, results: list[RuleResult],
@@ -232,7 +226,7 @@ class Recorded:
         self.sha256, self.with_hints = input_sha256, hints
         self.top: dict[str, Any] = _NO_TOP
         self._raw: Row | None = None
-        self._fields: list[dict[str, Any]] | None = None  # each in-force criterion's outcome fields, as read
+        self._values: list[dict[str, JsonValue]] | None = None
         self._missing: dict[int, list[str]] | None = None  # built when an unknown criterion is first explained
         self._explained: dict[int, Text | None] | None = None
         self._hints: _Hints | None = None
@@ -258,17 +252,15 @@ class Recorded:
             self._raw = self.plan.json_parts.columns.read(self.member, self.facts)
         return self._raw
 
-    def fields(self) -> list[dict[str, Any]]:
-        """Each in-force criterion's outcome fields in declared order: the values it read as its trace
-        shows them, its outcome, explanation and what it misses still to be filled in."""
-        if self._fields is None:
-            self._fields = self.plan.json_parts.columns.read_fields(self.member, self.facts)
-        return self._fields
+    def all_values(self) -> list[dict[str, JsonValue]]:
+        """The values each criterion read, as its trace shows them."""
+        if self._values is None:
+            self._values = self.plan.json_parts.columns.read_values(self.member, self.facts)
+        return self._values
 
     def values(self, i: int) -> dict[str, JsonValue]:
         """The values criterion ``i`` read, as its trace shows them."""
-        values: dict[str, JsonValue] = self.fields()[i]["values"]
-        return values
+        return self.all_values()[i]
 
     def missing(self, i: int, values: dict[str, JsonValue] | None = None) -> list[str]:
         """What an unknown criterion lacks: member fields, else a field on record that a call cannot read
@@ -331,14 +323,19 @@ class Recorded:
 
     def outcomes(self) -> list[RuleOutcome]:
         """Each in-force criterion's outcome object; a failed one finds its hint (if asked for) when it is read."""
-        results, each = self.results, self.fields()
-        self._fields = None  # the outcomes' own from now on: read again if asked for
-        for i, fields in enumerate(each):
-            result = fields["outcome"] = results[i]
-            if result not in _QUIET:
-                values = fields["values"]
+        each: list[dict[str, Any]] = []
+        results = self.results
+        for i, (static, values) in enumerate(zip(self.plan.json_parts.statics, self.all_values(), strict=True)):
+            result = results[i]
+            fields = static.copy()  # the outcome's fields in declared order, those of the rule filled in
+            fields["outcome"] = result
+            fields["values"] = values
+            if result in _QUIET:
+                fields["missing"] = []
+            else:
                 fields["missing"] = self.missing(i, values)
                 fields["explain"] = self.explain(i, values)
+            each.append(fields)
         out = trusted_outcomes(each)
         if self.with_hints and self.failed:
             for i, fields in enumerate(each):
