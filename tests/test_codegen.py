@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from strategies import ANCHORS, members
 
 import bsu_rules
+from bsu_rules.bounds import AtLeast
 from bsu_rules.decisions import RuleResult
 from bsu_rules.evaluators.codegen import REMEMBERED, generate, remembered
 from bsu_rules.evaluators.compile import compile_node
@@ -169,6 +170,7 @@ def test_code_in_a_rule_file_is_a_value_never_code(tmp_path: Path) -> None:
     ("def core(m):\n    return [K0(m)(m)], ()\n", "calls"),
     ("def core(m):\n    return [{**m.employer}], ()\n", "dict whose keys"),
     ("def core(m):\n    return [{m.nik: 0}], ()\n", "dict whose keys"),
+    ("def core(m):\n    t1 = m.nik\n    return [{t1: m}], ()\n", "dict whose keys"),
 ])
 def test_the_whitelist_refuses_what_the_generator_never_writes(text: str, why: str) -> None:
     with pytest.raises(UnsafeCode, match=re.escape(why)):
@@ -250,10 +252,35 @@ def test_a_function_of_few_values_is_remembered_for_each_value_and_type() -> Non
     call = remembered(fn, [None, 1], 0)
     assert [call(1), call(1), call(Decimal(1)), call(True)] == [("int", 2), ("int", 2), ("Decimal", 2), ("bool", 2)]
     assert seen == [1, Decimal(1), True]
-    assert remembered(lambda a: len(a), [None], 0)([1, 2]) == 2  # a list cannot be a key: computed
+    echo = remembered(lambda a, b: a, [None, 0], 0)  # a result may be the value itself: a decimal as written
+    assert str(echo(Decimal("4791843.90"))) == "4791843.90" and str(echo(Decimal("4791843.9"))) == "4791843.9"
+    bounds_read = [echo(AtLeast(Decimal(3958444), (f"table.minimum_wage[{code}]",))).rows for code in (9109, 9404)]
+    assert bounds_read == [("table.minimum_wage[9109]",), ("table.minimum_wage[9404]",)]  # equal bounds, each its own
+    assert remembered(lambda a: len(a), [None], 0)([1, 2]) == 2  # a list: computed
+    counted: list[Decimal] = []
+    whole = remembered(lambda a: counted.append(a) or int(a), [None], 0, whole=True)  # by the decimal's value
+    assert whole(Decimal("2.0")) == whole(Decimal("2.00")) == 2 and counted == [Decimal("2.0")]
     for i in range(REMEMBERED + 5):
         call(i)
     assert call(REMEMBERED + 4) == ("int", REMEMBERED + 5) and seen.count(REMEMBERED + 4) == 1
+
+
+def test_a_decisions_values_are_its_own() -> None:
+    """A list the rules fix for every member (the state banks a channel reads) is each decision's own copy:
+    changing it in one decision changes no other, nor the plan."""
+    plan = bsu_rules.load_ruleset("bsu-2022").plan()
+    decisions = [plan.decide(member) for member in EXAMPLES]
+    changed = 0
+    for d in decisions:
+        for each in [d.channel_values or {}, *(r.values for r in d.rules)]:
+            for value in each.values():
+                if isinstance(value, list):
+                    value.append("CHANGED")
+                    changed += 1
+    assert changed
+    for member in EXAMPLES:
+        later = plan.decide(member)
+        assert "CHANGED" not in later.to_json() and "CHANGED" not in later.model_dump_json()
 
 
 @pytest.mark.parametrize("failures", [1, 99])

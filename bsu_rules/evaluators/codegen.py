@@ -22,6 +22,7 @@ from __future__ import annotations
 import ast
 import threading
 from collections.abc import Callable, Sequence
+from decimal import Decimal
 from typing import Any
 
 from bsu_rules import bounds
@@ -328,7 +329,8 @@ class _Writer:
         varying = [i for i, a in enumerate(args) if a not in self.constants and a not in ("None", "True", "False")]
         if fn.remembered and len(varying) == 1:
             at = varying[0]
-            impl = f"{self.const(remembered(fn.impl, [self.constants.get(a) for a in args], at))}({args[at]})"
+            memo = remembered(fn.impl, [self.constants.get(a) for a in args], at, whole=fn.returns == INT)
+            impl = f"{self.const(memo)}({args[at]})"
         else:
             impl = f"{self.const(fn.impl)}({', '.join(args)})"
         if not fn.strict:
@@ -354,14 +356,23 @@ REMEMBERED = 4096
 """Results a remembering call site keeps (all are forgotten at once when it holds more)."""
 
 
-def remembered(fn: Callable[..., Any], args: list[Any], at: int) -> Callable[[Any], Any]:
-    """``fn`` of ``args`` with argument ``at`` given: its result kept for each value (and type) given
-    there, for a function of its arguments' values alone (``Function.remembered``)."""
+def remembered(fn: Callable[..., Any], args: list[Any], at: int, whole: bool = False) -> Callable[[Any], Any]:
+    """``fn`` of ``args`` with argument ``at`` given: its result kept for each text, whole number or
+    unknown given there, and for each decimal as written (``4791843.90`` is not ``4791843.9``: a result
+    may be the value itself), or by its value where the result is a whole number (``whole``), for a
+    function of its arguments' values alone (``Function.remembered``). Any other value (a lower bound,
+    equal to another bound of another row) is computed each time."""
     before, after = args[:at], args[at + 1:]
-    kept: dict[tuple[type, Any], Any] = {}
+    kept: dict[Any, Any] = {}
 
     def call(value: Any) -> Any:
-        key = (value.__class__, value)
+        kind = value.__class__
+        if kind is str or kind is int or value is None or (whole and kind is Decimal):
+            key: Any = (kind, value)
+        elif kind is Decimal:
+            key = (kind, str(value))
+        else:
+            return fn(*before, value, *after)
         try:
             return kept[key]
         except KeyError:
@@ -369,9 +380,25 @@ def remembered(fn: Callable[..., Any], args: list[Any], at: int) -> Callable[[An
                 kept.clear()
             result = kept[key] = fn(*before, value, *after)
             return result
-        except TypeError:  # a value that cannot be a key (a list): computed each time
-            return fn(*before, value, *after)
     return call
+
+
+def fresh(value: Any) -> Any:
+    """JSON data as new lists and dicts at every depth: a plan's constant handed to one decision as its own."""
+    if type(value) is list:
+        return [fresh(v) for v in value]
+    if type(value) is dict:
+        return {k: fresh(v) for k, v in value.items()}
+    return value
+
+
+def copier(value: Any) -> Callable[[Any], Any] | None:
+    """What makes JSON data a decision's own (``fresh``; a flat list or dict copied at once), None for a
+    value that is not a list or dict."""
+    if type(value) not in (list, dict):
+        return None
+    items = value.values() if type(value) is dict else value
+    return fresh if any(type(v) in (list, dict) for v in items) else type(value)
 
 
 def generate(env: Env, slots: list[Node], rules: list[tuple[Node, object, object, object]]) -> Core:
@@ -428,7 +455,8 @@ def generate_values(env: Env, slots: int, nodes: list[tuple[Node, Callable[[Any]
     if groups is None:
         w.emit(f"return [{''.join(n + ', ' for n in names)}]")
     else:
-        names += [w.const(value) for value in fixed]
+        names += [w.const(value) if (copy := copier(value)) is None else f"{w.const(copy)}({w.const(value)})"
+                  for value in fixed]  # a list is each decision's own
         w.emit("return [" + "".join("{" + "".join(f"{w.const(key)}: {names[i]}, " for key, i in group) + "}, "
                                     for group in groups) + "]")
     values: Callable[[Any, list[Value]], list[Any]] = _compiled(w, "m, f")

@@ -32,6 +32,7 @@ from bsu_rules.decisions import (
     trusted,
     trusted_outcomes,
 )
+from bsu_rules.evaluators.codegen import fresh
 from bsu_rules.evaluators.compile import Facts, Fn, Value
 from bsu_rules.members import Record, as_member, record_hash
 from bsu_rules.ruleset.schema import Text
@@ -148,7 +149,7 @@ class Columns:
     def _from_row(self, member: Record, facts: Facts) -> list[dict[str, JsonValue]]:
         """``read_values`` where it could not be generated: each criterion's ``values`` picked from the
         member's row."""
-        row = self.read_shown(member, facts) + self.fixed
+        row = self.read_shown(member, facts) + [fresh(value) for value in self.fixed]
         return [mapping(row) for mapping in self.values]
 
 
@@ -406,7 +407,7 @@ class Recorded:
             text = parts.template.copy()
             text[1::2] = parts.holes(holes)
             return b"".join(text).decode("utf-8")
-        except (msgspec.EncodeError, TypeError):
+        except (msgspec.EncodeError, TypeError, UnicodeEncodeError):  # the last: a lone surrogate
             return None
 
 

@@ -63,7 +63,8 @@ def check(tree: ast.Module, constants: dict[str, object]) -> None:
             raise UnsafeCode(f"generated code holds the literal {node.value!r}")
         if isinstance(node, ast.Call) and not (isinstance(node.func, ast.Name) and node.func.id.startswith("K")):
             raise UnsafeCode("generated code calls something that is not a generated constant")
-        if isinstance(node, ast.Dict) and not all(isinstance(key, ast.Name) for key in node.keys):
+        if isinstance(node, ast.Dict) and not all(isinstance(key, ast.Name) and key.id.startswith("K")
+                                                  for key in node.keys):
             raise UnsafeCode("generated code builds a dict whose keys are not generated constants")
         if isinstance(node, ast.Subscript) and not (isinstance(node.value, ast.Name)
                                                     and node.value.id.startswith("K")):
