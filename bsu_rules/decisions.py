@@ -221,7 +221,8 @@ class Decision(_Deferred):
     # ``to_json`` serialises the flat record directly. Either way the data, and its canonical JSON,
     # are the same.
 
-    _deferred: ClassVar[frozenset[str]] = frozenset({"channel", "channel_values", "member", "missing", "rules"})
+    _deferred: ClassVar[frozenset[str]] = frozenset({"benefit", "channel", "channel_values", "member", "missing",
+                                                     "parameters", "rules"})
 
     as_of: date
     benefit: Benefit | None = None
@@ -379,7 +380,7 @@ def _kept(length: int) -> int:
 
 
 M = TypeVar("M", bound=BaseModel)
-_TRUSTED = (RuleOutcome, MemberRef, Decision, Text)
+_TRUSTED = (RuleOutcome, MemberRef, Decision, Text, ParameterRead, Benefit)
 _FIELDS: dict[type[BaseModel], set[str]] = {cls: set(cls.model_fields) for cls in _TRUSTED}
 _ORDER: dict[type[BaseModel], tuple[str, ...]] = {cls: tuple(cls.model_fields) for cls in _TRUSTED}
 _OUTCOME_FIELDS = _FIELDS[RuleOutcome]

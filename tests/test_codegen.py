@@ -266,21 +266,31 @@ def test_a_function_of_few_values_is_remembered_for_each_value_and_type() -> Non
 
 
 def test_a_decisions_values_are_its_own() -> None:
-    """A list the rules fix for every member (the state banks a channel reads) is each decision's own copy:
-    changing it in one decision changes no other, nor the plan."""
-    plan = bsu_rules.load_ruleset("bsu-2022").plan()
-    decisions = [plan.decide(member) for member in EXAMPLES]
-    changed = 0
-    for d in decisions:
-        for each in [d.channel_values or {}, *(r.values for r in d.rules)]:
-            for value in each.values():
-                if isinstance(value, list):
-                    value.append("CHANGED")
-                    changed += 1
-    assert changed
-    for member in EXAMPLES:
-        later = plan.decide(member)
-        assert "CHANGED" not in later.to_json() and "CHANGED" not in later.model_dump_json()
+    """A list the rules fix for every member (the state banks a channel reads) and the parameters read are
+    each decision's own: changing them in one decision changes no other, nor the plan."""
+    for ruleset, on in [("bsu-2022", None), ("bsu-2021", date(2021, 11, 8))]:  # 2021: the PPKM rule out of force
+        plan = bsu_rules.load_ruleset(ruleset).plan(on)
+        decisions = [plan.decide(member) for member in EXAMPLES]
+        changed = 0
+        for d in decisions:
+            d.parameters.pop("cutoff_month")
+            if d.benefit is not None:
+                d.benefit.instalments.append(999)
+            for r in d.rules:
+                r.missing.append("CHANGED")
+            for each in [d.channel_values or {}, {k: p.value for k, p in d.parameters.items()},
+                         *(r.values for r in d.rules)]:
+                for value in each.values():
+                    if isinstance(value, list):
+                        value.append("CHANGED")
+                        changed += 1
+        assert changed and (ruleset != "bsu-2022" or any(d.benefit for d in decisions))
+        assert ruleset == "bsu-2022" or any(r.outcome == RuleResult.NOT_IN_FORCE for r in decisions[0].rules)
+        for member in EXAMPLES:
+            later = plan.decide(member)
+            assert "CHANGED" not in later.to_json() and "CHANGED" not in later.model_dump_json()
+            assert "999" not in later.to_json() and "999" not in later.model_dump_json()
+            assert "cutoff_month" in later.parameters and later.to_json() == later.model_dump_json()
 
 
 @pytest.mark.parametrize("failures", [1, 99])

@@ -409,10 +409,8 @@ class Plan:
         recorded = Recorded(self, member, f, results, input_sha256, hints)
         recorded.top = top = {
             "outcome": outcome, "ruleset": self.ref, "engine": ENGINE, "on": self.on, "as_of": self.as_of,
-            "benefit": self.benefit if outcome is _ELIGIBLE else None,
             "priority": results.count(_PRIORITIZED) if _PRIORITIZED in seen else 0,
             "flags": [self.rules[i].id for i in self.flagging if results[i] is _FLAGGED] if _FLAGGED in seen else [],
-            "parameters": self.parameters,
         }
         return Decision.recorded(top, recorded)
 

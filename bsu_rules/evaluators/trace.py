@@ -23,9 +23,11 @@ from pydantic import BaseModel, JsonValue
 from bsu_rules._version import __version__
 from bsu_rules.bounds import AtLeast, rows_in
 from bsu_rules.decisions import (
+    Benefit,
     Hint,
     MemberRef,
     Outcome,
+    ParameterRead,
     RuleOutcome,
     RuleResult,
     mask_nik,
@@ -45,6 +47,7 @@ _PLAIN = (type(None), bool, int, str)
 _PLAIN_TYPES = frozenset(_PLAIN)
 _QUIET = (RuleResult.PASS, RuleResult.PRIORITIZED, RuleResult.NOT_PRIORITIZED)
 _FAIL, _UNKNOWN, _PASS = RuleResult.FAIL, RuleResult.UNKNOWN, RuleResult.PASS
+_ELIGIBLE = Outcome.ELIGIBLE
 _NIK = operator.attrgetter("nik")
 
 
@@ -373,7 +376,15 @@ class Recorded:
             return self.paid()[1]
         if name == "channel_values":
             return self.paid()[2]
-        return self.outcomes() + self.plan.skipped
+        # the rest each decision's own: a list changed in one never changes another decision
+        if name == "parameters":
+            return {key: trusted(ParameterRead, {"since": p.since, "value": fresh(p.value)}, ordered=True)
+                    for key, p in self.plan.parameters.items()}
+        if name == "benefit":
+            b = self.plan.benefit
+            return trusted(Benefit, {"amount": b.amount, "instalments": list(b.instalments), "monthly": b.monthly,
+                                     "months": b.months}, ordered=True) if self.top["outcome"] is _ELIGIBLE else None
+        return self.outcomes() + [_own(skipped) for skipped in self.plan.skipped]
 
     def to_json(self) -> str | None:
         """The canonical JSON, the plan's template filled in (None where a value cannot be written as
@@ -388,7 +399,7 @@ class Recorded:
             flags = top["flags"]
             channel_text = (_NULL if channel is None else dumps(channel)) + \
                 (b',"channel_values":' + dumps(read) if read else b"")  # left out when empty
-            holes = [_NULL if top["benefit"] is None else parts.benefit, channel_text,
+            holes = [parts.benefit if top["outcome"] is _ELIGIBLE else _NULL, channel_text,
                      dumps(flags) if flags else _EMPTY, dumps(self.input_sha256()),
                      dumps(mask_nik(_NIK(self.member))), dumps(missing) if missing else _EMPTY,
                      _OUTCOME[top["outcome"]], b"%d" % top["priority"]]
@@ -409,6 +420,13 @@ class Recorded:
             return b"".join(text).decode("utf-8")
         except (msgspec.EncodeError, TypeError, UnicodeEncodeError):  # the last: a lone surrogate
             return None
+
+
+def _own(outcome: RuleOutcome) -> RuleOutcome:
+    """The outcome of a rule out of force (the plan's) as one decision's own: its values and missing inputs new."""
+    fields = dict(outcome.__dict__)
+    fields["values"], fields["missing"] = fresh(fields["values"]), list(fields["missing"])
+    return trusted(RuleOutcome, fields, ordered=True)
 
 
 class _Hints:
