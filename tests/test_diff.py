@@ -526,3 +526,15 @@ def test_a_symbolic_search_says_how_far_it_is_while_it_runs(monkeypatch: pytest.
     said = [line for line in capsys.readouterr().err.splitlines() if line.startswith("bsu-rules diff --symbolic: ")]
     assert said and said[-1].split(",")[0] in ("bsu-rules diff --symbolic: 0 of at most 1 regions found",
                                                "bsu-rules diff --symbolic: 1 of at most 1 regions found")
+
+
+def test_write_tests_without_symbolic_is_refused_before_any_work(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """`--write-tests` asks for the symbolic search's witnesses: without `--symbolic` it is refused at once,
+    before the members file is read and compared."""
+    import bsu_rules.cli.diff as command
+
+    monkeypatch.setattr(command, "compare", lambda *_: pytest.fail("compared before the option was refused"))
+    assert main(["diff", "bsu-2021", "bsu-2022", "--write-tests", str(tmp_path / "w.yaml")]) == 2
+    err = capsys.readouterr().err
+    assert "--write-tests" in err and "needs --symbolic" in err

@@ -464,9 +464,10 @@ def test_a_region_says_when_a_bounded_quantity_may_also_be_unknown(rules_copy: P
     assert "or_unknown" not in wage["fact.wage (old)"]  # under the old cut-off it was reported: eligible
 
 
-def test_witnesses_go_beside_the_other_tests_and_write_over_nothing_else(tmp_path: Path, capsys: Any) -> None:
+def test_witnesses_go_beside_the_other_tests_and_write_over_nothing_else(tmp_path: Path, capsys: Any,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     """`rules/tests/bsu-2022.yaml` is the edition's tests, not a rule set that hides the bundled one; and a
-    file --write-tests did not write is never written over."""
+    file --write-tests did not write is never written over, and is refused before the search."""
     import shutil
 
     rules = tmp_path / "rules"
@@ -476,6 +477,7 @@ def test_witnesses_go_beside_the_other_tests_and_write_over_nothing_else(tmp_pat
         assert main(["diff", "bsu-2021", "bsu-2022", "--symbolic", "--write-tests", str(out), "--limit", "2"]) == 1
     assert main(["test", str(out), str(out.with_name("witnesses.old.yaml"))]) == 0
     kept = (rules / "tests" / "bsu-2022.yaml").read_bytes()
+    monkeypatch.setattr(SymbolicDiff, "regions", lambda *_: pytest.fail("searched before the path was refused"))
     assert main(["diff", "bsu-2021", "bsu-2022", "--symbolic", "--write-tests", str(rules / "tests" / "bsu-2022.yaml"),
                  "--limit", "2"]) == 2
     assert "exists and was not written by --write-tests" in capsys.readouterr().err

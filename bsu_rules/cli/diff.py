@@ -52,6 +52,8 @@ def add(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.write_tests and not args.symbolic:
+        raise InputError([("--write-tests", "needs --symbolic")])
     old, new = load(args.old), load(args.new)
     old_on, new_on = decision_dates(old, new, args.old_on or args.on, args.new_on or args.on)
     report = compare(old, new, old_on, new_on)
@@ -62,8 +64,6 @@ def run(args: argparse.Namespace) -> int:
         report["members"]["file"] = args.members
     if args.symbolic:
         report["symbolic"] = _symbolic(args, old, new, old_on, new_on)
-    elif args.write_tests:
-        raise InputError([("--write-tests", "needs --symbolic")])
     if args.format == "json":
         print(json.dumps(report, ensure_ascii=False, indent=2))
     else:
@@ -81,19 +81,27 @@ def _symbolic(args: argparse.Namespace, old: Any, new: Any, old_on: Any, new_on:
         from bsu_rules.prove.tests import WRITTEN, reference, write  # lazy: the prove extra (z3)
     except ImportError:
         raise InputError([("--symbolic", "needs z3-solver: pip install '.[prove]' in the project's folder")]) from None
+    path = Path(args.write_tests) if args.write_tests else None
+    old_path = None if path is None else path.with_name(f"{path.stem}.old{path.suffix or '.yaml'}")
+
+    def writable() -> None:
+        """Refuse a path a run of this did not write (before a search of minutes, and again before writing)."""
+        for target in (path, old_path):  # written over only when a run of this wrote it
+            if target is not None and target.exists() and (
+                    not target.is_file() or not target.read_bytes().startswith(WRITTEN.encode())):
+                raise InputError([("--write-tests", f"{target} exists and was not written by --write-tests: give "
+                                                    "the witnesses a path of their own")])
+        if path is not None and old_path is not None:
+            reference(new, path), reference(old, old_path)  # both can be named, or neither file is written
+
+    writable()
     diff = SymbolicDiff(old, new, old_on, new_on, timeout=args.timeout)
     with _Searching(max(1, args.limit)) as searching:
         regions, complete, seconds = diff.regions(max(1, args.limit), searching.found)
     out: dict[str, Any] = {"regions": [r.as_json() for r in regions], "complete": complete,  # witnesses made up: whole
                            "seconds": seconds}
-    if args.write_tests:
-        path = Path(args.write_tests)
-        old_path = path.with_name(f"{path.stem}.old{path.suffix or '.yaml'}")
-        for target in (path, old_path):  # written over only when a run of this wrote it
-            if target.exists() and (not target.is_file() or not target.read_bytes().startswith(WRITTEN.encode())):
-                raise InputError([("--write-tests", f"{target} exists and was not written by --write-tests: give "
-                                                    "the witnesses a path of their own")])
-        reference(new, path), reference(old, old_path)  # both can be named, or neither file is written
+    if path is not None and old_path is not None:
+        writable()
         out["tests"] = {str(path): write(path, new, diff.sides[1].on, old, regions, 1),
                         str(old_path): write(old_path, old, diff.sides[0].on, new, regions, 0)}
     return out
