@@ -380,7 +380,7 @@ def _kept(length: int) -> int:
 
 
 M = TypeVar("M", bound=BaseModel)
-_TRUSTED = (RuleOutcome, MemberRef, Decision, Text, ParameterRead, Benefit)
+_TRUSTED = (RuleOutcome, MemberRef, Decision, Text)
 _FIELDS: dict[type[BaseModel], set[str]] = {cls: set(cls.model_fields) for cls in _TRUSTED}
 _ORDER: dict[type[BaseModel], tuple[str, ...]] = {cls: tuple(cls.model_fields) for cls in _TRUSTED}
 _OUTCOME_FIELDS = _FIELDS[RuleOutcome]

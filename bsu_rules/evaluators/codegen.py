@@ -20,6 +20,7 @@ The guards, because the tree comes from a rule file:
 from __future__ import annotations
 
 import ast
+import copy
 import threading
 from collections.abc import Callable, Sequence
 from decimal import Decimal
@@ -383,22 +384,13 @@ def remembered(fn: Callable[..., Any], args: list[Any], at: int, whole: bool = F
     return call
 
 
-def fresh(value: Any) -> Any:
-    """JSON data as new lists and dicts at every depth: a plan's constant handed to one decision as its own."""
-    if type(value) is list:
-        return [fresh(v) for v in value]
-    if type(value) is dict:
-        return {k: fresh(v) for k, v in value.items()}
-    return value
-
-
 def copier(value: Any) -> Callable[[Any], Any] | None:
-    """What makes JSON data a decision's own (``fresh``; a flat list or dict copied at once), None for a
-    value that is not a list or dict."""
+    """What makes JSON data a plan holds one decision's own (a flat list or dict copied at once, a nested
+    one deeply), None for a value that is not a list or dict."""
     if type(value) not in (list, dict):
         return None
     items = value.values() if type(value) is dict else value
-    return fresh if any(type(v) in (list, dict) for v in items) else type(value)
+    return copy.deepcopy if any(type(v) in (list, dict) for v in items) else type(value)
 
 
 def generate(env: Env, slots: list[Node], rules: list[tuple[Node, object, object, object]]) -> Core:

@@ -12,6 +12,7 @@ fast path are the same code.
 
 from __future__ import annotations
 
+import copy
 import os
 import re
 from collections.abc import Callable, Sequence
@@ -37,7 +38,7 @@ from bsu_rules.decisions import (
     mask_typed,
 )
 from bsu_rules.errors import InputError
-from bsu_rules.evaluators.codegen import Core, fresh, generate, generate_value, generate_values
+from bsu_rules.evaluators.codegen import Core, generate, generate_value, generate_values
 from bsu_rules.evaluators.compile import Env, Facts, Fn, Getter, Value, compile_node, member_getter
 from bsu_rules.evaluators.trace import ENGINE, PlanJson, Recorded, json_text, jsonable, show, written
 from bsu_rules.evaluators.whitelist import NotGenerated
@@ -440,7 +441,7 @@ class Plan:
         if generated is not None:
             return generated
         read = self.reader(labels, [get for _, get in trace], "shown")
-        return lambda m, f: [{label: row[i] for label, i in group} for row in [read(m, f) + list(map(fresh, fixed))]]
+        return lambda m, f: [{label: row[i] for label, i in group} for row in [read(m, f) + copy.deepcopy(fixed)]]
 
     def unset_read(self, label: str) -> list[str]:
         """The parameters without a value on the decision date that a traced value reads, directly or

@@ -10,6 +10,7 @@ the JSON is the plan's template (``PlanJson``) with the member's parts written i
 
 from __future__ import annotations
 
+import copy
 import operator
 from collections.abc import Callable
 from datetime import date
@@ -23,18 +24,15 @@ from pydantic import BaseModel, JsonValue
 from bsu_rules._version import __version__
 from bsu_rules.bounds import AtLeast, rows_in
 from bsu_rules.decisions import (
-    Benefit,
     Hint,
     MemberRef,
     Outcome,
-    ParameterRead,
     RuleOutcome,
     RuleResult,
     mask_nik,
     trusted,
     trusted_outcomes,
 )
-from bsu_rules.evaluators.codegen import fresh
 from bsu_rules.evaluators.compile import Facts, Fn, Value
 from bsu_rules.members import Record, as_member, record_hash
 from bsu_rules.ruleset.schema import Text
@@ -152,7 +150,7 @@ class Columns:
     def _from_row(self, member: Record, facts: Facts) -> list[dict[str, JsonValue]]:
         """``read_values`` where it could not be generated: each criterion's ``values`` picked from the
         member's row."""
-        row = self.read_shown(member, facts) + [fresh(value) for value in self.fixed]
+        row = self.read_shown(member, facts) + copy.deepcopy(self.fixed)
         return [mapping(row) for mapping in self.values]
 
 
@@ -378,13 +376,10 @@ class Recorded:
             return self.paid()[2]
         # the rest each decision's own: a list changed in one never changes another decision
         if name == "parameters":
-            return {key: trusted(ParameterRead, {"since": p.since, "value": fresh(p.value)}, ordered=True)
-                    for key, p in self.plan.parameters.items()}
+            return {key: p.model_copy(deep=True) for key, p in self.plan.parameters.items()}
         if name == "benefit":
-            b = self.plan.benefit
-            return trusted(Benefit, {"amount": b.amount, "instalments": list(b.instalments), "monthly": b.monthly,
-                                     "months": b.months}, ordered=True) if self.top["outcome"] is _ELIGIBLE else None
-        return self.outcomes() + [_own(skipped) for skipped in self.plan.skipped]
+            return self.plan.benefit.model_copy(deep=True) if self.top["outcome"] is _ELIGIBLE else None
+        return self.outcomes() + [skipped.model_copy(deep=True) for skipped in self.plan.skipped]
 
     def to_json(self) -> str | None:
         """The canonical JSON, the plan's template filled in (None where a value cannot be written as
@@ -420,13 +415,6 @@ class Recorded:
             return b"".join(text).decode("utf-8")
         except (msgspec.EncodeError, TypeError, UnicodeEncodeError):  # the last: a lone surrogate
             return None
-
-
-def _own(outcome: RuleOutcome) -> RuleOutcome:
-    """The outcome of a rule out of force (the plan's) as one decision's own: its values and missing inputs new."""
-    fields = dict(outcome.__dict__)
-    fields["values"], fields["missing"] = fresh(fields["values"]), list(fields["missing"])
-    return trusted(RuleOutcome, fields, ordered=True)
 
 
 class _Hints:
