@@ -51,10 +51,11 @@ PLACES = sorted({code for codes in KEMENDAGRI.values() for code in codes} | {f"{
 """Every code the contract takes: each regency and city, each province with its regency not given."""
 BANKS = ["BRI", "BNI", "MANDIRI", "Mandiri", "BTN", "BCA", "BSI", "bri", "", "Bank  bri ", "BANK RAKYAT INDONESIA",
          "Bank Mandiri", "BNI 46", "bni\u00a046", "\tbank\nBTN", "Bank Syariah Indonesia", "Bank Aceh Syariah",
-         "Bank Central Asia", "Bank", "bank bank", "Bank Contoh", "Straße"]
+         "Bank Central Asia", "Bank", "bank bank", "Bank Contoh", "Straße", "BNI1946", "BNI'46", "B.R.I",
+         "BRI Unit Cikarang", "Bank BRI Cabang Bandung", "Cabang"]
 BANK_NAMES = st.sampled_from(BANKS) | st.text(
-    alphabet="abBkKnNIrRsß \t\n\u00a0\u2003\x1cＢＲＩｂｒｉ\u3000\u200b\ufeff\u200e\u0085\u0130\u0131\x00\x01\x7f\x9f"
-    "\u2061\ufe0f\u3164",
+    alphabet="abBkKnNIrRsß.'469 \t\n\u00a0\u2003\x1cＢＲＩｂｒｉ\u3000\u200b\ufeff\u200e\u0085\u0130\u0131\x00\x01"
+    "\x7f\x9f\u2061\ufe0f\u3164",
     max_size=14)
 """Bank names as members write them: aliases in any case and spacing, unknown banks, odd whitespace,
 full-width letters and invisible characters."""

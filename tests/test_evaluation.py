@@ -58,9 +58,9 @@ def test_a_decision_names_the_bank_text_it_read(rs2022: RuleSet, examples: list[
     assert d.channel_values["fact.bank"] == d.channel_values["member.bank_account.bank"] == "Bank Jago"
     assert "member.bank_account.number" not in d.channel_values  # the channel only asks whether there is one
     assert json.loads(d.to_json())["channel_values"] == d.channel_values
-    assert "because the bank on record, “Bank Jago”, is not one of the state-owned banks (Himbara)" in \
+    assert "because the bank on record, “Bank Jago”, is not recognised as one of the state-owned banks (Himbara)" in \
         render_text(d, rs2022, "en", "worker")
-    assert "karena bank yang tercatat, “Bank Jago”, bukan bank penyalur milik negara (Himbara)" in \
+    assert "karena bank yang tercatat, “Bank Jago”, tidak dikenali sebagai bank penyalur milik negara (Himbara)" in \
         render_text(d, rs2022, "id", "officer")
     paid_at_bank = bsu_rules.evaluate(rs2022, examples[0])
     assert paid_at_bank.channel == "BRI" and "bank on record" not in render_text(paid_at_bank, rs2022, "en", "worker")

@@ -15,8 +15,11 @@ from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
 
+import pyarrow as pa
 import pytest
 
+from bsu_rules.batch.run import decide_batch
+from bsu_rules.batch.validate import TEXT_SCHEMA
 from bsu_rules.decisions import Decision
 from bsu_rules.errors import InputError
 from bsu_rules.evaluators.scalar import evaluate
@@ -24,6 +27,7 @@ from bsu_rules.explain import AUDIENCES, Renderer, render_html, render_text
 from bsu_rules.formatting import format_date, rupiah
 from bsu_rules.glossary import Glossary, load_glossary, missing_entries, regency
 from bsu_rules.members import parse_member
+from bsu_rules.members.arrow import MEMBER_SCHEMA
 from bsu_rules.nik import PROVINCES
 from bsu_rules.regencies import REGENCIES
 from bsu_rules.ruleset.loader import bundled_rules, check_file, load_ruleset
@@ -1391,8 +1395,8 @@ def _eligible(edition: str) -> tuple[RuleSet, date, dict[str, object]]:
     ("bsu-2022", {"number": ""}, "pembayaran tunai melalui kantor PT Pos Indonesia, karena tidak ada nomor rekening "
      "yang tercatat", "cash at a PT Pos Indonesia office, because no account number is on record"),
     ("bsu-2022", {"bank": "BCA"}, "pembayaran tunai melalui kantor PT Pos Indonesia, karena bank yang tercatat, "
-     "“BCA”, bukan bank penyalur milik negara (Himbara)", "cash at a PT Pos Indonesia office, because the bank on "
-     "record, “BCA”, is not one of the state-owned banks (Himbara) that pay out"),
+     "“BCA”, tidak dikenali sebagai bank penyalur milik negara (Himbara)", "cash at a PT Pos Indonesia office, "
+     "because the bank on record, “BCA”, is not recognised as one of the state-owned banks (Himbara) that pay out"),
     ("bsu-2022", {"aceh": True}, "rekening Bank Syariah Indonesia (BSI), karena peserta bekerja di Aceh; bank yang "
      "tercatat: “BRI”", "an account at Bank Syariah Indonesia (BSI), because the participant works in Aceh; bank on "
      "record: “BRI”"),
@@ -1422,6 +1426,23 @@ def test_the_payment_line_says_why_the_bank_on_record_is_not_used(edition: str, 
     for audience in ("worker", "officer"):
         id_page, en_page = render_text(d, rs, "id", audience), render_text(d, rs, "en", audience)
         assert f"\nPenyaluran: {id_said}\n" in id_page and f"\nPayment: {en_said}\n" in en_page
+
+
+@pytest.mark.parametrize("edition", ["bsu-2021", "bsu-2022", "bsu-2025"])
+@pytest.mark.parametrize(("bank", "paid"), [("BNI1946", "BNI"), ("BNI'46", "BNI"), ("B.R.I", "BRI"),
+                                            ("BRI Unit Cikarang", "BRI"), ("Bank BRI Cabang Bandung", "BRI"),
+                                            ("PT. Bank Mandiri (Persero) Tbk KCP Sudirman", "MANDIRI")])
+def test_a_state_bank_written_as_members_write_it_is_paid_there(edition: str, bank: str, paid: str) -> None:
+    """A state bank's account spelled out, with its founding year run on, or with its branch is paid at that
+    bank, in the scalar and the columnar evaluator alike (it was sent to PT Pos or a collective account, the
+    text saying the bank was no state bank)."""
+    rs, on, record = _eligible(edition)
+    record = {**record, "bank_account": {"bank": bank, "number": "418201004566507", "holder_name": "x"}}
+    d = rs.plan(on).decide(parse_member(record))
+    assert (d.outcome.value, d.channel) == ("eligible", paid)
+    assert "Himbara" not in render_text(d, rs, "en", "worker") + render_text(d, rs, "id", "worker")
+    table = decide_batch(rs.plan(on), None, pa.Table.from_pylist([record], schema=TEXT_SCHEMA).cast(MEMBER_SCHEMA))
+    assert table.column("channel").to_pylist() == [paid]
 
 
 
@@ -1643,7 +1664,7 @@ def test_a_page_is_refused_for_another_rule_set_and_for_arguments_it_cannot_take
 
     rs = load_ruleset("bsu-2022")
     d = rs.plan().decide(parse_member(EXAMPLES[0]))
-    with pytest.raises(InputError, match=r"the decision was made under bsu-2022 2022\.5"):
+    with pytest.raises(InputError, match=r"the decision was made under bsu-2022 2022\.6"):
         render_text(d, load_ruleset("bsu-2021"), "en", "officer")
     with pytest.raises(ValueError, match="unsupported language 'EN'; expected one of id, en"):
         render_text(d, rs, "EN")

@@ -395,6 +395,11 @@ def test_round_up_properties(amount: int | Decimal, step: int) -> None:
     ("Bank\u2800BRI", "BRI"), ("Bank\u3164BRI", "BRI"), ("BRI\U0001d173", "BRI"), ("BRI\u2061", "BRI"),
     ("BRI\ufe0f", "BRI"), ("B\u034fRI", "BRI"), ("BRI\u3164", "BRI"), ("BRI\U000e0001", "BRI"),
     ("BRI\U00013430", "BRI"),
+    # spellings a member writes (the payment was sent to PT Pos, the text said the bank is no state bank)
+    ("BNI1946", "BNI 1946"), ("BNI46", "BNI 46"), ("BNI'46", "BNI 46"), ("BNI\u201946", "BNI 46"), ("B.R.I", "BRI"),
+    ("B. R. I.", "BRI"), ("b r i", "BRI"), ("P T Bank BTN", "BTN"), ("A Bank B", "AB"), ("BRI Unit Cikarang", "BRI"),
+    ("Bank BRI Cabang Bandung", "BRI"), ("BNI KCP.Sudirman", "BNI"), ("Bank Mandiri KC Jakarta Thamrin", "MANDIRI"),
+    ("Bank Cabang", "CABANG"), ("Unit", "UNIT"), ("BRI Syariah Unit X", "BRI SYARIAH"), ("Bank 9 Jambi", "9 JAMBI"),
     ("BRI\x00", "BRI"), ("B\x00RI", "BRI"), ("BRI\x01", "BRI"), ("BRI\x7f", "BRI"), ("BRI\x9f", "BRI"),  # a damaged
     # export's control characters: not shown, not part of the name (was paid via PT Pos)
 ])

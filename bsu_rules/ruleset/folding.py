@@ -82,8 +82,9 @@ def _regency_key(test: Callable[[str], bool], provinces: frozenset[str]) -> Call
     return lambda k: test(k) and not (k.endswith(PROVINCE_ONLY) and k[:2] in provinces)
 
 
-_NORMALISING = {"bank_key": "bank_key(...), which writes a name in upper case, single spaces and no legal form "
-                             "(BANK, PT, PERSERO, TBK): list the key as bank_key writes it"}
+_NORMALISING = {"bank_key": "bank_key(...), which writes a name in upper case, single spaces, no legal form "
+                             "(BANK, PT, PERSERO, TBK), no branch and a number parted from the name (BNI 46): list "
+                             "the key as bank_key writes it"}
 """Catalogue functions that write a text in one normal form: a key they can give is written in it."""
 
 
