@@ -1954,3 +1954,25 @@ def test_a_required_field_or_a_run_that_decided_nothing_is_not_warned_as_a_blank
         assert main(["batch", "bsu-2022", str(tmp_path / f"{name}.jsonl"), "--out", str(tmp_path / f"{name}.parquet"),
                      "--quiet"]) == 1
         assert "warning" not in capsys.readouterr().err
+
+
+def test_the_spool_of_a_text_input_is_readable_by_the_run_alone(tmp_path: Path) -> None:
+    """A JSONL or CSV input is parsed into a spool beside the output that holds the records whole (full NIKs,
+    account numbers): it is made 0600 whatever the umask (it was 0644, and a killed run left it there), and
+    never written through a file or a link already at its name."""
+    from bsu_rules.batch.spool import Spool
+
+    source = tmp_path / "m.jsonl"
+    source.write_text((Path(__file__).parents[1] / "examples" / "members.jsonl").read_text("utf-8"), "utf-8")
+    seen: list[int] = []
+    old = os.umask(0o022)
+    try:
+        spool = Spool(Reader(source, chunk_size=5), tmp_path / ".out.partial.arrow", lambda rows, niks: seen.append(1))
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(spool.path.stat().st_mode) == 0o600 and sum(c.table.num_rows for c in spool) == 16
+    target = tmp_path / "elsewhere"
+    (tmp_path / ".link.arrow").symlink_to(target)
+    with pytest.raises(FileExistsError):
+        Spool(Reader(source, chunk_size=5), tmp_path / ".link.arrow", lambda rows, niks: None)
+    assert not target.exists()

@@ -2,11 +2,13 @@
 twice as it reads Parquet: once for the rows that share a NIK, once for every row.
 
 The file (Arrow IPC, lz4) sits beside the output under a hidden temporary name and is removed by
-the run; memory stays one chunk.
+the run; memory stays one chunk. It holds the records whole (NIKs and account numbers), so it is
+made readable by the run's own user alone, whatever the umask, and never through a link.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
@@ -31,6 +33,7 @@ class Spool:
                 table = chunk.table.combine_chunks()
                 if writer is None:
                     schema = table.schema
+                    _private(path)
                     writer = pa.ipc.new_file(str(path), schema, options=pa.ipc.IpcWriteOptions(compression="lz4"))
                 seen(table[ROW].to_numpy(), table["nik"])
                 writer.write_table(table.cast(schema), max_chunksize=max(table.num_rows, 1))
@@ -49,3 +52,8 @@ class Spool:
                 continue
             yield Chunk(pa.Table.from_batches([source.get_batch(batch)]), done)
             batch += 1
+
+
+def _private(path: Path) -> None:
+    """Create ``path`` empty, readable and writable by this user alone: never a file or link already there."""
+    os.close(os.open(str(path), os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600))
