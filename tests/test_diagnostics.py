@@ -345,6 +345,9 @@ PLAIN = [
      "`cutoff_month` is a month, written YYYY-MM, not a date"),
     ("invalid-value", "    value: 2022-07\n", "    values: {2022-09-05: 2022-07, 2022-10-01: 2022-08-31}\n",
      "2022-08-31", "2022-08", "`cutoff_month` is a month, written YYYY-MM, not a date"),
+    # a day no calendar has, which YAML leaves as text: once, at the value (it was 13 type errors where it is used)
+    ("invalid-value", "    value: 2022-07\n", "    value: 2022-02-30\n", "2022-02-30\n    source", None,
+     "`2022-02-30` is not a date in the calendar (a month is written YYYY-MM: 2022-02?)"),
 ]
 
 

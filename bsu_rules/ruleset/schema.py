@@ -301,6 +301,10 @@ def misfit(value: Scalar | None, unit: str | None) -> tuple[str, str | None] | N
         return f"`{value}`: a month is written YYYY-MM: {month}", month
     if isinstance(value, str) and _MONTHLIKE.fullmatch(value) and not MONTH.fullmatch(value):
         return f"`{value}` is not a month (YYYY-MM: years 0001-9999, months 01-12)", None
+    if isinstance(value, str) and _DATELIKE.fullmatch(value):  # YAML reads only a real date as one
+        month = as_month(value[:7])
+        return f"`{value}` is not a date in the calendar" + (
+            f" (a month is written YYYY-MM: {month}?)" if month else ""), None
     if any(_identifier_long(v, unit) for v in (value if isinstance(value, list) else [value])):
         return LONG_NUMBER, None
     if unit is None or value is None or (isinstance(value, int) and not isinstance(value, bool) and value >= 0):
@@ -350,6 +354,7 @@ def _spelled(digits: str) -> str:
 
 
 _MONTHLIKE = re.compile(r"[0-9]{4}-[0-9]{2}")
+_DATELIKE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 class TableRef(_Model):
