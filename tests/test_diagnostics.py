@@ -11,6 +11,7 @@ import pytest
 import bsu_rules
 from bsu_rules.cli import main
 from bsu_rules.ruleset.diagnostics import Diagnostic, Severity
+from bsu_rules.ruleset.loader import bundled_rules
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -1082,3 +1083,16 @@ def test_a_number_in_digits_other_than_0_to_9_is_a_syntax_error_with_the_number_
     (found,) = bsu_rules.check_file(path)[1]
     assert (found.code, found.rule, found.suggestion) == ("syntax", "wage-ceiling", meant), str(found)
     assert found.message == f"`{written}` is written in digits other than 0-9: write {meant}"
+
+
+@pytest.mark.parametrize(("name", "says"), [
+    ("glossary/glossary.yaml", "this is the glossary, not a rule file: it is read with the rule files of the folder "
+                               "above it (check those: bsu-rules check "),
+    ("tests/bsu-2022.properties.yaml", "this is a properties file, not a rule file: `bsu-rules prove` reads it "
+                                       "(bsu-rules prove bsu-2022 --properties "),
+    ("tests/bsu-2022.yaml", "this is a rule test file, not a rule file: run `bsu-rules test "),
+])
+def test_a_bundled_file_that_is_no_rule_file_is_named_for_what_it_is(name: str, says: str) -> None:
+    """`check rules/glossary/glossary.yaml` gave 22 missing-key errors at one line, a properties file five."""
+    (found,) = bsu_rules.check_file(bundled_rules() / name)[1]
+    assert (found.line, found.column, found.code) == (1, 1, "not-a-rule-file") and says in found.message, str(found)

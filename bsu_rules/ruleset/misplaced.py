@@ -45,10 +45,23 @@ def another_file(raw: bytes, data: Any, name: str | os.PathLike[str], path: Path
     if isinstance(data, dict) and "cases" in data and "rules" not in data:
         return Diagnostic(str(path), 1, 1, Code.NOT_A_RULE_FILE, "this is a rule test file, not a rule file: "
                           f"run `bsu-rules test {shlex.quote(hidden_path(str(name)))}`")
+    if isinstance(data, dict) and "properties" in data and "rules" not in data:
+        ruleset = str(data["ruleset"]) if isinstance(data.get("ruleset"), str) else "RULESET"
+        return Diagnostic(str(path), 1, 1, Code.NOT_A_RULE_FILE, "this is a properties file, not a rule file: "
+                          f"`bsu-rules prove` reads it (bsu-rules prove {shlex.quote(hidden_path(ruleset))} "
+                          f"--properties {shlex.quote(hidden_path(str(name)))})")
+    if isinstance(data, dict) and "ruleset" not in data and data.keys() >= _GLOSSARY:
+        return Diagnostic(str(path), 1, 1, Code.NOT_A_RULE_FILE, "this is the glossary, not a rule file: it is "
+                          "read with the rule files of the folder above it (check those: bsu-rules check "
+                          f"{shlex.quote(hidden_path(str(path.parent.parent)))})")
     if (isinstance(data, dict) and {"rules", "ruleset"} & data.keys()) or (kind := _members(raw)) is None:
         return None
     return Diagnostic(str(path), 1, 1, Code.NOT_A_RULE_FILE, f"this is {kind}, not a rule file: a command that "
                       f"decides takes the rule set first (bsu-rules evaluate bsu-2022 {hidden_path(str(name))})")
+
+
+_GLOSSARY = frozenset({"names", "steps", "places"})
+"""Keys of the glossary that no rule file has."""
 
 
 def _members(raw: bytes) -> str | None:
