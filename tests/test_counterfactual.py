@@ -196,6 +196,10 @@ def test_a_strict_bound_on_whole_rupiah_is_one_below() -> None:
               "contributions": [{"period": "2020-06", "amount": 1, "paid_on": "2020-06-20"}]}
     hint = hint_of(plan("bsu-2020").decide(parse_member(record), hints=True), "wage-ceiling")
     assert (hint.changes[0].op, hint.changes[0].required) == ("<=", 4_999_999)
+    # said as the rule says it, in whole hundred thousands (it read "at most Rp4.999.999")
+    assert hint.text.en == "The participant would be eligible if the wage the employer reported for June 2020 had " \
+        "been less than Rp5.000.000 (on record: Rp5.000.000)."
+    assert "upah yang dilaporkan pemberi kerja untuk bulan Juni 2020 kurang dari Rp5.000.000" in hint.text.id
 
 
 # --- shapes beyond the bundled files: decimals, and/not/>, unsolvable ---------------------------

@@ -20,8 +20,10 @@ from bsu_rules.ruleset.types import DATE, member_fields
 
 _HEAD = {"id": ("Peserta akan memenuhi syarat seandainya ", "Syarat ini akan terpenuhi seandainya "),
          "en": ("The participant would be eligible if ", "This requirement would be met if ")}
-_OP = {"id": {"<=": "paling banyak", ">=": "paling sedikit", "==": "sebesar"},
-       "en": {"<=": "at most", ">=": "at least", "==": "exactly"}}
+_OP = {"id": {"<=": "paling banyak", ">=": "paling sedikit", "==": "sebesar", "<": "kurang dari"},
+       "en": {"<=": "at most", ">=": "at least", "==": "exactly", "<": "less than"}}
+_ROUND = 100_000
+"""A bound of whole hundred thousands of rupiah: "at most Rp4.999.999" is said "less than Rp5.000.000"."""
 _DAY_OP = {"id": {"<=": "paling lambat", ">=": "paling cepat", "==": "pada"},
            "en": {"<=": "on or before", ">=": "on or after", "==": "on"}}
 _RECORDED = {"id": " (yang tercatat: {})", "en": " (on record: {})"}
@@ -71,7 +73,10 @@ def _date(value: str, lang: str) -> str:
 def _phrase(c: Change, lang: str, g: Glossary) -> str:
     recorded = _RECORDED[lang].format(_show(c.current, c.field, lang, g))
     if c.field in _INVERSIONS and isinstance(c.patch, dict):
-        return _INVERSIONS[c.field].phrase(c.patch, _OP[lang].get(str(c.op), ""), recorded, lang)
+        patch, op = c.patch, str(c.op)
+        if op == "<=" and type(c.required) is int and (c.required + 1) % _ROUND == 0 and "amount" in patch:
+            patch, op = {**patch, "amount": c.required + 1}, "<"  # the same whole rupiah, said as the rule says it
+        return _INVERSIONS[c.field].phrase(patch, _OP[lang].get(op, ""), recorded, lang)
     label = g.label(c.field, lang)
     value = _show(c.required, c.field, lang, g)
     if c.op in ("in", "==") and member_fields().get(c.field) != DATE:
