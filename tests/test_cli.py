@@ -98,6 +98,29 @@ def test_an_error_line_names_its_file_and_its_line_there(tmp_path: Path, capsys:
         (18, str(bad), 2, None), (20, str(bad), 2, None), (21, str(listed), None, 1)]
 
 
+def test_standard_input_given_twice_is_a_usage_error_before_anything_is_read(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """Standard input is read once: a second ``-`` decided the first record, then stopped with an internal
+    error (evaluate) or "I/O operation on closed file" (replay), and no count line."""
+    import io
+
+    piped = Path(EXAMPLES).read_text("utf-8").splitlines()[0] + "\n"
+    monkeypatch.setattr(sys, "stdin", io.StringIO(piped))
+    said = "- (standard input) is given 2 times: standard input can be read only once, so give - once"
+    for files in (["-", "-"], ["-", EXAMPLES, "-"]):
+        assert main(["evaluate", "bsu-2022", *files]) == 2
+        out, err = capsys.readouterr()
+        assert out == "" and err.splitlines()[-1] == f"bsu-rules evaluate: error: argument FILE: {said}"
+    assert main(["replay", str(tmp_path / "log.jsonl"), "--archive", str(tmp_path), "--members", "-", "-"]) == 2
+    assert capsys.readouterr().err.splitlines()[-1] == f"bsu-rules replay: error: argument --members: {said}"
+    assert sys.stdin.read() == piped  # nothing was read
+    monkeypatch.setattr(sys, "stdin", io.StringIO(piped))
+    assert main(["evaluate", "bsu-2022", "-", EXAMPLES]) == 0  # once is as before
+    assert len(capsys.readouterr().out.splitlines()) == 17
+    done = _shell(f"head -1 {EXAMPLES} | B evaluate bsu-2022 - -; echo $?", tmp_path)  # a pipe: its buffer was closed
+    assert done.stdout == "2\n" and done.stderr.splitlines()[-1].endswith(said), done.stderr
+
+
 def test_text_output_in_both_languages(capsys: pytest.CaptureFixture[str]) -> None:
     main(["evaluate", "bsu-2022", EXAMPLES, "--format", "text", "--lang", "en"])
     english = capsys.readouterr().out

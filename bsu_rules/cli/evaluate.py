@@ -17,7 +17,7 @@ from typing import Any, TextIO
 from bsu_rules.audit.log import AuditError, DecisionLog
 from bsu_rules.cli.archive import add_evaluate_options, open_audit
 from bsu_rules.cli.exits import interrupted, whole
-from bsu_rules.cli.options import ON_HELP, add_reform_options, day, load_reform
+from bsu_rules.cli.options import ON_HELP, Inputs, add_reform_options, day, load_reform
 from bsu_rules.decisions import Decision, Outcome, mask_nik
 from bsu_rules.errors import InputError, OutOfForce
 from bsu_rules.explain import AUDIENCES, render_html, render_text
@@ -37,7 +37,7 @@ from bsu_rules.ruleset.schema import Window
 def add(sub: Any) -> None:
     p: argparse.ArgumentParser = sub.add_parser("evaluate", help="decide member records under a rule set")
     p.add_argument("ruleset", help="a rule file path or a bundled id such as bsu-2022")
-    p.add_argument("files", nargs="+", metavar="FILE",
+    p.add_argument("files", nargs="+", metavar="FILE", action=Inputs,
                    help="JSON (one record or a list) or JSONL; - for stdin (Parquet, CSV: bsu-rules batch)")
     p.add_argument("--on", type=day, help=ON_HELP)
     p.add_argument("--format", choices=("json", "text", "html"), default="json",

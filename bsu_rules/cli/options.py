@@ -34,6 +34,18 @@ ON_HELP = ("decision date YYYY-MM-DD (default: the latest date on which the rule
            "start, a rule's start or end, a dated value; for bsu-2022, 2022-09-05)")
 
 
+class Inputs(argparse.Action):
+    """Input files (``nargs="+"``) in which ``-``, standard input, stands once: it can be read only once,
+    so a second ``-`` is a usage error before anything is read."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: object,
+                 option_string: str | None = None) -> None:
+        if isinstance(values, list) and values.count("-") > 1:
+            raise argparse.ArgumentError(self, f"- (standard input) is given {values.count('-')} times: standard "
+                                               "input can be read only once, so give - once")
+        setattr(namespace, self.dest, values)
+
+
 def add_key_options(p: argparse.ArgumentParser) -> None:
     """``--key-file``: the pseudonymisation key (else the environment variable)."""
     p.add_argument("--key-file", metavar="FILE",

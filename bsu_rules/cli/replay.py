@@ -12,7 +12,7 @@ from bsu_rules.audit.chain import Verifier
 from bsu_rules.audit.checkpoints import checkpoints_path
 from bsu_rules.audit.log import AuditError
 from bsu_rules.audit.rerun import ReplayItem, Status, iter_replay, summary, tally, tally_what_if
-from bsu_rules.cli.options import add_key_options, nik, positive_int, pseudonym_key
+from bsu_rules.cli.options import Inputs, add_key_options, nik, positive_int, pseudonym_key
 from bsu_rules.decisions import mask_logged
 from bsu_rules.explain import render_text
 from bsu_rules.members.redact import printable
@@ -22,7 +22,7 @@ def add(sub: Any) -> None:
     p: argparse.ArgumentParser = sub.add_parser("replay", help="re-decide a decision log under its archived rule sets")
     p.add_argument("log", metavar="LOG", help="a decision log (JSONL) written with evaluate --log")
     p.add_argument("--archive", required=True, metavar="DIR", help="the rule archive (see `bsu-rules archive`)")
-    p.add_argument("--members", nargs="+", metavar="SNAPSHOT",
+    p.add_argument("--members", nargs="+", metavar="SNAPSHOT", action=Inputs,
                    help="full member records (JSONL), matched to decisions by input hash (a pseudonymised log's "
                         "with its key: --key-file)")
     p.add_argument("--ignore-unknown", action="store_true",
