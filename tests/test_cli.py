@@ -498,7 +498,20 @@ def test_a_closed_output_is_not_success_and_closed_or_full_message_streams_stop_
         assert done.stdout.strip() == "0" and len(lines) == 16 and all(line.startswith('{"as_of"') for line in lines)
         done = _shell(f"B batch bsu-2022 {members} --out d.jsonl {stderr} > /dev/null; echo $?", tmp_path)
         assert done.stdout.strip() == "0" and len((tmp_path / "d.jsonl").read_text("utf-8").splitlines()) == 16
-    assert _shell("B evaluate bsu-2022 - <&- >&-; echo $?", tmp_path).stdout.strip() == "0"  # nothing to read
+    assert _shell("B evaluate bsu-2022 - <&- > /dev/null; echo $?", tmp_path).stdout.strip() == "0"  # nothing to read
+
+
+def test_a_product_printed_on_a_closed_standard_output_is_refused_at_once(tmp_path: Path) -> None:
+    """``>&-``: every decision was thrown away and the run said `16 read = 16 decided`, exit 0; a command that
+    writes its product to a file (batch --out, doc --out) still runs, its summary lost."""
+    for command, what in (("evaluate bsu-2022 {}", "evaluate prints its decisions"),
+                          ("example members", "example prints the example"), ("doc bsu-2022", "doc prints the page")):
+        done = _shell(f"B {command.format(EXAMPLES)} >&-; echo $?", tmp_path)
+        assert done.stdout == "2\n" and done.stderr == f"bsu-rules: standard output is closed, and {what} there: " \
+            f"redirect it to a file (> FILE; > /dev/null to discard it){', or give --out FILE' * ('doc' in what)}\n"
+    done = _shell(f"B batch bsu-2022 {EXAMPLES} --out d.jsonl >&-; B doc bsu-2022 --out p.md >&-; echo $?", tmp_path)
+    assert done.stdout == "0\n" and len((tmp_path / "d.jsonl").read_text("utf-8").splitlines()) == 16
+    assert (tmp_path / "p.md").read_text("utf-8").startswith("#")
 
 
 def test_evaluate_checks_every_input_before_deciding_any(tmp_path: Path) -> None:

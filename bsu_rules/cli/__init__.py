@@ -44,6 +44,14 @@ COMMANDS = {  # name -> the one-line help; the module bsu_rules.cli.<name> is im
 }
 
 
+PRINTED = {  # what a command prints on standard output, its product: refused at once when that is closed (``>&-``)
+    "evaluate": "its decisions", "check": "its diagnostics", "schema": "the schema", "test": "its results",
+    "doc": "the page", "diff": "the comparison", "prove": "its verdicts", "verify": "what it found",
+    "replay": "what it found", "explain": "the explanation", "example": "the example",
+}  # batch, generate, impact, archive, serve: their product goes to a file, a folder or the network, and
+# standard output has only a summary (its exit status says as much): they run, the summary lost
+
+
 class _Parser(argparse.ArgumentParser):
     """Options only as written in full (``--key`` is not ``--key-file``: a secret given to it was
     reported back as a file not found), and a usage error that repeats no key or NIK given."""
@@ -180,15 +188,17 @@ def main(argv: Sequence[str] | None = None, *, last: bool = False) -> int:
     """Run a command; the exit status means the same for every command (``exits``), never a traceback.
     ``last``: nothing but the exit follows (``program``), so Ctrl-C and SIGTERM are then ignored, not
     put back as they were."""
+    closed = _output_closed()
     streams = _standard_streams()  # from the start: a usage message never lands in an output either
     try:
-        return _command(argv, last)
+        return _command(argv, last, closed)
     finally:
         sys.stdin, sys.stdout, sys.stderr = streams
 
 
-def _command(argv: Sequence[str] | None, last: bool) -> int:
-    """``main`` within its standard streams: the arguments read, then the command run."""
+def _command(argv: Sequence[str] | None, last: bool, closed: bool = False) -> int:
+    """``main`` within its standard streams: the arguments read, then the command run (not when it prints
+    its product on a standard output that was ``closed``)."""
     try:
         arguments = sys.argv[1:] if argv is None else list(argv)
         if swapped := _swapped(arguments):
@@ -212,6 +222,9 @@ def _command(argv: Sequence[str] | None, last: bool) -> int:
     except KeyboardInterrupt:  # Ctrl-C while the command's modules load: nothing was begun
         print("bsu-rules: interrupted before the command began: nothing was read or written", file=sys.stderr)
         return INTERRUPTED
+    if closed and (unprinted := _unprinted(args)):
+        print(f"bsu-rules: {unprinted}", file=sys.stderr)
+        return FAILED
     _hide_given(arguments, records_out=args.command in ("evaluate", "example"))
     previous = catch_signals()
     for stream in (sys.stdout, sys.stderr):  # decision JSON and explanations are UTF-8 whatever the locale
@@ -280,6 +293,32 @@ def _unwritten(exc: OSError) -> int:
         return CLOSED
     print(f"bsu-rules: {_os_error(exc)}", file=sys.stderr)
     return FAILED
+
+
+def _output_closed() -> bool:
+    """Whether the caller closed standard output (``>&-``): Python then has none, or its file is not open."""
+    if sys.stdout is None:
+        return True
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # not a file (a test's capture): written where it is
+        return False
+    try:
+        os.fstat(fd)
+    except OSError:
+        return True
+    return False
+
+
+def _unprinted(args: argparse.Namespace) -> str | None:
+    """Why a command whose product goes to standard output does not run with it closed; None for one that
+    writes its product elsewhere (``doc --out``)."""
+    what = PRINTED.get(args.command)
+    if what is None or (args.command == "doc" and (args.out or args.all or args.interpretations)):
+        return None
+    out = ", or give --out FILE" if args.command == "doc" else ""
+    return (f"standard output is closed, and {args.command} prints {what} there: redirect it to a file (> FILE; "
+            f"> /dev/null to discard it){out}")
 
 
 def _standard_streams() -> tuple[Any, Any, Any]:
