@@ -278,6 +278,27 @@ def test_a_mistyped_path_is_told_the_rule_file_beside_it(rules_copy: Path, monke
     assert capsys.readouterr().out.splitlines()[0].endswith(f"; did you mean `{meant}`?")
 
 
+def test_a_name_written_as_a_path_is_that_path_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """`./bsu-2022` where there is no such file was the bundled edition, decided with unseen: it is not found, as
+    `nothere/bsu-2022` is, and told the bundled id, or the rule file of that name beside it."""
+    from bsu_rules import check_file
+
+    monkeypatch.chdir(tmp_path)
+    known = "(bundled: bsu-2020, bsu-2021, bsu-2022, bsu-2025)"
+    (tmp_path / "bsu-2021.yaml").write_text("ruleset: bsu-2021\n", "utf-8")  # a name near it: not the one meant
+    for name in ("./bsu-2022", "../bsu-2022", "~/bsu-2022", ".bsu-2022"):
+        for command in (["evaluate", name, EXAMPLES], ["check", name], ["diff", "bsu-2021", name],
+                        ["batch", name, EXAMPLES, "--out", "d.parquet"], ["doc", name]):
+            assert main(command) == 2, command
+            out, err = capsys.readouterr()
+            assert f"{name}:1:1: error [file-not-found]: no rule file `{name}` {known}" in out + err, command
+            assert "did you mean `bsu-2022`?" in out + err and "read =" not in err, command
+    (tmp_path / "bsu-2022.yaml").write_text("ruleset: bsu-2022\n", "utf-8")
+    assert check_file("./bsu-2022")[1][0].suggestion == "bsu-2022.yaml"
+    assert main(["evaluate", "bsu-2022", EXAMPLES]) == 0  # a bare id is the bundled edition, whatever is here
+
+
 @pytest.mark.parametrize("name", ["bsu-0000", "myrules-2023", "x-9999"])
 def test_an_id_of_no_edition_s_name_or_no_year_is_not_found_plainly(name: str,
                                                                     capsys: pytest.CaptureFixture[str]) -> None:

@@ -60,7 +60,8 @@ from bsu_rules.ruleset.types import BOOL, HISTORIES, STR, Type
 
 def resolve(name: str | Path) -> Path:
     """A path, or a bundled id such as ``bsu-2022``. A bare bundled id is the bundled edition whatever the
-    working folder holds (a file or folder named ``bsu-2022`` there is ``./bsu-2022``). A symbolic link
+    working folder holds (a file or folder named ``bsu-2022`` there is ``./bsu-2022``), and a name written
+    as a path is that path only, there or not (``./bsu-2022`` is no bundled edition). A symbolic link
     (``current.yaml`` deployed as a link to ``bsu-2025.yaml``) is the file it leads to: its tables are the
     ones beside that file."""
     path = Path(name)
@@ -69,9 +70,16 @@ def resolve(name: str | Path) -> Path:
     if path.is_symlink():
         with contextlib.suppress(OSError, RuntimeError):  # a loop or a dead link: reading it says so
             return path.resolve(strict=True)
-    if path.suffix in (".yaml", ".yml") or path.exists():
+    if path.suffix in (".yaml", ".yml") or path.exists() or written_as_path(name):
         return path
     return bundled_rules() / f"{name}.yaml"
+
+
+def written_as_path(name: str | Path) -> bool:
+    """Whether a rule set's name is written as a path (a folder separator in it, or a start of ``.`` or
+    ``~``), never a bundled id."""
+    text = os.fspath(name)
+    return "/" in text or os.sep in text or text.startswith((".", "~"))
 
 
 ONCE_WARNINGS = frozenset({"unknown-source"})

@@ -31,10 +31,12 @@ def unreadable(name: str | os.PathLike[str], path: Path, exc: UnsafePath) -> Dia
     then = in_force_during(str(name)) if bare else []
     # for a year with no edition: the one in force; for a path: the rule file beside it, not a bundled one
     folder = Path(name).parent
+    edition = None if bare or Path(name).name not in known else Path(name).name  # `./bsu-2022`: an id written as a path
     hint = then[0][0] if then else nearest(str(name), known) if bare else \
-        _beside(Path(name)) or (nearest(Path(name).stem, known) if folder.is_dir() else None)
+        _beside(Path(name), nearest_name=edition is None) or edition or \
+        (nearest(Path(name).stem, known) if folder.is_dir() else None)
     said = none_for_year(str(name), then) + ("" if bare or folder.is_dir() else f"; there is no folder `{folder}`")
-    where = str(path) if path == Path(name) else str(name)  # an id: not the path it was looked for at
+    where = str(name)  # as given: an id, not the path it was looked for at; `./bsu-2022`, not `bsu-2022`
     return Diagnostic(where, 1, 1, Code.FILE_NOT_FOUND, f"no rule file `{name}` (bundled: {', '.join(known)}){said}",
                       suggestion=hint)
 
@@ -76,10 +78,10 @@ def _members(raw: bytes) -> str | None:
     return None
 
 
-def _beside(path: Path) -> str | None:
+def _beside(path: Path, nearest_name: bool = True) -> str | None:
     """For the path of a rule file that is not there, the one beside it probably meant: its name with the
-    other suffix (``.yml`` for ``.yaml``), or the nearest name in its folder (or in the folder nearest its
-    folder's name, when that is not there)."""
+    other suffix (``.yml`` for ``.yaml``), or (``nearest_name``) the nearest name in its folder (or in the folder
+    nearest its folder's name, when that is not there)."""
     if not path.parent.is_dir():  # the folder mistyped too (`myrule/` for `myrules/`): the one beside it meant
         try:
             near = nearest(path.parent.name, [p.name for p in path.parent.parent.iterdir() if p.is_dir()])
@@ -93,7 +95,8 @@ def _beside(path: Path) -> str | None:
     except OSError:  # a folder that cannot be listed
         return None
     stem = path.stem if path.suffix in (".yaml", ".yml") else path.name
-    meant = next((f for f in (f"{stem}.yaml", f"{stem}.yml") if f in files), None) or nearest(path.name, files)
+    meant = next((f for f in (f"{stem}.yaml", f"{stem}.yml") if f in files), None) or \
+        (nearest(path.name, files) if nearest_name else None)
     return str(path.parent / meant) if meant else None
 
 
