@@ -82,6 +82,7 @@ def _rule(text: str) -> Callable[[Path], list[str]]:
 
 
 GOODS = [EXAMPLES[i] for i in range(5)]
+INDENTED = len(json.dumps(GOOD, indent=2).splitlines())  # the lines of one record printed with indents
 CASES: list[Case] = [
     ("evaluate: a non-UTF-8 line among good ones", evaluate("m.jsonl", _jsonl(*GOODS, b'{"nik": "\xff"}', *GOODS[:3])),
      {1}, "not UTF-8"),
@@ -107,6 +108,17 @@ CASES: list[Case] = [
      "not valid JSON"),  # its records are not one rejected record
     ("evaluate: a record printed with indents", evaluate("m.json", json.dumps(GOOD, indent=2)), {0},
      "1 read = 1 decided"),
+    ("evaluate: a record printed with indents, saved as .jsonl", evaluate("m.jsonl", json.dumps(GOOD, indent=2)),
+     {0}, "1 read = 1 decided + 0 rejected"),  # as from a .json file or standard input: not 55 lines rejected
+    ("evaluate: a record printed with indents giving a key twice, in .jsonl", evaluate("m.jsonl", json.dumps(
+        GOOD, indent=2).replace('"kpj"', '"nik": "3204125708940099",\n  "kpj"')), {1},
+     "1 read = 0 decided + 1 rejected"),
+    ("evaluate: a record printed with indents after a JSON line", evaluate("m.jsonl", _jsonl(
+        GOODS[0], json.dumps(GOOD, indent=2))), {1}, f"{1 + INDENTED} read = 1 decided + {INDENTED} rejected"),
+    ("evaluate: a first line cut short in .jsonl", evaluate("m.jsonl", _jsonl(GOODS[0][:50], *GOODS[1:])), {1},
+     "5 read = 4 decided + 1 rejected"),
+    ("evaluate: a first line cut short and a broken line in .jsonl", evaluate("m.jsonl", _jsonl("{", "{", GOODS[1])),
+     {1}, "3 read = 1 decided + 2 rejected"),
     ("evaluate: a list over 1 MiB on one line", evaluate("m.json", json.dumps([GOOD] * 1500)), {0},
      "1500 read = 1500 decided"),
     ("evaluate: a list with a record giving a key twice", evaluate("m.json", "[" + ",".join(
@@ -231,6 +243,11 @@ CASES: list[Case] = [
     ("batch: a JSON array saved as .jsonl", batch("m.jsonl", json.dumps([GOOD])), {2}, "JSON array"),
     ("batch: a JSON array over several lines in .jsonl", batch("m.jsonl", json.dumps([GOOD, GOOD], indent=1)), {2},
      "JSON array"),
+    ("batch: a record printed with indents, saved as .jsonl", batch("m.jsonl", json.dumps(GOOD, indent=2)), {2},
+     "m.jsonl: one JSON object written over several lines, not JSON lines (one record a line): write it on one "
+     "line (`jq -c . "),
+    ("batch: a first line cut short", batch("m.jsonl", _jsonl(GOODS[0][:50], *GOODS[1:])), {1},
+     "5 read = 4 decided + 1 rejected"),
     ("batch: a first line holding a JSON array", batch("m.jsonl", _jsonl(f"[{GOODS[0]}]", *GOODS[1:])), {1},
      "5 read = 4 decided + 1 rejected"),
     ("batch: a first line that is []", batch("m.jsonl", _jsonl("[]", *GOODS[1:])), {1},

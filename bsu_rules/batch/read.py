@@ -16,6 +16,7 @@ import functools
 import io
 import itertools
 import os
+import shlex
 import stat
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
@@ -38,7 +39,7 @@ from bsu_rules.batch.conform import (
     listed,
 )
 from bsu_rules.batch.read_csv import PYTHON_CELL, blank_row, csv_block, csv_header, csv_rows
-from bsu_rules.batch.read_jsonl import csv_text, decode_text, json_array, json_lines, record_lines
+from bsu_rules.batch.read_jsonl import csv_text, decode_text, json_array, json_lines, json_object, record_lines
 from bsu_rules.batch.validate import REJECT_MESSAGE, ROW
 from bsu_rules.errors import InputError, file_kind, on_path
 from bsu_rules.members.arrow import MEMBER_SCHEMA
@@ -175,6 +176,12 @@ class Reader:
             if self.format == ".jsonl" and json_array(self.path):
                 raise InputError([(str(path), "a JSON array, not JSON lines: write one record per line "
                                               "(bsu-rules evaluate reads an array too, whatever the file's name)")])
+            if self.format == ".jsonl" and json_object(self.path):
+                lines = "{}-lines{}".format(*os.path.splitext(str(path)))
+                raise InputError([(str(path), "one JSON object written over several lines, not JSON lines (one "
+                                              "record a line): write it on one line (`jq -c . "
+                                              f"{shlex.quote(str(path))} > {shlex.quote(lines)}`); bsu-rules "
+                                              "evaluate reads it as it is")])
             if self.format == ".jsonl" and csv_text(self.path):
                 raise InputError([(str(path), "CSV text (its first line is a header naming nik), not JSON lines: "
                                               "name the file .csv, and it is read as CSV")])

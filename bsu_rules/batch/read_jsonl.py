@@ -28,6 +28,7 @@ from bsu_rules.members.decode import (
     decode_records,
     lone_surrogates,
 )
+from bsu_rules.members.files import one_object
 from bsu_rules.members.parse import known_fields
 from bsu_rules.members.raw import bounded_lines, csv_header
 
@@ -144,6 +145,15 @@ def json_array(path: Path) -> bool:
         if first[:1] != b"[":
             return False
         return len(first) > MAX_RECORD or continues(first) or next(lines, None) is None
+
+
+def json_object(path: Path) -> bool:
+    """Whether a JSONL file is one JSON object written over several lines (refused whole: each of its lines
+    would be a rejected row), not JSON lines of which the first is cut short (a rejected row)."""
+    with path.open("rb") as f:
+        first = next((line for line in iter(lambda: f.readline(MAX_RECORD + 1), b"") if line.strip()), b"")
+        first = first.removeprefix(b"\xef\xbb\xbf")
+        return first.lstrip()[:1] == b"{" and continues(first) and one_object(first, f)
 
 
 def csv_text(path: Path) -> bool:

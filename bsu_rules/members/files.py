@@ -132,11 +132,32 @@ def _records(f: BinaryIO, path: str, decode: Callable[[bytes], Any],
                 raise InputError([(path, _table("CSV", tabular).replace("a CSV file", "CSV text (its first line "
                                                                           "is a header naming nik)", 1))])
             head = line.lstrip()[:1]
-            if head == b"[" or (head == b"{" and not path.endswith(".jsonl") and continues(line)):
+            if head == b"[" or (head == b"{" and continues(line) and (not path.endswith(".jsonl") or
+                                                                     one_object(line, f))):
                 yield from _document(line + f.read(MAX_DOCUMENT), path, decode, blank)
                 return
         yield blank + 1, _decoded(line, decode), "line"
         blank = 0
+
+
+def one_object(first: bytes, f: BinaryIO) -> bool:
+    """Whether a ``.jsonl`` file whose ``first`` line starts an object that goes on past it holds that one
+    object alone, over several lines (``json.dump(record, f, indent=2)``): then it is read as the same bytes
+    are under any other name, not each of its lines rejected as not JSON. Else the first line is a JSON line
+    cut short, and the file JSON lines. Looked at by reading ahead and back: a pipe is read as lines."""
+    try:
+        if not f.seekable() or os.fstat(f.fileno()).st_size > MAX_DOCUMENT:
+            return False
+        at = f.tell()
+        data = first + f.read(MAX_DOCUMENT)
+        f.seek(at)
+    except (OSError, ValueError):
+        return False
+    try:
+        decode_records(data)  # one value (the object, or the BadRecord saying why no record can be read from it)
+    except BadRecord:
+        return False
+    return True
 
 
 def _document(data: bytes, path: str, decode: Callable[[bytes], Any],
