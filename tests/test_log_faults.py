@@ -457,8 +457,9 @@ def _record(writer: Any, ruleset: Any, record: dict[str, Any]) -> None:
 @pytest.mark.parametrize("how", ["rewritten", "appended without the key"])
 def test_a_running_signing_writer_checks_again_what_changed_under_it(tmp_path: Path, how: str) -> None:
     """A writer checks the checkpoints when it opens the log; a log rewritten (its checkpoints emptied)
-    or appended to by another writer while it runs is checked again before its next signature, and
-    the decisions it was writing are taken back rather than signed over."""
+    while it runs is refused before anything is appended, and one appended to by another writer is
+    checked again before its next signature, the decisions it was writing taken back rather than
+    signed over."""
     log = tmp_path / "d.log"
     writer, ruleset, records = _signing_log(tmp_path, log)
     for record in records[:3]:
@@ -478,9 +479,11 @@ def test_a_running_signing_writer_checks_again_what_changed_under_it(tmp_path: P
         other = DecisionLog(log, full_nik=True)
         _record(other, ruleset, records[3])
     before = log.read_bytes()
-    said = "the line with seq 3 is not the one this writer signed: the log was rewritten while this writer ran" \
-        if how == "rewritten" else r"decisions after seq 3 are not covered .* give --sign-unsigned"
-    with pytest.raises(LogError, match=f"{said}.*the decisions of this write were taken back and not printed"):
+    said = r"the log was rewritten while this writer ran \(its line with seq 3, the last this writer left, is not " \
+        r"there as it was\); nothing more is appended to it" if how == "rewritten" else \
+        r"decisions after seq 3 are not covered .* give --sign-unsigned.*the decisions of this write were taken back " \
+        "and not printed"
+    with pytest.raises(LogError, match=said):
         _record(writer, ruleset, records[4])
     assert log.read_bytes() == before and verify_log(log).ok
 
@@ -502,7 +505,7 @@ def test_a_running_writer_told_to_sign_unsigned_lines_signs_another_writers_but_
     entries = [json.loads(line) for line in log.read_text("utf-8").splitlines()]
     entries[0]["decision"]["outcome"] = "eligible" if entries[0]["decision"]["outcome"] != "eligible" else "ineligible"
     log.write_text("".join(rechain(entries)), "utf-8")  # its checkpoints kept: they no longer match
-    with pytest.raises(LogError, match="the line with seq 3 is not the one this writer signed"):
+    with pytest.raises(LogError, match=r"the log was rewritten while this writer ran \(its line with seq 3"):
         _record(writer, ruleset, records[3])
 
 
@@ -604,7 +607,7 @@ def test_a_running_writer_never_signs_over_a_broken_chain(tmp_path: Path) -> Non
     lines[0] = lines[0].replace('"outcome":"', '"outcome":"x', 1)  # edited, the chain left as it was
     log.write_text("".join(lines), "utf-8")
     signed = checkpoints_path(log).read_bytes()
-    with pytest.raises(LogError, match="line 1: edited"):
+    with pytest.raises(LogError, match=r"the log was rewritten while this writer ran \(its line with seq 1"):
         _record(writer, ruleset, records[2])
     assert checkpoints_path(log).read_bytes() == signed
 
@@ -616,9 +619,115 @@ def test_a_log_cut_back_under_a_running_writer_is_said_to_be(tmp_path: Path) -> 
         _record(writer, ruleset, record)
     lines = log.read_bytes().splitlines(keepends=True)
     log.write_bytes(b"".join(lines[:1]))
-    with pytest.raises(LogError, match="the line with seq 3 is gone: the log was cut back or replaced while this "
-                                       "writer ran"):
+    with pytest.raises(LogError, match=r"the log was cut back while this writer ran \(it holds [0-9,]+ bytes; this "
+                                       r"writer left [0-9,]+, ending at seq 3\)"):
         _record(writer, ruleset, records[3])
+
+
+@pytest.mark.parametrize(("how", "said"), [
+    ("cut back", r"the log was cut back while this writer ran \(it holds [0-9,]+ bytes; this writer left [0-9,]+, "
+                 r"ending at seq 3\)"),
+    ("emptied", r"the log was cut back while this writer ran \(it holds 0 bytes"),
+    ("removed", "the log is gone: it was removed or renamed while this writer ran"),
+    ("renamed", "the log is gone: it was removed or renamed while this writer ran"),
+    ("replaced", r"the log was replaced while this writer ran \(another file is at its path now\)"),
+    ("rewritten", r"the log was rewritten while this writer ran \(its line with seq 3, the last this writer left"),
+])
+def test_a_log_changed_under_a_running_writer_is_not_continued(tmp_path: Path, how: str, said: str) -> None:
+    """A writer went on from whatever it found: a log cut back (same file) got a new seq 2, a log removed
+    or replaced a new chain at seq 1, and `verify` called either intact. It now refuses, on every use,
+    and appends nothing (nor makes a new file); a new writer continues the log as it then stands."""
+    from datetime import date
+
+    from bsu_rules import load_ruleset
+    from bsu_rules.audit.log import DecisionLog, LogChanged
+    from bsu_rules.members import parse_member
+
+    log = tmp_path / "d.log"
+    writer, ruleset = DecisionLog(log, full_nik=True), load_ruleset("bsu-2022")
+    records = [json.loads(line) for line in Path(EXAMPLES).read_text("utf-8").splitlines() if line.strip()]
+    for record in records[:3]:  # appends in a row: each continues the last
+        _record(writer, ruleset, record)
+    assert verify_log(log).decisions == 3
+    kept = log.read_bytes()
+    if how in ("cut back", "emptied"):  # `head -1 d.log > t && cat t > d.log`
+        with log.open("r+b") as f:
+            f.truncate(len(kept.splitlines(keepends=True)[0]) if how == "cut back" else 0)
+    elif how == "removed":
+        log.unlink()
+    elif how == "renamed":
+        log.rename(tmp_path / "old.log")
+    elif how == "replaced":  # the same lines, in another file
+        (tmp_path / "t").write_bytes(kept)
+        os.replace(tmp_path / "t", log)
+    else:  # the same file and size, its last line changed
+        with log.open("r+b") as f:
+            f.seek(len(kept) - 3)
+            f.write(b"0")
+    after = log.read_bytes() if log.exists() else None
+    decision = ruleset.plan(date(2022, 9, 12)).decide(parse_member(records[0]))
+    for use in (lambda: _record(writer, ruleset, records[3]), writer.writable, lambda: writer.logged(decision)):
+        with pytest.raises(LogChanged, match=said) as refused:
+            use()
+        assert "nothing more is appended to it" in str(refused.value)
+        assert not any(record["nik"] in str(refused.value) for record in records[:4])
+    assert (log.read_bytes() if log.exists() else None) == after
+    if how != "rewritten":
+        _record(DecisionLog(log, full_nik=True), ruleset, records[3])  # a new writer: it remembers nothing
+        assert verify_log(log).ok
+
+
+def test_a_log_repaired_below_where_a_running_writer_left_it_is_not_continued(tmp_path: Path) -> None:
+    """A broken chain left the writer to read the whole log again: a "repair" that also cut its own lines
+    away was continued. Only the log as the writer left it is continued now."""
+    from bsu_rules import load_ruleset
+    from bsu_rules.audit.log import DecisionLog, LogChanged
+
+    log = tmp_path / "d.log"
+    writer, ruleset = DecisionLog(log, full_nik=True), load_ruleset("bsu-2022")
+    records = [json.loads(line) for line in Path(EXAMPLES).read_text("utf-8").splitlines() if line.strip()]
+    for record in records[:3]:
+        _record(writer, ruleset, record)
+    kept = log.read_bytes()
+    with log.open("ab") as f:
+        f.write(b'{"partial')
+    with pytest.raises(LogError, match="line 4: truncated"):
+        _record(writer, ruleset, records[3])
+    os.truncate(log, len(kept.splitlines(keepends=True)[0]))
+    with pytest.raises(LogChanged, match="the log was cut back while this writer ran"):
+        _record(writer, ruleset, records[3])
+    with log.open("r+b") as f:
+        f.write(kept)  # as the writer left it
+    _record(writer, ruleset, records[3])
+    assert verify_log(log).decisions == 4
+
+
+def test_evaluate_stops_when_its_log_is_cut_back_while_it_runs(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """`evaluate --log` writes every BATCH decisions; a log cut back between two writes was continued
+    from its first line. The run now stops (exit 2) with what changed and how far it got; the decisions
+    printed are those logged before, nothing is printed after."""
+    import bsu_rules.cli.archive as archive
+
+    monkeypatch.setattr(archive, "BATCH", 4)
+    log, flush = tmp_path / "d.log", audit_log.DecisionLog.flush
+
+    def flush_then_cut(self: audit_log.DecisionLog) -> int:
+        written = flush(self)
+        if written and log.read_bytes().count(b"\n") == 4:  # after the first write, another hand cuts
+            with log.open("r+b") as f:
+                f.truncate(len(f.readline()))
+        return written
+    monkeypatch.setattr(audit_log.DecisionLog, "flush", flush_then_cut)
+    assert main(_evaluate(log)) == 2
+    printed = capsys.readouterr()
+    assert len(printed.out.splitlines()) == 4
+    said = printed.err.splitlines()
+    assert said[-2].startswith(f"bsu-rules: {log}: the log was cut back while this writer ran (it holds ")
+    assert said[-1] == "bsu-rules: stopped after 4 records: 4 read = 4 decided + 0 rejected so far; the output is " \
+        "incomplete"
+    assert log.read_bytes().count(b"\n") == 1 and log.exists()
+    assert not any(json.loads(line)["nik"] in printed.err for line in Path(EXAMPLES).read_text("utf-8").splitlines())
 
 
 def test_verify_reads_again_while_a_writer_is_between_its_lines_and_their_checkpoint(

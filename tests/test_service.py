@@ -1104,21 +1104,92 @@ def test_a_request_target_in_absolute_form_is_read_as_its_path(server: httpx.Cli
         assert status(path)[0] == b"404", path
 
 
-def test_a_log_cut_back_under_the_service_gets_the_decisions_it_lost(tmp_path: Path) -> None:
-    """A decision is answered only once it is in the log: a log cut by another hand is read again (and
-    refused while its last line is cut), not trusted to hold what the service remembers writing."""
+def _changed(path: Path, how: str) -> bytes | None:
+    """The log at ``path`` changed by another hand as ``how`` says; what is at its path then (None: nothing)."""
+    kept = path.read_bytes()
+    if how == "cut back":  # `head -1 d.jsonl > t && cat t > d.jsonl`: the same file, its first line left
+        (path.parent / "t").write_bytes(kept.splitlines(keepends=True)[0])
+        with path.open("r+b") as f:
+            f.write((path.parent / "t").read_bytes())
+            f.truncate()
+    elif how == "removed":
+        path.unlink()
+    elif how == "renamed":
+        path.rename(path.parent / "old.jsonl")
+    elif how == "replaced":  # its very lines, in another file
+        (path.parent / "t").write_bytes(kept)
+        os.replace(path.parent / "t", path)
+    else:  # rewritten: the same file and size, its last line not as it was
+        with path.open("r+b") as f:
+            f.seek(len(kept) - 3)
+            f.write(b"0")
+    return path.read_bytes() if path.exists() else None
+
+
+_SAID = {"cut back": "the log was cut back while this writer ran (it holds ",
+         "removed": "the log is gone: it was removed or renamed while this writer ran",
+         "renamed": "the log is gone: it was removed or renamed while this writer ran",
+         "replaced": "the log was replaced while this writer ran (another file is at its path now)",
+         "rewritten": "the log was rewritten while this writer ran (its line with seq 3, the last this writer left"}
+
+
+@pytest.mark.parametrize("how", list(_SAID))
+def test_a_log_changed_under_the_service_is_not_continued(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                          how: str) -> None:
+    """A log cut back, removed, renamed, replaced or rewritten by another hand while the service ran was
+    continued from what was left (a new seq 2, or a new chain at seq 1), `verify` saying intact, /healthz
+    ok and nothing said. Every request with a decision to log is now 503 log-unavailable, /healthz too,
+    nothing is appended (nor a new log made), and one line on stderr says what changed, without a NIK."""
+    path = tmp_path / "d.jsonl"
+    log = DecisionLog(path, full_nik=True)
+    log.writable()  # as serve does before it listens
+    client = _InProcess(log=log)
+    lines = EXAMPLES.read_text("utf-8").splitlines()
+    for line in lines[:3]:  # appends in a row: each continues the last
+        assert client.post("/v1/decisions", params={"ruleset": "bsu-2022"}, content=line).status_code == 200
+    assert verify_log(path).decisions == 3
+    after = _changed(path, how)
+    capsys.readouterr()
+    for _ in range(2):
+        error = assert_error(client.post("/v1/decisions", params={"ruleset": "bsu-2022"}, content=lines[3]), 503,
+                             "log-unavailable")
+        assert "changed by another hand" in error["message"] and str(path) not in error["message"]
+        assert_error(client.post("/v1/needed", params={"ruleset": "bsu-2022"}, content=lines[4]), 503,
+                     "log-unavailable")
+        assert_error(client.get("/healthz"), 503, "log-unavailable")
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("bsu-rules: the decision log cannot be written: ")  # said once
+    assert _SAID[how] in err and "nothing more is appended to it" in err
+    assert not any(json.loads(line)["nik"] in err for line in lines[:5])
+    assert (path.read_bytes() if path.exists() else None) == after
+    assert client.get("/v1/editions").status_code == 200  # what logs nothing is answered
+
+
+def test_a_log_put_back_as_the_service_left_it_is_continued(tmp_path: Path) -> None:
+    """A log whose last line another hand cut was read again, and once cut back to its whole lines (as
+    `verify` says to resume after a writer killed mid-line) continued: the decisions it lost were logged
+    again, at seqs already used. Now only the file as the service left it is continued; a new service
+    continues the log as it then stands."""
     path = tmp_path / "d.jsonl"
     client = _InProcess(log=DecisionLog(path, batch=1000, full_nik=True))
     body = "[" + ",".join(EXAMPLES.read_text("utf-8").splitlines()[:3]) + "]"
     assert client.post("/v1/decisions", params={"ruleset": "bsu-2022"}, content=body).status_code == 200
-    lines = path.read_bytes().splitlines(keepends=True)
-    os.truncate(path, path.stat().st_size - 30)
-    assert_error(client.post("/v1/decisions", params={"ruleset": "bsu-2022"}, content=body), 500, "internal")
-    os.truncate(path, len(b"".join(lines[:2])))  # as `bsu-rules verify` says to resume
-    assert client.post("/v1/decisions", params={"ruleset": "bsu-2022"}, content=body).status_code == 200
-    assert path.read_bytes().count(b"\n") == 3 and verify_log(path).ok
-    path.unlink()  # a log replaced: all of it again
-    assert client.post("/v1/decisions", params={"ruleset": "bsu-2022"}, content=body).status_code == 200
+    kept = path.read_bytes()
+    os.truncate(path, len(kept) - 30)
+    assert_error(client.post("/v1/decisions", params={"ruleset": "bsu-2022"}, content=body), 503, "log-unavailable")
+    os.truncate(path, len(b"".join(kept.splitlines(keepends=True)[:2])))  # as `bsu-rules verify` says to resume
+    assert_error(client.post("/v1/decisions", params={"ruleset": "bsu-2022"}, content=body), 503, "log-unavailable")
+    with path.open("r+b") as f:  # put back as it was, in the same file
+        f.write(kept)
+    assert client.get("/healthz").status_code == 200
+    more = EXAMPLES.read_text("utf-8").splitlines()[3]
+    assert client.post("/v1/decisions", params={"ruleset": "bsu-2022"}, content=more).status_code == 200
+    assert verify_log(path).decisions == 4
+    path.unlink()
+    assert_error(client.post("/v1/decisions", params={"ruleset": "bsu-2022"}, content=body), 503, "log-unavailable")
+    assert not path.exists()  # no new chain in its place
+    anew = _InProcess(log=DecisionLog(path, full_nik=True))  # a new server starts a new log
+    assert anew.post("/v1/decisions", params={"ruleset": "bsu-2022"}, content=body).status_code == 200
     assert verify_log(path).decisions == 3
 
 

@@ -12,23 +12,23 @@ from bsu_rules._lazy import lazy
 if TYPE_CHECKING:
     from bsu_rules.audit.archive import Archived, ArchiveError, MissingRuleSet, archive_ruleset, load_archived
     from bsu_rules.audit.chain import Problem, Verification, Verifier, entry_hash, verify_log
-    from bsu_rules.audit.log import AuditError, DecisionLog, LogError
+    from bsu_rules.audit.log import AuditError, DecisionLog, LogChanged, LogError
     from bsu_rules.audit.rerun import CriterionChange, ReplayItem, ReplayReport, Status, iter_replay, replay
     from bsu_rules.audit.snapshot import input_hash, kept_fields, key_id, load_members, pseudonym
 
 _WHERE = {
     **dict.fromkeys(["Archived", "ArchiveError", "MissingRuleSet", "archive_ruleset", "load_archived"], "archive"),
     **dict.fromkeys(["Problem", "Verification", "Verifier", "entry_hash", "verify_log"], "chain"),
-    **dict.fromkeys(["AuditError", "DecisionLog", "LogError"], "log"),
+    **dict.fromkeys(["AuditError", "DecisionLog", "LogChanged", "LogError"], "log"),
     **dict.fromkeys(["CriterionChange", "ReplayItem", "ReplayReport", "Status", "iter_replay", "replay"], "rerun"),
     **dict.fromkeys(["input_hash", "kept_fields", "key_id", "load_members", "pseudonym"], "snapshot"),
 }
 
 __all__ = [
-    "ArchiveError", "Archived", "AuditError", "CriterionChange", "DecisionLog", "LogError", "MissingRuleSet",
-    "Problem", "ReplayItem", "ReplayReport", "Status", "Verification", "Verifier", "archive_ruleset", "entry_hash",
-    "input_hash", "iter_replay", "kept_fields", "key_id", "load_archived", "load_members", "pseudonym", "replay",
-    "verify_log",
+    "ArchiveError", "Archived", "AuditError", "CriterionChange", "DecisionLog", "LogChanged", "LogError",
+    "MissingRuleSet", "Problem", "ReplayItem", "ReplayReport", "Status", "Verification", "Verifier", "archive_ruleset",
+    "entry_hash", "input_hash", "iter_replay", "kept_fields", "key_id", "load_archived", "load_members", "pseudonym",
+    "replay", "verify_log",
 ]
 
 

@@ -9,7 +9,9 @@ Each line is the canonical JSON (sorted keys, no spaces, UTF-8) of::
 decision, the inputs, the sequence number, the link to the previous line and the recording time.
 ``prev`` is the ``hash`` of the line before (64 zeros on line 1). Writers hold an exclusive
 ``fcntl.flock`` (POSIX) on the file while they read what was appended since they last looked
-(checking its chain), append and fsync. Reading and checking a log in full is ``chain``'s job.
+(checking its chain), append and fsync; a writer that finds the file not as it left it (removed,
+replaced, cut back, its last line changed) appends nothing more. Reading and checking a log in full
+is ``chain``'s job.
 """
 
 from __future__ import annotations
@@ -51,6 +53,11 @@ class LogError(AuditError):
     """A decision log cannot be continued."""
 
 
+class LogChanged(LogError):
+    """A decision log is not as this writer left it: removed, replaced, cut back or rewritten by another
+    hand while the writer ran. The writer appends nothing more to it; a new writer reads it afresh."""
+
+
 def _now() -> datetime:
     return datetime.now(UTC)
 
@@ -65,9 +72,10 @@ class DecisionLog:
     call ``flush``/``close``.
 
     A decision already in the log, its JSON byte for byte, is not logged again. The log is read
-    whole, its chain checked, the first time it is used, and again whenever it is not as this writer
-    last left it (cut back, replaced, its last line changed); otherwise only what other writers
-    appended since is read. A log whose chain is broken is not continued. Without a ``signer``, a
+    whole, its chain checked, the first time it is used; after that only what other writers appended
+    since is read, and a log that is not as this writer last left it (removed or renamed, replaced by
+    another file, cut back, its last line changed) is not continued: ``LogChanged``, on every use,
+    until it is as it was left. A log whose chain is broken is not continued. Without a ``signer``, a
     log kept with signed checkpoints is said to ``warn`` once, when the log is first opened: what
     this writer appends is not signed.
     """
@@ -91,7 +99,7 @@ class DecisionLog:
         """LogError (or OSError) unless this log can be continued: the file can be opened for
         appending (it is created if absent) and its chain is intact. Read before any decision is
         made, so a damaged log is refused before anything is printed or served."""
-        self._read(os.O_RDWR | os.O_CREAT | os.O_APPEND)
+        self._read(os.O_RDWR | os.O_APPEND)
         self._warn_unsigned()
 
     def _warn_unsigned(self) -> None:
@@ -101,9 +109,10 @@ class DecisionLog:
         self._warn = None
 
     def logged(self, decision: Decision, decision_json: str | None = None) -> bool:
-        """Whether the log holds this decision, its JSON (``decision.to_json()``) byte for byte."""
-        if self.path.exists():
-            self._read(os.O_RDONLY)
+        """Whether the log holds this decision, its JSON (``decision.to_json()``) byte for byte; LogChanged
+        if the log is not as this writer left it."""
+        if self._left is not None or self.path.exists():  # a log this writer read is there still, or refused
+            self._read(os.O_RDONLY, create=False)
         return _digest(decision_json or decision.to_json()) in self._logged
 
     def input_hash(self, member: Record | dict[str, Any]) -> str:
@@ -149,14 +158,14 @@ class DecisionLog:
 
     def flush(self) -> int:
         """Write the buffered decisions not yet in the log, under the file lock; the number written.
-        If they cannot be written (the log is damaged, the disk is full) they are dropped, not kept
-        for a later write: whoever recorded them learns it from the error, and recording them again
-        logs them then."""
+        If they cannot be written (the log is damaged or not as this writer left it, the disk is full) they
+        are dropped, not kept for a later write: whoever recorded them learns it from the error, and
+        recording them again logs them then."""
         if not self._pending:
             return 0
         pending, self._pending = self._pending, []
         self._warn_unsigned()
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o600)
+        fd = self._open(os.O_RDWR | os.O_APPEND)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
             left = self._sync(fd)
@@ -203,8 +212,18 @@ class DecisionLog:
         """Drop the buffered decisions unwritten; recording them again logs them."""
         self._pending = []
 
-    def _read(self, flags: int) -> None:
-        fd = os.open(self.path, flags, 0o600)
+    def _open(self, flags: int, create: bool = True) -> int:
+        """The log's file descriptor; created if absent (and ``create``) only while this writer has not read
+        it: a log removed under a running writer is refused, never started afresh in its place."""
+        if self._left is None:
+            return os.open(self.path, flags | (os.O_CREAT if create else 0), 0o600)
+        try:
+            return os.open(self.path, flags)
+        except FileNotFoundError:
+            raise self._changed("the log is gone: it was removed or renamed") from None
+
+    def _read(self, flags: int, create: bool = True) -> None:
+        fd = self._open(flags, create)
         try:
             fcntl.flock(fd, fcntl.LOCK_SH)  # writers append under LOCK_EX: no line is read half-written
             self._sync(fd)
@@ -212,33 +231,52 @@ class DecisionLog:
             os.close(fd)  # and the lock with it
 
     def _sync(self, fd: int) -> _End:
-        """Where the log ends, its decisions read into ``_logged`` (the caller holds a lock): only
-        the lines appended since this writer last looked, or the whole log if it is not as this
-        writer left it; LogError if its chain is broken, which leaves it to be read whole next time."""
+        """Where the log ends, its decisions read into ``_logged`` (the caller holds a lock): the whole
+        log the first time, then only the lines appended since this writer last looked. LogChanged if
+        the file is not as this writer left it; LogError if its chain is broken, which leaves this
+        writer where it was (the log is read from there again next time)."""
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
             raise LogError(f"{self.path}: not a regular file: a decision log is a file decisions are appended to")
-        left, file = self._left, (st.st_dev, st.st_ino)
-        if left is None or left.file != file or st.st_size < left.size or \
-                os.pread(fd, len(left.last), left.size - len(left.last)) != left.last:
+        before, file = self._left, (st.st_dev, st.st_ino)
+        if before is None:
             left, self._logged = _End(file, 0, 0, GENESIS, b""), set()
+        elif before.file != file:
+            raise self._changed("the log was replaced", " (another file is at its path now)")
+        elif st.st_size < before.size:
+            raise self._changed("the log was cut back", f" (it holds {st.st_size:,} bytes; this writer left "
+                                f"{before.size:,}, ending at seq {before.seq})")
+        elif os.pread(fd, len(before.last), before.size - len(before.last)) != before.last:
+            raise self._changed("the log was rewritten", f" (its line with seq {before.seq}, the last this "
+                                "writer left, is not there as it was)")
+        else:
+            left = before
         if st.st_size == left.size:
             self._left = left
             return left
-        self._left = None  # until the lines are read: after a broken chain, all of them again
         seq, head, last = left.seq, left.head, left.last
+        read: set[bytes] = set()  # the digests this reading adds
         with os.fdopen(os.dup(fd), "rb") as f:  # a line at a time, none longer than a log line may be
             f.seek(left.size)
             for raw in bounded_lines(f, MAX_LINE):
                 cut = -1 if raw is None else _link(raw, seq, head)
                 if raw is None or cut < 0:
+                    self._logged -= read  # lines a repair may take away with the broken one
                     raise self._broken(fd, left)
                 if seq == 0:
                     self._same_key(raw)
                 seq, head, last = seq + 1, raw[cut + 9:cut + 73].decode(), raw
-                self._logged.add(hashlib.sha256(raw[len(_START):cut]).digest())
+                if (digest := hashlib.sha256(raw[len(_START):cut]).digest()) not in self._logged:
+                    read.add(digest)
+                    self._logged.add(digest)
         self._left = _End(file, st.st_size, seq, head, last)
         return self._left
+
+    def _changed(self, what: str, detail: str = "") -> LogChanged:
+        """The log is not as this writer left it: said with what changed (never a line's content)."""
+        return LogChanged(f"{self.path}: {what} while this writer ran{detail}; nothing more is appended to it: "
+                          f"keep the file as it is and check it (`bsu-rules verify {shlex.quote(str(self.path))}`); "
+                          "a writer started anew continues the log as it then stands")
 
     def _same_key(self, first: bytes) -> None:
         """LogError unless the log keeps NIKs as this writer would (one log, one way: full, or the

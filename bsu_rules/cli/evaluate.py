@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
-from bsu_rules.audit.log import AuditError, DecisionLog
+from bsu_rules.audit.log import AuditError, DecisionLog, LogChanged
 from bsu_rules.cli.archive import add_evaluate_options, open_audit
 from bsu_rules.cli.exits import interrupted, whole
 from bsu_rules.cli.options import ON_HELP, Inputs, add_reform_options, day, load_reform
@@ -173,8 +173,12 @@ def run(args: argparse.Namespace) -> int:
         log = open_audit(args, ruleset)
         _decide(args, ruleset, decide, log, tally, shared)
     except stops as exc:
-        _unmade(fresh, args)
+        if not isinstance(exc, LogChanged):  # a log emptied by another hand is kept as it is
+            _unmade(fresh, args)
         print(f"bsu-rules: {exc}", file=sys.stderr)
+        if tally.read:  # a log refused mid-run (changed under the writer, a full disk): what was printed before
+            print(f"bsu-rules: stopped after {tally.read} record{_plural(tally.read)}: {tally.line()} so far; the "
+                  "output is incomplete", file=sys.stderr)
         return 2
     except InputError:  # an input refused before any decision: the log made for it is no log
         _unmade(fresh, args)

@@ -31,7 +31,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect
 
 from bsu_rules._version import __version__
-from bsu_rules.audit.log import AuditError, DecisionLog
+from bsu_rules.audit.log import AuditError, DecisionLog, LogChanged
 from bsu_rules.decisions import Decision, Outcome
 from bsu_rules.errors import Code, InputError, OutOfForce
 from bsu_rules.explain import render_text
@@ -248,6 +248,8 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None,
                     if not isinstance(exc, (AuditError, OSError)):
                         raise
                     tell_log_fault(exc)
+                    if isinstance(exc, LogChanged):  # no request succeeds until someone looks at the log
+                        raise ServiceError(503, Code.LOG_UNAVAILABLE, _LOG_CHANGED) from None
                     raise ServiceError(500, Code.INTERNAL, "the decisions could not be written to the decision "
                                        "log; send the request again later") from None
         return out
@@ -351,9 +353,10 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None,
     async def healthz() -> dict[str, Any]:
         """ok, or 503 while the decision log cannot be written (every decision would fail)."""
         if log is not None and await run_in_threadpool(log_broken):
-            raise ServiceError(503, Code.LOG_UNAVAILABLE, "the decision log cannot be written (its chain is broken "
-                               "or the file cannot be opened): every request with a decision to log fails until it "
-                               "is repaired; the server says why on its standard error")
+            raise ServiceError(503, Code.LOG_UNAVAILABLE, "the decision log cannot be written (its chain is broken, "
+                               "it was changed by another hand while the server ran, or the file cannot be "
+                               "opened): every request with a decision to log fails until it is repaired; the server "
+                               "says why on its standard error")
         return {"status": "ok", "version": __version__, "editions": sorted(by_id)}
 
     @app.get("/openapi.json", include_in_schema=False)
@@ -387,6 +390,11 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None,
     app.add_middleware(Contained, failed=lambda: _error(ServiceError(500, Code.INTERNAL, "the service failed on "
                                                                      "this request; it was logged")))
     return app
+
+
+_LOG_CHANGED = ("the decision log was changed by another hand while the server ran (removed, replaced, cut back or "
+                "rewritten): no decision is logged or answered until it is as the server left it; the server says "
+                "what changed on its standard error")
 
 
 def _utf8(text: str) -> str:

@@ -39,8 +39,8 @@ _WHY = {
     422: "a single record that is malformed, or a decision date outside the edition",
     500: "an unexpected failure, or (with --log) decisions the decision log could not take",
     503: "busy, try again (Retry-After): the service holds its most connections, or has been deciding other "
-         "requests for the time limit; (with --log, /healthz) the decision log cannot be written: a balancer "
-         "should send no requests",
+         "requests for the time limit; (with --log) the decision log cannot be written (/healthz), or was changed by "
+         "another hand while the server ran (every path with a decision to log): a balancer should send no requests",
 }
 
 
