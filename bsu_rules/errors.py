@@ -120,6 +120,7 @@ class Code(StrEnum):
     BUSY = "busy"
     METHOD_NOT_ALLOWED = "method-not-allowed"
     HTTP_ERROR = "http-error"
+    HOST_NOT_ALLOWED = "host-not-allowed"
     INTERNAL = "internal"
     # proofs
     NOT_PROVABLE = "not-provable"

@@ -405,7 +405,8 @@ def test_one_record_over_the_limit_is_too_large_wherever_the_limit_cuts_it(stric
 @pytest.mark.parametrize("expect", [b"", b"Expect: 100-continue\r\n"])
 def test_a_body_over_the_limit_by_its_content_length_is_refused_at_once(strict: httpx.Client, expect: bytes) -> None:
     with socket.create_connection((strict.base_url.host, strict.base_url.port), timeout=10) as s:
-        s.sendall(b"POST /v1/decisions?ruleset=bsu-2022 HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n"
+        s.sendall(b"POST /v1/decisions?ruleset=bsu-2022 HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                  b"Content-Type: application/json\r\n"
                   + expect + b"Content-Length: 2000000\r\n\r\n")  # and no body: the answer does not wait for it
         answer = b""
         while chunk := s.recv(65536):
@@ -649,8 +650,8 @@ def test_a_connection_must_send_its_head_in_time_and_connections_are_capped(tmp_
         assert client.get("/healthz").status_code == 200
         # a declared body the answer did not read, then a byte now and then; answers never read
         unread = socket.create_connection(("127.0.0.1", port))
-        unread.sendall(b"POST /v1/decisions?ruleset=bsu-2022 HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\n"
-                       b"Content-Length: 1000\r\n\r\n")
+        unread.sendall(b"POST /v1/decisions?ruleset=bsu-2022 HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                       b"Content-Type: text/plain\r\nContent-Length: 1000\r\n\r\n")
         unread.settimeout(10)
         assert unread.recv(200).startswith(b"HTTP/1.1 415")
         deaf = socket.socket()
@@ -659,7 +660,7 @@ def test_a_connection_must_send_its_head_in_time_and_connections_are_capped(tmp_
         deaf.setblocking(False)
         try:
             for _ in range(300):
-                deaf.send(b"GET /openapi.json HTTP/1.1\r\nHost: x\r\n\r\n")
+                deaf.send(b"GET /openapi.json HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
         except BlockingIOError:
             pass
         with contextlib.suppress(OSError):  # closed a second after its answer: no request was coming
@@ -1041,7 +1042,7 @@ def test_an_empty_ruleset_is_a_bad_parameter(server: httpx.Client, query: str) -
 def test_a_trailing_slash_is_not_found_never_redirected(server: httpx.Client) -> None:
     line = EXAMPLES.read_text("utf-8").splitlines()[0]
     r = server.post("/v1/decisions/", params={"ruleset": "bsu-2022"}, content=line,
-                    headers={"host": "evil.example"})
+                    headers={"host": "localhost:1"})  # a host it answers to, not where it listens
     assert_error(r, 404, "not-found")
     assert "location" not in r.headers
     assert_error(server.get("/v1/editions/"), 404, "not-found")
@@ -1051,7 +1052,7 @@ def test_a_client_gone_mid_body_is_routine(tmp_path: Path) -> None:
     stderr = tmp_path / "stderr.txt"
     with stderr.open("wb") as err, serving("bsu-2022", stderr=err) as client:
         with socket.create_connection((client.base_url.host, client.base_url.port)) as s:
-            s.sendall(b"POST /v1/decisions?ruleset=bsu-2022 HTTP/1.1\r\nHost: test\r\n"
+            s.sendall(b"POST /v1/decisions?ruleset=bsu-2022 HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                       b"Content-Type: application/json\r\nContent-Length: 5000\r\n\r\n{\"nik\": ")
             time.sleep(0.5)  # the service is reading the body when the client goes
         time.sleep(0.5)
@@ -1089,7 +1090,7 @@ def test_a_request_target_in_absolute_form_is_read_as_its_path(server: httpx.Cli
     """``GET http://host/path`` (as a proxy sends it) is the path's answer, its query read too."""
     def status(target: bytes) -> tuple[bytes, bytes]:
         with socket.create_connection((server.base_url.host, server.base_url.port)) as s:
-            s.sendall(b"GET " + target + b" HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n")
+            s.sendall(b"GET " + target + b" HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
             answer = b""
             while chunk := s.recv(65536):
                 answer += chunk
@@ -1265,3 +1266,116 @@ def test_the_guide_s_answer_for_an_unknown_edition_is_the_service_s(server: http
     answer = server.post("/v1/decisions", params={"ruleset": "bsu-2023"}, content=b"{}",
                          headers={"content-type": "application/json"})
     assert answer.status_code == 404 and answer.text == shown
+
+
+def _as_served(*allowed: str, listen: str = "127.0.0.1", **options: Any) -> _InProcess:
+    """The app as ``serve --host LISTEN --allowed-host …`` builds it."""
+    from bsu_rules.service.http import served_hosts
+
+    return _InProcess(allowed_hosts=served_hosts(listen, allowed), **options)
+
+
+@pytest.mark.parametrize("host", ["rebind.attacker.example:8731", "rebind.attacker.example", "testserver",
+                                  "localhost.attacker.example", "127.0.0.1.nip.io:8731", "[::2]:8731", "[::1",
+                                  "::2", "127.0.0.2", "bsu.internal.attacker.example", "", "local host",
+                                  "3204125708940003.example"])
+def test_a_request_to_a_host_not_served_is_refused(tmp_path: Path, host: str) -> None:
+    """A page on rebind.attacker.example whose name was pointed at 127.0.0.1 (DNS rebinding) is same-origin
+    to the browser: it could POST JSON, and its decisions were answered and logged. Its Host is refused."""
+    path = tmp_path / "d.jsonl"
+    client = _as_served("bsu.internal", log=DecisionLog(path, full_nik=True))
+    line = EXAMPLES.read_text("utf-8").splitlines()[0]
+    r = client.post("/v1/decisions", params={"ruleset": "bsu-2022"}, content=line, headers={"host": host})
+    error = assert_error(r, 421, "host-not-allowed")
+    assert error["field"] == "Host" and "--allowed-host" in error["message"] and r.headers["connection"] == "close"
+    assert "3204125708940003" not in error["message"]
+    for method, url in (("GET", "/healthz"), ("HEAD", "/healthz"), ("GET", "/v1/editions"), ("GET", "/nowhere")):
+        assert client.request(method, url, headers={"host": host}).status_code == 421, (method, url)
+    assert not path.exists() or path.read_bytes() == b""  # nothing logged
+
+
+@pytest.mark.parametrize("host", ["localhost", "LOCALHOST:8000", "localhost.", "127.0.0.1", "127.0.0.1:8731",
+                                  "[::1]:8731", "[::1]", "::1", "[0:0:0:0:0:0:0:1]:80", "bsu.internal:443",
+                                  "BSU.Internal", "10.0.0.5:8000"])
+def test_a_request_to_a_host_served_is_answered(host: str) -> None:
+    client = _as_served("bsu.internal", "10.0.0.5")
+    assert client.get("/healthz", headers={"host": host}).status_code == 200
+    line = EXAMPLES.read_text("utf-8").splitlines()[0]
+    assert client.post("/v1/decisions", params={"ruleset": "bsu-2022"}, content=line,
+                       headers={"host": host}).status_code == 200
+
+
+@pytest.mark.parametrize(("origin", "answered"), [
+    ("http://rebind.attacker.example:8731", False), ("https://localhost.attacker.example", False),
+    ("null", False), ("http://[::2]:8731", False), ("http://127.0.0.1.nip.io", False), ("http://[::1", False),
+    ("http://localhost:8731/path", False), ("http://user@localhost", False), ("ftp://localhost", False),
+    ("http://localhost:3000", True), ("http://127.0.0.1:8731", True), ("http://[::1]:8731", True),
+    ("https://bsu.internal", True), ("http://localhost:3000 http://evil.example", False),
+])
+def test_a_request_from_a_page_of_a_host_not_served_is_refused(tmp_path: Path, origin: str, answered: bool) -> None:
+    """A browser sends Origin with every POST: a page of another host, whatever its Host header says, is refused."""
+    path = tmp_path / "d.jsonl"
+    client = _as_served("bsu.internal", log=DecisionLog(path, full_nik=True))
+    line = EXAMPLES.read_text("utf-8").splitlines()[0]
+    headers = {"host": "localhost:8731", "origin": origin}
+    r = client.post("/v1/decisions", params={"ruleset": "bsu-2022"}, content=line, headers=headers)
+    health = client.get("/healthz", headers=headers)
+    if answered:
+        assert r.status_code == health.status_code == 200, r.text
+    else:
+        assert assert_error(r, 403, "host-not-allowed")["field"] == "Origin"
+        assert_error(health, 403, "host-not-allowed")
+        assert not path.exists() or path.read_bytes() == b""
+
+
+@pytest.mark.parametrize(("listen", "answered", "refused"), [
+    ("::1", "[::1]:8000", "[::2]:8000"),
+    ("fd00::5", "[fd00:0::5]:8000", "[fd00::6]:8000"),
+    ("0.0.0.0", "0.0.0.0:8000", "10.0.0.5:8000"),
+    ("bsu-host", "BSU-HOST:8000", "bsu-host.attacker.example:8000"),
+])
+def test_the_address_listened_on_is_a_host_served(listen: str, answered: str, refused: str) -> None:
+    client = _as_served(listen=listen)
+    assert client.get("/healthz", headers={"host": answered}).status_code == 200
+    assert client.get("/healthz", headers={"host": "localhost"}).status_code == 200
+    assert_error(client.get("/healthz", headers={"host": refused}), 421, "host-not-allowed")
+
+
+def test_two_host_headers_are_refused_and_none_is_taken_without_a_host() -> None:
+    """A request without Host (an HTTP/1.0 health check) comes from no browser; two are ambiguous."""
+    from bsu_rules.service.http import AllowedHosts, served_hosts
+
+    check = AllowedHosts(None, served_hosts("127.0.0.1"), lambda *args: None)  # type: ignore[arg-type,return-value]
+    assert check.refusal([(b"host", b"localhost"), (b"Host", b"evil.example")]) == (421, "Host",
+                                                                                    "2 Host headers: send one")
+    assert check.refusal([(b"host", b"localhost"), (b"host", b"localhost")]) is not None
+    assert check.refusal([]) is None and check.refusal([(b"host", b"localhost")]) is None
+
+
+def test_serve_refuses_a_rebound_host_and_takes_the_hosts_it_is_given(tmp_path: Path) -> None:
+    """The repro: a POST whose Host and Origin are rebind.attacker.example was answered 200 and logged."""
+    log = tmp_path / "svc.log"
+    line = EXAMPLES.read_text("utf-8").splitlines()[0]
+    with serving("bsu-2022", "--log", str(log), "--full-nik", "--allowed-host", "bsu.internal",
+                 "--allowed-host", "[fd00::1]") as client:
+        port = client.base_url.port
+        rebound = {"host": f"rebind.attacker.example:{port}", "origin": f"http://rebind.attacker.example:{port}"}
+        r = client.post("/v1/decisions", params={"ruleset": "bsu-2022"}, content=line, headers=rebound)
+        assert assert_error(r, 421, "host-not-allowed")["field"] == "Host"
+        r = client.post("/v1/decisions", params={"ruleset": "bsu-2022"}, content=line,
+                        headers={"origin": rebound["origin"]})
+        assert assert_error(r, 403, "host-not-allowed")["field"] == "Origin"
+        assert_error(client.get("/healthz", headers={"host": "rebind.attacker.example"}), 421, "host-not-allowed")
+        assert not log.exists() or log.read_bytes() == b""
+        for host in (f"bsu.internal:{port}", "[fd00::1]", f"localhost:{port}"):
+            assert client.get("/healthz", headers={"host": host}).status_code == 200, host
+        assert client.post("/v1/decisions", params={"ruleset": "bsu-2022"}, content=line,
+                           headers={"host": "bsu.internal", "origin": "https://bsu.internal"}).status_code == 200
+    assert verify_log(log).decisions == 1
+
+
+@pytest.mark.parametrize("name", ["http://bsu.internal/", "bsu internal", "", "bsu.internal:http"])
+def test_serve_refuses_an_allowed_host_that_is_no_host(name: str) -> None:
+    done = subprocess.run([sys.executable, "-m", "bsu_rules", "serve", "bsu-2022", "--allowed-host", name],
+                          capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 2 and "is not a host name or address" in done.stderr and "Traceback" not in done.stderr

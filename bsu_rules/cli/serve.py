@@ -28,6 +28,12 @@ def add(sub: Any) -> None:
                    "every bundled edition)")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
     p.add_argument("--port", type=_port, default=8000, help="port to listen on, 1-65535 (default 8000)")
+    p.add_argument("--allowed-host", action="append", type=_host, default=[], metavar="NAME",
+                   help="a host name (or address) clients reach the server by, besides localhost, 127.0.0.1, ::1 "
+                   "and --host; repeat it for more. A request whose Host header, or Origin, names any other host "
+                   "is refused (421 or 403 host-not-allowed): a web page whose name is pointed at this machine "
+                   "(DNS rebinding) could otherwise send decisions into the log. Behind a proxy that passes on the "
+                   "client's Host, name the service's public name here")
     p.add_argument("--log", metavar="FILE", help="append every decision to a hash-chained decision log; "
                    "a decision is answered only once it is in the log")
     p.add_argument("--pseudonymize-key", metavar="KEY", help=argparse.SUPPRESS)  # shows in ps: warned about
@@ -54,6 +60,19 @@ def _port(text: str) -> int:
     if not text.isdigit() or not 1 <= int(text) <= 65535:
         raise argparse.ArgumentTypeError(f"{shortened(text)!r} is not a port (1-65535)")
     return int(text)
+
+
+def _host(text: str) -> str:
+    """A host name or address as ``--allowed-host`` takes it (a port given with it is not compared)."""
+    try:
+        from bsu_rules.service.http import host_name  # lazy: the serve extra (starlette)
+    except ImportError:
+        return text  # ``run`` says the extra is missing
+    name = host_name(text)
+    if name is None:
+        raise argparse.ArgumentTypeError(f"{shortened(text)!r} is not a host name or address (e.g. "
+                                         "bsu.example.org, 10.0.0.5 or [fd00::1])")
+    return name
 
 
 def _time_limit(text: str) -> float:
@@ -94,6 +113,7 @@ def run(args: argparse.Namespace) -> int:
             connection_cap,
             guarded_protocol,
         )
+        from bsu_rules.service.http import served_hosts  # lazy: idem (starlette)
     except ImportError as exc:
         print(f"bsu-rules serve needs the serve extra ({exc.name} is not installed): {SERVE_EXTRA}", file=sys.stderr)
         return 2
@@ -131,7 +151,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     limits = Limits(max_body_bytes=args.max_body, max_records=args.max_records, max_seconds=args.time_limit,
                     body_seconds=args.body_time_limit)
-    app = create_app(rulesets, log=log, limits=limits)
+    app = create_app(rulesets, log=log, limits=limits, allowed_hosts=served_hosts(args.host, args.allowed_host))
     print(f"bsu-rules serve: listening on http://{args.host}:{args.port} (POST /v1/decisions, GET /openapi.json)",
           file=sys.stderr)
     protocol = guarded_protocol(args.head_time_limit, connection_cap(args.max_connections))

@@ -14,7 +14,7 @@ import re
 import sys
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any, Literal
@@ -45,7 +45,15 @@ from bsu_rules.ruleset.editions import in_force_during, none_for_year, window_te
 from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.schemas import schema
 from bsu_rules.service.editions import Edition, EditionSummary, edition, summary
-from bsu_rules.service.http import NDJSON, Contained, HeadAsGet, OneFraming, OriginForm, wants_ndjson
+from bsu_rules.service.http import (
+    NDJSON,
+    AllowedHosts,
+    Contained,
+    HeadAsGet,
+    OneFraming,
+    OriginForm,
+    wants_ndjson,
+)
 from bsu_rules.service.openapi import ERROR_LINE_SCHEMA, ERROR_SCHEMA, error_responses, one_or_list, request_body
 from bsu_rules.service.request import Limits, ServiceError, plain_query, records, shown_path
 from bsu_rules.unknowns import Need, needed
@@ -96,8 +104,11 @@ def _without_slash(path: str, routes: list[APIRoute]) -> str | None:
 
 
 def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None,
-               limits: Limits = Limits()) -> FastAPI:  # noqa: B008 (a frozen dataclass)
-    """The service for these editions; with ``log``, a decision is answered only once it is logged."""
+               limits: Limits = Limits(),  # noqa: B008 (a frozen dataclass)
+               allowed_hosts: Collection[str] | None = None) -> FastAPI:
+    """The service for these editions; with ``log``, a decision is answered only once it is logged. With
+    ``allowed_hosts`` (``bsu_rules.service.http.served_hosts``, as ``serve`` always gives it), a request
+    whose Host, or Origin, names another host is refused (``host-not-allowed``); without, any host is taken."""
     by_id = {rs.id: rs for rs in rulesets}
     glossaries = {rs.id: glossary_for(rs.path) for rs in rulesets}  # what a rejected record's page reads
     log_lock = threading.Lock()  # one writer: requests take turns appending to the log
@@ -385,6 +396,10 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None,
     app.openapi = openapi  # type: ignore[method-assign]
     app.add_middleware(HeadAsGet, routes=app.routes)
     app.add_middleware(OriginForm)
+    if allowed_hosts is not None:  # before anything but the request's framing is read
+        app.add_middleware(AllowedHosts, allowed=allowed_hosts,
+                           refused=lambda status, header, why: _error(
+                               ServiceError(status, Code.HOST_NOT_ALLOWED, why, field=header), {"connection": "close"}))
     app.add_middleware(OneFraming, refused=lambda why: _error(ServiceError(400, Code.HTTP_ERROR, why),
                                                               {"connection": "close"}))
     app.add_middleware(Contained, failed=lambda: _error(ServiceError(500, Code.INTERNAL, "the service failed on "

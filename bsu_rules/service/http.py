@@ -1,15 +1,16 @@
-"""HTTP below the routes: a request framed two ways refused, HEAD answered as GET, every unexpected failure
-contained in one log line, and the request's media types read (Accept with its q-values, Content-Type and
-Content-Encoding)."""
+"""HTTP below the routes: a request for a host the server does not answer to refused, a request framed two ways
+refused, HEAD answered as GET, every unexpected failure contained in one log line, and the request's media types
+read (Accept with its q-values, Content-Type and Content-Encoding)."""
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 from starlette.routing import BaseRoute, Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -17,6 +18,95 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from bsu_rules.members.redact import shortened
 
 NDJSON = "application/x-ndjson"
+
+LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
+"""The names a server answers to whatever its options: this machine's."""
+
+
+def host_name(text: str) -> str | None:
+    """A host as it is compared: in lower case, without its port, brackets or final dot, an IP address in its
+    canonical form (``[0:0::1]:8000`` is ``::1``); None for text that is no host name or address."""
+    text = text.strip().lower()
+    if text.startswith("["):  # an IPv6 address, and perhaps a port
+        inside, bracket, rest = text[1:].partition("]")
+        return _address(inside) if bracket and _PORT.fullmatch(rest) else None
+    if text.count(":") > 1:  # an IPv6 address without its brackets, as ``--host ::1`` gives it: no port
+        return _address(text)
+    name, colon, port = text.partition(":")
+    if colon and not _PORT.fullmatch(colon + port):
+        return None
+    name = name.removesuffix(".")
+    return _address(name) or (name if len(name) <= 253 and _NAME.fullmatch(name) else None)
+
+
+def _address(text: str) -> str | None:
+    try:
+        return str(ipaddress.ip_address(text))
+    except ValueError:
+        return None
+
+
+_PORT = re.compile(r"(?::[0-9]{0,5})?")
+_NAME = re.compile(r"[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?(?:\.[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?)*")
+"""A DNS name's labels (an underscore too, as some internal names hold one)."""
+
+
+def served_hosts(listen: str, allowed: Iterable[str] = ()) -> frozenset[str]:
+    """The host names a server listening on ``listen`` answers to: this machine's, ``listen`` and ``allowed``
+    (``serve --allowed-host``), each as ``host_name`` gives it."""
+    named = (host_name(text) for text in (listen, *allowed))
+    return LOCAL_HOSTS | {name for name in named if name is not None}
+
+
+def _origin_host(origin: str) -> str | None:
+    """The host of an Origin (``http://localhost:8000``: ``localhost``); None for any other text."""
+    try:
+        parts = urlsplit(origin)
+    except ValueError:  # ``http://[::1``
+        return None
+    if parts.scheme not in ("http", "https") or "@" in parts.netloc or parts.path or parts.query or parts.fragment:
+        return None
+    return host_name(parts.netloc)
+
+
+class AllowedHosts:
+    """A request refused unless its ``Host`` (when it has one) and each ``Origin`` it carries name a host the
+    server answers to, whatever the port: a web page whose name an attacker pointed at this machine (DNS
+    rebinding) is same-origin to the browser, which would let it send JSON and push decisions into the
+    decision log. A request without ``Host`` (an HTTP/1.0 health check) comes from no browser."""
+
+    def __init__(self, app: ASGIApp, allowed: Iterable[str], refused: Callable[[int, str, str], ASGIApp]) -> None:
+        self.app, self.refused = app, refused  # ``refused``: the answer, given the status, the header and why
+        self.allowed = {name for name in map(host_name, allowed) if name is not None}
+
+    def answers(self, host: str | None) -> bool:
+        return host is not None and host in self.allowed
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and (refusal := self.refusal(scope.get("headers", ()))) is not None:
+            return await self.refused(*refusal)(scope, receive, send)
+        await self.app(scope, receive, send)
+
+    def refusal(self, headers: Iterable[tuple[bytes, bytes]]) -> tuple[int, str, str] | None:
+        """The status, the header at fault and why, for a request this server does not answer; else None."""
+        hosts: list[str] = []
+        origins: list[str] = []
+        for name, value in headers:
+            if name.lower() in (b"host", b"origin"):
+                (hosts if name.lower() == b"host" else origins).append(value.decode("latin-1"))
+        if len(hosts) > 1:
+            return 421, "Host", f"{len(hosts)} Host headers: send one"
+        if hosts and not self.answers(host_name(hosts[0])):
+            return 421, "Host", (f"this server does not answer to the host `{shortened(hosts[0])}` (the Host "
+                                 "header): a web page whose name was pointed at this machine may not send it "
+                                 "requests; to reach it by that name, start it with --allowed-host and the name")
+        for origin in (one for value in origins for one in value.split()):  # a list, RFC 6454 allows
+            if not self.answers(_origin_host(origin)):  # ``null`` (a sandboxed page, a file) too
+                return 403, "Origin", (f"a web page of `{shortened(origin)}` (the Origin header) may not send "
+                                       "requests to this server: a page of another site could push decisions into "
+                                       "its log; to let pages of that host, start it with --allowed-host and the "
+                                       "host's name")
+        return None
 
 
 _ABSOLUTE = re.compile(rb"https?://[^/?#]*(/[^#]*)?", re.IGNORECASE)

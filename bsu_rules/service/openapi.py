@@ -31,10 +31,12 @@ _ERROR_REF = {"$ref": "#/components/schemas/Error"}
 _WHY = {
     400: "a query parameter missing, malformed, repeated or not one the path takes; for a POST, a body that is "
          "not JSON",
+    403: "a request from a web page (its Origin) of a host the server does not answer to (host-not-allowed)",
     404: "no such edition",
     405: "a method the path does not take (e.g. GET /v1/decisions)",
     408: "over a time limit: the request's head or body did not arrive in time, or deciding took too long",
     413: "the body or the record count over the limit",
+    421: "a request addressed (its Host) to a host the server does not answer to (host-not-allowed)",
     415: "a body not sent with Content-Type: application/json, or compressed (a Content-Encoding)",
     422: "a single record that is malformed, or a decision date outside the edition",
     500: "an unexpected failure, or (with --log) decisions the decision log could not take",
@@ -45,10 +47,11 @@ _WHY = {
 
 
 def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """The error answers of a path: these, and those every path may give (400, 405, 408 for a request head
-    that does not arrive in time, 500, 503 when the service holds its most connections)."""
+    """The error answers of a path: these, and those every path may give (400, 403 and 421 for a request
+    to another host, 405, 408 for a request head that does not arrive in time, 500, 503 when the service
+    holds its most connections)."""
     return {status: {"description": _WHY[status], "content": {"application/json": {"schema": _ERROR_REF}}}
-            for status in sorted({400, 405, 408, 500, 503, *statuses})}
+            for status in sorted({400, 403, 405, 408, 421, 500, 503, *statuses})}
 
 
 def one_or_list(model: str, description: str, ndjson: bool = False) -> dict[str, Any]:
