@@ -272,7 +272,13 @@ class _Compiler:
                 self.items.append(_Item(job.first, (out, job.finish) if job.finish else None))
                 self.calls[label] = Val(node.type, expr=pl.col(out), dtype=dtype_of(node.type))
             return self.calls[label]
-        return bounded.function(name, columnar.build(node.type, args), args)
+        result = bounded.function(name, columnar.build(node.type, args), args)
+        if not FUNCTIONS[name].remembered or result.expr is None or result.items is not None:
+            return result
+        label = unparse(node)  # a function of few values, computed once a column however often it is written
+        if label not in self.calls:  # (``bank_key`` is the scalar function per distinct name: no common
+            self.calls[label] = self.column(f"h:{len(self.calls)}", result)  # subexpression to Polars)
+        return self.calls[label]
 
 
 def _member(node: Name) -> Val:
