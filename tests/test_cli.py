@@ -10,7 +10,6 @@ import sys
 import time
 from itertools import takewhile
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -730,26 +729,3 @@ def test_a_rule_file_whose_first_line_names_member_fields_is_a_rule_file(rules_c
     path.write_text("# Member fields read: wages, contributions, nik, birth_date\n" + path.read_text("utf-8"), "utf-8")
     assert main(["check", str(path)]) == 0
     assert "0 errors" in capsys.readouterr().out
-
-
-def test_what_the_log_has_written_is_printed_and_counted_when_a_signal_comes_as_it_is_written(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    """A Ctrl-C arriving just after the log wrote its buffer left those decisions in the log, never printed and
-    not in the count line: it now waits until they are printed and counted."""
-    from bsu_rules.audit.log import DecisionLog
-
-    written = DecisionLog.record
-
-    def record(self: DecisionLog, *args: Any, **kwargs: Any) -> bool:
-        done = written(self, *args, **kwargs)
-        if done:
-            os.kill(os.getpid(), signal.SIGINT)  # as the write returns, before the decisions are printed
-        return done
-    monkeypatch.setattr(DecisionLog, "record", record)
-    monkeypatch.setattr("bsu_rules.cli.archive.BATCH", 4)  # a buffer written before the last record
-    log = tmp_path / "log.jsonl"
-    assert main(["evaluate", "bsu-2022", EXAMPLES, "--log", str(log), "--full-nik"]) == 130
-    out, err = capsys.readouterr()
-    logged = len(log.read_text("utf-8").splitlines())
-    assert logged >= 1 and len(out.splitlines()) == logged, (logged, out)
-    assert f"{logged} read = {logged} decided + 0 rejected so far" in err, err

@@ -343,14 +343,11 @@ def _decide(args: argparse.Namespace, ruleset: RuleSet, decide: Decide,
                 held.append((None, decision.outcome.value))  # counted once the log has it
         else:
             emit(text or render_text(decision, ruleset, args.lang, args.audience) + "\n", decision.outcome.value)
-        if log is not None:
-            with whole():  # what the log has written is printed and counted, Ctrl-C or not
-                if log.record(decision, member, ruleset, text):
-                    release()
+        if log is not None and log.record(decision, member, ruleset, text):
+            release()
     progress.done()
     if log is not None:
-        with whole():
-            log.flush()
-            release()
+        log.flush()
+        release()
     if args.format == "html":
         print(render_html(page, ruleset, args.lang, args.audience, unread), file=out)
