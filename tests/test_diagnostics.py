@@ -1096,3 +1096,11 @@ def test_a_bundled_file_that_is_no_rule_file_is_named_for_what_it_is(name: str, 
     """`check rules/glossary/glossary.yaml` gave 22 missing-key errors at one line, a properties file five."""
     (found,) = bsu_rules.check_file(bundled_rules() / name)[1]
     assert (found.line, found.column, found.code) == (1, 1, "not-a-rule-file") and says in found.message, str(found)
+
+
+def test_a_real_day_in_quotes_is_not_said_to_be_no_day(rules_copy: Path) -> None:
+    """`"2022-09-30"` (a day, quoted) was told it "is not a date in the calendar": it is one, written as text."""
+    path = rules_copy / "bsu-2022.yaml"
+    path.write_text(path.read_text("utf-8").replace("    value: 2022-07\n", '    value: "2022-09-30"\n', 1), "utf-8")
+    (found,) = bsu_rules.check_file(path)[1]
+    assert "not a date in the calendar" not in found.message and found.suggestion == "2022-09", str(found)

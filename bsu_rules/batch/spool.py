@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 import pyarrow as pa
@@ -27,20 +28,23 @@ class Spool:
                  seen: Callable[[np.ndarray, pa.ChunkedArray], None]) -> None:
         self.path, self.done = path, []
         writer: pa.ipc.RecordBatchFileWriter | None = None
+        sink: BinaryIO | None = None
         schema = pa.schema([])
         try:
             for chunk in chunks:
                 table = chunk.table.combine_chunks()
                 if writer is None:
                     schema = table.schema
-                    _private(path)
-                    writer = pa.ipc.new_file(str(path), schema, options=pa.ipc.IpcWriteOptions(compression="lz4"))
+                    sink = _private(path)
+                    writer = pa.ipc.new_file(sink, schema, options=pa.ipc.IpcWriteOptions(compression="lz4"))
                 seen(table[ROW].to_numpy(), table["nik"])
                 writer.write_table(table.cast(schema), max_chunksize=max(table.num_rows, 1))
                 self.done.append((chunk.done, table.num_rows))
         finally:
             if writer is not None:
                 writer.close()
+            if sink is not None:
+                sink.close()
 
     def __iter__(self) -> Iterator[Chunk]:
         if not self.done:
@@ -54,6 +58,8 @@ class Spool:
             batch += 1
 
 
-def _private(path: Path) -> None:
-    """Create ``path`` empty, readable and writable by this user alone: never a file or link already there."""
-    os.close(os.open(str(path), os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600))
+def _private(path: Path) -> BinaryIO:
+    """``path`` created and open for writing, readable and writable by this user alone: never a file or link
+    already there, and written through this very file (a name is never opened again)."""
+    return os.fdopen(os.open(str(path), os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600),
+                     "wb")

@@ -167,12 +167,13 @@ def bank_key(name: str | None) -> str | None:
 def _bank_key(name: str) -> str:
     text = _LETTERS_DIGITS.sub(r"\1 \2", _PUNCTUATION.sub(" ", _SPELLED_PT.sub("PT", name.translate(_FOLD).upper())))
     words = [w for w in _SPACE.split(text) if w and w not in BANK_FORM_WORDS]
-    joined: list[str] = []
+    runs: list[list[str]] = []
     for i, word in enumerate(words):
         if i and _LETTER(word) and _LETTER(words[i - 1]):  # a name spelled out letter by letter is one word
-            joined[-1] += word
+            runs[-1].append(word)
         else:
-            joined.append(word)
+            runs.append([word])
+    joined = ["".join(run) for run in runs]
     kept: list[str] = []
     for word in joined:
         if word in BANK_BRANCH_WORDS and kept:  # the branch, and all that follows it

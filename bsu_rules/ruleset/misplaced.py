@@ -55,7 +55,7 @@ def another_file(raw: bytes, data: Any, name: str | os.PathLike[str], path: Path
     if isinstance(data, dict) and "ruleset" not in data and data.keys() >= _GLOSSARY:
         return Diagnostic(str(path), 1, 1, Code.NOT_A_RULE_FILE, "this is the glossary, not a rule file: it is "
                           "read with the rule files of the folder above it (check those: bsu-rules check "
-                          f"{shlex.quote(hidden_path(str(path.parent.parent)))})")
+                          f"{shlex.quote(hidden_path(os.path.relpath(path.resolve().parent.parent)))})")
     if (isinstance(data, dict) and {"rules", "ruleset"} & data.keys()) or (kind := _members(raw)) is None:
         return None
     return Diagnostic(str(path), 1, 1, Code.NOT_A_RULE_FILE, f"this is {kind}, not a rule file: a command that "

@@ -301,7 +301,7 @@ def misfit(value: Scalar | None, unit: str | None) -> tuple[str, str | None] | N
         return f"`{value}`: a month is written YYYY-MM: {month}", month
     if isinstance(value, str) and _MONTHLIKE.fullmatch(value) and not MONTH.fullmatch(value):
         return f"`{value}` is not a month (YYYY-MM: years 0001-9999, months 01-12)", None
-    if isinstance(value, str) and _DATELIKE.fullmatch(value):  # YAML reads only a real date as one
+    if isinstance(value, str) and _DATELIKE.fullmatch(value) and not _calendar_day(value):  # YAML reads a real date
         month = as_month(value[:7])
         return f"`{value}` is not a date in the calendar" + (
             f" (a month is written YYYY-MM: {month}?)" if month else ""), None
@@ -325,6 +325,15 @@ def misfit(value: Scalar | None, unit: str | None) -> tuple[str, str | None] | N
     if value < 0:
         return f"{what} is 0 or more, not {value}", None
     return _not_digits(Decimal(value), what)
+
+
+def _calendar_day(text: str) -> bool:
+    """Whether ``YYYY-MM-DD`` text names a day of the calendar (a date YAML was told to leave as text, in quotes)."""
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _quoted_digits(text: str) -> str | None:

@@ -73,7 +73,9 @@ class AllowedHosts:
     """A request refused unless its ``Host`` (when it has one) and each ``Origin`` it carries name a host the
     server answers to, whatever the port: a web page whose name an attacker pointed at this machine (DNS
     rebinding) is same-origin to the browser, which would let it send JSON and push decisions into the
-    decision log. A request without ``Host`` (an HTTP/1.0 health check) comes from no browser."""
+    decision log. A ``Host`` that is an IP address is answered (rebinding needs a name: a load balancer's or
+    an orchestrator's probe sends the address), and a request without ``Host`` (an HTTP/1.0 health check)
+    comes from no browser."""
 
     def __init__(self, app: ASGIApp, allowed: Iterable[str], refused: Callable[[int, str, str], ASGIApp]) -> None:
         self.app, self.refused = app, refused  # ``refused``: the answer, given the status, the header and why
@@ -96,7 +98,8 @@ class AllowedHosts:
                 (hosts if name.lower() == b"host" else origins).append(value.decode("latin-1"))
         if len(hosts) > 1:
             return 421, "Host", f"{len(hosts)} Host headers: send one"
-        if hosts and not self.answers(host_name(hosts[0])):
+        if hosts and not self.answers(host := host_name(hosts[0])) and _address(host or "") is None:
+            # an address is no name an attacker can point here: a probe or a client reaching it by address
             return 421, "Host", (f"this server does not answer to the host `{shortened(hosts[0])}` (the Host "
                                  "header): a web page whose name was pointed at this machine may not send it "
                                  "requests; to reach it by that name, start it with --allowed-host and the name")
