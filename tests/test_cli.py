@@ -10,6 +10,7 @@ import sys
 import time
 from itertools import takewhile
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -729,3 +730,46 @@ def test_a_rule_file_whose_first_line_names_member_fields_is_a_rule_file(rules_c
     path.write_text("# Member fields read: wages, contributions, nik, birth_date\n" + path.read_text("utf-8"), "utf-8")
     assert main(["check", str(path)]) == 0
     assert "0 errors" in capsys.readouterr().out
+
+
+def test_what_the_log_has_written_is_printed_and_counted_when_a_signal_comes_as_it_is_written(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """A Ctrl-C arriving as the log wrote its buffer left those decisions in the log, never printed and not in the
+    count line: it now waits, under the log's lock, until they are printed and counted."""
+    from bsu_rules.audit.log import DecisionLog
+
+    append = DecisionLog._append
+
+    def appended(self: DecisionLog, *args: Any) -> int:
+        os.kill(os.getpid(), signal.SIGINT)  # with the lock held, as the lines are written
+        return append(self, *args)
+    monkeypatch.setattr(DecisionLog, "_append", appended)
+    monkeypatch.setattr("bsu_rules.cli.archive.BATCH", 4)  # a buffer written before the last record
+    log = tmp_path / "log.jsonl"
+    assert main(["evaluate", "bsu-2022", EXAMPLES, "--log", str(log), "--full-nik"]) == 130
+    out, err = capsys.readouterr()
+    logged = len(log.read_text("utf-8").splitlines())
+    assert logged == 4 and len(out.splitlines()) == logged, (logged, out)
+    assert f"{logged} read = {logged} decided + 0 rejected so far" in err, err
+
+
+def test_ctrl_c_is_not_held_up_while_another_writer_holds_the_log(tmp_path: Path) -> None:
+    """Waiting for another process's lock on a shared log, evaluate stops at Ctrl-C (signals were once deferred
+    around the whole write, the wait included: only SIGKILL stopped it)."""
+    import fcntl
+
+    log = tmp_path / "log.jsonl"
+    assert main(["evaluate", "bsu-2022", EXAMPLES, "--log", str(log), "--full-nik"]) == 0  # the log exists
+    with log.open("a") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)  # another writer, holding on
+        proc = subprocess.Popen([sys.executable, "-m", "bsu_rules", "evaluate", "bsu-2022", "-", "--log", str(log),
+                                 "--full-nik"], cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.PIPE)
+        assert proc.stdin is not None and proc.stderr is not None
+        assert proc.stderr.readline().startswith(b"bsu-rules: rule set bsu-2022")
+        first = Path(EXAMPLES).read_text("utf-8").splitlines()[0]
+        proc.stdin.write(json.dumps({**json.loads(first), "name": "Lain"}).encode() + b"\n")
+        proc.stdin.close()  # one new decision: the run ends by writing it, and waits for the lock
+        time.sleep(3)
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=20) == 130

@@ -23,6 +23,7 @@ import os
 import shlex
 import stat
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -94,6 +95,11 @@ class DecisionLog:
         self._pending: list[tuple[bytes, str, str]] = []  # digest of the decision JSON, it, the inputs JSON
         self._logged: set[bytes] = set()  # the digests of the decisions in the log
         self._left: _End | None = None  # where this writer last left the log (None: not read yet)
+        self.holding: Callable[[], AbstractContextManager[Any]] = nullcontext
+        """Entered once the file lock is held, around a write and ``written``, never while waiting for another
+        writer's lock: ``evaluate`` has Ctrl-C wait there until what the log wrote is printed."""
+        self.written: Callable[[], None] | None = None
+        """Called under the lock once a write is in the log (``evaluate`` prints the decisions it held)."""
 
     def writable(self) -> None:
         """LogError (or OSError) unless this log can be continued: the file can be opened for
@@ -168,44 +174,51 @@ class DecisionLog:
         fd = self._open(os.O_RDWR | os.O_APPEND)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
-            left = self._sync(fd)
-            seq, prev, new = left.seq, left.head, set()
-            at = self.clock().astimezone(UTC).isoformat(timespec="microseconds")
-            kid = "null" if self.key_id is None else f'"{self.key_id}"'
-            lines = []
-            for digest, decision, inputs in pending:
-                if digest in self._logged or digest in new:
-                    continue
-                new.add(digest)
-                seq += 1
-                body = (f'"inputs":{inputs},"prev":"{prev}","pseudonym_key":{kid},'
-                        f'"recorded_at":"{at}","seq":{seq},"v":{VERSION}}}')
-                prev = hashlib.sha256(f'{{"decision":{decision},{body}'.encode()).hexdigest()
-                lines.append(f'{{"decision":{decision},"hash":"{prev}",{body}\n')
-            if not lines:
-                return 0
-            data = "".join(lines).encode("utf-8")
-            try:
-                while data:
-                    data = data[os.write(fd, data):]
-                if self.fsync:
-                    os.fsync(fd)
-            except OSError as exc:  # disk full, quota, I/O error: take back the part written
-                os.ftruncate(fd, left.size)
-                raise LogError(f"{self.path}: could not append ({exc.strerror or exc}); the log still ends at "
-                               "its last complete line and these decisions were not printed") from None
-            if self.signer is not None:
-                try:
-                    self.signer(seq, prev, (left.seq, left.head))
-                except (BsuRulesError, OSError) as exc:  # not signed: take the lines back
-                    os.ftruncate(fd, left.size)
-                    said = exc if isinstance(exc, BsuRulesError) else \
-                        f"{checkpoints_path(self.path)}: could not append the checkpoint ({exc.strerror or exc})"
-                    raise LogError(f"{said}; the decisions of this write were taken back and not printed") from None
-            self._logged |= new
-            self._left = _End(left.file, os.fstat(fd).st_size, seq, prev, lines[-1].encode("utf-8"))
+            with self.holding():
+                return self._append(fd, pending)
         finally:
             os.close(fd)  # closing releases the lock
+
+    def _append(self, fd: int, pending: list[tuple[bytes, str, str]]) -> int:
+        """``flush`` with the lock held: the lines appended, checked against what the log holds."""
+        left = self._sync(fd)
+        seq, prev, new = left.seq, left.head, set()
+        at = self.clock().astimezone(UTC).isoformat(timespec="microseconds")
+        kid = "null" if self.key_id is None else f'"{self.key_id}"'
+        lines = []
+        for digest, decision, inputs in pending:
+            if digest in self._logged or digest in new:
+                continue
+            new.add(digest)
+            seq += 1
+            body = (f'"inputs":{inputs},"prev":"{prev}","pseudonym_key":{kid},'
+                    f'"recorded_at":"{at}","seq":{seq},"v":{VERSION}}}')
+            prev = hashlib.sha256(f'{{"decision":{decision},{body}'.encode()).hexdigest()
+            lines.append(f'{{"decision":{decision},"hash":"{prev}",{body}\n')
+        if not lines:
+            return 0
+        data = "".join(lines).encode("utf-8")
+        try:
+            while data:
+                data = data[os.write(fd, data):]
+            if self.fsync:
+                os.fsync(fd)
+        except OSError as exc:  # disk full, quota, I/O error: take back the part written
+            os.ftruncate(fd, left.size)
+            raise LogError(f"{self.path}: could not append ({exc.strerror or exc}); the log still ends at "
+                           "its last complete line and these decisions were not printed") from None
+        if self.signer is not None:
+            try:
+                self.signer(seq, prev, (left.seq, left.head))
+            except (BsuRulesError, OSError) as exc:  # not signed: take the lines back
+                os.ftruncate(fd, left.size)
+                said = exc if isinstance(exc, BsuRulesError) else \
+                    f"{checkpoints_path(self.path)}: could not append the checkpoint ({exc.strerror or exc})"
+                raise LogError(f"{said}; the decisions of this write were taken back and not printed") from None
+        self._logged |= new
+        self._left = _End(left.file, os.fstat(fd).st_size, seq, prev, lines[-1].encode("utf-8"))
+        if self.written is not None:
+            self.written()
         return len(lines)
 
     def discard(self) -> None:

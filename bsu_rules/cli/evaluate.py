@@ -317,6 +317,9 @@ def _decide(args: argparse.Namespace, ruleset: RuleSet, decide: Decide,
                 count(outcome)
             held.clear()
 
+    if log is not None:  # what the log writes is printed and counted before Ctrl-C is let through, and the
+        log.holding, log.written = whole, release  # wait for another writer's lock is never held up by it
+
     for number, place, record in read_placed(args.files, read_known if args.ignore_unknown else _line):
         tally.files.add(place.file)
         try:
