@@ -14,7 +14,7 @@ from pydantic_core import PydanticCustomError
 
 from bsu_rules.members.model import MONTH
 from bsu_rules.members.redact import holds_identifier, visible
-from bsu_rules.ruleset.spelling import amount_in_words, as_month, digits_only
+from bsu_rules.ruleset.spelling import amount_in_words, as_date, as_month, date_problem, digits_only
 from bsu_rules.ruleset.types import too_wide
 
 Scalar = bool | int | Decimal | date | str | list[str]
@@ -301,10 +301,9 @@ def misfit(value: Scalar | None, unit: str | None) -> tuple[str, str | None] | N
         return f"`{value}`: a month is written YYYY-MM: {month}", month
     if isinstance(value, str) and _MONTHLIKE.fullmatch(value) and not MONTH.fullmatch(value):
         return f"`{value}` is not a month (YYYY-MM: years 0001-9999, months 01-12)", None
-    if isinstance(value, str) and _DATELIKE.fullmatch(value) and not _calendar_day(value):  # YAML reads a real date
+    if isinstance(value, str) and _DATELIKE.fullmatch(value) and as_date(value) is None:  # YAML reads a real date
         month = as_month(value[:7])
-        return f"`{value}` is not a date in the calendar" + (
-            f" (a month is written YYYY-MM: {month}?)" if month else ""), None
+        return date_problem(value)[0] + (f" (a month is written YYYY-MM: {month}?)" if month else ""), None
     if any(_identifier_long(v, unit) for v in (value if isinstance(value, list) else [value])):
         return LONG_NUMBER, None
     if unit is None or value is None or (isinstance(value, int) and not isinstance(value, bool) and value >= 0):
@@ -325,15 +324,6 @@ def misfit(value: Scalar | None, unit: str | None) -> tuple[str, str | None] | N
     if value < 0:
         return f"{what} is 0 or more, not {value}", None
     return _not_digits(Decimal(value), what)
-
-
-def _calendar_day(text: str) -> bool:
-    """Whether ``YYYY-MM-DD`` text names a day of the calendar (a date YAML was told to leave as text, in quotes)."""
-    try:
-        date.fromisoformat(text)
-    except ValueError:
-        return False
-    return True
 
 
 def _quoted_digits(text: str) -> str | None:
