@@ -30,10 +30,10 @@ def add(sub: Any) -> None:
     p.add_argument("--port", type=_port, default=8000, help="port to listen on, 1-65535 (default 8000)")
     p.add_argument("--allowed-host", action="append", type=_host, default=[], metavar="NAME",
                    help="a host name (or address) clients reach the server by, besides localhost, 127.0.0.1, ::1 "
-                   "and --host; repeat it for more. A request whose Host header, or Origin, names any other host "
-                   "is refused (421 or 403 host-not-allowed): a web page whose name is pointed at this machine "
-                   "(DNS rebinding) could otherwise send decisions into the log. Behind a proxy that passes on the "
-                   "client's Host, name the service's public name here")
+                   "and --host; repeat it for more. A request whose Host header names any other host (an IP address "
+                   "is always answered), or whose Origin does, is refused (421 or 403 host-not-allowed): a web "
+                   "page whose name is pointed at this machine (DNS rebinding) could otherwise send decisions into "
+                   "the log. Behind a proxy, name the host it sends: the public name, or its upstream's name")
     p.add_argument("--log", metavar="FILE", help="append every decision to a hash-chained decision log; "
                    "a decision is answered only once it is in the log")
     p.add_argument("--pseudonymize-key", metavar="KEY", help=argparse.SUPPRESS)  # shows in ps: warned about
