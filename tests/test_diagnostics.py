@@ -131,6 +131,8 @@ PLAIN = [
     ("yaml-syntax", 'title: {id: "NIK valid", en: "Valid NIK"}', 'title: {id: "NIK valid", en: "Valid NIK"',
      '{id: "NIK valid", en: "Valid NIK"\n', None, "this bracket is not closed: end it with `}`"),
     ("yaml-syntax", 'title: {id: "NIK valid"', 'title: {id: "NIK valid', None, None, "check the quotes and commas"),
+    ("yaml-syntax", "ruleset: bsu-2022\n", "ruleset: bsu-2022\n---\n", "---", None,
+     "a second YAML document starts here (`---`), but a file holds only one"),
     ("yaml-syntax", "    title: {id: \"NIK valid\", en: \"Valid NIK\"}\n", "    title\n", "title\n", None,
      "this line has no `:`"),
     ("yaml-syntax", "    value: 3500000\n", "  value: 3500000\n", "value: 3500000", "    value: 3500000",
@@ -323,13 +325,13 @@ PLAIN = [
     ("unknown-value", '["PRAKERJA", "PKH", "BPUM"]', '["PRAKERJA", "pkh", "BPUM"]', '"pkh"', "PKH", None),
     # a comparison of two types that do not mix: at the side to change, with it as it is probably meant
     ("type-mismatch", "require: fact.arrears <= param.max_arrears_months", 'require: fact.arrears <= "2"',
-     '"2"\n    shows', "2", "cannot compare int with str: write 2 without quotes"),
+     '"2"\n    shows', "2", "cannot compare a number with text: write 2 without quotes"),
     ("type-mismatch", "require: member.registered_on <= fact.cutoff_day",
      'require: member.registered_on <= "2004-09-05"', '"2004-09-05"', "2004-09-05",
-     "cannot compare date with str: write 2004-09-05 without quotes"),
+     "cannot compare a date with text: write 2004-09-05 without quotes"),
     ("type-mismatch", "require: member.registered_on <= fact.cutoff_day",
      "require: member.registered_on <= param.cutoff_month", "param.cutoff_month\n", "month_end(param.cutoff_month)",
-     "cannot compare date with month: compare with month_end(param.cutoff_month) (its last day) or "
+     "cannot compare a date with a month: compare with month_end(param.cutoff_month) (its last day) or "
      "month_start(param.cutoff_month) (its first day)"),
     ("type-mismatch", "require: member.registered_on <= fact.cutoff_day",
      "require: member.registered_on <= 2022-07",
@@ -338,9 +340,22 @@ PLAIN = [
      "compare with a day, 2022-07-31 (the month's last day) or 2022-07-01 (its first)"),
     ("type-mismatch", "require: member.registered_on <= fact.cutoff_day",
      "require: param.cutoff_month >= member.registered_on", "member.registered_on\n",
-     "month_of(member.registered_on)", "cannot compare month with date: compare with month_of(member.registered_on)"),
+     "month_of(member.registered_on)",
+     "cannot compare a month with a date: compare with month_of(member.registered_on)"),
     ("type-mismatch", "require: fact.arrears <= param.max_arrears_months", "require: fact.bank == 360",
-     "360\n", '"360"', "cannot compare str with int: text is written in quotes"),
+     "360\n", '"360"', "cannot compare text with a number: text is written in quotes"),
+    # a comparison in words, and mistakes of other languages' habits: each with the line as it is meant
+    ("type-mismatch", "require: fact.arrears <= param.max_arrears_months",
+     "require: param.cutoff_month <= param.max_arrears_months", None, None, "cannot compare a month with a number"),
+    ("unknown-name", "require: member.registered_on <= fact.cutoff_day", "require: member.deceased_on == null",
+     "member.deceased_on == null", "not known(member.deceased_on)",
+     "the language has no null: whether a value is on record is asked with `known(…)`"),
+    ("unknown-name", "require: member.registered_on <= fact.cutoff_day", "require: None != member.deceased_on",
+     None, "known(member.deceased_on)", None),
+    ("syntax", "require: fact.arrears <= param.max_arrears_months", "require: 0 <= fact.arrears <= 2",
+     "<= 2\n", "0 <= fact.arrears and fact.arrears <= 2", "comparisons are not chained"),
+    ("invalid-value", "    value: 3500000\n", "    value: [3500000]\n", "3500000]", "value: 3500000",
+     "`[3500000]` is a list (in brackets), which holds texts only: one number or date is written without brackets"),
     # a month written as a date: once, at the value, not at each use
     ("invalid-value", "    value: 2022-07\n", "    value: 2022-07-31\n", "2022-07-31\n    source", "2022-07",
      "`cutoff_month` is a month, written YYYY-MM, not a date"),
@@ -407,6 +422,22 @@ def test_plain_messages_with_a_suggestion(rules_copy: Path, code: str, old: str,
                                                                                        "unknown-function",
                                                                                        "unknown-name",
                                                                                        "unknown-value", "arity"))
+
+
+@pytest.mark.parametrize(("new", "suggestion", "says"), [
+    ("require: [fact.arrears <= 2]", "require: fact.arrears <= 2",
+     "a list (in brackets) where `require` takes one text"),
+    ('require: ""', None, "nothing is written here"),
+])
+def test_a_criterion_s_expression_in_another_shape_is_told_in_words(rules_copy: Path, new: str,
+                                                                    suggestion: str | None, says: str) -> None:
+    path = rules_copy / "bsu-2022.yaml"
+    path.write_text(path.read_text("utf-8").replace("require: fact.arrears <= param.max_arrears_months", new, 1),
+                    "utf-8")
+    _, diagnostics = bsu_rules.check_file(path)
+    (found,) = diagnostics
+    assert (found.code, found.rule, found.suggestion) == ("invalid-value", "arrears", suggestion), str(found)
+    assert says in found.message and "should" not in found.message, str(found)
 
 
 def test_a_parameter_used_as_a_month_and_written_as_a_date_is_told_once_at_its_value(rules_copy: Path) -> None:

@@ -285,6 +285,13 @@ class TypeChecker:
                         "not `-`",
                         meant if meant in self.names else nearest(meant, self.names))
             return None
+        if node.op in ("==", "!=") and (nothing := _nothing(node)) is not None:
+            self.check(nothing)
+            asked = f"known({self._source(nothing)})"
+            meant = f"not {asked}" if node.op == "==" else asked
+            self.report(node.start, "unknown-name", "the language has no null: whether a value is on record is "
+                        "asked with `known(…)`", meant)
+            return BOOL
         left, right = self.check(node.left), self.check(node.right)
         if left is None or right is None:
             return None
@@ -306,7 +313,7 @@ class TypeChecker:
             return BOOL
         if not comparable(left, right):
             at, fix, hint = self._mismatch(node)
-            self.report(at, "type-mismatch", f"cannot compare {left} with {right}{fix}", hint)
+            self.report(at, "type-mismatch", f"cannot compare {left.words} with {right.words}{fix}", hint)
         elif node.op in ("<", "<=", ">", ">=") and left.name in ("str", "bool"):
             self.report(node.start, "type-mismatch", f"`{node.op}` does not order {left} values", None)
         else:
@@ -441,3 +448,14 @@ def reads(node: Node) -> list[str]:
         if label not in out:
             out.append(label)
     return out
+
+
+_NULLS = frozenset({"null", "none", "nil", "undefined"})
+
+
+def _nothing(node: Binary) -> Node | None:
+    """The other side of a comparison with ``null`` (or ``None``), which the language does not have."""
+    for this, other in ((node.right, node.left), (node.left, node.right)):
+        if isinstance(this, Name) and len(this.parts) == 1 and this.parts[0].lower() in _NULLS:
+            return other
+    return None

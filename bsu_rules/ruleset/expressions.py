@@ -259,6 +259,8 @@ def _describe(exc: UnexpectedInput, text: str) -> tuple[str, str | None]:
         if (word := _SPOKEN.get(value) or _SPOKEN.get(value.lower())) is not None:
             return f"unexpected `{value}`: the rule language writes `{word}`", word
         at = exc.token.start_pos or 0
+        if exc.token.type == "COMP_OP" and (first := _chained(text, at)) is not None:
+            return f"unexpected `{value}`: comparisons are not chained; write two joined by `and`", first
         if (grouped := next((m for m in _UNDERSCORED.finditer(text) if m.start() <= at <= m.end()), None)) is not None:
             digits = grouped.group().replace("_", "")
             return f"`{grouped.group()}`: numbers are written with digits only ({digits})", digits
@@ -266,6 +268,22 @@ def _describe(exc: UnexpectedInput, text: str) -> tuple[str, str | None]:
     return "cannot parse the expression", None
 
 
+def _chained(text: str, at: int) -> str | None:
+    """``a <= b <= c`` (the second comparison at ``at``) as two comparisons joined by ``and``; None when
+    the expression is not that simple."""
+    first = list(_COMPARISON.finditer(text, 0, at))
+    second = _COMPARISON.match(text, at)
+    if len(first) != 1 or second is None:
+        return None
+    op = first[0]
+    a, b, c = text[:op.start()].strip(), text[op.end():at].strip(), text[second.end():].strip()
+    if not (a and b and c) or any(ch in a + b for ch in "()[]\"'") or any(
+            f" {word} " in f" {a} {b} " for word in ("and", "or", "not")):
+        return None
+    return f"{a} {op.group()} {b} and {b} {second.group()} {c}"
+
+
+_COMPARISON = re.compile(r"<=|>=|==|!=|<|>")
 _WORDS = {"&&": "and", "&": "and", "||": "or", "|": "or", "!": "not"}
 """Operators of other languages, and the words the rule language writes them with."""
 _SPOKEN = {"atau": "or", "dan": "and", "tidak": "not", "bukan": "not", "benar": "true", "salah": "false",

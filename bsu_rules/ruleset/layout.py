@@ -87,6 +87,9 @@ def explain(exc: MarkedYAMLError, lines: list[str]) -> Explained:
         quote = (lines[opened.line] if opened.line < len(lines) else "")[opened.column:opened.column + 1] or '"'
         return (opened.line + 1, opened.column + 1,
                 f"this quoted text is not closed: end it with `{quote}` on the same line", None)
+    if problem == "but found another document":
+        return line + 1, col + 1, "a second YAML document starts here (`---`), but a file holds only one: remove " \
+            "this line, and the part before or after it that does not belong", None
     return _raw(line, col, problem or context or "invalid YAML")
 
 

@@ -287,6 +287,12 @@ def _parameter_shape(located: Located, loc: DataPath, value: Any) -> tuple[str, 
         return f"the value is {'a mapping' if isinstance(value, dict) else 'a list'}: {takes}{dated}", None
     if value is None:
         return "an empty item (`null`, or nothing between two commas): a list of texts has none; leave it out", None
+    if isinstance(value, int | Decimal | date) and not isinstance(value, bool) and isinstance(loc[-2], str) \
+            and loc[-1] == 0 and (*loc[:-1], 1) not in located.values \
+            and (written := _written(located, loc)) is not None:  # `value: [3500000]`: one number in brackets
+        return f"`[{hide_identifiers(written)}]` is a list (in brackets), which holds texts only: one number or " \
+            "date is written without brackets", f"{loc[-2]}: {written}" if hide_identifiers(written) == written \
+            else None
     if (shaped := _shape_problem(located, loc, "string_type", value)) is not None:
         return shaped
     return f"the item is {'a mapping' if isinstance(value, dict) else 'a list'}: a list of texts holds texts only", \
@@ -311,6 +317,12 @@ def _shape_problem(located: Located, loc: DataPath, kind: str, value: Any) -> tu
         lost = f" (the same number as {same})" if same else ""
         return f"`{shown}` is read as {what}{lost}: text is written in quotes", \
             f'{key}: "{written}"' if key and written and shown == written else None
+    if kind == "string_type" and isinstance(value, list):
+        one = value[0] if len(value) == 1 and isinstance(value[0], str) and "\n" not in value[0] else None
+        return f"a list (in brackets) where {f'`{key}`' if key else 'this'} takes one text: write it without the " \
+            "brackets", f"{key}: {one}" if key and one is not None and hide_identifiers(one) == one else None
+    if kind == "string_too_short":
+        return "nothing is written here: write its text, or leave the key out where it may be left out", None
     if kind in ("bool_parsing", "bool_type"):
         yes = str(value).strip().lower() in ("ya", "y", "yes", "benar", "1", "on", "iya")
         return f"`{shown}` is not true or false: write `true` or `false` (not ya/tidak or yes/no)", \

@@ -15,6 +15,12 @@ if TYPE_CHECKING:
     from pydantic import BaseModel
 
 
+_WORDS = {"int": "a number", "decimal": "a number", "date": "a date", "month": "a month", "str": "text",
+          "bool": "true or false", "keyset": "a set of keys"}
+_PLURAL = {"int": "numbers", "decimal": "numbers", "date": "dates", "month": "months", "str": "text",
+           "bool": "true or false values"}
+
+
 @dataclass(frozen=True)
 class Type:
     """A value type. ``item`` is the element (list) or value (table) type."""
@@ -29,6 +35,13 @@ class Type:
         if self.name == "table" and self.item:
             return f"table of {self.item}"
         return self.name
+
+    @property
+    def words(self) -> str:
+        """The type in words: `a number`, `a date`, `text`, `a list of text` ..."""
+        if self.name in ("list", "table") and self.item:
+            return f"a {self.name} of {_PLURAL.get(self.item.name, str(self.item))}"
+        return _WORDS.get(self.name, f"a {self}")
 
     @property
     def numeric(self) -> bool:
