@@ -235,6 +235,9 @@ CASES: list[Case] = [
     ("batch: a value under an unnamed column, --ignore-unknown", batch(
         "m.csv", HEADER + ",,\n3215014107900001,WNI,PU,,,x\n3215014107900002,WNI,PU,,,\n", "--ignore-unknown"), {0},
      "2 read = 2 decided + 0 rejected"),
+    ("batch: rows of empty cells below the data, as a spreadsheet writes them", batch(
+        "m.csv", HEADER + "\r\n3215014107900001,WNI,PU,[]\r\n,,,\r\n , ,,\r\n,,,\r\n"), {0},
+     "1 read = 1 decided + 0 rejected"),
     ("batch: Excel BOM", batch("m.csv", "\ufeff" + HEADER + "\n3215014107900001,WNI,PU,[]\n"), {0}, ""),
     ("batch: a JSON cell over 128 KiB", batch("m.csv", HEADER + '\n3215014107900001,WNI,PU,"['
                                               + ",".join(['{""period"":""2022-07"",""amount"":1}'] * 5000) + ']"\n'),
@@ -244,8 +247,16 @@ CASES: list[Case] = [
     ("batch: a JSON array over several lines in .jsonl", batch("m.jsonl", json.dumps([GOOD, GOOD], indent=1)), {2},
      "JSON array"),
     ("batch: a record printed with indents, saved as .jsonl", batch("m.jsonl", json.dumps(GOOD, indent=2)), {2},
-     "m.jsonl: one JSON object written over several lines, not JSON lines (one record a line): write it on one "
+     "m.jsonl: JSON records written over several lines, not JSON lines (one record a line): write each on one "
      "line (`jq -c . "),
+    ("batch: records printed with indents, one after another, as .jsonl",
+     batch("m.jsonl", json.dumps(GOOD, indent=2) + "\n" + json.dumps(GOOD) + "\n"), {2},
+     "m.jsonl: JSON records written over several lines, not JSON lines"),
+    ("evaluate: records printed with indents, one after another, as .jsonl",
+     evaluate("m.jsonl", "".join(json.dumps(g, indent=2) + "\n" for g in (GOOD, GOOD, GOOD))), {0},
+     "3 read = 3 decided + 0 rejected"),
+    ("evaluate: records printed with indents, the second not a record", evaluate("m.json", json.dumps(
+        GOOD, indent=2) + "\n[1]\n"), {2}, "not valid JSON (Extra data"),
     ("batch: a first line cut short", batch("m.jsonl", _jsonl(GOODS[0][:50], *GOODS[1:])), {1},
      "5 read = 4 decided + 1 rejected"),
     ("batch: a first line holding a JSON array", batch("m.jsonl", _jsonl(f"[{GOODS[0]}]", *GOODS[1:])), {1},

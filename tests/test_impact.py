@@ -771,3 +771,20 @@ def test_the_summary_of_changes_names_what_can_move_a_decision_on_the_dates_comp
     capsys.readouterr()
     assert main(["impact", "bsu-2022", examples, "--against-on", "2022-10-01", "--out", str(html)]) == 2
     assert "--against-on: dates the baseline, and there is none" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("out", "numbers", "says"), [
+    ("pseudonym.key", None, "pseudonym.key: the report's name must end in .html (--out)"),
+    ("r.html", "decisions.parquet", "decisions.parquet: the numbers' file name must end in .json (--json)"),
+])
+def test_impact_writes_only_files_named_for_what_they_hold(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                          out: str, numbers: str | None, says: str) -> None:
+    for name in (out, numbers):
+        if name:
+            (tmp_path / name).write_bytes(b"kept")
+    examples = str(Path(__file__).parents[1] / "examples" / "members.jsonl")
+    given = ["--json", str(tmp_path / numbers)] if numbers else []
+    assert main(["impact", "bsu-2022", examples, "--out", str(tmp_path / out), *given, "--quiet"]) == 2
+    assert says in capsys.readouterr().err
+    assert all((tmp_path / n).read_bytes() == b"kept" for n in (out, numbers) if n)
+

@@ -178,8 +178,8 @@ class Reader:
                                               "(bsu-rules evaluate reads an array too, whatever the file's name)")])
             if self.format == ".jsonl" and json_object(self.path):
                 lines = "{}-lines{}".format(*os.path.splitext(str(path)))
-                raise InputError([(str(path), "one JSON object written over several lines, not JSON lines (one "
-                                              "record a line): write it on one line (`jq -c . "
+                raise InputError([(str(path), "JSON records written over several lines, not JSON lines (one "
+                                              "record a line): write each on one line (`jq -c . "
                                               f"{shlex.quote(str(path))} > {shlex.quote(lines)}`); bsu-rules "
                                               "evaluate reads it as it is")])
             if self.format == ".jsonl" and csv_text(self.path):

@@ -35,8 +35,9 @@ NESTED = ("employer", "wages", "contributions", "program_receipts", "bank_accoun
 
 
 def blank_row(cells: list[str]) -> bool:
-    """Whether a CSV record is a blank line: skipped, as a blank JSONL line is, but counted in the row numbers."""
-    return not (len(cells) > 1 or (cells and cells[0].strip()))
+    """Whether a CSV record holds nothing: a blank line, or only empty cells (``,,,,``: what a spreadsheet
+    writes for a row cleared below its data). Skipped, as a blank JSONL line is, but counted in the row numbers."""
+    return not any(cell.strip() for cell in cells)
 
 
 CSV_FIELD_LIMIT = 64 << 20

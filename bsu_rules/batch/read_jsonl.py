@@ -28,7 +28,7 @@ from bsu_rules.members.decode import (
     decode_records,
     lone_surrogates,
 )
-from bsu_rules.members.files import one_object
+from bsu_rules.members.files import one_document
 from bsu_rules.members.parse import known_fields
 from bsu_rules.members.raw import bounded_lines, csv_header
 
@@ -148,12 +148,13 @@ def json_array(path: Path) -> bool:
 
 
 def json_object(path: Path) -> bool:
-    """Whether a JSONL file is one JSON object written over several lines (refused whole: each of its lines
-    would be a rejected row), not JSON lines of which the first is cut short (a rejected row)."""
+    """Whether a JSONL file is JSON objects written over several lines (one, or several one after another;
+    refused whole: each of its lines would be a rejected row), not JSON lines of which the first is cut short
+    (a rejected row)."""
     with path.open("rb") as f:
         first = next((line for line in iter(lambda: f.readline(MAX_RECORD + 1), b"") if line.strip()), b"")
         first = first.removeprefix(b"\xef\xbb\xbf")
-        return first.lstrip()[:1] == b"{" and continues(first) and one_object(first, f)
+        return first.lstrip()[:1] == b"{" and continues(first) and one_document(first, f)
 
 
 def csv_text(path: Path) -> bool:

@@ -36,8 +36,9 @@ def add(sub: Any) -> None:
     p.add_argument("--against-on", type=day, metavar="DATE", help="decision date of the baseline (default: "
                    "for the same rule set, the reform's date: --on, else the later of the two latest dates; "
                    "for another edition, its latest date)")
-    p.add_argument("--out", required=True, help="the HTML report")
-    p.add_argument("--json", metavar="FILE", help="also write every number of the report as JSON")
+    p.add_argument("--out", required=True, help="the HTML report (a name ending in .html)")
+    p.add_argument("--json", metavar="FILE", help="also write every number of the report as JSON (a name ending "
+                   "in .json)")
     p.add_argument("--lang", choices=("id", "en"), default="id", help="language of the report (id)")
     p.add_argument("--chunk-size", type=chunk_size, default=250_000, metavar="N", help="rows per chunk (250000)")
     p.add_argument("--quiet", action="store_true", help="no progress on stderr")
@@ -61,6 +62,10 @@ def run(args: argparse.Namespace) -> int:
     distinct(args.input, targets)
     reform = reform_from(args.ruleset, args)
     distinct(args.input, targets, reform.files())
+    if targets["--out"].suffix.lower() not in (".html", ".htm"):  # never over a key, a decisions file …
+        raise InputError([(args.out, "the report's name must end in .html (--out)")])
+    if args.json and targets["--json"].suffix.lower() != ".json":
+        raise InputError([(args.json, "the numbers' file name must end in .json (--json)")])
     given: list[str] = args.against or []
     args.against = " ".join(given) or None  # as typed, for the messages
     if not given:

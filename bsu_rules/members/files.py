@@ -8,6 +8,7 @@ text is refused with what to do instead.
 from __future__ import annotations
 
 import io
+import json
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -133,18 +134,19 @@ def _records(f: BinaryIO, path: str, decode: Callable[[bytes], Any],
                                                                           "is a header naming nik)", 1))])
             head = line.lstrip()[:1]
             if head == b"[" or (head == b"{" and continues(line) and (not path.endswith(".jsonl") or
-                                                                     one_object(line, f))):
+                                                                     one_document(line, f))):
                 yield from _document(line + f.read(MAX_DOCUMENT), path, decode, blank)
                 return
         yield blank + 1, _decoded(line, decode), "line"
         blank = 0
 
 
-def one_object(first: bytes, f: BinaryIO) -> bool:
-    """Whether a ``.jsonl`` file whose ``first`` line starts an object that goes on past it holds that one
-    object alone, over several lines (``json.dump(record, f, indent=2)``): then it is read as the same bytes
-    are under any other name, not each of its lines rejected as not JSON. Else the first line is a JSON line
-    cut short, and the file JSON lines. Looked at by reading ahead and back: a pipe is read as lines."""
+def one_document(first: bytes, f: BinaryIO) -> bool:
+    """Whether a ``.jsonl`` file whose ``first`` line starts an object that goes on past it is a JSON
+    document over several lines: one object (``json.dump(record, f, indent=2)``), or objects one after
+    another (``jq .``, records printed with indents). Then it is read as the same bytes are under any other
+    name, not each of its lines rejected as not JSON. Else the first line is a JSON line cut short, and the
+    file JSON lines. Looked at by reading ahead and back: a pipe is read as lines."""
     try:
         if not f.seekable() or os.fstat(f.fileno()).st_size > MAX_DOCUMENT:
             return False
@@ -156,8 +158,35 @@ def one_object(first: bytes, f: BinaryIO) -> bool:
     try:
         decode_records(data)  # one value (the object, or the BadRecord saying why no record can be read from it)
     except BadRecord:
-        return False
+        return spread_records(data) is not None
     return True
+
+
+def spread_records(data: bytes) -> list[Any] | None:
+    """The records of JSON objects written one after another, each over as many lines as it likes
+    (``jq .`` prints records so), each decoded as a document is; None unless the data is two or more
+    objects and nothing else."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
+    scan, at, parts = json.JSONDecoder(), 0, []
+    while (at := len(text) - len(text[at:].lstrip(_JSON_SPACE))) < len(text):
+        if text[at] != "{":
+            return None
+        try:
+            end = scan.raw_decode(text, at)[1]
+        except (ValueError, RecursionError):
+            return None
+        parts.append(text[at:end])
+        at = end
+    try:
+        return [decode_records(part) for part in parts] if len(parts) > 1 else None
+    except BadRecord:
+        return None
+
+
+_JSON_SPACE = " \t\r\n"
 
 
 def _document(data: bytes, path: str, decode: Callable[[bytes], Any],
@@ -172,6 +201,11 @@ def _document(data: bytes, path: str, decode: Callable[[bytes], Any],
     try:
         whole = decode_records(data)
     except BadRecord as exc:
+        if (spread := spread_records(data)) is not None:  # records printed with indents, one after another
+            escaped = surrogate(data)
+            for record in spread:
+                yield 1, judged(record, escaped) or record, "item"
+            return
         lines = [line for line in data.splitlines(keepends=True) if line.strip()]
         if len(lines) < 2:  # one record cut short, read as a line; a list on one line (many records) is not one
             as_lines = not path.lower().endswith(".json") and data.lstrip().startswith(b"{")
