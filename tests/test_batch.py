@@ -156,6 +156,7 @@ def test_same_output_whatever_the_chunking_and_format(population: dict[str, Any]
     batch(source, tmp_path / "one.parquet", chunk_size=100_000)
     batch(source, tmp_path / "many.parquet", chunk_size=97)
     assert pl.read_parquet(tmp_path / "one.parquet").equals(pl.read_parquet(tmp_path / "many.parquet"))
+    assert (tmp_path / "one.parquet").read_bytes() == (tmp_path / "many.parquet").read_bytes()  # the manifest's sha256
     batch(source, tmp_path / "one.jsonl", chunk_size=500)
     batch(source, tmp_path / "one.csv", chunk_size=500)
     reference = read_out(tmp_path / "one.parquet")
@@ -163,6 +164,22 @@ def test_same_output_whatever_the_chunking_and_format(population: dict[str, Any]
     assert read_out(tmp_path / "one.csv").equals(reference)
     same_input = batch(population["folder"] / "m.csv", tmp_path / "from-csv.parquet")
     assert same_input.decided == pl.read_parquet(tmp_path / "one.parquet").height
+
+
+def test_parquet_row_groups_are_cut_by_rows_not_by_chunks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from bsu_rules.batch import write
+
+    monkeypatch.setattr(write, "ROW_GROUP", 100)
+    table = pa.table({"row": pa.array(range(1, 451), pa.int64())})
+    files = []
+    for size in (450, 97, 1, 100):
+        files.append(tmp_path / f"by-{size}.parquet")
+        with write.Writer(files[-1], table.schema) as out:
+            for start in range(0, table.num_rows, size):
+                out.write(table.slice(start, size))
+    groups = pq.ParquetFile(files[0]).metadata
+    assert [groups.row_group(i).num_rows for i in range(groups.num_row_groups)] == [100, 100, 100, 100, 50]
+    assert len({f.read_bytes() for f in files}) == 1 and pq.read_table(files[1]).equals(table)
 
 
 def test_decision_columns(population: dict[str, Any], tmp_path: Path) -> None:

@@ -35,6 +35,11 @@ def to_text_frame(table: pa.Table) -> pl.DataFrame:
                               .otherwise(pl.col(c)).alias(c) for c in texts)
 
 
+ROW_GROUP = 131_072
+"""Rows in each row group of a Parquet output (the last may hold fewer), whatever the chunks they are
+written in: the file's bytes depend on its rows alone, not on ``--chunk-size``."""
+
+
 class Writer:
     """Append tables of one schema to a file; ``rows`` counts what was written. A file that cannot
     be written (a full disk) is an ``OSError`` naming ``shown``: the final path of a temporary file."""
@@ -46,6 +51,7 @@ class Writer:
         self.format = output_format(path)
         self.rows = 0
         self._parquet: pq.ParquetWriter | None = None
+        self._pending: list[pa.Table] = []  # Parquet rows not yet a whole row group
         self._file: BinaryIO | None = None
         with self._named():
             if self.format == ".parquet":
@@ -61,8 +67,9 @@ class Writer:
         if table.num_rows == 0:
             return
         if self._parquet is not None:
-            with self._named():
-                self._parquet.write_table(table)
+            self._pending.append(table)
+            if sum(t.num_rows for t in self._pending) >= ROW_GROUP:
+                self._groups(whole=False)
             return
         assert self._file is not None
         buffer = io.BytesIO()
@@ -75,7 +82,20 @@ class Writer:
         with self._named():
             self._file.write(buffer.getvalue())
 
+    def _groups(self, whole: bool) -> None:
+        """Write the pending rows as row groups of ``ROW_GROUP`` (``whole``: all of them, the last group
+        shorter), keeping the rest pending."""
+        assert self._parquet is not None
+        rows = pa.concat_tables(self._pending)
+        end = rows.num_rows if whole else rows.num_rows - rows.num_rows % ROW_GROUP
+        with self._named():
+            for start in range(0, end, ROW_GROUP):
+                self._parquet.write_table(rows.slice(start, min(ROW_GROUP, end - start)), row_group_size=ROW_GROUP)
+        self._pending = [rows.slice(end)] if end < rows.num_rows else []
+
     def close(self) -> None:
+        if self._parquet is not None and self._pending:
+            self._groups(whole=True)
         with self._named():
             if self._parquet is not None:
                 self._parquet.close()
