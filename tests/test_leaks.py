@@ -411,6 +411,12 @@ _SHA = "ad1f7c6ddb99068a007e0619b018be839b6dde13c9d3e7739836ff894237ac51"  # 41 
                                                                                    "<4 digits>/<4 digits>"),
     ("bsu-2022-members-2022-10-01.jsonl", "bsu-2022-members-2022-10-01.jsonl"),  # a year and a date: shown
     ("/tmp/1971-05-12_08-11-2001.jsonl", "/tmp/<16 digits>.jsonl"),  # dates that make a NIK's 16 digits
+    # an export's time stamp (YYYYMMDDhhmm, ss) names the file as it is; a number beside or around it does not
+    ("export_20220905120000.jsonl", "export_20220905120000.jsonl"),
+    ("d_202209051200.parquet", "d_202209051200.parquet"),
+    ("export_20221305120000.jsonl", "export_<14 digits>.jsonl"),  # no month 13: a number
+    ("acct_12345678901234.jsonl", "acct_<14 digits>.jsonl"),
+    ("x_20220905120000_3204125708940003.jsonl", "<30 digits>"), ("32041257_20220905120000_08940003", "<30 digits>"),
 ])
 def test_a_file_name_or_path_shows_no_nik_however_its_digits_are_written(path: str, shown: str) -> None:
     from bsu_rules.members.redact import hidden_path

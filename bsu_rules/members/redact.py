@@ -291,8 +291,10 @@ _SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
 def _hidden_parts(path: str) -> str:
-    shown = hide_identifiers(printable(path))  # a run across parts said whole first
-    if sum(c.isdigit() for c in _DATED.sub("", path)) < 10 and not holds_nik("".join(filter(str.isdigit, path))):
+    pieces = _STAMPED.split(path)  # a run across parts said whole first; a time stamp is no one's number
+    shown = "".join(piece if i % 2 else hide_identifiers(printable(piece)) for i, piece in enumerate(pieces))
+    if sum(c.isdigit() for c in _DATED.sub("", _STAMPED.sub("", path))) < 10 and \
+            not holds_nik("".join(filter(str.isdigit, path))):
         return shown
     return "/".join(f"<{_marked(part) + n} digits>" if (n := sum(c.isdigit() for c in _LEFT_OUT.sub("", part)))
                     else part for part in shown.split("/"))
@@ -315,6 +317,10 @@ def _near_identifier(path: str, found: re.Match[str]) -> bool:
 _DATED = re.compile(r"(?<![0-9])(?:18|19|20)[0-9]{2}(?:[-_.](?:0[1-9]|1[0-2])(?:[-_.](?:0[1-9]|[12][0-9]|3[01]))?)?"
                     r"(?![0-9])")
 """A year from 1800 to 2099, alone or with its month and day, as file names hold them (``2022-10-01``)."""
+_STAMPED = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])(?:[01][0-9]|2[0-3])"
+                      r"[0-5][0-9](?:[0-5][0-9])?)(?![0-9])")
+"""A date and time of day as an export's file name holds it, ``YYYYMMDDhhmm(ss)`` (12 or 14 digits, never a
+NIK's 16; years 1900-2099)."""
 
 
 def holds_nik(digits: str) -> bool:
