@@ -65,6 +65,7 @@ class Code(StrEnum):
     VALUE_OUTSIDE = "value-outside"
     DATA_DATE = "data-date"
     OVERLAPPING_EDITIONS = "overlapping-editions"
+    GAP_BETWEEN_EDITIONS = "gap-between-editions"
     DUPLICATE_EDITION = "duplicate-edition"
     GAPPED_PARAMETER = "gapped-parameter"
     STALE_TITLE = "stale-title"

@@ -17,7 +17,7 @@ import pytest
 
 from bsu_rules.cli import main
 from bsu_rules.ruleset.diagnostics import Code, Diagnostic, Severity
-from bsu_rules.ruleset.editions import overlapping
+from bsu_rules.ruleset.editions import gaps, overlapping
 from bsu_rules.ruleset.lint import CODES
 from bsu_rules.ruleset.loader import bundled_rules, check_file, load_ruleset
 from bsu_rules.ruleset.overrides import reform_of
@@ -303,6 +303,24 @@ def test_editions_in_force_on_one_day_are_warned_when_checked_together(tmp_path:
     assert capsys.readouterr().out.endswith("1 file: 0 errors, 0 warnings\n")
     bundled = [load_ruleset(p) for p in sorted(bundled_rules().glob("*.yaml"))]
     assert overlapping(bundled) == []  # 2020 and 2021, revoked together on one day, run alongside by design
+
+
+def test_days_between_editions_that_no_edition_covers_are_warned_when_checked_together(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "rules"
+    shutil.copytree(bundled_rules() / "tables", folder / "tables")
+    for edition in bundled_rules().glob("*.yaml"):
+        shutil.copy(edition, folder)
+    text = (folder / "bsu-2022.yaml").read_text("utf-8")
+    (folder / "bsu-2022.yaml").write_text(text.replace("  until: 2025-06-01\n", "  until: 2022-10-01\n"), "utf-8")
+    assert main(["check", str(folder)]) == 0
+    out = capsys.readouterr().out
+    line = text[:text.index("  until: 2025-06-01")].count("\n") + 1
+    assert (f"bsu-2022.yaml:{line}:10: warning [gap-between-editions]: no edition is in force from 2022-10-02 until "
+            "2025-06-01: bsu-2022 ends on 2022-10-01 and bsu-2025 (") in out
+    assert out.endswith("4 files: 0 errors, 1 warning\n")
+    bundled = [load_ruleset(p) for p in sorted(bundled_rules().glob("*.yaml"))]
+    assert gaps(bundled) == []  # 2021 starts within 2020's window; each edition ends the day before the next
 
 
 def test_a_copied_edition_that_keeps_the_id_it_was_copied_from_is_refused_when_checked_together(

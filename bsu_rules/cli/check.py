@@ -13,7 +13,7 @@ from bsu_rules.cli.options import used
 from bsu_rules.errors import Code
 from bsu_rules.formatting import counted
 from bsu_rules.ruleset.diagnostics import Diagnostic, Severity, render
-from bsu_rules.ruleset.editions import overlapping, same_id
+from bsu_rules.ruleset.editions import gaps, overlapping, same_id
 from bsu_rules.ruleset.files import leads_out, outside, scan
 from bsu_rules.ruleset.loader import check_file
 from bsu_rules.ruleset.model import RuleSet
@@ -75,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
         missing += any(d.code == Code.FILE_NOT_FOUND for d in diagnostics)
         empty += Path(name).is_dir()  # after expand(): a folder without rule files
     nothing = missing + empty == len(names) and not refused
-    found += same_id(checked) + overlapping(checked)
+    found += same_id(checked) + overlapping(checked) + gaps(checked)
     errors = sum(d.severity == Severity.ERROR for d in found)
     warnings = len(found) - errors
     if args.format == "json":

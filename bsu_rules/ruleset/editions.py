@@ -3,7 +3,8 @@ which overlap.
 
 Used when a decision date falls outside a rule set's window: the refusal names the edition
 that applies instead. Only ``ruleset`` and ``in_force`` are read from each file (safe YAML).
-``check`` of several files warns of two editions in force on one day (``overlapping``).
+``check`` of several files warns of two editions in force on one day (``overlapping``), and of days
+between editions when none is (``gaps``).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from bsu_rules.ruleset.source import read_yaml
 if TYPE_CHECKING:
     from bsu_rules.ruleset.model import RuleSet
 
-__all__ = ["bundled_rules", "in_force_during", "in_force_on", "none_for_year", "overlapping", "same_id",
+__all__ = ["bundled_rules", "gaps", "in_force_during", "in_force_on", "none_for_year", "overlapping", "same_id",
            "window_text"]
 
 
@@ -119,10 +120,35 @@ def overlapping(rulesets: list[RuleSet]) -> list[Diagnostic]:
             fix = f"; end {a.id} on {start_b - timedelta(days=1)}, the day before {b.id} starts" \
                 if start_a < start_b else ""
             line, col = a.located.at(("in_force", "until") if wa.until else ("in_force",), key=wa.until is None)
-            out.append(Diagnostic(a.located.file, line, col, "overlapping-editions",
+            out.append(Diagnostic(a.located.file, line, col, Code.OVERLAPPING_EDITIONS,
                                   f"{a.id} ({a.located.file}, in force {window_text(wa)}) and {b.id} "
                                   f"({b.located.file}, in force {window_text(wb)}) are both in force {span}: a "
                                   f"decision dated then could be made under either{fix}", Severity.WARNING))
+    return out
+
+
+def gaps(rulesets: list[RuleSet]) -> list[Diagnostic]:
+    """A warning for each stretch of days between the first edition's start and the last one's that no
+    edition covers (an ``until`` moved back, a ``from`` moved on): a decision dated then is refused. Told at
+    the ``until`` line of the edition ending before it, naming the next edition and the days uncovered."""
+    out = []
+    ordered = sorted((rs for rs in rulesets if _open_window(rs.model.in_force)[0] <= _open_window(
+        rs.model.in_force)[1]), key=lambda rs: (_open_window(rs.model.in_force), rs.id))
+    last: RuleSet | None = None
+    for rs in ordered:
+        start, end = _open_window(rs.model.in_force)
+        if last is not None and (covered := _open_window(last.model.in_force)[1]) < date.max and \
+                start > covered + timedelta(days=1):
+            wl = last.model.in_force
+            line, col = last.located.at(("in_force", "until"))
+            out.append(Diagnostic(last.located.file, line, col, Code.GAP_BETWEEN_EDITIONS,
+                                  f"no edition is in force from {covered + timedelta(days=1)} until "
+                                  f"{start - timedelta(days=1)}: {last.id} ends on {wl.until} and {rs.id} "
+                                  f"({rs.located.file}) starts on {start}, so a decision dated between them is "
+                                  f"refused; if {last.id} runs on, end it on {start - timedelta(days=1)}",
+                                  Severity.WARNING))
+        if last is None or end > _open_window(last.model.in_force)[1]:
+            last = rs
     return out
 
 
