@@ -72,6 +72,14 @@ def test_special_files_are_refused_without_reading(rules_copy: Path) -> None:
     assert "relative" in _codes(_with_table(rules_copy, "/proc/self/environ"))[0][1]
 
 
+def test_a_table_that_is_not_a_csv_file_is_told_so_not_read_as_one(rules_copy: Path) -> None:
+    """A rule file (or a spreadsheet) named as a table: said whole, not its comment read as a column name."""
+    (rules_copy / "tables" / "minimum-wage-2022.xlsx").write_bytes(b"PK\x03\x04" + bytes(range(256)))
+    for given in ("bsu-2021.yaml", "tables/minimum-wage-2022.xlsx"):
+        ((code, message),) = _codes(_with_table(rules_copy, given))
+        assert code == "table" and message.startswith(f"table file `{given}` is not a CSV file"), message
+
+
 def test_table_size_limit(rules_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("bsu_rules.ruleset.files.TABLE_LIMIT", 100)
     monkeypatch.setattr("bsu_rules.ruleset.tables.read_beside.__defaults__", (100,))

@@ -80,10 +80,15 @@ def read_table(name: str, ref: TableRef, base: Path, shown: str | None = None) -
     named = ref if shown is None else ref.model_copy(update={"file": shown})
     try:
         raw = read_beside(base, ref.file)
-        text = _decoded(raw, named.file)
     except UnsafePath as exc:
         return None, [TableError(f"table file `{named.file}` {exc}", suggestion=_nearest_file(base, ref.file)
                                  if isinstance(exc, Missing) else None)]
+    if not ref.file.lower().endswith(".csv"):  # a rule file, a spreadsheet …: its lines are no table's rows
+        return None, [TableError(f"table file `{named.file}` is not a CSV file (its name does not end in .csv): a "
+                                 "table is a CSV file, a header naming its columns, then a row a line",
+                                 suggestion=_nearest_file(base, ref.file))]
+    try:
+        text = _decoded(raw, named.file)
     except TableError as exc:
         return None, [exc]
     errors = _characters(text, named.file)
