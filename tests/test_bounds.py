@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 import bsu_rules
 from bsu_rules import bounds
 from bsu_rules.bounds import AtLeast
-from bsu_rules.catalogue.identity import highest_for
+from bsu_rules.catalogue.areas import highest_for
 from bsu_rules.explain import render_text
 from bsu_rules.explain.sentences import _so_far, format_as, tabled_facts
 from bsu_rules.glossary import Places, glossary_for

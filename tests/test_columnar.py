@@ -370,7 +370,7 @@ def test_bank_key_parity(names: list[str | None]) -> None:
     import polars as pl
 
     from bsu_rules.catalogue import FUNCTIONS, Columnar
-    from bsu_rules.catalogue.identity import bank_key
+    from bsu_rules.catalogue.banks import bank_key
     from bsu_rules.evaluators.columnar_functions import Val
     from bsu_rules.ruleset.types import STR
 
@@ -391,14 +391,14 @@ def test_a_function_of_few_values_is_worked_out_once_a_chunk(monkeypatch: pytest
 
     import polars as pl
 
-    from bsu_rules.catalogue import identity
+    from bsu_rules.catalogue import banks
 
     runs: list[int] = []
-    original = identity._bank_key_expr
+    original = banks._bank_key_expr
 
     def counted(name: pl.Expr) -> pl.Expr:
         return original(name).map_batches(lambda keys: (runs.append(len(keys)), keys)[1], return_dtype=pl.String)
-    monkeypatch.setattr(identity, "_bank_key_expr", counted)
+    monkeypatch.setattr(banks, "_bank_key_expr", counted)
     records = [json.loads(line) for line in (Path(__file__).parents[1] / "examples" / "members.jsonl")
                .read_text("utf-8").splitlines()]
     rows = ColumnarPlan(bsu_rules.load_ruleset("bsu-2022").plan()).decide(members_to_arrow(records)).to_pylist()

@@ -11,6 +11,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bsu_rules.catalogue.areas import province, regency
+from bsu_rules.catalogue.banks import bank_key
 from bsu_rules.catalogue.calendar import add_months, month_end, month_of, month_start
 from bsu_rules.catalogue.contributions import (
     arrears_first_month,
@@ -18,7 +20,6 @@ from bsu_rules.catalogue.contributions import (
     arrears_streak,
     contribution_billed,
 )
-from bsu_rules.catalogue.identity import bank_key, province, regency
 from bsu_rules.catalogue.numbers import round_up
 from bsu_rules.catalogue.receipts import received
 from bsu_rules.catalogue.wages import last_wage, last_wage_month

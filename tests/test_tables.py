@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import bsu_rules
-from bsu_rules.catalogue.identity import bank_key
+from bsu_rules.catalogue.banks import bank_key
 from bsu_rules.ruleset.schema import TableRef
 from bsu_rules.ruleset.tables import BOUNDS, Table, TableError, read_table
 

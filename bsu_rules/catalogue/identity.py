@@ -1,16 +1,14 @@
-"""Who and where: ``nik_valid``, ``nik_issue`` (``bsu_rules.nik``), ``province``, ``regency``, ``bank_key``."""
+"""The NIK: ``nik_valid`` and ``nik_issue``, the structural checks of ``bsu_rules.nik`` (and the
+birth date the NIK writes) as catalogue functions."""
 
 from __future__ import annotations
 
 import operator
-import re
-from collections.abc import Iterable
 from datetime import date
-from functools import lru_cache, reduce
-from typing import TYPE_CHECKING, Any
+from functools import reduce
+from typing import TYPE_CHECKING
 
-from bsu_rules import bounds, nik
-from bsu_rules.bounds import AtLeast
+from bsu_rules import nik
 from bsu_rules.catalogue.definition import (
     LEFT_OUT,
     Abstraction,
@@ -21,172 +19,16 @@ from bsu_rules.catalogue.definition import (
     Record,
     follows,
 )
-from bsu_rules.catalogue.optional import cf, pl, symbols, z3
-from bsu_rules.members.model import NOT_SHOWN
-from bsu_rules.regencies import REGENCIES
-from bsu_rules.ruleset.types import BOOL, DATE, DECIMAL, INT, KEYSET, STR, Type, table_of
+from bsu_rules.catalogue.optional import cf, pl
+from bsu_rules.ruleset.types import BOOL, DATE, STR, Type
 
 if TYPE_CHECKING:
     from bsu_rules.evaluators.columnar_functions import Val
     from bsu_rules.prove.inputs import AbstractCall
-    from bsu_rules.prove.symbols import Strings, Sym
 
-__all__ = ["DEFINITIONS", "bank_key", "highest_for", "nik_issue", "province", "regency"]
+__all__ = ["DEFINITIONS", "nik_issue"]
 
-SPACE = "[ \t\n\r\f\v\u00a0]+"
-"""What separates the words of a bank name."""
-BANK_PUNCTUATION = r"[.,()/\-'‘’`]"
-"""Punctuation a bank name may carry that is no part of its name (``BNI'46`` is ``BNI 46``)."""
-BANK_FORM_WORDS = frozenset({"BANK", "PT", "PERSERO", "TBK"})
-"""Words of a bank's legal form, dropped from its key."""
-BANK_BRANCH_WORDS = frozenset({"CAB", "CABANG", "CAPEM", "KANTOR", "KC", "KCP", "KCU", "KK", "UNIT"})
-"""Words that begin a branch's designation ("BRI Unit Cikarang", "Bank BNI KCP Sudirman"): after a bank's
-own words, the branch and all that follows it are no part of the bank's key."""
-BANK_SPELLED_PT = r"\bP[ .]*\.[ .]*T\b"
-""""P.T." or "P. T.": the legal form ``PT`` spelled with dots (upper case), read as ``PT`` before punctuation."""
-BANK_FOLD: dict[str, str] = {
-    **{chr(c): "" for a, b in (*NOT_SHOWN, (0x110BD, 0x110BD), (0x110CD, 0x110CD), (0x13430, 0x1343F),
-                               (0x1BCA0, 0x1BCA3), (0x1D173, 0x1D17A), (0xE0000, 0xE0FFF)) for c in range(a, b + 1)},
-    # not shown (control and format characters, variation selectors, tags): not part of the name
-    **{chr(c): " " for a, b in NOT_SHOWN for c in range(a, b + 1) if chr(c).isspace()},  # spaces of any kind
-    **dict.fromkeys("\u2800\u115f\u1160\u3164\uffa0", " "),  # what shows as a space: a blank braille cell, fillers
-    **{chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)},  # full-width forms: ＢＲＩ is BRI
-    "\u0130": "I", "\u0131": "i",  # dotted capital I, dotless small i (a Turkish keyboard): MANDİRİ is MANDIRI
-}
-"""Characters a bank name may be written with that are another character, or none, to a reader."""
-_FOLD = str.maketrans(BANK_FOLD)
-_SPACE, _PUNCTUATION, _SPELLED_PT = re.compile(SPACE), re.compile(BANK_PUNCTUATION), re.compile(BANK_SPELLED_PT)
 _VALID_NIK_HEAD, _INVALID_NIK = "320412", "0000000000000000"
-AREAS = (table_of(INT), table_of(DECIMAL), table_of(STR), KEYSET)
-"""A table keyed by area codes, whatever it holds."""
-
-
-def province(regency_code: str | None) -> str | None:
-    """Province code (first two digits) of a Kemendagri regency code such as "3215"."""
-    if regency_code is None:
-        return None
-    return regency_code[:2]
-
-
-def regency(regency_code: str | None, areas: Any) -> str | None:
-    """A regency code as it is, or, where it names a province only (four characters ending in ``00``:
-    ``3200`` is Jawa Barat, the regency not given) and the table ``areas`` lists a regency of that
-    province, the regency whose row any of them would read (``alike``), else unknown: which of its rows
-    applies is then not known. Where the table lists none (DKI Jakarta's ``3100`` in a minimum-wage
-    table, every regency under the province's row) the code stays, misses every regency's row and
-    reads the province's."""
-    if regency_code is None or areas is None:
-        return None
-    if names_province(regency_code, areas):
-        return alike(areas, regency_code[:2])
-    return regency_code
-
-
-def names_province(regency_code: str, areas: Any) -> bool:
-    """Whether a regency code names only a province of which the table ``areas`` lists a regency."""
-    return len(regency_code) == 4 and regency_code.endswith(PROVINCE_ONLY) and \
-        regency_code[:2] in regency_provinces(areas.keys)
-
-
-def alike(areas: Any, province: str) -> str | None:
-    """The first regency of a province where the table ``areas`` lists every one (``REGENCIES``) and
-    each reads the same (one value, none only a lower bound): whichever is the member's, it reads as
-    that one does (DKI Jakarta's six in 2021's PPKM areas); else None."""
-    codes = REGENCIES.get(province, ())
-    if not codes or not areas.keys.issuperset(codes) or not areas.bounds.isdisjoint(codes):
-        return None
-    if areas.values is not None and len({areas.values[c] for c in codes}) > 1:
-        return None
-    return codes[0]
-
-
-PROVINCE_ONLY = "00"
-"""The last two digits of a regency code that names its province only."""
-
-
-@lru_cache(maxsize=64)  # a rule set has few tables
-def regency_provinces(keys: frozenset[str]) -> frozenset[str]:
-    """The provinces of which a table's keys list a regency (four digits, not ending in ``00``)."""
-    return frozenset(k[:2] for k in keys if len(k) == 4 and k.isdigit() and not k.endswith(PROVINCE_ONLY))
-
-
-def highest_for(regency_code: str | None, areas: Any, default: Any) -> Any:
-    """The most ``areas.get(regency(code, areas), areas.get(province(code), default))`` can be: that
-    value where the regency is known; for a code naming only a province whose regencies the table lists
-    (``3200``), the highest of the province's rows (and the default, where the province has no row of
-    its own), since any of them may apply; for an unknown code, the highest of every row and the
-    default. "At least" that where a row it may read is only a lower bound; a regency's own row known
-    only so is at least its province's row too (no regency's minimum wage is below its province's). A
-    province-only code of which the table lists every regency alike reads as that regency (``regency``).
-    Of a table whose unlisted keys are unknown, only a listed regency's value is known."""
-    if areas is None or default is None:
-        return None
-    known = None if regency_code is None else regency(regency_code, areas)
-    if areas.unlisted_unknown and (known is None or known not in areas.keys):
-        return None  # ``get`` of a key the table does not list is unknown
-    if regency_code is None:
-        keys: Iterable[str] = sorted(areas.keys)  # the bound rows named in order
-    elif known is not None:
-        above = bounds.row(areas, known[:2], default)
-        own = bounds.row(areas, known, above)
-        if isinstance(own, AtLeast) and own is not above:
-            floor = above.value if isinstance(above, AtLeast) else above
-            return AtLeast(max(own.value, floor), own.rows)
-        return own
-    else:
-        keys = province_keys(areas.keys)[regency_code[:2]]
-    values = [bounds.row(areas, key) for key in keys]
-    values += [] if regency_code is not None and regency_code[:2] in areas.keys else [default]
-    return bounds.call("max", values) if any(isinstance(v, AtLeast) for v in values) else max(values)
-
-
-@lru_cache(maxsize=64)  # a rule set has few tables
-def province_keys(keys: frozenset[str]) -> dict[str, tuple[str, ...]]:
-    """A table's keys by province (their first two characters), in order."""
-    provinces: dict[str, tuple[str, ...]] = {}
-    for key in sorted(keys):
-        provinces[key[:2]] = (*provinces.get(key[:2], ()), key)
-    return provinces
-
-
-def bank_key(name: str | None) -> str | None:
-    """A bank name as the bank table keys it: full-width letters read as letters and invisible
-    characters dropped (``BANK_FOLD``), upper case, ``. , ( ) / - '`` read as spaces, single spaces, a
-    number written on to a name parted from it, a name spelled out letter by letter written whole,
-    the words of the legal form ("BANK", "PT", "PERSERO", "TBK") dropped, and a branch's designation
-    after the bank's own words ("UNIT", "CABANG", "KCP" …) dropped with all that follows it.
-
-    "Bank  bri " and "Bank-BRI" -> "BRI", "B.R.I" -> "BRI", "BNI1946" and "BNI'1946" -> "BNI 1946",
-    "Bank BRI Cabang Bandung" -> "BRI", "P.T. Bank Rakyat Indonesia (Persero), Tbk" -> "RAKYAT INDONESIA",
-    "Bank Rakyat Indonesia (BRI)" -> "RAKYAT INDONESIA BRI" (the table lists that form too); any
-    other text keeps its words, so an unknown bank stays recognisable."""
-    return None if name is None else _bank_key(name)
-
-
-@lru_cache(maxsize=4096)  # a population names few banks, in few spellings
-def _bank_key(name: str) -> str:
-    text = _LETTERS_DIGITS.sub(r"\1 \2", _PUNCTUATION.sub(" ", _SPELLED_PT.sub("PT", name.translate(_FOLD).upper())))
-    words = [w for w in _SPACE.split(text) if w and w not in BANK_FORM_WORDS]
-    runs: list[list[str]] = []
-    for i, word in enumerate(words):
-        if i and _LETTER(word) and _LETTER(words[i - 1]):  # a name spelled out letter by letter is one word
-            runs[-1].append(word)
-        else:
-            runs.append([word])
-    joined = ["".join(run) for run in runs]
-    kept: list[str] = []
-    for word in joined:
-        if word in BANK_BRANCH_WORDS and kept:  # the branch, and all that follows it
-            break
-        if word not in BANK_FORM_WORDS:  # "P T", spelled out
-            kept.append(word)
-    return " ".join(kept)
-
-
-_LETTERS_DIGITS = re.compile(r"([A-Z])([0-9])")
-"""A number written on to a name is a word of its own: ``BNI1946`` is ``BNI 1946``."""
-_LETTER = re.compile("[A-Z]").fullmatch
-"""A word of one letter: ``B R I`` (``B.R.I``) is a name spelled out, ``BRI``."""
 
 
 def nik_issue(number: str | None, birth_date: date | LeftOut | None = LEFT_OUT) -> str | None:
@@ -199,16 +41,6 @@ def nik_issue(number: str | None, birth_date: date | LeftOut | None = LEFT_OUT) 
 
 
 # --- columnar -----------------------------------------------------------------------------
-
-
-def _bank_key_expr(name: pl.Expr) -> pl.Expr:
-    """``bank_key`` itself, worked out once for each distinct name of a column (a population writes
-    few bank names) and looked up row by row: one definition, whichever evaluator reads it."""
-    def keys(names: pl.Series) -> pl.Series:
-        distinct = names.unique().drop_nulls()
-        return names.replace_strict(distinct, pl.Series([_bank_key(n) for n in distinct.to_list()], dtype=pl.String),
-                                    default=None, return_dtype=pl.String)
-    return name.map_batches(keys, return_dtype=pl.String)
 
 
 def _nik_parts(number: pl.Expr) -> tuple[pl.Expr, list[tuple[pl.Expr, str]], pl.Expr]:
@@ -280,172 +112,12 @@ def _nik_valid_columnar(t: Type, args: list[Val]) -> Val:
 # --- proofs -------------------------------------------------------------------------------
 
 
-def _province_smt(args: list[Sym], strings: Strings) -> Sym:
-    code = args[0].term
-    term = z3.IntVal(-1)
-    for text in strings.texts:  # a prefix the rules never name gets a code of its own (negative)
-        prefix = text[:2]
-        value = strings.codes.get(prefix, -(strings.codes[text] + 2))
-        term = z3.If(code == strings.codes[text], value, term)
-    return symbols.Sym("str", term, args[0].known)
-
-
-def _regency_smt(args: list[Sym], strings: Strings) -> Sym:
-    code, table = args[0], args[1].term
-    term, unknown = code.term, []
-    for text in strings.texts:
-        if names_province(text, table):
-            same, hit = alike(table, text[:2]), code.term == strings.codes[text]
-            if same is None:
-                unknown.append(hit)
-            else:  # a table key: among the texts
-                term = z3.If(hit, strings.codes[same], term)
-    return symbols.Sym("str", term, z3.And(code.known, z3.Not(z3.Or(unknown))) if unknown else code.known)
-
-
-def _regency_columnar(t: Type, args: list[Val]) -> Val:
-    code, areas = args
-    if code.is_const or areas.const is None:
-        return cf.Val(t, const=None if areas.const is None else regency(code.const, areas.const))
-    expr, table = _alike_read(cf.typed(code)[0], areas.const), areas.const
-    return cf.Val(t, expr=pl.when(_province_only(expr, table.keys)).then(pl.lit(None, pl.String))
-                  .otherwise(expr), dtype=pl.String())
-
-
-def _alike_read(code: pl.Expr, table: Any) -> pl.Expr:
-    """A code column with each province-only code the table reads as one of its regencies (``alike``) as that."""
-    same = {f"{p}{PROVINCE_ONLY}": one for p in sorted(regency_provinces(table.keys)) if (one := alike(table, p))}
-    return code.replace(list(same), list(same.values())) if same else code
-
-
-def _highest_columnar(t: Type, args: list[Val]) -> Val:
-    code, areas, default = args
-    if areas.const is None or (default.is_const and default.const is None):
-        return cf.Val(t, const=None)
-    table = areas.const
-    c = pl.lit(None, pl.String) if code.is_const and code.const is None else _alike_read(cf.typed(code)[0], table)
-    prefix = c.str.slice(0, 2)
-    values = table.values  # a table is never empty
-    peaks = {p: max(values[k] for k in keys) for p, keys in province_keys(table.keys).items()}
-    target = cf.common(cf.Val(t, const=max(values.values(), key=cf.scale_of)), default)[1]
-    if default.is_const and not code.is_const:
-        return _highest_by_code(t, c, table, default.const, target)
-    d = cf.typed(default)[0].cast(target)
-
-    def lookup(key: pl.Expr, mapping: dict[str, Any]) -> pl.Expr:
-        return key.replace_strict(pl.Series(list(mapping), dtype=pl.String), pl.Series(list(mapping.values()),
-                                  dtype=target), default=None, return_dtype=target)
-
-    def marked(key: pl.Expr, keys: Iterable[str]) -> pl.Expr:
-        return key.is_in(pl.Series(sorted(keys), dtype=pl.String).implode())
-    own, prov, peak = lookup(c, values), lookup(prefix, values), lookup(prefix, peaks)
-    only, own_bound = _province_only(c, table.keys), marked(c, table.bounds)
-    read = pl.coalesce(own, prov, d)
-    if table.bounds:  # a regency's own row known only as a bound: at least its province's row too
-        read = pl.when(own_bound).then(pl.max_horizontal(own, pl.coalesce(prov, d))).otherwise(read)
-    found = pl.when(c.is_null()).then(pl.max_horizontal(pl.lit(max(values.values()), target), d)) \
-        .when(only).then(pl.when(prov.is_null()).then(pl.max_horizontal(peak, d)).otherwise(peak)) \
-        .otherwise(read)
-    bound = None
-    if table.bounds or default.bound is not None:  # what ``bounds`` makes of the rows read, row by row
-        d_bound = default.bound if default.bound is not None else pl.lit(False)
-        peak_bound = marked(prefix, [p for p, keys in province_keys(table.keys).items()
-                                     if any(k in table.bounds for k in keys)])
-        bound = pl.when(c.is_null()).then(pl.lit(bool(table.bounds)) | d_bound) \
-            .when(only).then(peak_bound | (prov.is_null() & d_bound)) \
-            .when(own.is_not_null()).then(own_bound) \
-            .when(prov.is_not_null()).then(marked(prefix, table.bounds)).otherwise(d_bound)
-    if table.unlisted_unknown:  # only a listed regency's value is known
-        found = pl.when(c.is_in(pl.Series(sorted(table.keys), dtype=pl.String).implode()) & ~only.fill_null(False)) \
-            .then(found).otherwise(pl.lit(None, target))
-    if not default.is_const:
-        found = pl.when(cf.typed(default)[0].is_null()).then(pl.lit(None, target)).otherwise(found)
-    return cf.Val(t, expr=found, dtype=target, bound=bound)
-
-
-def _highest_by_code(t: Type, code: pl.Expr, table: Any, default: Any, target: Any) -> Val:
-    """``highest_for`` of a code column and a constant default: the scalar function's answer for each distinct
-    code (a column holds a few hundred at most; each worked out once per plan), looked up row by row."""
-    kept: list[dict[str | None, Any]] = [{}]  # replaced, never cleared: two chunks are decided at once
-
-    def read(codes: Any, bound: bool) -> Any:
-        distinct = codes.unique().to_list()
-        found = kept[0]
-        if len(found) + len(distinct) > 65_536:  # codes no contract allows: kept from growing without end
-            found = kept[0] = {}
-        said = [found[each] if each in found else found.setdefault(each, highest_for(each, table, default))
-                for each in distinct]
-        mapped = [isinstance(v, AtLeast) for v in said] if bound else \
-            [v.value if isinstance(v, AtLeast) else v for v in said]
-        dtype = pl.Boolean() if bound else target
-        return codes.replace_strict(pl.Series(distinct, dtype=pl.String), pl.Series(mapped, dtype=dtype, strict=False),
-                                    return_dtype=dtype)
-
-    value = code.map_batches(lambda codes: read(codes, False), return_dtype=target)
-    bound = code.map_batches(lambda codes: read(codes, True), return_dtype=pl.Boolean()) \
-        if table.bounds or isinstance(default, AtLeast) else None
-    return cf.Val(t, expr=value, dtype=target, bound=bound)
-
-
-def _province_only(code: pl.Expr, keys: frozenset[str]) -> pl.Expr:
-    """Rows whose code names only a province of which ``keys`` list a regency (``regency`` is unknown)."""
-    listed = pl.Series(sorted(regency_provinces(keys)), dtype=pl.String).implode()
-    return (code.str.len_chars() == 4) & code.str.ends_with(PROVINCE_ONLY) & code.str.slice(0, 2).is_in(listed)
-
-
-def _highest_smt(args: list[Sym], strings: Strings) -> Sym:
-    code, areas, default = args
-    table = areas.term
-    rows = {k: symbols.lift(v, None, strings) for k, v in (table.values or {}).items()}
-    real = default.kind == "real" or any(r.kind == "real" for r in rows.values())
-
-    def term_of(s: Sym) -> Any:
-        return z3.ToReal(s.term) if real and s.kind == "int" else s.term
-    fallback = term_of(default)
-    term, bound = fallback, default.bound
-    listed = []  # the codes whose value a table with unlisted keys unknown gives
-    for text in strings.texts:  # the reading of each code, as ``highest_for`` reads it
-        prefix, known = text[:2], regency(text, table)
-        if known is not None and known in table.keys:
-            listed.append(code.term == strings.codes[text])
-        if known is not None:
-            key = known if known in rows else prefix if prefix in rows else None
-            if key is None:
-                continue  # the default
-            value, marked = term_of(rows[key]), z3.BoolVal(key in table.bounds)
-            if key == known and key in table.bounds:  # at least its province's row too
-                floor = term_of(rows[prefix]) if prefix in rows else fallback
-                value = z3.If(floor > value, floor, value)
-        else:
-            keys = province_keys(table.keys)[prefix]
-            value = term_of(symbols.lift(max(table.values[k] for k in keys), None, strings))
-            marked = z3.BoolVal(any(k in table.bounds for k in keys))
-            if prefix not in rows:
-                value, marked = z3.If(fallback > value, fallback, value), symbols.either(marked, default.bound)
-        hit = code.term == strings.codes[text]
-        term, bound = z3.If(hit, value, term), symbols.choose(hit, marked, bound)
-    peak = term_of(symbols.lift(max(table.values.values()), None, strings))  # an unknown code: the highest
-    term = z3.If(code.known, term, z3.If(fallback > peak, fallback, peak))  # of every row and the default
-    bound = symbols.choose(code.known, bound, symbols.either(z3.BoolVal(bool(table.bounds)), default.bound))
-    known_term = z3.And(default.known, code.known, z3.Or(listed)) if table.unlisted_unknown and listed else \
-        z3.BoolVal(False) if table.unlisted_unknown else default.known
-    return symbols.Sym("real" if real else default.kind, term, known_term, bound=bound)
-
-
 def _realize_nik_valid(rec: Record, call: AbstractCall, value: Realized,
                        others: list[tuple[AbstractCall, Realized]]) -> None:
     if not value[0]:
         return
     born = rec.get("birth_date") or date(1990, 1, 1)
     rec["nik"] = f"{_VALID_NIK_HEAD}{born:%d%m%y}0001" if value[1] else _INVALID_NIK
-
-
-def _realize_bank_key(rec: Record, call: AbstractCall, value: Realized,
-                      others: list[tuple[AbstractCall, Realized]]) -> None:
-    if value[0] and isinstance(value[1], str) and not value[1].startswith("<"):
-        account: dict[str, Any] = rec.get("bank_account") or {}
-        rec["bank_account"] = account
-        account["bank"] = value[1]  # a key is its own bank_key
 
 
 DEFINITIONS = [
@@ -460,40 +132,4 @@ DEFINITIONS = [
              inversion=None, optional=1,
              smt=Abstraction(("nik", "birth_date"), follows,
                              ('(result == "") == nik_valid(nik, birth_date)',))),
-    Function("province", ((STR,),), STR, "The province code (first two digits) of a regency code.",
-             "province(member.work_regency_code)", scalar=province,
-             columnar=Columnar(lambda t, args: cf.strict(lambda t, e, d: (e[0].str.slice(0, 2), pl.String()),
-                                                         guard=False)(t, args)),
-             inversion=None, smt=_province_smt),
-    Function("regency", ((STR,), AREAS), STR,
-             "A regency code as it is; for a code naming a province only (`3200`: the regency not given) of which "
-             "the table lists a regency: the first of the province's regencies where the table lists every one of "
-             "them with one value (DKI Jakarta's six PPKM areas in 2021: any of them reads alike), else unknown, "
-             "since which of its rows applies is then not known.",
-             "regency(member.work_regency_code, table.minimum_wage)", scalar=regency,
-             columnar=Columnar(_regency_columnar), inversion=None, smt=_regency_smt, own_unknown=True, remembered=True),
-    Function("highest_for", ((STR,), (table_of(DECIMAL),), (INT, DECIMAL)), DECIMAL,
-             "The most a table of areas can give for a regency code: what it gives where the regency is known (the "
-             "regency's row, else the province's, else the default); for a code naming only a province whose "
-             "regencies the table lists (`3200`), the highest of the province's rows, since any may apply; for an "
-             "unknown code, the highest of every row and the default. At least that where a row it may read is only "
-             "a lower bound, and a regency's own row known only so is at least its province's row too (no regency's "
-             "minimum wage is below its province's). A province-only code of which the table lists every regency alike "
-             "reads as that regency; of a table whose unlisted keys are unknown, only a listed regency's value is "
-             "known.",
-             "highest_for(member.work_regency_code, table.minimum_wage, 0)", scalar=highest_for,
-             columnar=Columnar(_highest_columnar), inversion=None, smt=_highest_smt,
-             strict=False, unknown_from=(1, 2), unknown_as_every=(0,), remembered=True),
-    Function("bank_key", ((STR,),), STR,
-             'A bank name as the bank table keys it: full-width letters read as letters, invisible characters '
-             "dropped, upper case, single spaces, punctuation (`. , ( ) / - '`) dropped, a number written on to a "
-             'name parted from it, a name spelled out letter by letter written whole, the words `BANK`, `PT`, '
-             '`PERSERO`, `TBK` dropped, and a branch designation after the bank\'s own words (`UNIT`, `CABANG`, '
-             '`KCP`, …) dropped with what follows it (`"PT. Bank  bri "`, `"Bank-BRI"`, `"B.R.I"`, `"BRI Unit '
-             'Cikarang"` and `"ＢＲＩ"` give `"BRI"`; `"BNI1946"` gives `"BNI 1946"`); an unknown bank keeps its '
-             'words.',
-             "bank_key(member.bank_account.bank)", scalar=bank_key,
-             columnar=Columnar(lambda t, args: cf.strict(lambda t, e, d: (_bank_key_expr(e[0]), pl.String()),
-                                                         guard=False)(t, args)),
-             inversion=None, smt=Abstraction(("name",), _realize_bank_key), remembered=True),
 ]

@@ -16,7 +16,7 @@ from typing import Any
 import z3
 
 from bsu_rules.catalogue import FUNCTIONS, Function
-from bsu_rules.catalogue.identity import PROVINCE_ONLY
+from bsu_rules.catalogue.areas import PROVINCE_ONLY
 from bsu_rules.members import Member
 from bsu_rules.nik import PROVINCES
 from bsu_rules.prove.symbols import TRUE, ProveError, Strings, Sym, Term

@@ -20,7 +20,7 @@ from typing import Any
 
 from bsu_rules.bounds import MIRROR, AtLeast
 from bsu_rules.catalogue import FUNCTIONS, Function
-from bsu_rules.catalogue.identity import PROVINCE_ONLY, regency_provinces
+from bsu_rules.catalogue.areas import PROVINCE_ONLY, regency_provinces
 from bsu_rules.members.contract import leaf_at
 from bsu_rules.ruleset.expressions import Binary, BoolOp, Call, Cond, ListLit, Lit, Name, Node, Unary, Unhandled
 from bsu_rules.ruleset.model import RuleSet
