@@ -627,6 +627,9 @@ def test_a_table_column_mistyped_in_the_rule_file_is_told_there(rules_copy: Path
 @pytest.mark.parametrize(("old", "new", "code", "at", "suggestion", "says"), [
     ("  wage_ceiling:\n", "  wage_celing:\n", "unknown-name", "wage_celing:", "wage_ceiling",
      "parameter `wage_celing` is never used, while `param.wage_ceiling` is used and declared nowhere"),
+    ("  wage_ceiling:\n", "  upah_batas:\n", "unknown-name", "upah_batas:", "wage_ceiling",  # not alike: one of each
+     "parameter `upah_batas` is never used, while `param.wage_ceiling` is used and declared nowhere: was the "
+     "parameter renamed here?"),
     ("    value: 2022\n", '    value: "2022"\n', "invalid-value", '"2022"', "2022",
      '"2022" is text, but `param.fiscal_year` is passed to `received` as a number: write it without quotes'),
     ("    value: 15\n", "    value: fifteen\n", "invalid-value", "fifteen", None,

@@ -215,6 +215,8 @@ class _RuleSetChecker:
         self.model, self.located, self.path, self.archived = model, located, path, archived
         self.diagnostics: list[Diagnostic] = list((misread or {}).values())
         self.misread = {str(at[1]) for at in misread or {} if at[0] == "parameters"}
+        self.renamed = {f"param.{d.suggestion}" for at, d in (misread or {}).items()  # a renamed parameter's uses
+                        if at[0] == "parameters" and d.code == Code.UNKNOWN_NAME and d.suggestion}
         self.depths: dict[str, int] = {}  # each fact's depth with the facts it reads (``read_depth``)
         self.misused: set[str] = set()  # parameters told of where their value is written (``_misused``)
 
@@ -243,7 +245,7 @@ class _RuleSetChecker:
                 params[name] = t
         tables = self._tables()
         broken = {f"param.{n}" for n in m.parameters if n not in params} | \
-            {f"table.{n}" for n in m.tables if n not in tables}
+            {f"table.{n}" for n in m.tables if n not in tables} | self.renamed
         scope = Scope(params, {k: t.type for k, t in tables.items()}, dict(m.facts), broken=frozenset(broken))
         facts = self._facts(scope)
         rules = self._rules(scope, facts)

@@ -82,15 +82,20 @@ def misused_parameters(located: Located) -> dict[DataPath, Diagnostic]:
             and len(n.parts) > 1}
     used |= {m[1].split(".")[1] for text in texts for m in PLACEHOLDER.finditer(text) if m[1].startswith("param.")}
     undeclared = sorted(used - set(params))
+    unused = [n for n in params if isinstance(n, str) and _NAME.fullmatch(n) and n not in used
+              and hide_identifiers(n) == n]  # a name that is none is told by the schema
     out: dict[DataPath, Diagnostic] = {}
-    for name in params:
-        meant = nearest(name, undeclared) if isinstance(name, str) and _NAME.fullmatch(name) and name not in used \
-            and hide_identifiers(name) == name else None  # a name that is none is told by the schema
-        if meant is not None and hide_identifiers(meant) == meant and nearest(meant, map(str, params)) == name:
+    for name in unused:
+        meant, why = nearest(name, undeclared), "the name is probably mistyped here"
+        if meant is None and len(unused) == len(undeclared) == 1:  # one name declared, another used: renamed
+            meant, why = undeclared[0], "was the parameter renamed here? Its uses still read the old name"
+        elif meant is not None and nearest(meant, map(str, params)) != name:
+            meant = None
+        if meant is not None and hide_identifiers(meant) == meant:
             out[("parameters", name)] = Diagnostic(
                 located.file, *located.at(("parameters", name), key=True), Code.UNKNOWN_NAME,
-                f"parameter `{name}` is never used, while `param.{meant}` is used and declared nowhere: the name "
-                "is probably mistyped here", suggestion=meant)
+                f"parameter `{name}` is never used, while `param.{meant}` is used and declared nowhere: {why}",
+                suggestion=meant)
     numbers = {(name, fn) for t in trees for name, fn, wanted in parameter_arguments(t)
                if wanted and all(w.numeric for w in wanted)}
     for name, fn in sorted(numbers):
