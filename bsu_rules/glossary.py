@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, NoReturn
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
 from pydantic_core import PydanticCustomError
 
-from bsu_rules.errors import BsuRulesError, Code
+from bsu_rules.errors import BsuRulesError, Code, Diagnostic
 from bsu_rules.formatting import format_date, format_month, format_value, format_year, number, rupiah
 from bsu_rules.members.redact import hide_identifiers
 from bsu_rules.nik import PROVINCES
@@ -75,10 +75,12 @@ class Regulation(Written):
 
 class GlossaryError(BsuRulesError, ValueError):
     """The glossary file itself is malformed; ``invalid``: its values that are not what the schema takes, and
-    where they are in it (told at their lines by ``check``)."""
+    where they are in it; ``unread``: why it could not be read as YAML (a repeated key, a tab), each at its
+    line in it, with its own code (both told at their lines by ``check``)."""
 
     code = Code.GLOSSARY
     invalid: tuple[ValidationError, Located] | None = None
+    unread: tuple[Diagnostic, ...] = ()
 
 
 RegencyCode = Annotated[str, StringConstraints(pattern=r"^[0-9]{4}$")]
@@ -318,7 +320,9 @@ def load_glossary(path: Path | None = None) -> Glossary:
         raise GlossaryError(f"{path} {exc}") from None
     located = read_yaml(raw, str(path))
     if located.diagnostics:
-        raise GlossaryError("; ".join(str(d) for d in located.diagnostics))
+        unread = GlossaryError("; ".join(str(d) for d in located.diagnostics))
+        unread.unread = tuple(located.diagnostics)
+        raise unread
     try:
         return Glossary.model_validate(located.data or {})
     except ValidationError as exc:  # what is wrong and where, never the values read (the file may be anything)

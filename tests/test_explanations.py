@@ -187,6 +187,18 @@ def test_a_missing_glossary_entry_is_a_check_error(tmp_path: Path) -> None:
     assert load_glossary() is not load_glossary((rules / "glossary" / "glossary.yaml").resolve())
 
 
+def _with_glossary_edited(folder: Path, old: str, new: str) -> str:
+    """``folder`` holding bsu-2022.yaml, its tables and the glossary with ``old`` (written once there) replaced by
+    ``new``; the glossary as it was."""
+    shutil.copytree(ROOT / "rules" / "tables", folder / "tables")
+    (folder / "glossary").mkdir()
+    glossary = (ROOT / "rules" / "glossary" / "glossary.yaml").read_text("utf-8")
+    assert glossary.count(old) == 1
+    (folder / "glossary" / "glossary.yaml").write_text(glossary.replace(old, new), "utf-8")
+    shutil.copy(ROOT / "rules" / "bsu-2022.yaml", folder / "bsu-2022.yaml")
+    return glossary
+
+
 @pytest.mark.parametrize(("old", "new", "says", "suggestion"), [
     ("\nchannels:", "\nchanels:", "unknown key `chanels`", "channels"),
     ("member.name: {id: nama, en: name, format: text}", "member.name: {id: nama, en: name, format: txt}",
@@ -196,12 +208,7 @@ def test_a_glossary_mistake_is_told_at_its_line_in_the_glossary(tmp_path: Path, 
                                                                  suggestion: str) -> None:
     """A key or value the glossary's schema does not take is told where it is in the glossary, in the words a
     rule file's mistake is told (not at the rule file's first line in pydantic's)."""
-    shutil.copytree(ROOT / "rules" / "tables", tmp_path / "tables")
-    (tmp_path / "glossary").mkdir()
-    glossary = (ROOT / "rules" / "glossary" / "glossary.yaml").read_text("utf-8")
-    assert glossary.count(old) == 1
-    (tmp_path / "glossary" / "glossary.yaml").write_text(glossary.replace(old, new), "utf-8")
-    shutil.copy(ROOT / "rules" / "bsu-2022.yaml", tmp_path / "bsu-2022.yaml")
+    glossary = _with_glossary_edited(tmp_path, old, new)
     [found] = check_file(tmp_path / "bsu-2022.yaml")[1]
     line = glossary[:glossary.index(old) + (old[0] == "\n")].count("\n") + 1
     assert (found.file, found.line) == (str(tmp_path / "glossary" / "glossary.yaml"), line)
@@ -209,6 +216,31 @@ def test_a_glossary_mistake_is_told_at_its_line_in_the_glossary(tmp_path: Path, 
     (tmp_path / "glossary" / "glossary.yaml").write_text("- names\n", "utf-8")
     [found] = check_file(tmp_path / "bsu-2022.yaml")[1]
     assert (found.line, found.column) == (1, 1) and found.message.startswith("the file holds a list, not keys")
+
+
+@pytest.mark.parametrize(("old", "new", "code", "column"), [
+    ("    C: {id: industri pengolahan, en: manufacturing}\n",
+     "    C: {id: industri pengolahan, en: manufacturing}\n    C: {id: industri, en: industry}\n", "duplicate-key", 5),
+    ("  member.name: {id: nama", "\tmember.name: {id: nama", "yaml-syntax", 1),
+], ids=["repeated-key", "tab"])
+def test_a_glossary_that_is_no_yaml_is_told_at_its_line_in_the_glossary(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], old: str, new: str, code: str, column: int) -> None:
+    """A repeated key or a tab in the glossary is told at its line there, with its own code, in text and JSON:
+    it was told at the rule file's `ruleset:` line (4:1) as `glossary`, the glossary's line only in the message."""
+    from bsu_rules.cli import main
+
+    glossary = _with_glossary_edited(tmp_path, old, new)
+    line = glossary[:glossary.index(old)].count("\n") + 1 + (code == "duplicate-key")
+    where = str(tmp_path / "glossary" / "glossary.yaml")
+    ruleset, [found] = check_file(tmp_path / "bsu-2022.yaml")
+    assert ruleset is None and (found.file, found.line, found.column, found.code, found.severity) == \
+        (where, line, column, code, "error"), str(found)
+    assert main(["check", "--format", "json", str(tmp_path / "bsu-2022.yaml")]) == 1
+    [shown] = json.loads(capsys.readouterr().out)["diagnostics"]
+    assert (shown["file"], shown["line"], shown["column"], shown["code"]) == (where, line, column, code)
+    assert "glossary.yaml" not in shown["message"]
+    assert main(["check", str(tmp_path / "bsu-2022.yaml")]) == 1
+    assert capsys.readouterr().out.startswith(f"{where}:{line}:{column}: error [{code}]: ")
 
 
 @pytest.mark.parametrize("written", ["nama 3204125708940003", "name 3204-1257-0894-0003",

@@ -258,8 +258,9 @@ def test_a_glossary_that_is_not_a_regular_file_is_refused(rules_copy: Path) -> N
     assert messages and "is not a regular file" in messages[0]
     glossary.rmdir()
     glossary.write_text(f"names:\n  secret-{'3204125708940003'}: x\n  secret-{'3204125708940003'}: y\n", "utf-8")
-    messages = [d.message for d in check_file(rules_copy / "bsu-2022.yaml")[1] if d.code == "glossary"]
-    assert messages and "is repeated" in messages[0] and "3204125708940003" not in messages[0]
+    found = [d for d in check_file(rules_copy / "bsu-2022.yaml")[1] if d.code == "duplicate-key"]  # at its line there
+    assert [(d.file, d.line) for d in found] == [(str(glossary), 3)]
+    assert "is repeated" in found[0].message and "3204125708940003" not in str(found[0])
 
 
 @pytest.mark.parametrize(("cell", "says", "bad"), [

@@ -306,14 +306,17 @@ class _RuleSetChecker:
     def _glossary(self, ruleset: RuleSet) -> None:
         """Every name the file uses needs an entry in the glossary its pages read: the one beside it
         (an error), else the bundled one (a warning: the page shows the bare name, or no citation)."""
+        path = None
         try:
             path = governing(self.path)
             glossary = load_glossary(path.resolve() if path else None)
         except GlossaryError as exc:
+            shown = str(path) if path else None  # its path as the rule file's is given, not resolved
             if exc.invalid is not None:  # at its lines in the glossary, in the words a rule file's are told,
-                shown = str(path) if path else None  # its path as the rule file's is given, not resolved
                 self.diagnostics.extend(replace(d, file=shown or d.file)
                                         for _, d in schema_diagnostics(*exc.invalid, root=Glossary))
+            elif exc.unread:  # YAML it could not read (a repeated key, a tab): there too, with its own code
+                self.diagnostics.extend(replace(d, file=shown or d.file, severity=Severity.ERROR) for d in exc.unread)
             else:
                 self.report((), Code.GLOSSARY, str(exc))
             return
