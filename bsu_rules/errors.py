@@ -78,6 +78,7 @@ class Code(StrEnum):
     UNLIKELY_AMOUNT = "unlikely-amount"
     BELOW_PROVINCE = "below-province"
     RULESET_NAME = "ruleset-name"
+    ID_NOT_FILE_NAME = "id-not-file-name"
     # overrides given on the command line
     BAD_OVERRIDE = "bad-override"
     # rule-author test files

@@ -338,6 +338,34 @@ def test_a_copied_edition_that_keeps_the_id_it_was_copied_from_is_refused_when_c
     assert main(["check", str(folder / "bsu-2026.yaml")]) == 0  # alone: no other file to meet
 
 
+def test_an_edition_s_file_declaring_another_edition_is_warned_at_its_ruleset_line(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`bsu-2022.yaml` copied and its `ruleset:` line edited to `bsu-2023` passed `check` unsaid: a test naming
+    bsu-2022 reads it, and its decisions carry bsu-2023. A file whose name is no edition's is not compared."""
+    folder = tmp_path / "rules"
+    shutil.copytree(bundled_rules(), folder)
+    text = (folder / "bsu-2022.yaml").read_text("utf-8")
+    assert text.count("ruleset: bsu-2022\n") == 1
+    edited = text.replace("ruleset: bsu-2022\n", "ruleset: bsu-2023\n")
+    (folder / "bsu-2022.yaml").write_text(edited, "utf-8")
+    (d,) = check_file(folder / "bsu-2022.yaml")[1]
+    line = text[:text.index("ruleset: bsu-2022")].count("\n") + 1
+    assert (d.code, d.severity, d.file, d.line, d.column) == (Code.ID_NOT_FILE_NAME, Severity.WARNING,
+                                                              str(folder / "bsu-2022.yaml"), line, 10)
+    assert d.message == ("this file is named `bsu-2022.yaml` but declares the edition `bsu-2023`: a test naming "
+                         "`bsu-2022` reads this file, and its decisions carry `bsu-2023`; rename the file "
+                         "(`bsu-2023.yaml`) or the id (`ruleset: bsu-2022`)")
+    assert main(["check", str(folder)]) == 0
+    out = capsys.readouterr().out
+    assert f"bsu-2022.yaml:{line}:10: warning [id-not-file-name]: " in out
+    assert out.endswith("4 files: 0 errors, 1 warning\n")
+    (folder / "bsu-2022.yaml").write_text(text, "utf-8")
+    for name in ("what-if.yaml", "rules.yaml", "bsu2022-copy.yaml"):  # no edition's name: a copy to try things in
+        (folder / name).write_text(edited, "utf-8")
+        assert check_file(folder / name)[1] == [], name
+        (folder / name).unlink()
+
+
 @pytest.mark.parametrize(("banks", "written", "meant"), [("[BRI, BNI, MANDRI, BTN]", "MANDRI", "MANDIRI"),
                                                        ("[bri, BNI, MANDIRI, BTN]", "bri", "BRI")])
 def test_a_state_bank_that_is_no_code_of_the_bank_table_is_warned(tmp_path: Path, banks: str, written: str,

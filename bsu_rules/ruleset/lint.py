@@ -50,6 +50,11 @@ Each finding has a stable code, the narrowest location known and, where one appl
   refuses or flags is told its title only, not why.
 - ``ruleset-name``: a rule set id that is its file's name but for case or punctuation (``bsu2022`` in
   ``bsu-2022.yaml``): commands find the file by one name, decisions and archives name it by the other.
+- ``id-not-file-name``: a rule set id other than its file's name where that name is an edition's
+  (``ruleset: bsu-2023`` in ``bsu-2022.yaml``, a copy whose wrong line was edited): a test naming
+  ``bsu-2022`` reads the file, whose decisions carry ``bsu-2023``. A file named otherwise (``rules.yaml``,
+  ``what-if.yaml``) is no edition's: its id is not compared with its name. Not in ``CODES``: its fixture
+  would have to be named after an edition, not after the code.
 - ``below-province``: a regency's exact amount below its province's row in a table ``highest_for`` reads
   (a regency's minimum wage is set at or above its province's).
 - ``unlikely-amount``: an amount in a table of rupiah (``unit: IDR``) more than five times over or under
@@ -66,13 +71,13 @@ from datetime import date, timedelta
 from typing import Any
 
 from bsu_rules.members.redact import clipped, hide_identifiers
-from bsu_rules.ruleset.diagnostics import Diagnostic, Severity, nearest
+from bsu_rules.ruleset.diagnostics import Code, Diagnostic, Severity, nearest
 from bsu_rules.ruleset.expressions import Binary, BoolOp, Call, Cond, Lit, Name, Node, Unary, unparse, walk
 from bsu_rules.ruleset.folding import Const, Folder, truth
 from bsu_rules.ruleset.lint_params import ParamLint, Where, table_cells
 from bsu_rules.ruleset.lint_places import misplaced
 from bsu_rules.ruleset.model import RuleSet
-from bsu_rules.ruleset.schema import RULE_ID, UNIT_WORDS, Basis, Kind
+from bsu_rules.ruleset.schema import EDITION_ID, RULE_ID, UNIT_WORDS, Basis, Kind
 from bsu_rules.ruleset.sources import OTHER_REGULATION, amended_text, english_pinpoint, source_parts
 from bsu_rules.ruleset.stale import stale_explanations, stale_titles
 from bsu_rules.ruleset.types import too_wide
@@ -171,6 +176,12 @@ class _Lint(ParamLint):
                       f"archive and `diff` name it `{clipped(given)}`; write the same name in both"
                       + ("" if valid else f" (name the file `{clipped(given)}{self.rs.path.suffix}`)"),
                       suggestion=stem if valid else None)
+        elif given != stem and EDITION_ID.fullmatch(stem):
+            named, declared = clipped(stem), clipped(given)
+            self.warn(("ruleset",), Code.ID_NOT_FILE_NAME, f"this file is named `{named}{self.rs.path.suffix}` but "
+                      f"declares the edition `{declared}`: a test naming `{named}` reads this file, and its decisions "
+                      f"carry `{declared}`; rename the file (`{declared}{self.rs.path.suffix}`) or the id "
+                      f"(`ruleset: {named}`)")
 
     def sources(self) -> None:
         for i, checked in enumerate(self.rs.rules):

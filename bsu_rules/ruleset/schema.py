@@ -87,6 +87,8 @@ def _not_a_word(name: str) -> str:
 Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$"), AfterValidator(_not_a_word),
                        AfterValidator(_no_number_in("a name"))]
 RULE_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
+EDITION_ID = re.compile(r"[a-z0-9][a-z0-9-]*-[0-9]{4}")
+"""The shape of an edition's id: a rule id ending in a year (``bsu-2022``); ``rules`` or ``what-if`` is none."""
 RuleId = Annotated[str, Field(pattern=f"^{RULE_ID.pattern}$"), AfterValidator(_no_number_in("a rule id"))]
 Key = Annotated[str, AfterValidator(_no_number_in("a key"))]
 """A key shown as written (a legal-basis key, a glossary entry's): it holds no NIK- or account-like number."""
