@@ -437,6 +437,45 @@ def test_a_bundled_id_is_the_bundled_edition_whatever_the_working_folder_holds(
     assert "bsu-2022 sha256 " in capsys.readouterr().out
 
 
+def test_a_bundled_id_says_when_the_folder_s_rules_copy_of_it_differs(
+        rules_copy: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """An analyst edits rules/bsu-2022.yaml, then runs `doc bsu-2022`: the id is still the bundled edition (as
+    services and archives rely on), but a note says the folder's copy differs and how to use it; it was unsaid,
+    the bundled file's path in the `rule set` line the only clue. Nothing changes where the copy is the same."""
+    from bsu_rules.ruleset.loader import load_ruleset
+
+    monkeypatch.chdir(rules_copy.parent)
+    edition = rules_copy / "bsu-2022.yaml"
+    text = edition.read_text("utf-8")
+    assert main(["doc", "bsu-2022", "--lang", "en"]) == 0  # the same copy: nothing to say
+    page, err = capsys.readouterr()
+    assert "note:" not in err
+    edition.write_text(text.replace("value: 3500000", "value: 4000000", 1), "utf-8")
+    note = ("bsu-rules: note: rules/bsu-2022.yaml in this folder differs from the bundled bsu-2022 used here; give "
+            "its path (rules/bsu-2022.yaml) to use it")
+    assert main(["doc", "bsu-2022", "--lang", "en"]) == 0
+    out, err = capsys.readouterr()
+    assert out == page  # the bundled edition's page, as before
+    assert err.splitlines()[:2] == [f"bsu-rules: rule set bsu-2022 2022.6: {bundled_rules() / 'bsu-2022.yaml'} "
+                                    f"sha256 {load_ruleset('bsu-2022').sha256}", note]
+    for command in (["evaluate", "bsu-2022", EXAMPLES], ["evaluate", "bsu-2022", EXAMPLES, "--set", "rounding=1000"],
+                    ["diff", "bsu-2021", "bsu-2022"], ["impact", "bsu-2022", EXAMPLES, "--out", "x.html", "--quiet"],
+                    ["impact", "bsu-2021", EXAMPLES, "--against", "bsu-2022", "--out", "x.html", "--quiet"]):
+        main(command)
+        assert capsys.readouterr().err.splitlines().count(note) == 1, command
+    assert main(["doc", "rules/bsu-2022.yaml", "--lang", "en"]) == 0  # the copy, by its path: nothing to say
+    assert "note:" not in capsys.readouterr().err
+    load_ruleset("bsu-2022")  # the library says nothing
+    assert capsys.readouterr().err == ""
+    edition.write_text(text, "utf-8")
+    banks = rules_copy / "tables" / "banks.csv"
+    banks.write_text(banks.read_text("utf-8") + "JAGO,JAGO,no,x\n", "utf-8")
+    assert main(["doc", "bsu-2022", "--lang", "en"]) == 0
+    assert capsys.readouterr().err.splitlines()[1] == (
+        "bsu-rules: note: rules/tables/banks.csv in this folder differs from the bundled bsu-2022's, which is read "
+        "here; give the path of the folder's rule file (rules/bsu-2022.yaml) to use the folder's")
+
+
 def test_main_in_a_script_leaves_ctrl_c_as_it_found_it() -> None:
     previous = signal.getsignal(signal.SIGINT)
     assert main(["check", str(ROOT / "rules" / "bsu-2022.yaml")]) == 0

@@ -16,6 +16,7 @@ from bsu_rules.batch.paths import identity
 from bsu_rules.cli.options import (
     add_key_options,
     add_reform_options,
+    folder_copy,
     key_file,
     pseudonym_key,
     read_ruleset,
@@ -42,6 +43,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     for name in args.rulesets:
         ruleset = reform_of(read_ruleset(name), args.sets, args.tables)
+        folder_copy(name, ruleset)  # the bundled edition is archived: said when the folder's copy differs
         say_warned(ruleset)  # archived as it is, and said
         try:
             entry = archive_ruleset(ruleset, args.into)

@@ -67,6 +67,7 @@ def run(args: argparse.Namespace) -> int:
     if args.json and targets["--json"].suffix.lower() != ".json":
         raise InputError([(args.json, "the numbers' file name must end in .json (--json)")])
     given: list[str] = args.against or []
+    baseline_named = False
     args.against = " ".join(given) or None  # as typed, for the messages
     if not given:
         baseline = reform.base if isinstance(reform, Reform) else None
@@ -75,6 +76,7 @@ def run(args: argparse.Namespace) -> int:
                              "against")
     elif len(given) == 1:
         baseline = read_ruleset(given[0])
+        baseline_named = True  # a rule set of its own, by its own name
     else:
         raise RuleSetError([diag(f"--against {args.against}", Code.BAD_OVERRIDE, "the baseline is one rule set, or "
                                  "overrides of RULESET (NAME=VALUE, --against repeated for more), not both")])
@@ -84,9 +86,9 @@ def run(args: argparse.Namespace) -> int:
                                            "for a reform of RULESET measured against RULESET")])
     if baseline is not None:
         against_on, on = side_dates(baseline, reform, against_on, on)
-    tell(reform, on)
+    tell(reform, on, named=args.ruleset)
     if args.against is not None and baseline is not None:  # named as the reform is: its file, sha256, warnings
-        tell(baseline, against_on, "baseline", "--against-on")
+        tell(baseline, against_on, "baseline", "--against-on", named=given[0] if baseline_named else None)
     if baseline is not None and (same := same_sides(reform, on, baseline, against_on, f"--against {args.against}")):
         print(f"bsu-rules: warning: {same}", file=sys.stderr)
     reader = Reader(args.input, args.chunk_size)

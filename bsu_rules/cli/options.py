@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import math
 import os
 import re
@@ -223,8 +224,60 @@ def load(name: str) -> RuleSet:
     """Load a rule set (path or bundled id) and say on stderr which file and sha256 it is, and its warnings."""
     ruleset = read_ruleset(name)
     print(f"bsu-rules: {used(ruleset)}", file=sys.stderr)
+    folder_copy(name, ruleset)
     say_warned(ruleset)
     return ruleset
+
+
+FOLDER_RULES = Path("rules")
+"""The rule files in the working folder that ``test rules/`` and ``doc --all`` read: a copy an analyst edits."""
+
+
+def folder_copy(name: str, ruleset: RuleSet, who: str = "bsu-rules") -> None:
+    """Say on stderr (a note, never a failure) when ``name``, a bundled id, was read from the bundled edition while
+    the working folder's ``rules/<id>.yaml``, or a table or the glossary beside it, differs from what was read: the
+    id still means the bundled edition, as services and archives rely on; the copy is read by its path."""
+    with contextlib.suppress(OSError, RuntimeError, ValueError):  # a note: what goes wrong in looking is left unsaid
+        if (note := _copy_differs(name, ruleset)) is not None:
+            print(f"{who}: note: {note}", file=sys.stderr)
+
+
+def _copy_differs(name: str, ruleset: RuleSet) -> str | None:
+    """What of the working folder's copy of the bundled edition ``name`` differs from the bundled files ``ruleset``
+    was read from (None: no copy, the same bytes, or ``ruleset`` was read from another file)."""
+    from bsu_rules.glossary import FILE as GLOSSARY_FILE  # lazy: --help and schema never read the rules
+    from bsu_rules.ruleset.editions import bundled_rules  # lazy: idem
+
+    base = ruleset
+    while (under := getattr(base, "base", None)) is not None:  # a what-if: the edition it was made from
+        base = under
+    bundled = bundled_rules()
+    if Path(name).name != name or base.path != bundled / f"{name}.yaml":
+        return None
+    copy = FOLDER_RULES / f"{name}.yaml"
+    if not copy.is_file() or copy.resolve() == base.path.resolve():  # none, or run in the package's own tree
+        return None
+    read = [path.relative_to(bundled) for path in base.files().values() if path.is_relative_to(bundled)]
+    changed = [FOLDER_RULES / part for part in [*read, Path(GLOSSARY_FILE)]
+               if _bytes(FOLDER_RULES / part) not in (None, _bytes(bundled / part))]
+    if not changed:
+        return None
+    if changed[0] == copy:
+        return f"{copy} in this folder differs from the bundled {name} used here; give its path ({copy}) to use it"
+    one = len(changed) == 1
+    return (f"{', '.join(map(str, changed))} in this folder {'differs' if one else 'differ'} from the bundled "
+            f"{name}'s, which {'is' if one else 'are'} read here; give the path of the folder's rule file ({copy}) to "
+            "use the folder's")
+
+
+def _bytes(path: Path) -> bytes | None:
+    """A file's bytes, read within a table's limit (None: not there, or not a regular file one can read)."""
+    from bsu_rules.ruleset.files import TABLE_LIMIT, UnsafePath, followed, read_limited  # lazy: idem
+
+    try:
+        return read_limited(followed(path), TABLE_LIMIT)
+    except UnsafePath:
+        return None
 
 
 def say_warned(ruleset: RuleSet, who: str = "bsu-rules") -> None:
@@ -247,7 +300,7 @@ def load_reform(name: str, args: argparse.Namespace) -> RuleSet:
     with its file and sha256 (a reform has its own), and its warnings for the decision date ``--on`` (else
     its default date)."""
     ruleset = reform_from(name, args)
-    tell(ruleset, getattr(args, "on", None))
+    tell(ruleset, getattr(args, "on", None), named=name)
     return ruleset
 
 
@@ -256,10 +309,13 @@ def reform_from(name: str, args: argparse.Namespace) -> RuleSet:
     return reform_of(read_ruleset(name), getattr(args, "sets", []), getattr(args, "tables", []))
 
 
-def tell(ruleset: RuleSet, on: date | None, side: str = "", on_option: str = "--on") -> None:
+def tell(ruleset: RuleSet, on: date | None, side: str = "", on_option: str = "--on", *,
+         named: str | None = None) -> None:
     """Name a rule set on stderr (file, sha256, overrides: ``side`` before, such as ``baseline``) and
     warn of what its overrides leave as it was, a dated one the decision date ``on`` (``on_option``;
-    None: the default date) does not read among them."""
+    None: the default date) does not read among them. ``named``: the name it was given by (``folder_copy``)."""
     print(f"bsu-rules: {side + ' ' if side else ''}{used(ruleset)}", file=sys.stderr)
+    if named is not None:
+        folder_copy(named, ruleset)
     for warning in told(ruleset, on or ruleset.default_on, on_option):
         print(f"bsu-rules: {'' if warning.kind == 'rule-file' else 'warning: '}{warning}", file=sys.stderr)

@@ -13,7 +13,7 @@ from typing import Any
 from bsu_rules.audit.log import AuditError, DecisionLog
 from bsu_rules.cli.archive import add_full_nik_option, check_log_path, log_key, warn
 from bsu_rules.cli.exits import INTERRUPTED
-from bsu_rules.cli.options import add_key_options, positive_int, read_ruleset, say_warned, used
+from bsu_rules.cli.options import add_key_options, folder_copy, positive_int, read_ruleset, say_warned, used
 from bsu_rules.members.redact import shortened
 from bsu_rules.ruleset.editions import bundled_rules
 
@@ -119,8 +119,9 @@ def run(args: argparse.Namespace) -> int:
         return 2
     names = args.rulesets or sorted(p.stem for p in bundled_rules().glob("*.yaml"))
     rulesets = [read_ruleset(name) for name in names]
-    for rs in rulesets:
+    for name, rs in zip(names, rulesets, strict=True):
         print(f"bsu-rules serve: {used(rs)}", file=sys.stderr)
+        folder_copy(name, rs, "bsu-rules serve")  # on stderr as the service starts, never in a response
         say_warned(rs, "bsu-rules serve")
     if twice := sorted({rs.id for rs in rulesets if [r.id for r in rulesets].count(rs.id) > 1}):
         print(f"bsu-rules: {', '.join(twice)} would be served twice: give each edition once", file=sys.stderr)
