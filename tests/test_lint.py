@@ -510,6 +510,71 @@ def test_a_stale_amount_in_a_title_is_told_the_amount_the_criterion_reads(tmp_pa
                     "Wage at most Rp4.000.000 or the local minimum-wage ceiling"]
 
 
+@pytest.mark.parametrize(("limit", "said"), [
+    (0, ["At most 0 months of unpaid contributions in a row", "Tunggakan iuran paling lama 0 bulan berturut-turut"]),
+    (1, ["At most 1 month of unpaid contributions in a row", "Tunggakan iuran paling lama 1 bulan berturut-turut"]),
+    (24, ["At most 24 months of unpaid contributions in a row",
+          "Tunggakan iuran paling lama 24 bulan berturut-turut"]),
+])
+def test_a_stale_count_of_months_in_a_title_is_told_the_count_the_criterion_reads(tmp_path: Path, limit: int,
+                                                                                   said: list[str]) -> None:
+    """"paling lama 2 bulan" over `max_arrears_months` (`unit: months`) set to another count is stale, as an
+    amount is: at the title, in each language, with the title as it should read ("1 month", "2 months";
+    Indonesian has no plural), and only in the criterion that reads it."""
+    shutil.copytree(bundled_rules(), tmp_path / "rules")
+    path = tmp_path / "rules" / "bsu-2022.yaml"
+    text = path.read_text("utf-8")
+    old = "    value: 2\n    unit: months\n"
+    assert text.count(old) == 1
+    path.write_text(text.replace(old, f"    value: {limit}\n    unit: months\n"), "utf-8")
+    told = [d for d in linted(path) if d.code == "stale-title"]
+    line = text[:text.index('title: {id: "Tunggakan iuran')].count("\n") + 1
+    assert {(d.rule, d.line, d.severity) for d in told} == {("arrears", line, Severity.WARNING)}
+    assert sorted(d.column for d in told) == [17, text.splitlines()[line - 1].index('"At most') + 1]
+    assert sorted(d.message.rsplit(": ", 1)[1] for d in told) == said
+    assert {d.message.split(",")[0] for d in told} == {"the title says 2 bulan", "the title says 2 months"}
+
+
+def test_a_count_of_months_a_title_states_is_checked_against_months_only(tmp_path: Path) -> None:
+    """A count is a value of what the criterion reads in its unit: not a number of another unit it reads (the
+    due day 2 does not hold "2 bulan"), nor a value held on some days only without saying so; a title over
+    nothing in months ("Contribution billed for July 2022", a count beside no such value) is not judged."""
+    shutil.copytree(bundled_rules(), tmp_path / "rules")
+    path = tmp_path / "rules" / "bsu-2022.yaml"
+    text = path.read_text("utf-8")
+    limit, due = "    value: 2\n    unit: months\n", "    value: 15\n"
+    assert text.count(limit) == 1 and text.count(due) == 1
+    path.write_text(text.replace(limit, "    value: 3\n    unit: months\n").replace(due, "    value: 2\n"), "utf-8")
+    assert {d.rule for d in linted(path) if d.code == "stale-title"} == {"arrears"}  # 2 is a day, not months
+    dated = "    values: {2022-09-05: 2, 2022-11-01: 3}\n    unit: months\n"
+    path.write_text(text.replace(limit, dated), "utf-8")
+    told = [d for d in linted(path) if d.code == "stale-title"]
+    assert [d.rule for d in told] == ["arrears", "arrears"]
+    assert all("which `param.max_arrears_months` holds on some days of the edition only" in d.message
+               and "leave the count out of it" in d.message for d in told), told
+    billed = 'title: {id: "Ada tagihan iuran untuk bulan Juli 2022", en: "Contribution billed for July 2022"}'
+    assert billed in text  # a criterion reading no months: a count in its title is no value of it
+    path.write_text(text.replace(billed, billed.replace("Juli 2022", "Juli 2022 (3 bulan)")
+                                 .replace("July 2022", "July 2022 (for 3 months)")), "utf-8")
+    assert [d.message for d in linted(path) if d.code == "stale-title"] == []
+
+
+def test_a_count_the_criterion_states_itself_is_a_value_it_reads(tmp_path: Path) -> None:
+    """"paling lama 2 bulan" over `fact.arrears <= 2` (a number compared with a count of months) is held; over
+    `<= 3` it is stale, and told "3 bulan"."""
+    shutil.copytree(bundled_rules(), tmp_path / "rules")
+    path = tmp_path / "rules" / "bsu-2022.yaml"
+    text = path.read_text("utf-8")
+    read = "require: fact.arrears <= param.max_arrears_months\n"
+    assert read in text
+    path.write_text(text.replace(read, "require: fact.arrears <= 2\n"), "utf-8")
+    assert [d.message for d in linted(path) if d.code == "stale-title"] == []
+    path.write_text(text.replace(read, "require: fact.arrears <= 3\n"), "utf-8")
+    told = sorted(d.message.rsplit(": ", 1)[1] for d in linted(path) if d.code == "stale-title")
+    assert told == ["At most 3 months of unpaid contributions in a row",
+                    "Tunggakan iuran paling lama 3 bulan berturut-turut"]
+
+
 @pytest.mark.parametrize(("condition", "stale"), [
     ('member.employment_type in ["pns", "tni", "polri"]', False),
     ("fact.wage < 1000000", True),  # rewritten, its old reason (the employment status) left

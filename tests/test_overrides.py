@@ -15,6 +15,7 @@ from bsu_rules.members import parse_member
 from bsu_rules.ruleset.loader import load_ruleset
 from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.ruleset.overrides import Reform, parse_override, reform_of, split_assignments
+from bsu_rules.ruleset.stale import Count, restated
 
 ROOT = Path(__file__).resolve().parents[1]
 SITI = {"nik": "3215014107900001", "citizenship": "WNI", "participant_category": "PU",
@@ -253,6 +254,17 @@ def test_a_figure_a_title_quotes_is_the_reforms_where_it_holds_one_in_its_place(
     assert whole["arrears"].en.startswith("At most 1 month of")  # type: ignore[union-attr]  # dated before the edition
     dated = {c.rule.id: c.rule.title for c in reform_of(rs2022, ["wage_ceiling@2023-01-01=3400000"], []).rules}
     assert dated["wage-ceiling"].en.startswith("Wage at most Rp3.500.000 or")  # type: ignore[union-attr]  # both held
+
+
+def test_a_count_a_title_states_is_restated_from_a_value_of_its_unit_only() -> None:
+    """"2 months" is a count of months: a what-if changes it when it sets a parameter in months (the same
+    reading `stale-title` makes), not when it sets a plain number or an amount that happened to be 2."""
+    title = {"en": "At most 2 months of unpaid contributions", "id": "Tunggakan iuran paling lama 2 bulan"}
+    assert {lang: restated(t, lang, {2: 5}) for lang, t in title.items()} == title
+    assert restated(title["en"], "en", {Count("months", 2): 1}) == "At most 1 month of unpaid contributions"
+    assert restated(title["id"], "id", {Count("months", 2): 1}) == "Tunggakan iuran paling lama 1 bulan"
+    assert restated("Paid within 2 days", "en", {Count("months", 2): 1}) == "Paid within 2 days"
+    assert restated("Paid within 2 days", "en", {Count("days", 2): 14}) == "Paid within 14 days"
 
 
 def test_a_table_override(rs2022: RuleSet, tmp_path: Path) -> None:

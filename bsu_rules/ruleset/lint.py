@@ -42,8 +42,8 @@ Each finding has a stable code, the narrowest location known and, where one appl
 - ``unknown-value``: a text value of a parameter compared (``in``, ``==``, ``!=``) with what can be a
   table's value (``fact.bank in param.state_banks``, ``fact.bank`` a ``table.banks.get(...)``) that is
   none of that table's values (``MANDRI``, ``bri``): it never matches a value looked up there.
-- ``stale-title``: a criterion's title stating an amount or a date the rule set does not hold
-  (``stale.py``).
+- ``stale-title``: a criterion's title stating an amount, a count of months or days or a date the rule
+  set does not hold (``stale.py``).
 - ``stale-explain``: a criterion's explanation showing a member field, fact or parameter the criterion
   neither reads nor shows (``stale.py``).
 - ``missing-explain``: a ``require``, ``exclude`` or ``flag`` criterion with no ``explain``: a member it
@@ -349,42 +349,16 @@ class _Lint(ParamLint):
     def units(self) -> None:
         """Two values of different declared units compared, added or subtracted (a count of days
         with a count of months): an error. A unit comes from a parameter's `unit`, the result of a
-        catalogue function that has one, and what is built only from values of that one unit."""
+        catalogue function that has one, and what is built only from values of that one unit (``units.py``)."""
         for at, tree, rule in self._trees():
             for n in walk(tree):
                 if not isinstance(n, Binary) or n.op not in ("<", "<=", ">", ">=", "==", "!=", "+", "-"):
                     continue
-                left, right = self._unit(n.left), self._unit(n.right)
+                left, right = self.units_of.of(n.left), self.units_of.of(n.right)
                 if left is not None and right is not None and left != right:
                     self.warn(at, "type-mismatch", f"`{unparse(n.left)}` is {UNIT_WORDS[left]} and "
                               f"`{unparse(n.right)}` {UNIT_WORDS[right]}: `{n.op}` needs values of one unit "
                               "(check the `unit` of the parameter)", rule, offset=n.start, severity=Severity.ERROR)
-
-    def _unit(self, node: Node) -> str | None:
-        if isinstance(node, Name) and node.parts[0] == "param" and len(node.parts) == 2:
-            param = self.rs.model.parameters.get(node.parts[1])
-            return param.unit if param is not None else None
-        if isinstance(node, Name) and node.parts[0] == "fact" and len(node.parts) == 2:
-            name = node.parts[1]
-            if name not in self._fact_units:  # once per fact: a chain of facts stays linear
-                fact = self.rs.facts.get(name)
-                self._fact_units[name] = self._unit(fact) if fact is not None else None
-            return self._fact_units[name]
-        if isinstance(node, Call) and node.func.dotted in _RESULT_UNITS:
-            return _RESULT_UNITS[node.func.dotted]
-        parts: list[Node] = []
-        if isinstance(node, Call) and node.func.dotted in ("min", "max", "coalesce"):
-            parts = node.args
-        elif isinstance(node, Call) and node.func.dotted == "round_up":
-            parts = node.args[:1]
-        elif isinstance(node, Cond):
-            parts = [node.then, node.other]
-        elif isinstance(node, Unary) and node.op == "neg":
-            parts = [node.operand]
-        elif isinstance(node, Binary) and node.op in ("+", "-"):
-            parts = [node.left, node.right]
-        units = {self._unit(p) for p in parts}
-        return units.pop() if len(units) == 1 else None  # no part, or parts of different or unknown units
 
     def arguments(self) -> None:
         """Constant arguments outside a function's domain, and constant zero divisors: an error here,
@@ -443,5 +417,3 @@ class _Lint(ParamLint):
 
 ARREARS = ("arrears_streak", "arrears_first_month", "arrears_last_month")
 """The functions of an arrears streak: each counts it from a due day (1-31)."""
-_RESULT_UNITS = {"arrears_streak": "months", "last_wage": "IDR"}
-"""The unit of the catalogue functions whose result has one (a count of months, an amount)."""

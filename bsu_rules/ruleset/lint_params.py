@@ -24,6 +24,7 @@ from bsu_rules.ruleset.folding import Const, Folder, Shape, truth
 from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.ruleset.schema import RuleFile, Window
 from bsu_rules.ruleset.types import MONTH
+from bsu_rules.ruleset.units import Units
 
 Where = tuple[str | int, ...]
 
@@ -39,7 +40,7 @@ class ParamLint:
         self.rs, self.loc, self.out = rs, rs.located, list[Diagnostic]()
         self.edition = rs.model.in_force
         self._fact_reads: dict[str, set[str]] = {}
-        self._fact_units: dict[str, str | None] = {}
+        self.units_of = Units(rs.model.parameters, rs.facts)
         self.reads = [self._closure(c.tree) | self._placeholders(i) | set().union(*map(self._closure, c.shown))
                       for i, c in enumerate(rs.rules)]  # what a criterion reads, explains or shows
 

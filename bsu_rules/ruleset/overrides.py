@@ -46,7 +46,7 @@ from bsu_rules.ruleset.override_checks import (
 from bsu_rules.ruleset.schema import Parameter, RuleFile, Text, Window
 from bsu_rules.ruleset.source import read_yaml
 from bsu_rules.ruleset.spelling import date_problem, not_a_date
-from bsu_rules.ruleset.stale import restated
+from bsu_rules.ruleset.stale import COUNTED, Count, restated
 from bsu_rules.ruleset.tables import Table
 from bsu_rules.ruleset.warned import Warned
 
@@ -352,19 +352,23 @@ _AMBIGUOUS = object()
 
 def _changes(old: RuleFile, new: RuleFile, read: set[str]) -> dict[Any, Any]:
     """Each value a parameter in ``read`` (or ``as_of``, when read) held for the whole edition, mapped
-    to the one the what-if gives it; a value two parameters held and the what-if sets apart is left
-    out (a title stating it says which it means no more than the figure does)."""
+    to the one the what-if gives it, and as a ``Count`` too for a parameter in months or days (the count
+    a title states, "2 bulan"); a value two parameters held and the what-if sets apart is left out (a
+    title stating it says which it means no more than the figure does)."""
     pairs: list[tuple[Any, Any]] = [(old.as_of, new.as_of)] if "as_of" in read else []
     for name, param in old.parameters.items():
         before, after = _throughout(param, old.in_force), _throughout(new.parameters[name], new.in_force)
         if f"param.{name}" in read and before is not _AMBIGUOUS and after is not _AMBIGUOUS:
             pairs.append((before, after))
+            if param.unit in COUNTED and isinstance(before, int) and not isinstance(before, bool):
+                pairs.append((Count(param.unit, before), after))
     out: dict[Any, Any] = {}
     for before, after in pairs:  # one left as it was counts: the figure may be its
         if not isinstance(before, list | dict):
             key = (type(before), before)
             out[key] = after if repr(out.get(key, after)) == repr(after) else _AMBIGUOUS
-    return {key[1]: value for key, value in out.items() if value is not _AMBIGUOUS and repr(value) != repr(key[1])}
+    return {key[1]: value for key, value in out.items() if value is not _AMBIGUOUS
+            and repr(value) != repr(key[1].n if isinstance(key[1], Count) else key[1])}
 
 
 def _throughout(param: Parameter, edition: Window) -> Any:

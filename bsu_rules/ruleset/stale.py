@@ -1,12 +1,17 @@
-"""``stale-title``: a criterion's title that states an amount or a date the rule set no longer holds.
+"""``stale-title``: a criterion's title that states an amount, a count or a date the rule set no longer holds.
 
-Titles are fixed text ("Upah paling banyak Rp3.500.000", "Terdaftar paling lambat 31 Juli 2022");
-an author who changes ``wage_ceiling`` or ``cutoff_month`` and not the title leaves a page that
-contradicts itself ("Registered by 31 July 2022 — cut-off date: 31 January 2026"). Every amount
-in rupiah, day and month a title states must be a value of the rule set: a parameter's (any of
-its dated values), the benefit's, ``as_of``, a window's dates, or the first or last day of a
-month the rule set holds; an amount a parameter the criterion reads holds on some days of the
-edition only (a dated value replaced during it) is warned of as well: the title is shown on every day.
+Titles are fixed text ("Upah paling banyak Rp3.500.000", "Terdaftar paling lambat 31 Juli 2022",
+"Tunggakan iuran paling lama 2 bulan"); an author who changes ``wage_ceiling``, ``cutoff_month`` or
+``max_arrears_months`` and not the title leaves a page that contradicts itself ("Registered by 31 July
+2022 — cut-off date: 31 January 2026"). Every amount in rupiah, day and month a title states must be
+a value of the rule set: a parameter's (any of its dated values), the benefit's, ``as_of``, a window's
+dates, or the first or last day of a month the rule set holds; a count of months or days ("2 bulan",
+"1 month", "14 hari") must be a value of what the criterion reads in that unit (a parameter with
+``unit: months`` or ``days``, or a number compared with a value of that unit), when it reads one (a count
+in a title over no such value is not judged). An amount or a count a parameter the criterion reads holds on
+some days of the edition only (a dated value replaced during it) is warned of as well: the title is shown
+on every day. The figures a title states are read once (``figures``), by this check and by a what-if that
+restates a title (``restated``).
 
 ``stale-explain``: a criterion's explanation showing a member field, fact or parameter that the
 criterion neither reads nor shows (a condition rewritten, its old reason left): it would tell a worker
@@ -19,13 +24,14 @@ import calendar
 import re
 from collections.abc import Callable, Iterator
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple, TypeGuard
 
 from bsu_rules.formatting import format_date, format_month
 from bsu_rules.ruleset.checker import PLACEHOLDER
-from bsu_rules.ruleset.expressions import Lit, Node, walk
+from bsu_rules.ruleset.expressions import Binary, Lit, Node, walk
 from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.ruleset.schema import RuleFile, Window
+from bsu_rules.ruleset.units import Units
 
 MONTHS = {name: i for names in (
     ("januari", "februari", "maret", "april", "mei", "juni", "juli", "agustus", "september", "oktober",
@@ -41,6 +47,39 @@ _YEAR_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _YEAR = re.compile(r"(?<![\d.,/-])(?<!tahun )(?<!year )(?:19|20)\d{2}(?![\d.,/-]\d)", re.IGNORECASE)
 """A year written alone ("Upah 2022"), not part of an amount, a date in figures or a regulation's
 number ("Nomor 10 Tahun 2022", "10/2022")."""
+_COUNT = re.compile(r"(?<![\d.,/-])\b(\d{1,4}) (bulan|months?|hari|days?)\b", re.IGNORECASE)
+"""A count of months or days a title states in digits ("2 bulan", "2 months", "1 month", "14 hari"), not
+the end of an amount or a date in figures."""
+COUNT_UNITS = {"bulan": "months", "month": "months", "months": "months", "hari": "days", "day": "days",
+               "days": "days"}
+"""The unit (a parameter's ``unit``) each word of a count stands for."""
+
+
+class Count(NamedTuple):
+    """A count of a unit (``months``, ``days``): a value a criterion reads in that unit, which a title
+    states as "2 bulan" or "2 months"."""
+
+    unit: str
+    n: int
+
+
+def figures(text: str) -> list[re.Match[str]]:
+    """The figures ``text`` (a title) states, in order and none inside another: each amount in rupiah
+    (``_AMOUNT``), count of months or days (``_COUNT``) and date or month (``_DATE``)."""
+    found = sorted([*_AMOUNT.finditer(text), *_COUNT.finditer(text), *_DATE.finditer(text)], key=lambda m: m.start())
+    out: list[re.Match[str]] = []
+    for m in found:
+        if not out or m.start() >= out[-1].end():
+            out.append(m)
+    return out
+
+
+def said_count(n: int, word: str) -> str:
+    """``n`` of the unit a title writes ``word`` for, as it writes it: "1 bulan", "2 bulan" (Indonesian has
+    no plural), "1 month", "2 months"."""
+    if word.lower() in ("month", "months", "day", "days"):  # English: one month, two months
+        word = word.rstrip("sS") + ("" if n == 1 else "s")
+    return f"{n} {word}"
 
 Warn = Callable[[tuple[str | int, ...], str, str, str | None], None]
 
@@ -50,36 +89,39 @@ def stale_titles(rs: RuleSet, warn: Warn) -> None:
     does not hold; and of a year the edition's own title states that none of its dates or parameters
     hold (a copy of the 2022 file made for 2023 would head every letter "... 2022"), unless it dates
     a regulation the title cites ("Nomor 10 Tahun 2022", "No. 10/2022")."""
-    amounts, days, months = _held(rs.model, None, [c.rule.in_force for c in rs.rules])
+    held_all = _held(rs.model, None, [c.rule.in_force for c in rs.rules])
+    amounts, _, months, _ = held_all
     years = {y for y, _ in months} | {a for a in amounts if 1900 <= a <= 2100}
     for lang in ("id", "en"):
         heading: str = getattr(rs.model.title, lang)
         alone = [(m.group(), int(m.group()) in years) for m in _YEAR.finditer(heading)]
-        for said, held in [*_stated(heading, amounts, days, months), *alone]:
+        for said, held in [*_stated(heading, held_all), *alone]:
             if not held:
                 warn(("title", lang), "stale-title",
                      f"the edition's title says {said}, a value the rule set does not hold (its dates, parameters "
                      "and benefit): update the title", None)
+    units = Units(rs.model.parameters, rs.facts)
     for i, checked in enumerate(rs.rules):
         title = checked.rule.title
         read = rs.names_read(checked.tree)
         dated = _dated_amounts(rs, read)
         own = _held(rs.model, read, [checked.rule.in_force])
         for tree in (checked.tree, *(rs.facts[f] for f in rs.facts_read([checked.tree]))):
-            _add_literals(tree, *own)  # a value the criterion states itself (`registered_on <= 2022-07-31`)
+            _add_literals(tree, own, units)  # a value the criterion states itself (`registered_on <= 2022-07-31`)
         for lang in ("id", "en") if title is not None else ():
             text: str = getattr(title, lang)
-            for stated, held in _stated(text, *own):
+            for stated, held in _stated(text, own):
                 if not held:
-                    meant = _meant(stated, *own, lang)
+                    meant = _meant(stated, own, lang)
                     warn(("rules", i, "title", lang), "stale-title",
                          f"the title says {stated}, a value the criterion does not read (its parameters, as_of "
                          "or its window's dates): update the title to the value the rule reads" +
                          (f": {text.replace(stated, meant)}" if meant else ""), checked.rule.id)
-                elif _AMOUNT.fullmatch(stated) and (name := dated.get(int(re.sub(r"\D", "", stated)))) is not None:
+                elif (name := _dated_name(rs, stated, dated)) is not None:
+                    what = "amount" if _AMOUNT.fullmatch(stated) else "count"
                     warn(("rules", i, "title", lang), "stale-title",
                          f"the title says {stated}, which `param.{name}` holds on some days of the edition only: "
-                         "a title is shown on every day; leave the amount out of it, or give each value its own "
+                         f"a title is shown on every day; leave the {what} out of it, or give each value its own "
                          "criterion with an `in_force` window", checked.rule.id)
 
 
@@ -112,8 +154,15 @@ def _read(rs: RuleSet, name: str, read: set[str]) -> bool:
     return bool(inputs) and inputs <= read
 
 
-def _add_literals(tree: Node, amounts: set[int], days: set[date], months: set[tuple[int, int]]) -> None:
+def _add_literals(tree: Node, held: Held, units: Units) -> None:
+    """Add to ``held`` each value ``tree`` states itself: a number (an amount; a count too when it is
+    compared with, added to or taken from a value of months or days: ``fact.arrears <= 2``), a date, a month."""
+    amounts, days, months, counts = held
     for node in walk(tree):
+        if isinstance(node, Binary) and node.op in ("<", "<=", ">", ">=", "==", "!=", "+", "-"):
+            for number, other in ((node.left, node.right), (node.right, node.left)):
+                if isinstance(number, Lit) and _number(number.value) and (unit := units.of(other)) in COUNTED:
+                    counts.add(Count(unit, number.value))
         if isinstance(node, Lit):
             value = node.value
             if isinstance(value, date):
@@ -125,11 +174,19 @@ def _add_literals(tree: Node, amounts: set[int], days: set[date], months: set[tu
                 months.add((int(found[1]), int(found[2])))
 
 
-def _stated(text: str, amounts: set[int], days: set[date], months: set[tuple[int, int]]
-            ) -> Iterator[tuple[str, bool]]:
-    for m in _AMOUNT.finditer(text):
-        yield m.group(), int(re.sub(r"[.,]", "", m.group(1))) in amounts
-    for m in _DATE.finditer(text):
+def _stated(text: str, held: Held) -> Iterator[tuple[str, bool]]:
+    """Each figure ``text`` states (``figures``), and whether ``held`` holds it; a count of a unit of which
+    ``held`` holds no count is not judged (a title over no value of months saying "2 bulan")."""
+    amounts, days, months, counts = held
+    for m in figures(text):
+        if m.re is _AMOUNT:
+            yield m.group(), int(re.sub(r"[.,]", "", m.group(1))) in amounts
+            continue
+        if m.re is _COUNT:
+            unit = COUNT_UNITS[m.group(2).lower()]
+            if any(c.unit == unit for c in counts):
+                yield m.group(), Count(unit, int(m.group(1))) in counts
+            continue
         day, month, year = m.group(1), MONTHS[m.group(2).lower()], int(m.group(3))
         if day is None:
             yield m.group(), (year, month) in months
@@ -140,11 +197,16 @@ def _stated(text: str, amounts: set[int], days: set[date], months: set[tuple[int
                 yield m.group(), False
 
 
-def _meant(stated: str, amounts: set[int], days: set[date], months: set[tuple[int, int]], lang: str) -> str | None:
-    """The one value of its kind a criterion reads that a stale ``stated`` amount, date or month was
-    probably meant to become (an amount of as many digits, written as the title writes it; a last day
-    of a month for a last day, a first for a first), in the title's language; None when there is not
-    exactly one."""
+def _meant(stated: str, held: Held, lang: str) -> str | None:
+    """The one value of its kind a criterion reads that a stale ``stated`` amount, count, date or month was
+    probably meant to become (an amount of as many digits, written as the title writes it; a count of the
+    same unit, in the title's word for it, "1 month", "2 months"; a last day of a month for a last day, a
+    first for a first), in the title's language; None when there is not exactly one."""
+    amounts, days, months, counts = held
+    if (count := _COUNT.fullmatch(stated)) is not None:
+        unit = COUNT_UNITS[count.group(2).lower()]
+        same = {c.n for c in counts if c.unit == unit}
+        return said_count(same.pop(), count.group(2)) if len(same) == 1 else None
     if (amount := _AMOUNT.fullmatch(stated)) is not None:
         width = len(re.sub(r"\D", "", amount[1]))
         large = [a for a in amounts if len(str(a)) == width]
@@ -167,9 +229,19 @@ def _meant(stated: str, amounts: set[int], days: set[date], months: set[tuple[in
     return format_date(alike[0], lang) if len(alike) == 1 else None
 
 
+def _dated_name(rs: RuleSet, stated: str, dated: dict[int, str]) -> str | None:
+    """The parameter (of ``dated``) that holds the amount or count ``stated`` on some days of the edition
+    only: any such parameter for an amount, one of the count's unit for a count; None for a date."""
+    if (amount := _AMOUNT.fullmatch(stated)) is not None:
+        return dated.get(int(re.sub(r"\D", "", amount.group())))
+    if (count := _COUNT.fullmatch(stated)) is None or (name := dated.get(int(count.group(1)))) is None:
+        return None
+    return name if rs.model.parameters[name].unit == COUNT_UNITS[count.group(2).lower()] else None
+
+
 def _dated_amounts(rs: RuleSet, read: set[str]) -> dict[int, str]:
-    """Each amount a parameter in ``read`` holds on some days of the edition but not on others, with
-    the parameter's name."""
+    """Each amount or count a parameter in ``read`` holds on some days of the edition but not on others,
+    with the parameter's name."""
     out: dict[int, str] = {}
     edition = rs.model.in_force
     for name, param in rs.model.parameters.items():
@@ -181,29 +253,28 @@ def _dated_amounts(rs: RuleSet, read: set[str]) -> dict[int, str]:
     return out
 
 
-Held = tuple[set[int], set[date], set[tuple[int, int]]]
-"""Amounts, days and months (year, month)."""
-_COUNT = re.compile(r"\b(\d{1,4}) (bulan|months?|hari|days?)\b", re.IGNORECASE)
-"""A count of months or days a title states ("2 bulan", "2 months")."""
+Held = tuple[set[int], set[date], set[tuple[int, int]], set[Count]]
+"""Amounts, days, months (year, month) and counts of months or days."""
+COUNTED = ("months", "days")
+"""The units a title states a count of."""
 
 
 def restated(text: str, lang: str, changes: dict[Any, Any]) -> str:
-    """``text`` (a criterion's title) with each figure it states that ``changes`` maps (a value a
-    parameter the criterion reads held, or ``as_of``, to the value a what-if gives it) put as the new
-    one, in one pass: "Rp3.500.000" becomes "Rp4.000.000", "2 months" "1 month", "Juli 2022" "Juni
-    2022", and "31 Juli 2022" "30 Juni 2022" when the month changed (the first or last day of a month
-    stays the first or last). A figure no change maps is left as stated."""
-    found = [(m, _amount_restated) for m in _AMOUNT.finditer(text)] + \
-        [(m, _count_restated) for m in _COUNT.finditer(text)] + [(m, _date_restated) for m in _DATE.finditer(text)]
+    """``text`` (a criterion's title) with each figure it states (``figures``) that ``changes`` maps (a
+    value a parameter the criterion reads held, or ``as_of``, to the value a what-if gives it; a count,
+    by its ``Count``: a value of a parameter in that unit) put as the new one, in one pass: "Rp3.500.000"
+    becomes "Rp4.000.000", "2 months" "1 month", "Juli 2022" "Juni 2022", and "31 Juli 2022" "30 Juni
+    2022" when the month changed (the first or last day of a month stays the first or last). A figure no
+    change maps is left as stated."""
+    restate = {_AMOUNT: _amount_restated, _COUNT: _count_restated, _DATE: _date_restated}
     out, at = [], 0
-    for m, restate in sorted(found, key=lambda f: f[0].start()):
-        if m.start() >= at:
-            out += [text[at:m.start()], restate(m, changes, lang)]
-            at = m.end()
+    for m in figures(text):
+        out += [text[at:m.start()], restate[m.re](m, changes, lang)]
+        at = m.end()
     return "".join([*out, text[at:]])
 
 
-def _number(value: Any) -> bool:
+def _number(value: Any) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
@@ -216,12 +287,8 @@ def _amount_restated(m: re.Match[str], changes: dict[Any, Any], lang: str) -> st
 
 
 def _count_restated(m: re.Match[str], changes: dict[Any, Any], lang: str) -> str:
-    new, unit = changes.get(int(m.group(1))), m.group(2)
-    if not _number(new):
-        return m.group()
-    if unit.lower() in ("month", "months", "day", "days"):  # English: one month, two months
-        unit = unit.rstrip("sS") + ("" if new == 1 else "s")
-    return f"{new} {unit}"
+    new = changes.get(Count(COUNT_UNITS[m.group(2).lower()], int(m.group(1))))
+    return said_count(new, m.group(2)) if _number(new) else m.group()
 
 
 def _date_restated(m: re.Match[str], changes: dict[Any, Any], lang: str) -> str:
@@ -247,16 +314,22 @@ def _date_restated(m: re.Match[str], changes: dict[Any, Any], lang: str) -> str:
 
 
 def _held(model: RuleFile, read: set[str] | None, windows: list[Window]) -> Held:
-    """The amounts, days and months the rule file holds; or (``read``) those a criterion reading these
-    names holds: its parameters' values, ``as_of`` when it reads it, its ``windows``' dates."""
+    """The amounts, days, months and counts the rule file holds; or (``read``) those a criterion reading
+    these names holds: its parameters' values (a count for each of a parameter in months or days), ``as_of``
+    when it reads it, its ``windows``' dates."""
     values: list[Any] = [model.as_of, model.in_force.from_, model.in_force.until] if read is None else \
         [model.as_of] if "as_of" in read else []
+    counts: set[Count] = set()
     for name, param in model.parameters.items():
         if read is None or f"param.{name}" in read:
             values += [param.value, *(param.values or {}).values(), *(param.values or {})]
+            if param.unit in COUNTED:
+                counts |= {Count(param.unit, v) for v in [param.value, *(param.values or {}).values()] if _number(v)}
     if read is None:
         benefit = model.benefit
         values += [benefit.amount, benefit.monthly, *(benefit.instalments or [])]
+        if benefit.months is not None:
+            counts.add(Count("months", benefit.months))
     values += [d for w in windows for d in (w.from_, w.until)]
     amounts = {v for v in values if isinstance(v, int) and not isinstance(v, bool)}
     days = {v for v in values if isinstance(v, date)}
@@ -267,4 +340,4 @@ def _held(model: RuleFile, read: set[str] | None, windows: list[Window]) -> Held
             if 1 <= month <= 12:
                 months.add((year, month))
                 days |= {date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])}
-    return amounts, days, months
+    return amounts, days, months, counts
