@@ -61,6 +61,8 @@ CASES = [
     ("bad-format", "{param.cutoff_month:month}, sebesar", "{table.banks}, sebesar", "table.banks}, sebesar", None),
     ("bad-format", "The NIK is not valid: {fact.nik_issue:nik}", "The NIK is not valid: {fact.nik_issue}",
      "fact.nik_issue}\"", "{fact.nik_issue:nik}"),  # a code a worker cannot read
+    ("bad-format", "tunggakan {fact.arrears} tagihan", "tunggakan {fact.arrears:rp} tagihan", "rp} tagihan",
+     "{fact.arrears}"),  # a number, but of months: "Rp3"
     ("type-mismatch", "    value: 2022\n", "    values: {2022-09-05: 2022, 2022-10-01: [BRI]}\n",
      "values: {2022-09-05", None),
     ("invalid-value", "    value: 3500000\n", "    value: 3.500.000\n", "3.500.000", "3500000"),
@@ -89,6 +91,18 @@ CASES = [
 # Mistakes a hand-edited file often holds: (code, old, new, text the diagnostic points at, suggestion,
 # text its message holds). One diagnostic only: nothing is reported again where a broken name is used.
 PLAIN = [
+    # `:rp` shows an amount in rupiah: a number of another unit, or of none, is no amount
+    ("bad-format", "tunggakan {fact.arrears} tagihan", "tunggakan {fact.arrears:rp} tagihan", "rp} tagihan",
+     "{fact.arrears}", "`:rp` shows an amount in rupiah, and `fact.arrears` is a number of months: without a format "
+     "it is shown as its glossary entry says (`format: months`: 3 bulan)"),
+    ("bad-format", "unpaid: {fact.arrears} of bills", "unpaid: {fact.arrears:rp} of bills", "rp} of bills",
+     "{fact.arrears}", "(`format: months`: 3 months)"),
+    ("bad-format", "lebih dari batas {param.max_arrears_months}", "lebih dari batas {param.max_arrears_months:rp}",
+     "rp}\"\n      en: \"As of", "{param.max_arrears_months}", "`param.max_arrears_months` is a number of months"),
+    ("bad-format", "lebih dari batas {param.max_arrears_months}", "lebih dari batas {param.fiscal_year:rp}",
+     "rp}\"\n      en: \"As of", "{param.fiscal_year}", "`param.fiscal_year` is a number with no `unit`, not an amount "
+     "(a year, a day of the month or a count): without a format it is shown as its glossary entry says; if it is an "
+     "amount in rupiah, give `param.fiscal_year` `unit: IDR`"),
     # a dotted name is matched within its namespace: a name that only shares `member.` is no suggestion
     ("unknown-name", 'require: member.citizenship == "WNI"', 'require: member.__class__ == "WNI"', "member.__class__",
      None, "unknown name `member.__class__`"),
@@ -421,7 +435,40 @@ def test_plain_messages_with_a_suggestion(rules_copy: Path, code: str, old: str,
     assert found.severity == Severity.ERROR and (found.rule is None) == (code not in ("syntax", "type-mismatch",
                                                                                        "unknown-function",
                                                                                        "unknown-name",
-                                                                                       "unknown-value", "arity"))
+                                                                                       "unknown-value", "arity",
+                                                                                       "bad-format"))
+
+
+@pytest.mark.parametrize(("edits", "says", "suggestion"), [
+    ({"    value: 15\n": "    value: 15\n    unit: days\n",
+      "tagihan berturut-turut": "tagihan {param.contribution_due_day:rp} berturut-turut"},
+     "`param.contribution_due_day` is a number of days: without a format it is shown as a number; say the unit "
+     "after it", "{param.contribution_due_day} hari"),
+    ({"  arrears: arrears_streak(": "  limit: param.fiscal_year\n  arrears: arrears_streak(",  # a fact naming one
+      "tagihan berturut-turut": "tagihan {fact.limit:rp} berturut-turut"},
+     "`fact.limit` (`param.fiscal_year`) is a number with no `unit`", "{fact.limit}"),
+    ({"tunggakan {fact.arrears} tagihan": "tunggakan {fact.arrears} tagihan {fact.wage:rp} {fact.ceiling:rp} "
+      "{param.rounding:rp} {fact.regional_minimum:rp} {fact.arrears:number} {param.fiscal_year:number}"}, None, None),
+])
+def test_rp_shows_an_amount_in_rupiah_only(rules_copy: Path, edits: dict[str, str], says: str | None,
+                                           suggestion: str | None) -> None:
+    """`:rp` on a number of days, or on a fact that is a parameter of no unit, is a `bad-format` at the format
+    with the placeholder to write; on an amount (a parameter or fact in rupiah, a table's rupiah through a fact)
+    it passes, as `:number` does on any number."""
+    path = rules_copy / "bsu-2022.yaml"
+    text = path.read_text("utf-8")
+    for old, new in edits.items():
+        assert text.count(old) == 1, old
+        text = text.replace(old, new)
+    path.write_text(text, "utf-8")
+    told = [d for d in bsu_rules.check_file(path)[1] if d.severity == Severity.ERROR]
+    if says is None:
+        assert told == []
+        return
+    (found,) = told
+    assert (found.code, found.rule, found.suggestion) == ("bad-format", "arrears", suggestion), str(found)
+    assert says in found.message, str(found)
+    assert (found.line, found.column) == _position(text, "rp} berturut-turut"), str(found)
 
 
 @pytest.mark.parametrize(("new", "suggestion", "says"), [

@@ -27,6 +27,7 @@ from bsu_rules.glossary import (
     misamended,
     missing_entries,
 )
+from bsu_rules.glossary import months as months_said
 from bsu_rules.ruleset.checker import (
     FORMAT_TYPES,
     FORMAT_WORDS,
@@ -50,12 +51,13 @@ from bsu_rules.ruleset.misplaced import another_file, unreadable
 from bsu_rules.ruleset.misread import misread_values, schema_diagnostics
 from bsu_rules.ruleset.model import CheckedRule, RuleSet
 from bsu_rules.ruleset.param_types import months_wanted, parameter_type, value_type
-from bsu_rules.ruleset.schema import LOGGED, Rule, RuleFile, TableRef
+from bsu_rules.ruleset.schema import LOGGED, UNIT_WORDS, Rule, RuleFile, TableRef
 from bsu_rules.ruleset.source import Located, read_yaml
 from bsu_rules.ruleset.source import Path as DataPath
 from bsu_rules.ruleset.spelling import meant_value
 from bsu_rules.ruleset.tables import Table, read_table
 from bsu_rules.ruleset.types import BOOL, HISTORIES, STR, Type
+from bsu_rules.ruleset.units import Units
 
 
 def resolve(name: str | Path) -> Path:
@@ -204,6 +206,29 @@ def in_words(t: Type | None) -> str:
 def _format_for(t: Type | None) -> str | None:
     """The format that shows a value of type ``t``, if one does."""
     return next((f for f, types in FORMAT_TYPES.items() if t is not None and t in types), None)
+
+
+def _not_rupiah(name: str, units: Units, lang: str) -> tuple[str, str] | None:
+    """Why ``:rp`` does not fit ``name``, a number (in ``lang``'s explanation), and the placeholder to
+    write instead, if it does not: a value of another unit (``fact.arrears``, a count of months), or a
+    parameter declared with no ``unit`` (a year, a day of the month: ``param.fiscal_year``). A value of no
+    known unit (a table without ``unit: IDR``, a fact mixing units) is not refused."""
+    node = Name(0, len(name), tuple(name.split(".")))
+    unit = units.of(node)
+    said = f"`:rp` shows an amount in rupiah, and `{name}` is"
+    if unit == "months":
+        return f"{said} {UNIT_WORDS[unit]}: without a format it is shown as its glossary entry says (`format: " \
+            f"months`: {months_said(3, lang)})", f"{{{name}}}"
+    if unit == "days":
+        return f"{said} {UNIT_WORDS[unit]}: without a format it is shown as a number; say the unit after it", \
+            f"{{{name}}} {'hari' if lang == 'id' else 'days'}"
+    param = units.param_of(node) if unit is None and units.unitless(node) else None
+    if param is None:
+        return None
+    said = said if name == f"param.{param}" else f"{said.removesuffix(' is')} (`param.{param}`) is"
+    return f"{said} a number with no `unit`, not an amount (a year, a day of the month or a count): " \
+        f"without a format it is shown as its glossary entry says; if it is an amount in rupiah, give " \
+        f"`param.{param}` `unit: IDR`", f"{{{name}}}"
 
 
 class _RuleSetChecker:
@@ -429,6 +454,7 @@ class _RuleSetChecker:
 
     def _placeholders(self, index: int, rule: str, scope: Scope, facts: dict[str, Node]) -> None:
         names = scope.names()
+        units = Units(self.model.parameters, facts)
         for lang in ("id", "en"):
             at: DataPath = ("rules", index, "explain", lang)
             text = getattr(self.model.rules[index].explain, lang)
@@ -459,6 +485,8 @@ class _RuleSetChecker:
                 elif fmt is not None and not self._shows(fmt, name, names[name], facts):
                     self.report(at, Code.BAD_FORMAT, f"`:{fmt}` shows {FORMAT_WORDS[fmt]}, and `{name}` is "
                                 f"{in_words(names[name])}", rule, _format_for(names[name]), match.start(2))
+                elif fmt == "rp" and (wrong := _not_rupiah(name, units, lang)) is not None:
+                    self.report(at, Code.BAD_FORMAT, wrong[0], rule, wrong[1], match.start(2))
 
     @staticmethod
     def _shows(fmt: str, name: str, t: Type | None, facts: dict[str, Node]) -> bool:
