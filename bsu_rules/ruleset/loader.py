@@ -208,27 +208,28 @@ def _format_for(t: Type | None) -> str | None:
     return next((f for f, types in FORMAT_TYPES.items() if t is not None and t in types), None)
 
 
-def _not_rupiah(name: str, units: Units, lang: str) -> tuple[str, str] | None:
-    """Why ``:rp`` does not fit ``name``, a number (in ``lang``'s explanation), and the placeholder to
-    write instead, if it does not: a value of another unit (``fact.arrears``, a count of months), or a
-    parameter declared with no ``unit`` (a year, a day of the month: ``param.fiscal_year``). A value of no
-    known unit (a table without ``unit: IDR``, a fact mixing units) is not refused."""
+def _not_rupiah(name: str, units: Units, lang: str) -> tuple[str, str, Severity] | None:
+    """Why ``:rp`` does not fit ``name``, a number (in ``lang``'s explanation), the placeholder to write
+    instead and how sure that is, if it does not: a value of another unit (``fact.arrears``, a count of
+    months: an error), or a parameter declared with no ``unit`` (a year, a day of the month:
+    ``param.fiscal_year``; a warning, since an amount declared without its unit is shown right). A value of
+    no known unit (a table without ``unit: IDR``, a fact mixing units) is not told."""
     node = Name(0, len(name), tuple(name.split(".")))
     unit = units.of(node)
     said = f"`:rp` shows an amount in rupiah, and `{name}` is"
     if unit == "months":
         return f"{said} {UNIT_WORDS[unit]}: without a format it is shown as its glossary entry says (`format: " \
-            f"months`: {months_said(3, lang)})", f"{{{name}}}"
+            f"months`: {months_said(3, lang)})", f"{{{name}}}", Severity.ERROR
     if unit == "days":
         return f"{said} {UNIT_WORDS[unit]}: without a format it is shown as a number; say the unit after it", \
-            f"{{{name}}} {'hari' if lang == 'id' else 'days'}"
+            f"{{{name}}} {'hari' if lang == 'id' else 'days'}", Severity.ERROR
     param = units.param_of(node) if unit is None and units.unitless(node) else None
     if param is None:
         return None
     said = said if name == f"param.{param}" else f"{said.removesuffix(' is')} (`param.{param}`) is"
     return f"{said} a number with no `unit`, not an amount (a year, a day of the month or a count): " \
         f"without a format it is shown as its glossary entry says; if it is an amount in rupiah, give " \
-        f"`param.{param}` `unit: IDR`", f"{{{name}}}"
+        f"`param.{param}` `unit: IDR`", f"{{{name}}}", Severity.WARNING
 
 
 class _RuleSetChecker:
@@ -486,7 +487,7 @@ class _RuleSetChecker:
                     self.report(at, Code.BAD_FORMAT, f"`:{fmt}` shows {FORMAT_WORDS[fmt]}, and `{name}` is "
                                 f"{in_words(names[name])}", rule, _format_for(names[name]), match.start(2))
                 elif fmt == "rp" and (wrong := _not_rupiah(name, units, lang)) is not None:
-                    self.report(at, Code.BAD_FORMAT, wrong[0], rule, wrong[1], match.start(2))
+                    self.report(at, Code.BAD_FORMAT, wrong[0], rule, wrong[1], match.start(2), wrong[2])
 
     @staticmethod
     def _shows(fmt: str, name: str, t: Type | None, facts: dict[str, Node]) -> bool:
