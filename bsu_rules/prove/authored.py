@@ -32,7 +32,6 @@ from bsu_rules.prove.symbols import TRUE, ProveError, Sym
 from bsu_rules.prove.verdict import Verdict
 from bsu_rules.ruleset.expressions import Lit, Name, Node, ParseError
 from bsu_rules.ruleset.files import RULE_FILE_LIMIT, UnsafePath, followed, read_beside, read_limited
-from bsu_rules.ruleset.loader import in_words
 from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.ruleset.schema import no_personal_number, one_line
 from bsu_rules.ruleset.source import read_yaml
@@ -97,7 +96,7 @@ def load(path: Path, ruleset: RuleSet, *, beside: bool = False) -> list[Property
             raise ProveError(f"{path}:{at}: property {item['name']!r}: {exc}") from None
         if tree.type != BOOL:
             raise ProveError("{}:{}:{}: property {!r}: `{}` is {}; a property is true or false".format(
-                path, *located.at(where), item["name"], text, in_words(tree.type)))
+                path, *located.at(where), item["name"], text, tree.type.words if tree.type is not None else "unknown"))
         out.append(Property(item["name"], forms[0], text, tree))
     return out
 

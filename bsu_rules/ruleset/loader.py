@@ -196,13 +196,6 @@ def _once(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     return sorted({(str(d), d.code): d for d in diagnostics}.values())
 
 
-def in_words(t: Type | None) -> str:
-    """A value's type in words: `a number`, `a date`, `text` ..."""
-    words = {"int": "a number", "decimal": "a number", "date": "a date", "month": "a month", "str": "text",
-             "bool": "true or false"}
-    return words.get(t.name, f"a {t}") if t is not None else "unknown"
-
-
 def _format_for(t: Type | None) -> str | None:
     """The format that shows a value of type ``t``, if one does."""
     return next((f for f, types in FORMAT_TYPES.items() if t is not None and t in types), None)
@@ -483,9 +476,9 @@ class _RuleSetChecker:
                 elif fmt is not None and fmt not in FORMATS:
                     self.report(at, Code.BAD_FORMAT, f"unknown format `:{fmt}` (use {', '.join(FORMATS)})",
                                 rule, nearest(fmt, FORMATS), match.start(2))
-                elif fmt is not None and not self._shows(fmt, name, names[name], facts):
+                elif fmt is not None and not self._shows(fmt, name, t := names[name], facts):
                     self.report(at, Code.BAD_FORMAT, f"`:{fmt}` shows {FORMAT_WORDS[fmt]}, and `{name}` is "
-                                f"{in_words(names[name])}", rule, _format_for(names[name]), match.start(2))
+                                f"{t.words if t is not None else 'unknown'}", rule, _format_for(t), match.start(2))
                 elif fmt == "rp" and (wrong := _not_rupiah(name, units, lang)) is not None:
                     self.report(at, Code.BAD_FORMAT, wrong[0], rule, wrong[1], match.start(2), wrong[2])
 
