@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from bsu_rules.formatting import format_date, rupiah
+from bsu_rules.formatting import counted, format_date, rupiah
 
 OUTCOMES = ("eligible", "ineligible", "undetermined")
 _MARK = {"added": "+", "removed": "-", "changed": "~"}
@@ -147,7 +147,7 @@ def _regions(s: dict[str, Any]) -> list[str]:
         else:
             lines.append(f"      no confirmed witness: {r['note']}")
     for file, count in s.get("tests", {}).items():
-        lines.append(f"  wrote {count} test case(s) to {file}")
+        lines.append(f"  wrote {counted(count, 'test case')} to {file}")
     return lines
 
 
@@ -162,8 +162,8 @@ def _members(m: dict[str, Any]) -> list[str]:
     lines.append("Flips" + ("" if m["flips"] else ": none"))
     for g in m["flips"]:
         waits = f"; still waiting for, unchanged: {', '.join(g['still_unknown'])}" if g["still_unknown"] else ""
-        lines.append(f"  {g['old']} → {g['new']}: {g['count']} member(s), because of {', '.join(g['rules']) or '—'}"
-                     + waits)
+        lines.append(f"  {g['old']} → {g['new']}: {counted(g['count'], 'member')}, because of "
+                     f"{', '.join(g['rules']) or '—'}" + waits)
         for ex in g["examples"]:
             head = f"    {ex['nik']} ({_record(ex['record'])})"
             for i, why in enumerate(ex["rules"]):
@@ -175,20 +175,20 @@ def _members(m: dict[str, Any]) -> list[str]:
             lines.append(f"    and {more} more (--examples {g['count']} shows every one)")
     lines.append("Paid another way (eligible under both)" + ("" if m["channels"] else ": none"))
     for c in m["channels"]:
-        lines.append(f"  {channel_name(c['old'])} → {channel_name(c['new'])}: {c['count']} member(s)")
+        lines.append(f"  {channel_name(c['old'])} → {channel_name(c['new'])}: {counted(c['count'], 'member')}")
         lines += _examples(c)
     lines.append("Paid a different amount (eligible under both)" + ("" if m["amounts"] else ": none"))
     for c in m["amounts"]:
-        lines.append(f"  {_show(c['old'], 'IDR')} → {_show(c['new'], 'IDR')}: {c['count']} member(s)")
+        lines.append(f"  {_show(c['old'], 'IDR')} → {_show(c['new'], 'IDR')}: {counted(c['count'], 'member')}")
         lines += _examples(c)
     lines.append("Paid in other instalments (eligible under both)" + ("" if m.get("instalments") else ": none"))
     for c in m.get("instalments", []):
-        lines.append(f"  {_paid(c['old'])} → {_paid(c['new'])}: {c['count']} member(s)")
+        lines.append(f"  {_paid(c['old'])} → {_paid(c['new'])}: {counted(c['count'], 'member')}")
         lines += _examples(c)
     lines.append("Reviewed otherwise before payment (eligible under both)" + ("" if m.get("reviews") else ": none"))
     for c in m.get("reviews", []):
         lines.append(f"  {', '.join(c['old']) or 'no review'} → {', '.join(c['new']) or 'no review'}: "
-                     f"{c['count']} member(s)")
+                     f"{counted(c['count'], 'member')}")
         lines += _examples(c)
     return lines
 

@@ -52,7 +52,8 @@ _WORDS: dict[str, dict[str, str]] = {
         "amount": "Jumlah", "monthly": "Per bulan", "instalments": "Tahap pembayaran", "expression": "Rumus",
         "partial": "sebagian", "yes": "ya", "no": "tidak", "ended": "tidak berlaku", "none": "—",
         "shows": "menampilkan juga",
-        "months": "{} bulan", "days": "{} hari", "set": "(himpunan kunci)",
+        "months": "{} bulan", "days": "{} hari", "months_one": "{} bulan", "days_one": "{} hari",
+        "set": "(himpunan kunci)",
         "require": "wajib", "exclude": "pengecualian", "prioritize": "prioritas", "flag": "tandai untuk diperiksa",
         "regulation": "peraturan", "policy": "kebijakan", "interpretation": "penafsiran",
     },
@@ -69,7 +70,8 @@ _WORDS: dict[str, dict[str, str]] = {
         "amount": "Amount", "monthly": "Per month", "instalments": "Instalments", "expression": "Expression",
         "partial": "partial", "yes": "yes", "no": "no", "ended": "not in force", "none": "—",
         "shows": "also shows",
-        "months": "{} months", "days": "{} days", "set": "(set of keys)",
+        "months": "{} months", "days": "{} days", "months_one": "{} month", "days_one": "{} day",
+        "set": "(set of keys)",
         "require": "required", "exclude": "excludes", "prioritize": "priority", "flag": "flag for review",
         "regulation": "regulation", "policy": "policy", "interpretation": "interpretation",
     },
@@ -124,7 +126,7 @@ def build(rs: RuleSet, lang: str) -> list[Block]:
     b = m.benefit
     items: list[Inline] = [(f"{w['amount']}: {rupiah(b.amount)}",)]
     if b.monthly is not None and b.months is not None:
-        items.append((f"{w['monthly']}: {rupiah(b.monthly)} × {w['months'].format(b.months)}",))
+        items.append((f"{w['monthly']}: {rupiah(b.monthly)} × {_value(b.months, 'months', lang)}",))
     if b.instalments:
         items.append((f"{w['instalments']}: {' + '.join(rupiah(i) for i in b.instalments)}",))
     if b.source:
@@ -175,7 +177,7 @@ def _value(value: Any, unit: str | None, lang: str) -> str:
     if unit == "IDR" and isinstance(value, int | Decimal) and not isinstance(value, bool):
         return rupiah(value)
     if unit in ("months", "days") and isinstance(value, int) and not isinstance(value, bool):
-        return w[unit].format(number(value, lang))
+        return w[unit if value != 1 else f"{unit}_one"].format(number(value, lang))  # 1 month, 2 months
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     if isinstance(value, int) and not isinstance(value, bool) and 1900 <= value <= 2100:

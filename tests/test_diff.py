@@ -74,7 +74,7 @@ def test_members_paid_another_way_are_listed_though_no_decision_flips(tmp_path: 
     assert flips(old, old, read_records([MEMBERS]))["channels"] == []
     assert main(["diff", "bsu-2022", str(path), "--members", MEMBERS]) == 1
     out = capsys.readouterr().out
-    assert "Flips: none\nPaid another way (eligible under both)\n  MANDIRI → POS: 1 member(s)\n" \
+    assert "Flips: none\nPaid another way (eligible under both)\n  MANDIRI → POS: 1 member\n" \
         "    3215********0002 (record 3)" in out
 
 
@@ -94,7 +94,7 @@ def test_members_paid_a_different_amount_are_counted_though_no_decision_flips(
     assert flips(old, old, read_records([MEMBERS]))["amounts"] == []
     assert main(["diff", "bsu-2022", str(path), "--members", MEMBERS]) == 1
     out = capsys.readouterr().out
-    assert "Paid a different amount (eligible under both)\n  Rp600.000 → Rp750.000: 5 member(s)\n" \
+    assert "Paid a different amount (eligible under both)\n  Rp600.000 → Rp750.000: 5 members\n" \
         "    3204********0003 (record 1)\n" in out and "and 2 more (--examples 5 shows every one)" in out
     assert main(["diff", "bsu-2022", str(path), "--members", MEMBERS, "--format", "json"]) == 1
     assert json.loads(capsys.readouterr().out)["members"]["amounts"] == [paid]
@@ -115,7 +115,7 @@ def test_members_paid_in_other_instalments_are_counted(tmp_path: Path, capsys: p
     assert (paid["old"], paid["new"], paid["count"]) == ([600000], [300000, 300000], 5)
     assert flips(old, old, read_records([MEMBERS]))["instalments"] == []
     assert main(["diff", "bsu-2022", str(path), "--members", MEMBERS]) == 1
-    assert "Paid in other instalments (eligible under both)\n  Rp600.000 → Rp300.000 + Rp300.000: 5 member(s)\n" \
+    assert "Paid in other instalments (eligible under both)\n  Rp600.000 → Rp300.000 + Rp300.000: 5 members\n" \
         "    3204********0003 (record 1)\n" in capsys.readouterr().out
     assert main(["diff", "bsu-2022", str(path), "--members", MEMBERS, "--format", "json"]) == 1
     assert json.loads(capsys.readouterr().out)["members"]["instalments"] == [paid]
@@ -252,7 +252,7 @@ def test_cli_text_and_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     assert main(["diff", "bsu-2022", new, "--members", MEMBERS]) == 1
     out = capsys.readouterr().out
     assert "~ wage_ceiling: values: Rp3.500.000 → Rp4.500.000" in out
-    assert "ineligible → eligible: 1 member(s), because of wage-ceiling" in out
+    assert "ineligible → eligible: 1 member, because of wage-ceiling" in out and "(s)" not in out
     assert "3204********0004 (record 5) wage-ceiling: fail → pass" in out and " more (--examples" not in out
     assert main(["diff", "bsu-2022", new, "--members", MEMBERS, "--examples", "0"]) == 1
     assert "    and 1 more (--examples 1 shows every one)" in capsys.readouterr().out  # never cut silently
@@ -508,7 +508,7 @@ def test_a_member_held_for_another_review_is_a_change(tmp_path: Path, form: str,
     out = capsys.readouterr().out
     if form == "text":
         assert "Reviewed otherwise before payment (eligible under both)\n" \
-               "  no review → zero-wage-review: 1 member(s)\n    3204********0003 (record 1)" in out
+               "  no review → zero-wage-review: 1 member\n    3204********0003 (record 1)" in out
     else:
         (review,) = json.loads(out)["members"]["reviews"]
         assert (review["old"], review["new"], review["count"]) == ([], ["zero-wage-review"], 1)

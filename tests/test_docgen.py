@@ -44,6 +44,17 @@ def test_markdown_is_deterministic_and_complete() -> None:
     assert f"| {table.rows} | yes | `{table.sha256[:12]}` |" in text
 
 
+def test_one_month_is_one_month_on_an_edition_page() -> None:
+    """A limit or a benefit of one month read "1 months" on the English page."""
+    from bsu_rules.ruleset.overrides import reform_of
+
+    rs = reform_of(load_ruleset("bsu-2022"), ["max_arrears_months=1", "benefit.monthly=600000", "benefit.months=1"],
+                   [])
+    text = render(rs, "en", "md")
+    assert "| 1 month |" in text and "Per month: Rp600.000 × 1 month" in text and "1 months" not in text
+    assert "Per bulan: Rp600.000 × 1 bulan" in render(rs, "id", "md")
+
+
 def test_indonesian_page_uses_indonesian_words() -> None:
     text = render(load_ruleset("bsu-2022"), "id", "md")
     assert "## Kriteria" in text and "sejak 5 September 2022" in text and "| wajib |" in text

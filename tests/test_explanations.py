@@ -1859,3 +1859,19 @@ def test_a_criterion_reads_an_absent_field_as_an_answer_only_through_the_functio
     rs = load_ruleset(edition)
     tree = next(c.tree for c in rs.rules if c.rule.id == rule)
     assert reads_absence(tree, field, rs) is told
+
+
+@pytest.mark.parametrize(("lang", "said"), [("id", "\nBantuan: Rp600.000, dibayarkan sekaligus [1]\n"),
+                                             ("en", "\nBenefit: Rp600.000, paid in a single payment [1]\n")])
+def test_a_benefit_of_one_month_is_said_once(lang: str, said: str) -> None:
+    """"Rp600.000 (Rp600.000 per bulan selama 1 bulan)" said the amount twice; two months still say how it adds up."""
+    from bsu_rules.ruleset.overrides import reform_of
+
+    base = load_ruleset("bsu-2022")
+    one = reform_of(base, ["benefit.monthly=600000", "benefit.months=1"], [])
+    text = render_text(one.plan().decide(parse_member(EXAMPLES[0])), one, lang)
+    assert said in text and "per bulan selama" not in text and "a month for" not in text
+    two = reform_of(base, ["benefit.monthly=300000", "benefit.months=2"], [])
+    assert ("Rp600.000 (Rp300.000 per bulan selama 2 bulan)" if lang == "id" else
+            "Rp600.000 (Rp300.000 a month for 2 months)") in render_text(two.plan().decide(
+                parse_member(EXAMPLES[0])), two, lang)

@@ -788,3 +788,24 @@ def test_impact_writes_only_files_named_for_what_they_hold(tmp_path: Path, capsy
     assert says in capsys.readouterr().err
     assert all((tmp_path / n).read_bytes() == b"kept" for n in (out, numbers) if n)
 
+
+def test_the_indonesian_report_names_the_what_if_and_the_undecided_in_one_plain_wording(tmp_path: Path) -> None:
+    """The Indonesian page called the what-if "Reformasi" (a loaded word), and the undecided "Belum dapat
+    diputus", "belum diputus" and, as decisions do, "belum dapat ditentukan"; a row rejected as a whole was
+    "(record)". It now says "Skenario perubahan", "belum dapat ditentukan" throughout, and "(seluruh baris)"."""
+    source = tmp_path / "m.jsonl"
+    rows = [json.dumps(OK), json.dumps(bandung("3273014107900002")), json.dumps(OK | {"employment_type": None,
+                                                                                      "nik": "3215014107900003"})]
+    source.write_text("\n".join([*rows, "not json"]) + "\n", "utf-8")
+    data = impact(REFORM, source, baseline=BASE)
+    assert data["data_quality"]["rejects"] == [{"field": "(record)", "count": 1}]
+    assert [(g["from"], g["to"]) for g in data["flips"]["groups"]] == [("undetermined", "eligible")]
+    page = render_html(data, "id")
+    text = re.sub(r"<[^>]+>", " ", page)
+    assert "Skenario perubahan" in text and "skenario perubahan" in text
+    assert "Belum dapat ditentukan" in text and "Penyebab belum dapat ditentukan" in text
+    assert re.search(r"<td>belum dapat ditentukan</td><td>memenuhi syarat</td>", page)  # the flip's states
+    assert not re.search(r"[Rr]eformasi|[Bb]elum (dapat )?diputus", text)
+    assert "(seluruh baris)" in text and "(record)" not in text
+    english = re.sub(r"<[^>]+>", " ", render_html(data, "en"))
+    assert "(the whole row)" in english and "Reform" in english and "(record)" not in english

@@ -268,7 +268,7 @@ class _Context:
         self.benefit_note = self.note(self.rs.model.benefit.source, also=w["simulated"] if simulated else "") \
             if self.rs else None  # a citation never vouches for an amount a what-if gave
         text = rupiah(b.amount)
-        if b.monthly and b.months:
+        if b.monthly and b.months and b.months > 1:  # one month: the amount is the month's, said once
             text += f" ({w['monthly'].format(rp=rupiah(b.monthly), months=months(b.months, lang))})"
         parts = b.instalments or [b.amount]
         if len(parts) == 1:

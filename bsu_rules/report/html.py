@@ -359,7 +359,7 @@ class _Page:
                          for k, label in (("niks", "dup_niks"), ("rows", "dup_rows")))
         out.append(f"<h3>{w['duplicates']}</h3><table>{counts}{unpaid}</table>")
         out.append(self._simple(w["rejects"], w["field"], q["rejects"], "field", "data_quality.rejects",
-                                lambda f: f"<code>{escape(f)}</code>"))
+                                lambda f: f"({w['whole_record']})" if f == "(record)" else f"<code>{escape(f)}</code>"))
         wages = []
         for i, b in enumerate(q["implausible_wages"]):
             wages.append(f"<tr><td>{w[b['band']]} {rupiah(b['limit'])}</td>"

@@ -7,7 +7,7 @@ from bsu_rules.nik import PROVINCES
 
 WORDS: dict[str, dict[str, str]] = {
     "id": {
-        "title": "Laporan dampak kebijakan", "reform": "Reformasi", "baseline": "Pembanding",
+        "title": "Laporan dampak kebijakan", "reform": "Skenario perubahan", "baseline": "Pembanding",
         "warnings": "Peringatan", "warnings_note": "Baca angka laporan ini bersama peringatan berikut. Setiap "
         "peringatan diberi judul dalam bahasa Indonesia; rinciannya dalam bahasa Indonesia bila tersedia, selain itu "
         "seperti yang dicetak perintah, dalam bahasa Inggris.",
@@ -21,15 +21,15 @@ WORDS: dict[str, dict[str, str]] = {
         "headline": "Ringkasan", "members": "Peserta diputus", "members_short": "Peserta",
         "paid_short": "Dibayar", "eligible": "Memenuhi syarat",
         "paid": "Dibayar (satu NIK satu pembayaran)", "held": "Di antaranya diperiksa petugas dahulu",
-        "budget": "Anggaran", "undetermined": "Belum dapat diputus",
+        "budget": "Anggaran", "undetermined": "Belum dapat ditentukan",
         "ineligible": "Tidak memenuhi syarat", "rejected": "Baris ditolak",
         "funnel": "Corong kriteria", "funnel_note": "Peserta yang tersisa setelah setiap kriteria, menurut urutan "
         "aturan; gagal = gagal kriteria ini, gagal sendiri = hanya gagal kriteria ini, tidak diketahui = kriteria "
-        "ini belum dapat diputus; ketiganya dihitung dari semua peserta, bukan hanya yang tersisa.",
+        "ini belum dapat ditentukan; ketiganya dihitung dari semua peserta, bukan hanya yang tersisa.",
         "criterion": "Kriteria", "remaining": "Tersisa", "fail": "Gagal", "fail_only": "Gagal sendiri",
         "unknown": "Tidak diketahui",
         "flips": "Perubahan keputusan", "flips_note": "Peserta yang keputusannya berubah dari pembanding ke "
-        "reformasi, menurut kriteria penyebabnya (contoh dengan NIK tersamar).",
+        "skenario perubahan, menurut kriteria penyebabnya (contoh dengan NIK tersamar).",
         "still_unknown": "masih menunggu, tidak berubah:",
         "from": "Dari", "to": "Ke", "count": "Jumlah", "examples": "Contoh", "row": "baris",
         "flips_province": "Perubahan menurut provinsi", "to_eligible": "Menjadi memenuhi syarat",
@@ -38,8 +38,8 @@ WORDS: dict[str, dict[str, str]] = {
         "age_band": "Kelompok umur", "exclusion_rate": "Dikecualikan", "driver": "Kriteria utama",
         "four_fifths": "Rasio 4/5", "paid_chart": "Peserta dibayar",
         "quality": "Kualitas data", "quality_note": "Daftar pekerjaan bagi pemilik data: apa yang membuat "
-        "peserta belum dapat diputus, NIK yang tidak sah, NIK ganda, baris ditolak, upah yang tidak wajar.",
-        "causes": "Penyebab belum dapat diputus", "cause": "Penyebab", "by_province": "Menurut provinsi",
+        "peserta belum dapat ditentukan, NIK yang tidak sah, NIK ganda, baris ditolak, upah yang tidak wajar.",
+        "causes": "Penyebab belum dapat ditentukan", "cause": "Penyebab", "by_province": "Menurut provinsi",
         "missing_rows": "Baris tabel yang tidak ada", "key": "Kunci",
         "invalid_nik": "NIK tidak sah", "reason": "Alasan", "duplicates": "NIK ganda",
         "dup_niks": "NIK yang muncul lebih dari sekali", "dup_rows": "Baris dengan NIK tersebut",
@@ -47,7 +47,7 @@ WORDS: dict[str, dict[str, str]] = {
         "rejects": "Baris ditolak menurut kolom", "field": "Kolom", "wages": "Upah di luar batas wajar",
         "band": "Batas", "below": "di bawah", "above": "di atas", "nothing": "Tidak ada.",
         "unknown_group": "tidak diketahui", "female": "Perempuan", "male": "Laki-laki",
-        "field_missing": "kolom kosong",
+        "field_missing": "kolom kosong", "whole_record": "seluruh baris",
         "field_unusable": "terisi tetapi belum dapat dipakai (misalnya hanya provinsi)",
         "table_missing": "baris tabel tidak ada",
         "row_bound": "angka pasti belum dikumpulkan (hanya batas bawah)", "value_unknown": "nilai tidak diketahui",
@@ -56,9 +56,9 @@ WORDS: dict[str, dict[str, str]] = {
         "menurut saluran pembayarannya.", "channel": "Saluran",
         "no_channel": "belum dapat dipilih (data kurang)", "blank_channel": "belum ada (nama bank kosong)",
         "moves": "Pindah saluran pembayaran", "moves_note": "Peserta yang dibayar pada pembanding dan pada "
-        "reformasi (satu NIK satu pembayaran), tetapi melalui saluran lain (contoh dengan NIK tersamar).",
+        "skenario perubahan (satu NIK satu pembayaran), tetapi melalui saluran lain (contoh dengan NIK tersamar).",
         "record_moves": "Pindah ke catatan lain dengan NIK yang sama",
-        "record_moves_note": "Catatan yang dibayar pada pembanding dan tetap memenuhi syarat pada reformasi, "
+        "record_moves_note": "Catatan yang dibayar pada pembanding dan tetap memenuhi syarat pada skenario perubahan, "
         "tetapi NIK-nya dibayar melalui catatan lain (KPJ lain): jumlah yang dibayar sama, ke rekening catatan "
         "lain itu (contoh: nomor baris dan provinsi tempat kerja).",
     },
@@ -100,7 +100,8 @@ WORDS: dict[str, dict[str, str]] = {
         "rejects": "Rejected rows by field", "field": "Field", "wages": "Wages outside plausible bands",
         "band": "Limit", "below": "below", "above": "above", "nothing": "None.",
         "unknown_group": "unknown", "female": "Female", "male": "Male",
-        "field_missing": "field missing", "field_unusable": "on record but not usable (such as a province only)",
+        "field_missing": "field missing", "whole_record": "the whole row",
+        "field_unusable": "on record but not usable (such as a province only)",
         "table_missing": "table row missing",
         "row_bound": "exact figure not collected (only a lower bound)", "value_unknown": "value unknown",
         "engine": "Made by", "years": "years",
@@ -129,8 +130,8 @@ WARNING_KINDS = {
                       "be wrong"),
     "table": ("Tabel pengganti atau nilai baru yang perlu diperiksa", "A replaced table or a new value to check"),
     "rule-file": ("Peringatan pemeriksaan berkas aturan", "A warning from checking the rule file"),
-    "same": ("Reformasi dan pembanding sama: setiap selisih 0", "The reform and the baseline are the same: every "
-             "difference is 0"),
+    "same": ("Skenario perubahan dan pembanding sama: setiap selisih 0",
+             "The reform and the baseline are the same: every difference is 0"),
     "coverage": ("Data peserta mungkin tidak mencakup bulan batas edisi ini",
                  "The member file may not cover this edition's cut-off month"),
     "version": ("Dua berkas aturan berbeda dengan id dan versi yang sama: keduanya hanya dibedakan oleh sha256",
@@ -150,8 +151,10 @@ CHANGE_WORDS = {
         "unlisted.absent": "kode yang tidak tercantum dibaca sebagai tidak ada",
         "unlisted.unknown": "kode yang tidak tercantum dibaca sebagai belum diketahui",
         "criterion.added": "Kriteria baru", "criterion.removed": "Kriteria dihapus",
-        "criterion.in-force": "Kriteria yang berlaku pada tanggal keputusan reformasi, tidak pada pembanding",
-        "criterion.not-in-force": "Kriteria yang berlaku pada tanggal keputusan pembanding, tidak pada reformasi",
+        "criterion.in-force": "Kriteria yang berlaku pada tanggal keputusan skenario perubahan, tidak pada "
+        "pembanding",
+        "criterion.not-in-force": "Kriteria yang berlaku pada tanggal keputusan pembanding, tidak pada skenario "
+        "perubahan",
         "criterion.condition": "Syarat kriteria diubah", "fact.added": "Fakta baru",
         "fact.removed": "Fakta dihapus", "fact.changed": "Cara menghitung fakta diubah",
     },
@@ -176,7 +179,8 @@ CHANGE_WORDS = {
 """The words of the report's summary of rule changes (``report.changes``)."""
 
 OUTCOME_WORDS = {
-    "id": {"eligible": "memenuhi syarat", "ineligible": "tidak memenuhi syarat", "undetermined": "belum diputus"},
+    "id": {"eligible": "memenuhi syarat", "ineligible": "tidak memenuhi syarat",
+           "undetermined": "belum dapat ditentukan"},
     "en": {"eligible": "eligible", "ineligible": "ineligible", "undetermined": "undetermined"},
 }
 
