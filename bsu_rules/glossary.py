@@ -48,12 +48,14 @@ class _Model(BaseModel):
 
 
 class Label(_Model):
-    """What a name reads as, how its value is shown, and what an empty value means."""
+    """What a name reads as, how its value is shown, what an empty value means, and what a sentence says
+    for a value of 0 (``zero``: a limit of 0 months is "none" where "0 months" would read as a limit)."""
 
     id: Said
     en: Said
     format: Format = "text"
     none: Written | None = None
+    zero: Written | None = None
 
 
 class Amendment(_Model):
@@ -168,6 +170,15 @@ class Glossary(_Model):
     def rule(self, rule_id: str, lang: str) -> str:
         entry = self.rules.get(rule_id)
         return getattr(entry, lang) if entry else rule_id
+
+    def zero(self, name: str, value: Any, lang: str) -> str | None:
+        """What an explanation's placeholder without a format says for a value of 0 of ``name``: the entry's
+        ``zero`` words, where it has them (a data line or a banner still shows the count: ``0 bulan``)."""
+        entry = self.names.get(name)
+        if entry is None or entry.zero is None or isinstance(value, bool) or not isinstance(value, int | Decimal) \
+                or value != 0:
+            return None
+        return str(getattr(entry.zero, lang))
 
     def show(self, name: str, value: Any, lang: str, places: Places | None = None) -> str:
         """A value of ``name`` for people, formatted as the glossary says; a regency by its name when

@@ -451,8 +451,8 @@ def test_two_different_rule_sets_under_one_version_are_warned(tmp_path: Path,
     path.write_text(path.read_text("utf-8").replace("value: 3500000", "value: 4000000", 1), "utf-8")
     assert main(["diff", "bsu-2022", str(path)]) == 1
     out = capsys.readouterr().out.splitlines()
-    assert out[2].startswith("warning: the two rule sets differ but both are bsu-2022 2022.6: give the changed one")
-    path.write_text(path.read_text("utf-8").replace('version: "2022.6"', 'version: "2022.9"'), "utf-8")
+    assert out[2].startswith("warning: the two rule sets differ but both are bsu-2022 2022.7: give the changed one")
+    path.write_text(path.read_text("utf-8").replace('version: "2022.7"', 'version: "2022.9"'), "utf-8")
     assert main(["diff", "bsu-2022", str(path)]) == 1
     assert "warning:" not in capsys.readouterr().out
     assert main(["diff", "bsu-2022", "bsu-2022", "--new-on", "2022-11-01"]) in (0, 1)
@@ -538,3 +538,31 @@ def test_write_tests_without_symbolic_is_refused_before_any_work(tmp_path: Path,
     assert main(["diff", "bsu-2021", "bsu-2022", "--write-tests", str(tmp_path / "w.yaml")]) == 2
     err = capsys.readouterr().err
     assert "--write-tests" in err and "needs --symbolic" in err
+
+
+def test_a_limit_of_no_arrears_is_read_out_in_the_flips_and_counts_agree_in_number(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A flip's reason is the worker's sentence: under `max_arrears_months: 0`, one month unpaid reads as that month
+    and the limit as none ("June 2022 to June 2022", "more than the limit of 0 months" before), and a count says
+    "1 member" / "2 members", never "member(s)"."""
+    text = (bundled_rules() / "bsu-2022.yaml").read_text("utf-8")
+    assert text.count("  max_arrears_months:\n    value: 2\n") == 1
+    (tmp_path / "new").mkdir()
+    new = copy_2022(tmp_path / "new")
+    new.write_text(new.read_text("utf-8").replace("  max_arrears_months:\n    value: 2\n",
+                                                  "  max_arrears_months:\n    value: 0\n"), "utf-8")
+    first = json.loads(Path(MEMBERS).read_text("utf-8").splitlines()[0])
+    rows = []
+    for behind in (1, 2):
+        contributions = [{"period": f"2022-{m:02d}", "amount": 314160,
+                          "paid_on": None if m >= 7 - behind else f"2022-{m + 1:02d}-10"} for m in range(3, 8)]
+        rows.append(json.dumps(first | {"nik": f"320412570894001{behind}", "contributions": contributions}))
+    members = tmp_path / "behind.jsonl"
+    members.write_text("\n".join(rows) + "\n", "utf-8")
+    assert main(["diff", "bsu-2022", str(new), "--members", str(members)]) == 1
+    out = capsys.readouterr().out
+    assert "  eligible → ineligible: 2 members, because of arrears\n" in out and "(s)" not in out
+    assert ("arrears: pass → fail — As of 31 July 2022, no contribution has been paid for June 2022: 1 month in "
+            "arrears, while the rules allow none\n") in out
+    assert ("arrears: pass → fail — As of 31 July 2022, no contribution has been paid for May 2022 to June 2022: 2 "
+            "months in arrears, while the rules allow none\n") in out

@@ -392,8 +392,8 @@ TIDAK MEMENUHI SYARAT sebagai penerima BSU
 Tanggal keputusan: 5 September 2022
 Data per: 31 Juli 2022
 Alasan:
-  ✗ Per 31 Juli 2022, iuran bulan April 2022 sampai dengan Juni 2022 belum dibayar: tunggakan 3 bulan tagihan \
-berturut-turut, lebih dari batas 2 bulan. [1]
+  ✗ Per 31 Juli 2022, iuran bulan April 2022 sampai dengan Juni 2022 belum dibayar: tunggakan 3 bulan, sedangkan \
+yang diperbolehkan 2 bulan. [1]
       Ini penafsiran atas ketentuan yang dirujuk, bukan bunyi pasalnya.
       Peserta akan memenuhi syarat seandainya iuran bulan Juni 2022 telah dibayar paling lambat 31 Juli 2022.
 Keterangan: ✗ syarat tidak terpenuhi
@@ -485,10 +485,10 @@ def test_reviewer_cases_read_as_a_worker_is_told(n: int, lang: str, expected: st
 
 
 @pytest.mark.parametrize(("n", "lang", "reason"), [
-    (13, "id", "Per 30 April 2025, iuran bulan April 2022 sampai dengan Juli 2022 belum dibayar: tunggakan 4 bulan "
-               "tagihan berturut-turut, lebih dari batas 2 bulan. [2]"),
-    (13, "en", "As of 30 April 2025, the contributions for April 2022 to July 2022 are unpaid: 4 months of bills in a "
-               "row, more than the limit of 2 months. [2]"),
+    (13, "id", "Per 30 April 2025, iuran bulan April 2022 sampai dengan Juli 2022 belum dibayar: tunggakan 4 bulan, "
+               "sedangkan yang diperbolehkan 2 bulan. [2]"),
+    (13, "en", "As of 30 April 2025, no contribution has been paid for April 2022 to July 2022: 4 months in arrears, "
+               "while the rules allow 2 months. [2]"),
     (5, "id", "Upah bulan Juli 2022 sebesar Rp4.200.000, upah terakhir yang dilaporkan pemberi kerja sampai dengan "
               "bulan April 2025, melebihi batas upah tertinggi yang dapat berlaku bagi peserta, yaitu "
               "Rp3.800.000. [2]"),
@@ -1696,7 +1696,7 @@ def test_a_page_is_refused_for_another_rule_set_and_for_arguments_it_cannot_take
 
     rs = load_ruleset("bsu-2022")
     d = rs.plan().decide(parse_member(EXAMPLES[0]))
-    with pytest.raises(InputError, match=r"the decision was made under bsu-2022 2022\.6"):
+    with pytest.raises(InputError, match=r"the decision was made under bsu-2022 2022\.7"):
         render_text(d, load_ruleset("bsu-2021"), "en", "officer")
     with pytest.raises(ValueError, match="unsupported language 'EN'; expected one of id, en"):
         render_text(d, rs, "EN")
@@ -1859,6 +1859,103 @@ def test_a_criterion_reads_an_absent_field_as_an_answer_only_through_the_functio
     rs = load_ruleset(edition)
     tree = next(c.tree for c in rs.rules if c.rule.id == rule)
     assert reads_absence(tree, field, rs) is told
+
+
+def _behind(months: int) -> dict[str, object]:
+    """Example 1 (Kabupaten Bandung, wage Rp3.400.000) with the contributions of the ``months`` latest months
+    due before the cut-off (June 2022 and back) unpaid, the earlier ones of 2022 paid on time."""
+    rows = []
+    for m in range(1, 8):
+        unpaid = 7 - months <= m <= 6
+        rows.append({"period": f"2022-{m:02d}", "amount": 314160,
+                     "paid_on": None if unpaid or m == 7 else f"2022-{m + 1:02d}-10"})
+    return {**EXAMPLES[0], "contributions": rows}
+
+
+ARREARS_MONTHS = {1: ("Juni 2022", "June 2022"), 2: ("Mei 2022 sampai dengan Juni 2022", "May 2022 to June 2022"),
+                  3: ("April 2022 sampai dengan Juni 2022", "April 2022 to June 2022"),
+                  5: ("Februari 2022 sampai dengan Juni 2022", "February 2022 to June 2022")}
+"""The months a member ``_behind`` by N months is said to owe, in Indonesian and English."""
+
+
+@pytest.mark.parametrize(("months", "limit"), [(1, 0), (3, 0), (2, 1), (3, 2), (5, 2)], ids=lambda v: str(v))
+def test_the_arrears_sentence_reads_right_for_one_month_and_for_a_limit_of_none(months: int, limit: int) -> None:
+    """One month unpaid is that month, not "Juni 2022 sampai dengan Juni 2022", and no streak "in a row"
+    ("berturut-turut") of one; a limit of 0 is "none" ("tidak ada"), never "more than the limit of 0 months".
+    The officer reads the same sentence; the officer's values still give the limit as a count."""
+    from bsu_rules.ruleset.overrides import reform_of
+
+    base = load_ruleset("bsu-2022")
+    rs = base if limit == 2 else reform_of(base, [f"max_arrears_months={limit}"], [])
+    d = rs.plan().decide(parse_member(_behind(months)), hints=True)
+    assert d.outcome.value == "ineligible" and d.rule("arrears").values["fact.arrears"] == months
+    owed, allowed = ARREARS_MONTHS[months], {0: ("tidak ada", "none"), 1: ("1 bulan", "1 month")}.get(
+        limit, (f"{limit} bulan", f"{limit} months"))
+    said = {"id": f"Per 31 Juli 2022, iuran bulan {owed[0]} belum dibayar: tunggakan {months} bulan, sedangkan yang "
+                  f"diperbolehkan {allowed[0]}.",
+            "en": f"As of 31 July 2022, no contribution has been paid for {owed[1]}: {months} month"
+                  f"{'s' if months > 1 else ''} in arrears, while the rules allow {allowed[1]}."}
+    if (months, limit) == (1, 0):  # the finding's case, written out
+        assert said == {"id": "Per 31 Juli 2022, iuran bulan Juni 2022 belum dibayar: tunggakan 1 bulan, sedangkan "
+                              "yang diperbolehkan tidak ada.",
+                        "en": "As of 31 July 2022, no contribution has been paid for June 2022: 1 month in arrears, "
+                              "while the rules allow none."}
+    for lang in ("id", "en"):
+        assert _line(render_text(d, rs, lang), "✗ ").removesuffix(" [1]") == said[lang]
+        officer = render_text(d, rs, lang, "officer")
+        assert f"      {said[lang]}\n" in officer
+        assert ("Batas tunggakan iuran: " if lang == "id" else "Most months of unpaid contributions allowed: ") + (
+            f"{limit} bulan" if lang == "id" else f"{limit} month" + ("" if limit == 1 else "s")) in officer
+    for wrong in ("Juni 2022 sampai dengan Juni 2022", "June 2022 to June 2022", "berturut-turut", "in a row",
+                  "0 bulan.", "0 months.", "contributions for"):
+        assert wrong not in said["id"] + said["en"]
+
+
+def test_a_month_range_of_one_month_reads_as_that_month_whatever_words_open_it(rules_copy: Path) -> None:
+    """A template's range of two month placeholders, joined by "sampai dengan" or "to", is said once when both
+    are the same month; a word opening it ("dari", "from") becomes "pada", "in" (a feature of every template,
+    not of the arrears rule)."""
+    path = rules_copy / "bsu-2022.yaml"
+    text = path.read_text("utf-8")
+    id_old = ('id: "Per {as_of:date}, iuran bulan {fact.arrears_from:month} sampai dengan {fact.arrears_to:month} '
+              'belum dibayar: tunggakan {fact.arrears}, sedangkan yang diperbolehkan {param.max_arrears_months}"')
+    en_old = ('en: "As of {as_of:date}, no contribution has been paid for {fact.arrears_from:month} to '
+              '{fact.arrears_to:month}: {fact.arrears} in arrears, while the rules allow {param.max_arrears_months}"')
+    assert text.count(id_old) == text.count(en_old) == 1
+    path.write_text(text.replace(id_old, 'id: "Dari bulan {fact.arrears_from:month} sampai dengan '
+                                         '{fact.arrears_to:month}, iuran belum dibayar"')
+                    .replace(en_old, 'en: "Contributions are unpaid from {fact.arrears_from:month} to '
+                                     '{fact.arrears_to:month} – {fact.arrears_from:month}–{fact.arrears_to:month}"'),
+                    "utf-8")
+    assert check_file(path)[1] == []
+    rs = load_ruleset(path)
+    one = rs.plan().decide(parse_member(_behind(3)))
+    assert one.rule("arrears").explain is not None
+    assert one.rule("arrears").explain.id == "Dari bulan April 2022 sampai dengan Juni 2022, iuran belum dibayar"
+    assert one.rule("arrears").explain.en == ("Contributions are unpaid from April 2022 to June 2022 – "
+                                              "April 2022–June 2022")
+    rs = reform_of_limit(rs, 0)
+    one = rs.plan().decide(parse_member(_behind(1)))
+    assert one.rule("arrears").explain is not None
+    assert one.rule("arrears").explain.id == "Pada bulan Juni 2022, iuran belum dibayar"
+    assert one.rule("arrears").explain.en == "Contributions are unpaid in June 2022 – June 2022"
+
+
+def reform_of_limit(rs: RuleSet, limit: int) -> RuleSet:
+    from bsu_rules.ruleset.overrides import reform_of
+
+    return reform_of(rs, [f"max_arrears_months={limit}"], [])
+
+
+def test_a_zero_is_said_in_the_glossary_s_words_only_where_the_glossary_gives_them() -> None:
+    """``zero`` words replace a 0 in a sentence for that name alone: a count of months with none keeps "0 bulan"."""
+    g = load_glossary()
+    assert g.zero("param.max_arrears_months", 0, "id") == "tidak ada"
+    assert g.zero("param.max_arrears_months", 0, "en") == "none"
+    assert g.zero("param.max_arrears_months", 2, "en") is None
+    assert g.zero("param.max_arrears_months", False, "en") is None
+    assert g.zero("fact.arrears", 0, "id") is None
+    assert g.show("param.max_arrears_months", 0, "id") == "0 bulan"  # a data line keeps the count
 
 
 @pytest.mark.parametrize(("lang", "said"), [("id", "\nBantuan: Rp600.000, dibayarkan sekaligus [1]\n"),

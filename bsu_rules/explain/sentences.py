@@ -2,13 +2,17 @@
 
 Rule authors write one sentence per language with placeholders (``{fact.wage:rp}``); a decision
 stores the rendered sentence of every criterion that failed, is unknown or flags the member. A
-placeholder without a format is shown as the glossary says (a year as a year, a code as its words).
+placeholder without a format is shown as the glossary says (a year as a year, a code as its words; a
+0 as the glossary's ``zero`` words for the name, where it gives them). A range of two months or two
+dates (``{fact.arrears_from:month} sampai dengan {fact.arrears_to:month}``) reads as the one month
+when both are the same month (``_Range``).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import cached_property
@@ -85,8 +89,66 @@ def format_as(value: Any, fmt: str | None, lang: str, member: Any = None, label:
     if fmt == "nik" and member is not None and value:
         return describe_nik_issue(NikIssue(value), member.nik, lang)
     if glossary is not None and label is not None:
-        return glossary.show(label, value, lang, places)
+        return glossary.zero(label, value, lang) or glossary.show(label, value, lang, places)
     return format_value(value, lang)
+
+
+_JOINERS = {"id": ("sampai dengan", "hingga", "s.d."), "en": ("to", "through")}
+"""The words a template writes between the first and the last month (or day) of a range: ``{a:month}
+sampai dengan {b:month}``, ``{a:month} to {b:month}`` (an en dash, ``–``, in either language)."""
+_LEADS = {"id": re.compile(r"(?:^|(?<=\s))([Dd]ari) (?=(?:bulan |tanggal )?$)"),
+          "en": re.compile(r"(?:^|(?<=\s))([Ff]rom) $")}
+"""A word opening a range (``dari bulan {a:month} sampai dengan …``, ``from {a:month} to …``), said otherwise
+of one month or day: ``pada bulan Juni 2022``, ``in June 2022`` (``on 1 July 2022``)."""
+_SINGLE_LEADS = {"id": {"month": "pada", "date": "pada"}, "en": {"month": "in", "date": "on"}}
+_RANGED = ("month", "date")
+
+
+@dataclass(frozen=True, slots=True)
+class _Range:
+    """Two placeholders of months (or of days) joined as a range, with the word opening it, if any: read as
+    the range, or as the one month (day) when both show the same (``Juni 2022 sampai dengan Juni 2022`` is
+    ``Juni 2022``; ``from June 2022 to June 2022`` is ``in June 2022``)."""
+
+    lead: str
+    first: tuple[int, str | None, str]
+    joiner: str
+    last: tuple[int, str | None, str]
+    single: str
+
+
+_Part = str | tuple[int, str | None, str] | _Range
+
+
+def _joiner(text: str, lang: str) -> bool:
+    """Whether the text between two placeholders joins them as a range."""
+    return text.strip() == "–" or (text[:1] == text[-1:] == " " and text.strip() in _JOINERS[lang])
+
+
+def _ranges(parts: list[_Part], lang: str) -> list[_Part]:
+    """``parts`` with each placeholder, joiner, placeholder of one ranged format (``month``, ``date``) made
+    one ``_Range``, the word opening it (``dari``, ``from``) taken from the text before it."""
+    out: list[_Part] = []
+    i = 0
+    while i < len(parts):
+        match parts[i:i + 3]:
+            case [tuple() as first, str() as between, tuple() as last] if first[1] in _RANGED \
+                    and last[1] == first[1] and _joiner(between, lang):
+                before = out.pop() if out and isinstance(out[-1], str) else ""
+                assert isinstance(before, str)
+                lead = _LEADS[lang].search(before)
+                word = _SINGLE_LEADS[lang][str(first[1])]
+                if lead is None:
+                    out += [before, _Range("", first, between, last, "")]
+                else:
+                    word = word.capitalize() if lead[1][0].isupper() else word
+                    out += [before[:lead.start(1)], _Range(before[lead.start(1):], first, between, last,
+                                                           word + before[lead.end(1):])]
+                i += 3
+            case _:
+                out.append(parts[i])
+                i += 1
+    return out
 
 
 _SCALARS = frozenset({type(None), bool, int, str, date})
@@ -107,7 +169,7 @@ class _Sentence:
         self.glossary, self.places = glossary, places
         self.getters: list[Fn] = []
         names: dict[str, int] = {}
-        self.parts: dict[str, list[str | tuple[int, str | None, str]]] = {}
+        self.parts: dict[str, list[_Part]] = {}
         for lang in ("id", "en"):
             source, pos, parts = getattr(text, lang), 0, []
             for match in PLACEHOLDER.finditer(source):
@@ -119,9 +181,9 @@ class _Sentence:
                 parts.append((names[label], match.group(2), label))
                 pos = match.end()
             parts.append(source[pos:])
-            self.parts[lang] = parts
+            self.parts[lang] = _ranges(parts, lang)
         self.memo: dict[tuple[Any, ...], Text] | None = None if any(
-            p[1] == "nik" for parts in self.parts.values() for p in parts if not isinstance(p, str)) else {}
+            p[1] == "nik" for parts in self.parts.values() for p in parts if isinstance(p, tuple)) else {}
 
     def render(self, member: Any, facts: list[Any]) -> Text:
         values = [get(member, facts) for get in self.getters]
@@ -137,10 +199,18 @@ class _Sentence:
         return text
 
     def _text(self, values: list[Any], member: Any) -> Text:
-        return trusted(Text, {lang: "".join(p if isinstance(p, str) else format_as(values[p[0]], p[1], lang, member,
-                                                                                   p[2], self.glossary, self.places)
-                                            for p in parts)
-                              for lang, parts in self.parts.items()})
+        def shown(p: tuple[int, str | None, str], lang: str) -> str:
+            return format_as(values[p[0]], p[1], lang, member, p[2], self.glossary, self.places)
+
+        def said(p: _Part, lang: str) -> str:
+            if isinstance(p, str):
+                return p
+            if isinstance(p, tuple):
+                return shown(p, lang)
+            first, last = shown(p.first, lang), shown(p.last, lang)
+            return p.single + first if first == last else p.lead + first + p.joiner + last
+
+        return trusted(Text, {lang: "".join(said(p, lang) for p in parts) for lang, parts in self.parts.items()})
 
 
 class Renderer:
