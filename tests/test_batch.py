@@ -408,7 +408,8 @@ def test_a_parquet_column_of_the_wrong_type_names_the_file(tmp_path: Path, capsy
         "wages", pa.array([[{"period": "2022-07", "amount": 1.5}]]))
     pq.write_table(amounts, tmp_path / "pd_w.parquet")
     for command in ("batch", "impact"):
-        assert main([command, "bsu-2022", str(tmp_path / "pd_ts.parquet"), "--out", str(tmp_path / "o.parquet")]) == 2
+        out = tmp_path / ("o.parquet" if command == "batch" else "o.html")
+        assert main([command, "bsu-2022", str(tmp_path / "pd_ts.parquet"), "--out", str(out)]) == 2
         assert capsys.readouterr().err.endswith(
             f"bsu-rules: {tmp_path / 'pd_ts.parquet'}: registered_on: the column has type timestamp[us]; the contract "
             "needs date32[day]; convert it to dates (pandas: df[col] = df[col].dt.date)\n")

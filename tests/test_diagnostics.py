@@ -61,7 +61,7 @@ CASES = [
     ("bad-format", "{param.cutoff_month:month}, sebesar", "{table.banks}, sebesar", "table.banks}, sebesar", None),
     ("bad-format", "The NIK is not valid: {fact.nik_issue:nik}", "The NIK is not valid: {fact.nik_issue}",
      "fact.nik_issue}\"", "{fact.nik_issue:nik}"),  # a code a worker cannot read
-    ("bad-format", "tunggakan {fact.arrears} tagihan", "tunggakan {fact.arrears:rp} tagihan", "rp} tagihan",
+    ("bad-format", "tunggakan {fact.arrears}, sedangkan", "tunggakan {fact.arrears:rp}, sedangkan", "rp}, sedangkan",
      "{fact.arrears}"),  # a number, but of months: "Rp3"
     ("type-mismatch", "    value: 2022\n", "    values: {2022-09-05: 2022, 2022-10-01: [BRI]}\n",
      "values: {2022-09-05", None),
@@ -92,12 +92,12 @@ CASES = [
 # text its message holds). One diagnostic only: nothing is reported again where a broken name is used.
 PLAIN = [
     # `:rp` shows an amount in rupiah: a number of another unit, or of none, is no amount
-    ("bad-format", "tunggakan {fact.arrears} tagihan", "tunggakan {fact.arrears:rp} tagihan", "rp} tagihan",
+    ("bad-format", "tunggakan {fact.arrears}, sedangkan", "tunggakan {fact.arrears:rp}, sedangkan", "rp}, sedangkan",
      "{fact.arrears}", "`:rp` shows an amount in rupiah, and `fact.arrears` is a number of months: without a format "
      "it is shown as its glossary entry says (`format: months`: 3 bulan)"),
-    ("bad-format", "unpaid: {fact.arrears} of bills", "unpaid: {fact.arrears:rp} of bills", "rp} of bills",
+    ("bad-format", ": {fact.arrears} in arrears", ": {fact.arrears:rp} in arrears", "rp} in arrears",
      "{fact.arrears}", "(`format: months`: 3 months)"),
-    ("bad-format", "lebih dari batas {param.max_arrears_months}", "lebih dari batas {param.max_arrears_months:rp}",
+    ("bad-format", "diperbolehkan {param.max_arrears_months}", "diperbolehkan {param.max_arrears_months:rp}",
      "rp}\"\n      en: \"As of", "{param.max_arrears_months}", "`param.max_arrears_months` is a number of months"),
     # a dotted name is matched within its namespace: a name that only shares `member.` is no suggestion
     ("unknown-name", 'require: member.citizenship == "WNI"', 'require: member.__class__ == "WNI"', "member.__class__",
@@ -437,17 +437,17 @@ def test_plain_messages_with_a_suggestion(rules_copy: Path, code: str, old: str,
 
 @pytest.mark.parametrize(("edits", "says", "suggestion"), [
     ({"    value: 15\n": "    value: 15\n    unit: days\n",
-      "tagihan berturut-turut": "tagihan {param.contribution_due_day:rp} berturut-turut"},
+      "belum dibayar: tunggakan": "belum dibayar {param.contribution_due_day:rp}: tunggakan"},
      "`param.contribution_due_day` is a number of days: without a format it is shown as a number; say the unit "
      "after it", "{param.contribution_due_day} hari"),
     ({"  arrears: arrears_streak(": "  limit: param.fiscal_year\n  arrears: arrears_streak(",  # a fact naming one
-      "tagihan berturut-turut": "tagihan {fact.limit:rp} berturut-turut"},
+      "belum dibayar: tunggakan": "belum dibayar {fact.limit:rp}: tunggakan"},
      "`fact.limit` (`param.fiscal_year`) is a number with no `unit`", "{fact.limit}"),
-    ({"lebih dari batas {param.max_arrears_months}": "lebih dari batas {param.fiscal_year:rp}"},
+    ({"diperbolehkan {param.max_arrears_months}": "diperbolehkan {param.fiscal_year:rp}"},
      "`param.fiscal_year` is a number with no `unit`, not an amount (a year, a day of the month or a count): without "
      "a format it is shown as its glossary entry says; if it is an amount in rupiah, give `param.fiscal_year` "
      "`unit: IDR`", "{param.fiscal_year}"),
-    ({"tunggakan {fact.arrears} tagihan": "tunggakan {fact.arrears} tagihan {fact.wage:rp} {fact.ceiling:rp} "
+    ({"tunggakan {fact.arrears}, sedangkan": "tunggakan {fact.arrears} {fact.wage:rp} {fact.ceiling:rp}, sedangkan "
       "{param.rounding:rp} {fact.regional_minimum:rp} {fact.arrears:number} {param.fiscal_year:number}"}, None, None),
 ])
 def test_rp_shows_an_amount_in_rupiah_only(rules_copy: Path, edits: dict[str, str], says: str | None,
@@ -470,7 +470,7 @@ def test_rp_shows_an_amount_in_rupiah_only(rules_copy: Path, edits: dict[str, st
     assert found.severity == (Severity.WARNING if unitless else Severity.ERROR), str(found)
     assert (found.code, found.rule, found.suggestion) == ("bad-format", "arrears", suggestion), str(found)
     assert says in found.message, str(found)
-    assert (found.line, found.column) == _position(text, "rp} berturut-turut" if "rp} berturut-turut" in text
+    assert (found.line, found.column) == _position(text, "rp}: tunggakan" if "rp}: tunggakan" in text
                                                    else "rp}\"\n"), str(found)
 
 
