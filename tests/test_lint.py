@@ -284,17 +284,22 @@ def test_a_cut_off_month_moved_without_as_of_is_warned_as_impact_warns(tmp_path:
     assert said.startswith("--set cutoff_month=2022-08: " + d.message.split(" but as_of")[0] + " but as_of stays")
 
 
-def test_editions_in_force_on_one_day_are_warned_when_checked_together(tmp_path: Path,
-                                                                         capsys: pytest.CaptureFixture[str]) -> None:
+def _editions_with_2022_until(tmp_path: Path, until: str) -> tuple[Path, int]:
+    """The bundled editions in a folder of their own, bsu-2022 ending on ``until``; and the line of its ``until``."""
     folder = tmp_path / "rules"
     shutil.copytree(bundled_rules() / "tables", folder / "tables")
     for edition in bundled_rules().glob("*.yaml"):
         shutil.copy(edition, folder)
     text = (folder / "bsu-2022.yaml").read_text("utf-8")
-    (folder / "bsu-2022.yaml").write_text(text.replace("  until: 2025-06-01\n", "  until: 2025-12-31\n"), "utf-8")
+    (folder / "bsu-2022.yaml").write_text(text.replace("  until: 2025-06-01\n", f"  until: {until}\n"), "utf-8")
+    return folder, text[:text.index("  until: 2025-06-01")].count("\n") + 1
+
+
+def test_editions_in_force_on_one_day_are_warned_when_checked_together(tmp_path: Path,
+                                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    folder, line = _editions_with_2022_until(tmp_path, "2025-12-31")
     assert main(["check", str(folder)]) == 0
     out = capsys.readouterr().out
-    line = text[:text.index("  until: 2025-06-01")].count("\n") + 1
     assert f"bsu-2022.yaml:{line}:10: warning [overlapping-editions]: bsu-2022 (" in out
     assert ("bsu-2025.yaml, in force from 2025-06-02, with no end date) are both in force from 2025-06-02 until "
             "2025-12-31: a decision dated then could be made under either; end bsu-2022 on 2025-06-01") in out
@@ -307,15 +312,9 @@ def test_editions_in_force_on_one_day_are_warned_when_checked_together(tmp_path:
 
 def test_days_between_editions_that_no_edition_covers_are_warned_when_checked_together(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    folder = tmp_path / "rules"
-    shutil.copytree(bundled_rules() / "tables", folder / "tables")
-    for edition in bundled_rules().glob("*.yaml"):
-        shutil.copy(edition, folder)
-    text = (folder / "bsu-2022.yaml").read_text("utf-8")
-    (folder / "bsu-2022.yaml").write_text(text.replace("  until: 2025-06-01\n", "  until: 2022-10-01\n"), "utf-8")
+    folder, line = _editions_with_2022_until(tmp_path, "2022-10-01")
     assert main(["check", str(folder)]) == 0
     out = capsys.readouterr().out
-    line = text[:text.index("  until: 2025-06-01")].count("\n") + 1
     assert (f"bsu-2022.yaml:{line}:10: warning [gap-between-editions]: no edition is in force from 2022-10-02 until "
             "2025-06-01: bsu-2022 ends on 2022-10-01 and bsu-2025 (") in out
     assert out.endswith("4 files: 0 errors, 1 warning\n")

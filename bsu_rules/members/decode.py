@@ -208,7 +208,7 @@ def decode_records(data: bytes | str) -> Any:
             value = _one_by_one(data)
         return _bounded(value, data)
     except json.JSONDecodeError as exc:
-        where = "the end of the record: is it cut short?" if exc.pos >= len(exc.doc.rstrip(_JSON_SPACE)) else \
+        where = "the end of the record: is it cut short?" if exc.pos >= len(exc.doc.rstrip(JSON_SPACE)) else \
             f"line {exc.lineno} column {exc.colno}" if exc.lineno > 1 else f"column {exc.colno}"  # a line's end alike
         said = exc.msg.removesuffix(" at")
         if said.startswith("Unexpected UTF-8 BOM"):  # json's own advice is for Python programmers
@@ -222,7 +222,7 @@ def decode_records(data: bytes | str) -> Any:
         raise BadRecord(TOO_DEEP) from None
 
 
-_JSON_SPACE = " \t\r\n"
+JSON_SPACE = " \t\r\n"
 """What JSON takes between values (Python's own whitespace has more: a vertical tab, a form feed)."""
 CR_ONLY = ("; the lines end in CR only (old Mac line ends), so the records run together: convert them "
            "(tr '\\r' '\\n' < old.jsonl > new.jsonl)")

@@ -16,6 +16,7 @@ from typing import Any, BinaryIO, NamedTuple
 
 from bsu_rules.errors import InputError, is_device
 from bsu_rules.members.decode import (
+    JSON_SPACE,
     MAX_RECORD,
     TOO_LARGE,
     BadRecord,
@@ -171,7 +172,11 @@ def spread_records(data: bytes) -> list[Any] | None:
     except UnicodeDecodeError:
         return None
     scan, at, parts = json.JSONDecoder(), 0, []
-    while (at := len(text) - len(text[at:].lstrip(_JSON_SPACE))) < len(text):
+    while True:
+        while at < len(text) and text[at] in JSON_SPACE:  # between two records: a line end, rarely more
+            at += 1
+        if at == len(text):
+            break
         if text[at] != "{":
             return None
         try:
@@ -184,9 +189,6 @@ def spread_records(data: bytes) -> list[Any] | None:
         return [decode_records(part) for part in parts] if len(parts) > 1 else None
     except BadRecord:
         return None
-
-
-_JSON_SPACE = " \t\r\n"
 
 
 def _document(data: bytes, path: str, decode: Callable[[bytes], Any],
