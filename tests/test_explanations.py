@@ -241,6 +241,10 @@ def test_a_glossary_that_is_no_yaml_is_told_at_its_line_in_the_glossary(
     assert "glossary.yaml" not in shown["message"]
     assert main(["check", str(tmp_path / "bsu-2022.yaml")]) == 1
     assert capsys.readouterr().out.startswith(f"{where}:{line}:{column}: error [{code}]: ")
+    shutil.copy(ROOT / "rules" / "bsu-2021.yaml", tmp_path / "bsu-2021.yaml")  # two rule files, one glossary
+    assert main(["check", str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    assert out.count(f"{where}:{line}:{column}: error [{code}]: ") == 1 and out.endswith("1 error, 0 warnings\n"), out
 
 
 @pytest.mark.parametrize("written", ["nama 3204125708940003", "name 3204-1257-0894-0003",

@@ -76,7 +76,8 @@ def run(args: argparse.Namespace) -> int:
         empty += Path(name).is_dir()  # after expand(): a folder without rule files
     nothing = missing + empty == len(names) and not refused
     found += same_id(checked) + overlapping(checked) + gaps(checked)
-    errors = sum(d.severity == Severity.ERROR for d in found)
+    found = list({(d.file, d.line, d.column, d.code, d.message): d for d in found}.values())  # a glossary's mistake
+    errors = sum(d.severity == Severity.ERROR for d in found)  # is one, however many rule files read the glossary
     warnings = len(found) - errors
     if args.format == "json":
         print(json.dumps({"errors": errors, "warnings": warnings,
