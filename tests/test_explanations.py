@@ -838,7 +838,8 @@ def test_a_value_the_rules_do_not_set_is_the_programme_s_gap_not_the_record(rule
 def test_a_parameter_left_unset_names_only_itself_and_asks_nothing_of_the_worker(parameter: str) -> None:
     """Read through facts or a history call, an unset parameter is still the programme's gap: no
     member field is named, nothing is asked of the worker, no expression is read aloud."""
-    from bsu_rules.ruleset.overrides import apply_overrides, parse_override
+    from bsu_rules.ruleset.override_texts import parse_override
+    from bsu_rules.ruleset.overrides import apply_overrides
 
     rs = apply_overrides(load_ruleset("bsu-2022"), [parse_override("set", f"{parameter}@2022-09-06=null")])
     d = rs.plan(date(2022, 9, 12)).decide(parse_member(EXAMPLES[0]))

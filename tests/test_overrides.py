@@ -14,7 +14,8 @@ from bsu_rules.evaluators.scalar import evaluate
 from bsu_rules.members import parse_member
 from bsu_rules.ruleset.loader import load_ruleset
 from bsu_rules.ruleset.model import RuleSet
-from bsu_rules.ruleset.overrides import Reform, parse_override, reform_of, split_assignments
+from bsu_rules.ruleset.override_texts import parse_override, split_assignments
+from bsu_rules.ruleset.overrides import Reform, reform_of
 from bsu_rules.ruleset.stale import Count, restated
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -28,7 +28,9 @@ from bsu_rules.glossary import glossary_sha256, governing
 from bsu_rules.ruleset.files import RULE_FILE_LIMIT, TABLE_LIMIT, Missing, UnsafePath, read_beside
 from bsu_rules.ruleset.loader import content_hash, load_ruleset, resolve
 from bsu_rules.ruleset.model import RuleSet
-from bsu_rules.ruleset.overrides import Reform, archive_entry, from_archive, override_options
+from bsu_rules.ruleset.override_archive import archive_entry, from_archive
+from bsu_rules.ruleset.override_texts import override_options
+from bsu_rules.ruleset.overrides import Reform
 
 MANIFEST = "manifest.json"
 _SHA = re.compile(r"[0-9a-f]{64}")  # fullmatch only: `$` takes a line end

@@ -33,7 +33,7 @@ from bsu_rules.members import Member, Record, parse_record
 from bsu_rules.members.decode import MAX_RECORD
 from bsu_rules.members.redact import beside_hashes
 from bsu_rules.ruleset.model import RuleSet
-from bsu_rules.ruleset.overrides import override_options
+from bsu_rules.ruleset.override_texts import override_options
 
 
 class Status(StrEnum):

@@ -59,7 +59,8 @@ from bsu_rules.members.arrow import MEMBER_SCHEMA
 from bsu_rules.members.model import EVENT_DATES
 from bsu_rules.ruleset.loader import load_ruleset
 from bsu_rules.ruleset.model import RuleSet
-from bsu_rules.ruleset.overrides import Reform, override_options
+from bsu_rules.ruleset.override_texts import override_options
+from bsu_rules.ruleset.overrides import Reform
 
 REJECTED = "rejected"
 T = TypeVar("T")

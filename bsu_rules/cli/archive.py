@@ -23,7 +23,8 @@ from bsu_rules.cli.options import (
     say_warned,
 )
 from bsu_rules.ruleset.model import RuleSet
-from bsu_rules.ruleset.overrides import override_options, reform_of
+from bsu_rules.ruleset.override_texts import override_options
+from bsu_rules.ruleset.overrides import reform_of
 
 BATCH = 256
 """``evaluate --log`` writes (and fsyncs) the log every BATCH decisions, then prints them."""

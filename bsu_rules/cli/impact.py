@@ -17,7 +17,8 @@ from bsu_rules.diff_text import channel_name
 from bsu_rules.errors import Code, InputError, RuleSetError, on_path
 from bsu_rules.formatting import counted, rupiah
 from bsu_rules.ruleset.override_checks import diag
-from bsu_rules.ruleset.overrides import Reform, reform_of, split_assignments
+from bsu_rules.ruleset.override_texts import split_assignments
+from bsu_rules.ruleset.overrides import Reform, reform_of
 
 
 def add(sub: Any) -> None:

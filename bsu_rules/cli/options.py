@@ -15,7 +15,9 @@ from typing import TYPE_CHECKING
 from bsu_rules.audit.snapshot import KEY_ENV
 from bsu_rules.errors import InputError, file_kind, is_device
 from bsu_rules.members.redact import shortened
-from bsu_rules.ruleset.overrides import override_options, reform_of, told
+from bsu_rules.ruleset.override_texts import override_options
+from bsu_rules.ruleset.override_warnings import told
+from bsu_rules.ruleset.overrides import reform_of
 from bsu_rules.ruleset.spelling import not_a_date
 
 if TYPE_CHECKING:

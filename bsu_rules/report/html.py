@@ -17,7 +17,7 @@ from bsu_rules.glossary import months
 from bsu_rules.report.groups import DIMENSIONS
 from bsu_rules.report.labels import CHANGE_WORDS, OUTCOME_WORDS, WARNING_KINDS, WORDS, group_name, nik_reason
 from bsu_rules.report.svg import Bar, bar_chart
-from bsu_rules.ruleset.overrides import override_option
+from bsu_rules.ruleset.override_texts import override_option
 
 Json = dict[str, Any]
 _CSS = """

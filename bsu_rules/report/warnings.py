@@ -10,7 +10,7 @@ from typing import Any
 from bsu_rules.formatting import number
 from bsu_rules.members.redact import hide_identifiers
 from bsu_rules.ruleset.model import RuleSet
-from bsu_rules.ruleset.overrides import told
+from bsu_rules.ruleset.override_warnings import told
 from bsu_rules.ruleset.warned import Warned
 
 Json = dict[str, Any]

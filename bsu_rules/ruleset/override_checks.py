@@ -3,7 +3,8 @@
 ``Override`` is ``--set NAME[@DATE]=VALUE`` or ``--table NAME=FILE`` as typed (every problem is named
 by the option as typed); ``read_value`` reads a value as the rule file reads one; ``checked_parameter``,
 ``checked_benefit`` and ``replacement_table`` give the parameter, benefit or table it makes, or None
-with its problems told in the rule file's words. ``overrides`` applies them.
+with its problems told in the rule file's words; ``same_rows``, whether a replacement holds the rows of
+the table it replaces. ``overrides`` applies them.
 """
 
 from __future__ import annotations
@@ -274,3 +275,8 @@ def _holds(table: Table) -> str:
     if table.values is None:
         return "keys without values"
     return "numbers" if table.type.item is not None and table.type.item.name == "decimal" else "text values"
+
+
+def same_rows(old: Table, new: Table) -> bool:
+    """Whether two tables hold the same keys, values and bounds (their files may differ in layout)."""
+    return (old.keys, old.values, old.bounds) == (new.keys, new.values, new.bounds)

@@ -10,27 +10,23 @@ as the rule file reads them (safe YAML scalars: ``2022-08`` is a month, ``2022-0
 An override is checked like the rule file: an unknown name is a diagnostic with a suggestion, a
 value of another type than the parameter's is an error. The result is a ``Reform``: a RuleSet
 whose sha256 is that of its base hash and its canonical overrides, so every decision made under
-it names it, and the archive can store it (base + overrides) for replay.
+it names it, and the archive can store it (base + overrides) for replay. The options are read in
+``override_texts``, each checked in ``override_checks``; what a reform is warned of is
+``override_warnings``'s, and its archive entry ``override_archive``'s.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import re
-import shlex
 from dataclasses import dataclass, fields, replace
 from datetime import date
-from decimal import Decimal
 from pathlib import Path
-from typing import Any, TypeGuard
+from typing import Any
 
-from bsu_rules.catalogue.calendar import month_end, month_of
 from bsu_rules.errors import Code, RuleSetError
 from bsu_rules.members.redact import hide_typed
-from bsu_rules.ruleset.diagnostics import Diagnostic, Severity, nearest
-from bsu_rules.ruleset.lint import lint
-from bsu_rules.ruleset.lint_params import data_date_moved, data_date_text, partial_comparisons, unread_values
+from bsu_rules.ruleset.diagnostics import Diagnostic, nearest
 from bsu_rules.ruleset.model import CheckedRule, RuleSet
 from bsu_rules.ruleset.override_checks import (
     BAD,
@@ -41,13 +37,14 @@ from bsu_rules.ruleset.override_checks import (
     diag,
     read_value,
     replacement_table,
+    same_rows,
     unit_of,
 )
+from bsu_rules.ruleset.override_texts import override_options, parse_override
+from bsu_rules.ruleset.override_warnings import below_partial_table, data_date, rechecked, unread
 from bsu_rules.ruleset.schema import Parameter, RuleFile, Text, Window
-from bsu_rules.ruleset.source import read_yaml
 from bsu_rules.ruleset.spelling import date_problem, not_a_date
 from bsu_rules.ruleset.stale import COUNTED, Count, restated
-from bsu_rules.ruleset.tables import Table
 from bsu_rules.ruleset.warned import Warned
 
 
@@ -65,22 +62,6 @@ class Reform(RuleSet):
         return override_options(self)
 
 
-def override_options(ruleset: RuleSet | None) -> str:
-    """The overrides a reform was made with, as options quoted for a shell (``--set wage_ceiling=4200000
-    --set 'state_banks=["BRI"]'``), a replaced table by the sha256 of its file (``--table
-    minimum_wage=<sha256 1a2b3c4d5e6f>``); "" for a rule set as its file has it."""
-    return " ".join(map(override_option, getattr(ruleset, "overrides", ())))
-
-
-def override_option(o: dict[str, Any]) -> str:
-    """One override as the option that makes it, quoted for a shell (see ``override_options``)."""
-    if "table" in o:
-        return f"--table {o['table']}=<sha256 {o['sha256'][:12]}>"
-    if o["set"].startswith("table."):
-        return f"--set {o['set']}={o['value']}"
-    return "--set " + shlex.quote(f"{o['set']}{'@' + o['since'] if o.get('since') else ''}={_text(o['value'])}")
-
-
 def _not_a_parameter(ruleset: RuleSet, name: str) -> str:
     """What a name given to ``--set`` is when it is no parameter: a table, a fact or a criterion."""
     bare = name.split(".", 1)[1] if name.startswith(("table.", "fact.", "param.")) else name
@@ -93,75 +74,12 @@ def _not_a_parameter(ruleset: RuleSet, name: str) -> str:
     return ""
 
 
-def parse_override(kind: str, text: str, flag: str | None = None) -> Override:
-    """``NAME[@YYYY-MM-DD]=VALUE`` from the command line (typed in ``--FLAG``, else ``--KIND``);
-    RuleSetError if it has no ``=``."""
-    option = f"--{flag or kind}"
-    name, sep, value = text.partition("=")
-    if not sep or not name.strip():
-        form = "NAME=FILE" if kind == "table" else "NAME=VALUE"
-        alone = not sep and _NAME_ONLY.fullmatch(text.strip())
-        said = f"; write it as one word, `{option} {text.strip()}=…`" if alone else ""
-        raise RuleSetError([diag(f"{option} {text}", Code.BAD_OVERRIDE, f"expected {form}, got `{text}`{said}")])
-    more = _MORE.split(value.strip()) if kind == "set" and not value.lstrip().startswith(("[", "{", "'", '"')) else []
-    if len(more) > 1:
-        each = " ".join(f"{option} {part}" for part in [f"{name.strip()}={more[0]}", *_NAMED.findall(value)])
-        raise RuleSetError([diag(f"{option} {text}", Code.BAD_OVERRIDE, f"{option} sets one value: give each its "
-                                 f"own {option}", each)])
-    name, at, since = name.strip().partition("@")
-    day = None
-    if at:
-        try:
-            day = date.fromisoformat(since)
-        except ValueError:
-            message, fixed = date_problem(since)
-            raise RuleSetError([diag(f"{option} {text}", Code.BAD_OVERRIDE, message if message.startswith("`")
-                                      else f"`{since[:40]}` is not a date: {message}", fixed)]) from None
-        if kind != "set":
-            raise RuleSetError([diag(f"{option} {text}", Code.BAD_OVERRIDE, "tables are not dated; drop the @DATE")])
-    return Override(kind, name, value.strip(), day, flag)
-
-
-_MORE = re.compile(r"(?<![,;\s])[,;\s]+(?=[A-Za-z_][\w.]*+(?:@[0-9-]++)?=)")
-"""Where a value goes on with another assignment (``4000000,rounding=50000``: the form ``--against`` takes);
-looked for from the first of a run of separators only (linear in the value's length)."""
-_NAME_ONLY = re.compile(r"[A-Za-z_][\w.]*(?:@[0-9-]+)?")
-"""A name alone (``wage_ceiling``, ``benefit.amount@2022-10-01``): its value was given as the next word."""
-_NAMED = re.compile(r"(?<![,;\s])[,;\s]+([A-Za-z_][\w.]*+(?:@[0-9-]++)?=[^,;\s]*)")
-
-
 def _described_as(ruleset: RuleSet, name: str) -> str | None:
     """The parameter whose description, in either language, is ``name`` written as words (``batas_upah``
     for the one described "Batas upah")."""
     words = " ".join(name.replace("_", " ").replace("-", " ").split()).casefold()
     return next((p for p, param in ruleset.model.parameters.items() if param.description is not None and
                  words in (param.description.id.casefold(), param.description.en.casefold())), None)
-
-
-def split_assignments(text: str) -> list[str]:
-    """``NAME=VALUE,NAME=VALUE`` cut at the commas outside brackets and quotes (``state_banks=[BRI, BNI]``
-    is one) and before a ``NAME=`` only (``wage_ceiling=3,800,000`` is one, for its value to be told
-    what is wrong with it); empty parts left out."""
-    parts, depth, quote, start = [], 0, "", 0
-    for at, char in enumerate(text):
-        if quote:
-            quote = "" if char == quote else quote
-        elif char in "'\"":
-            quote = char
-        elif char in "[{":
-            depth += 1
-        elif char in "]}":
-            depth = max(depth - 1, 0)
-        elif char == "," and depth == 0:
-            parts.append(text[start:at])
-            start = at + 1
-    joined: list[str] = []
-    for part in (*parts, text[start:]):
-        if joined and "=" not in part and part.strip():
-            joined[-1] += "," + part
-        else:
-            joined.append(part)
-    return [p for p in joined if p.strip()]
 
 
 def apply_overrides(ruleset: RuleSet, overrides: list[Override], base_dir: Path | None = None) -> RuleSet:
@@ -187,7 +105,7 @@ def apply_overrides(ruleset: RuleSet, overrides: list[Override], base_dir: Path 
             if table is not None:
                 tables[o.name] = table
                 canonical.append({"table": o.name, "sha256": table.sha256})
-                if _same_rows(ruleset.tables[o.name], table) and o.name in reading:  # sets come first (``_in_order``)
+                if same_rows(ruleset.tables[o.name], table) and o.name in reading:  # sets come first (``_in_order``)
                     reads_as = reading[o.name]
                     kept.append(Warned(f"{where}: the file holds the rows the rule file's table holds; only "
                                        f"{reads_as[0].option} changes, and every key the file does not list is read "
@@ -198,7 +116,7 @@ def apply_overrides(ruleset: RuleSet, overrides: list[Override], base_dir: Path 
                 else:
                     unchanged += [(f"{where}: the file holds the rows the rule file's table holds",
                                    f"{where}: berkas itu memuat baris yang sama dengan tabel berkas aturan")] * \
-                        _same_rows(ruleset.tables[o.name], table)
+                        same_rows(ruleset.tables[o.name], table)
             continue
         if o.name.startswith("table."):  # what a key the table does not list means in this run
             unlisted = _unlisted(ruleset, o, problems)
@@ -271,11 +189,11 @@ def apply_overrides(ruleset: RuleSet, overrides: list[Override], base_dir: Path 
     same = {f.name: getattr(ruleset, f.name) for f in fields(RuleSet) if f.name != "_plans"}
     model, rules = _retitled(ruleset, model, overrides)
     warnings = tuple(Warned(f"{en}; nothing changes", "no-change", f"{id_}; tidak ada yang berubah")
-                     for en, id_ in unchanged) + tuple(kept) + _data_date(ruleset, model, overrides) + \
-        _unread(model, overrides) + _below_partial_table(ruleset, model, overrides, tables)
+                     for en, id_ in unchanged) + tuple(kept) + data_date(ruleset, model, overrides) + \
+        unread(model, overrides) + below_partial_table(ruleset, model, overrides, tables)
     reform = Reform(**(same | {"model": model, "sha256": digest, "tables": tables, "rules": rules}), base=ruleset,
                     overrides=tuple(canonical), warnings=warnings, given=tuple(overrides))
-    checked = _check(reform, overrides)
+    checked = rechecked(reform, overrides)
     return replace(reform, warnings=warnings + checked, _plans={}) if checked else reform
 
 
@@ -311,11 +229,6 @@ def _has_already(ruleset: RuleSet, given: Override, value: Any) -> bool:
     old = ruleset.model.parameters[given.name]
     return given.since is None and old.values is None and bool(old.value == value) and \
         isinstance(old.value, bool) == isinstance(value, bool)  # True is not 1
-
-
-def _same_rows(old: Table, new: Table) -> bool:
-    """Whether two tables hold the same keys, values and bounds (their files may differ in layout)."""
-    return (old.keys, old.values, old.bounds) == (new.keys, new.values, new.bounds)
 
 
 def _retitled(base: RuleSet, model: RuleFile, overrides: list[Override]) -> tuple[RuleFile, tuple[CheckedRule, ...]]:
@@ -390,128 +303,6 @@ def as_written(ruleset: RuleSet) -> RuleSet:
                    rules=tuple(replace(c, rule=written.get(c.rule.id, c.rule)) for c in ruleset.rules), _plans={})
 
 
-def _data_date(base: RuleSet, model: RuleFile, overrides: list[Override]) -> tuple[Warned, ...]:
-    """A cut-off month (``lint_params.data_date_moved``) the overrides move away from ``as_of``, or an
-    ``as_of`` they move away from the end of the cut-off month: the data are read as at another day
-    (arrears, payments) than the month the rules name."""
-    before = {(name, day) for name, day, _ in data_date_moved(base)}
-    given = {o.name: o for o in overrides if o.kind == "set"}
-    out = []
-    for name, day, value in data_date_moved(base, model):
-        end = f"as_of={month_end(str(value))}"
-        month = month_of(model.as_of)
-        if name in given and (name, day) not in before:
-            o = given[name]
-            out.append(Warned(f"{o.option}: {data_date_text(name, value, model.as_of)}; to read them as at the new "
-                              f"month, {o.adding(end)}", "data-date",
-                              f"{o.option}: {data_date_text(name, value, model.as_of, lang='id')}; untuk membacanya "
-                              f"per bulan yang baru, {o.adding(end, 'id')}"))
-        elif "as_of" in given and name not in given:
-            o = given["as_of"]
-            also = ("", "") if month == str(value) else (f", or {o.adding(f'{name}={month}')}",
-                                                         f", atau {o.adding(f'{name}={month}', 'id')}")
-            out.append(Warned(f"{o.option}: {data_date_text(name, value, model.as_of, 'is set to')}; to read them as "
-                              f"at the end of {value}, give {end} instead{also[0]}", "data-date",
-                              f"{o.option}: {data_date_text(name, value, model.as_of, 'is set to', 'id')}; untuk "
-                              f"membacanya per akhir bulan {value}, berikan {end} sebagai gantinya{also[1]}"))
-    return tuple(out)
-
-
-def _below_partial_table(base: RuleSet, model: RuleFile, overrides: list[Override],
-                         tables: dict[str, Table]) -> tuple[Warned, ...]:
-    """A number set below every value the rule file gives it, where it is compared with the values of a
-    partial table the overrides keep (``tables``: the reform's): such a table may list only the rows that
-    matter at the file's values (the minimum wages above the wage ceiling), so a row that matters at the
-    new one may be missing."""
-    compared = partial_comparisons(base)
-    replaced = {name for name, table in tables.items() if not _same_rows(base.tables[name], table)}
-    out = []
-    for o in overrides:
-        if o.kind != "set" or o.name not in compared:
-            continue
-        written = base.model.parameters[o.name]
-        lowest = min(filter(_number, [written.value] if written.values is None else written.values.values()),
-                     default=None)
-        param = model.parameters[o.name]
-        value = param.value if o.since is None or param.values is None else param.values[o.since]
-        if lowest is None or not _number(value) or value >= lowest:
-            continue
-        told: dict[str, str] = {}  # once a table, by the plainest comparison that reads it
-        for table, how in compared[o.name]:
-            if table not in replaced and (table not in told or len(how) < len(told[table])):
-                told[table] = how
-        out += [Warned(f"{o.option}: below the rule file's {lowest}, while `{how}` compares it with `table.{table}`, "
-                       f"a partial table that may list only the rows that matter at {lowest}: a row between the two "
-                       f"that it leaves out reads as none (an area's own minimum wage unseen); give the rows down to "
-                       f"{value} with --table {table}=FILE", "partial-table",
-                       f"{o.option}: di bawah {lowest} pada berkas aturan, sedangkan `{how}` membandingkannya dengan "
-                       f"`table.{table}`, tabel tidak lengkap yang mungkin hanya memuat baris yang penting pada "
-                       f"{lowest}: baris di antara keduanya yang tidak dimuatnya dibaca sebagai tidak ada (upah "
-                       f"minimum wilayah itu tidak terlihat); berikan baris sampai {value} dengan "
-                       f"--table {table}=BERKAS")
-                for table, how in told.items()]
-    return tuple(out)
-
-
-def _number(value: object) -> TypeGuard[int | Decimal]:
-    return isinstance(value, int | Decimal) and not isinstance(value, bool)
-
-
-def _as_of_later(ruleset: RuleSet, on: date, on_option: str) -> tuple[Warned, ...]:
-    """An ``as_of`` given after the decision date ``on``: the data would be read as at a day to come."""
-    as_of = ruleset.model.as_of
-    inside = ruleset.model.in_force.contains(as_of)  # never suggests a date the command refuses
-    return tuple(Warned(f"{o.option} is after the decision date {on}: the data are read as at a day after the "
-                        f"decision (payments not yet made on {on} count); give an as_of on or before {on}"
-                        f"{f', or {on_option} {as_of}' * inside}", "data-date",
-                        f"{o.option} jatuh sesudah tanggal keputusan {on}: data dibaca per hari sesudah keputusan "
-                        f"(pembayaran yang belum dilakukan pada {on} ikut dihitung); berikan as_of pada atau sebelum "
-                        f"{on}{f', atau {on_option} {as_of}' * inside}")
-                 for o in getattr(ruleset, "given", ()) if o.name == "as_of" and as_of > on)
-
-
-def _unread(model: RuleFile, overrides: list[Override]) -> tuple[Warned, ...]:
-    """A dated value given on the command line that is never read inside the edition's window, as
-    the rule file's ``value-outside`` warning says of one written in the file; one dated before the
-    edition starts that is read from its first day, as an undated value would be (a year mistyped)."""
-    out = []
-    start = model.in_force.from_
-    for o in overrides:
-        param = model.parameters.get(o.name)
-        if o.kind == "set" and o.since is not None and param is not None and param.values is not None:
-            why = unread_values(model.in_force, sorted(param.values)).get(o.since)
-            if why:
-                out.append(Warned(f"{o.option}: the value dated {o.since} is never read: {why}", "unread",
-                                  f"{o.option}: nilai bertanggal {o.since} tidak pernah dibaca: "
-                                  f"{unread_values(model.in_force, sorted(param.values), 'id')[o.since]}"))
-            elif start is not None and o.since < start:
-                out.append(Warned(f"{o.option}: dated {o.since}, before the edition starts on {start}: it is read "
-                                  "from the edition's first day, as a value without a date would be; if another "
-                                  "date was meant, give it", "early",
-                                  f"{o.option}: bertanggal {o.since}, sebelum edisi mulai berlaku pada {start}: nilai "
-                                  "itu dibaca sejak hari pertama edisi, seperti nilai tanpa tanggal; jika yang "
-                                  "dimaksud tanggal lain, berikan tanggal itu"))
-    return tuple(out)
-
-
-def told(ruleset: RuleSet, on: date, on_option: str = "--on") -> tuple[Warned, ...]:
-    """Every warning about deciding under ``ruleset`` on ``on``: the rule file's own (those ``check``
-    gives it), its overrides', and ``unread_on``'s."""
-    return tuple(Warned(str(d), "rule-file") for d in ruleset.warned) + getattr(ruleset, "warnings", ()) + \
-        unread_on(ruleset, on, on_option)
-
-
-def unread_on(ruleset: RuleSet, on: date, on_option: str = "--on") -> tuple[Warned, ...]:
-    """A dated override inside the edition that takes effect after the decision date ``on``: this run
-    never reads it (``on_option``: the option that gives the date); an as_of given after ``on``."""
-    return tuple(Warned(f"{o.option} takes effect after the decision date {on} and is not read in this run; give "
-                        f"{on_option} {o.since} to read it", "unread",
-                        f"{o.option} berlaku sesudah tanggal keputusan {on} dan tidak dibaca dalam perhitungan ini; "
-                        f"berikan {on_option} {o.since} untuk membacanya") for o in getattr(ruleset, "given", ())
-                 if o.since is not None and o.since > on and ruleset.model.in_force.contains(o.since)) + \
-        _as_of_later(ruleset, on, on_option)
-
-
 def _in_order(overrides: list[Override]) -> list[Override]:
     """The overrides in the one order that makes their result not depend on the order they were given
     in (the hash and the archive see them sorted): a name's undated value first, then its dated values
@@ -532,50 +323,6 @@ def _in_order(overrides: list[Override]) -> list[Override]:
     return sorted(overrides, key=lambda o: (o.kind, o.name, o.since or date.min))
 
 
-def _check(reform: Reform, overrides: list[Override]) -> tuple[Warned, ...]:
-    """The load-time checks that read values (a constant argument outside a function's domain, a
-    divisor that is always 0), run again with the overrides: what would be an error in the rule
-    file is one here, not a failure in the middle of a run. A replaced table also gets the warnings
-    ``check`` gives a table (a key that never matches, a value a parameter names that it lacks), and
-    a set value a table lacks (``state_banks=[MANDRI]``) its ``unknown-value``: those the rule file as
-    written does not have, returned as text; one about a value an option gives is placed in that option.
-    A title the overrides make stale is not one: the what-if cannot change it, and says it is one on
-    every page."""
-    found = lint(reform)
-    given = ", ".join(o.option for o in overrides)
-    errors = [d for d in found if d.severity is Severity.ERROR]
-    if errors:
-        placed = [_on_option(d, reform, overrides) or replace(d, message=f"with {given}: {d.message}") for d in errors]
-        once: dict[tuple[object, ...], Diagnostic] = {}  # one value read at two places: told once, the first
-        for d in placed:
-            once.setdefault((d.file, d.line, d.column, d.code, d.message.split(" (in `")[0]), d)
-        raise RuleSetError(list(once.values()))
-    if reform.base is None:
-        return ()
-    tables = any(o.kind == "table" for o in overrides)  # a set value is checked against the tables too
-    before = {str(d) for d in lint(reform.base)}
-    return tuple(Warned(str(moved) if (moved := _on_option(d, reform, overrides)) else f"with {given}: {d}", "table")
-                 for d in found
-                 if str(d) not in before and d.code is not Code.STALE_TITLE  # the rule file's to fix
-                 and (tables or d.code is Code.UNKNOWN_VALUE))
-
-
-def _on_option(d: Diagnostic, reform: Reform, overrides: list[Override]) -> Diagnostic | None:
-    """``d`` placed in the ``--set`` that gives the value it is about (at the item, in a list), when the
-    rule file places it at a parameter that option replaces: the file's own value is not what is told
-    of. None for any other."""
-    located = reform.located
-    for o in (o for o in overrides if o.kind == "set" and d.file == located.file):
-        spots = {at: path for path, at in located.values.items() if path[:2] == ("parameters", o.name)}
-        if d.line not in {line for line, _ in spots} | {located.at(("parameters", o.name), key=True)[0]}:
-            continue
-        path = spots.get((d.line, d.column), ())
-        item = read_yaml(o.text, o.option).values.get(path[-1:]) if path and isinstance(path[-1], int) else None
-        column = len(o.option) - len(o.text) + item[1] if item is not None and item[0] == 1 else 1
-        return replace(d, file=o.option, line=1, column=column, typed=True)  # each value typed masked on its own
-    return None
-
-
 def reform_of(base: RuleSet, sets: list[str], tables: list[str], flag: str | None = None) -> RuleSet:
     """``apply_overrides`` from command-line texts (``--set`` and ``--table`` values; the sets typed in
     ``--FLAG`` when given)."""
@@ -583,44 +330,7 @@ def reform_of(base: RuleSet, sets: list[str], tables: list[str], flag: str | Non
                            [parse_override("table", t) for t in tables])
 
 
-
-
 def _jsonable(value: Any) -> Any:
     if isinstance(value, list):
         return [_jsonable(v) for v in value]
     return value if isinstance(value, (bool, int, str)) or value is None else {"$" + type(value).__name__: str(value)}
-
-
-def archive_entry(reform: Reform) -> tuple[list[dict[str, Any]], dict[str, bytes]]:
-    """What an archive stores for a reform besides its base: the overrides to apply again, and
-    the bytes of each replacement table (as ``tables/<name>.csv``)."""
-    specs: list[dict[str, Any]] = []
-    files: dict[str, bytes] = {}
-    for c in reform.overrides:
-        if "table" in c:
-            name = f"tables/{c['table']}.csv"
-            files[name] = Path(reform.tables[c["table"]].ref.file).read_bytes()
-            specs.append({"table": c["table"], "file": name})
-        else:
-            specs.append({"set": c["set"], "since": c.get("since"), "value": _text(c["value"])})
-    return specs, files
-
-
-def from_archive(base: RuleSet, specs: list[dict[str, Any]], folder: Path) -> RuleSet:
-    """The reform an archive entry describes: ``base`` with ``specs`` (from ``archive_entry``) applied."""
-    overrides = [Override("table", s["table"], s["file"]) if "table" in s else
-                 Override("set", s["set"], s["value"], date.fromisoformat(s["since"]) if s.get("since") else None)
-                 for s in specs]
-    return apply_overrides(base, overrides, folder)
-
-
-def _text(value: Any) -> str:
-    """A canonical value written back as the command line would give it (a month or a date bare)."""
-    if isinstance(value, dict):
-        return str(next(iter(value.values())))
-    if isinstance(value, str) and _DAY_OR_MONTH.fullmatch(value):
-        return value
-    return json.dumps(value, ensure_ascii=False)
-
-
-_DAY_OR_MONTH = re.compile(r"[0-9]{4}-[0-9]{2}(?:-[0-9]{2})?")
