@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from bsu_rules.cli import main
-from bsu_rules.explain.pages import _W
+from bsu_rules.explain.page_data import WORDS
 from bsu_rules.ruleset.loader import bundled_rules
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -524,7 +524,7 @@ def test_the_count_line_names_outcomes_as_the_pages_head_them(lang: str, capsys:
     assert main(["evaluate", "bsu-2022", EXAMPLES, "--format", "text", "--lang", lang]) == 0
     last = capsys.readouterr().out.splitlines()[-1]
     for outcome, count in (("eligible", 5), ("ineligible", 10), ("undetermined", 1)):
-        words = " ".join(takewhile(str.isupper, _W[lang][outcome].split(" "))).lower()  # the heading's capitals
+        words = " ".join(takewhile(str.isupper, WORDS[lang][outcome].split(" "))).lower()  # the heading's capitals
         assert f" {count} {words}" in last, (words, last)
 
 

@@ -11,12 +11,14 @@ from bsu_rules._lazy import lazy
 
 if TYPE_CHECKING:
     from bsu_rules.decisions import Decision
-    from bsu_rules.explain.pages import AUDIENCES, Page, Unpaid, page
+    from bsu_rules.explain.page_data import Page, Unpaid
+    from bsu_rules.explain.pages import AUDIENCES, page
     from bsu_rules.explain.rejected import Said
     from bsu_rules.explain.sentences import Renderer
     from bsu_rules.ruleset.model import RuleSet
 
-_WHERE = {**dict.fromkeys(["AUDIENCES", "Page", "Unpaid", "page"], "pages"), "Renderer": "sentences"}
+_WHERE = {**dict.fromkeys(["AUDIENCES", "page"], "pages"), **dict.fromkeys(["Page", "Unpaid"], "page_data"),
+          "Renderer": "sentences"}
 
 __all__ = ["AUDIENCES", "Page", "Renderer", "Unpaid", "page", "render_html", "render_text"]
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 import re
 
-from bsu_rules.explain.pages import Page
+from bsu_rules.explain.page_data import Page
 from bsu_rules.explain.rejected import Said
 from bsu_rules.members.redact import printable
 

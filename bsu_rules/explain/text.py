@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bsu_rules.explain.pages import Page
+from bsu_rules.explain.page_data import Page
 from bsu_rules.members.redact import printable
 
 
