@@ -1018,7 +1018,7 @@ def test_a_value_an_older_engine_logged_whole_is_reported_masked() -> None:
     """A 2020 decision logged before a NIK in the KPJ field was masked in the trace replays as different;
     the report says what changed without repeating the number."""
     import bsu_rules
-    from bsu_rules.audit.rerun import compare
+    from bsu_rules.audit.comparison import compare
 
     first = json.loads(EXAMPLES.read_text("utf-8").splitlines()[0]) | {"kpj": "3204125708940003"}
     decision = bsu_rules.evaluate(load_ruleset("bsu-2020"), first, on="2020-09-10")

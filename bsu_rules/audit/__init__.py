@@ -12,15 +12,19 @@ from bsu_rules._lazy import lazy
 if TYPE_CHECKING:
     from bsu_rules.audit.archive import Archived, ArchiveError, MissingRuleSet, archive_ruleset, load_archived
     from bsu_rules.audit.chain import Problem, Verification, Verifier, entry_hash, verify_log
+    from bsu_rules.audit.comparison import CriterionChange
     from bsu_rules.audit.log import AuditError, DecisionLog, LogChanged, LogError
-    from bsu_rules.audit.rerun import CriterionChange, ReplayItem, ReplayReport, Status, iter_replay, replay
+    from bsu_rules.audit.replay_report import ReplayItem, ReplayReport, Status
+    from bsu_rules.audit.rerun import iter_replay, replay
     from bsu_rules.audit.snapshot import input_hash, kept_fields, key_id, load_members, pseudonym
 
 _WHERE = {
     **dict.fromkeys(["Archived", "ArchiveError", "MissingRuleSet", "archive_ruleset", "load_archived"], "archive"),
     **dict.fromkeys(["Problem", "Verification", "Verifier", "entry_hash", "verify_log"], "chain"),
+    "CriterionChange": "comparison",
     **dict.fromkeys(["AuditError", "DecisionLog", "LogChanged", "LogError"], "log"),
-    **dict.fromkeys(["CriterionChange", "ReplayItem", "ReplayReport", "Status", "iter_replay", "replay"], "rerun"),
+    **dict.fromkeys(["ReplayItem", "ReplayReport", "Status"], "replay_report"),
+    **dict.fromkeys(["iter_replay", "replay"], "rerun"),
     **dict.fromkeys(["input_hash", "kept_fields", "key_id", "load_members", "pseudonym"], "snapshot"),
 }
 

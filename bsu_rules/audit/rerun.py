@@ -3,6 +3,8 @@
 Never today's rule file: a rule set is found only in the archive, by the sha256 the decision
 records, and loaded only if it still has that hash. The member is the logged inputs, or the full
 record from a member snapshot with the same input hash (needed when the NIK is pseudonymised).
+What a replay reports is ``replay_report``'s; how a replayed decision is compared with the logged
+one, ``comparison``'s.
 """
 
 from __future__ import annotations
@@ -13,165 +15,26 @@ import operator
 import os
 import re
 from collections import Counter, deque
-from collections.abc import Callable, Collection, Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Collection, Iterator
+from dataclasses import replace
 from datetime import date
-from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 import orjson
-from pydantic import ValidationError
 
 from bsu_rules.audit.archive import ArchiveError, MissingBase, load_archived
-from bsu_rules.audit.chain import Line, Problem, Verification, Verifier, canonical_bytes, read_log
+from bsu_rules.audit.chain import Line, Problem, Verifier, read_log
+from bsu_rules.audit.comparison import compare, masked
+from bsu_rules.audit.replay_report import ReplayItem, ReplayReport, Status
 from bsu_rules.audit.snapshot import KEY_ENV, Members, key_id, load_members, pseudonym
-from bsu_rules.decisions import Decision, mask_logged
+from bsu_rules.decisions import mask_logged
 from bsu_rules.errors import Code, InputError, OutOfForce
 from bsu_rules.evaluators.scalar import ENGINE
 from bsu_rules.members import Member, Record, parse_record
 from bsu_rules.members.decode import MAX_RECORD
 from bsu_rules.members.redact import beside_hashes
 from bsu_rules.ruleset.model import RuleSet
-from bsu_rules.ruleset.override_texts import override_options
-
-
-class Status(StrEnum):
-    IDENTICAL = "identical"
-    DIFFERENT = "different"
-    ENGINE_DRIFT = "engine-drift"  # the engine version differs and so does the result
-    MISSING_RULESET = "missing-ruleset"
-    MISSING_INPUT = "missing-input"
-    INSERTED = "inserted"  # replays identical, but the line is not part of the chain, or repeats a seq already replayed
-    ERROR = "error"  # the line is not a decision, or the replay itself failed
-
-
-@dataclass(frozen=True)
-class CriterionChange:
-    """One criterion that came out differently: its logged and replayed form, and the fields that differ."""
-
-    id: str
-    old: dict[str, Any] | None
-    new: dict[str, Any] | None
-    changed: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class ReplayItem:
-    """The replay of one log line."""
-
-    line: int
-    status: Status
-    seq: int | None = None
-    nik: str | None = None
-    ruleset: str | None = None
-    on: str | None = None
-    reason: str = ""
-    source: str | None = None  # where the member came from: "log" or "snapshot"
-    old_outcome: str | None = None
-    new_outcome: str | None = None
-    criteria: tuple[CriterionChange, ...] = ()
-    fields: dict[str, tuple[Any, Any]] = field(default_factory=dict)  # other differences, dotted path
-    engine: str | None = None  # the engine that made the logged decision
-    logged: dict[str, Any] | None = field(default=None, repr=False)
-    replayed: Decision | None = field(default=None, repr=False)
-    rules: RuleSet | None = field(default=None, repr=False)
-    overrides: str = ""  # a what-if's overrides, as its archive entry names them, when ``rules`` could not load
-
-    @property
-    def what_if(self) -> str:
-        """The overrides a what-if decision was made under, as options; "" for the programme's decisions."""
-        return override_options(self.rules) or self.overrides
-
-    def row(self) -> dict[str, Any]:
-        """A flat row (for a table or a DataFrame)."""
-        return {"line": self.line, "seq": self.seq, "nik": self.nik, "ruleset": self.ruleset, "on": self.on,
-                "what_if": self.what_if, "status": self.status.value,
-                "old_outcome": self.old_outcome, "new_outcome": self.new_outcome,
-                "criteria": ",".join(c.id for c in self.criteria), "fields": ",".join(self.fields),
-                "source": self.source, "reason": self.reason}
-
-    def to_dict(self) -> dict[str, Any]:
-        out = self.row()
-        out["criteria"] = [{"id": c.id, "changed": list(c.changed), "old": c.old, "new": c.new} for c in self.criteria]
-        out["fields"] = {k: {"old": a, "new": b} for k, (a, b) in self.fields.items()}
-        out["engine"] = self.engine
-        return out
-
-
-@dataclass(frozen=True)
-class ReplayReport:
-    """Every replayed decision, and the state of the log's chain."""
-
-    items: list[ReplayItem]
-    chain: Verification
-    notes: list[str] = field(default_factory=list)  # snapshot records left out, lines another key hides
-
-    @property
-    def counts(self) -> dict[str, int]:
-        return tally(self.items)
-
-    @property
-    def what_if(self) -> dict[str, dict[str, int]]:
-        return tally_what_if(self.items)
-
-    @property
-    def ok(self) -> bool:
-        return self.chain.ok and all(i.status is Status.IDENTICAL for i in self.items)
-
-    @property
-    def differences(self) -> list[ReplayItem]:
-        return [i for i in self.items if i.status is not Status.IDENTICAL]
-
-    def rows(self) -> list[dict[str, Any]]:
-        return [i.row() for i in self.items]
-
-    def summary(self) -> str:
-        return summary(self.counts, self.chain, self.what_if)
-
-    def __str__(self) -> str:
-        return self.summary()
-
-
-def tally(items: Iterable[ReplayItem], counts: dict[str, int] | None = None) -> dict[str, int]:
-    """Decisions per status (added to ``counts`` if given)."""
-    out = counts if counts is not None else {s.value: 0 for s in Status}
-    for item in items:
-        out[item.status.value] += 1
-    return out
-
-
-def tally_what_if(items: Iterable[ReplayItem],
-                  counts: dict[str, dict[str, int]] | None = None) -> dict[str, dict[str, int]]:
-    """What-if decisions (made under overrides) per status, then per the overrides' options
-    (added to ``counts`` if given); the programme's decisions are not in it."""
-    out = counts if counts is not None else {}
-    for item in items:
-        if options := item.what_if:
-            by = out.setdefault(item.status.value, {})
-            by[options] = by.get(options, 0) + 1
-    return out
-
-
-def summary(counts: dict[str, int], chain: Verification, what_if: dict[str, dict[str, int]] | None = None) -> str:
-    """The summary table: decisions per status (and how many of them are what-if), then the chain."""
-    what_if = what_if or {}
-    total: dict[str, int] = {}
-    for by in what_if.values():
-        for options, n in by.items():
-            total[options] = total.get(options, 0) + n
-    lines = [f"{'status':<16} {'decisions':>9}"]
-    lines += [f"{k:<16} {v:>9}{_of_them(what_if.get(k, {}))}" for k, v in counts.items()]
-    lines.append(f"{'total':<16} {sum(counts.values()):>9}{_of_them(total)}")
-    return "\n".join([*lines, f"chain: {chain}"])
-
-
-def _of_them(by: dict[str, int]) -> str:
-    """``  (16 of them what-if: --set wage_ceiling=4300000)``, "" when none is."""
-    if not by:
-        return ""
-    said = next(iter(by)) if len(by) == 1 else "; ".join(f"{n} with {o}" for o, n in sorted(by.items()))
-    return f"  ({sum(by.values())} of them what-if: {said})"
 
 
 def replay(log: str | Path, archive: str | Path, members: Members | None = None, *,
@@ -359,8 +222,8 @@ def _replay_line(line: Line, archive: str | Path, snapshot: dict[str, Member],
         return ReplayItem(n, Status.ERROR, reason=line.error or "not a log record")
     old: dict[str, Any] = env["decision"]
     sha, on, digest = _get(old, "ruleset", "sha256"), old.get("on"), _get(old, "member", "input_sha256")
-    head = dict(seq=env.get("seq"), nik=_masked(_get(old, "member", "nik")), on=_masked(on),
-                engine=_masked(old.get("engine")), old_outcome=_masked(old.get("outcome")), logged=old)
+    head = dict(seq=env.get("seq"), nik=masked(_get(old, "member", "nik")), on=masked(on),
+                engine=masked(old.get("engine")), old_outcome=masked(old.get("outcome")), logged=old)
     if not (isinstance(sha, str) and isinstance(on, str) and isinstance(digest, str)):
         return ReplayItem(n, Status.ERROR, reason="the decision names no rule set, date or input hash", **head)
     head["ruleset"] = beside_hashes(mask_logged, sha, [sha])  # a sha256 as logged: the archive folder's name
@@ -376,7 +239,7 @@ def _replay_line(line: Line, archive: str | Path, snapshot: dict[str, Member],
         logged = _get(old, "ruleset", "what_if")  # what the decision says of itself, when its entry cannot
         return ReplayItem(n, Status.MISSING_RULESET, reason=why, **head,
                           overrides=ruleset.what_if if isinstance(ruleset, MissingBase) else
-                          _masked(logged) if isinstance(logged, str) else "")
+                          masked(logged) if isinstance(logged, str) else "")
     member: Record | None = snapshot.get(digest)
     source = "snapshot"
     if member is None:
@@ -402,7 +265,7 @@ def _replay_line(line: Line, archive: str | Path, snapshot: dict[str, Member],
     try:
         new = ruleset.plan(date.fromisoformat(on)).decide(member, input_sha256=digest, hints=_hinted(old))
     except (OutOfForce, ValueError) as exc:  # a logged date that is none: said as the log holds it, masked
-        return ReplayItem(n, Status.ERROR, reason=_masked(str(exc)), **head)
+        return ReplayItem(n, Status.ERROR, reason=masked(str(exc)), **head)
     criteria, fields = compare(old, new, line.plain)
     status = Status.IDENTICAL if not criteria and not fields else \
         Status.ENGINE_DRIFT if old.get("engine") != ENGINE else Status.DIFFERENT
@@ -440,61 +303,6 @@ def _hinted(logged: dict[str, Any]) -> bool:
     return isinstance(rules, list) and any(isinstance(r, dict) and r.get("hint") is not None for r in rules)
 
 
-LATER_FIELDS = frozenset({"channel_values"})
-"""Decision fields added after decisions were first logged: a logged decision without one is
-compared without it (what the channel read is new information, not a different decision). So is a
-what-if's ``ruleset.what_if``: its archive entry names the same overrides."""
-
-
-def compare(old: dict[str, Any], new: Decision,
-            plain: bool = False) -> tuple[tuple[CriterionChange, ...], dict[str, tuple[Any, Any]]]:
-    """Criteria that differ, and every other field that differs (dotted paths), ignoring ``engine``
-    (and a ``LATER_FIELDS`` field the logged decision does not have).
-
-    ``plain``: ``old`` holds no float (see ``canonical_bytes``).
-    """
-    text = new.to_json()
-    ruleset = old.get("ruleset")
-    if isinstance(ruleset, dict) and "what_if" not in ruleset and new.ruleset.what_if is not None:
-        old = {**old, "ruleset": {**ruleset, "what_if": new.ruleset.what_if}}  # logged before decisions said it
-    if canonical_bytes({**old, "engine": new.engine}, plain) == text.encode("utf-8"):
-        return (), {}
-    after = json.loads(text)
-    try:
-        before = json.loads(Decision.model_validate(old).to_json())  # fields older engines left out, filled in
-    except ValidationError:
-        before = old
-    found = _differences(before, after)
-    if not found[0] and not found[1]:  # the same once read as a decision, not the same text: "600000", 600000.0
-        found = _differences(old, after)
-    return found
-
-
-def _differences(before: dict[str, Any], after: dict[str, Any]
-                 ) -> tuple[tuple[CriterionChange, ...], dict[str, tuple[Any, Any]]]:
-    a_rules = {r.get("id"): r for r in before.get("rules") or [] if isinstance(r, dict)}
-    b_rules = {r["id"]: r for r in after["rules"]}
-    criteria = []
-    for rid in [*b_rules, *(r for r in a_rules if r not in b_rules)]:
-        a, b = a_rules.get(rid), b_rules.get(rid)
-        if _unlike(a, b):
-            keys = sorted(set(a or {}) | set(b or {}))
-            changed = tuple(k for k in keys if _unlike((a or {}).get(k), (b or {}).get(k)))
-            criteria.append(CriterionChange(mask_logged(str(rid)), _shown(a), _shown(b),
-                                            tuple(map(mask_logged, changed))))
-    fields: dict[str, tuple[Any, Any]] = {}
-    for k in sorted((set(before) | set(after)) - {"rules", "engine"} - (LATER_FIELDS - set(before))):
-        _diff(k, before.get(k), after.get(k), fields)
-    return tuple(criteria), fields
-
-
-def _shown(rule: dict[str, Any] | None) -> dict[str, Any] | None:
-    """A criterion as a replay report shows it: a text in it that holds a NIK or an account number (one an
-    older engine logged whole, or a line edited) masked."""
-    shown: dict[str, Any] | None = _masked(rule)
-    return shown
-
-
 def _size(data: Any) -> int:
     """The length of ``data`` as JSON."""
     try:
@@ -507,37 +315,7 @@ def _fingerprint(value: Any) -> str:
     """A logged key fingerprint as said: whole when it is one (16 hexadecimal digits, a letter among them:
     the auditor fetches the key by it), else masked as any logged text."""
     text = str(value)
-    return text if _FINGERPRINT.fullmatch(text) and not text.isdigit() else str(_masked(text))
+    return text if _FINGERPRINT.fullmatch(text) and not text.isdigit() else str(masked(text))
 
 
 _FINGERPRINT = re.compile(r"[0-9a-f]{16}")
-
-
-def _masked(value: Any) -> Any:
-    """Logged data as a report shows it: every NIK- or account-like run of digits masked, in its texts
-    and its keys, and a number of ten digits or more (one written in place of a text) as masked text (a
-    report is pasted into tickets; the log is what keeps a number whole)."""
-    if isinstance(value, str):
-        return mask_logged(value)
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        shown = mask_logged(text := str(value))
-        return value if shown == text else shown
-    if isinstance(value, dict):
-        return {_masked(k) if isinstance(k, str) else k: _masked(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_masked(v) for v in value]
-    return value
-
-
-def _diff(path: str, a: Any, b: Any, out: dict[str, tuple[Any, Any]]) -> None:
-    if isinstance(a, dict) and isinstance(b, dict):
-        for k in sorted(set(a) | set(b)):
-            _diff(f"{path}.{k}", a.get(k), b.get(k), out)
-    elif _unlike(a, b):
-        out[_masked(path)] = (_masked(a), _masked(b))
-
-
-def _unlike(a: Any, b: Any) -> bool:
-    """Different as JSON: ``600000.0`` is not ``600000``, nor ``true`` ``1``."""
-    return a != b or json.dumps(a, sort_keys=True, default=str) != json.dumps(b, sort_keys=True, default=str)
-

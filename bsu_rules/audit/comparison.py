@@ -1,0 +1,113 @@
+"""A logged decision compared with its replay: which criteria came out differently, and which fields.
+
+``compare`` finds nothing when the replayed decision's canonical JSON is the logged one's (the
+engine aside, and a field added since the line was logged); otherwise it gives a
+``CriterionChange`` for each criterion that differs, with both forms, and every other field that
+differs, by its dotted path: different as JSON (``600000.0`` is not ``600000``). What it reports is
+``masked`` as a replay report shows logged data: NIK- and account-like numbers hidden.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import ValidationError
+
+from bsu_rules.audit.chain import canonical_bytes
+from bsu_rules.decisions import Decision, mask_logged
+
+
+@dataclass(frozen=True)
+class CriterionChange:
+    """One criterion that came out differently: its logged and replayed form, and the fields that differ."""
+
+    id: str
+    old: dict[str, Any] | None
+    new: dict[str, Any] | None
+    changed: tuple[str, ...]
+
+
+LATER_FIELDS = frozenset({"channel_values"})
+"""Decision fields added after decisions were first logged: a logged decision without one is
+compared without it (what the channel read is new information, not a different decision). So is a
+what-if's ``ruleset.what_if``: its archive entry names the same overrides."""
+
+
+def compare(old: dict[str, Any], new: Decision,
+            plain: bool = False) -> tuple[tuple[CriterionChange, ...], dict[str, tuple[Any, Any]]]:
+    """Criteria that differ, and every other field that differs (dotted paths), ignoring ``engine``
+    (and a ``LATER_FIELDS`` field the logged decision does not have).
+
+    ``plain``: ``old`` holds no float (see ``canonical_bytes``).
+    """
+    text = new.to_json()
+    ruleset = old.get("ruleset")
+    if isinstance(ruleset, dict) and "what_if" not in ruleset and new.ruleset.what_if is not None:
+        old = {**old, "ruleset": {**ruleset, "what_if": new.ruleset.what_if}}  # logged before decisions said it
+    if canonical_bytes({**old, "engine": new.engine}, plain) == text.encode("utf-8"):
+        return (), {}
+    after = json.loads(text)
+    try:
+        before = json.loads(Decision.model_validate(old).to_json())  # fields older engines left out, filled in
+    except ValidationError:
+        before = old
+    found = _differences(before, after)
+    if not found[0] and not found[1]:  # the same once read as a decision, not the same text: "600000", 600000.0
+        found = _differences(old, after)
+    return found
+
+
+def _differences(before: dict[str, Any], after: dict[str, Any]
+                 ) -> tuple[tuple[CriterionChange, ...], dict[str, tuple[Any, Any]]]:
+    a_rules = {r.get("id"): r for r in before.get("rules") or [] if isinstance(r, dict)}
+    b_rules = {r["id"]: r for r in after["rules"]}
+    criteria = []
+    for rid in [*b_rules, *(r for r in a_rules if r not in b_rules)]:
+        a, b = a_rules.get(rid), b_rules.get(rid)
+        if _unlike(a, b):
+            keys = sorted(set(a or {}) | set(b or {}))
+            changed = tuple(k for k in keys if _unlike((a or {}).get(k), (b or {}).get(k)))
+            criteria.append(CriterionChange(mask_logged(str(rid)), _shown(a), _shown(b),
+                                            tuple(map(mask_logged, changed))))
+    fields: dict[str, tuple[Any, Any]] = {}
+    for k in sorted((set(before) | set(after)) - {"rules", "engine"} - (LATER_FIELDS - set(before))):
+        _diff(k, before.get(k), after.get(k), fields)
+    return tuple(criteria), fields
+
+
+def _shown(rule: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A criterion as a replay report shows it: a text in it that holds a NIK or an account number (one an
+    older engine logged whole, or a line edited) masked."""
+    shown: dict[str, Any] | None = masked(rule)
+    return shown
+
+
+def masked(value: Any) -> Any:
+    """Logged data as a report shows it: every NIK- or account-like run of digits masked, in its texts
+    and its keys, and a number of ten digits or more (one written in place of a text) as masked text (a
+    report is pasted into tickets; the log is what keeps a number whole)."""
+    if isinstance(value, str):
+        return mask_logged(value)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        shown = mask_logged(text := str(value))
+        return value if shown == text else shown
+    if isinstance(value, dict):
+        return {masked(k) if isinstance(k, str) else k: masked(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [masked(v) for v in value]
+    return value
+
+
+def _diff(path: str, a: Any, b: Any, out: dict[str, tuple[Any, Any]]) -> None:
+    if isinstance(a, dict) and isinstance(b, dict):
+        for k in sorted(set(a) | set(b)):
+            _diff(f"{path}.{k}", a.get(k), b.get(k), out)
+    elif _unlike(a, b):
+        out[masked(path)] = (masked(a), masked(b))
+
+
+def _unlike(a: Any, b: Any) -> bool:
+    """Different as JSON: ``600000.0`` is not ``600000``, nor ``true`` ``1``."""
+    return a != b or json.dumps(a, sort_keys=True, default=str) != json.dumps(b, sort_keys=True, default=str)
