@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -813,3 +814,26 @@ def test_ctrl_c_is_not_held_up_while_another_writer_holds_the_log(tmp_path: Path
         time.sleep(3)
         proc.send_signal(signal.SIGINT)
         assert proc.wait(timeout=20) == 130
+
+
+@pytest.mark.parametrize("command", ["evaluate", "check", "schema", "test", "verify", "replay", "archive"])
+def test_a_command_s_own_help_says_what_it_does_and_the_default_of_each_choice(
+        command: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with contextlib.suppress(SystemExit):
+        main([command, "--help"])
+    usage, _, rest = capsys.readouterr().out.partition("\n\n")
+    summary = rest.splitlines()[0]
+    assert summary[0].isupper() and summary.endswith(".") and "usage" not in summary
+    if "--format {" in usage:
+        assert "--format" in rest and "default" in rest.split("--format", 1)[1].split("\n  -", 1)[0]
+
+
+def test_a_document_read_as_far_as_wanted_is_no_error_but_undecided_records_are_said(tmp_path: Path) -> None:
+    quiet = _shell("B schema member | head -c 10 > /dev/null; echo ${PIPESTATUS[0]}", tmp_path)
+    assert quiet.stdout.strip() == "141" and quiet.stderr == ""
+    many = tmp_path / "many.jsonl"
+    many.write_text((ROOT / "examples" / "members.jsonl").read_text("utf-8") * 400, "utf-8")
+    cut = _shell(f"B evaluate bsu-2022 {many} 2>err.txt | head -c 10 > /dev/null", tmp_path)
+    assert cut.returncode == 0
+    said = (tmp_path / "err.txt").read_text("utf-8")
+    assert "(its reader went away) after" in said and "the records after that were not decided" in said

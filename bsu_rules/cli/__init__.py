@@ -97,9 +97,20 @@ def parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     for name, summary in COMMANDS.items():
         if argv is None or name == wanted:
             importlib.import_module(f"bsu_rules.cli.{name}").add(sub)
+            _described(sub.choices[name], summary)
         else:
             sub.add_parser(name, help=summary)
     return top
+
+
+def _described(command: argparse.ArgumentParser, summary: str) -> None:
+    """A command's own ``--help`` opens with its one-line help where it has no description, and says
+    the default of each option offering a choice (``--lang {id,en}  … (default id)``)."""
+    if command.description is None:
+        command.description = summary[0].upper() + summary[1:] + "."
+    for action in command._actions:
+        if action.choices is not None and isinstance(action.default, str) and "default" not in (action.help or ""):
+            action.help = f"{action.help} (default {action.default})" if action.help else f"default {action.default}"
 
 
 def _hidden(said: str) -> str:
@@ -239,9 +250,11 @@ def _command(argv: Sequence[str] | None, last: bool, closed: bool = False) -> in
         return FAILED
     except BrokenPipeError as exc:  # the reader went away (`| head`): what was not read is not done
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # as the Python docs advise
+        if args.command in ("schema", "example"):  # a document read as far as wanted (`| head`), as `cat` is
+            return CLOSED
         done = getattr(exc, "done", "")
-        print(f"bsu-rules: the output was closed before the run ended{' ' + done if done else ''}: its reader "
-              "went away, and what it had not read is not done", file=sys.stderr)
+        print("bsu-rules: the output was closed before the run ended (its reader went away)"
+              + (f" {done}" if done else ": the rest of the run was not done"), file=sys.stderr)
         return CLOSED
     except OSError as exc:  # a file that cannot be read or written, named
         done = getattr(exc, "done", "")

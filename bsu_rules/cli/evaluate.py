@@ -189,7 +189,8 @@ def run(args: argparse.Namespace) -> int:
         raise interrupted(exc, f"after {tally.read} record{_plural(tally.read)}: {tally.line()} so far; the output is "
                                "incomplete") from None
     except BrokenPipeError as exc:  # said by ``main``, with what was done
-        setattr(exc, "done", f"after {tally.read} record{_plural(tally.read)} ({tally.line()} so far)")  # noqa: B010
+        setattr(exc, "done", f"after {tally.read} record{_plural(tally.read)} ({tally.line()} so far): "  # noqa: B010
+                             "the records after that were not decided")
         raise
     except OSError as exc:
         _unmade(fresh, args)  # an input that cannot be read (a folder, a missing file) before any decision

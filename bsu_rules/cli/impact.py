@@ -40,7 +40,7 @@ def add(sub: Any) -> None:
     p.add_argument("--out", required=True, help="the HTML report (a name ending in .html)")
     p.add_argument("--json", metavar="FILE", help="also write every number of the report as JSON (a name ending "
                    "in .json)")
-    p.add_argument("--lang", choices=("id", "en"), default="id", help="language of the report (id)")
+    p.add_argument("--lang", choices=("id", "en"), default="id", help="language of the report")
     p.add_argument("--chunk-size", type=chunk_size, default=250_000, metavar="N", help="rows per chunk (250000)")
     p.add_argument("--quiet", action="store_true", help="no progress on stderr")
     p.set_defaults(run=run)

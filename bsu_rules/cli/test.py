@@ -22,7 +22,7 @@ def add(sub: Any) -> None:
     p.add_argument("--fail-under", type=percent, metavar="PERCENT", help="fail if rule coverage is below PERCENT")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.add_argument("-k", dest="keyword", metavar="SUBSTRING", help="only cases whose name contains SUBSTRING")
-    p.add_argument("--lang", choices=("en", "id"), default="en", help="language of explanations")
+    p.add_argument("--lang", choices=("id", "en"), default="en", help="language of explanations")
     p.set_defaults(run=run)
 
 
