@@ -43,7 +43,7 @@ _WORDS: dict[str, dict[str, str]] = {
         "generated": "Halaman ini dibuat otomatis dari `{file}` dengan `bsu-rules doc`; jangan disunting langsung.",
         "overview": "Ringkasan", "in_force": "Berlaku", "as_of": "Data dibaca per", "sha": "sha256 rule set",
         "open": "tanpa batas akhir", "always": "seluruh edisi", "from": "sejak", "until": "sampai",
-        "legal": "Dasar hukum", "notes": "Catatan", "criteria": "Kriteria", "parameters": "Parameter",
+        "legal": "Dasar hukum", "notes": "Catatan", "cited": "", "criteria": "Kriteria", "parameters": "Parameter",
         "tables": "Tabel", "facts": "Fakta turunan", "benefit": "Bantuan", "channel": "Penyaluran",
         "h_id": "ID", "h_kind": "Jenis", "h_title": "Judul", "h_cond": "Syarat", "h_article": "Pasal",
         "h_basis": "Dasar", "h_window": "Berlaku", "h_note": "Catatan", "h_name": "Nama",
@@ -61,7 +61,10 @@ _WORDS: dict[str, dict[str, str]] = {
         "generated": "This page is generated from `{file}` by `bsu-rules doc`; do not edit it by hand.",
         "overview": "Overview", "in_force": "In force", "as_of": "Data read as of", "sha": "Rule set sha256",
         "open": "no end date", "always": "whole edition", "from": "from", "until": "until",
-        "legal": "Legal basis", "notes": "Notes", "criteria": "Criteria", "parameters": "Parameters",
+        "legal": "Legal basis", "notes": "Notes",
+        "cited": "Articles are cited as the regulations write them, in Indonesian: Pasal is article, ayat "
+                 "paragraph, huruf point (Pasal 3 ayat (2) huruf c: article 3, paragraph 2, point c).",
+        "criteria": "Criteria", "parameters": "Parameters",
         "tables": "Tables", "facts": "Derived facts", "benefit": "Benefit", "channel": "Payment channel",
         "h_id": "ID", "h_kind": "Kind", "h_title": "Title", "h_cond": "Condition", "h_article": "Article",
         "h_basis": "Basis", "h_window": "In force", "h_note": "Note", "h_name": "Name",
@@ -90,6 +93,8 @@ def build(rs: RuleSet, lang: str) -> list[Block]:
     if m.legal_basis:
         out += [Block("h2", (w["legal"],)),
                 Block("ul", items=tuple((Code(k), f": {v}") for k, v in m.legal_basis.items()))]
+        if w["cited"]:
+            out.append(Block("p", (w["cited"],)))
     if m.notes:
         out += [Block("h2", (w["notes"],)), Block("p", (_text(m.notes, lang),))]
     rules = tuple((

@@ -161,3 +161,10 @@ def test_all_refuses_an_output_folder_that_is_a_link(rules_copy: Path, tmp_path:
     (tmp_path / "pages").symlink_to(elsewhere, target_is_directory=True)
     assert main(["doc", "--all", str(rules_copy), "--out", str(tmp_path / "pages")]) == 2
     assert "is a symbolic link: give the folder itself" in capsys.readouterr().err and not any(elsewhere.iterdir())
+
+
+def test_an_english_page_glosses_the_indonesian_article_words_once() -> None:
+    rs = load_ruleset("bsu-2022")
+    english, indonesian = render(rs, "en"), render(rs, "id")
+    assert english.count("Pasal is article, ayat paragraph, huruf point") == 1
+    assert "Pasal is article" not in indonesian
