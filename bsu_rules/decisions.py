@@ -258,7 +258,9 @@ class Decision(_Deferred):
 
     @property
     def needed(self) -> list[Need]:
-        """The unknown inputs that could still change this decision, most decisive first (see ``needed``)."""
+        """What to ask next (see ``needed``): the unknown inputs that could still change this decision, most
+        decisive first, or those an eligible one's payment waits for; without the rule set, a derived value is
+        not traced back to its member fields, nor the channel's article cited."""
         return needed(self)
 
 

@@ -1,17 +1,28 @@
-"""What we still need to know: the unknown inputs that could still change an undetermined decision.
+"""What we still need to know: the unknown inputs that could still change an undetermined decision,
+and those an eligible decision's payment waits for.
 
 Three-valued logic makes this exact. A criterion that came out pass or fail did so for every
 value its unknown inputs could take, so filling them cannot change it; only the inputs an
 *unknown* ``require`` or ``exclude`` criterion is missing can still change the outcome. Once a
-criterion fails, the member is ineligible whatever else is learnt, and nothing is needed; an
-eligible decision needs nothing either.
+criterion fails, the member is ineligible whatever else is learnt, and nothing is needed.
+
+An eligible decision has no such input, but its payment may still wait: a decision whose channel
+cannot be chosen (no bank account on record) names in its ``missing`` what the channel rule lacks,
+and so does ``needed``, each input with the channel rule as its reason (``criterion`` ``channel``,
+and the rule file's ``channel`` source and basis): the member is eligible, and is paid once it is
+known. An undetermined decision is asked only what could change its outcome, never what its
+channel would read: the engine chooses a channel for an eligible member only, and until the
+outcome is known it is not known whether the account is wanted at all (a member who turns out
+ineligible is never asked for an account number; a work area in Aceh is paid at BSI whatever the
+account). Once it is eligible, the channel's inputs are asked, as its ``missing`` names them.
 
 An input a criterion reads only where given (a birth date checked against the NIK when there is
 one; an event date, whose absence means no such event) is not asked for: the criterion was
 decided without it, as the rules say.
 
 The inputs are ordered by how decisive they are: first those that the most unknown criteria wait
-for (one answer settles them all), then by the first such criterion in the rule file's order.
+for (one answer settles them all), then by the first such criterion in the rule file's order; the
+channel's, in the order its decision names them, come after any that could change the outcome.
 """
 
 from __future__ import annotations
@@ -33,7 +44,9 @@ _MEMBER_PATH = re.compile(r"\bmember(?:\.[a-z_]+)+")
 
 
 class Reason(BaseModel):
-    """A criterion that cannot be decided without the input, and the article it applies."""
+    """A criterion that cannot be decided without the input, and the article it applies; or, for an
+    eligible decision whose payment waits for the input, ``channel``: the rule file's channel rule,
+    which chooses how the member is paid."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -43,8 +56,10 @@ class Reason(BaseModel):
 
 
 class Need(BaseModel):
-    """One input to ask for: a member field path (``member.wages``), or a table row the rule set lacks
-    (``table.ppkm_areas``: the member cannot supply it), with every criterion that waits for it."""
+    """One input to ask for: a member field path (``member.wages``), a table row the rule set lacks
+    (``table.ppkm_areas``: the member cannot supply it) or a parameter it leaves without a value on the
+    decision date (``param.state_banks``: the programme's gap), with every criterion that waits for it (or
+    the channel rule, for an eligible decision's payment)."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -53,15 +68,21 @@ class Need(BaseModel):
 
 
 def needed(decision: Decision, ruleset: RuleSet | None = None) -> list[Need]:
-    """The inputs that could still change ``decision``, most decisive first; [] unless undetermined.
+    """The inputs that could still change ``decision``, most decisive first; for an eligible decision
+    whose payment channel cannot be chosen, the inputs the channel waits for (its ``missing``); []
+    otherwise (an ineligible decision, an eligible one with its channel).
 
     A criterion may be unknown because a derived value is (``fact.wage``: the wages are given, but not
     for the cut-off month); with the ``ruleset`` the decision was made under, such a value is traced
-    back to the member fields it is computed from (TypeError for anything but a RuleSet; InputError
-    for the rule set of another decision).
+    back to the member fields it is computed from, and the channel's reason cites the rule file's
+    ``channel`` source (TypeError for anything but a RuleSet; InputError for the rule set of another
+    decision). Without it, the channel's reason has no source and the basis ``regulation``, the rule
+    file's default: a decision does not carry the channel's citation.
     """
     if ruleset is not None:
         made_under(decision, ruleset, "needed")
+    if decision.outcome == "eligible":
+        return _for_payment(decision, ruleset)
     if decision.outcome != "undetermined":
         return []
     waiting: dict[str, list[tuple[int, Reason]]] = {}
@@ -76,6 +97,18 @@ def needed(decision: Decision, ruleset: RuleSet | None = None) -> list[Need]:
                     reasons.append((index, reason))
     ranked = sorted(waiting.items(), key=lambda item: (-len(item[1]), item[1][0][0], item[0]))
     return [Need(input=path, why=tuple(r for _, r in reasons)) for path, reasons in ranked]
+
+
+def _for_payment(decision: Decision, ruleset: RuleSet | None) -> list[Need]:
+    """What an eligible decision's payment waits for: the inputs behind its ``missing`` while it has no
+    channel (none once it has one), each with the channel rule as its reason."""
+    if decision.channel or not decision.missing:
+        return []
+    rule = ruleset.model.channel if ruleset is not None else None
+    reason = Reason(criterion="channel", source=rule.source if rule is not None else None,
+                    basis=rule.basis.value if rule is not None else "regulation")
+    wanted = dict.fromkeys(path for label in decision.missing for path in inputs(label, ruleset))
+    return [Need(input=path, why=(reason,)) for path in wanted]
 
 
 def inputs(label: str, ruleset: RuleSet | None) -> list[str]:

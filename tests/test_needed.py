@@ -18,6 +18,7 @@ from bsu_rules.errors import InputError
 from bsu_rules.members import Member
 from bsu_rules.ruleset.expressions import Call, walk
 from bsu_rules.ruleset.model import RuleSet
+from bsu_rules.unknowns import Reason
 
 ROOT = Path(__file__).resolve().parents[1]
 EDITIONS = {cutoff: bsu_rules.load_ruleset(f"bsu-{cutoff[:4]}") for cutoff, _, _ in ANCHORS}
@@ -75,6 +76,29 @@ def test_an_undetermined_example_names_what_to_ask() -> None:
     assert needed(bsu_rules.evaluate(rs, record), rs) == []
 
 
+def test_an_eligible_decision_without_its_channel_names_what_the_payment_waits_for() -> None:
+    """The decision's ``missing`` and its explanation ask for the bank account: so does ``needed``, with the
+    channel rule (as the rule file cites it) as the reason; an eligible decision with its channel needs nothing."""
+    rs = bsu_rules.load_ruleset("bsu-2022")
+    record = json.loads((ROOT / "examples" / "members.jsonl").read_text("utf-8").splitlines()[0])
+    paid = bsu_rules.evaluate(rs, record)
+    assert paid.outcome == "eligible" and paid.channel == "BRI" and needed(paid, rs) == []
+    del record["bank_account"]
+    decision = bsu_rules.evaluate(rs, record)
+    assert decision.outcome == "eligible" and decision.channel is None
+    needs = needed(decision, rs)
+    assert [n.input for n in needs] == decision.missing == ["member.bank_account.number", "member.bank_account.bank"]
+    channel = rs.model.channel
+    assert channel is not None and channel.source is not None
+    assert all(n.why == (Reason(criterion="channel", source=channel.source, basis="regulation"),) for n in needs)
+    assert [n.input for n in decision.needed] == decision.missing  # without the rule set: no article to cite
+    assert decision.needed[0].why == (Reason(criterion="channel", source=None, basis="regulation"),)
+    unnamed = bsu_rules.evaluate(rs, {**record, "bank_account": {"number": "1234567890", "bank": "Bank"}})
+    assert [n.input for n in needed(unnamed, rs)] == ["member.bank_account.bank"]  # a name naming no bank
+    undecided = bsu_rules.evaluate(rs, {k: v for k, v in record.items() if k != "wages"})
+    assert [n.input for n in needed(undecided, rs)] == ["member.wages"]  # the account only once it is eligible
+
+
 def test_needed_refuses_a_rule_set_id_or_the_rule_set_of_another_decision() -> None:
     rs = bsu_rules.load_ruleset("bsu-2022")
     record = json.loads((ROOT / "examples" / "members.jsonl").read_text("utf-8").splitlines()[0])
@@ -107,7 +131,8 @@ def test_an_input_not_listed_never_changes_the_outcome(case: tuple[str, dict[str
     rs = EDITIONS[cutoff]
     decision = bsu_rules.evaluate(rs, partial)
     needs = needed(decision, rs)
-    assert bool(needs) == (decision.outcome == "undetermined")
+    unpaid = decision.outcome == "eligible" and decision.channel is None and bool(decision.missing)
+    assert bool(needs) == (decision.outcome == "undetermined" or unpaid)  # an eligible one: how it is paid
     unlisted = sorted(f for f in UNKNOWABLE if f not in partial and f not in _asked(needs) | OPTIONAL[cutoff])
     if unlisted:
         field = data.draw(st.sampled_from(unlisted))
@@ -138,7 +163,9 @@ def test_filling_the_listed_inputs_in_order_decides(case: tuple[str, dict[str, A
         # table row only known as a lower bound decides (a question for the table's keeper), or
         # that a history the record holds empty, or without the row asked for, decides (the record
         # itself lacks it: the full record's decision asks for it too)
-        opened = {n.input for n in needs if n.input.startswith("member.")} - before - unanswered
+        # (once it is eligible, what its payment waits for is asked: a question of its own)
+        opened = {n.input for n in needs if n.input.startswith("member.")
+                  and any(r.criterion != "channel" for r in n.why)} - before - unanswered
         assert not [q for q in opened if record.get(q.split(".")[1])], (field, opened)
     if full != "undetermined":
         assert bsu_rules.evaluate(rs, partial).outcome == full

@@ -1380,3 +1380,19 @@ def test_serve_refuses_an_allowed_host_that_is_no_host(name: str) -> None:
     done = subprocess.run([sys.executable, "-m", "bsu_rules", "serve", "bsu-2022", "--allowed-host", name],
                           capture_output=True, text=True, timeout=60, check=False)
     assert done.returncode == 2 and "is not a host name or address" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_what_to_ask_next_about_an_eligible_record_is_what_its_payment_waits_for(server: httpx.Client) -> None:
+    """The decision lists the bank account under ``missing`` and the explanation says to get it: so does
+    /v1/needed, with the channel rule as the reason (the repro: eligible, and nothing to ask)."""
+    record = {k: v for k, v in json.loads(EXAMPLES.read_text("utf-8").splitlines()[0]).items() if k != "bank_account"}
+    decided = server.post("/v1/decisions", params={"ruleset": "bsu-2022"}, json=record).json()
+    assert decided["outcome"] == "eligible" and decided["channel"] is None
+    asked = server.post("/v1/needed", params={"ruleset": "bsu-2022"}, json=record).json()
+    why = [{"criterion": "channel", "basis": "regulation",
+            "source": "pm-10-2022 (Bank Himbara; BSI di Aceh; selain itu PT Pos Indonesia)"}]
+    assert asked == {"outcome": "eligible", "needed": [{"input": path, "why": why} for path in decided["missing"]]}
+    assert decided["missing"] == ["member.bank_account.number", "member.bank_account.bank"]
+    first = EXAMPLES.read_text("utf-8").splitlines()[0]
+    paid = server.post("/v1/needed", params={"ruleset": "bsu-2022"}, content=first)
+    assert paid.json() == {"outcome": "eligible", "needed": []}  # paid at its bank: nothing to ask

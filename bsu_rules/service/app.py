@@ -322,7 +322,8 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None,
     async def questions(request: Request, ruleset: Annotated[str, Query()],
                         on: Annotated[date | None, Query()] = None) -> Response:
         """The unknown inputs that could still change each record's outcome, most decisive first, each
-        with the criteria (and articles) that wait for it; none once the outcome is settled."""
+        with the criteria (and articles) that wait for it; for an eligible record whose payment channel
+        cannot be chosen, the inputs the payment waits for (reason ``channel``); none otherwise."""
         rs = ruleset_for(ruleset)
         items, many = await records(request, limits)
         decided = await decide(rs, on, items)
