@@ -407,8 +407,10 @@ SLIPS = [("3.20412570894E+15", "nik: looks like a number a spreadsheet rewrote i
          (GOOD["nik"] + ".0", "nik: looks like a number a spreadsheet rewrote with decimals (.0): format the column as "
                               "text and enter the digits again"),
          (" " + GOOD["nik"], "nik: has a space before it: remove it"),
-         (GOOD["nik"] + "\t", "nik: has a space after it: remove it"),
-         (" " + GOOD["nik"] + " ", "nik: has a space before and after it: remove it"),
+         (GOOD["nik"] + "\t", "nik: has a tab after it: remove it"),
+         (GOOD["nik"] + "\n", "nik: has a line break after it: remove it"),
+         ("\t" + GOOD["nik"] + "\r\n", "nik: has a tab before it and a line break after it: remove them"),
+         (" " + GOOD["nik"] + " ", "nik: has a space before and after it: remove them"),
          (" 12345", "nik: has 6 characters, not 16"),
          ("'" + GOOD["nik"], "nik: starts with an apostrophe, a spreadsheet's mark for text: remove it"),
          (" '" + GOOD["nik"] + " ", "nik: starts with an apostrophe, a spreadsheet's mark for text: remove it"),
@@ -434,7 +436,8 @@ SLIPS = [("3.20412570894E+15", "nik: looks like a number a spreadsheet rewrote i
          (GOOD["nik"][:15] + "#", "nik: has a character that is not a digit 0-9 at position 16")]
 
 
-@pytest.mark.parametrize(("nik", "says"), SLIPS, ids=["scientific", "decimals", "before", "after", "both", "short",
+@pytest.mark.parametrize(("nik", "says"), SLIPS, ids=["scientific", "decimals", "before", "after-tab",
+                                                      "after-line-break", "tab-and-line-break", "both", "short",
                                                       "apostrophe", "apostrophe-and-spaces", "hidden",
                                                       "hidden-and-space", "wide-and-space",
                                                       "other-digits", "grouped", "mixed-separators", "grouped-17",
@@ -461,6 +464,46 @@ def test_a_nik_a_spreadsheet_or_a_space_changed_is_told_so_alike(tmp_path: Path,
     capsys.readouterr()
     assert main(["evaluate", "bsu-2022", str(tmp_path / "m.jsonl"), "--format", "text", "--lang", "en"]) == 1
     assert f"  - NIK (national identity number) {says.removeprefix('nik: ')}" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(("change", "says"), [
+    ({"citizenship": None}, "citizenship: is null: give a value"),
+    ({"wages": [{"period": "2022-07", "amount": None}]}, "wages[0].amount: is null: give a value"),
+    ({"contributions": [{"period": None, "amount": 1}]}, "contributions[0].period: is null: give a value"),
+    ({"citizenship": ...}, "citizenship: required field is missing"),
+], ids=["null", "null-in-a-history", "null-period", "left-out"])
+def test_a_required_field_given_null_is_told_null_not_missing(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                               rs2022: RuleSet, change: dict[str, Any],
+                                                               says: str) -> None:
+    """The key is there, its value is not: "missing" would send a reader looking for the key. The same
+    words in evaluate, batch (its JSON lines read by Arrow, which reads a null as a key left out, or line
+    by line) and the page; a CSV cell left empty is a value left out."""
+    record = {k: v for k, v in {**GOOD, **change}.items() if v is not ...}
+    with pytest.raises(InputError) as raised:
+        decide(rs2022, record)
+    assert str(raised.value) == says
+    good = json.dumps(GOOD)
+    for before, after in ((0, 0), (1, 1), (40, 0)):  # alone, among others, late in a block Arrow reads whole
+        lines = [good] * before + [json.dumps(record)] + [good] * after
+        (tmp_path / "m.jsonl").write_text("\n".join(lines) + "\n")
+        assert main(["batch", "bsu-2022", str(tmp_path / "m.jsonl"), "--out", str(tmp_path / "d.jsonl"),
+                     "--quiet"]) == 1
+        (reject,) = [json.loads(line) for line in (tmp_path / "d.jsonl.rejects.jsonl").read_text().splitlines()]
+        assert reject["message"] == says and reject["row"] == before + 1
+    capsys.readouterr()
+    assert main(["evaluate", "bsu-2022", str(tmp_path / "m.jsonl"), "--format", "text", "--lang", "en"]) == 1
+    page = capsys.readouterr().out
+    assert ("is null (given with no value): give a value." in page) == ("null" in says)
+    assert ("is missing." in page) == ("missing" in says)
+
+
+def test_a_csv_cell_left_empty_is_a_value_left_out(tmp_path: Path) -> None:
+    """A CSV cell has no null: an empty one leaves the value out, however its row is read."""
+    (tmp_path / "m.csv").write_text(f"{HEADER}\n{GOOD['nik']},,PU,[]\n"
+                                    f"{GOOD['nik']},WNI,PU,\"[{{\"\"period\"\": null, \"\"amount\"\": 1}}]\"\n")
+    assert main(["batch", "bsu-2022", str(tmp_path / "m.csv"), "--out", str(tmp_path / "d.jsonl"), "--quiet"]) == 1
+    rejects = [json.loads(line)["message"] for line in (tmp_path / "d.jsonl.rejects.jsonl").read_text().splitlines()]
+    assert rejects == ["citizenship: required field is missing", "wages[0].period: is null: give a value"]
 
 
 def test_lines_ending_in_cr_only_are_told_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -1396,3 +1396,18 @@ def test_what_to_ask_next_about_an_eligible_record_is_what_its_payment_waits_for
     first = EXAMPLES.read_text("utf-8").splitlines()[0]
     paid = server.post("/v1/needed", params={"ruleset": "bsu-2022"}, content=first)
     assert paid.json() == {"outcome": "eligible", "needed": []}  # paid at its bank: nothing to ask
+
+
+def test_a_required_field_sent_as_null_is_told_null_and_a_line_break_by_its_name(server: httpx.Client) -> None:
+    base = {"nik": "3204125708940003", "citizenship": "WNI", "participant_category": "PU"}
+    for record, said in (({**base, "nik": None}, "nik: is null: give a value"),
+                         ({k: v for k, v in base.items() if k != "nik"}, "nik: required field is missing"),
+                         ({**base, "nik": base["nik"] + "\n"}, "nik: has a line break after it: remove it"),
+                         ({**base, "nik": "\t" + base["nik"]}, "nik: has a tab before it: remove it")):
+        error = assert_error(server.post("/v1/decisions", params={"ruleset": "bsu-2022"}, json=record),
+                             422, "invalid-record")
+        assert error["message"] == said and error["field"] == "nik"
+    page = server.post("/v1/explanations", params={"ruleset": "bsu-2022", "lang": "en"},
+                       json=[{**base, "nik": None}, {**base, "nik": base["nik"] + "\n"}]).text
+    assert "NIK (national identity number) is null (given with no value): give a value." in page
+    assert "NIK (national identity number) has a line break after it: remove it." in page

@@ -190,7 +190,7 @@ def csv_block(header: list[str], rows: list[list[str]], ignore_unknown: bool) ->
                     cells += [(at, LONE_SURROGATE) for at in where]
             elif cell != "":
                 record[name] = cell
-        found, problems = typed(record, ignore_unknown)
+        found, problems = typed(record, ignore_unknown, told={path for path, _ in cells})
         return found, cells + problems
 
     table = json_lines(lines, decode, ignore_unknown)

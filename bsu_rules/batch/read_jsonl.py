@@ -8,15 +8,18 @@ records are read the same way once written as JSON lines (``read_csv``).
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Iterator
+import re
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.json as pj
 
 from bsu_rules.batch.validate import TEXT_SCHEMA, Decoded, typed, with_rejects
+from bsu_rules.members import Group, Leaf, contract
 from bsu_rules.members.decode import (
     LONE_SURROGATE,
     MAX_DEPTH,
@@ -41,7 +44,7 @@ def json_lines(lines: list[bytes], decode: Callable[[int], Decoded], ignore_unkn
         return with_rejects(TEXT_SCHEMA.empty_table(), [])
     whole = _parse(lines, ignore_unknown, threads=True)
     if whole is not None:
-        return whole
+        return _nulls_told(whole, lines, decode)
     return pa.concat_tables([_json_block(lines[i:i + BLOCK_LINES], decode, ignore_unknown, i)
                              for i in range(0, len(lines), BLOCK_LINES)])
 
@@ -116,16 +119,62 @@ def _json_block(lines: list[bytes], decode: Callable[[int], Decoded], ignore_unk
     if len(lines) > 16:
         table = _parse(lines, ignore_unknown)
         if table is not None:
-            return table
+            return _nulls_told(table, lines, decode, first)
         half = len(lines) // 2
         return pa.concat_tables([_json_block(lines[:half], decode, ignore_unknown, first),
                                  _json_block(lines[half:], decode, ignore_unknown, first + half)])
+    return _decoded(decode, range(first, first + len(lines)))
+
+
+def _decoded(decode: Callable[[int], Decoded], indices: Iterable[int]) -> pa.Table:
+    """The lines at ``indices`` decoded in Python, each with its problems."""
     records, problems = [], []
-    for i in range(len(lines)):
-        record, found = decode(first + i)
+    for i in indices:
+        record, found = decode(i)
         records.append(record or {})
         problems.append(found or None)
     return with_rejects(pa.Table.from_pylist(records, schema=TEXT_SCHEMA), problems)
+
+
+def _nulls_told(table: pa.Table, lines: list[bytes], decode: Callable[[int], Decoded], first: int = 0) -> pa.Table:
+    """``table`` (Arrow's reading of ``lines``) with each row that lacks a required value, and may give it as
+    ``null``, decoded in Python instead: Arrow reads a key given ``null`` as it reads a key left out, and a
+    required field given ``null`` is told so (``is null: give a value``), as ``evaluate`` tells it. Such rows
+    are rejected rows: a valid row is never read twice."""
+    rows = [int(i) for i in _null_required(table) if _NULL_KEY.search(lines[i])]
+    if not rows:
+        return table
+    keep = np.ones(table.num_rows, dtype=bool)
+    keep[rows] = False
+    order = np.argsort(np.concatenate([np.flatnonzero(keep), rows]), kind="stable")
+    redone = _decoded(decode, [first + i for i in rows])
+    return pa.concat_tables([table.filter(pa.array(keep)), redone]).take(pa.array(order))
+
+
+def _null_required(table: pa.Table) -> np.ndarray:
+    """The rows of a table with no value for a required field (a history item's too)."""
+    flagged = np.zeros(table.num_rows, dtype=bool)
+    for name, spec in contract().items():  # counts first: a valid table is looked at, not walked
+        if isinstance(spec, Leaf):
+            if spec.required and table[name].null_count:
+                flagged |= table[name].is_null().to_numpy(zero_copy_only=False)
+        elif spec.many:
+            items = pc.list_flatten(table[name])
+            for child, leaf in spec.fields.items():
+                if isinstance(leaf, Leaf) and leaf.required and (values := pc.struct_field(items, child)).null_count:
+                    null = pc.and_(items.is_valid(), values.is_null())
+                    if pc.any(null).as_py():
+                        parents = pc.list_parent_indices(table[name]).to_numpy(zero_copy_only=False)
+                        flagged[parents[np.flatnonzero(null.to_numpy(zero_copy_only=False))]] = True
+    return np.flatnonzero(flagged)
+
+
+_REQUIRED = sorted({name for name, spec in contract().items() if isinstance(spec, Leaf) and spec.required}
+                   | {child for spec in contract().values() if isinstance(spec, Group)
+                      for child, leaf in spec.fields.items() if isinstance(leaf, Leaf) and leaf.required})
+_NULL_KEY = re.compile(rb'"(?:' + b"|".join(re.escape(k.encode()) for k in _REQUIRED) + rb')"\s*:\s*null')
+"""A required field's key given ``null`` (or a key of that name elsewhere: the line is then read in Python, as
+any line Arrow cannot read alone)."""
 
 
 def decode_text(lines: list[bytes], ignore_unknown: bool, i: int) -> Decoded:
@@ -183,6 +232,6 @@ def _decode_line(line: bytes, ignore_unknown: bool) -> Decoded:
             return None, [(exc.field, str(exc))]
         decoded = decode_records(line)
         record, where = lone_surrogates(keep(decoded) if keep else decoded)  # as text not UTF-8: left out
-        found, problems = typed(record, ignore_unknown)
+        found, problems = typed(record, ignore_unknown, told=where)
         return found, [(at, LONE_SURROGATE) for at in where] + problems
     return typed(record, ignore_unknown)

@@ -24,7 +24,7 @@ from bsu_rules.batch import utf8
 from bsu_rules.errors import InputError, worded
 from bsu_rules.members import PERIODIC, SECRET, Group, Leaf, contract, duplicate_message, path_order
 from bsu_rules.members.arrow import MEMBER_SCHEMA
-from bsu_rules.members.contract import UNKNOWN, hinted, secret_problem, unheld, wrong_kind
+from bsu_rules.members.contract import MISSING, NULL, UNKNOWN, hinted, leaf_at, secret_problem, unheld, wrong_kind
 from bsu_rules.members.decode import whole
 from bsu_rules.members.model import ORDERS, not_a_day, order_message
 from bsu_rules.members.redact import clipped, hide_identifiers, key_path
@@ -119,7 +119,7 @@ def _check_leaf(p: _Problems, values: pa.Array, spec: Leaf, rows: np.ndarray, pa
     ``encoded``: the values dictionary-encoded, when the caller has them (months)."""
     if spec.required:
         missing = np.flatnonzero(values.is_null().to_numpy(zero_copy_only=False))
-        p.add(rows[missing], lambda i: path(missing[i]), lambda i: "required field is missing")
+        p.add(rows[missing], lambda i: path(missing[i]), lambda i: MISSING)
     if spec.kind == "date":
         days, bad = _parse_days(values)
         if pa.types.is_date32(values.type):  # a day Arrow holds and Python has none for (its text is Arrow's own)
@@ -299,7 +299,7 @@ def _check_history(p: _Problems, values: pa.Array, name: str, spec: Group, unrea
             child = pc.if_else(present, child, pa.scalar(None, child.type))
         if leaf.required:
             missing = np.flatnonzero(pc.and_(present, child.is_null()).to_numpy(zero_copy_only=False))
-            p.add(parent[missing], _item(name, position[missing], field), _named("required field is missing"))
+            p.add(parent[missing], _item(name, position[missing], field), _named(MISSING))
         encoded = pc.dictionary_encode(child) if leaf.kind == "month" else None
         if field == "period":
             periods = encoded
@@ -406,9 +406,11 @@ def _kind(t: pa.DataType) -> str:
     return "text" if text else "an integer" if number else "an object" if pa.types.is_struct(t) else "a list"
 
 
-def typed(value: Any, ignore_unknown: bool, t: pa.DataType | None = None, path: str = "") -> Decoded:
+def typed(value: Any, ignore_unknown: bool, t: pa.DataType | None = None, path: str = "",
+          told: Collection[str] = ()) -> Decoded:
     """Check a decoded JSON value against a contract type: the value with every ill-typed part
-    left out (None when nothing is left), and the problems, so the other checks still run."""
+    left out (None when nothing is left), and the problems, so the other checks still run. ``told``:
+    the paths whose value was made null for a problem already said (a lone surrogate), not null as given."""
     problems: list[tuple[str, str]] = []
     schema_fields = list(TEXT_SCHEMA) if t is None else list(t) if pa.types.is_struct(t) else []
     if t is None or pa.types.is_struct(t):
@@ -422,9 +424,11 @@ def typed(value: Any, ignore_unknown: bool, t: pa.DataType | None = None, path: 
                 if not ignore_unknown:
                     problems.append((where, UNKNOWN))
                 continue
-            if item is None:
+            if item is None:  # no value; a required field's null is told as such, not as a key left out
+                if (leaf := leaf_at(where)) is not None and leaf.required and where not in told:
+                    problems.append((where, NULL))
                 continue
-            kept, found = typed(item, ignore_unknown, known[key], where)
+            kept, found = typed(item, ignore_unknown, known[key], where, told)
             problems += found
             if kept is not None:
                 out[key] = kept
@@ -434,7 +438,8 @@ def typed(value: Any, ignore_unknown: bool, t: pa.DataType | None = None, path: 
             return None, [(path, wrong_kind(path, value, "a list"))]
         items = []
         for i, item in enumerate(value):
-            kept, found = (None, []) if item is None else typed(item, ignore_unknown, t.value_type, f"{path}[{i}]")
+            kept, found = (None, []) if item is None else typed(item, ignore_unknown, t.value_type, f"{path}[{i}]",
+                                                                told)
             problems += found
             items.append(kept)
         return items, problems

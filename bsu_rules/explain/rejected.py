@@ -21,12 +21,15 @@ from bsu_rules.members.contract import (
     Group,
     Leaf,
     account_slip,
+    blanks,
     contract,
     digits_in,
+    ends,
     is_unknown,
     leaf_at,
     secret_slip,
     separated,
+    spaced,
     stray,
     unseen,
     written_as,
@@ -56,7 +59,8 @@ _AT = {"id": {"line": " ({file}, baris {number})", "item": " ({file}, butir {num
 
 _SAY: dict[str, dict[str, str]] = {
     "id": {
-        "missing": "{label} belum diisi", "unknown": "kolom {value} tidak dikenal{where}",
+        "missing": "{label} belum diisi", "null": "{label} bernilai null (diisi tanpa nilai): isi nilainya",
+        "unknown": "kolom {value} tidak dikenal{where}",
         "unknown_in": " pada {}", "list": "{label} harus berupa daftar", "object": "{label} harus berupa objek",
         "text": "{label} harus berupa teks", "length": "{label} terdiri atas {n} karakter, seharusnya 16 angka",
         "digit": "{label} memuat karakter selain angka 0-9 pada urutan ke-{at}",
@@ -82,9 +86,6 @@ _SAY: dict[str, dict[str, str]] = {
         "other digits": "{label} ditulis dengan angka selain 0-9 (misalnya angka beraksara Arab atau angka lebar "
                         "penuh): tulis dengan angka 0-9",
         "apostrophe": "{label} diawali tanda petik, tanda teks dari lembar kerja: hapus tanda petiknya",
-        "space before": "{label} diawali spasi: hapus spasinya",
-        "space after": "{label} diakhiri spasi: hapus spasinya",
-        "space before and after": "{label} diawali dan diakhiri spasi: hapus spasinya",
         "choice": "{label}: {value} tidak dikenal",
         "choices": "; yang dikenal: {}",
         "whole": "{label}: {value} harus berupa bilangan bulat yang ditulis dengan angka saja",
@@ -118,7 +119,8 @@ _SAY: dict[str, dict[str, str]] = {
         "more": "dan {n} masalah lain",
     },
     "en": {
-        "missing": "{label} is missing", "unknown": "{value} is not a known field{where}",
+        "missing": "{label} is missing", "null": "{label} is null (given with no value): give a value",
+        "unknown": "{value} is not a known field{where}",
         "unknown_in": " of the {}", "list": "{label} must be a list", "object": "{label} must be an object",
         "text": "{label} must be text", "length": "{label} has {n} character{s}, not 16 digits",
         "digit": "{label} has a character that is not a digit 0-9 at position {at}",
@@ -144,9 +146,6 @@ _SAY: dict[str, dict[str, str]] = {
         "other digits": "{label} is written in digits other than 0-9 (Arabic-Indic or full-width digits, for "
                         "instance): write it with 0-9",
         "apostrophe": "{label} starts with an apostrophe, a spreadsheet's mark for text: remove it",
-        "space before": "{label} has a space before it: remove it",
-        "space after": "{label} has a space after it: remove it",
-        "space before and after": "{label} has a space before and after it: remove it",
         "choice": "{label}: {value} is not a known value",
         "choices": "; known values: {}", "whole": "{label}: {value} must be a whole number written in digits only",
         "low": "{label}: {value}, but it must be at least {low}",
@@ -301,8 +300,8 @@ def _field(path: str, record: Any, lang: str, g: Glossary) -> str:
     spec = _spec(names)
     if spec is None:  # not a field of the contract: the model says so of a field it has not (``_unknown``)
         return w["invalid"].format(label=label)
-    if value is _ABSENT or value is None:
-        return w["missing"].format(label=label)
+    if value is _ABSENT or value is None:  # null: the key is there, its value is not
+        return w["missing" if value is _ABSENT else "null"].format(label=label)
     if isinstance(spec, Group):
         many = spec.many and path.endswith(names[-1])
         return w["list" if many else "object"].format(label=label)
@@ -313,16 +312,35 @@ def _field(path: str, record: Any, lang: str, g: Glossary) -> str:
             return w[account_slip(value) or "account"].format(label=label)
         if (slip := secret_slip(value)) == "grouped" and (n := digits_in(value)) != 16:
             return w["grouped count"].format(label=label, n=n)
-        if slip:
-            return w[slip if slip in ("scientific", "decimals", "hidden", "other digits", "apostrophe", "grouped")
-                     else f"space {slip}"].format(
-                label=label)
+        if slip in ("scientific", "decimals", "hidden", "other digits", "apostrophe", "grouped"):
+            return w[slip].format(label=label)
+        if slip:  # white space around it: each blank named (a space, a tab, a line break)
+            return _spaced(value, label, lang)
         if len(value) != 16:
             return w["length"].format(label=label, n=len(value), s="" if len(value) == 1 else "s")
         at, digit = stray(value)
         return w["lookalike" if digit else "digit" if at else "not digits"].format(
             label=label, at=at, letter=value[at - 1], digit=digit)
     return _value(spec, value, label, names, lang, g)
+
+
+def _spaced(value: str, label: str, lang: str) -> str:
+    """A text with white space around it, as ``spaced`` says it, in the page's language."""
+    if lang == "en":
+        return f"{label} {spaced(value)}"
+    before, after = ends(value)
+
+    def words(run: str) -> str:
+        return " dan ".join(_BLANKS_ID[kind] for kind, _ in blanks(run))
+    if before and after and blanks(before) == blanks(after):
+        return f"{label} diawali dan diakhiri {words(before)}: hapus {words(before)}nya"
+    if before and after:
+        return f"{label} diawali {words(before)} dan diakhiri {words(after)}: hapus keduanya"
+    run = before or after
+    return f"{label} {'diawali' if before else 'diakhiri'} {words(run)}: hapus {words(run)}nya"
+
+
+_BLANKS_ID = {"space": "spasi", "tab": "tab", "line break": "baris baru"}
 
 
 def _named(path: str, record: Any, named: set[tuple[str, str]]) -> tuple[str, str]:

@@ -235,6 +235,13 @@ def leaf_at(path: str) -> Leaf | None:
 UNKNOWN = "unknown field"
 """The message of a key the contract does not have (``hinted`` adds the field meant)."""
 
+MISSING = "required field is missing"
+"""The message of a required field a record leaves out."""
+
+NULL = "is null: give a value"
+"""The message of a required field a record gives as JSON ``null``: the key is there, its value is not
+(told apart from ``MISSING``, which sends a reader looking for the key)."""
+
 
 def hinted(problems: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """``problems`` with the message of each unknown field among those a message shows (the first
@@ -315,8 +322,8 @@ def in_other_digits(value: str, pattern: str | None) -> bool:
 
 def unseen(value: str, pattern: str | None) -> bool:
     """Whether ``value`` fits ``pattern`` once the characters that are not shown (control and format
-    characters other than spaces: a zero-width space, a NUL; a tab or a line break is a space, told
-    as one) are taken out of it, or would then fit it as written another way (a space left among its
+    characters other than white space: a zero-width space, a NUL; a tab or a line break is white space,
+    told by name) are taken out of it, or would then fit it as written another way (a space left among its
     digits: that is told next, once the hidden character is gone)."""
     shown = "".join(c for c in value if c.isspace() or unicodedata.category(c) not in ("Cc", "Cf"))
     return shown != value and pattern is not None and (re.fullmatch(pattern, shown) is not None
@@ -327,8 +334,8 @@ def secret_slip(text: str) -> str | None:
     """How a NIK or an account number of digits was changed on its way, if in a known way:
     ``scientific`` (a spreadsheet wrote the number in scientific notation, 3.2E+15), ``decimals`` (with a
     decimal part of zeros, ``3204125708940003.0``), ``apostrophe`` (a spreadsheet's mark for text before
-    its 16 digits, ``'3204125708940003``), ``other digits``
-    (``٣٢٠٤…``), ``before``, ``after`` or ``before and after`` (a space around its 16 digits), ``grouped``
+    its 16 digits, ``'3204125708940003``), ``other digits`` (``٣٢٠٤…``), ``before``, ``after`` or ``before and
+    after`` (white space around its 16 digits: a space, a tab, a line break; ``spaced`` says which), ``grouped``
     (digits in groups, ``3215 0125 0286 0002`` as printed on a card, however many), ``hidden`` (a character
     not shown, such as a zero-width space, among them); None otherwise."""
     if _SCIENTIFIC.fullmatch(text.strip()):
@@ -348,6 +355,48 @@ def secret_slip(text: str) -> str | None:
     if unseen(text, "[0-9]{16}"):
         return "hidden"
     return None
+
+
+def blanks(run: str) -> list[tuple[str, int]]:
+    """The kinds of blank a run of white space holds, each with how many, in the order they first come:
+    ``line break`` (``\\n``, ``\\r\\n`` counted once, or any other character that ends a line), ``tab``, and
+    ``space`` for any other (a no-break space too)."""
+    found: dict[str, int] = {}
+    for piece in _BREAK.findall(run):
+        kind = "line break" if len(piece) > 1 or piece in _BREAKS else "tab" if piece == "\t" else "space"
+        found[kind] = found.get(kind, 0) + 1
+    return list(found.items())
+
+
+_BREAK = re.compile(r"\r\n|.", re.DOTALL)
+_BREAKS = frozenset("\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029")
+"""What ends a line (as ``str.splitlines`` reads it)."""
+
+
+def blank_words(run: str) -> str:
+    """A run of white space in words: ``a space``, ``a tab``, ``a line break`` (two tabs: ``tabs``), kinds
+    together joined (``a space and a line break``)."""
+    return " and ".join(f"a {kind}" if n == 1 else f"{kind}s" for kind, n in blanks(run))
+
+
+def ends(text: str) -> tuple[str, str]:
+    """The white space before a text and after it (all of it before, for a text of white space only)."""
+    rest = text.lstrip()
+    return text[:len(text) - len(rest)], rest[len(rest.rstrip()):]
+
+
+def spaced(text: str) -> str:
+    """What is wrong with a text that has white space around it, the blanks named as they are: ``has a space
+    before it: remove it``, ``has a line break after it: remove it``, ``has a tab before and after it: remove
+    them``, ``has a space before it and a line break after it: remove them``."""
+    before, after = ends(text)
+    if before and after and blanks(before) == blanks(after):
+        where = f"{blank_words(before)} before and after it"
+    else:
+        where = " and ".join(f"{blank_words(run)} {side} it" for run, side in ((before, "before"), (after, "after"))
+                             if run)
+    many = sum(n for run in (before, after) for _, n in blanks(run)) > 1
+    return f"has {where}: remove {'them' if many else 'it'}"
 
 
 def digits_in(text: str) -> int:
@@ -390,7 +439,7 @@ def secret_problem(path: str, text: str) -> str:
     if slip == "grouped":
         return GROUPED if (n := digits_in(text)) == 16 else GROUPED_COUNT.format(n=n)
     if slip:
-        return f"has a space {slip} it: remove it"
+        return spaced(text)
     if len(text) != 16:
         return f"has {len(text)} character{'' if len(text) == 1 else 's'}, not 16"
     at, digit = stray(text)

@@ -16,6 +16,8 @@ from pydantic import ValidationError
 from bsu_rules.errors import InputError
 from bsu_rules.members import model
 from bsu_rules.members.contract import (
+    MISSING,
+    NULL,
     UNKNOWN,
     Group,
     Leaf,
@@ -250,14 +252,14 @@ def _message(err: Any, path: str) -> str:
     if err["type"] == "extra_forbidden":
         return UNKNOWN
     if err["type"] == "missing":
-        return "required field is missing"
+        return MISSING
     if err["type"] in _CUSTOM:
         return str(err["ctx"]["message"])
     if err["type"] == "invalid_key":
         return f"has a key that is {json_kind(err['input'])}, not text"
     value, kind = err["input"], kind_at(path)
-    if value is None:  # null is no value
-        return "expected an object, got null" if path.endswith("]") else "required field is missing"
+    if value is None:  # null is no value: the key is there, its value is not
+        return "expected an object, got null" if path.endswith("]") else NULL
     leaf = leaf_at(path)
     if leaf is not None and leaf.kind == "date" and isinstance(value, datetime):  # also pandas' Timestamp, NaT
         return f"expected text (YYYY-MM-DD) or a date, got {json_kind(value)}"
