@@ -1411,3 +1411,10 @@ def test_a_required_field_sent_as_null_is_told_null_and_a_line_break_by_its_name
                        json=[{**base, "nik": None}, {**base, "nik": base["nik"] + "\n"}]).text
     assert "NIK (national identity number) is null (given with no value): give a value." in page
     assert "NIK (national identity number) has a line break after it: remove it." in page
+
+
+def test_an_empty_list_is_answered_with_no_record(server: httpx.Client) -> None:
+    for path, accept, body in (("/v1/decisions", "application/json", b"[]"), ("/v1/needed", "application/json", b"[]"),
+                               ("/v1/decisions", "application/x-ndjson", b""), ("/v1/explanations", "*/*", b"")):
+        r = server.post(path, params={"ruleset": "bsu-2022"}, content="[]", headers={"accept": accept})
+        assert r.status_code == 200 and r.content == body, (path, accept, r.content)

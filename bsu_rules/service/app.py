@@ -313,7 +313,7 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None,
         out = await decide(rs, on, items, hints=True, page=page)
         if not many and isinstance(out[0][0], Rejected):
             return PlainTextResponse(out[0][1], status_code=422, media_type="application/json")
-        return PlainTextResponse("\n\n".join(text for _, text in out) + "\n")
+        return PlainTextResponse("\n\n".join(text for _, text in out) + "\n" if out else "")  # no record: no page
 
     @app.post("/v1/needed", tags=["decisions"], openapi_extra=request_body("member records"),
               responses={200: one_or_list("Questions", "What to ask next; for a list of records, each record's "
