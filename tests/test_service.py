@@ -642,8 +642,10 @@ def test_a_connection_must_send_its_head_in_time_and_connections_are_capped(tmp_
             held.settimeout(10)
         busy = extra[-1].recv(300)  # the fourth connection, told when to try again as a busy app tells it
         assert busy.startswith(b"HTTP/1.1 503") and b"\r\nretry-after: 1\r\n" in busy
+        assert b"\r\nx-content-type-options: nosniff\r\n" in busy
         answer = slow.recv(1000)
         assert answer.startswith(b"HTTP/1.1 408") and b'{"error":{"code":"time-limit","message":' in answer
+        assert b"\r\nx-content-type-options: nosniff\r\n" in answer
         assert slow.recv(10) == b"" and idle.recv(10) == b""  # closed
         for held in (idle, slow, *extra):
             held.close()
@@ -1396,6 +1398,61 @@ def test_what_to_ask_next_about_an_eligible_record_is_what_its_payment_waits_for
     first = EXAMPLES.read_text("utf-8").splitlines()[0]
     paid = server.post("/v1/needed", params={"ruleset": "bsu-2022"}, content=first)
     assert paid.json() == {"outcome": "eligible", "needed": []}  # paid at its bank: nothing to ask
+
+
+def _answers(client: httpx.Client | _InProcess) -> list[httpx.Response]:
+    """An answer of every kind: decided, refused, not found, a method not taken, validated."""
+    line = EXAMPLES.read_text("utf-8").splitlines()[0]
+    return [client.post(path, params={"ruleset": "bsu-2022"}, content=body)
+            for path in ("/v1/decisions", "/v1/explanations", "/v1/needed") for body in (line, '{"nik": "1"}', "{x")] \
+        + [client.post("/v1/decisions", params={"ruleset": "bsu-2099"}, content=line),
+           client.get("/v1/decisions"), client.get("/v2/decisions"), client.get("/healthz"),
+           client.get("/v1/editions"), client.get("/v1/editions/bsu-2099"), client.get("/openapi.json")]
+
+
+def test_answers_with_member_data_are_never_stored_and_no_answer_is_sniffed(server: httpx.Client,
+                                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """A decision carries member data (a masked NIK, the record's hash, the bank named): no cache between
+    client and service may keep it; and no browser may read an answer, which may quote the record, as
+    another type than it says."""
+    answers = _answers(server)
+    assert {r.status_code for r in answers} >= {200, 400, 404, 405, 422}
+    for r in answers:
+        assert r.headers["x-content-type-options"] == "nosniff", (r.request.url, r.status_code)
+        assert (r.headers.get("cache-control") == "no-store") == (r.request.method == "POST"), r.request.url
+    refused = _as_served("bsu.internal").get("/healthz", headers={"host": "rebind.attacker.example"})
+    assert refused.status_code == 421 and refused.headers["x-content-type-options"] == "nosniff"
+    import bsu_rules.members.parse as parse
+
+    def failing(*args: Any) -> str:
+        raise ZeroDivisionError("a bug")
+    monkeypatch.setattr(parse, "_message", failing)
+    failed = _InProcess().post("/v1/decisions", params={"ruleset": "bsu-2022"}, json={"nik": 1})
+    assert failed.status_code == 500 and failed.headers["x-content-type-options"] == "nosniff"
+    assert failed.headers["cache-control"] == "no-store"
+
+
+@pytest.mark.parametrize("path", ["/v1/editions", "/v1/editions/bsu-2022", "/v1/schemas/member", "/openapi.json"])
+def test_an_answer_that_changes_only_on_restart_has_an_etag_and_a_match_is_not_modified(server: httpx.Client,
+                                                                                      path: str) -> None:
+    import hashlib
+
+    first, again = server.get(path), server.get(path)
+    tag = f'"{hashlib.sha256(first.content).hexdigest()}"'
+    assert first.status_code == 200 and first.headers["etag"] == again.headers["etag"] == tag
+    assert first.headers["cache-control"] == "no-cache" and first.content == again.content
+    for matching in (tag, "*", f"W/{tag}", f'"nope", {tag}', f'W/"a,b", W/{tag}', f'"nope" ,{tag}'):
+        r = server.get(path, headers={"if-none-match": matching})
+        assert r.status_code == 304 and r.content == b"" and r.headers["etag"] == tag, matching
+        assert "content-type" not in r.headers and r.headers["x-content-type-options"] == "nosniff"
+        head = server.head(path, headers={"if-none-match": matching})
+        assert head.status_code == 304 and head.headers["etag"] == tag
+    for other in ('"nope"', tag[:-2] + '"', tag.strip('"'), f'"{tag}"', "W/*", ""):  # not that tag
+        r = server.get(path, headers={"if-none-match": other})
+        assert r.status_code == 200 and r.content == first.content and r.headers["etag"] == tag, other
+    assert server.head(path).headers["etag"] == tag
+    assert "etag" not in server.get("/healthz").headers  # its answer changes with the log's state
+    assert "etag" not in server.get("/v1/editions/bsu-2099", headers={"if-none-match": "*"}).headers  # no edition
 
 
 def test_a_required_field_sent_as_null_is_told_null_and_a_line_break_by_its_name(server: httpx.Client) -> None:

@@ -50,11 +50,20 @@ from bsu_rules.service.http import (
     AllowedHosts,
     Contained,
     HeadAsGet,
+    Marked,
     OneFraming,
     OriginForm,
+    Validated,
     wants_ndjson,
 )
-from bsu_rules.service.openapi import ERROR_LINE_SCHEMA, ERROR_SCHEMA, error_responses, one_or_list, request_body
+from bsu_rules.service.openapi import (
+    ERROR_LINE_SCHEMA,
+    ERROR_SCHEMA,
+    error_responses,
+    one_or_list,
+    request_body,
+    validated,
+)
 from bsu_rules.service.request import Limits, ServiceError, plain_query, records, shown_path
 from bsu_rules.unknowns import Need, needed
 
@@ -64,6 +73,10 @@ class Questions(BaseModel):
 
     outcome: Outcome
     needed: list[Need]
+
+
+CACHED = ("/v1/editions", "/v1/editions/{edition_id}", "/v1/schemas/{name}", "/openapi.json")
+"""The GET paths whose answers change only when the server restarts: validated (ETag, 304)."""
 
 
 @dataclass(frozen=True)
@@ -391,10 +404,14 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None,
                     del operation["responses"]["422"]  # a query refused is a 400 bad-parameter, never this
             components.pop("HTTPValidationError", None)
             components.pop("ValidationError", None)
+            for path in CACHED:  # the answers Validated gives an ETag, and a 304
+                for operation in doc["paths"].get(path, {}).values():
+                    validated(operation)
             app.openapi_schema = doc
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+    app.add_middleware(Validated, routes=[r for r in app.routes if isinstance(r, APIRoute) and r.path in CACHED])
     app.add_middleware(HeadAsGet, routes=app.routes)
     app.add_middleware(OriginForm)
     if allowed_hosts is not None:  # before anything but the request's framing is read
@@ -405,6 +422,7 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None,
                                                               {"connection": "close"}))
     app.add_middleware(Contained, failed=lambda: _error(ServiceError(500, Code.INTERNAL, "the service failed on "
                                                                      "this request; it was logged")))
+    app.add_middleware(Marked)  # outermost: every answer, a refusal's and a failure's too
     return app
 
 

@@ -45,12 +45,12 @@ def connection_cap(wanted: int) -> int:
 
 
 def _answer(status: int, reason: str, code: Code, message: str, retry: bool = False) -> bytes:
-    """An answer written below the app, in the service's one error shape (``retry``: with ``Retry-After: 1``,
-    as the app's own 503 has)."""
+    """An answer written below the app, in the service's one error shape, marked ``nosniff`` as every answer of
+    the app is (``retry``: with ``Retry-After: 1``, as the app's own 503 has)."""
     body = json.dumps({"error": {"code": code.value, "message": message}}, ensure_ascii=False,
                       separators=(",", ":")).encode()  # written as the app writes its answers
     return (f"HTTP/1.1 {status} {reason}\r\ncontent-type: application/json\r\nconnection: close\r\n"
-            + ("retry-after: 1\r\n" if retry else "")
+            "x-content-type-options: nosniff\r\n" + ("retry-after: 1\r\n" if retry else "")
             + f"content-length: {len(body)}\r\n\r\n").encode() + body
 
 

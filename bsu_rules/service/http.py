@@ -1,9 +1,11 @@
 """HTTP below the routes: a request for a host the server does not answer to refused, a request framed two ways
-refused, HEAD answered as GET, every unexpected failure contained in one log line, and the request's media types
-read (Accept with its q-values, Content-Type and Content-Encoding)."""
+refused, HEAD answered as GET, an answer that changes only on restart validated (ETag, 304), the headers every
+answer carries, every unexpected failure contained in one log line, and the request's media types read (Accept
+with its q-values, Content-Type and Content-Encoding)."""
 
 from __future__ import annotations
 
+import hashlib
 import ipaddress
 import re
 import sys
@@ -12,6 +14,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from starlette.datastructures import MutableHeaders
 from starlette.routing import BaseRoute, Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -169,6 +172,87 @@ class HeadAsGet:
             await send(message)
 
         await self.app(get, receive, head_only)
+
+
+class Validated:
+    """A GET answer that changes only when the server restarts (an edition, a schema, the OpenAPI document) given an
+    ``ETag``, the sha256 of its bytes, and ``Cache-Control: no-cache`` (a cache keeps it, and asks before it reuses
+    it); a request whose ``If-None-Match`` names that tag, or is ``*``, answered ``304 Not Modified`` without a
+    body (RFC 9110, 13.1.2; tags compared weakly). Any other answer of such a path (an unknown edition's 404) is
+    left as it is."""
+
+    def __init__(self, app: ASGIApp, routes: list[BaseRoute]) -> None:
+        self.app, self.routes = app, routes  # the paths validated
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "GET" or not any(
+                route.matches(scope)[0] is Match.FULL for route in self.routes):
+            return await self.app(scope, receive, send)
+        start: Message | None = None
+        body = bytearray()
+
+        async def held(message: Message) -> None:
+            nonlocal start
+            if message["type"] == "http.response.start":
+                start = message
+            elif message["type"] == "http.response.body" and start is not None:
+                body.extend(message.get("body", b""))
+                if not message.get("more_body"):
+                    await self.answer(scope, start, bytes(body), send)
+            else:
+                await send(message)
+
+        await self.app(scope, receive, held)
+
+    @staticmethod
+    async def answer(scope: Scope, start: Message, body: bytes, send: Send) -> None:
+        if start["status"] == 200:
+            tag = f'"{hashlib.sha256(body).hexdigest()}"'
+            headers = MutableHeaders(scope=start)
+            headers["ETag"], headers["Cache-Control"] = tag, "no-cache"
+            if none_match([v.decode("latin-1") for k, v in scope.get("headers", ()) if k.lower() == b"if-none-match"],
+                          tag):
+                del headers["content-length"], headers["content-type"]  # no body: none described
+                start, body = {**start, "status": 304}, b""
+        await send(start)
+        await send({"type": "http.response.body", "body": body})
+
+
+def none_match(values: list[str], tag: str) -> bool:
+    """Whether the ``If-None-Match`` header lines ``values`` name ``tag`` (a strong tag, quoted): ``*``, or a list
+    of tags one of which is it, ``W/`` or not (the weak comparison RFC 9110 asks of If-None-Match)."""
+    if any(value.strip() == "*" for value in values):
+        return True
+    return any(found == tag[1:-1] for value in values for found in _ENTITY_TAG.findall(value))
+
+
+_ENTITY_TAG = re.compile(r'(?:W/)?"([\x21\x23-\x7e\x80-\xff]*)"')
+"""An entity tag in a list (RFC 9110, 8.8.3): its opaque part, which may hold a comma, never a quote."""
+
+
+class Marked:
+    """Every answer marked ``X-Content-Type-Options: nosniff`` (an explanation quotes text from the record: no
+    browser may read it as another type), and every answer to a POST ``Cache-Control: no-store``: a decision
+    carries member data (a masked NIK, the record's hash, the bank the member named), which no cache between
+    the client and the service may keep."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        posted = scope["method"] == "POST"
+
+        async def marked(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers["X-Content-Type-Options"] = "nosniff"
+                if posted:
+                    headers["Cache-Control"] = "no-store"
+            await send(message)
+
+        await self.app(scope, receive, marked)
 
 
 class Contained:

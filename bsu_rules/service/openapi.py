@@ -54,6 +54,20 @@ def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
             for status in sorted({400, 403, 405, 408, 421, 500, 503, *statuses})}
 
 
+def validated(operation: dict[str, Any]) -> None:
+    """A GET whose answer changes only on restart, as ``http.Validated`` answers it: its 200 with an ``ETag``
+    (and ``Cache-Control: no-cache``), and a ``304`` for an ``If-None-Match`` that names the tag."""
+    operation.setdefault("parameters", []).append(
+        {"name": "If-None-Match", "in": "header", "required": False, "schema": {"type": "string"},
+         "description": "an ETag this path gave (or a list of them, or `*`): answered 304 while it still holds"})
+    tag = {"ETag": {"description": "the sha256 of the answer's bytes, quoted: they change only when the server "
+                                   "restarts", "schema": {"type": "string"}}}
+    operation["responses"]["200"].setdefault("headers", {}).update(tag)
+    operation["responses"]["304"] = {"description": "Not Modified: If-None-Match named the answer's ETag (or `*`); "
+                                                    "no body", "headers": tag}
+    operation["responses"] = dict(sorted(operation["responses"].items()))
+
+
 def one_or_list(model: str, description: str, ndjson: bool = False) -> dict[str, Any]:
     """A 200 answer: the model for one record; for a list, a list of the model or error objects."""
     one = {"$ref": f"#/components/schemas/{model}"}
