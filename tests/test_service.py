@@ -198,11 +198,21 @@ def test_hints_are_asked_for(server: httpx.Client) -> None:
     for d, line in zip(plain, expected, strict=True):  # the same decisions, the hints left out
         with_hints = json.loads(line)
         assert d == {**with_hints, "rules": [{**r, "hint": None} for r in with_hints["rules"]]}
-    for given in ("maybe", "yes", "TRUE", "on", "1"):  # true or false only, as the error says
+    for given in ("maybe", "yes", "on", "t", "2", ""):  # true or false, 1 or 0 only, as the error says
         error = assert_error(server.post("/v1/decisions", params={"ruleset": "bsu-2022", "hints": given},
                                          content=many), 400, "bad-parameter")
         assert error == {"code": "bad-parameter", "field": "hints", "message": f"hints: `{given}` is neither true "
-                         "nor false (hints takes true or false, in lower case)"}
+                         "nor false (hints takes true or false, in any letter case, or 1 or 0)"}
+
+
+@pytest.mark.parametrize(("given", "hinted"), [("True", True), ("TRUE", True), ("1", True), ("False", False),
+                                               ("FALSE", False), ("0", False)])
+def test_hints_takes_what_clients_send_for_a_boolean(given: str, hinted: bool) -> None:
+    """Python's requests sends ``True``; other clients send 1 or 0."""
+    record = json.loads(EXAMPLES.read_text("utf-8").splitlines()[3])  # ineligible: a failed criterion to hint
+    r = _InProcess().post("/v1/decisions", params={"ruleset": "bsu-2022", "hints": given}, json=record)
+    assert r.status_code == 200, r.text
+    assert any(rule["hint"] is not None for rule in r.json()["rules"]) == hinted
 
 
 def test_a_decision_date_is_honoured(server: httpx.Client) -> None:
@@ -1453,6 +1463,55 @@ def test_an_answer_that_changes_only_on_restart_has_an_etag_and_a_match_is_not_m
     assert server.head(path).headers["etag"] == tag
     assert "etag" not in server.get("/healthz").headers  # its answer changes with the log's state
     assert "etag" not in server.get("/v1/editions/bsu-2099", headers={"if-none-match": "*"}).headers  # no edition
+
+
+def test_openapi_declares_the_headers_the_limits_and_the_names_clients_use(strict: httpx.Client) -> None:
+    from jsonschema import Draft202012Validator
+    from openapi_spec_validator import validate
+
+    doc = strict.get("/openapi.json").json()
+    validate(doc)
+    assert "servers" not in doc  # served at the root
+    names = {method + " " + path: operation["operationId"] for path, operations in doc["paths"].items()
+             for method, operation in operations.items()}
+    assert names == {"post /v1/decisions": "decide", "post /v1/explanations": "explain", "post /v1/needed": "needed",
+                     "get /v1/editions": "listEditions", "get /v1/editions/{edition_id}": "getEdition",
+                     "get /v1/schemas/{name}": "getSchema", "get /healthz": "getHealth"}
+    for path in ("/v1/decisions", "/v1/explanations", "/v1/needed"):  # as this server's --max-records 3
+        body = doc["paths"][path]["post"]["requestBody"]["content"]["application/json"]["schema"]
+        assert [s["maxItems"] for s in body["oneOf"] if s.get("type") == "array"] == [3]
+    for operations in doc["paths"].values():
+        for operation in operations.values():
+            assert operation["responses"]["405"]["headers"]["Allow"]["required"] is True
+            assert "Retry-After" in operation["responses"]["503"]["headers"]
+    for path in ("/v1/editions", "/v1/editions/{edition_id}", "/v1/schemas/{name}"):
+        responses = doc["paths"][path]["get"]["responses"]
+        assert "ETag" in responses["200"]["headers"] and "ETag" in responses["304"]["headers"]
+    health = doc["paths"]["/healthz"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    schema = {**health, "components": doc["components"]}
+    Draft202012Validator(schema).validate(strict.get("/healthz").json())
+    assert doc["components"]["schemas"]["Health"]["required"] == ["status", "version", "editions"]
+    assert not Draft202012Validator(schema).is_valid({"status": "ok"})
+    busy = strict.post("/v1/decisions", params={"ruleset": "bsu-2022"}, content="[{},{},{},{}]")
+    assert busy.status_code == 413  # the maxItems the document gives is the limit the server holds
+
+
+def test_a_service_mounted_under_a_prefix_names_it_in_servers() -> None:
+    from fastapi import FastAPI
+
+    from bsu_rules import load_ruleset
+    from bsu_rules.service import create_app
+
+    main = FastAPI()
+    main.mount("/bsu", create_app([load_ruleset("bsu-2022")]))
+
+    async def get(url: str) -> httpx.Response:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=main), base_url="http://test") as client:
+            return await client.get(url)
+    doc = asyncio.run(get("/bsu/openapi.json")).json()
+    assert doc["servers"] == [{"url": "/bsu"}] and list(doc)[:3] == ["openapi", "info", "servers"]
+    assert asyncio.run(get("/bsu/healthz")).json()["status"] == "ok"
+    assert "servers" not in _InProcess().get("/openapi.json").json()
 
 
 def test_a_required_field_sent_as_null_is_told_null_and_a_line_break_by_its_name(server: httpx.Client) -> None:

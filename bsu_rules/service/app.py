@@ -75,6 +75,14 @@ class Questions(BaseModel):
     needed: list[Need]
 
 
+class Health(BaseModel):
+    """``GET /healthz`` while the service can decide (and, with ``--log``, log): its version and editions."""
+
+    status: Literal["ok"]
+    version: str
+    editions: list[str]
+
+
 CACHED = ("/v1/editions", "/v1/editions/{edition_id}", "/v1/schemas/{name}", "/openapi.json")
 """The GET paths whose answers change only when the server restarts: validated (ETag, 304)."""
 
@@ -278,7 +286,8 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None,
                                        "log; send the request again later") from None
         return out
 
-    @app.post("/v1/decisions", tags=["decisions"], openapi_extra=request_body("member records to decide"),
+    @app.post("/v1/decisions", tags=["decisions"], operation_id="decide",
+              openapi_extra=request_body("member records to decide", limits.max_records),
               responses={200: one_or_list("Decision", "The decision; for a list of records, each record's "
                                            "decision or error object, in order; with Accept: " + NDJSON + ", "
                                            "a line per record as evaluate prints it: its decision or its ErrorLine",
@@ -288,7 +297,8 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None,
                                                                      "latest date the edition describes)")] = None,
                         hints: Annotated[bool, Query(description="give each failed criterion its "
                                                      "counterfactual hint (what would make it pass); without "
-                                                     "it every `hint` is null")] = False,
+                                                     "it every `hint` is null. `true` or `false` in any letter "
+                                                     "case, or `1` or `0`")] = False,
                         ) -> Response:
         """Decide one member record (a JSON object) or many (a JSON list): the canonical decision JSON."""
         rs = ruleset_for(ruleset)
@@ -304,7 +314,8 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None,
                                     for d, text in out), media_type=NDJSON)
         return Response("[" + ",".join(text for _, text in out) + "]", media_type="application/json")
 
-    @app.post("/v1/explanations", tags=["decisions"], openapi_extra=request_body("member records to explain"),
+    @app.post("/v1/explanations", tags=["decisions"], operation_id="explain",
+              openapi_extra=request_body("member records to explain", limits.max_records),
               response_class=PlainTextResponse,
               responses={200: {"description": "Each record's page, as evaluate --format text prints it"},
                          **error_responses(404, 408, 413, 415, 422)})
@@ -328,7 +339,8 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None,
             return PlainTextResponse(out[0][1], status_code=422, media_type="application/json")
         return PlainTextResponse("\n\n".join(text for _, text in out) + "\n" if out else "")  # no record: no page
 
-    @app.post("/v1/needed", tags=["decisions"], openapi_extra=request_body("member records"),
+    @app.post("/v1/needed", tags=["decisions"], operation_id="needed",
+              openapi_extra=request_body("member records", limits.max_records),
               responses={200: one_or_list("Questions", "What to ask next; for a list of records, each record's "
                                            "questions or error object, in order"),
                          **error_responses(404, 408, 413, 415, 422)})
@@ -347,17 +359,18 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None,
                             media_type="application/json")
         return Response("[" + ",".join(out) + "]", media_type="application/json")
 
-    @app.get("/v1/editions", tags=["editions"], responses=error_responses())
+    @app.get("/v1/editions", tags=["editions"], operation_id="listEditions", responses=error_responses())
     async def editions() -> list[EditionSummary]:
         """The editions this service decides under."""
         return [summary(rs) for rs in by_id.values()]
 
-    @app.get("/v1/editions/{edition_id}", tags=["editions"], responses=error_responses(404))
+    @app.get("/v1/editions/{edition_id}", tags=["editions"], operation_id="getEdition",
+             responses=error_responses(404))
     async def one_edition(edition_id: str) -> Edition:
         """One edition: its criteria, its parameters with the dates they take effect, the articles cited."""
         return edition(ruleset_for(edition_id, "edition_id"))
 
-    @app.get("/v1/schemas/{name}", tags=["schemas"], responses=error_responses())
+    @app.get("/v1/schemas/{name}", tags=["schemas"], operation_id="getSchema", responses=error_responses())
     async def schemas(name: Literal["member", "decision", "ruleset"]) -> dict[str, Any]:
         """The JSON Schema of the member record, the decision or the rule file."""
         return schema(name)
@@ -374,19 +387,22 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None,
         said[0] = ""
         return False
 
-    @app.get("/healthz", tags=["service"], responses=error_responses(503))
-    async def healthz() -> dict[str, Any]:
+    @app.get("/healthz", tags=["service"], operation_id="getHealth", responses=error_responses(503))
+    async def healthz() -> Health:
         """ok, or 503 while the decision log cannot be written (every decision would fail)."""
         if log is not None and await run_in_threadpool(log_broken):
             raise ServiceError(503, Code.LOG_UNAVAILABLE, "the decision log cannot be written (its chain is broken, "
                                "it was changed by another hand while the server ran, or the file cannot be "
                                "opened): every request with a decision to log fails until it is repaired; the server "
                                "says why on its standard error")
-        return {"status": "ok", "version": __version__, "editions": sorted(by_id)}
+        return Health(status="ok", version=__version__, editions=sorted(by_id))
 
     @app.get("/openapi.json", include_in_schema=False)
-    async def openapi_json() -> JSONResponse:
-        return JSONResponse(app.openapi())
+    async def openapi_json(request: Request) -> JSONResponse:
+        doc, root = app.openapi(), request.scope.get("root_path", "").rstrip("/")
+        if root:  # mounted in another app, or served under a prefix: the paths are under it
+            doc = {"openapi": doc["openapi"], "info": doc["info"], "servers": [{"url": root}], **doc}
+        return JSONResponse(doc)
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:

@@ -7,11 +7,13 @@ from typing import Any
 from bsu_rules.service.http import NDJSON
 
 
-def request_body(description: str) -> dict[str, Any]:
+def request_body(description: str, max_records: int) -> dict[str, Any]:
+    """A POST's body: a record, or a list of at most ``max_records`` (the server's ``--max-records``)."""
     member = {"$ref": "#/components/schemas/Member"}
-    return {"requestBody": {"required": True, "description": description + ": one JSON object or a list",
+    return {"requestBody": {"required": True, "description": description + f": one JSON object or a list (at most "
+                                                                           f"{max_records} records)",
                             "content": {"application/json": {"schema": {
-                                "oneOf": [member, {"type": "array", "items": member}]}}}}}
+                                "oneOf": [member, {"type": "array", "items": member, "maxItems": max_records}]}}}}}
 
 
 ERROR_SCHEMA = {
@@ -46,11 +48,21 @@ _WHY = {
 }
 
 
+_HEADERS = {
+    405: {"Allow": {"description": "the methods the path takes (e.g. POST)", "required": True,
+                    "schema": {"type": "string"}}},
+    503: {"Retry-After": {"description": "seconds to wait before trying again: given with `busy`, not with "
+                                         "`log-unavailable`", "schema": {"type": "integer"}}},
+}
+"""The headers an error answer carries for a client to act on."""
+
+
 def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """The error answers of a path: these, and those every path may give (400, 403 and 421 for a request
     to another host, 405, 408 for a request head that does not arrive in time, 500, 503 when the service
-    holds its most connections)."""
+    holds its most connections), with the headers a client acts on (``Allow``, ``Retry-After``)."""
     return {status: {"description": _WHY[status], "content": {"application/json": {"schema": _ERROR_REF}}}
+            | ({"headers": _HEADERS[status]} if status in _HEADERS else {})
             for status in sorted({400, 403, 405, 408, 421, 500, 503, *statuses})}
 
 

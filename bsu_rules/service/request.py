@@ -123,9 +123,9 @@ _VERSION = re.compile(r"v[0-9]{1,2}")
 
 
 def plain_query(request: Request) -> None:
-    """Each query parameter one the path takes, given once, and a decision date as ``YYYY-MM-DD``
-    only (as ``evaluate --on`` takes it): ``?On=…``, ``?ruleset=a&ruleset=b`` or ``?on=1662336000``
-    is a bad parameter, not a guess."""
+    """Each query parameter one the path takes, given once, a decision date as ``YYYY-MM-DD`` only (as
+    ``evaluate --on`` takes it), and ``hints`` as ``true``, ``false`` (in any letter case), ``1`` or ``0``:
+    ``?On=…``, ``?ruleset=a&ruleset=b``, ``?on=1662336000`` or ``?hints=yes`` is a bad parameter, not a guess."""
     names = [name for name, _ in request.query_params.multi_items()]
     route = request.scope.get("route")
     if isinstance(route, APIRoute):
@@ -146,6 +146,11 @@ def plain_query(request: Request) -> None:
         except InputError:  # 2022-02-30 too: a day the calendar has
             raise ServiceError(400, Code.BAD_PARAMETER, f"on: {not_a_date(on)}", field="on") from None
     hints = request.query_params.get("hints")
-    if hints is not None and hints not in ("true", "false"):  # not yes, on, 1 or TRUE, which pydantic would take
+    if hints is not None and hints.lower() not in _BOOLEAN:  # not yes, on, t or y, which pydantic would take
         raise ServiceError(400, Code.BAD_PARAMETER, f"hints: `{shortened(hints)}` is neither true nor false "
-                           "(hints takes true or false, in lower case)", field="hints")
+                           "(hints takes true or false, in any letter case, or 1 or 0)", field="hints")
+
+
+_BOOLEAN = ("true", "false", "1", "0")
+"""What a boolean query parameter takes, in any letter case: what clients send for one (Python's requests
+sends ``True``)."""
