@@ -377,6 +377,82 @@ def test_verify_finds_the_tampered_line(log: Path, name: str) -> None:
     assert result.head_hash == (json.loads(lines[first - 2])["hash"] if first > 1 else "0" * 64)
 
 
+def _rehashed_raw(at: int, edit: Callable[[str], str]) -> Callable[[list[str]], list[str]]:
+    """Line ``at`` (1-based) edited as text, then it and every later line re-hashed over their own bytes (the
+    sha256 of the line without its hash field, as a forger who copies a writer's line would), ``prev`` relinked:
+    a line not in canonical form whose hash matches its bytes."""
+    def change(lines: list[str]) -> list[str]:
+        out, prev = list(lines[:at - 1]), json.loads(lines[at - 2])["hash"] if at > 1 else "0" * 64
+        for i, line in enumerate(lines[at - 1:]):
+            text = edit(line.rstrip("\n")) if i == 0 else line.rstrip("\n")
+            text = re.sub(r'"prev":"[0-9a-f]{64}"', f'"prev":"{prev}"', text, count=1)
+            found = re.search(r',"hash":"[0-9a-f]{64}"', text)
+            assert found is not None
+            prev = hashlib.sha256((text[:found.start()] + text[found.end():]).encode()).hexdigest()
+            out.append(f'{text[:found.start()]},"hash":"{prev}"{text[found.end():]}\n')
+        return out
+    return change
+
+
+def _rechained(at: int, change: Callable[[dict[str, Any]], None]) -> Callable[[list[str]], list[str]]:
+    """Line ``at``'s envelope changed, then the chain rebuilt canonically from there (a forger with the format)."""
+    def rewrite(lines: list[str]) -> list[str]:
+        entries = [json.loads(x) for x in lines]
+        change(entries[at - 1])
+        return rechain(entries)
+    return rewrite
+
+
+UNSEEN_BY_THE_WRITER = {  # damage a writer continued once (it checked each line's hash over its bytes and its link)
+    "spaced, re-hashed over its bytes": (_rehashed_raw(5, lambda s: s.replace('{"decision":{', '{"decision":{ ', 1)),
+                                         5, "edited"),
+    "a key twice, re-hashed over its bytes": (_rehashed_raw(5, lambda s: s.replace(
+        '"outcome":', '"outcome":"eligible","outcome":', 1)), 5, "edited"),
+    "another NIK in the inputs, re-chained": (_rechained(5, lambda e: e["inputs"].update(nik="3204125708940003")), 5,
+                                              "invalid"),
+    "a version 2 line, re-chained": (_rechained(3, lambda e: e.update(v=2)), 3, "malformed"),
+    "recorded at no time, re-chained": (_rechained(3, lambda e: e.update(recorded_at="yesterday")), 3, "malformed"),
+    "the last line not a decision, re-chained": (_rechained(16, lambda e: e["decision"].update(outcome="maybe")), 16,
+                                                 "invalid"),
+}
+
+
+@pytest.mark.parametrize("name", [*TAMPERING, *UNSEEN_BY_THE_WRITER])
+def test_a_writer_refuses_what_verify_does_not_call_intact(log: Path, name: str) -> None:
+    """docs/auditing.md §1, §5: a log that `verify` would not call intact is not continued. The writer once
+    checked each line's hash over its raw bytes and its link alone, and continued a line not in canonical
+    form hashed over its bytes, or a re-chained line `verify` calls invalid (audit finding M1); it now
+    makes `verify`'s checks, and names the line and the kind `verify` names."""
+    change, line, kind = {**TAMPERING, **UNSEEN_BY_THE_WRITER}[name]
+    log.write_text("".join(change(log.read_text("utf-8").splitlines(keepends=True))), "utf-8")
+    problem = verify_log(log).problem
+    assert problem is not None and (problem.line, problem.kind) == (line, kind), problem
+    before = log.read_bytes()
+    with pytest.raises(LogError) as refused:
+        write_log(log, [{**RECORDS[0], "name": "Another"}])
+    assert f"{log}: {problem}" in str(refused.value)
+    assert log.read_bytes() == before
+
+
+def test_a_writer_refuses_a_damaged_line_another_writer_appended(log: Path) -> None:
+    """The lines another writer appends while this one runs are checked as `verify` checks them too."""
+    plan = RULESET.plan()
+    with DecisionLog(log, full_nik=True) as writer:
+        member = parse_member({**RECORDS[0], "name": "First"})
+        writer.record(plan.decide(member), member, RULESET)
+        lines = log.read_text("utf-8").splitlines(keepends=True)
+        extra = {**json.loads(lines[-1]), "seq": len(lines) + 1}
+        with log.open("a", encoding="utf-8") as f:  # another hand appends a line hashed over its own spacing
+            f.write(_rehashed_raw(len(lines) + 1, lambda s: s.replace('{"decision":{', '{"decision":{ ', 1))(
+                [*lines, canonical_json(extra) + "\n"])[-1])
+        problem = verify_log(log).problem
+        assert problem is not None and problem.kind == "edited", problem
+        member = parse_member({**RECORDS[1], "name": "Second"})
+        with pytest.raises(LogError, match=f"line {len(lines) + 1}: edited: "):
+            writer.record(plan.decide(member), member, RULESET)
+        writer.discard()
+
+
 def test_two_logs_spliced_at_the_same_seq_are_told_where_the_chain_breaks(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Lines 1-8 of one log, 9 on of another: line 8 is untouched, line 9 is the first foreign line.

@@ -447,7 +447,7 @@ def _check(cur: Line, before: Line | None, after: Line | None, seq: int, prev: s
         return Problem(n, Code.REHASHED, f"its prev does not match the hash of line {before.number}{chained}: "
                        f"either line {before.number} was changed and re-hashed, or {rest} come"
                        f"{'s' if nxt is None else ''} from another log", since=before.number)
-    return _decision_problem(n, env, valid, cur.raw)
+    return _decision_problem(n, env, valid, cur.raw, cur.plain)
 
 
 _EXTRA = "it is not part of the chain here (a copy of an earlier line, or a line from another log)"
@@ -458,10 +458,17 @@ def _repeats(line: int) -> str:
     return f"it repeats line {line}"
 
 
-def _decision_problem(n: int, env: dict[str, Any], valid: bool, raw: bytes) -> Problem | None:
+def _decision_json(env: dict[str, Any], raw: bytes, plain: bool) -> str | bytes:
+    """The JSON of a line's decision: read from the line itself when it holds no float and is canonical, as it
+    is once its hash and form are checked (``{"decision":`` the decision's canonical JSON ``,"hash":"``...)."""
+    cut = raw.find(f',"hash":"{env["hash"]}","inputs":'.encode()) if plain and raw.startswith(b'{"decision":') else -1
+    return raw[12:cut] if cut > 0 else json.dumps(env["decision"], allow_nan=False)
+
+
+def _decision_problem(n: int, env: dict[str, Any], valid: bool, raw: bytes, plain: bool = False) -> Problem | None:
     if not valid:
         try:  # strictly, as JSON: an amount written "600000" or 600000.0 is not a decision's
-            Decision.model_validate_json(json.dumps(env["decision"], allow_nan=False), strict=True)
+            Decision.model_validate_json(_decision_json(env, raw, plain), strict=True)
         except (ValidationError, ValueError) as exc:
             if not isinstance(exc, ValidationError):
                 return Problem(n, Code.INVALID, "the decision is not a valid decision (NaN or Infinity)")

@@ -9,9 +9,9 @@ Each line is the canonical JSON (sorted keys, no spaces, UTF-8) of::
 decision, the inputs, the sequence number, the link to the previous line and the recording time.
 ``prev`` is the ``hash`` of the line before (64 zeros on line 1). Writers hold an exclusive
 ``fcntl.flock`` (POSIX) on the file while they read what was appended since they last looked
-(checking its chain), append and fsync; a writer that finds the file not as it left it (removed,
-replaced, cut back, its last line changed) appends nothing more. Reading and checking a log in full
-is ``chain``'s job.
+(checking each line as ``verify`` does, with ``chain``'s ``Verifier``), append and fsync; a writer
+that finds the file not as it left it (removed, replaced, cut back, its last line changed) appends
+nothing more. Reading and checking a log is ``chain``'s job.
 """
 
 from __future__ import annotations
@@ -31,13 +31,12 @@ from typing import Any
 
 import msgspec
 
-from bsu_rules.audit.chain import GENESIS, MAX_LINE, VERSION, Verifier, canonical_bytes, read_lines
+from bsu_rules.audit.chain import GENESIS, MAX_LINE, VERSION, Line, Problem, Verifier, canonical_bytes, read_lines
 from bsu_rules.audit.checkpoints import checkpoints_path, unsigned_writer
 from bsu_rules.audit.snapshot import input_hash, json_hash, kept_fields, key_id, logged_inputs, record_json
 from bsu_rules.decisions import Decision
 from bsu_rules.errors import BsuRulesError, Code, InputError
 from bsu_rules.members import Member, Record, parse_record
-from bsu_rules.members.raw import bounded_lines
 from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.unknowns import made_under
 
@@ -73,12 +72,12 @@ class DecisionLog:
     call ``flush``/``close``.
 
     A decision already in the log, its JSON byte for byte, is not logged again. The log is read
-    whole, its chain checked, the first time it is used; after that only what other writers appended
-    since is read, and a log that is not as this writer last left it (removed or renamed, replaced by
-    another file, cut back, its last line changed) is not continued: ``LogChanged``, on every use,
-    until it is as it was left. A log whose chain is broken is not continued. Without a ``signer``, a
-    log kept with signed checkpoints is said to ``warn`` once, when the log is first opened: what
-    this writer appends is not signed.
+    whole, every line checked as ``verify`` checks it, the first time it is used; after that only what
+    other writers appended since is read (and checked alike), and a log that is not as this writer last
+    left it (removed or renamed, replaced by another file, cut back, its last line changed) is not
+    continued: ``LogChanged``, on every use, until it is as it was left. A log that ``verify`` would not
+    call intact is not continued. Without a ``signer``, a log kept with signed checkpoints is said to
+    ``warn`` once, when the log is first opened: what this writer appends is not signed.
     """
 
     def __init__(self, path: str | Path, *, key: str | bytes | None = None, full_nik: bool = False, batch: int = 1,
@@ -267,22 +266,39 @@ class DecisionLog:
         if st.st_size == left.size:
             self._left = left
             return left
-        seq, head, last = left.seq, left.head, left.last
+        verifier = Verifier()  # every line read is checked as `verify` checks it: the writer continues no log
+        verifier.resume(left.seq, left.head, left.last)  # that `verify` would not call intact
+        first, last = None, left.last  # line 1 while its key is not compared yet; the last line read
         read: set[bytes] = set()  # the digests this reading adds
         with os.fdopen(os.dup(fd), "rb") as f:  # a line at a time, none longer than a log line may be
             f.seek(left.size)
-            for raw in bounded_lines(f, MAX_LINE):
-                cut = -1 if raw is None else _link(raw, seq, head)
-                if raw is None or cut < 0:
-                    self._logged -= read  # lines a repair may take away with the broken one
-                    raise self._broken(fd, left)
-                if seq == 0:
-                    self._same_key(raw)
-                seq, head, last = seq + 1, raw[cut + 9:cut + 73].decode(), raw
-                if (digest := hashlib.sha256(raw[len(_START):cut]).digest()) not in self._logged:
+            lines = read_lines(f, left.seq + 1)
+            for line in lines:
+                verifier.add(line)
+                if verifier.problem is not None:
+                    break
+                if left.seq == 0 and line.number == 1:
+                    first = line.raw
+                if first is not None and verifier.seq:  # line 1 is intact: the NIKs are kept as this writer keeps them
+                    self._same_key(first)
+                    first = None
+                last = line.raw
+                if (digest := _decision_digest(line)) is not None and digest not in self._logged:
                     read.add(digest)
                     self._logged.add(digest)
-        self._left = _End(file, st.st_size, seq, head, last)
+            problem = verifier.problem
+            if problem is None:
+                problem = verifier.result().problem  # the last line, judged with nothing after it
+            if problem is None and first is not None:
+                self._same_key(first)
+            if problem is not None:
+                self._logged -= read  # lines a repair may take away with the broken one
+                for line in lines:  # the rest read only while it can change what is said (seqs skipped)
+                    if verifier.done:
+                        break
+                    verifier.add(line)
+                raise self._broken(fd, left.seq, verifier.result(self.path).problem or problem)
+        self._left = _End(file, st.st_size, verifier.seq, verifier.head, last)
         return self._left
 
     def _changed(self, what: str, detail: str = "") -> LogChanged:
@@ -306,18 +322,9 @@ class DecisionLog:
                            "keeps NIKs one way; give the --key-file (or --full-nik) the log was started with, or "
                            "start a new log")
 
-    def _broken(self, fd: int, left: _End) -> LogError:
-        """What is wrong with the lines after ``left``, as ``bsu-rules verify`` would say it."""
-        verifier = Verifier()
-        verifier.resume(left.seq, left.head, left.last)
-        with os.fdopen(os.dup(fd), "rb") as f:
-            f.seek(left.size)
-            for line in read_lines(f, left.seq + 1):
-                verifier.add(line, valid=True)
-                if verifier.done:
-                    break
-        problem = verifier.result(self.path).problem or f"line {verifier.seq + 1}: not an intact log record"
-        if left.seq == 0 and _no_log(fd):  # a member file, printed decisions, a CSV or Parquet file
+    def _broken(self, fd: int, after: int, problem: Problem) -> LogError:
+        """The log's chain is broken after seq ``after``: ``problem`` (as ``bsu-rules verify`` says it)."""
+        if after == 0 and _no_log(fd):  # a member file, printed decisions, a CSV or Parquet file
             return LogError(f"{self.path}: {problem}: the file is no decision log (decisions `evaluate` printed, or a "
                             "member file?); --log appends to a log, or starts one in a new file")
         return LogError(f"{self.path}: {problem}; the log was not continued (its chain is broken): "
@@ -364,28 +371,15 @@ class _End:
     last: bytes
 
 
-class _Link(msgspec.Struct):
-    hash: str
-    prev: str
-    seq: int
-
-
-_LINK = msgspec.json.Decoder(_Link).decode
-
-
-def _link(raw: bytes, seq: int, head: str) -> int:
-    """Where ``,"hash":`` stands in ``raw`` if it is the log line after seq ``seq`` (hash ``head``)
-    as a writer made it: its hash that of the line without it, byte for byte; else -1."""
-    if not raw.endswith(b"\n") or not raw.startswith(_START):
-        return -1
-    try:
-        link = _LINK(raw)
-    except msgspec.DecodeError:
-        return -1
-    cut = raw.find(f',"hash":"{link.hash}","inputs":'.encode())  # the decision cannot hold its own line's hash
-    if link.seq != seq + 1 or link.prev != head or len(link.hash) != 64 or cut < 0:
-        return -1
-    return cut if hashlib.sha256(raw[:cut + 1] + raw[cut + 75:-1]).hexdigest() == link.hash else -1
+def _decision_digest(line: Line) -> bytes | None:
+    """The ``_digest`` of the decision a log line holds, read from its bytes (a canonical line holds
+    ``{"decision":`` its JSON ``,"hash":"``...), or None if the line is no log record."""
+    env = line.envelope
+    kept = env.get("hash") if env is not None and line.error is None else None
+    if not isinstance(kept, str) or len(kept) != 64 or not kept.isascii() or not line.raw.startswith(_START):
+        return None
+    cut = line.raw.find(f',"hash":"{kept}","inputs":'.encode())  # the decision cannot hold its own line's hash
+    return hashlib.sha256(line.raw[len(_START):cut]).digest() if cut > 0 else None
 
 
 def _digest(decision_json: str) -> bytes:
