@@ -510,11 +510,44 @@ def test_a_decision_whose_input_hash_no_snapshot_record_has_is_named(tmp_path: P
     log, snapshot = tmp_path / "p.jsonl", tmp_path / "snap.jsonl"
     write_log(log, "bsu-2022", RECORDS)
     snapshot.write_text("".join(json.dumps(r) + "\n" for r in RECORDS[1:]), "utf-8")
-    assert main(["replay", str(log), "--archive", str(archive), "--members", str(snapshot)]) == 0
+    assert main(["replay", str(log), "--archive", str(archive), "--members", str(snapshot)]) == 1  # unvouched
     err = capsys.readouterr().err
     assert "1 decision has an input sha256 that no record of the snapshot has (line 1)" in err
     assert main(["replay", str(log), "--archive", str(archive), "--members", str(EXAMPLES)]) == 0
     assert "no record of the snapshot" not in capsys.readouterr().err
+
+
+def test_with_a_snapshot_a_decision_no_record_vouches_for_is_unvouched_not_identical(
+        tmp_path: Path, archive: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Audit finding M2: line 5 forged eligible (its logged wages lowered, decided on them, the chain intact)
+    replayed identical from its logged inputs, ok and exit 0, although the auditor gave the snapshot that
+    holds the member's real record, whose hash is not the line's. With a snapshot it is `unvouched`:
+    counted, said with its reason, not ok, exit 1; without one the logged inputs are all there is."""
+    forged = json.loads(json.dumps(RECORDS[4]))
+    for wage in forged["wages"]:
+        wage["amount"] = 3_400_000
+    log = tmp_path / "forged.jsonl"
+    write_log(log, "bsu-2022", [*RECORDS[:4], forged, *RECORDS[5:]])
+    assert verify_log(log).ok
+    assert json.loads(log.read_text("utf-8").splitlines()[4])["decision"]["outcome"] == "eligible"
+    report = replay(log, archive, members=EXAMPLES)
+    assert [i.status for i in report.items] == [Status.IDENTICAL] * 4 + [Status.UNVOUCHED] + [Status.IDENTICAL] * 11
+    assert not report.ok and report.counts["unvouched"] == 1 and report.counts["identical"] == 15
+    said = "no record of the snapshot has the decision's input sha256"
+    assert said in report.items[4].reason and report.items[4].source == "log"
+    args = ["replay", str(log), "--archive", str(archive), "--members", str(EXAMPLES)]
+    assert main(args) == 1
+    out = capsys.readouterr().out
+    assert "line 5 (seq 5) 3204********0004, bsu-2022" in out and ": unvouched\n  " + said in out
+    assert re.search(r"^unvouched +1$", out, re.M) and re.search(r"^identical +15$", out, re.M)
+    assert main([*args, "--format", "json"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert data["ok"] is False and data["summary"]["unvouched"] == 1 and data["summary"]["identical"] == 15
+    (item,) = [d for d in data["decisions"] if d["status"] == "unvouched"]
+    assert item["line"] == 5 and said in item["reason"] and item["source"] == "log"
+    assert main(["replay", str(log), "--archive", str(archive)]) == 0  # no snapshot: as before
+    assert re.search(r"^identical +16$", capsys.readouterr().out, re.M)
+    assert replay(log, archive).ok
 
 
 @pytest.mark.parametrize(("name", "kind"), [("snap.parquet", "Parquet"), ("snap.csv", "CSV"), ("snap", "Parquet")])

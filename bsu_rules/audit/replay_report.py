@@ -1,7 +1,7 @@
 """What a replay reports: each log line's status and differences, and the counts of a whole replay.
 
 A ``ReplayItem`` is the replay of one line (``Status``: identical, different, engine drift, a rule
-set or an input missing, inserted, error), with the criteria and fields that differ; a
+set or an input missing, unvouched by the snapshot given, inserted, error), with the criteria and fields that differ; a
 ``ReplayReport`` holds every item and the log's chain. ``tally`` and ``tally_what_if`` count items by
 status (what-if decisions also by their overrides), and ``summary`` is the table ``replay`` prints.
 """
@@ -26,6 +26,7 @@ class Status(StrEnum):
     ENGINE_DRIFT = "engine-drift"  # the engine version differs and so does the result
     MISSING_RULESET = "missing-ruleset"
     MISSING_INPUT = "missing-input"
+    UNVOUCHED = "unvouched"  # replays identical from the logged inputs, but no record of the snapshot given vouches
     INSERTED = "inserted"  # replays identical, but the line is not part of the chain, or repeats a seq already replayed
     ERROR = "error"  # the line is not a decision, or the replay itself failed
 

@@ -269,8 +269,15 @@ def _replay_line(line: Line, archive: str | Path, snapshot: dict[str, Member],
     criteria, fields = compare(old, new, line.plain)
     status = Status.IDENTICAL if not criteria and not fields else \
         Status.ENGINE_DRIFT if old.get("engine") != ENGINE else Status.DIFFERENT
-    return ReplayItem(n, status, source=source, new_outcome=new.outcome.value, criteria=criteria, fields=fields,
-                      replayed=new, rules=ruleset, **head)
+    reason = ""
+    if given and source == "log":  # the input hash replayed is the logged one: nothing vouches for the inputs
+        status = Status.UNVOUCHED if status is Status.IDENTICAL else status
+        reason = (f"no record of the snapshot has the decision's input sha256 "
+                  f"{beside_hashes(mask_logged, digest, [digest])}: decided again from the logged inputs, with the "
+                  "logged input sha256, which only a snapshot record can vouch for (the log does not hold the whole "
+                  "record, and a line edited and its chain rebuilt replays identical from what it says)")
+    return ReplayItem(n, status, source=source, reason=reason, new_outcome=new.outcome.value, criteria=criteria,
+                      fields=fields, replayed=new, rules=ruleset, **head)
 
 
 def _not_the_record(env: dict[str, Any], member: Record, keyed: str | None, key: str | bytes | None) -> str | None:
