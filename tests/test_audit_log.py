@@ -505,6 +505,28 @@ def test_lines_moved_far_are_reordered_and_only_what_is_nowhere_is_missing(log: 
                                             "seqs 7-9 are nowhere in the log")
 
 
+def test_verify_says_which_line_the_anchor_vouches_up_to_and_how_many_come_after(
+        log: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Audit finding L1: an anchor that is seq 14's hash left lines 15-16 unvouched for, and nothing in the
+    output said where the anchor was found."""
+    hashes = [e["hash"] for e in envelopes(log)]
+    assert verify_log(log, anchor=hashes[13]).anchored_seq == 14 and verify_log(log).anchored_seq is None
+    assert main(["verify", str(log), "--anchor", hashes[13]]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == ("anchor: seq 14: it vouches for lines 1-14; lines 15-16 "
+                                                        "come after it, which it does not vouch for")
+    assert main(["verify", str(log), "--anchor", hashes[14]]) == 0
+    assert "; line 16 comes after it, which it does not vouch for" in capsys.readouterr().out
+    assert main(["verify", str(log), "--anchor", hashes[15]]) == 0
+    assert "anchor: seq 16, the head: it vouches for every line" in capsys.readouterr().out
+    assert main(["verify", str(log), "--anchor", hashes[13], "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["anchor"] == {"hash": hashes[13], "seq": 14, "after": 2}
+    log.write_text("".join(log.read_text("utf-8").splitlines(keepends=True)[:10]), "utf-8")
+    assert main(["verify", str(log), "--anchor", hashes[13], "--format", "json"]) == 1
+    assert json.loads(capsys.readouterr().out)["anchor"] == {"hash": hashes[13], "seq": None, "after": None}
+    assert main(["verify", str(log), "--format", "json"]) == 0
+    assert "anchor" not in json.loads(capsys.readouterr().out)
+
+
 def test_an_anchor_in_capitals_is_the_same_anchor(log: Path, capsys: pytest.CaptureFixture[str]) -> None:
     head = verify_log(log).head_hash
     assert main(["verify", str(log), "--anchor", head.upper()]) == 0

@@ -217,6 +217,9 @@ class Verification:
     head_seq: int
     head_hash: str
     problem: Problem | None = None
+    anchored_seq: int | None = None
+    """The seq of the line whose hash is the anchor given (None: none given, or not found): it vouches for the
+    lines up to it, not for the ``head_seq - anchored_seq`` after it."""
 
     @property
     def ok(self) -> bool:
@@ -240,18 +243,22 @@ class Verifier:
     def __init__(self, anchor: str | None = None, heads: dict[int, str] | None = None) -> None:
         self.anchor, self.heads = anchor, heads
         self.seq, self.head, self.anchored = 0, GENESIS, anchor is None
+        self.anchored_seq: int | None = None  # the seq of the line whose hash is the anchor
         self.problem: Problem | None = None
         self._before: Line | None = None
         self._waiting: tuple[Line, bool] | None = None
         self._gap: _Gap | None = None
         self._extra: tuple[int, str] | None = None  # the seq and hash of a line with an earlier seq
-        self._undo = self.seq, self.head, self.anchored  # as they were before the last line was taken as intact
+        self._undo: tuple[int, str, bool, int | None] = self.seq, self.head, self.anchored, self.anchored_seq
+        """As they were before the last line was taken as intact."""
 
     def resume(self, seq: int, head: str, last: bytes) -> None:
         """Go on from a log known intact up to seq ``seq`` (hash ``head``), whose last line is ``last``."""
         self.seq, self.head, self.anchored = seq, head, self.anchored or head == self.anchor
+        if head == self.anchor:
+            self.anchored_seq = seq
         self._before = Line(seq, last, None) if seq else None
-        self._undo = self.seq, self.head, self.anchored  # known intact: never taken back
+        self._undo = self.seq, self.head, self.anchored, self.anchored_seq  # known intact: never taken back
 
     @property
     def done(self) -> bool:
@@ -282,12 +289,12 @@ class Verifier:
             told = self.problem.message.replace(_EXTRA, _repeats(seq) if same else _FOREIGN)
             self.problem, self._extra = replace(self.problem, message=told), None
         if self.problem is not None:
-            return Verification(self.seq, self.seq, self.head, self.problem)
+            return Verification(self.seq, self.seq, self.head, self.problem, self.anchored_seq)
         if not self.anchored:
             return Verification(self.seq, self.seq, self.head, Problem(
                 self.seq + 1, Code.UNANCHORED, f"the anchor {self.anchor} is not in the log: lines were cut off "
                 "its end or the log was rewritten, so none of its lines can be vouched for"))
-        return Verification(self.seq, self.seq, self.head)
+        return Verification(self.seq, self.seq, self.head, anchored_seq=self.anchored_seq)
 
     def _judge(self, after: Line | None) -> None:
         assert self._waiting is not None
@@ -297,7 +304,7 @@ class Verifier:
             self._extra = cur.envelope["seq"], cur.envelope["hash"]
         at_fault = self.problem.since or self.problem.line if self.problem is not None else None
         if self._before is not None and at_fault == self._before.number:
-            self.seq, self.head, self.anchored = self._undo  # the line before may be the one at fault: not intact
+            self.seq, self.head, self.anchored, self.anchored_seq = self._undo  # the line before may be at fault
             if self.heads is not None:
                 self.heads.pop(self._before.number, None)
         if self.problem is not None:
@@ -305,11 +312,13 @@ class Verifier:
                 self._gap = _Gap(self.seq + 1, cur.envelope["seq"] - 1)
             return
         assert cur.envelope is not None
-        self._undo = self.seq, self.head, self.anchored
+        self._undo = self.seq, self.head, self.anchored, self.anchored_seq
         self.seq, self.head, self._before = self.seq + 1, cur.envelope["hash"], cur
         if self.heads is not None:
             self.heads[self.seq] = self.head
         self.anchored = self.anchored or self.head == self.anchor
+        if self.head == self.anchor:
+            self.anchored_seq = self.seq
 
 
 def verify_log(path: str | Path, anchor: str | None = None, heads: dict[int, str] | None = None) -> Verification:

@@ -57,17 +57,24 @@ def run(args: argparse.Namespace) -> int:
         if found is not None:  # told at the signed line that no longer matches, if that is it (line = seq, intact)
             changed = _REWRITTEN.search(found)
             result = Verification(result.decisions, result.head_seq, result.head_hash,
-                                  Problem(int(changed[1]) if changed else result.head_seq, Code.UNSIGNED, found))
+                                  Problem(int(changed[1]) if changed else result.head_seq, Code.UNSIGNED, found),
+                                  result.anchored_seq)
         break
     problem = result.problem
     resume = _resume_at(args.log, problem.line) if problem is not None and problem.kind == "truncated" else None
+    anchor = None if args.anchor is None else {"hash": args.anchor.lower(), "seq": result.anchored_seq, "after":
+                                                None if result.anchored_seq is None else
+                                                result.head_seq - result.anchored_seq}
     if args.format == "json":
         print(json.dumps({"ok": result.ok, "decisions": result.decisions, "head": {"seq": result.head_seq,
-                          "hash": result.head_hash}, "problem": None if problem is None else
+                          "hash": result.head_hash}, **({"anchor": anchor} if anchor is not None else {}),
+                          "problem": None if problem is None else
                           {"line": problem.line, "kind": problem.kind, "message": problem.message,
                            "resume_at": resume}}, indent=2))
     elif problem is None:
         print(f"{result}\nhead: seq {result.head_seq} hash {result.head_hash}")
+        if result.anchored_seq is not None and args.anchor is not None:
+            print(_anchored(result.anchored_seq, result.head_seq))
     else:
         print(f"{args.log}: {problem}")
         if result.decisions and problem.kind not in (Code.UNSIGNED, Code.UNANCHORED):
@@ -87,6 +94,16 @@ the writers back for the whole reading."""
 _REWRITTEN = re.compile(r"the log's line with seq ([0-9]+) is not the one signed")
 _MOVING = re.compile(r"was signed, but the log ends at seq|^decisions after seq|^no checkpoint signed|"
                      r"^no signed checkpoints")
+
+
+def _anchored(seq: int, head: int) -> str:
+    """Where the anchor was found, and the lines after it, which it does not vouch for."""
+    after = head - seq
+    if not after:
+        return f"anchor: seq {seq}, the head: it vouches for every line"
+    lines = f"line {head} comes" if after == 1 else f"lines {seq + 1}-{head} come"
+    up_to = "line 1" if seq == 1 else f"lines 1-{seq}"
+    return f"anchor: seq {seq}: it vouches for {up_to}; {lines} after it, which it does not vouch for"
 
 
 def _resume_at(log: str, cut: int) -> int:
