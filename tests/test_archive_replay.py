@@ -781,6 +781,56 @@ def test_a_what_if_decision_says_so_itself_and_one_logged_before_it_did_replays_
     assert report.ok and report.counts["identical"] == 2, report.summary()
 
 
+def test_replay_explain_in_json_gives_each_page_and_a_changed_line_s_page_says_it_is_the_replay_s(
+        tmp_path: Path, archive: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Audit findings L2 and L3: `replay --explain --format json` dropped the explanation without a word, and the
+    page of a line that does not replay identical (the log says eligible, the rules ineligible) did not say that it
+    is the decision as replayed, not the one the log recorded."""
+    log = tmp_path / "d.jsonl"
+    write_log(log, "bsu-2022", RECORDS)
+    lines = log.read_text("utf-8").splitlines(keepends=True)
+    assert '"outcome":"ineligible"' in lines[4]
+    log.write_text("".join([*lines[:4], lines[4].replace('"outcome":"ineligible"', '"outcome":"eligible"', 1),
+                            *lines[5:]]), "utf-8")
+    args = ["replay", str(log), "--archive", str(archive), "--seq", "4", "--seq", "5", "--explain", "--lang", "en"]
+    assert main([*args, "--format", "json"]) == 1
+    items = {d["seq"]: d for d in json.loads(capsys.readouterr().out)["decisions"]}
+    assert items[4]["status"] == "identical" and items[5]["status"] == "different"
+    for item in items.values():
+        assert item["explanation"].startswith("Wage Subsidy 2022 · Participant with NIK") and \
+            "NOT ELIGIBLE to receive BSU" in item["explanation"]
+    assert main(["replay", str(log), "--archive", str(archive), "--seq", "5", "--format", "json"]) == 1
+    assert "explanation" not in json.loads(capsys.readouterr().out)["decisions"][0]  # not asked for
+    assert main(args) == 1
+    out = capsys.readouterr().out
+    heading = ('The page below is the decision as replayed (different), not as logged: the log recorded outcome '
+               '"eligible", the replay gives "ineligible"\nWage Subsidy 2022 · Participant with NIK 3204********0004\n')
+    assert heading in out and out.count("The page below is the decision as replayed") == 1  # line 4 is identical
+    assert out.count("Wage Subsidy 2022 · Participant with NIK") == 2
+
+
+def test_a_missing_rule_set_is_said_once_with_the_lines_it_leaves(tmp_path: Path,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    """Audit finding L5: the same missing-ruleset reason was printed for every line (a million times for a
+    production log): it is said once per rule set and reason, with the lines (runs of them, then a count)."""
+    log, empty = tmp_path / "d.jsonl", tmp_path / "empty"
+    empty.mkdir()
+    write_log(log, "bsu-2022", RECORDS)
+    sha = load_ruleset("bsu-2022").sha256
+    assert main(["replay", str(log), "--archive", str(empty)]) == 1
+    out = capsys.readouterr().out
+    assert out.startswith(f"lines 1-16 (16 decisions), bsu-2022 2022.7 [{sha[:12]}]: missing-ruleset\n"
+                          f"  rule set {sha} is not in the archive {empty}\n\nstatus"), out
+    assert out.count("is not in the archive") == 1 and re.search(r"^missing-ruleset +16$", out, re.M)
+    assert main(["replay", str(log), "--archive", str(empty), *(f"--seq={n}" for n in (2, 3, 5, 9, 10, 11))]) == 1
+    assert capsys.readouterr().out.startswith("lines 2-3, 5, 9-11 (6 decisions), bsu-2022")
+    assert main(["replay", str(log), "--archive", str(empty), "--seq", "7"]) == 1  # one line: as any other
+    assert capsys.readouterr().out.startswith("line 7 (seq 7) ")
+    assert main(["replay", str(log), "--archive", str(empty), "--format", "json"]) == 1
+    data = json.loads(capsys.readouterr().out)["decisions"]
+    assert [d["line"] for d in data] == list(range(1, 17)) and all(d["status"] == "missing-ruleset" for d in data)
+
+
 def test_a_what_if_whose_base_is_not_archived_is_still_named_what_if(tmp_path: Path,
                                                                     capsys: pytest.CaptureFixture[str]) -> None:
     log, archive, n = tmp_path / "d.jsonl", tmp_path / "a", len(RECORDS)
@@ -804,7 +854,9 @@ def test_a_what_if_whose_base_is_not_archived_is_still_named_what_if(tmp_path: P
                          f"{archive})")
     capsys.readouterr()
     assert main(["replay", str(log), "--archive", str(archive)]) == 1
-    assert f"what-if {next(iter(named))}, on" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert re.search(rf"^lines {n + 1}-{2 * n} \({n} decisions\), bsu-2022 2022\.7 \[[0-9a-f]{{12}}\] what-if "
+                     rf"{re.escape(next(iter(named)))}: missing-ruleset$", out, re.M), out
 
 
 def test_a_what_if_line_is_explained_as_the_auditing_guide_says(tmp_path: Path,

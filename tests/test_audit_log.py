@@ -560,7 +560,9 @@ def test_a_line_longer_than_a_log_line_can_be_is_skipped_unheld(log: Path, tmp_p
     assert "line 4: malformed: longer than the 65,536 bytes" in out and "lines 1-3 are intact" in out
     assert main(["replay", str(log), "--archive", str(tmp_path)]) == 1
     out = capsys.readouterr().out
-    assert "line 4: error: a damaged line, not a decision" in out and "line 5 (seq 4)" in out
+    assert "line 4: error: a damaged line, not a decision" in out and "lines 1-3, 5-17 (16 decisions)" in out
+    assert main(["replay", str(log), "--archive", str(tmp_path), "--seq", "4"]) == 1
+    assert "line 5 (seq 4)" in capsys.readouterr().out
 
 
 def test_verify_cli(log: Path, capsys: pytest.CaptureFixture[str]) -> None:

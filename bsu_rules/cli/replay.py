@@ -34,7 +34,8 @@ def add(sub: Any) -> None:
     p.add_argument("--pseudonymize-key", metavar="KEY", help=argparse.SUPPRESS)  # shows in ps: warned about
     add_key_options(p)
     p.add_argument("--all", action="store_true", help="list identical decisions too")
-    p.add_argument("--explain", action="store_true", help="print each replayed decision as text")
+    p.add_argument("--explain", action="store_true",
+                   help="print each replayed decision as text (--format json: as each item's explanation)")
     p.add_argument("--lang", choices=("id", "en"), default="id", help="language of --explain")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(run=run)
@@ -51,6 +52,7 @@ def run(args: argparse.Namespace) -> int:
     counts = {s.value: 0 for s in Status}
     what_if: dict[str, dict[str, int]] = {}  # the what-if decisions among them
     shown: list[Any] = []
+    missing: dict[tuple[str, str, str], _Missing] = {}  # the lines each rule set missing for one reason leaves
     seen: set[int | None] = set()  # the seqs replayed
     verifier, notes = Verifier(), list[str]()
     unmatched: list[int] = []  # with a snapshot: the lines whose input hash no snapshot record has
@@ -62,12 +64,20 @@ def run(args: argparse.Namespace) -> int:
             seen.add(item.seq)
             if args.members and item.source == "log":
                 unmatched.append(item.line)
+            page = render_text(item.replayed, item.rules, args.lang, "auditor") \
+                if args.explain and item.replayed is not None else None
             if args.format == "json":
-                shown.append(item.to_dict())
+                shown.append({**item.to_dict(), **({"explanation": page} if args.explain else {})})
+            elif item.status is Status.MISSING_RULESET:  # said once for the lines it leaves, not once a line
+                group = missing.get(named := (item.ruleset or "", item.reason, item.what_if))
+                if group is None:
+                    group = missing[named] = _Missing(item)
+                    shown.append(group)
+                group.add(item.line)
             elif args.all or args.explain or item.status is not Status.IDENTICAL:
                 shown.append("\n".join(describe(item)))
-                if args.explain and item.replayed is not None:
-                    shown.append(render_text(item.replayed, item.rules, args.lang, "auditor") + "\n")
+                if page is not None:
+                    shown.append(("" if item.status is Status.IDENTICAL else as_replayed(item) + "\n") + page + "\n")
         chain = verifier.result(args.log)
     except (AuditError, ValueError) as exc:
         print(f"bsu-rules: {exc}", file=sys.stderr)
@@ -100,7 +110,7 @@ def run(args: argparse.Namespace) -> int:
                           "decisions": shown}, ensure_ascii=False, indent=2))
         return 0 if ok else 1
     for text in shown:
-        print(text)
+        print(text if isinstance(text, str) else "\n".join(text.said()))
     if sum(counts.values()) and (args.all or counts[Status.IDENTICAL.value] < sum(counts.values())):
         print()
     print(summary(counts, chain, what_if))
@@ -113,14 +123,53 @@ def describe(item: ReplayItem) -> list[str]:
     return [printable(line) for line in _described(item)]
 
 
-def _described(item: ReplayItem) -> list[str]:
-    if item.logged is None:  # not even a log record: nothing of a decision to show
-        return [f"line {item.line}: {item.status}: a damaged line, not a decision", f"  {item.reason}"]
-    logged = item.logged
+def as_replayed(item: ReplayItem) -> str:
+    """The line before the page of a decision that does not replay identical: the page is the decision as
+    replayed, and the log recorded another (or one its inputs do not vouch for)."""
+    return printable(f"The page below is the decision as replayed ({item.status}), not as logged: the log recorded "
+                     f"outcome {_show(item.old_outcome)}, the replay gives {_show(item.new_outcome)}")
+
+
+class _Missing:
+    """The lines whose rule set is missing from the archive for one reason: said once, with the lines."""
+
+    RUNS = 10  # runs of lines shown; the lines after them are counted
+
+    def __init__(self, first: ReplayItem) -> None:
+        self.first, self.runs, self.count, self.more = first, list[list[int]](), 0, 0
+
+    def add(self, line: int) -> None:
+        self.count += 1
+        if self.runs and self.runs[-1][1] == line - 1:
+            self.runs[-1][1] = line
+        elif len(self.runs) < self.RUNS:
+            self.runs.append([line, line])
+        else:
+            self.more += 1
+
+    def said(self) -> list[str]:
+        if self.count == 1:
+            return describe(self.first)
+        runs = ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in self.runs)
+        more = f" and {self.more:,} more" if self.more else ""
+        return [printable(line) for line in (f"lines {runs}{more} ({self.count:,} decisions), {_name(self.first)}: "
+                                             f"{self.first.status}", f"  {self.first.reason}")]
+
+
+def _name(item: ReplayItem) -> str:
+    """The rule set a logged decision names: id, version, the start of its sha256 (and a what-if's options)."""
+    logged = item.logged or {}
     rs = logged.get("ruleset") if isinstance(logged.get("ruleset"), dict) else {}
     name = f"{_text(rs.get('id'))} {_text(rs.get('version'))} [{(item.ruleset or '?')[:12]}]" if rs else "?"
     if what_if := item.what_if:  # a simulation logged: never read as the programme's decision
         name += f" what-if {what_if}"
+    return name
+
+
+def _described(item: ReplayItem) -> list[str]:
+    if item.logged is None:  # not even a log record: nothing of a decision to show
+        return [f"line {item.line}: {item.status}: a damaged line, not a decision", f"  {item.reason}"]
+    name = _name(item)
     seq = item.seq if isinstance(item.seq, int) else "?"
     head = f"line {item.line} (seq {seq}) {_text(item.nik)}, {name}, on {_text(item.on)}: {item.status}"
     out = [head + (f" (inputs from the {item.source})" if item.source == "snapshot" else "")]
