@@ -598,6 +598,27 @@ def test_evaluate_with_log_prints_the_same(tmp_path: Path, capsys: pytest.Captur
     assert captured.out == "" and "truncated" in captured.err
 
 
+def test_evaluate_says_how_many_decisions_the_log_held_already(tmp_path: Path,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    """Audit finding L4: a decision printed twice but logged once (the log held it already) left the count line
+    `2 read = 2 decided + 0 rejected` and a log of one line, an unexplained gap for whoever reconciles them."""
+    members, log = tmp_path / "m.jsonl", tmp_path / "d.jsonl"
+    first = EXAMPLES.read_text("utf-8").splitlines()[0]
+    members.write_text(f"{first}\n{first}\n", "utf-8")
+    assert main(["evaluate", "bsu-2022", str(members), "--log", str(log), "--full-nik"]) == 0
+    out, err = capsys.readouterr()
+    assert len(out.splitlines()) == 2 and len(log.read_text("utf-8").splitlines()) == 1
+    assert err.splitlines()[-1] == ("bsu-rules: 2 read = 2 decided + 0 rejected; 1 decision already in the log, not "
+                                    "logged again")
+    assert main(["evaluate", "bsu-2022", str(EXAMPLES), "--log", str(log), "--full-nik"]) == 0
+    assert capsys.readouterr().err.splitlines()[-1].endswith("; 1 decision already in the log, not logged again")
+    assert main(["evaluate", "bsu-2022", str(EXAMPLES), "--log", str(log), "--full-nik"]) == 0
+    assert capsys.readouterr().err.splitlines()[-1] == ("bsu-rules: 16 read = 16 decided + 0 rejected; 16 decisions "
+                                                        "already in the log, not logged again")
+    assert main(["evaluate", "bsu-2022", str(EXAMPLES), "--log", str(tmp_path / "new.jsonl"), "--full-nik"]) == 0
+    assert capsys.readouterr().err.splitlines()[-1] == "bsu-rules: 16 read = 16 decided + 0 rejected"
+
+
 @pytest.mark.parametrize(("key", "warned"), [("rahasia", True), ("x" * 15, True), ("kunci-acak-16-b!", False)])
 def test_a_short_key_is_warned_of(tmp_path: Path, capsys: pytest.CaptureFixture[str], key: str, warned: bool) -> None:
     """Every line carries the key's fingerprint: a short key can be guessed offline, and with it every NIK."""

@@ -94,6 +94,9 @@ class DecisionLog:
         self._pending: list[tuple[bytes, str, str]] = []  # digest of the decision JSON, it, the inputs JSON
         self._logged: set[bytes] = set()  # the digests of the decisions in the log
         self._left: _End | None = None  # where this writer last left the log (None: not read yet)
+        self.already = 0
+        """The decisions recorded and not logged, the log holding them already (their JSON byte for byte): logged
+        before, by this writer or another, or recorded twice."""
         self.holding: Callable[[], AbstractContextManager[Any]] = nullcontext
         """Entered once the file lock is held, around a write and ``written``, never while waiting for another
         writer's lock: ``evaluate`` has Ctrl-C wait there until what the log wrote is printed."""
@@ -195,6 +198,7 @@ class DecisionLog:
             prev = hashlib.sha256(f'{{"decision":{decision},{body}'.encode()).hexdigest()
             lines.append(f'{{"decision":{decision},"hash":"{prev}",{body}\n')
         if not lines:
+            self.already += len(pending)
             return 0
         data = "".join(lines).encode("utf-8")
         try:
@@ -215,6 +219,7 @@ class DecisionLog:
                     f"{checkpoints_path(self.path)}: could not append the checkpoint ({exc.strerror or exc})"
                 raise LogError(f"{said}; the decisions of this write were taken back and not printed") from None
         self._logged |= new
+        self.already += len(pending) - len(lines)
         self._left = _End(left.file, os.fstat(fd).st_size, seq, prev, lines[-1].encode("utf-8"))
         if self.written is not None:
             self.written()

@@ -170,7 +170,7 @@ def run(args: argparse.Namespace) -> int:
     tally, shared = Tally(), SharedNiks()
     fresh = getattr(args, "log", None) and not os.path.lexists(args.log)  # a log this run would make
     try:
-        log = open_audit(args, ruleset)
+        log = tally.log = open_audit(args, ruleset)
         _decide(args, ruleset, decide, log, tally, shared)
     except stops as exc:
         if not isinstance(exc, LogChanged):  # a log emptied by another hand is kept as it is
@@ -251,6 +251,8 @@ class Tally:
 
     outcomes: Counter[str] = field(default_factory=Counter)
     rejected: int = 0
+    log: DecisionLog | None = None
+    """The log the decisions go to: those it held already, and so did not log again, are said."""
     files: set[str] = field(default_factory=set)
     """The inputs a record was read from: any other given held none."""
 
@@ -259,7 +261,9 @@ class Tally:
         return self.outcomes.total() + self.rejected
 
     def line(self) -> str:
-        return f"{self.read} read = {self.outcomes.total()} decided + {self.rejected} rejected"
+        already = self.log.already if self.log is not None else 0
+        return f"{self.read} read = {self.outcomes.total()} decided + {self.rejected} rejected" + (
+            f"; {already} decision{_plural(already)} already in the log, not logged again" if already else "")
 
 
 def _line(line: bytes) -> Any:
