@@ -155,3 +155,28 @@ def capital(text: str) -> str:
 def counted(n: int, noun: str) -> str:
     """``1 file``, ``2 files``: an English count with its noun (Indonesian nouns have no plural)."""
     return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"
+
+
+RUPIAH = re.compile(r"-?Rp[0-9]{1,3}(?:\.[0-9]{3})*(?:,[0-9]+)?(?![0-9])")
+"""An amount ``rupiah`` writes (Rp4.950.000, Rp3.742.276,48, -Rp1.000), without a full stop that ends
+the sentence after it."""
+
+
+def rupiah_said(written: str) -> str:
+    """An amount as ``rupiah`` writes it, as an English voice reads it: "Rp4.950.000" -> "4,950,000 rupiah",
+    "Rp3.742.276,48" -> "3,742,276.48 rupiah" (the Indonesian grouping reads as a decimal in English)."""
+    negative, _, digits = written.partition("Rp")
+    whole, _, fraction = digits.partition(",")
+    text = number(int(whole.replace(".", "")), "en") + (f".{fraction}" if fraction else "")
+    return ("minus " if negative else "") + text + " rupiah"
+
+
+_MASKED = re.compile(r"(?<![\w*])([0-9]+)\*{2,}([0-9]+)(?![\w*])")
+_MASK_SAID = {"id": "berawalan {} dan berakhiran {}", "en": "starting {} and ending {}"}
+
+
+def mask_said(text: str, lang: str) -> str:
+    """``text`` with each masked number (a NIK, ``3204********0003``) said in words, the digits it shows
+    kept: "berawalan 3204 dan berakhiran 0003" / "starting 3204 and ending 0003" (a screen reader reads
+    each hidden digit as "star")."""
+    return _MASKED.sub(lambda m: _MASK_SAID[_lang(lang)].format(m[1], m[2]), text)

@@ -138,6 +138,16 @@ class Glossary(_Model):
         """Names as words joined in prose, each said once (two names may read alike)."""
         return join(list(dict.fromkeys(self.label(n, lang) for n in names)), lang)
 
+    def unrecorded(self, names: list[str], lang: str) -> str:
+        """That names are not on record, each said on its own, so that two never read as one ("the wage
+        reports from the employer and regency or city of work"): "there is no record of the A, nor of the B"
+        / "data A tidak tercatat, begitu pula data B"."""
+        said = list(dict.fromkeys(self.label(n, lang) for n in names))
+        if lang == "id":
+            return f"data {said[0]} tidak tercatat" + (
+                f", begitu pula {join([f'data {s}' for s in said[1:]], lang)}" if said[1:] else "")
+        return "there is no record of the " + ", nor of the ".join(said)
+
     def word(self, value: str, lang: str, field: str | None = None) -> str | None:
         """The words for a value of ``field`` (of any field if not given); None if unknown."""
         tables = [self.values.get(field, {})] if field else list(self.values.values())

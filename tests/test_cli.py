@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -135,6 +136,23 @@ def test_text_output_in_both_languages(capsys: pytest.CaptureFixture[str]) -> No
     assert "Article 3(2)(c) and Article 4 of Regulation of the Minister of Manpower Number 10 of 2022" in english
     assert "Pasal 3 ayat (2) huruf c dan Pasal 4 Peraturan Menteri Ketenagakerjaan Nomor 10 Tahun 2022" in bahasa
     assert "pm-10-2022" not in english + bahasa and "fact." not in english + bahasa
+
+
+def test_speech_output_reads_the_text_page_aloud(capsys: pytest.CaptureFixture[str]) -> None:
+    """--format speech: the pages of --format text without marks, footnote numbers or key, an outcome in words
+    and the legal basis in place; the same count line; a record that cannot be decided said in sentences."""
+    main(["evaluate", "bsu-2022", EXAMPLES, "--format", "speech", "--lang", "en"])
+    english = capsys.readouterr().out
+    assert "\nNot met: The wage for July 2022, 4,950,000 rupiah, " in english and "Rp" not in english
+    assert " Legal basis: Article 3, paragraph 2, point c and Article 4 of Regulation of the Minister of Manpower " \
+        "Number 10 of 2022.\n" in english
+    assert not any(m in english for m in ("✗", "[1]", "Key:", "********"))
+    assert re.fullmatch(r"16 decisions: 5 eligible, 10 not eligible, 1 not yet determined",
+                        english.rstrip("\n").rsplit("\n", 1)[1])
+    main(["evaluate", "bsu-2022", EXAMPLES, "--format", "speech", "--lang", "id", "--audience", "officer"])
+    bahasa = capsys.readouterr().out
+    assert "\nTidak terpenuhi: Upah paling banyak Rp3.500.000 atau batas upah minimum setempat. " in bahasa
+    assert "Dasar hukum: Pasal 3 ayat 2 huruf c dan Pasal 4 Peraturan Menteri" in bahasa and "ayat (" not in bahasa
 
 
 @pytest.mark.parametrize("which", ["member", "decision", "ruleset"])

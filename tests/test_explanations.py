@@ -23,7 +23,8 @@ from bsu_rules.batch.validate import TEXT_SCHEMA
 from bsu_rules.decisions import Decision
 from bsu_rules.errors import InputError
 from bsu_rules.evaluators.scalar import evaluate
-from bsu_rules.explain import AUDIENCES, Renderer, render_html, render_text
+from bsu_rules.explain import AUDIENCES, Renderer, render_html, render_speech, render_text
+from bsu_rules.explain.page_data import WORDS
 from bsu_rules.formatting import format_date, rupiah
 from bsu_rules.glossary import Glossary, load_glossary, missing_entries, regency
 from bsu_rules.members import parse_member
@@ -128,15 +129,24 @@ def test_html_page_of_every_case(audience: str, lang: str) -> None:
 @pytest.mark.parametrize("lang", ["id", "en"])
 def test_an_html_page_is_read_aloud_right(lang: str) -> None:
     """A screen reader hears each criterion's mark as its words, and on an English page reads each
-    amount in rupiah (written Rp4.950.000 in either language) as Indonesian, not as a decimal."""
+    amount in rupiah (written Rp4.950.000 in either language) in English ("4,950,000 rupiah"), not as a
+    decimal nor in an Indonesian voice, the sentence's stop outside it; a masked NIK is read in words."""
     rs = load_ruleset("bsu-2022")
-    page = render_html([rs.plan().decide(parse_member(EXAMPLES[3]))], rs, lang, "worker")
+    d = rs.plan().decide(parse_member(EXAMPLES[3]))
+    page = render_html([d], rs, lang, "worker")
     (item,) = re.findall(r'<li><span class="mark" aria-hidden="true">✗</span>(.*?)</li>', page)
     said = "syarat tidak terpenuhi" if lang == "id" else "requirement not met"
     assert item.startswith(f'<span class="said">{said}: </span>')
-    amounts = re.findall(r"Rp[0-9.]+", page)
-    marked = re.findall(r'<span lang="id">Rp[0-9.]+</span>', page)
-    assert "Rp4.950.000" in amounts and len(marked) == (0 if lang == "id" else len(amounts))
+    amounts = re.findall(r"Rp[0-9.]*[0-9]", page)
+    read = re.findall(r'<span aria-hidden="true">(Rp[0-9.]+)</span><span class="said">([0-9,]+) rupiah</span>', page)
+    assert "Rp4.950.000" in amounts and 'lang="id"' not in page.split("<body>")[1]
+    assert read == ([] if lang == "id" else [(a, a[2:].replace(".", ",")) for a in amounts])
+    assert (re.search(r"Rp4\.700\.000\.", page) is not None) == (lang == "id")  # the stop, outside in English
+    assert ("Rp4.700.000</span><span class=\"said\">4,700,000 rupiah</span>." in page) == (lang == "en")
+    heading = "berawalan 3171 dan berakhiran 0001" if lang == "id" else "starting 3171 and ending 0001"
+    assert re.search(f"<h2>[^<]*{heading}</h2>", page)  # the worker's heading says it in words
+    officer = render_html([d], rs, lang, "officer")  # the officer's shows the mask, and a reader says the words
+    assert f'<span aria-hidden="true">3171********0001</span><span class="said">{heading}</span></h2>' in officer
 
 
 def test_glossary_covers_the_contract() -> None:
@@ -319,7 +329,7 @@ def _worker(n: int, lang: str) -> str:
 
 
 DECEASED_ID = """\
-Bantuan Subsidi Gaji/Upah 2022 · Peserta dengan NIK 3671********0006
+Bantuan Subsidi Gaji/Upah 2022 · Peserta dengan NIK berawalan 3671 dan berakhiran 0006
 TIDAK MEMENUHI SYARAT sebagai penerima BSU
 Tanggal keputusan: 5 September 2022
 Data per: 31 Juli 2022
@@ -334,7 +344,7 @@ Dasar hukum:
   [1] Pasal 3 ayat (2) huruf b Peraturan Menteri Ketenagakerjaan Nomor 10 Tahun 2022."""
 
 DECEASED_EN = """\
-Wage Subsidy 2022 · Participant with NIK 3671********0006
+Wage Subsidy 2022 · Participant with NIK starting 3671 and ending 0006
 NOT ELIGIBLE to receive BSU
 Decision date: 5 September 2022
 Data as of: 31 July 2022
@@ -349,7 +359,7 @@ Legal basis:
   [1] Article 3(2)(b) of Regulation of the Minister of Manpower Number 10 of 2022."""
 
 BPU_ID = """\
-Bantuan Subsidi Gaji/Upah 2022 · Peserta dengan NIK 3404********0003
+Bantuan Subsidi Gaji/Upah 2022 · Peserta dengan NIK berawalan 3404 dan berakhiran 0003
 TIDAK MEMENUHI SYARAT sebagai penerima BSU
 Tanggal keputusan: 5 September 2022
 Data per: 31 Juli 2022
@@ -362,7 +372,7 @@ Dasar hukum:
   [1] Pasal 3 ayat (2) Peraturan Menteri Ketenagakerjaan Nomor 10 Tahun 2022."""
 
 PNS_ID = """\
-Bantuan Subsidi Gaji/Upah 2022 · Peserta dengan NIK 3273********0005
+Bantuan Subsidi Gaji/Upah 2022 · Peserta dengan NIK berawalan 3273 dan berakhiran 0005
 TIDAK MEMENUHI SYARAT sebagai penerima BSU
 Tanggal keputusan: 5 September 2022
 Data per: 31 Juli 2022
@@ -375,7 +385,7 @@ Dasar hukum:
   [1] Pasal 3 ayat (2) huruf d Peraturan Menteri Ketenagakerjaan Nomor 10 Tahun 2022."""
 
 PPPK_ID = """\
-Bantuan Subsidi Gaji/Upah 2022 · Peserta dengan NIK 3276********0002
+Bantuan Subsidi Gaji/Upah 2022 · Peserta dengan NIK berawalan 3276 dan berakhiran 0002
 MEMENUHI SYARAT sebagai penerima BSU — perlu diperiksa petugas sebelum bantuan disalurkan
 Tanggal keputusan: 5 September 2022
 Data per: 31 Juli 2022
@@ -391,7 +401,7 @@ Dasar hukum:
   [1] Pasal 6 ayat (1) Peraturan Menteri Ketenagakerjaan Nomor 10 Tahun 2022."""
 
 ARREARS_ID = """\
-Bantuan Subsidi Gaji/Upah 2022 · Peserta dengan NIK 3515********0004
+Bantuan Subsidi Gaji/Upah 2022 · Peserta dengan NIK berawalan 3515 dan berakhiran 0004
 TIDAK MEMENUHI SYARAT sebagai penerima BSU
 Tanggal keputusan: 5 September 2022
 Data per: 31 Juli 2022
@@ -405,7 +415,7 @@ Dasar hukum:
   [1] Pasal 3 ayat (2) huruf b Peraturan Menteri Ketenagakerjaan Nomor 10 Tahun 2022; ketentuan kepesertaan BPJS Ketenagakerjaan."""  # noqa: E501
 
 REGIONAL_CEILING_ID = """\
-Bantuan Subsidi Gaji/Upah 2022 · Peserta dengan NIK 3171********0001
+Bantuan Subsidi Gaji/Upah 2022 · Peserta dengan NIK berawalan 3171 dan berakhiran 0001
 TIDAK MEMENUHI SYARAT sebagai penerima BSU
 Tanggal keputusan: 5 September 2022
 Data per: 31 Juli 2022
@@ -419,7 +429,7 @@ Dasar hukum:
   [1] Pasal 3 ayat (2) huruf c dan Pasal 4 Peraturan Menteri Ketenagakerjaan Nomor 10 Tahun 2022."""
 
 REGIONAL_CEILING_EN = """\
-Wage Subsidy 2022 · Participant with NIK 3171********0001
+Wage Subsidy 2022 · Participant with NIK starting 3171 and ending 0001
 NOT ELIGIBLE to receive BSU
 Decision date: 5 September 2022
 Data as of: 31 July 2022
@@ -433,7 +443,7 @@ Legal basis:
   [1] Article 3(2)(c) and Article 4 of Regulation of the Minister of Manpower Number 10 of 2022."""
 
 MISSING_WAGE_ID = """\
-Bantuan Subsidi Gaji/Upah 2022 · Peserta dengan NIK 3471********0001
+Bantuan Subsidi Gaji/Upah 2022 · Peserta dengan NIK berawalan 3471 dan berakhiran 0001
 BELUM DAPAT DITENTUKAN apakah memenuhi syarat sebagai penerima BSU
 Tanggal keputusan: 5 September 2022
 Data per: 31 Juli 2022
@@ -447,7 +457,7 @@ Dasar hukum:
   [1] Pasal 3 ayat (2) huruf c dan Pasal 4 Peraturan Menteri Ketenagakerjaan Nomor 10 Tahun 2022."""
 
 MISSING_WAGE_EN = """\
-Wage Subsidy 2022 · Participant with NIK 3471********0001
+Wage Subsidy 2022 · Participant with NIK starting 3471 and ending 0001
 NOT YET DETERMINED whether eligible to receive BSU
 Decision date: 5 September 2022
 Data as of: 31 July 2022
@@ -461,7 +471,7 @@ Legal basis:
   [1] Article 3(2)(c) and Article 4 of Regulation of the Minister of Manpower Number 10 of 2022."""
 
 PPKM_INCOMPLETE_ID = """\
-Bantuan Subsidi Gaji/Upah 2021 · Peserta dengan NIK 3374********0007
+Bantuan Subsidi Gaji/Upah 2021 · Peserta dengan NIK berawalan 3374 dan berakhiran 0007
 BELUM DAPAT DITENTUKAN apakah memenuhi syarat sebagai penerima BSU
 Tanggal keputusan: 10 Agustus 2021
 Data per: 30 Juni 2021
@@ -1106,7 +1116,7 @@ def test_a_decision_not_yet_made_says_what_to_do_next(lang: str) -> None:
                 waiting = expected and any(o.outcome.value == "unknown" and o.kind in ("require", "exclude")
                                            for o in d.rules)  # then what an undecided one waits for, as such
                 assert steps[:len(expected)] == expected and bool(steps[len(expected):]) == bool(waiting) and all(
-                    s.startswith(("Jika data itu dibetulkan, keputusan juga", "If the record is corrected, the"))
+                    s.startswith(("Setelah data dibetulkan, ", "Once the record is corrected, "))
                     for s in steps[len(expected):]), f"{name} ({audience}, {lang})"
         undetermined += d.outcome.value == "undetermined"
     assert undetermined >= 6
@@ -1154,7 +1164,8 @@ def test_an_eligible_worker_without_a_bank_on_record_is_told_what_to_do() -> Non
     rs = load_ruleset("bsu-2022")
     d = rs.plan().decide(parse_member({k: v for k, v in EXAMPLES[0].items() if k != "bank_account"}))
     assert d.outcome.value == "eligible" and d.channel is None
-    assert "\nPayment: cannot be decided yet because there is no record of the bank account number and bank\n" in \
+    assert "\nPayment: cannot be decided yet because there is no record of the bank account number, nor of the " \
+        "bank\n" in \
         render_text(d, rs, "en")
     for audience in ("worker", "officer"):
         assert _steps(render_text(d, rs, "en", audience), "en") == [
@@ -1344,11 +1355,11 @@ def test_a_correction_is_offered_with_the_steps_of_what_else_is_missing(lang: st
     d = rs.plan().decide(parse_member({**EXAMPLES[0], "employment_type": "tni", "work_regency_code": "3200",
                                        "wages": [{"period": "2022-07", "amount": 3_800_001}]}))
     assert d.outcome.value == "ineligible" and d.rule("wage-ceiling").outcome.value == "unknown"
-    then = {"id": "Jika data itu dibetulkan, keputusan juga memerlukan langkah ini: ",
-            "en": "If the record is corrected, the decision also needs this: "}[lang]
+    then = {"id": "Setelah data dibetulkan, minta juga pemberi kerja ",  # one more request, said as such
+            "en": "Once the record is corrected, also ask the employer "}[lang]
     area = GLOSSARY.step("member.work_regency_code", lang)
     assert area is not None and _steps(render_text(d, rs, lang), lang) == [
-        GLOSSARY.step("rules.not-pns-tni-polri", lang), then + area[0].lower() + area[1:]]
+        GLOSSARY.step("rules.not-pns-tni-polri", lang), then + area.split(" ", 3)[3]]
 
 
 @pytest.mark.parametrize("edition", ["bsu-2020", "bsu-2021", "bsu-2022", "bsu-2025"])
@@ -1978,3 +1989,139 @@ def test_a_benefit_of_one_month_is_said_once(lang: str, said: str) -> None:
     assert ("Rp600.000 (Rp300.000 per bulan selama 2 bulan)" if lang == "id" else
             "Rp600.000 (Rp300.000 a month for 2 months)") in render_text(two.plan().decide(
                 parse_member(EXAMPLES[0])), two, lang)
+
+
+# Read aloud: a call-centre officer reads a worker's page to the worker, or a screen reader does.
+
+_NOTHING_ON_RECORD = {"employment_type": None, "work_regency_code": None, "wages": None, "contributions": None}
+"""A record whose wages, contributions, employment status and work area are all missing."""
+
+
+@pytest.mark.parametrize(("lang", "heading"), [
+    ("id", "Bantuan Subsidi Gaji/Upah 2022 · Peserta dengan NIK berawalan 3171 dan berakhiran 0001"),
+    ("en", "Wage Subsidy 2022 · Participant with NIK starting 3171 and ending 0001")])
+def test_a_worker_s_page_says_the_masked_nik_in_words(lang: str, heading: str) -> None:
+    """Read aloud, 3171********0001 is eight "stars": the worker hears the digits the mask shows, in words
+    (the same digits); an officer's and an auditor's pages keep the mask their records and the decision show."""
+    rs = load_ruleset("bsu-2022")
+    d = rs.plan().decide(parse_member(EXAMPLES[3]), hints=True)
+    assert d.member.nik == "3171********0001"
+    assert render_text(d, rs, lang).splitlines()[0] == heading
+    assert render_speech(d, rs, lang).splitlines()[0] == heading.replace(" · ", ". ") + "."
+    for audience in ("officer", "auditor"):
+        assert render_text(d, rs, lang, audience).splitlines()[0].endswith(" 3171********0001")
+
+
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("id", """\
+Bantuan Subsidi Gaji/Upah 2022. Peserta dengan NIK berawalan 3171 dan berakhiran 0001.
+Tidak memenuhi syarat sebagai penerima BSU.
+Tanggal keputusan: 5 September 2022.
+Data per: 31 Juli 2022.
+Alasan:
+Tidak terpenuhi: Upah bulan Juli 2022 sebesar Rp4.950.000, upah terakhir yang dilaporkan pemberi kerja sampai dengan \
+bulan Juli 2022, melebihi batas upah tertinggi yang dapat berlaku bagi peserta, yaitu Rp4.700.000. Peserta akan \
+memenuhi syarat seandainya upah yang dilaporkan pemberi kerja untuk bulan Juli 2022 paling banyak Rp4.700.000 (yang \
+tercatat: Rp4.950.000). Dasar hukum: Pasal 3 ayat 2 huruf c dan Pasal 4 Peraturan Menteri Ketenagakerjaan Nomor 10 \
+Tahun 2022."""),
+    ("en", """\
+Wage Subsidy 2022. Participant with NIK starting 3171 and ending 0001.
+Not eligible to receive BSU.
+Decision date: 5 September 2022.
+Data as of: 31 July 2022.
+Reasons:
+Not met: The wage for July 2022, 4,950,000 rupiah, the latest the employer reported up to July 2022, is above the \
+highest wage ceiling that can apply to the participant, 4,700,000 rupiah. The participant would be eligible if the \
+wage the employer reported for July 2022 had been at most 4,700,000 rupiah (on record: 4,950,000 rupiah). Legal \
+basis: Article 3, paragraph 2, point c and Article 4 of Regulation of the Minister of Manpower Number 10 of 2022."""),
+])
+def test_a_page_read_aloud_has_no_marks_footnotes_or_key(lang: str, expected: str) -> None:
+    """The text page read aloud says "ballot X", "left bracket one right bracket", "Key: ballot X …", and an
+    English voice reads Rp4.950.000 as a decimal: the spoken page says each outcome in words, the legal basis
+    in place with its article in words, and an English page's amounts as an English voice reads them."""
+    rs = load_ruleset("bsu-2022")
+    d = rs.plan().decide(parse_member(EXAMPLES[3]), hints=True)
+    assert render_speech(d, rs, lang) == expected
+    text = render_text(d, rs, lang)  # the text page keeps its marks, footnotes and figures
+    assert "  ✗ " in text and " [1]" in text and "Rp4.950.000" in text
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+@pytest.mark.parametrize("audience", AUDIENCES)
+@pytest.mark.parametrize("n", [4, 8, 12, 14])
+def test_no_page_read_aloud_holds_a_mark_a_bracketed_article_or_an_english_decimal(n: int, audience: str,
+                                                                                   lang: str) -> None:
+    rs = load_ruleset("bsu-2022")
+    d = rs.plan().decide(parse_member(EXAMPLES[n - 1]), hints=True)
+    said = render_speech(d, rs, lang, audience)
+    assert not re.search(r"[✓✗?!○+·–]\s|\[\d+\]|\*\*|\(\d+\)\(|ayat \(", said.replace("?.", "")), said
+    assert not re.search(r"^(Keterangan|Key):", said, re.M)
+    assert lang == "id" or "Rp" not in said
+    if audience == "worker" and d.outcome.value != "eligible":
+        reasons = said.split("\n")[said.split("\n").index(f"{WORDS[lang]['reasons']}:") + 1:]
+        said_outcome = {WORDS[lang][k] for k in ("said_fail", "said_unknown", "said_flagged")}
+        assert any(r.startswith((*said_outcome, "This cannot be decided yet")) for r in reasons)  # said once
+
+
+@pytest.mark.parametrize(("lang", "said"), [
+    ("id", "Perlu diperiksa petugas: Peserta tercatat sebagai Pegawai Pemerintah dengan Perjanjian Kerja (PPPK); "
+           "Pasal 3 ayat 2 huruf d mengecualikan"),
+    ("en", "To be reviewed by an officer: The participant is recorded as a government employee on a work agreement "
+           "(PPPK); Article 3, paragraph 2, point d excludes")])
+def test_an_article_cited_in_a_sentence_is_read_without_brackets(lang: str, said: str) -> None:
+    rs = load_ruleset("bsu-2022")
+    d = rs.plan().decide(parse_member(EXAMPLES[7]), hints=True)
+    assert said in render_speech(d, rs, lang)
+    assert "Legal basis: Article 6, paragraph 1 of Regulation" in render_speech(d, rs, "en")
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_a_review_waiting_for_an_input_a_requirement_already_waits_for_is_not_said_again(lang: str) -> None:
+    """No wage on record: the wage ceiling waits for it, and the zero-wage review would say so a second time,
+    as a reason of its own with an interpretation's caveat; the worker hears it once (the officer reads both)."""
+    rs = load_ruleset("bsu-2022")
+    d = rs.plan().decide(parse_member({**EXAMPLES[0], **_NOTHING_ON_RECORD}), hints=True)
+    assert d.outcome.value == "undetermined" and d.rule("zero-wage-review").outcome.value == "unknown"
+    worker = render_text(d, rs, lang)
+    assert [line.startswith("  ? ") for line in worker.splitlines()].count(True) == 3, worker
+    zero = getattr(next(r for r in rs.model.rules if r.id == "zero-wage-review").title, lang)
+    assert zero in render_text(d, rs, lang, "officer") and zero not in worker
+    alone = rs.plan().decide(parse_member({**EXAMPLES[0], "wages": [{"period": "2022-07", "amount": 0}]}),
+                             hints=True)  # a wage of Rp0 on record: the review is said, as before
+    assert alone.rule("zero-wage-review").outcome.value == "flagged" and "!" in render_text(alone, rs, lang)
+
+
+@pytest.mark.parametrize(("lang", "said"), [
+    ("id", "Belum dapat ditentukan karena data laporan upah dari pemberi kerja tidak tercatat, begitu pula data "
+           "kabupaten/kota tempat bekerja."),
+    ("en", "This cannot be decided yet because there is no record of the wage reports from the employer, nor of the "
+           "regency or city of work.")])
+def test_several_inputs_missing_are_named_each_on_its_own(lang: str, said: str) -> None:
+    """ "no record of the wage reports from the employer and regency or city of work" sounds like reports from
+    the employer and from the regency: each missing name is said on its own."""
+    rs = load_ruleset("bsu-2022")
+    d = rs.plan().decide(parse_member({**EXAMPLES[0], **_NOTHING_ON_RECORD}), hints=True)
+    assert said in render_text(d, rs, lang)
+    assert GLOSSARY.unrecorded(["member.wages", "member.contributions", "member.employment_type"], lang) == {
+        "id": "data laporan upah dari pemberi kerja tidak tercatat, begitu pula data tagihan dan pembayaran iuran "
+              "dan data status pekerjaan",
+        "en": "there is no record of the wage reports from the employer, nor of the contributions billed and paid, "
+              "nor of the employment status"}[lang]
+
+
+@pytest.mark.parametrize(("lang", "said"), [
+    ("id", ["Setelah data dibetulkan, bawa juga KTP elektronik ke kantor cabang",
+            "Setelah data dibetulkan, minta juga pemberi kerja memperbarui kabupaten/kota",
+            "Setelah data dibetulkan, ada satu hal lagi: daftar upah minimum dalam data program belum lengkap"]),
+    ("en", ["Once the record is corrected, also take the electronic identity card (KTP-el) to",
+            "Once the record is corrected, also ask the employer to update the regency or city",
+            "Once the record is corrected, one more thing: the list of minimum wages in the programme's data"])])
+def test_a_step_after_a_correction_reads_as_one_more(lang: str, said: list[str]) -> None:
+    """ "If the record is corrected, the decision also needs this: ask …" is hard to follow when spoken: each
+    step a correction leads to is said as one more thing to do, whatever it asks."""
+    from bsu_rules.explain.page_context import also
+
+    w = WORDS[lang]
+    steps = [w["then"].format(also(GLOSSARY.step(name, lang) or "", lang, w))
+             for name in ("member.nik", "member.work_regency_code", "table.minimum_wage")]
+    assert [s[:len(start)] for s, start in zip(steps, said, strict=True)] == said

@@ -10,7 +10,17 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bsu_rules.formatting import format_date, format_month, format_value, format_year, number, rupiah
+from bsu_rules.formatting import (
+    RUPIAH,
+    format_date,
+    format_month,
+    format_value,
+    format_year,
+    mask_said,
+    number,
+    rupiah,
+    rupiah_said,
+)
 
 
 @pytest.mark.parametrize(
@@ -169,3 +179,21 @@ def test_independent_of_process_locale(monkeypatch: pytest.MonkeyPatch) -> None:
     assert rupiah(Decimal("4791843.90")) == "Rp4.791.843,90"
     assert format_value(12000, "en") == "12,000"
     assert format_date(date(2021, 7, 1), "en") == "1 July 2021"
+
+
+@pytest.mark.parametrize(("amount", "said"), [
+    (4_950_000, "4,950,000 rupiah"), (600_000, "600,000 rupiah"), (0, "0 rupiah"),
+    (Decimal("3742276.48"), "3,742,276.48 rupiah"), (-1000, "minus 1,000 rupiah")])
+def test_an_amount_in_rupiah_reads_in_english_as_an_english_voice_reads_it(amount: int | Decimal, said: str) -> None:
+    """Rp4.950.000 read by an English voice is "R P four point nine five …": said "4,950,000 rupiah"."""
+    written = rupiah(amount)
+    (found,) = RUPIAH.findall(f"The wage, {written}.")  # the sentence's stop is not the amount's
+    assert found == written and rupiah_said(found) == said
+
+
+@pytest.mark.parametrize(("lang", "said"), [
+    ("id", "Peserta dengan NIK berawalan 3204 dan berakhiran 0003; rekening BRI berawalan 418 dan berakhiran 507"),
+    ("en", "Peserta dengan NIK starting 3204 and ending 0003; rekening BRI starting 418 and ending 507")])
+def test_a_masked_number_is_said_as_the_digits_it_shows(lang: str, said: str) -> None:
+    assert mask_said("Peserta dengan NIK 3204********0003; rekening BRI 418*********507", lang) == said
+    assert mask_said("******** 1234*5", lang) == "******** 1234*5"  # nothing shown at an end, or a lone star

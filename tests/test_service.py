@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import json
 import os
 import re
@@ -239,16 +240,19 @@ def test_malformed_records_keep_their_place(server: httpx.Client) -> None:
 def test_explanations_are_the_cli_text(server: httpx.Client, tmp_path: Path) -> None:
     record = EXAMPLES.read_text("utf-8").splitlines()[3]
     (tmp_path / "one.json").write_text(record, "utf-8")
-    for audience in ("worker", "officer", "auditor"):
-        text = cli("evaluate", "bsu-2022", str(tmp_path / "one.json"), "--format", "text", "--lang", "en",
+    for audience, form in itertools.product(("worker", "officer", "auditor"), ("text", "speech")):
+        text = cli("evaluate", "bsu-2022", str(tmp_path / "one.json"), "--format", form, "--lang", "en",
                    "--audience", audience)
         page = text.rstrip("\n").rsplit("\n", 1)[0].rstrip("\n")  # without the summary line
-        r = server.post("/v1/explanations", params={"ruleset": "bsu-2022", "lang": "en", "audience": audience},
+        r = server.post("/v1/explanations", params={"ruleset": "bsu-2022", "lang": "en", "audience": audience,
+                                                    **({"format": form} if form == "speech" else {})},
                         content=record)
         assert r.status_code == 200 and r.headers["content-type"].startswith("text/plain")
-        assert r.text == page + "\n" and "3171********0001" in page
+        shown = "3171********0001" if audience != "worker" and form == "text" else "starting 3171 and ending 0001"
+        assert r.text == page + "\n" and shown in page  # a worker's page, and any read aloud, says it in words
+        assert ("✗" in page) == (form == "text") and ("4,950,000 rupiah" in page) == (form == "speech")
     r = server.post("/v1/explanations", params={"ruleset": "bsu-2022"}, content=f"[{record},{record}]")
-    assert r.text.count("3171********0001") == 2
+    assert r.text.count("berawalan 3171 dan berakhiran 0001") == 2
 
 
 

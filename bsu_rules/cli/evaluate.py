@@ -20,7 +20,7 @@ from bsu_rules.cli.exits import interrupted, whole
 from bsu_rules.cli.options import ON_HELP, Inputs, add_reform_options, day, load_reform
 from bsu_rules.decisions import Decision, Outcome, mask_nik
 from bsu_rules.errors import InputError, OutOfForce
-from bsu_rules.explain import AUDIENCES, render_html, render_text
+from bsu_rules.explain import AUDIENCES, render_html, render_speech, render_text
 from bsu_rules.explain.rejected import Said, rejected, rejected_parts
 from bsu_rules.formatting import format_date
 from bsu_rules.glossary import glossary_for, join
@@ -40,14 +40,16 @@ def add(sub: Any) -> None:
     p.add_argument("files", nargs="+", metavar="FILE", action=Inputs,
                    help="JSON (one record or a list) or JSONL; - for stdin (Parquet, CSV: bsu-rules batch)")
     p.add_argument("--on", type=day, help=ON_HELP)
-    p.add_argument("--format", choices=("json", "text", "html"), default="json",
-                   help="json (the decision), text, or html (one printable page for all the records)")
-    p.add_argument("--lang", choices=("id", "en"), default="id", help="language of text and html output")
+    p.add_argument("--format", choices=("json", "text", "speech", "html"), default="json",
+                   help="json (the decision), text, speech (the text page as it is read aloud: no marks or "
+                        "footnote numbers, each outcome in words, the legal basis said in place, English "
+                        "amounts as \"600,000 rupiah\"), or html (one printable page for all the records)")
+    p.add_argument("--lang", choices=("id", "en"), default="id", help="language of text, speech and html output")
     p.add_argument("--audience", choices=AUDIENCES, default="worker",
-                   help="who reads text and html: worker (what failed, in plain words), officer (every "
+                   help="who reads text, speech and html: worker (what failed, in plain words), officer (every "
                         "criterion), auditor (everything, internal names and hashes included)")
     p.add_argument("--hints", action="store_true",
-                   help="give each failed criterion its counterfactual hint in the JSON (text and html "
+                   help="give each failed criterion its counterfactual hint in the JSON (text, speech and html "
                         "always show them)")
     p.add_argument("--engine", choices=("scalar", "durable"), default="scalar",
                    help="scalar (the reference) or durable (durable_rules; needs the durable extra)")
@@ -199,7 +201,7 @@ def run(args: argparse.Namespace) -> int:
                                  + ("; the last line written may be cut short" if tally.read else ""))
         raise
     outcomes, bad = tally.outcomes, tally.rejected
-    if args.format == "text":
+    if args.format in _PAGES:
         words, extra = _SUMMARY[args.lang]
         n = outcomes.total()
         print(words.format(n=n, s=_plural(n), **{o.value: outcomes[o.value] for o in Outcome})
@@ -210,13 +212,16 @@ def run(args: argparse.Namespace) -> int:
         said = "standard input held no member record" if empty == "-" else \
             f"{hidden_path(empty)}: the file is empty: no member record in it"  # that failed: said, as batch says it
         print(f"bsu-rules: {said}", file=sys.stderr)
-    told = {"text": "the paragraphs on them", "html": "the page's records that could not be decided, and the error "
-            "lines"}.get(args.format, "the error lines")  # where each was said
+    told = {"text": "the paragraphs on them", "speech": "the paragraphs on them",
+            "html": "the page's records that could not be decided, and the error lines"}.get(
+        args.format, "the error lines")  # where each was said
     print(f"bsu-rules: {tally.line()}" + (f" (see {told})" if bad else ""), file=sys.stderr)
     return 1 if bad else 0
 
 
 _NIK = operator.attrgetter("nik")  # of a Member or its mirror
+_PAGES = {"text": render_text, "speech": render_speech}
+"""The formats printing a page a record, each after the other."""
 
 
 class SharedNiks:
@@ -335,8 +340,13 @@ def _decide(args: argparse.Namespace, ruleset: RuleSet, decide: Decide,
             shown = None if args.files == ["-"] else place
             if args.format == "html":  # in the page, in its words, and as its error line on stderr
                 unread.append(rejected_parts(number, exc, record, args.lang, glossary, shown))
-            emit(rejected(number, exc, record, args.lang, glossary, shown) + "\n" if args.format == "text"
-                 else _error_line(exc, number, shown), None)
+            if args.format == "speech":  # its sentences, without the list's dashes
+                said = "\n".join(line.removeprefix("  - ") for line in
+                                 rejected(number, exc, record, args.lang, glossary, shown).split("\n"))
+            else:
+                said = rejected(number, exc, record, args.lang, glossary, shown) if args.format == "text" else \
+                    _error_line(exc, number, shown)
+            emit(said + "\n" if args.format in _PAGES else said, None)
             continue
         progress.tick(number)
         decision = decide(member, log.input_hash(member) if log is not None and log.key is not None else sha256)
@@ -350,7 +360,8 @@ def _decide(args: argparse.Namespace, ruleset: RuleSet, decide: Decide,
             else:
                 held.append((None, decision.outcome.value))  # counted once the log has it
         else:
-            emit(text or render_text(decision, ruleset, args.lang, args.audience) + "\n", decision.outcome.value)
+            emit(text or _PAGES[args.format](decision, ruleset, args.lang, args.audience) + "\n",
+                 decision.outcome.value)
         if log is not None and log.record(decision, member, ruleset, text):
             release()
     progress.done()

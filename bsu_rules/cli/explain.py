@@ -21,7 +21,7 @@ from bsu_rules.cli.batch import missing_extra
 from bsu_rules.cli.options import add_key_options, add_reform_options, load_reform, nik, positive_int, pseudonym_key
 from bsu_rules.decisions import mask_nik
 from bsu_rules.errors import InputError
-from bsu_rules.explain import AUDIENCES, Unpaid, render_text
+from bsu_rules.explain import AUDIENCES, Unpaid, render_speech, render_text
 from bsu_rules.members import parse_member
 
 _OUTCOME = {"id": {"eligible": "memenuhi syarat", "ineligible": "tidak memenuhi syarat",
@@ -44,6 +44,10 @@ def add(sub: Any) -> None:
     p.add_argument("--lang", choices=("id", "en", "both"), default="both",
                    help="Bahasa Indonesia, English or both (default both)")
     p.add_argument("--audience", choices=AUDIENCES, default="worker", help="who reads the explanation")
+    p.add_argument("--format", choices=("text", "speech"), default="text",
+                   help="text (default), or speech: the page as it is read aloud (no marks or footnote numbers, "
+                        "each outcome in words, the legal basis said in place, English amounts as "
+                        "\"600,000 rupiah\")")
     add_key_options(p)
     add_reform_options(p)  # a batch run with overrides is explained with the same ones
     p.set_defaults(run=run)
@@ -357,8 +361,10 @@ def run(args: argparse.Namespace) -> int:
         for lang in langs:
             head, not_paid = _HEAD[lang]
             outcome = _OUTCOME[lang].get(found["outcome"], found["outcome"]) + (not_paid if unpaid else "")
-            print(head.format(row=found["row"], input=args.input, kpj=found.get("kpj") or "-", outcome=outcome))
-            print(render_text(decision, ruleset, lang, args.audience, unpaid) + "\n")
+            said = head.format(row=found["row"], input=args.input, kpj=found.get("kpj") or "-", outcome=outcome)
+            print(said.replace(" · ", ". ") + "." if args.format == "speech" else said)
+            render = render_speech if args.format == "speech" else render_text
+            print(render(decision, ruleset, lang, args.audience, unpaid) + "\n")
         if decision.outcome.value != found["outcome"]:
             print(f"bsu-rules: row {found['row']}: the batch decided {found['outcome']}, the scalar evaluator "
                   f"{decision.outcome.value}", file=sys.stderr)

@@ -1,4 +1,4 @@
-"""Explanations of decisions: criterion sentences, audiences, and text and HTML pages.
+"""Explanations of decisions: criterion sentences, audiences, and text, spoken and HTML pages.
 
 The names below are loaded on first use (PEP 562): the evaluator needs the criterion sentences
 alone, not the pages."""
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 _WHERE = {**dict.fromkeys(["AUDIENCES", "page"], "pages"), **dict.fromkeys(["Page", "Unpaid"], "page_data"),
           "Renderer": "sentences"}
 
-__all__ = ["AUDIENCES", "Page", "Renderer", "Unpaid", "page", "render_html", "render_text"]
+__all__ = ["AUDIENCES", "Page", "Renderer", "Unpaid", "page", "render_html", "render_speech", "render_text"]
 
 
 __getattr__, __dir__ = lazy(__name__, _WHERE, globals())
@@ -36,6 +36,17 @@ def render_text(decision: Decision, ruleset: RuleSet | None, lang: str = "id", a
 
     _checked("render_text", [decision], ruleset, lang)
     return to_text(page(decision, ruleset, lang, audience, unpaid))
+
+
+def render_speech(decision: Decision, ruleset: RuleSet | None, lang: str = "id", audience: str = "worker",
+                  unpaid: Unpaid | None = None) -> str:
+    """A decision as ``render_text`` lays it out, as it is read aloud (``explain.speech``): no marks, no
+    footnote numbers and no key, each criterion's outcome in words, its legal basis said at its end."""
+    from bsu_rules.explain.pages import page  # lazy: pages are for commands that show them
+    from bsu_rules.explain.speech import to_speech  # lazy: idem
+
+    _checked("render_speech", [decision], ruleset, lang)
+    return to_speech(page(decision, ruleset, lang, audience, unpaid))
 
 
 def render_html(decisions: list[Decision], ruleset: RuleSet | None, lang: str = "id",

@@ -15,7 +15,17 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from bsu_rules.glossary import Glossary
-from bsu_rules.ruleset.sources import amended_text, english_pinpoint, source_parts, subdivided
+from bsu_rules.ruleset.sources import (
+    _JOINS,
+    _NUMBER,
+    _ORDINALS,
+    _PART,
+    _UNITS,
+    amended_text,
+    english_pinpoint,
+    source_parts,
+    subdivided,
+)
 
 if TYPE_CHECKING:
     from bsu_rules.ruleset.schema import RuleFile
@@ -27,6 +37,49 @@ def pinpoint(text: str, lang: str) -> str:
     articles, paragraphs, points, annexes, chapters and parts (``english_pinpoint``) is cited as written."""
     text = subdivided(text)
     return text if lang == "id" else english_pinpoint(text) or text
+
+
+def spoken_pinpoint(text: str, lang: str) -> str:
+    """An article reference as a voice reads it, no brackets: "Pasal 3 ayat (2) huruf c" -> "Pasal 3 ayat 2 huruf
+    c", or in English "Article 3, paragraph 2, point c" (a bracket is read as "left bracket", and "3(2)(c)" as a
+    number). One that ``english_pinpoint`` does not read whole is said as ``pinpoint`` writes it."""
+    if lang == "id" or english_pinpoint(text) is None:
+        return _PART.sub(lambda m: m[1], pinpoint(text, lang))
+    words, out, unit = subdivided(text).replace(",", " , ").split(), list[str](), False
+    i = 0
+    while i < len(words):
+        lower, following = words[i].lower(), words[i + 1] if i + 1 < len(words) else ""
+        if lower == "penjelasan":
+            umum = following.lower() == "umum"
+            piece, i, is_unit = ("General Elucidation" if umum else "Elucidation of"), i + umum, umum
+        elif lower in _UNITS and _UNITS[lower][1].fullmatch(following):
+            piece, i, is_unit = f"{_UNITS[lower][0]} {following}", i + 1, True
+        elif lower == "lampiran":
+            numbered = _NUMBER.fullmatch(following) is not None
+            piece, i, is_unit = "Annex" + (f" {following}" if numbered else ""), i + numbered, True
+        elif lower == "bagian" and following.lower() in _ORDINALS:
+            piece, i, is_unit = f"Part {_ORDINALS[following.lower()]}", i + 1, True
+        elif lower in ("ayat", "huruf", "angka") or _PART.fullmatch(words[i]) or (len(words[i]) == 1
+                                                                                  and words[i].isalpha()):
+            named = lower in ("ayat", "huruf", "angka")
+            found = (following if named else words[i]).strip("()")
+            kind = lower if named else "ayat" if _PART.fullmatch(words[i]) else "huruf"
+            piece = f"letter {found}" if found.isupper() else \
+                f"{ {'ayat': 'paragraph', 'huruf': 'point', 'angka': 'number'}[kind]} {found}"
+            i, is_unit = i + named, True
+        elif lower == ",":
+            out[-1:] = [out[-1] + ","] if out else []
+            i, unit = i + 1, False
+            continue
+        else:
+            if lower == "sampai" and following.lower() == "dengan":
+                i += 1
+            piece, is_unit = _JOINS.get(lower, words[i]), False
+        if unit and is_unit:
+            out[-1] += ","
+        out.append(piece)
+        unit, i = is_unit, i + 1
+    return " ".join(out)
 
 
 def last_amendment(model: RuleFile, on: date) -> str | None:
@@ -44,13 +97,15 @@ def last_amendment(model: RuleFile, on: date) -> str | None:
 
 
 def cite(source: str | None, glossary: Glossary, lang: str, last: str | None = None,
-         on: date | None = None, since: date | None = None, taken: frozenset[str] = frozenset()) -> str | None:
+         on: date | None = None, since: date | None = None, taken: frozenset[str] = frozenset(),
+         spoken: bool = False) -> str | None:
     """The full citation of a ``source``, or None when it names no known legal basis; a text cited as
     amended is cited as ``last`` amended by that legal-basis key, when it is another than the source's;
     a text cited as it was first written, by a decision ``on`` a day an amendment of it had taken
     effect, of an edition in force ``since`` a day before that amendment (an edition that began with
     the amended text applies it), is cited as the text before that amendment, unless the edition takes
-    the amendment in (it is among ``taken``, its legal-basis keys): then as amended by it."""
+    the amendment in (it is among ``taken``, its legal-basis keys): then as amended by it. ``spoken``: each
+    article reference as a voice reads it (``spoken_pinpoint``), no bracket in it."""
     if not source:
         return None
     groups: list[tuple[str, list[str], str | None]] = []  # (key, pinpoints, amended regulation key)
@@ -70,11 +125,12 @@ def cite(source: str | None, glossary: Glossary, lang: str, last: str | None = N
         else:
             groups.append((key, [pin] if pin else [], base))
     last = last if last in glossary.legal_basis else None
-    return "; ".join(_group(key, pins, base, glossary, lang, last, on, since, taken) for key, pins, base in groups)
+    return "; ".join(_group(key, pins, base, glossary, lang, last, on, since, taken, spoken)
+                     for key, pins, base in groups)
 
 
 def _group(key: str, pins: list[str], base: str | None, glossary: Glossary, lang: str, last: str | None,
-           on: date | None, since: date | None, taken: frozenset[str]) -> str:
+           on: date | None, since: date | None, taken: frozenset[str], spoken: bool = False) -> str:
     name = str(getattr(glossary.legal_basis[key], lang))
     amendments = [a.by for a in glossary.legal_basis[key].amended
                   if on is not None and since is not None and since < a.from_ <= on]
@@ -98,7 +154,10 @@ def _group(key: str, pins: list[str], base: str | None, glossary: Glossary, lang
                 f"{amended} as amended by {name}"
     if not pins:
         return name
-    joined = (" dan " if lang == "id" else " and ").join(pinpoint(p, lang) for p in pins)
+    joined = (" dan " if lang == "id" else " and ").join((spoken_pinpoint if spoken else pinpoint)(p, lang)
+                                                         for p in pins)
     unsure = "" if not glossary.legal_basis[key].articles_unconfirmed else \
         " (nomor pasal belum dapat dipastikan)" if lang == "id" else " (article number not confirmed)"
+    if unsure and spoken:
+        unsure = ", " + unsure.strip(" ()")
     return f"{joined} {name}{unsure}" if lang == "id" else f"{joined} of {name}{unsure}"

@@ -2,8 +2,9 @@
 
 Each decision is a section (a printed sheet of its own) with the legal citations as numbered
 footnotes; the document's language is the page language, so a screen reader reads it right: an
-amount in rupiah, written the Indonesian way in either language (Rp600.000), is marked as
-Indonesian on an English page, and each criterion's mark (✗, ?) is read as its words.
+amount in rupiah, written the Indonesian way in either language (Rp600.000), is read as "600,000
+rupiah" on an English page, a masked NIK in a heading as the digits it shows ("starting 3204 and
+ending 0003"), and each criterion's mark (✗, ?) as its words.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import re
 
 from bsu_rules.explain.page_data import Page
 from bsu_rules.explain.rejected import Said
+from bsu_rules.formatting import RUPIAH, mask_said, rupiah_said
 from bsu_rules.members.redact import printable
 
 _TITLE = {"id": "Keputusan Bantuan Subsidi Gaji/Upah (BSU)", "en": "Wage Subsidy (BSU) decision"}
@@ -40,14 +42,22 @@ def escape(text: str) -> str:
     return html.escape(printable(text))
 
 
-_RUPIAH = re.compile(r"-?Rp[0-9][0-9.]*(?:,[0-9]+)?")
-
-
 def _said(text: str, lang: str) -> str:
-    """``escape``, and on a page not in Indonesian each rupiah amount marked as Indonesian: a screen
-    reader reading English would read "Rp600.000" as six hundred point zero zero zero."""
-    escaped = escape(text)
-    return escaped if lang == "id" else _RUPIAH.sub(lambda m: f'<span lang="id">{m[0]}</span>', escaped)
+    """``escape``, and on a page not in Indonesian each rupiah amount shown as written (Rp600.000) but read
+    in the page's language ("600,000 rupiah"): an English voice reads "Rp600.000" as six hundred point zero
+    zero zero, and one switched to Indonesian for it loses an English listener. The words are the page's
+    hidden text, as a mark's are (an ``aria-label`` on a ``span`` is not read by every screen reader); the
+    stop ending the sentence stays outside the amount."""
+    escaped = _MASKED.sub(lambda m: _hidden(m[0], mask_said(m[0], lang)), escape(text))
+    return escaped if lang == "id" else RUPIAH.sub(lambda m: _hidden(m[0], rupiah_said(m[0])), escaped)
+
+
+_MASKED = re.compile(r"(?<![\w*])[0-9]+\*{2,}[0-9]+(?![\w*])")
+
+
+def _hidden(shown: str, read: str) -> str:
+    """``shown`` to the eye, ``read`` to a screen reader."""
+    return f'<span aria-hidden="true">{shown}</span><span class="said">{read}</span>'
 
 
 def to_html(pages: list[Page], lang: str, rejected: list[Said] | None = None) -> str:
@@ -76,7 +86,7 @@ def _rejected(said: list[Said], lang: str) -> str:
 def _section(page: Page, n: int) -> str:
     w, lang = page.words, page.lang
     marks = dict(page.legend)  # what each mark means, read in place of the symbol
-    out = [f'<section id="d{n}">', f"<h2>{escape(page.heading)}</h2>",
+    out = [f'<section id="d{n}">', f"<h2>{_said(page.heading, lang)}</h2>",
            *([f'<p class="what-if">{_said(page.what_if, page.lang)}</p>'] if page.what_if else []),
            f'<p class="verdict {page.outcome}">{escape(page.verdict)}</p>', "<dl>"]
     out += [f"<dt>{escape(k)}</dt><dd>{_ref(_said(v, lang), n)}</dd>" for k, v in page.facts]

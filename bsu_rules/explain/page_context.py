@@ -9,6 +9,7 @@ would let the decision be made; ``page`` puts them together with the key to the 
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -16,7 +17,7 @@ from bsu_rules.decisions import RuleResult, mask_typed
 from bsu_rules.explain.citations import cite, last_amendment
 from bsu_rules.explain.page_data import MARKS, WORDS, Line, Page, Unpaid
 from bsu_rules.explain.sentences import row_unset
-from bsu_rules.formatting import capital, format_date, rupiah
+from bsu_rules.formatting import capital, format_date, mask_said, rupiah
 from bsu_rules.glossary import Glossary, Places, glossary_for, join, months
 from bsu_rules.members.redact import hide_identifiers
 from bsu_rules.ruleset.expressions import Call, Cond, Lit, Name, Node, walk
@@ -41,6 +42,7 @@ class Context:
         self.places = Places.of(ruleset, self.g, codes=True)  # an officer checks the record by the code
         self.params: dict[str, Any] = {k: p.value for k, p in decision.parameters.items()}
         self.notes: list[str] = []
+        self.spoken_notes: list[str] = []
         self.policy_noted = False
         self.benefit_note: int | None = None
         self.amended = last_amendment(ruleset.model, decision.on) if ruleset else None
@@ -52,20 +54,25 @@ class Context:
     def note(self, source: str | None, basis: str | None = None, also: str = "") -> int | None:
         """The footnote number of ``source`` (``also``: said after its citation); a policy's source (an
         audit finding) is no law, and the notes' heading then says so."""
-        text = cite(source, self.g, self.lang, self.amended, self.d.on,
-                    self.rs.model.in_force.from_ if self.rs else None,
-                    frozenset(self.rs.model.legal_basis) if self.rs else frozenset())
-        if text is None:
+        cited = [cite(source, self.g, self.lang, self.amended, self.d.on,
+                      self.rs.model.in_force.from_ if self.rs else None,
+                      frozenset(self.rs.model.legal_basis) if self.rs else frozenset(), spoken)
+                 for spoken in (False, True)]
+        if cited[0] is None or cited[1] is None:
             return None
         self.policy_noted = self.policy_noted or basis == "policy"
-        text = capital(text + also)
+        text = capital(cited[0] + also)
         if text not in self.notes:
             self.notes.append(text)
+            self.spoken_notes.append(capital(cited[1] + also))  # as a voice reads it: "Pasal 3 ayat 2 huruf c"
         return self.notes.index(text) + 1
 
-    def heading(self) -> str:
+    def heading(self, audience: str) -> str:
+        """The programme and the member; a worker's page, read aloud, says the masked NIK in words ("berawalan
+        3204 dan berakhiran 0003"), an officer's and an auditor's keep the mask their records show."""
         programme = getattr(self.rs.model.title, self.lang) if self.rs else "BSU"
-        return f"{programme} · {self.w['subject'].format(self.d.member.nik)}"
+        nik = mask_said(self.d.member.nik, self.lang) if audience == "worker" else self.d.member.nik
+        return f"{programme} · {self.w['subject'].format(nik)}"
 
     def what_if(self) -> str:
         """What a decision made under overrides (``--set``, ``--table``) must say first: it is a simulation."""
@@ -137,7 +144,7 @@ class Context:
         elif d.missing == ["member.bank_account.bank"] and isinstance(written, str) and written.strip():
             channel = w["no_bank_named"].format(mask_typed(written.strip()))  # "Bank", "PT Bank": on record
         else:
-            channel = w["no_channel"].format(self.g.labels(d.missing, lang)) + self.depends(d.missing) \
+            channel = w["no_channel"].format(self.g.unrecorded(d.missing, lang)) + self.depends(d.missing) \
                 if d.missing else w["unknown"]
         ref = f" [{self.benefit_note}]" if self.benefit_note else ""
         return [(w["benefit"], text + ref), (w["channel"], channel)]
@@ -197,7 +204,8 @@ class Context:
             wanted = self.left_empty()
             if not wanted and correctable:  # else no correction helps
                 then = self.w["then"]  # what is still missing matters only once the record is corrected
-                return self._said(failed) + [then.format(s[:1].lower() + s[1:]) for s in self._said(self.waiting())]
+                return self._said(failed) + [then.format(also(s, self.lang, self.w))
+                                             for s in self._said(self.waiting())]
         else:
             return []
         return self._said(wanted)
@@ -306,7 +314,7 @@ class Context:
                self.w["later_value"].format(g.describe(k, self.params, lang), g.show(k, v, lang, self.places))
                for k, v in r.values.items() if not k.startswith("param.") and v is not None and v is not False]
         text = self.w["later"].format(title=self.title(r.id), why=join(why, lang) or "-") if not r.missing else \
-            self.w["later_unknown"].format(title=self.title(r.id), missing=g.labels(r.missing, lang))
+            self.w["later_unknown"].format(title=self.title(r.id), missing=g.unrecorded(r.missing, lang))
         note = self.note(r.source, r.basis)
         return " ".join([text, *self.basis_for_worker(r)]) + (f" [{note}]" if note else "")
 
@@ -325,9 +333,36 @@ class Context:
              steps: list[str] | None = None) -> Page:
         used = {line.mark for line in lines}
         legend = [(mark, self.w[k]) for k, mark in MARKS.items() if mark in used]
-        return Page(self.lang, audience, self.d.outcome.value, self.heading(), self.verdict(), facts, section, lines,
-                    legend, self.notes, {**self.w, "notes": self.w["notes_policy"]} if self.policy_noted else self.w,
-                    steps or [], self.what_if())
+        return Page(self.lang, audience, self.d.outcome.value, self.heading(audience), self.verdict(), facts, section,
+                    lines, legend, self.notes,
+                    {**self.w, "notes": self.w["notes_policy"]} if self.policy_noted else self.w, steps or [],
+                    self.what_if(), self.spoken_notes)
+
+
+_ALSO = {"en": re.compile(r"^(?:(?P<verb>Ask|Take|Bring|Tell|Give|Show|Report|Update|Contact|Visit|Make sure) "
+                          r"|(?P<who>The participant) (?P<modal>should|must|needs to) )"),
+         "id": re.compile(r"^(?:(?P<verb>Minta|Bawa|Beri tahu|Tunjukkan|Laporkan|Perbarui|Hubungi|Datangi|Pastikan) "
+                          r"|(?P<who>Peserta) (?P<modal>perlu|harus) )")}
+
+
+def also(step: str, lang: str, w: dict[str, str]) -> str:
+    """A step said as one more, after the corrections before it ("Once the record is corrected, …"): "also ask
+    the employer …", "minta juga pemberi kerja …", "the participant should also tell …", "peserta juga perlu
+    …"; a step that is no request ("The list of … is incomplete; …", "If …, ask …") as "one more thing: …"."""
+    found = _ALSO[lang].match(step)
+    if found is None:
+        return w["then_other"].format(_lower(step))
+    rest = step[found.end():]
+    if found["verb"]:
+        verb = _lower(found["verb"])
+        return f"also {verb} {rest}" if lang == "en" else f"{verb} juga {rest}"
+    who = _lower(found["who"])
+    return f"{who} {found['modal']} also {rest}" if lang == "en" else f"{who} juga {found['modal']} {rest}"
+
+
+def _lower(text: str) -> str:
+    """``text`` with its first letter small, unless it opens an abbreviation ("BPJS")."""
+    return text if text[1:2].isupper() else text[:1].lower() + text[1:]
 
 
 def _reading(tree: Node | None, label: str) -> Node | None:

@@ -29,12 +29,12 @@ WORDS: dict[str, dict[str, str]] = {
         "flags": "Perlu diperiksa", "reasons": "Alasan", "criteria": "Kriteria", "legend": "Keterangan",
         "notes": "Dasar hukum", "notes_policy": "Dasar hukum dan sumber kebijakan",
         "all_met": "Semua syarat terpenuhi.", "next": "Langkah selanjutnya",
-        "then": "Jika data itu dibetulkan, keputusan juga memerlukan langkah ini: {}",
+        "then": "Setelah data dibetulkan, {}", "then_other": "ada satu hal lagi: {}",
         "simulated": "; jumlahnya diubah dalam simulasi ini, bukan jumlah dalam pasal itu",
         "depends": "; bantuan disalurkan melalui {} bila {}",
         "once": "dibayarkan sekaligus", "split": "dibayarkan dalam {n} tahap, masing-masing {each}",
         "parts": "dibayarkan dalam {n} tahap: {list}", "monthly": "{rp} per bulan selama {months}",
-        "no_channel": "belum dapat ditentukan karena data {} tidak tercatat", "bank_read": "; bank yang tercatat: “{}”",
+        "no_channel": "belum dapat ditentukan karena {}", "bank_read": "; bank yang tercatat: “{}”",
         "no_bank_named": "belum dapat ditentukan karena bank yang tercatat, “{}”, tidak menyebut nama bank",
         "because": ", karena {}", "no_number": ", karena tidak ada nomor rekening yang tercatat",
         "no_number_too": "; tidak ada nomor rekening yang tercatat",
@@ -46,7 +46,7 @@ WORDS: dict[str, dict[str, str]] = {
         "whatever_in": ", apa pun {} di provinsi itu (yang tercatat hanya provinsinya)",
         "prio": "{met} dari {all} kriteria prioritas terpenuhi", "prio_unknown": ", {n} belum dapat ditentukan",
         "later": "tidak diutamakan, karena {why}. {title}, dan peserta yang diutamakan dibayar lebih dahulu.",
-        "later_unknown": "belum dapat ditentukan apakah peserta diutamakan, karena data {missing} tidak tercatat. "
+        "later_unknown": "belum dapat ditentukan apakah peserta diutamakan, karena {missing}. "
                          "{title}, dan peserta yang diutamakan dibayar lebih dahulu.",
         "later_fact": "peserta {}", "later_value": "{} yang tercatat adalah {}",
         "basis_policy": "berdasarkan kebijakan", "basis_interpretation": "berdasarkan penafsiran",
@@ -57,6 +57,10 @@ WORDS: dict[str, dict[str, str]] = {
         "pass": "syarat terpenuhi", "fail": "syarat tidak terpenuhi", "unknown": "belum dapat ditentukan",
         "flagged": "perlu diperiksa petugas", "clear": "tidak perlu diperiksa", "prioritized": "diutamakan",
         "not_prioritized": "tidak diutamakan", "not_in_force": "tidak berlaku pada tanggal keputusan",
+        "said_pass": "Terpenuhi", "said_fail": "Tidak terpenuhi", "said_unknown": "Belum dapat ditentukan",
+        "said_flagged": "Perlu diperiksa petugas", "said_clear": "Tidak perlu diperiksa",
+        "said_prioritized": "Diutamakan", "said_not_prioritized": "Tidak diutamakan",
+        "said_not_in_force": "Tidak berlaku pada tanggal keputusan",
     },
     "en": {
         "eligible": "ELIGIBLE to receive BSU",
@@ -72,12 +76,12 @@ WORDS: dict[str, dict[str, str]] = {
         "flags": "Needs review", "reasons": "Reasons", "criteria": "Criteria", "legend": "Key",
         "notes": "Legal basis", "notes_policy": "Legal basis and policy sources",
         "all_met": "Every requirement is met.", "next": "What to do next",
-        "then": "If the record is corrected, the decision also needs this: {}",
+        "then": "Once the record is corrected, {}", "then_other": "one more thing: {}",
         "simulated": "; the amount was changed for this what-if, and is not the article's",
         "depends": "; the benefit is paid through {} when {}",
         "once": "paid in a single payment", "split": "paid in {n} instalments of {each}",
         "parts": "paid in {n} instalments: {list}", "monthly": "{rp} a month for {months}",
-        "no_channel": "cannot be decided yet because there is no record of the {}",
+        "no_channel": "cannot be decided yet because {}",
         "no_bank_named": "cannot be decided yet because the bank on record, “{}”, names no bank",
         "bank_read": "; bank on record: “{}”", "because": ", because {}",
         "no_number": ", because no account number is on record",
@@ -91,8 +95,8 @@ WORDS: dict[str, dict[str, str]] = {
         "whatever_in": ", whatever the {} in that province (the record gives only the province)",
         "prio": "{met} of {all} priority criteria met", "prio_unknown": ", {n} not yet known",
         "later": "not given priority, since {why}. {title}; those given priority are paid first.",
-        "later_unknown": "not yet known whether the participant is given priority, as there is no record of the "
-                         "{missing}. {title}; those given priority are paid first.",
+        "later_unknown": "not yet known whether the participant is given priority, as {missing}. {title}; those "
+                         "given priority are paid first.",
         "later_fact": "the participant is {}", "later_value": "the {} on record is {}",
         "basis_policy": "based on policy", "basis_interpretation": "based on interpretation",
         "worker_policy": "This is a policy of the programme, not the wording of a regulation.",
@@ -102,6 +106,10 @@ WORDS: dict[str, dict[str, str]] = {
         "pass": "requirement met", "fail": "requirement not met", "unknown": "cannot be decided yet",
         "flagged": "to be reviewed by an officer", "clear": "no review needed", "prioritized": "given priority",
         "not_prioritized": "no priority", "not_in_force": "not in force on the decision date",
+        "said_pass": "Met", "said_fail": "Not met", "said_unknown": "Cannot be decided yet",
+        "said_flagged": "To be reviewed by an officer", "said_clear": "No review needed",
+        "said_prioritized": "Given priority", "said_not_prioritized": "No priority",
+        "said_not_in_force": "Not in force on the decision date",
     },
 }
 
@@ -154,3 +162,4 @@ class Page:
     words: dict[str, str]
     steps: list[str] = field(default_factory=list)
     what_if: str = ""  # a decision made under overrides: a simulation, said before anything else
+    spoken_notes: list[str] = field(default_factory=list)  # ``notes`` as a voice reads them, no bracket

@@ -18,6 +18,7 @@ from bsu_rules.explain.page_context import Context, sentence
 from bsu_rules.explain.page_data import MARKS, Line, Page, Unpaid
 from bsu_rules.formatting import capital
 from bsu_rules.glossary import join
+from bsu_rules.unknowns import inputs
 
 if TYPE_CHECKING:
     from bsu_rules.decisions import Decision, RuleOutcome
@@ -36,7 +37,8 @@ _SHOWN_TO_WORKER = (RuleResult.FAIL, RuleResult.UNKNOWN, RuleResult.FLAGGED)
 
 def worker(decision: Decision, ruleset: RuleSet | None, lang: str, unpaid: Unpaid | None = None) -> Page:
     """The outcome in the regulation's words; only what failed or needs review, as full sentences (what
-    cannot be decided yet only while it can still change the outcome)."""
+    cannot be decided yet only while it can still change the outcome; a review flag that cannot be decided
+    for want of inputs a requirement shown already waits for, not again)."""
     c = Context(decision, ruleset, lang, unpaid)
     facts = c.dates() + c.payment("worker")  # the benefit's citation is the first footnote
     for r in decision.rules if decision.outcome.value == "eligible" and unpaid is None else ():
@@ -46,7 +48,12 @@ def worker(decision: Decision, ruleset: RuleSet | None, lang: str, unpaid: Unpai
     shown = (RuleResult.FAIL,) if ineligible else _SHOWN_TO_WORKER  # a review then changes nothing
     lines: list[Line] = []
     read_out: set[tuple[str, tuple[str, ...]]] = set()
+    awaited = {i for r in decision.rules if r.outcome is RuleResult.UNKNOWN and r.outcome in shown
+               and r.kind in ("require", "exclude") for m in r.missing for i in inputs(m, ruleset)}
     for r in decision.rules:
+        if r.kind == "flag" and r.outcome is RuleResult.UNKNOWN and r.missing and \
+                {i for m in r.missing for i in inputs(m, ruleset)} <= awaited:
+            continue  # a review waiting for an input a requirement said already waits for: said once, as that
         if r.outcome in shown and r.kind != "prioritize":  # a priority orders payments, never decides
             said = c.sentences(r, every_hint=False)
             if (_mark(r), tuple(said)) not in read_out:  # two criteria waiting for one input are read out once

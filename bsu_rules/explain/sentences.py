@@ -35,7 +35,6 @@ if TYPE_CHECKING:
 LANGS = ("id", "en")
 _BECAUSE = {"id": "Belum dapat ditentukan karena {}.", "en": "This cannot be decided yet because {}."}
 _AND = {"id": ", dan ", "en": ", and "}
-_UNKNOWN = {"id": "data {} tidak tercatat", "en": "there is no record of the {}"}
 _UNUSABLE = {"id": "data {} yang tercatat belum dapat dipakai untuk syarat ini",
              "en": "the {} on record cannot be used for this requirement"}
 _GAP = {"id": "aturan program belum menetapkan {} untuk tanggal {}",
@@ -280,7 +279,7 @@ class Renderer:
         unusable = [m for m in unrecorded if unread and m in unread]  # on record: never "no record of"
         unrecorded = [m for m in unrecorded if m not in unusable]
         said = [_GAP[lang].format(g.labels(unset, lang), format_date(self.plan.on, lang))] if unset else []
-        said += [_UNKNOWN[lang].format(g.labels(unrecorded, lang))] if unrecorded else []
+        said += [g.unrecorded(unrecorded, lang)] if unrecorded else []
         said += [_UNUSABLE[lang].format(g.labels(unusable, lang))] if unusable else []
         said += list(dict.fromkeys(found_nothing.values()))
         return _BECAUSE[lang].format(_AND[lang].join(said))

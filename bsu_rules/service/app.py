@@ -34,7 +34,7 @@ from bsu_rules._version import __version__
 from bsu_rules.audit.log import AuditError, DecisionLog, LogChanged
 from bsu_rules.decisions import Decision, Outcome
 from bsu_rules.errors import Code, InputError, OutOfForce
-from bsu_rules.explain import render_text
+from bsu_rules.explain import render_speech, render_text
 from bsu_rules.explain.rejected import rejected
 from bsu_rules.glossary import glossary_for
 from bsu_rules.members import Member, parse_member
@@ -324,15 +324,19 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None,
                            audience: Annotated[Literal["worker", "officer", "auditor"], Query(
                                description="worker: what failed, in plain words; officer: every criterion; "
                                            "auditor: everything, internal names and hashes included")] = "worker",
-                           on: Annotated[date | None, Query()] = None) -> PlainTextResponse:
-        """Each record's decision as readable text (as ``evaluate --format text``), blank-line separated."""
+                           on: Annotated[date | None, Query()] = None,
+                           format: Annotated[Literal["text", "speech"], Query(
+                               description="text: the page as evaluate --format text prints it; speech: as it is "
+                                           "read aloud (evaluate --format speech)")] = "text") -> PlainTextResponse:
+        """Each record's decision as readable text (as ``evaluate --format text``, or ``speech``), blank-line
+        separated."""
         rs = ruleset_for(ruleset)
         items, many = await records(request, limits)
 
         def page(d: Decision | Rejected) -> str:
             if isinstance(d, Rejected):
                 return rejected(d.number, d.error, d.record, lang, glossaries[rs.id]) if many else d.json()
-            return render_text(d, rs, lang, audience)
+            return (render_speech if format == "speech" else render_text)(d, rs, lang, audience)
 
         out = await decide(rs, on, items, hints=True, page=page)
         if not many and isinstance(out[0][0], Rejected):

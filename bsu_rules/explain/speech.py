@@ -1,0 +1,90 @@
+"""A page as it is read aloud: by a call-centre officer, or by a screen reader or a text-to-speech voice.
+
+The same ``Page`` as the text layout, in sentences a voice reads right: no mark (✗, ?, !) and no key to
+the marks, but each criterion opened by its outcome in words ("Tidak terpenuhi:", "Not met:"); no footnote
+number, but the legal basis said at the end of the line it supports, its article reference in words
+("Pasal 3 ayat 2 huruf c", "Article 3, paragraph 2, point c"); a masked NIK said as the digits it shows
+("berawalan 3204 dan berakhiran 0003"); and, on an English page, each amount as an English voice reads it
+("4,950,000 rupiah", not "Rp4.950.000", which it reads as a decimal). An Indonesian voice reads Rp4.950.000
+right, so an Indonesian page keeps it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bsu_rules.explain.page_data import MARKS, Page
+from bsu_rules.formatting import RUPIAH, mask_said, rupiah_said
+from bsu_rules.members.redact import printable
+
+_OUTCOME_OF = {mark: outcome for outcome, mark in MARKS.items()}
+_REF = re.compile(r" \[(\d+)\]$")
+_SHOUTED = re.compile(r"^(?:[A-Z]{2,} )*[A-Z]{2,}\b")  # a verdict's words in capitals: a voice may spell them
+
+
+_ARTICLE = re.compile(r"\bArticle ([0-9]+[A-Z]?)((?:\([0-9]+[a-z]?\)|\([a-z]\))+)")
+_PARAGRAPH = re.compile(r"\b(ayat) \(([0-9]+[a-z]?)\)")
+_PART = re.compile(r"\(([0-9a-z]+)\)")
+
+
+def _article(m: re.Match[str]) -> str:
+    """"Article 3(2)(d)" in a sentence as it is read: "Article 3, paragraph 2, point d"."""
+    parts = [("paragraph " if p[0].isdigit() else "point ") + p for p in _PART.findall(m[2])]
+    return ", ".join([f"Article {m[1]}", *parts])
+
+
+def said(text: str, lang: str) -> str:
+    """One piece of a page as a voice reads it: a masked number in words, an article in a sentence without
+    brackets ("Pasal 3 ayat 2 huruf d", "Article 3, paragraph 2, point d"), an English page's amounts in
+    English ("4,950,000 rupiah"), an arrow or a middle dot as a pause; one line, a control character shown."""
+    text = mask_said(text, lang).replace(" → ", ": ").replace(" · ", ". ")
+    text = _PARAGRAPH.sub(r"\1 \2", text)  # an Indonesian source, on any page
+    if lang != "id":
+        text = RUPIAH.sub(lambda m: rupiah_said(m[0]), _ARTICLE.sub(_article, text))
+    return printable(text)
+
+
+def _sentence(text: str) -> str:
+    """A sentence ending in its stop; one wholly in brackets ("(berdasarkan penafsiran)") without them."""
+    text = text.strip()
+    if text.startswith("(") and text.endswith(")") and "(" not in text[1:]:
+        text = text[1].upper() + text[2:-1]
+    return text if not text or text.endswith((".", "!", "?", ":")) else text + "."
+
+
+def to_speech(page: Page) -> str:
+    """The page as sentences, one paragraph a line: the heading, the verdict, the facts, each criterion shown
+    with its outcome in words and its legal basis, then the steps."""
+    w, lang = page.words, page.lang
+    notes = page.spoken_notes or page.notes
+
+    def basis(note: int | None) -> str:
+        return f" {w['notes']}: {_sentence(notes[note - 1])}" if note and note <= len(notes) else ""
+
+    def fact(value: str) -> str:
+        ref = _REF.search(value)
+        return _sentence(_REF.sub("", value)) + basis(int(ref[1]) if ref else None)
+
+    verdict = _SHOUTED.sub(lambda m: m[0].lower(), page.verdict, count=1)
+    out = [_sentence(page.heading), *([_sentence(page.what_if)] if page.what_if else []),
+           _sentence(verdict[:1].upper() + verdict[1:].replace(" — ", ", "))]
+    out += [f"{label}: {fact(value)}" for label, value in page.facts]
+    if page.lines:
+        out.append(f"{page.section}:")
+    for line in page.lines:
+        outcome = w.get(f"said_{_OUTCOME_OF.get(line.mark, '')}", "")
+        if page.audience == "worker":
+            sentences = [_sentence(s) for s in line.sentences] or [_sentence(line.title)]
+        else:
+            sentences = [_sentence(line.title), *(_sentence(s) for s in line.sentences)]
+        first = sentences[0].lower()
+        if outcome and not first.startswith((outcome.lower(), f"this {outcome.lower()}")):  # not said twice
+            sentences[0] = f"{outcome}: {sentences[0]}"
+        if line.values:
+            sep = " = " if page.audience == "auditor" else ": "
+            sentences.append(_sentence("; ".join(f"{label}{sep}{value}" for label, value in line.values)))
+        out.append(" ".join(sentences) + basis(line.note))
+    if page.steps:
+        out.append(f"{w['next']}:")
+        out += [_sentence(step) for step in page.steps]
+    return "\n".join(said(line, lang) for line in out)
