@@ -479,7 +479,7 @@ Alasan:
   ? Belum dapat ditentukan karena daftar wilayah PPKM level 3 dan 4 dalam Lampiran I yang tersedia belum lengkap \
 dan tidak mencantumkan Kabupaten Bandung (Provinsi Jawa Barat). [1]
 Langkah selanjutnya:
-  - Daftar wilayah PPKM dalam data program belum lengkap; Anda tidak perlu membawa atau memperbarui apa pun, dan \
+  - Daftar wilayah PPKM dalam data program belum lengkap; peserta tidak perlu membawa atau memperbarui apa pun, dan \
 keputusan dibuat kembali setelah data itu lengkap.
 Keterangan: ? belum dapat ditentukan
 Dasar hukum:
@@ -1329,11 +1329,12 @@ def test_the_aid_step_asks_the_worker_which_programmes_they_received() -> None:
     d = rs.plan().decide(parse_member({**EXAMPLES[0], "program_receipts": None}), hints=True)
     assert d.outcome.value == "undetermined"
     assert _steps(render_text(d, rs, "id"), "id") == [
-        "Beri tahu petugas apakah Anda menerima BSU bagi guru dan tenaga kependidikan pada tahun 2022, atau bahwa "
-        "Anda tidak menerimanya; petugas akan mencocokkannya dengan data kementerian penyalurnya."]
-    assert _steps(render_text(d, rs, "en", "officer"), "en") == [
-        "Tell an officer whether you received the wage subsidy for teachers and education staff in 2022, or that you "
-        "did not; the officer will check it against the records of the ministry that paid it."]
+        "Peserta perlu memberi tahu petugas apakah ia menerima BSU bagi guru dan tenaga kependidikan pada tahun 2022, "
+        "atau bahwa ia tidak menerimanya; petugas akan mencocokkannya dengan data kementerian penyalurnya."]
+    assert _steps(render_text(d, rs, "en", "officer"), "en") == [  # one person throughout, as the reasons say
+        "The participant should tell the officer whether they received the wage subsidy for teachers and education "
+        "staff in 2022, or that they did not; the officer will check it against the records of the ministry that "
+        "paid it."]
 
 
 @pytest.mark.parametrize("lang", ["id", "en"])
@@ -1404,8 +1405,8 @@ def test_the_aid_steps_of_2020_name_its_two_exclusions() -> None:
     d = evaluate(rs, record, on="2020-09-01")
     assert d.outcome.value == "undetermined"
     assert _steps(render_text(d, rs, "en"), "en") == [
-        f"Tell an officer whether you received {programme} in 2020, or that you did not; the officer will check it "
-        "against the records of the ministry that paid it."
+        f"The participant should tell the officer whether they received {programme} in 2020, or that they did not; "
+        "the officer will check it against the records of the ministry that paid it."
         for programme in ("the pre-employment card (Kartu Prakerja)",
                           "the wage subsidy for teachers and education staff")]
 
@@ -1420,10 +1421,10 @@ def test_a_minimum_wage_not_yet_complete_promises_no_one_s_action_and_reads_no_s
     bandung = {**EXAMPLES[0], "work_regency_code": "3273",
                "wages": [{**w, "amount": 3_800_001} for w in EXAMPLES[0]["wages"]]}
     d = rs.plan().decide(parse_member(bandung), hints=True)
-    step = {"id": "Daftar upah minimum dalam data program belum lengkap; Anda tidak perlu membawa atau memperbarui apa "
-                  "pun, dan keputusan dibuat kembali setelah data itu lengkap.",
-            "en": "The list of minimum wages in the programme's data is incomplete; you need not bring or update "
-                  "anything, and the decision will be made again once that data is complete."}[lang]
+    step = {"id": "Daftar upah minimum dalam data program belum lengkap; peserta tidak perlu membawa atau memperbarui "
+                  "apa pun, dan keputusan dibuat kembali setelah data itu lengkap.",
+            "en": "The list of minimum wages in the programme's data is incomplete; the participant need not bring or "
+                  "update anything, and the decision will be made again once that data is complete."}[lang]
     pages = {audience: render_text(d, rs, lang, audience) for audience in AUDIENCES}
     assert _steps(pages["worker"], lang) == _steps(pages["officer"], lang) == [step]
     assert "Kementerian" not in pages["worker"] and "Ministry" not in pages["worker"]
@@ -2125,3 +2126,16 @@ def test_a_step_after_a_correction_reads_as_one_more(lang: str, said: list[str])
     steps = [w["then"].format(also(GLOSSARY.step(name, lang) or "", lang, w))
              for name in ("member.nik", "member.work_regency_code", "table.minimum_wage")]
     assert [s[:len(start)] for s, start in zip(steps, said, strict=True)] == said
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_a_worker_s_page_speaks_of_the_participant_throughout(lang: str) -> None:
+    """The reasons say "the participant"; a step said "you" / "Anda" or "Tell an officer", which an officer
+    reading the page aloud says to the worker as if of someone else: every step is in the third person."""
+    you = re.compile(r"\b(you|your|Anda)\b|^Tell an officer", re.I)
+    assert not [name for name, text in GLOSSARY.steps.items() if you.search(getattr(text, lang))]
+    from bsu_rules.explain.page_context import also
+
+    said = also(GLOSSARY.step("member.program_receipts", lang) or "", lang, WORDS[lang])
+    assert said.startswith({"id": "peserta juga perlu memberi tahu petugas",
+                            "en": "the participant should also tell the officer"}[lang])

@@ -809,7 +809,7 @@ def test_a_minimum_wage_table_read_as_incomplete_is_the_programme_s_gap_not_the_
     assert rule.explain is not None and "is incomplete and does not list Kabupaten Bandung" in rule.explain.en
     assert "tidak mencantumkan Kabupaten Bandung" in rule.explain.id
     told = render_text(unlisted, incomplete, "en")
-    assert "you need not bring or update anything" in told and "regency or city of work" not in told
+    assert "the participant need not bring or update anything" in told and "regency or city of work" not in told
     province = plan.decide(parse_member({**SITI, **above, "work_regency_code": "3200"})).rule("wage-ceiling")
     assert "table.minimum_wage" not in province.missing and province.explain is not None
     assert "the record gives only the province of work" in province.explain.en
