@@ -305,8 +305,12 @@ _ABBREVIATED = re.compile(r"^kab\b\.?\s*", re.IGNORECASE)
 
 def regency(code: str, lang: str, places: Places | None = None) -> str:
     """A Kemendagri regency/city code as said aloud: "Kota Bandung (Provinsi Jawa Barat)" where ``places``
-    names it ("Kota Bandung (3273, Provinsi Jawa Barat)" with codes shown), else "3215 (Provinsi Jawa Barat)"."""
+    names it ("Kota Bandung (3273, Provinsi Jawa Barat)" with codes shown), else "3215 (Provinsi Jawa Barat)"; a
+    province's own code, as a table of areas keys its row, as the province ("31": "Provinsi DKI Jakarta")."""
     province = PROVINCES.get(code[:2])
+    if len(code) == 2 and province is not None:
+        said = f"Provinsi {province}" if lang == "id" else f"{province} province"
+        return f"{said} ({code})" if places is not None and places.codes else said
     name = places.names.get(code) if places else None
     where = [] if province is None or name == province else \
         [f"Provinsi {province}" if lang == "id" else f"{province} province"]

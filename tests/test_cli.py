@@ -129,10 +129,10 @@ def test_text_output_in_both_languages(capsys: pytest.CaptureFixture[str]) -> No
     main(["evaluate", "bsu-2022", EXAMPLES, "--format", "text", "--lang", "id"])
     bahasa = capsys.readouterr().out
     assert "NOT ELIGIBLE to receive BSU" in english and "TIDAK MEMENUHI SYARAT sebagai penerima BSU" in bahasa
-    assert "up to July 2022, is above the highest wage ceiling that can apply to the participant, " \
-        "Rp4.700.000" in english
-    assert "bulan Juli 2022, melebihi batas upah tertinggi yang dapat berlaku bagi peserta, yaitu Rp4.700.000" \
-        in bahasa
+    assert "The wage for July 2022, Rp4.950.000, is above the wage ceiling of Rp4.700.000 for DKI Jakarta " \
+        "province, its local minimum wage of Rp4.641.854 rounded up to a multiple of Rp100.000" in english
+    assert "Upah bulan Juli 2022 sebesar Rp4.950.000 melebihi batas upah Rp4.700.000 untuk Provinsi DKI Jakarta, " \
+        "yaitu upah minimum setempat Rp4.641.854 yang dibulatkan ke atas ke kelipatan Rp100.000" in bahasa
     assert "Article 3(2)(c) and Article 4 of Regulation of the Minister of Manpower Number 10 of 2022" in english
     assert "Pasal 3 ayat (2) huruf c dan Pasal 4 Peraturan Menteri Ketenagakerjaan Nomor 10 Tahun 2022" in bahasa
     assert "pm-10-2022" not in english + bahasa and "fact." not in english + bahasa
@@ -334,7 +334,7 @@ def test_text_output_ends_with_a_summary(capsys: pytest.CaptureFixture[str]) -> 
     out = captured.out.splitlines()
     assert out[-1] == "16 decisions: 5 eligible, 10 not eligible, 1 not yet determined"
     assert any(line.startswith("Key: ") for line in out)  # each page carries the key to its marks
-    assert "rule set bsu-2022 2022.7: " in captured.err and " sha256 " in captured.err
+    assert "rule set bsu-2022 2022.8: " in captured.err and " sha256 " in captured.err
 
 
 def test_the_summary_counts_in_the_language_s_grammar(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -92,11 +92,12 @@ def test_no_channel_is_chosen_while_the_bank_is_unknown(examples: list[dict[str,
 def test_failure_is_explained_in_both_languages(rs2022: RuleSet, examples: list[dict[str, Any]]) -> None:
     explain = bsu_rules.evaluate(rs2022, examples[3]).rule("wage-ceiling").explain
     assert explain is not None
-    assert explain.id == ("Upah bulan Juli 2022 sebesar Rp4.950.000, upah terakhir yang dilaporkan pemberi kerja "
-                          "sampai dengan bulan Juli 2022, melebihi batas upah tertinggi yang dapat berlaku bagi "
-                          "peserta, yaitu Rp4.700.000")
-    assert explain.en == ("The wage for July 2022, Rp4.950.000, the latest the employer reported up to July 2022, is "
-                          "above the highest wage ceiling that can apply to the participant, Rp4.700.000")
+    assert explain.id == ("Upah bulan Juli 2022 sebesar Rp4.950.000 melebihi batas upah Rp4.700.000 untuk Provinsi "
+                          "DKI Jakarta, yaitu upah minimum setempat Rp4.641.854 yang dibulatkan ke atas ke kelipatan "
+                          "Rp100.000")
+    assert explain.en == ("The wage for July 2022, Rp4.950.000, is above the wage ceiling of Rp4.700.000 for DKI "
+                          "Jakarta province, its local minimum wage of Rp4.641.854 rounded up to a multiple of "
+                          "Rp100.000")
 
 
 def test_undetermined_names_the_missing_field(rs2022: RuleSet, examples: list[dict[str, Any]]) -> None:

@@ -14,6 +14,7 @@ import shutil
 from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 import pytest
@@ -26,8 +27,8 @@ from bsu_rules.evaluators.scalar import evaluate
 from bsu_rules.explain import AUDIENCES, Renderer, render_html, render_speech, render_text
 from bsu_rules.explain.page_data import WORDS
 from bsu_rules.formatting import format_date, rupiah
-from bsu_rules.glossary import Glossary, load_glossary, missing_entries, regency
-from bsu_rules.members import parse_member
+from bsu_rules.glossary import Glossary, Places, load_glossary, missing_entries, regency
+from bsu_rules.members import Member, parse_member
 from bsu_rules.members.arrow import MEMBER_SCHEMA
 from bsu_rules.nik import PROVINCES
 from bsu_rules.regencies import REGENCIES
@@ -329,50 +330,50 @@ def _worker(n: int, lang: str) -> str:
 
 
 DECEASED_ID = """\
-Bantuan Subsidi Gaji/Upah 2022 · Peserta dengan NIK berawalan 3671 dan berakhiran 0006
+Bantuan Subsidi Gaji/Upah (BSU) 2022 · Peserta dengan NIK berawalan 3671 dan berakhiran 0006
 TIDAK MEMENUHI SYARAT sebagai penerima BSU
 Tanggal keputusan: 5 September 2022
 Data per: 31 Juli 2022
 Alasan:
   ✗ Peserta tercatat meninggal dunia pada 20 Juni 2022, yaitu pada atau sebelum batas kepesertaan 31 Juli 2022; \
 peserta yang telah meninggal dunia tidak lagi aktif. [1]
-      Ini penafsiran atas ketentuan yang dirujuk, bukan bunyi pasalnya.
+      Ini penafsiran program atas peraturan yang menjadi dasar syarat ini, bukan bunyi pasalnya.
   ✗ Tidak ada tagihan iuran untuk bulan Juli 2022, sehingga kepesertaan aktif pada bulan itu tidak terbukti. [1]
-      Ini penafsiran atas ketentuan yang dirujuk, bukan bunyi pasalnya.
+      Ini penafsiran program atas peraturan yang menjadi dasar syarat ini, bukan bunyi pasalnya.
 Keterangan: ✗ syarat tidak terpenuhi
 Dasar hukum:
   [1] Pasal 3 ayat (2) huruf b Peraturan Menteri Ketenagakerjaan Nomor 10 Tahun 2022."""
 
 DECEASED_EN = """\
-Wage Subsidy 2022 · Participant with NIK starting 3671 and ending 0006
+Wage Subsidy (BSU) 2022 · Participant with NIK starting 3671 and ending 0006
 NOT ELIGIBLE to receive BSU
 Decision date: 5 September 2022
 Data as of: 31 July 2022
 Reasons:
   ✗ The participant is recorded as having died on 20 June 2022, which is on or before the \
 membership cut-off of 31 July 2022; a participant who has died is no longer active. [1]
-      This is an interpretation of the provision cited, not its wording.
+      This is the programme's reading of the regulation behind this requirement, not its exact wording.
   ✗ No contribution is billed for July 2022, so active membership in that month is not shown. [1]
-      This is an interpretation of the provision cited, not its wording.
+      This is the programme's reading of the regulation behind this requirement, not its exact wording.
 Key: ✗ requirement not met
 Legal basis:
   [1] Article 3(2)(b) of Regulation of the Minister of Manpower Number 10 of 2022."""
 
 BPU_ID = """\
-Bantuan Subsidi Gaji/Upah 2022 · Peserta dengan NIK berawalan 3404 dan berakhiran 0003
+Bantuan Subsidi Gaji/Upah (BSU) 2022 · Peserta dengan NIK berawalan 3404 dan berakhiran 0003
 TIDAK MEMENUHI SYARAT sebagai penerima BSU
 Tanggal keputusan: 5 September 2022
 Data per: 31 Juli 2022
 Alasan:
   ✗ Peserta terdaftar dalam kategori Bukan Penerima Upah (BPU), sedangkan BSU hanya untuk peserta \
 Penerima Upah (PU). [1]
-      Ini penafsiran atas ketentuan yang dirujuk, bukan bunyi pasalnya.
+      Ini penafsiran program atas peraturan yang menjadi dasar syarat ini, bukan bunyi pasalnya.
 Keterangan: ✗ syarat tidak terpenuhi
 Dasar hukum:
   [1] Pasal 3 ayat (2) Peraturan Menteri Ketenagakerjaan Nomor 10 Tahun 2022."""
 
 PNS_ID = """\
-Bantuan Subsidi Gaji/Upah 2022 · Peserta dengan NIK berawalan 3273 dan berakhiran 0005
+Bantuan Subsidi Gaji/Upah (BSU) 2022 · Peserta dengan NIK berawalan 3273 dan berakhiran 0005
 TIDAK MEMENUHI SYARAT sebagai penerima BSU
 Tanggal keputusan: 5 September 2022
 Data per: 31 Juli 2022
@@ -385,43 +386,42 @@ Dasar hukum:
   [1] Pasal 3 ayat (2) huruf d Peraturan Menteri Ketenagakerjaan Nomor 10 Tahun 2022."""
 
 PPPK_ID = """\
-Bantuan Subsidi Gaji/Upah 2022 · Peserta dengan NIK berawalan 3276 dan berakhiran 0002
+Bantuan Subsidi Gaji/Upah (BSU) 2022 · Peserta dengan NIK berawalan 3276 dan berakhiran 0002
 MEMENUHI SYARAT sebagai penerima BSU — perlu diperiksa petugas sebelum bantuan disalurkan
 Tanggal keputusan: 5 September 2022
 Data per: 31 Juli 2022
 Bantuan: Rp600.000, dibayarkan sekaligus [1]
 Penyaluran: rekening Bank Tabungan Negara (BTN)
 Perlu diperiksa:
-  ! Peserta tercatat sebagai Pegawai Pemerintah dengan Perjanjian Kerja (PPPK); Pasal 3 ayat (2) huruf d \
-mengecualikan PNS, TNI, dan Polri, dan di antara pegawai pemerintah hanya menyebut PNS, sehingga status ini \
-perlu diperiksa petugas.
+  ! Peserta tercatat sebagai Pegawai Pemerintah dengan Perjanjian Kerja (PPPK). Peraturan tidak menyebut apakah \
+PPPK dikecualikan, sehingga petugas akan memeriksanya sebelum bantuan disalurkan.
       Ini penafsiran atas peraturannya, bukan bunyi pasalnya.
 Keterangan: ! perlu diperiksa petugas
 Dasar hukum:
   [1] Pasal 6 ayat (1) Peraturan Menteri Ketenagakerjaan Nomor 10 Tahun 2022."""
 
 ARREARS_ID = """\
-Bantuan Subsidi Gaji/Upah 2022 · Peserta dengan NIK berawalan 3515 dan berakhiran 0004
+Bantuan Subsidi Gaji/Upah (BSU) 2022 · Peserta dengan NIK berawalan 3515 dan berakhiran 0004
 TIDAK MEMENUHI SYARAT sebagai penerima BSU
 Tanggal keputusan: 5 September 2022
 Data per: 31 Juli 2022
 Alasan:
-  ✗ Per 31 Juli 2022, iuran bulan April 2022 sampai dengan Juni 2022 belum dibayar: tunggakan 3 bulan, sedangkan \
-yang diperbolehkan 2 bulan. [1]
-      Ini penafsiran atas ketentuan yang dirujuk, bukan bunyi pasalnya.
+  ✗ Per 31 Juli 2022, ada tunggakan iuran 3 bulan antara bulan April 2022 dan Juni 2022, sedangkan yang \
+diperbolehkan 2 bulan. [1]
+      Ini penafsiran program atas peraturan yang menjadi dasar syarat ini, bukan bunyi pasalnya.
       Peserta akan memenuhi syarat seandainya iuran bulan Juni 2022 telah dibayar paling lambat 31 Juli 2022.
 Keterangan: ✗ syarat tidak terpenuhi
 Dasar hukum:
   [1] Pasal 3 ayat (2) huruf b Peraturan Menteri Ketenagakerjaan Nomor 10 Tahun 2022; ketentuan kepesertaan BPJS Ketenagakerjaan."""  # noqa: E501
 
 REGIONAL_CEILING_ID = """\
-Bantuan Subsidi Gaji/Upah 2022 · Peserta dengan NIK berawalan 3171 dan berakhiran 0001
+Bantuan Subsidi Gaji/Upah (BSU) 2022 · Peserta dengan NIK berawalan 3171 dan berakhiran 0001
 TIDAK MEMENUHI SYARAT sebagai penerima BSU
 Tanggal keputusan: 5 September 2022
 Data per: 31 Juli 2022
 Alasan:
-  ✗ Upah bulan Juli 2022 sebesar Rp4.950.000, upah terakhir yang dilaporkan pemberi kerja sampai dengan bulan Juli \
-2022, melebihi batas upah tertinggi yang dapat berlaku bagi peserta, yaitu Rp4.700.000. [1]
+  ✗ Upah bulan Juli 2022 sebesar Rp4.950.000 melebihi batas upah Rp4.700.000 untuk Provinsi DKI Jakarta, yaitu \
+upah minimum setempat Rp4.641.854 yang dibulatkan ke atas ke kelipatan Rp100.000. [1]
       Peserta akan memenuhi syarat seandainya upah yang dilaporkan pemberi kerja untuk bulan Juli 2022 paling banyak \
 Rp4.700.000 (yang tercatat: Rp4.950.000).
 Keterangan: ✗ syarat tidak terpenuhi
@@ -429,13 +429,13 @@ Dasar hukum:
   [1] Pasal 3 ayat (2) huruf c dan Pasal 4 Peraturan Menteri Ketenagakerjaan Nomor 10 Tahun 2022."""
 
 REGIONAL_CEILING_EN = """\
-Wage Subsidy 2022 · Participant with NIK starting 3171 and ending 0001
+Wage Subsidy (BSU) 2022 · Participant with NIK starting 3171 and ending 0001
 NOT ELIGIBLE to receive BSU
 Decision date: 5 September 2022
 Data as of: 31 July 2022
 Reasons:
-  ✗ The wage for July 2022, Rp4.950.000, the latest the employer reported up to July 2022, is above the highest wage \
-ceiling that can apply to the participant, Rp4.700.000. [1]
+  ✗ The wage for July 2022, Rp4.950.000, is above the wage ceiling of Rp4.700.000 for DKI Jakarta province, its \
+local minimum wage of Rp4.641.854 rounded up to a multiple of Rp100.000. [1]
       The participant would be eligible if the wage the employer reported for July 2022 had been at most Rp4.700.000 \
 (on record: Rp4.950.000).
 Key: ✗ requirement not met
@@ -443,7 +443,7 @@ Legal basis:
   [1] Article 3(2)(c) and Article 4 of Regulation of the Minister of Manpower Number 10 of 2022."""
 
 MISSING_WAGE_ID = """\
-Bantuan Subsidi Gaji/Upah 2022 · Peserta dengan NIK berawalan 3471 dan berakhiran 0001
+Bantuan Subsidi Gaji/Upah (BSU) 2022 · Peserta dengan NIK berawalan 3471 dan berakhiran 0001
 BELUM DAPAT DITENTUKAN apakah memenuhi syarat sebagai penerima BSU
 Tanggal keputusan: 5 September 2022
 Data per: 31 Juli 2022
@@ -457,7 +457,7 @@ Dasar hukum:
   [1] Pasal 3 ayat (2) huruf c dan Pasal 4 Peraturan Menteri Ketenagakerjaan Nomor 10 Tahun 2022."""
 
 MISSING_WAGE_EN = """\
-Wage Subsidy 2022 · Participant with NIK starting 3471 and ending 0001
+Wage Subsidy (BSU) 2022 · Participant with NIK starting 3471 and ending 0001
 NOT YET DETERMINED whether eligible to receive BSU
 Decision date: 5 September 2022
 Data as of: 31 July 2022
@@ -471,7 +471,7 @@ Legal basis:
   [1] Article 3(2)(c) and Article 4 of Regulation of the Minister of Manpower Number 10 of 2022."""
 
 PPKM_INCOMPLETE_ID = """\
-Bantuan Subsidi Gaji/Upah 2021 · Peserta dengan NIK berawalan 3374 dan berakhiran 0007
+Bantuan Subsidi Gaji/Upah (BSU) 2021 · Peserta dengan NIK berawalan 3374 dan berakhiran 0007
 BELUM DAPAT DITENTUKAN apakah memenuhi syarat sebagai penerima BSU
 Tanggal keputusan: 10 Agustus 2021
 Data per: 30 Juni 2021
@@ -499,15 +499,16 @@ def test_reviewer_cases_read_as_a_worker_is_told(n: int, lang: str, expected: st
 
 
 @pytest.mark.parametrize(("n", "lang", "reason"), [
-    (13, "id", "Per 30 April 2025, iuran bulan April 2022 sampai dengan Juli 2022 belum dibayar: tunggakan 4 bulan, "
-               "sedangkan yang diperbolehkan 2 bulan. [2]"),
-    (13, "en", "As of 30 April 2025, no contribution has been paid for April 2022 to July 2022: 4 months in arrears, "
-               "while the rules allow 2 months. [2]"),
+    (13, "id", "Per 30 April 2025, ada tunggakan iuran 4 bulan antara bulan April 2022 dan Juli 2022, sedangkan "
+               "yang diperbolehkan 2 bulan. [2]"),
+    (13, "en", "As of 30 April 2025, contributions are unpaid for 4 months between April 2022 and July 2022, while "
+               "the rules allow 2 months. [2]"),
     (5, "id", "Upah bulan Juli 2022 sebesar Rp4.200.000, upah terakhir yang dilaporkan pemberi kerja sampai dengan "
-              "bulan April 2025, melebihi batas upah tertinggi yang dapat berlaku bagi peserta, yaitu "
-              "Rp3.800.000. [2]"),
+              "bulan April 2025, melebihi batas upah Rp3.800.000 untuk Kabupaten Bandung (Provinsi Jawa Barat), "
+              "yaitu upah minimum setempat Rp3.757.284,86 yang dibulatkan ke atas ke kelipatan Rp100.000. [2]"),
     (5, "en", "The wage for July 2022, Rp4.200.000, the latest the employer reported up to April 2025, is above the "
-              "highest wage ceiling that can apply to the participant, Rp3.800.000. [2]"),
+              "wage ceiling of Rp3.800.000 for Kabupaten Bandung (Jawa Barat province), its local minimum wage of "
+              "Rp3.757.284,86 rounded up to a multiple of Rp100.000. [2]"),
 ])
 def test_old_data_is_dated_where_it_decides(n: int, lang: str, reason: str) -> None:
     """A wage or arrears three years old decides a 2025 case: the worker hears the months they are for, never
@@ -532,8 +533,9 @@ def test_ppkm_table_incomplete_reads_as_a_worker_is_told() -> None:
     decision = case.ruleset.plan(case.case.on).decide(case.member, hints=True)
     assert render_text(decision, case.ruleset, "id") == PPKM_INCOMPLETE_ID
     assert _line(render_text(decision, case.ruleset, "en"), "? ") == (  # the list's gap, never the member's
-        "This cannot be decided yet because the available list of PPKM level 3 and 4 areas in Annex I is incomplete "
-        "and does not list Kabupaten Bandung (Jawa Barat province). [1]")
+        "This cannot be decided yet because the available list of areas under community activity restrictions "
+        "(PPKM) at level 3 or 4 in Annex I is incomplete and does not list Kabupaten Bandung (Jawa Barat "
+        "province). [1]")
     named = case.ruleset.plan(case.case.on).decide(case.member.model_copy(update={"work_regency_code": "3215"}))
     assert named.outcome.value == "eligible"  # Kab. Karawang is listed: decided, no gap said
 
@@ -789,7 +791,7 @@ def test_a_place_is_read_by_the_name_its_table_gives() -> None:
         "Rp3.800.000. The result depends on that figure. [1]")  # not the province's floor, below that bound
     assert _line(render_text(d, rs, "id"), "? ") == (  # the wage and the ceiling a worker compares, as an officer reads
         "Belum dapat ditentukan karena besaran untuk Kota Bandung (Provinsi Jawa Barat) pada daftar upah minimum "
-        "kabupaten/kota (UMK) dan provinsi (UMP) dalam data program belum pasti. Yang sudah diketahui: upah "
+        "kabupaten atau kota (UMK) dan provinsi (UMP) dalam data program belum pasti. Yang sudah diketahui: upah "
         "terakhir yang dilaporkan pemberi kerja Rp3.800.001 dan batas upah yang berlaku paling sedikit Rp3.800.000. "
         "Hasilnya bergantung pada besaran itu. [1]")
     assert d.rule("wage-ceiling").explain is not None and d.rule("wage-ceiling").explain.en == (
@@ -802,17 +804,17 @@ def test_a_place_is_read_by_the_name_its_table_gives() -> None:
     outside = {**EXAMPLES[0], "work_regency_code": "3578", "wages": [{"period": "2021-06", "amount": 3_400_000}]}
     ppkm = rs2021.plan(on).decide(parse_member({**outside, "work_regency_code": "3273"}), hints=True)
     officer = render_text(ppkm, rs2021, "id", "officer")
-    assert "Kabupaten/kota tempat bekerja: Kota Bandung (3273, Provinsi Jawa Barat)" in officer
+    assert "Kabupaten atau kota tempat bekerja: Kota Bandung (3273, Provinsi Jawa Barat)" in officer
     assert "Regency or city of work: Kota Bandung (3273, Jawa Barat province)" in render_text(ppkm, rs2021, "en",
                                                                                                 "officer")
     listed = rs2021.plan(on).decide(parse_member({**outside, "work_regency_code": "3204"}), hints=True)
-    assert "Kabupaten/kota tempat bekerja: Kabupaten Bandung (3204, Provinsi Jawa Barat)" in \
+    assert "Kabupaten atau kota tempat bekerja: Kabupaten Bandung (3204, Provinsi Jawa Barat)" in \
         render_text(listed, rs2021, "id", "officer")  # no table names it: the glossary's Kemendagri list does
     with pytest.raises(InputError, match="3299' is not a regency or city code of Kemendagri"):
         parse_member({**outside, "work_regency_code": "3299"})  # a code that names no place: no decision on it
     assert regency("3299", "id") == "3299 (Provinsi Jawa Barat)"  # a glossary without the code says its digits
     bogor = rs2021.plan(on).decide(parse_member({**outside, "work_regency_code": "3201"}), hints=True)
-    assert "Kabupaten/kota tempat bekerja: Kabupaten Bogor (3201, Provinsi Jawa Barat)" in \
+    assert "Kabupaten atau kota tempat bekerja: Kabupaten Bogor (3201, Provinsi Jawa Barat)" in \
         render_text(bogor, rs2021, "id", "officer")  # the table's "Kab. Bogor", spelled as every place is, and heard
 
 
@@ -951,15 +953,16 @@ def test_a_rejected_record_is_said_in_the_page_s_language(tmp_path: Path, capsys
     ({"registered_on": "2022-13-01"}, 'Tanggal terdaftar sebagai peserta: "2022-13-01" bukan tanggal yang ada: '
      'angka bulan harus 01 sampai 12.', 'Date registered as a participant: "2022-13-01" is not a date in the '
      'calendar: the month must be 01 to 12.'),
-    ({"work_regency_code": "32.73"}, 'Kabupaten/kota tempat bekerja: "32.73" harus berupa 4 angka (0-9); tulis "3273".',
+    ({"work_regency_code": "32.73"},
+     'Kabupaten atau kota tempat bekerja: "32.73" harus berupa 4 angka (0-9); tulis "3273".',
      'Regency or city of work: "32.73" must be 4 digits (0-9); write "3273".'),
-    ({"work_regency_code": "３２７３"}, 'Kabupaten/kota tempat bekerja: "３２７３" harus berupa 4 angka (0-9); '
+    ({"work_regency_code": "３２７３"}, 'Kabupaten atau kota tempat bekerja: "３２７３" harus berupa 4 angka (0-9); '
      'tulis "3273".',
      'Regency or city of work: "３２７３" must be 4 digits (0-9); write "3273".'),  # as the JSON line says it
     ({"kpj": "22041870213.0"}, 'Nomor kartu peserta BPJS Ketenagakerjaan (KPJ): "<11 angka>.0" harus berupa 1 sampai '
      '20 angka (0-9); tulis "<11 angka>".', 'BPJS Ketenagakerjaan participant card number (KPJ): "<11 digits>.0" must '
      'be 1 to 20 digits (0-9); write "<11 digits>".'),  # what to drop, the number hidden
-    ({"work_regency_code": EXAMPLES[0]["nik"]}, 'Kabupaten/kota tempat bekerja: "<16 angka>" harus berupa 4 angka '
+    ({"work_regency_code": EXAMPLES[0]["nik"]}, 'Kabupaten atau kota tempat bekerja: "<16 angka>" harus berupa 4 angka '
      "(0-9).", 'Regency or city of work: "<16 digits>" must be 4 digits (0-9).'),
     ({"program_receipts": [{"program": "pkh", "year": 2022}]},
      'Program bantuan pada isian ke-1 bantuan pemerintah yang pernah diterima: "pkh" tidak dikenal; tulis "PKH".',
@@ -1089,6 +1092,19 @@ def test_glossary_says_a_step_for_every_member_field_and_table() -> None:
 GLOSSARY = load_glossary()
 
 
+def _rule_step(d: Decision, rule_id: str, lang: str) -> str | None:
+    """A failed criterion's glossary step as a page says it: with the values it read and the parameters (None
+    where it says nothing for them: ``rules.wage-ceiling`` for a wage of the cut-off month)."""
+    from bsu_rules.explain.sentences import fill
+    from bsu_rules.glossary import Places
+
+    text = GLOSSARY.step(f"rules.{rule_id}", lang)
+    if text is None or "{" not in text:
+        return text
+    values = {**{f"param.{k}": p.value for k, p in d.parameters.items()}, **d.rule(rule_id).values}
+    return fill(text, values, lang, GLOSSARY, Places({})) or None
+
+
 def _failed_only_for_empty_fields(d: Decision) -> bool:
     failed = [r for r in d.rules if r.outcome.value == "fail" and r.kind in ("require", "exclude")]
     return all(any(k.startswith("member.") and v in (None, "") for k, v in r.values.items()) for r in failed)
@@ -1111,7 +1127,7 @@ def test_a_decision_not_yet_made_says_what_to_do_next(lang: str) -> None:
             if d.outcome.value == "undetermined":
                 assert steps and all(not INTERNAL.search(s) for s in steps), f"{name} ({audience}, {lang})"
             elif d.outcome.value == "ineligible" and not _failed_only_for_empty_fields(d):
-                own = [GLOSSARY.step(f"rules.{f}", lang) for f in d.failed]  # a failed criterion's own step,
+                own = [_rule_step(d, f, lang) for f in d.failed]  # a failed criterion's own step,
                 expected = list(dict.fromkeys(own)) if None not in own else []  # when corrections could help,
                 waiting = expected and any(o.outcome.value == "unknown" and o.kind in ("require", "exclude")
                                            for o in d.rules)  # then what an undecided one waits for, as such
@@ -1145,7 +1161,7 @@ def test_a_worker_who_is_not_eligible_hears_only_what_decided_it(lang: str) -> N
 
 
 @pytest.mark.parametrize(("lang", "said"), [
-    ("id", "Penyaluran: belum dapat ditentukan karena data kabupaten/kota tempat bekerja tidak tercatat; bantuan "
+    ("id", "Penyaluran: belum dapat ditentukan karena data kabupaten atau kota tempat bekerja tidak tercatat; bantuan "
            "disalurkan melalui rekening Bank Syariah Indonesia (BSI) bila peserta bekerja di Aceh"),
     ("en", "Payment: cannot be decided yet because there is no record of the regency or city of work; the benefit "
            "is paid through an account at Bank Syariah Indonesia (BSI) when the participant works in Aceh")])
@@ -1284,8 +1300,9 @@ def test_a_province_without_its_regency_leaves_the_ceiling_unknown(path: Path, e
     id_page, en_page = (render_text(d, rs, lang, "worker") for lang in ("id", "en"))
     assert "because the record gives only the province of work, not the regency or city needed to read the list " \
         "of regency (UMK) and provincial (UMP) minimum wages." in en_page
-    assert "karena data tempat bekerja hanya mencantumkan provinsinya, tanpa kabupaten/kota yang diperlukan untuk " \
-        "membaca daftar upah minimum kabupaten/kota (UMK) dan provinsi (UMP)." in id_page
+    assert "karena data tempat bekerja hanya mencantumkan provinsinya, tanpa kabupaten atau kota yang diperlukan " \
+        "untuk " \
+        "membaca daftar upah minimum kabupaten atau kota (UMK) dan provinsi (UMP)." in id_page
     assert _steps(en_page, "en") == [
         "Ask the employer to update the regency or city of work with BPJS Ketenagakerjaan; the employer reports it."]
     dki = plan.decide(member.model_copy(update={"work_regency_code": "3100",  # one row for every DKI regency
@@ -1303,7 +1320,7 @@ def test_a_province_without_its_regency_is_not_looked_for_in_the_ppkm_annex() ->
     assert ppkm.outcome.value == "unknown" and ppkm.missing == ["member.work_regency_code"]
     assert ppkm.explain is not None and ppkm.explain.en == (
         "This cannot be decided yet because the record gives only the province of work, not the regency or city "
-        "needed to read the list of PPKM level 3 and 4 areas in Annex I.")
+        "needed to read the list of areas under community activity restrictions (PPKM) at level 3 or 4 in Annex I.")
     assert _steps(render_text(d, rs, "en", "worker"), "en") == [
         "Ask the employer to update the regency or city of work with BPJS Ketenagakerjaan; the employer reports it."]
 
@@ -1714,7 +1731,7 @@ def test_a_page_is_refused_for_another_rule_set_and_for_arguments_it_cannot_take
 
     rs = load_ruleset("bsu-2022")
     d = rs.plan().decide(parse_member(EXAMPLES[0]))
-    with pytest.raises(InputError, match=r"the decision was made under bsu-2022 2022\.7"):
+    with pytest.raises(InputError, match=r"the decision was made under bsu-2022 2022\.8"):
         render_text(d, load_ruleset("bsu-2021"), "en", "officer")
     with pytest.raises(ValueError, match="unsupported language 'EN'; expected one of id, en"):
         render_text(d, rs, "EN")
@@ -1722,7 +1739,7 @@ def test_a_page_is_refused_for_another_rule_set_and_for_arguments_it_cannot_take
         render_text(d.to_json(), rs)  # type: ignore[arg-type]
     with pytest.raises(TypeError, match=r"render_html takes a list of decisions, not Decision: pass \[decision\]"):
         render_html(d, rs)  # type: ignore[arg-type]
-    assert render_text(d, rs, "en").startswith("Wage Subsidy 2022")
+    assert render_text(d, rs, "en").startswith("Wage Subsidy (BSU) 2022")
 
 
 @pytest.mark.parametrize(("lang", "says"), [
@@ -1773,15 +1790,16 @@ def test_a_province_without_its_regency_waits_for_the_regency_not_for_a_bound_ro
 
 
 @pytest.mark.parametrize(("lang", "said"), [
-    ("en", "Priority: not given priority, since the participant is recorded as receiving the pre-employment card "
-           "(Kartu Prakerja), the Family Hope Programme (PKH), or presidential aid for micro enterprises (BPUM) in "
-           "2022. Priority for those without Kartu Prakerja, PKH, or BPUM; those given priority are paid first. [2]"),
-    ("id", "Prioritas: tidak diutamakan, karena peserta tercatat menerima Kartu Prakerja, Program Keluarga Harapan "
-           "(PKH), atau Banpres Produktif Usaha Mikro (BPUM) pada tahun 2022. Diutamakan yang belum menerima Kartu "
-           "Prakerja, PKH, atau BPUM, dan peserta yang diutamakan dibayar lebih dahulu. [2]")])
+    ("en", "Priority: not given priority, since the participant is recorded as receiving the Family Hope Programme "
+           "(PKH) in 2022. Priority goes to those who have not received Kartu Prakerja, PKH, or BPUM; those given "
+           "priority are paid first. [2]"),
+    ("id", "Prioritas: tidak diutamakan, karena peserta tercatat menerima Program Keluarga Harapan (PKH) pada tahun "
+           "2022. Yang diutamakan adalah peserta yang belum menerima Kartu Prakerja, PKH, atau BPUM, dan peserta yang "
+           "diutamakan dibayar lebih dahulu. [2]")])
 def test_a_worker_given_no_priority_hears_that_others_are_paid_first(lang: str, said: str) -> None:
     """Pasal 5 10/2022 puts those without other aid first: an eligible PKH recipient is told so, not only
-    "every requirement is met" and an amount, which promised a payment the order may not reach."""
+    "every requirement is met" and an amount, which promised a payment the order may not reach; the aid named is
+    the one the record shows (PKH), not every programme the criterion reads, and the second sentence is whole."""
     rs = load_ruleset("bsu-2022")
     member = {**EXAMPLES[0], "program_receipts": [{"program": "PKH", "year": 2022}]}
     decision = rs.plan().decide(parse_member(member), hints=True)
@@ -1803,8 +1821,9 @@ def test_a_priority_resting_on_an_interpretation_says_so_to_the_worker() -> None
     assert decision.outcome.value == "eligible", decision.outcome
     (line,) = [line for line in render_text(decision, rs, "en").splitlines() if line.startswith("Priority: ")]
     assert line.startswith("Priority: not given priority, since the employer's business sector on record is "
-                           "education. Priority for the hardest-hit sectors; those given priority are paid first. "
-                           "This is an interpretation of the provision cited, not its wording. [")
+                           "education. Priority goes to those who work in the hardest-hit sectors; those given "
+                           "priority are paid first. This is the programme's reading of the regulation behind this "
+                           "requirement, not its exact wording. [")
 
 
 def test_a_priority_that_cannot_be_decided_is_said_with_what_the_record_lacks() -> None:
@@ -1820,10 +1839,12 @@ def test_a_priority_that_cannot_be_decided_is_said_with_what_the_record_lacks() 
     said = {lang: [line for line in render_text(decision, rs, lang).splitlines() if line.startswith("Prior")]
             for lang in ("en", "id")}
     assert said["en"][0].startswith("Priority: not yet known whether the participant is given priority, as there is "
-                                    "no record of the employer's business sector. Priority for the hardest-hit "
-                                    "sectors; those given priority are paid first. This is an interpretation")
+                                    "no record of the employer's business sector. Priority goes to those who work "
+                                    "in the hardest-hit sectors; those given priority are paid first. This is the "
+                                    "programme's reading")
     assert said["id"][0].startswith("Prioritas: belum dapat ditentukan apakah peserta diutamakan, karena data sektor "
-                                    "usaha pemberi kerja tidak tercatat. Diutamakan sektor usaha yang terdampak, dan")
+                                    "usaha pemberi kerja tidak tercatat. Yang diutamakan adalah peserta yang bekerja "
+                                    "di sektor usaha yang terdampak, dan")
 
 
 @pytest.mark.parametrize(("wage", "outcome", "step"), [(9_000_000, "ineligible", False),
@@ -1842,7 +1863,8 @@ def test_a_worker_with_no_work_area_is_asked_for_it_only_where_it_could_change_t
     # the limit a refused worker hears is the one of every area, the regency not being on record
     assert ("at most Rp3.500.000 (on record: Rp9.000.000), whatever the regency or city of work (not on record)."
             in said) is not step
-    assert ("apa pun kabupaten/kota tempat bekerja (tidak tercatat)." in render_text(decision, rs, "id", "worker")) \
+    assert ("apa pun kabupaten atau kota tempat bekerja (tidak tercatat)."
+            in render_text(decision, rs, "id", "worker")) \
         is not step
 
 
@@ -1860,7 +1882,7 @@ def test_a_work_area_naming_only_the_province_is_told_the_limit_holds_whatever_t
     said = {lang: render_text(decision, rs, lang, "worker") for lang in ("en", "id")}
     assert (", whatever the regency or city of work in that province (the record gives only the province)."
             in said["en"]) is told
-    assert (", apa pun kabupaten/kota tempat bekerja di provinsi itu (yang tercatat hanya provinsinya)."
+    assert (", apa pun kabupaten atau kota tempat bekerja di provinsi itu (yang tercatat hanya provinsinya)."
             in said["id"]) is told
 
 
@@ -1890,9 +1912,10 @@ def _behind(months: int) -> dict[str, object]:
     return {**EXAMPLES[0], "contributions": rows}
 
 
-ARREARS_MONTHS = {1: ("Juni 2022", "June 2022"), 2: ("Mei 2022 sampai dengan Juni 2022", "May 2022 to June 2022"),
-                  3: ("April 2022 sampai dengan Juni 2022", "April 2022 to June 2022"),
-                  5: ("Februari 2022 sampai dengan Juni 2022", "February 2022 to June 2022")}
+ARREARS_MONTHS = {1: ("pada bulan Juni 2022", "in June 2022"),
+                  2: ("antara bulan Mei 2022 dan Juni 2022", "between May 2022 and June 2022"),
+                  3: ("antara bulan April 2022 dan Juni 2022", "between April 2022 and June 2022"),
+                  5: ("antara bulan Februari 2022 dan Juni 2022", "between February 2022 and June 2022")}
 """The months a member ``_behind`` by N months is said to owe, in Indonesian and English."""
 
 
@@ -1909,15 +1932,15 @@ def test_the_arrears_sentence_reads_right_for_one_month_and_for_a_limit_of_none(
     assert d.outcome.value == "ineligible" and d.rule("arrears").values["fact.arrears"] == months
     owed, allowed = ARREARS_MONTHS[months], {0: ("tidak ada", "none"), 1: ("1 bulan", "1 month")}.get(
         limit, (f"{limit} bulan", f"{limit} months"))
-    said = {"id": f"Per 31 Juli 2022, iuran bulan {owed[0]} belum dibayar: tunggakan {months} bulan, sedangkan yang "
+    said = {"id": f"Per 31 Juli 2022, ada tunggakan iuran {months} bulan {owed[0]}, sedangkan yang "
                   f"diperbolehkan {allowed[0]}.",
-            "en": f"As of 31 July 2022, no contribution has been paid for {owed[1]}: {months} month"
-                  f"{'s' if months > 1 else ''} in arrears, while the rules allow {allowed[1]}."}
+            "en": f"As of 31 July 2022, contributions are unpaid for {months} month"
+                  f"{'s' if months > 1 else ''} {owed[1]}, while the rules allow {allowed[1]}."}
     if (months, limit) == (1, 0):  # the finding's case, written out
-        assert said == {"id": "Per 31 Juli 2022, iuran bulan Juni 2022 belum dibayar: tunggakan 1 bulan, sedangkan "
-                              "yang diperbolehkan tidak ada.",
-                        "en": "As of 31 July 2022, no contribution has been paid for June 2022: 1 month in arrears, "
-                              "while the rules allow none."}
+        assert said == {"id": "Per 31 Juli 2022, ada tunggakan iuran 1 bulan pada bulan Juni 2022, sedangkan yang "
+                              "diperbolehkan tidak ada.",
+                        "en": "As of 31 July 2022, contributions are unpaid for 1 month in June 2022, while the rules "
+                              "allow none."}
     for lang in ("id", "en"):
         assert _line(render_text(d, rs, lang), "✗ ").removesuffix(" [1]") == said[lang]
         officer = render_text(d, rs, lang, "officer")
@@ -1935,10 +1958,10 @@ def test_a_month_range_of_one_month_reads_as_that_month_whatever_words_open_it(r
     not of the arrears rule)."""
     path = rules_copy / "bsu-2022.yaml"
     text = path.read_text("utf-8")
-    id_old = ('id: "Per {as_of:date}, iuran bulan {fact.arrears_from:month} sampai dengan {fact.arrears_to:month} '
-              'belum dibayar: tunggakan {fact.arrears}, sedangkan yang diperbolehkan {param.max_arrears_months}"')
-    en_old = ('en: "As of {as_of:date}, no contribution has been paid for {fact.arrears_from:month} to '
-              '{fact.arrears_to:month}: {fact.arrears} in arrears, while the rules allow {param.max_arrears_months}"')
+    id_old = ('id: "Per {as_of:date}, ada tunggakan iuran {fact.arrears} antara bulan {fact.arrears_from:month} dan '
+              '{fact.arrears_to:month}, sedangkan yang diperbolehkan {param.max_arrears_months}"')
+    en_old = ('en: "As of {as_of:date}, contributions are unpaid for {fact.arrears} between {fact.arrears_from:month} '
+              'and {fact.arrears_to:month}, while the rules allow {param.max_arrears_months}"')
     assert text.count(id_old) == text.count(en_old) == 1
     path.write_text(text.replace(id_old, 'id: "Dari bulan {fact.arrears_from:month} sampai dengan '
                                          '{fact.arrears_to:month}, iuran belum dibayar"')
@@ -1999,8 +2022,8 @@ _NOTHING_ON_RECORD = {"employment_type": None, "work_regency_code": None, "wages
 
 
 @pytest.mark.parametrize(("lang", "heading"), [
-    ("id", "Bantuan Subsidi Gaji/Upah 2022 · Peserta dengan NIK berawalan 3171 dan berakhiran 0001"),
-    ("en", "Wage Subsidy 2022 · Participant with NIK starting 3171 and ending 0001")])
+    ("id", "Bantuan Subsidi Gaji/Upah (BSU) 2022 · Peserta dengan NIK berawalan 3171 dan berakhiran 0001"),
+    ("en", "Wage Subsidy (BSU) 2022 · Participant with NIK starting 3171 and ending 0001")])
 def test_a_worker_s_page_says_the_masked_nik_in_words(lang: str, heading: str) -> None:
     """Read aloud, 3171********0001 is eight "stars": the worker hears the digits the mask shows, in words
     (the same digits); an officer's and an auditor's pages keep the mask their records and the decision show."""
@@ -2015,7 +2038,7 @@ def test_a_worker_s_page_says_the_masked_nik_in_words(lang: str, heading: str) -
 
 @pytest.mark.parametrize(("lang", "expected"), [
     ("id", """\
-Bantuan Subsidi Gaji/Upah 2022. Peserta dengan NIK berawalan 3171 dan berakhiran 0001.
+Bantuan Subsidi Gaji/Upah (BSU) 2022. Peserta dengan NIK berawalan 3171 dan berakhiran 0001.
 Tidak memenuhi syarat sebagai penerima BSU.
 Tanggal keputusan: 5 September 2022.
 Data per: 31 Juli 2022.
@@ -2026,7 +2049,7 @@ memenuhi syarat seandainya upah yang dilaporkan pemberi kerja untuk bulan Juli 2
 tercatat: Rp4.950.000). Dasar hukum: Pasal 3 ayat 2 huruf c dan Pasal 4 Peraturan Menteri Ketenagakerjaan Nomor 10 \
 Tahun 2022."""),
     ("en", """\
-Wage Subsidy 2022. Participant with NIK starting 3171 and ending 0001.
+Wage Subsidy (BSU) 2022. Participant with NIK starting 3171 and ending 0001.
 Not eligible to receive BSU.
 Decision date: 5 September 2022.
 Data as of: 31 July 2022.
@@ -2139,3 +2162,147 @@ def test_a_worker_s_page_speaks_of_the_participant_throughout(lang: str) -> None
     said = also(GLOSSARY.step("member.program_receipts", lang) or "", lang, WORDS[lang])
     assert said.startswith({"id": "peserta juga perlu memberi tahu petugas",
                             "en": "the participant should also tell the officer"}[lang])
+
+
+def _wage(record: dict[str, Any], amount: int, month: str = "2022-07", **fields: Any) -> Member:
+    """Example 1 with one wage report, for ``month``, and the fields given."""
+    return parse_member({**record, **fields, "wages": [{"period": month, "amount": amount}]})
+
+
+@pytest.mark.parametrize(("fields", "amount", "said"), [
+    ({}, 5_200_000, ("Upah bulan Juli 2022 sebesar Rp5.200.000 melebihi batas upah Rp3.500.000",
+                     "The wage for July 2022, Rp5.200.000, is above the wage ceiling of Rp3.500.000")),
+    ({"work_regency_code": "3215"}, 4_950_000,
+     ("Upah bulan Juli 2022 sebesar Rp4.950.000 melebihi batas upah Rp4.800.000 untuk Kabupaten Karawang (Provinsi "
+      "Jawa Barat), yaitu upah minimum setempat Rp4.798.312 yang dibulatkan ke atas ke kelipatan Rp100.000",
+      "The wage for July 2022, Rp4.950.000, is above the wage ceiling of Rp4.800.000 for Kabupaten Karawang (Jawa "
+      "Barat province), its local minimum wage of Rp4.798.312 rounded up to a multiple of Rp100.000")),
+    ({"work_regency_code": "3171"}, 5_500_000,  # the table lists DKI's province row only
+     ("Upah bulan Juli 2022 sebesar Rp5.500.000 melebihi batas upah Rp4.700.000 untuk Provinsi DKI Jakarta, yaitu "
+      "upah minimum setempat Rp4.641.854 yang dibulatkan ke atas ke kelipatan Rp100.000",
+      "The wage for July 2022, Rp5.500.000, is above the wage ceiling of Rp4.700.000 for DKI Jakarta province, its "
+      "local minimum wage of Rp4.641.854 rounded up to a multiple of Rp100.000")),
+    ({"work_regency_code": None}, 9_000_000,
+     ("Upah bulan Juli 2022 sebesar Rp9.000.000 melebihi batas upah tertinggi yang dapat berlaku bagi peserta, "
+      "yaitu Rp4.900.000",
+      "The wage for July 2022, Rp9.000.000, is above the highest wage ceiling that can apply to the participant, "
+      "Rp4.900.000")),
+    ({"work_regency_code": "3200"}, 9_000_000,
+     ("Upah bulan Juli 2022 sebesar Rp9.000.000 melebihi batas upah tertinggi yang dapat berlaku bagi peserta, "
+      "yaitu Rp4.900.000",
+      "The wage for July 2022, Rp9.000.000, is above the highest wage ceiling that can apply to the participant, "
+      "Rp4.900.000")),
+], ids=["regulation", "regency", "province", "no-regency", "province-only-code"])
+def test_the_wage_ceiling_sentence_names_the_ceiling_that_applies_and_whose_it_is(
+        fields: dict[str, Any], amount: int, said: tuple[str, str], exact_rules: Path) -> None:
+    """One ceiling applies where the regency is known: the regulation's ("batas upah Rp3.500.000"), or a regency's
+    or a province's, named with the minimum wage it is rounded up from; only where the regency is not known is it
+    "the highest that can apply". The cut-off month is not said again for a wage of that month."""
+    rs = load_ruleset(exact_rules / "bsu-2022.yaml")
+    d = rs.plan().decide(_wage(EXAMPLES[0], amount, **fields), hints=True)
+    assert d.failed == ["wage-ceiling"]
+    explain = d.rule("wage-ceiling").explain
+    assert explain is not None and (explain.id, explain.en) == said
+
+
+def test_the_cut_off_month_is_said_only_for_a_wage_of_an_earlier_month() -> None:
+    """A wage for July 2022 is "the wage for July 2022"; one for April 2022 is also the latest reported up to July
+    2022, said once. The zero-wage review is worded alike."""
+    rs = load_ruleset("bsu-2022")
+    old = rs.plan().decide(_wage(EXAMPLES[0], 3_900_000, "2022-04"), hints=True).rule("wage-ceiling").explain
+    assert old is not None
+    assert old.id == ("Upah bulan April 2022 sebesar Rp3.900.000, upah terakhir yang dilaporkan pemberi kerja sampai "
+                      "dengan bulan Juli 2022, melebihi batas upah Rp3.500.000")
+    assert old.en == ("The wage for April 2022, Rp3.900.000, the latest the employer reported up to July 2022, is "
+                      "above the wage ceiling of Rp3.500.000")
+    zero = rs.plan().decide(_wage(EXAMPLES[0], 0), hints=True).rule("zero-wage-review").explain
+    assert zero is not None
+    assert zero.id.startswith("Upah bulan Juli 2022 sebesar Rp0; BSU untuk pekerja penerima upah")
+    assert zero.en.startswith("The wage for July 2022 is Rp0; BSU is for workers who receive a wage")
+    earlier = rs.plan().decide(_wage(EXAMPLES[0], 0, "2022-05"), hints=True).rule("zero-wage-review").explain
+    assert earlier is not None and earlier.en.startswith(
+        "The wage for May 2022, the latest the employer reported up to July 2022, is Rp0;")
+    for text in (zero.id, zero.en, earlier.id, earlier.en):
+        assert "Juli 2022, upah terakhir" not in text and "July 2022, the latest" not in text
+
+
+def test_arrears_around_a_month_with_no_bill_are_counted_as_heard() -> None:
+    """March and April unpaid, no bill for May, June unpaid: three months in arrears, said as three months between
+    March and June, not "March to June: 3 months" (a listener counts four)."""
+    rs = load_ruleset("bsu-2022")
+    rows = [{"period": p, "amount": 314160, "paid_on": None} for p in ("2022-03", "2022-04", "2022-06", "2022-07")]
+    d = rs.plan().decide(parse_member({**EXAMPLES[0], "contributions": rows}), hints=True)
+    assert d.failed == ["arrears"] and d.rule("arrears").values["fact.arrears"] == 3
+    explain = d.rule("arrears").explain
+    assert explain is not None
+    assert explain.id == ("Per 31 Juli 2022, ada tunggakan iuran 3 bulan antara bulan Maret 2022 dan Juni 2022, "
+                          "sedangkan yang diperbolehkan 2 bulan")
+    assert explain.en == ("As of 31 July 2022, contributions are unpaid for 3 months between March 2022 and June "
+                          "2022, while the rules allow 2 months")
+
+
+def test_an_old_wage_month_is_given_a_step_and_a_wage_of_the_cut_off_month_none() -> None:
+    """The glossary's `rules.wage-ceiling` step is said with the decision's months, and only where the wage is for
+    a month before the cut-off: a wage of the cut-off month gets no step, and then no other failed criterion's
+    step is offered as if correcting the record could make the member eligible."""
+    rs = load_ruleset("bsu-2022")
+    old = rs.plan().decide(_wage(EXAMPLES[0], 3_900_000, "2022-04"), hints=True)
+    assert _steps(render_text(old, rs, "id"), "id") == [
+        "Jika upah peserta berubah setelah April 2022, minta pemberi kerja melaporkan upah bulan Juli 2022 kepada "
+        "BPJS Ketenagakerjaan."]
+    assert _steps(render_text(old, rs, "en"), "en") == [
+        "If the participant's wage changed after April 2022, ask the employer to report the wage for July 2022 to "
+        "BPJS Ketenagakerjaan."]
+    current = rs.plan().decide(_wage(EXAMPLES[0], 5_200_000), hints=True)
+    both = rs.plan().decide(_wage(EXAMPLES[0], 5_200_000, birth_date="1990-01-01"), hints=True)
+    assert current.failed == ["wage-ceiling"] and both.failed == ["valid-nik", "wage-ceiling"]
+    for d in (current, both):
+        for lang in ("id", "en"):
+            assert _steps(render_text(d, rs, lang), lang) == []
+    nik = rs.plan().decide(_wage(EXAMPLES[0], 3_900_000, "2022-04", birth_date="1990-01-01"), hints=True)
+    assert _steps(render_text(nik, rs, "en"), "en") == [
+        GLOSSARY.step("rules.valid-nik", "en"), "If the participant's wage changed after April 2022, ask the employer "
+        "to report the wage for July 2022 to BPJS Ketenagakerjaan."]
+
+
+def test_a_priority_names_only_the_aid_the_record_shows() -> None:
+    """Two of the three programmes on record: both named, the third not."""
+    rs = load_ruleset("bsu-2022")
+    member = {**EXAMPLES[0], "program_receipts": [{"program": "BPUM", "year": 2022}, {"program": "PKH", "year": 2022},
+                                                  {"program": "PKH", "year": 2021}]}
+    d = rs.plan().decide(parse_member(member), hints=True)
+    (line,) = [x for x in render_text(d, rs, "en").splitlines() if x.startswith("Priority: ")]
+    assert "presidential aid for micro enterprises (BPUM) in 2022" in line
+    assert "the Family Hope Programme (PKH) in 2022" in line and "pre-employment card" not in line
+
+
+def test_the_2021_civil_servant_sentence_says_asn_covers_pns_in_both_languages() -> None:
+    rs = load_ruleset("bsu-2021")
+    text = rs.model.rules[[r.id for r in rs.model.rules].index("not-asn")].explain
+    assert text is not None and "yang termasuk Aparatur Sipil Negara (ASN) dan dikecualikan" in text.id
+    assert "who is part of the state civil apparatus (ASN) and is excluded" in text.en
+
+
+def test_a_part_in_square_brackets_is_said_only_when_it_adds_something() -> None:
+    """Left out for an unknown or empty value, or a month the sentence has said (before it or in it); said
+    otherwise; a range inside it keeps its one-month reading."""
+    from bsu_rules.explain.sentences import fill
+
+    g, places = load_glossary(), Places({})
+    template = ("Upah bulan {a:month}[, sampai dengan bulan {b:month},] sebesar {c:rp}[ untuk {d}]"
+                "[ ({e:month} {f:month})]")
+    said = fill(template, {"a": "2022-07", "b": "2022-07", "c": 5, "d": "", "e": "2022-05", "f": "2022-05"}, "id",
+                g, places)
+    assert said == "Upah bulan Juli 2022 sebesar Rp5"
+    said = fill(template, {"a": "2022-04", "b": "2022-07", "c": 5, "d": "x", "e": "2022-05", "f": "2022-06"}, "id",
+                g, places)
+    assert said == "Upah bulan April 2022, sampai dengan bulan Juli 2022, sebesar Rp5 untuk x (Mei 2022 Juni 2022)"
+    assert fill("[{a:month}]", {}, "en", g, places) == ""
+    assert fill("[between {a:month} and {b:month}]", {"a": "2022-06", "b": "2022-06"}, "en", g, places) == \
+        "in June 2022"
+
+
+def test_a_province_s_own_code_is_said_as_the_province() -> None:
+    assert regency("31", "id") == "Provinsi DKI Jakarta" and regency("31", "en") == "DKI Jakarta province"
+    assert regency("31", "en", Places({}, codes=True)) == "DKI Jakarta province (31)"
+    assert regency("3200", "en") == "3200 (Jawa Barat province)"  # a regency code naming the province only

@@ -423,7 +423,7 @@ def test_a_lookup_never_known_in_a_fact_is_warned_at_its_key(tmp_path: Path) -> 
     path = tmp_path / "rules" / "bsu-2022.yaml"
     text = path.read_text("utf-8")
     written = "regency(member.work_regency_code, table.minimum_wage)"
-    path.write_text(text.replace(written, 'regency("3200", table.minimum_wage)'), "utf-8")
+    path.write_text(text.replace(written, 'regency("3200", table.minimum_wage)', 1), "utf-8")
     found = [d for d in linted(path) if d.file == str(path) and "more rows of" not in d.message]  # its key alone
     line = text[:text.index(written)].count("\n") + 1
     assert [(d.code, d.line, d.column) for d in found] == [

@@ -777,7 +777,8 @@ def test_a_table_read_as_complete_for_a_run_decides_what_it_does_not_list(
     given = ["--on", "2021-08-10", "--set", "table.ppkm_areas.unlisted=absent"]
     assert main(["evaluate", "bsu-2021", str(records), *given, "--format", "text", "--lang", "en"]) == 0
     out, err = capsys.readouterr()
-    assert "(list of PPKM level 3 and 4 areas in Annex I: a code it does not list is not in it)" in out
+    assert ("(list of areas under community activity restrictions (PPKM) at level 3 or 4 in Annex I: a code it does "
+            "not list is not in it)") in out
     assert "what-if --set table.ppkm_areas.unlisted=absent: sha256 " in err
     assert main(["batch", "bsu-2021", str(records), *given, "--out", str(tmp_path / "o.parquet"), "--quiet"]) == 0
     import pyarrow.parquet as pq

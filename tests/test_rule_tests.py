@@ -42,8 +42,8 @@ def test_failing_case_names_file_case_criterion_and_explanation() -> None:
     line = result.summary()
     assert line.startswith(f"{fixture('failing')}:4: FAILED [high earner wrongly expected eligible]")
     assert "outcome: expected eligible, got ineligible" in line
-    assert "rules.wage-ceiling: expected pass, got fail (The wage for July 2022, Rp4.200.000, the latest the " \
-        "employer reported up to July 2022, is above" in line
+    assert "rules.wage-ceiling: expected pass, got fail (The wage for July 2022, Rp4.200.000, is above the wage " \
+        "ceiling of Rp3.500.000)" in line
     assert "benefit: expected 600000, got null" in line
     text = result.report()
     assert "case 'high earner wrongly expected eligible' (rule set bsu-2022, on 2022-09-05)" in text
@@ -170,8 +170,8 @@ def test_cli_coverage_and_fail_under(capsys: pytest.CaptureFixture[str]) -> None
     assert (data["passed"], data["failed"], data["coverage"]["sides"]) == (0, 1, 39)
     assert data["cases"][0]["differences"][0] == {
         "criterion": "outcome", "expected": "eligible", "actual": "ineligible",
-        "explanation": "wage-ceiling: The wage for July 2022, Rp4.200.000, the latest the employer reported up to "
-                       "July 2022, is above the highest wage ceiling that can apply to the participant, Rp3.500.000"}
+        "explanation": "wage-ceiling: The wage for July 2022, Rp4.200.000, is above the wage ceiling of "
+                       "Rp3.500.000"}
 
 
 def test_cli_missing_path(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
@@ -251,7 +251,7 @@ def test_the_edited_rule_file_is_the_one_tested(rules_copy: Path, capsys: pytest
     assert main(["test", str(rules_copy)]) == 1
     out = capsys.readouterr().out.splitlines()
     assert out[-1] == promised.group(1)
-    assert any(line.startswith(f"rule set bsu-2022 2022.7: {edition} sha256 ") for line in out)
+    assert any(line.startswith(f"rule set bsu-2022 2022.8: {edition} sha256 ") for line in out)
     failed = int(out[-1].split()[2])
     assert failed and sum("FAILED" in line and "rules.wage-ceiling: expected" in line for line in out) == failed
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from bsu_rules.decisions import RuleResult, mask_typed
 from bsu_rules.explain.citations import cite, last_amendment
 from bsu_rules.explain.page_data import MARKS, WORDS, Line, Page, Unpaid
-from bsu_rules.explain.sentences import row_unset
+from bsu_rules.explain.sentences import fill, row_unset
 from bsu_rules.formatting import capital, format_date, mask_said, rupiah
 from bsu_rules.glossary import Glossary, Places, glossary_for, join, months
 from bsu_rules.members.redact import hide_identifiers
@@ -200,7 +200,7 @@ class Context:
             wanted = [i for label in d.missing for i in inputs(label, self.rs)]
         elif d.outcome.value == "ineligible":
             failed = [f"rules.{r.id}" for r in d.rules if r.outcome is RuleResult.FAIL]
-            correctable = all(self.g.step(i, self.lang) is not None for i in failed)
+            correctable = all(self.step(i) is not None for i in failed)
             wanted = self.left_empty()
             if not wanted and correctable:  # else no correction helps
                 then = self.w["then"]  # what is still missing matters only once the record is corrected
@@ -215,8 +215,18 @@ class Context:
         own = self.found_nothing()
         steps: list[str | None] = []
         for i in wanted:
-            steps += own[i] if i in own else [self.g.step(i, self.lang)]
+            steps += own[i] if i in own else [self.step(i)]
         return list(dict.fromkeys(s for s in steps if s is not None))
+
+    def step(self, name: str) -> str | None:
+        """The glossary's step for ``name``; a failed criterion's (``rules.wage-ceiling``) said with the values the
+        criterion read and the parameters, as an explanation is: None where it says nothing for them."""
+        text = self.g.step(name, self.lang)
+        if text is None or not name.startswith("rules.") or "{" not in text:
+            return text
+        read = next((r.values for r in self.d.rules if f"rules.{r.id}" == name), {})
+        return fill(text, {**{f"param.{k}": v for k, v in self.params.items()}, **read}, self.lang, self.g,
+                    self.places) or None
 
     def left_empty(self) -> list[str]:
         """The member fields left empty (absent, or written blank) that every failed requirement failed for

@@ -51,7 +51,8 @@ WORDS: dict[str, dict[str, str]] = {
         "later_fact": "peserta {}", "later_value": "{} yang tercatat adalah {}",
         "basis_policy": "berdasarkan kebijakan", "basis_interpretation": "berdasarkan penafsiran",
         "worker_policy": "Ini kebijakan program, bukan bunyi pasal peraturan.",
-        "worker_interpretation": "Ini penafsiran atas ketentuan yang dirujuk, bukan bunyi pasalnya.",
+        "worker_interpretation": "Ini penafsiran program atas peraturan yang menjadi dasar syarat ini, bukan bunyi "
+                                 "pasalnya.",
         "worker_interpretation_unsourced": "Ini penafsiran atas peraturannya, bukan bunyi pasalnya.",
         "moot": "(tidak mengubah hasil, karena syarat lain tidak terpenuhi)",
         "pass": "syarat terpenuhi", "fail": "syarat tidak terpenuhi", "unknown": "belum dapat ditentukan",
@@ -100,7 +101,8 @@ WORDS: dict[str, dict[str, str]] = {
         "later_fact": "the participant is {}", "later_value": "the {} on record is {}",
         "basis_policy": "based on policy", "basis_interpretation": "based on interpretation",
         "worker_policy": "This is a policy of the programme, not the wording of a regulation.",
-        "worker_interpretation": "This is an interpretation of the provision cited, not its wording.",
+        "worker_interpretation": "This is the programme's reading of the regulation behind this requirement, not "
+                                 "its exact wording.",
         "worker_interpretation_unsourced": "This is an interpretation of the regulation, not its wording.",
         "moot": "(does not change the outcome, as another requirement is not met)",
         "pass": "requirement met", "fail": "requirement not met", "unknown": "cannot be decided yet",

@@ -5,13 +5,15 @@ stores the rendered sentence of every criterion that failed, is unknown or flags
 placeholder without a format is shown as the glossary says (a year as a year, a code as its words; a
 0 as the glossary's ``zero`` words for the name, where it gives them). A range of two months or two
 dates (``{fact.arrears_from:month} sampai dengan {fact.arrears_to:month}``) reads as the one month
-when both are the same month (``_Range``).
+when both are the same month (``_Range``). A part in square brackets (``[, upah terakhir … sampai dengan
+bulan {param.cutoff_month:month},]``) is said only when it adds something (``_Optional``): when every value it
+shows is known and not empty, and no month or date in it is one the sentence already says.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -23,7 +25,7 @@ from bsu_rules.decisions import PRIVATE, mask_nik, mask_typed, trusted
 from bsu_rules.formatting import format_date, format_month, format_value, number, rupiah
 from bsu_rules.glossary import AT_LEAST, Glossary, Places, glossary_for, join, regency
 from bsu_rules.nik import PROVINCES, NikIssue, describe_nik_issue, nik_issue
-from bsu_rules.ruleset.checker import PLACEHOLDER
+from bsu_rules.ruleset.checker import PLACEHOLDER, optional_spans
 from bsu_rules.ruleset.expressions import Name, Node, walk
 from bsu_rules.ruleset.schema import Text
 
@@ -95,10 +97,13 @@ def format_as(value: Any, fmt: str | None, lang: str, member: Any = None, label:
 _JOINERS = {"id": ("sampai dengan", "hingga", "s.d."), "en": ("to", "through")}
 """The words a template writes between the first and the last month (or day) of a range: ``{a:month}
 sampai dengan {b:month}``, ``{a:month} to {b:month}`` (an en dash, ``–``, in either language)."""
-_LEADS = {"id": re.compile(r"(?:^|(?<=\s))([Dd]ari) (?=(?:bulan |tanggal )?$)"),
-          "en": re.compile(r"(?:^|(?<=\s))([Ff]rom) $")}
+_LEADS = {"id": re.compile(r"(?:^|(?<=\s))([Dd]ari|[Aa]ntara) (?=(?:bulan |tanggal )?$)"),
+          "en": re.compile(r"(?:^|(?<=\s))([Ff]rom|[Bb]etween) $")}
 """A word opening a range (``dari bulan {a:month} sampai dengan …``, ``from {a:month} to …``), said otherwise
 of one month or day: ``pada bulan Juni 2022``, ``in June 2022`` (``on 1 July 2022``)."""
+_BETWEEN = {"id": ("antara", "dan"), "en": ("between", "and")}
+"""A range said as ``antara bulan {a:month} dan {b:month}`` (``between {a:month} and {b:month}``): ``dan`` (``and``)
+joins a range only after the word opening it, and the one month is said as any other range's."""
 _SINGLE_LEADS = {"id": {"month": "pada", "date": "pada"}, "en": {"month": "in", "date": "on"}}
 _RANGED = ("month", "date")
 
@@ -116,12 +121,53 @@ class _Range:
     single: str
 
 
-_Part = str | tuple[int, str | None, str] | _Range
+@dataclass(frozen=True, slots=True)
+class _Optional:
+    """A part of a sentence written in square brackets: said only when every value it shows is known and not
+    empty text, and no month or date in it is one the sentence says before it or in it (``Upah bulan Juli
+    2022[, upah terakhir … sampai dengan bulan Juli 2022,] sebesar …`` reads ``Upah bulan Juli 2022 sebesar …``)."""
+
+    parts: tuple[str | tuple[int, str | None, str] | _Range, ...]
 
 
-def _joiner(text: str, lang: str) -> bool:
-    """Whether the text between two placeholders joins them as a range."""
-    return text.strip() == "–" or (text[:1] == text[-1:] == " " and text.strip() in _JOINERS[lang])
+_Part = str | tuple[int, str | None, str] | _Range | _Optional
+
+
+def _joiner(text: str, lang: str, before: str = "") -> bool:
+    """Whether the text between two placeholders joins them as a range (``dan``, ``and``: only after ``antara``,
+    ``between``, the end of ``before``, the text before the first)."""
+    if text.strip() == "–" or (text[:1] == text[-1:] == " " and text.strip() in _JOINERS[lang]):
+        return True
+    lead, word = _BETWEEN[lang]
+    match = _LEADS[lang].search(before)
+    return text == f" {word} " and match is not None and match[1].lower() == lead
+
+
+def parse_template(source: str, lang: str, slot: Callable[[str], int]) -> list[_Part]:
+    """A template's parts: text, placeholders (``slot`` gives a name its index), ranges and optional parts."""
+    spans = optional_spans(source)
+    if isinstance(spans, int):  # the checker refuses such a template; read its brackets as text
+        spans = []
+    out: list[_Part] = []
+    pos = 0
+    for start, end in [*spans, (len(source), len(source))]:
+        out += _ranges(_placeholders(source[pos:start], slot), lang)
+        if end > start:
+            inside = _ranges(_placeholders(source[start + 1:end - 1], slot), lang)
+            out.append(_Optional(tuple(p for p in inside if not isinstance(p, _Optional))))  # never nested
+        pos = end
+    return out
+
+
+def _placeholders(source: str, slot: Callable[[str], int]) -> list[_Part]:
+    parts: list[_Part] = []
+    pos = 0
+    for match in PLACEHOLDER.finditer(source):
+        parts.append(source[pos:match.start()])
+        parts.append((slot(match.group(1)), match.group(2), match.group(1)))
+        pos = match.end()
+    parts.append(source[pos:])
+    return parts
 
 
 def _ranges(parts: list[_Part], lang: str) -> list[_Part]:
@@ -132,7 +178,8 @@ def _ranges(parts: list[_Part], lang: str) -> list[_Part]:
     while i < len(parts):
         match parts[i:i + 3]:
             case [tuple() as first, str() as between, tuple() as last] if first[1] in _RANGED \
-                    and last[1] == first[1] and _joiner(between, lang):
+                    and last[1] == first[1] and _joiner(between, lang, out[-1] if out and isinstance(out[-1], str)
+                                                        else ""):
                 before = out.pop() if out and isinstance(out[-1], str) else ""
                 assert isinstance(before, str)
                 lead = _LEADS[lang].search(before)
@@ -168,21 +215,17 @@ class _Sentence:
         self.glossary, self.places = glossary, places
         self.getters: list[Fn] = []
         names: dict[str, int] = {}
-        self.parts: dict[str, list[_Part]] = {}
-        for lang in ("id", "en"):
-            source, pos, parts = getattr(text, lang), 0, []
-            for match in PLACEHOLDER.finditer(source):
-                parts.append(source[pos:match.start()])
-                label = match.group(1)
-                if label not in names:
-                    names[label] = len(self.getters)
-                    self.getters.append(plan.getter(label))
-                parts.append((names[label], match.group(2), label))
-                pos = match.end()
-            parts.append(source[pos:])
-            self.parts[lang] = _ranges(parts, lang)
+
+        def slot(label: str) -> int:
+            if label not in names:
+                names[label] = len(self.getters)
+                self.getters.append(plan.getter(label))
+            return names[label]
+
+        self.parts: dict[str, list[_Part]] = {lang: parse_template(getattr(text, lang), lang, slot)
+                                              for lang in ("id", "en")}
         self.memo: dict[tuple[Any, ...], Text] | None = None if any(
-            p[1] == "nik" for parts in self.parts.values() for p in parts if isinstance(p, tuple)) else {}
+            p[1] == "nik" for parts in self.parts.values() for p in _flat(parts) if isinstance(p, tuple)) else {}
 
     def render(self, member: Any, facts: list[Any]) -> Text:
         values = [get(member, facts) for get in self.getters]
@@ -198,18 +241,73 @@ class _Sentence:
         return text
 
     def _text(self, values: list[Any], member: Any) -> Text:
-        def shown(p: tuple[int, str | None, str], lang: str) -> str:
-            return format_as(values[p[0]], p[1], lang, member, p[2], self.glossary, self.places)
+        return trusted(Text, {lang: say(parts, values, lang, self.glossary, self.places, member)
+                               for lang, parts in self.parts.items()})
 
-        def said(p: _Part, lang: str) -> str:
-            if isinstance(p, str):
-                return p
-            if isinstance(p, tuple):
-                return shown(p, lang)
-            first, last = shown(p.first, lang), shown(p.last, lang)
+
+def _flat(parts: Iterable[_Part]) -> Iterator[str | tuple[int, str | None, str]]:
+    """The text and placeholders of parts, those of ranges and optional parts among them."""
+    for p in parts:
+        if isinstance(p, _Optional):
+            yield from _flat(p.parts)
+        elif isinstance(p, _Range):
+            yield from (p.first, p.last)
+        else:
+            yield p
+
+
+def say(parts: list[_Part], values: list[Any], lang: str, glossary: Glossary, places: Places,
+        member: Any = None) -> str:
+    """A parsed template said with ``values`` (by placeholder index): ranges of one month said once, an optional
+    part left out where it adds nothing (``_Optional``)."""
+    dated: set[str] = set()  # the months and dates said so far
+
+    def shown(p: tuple[int, str | None, str]) -> str:
+        return format_as(values[p[0]], p[1], lang, member, p[2], glossary, places)
+
+    def is_dated(p: tuple[int, str | None, str]) -> bool:
+        entry = glossary.names.get(p[2]) if p[1] is None else None
+        return p[1] in _RANGED or (entry is not None and entry.format in _RANGED)
+
+    def said(p: _Part) -> str:
+        if isinstance(p, str):
+            return p
+        if isinstance(p, tuple):
+            text = shown(p)
+            if is_dated(p):
+                dated.add(text)
+            return text
+        if isinstance(p, _Range):
+            first, last = shown(p.first), shown(p.last)
+            dated.update((first, last))
             return p.single + first if first == last else p.lead + first + p.joiner + last
+        inside = [q for q in _flat(p.parts) if isinstance(q, tuple)]
+        if any(values[q[0]] is None or values[q[0]] == "" for q in inside):
+            return ""
+        seen = set(dated)
+        for q in p.parts:  # a range of one month says it once
+            for text in dict.fromkeys((shown(q.first), shown(q.last)) if isinstance(q, _Range) else
+                                      (shown(q),) if isinstance(q, tuple) and is_dated(q) else ()):
+                if text in seen:
+                    return ""
+                seen.add(text)
+        return "".join(said(q) for q in p.parts)
 
-        return trusted(Text, {lang: "".join(said(p, lang) for p in parts) for lang, parts in self.parts.items()})
+    return "".join(said(p) for p in parts)
+
+
+def fill(template: str, values: Mapping[str, Any], lang: str, glossary: Glossary, places: Places) -> str:
+    """A glossary text with placeholders (a failed criterion's step, ``rules.wage-ceiling``) said with the values
+    a decision read, by name (a name it did not read is unknown): as an explanation is, optional parts and all."""
+    names: list[str] = []
+
+    def slot(label: str) -> int:
+        if label not in names:
+            names.append(label)
+        return names.index(label)
+
+    parts = parse_template(template, lang, slot)
+    return say(parts, [values.get(n) for n in names], lang, glossary, places).strip()
 
 
 class Renderer:

@@ -60,6 +60,24 @@ FORMAT_WORDS = {"rp": "an amount", "date": "a date", "month": "a month", "number
                 "nik": "a NIK's problem (from a fact written `nik_issue(...)`)"}
 
 
+def optional_spans(text: str) -> list[tuple[int, int]] | int:
+    """The square-bracketed parts of a template, as (start, end) spans including the brackets; or the position
+    of a bracket that opens none (a ``]`` with no ``[``, a ``[`` inside another or never closed)."""
+    spans: list[tuple[int, int]] = []
+    start: int | None = None
+    for i, c in enumerate(text):
+        if c == "[":
+            if start is not None:
+                return i
+            start = i
+        elif c == "]":
+            if start is None:
+                return i
+            spans.append((start, i + 1))
+            start = None
+    return start if start is not None else spans
+
+
 @dataclass
 class Scope:
     """Every name an expression may read, with its type."""

@@ -37,6 +37,7 @@ from bsu_rules.ruleset.checker import (
     TypeChecker,
     fact_order,
     fits,
+    optional_spans,
     parse_checked,
     read_depth,
     reads,
@@ -458,6 +459,17 @@ class _RuleSetChecker:
                 self.report(at, Code.SYNTAX, f"`{text[stray]}` is not part of a placeholder: write `{{name}}` or "
                             f"`{{name:format}}` (a lower-case name such as `fact.wage`, a format among "
                             f"{', '.join(FORMATS)})", rule, None, stray)
+            parts = optional_spans(text)
+            if isinstance(parts, int):
+                self.report(at, Code.SYNTAX, "`]` closes no part opened with `[`" if text[parts] == "]" else
+                            "`[` opens a part said only when it adds something: close it with `]` before another "
+                            "`[` (parts are not nested)", rule, None, parts)
+            else:
+                for a, b in parts:
+                    if not any(a < m.start() < b for m in PLACEHOLDER.finditer(text)):
+                        self.report(at, Code.SYNTAX, "a part in square brackets is said only when the values it "
+                                    "shows are known and add something, and this one shows none: write a "
+                                    "placeholder in it, or leave the brackets out", rule, None, a)
             for match in PLACEHOLDER.finditer(text):
                 name, fmt = match.group(1), match.group(2)
                 if name in scope.broken or name.removeprefix("param.") in self.misused:  # told once, where written
