@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import time
 from collections import Counter
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -72,6 +73,16 @@ def test_population_mix(clean: pa.Table) -> None:
     assert (unpaid >= 3).sum() > 100  # arrears
     receipts = df.select(pl.col("program_receipts").list.len()).to_series()
     assert (receipts > 0).sum() > 1000
+
+
+def test_no_member_is_registered_after_the_data_date(clean: pa.Table) -> None:
+    """A record read on 31 July 2022 (``as_of`` of bsu-2022) holds no later registration, nor a membership ended
+    before it began; some registered in the cut-off month itself."""
+    df = pl.DataFrame(clean).select(pl.col("registered_on").cast(pl.Date), pl.col("membership_ended_on").cast(pl.Date))
+    assert df["registered_on"].max() <= date(2022, 7, 31)
+    assert (df["registered_on"] >= date(2022, 7, 1)).sum() > 0.03 * df.height
+    ended = df.drop_nulls("membership_ended_on")
+    assert (ended["membership_ended_on"] >= ended["registered_on"]).all()
 
 
 def test_clean_population_follows_the_contract(clean: pa.Table) -> None:

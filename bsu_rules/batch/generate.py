@@ -165,8 +165,10 @@ def block(n: int, seed: int, k: int = 0, malformed: bool = True) -> tuple[pa.Tab
     nik, name, born, kpj = nik.gather(person), name.gather(person), born[person], kpj.gather(card)
 
     category = _pick(rng, CATEGORIES, n)
-    late = rng.random(n) < 0.04
-    registered = np.where(late, rng.integers(_days("2022-08-01"), _days("2022-12-31"), n),
+    # ~4% registered in the cut-off month itself; none after the data date (31 July 2022): a record read then
+    # cannot hold a later registration (the registration criterion fails only for a record read later)
+    recent = rng.random(n) < 0.04
+    registered = np.where(recent, rng.integers(_days("2022-07-01"), _days("2022-08-01"), n),
                           rng.integers(_days("2005-01-01"), _days("2022-07-31"), n))
     employer = pl.DataFrame({
         "npp": _cat([_choose(rng, LETTERS, n), _choose(rng, LETTERS, n), _digits(rng, n, 6)]),
@@ -175,12 +177,12 @@ def block(n: int, seed: int, k: int = 0, malformed: bool = True) -> tuple[pa.Tab
         "sector": _pick(rng, SECTORS, n)}).to_struct("employer")
     employer = _nulls(employer, (category == "BPU").to_numpy() & (rng.random(n) < 0.8))
 
-    # wages: three monthly reports ending July 2022 (from August for late registrants); a long tail
+    # wages: three monthly reports ending July 2022; a long tail
     level = np.array([r[2] for r in REGIONS])[region]
     wage = np.exp(rng.normal(np.log(2_850_000 * level), 0.28))
     wage = np.where(rng.random(n) < 0.08, wage * (1.0 + rng.pareto(2.2, n)), wage)
     wage = np.where(rng.random(n) < 0.03, 3_500_000, np.maximum(np.round(wage, -4), 1_500_000)).astype(np.int64)
-    months = (np.where(late, 7, 4)[:, None] + np.arange(3)).ravel()
+    months = np.tile(4 + np.arange(3), n)
     amounts = np.repeat(wage, 3)
     raised = np.repeat(rng.random(n) < 0.2, 3) & (np.tile(np.arange(3), n) == 2)
     amounts = np.where(raised, amounts * 105 // 100 // 1000 * 1000, amounts)
