@@ -11,19 +11,16 @@ effect, is cited as it read before that amendment ("sebelum diubah dengan …").
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from bsu_rules.glossary import Glossary
 from bsu_rules.ruleset.sources import (
-    _JOINS,
-    _NUMBER,
-    _ORDINALS,
-    _PART,
-    _UNITS,
     amended_text,
     english_pinpoint,
     source_parts,
+    spoken_english_pinpoint,
     subdivided,
 )
 
@@ -43,43 +40,11 @@ def spoken_pinpoint(text: str, lang: str) -> str:
     """An article reference as a voice reads it, no brackets: "Pasal 3 ayat (2) huruf c" -> "Pasal 3 ayat 2 huruf
     c", or in English "Article 3, paragraph 2, point c" (a bracket is read as "left bracket", and "3(2)(c)" as a
     number). One that ``english_pinpoint`` does not read whole is said as ``pinpoint`` writes it."""
-    if lang == "id" or english_pinpoint(text) is None:
-        return _PART.sub(lambda m: m[1], pinpoint(text, lang))
-    words, out, unit = subdivided(text).replace(",", " , ").split(), list[str](), False
-    i = 0
-    while i < len(words):
-        lower, following = words[i].lower(), words[i + 1] if i + 1 < len(words) else ""
-        if lower == "penjelasan":
-            umum = following.lower() == "umum"
-            piece, i, is_unit = ("General Elucidation" if umum else "Elucidation of"), i + umum, umum
-        elif lower in _UNITS and _UNITS[lower][1].fullmatch(following):
-            piece, i, is_unit = f"{_UNITS[lower][0]} {following}", i + 1, True
-        elif lower == "lampiran":
-            numbered = _NUMBER.fullmatch(following) is not None
-            piece, i, is_unit = "Annex" + (f" {following}" if numbered else ""), i + numbered, True
-        elif lower == "bagian" and following.lower() in _ORDINALS:
-            piece, i, is_unit = f"Part {_ORDINALS[following.lower()]}", i + 1, True
-        elif lower in ("ayat", "huruf", "angka") or _PART.fullmatch(words[i]) or (len(words[i]) == 1
-                                                                                  and words[i].isalpha()):
-            named = lower in ("ayat", "huruf", "angka")
-            found = (following if named else words[i]).strip("()")
-            kind = lower if named else "ayat" if _PART.fullmatch(words[i]) else "huruf"
-            piece = f"letter {found}" if found.isupper() else \
-                f"{ {'ayat': 'paragraph', 'huruf': 'point', 'angka': 'number'}[kind]} {found}"
-            i, is_unit = i + named, True
-        elif lower == ",":
-            out[-1:] = [out[-1] + ","] if out else []
-            i, unit = i + 1, False
-            continue
-        else:
-            if lower == "sampai" and following.lower() == "dengan":
-                i += 1
-            piece, is_unit = _JOINS.get(lower, words[i]), False
-        if unit and is_unit:
-            out[-1] += ","
-        out.append(piece)
-        unit, i = is_unit, i + 1
-    return " ".join(out)
+    said = spoken_english_pinpoint(text) if lang != "id" else None
+    return said or _PARAGRAPH.sub(lambda m: m[1], pinpoint(text, lang))
+
+
+_PARAGRAPH = re.compile(r"\(([0-9]+[a-z]?)\)")
 
 
 def last_amendment(model: RuleFile, on: date) -> str | None:

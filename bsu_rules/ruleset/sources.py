@@ -152,3 +152,47 @@ def english_pinpoint(text: str) -> str | None:
         out += ("" if glued or not out else " ") + piece
         i += 1
     return out if after == "unit" else None
+
+
+def spoken_english_pinpoint(text: str) -> str | None:
+    """``text`` as ``english_pinpoint`` reads it, in words a voice reads, no bracket: "Pasal 3 ayat (2) huruf c"
+    -> "Article 3, paragraph 2, point c" (a deeper part after a comma); None where ``english_pinpoint`` is."""
+    if english_pinpoint(text) is None:
+        return None
+    words, out, unit = subdivided(text).replace(",", " , ").split(), list[str](), False
+    i = 0
+    while i < len(words):
+        lower, following = words[i].lower(), words[i + 1] if i + 1 < len(words) else ""
+        if lower == "penjelasan":
+            umum = following.lower() == "umum"
+            piece, i, is_unit = ("General Elucidation" if umum else "Elucidation of"), i + umum, umum
+        elif lower in _UNITS and _UNITS[lower][1].fullmatch(following):
+            piece, i, is_unit = f"{_UNITS[lower][0]} {following}", i + 1, True
+        elif lower == "lampiran":
+            numbered = _NUMBER.fullmatch(following) is not None
+            piece, i, is_unit = "Annex" + (f" {following}" if numbered else ""), i + numbered, True
+        elif lower == "bagian" and following.lower() in _ORDINALS:
+            piece, i, is_unit = f"Part {_ORDINALS[following.lower()]}", i + 1, True
+        elif lower in ("ayat", "huruf", "angka") or _PART.fullmatch(words[i]) or (len(words[i]) == 1
+                                                                                  and words[i].isalpha()):
+            named = lower in ("ayat", "huruf", "angka")
+            found = (following if named else words[i]).strip("()")
+            kind = lower if named else "ayat" if _PART.fullmatch(words[i]) else "huruf"
+            piece = f"letter {found}" if found.isupper() else \
+                f"{ {'ayat': 'paragraph', 'huruf': 'point', 'angka': 'number'}[kind]} {found}"
+            i, is_unit = i + named, True
+        elif lower == ",":
+            out[-1:] = [out[-1] + ","] if out else []
+            i, unit = i + 1, False
+            continue
+        else:
+            if lower == "sampai" and following.lower() == "dengan":
+                i += 1
+            piece, is_unit = _JOINS.get(lower, words[i]), False
+        if unit and is_unit:
+            out[-1] += ","
+        out.append(piece)
+        unit, i = is_unit, i + 1
+    return " ".join(out)
+
+
