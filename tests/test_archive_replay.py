@@ -797,16 +797,17 @@ def test_replay_explain_in_json_gives_each_page_and_a_changed_line_s_page_says_i
     items = {d["seq"]: d for d in json.loads(capsys.readouterr().out)["decisions"]}
     assert items[4]["status"] == "identical" and items[5]["status"] == "different"
     for item in items.values():
-        assert item["explanation"].startswith("Wage Subsidy 2022 · Participant with NIK") and \
+        assert item["explanation"].startswith("Wage Subsidy (BSU) 2022 · Participant with NIK") and \
             "NOT ELIGIBLE to receive BSU" in item["explanation"]
     assert main(["replay", str(log), "--archive", str(archive), "--seq", "5", "--format", "json"]) == 1
     assert "explanation" not in json.loads(capsys.readouterr().out)["decisions"][0]  # not asked for
     assert main(args) == 1
     out = capsys.readouterr().out
     heading = ('The page below is the decision as replayed (different), not as logged: the log recorded outcome '
-               '"eligible", the replay gives "ineligible"\nWage Subsidy 2022 · Participant with NIK 3204********0004\n')
+               '"eligible", the replay gives "ineligible"\n'
+               'Wage Subsidy (BSU) 2022 · Participant with NIK 3204********0004\n')
     assert heading in out and out.count("The page below is the decision as replayed") == 1  # line 4 is identical
-    assert out.count("Wage Subsidy 2022 · Participant with NIK") == 2
+    assert out.count("Wage Subsidy (BSU) 2022 · Participant with NIK") == 2
 
 
 def test_a_missing_rule_set_is_said_once_with_the_lines_it_leaves(tmp_path: Path,
@@ -819,7 +820,7 @@ def test_a_missing_rule_set_is_said_once_with_the_lines_it_leaves(tmp_path: Path
     sha = load_ruleset("bsu-2022").sha256
     assert main(["replay", str(log), "--archive", str(empty)]) == 1
     out = capsys.readouterr().out
-    assert out.startswith(f"lines 1-16 (16 decisions), bsu-2022 2022.7 [{sha[:12]}]: missing-ruleset\n"
+    assert out.startswith(f"lines 1-16 (16 decisions), bsu-2022 2022.8 [{sha[:12]}]: missing-ruleset\n"
                           f"  rule set {sha} is not in the archive {empty}\n\nstatus"), out
     assert out.count("is not in the archive") == 1 and re.search(r"^missing-ruleset +16$", out, re.M)
     assert main(["replay", str(log), "--archive", str(empty), *(f"--seq={n}" for n in (2, 3, 5, 9, 10, 11))]) == 1
@@ -855,7 +856,7 @@ def test_a_what_if_whose_base_is_not_archived_is_still_named_what_if(tmp_path: P
     capsys.readouterr()
     assert main(["replay", str(log), "--archive", str(archive)]) == 1
     out = capsys.readouterr().out
-    assert re.search(rf"^lines {n + 1}-{2 * n} \({n} decisions\), bsu-2022 2022\.7 \[[0-9a-f]{{12}}\] what-if "
+    assert re.search(rf"^lines {n + 1}-{2 * n} \({n} decisions\), bsu-2022 2022\.8 \[[0-9a-f]{{12}}\] what-if "
                      rf"{re.escape(next(iter(named)))}: missing-ruleset$", out, re.M), out
 
 

@@ -843,12 +843,13 @@ def test_a_command_s_own_help_says_what_it_does_and_the_default_of_each_choice(
     summary = rest.splitlines()[0]
     assert summary[0].isupper() and summary.endswith(".") and "usage" not in summary
     if "--format {" in usage:
-        assert "--format" in rest and "default" in rest.split("--format", 1)[1].split("\n  -", 1)[0]
+        option = rest.split("\n  --format", 1)[1].split("\n  -", 1)[0]
+        assert "default" in option, option
 
 
 def test_a_document_read_as_far_as_wanted_is_no_error_but_undecided_records_are_said(tmp_path: Path) -> None:
     quiet = _shell("B schema member | head -c 10 > /dev/null; echo ${PIPESTATUS[0]}", tmp_path)
-    assert quiet.stdout.strip() == "141" and quiet.stderr == ""
+    assert quiet.stdout.strip() in ("0", "141") and quiet.stderr == ""  # 0: written whole before head closed
     many = tmp_path / "many.jsonl"
     many.write_text((ROOT / "examples" / "members.jsonl").read_text("utf-8") * 400, "utf-8")
     cut = _shell(f"B evaluate bsu-2022 {many} 2>err.txt | head -c 10 > /dev/null", tmp_path)
