@@ -200,6 +200,8 @@ def _ranges(parts: list[_Part], lang: str) -> list[_Part]:
 _SCALARS = frozenset({type(None), bool, int, str, date})
 """Placeholder values a sentence is remembered by: immutable, and equal only when shown alike
 (not Decimal: 5.0 and 5.00 are equal but written differently)."""
+_KEYED = _SCALARS | {Decimal}
+"""Placeholder values a sentence is remembered by when a decimal (a minimum wage) is among them, by its text."""
 _REMEMBERED = 4096
 """Sentences (or unknown-reasons) a renderer keeps per criterion before it starts afresh."""
 
@@ -230,9 +232,16 @@ class _Sentence:
     def render(self, member: Any, facts: list[Any]) -> Text:
         values = [get(member, facts) for get in self.getters]
         memo = self.memo
-        if memo is None or not _SCALARS.issuperset(map(type, values)):
+        if memo is None:
             return self._text(values, member)
-        key = (*values, *map(type, values))
+        types = tuple(map(type, values))
+        if not _SCALARS.issuperset(types):
+            if not _KEYED.issuperset(types):
+                return self._text(values, member)
+            values_key = [str(v) if type(v) is Decimal else v for v in values]  # 5.0 and 5.00 apart
+            key = (*values_key, *types)
+        else:
+            key = (*values, *types)
         text = memo.get(key)
         if text is None:
             if len(memo) >= _REMEMBERED:
