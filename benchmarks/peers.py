@@ -290,7 +290,7 @@ def measure(command: list[str], discard: bool = False) -> dict[str, Any]:
                           stderr=subprocess.PIPE, text=True)
     seconds = time.perf_counter() - started
     lines = ((done.stdout or "").strip() or done.stderr.strip()).splitlines()
-    return {"seconds": seconds, "code": done.returncode, "last": lines[-1] if lines else "", "tail": lines[-9:],
+    return {"seconds": seconds, "code": done.returncode, "last": lines[-1] if lines else "", "tail": lines[-16:],
             "rss_peak": peak_mb(resource.RUSAGE_CHILDREN)}
 
 
