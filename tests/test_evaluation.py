@@ -139,6 +139,28 @@ def test_input_hash_ignores_key_order_and_null_vs_absent(rs2022: RuleSet, exampl
     assert bsu_rules.evaluate(rs2022, changed).member.input_sha256 not in hashes
 
 
+def test_input_hash_cannot_confirm_a_guessed_nik(rs2022: RuleSet, examples: list[dict[str, Any]]) -> None:
+    """A decision shows the NIK masked and the fields its rules read: a record of little more would give its
+    NIK away to whoever tries the hidden digits against a hash of the whole record. The hash is taken with
+    the NIK masked as shown, so those digits cannot be tried; a log's key still hashes the whole record."""
+    import hashlib
+
+    from bsu_rules.audit import input_hash
+    from bsu_rules.members import parse_line, parse_member
+
+    record = examples[0]
+    nik = record["nik"]
+    other = {**record, "nik": nik[:4] + "99" + nik[6:12] + nik[12:]}  # another district: hidden by the mask
+    hashes = {bsu_rules.evaluate(rs2022, r).member.input_sha256 for r in (record, other)}
+    assert len(hashes) == 1
+    canonical = parse_member(record).model_dump_json(exclude_none=True)
+    assert hashes == {hashlib.sha256(canonical.replace(nik, nik[:4] + "*" * 8 + nik[12:]).encode()).hexdigest()}
+    assert parse_line(json.dumps(record).encode()).input_sha256 in hashes  # the JSON-line path hashes alike
+    shown = {**record, "nik": nik[:12] + "0009"}  # a digit the mask shows: another hash
+    assert bsu_rules.evaluate(rs2022, shown).member.input_sha256 not in hashes
+    assert input_hash(record, "a key") != input_hash(other, "a key")  # keyed: the whole record
+
+
 def test_decision_date_outside_the_edition_is_refused(rs2022: RuleSet, examples: list[dict[str, Any]]) -> None:
     with pytest.raises(bsu_rules.OutOfForce, match="2022-09-05"):
         bsu_rules.evaluate(rs2022, examples[0], on=date(2022, 1, 1))

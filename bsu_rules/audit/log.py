@@ -37,6 +37,7 @@ from bsu_rules.audit.snapshot import input_hash, json_hash, kept_fields, key_id,
 from bsu_rules.decisions import Decision
 from bsu_rules.errors import BsuRulesError, Code, InputError
 from bsu_rules.members import Member, Record, parse_record
+from bsu_rules.members.parse import shown_sha256
 from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.unknowns import made_under
 
@@ -144,7 +145,7 @@ class DecisionLog:
         data = record_json(member)
         if decision.member.input_sha256 != json_hash(data, self.key):
             raise InputError([("member", "the decision was made for another member record" if self.key is None
-                               or decision.member.input_sha256 != hashlib.sha256(data).hexdigest() else
+                               or decision.member.input_sha256 != shown_sha256(data) else
                                "a log that pseudonymises NIKs keeps decisions that carry the keyed hash of their "
                                "record, which no one without the key can check a guessed NIK against: decide with "
                                "input_sha256=log.input_hash(member)")])

@@ -19,7 +19,7 @@ from bsu_rules.errors import InputError
 from bsu_rules.members import Member, Record, parse_record
 from bsu_rules.members.decode import BadRecord, decode_json
 from bsu_rules.members.files import read_placed
-from bsu_rules.members.parse import parse_read, read_known
+from bsu_rules.members.parse import parse_read, read_known, shown_sha256
 from bsu_rules.ruleset.checker import PLACEHOLDER
 from bsu_rules.ruleset.model import RuleSet
 
@@ -101,11 +101,11 @@ def record_json(record: Record) -> bytes:
 
 
 def input_hash(record: Record | dict[str, Any], key: str | bytes | None = None) -> str:
-    """The ``input_sha256`` of a decision about ``record``: the sha256 of its JSON (``record_json``), or,
-    for a decision logged with a pseudonymisation ``key``, HMAC-SHA256(key, that JSON), which nobody
-    without the key can check a guessed NIK against (a record of a few fields, all of them shown by its
-    decision but the NIK's middle digits, would otherwise give the NIK away in a few million guesses).
-    A record given as a dict is validated first (InputError if it is not a valid record)."""
+    """The ``input_sha256`` of a decision about ``record``: the sha256 of its JSON (``record_json``) with
+    the NIK masked as the decision shows it (``shown_sha256``), or, for a decision logged with a
+    pseudonymisation ``key``, HMAC-SHA256(key, that JSON, NIK and all), which nobody without the key
+    can check a guessed NIK against either. A record given as a dict is validated first (InputError
+    if it is not a valid record)."""
     if not isinstance(record, (Member, msgspec.Struct)):
         record = parse_record(record).record
     return json_hash(record_json(record), key)
@@ -114,7 +114,7 @@ def input_hash(record: Record | dict[str, Any], key: str | bytes | None = None) 
 def json_hash(data: bytes, key: str | bytes | None) -> str:
     """``input_hash`` of a record already written as its JSON (``record_json``)."""
     if key is None:
-        return hashlib.sha256(data).hexdigest()
+        return shown_sha256(data)
     return hmac.new(key_bytes(key), data, hashlib.sha256).hexdigest()
 
 
@@ -154,8 +154,9 @@ def _typed_masked(value: Any) -> Any:
 
 def load_members(members: Members, wanted: set[str] | None = None, skipped: list[str] | None = None,
                  ignore_unknown: bool = False, key: str | bytes | None = None) -> dict[str, Member]:
-    """Full member records by input hash (only the ``wanted`` hashes, when given); with a pseudonymisation
-    ``key``, by the hash a decision logged with it carries too (``input_hash``).
+    """Full member records by input hash (only the ``wanted`` hashes, when given), and by the plain sha256
+    of their JSON that engines up to 0.2 gave a decision; with a pseudonymisation ``key``, by the hash a
+    decision logged with it carries too (``input_hash``).
 
     ``members`` is a JSON/JSONL file or several (read as ``bsu-rules evaluate`` reads its input:
     InputError for a Parquet or CSV file; TypeError for a path as bytes), records (dicts or
@@ -183,8 +184,9 @@ def load_members(members: Members, wanted: set[str] | None = None, skipped: list
                     raise
                 skipped.append(f"{where}: {exc}")
                 continue
-            digests = [parsed.input_sha256 or input_hash(parsed.member)]
-            digests += [input_hash(parsed.record, key)] if key is not None else []
+            data = record_json(parsed.record)  # its hash without a key, as engines up to 0.2 made it too
+            digests = [parsed.input_sha256 or shown_sha256(data), hashlib.sha256(data).hexdigest()]
+            digests += [json_hash(data, key)] if key is not None else []
             for digest in digests:
                 if wanted is None or digest in wanted:
                     out[digest] = parsed.member

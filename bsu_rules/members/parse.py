@@ -1,5 +1,5 @@
 """Validating a record: the mirror when it takes the record, the model otherwise (naming every
-problem in the contract's words), and the sha256 of the record's canonical JSON."""
+problem in the contract's words), and the sha256 of the record's canonical JSON, its NIK masked."""
 
 from __future__ import annotations
 
@@ -39,8 +39,8 @@ from bsu_rules.ruleset.spelling import not_a_date
 
 
 class Parsed(NamedTuple):
-    """A validated record (a view when the fast path took it) and the sha256 of its canonical JSON,
-    when the fast path computed it."""
+    """A validated record (a view when the fast path took it) and its input hash (``shown_sha256`` of
+    its canonical JSON), when the fast path computed it."""
 
     record: Record
     input_sha256: str | None
@@ -68,7 +68,7 @@ def _fast(record: Any, hashed: bool = True) -> Parsed | None:
 
 
 def _hashed(struct: Any, encoded: bytes | None) -> Parsed | None:
-    """The view, and the sha256 of ``encoded``, once each history's periods are months given once
+    """The view, and ``shown_sha256(encoded)``, once each history's periods are months given once
     each (the mirror leaves their form to this one pass); None: the model decides."""
     if out_of_order(struct) is not None:
         return None  # the model says what contradicts what
@@ -78,7 +78,7 @@ def _hashed(struct: Any, encoded: bytes | None) -> Parsed | None:
             periods = set(map(_PERIOD, rows))
             if len(periods) < len(rows) or not (periods <= _MONTHS or _months(periods)):
                 return None  # a repeat (the model keeps an exact one once) or not a month: the model says which
-    return _tuple(Parsed, (struct, None if encoded is None else _sha256(encoded).hexdigest()))  # Parsed(...)
+    return _tuple(Parsed, (struct, None if encoded is None else shown_sha256(encoded)))  # Parsed(...)
 
 
 def _months(periods: set[str]) -> bool:
@@ -154,10 +154,25 @@ def parse_read(record: Any, ignore_unknown: bool = False) -> Parsed:
 
 
 def record_hash(record: Record) -> str:
-    """sha256 of a validated record as compact JSON (contract field order, nulls left out)."""
+    """The input hash of a validated record: ``shown_sha256`` of its compact JSON (contract field order,
+    nulls left out)."""
     if isinstance(record, msgspec.Struct):
-        return _sha256(encode(record)).hexdigest()
-    return _sha256(record.model_dump_json(exclude_none=True).encode("utf-8")).hexdigest()
+        return shown_sha256(encode(record))
+    return shown_sha256(record.model_dump_json(exclude_none=True).encode("utf-8"))
+
+
+def shown_sha256(data: bytes) -> str:
+    """The sha256 of a validated record's compact JSON (``data``) with its NIK masked as a decision shows
+    it (``3204********0003``): the hash says which record a decision was made for, yet nobody can check a
+    guessed NIK against it (a record whose other fields its decision shows would give its NIK away in
+    some 200 guesses). The NIK comes first, 16 digits: its middle eight are hidden in place."""
+    if data[:_NIK_AT] != _NIK_KEY:
+        raise ValueError("not a validated record's JSON: it does not begin with its NIK")
+    return _sha256(b"%s********%s" % (data[:_NIK_AT + 4], data[_NIK_AT + 12:])).hexdigest()
+
+
+_NIK_KEY = b'{"nik":"'
+_NIK_AT = len(_NIK_KEY)
 
 
 def parse_member(record: Any, *, ignore_unknown: bool = False) -> Member:
