@@ -21,7 +21,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from strategies import members
 
-from bsu_rules import InputError, load_ruleset, parse_member
+import bsu_rules
+from bsu_rules import InputError, Member, load_ruleset, parse_member
 from bsu_rules.audit import DecisionLog, LogError, entry_hash, kept_fields, key_id, pseudonym, verify_log
 from bsu_rules.audit.chain import canonical_bytes, read_log
 from bsu_rules.audit.snapshot import KEY_ENV, logged_inputs, project
@@ -41,6 +42,11 @@ def write_log(path: Path, records: list[dict[str, Any]] = RECORDS, key: str | No
         for record in records:
             member = parse_member(record)
             log.record(plan.decide(member, input_sha256=log.input_hash(member)), member, RULESET)
+
+
+def whole(member: Member) -> str:
+    """The input hash a decision logged in a log of full NIKs carries: the sha256 of its record whole."""
+    return hashlib.sha256(member.model_dump_json(exclude_none=True).encode()).hexdigest()
 
 
 def envelopes(path: Path) -> list[dict[str, Any]]:
@@ -105,14 +111,14 @@ def test_inputs_keep_what_the_rules_read_and_no_more(log: Path) -> None:
     account = RECORDS[0]["bank_account"]  # its number is read (an empty one is no account), and kept masked
     assert first["inputs"]["bank_account"] == {"bank": account["bank"], "number": mask_nik(account["number"])}
     assert "name" not in first["inputs"] and "kpj" not in first["inputs"]
-    assert first["decision"]["member"]["input_sha256"] == RULESET.plan().decide(
-        parse_member(RECORDS[0])).member.input_sha256
+    assert first["decision"]["member"]["input_sha256"] == hashlib.sha256(
+        parse_member(RECORDS[0]).model_dump_json(exclude_none=True).encode()).hexdigest()  # of the record whole
 
 
 def test_recording_time_is_in_the_envelope_only(tmp_path: Path) -> None:
     a, b = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
     member = parse_member(RECORDS[0])
-    decision = RULESET.plan().decide(member)
+    decision = RULESET.plan().decide(member, input_sha256=whole(member))
     for path, day in ((a, 1), (b, 2)):
         with DecisionLog(path, clock=partial(datetime, 2022, 9, day, tzinfo=UTC), full_nik=True) as log_:
             log_.record(decision, member, RULESET)
@@ -177,7 +183,7 @@ def test_a_log_keeps_nik_s_one_way(tmp_path: Path, first: str | None, then: str 
 
 
 def test_record_refuses_a_mismatched_member(tmp_path: Path) -> None:
-    decision = RULESET.plan().decide(parse_member(RECORDS[0]))
+    decision = RULESET.plan().decide(parse_member(RECORDS[0]), input_sha256=whole(parse_member(RECORDS[0])))
     with pytest.raises(InputError, match=r"^member: the decision was made for another member record$"):
         DecisionLog(tmp_path / "x.jsonl", full_nik=True).record(decision, RECORDS[1], RULESET)
 
@@ -210,8 +216,9 @@ def test_a_record_is_logged_alike_as_a_model_a_view_or_a_dict(tmp_path: Path, ke
     assert logs[0] == logs[1] == logs[2]
     assert verify_log(tmp_path / "view.jsonl").decisions == len(RECORDS)
     with pytest.raises(InputError, match="another member"):
-        DecisionLog(tmp_path / "x.jsonl", full_nik=True).record(plan.decide(parse_member(RECORDS[0])),
-                                                 parse_record(RECORDS[1]).record, RULESET)
+        DecisionLog(tmp_path / "x.jsonl", full_nik=True).record(
+            plan.decide(parse_member(RECORDS[0]), input_sha256=whole(parse_member(RECORDS[0]))),
+            parse_record(RECORDS[1]).record, RULESET)
 
 
 @settings(max_examples=50, deadline=None)
@@ -225,7 +232,7 @@ def test_the_inputs_kept_are_the_same_from_a_view_and_from_the_model(tmp_path_fa
     folder, plan = tmp_path_factory.mktemp("forms"), RULESET.plan()
     for name, given_ in (("view", parsed.record), ("model", parsed.member)):
         with DecisionLog(folder / name, clock=partial(datetime, 2022, 9, 1, tzinfo=UTC), full_nik=True) as log_:
-            log_.record(plan.decide(parsed.member), given_, RULESET)
+            log_.record(plan.decide(parsed.member, input_sha256=log_.input_hash(parsed.member)), given_, RULESET)
     assert (folder / "view").read_bytes() == (folder / "model").read_bytes()
     dumped = parsed.member.model_dump(mode="json", exclude_none=True)
     assert envelopes(folder / "view")[0]["inputs"] == logged_inputs(dumped, kept_fields(RULESET), None)
@@ -439,7 +446,7 @@ def test_a_writer_refuses_a_damaged_line_another_writer_appended(log: Path) -> N
     plan = RULESET.plan()
     with DecisionLog(log, full_nik=True) as writer:
         member = parse_member({**RECORDS[0], "name": "First"})
-        writer.record(plan.decide(member), member, RULESET)
+        writer.record(plan.decide(member, input_sha256=writer.input_hash(member)), member, RULESET)
         lines = log.read_text("utf-8").splitlines(keepends=True)
         extra = {**json.loads(lines[-1]), "seq": len(lines) + 1}
         with log.open("a", encoding="utf-8") as f:  # another hand appends a line hashed over its own spacing
@@ -449,7 +456,7 @@ def test_a_writer_refuses_a_damaged_line_another_writer_appended(log: Path) -> N
         assert problem is not None and problem.kind == "edited", problem
         member = parse_member({**RECORDS[1], "name": "Second"})
         with pytest.raises(LogError, match=f"line {len(lines) + 1}: edited: "):
-            writer.record(plan.decide(member), member, RULESET)
+            writer.record(plan.decide(member, input_sha256=writer.input_hash(member)), member, RULESET)
         writer.discard()
 
 
@@ -660,7 +667,7 @@ def test_a_writer_reads_the_log_between_appends(tmp_path: Path) -> None:
     plan, errors = RULESET.plan(), []
     log = DecisionLog(path, full_nik=True)
     reader = threading.Thread(target=lambda: errors.extend(
-        [log.logged(plan.decide(parse_member(RECORDS[0])))]))
+        [log.logged(plan.decide(parse_member(RECORDS[0]), input_sha256=log.input_hash(RECORDS[0])))]))
     reader.start()
     reader.join(0.3)
     assert reader.is_alive()  # waiting for the lock
@@ -715,7 +722,7 @@ def test_two_writers_that_both_decided_a_member_log_it_once(tmp_path: Path) -> N
     path = tmp_path / "shared.jsonl"
     plan = RULESET.plan()
     first, second = DecisionLog(path, batch=100, full_nik=True), DecisionLog(path, batch=100, full_nik=True)
-    decisions = [(plan.decide(parse_member(r)), r) for r in RECORDS[:4]]
+    decisions = [(plan.decide(parse_member(r), input_sha256=whole(parse_member(r))), r) for r in RECORDS[:4]]
     for log in (first, second):
         assert not log.logged(decisions[0][0])  # both look before either writes
     for decision, record in decisions[:3]:
@@ -736,8 +743,8 @@ def test_a_line_longer_than_a_log_line_can_be_is_refused(log: Path, monkeypatch:
         f.write(b"a" * (8 << 20) + b"\n")
     before = log.read_bytes()
     with pytest.raises(LogError, match="line 17: malformed: longer than the 1,048,576 bytes a log line may hold"):
-        writer.record(RULESET.plan().decide(parse_member(RECORDS[0] | {"name": "Another"})),
-                      RECORDS[0] | {"name": "Another"}, RULESET)
+        another = parse_member(RECORDS[0] | {"name": "Another"})
+        writer.record(RULESET.plan().decide(another, input_sha256=writer.input_hash(another)), another, RULESET)
     assert log.read_bytes() == before
 
 
@@ -806,7 +813,7 @@ def test_a_line_that_does_not_belong_is_inserted_wherever_it_stands(log: Path, t
     with DecisionLog(other, clock=partial(datetime, 2022, 9, 6, tzinfo=UTC), full_nik=True) as log_:
         plan = RULESET.plan()
         for record in RECORDS:
-            log_.record(plan.decide(parse_member(record)), record, RULESET)
+            log_.record(plan.decide(parse_member(record), input_sha256=log_.input_hash(record)), record, RULESET)
     foreign = other.read_text("utf-8").splitlines(keepends=True)[3]
     said = {}
     for name, changed in {"next to it": [*lines[:4], lines[3], *lines[4:]], "at the end": [*lines, lines[3]],
@@ -972,3 +979,24 @@ def test_a_device_is_refused_as_a_log_before_it_is_read(tmp_path: Path, capsys: 
     capsys.readouterr()
     assert main([part.format(archive=archive) for part in command]) == 2
     assert "/dev/zero: a device, not a decision log" in capsys.readouterr().err
+
+
+def test_members_whose_niks_differ_only_where_masked_are_logged_and_replayed_apart(tmp_path: Path) -> None:
+    """Two records alike but for the NIK's hidden digits show alike (a decision made without a log carries the hash
+    of the record as shown): a log of full NIKs keeps both, each decision with the hash of its record whole, and a
+    replay from a snapshot holding both finds each one's own record."""
+    from bsu_rules.audit import replay
+
+    first = RECORDS[0]
+    second = {**first, "nik": first["nik"][:4] + "99" + first["nik"][6:]}
+    assert bsu_rules.evaluate(RULESET, first).to_json() == bsu_rules.evaluate(RULESET, second).to_json()
+    given = tmp_path / "members.jsonl"
+    given.write_text(json.dumps(first) + "\n" + json.dumps(second) + "\n", "utf-8")
+    log, archive = tmp_path / "d.jsonl", tmp_path / "archive"
+    main(["evaluate", "bsu-2022", str(given), "--log", str(log), "--full-nik", "--archive", str(archive)])
+    lines = envelopes(log)
+    assert [env["inputs"]["nik"] for env in lines] == [first["nik"], second["nik"]]
+    assert [env["decision"]["member"]["input_sha256"] for env in lines] == [whole(parse_member(r)) for r in
+                                                                           (first, second)]
+    report = replay(log, archive, members=given)
+    assert report.ok and report.counts["identical"] == 2, report.summary()

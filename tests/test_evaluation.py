@@ -139,25 +139,28 @@ def test_input_hash_ignores_key_order_and_null_vs_absent(rs2022: RuleSet, exampl
     assert bsu_rules.evaluate(rs2022, changed).member.input_sha256 not in hashes
 
 
-def test_input_hash_cannot_confirm_a_guessed_nik(rs2022: RuleSet, examples: list[dict[str, Any]]) -> None:
-    """A decision shows the NIK masked and the fields its rules read: a record of little more would give its
-    NIK away to whoever tries the hidden digits against a hash of the whole record. The hash is taken with
-    the NIK masked as shown, so those digits cannot be tried; a log's key still hashes the whole record."""
+def test_input_hash_cannot_confirm_a_guessed_identifier(rs2022: RuleSet, examples: list[dict[str, Any]]) -> None:
+    """A decision shows the NIK and the account number masked, and the values its rules read: a record of
+    little more would give them away to whoever tries the hidden digits against a hash of the record whole.
+    The hash is of the record as shown, so those digits cannot be tried; a log's key still hashes it whole."""
     import hashlib
 
     from bsu_rules.audit import input_hash
     from bsu_rules.members import parse_line, parse_member
 
-    record = examples[0]
-    nik = record["nik"]
-    other = {**record, "nik": nik[:4] + "99" + nik[6:12] + nik[12:]}  # another district: hidden by the mask
+    record = {**examples[0], "kpj": examples[0]["nik"], "name": "NIK 3204 1257 0894 0003"}  # typed in its place
+    nik, number = record["nik"], record["bank_account"]["number"]
+    other = {**record, "nik": nik[:4] + "99" + nik[6:],  # another district, and account: hidden by the masks
+             "bank_account": {**record["bank_account"], "number": number[:4] + "0000000" + number[11:]}}
     hashes = {bsu_rules.evaluate(rs2022, r).member.input_sha256 for r in (record, other)}
     assert len(hashes) == 1
-    canonical = parse_member(record).model_dump_json(exclude_none=True)
-    assert hashes == {hashlib.sha256(canonical.replace(nik, nik[:4] + "*" * 8 + nik[12:]).encode()).hexdigest()}
+    shown = json.loads(parse_member(record).model_dump_json(exclude_none=True))
+    shown.update(nik="3204********0003", kpj="3204********0003", name="NIK 3204 **** **** 0003")
+    shown["bank_account"]["number"] = "418*********507"
+    assert hashes == {hashlib.sha256(json.dumps(shown, ensure_ascii=False, separators=(",", ":")).encode()).hexdigest()}
     assert parse_line(json.dumps(record).encode()).input_sha256 in hashes  # the JSON-line path hashes alike
-    shown = {**record, "nik": nik[:12] + "0009"}  # a digit the mask shows: another hash
-    assert bsu_rules.evaluate(rs2022, shown).member.input_sha256 not in hashes
+    seen = {**record, "nik": nik[:12] + "0009"}  # a digit the mask shows: another hash
+    assert bsu_rules.evaluate(rs2022, seen).member.input_sha256 not in hashes
     assert input_hash(record, "a key") != input_hash(other, "a key")  # keyed: the whole record
 
 

@@ -282,9 +282,9 @@ def test_decisions_a_failed_write_dropped_are_logged_when_recorded_again(tmp_pat
 
     ruleset = bsu_rules.load_ruleset("bsu-2022")
     records = [json.loads(line) for line in Path(EXAMPLES).read_text("utf-8").splitlines()[:3]]
-    decisions = [bsu_rules.evaluate(ruleset, r) for r in records]
     log = tmp_path / "d.log"
     writer = audit_log.DecisionLog(log, batch=10, full_nik=True)
+    decisions = [ruleset.plan().decide(r, input_sha256=writer.input_hash(r)) for r in records]
 
     def broken(fd: int, data: Any) -> int:
         raise OSError(errno.EIO, "Input/output error")
@@ -451,7 +451,8 @@ def _record(writer: Any, ruleset: Any, record: dict[str, Any]) -> None:
     from bsu_rules.members import parse_member
 
     member = parse_member(record)
-    writer.record(ruleset.plan(date(2022, 9, 12)).decide(member), member, ruleset)
+    decision = ruleset.plan(date(2022, 9, 12)).decide(member, input_sha256=writer.input_hash(member))
+    writer.record(decision, member, ruleset)
 
 
 @pytest.mark.parametrize("how", ["rewritten", "appended without the key"])

@@ -11,6 +11,7 @@ import re
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
@@ -84,6 +85,12 @@ def cli(*args: str) -> str:
                           check=False).stdout
 
 
+def logged_cli(*args: str) -> str:
+    """``cli`` with a log of full NIKs, as ``server`` keeps one: its decisions carry the sha256 of each record whole."""
+    with tempfile.TemporaryDirectory() as folder:
+        return cli(*args, "--log", str(Path(folder) / "log.jsonl"), "--full-nik")
+
+
 def assert_error(r: httpx.Response, status: int, code: str) -> dict[str, Any]:
     assert r.status_code == status, r.text
     assert "Traceback" not in r.text
@@ -144,7 +151,7 @@ def test_requests_decide_in_turn_and_one_kept_waiting_past_the_limit_is_told_bus
 
 
 def test_decisions_are_the_cli_bytes(server: httpx.Client) -> None:
-    expected = cli("evaluate", "bsu-2022", str(EXAMPLES)).splitlines()
+    expected = logged_cli("evaluate", "bsu-2022", str(EXAMPLES)).splitlines()
     lines = EXAMPLES.read_text("utf-8").splitlines()
     for line, decision in zip(lines, expected, strict=True):
         r = server.post("/v1/decisions", params={"ruleset": "bsu-2022"}, content=line)
@@ -167,8 +174,10 @@ def _invalid() -> str:
 
 
 def test_ndjson_is_what_evaluate_prints_error_lines_included(server: httpx.Client) -> None:
-    expected = subprocess.run([sys.executable, "-m", "bsu_rules", "evaluate", "bsu-2022", "-"], input=_invalid(),
-                              capture_output=True, text=True, cwd=ROOT, check=False).stdout
+    with tempfile.TemporaryDirectory() as folder:
+        expected = subprocess.run([sys.executable, "-m", "bsu_rules", "evaluate", "bsu-2022", "-", "--log",
+                                   f"{folder}/log.jsonl", "--full-nik"], input=_invalid(),
+                                  capture_output=True, text=True, cwd=ROOT, check=False).stdout
     r = server.post("/v1/decisions", params={"ruleset": "bsu-2022"}, content=_invalid(),
                     headers={"accept": "application/x-ndjson"})
     assert r.status_code == 200 and r.text == expected and expected.count('{"error": {"record": ') == 3
@@ -179,8 +188,10 @@ def test_a_list_with_a_lone_surrogate_record_is_refused_record_by_record_alike(s
     """A record of a JSON list holding a lone surrogate is that record's error, the others decided: the
     service and ``evaluate`` alike (``evaluate`` refused the whole list)."""
     body = f"[{EXAMPLES.read_text('utf-8').splitlines()[0]},{bad}]"
-    done = subprocess.run([sys.executable, "-m", "bsu_rules", "evaluate", "bsu-2022", "-"], input=body,
-                          capture_output=True, text=True, cwd=ROOT, check=False)
+    with tempfile.TemporaryDirectory() as folder:
+        done = subprocess.run([sys.executable, "-m", "bsu_rules", "evaluate", "bsu-2022", "-", "--log",
+                               f"{folder}/log.jsonl", "--full-nik"], input=body,
+                              capture_output=True, text=True, cwd=ROOT, check=False)
     r = server.post("/v1/decisions", params={"ruleset": "bsu-2022"}, content=body,
                     headers={"accept": "application/x-ndjson"})
     assert done.returncode == 1 and r.status_code == 200 and r.text == done.stdout
@@ -188,7 +199,7 @@ def test_a_list_with_a_lone_surrogate_record_is_refused_record_by_record_alike(s
 
 
 def test_hints_are_asked_for(server: httpx.Client) -> None:
-    expected = cli("evaluate", "bsu-2022", str(EXAMPLES), "--hints").splitlines()
+    expected = logged_cli("evaluate", "bsu-2022", str(EXAMPLES), "--hints").splitlines()
     many = "[" + ",".join(EXAMPLES.read_text("utf-8").splitlines()) + "]"
     hinted = server.post("/v1/decisions", params={"ruleset": "bsu-2022", "hints": "true"}, content=many,
                          headers={"accept": "application/x-ndjson"})
@@ -220,7 +231,7 @@ def test_a_decision_date_is_honoured(server: httpx.Client) -> None:
     record = EXAMPLES.read_text("utf-8").splitlines()[0]
     r = server.post("/v1/decisions", params={"ruleset": "bsu-2022", "on": "2022-12-01"}, content=record)
     assert r.json()["on"] == "2022-12-01"
-    assert r.text == cli("evaluate", "bsu-2022", str(EXAMPLES), "--on", "2022-12-01").splitlines()[0]
+    assert r.text == logged_cli("evaluate", "bsu-2022", str(EXAMPLES), "--on", "2022-12-01").splitlines()[0]
 
 
 def test_malformed_records_keep_their_place(server: httpx.Client) -> None:
@@ -241,7 +252,7 @@ def test_explanations_are_the_cli_text(server: httpx.Client, tmp_path: Path) -> 
     record = EXAMPLES.read_text("utf-8").splitlines()[3]
     (tmp_path / "one.json").write_text(record, "utf-8")
     for audience, form in itertools.product(("worker", "officer", "auditor"), ("text", "speech")):
-        text = cli("evaluate", "bsu-2022", str(tmp_path / "one.json"), "--format", form, "--lang", "en",
+        text = logged_cli("evaluate", "bsu-2022", str(tmp_path / "one.json"), "--format", form, "--lang", "en",
                    "--audience", audience)
         page = text.rstrip("\n").rsplit("\n", 1)[0].rstrip("\n")  # without the summary line
         r = server.post("/v1/explanations", params={"ruleset": "bsu-2022", "lang": "en", "audience": audience,
@@ -259,7 +270,7 @@ def test_explanations_are_the_cli_text(server: httpx.Client, tmp_path: Path) -> 
 def test_an_invalid_record_reads_as_evaluate_prints_it(server: httpx.Client, tmp_path: Path) -> None:
     (tmp_path / "m.json").write_text(_invalid(), "utf-8")
     for lang in ("en", "id"):
-        text = cli("evaluate", "bsu-2022", str(tmp_path / "m.json"), "--format", "text", "--lang", lang)
+        text = logged_cli("evaluate", "bsu-2022", str(tmp_path / "m.json"), "--format", "text", "--lang", lang)
         pages = text.rstrip("\n").rsplit("\n", 1)[0].rstrip("\n")  # without the summary line
         assert f"({tmp_path / 'm.json'}, " in pages  # the command names the file; a request has none
         pages = re.sub(r" \(\S+m\.json, (item|butir|line|baris) \d+\)", "", pages)

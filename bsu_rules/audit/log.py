@@ -33,11 +33,11 @@ import msgspec
 
 from bsu_rules.audit.chain import GENESIS, MAX_LINE, VERSION, Line, Problem, Verifier, canonical_bytes, read_lines
 from bsu_rules.audit.checkpoints import checkpoints_path, unsigned_writer
-from bsu_rules.audit.snapshot import input_hash, json_hash, kept_fields, key_id, logged_inputs, record_json
+from bsu_rules.audit.snapshot import json_hash, kept_fields, key_id, logged_inputs
 from bsu_rules.decisions import Decision
 from bsu_rules.errors import BsuRulesError, Code, InputError
 from bsu_rules.members import Member, Record, parse_record
-from bsu_rules.members.parse import shown_sha256
+from bsu_rules.members.parse import record_hash, record_json
 from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.unknowns import made_under
 
@@ -69,8 +69,10 @@ class DecisionLog:
     ``record`` buffers a decision and writes the buffer when it holds ``batch`` decisions
     (1: every decision is on disk when ``record`` returns). With ``key``, the NIK kept in the
     inputs is replaced by its pseudonym (HMAC-SHA256), and a decision logged carries the keyed hash
-    of its record: decide with ``input_sha256=log.input_hash(member)``. Use as a context manager, or
-    call ``flush``/``close``.
+    of its record; with ``full_nik``, the sha256 of its record whole (a decision made without a log
+    carries that of its record as shown, identifiers masked, which two records differing only in a
+    NIK's hidden digits share). Either way decide with ``input_sha256=log.input_hash(member)``. Use as
+    a context manager, or call ``flush``/``close``.
 
     A decision already in the log, its JSON byte for byte, is not logged again. The log is read
     whole, every line checked as ``verify`` checks it, the first time it is used; after that only what
@@ -126,9 +128,11 @@ class DecisionLog:
 
     def input_hash(self, member: Record | dict[str, Any]) -> str:
         """The ``input_sha256`` a decision about the record ``member`` (validated, or a dict validated here)
-        carries in this log: HMAC-SHA256 of the record under the log's key, else its sha256
-        (``bsu_rules.audit.input_hash``)."""
-        return input_hash(member, self.key)
+        carries in this log: HMAC-SHA256 of the record under the log's key, else the sha256 of the record
+        whole (``bsu_rules.audit.snapshot.json_hash``)."""
+        if not isinstance(member, (Member, msgspec.Struct)):
+            member = parse_record(member).record
+        return json_hash(record_json(member), self.key)
 
     def record(self, decision: Decision, member: Record | dict[str, Any], ruleset: RuleSet,
                decision_json: str | None = None) -> bool:
@@ -144,10 +148,14 @@ class DecisionLog:
             member = parse_record(member).record
         data = record_json(member)
         if decision.member.input_sha256 != json_hash(data, self.key):
-            raise InputError([("member", "the decision was made for another member record" if self.key is None
-                               or decision.member.input_sha256 != shown_sha256(data) else
+            raise InputError([("member", "the decision was made for another member record"
+                               if decision.member.input_sha256 != record_hash(member) else
                                "a log that pseudonymises NIKs keeps decisions that carry the keyed hash of their "
                                "record, which no one without the key can check a guessed NIK against: decide with "
+                               "input_sha256=log.input_hash(member)" if self.key is not None else
+                               "a log of full NIKs keeps decisions that carry the sha256 of their whole record (a "
+                               "decision made without a log carries that of the record as shown, which records "
+                               "differing only in a NIK's hidden digits share): decide with "
                                "input_sha256=log.input_hash(member)")])
         fields = self._fields.get(ruleset.sha256)
         if fields is None:

@@ -19,7 +19,7 @@ from bsu_rules.errors import InputError
 from bsu_rules.members import Member, Record, parse_record
 from bsu_rules.members.decode import BadRecord, decode_json
 from bsu_rules.members.files import read_placed
-from bsu_rules.members.parse import parse_read, read_known, shown_sha256
+from bsu_rules.members.parse import parse_read, read_known, record_hash, record_json
 from bsu_rules.ruleset.checker import PLACEHOLDER
 from bsu_rules.ruleset.model import RuleSet
 
@@ -92,29 +92,22 @@ def project(record: dict[str, Any], paths: Iterable[tuple[str, ...]]) -> dict[st
     return out
 
 
-def record_json(record: Record) -> bytes:
-    """A validated record as the compact JSON its input sha256 is taken of (contract field order,
-    nulls left out), from the model or from the contract's mirror alike."""
-    if isinstance(record, Member):
-        return record.model_dump_json(exclude_none=True).encode("utf-8")
-    return msgspec.json.encode(record)
-
-
 def input_hash(record: Record | dict[str, Any], key: str | bytes | None = None) -> str:
-    """The ``input_sha256`` of a decision about ``record``: the sha256 of its JSON (``record_json``) with
-    the NIK masked as the decision shows it (``shown_sha256``), or, for a decision logged with a
-    pseudonymisation ``key``, HMAC-SHA256(key, that JSON, NIK and all), which nobody without the key
-    can check a guessed NIK against either. A record given as a dict is validated first (InputError
-    if it is not a valid record)."""
+    """The ``input_sha256`` of a decision about ``record``: without a key, the sha256 of the record as its
+    decision shows it (``record_hash``: identifiers masked); for a decision logged with a pseudonymisation
+    ``key``, HMAC-SHA256(key, its JSON whole, ``record_json``), which nobody without the key can check a
+    guessed NIK against either. A record given as a dict is validated first (InputError if it is not a
+    valid record)."""
     if not isinstance(record, (Member, msgspec.Struct)):
         record = parse_record(record).record
-    return json_hash(record_json(record), key)
+    return record_hash(record) if key is None else json_hash(record_json(record), key)
 
 
 def json_hash(data: bytes, key: str | bytes | None) -> str:
-    """``input_hash`` of a record already written as its JSON (``record_json``)."""
+    """The hash of a record already written as its JSON (``record_json``) that a log's decisions carry:
+    HMAC-SHA256 under the log's ``key``, or (a log of full NIKs, which holds them anyway) its sha256."""
     if key is None:
-        return shown_sha256(data)
+        return hashlib.sha256(data).hexdigest()
     return hmac.new(key_bytes(key), data, hashlib.sha256).hexdigest()
 
 
@@ -154,9 +147,9 @@ def _typed_masked(value: Any) -> Any:
 
 def load_members(members: Members, wanted: set[str] | None = None, skipped: list[str] | None = None,
                  ignore_unknown: bool = False, key: str | bytes | None = None) -> dict[str, Member]:
-    """Full member records by input hash (only the ``wanted`` hashes, when given), and by the plain sha256
-    of their JSON that engines up to 0.2 gave a decision; with a pseudonymisation ``key``, by the hash a
-    decision logged with it carries too (``input_hash``).
+    """Full member records by the input hash a logged decision carries (only the ``wanted`` hashes, when
+    given): the sha256 of their JSON whole (``json_hash``, a log of full NIKs), and with a pseudonymisation
+    ``key`` the keyed hash too.
 
     ``members`` is a JSON/JSONL file or several (read as ``bsu-rules evaluate`` reads its input:
     InputError for a Parquet or CSV file; TypeError for a path as bytes), records (dicts or
@@ -184,9 +177,8 @@ def load_members(members: Members, wanted: set[str] | None = None, skipped: list
                     raise
                 skipped.append(f"{where}: {exc}")
                 continue
-            data = record_json(parsed.record)  # its hash without a key, as engines up to 0.2 made it too
-            digests = [parsed.input_sha256 or shown_sha256(data), hashlib.sha256(data).hexdigest()]
-            digests += [json_hash(data, key)] if key is not None else []
+            data = record_json(parsed.record)
+            digests = [json_hash(data, None)] + ([json_hash(data, key)] if key is not None else [])
             for digest in digests:
                 if wanted is None or digest in wanted:
                     out[digest] = parsed.member

@@ -349,7 +349,7 @@ def _decide(args: argparse.Namespace, ruleset: RuleSet, decide: Decide,
             emit(said + "\n" if args.format in _PAGES else said, None)
             continue
         progress.tick(number)
-        decision = decide(member, log.input_hash(member) if log is not None and log.key is not None else sha256)
+        decision = decide(member, log.input_hash(member) if log is not None else sha256)
         if decision.outcome is Outcome.ELIGIBLE:
             shared.add(_NIK(member), number)
         text = decision.to_json() if args.format == "json" else None

@@ -13,6 +13,7 @@ fast path are the same code.
 from __future__ import annotations
 
 import copy
+import hashlib
 import os
 import re
 from collections.abc import Callable, Sequence
@@ -47,6 +48,7 @@ from bsu_rules.members import Member, MemberView, Record, decision_date, parse_r
 from bsu_rules.members import record_hash as input_hash
 from bsu_rules.members.contract import FREE_TEXT
 from bsu_rules.members.mirror import MemberMirror
+from bsu_rules.members.parse import record_json
 from bsu_rules.members.redact import shortened
 from bsu_rules.ruleset.checker import reads as names_read
 from bsu_rules.ruleset.expressions import Call, Name, Node, Unhandled, unparse, walk
@@ -510,7 +512,8 @@ def _record(value: object, hints: object, input_sha256: str | None = None) -> Re
         raise InputError([("(record)", f"{exc.problems[0][1]}: pass one record (a dict); a file of records is "
                                        "read with `bsu-rules evaluate` or run_batch, or read it first "
                                        "(json.loads each line)")]) from None
-    if input_sha256 is not None and input_sha256 != (parsed.input_sha256 or input_hash(parsed.record)):
+    if input_sha256 is not None and input_sha256 != (parsed.input_sha256 or input_hash(parsed.record)) and \
+            input_sha256 != hashlib.sha256(record_json(parsed.record)).hexdigest():  # a log of full NIKs' hash
         raise ValueError("input_sha256 is not the sha256 of this record (leave it out: it is computed; a log's keyed "
                          "hash, log.input_hash(member), goes with the validated record, parse_member(record))")
     return parsed.record

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import operator
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from functools import lru_cache
 from typing import Any, NamedTuple
@@ -39,8 +39,8 @@ from bsu_rules.ruleset.spelling import not_a_date
 
 
 class Parsed(NamedTuple):
-    """A validated record (a view when the fast path took it) and its input hash (``shown_sha256`` of
-    its canonical JSON), when the fast path computed it."""
+    """A validated record (a view when the fast path took it) and its input hash (``record_hash``), when
+    the fast path computed it."""
 
     record: Record
     input_sha256: str | None
@@ -68,7 +68,7 @@ def _fast(record: Any, hashed: bool = True) -> Parsed | None:
 
 
 def _hashed(struct: Any, encoded: bytes | None) -> Parsed | None:
-    """The view, and ``shown_sha256(encoded)``, once each history's periods are months given once
+    """The view, and its ``record_hash`` (when ``encoded``), once each history's periods are months given once
     each (the mirror leaves their form to this one pass); None: the model decides."""
     if out_of_order(struct) is not None:
         return None  # the model says what contradicts what
@@ -78,7 +78,7 @@ def _hashed(struct: Any, encoded: bytes | None) -> Parsed | None:
             periods = set(map(_PERIOD, rows))
             if len(periods) < len(rows) or not (periods <= _MONTHS or _months(periods)):
                 return None  # a repeat (the model keeps an exact one once) or not a month: the model says which
-    return _tuple(Parsed, (struct, None if encoded is None else shown_sha256(encoded)))  # Parsed(...)
+    return _tuple(Parsed, (struct, None if encoded is None else record_hash(struct)))  # Parsed(...)
 
 
 def _months(periods: set[str]) -> bool:
@@ -153,26 +153,78 @@ def parse_read(record: Any, ignore_unknown: bool = False) -> Parsed:
     return Parsed(parse_member(record, ignore_unknown=True), None) if ignore_unknown else parse_record(record)
 
 
+def record_json(record: Record) -> bytes:
+    """A validated record as its compact JSON, identifiers whole (contract field order, nulls left out),
+    from the model or from the contract's mirror alike: what a log's hash of it is taken of."""
+    if isinstance(record, Member):
+        return record.model_dump_json(exclude_none=True).encode("utf-8")
+    return encode(record)
+
+
 def record_hash(record: Record) -> str:
-    """The input hash of a validated record: ``shown_sha256`` of its compact JSON (contract field order,
-    nulls left out)."""
+    """The input hash of a validated record, as a decision made without a key carries it: the sha256 of
+    ``shown_json``."""
+    return _sha256(shown_json(record)).hexdigest()
+
+
+def shown_json(record: Record) -> bytes:
+    """A validated record's compact JSON (contract field order, nulls left out) as its decision shows it:
+    the NIK, the bank account number and a KPJ of 12 characters or more masked as a decision masks them,
+    and a NIK or account number typed into a name (a person's, an employer's, a bank's, an account
+    holder's: the record's only free text) too. A decision shows every value its rules read, so a hash
+    of those identifiers whole would confirm a guess of their hidden digits (of a NIK, with the birth
+    date shown, some 200 guesses); of the record as shown it confirms nothing more than is shown."""
+    if _masks is None:
+        _bind_masks()
     if isinstance(record, msgspec.Struct):
-        return shown_sha256(encode(record))
-    return shown_sha256(record.model_dump_json(exclude_none=True).encode("utf-8"))
+        return encode(_shown_struct(record))
+    data = msgspec.json.decode(record.model_dump_json(exclude_none=True))
+    data["nik"] = _mask_nik(data["nik"])
+    if "kpj" in data:
+        data["kpj"] = _mask_kpj(data["kpj"])
+    if "name" in data:
+        data["name"] = _mask_typed(data["name"])
+    for group, texts in _TEXTS.items():
+        if group in data:
+            data[group] = {k: _mask_nik(v) if k == "number" and v else _mask_typed(v) if k in texts else v
+                           for k, v in data[group].items()}
+    return msgspec.json.encode(data)
 
 
-def shown_sha256(data: bytes) -> str:
-    """The sha256 of a validated record's compact JSON (``data``) with its NIK masked as a decision shows
-    it (``3204********0003``): the hash says which record a decision was made for, yet nobody can check a
-    guessed NIK against it (a record whose other fields its decision shows would give its NIK away in
-    some 200 guesses). The NIK comes first, 16 digits: its middle eight are hidden in place."""
-    if data[:_NIK_AT] != _NIK_KEY:
-        raise ValueError("not a validated record's JSON: it does not begin with its NIK")
-    return _sha256(b"%s********%s" % (data[:_NIK_AT + 4], data[_NIK_AT + 12:])).hexdigest()
+def _shown_struct(struct: Any) -> Any:
+    """``shown_json``'s masking of a record in the contract's mirror, the fields it changes replaced."""
+    changed: dict[str, Any] = {"nik": _mask_nik(struct.nik)}
+    if struct.kpj is not None and len(struct.kpj) >= 12:
+        changed["kpj"] = _mask_kpj(struct.kpj)
+    if struct.name is not None and (name := _mask_typed(struct.name)) != struct.name:
+        changed["name"] = name
+    for group, texts in _TEXTS.items():
+        value = getattr(struct, group)
+        if value is None:
+            continue
+        fields = {k: _mask_typed(v) for k in texts if (v := getattr(value, k)) is not None and _mask_typed(v) != v}
+        if group == "bank_account" and value.number:
+            fields["number"] = _mask_nik(value.number)
+        if fields:
+            changed[group] = _replace(value, **fields)
+    return _replace(struct, **changed)
 
 
-_NIK_KEY = b'{"nik":"'
-_NIK_AT = len(_NIK_KEY)
+_TEXTS = {"employer": ("npp", "name"), "bank_account": ("bank", "holder_name")}
+"""The record's groups and their free-text fields (a bank account's number is masked as a number)."""
+_replace = msgspec.structs.replace
+_masks: tuple[Any, ...] | None = None
+_mask_nik: Callable[[str], str]
+_mask_kpj: Callable[[str], str]
+_mask_typed: Callable[[str], str]
+
+
+def _bind_masks() -> None:
+    """The masks of ``bsu_rules.decisions`` (which imports this package, so not at import time)."""
+    global _masks, _mask_nik, _mask_kpj, _mask_typed
+    from bsu_rules.decisions import mask_kpj, mask_nik, mask_typed
+
+    _masks = _mask_nik, _mask_kpj, _mask_typed = mask_nik, mask_kpj, mask_typed
 
 
 def parse_member(record: Any, *, ignore_unknown: bool = False) -> Member:

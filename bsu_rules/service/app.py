@@ -257,8 +257,7 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None,
                 refused = Rejected(number, exc, record)
                 out.append((refused, refused.json() if page is None else _utf8(page(refused))))
                 continue
-            decision = plan.decide(member, hints=hints, input_sha256=None if log is None or log.key is None
-                                   else log.input_hash(member))
+            decision = plan.decide(member, hints=hints, input_sha256=None if log is None else log.input_hash(member))
             text = decision.to_json()
             out.append((decision, text if page is None else _utf8(page(decision))))
             decided.append((decision, member, text))
