@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
-import unicodedata
 from datetime import date
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol, Self, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
-from bsu_rules.members.redact import IDENTIFIER, hide_identifiers
+from bsu_rules.members.redact import mask_identifiers as mask_identifiers
+from bsu_rules.members.redact import mask_kpj as mask_kpj
+from bsu_rules.members.redact import mask_logged as mask_logged
+from bsu_rules.members.redact import mask_nik as mask_nik
+from bsu_rules.members.redact import mask_typed as mask_typed
 from bsu_rules.ruleset.schema import Text
 from bsu_rules.unknowns import Need, needed
 
@@ -309,76 +311,6 @@ def canonical_json(data: Any) -> str:
 
 PRIVATE = frozenset({"member.nik", "member.bank_account.number"})
 """Member fields shown only masked, in a trace and in an explanation alike."""
-
-
-def mask_identifiers(text: str) -> str:
-    """``text`` with every NIK- or account-like run of digits masked as ``mask_nik`` masks a NIK:
-    for a value that may carry one although it is not the field itself (a fact copying it)."""
-    return IDENTIFIER.sub(lambda m: _hide_digits(m.group()), text)
-
-
-_TEN_DIGITS = re.compile(r"(?:\D*\d){10}")
-
-
-def mask_typed(text: str) -> str:
-    """``mask_identifiers``, and then, in text a person typed, the digits ``mask_nik`` would hide when
-    ten or more are left however they are grouped (tabs, commas, other spaces, invisible
-    characters) and however they are written (``³²⁰⁴``, ``③②⓪④``: what reads as a digit counts as
-    one): no bank or person name holds ten digits, a NIK or an account number does."""
-    if len(text) < 10 or (not _TEN_DIGITS.match(text) if text.isascii() else sum(map(str.isdigit, text)) < 10):
-        return text  # most names hold no digit: looked at once, in C
-    text = mask_identifiers(text)
-    return _hide_digits(text) if sum(map(str.isdigit, text)) >= 10 else text
-
-
-def mask_logged(text: str) -> str:
-    """A text read from a log line (which whoever can write the log may have edited) as a report shows it: a NIK
-    or an account number masked as a decision masks one (``3204********0003``), one grouped otherwise (commas,
-    colons, tabs, other spaces, invisible characters) left out (``hide_identifiers``), and in a text holding
-    digits of other forms (``³²⁰⁴``, ``③``) or marks over digits, every digit ``mask_typed`` hides: no text of
-    a decision holds such characters, an edited line may."""
-    shown = hide_identifiers(mask_identifiers(text))
-    if shown.isascii() or not any(unicodedata.category(c) in _OTHER_FORMS for c in shown):
-        return shown
-    return mask_typed(shown)
-
-
-_OTHER_FORMS = frozenset({"No", "Mn", "Me"})
-"""Unicode categories of digits in other forms (superscript, circled) and of marks over a character."""
-
-
-def _hide_digits(text: str, masked: str = "") -> str:
-    """``text`` with the digits ``mask_nik`` would hide hidden, whatever stands between them (a ``masked``
-    character counted as the digit it hides)."""
-    digits = [i for i, c in enumerate(text) if c.isdigit() or c in masked]
-    keep = _kept(len(digits))
-    hidden = set(digits[keep:len(digits) - keep])
-    return "".join("*" if i in hidden else c for i, c in enumerate(text))
-
-
-def mask_kpj(kpj: str) -> str:
-    """A KPJ as every output shows it: as it is, unless it has 12 characters or more (a KPJ has 11
-    digits: a longer one is a NIK or an account number written in its place), then with all but its
-    first and last four hidden, ``3204********0003``."""
-    return kpj if len(kpj) < 12 else f"{kpj[:4]}********{kpj[-4:]}"
-
-
-def mask_nik(nik: str) -> str:
-    """Keep the region (4) and the serial (4) of a NIK, ``3215********0001``; of a shorter identifier
-    (a 10-digit account number) a quarter at each end, so at least half is always hidden. An account
-    number written with spaces or dashes is masked by its digits, not its characters: a stray space
-    never shows one digit more."""
-    if len(nik) == 16 and nik.isdigit():  # a NIK: the common case, spelled out
-        return nik[:4] + "********" + nik[12:]
-    if not nik.isdigit():  # a masked digit counts as one: masking a masked number gives it back
-        return _hide_digits(nik, masked="*")
-    keep = _kept(len(nik))
-    return nik[:keep] + "*" * (len(nik) - 2 * keep) + nik[len(nik) - keep:]
-
-
-def _kept(length: int) -> int:
-    """The characters a mask shows at each end of an identifier ``length`` long (none of one of 8 or fewer)."""
-    return min(4, length // 4) if length > 8 else 0
 
 
 M = TypeVar("M", bound=BaseModel)

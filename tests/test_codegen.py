@@ -289,7 +289,9 @@ def test_a_decisions_values_are_its_own() -> None:
         for member in EXAMPLES:
             later = plan.decide(member)
             assert "CHANGED" not in later.to_json() and "CHANGED" not in later.model_dump_json()
-            assert "999" not in later.to_json() and "999" not in later.model_dump_json()
+            digest = later.member.input_sha256  # hexadecimal, which may hold a 999 of its own
+            assert "999" not in later.to_json().replace(digest, "") and "999" not in later.model_dump_json().replace(
+                digest, "")
             assert "cutoff_month" in later.parameters and later.to_json() == later.model_dump_json()
 
 

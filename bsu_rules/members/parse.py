@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import operator
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import date, datetime
 from functools import lru_cache
 from typing import Any, NamedTuple
@@ -34,7 +34,7 @@ from bsu_rules.members.contract import (
 from bsu_rules.members.decode import LONE_SURROGATE, TOO_DEEP, decode_json, lone_surrogate, too_deep
 from bsu_rules.members.mirror import MemberMirror, Record, as_member, encode
 from bsu_rules.members.model import DAY, MONTH, PERIODIC, SECRET, Member, out_of_order
-from bsu_rules.members.redact import clipped, hide_identifiers, key_path, shown
+from bsu_rules.members.redact import clipped, hide_identifiers, key_path, mask_kpj, mask_nik, mask_typed, shown
 from bsu_rules.ruleset.spelling import not_a_date
 
 
@@ -174,37 +174,35 @@ def shown_json(record: Record) -> bytes:
     holder's: the record's only free text) too. A decision shows every value its rules read, so a hash
     of those identifiers whole would confirm a guess of their hidden digits (of a NIK, with the birth
     date shown, some 200 guesses); of the record as shown it confirms nothing more than is shown."""
-    if _masks is None:
-        _bind_masks()
     if isinstance(record, msgspec.Struct):
         return encode(_shown_struct(record))
     data = msgspec.json.decode(record.model_dump_json(exclude_none=True))
-    data["nik"] = _mask_nik(data["nik"])
+    data["nik"] = mask_nik(data["nik"])
     if "kpj" in data:
-        data["kpj"] = _mask_kpj(data["kpj"])
+        data["kpj"] = mask_kpj(data["kpj"])
     if "name" in data:
-        data["name"] = _mask_typed(data["name"])
+        data["name"] = mask_typed(data["name"])
     for group, texts in _TEXTS.items():
         if group in data:
-            data[group] = {k: _mask_nik(v) if k == "number" and v else _mask_typed(v) if k in texts else v
+            data[group] = {k: mask_nik(v) if k == "number" and v else mask_typed(v) if k in texts else v
                            for k, v in data[group].items()}
     return msgspec.json.encode(data)
 
 
 def _shown_struct(struct: Any) -> Any:
     """``shown_json``'s masking of a record in the contract's mirror, the fields it changes replaced."""
-    changed: dict[str, Any] = {"nik": _mask_nik(struct.nik)}
+    changed: dict[str, Any] = {"nik": mask_nik(struct.nik)}
     if struct.kpj is not None and len(struct.kpj) >= 12:
-        changed["kpj"] = _mask_kpj(struct.kpj)
-    if struct.name is not None and (name := _mask_typed(struct.name)) != struct.name:
+        changed["kpj"] = mask_kpj(struct.kpj)
+    if struct.name is not None and (name := mask_typed(struct.name)) != struct.name:
         changed["name"] = name
     for group, texts in _TEXTS.items():
         value = getattr(struct, group)
         if value is None:
             continue
-        fields = {k: _mask_typed(v) for k in texts if (v := getattr(value, k)) is not None and _mask_typed(v) != v}
+        fields = {k: mask_typed(v) for k in texts if (v := getattr(value, k)) is not None and mask_typed(v) != v}
         if group == "bank_account" and value.number:
-            fields["number"] = _mask_nik(value.number)
+            fields["number"] = mask_nik(value.number)
         if fields:
             changed[group] = _replace(value, **fields)
     return _replace(struct, **changed)
@@ -213,18 +211,6 @@ def _shown_struct(struct: Any) -> Any:
 _TEXTS = {"employer": ("npp", "name"), "bank_account": ("bank", "holder_name")}
 """The record's groups and their free-text fields (a bank account's number is masked as a number)."""
 _replace = msgspec.structs.replace
-_masks: tuple[Any, ...] | None = None
-_mask_nik: Callable[[str], str]
-_mask_kpj: Callable[[str], str]
-_mask_typed: Callable[[str], str]
-
-
-def _bind_masks() -> None:
-    """The masks of ``bsu_rules.decisions`` (which imports this package, so not at import time)."""
-    global _masks, _mask_nik, _mask_kpj, _mask_typed
-    from bsu_rules.decisions import mask_kpj, mask_nik, mask_typed
-
-    _masks = _mask_nik, _mask_kpj, _mask_typed = mask_nik, mask_kpj, mask_typed
 
 
 def parse_member(record: Any, *, ignore_unknown: bool = False) -> Member:
