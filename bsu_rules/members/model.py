@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Annotated, Any, NamedTuple, NoReturn, Self, TypeVar, cast
+from typing import TYPE_CHECKING, Annotated, Any, NamedTuple, NoReturn, Self, TypeVar, cast
 
 from pydantic import (
     AfterValidator,
@@ -230,9 +230,12 @@ class Rows(list[T]):
         return Rows, (list(self),)  # copied and pickled whole, not item by item
 
 
-JsonList = Annotated[list[T], Strict(), AfterValidator(Rows)]
+if TYPE_CHECKING:  # read-only to a type checker: ``member.wages.append(...)`` is an error before it runs
+    JsonList = Annotated[Sequence[T], Strict(), AfterValidator(Rows)]
+else:  # what pydantic validates and describes (the JSON Schema's array): a list
+    JsonList = Annotated[list[T], Strict(), AfterValidator(Rows)]
 """A list as JSON has it: a tuple, set, generator or dict view is refused (``expected a list, got set``),
-not taken as one; kept as ``Rows``."""
+not taken as one; kept as ``Rows``, which refuses changes (typed ``Sequence``, which has none)."""
 
 
 SECRET = ("nik", "bank_account.number")
