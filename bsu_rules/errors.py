@@ -91,11 +91,13 @@ class Code(StrEnum):
     UNKNOWN_RULE = "unknown-rule"
     IMPOSSIBLE_OUTCOME = "impossible-outcome"
     CONTRADICTORY_EXPECTATION = "contradictory-expectation"
-    INVALID_MEMBER = "invalid-member"
+    INVALID_MEMBER = "invalid-member"  # a case's member, where the test file gives it (a record: invalid-record)
     OUT_OF_FORCE = "out-of-force"
     EVALUATION_ERROR = "evaluation-error"
-    # records
+    # records (InputError, and the service's 422), and a parameter given with them (ParameterError: a decision
+    # date; the service's 400 for any query parameter)
     INVALID_RECORD = "invalid-record"
+    BAD_PARAMETER = "bad-parameter"
     # decision logs and archives (the first problem ``bsu-rules verify`` finds, by kind)
     AUDIT = "audit"
     TRUNCATED = "truncated"
@@ -110,7 +112,6 @@ class Code(StrEnum):
     UNSIGNED = "unsigned"
     UNANCHORED = "unanchored"
     # the HTTP service
-    BAD_PARAMETER = "bad-parameter"
     BAD_JSON = "bad-json"
     BODY_TOO_LARGE = "body-too-large"
     UNSUPPORTED_MEDIA_TYPE = "unsupported-media-type"
@@ -213,9 +214,9 @@ def worded(problems: Sequence[tuple[str, str]], beyond: int = 0) -> str:
 
 class InputError(BsuRulesError, ValueError):
     """A member record (or other input) is malformed; the message names each bad field path (the
-    first ``MAX_PROBLEMS``, and how many more)."""
+    first ``MAX_PROBLEMS``, and how many more). Code ``invalid-record``, the service's for the same record."""
 
-    code = Code.INVALID_MEMBER
+    code = Code.INVALID_RECORD
 
     MAX_PROBLEMS = 50
     """Problems one error lists; ``more`` counts the rest (a record of 60 000 unknown keys gets a
@@ -236,6 +237,13 @@ class InputError(BsuRulesError, ValueError):
         """The error line ``evaluate`` prints for record number ``record`` (as the service's NDJSON does)."""
         return json.dumps({"error": {"record": record, "field": self.problems[0][0], "message": str(self)}},
                           ensure_ascii=False)
+
+
+class ParameterError(InputError):
+    """A parameter given with the records is malformed: a decision date (``on``) that is not one. Code
+    ``bad-parameter``, the service's for the same ``?on=``; an ``InputError`` still, naming the parameter."""
+
+    code = Code.BAD_PARAMETER
 
 
 class RuleSetError(BsuRulesError, ValueError):

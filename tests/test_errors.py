@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from typing import Any
 
 import pytest
 
@@ -10,7 +11,7 @@ from bsu_rules.audit.archive import ArchiveError
 from bsu_rules.audit.chain import Problem
 from bsu_rules.audit.checkpoints import CheckpointError
 from bsu_rules.audit.log import AuditError
-from bsu_rules.errors import BsuRulesError, Code, Diagnostic, InputError, OutOfForce, RuleSetError
+from bsu_rules.errors import BsuRulesError, Code, Diagnostic, InputError, OutOfForce, ParameterError, RuleSetError
 from bsu_rules.glossary import GlossaryError
 from bsu_rules.ruleset.loader import check_file
 
@@ -30,19 +31,39 @@ def test_every_error_is_a_bsu_rules_error_with_a_code() -> None:
     errors: list[BsuRulesError] = [
         InputError([("member.wages", "missing")]), RuleSetError([]),
         OutOfForce("bsu-2022", "2022", date(2030, 1, 1), []),
-        AuditError("x"), ArchiveError("x"), CheckpointError("x"), GlossaryError("x"),
+        AuditError("x"), ArchiveError("x"), CheckpointError("x"), GlossaryError("x"), ParameterError([("on", "x")]),
     ]
     for error in errors:
         assert isinstance(error, BsuRulesError) and isinstance(error.code, Code)
     assert isinstance(errors[0], ValueError) and isinstance(errors[2], ValueError)  # as before
+    assert isinstance(errors[-1], InputError) and isinstance(errors[-1], ValueError)
+
+
+def test_a_bad_record_and_a_bad_decision_date_have_codes_of_their_own(examples: list[dict[str, Any]]) -> None:
+    """A caller tells a malformed record from a malformed date by the code (or the class), not by the field."""
+    import bsu_rules
+
+    rs = bsu_rules.load_ruleset("bsu-2022")
+    with pytest.raises(InputError) as record:
+        bsu_rules.evaluate(rs, {**examples[0], "nik": "1"})
+    assert type(record.value) is InputError and record.value.code is Code.INVALID_RECORD == "invalid-record"
+    assert [(d.code, d.field) for d in record.value.diagnostics] == [(Code.INVALID_RECORD, "nik")]
+    for on in ("12/09/2022", datetime(2022, 9, 12), 20220912):
+        with pytest.raises(ParameterError, match=r"^on: ") as day:
+            bsu_rules.evaluate(rs, examples[0], on=on)
+        assert isinstance(day.value, InputError) and isinstance(day.value, ValueError)  # caught as before
+        assert day.value.code is Code.BAD_PARAMETER == "bad-parameter" and day.value.problems[0][0] == "on"
+        assert [(d.code, d.field) for d in day.value.diagnostics] == [(Code.BAD_PARAMETER, "on")]
+        with pytest.raises(ParameterError, match=r"^on: "):
+            rs.plan(on)
 
 
 def test_input_and_audit_problems_have_the_diagnostic_shape() -> None:
     [found] = InputError([("member.wages", "an integer is required")]).diagnostics
-    assert (found.code, found.field, found.message) == (Code.INVALID_MEMBER, "member.wages", "an integer is required")
-    assert str(found) == "member.wages: error [invalid-member]: an integer is required"  # the field, not ":0:0"
-    assert str(Diagnostic("", 0, 0, Code.INVALID_MEMBER, "m", record=4, field="nik")) == \
-        "record 4, nik: error [invalid-member]: m"
+    assert (found.code, found.field, found.message) == (Code.INVALID_RECORD, "member.wages", "an integer is required")
+    assert str(found) == "member.wages: error [invalid-record]: an integer is required"  # the field, not ":0:0"
+    assert str(Diagnostic("", 0, 0, Code.INVALID_RECORD, "m", record=4, field="nik")) == \
+        "record 4, nik: error [invalid-record]: m"
     problem = Problem(3, "edited", "its content does not match its hash")
     assert problem.kind is Code.EDITED and str(problem) == "line 3: edited: its content does not match its hash"
     shown = problem.diagnostic("log.jsonl")

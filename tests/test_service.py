@@ -246,6 +246,10 @@ def test_malformed_records_keep_their_place(server: httpx.Client) -> None:
     error = assert_error(server.post("/v1/decisions", params={"ruleset": "bsu-2022"}, json={"nik": "1"}),
                          422, "invalid-record")
     assert error["record"] == 1 and error["field"] == "nik"
+    for record, said in (({**good, "nik": "12"}, second["error"]), ({"nik": "1"}, error)):  # the library's code too
+        with pytest.raises(bsu_rules.InputError) as caught:
+            bsu_rules.evaluate(bsu_rules.load_ruleset("bsu-2022"), record)
+        assert (caught.value.code, caught.value.problems[0][0]) == (said["code"], said["field"])
 
 
 def test_explanations_are_the_cli_text(server: httpx.Client, tmp_path: Path) -> None:
@@ -363,8 +367,12 @@ def test_errors_have_one_shape(server: httpx.Client) -> None:
         error = assert_error(server.post(decide, params={"ruleset": "bsu-2022", "on": on}, content=record),
                              400, "bad-parameter")
         assert error["message"] == f"on: {said}" and error["field"] == "on"
-        with pytest.raises(bsu_rules.InputError, match=f"on: {re.escape(said)}"):  # and the Python API
-            bsu_rules.evaluate(bsu_rules.load_ruleset("bsu-2022"), json.loads(record), on=on)
+        with pytest.raises(bsu_rules.ParameterError, match=f"on: {re.escape(said)}") as caught:  # and the Python API,
+            bsu_rules.evaluate(bsu_rules.load_ruleset("bsu-2022"), json.loads(record), on=on)  # with the same code
+        assert (caught.value.code, caught.value.problems[0][0]) == (error["code"], error["field"])
+    needs = assert_error(server.post("/v1/needed", params={"ruleset": "bsu-2022", "on": "12/09/2022"}, content=record),
+                         400, "bad-parameter")  # not a record's code, whichever path decides
+    assert needs["field"] == "on"
     missing = assert_error(server.post(decide, content=record), 400, "bad-parameter")
     assert missing["message"].startswith("ruleset: missing: give an edition (served: bsu-2020, ")
     assert_error(server.post(decide, params={"ruleset": "bsu-2022", "on": "2020-01-01"}, content=record),

@@ -522,7 +522,7 @@ def _record(value: object, hints: object, input_sha256: str | None = None) -> Re
 def evaluate(ruleset: RuleSet, record: Member | dict[str, Any], on: date | str | None = None,
              hints: bool = False) -> Decision:
     """Decide one member record (a dict is validated first; InputError if malformed). ``on`` is a
-    date or ``YYYY-MM-DD`` text (InputError otherwise). ``hints``: give each failed criterion its
+    date or ``YYYY-MM-DD`` text (ParameterError, an InputError, otherwise). ``hints``: give each failed criterion its
     counterfactual ``hint`` (None otherwise, and never computed)."""
     plan = given_ruleset(ruleset, "evaluate").plan(decision_date(on))
     return plan.decide(record, hints=hints)  # the input hash is computed when read

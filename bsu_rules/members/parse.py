@@ -13,7 +13,7 @@ from typing import Any, NamedTuple
 import msgspec
 from pydantic import ValidationError
 
-from bsu_rules.errors import InputError
+from bsu_rules.errors import InputError, ParameterError
 from bsu_rules.members import model
 from bsu_rules.members.contract import (
     MISSING,
@@ -333,15 +333,15 @@ def _message(err: Any, path: str) -> str:
 
 
 def decision_date(on: object) -> date | None:
-    """A decision date given as a date or ``YYYY-MM-DD`` text; InputError for anything else."""
+    """A decision date given as a date or ``YYYY-MM-DD`` text; ParameterError (an InputError) for anything else."""
     if on is None or (isinstance(on, date) and not isinstance(on, datetime)):
         return on
     day = _iso_day(on) if isinstance(on, str) else None
     if day is not None:
         return day
     if isinstance(on, str):
-        raise InputError([("on", not_a_date(on))])
-    raise InputError([("on", f"{type(on).__name__} is not a date (YYYY-MM-DD)")])
+        raise ParameterError([("on", not_a_date(on))])
+    raise ParameterError([("on", f"{type(on).__name__} is not a date (YYYY-MM-DD)")])
 
 
 @lru_cache(maxsize=256)  # a caller asks about few dates, again and again

@@ -99,8 +99,8 @@ class RuleSet:
         return found
 
     def plan(self, on: date | str | None = None) -> Plan:
-        """The compiled plan for a decision date, a date or ``YYYY-MM-DD`` text (cached; InputError
-        for anything else, a datetime too)."""
+        """The compiled plan for a decision date, a date or ``YYYY-MM-DD`` text (cached; ParameterError, an
+        InputError, for anything else, a datetime too)."""
         if type(on) is not date and on is not None:  # a datetime (a date subclass) is refused, as by evaluate
             from bsu_rules.members import decision_date  # lazy: a date is the common case
 

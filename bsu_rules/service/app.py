@@ -96,8 +96,9 @@ class Rejected:
     record: Any
 
     def json(self) -> str:
-        """Its error object in a JSON response (the NDJSON one carries ``error.line``, as ``evaluate`` prints)."""
-        return json.dumps({"error": {"code": Code.INVALID_RECORD, "field": self.error.problems[0][0],
+        """Its error object in a JSON response (the NDJSON one carries ``error.line``, as ``evaluate`` prints),
+        with the code the library's ``InputError`` carries (``invalid-record``)."""
+        return json.dumps({"error": {"code": self.error.code, "field": self.error.problems[0][0],
                                      "message": str(self.error), "record": self.number}},
                           ensure_ascii=False, separators=(",", ":"))
 

@@ -13,7 +13,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.routing import APIRoute
 
-from bsu_rules.errors import BsuRulesError, Code, InputError
+from bsu_rules.errors import BsuRulesError, Code, ParameterError
 from bsu_rules.members import decision_date
 from bsu_rules.members.decode import BadRecord, decode_records, first_record_ends, unreadable
 from bsu_rules.members.redact import cut, hidden_path, shortened
@@ -143,8 +143,8 @@ def plain_query(request: Request) -> None:
     if on is not None:
         try:
             decision_date(on)
-        except InputError:  # 2022-02-30 too: a day the calendar has
-            raise ServiceError(400, Code.BAD_PARAMETER, f"on: {not_a_date(on)}", field="on") from None
+        except ParameterError as exc:  # 2022-02-30 too: a day the calendar has; bad-parameter, as the library's
+            raise ServiceError(400, exc.code, f"on: {not_a_date(on)}", field="on") from None
     hints = request.query_params.get("hints")
     if hints is not None and hints.lower() not in _BOOLEAN:  # not yes, on, t or y, which pydantic would take
         raise ServiceError(400, Code.BAD_PARAMETER, f"hints: `{shortened(hints)}` is neither true nor false "
