@@ -1537,6 +1537,32 @@ def test_a_service_mounted_under_a_prefix_names_it_in_servers() -> None:
     assert "servers" not in _InProcess().get("/openapi.json").json()
 
 
+def test_a_service_mounted_under_a_prefix_names_its_paths_with_the_prefix_in_a_404() -> None:
+    """The paths a 404 lists and suggests are those a client of the mounted app sends: under the prefix."""
+    from fastapi import FastAPI
+
+    from bsu_rules import load_ruleset
+    from bsu_rules.service import create_app
+
+    main = FastAPI()
+    main.mount("/bsu", create_app([load_ruleset("bsu-2022")]))
+
+    async def send(method: str, url: str) -> httpx.Response:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=main), base_url="http://test") as client:
+            return await client.request(method, url)
+    alone = _InProcess()
+    for path, meant in (("/v1/editon", "/v1/editions"), ("/v1/editions/bsu-2022/", "/v1/editions/bsu-2022"),
+                        ("/v1/nothing-near", None)):
+        mounted = assert_error(asyncio.run(send("GET", "/bsu" + path)), 404, "not-found")["message"]
+        assert mounted.startswith(f"no path /bsu{path} here" + (f"; did you mean /bsu{meant}?" if meant else " ("))
+        assert "(the paths: GET /bsu/healthz, GET /bsu/openapi.json, POST /bsu/v1/decisions, " in mounted
+        assert mounted == assert_error(alone.get(path), 404, "not-found")["message"].replace(" /", " /bsu/")
+    hidden = assert_error(asyncio.run(send("GET", "/bsu/v1/32041257/08940003")), 404, "not-found")["message"]
+    assert hidden.startswith("no path /bsu/v1/<16 digits> here"), hidden  # the version kept, as unmounted
+    refused = assert_error(asyncio.run(send("GET", "/bsu/v1/decisions")), 405, "method-not-allowed")
+    assert refused["message"] == "/bsu/v1/decisions does not take GET; it takes POST"
+
+
 def test_a_required_field_sent_as_null_is_told_null_and_a_line_break_by_its_name(server: httpx.Client) -> None:
     base = {"nik": "3204125708940003", "citizenship": "WNI", "participant_category": "PU"}
     for record, said in (({**base, "nik": None}, "nik: is null: give a value"),

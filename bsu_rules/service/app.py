@@ -114,6 +114,15 @@ def _error(exc: ServiceError, headers: dict[str, str] | None = None) -> JSONResp
 _STATUS_CODES = {404: Code.NOT_FOUND, 405: Code.METHOD_NOT_ALLOWED, 413: Code.BODY_TOO_LARGE}
 
 
+def _mounted(request: Request) -> tuple[str, str]:
+    """The prefix the service is served under (``/bsu``, mounted there in another ASGI app; ``""`` when not) and
+    the request's path within it (``/v1/nope`` for ``/bsu/v1/nope``), the path its routes are matched against."""
+    root, path = str(request.scope.get("root_path", "")).rstrip("/"), request.url.path
+    if root and (path == root or path.startswith(root + "/")):
+        path = path[len(root):]
+    return root, path or "/"
+
+
 def _without_slash(path: str, routes: list[APIRoute]) -> str | None:
     """``path`` without its trailing slash(es) when a route serves that (``/v1/editions/bsu-2022/``:
     ``/v1/editions/bsu-2022``, its path parameter kept; the route's own path when showing it would
@@ -159,7 +168,9 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None,
     async def http_error(request: Request, exc: HTTPException) -> JSONResponse:
         code = _STATUS_CODES.get(exc.status_code, Code.HTTP_ERROR)
         headers, message = dict(exc.headers or {}), str(exc.detail)
-        path, method = shown_path(request.url.path), request.method
+        root, inner = _mounted(request)  # mounted under a prefix: the paths a client gives are under it
+        root = shortened(root, 60)
+        path, method = root + shown_path(inner), request.method
         if exc.status_code == 405:
             allowed = [m.strip() for m in headers.get("Allow", "").split(",") if m.strip()]
             allowed += ["HEAD"] if "GET" in allowed and "HEAD" not in allowed else []  # as ``HeadAsGet`` answers it
@@ -168,9 +179,9 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None,
         elif exc.status_code == 404:
             routes = [route for route in app.routes if isinstance(route, APIRoute)]
             served = {route.path: sorted(route.methods or ()) for route in routes}
-            hint = _without_slash(request.url.path, routes) or nearest(request.url.path, served)
-            message = (f"no path {path} here" + (f"; did you mean {hint}?" if hint else "") + " (the paths: "
-                       + ", ".join(f"{' '.join(methods)} {p}" for p, methods in sorted(served.items())) + ")")
+            hint = _without_slash(inner, routes) or nearest(inner, served)
+            message = (f"no path {path} here" + (f"; did you mean {root}{hint}?" if hint else "") + " (the paths: "
+                       + ", ".join(f"{' '.join(methods)} {root}{p}" for p, methods in sorted(served.items())) + ")")
         return _error(ServiceError(exc.status_code, code, message), headers)
 
     @app.exception_handler(ClientDisconnect)
