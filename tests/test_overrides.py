@@ -268,6 +268,37 @@ def test_a_count_a_title_states_is_restated_from_a_value_of_its_unit_only() -> N
     assert restated("Paid within 2 days", "en", {Count("days", 2): 14}) == "Paid within 14 days"
 
 
+def test_a_limit_a_what_if_puts_at_0_is_said_in_words_in_the_title(rs2022: RuleSet) -> None:
+    """"At most 0 months of unpaid contributions in a row" / "Tunggakan iuran paling lama 0 bulan berturut-turut"
+    read a limit of none as a count: a title says what there is none of, in both languages (a run of none is
+    no run: "in a row" goes with the count); 1 month is still a count."""
+    titles = {c.rule.id: c.rule.title for c in reform_of(rs2022, ["max_arrears_months=0"], []).rules}
+    assert titles["arrears"].en == "No unpaid contributions (what-if: set max_arrears_months=0)"  # type: ignore[union-attr]
+    assert titles["arrears"].id == "Tidak ada tunggakan iuran (simulasi: set max_arrears_months=0)"  # type: ignore[union-attr]
+    dated = {c.rule.id: c.rule.title for c in reform_of(rs2022, ["max_arrears_months@2022-01-01=0"], []).rules}
+    assert dated["arrears"].en.startswith("No unpaid contributions (what-if")  # type: ignore[union-attr]
+    one = {c.rule.id: c.rule.title for c in reform_of(rs2022, ["max_arrears_months=1"], []).rules}
+    assert one["arrears"].en.startswith("At most 1 month of unpaid contributions in a row (")  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(("title", "lang", "said"), [
+    ("At most 2 months of unpaid contributions in a row", "en", "No unpaid contributions"),
+    ("Tunggakan iuran paling lama 2 bulan berturut-turut", "id", "Tidak ada tunggakan iuran"),
+    ("No more than 2 days of late payment", "en", "No late payment"),
+    ("Keterlambatan BSU paling banyak 2 hari", "id", "Tidak ada keterlambatan BSU"),
+    ("Active; arrears of at most 2 months before July 2022", "en", "Active; arrears of no months before July 2022"),
+    ("Peserta aktif; tunggakan PPKM paling lama 2 bulan", "id", "Peserta aktif; tidak ada tunggakan PPKM"),
+    ("Paling lama 2 bulan menunggak iuran", "id", "Tidak satu bulan pun menunggak iuran"),
+    ("Paid within 2 months", "en", "Paid within 0 months"),  # no limit of "at most": the figure stays
+])
+def test_a_limit_of_any_count_put_at_0_is_said_as_none(title: str, lang: str, said: str) -> None:
+    """Any count a title states as a limit ("at most", "paling lama", "paling banyak"), of months or days, put
+    at 0: what it is of, where the title says it, is what there is none of; else "no months"."""
+    unit = "days" if ("day" in title or "hari" in title) else "months"
+    assert restated(title, lang, {Count(unit, 2): 0}) == said
+    assert "\x00" not in restated(title, lang, {Count(unit, 2): 0})
+
+
 def test_a_table_override(rs2022: RuleSet, tmp_path: Path) -> None:
     table = tmp_path / "umk.csv"
     table.write_text("area_code,amount,bound\n3273,4000000,exact\n", "utf-8")

@@ -11,7 +11,8 @@ dates, or the first or last day of a month the rule set holds; a count of months
 in a title over no such value is not judged). An amount or a count a parameter the criterion reads holds on
 some days of the edition only (a dated value replaced during it) is warned of as well: the title is shown
 on every day. The figures a title states are read once (``figures``), by this check and by a what-if that
-restates a title (``restated``).
+restates a title (``restated``): a limit it puts at 0 ("at most 2 months of unpaid contributions in a row" under
+``max_arrears_months=0``) is said in words, not as "at most 0 months" (``said_as_none``).
 
 ``stale-explain``: a criterion's explanation showing a member field, fact or parameter that the
 criterion neither reads nor shows (a condition rewritten, its old reason left): it would tell a worker
@@ -265,13 +266,68 @@ def restated(text: str, lang: str, changes: dict[Any, Any]) -> str:
     by its ``Count``: a value of a parameter in that unit) put as the new one, in one pass: "Rp3.500.000"
     becomes "Rp4.000.000", "2 months" "1 month", "Juli 2022" "Juni 2022", and "31 Juli 2022" "30 Juni
     2022" when the month changed (the first or last day of a month stays the first or last). A figure no
-    change maps is left as stated."""
+    change maps is left as stated. A limit a count states put at 0 is said as none (``said_as_none``)."""
     restate = {_AMOUNT: _amount_restated, _COUNT: _count_restated, _DATE: _date_restated}
     out, at = [], 0
     for m in figures(text):
         out += [text[at:m.start()], restate[m.re](m, changes, lang)]
         at = m.end()
-    return "".join([*out, text[at:]])
+    return said_as_none("".join([*out, text[at:]]), lang)
+
+
+_NONE = "\x00"
+"""Marks a count a what-if puts at 0 in a restated title, until ``said_as_none`` says it (a title the file
+writes with "0 months" is the author's, and left as written)."""
+_AT_MOST = {"en": re.compile(rf"\b(at most|no more than|not more than|up to) {_NONE}0 (months?|days?)( of )?",
+                             re.IGNORECASE),
+            "id": re.compile(rf"\b(paling lama|paling banyak|maksimal|maksimum|tidak lebih dari) {_NONE}0 (bulan|hari)",
+                             re.IGNORECASE)}
+"""A limit of a count a what-if puts at 0 ("at most 0 months of", "paling lama 0 bulan")."""
+_IN_A_ROW = {"en": re.compile(r",? (?:in a row|consecutively)\b"), "id": re.compile(r",? (?:secara )?berturut-turut\b")}
+"""What a count of months in a row adds, which a limit of none drops (no run of none is in a row)."""
+_CLAUSE = re.compile(r"[;:,(]")
+"""Where a part of a title begins ("…; tunggakan iuran paling lama 2 bulan"): what a limit is of is said within it."""
+_PART_ENDS = re.compile(r"[;:(]")
+"""Where the part of a title with a limit ends after it (a comma may join what it is of: "fees, fines")."""
+_NOTHING = {"en": {"month": "no months", "day": "no days"},
+            "id": {"bulan": "tidak satu bulan pun", "hari": "tidak satu hari pun"}}
+"""A limit of none where the title does not say what it is of, as ``said_as_none`` says it."""
+
+
+def said_as_none(text: str, lang: str) -> str:
+    """A restated title with each limit put at 0 said in words, as a listener hears it, never "at most 0
+    months": what is limited, said before the limit in Indonesian ("Tunggakan iuran paling lama 0 bulan
+    berturut-turut") or after it in English ("At most 0 months of unpaid contributions in a row"), is
+    what there is none of ("Tidak ada tunggakan iuran", "No unpaid contributions"); "in a row"
+    ("berturut-turut") is left out with the count (a run of none is no run). Where the title does not say
+    what the limit is of, it is "no months" ("tidak satu bulan pun"). A 0 that is no such limit ("within
+    0 days") keeps its figure."""
+    while (m := _AT_MOST[lang].search(text)) is not None:
+        before, after = text[:m.start()], text[m.end():]
+        row = _IN_A_ROW[lang].search(after)
+        if row is not None and not _PART_ENDS.search(after[:row.start()]):  # in the part of the title with the limit
+            after = after[:row.start()] + after[row.end():]
+        start = max((c.end() for c in _CLAUSE.finditer(before)), default=0)
+        limited = before[start:].strip()
+        capital = not before.strip()
+        if lang == "en":
+            said = "no " if m.group(3) else _NOTHING["en"][m.group(2).lower().rstrip("s")]
+            capital = m.group(1)[0].isupper()
+        elif limited:  # "Tunggakan iuran paling lama …": what there is none of
+            before = before[:start] + before[start:][:len(before[start:]) - len(before[start:].lstrip())]
+            capital = not before.strip()
+            said = f"tidak ada {_lower(limited)}"
+        else:
+            said = _NOTHING["id"][m.group(2).lower()]
+        text = before + (said[0].upper() + said[1:] if capital else said) + after
+    return text.replace(_NONE, "")
+
+
+def _lower(words: str) -> str:
+    """A noun that opened a title, as it reads after "tidak ada": a capital only where its word is not a name
+    or an abbreviation ("Tunggakan iuran" -> "tunggakan iuran"; "BSU", "PPKM" stay)."""
+    first = words.split(" ", 1)[0]
+    return words[0].lower() + words[1:] if first[:1].isupper() and first[1:].islower() else words
 
 
 def _number(value: Any) -> TypeGuard[int]:
@@ -288,7 +344,9 @@ def _amount_restated(m: re.Match[str], changes: dict[Any, Any], lang: str) -> st
 
 def _count_restated(m: re.Match[str], changes: dict[Any, Any], lang: str) -> str:
     new = changes.get(Count(COUNT_UNITS[m.group(2).lower()], int(m.group(1))))
-    return said_count(new, m.group(2)) if _number(new) else m.group()
+    if not _number(new):
+        return m.group()
+    return (_NONE if new == 0 else "") + said_count(new, m.group(2))  # a limit of none: ``said_as_none``
 
 
 def _date_restated(m: re.Match[str], changes: dict[Any, Any], lang: str) -> str:
