@@ -373,8 +373,8 @@ def test_a_what_if_decision_says_so_first_and_names_its_base(tmp_path: Path,
     member.write_text(json.dumps(SITI), "utf-8")
     base = load_ruleset("bsu-2022")
     for lang, says in (("id", "SIMULASI, bukan keputusan program: aturan diubah untuk perhitungan ini (jumlah "
-                              "bantuan = Rp700.000; tahap pembayaran bantuan = Rp700.000; batas upah dalam peraturan = "
-                              "Rp4.000.000)"),
+                              "bantuan diubah menjadi Rp700.000; tahap pembayaran bantuan diubah menjadi Rp700.000; "
+                              "batas upah dalam peraturan diubah menjadi Rp4.000.000)"),
                        ("en", "WHAT-IF, not a decision of the programme: the rules were changed for this run")):
         for audience in ("worker", "officer", "auditor"):
             assert main(["evaluate", "bsu-2022", str(member), "--set", "wage_ceiling=4000000", "--set",
@@ -403,7 +403,33 @@ def test_a_what_if_value_dated_before_the_edition_is_said_from_the_edition_s_fir
     member.write_text(json.dumps(SITI), "utf-8")
     assert main(["evaluate", "bsu-2022", str(member), "--set", "wage_ceiling@2022-09-01=4000000", "--format", "text",
                  "--lang", "id"]) == 0
-    assert "(batas upah dalam peraturan = Rp4.000.000 sejak 5 September 2022)" in capsys.readouterr().out
+    assert "(batas upah dalam peraturan diubah menjadi Rp4.000.000 sejak 5 September 2022)" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("fmt", ["text", "speech", "html"])
+def test_the_what_if_banner_says_what_was_changed_in_words_not_with_an_equals_sign(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], fmt: str) -> None:
+    """A screen reader reads "=" as "equals" ("batas tunggakan iuran equals 0 bulan"): the banner says each change
+    as a sentence does, "diubah menjadi" / "set to", in every format and audience."""
+    member = tmp_path / "siti.json"
+    member.write_text(json.dumps(SITI), "utf-8")
+    said = {"id": "(batas tunggakan iuran diubah menjadi 0 bulan; batas upah dalam peraturan diubah menjadi "
+                  "Rp4.000.000 sejak 1 Oktober 2022)",
+            "en": "(most months of unpaid contributions allowed set to 0 months; wage ceiling in the regulation set to "
+                  "Rp4.000.000 from 1 October 2022)"}
+    for lang in ("id", "en"):
+        for audience in ("worker", "officer", "auditor"):
+            assert main(["evaluate", "bsu-2022", str(member), "--set", "max_arrears_months=0", "--set",
+                         "wage_ceiling@2022-10-01=4000000", "--format", fmt, "--lang", lang, "--audience",
+                         audience]) == 0
+            out = capsys.readouterr().out
+            banner = next(line for line in out.splitlines() if "WHAT-IF" in line or "SIMULASI" in line)
+            if fmt == "html":  # an English voice hears the amount in words, the eye reads it as written
+                banner = banner.replace('<span aria-hidden="true">Rp4.000.000</span><span class="said">4,000,000 '
+                                        "rupiah</span>", "Rp4.000.000")
+            if fmt == "speech" and lang == "en":
+                banner = banner.replace("4,000,000 rupiah", "Rp4.000.000")
+            assert said[lang] in banner and " = " not in banner, banner
 
 
 @pytest.mark.parametrize("year", ["20223", "0", "-1"])
@@ -414,7 +440,7 @@ def test_a_year_no_calendar_holds_is_shown_as_written(tmp_path: Path, capsys: py
     for audience in ("worker", "officer", "auditor"):
         assert main(["evaluate", "bsu-2022", str(member), "--set", f"fiscal_year={year}", "--format", "text",
                      "--audience", audience]) in (0, 1)
-        assert f"(tahun anggaran = {year})" in capsys.readouterr().out
+        assert f"(tahun anggaran diubah menjadi {year})" in capsys.readouterr().out
 
 
 def test_a_reform_of_the_data_date_is_archived_and_replayed(tmp_path: Path,
@@ -861,7 +887,7 @@ def test_what_a_table_does_not_list_is_set_only_as_absent_or_unknown(given: str,
 def test_a_list_parameter_set_empty_is_shown_as_none(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     member = tmp_path / "siti.json"
     member.write_text(json.dumps(SITI), "utf-8")
-    for lang, none in (("en", "= none)"), ("id", "= tidak ada)")):
+    for lang, none in (("en", " set to none)"), ("id", " diubah menjadi tidak ada)")):
         assert main(["evaluate", "bsu-2022", str(member), "--set", "state_banks=[]", "--format", "text",
                      "--lang", lang]) in (0, 1)
         assert capsys.readouterr().out.splitlines()[1].endswith(none)

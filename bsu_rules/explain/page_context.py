@@ -75,7 +75,9 @@ class Context:
         return f"{programme} · {self.w['subject'].format(nik)}"
 
     def what_if(self) -> str:
-        """What a decision made under overrides (``--set``, ``--table``) must say first: it is a simulation."""
+        """What a decision made under overrides (``--set``, ``--table``) must say first: it is a simulation, and
+        what was changed, in words as a voice reads it ("batas upah dalam peraturan diubah menjadi Rp4.000.000",
+        never "= Rp4.000.000", read "equals")."""
         overrides = getattr(self.rs, "overrides", ())
         if not overrides:
             return ""
@@ -88,7 +90,7 @@ class Context:
                 table = self.g.label(o["set"].rsplit(".", 1)[0], self.lang)
                 said.append(self.w[f"unlisted_{o['value']}"].format(table))
                 continue
-            change = f"{self._override_label(o['set'])} = {self._override_value(o['set'], o['value'])}"
+            change = self.w["set_to"].format(self._override_label(o["set"]), self._override_value(o["set"], o["value"]))
             start = self.rs.model.in_force.from_ if self.rs else None  # a value dated earlier is read from it
             since = date.fromisoformat(o["since"]) if o.get("since") else None
             said.append(self.w["since"].format(change, format_date(max(since, start) if start else since, self.lang))
