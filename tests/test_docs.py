@@ -55,6 +55,22 @@ def test_the_three_audiences_side_by_side_are_what_the_command_prints() -> None:
         [render_text(decision, ruleset, "id", audience).rstrip("\n") for audience in ("worker", "officer", "auditor")]
 
 
+def test_the_audience_table_is_short_and_each_page_is_told_below_it() -> None:
+    """docs/explanations.md's table of audiences is read row by row (a screen reader reads a cell whole): each row
+    says in a few words what its page shows and links to the section below that tells it all (the worker's cell
+    was once some 700 words)."""
+    import re
+
+    text = (Path(__file__).resolve().parents[1] / "docs" / "explanations.md").read_text("utf-8")
+    rows = re.findall(r"^\| `(worker|officer|auditor)` \|(.*)\|$", text, re.M)
+    assert [audience for audience, _ in rows] == ["worker", "officer", "auditor"]
+    headings = {re.sub(r"[^a-z0-9 -]", "", h.lower()).replace(" ", "-")
+                for h in re.findall(r"^#+ (.+)$", text, re.M)}
+    for audience, cells in rows:
+        assert len(cells.split()) <= 60, (audience, len(cells.split()))
+        assert f"(#the-{audience}s-page)" in cells and f"the-{audience}s-page" in headings, audience
+
+
 def test_the_page_read_aloud_is_what_the_command_prints() -> None:
     """docs/explanations.md's "Read aloud" shows line 4 of the examples as --format speech prints it, in Bahasa
     Indonesia and in English."""
