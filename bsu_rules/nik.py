@@ -129,7 +129,7 @@ _MESSAGES: Mapping[NikIssue, Mapping[str, str]] = {
         "en": "the province code in the NIK ({province}) is unknown",
     },
     NikIssue.REGENCY: {
-        "id": "kode kabupaten/kota dalam NIK ({regency}) tidak mungkin; seharusnya bukan 00",
+        "id": "kode kabupaten atau kota dalam NIK ({regency}) tidak mungkin; seharusnya bukan 00",
         "en": "the regency code in the NIK ({regency}) is impossible; it cannot be 00",
     },
     NikIssue.DAY: {

@@ -2317,3 +2317,49 @@ def test_a_sentence_showing_a_minimum_wage_is_remembered_by_its_values() -> None
     plan = rs.plan()
     first, again = (plan.decide(parse_member(EXAMPLES[3])).rule("wage-ceiling").explain for _ in range(2))
     assert first is not None and "4.641.854" in first.id and first is again
+
+
+_SLASHED = re.compile(r"kabupaten/kota|gaji/upah", re.IGNORECASE)
+"""Words a screen reader reads with their slash ("kabupaten garis miring kota")."""
+
+
+def test_a_regency_or_city_is_said_with_atau_where_a_voice_reads_it(tmp_path: Path,
+                                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    """"kabupaten/kota" is read aloud "kabupaten garis miring kota": a NIK whose regency digits are 00, a work area
+    code Kemendagri does not have, and the decision page's own title say "atau", in every format."""
+    from bsu_rules.cli import main
+
+    nik = EXAMPLES[0]["nik"]
+    member = parse_member({**EXAMPLES[0], "nik": nik[:2] + "00" + nik[4:]})
+    rs = load_ruleset("bsu-2022")
+    d = rs.plan().decide(member, hints=True)
+    said = "NIK tidak valid: kode kabupaten atau kota dalam NIK (00) tidak mungkin; seharusnya bukan 00"
+    assert d.rule("valid-nik").explain is not None and d.rule("valid-nik").explain.id == said
+    for page in (render_text(d, rs, "id"), render_speech(d, rs, "id"), render_html([d], rs, "id", "worker")):
+        assert "kode kabupaten atau kota dalam NIK" in page and "kabupaten/kota" not in page
+    assert "<title>Keputusan Bantuan Subsidi Gaji atau Upah (BSU)</title>" in render_html([d], rs, "id", "worker")
+    records = tmp_path / "area.jsonl"
+    records.write_text(json.dumps({**EXAMPLES[0], "work_regency_code": "9999"}) + "\n", "utf-8")
+    for fmt in ("text", "speech", "html"):
+        assert main(["evaluate", "bsu-2022", str(records), "--format", fmt, "--lang", "id"]) == 1
+        out = capsys.readouterr().out
+        assert "bukan kode kabupaten atau kota Kemendagri" in out and "bila kabupaten atau kotanya tidak diketahui" \
+            in out and not _SLASHED.search(out), out
+
+
+def test_no_words_a_page_says_in_code_hold_a_slash_a_voice_reads() -> None:
+    """Every text the explanation pages, the NIK's sentences and the report's labels hold in code (not their
+    docstrings) says "kabupaten atau kota", "Gaji atau Upah": the rule files' and glossary's own words are the
+    rule sets' (hashed with them), and a title quoting a regulation's name keeps its slash."""
+    import ast
+
+    modules = [*sorted((ROOT / "bsu_rules" / "explain").glob("*.py")), ROOT / "bsu_rules" / "nik.py",
+               *sorted((ROOT / "bsu_rules" / "report").glob("*.py")), *sorted((ROOT / "bsu_rules" /
+                                                                            "counterfactual").glob("*.py"))]
+    found = []
+    for path in modules:
+        tree = ast.parse(path.read_text("utf-8"))
+        docstrings = {id(n.value) for n in ast.walk(tree) if isinstance(n, ast.Expr)}
+        found += [(path.name, n.value) for n in ast.walk(tree) if isinstance(n, ast.Constant)
+                  and isinstance(n.value, str) and id(n) not in docstrings and _SLASHED.search(n.value)]
+    assert found == []

@@ -17,7 +17,9 @@ from bsu_rules.explain.rejected import Said
 from bsu_rules.formatting import RUPIAH, mask_said, rupiah_said
 from bsu_rules.members.redact import printable
 
-_TITLE = {"id": "Keputusan Bantuan Subsidi Gaji/Upah (BSU)", "en": "Wage Subsidy (BSU) decision"}
+_TITLE = {"id": "Keputusan Bantuan Subsidi Gaji atau Upah (BSU)", "en": "Wage Subsidy (BSU) decision"}
+"""The page's title and heading, read first by a screen reader: "Gaji atau Upah", not the "Gaji/Upah" a voice reads
+as "Gaji garis miring Upah"."""
 _STYLE = """
 body { font-family: "Noto Sans", "DejaVu Sans", Arial, sans-serif; margin: 2rem auto; max-width: 46rem;
        color: #111; line-height: 1.45; }

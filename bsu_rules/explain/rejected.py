@@ -109,8 +109,8 @@ _SAY: dict[str, dict[str, str]] = {
         "registered_on": "; tidak seorang pun terdaftar sebelum lahir",
         "deceased_on": "; tidak seorang pun meninggal sebelum lahir",
         "invalid": "{label} tidak sah", "write": "; tulis {}",
-        "regency": "{label}: {value} bukan kode kabupaten/kota Kemendagri (misalnya 3273; atau dua angka kode "
-                   "provinsi lalu 00, misalnya 3200, bila kabupaten/kotanya tidak diketahui)",
+        "regency": "{label}: {value} bukan kode kabupaten atau kota Kemendagri (misalnya 3273; atau dua angka kode "
+                   "provinsi lalu 00, misalnya 3200, bila kabupaten atau kotanya tidak diketahui)",
         "remove": "; hapus kolom itu atau perbaiki ejaannya",
         "row_month": "{label} untuk bulan {month}", "row": "{label} pada isian ke-{n} {group}",
         "entry": "isian ke-{n} {group}",

@@ -211,7 +211,7 @@ SECTORS = {
 NIK_REASONS = {
     "not-16-digits": ("bukan 16 digit angka", "not 16 digits"),
     "province": ("kode provinsi tidak dikenal", "unknown province code"),
-    "regency": ("kode kabupaten/kota tidak sah", "invalid regency code"),
+    "regency": ("kode kabupaten atau kota tidak sah", "invalid regency code"),
     "day": ("tanggal lahir tidak sah", "invalid birth day"),
     "month": ("bulan lahir tidak sah", "invalid birth month"),
     "date": ("tanggal lahir tidak ada dalam kalender", "birth date not in the calendar"),
