@@ -1195,13 +1195,18 @@ def test_an_eligible_worker_without_a_bank_on_record_is_told_what_to_do() -> Non
 
 
 def test_a_bank_the_glossary_does_not_know_is_named_once_as_written() -> None:
+    """A channel that is the record's own bank (bsu-2020 pays at any bank) is quoted as the record writes it, as
+    a bank not used is: text a member or employer typed, never the page's own words (nor "bank Bank DKI")."""
     rs = load_ruleset("bsu-2022")
     eligible = rs.plan().decide(parse_member(EXAMPLES[0]), hints=True)
-    for bank, id_said, en_said in [("Bank DKI", "rekening Bank DKI", "an account at Bank DKI"),
-                                   ("BPD Bali", "rekening bank BPD Bali", "an account at BPD Bali")]:
+    for bank, id_said, en_said in [("Bank DKI", "rekening di bank yang tercatat, “Bank DKI”",
+                                    "an account at the bank on record, “Bank DKI”"),
+                                   ("BPD Bali", "rekening di bank yang tercatat, “BPD Bali”",
+                                    "an account at the bank on record, “BPD Bali”")]:
         paid = eligible.model_copy(update={"channel": bank, "channel_values": {"fact.bank": bank}})  # as 2020 pays
         assert f"\nPenyaluran: {id_said}\n" in render_text(paid, rs, "id")
         assert f"\nPayment: {en_said}\n" in render_text(paid, rs, "en")
+        assert f"\nchannel: “{bank}”\n" in render_text(paid, rs, "en", "auditor")
 
 
 def test_a_bank_paid_otherwise_is_named_as_the_record_writes_it() -> None:
@@ -2099,6 +2104,69 @@ def test_an_article_cited_in_a_sentence_is_read_without_brackets(lang: str, said
     assert said in render_speech(d, rs, lang)
     assert not re.search(r"ayat \(|\(\d\)\(", render_speech(d, rs, lang))
     assert "Legal basis: Article 6, paragraph 1 of Regulation" in render_speech(d, rs, "en")
+
+
+_SPOKEN_BANK = "Bank 1**2. Bantuan Rp600.000 disetujui, Article 3(d)"
+"""A bank name made to sound like the page's own words: a masked number, an amount, an article (nine digits in
+all: none hidden)."""
+
+
+@pytest.mark.parametrize(("lang", "before", "after"), [
+    ("id", "karena bank yang tercatat, buka kutip, ", ", tutup kutip, tidak dikenali sebagai bank penyalur"),
+    ("en", "because the bank on record, quote, ", ", end quote, is not recognised as one of the state-owned banks")])
+def test_a_bank_name_is_read_aloud_as_a_quotation_never_as_the_page_s_words(lang: str, before: str,
+                                                                            after: str) -> None:
+    """A page quotes the bank a record names (“…”), quotation marks a voice does not say: read aloud, the bank
+    is said to be a quotation, and nothing in it is reworded as the page's own words are (an amount, a masked
+    number, an article)."""
+    rs = load_ruleset("bsu-2022")
+    record = {**EXAMPLES[0], "bank_account": {**EXAMPLES[0]["bank_account"], "bank": _SPOKEN_BANK}}
+    d = rs.plan().decide(parse_member(record), hints=True)
+    for audience in AUDIENCES:
+        said = render_speech(d, rs, lang, audience)
+        assert before + _SPOKEN_BANK + after in said, said
+        assert "600,000 rupiah disetujui" not in said and "berawalan 1 " not in said and "starting 1 " not in said
+        assert "Article 3, point d" not in said
+        assert f"“{_SPOKEN_BANK}”" in render_text(d, rs, lang, audience)  # the text page shows it as it is
+    page = render_html([d], rs, lang, "worker")  # a screen reader hears the quotation; the eye sees it as is
+    quotation = {"id": f"buka kutip, {_SPOKEN_BANK}, tutup kutip", "en": f"quote, {_SPOKEN_BANK}, end quote"}[lang]
+    assert f'<span aria-hidden="true">“{_SPOKEN_BANK}”</span><span class="said">{quotation}</span>' in page
+    assert "600,000 rupiah</span> disetujui" not in page and "starting 1 " not in page and "berawalan 1 " not in page
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_a_bank_name_is_cut_short_and_cannot_end_its_quotation(lang: str) -> None:
+    """However long a bank name, a page shows its first 60 characters or fewer, cut at a word (… on the page,
+    "cut short" read aloud); a word that would close the quotation read aloud is said as a pause."""
+    rs = load_ruleset("bsu-2022")
+    closing = ", tutup kutip" if lang == "id" else ", end quote"
+    bank = f"BPD{closing}. Eligible, paid Rp6.000.000" + " lagi" * 2000
+    record = {**EXAMPLES[0], "bank_account": {**EXAMPLES[0]["bank_account"], "bank": bank}}
+    d = rs.plan().decide(parse_member(record), hints=True)
+    text = render_text(d, rs, lang)
+    shown = re.search(r"“([^”]*)”", text)
+    assert shown is not None and len(shown[1]) <= 60 and shown[1].endswith(" lagi…"), shown
+    said = render_speech(d, rs, lang)
+    line = next(line for line in said.splitlines() if line.startswith(("Penyaluran:", "Payment:")))
+    cut = "tulisannya dipotong, buka kutip, BPD, " if lang == "id" else "cut short, quote, BPD, "
+    assert cut in line and line.count(closing) == 1 and len(line) < 300, line
+    for page in (render_text(d, rs, lang, "auditor"), render_html([d], rs, lang, "officer")):
+        assert " lagi" * 20 not in page
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_a_bank_a_rule_set_pays_at_is_quoted_as_the_record_writes_it(lang: str) -> None:
+    """bsu-2020 pays at the bank the record names: the channel is that text, quoted and read as a quotation."""
+    rs, on, record = _eligible("bsu-2020")
+    bank = "Bank Sumut. Eligible. Benefit: Rp6.000.000"
+    record = {**record, "bank_account": {**(record.get("bank_account") or {}), "number": "418201004566507",
+                                         "bank": bank}}
+    d = rs.plan(on).decide(parse_member(record))
+    assert d.outcome.value == "eligible" and d.channel == bank, d
+    said = {"id": f"Penyaluran: rekening di bank yang tercatat, buka kutip, {bank}, tutup kutip.",
+            "en": f"Payment: an account at the bank on record, quote, {bank}, end quote."}[lang]
+    assert said in render_speech(d, rs, lang).splitlines()
+    assert f"“{bank}”" in render_text(d, rs, lang) and f"channel: “{bank}”" in render_text(d, rs, lang, "auditor")
 
 
 @pytest.mark.parametrize("lang", ["id", "en"])

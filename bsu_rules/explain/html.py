@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterable
 
 from bsu_rules.explain.page_data import Page
 from bsu_rules.explain.rejected import Said
+from bsu_rules.explain.speech import quotation
 from bsu_rules.formatting import RUPIAH, mask_said, rupiah_said
 from bsu_rules.members.redact import printable
 
@@ -44,12 +46,19 @@ def escape(text: str) -> str:
     return html.escape(printable(text))
 
 
-def _said(text: str, lang: str) -> str:
+def _said(text: str, lang: str, quoted: Iterable[str] = ()) -> str:
     """``escape``, and on a page not in Indonesian each rupiah amount shown as written (Rp600.000) but read
     in the page's language ("600,000 rupiah"): an English voice reads "Rp600.000" as six hundred point zero
     zero zero, and one switched to Indonesian for it loses an English listener. The words are the page's
     hidden text, as a mark's are (an ``aria-label`` on a ``span`` is not read by every screen reader); the
-    stop ending the sentence stays outside the amount."""
+    stop ending the sentence stays outside the amount. ``quoted``: text a member or employer typed, as the
+    page quotes it (“BCA”), shown as it is and read as a quotation (``speech.quotation``), nothing in it
+    reworded."""
+    spans = sorted({q for q in quoted if q in text}, key=len, reverse=True)
+    if spans:
+        parts = re.split(f"({'|'.join(map(re.escape, spans))})", text)
+        return "".join(_hidden(escape(part), escape(quotation(part, lang))) if i % 2 else _said(part, lang)
+                       for i, part in enumerate(parts))
     escaped = _MASKED.sub(lambda m: _hidden(m[0], mask_said(m[0], lang)), escape(text))
     return escaped if lang == "id" else RUPIAH.sub(lambda m: _hidden(m[0], rupiah_said(m[0])), escaped)
 
@@ -87,11 +96,14 @@ def _rejected(said: list[Said], lang: str) -> str:
 
 def _section(page: Page, n: int) -> str:
     w, lang = page.words, page.lang
+
+    def read(text: str) -> str:  # the page's words, and what it quotes of the record (``page.quoted``)
+        return _said(text, lang, page.quoted)
     marks = dict(page.legend)  # what each mark means, read in place of the symbol
-    out = [f'<section id="d{n}">', f"<h2>{_said(page.heading, lang)}</h2>",
-           *([f'<p class="what-if">{_said(page.what_if, page.lang)}</p>'] if page.what_if else []),
+    out = [f'<section id="d{n}">', f"<h2>{read(page.heading)}</h2>",
+           *([f'<p class="what-if">{read(page.what_if)}</p>'] if page.what_if else []),
            f'<p class="verdict {page.outcome}">{escape(page.verdict)}</p>', "<dl>"]
-    out += [f"<dt>{escape(k)}</dt><dd>{_ref(_said(v, lang), n)}</dd>" for k, v in page.facts]
+    out += [f"<dt>{escape(k)}</dt><dd>{_ref(read(v), n)}</dd>" for k, v in page.facts]
     out.append("</dl>")
     if page.lines:
         out += [f"<h3>{escape(page.section)}</h3>", '<ol class="criteria">']
@@ -99,20 +111,20 @@ def _section(page: Page, n: int) -> str:
             ref = f' <sup><a href="#d{n}-n{line.note}">{line.note}</a></sup>' if line.note else ""
             if page.audience == "worker":
                 first, *rest = line.sentences or [line.title]
-                head = _said(first, lang)
+                head = read(first)
             else:
-                head, rest = f"<strong>{_said(line.title, lang)}</strong>", line.sentences
+                head, rest = f"<strong>{read(line.title)}</strong>", line.sentences
             said = f'<span class="said">{escape(marks[line.mark])}: </span>' if line.mark in marks else ""
             item = [f'<li><span class="mark" aria-hidden="true">{escape(line.mark)}</span>{said}{head}{ref}']
-            item += [f"<br>{_said(s, lang)}" for s in rest]
+            item += [f"<br>{read(s)}" for s in rest]
             if line.values:
                 sep = " = " if page.audience == "auditor" else ": "
-                shown = "; ".join(f"{escape(k)}{sep}{_said(v, lang)}" for k, v in line.values)
+                shown = "; ".join(f"{escape(k)}{sep}{read(v)}" for k, v in line.values)
                 item.append(f'<div class="values">{shown}</div>')
             out.append("".join(item) + "</li>")
         out.append("</ol>")
     if page.steps:
-        out += [f"<h3>{escape(w['next'])}</h3>", "<ul>", *(f"<li>{_said(s, lang)}</li>" for s in page.steps), "</ul>"]
+        out += [f"<h3>{escape(w['next'])}</h3>", "<ul>", *(f"<li>{read(s)}</li>" for s in page.steps), "</ul>"]
     if page.legend:
         legend = "; ".join(f"{escape(m)} {escape(t)}" for m, t in page.legend)
         out.append(f'<p class="legend">{escape(w["legend"])}: {legend}</p>')

@@ -13,9 +13,9 @@ import re
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from bsu_rules.decisions import RuleResult, mask_typed
+from bsu_rules.decisions import RuleResult
 from bsu_rules.explain.citations import cite, last_amendment
-from bsu_rules.explain.page_data import MARKS, WORDS, Line, Page, Unpaid
+from bsu_rules.explain.page_data import MARKS, WORDS, Line, Page, Unpaid, quoted
 from bsu_rules.explain.sentences import fill, row_unset
 from bsu_rules.formatting import capital, format_date, mask_said, rupiah
 from bsu_rules.glossary import Glossary, Places, glossary_for, join, months
@@ -45,7 +45,30 @@ class Context:
         self.spoken_notes: list[str] = []
         self.policy_noted = False
         self.benefit_note: int | None = None
+        self.quoted: list[str] = []  # what the page quotes of text a member or employer typed
         self.amended = last_amendment(ruleset.model, decision.on) if ruleset else None
+
+    def quote(self, written: str) -> str:
+        """Text a member or employer typed (a bank's name) as the page quotes it (``page_data.quoted``), noted as
+        such: read aloud, it is said as a quotation, never as the page's own words."""
+        shown = quoted(written)
+        if shown not in self.quoted:
+            self.quoted.append(shown)
+        return shown
+
+    def channel(self) -> str:
+        """The payment channel by name; a bank the glossary does not name (a rule set that pays at any bank)
+        quoted as the record writes it: "an account at the bank on record, “Bank Sumut”"."""
+        name = self.d.channel or ""
+        if name in self.g.channels:
+            return self.g.channel(name, self.lang)
+        return self.w["bank_named"].format(self.quote(name))
+
+    def channel_code(self) -> str:
+        """The channel as the decision names it, for an auditor: a code (``POS``), or a bank the glossary does not
+        name quoted as the record writes it."""
+        name = self.d.channel
+        return "-" if not name else name if name in self.g.channels else self.quote(name)
 
     def title(self, rule_id: str) -> str:
         title = self.titles.get(rule_id)
@@ -142,9 +165,9 @@ class Context:
             text += f", {w['parts'].format(n=len(parts), list=join([rupiah(p) for p in parts], lang))}"
         written = d.channel_values.get("member.bank_account.bank")
         if d.channel:
-            channel = self.g.channel(d.channel, lang) + self.not_at_the_bank(d.channel)
+            channel = self.channel() + self.not_at_the_bank(d.channel)
         elif d.missing == ["member.bank_account.bank"] and isinstance(written, str) and written.strip():
-            channel = w["no_bank_named"].format(mask_typed(written.strip()))  # "Bank", "PT Bank": on record
+            channel = w["no_bank_named"].format(self.quote(written))  # "Bank", "PT Bank": on record
         else:
             channel = w["no_channel"].format(self.g.unrecorded(d.missing, lang)) + self.depends(d.missing) \
                 if d.missing else w["unknown"]
@@ -170,7 +193,7 @@ class Context:
         w, read = self.w, self.d.channel_values  # the bank as the record writes it, and as the rules read it
         written = read.get("member.bank_account.bank", read.get("fact.bank"))
         bank = read.get("fact.bank", written)
-        shown = mask_typed(written.strip()) if isinstance(written, str) and written.strip() else None
+        shown = written if isinstance(written, str) and written.strip() else None
         if bank == channel and shown is not None:
             return ""
         reason = self.g.channel_reasons.get(channel)
@@ -178,14 +201,14 @@ class Context:
             why = w["because"].format(getattr(reason, self.lang))
             if shown is None:  # no bank written: nothing more is known of the account
                 return why
-            return why + (w["no_number_too"] if bank == "" else w["bank_read"].format(shown))  # "": no number
+            return why + (w["no_number_too"] if bank == "" else w["bank_read"].format(self.quote(shown)))
         if shown is None:
             return ""
         if bank == "":  # the rules read no bank: the record has no account number
             return w["no_number"]
         state = read.get("param.state_banks")
-        return w["not_state"].format(shown) if isinstance(state, list) and bank not in state else \
-            w["bank_read"].format(shown)
+        return w["not_state"].format(self.quote(shown)) if isinstance(state, list) and bank not in state else \
+            w["bank_read"].format(self.quote(shown))
 
     def steps(self) -> list[str]:
         """What to bring or update, and who keeps it, for each input an undetermined decision (or an
@@ -348,7 +371,7 @@ class Context:
         return Page(self.lang, audience, self.d.outcome.value, self.heading(audience), self.verdict(), facts, section,
                     lines, legend, self.notes,
                     {**self.w, "notes": self.w["notes_policy"]} if self.policy_noted else self.w, steps or [],
-                    self.what_if(), self.spoken_notes)
+                    self.what_if(), self.spoken_notes, self.quoted)
 
 
 _ALSO = {"en": re.compile(r"^(?:(?P<verb>Ask|Take|Bring|Tell|Give|Show|Report|Update|Contact|Visit|Make sure) "

@@ -4,15 +4,38 @@ A ``Page`` is what one audience reads of one decision: the verdict, the facts, a
 criterion shown (its mark, title, sentences, values and footnote), the key to the marks, the
 notes and the steps; the text and HTML renderers lay it out. ``Unpaid`` is a batch row that one
 NIK, one payment leaves unpaid. ``WORDS`` holds the page's words in Bahasa Indonesia and English,
-and ``MARKS`` the symbol of each outcome.
+and ``MARKS`` the symbol of each outcome. ``quoted`` is how a page shows text a member or employer
+typed (a bank's name): quoted, and cut short.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from bsu_rules.decisions import mask_typed
+from bsu_rules.members.redact import cut, printable
+
 MARKS = {"pass": "✓", "fail": "✗", "unknown": "?", "flagged": "!", "clear": "○", "prioritized": "+",
          "not_prioritized": "·", "not_in_force": "–"}
+
+TYPED_MOST = 60
+"""The most characters of a text a member or employer typed that a page shows: a bank's name as a bank writes
+it (*PT Bank Pembangunan Daerah Jawa Barat dan Banten Tbk*, 52), not a paragraph made to sound like the page's
+own words."""
+
+
+def quoted(text: str) -> str:
+    """Text a member or employer typed (a bank's name), as a page shows it: quoted (“…”), a NIK or an account
+    number in it masked as a decision masks one (``mask_typed``), a control character escaped, and cut at a
+    word to at most ``TYPED_MOST`` characters, ``…`` where it was cut. A page never reads it as its own words:
+    read aloud, it is said as a quotation, as written (``speech.quotation``)."""
+    shown = printable(mask_typed(text.strip()))
+    if len(shown) > TYPED_MOST:
+        head = cut(shown, TYPED_MOST).removesuffix("…")  # never through an escape (``\\u202e``)
+        word = head.rfind(" ")
+        shown = (head[:word] if word >= TYPED_MOST // 2 else head).rstrip(" ,.;:") + "…"
+    return f"“{shown}”"
+
 
 WORDS: dict[str, dict[str, str]] = {
     "id": {
@@ -34,11 +57,12 @@ WORDS: dict[str, dict[str, str]] = {
         "depends": "; bantuan disalurkan melalui {} bila {}",
         "once": "dibayarkan sekaligus", "split": "dibayarkan dalam {n} tahap, masing-masing {each}",
         "parts": "dibayarkan dalam {n} tahap: {list}", "monthly": "{rp} per bulan selama {months}",
-        "no_channel": "belum dapat ditentukan karena {}", "bank_read": "; bank yang tercatat: “{}”",
-        "no_bank_named": "belum dapat ditentukan karena bank yang tercatat, “{}”, tidak menyebut nama bank",
+        "no_channel": "belum dapat ditentukan karena {}", "bank_read": "; bank yang tercatat: {}",
+        "no_bank_named": "belum dapat ditentukan karena bank yang tercatat, {}, tidak menyebut nama bank",
+        "bank_named": "rekening di bank yang tercatat, {}",
         "because": ", karena {}", "no_number": ", karena tidak ada nomor rekening yang tercatat",
         "no_number_too": "; tidak ada nomor rekening yang tercatat",
-        "not_state": ", karena bank yang tercatat, “{}”, tidak dikenali sebagai bank penyalur milik negara (Himbara)",
+        "not_state": ", karena bank yang tercatat, {}, tidak dikenali sebagai bank penyalur milik negara (Himbara)",
         "unpaid": "tidak dibayarkan untuk {this}, karena NIK yang sama sudah dibayar melalui {paid}: "
                   "satu NIK hanya dibayar satu kali.",
         "this_kpj": "KPJ {}", "this_card": "kartu ini", "paid_row": "baris {} pada berkas yang sama",
@@ -83,11 +107,12 @@ WORDS: dict[str, dict[str, str]] = {
         "once": "paid in a single payment", "split": "paid in {n} instalments of {each}",
         "parts": "paid in {n} instalments: {list}", "monthly": "{rp} a month for {months}",
         "no_channel": "cannot be decided yet because {}",
-        "no_bank_named": "cannot be decided yet because the bank on record, “{}”, names no bank",
-        "bank_read": "; bank on record: “{}”", "because": ", because {}",
+        "no_bank_named": "cannot be decided yet because the bank on record, {}, names no bank",
+        "bank_named": "an account at the bank on record, {}",
+        "bank_read": "; bank on record: {}", "because": ", because {}",
         "no_number": ", because no account number is on record",
         "no_number_too": "; no account number is on record",
-        "not_state": ", because the bank on record, “{}”, is not recognised as one of the state-owned banks (Himbara) "
+        "not_state": ", because the bank on record, {}, is not recognised as one of the state-owned banks (Himbara) "
                      "that pay out",
         "unpaid": "not paid under {this}, because the same NIK is already paid under {paid}: "
                   "one NIK is paid only once.",
@@ -165,3 +190,6 @@ class Page:
     steps: list[str] = field(default_factory=list)
     what_if: str = ""  # a decision made under overrides: a simulation, said before anything else
     spoken_notes: list[str] = field(default_factory=list)  # ``notes`` as a voice reads them, no bracket
+    quoted: list[str] = field(default_factory=list)
+    """Each text a member or employer typed that the page quotes, as it shows it (``quoted``: “BCA”): read
+    aloud, said as a quotation, never as the page's own words."""

@@ -106,7 +106,7 @@ def auditor(decision: Decision, ruleset: RuleSet | None, lang: str, unpaid: Unpa
     facts += [
         ("outcome", d.outcome.value), ("ruleset", f"{d.ruleset.id} {d.ruleset.version} sha256 {d.ruleset.sha256}"),
         ("engine", d.engine), ("member", f"{d.member.nik} input_sha256 {d.member.input_sha256}"),
-        ("decision sha256", d.sha256()), ("channel", "-" if unpaid else d.channel or "-"),
+        ("decision sha256", d.sha256()), ("channel", "-" if unpaid else c.channel_code()),
         ("priority", str(d.priority)),
         ("flags", ", ".join(d.flags) or "-"), ("missing", ", ".join(d.missing) or "-"),
     ] + [(f"param.{k}", f"{_raw(p.value)} (since {p.since.isoformat() if p.since else '-'})")

@@ -6,12 +6,16 @@ number, but the legal basis said at the end of the line it supports, its article
 ("Pasal 3 ayat 2 huruf c", "Article 3, paragraph 2, point c"); a masked NIK said as the digits it shows
 ("berawalan 3204 dan berakhiran 0003"); and, on an English page, each amount as an English voice reads it
 ("4,950,000 rupiah", not "Rp4.950.000", which it reads as a decimal). An Indonesian voice reads Rp4.950.000
-right, so an Indonesian page keeps it.
+right, so an Indonesian page keeps it. Text a member or employer typed (a bank's name), which a page shows in
+quotation marks that a voice does not say, is said as a quotation ("buka kutip, BCA, tutup kutip", "quote, BCA,
+end quote"), as written: none of the rewriting above is done inside it, so that it never sounds like the page's
+own words.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from bsu_rules.explain.page_data import MARKS, Page
 from bsu_rules.formatting import RUPIAH, mask_said, rupiah_said
@@ -33,10 +37,39 @@ def _article(m: re.Match[str]) -> str:
     return ", ".join([f"Article {m[1]}", *parts])
 
 
-def said(text: str, lang: str) -> str:
+def said(text: str, lang: str, quoted: Iterable[str] = ()) -> str:
     """One piece of a page as a voice reads it: a masked number in words, an article in a sentence without
     brackets ("Pasal 3 ayat 2 huruf d", "Article 3, paragraph 2, point d"), an English page's amounts in
-    English ("4,950,000 rupiah"), an arrow or a middle dot as a pause; one line, a control character shown."""
+    English ("4,950,000 rupiah"), an arrow or a middle dot as a pause; one line, a control character shown.
+    ``quoted``: text a member or employer typed, as the page quotes it (“BCA”), said as a ``quotation``."""
+    spans = sorted({q for q in quoted if q in text}, key=len, reverse=True)
+    if not spans:
+        return _rewritten(text, lang)
+    parts = re.split(f"({'|'.join(map(re.escape, spans))})", text)
+    return "".join(quotation(part, lang) if i % 2 else _rewritten(part, lang) for i, part in enumerate(parts))
+
+
+_QUOTATION = {"id": ("buka kutip, ", ", tutup kutip"), "en": ("quote, ", ", end quote")}
+_CUT_SHORT = {"id": "tulisannya dipotong, ", "en": "cut short, "}
+_QUOTE_WORD = re.compile(r"\b(?:kutip|(?:un)?quot)\w*", re.IGNORECASE)
+"""A word that would open or close a quotation read aloud ("tutup kutip", "end quote"): in typed text, a
+quotation that would end before its end."""
+
+
+def quotation(shown: str, lang: str) -> str:
+    """Text a member or employer typed, as a page quotes it (“…”, ``page_data.quoted``), read aloud: said to be
+    a quotation before and after it ("buka kutip, BCA, tutup kutip", "quote, BCA, end quote"), as written (no
+    amount, masked number or article reworded), a word that would end the quotation ("tutup kutip", "end
+    quote") said as a pause, and, where the page cut it (``…``), said to be cut short."""
+    inner = shown[1:-1]
+    short = inner.endswith("…")
+    opening, closing = _QUOTATION[lang]
+    text = _QUOTE_WORD.sub("…", inner.removesuffix("…") if short else inner)
+    return (_CUT_SHORT[lang] if short else "") + opening + printable(text) + closing
+
+
+def _rewritten(text: str, lang: str) -> str:
+    """``said`` of a piece of the page's own words."""
     text = mask_said(text, lang).replace(" → ", ": ").replace(" · ", ". ")
     text = _PARAGRAPH.sub(r"\1 \2", text)  # an Indonesian source, on any page
     if lang != "id":
@@ -87,4 +120,4 @@ def to_speech(page: Page) -> str:
     if page.steps:
         out.append(f"{w['next']}:")
         out += [_sentence(step) for step in page.steps]
-    return "\n".join(said(line, lang) for line in out)
+    return "\n".join(said(line, lang, page.quoted) for line in out)
