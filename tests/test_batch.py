@@ -796,6 +796,27 @@ def test_explain_finds_the_row(population: dict[str, Any], tmp_path: Path,
             f"the batch's {key_id(b'k3y')}" in err and "is not this member" not in err
 
 
+@pytest.mark.parametrize(("lang", "heading"), [
+    ("en", "Row 1 of {}. KPJ starting 3204 and ending 0003. batch outcome: eligible."),
+    ("id", "Baris 1 pada {}. KPJ berawalan 3204 dan berakhiran 0003. hasil batch: memenuhi syarat.")])
+def test_explain_read_aloud_says_a_masked_kpj_in_words(lang: str, heading: str, examples: list[dict[str, Any]],
+                                                       tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``explain --format speech`` reads its heading as the page below it: a KPJ masked as a NIK (the NIK typed
+    into the KPJ) said as the digits it shows, never as eight stars."""
+    record = examples[0]
+    source = tmp_path / "in.jsonl"
+    source.write_text(json.dumps({**record, "kpj": record["nik"]}) + "\n", "utf-8")
+    assert main(["batch", "bsu-2022", str(source), "--out", str(tmp_path / "out.jsonl")]) == 0
+    capsys.readouterr()
+    assert main(["explain", "bsu-2022", str(tmp_path / "out.jsonl"), "--input", str(source), "--row", "1",
+                 "--format", "speech", "--lang", lang]) == 0
+    said = capsys.readouterr().out
+    assert said.splitlines()[0] == heading.format(source) and "*" not in said
+    assert main(["explain", "bsu-2022", str(tmp_path / "out.jsonl"), "--input", str(source), "--row", "1",
+                 "--lang", lang]) == 0
+    assert " · KPJ 3204********0003 · " in capsys.readouterr().out  # the text page keeps the mask
+
+
 @pytest.mark.parametrize("suffix", ["csv", "jsonl"])
 def test_explain_says_why_a_row_has_no_decision(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                                 suffix: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import os
 import re
@@ -153,6 +154,55 @@ def test_speech_output_reads_the_text_page_aloud(capsys: pytest.CaptureFixture[s
     bahasa = capsys.readouterr().out
     assert "\nTidak terpenuhi: Upah paling banyak Rp3.500.000 atau batas upah minimum setempat. " in bahasa
     assert "Dasar hukum: Pasal 3 ayat 2 huruf c dan Pasal 4 Peraturan Menteri" in bahasa and "ayat (" not in bahasa
+
+
+def _rejected_twice() -> list[dict[str, Any]]:
+    """Two records that cannot be decided: a NIK as a wage (above the highest amount), a NIK and a letter as a KPJ."""
+    good = json.loads(Path(EXAMPLES).read_text("utf-8").splitlines()[0])
+    nik = good["nik"]
+    return [{**good, "wages": [{**good["wages"][0], "amount": int(nik)}, *good["wages"][1:]]},
+            {**good, "kpj": nik + "x"}]
+
+
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("en", """\
+Record 1 cannot be decided because its data is not valid:
+Wage amount for May 2022: 16 digits left out, but it must be at most 9,999,999,999 rupiah.
+
+Record 2 cannot be decided because its data is not valid:
+BPJS Ketenagakerjaan participant card number (KPJ): quote, 16 digits left out, x, end quote must be 1 to 20 digits \
+(0-9).
+
+"""),
+    ("id", """\
+Catatan 1 tidak dapat diputuskan karena datanya tidak sah:
+Jumlah upah untuk bulan Mei 2022: 16 angka tidak ditampilkan, seharusnya paling banyak Rp9.999.999.999.
+
+Catatan 2 tidak dapat diputuskan karena datanya tidak sah:
+Nomor kartu peserta BPJS Ketenagakerjaan (KPJ): buka kutip, 16 angka tidak ditampilkan, x, tutup kutip harus berupa \
+1 sampai 20 angka (0-9).
+
+""")])
+def test_a_record_that_cannot_be_decided_is_read_aloud_as_a_page_is(lang: str, expected: str,
+                                                                    monkeypatch: pytest.MonkeyPatch,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    """The paragraph on a rejected record, read aloud: an English amount in English (an English voice reads
+    Rp9.999.999.999 as a decimal), a run of digits left out in words (not "less than 16 digits greater than"), a
+    value of the record said as a quotation, each problem a sentence without the text page's list dash."""
+    monkeypatch.setattr(sys, "stdin", io.StringIO("".join(json.dumps(r) + "\n" for r in _rejected_twice())))
+    assert main(["evaluate", "bsu-2022", "-", "--format", "speech", "--lang", lang]) == 1
+    said = capsys.readouterr().out
+    assert said.rsplit("\n", 2)[0] + "\n" == expected  # the count line left out
+    monkeypatch.setattr(sys, "stdin", io.StringIO("".join(json.dumps(r) + "\n" for r in _rejected_twice())))
+    assert main(["evaluate", "bsu-2022", "-", "--format", "text", "--lang", lang]) == 1
+    assert "  - " in capsys.readouterr().out  # the text page keeps its list
+    monkeypatch.setattr(sys, "stdin", io.StringIO("".join(json.dumps(r) + "\n" for r in _rejected_twice())))
+    assert main(["evaluate", "bsu-2022", "-", "--format", "html", "--lang", lang]) == 1
+    page = capsys.readouterr().out  # a screen reader hears the HTML page's paragraphs so too
+    said = {"en": "quote, 16 digits left out, x, end quote",
+            "id": "buka kutip, 16 angka tidak ditampilkan, x, tutup kutip"}
+    assert f'<span class="said">{said[lang]}</span>' in page and "&lt;16" in page
+    assert ('<span class="said">9,999,999,999 rupiah</span>' in page) == (lang == "en")
 
 
 @pytest.mark.parametrize("which", ["member", "decision", "ruleset"])

@@ -283,6 +283,23 @@ def test_an_invalid_record_reads_as_evaluate_prints_it(server: httpx.Client, tmp
         assert '"error"' not in r.text and pages.count("2022-13") == 1
 
 
+def test_an_invalid_record_read_aloud_is_what_evaluate_says(server: httpx.Client, tmp_path: Path) -> None:
+    """``format=speech``: a record that cannot be decided is read as ``evaluate --format speech`` reads it, without
+    the text page's list dashes, an English amount in English and a run of digits left out in words."""
+    good = json.loads(EXAMPLES.read_text("utf-8").splitlines()[0])
+    body = json.dumps([{**good, "wages": [{**good["wages"][0], "amount": int(good["nik"])}, *good["wages"][1:]]},
+                       {**good, "kpj": good["nik"] + "x"}, json.loads(_invalid())[1]])
+    (tmp_path / "m.json").write_text(body, "utf-8")
+    for lang in ("en", "id"):
+        text = logged_cli("evaluate", "bsu-2022", str(tmp_path / "m.json"), "--format", "speech", "--lang", lang)
+        pages = re.sub(r" \(\S+m\.json, (item|butir) \d+\)", "", text.rstrip("\n").rsplit("\n", 1)[0].rstrip("\n"))
+        r = server.post("/v1/explanations", params={"ruleset": "bsu-2022", "lang": lang, "format": "speech"},
+                        content=body)
+        assert r.status_code == 200 and r.text == pages + "\n"
+        assert "  - " not in r.text and "<16" not in r.text and "2022-13" in r.text
+        assert ("9,999,999,999 rupiah" in r.text) == (lang == "en")
+
+
 def test_editions(server: httpx.Client, strict: httpx.Client) -> None:
     listed = server.get("/v1/editions").json()
     assert [e["id"] for e in listed] == ["bsu-2020", "bsu-2021", "bsu-2022", "bsu-2025"]

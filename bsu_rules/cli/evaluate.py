@@ -22,6 +22,7 @@ from bsu_rules.decisions import Decision, Outcome, mask_nik
 from bsu_rules.errors import InputError, OutOfForce
 from bsu_rules.explain import AUDIENCES, render_html, render_speech, render_text
 from bsu_rules.explain.rejected import Said, rejected, rejected_parts
+from bsu_rules.explain.speech import rejected_said
 from bsu_rules.formatting import format_date
 from bsu_rules.glossary import glossary_for, join
 from bsu_rules.members import Record, as_member, parse_line
@@ -340,9 +341,8 @@ def _decide(args: argparse.Namespace, ruleset: RuleSet, decide: Decide,
             shown = None if args.files == ["-"] else place
             if args.format == "html":  # in the page, in its words, and as its error line on stderr
                 unread.append(rejected_parts(number, exc, record, args.lang, glossary, shown))
-            if args.format == "speech":  # its sentences, without the list's dashes
-                said = "\n".join(line.removeprefix("  - ") for line in
-                                 rejected(number, exc, record, args.lang, glossary, shown).split("\n"))
+            if args.format == "speech":  # its sentences as a voice reads them, without the list's dashes
+                said = rejected_said(rejected_parts(number, exc, record, args.lang, glossary, shown), args.lang)
             else:
                 said = rejected(number, exc, record, args.lang, glossary, shown) if args.format == "text" else \
                     _error_line(exc, number, shown)

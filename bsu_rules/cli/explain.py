@@ -22,6 +22,7 @@ from bsu_rules.cli.options import add_key_options, add_reform_options, load_refo
 from bsu_rules.decisions import mask_nik
 from bsu_rules.errors import InputError
 from bsu_rules.explain import AUDIENCES, Unpaid, render_speech, render_text
+from bsu_rules.explain.speech import said as spoken
 from bsu_rules.members import parse_member
 
 _OUTCOME = {"id": {"eligible": "memenuhi syarat", "ineligible": "tidak memenuhi syarat",
@@ -362,7 +363,7 @@ def run(args: argparse.Namespace) -> int:
             head, not_paid = _HEAD[lang]
             outcome = _OUTCOME[lang].get(found["outcome"], found["outcome"]) + (not_paid if unpaid else "")
             said = head.format(row=found["row"], input=args.input, kpj=found.get("kpj") or "-", outcome=outcome)
-            print(said.replace(" · ", ". ") + "." if args.format == "speech" else said)
+            print(spoken(said, lang) + "." if args.format == "speech" else said)  # a masked KPJ in words
             render = render_speech if args.format == "speech" else render_text
             print(render(decision, ruleset, lang, args.audience, unpaid) + "\n")
         if decision.outcome.value != found["outcome"]:

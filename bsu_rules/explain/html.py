@@ -15,7 +15,7 @@ from collections.abc import Iterable
 
 from bsu_rules.explain.page_data import Page
 from bsu_rules.explain.rejected import Said
-from bsu_rules.explain.speech import quotation
+from bsu_rules.explain.speech import left_out, quotation, values
 from bsu_rules.formatting import RUPIAH, mask_said, rupiah_said
 from bsu_rules.members.redact import printable
 
@@ -60,7 +60,12 @@ def _said(text: str, lang: str, quoted: Iterable[str] = ()) -> str:
         return "".join(_hidden(escape(part), escape(quotation(part, lang))) if i % 2 else _said(part, lang)
                        for i, part in enumerate(parts))
     escaped = _MASKED.sub(lambda m: _hidden(m[0], mask_said(m[0], lang)), escape(text))
+    escaped = _LEFT_OUT.sub(lambda m: _hidden(m[0], left_out(html.unescape(m[0]), lang)), escaped)
     return escaped if lang == "id" else RUPIAH.sub(lambda m: _hidden(m[0], rupiah_said(m[0])), escaped)
+
+
+_LEFT_OUT = re.compile(r"&lt;[0-9]+ (?:digits|angka)&gt;")
+"""A run of digits a message left out (``<16 digits>``), escaped: read in words ("16 digits left out")."""
 
 
 _MASKED = re.compile(r"(?<![\w*])[0-9]+\*{2,}[0-9]+(?![\w*])")
@@ -89,7 +94,9 @@ _REJECTED = {"id": "Catatan yang tidak dapat diputuskan: {n}", "en": "Records th
 def _rejected(said: list[Said], lang: str) -> str:
     out = ['<section id="rejected">', f"<h2>{escape(_REJECTED[lang].format(n=len(said)))}</h2>"]
     for head, problems in said:
-        out += [f"<p>{escape(head)}</p>", "<ul>", *(f"<li>{escape(p)}</li>" for p in problems), "</ul>"]
+        # read as the page is: an English amount in English, a value of the record it quotes as a quotation
+        items = [f"<li>{_said(p, lang, values(p))}</li>" for p in problems]
+        out += [f"<p>{_said(head, lang)}</p>", "<ul>", *items, "</ul>"]
     out.append("</section>")
     return "\n".join(out)
 

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from datetime import date
+from functools import cache
 from typing import Any
 
 from bsu_rules.errors import InputError
@@ -509,6 +511,16 @@ def _whole(value: Any) -> int | None:
 def _write(suggestion: object, lang: str) -> str:
     """The clause naming the value meant ("; write 3400000"), where it is plain; else nothing."""
     return "" if suggestion is None else _SAY[lang]["write"].format(_quote(suggestion, lang))
+
+
+@cache
+def codes() -> frozenset[str]:
+    """Each value a coded field of the contract takes, as a paragraph quotes it (``"WNI"``, ``"private"``): the
+    contract's words, where a paragraph names the values a field knows, never the record's."""
+    def leaves(fields: dict[str, Leaf | Group]) -> Iterator[Leaf]:
+        for spec in fields.values():
+            yield from leaves(spec.fields) if isinstance(spec, Group) else [spec]
+    return frozenset(_quote(c) for leaf in leaves(contract()) if leaf.kind == "enum" for c in leaf.choices)
 
 
 def _quote(value: Any, lang: str = "en") -> str:

@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterable
 
 from bsu_rules.explain.page_data import MARKS, Page
+from bsu_rules.explain.rejected import Said, codes
 from bsu_rules.formatting import RUPIAH, mask_said, rupiah_said
 from bsu_rules.members.redact import printable
 
@@ -65,12 +66,28 @@ def quotation(shown: str, lang: str) -> str:
     short = inner.endswith("…")
     opening, closing = _QUOTATION[lang]
     text = _QUOTE_WORD.sub("…", inner.removesuffix("…") if short else inner)
-    return (_CUT_SHORT[lang] if short else "") + opening + printable(text) + closing
+    return (_CUT_SHORT[lang] if short else "") + opening + left_out(printable(text), lang) + closing
+
+
+_LEFT_OUT = re.compile(r"<([0-9]+) (?:digits|angka)>")
+_LEFT_OUT_SAID = {"id": ("{} angka tidak ditampilkan", "{} angka tidak ditampilkan"),
+                  "en": ("{} digit left out", "{} digits left out")}
+
+
+def left_out(text: str, lang: str) -> str:
+    """``text`` with each run of digits a message left out (a NIK in the wrong field: ``<16 digits>``, ``<16
+    angka>``) said in words: "16 angka tidak ditampilkan", "16 digits left out" (a voice reads the brackets as
+    "less than … greater than")."""
+    def words(m: re.Match[str]) -> str:  # a pause between them and a letter or digit beside them ("<16 digits>x")
+        before, after = text[m.start() - 1:m.start()], text[m.end():m.end() + 1]
+        return (", " if before.isalnum() else "") + _LEFT_OUT_SAID[lang][m[1] != "1"].format(m[1]) + \
+            (", " if after.isalnum() else "")
+    return _LEFT_OUT.sub(words, text)
 
 
 def _rewritten(text: str, lang: str) -> str:
     """``said`` of a piece of the page's own words."""
-    text = mask_said(text, lang).replace(" → ", ": ").replace(" · ", ". ")
+    text = left_out(mask_said(text, lang), lang).replace(" → ", ": ").replace(" · ", ". ")
     text = _PARAGRAPH.sub(r"\1 \2", text)  # an Indonesian source, on any page
     if lang != "id":
         text = RUPIAH.sub(lambda m: rupiah_said(m[0]), _ARTICLE.sub(_article, text))
@@ -121,3 +138,27 @@ def to_speech(page: Page) -> str:
         out.append(f"{w['next']}:")
         out += [_sentence(step) for step in page.steps]
     return "\n".join(said(line, lang, page.quoted) for line in out)
+
+
+VALUE = re.compile(r'"(?:[^"\\\n]|\\.)+"')
+"""A value of a record a paragraph on a rejected record quotes, as JSON writes it ("WNX", "2022-13")."""
+
+
+def rejected_said(parts: Said, lang: str) -> str:
+    """The paragraph on a record that cannot be decided (``rejected.rejected_parts``) as it is read aloud: its
+    heading, then each problem a sentence on a line of its own (no list dash), read as a page is (``said``):
+    an English amount in English, a run of digits left out in words, and each value of the record it quotes
+    said as a quotation, as written (``"WNX"``: "quote, WNX, end quote")."""
+    head, problems = parts
+    return "\n".join(_quoting_values(line, lang) for line in [head, *problems])
+
+
+def _quoting_values(line: str, lang: str) -> str:
+    """One line of such a paragraph as ``said`` reads it, the record's values it quotes (``values``) quotations."""
+    return said(line, lang, values(line))
+
+
+def values(line: str) -> list[str]:
+    """The values of a record a line of a paragraph on a rejected record quotes (``VALUE``), not the codes it
+    names as known (``"WNI"``, the contract's own words: read as the paragraph's)."""
+    return [v for v in VALUE.findall(line) if v not in codes()]

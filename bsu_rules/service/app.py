@@ -35,7 +35,8 @@ from bsu_rules.audit.log import AuditError, DecisionLog, LogChanged
 from bsu_rules.decisions import Decision, Outcome
 from bsu_rules.errors import Code, InputError, OutOfForce
 from bsu_rules.explain import render_speech, render_text
-from bsu_rules.explain.rejected import rejected
+from bsu_rules.explain.rejected import rejected, rejected_parts
+from bsu_rules.explain.speech import rejected_said
 from bsu_rules.glossary import glossary_for
 from bsu_rules.members import Member, parse_member
 from bsu_rules.members.decode import BadRecord
@@ -346,7 +347,11 @@ def create_app(rulesets: Sequence[RuleSet], *, log: DecisionLog | None = None,
 
         def page(d: Decision | Rejected) -> str:
             if isinstance(d, Rejected):
-                return rejected(d.number, d.error, d.record, lang, glossaries[rs.id]) if many else d.json()
+                if not many:
+                    return d.json()
+                if format == "speech":  # as evaluate --format speech reads it
+                    return rejected_said(rejected_parts(d.number, d.error, d.record, lang, glossaries[rs.id]), lang)
+                return rejected(d.number, d.error, d.record, lang, glossaries[rs.id])
             return (render_speech if format == "speech" else render_text)(d, rs, lang, audience)
 
         out = await decide(rs, on, items, hints=True, page=page)
