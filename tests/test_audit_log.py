@@ -25,7 +25,7 @@ import bsu_rules
 from bsu_rules import InputError, Member, load_ruleset, parse_member
 from bsu_rules.audit import DecisionLog, LogError, entry_hash, kept_fields, key_id, pseudonym, verify_log
 from bsu_rules.audit.chain import canonical_bytes, read_log
-from bsu_rules.audit.snapshot import KEY_ENV, logged_inputs, project
+from bsu_rules.audit.snapshot import KEY_ENV, PUBLISHED_KEYS, logged_inputs, project
 from bsu_rules.cli import main
 from bsu_rules.decisions import canonical_json, mask_nik
 from bsu_rules.members import parse_record, record_hash
@@ -636,6 +636,33 @@ def test_a_short_key_is_warned_of(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert (f"the key is {len(key)} bytes: every log line carries its fingerprint" in err) is warned
     assert key not in err
     assert ("warning" in err) is warned
+
+
+@pytest.mark.parametrize("key", ["contoh-kunci-jangan-dipakai", "another", "a key"])
+def test_a_key_the_documentation_gives_is_warned_of_and_the_run_goes_on(tmp_path: Path, key: str,
+                                                                        capsys: pytest.CaptureFixture[str],
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """docs/auditing.md prints the example key, `contoh-kunci-jangan-dipakai` ("example key, do not use"), and its
+    fingerprint 262cfcbc1906fa05: whoever has read it can undo a log made with it. Every command that takes a key
+    says so, by the fingerprint (the key is never repeated), and goes on: the guide's own steps start a log with
+    it, and a log made with it is replayed with it."""
+    (tmp_path / "k").write_text(key + "\n", "utf-8")
+    log = tmp_path / "l.jsonl"
+    assert main(["evaluate", "bsu-2022", str(EXAMPLES), "--log", str(log), "--key-file", str(tmp_path / "k"),
+                 "--archive", str(tmp_path / "archive")]) == 0
+    err = capsys.readouterr().err
+    said = f"the key is one the project's documentation gives ({PUBLISHED_KEYS[key_id(key)]}, fingerprint " \
+        f"{key_id(key)}): whoever has read it can undo the pseudonyms and keyed input hashes made with it"
+    assert said in err and f"'{key}'" not in err and err.count("warning") == 1
+    assert len(log.read_text("utf-8").splitlines()) == len(RECORDS)  # the run went on
+    monkeypatch.setenv(KEY_ENV, key)
+    assert main(["replay", str(log), "--archive", str(tmp_path / "archive"), "--members", str(EXAMPLES),
+                 "--nik", RECORDS[0]["nik"]]) == 0  # a log made with it is replayed with it
+    assert f"$BSU_RULES_PSEUDONYM_KEY: {said}" in capsys.readouterr().err
+    (tmp_path / "own").write_text("kunci-acak-16-b!-x", "utf-8")  # any other key: no word of it
+    assert main(["evaluate", "bsu-2022", str(EXAMPLES), "--log", str(tmp_path / "m.jsonl"), "--key-file",
+                 str(tmp_path / "own")]) == 0
+    assert "warning" not in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(("key", "said"), [(b"\x00" * 64, "64 bytes of only 1 distinct value (0x00)"),

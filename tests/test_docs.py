@@ -3,6 +3,7 @@ the batch commands shown are what the code has, prints and runs."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -373,3 +374,19 @@ def test_the_language_guide_s_check_output_is_what_check_prints(tmp_path: Path,
     main(["check", str(rule_file)])
     (said,) = [line for line in capsys.readouterr().out.splitlines() if line.startswith(str(rule_file))]
     assert said.replace(str(rule_file), "rules/bsu-2022.yaml") in LANGUAGE
+
+
+_GIVEN_KEYS = (r"BSU_RULES_PSEUDONYM_KEY='([^']+)'", r"BSU_RULES_PSEUDONYM_KEY=([^\s'$]+)",
+               r'pseudonym\("[0-9]+", "([^"]+)"\)', r'key=b?"([^"]+)"', r"--pseudonymize-key '?([^\s'`]+)")
+
+
+def test_every_key_the_documentation_gives_is_one_the_commands_warn_of() -> None:
+    """A key the documentation gives (its fingerprint printed beside it: 262cfcbc1906fa05) is known to all who
+    read it: ``PUBLISHED_KEYS``, the one list the commands warn by, holds the fingerprint of each, and no other."""
+    from bsu_rules.audit.snapshot import PUBLISHED_KEYS, key_id
+
+    root = Path(__file__).resolve().parents[1]
+    texts = [p.read_text("utf-8") for p in [root / "README.md", *sorted((root / "docs").rglob("*.md"))]]
+    given = {key for text in texts for pattern in _GIVEN_KEYS for key in re.findall(pattern, text)} - {"KEY"}
+    assert "contoh-kunci-jangan-dipakai" in given and "262cfcbc1906fa05" in " ".join(texts)
+    assert {key_id(key): key for key in given}.keys() == PUBLISHED_KEYS.keys(), given

@@ -57,6 +57,21 @@ def key_id(key: str | bytes) -> str:
     return hmac.new(key_bytes(key), b"bsu-rules key id", hashlib.sha256).hexdigest()[:16]
 
 
+PUBLISHED_KEYS = {
+    "262cfcbc1906fa05": "the example key of docs/auditing.md",
+    "cbb3763d996575b7": "the wrong key of docs/auditing.md's replay example",
+    "0c6871ae37587e3a": "the key of docs/api.md's run_batch example",
+}
+"""The fingerprints (``key_id``) of the pseudonymisation keys the project's documentation gives, and where: a key
+anyone who has read it knows, with which every pseudonym and keyed input hash can be undone (the commands warn of
+it). The one list: a test finds each key the documentation gives and its fingerprint here."""
+
+
+def published_key(key: str | bytes) -> str | None:
+    """Where the project's documentation gives ``key`` (``PUBLISHED_KEYS``); None for a key it does not give."""
+    return PUBLISHED_KEYS.get(key_id(key))
+
+
 def kept_fields(ruleset: RuleSet) -> list[tuple[str, ...]]:
     """Member paths (without ``member.``) read by any fact, rule, channel or explanation."""
     reads: list[str] = []
