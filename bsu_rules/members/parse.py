@@ -1,5 +1,5 @@
 """Validating a record: the mirror when it takes the record, the model otherwise (naming every
-problem in the contract's words), and the sha256 of the record's canonical JSON, its NIK masked."""
+problem in the contract's words), and the sha256 of the record's canonical JSON as its decision shows it."""
 
 from __future__ import annotations
 
@@ -194,18 +194,29 @@ def _shown_struct(struct: Any) -> Any:
     changed: dict[str, Any] = {"nik": mask_nik(struct.nik)}
     if struct.kpj is not None and len(struct.kpj) >= 12:
         changed["kpj"] = mask_kpj(struct.kpj)
-    if struct.name is not None and (name := mask_typed(struct.name)) != struct.name:
+    if (name := _typed(struct.name)) is not None:
         changed["name"] = name
     for group, texts in _TEXTS.items():
         value = getattr(struct, group)
         if value is None:
             continue
-        fields = {k: mask_typed(v) for k in texts if (v := getattr(value, k)) is not None and mask_typed(v) != v}
+        fields = {}
+        for k in texts:
+            if (masked := _typed(getattr(value, k))) is not None:
+                fields[k] = masked
         if group == "bank_account" and value.number:
             fields["number"] = mask_nik(value.number)
         if fields:
             changed[group] = _replace(value, **fields)
     return _replace(struct, **changed)
+
+
+def _typed(text: str | None) -> str | None:
+    """``text`` masked (``mask_typed``) when that changes it, else None (most names: fewer than ten digits)."""
+    if text is None or len(text) < 10:
+        return None
+    masked = mask_typed(text)
+    return None if masked == text else masked
 
 
 _TEXTS = {"employer": ("npp", "name"), "bank_account": ("bank", "holder_name")}
