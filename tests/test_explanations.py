@@ -2036,14 +2036,15 @@ def test_a_worker_s_page_says_the_masked_nik_in_words(lang: str, heading: str) -
     d = rs.plan().decide(parse_member(EXAMPLES[3]), hints=True)
     assert d.member.nik == "3171********0001"
     assert render_text(d, rs, lang).splitlines()[0] == heading
-    assert render_speech(d, rs, lang).splitlines()[0] == heading.replace(" · ", ". ") + "."
+    spoken = heading.replace(" · ", ". ").replace("Gaji/", "Gaji atau ") + "."  # the slash said as a word
+    assert render_speech(d, rs, lang).splitlines()[0] == spoken
     for audience in ("officer", "auditor"):
         assert render_text(d, rs, lang, audience).splitlines()[0].endswith(" 3171********0001")
 
 
 @pytest.mark.parametrize(("lang", "expected"), [
     ("id", """\
-Bantuan Subsidi Gaji/Upah (BSU) 2022. Peserta dengan NIK berawalan 3171 dan berakhiran 0001.
+Bantuan Subsidi Gaji atau Upah (BSU) 2022. Peserta dengan NIK berawalan 3171 dan berakhiran 0001.
 Tidak memenuhi syarat sebagai penerima BSU.
 Tanggal keputusan: 5 September 2022.
 Data per: 31 Juli 2022.
@@ -2413,6 +2414,26 @@ def test_a_regency_or_city_is_said_with_atau_where_a_voice_reads_it(tmp_path: Pa
         out = capsys.readouterr().out
         assert "bukan kode kabupaten atau kota Kemendagri" in out and "bila kabupaten atau kotanya tidak diketahui" \
             in out and not _SLASHED.search(out), out
+
+
+@pytest.mark.parametrize(("lang", "text", "read"), [
+    ("id", "Bantuan Subsidi Gaji/Upah (BSU) 2022.", "Bantuan Subsidi Gaji atau Upah (BSU) 2022."),
+    ("en", "Bantuan Subsidi Gaji/Upah (BSU) 2022.", "Bantuan Subsidi Gaji or Upah (BSU) 2022."),
+    ("id", "bagi Pekerja/Buruh dan/atau keluarganya", "bagi Pekerja atau Buruh dan atau keluarganya"),
+    ("id", "Baris 3 dari examples/members_bad.jsonl: Permenaker 10/2022", "Baris 3 dari examples/members_bad.jsonl: "
+                                                                       "Permenaker 10/2022"),
+    ("en", "Line 2 of /tmp/run/plain.jsonl, data/m.parquet", "Line 2 of /tmp/run/plain.jsonl, data/m.parquet"),
+    ("en", "Record 1 (/tmp/pytest-of-root/pytest-3/m.json, item 1)", "Record 1 (/tmp/pytest-of-root/pytest-3/m.json, "
+                                                                      "item 1)")])
+def test_a_voice_reads_two_words_a_slash_joins_with_or(lang: str, text: str, read: str) -> None:
+    """"Gaji/Upah" (the editions' titles, a regulation's name) is read "Gaji atau Upah", not "Gaji garis miring
+    Upah": the page shows the rule set's words, its voice says them; a path and a regulation's number keep their
+    slashes, and a bank name a member typed is read as written, in a quotation."""
+    from bsu_rules.explain.speech import said
+
+    assert said(text, lang) == read
+    assert said("Bank: “BRI/BNI”", lang, ["“BRI/BNI”"]).endswith("BRI/BNI, " + ("tutup kutip" if lang == "id" else
+                                                                              "end quote"))
 
 
 def test_no_words_a_page_says_in_code_hold_a_slash_a_voice_reads() -> None:

@@ -41,7 +41,8 @@ def _article(m: re.Match[str]) -> str:
 def said(text: str, lang: str, quoted: Iterable[str] = ()) -> str:
     """One piece of a page as a voice reads it: a masked number in words, an article in a sentence without
     brackets ("Pasal 3 ayat 2 huruf d", "Article 3, paragraph 2, point d"), an English page's amounts in
-    English ("4,950,000 rupiah"), an arrow or a middle dot as a pause; one line, a control character shown.
+    English ("4,950,000 rupiah"), an arrow or a middle dot as a pause, two words a slash joins said with "atau" or
+    "or" ("Gaji atau Upah"); one line, a control character shown.
     ``quoted``: text a member or employer typed, as the page quotes it (“BCA”), said as a ``quotation``."""
     spans = sorted({q for q in quoted if q in text}, key=len, reverse=True)
     if not spans:
@@ -85,9 +86,21 @@ def left_out(text: str, lang: str) -> str:
     return _LEFT_OUT.sub(words, text)
 
 
+_SLASH = re.compile(r"(?<![^\s(“])([^\W\d_]{2,})/([^\W\d_]{2,})(?=$|[\s),;:!?]|\.(?!\w))")
+"""Two words, and only words, joined by a slash ("Gaji/Upah", "dan/atau"): not part of a path
+("/tmp/pytest-of-root/x", "examples/members.jsonl") or a number ("10/2022")."""
+_OR = {"id": "atau", "en": "or"}
+
+
+def _slash(m: re.Match[str], lang: str) -> str:
+    """"Gaji/Upah" as it is read: "Gaji atau Upah" ("dan/atau": "dan atau"); a voice says the slash."""
+    return f"{m[1]} {m[2]}" if m[2].lower() in _OR.values() else f"{m[1]} {_OR.get(lang, '/')} {m[2]}"
+
+
 def _rewritten(text: str, lang: str) -> str:
     """``said`` of a piece of the page's own words."""
     text = left_out(mask_said(text, lang), lang).replace(" → ", ": ").replace(" · ", ". ")
+    text = _SLASH.sub(lambda m: _slash(m, lang), text)
     text = _PARAGRAPH.sub(r"\1 \2", text)  # an Indonesian source, on any page
     if lang != "id":
         text = RUPIAH.sub(lambda m: rupiah_said(m[0]), _ARTICLE.sub(_article, text))
