@@ -382,8 +382,10 @@ def machine() -> str:
     info = Path("/proc/cpuinfo").read_text() if Path("/proc/cpuinfo").exists() else ""
     cpu = next((line.split(":", 1)[1].strip() for line in info.splitlines() if line.startswith("model name")),
                platform.processor())
-    versions = []
-    for package in ("bsu-rules", "zen-engine", "polars", "pyarrow", "pydantic"):
+    import bsu_rules  # its own version: an editable install's package metadata keeps the one it was installed at
+
+    versions = [f"bsu-rules {bsu_rules.__version__}"]
+    for package in ("zen-engine", "polars", "pyarrow", "pydantic"):
         try:
             versions.append(f"{package} {importlib.metadata.version(package)}")
         except importlib.metadata.PackageNotFoundError:
