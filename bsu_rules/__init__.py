@@ -14,7 +14,16 @@ from bsu_rules._version import __version__
 if TYPE_CHECKING:
     from bsu_rules.audit import DecisionLog, replay
     from bsu_rules.decisions import Decision, Outcome, RuleOutcome
-    from bsu_rules.errors import BsuRulesError, Code, Diagnostic, InputError, OutOfForce, ParameterError, RuleSetError
+    from bsu_rules.errors import (
+        BsuRulesError,
+        Code,
+        Diagnostic,
+        InputError,
+        OutOfForce,
+        ParameterError,
+        PublishedKeyWarning,
+        RuleSetError,
+    )
     from bsu_rules.evaluators.scalar import evaluate
     from bsu_rules.members import Member, parse_member
     from bsu_rules.ruleset.loader import check_file, load_ruleset
@@ -25,7 +34,7 @@ _WHERE = {
     "DecisionLog": "audit", "replay": "audit",
     "Decision": "decisions", "Outcome": "decisions", "RuleOutcome": "decisions",
     "BsuRulesError": "errors", "Code": "errors", "Diagnostic": "errors",
-    "InputError": "errors", "ParameterError": "errors", "RuleSetError": "errors",
+    "InputError": "errors", "ParameterError": "errors", "PublishedKeyWarning": "errors", "RuleSetError": "errors",
     "evaluate": "evaluators.scalar",
     "Member": "members", "parse_member": "members",
     "check_file": "ruleset.loader", "load_ruleset": "ruleset.loader",
@@ -35,8 +44,8 @@ _WHERE = {
 
 __all__ = [
     "BsuRulesError", "Code", "Decision", "DecisionLog", "Diagnostic", "InputError", "Member", "Need", "OutOfForce",
-    "Outcome", "ParameterError", "RuleOutcome", "RuleSet", "RuleSetError", "__version__", "check_file", "evaluate",
-    "load_ruleset", "needed", "parse_member", "replay",
+    "Outcome", "ParameterError", "PublishedKeyWarning", "RuleOutcome", "RuleSet", "RuleSetError", "__version__",
+    "check_file", "evaluate", "load_ruleset", "needed", "parse_member", "replay",
 ]
 
 

@@ -202,6 +202,13 @@ class BsuRulesError(Exception):
         return [Diagnostic("", 0, 0, self.code, str(self))]
 
 
+class PublishedKeyWarning(UserWarning):
+    """A pseudonymisation key the project's documentation gives (``bsu_rules.audit.snapshot.PUBLISHED_KEYS``) was
+    given to the library: whoever has read it can undo the pseudonyms and keyed input hashes made with it. Warned
+    once a call (``DecisionLog``, ``run_batch``, ``run_dask``, ``replay``, ``iter_replay``, ``load_members``), by
+    the key's fingerprint; the work goes on. The commands say it on standard error instead."""
+
+
 def worded(problems: Sequence[tuple[str, str]], beyond: int = 0) -> str:
     """Problems as one message, ``path: problem; ...``: the first ``InputError.MAX_PROBLEMS``, then
     ``and N more problems`` (the wording of every reject, whichever entry point writes it), ``beyond``:

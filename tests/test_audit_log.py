@@ -665,6 +665,50 @@ def test_a_key_the_documentation_gives_is_warned_of_and_the_run_goes_on(tmp_path
     assert "warning" not in capsys.readouterr().err
 
 
+def test_a_key_the_documentation_gives_is_warned_of_by_the_library_once_a_call_and_by_a_command_once(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A library caller given the guide's example key was told nothing (the commands said it on stderr): each
+    function that takes a key warns once (``PublishedKeyWarning``, a ``UserWarning``), at the caller's line, by
+    the fingerprint; replay reading a snapshot with it warns once, not once more for the snapshot; a command says
+    it once, on stderr, and no Python warning follows it. Another key: no warning."""
+    import warnings
+
+    import pyarrow.parquet as pq
+
+    from bsu_rules.audit import iter_replay, load_members, replay
+    from bsu_rules.batch.dask import run_dask
+    from bsu_rules.batch.generate import block
+    from bsu_rules.batch.run import run_batch
+
+    key, log, archive = "contoh-kunci-jangan-dipakai", tmp_path / "l.jsonl", tmp_path / "archive"
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert main(["evaluate", "bsu-2022", str(EXAMPLES), "--log", str(log), "--archive", str(archive),
+                     "--pseudonymize-key", key]) == 0
+    assert caught == [] and capsys.readouterr().err.count("documentation gives") == 1
+    pq.write_table(block(20, seed=1)[0], tmp_path / "m.parquet")
+    calls: list[Callable[[], object]] = [
+        lambda: DecisionLog(tmp_path / "m.jsonl", key=key.encode()),
+        lambda: replay(log, archive, EXAMPLES, key=key),
+        lambda: iter_replay(log, archive, EXAMPLES, key=key),  # at the call: no item asked for yet
+        lambda: load_members(EXAMPLES, key=key),
+        lambda: run_batch("bsu-2022", EXAMPLES, tmp_path / "d.parquet", key=b"a key"),  # docs/api.md's
+        lambda: run_dask(tmp_path / "m.parquet", "bsu-2022", key=b"a key"),
+    ]
+    for call in calls:
+        with pytest.warns(bsu_rules.PublishedKeyWarning) as warned:
+            call()
+        (one,) = [w for w in warned.list if w.category is bsu_rules.PublishedKeyWarning]  # dask's own aside
+        assert issubclass(one.category, UserWarning) and one.filename == __file__
+        said = str(one.message)
+        assert "the key is one the project's documentation gives" in said and key not in said
+        assert key_id(key) in said or key_id(b"a key") in said
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        DecisionLog(tmp_path / "n.jsonl", key="kunci-acak-16-b!-x")
+        load_members(EXAMPLES, key="kunci-acak-16-b!-x")
+
+
 @pytest.mark.parametrize(("key", "said"), [(b"\x00" * 64, "64 bytes of only 1 distinct value (0x00)"),
                                            (b"abab" * 8, "32 bytes of only 2 distinct values (0x61, 0x62)")])
 def test_a_key_of_one_repeated_byte_is_warned_of_and_a_device_refused(tmp_path: Path, key: bytes, said: str,

@@ -33,7 +33,7 @@ import msgspec
 
 from bsu_rules.audit.chain import GENESIS, MAX_LINE, VERSION, Line, Problem, Verifier, canonical_bytes, read_lines
 from bsu_rules.audit.checkpoints import checkpoints_path, unsigned_writer
-from bsu_rules.audit.snapshot import json_hash, kept_fields, key_id, logged_inputs
+from bsu_rules.audit.snapshot import json_hash, kept_fields, key_id, logged_inputs, warn_published
 from bsu_rules.decisions import Decision
 from bsu_rules.errors import BsuRulesError, Code, InputError
 from bsu_rules.members import Member, Record, parse_record
@@ -92,6 +92,7 @@ class DecisionLog:
                              "NIK only when asked to" if key is None else "key= and full_nik=True say opposite things")
         self.path, self.key, self.batch, self.fsync, self.clock = Path(path), key, max(1, batch), fsync, clock
         self.key_id = key_id(key) if key is not None else None
+        warn_published(key)
         self.signer, self._warn = signer, warn
         self._fields: dict[str, list[tuple[str, ...]]] = {}
         self._pending: list[tuple[bytes, str, str]] = []  # digest of the decision JSON, it, the inputs JSON

@@ -27,7 +27,7 @@ from bsu_rules.audit.archive import ArchiveError, MissingBase, load_archived
 from bsu_rules.audit.chain import Line, Problem, Verifier, read_log
 from bsu_rules.audit.comparison import compare, masked
 from bsu_rules.audit.replay_report import ReplayItem, ReplayReport, Status
-from bsu_rules.audit.snapshot import KEY_ENV, Members, key_id, load_members, pseudonym
+from bsu_rules.audit.snapshot import KEY_ENV, Members, key_id, members_by_hash, pseudonym, warn_published
 from bsu_rules.decisions import mask_logged
 from bsu_rules.errors import Code, InputError, OutOfForce
 from bsu_rules.evaluators.scalar import ENGINE
@@ -41,9 +41,9 @@ def replay(log: str | Path, archive: str | Path, members: Members | None = None,
            nik: str | None = None, key: str | bytes | None = None, seqs: Collection[int] | None = None,
            ignore_unknown: bool = False) -> ReplayReport:
     """Replay a whole log (or the decisions for one ``nik``, or some ``seqs``) against ``archive``."""
+    warn_published(key)
     chain, notes = Verifier(), list[str]()
-    items = list(iter_replay(log, archive, members, nik=nik, key=key, seqs=seqs, chain=chain, notes=notes,
-                             ignore_unknown=ignore_unknown))
+    items = list(_replayed(log, archive, members, nik, key, seqs, chain, notes, ignore_unknown))
     return ReplayReport(items, chain.result(log), notes)
 
 
@@ -62,6 +62,14 @@ def iter_replay(log: str | Path, archive: str | Path, members: Members | None = 
     ``ignore_unknown``: the snapshot read as ``evaluate --ignore-unknown`` read it (the fields the contract does
     not know left out), for a log that command wrote.
     """
+    warn_published(key)  # at the call, not when the first item is asked for
+    return _replayed(log, archive, members, nik, key, seqs, chain, notes, ignore_unknown)
+
+
+def _replayed(log: str | Path, archive: str | Path, members: Members | None, nik: str | None,
+              key: str | bytes | None, seqs: Collection[int] | None, chain: Verifier | None,
+              notes: list[str] | None, ignore_unknown: bool) -> Iterator[ReplayItem]:
+    """``iter_replay``'s items, read as they are asked for."""
     if not Path(archive).is_dir():
         raise ArchiveError(f"{archive} is a file, not an archive folder" if Path(archive).exists() else
                            f"there is no archive folder {archive}")
@@ -73,7 +81,7 @@ def iter_replay(log: str | Path, archive: str | Path, members: Members | None = 
             raise InputError([(str(log), "with a member snapshot the log is read twice (the inputs it needs, then "
                                          "its decisions): give it as a file, not a pipe")])
         wanted = {_get(ln.envelope, "decision", "member", "input_sha256") for ln in read_log(log)}
-        snapshot = load_members(members, {w for w in wanted if isinstance(w, str)}, notes, ignore_unknown, key)
+        snapshot = members_by_hash(members, {w for w in wanted if isinstance(w, str)}, notes, ignore_unknown, key)
     rulesets: dict[str, RuleSet | ArchiveError] = {}
     found, fingerprints = False, set()  # the keys the log's lines were pseudonymised with
     unmatched: Counter[object] = Counter()  # with a snapshot: the lines no record was found for, by their key

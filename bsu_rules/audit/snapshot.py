@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import warnings
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,7 @@ from typing import Any
 import msgspec
 
 from bsu_rules.decisions import mask_kpj, mask_nik, mask_typed
-from bsu_rules.errors import InputError
+from bsu_rules.errors import InputError, PublishedKeyWarning
 from bsu_rules.members import Member, Record, parse_record
 from bsu_rules.members.decode import BadRecord, decode_json
 from bsu_rules.members.files import read_placed
@@ -70,6 +71,27 @@ it). The one list: a test finds each key the documentation gives and its fingerp
 def published_key(key: str | bytes) -> str | None:
     """Where the project's documentation gives ``key`` (``PUBLISHED_KEYS``); None for a key it does not give."""
     return PUBLISHED_KEYS.get(key_id(key))
+
+
+def published_words(key: str | bytes) -> str | None:
+    """What is said of ``key`` when the project's documentation gives it (``published_key``), by its fingerprint
+    (never the key itself); None for a key it does not give."""
+    if (published := published_key(key)) is None:
+        return None
+    return (f"the key is one the project's documentation gives ({published}, fingerprint {key_id(key)}): whoever "
+            f"has read it can undo the pseudonyms and keyed input hashes made with it, in a log or an output")
+
+
+def warn_published(key: str | bytes | None) -> None:
+    """A ``PublishedKeyWarning`` for a key the documentation gives, pointed at the caller of the library function
+    that calls this; nothing for another key or none (nor for one that is no key: the function says so itself)."""
+    try:
+        words = published_words(key) if key is not None else None
+    except (TypeError, ValueError):
+        return
+    if words is not None:
+        warnings.warn(PublishedKeyWarning(f"pseudonymisation key: {words}; make a key of your own "
+                                          "(secrets.token_bytes(32)) and start a new log with it"), stacklevel=3)
 
 
 def kept_fields(ruleset: RuleSet) -> list[tuple[str, ...]]:
@@ -173,6 +195,13 @@ def load_members(members: Members, wanted: set[str] | None = None, skipped: list
     no member. ``ignore_unknown``: the fields the contract does not know are left out, as
     ``evaluate --ignore-unknown`` leaves them out.
     """
+    warn_published(key)
+    return members_by_hash(members, wanted, skipped, ignore_unknown, key)
+
+
+def members_by_hash(members: Members, wanted: set[str] | None, skipped: list[str] | None, ignore_unknown: bool,
+                    key: str | bytes | None) -> dict[str, Member]:
+    """``load_members`` without its warning of a published key: for a caller that warned of it already."""
     if isinstance(members, Mapping):
         return dict(members)
     items: Iterable[Any] = [members] if isinstance(members, (str, Path, *_BYTES)) else members

@@ -22,6 +22,7 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from bsu_rules.audit.snapshot import warn_published
 from bsu_rules.batch.conform import conform
 from bsu_rules.batch.dedupe import KEYS, RESOLUTION_SCHEMA, held, mark, resolve
 from bsu_rules.batch.run import BATCH_SCHEMA, REJECTED, decide_batch
@@ -90,6 +91,7 @@ def run_dask(source: str | Path, ruleset: str | Path, on: date | None = None, en
 
     Returns (decisions, rejects) as Arrow tables, the same as ``bsu-rules batch`` writes; for
     outputs too large to collect, use ``decide_frame`` + ``settle`` and ``to_parquet``."""
+    warn_published(key)
     members: Any = dd.read_parquet(str(source), dtype_backend="pyarrow", split_row_groups=True)
     decided: Any = settle(decide_frame(members, ruleset, on, engine, key))
     table = pa.Table.from_pandas(decided.compute(), preserve_index=False).cast(BATCH_SCHEMA)

@@ -32,7 +32,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from bsu_rules._version import __version__
-from bsu_rules.audit.snapshot import key_bytes, key_id
+from bsu_rules.audit.snapshot import key_bytes, key_id, warn_published
 from bsu_rules.batch.dedupe import Repeats, gather, held, mark, record_hashes, settle
 from bsu_rules.batch.fallback import ScalarTablePlan
 from bsu_rules.batch.niks import RUN_KEY, mask_long_numbers, mask_niks, nik_keys
@@ -272,6 +272,7 @@ def run_batch(ruleset: str | Path | RuleSet | Callable[[], RuleSet], source: str
     run that fails or is killed leaves nothing at the final paths (its temporary files are removed
     now, or by the next run for the same output)."""
     key = None if key is None else key_bytes(key)  # a wrong one told now, not deep in the first chunk
+    warn_published(key)
     reader = reader or open_input(source, chunk_size, engine, ignore_unknown)
     output = Path(output)
     rejects = Path(rejects or default_rejects(output))

@@ -13,12 +13,13 @@ import shlex
 import signal
 import stat
 import sys
+import warnings
 from collections.abc import Sequence
 from typing import Any, NoReturn
 
 from bsu_rules._version import __version__
 from bsu_rules.cli.exits import CLOSED, FAILED, INTERRUPTED, catch_signals, report_internal_error
-from bsu_rules.errors import BsuRulesError, InputError, OutOfForce, RuleSetError
+from bsu_rules.errors import BsuRulesError, InputError, OutOfForce, PublishedKeyWarning, RuleSetError
 
 COMMANDS = {  # name -> the one-line help; the module bsu_rules.cli.<name> is imported only when it runs
     # deciding and rule authoring
@@ -202,7 +203,9 @@ def main(argv: Sequence[str] | None = None, *, last: bool = False) -> int:
     closed = _output_closed()
     streams = _standard_streams()  # from the start: a usage message never lands in an output either
     try:
-        return _command(argv, last, closed)
+        with warnings.catch_warnings():  # a published key: the key's reader says it on stderr, once
+            warnings.simplefilter("ignore", PublishedKeyWarning)
+            return _command(argv, last, closed)
     finally:
         sys.stdin, sys.stdout, sys.stderr = streams
 

@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bsu_rules.audit.snapshot import KEY_ENV, key_id, published_key
+from bsu_rules.audit.snapshot import KEY_ENV, published_words
 from bsu_rules.errors import InputError, file_kind, is_device
 from bsu_rules.members.redact import shortened
 from bsu_rules.ruleset.override_texts import override_options
@@ -126,11 +126,9 @@ _BOM = "\ufeff".encode()  # an editor's mark at the start of a text file, not pa
 def _key(key: bytes, where: str, what: str) -> bytes:
     if not key.strip():
         raise InputError([(where, f"{what} is empty or only spaces")])
-    if (published := published_key(key)) is not None:  # known to all, not merely guessable: said so, not refused
-        print(f"bsu-rules: warning: {where}: the key is one the project's documentation gives ({published}, "
-              f"fingerprint {key_id(key)}): whoever has read it can undo the pseudonyms and keyed input hashes made "
-              f"with it, in a log or an output; make a key of your own (head -c 32 /dev/urandom | base64 > "
-              f"pseudonym.key) and start a new log with it", file=sys.stderr)
+    if (published := published_words(key)) is not None:  # known to all, not merely guessable: said so, not refused
+        print(f"bsu-rules: warning: {where}: {published}; make a key of your own (head -c 32 /dev/urandom | base64 "
+              f"> pseudonym.key) and start a new log with it", file=sys.stderr)  # the library's warning: not again
     elif len(key) < SHORT_KEY:
         print(f"bsu-rules: warning: {where}: the key is {len(key)} bytes: every log line carries its fingerprint, "
               f"against which a short or guessable key can be tried offline, and with it the pseudonyms and input "
