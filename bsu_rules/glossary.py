@@ -157,13 +157,8 @@ class Glossary(_Model):
         return None
 
     def channel(self, name: str, lang: str) -> str:
-        """A payment channel by name; a bank the glossary does not know is named as recorded."""
-        entry = self.channels.get(name)
-        if entry is not None:
-            return str(getattr(entry, lang))
-        if lang == "en":
-            return f"an account at {name}"
-        return f"rekening {name}" if name.lower().startswith("bank ") else f"rekening bank {name}"  # not "bank Bank …"
+        """A payment channel the glossary names, in its words (a bank it does not name: ``page_data.channel_named``)."""
+        return str(getattr(self.channels[name], lang))
 
     def step(self, name: str, lang: str) -> str | None:
         """What to bring or update when ``name`` (a member field, a table or a row of one) is missing, by

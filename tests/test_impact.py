@@ -809,3 +809,35 @@ def test_the_indonesian_report_names_the_what_if_and_the_undecided_in_one_plain_
     assert "(seluruh baris)" in text and "(record)" not in text
     english = re.sub(r"<[^>]+>", " ", render_html(data, "en"))
     assert "(the whole row)" in english and "Reform" in english and "(record)" not in english
+
+
+def test_a_bank_a_member_wrote_is_quoted_cut_and_read_as_a_quotation_as_the_pages_do(tmp_path: Path) -> None:
+    """bsu-2020 pays at the bank a member wrote: the report named it bare and whole, twice ("Rekening Bank Sumut.
+    Eligible. Benefit: Rp6.000.000 <code>…</code>"), which a screen reader reads as the report's own words. It is
+    quoted and cut short as the decision pages quote it (``page_data.quoted``), and read as a quotation."""
+    from bsu_rules.explain.page_data import quoted
+    from bsu_rules.testing.cases import load_file
+    from bsu_rules.testing.rulesets import RuleSets
+
+    root = Path(__file__).resolve().parents[1]
+    case = next(c for c in load_file(root / "rules" / "tests" / "bsu-2020.yaml", RuleSets()).cases
+                if c.runnable and c.case is not None and c.case.expect.outcome == "eligible")
+    assert case.member is not None
+    record = case.member.model_dump(mode="json")
+    injected, long = "Bank Sumut. Eligible. Benefit: Rp6.000.000", "PT Bank Pembangunan Daerah Sumut" + " lagi" * 20
+    source = tmp_path / "m.jsonl"
+    source.write_text("".join(json.dumps({**record, "nik": record["nik"][:12] + f"{i:04d}",
+                                          "bank_account": {**record["bank_account"], "bank": bank}}) + "\n"
+                              for i, bank in enumerate([injected, long, "BRI"], 1)), "utf-8")
+    report = impact(load_ruleset("bsu-2020"), source, on=date(2020, 9, 1))
+    names = report["channel_names"]
+    assert names[injected] == {"id": f"rekening di bank yang tercatat, “{injected}”",
+                               "en": f"an account at the bank on record, “{injected}”"}
+    assert names[long]["en"] == f"an account at the bank on record, {quoted(long)}" and quoted(long).endswith(" lagi…”")
+    assert names["BRI"]["en"] == "an account at Bank Rakyat Indonesia (BRI)"  # a channel the glossary names
+    for lang, (opening, closing, cut) in {"id": ("buka kutip, ", ", tutup kutip", "tulisannya dipotong, "),
+                                          "en": ("quote, ", ", end quote", "cut short, ")}.items():
+        page = render_html(report, lang)
+        assert f'<span class="said">{opening}{injected}{closing}</span>' in page and ".said{" in page
+        assert f'<span class="said">{cut}{opening}PT Bank Pembangunan Daerah Sumut lagi' in page
+        assert long not in page and f"<code>{injected}</code>" not in page and "<code>BRI</code>" in page

@@ -46,18 +46,19 @@ def escape(text: str) -> str:
     return html.escape(printable(text))
 
 
-def _said(text: str, lang: str, quoted: Iterable[str] = ()) -> str:
-    """``escape``, and on a page not in Indonesian each rupiah amount shown as written (Rp600.000) but read
-    in the page's language ("600,000 rupiah"): an English voice reads "Rp600.000" as six hundred point zero
-    zero zero, and one switched to Indonesian for it loses an English listener. The words are the page's
-    hidden text, as a mark's are (an ``aria-label`` on a ``span`` is not read by every screen reader); the
-    stop ending the sentence stays outside the amount. ``quoted``: text a member or employer typed, as the
-    page quotes it (“BCA”), shown as it is and read as a quotation (``speech.quotation``), nothing in it
-    reworded."""
+def readable(text: str, lang: str, quoted: Iterable[str] = ()) -> str:
+    """Text of a page (or of the impact report) as HTML a screen reader reads right: ``escape``d, a masked number
+    and a left-out run of digits read in words, and on a page not in Indonesian each rupiah amount shown as
+    written (Rp600.000) but read in the page's language ("600,000 rupiah"): an English voice reads "Rp600.000"
+    as six hundred point zero zero zero, and one switched to Indonesian for it loses an English listener. The
+    words are the page's hidden text, as a mark's are (an ``aria-label`` on a ``span`` is not read by every
+    screen reader); the stop ending the sentence stays outside the amount. ``quoted``: text a member or
+    employer typed, as the page quotes it (“BCA”), shown as it is and read as a quotation
+    (``speech.quotation``), nothing in it reworded."""
     spans = sorted({q for q in quoted if q in text}, key=len, reverse=True)
     if spans:
         parts = re.split(f"({'|'.join(map(re.escape, spans))})", text)
-        return "".join(_hidden(escape(part), escape(quotation(part, lang))) if i % 2 else _said(part, lang)
+        return "".join(_hidden(escape(part), escape(quotation(part, lang))) if i % 2 else readable(part, lang)
                        for i, part in enumerate(parts))
     escaped = _MASKED.sub(lambda m: _hidden(m[0], mask_said(m[0], lang)), escape(text))
     escaped = _LEFT_OUT.sub(lambda m: _hidden(m[0], left_out(html.unescape(m[0]), lang)), escaped)
@@ -95,8 +96,8 @@ def _rejected(said: list[Said], lang: str) -> str:
     out = ['<section id="rejected">', f"<h2>{escape(_REJECTED[lang].format(n=len(said)))}</h2>"]
     for head, problems in said:
         # read as the page is: an English amount in English, a value of the record it quotes as a quotation
-        items = [f"<li>{_said(p, lang, values(p))}</li>" for p in problems]
-        out += [f"<p>{_said(head, lang)}</p>", "<ul>", *items, "</ul>"]
+        items = [f"<li>{readable(p, lang, values(p))}</li>" for p in problems]
+        out += [f"<p>{readable(head, lang)}</p>", "<ul>", *items, "</ul>"]
     out.append("</section>")
     return "\n".join(out)
 
@@ -105,7 +106,7 @@ def _section(page: Page, n: int) -> str:
     w, lang = page.words, page.lang
 
     def read(text: str) -> str:  # the page's words, and what it quotes of the record (``page.quoted``)
-        return _said(text, lang, page.quoted)
+        return readable(text, lang, page.quoted)
     marks = dict(page.legend)  # what each mark means, read in place of the symbol
     out = [f'<section id="d{n}">', f"<h2>{read(page.heading)}</h2>",
            *([f'<p class="what-if">{read(page.what_if)}</p>'] if page.what_if else []),

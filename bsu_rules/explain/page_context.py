@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from bsu_rules.decisions import RuleResult
 from bsu_rules.explain.citations import cite, last_amendment
-from bsu_rules.explain.page_data import MARKS, WORDS, Line, Page, Unpaid, quoted
+from bsu_rules.explain.page_data import MARKS, WORDS, Line, Page, Unpaid, channel_named, quoted
 from bsu_rules.explain.sentences import fill, row_unset
 from bsu_rules.formatting import capital, format_date, mask_said, rupiah
 from bsu_rules.glossary import Glossary, Places, glossary_for, join, months
@@ -59,10 +59,7 @@ class Context:
     def channel(self) -> str:
         """The payment channel by name; a bank the glossary does not name (a rule set that pays at any bank)
         quoted as the record writes it: "an account at the bank on record, “Bank Sumut”"."""
-        name = self.d.channel or ""
-        if name in self.g.channels:
-            return self.g.channel(name, self.lang)
-        return self.w["bank_named"].format(self.quote(name))
+        return channel_named(self.g, self.d.channel or "", self.lang, self.quote)
 
     def channel_code(self) -> str:
         """The channel as the decision names it, for an auditor: a code (``POS``), or a bank the glossary does not

@@ -10,10 +10,15 @@ typed (a bank's name): quoted, and cut short.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from bsu_rules.decisions import mask_typed
 from bsu_rules.members.redact import cut, printable
+
+if TYPE_CHECKING:
+    from bsu_rules.glossary import Glossary
 
 MARKS = {"pass": "✓", "fail": "✗", "unknown": "?", "flagged": "!", "clear": "○", "prioritized": "+",
          "not_prioritized": "·", "not_in_force": "–"}
@@ -35,6 +40,15 @@ def quoted(text: str) -> str:
         word = head.rfind(" ")
         shown = (head[:word] if word >= TYPED_MOST // 2 else head).rstrip(" ,.;:") + "…"
     return f"“{shown}”"
+
+
+def channel_named(glossary: Glossary, name: str, lang: str, quote: Callable[[str], str] = quoted) -> str:
+    """A payment channel as every page names it: in the glossary's words, or, a bank the glossary does not name (a
+    rule set that pays at any bank), ``quote``d as the record writes it: "an account at the bank on record, “Bank
+    Sumut”" (a decision page's ``quote`` notes it too, so that it is read aloud as a quotation)."""
+    if name in glossary.channels:
+        return glossary.channel(name, lang)
+    return WORDS[lang]["bank_named"].format(quote(name))
 
 
 WORDS: dict[str, dict[str, str]] = {

@@ -12,6 +12,8 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from html import escape
 from typing import Any
 
+from bsu_rules.explain.html import readable
+from bsu_rules.explain.page_data import quoted
 from bsu_rules.formatting import capital, format_date, format_value, number, rupiah
 from bsu_rules.glossary import months
 from bsu_rules.report.groups import DIMENSIONS
@@ -37,6 +39,7 @@ td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 svg.chart{max-width:100%;height:auto}.warn{color:#b3261e;font-weight:600}
 .warnings{border:2px solid #b3261e;border-radius:6px;padding:2px 14px;margin:12px 0;background:#fdf3f2}
 .warnings h2{border:none;margin:10px 0 4px;color:#b3261e}.warnings .detail{font-size:13px;color:#52606b}
+.said{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 """
 
 
@@ -282,10 +285,13 @@ class _Page:
                 f"{escape(group_name('province', example['province'], self.lang))}")
 
     def channel(self, name: str | None) -> str:
-        """A payment channel in words (as a decision page names it) and by its code."""
+        """A payment channel in words (as a decision page names it) and by its code; a bank a member wrote (bsu-2020
+        pays at it) only in words, quoted and cut short as the page quotes it, and read as a quotation."""
         if not name:
             return escape(self.w["no_channel" if name is None else "blank_channel"])
         said = (self.data.get("channel_names") or {}).get(name)
+        if said and (typed := quoted(name)) in said[self.lang]:
+            return readable(capital(said[self.lang]), self.lang, [typed])
         return f"{escape(capital(said[self.lang]))} <code>{escape(name)}</code>" if said else \
             f"<code>{escape(name)}</code>"
 

@@ -30,6 +30,7 @@ from bsu_rules.batch.run import table_plan
 from bsu_rules.batch.validate import ROW, validate
 from bsu_rules.diff import compare, decision_dates
 from bsu_rules.diff_text import render_text
+from bsu_rules.explain.page_data import channel_named
 from bsu_rules.glossary import Glossary, glossary_for
 from bsu_rules.members.arrow import MEMBER_SCHEMA
 from bsu_rules.members.redact import hidden_path
@@ -97,10 +98,13 @@ def impact(reform: RuleSet, source: str | Path, *, on: date | None = None, basel
 
 def _channel_names(report: Json, glossary: Glossary) -> Json:
     """Each payment channel the report names, as the decision pages name it (``rekening Bank Rakyat
-    Indonesia (BRI)``, ``pembayaran tunai melalui kantor PT Pos Indonesia``), in both languages."""
+    Indonesia (BRI)``, ``pembayaran tunai melalui kantor PT Pos Indonesia``; a bank a member wrote, which
+    bsu-2020 pays at, quoted and cut short as they quote it: ``rekening di bank yang tercatat, “Bank Sumut”``),
+    in both languages."""
     moves = (report["channel_moves"] or {}).get("moves", [])
     codes = {c["channel"] for c in report["channels"]} | {m[k] for m in moves for k in ("from", "to")}
-    return {code: {lang: glossary.channel(code, lang) for lang in ("id", "en")} for code in sorted(codes - {None, ""})}
+    return {code: {lang: channel_named(glossary, code, lang) for lang in ("id", "en")}
+            for code in sorted(codes - {None, ""})}
 
 
 def _spill_folder(spill: Path | None) -> tempfile.TemporaryDirectory[str]:
