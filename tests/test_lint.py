@@ -613,3 +613,43 @@ def test_a_replacement_table_with_a_regency_below_its_province_is_warned(tmp_pat
     said = [w for w in reform.warnings if "[below-province]" in w]  # type: ignore[attr-defined]
     assert len(said) == 1 and "row `9104` of `table.minimum_wage` is 3400000, below its province's row `91` " \
         "(3561932)" in said[0]
+
+
+@pytest.mark.parametrize(("row", "says", "meant"), [
+    ("3240,Kab. Bandung,UMK,4000000,exact,x", "; Kab. Bandung is 3204; did you mean `3204`?", "3204"),  # swapped
+    ("3299,,UMK,4000000,exact,x", "; the closest codes are 3209 (Kabupaten Cirebon), 3279 (Kota Banjar); did you "
+     "mean `3209`?", "3209"),  # no name: one digit off, in the key's province first
+])
+def test_a_regency_code_that_names_no_place_is_an_error_with_the_code_meant(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], row: str, says: str, meant: str) -> None:
+    """A minimum wage keyed by a code Kemendagri never gave (3240 typed for Kab. Bandung's 3204) is a row no
+    record can reach: an error at its code cell that says so, with the code of its `area_name` or the closest."""
+    shutil.copytree(bundled_rules(), tmp_path / "rules")
+    table = tmp_path / "rules" / "tables" / "minimum-wage-2022.csv"
+    table.write_text(table.read_text("utf-8") + row + "\n", "utf-8")
+    line = table.read_text("utf-8").count("\n")
+    assert main(["check", str(tmp_path / "rules" / "bsu-2022.yaml")]) == 1
+    out = capsys.readouterr().out
+    key = row.split(",")[0]
+    assert f"{table}:{line}:1: error [unmatchable-key] (rule wage-ceiling): key `{key}` of `table.minimum_wage` " \
+        "names no regency or city in Kemendagri's list of codes (the glossary's `places`): no record carries it, " \
+        f"so the row never applies{says}\n" in out, out
+    assert "1 file: 1 error, 0 warnings" in out
+    [d] = [d for d in linted(tmp_path / "rules" / "bsu-2022.yaml") if d.code == "unmatchable-key"]
+    assert d.suggestion == meant and d.severity == Severity.ERROR
+
+
+def test_a_code_that_names_no_place_is_told_at_its_cell_and_an_archived_entry_still_loads(tmp_path: Path) -> None:
+    """The code's own cell, where the key column is not the first; an archive entry that held such a row when it
+    was archived (a warning then) still loads, with the finding as a warning."""
+    shutil.copy(FIXTURES / "unmatchable-key.yaml", tmp_path / "r.yaml")
+    shutil.copytree(FIXTURES / "tables", tmp_path / "tables")
+    table = tmp_path / "tables" / "minimum-wage.csv"
+    rows = table.read_text("utf-8").splitlines()
+    table.write_text("\n".join(f"{r.split(',')[1]},{r.split(',')[0]},{r.split(',')[2]}" for r in rows[:3])
+                     + "\nKota Bandung,3237,4000000\n", "utf-8")
+    [d] = [d for d in linted(tmp_path / "r.yaml") if d.code == "unmatchable-key" and "minimum_wage" in d.message]
+    assert (d.line, d.column, d.severity, d.suggestion) == (4, len("Kota Bandung,") + 1, Severity.ERROR, "3273")
+    assert "Kota Bandung is 3273" in d.message
+    ruleset, found = check_file(tmp_path / "r.yaml", archived=True)
+    assert ruleset is not None and {x.severity for x in found if x.code == "unmatchable-key"} == {Severity.WARNING}

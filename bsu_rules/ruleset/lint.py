@@ -34,7 +34,9 @@ Each finding has a stable code, the narrowest location known and, where one appl
   evaluator computes with exactly (``9223372036854775807 + 1``), as a literal past it is.
 - ``type-mismatch`` (an error): values of different units (a parameter's ``unit``, or the unit of
   a catalogue function's result such as ``arrears_streak``: months) compared, added or subtracted.
-- ``unmatchable-key``: a table key that no lookup of the table can produce. A lookup key's shape
+- ``unmatchable-key``: a table key that no lookup of the table can produce (an error for four digits that name no
+  regency or city of Kemendagri in a table looked up with regency codes, ``3240`` for ``3204``: no record carries
+  it; the code meant suggested, by the row's place name or the closest code). A lookup key's shape
   is derived from the expression: a member field's pattern or codes in the data contract
   (``work_regency_code``: 4 digits, ``employer.sector``: A-U), a text literal, ``province(...)``
   (2 digits), ``regency(...)`` (its argument's, not ending in 00), and ``if``/``coalesce`` of those.
@@ -74,12 +76,13 @@ from bsu_rules.members.redact import clipped, hide_identifiers
 from bsu_rules.ruleset.diagnostics import Code, Diagnostic, Severity, nearest
 from bsu_rules.ruleset.expressions import Binary, BoolOp, Call, Cond, Lit, Name, Node, Unary, unparse, walk
 from bsu_rules.ruleset.folding import Const, Folder, truth
-from bsu_rules.ruleset.lint_params import ParamLint, Where, table_cells
+from bsu_rules.ruleset.lint_params import ParamLint, Where
 from bsu_rules.ruleset.lint_places import misplaced
 from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.ruleset.schema import EDITION_ID, RULE_ID, UNIT_WORDS, Basis, Kind
 from bsu_rules.ruleset.sources import OTHER_REGULATION, amended_text, english_pinpoint, source_parts
 from bsu_rules.ruleset.stale import stale_explanations, stale_titles
+from bsu_rules.ruleset.tables import table_cells
 from bsu_rules.ruleset.types import too_wide
 from bsu_rules.semantics import DECIDING
 

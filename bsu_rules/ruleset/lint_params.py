@@ -5,8 +5,6 @@ they share with the warnings about rules: what each rule reads, where a finding 
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import statistics
 from collections.abc import Callable
@@ -21,8 +19,10 @@ from bsu_rules.ruleset.checker import PLACEHOLDER
 from bsu_rules.ruleset.diagnostics import Diagnostic, Severity, nearest
 from bsu_rules.ruleset.expressions import Binary, Call, Cond, Lit, Name, Node, unparse, walk
 from bsu_rules.ruleset.folding import Const, Folder, Shape, truth
+from bsu_rules.ruleset.lint_places import KNOWN, places_of, unknown_code
 from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.ruleset.schema import RuleFile, Window
+from bsu_rules.ruleset.tables import name_column, table_cells
 from bsu_rules.ruleset.types import MONTH
 from bsu_rules.ruleset.units import Units
 
@@ -189,21 +189,32 @@ class ParamLint:
             how = "; ".join(f"{text} ({', '.join(d for d, _ in s or [])})" for text, s in dict(found).items())
             rule = next((c.rule.id for c, r in zip(self.rs.rules, self.reads, strict=True) if f"table.{name}" in r),
                         None)
-            told = []
+            told, nowhere = [], []
+            by_code, places = None, dict[str, str]()  # looked up with regency codes: asked of a key of four digits
+            names = dict(table_cells(self.rs.path.parent / table.ref.file, name_column(table.ref.key) or ""))
             for key in sorted(table.keys):
                 if not any(test(key) for s in shapes for _, test in s or []):
                     line, col = rows.get(key, self.loc.at(("tables", name, "file")))
                     file = str(self.rs.path.parent / table.ref.file) if key in rows else self.loc.file
+                    if by_code is None and len(key) == 4 and key.isdigit():
+                        by_code = any(test(c) for s in shapes for _, test in s or [] for c in KNOWN)
+                        places = dict(places_of(self.rs) or {})
+                    place = names.get(line, ("", 0))[0] if key in rows else ""
+                    if by_code and (why := unknown_code(key, place, places)) is not None:
+                        nowhere.append(Diagnostic(file, line, col, "unmatchable-key", f"key `{key}` of "
+                                                  f"`table.{name}` {why[0]}", Severity.ERROR, rule, why[1]))
+                        continue
                     whole = re.sub(r"[.,]0+$", "", key.strip())  # `3204.0`: a spreadsheet's number
                     meant = whole if whole != key and any(test(whole) for s in shapes for _, test in s or []) else None
                     told.append(Diagnostic(file, line, col, "unmatchable-key", f"key `{key}` of `table.{name}` "
                                            f"can never match{_foreign(key)}: the table is looked up with {how}"
                                            + (" (a spreadsheet may have written it as a number: format the column "
                                               "as text)" if meant else ""), Severity.WARNING, rule, meant))
+            self.rows_told(name, nowhere, "name no place either")
             self.rows_told(name, told, "can never match either")
 
     def rows_told(self, table: str, found: list[Diagnostic], what: str) -> None:
-        """A warning about rows of a table, each at its line up to ``ROWS_TOLD`` of them, the rest counted in one
+        """A finding about rows of a table, each at its line up to ``ROWS_TOLD`` of them, the rest counted in one
         more at the table's ``file`` (a table of half a million rows exported wrong is not half a million lines)."""
         self.out += found[:ROWS_TOLD]
         if len(found) > ROWS_TOLD:
@@ -211,7 +222,7 @@ class ParamLint:
             first = found[0]
             self.out.append(Diagnostic(self.loc.file, line, col, first.code, f"{len(found) - ROWS_TOLD:,} more rows "
                                        f"of `table.{table}` {what} (the first {ROWS_TOLD} are told at their lines)",
-                                       Severity.WARNING, first.rule))
+                                       first.severity, first.rule))
 
     def amounts(self) -> None:
         """An amount in rupiah far from the others of its table: a digit too many or too few (``47983120``
@@ -376,29 +387,4 @@ def _key_positions(path: Any, column: str) -> dict[str, tuple[int, int]]:
     out = dict[str, tuple[int, int]]()
     for line, (key, col) in table_cells(path, column):
         out.setdefault(key, (line, col))
-    return out
-
-
-def table_cells(path: Any, column: str) -> list[tuple[int, tuple[str, int]]]:
-    """(line, (stripped text, column)) of each cell of ``column`` in a CSV file (none when it cannot
-    be read or has no such column)."""
-    try:
-        text = path.read_text("utf-8-sig")
-    except (OSError, UnicodeDecodeError):
-        return []
-    lines = text.splitlines()
-    reader = csv.reader(io.StringIO(text))
-    try:
-        header = next(reader, [])
-        if column not in header:
-            return []
-        index, out = header.index(column), list[tuple[int, tuple[str, int]]]()
-        for row in reader:
-            if len(row) > index:
-                before = ",".join(row[:index])
-                raw = lines[reader.line_num - 1] if reader.line_num <= len(lines) else ""
-                col = len(before) + 2 if index and raw.startswith(before + ",") else 1
-                out.append((reader.line_num, (row[index].strip(), col)))
-    except csv.Error:
-        return []
     return out

@@ -85,7 +85,7 @@ def written_as_path(name: str | Path) -> bool:
     return "/" in text or os.sep in text or text.startswith((".", "~"))
 
 
-ONCE_WARNINGS = frozenset({"unknown-source"})
+ONCE_WARNINGS = frozenset({"unknown-source", "unmatchable-key"})
 """The codes of findings that were warnings in earlier versions and are errors now: an archive entry may hold one."""
 
 

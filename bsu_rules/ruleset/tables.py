@@ -476,3 +476,28 @@ def _nearest_file(base: Path, name: str) -> str | None:
     by_name = {path.rsplit("/", 1)[-1]: path for path in sorted(found, key=lambda p: -p.count("/"))}  # shallowest
     hint = nearest(name.replace("\\", "/").rsplit("/", 1)[-1], by_name)
     return by_name[hint] if hint is not None else None
+
+
+def table_cells(path: Any, column: str) -> list[tuple[int, tuple[str, int]]]:
+    """(line, (stripped text, column)) of each cell of ``column`` in a CSV file (none when it cannot
+    be read or has no such column)."""
+    try:
+        text = path.read_text("utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return []
+    lines = text.splitlines()
+    reader = csv.reader(io.StringIO(text))
+    try:
+        header = next(reader, [])
+        if column not in header:
+            return []
+        index, out = header.index(column), list[tuple[int, tuple[str, int]]]()
+        for row in reader:
+            if len(row) > index:
+                before = ",".join(row[:index])
+                raw = lines[reader.line_num - 1] if reader.line_num <= len(lines) else ""
+                col = len(before) + 2 if index and raw.startswith(before + ",") else 1
+                out.append((reader.line_num, (row[index].strip(), col)))
+    except csv.Error:
+        return []
+    return out
