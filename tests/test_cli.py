@@ -533,6 +533,10 @@ def test_a_bundled_id_says_when_the_folder_s_rules_copy_of_it_differs(
                     ["impact", "bsu-2021", EXAMPLES, "--against", "bsu-2022", "--out", "x.html", "--quiet"]):
         main(command)
         assert capsys.readouterr().err.splitlines().count(note) == 1, command
+    main(["impact", "rules/bsu-2022.yaml", EXAMPLES, "--against", "bsu-2022", "--out", "x.html", "--quiet"])
+    err = capsys.readouterr().err  # the edit measured against the edition as bundled: the path was given
+    assert note not in err and "bsu-rules: note: the baseline is the bundled bsu-2022, not rules/bsu-2022.yaml: the " \
+        "reform (its path) is measured against the edition as bundled\n" in err, err
     assert main(["doc", "rules/bsu-2022.yaml", "--lang", "en"]) == 0  # the copy, by its path: nothing to say
     assert "note:" not in capsys.readouterr().err
     load_ruleset("bsu-2022")  # the library says nothing

@@ -89,7 +89,8 @@ def run(args: argparse.Namespace) -> int:
         against_on, on = side_dates(baseline, reform, against_on, on)
     tell(reform, on, named=args.ruleset)
     if args.against is not None and baseline is not None:  # named as the reform is: its file, sha256, warnings
-        tell(baseline, against_on, "baseline", "--against-on", named=given[0] if baseline_named else None)
+        tell(baseline, against_on, "baseline", "--against-on", named=given[0] if baseline_named else None,
+             beside=reform)
     if baseline is not None and (same := same_sides(reform, on, baseline, against_on, f"--against {args.against}")):
         print(f"bsu-rules: warning: {same}", file=sys.stderr)
     reader = Reader(args.input, args.chunk_size)

@@ -238,24 +238,24 @@ FOLDER_RULES = Path("rules")
 """The rule files in the working folder that ``test rules/`` and ``doc --all`` read: a copy an analyst edits."""
 
 
-def folder_copy(name: str, ruleset: RuleSet, who: str = "bsu-rules") -> None:
+def folder_copy(name: str, ruleset: RuleSet, who: str = "bsu-rules", *, beside: RuleSet | None = None) -> None:
     """Say on stderr (a note, never a failure) when ``name``, a bundled id, was read from the bundled edition while
     the working folder's ``rules/<id>.yaml``, or a table or the glossary beside it, differs from what was read: the
-    id still means the bundled edition, as services and archives rely on; the copy is read by its path."""
+    id still means the bundled edition, as services and archives rely on; the copy is read by its path. ``beside``:
+    the rule set ``ruleset`` is measured against (an ``impact`` reform), which may be that copy itself."""
     with contextlib.suppress(OSError, RuntimeError, ValueError):  # a note: what goes wrong in looking is left unsaid
-        if (note := _copy_differs(name, ruleset)) is not None:
+        if (note := _copy_differs(name, ruleset, beside)) is not None:
             print(f"{who}: note: {note}", file=sys.stderr)
 
 
-def _copy_differs(name: str, ruleset: RuleSet) -> str | None:
+def _copy_differs(name: str, ruleset: RuleSet, beside: RuleSet | None = None) -> str | None:
     """What of the working folder's copy of the bundled edition ``name`` differs from the bundled files ``ruleset``
-    was read from (None: no copy, the same bytes, or ``ruleset`` was read from another file)."""
+    was read from (None: no copy, the same bytes, or ``ruleset`` was read from another file); where ``beside`` was
+    read from that copy, that the bundled edition is the one it is measured against."""
     from bsu_rules.glossary import FILE as GLOSSARY_FILE  # lazy: --help and schema never read the rules
     from bsu_rules.ruleset.editions import bundled_rules  # lazy: idem
 
-    base = ruleset
-    while (under := getattr(base, "base", None)) is not None:  # a what-if: the edition it was made from
-        base = under
+    base = _origin(ruleset)
     bundled = bundled_rules()
     if Path(name).name != name or base.path != bundled / f"{name}.yaml":
         return None
@@ -267,12 +267,22 @@ def _copy_differs(name: str, ruleset: RuleSet) -> str | None:
                if _bytes(FOLDER_RULES / part) not in (None, _bytes(bundled / part))]
     if not changed:
         return None
+    if beside is not None and _origin(beside).path.resolve() == copy.resolve():  # the edit measured, as asked
+        return f"the baseline is the bundled {name}, not {copy}: the reform (its path) is measured against the " \
+            "edition as bundled"
     if changed[0] == copy:
         return f"{copy} in this folder differs from the bundled {name} used here; give its path ({copy}) to use it"
     one = len(changed) == 1
     return (f"{', '.join(map(str, changed))} in this folder {'differs' if one else 'differ'} from the bundled "
             f"{name}'s, which {'is' if one else 'are'} read here; give the path of the folder's rule file ({copy}) to "
             "use the folder's")
+
+
+def _origin(ruleset: RuleSet) -> RuleSet:
+    """The rule set as read from its file: a what-if's edition it was made from."""
+    while (under := getattr(ruleset, "base", None)) is not None:
+        ruleset = under
+    return ruleset
 
 
 def _bytes(path: Path) -> bytes | None:
@@ -315,12 +325,13 @@ def reform_from(name: str, args: argparse.Namespace) -> RuleSet:
 
 
 def tell(ruleset: RuleSet, on: date | None, side: str = "", on_option: str = "--on", *,
-         named: str | None = None) -> None:
+         named: str | None = None, beside: RuleSet | None = None) -> None:
     """Name a rule set on stderr (file, sha256, overrides: ``side`` before, such as ``baseline``) and
     warn of what its overrides leave as it was, a dated one the decision date ``on`` (``on_option``;
-    None: the default date) does not read among them. ``named``: the name it was given by (``folder_copy``)."""
+    None: the default date) does not read among them. ``named``: the name it was given by, ``beside``: the rule
+    set it is measured against (``folder_copy``)."""
     print(f"bsu-rules: {side + ' ' if side else ''}{used(ruleset)}", file=sys.stderr)
     if named is not None:
-        folder_copy(named, ruleset)
+        folder_copy(named, ruleset, beside=beside)
     for warning in told(ruleset, on or ruleset.default_on, on_option):
         print(f"bsu-rules: {'' if warning.kind == 'rule-file' else 'warning: '}{warning}", file=sys.stderr)
