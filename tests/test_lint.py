@@ -322,6 +322,19 @@ def test_days_between_editions_that_no_edition_covers_are_warned_when_checked_to
     assert gaps(bundled) == []  # 2021 starts within 2020's window; each edition ends the day before the next
 
 
+def test_a_gap_left_by_an_edition_whose_window_is_empty_advises_correcting_that_edition(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """bsu-2022 ending before it starts is not loaded: the days it would cover are a gap, and the fix is its
+    window, not bsu-2020 run on for three years."""
+    folder, _ = _editions_with_2022_until(tmp_path, "2022-09-01")
+    assert main(["check", str(folder)]) == 1
+    out = capsys.readouterr().out
+    assert ("so a decision dated between them is refused; bsu-2022 (" + str(folder / "bsu-2022.yaml") + "), which "
+            "would cover these days, has an empty window (it starts on 2022-09-05, after it ends on 2022-09-01): "
+            "correct its `in_force` rather than run bsu-2020 on\n") in out, out
+    assert "end it on" not in out and "error [empty-window]: the edition starts on 2022-09-05" in out
+
+
 def test_a_copied_edition_that_keeps_the_id_it_was_copied_from_is_refused_when_checked_together(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A 2026 file copied from 2025 with its `ruleset:` line left as it was would be decided, and tested, as

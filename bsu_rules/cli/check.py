@@ -13,7 +13,7 @@ from bsu_rules.cli.options import used
 from bsu_rules.errors import Code
 from bsu_rules.formatting import counted
 from bsu_rules.ruleset.diagnostics import Diagnostic, Severity, render
-from bsu_rules.ruleset.editions import gaps, overlapping, same_id
+from bsu_rules.ruleset.editions import edition_of, gaps, overlapping, same_id
 from bsu_rules.ruleset.files import leads_out, outside, scan
 from bsu_rules.ruleset.loader import check_file
 from bsu_rules.ruleset.model import RuleSet
@@ -64,7 +64,7 @@ def check_one(name: str) -> tuple[RuleSet | None, list[Diagnostic]]:
 
 
 def run(args: argparse.Namespace) -> int:
-    checked, missing, empty = [], 0, 0
+    checked, missing, empty, unloaded = [], 0, 0, []
     names, refused = expand(args.rulesets)
     found = list(refused)
     for name in names:
@@ -72,10 +72,12 @@ def run(args: argparse.Namespace) -> int:
         found.extend(diagnostics)
         if ruleset is not None:
             checked.append(ruleset)
+        elif Path(name).is_file() and (edition := edition_of(Path(name))) is not None:  # its window, for gaps
+            unloaded.append((*edition, name))
         missing += any(d.code == Code.FILE_NOT_FOUND for d in diagnostics)
         empty += Path(name).is_dir()  # after expand(): a folder without rule files
     nothing = missing + empty == len(names) and not refused
-    found += same_id(checked) + overlapping(checked) + gaps(checked)
+    found += same_id(checked) + overlapping(checked) + gaps(checked, unloaded)
     found = list({(d.file, d.line, d.column, d.code, d.message): d for d in found}.values())  # a glossary's mistake
     errors = sum(d.severity == Severity.ERROR for d in found)  # is one, however many rule files read the glossary
     warnings = len(found) - errors

@@ -27,8 +27,8 @@ from bsu_rules.ruleset.source import read_yaml
 if TYPE_CHECKING:
     from bsu_rules.ruleset.model import RuleSet
 
-__all__ = ["bundled_rules", "gaps", "in_force_during", "in_force_on", "none_for_year", "overlapping", "same_id",
-           "window_text"]
+__all__ = ["bundled_rules", "edition_of", "gaps", "in_force_during", "in_force_on", "none_for_year", "overlapping",
+           "same_id", "window_text"]
 
 
 def bundled_rules() -> Path:
@@ -127,11 +127,18 @@ def overlapping(rulesets: list[RuleSet]) -> list[Diagnostic]:
     return out
 
 
-def gaps(rulesets: list[RuleSet]) -> list[Diagnostic]:
+def edition_of(path: Path) -> tuple[str, Window] | None:
+    """A rule file's edition id and window, as far as they can be read (for a file with errors, not loaded)."""
+    return next(((edition, window) for edition, window, file in _windows(path.parent) if file == path), None)
+
+
+def gaps(rulesets: list[RuleSet], unloaded: Iterable[tuple[str, Window, str]] = ()) -> list[Diagnostic]:
     """A warning for each stretch of days between the first edition's start and the last one's that no
     edition covers (an ``until`` moved back, a ``from`` moved on): a decision dated then is refused. Told at
-    the ``until`` line of the edition ending before it, naming the next edition and the days uncovered."""
-    out = []
+    the ``until`` line of the edition ending before it, naming the next edition and the days uncovered.
+    ``unloaded``: the editions (id, window, file) of files checked with them that have errors: one whose window
+    starts, ends or lies in the stretch is the one to correct (an empty window), not the edition before it."""
+    out, unloaded = [], list(unloaded)
     ordered = sorted((rs for rs in rulesets if _open_window(rs.model.in_force)[0] <= _open_window(
         rs.model.in_force)[1]), key=lambda rs: (_open_window(rs.model.in_force), rs.id))
     last: RuleSet | None = None
@@ -139,14 +146,21 @@ def gaps(rulesets: list[RuleSet]) -> list[Diagnostic]:
         start, end = _open_window(rs.model.in_force)
         if last is not None and (covered := _open_window(last.model.in_force)[1]) < date.max and \
                 start > covered + timedelta(days=1):
-            wl = last.model.in_force
+            wl, low, high = last.model.in_force, covered + timedelta(days=1), start - timedelta(days=1)
             line, col = last.located.at(("in_force", "until"))
+            fix = f"if {last.id} runs on, end it on {high}"
+            for edition, w, file in unloaded:
+                (begins, ends) = _open_window(w)
+                if low <= begins <= high or low <= ends <= high or (begins <= low and high <= ends):
+                    fix = f"{edition} ({file}), which would cover these days, " + \
+                        (f"has an empty window (it starts on {begins}, after it ends on {ends}): correct its "
+                         f"`in_force` rather than run {last.id} on" if begins > ends else
+                         f"has errors: once they are corrected it is in force {window_text(w)}")
+                    break
             out.append(Diagnostic(last.located.file, line, col, Code.GAP_BETWEEN_EDITIONS,
-                                  f"no edition is in force from {covered + timedelta(days=1)} until "
-                                  f"{start - timedelta(days=1)}: {last.id} ends on {wl.until} and {rs.id} "
-                                  f"({rs.located.file}) starts on {start}, so a decision dated between them is "
-                                  f"refused; if {last.id} runs on, end it on {start - timedelta(days=1)}",
-                                  Severity.WARNING))
+                                  f"no edition is in force from {low} until {high}: {last.id} ends on {wl.until} "
+                                  f"and {rs.id} ({rs.located.file}) starts on {start}, so a decision dated between "
+                                  f"them is refused; {fix}", Severity.WARNING))
         if last is None or end > _open_window(last.model.in_force)[1]:
             last = rs
     return out
