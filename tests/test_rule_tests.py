@@ -13,7 +13,7 @@ import pytest
 from bsu_rules.cli import main
 from bsu_rules.decisions import RuleResult
 from bsu_rules.ruleset.schema import Rule, Window
-from bsu_rules.testing import RuleSets, find_test_files, load_file, measure, run_paths, sides
+from bsu_rules.testing import RuleSets, find_test_files, load_file, measure, run_case, run_paths, sides
 
 pytest_plugins = ["pytester"]
 
@@ -339,11 +339,13 @@ def test_a_mistake_in_a_base_is_told_once_where_it_is_written(tmp_path: Path) ->
     assert told == [("invalid-member", 4, 10, "member `nik` is a number here: write it in quotes, as text (a number "
                      "loses its leading zeros)", None)], told
     for i, case in enumerate(loaded.cases):  # each points at its `base: worker`
-        (pointer,) = case.diagnostics
+        (pointer,) = case.held
         assert (case.line, pointer.line, pointer.column) == (9 + 3 * i, 10 + 3 * i, 11) and not case.runnable
         assert pointer.message == "base `worker` has a mistake (line 4): the case runs once it is fixed"
+        assert case.diagnostics == () and not run_case(case).passed  # run alone (pytest), it fails with it
     report = run_paths([path])
-    assert (report.passed, report.failed) == (0, 3)
+    assert (report.passed, report.failed, report.not_run) == (0, 0, 3)  # counted as waiting, not as failed
+    assert report.summary() == f"0 passed, 0 failed, 3 not run (their base `worker` in {path} has a mistake, line 4)"
     assert "3204125708940003" not in json.dumps([str(d) for d in report.diagnostics])
     path.write_text(path.read_text("utf-8").replace("2000000", big), "utf-8")  # a mistake YAML itself finds
     loaded = load_file(path, RuleSets())
@@ -362,8 +364,10 @@ def test_a_mistake_in_a_base_is_told_with_a_mistake_in_the_case_using_it(tmp_pat
     told = [(d.code, d.line, d.column, d.suggestion) for d in loaded.diagnostics]
     assert told == [("invalid-member", 3, 117, "3900000")], told
     (case,) = loaded.cases
-    assert [(d.code, d.line, d.column, d.suggestion) for d in case.diagnostics] == [
+    assert [(d.code, d.line, d.column, d.suggestion) for d in case.diagnostics + case.held] == [
         ("invalid-value", 5, 47, "eligible"), ("invalid-member", 5, 21, None)]
+    report = run_paths([path])  # its own mistake: a failed case, told with its base's
+    assert (report.failed, report.not_run) == (1, 0) and len(report.results[0].diagnostics) == 2
 
 
 def test_a_mistake_in_a_case_s_own_value_is_told_once(tmp_path: Path) -> None:
@@ -599,3 +603,36 @@ def test_a_file_reached_by_two_paths_is_run_once(tmp_path: Path, capsys: pytest.
     alone = capsys.readouterr().out.splitlines()[-1]
     assert main(["test", str(rules), str(rules / "tests"), str(cases), str(tmp_path / "link.yaml")]) == 0
     assert capsys.readouterr().out.splitlines()[-1] == alone
+
+
+def test_a_date_typo_in_a_base_is_told_once_with_the_date_meant_and_its_cases_counted_as_not_run(
+        rules_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """One `birth_date: 17-08-1994` in the bundled tests' `worker` base: one error at the base (with the date meant,
+    as every other date message gives it), and its cases counted as waiting for it, not as failed."""
+    shutil.copytree(Path(__file__).resolve().parents[1] / "rules" / "tests", rules_copy / "tests")
+    tests = rules_copy / "tests" / "bsu-2022.yaml"
+    text = tests.read_text("utf-8")
+    tests.write_text(text.replace("birth_date: 1994-08-17", "birth_date: 17-08-1994", 1), "utf-8")
+    line = text[:text.index("birth_date: 1994-08-17")].count("\n") + 1
+    assert main(["test", str(rules_copy)]) == 1
+    out = capsys.readouterr().out
+    lines = [x for x in out.splitlines() if not x.startswith("rule set ")]
+    waiting = int(re.search(r"(\d+) not run", lines[-1])[1])  # type: ignore[index]
+    assert lines[:-1] == [f"{tests}:{line}:17: error [invalid-member]: member `birth_date`: '17-08-1994' is not a "
+                          "date: write the date as YYYY-MM-DD (1994-08-17); did you mean `1994-08-17`?"], out
+    assert waiting > 100 and lines[-1].endswith(
+        f" passed, 0 failed, {waiting} not run (their base `worker` in {tests} has a mistake, line {line})")
+
+
+def test_a_case_s_mistake_is_told_at_its_own_line_and_column(rules_copy: Path,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    """`file:line:column` of the mistake, in `check`'s form with the case named, not the line the case starts on."""
+    shutil.copytree(Path(__file__).resolve().parents[1] / "rules" / "tests", rules_copy / "tests")
+    tests = rules_copy / "tests" / "bsu-2022.yaml"
+    text = tests.read_text("utf-8")
+    tests.write_text(text.replace("        wage-ceiling: pass", "        wage-celing: pass", 1), "utf-8")
+    line = text[:text.index("        wage-ceiling: pass")].count("\n") + 1
+    assert main(["test", str(rules_copy)]) == 1
+    [told] = [x for x in capsys.readouterr().out.splitlines() if "unknown-rule" in x]
+    assert re.fullmatch(re.escape(f"{tests}:{line}:9: error [unknown-rule] (case \"") + r"[^\"]+" + re.escape(
+        "\"): rule set bsu-2022 has no rule `wage-celing`; did you mean `wage-ceiling`?"), told), told

@@ -30,6 +30,8 @@ from bsu_rules.regencies import REGENCIES
 
 MONTH = re.compile(r"^([0-9]{3}[1-9]|[0-9]{2}[1-9][0-9]|[0-9][1-9][0-9]{2}|[1-9][0-9]{3})-(0[1-9]|1[0-2])$")
 """A month, YYYY-MM, of a year a date can have (0001-9999; written for RE2 too: no look-ahead)."""
+NOT_A_DAY = "is not a date (YYYY-MM-DD)"
+"""What follows a value not written as a day (``not_a_day``): a test file offers the date meant."""
 NOT_A_MONTH = "is not a month (YYYY-MM, years 0001-9999, months 01-12)"
 """What a text that is no month is, as every reader says it: "2022-13" has the form, but no such month."""
 DAY = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
@@ -64,7 +66,7 @@ def not_a_day(value: object) -> str:
     if isinstance(value, str) and (timed := TIMED.match(value)) and day_fault(timed.group(1)) is None:
         return f"is a date and a time: write the date alone, YYYY-MM-DD ({timed.group(1)})"
     if not isinstance(value, str) or not DAY.fullmatch(value) or (fault := day_fault(value)) is None:
-        return "is not a date (YYYY-MM-DD)"
+        return NOT_A_DAY
     kind, days = fault
     why = {"year": "there is no year 0000", "month": "months are 01 to 12", "zero": "days start at 01"}.get(kind) \
         or f"{_MONTH_NAMES[int(value[5:7]) - 1]} {value[:4]} has {days} days"

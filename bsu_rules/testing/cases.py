@@ -22,7 +22,7 @@ from bsu_rules.decisions import Outcome, RuleResult
 from bsu_rules.errors import Code, InputError, OutOfForce, RuleSetError
 from bsu_rules.members import BankAccount, Contribution, Employer, Member, ProgramReceipt, WageReport, parse_member
 from bsu_rules.members.contract import UNKNOWN, is_unknown
-from bsu_rules.members.model import NOT_A_MONTH
+from bsu_rules.members.model import NOT_A_DAY, NOT_A_MONTH
 from bsu_rules.members.redact import hide_identifiers
 from bsu_rules.ruleset.diagnostics import Diagnostic, has_errors, nearest
 from bsu_rules.ruleset.files import TEST_FILE_LIMIT, Missing, UnsafePath, followed, read_limited
@@ -98,10 +98,15 @@ class LoadedCase:
     case: Case | None = None
     member: Member | None = None
     diagnostics: tuple[Diagnostic, ...] = ()
+    held: tuple[Diagnostic, ...] = ()
+    """At the case, each mistake it uses that is told elsewhere, once (in its base): it runs once they are fixed."""
+    waits: str = ""
+    """Why the case waits, as a count of such cases says it ("their base `worker` in … has a mistake, line 12")."""
 
     @property
     def runnable(self) -> bool:
-        return None not in (self.ruleset, self.case, self.member) and not has_errors(self.diagnostics)
+        return None not in (self.ruleset, self.case, self.member) and not has_errors(self.diagnostics) \
+            and not self.held
 
 
 @dataclass(frozen=True)
@@ -234,6 +239,8 @@ class _CaseReader:
         self.located, self.header, self.ruleset, self.index, self.raw = located, header, ruleset, index, raw
         self.at: DataPath = ("cases", index)
         self.problems: list[Diagnostic] = []
+        self.held: list[Diagnostic] = []
+        self.waits: list[str] = []
         self.in_bases = in_bases
         self.told = {(d.line, d.column) for d in located.diagnostics}  # reading the file said so already
         self.elsewhere: dict[tuple[str, int, int], list[int]] = {}  # what, where in the case: lines told at
@@ -259,7 +266,8 @@ class _CaseReader:
             self.problems[:0] = _schema(exc, self.located, self.at)
             self.tell_twice(twice)
             self.tell_elsewhere()
-            return LoadedCase(self.located.file, line, name, self.ruleset, diagnostics=tuple(self.problems))
+            return LoadedCase(self.located.file, line, name, self.ruleset, diagnostics=tuple(self.problems),
+                              held=tuple(self.held), waits="; ".join(self.waits))
         self.check_expect(case)
         if case.on is not None and case.expect.outcome != "refused":
             try:
@@ -269,7 +277,8 @@ class _CaseReader:
         member = self.member(case)
         self.tell_twice(twice)
         self.tell_elsewhere()
-        return LoadedCase(self.located.file, line, name, self.ruleset, case, member, tuple(self.problems))
+        return LoadedCase(self.located.file, line, name, self.ruleset, case, member, tuple(self.problems),
+                          tuple(self.held), "; ".join(self.waits))
 
     def tell_twice(self, first_line: int | None) -> None:
         if first_line is not None:
@@ -277,12 +286,16 @@ class _CaseReader:
                         f"case name `{self.name}` is used twice (first at line {first_line})")
 
     def tell_elsewhere(self) -> None:
-        """At the case, each mistake it uses that is told elsewhere (in its base, or by the file's reading)."""
+        """At the case, each mistake it uses that is told elsewhere (in its base, or by the file's reading): the
+        case waits for it (a count of the cases waiting on one base is said, not each one)."""
         for (what, at_line, at_col), told in self.elsewhere.items():
             lines = ", ".join(str(n) for n in sorted(set(told)))
-            self.problems.append(Diagnostic(self.located.file, at_line, at_col, Code.INVALID_MEMBER,
-                                            f"{what} has a mistake (line{'s' if ',' in lines else ''} {lines}): "
-                                            "the case runs once it is fixed"))
+            many = "s" if "," in lines else ""
+            self.held.append(Diagnostic(self.located.file, at_line, at_col, Code.INVALID_MEMBER,
+                                        f"{what} has a mistake (line{many} {lines}): the case runs once it is fixed"))
+            theirs = what.replace("a value of this case", "a value of theirs", 1)
+            self.waits.append(f"{'their ' if theirs.startswith('base') else ''}{theirs} in {self.located.file} has "
+                              f"a mistake, line{many} {lines}")
 
     def check_expect(self, case: Case) -> None:
         given = case.expect.model_fields_set - {"outcome", "applies"}
@@ -385,6 +398,9 @@ class _CaseReader:
         elif NOT_A_MONTH in message and isinstance(written := _lookup(self.located.data, base), str) and \
                 (problem := misfit(written, None)) is not None and problem[1] is not None:  # `2022-7`, `Juli 2022`
             said, suggestion = f"member `{text}`: {problem[0]}", problem[1]  # as the rule file's month is told
+        elif message.endswith(NOT_A_DAY) and isinstance(written := _lookup(self.located.data, base), str):
+            wrong, fixed = date_problem(written)  # as every other date is told: `17-08-1994`, `1994-8-17`
+            said, suggestion = f"member `{text}`: {message.removesuffix(' (YYYY-MM-DD)')}: {wrong}", fixed
         elif "expected text, got an integer" in message and \
                 isinstance(number := _lookup(self.located.data, base), int) and not isinstance(number, bool):
             said = f"member `{text}` is a number here: write it in quotes, as text (a number loses its leading zeros)"

@@ -55,10 +55,11 @@ class CaseResult:
         return not self.differences and not has_errors(self.diagnostics)
 
     def summary(self) -> str:
-        """One line: where, which case, and every difference or problem."""
-        details = [str(d) for d in self.differences] + [_problem(d) for d in self.diagnostics]
-        word = "ERROR" if self.diagnostics else "FAILED"
-        return f"{self.file}:{self.line}: {word} [{self.name}] " + "; ".join(details)
+        """A line for the differences (at the case: which case, every difference), and one for each problem, at
+        its own ``file:line:column`` as ``check`` gives it, naming the case."""
+        lines = [f"{self.file}:{self.line}: FAILED [{self.name}] " + "; ".join(map(str, self.differences))] \
+            if self.differences else []
+        return "\n".join(lines + [_problem(d, self.name) for d in self.diagnostics])
 
     def report(self) -> str:
         """Several lines, for pytest: the case, then each difference with its explanation."""
@@ -88,7 +89,9 @@ class Report:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     rulesets: list[RuleSet] = field(default_factory=list)
     not_run: int = 0
-    """Cases never run because their file or their rule file has errors."""
+    """Cases never run because their file or their rule file has errors, or a base they use has a mistake."""
+    waiting: dict[str, int] = field(default_factory=dict)
+    """Of those, how many wait for each mistake told once elsewhere (``LoadedCase.waits``)."""
     unread: list[str] = field(default_factory=list)
     """Test files that could not be read, whose cases (how many is not known) never ran."""
     missing: list[str] = field(default_factory=list)
@@ -114,7 +117,7 @@ class Report:
         return bool(self.missing) or not self.files
 
     def summary(self) -> str:
-        """``314 passed, 0 failed``, how many cases were not run, if any, and each test file that
+        """``314 passed, 0 failed``, how many cases were not run and why, if any, and each test file that
         could not be read (its cases not run, and not counted); ``nothing was tested: ...`` when no
         test file was found, and each path given that does not exist."""
         missing = ", ".join(f"`{path}`" for path in self.missing)
@@ -123,7 +126,11 @@ class Report:
             why = gone or "no test file at the paths given (a test file has a top-level `cases:` key)"
             return f"nothing was tested: {why}"
         gone = f"; {gone}, so nothing there was tested" if gone else ""
-        unrun = f", {self.not_run} not run (their file or rule file has errors)" if self.not_run else ""
+        whole = self.not_run - sum(self.waiting.values())
+        reasons = ([f"{whole} as their file or rule file has errors"] if whole else []) + \
+            [f"{n} as {reason}" for reason, n in self.waiting.items()]
+        said = reasons[0].partition(" as ")[2] if len(reasons) == 1 else "; ".join(reasons)
+        unrun = f", {self.not_run} not run ({said})" if self.not_run else ""
         unread = "".join(f"; {file} could not be read, so none of its cases ran" for file in self.unread)
         return f"{self.passed} passed, {self.failed} failed{unrun}{unread}{gone}"
 
@@ -143,9 +150,10 @@ def _json(value: Any) -> Any:
     return value if value is None or isinstance(value, (bool, int, str)) else str(show(value))
 
 
-def _problem(d: Diagnostic) -> str:
-    hint = f"; did you mean `{d.suggestion}`?" if d.suggestion else ""
-    return f"{d.line}:{d.column} [{d.code}] {d.message}{hint}"
+def _problem(d: Diagnostic, case: str) -> str:
+    """``file:line:column: error [code] (case "name"): message``: an editor jumps to the mistake itself."""
+    head, _, rest = str(d).partition(f" [{d.code}]")
+    return f'{head} [{d.code}] (case "{case}"){rest}'
 
 
 def run_paths(paths: Sequence[str | Path], keyword: str | None = None, lang: str = "en") -> Report:
@@ -183,7 +191,12 @@ def run_file(loaded: CaseFile, report: Report, keyword: str | None = None, lang:
     if loaded.ruleset is not None and all(r is not loaded.ruleset for r in report.rulesets):
         report.rulesets.append(loaded.ruleset)
     for case in loaded.cases:
-        if keyword is None or keyword.lower() in case.name.lower():
+        if keyword is not None and keyword.lower() not in case.name.lower():
+            continue
+        if case.held and not has_errors(case.diagnostics):  # its base's mistake is told once: counted, not failed
+            report.not_run += 1
+            report.waiting[case.waits] = report.waiting.get(case.waits, 0) + 1
+        else:
             report.results.append(run_case(case, lang))
 
 
@@ -193,7 +206,7 @@ def run_case(case: LoadedCase, lang: str = "en", *, trap: bool = True) -> CaseRe
     With ``trap`` an unexpected exception while deciding fails the case instead of propagating.
     """
     if not case.runnable:
-        return CaseResult(case.file, case.line, case.name, case.ruleset, diagnostics=case.diagnostics)
+        return CaseResult(case.file, case.line, case.name, case.ruleset, diagnostics=case.diagnostics + case.held)
     assert case.ruleset is not None and case.case is not None and case.member is not None
     try:
         decision = case.ruleset.plan(case.case.on).decide(case.member)
