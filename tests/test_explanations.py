@@ -1529,19 +1529,21 @@ RINA_2020 = {"nik": "3204125708940003", "kpj": None, "name": "Rina Marlina", "bi
 
 @pytest.mark.parametrize("lang", ["id", "en"])
 def test_a_criterion_failed_for_an_empty_field_says_how_to_fill_it(lang: str) -> None:
-    """2020, no KPJ and an empty account number: both failures can be fixed, so the worker and the
-    officer hear each field's step; a failure for a value on record (a BPU participant) gets none."""
+    """2020, an empty account number (a failure that can be fixed) and no KPJ (unknown, not failed): the
+    worker and the officer hear each field's step, the failure's first; a failure for a value on record (a
+    BPU participant) gets none."""
     rs = load_ruleset("bsu-2020")
     d = rs.plan().decide(parse_member(RINA_2020), hints=True)
     assert d.outcome.value == "ineligible"
+    assert {r.id: r.outcome.value for r in d.rules}["has-kpj"] == "unknown"
     g = load_glossary()
-    expected = [g.step("member.kpj", lang), g.step("member.bank_account", lang)]
+    expected = [g.step("member.bank_account", lang), g.step("member.kpj", lang)]
     for audience in ("worker", "officer"):
         assert _steps(render_text(d, rs, lang, audience), lang) == expected
     said = {"id": "Data mencatat bahwa peserta tidak memiliki rekening bank, padahal BSU 2020 hanya disalurkan ke "
-                  "rekening bank peserta. [2]",
+                  "rekening bank peserta. [1]",
             "en": "The record states that the participant has no bank account, and the 2020 subsidy is paid only "
-                  "into the participant's bank account. [2]"}[lang]
+                  "into the participant's bank account. [1]"}[lang]
     assert said in render_text(d, rs, lang)
     bpu = rs.plan().decide(parse_member({**RINA_2020, "participant_category": "BPU"}), hints=True)
     assert _steps(render_text(bpu, rs, lang), lang) == []
@@ -1892,7 +1894,7 @@ def test_a_work_area_naming_only_the_province_is_told_the_limit_holds_whatever_t
 
 
 @pytest.mark.parametrize(("edition", "rule", "field", "told"), [
-    ("bsu-2020", "has-kpj", "member.kpj", True),  # known(member.kpj): absent is an answer of its own
+    ("bsu-2020", "has-kpj", "member.kpj", False),  # member.kpj != "": unknown, never false, when absent
     ("bsu-2022", "not-deceased", "member.deceased_on", True),  # happened_by: no date recorded, not happened
     ("bsu-2022", "wage-ceiling", "member.work_regency_code", False),  # highest_for: every area at once
     ("bsu-2022", "wage-ceiling", "member.wages", False),  # read strictly: unknown, never false, when absent

@@ -28,7 +28,7 @@ UNKNOWABLE = sorted(f for f, info in Member.model_fields.items() if not info.is_
 
 def optional_reads(rs: RuleSet) -> set[str]:
     """Member fields some criterion reads where unknown is not unknown: an argument a catalogue function
-    does without (``nik_valid`` checks the birth date only when given; ``known(member.kpj)``). A criterion
+    does without (``nik_valid`` checks the birth date only when given; ``known(x)``). A criterion
     decided without such a field was decided as the rules say, so it is not asked for; filling it may
     still change the outcome, so the properties leave these fields out."""
     out: set[str] = set()
