@@ -1981,6 +1981,80 @@ def test_a_field_no_record_holds_is_warned_once(tmp_path: Path, capsys: pytest.C
     assert "warning" not in capsys.readouterr().err
 
 
+EVENT_DATES = ("deceased_on", "membership_ended_on")
+
+
+def _event_input(path: Path, records: list[dict[str, Any]], carried: tuple[str, ...]) -> None:
+    """``records`` written to ``path`` (Parquet, CSV or JSON lines) with only the event dates ``carried``:
+    the others left out of the file (no column, no key on any line)."""
+    records = [{k: v for k, v in r.items() if k not in EVENT_DATES or k in carried} for r in records]
+    if path.suffix == ".jsonl":
+        path.write_text("".join(json.dumps(r) + "\n" for r in records), "utf-8")
+        return
+    table = pa.Table.from_pylist(records, schema=TEXT_SCHEMA).cast(MEMBER_SCHEMA)
+    table = table.drop([name for name in EVENT_DATES if name not in carried])
+    if path.suffix == ".parquet":
+        pq.write_table(table, path)
+        return
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(table.column_names)
+        for r in records:
+            writer.writerow(["" if r.get(k) is None else json.dumps(r[k]) if isinstance(r[k], (dict, list))
+                             else r[k] for k in table.column_names])
+
+
+@pytest.mark.parametrize("suffix", [".parquet", ".csv", ".jsonl"])
+def test_an_event_date_the_input_does_not_carry_is_warned_once(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                               suffix: str) -> None:
+    """An export that left out `deceased_on` decides every member as living, and pays one who died: the run
+    says so, once for each event date it lacks; a column there and null in every row (nobody died) is not
+    warned, and the counts are the same."""
+    examples = [json.loads(line) for line in
+                (Path(__file__).parents[1] / "examples" / "members.jsonl").read_text("utf-8").splitlines()[:2]]
+    records = [r | {"deceased_on": None, "membership_ended_on": None} for r in examples]
+    carrier = "key" if suffix == ".jsonl" else "column"
+    absent = "no record has the key {}" if suffix == ".jsonl" else "no column {}"
+    outs = []
+    for carried in ((), EVENT_DATES):
+        source = tmp_path / f"m{len(carried)}{suffix}"
+        _event_input(source, records, carried)
+        assert main(["batch", "bsu-2022", str(source), "--out", str(tmp_path / f"d{len(carried)}.parquet"),
+                     "--quiet"]) == 0
+        out, err = capsys.readouterr()
+        outs.append(out.splitlines()[::2])  # the summary and the count line (not the timing)
+        if carried:
+            assert "warning" not in err
+            continue
+        assert err.count("warning") == 2
+        for name, decided in (("deceased_on", "not deceased"), ("membership_ended_on", "still a member")):
+            assert (f"bsu-rules: warning: {source}: {absent.format(name)}: every member is decided as {decided} "
+                    f"(the contract reads a missing event date as no event); add the {carrier}, null where there "
+                    "was no event\n") in err
+    assert outs[0] == outs[1] == [outs[0][0], "2 read = 2 decided + 0 rejected"]
+
+
+def test_an_event_date_one_json_line_holds_or_the_rules_do_not_read_is_not_warned(
+        rules_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """In JSON lines a key one record holds, even null, is carried; an event date no criterion reads (a rule
+    file without membership-not-ended) decides nothing, so its absence is not told."""
+    examples = [json.loads(line) for line in
+                (Path(__file__).parents[1] / "examples" / "members.jsonl").read_text("utf-8").splitlines()[:2]]
+    source = tmp_path / "m.jsonl"
+    first, second = ({k: v for k, v in r.items() if k not in EVENT_DATES} for r in examples)
+    source.write_text(json.dumps(first | {"deceased_on": None}) + "\n" + json.dumps(
+        second | {"name": '"membership_ended_on": x'}) + "\n", "utf-8")  # a name holding the key's text is no key
+    assert main(["batch", "bsu-2022", str(source), "--out", str(tmp_path / "d.parquet"), "--quiet"]) == 0
+    err = capsys.readouterr().err
+    assert err.count("warning") == 1 and "no record has the key membership_ended_on" in err
+    edition = rules_copy / "bsu-2022.yaml"
+    text = edition.read_text("utf-8")
+    start = text.index("  - id: membership-not-ended")
+    edition.write_text(text[:start] + text[text.index("  - id:", start + 1):], "utf-8")
+    assert main(["batch", str(edition), str(source), "--out", str(tmp_path / "e.parquet"), "--quiet"]) == 0
+    assert "warning" not in capsys.readouterr().err
+
+
 def test_a_required_field_or_a_run_that_decided_nothing_is_not_warned_as_a_blank_field(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A file without `citizenship` has every row rejected, and says so; a file of lines that are not JSON

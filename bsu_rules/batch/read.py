@@ -16,6 +16,7 @@ import functools
 import io
 import itertools
 import os
+import re
 import shlex
 import stat
 from collections.abc import Collection, Iterator
@@ -43,6 +44,7 @@ from bsu_rules.batch.read_jsonl import csv_text, decode_text, json_array, json_l
 from bsu_rules.batch.validate import REJECT_MESSAGE, ROW
 from bsu_rules.errors import InputError, file_kind, on_path
 from bsu_rules.members.arrow import MEMBER_SCHEMA
+from bsu_rules.members.model import EVENT_DATES
 from bsu_rules.members.raw import compressed, wide_encoding
 from bsu_rules.members.redact import hidden_path
 
@@ -145,6 +147,11 @@ def _identity(path: Path) -> tuple[int, ...] | None:
     return found.st_dev, found.st_ino, found.st_size, found.st_mtime_ns, found.st_ctime_ns
 
 
+_EVENT_KEYS = {name: (name.encode(), re.compile(rb'"' + name.encode() + rb'"\s*:')) for name in EVENT_DATES}
+"""An event date's name, and the name written as a key on a JSON line (as a text value, or inside one, it is
+no key)."""
+
+
 class Reader:
     """Chunks of one input file; ``total`` and ``unit`` describe progress (rows or bytes)."""
 
@@ -152,6 +159,9 @@ class Reader:
         self.path, self.chunk_size, self.ignore_unknown = Path(path), chunk_size, ignore_unknown
         self.python_rows = 0
         """CSV records read so far whose history cells are written as Python (``PYTHON_CELL``)."""
+        self.events: set[str] = set()
+        """The event dates (``EVENT_DATES``) the input carries: a Parquet column, a name in the CSV header, a
+        key of a JSON line read so far (null or not); one it does not carry is decided as no event for all."""
         self.format = input_format(path)
         _whole_file_checks(self.path)
         self.identity = _identity(self.path)
@@ -172,6 +182,7 @@ class Reader:
             except InputError as exc:
                 raise InputError([(str(path), f"{field}: {message}") for field, message in exc.problems]) from None
             self.total, self.unit = self.parquet.metadata.num_rows, "rows"
+            self.events = set(EVENT_DATES & set(self.parquet.schema_arrow.names))
         else:
             if self.format == ".jsonl" and json_array(self.path):
                 raise InputError([(str(path), "a JSON array, not JSON lines: write one record per line "
@@ -275,12 +286,15 @@ class Reader:
                 kept = [(number + i + 1, line) for i, line in enumerate(lines) if line.strip()]
                 number += len(lines)
                 text = [line for _, line in kept]
+                self.events |= {name for name, (word, key) in _EVENT_KEYS.items() if name not in self.events
+                                and any(key.search(line) for line in text if word in line)}
                 table = json_lines(text, functools.partial(decode_text, text, self.ignore_unknown),
                                     self.ignore_unknown)
                 yield Chunk(table.add_column(0, ROW, pa.array([n for n, _ in kept], pa.int64())), f.tell())
 
     def _csv(self) -> Iterator[Chunk]:
         for header, first, rows, done in self.csv_records():
+            self.events |= EVENT_DATES & set(header)
             numbers = np.arange(first, first + len(rows), dtype=np.int64)
             kept = [i for i, r in enumerate(rows) if not blank_row(r)]
             if len(kept) < len(rows):  # blank lines are skipped (counted, as JSONL's are)

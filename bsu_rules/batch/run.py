@@ -239,6 +239,9 @@ class Counts:
     """The optional fields the rules read that no row read held (null or absent in every one), when some
     row was decided: every member decided without it (never an event date, whose null means no event;
     a required field missing rejects its row)."""
+    no_event: list[str] = field(default_factory=list)
+    """The event dates the rules read that the input does not carry at all (``Reader.events``), when some row
+    was decided: every member decided as without that event. One null in every row is not told (no one died)."""
 
     @property
     def holds(self) -> bool:
@@ -321,6 +324,8 @@ def run_batch(ruleset: str | Path | RuleSet | Callable[[], RuleSet], source: str
                             counts.decided, counts.rejected = final.rows, rejected.rows
                     counts.duplicates = _result(settled).num_rows
                     counts.blank = [name for name in held if counts.decided and nulls[name] == counts.read]
+                    counts.no_event = sorted(EVENT_DATES & {f.split(".")[0] for f in read_fields} - reader.events
+                                             if counts.decided else ())
                     _result(input_sha256)
                     reader.unchanged()  # every read done: from the file opened, or nothing is committed
                 except BaseException:

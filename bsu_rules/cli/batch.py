@@ -201,17 +201,29 @@ def screen(args: argparse.Namespace) -> int:
             print(f"bsu-rules: {args.input}: {counted(reader.python_rows, 'record')} with history cells written as "
                   "Python, not JSON (as pandas' to_csv writes dicts and lists): write the cells with json.dumps "
                   "(pandas: df[col] = df[col].map(json.dumps))", file=sys.stderr)
-        return _said(counts, args.input, args.out, rejects, manifest_path(args.out), time.monotonic() - started)
+        return _said(counts, args.input, args.out, rejects, manifest_path(args.out), time.monotonic() - started,
+                     "key" if reader.format == ".jsonl" else "column")
 
 
-def _said(counts: Any, source: str, out: str, rejects: str, manifest: Any, seconds: float) -> int:
-    """The run's summary and count line; its exit status (an empty input is a run of no members: 0)."""
+_NO_EVENT = {"deceased_on": "not deceased", "membership_ended_on": "still a member"}
+"""How every member is decided when the input does not carry an event date at all."""
+
+
+def _said(counts: Any, source: str, out: str, rejects: str, manifest: Any, seconds: float,
+          carrier: str = "column") -> int:
+    """The run's summary and count line; its exit status (an empty input is a run of no members: 0).
+    ``carrier`` is what holds a field in the input: a ``column`` (Parquet, CSV) or a JSON line's ``key``."""
     o = counts.outcomes
     if counts.read == 0 and counts.holds:
         print(f"bsu-rules: {source}: the file is empty: it holds no member record", file=sys.stderr)
     for name in counts.blank:  # a column left out of an export: every decision reading it waits on it
         print(f"bsu-rules: warning: {source}: no record holds {name} (the column is missing or empty): every member "
               "is decided without it, and a criterion that needs it is unknown", file=sys.stderr)
+    for name in counts.no_event:  # an event date left out of an export: read as no event, so told
+        absent = f"no record has the key {name}" if carrier == "key" else f"no column {name}"
+        print(f"bsu-rules: warning: {source}: {absent}: every member is decided as {_NO_EVENT[name]} (the contract "
+              f"reads a missing event date as no event); add the {carrier}, null where there was no event",
+              file=sys.stderr)
     held = f", an officer reviews {o['held']} of them first" if o.get("held") else ""
     print(f"eligible {o.get('eligible', 0)} (paid {o.get('paid', 0)}{held}, same NIK paid elsewhere "
           f"{o.get('duplicate', 0)}) · ineligible {o.get('ineligible', 0)} · undetermined {o.get('undetermined', 0)}")
