@@ -22,6 +22,9 @@ settings.register_profile("dev", deadline=None)
 settings.register_profile("ci", deadline=None, derandomize=True, database=None, print_blob=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
+if os.name == "posix":  # the key files the tests write are their owner's alone, as docs/auditing.md keeps them
+    os.umask(0o077)  # (a key file others can read is warned of); a test of that warning opens its file itself
+
 
 LONGEST = ("test_prove.py::test_symbolic_diff_2021_2022", "test_rule_file_fuzz.py::test_mutants",
            "test_impact.py::test_report_numbers", "test_prove.py::test_witnesses_go",

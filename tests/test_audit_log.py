@@ -29,6 +29,7 @@ from bsu_rules.audit.snapshot import KEY_ENV, PUBLISHED_KEYS, logged_inputs, pro
 from bsu_rules.cli import main
 from bsu_rules.decisions import canonical_json, mask_nik
 from bsu_rules.members import parse_record, record_hash
+from bsu_rules.members.redact import hidden_path
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "members.jsonl"
 RECORDS = [json.loads(line) for line in EXAMPLES.read_text("utf-8").splitlines() if line.strip()]
@@ -723,6 +724,37 @@ def test_a_key_of_one_repeated_byte_is_warned_of_and_a_device_refused(tmp_path: 
     assert "/dev/zero: a device, not a regular file: give the file holding the key" in capsys.readouterr().err
     with pytest.raises(TypeError, match="a pseudonymisation key is str or bytes, not int"):
         DecisionLog(tmp_path / "api.jsonl", key=123)  # type: ignore[arg-type]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="a file's mode says who can read it on POSIX only")
+def test_a_key_file_others_can_read_is_warned_of_once_and_used(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """As ssh warns of an open private key: a key file that group or others can read (0644) is named (its
+    path masked as every path a message names), with the fix, once, and the run goes on; one that only its
+    owner can read, or a key from the environment, is not warned of."""
+    monkeypatch.delenv(KEY_ENV, raising=False)
+    key = tmp_path / "3204125708940003.key"
+    key.write_text(KEY + "-16-bytes\n", "utf-8")
+    key.chmod(0o644)
+    log = tmp_path / "l.jsonl"
+    assert main(["evaluate", "bsu-2022", str(EXAMPLES), "--log", str(log), "--key-file", str(key)]) == 0
+    err = capsys.readouterr().err
+    shown = hidden_path(str(key))  # as every message names a path: no NIK in it
+    assert err.count("warning") == 1 and "3204125708940003" not in err
+    assert f"bsu-rules: warning: {shown}: the key file's permissions 0644 let other users read it: whoever reads " \
+        f"it can undo every pseudonym and keyed input hash made with it; make it readable by you alone: chmod 600 " \
+        f"{shown}\n" in err
+    assert len(log.read_text("utf-8").splitlines()) == len(RECORDS)  # used
+    key.chmod(0o620)
+    assert main(["replay", str(log), "--archive", str(tmp_path), "--nik", RECORDS[0]["nik"],
+                 "--key-file", str(key)]) == 1  # found (its rule set is not archived here)
+    assert "permissions 0620 let other users change it" in capsys.readouterr().err
+    key.chmod(0o600)
+    assert main(["evaluate", "bsu-2022", str(EXAMPLES), "--log", str(log), "--key-file", str(key)]) == 0
+    assert "warning" not in capsys.readouterr().err
+    monkeypatch.setenv(KEY_ENV, KEY + "-16-bytes")  # not a file: nothing to say of its mode
+    assert main(["evaluate", "bsu-2022", str(EXAMPLES), "--log", str(log)]) == 0
+    assert "warning" not in capsys.readouterr().err
 
 
 def test_a_writer_reads_the_log_between_appends(tmp_path: Path) -> None:

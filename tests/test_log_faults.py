@@ -134,9 +134,28 @@ def _keys(tmp_path: Path) -> tuple[Path, Path]:
     signing, public = tmp_path / "signing.pem", tmp_path / "public.pem"
     signing.write_bytes(private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                               serialization.NoEncryption()))
+    signing.chmod(0o600)  # as the guide keeps it: an open key is warned of
     public.write_bytes(private.public_key().public_bytes(serialization.Encoding.PEM,
                                                          serialization.PublicFormat.SubjectPublicKeyInfo))
     return signing, public
+
+
+@pytest.mark.skipif(os.name != "posix", reason="a file's mode says who can read it on POSIX only")
+def test_a_signing_key_others_can_read_is_warned_of_and_used(tmp_path: Path,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    """A --signing-key file group or others can read lets them sign a rewritten log: said once, with the fix."""
+    signing, public = _keys(tmp_path)
+    signing.chmod(0o640)
+    log = tmp_path / "d.log"
+    assert main(_evaluate(log, "--signing-key", str(signing))) == 0
+    err = capsys.readouterr().err
+    assert err.count(f"bsu-rules: warning: {signing}: the key file's permissions 0640 let other users read it: "
+                     f"whoever reads it can sign checkpoints of a rewritten log in your name; make it readable by "
+                     f"you alone: chmod 600 {signing}\n") == 1
+    assert main(["verify", str(log), "--public-key", str(public)]) == 0  # signed all the same
+    signing.chmod(0o600)
+    assert main(_evaluate(tmp_path / "e.log", "--signing-key", str(signing))) == 0
+    assert "permissions" not in capsys.readouterr().err
 
 
 def test_signed_checkpoints_catch_a_rechained_forgery(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from typing import Any
@@ -18,6 +19,7 @@ from bsu_rules.cli.options import (
     add_reform_options,
     folder_copy,
     key_file,
+    open_key_warning,
     pseudonym_key,
     read_ruleset,
     say_warned,
@@ -138,6 +140,9 @@ def open_audit(args: argparse.Namespace, ruleset: RuleSet) -> DecisionLog | None
     key = log_key(args)
     sign = None
     if getattr(args, "signing_key", None):
+        with contextlib.suppress(OSError):  # a file that cannot be looked at is refused as it is read
+            open_key_warning(args.signing_key, os.stat(args.signing_key).st_mode,
+                             "sign checkpoints of a rewritten log in your name")
         try:
             sign = signer(args.log, load_signing_key(args.signing_key), warn=warn,
                           unsigned=getattr(args, "sign_unsigned", False))

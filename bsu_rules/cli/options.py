@@ -7,6 +7,7 @@ import contextlib
 import math
 import os
 import re
+import stat
 import sys
 from datetime import date
 from pathlib import Path
@@ -14,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from bsu_rules.audit.snapshot import KEY_ENV, published_words
 from bsu_rules.errors import InputError, file_kind, is_device
-from bsu_rules.members.redact import shortened
+from bsu_rules.members.redact import hidden_path, shortened
 from bsu_rules.ruleset.override_texts import override_options
 from bsu_rules.ruleset.override_warnings import told
 from bsu_rules.ruleset.overrides import reform_of
@@ -82,6 +83,7 @@ def pseudonym_key(args: argparse.Namespace) -> bytes | None:
             if any(_is_file(f.fileno(), given) for given in _inputs(args)):  # the same, named as the input
                 raise InputError([(path, "also the input: give the key in a file of its own (its first line is a "
                                          "record, known to all who hold the input)")])
+            open_key_warning(path, mode, "undo every pseudonym and keyed input hash made with it")
             first = f.readline(1 << 16)
             if len(first) == 1 << 16 and not first.endswith(b"\n") and f.read(1):  # cut short: another key
                 raise InputError([(path, "the key's first line is longer than 65,536 bytes: a key is a line of "
@@ -139,6 +141,18 @@ def _key(key: bytes, where: str, what: str) -> bytes:
               f"guessed at once, and with it the pseudonyms and input hashes it protects; use random bytes "
               f"(openssl rand -hex 32)", file=sys.stderr)
     return key
+
+
+def open_key_warning(path: str, mode: int, undoes: str) -> None:
+    """On stderr, as ssh does, when a key file (mode ``mode``) lets other users than its owner read or change
+    it: the fix named, the run goes on. A pipe or a key from the environment is not a file anyone else
+    reads; on Windows, modes do not say who can read a file."""
+    if os.name != "posix" or not stat.S_ISREG(mode) or not mode & 0o066:
+        return
+    can = " and ".join(w for w, bits in (("read", 0o044), ("change", 0o022)) if mode & bits)
+    shown = hidden_path(path)
+    print(f"bsu-rules: warning: {shown}: the key file's permissions {stat.S_IMODE(mode):04o} let other users {can} "
+          f"it: whoever reads it can {undoes}; make it readable by you alone: chmod 600 {shown}", file=sys.stderr)
 
 
 SHORT_KEY = 16
