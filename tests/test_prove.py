@@ -4,6 +4,7 @@ parity with the scalar evaluator, and the symbolic diff 2021 -> 2022."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -293,14 +294,15 @@ def _outcome(decision: Any, rule_id: str) -> str:
 def test_symbolic_diff_2021_2022_regions_are_confirmed_and_become_passing_tests(tmp_path: Path,
                                                                                capsys: Any) -> None:
     out = tmp_path / "witnesses.yaml"
-    code = main(["diff", "bsu-2021", "bsu-2022", "--symbolic", "--write-tests", str(out), "--format", "json"])
+    code = main(["diff", "bsu-2021", "bsu-2022", "--symbolic", "--write-tests", str(out), "--format", "json",
+                 "--full-nik"])
     assert code == 1
     report = json.loads(capsys.readouterr().out)["symbolic"]
     assert report["complete"]
     regions = report["regions"]
     confirmed = [r for r in regions if r["confirmed"]]
     assert len(confirmed) == len(regions) >= 20
-    assert {r["witness"]["nik"] for r in confirmed} == {"3204120101900001"}  # made up: printed whole
+    assert {r["witness"]["nik"] for r in confirmed} == {"3204120101900001"}  # made up: whole, as asked
     registered = next(r for r in regions if r["words"] == "ineligible → eligible: registered-by-cutoff fail → pass")
     assert registered["bounds"] == [{"quantity": "member.registered_on", "lowest": "2021-07-01",
                                      "highest": "2022-07-31"}]
@@ -408,13 +410,21 @@ def test_a_property_file_s_yaml_and_key_mistakes_are_named_where_they_are(tmp_pa
 
 
 def test_a_counterexample_can_be_decided_again(tmp_path: Path, capsys: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The prover's member (its NIK made up) is printed whole: piped to evaluate, it gets the outcome shown."""
+    """The prover's member (its NIK made up, yet maybe a real person's) is printed with its NIK masked as a
+    decision masks it, in text and JSON; with --full-nik whole: piped to evaluate, it gets the outcome shown."""
     import io
     import sys
 
     props = tmp_path / "props.yaml"
     props.write_text("ruleset: bsu-2022\nproperties:\n  - name: t\n    always: not eligible or fact.wage <= 3000000\n")
     assert main(["prove", "bsu-2022", "--properties", str(props)]) == 1
+    out = capsys.readouterr().out
+    assert 'counterexample (eligible): {"nik": "3204********0001", ' in out
+    assert not re.search(r"\d{16}", out)
+    assert main(["prove", "bsu-2022", "--properties", str(props), "--format", "json"]) == 1
+    verdicts = json.loads(capsys.readouterr().out)["verdicts"]
+    assert {m["nik"] for v in verdicts for m in v["members"]} == {"3204********0001", "0000********0000"}
+    assert main(["prove", "bsu-2022", "--properties", str(props), "--full-nik"]) == 1
     shown = next(line for line in capsys.readouterr().out.splitlines() if "counterexample (eligible): " in line)
     member = shown.split("counterexample (eligible): ", 1)[1]
     monkeypatch.setattr(sys, "stdin", io.StringIO(member + "\n"))
@@ -429,6 +439,7 @@ def test_a_symbolic_diff_of_one_rule_set_names_its_sides_old_and_new(rules_copy:
     edited.write_text(edited.read_text("utf-8").replace("value: 3500000", "value: 4000000", 1), "utf-8")
     assert main(["diff", "bsu-2022", str(edited), "--symbolic", "--format", "json"]) == 1
     regions = json.loads(capsys.readouterr().out)["symbolic"]["regions"]
+    assert {r["witness"]["nik"] for r in regions if r["witness"]} == {"3204********0001"}  # no --full-nik: masked
     quantities = {b["quantity"] for r in regions for b in r["bounds"]}
     assert {"fact.ceiling (old)", "fact.ceiling (new)"} <= quantities
     assert not any("bsu-2022" in q for q in quantities)

@@ -14,6 +14,7 @@ from typing import Any
 
 from bsu_rules.cli.batch import EVERY
 from bsu_rules.cli.options import count, day, load, positive_int, solver_timeout
+from bsu_rules.cli.prove import add_witness_nik_option, shown_members
 from bsu_rules.diff import SECTIONS, compare, decision_dates, flips
 from bsu_rules.diff_text import render_text
 from bsu_rules.errors import InputError
@@ -48,6 +49,7 @@ def add(sub: Any) -> None:
     p.add_argument("--timeout", type=solver_timeout, default=60_000, metavar="SECONDS",
                    help="with --symbolic: per solver call, 0.001 to 86400 (default 60)")
     p.add_argument("--format", choices=("text", "json"), default="text")
+    add_witness_nik_option(p, "with --symbolic: print each witness's NIK (--write-tests keeps it whole)")
     p.set_defaults(run=run)
 
 
@@ -98,8 +100,11 @@ def _symbolic(args: argparse.Namespace, old: Any, new: Any, old_on: Any, new_on:
     diff = SymbolicDiff(old, new, old_on, new_on, timeout=args.timeout)
     with _Searching(max(1, args.limit)) as searching:
         regions, complete, seconds = diff.regions(max(1, args.limit), searching.found)
-    out: dict[str, Any] = {"regions": [r.as_json() for r in regions], "complete": complete,  # witnesses made up: whole
-                           "seconds": seconds}
+    shown = [r.as_json() for r in regions]
+    for r in shown if not args.full_nik else ():  # made up, yet maybe a real person's: whole in --write-tests
+        if r.get("witness"):
+            (r["witness"],) = shown_members([r["witness"]], False)
+    out: dict[str, Any] = {"regions": shown, "complete": complete, "seconds": seconds}
     if path is not None and old_path is not None:
         writable()
         out["tests"] = {str(path): write(path, new, diff.sides[1].on, old, regions, 1),

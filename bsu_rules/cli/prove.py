@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from bsu_rules.cli.options import day, load, solver_timeout
+from bsu_rules.members.parse import shown_record
 
 
 def add(sub: Any) -> None:
@@ -18,8 +19,9 @@ def add(sub: Any) -> None:
         description="Prove the built-in properties (one outcome, undetermined only on unknown input, "
                     "monotonicity, no dead rule, no vacuous require) and the authored ones in "
                     "<rules>/tests/<ruleset>.properties.yaml. Every counterexample is a valid member "
-                    "re-decided by the scalar evaluator, printed whole (its NIK is made up by the prover, no "
-                    "member's) so that it can be decided again: bsu-rules evaluate RULESET -. Exit status: "
+                    "re-decided by the scalar evaluator and printed with its NIK masked as a decision masks it "
+                    "(made up by the prover, it may still be a real person's); with --full-nik it is printed "
+                    "whole, to be decided again: bsu-rules evaluate RULESET -. Exit status: "
                     "0 all proved, 1 not all proved (a rule that can only leave members undetermined is "
                     "undetermined-only).")
     p.add_argument("ruleset", metavar="RULESET", help="a rule file path or a bundled id such as bsu-2022")
@@ -28,7 +30,20 @@ def add(sub: Any) -> None:
     p.add_argument("--timeout", type=solver_timeout, default=60_000, metavar="SECONDS",
                    help="per solver call, 0.001 to 86400 (default 60)")
     p.add_argument("--format", choices=("text", "json"), default="text")
+    add_witness_nik_option(p, "print each counterexample's and witness's NIK")
     p.set_defaults(run=run)
+
+
+def add_witness_nik_option(p: argparse.ArgumentParser, what: str) -> None:
+    """``--full-nik`` of a command that prints members the prover made up."""
+    p.add_argument("--full-nik", action="store_true",
+                   help=f"{what} in full (default: masked as a decision masks it, 3204********0001: a NIK "
+                        "the prover makes up may be a real person's); a record printed whole can be decided again")
+
+
+def shown_members(members: list[dict[str, Any]], full_nik: bool) -> list[dict[str, Any]]:
+    """The prover's members as printed: masked as a decision shows a record, unless ``--full-nik``."""
+    return members if full_nik else [shown_record(m) for m in members]
 
 
 def run(args: argparse.Namespace) -> int:
@@ -59,7 +74,8 @@ def run(args: argparse.Namespace) -> int:
             "as_of": ruleset.model.as_of.isoformat(), "properties": len(verdicts), "proved": proved,
             UNDETERMINED_ONLY: only, "seconds": seconds}
     if args.format == "json":
-        print(json.dumps({**head, "verdicts": [v.as_json() for v in verdicts]}, ensure_ascii=False, indent=2))
+        print(json.dumps({**head, "verdicts": [{**v.as_json(), "members": shown_members(v.members, args.full_nik)}
+                                               for v in verdicts]}, ensure_ascii=False, indent=2))
     else:
         print(f"{ruleset.id} {ruleset.version} on {head['on']} (data as of {head['as_of']}): "
               f"{proved} of {len(verdicts)} properties proved" + (f", {only} {UNDETERMINED_ONLY}" if only else "")
@@ -68,7 +84,8 @@ def run(args: argparse.Namespace) -> int:
             print(f"  {v.status:<10} {v.name}: {v.claim}  ({v.seconds:.2f} s"
                   + (f", {v.refinements} model(s) no member has set aside" if v.refinements else "") + ")")
             if v.status != "proved" or (v.form == "sometimes" and not v.name.startswith(("live:", "not-vacuous:"))):
-                for label, member, outcome in zip(_labels(v), v.members, v.outcomes, strict=False):
+                members = shown_members(v.members, args.full_nik)
+                for label, member, outcome in zip(_labels(v), members, v.outcomes, strict=False):
                     print(f"      {label} ({outcome}): {json.dumps(member, ensure_ascii=False)}")
             if v.detail:
                 print(f"      {v.detail}")

@@ -176,17 +176,24 @@ def shown_json(record: Record) -> bytes:
     date shown, some 200 guesses); of the record as shown it confirms nothing more than is shown."""
     if isinstance(record, msgspec.Struct):
         return encode(_shown_struct(record))
-    data = msgspec.json.decode(record.model_dump_json(exclude_none=True))
-    data["nik"] = mask_nik(data["nik"])
-    if "kpj" in data:
+    return msgspec.json.encode(shown_record(msgspec.json.decode(record.model_dump_json(exclude_none=True))))
+
+
+def shown_record(data: dict[str, Any]) -> dict[str, Any]:
+    """A valid record's JSON data as a decision shows it (``shown_json``), in a new dict: the NIK, the
+    bank account number and a long KPJ masked, a NIK or account number typed into a name too."""
+    data = dict(data)
+    if isinstance(data.get("nik"), str):
+        data["nik"] = mask_nik(data["nik"])
+    if isinstance(data.get("kpj"), str):
         data["kpj"] = mask_kpj(data["kpj"])
-    if "name" in data:
+    if isinstance(data.get("name"), str):
         data["name"] = mask_typed(data["name"])
     for group, texts in _TEXTS.items():
-        if group in data:
-            data[group] = {k: mask_nik(v) if k == "number" and v else mask_typed(v) if k in texts else v
+        if isinstance(data.get(group), dict):
+            data[group] = {k: mask_nik(v) if k == "number" and v else mask_typed(v) if k in texts and v else v
                            for k, v in data[group].items()}
-    return msgspec.json.encode(data)
+    return data
 
 
 def _shown_struct(struct: Any) -> Any:
