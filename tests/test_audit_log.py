@@ -550,7 +550,9 @@ def test_an_anchor_missing_from_a_rewritten_log_vouches_for_no_line(log: Path,
     assert verify_log(log).ok  # a chain alone cannot tell
     assert main(["verify", str(log), "--anchor", head]) == 1
     out = capsys.readouterr().out
-    assert f"line 17: unanchored: the anchor {head} is not in the log" in out
+    assert f"{log}: after line 16 (the end of the log): unanchored: the anchor {head} is not in the log" in out
+    assert main(["verify", str(log), "--anchor", head, "--format", "json"]) == 1  # the line the anchor was looked
+    assert json.loads(capsys.readouterr().out)["problem"]["line"] == 17  # for last: the one after the end
     assert "none of its lines can be vouched for" in out and "intact" not in out
 
 

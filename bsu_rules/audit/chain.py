@@ -202,6 +202,8 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"line {self.line}: " if self.line else ""  # 0: the log holds no line (an empty log, unsigned)
+        if self.kind == Code.UNANCHORED:  # found on no line: looked for up to the end, the line after the last
+            where = f"after line {self.line - 1} (the end of the log): " if self.line > 1 else ""
         return f"{where}{self.kind}: {self.message}"
 
     def diagnostic(self, log: str | Path) -> Diagnostic:
