@@ -468,7 +468,8 @@ def test_pseudonymised_log_replays_from_a_member_snapshot(tmp_path: Path, archiv
     assert {i.status for i in without.items} == {Status.MISSING_INPUT}
     assert "pseudonymised" in without.items[0].reason
     keyless = replay(log, archive, members=EXAMPLES)  # the input hashes are keyed: no record matches without it
-    assert {i.status for i in keyless.items} == {Status.MISSING_INPUT} and "and the key" in keyless.items[0].reason
+    assert {i.status for i in keyless.items} == {Status.MISSING_INPUT}
+    assert "only with the key the log was written with" in keyless.items[0].reason
     assert keyless.notes == [f"16 pseudonymised decisions found no snapshot record: such a log's decisions carry the "
                              f"keyed hash of their record; give the key it was written with, fingerprint "
                              f"{key_id(KEY)} (--key-file or $BSU_RULES_PSEUDONYM_KEY)"]
@@ -1283,10 +1284,38 @@ def test_a_missing_snapshot_record_asks_for_the_key_only_when_it_was_not_given(t
     log = tmp_path / "d.jsonl"
     write_log(log, "bsu-2022", RECORDS[:1], key=KEY)
     (reason,) = [item.reason for item in replay(log, archive).items]
-    assert reason.endswith("is needed, and the key the log was written with")
+    assert reason.endswith("is needed (--members SNAPSHOT), and the key the log was written with (--key-file KEY "
+                           "or $BSU_RULES_PSEUDONYM_KEY)")
     (reason,) = [item.reason for item in replay(log, archive, key=KEY).items]
-    assert reason.endswith("is needed (give it with --members)")
+    assert reason.endswith("is needed (--members SNAPSHOT)")
     other = tmp_path / "other.jsonl"
     other.write_text(json.dumps(RECORDS[1]) + "\n", "utf-8")
     (reason,) = [item.reason for item in replay(log, archive, other, key=KEY).items]
-    assert reason.endswith("is needed (the snapshot given holds no such record)")
+    assert re.search(r"the snapshot given holds no record with input hash [0-9a-f]{64}: give the one the "
+                     r"decisions were made on$", reason)
+    (reason,) = [item.reason for item in replay(log, archive, other).items]
+    assert re.search(r"the record with input hash [0-9a-f]{64} can be found in the snapshot only with the key the "
+                     r"log was written with \(--key-file KEY or \$BSU_RULES_PSEUDONYM_KEY\)$", reason)
+
+
+def test_a_pseudonymised_log_replayed_without_its_snapshot_says_once_what_it_needs(
+        tmp_path: Path, archive: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Every line of a pseudonymised log lacks its snapshot record for one reason: said once, naming the options
+    that give what is needed, with the lines and their count; each line's input hash is in --format json, and
+    a line replayed alone (--seq) is said with its own."""
+    log = tmp_path / "d.jsonl"
+    write_log(log, "bsu-2022", RECORDS, key=KEY)
+    assert main(["replay", str(log), "--archive", str(archive)]) == 1
+    out = capsys.readouterr().out
+    assert out.startswith(f"lines 1-{len(RECORDS)} ({len(RECORDS)} decisions), bsu-2022 ")
+    assert out.count("missing-input") == 2 and out.count("--members SNAPSHOT") == 1  # and once in the counts
+    assert f"\n  the NIKs are pseudonymised (key {key_id(KEY)}): the member snapshot holding the records with their " \
+        "input hashes is needed (--members SNAPSHOT), and the key the log was written with (--key-file KEY or " \
+        "$BSU_RULES_PSEUDONYM_KEY); each line's input hash is in --format json\n" in out
+    assert not re.search(r"[0-9a-f]{64}", out)
+    assert main(["replay", str(log), "--archive", str(archive), "--format", "json"]) == 1
+    reasons = [d["reason"] for d in json.loads(capsys.readouterr().out)["decisions"]]
+    assert len(reasons) == len(RECORDS) and all(re.search(r"input hash [0-9a-f]{64}", r) for r in reasons)
+    assert main(["replay", str(log), "--archive", str(archive), "--seq", "3"]) == 1
+    out = capsys.readouterr().out
+    assert out.startswith("line 3 (seq 3) ") and re.search(r"the record with input hash [0-9a-f]{64} is needed", out)

@@ -52,6 +52,7 @@ class ReplayItem:
     replayed: Decision | None = field(default=None, repr=False)
     rules: RuleSet | None = field(default=None, repr=False)
     overrides: str = ""  # a what-if's overrides, as its archive entry names them, when ``rules`` could not load
+    common: str = ""  # the reason as said once for many lines (a pseudonymised line's without its input hash)
 
     @property
     def what_if(self) -> str:

@@ -220,6 +220,18 @@ def _selected(line: Line, nik: str | None, key: str | bytes | None, seqs: Collec
     return bool(_get(env, "inputs", "nik") == nik)
 
 
+def _needed(records: str, fingerprint: str, keyed: str | None, given: bool) -> str:
+    """What replaying a pseudonymised line no snapshot record matched needs, and the options that give it:
+    ``records``, "the record with input hash …" of one line, or "the records with their input hashes"."""
+    key = f"the key the log was written with (--key-file KEY or ${KEY_ENV})"
+    if not given:
+        return f"the member snapshot holding {records} is needed (--members SNAPSHOT)" + \
+            ("" if keyed == fingerprint else f", and {key}")
+    if keyed != fingerprint:
+        return f"{records} can be found in the snapshot only with {key}"
+    return f"the snapshot given holds no {records.removeprefix('the ')}: give the one the decisions were made on"
+
+
 def _replay_line(line: Line, archive: str | Path, snapshot: dict[str, Member],
                  rulesets: dict[str, RuleSet | ArchiveError], keyed: str | None = None,
                  given: bool = False, key: str | bytes | None = None) -> ReplayItem:
@@ -252,12 +264,12 @@ def _replay_line(line: Line, archive: str | Path, snapshot: dict[str, Member],
     source = "snapshot"
     if member is None:
         if env.get("pseudonym_key") is not None:
-            return ReplayItem(n, Status.MISSING_INPUT, reason=f"the NIK is pseudonymised (key "
-                              f"{_fingerprint(env['pseudonym_key'])}): the member snapshot holding the record "
-                              f"with input hash {beside_hashes(mask_logged, digest, [digest])} is needed"
-                              + (", and the key the log was written with" if keyed != env["pseudonym_key"] else
-                                 " (the snapshot given holds no such record)" if given else
-                                 " (give it with --members)"),
+            fingerprint = _fingerprint(env["pseudonym_key"])
+            hashed = beside_hashes(mask_logged, digest, [digest])
+            return ReplayItem(n, Status.MISSING_INPUT, reason=f"the NIK is pseudonymised (key {fingerprint}): "
+                              + _needed(f"the record with input hash {hashed}", fingerprint, keyed, given),
+                              common=f"the NIKs are pseudonymised (key {fingerprint}): "
+                              + _needed("the records with their input hashes", fingerprint, keyed, given),
                               rules=ruleset, **head)
         if len(line.raw) > MAX_RECORD and _size(env["inputs"]) > MAX_RECORD:  # told before it is walked
             return ReplayItem(n, Status.ERROR, reason=f"the logged inputs are larger than a member record may be "

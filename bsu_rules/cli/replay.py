@@ -52,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
     counts = {s.value: 0 for s in Status}
     what_if: dict[str, dict[str, int]] = {}  # the what-if decisions among them
     shown: list[Any] = []
-    missing: dict[tuple[str, str, str], _Missing] = {}  # the lines each rule set missing for one reason leaves
+    missing: dict[tuple[str, str, str, str], _Missing] = {}  # the lines a rule set or input missing leaves
     seen: set[int | None] = set()  # the seqs replayed
     verifier, notes = Verifier(), list[str]()
     unmatched: list[int] = []  # with a snapshot: the lines whose input hash no snapshot record has
@@ -68,8 +68,10 @@ def run(args: argparse.Namespace) -> int:
                 if args.explain and item.replayed is not None else None
             if args.format == "json":
                 shown.append({**item.to_dict(), **({"explanation": page} if args.explain else {})})
-            elif item.status is Status.MISSING_RULESET:  # said once for the lines it leaves, not once a line
-                group = missing.get(named := (item.ruleset or "", item.reason, item.what_if))
+            elif item.status is Status.MISSING_RULESET or (item.status is Status.MISSING_INPUT and item.common):
+                # said once for the lines it leaves, not once a line
+                group = missing.get(named := (item.status, item.ruleset or "", item.common or item.reason,
+                                              item.what_if))
                 if group is None:
                     group = missing[named] = _Missing(item)
                     shown.append(group)
@@ -131,7 +133,8 @@ def as_replayed(item: ReplayItem) -> str:
 
 
 class _Missing:
-    """The lines whose rule set is missing from the archive for one reason: said once, with the lines."""
+    """The lines whose rule set is missing from the archive, or whose pseudonymised input no snapshot record
+    gives, for one reason: said once, with the lines."""
 
     RUNS = 10  # runs of lines shown; the lines after them are counted
 
@@ -152,8 +155,10 @@ class _Missing:
             return describe(self.first)
         runs = ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in self.runs)
         more = f" and {self.more:,} more" if self.more else ""
+        why = f"{self.first.common}; each line's input hash is in --format json" if self.first.common \
+            else self.first.reason
         return [printable(line) for line in (f"lines {runs}{more} ({self.count:,} decisions), {_name(self.first)}: "
-                                             f"{self.first.status}", f"  {self.first.reason}")]
+                                             f"{self.first.status}", f"  {why}")]
 
 
 def _name(item: ReplayItem) -> str:
