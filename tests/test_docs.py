@@ -390,3 +390,24 @@ def test_every_key_the_documentation_gives_is_one_the_commands_warn_of() -> None
     given = {key for text in texts for pattern in _GIVEN_KEYS for key in re.findall(pattern, text)} - {"KEY"}
     assert "contoh-kunci-jangan-dipakai" in given and "262cfcbc1906fa05" in " ".join(texts)
     assert {key_id(key): key for key in given}.keys() == PUBLISHED_KEYS.keys(), given
+
+
+def test_the_readme_s_extras_line_names_every_extra_its_commands_need() -> None:
+    """README's "Use it": each command that needs an extra says so, and the one install line it gives installs every
+    extra so marked (a newcomer who runs it can run every command below it)."""
+    import re
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text("utf-8")
+    use_it = readme.split("## Use it", 1)[1].split("```python", 1)[0]
+    line = re.search(r'pip install "\.\[([a-z,]+)\]"`\s+installs\s+every one', use_it)
+    assert line is not None, "README's Use it gives no install line of the extras"
+    installed = set(line.group(1).split(","))
+    commands = re.findall(r"^bsu-rules .*$", use_it, re.M)
+    needs = {"durable": ("--engine durable",), "prove": ("bsu-rules prove", "--symbolic"),
+             "batch": ("bsu-rules generate", "bsu-rules batch", "bsu-rules explain", "bsu-rules impact"),
+             "serve": ("bsu-rules serve",)}
+    for extra, said in needs.items():
+        for command in (c for c in commands if any(s in c for s in said)):
+            assert f"extra: {extra}" in command, command
+    assert set(re.findall(r"extra: ([a-z]+)", use_it)) <= installed
+    assert "activate" in use_it.split("```sh", 1)[0]  # the commands call bsu-rules as the venv's, not on PATH
