@@ -744,6 +744,26 @@ def test_a_remembered_sentence_is_the_sentence_rendered_afresh() -> None:
     assert explained > 20
 
 
+def test_a_value_members_share_is_formatted_once_and_as_itself(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A plan's sentences remember a value as formatted (a ceiling members whose wages differ share): formatted
+    once per placeholder and language, even where the sentence shows it twice; a value equal to another but
+    written otherwise (5.0 and 5.00, True and 1) as itself."""
+    from decimal import Decimal
+
+    from bsu_rules.explain import sentences
+
+    formatted: list[Any] = []
+    format_as = sentences.format_as
+    monkeypatch.setattr(sentences, "format_as", lambda value, *a: formatted.append(value) or format_as(value, *a))
+    g, places, names, known = load_glossary(), Places({}), ["a", "b", "c"], dict[tuple[Any, ...], str]()
+    parts = sentences.parse_template("{a} {b:rp}[ ({c:month})] {a}[ {c:month}]", "en", names.index)
+    rows: list[list[Any]] = [[Decimal("5.0"), 7, "2022-07"], [Decimal("5.00"), 7, "2022-07"], [True, 8, None],
+                             [1, 8, None]]
+    said = [sentences.say(parts, values, "en", g, places, known=known) for values in rows]
+    assert said == ["5.0 Rp7 (July 2022) 5.0", "5.00 Rp7 (July 2022) 5.00", "yes Rp8 yes", "1 Rp8 1"]
+    assert formatted == [Decimal("5.0"), 7, "2022-07", Decimal("5.00"), True, 8, 1]
+
+
 def test_two_criteria_waiting_for_one_input_are_read_to_the_worker_once() -> None:
     import bsu_rules
 

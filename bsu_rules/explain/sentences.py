@@ -128,6 +128,13 @@ class _Optional:
     2022[, upah terakhir … sampai dengan bulan Juli 2022,] sebesar …`` reads ``Upah bulan Juli 2022 sebesar …``)."""
 
     parts: tuple[str | tuple[int, str | None, str] | _Range, ...]
+    slots: tuple[int, ...] = ()
+    """The index of every value the part shows."""
+
+    @classmethod
+    def of(cls, parts: Iterable[_Part]) -> _Optional:
+        inside = tuple(p for p in parts if not isinstance(p, _Optional))  # never nested
+        return cls(inside, tuple(dict.fromkeys(q[0] for q in _flat(inside) if isinstance(q, tuple))))
 
 
 _Part = str | tuple[int, str | None, str] | _Range | _Optional
@@ -154,7 +161,7 @@ def parse_template(source: str, lang: str, slot: Callable[[str], int]) -> list[_
         out += _ranges(_placeholders(source[pos:start], slot), lang)
         if end > start:
             inside = _ranges(_placeholders(source[start + 1:end - 1], slot), lang)
-            out.append(_Optional(tuple(p for p in inside if not isinstance(p, _Optional))))  # never nested
+            out.append(_Optional.of(inside))
         pos = end
     return out
 
@@ -213,8 +220,10 @@ class _Sentence:
     NIK), so one is remembered by them: members who fail for the same reason share one Text.
     """
 
-    def __init__(self, text: Text, plan: Plan, glossary: Glossary, places: Places) -> None:
+    def __init__(self, text: Text, plan: Plan, glossary: Glossary, places: Places,
+                 known: dict[tuple[Any, ...], str] | None = None) -> None:
         self.glossary, self.places = glossary, places
+        self.known = {} if known is None else known  # values as formatted, shared by a plan's sentences
         self.getters: list[Fn] = []
         names: dict[str, int] = {}
 
@@ -250,7 +259,7 @@ class _Sentence:
         return text
 
     def _text(self, values: list[Any], member: Any) -> Text:
-        return trusted(Text, {lang: say(parts, values, lang, self.glossary, self.places, member)
+        return trusted(Text, {lang: say(parts, values, lang, self.glossary, self.places, member, self.known)
                                for lang, parts in self.parts.items()})
 
 
@@ -266,13 +275,18 @@ def _flat(parts: Iterable[_Part]) -> Iterator[str | tuple[int, str | None, str]]
 
 
 def say(parts: list[_Part], values: list[Any], lang: str, glossary: Glossary, places: Places,
-        member: Any = None) -> str:
+        member: Any = None, known: dict[tuple[Any, ...], str] | None = None) -> str:
     """A parsed template said with ``values`` (by placeholder index): ranges of one month said once, an optional
-    part left out where it adds nothing (``_Optional``)."""
+    part left out where it adds nothing (``_Optional``). Each placeholder is formatted once; ``known`` remembers
+    a value as formatted across calls (a ceiling, a month shared by many members), by ``_shown``."""
     dated: set[str] = set()  # the months and dates said so far
+    shown_by: dict[tuple[int, str | None, str], str] = {}
 
     def shown(p: tuple[int, str | None, str]) -> str:
-        return format_as(values[p[0]], p[1], lang, member, p[2], glossary, places)
+        text = shown_by.get(p)
+        if text is None:
+            text = shown_by[p] = _shown(values[p[0]], p, lang, member, glossary, places, known)
+        return text
 
     def is_dated(p: tuple[int, str | None, str]) -> bool:
         entry = glossary.names.get(p[2]) if p[1] is None else None
@@ -290,8 +304,7 @@ def say(parts: list[_Part], values: list[Any], lang: str, glossary: Glossary, pl
             first, last = shown(p.first), shown(p.last)
             dated.update((first, last))
             return p.single + first if first == last else p.lead + first + p.joiner + last
-        inside = [q for q in _flat(p.parts) if isinstance(q, tuple)]
-        if any(values[q[0]] is None or values[q[0]] == "" for q in inside):
+        if any(values[i] is None or values[i] == "" for i in p.slots):
             return ""
         seen = set(dated)
         for q in p.parts:  # a range of one month says it once
@@ -300,9 +313,25 @@ def say(parts: list[_Part], values: list[Any], lang: str, glossary: Glossary, pl
                 if text in seen:
                     return ""
                 seen.add(text)
-        return "".join(said(q) for q in p.parts)
+        return "".join([said(q) for q in p.parts])
 
-    return "".join(said(p) for p in parts)
+    return "".join([said(p) for p in parts])
+
+
+def _shown(value: Any, p: tuple[int, str | None, str], lang: str, member: Any, glossary: Glossary, places: Places,
+           known: dict[tuple[Any, ...], str] | None) -> str:
+    """A placeholder's value formatted (``format_as``), remembered in ``known`` by its type and value (a decimal
+    by its text) unless it describes the member's NIK."""
+    kind = type(value)
+    if known is None or p[1] == "nik" or kind not in _KEYED:
+        return format_as(value, p[1], lang, member, p[2], glossary, places)
+    key = (p[1], p[2], lang, kind, str(value) if kind is Decimal else value)
+    text = known.get(key)
+    if text is None:
+        if len(known) >= _REMEMBERED:
+            known.clear()
+        text = known[key] = format_as(value, p[1], lang, member, p[2], glossary, places)
+    return text
 
 
 def fill(template: str, values: Mapping[str, Any], lang: str, glossary: Glossary, places: Places) -> str:
@@ -325,7 +354,8 @@ class Renderer:
     def __init__(self, plan: Plan) -> None:
         self.plan, self.glossary = plan, glossary_for(plan.ruleset.path)
         self.places = Places.of(plan.ruleset, self.glossary)
-        self.sentences = {r.rule.id: _Sentence(r.rule.explain, plan, self.glossary, self.places)
+        known: dict[tuple[Any, ...], str] = {}
+        self.sentences = {r.rule.id: _Sentence(r.rule.explain, plan, self.glossary, self.places, known)
                           for r in plan.rules if r.rule.explain is not None}
         self.unknowns: dict[tuple[tuple[str, ...], tuple[tuple[str, Any], ...], tuple[str, ...]], Text] = {}
 
