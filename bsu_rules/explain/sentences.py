@@ -130,11 +130,14 @@ class _Optional:
     parts: tuple[str | tuple[int, str | None, str] | _Range, ...]
     slots: tuple[int, ...] = ()
     """The index of every value the part shows."""
+    shows: tuple[tuple[int, str | None, str] | _Range, ...] = ()
+    """Its placeholders and ranges, in order."""
 
     @classmethod
     def of(cls, parts: Iterable[_Part]) -> _Optional:
         inside = tuple(p for p in parts if not isinstance(p, _Optional))  # never nested
-        return cls(inside, tuple(dict.fromkeys(q[0] for q in _flat(inside) if isinstance(q, tuple))))
+        return cls(inside, tuple(dict.fromkeys(q[0] for q in _flat(inside) if isinstance(q, tuple))),
+                   tuple(q for q in inside if not isinstance(q, str)))
 
 
 _Part = str | tuple[int, str | None, str] | _Range | _Optional
@@ -235,6 +238,7 @@ class _Sentence:
 
         self.parts: dict[str, list[_Part]] = {lang: parse_template(getattr(text, lang), lang, slot)
                                               for lang in ("id", "en")}
+        self.dated = {lang: dated_in(parts, glossary) for lang, parts in self.parts.items()}
         self.memo: dict[tuple[Any, ...], Text] | None = None if any(
             p[1] == "nik" for parts in self.parts.values() for p in _flat(parts) if isinstance(p, tuple)) else {}
 
@@ -259,7 +263,8 @@ class _Sentence:
         return text
 
     def _text(self, values: list[Any], member: Any) -> Text:
-        return trusted(Text, {lang: say(parts, values, lang, self.glossary, self.places, member, self.known)
+        return trusted(Text, {lang: say(parts, values, lang, self.glossary, self.places, member, self.known,
+                                   self.dated[lang])
                                for lang, parts in self.parts.items()})
 
 
@@ -275,11 +280,15 @@ def _flat(parts: Iterable[_Part]) -> Iterator[str | tuple[int, str | None, str]]
 
 
 def say(parts: list[_Part], values: list[Any], lang: str, glossary: Glossary, places: Places,
-        member: Any = None, known: dict[tuple[Any, ...], str] | None = None) -> str:
+        member: Any = None, known: dict[tuple[Any, ...], str] | None = None,
+        dated: frozenset[tuple[int, str | None, str]] | None = None) -> str:
     """A parsed template said with ``values`` (by placeholder index): ranges of one month said once, an optional
     part left out where it adds nothing (``_Optional``). Each placeholder is formatted once; ``known`` remembers
-    a value as formatted across calls (a ceiling, a month shared by many members), by ``_shown``."""
-    dated: set[str] = set()  # the months and dates said so far
+    a value as formatted across calls (a ceiling, a month shared by many members), by ``_shown``; ``dated``:
+    the placeholders showing a month or a date (``dated_in``), if known."""
+    if dated is None:
+        dated = dated_in(parts, glossary)
+    said_dated: set[str] = set()  # the months and dates said so far
     shown_by: dict[tuple[int, str | None, str], str] = {}
 
     def shown(p: tuple[int, str | None, str]) -> str:
@@ -288,34 +297,42 @@ def say(parts: list[_Part], values: list[Any], lang: str, glossary: Glossary, pl
             text = shown_by[p] = _shown(values[p[0]], p, lang, member, glossary, places, known)
         return text
 
+    def said(p: _Part) -> str:
+        if type(p) is tuple:
+            text = shown(p)
+            if p in dated:
+                said_dated.add(text)
+            return text
+        if isinstance(p, _Range):
+            first, last = shown(p.first), shown(p.last)
+            said_dated.update((first, last))
+            return p.single + first if first == last else p.lead + first + p.joiner + last
+        assert isinstance(p, _Optional)
+        if any(values[i] is None or values[i] == "" for i in p.slots):
+            return ""
+        seen = set(said_dated)
+        for q in p.shows:
+            if isinstance(q, _Range):
+                first, last = shown(q.first), shown(q.last)
+                if first in seen or (last != first and last in seen):  # a range of one month says it once
+                    return ""
+                seen.update((first, last))
+            elif q in dated:
+                if (text := shown(q)) in seen:
+                    return ""
+                seen.add(text)
+        return "".join([q if q.__class__ is str else said(q) for q in p.parts])
+
+    return "".join([p if p.__class__ is str else said(p) for p in parts])  # text as it is, without a call
+
+
+def dated_in(parts: Iterable[_Part], glossary: Glossary) -> frozenset[tuple[int, str | None, str]]:
+    """The placeholders of parts that show a month or a date: by their format, else by the glossary's."""
     def is_dated(p: tuple[int, str | None, str]) -> bool:
         entry = glossary.names.get(p[2]) if p[1] is None else None
         return p[1] in _RANGED or (entry is not None and entry.format in _RANGED)
 
-    def said(p: _Part) -> str:
-        if isinstance(p, str):
-            return p
-        if isinstance(p, tuple):
-            text = shown(p)
-            if is_dated(p):
-                dated.add(text)
-            return text
-        if isinstance(p, _Range):
-            first, last = shown(p.first), shown(p.last)
-            dated.update((first, last))
-            return p.single + first if first == last else p.lead + first + p.joiner + last
-        if any(values[i] is None or values[i] == "" for i in p.slots):
-            return ""
-        seen = set(dated)
-        for q in p.parts:  # a range of one month says it once
-            for text in dict.fromkeys((shown(q.first), shown(q.last)) if isinstance(q, _Range) else
-                                      (shown(q),) if isinstance(q, tuple) and is_dated(q) else ()):
-                if text in seen:
-                    return ""
-                seen.add(text)
-        return "".join([said(q) for q in p.parts])
-
-    return "".join([said(p) for p in parts])
+    return frozenset(p for p in _flat(parts) if isinstance(p, tuple) and is_dated(p))
 
 
 def _shown(value: Any, p: tuple[int, str | None, str], lang: str, member: Any, glossary: Glossary, places: Places,
