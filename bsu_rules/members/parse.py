@@ -34,7 +34,16 @@ from bsu_rules.members.contract import (
 from bsu_rules.members.decode import LONE_SURROGATE, TOO_DEEP, decode_json, lone_surrogate, too_deep
 from bsu_rules.members.mirror import MemberMirror, Record, as_member, encode
 from bsu_rules.members.model import DAY, MONTH, PERIODIC, SECRET, Member, out_of_order
-from bsu_rules.members.redact import clipped, hide_identifiers, key_path, mask_kpj, mask_nik, mask_typed, shown
+from bsu_rules.members.redact import (
+    clipped,
+    few_digits,
+    hide_identifiers,
+    key_path,
+    mask_kpj,
+    mask_nik,
+    mask_typed,
+    shown,
+)
 from bsu_rules.ruleset.spelling import not_a_date
 
 
@@ -197,10 +206,21 @@ def shown_record(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _shown_struct(struct: Any) -> Any:
-    """``shown_json``'s masking of a record in the contract's mirror, the fields it changes replaced."""
+    """``shown_json``'s masking of a record in the contract's mirror, the fields it changes replaced: most records'
+    free texts (names) hold too few digits between them to change, seen at once, and only the identifiers do."""
     changed: dict[str, Any] = {"nik": mask_nik(struct.nik)}
     if struct.kpj is not None and len(struct.kpj) >= 12:
         changed["kpj"] = mask_kpj(struct.kpj)
+    employer, account = struct.employer, struct.bank_account
+    free = [struct.name]
+    if employer is not None:
+        free += (employer.npp, employer.name)
+    if account is not None:
+        free += (account.bank, account.holder_name)
+    if few_digits(" ".join(filter(None, free))):
+        if account is not None and account.number:
+            changed["bank_account"] = _replace(account, number=mask_nik(account.number))
+        return _replace(struct, **changed)
     if (name := _typed(struct.name)) is not None:
         changed["name"] = name
     for group, texts in _TEXTS.items():

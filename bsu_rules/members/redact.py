@@ -396,6 +396,15 @@ def mask_typed(text: str) -> str:
     return _hide_digits(text) if sum(map(str.isdigit, text)) >= 10 else text
 
 
+def few_digits(text: str) -> bool:
+    """Whether ``text`` is ASCII with fewer than ten digits: ``mask_typed`` leaves it, and any part of it, as it is
+    (several texts, joined, looked at once)."""
+    if not text.isascii():
+        return False
+    raw = text.encode("ascii")
+    return len(raw) - len(raw.translate(None, b"0123456789")) < 10  # its digits counted in C
+
+
 def mask_logged(text: str) -> str:
     """A text read from a log line (which whoever can write the log may have edited) as a report shows it: a NIK
     or an account number masked as a decision masks one (``3204********0003``), one grouped otherwise (commas,
