@@ -283,18 +283,24 @@ def say(parts: list[_Part], values: list[Any], lang: str, glossary: Glossary, pl
         member: Any = None, known: dict[tuple[Any, ...], str] | None = None,
         dated: frozenset[tuple[int, str | None, str]] | None = None) -> str:
     """A parsed template said with ``values`` (by placeholder index): ranges of one month said once, an optional
-    part left out where it adds nothing (``_Optional``). Each placeholder is formatted once; ``known`` remembers
-    a value as formatted across calls (a ceiling, a month shared by many members), by ``_shown``; ``dated``:
-    the placeholders showing a month or a date (``dated_in``), if known."""
+    part left out where it adds nothing (``_Optional``). ``known`` remembers each value as formatted, by its type and
+    value (a decimal by its text), across calls: a ceiling, a month shared by many members is formatted once;
+    ``dated``: the placeholders showing a month or a date (``dated_in``), if known."""
     if dated is None:
         dated = dated_in(parts, glossary)
     said_dated: set[str] = set()  # the months and dates said so far
-    shown_by: dict[tuple[int, str | None, str], str] = {}
 
     def shown(p: tuple[int, str | None, str]) -> str:
-        text = shown_by.get(p)
+        value = values[p[0]]
+        kind = type(value)
+        if known is None or p[1] == "nik" or kind not in _KEYED:  # as the member's NIK is: not remembered
+            return format_as(value, p[1], lang, member, p[2], glossary, places)
+        key = (p[1], p[2], lang, kind, str(value) if kind is Decimal else value)  # 5.0 and 5.00 apart
+        text = known.get(key)
         if text is None:
-            text = shown_by[p] = _shown(values[p[0]], p, lang, member, glossary, places, known)
+            if len(known) >= _REMEMBERED:
+                known.clear()
+            text = known[key] = format_as(value, p[1], lang, member, p[2], glossary, places)
         return text
 
     def said(p: _Part) -> str:
@@ -333,22 +339,6 @@ def dated_in(parts: Iterable[_Part], glossary: Glossary) -> frozenset[tuple[int,
         return p[1] in _RANGED or (entry is not None and entry.format in _RANGED)
 
     return frozenset(p for p in _flat(parts) if isinstance(p, tuple) and is_dated(p))
-
-
-def _shown(value: Any, p: tuple[int, str | None, str], lang: str, member: Any, glossary: Glossary, places: Places,
-           known: dict[tuple[Any, ...], str] | None) -> str:
-    """A placeholder's value formatted (``format_as``), remembered in ``known`` by its type and value (a decimal
-    by its text) unless it describes the member's NIK."""
-    kind = type(value)
-    if known is None or p[1] == "nik" or kind not in _KEYED:
-        return format_as(value, p[1], lang, member, p[2], glossary, places)
-    key = (p[1], p[2], lang, kind, str(value) if kind is Decimal else value)
-    text = known.get(key)
-    if text is None:
-        if len(known) >= _REMEMBERED:
-            known.clear()
-        text = known[key] = format_as(value, p[1], lang, member, p[2], glossary, places)
-    return text
 
 
 def fill(template: str, values: Mapping[str, Any], lang: str, glossary: Glossary, places: Places) -> str:
