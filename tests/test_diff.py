@@ -189,15 +189,15 @@ def test_table_rows_by_key(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     csv = tmp_path / "tables" / "minimum-wage-2022.csv"
     lines = csv.read_text("utf-8").splitlines()
     lines = [line.replace("4641854", "4700000") for line in lines if not line.startswith("3215,")]
-    csv.write_text("\n".join([*lines, "9999,Test,UMK,3600000,exact,test"]) + "\n", "utf-8")
+    csv.write_text("\n".join([*lines, "3205,Kab. Garut,UMK,3600000,exact,test"]) + "\n", "utf-8")
     (table,) = compare(load_ruleset("bsu-2022"), load_ruleset(path))["tables"]
-    assert table["rows"]["added"] == [{"key": "9999", "name": "Test", "value": "3600000"}]  # the area named
+    assert table["rows"]["added"] == [{"key": "3205", "name": "Kab. Garut", "value": "3600000"}]  # the area named
     assert table["rows"]["removed"] == [{"key": "3215", "name": "Kab. Karawang", "value": "4798312"}]
     assert table["rows"]["changed"] == [{"key": "31", "name": "DKI Jakarta", "old": "4641854", "new": "4700000",
                                          "columns": []}]
     assert main(["diff", "bsu-2022", str(path)]) == 1
     out = capsys.readouterr().out
-    assert "      + 9999 (Test): Rp3.600.000\n" in out and "      - 3215 (Kab. Karawang): Rp4.798.312\n" in out
+    assert "      + 3205 (Kab. Garut): Rp3.600.000\n" in out and "      - 3215 (Kab. Karawang): Rp4.798.312\n" in out
 
 
 def test_every_changed_column_of_a_table_row(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
