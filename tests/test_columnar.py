@@ -403,3 +403,31 @@ def test_a_function_of_few_values_is_worked_out_once_a_chunk(monkeypatch: pytest
                .read_text("utf-8").splitlines()]
     rows = ColumnarPlan(bsu_rules.load_ruleset("bsu-2022").plan()).decide(members_to_arrow(records)).to_pylist()
     assert runs == [len(records)] and [r["channel"] for r in rows][:3] == ["BRI", "BNI", "MANDIRI"]
+
+
+def test_the_work_area_columns_are_worked_out_once_per_area_in_a_chunk(monkeypatch: pytest.MonkeyPatch) -> None:
+    """bsu-2022's ceilings read the work area alone, and a chunk holds a few hundred areas at most: they are
+    worked out once per distinct area and joined to the rows (0.17 of 0.64 CPU-s for 250 000 members before),
+    and each row is decided as it is alone (where a chunk has many areas, row by row as before)."""
+    import json
+
+    from bsu_rules.catalogue import areas
+
+    runs: list[int] = []
+    original = areas._highest_by_code
+
+    def counted(*args: Any) -> Any:
+        found = original(*args)
+        return type(found)(found.type, expr=found.expr.map_batches(lambda codes: (runs.append(len(codes)), codes)[1],
+                                                                    return_dtype=found.dtype),
+                           dtype=found.dtype, bound=found.bound)
+    monkeypatch.setattr(areas, "_highest_by_code", counted)
+    plan = ColumnarPlan(bsu_rules.load_ruleset("bsu-2022").plan())
+    records = [json.loads(line) for line in (Path(__file__).parents[1] / "examples" / "members.jsonl")
+               .read_text("utf-8").splitlines()]
+    codes = ["3171", "3215", "1100", None, "3200"]
+    many = [{**records[i % len(records)], "work_regency_code": codes[i % len(codes)]} for i in range(400)]
+    alone = [row for record in many for row in plan.decide(members_to_arrow([record])).to_pylist()]
+    runs.clear()
+    assert plan.decide(members_to_arrow(many)).to_pylist() == alone
+    assert runs == [len(codes)]
