@@ -144,6 +144,8 @@ def _check_leaf(p: _Problems, values: pa.Array, spec: Leaf, rows: np.ndarray, pa
         what: Callable[[object], str] = lambda _: choices
     elif spec.pattern is not None:
         few = encoded if encoded is not None else pc.dictionary_encode(values) if spec.kind == "month" else None
+        if few is not None and spec.refused is None and pc.all(_matches(few.dictionary, spec.pattern)).as_py():
+            return values  # every distinct value fits (the months of a history): no row looked at
         ok, what = _fits(values, spec, few), spec.mismatched
     else:
         return values
@@ -354,8 +356,11 @@ def _repeats_possible(encoded: pa.DictionaryArray, parent: np.ndarray, members: 
         owner, code = parent, rank[encoded.indices.to_numpy()]
     pairs = owner[1:] == owner[:-1]
     step = np.diff(code)
+    stalls = pairs & (step <= 0)
+    if not stalls.any():  # every history strictly rising: none looked at again
+        return np.zeros(0, dtype=np.int64)
     not_rising, not_falling = np.zeros(members, dtype=bool), np.zeros(members, dtype=bool)
-    not_rising[owner[1:][pairs & (step <= 0)]] = True
+    not_rising[owner[1:][stalls]] = True
     not_falling[owner[1:][pairs & (step >= 0)]] = True
     return np.flatnonzero(not_rising & not_falling)
 
