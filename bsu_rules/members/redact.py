@@ -252,12 +252,9 @@ def shortened(text: str, most: int = 40) -> str:
 
 
 def hidden_path(path: str) -> str:
-    """A file name or a request's path as a message names it, each part between slashes on its own: a part whose
-    digits, however parted (``3204=1257=…``, ``a3204b1257c…``, ``³²⁰⁴…``), are ten or more besides years, dates
-    and time stamps (``bsu-2022-members-2022-10-01.jsonl`` stays), or hold a NIK's, is said as its count of
-    digits; a run grouped across a slash (``32041257/08940003``) is left out whole, and where the digits left
-    hold a NIK's across parts (``a3204b/1257c/0894d/0003``) every part holding one is said so. Digits in other
-    parts never hide a part: ``run12345/part67890`` and ``run12345/part67891`` stay apart."""
+    """A file name or a request's path as a message names it: where its digits, however parted (``a3204b/1257c…``,
+    ``3204=1257=…``, ``³²⁰⁴…``), are ten or more besides years and dates (``bsu-2022-members-2022-10-01.jsonl``
+    stays), or hold a NIK's, every part holding a digit is said as its count of digits."""
     hashes = [found for found in _HASHED.finditer(path) if not _near_identifier(path, found)]
     if not hashes:
         return _hidden_parts(path)
@@ -296,25 +293,11 @@ _SHA256 = re.compile(r"[0-9a-f]{64}")
 def _hidden_parts(path: str) -> str:
     pieces = _STAMPED.split(path)  # a run across parts said whole first; a time stamp is no one's number
     shown = "".join(piece if i % 2 else hide_identifiers(printable(piece)) for i, piece in enumerate(pieces))
-    parts = [_said_as_count(part) if _counted(part) else part for part in shown.split("/")]
-    if holds_nik("".join(c for part in parts for c in _LEFT_OUT.sub("", part) if c.isdigit())):
-        parts = [_said_as_count(part) for part in parts]  # a NIK parted across folders (``a3204b/1257c/…``)
-    return "/".join(parts)
-
-
-def _counted(part: str) -> bool:
-    """Whether a part of a path, runs of digits already left out, is said as its count of digits: ten or more
-    in it besides years, dates and time stamps (those left out counted), or a NIK's; digits in other parts
-    never count (``run12345/part67890`` stays)."""
-    rest = _LEFT_OUT.sub("", part)
-    return _marked(part) + sum(c.isdigit() for c in _DATED.sub("", _STAMPED.sub("", rest))) >= 10 or \
-        holds_nik("".join(filter(str.isdigit, rest)))
-
-
-def _said_as_count(part: str) -> str:
-    """A part of a path holding a digit besides those already left out as its count of digits (``<16 digits>``)."""
-    n = sum(c.isdigit() for c in _LEFT_OUT.sub("", part))
-    return f"<{_marked(part) + n} digits>" if n else part
+    if sum(c.isdigit() for c in _DATED.sub("", _STAMPED.sub("", path))) < 10 and \
+            not holds_nik("".join(filter(str.isdigit, path))):
+        return shown
+    return "/".join(f"<{_marked(part) + n} digits>" if (n := sum(c.isdigit() for c in _LEFT_OUT.sub("", part)))
+                    else part for part in shown.split("/"))
 
 
 _HASHED = re.compile(r"(?<![^/])[0-9a-f]{64}(?![^/])")
