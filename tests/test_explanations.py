@@ -2453,9 +2453,26 @@ def test_a_voice_reads_two_words_a_slash_joins_with_or(lang: str, text: str, rea
     slashes, and a bank name a member typed is read as written, in a quotation."""
     from bsu_rules.explain.speech import said
 
-    assert said(text, lang) == read
-    assert said("Bank: “BRI/BNI”", lang, ["“BRI/BNI”"]).endswith("BRI/BNI, " + ("tutup kutip" if lang == "id" else
-                                                                              "end quote"))
+    assert said(text, lang, slashes=True) == read
+    assert said("Bank: “BRI/BNI”", lang, ["“BRI/BNI”"], slashes=True).endswith(
+        "BRI/BNI, " + ("tutup kutip" if lang == "id" else "end quote"))
+
+
+def test_a_file_s_path_read_aloud_keeps_its_slashes(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """A record's heading read aloud names its file: ``Data/Anggota`` (no extension) is a path, not "Data atau
+    Anggota"; the page's own words ("Gaji/Upah") are still said with "atau"."""
+    from bsu_rules.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "Data").mkdir()
+    (tmp_path / "Data" / "Anggota").write_text(json.dumps({**EXAMPLES[0], "citizenship": "WNX"}) + "\n" +
+                                               json.dumps(EXAMPLES[0]) + "\n", "utf-8")
+    for lang in ("id", "en"):
+        main(["evaluate", "bsu-2022", "Data/Anggota", "--format", "speech", "--lang", lang])
+        out = capsys.readouterr().out
+        assert "Data/Anggota" in out and "Data atau Anggota" not in out and "Data or Anggota" not in out, out
+        assert "Gaji atau Upah" in out if lang == "id" else "Gaji or Upah" in out or "Wage Subsidy" in out
 
 
 def test_no_words_a_page_says_in_code_hold_a_slash_a_voice_reads() -> None:

@@ -38,17 +38,18 @@ def _article(m: re.Match[str]) -> str:
     return ", ".join([f"Article {m[1]}", *parts])
 
 
-def said(text: str, lang: str, quoted: Iterable[str] = ()) -> str:
+def said(text: str, lang: str, quoted: Iterable[str] = (), *, slashes: bool = False) -> str:
     """One piece of a page as a voice reads it: a masked number in words, an article in a sentence without
     brackets ("Pasal 3 ayat 2 huruf d", "Article 3, paragraph 2, point d"), an English page's amounts in
-    English ("4,950,000 rupiah"), an arrow or a middle dot as a pause, two words a slash joins said with "atau" or
-    "or" ("Gaji atau Upah"); one line, a control character shown.
-    ``quoted``: text a member or employer typed, as the page quotes it (“BCA”), said as a ``quotation``."""
+    English ("4,950,000 rupiah"), an arrow or a middle dot as a pause; one line, a control character shown.
+    ``quoted``: text a member or employer typed, as the page quotes it (“BCA”), said as a ``quotation``.
+    ``slashes``: two words a slash joins said with "atau" or "or" ("Gaji atau Upah"), for a decision page's
+    own words (a record's heading names its file, whose path ``Data/Anggota`` is no pair of words)."""
     spans = sorted({q for q in quoted if q in text}, key=len, reverse=True)
     if not spans:
-        return _rewritten(text, lang)
+        return _rewritten(text, lang, slashes)
     parts = re.split(f"({'|'.join(map(re.escape, spans))})", text)
-    return "".join(quotation(part, lang) if i % 2 else _rewritten(part, lang) for i, part in enumerate(parts))
+    return "".join(quotation(part, lang) if i % 2 else _rewritten(part, lang, slashes) for i, part in enumerate(parts))
 
 
 _QUOTATION = {"id": ("buka kutip, ", ", tutup kutip"), "en": ("quote, ", ", end quote")}
@@ -97,10 +98,11 @@ def _slash(m: re.Match[str], lang: str) -> str:
     return f"{m[1]} {m[2]}" if m[2].lower() in _OR.values() else f"{m[1]} {_OR.get(lang, '/')} {m[2]}"
 
 
-def _rewritten(text: str, lang: str) -> str:
+def _rewritten(text: str, lang: str, slashes: bool) -> str:
     """``said`` of a piece of the page's own words."""
     text = left_out(mask_said(text, lang), lang).replace(" → ", ": ").replace(" · ", ". ")
-    text = _SLASH.sub(lambda m: _slash(m, lang), text)
+    if slashes:
+        text = _SLASH.sub(lambda m: _slash(m, lang), text)
     text = _PARAGRAPH.sub(r"\1 \2", text)  # an Indonesian source, on any page
     if lang != "id":
         text = RUPIAH.sub(lambda m: rupiah_said(m[0]), _ARTICLE.sub(_article, text))
@@ -150,7 +152,7 @@ def to_speech(page: Page) -> str:
     if page.steps:
         out.append(f"{w['next']}:")
         out += [_sentence(step) for step in page.steps]
-    return "\n".join(said(line, lang, page.quoted) for line in out)
+    return "\n".join(said(line, lang, page.quoted, slashes=True) for line in out)
 
 
 VALUE = re.compile(r'"(?:[^"\\\n]|\\.)+"')
