@@ -605,15 +605,21 @@ def test_a_file_reached_by_two_paths_is_run_once(tmp_path: Path, capsys: pytest.
     assert capsys.readouterr().out.splitlines()[-1] == alone
 
 
+def _bundled_tests_edited(rules_copy: Path, old: str, new: str) -> tuple[Path, int]:
+    """The bundled rule tests copied beside ``rules_copy``'s rule files, the first ``old`` in bsu-2022's made
+    ``new``: that file and the line of the edit."""
+    shutil.copytree(Path(__file__).resolve().parents[1] / "rules" / "tests", rules_copy / "tests")
+    tests = rules_copy / "tests" / "bsu-2022.yaml"
+    text = tests.read_text("utf-8")
+    tests.write_text(text.replace(old, new, 1), "utf-8")
+    return tests, text[:text.index(old)].count("\n") + 1
+
+
 def test_a_date_typo_in_a_base_is_told_once_with_the_date_meant_and_its_cases_counted_as_not_run(
         rules_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """One `birth_date: 17-08-1994` in the bundled tests' `worker` base: one error at the base (with the date meant,
     as every other date message gives it), and its cases counted as waiting for it, not as failed."""
-    shutil.copytree(Path(__file__).resolve().parents[1] / "rules" / "tests", rules_copy / "tests")
-    tests = rules_copy / "tests" / "bsu-2022.yaml"
-    text = tests.read_text("utf-8")
-    tests.write_text(text.replace("birth_date: 1994-08-17", "birth_date: 17-08-1994", 1), "utf-8")
-    line = text[:text.index("birth_date: 1994-08-17")].count("\n") + 1
+    tests, line = _bundled_tests_edited(rules_copy, "birth_date: 1994-08-17", "birth_date: 17-08-1994")
     assert main(["test", str(rules_copy)]) == 1
     out = capsys.readouterr().out
     lines = [x for x in out.splitlines() if not x.startswith("rule set ")]
@@ -627,11 +633,7 @@ def test_a_date_typo_in_a_base_is_told_once_with_the_date_meant_and_its_cases_co
 def test_a_case_s_mistake_is_told_at_its_own_line_and_column(rules_copy: Path,
                                                             capsys: pytest.CaptureFixture[str]) -> None:
     """`file:line:column` of the mistake, in `check`'s form with the case named, not the line the case starts on."""
-    shutil.copytree(Path(__file__).resolve().parents[1] / "rules" / "tests", rules_copy / "tests")
-    tests = rules_copy / "tests" / "bsu-2022.yaml"
-    text = tests.read_text("utf-8")
-    tests.write_text(text.replace("        wage-ceiling: pass", "        wage-celing: pass", 1), "utf-8")
-    line = text[:text.index("        wage-ceiling: pass")].count("\n") + 1
+    tests, line = _bundled_tests_edited(rules_copy, "        wage-ceiling: pass", "        wage-celing: pass")
     assert main(["test", str(rules_copy)]) == 1
     [told] = [x for x in capsys.readouterr().out.splitlines() if "unknown-rule" in x]
     assert re.fullmatch(re.escape(f"{tests}:{line}:9: error [unknown-rule] (case \"") + r"[^\"]+" + re.escape(
