@@ -2055,6 +2055,25 @@ def test_an_event_date_one_json_line_holds_or_the_rules_do_not_read_is_not_warne
     assert "warning" not in capsys.readouterr().err
 
 
+def test_an_event_key_is_the_records_own_however_it_is_spelt(tmp_path: Path,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    """A key spelt with JSON escapes (`"\\u0064eceased_on"`) is the key, and carried; the same names inside
+    `employer` (dropped with --ignore-unknown) are not the record's, and their absence is told."""
+    examples = [{k: v for k, v in json.loads(line).items() if k not in EVENT_DATES} for line in
+                (Path(__file__).parents[1] / "examples" / "members.jsonl").read_text("utf-8").splitlines()[:2]]
+    escaped, nested = tmp_path / "escaped.jsonl", tmp_path / "nested.jsonl"
+    escaped.write_text("".join(json.dumps(r)[:-1] + ', "\\u0064eceased_on": null, "membership_ended_\\u006Fn": null}\n'
+                               for r in examples), "utf-8")
+    nested.write_text("".join(json.dumps(r | {"employer": r["employer"] | dict.fromkeys(EVENT_DATES)}) + "\n"
+                              for r in examples), "utf-8")
+    assert main(["batch", "bsu-2022", str(escaped), "--out", str(tmp_path / "e.parquet"), "--quiet"]) == 0
+    assert "warning" not in capsys.readouterr().err
+    assert main(["batch", "bsu-2022", str(nested), "--out", str(tmp_path / "n.parquet"), "--quiet",
+                 "--ignore-unknown"]) == 0
+    err = capsys.readouterr().err
+    assert err.count("warning") == 2 and "no record has the key deceased_on" in err
+
+
 def test_a_required_field_or_a_run_that_decided_nothing_is_not_warned_as_a_blank_field(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A file without `citizenship` has every row rejected, and says so; a file of lines that are not JSON

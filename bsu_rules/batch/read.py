@@ -15,6 +15,7 @@ import errno
 import functools
 import io
 import itertools
+import json
 import os
 import re
 import shlex
@@ -147,9 +148,28 @@ def _identity(path: Path) -> tuple[int, ...] | None:
     return found.st_dev, found.st_ino, found.st_size, found.st_mtime_ns, found.st_ctime_ns
 
 
-_EVENT_KEYS = {name: (name.encode(), re.compile(rb'"' + name.encode() + rb'"\s*:')) for name in EVENT_DATES}
-"""An event date's name, and the name written as a key on a JSON line (as a text value, or inside one, it is
-no key)."""
+_ESCAPED = re.compile(rb"\\u00([2-7][0-9a-fA-F])")
+"""An ASCII character written as a JSON escape (``\\u0064``), as a key may be spelt."""
+_EVENT_KEYS = {name: re.compile(rb'"' + name.encode() + rb'"\s*:') for name in EVENT_DATES}
+"""An event date's name written as a key (or inside a text: the decoded record tells)."""
+
+
+def _carries(line: bytes, name: str) -> bool:
+    """Whether a JSON line holds ``name`` as a key of its record (null or not): spelt plainly or with escapes
+    (``"\\u0064eceased_on"``), and at the top of the decoded record (the same name as a key of ``employer``, or
+    inside a text, is not the record's)."""
+    word = name.encode()
+    if word not in line:
+        if b"\\u00" not in line or not _ESCAPED.search(line):
+            return False
+        line = _ESCAPED.sub(lambda m: bytes([int(m[1], 16)]), line)
+    if not _EVENT_KEYS[name].search(line):
+        return False
+    try:
+        record = json.loads(line)
+    except (ValueError, RecursionError):
+        return False
+    return isinstance(record, dict) and name in record
 
 
 class Reader:
@@ -286,8 +306,8 @@ class Reader:
                 kept = [(number + i + 1, line) for i, line in enumerate(lines) if line.strip()]
                 number += len(lines)
                 text = [line for _, line in kept]
-                self.events |= {name for name, (word, key) in _EVENT_KEYS.items() if name not in self.events
-                                and any(key.search(line) for line in text if word in line)}
+                self.events |= {name for name in EVENT_DATES - self.events
+                                if any(_carries(line, name) for line in text)}
                 table = json_lines(text, functools.partial(decode_text, text, self.ignore_unknown),
                                     self.ignore_unknown)
                 yield Chunk(table.add_column(0, ROW, pa.array([n for n, _ in kept], pa.int64())), f.tell())
