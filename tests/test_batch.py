@@ -2074,6 +2074,36 @@ def test_an_event_key_is_the_records_own_however_it_is_spelt(tmp_path: Path,
     assert err.count("warning") == 2 and "no record has the key deceased_on" in err
 
 
+@pytest.mark.parametrize("suffix", [".jsonl", ".json"])
+def test_evaluate_warns_of_a_missing_event_date_as_batch_does(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                               monkeypatch: pytest.MonkeyPatch, suffix: str) -> None:
+    """`evaluate` of a file whose records all lack `deceased_on` decides them all as alive, as `batch` does, and
+    says so in the same words; a key in one decided record (null) is enough, one only in a rejected record,
+    or nested in `employer`, is not."""
+    lines = (Path(__file__).parents[1] / "examples" / "members.jsonl").read_text("utf-8").splitlines()[:3]
+    records = [{k: v for k, v in json.loads(line).items() if k not in EVENT_DATES} | {"membership_ended_on": None}
+               for line in lines]
+    records[1]["employer"] = records[1]["employer"] | {"deceased_on": None}  # rejected: not a field of employer
+    monkeypatch.chdir(tmp_path)
+    source = tmp_path / f"m{suffix}"
+    source.write_text("".join(json.dumps(r) + "\n" for r in records) if suffix == ".jsonl" else json.dumps(records),
+                      "utf-8")
+    warning = (f"bsu-rules: warning: {source.name}: no record has the key deceased_on: every member is decided as not "
+               "deceased (the contract reads a missing event date as no event); add the key, null where there was "
+               "no event\n")
+    assert main(["evaluate", "bsu-2022", source.name, "--on", "2022-09-05"]) == 1  # one rejected
+    err = capsys.readouterr().err
+    assert err.count("warning") == 1 and warning in err
+    if suffix == ".jsonl":
+        assert main(["batch", "bsu-2022", source.name, "--out", "d.parquet", "--quiet"]) == 1
+        assert warning in capsys.readouterr().err
+    records[2]["deceased_on"] = None
+    source.write_text("".join(json.dumps(r) + "\n" for r in records) if suffix == ".jsonl" else json.dumps(records),
+                      "utf-8")
+    assert main(["evaluate", "bsu-2022", source.name, "--on", "2022-09-05"]) == 1
+    assert "warning" not in capsys.readouterr().err
+
+
 def test_a_required_field_or_a_run_that_decided_nothing_is_not_warned_as_a_blank_field(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A file without `citizenship` has every row rejected, and says so; a file of lines that are not JSON

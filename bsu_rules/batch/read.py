@@ -17,7 +17,6 @@ import io
 import itertools
 import json
 import os
-import re
 import shlex
 import stat
 from collections.abc import Collection, Iterator
@@ -46,7 +45,7 @@ from bsu_rules.batch.validate import REJECT_MESSAGE, ROW
 from bsu_rules.errors import InputError, file_kind, on_path
 from bsu_rules.members.arrow import MEMBER_SCHEMA
 from bsu_rules.members.model import EVENT_DATES
-from bsu_rules.members.raw import compressed, wide_encoding
+from bsu_rules.members.raw import compressed, may_hold_key, wide_encoding
 from bsu_rules.members.redact import hidden_path
 
 FORMATS = (".parquet", ".jsonl", ".csv")
@@ -148,22 +147,10 @@ def _identity(path: Path) -> tuple[int, ...] | None:
     return found.st_dev, found.st_ino, found.st_size, found.st_mtime_ns, found.st_ctime_ns
 
 
-_ESCAPED = re.compile(rb"\\u00([2-7][0-9a-fA-F])")
-"""An ASCII character written as a JSON escape (``\\u0064``), as a key may be spelt."""
-_EVENT_KEYS = {name: re.compile(rb'"' + name.encode() + rb'"\s*:') for name in EVENT_DATES}
-"""An event date's name written as a key (or inside a text: the decoded record tells)."""
-
-
 def _carries(line: bytes, name: str) -> bool:
-    """Whether a JSON line holds ``name`` as a key of its record (null or not): spelt plainly or with escapes
-    (``"\\u0064eceased_on"``), and at the top of the decoded record (the same name as a key of ``employer``, or
-    inside a text, is not the record's)."""
-    word = name.encode()
-    if word not in line:
-        if b"\\u00" not in line or not _ESCAPED.search(line):
-            return False
-        line = _ESCAPED.sub(lambda m: bytes([int(m[1], 16)]), line)
-    if not _EVENT_KEYS[name].search(line):
+    """Whether a JSON line holds ``name`` as a key of its record (null or not), however spelt (``may_hold_key``),
+    at the top of the decoded record (the same name as a key of ``employer`` is not the record's)."""
+    if not may_hold_key(line, name):
         return False
     try:
         record = json.loads(line)

@@ -27,6 +27,7 @@ from bsu_rules.cli.options import (
     pseudonym_key,
 )
 from bsu_rules.formatting import counted
+from bsu_rules.members.events import no_event_warning
 from bsu_rules.members.redact import shortened
 
 EXTRA = "pip install '.[batch]' in the project's folder"
@@ -205,10 +206,6 @@ def screen(args: argparse.Namespace) -> int:
                      "key" if reader.format == ".jsonl" else "column")
 
 
-_NO_EVENT = {"deceased_on": "not deceased", "membership_ended_on": "still a member"}
-"""How every member is decided when the input does not carry an event date at all."""
-
-
 def _said(counts: Any, source: str, out: str, rejects: str, manifest: Any, seconds: float,
           carrier: str = "column") -> int:
     """The run's summary and count line; its exit status (an empty input is a run of no members: 0).
@@ -220,10 +217,7 @@ def _said(counts: Any, source: str, out: str, rejects: str, manifest: Any, secon
         print(f"bsu-rules: warning: {source}: no record holds {name} (the column is missing or empty): every member "
               "is decided without it, and a criterion that needs it is unknown", file=sys.stderr)
     for name in counts.no_event:  # an event date left out of an export: read as no event, so told
-        absent = f"no record has the key {name}" if carrier == "key" else f"no column {name}"
-        print(f"bsu-rules: warning: {source}: {absent}: every member is decided as {_NO_EVENT[name]} (the contract "
-              f"reads a missing event date as no event); add the {carrier}, null where there was no event",
-              file=sys.stderr)
+        print(no_event_warning(source, name, carrier), file=sys.stderr)
     held = f", an officer reviews {o['held']} of them first" if o.get("held") else ""
     print(f"eligible {o.get('eligible', 0)} (paid {o.get('paid', 0)}{held}, same NIK paid elsewhere "
           f"{o.get('duplicate', 0)}) · ineligible {o.get('ineligible', 0)} · undetermined {o.get('undetermined', 0)}")

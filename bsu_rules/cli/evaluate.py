@@ -27,6 +27,7 @@ from bsu_rules.formatting import format_date
 from bsu_rules.glossary import glossary_for, join
 from bsu_rules.members import Record, as_member, parse_line
 from bsu_rules.members.decode import BadRecord, decode_json
+from bsu_rules.members.events import EventKeys, no_event_warning
 from bsu_rules.members.files import Place, read_placed
 from bsu_rules.members.parse import parse_read, read_known
 from bsu_rules.members.redact import hidden_path
@@ -171,6 +172,8 @@ def run(args: argparse.Namespace) -> int:
         decide = lambda member, sha256: durable.decide(as_member(member), hints, sha256)
         stops = (AuditError, DurableShortfall)
     tally, shared = Tally(), SharedNiks()
+    tally.events = EventKeys(path for tree in [c.tree for c in ruleset.rules if c.rule.in_force.contains(plan.on)]
+                             for path in ruleset.member_reads(tree))
     fresh = getattr(args, "log", None) and not os.path.lexists(args.log)  # a log this run would make
     try:
         log = tally.log = open_audit(args, ruleset)
@@ -209,6 +212,9 @@ def run(args: argparse.Namespace) -> int:
               + (extra.format(bad=bad, bad_s=_plural(bad)) if bad else ""))
     if shared.niks:
         print(f"bsu-rules: {shared.note()}", file=sys.stderr)
+    for source, name in tally.events.missing():  # a field an export left out: every member decided as without it
+        print(no_event_warning("standard input" if source == "-" else hidden_path(source), name, "key"),
+              file=sys.stderr)
     for empty in dict.fromkeys(f for f in args.files if f not in tally.files):  # the wrong file saved, an export
         said = "standard input held no member record" if empty == "-" else \
             f"{hidden_path(empty)}: the file is empty: no member record in it"  # that failed: said, as batch says it
@@ -261,6 +267,8 @@ class Tally:
     """The log the decisions go to: those it held already, and so did not log again, are said."""
     files: set[str] = field(default_factory=set)
     """The inputs a record was read from: any other given held none."""
+    events: EventKeys = field(default_factory=lambda: EventKeys(()))
+    """The event dates the rules read that each input's decided records carry."""
 
     @property
     def read(self) -> int:
@@ -331,7 +339,9 @@ def _decide(args: argparse.Namespace, ruleset: RuleSet, decide: Decide,
     if log is not None:  # what the log writes is printed and counted before Ctrl-C is let through, and the
         log.holding, log.written = whole, release  # wait for another writer's lock is never held up by it
 
-    for number, place, record in read_placed(args.files, read_known if args.ignore_unknown else _line):
+    events = tally.events
+    for number, place, record in read_placed(args.files, events.decode(read_known if args.ignore_unknown else _line),
+                                             opened=events.opened):
         tally.files.add(place.file)
         try:
             if isinstance(record, BadRecord):
@@ -349,6 +359,7 @@ def _decide(args: argparse.Namespace, ruleset: RuleSet, decide: Decide,
             emit(said + "\n" if args.format in _PAGES else said, None)
             continue
         progress.tick(number)
+        events.decided(place.file, record)
         decision = decide(member, log.input_hash(member) if log is not None else sha256)
         if decision.outcome is Outcome.ELIGIBLE:
             shared.add(_NIK(member), number)

@@ -59,9 +59,10 @@ class Place(NamedTuple):
     number: int
 
 
-def read_placed(paths: list[str], decode: Callable[[bytes], Any] = decode_json,
-                tabular: str = TABULAR) -> Iterator[tuple[int, Place, Any]]:
-    """``read_records``, each record with its place in its own file."""
+def read_placed(paths: list[str], decode: Callable[[bytes], Any] = decode_json, tabular: str = TABULAR,
+                opened: Callable[[str], None] | None = None) -> Iterator[tuple[int, Place, Any]]:
+    """``read_records``, each record with its place in its own file; ``opened`` is told of each path before
+    its records are read."""
     for path in paths:
         if path.lower().endswith((".parquet", ".csv")):
             raise InputError([(path, _table("Parquet" if path.lower().endswith(".parquet") else "CSV", tabular))])
@@ -77,6 +78,8 @@ def read_placed(paths: list[str], decode: Callable[[bytes], Any] = decode_json,
     for path in paths:
         stream = _binary_stdin() if path == "-" else open(path, "rb")  # noqa: SIM115
         at = 0
+        if opened is not None:
+            opened(path)
         with stream:
             for moves, record, kind in _records(stream, path, decode, tabular):
                 number, at = number + moves, at + moves

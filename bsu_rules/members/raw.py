@@ -103,3 +103,19 @@ def csv_header(line: bytes) -> bool:
         return False
     return any(b"nik" in (cell.strip().strip(b'"').strip().lower() for cell in text.split(mark))
                for mark in (b",", b";", b"\t") if mark in text)  # Excel in some locales writes `;`
+
+
+_ESCAPED = re.compile(rb"\\u00([2-7][0-9a-fA-F])")
+"""An ASCII character written as a JSON escape (``\\u0064``), as a key may be spelt."""
+
+
+def may_hold_key(line: bytes, name: str) -> bool:
+    """Whether a JSON line may hold ``name`` as a key: its bytes hold ``"name":``, spelt plainly or with
+    escapes (``"\\u0064eceased_on":``). Inside a text value a quote is escaped, so there it is no key; a key of
+    a nested object matches too (the decoded record tells)."""
+    word = name.encode()
+    if word not in line:
+        if b"\\u00" not in line or not _ESCAPED.search(line):
+            return False
+        line = _ESCAPED.sub(lambda m: bytes([int(m[1], 16)]), line)
+    return re.search(rb'"' + re.escape(word) + rb'"\s*:', line) is not None
