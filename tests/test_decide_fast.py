@@ -340,3 +340,70 @@ def test_the_examples_take_the_one_parse_path() -> None:
     for record in EXAMPLES:
         parsed = parse_line(json.dumps(record).encode("utf-8"))
         assert parsed is not None and parsed == parse_record(record)
+
+
+def test_the_mirror_takes_each_code_and_letter_its_pattern_takes_and_no_other() -> None:
+    """The regency code and the sector are choices in the mirror (checked in C): the very texts their patterns
+    take, every four-digit code and every letter tried."""
+    import msgspec
+
+    from bsu_rules.members.contract import Group, contract
+    from bsu_rules.members.mirror import MemberMirror
+
+    employer = contract()["employer"]
+    assert isinstance(employer, Group)
+    region = re.compile(contract()["work_regency_code"].pattern or "")
+    sector = re.compile(employer.fields["sector"].pattern or "")  # type: ignore[union-attr]
+    decode = msgspec.json.Decoder(MemberMirror).decode
+    base = {**EXAMPLES[0], "employer": {**EXAMPLES[0]["employer"]}}
+    for code in (f"{n:04d}" for n in range(10_000)):
+        line = json.dumps({**base, "work_regency_code": code}).encode("utf-8")
+        try:
+            decode(line)
+            taken = True
+        except msgspec.ValidationError:
+            taken = False
+        assert taken == (region.fullmatch(code) is not None), code
+    for letter in map(chr, range(32, 127)):
+        base["employer"]["sector"] = letter
+        try:
+            decode(json.dumps(base).encode("utf-8"))
+            taken = True
+        except msgspec.ValidationError:
+            taken = False
+        assert taken == (sector.fullmatch(letter) is not None), letter
+
+
+@pytest.mark.parametrize(("field", "value", "fits"), [
+    ("nik", "3204125708940003", True), ("nik", "320412570894000", False), ("nik", "32041257089400031", False),
+    ("nik", "３２０４１２５７０８９４０００３", False), ("nik", "3204125708940003\n", False),
+    ("kpj", "1", True), ("kpj", "1" * 20, True), ("kpj", "1" * 21, False), ("kpj", "3204********0003", True),
+    ("kpj", "", False), ("kpj", "١٢", False),
+    ("number", "9672284957125", True), ("number", "", True), ("number", "967-228 4957", True), ("number", "-", False),
+    ("number", "١٢٣", False),
+])
+def test_a_text_left_to_fits_is_taken_as_its_pattern_takes_it(field: str, value: str, fits: bool) -> None:
+    """A NIK, a KPJ and an account number are decoded as text and checked after (``fits``): digits alone by
+    their count, anything else by the model's pattern."""
+    from bsu_rules.members import mirror
+
+    record = copy.deepcopy(EXAMPLES[0])
+    if field == "number":
+        record["bank_account"]["number"] = value
+    else:
+        record[field] = value
+    assert mirror.fits(msgspec_view(record)) is fits
+    try:
+        parse_member(record)
+        taken = True
+    except InputError:
+        taken = False
+    assert taken is fits
+
+
+def msgspec_view(record: dict[str, Any]) -> Any:
+    import msgspec
+
+    from bsu_rules.members.mirror import MemberMirror
+
+    return msgspec.convert(record, MemberMirror)

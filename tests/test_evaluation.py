@@ -190,6 +190,22 @@ def test_a_record_is_hashed_as_shown_whichever_way_it_was_read(examples: list[di
     assert few_digits(texts) == (texts.isascii() and sum(c.isdigit() for c in texts) < 10)
 
 
+@pytest.mark.parametrize(("kpj", "number"), [
+    ("14425735971", "9672284957125"), ("14425735971", "3204125708940003"), ("14425735971", "12345678"),
+    ("14425735971", "1"), ("14425735971", ""), ("14425735971", "967-228 4957"), ("14425735971", "967*******125"),
+    ("14425735971", "12 34 56 78 90"), ("3204125708940003", "9672284957125"), (None, "9672284957125"),
+])
+def test_a_json_line_is_hashed_as_the_model_hashes_it(examples: list[dict[str, Any]], kpj: str | None,
+                                                      number: str) -> None:
+    """The JSON-line path masks the NIK and the account number in the record's compact JSON: the same hash
+    as the model's, whatever form the account number and the KPJ take."""
+    from bsu_rules.members import parse_line, parse_member, record_hash
+
+    record = {**examples[0], "kpj": kpj, "bank_account": {**examples[0]["bank_account"], "number": number}}
+    parsed = parse_line(json.dumps(record, ensure_ascii=False).encode())
+    assert parsed is not None and parsed.input_sha256 == record_hash(parse_member(record))
+
+
 def test_decision_date_outside_the_edition_is_refused(rs2022: RuleSet, examples: list[dict[str, Any]]) -> None:
     with pytest.raises(bsu_rules.OutOfForce, match="2022-09-05"):
         bsu_rules.evaluate(rs2022, examples[0], on=date(2022, 1, 1))

@@ -99,6 +99,9 @@ def digits(low: int, high: int | None = None) -> str:
 
 Month = Annotated[StrictStr, BeforeValidator(check_month),
                   Field(description="A month, YYYY-MM", json_schema_extra={"pattern": MONTH.pattern})]
+REGENCY_CODES = tuple(f"{province}{code}" for province, codes in REGENCIES.items()
+                      for code in ("00", *(code[2:] for code in codes)))
+"""Every code ``REGENCY_CODE`` takes."""
 REGENCY_CODE = "^(?:" + "|".join(f"{province}(?:00|{'|'.join(code[2:] for code in codes)})"
                                  for province, codes in REGENCIES.items()) + ")$"
 """A Kemendagri regency or city code (``3273``), or a province's code and ``00`` where only the province

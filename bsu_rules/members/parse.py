@@ -32,7 +32,7 @@ from bsu_rules.members.contract import (
     wrong_kind,
 )
 from bsu_rules.members.decode import LONE_SURROGATE, TOO_DEEP, decode_json, lone_surrogate, too_deep
-from bsu_rules.members.mirror import MemberMirror, Record, as_member, encode
+from bsu_rules.members.mirror import MemberMirror, Record, as_member, encode, fits
 from bsu_rules.members.model import DAY, MONTH, PERIODIC, SECRET, Member, out_of_order
 from bsu_rules.members.redact import (
     clipped,
@@ -77,17 +77,18 @@ def _fast(record: Any, hashed: bool = True) -> Parsed | None:
 
 
 def _hashed(struct: Any, encoded: bytes | None) -> Parsed | None:
-    """The view, and its ``record_hash`` (when ``encoded``), once each history's periods are months given once
-    each (the mirror leaves their form to this one pass); None: the model decides."""
-    if out_of_order(struct) is not None:
-        return None  # the model says what contradicts what
+    """The view, and its ``record_hash`` (when ``encoded``), once its texts fit their patterns (``fits``) and each
+    history's periods are months given once each (the mirror leaves their form to this one pass); None: the
+    model decides."""
+    if not fits(struct) or out_of_order(struct) is not None:
+        return None  # the model says what is wrong, or what contradicts what
     for get in _HISTORIES:
         rows = get(struct)
         if rows:
             periods = set(map(_PERIOD, rows))
             if len(periods) < len(rows) or not (periods <= _MONTHS or _months(periods)):
                 return None  # a repeat (the model keeps an exact one once) or not a month: the model says which
-    return _tuple(Parsed, (struct, None if encoded is None else record_hash(struct)))  # Parsed(...)
+    return _tuple(Parsed, (struct, None if encoded is None else _sha256(_shown_encoded(struct, encoded)).hexdigest()))
 
 
 def _months(periods: set[str]) -> bool:
@@ -203,6 +204,33 @@ def shown_record(data: dict[str, Any]) -> dict[str, Any]:
             data[group] = {k: mask_nik(v) if k == "number" and v else mask_typed(v) if k in texts and v else v
                            for k, v in data[group].items()}
     return data
+
+
+def _shown_encoded(struct: Any, encoded: bytes) -> bytes:
+    """``shown_json`` of a view from its compact JSON, ``encoded``: for most records (a KPJ of 11 digits, names
+    without ten digits between them, an account number of digits only) its NIK and account number masked in
+    place (no string holds an unescaped quote, so ``"number":"…"`` is the account's alone); else as
+    ``shown_json`` masks it."""
+    kpj, employer, account = struct.kpj, struct.employer, struct.bank_account
+    free = [struct.name]
+    if employer is not None:
+        free += (employer.npp, employer.name)
+    number = None
+    if account is not None:
+        free += (account.bank, account.holder_name)
+        number = account.number
+    if (kpj is not None and len(kpj) >= 12) or not few_digits(" ".join(filter(None, free))) \
+            or encoded[:8] != b'{"nik":"':
+        return encode(_shown_struct(struct))
+    shown = encoded[:12] + b"********" + encoded[20:]  # a NIK is 16 ASCII digits: ``mask_nik``'s own cut
+    if not number:
+        return shown
+    if not (number.isascii() and number.isdigit()):
+        return encode(_shown_struct(struct))  # grouped, or masked already: written with escapes perhaps
+    at = shown.rfind(b'"number":"' + number.encode("ascii") + b'"') + 10
+    if at < 10:
+        return encode(_shown_struct(struct))
+    return shown[:at] + mask_nik(number).encode("ascii") + shown[at + len(number):]
 
 
 def _shown_struct(struct: Any) -> Any:
