@@ -44,7 +44,7 @@ ENGINE = f"bsu-rules {__version__}"
 _PLAIN = (type(None), bool, int, str)
 _PLAIN_TYPES = frozenset(_PLAIN)
 _QUIET = (RuleResult.PASS, RuleResult.PRIORITIZED, RuleResult.NOT_PRIORITIZED)
-_FAIL, _UNKNOWN, _PASS = RuleResult.FAIL, RuleResult.UNKNOWN, RuleResult.PASS
+_FAIL, _UNKNOWN = RuleResult.FAIL, RuleResult.UNKNOWN
 _ELIGIBLE = Outcome.ELIGIBLE
 _NIK = operator.attrgetter("nik")
 
@@ -162,12 +162,30 @@ class PlanJson:
     def __init__(self, plan: Plan) -> None:
         self.columns = Columns(plan)
         self.statics = [r.static for r in plan.rules]
+        self.quiet: dict[tuple[RuleResult, ...], tuple[list[bytes], list[int]]] = {}  # ``quiet_heads``
         self.template: list[bytes] | None
         try:
             self.template, self.holes = self._template(plan)
             self.benefit = orjson.dumps(plan.benefit.model_dump(mode="json"))
         except orjson.JSONEncodeError:  # a value orjson cannot write (an integer past 64 bits): the model does
             self.template = None
+
+    def quiet_heads(self, results: tuple[RuleResult, ...]) -> tuple[list[bytes], list[int]]:
+        """For one decision's results, each criterion's JSON up to its values where its outcome is quiet
+        (whole, the same for every member), and the criteria whose heads the member's decision writes
+        (their places left empty): kept for the next decision with the same results (a plan meets few)."""
+        quiet: list[bytes] = []
+        loud: list[int] = []
+        for i, (head, result) in enumerate(zip(self.heads, results, strict=True)):
+            if result in _QUIET:
+                quiet.append(head[_QUIET.index(result)])
+            else:
+                quiet.append(b"")
+                loud.append(i)
+        if len(self.quiet) >= 4096:
+            self.quiet.clear()
+        self.quiet[results] = found = (quiet, loud)
+        return found
 
     def _template(self, plan: Plan) -> tuple[list[bytes], Pick]:
         dumps, index = orjson.dumps, self.columns.index
@@ -398,17 +416,15 @@ class Recorded:
                      dumps(flags) if flags else _EMPTY, dumps(self.input_sha256()),
                      dumps(mask_nik(_NIK(self.member))), dumps(missing) if missing else _EMPTY,
                      _OUTCOME[top["outcome"]], b"%d" % top["priority"]]
-            add = holes.append
-            for i, (head, result) in enumerate(zip(parts.heads, self.results, strict=True)):
-                if result is _PASS:
-                    add(head[0])
-                elif result in _QUIET:
-                    add(head[_QUIET.index(result)])
-                else:
-                    explain, hint = self.explain(i), hints[i] if hints else None
-                    add(_head(head[-1], _NULL if explain is None else dumps({"en": explain.en, "id": explain.id}),
-                              _NULL if hint is None else dumps(hint.model_dump(mode="json")),
-                              dumps(self.missing(i)), _OUTCOME[result]))
+            results = self.results
+            quiet, loud = parts.quiet.get(key := tuple(results)) or parts.quiet_heads(key)
+            holes += quiet
+            for i in loud:
+                explain, hint = self.explain(i), hints[i] if hints else None
+                holes[_TOP + i] = _head(parts.heads[i][-1],
+                                        _NULL if explain is None else dumps({"en": explain.en, "id": explain.id}),
+                                        _NULL if hint is None else dumps(hint.model_dump(mode="json")),
+                                        dumps(self.missing(i)), _OUTCOME[results[i]])
             holes += parts.columns.read_written(self.member, self.facts)
             text = parts.template.copy()
             text[1::2] = parts.holes(holes)
