@@ -2057,13 +2057,15 @@ def test_an_event_date_one_json_line_holds_or_the_rules_do_not_read_is_not_warne
 
 def test_an_event_key_is_the_records_own_however_it_is_spelt(tmp_path: Path,
                                                                capsys: pytest.CaptureFixture[str]) -> None:
-    """A key spelt with JSON escapes (`"\\u0064eceased_on"`) is the key, and carried; the same names inside
-    `employer` (dropped with --ignore-unknown) are not the record's, and their absence is told."""
+    """A key spelt with JSON escapes (`"\\u0064eceased_on"`) is the key, and carried, whatever else the line holds
+    (the plain word in a name); the same names inside `employer` (dropped with --ignore-unknown) are not the
+    record's, and their absence is told."""
     examples = [{k: v for k, v in json.loads(line).items() if k not in EVENT_DATES} for line in
                 (Path(__file__).parents[1] / "examples" / "members.jsonl").read_text("utf-8").splitlines()[:2]]
     escaped, nested = tmp_path / "escaped.jsonl", tmp_path / "nested.jsonl"
-    escaped.write_text("".join(json.dumps(r)[:-1] + ', "\\u0064eceased_on": null, "membership_ended_\\u006Fn": null}\n'
-                               for r in examples), "utf-8")
+    escaped.write_text("".join(json.dumps(r | {"name": "deceased_on"})[:-1]  # the plain word elsewhere on the line
+                               + ', "\\u0064eceased_on": null, "membership_ended_\\u006Fn": null}\n' for r in examples),
+                       "utf-8")
     nested.write_text("".join(json.dumps(r | {"employer": r["employer"] | dict.fromkeys(EVENT_DATES)}) + "\n"
                               for r in examples), "utf-8")
     assert main(["batch", "bsu-2022", str(escaped), "--out", str(tmp_path / "e.parquet"), "--quiet"]) == 0
@@ -2078,30 +2080,27 @@ def test_an_event_key_is_the_records_own_however_it_is_spelt(tmp_path: Path,
 def test_evaluate_warns_of_a_missing_event_date_as_batch_does(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                                                monkeypatch: pytest.MonkeyPatch, suffix: str) -> None:
     """`evaluate` of a file whose records all lack `deceased_on` decides them all as alive, as `batch` does, and
-    says so in the same words; a key in one decided record (null) is enough, one only in a rejected record,
-    or nested in `employer`, is not."""
+    says so in the same words; the key in one record (null), even one rejected for another field, is enough
+    (the export has the field); nested in `employer` it is not the record's."""
     lines = (Path(__file__).parents[1] / "examples" / "members.jsonl").read_text("utf-8").splitlines()[:3]
     records = [{k: v for k, v in json.loads(line).items() if k not in EVENT_DATES} | {"membership_ended_on": None}
                for line in lines]
     records[1]["employer"] = records[1]["employer"] | {"deceased_on": None}  # rejected: not a field of employer
     monkeypatch.chdir(tmp_path)
     source = tmp_path / f"m{suffix}"
-    source.write_text("".join(json.dumps(r) + "\n" for r in records) if suffix == ".jsonl" else json.dumps(records),
-                      "utf-8")
     warning = (f"bsu-rules: warning: {source.name}: no record has the key deceased_on: every member is decided as not "
                "deceased (the contract reads a missing event date as no event); add the key, null where there was "
                "no event\n")
-    assert main(["evaluate", "bsu-2022", source.name, "--on", "2022-09-05"]) == 1  # one rejected
-    err = capsys.readouterr().err
-    assert err.count("warning") == 1 and warning in err
-    if suffix == ".jsonl":
-        assert main(["batch", "bsu-2022", source.name, "--out", "d.parquet", "--quiet"]) == 1
-        assert warning in capsys.readouterr().err
-    records[2]["deceased_on"] = None
-    source.write_text("".join(json.dumps(r) + "\n" for r in records) if suffix == ".jsonl" else json.dumps(records),
-                      "utf-8")
-    assert main(["evaluate", "bsu-2022", source.name, "--on", "2022-09-05"]) == 1
-    assert "warning" not in capsys.readouterr().err
+    for carried in (None, 1, 2):  # in no record; in the rejected one; in a decided one
+        given = [r | {"deceased_on": None} if i == carried else r for i, r in enumerate(records)]
+        source.write_text("".join(json.dumps(r) + "\n" for r in given) if suffix == ".jsonl" else
+                          json.dumps(given), "utf-8")
+        runs = [["evaluate", "bsu-2022", source.name, "--on", "2022-09-05"]] + (
+            [["batch", "bsu-2022", source.name, "--out", "d.parquet", "--quiet"]] if suffix == ".jsonl" else [])
+        for run in runs:
+            assert main(run) == 1  # one rejected
+            err = capsys.readouterr().err
+            assert (err.count("warning"), warning in err) == ((1, True) if carried is None else (0, False)), run
 
 
 def test_a_required_field_or_a_run_that_decided_nothing_is_not_warned_as_a_blank_field(

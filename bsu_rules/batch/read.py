@@ -45,7 +45,7 @@ from bsu_rules.batch.validate import REJECT_MESSAGE, ROW
 from bsu_rules.errors import InputError, file_kind, on_path
 from bsu_rules.members.arrow import MEMBER_SCHEMA
 from bsu_rules.members.model import EVENT_DATES
-from bsu_rules.members.raw import compressed, may_hold_key, wide_encoding
+from bsu_rules.members.raw import compressed, keys_held, wide_encoding
 from bsu_rules.members.redact import hidden_path
 
 FORMATS = (".parquet", ".jsonl", ".csv")
@@ -147,16 +147,22 @@ def _identity(path: Path) -> tuple[int, ...] | None:
     return found.st_dev, found.st_ino, found.st_size, found.st_mtime_ns, found.st_ctime_ns
 
 
-def _carries(line: bytes, name: str) -> bool:
-    """Whether a JSON line holds ``name`` as a key of its record (null or not), however spelt (``may_hold_key``),
-    at the top of the decoded record (the same name as a key of ``employer`` is not the record's)."""
-    if not may_hold_key(line, name):
-        return False
-    try:
-        record = json.loads(line)
-    except (ValueError, RecursionError):
-        return False
-    return isinstance(record, dict) and name in record
+def _carried(lines: list[bytes], names: set[str]) -> set[str]:
+    """Of ``names``, those some JSON line holds as a key of its record (null or not), however spelt
+    (``keys_held``), at the top of the decoded record (the same name as a key of ``employer`` is not the
+    record's)."""
+    found: set[str] = set()
+    for line in lines:
+        if not (wanted := names - found):
+            break
+        for name in keys_held(line, wanted):
+            try:
+                record = json.loads(line)
+            except (ValueError, RecursionError):
+                break
+            if isinstance(record, dict) and name in record:
+                found.add(name)
+    return found
 
 
 class Reader:
@@ -293,8 +299,7 @@ class Reader:
                 kept = [(number + i + 1, line) for i, line in enumerate(lines) if line.strip()]
                 number += len(lines)
                 text = [line for _, line in kept]
-                self.events |= {name for name in EVENT_DATES - self.events
-                                if any(_carries(line, name) for line in text)}
+                self.events |= _carried(text, set(EVENT_DATES - self.events))
                 table = json_lines(text, functools.partial(decode_text, text, self.ignore_unknown),
                                     self.ignore_unknown)
                 yield Chunk(table.add_column(0, ROW, pa.array([n for n, _ in kept], pa.int64())), f.tell())

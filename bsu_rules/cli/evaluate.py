@@ -346,6 +346,7 @@ def _decide(args: argparse.Namespace, ruleset: RuleSet, decide: Decide,
         try:
             if isinstance(record, BadRecord):
                 raise record.error()
+            events.seen(place.file, record)
             member, sha256 = parse_read(record, args.ignore_unknown)
         except InputError as exc:
             shown = None if args.files == ["-"] else place
@@ -359,7 +360,7 @@ def _decide(args: argparse.Namespace, ruleset: RuleSet, decide: Decide,
             emit(said + "\n" if args.format in _PAGES else said, None)
             continue
         progress.tick(number)
-        events.decided(place.file, record)
+        events.decided(place.file)
         decision = decide(member, log.input_hash(member) if log is not None else sha256)
         if decision.outcome is Outcome.ELIGIBLE:
             shared.add(_NIK(member), number)

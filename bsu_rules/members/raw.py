@@ -3,11 +3,12 @@ is compressed or not UTF-8 (UTF-16, UTF-32) told by its first bytes, so that it 
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import shlex
 import stat
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import BinaryIO
 
 
@@ -105,17 +106,36 @@ def csv_header(line: bytes) -> bool:
                for mark in (b",", b";", b"\t") if mark in text)  # Excel in some locales writes `;`
 
 
-_ESCAPED = re.compile(rb"\\u00([2-7][0-9a-fA-F])")
-"""An ASCII character written as a JSON escape (``\\u0064``), as a key may be spelt."""
+def keys_held(line: bytes, names: Iterable[str]) -> set[str]:
+    """Of ``names``, those a JSON line may hold as keys: its bytes hold ``"name":``, each character of the name
+    written plainly or as its escape (``"\\u0064eceased_on":``). Inside a text value a quote is escaped, so
+    there it is no key; a key of a nested object matches too (the decoded record tells)."""
+    held = set()
+    escaped: dict[re.Pattern[bytes], bool] = {}  # whether the line escapes a character of the names (looked once)
+    for name in names:
+        plain, spelt, escape = _key_patterns(name)
+        if name.encode() in line and plain.search(line):
+            held.add(name)
+        elif b"\\u00" in line:
+            if escape not in escaped:
+                escaped[escape] = escape.search(line) is not None
+            if escaped[escape] and spelt.search(line):
+                held.add(name)
+    return held
 
 
-def may_hold_key(line: bytes, name: str) -> bool:
-    """Whether a JSON line may hold ``name`` as a key: its bytes hold ``"name":``, spelt plainly or with
-    escapes (``"\\u0064eceased_on":``). Inside a text value a quote is escaped, so there it is no key; a key of
-    a nested object matches too (the decoded record tells)."""
-    word = name.encode()
-    if word not in line:
-        if b"\\u00" not in line or not _ESCAPED.search(line):
-            return False
-        line = _ESCAPED.sub(lambda m: bytes([int(m[1], 16)]), line)
-    return re.search(rb'"' + re.escape(word) + rb'"\s*:', line) is not None
+@functools.cache
+def _key_patterns(name: str) -> tuple[re.Pattern[bytes], re.Pattern[bytes], re.Pattern[bytes]]:
+    """``name`` as a key written plainly; as a key each of whose characters may be an escape; an escape of one of
+    its characters (looked for before the pattern that allows them)."""
+    def escaped(c: str) -> str:
+        return "".join(f"[{x}{x.upper()}]" if x.isalpha() else x for x in f"{ord(c):02x}")
+    spelt = "".join(f"(?:{re.escape(c)}|\\\\u00{escaped(c)})" for c in name)
+    firsts = "".join(sorted({f"{ord(c):02x}"[0] for c in name}))
+    return (re.compile(rb'"' + re.escape(name.encode()) + rb'"\s*:'), re.compile(f'"{spelt}"\\s*:'.encode()),
+            _escape_of(firsts))
+
+
+@functools.cache
+def _escape_of(firsts: str) -> re.Pattern[bytes]:
+    return re.compile(f"\\\\u00[{firsts}][0-9a-fA-F]".encode())
