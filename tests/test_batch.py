@@ -36,15 +36,15 @@ from bsu_rules.audit.snapshot import KEY_ENV, input_hash, key_id
 from bsu_rules.batch import run as batch_run
 from bsu_rules.batch.dedupe import resolve
 from bsu_rules.batch.generate import MALFORMED, TEXT_MALFORMED, block, write_population
-from bsu_rules.batch.niks import mask_niks, nik_keys
+from bsu_rules.batch.niks import mask_long_numbers, mask_niks, nik_keys
 from bsu_rules.batch.paths import claimed, clean_stale, manifest_path
 from bsu_rules.batch.read import Reader
 from bsu_rules.batch.run import decide_batch, engines, load_plan, run_batch
-from bsu_rules.batch.validate import TEXT_SCHEMA, unchecked
+from bsu_rules.batch.validate import TEXT_SCHEMA, _false, _matches, unchecked
 from bsu_rules.cli import main
 from bsu_rules.decisions import mask_nik
 from bsu_rules.errors import InputError
-from bsu_rules.members import parse_member
+from bsu_rules.members import contract, parse_member
 from bsu_rules.members.arrow import MEMBER_SCHEMA
 from bsu_rules.members.model import REGENCY_CODE
 from bsu_rules.report.impact import impact
@@ -119,6 +119,26 @@ def test_vectorised_validation_agrees_with_the_contract(population: dict[str, An
         except (InputError, ValueError):
             refused.add(number)
     assert rejected == refused
+
+
+@given(st.lists(st.one_of(st.none(), st.text("0123456789*a ٣-", max_size=22), st.from_regex(r"\A[0-9]{0,22}\Z"),
+                          st.from_regex(r"\A[0-9*]{4}\*{8}[0-9]{3,5}\Z")), max_size=40))
+def test_a_kpj_is_checked_as_its_regular_expression_says(values: list[str | None]) -> None:
+    """The digits are checked by length and character class, the rest of the pattern only on the others."""
+    kpj = contract()["kpj"].pattern
+    column = pa.array(values, pa.string())
+    assert _matches(column, kpj).equals(pc.match_substring_regex(column, kpj))
+
+
+@given(st.lists(st.one_of(st.none(), st.booleans()), max_size=30))
+def test_the_failing_positions_are_the_false_ones(mask: list[bool | None]) -> None:
+    assert _false(pa.array(mask, pa.bool_())).tolist() == [i for i, ok in enumerate(mask) if ok is False]
+
+
+@given(st.lists(st.one_of(st.none(), st.text("0123456789*", max_size=20)), max_size=20))
+def test_only_a_long_kpj_is_masked(values: list[str | None]) -> None:
+    shown = mask_long_numbers(pa.array(values, pa.string())).to_pylist()
+    assert shown == [v if v is None or len(v) < 12 else v[:4] + "********" + v[-4:] for v in values]
 
 
 def test_rows_picked_for_settling_are_the_rows_a_full_read_gives(population: dict[str, Any]) -> None:

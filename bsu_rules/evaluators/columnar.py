@@ -421,9 +421,10 @@ def _typed_masked(out: pa.Table) -> pa.Table:
     pays the bank as written), as the scalar evaluator masks it: only a channel with ten digits can
     hold one, and only such rows are looked at."""
     channel = out.column("channel")
-    digits = pc.count_substring_regex(channel, r"[\p{Nd}\p{No}]")  # what reads as a digit: ³ and ③ too
-    if not pc.any(pc.greater_equal(digits, 10)).as_py():
-        return out
+    digit = r"[\p{Nd}\p{No}]"  # what reads as a digit: ³ and ③ too
+    if not pc.any(pc.greater_equal(pc.count_substring_regex(pc.unique(channel), digit), 10)).as_py():
+        return out  # each of the few channels looked at once
+    digits = pc.count_substring_regex(channel, digit)
     masked = [v if v is None or n is None or n < 10 else mask_typed(v)
               for v, n in zip(channel.to_pylist(), digits.to_pylist(), strict=True)]
     return out.set_column(out.schema.get_field_index("channel"), "channel", pa.array(masked, pa.string()))
