@@ -9,7 +9,17 @@ from datetime import date
 from functools import lru_cache, reduce
 from typing import TYPE_CHECKING, Any
 
-from bsu_rules.catalogue.definition import Abstraction, Function, History, Inversion, Job, Realized, Record, follows
+from bsu_rules.catalogue.definition import (
+    Abstraction,
+    Function,
+    History,
+    Inversion,
+    Job,
+    Realized,
+    Record,
+    follows,
+    last_scan_kept,
+)
 from bsu_rules.catalogue.history_columns import STEPS, any_of, field, history, month_of_period, period_of_month
 from bsu_rules.catalogue.optional import cf, deferred, pl
 from bsu_rules.members import Contribution, Member
@@ -73,15 +83,16 @@ def arrears_last_month(contributions: Sequence[Contribution] | None, month: str 
     return run[0] if run else None
 
 
+@last_scan_kept  # a decision's trace reads its first and last month after its condition read the streak
 def _unpaid_run(contributions: Sequence[Contribution] | None, month: str | None, as_of: date | None,
-                due_day: int | None) -> list[str] | None:
+                due_day: int | None) -> tuple[str, ...] | None:
     """The months of the streak ``arrears_streak`` counts, the latest first (None: unknown)."""
     if contributions is None or month is None or as_of is None or due_day is None:
         return None
     start = arrears_start(month, as_of, due_day)
     for row in contributions:  # the usual case: the latest month due is paid
         if row.period == start and (day := row.paid_on) is not None and day <= as_of:
-            return []
+            return ()
     paid: dict[str, bool] = {}  # each billed period due by then: whether it was paid in time
     for row in contributions:  # any row paid in time pays its period
         if row.period > start:
@@ -96,7 +107,7 @@ def _unpaid_run(contributions: Sequence[Contribution] | None, month: str | None,
         if paid[period]:
             break
         run.append(period)
-    return run
+    return tuple(run)
 
 
 @lru_cache(maxsize=256)  # a plan asks the same question of every member

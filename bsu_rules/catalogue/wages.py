@@ -5,7 +5,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from bsu_rules.catalogue.definition import Abstraction, Function, History, Inversion, Job, Realized, Record, follows
+from bsu_rules.catalogue.definition import (
+    Abstraction,
+    Function,
+    History,
+    Inversion,
+    Job,
+    Realized,
+    Record,
+    follows,
+    last_scan_kept,
+)
 from bsu_rules.catalogue.history_columns import STEPS, field, history, month_of_period
 from bsu_rules.catalogue.optional import cf, deferred, pl
 from bsu_rules.members import Member, WageReport
@@ -23,6 +33,7 @@ else:
 __all__ = ["DEFINITIONS", "last_wage", "last_wage_month"]
 
 
+@last_scan_kept  # a decision's trace reads the month of the wage its condition read
 def _latest(wages: Sequence[WageReport], month: str) -> WageReport | None:
     """The latest wage report with period <= ``month`` (ties: last in list order)."""
     latest: WageReport | None = None

@@ -30,8 +30,8 @@ from bsu_rules.decisions import (
     RuleOutcome,
     RuleResult,
     mask_nik,
+    outcome_setters,
     trusted,
-    trusted_outcomes,
 )
 from bsu_rules.evaluators.compile import Facts, Fn, Value
 from bsu_rules.members import Record, as_member, record_hash
@@ -232,6 +232,7 @@ _TOP = 8  # benefit, channel (and what it read), flags, input hash, nik, missing
 _NULL, _EMPTY, _ENGINE = b"null", b"[]", orjson.dumps(ENGINE)
 _NATIVE = frozenset({type(None), bool, int, str, date})  # written as ``jsonable`` would give them
 _OUTCOME = {o: orjson.dumps(o.value) for o in (*Outcome, *RuleResult)}
+_OUTCOME_SETTERS = outcome_setters()
 
 
 class Recorded:
@@ -296,17 +297,21 @@ class Recorded:
             r, m = self.plan.rules[i], self.member
             if values is None:
                 values = self.values(i)
-            read = self.plan.json_parts.columns.reading[i](self.raw())
             nulls = [k for k, v in values.items() if v is None and k not in r.shown_only]
             said[i] = list(dict.fromkeys(p for k in nulls for p in self.plan.unset_read(k))) or \
                 [p for p, get in r.missing if get(m) is None] or \
                 [p for p, get, call, _ in r.unusable if call(m, self.facts) is None and get(m) is not None] or \
-                self._wanted(r, nulls, list(rows_in([*read, *(self.facts[s] for s in r.bound_slots)]))) or \
-                self._unlisted(r, nulls) or nulls or r.incomplete
+                self._wanted(r, nulls, self._bounds_read(i)) or self._unlisted(r, nulls) or nulls or r.incomplete
             # a parameter the rules leave unset: it alone (unknown for every member, whatever the record
             # holds); a value unknown for want of data (no wage reported: the exact figure of a row known
             # only as a bound would not settle it), else a value unknown through a bound: its row
         return said[i]
+
+    def _bounds_read(self, i: int) -> list[str]:
+        """The table rows known only as lower bounds that criterion ``i`` read (its values as read, and the
+        slots it reads that may hold one)."""
+        read = self.plan.json_parts.columns.reading[i](self.raw())
+        return list(rows_in([*read, *(self.facts[s] for s in self.plan.rules[i].bound_slots)]))
 
     def _unlisted(self, r: CompiledRule, nulls: list[str]) -> list[str]:
         """The incomplete tables that leave every unknown value unknown: each a fact reading such a table
@@ -343,10 +348,12 @@ class Recorded:
 
     def outcomes(self) -> list[RuleOutcome]:
         """Each in-force criterion's outcome object; a failed one finds its hint (if asked for) when it is read."""
-        each: list[dict[str, Any]] = []
+        new, set_dict, set_fields, set_extra, set_private, fields_set = _OUTCOME_SETTERS
+        out: list[RuleOutcome] = []
+        add = out.append
         results = self.results
-        for i, (static, values) in enumerate(zip(self.plan.json_parts.statics, self.all_values(), strict=True)):
-            result = results[i]
+        for i, (static, values, result) in enumerate(zip(self.plan.json_parts.statics, self.all_values(), results,
+                                                         strict=True)):
             fields = static.copy()  # the outcome's fields in declared order, those of the rule filled in
             fields["outcome"] = result
             fields["values"] = values
@@ -355,11 +362,16 @@ class Recorded:
             else:
                 fields["missing"] = self.missing(i, values)
                 fields["explain"] = self.explain(i, values)
-            each.append(fields)
-        out = trusted_outcomes(each)
+            obj = new(RuleOutcome)  # ``trusted``, in line: a trace builds a dozen
+            set_dict(obj, fields)
+            set_fields(obj, fields_set)
+            set_extra(obj, None)
+            set_private(obj, None)
+            add(obj)
         if self.with_hints and self.failed:
-            for i, fields in enumerate(each):
+            for i, made in enumerate(out):
                 if results[i] is _FAIL:
+                    fields = made.__dict__
                     del fields["hint"]
                     out[i] = RuleOutcome.recorded(fields, _HintOf(self._hint_finder(), i))
         return out

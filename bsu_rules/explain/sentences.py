@@ -30,7 +30,6 @@ from bsu_rules.ruleset.expressions import Name, Node, walk
 from bsu_rules.ruleset.schema import Text
 
 if TYPE_CHECKING:
-    from bsu_rules.evaluators.compile import Fn
     from bsu_rules.evaluators.scalar import CompiledRule, Plan
     from bsu_rules.ruleset.model import RuleSet
 
@@ -227,23 +226,20 @@ class _Sentence:
                  known: dict[tuple[Any, ...], str] | None = None) -> None:
         self.glossary, self.places = glossary, places
         self.known = {} if known is None else known  # values as formatted, shared by a plan's sentences
-        self.getters: list[Fn] = []
         names: dict[str, int] = {}
 
         def slot(label: str) -> int:
-            if label not in names:
-                names[label] = len(self.getters)
-                self.getters.append(plan.getter(label))
-            return names[label]
+            return names.setdefault(label, len(names))
 
         self.parts: dict[str, list[_Part]] = {lang: parse_template(getattr(text, lang), lang, slot)
                                               for lang in ("id", "en")}
+        self.read = plan.names_reader(list(names))  # the value of each placeholder, by its index
         self.dated = {lang: dated_in(parts, glossary) for lang, parts in self.parts.items()}
         self.memo: dict[tuple[Any, ...], Text] | None = None if any(
             p[1] == "nik" for parts in self.parts.values() for p in _flat(parts) if isinstance(p, tuple)) else {}
 
     def render(self, member: Any, facts: list[Any]) -> Text:
-        values = [get(member, facts) for get in self.getters]
+        values = self.read(member, facts)
         memo = self.memo
         if memo is None:
             return self._text(values, member)
