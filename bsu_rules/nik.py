@@ -59,6 +59,7 @@ PROVINCES: Mapping[str, str] = MappingProxyType(
 """Kemendagri province codes (38 provinces). Not BPS codes, which differ for Papua."""
 
 _PROVINCE_CODES = frozenset(PROVINCES)
+_TWO_DIGITS = {f"{n:02d}": n for n in range(100)}  # a NIK's day, month and year: looked up, not parsed (each member)
 
 
 class NikIssue(StrEnum):
@@ -83,7 +84,7 @@ def nik_issue(nik: str, birth_date: date | None = None) -> NikIssue | None:
         return NikIssue.PROVINCE
     if nik[2:4] == "00":
         return NikIssue.REGENCY
-    day, month, year = int(nik[6:8]), int(nik[8:10]), int(nik[10:12])
+    day, month, year = _TWO_DIGITS[nik[6:8]], _TWO_DIGITS[nik[8:10]], _TWO_DIGITS[nik[10:12]]
     if birth_date is not None and month == birth_date.month and year == birth_date.year % 100 and (
             day in (birth_date.day, birth_date.day + 40)):  # a real day and month, and a match
         return NikIssue.SERIAL if nik[12:16] == "0000" else None
