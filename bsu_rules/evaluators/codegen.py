@@ -365,10 +365,19 @@ def remembered(fn: Callable[..., Any], args: list[Any], at: int, whole: bool = F
     equal to another bound of another row) is computed each time."""
     before, after = args[:at], args[at + 1:]
     kept: dict[Any, Any] = {}
+    texts: dict[str, Any] = {}  # the usual value, an area code or a name: kept by itself, no key made
 
     def call(value: Any) -> Any:
         kind = value.__class__
-        if kind is str or kind is int or value is None or (whole and kind is Decimal):
+        if kind is str:
+            try:
+                return texts[value]
+            except KeyError:
+                if len(texts) >= REMEMBERED:
+                    texts.clear()
+                result = texts[value] = fn(*before, value, *after)
+                return result
+        if kind is int or value is None or (whole and kind is Decimal):
             key: Any = (kind, value)
         elif kind is Decimal:
             key = (kind, str(value))
