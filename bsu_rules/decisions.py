@@ -117,11 +117,10 @@ class _Deferred(_Data):
 
     @classmethod
     def recorded(cls, fields: dict[str, Any], recorder: Recorder) -> Self:
-        """A model from the engine: ``fields`` without the deferred ones, built on demand by ``recorder``."""
+        """A model from the engine: ``fields`` without the deferred ones, built on demand by ``recorder`` (the
+        fields set and the extra fields left unset, as ``outcome_maker`` leaves them)."""
         obj = _new(cls)
         _set_dict(obj, fields)
-        _set_fields(obj, _FIELDS[cls])
-        _set_extra(obj, None)
         _set_private(obj, {"recorder": recorder})
         return obj
 
@@ -143,6 +142,10 @@ class _Deferred(_Data):
 
     if not TYPE_CHECKING:
         def __getattr__(self, name: str) -> Any:
+            if name in _LEFT_UNSET:  # a slot an outcome the engine built leaves unset (``outcome_maker``)
+                if name != "__pydantic_fields_set__":
+                    return None
+                return _FIELDS.get(type(self)) or set(type(self).model_fields)
             private = self.__pydantic_private__
             if name in self._deferred:
                 if private is not None:  # built alone (the others may never be read) and kept aside: the
@@ -282,13 +285,12 @@ def trusted(cls: type[M], fields: dict[str, Any], *, ordered: bool = False) -> M
     return obj
 
 
-def outcome_setters() -> tuple[Callable[[type[RuleOutcome]], RuleOutcome], Callable[[Any, Any], None],
-                               Callable[[Any, Any], None], Callable[[Any, Any], None], Callable[[Any, Any], None],
-                               set[str]]:
-    """What ``trusted(RuleOutcome, fields, ordered=True)`` does, in parts, for a loop that builds each
-    outcome of a trace in line (a call each would cost as much): ``new(RuleOutcome)``, then its fields
-    dict, the fields set, None and None given to the setters, in that order."""
-    return _new, _set_dict, _set_fields, _set_extra, _set_private, _OUTCOME_FIELDS
+def outcome_maker() -> tuple[Callable[[type[RuleOutcome]], RuleOutcome], Callable[[Any, dict[str, Any]], None]]:
+    """What ``trusted(RuleOutcome, fields, ordered=True)`` does, for a loop that builds each outcome of a trace
+    in line: ``new(RuleOutcome)``, then its fields dict given to ``set_dict``. Its other slots are left unset,
+    and read as they would be set (every field set, no extra fields, no private values): setting them would
+    cost a decision's trace more than building its outcomes does otherwise."""
+    return _new, _set_dict
 
 
 _new, _set = object.__new__, object.__setattr__
@@ -312,4 +314,4 @@ M = TypeVar("M", bound=BaseModel)
 _TRUSTED = (RuleOutcome, MemberRef, Decision, Text)
 _FIELDS: dict[type[BaseModel], set[str]] = {cls: set(cls.model_fields) for cls in _TRUSTED}
 _ORDER: dict[type[BaseModel], tuple[str, ...]] = {cls: tuple(cls.model_fields) for cls in _TRUSTED}
-_OUTCOME_FIELDS = _FIELDS[RuleOutcome]
+_LEFT_UNSET = frozenset({"__pydantic_fields_set__", "__pydantic_extra__", "__pydantic_private__"})

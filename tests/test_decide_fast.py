@@ -11,6 +11,7 @@ import copy
 import gc
 import io
 import json
+import pickle
 import re
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,7 @@ from test_contract_parity import records
 
 import bsu_rules
 from bsu_rules.cli import evaluate as cli
-from bsu_rules.decisions import Decision, Outcome
+from bsu_rules.decisions import Decision, Outcome, RuleOutcome
 from bsu_rules.errors import InputError
 from bsu_rules.evaluators.scalar import input_hash
 from bsu_rules.members import Member, Parsed, as_member, parse_line, parse_member, parse_record
@@ -112,6 +113,24 @@ def test_a_read_decision_is_a_plain_model() -> None:
     assert d.failed and d.rules[0].values  # deferred fields are built on first read
     assert copy.deepcopy(d) == d and d.model_copy().to_json() == d.to_json()
     assert "rules=" in repr(d)
+
+
+@pytest.mark.parametrize("hints", [False, True])
+def test_an_outcome_the_engine_built_reads_as_one_validated(hints: bool) -> None:
+    """The engine leaves pydantic's bookkeeping of its outcomes and decisions unset (every field set, no
+    extra fields, nothing private): they read, compare, copy, pickle and serialise as models built whole."""
+    plan = bsu_rules.load_ruleset("bsu-2022").plan()
+    for record in EXAMPLES:
+        d = plan.decide(parse_member(record), hints=hints)
+        for r in d.rules:
+            whole = RuleOutcome(**r.model_dump())
+            assert r == whole and r.model_fields_set == whole.model_fields_set == set(RuleOutcome.model_fields)
+            assert r.__pydantic_extra__ is None and r.model_dump(exclude_unset=True).keys() == whole.model_dump().keys()
+            assert pickle.loads(pickle.dumps(r)) == r == copy.copy(r) and r.model_copy(update={"id": "x"}).id == "x"
+            with pytest.raises(ValidationError):
+                r.id = "x"  # type: ignore[misc]  # frozen, as a model built whole is
+        assert d.model_fields_set == set(Decision.model_fields) and d.__pydantic_extra__ is None
+        assert pickle.loads(pickle.dumps(d)) == d and d.model_dump_json() == d.to_json()
 
 
 @pytest.mark.parametrize("hints", [False, True])

@@ -30,7 +30,7 @@ from bsu_rules.decisions import (
     RuleOutcome,
     RuleResult,
     mask_nik,
-    outcome_setters,
+    outcome_maker,
     trusted,
 )
 from bsu_rules.evaluators.compile import Facts, Fn, Value
@@ -232,7 +232,7 @@ _TOP = 8  # benefit, channel (and what it read), flags, input hash, nik, missing
 _NULL, _EMPTY, _ENGINE = b"null", b"[]", orjson.dumps(ENGINE)
 _NATIVE = frozenset({type(None), bool, int, str, date})  # written as ``jsonable`` would give them
 _OUTCOME = {o: orjson.dumps(o.value) for o in (*Outcome, *RuleResult)}
-_OUTCOME_SETTERS = outcome_setters()
+_NEW, _SET_DICT = outcome_maker()
 
 
 class Recorded:
@@ -348,7 +348,7 @@ class Recorded:
 
     def outcomes(self) -> list[RuleOutcome]:
         """Each in-force criterion's outcome object; a failed one finds its hint (if asked for) when it is read."""
-        new, set_dict, set_fields, set_extra, set_private, fields_set = _OUTCOME_SETTERS
+        new, set_dict = _NEW, _SET_DICT
         out: list[RuleOutcome] = []
         add = out.append
         results = self.results
@@ -364,9 +364,6 @@ class Recorded:
                 fields["explain"] = self.explain(i, values)
             obj = new(RuleOutcome)  # ``trusted``, in line: a trace builds a dozen
             set_dict(obj, fields)
-            set_fields(obj, fields_set)
-            set_extra(obj, None)
-            set_private(obj, None)
             add(obj)
         if self.with_hints and self.failed:
             for i, made in enumerate(out):
