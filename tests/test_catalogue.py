@@ -234,3 +234,29 @@ def test_columnar_equals_scalar(name: str, data: st.DataObject) -> None:
     want = [_scalar(f, [arg[r] for arg in per_row]) for r in range(rows)]
     assert all(_same(g, w) for g, w in zip(got, want, strict=True)), (types, per_row, got, want)
 
+
+
+def test_a_scan_is_kept_only_for_a_validated_history() -> None:
+    """The months of a streak, and of a wage, are read from the scan the condition made only for a validated
+    record's history, which never changes: a list changed in place between two questions is scanned again."""
+    from bsu_rules.catalogue.contributions import arrears_first_month, arrears_streak
+    from bsu_rules.catalogue.wages import last_wage, last_wage_month
+    from bsu_rules.members import parse_member
+
+    asked = ("2022-07", date(2022, 8, 20), 15)
+    rows = [Contribution(period="2022-07")]
+    assert arrears_streak(rows, *asked) == 1 and arrears_first_month(rows, *asked) == "2022-07"
+    rows.insert(0, Contribution(period="2022-06"))
+    assert arrears_streak(rows, *asked) == 2 and arrears_first_month(rows, *asked) == "2022-06"
+    wages = [WageReport(period="2022-06", amount=3_000_000)]
+    assert last_wage(wages, "2022-07") == 3_000_000 and last_wage_month(wages, "2022-07") == "2022-06"
+    wages.append(WageReport(period="2022-07", amount=3_100_000))
+    assert last_wage(wages, "2022-07") == 3_100_000 and last_wage_month(wages, "2022-07") == "2022-07"
+    member = parse_member({"nik": "3215014107900001", "citizenship": "WNI", "participant_category": "PU",
+                           "contributions": [{"period": "2022-06"}, {"period": "2022-07"}],
+                           "wages": [{"period": "2022-06", "amount": 3_000_000}]})
+    kept = member.contributions
+    assert arrears_streak(kept, *asked) == 2 and arrears_first_month(kept, *asked) == "2022-06"
+    assert arrears_first_month(kept, "2022-06", *asked[1:]) == "2022-06"  # other arguments: scanned anew
+    assert arrears_streak(kept, "2022-06", *asked[1:]) == 1
+    assert last_wage(member.wages, "2022-07") == 3_000_000 and last_wage_month(member.wages, "2022-05") is None
