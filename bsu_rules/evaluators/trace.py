@@ -406,7 +406,8 @@ class Recorded:
             return {key: p.model_copy(deep=True) for key, p in self.plan.parameters.items()}
         if name == "benefit":
             return self.plan.benefit.model_copy(deep=True) if self.top["outcome"] is _ELIGIBLE else None
-        return self.outcomes() + [skipped.model_copy(deep=True) for skipped in self.plan.skipped]
+        skipped = self.plan.skipped
+        return self.outcomes() + [s.model_copy(deep=True) for s in skipped] if skipped else self.outcomes()
 
     def to_json(self) -> str | None:
         """The canonical JSON, the plan's template filled in (None where a value cannot be written as
