@@ -9,21 +9,11 @@ from datetime import date
 from functools import lru_cache, reduce
 from typing import TYPE_CHECKING, Any
 
-from bsu_rules.catalogue.definition import (
-    Abstraction,
-    Function,
-    History,
-    Inversion,
-    Job,
-    Realized,
-    Record,
-    follows,
-    last_scan_kept,
-)
+from bsu_rules.catalogue.definition import Abstraction, Function, History, Inversion, Job, Realized, Record, follows
 from bsu_rules.catalogue.history_columns import STEPS, any_of, field, history, month_of_period, period_of_month
 from bsu_rules.catalogue.optional import cf, deferred, pl
 from bsu_rules.members import Contribution, Member
-from bsu_rules.members.model import replaced
+from bsu_rules.members.model import Rows, replaced
 from bsu_rules.months import month_index, month_text
 from bsu_rules.ruleset.types import BOOL, CONTRIBUTIONS, DATE, INT, MONTH
 
@@ -83,31 +73,45 @@ def arrears_last_month(contributions: Sequence[Contribution] | None, month: str 
     return run[0] if run else None
 
 
-@last_scan_kept  # a decision's trace reads its first and last month after its condition read the streak
 def _unpaid_run(contributions: Sequence[Contribution] | None, month: str | None, as_of: date | None,
                 due_day: int | None) -> tuple[str, ...] | None:
-    """The months of the streak ``arrears_streak`` counts, the latest first (None: unknown)."""
+    """The months of the streak ``arrears_streak`` counts, the latest first (None: unknown). The last one found
+    for a validated record's history (``Rows``, which never changes) is kept: a decision's trace asks for the
+    streak's first and last month after its condition counted it."""
+    global _kept_run
     if contributions is None or month is None or as_of is None or due_day is None:
         return None
+    kept = _kept_run  # one read: another thread may replace it, never tear it
+    if kept[0] is contributions and kept[1] == month and kept[2] == as_of and kept[3] == due_day:
+        return kept[4]  # type: ignore[no-any-return]  # a run, as below
     start = arrears_start(month, as_of, due_day)
+    run: tuple[str, ...] = ()
     for row in contributions:  # the usual case: the latest month due is paid
         if row.period == start and (day := row.paid_on) is not None and day <= as_of:
-            return ()
-    paid: dict[str, bool] = {}  # each billed period due by then: whether it was paid in time
-    for row in contributions:  # any row paid in time pays its period
-        if row.period > start:
-            continue
-        day = row.paid_on
-        if day is not None and day <= as_of:
-            paid[row.period] = True
-        else:
-            paid.setdefault(row.period, False)
-    run: list[str] = []
-    for period in sorted(paid, reverse=True):
-        if paid[period]:
             break
-        run.append(period)
-    return tuple(run)
+    else:
+        paid: dict[str, bool] = {}  # each billed period due by then: whether it was paid in time
+        for row in contributions:  # any row paid in time pays its period
+            if row.period > start:
+                continue
+            day = row.paid_on
+            if day is not None and day <= as_of:
+                paid[row.period] = True
+            else:
+                paid.setdefault(row.period, False)
+        unpaid: list[str] = []
+        for period in sorted(paid, reverse=True):
+            if paid[period]:
+                break
+            unpaid.append(period)
+        run = tuple(unpaid)
+    if type(contributions) is Rows:  # held while kept: never taken for another list at its address
+        _kept_run = (contributions, month, as_of, due_day, run)
+    return run
+
+
+_kept_run: tuple[Any, ...] = (None, None, None, None, None)
+"""The last run ``_unpaid_run`` found for a validated record's history, with what it was asked."""
 
 
 @lru_cache(maxsize=256)  # a plan asks the same question of every member

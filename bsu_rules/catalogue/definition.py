@@ -13,9 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
-from typing import TYPE_CHECKING, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal
 
-from bsu_rules.members.model import Rows
 from bsu_rules.ruleset.types import Type, unify
 
 if TYPE_CHECKING:
@@ -26,30 +25,7 @@ if TYPE_CHECKING:
     from bsu_rules.prove.inputs import AbstractCall
     from bsu_rules.prove.symbols import Strings, Sym
 
-__all__ = ["LEFT_OUT", "Abstraction", "Columnar", "Function", "History", "Inversion", "Job", "LeftOut", "follows",
-           "last_scan_kept"]
-
-
-T = TypeVar("T")
-
-
-def last_scan_kept(scan: Callable[..., T]) -> Callable[..., T]:
-    """``scan`` of a member history (its first argument), its last result kept: asked again about the same
-    validated history with the same other arguments, it is not scanned again (a decision's trace and
-    explanations read the month a wage is for, or the months in arrears, from the history its conditions
-    scanned). Only a validated record's history is kept (``Rows``, which never changes), and held while kept,
-    so never taken for another list at its address; a result is shared, never changed by its callers."""
-    last: list[tuple[Any, tuple[Any, ...], Any]] = [(None, (), None)]
-
-    def kept(rows: Any, *args: Any) -> T:
-        held, given, before = last[0]  # one read: another thread may replace it, never tear it
-        if held is rows and given == args:
-            return before  # type: ignore[no-any-return]  # what ``scan`` gave
-        found = scan(rows, *args)
-        if type(rows) is Rows:
-            last[0] = (rows, args, found)
-        return found
-    return kept
+__all__ = ["LEFT_OUT", "Abstraction", "Columnar", "Function", "History", "Inversion", "Job", "LeftOut", "follows"]
 
 
 class _LeftOut(Enum):

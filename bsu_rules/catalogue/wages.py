@@ -5,21 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from bsu_rules.catalogue.definition import (
-    Abstraction,
-    Function,
-    History,
-    Inversion,
-    Job,
-    Realized,
-    Record,
-    follows,
-    last_scan_kept,
-)
+from bsu_rules.catalogue.definition import Abstraction, Function, History, Inversion, Job, Realized, Record, follows
 from bsu_rules.catalogue.history_columns import STEPS, field, history, month_of_period
 from bsu_rules.catalogue.optional import cf, deferred, pl
 from bsu_rules.members import Member, WageReport
-from bsu_rules.members.model import replaced
+from bsu_rules.members.model import Rows, replaced
 from bsu_rules.months import month_index, month_text
 from bsu_rules.ruleset.types import INT, MONTH, WAGES
 
@@ -33,14 +23,25 @@ else:
 __all__ = ["DEFINITIONS", "last_wage", "last_wage_month"]
 
 
-@last_scan_kept  # a decision's trace reads the month of the wage its condition read
 def _latest(wages: Sequence[WageReport], month: str) -> WageReport | None:
-    """The latest wage report with period <= ``month`` (ties: last in list order)."""
+    """The latest wage report with period <= ``month`` (ties: last in list order). The last one found for a
+    validated record's history (``Rows``, which never changes) is kept: a decision's trace asks for the month
+    of the wage its condition read."""
+    global _kept_latest
+    kept = _kept_latest  # one read: another thread may replace it, never tear it
+    if kept[0] is wages and kept[1] == month:
+        return kept[2]  # type: ignore[no-any-return]  # a report, as below
     latest: WageReport | None = None
     for report in wages:
         if report.period <= month and (latest is None or report.period >= latest.period):
             latest = report
+    if type(wages) is Rows:  # held while kept: never taken for another list at its address
+        _kept_latest = (wages, month, latest)
     return latest
+
+
+_kept_latest: tuple[Any, ...] = (None, None, None)
+"""The last report ``_latest`` found for a validated record's history, with the month it was asked for."""
 
 
 def last_wage(wages: Sequence[WageReport] | None, month: str | None) -> int | None:
