@@ -345,13 +345,13 @@ class Plan:
     def names_reader(self, names: list[str]) -> Callable[[Record, Facts], list[Any]]:
         """A function of a member and its slots giving the value of each dotted name, as ``getter`` gives it
         (an explanation's placeholders): in one generated function where it can be, each fact computed once."""
-        getters = [self.getter(name) for name in names]
         if self.core is not None:
             try:
                 return generate_values(self.env, len(self.slots),
                                        [(Name(0, 0, tuple(name.split("."))), None) for name in names])
             except (Unhandled, NotGenerated, RecursionError):  # the closures read them
                 pass
+        getters = [self.getter(name) for name in names]
         return lambda m, f: [get(m, f) for get in getters]
 
     def reader(self, labels: list[str], getters: list[Fn], how: str = "raw") -> Callable[[Record, Facts], list[Any]]:
