@@ -57,7 +57,7 @@ class Reason(BaseModel):
 
 class Need(BaseModel):
     """One input to ask for: a member field path (``member.wages``), a table row the rule set lacks
-    (``table.ppkm_areas``: the member cannot supply it) or a parameter it leaves without a value on the
+    (``table.ppkm_areas[3204]``: the member cannot supply it) or a parameter it leaves without a value on the
     decision date (``param.state_banks``: the programme's gap), with every criterion that waits for it (or
     the channel rule, for an eligible decision's payment)."""
 

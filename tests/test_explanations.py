@@ -1321,7 +1321,7 @@ def test_a_province_without_its_regency_leaves_the_ceiling_unknown(path: Path, e
     assert above.rule("wage-ceiling").explain.en.endswith(  # type: ignore[union-attr]
         f"is above the highest wage ceiling that can apply to the participant, {rupiah(highest)}")
     d = plan.decide(member.model_copy(update={"wages": [WageReport(period=month, amount=4_500_000)]}))
-    assert d.missing == ["fact.ceiling"] and d.rule("wage-ceiling").outcome.value == "unknown"
+    assert d.missing == ["member.work_regency_code"] and d.rule("wage-ceiling").outcome.value == "unknown"
     id_page, en_page = (render_text(d, rs, lang, "worker") for lang in ("id", "en"))
     assert "because the record gives only the province of work, not the regency or city needed to read the list " \
         "of regency (UMK) and provincial (UMP) minimum wages." in en_page
@@ -1807,7 +1807,7 @@ def test_a_province_without_its_regency_waits_for_the_regency_not_for_a_bound_ro
     record = {**EXAMPLES[0], "work_regency_code": "3200",
               "wages": [{**w, "amount": 4_200_001} for w in EXAMPLES[0]["wages"]]}
     decision = evaluate(rs, parse_member(record))
-    assert (decision.outcome.value, decision.missing) == ("undetermined", ["fact.ceiling"])
+    assert (decision.outcome.value, decision.missing) == ("undetermined", ["member.work_regency_code"])
     assert decision.rule("wage-ceiling").values["fact.highest_ceiling"] == {"at_least": 4_900_000}
     said = decision.rule("wage-ceiling").explain
     assert said is not None and said.en.startswith(

@@ -863,7 +863,8 @@ def test_a_minimum_wage_table_read_as_incomplete_is_the_programme_s_gap_not_the_
     unlisted = plan.decide(parse_member({**SITI, **above, "work_regency_code": "3204"}))
     rule = unlisted.rule("wage-ceiling")
     assert (unlisted.outcome.value, rule.missing, unlisted.missing) == (
-        "undetermined", ["table.minimum_wage"], ["table.minimum_wage"])
+        "undetermined", ["table.minimum_wage[32]", "table.minimum_wage[3204]"],
+        ["table.minimum_wage[32]", "table.minimum_wage[3204]"])  # the rows read and lacking
     assert rule.explain is not None and "is incomplete and does not list Kabupaten Bandung" in rule.explain.en
     assert "tidak mencantumkan Kabupaten Bandung" in rule.explain.id
     told = render_text(unlisted, incomplete, "en")

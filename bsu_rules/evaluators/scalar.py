@@ -51,7 +51,7 @@ from bsu_rules.members.mirror import MemberMirror
 from bsu_rules.members.parse import record_json
 from bsu_rules.members.redact import shortened
 from bsu_rules.ruleset.checker import reads as names_read
-from bsu_rules.ruleset.expressions import Call, Name, Node, Unhandled, unparse, walk
+from bsu_rules.ruleset.expressions import Binary, Call, Name, Node, Unhandled, unparse, walk
 from bsu_rules.ruleset.schema import Kind, Rule
 from bsu_rules.ruleset.types import HISTORIES
 from bsu_rules.semantics import DECIDING, EFFECT
@@ -163,15 +163,16 @@ class CompiledRule:
     missing: list[tuple[str, Getter]]  # member fields the condition reads, to name the missing ones
     bound_slots: list[int]  # slots that may hold a lower bound
     incomplete: list[str]  # tables whose silence is unknown
-    incomplete_in: dict[str, tuple[list[str], list[tuple[str, Getter, Fn, Call]]]]  # the facts read that read
-    # such a table, with it and the calls that can leave them unknown on a field on record (``_unusable``)
+    incomplete_in: dict[str, list[str]]  # the facts read that read such a table, with the tables
+    lookups: list[tuple[str, Fn]]  # each key the condition or a fact it reads looks such a table up by
+    # (``x in table.t``, ``table.t.get(x, …)``), with the table: a gap names the row for the member's key
     unusable: list[tuple[str, Getter, Fn, Call]]
     # calls in the condition of a function that can be unknown of itself on one member field (``regency``):
     # the field, its getter, the call and its node, to name a field on record that the call cannot read
     shown_only: frozenset[str]  # trace values the rule shows (``shows``) that its condition does not read:
     # never what it waits for
-    unusable_in: dict[str, list[tuple[str, Getter, Fn, Call]]]  # with lower bounds in the plan: the facts
-    # read whose value such a call can leave unknown, with those calls (a gap in the record, not a bound)
+    unusable_in: dict[str, list[tuple[str, Getter, Fn, Call]]]  # the facts read whose value such a call
+    # can leave unknown, with those calls: a value unknown so names the field on record, as in the condition
 
     @property
     def rule(self) -> Rule:
@@ -287,12 +288,11 @@ class Plan:
             missing=[(p, member_getter(tuple(p.split(".")[1:]))) for p in self.ruleset.member_reads(checked.tree)],
             bound_slots=[self.env.slots[n] for n in facts if n in self.env.slots] if self.env.bounded else [],
             incomplete=self._incomplete(checked.tree),
-            incomplete_in={f"fact.{n}": (found, self._unusable(*trees)) for n in facts
-                           if (found := self._incomplete(*(trees := self._fact_trees(n))))},
+            incomplete_in={f"fact.{n}": found for n in facts if (found := self._incomplete(*self._fact_trees(n)))},
+            lookups=self._lookups(checked.tree, *(self.ruleset.facts[n] for n in facts)),
             unusable=self._unusable(checked.tree),
             shown_only=frozenset(checked.shown_only),
-            unusable_in={f"fact.{n}": calls for n in facts if self.env.bounded and
-                         (calls := self._unusable(*self._fact_trees(n)))})
+            unusable_in={f"fact.{n}": calls for n in facts if (calls := self._unusable(*self._fact_trees(n)))})
 
     def _fact_trees(self, name: str) -> list[Node]:
         """A fact's expression and those of the facts it reads."""
@@ -307,14 +307,34 @@ class Plan:
         return list(dict.fromkeys(f"table.{n.parts[1]}" for n in names
                                   if n.parts[0] == "table" and tables[n.parts[1]].unlisted_unknown))
 
+    def _lookups(self, *trees: Node) -> list[tuple[str, Fn]]:
+        """The keys ``trees`` look a table whose silence is unknown up by (``x in table.t``, ``x not in table.t``,
+        ``table.t.get(x, …)``), each with its table: never a key that reads a NIK, an account number, a KPJ or
+        free text, which a decision does not show."""
+        tables, hidden = self.ruleset.tables, PRIVATE | FREE_TEXT | {KPJ}
+        found: list[tuple[str, Fn]] = []
+        for n in (n for tree in trees for n in walk(tree)):
+            if isinstance(n, Binary) and n.op in ("in", "not in") and isinstance(n.right, Name) \
+                    and n.right.parts[0] == "table":
+                table, key = n.right.parts[1], n.left
+            elif isinstance(n, Call) and n.func.parts[0] == "table" and n.func.parts[-1] == "get" and n.args:
+                table, key = n.func.parts[1], n.args[0]
+            else:
+                continue
+            if tables[table].unlisted_unknown and hidden.isdisjoint(self.ruleset.member_reads(key)):
+                found.append((f"table.{table}", compile_node(key, self.env)))
+        return found
+
     def _unusable(self, *trees: Node) -> list[tuple[str, Getter, Fn, Call]]:
         """The calls in ``trees`` of a function unknown of itself (``own_unknown``) whose one member field is
-        its only argument that varies: ``regency(member.work_regency_code, table.t)``."""
+        its only argument that varies: ``regency(member.work_regency_code, table.t)``. Not one over a history
+        (``last_wage(member.wages, …)``): a history on record is what was reported, and what a function finds
+        nothing for in it is the value it computes (``fact.wage``), not the history."""
         found = []
         for n in (n for tree in trees for n in walk(tree)):
-
             if isinstance(n, Call) and (fn := FUNCTIONS.get(n.func.dotted)) is not None and fn.own_unknown:
-                fields = [a for a in n.args if isinstance(a, Name) and a.parts[0] == "member"]
+                fields = [a for a in n.args
+                          if isinstance(a, Name) and a.parts[0] == "member" and a.type not in HISTORIES]
                 others = [a for a in n.args if not (isinstance(a, Name) and a.parts[0] in ("member", "table", "param"))]
                 if len(fields) == 1 and not others:
                     path = fields[0].dotted

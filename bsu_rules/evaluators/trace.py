@@ -35,6 +35,7 @@ from bsu_rules.decisions import (
 )
 from bsu_rules.evaluators.compile import Facts, Fn, Value
 from bsu_rules.members import Record, as_member, record_hash
+from bsu_rules.ruleset.expressions import unparse
 from bsu_rules.ruleset.schema import Text
 
 if TYPE_CHECKING:
@@ -285,9 +286,10 @@ class Recorded:
 
     def missing(self, i: int, values: dict[str, JsonValue] | None = None) -> list[str]:
         """What an unknown criterion lacks: member fields, else a field on record that a call cannot read
-        (``regency``: a province without its regency), else the table rows known only as lower bounds,
-        else the incomplete tables that leave the null values unknown, else null values, else incomplete
-        tables."""
+        (``regency``: a province without its regency), in the condition or in a fact it reads, else the table
+        rows known only as lower bounds, else the rows the incomplete tables that leave the null values unknown
+        lack, else null values, else the rows the incomplete tables it reads lack. An incomplete table's row is
+        named by the member's key (``table.ppkm_areas[3204]``), the table itself where no key is known."""
         if self.results[i] is not _UNKNOWN:
             return []
         said = self._missing
@@ -299,13 +301,28 @@ class Recorded:
                 values = self.values(i)
             nulls = [k for k, v in values.items() if v is None and k not in r.shown_only]
             said[i] = list(dict.fromkeys(p for k in nulls for p in self.plan.unset_read(k))) or \
-                [p for p, get in r.missing if get(m) is None] or \
-                [p for p, get, call, _ in r.unusable if call(m, self.facts) is None and get(m) is not None] or \
-                self._wanted(r, nulls, self._bounds_read(i)) or self._unlisted(r, nulls) or nulls or r.incomplete
+                [p for p, get in r.missing if get(m) is None] or self._unread(r, nulls) or \
+                self._wanted(nulls, self._bounds_read(i)) or self._rows(r, self._unlisted(r, nulls)) or nulls or \
+                self._rows(r, r.incomplete)
             # a parameter the rules leave unset: it alone (unknown for every member, whatever the record
             # holds); a value unknown for want of data (no wage reported: the exact figure of a row known
             # only as a bound would not settle it), else a value unknown through a bound: its row
         return said[i]
+
+    def _unread(self, r: CompiledRule, nulls: list[str]) -> list[str]:
+        """The member fields on record that a call cannot read (``regency`` of ``3200``), where the condition
+        makes that call, or a null value it reads is computed with it: such a value is named by the field,
+        whichever way the rule is written, and any other null value beside it as itself (``fact.wage``, no wage
+        reported up to the cut-off month); [] when no such call left a value unknown."""
+        m, f = self.member, self.facts
+        own = [(p, unparse(node)) for p, get, call, node in r.unusable if call(m, f) is None and get(m) is not None]
+        through = {k: [p for p, get, call, _ in r.unusable_in.get(k, ()) if call(m, f) is None and get(m) is not None]
+                   for k in nulls}
+        if not own and not any(through.values()):
+            return []
+        said = {label for _, label in own}  # the call's own value, named by its field
+        return list(dict.fromkeys([*(p for p, _ in own),
+                                   *(p for k in nulls if k not in said for p in (through[k] or [k]))]))
 
     def _bounds_read(self, i: int) -> list[str]:
         """The table rows known only as lower bounds that criterion ``i`` read (its values as read, and the
@@ -314,25 +331,31 @@ class Recorded:
         return list(rows_in([*read, *(self.facts[s] for s in self.plan.rules[i].bound_slots)]))
 
     def _unlisted(self, r: CompiledRule, nulls: list[str]) -> list[str]:
-        """The incomplete tables that leave every unknown value unknown: each a fact reading such a table
-        that no call of it left unknown on a field on record (``regency`` of ``3200``), so it lacks the
-        table's row for the member's key ([] when any is unknown otherwise)."""
-        m, found = self.member, []
+        """The incomplete tables that leave every unknown value unknown: each a fact reading such a table,
+        so it lacks the table's row for the member's key ([] when any is unknown otherwise)."""
+        found: list[str] = []
         for k in nulls:
-            tables, calls = r.incomplete_in.get(k, ((), ()))
-            if not tables or any(call(m, self.facts) is None and get(m) is not None for _, get, call, _ in calls):
+            tables = r.incomplete_in.get(k)
+            if not tables:
                 return []
             found += tables
         return list(dict.fromkeys(found))
 
-    def _wanted(self, r: CompiledRule, nulls: list[str], rows: list[str]) -> list[str]:
+    def _rows(self, r: CompiledRule, tables: list[str]) -> list[str]:
+        """Each incomplete table of ``tables`` as the rows it lacks: ``table.t[key]`` for each known key the
+        criterion looks it up by that it does not list, else the table (no key known: nothing more to name)."""
+        m, f, out = self.member, self.facts, []
+        for table in tables:
+            keys = self.plan.ruleset.tables[table.removeprefix("table.")].keys
+            rows = [f"{table}[{key}]" for name, get in r.lookups
+                    if name == table and isinstance(key := get(m, f), str) and key not in keys]
+            out += rows or [table]
+        return list(dict.fromkeys(out))
+
+    def _wanted(self, nulls: list[str], rows: list[str]) -> list[str]:
         """Where table rows known only as bounds were read: the values unknown for want of data (one no
-        bound can reach, or one a call left unknown on a field on record: ``regency`` of ``3200``), else
-        those rows (``[]`` when no such row was read)."""
-        m = self.member
-        return [k for k in nulls if not self.plan.may_be_bound(k) or any(
-            call(m, self.facts) is None and get(m) is not None for _, get, call, _ in r.unusable_in.get(k, ()))] \
-            or rows if rows else []
+        bound can reach), else those rows (``[]`` when no such row was read)."""
+        return [k for k in nulls if not self.plan.may_be_bound(k)] or rows if rows else []
 
     def explain(self, i: int, values: dict[str, JsonValue] | None = None) -> Text | None:
         result = self.results[i]

@@ -360,7 +360,7 @@ class Renderer:
         known: dict[tuple[Any, ...], str] = {}
         self.sentences = {r.rule.id: _Sentence(r.rule.explain, plan, self.glossary, self.places, known)
                           for r in plan.rules if r.rule.explain is not None}
-        self.unknowns: dict[tuple[tuple[str, ...], tuple[tuple[str, Any], ...], tuple[str, ...]], Text] = {}
+        self.unknowns: dict[tuple[tuple[str, ...], tuple[tuple[str, Any], ...], tuple[tuple[str, int], ...]], Text] = {}
 
     @cached_property
     def tabled(self) -> frozenset[str]:
@@ -370,9 +370,13 @@ class Renderer:
     def explain(self, r: CompiledRule, result: str, member: Any, facts: list[Any], missing: list[str]) -> Text | None:
         if result == "unknown":
             tables = all(m.startswith("table.") for m in missing)  # a table's gap: name the member's area
-            known = _known(r, member, facts, shown=_only_rows(missing) is None) if tables else ()
-            unread = {p: call for p, get, _, call in r.unusable if p in missing and get(member) is not None}
-            key = (tuple(missing), known, tuple(unread))
+            known = _known(r, member, facts, shown=_only_rows(missing, self.plan.ruleset) is None) if tables else ()
+            calls = [*r.unusable, *(c for found in r.unusable_in.values() for c in found)]  # in the condition first
+            unread: dict[str, Node] = {}
+            for p, get, fn, call in calls:  # a field on record that the call reading it leaves unknown
+                if p in missing and get(member) is not None and fn(member, facts) is None:
+                    unread.setdefault(p, call)
+            key = (tuple(missing), known, tuple((p, id(call)) for p, call in unread.items()))  # the call: its words
             text = self.unknowns.get(key)
             if text is None:
                 if len(self.unknowns) >= _REMEMBERED:
@@ -393,15 +397,15 @@ class Renderer:
         (the values the criterion read, from ``_known``). A field on record that a call cannot read
         (``unread``: the field and the call) is said in the glossary's ``unknown`` words for the call."""
         g, rs = self.glossary, self.plan.ruleset
-        if (row := _only_rows(missing)) is not None:
+        if (row := _only_rows(missing, rs)) is not None:
             table, key = row
             bound = rs.tables[table.removeprefix("table.")].values or {}
             at_least = g.show(table, bound[key], lang) if key in bound else "?"
             return _BECAUSE[lang].format(_BOUND[lang].format(_area(key, lang, self.places), g.label(table, lang),
                                                              at_least)) + _so_far(known, lang, g, self.places,
                                                                                   self.tabled)
-        tables = [m for m in missing if m.startswith("table.")]
-        if tables and len(tables) == len(missing):
+        tables = list(dict.fromkeys(m.partition("[")[0] for m in missing if m.startswith("table.")))  # a row's table
+        if tables and all(m.startswith("table.") for m in missing):
             areas = [_area(value, lang, self.places) for label, value in known
                      if isinstance(value, str) and label in g.names and g.names[label].format == "regency"]
             if areas:
@@ -426,8 +430,9 @@ class Renderer:
 
     def found_nothing(self, label: str, lang: str, call: Node | None = None) -> str | None:
         """Why a fact is unknown although what it reads is on record, in the glossary's ``unknown`` words
-        for the function computing it or a fact it reads (``fact.wage``: no wage reported for the cut-off
-        month or earlier; ``fact.ceiling``: the regency of work not given); None when the glossary has none."""
+        for the function computing it or a fact it reads, or for ``call``, the call that cannot read a field
+        on record (``last_wage``: no wage reported for the cut-off month or earlier; ``regency``: the regency
+        of work not given); None when the glossary has none."""
         rs = self.plan.ruleset
         tree = call or (rs.facts.get(label.removeprefix("fact.")) if label.startswith("fact.") else None)
         if tree is None:
@@ -439,9 +444,13 @@ class Renderer:
         return None
 
 
-def _only_rows(missing: list[str]) -> tuple[str, str] | None:
-    """The first (table, key) when every missing label is a table row, else None."""
+def _only_rows(missing: list[str], rs: RuleSet | None) -> tuple[str, str] | None:
+    """The first (table, key) when every missing label is a table row known only as a lower bound, else None
+    (a row an incomplete table does not list, ``table.ppkm_areas[3204]``, is no figure to say; without the rule
+    set, every row is taken for a bound)."""
     rows = [row for m in missing if (row := _ROW.match(m))]
+    if rs is not None:
+        rows = [row for row in rows if row[2] in rs.tables[row[1].removeprefix("table.")].bounds]
     return (rows[0][1], rows[0][2]) if rows and len(rows) == len(missing) else None
 
 
@@ -492,7 +501,7 @@ def row_unset(missing: list[str], known: Iterable[tuple[str, Any]], lang: str, g
     as a worker hears it: the place, the table and the ``known`` facts, not the row's figure known so
     far (a lower bound, perhaps with sen, that the officer reads in the decision's sentence); None for
     any other criterion."""
-    row = _only_rows(missing)
+    row = _only_rows(missing, rs)
     if row is None:
         return None
     table, key = row

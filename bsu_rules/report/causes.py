@@ -139,7 +139,8 @@ class Causes:
         tables = self.plan.ruleset.tables
         for (cause, unusable), e in self.counts.items():
             row = BOUND_ROW.match(cause)
-            kind = unusable or ("row" if row else "table" if cause.startswith("table.") else
+            bound = row is not None and row[2] in tables[row[1]].bounds  # else a row an incomplete table lacks
+            kind = unusable or ("row" if bound else "table" if cause.startswith("table.") else
                                 "field" if cause.startswith("member.") else "value")
             item = {"cause": cause, "kind": kind, "count": e["count"],
                     "by_province": dict(sorted(e["province"].items()))}
