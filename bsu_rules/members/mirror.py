@@ -10,6 +10,7 @@ which names the problem.
 from __future__ import annotations
 
 import re
+import sys
 import typing
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -88,7 +89,13 @@ def _fits(leaf: Leaf) -> Pattern:
         if leaf.plain is not None:  # tried first: the refused shape's long pattern only for what is not plain
             pattern = rf"^(?:(?:{leaf.plain})\Z|{pattern.removeprefix('^')})"
     digits = DIGIT_RANGE.match(leaf.pattern)
+    if digits is None and leaf.plain is not None and _ANY_DIGITS.fullmatch(leaf.plain):  # its plain form takes them all
+        return Pattern(re.compile(pattern).search, 0, sys.maxsize)
     return Pattern(re.compile(pattern).search, *((int(digits[1]), int(digits[2] or digits[1])) if digits else (0, -1)))
+
+
+_ANY_DIGITS = re.compile(r"\[0-9[^\]]*\]\*")
+"""A plain form taking any run of digits, ``[0-9*]*``."""
 
 
 _CHOICES = {REGENCY_CODE: REGENCY_CODES}
@@ -115,13 +122,19 @@ def _build(mirror: _Mirror, value: msgspec.Struct) -> Any:
 def fits(view: Any) -> bool:
     """Whether each text of a view just decoded into the mirror fits its pattern: those its types leave to
     this check (a NIK, a KPJ, an account number), one call for a record, not one regular expression each."""
-    for group, many, name, (search, low, high) in _TEXTS:
-        for holder in (view,) if group is None else () if (held := getattr(view, group)) is None else \
-                held if many else (held,):
-            text = getattr(holder, name)
-            if text is not None and not (low <= len(text) <= high and text.isdigit() and text.isascii()) \
-                    and search(text) is None:
-                return False
+    for name, search, low, high in _OWN_TEXTS:
+        text = getattr(view, name)
+        if text is not None and not (low <= len(text) <= high and text.isdigit() and text.isascii()) \
+                and search(text) is None:
+            return False
+    for group, many, name, search, low, high in _GROUP_TEXTS:
+        held = getattr(view, group)
+        if held is not None:
+            for holder in held if many else (held,):
+                text = getattr(holder, name)
+                if text is not None and not (low <= len(text) <= high and text.isdigit() and text.isascii()) \
+                        and search(text) is None:
+                    return False
     return True
 
 
@@ -129,8 +142,8 @@ _new, _put = object.__new__, object.__setattr__
 _MIRROR = _mirror(Member)
 MemberMirror: type[msgspec.Struct] = _MIRROR.struct
 """The member contract as a msgspec struct: what the fast path validates a record with."""
-_TEXTS = [(None, False, name, text) for name, text in _MIRROR.texts] + [
-    (group, many, name, text) for group, inner, many in _MIRROR.groups for name, text in inner.texts]
+_OWN_TEXTS = [(name, *text) for name, text in _MIRROR.texts]
+_GROUP_TEXTS = [(group, many, name, *text) for group, inner, many in _MIRROR.groups for name, text in inner.texts]
 """The texts ``fits`` checks: the record's own, and its groups' (a group holds no group)."""
 if any(inner.groups for _, inner, _ in _MIRROR.groups):
     raise TypeError("fits reads the texts of a record and of its groups, not of a group's groups")

@@ -194,11 +194,14 @@ ORDERS = (
 
 def out_of_order(record: object) -> tuple[Order, date, date] | None:
     """The first ``ORDERS`` a record (a ``Member``, or a view with its fields) breaks, with its two dates."""
-    for order in ORDERS:
-        if (then := getattr(record, order.then)) is not None and (first := getattr(record, order.first)) is not None \
+    for later, earlier, order in _ORDERED:
+        if (then := getattr(record, later)) is not None and (first := getattr(record, earlier)) is not None \
                 and then < first:  # the later date first: an event date is most often none
             return order, first, then
     return None
+
+
+_ORDERED = [(order.then, order.first, order) for order in ORDERS]
 
 
 def order_message(order: Order, first: date, then: date) -> str:
