@@ -13,6 +13,7 @@ import io
 import json
 import pickle
 import re
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -26,9 +27,9 @@ from test_contract_parity import records
 import bsu_rules
 from bsu_rules.cli import evaluate as cli
 from bsu_rules.decisions import Decision, Outcome, RuleOutcome
-from bsu_rules.errors import InputError
+from bsu_rules.errors import BsuRulesError, InputError
 from bsu_rules.evaluators.scalar import input_hash
-from bsu_rules.members import Member, Parsed, as_member, parse_line, parse_member, parse_record
+from bsu_rules.members import Member, Parsed, as_member, decision_date, parse_line, parse_member, parse_record
 from bsu_rules.members.decode import BadRecord, decode_json
 from bsu_rules.members.model import ACCOUNT_NUMBER, PLAIN_NUMBER, REWRITTEN_NUMBER
 
@@ -418,6 +419,75 @@ def test_a_text_left_to_fits_is_taken_as_its_pattern_takes_it(field: str, value:
     except InputError:
         taken = False
     assert taken is fits
+
+
+def test_an_account_number_of_digits_alone_fits_without_its_regular_expression(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The account number's plain form takes any run of digits: those are taken by their count, as a NIK is, and
+    its long pattern is never run for them."""
+    from bsu_rules.members import mirror
+
+    def refuse(text: str) -> None:
+        raise AssertionError(f"the pattern was run for {text!r}")
+
+    monkeypatch.setattr(mirror, "_GROUP_TEXTS", [(*t[:3], refuse, *t[4:]) for t in mirror._GROUP_TEXTS])
+    for number in ("0", "9672284957125", "1" * 40):
+        assert mirror.fits(msgspec_view({**EXAMPLES[0], "bank_account": {"bank": "BRI", "number": number}}))
+
+
+def test_evaluate_validates_a_dict_straight_into_the_mirror(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``evaluate(ruleset, record)`` on a dict takes the fast path directly, not ``decide``'s general route; that
+    route still refuses ``hints`` that is not True or False, and checks an ``input_sha256`` given."""
+    from bsu_rules.evaluators import scalar
+
+    ruleset = bsu_rules.load_ruleset("bsu-2022")
+    record = EXAMPLES[0]
+    expected = ruleset.plan().decide(parse_member(record)).to_json()
+    general = scalar._record
+
+    def route(*args: Any) -> Any:
+        raise AssertionError("a dict went the general route")
+
+    monkeypatch.setattr(scalar, "_record", route)
+    assert bsu_rules.evaluate(ruleset, copy.deepcopy(record)).to_json() == expected
+    with pytest.raises(InputError, match="nik"):
+        bsu_rules.evaluate(ruleset, {**record, "nik": "320412570894000"})
+    monkeypatch.setattr(scalar, "_record", general)
+    with pytest.raises(TypeError, match="hints is True or False"):
+        bsu_rules.evaluate(ruleset, record, hints="no")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="input_sha256 is not the sha256"):
+        ruleset.plan().decide(record, input_sha256="0" * 64)
+
+
+@pytest.mark.parametrize("on", [None, "2022-10-01", date(2022, 10, 1), "2022-13-01", "1 October 2022",
+                                datetime(2022, 10, 1), 20221001, "2019-01-01"])
+def test_evaluate_reads_the_decision_date_as_decision_date_does(on: Any) -> None:
+    """``evaluate`` leaves ``on`` to ``RuleSet.plan``: the same plan, or the same error, as ``decision_date``."""
+    ruleset = bsu_rules.load_ruleset("bsu-2022")
+    try:
+        plan = ruleset.plan(decision_date(on))
+    except BsuRulesError as exc:
+        with pytest.raises(type(exc)) as caught:
+            bsu_rules.evaluate(ruleset, EXAMPLES[0], on=on)
+        assert str(caught.value) == str(exc)
+        return
+    assert bsu_rules.evaluate(ruleset, EXAMPLES[0], on=on).to_json() == plan.decide(EXAMPLES[0]).to_json()
+
+
+@SETTINGS
+@given(records())
+def test_evaluate_on_a_dict_decides_and_refuses_as_the_model(record: dict[str, Any]) -> None:
+    """A dict given to ``evaluate``: the decision JSON of the model's Member, or the same problems (field and
+    message, in the same order) as ``parse_member`` names."""
+    ruleset = bsu_rules.load_ruleset("bsu-2022")
+    try:
+        member = parse_member(copy.deepcopy(record))
+    except InputError as exc:
+        with pytest.raises(InputError) as caught:
+            bsu_rules.evaluate(ruleset, record, on="2022-10-01")
+        assert caught.value.problems == exc.problems and str(caught.value) == str(exc)
+        return
+    decision = bsu_rules.evaluate(ruleset, record, on="2022-10-01")
+    assert decision.to_json() == ruleset.plan("2022-10-01").decide(member).to_json()
 
 
 def msgspec_view(record: dict[str, Any]) -> Any:

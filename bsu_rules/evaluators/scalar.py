@@ -44,11 +44,11 @@ from bsu_rules.evaluators.compile import Env, Facts, Fn, Getter, Value, compile_
 from bsu_rules.evaluators.trace import ENGINE, PlanJson, Recorded, json_text, jsonable, show, written
 from bsu_rules.evaluators.whitelist import NotGenerated
 from bsu_rules.explain.sentences import Renderer
-from bsu_rules.members import Member, MemberView, Record, decision_date, parse_record
+from bsu_rules.members import Member, MemberView, Record, parse_record
 from bsu_rules.members import record_hash as input_hash
 from bsu_rules.members.contract import FREE_TEXT
 from bsu_rules.members.mirror import MemberMirror
-from bsu_rules.members.parse import record_json
+from bsu_rules.members.parse import record_json, validated
 from bsu_rules.members.redact import shortened
 from bsu_rules.ruleset.checker import reads as names_read
 from bsu_rules.ruleset.expressions import Binary, Call, Name, Node, Unhandled, unparse, walk
@@ -423,7 +423,9 @@ class Plan:
         results: list[RuleResult]
         if input_sha256 is not None and (type(input_sha256) is not str or _SHA256(input_sha256) is None):
             raise _not_a_hash(input_sha256)
-        if type(hints) is not bool or (type(member) is not _VIEW and not isinstance(member, (Member, MemberView))):
+        if type(member) is dict and input_sha256 is None and type(hints) is bool:
+            member = validated(member)  # the common call, ``evaluate(ruleset, record)``
+        elif type(hints) is not bool or (type(member) is not _VIEW and not isinstance(member, (Member, MemberView))):
             member = _record(member, hints, input_sha256)  # a dict validated here
         if conditions is None and self.core is not None:
             f, results = self.core(member)
@@ -556,6 +558,6 @@ def evaluate(ruleset: RuleSet, record: Member | dict[str, Any], on: date | str |
     """Decide one member record (a dict is validated first; InputError if malformed). ``on`` is a
     date or ``YYYY-MM-DD`` text (ParameterError, an InputError, otherwise). ``hints``: give each failed criterion its
     counterfactual ``hint`` (None otherwise, and never computed)."""
-    plan = given_ruleset(ruleset, "evaluate").plan(decision_date(on))
+    plan = given_ruleset(ruleset, "evaluate").plan(on)  # ``plan`` reads ``on`` as ``decision_date`` does
     return plan.decide(record, hints=hints)  # the input hash is computed when read
 

@@ -82,8 +82,7 @@ def _hashed(struct: Any, encoded: bytes | None) -> Parsed | None:
     model decides."""
     if not fits(struct) or out_of_order(struct) is not None:
         return None  # the model says what is wrong, or what contradicts what
-    for get in _HISTORIES:
-        rows = get(struct)
+    for rows in _HISTORIES(struct):
         if rows:
             periods = set(map(_PERIOD, rows))
             if len(periods) < len(rows) or not (periods <= _MONTHS or _months(periods)):
@@ -102,7 +101,7 @@ def _months(periods: set[str]) -> bool:
     return True
 
 
-_HISTORIES = [operator.attrgetter(name) for name in PERIODIC]
+_HISTORIES = operator.attrgetter(*PERIODIC)  # two or more: a tuple of them
 _PERIOD = operator.attrgetter("period")
 _MONTH = MONTH.fullmatch  # the model's own check
 _MONTHS: set[str] = set()  # periods already found to be months
@@ -153,6 +152,12 @@ def parse_record(record: Any, *, hashed: bool = True) -> Parsed:
     """``parse_member``, with the sha256 of the record's canonical JSON when it comes free (and
     ``hashed``: otherwise whoever needs it computes it, ``record_hash``)."""
     return _fast(record, hashed) or Parsed(_validate(record), None)
+
+
+def validated(record: Any) -> Record:
+    """``parse_record(record, hashed=False).record``: a view when the fast path takes it, else the model."""
+    parsed = _fast(record, False)
+    return _validate(record) if parsed is None else parsed[0]
 
 
 def parse_read(record: Any, ignore_unknown: bool = False) -> Parsed:
