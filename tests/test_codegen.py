@@ -65,10 +65,12 @@ def test_the_generated_functions_mean_what_the_closures_mean(edition: str, data:
             assert plan.channel is not None and plan.channel(member, facts) == compile_node(ruleset.channel, plan.env)(
                 member, facts)
         columns = plan.json_parts.columns
-        assert hasattr(columns.read, "source"), "the closures were kept"
-        row = columns.read(member, facts)
-        assert row == [get(member, facts) for get in columns.getters]
+        row = [get(member, facts) for get in columns.getters]
         assert member.nik not in row  # shown masked
+        for i, r in enumerate(plan.rules):  # each criterion's own labels, as read (what an unknown one lacks)
+            own = columns.own(plan, i)[0]
+            assert hasattr(own, "source"), "the closures were kept"
+            assert own(member, facts) == [get(member, facts) for _, get in r.trace]
         assert hasattr(columns.read_shown, "source")
         assert columns.read_shown(member, facts) == [jsonable(v) for v in row]  # as the trace shows it
         assert hasattr(columns.read_written, "source")
@@ -80,7 +82,8 @@ def test_the_generated_functions_mean_what_the_closures_mean(edition: str, data:
 def test_the_text_holds_nothing_from_the_rule_file() -> None:
     plan = bsu_rules.load_ruleset("bsu-2022").plan()
     columns = plan.json_parts.columns
-    for generated in (plan.core, columns.read, columns.read_shown, columns.read_written):
+    for generated in (plan.core, columns.read_shown, columns.read_written, *(columns.own(plan, i)[0]
+                                                                           for i in range(len(plan.rules)))):
         source: str = generated.source  # type: ignore[union-attr]
         names = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", source))
         allowed = {"def", "core", "m", "f", "None", "True", "False", "if", "elif", "else", "is", "not", "and", "or",
@@ -148,7 +151,8 @@ def test_code_in_a_rule_file_is_a_value_never_code(tmp_path: Path) -> None:
     example = parse_member(json.loads((ROOT / "examples" / "members.jsonl").read_text("utf-8").splitlines()[0]))
     assert plan.core(example) == closures(plan, example)
     columns = plan.json_parts.columns
-    for reader in (columns.read, columns.read_shown, columns.read_written):
+    for reader in (columns.read_shown, columns.read_written, *(columns.own(plan, i)[0]
+                                                               for i in range(len(plan.rules)))):
         assert not [a for a in INJECTIONS if a in reader.source]  # type: ignore[attr-defined]
     assert plan.decide(example).to_json() == plan.decide(example).model_dump_json()
     assert not Path("/tmp/pwned").exists()

@@ -120,10 +120,10 @@ def _mapping(names: tuple[str, ...], indices: list[int]) -> Callable[[Row], dict
 class Columns:
     """The traced labels of a plan: each read once per member, whichever criteria show it.
 
-    A member's raw row holds the value of every label read from the member or its slots (in
-    first-reading order); its JSON row adds the values fixed for every member (parameters, dates).
-    Each criterion picks its own labels from the rows: sorted (its ``values``) and in its own
-    reading order (where its lower bounds are looked for).
+    A member's row holds the value of every label read from the member or its slots (in
+    first-reading order), as the trace shows it or as JSON text; past them, the values fixed for
+    every member (parameters, dates). Each criterion picks its own labels (sorted: its ``values``).
+    An unknown criterion's labels are read again, alone and as read, for what it lacks (``own``).
     """
 
     def __init__(self, plan: Plan) -> None:
@@ -134,7 +134,6 @@ class Columns:
                 if label not in index:
                     index[label] = len(self.getters)
                     self.getters.append(get)
-        self.read = plan.reader(list(index), self.getters)  # a member's raw row
         self.read_shown = plan.reader(list(index), self.getters, "shown")  # the same as the trace shows it
         self.read_written = plan.reader(list(index), self.getters, "written")  # the same as JSON text
         fixed = {label: value for r in plan.rules for label, value in r.fixed.items()}
@@ -144,9 +143,23 @@ class Columns:
         self.index = index
         self.values = [_mapping(tuple(label for label, _, _ in r.columns), [index[label] for label, _, _ in r.columns])
                        for r in plan.rules]
-        self.reading = [_pick([index[label] for label, _ in r.trace]) for r in plan.rules]
+        self._own: dict[int, tuple[Callable[[Record, Facts], Row], list[tuple[str, int | None]]]] = {}
         self.read_values = plan.grouped_reader(list(index)[:len(self.getters)], [
             [(label, index[label]) for label, _, _ in r.columns] for r in plan.rules], self.fixed) or self._from_row
+
+    def own(self, plan: Plan, i: int) -> tuple[Callable[[Record, Facts], Row], list[tuple[str, int | None]]]:
+        """What criterion ``i`` of ``plan`` alone reads, for its ``missing``: a reader of its labels as read
+        (in its reading order), and each label of its ``values`` (sorted) that may be null, but those it only
+        shows, with its place in that reading (None: a value fixed as null). Made when first asked for."""
+        found = self._own.get(i)
+        if found is None:
+            r = plan.rules[i]
+            labels = [label for label, _ in r.trace]
+            place = {label: j for j, label in enumerate(labels)}
+            found = self._own[i] = (plan.reader(labels, [get for _, get in r.trace]),
+                                    [(label, place.get(label)) for label, value, get in r.columns
+                                     if (get is not None or value is None) and label not in r.shown_only])
+        return found
 
     def _from_row(self, member: Record, facts: Facts) -> list[dict[str, JsonValue]]:
         """``read_values`` where it could not be generated: each criterion's ``values`` picked from the
@@ -239,7 +252,7 @@ _NEW, _SET_DICT = outcome_maker()
 class Recorded:
     """One decision as the engine made it: the member, its fact slots and each criterion's result."""
 
-    __slots__ = ("_channel", "_explained", "_hints", "_missing", "_raw", "_values", "facts", "member", "plan",
+    __slots__ = ("_channel", "_explained", "_hints", "_missing", "_values", "facts", "member", "plan",
                  "results", "sha256", "top", "with_hints")
 
     def __init__(self, plan: Plan, member: Record, facts: Facts, results: list[RuleResult],
@@ -247,7 +260,6 @@ class Recorded:
         self.plan, self.member, self.facts, self.results = plan, member, facts, results
         self.sha256, self.with_hints = input_sha256, hints
         self.top: dict[str, Any] = _NO_TOP
-        self._raw: Row | None = None
         self._values: list[dict[str, JsonValue]] | None = None
         self._missing: dict[int, list[str]] | None = None  # built when an unknown criterion is first explained
         self._explained: dict[int, Text | None] | None = None
@@ -267,12 +279,6 @@ class Recorded:
         if self.sha256 is None:
             self.sha256 = record_hash(self.member)
         return self.sha256
-
-    def raw(self) -> Row:
-        """The value of every label read from the member and its slots, each read once."""
-        if self._raw is None:
-            self._raw = self.plan.json_parts.columns.read(self.member, self.facts)
-        return self._raw
 
     def all_values(self) -> list[dict[str, JsonValue]]:
         """The values each criterion read, as its trace shows them."""
@@ -297,13 +303,17 @@ class Recorded:
             said = self._missing = {}
         if i not in said:
             r, m = self.plan.rules[i], self.member
+            read: Row | None = None  # what the criterion read (its own labels, as read), read once if needed
             if values is None:
-                values = self.values(i)
-            nulls = [k for k, v in values.items() if v is None and k not in r.shown_only]
+                reader, nullable = self.plan.json_parts.columns.own(self.plan, i)
+                read = reader(m, self.facts)
+                nulls = [k for k, j in nullable if j is None or read[j] is None]
+            else:
+                nulls = [k for k, v in values.items() if v is None and k not in r.shown_only]
             said[i] = list(dict.fromkeys(p for k in nulls for p in self.plan.unset_read(k))) or \
                 [p for p, get in r.missing if get(m) is None] or self._unread(r, nulls) or \
-                self._wanted(nulls, self._bounds_read(i)) or self._rows(r, self._unlisted(r, nulls)) or nulls or \
-                self._rows(r, r.incomplete)
+                self._wanted(nulls, self._bounds_read(i, read)) or self._rows(r, self._unlisted(r, nulls)) or \
+                nulls or self._rows(r, r.incomplete)
             # a parameter the rules leave unset: it alone (unknown for every member, whatever the record
             # holds); a value unknown for want of data (no wage reported: the exact figure of a row known
             # only as a bound would not settle it), else a value unknown through a bound: its row
@@ -324,10 +334,11 @@ class Recorded:
         return list(dict.fromkeys([*(p for p, _ in own),
                                    *(p for k in nulls if k not in said for p in (through[k] or [k]))]))
 
-    def _bounds_read(self, i: int) -> list[str]:
-        """The table rows known only as lower bounds that criterion ``i`` read (its values as read, and the
-        slots it reads that may hold one)."""
-        read = self.plan.json_parts.columns.reading[i](self.raw())
+    def _bounds_read(self, i: int, read: Row | None) -> list[str]:
+        """The table rows known only as lower bounds that criterion ``i`` read (its values as read, unless
+        ``read`` already holds them, and the slots it reads that may hold one)."""
+        if read is None:
+            read = self.plan.json_parts.columns.own(self.plan, i)[0](self.member, self.facts)
         return list(rows_in([*read, *(self.facts[s] for s in self.plan.rules[i].bound_slots)]))
 
     def _unlisted(self, r: CompiledRule, nulls: list[str]) -> list[str]:
