@@ -77,17 +77,26 @@ def test_the_generated_functions_mean_what_the_closures_mean(edition: str, data:
         assert columns.read_written(member, facts) == [orjson.dumps(jsonable(v)) for v in row]  # as JSON text
         assert hasattr(columns.read_values, "source")
         assert columns.read_values(member, facts) == columns._from_row(member, facts)  # each criterion's values
+        assert hasattr(columns.read_outcomes, "source")
+        decided = plan.decide(member)
+        built = columns.read_outcomes(member, facts, decided.__pydantic_private__["recorder"].results)
+        in_force = decided.rules[:len(plan.rules)]  # then those out of force
+        assert [o.__dict__["values"] for o in built] == [r.values for r in in_force]
+        assert [(o.id, o.outcome, o.source, o.basis, o.kind) for o in built] == [
+            (r.id, r.outcome, r.source, r.basis, r.kind) for r in in_force]
+        assert all(o.missing == [] and o.explain is None for o in built)  # built quiet: the rest filled in after
+        assert len({id(o.missing) for o in built}) == len(built)  # each its own list
 
 
 def test_the_text_holds_nothing_from_the_rule_file() -> None:
     plan = bsu_rules.load_ruleset("bsu-2022").plan()
     columns = plan.json_parts.columns
-    for generated in (plan.core, columns.read_shown, columns.read_written, *(columns.own(plan, i)[0]
-                                                                           for i in range(len(plan.rules)))):
+    for generated in (plan.core, columns.read_shown, columns.read_written, columns.read_outcomes,
+                      *(columns.own(plan, i)[0] for i in range(len(plan.rules)))):
         source: str = generated.source  # type: ignore[union-attr]
         names = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", source))
-        allowed = {"def", "core", "m", "f", "None", "True", "False", "if", "elif", "else", "is", "not", "and", "or",
-                   "in", "return"} | FIELDS
+        allowed = {"def", "core", "m", "f", "r", "None", "True", "False", "if", "elif", "else", "is", "not", "and",
+                   "or", "in", "return"} | FIELDS
         assert {n for n in names if not re.fullmatch(r"[stK][0-9]+", n)} <= allowed
         assert "'" not in source and '"' not in source and not re.search(r"(?<![A-Za-z0-9_])[0-9]", source)
 
@@ -175,10 +184,30 @@ def test_code_in_a_rule_file_is_a_value_never_code(tmp_path: Path) -> None:
     ("def core(m):\n    return [{**m.employer}], ()\n", "dict whose keys"),
     ("def core(m):\n    return [{m.nik: 0}], ()\n", "dict whose keys"),
     ("def core(m):\n    t1 = m.nik\n    return [{t1: m}], ()\n", "dict whose keys"),
+    ("def core(m, f, x):\n    return [], ()\n", "the one function"),
+    ("def core(m, f):\n    f[K0] = m\n    return [], ()\n", "indexes"),
+    ("def core(m, f):\n    t1 = {}\n    t1[m] = m\n    return [], ()\n", "indexes"),
+    ("def core(m, f):\n    t1 = {}\n    t2 = t1[K0]\n    return [], ()\n", "indexes"),
+    ("def core(m, f):\n    K0[K0] = m\n    return [], ()\n", "indexes"),
 ])
 def test_the_whitelist_refuses_what_the_generator_never_writes(text: str, why: str) -> None:
     with pytest.raises(UnsafeCode, match=re.escape(why)):
         check(ast.parse(text), {"K0": len})
+
+
+def test_the_whitelist_lets_a_built_dict_be_given_a_constant_key() -> None:
+    check(ast.parse("def core(m, f, r):\n    t1, = r\n    t2 = {}\n    t2[K0] = t1\n    return [t2]\n"), {"K0": len})
+
+
+def test_an_outcome_is_built_the_same_whether_generated_or_not() -> None:
+    plan = bsu_rules.load_ruleset("bsu-2022").plan(date(2022, 9, 5))
+    loop = bsu_rules.load_ruleset("bsu-2022").plan(date(2022, 9, 5))
+    loop.json_parts.columns.read_outcomes = None  # the loop a plan keeps where the function is not generated
+    for example in EXAMPLES:
+        for hints in (False, True):
+            ours, theirs = plan.decide(example, hints=hints), loop.decide(example, hints=hints)
+            assert [r.__dict__ for r in ours.rules] == [r.__dict__ for r in theirs.rules]
+            assert ours.model_dump_json() == theirs.model_dump_json() == ours.to_json()
 
 
 def test_a_fact_the_conditions_do_not_compute_keeps_the_closures() -> None:

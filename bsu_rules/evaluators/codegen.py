@@ -9,9 +9,10 @@ The guards, because the tree comes from a rule file:
 
 1. Nothing in the generated text is copied from the rule file. Every constant (a literal, a
    parameter, a table, a catalogue function) is a generated name ``K<n>`` bound in the module's
-   namespace; the other names are ``m`` (the member), ``f`` (its computed slots), ``s<n>`` (fact
-   slots) and ``t<n>`` (temporaries); the only literals are ``None``, ``True`` and ``False``. Attribute names are
-   field names of the member contract, taken from the contract, not from the rule text.
+   namespace; the other names are ``m`` (the member), ``f`` (its computed slots), ``r`` (its rules'
+   results), ``s<n>`` (fact slots) and ``t<n>`` (temporaries); the only literals are ``None``, ``True``
+   and ``False``. Attribute names are field names of the member contract, taken from the contract, not
+   from the rule text.
 2. The text is parsed with ``ast`` and every node is checked against a whitelist of node types,
    names and attributes before it is compiled (``evaluators.whitelist``; ``UnsafeCode`` otherwise).
 3. It runs with no builtins. ``tests/test_codegen.py`` feeds injection attempts through rule files.
@@ -23,6 +24,7 @@ import ast
 import copy
 import threading
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -436,17 +438,37 @@ def generate_value(env: Env, slots: int, node: Node) -> Callable[[Any, list[Valu
     return value
 
 
+@dataclass(frozen=True)
+class Shells:
+    """The object a generated function builds around each group's dict: ``new(cls)``, then its fields given to
+    ``fill``, a dict: those the same for every such object of the group given its item of the function's third
+    argument (a list), by that item (``heads``, each dict in the fields' order), with the group's dict as field
+    ``group`` and an empty list of the object's own as ``new_list``."""
+
+    new: Callable[[type], Any]
+    fill: Callable[[Any, dict[str, Any]], None]
+    cls: type
+    heads: Sequence[dict[object, dict[str, object]]]
+    group: str
+    new_list: str
+
+
 def generate_values(env: Env, slots: int, nodes: list[tuple[Node, Callable[[Any], Any] | None]],
                     none: object = None, groups: Sequence[Sequence[tuple[str, int]]] | None = None,
-                    fixed: Sequence[object] = ()) -> Callable[[Any, list[Value]], list[Any]]:
+                    fixed: Sequence[object] = (), shells: Shells | None = None) -> Callable[..., list[Any]]:
     """A function of a member and its ``slots`` computed fact slots giving the value of each node,
     in a list; a node's function, when given, is applied to its value unless that is None (given
     as ``none`` then). With ``groups``: a dict for each group instead, its keys given with the index
-    of their value (a node's, or past the nodes one of ``fixed``)."""
+    of their value (a node's, or past the nodes one of ``fixed``); with ``shells`` as well, the object
+    built around each (the function then takes a third argument, the list ``Shells.heads`` are looked up by)."""
     w = _Writer(env)
     w.ready, w.given_slots = slots, True
     if slots:
         w.emit(f"{''.join(f's{i}, ' for i in range(slots))}= f")
+    given: list[str] = []
+    if shells is not None and groups is not None:
+        given = [w.temp() for _ in groups]
+        w.emit(f"{''.join(t + ', ' for t in given)}= r")
     names = []
     for node, then in nodes:
         name = w.value(node)
@@ -458,9 +480,19 @@ def generate_values(env: Env, slots: int, nodes: list[tuple[Node, Callable[[Any]
     else:
         names += [w.const(value) if (copy := copier(value)) is None else f"{w.const(copy)}({w.const(value)})"
                   for value in fixed]  # a list is each decision's own
-        w.emit("return [" + "".join("{" + "".join(f"{w.const(key)}: {names[i]}, " for key, i in group) + "}, "
-                                    for group in groups) + "]")
-    values: Callable[[Any, list[Value]], list[Any]] = _compiled(w, "m, f")
+        dicts = ["{" + "".join(f"{w.const(key)}: {names[i]}, " for key, i in group) + "}" for group in groups]
+        if shells is None:
+            w.emit(f"return [{''.join(d + ', ' for d in dicts)}]")
+        else:
+            built = []
+            for d, item, heads in zip(dicts, given, shells.heads, strict=True):  # a dict copied and two fields
+                fields = w.assign(f"{w.const(dict.copy)}({w.const(heads)}[{item}])")  # set: quicker than a
+                w.emit(f"{fields}[{w.const(shells.new_list)}] = []")  # dict of every field
+                w.emit(f"{fields}[{w.const(shells.group)}] = {d}")
+                built.append(w.assign(f"{w.const(shells.new)}({w.const(shells.cls)})"))
+                w.assign(f"{w.const(shells.fill)}({built[-1]}, {fields})")
+            w.emit(f"return [{''.join(b + ', ' for b in built)}]")
+    values: Callable[..., list[Any]] = _compiled(w, "m, f, r" if given else "m, f")
     return values
 
 

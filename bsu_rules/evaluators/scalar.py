@@ -39,7 +39,7 @@ from bsu_rules.decisions import (
     mask_typed,
 )
 from bsu_rules.errors import InputError
-from bsu_rules.evaluators.codegen import Core, generate, generate_value, generate_values
+from bsu_rules.evaluators.codegen import Core, Shells, generate, generate_value, generate_values
 from bsu_rules.evaluators.compile import Env, Facts, Fn, Getter, Value, compile_node, member_getter
 from bsu_rules.evaluators.trace import ENGINE, PlanJson, Recorded, json_text, jsonable, show, written
 from bsu_rules.evaluators.whitelist import NotGenerated
@@ -391,18 +391,18 @@ class Plan:
             return lambda m, f: [convert(get(m, f)) for get in getters]
         return lambda m, f: [get(m, f) for get in getters]
 
-    def grouped_reader(self, labels: list[str], groups: list[list[tuple[str, int]]],
-                       fixed: list[Any]) -> Callable[[Record, Facts], list[dict[str, Any]]] | None:
+    def grouped_reader(self, labels: list[str], groups: list[list[tuple[str, int]]], fixed: list[Any],
+                       shells: Shells | None = None) -> Callable[..., list[Any]] | None:
         """``reader(labels, …, "shown")`` giving, for each group, a dict of its keys and the value at
-        each one's index (a label's, or past them one of ``fixed``), in one generated function; None
-        where it cannot be generated."""
+        each one's index (a label's, or past them one of ``fixed``), or the object ``shells`` builds around
+        it, in one generated function; None where it cannot be generated."""
         if self.core is None:
             return None
         try:
             return generate_values(self.env, len(self.slots), [
                 (self.traced[label], _conversion(label, self.traced[label], "shown",
                                                  self._tainted(label, self.traced[label]))) for label in labels],
-                groups=groups, fixed=fixed)
+                groups=groups, fixed=fixed, shells=shells)
         except (Unhandled, NotGenerated, RecursionError):  # the closures read it
             return None
 

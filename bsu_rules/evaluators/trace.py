@@ -33,6 +33,7 @@ from bsu_rules.decisions import (
     outcome_maker,
     trusted,
 )
+from bsu_rules.evaluators.codegen import Shells
 from bsu_rules.evaluators.compile import Facts, Fn, Value
 from bsu_rules.members import Record, as_member, record_hash
 from bsu_rules.ruleset.expressions import unparse
@@ -144,8 +145,14 @@ class Columns:
         self.values = [_mapping(tuple(label for label, _, _ in r.columns), [index[label] for label, _, _ in r.columns])
                        for r in plan.rules]
         self._own: dict[int, tuple[Callable[[Record, Facts], Row], list[tuple[str, int | None]]]] = {}
-        self.read_values = plan.grouped_reader(list(index)[:len(self.getters)], [
-            [(label, index[label]) for label, _, _ in r.columns] for r in plan.rules], self.fixed) or self._from_row
+        labels = list(index)[:len(self.getters)]
+        groups = [[(label, index[label]) for label, _, _ in r.columns] for r in plan.rules]
+        self.read_values = plan.grouped_reader(labels, groups, self.fixed) or self._from_row
+        self.read_outcomes = plan.grouped_reader(labels, groups, self.fixed, Shells(
+            _NEW, _SET_DICT, RuleOutcome, [{result: {**r.static, "outcome": result} for result in RuleResult}
+                                           for r in plan.rules], "values", "missing"))
+        """Each criterion's outcome object, its values read, quiet (built as if each were: an empty ``missing``,
+        no explanation), from a member, its slots and its results; None where it cannot be generated."""
 
     def own(self, plan: Plan, i: int) -> tuple[Callable[[Record, Facts], Row], list[tuple[str, int | None]]]:
         """What criterion ``i`` of ``plan`` alone reads, for its ``missing``: a reader of its labels as read
@@ -177,12 +184,21 @@ class PlanJson:
         self.columns = Columns(plan)
         self.statics = [r.static for r in plan.rules]
         self.quiet: dict[tuple[RuleResult, ...], tuple[list[bytes], list[int]]] = {}  # ``quiet_heads``
+        self.loud: dict[tuple[RuleResult, ...], list[int]] = {}  # ``loud_of``
         self.template: list[bytes] | None
         try:
             self.template, self.holes = self._template(plan)
             self.benefit = orjson.dumps(plan.benefit.model_dump(mode="json"))
         except orjson.JSONEncodeError:  # a value orjson cannot write (an integer past 64 bits): the model does
             self.template = None
+
+    def loud_of(self, results: tuple[RuleResult, ...]) -> list[int]:
+        """The criteria whose outcome is not quiet, for one decision's results: kept for the next decision
+        with the same results (a plan meets few)."""
+        if len(self.loud) >= 4096:
+            self.loud.clear()
+        self.loud[results] = found = [i for i, result in enumerate(results) if result not in _QUIET]
+        return found
 
     def quiet_heads(self, results: tuple[RuleResult, ...]) -> tuple[list[bytes], list[int]]:
         """For one decision's results, each criterion's JSON up to its values where its outcome is quiet
@@ -382,23 +398,29 @@ class Recorded:
 
     def outcomes(self) -> list[RuleOutcome]:
         """Each in-force criterion's outcome object; a failed one finds its hint (if asked for) when it is read."""
-        new, set_dict = _NEW, _SET_DICT
-        out: list[RuleOutcome] = []
-        add = out.append
-        results = self.results
-        for i, (static, values, result) in enumerate(zip(self.plan.json_parts.statics, self.all_values(), results,
-                                                         strict=True)):
-            fields = static.copy()  # the outcome's fields in declared order, those of the rule filled in
-            fields["outcome"] = result
-            fields["values"] = values
-            if result in _QUIET:
-                fields["missing"] = []
-            else:
-                fields["missing"] = self.missing(i, values)
-                fields["explain"] = self.explain(i, values)
-            obj = new(RuleOutcome)  # ``trusted``, in line: a trace builds a dozen
-            set_dict(obj, fields)
-            add(obj)
+        parts, results = self.plan.json_parts, self.results
+        read = parts.columns.read_outcomes
+        out: list[RuleOutcome]
+        if read is not None:
+            out = read(self.member, self.facts, results)  # each built quiet: the others' words filled in
+            for i in parts.loud.get(key := tuple(results)) or parts.loud_of(key):
+                fields = out[i].__dict__
+                fields["missing"] = self.missing(i, fields["values"])
+                fields["explain"] = self.explain(i, fields["values"])
+        else:
+            out = []
+            for i, (static, values, result) in enumerate(zip(parts.statics, self.all_values(), results, strict=True)):
+                fields = static.copy()  # the outcome's fields in declared order, those of the rule filled in
+                fields["outcome"] = result
+                fields["values"] = values
+                if result in _QUIET:
+                    fields["missing"] = []
+                else:
+                    fields["missing"] = self.missing(i, values)
+                    fields["explain"] = self.explain(i, values)
+                obj = _NEW(RuleOutcome)  # ``trusted``, in line: a trace builds a dozen
+                _SET_DICT(obj, fields)
+                out.append(obj)
         if self.with_hints and self.failed:
             for i, made in enumerate(out):
                 if results[i] is _FAIL:

@@ -1,9 +1,10 @@
 """The whitelist generated code must pass before it is compiled (``evaluators.codegen``, guard 2).
 
-The generator writes only what this module allows: one function ``core(m)`` or ``core(m, f)``;
-the node types below; the names ``m``, ``f``, ``core``, ``s<n>``, ``t<n>`` and the ``K<n>`` it
-bound; attributes that are member contract fields; calls, indexing and dict keys only of ``K`` names; and
-no literal but ``None``, ``True`` and ``False``. Anything else is ``UnsafeCode``, never compiled.
+The generator writes only what this module allows: one function ``core(m)``, ``core(m, f)`` or
+``core(m, f, r)``; the node types below; the names ``m``, ``f``, ``r``, ``core``, ``s<n>``, ``t<n>`` and the
+``K<n>`` it bound; attributes that are member contract fields; calls, indexing and dict keys only of ``K``
+names (and a ``K`` key set in a dict a ``t`` name holds: ``t1[K0] = t2``); and no literal but ``None``,
+``True`` and ``False``. Anything else is ``UnsafeCode``, never compiled.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ _SAFE_NODES = (ast.Module, ast.FunctionDef, ast.arguments, ast.arg, ast.Assign, 
                ast.Load, ast.Store, ast.Attribute, ast.Call, ast.Compare, ast.Is, ast.IsNot, ast.In, ast.NotIn,
                ast.BinOp, ast.UnaryOp, ast.Not, ast.BoolOp, ast.Or, ast.And, ast.IfExp, ast.Tuple, ast.List, ast.Dict,
                ast.Subscript, ast.Constant, *_INFIX_NODES)
-_SAFE_NAME = re.compile(r"(m|f|core|[stK][0-9]+)\Z")
+_SAFE_NAME = re.compile(r"(m|f|r|core|[stK][0-9]+)\Z")
 
 
 class NotGenerated(ValueError):
@@ -47,8 +48,9 @@ FIELDS = frozenset(_fields())
 def check(tree: ast.Module, constants: dict[str, object]) -> None:
     """Refuse generated text holding anything but the whitelisted node types, names and attributes."""
     if len(tree.body) != 1 or not isinstance(tree.body[0], ast.FunctionDef) or tree.body[0].name != "core" \
-            or [a.arg for a in tree.body[0].args.args] not in (["m"], ["m", "f"]) or tree.body[0].decorator_list:
-        raise UnsafeCode("the generated module must be the one function core(m) or core(m, f)")
+            or [a.arg for a in tree.body[0].args.args] not in (["m"], ["m", "f"], ["m", "f", "r"]) \
+            or tree.body[0].decorator_list:
+        raise UnsafeCode("the generated module must be the one function core(m), core(m, f) or core(m, f, r)")
     nodes = list(ast.walk(tree))
     for node in nodes:
         if not isinstance(node, _SAFE_NODES):
@@ -66,6 +68,9 @@ def check(tree: ast.Module, constants: dict[str, object]) -> None:
         if isinstance(node, ast.Dict) and not all(isinstance(key, ast.Name) and key.id.startswith("K")
                                                   for key in node.keys):
             raise UnsafeCode("generated code builds a dict whose keys are not generated constants")
-        if isinstance(node, ast.Subscript) and not (isinstance(node.value, ast.Name)
-                                                    and node.value.id.startswith("K")):
-            raise UnsafeCode("generated code indexes something that is not a generated constant")
+        if isinstance(node, ast.Subscript) and not (isinstance(node.value, ast.Name) and (
+                (node.value.id.startswith("K") and isinstance(node.ctx, ast.Load)) or (
+                    node.value.id.startswith("t") and isinstance(node.ctx, ast.Store)
+                    and isinstance(node.slice, ast.Name) and node.slice.id.startswith("K")))):
+            raise UnsafeCode("generated code indexes something that is not a generated constant (or sets a key, "
+                             "a generated constant, of a dict it built)")
