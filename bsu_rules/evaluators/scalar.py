@@ -13,6 +13,7 @@ fast path are the same code.
 from __future__ import annotations
 
 import copy
+import functools
 import hashlib
 import os
 import re
@@ -121,7 +122,12 @@ def _conversion(label: str, node: Node, how: str, tainted: bool) -> Callable[[An
         return _mask_text
     if how == "raw" or kind in ("str", "bool", "month"):
         return None
-    return date.isoformat if kind == "date" else jsonable
+    return _iso if kind == "date" else jsonable
+
+
+_iso = functools.lru_cache(maxsize=16_384)(date.isoformat)
+"""A date as a trace shows it, remembered by the date: writing one out costs several times a lookup, and a
+population's dates repeat (a cut-off day, the days of a few decades)."""
 
 
 def _private(label: str, get: Fn, tainted: bool) -> Fn:
