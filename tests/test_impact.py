@@ -264,10 +264,11 @@ def test_a_field_on_record_that_cannot_be_used_is_not_counted_as_empty(tmp_path:
     assert "on record but not usable (such as a province only)" in render_html(data, "en")
 
 
-@pytest.mark.parametrize("key", ["member.nik", "regency(member.nik, table.ppkm_areas)"])
+@pytest.mark.parametrize("key", ["member.nik", "regency(member.nik, table.ppkm_areas)", "member.kpj", "member.name",
+                                 "member.employer.npp", "member.bank_account.holder_name"])
 def test_a_table_keyed_by_a_nik_never_lists_the_nik(tmp_path: Path, key: str) -> None:
-    """A rule file may look a NIK up in an incomplete table: the keys it lacks are not counted, so
-    no report says the NIK."""
+    """A rule file may look a NIK up in an incomplete table, or a KPJ or a name, where a NIK is sometimes typed: the
+    keys it lacks are not counted, so no report says the NIK."""
     root = Path(__file__).resolve().parents[1] / "rules"
     text = (root / "bsu-2021.yaml").read_text("utf-8").replace(
         "require: regency(member.work_regency_code, table.ppkm_areas) in table.ppkm_areas", f"require: {key} in "
@@ -277,7 +278,10 @@ def test_a_table_keyed_by_a_nik_never_lists_the_nik(tmp_path: Path, key: str) ->
         for f in (root / folder).iterdir():
             (tmp_path / folder / f.name).write_bytes(f.read_bytes())
     (tmp_path / "bsu-2021.yaml").write_text(text, "utf-8")
-    row = OK | {"nik": "3204014107900007", "wages": [{"period": "2021-06", "amount": 3_000_000}],
+    row = OK | {"nik": "3204014107900007", "kpj": "3204014107900007", "name": "Rina 3204014107900007",
+                "employer": {"npp": "3204014107900007"},
+                "bank_account": {"number": "", "holder_name": "3204014107900007"},
+                "wages": [{"period": "2021-06", "amount": 3_000_000}],
                 "contributions": [{"period": "2021-06", "amount": 100, "paid_on": "2021-07-10"}]}
     source = tmp_path / "m.jsonl"
     source.write_text(json.dumps(row) + "\n", "utf-8")

@@ -86,6 +86,9 @@ def _written_masked(value: Value) -> bytes:
 
 KPJ = "member.kpj"
 """Traced as ``mask_kpj`` shows it: a NIK written in its place is never kept whole."""
+HIDDEN_KEYS = PRIVATE | FREE_TEXT | {KPJ}
+"""Member fields never named as a table's key (a decision's ``table.t[key]``, a report's keys): a NIK, an account
+number, a KPJ (a NIK or an account number is sometimes typed in its place) and free text."""
 
 
 def _kpj(value: Value) -> str:
@@ -317,7 +320,7 @@ class Plan:
         """The keys ``trees`` look a table whose silence is unknown up by (``x in table.t``, ``x not in table.t``,
         ``table.t.get(x, …)``), each with its table: never a key that reads a NIK, an account number, a KPJ or
         free text, which a decision does not show."""
-        tables, hidden = self.ruleset.tables, PRIVATE | FREE_TEXT | {KPJ}
+        tables = self.ruleset.tables
         found: list[tuple[str, Fn]] = []
         for n in (n for tree in trees for n in walk(tree)):
             if isinstance(n, Binary) and n.op in ("in", "not in") and isinstance(n.right, Name) \
@@ -327,7 +330,7 @@ class Plan:
                 table, key = n.func.parts[1], n.args[0]
             else:
                 continue
-            if tables[table].unlisted_unknown and hidden.isdisjoint(self.ruleset.member_reads(key)):
+            if tables[table].unlisted_unknown and HIDDEN_KEYS.isdisjoint(self.ruleset.member_reads(key)):
                 found.append((f"table.{table}", compile_node(key, self.env)))
         return found
 

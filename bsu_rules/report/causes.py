@@ -17,8 +17,7 @@ from typing import Any
 import polars as pl
 import pyarrow as pa
 
-from bsu_rules.decisions import PRIVATE
-from bsu_rules.evaluators.scalar import Plan
+from bsu_rules.evaluators.scalar import HIDDEN_KEYS, Plan
 from bsu_rules.glossary import spoken
 from bsu_rules.members import Member
 from bsu_rules.members.arrow import MEMBER_SCHEMA
@@ -56,7 +55,7 @@ def table_keys(plan: Plan) -> dict[str, str]:
                 table = n.func.parts[1]
             else:
                 continue
-            if rs.tables[table].unlisted_unknown and key not in PRIVATE:  # a NIK or account number is never listed
+            if rs.tables[table].unlisted_unknown and key not in HIDDEN_KEYS:
                 out.setdefault(f"table.{table}", key)
     return out
 
