@@ -52,7 +52,7 @@ from bsu_rules.members.mirror import MemberMirror
 from bsu_rules.members.parse import record_json, validated
 from bsu_rules.members.redact import shortened
 from bsu_rules.ruleset.checker import reads as names_read
-from bsu_rules.ruleset.expressions import Binary, Call, Name, Node, Unhandled, unparse, walk
+from bsu_rules.ruleset.expressions import Call, Name, Node, Unhandled, table_lookups, unparse, walk
 from bsu_rules.ruleset.schema import Kind, Rule
 from bsu_rules.ruleset.types import HISTORIES
 from bsu_rules.semantics import DECIDING, EFFECT
@@ -321,18 +321,8 @@ class Plan:
         ``table.t.get(x, …)``), each with its table: never a key that reads a NIK, an account number, a KPJ or
         free text, which a decision does not show."""
         tables = self.ruleset.tables
-        found: list[tuple[str, Fn]] = []
-        for n in (n for tree in trees for n in walk(tree)):
-            if isinstance(n, Binary) and n.op in ("in", "not in") and isinstance(n.right, Name) \
-                    and n.right.parts[0] == "table":
-                table, key = n.right.parts[1], n.left
-            elif isinstance(n, Call) and n.func.parts[0] == "table" and n.func.parts[-1] == "get" and n.args:
-                table, key = n.func.parts[1], n.args[0]
-            else:
-                continue
-            if tables[table].unlisted_unknown and HIDDEN_KEYS.isdisjoint(self.ruleset.member_reads(key)):
-                found.append((f"table.{table}", compile_node(key, self.env)))
-        return found
+        return [(f"table.{table}", compile_node(key, self.env)) for table, key in table_lookups(*trees)
+                if tables[table].unlisted_unknown and HIDDEN_KEYS.isdisjoint(self.ruleset.member_reads(key))]
 
     def _unusable(self, *trees: Node) -> list[tuple[str, Getter, Fn, Call]]:
         """The calls in ``trees`` of a function unknown of itself (``own_unknown``) whose one member field is

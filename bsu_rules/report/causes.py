@@ -22,7 +22,7 @@ from bsu_rules.glossary import spoken
 from bsu_rules.members import Member
 from bsu_rules.members.arrow import MEMBER_SCHEMA
 from bsu_rules.report.groups import UNKNOWN
-from bsu_rules.ruleset.expressions import Binary, Call, Name, Node, walk
+from bsu_rules.ruleset.expressions import Call, Name, Node, table_lookups
 from bsu_rules.ruleset.schema import Kind
 
 DECIDING = (Kind.REQUIRE, Kind.EXCLUDE)
@@ -46,17 +46,10 @@ def table_keys(plan: Plan) -> dict[str, str]:
     ``table.t.get(member.x, ...)``), to count the keys it lacks."""
     rs = plan.ruleset
     out: dict[str, str] = {}
-    for tree in [*(r.checked.tree for r in plan.rules), *rs.facts.values()]:
-        for n in walk(tree):
-            if isinstance(n, Binary) and n.op in ("in", "not in") and isinstance(n.right, Name) \
-                    and n.right.parts[0] == "table" and (key := _member_key(n.left)):
-                table = n.right.parts[1]
-            elif isinstance(n, Call) and n.func.parts[0] == "table" and n.args and (key := _member_key(n.args[0])):
-                table = n.func.parts[1]
-            else:
-                continue
-            if rs.tables[table].unlisted_unknown and key not in HIDDEN_KEYS:
-                out.setdefault(f"table.{table}", key)
+    for table, node in table_lookups(*(r.checked.tree for r in plan.rules), *rs.facts.values()):
+        key = _member_key(node)
+        if key and rs.tables[table].unlisted_unknown and key not in HIDDEN_KEYS:
+            out.setdefault(f"table.{table}", key)
     return out
 
 

@@ -119,6 +119,19 @@ def walk(node: Node) -> list[Node]:
     return out
 
 
+def table_lookups(*trees: Node) -> list[tuple[str, Node]]:
+    """Each table ``trees`` look up by a key (``x in table.t``, ``x not in table.t``, ``table.t.get(x, …)``), as
+    (``t``, the key's expression), in the trees' order."""
+    found: list[tuple[str, Node]] = []
+    for n in (n for tree in trees for n in walk(tree)):
+        if isinstance(n, Binary) and n.op in ("in", "not in") and isinstance(n.right, Name) \
+                and n.right.parts[0] == "table":
+            found.append((n.right.parts[1], n.left))
+        elif isinstance(n, Call) and n.func.parts[0] == "table" and n.func.parts[-1] == "get" and n.args:
+            found.append((n.func.parts[1], n.args[0]))
+    return found
+
+
 class ParseError(ValueError):
     def __init__(self, message: str, offset: int, suggestion: str | None = None) -> None:
         super().__init__(message)
