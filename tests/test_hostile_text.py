@@ -39,6 +39,35 @@ def test_a_lone_surrogate_from_python_is_an_input_error() -> None:
         bsu_rules.evaluate(bsu_rules.load_ruleset("bsu-2022"), {**BASE, "name": "\ud800"}, on="2022-10-01")
 
 
+TEXT_FIELDS = [("name", {"name": "Rina \udc00"}), ("employer.npp", {"employer": {"npp": "\ud800"}}),
+               ("employer.name", {"employer": {"name": "PT \udfff"}}),
+               ("bank_account.bank", {"bank_account": {"bank": "BRI \ud800"}}),
+               ("bank_account.holder_name", {"bank_account": {"holder_name": "\udc00"}})]
+
+
+@pytest.mark.parametrize(("field", "change"), TEXT_FIELDS)
+def test_a_lone_surrogate_in_free_text_is_refused_on_every_route(field: str, change: dict[str, Any]) -> None:
+    """Past the mirror too: with ``ignore_unknown``, when the mirror leaves the record to the model (a tuple of
+    wages), and by the model itself: a decision could not be written with it."""
+    routes = [lambda r: parse_member(r, ignore_unknown=True),
+              lambda r: parse_member({**r, "wages": tuple(r["wages"])})]
+    for route in routes:
+        with pytest.raises(InputError) as caught:
+            route({**BASE, **change})
+        assert caught.value.problems == [(field, "text with a lone UTF-16 surrogate (not a character)")]
+    with pytest.raises(ValueError, match="surrogate"):
+        bsu_rules.Member(**{**BASE, **change})
+
+
+def test_ignore_unknown_leaves_an_unknown_field_unread() -> None:
+    """A field left out is not judged, not even for text no output could hold."""
+    member = parse_member({**BASE, "remarks": "\ud800", "employer": {"name": "PT A", "x": "\udc00"}},
+                          ignore_unknown=True)
+    assert member.employer is not None and member.employer.name == "PT A"
+    decision = bsu_rules.evaluate(bsu_rules.load_ruleset("bsu-2022"), member, on="2022-10-01")
+    assert json.loads(decision.to_json())["outcome"]
+
+
 @pytest.mark.parametrize("period", ["2022-07\n", "2022-07 ", "\n2022-07"])
 def test_a_month_with_a_newline_or_space_is_refused_on_every_path(period: str) -> None:
     record = {**BASE, "wages": [{"period": period, "amount": 9_000_000}]}

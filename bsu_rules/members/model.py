@@ -25,6 +25,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from bsu_rules.members.decode import LONE_SURROGATE, lone_surrogate
 from bsu_rules.members.redact import shown
 from bsu_rules.regencies import REGENCIES
 
@@ -298,9 +299,20 @@ class _Strict(BaseModel):
         raise TypeError(f"a validated record does not change (`{name}`): build a new one")
 
 
+def _whole(text: str) -> str:
+    """Free text every output can write: a lone UTF-16 surrogate (``"\\udc00"``) is no character."""
+    if lone_surrogate(text) is not None:
+        raise PydanticCustomError("lone_surrogate", LONE_SURROGATE)
+    return text
+
+
+Text = Annotated[StrictStr, AfterValidator(_whole)]
+"""A free-text field (a name, a bank's name): any characters, but only characters."""
+
+
 class Employer(_Strict):
-    npp: StrictStr | None = None
-    name: StrictStr | None = None
+    npp: Text | None = None
+    name: Text | None = None
     sector: Annotated[StrictStr, Field(pattern=r"^[A-U]$", description="KBLI 2020 section letter A-U")] | None = Field(
         default=None, description="KBLI 2020 section letter A-U"
     )
@@ -323,14 +335,14 @@ class ProgramReceipt(_Strict):
 
 
 class BankAccount(_Strict):
-    bank: StrictStr | None = None
+    bank: Text | None = None
     number: Annotated[StrictStr, Field(pattern=ACCOUNT_NUMBER, description=(
         "bank account number: its digits (spaces or dashes may group them; * where masked), or \"\" when there "
         "is none; not as a spreadsheet rewrites a long number (4.18201E+14, 418201004566507.0, "
         "Rp 418.201.004.566.507,-)"),
         json_schema_extra={"not": {"pattern": f"^{REWRITTEN_NUMBER}$"}}),
         Refused(REWRITTEN_NUMBER, never=PLAIN_NUMBER), AfterValidator(_not_rewritten)] | None = None
-    holder_name: StrictStr | None = None
+    holder_name: Text | None = None
 
 
 EVENT_DATES = frozenset({"membership_ended_on", "deceased_on"})
@@ -346,7 +358,7 @@ class Member(_Strict):
 
     nik: Annotated[StrictStr, Field(pattern=digits(16), description="16-digit NIK")]
     kpj: Annotated[StrictStr, Field(pattern=KPJ)] | None = None
-    name: StrictStr | None = None
+    name: Text | None = None
     birth_date: Annotated[Day | None, Field(description=(
         "A date, YYYY-MM-DD: the day of birth; not after registered_on or deceased_on"))] = None
     citizenship: Citizenship

@@ -285,8 +285,11 @@ _replace = msgspec.structs.replace
 
 
 def parse_member(record: Any, *, ignore_unknown: bool = False) -> Member:
-    """Validate one record (a dict or Member); raise InputError naming every bad field path."""
-    fast = None if ignore_unknown else _fast(record)
+    """Validate one record (a dict or Member); raise InputError naming every bad field path. With
+    ``ignore_unknown`` the fields the contract does not know are left out first, unread."""
+    if ignore_unknown:
+        record = _known(record, contract())
+    fast = _fast(record)
     return fast.member if fast is not None else _validate(record, ignore_unknown)
 
 
