@@ -7,12 +7,16 @@ import sys
 
 
 def program() -> int:
-    try:
-        from bsu_rules.cli import program as command_line  # lazy: a Ctrl-C while it loads is caught here
-    except KeyboardInterrupt:
-        print("bsu-rules: interrupted before the command began: nothing was read or written", file=sys.stderr)
-        return 130
-    return command_line()
+    from bsu_rules._lazy import kept_loaded, uncollected  # lazy: as everything the program loads (light)
+
+    with kept_loaded():
+        try:
+            with uncollected():
+                from bsu_rules.cli import program as command_line  # lazy: a Ctrl-C while it loads is caught here
+        except KeyboardInterrupt:
+            print("bsu-rules: interrupted before the command began: nothing was read or written", file=sys.stderr)
+            return 130
+        return command_line()
 
 
 if __name__ == "__main__":

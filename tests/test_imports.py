@@ -230,3 +230,26 @@ def test_every_name_the_api_reference_shows_at_the_root_is_importable_from_it() 
     names = re.findall(r"^::: bsu_rules\.([A-Za-z_]+)$", reference, re.MULTILINE)
     assert "Diagnostic" in names and {n for n in names if n not in bsu_rules.__all__} == set()
     assert all(getattr(bsu_rules, n) is not None for n in names)
+
+
+def test_modules_load_without_the_collector_and_only_the_program_sets_them_aside() -> None:
+    """``uncollected`` turns the cyclic collector off while modules load and back on; what was loaded is
+    frozen (never walked again) only inside ``kept_loaded`` (the ``bsu-rules`` program), not for a library."""
+    import gc
+
+    from bsu_rules._lazy import kept_loaded, uncollected
+
+    frozen = gc.get_freeze_count()
+    with uncollected():
+        assert not gc.isenabled()
+        loaded = [[]]
+    assert gc.isenabled() and gc.get_freeze_count() == frozen
+    try:
+        with kept_loaded(), uncollected():
+            loaded.append([])
+        assert gc.isenabled() and gc.get_freeze_count() > frozen
+    finally:
+        gc.unfreeze()
+    with uncollected():
+        pass
+    assert gc.get_freeze_count() == 0  # kept_loaded is over

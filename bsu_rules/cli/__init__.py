@@ -17,6 +17,7 @@ import warnings
 from collections.abc import Sequence
 from typing import Any, NoReturn
 
+from bsu_rules._lazy import uncollected
 from bsu_rules._version import __version__
 from bsu_rules.cli.exits import CLOSED, FAILED, INTERRUPTED, catch_signals, report_internal_error
 from bsu_rules.errors import BsuRulesError, InputError, OutOfForce, PublishedKeyWarning, RuleSetError
@@ -97,7 +98,8 @@ def parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, summary in COMMANDS.items():
         if argv is None or name == wanted:
-            importlib.import_module(f"bsu_rules.cli.{name}").add(sub)
+            with uncollected():
+                importlib.import_module(f"bsu_rules.cli.{name}").add(sub)
             _described(sub.choices[name], summary)
         else:
             sub.add_parser(name, help=summary)

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from bsu_rules._lazy import uncollected
 from bsu_rules.batch.paths import default_rejects, distinct, manifest_path, output_format
 from bsu_rules.cli.exits import FAILED, OK, REJECTED, interrupted, settled
 from bsu_rules.cli.options import (
@@ -163,9 +164,10 @@ _WITHOUT_PANDAS = _WithoutPandas()
 
 def screen(args: argparse.Namespace) -> int:
     try:
-        import pyarrow as pa
+        with uncollected():
+            import pyarrow as pa
 
-        from bsu_rules.batch.run import Counts, engines, open_input, run_batch  # lazy: the batch extra
+            from bsu_rules.batch.run import Counts, engines, open_input, run_batch  # lazy: the batch extra
     except ImportError as exc:
         return missing_extra("batch", exc)
     # Arrow's default allocator (mimalloc) gave memory back to the system and took it again for every
