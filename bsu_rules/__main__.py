@@ -13,7 +13,9 @@ def program() -> int:
         try:
             with uncollected():
                 from bsu_rules.cli import program as command_line  # lazy: a Ctrl-C while it loads is caught here
-        except KeyboardInterrupt:
+        except (KeyboardInterrupt, RuntimeError) as exc:  # 3.11 wraps one met in a class's __set_name__
+            if not isinstance(exc, KeyboardInterrupt) and not isinstance(exc.__cause__, KeyboardInterrupt):
+                raise
             print("bsu-rules: interrupted before the command began: nothing was read or written", file=sys.stderr)
             return 130
         return command_line()

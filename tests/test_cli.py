@@ -746,6 +746,48 @@ def test_ctrl_c_while_the_command_loads_is_said_in_one_line(monkeypatch: pytest.
     assert err == "bsu-rules: interrupted before the command began: nothing was read or written\n"
 
 
+def _class_built_when_interrupted() -> None:
+    """Ctrl-C met while a class is built, as a dataclass's field sets its name: Python 3.11 raises it as a
+    RuntimeError from the KeyboardInterrupt."""
+
+    class Interrupting:
+        def __set_name__(self, owner: type, name: str) -> None:
+            raise KeyboardInterrupt
+
+    type("Line", (), {"sentences": Interrupting()})
+
+
+def test_ctrl_c_met_while_a_class_is_built_is_an_interruption(monkeypatch: pytest.MonkeyPatch,
+                                                              capsys: pytest.CaptureFixture[str],
+                                                              tmp_path: Path) -> None:
+    """In the modules a command loads before it begins, or once it runs: 130 and one line, no traceback."""
+    import bsu_rules.cli as cli
+
+    monkeypatch.setattr(cli, "parser", lambda arguments: _class_built_when_interrupted())
+    assert cli.main(["evaluate", "bsu-2022", "x.jsonl"]) == 130
+    assert capsys.readouterr().err == "bsu-rules: interrupted before the command began: nothing was read or written\n"
+    monkeypatch.undo()
+    (tmp_path / "m.jsonl").write_text("", "utf-8")
+    import bsu_rules.cli.evaluate as evaluate
+
+    monkeypatch.setattr(evaluate, "run", lambda args: _class_built_when_interrupted())
+    assert cli.main(["evaluate", "bsu-2022", str(tmp_path / "m.jsonl")]) == 130
+    assert capsys.readouterr().err == "bsu-rules: interrupted\n"
+
+
+def test_an_error_while_the_command_loads_is_an_internal_error_not_a_traceback(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    import bsu_rules.cli as cli
+
+    def broken(arguments: list[str]) -> None:
+        raise ValueError("a module that does not load")
+
+    monkeypatch.setattr(cli, "parser", broken)
+    assert cli.main(["evaluate", "bsu-2022", "x.jsonl"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("bsu-rules: internal error (ValueError)") and "Traceback" not in err
+
+
 def test_ctrl_c_while_the_command_line_itself_loads_is_said_in_one_line(monkeypatch: pytest.MonkeyPatch,
                                                                          capsys: pytest.CaptureFixture[str]) -> None:
     """The program's first step (``bsu_rules.__main__``) loads the command line inside the same guard."""

@@ -19,7 +19,7 @@ from typing import Any, NoReturn
 
 from bsu_rules._lazy import uncollected
 from bsu_rules._version import __version__
-from bsu_rules.cli.exits import CLOSED, FAILED, INTERRUPTED, catch_signals, report_internal_error
+from bsu_rules.cli.exits import CLOSED, FAILED, INTERRUPTED, catch_signals, interruption, report_internal_error
 from bsu_rules.errors import BsuRulesError, InputError, OutOfForce, PublishedKeyWarning, RuleSetError
 
 COMMANDS = {  # name -> the one-line help; the module bsu_rules.cli.<name> is imported only when it runs
@@ -235,9 +235,15 @@ def _command(argv: Sequence[str] | None, last: bool, closed: bool = False) -> in
         return exc.code if isinstance(exc.code, int) else FAILED
     except OSError as exc:  # the help or version was not written
         return _unwritten(exc)
-    except KeyboardInterrupt:  # Ctrl-C while the command's modules load: nothing was begun
+    except (KeyboardInterrupt, RuntimeError) as exc:  # Ctrl-C while the command's modules load: nothing was begun
+        if interruption(exc) is None:
+            print(report_internal_error(exc), file=sys.stderr)
+            return FAILED
         print("bsu-rules: interrupted before the command began: nothing was read or written", file=sys.stderr)
         return INTERRUPTED
+    except Exception as exc:  # a bug: one line, the report in a file
+        print(report_internal_error(exc), file=sys.stderr)
+        return FAILED
     if closed and (unprinted := _unprinted(args)):
         print(f"bsu-rules: {unprinted}", file=sys.stderr)
         return FAILED
@@ -268,13 +274,13 @@ def _command(argv: Sequence[str] | None, last: bool, closed: bool = False) -> in
     except (InputError, OutOfForce, BsuRulesError) as exc:  # the last: an archive entry found changed, say
         print(f"bsu-rules: {exc}", file=sys.stderr)
         return FAILED
-    except KeyboardInterrupt as exc:  # Ctrl-C or SIGTERM (``exits.Interrupted``)
-        done = getattr(exc, "done", "")
-        print(f"bsu-rules: interrupted{' ' + done if done else ''}", file=sys.stderr, flush=True)
-        status: int = getattr(exc, "status", INTERRUPTED)
-        return status
-    except RuntimeError as exc:  # Path.resolve() on a loop of symbolic links (Python 3.11, 3.12), wherever called
-        looped = _LOOP.fullmatch(str(exc))
+    except (KeyboardInterrupt, RuntimeError) as exc:  # Ctrl-C or SIGTERM (``exits.Interrupted``), or an error
+        if (stop := interruption(exc)) is not None:
+            done = getattr(stop, "done", "")
+            print(f"bsu-rules: interrupted{' ' + done if done else ''}", file=sys.stderr, flush=True)
+            status: int = getattr(stop, "status", INTERRUPTED)
+            return status
+        looped = _LOOP.fullmatch(str(exc))  # Path.resolve() on a loop of symbolic links (Python 3.11, 3.12)
         if looped is None:
             print(report_internal_error(exc), file=sys.stderr)
             return FAILED

@@ -29,7 +29,7 @@ from bsu_rules.members import Record, as_member, parse_line
 from bsu_rules.members.decode import BadRecord, decode_json
 from bsu_rules.members.events import EventKeys, no_event_warning
 from bsu_rules.members.files import Place, read_placed
-from bsu_rules.members.parse import parse_read, read_known
+from bsu_rules.members.parse import known_fields, parse_read, read_known
 from bsu_rules.members.redact import hidden_path
 from bsu_rules.ruleset.editions import in_force_on
 from bsu_rules.ruleset.model import RuleSet
@@ -341,7 +341,7 @@ def _decide(args: argparse.Namespace, ruleset: RuleSet, decide: Decide,
 
     events = tally.events
     for number, place, record in read_placed(args.files, events.decode(read_known if args.ignore_unknown else _line),
-                                             opened=events.opened):
+                                             opened=events.opened, keep=known_fields if args.ignore_unknown else None):
         tally.files.add(place.file)
         try:
             if isinstance(record, BadRecord):

@@ -30,6 +30,15 @@ class Interrupted(KeyboardInterrupt):
         self.status, self.done = status, done
 
 
+def interruption(exc: BaseException) -> KeyboardInterrupt | None:
+    """The Ctrl-C or SIGTERM ``exc`` is, or that Python 3.11 wrapped in it (a ``RuntimeError`` raised from one
+    met while a class was built, in ``__set_name__``); None for any other error."""
+    for found in (exc, exc.__cause__):
+        if isinstance(found, KeyboardInterrupt):
+            return found
+    return None
+
+
 def interrupted(exc: KeyboardInterrupt, done: str) -> Interrupted:
     """``exc`` (Ctrl-C or SIGTERM) with what the command had done when it came."""
     return Interrupted(getattr(exc, "status", INTERRUPTED), done)
