@@ -52,8 +52,8 @@ def uncollected() -> Iterator[None]:
     start-up); with ``FREEZE``, they are then set aside, else the first collection after walks them all.
     The collector is left on if it was on."""
     was = gc.isenabled()
-    gc.disable()
     try:
+        gc.disable()
         yield
     finally:
         if was:

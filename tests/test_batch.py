@@ -778,6 +778,53 @@ def test_ignore_unknown_drops_nested_fields_in_parse_member_as_in_batch(tmp_path
     assert batch(tmp_path / "m.jsonl", tmp_path / "n.parquet", ignore_unknown=True).rejected == 0
 
 
+
+@pytest.mark.parametrize("hostile", ['"\\ud800"', "NaN", "1" + "0" * 40])
+def test_ignore_unknown_reads_nothing_of_a_field_left_out_on_every_route(tmp_path: Path, hostile: str,
+                                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    """What an unknown field holds (a lone surrogate, NaN, a number too long) is never judged with
+    ``--ignore-unknown``: as a JSON line, a CSV's JSON cell, a JSON list and an indented record alike."""
+    line = (Path(__file__).parents[1] / "examples" / "members.jsonl").read_text("utf-8").splitlines()[0]
+    record = json.loads(line)
+    account = json.dumps(record["bank_account"])
+    text = line.replace(json.dumps(record["bank_account"], separators=(", ", ": ")), account)
+    hostile_line = text.replace(account, account[:-1] + ', "extra": ' + hostile + "}", 1)
+    assert hostile_line != text and '"note"' not in hostile_line
+    hostile_line = hostile_line[:-1] + ', "note": ' + hostile + "}"
+    (tmp_path / "m.jsonl").write_text(hostile_line + "\n", "utf-8")
+    (tmp_path / "m.json").write_text("[\n" + hostile_line + "\n]\n", "utf-8")
+    (tmp_path / "pretty.jsonl").write_text(hostile_line.replace(", ", ",\n  ") + "\n", "utf-8")
+    header = [k for k in record]
+    cells = [json.dumps(v) if isinstance(v, (dict, list)) else "" if v is None else str(v) for v in record.values()]
+    cells[header.index("bank_account")] = account[:-1] + ', "extra": ' + hostile + "}"
+    with (tmp_path / "m.csv").open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f, lineterminator="\n").writerows([header, cells])
+    for name in ("m.jsonl", "m.json", "pretty.jsonl"):
+        assert main(["evaluate", "bsu-2022", str(tmp_path / name), "--ignore-unknown"]) == 0, name
+        assert main(["evaluate", "bsu-2022", str(tmp_path / name)]) == 1, name
+    capsys.readouterr()
+    for name in ("m.jsonl", "m.csv"):
+        assert batch(tmp_path / name, tmp_path / f"{name}.parquet", ignore_unknown=True).rejected == 0, name
+        assert batch(tmp_path / name, tmp_path / f"{name}-s.parquet").rejected == 1, name
+
+
+def test_parse_member_ignore_unknown_refuses_what_every_reader_refuses() -> None:
+    """A record nested too deeply (even in a field left out, even a cycle) and a key that is not text are
+    refused with ``ignore_unknown`` too."""
+    record = json.loads((Path(__file__).parents[1] / "examples" / "members.jsonl").read_text("utf-8").splitlines()[0])
+    deep: dict[str, Any] = {}
+    for _ in range(100):
+        deep = {"x": deep}
+    cycle: dict[str, Any] = {}
+    cycle["self"] = cycle
+    for bad, field in (({**record, "note": deep}, "note"), ({**record, "employer": cycle}, "employer")):
+        with pytest.raises(InputError, match="nested too deeply") as caught:
+            parse_member(bad, ignore_unknown=True)
+        assert caught.value.problems[0][0] == field
+    with pytest.raises(InputError, match="not text"):
+        parse_member({**record, 1: "x"}, ignore_unknown=True)
+
+
 def test_explain_finds_the_row(population: dict[str, Any], tmp_path: Path,
                                capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     source = population["folder"] / "m.parquet"

@@ -20,7 +20,7 @@ from bsu_rules.errors import InputError, PublishedKeyWarning
 from bsu_rules.members import Member, Record, parse_record
 from bsu_rules.members.decode import BadRecord, decode_json
 from bsu_rules.members.files import read_placed
-from bsu_rules.members.parse import parse_read, read_known, record_hash, record_json
+from bsu_rules.members.parse import known_fields, parse_read, read_known, record_hash, record_json
 from bsu_rules.ruleset.checker import PLACEHOLDER
 from bsu_rules.ruleset.model import RuleSet
 
@@ -234,7 +234,8 @@ _BYTES = (bytes, bytearray, memoryview)
 
 def _records(path: str | Path, ignore_unknown: bool = False) -> Iterable[tuple[str, Any]]:
     """(where, record or the BadRecord saying why it cannot be read) for each record of a file."""
-    for _, place, record in read_placed([str(path)], read_known if ignore_unknown else decode_json):
+    for _, place, record in read_placed([str(path)], read_known if ignore_unknown else decode_json,
+                                       keep=known_fields if ignore_unknown else None):
         where = f"{place.file}:{place.number}" if place.kind == "line" else f"{place.file}: record {place.number}"
         yield where, record
 

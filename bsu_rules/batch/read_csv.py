@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import itertools
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,7 @@ from bsu_rules.members.decode import (
     decode_records,
     lone_surrogates,
 )
+from bsu_rules.members.parse import known_fields
 
 NESTED = ("employer", "wages", "contributions", "program_receipts", "bank_account")
 
@@ -136,6 +138,11 @@ UNNAMED = "a value in a column the header does not name: name the column, or pas
 are read, and dropped, when all their cells are empty)."""
 
 
+def _known_in(group: str) -> Callable[[Any], Any]:
+    """A JSON cell of ``group`` with the fields the contract does not know left out (``--ignore-unknown``)."""
+    return lambda value: known_fields({group: value})[group]
+
+
 def csv_block(header: list[str], rows: list[list[str]], ignore_unknown: bool) -> pa.Table:
     """CSV rows as JSON lines (scalars encoded by Polars, history cells spliced in as they are)."""
     width = len(header)
@@ -177,8 +184,9 @@ def csv_block(header: list[str], rows: list[list[str]], ignore_unknown: bool) ->
                 if cell != "" and not ignore_unknown:
                     cells.append((f"(column {place})", UNNAMED))
             elif cell != "" and name in NESTED:
+                keep = _known_in(name) if ignore_unknown else None  # as a JSON line's, unread
                 try:
-                    record[name] = decode_json(cell, name)
+                    record[name] = decode_json(cell, name, keep=keep)
                 except BadRecord as exc:
                     if str(exc) != LONE_SURROGATE:
                         field = name if exc.field == "(record)" else exc.field  # a number too long: at its own field
@@ -186,7 +194,8 @@ def csv_block(header: list[str], rows: list[list[str]], ignore_unknown: bool) ->
                         said = str(exc) if not python_cell(cell) else PYTHON_AGAIN if told else PYTHON_CELL
                         cells.append((field, said))
                         continue
-                    record[name], where = lone_surrogates(decode_records(cell), name)  # that text left out
+                    decoded = decode_records(cell)
+                    record[name], where = lone_surrogates(keep(decoded) if keep else decoded, name)  # left out
                     cells += [(at, LONE_SURROGATE) for at in where]
             elif cell != "":
                 record[name] = cell

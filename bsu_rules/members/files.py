@@ -60,9 +60,11 @@ class Place(NamedTuple):
 
 
 def read_placed(paths: list[str], decode: Callable[[bytes], Any] = decode_json, tabular: str = TABULAR,
-                opened: Callable[[str], None] | None = None) -> Iterator[tuple[int, Place, Any]]:
+                opened: Callable[[str], None] | None = None,
+                keep: Callable[[Any], Any] | None = None) -> Iterator[tuple[int, Place, Any]]:
     """``read_records``, each record with its place in its own file; ``opened`` is told of each path before
-    its records are read."""
+    its records are read; ``keep``: what of a JSON document's record is judged, as ``decode`` keeps of a line's
+    (``known_fields`` for ``--ignore-unknown``)."""
     for path in paths:
         if path.lower().endswith((".parquet", ".csv")):
             raise InputError([(path, _table("Parquet" if path.lower().endswith(".parquet") else "CSV", tabular))])
@@ -73,7 +75,7 @@ def read_placed(paths: list[str], decode: Callable[[bytes], Any] = decode_json, 
             open(path, "rb").close()  # the error opening it gives, before any file is read
         if path != "-" and os.path.isfile(path):  # a file no record of which can be read (not JSON, compressed,
             with open(path, "rb") as f:  # Parquet …) stops the run before any other file's record is decided
-                next(_records(f, path, decode, tabular), None)  # (a pipe is read once: as it comes)
+                next(_records(f, path, decode, tabular, keep), None)  # (a pipe is read once: as it comes)
     number = 0
     for path in paths:
         stream = _binary_stdin() if path == "-" else open(path, "rb")  # noqa: SIM115
@@ -81,7 +83,7 @@ def read_placed(paths: list[str], decode: Callable[[bytes], Any] = decode_json, 
         if opened is not None:
             opened(path)
         with stream:
-            for moves, record, kind in _records(stream, path, decode, tabular):
+            for moves, record, kind in _records(stream, path, decode, tabular, keep):
                 number, at = number + moves, at + moves
                 yield number, Place(path, kind, at), record
 
@@ -104,8 +106,8 @@ def _binary_stdin() -> BinaryIO:
     return buffer if buffer is not None else io.BytesIO(sys.stdin.read().encode("utf-8"))
 
 
-def _records(f: BinaryIO, path: str, decode: Callable[[bytes], Any],
-             tabular: str) -> Iterator[tuple[int, Any, str]]:
+def _records(f: BinaryIO, path: str, decode: Callable[[bytes], Any], tabular: str,
+             keep: Callable[[Any], Any] | None = None) -> Iterator[tuple[int, Any, str]]:
     """Each record with how far it moves the count: the lines up to it for a JSON line (blank ones
     before it included), 1 for a record of a JSON document; and which of the two it is."""
     first, blank = True, 0
@@ -120,7 +122,7 @@ def _records(f: BinaryIO, path: str, decode: Callable[[bytes], Any],
             line = line.removeprefix(b"\xef\xbb\xbf")
         if len(line) > MAX_RECORD and not line.endswith(b"\n"):
             if first and line.lstrip()[:1] == b"[":  # a list on one line, as json.dump writes it
-                yield from _document(line + f.read(MAX_DOCUMENT), path, decode)
+                yield from _document(line + f.read(MAX_DOCUMENT), path, decode, keep)
                 return
             while (rest := f.readline(MAX_RECORD)) and not rest.endswith(b"\n"):
                 pass
@@ -139,7 +141,7 @@ def _records(f: BinaryIO, path: str, decode: Callable[[bytes], Any],
             head = line.lstrip()[:1]
             if head == b"[" or (head == b"{" and continues(line) and (not path.endswith(".jsonl") or
                                                                      one_document(line, f))):
-                yield from _document(line + f.read(MAX_DOCUMENT), path, decode, blank)
+                yield from _document(line + f.read(MAX_DOCUMENT), path, decode, keep, blank)
                 return
         yield blank + 1, _decoded(line, decode), "line"
         blank = 0
@@ -194,7 +196,7 @@ def spread_records(data: bytes) -> list[Any] | None:
         return None
 
 
-def _document(data: bytes, path: str, decode: Callable[[bytes], Any],
+def _document(data: bytes, path: str, decode: Callable[[bytes], Any], keep: Callable[[Any], Any] | None,
               before: int = 0) -> Iterator[tuple[int, Any, str]]:
     """A whole JSON document: one record, or a list of records, each yielded, or the BadRecord
     saying why it cannot be read (a list is refused record by record), as ``_records`` yields them.
@@ -209,6 +211,7 @@ def _document(data: bytes, path: str, decode: Callable[[bytes], Any],
         if (spread := spread_records(data)) is not None:  # records printed with indents, one after another
             escaped = surrogate(data)
             for record in spread:
+                record = keep(record) if keep else record
                 yield 1, judged(record, escaped) or record, "item"
             return
         lines = [line for line in data.splitlines(keepends=True) if line.strip()]
@@ -228,6 +231,7 @@ def _document(data: bytes, path: str, decode: Callable[[bytes], Any],
         return
     escaped = surrogate(data)
     for record in whole if isinstance(whole, list) else [whole]:
+        record = keep(record) if keep else record
         yield 1, judged(record, escaped) or record, "item"  # refused record by record, as JSON lines are
 
 

@@ -286,8 +286,11 @@ _replace = msgspec.structs.replace
 
 def parse_member(record: Any, *, ignore_unknown: bool = False) -> Member:
     """Validate one record (a dict or Member); raise InputError naming every bad field path. With
-    ``ignore_unknown`` the fields the contract does not know are left out first, unread."""
+    ``ignore_unknown`` the fields the contract does not know are left out first, unread (but a record nested
+    too deeply is refused, as every reader refuses it)."""
     if ignore_unknown:
+        if (at := too_deep(record)) is not None:
+            raise InputError([(at, TOO_DEEP)])
         record = _known(record, contract())
     fast = _fast(record)
     return fast.member if fast is not None else _validate(record, ignore_unknown)
@@ -355,7 +358,9 @@ def _known(value: Any, fields: dict[str, Leaf | Group]) -> Any:
     out = {}
     for key, item in value.items():
         spec = fields.get(key)
-        if isinstance(spec, Group):
+        if not isinstance(key, str):  # a key no JSON has: kept, for the model to name
+            out[key] = item
+        elif isinstance(spec, Group):
             many = spec.many and isinstance(item, list)
             out[key] = [_known(x, spec.fields) for x in item] if many else _known(item, spec.fields)
         elif spec is not None:
