@@ -1520,6 +1520,21 @@ def test_text_that_is_not_utf8_in_a_parquet_file_rejects_its_row(tmp_path: Path,
         (7, "bank_account.bank: not UTF-8 text")]
 
 
+def test_free_text_no_rule_reads_is_unread_in_a_parquet_file_by_either_engine(tmp_path: Path) -> None:
+    """A name whose bytes are not UTF-8 neither rejects its row nor changes its decision, with either engine: both
+    read the same fields of a Parquet file."""
+    write_population(tmp_path / "m.parquet", 12, 1, malformed=False)
+    table = pq.read_table(tmp_path / "m.parquet")
+    table = table.set_column(table.schema.get_field_index("name"), "name", _not_utf8(table["name"].combine_chunks(), 3))
+    pq.write_table(table, tmp_path / "bad.parquet")
+    outputs = []
+    for engine in ("columnar", "scalar"):
+        counts = batch(tmp_path / "bad.parquet", tmp_path / f"{engine}.parquet", engine=engine)
+        assert (counts.read, counts.decided, counts.rejected) == (12, 12, 0), engine
+        outputs.append(pq.read_table(tmp_path / f"{engine}.parquet"))
+    assert outputs[0].equals(outputs[1])
+
+
 def test_a_csv_cell_that_is_not_utf8_rejects_its_row_at_that_cell(tmp_path: Path) -> None:
     """One Latin-1 byte used to stop the whole run; now its record is rejected at the cell, with the
     record's other problems, and the other records are decided."""

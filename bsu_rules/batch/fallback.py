@@ -32,6 +32,16 @@ def decision_fields(plan: Plan) -> list[tuple[str, pa.DataType]]:
         [(f"rule:{r.rule.id}", _TEXT) for r in plan.rules]
 
 
+def scalar_fields(plan: Plan) -> frozenset[str]:
+    """The member fields a whole record is validated and decided from: every one but free text no fact, rule,
+    channel or explanation reads (a name), which a table may leave null without changing a decision."""
+    from bsu_rules.audit.snapshot import kept_fields  # lazy: only a plan decided so needs it
+    from bsu_rules.batch.validate import unchecked
+
+    read = {".".join(path) for path in kept_fields(plan.ruleset)}
+    return frozenset(MEMBER_SCHEMA.names) - unchecked(read)
+
+
 class ScalarTablePlan:
     """Decide a member table row by row with the reference evaluator."""
 
@@ -39,8 +49,8 @@ class ScalarTablePlan:
         self.plan = plan
         self.schema = pa.schema(decision_fields(plan))
         self.deciding = {r.rule.id for r in plan.rules if r.kind in DECIDING}
-        self.fields = frozenset(MEMBER_SCHEMA.names)
-        """The member fields ``decide`` reads: every one (a whole record is validated)."""
+        self.fields = scalar_fields(plan)
+        """The member fields ``decide`` reads (``ColumnarPlan.fields``)."""
 
     def decide(self, table: pa.Table, rule_columns: bool = True) -> pa.Table:
         """Decisions in ``schema`` (its ``rule:<id>`` columns only when ``rule_columns``)."""

@@ -372,8 +372,10 @@ class ColumnarPlan:
         self._reads = [n for n in MEMBER_SCHEMA.names if n in read] or MEMBER_SCHEMA.names[:1]
         tops = {path.split(".")[0] for path in c.paths}
         self.fields = frozenset(c.paths | {n for n in self._reads if n not in tops})
-        if self._exact_only:  # the scalar evaluator reads whole records
-            self._reads, self.fields = MEMBER_SCHEMA.names, frozenset(MEMBER_SCHEMA.names)
+        if self._exact_only:  # the scalar evaluator reads whole records (but free text no rule reads)
+            from bsu_rules.batch.fallback import scalar_fields  # lazy: only such a plan needs it
+
+            self._reads, self.fields = MEMBER_SCHEMA.names, scalar_fields(plan)
         """The member fields ``decide`` reads (``nik``, ``wages``, ``bank_account.bank``): a table may
         leave the others out or null."""
         self.schema = pa.schema([("outcome", _TEXT), ("failed", _TEXTS), ("unknown", _TEXTS),
