@@ -1,23 +1,36 @@
-"""``python -m bsu_rules`` and the ``bsu-rules`` program: the command line, started so that Ctrl-C
-while its modules load is said in one line too."""
+"""``python -m bsu_rules`` and the ``bsu-rules`` program: the command line, started so that Ctrl-C or
+SIGTERM while its modules load is said in one line too."""
 
 from __future__ import annotations
 
+import signal
 import sys
+
+
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM before the command's own handlers are set (``cli.exits.catch_signals``)."""
+
+    status = 143
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise _Terminated
 
 
 def program() -> int:
     from bsu_rules._lazy import kept_loaded, uncollected  # lazy: as everything the program loads (light)
 
+    signal.signal(signal.SIGTERM, _terminate)
     with kept_loaded():
         try:
             with uncollected():
                 from bsu_rules.cli import program as command_line  # lazy: a Ctrl-C while it loads is caught here
         except (KeyboardInterrupt, RuntimeError) as exc:  # 3.11 wraps one met in a class's __set_name__
-            if not isinstance(exc, KeyboardInterrupt) and not isinstance(exc.__cause__, KeyboardInterrupt):
+            stop = exc if isinstance(exc, KeyboardInterrupt) else exc.__cause__
+            if not isinstance(stop, KeyboardInterrupt):
                 raise
             print("bsu-rules: interrupted before the command began: nothing was read or written", file=sys.stderr)
-            return 130
+            return getattr(stop, "status", 130)
         return command_line()
 
 

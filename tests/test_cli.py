@@ -775,6 +775,27 @@ def test_ctrl_c_met_while_a_class_is_built_is_an_interruption(monkeypatch: pytes
     assert capsys.readouterr().err == "bsu-rules: interrupted\n"
 
 
+def test_sigterm_while_the_command_line_loads_is_said_in_one_line(monkeypatch: pytest.MonkeyPatch,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    """The program sets its SIGTERM handler first: a SIGTERM while the modules load is said, with status 143."""
+    import signal
+
+    import bsu_rules.cli as cli
+    from bsu_rules.__main__ import program
+
+    def terminated(arguments: list[str]) -> None:
+        signal.raise_signal(signal.SIGTERM)
+
+    monkeypatch.setattr(cli, "parser", terminated)
+    monkeypatch.setattr(sys, "argv", ["bsu-rules", "evaluate", "bsu-2022", "x.jsonl"])
+    previous = signal.getsignal(signal.SIGTERM)
+    try:
+        assert program() == 143
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert capsys.readouterr().err == "bsu-rules: interrupted before the command began: nothing was read or written\n"
+
+
 def test_an_error_while_the_command_loads_is_an_internal_error_not_a_traceback(
         monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     import bsu_rules.cli as cli

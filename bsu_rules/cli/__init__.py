@@ -240,7 +240,8 @@ def _command(argv: Sequence[str] | None, last: bool, closed: bool = False) -> in
             print(report_internal_error(exc), file=sys.stderr)
             return FAILED
         print("bsu-rules: interrupted before the command began: nothing was read or written", file=sys.stderr)
-        return INTERRUPTED
+        status: int = getattr(interruption(exc), "status", INTERRUPTED)  # SIGTERM: 143 (``__main__``)
+        return status
     except Exception as exc:  # a bug: one line, the report in a file
         print(report_internal_error(exc), file=sys.stderr)
         return FAILED
@@ -278,8 +279,7 @@ def _command(argv: Sequence[str] | None, last: bool, closed: bool = False) -> in
         if (stop := interruption(exc)) is not None:
             done = getattr(stop, "done", "")
             print(f"bsu-rules: interrupted{' ' + done if done else ''}", file=sys.stderr, flush=True)
-            status: int = getattr(stop, "status", INTERRUPTED)
-            return status
+            return int(getattr(stop, "status", INTERRUPTED))
         looped = _LOOP.fullmatch(str(exc))  # Path.resolve() on a loop of symbolic links (Python 3.11, 3.12)
         if looped is None:
             print(report_internal_error(exc), file=sys.stderr)
