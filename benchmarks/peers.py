@@ -41,6 +41,11 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+"""pyarrow loads numpy, whose OpenBLAS starts a thread per core that spins a while after loading: on a small
+machine it takes turns with the measured path, and under cachegrind its spinning is counted as that path's
+(2-8 M instructions a run, from one run to the next). No path here multiplies matrices."""
+
 HERE = Path(__file__).resolve().parent
 ZEN_GRAPH = HERE / "zen" / "bsu-2022.json"
 POLARS_PIPELINES = (HERE / "polars_baseline.py",)
