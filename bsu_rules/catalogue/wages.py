@@ -32,9 +32,11 @@ def _latest(wages: Sequence[WageReport], month: str) -> WageReport | None:
     if kept[0] is wages and kept[1] == month:
         return kept[2]  # type: ignore[no-any-return]  # a report, as below
     latest: WageReport | None = None
+    found = ""  # the latest report's period: each report's read once (a model's field costs a lookup)
     for report in wages:
-        if report.period <= month and (latest is None or report.period >= latest.period):
-            latest = report
+        period = report.period
+        if period <= month and (latest is None or period >= found):
+            latest, found = report, period
     if type(wages) is Rows:  # held while kept: never taken for another list at its address
         _kept_latest = (wages, month, latest)
     return latest
