@@ -236,12 +236,11 @@ def _command(argv: Sequence[str] | None, last: bool, closed: bool = False) -> in
     except OSError as exc:  # the help or version was not written
         return _unwritten(exc)
     except (KeyboardInterrupt, RuntimeError) as exc:  # Ctrl-C while the command's modules load: nothing was begun
-        if interruption(exc) is None:
+        if (stop := interruption(exc)) is None:
             print(report_internal_error(exc), file=sys.stderr)
             return FAILED
         print("bsu-rules: interrupted before the command began: nothing was read or written", file=sys.stderr)
-        status: int = getattr(interruption(exc), "status", INTERRUPTED)  # SIGTERM: 143 (``__main__``)
-        return status
+        return int(getattr(stop, "status", INTERRUPTED))  # SIGTERM: 143 (``__main__``)
     except Exception as exc:  # a bug: one line, the report in a file
         print(report_internal_error(exc), file=sys.stderr)
         return FAILED
