@@ -36,7 +36,7 @@ def scalar_fields(plan: Plan) -> frozenset[str]:
     """The member fields a whole record is validated and decided from: every one but free text no fact, rule,
     channel or explanation reads (a name), which a table may leave null without changing a decision."""
     from bsu_rules.audit.snapshot import kept_fields  # lazy: only a plan decided so needs it
-    from bsu_rules.batch.validate import unchecked
+    from bsu_rules.batch.validate import unchecked  # lazy: as above
 
     read = {".".join(path) for path in kept_fields(plan.ruleset)}
     return frozenset(MEMBER_SCHEMA.names) - unchecked(read)
