@@ -28,11 +28,8 @@ def received(
     Unknown when the receipts, the programmes or a given year are unknown."""
     if receipts is None or programs is None or year is None:
         return None
-    if not receipts:
-        return False
-    wanted = {str(p) for p in programs}
-    for r in receipts:  # noqa: SIM110  (a loop: no generator made per member)
-        if (year is LEFT_OUT or r.year == year) and str(r.program) in wanted:
+    for r in receipts:  # noqa: SIM110  (a loop: no generator made per member; a list of a few programmes)
+        if (year is LEFT_OUT or r.year == year) and str(r.program) in programs:
             return True
     return False
 
@@ -43,9 +40,8 @@ def received_by(receipts: Sequence[ProgramReceipt] | None, programs: Sequence[st
     dated later had not been received then). Unknown when any argument is unknown."""
     if receipts is None or programs is None or year is None:
         return None
-    wanted = {str(p) for p in programs}
-    for r in receipts:  # noqa: SIM110  (a loop: no generator made per member)
-        if r.year <= year and str(r.program) in wanted:
+    for r in receipts:  # noqa: SIM110  (a loop: no generator made per member; a list of a few programmes)
+        if r.year <= year and str(r.program) in programs:
             return True
     return False
 
