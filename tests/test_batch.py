@@ -202,6 +202,25 @@ def test_parquet_row_groups_are_cut_by_rows_not_by_chunks(tmp_path: Path, monkey
     assert len({f.read_bytes() for f in files}) == 1 and pq.read_table(files[1]).equals(table)
 
 
+def test_parquet_bytes_do_not_depend_on_chunks_where_a_dictionary_overflows(tmp_path: Path,
+                                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """A column of distinct keys (``nik_key``) outgrows its dictionary within a row group: where it gives way to
+    plain encoding must not depend on the chunks the rows came in."""
+    from bsu_rules.batch import write
+
+    monkeypatch.setattr(write, "ROW_GROUP", 20_000)
+    rows = 40_000
+    table = pa.table({"row": pa.array(range(rows), pa.int64()),
+                      "nik_key": pa.array([hashlib.sha256(str(i).encode()).hexdigest() for i in range(rows)])})
+    files = []
+    for size in (rows, 5000, 7001):
+        files.append(tmp_path / f"by-{size}.parquet")
+        with write.Writer(files[-1], table.schema) as out:
+            for start in range(0, rows, size):
+                out.write(table.slice(start, size))
+    assert len({f.read_bytes() for f in files}) == 1 and pq.read_table(files[2]).equals(table)
+
+
 def test_decision_columns(population: dict[str, Any], tmp_path: Path) -> None:
     batch(population["folder"] / "m.parquet", tmp_path / "d.parquet", key=None)
     d = pl.read_parquet(tmp_path / "d.parquet")

@@ -86,7 +86,9 @@ class Writer:
         """Write the pending rows as row groups of ``ROW_GROUP`` (``whole``: all of them, the last group
         shorter), keeping the rest pending."""
         assert self._parquet is not None
-        rows = pa.concat_tables(self._pending)
+        rows = pa.concat_tables(self._pending).combine_chunks()
+        # one Arrow chunk a column: where a column's dictionary gives way to plain encoding is checked at each chunk
+        # written, so chunks as they came would make the bytes depend on --chunk-size and the engine
         end = rows.num_rows if whole else rows.num_rows - rows.num_rows % ROW_GROUP
         with self._named():
             for start in range(0, end, ROW_GROUP):
