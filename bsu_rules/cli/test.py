@@ -17,7 +17,8 @@ from bsu_rules.testing.runner import run_paths
 def add(sub: Any) -> None:
     p: argparse.ArgumentParser = sub.add_parser(
         "test", help="run rule-author test cases (YAML files with a top-level `cases:` key)")
-    p.add_argument("paths", nargs="+", metavar="PATH", help="test files, or folders to search (e.g. rules/)")
+    p.add_argument("paths", nargs="+", metavar="PATH",
+                   help="test files, folders to search (e.g. rules/), or bundled ids such as bsu-2022 (their cases)")
     p.add_argument("--coverage", action="store_true", help="report which sides of each rule the cases reach")
     p.add_argument("--fail-under", type=percent, metavar="PERCENT", help="fail if rule coverage is below PERCENT")
     p.add_argument("--format", choices=("text", "json"), default="text")

@@ -17,7 +17,9 @@ from typing import Any
 from bsu_rules.decisions import Decision, Outcome, RuleOutcome, RuleResult
 from bsu_rules.errors import Code, OutOfForce
 from bsu_rules.ruleset.diagnostics import Diagnostic, has_errors
+from bsu_rules.ruleset.editions import bundled_rules
 from bsu_rules.ruleset.files import leads_out
+from bsu_rules.ruleset.loader import resolve, written_as_path
 from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.testing.cases import CaseFile, Expect, LoadedCase, load_file
 from bsu_rules.testing.files import find_test_files, is_test_file, links_out
@@ -157,10 +159,11 @@ def _problem(d: Diagnostic, case: str) -> str:
 
 
 def run_paths(paths: Sequence[str | Path], keyword: str | None = None, lang: str = "en") -> Report:
-    """Run every test file at or under ``paths``; ``keyword`` keeps cases whose name contains it."""
+    """Run every test file at or under ``paths`` (a bundled id such as ``bsu-2022``: its bundled test file, as
+    ``check`` takes the id for its rule file); ``keyword`` keeps cases whose name contains it."""
     report, rulesets, seen = Report(), RuleSets(), set[str]()
     for given in paths:
-        path = Path(given)
+        path = bundled_tests(given) or Path(given)
         if not path.exists():
             report.diagnostics.append(Diagnostic(str(path), 1, 1, Code.FILE_NOT_FOUND, "no such file or folder"))
             report.missing.append(str(path))
@@ -180,6 +183,14 @@ def run_paths(paths: Sequence[str | Path], keyword: str | None = None, lang: str
                 seen.add(real)
                 run_file(load_file(file, rulesets), report, keyword, lang)
     return report
+
+
+def bundled_tests(name: str | Path) -> Path | None:
+    """The bundled test file of a bare bundled id (``bsu-2022``), as ``resolve`` reads the id for its rule file."""
+    if isinstance(name, str) and not written_as_path(name) and resolve(name) == bundled_rules() / f"{name}.yaml":
+        tests = bundled_rules() / "tests" / f"{name}.yaml"
+        return tests if tests.is_file() else None
+    return None
 
 
 def run_file(loaded: CaseFile, report: Report, keyword: str | None = None, lang: str = "en") -> None:
