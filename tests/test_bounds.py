@@ -346,3 +346,125 @@ def test_durable_decides_bounds_as_the_scalar_evaluator(probe: bsu_rules.RuleSet
 
 
 _durable: dict[str, Any] = {}
+
+
+# --- an incomplete table (``unlisted: unknown``): a regency it does not list is at least its province's row ---------
+
+@pytest.fixture(scope="module")
+def incomplete(probe: bsu_rules.RuleSet) -> bsu_rules.RuleSet:
+    from bsu_rules.ruleset.overrides import reform_of
+
+    return reform_of(probe, ["table.minimum_wage.unlisted=unknown"], [])
+
+
+@pytest.mark.parametrize(("area", "highest", "rows"), [
+    ("3101", AtLeast(5396761, ()), ["3101"]),  # not listed, DKI's row is: at least it, the regency's row missing
+    ("1971", AtLeast(3623653, ()), ["1971", "19"]),  # under a province row that is itself a bound: both named
+    ("1401", AtLeast(3508776, ()), ["1401"]),
+    ("3578", AtLeast(4375479, ()), ["3578"]),  # a listed regency reads as in a complete table
+    ("1571", Decimal("3607223"), []),
+    ("1406", AtLeast(3508776, ()), ["1406"]),
+    ("3329", None, []),  # neither the regency nor its province listed: unknown
+    ("3100", None, []),  # a province-only code: which regency is not known
+    ("3500", None, []),
+    ("1400", None, []),
+    (None, None, []),  # no code
+])
+def test_highest_for_of_an_incomplete_table_is_at_least_the_province_s_row(
+        incomplete: bsu_rules.RuleSet, area: str | None, highest: Any, rows: list[str]) -> None:
+    got = highest_for(area, incomplete.tables["minimum_wage"], 0)
+    assert got == highest and type(got) is type(highest)
+    assert (got.rows if isinstance(got, AtLeast) else ()) == tuple(f"table.minimum_wage[{r}]" for r in rows)
+
+
+INCOMPLETE = [("3101", 5_396_761, "flag:pass"), ("3101", 5_396_762, "flag:unknown"), ("3101", 3_500_000, "flag:pass"),
+              ("1971", 3_623_653, "flag:pass"), ("1971", 3_623_654, "flag:unknown"), ("1401", 3_508_776, "flag:pass"),
+              ("3329", 3_000_000, "flag:unknown"), ("3100", 3_000_000, "flag:unknown"),
+              ("1571", 3_607_224, "flag:flagged"), (None, 3_000_000, "flag:unknown")]
+
+
+@pytest.mark.parametrize(("area", "wage", "said"), INCOMPLETE)
+def test_an_incomplete_table_s_floor_decides_what_it_settles_in_every_evaluator(
+        incomplete: bsu_rules.RuleSet, area: str | None, wage: int, said: str) -> None:
+    """``fact.wage > fact.highest``: a wage within an unlisted regency's floor is settled (not above it, whatever
+    the regency's own figure), a wage above it stays unknown, never decided from the bound; the scalar, compiled
+    and columnar evaluators alike."""
+    plan = incomplete.plan()
+    d = plan.decide(bsu_rules.parse_member(_member(area, wage)))
+    assert f"flag:{d.rule('highest').outcome.value}" == said
+    if said == "flag:unknown" and area in ("3101", "1971"):
+        assert d.rule("highest").missing == [f"table.minimum_wage[{area}]"] + (["table.minimum_wage[19]"] * (
+            area == "1971"))
+    if expected is not None:
+        from bsu_rules.evaluators.columnar import ColumnarPlan
+        from bsu_rules.members.arrow import members_to_arrow
+
+        got = ColumnarPlan(plan).decide(members_to_arrow([_member(area, wage)])).to_pylist()[0]
+        want = expected(plan, _member(area, wage))
+        assert {k: got[k] for k in want} == want
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(records=st.lists(members, min_size=1, max_size=20))
+def test_columnar_decides_an_incomplete_table_s_floors_as_the_scalar_evaluator(
+        incomplete: bsu_rules.RuleSet, records: list[dict[str, Any]]) -> None:
+    pytest.importorskip("polars")
+    from bsu_rules.evaluators.columnar import ColumnarPlan
+    from bsu_rules.members.arrow import members_to_arrow
+
+    plan = incomplete.plan()
+    decided = ColumnarPlan(plan).decide(members_to_arrow(records)).to_pylist()
+    for record, got in zip(records, decided, strict=True):
+        want = expected(plan, record)
+        assert {k: got[k] for k in want} == want, record
+
+
+@pytest.mark.parametrize("column", [True, False], ids=["default-column", "default-constant"])
+@pytest.mark.parametrize("exact", [False, True], ids=["bound-rows", "no-bound-row"])
+def test_every_columnar_form_of_highest_for_reads_an_incomplete_table_as_the_scalar_function(
+        incomplete: bsu_rules.RuleSet, column: bool, exact: bool) -> None:
+    """The columnar ``highest_for``, with the default a column (the expression over the rows) and a constant (the
+    scalar function once per distinct code): each row's value, and whether it is only a lower bound, as the scalar
+    function gives it; unknown where it gives unknown. Also of a table with no row marked ``lower``."""
+    pl = pytest.importorskip("polars")
+    from dataclasses import replace
+
+    from bsu_rules.catalogue.areas import _highest_columnar
+    from bsu_rules.evaluators import columnar_functions as cf
+    from bsu_rules.ruleset.types import DECIMAL, INT, STR
+
+    table = incomplete.tables["minimum_wage"]
+    table = replace(table, bounds=frozenset()) if exact else table
+    codes = [*AREAS, "3101", "1401", "1971", None]
+    frame = pl.DataFrame({"code": codes, "default": [0] * len(codes)}, schema={"code": pl.String, "default": pl.Int64})
+    default = cf.Val(INT, expr=pl.col("default"), dtype=pl.Int64()) if column else cf.Val(INT, const=0)
+    got = _highest_columnar(DECIMAL, [cf.Val(STR, expr=pl.col("code"), dtype=pl.String()),
+                                      cf.Val(table.type, const=table), default])
+    assert got.expr is not None and got.bound is not None
+    out = frame.select(value=got.expr, bound=got.bound).to_dicts()
+    want = [highest_for(code, table, 0) for code in codes]
+    assert [row["value"] for row in out] == [w.value if isinstance(w, AtLeast) else w for w in want]
+    assert [row["bound"] for row, w in zip(out, want, strict=True) if w is not None] == \
+        [isinstance(w, AtLeast) for w in want if w is not None]
+
+
+def test_an_incomplete_table_with_no_lower_row_still_reads_an_unlisted_regency_as_a_bound(
+        probe: bsu_rules.RuleSet, tmp_path: Path) -> None:
+    """No row marked ``lower``, yet ``highest_for`` gives a lower bound for a regency an incomplete table does not
+    list: every evaluator reads it as one (settled within it, unknown above it, naming the row)."""
+    shutil.copytree(probe.path.parent, tmp_path / "copy")
+    (tmp_path / "copy" / "tables" / "mw.csv").write_text(TABLE.replace(",lower,", ",exact,"), "utf-8")
+    rules = tmp_path / "copy" / "probe.yaml"
+    rules.write_text(rules.read_text("utf-8").replace("bound: bound}", "bound: bound, unlisted: unknown}"), "utf-8")
+    plan = bsu_rules.load_ruleset(rules).plan()
+    records = [_member("3101", 5_396_761), _member("3101", 5_396_762)]
+    decided = [plan.decide(bsu_rules.parse_member(r)) for r in records]
+    assert [d.rule("highest").outcome.value for d in decided] == ["pass", "unknown"]
+    assert decided[1].rule("highest").missing == ["table.minimum_wage[3101]"]
+    if expected is not None:
+        from bsu_rules.evaluators.columnar import ColumnarPlan
+        from bsu_rules.members.arrow import members_to_arrow
+
+        for record, got in zip(records, ColumnarPlan(plan).decide(members_to_arrow(records)).to_pylist(), strict=True):
+            want = expected(plan, record)
+            assert {k: got[k] for k in want} == want

@@ -551,3 +551,39 @@ def test_a_property_file_that_is_no_regular_file_is_refused_unread(tmp_path: Pat
     os.mkfifo(tmp_path / "fifo")  # reading it would wait for a writer for ever
     assert main(["prove", "bsu-2022", "--properties", str(tmp_path / "fifo")]) == 2
     assert "the property file is not a regular file" in capsys.readouterr().err
+
+
+FLOOR_RULES = BOUND_RULES[:BOUND_RULES.index("  regional_minimum:")].replace(
+    "ruleset: prove-bounds-probe", "ruleset: prove-floor-probe").replace(
+    "bound: bound}", "bound: bound, unlisted: unknown}") + """\
+  highest: highest_for(member.work_regency_code, table.minimum_wage, 0)
+rules:
+  - id: highest
+    require: fact.wage <= round_up(fact.highest, param.rounding)
+benefit: {amount: 600000}
+"""
+FLOOR_AREAS = ["3174", "1971", "3578", "1571", "3329", "3100", "3300", "1500"]
+
+
+@pytest.fixture(scope="module")
+def floor_prover(tmp_path_factory: pytest.TempPathFactory) -> Prover:
+    folder = tmp_path_factory.mktemp("prove-floors")
+    (folder / "tables").mkdir()
+    (folder / "tables" / "mw.csv").write_text(BOUND_TABLE, "utf-8")
+    (folder / "probe.yaml").write_text(FLOOR_RULES, "utf-8")
+    return Prover(load_ruleset(folder / "probe.yaml"))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(area=st.sampled_from(FLOOR_AREAS) | st.none(),
+       wage=st.sampled_from([3_500_000, 3_700_000, 5_400_000]).flatmap(lambda w: st.sampled_from([w, w + 1])))
+def test_the_encoding_reads_an_incomplete_table_s_floors_as_the_scalar_evaluator(
+        floor_prover: Prover, area: str | None, wage: int) -> None:
+    """An incomplete table (``unlisted: unknown``): a regency it does not list under a province it does is at least
+    the province's row, for the solver as for the evaluators (Kota Jakarta Timur, 3174, within DKI's ceiling of
+    Rp5.400.000 is decided; above it, unknown)."""
+    record = {"nik": "3578014107900001", "citizenship": "WNI", "participant_category": "PU",
+              "work_regency_code": area, "wages": [{"period": "2025-04", "amount": wage}]}
+    if area == "3174":
+        assert floor_prover.decide(record).rule("highest").outcome.value == ("pass" if wage <= 5_400_000 else "unknown")
+    _assert_only_the_scalar_outcome(floor_prover, record)

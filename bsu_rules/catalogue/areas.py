@@ -81,12 +81,15 @@ def highest_for(regency_code: str | None, areas: Any, default: Any) -> Any:
     default. "At least" that where a row it may read is only a lower bound; a regency's own row known
     only so is at least its province's row too (no regency's minimum wage is below its province's). A
     province-only code of which the table lists every regency alike reads as that regency (``regency``).
-    Of a table whose unlisted keys are unknown, only a listed regency's value is known."""
+    Of a table whose unlisted keys are unknown, a listed regency's value is known, and a regency it does not
+    list under a province it does is at least the province's row, a lower bound naming the regency's row
+    (``unlisted_floor``); anything else (its province not listed either, a province-only code, an unknown code) is
+    unknown."""
     if areas is None or default is None:
         return None
     known = None if regency_code is None else regency(regency_code, areas)
-    if areas.unlisted_unknown and (known is None or known not in areas.keys):
-        return None  # ``get`` of a key the table does not list is unknown
+    if areas.unlisted_unknown and (known is None or known not in areas.keys):  # ``get`` of it is unknown
+        return None if known is None else unlisted_floor(known, areas)
     if regency_code is None:
         keys: Iterable[str] = sorted(areas.keys)  # the bound rows named in order
     elif known is not None:
@@ -101,6 +104,20 @@ def highest_for(regency_code: str | None, areas: Any, default: Any) -> Any:
     values = [bounds.row(areas, key) for key in keys]
     values += [] if regency_code is not None and regency_code[:2] in areas.keys else [default]
     return bounds.call("max", values) if any(isinstance(v, AtLeast) for v in values) else max(values)
+
+
+def unlisted_floor(regency_code: str, areas: Any) -> AtLeast | None:
+    """Of a table whose unlisted keys are unknown, what a regency it does not list is known to be: at least its
+    province's row (no regency's minimum wage is below its province's), a lower bound naming the regency's row,
+    which is what is missing, before any row of the province's own bound; unknown (None) for a code naming a
+    province only (``3200``: which regency is not known) or one whose province the table does not list."""
+    if len(regency_code) == 4 and regency_code.endswith(PROVINCE_ONLY):
+        return None
+    above = bounds.row(areas, regency_code[:2])
+    if above is None:
+        return None
+    own = f"table.{areas.name}[{regency_code}]"
+    return AtLeast(above.value, (own, *above.rows)) if isinstance(above, AtLeast) else AtLeast(above, (own,))
 
 
 @lru_cache(maxsize=64)  # a rule set has few tables
@@ -159,7 +176,7 @@ def _highest_columnar(t: Type, args: list[Val]) -> Val:
         .when(only).then(pl.when(prov.is_null()).then(pl.max_horizontal(peak, d)).otherwise(peak)) \
         .otherwise(read)
     bound = None
-    if table.bounds or default.bound is not None:  # what ``bounds`` makes of the rows read, row by row
+    if table.gives_bounds or default.bound is not None:  # what ``bounds`` makes of the rows read, row by row
         d_bound = default.bound if default.bound is not None else pl.lit(False)
         peak_bound = marked(prefix, [p for p, keys in province_keys(table.keys).items()
                                      if any(k in table.bounds for k in keys)])
@@ -167,9 +184,11 @@ def _highest_columnar(t: Type, args: list[Val]) -> Val:
             .when(only).then(peak_bound | (prov.is_null() & d_bound)) \
             .when(own.is_not_null()).then(own_bound) \
             .when(prov.is_not_null()).then(marked(prefix, table.bounds)).otherwise(d_bound)
-    if table.unlisted_unknown:  # only a listed regency's value is known
-        found = pl.when(c.is_in(pl.Series(sorted(table.keys), dtype=pl.String).implode()) & ~only.fill_null(False)) \
-            .then(found).otherwise(pl.lit(None, target))
+    if table.unlisted_unknown:  # a listed regency's value is known; one not listed is at least its province's row
+        listed = c.is_in(pl.Series(sorted(table.keys), dtype=pl.String).implode()) & ~only.fill_null(False)
+        floored = ~listed & prov.is_not_null() & ~((c.str.len_chars() == 4) & c.str.ends_with(PROVINCE_ONLY))
+        found = pl.when(listed).then(found).when(floored).then(prov).otherwise(pl.lit(None, target))
+        bound = pl.when(floored).then(pl.lit(True)).otherwise(bound)  # ``unlisted_floor``
     if not default.is_const:
         found = pl.when(cf.typed(default)[0].is_null()).then(pl.lit(None, target)).otherwise(found)
     return cf.Val(t, expr=found, dtype=target, bound=bound)
@@ -195,7 +214,7 @@ def _highest_by_code(t: Type, code: pl.Expr, table: Any, default: Any, target: A
 
     value = code.map_batches(lambda codes: read(codes, False), return_dtype=target)
     bound = code.map_batches(lambda codes: read(codes, True), return_dtype=pl.Boolean()) \
-        if table.bounds or isinstance(default, AtLeast) else None
+        if table.gives_bounds or isinstance(default, AtLeast) else None
     return cf.Val(t, expr=value, dtype=target, bound=bound)
 
 
@@ -241,16 +260,18 @@ def _highest_smt(args: list[Sym], strings: Strings) -> Sym:
         return z3.ToReal(s.term) if real and s.kind == "int" else s.term
     fallback = term_of(default)
     term, bound = fallback, default.bound
-    listed = []  # the codes whose value a table with unlisted keys unknown gives
+    listed = []  # the codes whose value (or lower bound) a table with unlisted keys unknown gives
     for text in strings.texts:  # the reading of each code, as ``highest_for`` reads it
         prefix, known = text[:2], regency(text, table)
-        if known is not None and known in table.keys:
+        floored = table.unlisted_unknown and known is not None and known not in table.keys and \
+            unlisted_floor(known, table) is not None  # at least its province's row
+        if known is not None and (known in table.keys or floored):
             listed.append(code.term == strings.codes[text])
         if known is not None:
             key = known if known in rows else prefix if prefix in rows else None
             if key is None:
                 continue  # the default
-            value, marked = term_of(rows[key]), z3.BoolVal(key in table.bounds)
+            value, marked = term_of(rows[key]), z3.BoolVal(floored or key in table.bounds)
             if key == known and key in table.bounds:  # at least its province's row too
                 floor = term_of(rows[prefix]) if prefix in rows else fallback
                 value = z3.If(floor > value, floor, value)
@@ -290,8 +311,9 @@ DEFINITIONS = [
              "unknown code, the highest of every row and the default. At least that where a row it may read is only "
              "a lower bound, and a regency's own row known only so is at least its province's row too (no regency's "
              "minimum wage is below its province's). A province-only code of which the table lists every regency alike "
-             "reads as that regency; of a table whose unlisted keys are unknown, only a listed regency's value is "
-             "known.",
+             "reads as that regency. Of a table whose unlisted keys are unknown, a listed regency's value is known, "
+             "and a regency it does not list under a province it does is at least the province's row (a lower bound "
+             "that names the regency's row as what is missing); any other code is unknown.",
              "highest_for(member.work_regency_code, table.minimum_wage, 0)", scalar=highest_for,
              columnar=Columnar(_highest_columnar), inversion=None, smt=_highest_smt,
              strict=False, unknown_from=(1, 2), unknown_as_every=(0,), remembered=True),

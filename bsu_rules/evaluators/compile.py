@@ -55,7 +55,7 @@ class Env:
         self.lazy: dict[str, Fn] = {}  # facts no condition reads: computed only when asked for
         self.lazy_trees: dict[str, Node] = {}  # and their trees (the code generator writes them where they are read)
         self.dates: dict[str, date] = {"as_of": as_of, "decision_date": on}
-        self.bounded = any(t.bounds for t in tables.values())  # some value may be a lower bound
+        self.bounded = any(t.gives_bounds for t in tables.values())  # some value may be a lower bound
         self._reads_bound = reads_bound
         self._read: dict[int, tuple[Node, bool]] = {}
 

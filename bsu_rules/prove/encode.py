@@ -310,7 +310,7 @@ class Encoder:
         return call.sym
 
     def _reads_bounds(self, node: Node) -> bool:
-        return any(isinstance(n, Name) and n.parts[0] == "table" and self.ruleset.tables[n.parts[1]].bounds
+        return any(isinstance(n, Name) and n.parts[0] == "table" and self.ruleset.tables[n.parts[1]].gives_bounds
                    for n in walk(node))
 
     def _assume(self, tree: Node, local: dict[str, Sym]) -> None:

@@ -151,10 +151,11 @@ class RuleSet:
         return out
 
     def may_be_bound(self, tree: Node) -> bool:
-        """Whether a value of ``tree`` may be a lower bound (it reads a table with ``lower`` rows)."""
+        """Whether a value of ``tree`` may be a lower bound (it reads a table with ``lower`` rows, or an incomplete
+        table of numbers, which ``highest_for`` reads as at least a province's row)."""
         trees = [tree] + [self.facts[name] for name in self.facts_read([tree])]  # facts_read is transitive
         names = [n.func if isinstance(n, Call) else n for t in trees for n in walk(t) if isinstance(n, (Call, Name))]
-        return any(n.parts[0] == "table" and bool(self.tables[n.parts[1]].bounds) for n in names)
+        return any(n.parts[0] == "table" and self.tables[n.parts[1]].gives_bounds for n in names)
 
     def member_reads(self, tree: Node, _facts: dict[str, list[str]] | None = None) -> list[str]:
         """Member fields an expression reads, directly or through facts (each fact read once: a

@@ -115,8 +115,9 @@ def may_be_unknown(node: Node, ruleset: RuleSet) -> bool:
             table = ruleset.tables[name]  # a lower-bound row can leave what reads it unknown
             return table.unlisted_unknown or bool(table.bounds) or any(
                 may_be_unknown(a, ruleset) for a in node.args)
-        case Call():  # a table passed whole with lower-bound rows: its value may be only a bound
-            return any(isinstance(a, Name) and a.parts[0] == "table" and bool(ruleset.tables[a.parts[1]].bounds)
+        case Call():  # a table passed whole with lower-bound rows, or incomplete: its value may be only a bound,
+            return any(isinstance(a, Name) and a.parts[0] == "table" and  # or unknown for a key it does not list
+                       (ruleset.tables[a.parts[1]].gives_bounds or ruleset.tables[a.parts[1]].unlisted_unknown)
                        for a in node.args) or \
                 function_unknown(FUNCTIONS[node.func.dotted], [may_be_unknown(a, ruleset) for a in node.args])
         case Binary(op="in" | "not in") if _unknown_table(node.right, ruleset):

@@ -61,6 +61,13 @@ class Table:
         return self.ref.unlisted == "unknown"
 
     @property
+    def gives_bounds(self) -> bool:
+        """Whether a number read from the table may be only a lower bound: a row marked ``lower``, or, of a table
+        of numbers whose unlisted keys are unknown, ``highest_for`` of a regency it does not list under a
+        province it does (at least the province's row)."""
+        return bool(self.bounds) or (self.unlisted_unknown and self.values is not None)
+
+    @property
     def type(self) -> Type:
         if self.values is None:
             return KEYSET
