@@ -468,3 +468,17 @@ def test_an_incomplete_table_with_no_lower_row_still_reads_an_unlisted_regency_a
         for record, got in zip(records, ColumnarPlan(plan).decide(members_to_arrow(records)).to_pylist(), strict=True):
             want = expected(plan, record)
             assert {k: got[k] for k in want} == want
+
+
+def test_folding_a_constant_key_an_incomplete_table_does_not_list_is_unknown(incomplete: bsu_rules.RuleSet,
+                                                                             probe: bsu_rules.RuleSet) -> None:
+    """``table.minimum_wage.get("3101", 0)``: of a table whose unlisted keys are unknown, the row is unknown for
+    every member, never the default (the linter would call a condition on it always true or always false)."""
+    from bsu_rules.ruleset.checker import Scope, TypeChecker
+    from bsu_rules.ruleset.expressions import parse
+    from bsu_rules.ruleset.folding import Const, Folder
+
+    for rs, want in ((incomplete, Const(None)), (probe, Const(0))):
+        tree = parse('table.minimum_wage.get("3101", 0)')
+        TypeChecker(Scope({}, {k: t.type for k, t in rs.tables.items()}, {}), lambda *_: None).check(tree)
+        assert Folder(rs).fold(tree) == want

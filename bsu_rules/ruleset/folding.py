@@ -248,6 +248,8 @@ class Folder:
             if values[0] in table.bounds:
                 return TOP  # only a lower bound: not a constant
             found = (table.values or {}).get(values[0]) if values[0] is not None else None
+            if found is None and values[0] is not None and table.unlisted_unknown:
+                return _UNKNOWN  # a key an incomplete table does not list: unknown, not the default
             return Const(values[1] if found is None and values[0] is not None else found)
         return TOP if fn is None else _apply(fn, values)
 
