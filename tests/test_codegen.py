@@ -20,7 +20,7 @@ from strategies import ANCHORS, members
 import bsu_rules
 from bsu_rules.bounds import AtLeast
 from bsu_rules.decisions import RuleResult
-from bsu_rules.evaluators.codegen import REMEMBERED, generate, remembered
+from bsu_rules.evaluators.codegen import REMEMBERED, generate, remembered, remembered_texts
 from bsu_rules.evaluators.compile import compile_node
 from bsu_rules.evaluators.scalar import Plan, jsonable
 from bsu_rules.evaluators.whitelist import FIELDS, UnsafeCode, check
@@ -275,7 +275,7 @@ def test_a_function_of_few_values_is_remembered_for_each_value_and_type() -> Non
     """``regency``, ``highest_for``, ``round_up`` and ``bank_key`` are called with the one argument that is
     not a constant; each value is worked out once, an equal value of another type on its own."""
     source: str = bsu_rules.load_ruleset("bsu-2022").plan(date(2022, 9, 5)).core.source  # type: ignore[union-attr]
-    assert re.search(r"= K\d+\(t\d+\)\n", source)  # highest_for(code, table, 0) given the code alone
+    assert re.search(r"= K\d+\[t\d+\]\n", source)  # highest_for(code, table, 0) given the code alone: a text, looked up
     seen: list[Any] = []
 
     def fn(a: Any, b: Any) -> Any:
@@ -296,6 +296,32 @@ def test_a_function_of_few_values_is_remembered_for_each_value_and_type() -> Non
     for i in range(REMEMBERED + 5):
         call(i)
     assert call(REMEMBERED + 4) == ("int", REMEMBERED + 5) and seen.count(REMEMBERED + 4) == 1
+
+
+def test_a_function_of_a_text_is_looked_up_by_the_text_and_called_for_anything_else() -> None:
+    """A remembering call site whose varying argument is a text is indexed by it: each text worked out once and
+    kept (all forgotten past ``REMEMBERED``); unknown and a subclass of text (an enumeration's member) not met as a
+    text go to the call site, which works the subclass out each time, as for any value but a plain text (one equal
+    to a text met reads that text's result: a function of values alone gives equal texts the same)."""
+    import enum
+
+    class Kind(enum.StrEnum):
+        A = "3215"
+
+    seen: list[Any] = []
+
+    def fn(a: Any, b: Any) -> Any:
+        seen.append(a)
+        return None if a is None else (type(a).__name__, a[:2] + b)
+
+    texts = remembered_texts(fn, [None, "!"], 0)
+    assert [texts[Kind.A], texts[Kind.A], texts[None], texts["3215"], texts["3215"], texts[Kind.A]] == [
+        ("Kind", "32!"), ("Kind", "32!"), None, ("str", "32!"), ("str", "32!"), ("str", "32!")]
+    assert seen == [Kind.A, Kind.A, None, "3215"] and list(texts) == ["3215"]  # only the plain text kept
+    for i in range(REMEMBERED + 5):
+        texts[f"{i:04d}"]
+    last = f"{REMEMBERED + 4:04d}"
+    assert len(texts) <= REMEMBERED and texts[last] == ("str", last[:2] + "!") and seen.count(last) == 1
 
 
 def test_a_decisions_values_are_its_own() -> None:

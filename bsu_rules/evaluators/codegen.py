@@ -46,7 +46,7 @@ from bsu_rules.ruleset.expressions import (
     Unhandled,
 )
 from bsu_rules.ruleset.tables import Table
-from bsu_rules.ruleset.types import INT
+from bsu_rules.ruleset.types import INT, STR
 from bsu_rules.semantics import ARITHMETIC, COMPARISON, k_if
 
 Core = Callable[[Any], tuple[list[Value], list[Any]]]
@@ -332,8 +332,11 @@ class _Writer:
         varying = [i for i, a in enumerate(args) if a not in self.constants and a not in ("None", "True", "False")]
         if fn.remembered and len(varying) == 1:
             at = varying[0]
-            memo = remembered(fn.impl, [self.constants.get(a) for a in args], at, whole=fn.returns == INT)
-            impl = f"{self.const(memo)}({args[at]})"
+            given = [self.constants.get(a) for a in args]
+            if node.args[at].type == STR:  # a text (or unknown): looked up, worked out only for one not met before
+                impl = f"{self.const(remembered_texts(fn.impl, given, at, whole=fn.returns == INT))}[{args[at]}]"
+            else:
+                impl = f"{self.const(remembered(fn.impl, given, at, whole=fn.returns == INT))}({args[at]})"
         else:
             impl = f"{self.const(fn.impl)}({', '.join(args)})"
         if not fn.strict:
@@ -393,6 +396,34 @@ def remembered(fn: Callable[..., Any], args: list[Any], at: int, whole: bool = F
             result = kept[key] = fn(*before, value, *after)
             return result
     return call
+
+
+class RememberedTexts(dict[str, Any]):
+    """``remembered`` for a call site whose varying argument is a text (an area code, a bank's name): generated
+    code indexes it (``K3[t1]``), so a text met before is one lookup, not a call. A text not met is worked out
+    (``compute``) and kept (all are forgotten at once past ``REMEMBERED``); anything else (unknown, a subclass of
+    text) goes to the remembering call site, ``call`` (a subclass's value equal to a text kept reads that text's
+    result: a function of its arguments' values alone gives it)."""
+
+    __slots__ = ("call", "compute")
+
+    def __init__(self, compute: Callable[[str], Any], call: Callable[[Any], Any]) -> None:
+        super().__init__()
+        self.compute, self.call = compute, call
+
+    def __missing__(self, value: Any) -> Any:
+        if value.__class__ is not str:
+            return self.call(value)
+        if len(self) >= REMEMBERED:
+            self.clear()
+        result = self[value] = self.compute(value)
+        return result
+
+
+def remembered_texts(fn: Callable[..., Any], args: list[Any], at: int, whole: bool = False) -> RememberedTexts:
+    """``remembered(fn, args, at, whole)`` indexed by the text given at ``at``."""
+    before, after = args[:at], args[at + 1:]
+    return RememberedTexts(lambda value: fn(*before, value, *after), remembered(fn, args, at, whole))
 
 
 def copier(value: Any) -> Callable[[Any], Any] | None:
