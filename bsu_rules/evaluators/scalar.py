@@ -557,6 +557,9 @@ def evaluate(ruleset: RuleSet, record: Member | dict[str, Any], on: date | str |
     """Decide one member record (a dict is validated first; InputError if malformed). ``on`` is a
     date or ``YYYY-MM-DD`` text (ParameterError, an InputError, otherwise). ``hints``: give each failed criterion its
     counterfactual ``hint`` (None otherwise, and never computed)."""
-    plan = given_ruleset(ruleset, "evaluate").plan(on)  # ``plan`` reads ``on`` as ``decision_date`` does
+    plans = getattr(ruleset, "_plans", None)  # a rule set's plans by date: the one already made, found at once
+    plan = plans.get(on) if type(on) is date and type(plans) is dict else None
+    if plan is None:
+        plan = given_ruleset(ruleset, "evaluate").plan(on)  # ``plan`` reads ``on`` as ``decision_date`` does
     return plan.decide(record, hints=hints)  # the input hash is computed when read
 
