@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from datetime import date
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol, Self, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, JsonValue
+from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler, JsonValue, ValidationError
+from pydantic.fields import FieldInfo
+from pydantic.json_schema import DEFAULT_REF_TEMPLATE, GenerateJsonSchema, JsonSchemaMode
+from pydantic_core import CoreConfig, CoreSchema, SchemaSerializer, SchemaValidator
 
 from bsu_rules.members.redact import mask_identifiers as mask_identifiers
 from bsu_rules.members.redact import mask_kpj as mask_kpj
@@ -118,7 +122,7 @@ class _Deferred(_Data):
     @classmethod
     def recorded(cls, fields: dict[str, Any], recorder: Recorder) -> Self:
         """A model from the engine: ``fields`` without the deferred ones, built on demand by ``recorder`` (the
-        fields set and the extra fields left unset, as ``outcome_maker`` leaves them)."""
+        fields set and the extra fields left unset, read as every field set and none extra)."""
         obj = _new(cls)
         _set_dict(obj, fields)
         _set_private(obj, {"recorder": recorder})
@@ -137,12 +141,12 @@ class _Deferred(_Data):
         for value in self.__dict__.values():
             if isinstance(value, list):
                 for item in value:
-                    if isinstance(item, _Deferred):
+                    if isinstance(item, (_Deferred, RuleOutcome)):
                         item._fill()
 
     if not TYPE_CHECKING:
         def __getattr__(self, name: str) -> Any:
-            if name in _LEFT_UNSET:  # a slot an outcome the engine built leaves unset (``outcome_maker``)
+            if name in _LEFT_UNSET:  # a slot a model the engine built leaves unset (``recorded``)
                 if name != "__pydantic_fields_set__":
                     return None
                 return _FIELDS.get(type(self)) or set(type(self).model_fields)
@@ -199,12 +203,11 @@ class _Deferred(_Data):
         return super().__iter__()
 
 
-class RuleOutcome(_Deferred):
-    """One criterion: what it read (and what its rule shows), where it comes from, and how it came out."""
+class _RuleOutcomeFields(_Data):
+    """The fields of ``RuleOutcome`` as a model: pydantic's validator, serialiser and JSON schema of them are
+    ``RuleOutcome``'s own."""
 
-    # The engine finds the hint of a failed criterion when it is first read (or serialised).
-
-    _deferred: ClassVar[frozenset[str]] = frozenset({"hint"})
+    model_config = ConfigDict(extra="forbid", frozen=True, title="RuleOutcome")
 
     basis: str = "regulation"
     explain: Text | None = None
@@ -217,6 +220,230 @@ class RuleOutcome(_Deferred):
     values: dict[str, JsonValue] = {}
 
 
+class _LaterHint:
+    """``RuleOutcome.hint`` where the engine finds it when first read: the outcome's fields then gain it
+    (in their declared order), and are read from then on without this."""
+
+    def __get__(self, obj: RuleOutcome | None, cls: type[RuleOutcome]) -> Any:
+        if obj is None:
+            return self
+        obj._fill()
+        return obj.__dict__["hint"]
+
+
+class RuleOutcome:
+    """One criterion: what it read (and what its rule shows), where it comes from, and how it came out."""
+
+    # Validated, serialised and described (JSON schema) as a frozen pydantic model of these fields
+    # (``_RuleOutcomeFields``), with the model methods a caller uses: ``model_dump``, ``model_dump_json``,
+    # ``model_copy``, ``model_validate``, ``model_json_schema``, ``model_fields``, ``model_fields_set``. It is no
+    # ``pydantic.BaseModel``, whose ``__getattr__`` keeps Python from reading an attribute the quick way: a
+    # decision's trace holds a dozen outcomes, each field read as a plain object's, in a tenth of the time.
+    # The engine finds the hint of a failed criterion when it is first read (or serialised, compared, copied).
+
+    __slots__ = ("__dict__", "_fields_set", "_recorder")
+
+    model_config: ClassVar[ConfigDict] = ConfigDict(extra="forbid", frozen=True)
+    model_fields: ClassVar[dict[str, FieldInfo]] = _RuleOutcomeFields.model_fields
+    model_computed_fields: ClassVar[dict[str, Any]] = {}
+
+    if TYPE_CHECKING:
+        basis: str
+        explain: Text | None
+        hint: Hint | None
+        id: str
+        kind: str
+        missing: list[str]
+        outcome: RuleResult
+        source: str | None
+        values: dict[str, JsonValue]
+        _fields_set: set[str]  # the fields a validated outcome was given (unset: all of them)
+        _recorder: Recorder  # where a deferred hint is found (unset: none is)
+    else:
+        hint = _LaterHint()
+
+    def __init__(self, /, **data: Any) -> None:
+        _OUTCOME_VALIDATOR.validate_python(data, self_instance=self)
+
+    @classmethod
+    def recorded(cls, fields: dict[str, Any], recorder: Recorder) -> RuleOutcome:
+        """An outcome from the engine: ``fields`` (in declared order) without ``hint``, found by ``recorder``
+        when first read."""
+        obj = _new(cls)
+        _set_outcome_dict(obj, fields)
+        _set_recorder(obj, recorder)
+        return obj
+
+    def _fill(self, deep: bool = True) -> None:
+        """Find the hint, if deferred (once): the fields are then in their declared order, as serialised."""
+        fields = self.__dict__
+        if "hint" not in fields:
+            hint = self._recorder.field("hint")
+            _set_outcome_dict(self, {name: hint if name == "hint" else fields[name] for name in _OUTCOME_ORDER})
+
+    # pydantic's bookkeeping, as its validator and serialiser read and write it: every field set unless
+    # the outcome was validated from fewer (the engine sets them all), no extra fields, nothing private
+
+    @property
+    def model_fields_set(self) -> set[str]:
+        try:
+            return self._fields_set
+        except AttributeError:
+            return set(_OUTCOME_ORDER)
+
+    @property
+    def __pydantic_fields_set__(self) -> set[str]:
+        return self.model_fields_set
+
+    @__pydantic_fields_set__.setter
+    def __pydantic_fields_set__(self, value: set[str]) -> None:
+        _set_fields_set(self, value)
+
+    @property
+    def __pydantic_extra__(self) -> None:
+        return None
+
+    @__pydantic_extra__.setter
+    def __pydantic_extra__(self, value: None) -> None:
+        pass
+
+    @property
+    def __pydantic_private__(self) -> None:
+        return None
+
+    @__pydantic_private__.setter
+    def __pydantic_private__(self, value: None) -> None:
+        pass
+
+    @classmethod
+    def model_validate(cls, obj: Any, **kwargs: Any) -> RuleOutcome:
+        made: RuleOutcome = _OUTCOME_VALIDATOR.validate_python(obj, **kwargs)
+        return made
+
+    @classmethod
+    def model_validate_json(cls, json_data: str | bytes | bytearray, **kwargs: Any) -> RuleOutcome:
+        made: RuleOutcome = _OUTCOME_VALIDATOR.validate_json(json_data, **kwargs)
+        return made
+
+    @classmethod
+    def model_construct(cls, _fields_set: set[str] | None = None, **values: Any) -> RuleOutcome:
+        """An outcome from values taken as valid (defaults for those not given), as pydantic's ``model_construct``."""
+        obj = made_outcome({name: values[name] if name in values else field.get_default(call_default_factory=True)
+                            for name, field in cls.model_fields.items()})
+        _set_fields_set(obj, set(values) & set(cls.model_fields) if _fields_set is None else _fields_set)
+        return obj
+
+    @classmethod
+    def model_json_schema(cls, by_alias: bool = True, ref_template: str = DEFAULT_REF_TEMPLATE,
+                          schema_generator: type[GenerateJsonSchema] = GenerateJsonSchema,
+                          mode: JsonSchemaMode = "validation") -> dict[str, Any]:
+        return schema_generator(by_alias=by_alias, ref_template=ref_template).generate(_OUTCOME_SCHEMA, mode=mode)
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        return copy.deepcopy(_OUTCOME_SCHEMA)  # pydantic inlines (changes) what it is given
+
+    def model_dump(self, **kwargs: Any) -> dict[str, Any]:
+        self._fill()
+        dumped: dict[str, Any] = _OUTCOME_SERIALIZER.to_python(self, **kwargs)
+        return dumped
+
+    def model_dump_json(self, **kwargs: Any) -> str:
+        self._fill()
+        return _OUTCOME_SERIALIZER.to_json(self, **kwargs).decode()
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> RuleOutcome:
+        """A copy (``deep``: of every value too), with the fields of ``update`` (not validated) replaced."""
+        copied = self.__deepcopy__() if deep else self.__copy__()
+        if update:
+            copied.__dict__.update(update)
+            _set_fields_set(copied, copied.model_fields_set | set(update))
+        return copied
+
+    def __copy__(self) -> RuleOutcome:
+        self._fill()
+        copied = made_outcome(dict(self.__dict__))
+        if hasattr(self, "_fields_set"):
+            _set_fields_set(copied, set(self._fields_set))
+        return copied
+
+    def __deepcopy__(self, memo: dict[int, Any] | None = None) -> RuleOutcome:
+        self._fill()
+        copied = made_outcome(copy.deepcopy(self.__dict__, memo))
+        if hasattr(self, "_fields_set"):
+            _set_fields_set(copied, set(self._fields_set))
+        return copied
+
+    def __getstate__(self) -> dict[str, Any]:  # as a model's: either unpickles the other's
+        self._fill()
+        return {"__dict__": self.__dict__, "__pydantic_extra__": None, "__pydantic_fields_set__": self.model_fields_set,
+                "__pydantic_private__": None}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        _set_outcome_dict(self, dict(state["__dict__"]))
+        fields_set = state.get("__pydantic_fields_set__")
+        if fields_set is not None and fields_set != set(_OUTCOME_ORDER):
+            _set_fields_set(self, fields_set)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise ValidationError.from_exception_data(type(self).__name__, [
+            {"type": "frozen_instance", "loc": (name,), "input": value}])
+
+    def __delattr__(self, name: str) -> None:
+        raise ValidationError.from_exception_data(type(self).__name__, [
+            {"type": "frozen_instance", "loc": (name,), "input": None}])
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, RuleOutcome):
+            return NotImplemented
+        if type(self) is not type(other):
+            return False
+        self._fill()
+        other._fill()
+        return self.__dict__ == other.__dict__
+
+    def __hash__(self) -> int:  # of the fields that cannot change (``values`` and ``missing`` are not hashable)
+        return hash((self.id, self.kind, self.outcome))
+
+    def __iter__(self) -> Iterator[tuple[str, Any]]:
+        self._fill()
+        yield from self.__dict__.items()
+
+    def __repr_args__(self) -> list[tuple[str, Any]]:
+        self._fill()
+        return [(name, value) for name, value in self.__dict__.items() if self.model_fields[name].repr]
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.__repr_str__(', ')})"
+
+    def __str__(self) -> str:
+        return self.__repr_str__(" ")
+
+    def __repr_str__(self, join_str: str) -> str:
+        return join_str.join(f"{name}={value!r}" for name, value in self.__repr_args__())
+
+
+# an outcome's fields and its two slots
+_set_outcome_dict = RuleOutcome.__dict__["__dict__"].__set__
+_set_fields_set = RuleOutcome.__dict__["_fields_set"].__set__
+_set_recorder = RuleOutcome.__dict__["_recorder"].__set__
+_OUTCOME_ORDER = tuple(RuleOutcome.model_fields)
+
+
+def _outcome_schema() -> CoreSchema:
+    """``RuleOutcome``'s core schema: its fields' model's, the model made ``RuleOutcome`` itself (its name,
+    its reference, the class pydantic builds and checks instances of)."""
+    schema = copy.deepcopy(_RuleOutcomeFields.__pydantic_core_schema__)
+    model: dict[str, Any] = schema["schema"] if schema["type"] == "definitions" else schema  # type: ignore[assignment]
+    assert model["type"] == "model" and model["schema"]["type"] == "model-fields"
+    model.update(cls=RuleOutcome, ref=f"{__name__}.RuleOutcome:{id(RuleOutcome)}", metadata={})
+    model["schema"]["model_name"] = "RuleOutcome"
+    return schema
+
+
+_OUTCOME_SCHEMA = _outcome_schema()
+_OUTCOME_VALIDATOR = SchemaValidator(_OUTCOME_SCHEMA, CoreConfig(title="RuleOutcome"))
+_OUTCOME_SERIALIZER = SchemaSerializer(_OUTCOME_SCHEMA, CoreConfig(title="RuleOutcome"))
 
 
 class Decision(_Deferred):
@@ -286,11 +513,16 @@ def trusted(cls: type[M], fields: dict[str, Any], *, ordered: bool = False) -> M
 
 
 def outcome_maker() -> tuple[Callable[[type[RuleOutcome]], RuleOutcome], Callable[[Any, dict[str, Any]], None]]:
-    """What ``trusted(RuleOutcome, fields, ordered=True)`` does, for a loop that builds each outcome of a trace
-    in line: ``new(RuleOutcome)``, then its fields dict given to ``set_dict``. Its other slots are left unset,
-    and read as they would be set (every field set, no extra fields, no private values): setting them would
-    cost a decision's trace more than building its outcomes does otherwise."""
-    return _new, _set_dict
+    """What ``made_outcome`` does, for a loop that builds each outcome of a trace in line: ``new(RuleOutcome)``,
+    then its fields dict (every field, in declared order) given to ``set_dict``."""
+    return _new, _set_outcome_dict
+
+
+def made_outcome(fields: dict[str, Any]) -> RuleOutcome:
+    """An outcome from values the engine itself produced, not validated: every field, in declared order."""
+    obj = _new(RuleOutcome)
+    _set_outcome_dict(obj, fields)
+    return obj
 
 
 _new, _set = object.__new__, object.__setattr__
@@ -311,7 +543,7 @@ PRIVATE = frozenset({"member.nik", "member.bank_account.number"})
 
 
 M = TypeVar("M", bound=BaseModel)
-_TRUSTED = (RuleOutcome, MemberRef, Decision, Text)
+_TRUSTED = (MemberRef, Decision, Text)
 _FIELDS: dict[type[BaseModel], set[str]] = {cls: set(cls.model_fields) for cls in _TRUSTED}
 _ORDER: dict[type[BaseModel], tuple[str, ...]] = {cls: tuple(cls.model_fields) for cls in _TRUSTED}
 _LEFT_UNSET = frozenset({"__pydantic_fields_set__", "__pydantic_extra__", "__pydantic_private__"})

@@ -134,6 +134,52 @@ def test_an_outcome_the_engine_built_reads_as_one_validated(hints: bool) -> None
         assert pickle.loads(pickle.dumps(d)) == d and d.model_dump_json() == d.to_json()
 
 
+def test_an_outcome_reads_its_fields_as_a_plain_object_does() -> None:
+    """No ``__getattr__`` on an outcome's class (pydantic's models have one): Python then reads its fields the
+    quick way, which a full trace does a few dozen times a member."""
+    plan = bsu_rules.load_ruleset("bsu-2022").plan()
+    for hints in (False, True):
+        for r in plan.decide(parse_member(EXAMPLES[3]), hints=hints).rules:
+            assert not any("__getattr__" in vars(k) or "__getattribute__" in vars(k) for k in type(r).__mro__[:-1])
+
+
+def test_an_outcome_is_validated_serialised_and_described_as_its_model() -> None:
+    """``RuleOutcome`` is no ``BaseModel`` but validates, serialises and describes itself as the model of its
+    fields does, inside a decision and alone; an outcome pickled as a model (an older engine's) unpickles."""
+    from pydantic import BaseModel, TypeAdapter
+
+    from bsu_rules.decisions import _RuleOutcomeFields, made_outcome
+
+    given = {"id": "x", "kind": "require", "outcome": "fail", "values": {"member.age": 17, "a": [1, None, True]},
+             "explain": {"id": "tidak", "en": "no"}}
+    r, model = RuleOutcome(**given), _RuleOutcomeFields(**given)
+    assert not isinstance(r, BaseModel) and r.outcome is model.outcome
+    assert r.model_dump() == model.model_dump() and r.model_dump_json() == model.model_dump_json()
+    assert r.model_dump(exclude_unset=True) == model.model_dump(exclude_unset=True)
+    assert r.model_fields_set == model.model_fields_set and RuleOutcome.model_fields == _RuleOutcomeFields.model_fields
+    assert repr(r) == repr(model).replace("_RuleOutcomeFields", "RuleOutcome") and str(r) == str(model)
+    assert RuleOutcome.model_json_schema() == TypeAdapter(RuleOutcome).json_schema() == \
+        {**_RuleOutcomeFields.model_json_schema(), "description": RuleOutcome.__doc__}
+    for bad in ({"outcome": "maybe"}, {"extra": 1}, {"id": None}, {"values": {"a": 1.5j}}):
+        with pytest.raises(ValidationError) as raised:
+            RuleOutcome(**{**given, **bad})
+        with pytest.raises(ValidationError) as expected:
+            _RuleOutcomeFields(**{**given, **bad})
+        assert raised.value.errors() == expected.value.errors() and raised.value.title == "RuleOutcome"
+    assert RuleOutcome.model_validate(r.model_dump()) == r == RuleOutcome.model_validate_json(r.model_dump_json())
+    assert RuleOutcome.model_validate(r) is r and Decision.model_validate(
+        {**json.loads(bsu_rules.load_ruleset("bsu-2022").plan().decide(parse_member(EXAMPLES[3])).to_json()),
+         "rules": [r]}).rules == [r]
+    with pytest.raises(ValidationError):
+        del r.id  # type: ignore[misc]  # frozen
+    assert r != made_outcome({**r.__dict__, "id": "y"}) and r.model_copy(update={"id": "y"}).id == "y" != r.id
+    assert hash(r) == hash(copy.deepcopy(r)) and {r: 1}[RuleOutcome(**given)] == 1
+    unpickled = RuleOutcome.__new__(RuleOutcome)
+    unpickled.__setstate__(model.__getstate__())  # what unpickling an outcome pickled as a model does
+    assert unpickled == r and unpickled.model_fields_set == r.model_fields_set
+    assert RuleOutcome.model_construct(**given).explain == given["explain"]
+
+
 @pytest.mark.parametrize("hints", [False, True])
 def test_a_decision_read_whole_is_freed_without_the_garbage_collector(hints: bool) -> None:
     """No reference cycle: a stream of decisions (a service asked for hints) frees each as it goes.

@@ -29,6 +29,7 @@ from bsu_rules.decisions import (
     Outcome,
     RuleOutcome,
     RuleResult,
+    made_outcome,
     mask_nik,
     outcome_maker,
     trusted,
@@ -419,7 +420,7 @@ class Recorded:
                 else:
                     fields["missing"] = self.missing(i, values)
                     fields["explain"] = self.explain(i, values)
-                obj = _NEW(RuleOutcome)  # ``trusted``, in line: a trace builds a dozen
+                obj = _NEW(RuleOutcome)  # ``made_outcome``, in line: a trace builds a dozen
                 _SET_DICT(obj, fields)
                 out.append(obj)
         if self.with_hints and self.failed:
@@ -513,9 +514,9 @@ class _Hints:
 
     def found(self) -> list[Hint | None]:
         if self._found is None:
-            stand_ins = [trusted(RuleOutcome, {"id": r.id, "kind": r.kind.value, "outcome": self.results[i],
-                                               "values": {}, "missing": [], "source": None, "basis": "",
-                                               "explain": None, "hint": None})
+            stand_ins = [made_outcome({"basis": "", "explain": None, "hint": None, "id": r.id,
+                                       "kind": r.kind.value, "missing": [], "outcome": self.results[i],
+                                       "source": None, "values": {}})
                          for i, r in enumerate(self.plan.rules)]  # the solvers read only the outcomes
             found = self.plan.counterfactuals.annotate(as_member(self.member), self.facts, stand_ins,
                                                        self.unknown) \
