@@ -150,8 +150,8 @@ class _Deferred(_Data):
                 if name != "__pydantic_fields_set__":
                     return None
                 return _FIELDS.get(type(self)) or set(type(self).model_fields)
-            private = self.__pydantic_private__
-            if name in self._deferred:
+            private = _get_private(self)  # the slot itself: an attribute read of a model costs several times as much
+            if name in type(self)._deferred:
                 if private is not None:  # built alone (the others may never be read) and kept aside: the
                     if name not in private:  # fields keep their declared order, which their JSON follows
                         private[name] = private["recorder"].field(name)
@@ -531,6 +531,7 @@ _set_dict = BaseModel.__dict__["__dict__"].__set__
 _set_fields = BaseModel.__dict__["__pydantic_fields_set__"].__set__
 _set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
 _set_private = BaseModel.__dict__["__pydantic_private__"].__set__
+_get_private = BaseModel.__dict__["__pydantic_private__"].__get__
 
 
 def canonical_json(data: Any) -> str:

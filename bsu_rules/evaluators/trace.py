@@ -451,6 +451,9 @@ class Recorded:
         return self._channel
 
     def field(self, name: str) -> Any:
+        if name == "rules":  # the one a full trace reads: asked first
+            skipped = self.plan.skipped
+            return self.outcomes() + [s.model_copy(deep=True) for s in skipped] if skipped else self.outcomes()
         if name == "member":
             return trusted(MemberRef, {"nik": mask_nik(_NIK(self.member)), "input_sha256": self.input_sha256()})
         if name == "channel":
@@ -464,8 +467,7 @@ class Recorded:
             return {key: p.model_copy(deep=True) for key, p in self.plan.parameters.items()}
         if name == "benefit":
             return self.plan.benefit.model_copy(deep=True) if self.top["outcome"] is _ELIGIBLE else None
-        skipped = self.plan.skipped
-        return self.outcomes() + [s.model_copy(deep=True) for s in skipped] if skipped else self.outcomes()
+        raise AttributeError(name)
 
     def to_json(self) -> str | None:
         """The canonical JSON, the plan's template filled in (None where a value cannot be written as
