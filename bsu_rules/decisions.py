@@ -10,10 +10,18 @@ from datetime import date
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol, Self, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler, JsonValue, ValidationError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    GetCoreSchemaHandler,
+    JsonValue,
+    SerializerFunctionWrapHandler,
+    ValidationError,
+)
 from pydantic.fields import FieldInfo
 from pydantic.json_schema import DEFAULT_REF_TEMPLATE, GenerateJsonSchema, JsonSchemaMode
-from pydantic_core import CoreConfig, CoreSchema, SchemaSerializer, SchemaValidator
+from pydantic_core import CoreConfig, CoreSchema, SchemaSerializer, SchemaValidator, core_schema
 
 from bsu_rules.members.redact import mask_identifiers as mask_identifiers
 from bsu_rules.members.redact import mask_kpj as mask_kpj
@@ -329,7 +337,8 @@ class RuleOutcome:
     def model_construct(cls, _fields_set: set[str] | None = None, **values: Any) -> RuleOutcome:
         """An outcome from values taken as valid (defaults for those not given), as pydantic's ``model_construct``."""
         obj = made_outcome({name: values[name] if name in values else field.get_default(call_default_factory=True)
-                            for name, field in cls.model_fields.items()})
+                            for name, field in cls.model_fields.items()
+                            if name in values or not field.is_required()})  # a required field not given: unset
         _set_fields_set(obj, set(values) & set(cls.model_fields) if _fields_set is None else _fields_set)
         return obj
 
@@ -436,14 +445,24 @@ def _outcome_schema() -> CoreSchema:
     schema = copy.deepcopy(_RuleOutcomeFields.__pydantic_core_schema__)
     model: dict[str, Any] = schema["schema"] if schema["type"] == "definitions" else schema  # type: ignore[assignment]
     assert model["type"] == "model" and model["schema"]["type"] == "model-fields"
-    model.update(cls=RuleOutcome, ref=f"{__name__}.RuleOutcome:{id(RuleOutcome)}", metadata={})
+    model.update(cls=RuleOutcome, ref=f"{__name__}.RuleOutcome:{id(RuleOutcome)}", metadata={},
+                 serialization=core_schema.wrap_serializer_function_ser_schema(_filled_first))
     model["schema"]["model_name"] = "RuleOutcome"
     return schema
+
+
+def _filled_first(outcome: RuleOutcome, serialise: SerializerFunctionWrapHandler) -> Any:
+    """An outcome serialised by any route (a decision's, ``TypeAdapter``, ``pydantic_core.to_json``) with its
+    deferred hint found first."""
+    outcome._fill()
+    return serialise(outcome)
 
 
 _OUTCOME_SCHEMA = _outcome_schema()
 _OUTCOME_VALIDATOR = SchemaValidator(_OUTCOME_SCHEMA, CoreConfig(title="RuleOutcome"))
 _OUTCOME_SERIALIZER = SchemaSerializer(_OUTCOME_SCHEMA, CoreConfig(title="RuleOutcome"))
+RuleOutcome.__pydantic_serializer__ = _OUTCOME_SERIALIZER  # type: ignore[attr-defined]  # what pydantic looks for on
+# a value's class where no schema says its type (a field typed ``Any``, ``pydantic_core.to_json``)
 
 
 class Decision(_Deferred):

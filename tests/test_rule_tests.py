@@ -177,13 +177,19 @@ def test_cli_coverage_and_fail_under(capsys: pytest.CaptureFixture[str]) -> None
 def test_cli_bundled_id_runs_its_bundled_cases(capsys: pytest.CaptureFixture[str], tmp_path: Path,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
     """``bsu-rules test bsu-2022`` runs the bundled cases of that edition, as ``check bsu-2022`` checks its rule
-    file, from any folder; a name written as a path (``./bsu-2022``) is that path only."""
+    file, from a folder where nothing has that name; a name written as a path (``./bsu-2022``), or one that names a
+    file or folder here, is that path only."""
     monkeypatch.chdir(tmp_path)
     assert main(["test", "bsu-2022"]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[-2].startswith("rule set bsu-2022 ") and re.fullmatch(r"[1-9][0-9]* passed, 0 failed", out[-1])
     assert main(["test", "./bsu-2022"]) == 2
     assert "file-not-found" in capsys.readouterr().out
+    own = tmp_path / "bsu-2022"  # a folder of one's own cases by that name is what is tested
+    own.mkdir()
+    shutil.copy(fixture("failing"), own / "mine.yaml")
+    assert main(["test", "bsu-2022"]) == 1
+    assert "0 passed" in capsys.readouterr().out
 
 
 def test_cli_missing_path(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

@@ -159,8 +159,8 @@ def _problem(d: Diagnostic, case: str) -> str:
 
 
 def run_paths(paths: Sequence[str | Path], keyword: str | None = None, lang: str = "en") -> Report:
-    """Run every test file at or under ``paths`` (a bundled id such as ``bsu-2022``: its bundled test file, as
-    ``check`` takes the id for its rule file); ``keyword`` keeps cases whose name contains it."""
+    """Run every test file at or under ``paths`` (a bundled id such as ``bsu-2022`` that names nothing here: its
+    bundled test file); ``keyword`` keeps cases whose name contains it."""
     report, rulesets, seen = Report(), RuleSets(), set[str]()
     for given in paths:
         path = bundled_tests(given) or Path(given)
@@ -186,8 +186,10 @@ def run_paths(paths: Sequence[str | Path], keyword: str | None = None, lang: str
 
 
 def bundled_tests(name: str | Path) -> Path | None:
-    """The bundled test file of a bare bundled id (``bsu-2022``), as ``resolve`` reads the id for its rule file."""
-    if isinstance(name, str) and not written_as_path(name) and resolve(name) == bundled_rules() / f"{name}.yaml":
+    """The bundled test file of a bare bundled id (``bsu-2022``) where no file or folder here has that name (test
+    files are found in folders: a folder ``bsu-2022`` of one's own cases is run, never the bundled ones instead)."""
+    if isinstance(name, str) and not written_as_path(name) and not os.path.lexists(name) \
+            and resolve(name) == bundled_rules() / f"{name}.yaml":
         tests = bundled_rules() / "tests" / f"{name}.yaml"
         return tests if tests.is_file() else None
     return None
