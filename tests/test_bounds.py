@@ -365,9 +365,11 @@ def incomplete(probe: bsu_rules.RuleSet) -> bsu_rules.RuleSet:
     ("1571", Decimal("3607223"), []),
     ("1406", AtLeast(3508776, ()), ["1406"]),
     ("3329", None, []),  # neither the regency nor its province listed: unknown
-    ("3100", None, []),  # a province-only code: which regency is not known
-    ("3500", None, []),
-    ("1400", None, []),
+    ("3100", AtLeast(5396761, ()), ["3100"]),  # a province-only code: whichever regency, at least DKI's row
+    ("1900", AtLeast(3623653, ()), ["1900", "19"]),  # under a province row that is itself a bound: both named
+    ("1400", AtLeast(3508776, ()), ["1400", "1406"]),  # the highest of Riau's rows, its regency's bound named too
+    ("3500", None, []),  # a province-only code whose province's row is not listed: unknown
+    ("3300", None, []),
     (None, None, []),  # no code
 ])
 def test_highest_for_of_an_incomplete_table_is_at_least_the_province_s_row(
@@ -379,7 +381,10 @@ def test_highest_for_of_an_incomplete_table_is_at_least_the_province_s_row(
 
 INCOMPLETE = [("3101", 5_396_761, "flag:pass"), ("3101", 5_396_762, "flag:unknown"), ("3101", 3_500_000, "flag:pass"),
               ("1971", 3_623_653, "flag:pass"), ("1971", 3_623_654, "flag:unknown"), ("1401", 3_508_776, "flag:pass"),
-              ("3329", 3_000_000, "flag:unknown"), ("3100", 3_000_000, "flag:unknown"),
+              ("3329", 3_000_000, "flag:unknown"), ("3100", 5_396_761, "flag:pass"),
+              ("3100", 5_396_762, "flag:unknown"), ("1900", 3_623_653, "flag:pass"),
+              ("1900", 3_623_654, "flag:unknown"), ("1400", 3_508_776, "flag:pass"),
+              ("1400", 3_508_777, "flag:unknown"), ("3500", 3_000_000, "flag:unknown"),
               ("1571", 3_607_224, "flag:flagged"), (None, 3_000_000, "flag:unknown")]
 
 
@@ -392,9 +397,10 @@ def test_an_incomplete_table_s_floor_decides_what_it_settles_in_every_evaluator(
     plan = incomplete.plan()
     d = plan.decide(bsu_rules.parse_member(_member(area, wage)))
     assert f"flag:{d.rule('highest').outcome.value}" == said
-    if said == "flag:unknown" and area in ("3101", "1971"):
-        assert d.rule("highest").missing == [f"table.minimum_wage[{area}]"] + (["table.minimum_wage[19]"] * (
-            area == "1971"))
+    if said == "flag:unknown" and area in ("3101", "1971", "3100", "1900", "1400"):
+        also = {"1971": ["table.minimum_wage[19]"], "1900": ["table.minimum_wage[19]"],
+                "1400": ["table.minimum_wage[1406]"]}.get(area, [])
+        assert d.rule("highest").missing == [f"table.minimum_wage[{area}]", *also]
     if expected is not None:
         from bsu_rules.evaluators.columnar import ColumnarPlan
         from bsu_rules.members.arrow import members_to_arrow
@@ -482,3 +488,18 @@ def test_folding_a_constant_key_an_incomplete_table_does_not_list_is_unknown(inc
         tree = parse('table.minimum_wage.get("3101", 0)')
         TypeChecker(Scope({}, {k: t.type for k, t in rs.tables.items()}, {}), lambda *_: None).check(tree)
         assert Folder(rs).fold(tree) == want
+
+
+def test_folding_highest_for_of_a_province_only_code_an_incomplete_table_lists_the_province_of_is_no_constant(
+        incomplete: bsu_rules.RuleSet) -> None:
+    """``highest_for("3100", …)`` of an incomplete table listing DKI's row is at least that row, a lower bound,
+    never the same value for every member: the linter may not call a condition on it settled; of a province the
+    table does not list (``3500``), unknown for every member."""
+    from bsu_rules.ruleset.checker import Scope, TypeChecker
+    from bsu_rules.ruleset.expressions import parse
+    from bsu_rules.ruleset.folding import TOP, Const, Folder
+
+    for code, want in (("3100", TOP), ("1400", TOP), ("3500", Const(None))):
+        tree = parse(f'highest_for("{code}", table.minimum_wage, 0)')
+        TypeChecker(Scope({}, {k: t.type for k, t in incomplete.tables.items()}, {}), lambda *_: None).check(tree)
+        assert Folder(incomplete).fold(tree) == want, code

@@ -200,3 +200,35 @@ def test_an_incomplete_minimum_wage_table_reads_an_unlisted_regency_as_at_least_
     for record, got in zip(records, decided, strict=True):
         want = expected(plan, record)
         assert {k: got[k] for k in want} == want, record
+
+
+def test_an_incomplete_minimum_wage_table_reads_a_province_only_code_as_at_least_its_province_s_row() -> None:
+    """The same table, a record naming only DKI Jakarta (3100): whichever of its regencies the member works in, its
+    minimum wage is at least DKI's 4.641.854, a ceiling of at least Rp4.700.000. A wage within it is eligible (was
+    undetermined); one above it stays undetermined, naming the code's row. Scalar, compiled and
+    columnar alike."""
+    from bsu_rules.ruleset.overrides import reform_of
+
+    plan = reform_of(bsu_rules.load_ruleset(RULES / "bsu-2022.yaml"), ["table.minimum_wage.unlisted=unknown"],
+                     []).plan(date(2022, 9, 5))
+    rina = {"nik": "3204125708940003", "kpj": "22041870213", "name": "Rina", "birth_date": "1994-08-17",
+            "citizenship": "WNI", "participant_category": "PU", "employment_type": "private",
+            "work_regency_code": "3100", "employer": {"npp": "JJ041102", "name": "PT X", "sector": "C"},
+            "registered_on": "2018-02-05", "membership_ended_on": None, "deceased_on": None,
+            "wages": [{"period": "2022-07", "amount": 4_600_000}],
+            "contributions": [{"period": "2022-05", "amount": 1000, "paid_on": "2022-06-12"},
+                              {"period": "2022-06", "amount": 1000, "paid_on": "2022-07-12"},
+                              {"period": "2022-07", "amount": 1000, "paid_on": None}],
+            "program_receipts": [], "bank_account": {"bank": "BRI", "number": "418201004566507", "holder_name": "Rina"}}
+    records = [rina, {**rina, "wages": [{"period": "2022-07", "amount": 4_700_000}]},
+               {**rina, "wages": [{"period": "2022-07", "amount": 4_700_001}]}]
+    decisions = [bsu_rules.evaluate(plan.ruleset, r, on=date(2022, 9, 5)) for r in records]
+    assert [d.outcome.value for d in decisions] == ["eligible", "eligible", "undetermined"]
+    ceiling = [d.rule("wage-ceiling") for d in decisions]
+    assert [c.values["fact.highest_ceiling"] for c in ceiling] == [{"at_least": 4_700_000}] * 3
+    assert ceiling[2].missing == decisions[2].missing == ["table.minimum_wage[3100]"]
+    assert [plan.decide(parse_member(r)).to_json() for r in records] == [d.to_json() for d in decisions]
+    decided = ColumnarPlan(plan).decide(members_to_arrow(records)).to_pylist()
+    for record, got in zip(records, decided, strict=True):
+        want = expected(plan, record)
+        assert {k: got[k] for k in want} == want, record

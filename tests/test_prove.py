@@ -562,14 +562,15 @@ rules:
     require: fact.wage <= round_up(fact.highest, param.rounding)
 benefit: {amount: 600000}
 """
-FLOOR_AREAS = ["3174", "1971", "3578", "1571", "3329", "3100", "3300", "1500"]
+FLOOR_TABLE = BOUND_TABLE + "15,3000000,exact,Jambi (under Kota Jambi's row)\n"
+FLOOR_AREAS = ["3174", "1971", "3578", "1571", "3329", "3100", "3300", "1500", "1900", "3500"]
 
 
 @pytest.fixture(scope="module")
 def floor_prover(tmp_path_factory: pytest.TempPathFactory) -> Prover:
     folder = tmp_path_factory.mktemp("prove-floors")
     (folder / "tables").mkdir()
-    (folder / "tables" / "mw.csv").write_text(BOUND_TABLE, "utf-8")
+    (folder / "tables" / "mw.csv").write_text(FLOOR_TABLE, "utf-8")
     (folder / "probe.yaml").write_text(FLOOR_RULES, "utf-8")
     return Prover(load_ruleset(folder / "probe.yaml"))
 
@@ -586,4 +587,23 @@ def test_the_encoding_reads_an_incomplete_table_s_floors_as_the_scalar_evaluator
               "work_regency_code": area, "wages": [{"period": "2025-04", "amount": wage}]}
     if area == "3174":
         assert floor_prover.decide(record).rule("highest").outcome.value == ("pass" if wage <= 5_400_000 else "unknown")
+    _assert_only_the_scalar_outcome(floor_prover, record)
+
+
+@pytest.mark.parametrize(("area", "wage", "outcome"), [
+    ("3100", 5_400_000, "pass"),  # DKI lists no regency: whichever the member's, at least DKI's row
+    ("3100", 5_400_001, "unknown"),
+    ("1900", 3_700_000, "pass"),  # under a province row that is itself a bound
+    ("1900", 3_700_001, "unknown"),
+    ("1500", 3_700_000, "pass"),  # at least the highest of Jambi's rows, Kota Jambi's above the province's
+    ("1500", 3_700_001, "unknown"),
+    ("3500", 3_500_000, "unknown"),  # Jawa Timur's own row not listed: unknown
+])
+def test_the_encoding_reads_a_province_only_code_of_an_incomplete_table_as_at_least_its_province_s_rows(
+        floor_prover: Prover, area: str, wage: int, outcome: str) -> None:
+    """A code naming only a province (``3100``) whose row an incomplete table lists is at least the highest of the
+    province's rows, for the solver as for the evaluators: a wage within it is decided, one above it unknown."""
+    record = {"nik": "3578014107900001", "citizenship": "WNI", "participant_category": "PU",
+              "work_regency_code": area, "wages": [{"period": "2025-04", "amount": wage}]}
+    assert floor_prover.decide(record).rule("highest").outcome.value == outcome
     _assert_only_the_scalar_outcome(floor_prover, record)

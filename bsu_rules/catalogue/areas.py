@@ -82,14 +82,14 @@ def highest_for(regency_code: str | None, areas: Any, default: Any) -> Any:
     only so is at least its province's row too (no regency's minimum wage is below its province's). A
     province-only code of which the table lists every regency alike reads as that regency (``regency``).
     Of a table whose unlisted keys are unknown, a listed regency's value is known, and a regency it does not
-    list under a province it does is at least the province's row, a lower bound naming the regency's row
-    (``unlisted_floor``); anything else (its province not listed either, a province-only code, an unknown code) is
-    unknown."""
+    list under a province it does is at least the province's row, a lower bound naming the regency's row; a
+    province-only code of such a province is at least the highest of the province's rows (``unlisted_floor``);
+    anything else (its province not listed either, an unknown code) is unknown."""
     if areas is None or default is None:
         return None
     known = None if regency_code is None else regency(regency_code, areas)
     if areas.unlisted_unknown and (known is None or known not in areas.keys):  # ``get`` of it is unknown
-        return None if known is None else unlisted_floor(known, areas)
+        return None if regency_code is None else unlisted_floor(regency_code, areas)
     if regency_code is None:
         keys: Iterable[str] = sorted(areas.keys)  # the bound rows named in order
     elif known is not None:
@@ -107,15 +107,18 @@ def highest_for(regency_code: str | None, areas: Any, default: Any) -> Any:
 
 
 def unlisted_floor(regency_code: str, areas: Any) -> AtLeast | None:
-    """Of a table whose unlisted keys are unknown, what a regency it does not list is known to be: at least its
-    province's row (no regency's minimum wage is below its province's), a lower bound naming the regency's row,
-    which is what is missing, before any row of the province's own bound; unknown (None) for a code naming a
-    province only (``3200``: which regency is not known) or one whose province the table does not list."""
-    if len(regency_code) == 4 and regency_code.endswith(PROVINCE_ONLY):
-        return None
+    """Of a table whose unlisted keys are unknown, what a code it does not list is known to be, where the table
+    lists the code's province: at least the province's row (no regency's minimum wage is below its province's),
+    a lower bound naming the code's row, which is what is missing, before any row of the province's own bound.
+    For a code naming the province only (``3100``, ``3200``), at least the highest of the province's rows: any
+    of its regencies may apply, a listed one at its row, one not listed at least at the province's (the bound
+    rows among them named too). Unknown (None) where the table does not list the province."""
     above = bounds.row(areas, regency_code[:2])
     if above is None:
         return None
+    if len(regency_code) == 4 and regency_code.endswith(PROVINCE_ONLY):
+        rows = [bounds.row(areas, key) for key in province_keys(areas.keys)[regency_code[:2]]]
+        above = bounds.call("max", rows) if any(isinstance(v, AtLeast) for v in rows) else max(rows)
     own = f"table.{areas.name}[{regency_code}]"
     return AtLeast(above.value, (own, *above.rows)) if isinstance(above, AtLeast) else AtLeast(above, (own,))
 
@@ -184,10 +187,11 @@ def _highest_columnar(t: Type, args: list[Val]) -> Val:
             .when(only).then(peak_bound | (prov.is_null() & d_bound)) \
             .when(own.is_not_null()).then(own_bound) \
             .when(prov.is_not_null()).then(marked(prefix, table.bounds)).otherwise(d_bound)
-    if table.unlisted_unknown:  # a listed regency's value is known; one not listed is at least its province's row
+    if table.unlisted_unknown:  # a listed regency's value is known; one not listed is at least its province's row,
         listed = c.is_in(pl.Series(sorted(table.keys), dtype=pl.String).implode()) & ~only.fill_null(False)
-        floored = ~listed & prov.is_not_null() & ~((c.str.len_chars() == 4) & c.str.ends_with(PROVINCE_ONLY))
-        found = pl.when(listed).then(found).when(floored).then(prov).otherwise(pl.lit(None, target))
+        floored = ~listed & prov.is_not_null()  # and a province-only code at least the highest of its rows
+        found = pl.when(listed).then(found).when(floored & (c.str.len_chars() == 4) & c.str.ends_with(PROVINCE_ONLY)) \
+            .then(peak).when(floored).then(prov).otherwise(pl.lit(None, target))
         bound = pl.when(floored).then(pl.lit(True)).otherwise(bound)  # ``unlisted_floor``
     if not default.is_const:
         found = pl.when(cf.typed(default)[0].is_null()).then(pl.lit(None, target)).otherwise(found)
@@ -263,18 +267,20 @@ def _highest_smt(args: list[Sym], strings: Strings) -> Sym:
     listed = []  # the codes whose value (or lower bound) a table with unlisted keys unknown gives
     for text in strings.texts:  # the reading of each code, as ``highest_for`` reads it
         prefix, known = text[:2], regency(text, table)
-        floored = table.unlisted_unknown and known is not None and known not in table.keys and \
-            unlisted_floor(known, table) is not None  # at least its province's row
-        if known is not None and (known in table.keys or floored):
+        floor = unlisted_floor(text, table) if table.unlisted_unknown and (known is None or known not in table.keys) \
+            else None  # at least its province's row (a province-only code: the highest of them)
+        if floor is not None or (known is not None and known in table.keys):
             listed.append(code.term == strings.codes[text])
-        if known is not None:
+        if floor is not None:
+            value, marked = term_of(symbols.lift(floor.value, None, strings)), z3.BoolVal(True)
+        elif known is not None:
             key = known if known in rows else prefix if prefix in rows else None
             if key is None:
                 continue  # the default
-            value, marked = term_of(rows[key]), z3.BoolVal(floored or key in table.bounds)
+            value, marked = term_of(rows[key]), z3.BoolVal(key in table.bounds)
             if key == known and key in table.bounds:  # at least its province's row too
-                floor = term_of(rows[prefix]) if prefix in rows else fallback
-                value = z3.If(floor > value, floor, value)
+                under = term_of(rows[prefix]) if prefix in rows else fallback
+                value = z3.If(under > value, under, value)
         else:
             keys = province_keys(table.keys)[prefix]
             value = term_of(symbols.lift(max(table.values[k] for k in keys), None, strings))
@@ -312,8 +318,9 @@ DEFINITIONS = [
              "a lower bound, and a regency's own row known only so is at least its province's row too (no regency's "
              "minimum wage is below its province's). A province-only code of which the table lists every regency alike "
              "reads as that regency. Of a table whose unlisted keys are unknown, a listed regency's value is known, "
-             "and a regency it does not list under a province it does is at least the province's row (a lower bound "
-             "that names the regency's row as what is missing); any other code is unknown.",
+             "a regency it does not list under a province it does is at least the province's row (a lower bound "
+             "that names the regency's row as what is missing), and a province-only code of such a province is at "
+             "least the highest of the province's rows; any other code is unknown.",
              "highest_for(member.work_regency_code, table.minimum_wage, 0)", scalar=highest_for,
              columnar=Columnar(_highest_columnar), inversion=None, smt=_highest_smt,
              strict=False, unknown_from=(1, 2), unknown_as_every=(0,), remembered=True),
