@@ -490,6 +490,24 @@ def test_folding_a_constant_key_an_incomplete_table_does_not_list_is_unknown(inc
         assert Folder(rs).fold(tree) == want
 
 
+def test_a_row_an_incomplete_table_lacks_is_said_at_least_its_province_s_only_where_highest_for_reads_the_table(
+        incomplete: bsu_rules.RuleSet, tmp_path: Path) -> None:
+    """Kepulauan Seribu (3101) above DKI's ceiling: the explanation says the row's figure is at least DKI's, as for
+    a row marked ``lower``, where the rules read the table with ``highest_for`` (a table of minimum wages, no
+    regency's row below its province's); of a table no ``highest_for`` reads, nothing says so, and no figure is."""
+    said = bsu_rules.evaluate(incomplete, _member("3101", 5_400_001)).rule("wage-ceiling").explain
+    assert said is not None and "only that it is at least Rp5.396.761" in said.en, said
+    assert "yang diketahui hanya paling sedikit Rp5.396.761" in said.id, said
+    shutil.copytree(incomplete.path.parent, tmp_path / "copy")
+    rules = tmp_path / "copy" / "probe.yaml"
+    text = rules.read_text("utf-8").replace("bound: bound}", "bound: bound, unlisted: unknown}")
+    text = text.replace("  highest: highest_for(member.work_regency_code, table.minimum_wage, 0)\n", "")
+    rules.write_text(text.replace("  - id: highest\n    flag: fact.wage > fact.highest\n", ""), "utf-8")
+    plain = bsu_rules.evaluate(bsu_rules.load_ruleset(rules), _member("3101", 5_400_001)).rule("wage-ceiling")
+    assert plain.missing == ["table.minimum_wage[3101]"]
+    assert plain.explain is not None and "incomplete" in plain.explain.en and "at least" not in plain.explain.en
+
+
 def test_folding_highest_for_of_a_province_only_code_an_incomplete_table_lists_the_province_of_is_no_constant(
         incomplete: bsu_rules.RuleSet) -> None:
     """``highest_for("3100", …)`` of an incomplete table listing DKI's row is at least that row, a lower bound,

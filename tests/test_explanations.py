@@ -1475,6 +1475,35 @@ def test_a_minimum_wage_not_yet_complete_promises_no_one_s_action_and_reads_no_s
 
 
 
+@pytest.mark.parametrize(("code", "area_id", "area_en"), [
+    ("3171", "Kota Administrasi Jakarta Pusat (Provinsi DKI Jakarta)", "Kota Administrasi Jakarta Pusat (DKI Jakarta "
+     "province)"), ("3100", "wilayah 3100 (Provinsi DKI Jakarta)", "area 3100 (DKI Jakarta province)")])
+def test_a_row_an_incomplete_minimum_wage_table_lacks_is_said_as_at_least_its_province_s(
+        code: str, area_id: str, area_en: str) -> None:
+    """2022's minimum-wage table read as incomplete lists DKI Jakarta's UMP, no regency of it: a wage above the
+    ceiling that row gives leaves Kota Jakarta Pusat (and a record naming only the province) undetermined, and the
+    officer reads the figure known so far, as for a row marked ``lower``; the worker hears the place, not the
+    figure. Kab. Bandung, whose province's row is not listed either, has no figure to say."""
+    from bsu_rules.ruleset.overrides import reform_of
+
+    rs = reform_of(load_ruleset("bsu-2022"), ["table.minimum_wage.unlisted=unknown"], [])
+    record = {**EXAMPLES[0], "work_regency_code": code, "wages": [{**w, "amount": 4_700_001} for w in EXAMPLES[0][
+        "wages"]]}
+    d = rs.plan().decide(parse_member(record), hints=True)
+    said = d.rule("wage-ceiling").explain
+    assert d.outcome.value == "undetermined" and said is not None
+    assert said.id.startswith(f"Belum dapat ditentukan karena besaran untuk {area_id} pada daftar upah minimum "), said
+    assert "belum diketahui pasti; yang diketahui hanya paling sedikit Rp4.641.854." in said.id
+    assert said.en.startswith(f"This cannot be decided yet because the figure for {area_en} in the list of "), said
+    assert "is not known exactly, only that it is at least Rp4.641.854." in said.en
+    for lang, words in (("id", "dalam data program belum pasti"), ("en", "is not yet confirmed in the programme's")):
+        worker = render_text(d, rs, lang, "worker")
+        assert words in worker and "4.641.854" not in worker, worker
+    bandung = rs.plan().decide(parse_member({**record, "work_regency_code": "3204"}), hints=True)
+    unlisted = bandung.rule("wage-ceiling").explain
+    assert unlisted is not None and "does not list Kabupaten Bandung" in unlisted.en and "at least" not in unlisted.en
+
+
 def _eligible(edition: str) -> tuple[RuleSet, date, dict[str, object]]:
     """A rule-author case of ``edition`` that is eligible: its rule set, date and member record."""
     case = next(c for c in load_file(ROOT / "rules" / "tests" / f"{edition}.yaml", RuleSets()).cases

@@ -21,6 +21,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from bsu_rules.bounds import AtLeast
+from bsu_rules.catalogue.areas import unlisted_floor
 from bsu_rules.decisions import PRIVATE, mask_nik, mask_typed, trusted
 from bsu_rules.formatting import format_date, format_month, format_value, number, rupiah
 from bsu_rules.glossary import AT_LEAST, Glossary, Places, glossary_for, join, regency
@@ -399,8 +400,8 @@ class Renderer:
         g, rs = self.glossary, self.plan.ruleset
         if (row := _only_rows(missing, rs)) is not None:
             table, key = row
-            bound = rs.tables[table.removeprefix("table.")].values or {}
-            at_least = g.show(table, bound[key], lang) if key in bound else "?"
+            floor = _floor(rs, table.removeprefix("table."), key)
+            at_least = g.show(table, floor, lang) if floor is not None else "?"
             return _BECAUSE[lang].format(_BOUND[lang].format(_area(key, lang, self.places), g.label(table, lang),
                                                              at_least)) + _so_far(known, lang, g, self.places,
                                                                                   self.tabled)
@@ -445,13 +446,29 @@ class Renderer:
 
 
 def _only_rows(missing: list[str], rs: RuleSet | None) -> tuple[str, str] | None:
-    """The first (table, key) when every missing label is a table row known only as a lower bound, else None
-    (a row an incomplete table does not list, ``table.ppkm_areas[3204]``, is no figure to say; without the rule
-    set, every row is taken for a bound)."""
+    """The first (table, key) when every missing label is a table row known only as a lower bound (``_floor``),
+    else None (a row an incomplete table does not list, ``table.ppkm_areas[3204]``, is no figure to say, unless
+    ``highest_for`` reads the table as at least the province's rows there; without the rule set, every row is
+    taken for a bound)."""
     rows = [row for m in missing if (row := _ROW.match(m))]
     if rs is not None:
-        rows = [row for row in rows if row[2] in rs.tables[row[1].removeprefix("table.")].bounds]
+        rows = [row for row in rows if _floor(rs, row[1].removeprefix("table."), row[2]) is not None]
     return (rows[0][1], rows[0][2]) if rows and len(rows) == len(missing) else None
+
+
+def _floor(rs: RuleSet, name: str, key: str) -> int | Decimal | None:
+    """What a table's row is known to be at least: a row marked ``lower``, its figure; a row an incomplete table
+    of minimum wages (one ``highest_for`` reads) does not list under a province it does, its province's row (for
+    a code naming the province only, the highest of the province's rows: ``unlisted_floor``); else None."""
+    table = rs.tables[name]
+    values = table.values or {}
+    if key in table.bounds:
+        value = values[key]
+        return value if isinstance(value, int | Decimal) else None
+    if not table.unlisted_unknown or not values or key in table.keys or name not in rs.area_tables:
+        return None
+    floor = unlisted_floor(key, table)
+    return None if floor is None else floor.value
 
 
 def _so_far(known: Iterable[tuple[str, Any]], lang: str, g: Glossary, places: Places,

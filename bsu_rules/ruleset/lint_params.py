@@ -254,10 +254,7 @@ class ParamLint:
         minimum wages): a regency's is set at or above its province's, which the rule files' reading of a
         record with no regency assumes, so a wage between the two would be decided on a row that cannot be
         right (Kab. Rokan Hulu at 3 370 000 under Riau's 3 508 776)."""
-        trees = [*self.rs.facts.values(), *(c.tree for c in self.rs.rules)]
-        read = sorted({a.parts[1] for t in trees for n in walk(t) if isinstance(n, Call) and n.func.dotted ==
-                       "highest_for" for a in n.args[1:2] if isinstance(a, Name) and a.parts[0] == "table"})
-        for name in read:
+        for name in sorted(self.rs.area_tables):
             table = self.rs.tables[name]
             values = table.values or {}
             below = [(k, v, p) for k, v in sorted(values.items()) if len(k) == 4 and k.isdigit() and

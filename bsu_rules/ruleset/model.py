@@ -157,6 +157,14 @@ class RuleSet:
         names = [n.func if isinstance(n, Call) else n for t in trees for n in walk(t) if isinstance(n, (Call, Name))]
         return any(n.parts[0] == "table" and self.tables[n.parts[1]].gives_bounds for n in names)
 
+    @cached_property
+    def area_tables(self) -> frozenset[str]:
+        """The tables ``highest_for`` reads (tables of minimum wages by area): no regency's row in one is below
+        its province's, so a row one that is incomplete does not list is at least its province's."""
+        trees = [*self.facts.values(), *(c.tree for c in self.rules)]
+        return frozenset(a.parts[1] for t in trees for n in walk(t) if isinstance(n, Call) and n.func.dotted ==
+                         "highest_for" for a in n.args[1:2] if isinstance(a, Name) and a.parts[0] == "table")
+
     def member_reads(self, tree: Node, _facts: dict[str, list[str]] | None = None) -> list[str]:
         """Member fields an expression reads, directly or through facts (each fact read once: a
         chain of facts that each use the one before twice stays linear)."""
