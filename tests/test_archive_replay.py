@@ -443,6 +443,31 @@ def test_replay_reports_exactly_the_changed_criteria(tmp_path: Path, archive: Pa
     assert {i.status for i in replay(log, archive).items} == {Status.ENGINE_DRIFT}
 
 
+def _forge_first_criterion_failed_before_it(d: dict[str, Any]) -> None:
+    d["rules"].insert(0, {**d["rules"][0], "outcome": "fail", "explain": {"id": "Bukan WNI", "en": "Not a citizen"}})
+
+
+def _swap_first_two_criteria(d: dict[str, Any]) -> None:
+    d["rules"][0], d["rules"][1] = d["rules"][1], d["rules"][0]
+
+
+@pytest.mark.parametrize("edit", [_forge_first_criterion_failed_before_it, _swap_first_two_criteria])
+def test_a_criterion_listed_twice_or_out_of_order_is_no_identical_decision(tmp_path: Path, archive: Path,
+                                                                           edit: Any) -> None:
+    """A logged decision whose criteria are not the replay's list (a forged failing copy of one put before it,
+    or two swapped), its chain rebuilt, is not the same decision: its JSON and sha256 differ, and a page
+    rendered from the log would show the forged criterion."""
+    log = tmp_path / "d.jsonl"
+    write_log(log, "bsu-2022", RECORDS[:2])
+    rewrite(log, edit)
+    report = replay(log, archive)
+    assert report.chain.ok and not report.ok
+    assert report.counts["different"] == 2, report.summary()
+    assert all("rules" in item.fields for item in report.items)
+    old, new = report.items[0].fields["rules"]
+    assert new == [r["id"] for r in json.loads(report.items[0].replayed.to_json())["rules"]] != old
+
+
 def test_engine_version_alone_is_not_a_difference(tmp_path: Path, archive: Path) -> None:
     log = tmp_path / "d.jsonl"
     write_log(log, "bsu-2022", RECORDS[:4])

@@ -2,8 +2,9 @@
 
 ``compare`` finds nothing when the replayed decision's canonical JSON is the logged one's (the
 engine aside, and a field added since the line was logged); otherwise it gives a
-``CriterionChange`` for each criterion that differs, with both forms, and every other field that
-differs, by its dotted path: different as JSON (``600000.0`` is not ``600000``). What it reports is
+``CriterionChange`` for each criterion that differs, with both forms, the criteria's ids in order
+(``rules``) where the logged list is not the replay's (one listed twice, left out or moved), and every
+other field that differs, by its dotted path: different as JSON (``600000.0`` is not ``600000``). What it reports is
 ``masked`` as a replay report shows logged data: NIK- and account-like numbers hidden.
 """
 
@@ -72,6 +73,10 @@ def _differences(before: dict[str, Any], after: dict[str, Any]
             criteria.append(CriterionChange(mask_logged(str(rid)), _shown(a), _shown(b),
                                             tuple(map(mask_logged, changed))))
     fields: dict[str, tuple[Any, Any]] = {}
+    listed = before.get("rules")
+    order = [r.get("id") if isinstance(r, dict) else r for r in listed] if isinstance(listed, list) else listed
+    if order != [r["id"] for r in after["rules"]]:  # the list: one listed twice or moved, unseen by id
+        fields["rules"] = (masked(order), [r["id"] for r in after["rules"]])
     for k in sorted((set(before) | set(after)) - {"rules", "engine"} - (LATER_FIELDS - set(before))):
         _diff(k, before.get(k), after.get(k), fields)
     return tuple(criteria), fields
