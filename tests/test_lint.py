@@ -107,6 +107,24 @@ def test_a_file_with_a_lint_error_is_not_called_loaded(capsys: pytest.CaptureFix
     assert "sha256" not in capsys.readouterr().out
 
 
+@pytest.mark.parametrize(("edition", "year"), [("bsu-2022", "20222"), ("bsu-2021", "2201"), ("bsu-2020", "1999")])
+def test_a_fiscal_year_no_receipt_can_be_for_is_warned_at_its_value(tmp_path: Path, edition: str, year: str) -> None:
+    """A receipt's year is 2000-2100 in the data contract: `received` (or `received_by`) given a fiscal year
+    outside it (a digit too many) matches no record, so an exclusion by it would never fire, unsaid."""
+    shutil.copytree(bundled_rules(), tmp_path / "rules")
+    path = tmp_path / "rules" / f"{edition}.yaml"
+    text = path.read_text("utf-8")
+    written = f"  fiscal_year:\n    value: {edition[-4:]}\n"
+    assert text.count(written) == 1
+    path.write_text(text.replace(written, f"  fiscal_year:\n    value: {year}\n"), "utf-8")
+    ruleset, diagnostics = check_file(path)
+    found = [d for d in diagnostics if d.code == "unknown-value"]
+    assert ruleset is not None and len(found) == 1 and found[0].severity == Severity.WARNING
+    assert text[:text.index(written)].count("\n") + 2 == found[0].line
+    assert f"a receipt's year is 2000-2100 in the data contract (no receipt matches another), got {year} from " \
+        "`param.fiscal_year`" in found[0].message
+
+
 def test_a_bank_alias_not_written_as_bank_key_writes_it_can_never_match(tmp_path: Path) -> None:
     """The bank table is looked up with ``bank_key(...)``: an alias in another form is a dead row."""
     shutil.copytree(bundled_rules(), tmp_path / "rules")

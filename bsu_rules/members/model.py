@@ -329,9 +329,13 @@ class Contribution(_Strict):
     paid_on: Day | None = Field(default=None, description="null = billed and unpaid")
 
 
+RECEIPT_YEARS = (2000, 2100)
+"""The years a programme receipt can be for (a rule's year outside them matches no record)."""
+
+
 class ProgramReceipt(_Strict):
     program: Program
-    year: Annotated[StrictInt, Field(ge=2000, le=2100)]
+    year: Annotated[StrictInt, Field(ge=RECEIPT_YEARS[0], le=RECEIPT_YEARS[1])]
 
 
 class BankAccount(_Strict):

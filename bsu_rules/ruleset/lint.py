@@ -43,7 +43,9 @@ Each finding has a stable code, the narrowest location known and, where one appl
   Tables looked up with anything else are not checked.
 - ``unknown-value``: a text value of a parameter compared (``in``, ``==``, ``!=``) with what can be a
   table's value (``fact.bank in param.state_banks``, ``fact.bank`` a ``table.banks.get(...)``) that is
-  none of that table's values (``MANDRI``, ``bri``): it never matches a value looked up there.
+  none of that table's values (``MANDRI``, ``bri``): it never matches a value looked up there. So is a
+  constant year given to ``received`` or ``received_by`` outside the data contract's (a fiscal year of
+  ``20222``): no receipt is for it.
 - ``stale-title``: a criterion's title stating an amount, a count of months or days or a date the rule
   set does not hold (``stale.py``).
 - ``stale-explain``: a criterion's explanation showing a member field, fact or parameter the criterion
@@ -72,6 +74,7 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any
 
+from bsu_rules.members.model import RECEIPT_YEARS
 from bsu_rules.members.redact import clipped, hide_identifiers
 from bsu_rules.ruleset.diagnostics import Code, Diagnostic, Severity, nearest
 from bsu_rules.ruleset.expressions import Binary, BoolOp, Call, Cond, Lit, Name, Node, Unary, unparse, walk
@@ -365,10 +368,14 @@ class _Lint(ParamLint):
 
     def arguments(self) -> None:
         """Constant arguments outside a function's domain, and constant zero divisors: an error here,
-        not an unknown (or a failure) for every member."""
-        domains: dict[tuple[str, int], tuple[int, int | None, str]] = {
-            **{(name, 3): (1, 31, "a due day is 1-31") for name in ARREARS},
-            ("round_up", 1): (1, None, "a step is positive")}
+        not an unknown (or a failure) for every member; a receipt's year no record can have, a warning
+        (``unknown-value``): it matches no receipt."""
+        domains: dict[tuple[str, int], tuple[int, int | None, str, str]] = {
+            **{(name, 3): (1, 31, "a due day is 1-31", "invalid-argument") for name in ARREARS},
+            ("round_up", 1): (1, None, "a step is positive", "invalid-argument"),
+            **{(name, 2): (low, high, f"a receipt's year is {low}-{high} in the data contract (no receipt matches "
+                           "another)", "unknown-value")
+               for name in ("received", "received_by") for low, high in [RECEIPT_YEARS]}}
         folder = Folder(self.rs)
         told: set[object] = set()  # where a parameter's value is written: told once, at its first use
         for at, tree, _ in self._trees():
@@ -391,16 +398,17 @@ class _Lint(ParamLint):
                     domain = domains.get((n.func.dotted, i))
                     if domain is None:
                         continue
-                    low, high, text = domain
+                    low, high, text, code = domain
+                    severity = Severity.ERROR if code == "invalid-argument" else Severity.WARNING
                     for value, written in self._values(folder, arg):
                         if isinstance(value, int) and (value < low or (high is not None and value > high)):
                             if written is None:
-                                self.warn(at, "invalid-argument", f"`{n.func.dotted}`: {text}, got {value}",
-                                          offset=arg.start, severity=Severity.ERROR)
+                                self.warn(at, code, f"`{n.func.dotted}`: {text}, got {value}",
+                                          offset=arg.start, severity=severity)
                             elif written not in told:  # told where the value is written, where it is changed
                                 told.add(written)
-                                self.warn(written, "invalid-argument", f"`{n.func.dotted}`: {text}, got {value} "
-                                          f"from `{unparse(arg)}` (in `{unparse(n)}`)", severity=Severity.ERROR)
+                                self.warn(written, code, f"`{n.func.dotted}`: {text}, got {value} "
+                                          f"from `{unparse(arg)}` (in `{unparse(n)}`)", severity=severity)
                             break
 
     def _values(self, folder: Folder, arg: Node) -> list[tuple[Any, Where | None]]:
