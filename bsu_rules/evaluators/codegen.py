@@ -484,14 +484,28 @@ class Shells:
     new_list: str
 
 
+@dataclass(frozen=True)
+class Frame:
+    """A text a generated function writes whole: ``parts``, each a fixed piece (bytes) or an index: below
+    ``given``, of the item of the function's third argument (a list of pieces the caller wrote), past them, of
+    a node's value; joined by ``join``."""
+
+    parts: Sequence[bytes | int]
+    given: int
+    join: Callable[[list[bytes]], bytes]
+
+
 def generate_values(env: Env, slots: int, nodes: list[tuple[Node, Callable[[Any], Any] | None]],
                     none: object = None, groups: Sequence[Sequence[tuple[str, int]]] | None = None,
-                    fixed: Sequence[object] = (), shells: Shells | None = None) -> Callable[..., list[Any]]:
+                    fixed: Sequence[object] = (), shells: Shells | None = None,
+                    frame: Frame | None = None) -> Callable[..., Any]:
     """A function of a member and its ``slots`` computed fact slots giving the value of each node,
     in a list; a node's function, when given, is applied to its value unless that is None (given
     as ``none`` then). With ``groups``: a dict for each group instead, its keys given with the index
     of their value (a node's, or past the nodes one of ``fixed``); with ``shells`` as well, the object
-    built around each (the function then takes a third argument, the list ``Shells.heads`` are looked up by)."""
+    built around each (the function then takes a third argument, the list ``Shells.heads`` are looked up by).
+    With ``frame`` (and no ``groups``): the text it describes, its values written in (the function then takes the
+    pieces the frame is given as a third argument)."""
     w = _Writer(env)
     w.ready, w.given_slots = slots, True
     if slots:
@@ -500,13 +514,20 @@ def generate_values(env: Env, slots: int, nodes: list[tuple[Node, Callable[[Any]
     if shells is not None and groups is not None:
         given = [w.temp() for _ in groups]
         w.emit(f"{''.join(t + ', ' for t in given)}= r")
+    elif frame is not None and groups is None:
+        given = [w.temp() for _ in range(frame.given)]
+        w.emit(f"{''.join(t + ', ' for t in given)}= r")
     names = []
     for node, then in nodes:
         name = w.value(node)
         if then is not None:
             name = w.assign(f"{w.const(none)} if {name} is None else {w.const(then)}({name})")
         names.append(name)
-    if groups is None:
+    if frame is not None and groups is None:
+        pieces = [w.const(p) if isinstance(p, bytes) else given[p] if p < frame.given else names[p - frame.given]
+                  for p in frame.parts]
+        w.emit(f"return {w.const(frame.join)}([{''.join(p + ', ' for p in pieces)}])")
+    elif groups is None:
         w.emit(f"return [{''.join(n + ', ' for n in names)}]")
     else:
         names += [w.const(value) if (copy := copier(value)) is None else f"{w.const(copy)}({w.const(value)})"

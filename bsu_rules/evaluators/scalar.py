@@ -40,7 +40,7 @@ from bsu_rules.decisions import (
     mask_typed,
 )
 from bsu_rules.errors import InputError
-from bsu_rules.evaluators.codegen import Core, Shells, generate, generate_value, generate_values
+from bsu_rules.evaluators.codegen import Core, Frame, Shells, generate, generate_value, generate_values
 from bsu_rules.evaluators.compile import Env, Facts, Fn, Getter, Value, compile_node, member_getter
 from bsu_rules.evaluators.trace import ENGINE, PlanJson, Recorded, json_text, jsonable, show, written
 from bsu_rules.evaluators.whitelist import NotGenerated
@@ -389,6 +389,20 @@ class Plan:
         if convert is not None:
             return lambda m, f: [convert(get(m, f)) for get in getters]
         return lambda m, f: [get(m, f) for get in getters]
+
+    def writer(self, labels: list[str], frame: Frame) -> Callable[[Record, Facts, list[bytes]], bytes] | None:
+        """The text ``frame`` describes, each traced label's value written in as ``reader(labels, …, "written")``
+        writes it, in one generated function of a member, its slots and the pieces the frame is given; None
+        where it cannot be generated."""
+        if self.core is None:
+            return None
+        try:
+            return generate_values(self.env, len(self.slots), [
+                (self.traced[label], _conversion(label, self.traced[label], "written",
+                                                 self._tainted(label, self.traced[label]))) for label in labels],
+                none=b"null", frame=frame)
+        except (Unhandled, NotGenerated, RecursionError):  # the template is filled in
+            return None
 
     def grouped_reader(self, labels: list[str], groups: list[list[tuple[str, int]]], fixed: list[Any],
                        shells: Shells | None = None) -> Callable[..., list[Any]] | None:

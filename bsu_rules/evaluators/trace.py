@@ -34,7 +34,7 @@ from bsu_rules.decisions import (
     outcome_maker,
     trusted,
 )
-from bsu_rules.evaluators.codegen import Shells
+from bsu_rules.evaluators.codegen import Frame, Shells
 from bsu_rules.evaluators.compile import Facts, Fn, Value
 from bsu_rules.members import Record, as_member, record_hash
 from bsu_rules.ruleset.expressions import unparse
@@ -187,11 +187,17 @@ class PlanJson:
         self.quiet: dict[tuple[RuleResult, ...], tuple[list[bytes], list[int]]] = {}  # ``quiet_heads``
         self.loud: dict[tuple[RuleResult, ...], list[int]] = {}  # ``loud_of``
         self.template: list[bytes] | None
+        self.write: Callable[[Record, Facts, list[bytes]], bytes] | None = None
+        """The whole text, in one generated function of a member, its slots and the holes before the values
+        (``_TOP`` and each criterion's head); None where it cannot be generated (the template is filled in)."""
         try:
-            self.template, self.holes = self._template(plan)
+            self.template, self.holes, parts = self._template(plan)
             self.benefit = orjson.dumps(plan.benefit.model_dump(mode="json"))
         except orjson.JSONEncodeError:  # a value orjson cannot write (an integer past 64 bits): the model does
             self.template = None
+        else:
+            labels = list(self.columns.index)[:len(self.columns.getters)]
+            self.write = plan.writer(labels, Frame(parts, _TOP + len(plan.rules), b"".join))
 
     def loud_of(self, results: tuple[RuleResult, ...]) -> list[int]:
         """The criteria whose outcome is not quiet, for one decision's results: kept for the next decision
@@ -218,7 +224,7 @@ class PlanJson:
         self.quiet[results] = found = (quiet, loud)
         return found
 
-    def _template(self, plan: Plan) -> tuple[list[bytes], Pick]:
+    def _template(self, plan: Plan) -> tuple[list[bytes], Pick, list[bytes | int]]:
         dumps, index = orjson.dumps, self.columns.index
         first_value = _TOP + len(plan.rules)  # the hole of the first traced value
         parts: list[bytes | int] = [b'{"as_of":' + dumps(plan.as_of.isoformat()) + b',"benefit":', 0,
@@ -249,7 +255,11 @@ class PlanJson:
                 frame[-1] += p
             else:
                 frame += [b"", b""]
-        return frame, _pick([p for p in parts if isinstance(p, int)])
+        holes = [p for p in parts if isinstance(p, int)]
+        merged: list[bytes | int] = [frame[0]]  # the same text, each hole in its place: what ``write`` writes
+        for k, hole in enumerate(holes):
+            merged += [hole, frame[2 * k + 2]]
+        return frame, _pick(holes), [p for p in merged if p != b""]
 
 
 def _head(pieces: tuple[bytes, ...], explain: bytes, hint: bytes, missing: bytes, outcome: bytes) -> bytes:
@@ -495,6 +505,8 @@ class Recorded:
                                         _NULL if explain is None else dumps({"en": explain.en, "id": explain.id}),
                                         _NULL if hint is None else dumps(hint.model_dump(mode="json")),
                                         dumps(self.missing(i)), _OUTCOME[results[i]])
+            if parts.write is not None:
+                return parts.write(self.member, self.facts, holes).decode("utf-8")
             holes += parts.columns.read_written(self.member, self.facts)
             text = parts.template.copy()
             text[1::2] = parts.holes(holes)
