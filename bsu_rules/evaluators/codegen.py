@@ -485,6 +485,16 @@ class Shells:
 
 
 @dataclass(frozen=True)
+class Typed:
+    """A conversion a generated function applies by the value's class: ``fast`` (None: the value as it is) to
+    a value of one of ``types``, ``slow`` to any other (the common classes written out without a call)."""
+
+    types: frozenset[type]
+    fast: Callable[[Any], Any] | None
+    slow: Callable[[Any], Any]
+
+
+@dataclass(frozen=True)
 class Frame:
     """A text a generated function writes whole: ``parts``, each a fixed piece (bytes) or an index: below
     ``given``, of the item of the function's third argument (a list of pieces the caller wrote), past them, of
@@ -495,13 +505,13 @@ class Frame:
     join: Callable[[list[bytes]], bytes]
 
 
-def generate_values(env: Env, slots: int, nodes: list[tuple[Node, Callable[[Any], Any] | None]],
+def generate_values(env: Env, slots: int, nodes: list[tuple[Node, Callable[[Any], Any] | Typed | None]],
                     none: object = None, groups: Sequence[Sequence[tuple[str, int]]] | None = None,
                     fixed: Sequence[object] = (), shells: Shells | None = None,
                     frame: Frame | None = None) -> Callable[..., Any]:
     """A function of a member and its ``slots`` computed fact slots giving the value of each node,
-    in a list; a node's function, when given, is applied to its value unless that is None (given
-    as ``none`` then). With ``groups``: a dict for each group instead, its keys given with the index
+    in a list; a node's function (or ``Typed`` conversion), when given, is applied to its value unless that is
+    None (given as ``none`` then). With ``groups``: a dict for each group instead, its keys given with the index
     of their value (a node's, or past the nodes one of ``fixed``); with ``shells`` as well, the object
     built around each (the function then takes a third argument, the list ``Shells.heads`` are looked up by).
     With ``frame`` (and no ``groups``): the text it describes, its values written in (the function then takes the
@@ -520,7 +530,11 @@ def generate_values(env: Env, slots: int, nodes: list[tuple[Node, Callable[[Any]
     names = []
     for node, then in nodes:
         name = w.value(node)
-        if then is not None:
+        if isinstance(then, Typed):
+            fast = name if then.fast is None else f"{w.const(then.fast)}({name})"
+            name = w.assign(f"{w.const(none)} if {name} is None else {fast} if {w.const(type)}({name}) in "
+                            f"{w.const(then.types)} else {w.const(then.slow)}({name})")
+        elif then is not None:
             name = w.assign(f"{w.const(none)} if {name} is None else {w.const(then)}({name})")
         names.append(name)
     if frame is not None and groups is None:

@@ -20,6 +20,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -40,7 +41,7 @@ from bsu_rules.decisions import (
     mask_typed,
 )
 from bsu_rules.errors import InputError
-from bsu_rules.evaluators.codegen import Core, Frame, Shells, generate, generate_value, generate_values
+from bsu_rules.evaluators.codegen import Core, Frame, Shells, Typed, generate, generate_value, generate_values
 from bsu_rules.evaluators.compile import Env, Facts, Fn, Getter, Value, compile_node, member_getter
 from bsu_rules.evaluators.trace import ENGINE, PlanJson, Recorded, json_text, jsonable, show, written
 from bsu_rules.evaluators.whitelist import NotGenerated
@@ -108,7 +109,7 @@ def _written_mask_text(value: Value) -> bytes:
     return json_text(_mask_text(value))
 
 
-def _conversion(label: str, node: Node, how: str, tainted: bool) -> Callable[[Any], Any] | None:
+def _conversion(label: str, node: Node, how: str, tainted: bool) -> Callable[[Any], Any] | Typed | None:
     """What turns a traced value of ``node`` (not None) into what ``how`` asks for, by the node's type:
     as read (``raw``), as JSON data (``shown``) or as JSON text (``written``); identifiers masked, and
     every identifier-like run of digits in a text computed from one (``tainted``).
@@ -118,14 +119,21 @@ def _conversion(label: str, node: Node, how: str, tainted: bool) -> Callable[[An
         return _written_kpj if how == "written" else _kpj
     if how == "written":
         return _written_masked if label in PRIVATE else _written_mask_text if tainted \
-            else json_text if kind in ("str", "bool", "month", "date") else written
+            else json_text if kind in ("str", "bool", "month", "date") else _WRITTEN
     if label in PRIVATE:
         return _masked
     if tainted:
         return _mask_text
     if how == "raw" or kind in ("str", "bool", "month"):
         return None
-    return _iso if kind == "date" else jsonable
+    return _iso if kind == "date" else _SHOWN
+
+
+_WRITTEN = Typed(frozenset({type(None), bool, int, str, date, Decimal}), json_text, written)
+"""``written``, its common classes written at once: those it writes as they are, and a decimal (``jsonable``'s
+text of one, written, is the encoder's own text of it)."""
+_SHOWN = Typed(frozenset({type(None), bool, int, str}), None, jsonable)
+"""``jsonable``, the values it gives as they are given so at once."""
 
 
 _iso = functools.lru_cache(maxsize=16_384)(date.isoformat)
