@@ -188,6 +188,7 @@ class PlanJson:
         self.loud: dict[tuple[RuleResult, ...], list[int]] = {}  # ``loud_of``
         self.template: list[bytes] | None
         self.write: Callable[[Record, Facts, list[bytes]], bytes] | None = None
+        self.nik_written = False  # ``write`` writes the member's masked NIK as a criterion shows it
         """The whole text, in one generated function of a member, its slots and the holes before the values
         (``_TOP`` and each criterion's head); None where it cannot be generated (the template is filled in)."""
         try:
@@ -197,7 +198,11 @@ class PlanJson:
             self.template = None
         else:
             labels = list(self.columns.index)[:len(self.columns.getters)]
+            nik = self.columns.index.get(_NIK_LABEL)
+            if nik is not None and nik < len(labels):  # the NIK a criterion shows (masked, ``PRIVATE``): the
+                parts = [_TOP + len(plan.rules) + nik if p == _NIK_HOLE else p for p in parts]  # same text
             self.write = plan.writer(labels, Frame(parts, _TOP + len(plan.rules), b"".join))
+            self.nik_written = nik is not None and self.write is not None
 
     def loud_of(self, results: tuple[RuleResult, ...]) -> list[int]:
         """The criteria whose outcome is not quiet, for one decision's results: kept for the next decision
@@ -268,6 +273,7 @@ def _head(pieces: tuple[bytes, ...], explain: bytes, hint: bytes, missing: bytes
     return b"".join((a, explain, b, hint, c, missing, d, outcome, e))
 
 
+_NIK_LABEL, _NIK_HOLE = "member.nik", 4  # the NIK as a criterion reads it, and its hole in ``member``
 _NO_TOP: dict[str, Any] = {}  # a record's top fields before its decision is made
 _TOP = 8  # benefit, channel (and what it read), flags, input hash, nik, missing, outcome, priority
 _NULL, _EMPTY, _ENGINE = b"null", b"[]", orjson.dumps(ENGINE)
@@ -494,7 +500,8 @@ class Recorded:
                 (b',"channel_values":' + dumps(read) if read else b"")  # left out when empty
             holes = [parts.benefit if top["outcome"] is _ELIGIBLE else _NULL, channel_text,
                      dumps(flags) if flags else _EMPTY, dumps(self.input_sha256()),
-                     dumps(mask_nik(_NIK(self.member))), dumps(missing) if missing else _EMPTY,
+                     b"" if parts.nik_written else dumps(mask_nik(_NIK(self.member))),
+                     dumps(missing) if missing else _EMPTY,
                      _OUTCOME[top["outcome"]], b"%d" % top["priority"]]
             results = self.results
             quiet, loud = parts.quiet.get(key := tuple(results)) or parts.quiet_heads(key)
