@@ -108,6 +108,11 @@ PLAIN = [
      "{fact.arrears}", "(`format: months`: 3 months)"),
     ("bad-format", "diperbolehkan {param.max_arrears_months}", "diperbolehkan {param.max_arrears_months:rp}",
      "rp}\"\n      en: \"As of", "{param.max_arrears_months}", "`param.max_arrears_months` is a number of months"),
+    # a placeholder's name with a capital is an unknown name, not a stray `{`
+    ("unknown-name", "a {member.citizenship}, and", "a {fact.None}, and", "fact.None}, and", None,
+     "unknown name `fact.None` in the explanation"),
+    ("unknown-name", "a {member.citizenship}, and", "a {Member.citizenship}, and", "Member.citizenship}, and",
+     "member.citizenship", "unknown name `Member.citizenship` in the explanation (a name is written in lower case)"),
     # a dotted name is matched within its namespace: a name that only shares `member.` is no suggestion
     ("unknown-name", 'require: member.citizenship == "WNI"', 'require: member.__class__ == "WNI"', "member.__class__",
      None, "unknown name `member.__class__`"),

@@ -6,6 +6,7 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 import stat
 from dataclasses import replace
 from datetime import date
@@ -87,6 +88,9 @@ def written_as_path(name: str | Path) -> bool:
 
 ONCE_WARNINGS = frozenset({"unknown-source", "unmatchable-key"})
 """The codes of findings that were warnings in earlier versions and are errors now: an archive entry may hold one."""
+
+NAMED = re.compile(r"\{([A-Za-z_][A-Za-z0-9_.]*)(?::([a-z]+))?\}")
+"""A placeholder as written, its name in any case: one with a capital (`{fact.None}`) is an unknown name."""
 
 
 def load_ruleset(name: str | Path, *, archived: bool = False, logged: bool = False) -> RuleSet:
@@ -453,7 +457,7 @@ class _RuleSetChecker:
         for lang in ("id", "en"):
             at: DataPath = ("rules", index, "explain", lang)
             text = getattr(self.model.rules[index].explain, lang)
-            spans = [m.span() for m in PLACEHOLDER.finditer(text)]
+            spans = [m.span() for m in NAMED.finditer(text)]
             stray = next((i for i, c in enumerate(text) if c in "{}" and not any(a <= i < b for a, b in spans)), None)
             if stray is not None:
                 self.report(at, Code.SYNTAX, f"`{text[stray]}` is not part of a placeholder: write `{{name}}` or "
@@ -466,12 +470,17 @@ class _RuleSetChecker:
                             "`[` (parts are not nested)", rule, None, parts)
             else:
                 for a, b in parts:
-                    if not any(a < m.start() < b for m in PLACEHOLDER.finditer(text)):
+                    if not any(a < m.start() < b for m in NAMED.finditer(text)):
                         self.report(at, Code.SYNTAX, "a part in square brackets is said only when the values it "
                                     "shows are known and add something, and this one shows none: write a "
                                     "placeholder in it, or leave the brackets out", rule, None, a)
-            for match in PLACEHOLDER.finditer(text):
+            for match in NAMED.finditer(text):
                 name, fmt = match.group(1), match.group(2)
+                if PLACEHOLDER.fullmatch(match.group()) is None:  # a name with a capital, such as `fact.None`
+                    case = " (a name is written in lower case)" if name.lower() in names else ""
+                    self.report(at, Code.UNKNOWN_NAME, f"unknown name `{name}` in the explanation{case}", rule,
+                                nearest_name(name.lower(), names), match.start(1))
+                    continue
                 if name in scope.broken or name.removeprefix("param.") in self.misused:  # told once, where written
                     continue
                 if name not in names:
