@@ -113,6 +113,13 @@ PLAIN = [
      "unknown name `fact.None` in the explanation"),
     ("unknown-name", "a {member.citizenship}, and", "a {Member.citizenship}, and", "Member.citizenship}, and",
      "member.citizenship", "unknown name `Member.citizenship` in the explanation (a name is written in lower case)"),
+    # a short number whose exponent takes it past 40 digits is told as written, not as a long number
+    ("literal-too-large", "    value: 3500000\n", "    value: 1e400\n", "1e400", None,
+     "`1e400` is written with an exponent (write a number with digits only) and is a number of 401 digits, more "
+     "than 40"),
+    ("literal-too-large", "    value: 3500000\n", "    value: 1e-400\n", "1e-400", None,
+     "`1e-400` is written with an exponent (write a number with digits only) and is a number whose first digit is "
+     "400 places after the decimal point, more than 40"),
     # a dotted name is matched within its namespace: a name that only shares `member.` is no suggestion
     ("unknown-name", 'require: member.citizenship == "WNI"', 'require: member.__class__ == "WNI"', "member.__class__",
      None, "unknown name `member.__class__`"),
@@ -1201,3 +1208,14 @@ def test_a_real_day_in_quotes_is_not_said_to_be_no_day(rules_copy: Path) -> None
     path.write_text(path.read_text("utf-8").replace("    value: 2022-07\n", '    value: "2022-09-30"\n', 1), "utf-8")
     (found,) = bsu_rules.check_file(path)[1]
     assert "not a date in the calendar" not in found.message and found.suggestion == "2022-09", str(found)
+
+
+def test_a_set_value_with_an_exponent_is_told_as_written(capsys: pytest.CaptureFixture[str]) -> None:
+    examples = str(ROOT / "examples" / "members.jsonl")
+    assert main(["evaluate", "bsu-2022", examples, "--set", "wage_ceiling=1e400"]) == 2
+    err = capsys.readouterr().err
+    assert "error [literal-too-large]: `1e400` is written with an exponent (write a number with digits only) and is " \
+        "a number of 401 digits, more than 40, larger than the engine computes" in err
+    assert main(["evaluate", "bsu-2022", examples, "--set", "wage_ceiling=1e-400"]) == 2
+    err = capsys.readouterr().err
+    assert "400 places after the decimal point, more than 40\n" in err and "larger" not in err

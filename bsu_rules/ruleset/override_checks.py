@@ -88,9 +88,10 @@ def read_value(text: str, where: str, problems: list[Diagnostic], unit: str | No
     located = read_yaml(text, where)
     huge = [d for d in located.diagnostics if d.code is Code.LITERAL_TOO_LARGE]
     if huge:  # told as the rule file tells it, not as "not a value"
-        problems.append(diag(where, Code.LITERAL_TOO_LARGE, f"{huge[0].message}, larger than the engine computes "
-                                                            "with exactly (at most 2**63 - 1, about 9.2 x 10**18, "
-                                                            "either side of 0)"))
+        small = "after the decimal point" in huge[0].message  # `1e-400`: too small, not too large
+        problems.append(diag(where, Code.LITERAL_TOO_LARGE, huge[0].message if small else
+                             f"{huge[0].message}, larger than the engine computes with exactly (at most 2**63 - 1, "
+                             "about 9.2 x 10**18, either side of 0)"))
         return BAD
     if located.diagnostics or isinstance(located.data, dict):
         opened = text.lstrip()[:1] == "[" and text.count("[") > text.count("]")

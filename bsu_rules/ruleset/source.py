@@ -337,9 +337,20 @@ def _convert(node: Any, path: Path, out: Located, budget: list[int]) -> Any:
     too_long = isinstance(value, (int, Decimal)) and not isinstance(value, bool) and len(node.value) > MAX_DIGITS
     if too_long or (isinstance(value, Decimal) and not -MAX_DIGITS <= value.adjusted() <= MAX_DIGITS):
         out.diagnostics.append(Diagnostic(out.file, *out.values[path], Code.LITERAL_TOO_LARGE,
-                                          f"a number of more than {MAX_DIGITS} digits"))
+                                          f"a number of more than {MAX_DIGITS} digits" if too_long else
+                                          _exponent_too_far(str(node.value), value)))
         return None
     return value
+
+
+def _exponent_too_far(text: str, value: Decimal) -> str:
+    """What is wrong with a short number whose exponent puts it beyond MAX_DIGITS (``1e400``, ``1e-400``)."""
+    if value.adjusted() > 0:
+        size = f"a number of {value.adjusted() + 1} digits, more than {MAX_DIGITS}"
+    else:
+        size = f"a number whose first digit is {-value.adjusted()} places after the decimal point, more than " \
+            f"{MAX_DIGITS}"
+    return f"`{text}` is written with an exponent (write a number with digits only) and is {size}"
 
 
 def _scalar(node: Any) -> Any:
