@@ -656,3 +656,20 @@ def test_a_case_s_mistake_is_told_at_its_own_line_and_column(rules_copy: Path,
     [told] = [x for x in capsys.readouterr().out.splitlines() if "unknown-rule" in x]
     assert re.fullmatch(re.escape(f"{tests}:{line}:9: error [unknown-rule] (case \"") + r"[^\"]+" + re.escape(
         "\"): rule set bsu-2022 has no rule `wage-celing`; did you mean `wage-ceiling`?"), told), told
+
+
+@pytest.mark.parametrize(("new", "says", "meant"), [
+    ("missing: [member.wage]", "`member.wage` is not a field of a member record", "member.wages"),
+    ("missing: [fact.wag]", "rule set bsu-2022 has no fact `fact.wag`", "fact.wage"),
+    ('missing: ["table.minimum_wag[3273]"]', "rule set bsu-2022 has no table `table.minimum_wag`",
+     "table.minimum_wage"),
+])
+def test_a_name_expected_missing_that_no_decision_gives_is_told_when_the_file_is_read(
+        rules_copy: Path, new: str, says: str, meant: str) -> None:
+    """Not first as a failed case: at the name, with the name meant."""
+    tests, line = _bundled_tests_edited(rules_copy, "missing: [member.wages]", new)
+    loaded = load_file(tests, RuleSets())
+    found = [d for case in loaded.cases for d in case.diagnostics]
+    assert [(d.code, d.line, d.column, d.suggestion) for d in found] == [
+        ("unknown-name", line, tests.read_text("utf-8").splitlines()[line - 1].index(new) + 11, meant)], found
+    assert found[0].message == f"{says}, so no decision gives it as missing"

@@ -24,13 +24,14 @@ from bsu_rules.members import BankAccount, Contribution, Employer, Member, Progr
 from bsu_rules.members.contract import UNKNOWN, is_unknown
 from bsu_rules.members.model import NOT_A_DAY, NOT_A_MONTH
 from bsu_rules.members.redact import hide_identifiers
-from bsu_rules.ruleset.diagnostics import Diagnostic, has_errors, nearest
+from bsu_rules.ruleset.diagnostics import Diagnostic, has_errors, nearest, nearest_name
 from bsu_rules.ruleset.files import TEST_FILE_LIMIT, Missing, UnsafePath, followed, read_limited
 from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.ruleset.schema import BREAK, Line, benefit_misfit, misfit
 from bsu_rules.ruleset.source import Located, dotted, read_yaml
 from bsu_rules.ruleset.source import Path as DataPath
 from bsu_rules.ruleset.spelling import amount_in_words, date_problem
+from bsu_rules.ruleset.types import member_fields
 from bsu_rules.testing.coverage import sides
 from bsu_rules.testing.rulesets import RuleSets
 
@@ -231,6 +232,12 @@ def _where(loc: DataPath) -> str:
     return hide_identifiers(dotted(loc))
 
 
+_MISSING_NAME = re.compile(r"([A-Za-z]+)((?:\.[A-Za-z0-9_]+)+)(\[[^\[\]]*\])?")
+"""A name ``expect.missing`` may hold: a member field, a fact, a parameter, a table's row
+(``table.minimum_wage[3273]``), as (namespace, the rest of the name, the row)."""
+_SPACES = {"fact": "fact", "param": "parameter", "table": "table"}
+
+
 class _CaseReader:
     """Checks one case and builds its member record, collecting diagnostics."""
 
@@ -323,6 +330,30 @@ class _CaseReader:
                 self.report(("expect", "flags", j), Code.UNKNOWN_RULE,
                             f"rule set {self.ruleset.id} has no flag rule `{hide_identifiers(rule_id)}`",
                             nearest(rule_id, flags))
+
+        self.check_missing(case.expect.missing or [])
+
+    def check_missing(self, labels: list[str]) -> None:
+        """Each name of ``expect.missing`` that no decision of the rule set can give (``member.wage``, not a
+        member field): told here, with the name meant, not first when the case runs. A label of another form
+        is left to the run."""
+        ruleset = self.ruleset
+        pools = {"member": list(member_fields()), "fact": [f"fact.{k}" for k in ruleset.facts],
+                 "param": [f"param.{k}" for k in ruleset.model.parameters],
+                 "table": [f"table.{k}" for k in ruleset.tables]}
+        for j, label in enumerate(labels):
+            written = _MISSING_NAME.fullmatch(label)
+            space = written[1].lower() if written is not None else ""
+            if written is None or space not in pools or (written[3] is not None and space != "table"):
+                continue
+            name = written[1] + written[2]
+            if name in pools[space]:
+                continue
+            said = hide_identifiers(name)
+            what = f"`{said}` is not a field of a member record" if space == "member" else \
+                f"rule set {ruleset.id} has no {_SPACES[space]} `{said}`"
+            self.report(("expect", "missing", j), Code.UNKNOWN_NAME, f"{what}, so no decision gives it as missing",
+                        nearest_name(name.lower(), pools[space]))
 
     def member(self, case: Case) -> Member | None:
         record: dict[str, Any] = {}
