@@ -125,6 +125,23 @@ def test_a_fiscal_year_no_receipt_can_be_for_is_warned_at_its_value(tmp_path: Pa
         "`param.fiscal_year`" in found[0].message
 
 
+def test_a_year_past_the_contract_s_given_to_received_by_is_said_to_match_every_receipt(tmp_path: Path) -> None:
+    """``received_by`` is a receipt in or before its year: one past 2100 matches every receipt of its programmes,
+    whatever its year (not none, as for ``received``), and the warning says so."""
+    shutil.copytree(bundled_rules(), tmp_path / "rules")
+    path = tmp_path / "rules" / "bsu-2021.yaml"
+    text = path.read_text("utf-8")
+    call = 'received_by(member.program_receipts, ["PRAKERJA"], param.fiscal_year)'
+    assert text.count(call) == 1
+    path.write_text(text.replace(call, call.replace("param.fiscal_year", "20212")), "utf-8")
+    ruleset, diagnostics = check_file(path)
+    found = [d for d in diagnostics if d.code == "unknown-value"]
+    assert ruleset is not None and len(found) == 1 and found[0].severity == Severity.WARNING
+    assert "`received_by`: a receipt's year is 2000-2100 in the data contract (a year before it matches no " \
+        "receipt, a year after it every receipt of the programmes), got 20212" in found[0].message
+    assert "no receipt matches another" not in found[0].message
+
+
 def test_a_bank_alias_not_written_as_bank_key_writes_it_can_never_match(tmp_path: Path) -> None:
     """The bank table is looked up with ``bank_key(...)``: an alias in another form is a dead row."""
     shutil.copytree(bundled_rules(), tmp_path / "rules")

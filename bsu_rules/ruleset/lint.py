@@ -45,7 +45,8 @@ Each finding has a stable code, the narrowest location known and, where one appl
   table's value (``fact.bank in param.state_banks``, ``fact.bank`` a ``table.banks.get(...)``) that is
   none of that table's values (``MANDRI``, ``bri``): it never matches a value looked up there. So is a
   constant year given to ``received`` or ``received_by`` outside the data contract's (a fiscal year of
-  ``20222``): no receipt is for it.
+  ``20222``): no receipt is for it (``received_by``, in or before it, matches none before 2000 and every one
+  after 2100).
 - ``stale-title``: a criterion's title stating an amount, a count of months or days or a date the rule
   set does not hold (``stale.py``).
 - ``stale-explain``: a criterion's explanation showing a member field, fact or parameter the criterion
@@ -373,9 +374,12 @@ class _Lint(ParamLint):
         domains: dict[tuple[str, int], tuple[int, int | None, str, str]] = {
             **{(name, 3): (1, 31, "a due day is 1-31", "invalid-argument") for name in ARREARS},
             ("round_up", 1): (1, None, "a step is positive", "invalid-argument"),
-            **{(name, 2): (low, high, f"a receipt's year is {low}-{high} in the data contract (no receipt matches "
-                           "another)", "unknown-value")
-               for name in ("received", "received_by") for low, high in [RECEIPT_YEARS]}}
+            **{(name, 2): (low, high, f"a receipt's year is {low}-{high} in the data contract ({matches})",
+                           "unknown-value")
+               for name, matches in (("received", "no receipt matches another"),
+                                     ("received_by", "a year before it matches no receipt, a year after it every "
+                                      "receipt of the programmes"))
+               for low, high in [RECEIPT_YEARS]}}
         folder = Folder(self.rs)
         told: set[object] = set()  # where a parameter's value is written: told once, at its first use
         for at, tree, _ in self._trees():
