@@ -1476,8 +1476,10 @@ def test_a_minimum_wage_not_yet_complete_promises_no_one_s_action_and_reads_no_s
 
 
 @pytest.mark.parametrize(("code", "area_id", "area_en"), [
-    ("3171", "Kota Administrasi Jakarta Pusat (Provinsi DKI Jakarta)", "Kota Administrasi Jakarta Pusat (DKI Jakarta "
-     "province)"), ("3100", "wilayah 3100 (Provinsi DKI Jakarta)", "area 3100 (DKI Jakarta province)")])
+    ("3171", "besaran untuk Kota Administrasi Jakarta Pusat (Provinsi DKI Jakarta)", "the figure for Kota Administrasi "
+     "Jakarta Pusat (DKI Jakarta province)"),
+    ("3100", "besaran tertinggi untuk kabupaten atau kota di Provinsi DKI Jakarta", "the highest figure for a regency "
+     "or city of DKI Jakarta province")])
 def test_a_row_an_incomplete_minimum_wage_table_lacks_is_said_as_at_least_its_province_s(
         code: str, area_id: str, area_en: str) -> None:
     """2022's minimum-wage table read as incomplete lists DKI Jakarta's UMP, no regency of it: a wage above the
@@ -1492,9 +1494,9 @@ def test_a_row_an_incomplete_minimum_wage_table_lacks_is_said_as_at_least_its_pr
     d = rs.plan().decide(parse_member(record), hints=True)
     said = d.rule("wage-ceiling").explain
     assert d.outcome.value == "undetermined" and said is not None
-    assert said.id.startswith(f"Belum dapat ditentukan karena besaran untuk {area_id} pada daftar upah minimum "), said
+    assert said.id.startswith(f"Belum dapat ditentukan karena {area_id} pada daftar upah minimum "), said
     assert "belum diketahui pasti; yang diketahui hanya paling sedikit Rp4.641.854." in said.id
-    assert said.en.startswith(f"This cannot be decided yet because the figure for {area_en} in the list of "), said
+    assert said.en.startswith(f"This cannot be decided yet because {area_en} in the list of "), said
     assert "is not known exactly, only that it is at least Rp4.641.854." in said.en
     for lang, words in (("id", "dalam data program belum pasti"), ("en", "is not yet confirmed in the programme's")):
         worker = render_text(d, rs, lang, "worker")
@@ -1502,6 +1504,40 @@ def test_a_row_an_incomplete_minimum_wage_table_lacks_is_said_as_at_least_its_pr
     bandung = rs.plan().decide(parse_member({**record, "work_regency_code": "3204"}), hints=True)
     unlisted = bandung.rule("wage-ceiling").explain
     assert unlisted is not None and "does not list Kabupaten Bandung" in unlisted.en and "at least" not in unlisted.en
+
+
+def test_a_province_only_code_s_floor_is_said_as_the_highest_of_its_regencies_not_as_its_own(tmp_path: Path) -> None:
+    """A record naming only Jawa Barat (3200), under an incomplete minimum-wage table that lists the province's row
+    and several of its regencies: what is known is that the highest of its regencies' figures is at least Kota
+    Bekasi's 4.816.921,17, not that the member's own is (Kab. Bogor's is 4.217.206); officer and worker hear it so,
+    never as a figure for "area 3200"."""
+    from bsu_rules.ruleset.overrides import reform_of
+
+    shutil.copytree(bundled_rules(), tmp_path / "rules")
+    table = tmp_path / "rules" / "tables" / "minimum-wage-2022.csv"
+    table.write_text(table.read_text("utf-8") + "32,Jawa Barat,UMP,1841487,exact,UMP 2022 Jawa Barat\n", "utf-8")
+    path = tmp_path / "rules" / "bsu-2022.yaml"
+    text = path.read_text("utf-8")
+    require = "require: fact.wage <= param.wage_ceiling or ((fact.wage <= fact.ceiling or fact.wage <= " \
+        "fact.province_ceiling) and fact.wage <= fact.highest_ceiling)"
+    assert text.count(require) == 1
+    path.write_text(text.replace(require, "require: fact.wage <= fact.highest_ceiling"), "utf-8")
+    rs = reform_of(load_ruleset(path), ["table.minimum_wage.unlisted=unknown"], [])
+    record = {**EXAMPLES[0], "work_regency_code": "3200", "wages": [{**w, "amount": 4_950_000} for w in EXAMPLES[0][
+        "wages"]]}
+    d = rs.plan().decide(parse_member(record), hints=True)
+    said = d.rule("wage-ceiling").explain
+    assert d.missing[0] == "table.minimum_wage[3200]" and said is not None
+    assert said.id.startswith("Belum dapat ditentukan karena besaran tertinggi untuk kabupaten atau kota di Provinsi "
+                              "Jawa Barat pada daftar upah minimum "), said
+    assert "yang diketahui hanya paling sedikit Rp4.816.921,17." in said.id
+    assert said.en.startswith("This cannot be decided yet because the highest figure for a regency or city of Jawa "
+                              "Barat province in the list of "), said
+    assert "only that it is at least Rp4.816.921,17." in said.en
+    for lang, words in (("id", "besaran tertinggi untuk kabupaten atau kota di Provinsi Jawa Barat"),
+                        ("en", "the exact highest figure for a regency or city of Jawa Barat province")):
+        worker = render_text(d, rs, lang, "worker")
+        assert words in worker and "3200" not in worker.split("\n", 1)[1], worker
 
 
 def _eligible(edition: str) -> tuple[RuleSet, date, dict[str, object]]:

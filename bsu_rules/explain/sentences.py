@@ -46,8 +46,15 @@ _UNLISTED_AREA = {"id": "{1} yang tersedia belum lengkap dan tidak mencantumkan 
                   "en": "the available {1} is incomplete and does not list {0}"}
 _BOUND = {"id": "besaran untuk {} pada {} belum diketahui pasti; yang diketahui hanya paling sedikit {}",
           "en": "the figure for {} in the {} is not known exactly, only that it is at least {}"}
+_BOUND_PROVINCE = {
+    "id": "besaran tertinggi untuk kabupaten atau kota di {} pada {} belum diketahui pasti; yang diketahui hanya "
+          "paling sedikit {}",
+    "en": "the highest figure for a regency or city of {} in the {} is not known exactly, only that it is at least {}"}
 _ROW_UNSET = {"id": "besaran untuk {} pada {} dalam data program belum pasti",
               "en": "the exact figure for {} in the {} is not yet confirmed in the programme's data"}
+_ROW_UNSET_PROVINCE = {
+    "id": "besaran tertinggi untuk kabupaten atau kota di {} pada {} dalam data program belum pasti",
+    "en": "the exact highest figure for a regency or city of {} in the {} is not yet confirmed in the programme's data"}
 _DEPENDS = {"id": " Hasilnya bergantung pada besaran itu.", "en": " The result depends on that figure."}
 _SO_FAR = {"id": " Yang sudah diketahui: {}.", "en": " Known so far: {}."}
 _SO_FAR_ITEM = {"id": "{} {}", "en": "the {} is {}"}
@@ -402,9 +409,10 @@ class Renderer:
             table, key = row
             floor = _floor(rs, table.removeprefix("table."), key)
             at_least = g.show(table, floor, lang) if floor is not None else "?"
-            return _BECAUSE[lang].format(_BOUND[lang].format(_area(key, lang, self.places), g.label(table, lang),
-                                                             at_least)) + _so_far(known, lang, g, self.places,
-                                                                                  self.tabled)
+            bound, area = (_BOUND_PROVINCE, key[:2]) if _province_floor(rs, table, key) else (_BOUND, key)
+            return _BECAUSE[lang].format(bound[lang].format(_area(area, lang, self.places), g.label(table, lang),
+                                                           at_least)) + _so_far(known, lang, g, self.places,
+                                                                                self.tabled)
         tables = list(dict.fromkeys(m.partition("[")[0] for m in missing if m.startswith("table.")))  # a row's table
         if tables and all(m.startswith("table.") for m in missing):
             areas = [_area(value, lang, self.places) for label, value in known
@@ -471,6 +479,14 @@ def _floor(rs: RuleSet, name: str, key: str) -> int | Decimal | None:
     return None if floor is None else floor.value
 
 
+def _province_floor(rs: RuleSet | None, table: str, key: str) -> bool:
+    """Whether a row ``_floor`` gives is a code naming a province only (``3200``) of an incomplete table of minimum
+    wages: its figure is the highest of the province's regencies' known so far, not one regency's (the member's may
+    be lower), and is said so."""
+    return rs is not None and len(key) == 4 and key.endswith("00") and key[:2] in PROVINCES and \
+        key not in rs.tables[table.removeprefix("table.")].bounds
+
+
 def _so_far(known: Iterable[tuple[str, Any]], lang: str, g: Glossary, places: Places,
             tabled: frozenset[str] = frozenset()) -> str:
     """The facts a criterion read that are known, as a sentence ("" if none); a lower bound the same as one
@@ -522,7 +538,8 @@ def row_unset(missing: list[str], known: Iterable[tuple[str, Any]], lang: str, g
     if row is None:
         return None
     table, key = row
-    return _BECAUSE[lang].format(_ROW_UNSET[lang].format(_area(key, lang, places), glossary.label(table, lang))) + \
+    said, area = (_ROW_UNSET_PROVINCE, key[:2]) if _province_floor(rs, table, key) else (_ROW_UNSET, key)
+    return _BECAUSE[lang].format(said[lang].format(_area(area, lang, places), glossary.label(table, lang))) + \
         _so_far(known, lang, glossary, places, tabled_facts(rs)) + _DEPENDS[lang]
 
 
