@@ -171,19 +171,7 @@ def test_an_incomplete_minimum_wage_table_reads_an_unlisted_regency_as_at_least_
     Jakarta Pusat's (3171): whatever its own figure, it is at least the province's 4.641.854, a ceiling of at least
     Rp4.700.000. A wage within it is eligible; one above it stays undetermined, naming the regency's row; Kab.
     Bandung (3204), whose province's row is not listed either, stays undetermined. Scalar and columnar alike."""
-    from bsu_rules.ruleset.overrides import reform_of
-
-    plan = reform_of(bsu_rules.load_ruleset(RULES / "bsu-2022.yaml"), ["table.minimum_wage.unlisted=unknown"],
-                     []).plan(date(2022, 9, 5))
-    rina = {"nik": "3204125708940003", "kpj": "22041870213", "name": "Rina", "birth_date": "1994-08-17",
-            "citizenship": "WNI", "participant_category": "PU", "employment_type": "private",
-            "work_regency_code": "3171", "employer": {"npp": "JJ041102", "name": "PT X", "sector": "C"},
-            "registered_on": "2018-02-05", "membership_ended_on": None, "deceased_on": None,
-            "wages": [{"period": "2022-07", "amount": 4_600_000}],
-            "contributions": [{"period": "2022-05", "amount": 1000, "paid_on": "2022-06-12"},
-                              {"period": "2022-06", "amount": 1000, "paid_on": "2022-07-12"},
-                              {"period": "2022-07", "amount": 1000, "paid_on": None}],
-            "program_receipts": [], "bank_account": {"bank": "BRI", "number": "418201004566507", "holder_name": "Rina"}}
+    plan, rina = _incomplete_2022(), _in_jakarta("3171")
     records = [rina, {**rina, "wages": [{"period": "2022-07", "amount": 4_700_000}]},
                {**rina, "wages": [{"period": "2022-07", "amount": 4_700_001}]},
                {**rina, "work_regency_code": "3204", "wages": [{"period": "2022-07", "amount": 3_600_000}]}]
@@ -209,19 +197,7 @@ def test_an_incomplete_minimum_wage_table_reads_a_province_only_code_as_at_least
     minimum wage is at least DKI's 4.641.854, a ceiling of at least Rp4.700.000. A wage within it is eligible (was
     undetermined); one above it stays undetermined, naming the code's row and saying the figure known so far. Scalar,
     compiled and columnar alike."""
-    from bsu_rules.ruleset.overrides import reform_of
-
-    plan = reform_of(bsu_rules.load_ruleset(RULES / "bsu-2022.yaml"), ["table.minimum_wage.unlisted=unknown"],
-                     []).plan(date(2022, 9, 5))
-    rina = {"nik": "3204125708940003", "kpj": "22041870213", "name": "Rina", "birth_date": "1994-08-17",
-            "citizenship": "WNI", "participant_category": "PU", "employment_type": "private",
-            "work_regency_code": "3100", "employer": {"npp": "JJ041102", "name": "PT X", "sector": "C"},
-            "registered_on": "2018-02-05", "membership_ended_on": None, "deceased_on": None,
-            "wages": [{"period": "2022-07", "amount": 4_600_000}],
-            "contributions": [{"period": "2022-05", "amount": 1000, "paid_on": "2022-06-12"},
-                              {"period": "2022-06", "amount": 1000, "paid_on": "2022-07-12"},
-                              {"period": "2022-07", "amount": 1000, "paid_on": None}],
-            "program_receipts": [], "bank_account": {"bank": "BRI", "number": "418201004566507", "holder_name": "Rina"}}
+    plan, rina = _incomplete_2022(), _in_jakarta("3100")
     records = [rina, {**rina, "wages": [{"period": "2022-07", "amount": 4_700_000}]},
                {**rina, "wages": [{"period": "2022-07", "amount": 4_700_001}]}]
     decisions = [bsu_rules.evaluate(plan.ruleset, r, on=date(2022, 9, 5)) for r in records]
@@ -235,3 +211,24 @@ def test_an_incomplete_minimum_wage_table_reads_a_province_only_code_as_at_least
     for record, got in zip(records, decided, strict=True):
         want = expected(plan, record)
         assert {k: got[k] for k in want} == want, record
+
+
+def _incomplete_2022() -> Plan:
+    """2022's plan with its minimum-wage table read as incomplete (``unlisted: unknown``)."""
+    from bsu_rules.ruleset.overrides import reform_of
+
+    return reform_of(bsu_rules.load_ruleset(RULES / "bsu-2022.yaml"), ["table.minimum_wage.unlisted=unknown"],
+                     []).plan(date(2022, 9, 5))
+
+
+def _in_jakarta(code: str) -> dict[str, Any]:
+    """An eligible worker earning Rp4.600.000 in the area ``code``."""
+    return {"nik": "3204125708940003", "kpj": "22041870213", "name": "Rina", "birth_date": "1994-08-17",
+            "citizenship": "WNI", "participant_category": "PU", "employment_type": "private",
+            "work_regency_code": code, "employer": {"npp": "JJ041102", "name": "PT X", "sector": "C"},
+            "registered_on": "2018-02-05", "membership_ended_on": None, "deceased_on": None,
+            "wages": [{"period": "2022-07", "amount": 4_600_000}],
+            "contributions": [{"period": "2022-05", "amount": 1000, "paid_on": "2022-06-12"},
+                              {"period": "2022-06", "amount": 1000, "paid_on": "2022-07-12"},
+                              {"period": "2022-07", "amount": 1000, "paid_on": None}],
+            "program_receipts": [], "bank_account": {"bank": "BRI", "number": "418201004566507", "holder_name": "Rina"}}

@@ -402,29 +402,26 @@ class Plan:
         """The text ``frame`` describes, each traced label's value written in as ``reader(labels, …, "written")``
         writes it, in one generated function of a member, its slots and the pieces the frame is given; None
         where it cannot be generated."""
-        if self.core is None:
-            return None
-        try:
-            return generate_values(self.env, len(self.slots), [
-                (self.traced[label], _conversion(label, self.traced[label], "written",
-                                                 self._tainted(label, self.traced[label]))) for label in labels],
-                none=b"null", frame=frame)
-        except (Unhandled, NotGenerated, RecursionError):  # the template is filled in
-            return None
+        return self._generated(labels, "written", none=b"null", frame=frame)  # else the template is filled in
 
     def grouped_reader(self, labels: list[str], groups: list[list[tuple[str, int]]], fixed: list[Any],
                        shells: Shells | None = None) -> Callable[..., list[Any]] | None:
         """``reader(labels, …, "shown")`` giving, for each group, a dict of its keys and the value at
         each one's index (a label's, or past them one of ``fixed``), or the object ``shells`` builds around
         it, in one generated function; None where it cannot be generated."""
+        return self._generated(labels, "shown", groups=groups, fixed=fixed, shells=shells)  # else the closures read it
+
+    def _generated(self, labels: list[str], kind: str, **given: Any) -> Callable[..., Any] | None:
+        """``generate_values`` of the traced labels, each converted as ``kind`` (``written`` or ``shown``) says;
+        None where it cannot be generated."""
         if self.core is None:
             return None
         try:
             return generate_values(self.env, len(self.slots), [
-                (self.traced[label], _conversion(label, self.traced[label], "shown",
+                (self.traced[label], _conversion(label, self.traced[label], kind,
                                                  self._tainted(label, self.traced[label]))) for label in labels],
-                groups=groups, fixed=fixed, shells=shells)
-        except (Unhandled, NotGenerated, RecursionError):  # the closures read it
+                **given)
+        except (Unhandled, NotGenerated, RecursionError):
             return None
 
     def fact_values(self, member: Record) -> Facts:
