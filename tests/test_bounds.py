@@ -20,6 +20,7 @@ import bsu_rules
 from bsu_rules import bounds
 from bsu_rules.bounds import AtLeast
 from bsu_rules.catalogue.areas import highest_for
+from bsu_rules.evaluators.scalar import Plan
 from bsu_rules.explain import render_text
 from bsu_rules.explain.sentences import _so_far, format_as, tabled_facts
 from bsu_rules.glossary import Places, glossary_for
@@ -320,15 +321,7 @@ members = st.builds(_member, st.sampled_from(AREAS) | st.none(),
 @given(records=st.lists(members, min_size=1, max_size=20))
 def test_columnar_decides_bounds_as_the_scalar_evaluator(probe: bsu_rules.RuleSet,
                                                          records: list[dict[str, Any]]) -> None:
-    pytest.importorskip("polars")
-    from bsu_rules.evaluators.columnar import ColumnarPlan
-    from bsu_rules.members.arrow import members_to_arrow
-
-    plan = probe.plan()
-    decided = ColumnarPlan(plan).decide(members_to_arrow(records)).to_pylist()
-    for record, got in zip(records, decided, strict=True):
-        want = expected(plan, record)
-        assert {k: got[k] for k in want} == want, record
+    _columnar_agrees(probe.plan(), records)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -414,15 +407,7 @@ def test_an_incomplete_table_s_floor_decides_what_it_settles_in_every_evaluator(
 @given(records=st.lists(members, min_size=1, max_size=20))
 def test_columnar_decides_an_incomplete_table_s_floors_as_the_scalar_evaluator(
         incomplete: bsu_rules.RuleSet, records: list[dict[str, Any]]) -> None:
-    pytest.importorskip("polars")
-    from bsu_rules.evaluators.columnar import ColumnarPlan
-    from bsu_rules.members.arrow import members_to_arrow
-
-    plan = incomplete.plan()
-    decided = ColumnarPlan(plan).decide(members_to_arrow(records)).to_pylist()
-    for record, got in zip(records, decided, strict=True):
-        want = expected(plan, record)
-        assert {k: got[k] for k in want} == want, record
+    _columnar_agrees(incomplete.plan(), records)
 
 
 @pytest.mark.parametrize("column", [True, False], ids=["default-column", "default-constant"])
@@ -521,3 +506,15 @@ def test_folding_highest_for_of_a_province_only_code_an_incomplete_table_lists_t
         tree = parse(f'highest_for("{code}", table.minimum_wage, 0)')
         TypeChecker(Scope({}, {k: t.type for k, t in incomplete.tables.items()}, {}), lambda *_: None).check(tree)
         assert Folder(incomplete).fold(tree) == want, code
+
+
+def _columnar_agrees(plan: Plan, records: list[dict[str, Any]]) -> None:
+    """The columnar evaluator decides ``records`` as the scalar one does, field by field."""
+    pytest.importorskip("polars")
+    from bsu_rules.evaluators.columnar import ColumnarPlan
+    from bsu_rules.members.arrow import members_to_arrow
+
+    decided = ColumnarPlan(plan).decide(members_to_arrow(records)).to_pylist()
+    for record, got in zip(records, decided, strict=True):
+        want = expected(plan, record)
+        assert {k: got[k] for k in want} == want, record
