@@ -221,6 +221,16 @@ def test_parquet_bytes_do_not_depend_on_chunks_where_a_dictionary_overflows(tmp_
     assert len({f.read_bytes() for f in files}) == 1 and pq.read_table(files[2]).equals(table)
 
 
+def test_parquet_lists_of_rule_ids_are_dictionary_encoded(population: dict[str, Any], tmp_path: Path) -> None:
+    """``failed``, ``unknown`` and ``flags`` hold a few rule ids over and over: their values are dictionary-encoded,
+    as the other columns of few values are, and the row numbers are not."""
+    batch(population["folder"] / "m.parquet", tmp_path / "d.parquet", key=None)
+    group = pq.ParquetFile(tmp_path / "d.parquet").metadata.row_group(0)
+    encoded = {group.column(i).path_in_schema: group.column(i).has_dictionary_page for i in range(group.num_columns)}
+    assert all(encoded[f"{name}.list.element"] for name in ("failed", "unknown", "flags"))
+    assert encoded["outcome"] and not encoded["row"]
+
+
 def test_decision_columns(population: dict[str, Any], tmp_path: Path) -> None:
     batch(population["folder"] / "m.parquet", tmp_path / "d.parquet", key=None)
     d = pl.read_parquet(tmp_path / "d.parquet")
