@@ -456,12 +456,18 @@ def test_a_criterion_listed_twice_or_out_of_order_is_no_identical_decision(tmp_p
                                                                            edit: Any) -> None:
     """A logged decision whose criteria are not the replay's list (a forged failing copy of one put before it,
     or two swapped), its chain rebuilt, is not the same decision: its JSON and sha256 differ, and a page
-    rendered from the log would show the forged criterion."""
+    rendered from the log would show the forged criterion. A criterion listed twice also breaks the chain check:
+    no decision lists one twice."""
     log = tmp_path / "d.jsonl"
     write_log(log, "bsu-2022", RECORDS[:2])
     rewrite(log, edit)
     report = replay(log, archive)
-    assert report.chain.ok and not report.ok
+    assert not report.ok
+    twice = edit is _forge_first_criterion_failed_before_it
+    assert report.chain.ok is not twice
+    if twice:
+        assert report.chain.problem is not None and report.chain.problem.line == 1
+        assert "lists criterion `citizen` twice" in report.chain.problem.message
     assert report.counts["different"] == 2, report.summary()
     assert all("rules" in item.fields for item in report.items)
     old, new = report.items[0].fields["rules"]

@@ -422,6 +422,8 @@ UNSEEN_BY_THE_WRITER = {  # damage a writer continued once (it checked each line
     "recorded at no time, re-chained": (_rechained(3, lambda e: e.update(recorded_at="yesterday")), 3, "malformed"),
     "the last line not a decision, re-chained": (_rechained(16, lambda e: e["decision"].update(outcome="maybe")), 16,
                                                  "invalid"),
+    "a criterion listed twice, re-chained": (_rechained(5, lambda e: e["decision"]["rules"].append(
+        e["decision"]["rules"][3])), 5, "invalid"),
 }
 
 
@@ -950,6 +952,27 @@ def test_every_envelope_key_is_checked_even_in_a_rechained_log(tmp_path: Path, l
     result = verify_log(forged)
     assert not result.ok and result.problem is not None and result.problem.line == 3, result
     assert says in result.problem.message and "3204073012830004" not in str(result.problem)
+
+
+@pytest.mark.parametrize("at", [0, 3, -1])
+def test_a_criterion_listed_twice_is_refused_by_verify(tmp_path: Path, log: Path, at: int,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    """A decision that lists a criterion twice (a failing copy put before the real one, or the same one again),
+    its chain rebuilt, is no decision the engine made: `verify` names its line and the criterion (`replay`
+    calls it `different` too, by the criteria's ids in order)."""
+    entries = envelopes(log)
+    rules = entries[6]["decision"]["rules"]
+    copy = {**rules[at], "outcome": "fail"} if at == 0 else dict(rules[at])
+    rules.insert(0 if at == 0 else len(rules), copy)
+    forged = tmp_path / "forged.jsonl"
+    forged.write_text("".join(rechain(entries)), "utf-8")
+    problem = verify_log(forged).problem
+    assert problem is not None and (problem.line, problem.kind) == (7, "invalid"), problem
+    assert f"lists criterion `{copy['id']}` twice" in problem.message
+    assert main(["verify", str(forged)]) == 1
+    out = capsys.readouterr().out
+    assert f"line 7: invalid: the decision lists criterion `{copy['id']}` twice" in out
+    assert "lines 1-6 are intact" in out
 
 
 def test_a_key_written_twice_is_an_edit_not_a_reformatting(tmp_path: Path, log: Path) -> None:

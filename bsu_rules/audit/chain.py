@@ -488,6 +488,10 @@ def _decision_problem(n: int, env: dict[str, Any], valid: bool, raw: bytes, plai
             errors = counted(exc.error_count(), "error")
             return Problem(n, Code.INVALID, f"the decision is not a valid decision ({errors}; "
                                             f"first: {where}: {first['msg']})")
+    if (repeated := _listed_twice(env["decision"])) is not None:
+        return Problem(n, Code.INVALID, f"the decision lists criterion `{mask_logged(shortened(repeated))}` twice: "
+                                        "a decision lists each criterion once (a copy put before or after the one "
+                                        "the engine decided changes what the decision shows)")
     nik = env["inputs"].get("nik")
     if not isinstance(nik, str):
         return Problem(n, Code.INVALID, "the inputs have no NIK")
@@ -504,6 +508,17 @@ def _decision_problem(n: int, env: dict[str, Any], valid: bool, raw: bytes, plai
     if _LONG_RUN.search(raw) and (found := _nik_in(env["decision"], "decision") or
                                   _nik_in(env["inputs"], "inputs")) is not None:  # a line without such a run: none
         return Problem(n, Code.INVALID, f"{mask_logged(found)} holds a NIK, in a log that keeps none")
+    return None
+
+
+def _listed_twice(decision: dict[str, Any]) -> str | None:
+    """The id of the first criterion a decision lists a second time, or None (the engine lists each once)."""
+    seen: set[Any] = set()
+    for rule in decision.get("rules") or ():
+        rid = rule.get("id") if isinstance(rule, dict) else None
+        if isinstance(rid, str) and rid in seen:
+            return rid
+        seen.add(rid)
     return None
 
 
