@@ -810,9 +810,47 @@ def test_a_what_if_decision_says_so_itself_and_one_logged_before_it_did_replays_
     assert "what_if" not in printed[0] and printed[1]["what_if"] == "--set wage_ceiling=4300000"
     assert [e["decision"]["ruleset"].get("what_if") for e in map(json.loads, log.read_text("utf-8").splitlines())] \
         == [None, "--set wage_ceiling=4300000"]
-    rewrite(log, lambda d: d["ruleset"].pop("what_if", None))  # as an engine before this field logged it
+    rewrite(log, lambda d: d["ruleset"].pop("what_if", None) and d.update(engine="bsu-rules 0.1.0"))  # as it logged
     report = replay(log, archive)
     assert report.ok and report.counts["identical"] == 2, report.summary()
+
+
+def _without(field: str) -> Any:
+    def edit(d: dict[str, Any]) -> None:
+        (d["ruleset"] if field == "ruleset.what_if" else d).pop(field.removeprefix("ruleset."), None)
+    return edit
+
+
+@pytest.mark.parametrize("field", ["channel_values", "ruleset.what_if"])
+def test_a_later_field_removed_is_overlooked_only_in_a_line_of_an_engine_before_it(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], field: str) -> None:
+    """`channel_values` and a what-if's `ruleset.what_if` came while the engine said 0.1.0; every engine since
+    0.2.0 writes them. A line of 0.1.0 without one replays identical (its engine may not have written it); a line
+    of a later engine without one, its chain rebuilt, was edited: it is `different` under this engine (engine
+    drift under another), and the report names the field."""
+    log, archive = tmp_path / "d.jsonl", tmp_path / "a"
+    member = tmp_path / "m.jsonl"
+    member.write_text(EXAMPLES.read_text("utf-8").splitlines()[0] + "\n", "utf-8")
+    sets = ["--set", "wage_ceiling=4300000"] if field == "ruleset.what_if" else []
+    assert main(["evaluate", "bsu-2022", str(member), *sets, "--log", str(log), "--full-nik",
+                 "--archive", str(archive)]) == 0
+    capsys.readouterr()
+    logged = json.loads(log.read_text("utf-8"))["decision"]
+    assert field.removeprefix("ruleset.") in (logged["ruleset"] if "." in field else logged)
+    pristine = log.read_text("utf-8")
+    for engine, status in ((None, Status.DIFFERENT), ("bsu-rules 0.2.0", Status.ENGINE_DRIFT),
+                           ("bsu-rules 0.1.0", Status.IDENTICAL), ("bsu-rules 0.0.9", Status.IDENTICAL),
+                           ("another engine", Status.ENGINE_DRIFT)):
+        log.write_text(pristine, "utf-8")
+        rewrite(log, lambda d, engine=engine: _without(field)(d) or d.update(engine=engine or d["engine"]))
+        report = replay(log, archive)
+        assert report.chain.ok and [i.status for i in report.items] == [status], (engine, report.summary())
+        if status is not Status.IDENTICAL:
+            assert list(report.items[0].fields) == [field] and report.items[0].fields[field][0] is None
+    log.write_text(pristine, "utf-8")
+    rewrite(log, _without(field))
+    assert main(["replay", str(log), "--archive", str(archive)]) == 1
+    assert f"different\n  {field}: null -> " in capsys.readouterr().out
 
 
 def test_replay_explain_in_json_gives_each_page_and_a_changed_line_s_page_says_it_is_the_replay_s(

@@ -11,6 +11,7 @@ other field that differs, by its dotted path: different as JSON (``600000.0`` is
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,22 +31,37 @@ class CriterionChange:
     changed: tuple[str, ...]
 
 
-LATER_FIELDS = frozenset({"channel_values"})
-"""Decision fields added after decisions were first logged: a logged decision without one is
-compared without it (what the channel read is new information, not a different decision). So is a
-what-if's ``ruleset.what_if``: its archive entry names the same overrides."""
+LATER_FIELDS: dict[str, tuple[int, int, int]] = {"channel_values": (0, 2, 0), "ruleset.what_if": (0, 2, 0)}
+"""Decision fields added after decisions were first logged, and the first engine version that always
+writes them: a decision logged by an earlier engine without one is compared without it (what the
+channel read is new information, not a different decision; a what-if's archive entry names the same
+overrides as its ``ruleset.what_if``). Both came while the engine said 0.1.0 (``channel_values`` on
+2026-11-30, ``what_if`` on 2026-12-02), so a line of 0.1.0 may lack them; from 0.2.0 on, a line without
+one was edited (its chain may have been rebuilt), and the field is compared as any other."""
+
+_VERSION = re.compile(r"bsu-rules ([0-9]{1,9})\.([0-9]{1,9})\.([0-9]{1,9})")
+
+
+def predates(engine: Any, field: str) -> bool:
+    """Whether a decision logged by ``engine`` (its ``engine`` as logged) may lack the later ``field``: the
+    engine is a version of this one older than the first that always writes it (a text that names no such
+    version may not)."""
+    found = _VERSION.fullmatch(engine) if isinstance(engine, str) else None
+    return found is not None and tuple(map(int, found.groups())) < LATER_FIELDS[field]
 
 
 def compare(old: dict[str, Any], new: Decision,
             plain: bool = False) -> tuple[tuple[CriterionChange, ...], dict[str, tuple[Any, Any]]]:
     """Criteria that differ, and every other field that differs (dotted paths), ignoring ``engine``
-    (and a ``LATER_FIELDS`` field the logged decision does not have).
+    (and a ``LATER_FIELDS`` field the logged decision does not have, where the engine that logged it
+    ``predates`` the field).
 
     ``plain``: ``old`` holds no float (see ``canonical_bytes``).
     """
     text = new.to_json()
-    ruleset = old.get("ruleset")
-    if isinstance(ruleset, dict) and "what_if" not in ruleset and new.ruleset.what_if is not None:
+    ruleset, engine = old.get("ruleset"), old.get("engine")
+    if isinstance(ruleset, dict) and "what_if" not in ruleset and new.ruleset.what_if is not None \
+            and predates(engine, "ruleset.what_if"):
         old = {**old, "ruleset": {**ruleset, "what_if": new.ruleset.what_if}}  # logged before decisions said it
     if canonical_bytes({**old, "engine": new.engine}, plain) == text.encode("utf-8"):
         return (), {}
@@ -54,14 +70,16 @@ def compare(old: dict[str, Any], new: Decision,
         before = json.loads(Decision.model_validate(old).to_json())  # fields older engines left out, filled in
     except ValidationError:
         before = old
-    found = _differences(before, after)
+    later = frozenset(f for f in LATER_FIELDS if "." not in f and f not in old and predates(engine, f))
+    found = _differences(before, after, later)
     if not found[0] and not found[1]:  # the same once read as a decision, not the same text: "600000", 600000.0
-        found = _differences(old, after)
+        found = _differences(old, after, later)
     return found
 
 
-def _differences(before: dict[str, Any], after: dict[str, Any]
+def _differences(before: dict[str, Any], after: dict[str, Any], later: frozenset[str]
                  ) -> tuple[tuple[CriterionChange, ...], dict[str, tuple[Any, Any]]]:
+    """``later``: the fields the logged decision lacks as its engine did not write them yet, not compared."""
     a_rules = {r.get("id"): r for r in before.get("rules") or [] if isinstance(r, dict)}
     b_rules = {r["id"]: r for r in after["rules"]}
     criteria = []
@@ -77,7 +95,7 @@ def _differences(before: dict[str, Any], after: dict[str, Any]
     order = [r.get("id") if isinstance(r, dict) else r for r in listed] if isinstance(listed, list) else listed
     if order != [r["id"] for r in after["rules"]]:  # the list: one listed twice or moved, unseen by id
         fields["rules"] = (masked(order), [r["id"] for r in after["rules"]])
-    for k in sorted((set(before) | set(after)) - {"rules", "engine"} - (LATER_FIELDS - set(before))):
+    for k in sorted((set(before) | set(after)) - {"rules", "engine"} - later):
         _diff(k, before.get(k), after.get(k), fields)
     return tuple(criteria), fields
 
