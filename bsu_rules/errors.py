@@ -69,6 +69,7 @@ class Code(StrEnum):
     DUPLICATE_EDITION = "duplicate-edition"
     GAPPED_PARAMETER = "gapped-parameter"
     STALE_TITLE = "stale-title"
+    STALE_BENEFIT = "stale-benefit"
     STALE_EXPLAIN = "stale-explain"
     MISSING_EXPLAIN = "missing-explain"
     MISSING_SOURCE = "missing-source"

@@ -701,3 +701,37 @@ def test_a_code_that_names_no_place_is_told_at_its_cell_and_an_archived_entry_st
     assert "Kota Bandung is 3273" in d.message
     ruleset, found = check_file(tmp_path / "r.yaml", archived=True)
     assert ruleset is not None and {x.severity for x in found if x.code == "unmatchable-key"} == {Severity.WARNING}
+
+
+@pytest.mark.parametrize(("edition", "edits", "told"), [
+    ("bsu-2025", [("  monthly: 300000\n", "  monthly: 3000000\n"), ("  amount: 600000\n", "  amount: 6000000\n"),
+                  ("  instalments: [600000]\n", "  instalments: [6000000]\n")],
+     {"amount": "600000", "monthly": "300000"}),
+    ("bsu-2021", [("  months: 2\n", "  months: 3\n"), ("  amount: 1000000\n", "  amount: 1500000\n"),
+                  ("  instalments: [1000000]\n", "  instalments: [1500000]\n")], {"amount": "1000000", "months": "2"}),
+    ("bsu-2021", [("(Rp500.000 x 2 bulan", "(Rp500.000 per bulan selama 3 bulan")], {"months": "3",
+                                                                                      "amount": "1500000"}),
+    ("bsu-2021", [("(Rp500.000 x 2 bulan", "(Rp500.000 per 2 bulan")], {}),  # no monthly figure said: not judged
+    ("bsu-2025", [("(Rp300.000 x 2 bulan", "(Rp3.500.000")], {}),  # a figure alone: total, month or limit?
+])
+def test_a_benefit_its_own_source_states_otherwise_is_warned_at_the_figure(
+        tmp_path: Path, edition: str, edits: list[tuple[str, str]], told: dict[str, str]) -> None:
+    """A benefit changed with its figures agreeing (`monthly` x `months` = `amount` = the instalments) passed
+    `check`, though its own source states another ("Rp300.000 x 2 bulan"): every eligible member would be paid
+    it. Each figure the source contradicts is warned at its value, with the source's figure as the suggestion;
+    a source that states no monthly amount times months is not judged."""
+    shutil.copytree(bundled_rules(), tmp_path / "rules")
+    path = tmp_path / "rules" / f"{edition}.yaml"
+    text = path.read_text("utf-8")
+    for old, new in edits:
+        assert text.count(old) == 1, old
+        text = text.replace(old, new)
+    path.write_text(text, "utf-8")
+    ruleset, diagnostics = check_file(path)
+    found = {d.message.split("`")[1]: d for d in diagnostics if d.code == "stale-benefit"}
+    assert ruleset is not None and {k: d.suggestion for k, d in found.items()} == told
+    lines = text.splitlines()
+    for field, d in found.items():
+        assert d.severity == Severity.WARNING
+        assert lines[d.line - 1][d.column - 1:] == text.split(f"\n  {field}: ", 1)[1].split("\n", 1)[0]
+        assert d.message.startswith("the benefit's source says Rp")

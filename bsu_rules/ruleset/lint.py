@@ -49,6 +49,9 @@ Each finding has a stable code, the narrowest location known and, where one appl
   after 2100).
 - ``stale-title``: a criterion's title stating an amount, a count of months or days or a date the rule
   set does not hold (``stale.py``).
+- ``stale-benefit``: a benefit whose own ``source`` states it as a monthly amount times a count of months
+  (``Rp300.000 x 2 bulan``) that its ``monthly``, ``months`` or ``amount`` is not (``stale.py``); a lone figure
+  in the source is not judged.
 - ``stale-explain``: a criterion's explanation showing a member field, fact or parameter the criterion
   neither reads nor shows (``stale.py``).
 - ``missing-explain``: a ``require``, ``exclude`` or ``flag`` criterion with no ``explain``: a member it
@@ -85,7 +88,7 @@ from bsu_rules.ruleset.lint_places import misplaced
 from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.ruleset.schema import EDITION_ID, RULE_ID, UNIT_WORDS, Basis, Kind
 from bsu_rules.ruleset.sources import OTHER_REGULATION, amended_text, english_pinpoint, source_parts
-from bsu_rules.ruleset.stale import stale_explanations, stale_titles
+from bsu_rules.ruleset.stale import stale_benefit, stale_explanations, stale_titles
 from bsu_rules.ruleset.tables import table_cells
 from bsu_rules.ruleset.types import too_wide
 from bsu_rules.semantics import DECIDING
@@ -93,7 +96,8 @@ from bsu_rules.semantics import DECIDING
 CODES = ("invalid-argument", "division-by-zero", "type-mismatch", "unused", "missing-source", "unknown-source",
          "empty-window", "window-outside", "value-outside", "data-date", "gapped-parameter", "never-fires",
          "always-fires", "never-known", "unmatchable-key", "stale-title", "stale-explain", "missing-explain",
-         "unknown-value", "window-overlap", "unlikely-amount", "below-province", "place-mismatch", "ruleset-name")
+         "unknown-value", "window-overlap", "unlikely-amount", "below-province", "place-mismatch", "ruleset-name",
+         "stale-benefit")
 _KEY_SHAPED = re.compile(r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)+")
 """A legal-basis key's shape (``pm-10-2022``, ``bpjs-tk``): a pinpoint such as ``Pasal 4`` is not."""
 _PINPOINT = re.compile(r"(?:Pasal|Lampiran|Penjelasan|Bab|Bagian|Paragraf|ayat|huruf|angka)\s+\S", re.IGNORECASE)
@@ -167,6 +171,8 @@ def lint(rs: RuleSet) -> list[Diagnostic]:
         step()
     stale_titles(rs, linter.warn)
     stale_explanations(rs, linter.warn)
+    for at, message, meant in stale_benefit(rs):
+        linter.warn(at, Code.STALE_BENEFIT, message, suggestion=meant)
     return linter.out + misplaced(rs)
 
 

@@ -126,6 +126,31 @@ def stale_titles(rs: RuleSet, warn: Warn) -> None:
                          "criterion with an `in_force` window", checked.rule.id)
 
 
+_PER_MONTH = re.compile(r"\bRp ?(\d{1,3}(?:[.,]\d{3}){1,6}|\d{1,19})(?![.,]?\d)(?:,-)?\s*(?:[x×]\s*|"
+                        r"(?:/\s*|per |tiap |setiap )(?:bulan|month)\s+(?:selama|for)\s+)(\d{1,2}) ?(bulan|months?)\b",
+                        re.IGNORECASE)
+"""A benefit stated as a monthly amount times a count of months ("Rp300.000 x 2 bulan", "Rp600.000 per bulan
+selama 4 bulan", "Rp500,000 x 2 months")."""
+
+
+def stale_benefit(rs: RuleSet) -> Iterator[tuple[tuple[str, ...], str, str]]:
+    """Where, why and what to write, for each of the benefit's ``monthly``, ``months`` and ``amount`` that its
+    own ``source`` contradicts where it states the benefit as a monthly amount times a count of months
+    ("Rp300.000 x 2 bulan"): the amount paid to every eligible member changed and its citation not (``check``
+    takes any amount the three agree on). A source stating one figure alone is not judged: it may be the total,
+    the monthly amount, an instalment or another figure of the article (a wage limit)."""
+    benefit = rs.model.benefit
+    for m in _PER_MONTH.finditer(benefit.source or ""):
+        monthly, months = int(re.sub(r"[.,]", "", m.group(1))), int(m.group(2))
+        for field, held, meant in (("monthly", benefit.monthly, monthly), ("months", benefit.months, months),
+                                   ("amount", benefit.amount, monthly * months)):
+            if held is not None and held != meant:
+                yield ("benefit", field), (
+                    f"the benefit's source says {m.group()}, and `{field}` is {held}: every eligible member would be "
+                    f"paid what its own citation contradicts; if `{field}` is right, update the figures of the "
+                    "source"), str(meant)
+
+
 def stale_explanations(rs: RuleSet, warn: Warn) -> None:
     """Warn (at the explanation, with the rule id) of each ``member.``, ``fact.`` or ``param.`` placeholder
     naming what the criterion does not read (its condition, through its facts) nor show (``shows``); a
