@@ -120,6 +120,12 @@ PLAIN = [
     ("literal-too-large", "    value: 3500000\n", "    value: 1e-400\n", "1e-400", None,
      "`1e-400` is written with an exponent (write a number with digits only) and is a number whose first digit is "
      "400 places after the decimal point, more than 40"),
+    # ... and inside an expression too, not as a name `e400` after a number
+    ("syntax", "require: fact.wage <= param.wage_ceiling or", "require: fact.wage <= 1e400 or",
+     "1e400 or", None, "`1e400` is written with an exponent (write a number with digits only) and is a number of "
+     "401 digits, more than 40"),
+    ("syntax", "require: fact.wage <= param.wage_ceiling or", "require: fact.wage <= 3.5E6 or",
+     "3.5E6 or", "3500000", "`3.5E6` is written with an exponent: write the number with digits only (3500000)"),
     # a dotted name is matched within its namespace: a name that only shares `member.` is no suggestion
     ("unknown-name", 'require: member.citizenship == "WNI"', 'require: member.__class__ == "WNI"', "member.__class__",
      None, "unknown name `member.__class__`"),

@@ -14,7 +14,7 @@ from lark import Token, Transformer, Tree, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
 
 from bsu_rules.ruleset.grammar import parser
-from bsu_rules.ruleset.spelling import GROUPED, amount_in_words, as_date, digits_only
+from bsu_rules.ruleset.spelling import GROUPED, amount_in_words, as_date, digits_only, exponent_too_far
 from bsu_rules.ruleset.types import Type, too_wide
 
 
@@ -166,7 +166,7 @@ def _built(text: str) -> Node:
         message, hint = _describe(exc, text)
         if message == _TOO_EARLY and (opened := _unclosed(text)) is not None:  # told where it opens, not at the end
             message, at = f"this `{text[opened]}` is never closed: close it with `{_CLOSE[text[opened]]}`", opened
-        raise _other_digits(text, at or 0) or _written_number(text, at or 0) or \
+        raise _other_digits(text, at or 0) or _with_exponent(text, at or 0) or _written_number(text, at or 0) or \
             ParseError(message, max(0, at or 0), hint) from None
     _check_depth(tree)
     try:
@@ -330,6 +330,25 @@ def _other_digits(text: str, at: int) -> ParseError | None:
             digits = "".join(str(int(c)) for c in found.group())
             return ParseError(f"`{found.group()}` is written in digits other than 0-9: write {digits}",
                               found.start(), digits)
+    return None
+
+
+_EXPONENT = re.compile(r"(?<![\w.])[0-9]+(?:\.[0-9]+)?[eE][+-]?[0-9]{1,9}(?![\w.])")
+"""A number written with an exponent (``1e400``, ``3.5E6``, ``1e-4``), which the rule language does not read."""
+
+
+def _with_exponent(text: str, at: int) -> ParseError | None:
+    """A ParseError for a number written with an exponent at offset ``at``: with its digits where it has at
+    most MAX_DIGITS of them, else said as a rule file's value is (``amount: 1e400``)."""
+    for found in _EXPONENT.finditer(text):
+        if not found.start() <= at <= found.end():
+            continue
+        written, value = found.group(), Decimal(found.group())
+        digits = format(value, "f")
+        if not -MAX_DIGITS <= value.adjusted() <= MAX_DIGITS or len(digits.replace(".", "")) > MAX_DIGITS:
+            return ParseError(exponent_too_far(written, value, MAX_DIGITS), found.start())
+        return ParseError(f"`{written}` is written with an exponent: write the number with digits only ({digits})",
+                          found.start(), digits)
     return None
 
 

@@ -31,6 +31,7 @@ from bsu_rules.errors import Code, Diagnostic
 from bsu_rules.members.raw import wide_encoding
 from bsu_rules.members.redact import hide_identifiers
 from bsu_rules.ruleset.layout import explain, negated, tag_problem
+from bsu_rules.ruleset.spelling import exponent_too_far
 
 Path = tuple[str | int, ...]
 
@@ -338,19 +339,9 @@ def _convert(node: Any, path: Path, out: Located, budget: list[int]) -> Any:
     if too_long or (isinstance(value, Decimal) and not -MAX_DIGITS <= value.adjusted() <= MAX_DIGITS):
         out.diagnostics.append(Diagnostic(out.file, *out.values[path], Code.LITERAL_TOO_LARGE,
                                           f"a number of more than {MAX_DIGITS} digits" if too_long else
-                                          _exponent_too_far(str(node.value), value)))
+                                          exponent_too_far(str(node.value), value, MAX_DIGITS)))
         return None
     return value
-
-
-def _exponent_too_far(text: str, value: Decimal) -> str:
-    """What is wrong with a short number whose exponent puts it beyond MAX_DIGITS (``1e400``, ``1e-400``)."""
-    if value.adjusted() > 0:
-        size = f"a number of {value.adjusted() + 1} digits, more than {MAX_DIGITS}"
-    else:
-        size = f"a number whose first digit is {-value.adjusted()} places after the decimal point, more than " \
-            f"{MAX_DIGITS}"
-    return f"`{text}` is written with an exponent (write a number with digits only) and is {size}"
 
 
 def _scalar(node: Any) -> Any:

@@ -209,3 +209,13 @@ def _shown(text: str) -> str:
     from bsu_rules.members.redact import shortened  # lazy: bsu_rules.members imports this module
 
     return shortened(text)
+
+
+def exponent_too_far(text: str, value: Decimal, most: int) -> str:
+    """What is wrong with a short number whose exponent puts it beyond ``most`` digits (``1e400``, ``1e-400``),
+    in a rule file's value or an expression."""
+    if value.adjusted() > 0:
+        size = f"a number of {value.adjusted() + 1} digits, more than {most}"
+    else:
+        size = f"a number whose first digit is {-value.adjusted()} places after the decimal point, more than {most}"
+    return f"`{text}` is written with an exponent (write a number with digits only) and is {size}"
