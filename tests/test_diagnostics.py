@@ -126,6 +126,10 @@ PLAIN = [
      "401 digits, more than 40"),
     ("syntax", "require: fact.wage <= param.wage_ceiling or", "require: fact.wage <= 3.5E6 or",
      "3.5E6 or", "3500000", "`3.5E6` is written with an exponent: write the number with digits only (3500000)"),
+    # a format with a capital is an unknown format, with the format meant, not a stray `{`
+    ("bad-format", "sebesar {fact.wage:rp}[", "sebesar {fact.wage:RP}[", "RP}[", "rp",
+     "unknown format `:RP`: a format is written in lower case (use rp, date, month, number, nik)"),
+    ("bad-format", "sebesar {fact.wage:rp}[", "sebesar {fact.wage:Rpp}[", "Rpp}[", "rp", "unknown format `:Rpp` (use"),
     # a dotted name is matched within its namespace: a name that only shares `member.` is no suggestion
     ("unknown-name", 'require: member.citizenship == "WNI"', 'require: member.__class__ == "WNI"', "member.__class__",
      None, "unknown name `member.__class__`"),

@@ -33,7 +33,6 @@ from bsu_rules.ruleset.checker import (
     FORMAT_TYPES,
     FORMAT_WORDS,
     FORMATS,
-    PLACEHOLDER,
     Scope,
     TypeChecker,
     fact_order,
@@ -89,8 +88,10 @@ def written_as_path(name: str | Path) -> bool:
 ONCE_WARNINGS = frozenset({"unknown-source", "unmatchable-key"})
 """The codes of findings that were warnings in earlier versions and are errors now: an archive entry may hold one."""
 
-NAMED = re.compile(r"\{([A-Za-z_][A-Za-z0-9_.]*)(?::([a-z]+))?\}")
-"""A placeholder as written, its name in any case: one with a capital (`{fact.None}`) is an unknown name."""
+NAMED = re.compile(r"\{([A-Za-z_][A-Za-z0-9_.]*)(?::([A-Za-z]+))?\}")
+"""A placeholder as written, its name and format in any case: a name with a capital (`{fact.None}`) is an
+unknown name, a format with one (`{fact.wage:RP}`) an unknown format."""
+_LOWER_NAME = re.compile(r"[a-z_][a-z0-9_.]*")
 
 
 def load_ruleset(name: str | Path, *, archived: bool = False, logged: bool = False) -> RuleSet:
@@ -476,7 +477,7 @@ class _RuleSetChecker:
                                     "placeholder in it, or leave the brackets out", rule, None, a)
             for match in NAMED.finditer(text):
                 name, fmt = match.group(1), match.group(2)
-                if PLACEHOLDER.fullmatch(match.group()) is None:  # a name with a capital, such as `fact.None`
+                if _LOWER_NAME.fullmatch(name) is None:  # a name with a capital, such as `fact.None`
                     case = " (a name is written in lower case)" if name.lower() in names else ""
                     self.report(at, Code.UNKNOWN_NAME, f"unknown name `{name}` in the explanation{case}", rule,
                                 nearest_name(name.lower(), names), match.start(1))
@@ -495,8 +496,9 @@ class _RuleSetChecker:
                                 f"which a worker cannot read: show it as `{{{name}:nik}}`, which says it in words",
                                 rule, f"{{{name}:nik}}", match.start(1))
                 elif fmt is not None and fmt not in FORMATS:
-                    self.report(at, Code.BAD_FORMAT, f"unknown format `:{fmt}` (use {', '.join(FORMATS)})",
-                                rule, nearest(fmt, FORMATS), match.start(2))
+                    case = ": a format is written in lower case" if fmt.lower() in FORMATS else ""
+                    self.report(at, Code.BAD_FORMAT, f"unknown format `:{fmt}`{case} (use {', '.join(FORMATS)})",
+                                rule, fmt.lower() if case else nearest(fmt.lower(), FORMATS), match.start(2))
                 elif fmt is not None and not self._shows(fmt, name, t := names[name], facts):
                     self.report(at, Code.BAD_FORMAT, f"`:{fmt}` shows {FORMAT_WORDS[fmt]}, and `{name}` is "
                                 f"{t.words if t is not None else 'unknown'}", rule, _format_for(t), match.start(2))
