@@ -237,7 +237,11 @@ def test_data_quality_names_what_each_decision_misses(tmp_path: Path, ruleset: s
     assert all(d.outcome == "undetermined" for d in decisions)
     assert {k: c["count"] for k, c in causes.items()} == Counter(m for d in decisions for m in d.missing)
     if ruleset == "bsu-2021":
-        assert causes["table.ppkm_areas[3204]"]["kind"] == "table"  # a row the incomplete table lacks, no bound
+        unlisted = causes["table.ppkm_areas[3204]"]  # a row the incomplete table lacks, no bound: named by its area
+        assert (unlisted["kind"], unlisted["name"]) == ("unlisted-row", "Kabupaten Bandung"), unlisted
+        for lang, words in (("id", "tabel belum lengkap dan tidak memuat baris untuk wilayah ini"),
+                            ("en", "the incomplete table lists no row for this area")):
+            assert f"<code>table.ppkm_areas[3204]</code> Kabupaten Bandung · {words}" in render_html(data, lang)
         return
     bound = causes["table.minimum_wage[3273]"]
     assert (bound["kind"], bound["name"], bound["count"], bound["by_province"]) == ("row", "Kota Bandung", 2, {"32": 2})

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,7 +18,7 @@ import polars as pl
 import pyarrow as pa
 
 from bsu_rules.evaluators.scalar import HIDDEN_KEYS, Plan
-from bsu_rules.glossary import spoken
+from bsu_rules.glossary import Places, glossary_for, spoken
 from bsu_rules.members import Member
 from bsu_rules.members.arrow import MEMBER_SCHEMA
 from bsu_rules.report.groups import UNKNOWN
@@ -92,11 +92,13 @@ def missing(plan: Plan, members: pa.Table) -> Iterator[tuple[dict[str, object], 
 class Causes:
     """What leaves a file's undetermined members undetermined, counted chunk by chunk (``add``), and
     the data-quality list it makes (``report``): each cause with its count, provinces, and for a table
-    row its place name, for an incomplete table the keys it lacks."""
+    row its place name (kind ``row`` for one known only as a lower bound, ``unlisted-row`` for one an
+    incomplete table does not list), for an incomplete table the keys it lacks."""
 
     def __init__(self, plan: Plan) -> None:
         self.plan, self.specs, self.table_keys = plan, cause_specs(plan), table_keys(plan)
         self.counts: dict[tuple[str, str | None], dict[str, Any]] = {}  # by cause, and kind when not its own
+        self.places: Mapping[str, str] | None = None
 
     def add(self, decided: pl.DataFrame, members: pa.Table) -> None:
         """A chunk: its decisions (``outcome``, ``province``, ``rule:<id>``) and its member rows."""
@@ -132,17 +134,26 @@ class Causes:
         for (cause, unusable), e in self.counts.items():
             row = BOUND_ROW.match(cause)
             bound = row is not None and row[2] in tables[row[1]].bounds  # else a row an incomplete table lacks
-            kind = unusable or ("row" if bound else "table" if cause.startswith("table.") else
-                                "field" if cause.startswith("member.") else "value")
+            kind = unusable or ("row" if bound else "unlisted-row" if row else "table" if cause.startswith("table.")
+                                else "field" if cause.startswith("member.") else "value")
             item = {"cause": cause, "kind": kind, "count": e["count"],
                     "by_province": dict(sorted(e["province"].items()))}
             if row and row[2] in tables[row[1]].names:
                 item["name"] = spoken(tables[row[1]].names[row[2]])
+            elif row and (place := self._places().get(row[2])) is not None:  # the area whose row the table lacks
+                item["name"] = place
             if e["keys"]:
                 item["keys"] = [{"key": k, "count": n} for k, n in sorted(e["keys"].items(),
                                                                          key=lambda kv: (-kv[1], kv[0]))]
             out.append(item)
         return sorted(out, key=lambda c: (-c["count"], c["cause"], c["kind"]))
+
+    def _places(self) -> Mapping[str, str]:
+        """The names of regency and city codes, as the rule set's tables and glossary say them."""
+        if self.places is None:
+            rs = self.plan.ruleset
+            self.places = Places.of(rs, glossary_for(rs.path)).names
+        return self.places
 
     def _entry(self, cause: str, kind: str | None = None) -> dict[str, Any]:
         return self.counts.setdefault((cause, kind), {"count": 0, "province": Counter(), "keys": Counter()})

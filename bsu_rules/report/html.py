@@ -337,6 +337,7 @@ class _Page:
         out = [f'<h2 id="data-quality">{w["quality"]}</h2><p class="note">{w["quality_note"]}</p>',
                f"<h3>{w['causes']}</h3>"]
         kinds = {"field": w["field_missing"], "row": w["row_bound"], "table": w["table_missing"],
+                 "unlisted-row": w["row_unlisted"],
                  "value": w["value_unknown"], "unusable": w["field_unusable"]}
         rows = []
         for i, c in enumerate(q["undetermined"]):

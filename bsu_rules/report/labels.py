@@ -50,6 +50,7 @@ WORDS: dict[str, dict[str, str]] = {
         "field_missing": "kolom kosong", "whole_record": "seluruh baris",
         "field_unusable": "terisi tetapi belum dapat dipakai (misalnya hanya provinsi)",
         "table_missing": "baris tabel tidak ada",
+        "row_unlisted": "tabel belum lengkap dan tidak memuat baris untuk wilayah ini",
         "row_bound": "angka pasti belum dikumpulkan (hanya batas bawah)", "value_unknown": "nilai tidak diketahui",
         "engine": "Dibuat oleh", "years": "tahun",
         "channels": "Saluran pembayaran", "channels_note": "Peserta yang dibayar (satu NIK satu pembayaran) "
@@ -103,6 +104,7 @@ WORDS: dict[str, dict[str, str]] = {
         "field_missing": "field missing", "whole_record": "the whole row",
         "field_unusable": "on record but not usable (such as a province only)",
         "table_missing": "table row missing",
+        "row_unlisted": "the incomplete table lists no row for this area",
         "row_bound": "exact figure not collected (only a lower bound)", "value_unknown": "value unknown",
         "engine": "Made by", "years": "years",
         "channels": "Payment channels", "channels_note": "Members paid (one NIK, one payment) by how they "
