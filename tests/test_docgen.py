@@ -168,3 +168,16 @@ def test_an_english_page_glosses_the_indonesian_article_words_once() -> None:
     english, indonesian = render(rs, "en"), render(rs, "id")
     assert english.count("Pasal is article, ayat paragraph, huruf point") == 1
     assert "Pasal is article" not in indonesian
+
+
+def test_the_2025_page_gives_the_cut_off_month_as_confirmed_and_the_article_numbers_as_not() -> None:
+    """Several sources confirm April 2025 as the cut-off month (a few say March or May); what is not confirmed in
+    2025 is the article numbers and the date in force. The page says each as the sources do."""
+    rs = load_ruleset("bsu-2025")
+    english, indonesian = render(rs, "en"), render(rs, "id")
+    assert "The cut-off month April 2025 is confirmed by several sources; a few sources say March or May." in english
+    assert "Bulan batas April 2025 dikonfirmasi oleh beberapa sumber; sebagian kecil sumber" in indonesian
+    assert "April 2025 is not confirmed" not in english and "(not confirmed)." not in english
+    assert "April 2025 belum dapat dipastikan" not in indonesian
+    assert "The article numbers of Permenaker 5/2025 are not confirmed" in english
+    assert "The date in force is not confirmed" in english
