@@ -320,3 +320,16 @@ def test_a_file_whose_lines_end_with_a_carriage_return_alone_is_told_how_to_save
         load_table("t", TableRef(file="t.csv", key="code", value="amount"), tmp_path)
     assert raised.value.line == 1 and "carriage return alone" in str(raised.value)
     assert "universal-newline" not in str(raised.value)
+
+
+@pytest.mark.parametrize(("year", "code", "other"), [(2021, "3525", "4279030"), (2025, "3215", "5559593")])
+def test_a_figure_the_sources_disagree_on_names_the_other_and_gives_the_same_ceiling(year: int, code: str,
+                                                                                    other: str) -> None:
+    """Kab. Gresik 2021 (4.297.030,51, one source 4.279.030) and Kab. Karawang 2025 (5.599.593, one source
+    5.559.593): the row says the other figure, and the ceiling either gives, rounded up to Rp100.000, is the same."""
+    row = {r["area_code"]: r for r in rows(TABLES / f"minimum-wage-{year}.csv")}[code]
+    said = f"one source {int(other):,}".replace(",", ".")
+    assert said in row["source"], row
+    ceiling = f"ceiling {-(-int(Decimal(row['amount'])) // 100_000) * 100_000:,}".replace(",", ".")
+    assert f"{ceiling} either way" in row["source"], row
+    assert -(-Decimal(row["amount"]) // 100_000) == -(-Decimal(other) // 100_000)
