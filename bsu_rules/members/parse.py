@@ -140,7 +140,10 @@ def _each_key_once(line: bytes, encoded: bytes) -> bool:
     leaves the line to ``decode_json`` too."""
     if line.find(b"\\") >= 0:
         return False
-    more = line.count(b":") - encoded.count(b":")  # the record's nulls, and any key repeated
+    colons = line.count(b":")
+    if colons == encoded.count(b'":'):  # a colon for each key of the encoding (its ``":``, unescaped strings
+        return True  # holding no quote) and none more: no key repeated, none null, no colon in a text
+    more = colons - encoded.count(b":")  # the record's nulls, and any key repeated
     if more == 0:
         return True
     if encoded.find(b"null") >= 0:  # in a string, which the record holds too
