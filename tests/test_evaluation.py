@@ -484,6 +484,8 @@ def test_decide_refuses_what_is_not_a_record_and_takes_the_rest_by_keyword(rs202
     (123, TypeError, "not int"), ("nothex", ValueError, r"not 'nothex' \(6 characters\)"),
     ("A" * 64, ValueError, "lower-case.*upper case: give it in lower case"),
     ("0" * 63 + "g", ValueError, "a character that is not 0-9 or a-f"),
+    ("0" * 63 + "\u0660", ValueError, "a character that is not 0-9 or a-f"),  # a digit, of another script
+    ("0" * 63 + "\n", ValueError, "a character that is not 0-9 or a-f"),
     ("0" * 64, ValueError, "not the sha256 of this record")])
 def test_a_given_input_hash_is_a_hash_and_the_records_own(rs2022: RuleSet, examples: list[dict[str, Any]],
                                                           given: object, error: type[Exception], said: str) -> None:
