@@ -220,25 +220,31 @@ def _shown_encoded(struct: Any, encoded: bytes) -> bytes:
     place (no string holds an unescaped quote, so ``"number":"…"`` is the account's alone); else as
     ``shown_json`` masks it."""
     kpj, employer, account = struct.kpj, struct.employer, struct.bank_account
-    free = [struct.name]
-    if employer is not None:
-        free += (employer.npp, employer.name)
-    number = None
-    if account is not None:
-        free += (account.bank, account.holder_name)
-        number = account.number
-    if (kpj is not None and len(kpj) >= 12) or not few_digits(" ".join(filter(None, free))) \
-            or encoded[:8] != b'{"nik":"':
+    if kpj is not None and len(kpj) >= 12:
         return encode(_shown_struct(struct))
-    shown = encoded[:12] + b"********" + encoded[20:]  # a NIK is 16 ASCII digits: ``mask_nik``'s own cut
+    number = None
+    if employer is None:
+        if account is None:
+            free = f"{struct.name}"
+        else:
+            free = f"{struct.name} {account.bank} {account.holder_name}"  # a None is written "None": no digit
+            number = account.number
+    elif account is None:
+        free = f"{struct.name} {employer.npp} {employer.name}"
+    else:
+        free = f"{struct.name} {employer.npp} {employer.name} {account.bank} {account.holder_name}"
+        number = account.number
+    if not few_digits(free) or not encoded.startswith(b'{"nik":"'):
+        return encode(_shown_struct(struct))
     if not number:
-        return shown
+        return b"".join((encoded[:12], b"********", encoded[20:]))  # a NIK is 16 ASCII digits: ``mask_nik``'s own cut
     if not (number.isascii() and number.isdigit()):
         return encode(_shown_struct(struct))  # grouped, or masked already: written with escapes perhaps
-    at = shown.rfind(b'"number":"' + number.encode("ascii") + b'"') + 10
-    if at < 10:
+    at = encoded.rfind(b'"number":"' + number.encode("ascii") + b'"') + 10  # past the NIK: where it is once masked
+    if at < 20:  # not found (a NIK of 16 digits comes first)
         return encode(_shown_struct(struct))
-    return shown[:at] + mask_nik(number).encode("ascii") + shown[at + len(number):]
+    return b"".join((encoded[:12], b"********", encoded[20:at], mask_nik(number).encode("ascii"),
+                     encoded[at + len(number):]))
 
 
 def _shown_struct(struct: Any) -> Any:
