@@ -895,3 +895,15 @@ def test_a_list_parameter_set_empty_is_shown_as_none(tmp_path: Path, capsys: pyt
         assert main(["evaluate", "bsu-2022", str(member), "--set", "state_banks=[]", "--format", "text",
                      "--lang", lang]) in (0, 1)
         assert capsys.readouterr().out.splitlines()[1].endswith(none)
+
+
+def test_reform_of_refuses_a_text_where_a_list_of_texts_belongs(rs2022: RuleSet) -> None:
+    # a str would be read character by character, told as `--set w` lacking its `=`
+    with pytest.raises(TypeError, match=r"--set texts as a list, not str: pass \['wage_ceiling=4000000'\]"):
+        reform_of(rs2022, "wage_ceiling=4000000", [])  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"--table texts as a list, not str: pass \['minimum_wage=x.csv'\]"):
+        reform_of(rs2022, [], "minimum_wage=x.csv")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="each --set text as a str NAME=VALUE, not int"):
+        reform_of(rs2022, [4000000], [])  # type: ignore[list-item]
+    assert reform_of(rs2022, ("wage_ceiling=4000000",), ()).sha256 == \
+        reform_of(rs2022, ["wage_ceiling=4000000"], []).sha256  # type: ignore[arg-type]

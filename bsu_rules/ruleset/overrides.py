@@ -325,7 +325,14 @@ def _in_order(overrides: list[Override]) -> list[Override]:
 
 def reform_of(base: RuleSet, sets: list[str], tables: list[str], flag: str | None = None) -> RuleSet:
     """``apply_overrides`` from command-line texts (``--set`` and ``--table`` values; the sets typed in
-    ``--FLAG`` when given)."""
+    ``--FLAG`` when given); TypeError unless each is a list of texts (a text alone would be read
+    character by character)."""
+    for option, given in (("--set", sets), ("--table", tables)):
+        if not isinstance(given, list | tuple):  # `"wage_ceiling=4000000"`: as `hints="false"` is refused
+            said = f": pass [{hide_typed(given)!r}]" if isinstance(given, str) and len(given) <= 80 else ""
+            raise TypeError(f"reform_of takes the {option} texts as a list, not {type(given).__name__}{said}")
+        if (odd := next((t for t in given if not isinstance(t, str)), None)) is not None:
+            raise TypeError(f"reform_of takes each {option} text as a str NAME=VALUE, not {type(odd).__name__}")
     return apply_overrides(base, [parse_override("set", t, flag) for t in sets] +
                            [parse_override("table", t) for t in tables])
 
