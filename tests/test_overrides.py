@@ -907,3 +907,32 @@ def test_reform_of_refuses_a_text_where_a_list_of_texts_belongs(rs2022: RuleSet)
         reform_of(rs2022, [4000000], [])  # type: ignore[list-item]
     assert reform_of(rs2022, ("wage_ceiling=4000000",), ()).sha256 == \
         reform_of(rs2022, ["wage_ceiling=4000000"], []).sha256  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("typed", "said", "meant"), [
+    ("wage_ceiling=&a 5", "an anchor (`&a`)", "5"),
+    ("wage_ceiling=5 # note", "a comment (`# note`)", "5"),
+    ("wage_ceiling=!!int 5", "a tag (`!!int`)", "5"),
+    ("wage_ceiling=*a", "an alias (`*a`)", None),
+    ("state_banks=[&x BRI, *x]", "an anchor (`&x`) and an alias (`*x`)", "[BRI, BRI]"),
+    ("state_banks=[BRI, BNI] # c", "a comment (`# c`)", "[BRI, BNI]"),
+    ("wage_ceiling=--- 4000000", "a document marker (`---`)", "4000000"),
+])
+def test_a_set_value_carrying_yaml_syntax_is_refused_with_the_value_alone(rs2022: RuleSet, typed: str, said: str,
+                                                                          meant: str | None) -> None:
+    # YAML would read `&a 5` as 5 while the warnings, report and hash name `&a 5`
+    (error,) = errors(rs2022, [typed])
+    assert f"[invalid-value]: `{typed.partition('=')[2]}` holds YAML syntax, {said}, that a value" in error
+    assert error.endswith(f"; did you mean `{meant}`?") if meant else "did you mean" not in error
+    assert ("quote it" in error) is ("comment" in said)
+
+
+@pytest.mark.parametrize(("typed", "value"), [
+    ("wage_ceiling=4000000", 4_000_000), ("wage_ceiling=4_000_000", 4_000_000), ("cutoff_month=2022-06", "2022-06"),
+    ("cutoff_month='2022-06'", "2022-06"), ("state_banks=[BRI, BNI]", ["BRI", "BNI"]),
+    ('state_banks=["BRI", "B # NI"]', ["BRI", "B # NI"]), ("state_banks=[BRI,\n BNI]", ["BRI", "BNI"]),
+    ("state_banks=[BRI#2]", ["BRI#2"]),
+])
+def test_plain_set_values_are_still_read(rs2022: RuleSet, typed: str, value: object) -> None:
+    name = typed.partition("=")[0]
+    assert reform_of(rs2022, [typed], []).model.parameters[name].value == value

@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import yaml
 from pydantic import ValidationError
 
 from bsu_rules.errors import Code
@@ -84,7 +85,11 @@ _PUBLISHED = "a rule file is published as written, so it names no person"
 
 def read_value(text: str, where: str, problems: list[Diagnostic], unit: str | None) -> Any:
     """A value read as the rule file reads one (a YAML scalar or a list); a number YAML reads as text
-    (``04000000``, ``0x355``) is refused in the rule file's words (``unit``: the value's, if any)."""
+    (``04000000``, ``0x355``) is refused in the rule file's words (``unit``: the value's, if any); so is
+    one carrying YAML syntax beyond plain data (``yaml_marks``)."""
+    if (marked := yaml_marks(text)) is not None:
+        problems.append(diag(where, Code.INVALID_VALUE, *marked))
+        return BAD
     located = read_yaml(text, where)
     huge = [d for d in located.diagnostics if d.code is Code.LITERAL_TOO_LARGE]
     if huge:  # told as the rule file tells it, not as "not a value"
@@ -106,6 +111,61 @@ def read_value(text: str, where: str, problems: list[Diagnostic], unit: str | No
         problems.append(diag(where, Code.INVALID_VALUE, *misread))
         return BAD
     return located.data
+
+
+_MARKS: dict[type[yaml.Token], str] = {yaml.AnchorToken: "an anchor", yaml.AliasToken: "an alias",
+                                        yaml.TagToken: "a tag", yaml.DirectiveToken: "a directive",
+                                        yaml.DocumentStartToken: "a document marker",
+                                        yaml.DocumentEndToken: "a document marker"}
+"""YAML syntax that a value typed on the command line is refused for: YAML would read ``&a 5`` or
+``!!int 5`` as 5, while the what-if's warnings, report and hash name the text as typed."""
+_SCANNER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def yaml_marks(text: str) -> tuple[str, str | None] | None:
+    """What YAML syntax beyond plain data ``text`` holds (an anchor, an alias, a tag, a comment, a
+    directive or a document marker), as a message and the value written without it (None when there
+    is none left, or it would repeat a NIK); None for plain data, or a text YAML cannot read (told as
+    it always was)."""
+    try:
+        tokens = list(yaml.scan(text, Loader=_SCANNER))
+    except yaml.YAMLError:
+        return None
+    found: dict[str, str] = {}  # what, as the message names it: the first written
+    kept: list[str] = []  # the text without it
+    anchored: dict[str, str] = {}  # an anchor's scalar, for an alias to stand for
+    end = 0
+    for at, token in enumerate(tokens):
+        start = token.start_mark.index
+        gap = text[end:start]
+        if "#" in gap:  # between tokens only blanks and comments: a `#` there starts one
+            cut = gap.index("#")
+            found.setdefault("a comment", text[end + cut:].split("\n", 1)[0].rstrip())
+            gap = "\n".join(line.split("#", 1)[0].rstrip() for line in gap.split("\n"))
+        kept.append(gap)
+        end = max(end, token.end_mark.index)
+        written = text[start:token.end_mark.index]
+        what = _MARKS.get(type(token))
+        if what is None:
+            kept.append(written)
+            continue
+        found.setdefault(what, written)
+        if isinstance(token, yaml.AnchorToken) and isinstance(tokens[at + 1], yaml.ScalarToken):
+            anchored[str(token.value)] = text[tokens[at + 1].start_mark.index:tokens[at + 1].end_mark.index]
+        elif isinstance(token, yaml.AliasToken):
+            kept.append(anchored.get(str(token.value), "\x00"))  # none to stand for: no suggestion
+        if end < len(text) and text[end] == " ":
+            end += 1  # `&a 5`: the value alone, without the blank that parted it
+    kept.append(text[end:])
+    if not found:
+        return None
+    fixed = " ".join("".join(kept).split())
+    kinds = " and ".join(f"{what} (`{hide_typed(written[:40])}`)" for what, written in found.items())
+    quoted = "; to keep a ` #` in a text, quote it (\"a # b\")" if "a comment" in found else ""
+    return (f"`{hide_typed(text[:40])}` holds YAML syntax, {kinds}, that a value given on the command line does "
+            f"not take: YAML would read past it while the what-if's warnings, report and hash name the value "
+            f"as typed{quoted}",
+            fixed if fixed and "\x00" not in fixed and hide_typed(fixed) == fixed else None)
 
 
 def unit_of(ruleset: RuleSet, name: str) -> str | None:
