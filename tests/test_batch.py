@@ -893,12 +893,13 @@ def test_explain_finds_the_row(population: dict[str, Any], tmp_path: Path,
 
 
 @pytest.mark.parametrize(("lang", "heading"), [
-    ("en", "Row 1 of {}. KPJ starting 3204 and ending 0003. batch outcome: eligible."),
-    ("id", "Baris 1 pada {}. KPJ berawalan 3204 dan berakhiran 0003. hasil batch: memenuhi syarat.")])
+    ("en", "Row 1 of {}. KPJ starting 3204 and ending 0003. Batch outcome: eligible."),
+    ("id", "Baris 1 pada {}. KPJ berawalan 3204 dan berakhiran 0003. Hasil batch: memenuhi syarat.")])
 def test_explain_read_aloud_says_a_masked_kpj_in_words(lang: str, heading: str, examples: list[dict[str, Any]],
                                                        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """``explain --format speech`` reads its heading as the page below it: a KPJ masked as a NIK (the NIK typed
-    into the KPJ) said as the digits it shows, never as eight stars."""
+    into the KPJ) said as the digits it shows, never as eight stars, and each sentence opened in capitals (a
+    voice reads "… 0003. hasil batch" as one sentence)."""
     record = examples[0]
     source = tmp_path / "in.jsonl"
     source.write_text(json.dumps({**record, "kpj": record["nik"]}) + "\n", "utf-8")

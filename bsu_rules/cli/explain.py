@@ -362,6 +362,8 @@ def run(args: argparse.Namespace) -> int:
         for lang in langs:
             head, not_paid = _HEAD[lang]
             outcome = _OUTCOME[lang].get(found["outcome"], found["outcome"]) + (not_paid if unpaid else "")
+            if args.format == "speech":  # each part a sentence, opened in capitals as the page's are
+                head = " · ".join(part[:1].upper() + part[1:] for part in head.split(" · "))
             said = head.format(row=found["row"], input=args.input, kpj=found.get("kpj") or "-", outcome=outcome)
             print(spoken(said, lang) + "." if args.format == "speech" else said)  # a masked KPJ in words
             render = render_speech if args.format == "speech" else render_text
