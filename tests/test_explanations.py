@@ -2194,6 +2194,21 @@ def test_an_article_cited_in_a_sentence_is_read_without_brackets(lang: str, said
     assert "Legal basis: Article 6, paragraph 1 of Regulation" in render_speech(d, rs, "en")
 
 
+@pytest.mark.parametrize(("lang", "said"), [
+    ("id", "seharusnya 01 sampai 31, atau 41 sampai 71 untuk perempuan."),
+    ("en", "it should be 01 to 31, or 41 to 71 for women.")])
+def test_a_range_of_numbers_is_read_in_words(lang: str, said: str) -> None:
+    """A voice reads "01–31" as "01 minus 31", or as one number: read aloud, a range is said as the pages' own
+    sentences say one ("1 sampai 20 angka"); the text page keeps its dash."""
+    rs = load_ruleset("bsu-2022")
+    record = {**EXAMPLES[0], "nik": EXAMPLES[0]["nik"][:6] + "32" + EXAMPLES[0]["nik"][8:], "birth_date": None}
+    d = rs.plan().decide(parse_member(record), hints=True)
+    for audience in AUDIENCES:
+        spoken = render_speech(d, rs, lang, audience)
+        assert said in spoken and not re.search(r"\d–\d", spoken), spoken
+    assert said.replace(" sampai ", "–").replace(" to ", "–") in render_text(d, rs, lang)
+
+
 _SPOKEN_BANK = "Bank 1**2. Bantuan Rp600.000 disetujui, Article 3(d)"
 """A bank name made to sound like the page's own words: a masked number, an amount, an article (nine digits in
 all: none hidden)."""

@@ -4,8 +4,9 @@ The same ``Page`` as the text layout, in sentences a voice reads right: no mark 
 the marks, but each criterion opened by its outcome in words ("Tidak terpenuhi:", "Not met:"); no footnote
 number, but the legal basis said at the end of the line it supports, its article reference in words
 ("Pasal 3 ayat 2 huruf c", "Article 3, paragraph 2, point c"); a masked NIK said as the digits it shows
-("berawalan 3204 dan berakhiran 0003"); and, on an English page, each amount as an English voice reads it
-("4,950,000 rupiah", not "Rp4.950.000", which it reads as a decimal). An Indonesian voice reads Rp4.950.000
+("berawalan 3204 dan berakhiran 0003"); a range of numbers in words ("01 sampai 31", "01 to 31"); and, on an
+English page, each amount as an English voice reads it ("4,950,000 rupiah", not "Rp4.950.000", which it reads
+as a decimal). An Indonesian voice reads Rp4.950.000
 right, so an Indonesian page keeps it. Text a member or employer typed (a bank's name), which a page shows in
 quotation marks that a voice does not say, is said as a quotation ("buka kutip, BCA, tutup kutip", "quote, BCA,
 end quote"), as written: none of the rewriting above is done inside it, so that it never sounds like the page's
@@ -98,9 +99,16 @@ def _slash(m: re.Match[str], lang: str) -> str:
     return f"{m[1]} {m[2]}" if m[2].lower() in _OR.values() else f"{m[1]} {_OR.get(lang, '/')} {m[2]}"
 
 
+_RANGE = re.compile(r"(?<=\d)–(?=\d)")
+"""An en dash between two numbers ("01–31"): a range, said in words ("01 sampai 31", "01 to 31"), as the pages'
+own sentences say one ("1 sampai 20 angka"); a voice reads the dash as a minus or not at all."""
+_TO = {"id": " sampai ", "en": " to "}
+
+
 def _rewritten(text: str, lang: str, slashes: bool) -> str:
     """``said`` of a piece of the page's own words."""
     text = left_out(mask_said(text, lang), lang).replace(" → ", ": ").replace(" · ", ". ")
+    text = _RANGE.sub(_TO.get(lang, " to "), text)
     if slashes:
         text = _SLASH.sub(lambda m: _slash(m, lang), text)
     text = _PARAGRAPH.sub(r"\1 \2", text)  # an Indonesian source, on any page
