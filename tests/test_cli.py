@@ -205,6 +205,30 @@ def test_a_record_that_cannot_be_decided_is_read_aloud_as_a_page_is(lang: str, e
     assert ('<span class="said">9,999,999,999 rupiah</span>' in page) == (lang == "en")
 
 
+@pytest.mark.parametrize(("lang", "said"), [
+    ("id", "Kewarganegaraan: buka kutip, X, tutup kutip tidak dikenal; yang dikenal: WNI untuk Warga Negara Indonesia "
+           "atau WNA untuk Warga Negara Asing."),
+    ("en", "Citizenship: quote, X, end quote is not a known value; known values: WNI for Indonesian citizen or WNA for "
+           "foreign national."),
+    ("id", "Kewarganegaraan: buka kutip, wni, tutup kutip tidak dikenal; tulis WNI."),
+    ("en", "known values: PKH for the Family Hope Programme, PRAKERJA for the pre-employment card, Kartu Prakerja, "),
+])
+def test_the_codes_a_field_knows_are_read_aloud_as_words(lang: str, said: str, monkeypatch: pytest.MonkeyPatch,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    """Read aloud, `"WNI" (Warga Negara Indonesia (WNI))` is quotation marks a voice says or runs together and
+    brackets in brackets: each code is said with its words (the code once); the record's value stays a quotation."""
+    value = "X" if "X" in said else "wni"
+    record = {"nik": "3204125708940003", "citizenship": value, "participant_category": "PU",
+              "program_receipts": [{"program": "KIP", "year": 2022}]}
+    monkeypatch.setattr(sys, "stdin", io.StringIO(json.dumps(record) + "\n"))
+    assert main(["evaluate", "bsu-2022", "-", "--format", "speech", "--lang", lang]) == 1
+    out = capsys.readouterr().out
+    assert said in out and '"' not in out and "((" not in out and "))" not in out, out
+    monkeypatch.setattr(sys, "stdin", io.StringIO(json.dumps(record) + "\n"))
+    assert main(["evaluate", "bsu-2022", "-", "--format", "text", "--lang", lang]) == 1
+    assert '"WNI" (' in capsys.readouterr().out or value == "wni"  # the text page keeps the codes as written
+
+
 @pytest.mark.parametrize("which", ["member", "decision", "ruleset"])
 def test_schemas_are_json_schema(which: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["schema", which]) == 0

@@ -177,8 +177,34 @@ def rejected_said(parts: Said, lang: str) -> str:
 
 
 def _quoting_values(line: str, lang: str) -> str:
-    """One line of such a paragraph as ``said`` reads it, the record's values it quotes (``values``) quotations."""
-    return said(line, lang, values(line))
+    """One line of such a paragraph as ``said`` reads it, the record's values it quotes (``values``) quotations,
+    the codes it names as known read as words (``codes_said``)."""
+    return said(codes_said(line, lang), lang, values(line))
+
+
+_CODED = re.compile(rf'({VALUE.pattern})(?: \(((?:[^()]|\([^()]*\))*)\))?')
+"""A value a paragraph quotes, with the words that say what it means when it is a code (``"WNI" (Warga Negara
+Indonesia (WNI))``)."""
+_NAMED = re.compile(r" \(([^()]*)\)")
+_FOR = {"id": "untuk", "en": "for"}
+
+
+def codes_said(line: str, lang: str) -> str:
+    """``line`` with each code it names as known (``"WNI" (Warga Negara Indonesia (WNI))``) read as words,
+    without the quotation marks and brackets a voice would say or run together: "WNI untuk Warga Negara
+    Indonesia", "PRAKERJA for the pre-employment card, Kartu Prakerja"; a record's own values are left as
+    they are (quoted: ``values``)."""
+    known = codes()
+
+    def spoken(m: re.Match[str]) -> str:
+        if m[1] not in known:
+            return m[0]
+        code = m[1][1:-1]
+        if m[2] is None:
+            return code
+        words = _NAMED.sub(lambda n: "" if n[1] == code else f", {n[1]}", m[2])
+        return code if words == code else f"{code} {_FOR.get(lang, 'for')} {words}"
+    return _CODED.sub(spoken, line)
 
 
 def values(line: str) -> list[str]:
