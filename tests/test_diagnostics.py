@@ -100,6 +100,11 @@ PRIORITY_LINE = ('    prioritize: not (received(member.program_receipts, ["PRAKE
 """bsu-2022's priority line as it is written (a suggestion gives the line as it should read)."""
 # text its message holds). One diagnostic only: nothing is reported again where a broken name is used.
 PLAIN = [
+    # a number compared with a coded text: the values it takes, where the number is written
+    ("type-mismatch", 'require: member.citizenship == "WNI"', "require: member.citizenship == 5", "5\n    source", None,
+     'cannot compare text with a number: `member.citizenship` is text, one of "WNA" or "WNI", written in quotes'),
+    ("type-mismatch", 'require: member.citizenship == "WNI"', "require: member.employment_type == 1", "1\n    source",
+     None, '`member.employment_type` is text, one of "government_honorary", "pns", '),
     # `:rp` shows an amount in rupiah: a number of another unit, or of none, is no amount
     ("bad-format", "iuran {fact.arrears} antara", "iuran {fact.arrears:rp} antara", "rp} antara",
      "{fact.arrears}", "`:rp` shows an amount in rupiah, and `fact.arrears` is a number of months: without a format "

@@ -368,6 +368,14 @@ class TypeChecker:
         if other is not None and other.name == "str" and not isinstance(lit.value, str | bool) and \
                 (other.choices is None or quoted[1:-1] in other.choices):
             return lit.start, f": text is written in quotes, {quoted}", quoted
+        if other is not None and other.name == "str" and other.choices and not isinstance(lit.value, str | bool):
+            # `member.citizenship == 5`: the values it takes, the one meant when it is near or alone
+            values = sorted(other.choices)
+            shown = [f'"{printable(v)}"' for v in values[:8]] + ["…"] * (len(values) > 8)
+            said = f"{', '.join(shown[:-1])} or {shown[-1]}" if len(shown) > 1 else shown[0]
+            meant = values[0] if len(values) == 1 else nearest(quoted[1:-1], values)
+            return lit.start, f": `{self._source(right if lit is left else left)}` is text, one of {said}, written " \
+                "in quotes", f'"{meant}"' if meant is not None else None
         return lit.start, "", None
 
     def _source(self, node: Node) -> str:
