@@ -14,7 +14,7 @@ from lark import Token, Transformer, Tree, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
 
 from bsu_rules.ruleset.grammar import parser
-from bsu_rules.ruleset.spelling import GROUPED, amount_in_words, as_date, digits_only, exponent_too_far
+from bsu_rules.ruleset.spelling import GROUPED, amount_in_words, as_date, digits_only, exponent_too_far, off_calendar
 from bsu_rules.ruleset.types import Type, too_wide
 
 
@@ -386,7 +386,8 @@ class _Build(Transformer[Token, Node]):
         try:
             return Lit(*_tok(token), date.fromisoformat(str(token)))
         except ValueError:
-            raise ParseError(f"{token} is not a date", _tok(token)[0]) from None
+            message, meant = off_calendar(str(token))
+            raise ParseError(message, _tok(token)[0], meant) from None
 
     def month(self, meta: Any, items: list[Token]) -> Node:
         token = items[0]

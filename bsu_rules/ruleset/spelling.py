@@ -193,6 +193,24 @@ def date_problem(text: str, last: bool = False) -> tuple[str, str | None]:
     return "write the date as YYYY-MM-DD, such as 2022-09-05", None
 
 
+def off_calendar(text: str) -> tuple[str, str | None]:
+    """Why ``text``, written YYYY-MM-DD, is no day of the calendar, and the nearest day it may mean (None when
+    none can be told): ``2022-02-30`` the month's last day, ``2022-13-01`` its month and day the other way round
+    (``2022-01-13``), ``2022-07-00`` the month's first day."""
+    year, month, day = (int(n) for n in text.split("-"))
+    why = f"`{_shown(text)}` is not a date in the calendar"
+    if year == 0:
+        return f"{why}: there is no year 0000", None
+    if 1 <= month <= 12:
+        last = calendar.monthrange(year, month)[1]
+        if day == 0:
+            return f"{why}: a day is 01 to {last}", date(year, month, 1).isoformat()
+        return f"{why}: {calendar.month_name[month]} {year} has {last} days", date(year, month, last).isoformat()
+    if 1 <= day <= 12 and (swapped := _date(year, day, month)) is not None:
+        return f"{why}: a month is 01 to 12 (YYYY-MM-DD: the month before the day)", swapped.isoformat()
+    return f"{why}: write YYYY-MM-DD, a month 01 to 12 and a day of that month", None
+
+
 def _month(year: int, month: int) -> str | None:
     return f"{year:04d}-{month:02d}" if 1 <= year <= 9999 and 1 <= month <= 12 else None
 
