@@ -100,8 +100,8 @@ PRIORITY_LINE = ('    prioritize: not (received(member.program_receipts, ["PRAKE
 """bsu-2022's priority line as it is written (a suggestion gives the line as it should read)."""
 # text its message holds). One diagnostic only: nothing is reported again where a broken name is used.
 PLAIN = [
-    # a number compared with a coded text: the values it takes; a date off the calendar: the day near it meant
-    # (each where it is written)
+    # a number compared with a coded text: the values it takes; a date off the calendar: the day near it meant;
+    # a window ending before it starts: the two dates the other way round (each where it is written)
     ("type-mismatch", 'require: member.citizenship == "WNI"', "require: member.citizenship == 5", "5\n    source", None,
      'cannot compare text with a number: `member.citizenship` is text, one of "WNA" or "WNI", written in quotes'),
     ("type-mismatch", 'require: member.citizenship == "WNI"', "require: member.employment_type == 1", "1\n    source",
@@ -112,6 +112,9 @@ PLAIN = [
      "2022-02-28", "`2022-02-30` is not a date in the calendar: February 2022 has 28 days"),
     ("syntax", 'require: member.citizenship == "WNI"', "require: member.registered_on <= 2022-14-15", "2022-14-15",
      None, "write YYYY-MM-DD, a month 01 to 12 and a day of that month"),
+    ("empty-window", "  until: 2025-06-01", "  until: 2022-09-01", "2022-09-01", "from: 2022-09-01, until: 2022-09-05",
+     "the edition starts on 2022-09-05, after it ends on 2022-09-01: write an `until` on or after 2022-09-05, or, "
+     "if the two dates are the wrong way round, swap them"),
     # `:rp` shows an amount in rupiah: a number of another unit, or of none, is no amount
     ("bad-format", "iuran {fact.arrears} antara", "iuran {fact.arrears:rp} antara", "rp} antara",
      "{fact.arrears}", "`:rp` shows an amount in rupiah, and `fact.arrears` is a number of months: without a format "

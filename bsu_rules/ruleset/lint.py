@@ -162,6 +162,16 @@ def _folded(name: str) -> str:
 _ACTS = {Kind.REQUIRE: "fails", Kind.EXCLUDE: "excludes", Kind.FLAG: "flags", Kind.PRIORITIZE: "prioritises"}
 
 
+def _emptied(begins: date) -> str:
+    """How to mend a window whose ``from`` is after its ``until``: the fix in words."""
+    return f"write an `until` on or after {begins}, or, if the two dates are the wrong way round, swap them"
+
+
+def _swapped(begins: date, ends: date) -> str:
+    """The window with its two dates the other way round, as the suggestion shows it."""
+    return f"from: {ends}, until: {begins}"
+
+
 def lint(rs: RuleSet) -> list[Diagnostic]:
     """Every warning for a rule set that passed the checker."""
     linter = _Lint(rs)
@@ -285,7 +295,8 @@ class _Lint(ParamLint):
         ed = self.edition
         if ed.from_ and ed.until and ed.from_ > ed.until:
             self.warn(("in_force", "until"), "empty-window", f"the edition starts on {ed.from_}, after it ends "
-                      f"on {ed.until}", severity=Severity.ERROR)
+                      f"on {ed.until}: {_emptied(ed.from_)}", severity=Severity.ERROR,
+                      suggestion=_swapped(ed.from_, ed.until))
             return
         if ed.source:
             self.warn(("in_force", "source"), "unused", "an edition's `in_force` cites nothing: a `source` there is "
@@ -294,7 +305,8 @@ class _Lint(ParamLint):
             w, at = rule.in_force, ("rules", i, "in_force")
             if w.from_ and w.until and w.from_ > w.until:
                 self.warn((*at, "until"), "empty-window", f"`from` {w.from_} is after `until` {w.until}: the "
-                          "rule is never in force", rule.id, severity=Severity.ERROR)
+                          f"rule is never in force; {_emptied(w.from_)}", rule.id, severity=Severity.ERROR,
+                          suggestion=_swapped(w.from_, w.until))
             elif ed.from_ and w.until and w.until < ed.from_:
                 self.warn((*at, "until"), "window-outside", f"in force until {w.until}, before the edition "
                           f"starts on {ed.from_}: the rule never applies", rule.id)
