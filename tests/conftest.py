@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import pickle
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -27,8 +30,9 @@ if os.name == "posix":  # the key files the tests write are their owner's alone,
 
 
 LONGEST = ("test_prove.py::test_symbolic_diff_2021_2022", "test_rule_file_fuzz.py::test_mutants",
-           "test_impact.py::test_report_numbers", "test_prove.py::test_witnesses_go",
-           "test_prove.py::test_prove_command",
+           "test_prove.py::test_the_encoding_gives", "test_prove.py::test_prove_command",
+           "test_engine_version.py::test_the_engine_version_changes", "test_impact.py::test_report_numbers",
+           "test_explanations.py::test_a_remembered_sentence", "test_prove.py::test_witnesses_go",
            "test_prove.py::test_the_encoding_decides", "test_decide_fast.py::test_without_hints",
            "test_decide_fast.py::test_generated_members", "test_codegen.py::test_the_generated_functions_mean")
 """The longest tests (half a minute to a few minutes each on a busy two-core machine), longest first: they run
@@ -71,3 +75,43 @@ def exact_rules(tmp_path_factory: pytest.TempPathFactory) -> Path:
         assert ",lower," in text or "2021" in table.name, table
         table.write_text(text.replace(",lower,", ",exact,"), "utf-8")
     return target
+
+
+@pytest.fixture
+def shared_proofs(tmp_path_factory: pytest.TempPathFactory, worker_id: str,
+                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """Proofs shared by the tests that ask for them, across the test workers of one run: a rule set's built-in and
+    authored properties, proved on one date with one solver timeout over one set of texts, are proved once (the
+    first test to ask proves them, under a lock; the others read its verdicts); so are the regions a symbolic diff
+    of two rule sets finds, on their dates, with one timeout and limit. A test of the `prove` command thus checks
+    what the command prints of the verdicts another test checked, rather than proving them again."""
+    from filelock import FileLock
+
+    from bsu_rules.prove import authored  # lazy: the prove extra (z3)
+    from bsu_rules.prove.properties import Prover  # lazy: the prove extra
+    from bsu_rules.prove.regions import SymbolicDiff  # lazy: the prove extra
+
+    root = tmp_path_factory.getbasetemp()
+    folder = (root.parent if worker_id != "master" else root) / "proofs"
+    folder.mkdir(exist_ok=True)
+
+    def shared(key: tuple[Any, ...], prove: Callable[[], Any]) -> Any:
+        path = folder / hashlib.sha256(repr(key).encode("utf-8")).hexdigest()
+        with FileLock(f"{path}.lock"):
+            if path.exists():
+                return pickle.loads(path.read_bytes())
+            found = prove()
+            path.write_bytes(pickle.dumps(found))
+            return found
+
+    def of(prover: Prover) -> tuple[Any, ...]:  # everything a verdict depends on
+        s = prover.strings
+        return (prover.ruleset.sha256, prover.on.isoformat(), prover.timeout, tuple(s.texts), tuple(s.others))
+
+    builtin, check, regions = Prover.builtin, authored.check, SymbolicDiff.regions
+    monkeypatch.setattr(Prover, "builtin", lambda self: iter(shared(("builtin", *of(self)), lambda: [*builtin(self)])))
+    monkeypatch.setattr(authored, "check", lambda prover, prop: shared(
+        ("check", *of(prover), prop.name, prop.form, prop.text), lambda: check(prover, prop)))
+    monkeypatch.setattr(SymbolicDiff, "regions", lambda self, limit=40, told=None: shared(
+        ("regions", self.old.sha256, self.new.sha256, *(e.on.isoformat() for e in self.sides), self.timeout, limit),
+        lambda: regions(self, limit, told)))
