@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import functools
 import json
 import re
 import shutil
@@ -48,16 +49,22 @@ def test_every_bundled_plan_is_generated(edition: str) -> None:
         assert plan.core is not None, f"{edition} on {day}: the closures were kept"
 
 
+@functools.cache
+def _plans(edition: str) -> tuple[RuleSet, dict[date, Plan]]:
+    """An edition's rule set and its plan on each of its days, as the engine keeps them: for every member."""
+    ruleset = bsu_rules.load_ruleset(edition)
+    return ruleset, {day: ruleset.plan(day) for day in {ruleset.default_on, *EDITIONS[edition][2]}}
+
+
 @pytest.mark.parametrize("edition", sorted(EDITIONS))
 @settings(max_examples=60, deadline=None)
 @given(data=st.data())
 def test_the_generated_functions_mean_what_the_closures_mean(edition: str, data: st.DataObject) -> None:
     """The core (slots and results), the channel, and the three trace readers."""
-    cutoff, as_of, days = EDITIONS[edition]
-    ruleset = bsu_rules.load_ruleset(edition)
+    cutoff, as_of, _ = EDITIONS[edition]
+    ruleset, plans = _plans(edition)  # loaded and planned once, not again for each member drawn
     member = parse_member(data.draw(members(cutoff, as_of)))
-    for day in {ruleset.default_on, *days}:
-        plan = ruleset.plan(day)
+    for plan in plans.values():
         assert plan.core is not None
         assert plan.core(member) == closures(plan, member)
         facts = plan.fact_values(member)

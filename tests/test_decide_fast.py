@@ -8,6 +8,7 @@ the decision JSON, the member, the input hash, and which records are rejected.
 from __future__ import annotations
 
 import copy
+import functools
 import gc
 import io
 import json
@@ -28,15 +29,23 @@ import bsu_rules
 from bsu_rules.cli import evaluate as cli
 from bsu_rules.decisions import Decision, Outcome, RuleOutcome
 from bsu_rules.errors import BsuRulesError, InputError
-from bsu_rules.evaluators.scalar import input_hash
+from bsu_rules.evaluators.scalar import Plan, input_hash
 from bsu_rules.members import Member, Parsed, as_member, decision_date, parse_line, parse_member, parse_record
 from bsu_rules.members.decode import BadRecord, decode_json
 from bsu_rules.members.model import ACCOUNT_NUMBER, PLAIN_NUMBER, REWRITTEN_NUMBER
+from bsu_rules.ruleset.model import RuleSet
 
 ROOT = Path(__file__).resolve().parents[1]
 EDITIONS = sorted(p.stem for p in (ROOT / "rules").glob("bsu-*.yaml"))
 EXAMPLES = [json.loads(line) for line in (ROOT / "examples" / "members.jsonl").read_text("utf-8").splitlines()]
 SETTINGS = settings(suppress_health_check=[HealthCheck.too_slow], deadline=None)
+
+
+@functools.cache
+def planned(edition: str) -> tuple[RuleSet, Plan]:
+    """An edition loaded and planned once for the members a property draws (as the engine decides many with one)."""
+    ruleset = bsu_rules.load_ruleset(edition)
+    return ruleset, ruleset.plan()
 
 
 def model_json(decision: Decision) -> str:
@@ -65,8 +74,7 @@ def test_generated_members_serialise_as_the_models_do(data: st.DataObject) -> No
     cutoff, as_of, _ = next((a for a in ANCHORS if a[0].startswith(edition.removeprefix("bsu-"))), ANCHORS[2])
     record = data.draw(members(cutoff, as_of))
     member = parse_member(record)
-    ruleset = bsu_rules.load_ruleset(edition)
-    plan = ruleset.plan()
+    ruleset, plan = planned(edition)
     hints = data.draw(st.booleans())
     first, second = plan.decide(member, hints=hints), plan.decide(member, hints=hints)
     assert first.to_json() == model_json(second)
@@ -83,7 +91,7 @@ def test_without_hints_every_hint_is_null_and_none_is_found(data: st.DataObject)
     edition = data.draw(st.sampled_from(EDITIONS))
     cutoff, as_of, _ = next((a for a in ANCHORS if a[0].startswith(edition.removeprefix("bsu-"))), ANCHORS[2])
     member = parse_member(data.draw(members(cutoff, as_of)))
-    plan = bsu_rules.load_ruleset(edition).plan()
+    _, plan = planned(edition)
     plain, hinted = plan.decide(member), plan.decide(member, hints=True)
     assert all(r.hint is None for r in plain.rules)
     assert all(r["hint"] is None for r in json.loads(plain.to_json())["rules"])
