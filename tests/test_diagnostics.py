@@ -139,6 +139,13 @@ PLAIN = [
     ("syntax", "require: fact.wage <= param.wage_ceiling or", "require: fact.wage <= 1e400 or",
      "1e400 or", None, "`1e400` is written with an exponent (write a number with digits only) and is a number of "
      "401 digits, more than 40"),
+    # ... told by its exponent, never written out (a billion digits): said as more than 40, the count unsaid
+    ("syntax", "require: fact.wage <= param.wage_ceiling or", "require: fact.wage <= 1e999999999 or",
+     "1e999999999 or", None, "is written with an exponent (write a number with digits only) and is a number of "
+     "more than 40 digits"),
+    ("syntax", "require: fact.wage <= param.wage_ceiling or", "require: fact.wage <= 1e-999999999 or",
+     "1e-999999999 or", None, "is written with an exponent (write a number with digits only) and is a number whose "
+     "first digit is more than 40 places after the decimal point"),
     ("syntax", "require: fact.wage <= param.wage_ceiling or", "require: fact.wage <= 3.5E6 or",
      "3.5E6 or", "3500000", "`3.5E6` is written with an exponent: write the number with digits only (3500000)"),
     # a format with a capital is an unknown format, with the format meant, not a stray `{`

@@ -344,8 +344,10 @@ def _with_exponent(text: str, at: int) -> ParseError | None:
         if not found.start() <= at <= found.end():
             continue
         written, value = found.group(), Decimal(found.group())
+        if not -MAX_DIGITS <= value.adjusted() <= MAX_DIGITS:  # told by its exponent, never written out in full
+            return ParseError(exponent_too_far(written, value, MAX_DIGITS), found.start())
         digits = format(value, "f")
-        if not -MAX_DIGITS <= value.adjusted() <= MAX_DIGITS or len(digits.replace(".", "")) > MAX_DIGITS:
+        if len(digits.replace(".", "")) > MAX_DIGITS:
             return ParseError(exponent_too_far(written, value, MAX_DIGITS), found.start())
         return ParseError(f"`{written}` is written with an exponent: write the number with digits only ({digits})",
                           found.start(), digits)

@@ -232,8 +232,11 @@ def _shown(text: str) -> str:
 def exponent_too_far(text: str, value: Decimal, most: int) -> str:
     """What is wrong with a short number whose exponent puts it beyond ``most`` digits (``1e400``, ``1e-400``),
     in a rule file's value or an expression."""
+    places = abs(value.adjusted())  # its exponent: the number is never written out (``1e999999999``)
+    far = str(places + (value.adjusted() > 0)) if places < 10 ** 8 else f"more than {most}"  # no count hidden
     if value.adjusted() > 0:
-        size = f"a number of {value.adjusted() + 1} digits, more than {most}"
+        size = f"a number of {far} digits" + (f", more than {most}" if far[0].isdigit() else "")
     else:
-        size = f"a number whose first digit is {-value.adjusted()} places after the decimal point, more than {most}"
+        size = f"a number whose first digit is {far} places after the decimal point" + \
+            (f", more than {most}" if far[0].isdigit() else "")
     return f"`{text}` is written with an exponent (write a number with digits only) and is {size}"
