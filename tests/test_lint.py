@@ -703,6 +703,45 @@ def test_a_code_that_names_no_place_is_told_at_its_cell_and_an_archived_entry_st
     assert ruleset is not None and {x.severity for x in found if x.code == "unmatchable-key"} == {Severity.WARNING}
 
 
+_BSU_2022_BENEFIT = "  amount: 600000\n  instalments: [600000]\n  source: pm-10-2022, Pasal 6 ayat (1)\n"
+_BSU_2025_BENEFIT = ("  amount: 600000\n  monthly: 300000\n", "  amount: 800000\n  monthly: 400000\n")
+
+
+@pytest.mark.parametrize(("edition", "source"), [
+    ("bsu-2022", "Rp150.000,00 (seratus lima puluh ribu rupiah) per bulan selama 4 (empat) bulan"),
+    ("bsu-2022", "Rp150.000,00 per bulan selama 4 bulan"),
+    ("bsu-2022", "Rp 150.000/bulan x 4 bulan"),
+    ("bsu-2025", "Rp 300.000,00 per bulan selama 2 bulan"),
+    ("bsu-2025", "Rp.300.000 x 2 bulan"),
+    ("bsu-2025", "Rp300.000 per bulan selama 2 (dua) bulan"),
+    ("bsu-2025", "Rp\u00a0300.000 x 2 bulan"),
+    ("bsu-2025", "Rp300.000 kali 2 bulan"),
+    ("bsu-2025", "Rp300,000 a month for 2 months"),
+])
+def test_a_benefit_is_read_as_the_regulation_words_it(tmp_path: Path, edition: str, source: str) -> None:
+    """The source stating the benefit in the regulation's own words (decimals `,00`, the amount and the count
+    said again in words, `Rp.`, a non-breaking space, `/bulan x`, `kali`, English) is read: a benefit it
+    contradicts is warned of, with the source's figure."""
+    shutil.copytree(bundled_rules(), tmp_path / "rules")
+    path = tmp_path / "rules" / f"{edition}.yaml"
+    text = path.read_text("utf-8")
+    if edition == "bsu-2022":
+        assert _BSU_2022_BENEFIT in text
+        text = text.replace(_BSU_2022_BENEFIT, "  amount: 800000\n  instalments: [800000]\n  source: \"pm-10-2022, "
+                            f"Pasal 6 ayat (1) ({source})\"\n")
+        told = {"amount": "600000"}
+    else:
+        assert _BSU_2025_BENEFIT[0] in text and "(Rp300.000 x 2 bulan" in text
+        text = text.replace(*_BSU_2025_BENEFIT).replace("  instalments: [600000]\n", "  instalments: [800000]\n")
+        text = text.replace("(Rp300.000 x 2 bulan", f"({source}")
+        told = {"monthly": "300000", "amount": "600000"}
+    path.write_text(text, "utf-8")
+    ruleset, diagnostics = check_file(path)
+    assert ruleset is not None, [str(d) for d in diagnostics]
+    found = {d.message.split("`")[1]: d.suggestion for d in diagnostics if d.code == "stale-benefit"}
+    assert found == told, [str(d) for d in diagnostics]
+
+
 @pytest.mark.parametrize(("edition", "edits", "told"), [
     ("bsu-2025", [("  monthly: 300000\n", "  monthly: 3000000\n"), ("  amount: 600000\n", "  amount: 6000000\n"),
                   ("  instalments: [600000]\n", "  instalments: [6000000]\n")],

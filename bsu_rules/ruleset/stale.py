@@ -126,11 +126,17 @@ def stale_titles(rs: RuleSet, warn: Warn) -> None:
                          "criterion with an `in_force` window", checked.rule.id)
 
 
-_PER_MONTH = re.compile(r"\bRp ?(\d{1,3}(?:[.,]\d{3}){1,6}|\d{1,19})(?![.,]?\d)(?:,-)?\s*(?:[x×]\s*|"
-                        r"(?:/\s*|per |tiap |setiap )(?:bulan|month)\s+(?:selama|for)\s+)(\d{1,2}) ?(bulan|months?)\b",
-                        re.IGNORECASE)
-"""A benefit stated as a monthly amount times a count of months ("Rp300.000 x 2 bulan", "Rp600.000 per bulan
-selama 4 bulan", "Rp500,000 x 2 months")."""
+_WORDS = r"(?:\s*\([^\W\d_]+(?:\s[^\W\d_]+)*\))?"
+"""A figure said again in words, in brackets, as a regulation writes it ("4 (empat)", "Rp150.000,00 (seratus lima
+puluh ribu rupiah)")."""
+_PER_MONTH = re.compile(
+    r"\bRp\.?\s?(\d{1,3}(?:[.,]\d{3}){1,6}|\d{1,19})(?:[.,]00|,-)?(?![.,]?\d)" + _WORDS +
+    r"\s*(?:(?:/\s*|per\s+|tiap\s+|setiap\s+|a\s+)(?:bulan|month)\s*(?:[x×]|kali|selama|untuk|for)|[x×]|kali)\s*"
+    r"(\d{1,2})" + _WORDS + r"\s*(bulan|months?)\b", re.IGNORECASE)
+"""A benefit stated as a monthly amount times a count of months, as a regulation or a note writes it ("Rp300.000 x 2
+bulan", "Rp150.000,00 (seratus lima puluh ribu rupiah) per bulan selama 4 (empat) bulan", "Rp. 300.000/bulan x 2
+bulan", "Rp300.000 kali 2 bulan", "Rp500,000 a month for 2 months"); an amount alone for some months ("Rp800.000
+untuk 2 bulan") is a total, not read."""
 
 
 def stale_benefit(rs: RuleSet) -> Iterator[tuple[tuple[str, ...], str, str]]:
