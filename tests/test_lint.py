@@ -742,6 +742,37 @@ def test_a_benefit_is_read_as_the_regulation_words_it(tmp_path: Path, edition: s
     assert found == told, [str(d) for d in diagnostics]
 
 
+@pytest.mark.parametrize(("monthly", "source", "told"), [
+    # a wage limit is no benefit: the benefit stated beside it is judged, alone
+    (400000, "upah paling banyak Rp3.500.000 per bulan selama 3 bulan terakhir; Rp300.000 x 2 bulan",
+     {"monthly": "300000", "amount": "600000"}),
+    (300000, "upah paling banyak Rp3.500.000 per bulan selama 3 bulan terakhir; Rp300.000 x 2 bulan", {}),
+    (300000, "Rp3.500.000 per bulan selama 3 bulan terakhir", {}),
+    # a benefit the source states among others is not told another; none agreeing, which is meant is not told
+    (300000, "Rp300.000 x 2 bulan; tahun 2020 Rp600.000 x 4 bulan", {}),
+    (400000, "Rp300.000 x 2 bulan; tahun 2020 Rp600.000 x 4 bulan", {}),
+    (400000, "Rp300.000 x 2 bulan; Rp 300.000/bulan x 2 bulan", {"monthly": "300000", "amount": "600000"}),
+    # a benefit of nothing is not suggested
+    (400000, "Rp0 x 2 bulan", {}),
+])
+def test_a_benefit_is_judged_by_the_benefit_its_source_states_only(tmp_path: Path, monthly: int, source: str,
+                                                                   told: dict[str, str]) -> None:
+    """A wage limit ("upah paling banyak Rp3.500.000 per bulan selama 3 bulan terakhir") is not the benefit; a
+    source stating two benefits is not told both at once; "Rp0 x 2 bulan" does not suggest 0."""
+    shutil.copytree(bundled_rules(), tmp_path / "rules")
+    path = tmp_path / "rules" / "bsu-2025.yaml"
+    text = path.read_text("utf-8").replace("(Rp300.000 x 2 bulan", f"({source}")
+    amount = monthly * 2
+    text = text.replace(_BSU_2025_BENEFIT[0], f"  amount: {amount}\n  monthly: {monthly}\n")
+    text = text.replace("  instalments: [600000]\n", f"  instalments: [{amount}]\n")
+    path.write_text(text, "utf-8")
+    ruleset, diagnostics = check_file(path)
+    assert ruleset is not None, [str(d) for d in diagnostics]
+    found = {d.message.split("`")[1]: d for d in diagnostics if d.code == "stale-benefit"}
+    assert {k: d.suggestion for k, d in found.items()} == told, [str(d) for d in diagnostics]
+    assert all(d.message.startswith("the benefit's source says Rp300.000 x 2 bulan, ") for d in found.values())
+
+
 @pytest.mark.parametrize(("edition", "edits", "told"), [
     ("bsu-2025", [("  monthly: 300000\n", "  monthly: 3000000\n"), ("  amount: 600000\n", "  amount: 6000000\n"),
                   ("  instalments: [600000]\n", "  instalments: [6000000]\n")],

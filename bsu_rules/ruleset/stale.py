@@ -139,22 +139,47 @@ bulan", "Rp300.000 kali 2 bulan", "Rp500,000 a month for 2 months"); an amount a
 untuk 2 bulan") is a total, not read."""
 
 
+_LIMIT = re.compile(r"\b(?:upah|gaji|wages?|salary|salaries|paling\s+(?:banyak|tinggi)|maksimal|maksimum|at\s+most|"
+                    r"(?:no|not)\s+more\s+than|tidak\s+lebih\s+dari)\b", re.IGNORECASE)
+"""What makes a figure a wage limit, said before it in its part of the source ("upah paling banyak Rp3.500.000 per
+bulan"), not the benefit."""
+_LAST = re.compile(r"\s*(?:terakhir|sebelumnya|last|previous)\b", re.IGNORECASE)
+"""What makes a count of months the months a wage is taken over ("selama 3 bulan terakhir"), not the benefit's."""
+_PART = re.compile(r"[;()]|,\s")
+"""Where a part of a source begins ("…; Rp300.000 x 2 bulan")."""
+
+
 def stale_benefit(rs: RuleSet) -> Iterator[tuple[tuple[str, ...], str, str]]:
     """Where, why and what to write, for each of the benefit's ``monthly``, ``months`` and ``amount`` that its
     own ``source`` contradicts where it states the benefit as a monthly amount times a count of months
     ("Rp300.000 x 2 bulan"): the amount paid to every eligible member changed and its citation not (``check``
     takes any amount the three agree on). A source stating one figure alone is not judged: it may be the total,
-    the monthly amount, an instalment or another figure of the article (a wage limit)."""
-    benefit = rs.model.benefit
-    for m in _PER_MONTH.finditer(benefit.source or ""):
+    the monthly amount, an instalment or another figure of the article. Nor is a wage limit ("upah paling
+    banyak Rp3.500.000 per bulan selama 3 bulan terakhir") or a benefit of nothing ("Rp0 x 2 bulan"). A source
+    with a statement the benefit agrees with is not judged by its others (an earlier year's "tahun 2020
+    Rp600.000 x 4 bulan"); one with several different statements and none agreeing is not judged either: which
+    of them is this edition's cannot be told, and a warning suggesting the wrong one would be followed."""
+    benefit, source = rs.model.benefit, rs.model.benefit.source or ""
+    stated: dict[tuple[int, int], str] = {}
+    for m in _PER_MONTH.finditer(source):
+        before = source[:m.start()]
+        part = before[max((p.end() for p in _PART.finditer(before)), default=0):]
         monthly, months = int(re.sub(r"[.,]", "", m.group(1))), int(m.group(2))
-        for field, held, meant in (("monthly", benefit.monthly, monthly), ("months", benefit.months, months),
-                                   ("amount", benefit.amount, monthly * months)):
-            if held is not None and held != meant:
-                yield ("benefit", field), (
-                    f"the benefit's source says {m.group()}, and `{field}` is {held}: every eligible member would be "
-                    f"paid what its own citation contradicts; if `{field}` is right, update the figures of the "
-                    "source"), str(meant)
+        if _LIMIT.search(part) or _LAST.match(source, m.end()) or not monthly or not months:
+            continue
+        stated.setdefault((monthly, months), m.group())
+    told = {figures: [(field, held, meant) for field, held, meant in (
+        ("monthly", benefit.monthly, figures[0]), ("months", benefit.months, figures[1]),
+        ("amount", benefit.amount, figures[0] * figures[1])) if held is not None and held != meant]
+        for figures in stated}
+    if len(told) != 1 or not all(told.values()):
+        return
+    ((figures, wrong),) = told.items()
+    for field, held, meant in wrong:
+        yield ("benefit", field), (
+            f"the benefit's source says {stated[figures]}, and `{field}` is {held}: every eligible member would be "
+            f"paid what its own citation contradicts; if `{field}` is right, update the figures of the source"), \
+            str(meant)
 
 
 def stale_explanations(rs: RuleSet, warn: Warn) -> None:
