@@ -826,8 +826,8 @@ def test_a_later_field_removed_is_overlooked_only_in_a_line_of_an_engine_before_
         tmp_path: Path, capsys: pytest.CaptureFixture[str], field: str) -> None:
     """`channel_values` and a what-if's `ruleset.what_if` came while the engine said 0.1.0; every engine since
     0.2.0 writes them. A line of 0.1.0 without one replays identical (its engine may not have written it); a line
-    of a later engine without one, its chain rebuilt, was edited: it is `different` under this engine (engine
-    drift under another), and the report names the field."""
+    of any other engine without one (a later one, or a version never released: 0.0.9), its chain rebuilt, was
+    edited: it is `different` under this engine (engine drift under another), and the report names the field."""
     log, archive = tmp_path / "d.jsonl", tmp_path / "a"
     member = tmp_path / "m.jsonl"
     member.write_text(EXAMPLES.read_text("utf-8").splitlines()[0] + "\n", "utf-8")
@@ -839,7 +839,8 @@ def test_a_later_field_removed_is_overlooked_only_in_a_line_of_an_engine_before_
     assert field.removeprefix("ruleset.") in (logged["ruleset"] if "." in field else logged)
     pristine = log.read_text("utf-8")
     for engine, status in ((None, Status.DIFFERENT), ("bsu-rules 0.2.0", Status.ENGINE_DRIFT),
-                           ("bsu-rules 0.1.0", Status.IDENTICAL), ("bsu-rules 0.0.9", Status.IDENTICAL),
+                           ("bsu-rules 0.1.0", Status.IDENTICAL), ("bsu-rules 0.0.9", Status.ENGINE_DRIFT),
+                           ("bsu-rules 0.1.0 ", Status.ENGINE_DRIFT), ("bsu-rules 0.01.0", Status.ENGINE_DRIFT),
                            ("another engine", Status.ENGINE_DRIFT)):
         log.write_text(pristine, "utf-8")
         rewrite(log, lambda d, engine=engine: _without(field)(d) or d.update(engine=engine or d["engine"]))

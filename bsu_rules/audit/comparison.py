@@ -11,7 +11,6 @@ other field that differs, by its dotted path: different as JSON (``600000.0`` is
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,23 +30,21 @@ class CriterionChange:
     changed: tuple[str, ...]
 
 
-LATER_FIELDS: dict[str, tuple[int, int, int]] = {"channel_values": (0, 2, 0), "ruleset.what_if": (0, 2, 0)}
-"""Decision fields added after decisions were first logged, and the first engine version that always
-writes them: a decision logged by an earlier engine without one is compared without it (what the
-channel read is new information, not a different decision; a what-if's archive entry names the same
-overrides as its ``ruleset.what_if``). Both came while the engine said 0.1.0 (``channel_values`` on
-2026-11-30, ``what_if`` on 2026-12-02), so a line of 0.1.0 may lack them; from 0.2.0 on, a line without
-one was edited (its chain may have been rebuilt), and the field is compared as any other."""
-
-_VERSION = re.compile(r"bsu-rules ([0-9]{1,9})\.([0-9]{1,9})\.([0-9]{1,9})")
+LATER_FIELDS: dict[str, frozenset[str]] = {"channel_values": frozenset({"bsu-rules 0.1.0"}),
+                                           "ruleset.what_if": frozenset({"bsu-rules 0.1.0"})}
+"""Decision fields added after decisions were first logged, and the engines (their ``engine`` as logged) that
+logged decisions without them: such a decision without one is compared without it (what the channel read is
+new information, not a different decision; a what-if's archive entry names the same overrides as its
+``ruleset.what_if``). Both came while the engine said 0.1.0 (``channel_values`` on 2026-11-30, ``what_if`` on
+2026-12-02), the first version it logged decisions under, so a line of 0.1.0 may lack them; a line of any other
+engine (0.2.0 on, or a version never released, "bsu-rules 0.0.9") without one was edited (its chain may have
+been rebuilt), and the field is compared as any other."""
 
 
 def predates(engine: Any, field: str) -> bool:
     """Whether a decision logged by ``engine`` (its ``engine`` as logged) may lack the later ``field``: the
-    engine is a version of this one older than the first that always writes it (a text that names no such
-    version may not)."""
-    found = _VERSION.fullmatch(engine) if isinstance(engine, str) else None
-    return found is not None and tuple(map(int, found.groups())) < LATER_FIELDS[field]
+    engine is one that logged decisions before it wrote the field (``LATER_FIELDS``), exactly."""
+    return isinstance(engine, str) and engine in LATER_FIELDS[field]
 
 
 def compare(old: dict[str, Any], new: Decision,
