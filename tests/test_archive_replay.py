@@ -30,9 +30,9 @@ from bsu_rules.audit import (
     verify_log,
 )
 from bsu_rules.cli import main
-from bsu_rules.decisions import canonical_json, mask_nik
+from bsu_rules.decisions import canonical_json, mask_logged, mask_nik
 from bsu_rules.errors import InputError, RuleSetError
-from bsu_rules.members.redact import hide_identifiers
+from bsu_rules.members.redact import clipped, hide_identifiers
 from bsu_rules.ruleset.loader import bundled_rules, check_file
 from bsu_rules.ruleset.overrides import reform_of
 
@@ -852,6 +852,19 @@ def test_a_later_field_removed_is_overlooked_only_in_a_line_of_an_engine_before_
     rewrite(log, _without(field))
     assert main(["replay", str(log), "--archive", str(archive)]) == 1
     assert f"different\n  {field}: null -> " in capsys.readouterr().out
+
+
+def test_a_long_logged_engine_is_shown_cut(tmp_path: Path, archive: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The engine a line names is shown as other logged texts are, cut to 40 characters: an edited line's
+    100 000-character engine was printed whole."""
+    log = tmp_path / "d.jsonl"
+    write_log(log, "bsu-2022", RECORDS[:1])
+    rewrite(log, lambda d: d.update(engine="bsu-rules 0.1." + "0" * 100_000, outcome="withdrawn"))  # a drift
+    assert main(["replay", str(log), "--archive", str(archive)]) == 1
+    out = capsys.readouterr().out
+    (line,) = [line for line in out.splitlines() if line.startswith("  engine: ")]
+    engine = clipped(mask_logged("bsu-rules 0.1." + "0" * 100_000))  # digits of ten or more masked, as logged
+    assert line == f"  engine: {engine} -> current" and len(engine) == 41 and len(out) < 2000, line[:200]
 
 
 def test_replay_explain_in_json_gives_each_page_and_a_changed_line_s_page_says_it_is_the_replay_s(

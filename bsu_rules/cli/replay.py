@@ -16,7 +16,7 @@ from bsu_rules.audit.rerun import iter_replay
 from bsu_rules.cli.options import Inputs, add_key_options, nik, positive_int, pseudonym_key
 from bsu_rules.decisions import mask_logged
 from bsu_rules.explain import render_text
-from bsu_rules.members.redact import printable
+from bsu_rules.members.redact import clipped, printable
 
 
 def add(sub: Any) -> None:
@@ -181,7 +181,8 @@ def _described(item: ReplayItem) -> list[str]:
     if item.reason:
         out.append(f"  {item.reason}")
     if item.status is Status.ENGINE_DRIFT:
-        out.append(f"  engine: {item.engine} -> current")
+        engine = item.engine if isinstance(item.engine, str) else json.dumps(item.engine)  # masked as logged
+        out.append(f"  engine: {clipped(engine)} -> current")  # cut as a logged text is: an edited line's may be long
     for path, (a, b) in item.fields.items():
         out.append(f"  {path}: {_show(a)} -> {_show(b)}")
     for c in item.criteria:
