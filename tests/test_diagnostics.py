@@ -146,6 +146,23 @@ PLAIN = [
     ("syntax", "require: fact.wage <= param.wage_ceiling or", "require: fact.wage <= 1e-999999999 or",
      "1e-999999999 or", None, "is written with an exponent (write a number with digits only) and is a number whose "
      "first digit is more than 40 places after the decimal point"),
+    # ... and where written out it is no number a rule file takes, why, not a number to write
+    ("syntax", "require: fact.wage <= param.wage_ceiling or", "require: fact.wage <= 1e-40 or", "1e-40 or", None,
+     "`1e-40` is written with an exponent and is a number of 40 decimal places, more than the engine computes with "
+     "exactly (at most 18)"),
+    ("syntax", "require: fact.wage <= param.wage_ceiling or", "require: fact.wage <= 1e9 or", "1e9 or", None,
+     "`1e9` is written with an exponent and is a number of 10 digits: too long for a rule file, which holds no "
+     "number of ten digits or more"),
+    ("syntax", "require: fact.wage <= param.wage_ceiling or", "require: fact.wage <= 2.5e9 or", "2.5e9 or", None,
+     "`2.5e9` is written with an exponent and is a number of 10 digits: too long for a rule file"),
+    ("syntax", "require: fact.wage <= param.wage_ceiling or", "require: fact.wage <= 1e10 or", "1e10 or", None,
+     "`1e10` is written with an exponent and is a number of 11 digits: too long for a rule file"),
+    ("syntax", "require: fact.wage <= param.wage_ceiling or", "require: fact.wage <= 1e39 or", "1e39 or", None,
+     "`1e39` is written with an exponent and is a number of 40 digits: too long for a rule file"),
+    # ... a number of ten digits as written, which a message hides, named without them, its digits given
+    ("syntax", "require: fact.wage <= param.wage_ceiling or", "require: fact.wage <= 1.23456789e3 or",
+     "1.23456789e3 or", "1234.56789", "the number is written with an exponent: write the number with digits only "
+     "(1234.56789)"),
     ("syntax", "require: fact.wage <= param.wage_ceiling or", "require: fact.wage <= 3.5E6 or",
      "3.5E6 or", "3500000", "`3.5E6` is written with an exponent: write the number with digits only (3500000)"),
     # a format with a capital is an unknown format, with the format meant, not a stray `{`

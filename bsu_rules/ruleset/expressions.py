@@ -14,8 +14,17 @@ from lark import Token, Transformer, Tree, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
 
 from bsu_rules.ruleset.grammar import parser
-from bsu_rules.ruleset.spelling import GROUPED, amount_in_words, as_date, digits_only, exponent_too_far, off_calendar
-from bsu_rules.ruleset.types import Type, too_wide
+from bsu_rules.ruleset.spelling import (
+    GROUPED,
+    amount_in_words,
+    as_date,
+    digits_only,
+    exponent_too_far,
+    long_digits,
+    off_calendar,
+    with_exponent,
+)
+from bsu_rules.ruleset.types import DECIMAL_PLACES, Type, too_wide
 
 
 @dataclass(eq=False)
@@ -338,18 +347,32 @@ _EXPONENT = re.compile(r"(?<![\w.])[0-9]+(?:\.[0-9]+)?[eE][+-]?[0-9]{1,9}(?![\w.
 
 
 def _with_exponent(text: str, at: int) -> ParseError | None:
-    """A ParseError for a number written with an exponent at offset ``at``: with its digits where it has at
-    most MAX_DIGITS of them, else said as a rule file's value is (``amount: 1e400``)."""
+    """A ParseError for a number written with an exponent at offset ``at``: with its digits where a rule file takes
+    them written so (``3.5E6``: 3500000), else why it does not: it has more than MAX_DIGITS digits (``1e400``,
+    told by its exponent, never written out), ten digits or more as a NIK or an account number has (``1e9``), or
+    more decimal places than the engine computes with (``1e-40``)."""
     for found in _EXPONENT.finditer(text):
         if not found.start() <= at <= found.end():
             continue
         written, value = found.group(), Decimal(found.group())
         if not -MAX_DIGITS <= value.adjusted() <= MAX_DIGITS:  # told by its exponent, never written out in full
             return ParseError(exponent_too_far(written, value, MAX_DIGITS), found.start())
-        digits = format(value, "f")
-        if len(digits.replace(".", "")) > MAX_DIGITS:
-            return ParseError(exponent_too_far(written, value, MAX_DIGITS), found.start())
-        return ParseError(f"`{written}` is written with an exponent: write the number with digits only ({digits})",
+        digits, named = format(value, "f"), with_exponent(written)
+        if long_digits(digits):
+            whole, _, decimals = digits.partition(".")
+            size = f"a number of {len(whole)} digits" if len(whole.lstrip("0")) >= 10 else \
+                f"a number with {len(decimals.strip('0'))} digits in its decimals"
+            return ParseError(f"{named} is written with an exponent and is {size}: too long for a rule file, which "
+                              "holds no number of ten digits or more (as a NIK or an account number is)", found.start())
+        if (places := -int(value.as_tuple().exponent)) > DECIMAL_PLACES:
+            return ParseError(f"{named} is written with an exponent and is a number of {places} decimal places, more "
+                              f"than the engine computes with exactly (at most {DECIMAL_PLACES})", found.start())
+        if sum(c.isdigit() for c in digits) >= 10:  # a message hides ten digits as a NIK's: not given as `<19 digits>`
+            at_most = f"its first digit {-value.adjusted()} places after the decimal point" if value.adjusted() < 0 \
+                else f"{value.adjusted() + 1} digits before the decimal point and {max(places, 0)} after it"
+            return ParseError(f"{named} is written with an exponent: write the number with digits only, {at_most}",
+                              found.start())
+        return ParseError(f"{named} is written with an exponent: write the number with digits only ({digits})",
                           found.start(), digits)
     return None
 

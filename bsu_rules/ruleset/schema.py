@@ -14,7 +14,7 @@ from pydantic_core import PydanticCustomError
 
 from bsu_rules.members.model import MONTH
 from bsu_rules.members.redact import holds_identifier, visible
-from bsu_rules.ruleset.spelling import amount_in_words, as_date, as_month, date_problem, digits_only
+from bsu_rules.ruleset.spelling import amount_in_words, as_date, as_month, date_problem, digits_only, long_digits
 from bsu_rules.ruleset.types import too_wide
 
 Scalar = bool | int | Decimal | date | str | list[str]
@@ -259,14 +259,6 @@ def _identifier_long(value: object, unit: str | None) -> bool:
             (isinstance(value, Decimal) and (unit is not None or not value.is_finite())):
         return False
     return long_digits(str(value) if isinstance(value, int) else format(value, "f"))
-
-
-def long_digits(written: str) -> bool:
-    """Whether a number as written carries ten digits or more: in its whole part (its leading zeros left out)
-    or in its decimals (the zeros around them left out), where an account number or a NIK may be put
-    (``4798312.418201004566507``); no amount, count or rate of a rule set has as many."""
-    whole, _, decimals = written.strip().lstrip("+-").partition(".")
-    return len(whole.lstrip("0")) >= 10 or len(decimals.strip("0")) >= 10
 
 
 def nik_like(value: object) -> bool:

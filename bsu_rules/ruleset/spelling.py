@@ -239,4 +239,18 @@ def exponent_too_far(text: str, value: Decimal, most: int) -> str:
     else:
         size = f"a number whose first digit is {far} places after the decimal point" + \
             (f", more than {most}" if far[0].isdigit() else "")
-    return f"`{text}` is written with an exponent (write a number with digits only) and is {size}"
+    return f"{with_exponent(text)} is written with an exponent (write a number with digits only) and is {size}"
+
+
+def with_exponent(text: str) -> str:
+    """A number written with an exponent as a message names it: quoted, or "the number" where it holds ten digits or
+    more (``1.23456789e3``), which a message would hide as it hides a NIK's (``<10 digits>``), saying nothing."""
+    return f"`{text}`" if sum(c.isdigit() for c in text) < 10 else "the number"
+
+
+def long_digits(written: str) -> bool:
+    """Whether a number as written carries ten digits or more: in its whole part (its leading zeros left out)
+    or in its decimals (the zeros around them left out), where an account number or a NIK may be put
+    (``4798312.418201004566507``); no amount, count or rate of a rule set has as many."""
+    whole, _, decimals = written.strip().lstrip("+-").partition(".")
+    return len(whole.lstrip("0")) >= 10 or len(decimals.strip("0")) >= 10

@@ -15,9 +15,9 @@ from typing import Any
 from bsu_rules.members.redact import clipped, hide_identifiers, holds_identifier, visible
 from bsu_rules.ruleset.diagnostics import nearest
 from bsu_rules.ruleset.files import Missing, UnsafePath, read_beside
-from bsu_rules.ruleset.schema import TableRef, long_digits, nik_shaped
+from bsu_rules.ruleset.schema import TableRef, nik_shaped
 from bsu_rules.ruleset.source import CONTROL
-from bsu_rules.ruleset.spelling import plain_number, table_amount
+from bsu_rules.ruleset.spelling import long_digits, plain_number, table_amount
 from bsu_rules.ruleset.types import DECIMAL, KEYSET, STR, Type, table_of, too_wide
 
 _NUMBER = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
