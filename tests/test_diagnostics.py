@@ -169,6 +169,16 @@ PLAIN = [
     ("bad-format", "sebesar {fact.wage:rp}[", "sebesar {fact.wage:RP}[", "RP}[", "rp",
      "unknown format `:RP`: a format is written in lower case (use rp, date, month, number, nik)"),
     ("bad-format", "sebesar {fact.wage:rp}[", "sebesar {fact.wage:Rpp}[", "Rpp}[", "rp", "unknown format `:Rpp` (use"),
+    # ... the format meant where it shows the value, else the one that does; a format with a digit is no stray `{`
+    ("bad-format", "{member.registered_on:date} sebagai", "{member.registered_on:Rp} sebagai", "Rp} sebagai", "date",
+     "unknown format `:Rp`: a format is written in lower case (use rp, date, month, number, nik); "
+     "`member.registered_on` is a date, which `:date` shows"),
+    ("bad-format", "sebesar {fact.wage:rp}[", "sebesar {fact.wage:D4TE}[", "D4TE}[", "rp",
+     "unknown format `:D4TE` (use rp, date, month, number, nik); `fact.wage` is a number, which `:rp` shows"),
+    ("bad-format", "{member.registered_on:date} sebagai", "{member.registered_on:D4TE} sebagai", "D4TE} sebagai",
+     "date", "unknown format `:D4TE` (use rp, date, month, number, nik)"),
+    ("bad-format", "iuran {fact.arrears} antara", "iuran {fact.arrears:Date} antara", "Date} antara", None,
+     "`fact.arrears` is a number, shown without a format"),
     # a dotted name is matched within its namespace: a name that only shares `member.` is no suggestion
     ("unknown-name", 'require: member.citizenship == "WNI"', 'require: member.__class__ == "WNI"', "member.__class__",
      None, "unknown name `member.__class__`"),

@@ -88,9 +88,9 @@ def written_as_path(name: str | Path) -> bool:
 ONCE_WARNINGS = frozenset({"unknown-source", "unmatchable-key"})
 """The codes of findings that were warnings in earlier versions and are errors now: an archive entry may hold one."""
 
-NAMED = re.compile(r"\{([A-Za-z_][A-Za-z0-9_.]*)(?::([A-Za-z]+))?\}")
+NAMED = re.compile(r"\{([A-Za-z_][A-Za-z0-9_.]*)(?::([A-Za-z0-9]+))?\}")
 """A placeholder as written, its name and format in any case: a name with a capital (`{fact.None}`) is an
-unknown name, a format with one (`{fact.wage:RP}`) an unknown format."""
+unknown name, a format with one (`{fact.wage:RP}`) or a digit (`{fact.wage:D4TE}`) an unknown format."""
 _LOWER_NAME = re.compile(r"[a-z_][a-z0-9_.]*")
 
 
@@ -497,8 +497,16 @@ class _RuleSetChecker:
                                 rule, f"{{{name}:nik}}", match.start(1))
                 elif fmt is not None and fmt not in FORMATS:
                     case = ": a format is written in lower case" if fmt.lower() in FORMATS else ""
-                    self.report(at, Code.BAD_FORMAT, f"unknown format `:{fmt}`{case} (use {', '.join(FORMATS)})",
-                                rule, fmt.lower() if case else nearest(fmt.lower(), FORMATS), match.start(2))
+                    meant, t = fmt.lower() if case else nearest(fmt.lower(), FORMATS), names[name]
+                    fits = ""  # the format meant by its spelling may not show this value (`:Rp` on a date)
+                    if meant is not None and not self._shows(meant, name, t, facts):
+                        meant = _format_for(t)
+                        if meant == "rp" and _not_rupiah(name, units, lang) is not None:  # a count: no amount
+                            meant = None
+                        fits = f"; `{name}` is {t.words if t is not None else 'unknown'}, " + \
+                            (f"which `:{meant}` shows" if meant else "shown without a format")
+                    self.report(at, Code.BAD_FORMAT, f"unknown format `:{fmt}`{case} (use {', '.join(FORMATS)})"
+                                f"{fits}", rule, meant, match.start(2))
                 elif fmt is not None and not self._shows(fmt, name, t := names[name], facts):
                     self.report(at, Code.BAD_FORMAT, f"`:{fmt}` shows {FORMAT_WORDS[fmt]}, and `{name}` is "
                                 f"{t.words if t is not None else 'unknown'}", rule, _format_for(t), match.start(2))
