@@ -30,35 +30,27 @@ class CriterionChange:
     changed: tuple[str, ...]
 
 
-LATER_FIELDS: dict[str, frozenset[str]] = {"channel_values": frozenset({"bsu-rules 0.1.0"}),
-                                           "ruleset.what_if": frozenset({"bsu-rules 0.1.0"})}
-"""Decision fields added after decisions were first logged, and the engines (their ``engine`` as logged) that
-logged decisions without them: such a decision without one is compared without it (what the channel read is
-new information, not a different decision; a what-if's archive entry names the same overrides as its
-``ruleset.what_if``). Both came while the engine said 0.1.0 (``channel_values`` on 2026-11-30, ``what_if`` on
-2026-12-02), the first version it logged decisions under, so a line of 0.1.0 may lack them; a line of any other
-engine (0.2.0 on, or a version never released, "bsu-rules 0.0.9") without one was edited (its chain may have
-been rebuilt), and the field is compared as any other."""
-
-
-def predates(engine: Any, field: str) -> bool:
-    """Whether a decision logged by ``engine`` (its ``engine`` as logged) may lack the later ``field``: the
-    engine is one that logged decisions before it wrote the field (``LATER_FIELDS``), exactly."""
-    return isinstance(engine, str) and engine in LATER_FIELDS[field]
+LATER_FIELDS = ("channel_values", "ruleset.what_if")
+"""Decision fields added after decisions were first logged: a decision logged without one by ``FIRST_ENGINE`` is
+compared without it (what the channel read is new information, not a different decision; a what-if's archive
+entry names the same overrides as its ``ruleset.what_if``). Both came while the engine said 0.1.0
+(``channel_values`` on 2026-11-30, ``what_if`` on 2026-12-02); a line of any other engine (0.2.0 on, or a version
+never released, "bsu-rules 0.0.9") without one was edited (its chain may have been rebuilt), and the field is
+compared as any other."""
+FIRST_ENGINE = "bsu-rules 0.1.0"
+"""The engine, as a decision names it, that logged decisions before it wrote the ``LATER_FIELDS``."""
 
 
 def compare(old: dict[str, Any], new: Decision,
             plain: bool = False) -> tuple[tuple[CriterionChange, ...], dict[str, tuple[Any, Any]]]:
     """Criteria that differ, and every other field that differs (dotted paths), ignoring ``engine``
-    (and a ``LATER_FIELDS`` field the logged decision does not have, where the engine that logged it
-    ``predates`` the field).
+    (and a ``LATER_FIELDS`` field the logged decision does not have, where ``FIRST_ENGINE`` logged it).
 
     ``plain``: ``old`` holds no float (see ``canonical_bytes``).
     """
     text = new.to_json()
-    ruleset, engine = old.get("ruleset"), old.get("engine")
-    if isinstance(ruleset, dict) and "what_if" not in ruleset and new.ruleset.what_if is not None \
-            and predates(engine, "ruleset.what_if"):
+    ruleset, first = old.get("ruleset"), old.get("engine") == FIRST_ENGINE
+    if first and isinstance(ruleset, dict) and "what_if" not in ruleset and new.ruleset.what_if is not None:
         old = {**old, "ruleset": {**ruleset, "what_if": new.ruleset.what_if}}  # logged before decisions said it
     if canonical_bytes({**old, "engine": new.engine}, plain) == text.encode("utf-8"):
         return (), {}
@@ -67,7 +59,7 @@ def compare(old: dict[str, Any], new: Decision,
         before = json.loads(Decision.model_validate(old).to_json())  # fields older engines left out, filled in
     except ValidationError:
         before = old
-    later = frozenset(f for f in LATER_FIELDS if "." not in f and f not in old and predates(engine, f))
+    later = frozenset(f for f in LATER_FIELDS if first and "." not in f and f not in old)
     found = _differences(before, after, later)
     if not found[0] and not found[1]:  # the same once read as a decision, not the same text: "600000", 600000.0
         found = _differences(old, after, later)

@@ -8,6 +8,7 @@ lacks."""
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from collections.abc import Iterator, Mapping
@@ -98,7 +99,6 @@ class Causes:
     def __init__(self, plan: Plan) -> None:
         self.plan, self.specs, self.table_keys = plan, cause_specs(plan), table_keys(plan)
         self.counts: dict[tuple[str, str | None], dict[str, Any]] = {}  # by cause, and kind when not its own
-        self.places: Mapping[str, str] | None = None
 
     def add(self, decided: pl.DataFrame, members: pa.Table) -> None:
         """A chunk: its decisions (``outcome``, ``province``, ``rule:<id>``) and its member rows."""
@@ -140,7 +140,7 @@ class Causes:
                     "by_province": dict(sorted(e["province"].items()))}
             if row and row[2] in tables[row[1]].names:
                 item["name"] = spoken(tables[row[1]].names[row[2]])
-            elif row and (place := self._places().get(row[2])) is not None:  # the area whose row the table lacks
+            elif row and (place := self._places.get(row[2])) is not None:  # the area whose row the table lacks
                 item["name"] = place
             if e["keys"]:
                 item["keys"] = [{"key": k, "count": n} for k, n in sorted(e["keys"].items(),
@@ -148,12 +148,11 @@ class Causes:
             out.append(item)
         return sorted(out, key=lambda c: (-c["count"], c["cause"], c["kind"]))
 
+    @functools.cached_property
     def _places(self) -> Mapping[str, str]:
         """The names of regency and city codes, as the rule set's tables and glossary say them."""
-        if self.places is None:
-            rs = self.plan.ruleset
-            self.places = Places.of(rs, glossary_for(rs.path)).names
-        return self.places
+        rs = self.plan.ruleset
+        return Places.of(rs, glossary_for(rs.path)).names
 
     def _entry(self, cause: str, kind: str | None = None) -> dict[str, Any]:
         return self.counts.setdefault((cause, kind), {"count": 0, "province": Counter(), "keys": Counter()})

@@ -178,11 +178,11 @@ def rechecked(reform: Reform, overrides: list[Override]) -> tuple[Warned, ...]:
     before = {str(d) for d in lint(reform.base)}
     return tuple(Warned(str(moved) if (moved := _on_option(d, reform, overrides)) else f"with {given}: {d}", "table")
                  for d in found
-                 if str(d) not in before and d.code not in _THE_FILES  # a what-if's own change, or the file's to fix
+                 if str(d) not in before and d.code not in _FILE_STATED  # a what-if's own change, or the file's to fix
                  and (tables or d.code is Code.UNKNOWN_VALUE))
 
 
-_THE_FILES = (Code.STALE_TITLE, Code.STALE_BENEFIT)
+_FILE_STATED = (Code.STALE_TITLE, Code.STALE_BENEFIT)
 """Warnings a what-if's own change gives and is not warned of: a title or a benefit's source stating the
 value it replaced (the rule file's to fix where it states one it does not hold)."""
 
