@@ -819,9 +819,9 @@ def test_a_parameter_value_of_the_wrong_type_is_told_once_at_the_value(
      "wage_ceiling: {value: 3500000, source: …}", "`3500000` alone: a parameter is a mapping"),
     ("    value: 3500000\n", "    values: 3500000\n", "3500000\n", "values: {YYYY-MM-DD: 3500000}",
      "dated `values` map each date to the value from that date"),
-    ("benefit:\n  amount: 600000\n  instalments: [600000]\n  source: pm-10-2022, Pasal 6 ayat (1)\n",
+    ("benefit:\n  amount: 600000\n  instalments: [600000]\n  source: pm-10-2022, Pasal 6 ayat (1) (Rp600.000 sekali)\n",
      "benefit: 600000\n", "600000\n", "benefit: {amount: 600000}", "`600000` alone: the benefit is a mapping"),
-    ("benefit:\n  amount: 600000\n  instalments: [600000]\n  source: pm-10-2022, Pasal 6 ayat (1)\n",
+    ("benefit:\n  amount: 600000\n  instalments: [600000]\n  source: pm-10-2022, Pasal 6 ayat (1) (Rp600.000 sekali)\n",
      "benefit:\n", "benefit:\n", None, "`benefit:` has no value: the benefit is a mapping"),  # told at the key
     ("  wage_ceiling:\n    value: 3500000\n    unit: IDR\n    source: pm-10-2022, Pasal 3 ayat (2) huruf c\n"
      "    description: {id: Batas upah, en: Wage ceiling}\n", "  wage_ceiling: 3.500.000\n", "3.500.000", None,

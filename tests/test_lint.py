@@ -285,10 +285,10 @@ def test_a_benefit_cited_in_free_text_is_warned_its_letter_would_cite_nothing(tm
     (``Permenaker 10/2022 Pasal 6 ayat (1)``) cites nothing there, and `check` says so."""
     shutil.copytree(bundled_rules() / "tables", tmp_path / "tables")
     text = (bundled_rules() / "bsu-2022.yaml").read_text("utf-8")
-    old = "  source: pm-10-2022, Pasal 6 ayat (1)\n"
+    old = "  source: pm-10-2022, Pasal 6 ayat (1) (Rp600.000 sekali)\n"
     assert text.count(old) == 1
-    (tmp_path / "bsu-2022.yaml").write_text(text.replace(old, "  source: Permenaker 10/2022 Pasal 6 ayat (1)\n"),
-                                            "utf-8")
+    (tmp_path / "bsu-2022.yaml").write_text(
+        text.replace(old, "  source: Permenaker 10/2022 Pasal 6 ayat (1) (Rp600.000 sekali)\n"), "utf-8")
     [d] = check_file(tmp_path / "bsu-2022.yaml")[1]
     assert (d.code, d.severity, d.line) == ("unknown-source", Severity.WARNING, text[:text.index(old)].count("\n") + 1)
     assert "`Permenaker` is not a key of `legal_basis`" in d.message and "`pm-10-2022, Pasal 6 ayat (1)`" in d.message
@@ -703,7 +703,8 @@ def test_a_code_that_names_no_place_is_told_at_its_cell_and_an_archived_entry_st
     assert ruleset is not None and {x.severity for x in found if x.code == "unmatchable-key"} == {Severity.WARNING}
 
 
-_BSU_2022_BENEFIT = "  amount: 600000\n  instalments: [600000]\n  source: pm-10-2022, Pasal 6 ayat (1)\n"
+_BSU_2022_BENEFIT = ("  amount: 600000\n  instalments: [600000]\n"
+                     "  source: pm-10-2022, Pasal 6 ayat (1) (Rp600.000 sekali)\n")
 _BSU_2025_BENEFIT = ("  amount: 600000\n  monthly: 300000\n", "  amount: 800000\n  monthly: 400000\n")
 
 
@@ -740,6 +741,35 @@ def test_a_benefit_is_read_as_the_regulation_words_it(tmp_path: Path, edition: s
     assert ruleset is not None, [str(d) for d in diagnostics]
     found = {d.message.split("`")[1]: d.suggestion for d in diagnostics if d.code == "stale-benefit"}
     assert found == told, [str(d) for d in diagnostics]
+
+
+@pytest.mark.parametrize(("source", "told"), [
+    ("Rp600.000 sekali", {"amount": "600000"}),
+    ("Rp600.000,00 (enam ratus ribu rupiah) dibayarkan satu kali", {"amount": "600000"}),
+    ("Rp 600.000, diberikan sekaligus", {"amount": "600000"}),
+    ("Rp600,000 once", {"amount": "600000"}),
+    ("Rp800.000 sekali", {}),  # the source agrees
+    ("Rp600.000", {}),  # a figure alone, not said to be paid once: not judged
+    ("upah paling banyak Rp3.500.000 sekali", {}),  # a wage limit, not the benefit
+    ("Rp0 sekali", {}),  # a benefit of nothing is not suggested
+    ("Rp600.000 sekali; tahun 2020 Rp600.000 x 4 bulan", {}),  # two statements, none agreeing: which is meant?
+    ("Rp800.000 sekali; tahun 2020 Rp600.000 x 4 bulan", {}),  # one agreeing: the others not judged
+])
+def test_a_benefit_paid_once_is_judged_by_its_amount(tmp_path: Path, source: str, told: dict[str, str]) -> None:
+    """A source stating the benefit as one payment ("Rp600.000 sekali", as the 2022 regulation gives it, with no
+    monthly amount) is read as the benefit's `amount`: an amount changed and its citation not is warned of, with
+    the source's figure as the suggestion."""
+    shutil.copytree(bundled_rules(), tmp_path / "rules")
+    path = tmp_path / "rules" / "bsu-2022.yaml"
+    text = path.read_text("utf-8")
+    assert _BSU_2022_BENEFIT in text
+    path.write_text(text.replace(_BSU_2022_BENEFIT, "  amount: 800000\n  instalments: [800000]\n  source: "
+                                 f"\"pm-10-2022, Pasal 6 ayat (1) ({source})\"\n"), "utf-8")
+    ruleset, diagnostics = check_file(path)
+    assert ruleset is not None, [str(d) for d in diagnostics]
+    found = {d.message.split("`")[1]: d for d in diagnostics if d.code == "stale-benefit"}
+    assert {k: d.suggestion for k, d in found.items()} == told, [str(d) for d in diagnostics]
+    assert all(d.message.startswith(f"the benefit's source says {source.split(';')[0]}, ") for d in found.values())
 
 
 @pytest.mark.parametrize(("monthly", "source", "told"), [
@@ -783,6 +813,15 @@ def test_a_benefit_is_judged_by_the_benefit_its_source_states_only(tmp_path: Pat
                                                                                       "amount": "1500000"}),
     ("bsu-2021", [("(Rp500.000 x 2 bulan", "(Rp500.000 per 2 bulan")], {}),  # no monthly figure said: not judged
     ("bsu-2025", [("(Rp300.000 x 2 bulan", "(Rp3.500.000")], {}),  # a figure alone: total, month or limit?
+    # the 2020 and 2022 sources state their figures: a benefit changed and its citation not is told
+    ("bsu-2022", [("  amount: 600000\n", "  amount: 6000000\n"), ("  instalments: [600000]\n",
+                                                                 "  instalments: [6000000]\n")], {"amount": "600000"}),
+    ("bsu-2020", [("  monthly: 600000\n", "  monthly: 700000\n"), ("  amount: 2400000\n", "  amount: 2800000\n"),
+                  ("  instalments: [1200000, 1200000]\n", "  instalments: [1400000, 1400000]\n")],
+     {"monthly": "600000", "amount": "2400000"}),
+    ("bsu-2020", [("  months: 4\n", "  months: 2\n"), ("  amount: 2400000\n", "  amount: 1200000\n"),
+                  ("  instalments: [1200000, 1200000]\n", "  instalments: [1200000]\n")],
+     {"months": "4", "amount": "2400000"}),
 ])
 def test_a_benefit_its_own_source_states_otherwise_is_warned_at_the_figure(
         tmp_path: Path, edition: str, edits: list[tuple[str, str]], told: dict[str, str]) -> None:

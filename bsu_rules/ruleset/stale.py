@@ -137,6 +137,13 @@ _PER_MONTH = re.compile(
 bulan", "Rp150.000,00 (seratus lima puluh ribu rupiah) per bulan selama 4 (empat) bulan", "Rp. 300.000/bulan x 2
 bulan", "Rp300.000 kali 2 bulan", "Rp500,000 a month for 2 months"); an amount alone for some months ("Rp800.000
 untuk 2 bulan") is a total, not read."""
+_ONCE = re.compile(
+    r"\bRp\.?\s?(\d{1,3}(?:[.,]\d{3}){1,6}|\d{1,19})(?:[.,]00|,-)?(?![.,]?\d)" + _WORDS +
+    r"\s*,?\s*(?:(?:di)?(?:bayar|berikan)(?:kan)?\s+|paid\s+)?(?:sekaligus|sekali|satu\s+kali|1\s+kali|once|at\s+once|"
+    r"in\s+one\s+payment)\b", re.IGNORECASE)
+"""A benefit stated as one payment of an amount ("Rp600.000 sekali", "Rp600.000,00 (enam ratus ribu rupiah) dibayarkan
+satu kali", "Rp600,000 once"): the whole benefit, judged against ``amount``; "Rp300.000 x 2 bulan, dibayar
+sekaligus" is a monthly amount times months (``_PER_MONTH``), not this."""
 
 
 _LIMIT = re.compile(r"\b(?:upah|gaji|wages?|salary|salaries|paling\s+(?:banyak|tinggi)|maksimal|maksimum|at\s+most|"
@@ -152,26 +159,28 @@ _PART = re.compile(r"[;()]|,\s")
 def stale_benefit(rs: RuleSet) -> Iterator[tuple[tuple[str, ...], str, str]]:
     """Where, why and what to write, for each of the benefit's ``monthly``, ``months`` and ``amount`` that its
     own ``source`` contradicts where it states the benefit as a monthly amount times a count of months
-    ("Rp300.000 x 2 bulan"): the amount paid to every eligible member changed and its citation not (``check``
-    takes any amount the three agree on). A source stating one figure alone is not judged: it may be the total,
-    the monthly amount, an instalment or another figure of the article. Nor is a wage limit ("upah paling
-    banyak Rp3.500.000 per bulan selama 3 bulan terakhir") or a benefit of nothing ("Rp0 x 2 bulan"). A source
-    with a statement the benefit agrees with is not judged by its others (an earlier year's "tahun 2020
-    Rp600.000 x 4 bulan"); one with several different statements and none agreeing is not judged either: which
-    of them is this edition's cannot be told, and a warning suggesting the wrong one would be followed."""
+    ("Rp300.000 x 2 bulan", ``_PER_MONTH``) or as an amount paid once ("Rp600.000 sekali", ``_ONCE``: ``amount``
+    alone is judged): the amount paid to every eligible member changed and its citation not (``check``
+    takes any amount the three agree on). A source stating one figure alone, not said to be paid once, is not
+    judged: it may be the total, the monthly amount, an instalment or another figure of the article. Nor is a
+    wage limit ("upah paling banyak Rp3.500.000 per bulan selama 3 bulan terakhir") or a benefit of nothing
+    ("Rp0 x 2 bulan"). A source with a statement the benefit agrees with is not judged by its others (an earlier
+    year's "tahun 2020 Rp600.000 x 4 bulan"); one with several different statements and none agreeing is not
+    judged either: which of them is this edition's cannot be told, and a warning suggesting the wrong one would be
+    followed."""
     benefit, source = rs.model.benefit, rs.model.benefit.source or ""
-    stated: dict[tuple[int, int], str] = {}
-    for m in _PER_MONTH.finditer(source):
+    stated: dict[tuple[int, int | None], str] = {}  # (monthly, months), or (amount, None) paid once
+    for m in sorted([*_PER_MONTH.finditer(source), *_ONCE.finditer(source)], key=lambda m: m.start()):
         before = source[:m.start()]
         part = before[max((p.end() for p in _PART.finditer(before)), default=0):]
-        monthly, months = int(re.sub(r"[.,]", "", m.group(1))), int(m.group(2))
-        if _LIMIT.search(part) or _LAST.match(source, m.end()) or not monthly or not months:
+        paid = int(re.sub(r"[.,]", "", m.group(1)))
+        months = int(m.group(2)) if m.re is _PER_MONTH else None
+        if _LIMIT.search(part) or _LAST.match(source, m.end()) or not paid or months == 0:
             continue
-        stated.setdefault((monthly, months), m.group())
-    told = {figures: [(field, held, meant) for field, held, meant in (
-        ("monthly", benefit.monthly, figures[0]), ("months", benefit.months, figures[1]),
-        ("amount", benefit.amount, figures[0] * figures[1])) if held is not None and held != meant]
-        for figures in stated}
+        stated.setdefault((paid, months), m.group())
+    told = {figures: [(field, held, meant) for field, held, meant in _judged(figures, benefit.monthly, benefit.months,
+                                                                             benefit.amount)
+                      if held is not None and held != meant] for figures in stated}
     if len(told) != 1 or not all(told.values()):
         return
     ((figures, wrong),) = told.items()
@@ -180,6 +189,16 @@ def stale_benefit(rs: RuleSet) -> Iterator[tuple[tuple[str, ...], str, str]]:
             f"the benefit's source says {stated[figures]}, and `{field}` is {held}: every eligible member would be "
             f"paid what its own citation contradicts; if `{field}` is right, update the figures of the source"), \
             str(meant)
+
+
+def _judged(figures: tuple[int, int | None], monthly: int | None, months: int | None,
+            amount: int) -> list[tuple[str, int | None, int]]:
+    """Each field of the benefit a statement's ``figures`` judge, as held and as stated: a monthly amount times
+    months judges ``monthly``, ``months`` and ``amount``; an amount paid once (months None) ``amount`` alone."""
+    paid, count = figures
+    if count is None:
+        return [("amount", amount, paid)]
+    return [("monthly", monthly, paid), ("months", months, count), ("amount", amount, paid * count)]
 
 
 def stale_explanations(rs: RuleSet, warn: Warn) -> None:
