@@ -927,6 +927,34 @@ def test_a_set_value_carrying_yaml_syntax_is_refused_with_the_value_alone(rs2022
     assert ("quote it" in error) is ("comment" in said)
 
 
+@pytest.mark.parametrize(("typed", "shown", "meant"), [
+    ("state_banks=- BRI", "- BRI", "[BRI]"),
+    ("state_banks=- BRI\n- BNI", "- BRI\\n- BNI", "[BRI, BNI]"),
+    ("state_banks=\n- BRI\n- BNI", "- BRI\\n- BNI", "[BRI, BNI]"),  # on the line after the `=`
+    ('state_banks=- "BRI"\n- BNI # c', '- "BRI"\\n- BNI # c', '["BRI", BNI]'),  # its comment left out
+    ("benefit.instalments=- 300000\n- 300000", "- <12 digits>", "[300000, 300000]"),  # shown as the option is
+    ("state_banks=- B, NI", "- B, NI", None),  # `[B, NI]` is two items: no suggestion
+    ("state_banks=- [BRI]", "- [BRI]", None),
+    ("state_banks=- &a BRI\n- *a", None, None),  # told as YAML syntax, its lines not run together
+])
+def test_a_set_list_written_as_a_yaml_block_list_is_refused_with_the_list_in_brackets(
+        rs2022: RuleSet, typed: str, shown: str | None, meant: str | None) -> None:
+    """`--set state_banks='- BRI'` was read as the list [BRI]: a value given on the command line writes a list in
+    brackets, as the other YAML syntax it does not take is refused, with the list in brackets suggested."""
+    (error,) = errors(rs2022, [typed])
+    assert "[invalid-value]: " in error
+    if shown is not None:
+        assert f"`{shown}` is a list written as YAML's block list (`- item` a line)" in error
+    else:
+        assert "holds YAML syntax, an anchor (`&a`)" in error
+    assert error.endswith(f"; did you mean `{meant}`?") if meant else "did you mean" not in error
+
+
+def test_a_yaml_block_list_for_one_value_is_still_told_it_is_a_list(rs2022: RuleSet) -> None:
+    (error,) = errors(rs2022, ["wage_ceiling=- 5"])
+    assert "[type-mismatch]: `wage_ceiling` is an amount in rupiah (a whole number); `- 5` is a list" in error
+
+
 @pytest.mark.parametrize(("typed", "value"), [
     ("wage_ceiling=4000000", 4_000_000), ("wage_ceiling=4_000_000", 4_000_000), ("cutoff_month=2022-06", "2022-06"),
     ("cutoff_month='2022-06'", "2022-06"), ("state_banks=[BRI, BNI]", ["BRI", "BNI"]),

@@ -83,11 +83,17 @@ _PUBLISHED = "a rule file is published as written, so it names no person"
 """Why a rule file refuses a NIK-like value (``schema.NIK_NUMBER``), as the schema's checks say it."""
 
 
-def read_value(text: str, where: str, problems: list[Diagnostic], unit: str | None) -> Any:
+def read_value(text: str, where: str, problems: list[Diagnostic], unit: str | None, *, listed: bool = True) -> Any:
     """A value read as the rule file reads one (a YAML scalar or a list); a number YAML reads as text
     (``04000000``, ``0x355``) is refused in the rule file's words (``unit``: the value's, if any); so is
-    one carrying YAML syntax beyond plain data (``yaml_marks``)."""
-    if (marked := yaml_marks(text)) is not None:
+    one carrying YAML syntax beyond plain data (``yaml_marks``), and a list written as YAML's block list
+    (``- BRI``) where a list may be meant (``listed``: elsewhere it is told it is a list, as it is)."""
+    marked, block = yaml_marks(text), block_list(text) if listed else None
+    if block is not None and (block[1] is not None or marked is None):  # `- BRI # c`: in brackets, no comment
+        marked = block
+    elif block is not None and marked is not None:  # `- &a BRI\n- *a`: its lines run together are no value
+        marked = (marked[0], None)
+    if marked is not None:
         problems.append(diag(where, Code.INVALID_VALUE, *marked))
         return BAD
     located = read_yaml(text, where)
@@ -166,6 +172,35 @@ def yaml_marks(text: str) -> tuple[str, str | None] | None:
             f"not take: YAML would read past it while the what-if's warnings, report and hash name the value "
             f"as typed{quoted}",
             fixed if fixed and "\x00" not in fixed and hide_typed(fixed) == fixed else None)
+
+
+def block_list(text: str) -> tuple[str, str | None] | None:
+    """A list ``text`` writes as YAML's block list, an item a line (``- BRI``, ``- BRI\\n- BNI``), as a message
+    and the list in brackets, its items as written (``[BRI, BNI]``; None when an item is no text or number alone,
+    or reads otherwise in brackets); None for any other text. A value given on the command line writes a list in
+    brackets, as the rule file's parameters do."""
+    try:
+        tokens = list(yaml.scan(text, Loader=_SCANNER))
+    except yaml.YAMLError:
+        return None
+    if not any(isinstance(t, yaml.BlockEntryToken) for t in tokens):
+        return None
+    inner = [t for t in tokens if not isinstance(t, yaml.StreamStartToken | yaml.StreamEndToken |
+                                                  yaml.BlockSequenceStartToken | yaml.BlockEndToken)]
+    flow: str | None = None
+    entries, items = inner[::2], inner[1::2]
+    if inner and len(entries) == len(items) and all(isinstance(e, yaml.BlockEntryToken) for e in entries) and \
+            all(isinstance(item, yaml.ScalarToken) for item in items):
+        flow = "[" + ", ".join(text[t.start_mark.index:t.end_mark.index] for t in items) + "]"
+        try:
+            same = yaml.safe_load(flow) == yaml.safe_load(text)
+        except yaml.YAMLError:
+            same = False
+        flow = flow if same and hide_typed(flow) == flow else None
+    shown = hide_typed(text.strip()[:40]).replace("\n", "\\n")
+    written = f", `{flow}`" if flow else ""
+    return (f"`{shown}` is a list written as YAML's block list (`- item` a line), which a value given on the "
+            f"command line does not take: write the list in brackets{written} (in quotes for the shell)", flow)
 
 
 def unit_of(ruleset: RuleSet, name: str) -> str | None:

@@ -124,7 +124,10 @@ def apply_overrides(ruleset: RuleSet, overrides: list[Override], base_dir: Path 
                 reading[o.name.split(".")[1]] = (o, unlisted)
                 canonical.append({"set": o.name, "value": unlisted})
             continue
-        value = read_value(o.text, where, problems, unit_of(ruleset, o.name))
+        wanted = ruleset.param_types.get(o.name)
+        one = o.name == "as_of" or (o.name.startswith("benefit.") and o.name != "benefit.instalments") or \
+            (wanted is not None and wanted.name != "list")  # `- 5` for one value: told it is a list
+        value = read_value(o.text, where, problems, unit_of(ruleset, o.name), listed=not one)
         if value is BAD:
             continue
         if value is None and o.since is None:  # `null`, `~`: unset only from a date on
