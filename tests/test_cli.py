@@ -275,6 +275,18 @@ def test_bad_date_option_is_a_usage_error() -> None:
     (["--set", "wage_ceiling@1 Oktober 2022=4000000"], "--set wage_ceiling@1 Oktober 2022=4000000:1:1: error "
      "[bad-override]: `1 Oktober 2022` is not a date: write the date as YYYY-MM-DD (2022-10-01); did you mean "
      "`2022-10-01`?"),
+    # a day no calendar has: why, and the day near it (as an expression's date is told)
+    (["--on", "2022-02-30"], "`2022-02-30` is not a date in the calendar: February 2022 has 28 days (did you mean "
+     "2022-02-28?)"),
+    (["--on", "2022-13-01"], "`2022-13-01` is not a date in the calendar: a month is 01 to 12 (YYYY-MM-DD: the month "
+     "before the day) (did you mean 2022-01-13?)"),
+    (["--set", "wage_ceiling@2022-02-30=4000000"], "--set wage_ceiling@2022-02-30=4000000:1:1: error [bad-override]: "
+     "`2022-02-30` is not a date in the calendar: February 2022 has 28 days; did you mean `2022-02-28`?"),
+    (["--set", "wage_ceiling@2022-13-01=4000000"], "--set wage_ceiling@2022-13-01=4000000:1:1: error [bad-override]: "
+     "`2022-13-01` is not a date in the calendar: a month is 01 to 12 (YYYY-MM-DD: the month before the day); did "
+     "you mean `2022-01-13`?"),
+    (["--set", "as_of=2022-02-30"], "--set as_of=2022-02-30:1:1: error [invalid-value]: as_of: `2022-02-30` is not a "
+     "date in the calendar: February 2022 has 28 days; did you mean `2022-02-28`?"),
 ])
 def test_a_date_in_another_form_is_told_with_the_date_meant(option: list[str], says: str,
                                                             capsys: pytest.CaptureFixture[str]) -> None:

@@ -112,6 +112,13 @@ PLAIN = [
      "2022-02-28", "`2022-02-30` is not a date in the calendar: February 2022 has 28 days"),
     ("syntax", 'require: member.citizenship == "WNI"', "require: member.registered_on <= 2022-14-15", "2022-14-15",
      None, "write YYYY-MM-DD, a month 01 to 12 and a day of that month"),
+    # a day off the calendar as a YAML date of the file: the day near it meant, as in an expression
+    ("invalid-value", "as_of: 2022-07-31", "as_of: 2022-07-32", "2022-07-32", "2022-07-31",
+     "as_of: `2022-07-32` is not a date in the calendar: July 2022 has 31 days"),
+    ("invalid-value", "  from: 2022-09-05", "  from: 2022-13-09", "2022-13-09", "2022-09-13",
+     "in_force.from: `2022-13-09` is not a date in the calendar: a month is 01 to 12"),
+    ("invalid-value", "    value: 3500000", "    values: {2022-09-05: 3500000, 2022-09-31: 4000000}", "2022-09-31",
+     "2022-09-30", "`2022-09-31` is not a date in the calendar: September 2022 has 30 days"),
     ("empty-window", "  until: 2025-06-01", "  until: 2022-09-01", "2022-09-01", "from: 2022-09-01, until: 2022-09-05",
      "the edition starts on 2022-09-05, after it ends on 2022-09-01: write an `until` on or after 2022-09-05, or, "
      "if the two dates are the wrong way round, swap them"),
@@ -451,7 +458,7 @@ PLAIN = [
      "2022-08-31", "2022-08", "`cutoff_month` is a month, written YYYY-MM, not a date"),
     # a day no calendar has, which YAML leaves as text: once, at the value (it was 13 type errors where it is used)
     ("invalid-value", "    value: 2022-07\n", "    value: 2022-02-30\n", "2022-02-30\n    source", None,
-     "`2022-02-30` is not a date in the calendar (a month is written YYYY-MM: 2022-02?)"),
+     "`2022-02-30` is not a date in the calendar: February 2022 has 28 days (a month is written YYYY-MM: 2022-02?)"),
 ]
 
 

@@ -70,7 +70,8 @@ def test_overrides_are_checked_like_the_rule_file(rs2022: RuleSet) -> None:
     ("fiscal_year=2.022", "`fiscal_year` is a whole number; `2.022` is a number; did you mean `2022`?"),
     ("as_of=31/07/2022", "as_of: `31/07/2022` is not a date: write the date as YYYY-MM-DD (2022-07-31); did you mean "
                          "`2022-07-31`?"),
-    ("as_of=2022-02-30", "as_of: `2022-02-30` is not a date in the calendar"),  # as the rule file's own as_of
+    ("as_of=2022-02-30", "as_of: `2022-02-30` is not a date in the calendar: February 2022 has 28 days; did you "
+                         "mean `2022-02-28`?"),  # as the rule file's own as_of
     ("as_of=2022-06", "as_of: `2022-06` is a month: write a day, YYYY-MM-DD (2022-06-30, the month's last day); "
                       "did you mean `2022-06-30`?"),  # the data read as at the month's end
     ("state_banks=[BRI,BNI", "`[BRI,BNI` is not a value (a number, date, month, text or [list]); the list's closing "

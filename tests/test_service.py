@@ -379,8 +379,10 @@ def test_errors_have_one_shape(server: httpx.Client) -> None:
     assert_error(server.post(decide, params={"ruleset": "bsu-2022"}, content="[" * 100_000), 400, "bad-json")
     for on, said in (("5/9/2022", "`5/9/2022` is not a date: write the date as YYYY-MM-DD (2022-09-05, reading it as "
                                   "day/month/year)"),
-                     ("2022-02-30", "`2022-02-30` is not a date in the calendar"),
-                     ("2022-13-01", "`2022-13-01` is not a date in the calendar")):  # as the command line says it
+                     ("2022-02-30", "`2022-02-30` is not a date in the calendar: February 2022 has 28 days (did "
+                                    "you mean 2022-02-28?)"),
+                     ("2022-13-01", "`2022-13-01` is not a date in the calendar: a month is 01 to 12 (YYYY-MM-DD: "
+                                    "the month before the day) (did you mean 2022-01-13?)")):  # as the command line
         error = assert_error(server.post(decide, params={"ruleset": "bsu-2022", "on": on}, content=record),
                              400, "bad-parameter")
         assert error["message"] == f"on: {said}" and error["field"] == "on"

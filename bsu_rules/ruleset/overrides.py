@@ -147,8 +147,10 @@ def apply_overrides(ruleset: RuleSet, overrides: list[Override], base_dir: Path 
             continue
         if o.name == "as_of":  # the date the data are read as at: a field of the file, set like a parameter
             if o.since is not None or type(value) is not date:
-                said = f"as_of: {not_a_date(value, last=True)}" if o.since is None and isinstance(value, str) else \
-                    "as_of is one date, written YYYY-MM-DD"  # as the rule file's own as_of is told
+                if o.since is None and isinstance(value, str):  # the day it may mean: the suggestion
+                    said = f"as_of: {not_a_date(value, last=True, asked=False)}"
+                else:
+                    said = "as_of is one date, written YYYY-MM-DD"  # as the rule file's own as_of is told
                 problems.append(diag(where, Code.INVALID_VALUE, said,
                                       None if o.since is not None else date_problem(str(value), last=True)[1]))
                 continue

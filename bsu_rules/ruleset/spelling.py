@@ -165,12 +165,15 @@ def meant_value(kind: str, value: Any) -> str | None:
     return None
 
 
-def not_a_date(text: str, last: bool = False) -> str:
+def not_a_date(text: str, last: bool = False, *, asked: bool = True) -> str:
     """A decision date given as text that is none, said alike by the command line, the service and
     the API: what is wrong, with the date it probably means in brackets (``31/12/2022``:
-    ``write the date as YYYY-MM-DD (2022-12-31)``; a month as its first day, or its ``last``); the text
-    repeated ``shortened`` (no NIK in it)."""
-    message = date_problem(text, last)[0]
+    ``write the date as YYYY-MM-DD (2022-12-31)``; a month as its first day, or its ``last``; a day off the
+    calendar as the day near it, ``2022-02-30``: ``(did you mean 2022-02-28?)``, unless not ``asked``, where a
+    suggestion gives it); the text repeated ``shortened`` (no NIK in it)."""
+    message, meant = date_problem(text, last)
+    if asked and message.startswith("`") and meant is not None and meant not in message:  # a day off the calendar
+        return f"{message} (did you mean {meant}?)"
     return message if message.startswith("`") else f"`{_shown(text)}` is not a date: {message}"
 
 
@@ -188,8 +191,8 @@ def date_problem(text: str, last: bool = False) -> tuple[str, str | None]:
         read = ", reading it as day/month/year" if len(numbers) == 3 and numbers[2] > 31 and \
             numbers[0] != numbers[1] and max(numbers[:2]) <= 12 else ""
         return f"write the date as YYYY-MM-DD ({meant}{read})", meant.isoformat()
-    if _ISO_DATE.fullmatch(text):
-        return f"`{_shown(text)}` is not a date in the calendar", None
+    if _ISO_DATE.fullmatch(text):  # why, with the day near it meant (``2022-02-30``: 2022-02-28)
+        return off_calendar(text)
     return "write the date as YYYY-MM-DD, such as 2022-09-05", None
 
 
