@@ -186,6 +186,14 @@ PLAIN = [
      "date", "unknown format `:D4TE` (use rp, date, month, number, nik)"),
     ("bad-format", "iuran {fact.arrears} antara", "iuran {fact.arrears:Date} antara", "Date} antara", None,
      "`fact.arrears` is a number, shown without a format"),
+    # ... and where no format is near its spelling, the one that shows the value's type, as `:RP` gets
+    ("bad-format", "sebesar {fact.wage:rp}[", "sebesar {fact.wage:zzz}[", "zzz}[", "rp",
+     "unknown format `:zzz` (use rp, date, month, number, nik); `fact.wage` is a number, which `:rp` shows"),
+    ("bad-format", "{member.registered_on:date} sebagai", "{member.registered_on:zzz} sebagai", "zzz} sebagai",
+     "date", "unknown format `:zzz` (use rp, date, month, number, nik); `member.registered_on` is a date, which "
+     "`:date` shows"),
+    ("bad-format", "iuran {fact.arrears} antara", "iuran {fact.arrears:zzz} antara", "zzz} antara", None,
+     "unknown format `:zzz` (use rp, date, month, number, nik); `fact.arrears` is a number, shown without a format"),
     # a dotted name is matched within its namespace: a name that only shares `member.` is no suggestion
     ("unknown-name", 'require: member.citizenship == "WNI"', 'require: member.__class__ == "WNI"', "member.__class__",
      None, "unknown name `member.__class__`"),

@@ -498,8 +498,10 @@ class _RuleSetChecker:
                 elif fmt is not None and fmt not in FORMATS:
                     case = ": a format is written in lower case" if fmt.lower() in FORMATS else ""
                     meant, t = fmt.lower() if case else nearest(fmt.lower(), FORMATS), names[name]
-                    fits = ""  # the format meant by its spelling may not show this value (`:Rp` on a date)
-                    if meant is not None and not self._shows(meant, name, t, facts):
+                    fits = ""  # the format meant by its spelling may not show this value (`:Rp` on a date), or
+                    # none is near it (`:zzz`): the one that shows the value's type
+                    if (meant is None and t is not None) or (meant is not None and not self._shows(meant, name, t,
+                                                                                                    facts)):
                         meant = _format_for(t)
                         if meant == "rp" and _not_rupiah(name, units, lang) is not None:  # a count: no amount
                             meant = None
