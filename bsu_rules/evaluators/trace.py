@@ -507,11 +507,10 @@ class Recorded:
             quiet, loud = parts.quiet.get(key := tuple(results)) or parts.quiet_heads(key)
             holes += quiet
             for i in loud:
-                explain, hint = self.explain(i), hints[i] if hints else None
-                holes[_TOP + i] = _head(parts.heads[i][-1],
-                                        _NULL if explain is None else dumps({"en": explain.en, "id": explain.id}),
+                explain, hint, lacks = self.explain(i), hints[i] if hints else None, self.missing(i)
+                holes[_TOP + i] = _head(parts.heads[i][-1], _NULL if explain is None else _explained(explain),
                                         _NULL if hint is None else dumps(hint.model_dump(mode="json")),
-                                        dumps(self.missing(i)), _OUTCOME[results[i]])
+                                        dumps(lacks) if lacks else _EMPTY, _OUTCOME[results[i]])
             if parts.write is not None:
                 return parts.write(self.member, self.facts, holes).decode("utf-8")
             holes += parts.columns.read_written(self.member, self.facts)
@@ -520,6 +519,23 @@ class Recorded:
             return b"".join(text).decode("utf-8")
         except (msgspec.EncodeError, TypeError, UnicodeEncodeError):  # the last: a lone surrogate
             return None
+
+
+def _explained(text: Text) -> bytes:
+    """An explanation as JSON text, remembered by the object: the renderer gives the members who fail alike one
+    explanation (a text is frozen), written once rather than for each of them."""
+    kept = _EXPLAINED.get(id(text))
+    if kept is not None and kept[0] is text:
+        return kept[1]
+    said = json_text({"en": text.en, "id": text.id})
+    if len(_EXPLAINED) >= _KEPT_EXPLAINED:
+        _EXPLAINED.clear()
+    _EXPLAINED[id(text)] = (text, said)  # the text held: its address is never another's while kept
+    return said
+
+
+_EXPLAINED: dict[int, tuple[Text, bytes]] = {}
+_KEPT_EXPLAINED = 4096
 
 
 class _Hints:
