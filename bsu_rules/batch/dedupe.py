@@ -12,17 +12,16 @@ keep ``outcome = eligible`` (the rules hold for them) but get ``duplicate_of`` =
 ``row:N`` (the paid row) when it has none, the same KPJ as this row, or one another row of the NIK
 holds too (a KPJ that names no one row), and no benefit or channel.
 
-A run settles this before it writes anything (``settle``): ``Repeats`` finds the rows whose NIK
+A run settles this before it writes any decision (``settle``): ``Repeats`` finds the rows whose NIK
 occurs more than once in the input (16 bytes a row while it looks: a row number and a 64-bit hash
-of the NIK; 160 MB for 10 million, then only the few rows that repeat), those rows alone are
-decided, hashed and ranked, and the small result marks the decisions as they are written. A rare
-64-bit collision of two NIKs only brings a few more rows into the ranking, which groups by the
-keyed pseudonym of the NIK itself.
+of the NIK; 160 MB for 10 million, then only the few rows that repeat), the eligible decisions of
+those rows are kept with their records' hashes as the chunks are decided (``candidates``, a small
+side table), ranked once every chunk is decided, and the small result marks the decisions as they
+are written. A rare 64-bit collision of two NIKs only brings a few more rows into the ranking, which
+groups by the NIK itself.
 """
 
 from __future__ import annotations
-
-from collections.abc import Callable, Iterable
 
 import numpy as np
 import polars as pl
@@ -116,26 +115,30 @@ class Repeats:
         return frame.filter(pl.col("hash").is_duplicated())["row"].sort().to_numpy()
 
 
-Decide = Callable[[pa.Table], pa.Table]
-"""Member rows (``read.py`` layout) -> their decisions with ``nik_key`` and ``record_hash``."""
-
-
-def gather(chunks: Iterable[pa.Table], rows: np.ndarray) -> pa.Table | None:
-    """The rows numbered ``rows`` (from ``Repeats``) taken from the chunks, in one table (None if none)."""
-    if not rows.size:
+def candidates(members: pa.Table, decisions: pa.Table, rows: np.ndarray) -> pa.Table | None:
+    """The eligible decisions of a chunk's rows numbered ``rows`` (sorted, from ``Repeats``), as ``KEYS``
+    columns (``nik_key`` the NIK itself, which groups them as its pseudonym would) with each record's hash,
+    for ``settle``; None when there are none. ``decisions`` are ``members``' own, row for row."""
+    if not rows.size or not members.num_rows:
         return None
-    picked = [table.filter(pa.array(np.isin(table[ROW].to_numpy(), rows))) for table in chunks]
-    return pa.concat_tables(picked, promote_options="permissive").combine_chunks()
+    numbers = members[ROW].to_numpy()
+    at = np.minimum(np.searchsorted(rows, numbers), rows.size - 1)
+    eligible = pc.fill_null(pc.equal(decisions["outcome"], "eligible"), False).to_numpy()
+    picked = (rows[at] == numbers) & eligible
+    if not picked.any():
+        return None
+    mask = pa.array(picked)
+    chosen, decided = members.filter(mask), held(decisions.filter(mask))
+    return pa.table([decided["row"], chosen["nik"].cast(pa.string()), decided["channel"], decided["held"],
+                     decided["kpj"], decided["priority"], record_hashes(chosen)], names=list(KEYS))
 
 
-def settle(picked: pa.Table | None, decide: Decide) -> pa.Table:
-    """The rows not paid because their NIK is paid under another row (``RESOLUTION_SCHEMA``, by row):
-    the rows whose NIK repeats (``gather``) decided together, then ranked."""
-    if picked is None:
+def settle(parts: list[pa.Table]) -> pa.Table:
+    """The rows not paid because their NIK is paid under another row (``RESOLUTION_SCHEMA``, by row),
+    from the ``candidates`` of every chunk."""
+    if not parts:
         return RESOLUTION_SCHEMA.empty_table()
-    decided = decide(picked)
-    eligible = held(decided.filter(pc.equal(decided["outcome"], "eligible"))).select(list(KEYS))
-    frame = pl.from_arrow(eligible)
+    frame = pl.from_arrow(pa.concat_tables(parts, promote_options="permissive"))
     assert isinstance(frame, pl.DataFrame)
     out = resolve(frame).to_arrow()
     return pa.table([out["row"].cast(pa.int64()), out["duplicate_of"].cast(pa.string())], schema=RESOLUTION_SCHEMA)

@@ -3,11 +3,12 @@
 ``decide_batch`` is the unit of work: one Arrow table of member rows in (``read.py`` layout),
 one row per input row out (``BATCH_SCHEMA``), malformed rows included as ``outcome = "rejected"``.
 It is pure and its arguments pickle (a rule-file path and a date), so the same function runs on
-a local chunk, a Dask partition or a Spark ``mapInArrow`` batch. ``run_batch`` settles one NIK,
-one payment from the few rows whose NIK repeats (``dedupe.py``) on a background thread, while the
-rule file is loaded and the whole file streams through ``decide_parts`` in bounded chunks, two at
-a time (Polars and Arrow work outside the GIL); each chunk's decisions are written once, at their
-final place, when the settlement is known.
+a local chunk, a Dask partition or a Spark ``mapInArrow`` batch. ``run_batch`` finds the few rows
+whose NIK repeats (``dedupe.py``) on a background thread while the rule file is loaded, then the
+whole file streams once through ``decide_chunk`` in bounded chunks, two at a time (Polars and Arrow
+work outside the GIL), which keeps the eligible decisions of those rows aside; one NIK, one payment
+is settled from them once every chunk is decided, and each chunk's decisions are written once, at
+their final place.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ import pyarrow.compute as pc
 
 from bsu_rules._version import __version__
 from bsu_rules.audit.snapshot import key_bytes, key_id, warn_published
-from bsu_rules.batch.dedupe import Repeats, gather, held, mark, record_hashes, settle
+from bsu_rules.batch.dedupe import Repeats, candidates, held, mark, record_hashes, settle
 from bsu_rules.batch.fallback import ScalarTablePlan
 from bsu_rules.batch.niks import RUN_KEY, mask_long_numbers, mask_niks, nik_keys
 from bsu_rules.batch.paths import (
@@ -174,6 +175,13 @@ def decide_parts(plan: Plan, table: pa.Table, engine: str | None = None, key: by
 
     ``nik_key`` is HMAC-SHA256(key, NIK), empty without ``key``; ``record_hash`` is empty unless
     ``hashes`` (only the dedupe ranking reads it)."""
+    decisions, rejects, _ = decide_chunk(plan, table, engine, key, hashes)
+    return decisions, rejects
+
+
+def decide_chunk(plan: Plan, table: pa.Table, engine: str | None, key: bytes | None, hashes: bool,
+                 repeats: np.ndarray | None = None) -> tuple[pa.Table, pa.Table, pa.Table | None]:
+    """``decide_parts``, and the ``dedupe.candidates`` among the rows numbered ``repeats``."""
     if ROW not in table.column_names:
         table = table.add_column(0, ROW, pa.array(np.arange(1, table.num_rows + 1, dtype=np.int64)))
     members, rejects = validate(table)
@@ -183,7 +191,7 @@ def decide_parts(plan: Plan, table: pa.Table, engine: str | None = None, key: by
         raise RuntimeError(f"the engine returned {decided.num_rows} decisions for {members.num_rows} members")
     n = members.num_rows
     if n == 0:
-        return PARTIAL_SCHEMA.empty_table(), rejects
+        return PARTIAL_SCHEMA.empty_table(), rejects, None
     eligible = pc.equal(decided["outcome"], "eligible")
     niks = members["nik"].combine_chunks()
     columns: dict[str, Any] = {
@@ -196,7 +204,8 @@ def decide_parts(plan: Plan, table: pa.Table, engine: str | None = None, key: by
         "on": pa.repeat(pa.scalar(plan.on, pa.date32()), n),
         "record_hash": record_hashes(members) if hashes else pa.nulls(n, pa.uint64()),
     }
-    return pa.table([columns[f.name] for f in PARTIAL_SCHEMA], schema=PARTIAL_SCHEMA), rejects
+    decisions = pa.table([columns[f.name] for f in PARTIAL_SCHEMA], schema=PARTIAL_SCHEMA)
+    return decisions, rejects, None if repeats is None else candidates(members, decisions, repeats)
 
 
 def decide_batch(plan_or_ruleset_path: Plan | str | Path, on: date | None, table: pa.Table,
@@ -302,27 +311,38 @@ def run_batch(ruleset: str | Path | RuleSet | Callable[[], RuleSet], source: str
                     distinct(source, {"--out": output, "--rejects": rejects}, plan.ruleset.files())
                     read_fields = table_plan(plan, engine or default_engine()).fields  # compiled while scanning
                     unread, held = unchecked(read_fields), sorted({f.split(".")[0] for f in read_fields} - OPTIONAL_NOT)
-                    decide = functools.partial(decide_parts, plan, engine=engine, key=RUN_KEY if key is None else key)
-                    settled = scanning.submit(lambda: settle(scan.result().picked, lambda t: decide(t)[0]))
                     input_sha256 = scanning.submit(file_sha256, source)  # for the manifest, meanwhile
-                    chunks = reader.chunks(unread) if reader.format == ".parquet" else _result(scan).chunks
+                    scanned = _result(scan)
+                    shared = scanned.shared
+                    # a record's hash (the last tie-break) is of the whole record: every column is read when NIKs repeat
+                    chunks = reader.chunks(() if shared.size else unread) if reader.format == ".parquet" \
+                        else scanned.chunks
                     if reader.format != ".parquet":
                         progress = None  # reported while spooling
                     outcomes: Counter[str] = Counter()
                     nulls: Counter[str] = Counter()  # of the fields read, in the rows read
-                    with Writer(out_tmp, DECISION_SCHEMA, DICTIONARY, shown=output) as final, \
-                            Writer(rejects_tmp, REJECT_SCHEMA, shown=rejects) as rejected:
-                        for chunk, (good, bad) in _decided(_reported(chunks, progress), plan, engine, key):
-                            good = mark(good, _result(settled))
+                    decided: list[pa.Table] = []  # written once one NIK, one payment is settled, at the end
+                    sides: list[pa.Table] = []
+                    with Writer(rejects_tmp, REJECT_SCHEMA, shown=rejects) as rejected:
+                        for chunk, (good, bad, side) in _decided(_reported(chunks, progress), plan, engine, key,
+                                                                 shared):
+                            decided.append(good.drop_columns(HELD_OUT))
+                            if side is not None:
+                                sides.append(side)
+                            rejected.write(bad)
+                            counts.read += chunk.table.num_rows
+                            nulls.update({name: chunk.table.column(name).null_count for name in held})
+                            counts.decided, counts.rejected = counts.decided + good.num_rows, rejected.rows
+                    resolution = settle(sides)
+                    with Writer(out_tmp, DECISION_SCHEMA, DICTIONARY, shown=output) as final:
+                        while decided:
+                            good = mark(_held_in(decided.pop(0), plan), resolution)
                             for item in pc.value_counts(good["outcome"]).to_pylist():
                                 outcomes[item["values"]] += item["counts"]
                             outcomes["held"] += _held(good)
                             final.write(good)
-                            rejected.write(bad)
-                            counts.read += chunk.table.num_rows
-                            nulls.update({name: chunk.table.column(name).null_count for name in held})
-                            counts.decided, counts.rejected = final.rows, rejected.rows
-                    counts.duplicates = _result(settled).num_rows
+                    counts.decided = final.rows
+                    counts.duplicates = resolution.num_rows
                     counts.blank = [name for name in held if counts.decided and nulls[name] == counts.read]
                     counts.no_event = sorted(EVENT_DATES & {f.split(".")[0] for f in read_fields} - reader.events
                                              if counts.decided else ())
@@ -366,6 +386,20 @@ def run_batch(ruleset: str | Path | RuleSet | Callable[[], RuleSet], source: str
 
 
 
+HELD_OUT = ["duplicate_of", "ruleset_sha256", "on", "record_hash"]
+"""Decision columns the same in every row until the end of a run (null, or the run's own): not kept
+while the decided chunks wait for one NIK, one payment to be settled (a third of their size)."""
+
+
+def _held_in(decisions: pa.Table, plan: Plan) -> pa.Table:
+    """Decisions kept without ``HELD_OUT``, whole again (``PARTIAL_SCHEMA``)."""
+    n = decisions.num_rows
+    again = {"duplicate_of": pa.nulls(n, pa.string()), "ruleset_sha256": pa.repeat(plan.ruleset.sha256, n),
+             "on": pa.repeat(pa.scalar(plan.on, pa.date32()), n), "record_hash": pa.nulls(n, pa.uint64())}
+    return pa.table([again[f.name] if f.name in again else decisions[f.name] for f in PARTIAL_SCHEMA],
+                    schema=PARTIAL_SCHEMA)
+
+
 def _held(decisions: pa.Table) -> int:
     """The rows paid (eligible, not another record's duplicate) whom an officer reviews first (a flag raised)."""
     paid = pc.and_(pc.equal(decisions["outcome"], "eligible"), pc.is_null(decisions["duplicate_of"]))
@@ -396,27 +430,25 @@ class _Stopped(Exception):
 class _Scanned:
     chunks: Iterable[Chunk]
     """Every row, for the main pass (the spool for a text input; unused for Parquet, read again)."""
-    picked: pa.Table | None
-    """The rows whose NIK occurs more than once (at least), for ``dedupe.settle``."""
+    shared: np.ndarray
+    """The numbers of the rows whose NIK occurs more than once (at least), sorted (``dedupe.Repeats``)."""
 
 
 def _scan(reader: Reader, spool: Path, progress: Callable[[int, int], None] | None,
           stop: threading.Event, counts: Counts) -> _Scanned:
-    """Find the rows whose NIK repeats and read them: Parquet by its ``nik`` column alone, then those
-    rows; text by parsing it once into ``spool`` (progress is reported then, and ``counts.spooled``
-    kept) and reading it back. ``stop`` ends it at the next chunk."""
+    """Find the rows whose NIK repeats: Parquet by its ``nik`` column alone; text by parsing it once into
+    ``spool`` (progress is reported then, and ``counts.spooled`` kept), read back in the main pass.
+    ``stop`` ends it at the next chunk."""
     repeats = Repeats()
     if reader.format == ".parquet":
         for rows, niks in reader.niks():
             if stop.is_set():
                 raise _Stopped
             repeats.add(rows, niks)
-        shared = repeats.rows()
-        return _Scanned(reader, gather(reader.picked(shared), shared) if not stop.is_set() else None)
+        return _Scanned(reader, repeats.rows())
     counts.spooled = 0
     chunks = Spool(_stoppable(_reported(reader, progress), stop, counts), spool, repeats.add)
-    shared = repeats.rows()
-    return _Scanned(chunks, gather((c.table for c in chunks), shared))
+    return _Scanned(chunks, repeats.rows())
 
 
 def _stoppable(chunks: Iterable[Chunk], stop: threading.Event, counts: Counts) -> Iterator[Chunk]:
@@ -457,15 +489,19 @@ LEAST_CHUNK = 20_000
 """Rows below which a chunk is not shared with another worker: the work would not pay for the chunk."""
 
 
-def _decided(chunks: Iterable[Chunk], plan: Plan, engine: str | None,
-             key: bytes | None) -> Iterator[tuple[Chunk, tuple[pa.Table, pa.Table]]]:
-    """Each chunk with its decisions and rejects, in input order; the next chunk is read and
-    ``IN_FLIGHT`` chunks are decided in the background while the caller writes."""
+Decided = tuple[pa.Table, pa.Table, pa.Table | None]
+
+
+def _decided(chunks: Iterable[Chunk], plan: Plan, engine: str | None, key: bytes | None,
+             shared: np.ndarray) -> Iterator[tuple[Chunk, Decided]]:
+    """Each chunk with its decisions, rejects and ``dedupe.candidates`` among the rows numbered ``shared``,
+    in input order; the next chunk is read and ``IN_FLIGHT`` chunks are decided in the background while
+    the caller writes."""
     with ThreadPoolExecutor(1, thread_name_prefix="bsu-read") as reading, \
             ThreadPoolExecutor(IN_FLIGHT, thread_name_prefix="bsu-decide") as deciding:
-        pending: deque[tuple[Chunk, Future[tuple[pa.Table, pa.Table]]]] = deque()
+        pending: deque[tuple[Chunk, Future[Decided]]] = deque()
         for chunk in _prefetch(iter(chunks), reading):
-            pending.append((chunk, deciding.submit(decide_parts, plan, chunk.table, engine, key, False)))
+            pending.append((chunk, deciding.submit(decide_chunk, plan, chunk.table, engine, key, False, shared)))
             if len(pending) > IN_FLIGHT:
                 done, decided = pending.popleft()
                 yield done, _result(decided)
