@@ -109,10 +109,16 @@ class Repeats:
     def rows(self) -> np.ndarray:
         if not self.parts:
             return np.zeros(0, dtype=np.int64)
-        frame = pl.DataFrame({"row": np.concatenate([r for r, _ in self.parts]).astype(np.int64),
-                              "hash": np.concatenate([h for _, h in self.parts])})
+        rows = np.concatenate([r for r, _ in self.parts]).astype(np.int64)
+        hashes = np.concatenate([h for _, h in self.parts])
         self.parts = []
-        return frame.filter(pl.col("hash").is_duplicated())["row"].sort().to_numpy()
+        order = np.argsort(hashes)  # equal hashes side by side (a hash table over them cost half again the time)
+        ranked = hashes[order]
+        same = ranked[1:] == ranked[:-1]
+        repeated = np.zeros(ranked.size, dtype=bool)
+        repeated[1:] = same
+        repeated[:-1] |= same
+        return np.sort(rows[order[repeated]])
 
 
 def candidates(members: pa.Table, decisions: pa.Table, rows: np.ndarray) -> pa.Table | None:

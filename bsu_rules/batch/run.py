@@ -78,6 +78,10 @@ BATCH_SCHEMA = pa.schema([*DECISION_SCHEMA, ("record_hash", pa.uint64()), ("reje
 """What ``decide_batch`` returns: decisions plus a content hash (the last dedupe tie-break) and,
 for rejected rows, the first bad field and every problem."""
 PARTIAL_SCHEMA = pa.schema([*DECISION_SCHEMA, ("record_hash", pa.uint64())])
+HELD_OUT = ["duplicate_of", "ruleset_sha256", "on", "record_hash"]
+"""Decision columns the same in every row of a run until one NIK, one payment is settled (null, or the
+run's own): not made for each chunk, nor kept while the decided chunks wait (a third of their size)."""
+HELD_SCHEMA = pa.schema([f for f in PARTIAL_SCHEMA if f.name not in HELD_OUT])
 
 
 class TablePlan(Protocol):
@@ -181,7 +185,9 @@ def decide_parts(plan: Plan, table: pa.Table, engine: str | None = None, key: by
 
 def decide_chunk(plan: Plan, table: pa.Table, engine: str | None, key: bytes | None, hashes: bool,
                  repeats: np.ndarray | None = None) -> tuple[pa.Table, pa.Table, pa.Table | None]:
-    """``decide_parts``, and the ``dedupe.candidates`` among the rows numbered ``repeats``."""
+    """``decide_parts``, and the ``dedupe.candidates`` among the rows numbered ``repeats``; with ``repeats``,
+    the decisions leave out the columns ``HELD_OUT`` (``HELD_SCHEMA``: a run adds them as it writes)."""
+    schema = PARTIAL_SCHEMA if repeats is None else HELD_SCHEMA
     if ROW not in table.column_names:
         table = table.add_column(0, ROW, pa.array(np.arange(1, table.num_rows + 1, dtype=np.int64)))
     members, rejects = validate(table)
@@ -191,7 +197,7 @@ def decide_chunk(plan: Plan, table: pa.Table, engine: str | None, key: bytes | N
         raise RuntimeError(f"the engine returned {decided.num_rows} decisions for {members.num_rows} members")
     n = members.num_rows
     if n == 0:
-        return PARTIAL_SCHEMA.empty_table(), rejects, None
+        return schema.empty_table(), rejects, None
     eligible = pc.equal(decided["outcome"], "eligible")
     niks = members["nik"].combine_chunks()
     columns: dict[str, Any] = {
@@ -200,11 +206,12 @@ def decide_chunk(plan: Plan, table: pa.Table, engine: str | None, key: bytes | N
         **{c: decided[c] for c in ("outcome", "failed", "unknown", "priority", "flags")},
         "benefit": pc.if_else(eligible, decided["benefit"], pa.scalar(None, pa.int64())),
         "channel": pc.if_else(eligible, decided["channel"], pa.scalar(None, pa.string())),
-        "duplicate_of": pa.nulls(n, pa.string()), "ruleset_sha256": pa.repeat(plan.ruleset.sha256, n),
-        "on": pa.repeat(pa.scalar(plan.on, pa.date32()), n),
-        "record_hash": record_hashes(members) if hashes else pa.nulls(n, pa.uint64()),
     }
-    decisions = pa.table([columns[f.name] for f in PARTIAL_SCHEMA], schema=PARTIAL_SCHEMA)
+    if repeats is None:
+        columns |= {"duplicate_of": pa.nulls(n, pa.string()), "ruleset_sha256": pa.repeat(plan.ruleset.sha256, n),
+                    "on": pa.repeat(pa.scalar(plan.on, pa.date32()), n),
+                    "record_hash": record_hashes(members) if hashes else pa.nulls(n, pa.uint64())}
+    decisions = pa.table([columns[f.name] for f in schema], schema=schema)
     return decisions, rejects, None if repeats is None else candidates(members, decisions, repeats)
 
 
@@ -326,7 +333,7 @@ def run_batch(ruleset: str | Path | RuleSet | Callable[[], RuleSet], source: str
                     with Writer(rejects_tmp, REJECT_SCHEMA, shown=rejects) as rejected:
                         for chunk, (good, bad, side) in _decided(_reported(chunks, progress), plan, engine, key,
                                                                  shared):
-                            decided.append(good.drop_columns(HELD_OUT))
+                            decided.append(good)
                             if side is not None:
                                 sides.append(side)
                             rejected.write(bad)
@@ -334,9 +341,10 @@ def run_batch(ruleset: str | Path | RuleSet | Callable[[], RuleSet], source: str
                             nulls.update({name: chunk.table.column(name).null_count for name in held})
                             counts.decided, counts.rejected = counts.decided + good.num_rows, rejected.rows
                     resolution = settle(sides)
+                    whole = _whole(plan, max((t.num_rows for t in decided), default=0))
                     with Writer(out_tmp, DECISION_SCHEMA, DICTIONARY, shown=output) as final:
                         while decided:
-                            good = mark(_held_in(decided.pop(0), plan), resolution)
+                            good = mark(whole(decided.pop(0)), resolution)
                             for item in pc.value_counts(good["outcome"]).to_pylist():
                                 outcomes[item["values"]] += item["counts"]
                             outcomes["held"] += _held(good)
@@ -386,18 +394,17 @@ def run_batch(ruleset: str | Path | RuleSet | Callable[[], RuleSet], source: str
 
 
 
-HELD_OUT = ["duplicate_of", "ruleset_sha256", "on", "record_hash"]
-"""Decision columns the same in every row until the end of a run (null, or the run's own): not kept
-while the decided chunks wait for one NIK, one payment to be settled (a third of their size)."""
+def _whole(plan: Plan, most: int) -> Callable[[pa.Table], pa.Table]:
+    """Decisions in ``HELD_SCHEMA`` (at most ``most`` rows) -> the same in ``DECISION_SCHEMA``: the columns
+    ``HELD_OUT`` made once for the run, and a slice of them given to each chunk."""
+    same = {"duplicate_of": pa.nulls(most, pa.string()), "ruleset_sha256": pa.repeat(plan.ruleset.sha256, most),
+            "on": pa.repeat(pa.scalar(plan.on, pa.date32()), most)}
 
-
-def _held_in(decisions: pa.Table, plan: Plan) -> pa.Table:
-    """Decisions kept without ``HELD_OUT``, whole again (``PARTIAL_SCHEMA``)."""
-    n = decisions.num_rows
-    again = {"duplicate_of": pa.nulls(n, pa.string()), "ruleset_sha256": pa.repeat(plan.ruleset.sha256, n),
-             "on": pa.repeat(pa.scalar(plan.on, pa.date32()), n), "record_hash": pa.nulls(n, pa.uint64())}
-    return pa.table([again[f.name] if f.name in again else decisions[f.name] for f in PARTIAL_SCHEMA],
-                    schema=PARTIAL_SCHEMA)
+    def whole(decisions: pa.Table) -> pa.Table:
+        n = decisions.num_rows
+        return pa.table([same[f.name].slice(0, n) if f.name in same else decisions[f.name] for f in DECISION_SCHEMA],
+                        schema=DECISION_SCHEMA)
+    return whole
 
 
 def _held(decisions: pa.Table) -> int:
