@@ -1588,6 +1588,18 @@ def test_free_text_no_rule_reads_is_unread_in_a_parquet_file_by_either_engine(tm
     assert outputs[0].equals(outputs[1])
 
 
+def test_free_text_no_rule_reads_is_unread_in_a_row_whose_nik_repeats(tmp_path: Path) -> None:
+    """A name whose bytes are not UTF-8 in a row that shares its NIK with another rejects neither row: the
+    rows whose NIK repeats are read whole only for their records' hashes."""
+    write_population(tmp_path / "m.parquet", 12, 1, malformed=False)
+    table = pq.read_table(tmp_path / "m.parquet")
+    table = pa.concat_tables([table, table.slice(3, 1)])
+    table = table.set_column(table.schema.get_field_index("name"), "name", _not_utf8(table["name"].combine_chunks(), 3))
+    pq.write_table(table, tmp_path / "bad.parquet")
+    counts = batch(tmp_path / "bad.parquet", tmp_path / "d.parquet", engine="columnar")
+    assert (counts.read, counts.decided, counts.rejected) == (13, 13, 0)
+
+
 def test_a_csv_cell_that_is_not_utf8_rejects_its_row_at_that_cell(tmp_path: Path) -> None:
     """One Latin-1 byte used to stop the whole run; now its record is rejected at the cell, with the
     record's other problems, and the other records are decided."""

@@ -236,3 +236,36 @@ def _shown(name: str) -> str:
         return "an unnamed column"
     name = shortened(name, 60)
     return repr(name) if name != name.strip() else name
+
+
+def unread_columns(schema: pa.Schema, columns: list[str] | None) -> list[str]:
+    """The columns (dotted for struct fields) of a Parquet file that reading ``columns`` leaves out."""
+    if columns is None:
+        return []
+    read = set(columns)
+    out: list[str] = []
+    for f in schema:
+        if f.name in read:
+            continue
+        inner = [c.name for c in f.type] if pa.types.is_struct(f.type) else []
+        if any(f"{f.name}.{c}" in read for c in inner):
+            out += [f"{f.name}.{c}" for c in inner if f"{f.name}.{c}" not in read]
+        else:
+            out.append(f.name)
+    return out
+
+
+def joined(schema: pa.Schema, read: pa.Table, other: pa.Table) -> pa.Table:
+    """The same rows of a Parquet file read as two sets of columns (``unread_columns``), whole again, as
+    ``schema`` lays them out: a struct read in part from each put back together."""
+    columns = []
+    for f in schema:
+        if f.name in read.column_names and f.name in other.column_names:
+            a, b = read[f.name].combine_chunks(), other[f.name].combine_chunks()
+            have_a, have_b = [c.name for c in a.type], [c.name for c in b.type]
+            children = [pc.struct_field(a, [have_a.index(c.name)]) if c.name in have_a
+                        else pc.struct_field(b, [have_b.index(c.name)]) for c in f.type]
+            columns.append(pa.StructArray.from_arrays(children, fields=list(f.type), mask=a.is_null()))
+        else:
+            columns.append((read if f.name in read.column_names else other)[f.name])
+    return pa.table(columns, names=schema.names)

@@ -28,7 +28,7 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from bsu_rules.batch.validate import ROW
+from bsu_rules.batch.validate import ROW, validate
 from bsu_rules.members.arrow import MEMBER_SCHEMA
 
 HASH_SEED = 20220905
@@ -121,10 +121,13 @@ class Repeats:
         return np.sort(rows[order[repeated]])
 
 
-def candidates(members: pa.Table, decisions: pa.Table, rows: np.ndarray) -> pa.Table | None:
+def candidates(members: pa.Table, decisions: pa.Table, rows: np.ndarray, whole: pa.Table | None = None
+               ) -> pa.Table | None:
     """The eligible decisions of a chunk's rows numbered ``rows`` (sorted, from ``Repeats``), as ``KEYS``
     columns (``nik_key`` the NIK itself, which groups them as its pseudonym would) with each record's hash,
-    for ``settle``; None when there are none. ``decisions`` are ``members``' own, row for row."""
+    for ``settle``; None when there are none. ``decisions`` are ``members``' own, row for row. ``whole``:
+    those rows read whole (``members`` lacking fields no rule reads), which the hash is of; a row whose
+    fields read whole are not valid (text that is not UTF-8) is left out."""
     if not rows.size or not members.num_rows:
         return None
     numbers = members[ROW].to_numpy()
@@ -135,6 +138,14 @@ def candidates(members: pa.Table, decisions: pa.Table, rows: np.ndarray) -> pa.T
         return None
     mask = pa.array(picked)
     chosen, decided = members.filter(mask), held(decisions.filter(mask))
+    if whole is not None:
+        full, _ = validate(whole.filter(pa.array(np.isin(whole[ROW].to_numpy(), numbers[picked]))))
+        if full.num_rows < chosen.num_rows:
+            kept = pa.array(np.isin(chosen[ROW].to_numpy(), full[ROW].to_numpy()))
+            chosen, decided = chosen.filter(kept), decided.filter(kept)
+        if not full.num_rows:
+            return None
+        chosen = full
     return pa.table([decided["row"], chosen["nik"].cast(pa.string()), decided["channel"], decided["held"],
                      decided["kpj"], decided["priority"], record_hashes(chosen)], names=list(KEYS))
 

@@ -37,7 +37,9 @@ from bsu_rules.batch.conform import (
     conform,
     fill_unread,
     is_text,
+    joined,
     listed,
+    unread_columns,
 )
 from bsu_rules.batch.read_csv import PYTHON_CELL, blank_row, csv_block, csv_header, csv_rows
 from bsu_rules.batch.read_jsonl import csv_text, decode_text, json_array, json_lines, json_object, record_lines
@@ -57,6 +59,9 @@ class Chunk:
 
     table: pa.Table
     done: int
+    whole: pa.Table | None = None
+    """Parquet read with fields left unread: the rows named ``keep`` (``Reader.chunks``) read whole, as a full
+    read has them (read.py layout)."""
 
 
 def _repeated(schema: pa.Schema) -> list[str]:
@@ -223,12 +228,13 @@ class Reader:
                                                "still being written?): nothing was written; run again once it "
                                                "is complete")])
 
-    def chunks(self, unread: Collection[str] = ()) -> Iterator[Chunk]:
+    def chunks(self, unread: Collection[str] = (), keep: np.ndarray | None = None) -> Iterator[Chunk]:
         """The chunks. A Parquet file's contract fields named in ``unread`` (dotted paths, from
         ``validate.unchecked``) are not read but null (their types are still checked): free text
-        such as names and account numbers is a third of a member file."""
+        such as names and account numbers is a third of a member file. The rows numbered ``keep``
+        (sorted) are given whole besides (``Chunk.whole``), their unread fields read alone."""
         if self.format == ".parquet":
-            return self._parquet(unread)
+            return self._parquet(unread, keep)
         return self._jsonl() if self.format == ".jsonl" else self._csv()
 
     def niks(self) -> Iterator[tuple[np.ndarray, pa.Array]]:
@@ -269,24 +275,47 @@ class Reader:
             return
         yield conform(table, self.ignore_unknown).add_column(0, ROW, numbers)
 
-    def _parquet(self, unread: Collection[str] = ()) -> Iterator[Chunk]:
+    def _parquet(self, unread: Collection[str] = (), keep: np.ndarray | None = None) -> Iterator[Chunk]:
         first = 1
         columns = None
         if unread:  # every column's type was checked when the file was opened
             columns = columns_to_read(self.parquet.schema_arrow, set(unread))
+        rest = unread_columns(self.parquet.schema_arrow, columns) if keep is not None and keep.size else []
         # one thread: the chunks are decided on the other cores meanwhile (Arrow's threads cost a third more CPU)
         batches = self.parquet.iter_batches(batch_size=self.chunk_size, columns=columns, use_threads=False)
+        others = pq.ParquetFile(self.path).iter_batches(batch_size=self.chunk_size, columns=rest, use_threads=False) \
+            if rest else None
         while True:
             try:
                 batch = next(batches, None)
+                other = next(others, None) if others is not None and batch is not None else None
             except (pa.ArrowException, OSError):
                 raise InputError([(str(self.path), f"the Parquet file is damaged after row {first - 1}")]) from None
             if batch is None:
                 return
-            table = conform(fill_unread(pa.Table.from_batches([batch]), set(unread)), self.ignore_unknown)
-            rows = pa.array(np.arange(first, first + batch.num_rows, dtype=np.int64))
+            read = pa.Table.from_batches([batch])
+            table = conform(fill_unread(read, set(unread)), self.ignore_unknown)
+            numbers = np.arange(first, first + batch.num_rows, dtype=np.int64)
+            rows = pa.array(numbers)
+            whole = None
+            if keep is not None and (columns is None or other is not None):
+                whole = self._whole(read, None if other is None else pa.Table.from_batches([other]), numbers, keep)
             first += batch.num_rows
-            yield Chunk(table.add_column(0, ROW, rows), first - 1)
+            yield Chunk(table.add_column(0, ROW, rows), first - 1, whole)
+
+    def _whole(self, read: pa.Table, other: pa.Table | None, numbers: np.ndarray, keep: np.ndarray) -> pa.Table:
+        """The rows of a batch numbered in ``keep``, whole (``other``: the columns ``read`` lacks), conformed."""
+        at = np.minimum(np.searchsorted(keep, numbers), max(keep.size - 1, 0))
+        kept = keep[at] == numbers if keep.size else np.zeros(numbers.size, dtype=bool)
+        mask = pa.array(kept)
+        try:
+            picked = read.filter(mask)
+            if other is not None:
+                picked = joined(self.parquet.schema_arrow, picked, other.filter(mask))
+        except pa.ArrowNotImplementedError:  # a type Arrow takes no rows of (string_view): conformed whole first
+            whole = read if other is None else joined(self.parquet.schema_arrow, read, other)
+            return conform(whole, self.ignore_unknown).add_column(0, ROW, pa.array(numbers)).filter(mask)
+        return conform(picked, self.ignore_unknown).add_column(0, ROW, pa.array(numbers[kept]))
 
     def _jsonl(self) -> Iterator[Chunk]:
         with self.path.open("rb") as f:

@@ -184,9 +184,11 @@ def decide_parts(plan: Plan, table: pa.Table, engine: str | None = None, key: by
 
 
 def decide_chunk(plan: Plan, table: pa.Table, engine: str | None, key: bytes | None, hashes: bool,
-                 repeats: np.ndarray | None = None) -> tuple[pa.Table, pa.Table, pa.Table | None]:
-    """``decide_parts``, and the ``dedupe.candidates`` among the rows numbered ``repeats``; with ``repeats``,
-    the decisions leave out the columns ``HELD_OUT`` (``HELD_SCHEMA``: a run adds them as it writes)."""
+                 repeats: np.ndarray | None = None, whole: pa.Table | None = None
+                 ) -> tuple[pa.Table, pa.Table, pa.Table | None]:
+    """``decide_parts``, and the ``dedupe.candidates`` among the rows numbered ``repeats`` (``whole``: those rows
+    read whole, when ``table`` leaves fields unread); with ``repeats``, the decisions leave out the columns
+    ``HELD_OUT`` (``HELD_SCHEMA``: a run adds them as it writes)."""
     schema = PARTIAL_SCHEMA if repeats is None else HELD_SCHEMA
     if ROW not in table.column_names:
         table = table.add_column(0, ROW, pa.array(np.arange(1, table.num_rows + 1, dtype=np.int64)))
@@ -212,7 +214,7 @@ def decide_chunk(plan: Plan, table: pa.Table, engine: str | None, key: bytes | N
                     "on": pa.repeat(pa.scalar(plan.on, pa.date32()), n),
                     "record_hash": record_hashes(members) if hashes else pa.nulls(n, pa.uint64())}
     decisions = pa.table([columns[f.name] for f in schema], schema=schema)
-    return decisions, rejects, None if repeats is None else candidates(members, decisions, repeats)
+    return decisions, rejects, None if repeats is None else candidates(members, decisions, repeats, whole)
 
 
 def decide_batch(plan_or_ruleset_path: Plan | str | Path, on: date | None, table: pa.Table,
@@ -321,9 +323,8 @@ def run_batch(ruleset: str | Path | RuleSet | Callable[[], RuleSet], source: str
                     input_sha256 = scanning.submit(file_sha256, source)  # for the manifest, meanwhile
                     scanned = _result(scan)
                     shared = scanned.shared
-                    # a record's hash (the last tie-break) is of the whole record: every column is read when NIKs repeat
-                    chunks = reader.chunks(() if shared.size else unread) if reader.format == ".parquet" \
-                        else scanned.chunks
+                    # a record's hash (the last tie-break) is of the whole record: the rows whose NIK repeats read whole
+                    chunks = reader.chunks(unread, shared) if reader.format == ".parquet" else scanned.chunks
                     if reader.format != ".parquet":
                         progress = None  # reported while spooling
                     outcomes: Counter[str] = Counter()
@@ -508,7 +509,8 @@ def _decided(chunks: Iterable[Chunk], plan: Plan, engine: str | None, key: bytes
             ThreadPoolExecutor(IN_FLIGHT, thread_name_prefix="bsu-decide") as deciding:
         pending: deque[tuple[Chunk, Future[Decided]]] = deque()
         for chunk in _prefetch(iter(chunks), reading):
-            pending.append((chunk, deciding.submit(decide_chunk, plan, chunk.table, engine, key, False, shared)))
+            pending.append((chunk, deciding.submit(decide_chunk, plan, chunk.table, engine, key, False, shared,
+                                                   chunk.whole)))
             if len(pending) > IN_FLIGHT:
                 done, decided = pending.popleft()
                 yield done, _result(decided)
